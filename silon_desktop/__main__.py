@@ -1,0 +1,5 @@
+import sys
+
+from silon_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Headless subcommands of ``silon-desktop`` (one module each, no Qt)."""

@@ -1,0 +1,45 @@
+"""Operator settings (server address, CA bundle, language), kept as JSON in the data folder.
+
+Never holds a secret: passwords and tokens live in the OS keyring only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVER = "http://127.0.0.1:8765"
+
+
+@dataclass(slots=True)
+class Settings:
+    server_url: str = DEFAULT_SERVER
+    ca_bundle: str = ""  # path to a custom CA bundle; empty = system trust store
+    language: str = "id"  # "id" (default) or "en"
+    username: str = ""
+    device_id: str = ""
+    backup_keep: int = 10
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a power cut leaves the old file or the new one."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(tmp, path)

@@ -1,0 +1,1 @@
+"""KPU domain rules in plain Python: NIK, regions, rule sets, supporter validation."""

@@ -1,0 +1,1 @@
+"""Spreadsheet readers, column mapping and row validation (no Qt)."""

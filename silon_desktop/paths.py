@@ -1,0 +1,76 @@
+"""Where Silon Desktop keeps its files: one module, so tests and trainers can redirect it.
+
+By default the platform's user folders (platformdirs); ``--data-dir PATH`` or the
+``SILON_DATA_DIR`` environment variable puts everything (database, documents,
+backups, logs, settings) under one folder, so several operators' data can live
+side by side on one machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SilonDesktop"
+APP_AUTHOR = "KPU"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    data: Path
+    logs: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data / "silon.db"
+
+    @property
+    def documents(self) -> Path:
+        """Requirement documents, kept beside the database."""
+        return self.data / "documents"
+
+    @property
+    def backups(self) -> Path:
+        return self.data / "backups"
+
+    @property
+    def settings(self) -> Path:
+        return self.data / "settings.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "silon-desktop.log"
+
+    def ensure(self) -> AppPaths:
+        for folder in (self.data, self.logs, self.documents, self.backups):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
+    """The folders to use: an explicit folder, ``SILON_DATA_DIR``, or the platform's."""
+    chosen = data_dir or os.environ.get("SILON_DATA_DIR")
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        return AppPaths(data=root, logs=root / "logs")
+    return AppPaths(
+        data=Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+        logs=Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)),
+    )
+
+
+def resources_dir() -> Path:
+    """The shipped resources (regions, translations, templates, icons).
+
+    In a PyInstaller bundle they sit under ``sys._MEIPASS``; from source, at the
+    repository root.
+    """
+    import sys
+
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled:
+        return Path(bundled) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

@@ -1,0 +1,1 @@
+"""The local store: SQLAlchemy models, migrations, the outbox and backups (no Qt)."""

@@ -1,0 +1,1 @@
+"""The Qt user interface: widgets, dialogs, item models and background workers."""

@@ -1,0 +1,1 @@
+"""Sync: the wire protocol, the merge, the client engine and the central server (no Qt)."""

@@ -1,0 +1,64 @@
+"""Shared fixtures: every test gets its own data folder and an in-memory keyring."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps secrets in a dict, for tests only."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Route keyring calls to memory so no test touches (or needs) a real keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    store = MemoryKeyring()
+
+    class _Backend(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return store.get_password(service, username)
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            store.set_password(service, username, password)
+
+        def delete_password(self, service: str, username: str) -> None:
+            store.delete_password(service, username)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(_Backend())
+    yield store
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data folder, also exported as SILON_DATA_DIR for child processes."""
+    folder = tmp_path / "silon-data"
+    folder.mkdir()
+    monkeypatch.setenv("SILON_DATA_DIR", str(folder))
+    return folder
