@@ -1,0 +1,257 @@
+"""SQLAlchemy 2 typed models of the local store.
+
+Synced entities mirror ``sync.protocol.ENTITIES`` field by field (a unit test
+checks it). Each has a client-made UUID ``id``, the last known server
+``version`` (0 until the server first accepts it), its ``scope`` (region code of
+the election) and ``deleted`` (tombstone; rows are never removed by an edit).
+
+Local-only tables: the outbox of mutations, conflicts, receipts, the sync state
+and the offline login verifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class SyncedMixin:
+    """Columns every synced record has."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(13), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Election(SyncedMixin, Base):
+    __tablename__ = "election"
+
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="bupati")
+    region_code: Mapped[str] = mapped_column(String(13), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    dpt: Mapped[int | None] = mapped_column(Integer)
+    subregion_count: Mapped[int | None] = mapped_column(Integer)
+    rule_set: Mapped[str] = mapped_column(String(40), default="pilkada-2024")
+    support_start: Mapped[dt.date | None] = mapped_column(Date)
+    support_end: Mapped[dt.date | None] = mapped_column(Date)
+    vermin_end: Mapped[dt.date | None] = mapped_column(Date)
+    correction_end: Mapped[dt.date | None] = mapped_column(Date)
+    verfak_end: Mapped[dt.date | None] = mapped_column(Date)
+    registration_date: Mapped[dt.date | None] = mapped_column(Date)
+    penetapan_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Pair(SyncedMixin, Base):
+    """Bakal pasangan calon."""
+
+    __tablename__ = "pair"
+
+    election_id: Mapped[str] = mapped_column(ForeignKey("election.id"), index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    route: Mapped[str] = mapped_column(String(20), default="perseorangan")
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    deputy_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+
+
+class Candidate(SyncedMixin, Base):
+    __tablename__ = "candidate"
+
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pair.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="kepala")
+    nik: Mapped[str] = mapped_column(String(16), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    birth_place: Mapped[str] = mapped_column(String(100), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    education: Mapped[str] = mapped_column(String(40), default="")
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    marital_status: Mapped[str] = mapped_column(String(1), default="")
+
+
+class Document(SyncedMixin, Base):
+    """A requirement document (syarat calon); the file sits in the documents folder."""
+
+    __tablename__ = "document"
+
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidate.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="")
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    size: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="belum")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Party(SyncedMixin, Base):
+    """Partai pengusung."""
+
+    __tablename__ = "party"
+
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pair.id"), index=True)
+    party_name: Mapped[str] = mapped_column(String(100), default="")
+    seats: Mapped[int | None] = mapped_column(Integer)
+    votes: Mapped[int | None] = mapped_column(Integer)
+
+
+class Supporter(SyncedMixin, Base):
+    """Pendukung of an independent pair, with administrative and field verification."""
+
+    __tablename__ = "supporter"
+
+    pair_id: Mapped[str] = mapped_column(ForeignKey("pair.id"))
+    nik: Mapped[str] = mapped_column(String(32), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    birth_place: Mapped[str] = mapped_column(String(100), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    marital_status: Mapped[str] = mapped_column(String(1), default="")
+    occupation: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    rt: Mapped[str] = mapped_column(String(3), default="")
+    rw: Mapped[str] = mapped_column(String(3), default="")
+    desa_code: Mapped[str] = mapped_column(String(13), default="")
+    kecamatan_code: Mapped[str] = mapped_column(String(8), default="")
+    kabkota_code: Mapped[str] = mapped_column(String(5), default="")
+    has_id_scan: Mapped[bool] = mapped_column(Boolean, default=False)
+    nik_from_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    check_status: Mapped[str] = mapped_column(String(3), default="")
+    check_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    admin_status: Mapped[str] = mapped_column(String(3), default="")
+    admin_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    admin_by: Mapped[str] = mapped_column(String(64), default="")
+    admin_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    field_status: Mapped[str] = mapped_column(String(3), default="")
+    field_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    field_method: Mapped[str] = mapped_column(String(20), default="")
+    field_by: Mapped[str] = mapped_column(String(64), default="")
+    field_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    external_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Local, derived from the fields above for fast filtering and counting:
+    #: the effective status (field > admin > check) and its reasons as "A,B".
+    status: Mapped[str] = mapped_column(String(3), default="")
+    reasons: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        Index("ix_supporter_pair_nik", "pair_id", "nik"),
+        Index("ix_supporter_pair_status", "pair_id", "status"),
+        Index("ix_supporter_pair_name", "pair_id", "name"),
+        Index("ix_supporter_pair_kecamatan", "pair_id", "kecamatan_code"),
+        Index("ix_supporter_pair_desa", "pair_id", "desa_code"),
+    )
+
+
+SYNCED_MODELS: dict[str, type[SyncedMixin]] = {
+    "election": Election,
+    "pair": Pair,
+    "candidate": Candidate,
+    "document": Document,
+    "party": Party,
+    "supporter": Supporter,
+}
+
+#: Columns of a synced model that are local and never travel on the wire.
+LOCAL_COLUMNS = frozenset({"id", "scope", "version", "deleted", "updated_at", "status", "reasons"})
+
+
+class OutboxMutation(Base):
+    """A local edit waiting for (or done with) the server.
+
+    ``state``: pending (not sent; later edits coalesce into it), sent (in a batch
+    whose answer has not come), acked (applied or merged), conflict, rejected.
+    """
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mutation_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    scope: Mapped[str] = mapped_column(String(13))
+    op: Mapped[str] = mapped_column(String(10))
+    base_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: {field: [old, new]} in wire form (JSON values)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    server_version: Mapped[int | None] = mapped_column(Integer)
+    #: the server's answer for this mutation, as received
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    via_bundle: Mapped[str | None] = mapped_column(String(255))
+
+
+class Conflict(Base):
+    """A field changed on both sides: mine, theirs and original, kept after resolution."""
+
+    __tablename__ = "conflict"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    base: Mapped[Any] = mapped_column(JSON, nullable=True)
+    mine: Mapped[Any] = mapped_column(JSON, nullable=True)
+    theirs: Mapped[Any] = mapped_column(JSON, nullable=True)
+    server_version: Mapped[int] = mapped_column(Integer, default=0)
+    mutation_id: Mapped[str | None] = mapped_column(String(36))
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: mine | theirs | edited
+    resolution: Mapped[str | None] = mapped_column(String(10))
+    resolved_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    resolution_mutation_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Receipt(Base):
+    """A signed receipt of the server for an accepted push batch: proof of filing."""
+
+    __tablename__ = "receipt"
+
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    server_time: Mapped[str] = mapped_column(String(40))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    signature: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(64), default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SyncState(Base):
+    """Key-value sync state: feed cursor, stage statuses, last successful sync."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class LocalAccount(Base):
+    """The offline login verifier (an argon2 hash, never the password)."""
+
+    __tablename__ = "local_account"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    verifier: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="")
+    scope: Mapped[str] = mapped_column(String(13), default="")
+    server_url: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
