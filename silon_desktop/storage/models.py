@@ -144,12 +144,12 @@ class Supporter(SyncedMixin, Base):
     external_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Local, derived from the fields above for fast filtering and counting:
     #: the effective status (field > admin > check) and its reasons as "A,B".
-    status: Mapped[str] = mapped_column(String(3), default="")
-    reasons: Mapped[str] = mapped_column(String(200), default="")
+    effective_status: Mapped[str] = mapped_column(String(3), default="")
+    effective_reasons: Mapped[str] = mapped_column(String(200), default="")
 
     __table_args__ = (
         Index("ix_supporter_pair_nik", "pair_id", "nik"),
-        Index("ix_supporter_pair_status", "pair_id", "status"),
+        Index("ix_supporter_pair_status", "pair_id", "effective_status"),
         Index("ix_supporter_pair_name", "pair_id", "name"),
         Index("ix_supporter_pair_kecamatan", "pair_id", "kecamatan_code"),
         Index("ix_supporter_pair_desa", "pair_id", "desa_code"),
@@ -166,7 +166,9 @@ SYNCED_MODELS: dict[str, type[SyncedMixin]] = {
 }
 
 #: Columns of a synced model that are local and never travel on the wire.
-LOCAL_COLUMNS = frozenset({"id", "scope", "version", "deleted", "updated_at", "status", "reasons"})
+LOCAL_COLUMNS = frozenset(
+    {"id", "scope", "version", "deleted", "updated_at", "effective_status", "effective_reasons"}
+)
 
 
 class OutboxMutation(Base):
