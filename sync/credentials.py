@@ -1,0 +1,204 @@
+"""Secrets of the sync client: the only module that imports ``keyring``.
+
+- **Token**: kept in the OS keyring under service :data:`SERVICE`, one entry per
+  server and user (``"<server_url>|<username>"``). Where the machine has no
+  keyring backend (``keyring.backends.fail.Keyring``, or the backend errors),
+  the token is kept in this process's memory only and never written to disk;
+  :func:`keyring_available` says so, so that the UI can tell the operator they
+  will be asked for the password again next time.
+- **Offline login**: after a successful online login an argon2 verifier of the
+  password (never the password) is kept in the ``local_account`` table, so that
+  the operator can log in and work with no connection.
+- **Device key**: an Ed25519 key that signs USB sync bundles. Its private key
+  lives in the keyring (service :data:`DEVICE_SERVICE`). With no keyring it is
+  kept in ``device_key.pem`` in the data folder with mode 0600 and a logged
+  warning: a bundle signature only proves the bundle came from this machine's
+  account, and losing the key on every restart would make bundles unverifiable,
+  so a user-only file is the lesser evil there. The password and the token are
+  never treated this way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import keyring
+import keyring.errors
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from sync import signing
+
+if TYPE_CHECKING:
+    from silon_desktop.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+SERVICE = "silon-desktop"
+DEVICE_SERVICE = "silon-desktop-device"
+DEVICE_KEY_FILE = "device_key.pem"
+
+_memory: dict[tuple[str, str], str] = {}
+# Cheaper than the server's hash but still memory-hard: offline login must stay fast
+# on an old office PC, and the verifier never leaves this machine.
+_hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
+
+
+def keyring_available() -> bool:
+    """Whether a real keyring backend is there (else secrets live in memory only)."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001 - a broken keyring set-up means "no keyring"
+        return False
+    module = type(backend).__module__
+    return not (module.startswith("keyring.backends.fail") or "null" in module.lower())
+
+
+def _get(service: str, key: str) -> str | None:
+    if keyring_available():
+        try:
+            return keyring.get_password(service, key)
+        except keyring.errors.KeyringError as exc:
+            log.warning("keyring unreadable (%s); using the in-memory store", exc)
+    return _memory.get((service, key))
+
+
+def _set(service: str, key: str, secret: str) -> bool:
+    """Store a secret; True when it went to the keyring, False when only in memory."""
+    if keyring_available():
+        try:
+            keyring.set_password(service, key, secret)
+            return True
+        except keyring.errors.KeyringError as exc:
+            log.warning("keyring not writable (%s); keeping the secret in memory", exc)
+    _memory[(service, key)] = secret
+    return False
+
+
+def _delete(service: str, key: str) -> None:
+    _memory.pop((service, key), None)
+    if keyring_available():
+        try:
+            keyring.delete_password(service, key)
+        except keyring.errors.KeyringError:
+            pass
+
+
+@dataclass(slots=True)
+class TokenStore:
+    """The session token of one user on one server.
+
+    Args:
+        server_url: the server address.
+        username: the account.
+    """
+
+    server_url: str
+    username: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.server_url.rstrip('/')}|{self.username}"
+
+    def get(self) -> str | None:
+        return _get(SERVICE, self.key)
+
+    def set(self, token: str) -> bool:
+        """Keep the token; True when it is in the keyring, False when in memory only."""
+        return _set(SERVICE, self.key, token)
+
+    def clear(self) -> None:
+        _delete(SERVICE, self.key)
+
+
+def make_verifier(password: str) -> str:
+    """An argon2 hash of the password for offline login."""
+    return _hasher.hash(password)
+
+
+def check_verifier(verifier: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(verifier, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def store_offline_verifier(
+    db: Database, username: str, password: str, *, role: str, scope: str, server_url: str
+) -> None:
+    """Keep an offline login verifier after a successful online login."""
+    from silon_desktop.storage.models import LocalAccount, utcnow
+
+    verifier = make_verifier(password)
+    with db.session() as session:
+        row = session.get(LocalAccount, username)
+        if row is None:
+            row = LocalAccount(username=username)
+            session.add(row)
+        row.verifier = verifier
+        row.role = role
+        row.scope = scope
+        row.server_url = server_url
+        row.updated_at = utcnow()
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineAccount:
+    username: str
+    role: str
+    scope: str
+    server_url: str
+
+
+def verify_offline(db: Database, username: str, password: str) -> OfflineAccount | None:
+    """The local account when the password matches its verifier, else None."""
+    from silon_desktop.storage.models import LocalAccount
+
+    with db.session(readonly=True) as session:
+        row = session.execute(
+            select(LocalAccount).where(LocalAccount.username == username)
+        ).scalar_one_or_none()
+        if row is None or not check_verifier(row.verifier, password):
+            return None
+        return OfflineAccount(row.username, row.role, row.scope, row.server_url)
+
+
+def new_device_id() -> str:
+    return str(uuid.uuid4())
+
+
+def device_key(device_id: str, data_dir: Path) -> signing.Ed25519PrivateKey:
+    """This device's Ed25519 signing key, created on first use.
+
+    Args:
+        device_id: the device id from the settings.
+        data_dir: the data folder (the fallback file lives there when no keyring).
+    """
+    pem = _get(DEVICE_SERVICE, device_id)
+    file = data_dir / DEVICE_KEY_FILE
+    if pem is None and file.exists():
+        pem = file.read_text(encoding="ascii")
+    if pem is not None:
+        return signing.load_private_key(pem.encode("ascii"))
+    key = signing.generate_private_key()
+    pem = signing.private_key_to_pem(key).decode("ascii")
+    if not _set(DEVICE_SERVICE, device_id, pem):
+        log.warning(
+            "no keyring: the device signing key is kept in %s (readable by this user only)", file
+        )
+        _write_private(file, pem)
+    return key
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

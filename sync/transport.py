@@ -1,0 +1,342 @@
+"""HTTP transport of the sync client: the only module that imports ``requests``.
+
+One :class:`HttpTransport` per server: a ``requests.Session`` with connect and
+read timeouts, TLS verification always on (a custom CA bundle from the
+settings when one is set), the bearer token attached, request bodies
+gzip-compressed and responses accepted gzip-compressed.
+
+Retries (tenacity): connection errors, timeouts, 5xx and 429 are retried with
+exponential back-off and full jitter; a ``Retry-After`` header is honoured
+(capped). Every request the engine makes is idempotent (pushes carry mutation
+ids), so retrying a request whose answer was lost is safe.
+
+Errors the operator can act on are :class:`TransportError` subclasses carrying
+an Indonesian message: :class:`Offline`, :class:`AuthExpired` ("Silakan masuk
+lagi"), :class:`Forbidden`, :class:`ServerRefused`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import gzip
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import requests
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+log = logging.getLogger(__name__)
+
+GZIP_MIN_BYTES = 512
+MAX_RETRY_AFTER_S = 30.0
+
+
+class TransportError(Exception):
+    """An error of the link or the server that the operator is told about.
+
+    Attributes:
+        message: a sentence for the operator (Indonesian).
+        status: the HTTP status, when there was an answer.
+    """
+
+    default_message = "Gagal berkomunikasi dengan server."
+
+    def __init__(self, detail: str = "", *, status: int | None = None, message: str = "") -> None:
+        self.message = message or self.default_message
+        self.detail = detail
+        self.status = status
+        super().__init__(f"{self.message} ({detail})" if detail else self.message)
+
+
+class Offline(TransportError):
+    """The server could not be reached (no network, refused, timed out, 5xx)."""
+
+    default_message = "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
+
+
+class AuthExpired(TransportError):
+    """The token is missing, expired or revoked: the operator must log in again."""
+
+    default_message = "Silakan masuk lagi."
+
+
+class Forbidden(TransportError):
+    """The account may not do this (role or scope)."""
+
+    default_message = "Akun ini tidak berhak melakukan tindakan tersebut."
+
+
+class ServerRefused(TransportError):
+    """The server answered 4xx: the request itself is wrong; retrying will not help."""
+
+    default_message = "Server menolak permintaan."
+
+
+class _Retryable(Exception):
+    """Internal: an answer worth retrying (5xx, 429), with its Retry-After."""
+
+    def __init__(self, status: int, retry_after: float | None, body: str) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body
+        super().__init__(f"HTTP {status}")
+
+
+@dataclass(slots=True)
+class RetryPolicy:
+    attempts: int = 6
+    max_total_s: float = 60.0
+    initial_s: float = 0.25
+    max_wait_s: float = 8.0
+
+
+@dataclass(slots=True)
+class TransportStats:
+    """Counters the engine and the benchmark read."""
+
+    requests: int = 0
+    retries: int = 0
+    timeouts: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    last_elapsed_s: float = 0.0
+    last_timed_out: bool = False
+
+
+class Transport(Protocol):
+    """What the engine needs from a transport (HTTP, or in-process in tests)."""
+
+    stats: TransportStats
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        auth: bool = True,
+    ) -> Any:
+        """Send one request and return the decoded JSON answer."""
+        ...
+
+    def set_token(self, token: str | None) -> None: ...
+
+
+class AdaptiveBatch:
+    """A batch size that follows the link: halve after a timeout, grow when fast.
+
+    Args:
+        start: the first batch size.
+        minimum: never below this.
+        maximum: never above this.
+        fast_s: a batch answered within this many seconds counts as fast.
+    """
+
+    def __init__(
+        self, start: int = 500, minimum: int = 25, maximum: int = 5000, fast_s: float = 1.0
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.fast_s = fast_s
+        self.size = max(minimum, min(maximum, start))
+
+    def record(self, elapsed_s: float, timed_out: bool) -> int:
+        """Adjust after one batch and return the next size."""
+        if timed_out:
+            self.size = max(self.minimum, self.size // 2)
+        elif elapsed_s < self.fast_s:
+            self.size = min(self.maximum, self.size * 2)
+        elif elapsed_s > 4 * self.fast_s:
+            self.size = max(self.minimum, (self.size * 3) // 4)
+        return self.size
+
+
+@dataclass(slots=True)
+class HttpTransport:
+    """JSON over HTTP(S) with retries, gzip and a bearer token.
+
+    Args:
+        base_url: the server address, e.g. ``https://silon.kpu.go.id``.
+        ca_bundle: path of a custom CA bundle (PEM); empty for the system store.
+        connect_timeout_s / read_timeout_s: per attempt.
+        retry: the retry policy.
+        token: the bearer token, if logged in.
+    """
+
+    base_url: str
+    ca_bundle: str = ""
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    token: str | None = None
+    stats: TransportStats = field(default_factory=TransportStats)
+    on_retry: Callable[[str], None] | None = None
+    _session: requests.Session = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        self._session = requests.Session()
+        # Verification is never switched off; a CA bundle only changes the trust roots.
+        self._session.verify = self.ca_bundle or True
+        self._session.headers.update(
+            {"Accept": "application/json", "Accept-Encoding": "gzip", "User-Agent": "silon-desktop"}
+        )
+
+    def set_token(self, token: str | None) -> None:
+        self.token = token
+
+    def close(self) -> None:
+        self._session.close()
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        auth: bool = True,
+    ) -> Any:
+        """Send one request (retried as the policy says) and return its JSON answer.
+
+        Raises:
+            Offline: the server stayed unreachable or kept failing.
+            AuthExpired: 401.
+            Forbidden: 403.
+            ServerRefused: another 4xx.
+        """
+        data, headers = self._encode(body, auth)
+        self.stats.last_timed_out = False
+        started = time.monotonic()
+        retrying = Retrying(
+            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Retryable)),
+            wait=self._wait,
+            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.max_total_s),
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            response = retrying(self._send, method, path, data, headers, params)
+        except requests.Timeout as exc:
+            raise Offline(f"timeout: {exc}") from exc
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise Offline(f"connection: {exc}") from exc
+        except _Retryable as exc:
+            raise Offline(f"HTTP {exc.status}: {exc.body[:200]}", status=exc.status) from exc
+        finally:
+            self.stats.last_elapsed_s = time.monotonic() - started
+        return response
+
+    def _encode(self, body: Any, auth: bool) -> tuple[bytes | None, dict[str, str]]:
+        headers: dict[str, str] = {}
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if body is None:
+            return None, headers
+        raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        headers["Content-Type"] = "application/json"
+        if len(raw) >= GZIP_MIN_BYTES:
+            raw = gzip.compress(raw, compresslevel=5)
+            headers["Content-Encoding"] = "gzip"
+        return raw, headers
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        params: Mapping[str, Any] | None,
+    ) -> Any:
+        self.stats.requests += 1
+        self.stats.bytes_sent += len(data or b"")
+        try:
+            response = self._session.request(
+                method,
+                self.base_url + path,
+                data=data,
+                headers=headers,
+                params=dict(params) if params else None,
+                timeout=(self.connect_timeout_s, self.read_timeout_s),
+                stream=True,
+            )
+            raw = response.raw.read(decode_content=False)
+            response.raw.release_conn()
+        except requests.Timeout:
+            self.stats.timeouts += 1
+            self.stats.last_timed_out = True
+            raise
+        except Exception as exc:  # noqa: BLE001 - urllib3 read errors become retryable
+            if isinstance(exc, requests.RequestException):
+                raise
+            raise requests.ConnectionError(str(exc)) from exc
+        self.stats.bytes_received += len(raw)
+        return self._decode(response, raw)
+
+    def _decode(self, response: requests.Response, raw: bytes) -> Any:
+        status = response.status_code
+        try:
+            if response.headers.get("Content-Encoding", "").lower() == "gzip":
+                raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
+        text = raw.decode("utf-8", errors="replace")
+        if status == 429 or status >= 500:
+            raise _Retryable(status, _retry_after(response.headers.get("Retry-After")), text)
+        if status == 401:
+            raise AuthExpired(text[:200], status=status)
+        if status == 403:
+            raise Forbidden(text[:200], status=status)
+        if status >= 400:
+            raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
+        if not raw:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            # A cut-off body (the connection dropped mid-answer) is a link fault.
+            raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
+
+    def _wait(self, state: RetryCallState) -> float:
+        jitter = wait_random_exponential(multiplier=self.retry.initial_s, max=self.retry.max_wait_s)
+        delay = float(jitter(state))
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if isinstance(exc, _Retryable) and exc.retry_after is not None:
+            delay = max(delay, min(exc.retry_after, MAX_RETRY_AFTER_S))
+        return delay
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        self.stats.retries += 1
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        log.info("retrying (attempt %d) after %s", state.attempt_number, exc)
+        if self.on_retry is not None:
+            self.on_retry(str(exc))
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
