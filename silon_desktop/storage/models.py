@@ -14,7 +14,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -22,7 +33,18 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+#: Named constraints, so later (batch) migrations can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
 
 
@@ -257,3 +279,27 @@ class LocalAccount(Base):
     scope: Mapped[str] = mapped_column(String(13), default="")
     server_url: Mapped[str] = mapped_column(String(255), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RecordHistory(Base):
+    """Local journal of every edit made on this device (added in revision 0002).
+
+    Outbox rows are coalesced and may be purged once acknowledged; the journal
+    keeps each edit as made: who, on which device, when, old and new values
+    (``{field: [old, new]}`` in wire form, as in the outbox).
+    """
+
+    __tablename__ = "record_history"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(36))
+    #: create | update | delete
+    action: Mapped[str] = mapped_column(String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user: Mapped[str] = mapped_column(String(64), default="")
+    device_id: Mapped[str] = mapped_column(String(64), default="")
+    mutation_id: Mapped[str | None] = mapped_column(String(36))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_record_history_record", "entity", "record_id"),)

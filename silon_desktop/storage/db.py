@@ -1,0 +1,274 @@
+"""Opening the local SQLite database: durable settings, migrations, sessions.
+
+Every connection is set up the same way (an engine ``connect`` event):
+
+- ``journal_mode=WAL``: readers never block the writer, and a crash leaves the
+  last committed state;
+- ``synchronous=FULL``: a commit is on disk when it returns (power cuts are
+  common in the offices);
+- ``foreign_keys=ON`` and ``busy_timeout`` (10 s): a second writer waits
+  instead of failing at once.
+
+The driver's own implicit transactions are switched off and every transaction
+starts with an explicit ``BEGIN IMMEDIATE`` (write sessions: the write lock is
+taken up front, so a read-then-write never fails half-way on a lock) or
+``BEGIN`` (read-only sessions: a consistent snapshot, no lock).
+
+Threads: a :class:`Database` may be shared by threads, a session may not. Each
+thread (UI, sync worker, import worker) opens its own ``with db.session():``
+and passes ids or plain values to the others, never ORM objects.
+
+Schema: :func:`open_database` brings the file to the newest schema with the
+Alembic migrations shipped in ``storage/migrations`` (one transaction: the
+upgrade happens completely or not at all). A brand-new file is created straight
+from the models and stamped with the head revision (the migrations and the
+models are checked to agree by a test), which keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from silon_desktop.storage.errors import (
+    CorruptDatabase,
+    StoreEnvironmentError,
+    environment_error,
+)
+from silon_desktop.storage.models import Base
+
+log = logging.getLogger(__name__)
+
+#: The newest migration; a unit test checks it equals the migrations' head.
+HEAD_REVISION = "0002"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+_READONLY_OPTION = "silon_readonly"
+
+
+class SchemaTooNew(StoreEnvironmentError):
+    default_message = (
+        "Basis data ini dibuat oleh versi Silon Desktop yang lebih baru. "
+        "Perbarui aplikasi terlebih dahulu."
+    )
+
+
+class Database:
+    """An open local database.
+
+    Attributes:
+        path: the database file.
+        engine: the SQLAlchemy engine (for Core statements such as bulk inserts;
+            its transactions start with ``BEGIN IMMEDIATE`` too).
+    """
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._write = sessionmaker(bind=engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            bind=engine.execution_options(**{_READONLY_OPTION: True}), expire_on_commit=False
+        )
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A session for this thread: commits at the end, rolls back on error.
+
+        Args:
+            readonly: take a snapshot without the write lock; anything written
+                in it is discarded. For queries, e.g. paging a table while an
+                import runs.
+
+        Raises:
+            StoreEnvironmentError: the database is locked, the disk full, the
+                file damaged; the transaction was rolled back.
+        """
+        session = (self._read if readonly else self._write)()
+        try:
+            yield session
+            if not readonly:
+                session.commit()
+            # a read-only session just closes: the pool rolls its snapshot back,
+            # and the loaded objects stay readable (detached, not expired)
+        except BaseException as error:
+            session.rollback()
+            problem = environment_error(error)
+            if problem is not None:
+                raise problem from error
+            raise
+        finally:
+            session.close()
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the file is at (None for an empty file)."""
+        with self.engine.connect() as conn:
+            return _current_revision(conn)
+
+    def close(self) -> None:
+        """Let SQLite refresh its planner statistics, then close every connection."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+        except Exception as error:  # noqa: BLE001 (closing must not fail on a busy file)
+            log.debug("PRAGMA optimize skipped: %s", error)
+        self.engine.dispose()
+
+
+def create_sqlite_engine(path: str | Path) -> Engine:
+    """An engine on ``path`` with the durable per-connection settings above."""
+    engine = create_engine(
+        f"sqlite:///{Path(path)}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    assert isinstance(dbapi_connection, sqlite3.Connection)
+    # Transactions are begun explicitly in _on_begin, not by the driver.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            log.warning("SQLite refused WAL mode (got %s)", mode)
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    readonly = bool(conn.get_execution_options().get(_READONLY_OPTION))
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating it if needed) the database at ``path``, at the newest schema.
+
+    Args:
+        path: the database file; its folder is created if missing.
+        migrate: bring an older file up to :data:`HEAD_REVISION` (tests turn
+            this off to look at an old file as it is).
+
+    Raises:
+        CorruptDatabase: the file is not a (Silon) SQLite database.
+        SchemaTooNew: the file was written by a newer program.
+        StoreEnvironmentError: locked, unreadable, disk full.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_sqlite_engine(path)
+    try:
+        if migrate:
+            _bring_to_head(engine)
+    except BaseException as error:
+        engine.dispose()
+        problem = environment_error(error)
+        if problem is not None:
+            raise problem from error
+        raise
+    return Database(path, engine)
+
+
+def _bring_to_head(engine: Engine) -> None:
+    with engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
+        revision = _current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+    if revision == HEAD_REVISION:
+        return
+    if revision is None and not has_tables and _create_fresh(engine):
+        return
+    with engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
+        revision = _current_revision(conn)
+    if revision == HEAD_REVISION:
+        return  # another process created it meanwhile
+    if revision is None:
+        raise CorruptDatabase(detail="no schema revision: not a Silon Desktop database")
+    log.info("upgrading the local database from revision %s to %s", revision, HEAD_REVISION)
+    migrate(engine, "head")
+
+
+def _current_revision(conn: Connection) -> str | None:
+    try:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
+    finally:
+        conn.rollback()
+
+
+def _create_fresh(engine: Engine) -> bool:
+    """A new file: the tables straight from the models, stamped at the head revision.
+
+    Returns:
+        False when another process created tables first (under the write lock).
+    """
+    with engine.begin() as conn:
+        if inspect(conn).get_table_names():
+            return False
+        Base.metadata.create_all(conn)
+        conn.exec_driver_sql(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+        conn.execute(text("INSERT INTO alembic_version VALUES (:rev)"), {"rev": HEAD_REVISION})
+    return True
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """An Alembic ``Config`` on the shipped migrations (optionally bound to a connection)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` in one transaction.
+
+    Foreign keys are off during the upgrade (batch migrations copy tables) and
+    checked afterwards; any violation rolls the whole upgrade back.
+
+    Raises:
+        SchemaTooNew: the file is at a revision this program does not know.
+        CorruptDatabase: the upgraded data breaks a foreign key.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    with engine.connect() as conn:
+        current = _current_revision(conn)
+        script = ScriptDirectory.from_config(alembic_config())
+        if current is not None:
+            try:
+                script.get_revision(current)
+            except CommandError as error:
+                raise SchemaTooNew(detail=f"revision {current}") from error
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise CorruptDatabase(detail=f"foreign keys broken after upgrade: {broken[:3]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")

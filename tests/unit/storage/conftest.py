@@ -1,0 +1,17 @@
+"""Fixtures of the local-store tests: a fresh database file per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from silon_desktop.storage.db import Database, open_database
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    yield database
+    database.close()

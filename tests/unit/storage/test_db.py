@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from silon_desktop.storage import db as db_module
+from silon_desktop.storage.db import HEAD_REVISION, Database, open_database
+from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked
+from silon_desktop.storage.models import SyncState
+
+
+def test_every_connection_is_durable(db: Database) -> None:
+    with db.session() as session:
+        pragma = {
+            name: session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10000,
+    }
+
+
+def test_new_file_is_at_head(db: Database) -> None:
+    assert db.schema_revision() == HEAD_REVISION
+
+
+def test_head_revision_constant_matches_migrations() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db_module.alembic_config())
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_session_commits_and_rolls_back(db: Database) -> None:
+    with db.session() as session:
+        session.add(SyncState(key="cursor", value="5"))
+    with pytest.raises(RuntimeError), db.session() as session:
+        session.add(SyncState(key="other", value="x"))
+        session.flush()
+        raise RuntimeError("boom")
+    with db.session(readonly=True) as session:
+        assert {s.key for s in session.query(SyncState)} == {"cursor"}
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO pair (id, scope, version, deleted, updated_at, election_id, route,"
+                " head_name, deputy_name, status) VALUES ('p', '32', 0, 0, '2024-01-01',"
+                " 'missing', 'x', '', '', 'draft')"
+            )
+        )
+
+
+def test_not_a_database_is_an_environment_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(CorruptDatabase):
+        open_database(path)
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE something (x)")
+    with pytest.raises(CorruptDatabase):
+        open_database(path)
+
+
+def test_lock_held_elsewhere_is_an_environment_error(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 50)
+    quick = open_database(db.path)
+    blocker = sqlite3.connect(db.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseLocked) as caught, quick.session() as session:
+            session.add(SyncState(key="k", value="v"))
+        assert "proses lain" in caught.value.message
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        quick.close()
+
+
+def test_sessions_in_threads_do_not_lose_writes(db: Database) -> None:
+    def work(n: int) -> None:
+        for _ in range(20):
+            with db.session() as session:
+                row = session.get(SyncState, "counter")
+                if row is None:
+                    session.add(SyncState(key="counter", value="1"))
+                else:
+                    row.value = str(int(row.value) + 1)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with db.session(readonly=True) as session:
+        row = session.get(SyncState, "counter")
+        assert row is not None and row.value == "80"

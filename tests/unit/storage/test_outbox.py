@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.models import OutboxMutation
+from sync.merge import merge_fields
+from sync.protocol import Op, ResultStatus
+
+REC = "00000000-0000-4000-8000-000000000001"
+
+
+def _rows(db: Database) -> list[OutboxMutation]:
+    with db.session(readonly=True) as session:
+        return list(session.query(OutboxMutation).order_by(OutboxMutation.seq))
+
+
+def _enqueue(db: Database, op: str, base: int, changes: dict[str, list[Any]]) -> str | None:
+    with db.session() as session:
+        return outbox.enqueue(session, "supporter", REC, "32.14", op, base, changes)
+
+
+def test_create_then_updates_coalesce_into_one_create(db: Database) -> None:
+    first = _enqueue(db, "upsert", 0, {"name": [None, "Ani"], "rt": [None, "001"]})
+    again = _enqueue(db, "upsert", 0, {"name": ["Ani", "Ana"]})
+    assert first == again
+    (row,) = _rows(db)
+    assert row.changes == {"name": [None, "Ana"], "rt": [None, "001"]}
+    assert row.base_version == 0 and row.op == "upsert" and row.state == "pending"
+
+
+def test_update_keeps_earliest_base_and_old_value(db: Database) -> None:
+    _enqueue(db, "upsert", 3, {"name": ["A", "B"]})
+    _enqueue(db, "upsert", 4, {"name": ["B", "C"], "rw": ["01", "02"]})
+    (row,) = _rows(db)
+    assert row.base_version == 3
+    assert row.changes == {"name": ["A", "C"], "rw": ["01", "02"]}
+
+
+def test_field_changed_back_drops_out_and_empty_update_vanishes(db: Database) -> None:
+    _enqueue(db, "upsert", 3, {"name": ["A", "B"], "rt": ["1", "2"]})
+    _enqueue(db, "upsert", 3, {"name": ["B", "A"]})
+    (row,) = _rows(db)
+    assert row.changes == {"rt": ["1", "2"]}
+    assert _enqueue(db, "upsert", 3, {"rt": ["2", "1"]}) is None
+    assert _rows(db) == []
+
+
+def test_update_that_changes_nothing_is_not_queued(db: Database) -> None:
+    assert _enqueue(db, "upsert", 2, {"name": ["A", "A"]}) is None
+    assert _rows(db) == []
+
+
+def test_create_then_delete_of_never_pushed_record_drops_both(db: Database) -> None:
+    _enqueue(db, "upsert", 0, {"name": [None, "Ani"]})
+    assert _enqueue(db, "delete", 0, {}) is None
+    assert _rows(db) == []
+
+
+def test_delete_after_pending_update_becomes_one_tombstone(db: Database) -> None:
+    mid = _enqueue(db, "upsert", 5, {"name": ["A", "B"]})
+    assert _enqueue(db, "delete", 5, {}) == mid
+    (row,) = _rows(db)
+    assert (row.op, row.base_version, row.changes) == ("delete", 5, {})
+    assert _enqueue(db, "delete", 5, {}) == mid  # deleting twice changes nothing
+    assert len(_rows(db)) == 1
+
+
+def test_delete_after_sent_create_still_sends_a_tombstone(db: Database) -> None:
+    create = _enqueue(db, "upsert", 0, {"name": [None, "Ani"]})
+    assert create is not None
+    with db.session() as session:
+        outbox.mark_sent(session, [create], "batch-1")
+    tomb = _enqueue(db, "delete", 0, {})
+    assert tomb is not None and tomb != create
+    assert [r.op for r in _rows(db)] == ["upsert", "delete"]
+
+
+def test_sent_mutation_is_never_coalesced_into(db: Database) -> None:
+    first = _enqueue(db, "upsert", 1, {"name": ["A", "B"]})
+    assert first is not None
+    with db.session() as session:
+        assert outbox.mark_sent(session, [first], "b1") == 1
+    second = _enqueue(db, "upsert", 1, {"name": ["B", "C"]})
+    assert second not in (None, first)
+    with db.session() as session:
+        assert outbox.requeue_sent(session) == 1
+    third = _enqueue(db, "upsert", 1, {"rt": ["1", "2"]})
+    assert third == second
+    rows = _rows(db)
+    assert rows[0].changes == {"name": ["A", "B"]} and rows[0].state == "pending"
+    assert rows[1].changes == {"name": ["B", "C"], "rt": ["1", "2"]}
+
+
+def test_requeue_keeps_the_mutation_id(db: Database) -> None:
+    mid = _enqueue(db, "upsert", 0, {"name": [None, "X"]})
+    assert mid is not None
+    with db.session() as session:
+        outbox.mark_sent(session, [mid], "b1")
+        assert outbox.counts(session)["sent"] == 1
+        outbox.requeue_sent(session)
+        (row,) = outbox.pending(session, 10)
+        assert row.mutation_id == mid and row.batch_id == "b1"
+
+
+def test_to_mutation_and_results(db: Database) -> None:
+    mid = _enqueue(db, "upsert", 0, {"name": [None, "X"], "birth_date": [None, "1990-02-03"]})
+    assert mid is not None
+    with db.session() as session:
+        (row,) = outbox.pending(session, 10)
+        mutation = outbox.to_mutation(row)
+        assert mutation.id == mid and mutation.op is Op.UPSERT and mutation.base_version == 0
+        assert mutation.changes == {"name": (None, "X"), "birth_date": (None, "1990-02-03")}
+        assert mutation.created_at.endswith("Z")
+        assert mutation.to_wire()["changes"]["name"] == [None, "X"]
+        outbox.mark_sent(session, [mid], "b1")
+        assert outbox.mark_result(session, mid, ResultStatus.APPLIED, 1, {"status": "applied"})
+        assert not outbox.mark_result(session, "unknown-id", "applied", 1)
+        assert outbox.counts(session) == {
+            "pending": 0,
+            "sent": 0,
+            "acked": 1,
+            "conflict": 0,
+            "rejected": 0,
+        }
+        assert outbox.pending(session, 10) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [("applied", "acked"), ("merged", "acked"), ("conflict", "conflict"), ("rejected", "rejected")],
+)
+def test_result_status_maps_to_state(db: Database, status: str, state: str) -> None:
+    mid = _enqueue(db, "upsert", 0, {"name": [None, "X"]})
+    assert mid is not None
+    with db.session() as session:
+        outbox.mark_sent(session, [mid], "b")
+        outbox.mark_result(session, mid, status, 7, {"status": status})
+    (row,) = _rows(db)
+    assert (row.state, row.server_version, row.result) == (state, 7, {"status": status})
+
+
+def test_encode_changes_gives_wire_values() -> None:
+    import datetime as dt
+
+    wire = outbox.encode_changes(
+        "supporter",
+        {"birth_date": (None, dt.date(1990, 1, 2)), "admin_reasons": ([], ["A"]), "rt": ("", "1")},
+    )
+    assert wire == {
+        "birth_date": [None, "1990-01-02"],
+        "admin_reasons": [[], ["A"]],
+        "rt": ["", "1"],
+    }
+
+
+FIELDS = ("name", "rt", "rw")
+values = st.sampled_from(["", "a", "b"])
+edit = st.one_of(
+    st.tuples(st.just("edit"), st.dictionaries(st.sampled_from(FIELDS), values, min_size=1)),
+    st.tuples(st.just("push"), st.just({})),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(created=st.booleans(), steps=st.lists(edit, max_size=12), delete_at_end=st.booleans())
+def test_replaying_the_outbox_reaches_the_local_state(
+    db: Database, created: bool, steps: list[tuple[str, dict[str, str]]], delete_at_end: bool
+) -> None:
+    """Whatever the edits and pushes, the queued mutations replayed in order on the
+    server's copy (with the one merge function) give exactly the local state."""
+    with db.session() as session:
+        session.query(OutboxMutation).delete()
+    base = 0 if created else 4
+    local: dict[str, Any] = dict.fromkeys(FIELDS, None if created else "")
+    server: dict[str, Any] | None = None if created else dict(local)
+    if created:
+        _enqueue(db, "upsert", 0, {f: [None, ""] for f in FIELDS})
+        local = dict.fromkeys(FIELDS, "")
+    for kind, change in steps:
+        if kind == "push":
+            with db.session() as session:
+                ids = [r.mutation_id for r in outbox.pending(session, 100)]
+                outbox.mark_sent(session, ids, "b")
+            continue
+        wire = {f: [local[f], v] for f, v in change.items()}
+        _enqueue(db, "upsert", base, wire)
+        local.update(change)
+    if delete_at_end:
+        _enqueue(db, "delete", base, {})
+    rows = _rows(db)
+    assert len({r.mutation_id for r in rows}) == len(rows)
+    deleted = False
+    for row in rows:
+        if row.op == "delete":
+            deleted = True
+            continue
+        assert server is not None or row.base_version == 0
+        result = merge_fields({k: (v[0], v[1]) for k, v in row.changes.items()}, server or {})
+        assert result.clean
+        server = {**(server or {}), **result.applied}
+    if delete_at_end:
+        assert deleted or (created and not rows)
+    else:
+        assert server is not None
+        # the merge treats None and "" as the same blank value
+        assert {f: server.get(f) or "" for f in FIELDS} == local
