@@ -1,0 +1,365 @@
+"""Rule sets of an election: every number that changes between elections.
+
+Shares are kept in basis points (1/100 of a percent: 750 = 7.5%) and all
+arithmetic is on integers, so rounding is exact: the support threshold is
+rounded up (733,927 x 7.5% = 55,044.525 -> 55,045).
+
+Which reason code makes a supporter BMS (fixable in the correction round) or TMS
+(final) is part of the rule set. In ``pilkada-2024`` (PKPU 8/2024) a missing ID
+card scan and a banned occupation became BMS; in ``pilkada-2020`` they were TMS.
+The other choices, the same in both:
+
+- BMS: the person may well be a valid supporter whose data needs fixing or a
+  decision: NIK_MISMATCH, NIK_PRECISION (a lost last digit), MISSING_FIELD,
+  NIK_REGION (an unknown kecamatan may be a typo or a code retired after the NIK
+  was issued: checked against the ID scan), DUPLICATE_POTENTIAL (an operator
+  decides which row is the person), DUPLICATE_EXTERNAL (clarified in field
+  verification: the person chooses one pair).
+- TMS: the person cannot count: NIK_FORMAT (no valid identity), UNDERAGE,
+  OUTSIDE_REGION, NOT_IN_DPT, DUPLICATE_IDENTICAL (the copy; the kept row is
+  judged on its own), DECEASED, NOT_FOUND, DENIES_SUPPORT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from silon_desktop.domain.codes import ElectionKind, ReasonCode, Status
+
+_BP = 10_000  # basis points in a whole
+
+
+class UnknownRuleSetError(ValueError):
+    """An election names a rule set this program does not know."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A DPT band: up to ``up_to`` voters (inclusive; None = no limit), ``basis_points`` share."""
+
+    up_to: int | None
+    basis_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRule:
+    """What a party coalition needs to nominate a pair.
+
+    Before MK 60/2024: ``seat_share`` of DPRD seats or ``vote_share`` of valid
+    votes, counting only parties holding seats. After: a share of valid votes by
+    the same DPT tiers as independents (``votes_by_dpt_tier``), and parties
+    without seats may nominate.
+    """
+
+    seat_share: int | None  # basis points, or None when seats do not count
+    vote_share: int | None  # basis points, or None when the DPT tiers apply
+    votes_by_dpt_tier: bool
+    seats_needed_to_nominate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PartyStanding:
+    """One nominating party's result in the last DPRD election of the region."""
+
+    seats: int
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartyThreshold:
+    """What a coalition must reach: seats (None when seats do not count) or votes."""
+
+    seats: int | None
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules of one election cycle, keyed by ``id`` (e.g. ``"pilkada-2024"``)."""
+
+    id: str
+    title: str
+    governor_tiers: tuple[Tier, ...]
+    regency_tiers: tuple[Tier, ...]  # bupati and walikota
+    correction_multiplier: int
+    party: PartyRule
+    min_age_governor: int
+    min_age_regency: int
+    supporter_min_age: int
+    #: Whoever is or was married may support below ``supporter_min_age``.
+    married_may_support_underage: bool
+    bms_codes: frozenset[ReasonCode]
+    tms_codes: frozenset[ReasonCode]
+    #: Supporter fields that must not be empty (B.1-KWK Perseorangan).
+    supporter_required_fields: tuple[str, ...]
+    #: Further required fields in a governor election.
+    governor_required_fields: tuple[str, ...]
+
+    def tiers(self, kind: ElectionKind | str) -> tuple[Tier, ...]:
+        return self.governor_tiers if ElectionKind(kind).is_provincial else self.regency_tiers
+
+    def tier_for(self, kind: ElectionKind | str, dpt: int) -> Tier:
+        """The DPT band ``dpt`` falls in."""
+        _check_count("dpt", dpt)
+        for tier in self.tiers(kind):
+            if tier.up_to is None or dpt <= tier.up_to:
+                return tier
+        raise AssertionError(f"rule set {self.id} has no open-ended top tier")
+
+    def support_threshold(self, kind: ElectionKind | str, dpt: int) -> int:
+        """Supporters an independent pair needs: the tier's share of DPT, rounded up."""
+        return _ceil_share(dpt, self.tier_for(kind, dpt).basis_points)
+
+    def spread_required(self, subregions: int) -> int:
+        """Kecamatan (or kab/kota) that must have supporters: more than half."""
+        _check_count("subregions", subregions)
+        return subregions // 2 + 1 if subregions else 0
+
+    def correction_shortfall(self, required: int, ms_count: int) -> int:
+        """Supporters to add in the correction round: the shortfall times the multiplier."""
+        _check_count("required", required)
+        _check_count("ms_count", ms_count)
+        return self.correction_multiplier * max(0, required - ms_count)
+
+    def party_threshold(
+        self, kind: ElectionKind | str, *, total_seats: int, total_valid_votes: int, dpt: int
+    ) -> PartyThreshold:
+        """Seats or valid votes a coalition needs (each rounded up)."""
+        rule = self.party
+        seats = _ceil_share(total_seats, rule.seat_share) if rule.seat_share is not None else None
+        if rule.votes_by_dpt_tier:
+            share = self.tier_for(kind, dpt).basis_points
+        else:
+            share = rule.vote_share or 0
+        return PartyThreshold(seats, _ceil_share(total_valid_votes, share))
+
+    def party_eligible(
+        self,
+        kind: ElectionKind | str,
+        parties: Iterable[PartyStanding],
+        *,
+        total_seats: int,
+        total_valid_votes: int,
+        dpt: int,
+    ) -> bool:
+        """Whether a coalition may nominate a pair."""
+        counted = [p for p in parties if p.seats > 0 or not self.party.seats_needed_to_nominate]
+        if not counted:
+            return False
+        need = self.party_threshold(
+            kind, total_seats=total_seats, total_valid_votes=total_valid_votes, dpt=dpt
+        )
+        if need.seats is not None and sum(p.seats for p in counted) >= need.seats:
+            return True
+        return sum(p.votes for p in counted) >= need.votes
+
+    def min_candidate_age(self, kind: ElectionKind | str) -> int:
+        return self.min_age_governor if ElectionKind(kind).is_provincial else self.min_age_regency
+
+    def candidate_age_ok(
+        self, kind: ElectionKind | str, birth_date: dt.date, penetapan_date: dt.date
+    ) -> bool:
+        """Whether a candidate is old enough on the date of penetapan."""
+        return age_on(birth_date, penetapan_date) >= self.min_candidate_age(kind)
+
+    def status_of(self, code: ReasonCode | str) -> Status:
+        """BMS or TMS: what one reason gives."""
+        reason = ReasonCode(code)
+        if reason in self.tms_codes:
+            return Status.TMS
+        if reason in self.bms_codes:
+            return Status.BMS
+        raise AssertionError(f"rule set {self.id} does not classify {reason}")
+
+    def status_for(self, codes: Iterable[ReasonCode | str]) -> Status:
+        """The status a set of reasons gives: MS without any, else the worst one."""
+        worst = Status.MS
+        for code in codes:
+            status = self.status_of(code)
+            if status is Status.TMS:
+                return status
+            worst = status
+        return worst
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Age in whole years on a date (a 29 February birthday counts from 1 March)."""
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - before_birthday
+
+
+def _ceil_share(amount: int, basis_points: int) -> int:
+    _check_count("amount", amount)
+    return -(-amount * basis_points // _BP)
+
+
+def _check_count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+
+
+GOVERNOR_TIERS = (
+    Tier(2_000_000, 1000),
+    Tier(6_000_000, 850),
+    Tier(12_000_000, 750),
+    Tier(None, 650),
+)
+REGENCY_TIERS = (
+    Tier(250_000, 1000),
+    Tier(500_000, 850),
+    Tier(1_000_000, 750),
+    Tier(None, 650),
+)
+_ALWAYS_TMS = frozenset(
+    {
+        ReasonCode.NIK_FORMAT,
+        ReasonCode.UNDERAGE,
+        ReasonCode.OUTSIDE_REGION,
+        ReasonCode.NOT_IN_DPT,
+        ReasonCode.DUPLICATE_IDENTICAL,
+        ReasonCode.DECEASED,
+        ReasonCode.NOT_FOUND,
+        ReasonCode.DENIES_SUPPORT,
+    }
+)
+_ALWAYS_BMS = frozenset(
+    {
+        ReasonCode.NIK_REGION,
+        ReasonCode.NIK_MISMATCH,
+        ReasonCode.NIK_PRECISION,
+        ReasonCode.MISSING_FIELD,
+        ReasonCode.DUPLICATE_POTENTIAL,
+        ReasonCode.DUPLICATE_EXTERNAL,
+    }
+)
+_BMS_SINCE_2024 = frozenset({ReasonCode.NO_ID_SCAN, ReasonCode.BANNED_OCCUPATION})
+_SUPPORTER_REQUIRED = (
+    "nik",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "desa_code",
+    "kecamatan_code",
+)
+
+PILKADA_2024 = RuleSet(
+    id="pilkada-2024",
+    title="Pilkada 2024 (PKPU 8/2024, after MK 60/PUU-XXII/2024)",
+    governor_tiers=GOVERNOR_TIERS,
+    regency_tiers=REGENCY_TIERS,
+    correction_multiplier=2,
+    party=PartyRule(
+        seat_share=None, vote_share=None, votes_by_dpt_tier=True, seats_needed_to_nominate=False
+    ),
+    min_age_governor=30,
+    min_age_regency=25,
+    supporter_min_age=17,
+    married_may_support_underage=True,
+    bms_codes=_ALWAYS_BMS | _BMS_SINCE_2024,
+    tms_codes=_ALWAYS_TMS,
+    supporter_required_fields=_SUPPORTER_REQUIRED,
+    governor_required_fields=("kabkota_code",),
+)
+
+PILKADA_2020 = RuleSet(
+    id="pilkada-2020",
+    title="Pilkada 2020 (UU 10/2016 Pasal 40, before MK 60/PUU-XXII/2024)",
+    governor_tiers=GOVERNOR_TIERS,
+    regency_tiers=REGENCY_TIERS,
+    correction_multiplier=2,
+    party=PartyRule(
+        seat_share=2000, vote_share=2500, votes_by_dpt_tier=False, seats_needed_to_nominate=True
+    ),
+    min_age_governor=30,
+    min_age_regency=25,
+    supporter_min_age=17,
+    married_may_support_underage=True,
+    bms_codes=_ALWAYS_BMS,
+    tms_codes=_ALWAYS_TMS | _BMS_SINCE_2024,
+    supporter_required_fields=_SUPPORTER_REQUIRED,
+    governor_required_fields=("kabkota_code",),
+)
+
+RULE_SETS: dict[str, RuleSet] = {r.id: r for r in (PILKADA_2024, PILKADA_2020)}
+DEFAULT_RULE_SET_ID = PILKADA_2024.id
+
+
+def rule_set_for(rule_set_id: str | None) -> RuleSet:
+    """The rule set with this id; empty or None gives the default (pilkada-2024).
+
+    Raises:
+        UnknownRuleSetError: no rule set has this id.
+    """
+    if not rule_set_id:
+        return RULE_SETS[DEFAULT_RULE_SET_ID]
+    try:
+        return RULE_SETS[rule_set_id]
+    except KeyError:
+        known = ", ".join(sorted(RULE_SETS))
+        raise UnknownRuleSetError(f"unknown rule set {rule_set_id!r} (known: {known})") from None
+
+
+def _rules(rule_set: RuleSet | None) -> RuleSet:
+    return rule_set or RULE_SETS[DEFAULT_RULE_SET_ID]
+
+
+def support_threshold(kind: ElectionKind | str, dpt: int, rule_set: RuleSet | None = None) -> int:
+    """Supporters an independent pair needs (rounded up); see :meth:`RuleSet.support_threshold`."""
+    return _rules(rule_set).support_threshold(kind, dpt)
+
+
+def spread_required(subregions: int, rule_set: RuleSet | None = None) -> int:
+    """floor(n/2)+1 kecamatan or kab/kota: 17 -> 9, 27 -> 14, 40 -> 21, 6 -> 4."""
+    return _rules(rule_set).spread_required(subregions)
+
+
+def correction_shortfall(required: int, ms_count: int, rule_set: RuleSet | None = None) -> int:
+    """Supporters to add in the correction round (twice the gap)."""
+    return _rules(rule_set).correction_shortfall(required, ms_count)
+
+
+def party_threshold(
+    kind: ElectionKind | str,
+    *,
+    total_seats: int,
+    total_valid_votes: int,
+    dpt: int,
+    rule_set: RuleSet | None = None,
+) -> PartyThreshold:
+    return _rules(rule_set).party_threshold(
+        kind, total_seats=total_seats, total_valid_votes=total_valid_votes, dpt=dpt
+    )
+
+
+def party_eligible(
+    kind: ElectionKind | str,
+    parties: Iterable[PartyStanding],
+    *,
+    total_seats: int,
+    total_valid_votes: int,
+    dpt: int,
+    rule_set: RuleSet | None = None,
+) -> bool:
+    return _rules(rule_set).party_eligible(
+        kind, parties, total_seats=total_seats, total_valid_votes=total_valid_votes, dpt=dpt
+    )
+
+
+def candidate_age_ok(
+    kind: ElectionKind | str,
+    birth_date: dt.date,
+    penetapan_date: dt.date,
+    rule_set: RuleSet | None = None,
+) -> bool:
+    return _rules(rule_set).candidate_age_ok(kind, birth_date, penetapan_date)
+
+
+def status_for(codes: Iterable[ReasonCode | str], rule_set: RuleSet | None = None) -> Status:
+    """MS without reasons, else the worst status any reason gives."""
+    return _rules(rule_set).status_for(codes)
