@@ -1,0 +1,320 @@
+"""The sync engine: push, pull (with apply/rebase) and resolve, as named stages.
+
+Public API for the application::
+
+    engine = SyncEngine(db, settings, transport)   # transport: HttpTransport / make_transport
+    report = engine.run(progress_cb, cancel_event)  # in a worker thread
+    status(db) -> SyncStatus
+    resolve_conflict(db, conflict_id, "mine" | "theirs" | "edited", value=None, ...)
+
+Stages, each with a persisted status in ``sync_state`` (see
+:mod:`sync.client_state`):
+
+1. ``push``: unanswered ``sent`` mutations first (same ids: the server is
+   idempotent), then ``pending`` ones, in adaptive batches; answers, conflicts
+   and receipts are recorded per batch in one transaction.
+2. ``pull`` / ``apply``: the feed from the saved cursor, page by page; each page
+   and its cursor are applied in ONE transaction, local pending fields staying
+   on top (:mod:`sync.client_apply`).
+3. ``resolve``: pushes what was enqueued meanwhile (conflict resolutions and
+   edits made during the run).
+
+Stopping anywhere (cancel, crash, kill -9) leaves a state the next run continues
+from: nothing claimed is lost (``sent`` is re-sent), no page is half applied.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from silon_desktop.storage.models import Conflict
+from sync.client_api import ServerApi
+from sync.client_apply import DeriveFn, apply_connection, apply_records
+from sync.client_push import PushStats, claim_batch, record_answer, waiting_count
+from sync.client_state import (
+    CURSOR_KEY,
+    SERVER_KEY,
+    get_state,
+    set_stage,
+    set_state,
+)
+from sync.transport import AdaptiveBatch, Offline, Transport, TransportError
+
+if TYPE_CHECKING:
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+conflict_t = Conflict.__table__
+
+
+class Cancelled(Exception):
+    """The run was cancelled between two steps; everything done so far is kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A progress step for the UI or the command line.
+
+    Attributes:
+        stage: push, pull, apply or resolve.
+        done: mutations pushed or records pulled so far in this stage.
+        total: the total when known (push), else None.
+    """
+
+    stage: str
+    done: int
+    total: int | None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one run did.
+
+    Attributes:
+        complete: every local mutation has an answer from the server (nothing
+            pending or sent is left).
+        error: the operator-facing message of the error that stopped the run.
+        error_kind: ``offline``, ``auth`` or ``error`` (with ``error``), else "".
+    """
+
+    pushed: int = 0
+    acked: int = 0
+    rejected: int = 0
+    conflicts_new: int = 0
+    pulled: int = 0
+    batches: int = 0
+    receipts_unverified: int = 0
+    remaining: int = 0
+    conflicts_open: int = 0
+    cancelled: bool = False
+    error: str = ""
+    error_kind: str = ""
+    stages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.error and not self.cancelled and self.remaining == 0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    pending: int
+    sent: int
+    conflicts_open: int
+    last_success_at: str
+    last_error: str
+    cursor: str
+
+
+class SyncEngine:
+    """One sync run at a time with one server.
+
+    Args:
+        db: the local database.
+        settings: for the device id.
+        transport: an authenticated :class:`~sync.transport.Transport`.
+        derive: computes local derived columns of pulled rows (supporter status).
+        page_size: feed page size to start with (adapts to the link).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        transport: Transport,
+        *,
+        derive: DeriveFn | None = None,
+        batch: AdaptiveBatch | None = None,
+        pages: AdaptiveBatch | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.api = ServerApi(transport)
+        self.derive = derive
+        self.batch = batch or AdaptiveBatch(start=500, minimum=25, maximum=2000)
+        self.pages = pages or AdaptiveBatch(start=1000, minimum=50, maximum=5000)
+
+    def run(
+        self, progress: ProgressFn | None = None, cancel: threading.Event | None = None
+    ) -> SyncReport:
+        """Push, pull and resolve once. Never raises for link or auth trouble.
+
+        Raises:
+            Exception: bugs only (logged by the caller with their traceback).
+        """
+        report = SyncReport()
+        cancel = cancel or threading.Event()
+        notify = progress or (lambda _p: None)
+        stage = "push"
+        try:
+            self._ensure_server_key()
+            self._push(report, notify, cancel, "push")
+            stage = "pull"
+            self._pull(report, notify, cancel)
+            stage = "resolve"
+            self._push(report, notify, cancel, "resolve")
+        except Cancelled:
+            report.cancelled = True
+            self._stage(stage, "cancelled")
+        except TransportError as exc:
+            report.error = exc.message
+            report.error_kind = _kind(exc)
+            self._stage(stage, "failed", str(exc))
+            log.info("sync stopped in stage %s: %s", stage, exc)
+        self._finish(report)
+        return report
+
+    def _finish(self, report: SyncReport) -> None:
+        current = status(self.db)
+        report.remaining = current.pending + current.sent
+        report.conflicts_open = current.conflicts_open
+        from silon_desktop.storage.models import utcnow
+
+        with self.db.engine.begin() as conn:
+            set_state(conn, "last_run_at", utcnow().isoformat(timespec="seconds"))
+            if report.complete:
+                set_state(conn, "last_success_at", utcnow().isoformat(timespec="seconds"))
+                set_state(conn, "last_error", "")
+            elif report.error:
+                set_state(conn, "last_error", report.error)
+        for name in ("push", "pull", "apply", "resolve"):
+            with self.db.session(readonly=True) as session:
+                raw = get_state(session.connection(), f"stage.{name}")
+            report.stages[name] = raw
+
+    def _stage(self, stage: str, state: str, detail: str = "") -> None:
+        with self.db.engine.begin() as conn:
+            set_stage(conn, stage, state, detail)
+
+    def _ensure_server_key(self) -> None:
+        with self.db.session(readonly=True) as session:
+            known = get_state(session.connection(), SERVER_KEY)
+        if known:
+            return
+        try:
+            key = self.api.server_key()
+        except TransportError as exc:
+            if isinstance(exc, Offline):
+                raise
+            log.warning("server key unavailable (%s); receipts stay unverified", exc)
+            return
+        with self.db.engine.begin() as conn:
+            set_state(conn, SERVER_KEY, key)
+
+    def _server_key(self) -> str:
+        with self.db.session(readonly=True) as session:
+            return get_state(session.connection(), SERVER_KEY)
+
+    def _push(
+        self, report: SyncReport, notify: ProgressFn, cancel: threading.Event, stage: str
+    ) -> None:
+        self._stage(stage, "running")
+        with self.db.session(readonly=True) as session:
+            total = waiting_count(session.connection())
+        stats = PushStats()
+        key = self._server_key()
+        while True:
+            if cancel.is_set():
+                raise Cancelled
+            with self.db.engine.begin() as conn:
+                batch_id, mutations = claim_batch(conn, self.batch.size)
+            if not mutations:
+                break
+            answer = self.api.push(batch_id, self.settings.device_id, mutations)
+            transport = self.api.transport
+            self.batch.record(
+                transport.stats.last_elapsed_s,
+                transport.stats.timeouts > 0 and transport.stats.last_timed_out,
+            )
+            with apply_connection(self.db) as conn:
+                record_answer(conn, answer, mutations, key, stats, self.derive)
+            stats.sent += len(mutations)
+            stats.batches += 1
+            notify(Progress(stage, stats.sent, total))
+        report.pushed += stats.sent
+        report.acked += stats.acked
+        report.rejected += stats.rejected
+        report.conflicts_new += stats.conflicts
+        report.batches += stats.batches
+        report.receipts_unverified += stats.receipts_unverified
+        self._stage(stage, "done", f"{stats.sent} sent")
+
+    def _pull(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> None:
+        self._stage("pull", "running")
+        self._stage("apply", "running")
+        with self.db.session(readonly=True) as session:
+            cursor = get_state(session.connection(), CURSOR_KEY)
+        while True:
+            if cancel.is_set():
+                raise Cancelled
+            transport = self.api.transport
+            page = self.api.feed(cursor, self.pages.size)
+            self.pages.record(transport.stats.last_elapsed_s, transport.stats.last_timed_out)
+            with apply_connection(self.db) as conn:
+                stats = apply_records(conn, page.records, derive=self.derive)
+                set_state(conn, CURSOR_KEY, page.cursor)
+            cursor = page.cursor
+            report.pulled += len(page.records)
+            report.conflicts_new += stats.conflicts
+            notify(Progress("pull", report.pulled, None))
+            if not page.has_more:
+                break
+        self._stage("pull", "done", f"cursor {cursor}")
+        self._stage("apply", "done", f"{report.pulled} records")
+
+
+def _kind(exc: TransportError) -> str:
+    from sync.transport import AuthExpired
+
+    if isinstance(exc, AuthExpired):
+        return "auth"
+    if isinstance(exc, Offline):
+        return "offline"
+    return "error"
+
+
+def status(db: Database) -> SyncStatus:
+    """Pending and sent mutations, open conflicts, last success and last error."""
+    from silon_desktop.storage.models import OutboxMutation
+
+    outbox = OutboxMutation.__table__
+    with db.session(readonly=True) as session:
+        conn = session.connection()
+        counts: dict[str, int] = dict(
+            conn.execute(
+                select(outbox.c.state, func.count())
+                .where(outbox.c.state.in_(("pending", "sent")))
+                .group_by(outbox.c.state)
+            ).all()
+        )
+        open_conflicts = conn.execute(
+            select(func.count()).select_from(conflict_t).where(conflict_t.c.resolved_at.is_(None))
+        ).scalar_one()
+        return SyncStatus(
+            pending=int(counts.get("pending", 0)),
+            sent=int(counts.get("sent", 0)),
+            conflicts_open=int(open_conflicts),
+            last_success_at=get_state(conn, "last_success_at"),
+            last_error=get_state(conn, "last_error"),
+            cursor=get_state(conn, CURSOR_KEY),
+        )
+
+
+def open_conflicts(db: Database) -> list[dict[str, Any]]:
+    """Open conflicts, oldest first: id, entity, record_id, field, base, mine, theirs."""
+    with db.session(readonly=True) as session:
+        rows = session.execute(
+            select(conflict_t).where(conflict_t.c.resolved_at.is_(None)).order_by(conflict_t.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]

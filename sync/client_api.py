@@ -1,0 +1,116 @@
+"""The server's endpoints as the client calls them (see docs/PROTOCOL.md).
+
+Wire shapes come from :mod:`sync.protocol`; this module only names the paths
+and decodes the answers, so the engine never builds a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.protocol import (
+    API_PREFIX,
+    FeedPage,
+    Mutation,
+    MutationResult,
+    decode_feed_page,
+    push_request,
+)
+from sync.transport import Transport, TransportError
+
+LOGIN = f"{API_PREFIX}/auth/login"
+LOGOUT = f"{API_PREFIX}/auth/logout"
+PUSH = f"{API_PREFIX}/push"
+FEED = f"{API_PREFIX}/feed"
+SERVER_KEY = f"{API_PREFIX}/server-key"
+
+
+class BadAnswer(TransportError):
+    """The server's answer could not be understood (a bug on one side)."""
+
+    default_message = "Jawaban server tidak dapat dibaca."
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAnswer:
+    token: str
+    username: str
+    role: str
+    region: str
+    expires_at: float
+
+
+@dataclass(slots=True)
+class PushAnswer:
+    batch_id: str
+    results: list[MutationResult]
+    receipt: dict[str, Any] | None = None
+    server_time: str = ""
+    raw_results: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ServerApi:
+    """Typed calls on a :class:`~sync.transport.Transport`."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    def login(
+        self, username: str, password: str, device_id: str, public_key: str | None
+    ) -> LoginAnswer:
+        data = self.transport.call(
+            "POST",
+            LOGIN,
+            {
+                "username": username,
+                "password": password,
+                "device_id": device_id,
+                "public_key": public_key,
+            },
+            auth=False,
+        )
+        try:
+            return LoginAnswer(
+                token=str(data["token"]),
+                username=str(data.get("username") or username),
+                role=str(data.get("role") or ""),
+                region=str(data.get("region") or ""),
+                expires_at=float(data.get("expires_at") or 0),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadAnswer(f"login: {exc!r}") from exc
+
+    def logout(self) -> None:
+        self.transport.call("POST", LOGOUT, {})
+
+    def push(self, batch_id: str, device_id: str, mutations: list[Mutation]) -> PushAnswer:
+        data = self.transport.call("POST", PUSH, push_request(batch_id, device_id, mutations))
+        try:
+            raw = list(data["results"])
+            return PushAnswer(
+                batch_id=str(data.get("batch_id") or batch_id),
+                results=[MutationResult.from_wire(r) for r in raw],
+                receipt=data.get("receipt"),
+                server_time=str(data.get("server_time") or ""),
+                raw_results=raw,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadAnswer(f"push: {exc!r}") from exc
+
+    def feed(self, cursor: str, limit: int) -> FeedPage:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["after"] = cursor
+        data = self.transport.call("GET", FEED, params=params)
+        try:
+            return decode_feed_page(data)
+        except ValueError as exc:
+            raise BadAnswer(str(exc)) from exc
+
+    def server_key(self) -> str:
+        data = self.transport.call("GET", SERVER_KEY, auth=False)
+        try:
+            return str(data["public_key"])
+        except (KeyError, TypeError) as exc:
+            raise BadAnswer(f"server-key: {exc!r}") from exc

@@ -1,0 +1,143 @@
+"""Resolving conflicts: the operator's choice becomes a NEW mutation.
+
+A conflict row holds one field changed on both sides (``base``, ``mine``,
+``theirs``, all in wire form) and the server version it was seen at. The local
+record already shows the server's value (``theirs``). Resolving:
+
+- ``theirs``: nothing to send; the record stays as the server has it.
+- ``mine`` or ``edited`` (with ``value``): an update of that field from the
+  current local value to the chosen one, on the record's current server
+  version, goes into the outbox (the storage coalescing rules apply).
+
+For the pseudo-field ``_deleted`` (edit against delete): when the local side
+deleted (``mine`` is ``True``), choosing ``mine`` enqueues the delete again on
+the current version; a record the server deleted cannot be brought back from
+here (``mine``/``edited`` are refused with :class:`ConflictError`).
+
+The conflict row is kept with ``resolved_at``, ``resolution``, the chosen value
+and the new mutation's id: nothing is dropped; :func:`conflict_history` lists them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+
+from silon_desktop.storage import outbox
+from silon_desktop.storage.models import Conflict, utcnow
+from sync.client_apply import local_wire, table_of, to_column
+from sync.merge import DELETED_FIELD, _same
+from sync.protocol import ENTITIES, Op
+
+if TYPE_CHECKING:
+    from silon_desktop.storage.db import Database
+
+CHOICES = ("mine", "theirs", "edited")
+
+
+class ConflictError(Exception):
+    """A resolution that cannot be made; ``message`` is for the operator."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = None) -> str | None:
+    """Resolve one conflict; returns the new mutation id (None when nothing is sent).
+
+    Args:
+        db: the local database.
+        conflict_id: the conflict row's id.
+        choice: ``mine``, ``theirs`` or ``edited``.
+        value: the edited value in wire form (for ``edited``).
+
+    Raises:
+        ConflictError: unknown or already resolved conflict, or an impossible choice.
+    """
+    if choice not in CHOICES:
+        raise ConflictError(f"Pilihan '{choice}' tidak dikenal (mine, theirs, edited).")
+    with db.session() as session:
+        row = session.get(Conflict, conflict_id)
+        if row is None:
+            raise ConflictError(f"Konflik {conflict_id} tidak ditemukan.")
+        if row.resolved_at is not None:
+            raise ConflictError(f"Konflik {conflict_id} sudah diselesaikan.")
+        conn = session.connection()
+        table = table_of(row.entity)
+        local = conn.execute(
+            select(table.c.scope, table.c.version, table.c.deleted).where(
+                table.c.id == row.record_id
+            )
+        ).first()
+        if local is None:
+            raise ConflictError(f"Data {row.entity} {row.record_id} tidak ada di komputer ini.")
+        if row.field == DELETED_FIELD:
+            mutation_id = _resolve_delete(session, row, choice, local)
+            target: Any = choice
+        else:
+            target = {"mine": row.mine, "theirs": row.theirs, "edited": value}[choice]
+            mutation_id = _resolve_field(session, row, target, local)
+        row.resolved_at = utcnow()
+        row.resolution = choice
+        row.resolved_value = target
+        row.resolution_mutation_id = mutation_id
+    return mutation_id
+
+
+def _resolve_field(session: Any, row: Conflict, target: Any, local: Any) -> str | None:
+    conn = session.connection()
+    if local.deleted:
+        raise ConflictError("Data ini sudah dihapus; perubahan tidak dapat diterapkan.")
+    current = (local_wire(conn, row.entity, row.record_id) or {}).get(row.field)
+    if _same(current, target):
+        return None
+    spec = ENTITIES[row.entity].spec(row.field)
+    table = table_of(row.entity)
+    nullable = bool(table.c[row.field].nullable)
+    conn.execute(
+        update(table)
+        .where(table.c.id == row.record_id)
+        .values({row.field: to_column(spec, target, nullable), "updated_at": utcnow()})
+    )
+    return outbox.enqueue(
+        session,
+        row.entity,
+        row.record_id,
+        local.scope,
+        Op.UPSERT,
+        int(local.version),
+        {row.field: [current, target]},
+    )
+
+
+def _resolve_delete(session: Any, row: Conflict, choice: str, local: Any) -> str | None:
+    if choice == "theirs":
+        return None
+    if row.mine is not True:
+        raise ConflictError(
+            "Data ini sudah dihapus di server dan tidak dapat dipulihkan dari sini; "
+            "pilih 'theirs' atau masukkan data sebagai data baru."
+        )
+    table = table_of(row.entity)
+    session.connection().execute(
+        update(table).where(table.c.id == row.record_id).values(deleted=True, updated_at=utcnow())
+    )
+    return outbox.enqueue(
+        session, row.entity, row.record_id, local.scope, Op.DELETE, int(local.version), {}
+    )
+
+
+def conflict_history(
+    db: Database, entity: str | None = None, record_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Every conflict (open and resolved), oldest first, optionally for one record."""
+    table = Conflict.__table__
+    stmt = select(table).order_by(table.c.id)
+    if entity is not None:
+        stmt = stmt.where(table.c.entity == entity)
+    if record_id is not None:
+        stmt = stmt.where(table.c.record_id == record_id)
+    with db.session(readonly=True) as session:
+        return [dict(r) for r in session.execute(stmt).mappings()]

@@ -1,0 +1,231 @@
+"""The push stage: claim outbox batches, send them, record the server's answers.
+
+A batch is claimed in one transaction (``pending`` -> ``sent`` with a batch id
+and time), so later local edits no longer coalesce into mutations the server may
+already have. Mutations left ``sent`` by a crash or a lost answer are claimed
+again first and re-sent with the same mutation ids: the server answers a repeat
+with its stored result and applies nothing twice.
+
+An answer is recorded in one transaction: outbox states, server versions,
+conflicts (base / mine / theirs per field), the server's record where it comes
+back (merged, conflict, rejected), and the verified receipt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, func, select, update
+
+from silon_desktop.storage.models import utcnow
+from sync.client_api import PushAnswer
+from sync.client_apply import (
+    DeriveFn,
+    apply_records,
+    conflict_t,
+    drop_local_record,
+    outbox_t,
+    record_values,
+    table_of,
+)
+from sync.protocol import Mutation, MutationResult, Op, Record, ResultStatus
+from sync.receipts import store_receipt
+
+
+@dataclass(slots=True)
+class PushStats:
+    sent: int = 0
+    acked: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    batches: int = 0
+    receipts_unverified: int = 0
+
+
+def waiting_count(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(outbox_t)
+            .where(outbox_t.c.state.in_(("pending", "sent")))
+        ).scalar_one()
+    )
+
+
+def claim_batch(conn: Connection, limit: int) -> tuple[str, list[Mutation]]:
+    """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch."""
+    rows = (
+        conn.execute(
+            select(outbox_t).where(outbox_t.c.state == "sent").order_by(outbox_t.c.seq).limit(limit)
+        )
+        .mappings()
+        .all()
+    )
+    if len(rows) < limit:
+        rows = [
+            *rows,
+            *conn.execute(
+                select(outbox_t)
+                .where(outbox_t.c.state == "pending")
+                .order_by(outbox_t.c.seq)
+                .limit(limit - len(rows))
+            )
+            .mappings()
+            .all(),
+        ]
+    if not rows:
+        return "", []
+    batch_id = str(uuid.uuid4())
+    now = utcnow()
+    conn.execute(
+        update(outbox_t)
+        .where(outbox_t.c.seq == bindparam("_seq"))
+        .values(state="sent", batch_id=batch_id, sent_at=now),
+        [{"_seq": r["seq"]} for r in rows],
+    )
+    return batch_id, [to_mutation(r) for r in rows]
+
+
+def to_mutation(row: Any) -> Mutation:
+    created: dt.datetime | None = row["created_at"]
+    return Mutation(
+        id=row["mutation_id"],
+        entity=row["entity"],
+        record_id=row["record_id"],
+        scope=row["scope"],
+        op=Op(row["op"]),
+        base_version=int(row["base_version"] or 0),
+        changes={k: (v[0], v[1]) for k, v in (row["changes"] or {}).items()},
+        created_at=created.isoformat(timespec="milliseconds") + "Z" if created else "",
+    )
+
+
+def record_answer(
+    conn: Connection,
+    answer: PushAnswer,
+    mutations: list[Mutation],
+    server_key: str,
+    stats: PushStats,
+    derive: DeriveFn | None = None,
+) -> None:
+    """Record a push answer in the caller's transaction (see module docstring)."""
+    by_id = {m.id: m for m in mutations}
+    now = utcnow()
+    acked: list[dict[str, Any]] = []
+    versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result, raw in zip(answer.results, answer.raw_results, strict=True):
+        mut = by_id.get(result.mutation_id)
+        if mut is None:
+            continue
+        if result.status in (ResultStatus.APPLIED, ResultStatus.MERGED):
+            acked.append(
+                {
+                    "_id": mut.id,
+                    "state": "acked",
+                    "acked_at": now,
+                    "server_version": result.version,
+                    "result": raw,
+                }
+            )
+            versions[mut.entity].append({"_id": mut.record_id, "_v": result.version})
+            stats.acked += 1
+        else:
+            _set_outbox(conn, mut.id, result, raw, now)
+            if result.status is ResultStatus.CONFLICT:
+                stats.conflicts += _store_conflicts(conn, mut, result)
+            else:
+                stats.rejected += 1
+                _revert_rejected(conn, mut, result)
+    if acked:
+        conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.mutation_id == bindparam("_id"))
+            .values(
+                state=bindparam("state"),
+                acked_at=bindparam("acked_at"),
+                server_version=bindparam("server_version"),
+                result=bindparam("result"),
+            ),
+            acked,
+        )
+    for entity, rows in versions.items():
+        _bump_versions(conn, table_of(entity), rows)
+    # Server records that came back (merged, conflict, rejected) go through the one apply path.
+    returned = [r.record for r in answer.results if r.record is not None and r.mutation_id in by_id]
+    if returned:
+        apply_records(conn, _latest(returned), derive=derive)
+    if answer.receipt:
+        if not store_receipt(conn, answer.batch_id, answer.receipt, server_key):
+            stats.receipts_unverified += 1
+
+
+def _latest(records: list[Record]) -> list[Record]:
+    out: dict[str, Record] = {}
+    for rec in records:
+        if rec.id not in out or out[rec.id].version <= rec.version:
+            out[rec.id] = rec
+    return list(out.values())
+
+
+def _bump_versions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    conn.execute(
+        update(table)
+        .where(table.c.id == bindparam("_id"), table.c.version < bindparam("_v"))
+        .values(version=bindparam("_v")),
+        rows,
+    )
+
+
+def _set_outbox(
+    conn: Connection, mutation_id: str, result: MutationResult, raw: Any, now: dt.datetime
+) -> None:
+    state = "conflict" if result.status is ResultStatus.CONFLICT else "rejected"
+    conn.execute(
+        update(outbox_t)
+        .where(outbox_t.c.mutation_id == mutation_id)
+        .values(state=state, acked_at=now, server_version=result.version or None, result=raw)
+    )
+
+
+def _store_conflicts(conn: Connection, mut: Mutation, result: MutationResult) -> int:
+    now = utcnow()
+    rows = [
+        {
+            "entity": mut.entity,
+            "record_id": mut.record_id,
+            "field": name,
+            "base": detail.get("base"),
+            "mine": detail.get("mine"),
+            "theirs": detail.get("theirs"),
+            "server_version": result.version,
+            "mutation_id": mut.id,
+            "detected_at": now,
+        }
+        for name, detail in result.conflicts.items()
+    ]
+    if rows:
+        conn.execute(conflict_t.insert(), rows)
+    return len(rows)
+
+
+def _revert_rejected(conn: Connection, mut: Mutation, result: MutationResult) -> None:
+    """A refused edit: the local row goes back to what the server holds."""
+    if result.record is not None:
+        return  # applied with the other returned records
+    if mut.op is Op.UPSERT and mut.base_version == 0:
+        drop_local_record(conn, mut.entity, mut.record_id)
+        return
+    table = table_of(mut.entity)
+    if mut.op is Op.DELETE:
+        conn.execute(update(table).where(table.c.id == mut.record_id).values(deleted=False))
+        return
+    old = Record(
+        mut.entity, mut.record_id, mut.scope, 0, False, {k: v[0] for k, v in mut.changes.items()}
+    )
+    values = record_values(old, old.fields)
+    if values:
+        conn.execute(update(table).where(table.c.id == mut.record_id).values(**values))

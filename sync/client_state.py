@@ -1,0 +1,51 @@
+"""Persisted sync state (the ``sync_state`` table): cursor, stage statuses, last run.
+
+Keys:
+
+- ``feed_cursor``: the change-feed cursor; written in the same transaction as
+  the page it ends, so the cursor never runs ahead of the data.
+- ``stage.<name>``: ``running`` / ``done`` / ``failed`` / ``cancelled`` and when,
+  for the stages ``push``, ``pull``, ``apply``, ``resolve``.
+- ``last_success_at``, ``last_error``, ``last_run_at``.
+- ``server_public_key``: the server's Ed25519 key for receipts and feed bundles.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from silon_desktop.storage.models import SyncState, utcnow
+
+STAGES = ("push", "pull", "apply", "resolve")
+CURSOR_KEY = "feed_cursor"
+SERVER_KEY = "server_public_key"
+
+_table: Table = SyncState.__table__  # type: ignore[assignment]
+
+
+def get_state(conn: Connection, key: str, default: str = "") -> str:
+    value = conn.execute(select(_table.c.value).where(_table.c.key == key)).scalar_one_or_none()
+    return default if value is None else str(value)
+
+
+def set_state(conn: Connection, key: str, value: str) -> None:
+    stmt = sqlite_insert(_table).values(key=key, value=value)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def set_stage(conn: Connection, stage: str, status: str, detail: str = "") -> None:
+    """Record a stage's status with the time (UTC) and an optional detail."""
+    payload = {"status": status, "at": utcnow().isoformat(timespec="seconds"), "detail": detail}
+    set_state(conn, f"stage.{stage}", json.dumps(payload))
+
+
+def get_stages(conn: Connection) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for stage in STAGES:
+        raw = get_state(conn, f"stage.{stage}")
+        out[stage] = json.loads(raw) if raw else {"status": "idle", "at": "", "detail": ""}
+    return out

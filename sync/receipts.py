@@ -1,0 +1,139 @@
+"""Signed receipts of the server, and the per-record history the UI shows.
+
+Every accepted push batch is answered with a receipt: a JSON ``body`` (batch id,
+server time, mutation ids and results) and the server's Ed25519 ``signature`` of
+its canonical JSON (:mod:`sync.signing`). The client verifies it against the
+server's public key (saved at login) and keeps it in the ``receipt`` table
+whether or not it verified (``verified`` says which): an operator's proof of
+filing, checkable offline.
+
+:func:`record_history` answers "when was this record saved, pushed, in which
+batch, and acknowledged?" for one record, from the outbox and the receipts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from silon_desktop.storage.models import OutboxMutation, Receipt, RecordHistory, utcnow
+from sync import signing
+
+if TYPE_CHECKING:
+    from silon_desktop.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+receipt_t: Table = Receipt.__table__  # type: ignore[assignment]
+outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
+journal_t: Table = RecordHistory.__table__  # type: ignore[assignment]
+
+
+def verify_receipt(receipt: dict[str, Any], public_key: str) -> bool:
+    """Whether the receipt's signature is the server key's signature of its body."""
+    body = receipt.get("body")
+    signature = receipt.get("signature")
+    if not public_key or not isinstance(body, dict) or not isinstance(signature, str):
+        return False
+    return signing.verify(public_key, body, signature)
+
+
+def store_receipt(
+    conn: Connection, batch_id: str, receipt: dict[str, Any], public_key: str
+) -> bool:
+    """Verify and keep a receipt (kept even when it does not verify); True if verified."""
+    verified = verify_receipt(receipt, public_key)
+    if not verified:
+        log.warning("receipt of batch %s does not verify with the server key", batch_id)
+    body = receipt.get("body") if isinstance(receipt.get("body"), dict) else {}
+    assert isinstance(body, dict)
+    values = {
+        "batch_id": batch_id,
+        "server_time": str(body.get("server_time") or ""),
+        "body": body,
+        "signature": str(receipt.get("signature") or ""),
+        "key_id": str(receipt.get("key_id") or ""),
+        "verified": verified,
+        "received_at": utcnow(),
+    }
+    stmt = sqlite_insert(receipt_t).values(**values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id"], set_=values))
+    return verified
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One local edit of a record on its way to the server.
+
+    Attributes:
+        mutation_id: the edit's idempotency key.
+        op: ``upsert`` or ``delete``.
+        fields: the fields it changes.
+        state: pending, sent, acked, conflict or rejected.
+        saved_at: when it was saved locally (UTC).
+        sent_at: when it was (last) pushed, or None.
+        batch_id: the push batch, or None.
+        acked_at: when the server's answer was recorded, or None.
+        server_version: the record's server version after it, when acknowledged.
+        server_time: the server's time of filing from the receipt ('' if none).
+        receipt_verified: the receipt's signature checked out.
+        via_bundle: the bundle file it travelled in, if any.
+    """
+
+    mutation_id: str
+    op: str
+    fields: tuple[str, ...]
+    state: str
+    saved_at: dt.datetime
+    sent_at: dt.datetime | None
+    batch_id: str | None
+    acked_at: dt.datetime | None
+    server_version: int | None
+    server_time: str
+    receipt_verified: bool
+    via_bundle: str | None
+
+
+def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEntry]:
+    """Every outbox mutation of one record, oldest first, with its receipt."""
+    stmt = (
+        select(outbox_t, receipt_t.c.server_time, receipt_t.c.verified)
+        .select_from(outbox_t.outerjoin(receipt_t, receipt_t.c.batch_id == outbox_t.c.batch_id))
+        .where(outbox_t.c.entity == entity, outbox_t.c.record_id == record_id)
+        .order_by(outbox_t.c.seq)
+    )
+    with db.session(readonly=True) as session:
+        rows = session.execute(stmt).mappings().all()
+    return [
+        HistoryEntry(
+            mutation_id=r["mutation_id"],
+            op=r["op"],
+            fields=tuple(sorted((r["changes"] or {}).keys())),
+            state=r["state"],
+            saved_at=r["created_at"],
+            sent_at=r["sent_at"],
+            batch_id=r["batch_id"],
+            acked_at=r["acked_at"],
+            server_version=r["server_version"],
+            server_time=str(r["server_time"] or ""),
+            receipt_verified=bool(r["verified"]),
+            via_bundle=r["via_bundle"],
+        )
+        for r in rows
+    ]
+
+
+def local_journal(db: Database, entity: str, record_id: str) -> list[dict[str, Any]]:
+    """The local journal of edits (each edit as made, before coalescing)."""
+    stmt = (
+        select(journal_t)
+        .where(journal_t.c.entity == entity, journal_t.c.record_id == record_id)
+        .order_by(journal_t.c.seq)
+    )
+    with db.session(readonly=True) as session:
+        return [dict(r) for r in session.execute(stmt).mappings()]
