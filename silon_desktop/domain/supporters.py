@@ -1,0 +1,323 @@
+"""Supporter (pendukung) rows: automatic checks, duplicates within a pair, and
+the effective status that combines the automatic, administrative and field results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Container, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from silon_desktop.domain.codes import REASON_ORDER, MaritalStatus, ReasonCode, Status
+from silon_desktop.domain.nik import clean_nik, nik_mismatch, parse_nik
+from silon_desktop.domain.occupations import is_banned_occupation
+from silon_desktop.domain.regions import normalize_code
+from silon_desktop.domain.rules import RuleSet, rule_set_for
+
+
+@dataclass(slots=True)
+class SupporterInput:
+    """The supporter fields of ``sync.protocol.SUPPORTER`` that the checks read."""
+
+    nik: str = ""
+    name: str = ""
+    birth_place: str = ""
+    birth_date: dt.date | None = None
+    sex: str = ""
+    marital_status: str = ""
+    occupation: str = ""
+    address: str = ""
+    rt: str = ""
+    rw: str = ""
+    desa_code: str = ""
+    kecamatan_code: str = ""
+    kabkota_code: str = ""
+    has_id_scan: bool = False
+    nik_from_number: bool = False
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> SupporterInput:
+        """Build from a record's fields (other keys ignored; None means empty)."""
+        kwargs = {n: values[n] for n in _INPUT_FIELDS if values.get(n) is not None}
+        return cls(**kwargs)
+
+
+_INPUT_FIELDS = tuple(f.name for f in fields(SupporterInput))
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What the checks need to know about the election.
+
+    Args:
+        region_code: the election's region: ``"32.14"`` (kab/kota) or ``"32"``
+            (province, a governor election).
+        reference_date: the date ages are counted at (and NIK centuries chosen by).
+        rule_set: the election's rules.
+        dpt: NIKs on the voter list; when given, others are NOT_IN_DPT.
+        kecamatan_codes: six-digit kecamatan codes for the NIK region check
+            (default: the shipped region table).
+    """
+
+    region_code: str
+    reference_date: dt.date
+    rule_set: RuleSet = field(default_factory=lambda: rule_set_for(None))
+    dpt: Container[str] | None = None
+    kecamatan_codes: Collection[str] | None = None
+    _region: str = field(init=False, repr=False)
+    _required: tuple[str, ...] = field(init=False, repr=False)
+    _adult_born_by: dt.date = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        region = normalize_code(self.region_code)
+        if region is None or region.count(".") > 1:
+            raise ValueError(
+                f"election region must be a province or kab/kota code: {self.region_code!r}"
+            )
+        rules = self.rule_set
+        required = rules.supporter_required_fields
+        if region.count(".") == 0:
+            required += rules.governor_required_fields
+        object.__setattr__(self, "_region", region)
+        object.__setattr__(self, "_required", required)
+        object.__setattr__(
+            self, "_adult_born_by", _years_before(self.reference_date, rules.supporter_min_age)
+        )
+
+    @property
+    def region(self) -> str:
+        """The election's region code, dotted."""
+        return self._region
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return self._required
+
+    @property
+    def adult_born_by(self) -> dt.date:
+        """Whoever was born after this date is under the supporter minimum age."""
+        return self._adult_born_by
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Status and reasons (canonical order) of one supporter row."""
+
+    status: Status
+    codes: tuple[ReasonCode, ...]
+    missing_fields: tuple[str, ...] = ()
+
+    @property
+    def reasons_text(self) -> str:
+        """Reasons as stored in ``effective_reasons``: ``"NIK_FORMAT,NO_ID_SCAN"``."""
+        return ",".join(self.codes)
+
+
+def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
+    """Check one supporter row (duplicates aside: see :class:`DuplicateTracker`)."""
+    codes: list[ReasonCode] = []
+    nik = parse_nik(row.nik, reference_date=ctx.reference_date, kecamatan_codes=ctx.kecamatan_codes)
+    if row.nik.strip():
+        codes.extend(nik.reasons)
+        if nik_mismatch(nik, row.birth_date, row.sex):
+            codes.append(ReasonCode.NIK_MISMATCH)
+        if row.nik_from_number:
+            codes.append(ReasonCode.NIK_PRECISION)
+    missing = tuple(name for name in ctx.required_fields if _empty(getattr(row, name)))
+    if missing:
+        codes.append(ReasonCode.MISSING_FIELD)
+    birth = row.birth_date or nik.birth_date
+    if (
+        birth is not None
+        and birth > ctx.adult_born_by
+        and (row.marital_status == MaritalStatus.B or not ctx.rule_set.married_may_support_underage)
+    ):
+        codes.append(ReasonCode.UNDERAGE)
+    if _outside(row, ctx.region):
+        codes.append(ReasonCode.OUTSIDE_REGION)
+    if ctx.dpt is not None and nik.nik not in ctx.dpt:
+        codes.append(ReasonCode.NOT_IN_DPT)
+    if row.occupation and is_banned_occupation(row.occupation):
+        codes.append(ReasonCode.BANNED_OCCUPATION)
+    if not row.has_id_scan:
+        codes.append(ReasonCode.NO_ID_SCAN)
+    reasons = tuple(codes)
+    return Verdict(ctx.rule_set.status_for(reasons), reasons, missing)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _outside(row: SupporterInput, region: str) -> bool:
+    prefix = region + "."
+    for code in (row.desa_code, row.kecamatan_code, row.kabkota_code):
+        if not code:
+            continue
+        if "." not in code:
+            code = normalize_code(code) or code
+        if code != region and not code.startswith(prefix):
+            return True
+    return False
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The date ``years`` before ``day`` (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+# -- duplicates within a pair ---------------------------------------------------
+
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+_PRINT_MASK = (1 << 48) - 1
+
+
+class DuplicateTracker:
+    """Classifies duplicate NIKs within one pair, one row at a time.
+
+    A row repeating an earlier row's NIK, name, birth date and marital status is
+    DUPLICATE_IDENTICAL (ganda identik: keep the first). When one NIK carries
+    differing data, the first row of each distinct version is
+    DUPLICATE_POTENTIAL (potensi ganda: an operator decides); further exact
+    copies of a version stay DUPLICATE_IDENTICAL. So every row of a NIK seen
+    more than once is flagged, except the first when all copies are identical.
+
+    Memory: one packed integer per distinct NIK (about 110 bytes with the dict
+    slot), plus a small map for NIKs with differing versions. Row indices must
+    be below 2**32 and unique.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[int | str, int] = {}  # nik -> fingerprint << 32 | first index
+        self._versions: dict[int | str, dict[int, int]] = {}  # nik -> {fingerprint: index}
+        self._flags: dict[int, ReasonCode] = {}
+
+    def add(
+        self, index: int, row: SupporterInput | Mapping[str, Any]
+    ) -> list[tuple[int, ReasonCode]]:
+        """Record a row; returns the rows whose flag this row set or changed
+        (possibly earlier rows, which become DUPLICATE_POTENTIAL)."""
+        if isinstance(row, Mapping):
+            row = SupporterInput.from_mapping(row)
+        key = _nik_key(row.nik)
+        if key is None:
+            return []
+        fp = _fingerprint(row)
+        packed = self._first.get(key)
+        if packed is None:
+            self._first[key] = fp << _INDEX_BITS | index
+            return []
+        versions = self._versions.get(key)
+        if versions is None:
+            first_fp, first_index = packed >> _INDEX_BITS, packed & _INDEX_MASK
+            if fp == first_fp:
+                return self._flag(index, ReasonCode.DUPLICATE_IDENTICAL)
+            self._versions[key] = {first_fp: first_index, fp: index}
+            return self._flag(first_index, ReasonCode.DUPLICATE_POTENTIAL) + self._flag(
+                index, ReasonCode.DUPLICATE_POTENTIAL
+            )
+        if fp in versions:
+            return self._flag(index, ReasonCode.DUPLICATE_IDENTICAL)
+        versions[fp] = index
+        return self._flag(index, ReasonCode.DUPLICATE_POTENTIAL)
+
+    def _flag(self, index: int, code: ReasonCode) -> list[tuple[int, ReasonCode]]:
+        self._flags[index] = code
+        return [(index, code)]
+
+    def code_for(self, index: int) -> ReasonCode | None:
+        return self._flags.get(index)
+
+    def results(self) -> dict[int, ReasonCode]:
+        """Every flagged row: index -> DUPLICATE_IDENTICAL or DUPLICATE_POTENTIAL."""
+        return dict(self._flags)
+
+    def __len__(self) -> int:
+        """Distinct NIKs seen."""
+        return len(self._first)
+
+
+def _nik_key(nik: str) -> int | str | None:
+    cleaned = clean_nik(nik)
+    if not cleaned:
+        return None
+    if len(cleaned) <= 18 and cleaned.isascii() and cleaned.isdigit():
+        # Leading zeros matter in a NIK: keep the length in the key.
+        return int(cleaned) * 100 + len(cleaned)
+    return cleaned.upper()
+
+
+def _fingerprint(row: SupporterInput) -> int:
+    name = " ".join(row.name.upper().split())
+    return hash((name, row.birth_date, row.marital_status.strip().upper())) & _PRINT_MASK
+
+
+def classify_duplicates(
+    rows: Iterable[SupporterInput | Mapping[str, Any]],
+) -> dict[int, ReasonCode]:
+    """Duplicate flags of rows by position; see :class:`DuplicateTracker`."""
+    tracker = DuplicateTracker()
+    for index, row in enumerate(rows):
+        tracker.add(index, row)
+    return tracker.results()
+
+
+# -- effective status -------------------------------------------------------------
+
+
+def effective_status(
+    check_status: str,
+    check_reasons: Iterable[str],
+    admin_status: str,
+    admin_reasons: Iterable[str],
+    field_status: str,
+    field_reasons: Iterable[str],
+    external_duplicate: bool,
+    rule_set: RuleSet | None = None,
+) -> tuple[Status | str, tuple[str, ...]]:
+    """The status that counts: field verification over administrative over the
+    automatic check; a NIK supporting another pair adds DUPLICATE_EXTERNAL.
+
+    Returns:
+        ``(status, reasons)``: status is ``""`` when nothing has been decided;
+        reasons in canonical order (unknown codes, if any, last).
+    """
+    rules = rule_set or rule_set_for(None)
+    if field_status:
+        status, reasons = field_status, field_reasons
+    elif admin_status:
+        status, reasons = admin_status, admin_reasons
+    else:
+        status, reasons = check_status, check_reasons
+    codes = set(reasons)
+    result: Status | str = Status(status) if status in _STATUSES else ""
+    if external_duplicate:
+        codes.add(ReasonCode.DUPLICATE_EXTERNAL)
+        extra = rules.status_of(ReasonCode.DUPLICATE_EXTERNAL)
+        result = extra if not result or extra.severity > Status(result).severity else result
+    if not result and codes:
+        result = rules.status_for(c for c in codes if c in REASON_ORDER)
+    return result, sort_reasons(codes)
+
+
+_STATUSES = frozenset(s.value for s in Status)
+
+
+def sort_reasons(codes: Iterable[str]) -> tuple[str, ...]:
+    """Unique reason codes in canonical order; unknown ones last, alphabetically."""
+    unique = {str(c) for c in codes}
+    return tuple(sorted(unique, key=lambda c: (REASON_ORDER.get(c, len(REASON_ORDER)), c)))
+
+
+def join_reasons(codes: Iterable[str]) -> str:
+    """Reasons as one text for the ``effective_reasons`` column."""
+    return ",".join(sort_reasons(codes))
+
+
+def split_reasons(text: str) -> tuple[str, ...]:
+    return tuple(c for c in text.split(",") if c)
