@@ -154,13 +154,17 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+def open_database(
+    path: str | Path, *, migrate: bool = True, backups: Path | None = None
+) -> Database:
     """Open (creating it if needed) the database at ``path``, at the newest schema.
 
     Args:
         path: the database file; its folder is created if missing.
         migrate: bring an older file up to :data:`HEAD_REVISION` (tests turn
             this off to look at an old file as it is).
+        backups: the backups folder; when given, an older file is backed up
+            (reason ``before-<head>``) before it is upgraded.
 
     Raises:
         CorruptDatabase: the file is not a (Silon) SQLite database.
@@ -172,7 +176,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     engine = create_sqlite_engine(path)
     try:
         if migrate:
-            _bring_to_head(engine)
+            _bring_to_head(engine, backups)
     except BaseException as error:
         engine.dispose()
         problem = environment_error(error)
@@ -182,7 +186,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     return Database(path, engine)
 
 
-def _bring_to_head(engine: Engine) -> None:
+def _bring_to_head(engine: Engine, backups: Path | None) -> None:
     with engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
         revision = _current_revision(conn)
         has_tables = bool(inspect(conn).get_table_names())
@@ -197,6 +201,12 @@ def _bring_to_head(engine: Engine) -> None:
     if revision is None:
         raise CorruptDatabase(detail="no schema revision: not a Silon Desktop database")
     log.info("upgrading the local database from revision %s to %s", revision, HEAD_REVISION)
+    if backups is not None:
+        from silon_desktop.storage.backup import make_backup
+
+        make_backup(
+            Path(engine.url.database or ""), backups, None, reason=f"before-{HEAD_REVISION}"
+        )
     migrate(engine, "head")
 
 

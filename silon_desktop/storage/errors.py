@@ -33,6 +33,8 @@ _MESSAGES_ID: dict[str, str] = {
     "deleted": "Data yang dimaksud ({field}) sudah dihapus.",
     "exists": "Data dengan id ini ({field}) sudah ada.",
     "no_parent": "Data induk pada kolom '{field}' tidak ditemukan.",
+    "scope_mismatch": "Wilayah data tidak sama dengan wilayah data induknya.",
+    "out_of_range": "Angka pada kolom '{field}' di luar batas.",
 }
 
 
@@ -116,3 +118,14 @@ def environment_error(error: BaseException) -> StoreEnvironmentError | None:
     if any(w in text for w in ("readonly", "read-only", "unable to open", "disk i/o error")):
         return StorageUnavailable(detail=str(original))
     return None
+
+
+class RecordNotFound(StorageError, LookupError):
+    """No such record (or it is a tombstone, when ``deleted`` is True)."""
+
+    def __init__(self, entity: str, record_id: str, *, deleted: bool = False) -> None:
+        self.entity = entity
+        self.record_id = record_id
+        self.deleted = deleted
+        self.message = "Data sudah dihapus." if deleted else "Data tidak ditemukan."
+        super().__init__(f"{entity} {record_id}: {'deleted' if deleted else 'not found'}")

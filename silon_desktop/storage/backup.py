@@ -1,0 +1,240 @@
+"""Rotating backups of the local database, with the SQLite online backup API.
+
+A backup is a consistent copy taken while the program may be writing (one read
+transaction through SQLite, WAL content included), written to a temporary file,
+checked with ``PRAGMA integrity_check``, flushed to disk and only then renamed
+to its final name ``silon-YYYYmmdd-HHMMSS-ffffff[-reason].db`` in the backups
+folder. The newest ``keep`` backups are kept.
+
+A restore first backs up the current file (reason ``before-restore``), then
+replaces it by a verified copy of the chosen backup; the stale ``-wal`` and
+``-shm`` files of the old database are removed so they are never replayed onto
+the restored one. The program must have closed the database (engine disposed):
+a restore refuses while another connection holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, environment_error
+
+log = logging.getLogger(__name__)
+
+PREFIX = "silon-"
+_NAME = re.compile(r"silon-(\d{8}-\d{6}-\d{6})(?:-([a-z0-9-]+))?\.db")
+_STAMP = "%Y%m%d-%H%M%S-%f"
+DEFAULT_INTERVAL = dt.timedelta(hours=4)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file.
+
+    Attributes:
+        path: the file.
+        created: when it was taken (naive UTC, from its name).
+        reason: why (``auto``, ``manual``, ``before-restore``, ``before-0002``...).
+        size: bytes.
+    """
+
+    path: Path
+    created: dt.datetime
+    reason: str
+    size: int
+
+
+def make_backup(
+    database: Path, backups: Path, keep: int | None = 10, *, reason: str = "auto"
+) -> BackupInfo:
+    """Back up ``database`` into the folder ``backups`` and keep the newest ``keep``.
+
+    Args:
+        database: the live database file (may be open and written by the program).
+        backups: the backups folder (created if missing).
+        keep: how many backups to keep after this one; None keeps all.
+        reason: a short tag in the file name (lowercase letters, digits, dashes).
+
+    Raises:
+        CorruptDatabase: the copy fails its integrity check (the source is damaged).
+        StoreEnvironmentError: disk full, file unreadable.
+    """
+    if not database.exists():
+        raise FileNotFoundError(database)
+    backups.mkdir(parents=True, exist_ok=True)
+    created = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    tag = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
+    final = backups / f"{PREFIX}{created.strftime(_STAMP)}-{tag}.db"
+    partial = final.with_suffix(".partial")
+    try:
+        _copy(database, partial)
+        if not verify(partial):
+            raise CorruptDatabase(detail=f"backup of {database} failed its integrity check")
+        os.replace(partial, final)
+        _fsync_dir(backups)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        problem = environment_error(error)
+        if problem is not None:
+            raise problem from error
+        raise
+    log.info("backup written: %s", final)
+    if keep is not None:
+        rotate(backups, keep)
+    return BackupInfo(final, created, tag, final.stat().st_size)
+
+
+def backup_if_due(
+    database: Path,
+    backups: Path,
+    keep: int,
+    *,
+    interval: dt.timedelta = DEFAULT_INTERVAL,
+) -> BackupInfo | None:
+    """An automatic backup when the newest is older than ``interval`` (or none exists)."""
+    if not database.exists():
+        return None
+    newest = next(iter(list_backups(backups)), None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if newest is not None and now - newest.created < interval:
+        return None
+    return make_backup(database, backups, keep, reason="auto")
+
+
+def list_backups(backups: Path) -> list[BackupInfo]:
+    """The backups in the folder, newest first (files not named by us are ignored)."""
+    if not backups.is_dir():
+        return []
+    found = []
+    for path in backups.iterdir():
+        match = _NAME.fullmatch(path.name)
+        if match and path.is_file():
+            created = dt.datetime.strptime(match.group(1), _STAMP)
+            found.append(BackupInfo(path, created, match.group(2) or "", path.stat().st_size))
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def rotate(backups: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; returns the deleted files."""
+    removed = []
+    for old in list_backups(backups)[max(keep, 1) :]:
+        old.path.unlink(missing_ok=True)
+        removed.append(old.path)
+    return removed
+
+
+def verify(path: Path) -> bool:
+    """Whether ``path`` is a SQLite database passing ``PRAGMA integrity_check``."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        log.warning("integrity check of %s failed: %s", path, error)
+        return False
+    return rows == [("ok",)]
+
+
+def restore(backup: Path, target: Path, backups: Path | None = None) -> BackupInfo | None:
+    """Replace the database ``target`` by the backup ``backup``.
+
+    Args:
+        backup: the backup file to bring back (verified first).
+        target: the live database file; the program must have closed it.
+        backups: where to keep a backup of the current file first (default:
+            the folder of ``backup``).
+
+    Returns:
+        The backup made of the replaced file (None when there was no file).
+
+    Raises:
+        FileNotFoundError: no such backup file.
+        CorruptDatabase: the chosen backup is damaged; nothing was changed.
+        DatabaseLocked: the database is still open somewhere.
+    """
+    if not backup.is_file():
+        raise FileNotFoundError(backup)
+    if not verify(backup):
+        raise CorruptDatabase(detail=f"backup {backup.name} is damaged")
+    folder = backups or backup.parent
+    previous = None
+    if target.exists():
+        _ensure_closed(target)
+        previous = _backup_current(target, folder)
+    partial = target.with_name(target.name + ".restoring")
+    try:
+        _copy(backup, partial)
+        for suffix in ("-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    finally:
+        partial.unlink(missing_ok=True)
+    log.info("database %s restored from %s", target, backup)
+    return previous
+
+
+def _backup_current(target: Path, folder: Path) -> BackupInfo:
+    try:
+        return make_backup(target, folder, None, reason="before-restore")
+    except CorruptDatabase:
+        # A damaged file is still kept, byte for byte, before it is replaced.
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        copy = folder / f"{PREFIX}{stamp.strftime(_STAMP)}-damaged.db"
+        shutil.copy2(target, copy)
+        return BackupInfo(copy, stamp, "damaged", copy.stat().st_size)
+
+
+def _ensure_closed(target: Path) -> None:
+    """Refuse while any other connection has the database open.
+
+    Leaving WAL mode needs the only connection to the file; it also folds the
+    WAL into the main file, so the backup made next is complete on its own.
+    """
+    conn = sqlite3.connect(target, timeout=0.5, isolation_level=None)
+    try:
+        row = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlite3.OperationalError as error:
+        raise DatabaseLocked(detail=str(error)) from error
+    except sqlite3.DatabaseError:
+        return  # a damaged file: nothing can have it open usefully; it is kept as is
+    finally:
+        conn.close()
+    if row is None or str(row[0]).lower() != "delete":
+        raise DatabaseLocked(detail=f"database still open elsewhere (journal mode {row})")
+
+
+def _copy(source: Path, destination: Path) -> None:
+    """A consistent, self-contained (rollback-journal) copy, flushed to disk."""
+    destination.unlink(missing_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(destination)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+        dst.commit()
+    finally:
+        dst.close()
+        src.close()
+    with open(destination, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,90 @@
+"""Local derived columns, kept up to date on every write of a row.
+
+Supporters carry ``effective_status`` / ``effective_reasons`` ("A,B"): the
+status that counts, computed by ``domain.supporters.effective_status`` (field
+verification over administrative verification over the automatic check, a NIK
+supporting another pair adding DUPLICATE_EXTERNAL) under the rule set of the
+pair's election, so the million-row table filters and counts by index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
+from silon_desktop.domain.supporters import effective_status, join_reasons
+from silon_desktop.storage.models import Election, Pair, Supporter, SyncedMixin
+
+log = logging.getLogger(__name__)
+
+#: The rule set used when an election names none (or one unknown here).
+DEFAULT_RULE_SET = "pilkada-2024"
+
+#: Supporter columns the effective status depends on.
+EFFECTIVE_INPUTS = (
+    "check_status",
+    "check_reasons",
+    "admin_status",
+    "admin_reasons",
+    "field_status",
+    "field_reasons",
+    "external_duplicate",
+)
+
+
+def refresh_derived(session: Session, entity: str, row: SyncedMixin) -> None:
+    """Recompute the row's derived columns (a no-op for entities without any)."""
+    if entity != "supporter":
+        return
+    assert isinstance(row, Supporter)
+    values = {name: getattr(row, name) for name in EFFECTIVE_INPUTS}
+    status, reasons = supporter_effective(values, rules_of_pair(session, row.pair_id))
+    row.effective_status = status
+    row.effective_reasons = reasons
+
+
+def rules_of_pair(session: Session, pair_id: str) -> RuleSet:
+    """The rule set of the pair's election (the default one when unknown here)."""
+    rule_set_id = session.scalar(
+        select(Election.rule_set)
+        .join(Pair, Pair.election_id == Election.id)
+        .where(Pair.id == pair_id)
+    )
+    return _rules(rule_set_id)
+
+
+def _rules(rule_set: RuleSet | str | None) -> RuleSet:
+    if isinstance(rule_set, RuleSet):
+        return rule_set
+    try:
+        return rule_set_for(rule_set)
+    except UnknownRuleSetError:
+        log.warning("rule set %r unknown to this version; using the default", rule_set)
+        return rule_set_for(None)
+
+
+def supporter_effective(
+    values: Mapping[str, Any], rules: RuleSet | str | None = None
+) -> tuple[str, str]:
+    """(effective_status, "A,B") of a supporter's verification columns.
+
+    Args:
+        values: the supporter's columns (at least :data:`EFFECTIVE_INPUTS`).
+        rules: the election's rule set, or its id (None: the default).
+    """
+    status, reasons = effective_status(
+        str(values.get("check_status") or ""),
+        values.get("check_reasons") or (),
+        str(values.get("admin_status") or ""),
+        values.get("admin_reasons") or (),
+        str(values.get("field_status") or ""),
+        values.get("field_reasons") or (),
+        bool(values.get("external_duplicate")),
+        _rules(rules),
+    )
+    return str(status), join_reasons(reasons)

@@ -1,0 +1,284 @@
+"""Conversions between local rows, Python values and wire records.
+
+- :func:`check_values`: the store's own guard on values coming from the
+  operator (types, column lengths, control characters), before the domain's
+  rules; refuses with :class:`ValidationError` naming the field.
+- :func:`row_to_wire` / :func:`wire_to_columns`: a row's fields as wire values
+  and back (``sync.protocol`` codecs; column blanks for wire nulls).
+- :func:`apply_remote`: write one server record into its local row without an
+  outbox mutation (the sync client decides what to apply; this only writes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from silon_desktop.storage.errors import ValidationError
+from silon_desktop.storage.models import LOCAL_COLUMNS, SYNCED_MODELS, SyncedMixin
+from sync.protocol import (
+    ENTITIES,
+    EntitySpec,
+    FieldSpec,
+    FieldType,
+    JsonValue,
+    Record,
+    decode_value,
+    encode_value,
+)
+
+#: Characters allowed although they are control characters (multi-line addresses).
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_MAX_INT = 2**63 - 1
+_MAX_LIST_ITEMS = 64
+_MAX_LIST_ITEM_LEN = 64
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SCOPE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+#: Blank column value for a wire null, per type (NOT NULL columns).
+_BLANKS: dict[FieldType, Any] = {
+    FieldType.STR: "",
+    FieldType.BOOL: False,
+    FieldType.LIST: [],
+}
+
+
+def entity_spec(entity: object) -> EntitySpec:
+    """The protocol spec of ``entity``; ValidationError when there is no such entity."""
+    if not isinstance(entity, str) or entity not in ENTITIES:
+        raise ValidationError(str(entity)[:40], "unknown_entity")
+    return ENTITIES[entity]
+
+
+def model_for(entity: str) -> type[SyncedMixin]:
+    entity_spec(entity)
+    return SYNCED_MODELS[entity]
+
+
+def new_row(entity: str, **columns: Any) -> SyncedMixin:
+    """A new (transient) row of ``entity`` with the given column values."""
+    model: Any = model_for(entity)
+    row: SyncedMixin = model(**columns)
+    return row
+
+
+def table_for(entity: str) -> Table:
+    table: Table = model_for(entity).__table__  # type: ignore[attr-defined]
+    return table
+
+
+def check_scope(scope: object) -> str:
+    if not isinstance(scope, str) or not _SCOPE.fullmatch(scope):
+        raise ValidationError("scope", "invalid_value")
+    return scope
+
+
+def check_record_id(record_id: object) -> str:
+    if not isinstance(record_id, str) or not _UUID.fullmatch(record_id):
+        raise ValidationError("id", "invalid_value")
+    return record_id.lower()
+
+
+def check_values(entity: str, values: object) -> dict[str, Any]:
+    """The operator's values for ``entity`` checked and normalised to column values.
+
+    Accepts Python values (``date``, ``datetime``, ``list[str]``) and, for dates
+    and datetimes, their ISO text. Text ``None`` becomes ``""``, list ``None``
+    becomes ``[]``.
+
+    Raises:
+        ValidationError: the first field at fault (unknown, server-owned, wrong
+            type, too long, control characters, invalid date).
+    """
+    spec = entity_spec(entity)
+    if not isinstance(values, Mapping):
+        raise ValidationError(entity, "wrong_type")
+    table = table_for(entity)
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        field = _field(spec, name)
+        checked[field.name] = _check(field, value, _length(table, field.name))
+    return checked
+
+
+def _field(spec: EntitySpec, name: object) -> FieldSpec:
+    if not isinstance(name, str):
+        raise ValidationError(repr(name)[:40], "unknown_field")
+    if name in LOCAL_COLUMNS:
+        raise ValidationError(name, "read_only")
+    try:
+        field = spec.spec(name)
+    except KeyError:
+        raise ValidationError(name[:40], "unknown_field") from None
+    if field.server_owned:
+        raise ValidationError(name, "read_only")
+    return field
+
+
+def _length(table: Table, name: str) -> int | None:
+    length = getattr(table.c[name].type, "length", None)
+    return int(length) if length else None
+
+
+def _check(field: FieldSpec, value: Any, length: int | None) -> Any:
+    kind = field.type
+    if kind is FieldType.STR:
+        return _check_text(field.name, "" if value is None else value, length)
+    if kind is FieldType.INT:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(field.name, "wrong_type")
+        if abs(value) > _MAX_INT:
+            raise ValidationError(field.name, "out_of_range")
+        return value
+    if kind is FieldType.BOOL:
+        if not isinstance(value, bool):
+            raise ValidationError(field.name, "wrong_type")
+        return value
+    if kind is FieldType.DATE:
+        return _check_date(field.name, value)
+    if kind is FieldType.DATETIME:
+        return _check_datetime(field.name, value)
+    return _check_list(field.name, [] if value is None else value)
+
+
+def _check_text(name: str, value: Any, length: int | None) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(name, "wrong_type")
+    if length is not None and len(value) > length:
+        raise ValidationError(name, "too_long")
+    for char in value:
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs":
+            raise ValidationError(name, "control_chars")
+    return value
+
+
+def _check_date(name: str, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValidationError(name, "wrong_type")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(name, "wrong_type")
+    if not _ISO_DATE.fullmatch(value):
+        raise ValidationError(name, "invalid_date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(name, "invalid_date") from None
+
+
+def _check_datetime(name: str, value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) > 40:
+            raise ValidationError(name, "invalid_date")
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(name, "invalid_date") from None
+    if not isinstance(value, dt.datetime):
+        raise ValidationError(name, "wrong_type")
+    stamp: dt.datetime = value
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp
+
+
+def _check_list(name: str, value: Any) -> list[str]:
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+        raise ValidationError(name, "wrong_type")
+    if len(value) > _MAX_LIST_ITEMS:
+        raise ValidationError(name, "too_long")
+    return [_check_text(name, item, _MAX_LIST_ITEM_LEN) for item in value]
+
+
+def row_to_dict(row: SyncedMixin) -> dict[str, Any]:
+    """Every column of a row as Python values (lists copied)."""
+    table: Table = row.__table__  # type: ignore[attr-defined]
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        value = getattr(row, column.key)
+        out[column.key] = list(value) if isinstance(value, list) else value
+    return out
+
+
+def row_to_wire(entity: str, row: SyncedMixin | Mapping[str, Any]) -> dict[str, JsonValue]:
+    """The wire fields of a row (an ORM object or a mapping of column values)."""
+    spec = entity_spec(entity)
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    return {f.name: encode_value(f, get(f.name)) for f in spec.fields}
+
+
+def wire_to_columns(entity: str, fields: Mapping[str, JsonValue]) -> dict[str, Any]:
+    """Wire fields as column values; unknown fields (a newer server) are ignored.
+
+    Raises:
+        ValidationError: a value does not fit its field's type.
+    """
+    spec = entity_spec(entity)
+    table = table_for(entity)
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        try:
+            field = spec.spec(name)
+        except KeyError:
+            continue
+        if value is None and not table.c[name].nullable:
+            out[name] = _BLANKS.get(field.type)
+            continue
+        try:
+            decoded = decode_value(field, value)
+        except (ValueError, TypeError):
+            code = "invalid_date" if field.type in (FieldType.DATE, FieldType.DATETIME) else ""
+            raise ValidationError(name, code or "wrong_type") from None
+        if isinstance(decoded, dt.datetime) and decoded.tzinfo is not None:
+            decoded = decoded.astimezone(dt.UTC).replace(tzinfo=None)
+        out[name] = decoded
+    return out
+
+
+def apply_remote(
+    session: Session, record: Record, *, keep_fields: Collection[str] = ()
+) -> SyncedMixin:
+    """Write a server record into its local row, creating it if new; no outbox mutation.
+
+    Args:
+        session: a write session (the caller's transaction).
+        record: the record as the server holds it.
+        keep_fields: fields that keep their local value (e.g. named by a local
+            mutation still waiting to be pushed).
+
+    Returns:
+        The local row (supporter derived columns refreshed).
+    """
+    model = model_for(record.entity)
+    columns = wire_to_columns(
+        record.entity, {k: v for k, v in record.fields.items() if k not in keep_fields}
+    )
+    row = session.get(model, record.id)
+    if row is None:
+        row = new_row(record.entity, id=record.id)
+        session.add(row)
+    for name, value in columns.items():
+        setattr(row, name, value)
+    row.scope = record.scope
+    row.version = record.version
+    row.deleted = record.deleted
+    from silon_desktop.storage.derived import refresh_derived
+
+    refresh_derived(session, record.entity, row)
+    session.flush()
+    return row

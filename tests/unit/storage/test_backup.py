@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from silon_desktop.commands import backup_cmd
+from silon_desktop.storage import backup
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked
+from silon_desktop.storage.models import SyncState
+
+
+def _put(db: Database, key: str) -> None:
+    with db.session() as session:
+        session.add(SyncState(key=key, value="v"))
+
+
+def _keys(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[0] for row in conn.execute("SELECT key FROM sync_state")}
+
+
+def test_backup_is_a_verified_consistent_copy_while_open(db: Database, tmp_path: Path) -> None:
+    _put(db, "before")
+    made = backup.make_backup(db.path, tmp_path / "backups", 5)
+    _put(db, "after")
+    assert made.path.name.startswith("silon-") and made.reason == "auto"
+    assert backup.verify(made.path)
+    assert _keys(made.path) == {"before"}  # WAL content included, later writes not
+    assert not list((tmp_path / "backups").glob("*.partial"))
+
+
+def test_rotation_keeps_the_newest(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    made = [backup.make_backup(db.path, folder, 3, reason="manual") for _ in range(5)]
+    kept = backup.list_backups(folder)
+    assert [b.path for b in kept] == [m.path for m in reversed(made[-3:])]
+    (folder / "notes.txt").write_text("not a backup")
+    assert len(backup.list_backups(folder)) == 3
+
+
+def test_backup_if_due_respects_the_interval(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    assert backup.backup_if_due(db.path, folder, 3) is not None
+    assert backup.backup_if_due(db.path, folder, 3) is None
+    assert backup.backup_if_due(db.path, folder, 3, interval=dt.timedelta(0)) is not None
+
+
+def test_restore_refuses_while_open_then_restores(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    _put(db, "old")
+    made = backup.make_backup(db.path, folder, 5)
+    _put(db, "new")
+    with pytest.raises(DatabaseLocked):
+        backup.restore(made.path, db.path, folder)
+    db.close()
+    previous = backup.restore(made.path, db.path, folder)
+    assert previous is not None and previous.reason == "before-restore"
+    assert _keys(previous.path) == {"old", "new"}  # the replaced state is kept
+    reopened = open_database(db.path)
+    with reopened.session(readonly=True) as session:
+        assert {s.key for s in session.query(SyncState)} == {"old"}
+    reopened.close()
+
+
+def test_damaged_backup_is_refused_and_nothing_changes(db: Database, tmp_path: Path) -> None:
+    _put(db, "live")
+    db.close()
+    bad = tmp_path / "silon-20240101-000000-000000-manual.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    before = db.path.read_bytes()
+    with pytest.raises(CorruptDatabase):
+        backup.restore(bad, db.path, tmp_path)
+    assert db.path.read_bytes() == before
+
+
+def test_damaged_live_file_is_kept_before_restore(tmp_path: Path) -> None:
+    good_db = open_database(tmp_path / "good.db")
+    _put(good_db, "good")
+    good_db.close()
+    made = backup.make_backup(tmp_path / "good.db", tmp_path / "backups", 5)
+    live = tmp_path / "silon.db"
+    live.write_bytes(b"garbage" * 1000)
+    previous = backup.restore(made.path, live, tmp_path / "backups")
+    assert previous is not None and previous.reason == "damaged"
+    assert previous.path.read_bytes() == b"garbage" * 1000
+    assert _keys(live) == {"good"}
+
+
+def _args(data_dir: Path, **kw: object) -> argparse.Namespace:
+    return argparse.Namespace(data_dir=str(data_dir), list=False, restore=None, **kw)
+
+
+def test_backup_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert backup_cmd.run(_args(data_dir)) == 1  # no database yet
+    db = open_database(data_dir / "silon.db")
+    _put(db, "k")
+    db.close()
+    assert backup_cmd.run(_args(data_dir)) == 0
+    (made,) = backup.list_backups(data_dir / "backups")
+    capsys.readouterr()
+    assert backup_cmd.run(argparse.Namespace(data_dir=str(data_dir), list=True, restore=None)) == 0
+    assert made.path.name in capsys.readouterr().out
+    restore = argparse.Namespace(data_dir=str(data_dir), list=False, restore=made.path.name)
+    assert backup_cmd.run(restore) == 0
+    assert "dipulihkan" in capsys.readouterr().out
+    missing = argparse.Namespace(data_dir=str(data_dir), list=False, restore="nope.db")
+    assert backup_cmd.run(missing) == 1
