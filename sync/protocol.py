@@ -338,3 +338,200 @@ def decode_value(spec: FieldSpec, value: JsonValue) -> Any:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{spec.name}: expected a list of text")
     return list(value)
+
+
+# --- Push -------------------------------------------------------------------
+
+#: Most mutations one push request may carry; larger outboxes go in several batches.
+MAX_BATCH = 2000
+#: Longest text value of any field (characters), and longest list.
+MAX_TEXT = 2000
+MAX_LIST = 50
+
+
+class RejectCode(StrEnum):
+    """Why a mutation was rejected (``result.code``); ``result.field`` names the field."""
+
+    UNKNOWN_ENTITY = "UNKNOWN_ENTITY"
+    UNKNOWN_FIELD = "UNKNOWN_FIELD"
+    SERVER_OWNED = "SERVER_OWNED"  # a field only the server writes
+    BAD_TYPE = "BAD_TYPE"  # value does not decode as the field's type
+    TOO_LONG = "TOO_LONG"
+    BAD_CHARS = "BAD_CHARS"  # control characters in text
+    BAD_VALUE = "BAD_VALUE"  # malformed change (not [old, new]), bad scope text
+    BAD_VERSION = "BAD_VERSION"  # base_version newer than the server's
+    SCOPE_MISMATCH = "SCOPE_MISMATCH"  # a record's scope never changes
+    PARENT_MISSING = "PARENT_MISSING"  # parent record unknown or deleted
+    DEADLINE_PASSED = "DEADLINE_PASSED"  # stage closed by the server clock
+
+
+@dataclass(slots=True)
+class MutationResult:
+    """The server's answer to one mutation (stored: a repeat returns it again)."""
+
+    mutation_id: str
+    status: ResultStatus
+    version: int = 0
+    #: The server record after the mutation (merged and conflict results only).
+    record: Record | None = None
+    #: Conflicting fields: ``{field: {"base": .., "mine": .., "theirs": ..}}``.
+    conflicts: dict[str, dict[str, JsonValue]] = field(default_factory=dict)
+    code: str = ""
+    field: str = ""
+    message: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "mutation_id": self.mutation_id,
+            "status": str(self.status),
+            "version": self.version,
+        }
+        if self.record is not None:
+            out["record"] = self.record.to_wire()
+        if self.conflicts:
+            out["conflicts"] = self.conflicts
+        if self.code:
+            out["code"] = self.code
+            out["field"] = self.field
+            out["message"] = self.message
+        return out
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> MutationResult:
+        record = data.get("record")
+        return cls(
+            mutation_id=str(data["mutation_id"]),
+            status=ResultStatus(data["status"]),
+            version=int(data.get("version") or 0),
+            record=Record.from_wire(record) if record else None,
+            conflicts=dict(data.get("conflicts") or {}),
+            code=str(data.get("code") or ""),
+            field=str(data.get("field") or ""),
+            message=str(data.get("message") or ""),
+        )
+
+
+def push_request(batch_id: str, device_id: str, mutations: list[Mutation]) -> dict[str, Any]:
+    """The JSON body of ``POST /v1/push``."""
+    return {
+        "batch_id": batch_id,
+        "device_id": device_id,
+        "mutations": [m.to_wire() for m in mutations],
+    }
+
+
+# --- Feed pages ---------------------------------------------------------------
+
+#: Columns every entity block of a feed page starts with, before the entity's fields.
+RECORD_COLUMNS = ("id", "scope", "version", "deleted")
+#: Parent entities before children: the order blocks appear in a page.
+ENTITY_ORDER = ("election", "pair", "candidate", "document", "party", "supporter")
+
+
+@dataclass(slots=True)
+class FeedPage:
+    """One page of the change feed: records changed after ``after``, up to ``cursor``."""
+
+    records: list[Record]
+    cursor: str
+    has_more: bool
+    server_time: str = ""
+
+
+def encode_feed_page(page: FeedPage) -> dict[str, Any]:
+    """A feed page in the columnar wire form.
+
+    One block per entity (parents first): the column names once, then one array
+    per record. Tombstones carry null field values. A record appears at most once
+    per page (its latest state).
+    """
+    blocks: dict[str, list[list[Any]]] = {}
+    for rec in page.records:
+        spec = ENTITIES[rec.entity]
+        head: list[Any] = [rec.id, rec.scope, rec.version, rec.deleted]
+        if rec.deleted:
+            row = head + [None] * len(spec.fields)
+        else:
+            row = head + [rec.fields.get(name) for name in spec.field_names]
+        blocks.setdefault(rec.entity, []).append(row)
+    entities = [
+        {
+            "entity": name,
+            "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
+            "rows": blocks[name],
+        }
+        for name in ENTITY_ORDER
+        if name in blocks
+    ]
+    return {
+        "cursor": page.cursor,
+        "has_more": page.has_more,
+        "server_time": page.server_time,
+        "entities": entities,
+    }
+
+
+def decode_feed_page(data: Mapping[str, Any]) -> FeedPage:
+    """A feed page from its columnar wire form (see :func:`encode_feed_page`).
+
+    Columns are read by name, so a server may add columns an older client ignores.
+
+    Raises:
+        ValueError: the page is malformed.
+    """
+    records: list[Record] = []
+    try:
+        for block in data.get("entities") or []:
+            entity = str(block["entity"])
+            spec = ENTITIES.get(entity)
+            if spec is None:
+                continue  # an entity this client does not know yet
+            columns = [str(c) for c in block["columns"]]
+            index = {c: i for i, c in enumerate(columns)}
+            wanted = [(n, index[n]) for n in spec.field_names if n in index]
+            for row in block["rows"]:
+                deleted = bool(row[index["deleted"]])
+                records.append(
+                    Record(
+                        entity=entity,
+                        id=str(row[index["id"]]),
+                        scope=str(row[index["scope"]]),
+                        version=int(row[index["version"]]),
+                        deleted=deleted,
+                        fields={} if deleted else {n: row[i] for n, i in wanted},
+                    )
+                )
+        return FeedPage(
+            records=records,
+            cursor=str(data["cursor"]),
+            has_more=bool(data["has_more"]),
+            server_time=str(data.get("server_time") or ""),
+        )
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"malformed feed page: {exc!r}") from exc
+
+
+def gzip_json(obj: Any) -> bytes:
+    """``obj`` as gzip-compressed compact JSON (request bodies, bundles)."""
+    import gzip
+    import json
+
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    return gzip.compress(text.encode("utf-8"), compresslevel=6)
+
+
+def gunzip_json(data: bytes) -> Any:
+    """The JSON value of gzip-compressed (or plain) JSON bytes.
+
+    Raises:
+        ValueError: not JSON, or not valid gzip.
+    """
+    import gzip
+    import json
+
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"bad gzip data: {exc}") from exc
+    return json.loads(data)

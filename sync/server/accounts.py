@@ -1,0 +1,179 @@
+"""Managing accounts: the /v1/users endpoints and the admin commands share these."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import FastAPI, Path, Request, Response
+from sqlalchemy import Engine, select, update
+from starlette.concurrency import run_in_threadpool
+
+from sync.server import audit, auth, models
+from sync.server.config import ServerConfig
+from sync.server.db import read_tx, write_tx
+from sync.server.deps import ActorDep
+from sync.server.errors import ApiError, forbidden
+from sync.server.roles import Actor, Role, valid_region_for
+from sync.server.schema import tokens, users
+
+if TYPE_CHECKING:
+    from sync.server.app import ServerState
+
+
+def _user_out(row: Any) -> dict[str, Any]:
+    return {
+        "username": row.username,
+        "role": row.role,
+        "region": row.region,
+        "active": bool(row.active),
+    }
+
+
+def add_user(
+    engine: Engine,
+    config: ServerConfig,
+    by: str,
+    username: str,
+    password: str,
+    role: Role,
+    region: str,
+    device_id: str = "admin-cli",
+) -> None:
+    """Create an account and audit it (``by`` names who did it).
+
+    Raises:
+        ApiError: 409 the name is taken, 422 the region does not fit the role.
+    """
+    with write_tx(engine) as conn:
+        auth.create_user(conn, username, password, role, region, config.clock.time())
+        after = {"username": username, "role": str(role), "region": region}
+        entry = audit.AuditEntry(config.clock.iso(), by, device_id, "user_add", "user", username)
+        entry.after = after
+        audit.append(conn, [entry])
+
+
+def change_user(
+    engine: Engine,
+    config: ServerConfig,
+    by: Actor | None,
+    username: str,
+    change: models.UserChange,
+    device_id: str = "admin-cli",
+) -> dict[str, Any]:
+    """Change role, region, active flag or password; audited as a role change.
+
+    ``by`` None is the local administrator (the CLI). A changed role, region,
+    password or a deactivation ends the account's sessions.
+    """
+    with write_tx(engine) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+        if row is None or (by is not None and not by.can_manage(Role(row.role), row.region)):
+            if by is not None and not by.reads_everything:
+                raise forbidden()
+            raise ApiError(404, "not_found", f"no user {username!r}")
+        role = Role(change.role) if change.role is not None else Role(row.role)
+        region = change.region if change.region is not None else str(row.region)
+        if not valid_region_for(role, region):
+            raise ApiError(422, "bad_region", f"region {region!r} does not fit role {role}")
+        if by is not None and not by.can_manage(role, region):
+            raise forbidden()
+        values: dict[str, Any] = {"role": str(role), "region": region}
+        if change.active is not None:
+            values["active"] = change.active
+        if change.password is not None:
+            values["password_hash"] = auth.hash_password(change.password)
+        conn.execute(update(users).where(users.c.username == username).values(**values))
+        conn.execute(tokens.delete().where(tokens.c.username == username))
+        before = _user_out(row)
+        after = {k: v for k, v in values.items() if k != "password_hash"}
+        if change.password is not None:
+            after["password"] = "changed"
+        audit.append(
+            conn,
+            [
+                audit.AuditEntry(
+                    config.clock.iso(),
+                    by.username if by else "admin",
+                    by.device_id if by else device_id,
+                    "user_change",
+                    "user",
+                    username,
+                    before,
+                    after,
+                )
+            ],
+        )
+        fresh = conn.execute(select(users).where(users.c.username == username)).one()
+        return _user_out(fresh)
+
+
+def list_users(engine: Engine, actor: Actor | None) -> list[dict[str, Any]]:
+    """Accounts the caller may see: everything for KPU RI, the province's for its admin."""
+    with read_tx(engine) as conn:
+        rows = conn.execute(select(users).order_by(users.c.username)).all()
+    out = []
+    for r in rows:
+        if actor is None or actor.reads_everything or r.username == actor.username:
+            out.append(_user_out(r))
+        elif actor.can_manage(Role(r.role), r.region):
+            out.append(_user_out(r))
+    return out
+
+
+def routes(
+    app: FastAPI,
+    state: ServerState,
+    errors: dict[int | str, Any],
+) -> None:
+    from sync.server.app import _body, _parse, json_response
+
+    engine, config = state.engine, state.config
+
+    @app.get("/v1/users", response_model=models.UserList, responses=errors, tags=["accounts"])
+    def get_users(actor: ActorDep) -> dict[str, Any]:
+        return {"users": list_users(engine, actor)}
+
+    @app.post(
+        "/v1/users",
+        response_model=models.UserOut,
+        status_code=201,
+        responses=errors | {409: {"model": models.ErrorBody}},
+        tags=["accounts"],
+        openapi_extra=_body("UserCreate"),
+    )
+    async def create(request: Request, actor: ActorDep) -> Response:
+        body: models.UserCreate = _parse(models.UserCreate, await request.body())
+        role = Role(body.role)
+        if not actor.can_manage(role, body.region):
+            raise forbidden()
+        await run_in_threadpool(
+            add_user,
+            engine,
+            config,
+            actor.username,
+            body.username,
+            body.password,
+            role,
+            body.region,
+            actor.device_id,
+        )
+        return json_response(
+            {"username": body.username, "role": str(role), "region": body.region, "active": True},
+            201,
+        )
+
+    @app.patch(
+        "/v1/users/{username}",
+        response_model=models.UserOut,
+        responses=errors | {404: {"model": models.ErrorBody}},
+        tags=["accounts"],
+        openapi_extra=_body("UserChange"),
+    )
+    async def patch_user(
+        request: Request,
+        username: Annotated[str, Path(max_length=64)],
+        actor: ActorDep,
+    ) -> Response:
+        body: models.UserChange = _parse(models.UserChange, await request.body())
+        out = await run_in_threadpool(change_user, engine, config, actor, username, body)
+        return json_response(out)

@@ -1,0 +1,148 @@
+"""Sync bundles: a client's signed mutations carried on a USB stick.
+
+A bundle is gzip-compressed JSON (docs/PROTOCOL.md, "Bundles")::
+
+    {"format": "silon-bundle-1", "bundle_id", "device_id", "user", "created_at",
+     "mutations": [...], "public_key", "signature"}
+
+``signature`` is the device key's Ed25519 signature of the canonical JSON of
+the bundle without ``signature``. The key must be the one the device registered
+at login, for the same user. The mutations then go through the same push path
+(:func:`sync.server.push.apply_batch`) as that user, with ``bundle_id`` as the
+batch id, so a bundle imported twice (or also pushed online) applies once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from sync import signing
+from sync.server import models
+from sync.server.db import read_tx
+from sync.server.deps import ActorDep
+from sync.server.errors import ApiError, forbidden
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.schema import devices, users
+
+if TYPE_CHECKING:
+    from sync.server.app import ServerState
+
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+
+
+def read_bundle(raw: bytes) -> models.BundleIn:
+    """Parse a bundle file (gzip or plain JSON).
+
+    Raises:
+        ApiError: 400 unreadable, 422 not a bundle.
+    """
+    from sync.server.app import _parse
+
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = inflater.decompress(raw, MAX_BUNDLE_BYTES)
+        except zlib.error as exc:
+            raise ApiError(400, "bad_gzip", f"bundle is not valid gzip: {exc}") from exc
+    bundle: models.BundleIn = _parse(models.BundleIn, raw)
+    return bundle
+
+
+def verify_bundle(state: ServerState, bundle: models.BundleIn) -> Actor:
+    """Check the signature and the device key; return the user it applies as.
+
+    Raises:
+        ApiError: 422 ``bad_signature`` / ``unknown_device`` / ``unknown_user``.
+    """
+    unsigned = bundle.model_dump(mode="json")
+    signature = unsigned.pop("signature")
+    if not signing.verify(bundle.public_key, unsigned, signature):
+        raise ApiError(422, "bad_signature", "the bundle's signature does not verify")
+    with read_tx(state.engine) as conn:
+        device = conn.execute(
+            select(devices).where(devices.c.device_id == bundle.device_id)
+        ).first()
+        user = conn.execute(select(users).where(users.c.username == bundle.user)).first()
+    if user is None or not user.active:
+        raise ApiError(422, "unknown_user", f"bundle user {bundle.user!r} is not an active account")
+    if device is None or device.username != bundle.user or device.public_key != bundle.public_key:
+        raise ApiError(
+            422,
+            "unknown_device",
+            "the bundle's key is not the key this device registered at login for this user",
+        )
+    return Actor(
+        username=str(user.username),
+        role=Role(user.role),
+        region=str(user.region),
+        device_id=bundle.device_id,
+        training_server=state.config.training,
+    )
+
+
+def import_bundle(state: ServerState, raw: bytes, caller: Actor | None) -> dict[str, Any]:
+    """Verify and apply a bundle; ``caller`` None is the local administrator (CLI)."""
+    from sync.server.app import to_mutations
+
+    bundle = read_bundle(raw)
+    actor = verify_bundle(state, bundle)
+    if caller is not None and caller.username != actor.username and not caller.reads_everything:
+        raise forbidden()
+    results = apply_batch(
+        state.engine, state.config, actor, bundle.bundle_id, to_mutations(bundle.mutations)
+    )
+    _time, receipt = state.sign_receipt(bundle.bundle_id, actor, bundle.device_id, results)
+    return {
+        "bundle_id": bundle.bundle_id,
+        "results": [r.to_wire() for r in results],
+        "receipt": receipt,
+    }
+
+
+def write_bundle(
+    key: signing.Ed25519PrivateKey,
+    bundle_id: str,
+    device_id: str,
+    user: str,
+    mutations: list[dict[str, Any]],
+    created_at: str = "",
+) -> bytes:
+    """A signed bundle file (used by tests and tools; the client has its own writer)."""
+    body: dict[str, Any] = {
+        "format": "silon-bundle-1",
+        "bundle_id": bundle_id,
+        "device_id": device_id,
+        "user": user,
+        "created_at": created_at,
+        "mutations": mutations,
+        "public_key": signing.public_key_b64(key),
+    }
+    body["signature"] = signing.sign(key, body)
+    return gzip.compress(signing.canonical_json(body))
+
+
+def routes(
+    app: FastAPI,
+    state: ServerState,
+    errors: dict[int | str, Any],
+) -> None:
+    from sync.server.app import _body, json_response
+
+    @app.post(
+        "/v1/bundles",
+        response_model=models.BundleResponse,
+        responses=errors,
+        tags=["sync"],
+        openapi_extra=_body("BundleIn"),
+    )
+    async def post_bundle(request: Request, actor: ActorDep) -> Response:
+        raw = await request.body()
+        out = await run_in_threadpool(import_bundle, state, raw, actor)
+        return json_response(out)

@@ -1,0 +1,346 @@
+"""``silon-server``: run the central server and administer it.
+
+Every command takes ``--data-dir D`` (SQLite in D, the default) or
+``--database-url URL`` (PostgreSQL: ``postgresql://user@host/db``). The schema
+is migrated to the newest revision by every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from sync.protocol import Mutation, Op
+
+log = logging.getLogger(__name__)
+
+ADMIN_DEVICE = "admin-cli"
+
+
+def _default_data_dir() -> Path:
+    env = os.environ.get("SILON_SERVER_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("silon-server", "KPU"))
+
+
+def _db_args(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--data-dir", type=Path, help="folder of the SQLite database (default)")
+    group.add_argument("--database-url", help="PostgreSQL URL, e.g. postgresql://u@host/db")
+
+
+def _url(args: argparse.Namespace) -> str:
+    from sync.server.db import database_url
+
+    data_dir = args.data_dir if (args.data_dir or args.database_url) else _default_data_dir()
+    return database_url(data_dir, args.database_url)
+
+
+def _state(args: argparse.Namespace, *, training: bool = False):  # type: ignore[no-untyped-def]
+    from sync.server.app import open_state
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+
+    url = _url(args)
+    migrate(url)
+    return open_state(ServerConfig(database_url=url, training=training))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="silon-server", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the HTTP server")
+    _db_args(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--training", action="store_true", help="serve a training tenant")
+
+    p = sub.add_parser("init", help="create or upgrade the database and the server key")
+    _db_args(p)
+
+    p = sub.add_parser("user", help="manage accounts")
+    usub = p.add_subparsers(dest="user_command", required=True)
+    q = usub.add_parser("add", help="create an account")
+    _db_args(q)
+    q.add_argument("username")
+    q.add_argument(
+        "--role", required=True, choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"]
+    )
+    q.add_argument("--region", default="", help='region code ("32", "32.14"); "" for national')
+    q.add_argument("--password", help="default: $SILON_PASSWORD, else asked")
+    q = usub.add_parser("list", help="list accounts")
+    _db_args(q)
+    q = usub.add_parser("role", help="change an account's role and region")
+    _db_args(q)
+    q.add_argument("username")
+    q.add_argument("role", choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"])
+    q.add_argument("--region")
+
+    p = sub.add_parser("region", help="region reference table")
+    rsub = p.add_subparsers(dest="region_command", required=True)
+    q = rsub.add_parser("add", help="add or rename a region")
+    _db_args(q)
+    q.add_argument("code")
+    q.add_argument("name")
+    q = rsub.add_parser("list", help="list regions")
+    _db_args(q)
+
+    p = sub.add_parser("election", help="elections")
+    esub = p.add_subparsers(dest="election_command", required=True)
+    q = esub.add_parser("add", help="create an election (reaches clients through the feed)")
+    _db_args(q)
+    q.add_argument("--name", required=True)
+    q.add_argument("--kind", required=True, choices=["gubernur", "bupati", "walikota"])
+    q.add_argument("--region", required=True, help='"32" (gubernur) or "32.14"')
+    q.add_argument("--year", type=int, required=True)
+    q.add_argument("--dpt", type=int, default=0)
+    q.add_argument("--subregions", type=int, default=0)
+    q.add_argument("--rule-set", default="pilkada-2024")
+    for stage in (
+        "support-start",
+        "support-end",
+        "vermin-end",
+        "correction-end",
+        "verfak-end",
+        "registration-date",
+        "penetapan-date",
+    ):
+        q.add_argument(f"--{stage}", help="YYYY-MM-DD")
+
+    p = sub.add_parser("training", help="run a training server (loopback only) or reset it")
+    p.add_argument("action", nargs="?", choices=["serve", "reset"], default="serve")
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--trainees", type=int, default=20)
+    p.add_argument("--supporters", type=int, default=3000)
+
+    p = sub.add_parser("audit", help="audit log")
+    asub = p.add_subparsers(dest="audit_command", required=True)
+    q = asub.add_parser("verify", help="check the hash chain; name the first broken entry")
+    _db_args(q)
+
+    p = sub.add_parser("bundle", help="sync bundles")
+    bsub = p.add_subparsers(dest="bundle_command", required=True)
+    q = bsub.add_parser("import", help="apply a signed bundle file through the push path")
+    _db_args(q)
+    q.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from sync.server.errors import ApiError
+
+    try:
+        return int(_dispatch(args))
+    except ApiError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "serve":
+        return _serve(args)
+    if command == "init":
+        state = _state(args)
+        print(f"database ready; server key {state.key_id}")
+        return 0
+    if command == "user":
+        return _user(args)
+    if command == "region":
+        return _region(args)
+    if command == "election":
+        return _election(args)
+    if command == "training":
+        from sync.server import training
+
+        if args.action == "reset":
+            return training.reset(args.data_dir or training.default_dir(), _say)
+        return training.serve(
+            args.data_dir or training.default_dir(),
+            args.port,
+            args.trainees,
+            args.supporters,
+            _say,
+        )
+    if command == "audit":
+        return _audit_verify(args)
+    if command == "bundle":
+        return _bundle_import(args)
+    raise ValueError(f"unknown command {command}")
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+
+    url = _url(args)
+    migrate(url)
+    app = create_app(ServerConfig(database_url=url, training=args.training))
+    log.info("serving on http://%s:%d", args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password:
+        return str(args.password)
+    env = os.environ.get("SILON_PASSWORD")
+    if env:
+        return env
+    return getpass.getpass(f"password for {args.username}: ")
+
+
+def _user(args: argparse.Namespace) -> int:
+    from sync.server import accounts, models
+    from sync.server.roles import Role
+
+    state = _state(args)
+    if args.user_command == "add":
+        accounts.add_user(
+            state.engine,
+            state.config,
+            "admin",
+            args.username,
+            _password(args),
+            Role(args.role),
+            args.region,
+        )
+        print(f"user {args.username} ({args.role} {args.region or 'nasional'}) created")
+    elif args.user_command == "list":
+        for u in accounts.list_users(state.engine, None):
+            active = "" if u["active"] else " (inactive)"
+            print(f"{u['username']}\t{u['role']}\t{u['region'] or '-'}{active}")
+    else:
+        change = models.UserChange(role=args.role, region=args.region)
+        out = accounts.change_user(state.engine, state.config, None, args.username, change)
+        print(f"user {out['username']} is now {out['role']} {out['region'] or 'nasional'}")
+    return 0
+
+
+def _region(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from sync.server.db import read_tx, write_tx
+    from sync.server.roles import REGION_RE
+    from sync.server.schema import regions
+
+    state = _state(args)
+    if args.region_command == "add":
+        if not REGION_RE.fullmatch(args.code) or not args.code:
+            raise ValueError(f"{args.code!r} is not a region code like 32 or 32.14")
+        with write_tx(state.engine) as conn:
+            conn.execute(regions.delete().where(regions.c.code == args.code))
+            conn.execute(regions.insert().values(code=args.code, name=args.name))
+        print(f"region {args.code} {args.name}")
+    else:
+        with read_tx(state.engine) as conn:
+            for code, name in conn.execute(select(regions).order_by(regions.c.code)):
+                print(f"{code}\t{name}")
+    return 0
+
+
+def admin_actor(training: bool = False):  # type: ignore[no-untyped-def]
+    from sync.server.roles import Actor, Role
+
+    return Actor("admin", Role.KPU_RI, "", ADMIN_DEVICE, training)
+
+
+def _election(args: argparse.Namespace) -> int:
+    from sync.server.push import apply_batch
+
+    state = _state(args)
+    fields = {
+        "name": args.name,
+        "kind": args.kind,
+        "region_code": args.region,
+        "year": args.year,
+        "dpt": args.dpt,
+        "subregion_count": args.subregions,
+        "rule_set": args.rule_set,
+    }
+    for stage in (
+        "support_start",
+        "support_end",
+        "vermin_end",
+        "correction_end",
+        "verfak_end",
+        "registration_date",
+        "penetapan_date",
+    ):
+        value = getattr(args, stage)
+        if value:
+            fields[stage] = value
+    record_id = str(uuid.uuid4())
+    m = Mutation(
+        str(uuid.uuid4()),
+        "election",
+        record_id,
+        args.region,
+        Op.UPSERT,
+        0,
+        {k: (None, v) for k, v in fields.items()},
+    )
+    [result] = apply_batch(state.engine, state.config, admin_actor(), str(uuid.uuid4()), [m])
+    if result.code:
+        print(f"error: {result.field}: {result.message}", file=sys.stderr)
+        return 2
+    print(f"election {record_id} created")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from sync.server import audit
+    from sync.server.db import read_tx
+
+    state = _state(args)
+    with read_tx(state.engine) as conn:
+        result = audit.verify(conn)
+    if result.ok:
+        print(f"OK: {result.checked} audit entries verified")
+        return 0
+    print(f"BROKEN: audit entry {result.broken_id}: {result.reason}")
+    return 1
+
+
+def _bundle_import(args: argparse.Namespace) -> int:
+    from sync.server.bundles import import_bundle
+
+    state = _state(args)
+    out = import_bundle(state, args.file.read_bytes(), None)
+    counts: dict[str, int] = {}
+    for r in out["results"]:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no mutations"
+    print(f"bundle {out['bundle_id']}: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

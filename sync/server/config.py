@@ -1,0 +1,78 @@
+"""Server settings, read once at start from arguments and environment variables.
+
+Environment variables (all optional; tests use them to drive a real process):
+
+- ``SILON_SERVER_NOW``: ISO 8601 start time of the server clock. The clock then
+  runs forward from it in real time. Stage deadlines use this clock, never the
+  client's.
+- ``SILON_TOKEN_TTL_SECONDS``: token lifetime (default 12 hours).
+- ``SILON_LOCKOUT_FAILURES`` / ``SILON_LOCKOUT_WINDOW_SECONDS`` /
+  ``SILON_LOCKOUT_SECONDS``: failed logins allowed within the window before the
+  name is locked, and for how long (default 5 within 900 s, locked 900 s).
+- ``SILON_MAX_BODY_BYTES``: largest request body, before and after gzip
+  (default 64 MiB).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+
+#: Stage deadlines are calendar days in Western Indonesia Time (UTC+7).
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+class Clock:
+    """The server clock: real time, optionally shifted to start at a given instant."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._offset = 0.0
+        if start is not None:
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=dt.UTC)
+            self._offset = start.timestamp() - time.time()
+
+    def time(self) -> float:
+        """Seconds since the epoch by the server clock."""
+        return time.time() + self._offset
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.time(), dt.UTC)
+
+    def iso(self) -> str:
+        return self.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def today_wib(self) -> dt.date:
+        return self.now().astimezone(WIB).date()
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def clock_from_env() -> Clock:
+    raw = os.environ.get("SILON_SERVER_NOW")
+    if not raw:
+        return Clock()
+    return Clock(dt.datetime.fromisoformat(raw.replace("Z", "+00:00")))
+
+
+@dataclass(slots=True)
+class ServerConfig:
+    database_url: str
+    training: bool = False
+    clock: Clock = field(default_factory=clock_from_env)
+    token_ttl: float = field(default_factory=lambda: _env_float("SILON_TOKEN_TTL_SECONDS", 43200))
+    lockout_failures: int = field(
+        default_factory=lambda: int(_env_float("SILON_LOCKOUT_FAILURES", 5))
+    )
+    lockout_window: float = field(
+        default_factory=lambda: _env_float("SILON_LOCKOUT_WINDOW_SECONDS", 900)
+    )
+    lockout_seconds: float = field(default_factory=lambda: _env_float("SILON_LOCKOUT_SECONDS", 900))
+    max_body_bytes: int = field(
+        default_factory=lambda: int(_env_float("SILON_MAX_BODY_BYTES", 64 * 1024 * 1024))
+    )

@@ -1,0 +1,30 @@
+"""Errors the server answers with a clear status and code (never a 500)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a stable machine code and a message.
+
+    The JSON body is ``{"error": code, "message": message, **extra}``.
+    """
+
+    def __init__(
+        self, status: int, code: str, message: str, *, retry_after: int | None = None, **extra: Any
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+def forbidden() -> ApiError:
+    """The one answer for anything out of scope: it never says whether a record exists."""
+    return ApiError(403, "forbidden", "outside your role or region")

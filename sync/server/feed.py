@@ -1,0 +1,60 @@
+"""Reading the change feed: records changed after a cursor, in server order, by scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import Column, ColumnElement, Engine, or_, select
+
+from sync.protocol import FeedPage, Record
+from sync.server.db import read_tx
+from sync.server.roles import Actor
+from sync.server.schema import records
+
+MAX_LIMIT = 5000
+
+
+def scope_filter(actor: Actor, column: Column[Any] = records.c.scope) -> ColumnElement[bool] | None:
+    """The SQL condition on a scope column for what ``actor`` may read (None: all)."""
+    prefix = actor.read_prefix()
+    if prefix is None:
+        return None
+    region, exact = prefix
+    if exact:
+        return column == region
+    if region == "":
+        return None
+    return or_(column == region, column.like(region + ".%"))
+
+
+def read_feed(engine: Engine, actor: Actor, after: int, limit: int, server_time: str) -> FeedPage:
+    """One page of the feed after sequence ``after`` (tombstones included).
+
+    Sequences are assigned under the write lock in commit order (see
+    :mod:`sync.server.db`), so everything at or below the returned cursor is
+    final: a later page never holds a change below it.
+    """
+    stmt = select(
+        records.c.seq,
+        records.c.id,
+        records.c.entity,
+        records.c.scope,
+        records.c.version,
+        records.c.deleted,
+        records.c.fields,
+    ).where(records.c.seq > after)
+    condition = scope_filter(actor)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    stmt = stmt.order_by(records.c.seq).limit(limit)
+    with read_tx(engine) as conn:
+        rows = conn.execute(stmt).all()
+    out = [
+        Record(r.entity, r.id, r.scope, int(r.version), bool(r.deleted), orjson.loads(r.fields))
+        for r in rows
+    ]
+    cursor = str(rows[-1].seq) if rows else str(after)
+    return FeedPage(
+        records=out, cursor=cursor, has_more=len(rows) == limit, server_time=server_time
+    )

@@ -1,0 +1,22 @@
+"""The server's Ed25519 signing key, kept in the database so every process shares it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from sync import signing
+from sync.server.db import write_tx
+from sync.server.schema import meta
+
+KEY_NAME = "signing_key"
+
+
+def load_or_create(engine: Engine) -> signing.Ed25519PrivateKey:
+    """The server key; created on first use (under the write lock, so only once)."""
+    with write_tx(engine) as conn:
+        row = conn.execute(select(meta.c.value).where(meta.c.key == KEY_NAME)).first()
+        if row is not None:
+            return signing.load_private_key(bytes(row[0]))
+        key = signing.generate_private_key()
+        conn.execute(meta.insert().values(key=KEY_NAME, value=signing.private_key_to_pem(key)))
+        return key

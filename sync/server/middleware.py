@@ -1,0 +1,101 @@
+"""ASGI middleware: request body size limit and gzip-compressed request bodies."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+    body = orjson.dumps({"error": code, "message": message})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyMiddleware:
+    """Reads the request body up to ``max_bytes`` and un-gzips it if needed.
+
+    Too large (sent or inflated) -> 413; an unknown Content-Encoding -> 415;
+    broken gzip -> 400. The app then sees a plain body.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope["headers"]}
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_bytes
+            except ValueError:
+                await _send_error(send, 400, "bad_request", "Content-Length is not a number")
+                return
+            if too_big:
+                await _send_error(send, 413, "too_large", f"body over {self.max_bytes} bytes")
+                return
+        encoding = headers.get(b"content-encoding", b"identity").strip().lower()
+        if encoding not in (b"identity", b"gzip", b""):
+            await _send_error(send, 415, "bad_encoding", "only gzip request bodies are accepted")
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _send_error(send, 413, "too_large", f"body over {self.max_bytes} bytes")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if encoding == b"gzip":
+            try:
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                body = inflater.decompress(body, self.max_bytes + 1)
+                if len(body) > self.max_bytes or inflater.unconsumed_tail:
+                    await _send_error(send, 413, "too_large", "inflated body too large")
+                    return
+                if not inflater.eof:
+                    raise zlib.error("truncated gzip stream")
+            except zlib.error as exc:
+                await _send_error(send, 400, "bad_gzip", f"request body is not valid gzip: {exc}")
+                return
+        new_headers = [
+            (k, v)
+            for k, v in scope["headers"]
+            if k.lower() not in (b"content-encoding", b"content-length")
+        ]
+        new_headers.append((b"content-length", str(len(body)).encode()))
+        new_scope: dict[str, Any] = dict(scope)
+        new_scope["headers"] = new_headers
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(new_scope, replay, send)

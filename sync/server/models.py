@@ -1,0 +1,199 @@
+"""Request and response schemas: validation of requests and the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync.protocol import MAX_BATCH
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Text = Annotated[str, Field(max_length=256)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="stable machine code, e.g. token_expired, forbidden, locked")
+    message: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    protocol: int
+    server_time: str
+    training: bool
+
+
+class ServerKey(BaseModel):
+    algorithm: Literal["Ed25519"]
+    public_key: str = Field(description="raw 32-byte public key, base64")
+    key_id: str
+
+
+class LoginRequest(Strict):
+    username: Name
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+    device_id: Id
+    public_key: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None, description="the device's Ed25519 public key (base64), verifies bundles"
+    )
+
+
+class LoginResponse(BaseModel):
+    token: str
+    username: str
+    role: str
+    region: str
+    expires_at: float = Field(description="seconds since the epoch (server clock)")
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    region: str
+    device_id: str
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+class MutationIn(Strict):
+    id: Id
+    entity: Annotated[str, Field(min_length=1, max_length=32)]
+    record_id: Id
+    scope: Annotated[str, Field(min_length=1, max_length=16)]
+    op: Literal["upsert", "delete"]
+    base_version: Annotated[int, Field(ge=0, le=2**31)]
+    changes: dict[Annotated[str, Field(max_length=64)], tuple[Any, Any]] = Field(
+        default_factory=dict, description="field -> [old, new]"
+    )
+    created_at: Text = ""
+
+
+class PushRequest(Strict):
+    batch_id: Id
+    device_id: Id
+    mutations: Annotated[list[MutationIn], Field(max_length=MAX_BATCH)]
+
+
+class RecordOut(BaseModel):
+    entity: str
+    id: str
+    scope: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+
+
+class ResultOut(BaseModel):
+    mutation_id: str
+    status: Literal["applied", "merged", "conflict", "rejected"]
+    version: int
+    record: RecordOut | None = None
+    conflicts: dict[str, dict[str, Any]] | None = None
+    code: str | None = None
+    field: str | None = None
+    message: str | None = None
+
+
+class ReceiptBody(BaseModel):
+    batch_id: str
+    server_time: str
+    username: str
+    device_id: str
+    key_id: str
+    results: list[list[Any]] = Field(description="[mutation_id, status, version] per mutation")
+
+
+class Receipt(BaseModel):
+    body: ReceiptBody
+    signature: str = Field(description="Ed25519 signature of the canonical JSON of body, base64")
+    key_id: str
+
+
+class PushResponse(BaseModel):
+    batch_id: str
+    server_time: str
+    results: list[ResultOut]
+    receipt: Receipt
+
+
+class EntityBlock(BaseModel):
+    entity: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class FeedPageOut(BaseModel):
+    cursor: str
+    has_more: bool
+    server_time: str
+    entities: list[EntityBlock]
+
+
+class ConflictOut(BaseModel):
+    id: int
+    mutation_id: str
+    entity: str
+    record_id: str
+    scope: str
+    username: str
+    device_id: str
+    at: float
+    base_version: int
+    server_version: int
+    fields: dict[str, dict[str, Any]]
+
+
+class ConflictList(BaseModel):
+    conflicts: list[ConflictOut]
+    cursor: int
+    has_more: bool
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    region: str
+    active: bool
+
+
+class UserList(BaseModel):
+    users: list[UserOut]
+
+
+class UserCreate(Strict):
+    username: Name
+    password: Annotated[str, Field(min_length=8, max_length=256)]
+    role: Literal["kpu_ri", "province", "kabkota", "bawaslu", "trainer"]
+    region: Annotated[str, Field(max_length=16)] = ""
+
+
+class UserChange(Strict):
+    role: Literal["kpu_ri", "province", "kabkota", "bawaslu", "trainer"] | None = None
+    region: Annotated[str, Field(max_length=16)] | None = None
+    active: bool | None = None
+    password: Annotated[str, Field(min_length=8, max_length=256)] | None = None
+
+
+class BundleIn(Strict):
+    format: Literal["silon-bundle-1"] = "silon-bundle-1"
+    bundle_id: Id
+    device_id: Id
+    user: Name
+    created_at: Text = ""
+    mutations: Annotated[list[MutationIn], Field(max_length=100_000)]
+    public_key: Annotated[str, Field(max_length=64)]
+    signature: Annotated[str, Field(max_length=128)]
+
+
+class BundleResponse(BaseModel):
+    bundle_id: str
+    results: list[ResultOut]
+    receipt: Receipt

@@ -1,0 +1,547 @@
+"""Applying a pushed batch: exactly once, merged by field, in one transaction.
+
+The whole batch runs under the server write lock (:func:`sync.server.db.write_tx`):
+repeats are looked up, records loaded with one query per kind, every mutation
+processed in memory in order, and all writes (records with new feed sequence
+numbers, the duplicate-NIK index, stored results, conflicts, audit entries)
+issued as bulk statements before one commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy.engine import Connection
+
+from sync import merge
+from sync.protocol import (
+    ENTITIES,
+    Mutation,
+    MutationResult,
+    Op,
+    Record,
+    RejectCode,
+    ResultStatus,
+)
+from sync.server import audit
+from sync.server.config import ServerConfig
+from sync.server.db import write_tx
+from sync.server.errors import forbidden
+from sync.server.roles import Actor
+from sync.server.schema import applied_mutations, conflicts, nik_index, records
+from sync.server.validation import Rejection, check_mutation
+
+log = logging.getLogger(__name__)
+
+CHUNK = 900  # bound parameters per IN (...) list
+
+
+@dataclass(slots=True)
+class _Rec:
+    entity: str
+    id: str
+    scope: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    exists: bool = True  # stored before this batch
+    dirty: bool = False
+
+    def to_record(self) -> Record:
+        return Record(
+            self.entity, self.id, self.scope, self.version, self.deleted, dict(self.fields)
+        )
+
+
+@dataclass(slots=True)
+class _Batch:
+    actor: Actor
+    batch_id: str
+    now: float
+    iso: str
+    today: dt.date
+    state: dict[str, _Rec] = field(default_factory=dict)
+    results: list[MutationResult] = field(default_factory=list)
+    fresh: list[tuple[Mutation, MutationResult]] = field(default_factory=list)
+    conflict_rows: list[dict[str, Any]] = field(default_factory=list)
+    audit_entries: list[audit.AuditEntry] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # dirty record ids, last change last
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _load(conn: Connection, batch: _Batch, ids: Iterable[str]) -> None:
+    wanted = sorted({i for i in ids if i and i not in batch.state})
+    for part in _chunks(wanted):
+        rows = conn.execute(
+            select(
+                records.c.id,
+                records.c.entity,
+                records.c.scope,
+                records.c.version,
+                records.c.deleted,
+                records.c.fields,
+            ).where(records.c.id.in_(part))
+        )
+        for r in rows:
+            batch.state[r.id] = _Rec(
+                r.entity, r.id, r.scope, int(r.version), bool(r.deleted), orjson.loads(r.fields)
+            )
+
+
+def apply_batch(
+    engine: Engine,
+    config: ServerConfig,
+    actor: Actor,
+    batch_id: str,
+    mutations: list[Mutation],
+) -> list[MutationResult]:
+    """Apply a batch for ``actor``; return one result per mutation, in order.
+
+    Raises:
+        ApiError: 403 when any mutation addresses a scope the caller may not
+            write (nothing is applied).
+    """
+    for m in mutations:
+        if not actor.can_write(m.scope):
+            raise _forbidden_for(m)
+    batch = _Batch(
+        actor=actor,
+        batch_id=batch_id,
+        now=config.clock.time(),
+        iso=config.clock.iso(),
+        today=config.clock.today_wib(),
+    )
+    with write_tx(engine) as conn:
+        stored = _stored_results(conn, [m.id for m in mutations])
+        todo = [m for m in mutations if m.id not in stored]
+        _load(conn, batch, (m.record_id for m in todo))
+        for m in todo:
+            rec = batch.state.get(m.record_id)
+            if rec is not None and rec.exists and not actor.can_write(rec.scope):
+                raise _forbidden_for(m)
+        _load_parents(conn, batch, todo)
+        seen: dict[str, MutationResult] = {}
+        for m in mutations:
+            if m.id in stored:
+                batch.results.append(stored[m.id])
+            elif m.id in seen:
+                batch.results.append(seen[m.id])
+            else:
+                result = _apply_one(batch, m)
+                seen[m.id] = result
+                batch.results.append(result)
+                batch.fresh.append((m, result))
+        _update_duplicates(conn, batch)
+        _attach_records(batch)
+        _write(conn, batch)
+    return batch.results
+
+
+def _forbidden_for(m: Mutation) -> Exception:
+    err = forbidden()
+    err.extra["mutation_id"] = m.id
+    return err
+
+
+def _stored_results(conn: Connection, ids: list[str]) -> dict[str, MutationResult]:
+    out: dict[str, MutationResult] = {}
+    for part in _chunks(sorted(set(ids))):
+        rows = conn.execute(
+            select(applied_mutations.c.mutation_id, applied_mutations.c.result).where(
+                applied_mutations.c.mutation_id.in_(part)
+            )
+        )
+        for mid, result in rows:
+            out[mid] = MutationResult.from_wire(orjson.loads(result))
+    return out
+
+
+def _parent_id(entity: str, fields: dict[str, Any]) -> str | None:
+    parent = ENTITIES[entity].parent_field
+    value = fields.get(parent) if parent else None
+    return value if isinstance(value, str) and value else None
+
+
+def _load_parents(conn: Connection, batch: _Batch, todo: list[Mutation]) -> None:
+    """Load parents of the batch's records, and elections of supporters' pairs."""
+    wanted: set[str] = set()
+    for m in todo:
+        if m.entity not in ENTITIES:
+            continue
+        parent = ENTITIES[m.entity].parent_field
+        if parent and parent in m.changes:
+            value = m.changes[parent][1]
+            if isinstance(value, str):
+                wanted.add(value)
+        rec = batch.state.get(m.record_id)
+        if rec is not None:
+            pid = _parent_id(rec.entity, rec.fields)
+            if pid:
+                wanted.add(pid)
+    _load(conn, batch, wanted)
+    elections = {
+        str(r.fields.get("election_id"))
+        for r in batch.state.values()
+        if r.entity == "pair" and r.fields.get("election_id")
+    }
+    _load(conn, batch, elections)
+
+
+def _reject(m: Mutation, code: RejectCode, field_name: str, message: str) -> MutationResult:
+    return MutationResult(
+        m.id, ResultStatus.REJECTED, code=str(code), field=field_name, message=message
+    )
+
+
+def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
+    try:
+        check_mutation(m)
+        rec = batch.state.get(m.record_id)
+        if rec is not None:
+            if rec.entity != m.entity:
+                raise Rejection(
+                    RejectCode.BAD_VALUE, "entity", "record id belongs to another entity"
+                )
+            if rec.scope != m.scope:
+                raise Rejection(
+                    RejectCode.SCOPE_MISMATCH, "scope", "a record's scope never changes"
+                )
+        if m.op is Op.DELETE:
+            return _delete(batch, m, rec)
+        return _upsert(batch, m, rec)
+    except Rejection as r:
+        return _reject(m, r.code, r.field, r.message)
+
+
+def _touch(batch: _Batch, rec: _Rec) -> None:
+    rec.dirty = True
+    batch.order.append(rec.id)
+
+
+def _create(batch: _Batch, m: Mutation) -> MutationResult:
+    if m.base_version != 0:
+        raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
+    spec = ENTITIES[m.entity]
+    fields: dict[str, Any] = {name: None for name in spec.field_names}
+    for f in spec.fields:
+        if f.server_owned:
+            fields[f.name] = False
+    for name, (_old, new) in m.changes.items():
+        fields[name] = new
+    rec = _Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
+    _check_parent(batch, rec, created=True)
+    batch.state[rec.id] = rec
+    _touch(batch, rec)
+    batch.audit_entries.append(_audit(batch, "create", rec, None, fields))
+    return MutationResult(m.id, ResultStatus.APPLIED, version=1)
+
+
+def _check_parent(batch: _Batch, rec: _Rec, *, created: bool) -> None:
+    """Parents must exist in the same scope; supporters respect the stage deadlines."""
+    parent_field = ENTITIES[rec.entity].parent_field
+    if parent_field is None:
+        return
+    pid = _parent_id(rec.entity, rec.fields)
+    parent = batch.state.get(pid) if pid else None
+    if parent is None or parent.deleted or parent.scope != rec.scope:
+        raise Rejection(RejectCode.PARENT_MISSING, parent_field, f"{parent_field} names no record")
+    if rec.entity == "supporter" and created:
+        election = batch.state.get(str(parent.fields.get("election_id") or ""))
+        end = election.fields.get("support_end") if election is not None else None
+        if end and batch.today > dt.date.fromisoformat(str(end)):
+            raise Rejection(
+                RejectCode.DEADLINE_PASSED,
+                "support_end",
+                f"new supporters closed after {end} (server date {batch.today.isoformat()})",
+            )
+
+
+def _check_stage(batch: _Batch, rec: _Rec, changed: Iterable[str]) -> None:
+    """Field verification results are refused after the election's verfak_end."""
+    if rec.entity != "supporter" or not any(n.startswith("field_") for n in changed):
+        return
+    pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
+    election = batch.state.get(str(pair.fields.get("election_id") or "")) if pair else None
+    end = election.fields.get("verfak_end") if election is not None else None
+    if end and batch.today > dt.date.fromisoformat(str(end)):
+        raise Rejection(
+            RejectCode.DEADLINE_PASSED,
+            "verfak_end",
+            f"field verification closed after {end} (server date {batch.today.isoformat()})",
+        )
+
+
+def _upsert(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
+    if rec is None:
+        return _create(batch, m)
+    if m.base_version > rec.version:
+        raise Rejection(RejectCode.BAD_VERSION, "base_version", "newer than the server's version")
+    if rec.deleted:
+        losing = {merge.DELETED_FIELD: merge.FieldConflict(base=False, mine=False, theirs=True)}
+        return _conflict(batch, m, rec, losing)
+    if m.base_version == rec.version:
+        wanted = {name: new for name, (_old, new) in m.changes.items()}
+        _write_fields(batch, m, rec, wanted, "update")
+        return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
+    merged = merge.merge_fields(m.changes, rec.fields)
+    _write_fields(batch, m, rec, merged.applied, "merge")
+    if merged.clean:
+        return MutationResult(m.id, ResultStatus.MERGED, version=rec.version)
+    return _conflict(batch, m, rec, merged.conflicts)
+
+
+def _write_fields(
+    batch: _Batch, m: Mutation, rec: _Rec, values: dict[str, Any], action: str
+) -> None:
+    changed = {k: v for k, v in values.items() if rec.fields.get(k) != v}
+    if not changed:
+        return
+    candidate = dict(rec.fields)
+    candidate.update(changed)
+    probe = _Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
+    if ENTITIES[rec.entity].parent_field in changed:
+        _check_parent(batch, probe, created=False)
+    _check_stage(batch, probe, changed)
+    before = {k: rec.fields.get(k) for k in changed}
+    rec.fields = candidate
+    rec.version += 1
+    _touch(batch, rec)
+    batch.audit_entries.append(_audit(batch, action, rec, before, changed))
+
+
+def _conflict(
+    batch: _Batch,
+    m: Mutation,
+    rec: _Rec,
+    losing: dict[str, merge.FieldConflict],
+) -> MutationResult:
+    wire = {name: c.to_wire() for name, c in losing.items()}
+    batch.conflict_rows.append(
+        {
+            "mutation_id": m.id,
+            "entity": rec.entity,
+            "record_id": rec.id,
+            "scope": rec.scope,
+            "username": batch.actor.username,
+            "device_id": batch.actor.device_id,
+            "at": batch.now,
+            "base_version": m.base_version,
+            "server_version": rec.version,
+            "fields": orjson.dumps(wire).decode("utf-8"),
+        }
+    )
+    batch.audit_entries.append(_audit(batch, "conflict", rec, None, wire))
+    return MutationResult(m.id, ResultStatus.CONFLICT, version=rec.version, conflicts=wire)
+
+
+def _delete(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
+    if rec is None or rec.deleted:
+        return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version if rec else 0)
+    if m.base_version > rec.version:
+        raise Rejection(RejectCode.BAD_VERSION, "base_version", "newer than the server's version")
+    base_fields = {k: old for k, (old, _new) in m.changes.items()} or None
+    losing = merge.merge_delete(base_fields, rec.fields, m.base_version, rec.version)
+    if losing is not None:
+        return _conflict(batch, m, rec, {merge.DELETED_FIELD: losing})
+    rec.deleted = True
+    rec.version += 1
+    _touch(batch, rec)
+    batch.audit_entries.append(_audit(batch, "delete", rec, rec.fields, None))
+    return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
+
+
+def _audit(batch: _Batch, action: str, rec: _Rec, before: Any, after: Any) -> audit.AuditEntry:
+    return audit.AuditEntry(
+        at=batch.iso,
+        username=batch.actor.username,
+        device_id=batch.actor.device_id,
+        action=action,
+        entity=rec.entity,
+        record_id=rec.id,
+        before=before,
+        after=after,
+    )
+
+
+def _attach_records(batch: _Batch) -> None:
+    """Merged and conflicting results carry the server record (after the batch)."""
+    for _m, result in batch.fresh:
+        if result.status in (ResultStatus.MERGED, ResultStatus.CONFLICT):
+            rec = batch.state.get(_m.record_id)
+            if rec is not None:
+                result.record = rec.to_record()
+
+
+# --- duplicate NIK across pairs (DUPLICATE_EXTERNAL) -----------------------------
+
+
+def _index_key(batch: _Batch, rec: _Rec) -> tuple[str, str, str] | None:
+    """``(election_id, nik, pair_id)`` of a live supporter with a NIK."""
+    nik = rec.fields.get("nik")
+    if rec.deleted or not nik:
+        return None
+    pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
+    election_id = pair.fields.get("election_id") if pair is not None else None
+    if not election_id:
+        return None
+    return str(election_id), str(nik), str(rec.fields.get("pair_id"))
+
+
+def _update_duplicates(conn: Connection, batch: _Batch) -> None:
+    """Keep nik_index current and the external_duplicate flag true exactly when
+    one NIK backs two or more pairs of one election."""
+    touched = sorted({i for i in batch.order if batch.state[i].entity == "supporter"})
+    if not touched:
+        return
+    old_keys: set[tuple[str, str]] = set()
+    for part in _chunks(touched):
+        for row in conn.execute(
+            select(nik_index.c.election_id, nik_index.c.nik).where(nik_index.c.record_id.in_(part))
+        ):
+            old_keys.add((row.election_id, row.nik))
+    new_rows: dict[str, tuple[str, str, str]] = {}
+    for rid in touched:
+        key = _index_key(batch, batch.state[rid])
+        if key is not None:
+            new_rows[rid] = key
+    keys = old_keys | {(e, n) for e, n, _p in new_rows.values()}
+    touched_set = set(touched)
+    # members[(election, nik)] = {record_id: (pair_id, current flag)}
+    members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
+    by_election: dict[str, list[str]] = {}
+    for e, n in keys:
+        by_election.setdefault(e, []).append(n)
+    for election_id, niks in by_election.items():
+        for part in _chunks(sorted(set(niks))):
+            rows = conn.execute(
+                select(nik_index).where(
+                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
+                )
+            )
+            for r in rows:
+                if r.record_id not in touched_set:
+                    members.setdefault((r.election_id, r.nik), {})[r.record_id] = (
+                        r.pair_id,
+                        bool(r.flagged),
+                    )
+    for rid, (e, n, p) in new_rows.items():
+        current = bool(batch.state[rid].fields.get("external_duplicate"))
+        members.setdefault((e, n), {})[rid] = (p, current)
+    index_inserts: list[dict[str, Any]] = []
+    outside_changes: dict[str, bool] = {}
+    for (e, n), group in members.items():
+        duplicate = len({p for p, _f in group.values()}) > 1
+        for rid, (p, current) in group.items():
+            if rid in touched_set:
+                index_inserts.append(
+                    {
+                        "record_id": rid,
+                        "election_id": e,
+                        "nik": n,
+                        "pair_id": p,
+                        "flagged": duplicate,
+                    }
+                )
+                if current != duplicate:
+                    _set_flag(batch, batch.state[rid], duplicate, bump=False)
+            elif current != duplicate:
+                outside_changes[rid] = duplicate
+    for rid in touched:
+        rec = batch.state[rid]
+        if rid not in new_rows and rec.fields.get("external_duplicate"):
+            _set_flag(batch, rec, False, bump=False)
+    for part in _chunks(touched):
+        conn.execute(nik_index.delete().where(nik_index.c.record_id.in_(part)))
+    if index_inserts:
+        conn.execute(nik_index.insert(), index_inserts)
+    if outside_changes:
+        _load(conn, batch, outside_changes)
+        conn.execute(
+            update(nik_index)
+            .where(nik_index.c.record_id == bindparam("rid"))
+            .values(flagged=bindparam("flag")),
+            [{"rid": rid, "flag": flag} for rid, flag in outside_changes.items()],
+        )
+        for rid, flag in outside_changes.items():
+            _set_flag(batch, batch.state[rid], flag, bump=True)
+
+
+def _set_flag(batch: _Batch, rec: _Rec, flag: bool, *, bump: bool) -> None:
+    before = {"external_duplicate": rec.fields.get("external_duplicate")}
+    rec.fields["external_duplicate"] = flag
+    if bump or not rec.dirty:
+        rec.version += 1
+    _touch(batch, rec)
+    entry = _audit(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})
+    entry.username = "server"
+    batch.audit_entries.append(entry)
+
+
+# --- writing -------------------------------------------------------------------
+
+
+def _write(conn: Connection, batch: _Batch) -> None:
+    last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
+    seq = int(last_seq)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    # A record changed several times takes the place of its last change.
+    ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
+    for rid in ordered:
+        rec = batch.state[rid]
+        seq += 1
+        row = {
+            "id": rec.id,
+            "entity": rec.entity,
+            "scope": rec.scope,
+            "version": rec.version,
+            "deleted": rec.deleted,
+            "seq": seq,
+            "fields": orjson.dumps(rec.fields).decode("utf-8"),
+            "updated_at": batch.now,
+        }
+        (updates if rec.exists else inserts).append(row)
+    if inserts:
+        conn.execute(records.insert(), inserts)
+    if updates:
+        # New seqs are all above the old maximum, so the unique index holds row by row.
+        conn.execute(
+            update(records)
+            .where(records.c.id == bindparam("b_id"))
+            .values(
+                version=bindparam("version"),
+                deleted=bindparam("deleted"),
+                seq=bindparam("seq"),
+                fields=bindparam("fields"),
+                updated_at=bindparam("updated_at"),
+            ),
+            [{**r, "b_id": r["id"]} for r in updates],
+        )
+    if batch.fresh:
+        conn.execute(
+            applied_mutations.insert(),
+            [
+                {
+                    "mutation_id": m.id,
+                    "batch_id": batch.batch_id,
+                    "username": batch.actor.username,
+                    "record_id": m.record_id,
+                    "result": orjson.dumps(r.to_wire()).decode("utf-8"),
+                    "applied_at": batch.now,
+                }
+                for m, r in batch.fresh
+            ],
+        )
+    if batch.conflict_rows:
+        conn.execute(conflicts.insert(), batch.conflict_rows)
+    audit.append(conn, batch.audit_entries)

@@ -1,0 +1,91 @@
+"""Roles and scopes: who may read and write which records.
+
+A scope is the region code of a record's election ("32" province, "32.14"
+kab/kota). An account is bound to a region ("" for the whole country).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    KPU_RI = "kpu_ri"  # national: reads and writes everything, manages every account
+    PROVINCE = "province"  # reads its province and its kab/kota; writes province scope
+    KABKOTA = "kabkota"  # reads and writes its own kab/kota only
+    BAWASLU = "bawaslu"  # reads its region (or all), never writes
+    TRAINER = "trainer"  # everything, but only on a training server
+
+
+SCOPE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
+REGION_RE = re.compile(r"^(\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?)?$")
+
+
+def valid_region_for(role: Role, region: str) -> bool:
+    """Whether an account of ``role`` may be bound to ``region``."""
+    if role is Role.KPU_RI:
+        return region == ""
+    if role is Role.PROVINCE:
+        return bool(re.fullmatch(r"\d{2}", region))
+    if role is Role.KABKOTA:
+        return bool(re.fullmatch(r"\d{2}\.\d{2}", region))
+    if role is Role.TRAINER:
+        return region == "" or bool(SCOPE_RE.fullmatch(region))
+    return region == "" or bool(SCOPE_RE.fullmatch(region))
+
+
+def _within(scope: str, region: str) -> bool:
+    return region == "" or scope == region or scope.startswith(region + ".")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The authenticated caller of one request."""
+
+    username: str
+    role: Role
+    region: str
+    device_id: str
+    training_server: bool = False
+
+    def can_read(self, scope: str) -> bool:
+        if self.role is Role.TRAINER:
+            return self.training_server
+        if self.role is Role.KPU_RI:
+            return True
+        if self.role is Role.KABKOTA:
+            return scope == self.region
+        return _within(scope, self.region)
+
+    def can_write(self, scope: str) -> bool:
+        if self.role is Role.TRAINER:
+            return self.training_server
+        if self.role is Role.KPU_RI:
+            return True
+        if self.role in (Role.KABKOTA, Role.PROVINCE):
+            return scope == self.region
+        return False
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role is Role.KPU_RI or (self.role is Role.TRAINER and self.training_server)
+
+    def read_prefix(self) -> tuple[str, bool] | None:
+        """``(region, exact)`` to filter readable scopes, or None for everything."""
+        if self.reads_everything:
+            return None
+        if self.role is Role.TRAINER:
+            return ("\x00", True)  # nothing: trainers read only on a training server
+        return (self.region, self.role is Role.KABKOTA)
+
+    def can_manage(self, role: Role, region: str) -> bool:
+        """Whether this caller may create or change an account of ``role`` in ``region``."""
+        if self.role is Role.KPU_RI:
+            return True
+        if self.role is Role.TRAINER and self.training_server:
+            return role is Role.KABKOTA
+        if self.role is Role.PROVINCE:
+            return role is Role.KABKOTA and region.startswith(self.region + ".")
+        return False

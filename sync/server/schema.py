@@ -1,0 +1,152 @@
+"""The server's tables (SQLAlchemy Core). Alembic migrations mirror them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    #: Region code the account is bound to; "" means the whole country.
+    Column("region", String(16), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", Float, nullable=False),
+)
+
+#: Failed logins per user name (known or not, so lockout does not reveal accounts).
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", Float, nullable=False),
+    Column("locked_until", Float, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("device_id", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    #: Base64 raw Ed25519 public key of the device (verifies its USB bundles).
+    Column("public_key", String(64), nullable=True),
+    Column("registered_at", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entity", String(32), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    #: Feed position of the record's latest change (assigned in commit order).
+    Column("seq", BigInteger, nullable=False),
+    #: The record's fields as JSON text.
+    Column("fields", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_records_seq", "seq", unique=True),
+    Index("ix_records_scope_seq", "scope", "seq"),
+)
+
+applied_mutations = Table(
+    "applied_mutations",
+    metadata,
+    Column("mutation_id", String(64), primary_key=True),
+    Column("batch_id", String(64), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    #: The MutationResult as JSON text, returned again for a repeat.
+    Column("result", Text, nullable=False),
+    Column("applied_at", Float, nullable=False),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("mutation_id", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("record_id", String(64), nullable=False, index=True),
+    Column("scope", String(16), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("server_version", Integer, nullable=False),
+    #: ``{field: {"base", "mine", "theirs"}}`` as JSON text: the losing proposal.
+    Column("fields", Text, nullable=False),
+    Index("ix_conflicts_scope_id", "scope", "id"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+#: One row per live supporter with a NIK: finds one NIK backing several pairs.
+nik_index = Table(
+    "nik_index",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("election_id", String(64), nullable=False),
+    Column("nik", String(32), nullable=False),
+    Column("pair_id", String(64), nullable=False),
+    Column("flagged", Boolean, nullable=False),
+    Index("ix_nik_index_election_nik", "election_id", "nik"),
+)
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(128), nullable=False),
+)
+
+#: Server settings and the signing key (shared by every server process).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)
