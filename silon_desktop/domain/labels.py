@@ -1,0 +1,158 @@
+"""Indonesian labels of domain codes, for headless reports and logs.
+
+The UI has its own translated labels (Qt ``tr()``); these plain dicts serve the
+command line, generated documents and server messages.
+"""
+
+from __future__ import annotations
+
+from silon_desktop.domain.codes import (
+    CandidateRole,
+    DocumentKind,
+    ElectionKind,
+    FieldMethod,
+    MaritalStatus,
+    ReasonCode,
+    Route,
+    Sex,
+    Status,
+)
+
+REASON_LABELS_ID: dict[ReasonCode, str] = {
+    ReasonCode.NIK_FORMAT: "NIK tidak sesuai format (16 angka, tanggal lahir, nomor urut)",
+    ReasonCode.NIK_REGION: "Kode wilayah NIK tidak dikenal",
+    ReasonCode.NIK_MISMATCH: "Tanggal lahir/jenis kelamin tidak sesuai NIK",
+    ReasonCode.NIK_PRECISION: "NIK dari sel angka: digit terakhir mungkin hilang",
+    ReasonCode.MISSING_FIELD: "Data belum lengkap",
+    ReasonCode.UNDERAGE: "Belum berusia 17 tahun dan belum pernah kawin",
+    ReasonCode.OUTSIDE_REGION: "Berdomisili di luar wilayah pemilihan",
+    ReasonCode.NOT_IN_DPT: "Tidak terdaftar dalam DPT",
+    ReasonCode.BANNED_OCCUPATION: "Pekerjaan tidak diperbolehkan (TNI/Polri/ASN/penyelenggara/perangkat desa)",
+    ReasonCode.NO_ID_SCAN: "Tanpa KTP-el atau tanda tangan/cap jempol",
+    ReasonCode.DUPLICATE_IDENTICAL: "Ganda identik",
+    ReasonCode.DUPLICATE_POTENTIAL: "Potensi ganda",
+    ReasonCode.DUPLICATE_EXTERNAL: "Ganda dengan pasangan calon lain",
+    ReasonCode.DECEASED: "Meninggal dunia",
+    ReasonCode.NOT_FOUND: "Tidak ditemukan (tiga kali kunjungan)",
+    ReasonCode.DENIES_SUPPORT: "Tidak mengakui dukungan (BA.5-KWK)",
+}
+
+STATUS_LABELS_ID: dict[Status, str] = {
+    Status.MS: "Memenuhi Syarat",
+    Status.BMS: "Belum Memenuhi Syarat",
+    Status.TMS: "Tidak Memenuhi Syarat",
+}
+
+ELECTION_KIND_LABELS_ID: dict[ElectionKind, str] = {
+    ElectionKind.GUBERNUR: "Pemilihan Gubernur dan Wakil Gubernur",
+    ElectionKind.BUPATI: "Pemilihan Bupati dan Wakil Bupati",
+    ElectionKind.WALIKOTA: "Pemilihan Wali Kota dan Wakil Wali Kota",
+}
+
+ROUTE_LABELS_ID: dict[Route, str] = {
+    Route.PARTAI: "Jalur partai politik",
+    Route.PERSEORANGAN: "Jalur perseorangan",
+}
+
+SEX_LABELS_ID: dict[Sex, str] = {Sex.L: "Laki-laki", Sex.P: "Perempuan"}
+
+MARITAL_LABELS_ID: dict[MaritalStatus, str] = {
+    MaritalStatus.B: "Belum kawin",
+    MaritalStatus.S: "Sudah kawin",
+    MaritalStatus.P: "Pernah kawin",
+}
+
+FIELD_METHOD_LABELS_ID: dict[FieldMethod, str] = {
+    FieldMethod.RUMAH: "Dikunjungi di rumah",
+    FieldMethod.LO: "Dikumpulkan oleh LO",
+    FieldMethod.KANTOR_PPS: "Datang ke kantor PPS",
+    FieldMethod.VIDEO: "Panggilan video",
+}
+
+ROLE_LABELS_ID: dict[CandidateRole, str] = {
+    CandidateRole.KEPALA: "Calon kepala daerah",
+    CandidateRole.WAKIL: "Calon wakil kepala daerah",
+}
+
+DOCUMENT_LABELS_ID: dict[DocumentKind, str] = {
+    DocumentKind.IJAZAH: "Ijazah",
+    DocumentKind.SURAT_SEHAT: "Surat keterangan sehat",
+    DocumentKind.SKCK: "SKCK",
+    DocumentKind.LHKPN: "Tanda terima LHKPN",
+    DocumentKind.NPWP: "NPWP",
+    DocumentKind.SPT: "SPT pajak",
+    DocumentKind.DRH: "Daftar riwayat hidup",
+    DocumentKind.PERNYATAAN: "Surat pernyataan",
+    DocumentKind.KTP: "KTP-el",
+    DocumentKind.PAS_FOTO: "Pas foto",
+    DocumentKind.PAILIT: "Surat keterangan tidak pailit",
+    DocumentKind.LAINNYA: "Lainnya",
+}
+
+#: Field names of all entities, in Indonesian.
+FIELD_LABELS_ID: dict[str, str] = {
+    "id": "ID",
+    "scope": "Wilayah data",
+    "version": "Versi",
+    "deleted": "Dihapus",
+    "updated_at": "Diubah",
+    "name": "Nama",
+    "kind": "Jenis",
+    "region_code": "Kode wilayah",
+    "year": "Tahun",
+    "dpt": "Jumlah DPT",
+    "subregion_count": "Jumlah kecamatan/kabupaten/kota",
+    "rule_set": "Aturan",
+    "support_start": "Awal penyerahan dukungan",
+    "support_end": "Akhir penyerahan dukungan",
+    "vermin_end": "Akhir verifikasi administrasi",
+    "correction_end": "Akhir perbaikan",
+    "verfak_end": "Akhir verifikasi faktual",
+    "registration_date": "Tanggal pendaftaran",
+    "penetapan_date": "Tanggal penetapan",
+    "election_id": "Pemilihan",
+    "number": "Nomor",
+    "route": "Jalur",
+    "head_name": "Nama calon kepala daerah",
+    "deputy_name": "Nama calon wakil",
+    "status": "Status",
+    "pair_id": "Bakal pasangan calon",
+    "role": "Kedudukan",
+    "nik": "NIK",
+    "sex": "Jenis kelamin",
+    "birth_place": "Tempat lahir",
+    "birth_date": "Tanggal lahir",
+    "address": "Alamat",
+    "education": "Pendidikan",
+    "occupation": "Pekerjaan",
+    "marital_status": "Status perkawinan",
+    "candidate_id": "Calon",
+    "filename": "Nama berkas",
+    "sha256": "Sidik berkas",
+    "size": "Ukuran berkas",
+    "note": "Catatan",
+    "party_name": "Nama partai",
+    "seats": "Jumlah kursi",
+    "votes": "Jumlah suara sah",
+    "rt": "RT",
+    "rw": "RW",
+    "desa_code": "Kelurahan/desa",
+    "kecamatan_code": "Kecamatan",
+    "kabkota_code": "Kabupaten/kota",
+    "has_id_scan": "Ada pindaian KTP-el",
+    "nik_from_number": "NIK dari sel angka",
+    "check_status": "Status pemeriksaan otomatis",
+    "check_reasons": "Alasan pemeriksaan otomatis",
+    "admin_status": "Status verifikasi administrasi",
+    "admin_reasons": "Alasan verifikasi administrasi",
+    "admin_by": "Pemeriksa administrasi",
+    "admin_at": "Waktu verifikasi administrasi",
+    "field_status": "Status verifikasi faktual",
+    "field_reasons": "Alasan verifikasi faktual",
+    "field_method": "Cara verifikasi faktual",
+    "field_by": "Pemeriksa faktual",
+    "field_at": "Waktu verifikasi faktual",
+    "external_duplicate": "Ganda eksternal",
+    "effective_status": "Status",
+    "effective_reasons": "Alasan",
+}

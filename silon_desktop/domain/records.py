@@ -1,0 +1,408 @@
+"""Field-level validation of synced records before they are stored or accepted.
+
+``validate_record(entity, values)`` checks Python values (wire values decoded with
+``sync.protocol.decode_value``) of any subset of an entity's fields, plus the
+record columns ``id``, ``scope``, ``version``, ``deleted`` and the supporter's
+local ``effective_status``/``effective_reasons``. It never changes a value: it
+names every field that would be refused and why, with a stable ``message_id``
+the UI translates (Indonesian defaults in :mod:`silon_desktop.domain.messages`).
+
+A supporter row with a wrong NIK is still stored (its verdict says NIK_FORMAT);
+only a candidate's NIK must be valid here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from silon_desktop.domain.codes import (
+    CandidateRole,
+    DocumentKind,
+    DocumentStatus,
+    ElectionKind,
+    FieldMethod,
+    MaritalStatus,
+    PairStatus,
+    ReasonCode,
+    Route,
+    Sex,
+    Status,
+)
+from silon_desktop.domain.nik import parse_nik
+from silon_desktop.domain.rules import RULE_SETS
+from sync.protocol import ENTITIES, FieldType
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """Why one field is refused.
+
+    Attributes:
+        field: the field name (``""`` for the record as a whole).
+        code: the kind of problem, stable for programs (``"too_long"``...).
+        message_id: key of the text to show (see ``messages.MESSAGES_ID``).
+        detail: what the text needs: the limit, the allowed values, the bad character...
+    """
+
+    field: str
+    code: str
+    message_id: str
+    detail: str = ""
+
+
+def _err(name: str, code: str, detail: str = "") -> FieldError:
+    return FieldError(name, code, code, detail)
+
+
+# -- limits, mirroring silon_desktop/storage/models.py (a test keeps them equal) ---
+
+MAX_LENGTH: dict[str, dict[str, int]] = {
+    "election": {"name": 200, "kind": 20, "region_code": 13, "rule_set": 40},
+    "pair": {
+        "election_id": 36,
+        "route": 20,
+        "head_name": 200,
+        "deputy_name": 200,
+        "status": 20,
+    },
+    "candidate": {
+        "pair_id": 36,
+        "role": 10,
+        "nik": 16,
+        "name": 200,
+        "sex": 1,
+        "birth_place": 100,
+        "address": 500,
+        "education": 40,
+        "occupation": 100,
+        "marital_status": 1,
+    },
+    "document": {
+        "candidate_id": 36,
+        "kind": 40,
+        "filename": 255,
+        "sha256": 64,
+        "status": 20,
+        "note": 500,
+    },
+    "party": {"pair_id": 36, "party_name": 100},
+    "supporter": {
+        "pair_id": 36,
+        "nik": 32,
+        "name": 200,
+        "birth_place": 100,
+        "sex": 1,
+        "marital_status": 1,
+        "occupation": 100,
+        "address": 500,
+        "rt": 3,
+        "rw": 3,
+        "desa_code": 13,
+        "kecamatan_code": 8,
+        "kabkota_code": 5,
+        "check_status": 3,
+        "admin_status": 3,
+        "admin_by": 64,
+        "field_status": 3,
+        "field_method": 20,
+        "field_by": 64,
+        "effective_status": 3,
+        "effective_reasons": 200,
+    },
+}
+#: Columns every synced record has, besides its entity's fields.
+RECORD_COLUMNS: dict[str, FieldType] = {
+    "id": FieldType.STR,
+    "scope": FieldType.STR,
+    "version": FieldType.INT,
+    "deleted": FieldType.BOOL,
+    "updated_at": FieldType.DATETIME,
+}
+SUPPORTER_LOCAL_COLUMNS: dict[str, FieldType] = {
+    "effective_status": FieldType.STR,
+    "effective_reasons": FieldType.STR,
+}
+#: Free text that may span lines (tabs and line breaks allowed).
+MULTILINE_FIELDS = frozenset(
+    {("candidate", "address"), ("supporter", "address"), ("document", "note")}
+)
+MAX_INT = 2**31 - 1  # the server's INTEGER columns
+MAX_LIST_ITEMS = len(ReasonCode)
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+DATETIME_MIN, DATETIME_MAX = dt.datetime(1970, 1, 1), dt.datetime(2100, 12, 31, 23, 59, 59)
+
+# C0/C1 controls, invisible format characters, bidi embeddings/overrides/isolates,
+# line/paragraph separators, BOM, lone surrogates and non-characters.
+_HOSTILE = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
+)
+_BAD_CHAR = re.compile(f"[{_HOSTILE}]")
+_BAD_CHAR_SINGLE_LINE = re.compile(f"[{_HOSTILE}\t\n\r]")
+
+
+def _values_of(*enums: type[Any], empty: bool = False) -> frozenset[str]:
+    allowed = {str(m.value) for e in enums for m in e}
+    return frozenset(allowed | {""} if empty else allowed)
+
+
+_STATUS_OR_EMPTY = _values_of(Status, empty=True)
+ALLOWED_VALUES: dict[tuple[str, str], frozenset[str]] = {
+    ("election", "kind"): _values_of(ElectionKind),
+    ("election", "rule_set"): frozenset(RULE_SETS),
+    ("pair", "route"): _values_of(Route),
+    ("pair", "status"): _values_of(PairStatus),
+    ("candidate", "role"): _values_of(CandidateRole),
+    ("candidate", "sex"): _values_of(Sex, empty=True),
+    ("candidate", "marital_status"): _values_of(MaritalStatus, empty=True),
+    ("document", "kind"): _values_of(DocumentKind),
+    ("document", "status"): _values_of(DocumentStatus),
+    ("supporter", "sex"): _values_of(Sex, empty=True),
+    ("supporter", "marital_status"): _values_of(MaritalStatus, empty=True),
+    ("supporter", "check_status"): _STATUS_OR_EMPTY,
+    ("supporter", "admin_status"): _STATUS_OR_EMPTY,
+    ("supporter", "field_status"): _STATUS_OR_EMPTY,
+    ("supporter", "effective_status"): _STATUS_OR_EMPTY,
+    ("supporter", "field_method"): _values_of(FieldMethod, empty=True),
+}
+_REASONS = _values_of(ReasonCode)
+#: Region code fields: the number of code parts they must have (empty allowed).
+REGION_LEVELS: dict[tuple[str, str], tuple[int, ...]] = {
+    ("election", "region_code"): (1, 2),
+    ("supporter", "desa_code"): (4,),
+    ("supporter", "kecamatan_code"): (3,),
+    ("supporter", "kabkota_code"): (2,),
+}
+_REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
+_SCOPE_CODE = re.compile(r"\d{2}(?:\.\d{2})?")
+_SUPPORTER_NIK = re.compile(r"[0-9 .\-'\"`\u2018\u2019]*")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DIGITS = re.compile(r"[0-9]*")
+
+
+def validate_record(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
+    """Every refused field of ``values`` (an empty list when all is well).
+
+    Args:
+        entity: a name in ``sync.protocol.ENTITIES``.
+        values: field -> Python value; any subset of the entity's fields and the
+            record columns.
+    """
+    spec = ENTITIES.get(entity)
+    if spec is None:
+        return [_err("", "unknown_entity", entity)]
+    types = {f.name: f.type for f in spec.fields}
+    types.update(RECORD_COLUMNS)
+    if entity == "supporter":
+        types.update(SUPPORTER_LOCAL_COLUMNS)
+    errors: list[FieldError] = []
+    for name, value in values.items():
+        kind = types.get(name)
+        if kind is None:
+            errors.append(_err(str(name), "unknown_field"))
+            continue
+        error = _check_field(entity, name, kind, value)
+        if error is not None:
+            errors.append(error)
+    if not errors:
+        errors.extend(_cross_checks(entity, values))
+    return errors
+
+
+def _check_field(entity: str, name: str, kind: FieldType, value: Any) -> FieldError | None:
+    if value is None:
+        nullable = kind in (FieldType.INT, FieldType.DATE, FieldType.DATETIME)
+        return None if nullable and name != "version" else _err(name, "required")
+    check = _TYPE_CHECKS[kind]
+    error = check(entity, name, value)
+    if error is not None or kind is not FieldType.STR:
+        return error
+    special = _SPECIAL.get(name)
+    return special(entity, name, value) if special else None
+
+
+def _check_str(entity: str, name: str, value: Any) -> FieldError | None:
+    if not isinstance(value, str):
+        return _err(name, "wrong_type", "text")
+    limit = MAX_LENGTH.get(entity, {}).get(name)
+    if name == "id":
+        limit = 36
+    elif name == "scope":
+        limit = 13
+    if limit is not None and len(value) > limit:
+        return _err(name, "too_long", str(limit))
+    pattern = _BAD_CHAR if (entity, name) in MULTILINE_FIELDS else _BAD_CHAR_SINGLE_LINE
+    bad = pattern.search(value)
+    if bad is not None:
+        return _err(name, "bad_character", f"U+{ord(bad.group()):04X}")
+    allowed = ALLOWED_VALUES.get((entity, name))
+    if allowed is not None and value not in allowed:
+        return _err(name, "not_allowed", ", ".join(sorted(v for v in allowed if v)))
+    levels = REGION_LEVELS.get((entity, name))
+    if levels is not None and value and not _is_region_code(value, levels):
+        return _err(name, "bad_region_code", _REGION_EXAMPLES[levels[-1]])
+    return None
+
+
+_REGION_EXAMPLES = {1: "32", 2: "32.14", 3: "32.14.01", 4: "32.14.01.2001"}
+
+
+def _is_region_code(value: str, levels: tuple[int, ...]) -> bool:
+    return bool(_REGION_CODE.fullmatch(value)) and value.count(".") + 1 in levels
+
+
+def _check_int(entity: str, name: str, value: Any) -> FieldError | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _err(name, "wrong_type", "integer")
+    if value < 0:
+        return _err(name, "negative")
+    if value > MAX_INT:
+        return _err(name, "too_large", str(MAX_INT))
+    if entity == "election" and name == "year" and not 2000 <= value <= 2100:
+        return _err(name, "out_of_range", "2000-2100")
+    return None
+
+
+def _check_bool(entity: str, name: str, value: Any) -> FieldError | None:
+    return None if isinstance(value, bool) else _err(name, "wrong_type", "boolean")
+
+
+def _check_date(entity: str, name: str, value: Any) -> FieldError | None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        return _err(name, "wrong_type", "date")
+    if not DATE_MIN <= value <= DATE_MAX:
+        return _err(name, "out_of_range", f"{DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}")
+    return None
+
+
+def _check_datetime(entity: str, name: str, value: Any) -> FieldError | None:
+    if not isinstance(value, dt.datetime):
+        return _err(name, "wrong_type", "datetime")
+    naive = value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    if not DATETIME_MIN <= naive <= DATETIME_MAX:
+        return _err(name, "out_of_range", f"{DATETIME_MIN.year}..{DATETIME_MAX.year}")
+    return None
+
+
+def _check_list(entity: str, name: str, value: Any) -> FieldError | None:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return _err(name, "wrong_type", "list")
+    if len(value) > MAX_LIST_ITEMS:
+        return _err(name, "too_many", str(MAX_LIST_ITEMS))
+    if name.endswith("_reasons"):
+        for item in value:
+            if item not in _REASONS:
+                return _err(name, "bad_reason", _printable(item))
+    return None
+
+
+def _printable(text: str) -> str:
+    """A bad value safe to show: hostile characters escaped, at most 40 characters."""
+    shown = _BAD_CHAR_SINGLE_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", text[:40])
+    return shown + ("..." if len(text) > 40 else "")
+
+
+_TYPE_CHECKS: dict[FieldType, Callable[[str, str, Any], FieldError | None]] = {
+    FieldType.STR: _check_str,
+    FieldType.INT: _check_int,
+    FieldType.BOOL: _check_bool,
+    FieldType.DATE: _check_date,
+    FieldType.DATETIME: _check_datetime,
+    FieldType.LIST: _check_list,
+}
+
+# -- checks of particular fields (run after the generic text checks pass) ----------
+
+
+def _check_nik(entity: str, name: str, value: str) -> FieldError | None:
+    if entity == "supporter":
+        ok = _SUPPORTER_NIK.fullmatch(value) is not None
+        return None if ok else _err(name, "bad_nik_characters")
+    if entity == "candidate" and value:
+        result = parse_nik(value, kecamatan_codes=_ANY_REGION)
+        if result.reasons or result.nik != value:
+            return _err(name, "bad_nik")
+    return None
+
+
+class _AnyRegion:
+    """Region check switched off: a candidate's NIK must be well formed only."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_ANY_REGION: Any = _AnyRegion()
+
+
+def _check_uuid(entity: str, name: str, value: str) -> FieldError | None:
+    try:
+        ok = str(uuid.UUID(value)) == value
+    except ValueError:
+        ok = False
+    return None if ok else _err(name, "bad_id")
+
+
+def _check_scope(entity: str, name: str, value: str) -> FieldError | None:
+    return None if _SCOPE_CODE.fullmatch(value) else _err(name, "bad_region_code", "32.14")
+
+
+def _check_digits(entity: str, name: str, value: str) -> FieldError | None:
+    return None if _DIGITS.fullmatch(value) else _err(name, "digits_only")
+
+
+def _check_sha256(entity: str, name: str, value: str) -> FieldError | None:
+    return None if not value or _HEX64.fullmatch(value) else _err(name, "bad_hash")
+
+
+def _check_filename(entity: str, name: str, value: str) -> FieldError | None:
+    bad = value in (".", "..") or any(c in value for c in '/\\:*?"<>|')
+    return _err(name, "bad_filename") if bad else None
+
+
+def _check_effective_reasons(entity: str, name: str, value: str) -> FieldError | None:
+    for item in value.split(",") if value else ():
+        if item not in _REASONS:
+            return _err(name, "bad_reason", _printable(item))
+    return None
+
+
+_SPECIAL: dict[str, Callable[[str, str, str], FieldError | None]] = {
+    "nik": _check_nik,
+    "id": _check_uuid,
+    "election_id": _check_uuid,
+    "pair_id": _check_uuid,
+    "candidate_id": _check_uuid,
+    "scope": _check_scope,
+    "rt": _check_digits,
+    "rw": _check_digits,
+    "sha256": _check_sha256,
+    "filename": _check_filename,
+    "effective_reasons": _check_effective_reasons,
+}
+
+
+def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
+    if entity != "election":
+        return []
+    kind, region = values.get("kind"), values.get("region_code")
+    if not kind or not region:
+        return []
+    parts = region.split(".")
+    if kind == ElectionKind.GUBERNUR:
+        ok = len(parts) == 1
+    else:
+        # Kabupaten codes run 01-69, kota codes 71-99.
+        ok = len(parts) == 2 and (int(parts[1]) >= 71) == (kind == ElectionKind.WALIKOTA)
+    return [] if ok else [_err("region_code", "region_kind_mismatch", str(kind))]
