@@ -1,6 +1,13 @@
-"""The composition root: paths, logging, database, sync engine, then Qt.
+"""The composition root: paths, logging, settings, database, translations, then Qt.
 
-Nothing happens at import time; ``main(args)`` builds everything in order.
+Nothing happens at import time; ``main(args)`` builds everything in order:
+
+1. folders (``--data-dir``) and a rotating log file in the log folder;
+2. settings (``--server``, ``--lang``), a device id on first start;
+3. with ``--training``: a local training server as a child process on loopback;
+4. the local database, upgraded by its migrations;
+5. ``QApplication``, Qt's messages routed into logging, the translators;
+6. the main window, shown at once, with the login dialog over it.
 """
 
 from __future__ import annotations
@@ -8,12 +15,22 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import re
+import socket
+import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import IO, Any
 
 from silon_desktop import paths
 from silon_desktop.config import Settings
 
 log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
 
 
 def setup_logging(app_paths: paths.AppPaths, verbose: bool = False) -> None:
@@ -33,23 +50,197 @@ def setup_logging(app_paths: paths.AppPaths, verbose: bool = False) -> None:
     root.addHandler(console)
 
 
+def install_qt_message_handler() -> None:
+    """Route Qt's own debug/warning/critical messages into logging."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: Any, context: Any, message: str) -> None:
+        where = f" ({context.file}:{context.line})" if context is not None and context.file else ""
+        qt_log.log(levels.get(kind, logging.WARNING), "%s%s", message, where)
+
+    qInstallMessageHandler(handler)
+
+
+# -- the training server ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TrainingServer:
+    """``silon-server training`` as a child process on 127.0.0.1, stopped on exit.
+
+    Its output goes to the terminal (it prints the practice accounts); the first
+    trainee account is remembered to fill in the login dialog.
+    """
+
+    ACCOUNT = re.compile(r"Akun peserta:\s*(\S+).*kata sandi:\s*(\S+)")
+
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[str] | None = None
+        self.username = ""
+        self.password = ""
+        self._echo: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 60.0) -> TrainingServer:
+        from silon_desktop.runtime import server_command
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            *server_command(),
+            "training",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+        log.info("starting training server: %s", command)
+        self.proc = subprocess.Popen(  # noqa: S603 - our own executable, fixed arguments
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        assert self.proc.stdout is not None
+        self._echo = threading.Thread(
+            target=self._pump, args=(self.proc.stdout,), name="training-echo", daemon=True
+        )
+        self._echo.start()
+        self._wait_healthy(timeout_s)
+        return self
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            found = self.ACCOUNT.search(line)
+            if found:
+                self.username, self.password = found.group(1), found.group(2)
+            sys.stdout.write(f"[server latihan] {line}")
+            sys.stdout.flush()
+
+    def _wait_healthy(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"training server exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/v1/health", timeout=2) as answer:  # noqa: S310 - loopback http
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("training server did not answer in time")
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+# -- main --------------------------------------------------------------------------------
+
+
 def main(args: argparse.Namespace) -> int:
     app_paths = paths.resolve(args.data_dir).ensure()
     setup_logging(app_paths, args.verbose)
     settings = Settings.load(app_paths.settings)
-    if args.lang:
+    if getattr(args, "lang", None):
         settings.language = args.lang
-    if args.server:
+    if getattr(args, "server", None):
         settings.server_url = args.server
-    settings.save(app_paths.settings)
+    if not settings.device_id:
+        from sync.credentials import new_device_id
+
+        settings.device_id = new_device_id()
     log.info("starting Silon Desktop with data in %s", app_paths.data)
-    sys.stderr.write(f"Silon Desktop: data folder {app_paths.data}\n")
 
-    from PySide6.QtWidgets import QApplication
+    training: TrainingServer | None = None
+    if getattr(args, "training", False):
+        training = TrainingServer(app_paths.data / "training-server").start()
+        settings.server_url = training.url
+        if training.username:
+            sys.stdout.write(
+                f"\nAkun latihan: {training.username}  kata sandi: {training.password}\n"
+                f"Server latihan: {training.url}\n\n"
+            )
+            sys.stdout.flush()
+            settings.username = settings.username or training.username
+    settings.save(app_paths.settings)
+    try:
+        return _run_qt(app_paths, settings)
+    finally:
+        if training is not None:
+            training.stop()
 
+
+def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.errors import StoreEnvironmentError
+
+    install_qt_message_handler()
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("Silon Desktop")
+    qt_app.setOrganizationName("KPU")
+    from silon_desktop.ui.i18n import install_translators
+
+    translators = install_translators(qt_app, settings.language)
+    try:
+        db = open_database(app_paths.database)
+    except StoreEnvironmentError as error:
+        log.error("database: %s", error)
+        QMessageBox.critical(None, "Silon Desktop", error.message)
+        return 2
+    from silon_desktop.runtime import report_shown_and_maybe_exit
+    from silon_desktop.ui.backend import Backend
+    from silon_desktop.ui.login_dialog import LoginDialog
     from silon_desktop.ui.main_window import MainWindow
 
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(app_paths=app_paths, settings=settings)
+    backend = Backend(app_paths, settings, db)
+    window = MainWindow(backend)
     window.show()
-    return int(qt_app.exec())
+    report_shown_and_maybe_exit(window, qt_app)
+
+    login = LoginDialog(backend, window.jobs, window)
+
+    def logged_in(result: Any) -> None:
+        backend.session_scope = str(getattr(result, "scope", "") or "")
+        window.update_user()
+        window.start()
+        if getattr(result, "online", False):
+            window.sync.sync_now()
+
+    login.loggedIn.connect(logged_in)
+    login.rejected.connect(window.close)
+    login.open()
+    code = int(qt_app.exec())
+    del translators
+    db.engine.dispose()
+    return code

@@ -1,20 +1,415 @@
-"""The main window (first shell: grows with the application issue)."""
+"""The main window: navigation (election > pairs), the pair's pages, sync in the status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import logging
+from typing import Any
 
-from silon_desktop.config import Settings
-from silon_desktop.paths import AppPaths
+from PySide6.QtCore import Qt, Signal, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.child_list_widget import ChildListWidget
+from silon_desktop.ui.conflicts_dialog import ConflictsDialog
+from silon_desktop.ui.dashboard_widget import DashboardWidget
+from silon_desktop.ui.forms import (
+    candidate_fields,
+    document_fields,
+    election_fields,
+    pair_fields,
+    party_fields,
+)
+from silon_desktop.ui.history_dialog import HistoryDialog
+from silon_desktop.ui.labels import document_label
+from silon_desktop.ui.record_form import RecordForm
+from silon_desktop.ui.settings_dialog import SettingsDialog
+from silon_desktop.ui.supporters_page import SupportersPage
+from silon_desktop.ui.sync_status_widget import SyncController, SyncStatusWidget
+from silon_desktop.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+
+ROLE_ENTITY = Qt.ItemDataRole.UserRole
+ROLE_ID = Qt.ItemDataRole.UserRole + 1
+
+
+class PairPage(QTabWidget):
+    """A pair's tabs: data, candidates (with documents), parties, supporters, dashboard."""
+
+    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.pair_form = RecordForm(backend, "pair", pair_fields(), self.tr("Bakal pasangan calon"))
+        self.candidates = ChildListWidget(
+            backend,
+            "candidate",
+            "pair_id",
+            candidate_fields(),
+            lambda r: (
+                f"{'Kepala' if r.get('role') == 'kepala' else 'Wakil'}: {r.get('name') or '(baru)'}"
+            ),
+            self.tr("Tambah calon"),
+        )
+        self.documents = ChildListWidget(
+            backend,
+            "document",
+            "candidate_id",
+            document_fields(),
+            lambda r: f"{document_label(str(r.get('kind') or ''))} — {r.get('status') or ''}",
+            self.tr("Tambah dokumen syarat"),
+        )
+        candidate_box = QSplitter(Qt.Orientation.Vertical)
+        candidate_box.addWidget(self.candidates)
+        docs = QWidget()
+        docs_layout = QVBoxLayout(docs)
+        docs_layout.setContentsMargins(0, 0, 0, 0)
+        docs_layout.addWidget(QLabel(self.tr("<b>Dokumen syarat calon</b>")))
+        docs_layout.addWidget(self.documents)
+        candidate_box.addWidget(docs)
+        candidate_box.setSizes([420, 260])
+        self.parties = ChildListWidget(
+            backend,
+            "party",
+            "pair_id",
+            party_fields(),
+            lambda r: f"{r.get('party_name') or '(baru)'} — {r.get('seats') or 0} kursi",
+            self.tr("Tambah partai"),
+        )
+        self.supporters = SupportersPage(backend, jobs)
+        self.dashboard = DashboardWidget(backend, jobs)
+        self.addTab(self.pair_form, self.tr("&Pasangan"))
+        self.addTab(candidate_box, self.tr("&Calon"))
+        self.addTab(self.parties, self.tr("Partai &pengusung"))
+        self.addTab(self.supporters, self.tr("Pen&dukung"))
+        self.addTab(self.dashboard, self.tr("Das&bor"))
+        self.candidates.currentRecordChanged.connect(self._candidate_changed)
+        self.currentChanged.connect(self._tab_changed)
+        self.pair_id: str | None = None
+        self.scope = ""
+
+    def set_pair(self, pair_id: str, election: dict[str, Any]) -> None:
+        pair = self.backend.get("pair", pair_id) or {}
+        self.pair_id = pair_id
+        self.scope = str(pair.get("scope") or election.get("scope") or "")
+        self.pair_form.load(pair_id)
+        self.candidates.set_parent_record(pair_id, self.scope, role="kepala")
+        self.parties.set_parent_record(pair_id, self.scope)
+        self.supporters.set_pair(pair_id, election, self.scope)
+        self.dashboard.pair_id = pair_id
+        if self.currentWidget() is self.dashboard:
+            self.dashboard.refresh()
+
+    def _candidate_changed(self, _entity: str, candidate_id: str) -> None:
+        self.documents.set_parent_record(candidate_id, self.scope, kind="ijazah", status="belum")
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.currentWidget() is self.dashboard:
+            self.dashboard.refresh()
+
+    def current_record(self) -> tuple[str, str] | None:
+        widget = self.currentWidget()
+        if widget is self.supporters:
+            sid = self.supporters.current_supporter_id()
+            return ("supporter", sid) if sid else None
+        if widget is self.parties and self.parties.current_id():
+            return ("party", str(self.parties.current_id()))
+        if widget is not self.pair_form and widget is not self.dashboard:
+            if self.documents.list.hasFocus() and self.documents.current_id():
+                return ("document", str(self.documents.current_id()))
+            if self.candidates.current_id():
+                return ("candidate", str(self.candidates.current_id()))
+        return ("pair", self.pair_id) if self.pair_id else None
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, app_paths: AppPaths, settings: Settings) -> None:
-        super().__init__()
-        self.app_paths = app_paths
-        self.settings = settings
+    """Silon Desktop's main window.
+
+    Args:
+        backend: the application's services (database, repository, sync, login).
+
+    Signals:
+        navigated(str, str): entity and id of the record the navigation opened.
+    """
+
+    navigated = Signal(str, str)
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.jobs = JobRunner(self)
         self.setWindowTitle(self.tr("Silon Desktop"))
-        self.resize(1280, 720)
-        label = QLabel(self.tr("Data tersimpan di: %1").replace("%1", str(app_paths.data)))
-        self.setCentralWidget(label)
-        self.statusBar().showMessage(self.tr("Luring"))
+        self.resize(1366, 740)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("navigation")
+        self.tree.setHeaderLabel(self.tr("Pemilihan dan pasangan calon"))
+        self.tree.currentItemChanged.connect(self._navigate)
+        self.election_form = RecordForm(
+            backend, "election", election_fields(), self.tr("Pemilihan")
+        )
+        self.election_form.saved.connect(lambda _e, _i: self._relabel_current())
+        self.pair_page = PairPage(backend, self.jobs)
+        self.pair_page.pair_form.saved.connect(lambda _e, _i: self._relabel_current())
+        self.welcome = QLabel(
+            self.tr(
+                "<h2>Selamat datang di Silon Desktop</h2>"
+                "<p>Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan "
+                "menu <b>Data</b>.</p><p>Semua perubahan tersimpan di komputer ini lebih "
+                "dulu lalu dikirim ke server saat sinkronisasi.</p>"
+            )
+        )
+        self.welcome.setWordWrap(True)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.welcome.setMargin(20)
+        self.stack = QStackedWidget()
+        for page in (self.welcome, self.election_form, self.pair_page):
+            self.stack.addWidget(page)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 1100])
+        self.setCentralWidget(splitter)
+
+        self.sync = SyncController(backend, self.jobs, self)
+        self.sync_status = SyncStatusWidget(self.sync)
+        self.statusBar().addPermanentWidget(self.sync_status, 1)
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.sync_status.conflictsClicked.connect(self.show_conflicts)
+        self.sync.syncFinished.connect(self._sync_finished)
+        self.sync.syncFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self._build_menus()
+        self.update_user()
+        self.reload_tree()
+
+    # -- menus -------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        def action(text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            if name:
+                act.setObjectName(name)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        file_menu = self.menuBar().addMenu(self.tr("&Berkas"))
+        file_menu.addAction(action(self.tr("&Pengaturan..."), self.show_settings))
+        self.diagnostics_action = action(
+            self.tr("Salin &diagnostik"), self.copy_diagnostics, name="copyDiagnostics"
+        )
+        file_menu.addAction(self.diagnostics_action)
+        file_menu.addSeparator()
+        file_menu.addAction(action(self.tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit))
+        data_menu = self.menuBar().addMenu(self.tr("&Data"))
+        self.add_election_action = action(
+            self.tr("Tambah &pemilihan"), self.add_election, "Ctrl+Shift+E", "addElection"
+        )
+        self.add_pair_action = action(
+            self.tr("Tambah pasangan &calon"), self.add_pair, "Ctrl+Shift+P", "addPair"
+        )
+        self.history_action = action(
+            self.tr("&Riwayat sinkronisasi data ini"), self.show_history, "Ctrl+H", "history"
+        )
+        for act in (self.add_election_action, self.add_pair_action, self.history_action):
+            data_menu.addAction(act)
+        sync_menu = self.menuBar().addMenu(self.tr("&Sinkronisasi"))
+        sync_menu.addAction(action(self.tr("Sinkronkan &sekarang"), self.sync.sync_now, "F5"))
+        sync_menu.addAction(action(self.tr("&Batalkan sinkronisasi"), self.sync.cancel))
+        sync_menu.addAction(action(self.tr("&Konflik..."), self.show_conflicts, "Ctrl+K"))
+
+    # -- navigation ----------------------------------------------------------------
+
+    def reload_tree(self, select: tuple[str, str] | None = None) -> None:
+        current = select or self._current_key()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        chosen: QTreeWidgetItem | None = None
+        for election in self.backend.list("election"):
+            top = QTreeWidgetItem([self._election_label(election)])
+            top.setData(0, ROLE_ENTITY, "election")
+            top.setData(0, ROLE_ID, election["id"])
+            self.tree.addTopLevelItem(top)
+            if current == ("election", election["id"]):
+                chosen = top
+            for pair in self.backend.list("pair", election_id=election["id"]):
+                child = QTreeWidgetItem([self._pair_label(pair)])
+                child.setData(0, ROLE_ENTITY, "pair")
+                child.setData(0, ROLE_ID, pair["id"])
+                top.addChild(child)
+                if current == ("pair", pair["id"]):
+                    chosen = child
+            top.setExpanded(True)
+        self.tree.blockSignals(False)
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+
+    def open_record(self, entity: str, record_id: str) -> None:
+        """Select a record in the navigation (what clicking it does)."""
+        self.reload_tree(select=(entity, record_id))
+
+    def _current_key(self) -> tuple[str, str] | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        return (str(item.data(0, ROLE_ENTITY)), str(item.data(0, ROLE_ID)))
+
+    def _navigate(self, item: QTreeWidgetItem | None, _previous: Any = None) -> None:
+        if item is None:
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        entity, record_id = str(item.data(0, ROLE_ENTITY)), str(item.data(0, ROLE_ID))
+        if entity == "election":
+            self.election_form.load(record_id)
+            self.stack.setCurrentWidget(self.election_form)
+        else:
+            parent = item.parent()
+            election_id = str(parent.data(0, ROLE_ID)) if parent else ""
+            election = self.backend.get("election", election_id) or {}
+            self.pair_page.set_pair(record_id, election)
+            self.stack.setCurrentWidget(self.pair_page)
+        self.navigated.emit(entity, record_id)
+
+    def _relabel_current(self) -> None:
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        entity, record_id = str(item.data(0, ROLE_ENTITY)), str(item.data(0, ROLE_ID))
+        record = self.backend.get(entity, record_id) or {}
+        label = self._election_label(record) if entity == "election" else self._pair_label(record)
+        item.setText(0, label)
+
+    def _election_label(self, e: dict[str, Any]) -> str:
+        return str(e.get("name") or self.tr("(pemilihan baru)"))
+
+    def _pair_label(self, p: dict[str, Any]) -> str:
+        names = " - ".join(n for n in (p.get("head_name"), p.get("deputy_name")) if n)
+        number = f"{p['number']}. " if p.get("number") else ""
+        return number + (names or self.tr("(pasangan baru)"))
+
+    # -- actions ---------------------------------------------------------------------
+
+    def add_election(self) -> str | None:
+        """A new election (draft, saved at once) with the form ready for typing."""
+        scope = self._default_scope()
+        record_id, error = self.backend.create(
+            "election", {"region_code": scope, "rule_set": "pilkada-2024"}, scope
+        )
+        if record_id is None:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            return None
+        self.reload_tree(select=("election", record_id))
+        self.election_form.widgets["name"].setFocus()
+        return record_id
+
+    def add_pair(self) -> str | None:
+        """A new pair in the current election, with the cursor in its form."""
+        key = self._current_key()
+        if key is None:
+            QMessageBox.information(
+                self, self.tr("Pilih pemilihan"), self.tr("Pilih pemilihan dulu.")
+            )
+            return None
+        election_id = key[1]
+        if key[0] == "pair":
+            item = self.tree.currentItem()
+            parent = item.parent() if item else None
+            election_id = str(parent.data(0, ROLE_ID)) if parent else ""
+        election = self.backend.get("election", election_id) or {}
+        record_id, error = self.backend.create(
+            "pair", {"election_id": election_id}, str(election.get("scope") or "")
+        )
+        if record_id is None:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            return None
+        self.reload_tree(select=("pair", record_id))
+        self.pair_page.setCurrentWidget(self.pair_page.pair_form)
+        self.pair_page.pair_form.widgets["number"].setFocus()
+        return record_id
+
+    def _default_scope(self) -> str:
+        scope = self.backend.session_scope or ""
+        return scope or "32.14"
+
+    def show_conflicts(self) -> ConflictsDialog:
+        dialog = ConflictsDialog(self.backend, self)
+        dialog.resolved.connect(lambda _n: self._after_data_change())
+        dialog.open()
+        return dialog
+
+    def show_history(self) -> HistoryDialog | None:
+        key = self.current_record()
+        if key is None:
+            return None
+        dialog = HistoryDialog(self.backend, key[0], key[1], self)
+        dialog.open()
+        return dialog
+
+    def current_record(self) -> tuple[str, str] | None:
+        if self.stack.currentWidget() is self.pair_page:
+            return self.pair_page.current_record()
+        return self._current_key()
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.backend.settings, self)
+        if dialog.exec():
+            self.backend.save_settings()
+            self.sync.refresh_status(check_online=True)
+
+    def copy_diagnostics(self) -> str:
+        text = self.backend.diagnostics(qt_version=qVersion())
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(self.tr("Diagnostik disalin ke papan klip."), 5000)
+        return text
+
+    def update_user(self) -> None:
+        user = self.backend.user or self.tr("(belum masuk)")
+        self.user_label.setText(self.tr("Pengguna: %1").replace("%1", user))
+
+    def _sync_finished(self, report: object) -> None:
+        if isinstance(report, dict):
+            if report.get("error"):
+                self.statusBar().showMessage(str(report["error"]), 10_000)
+            elif report.get("conflicts_new"):
+                self.statusBar().showMessage(
+                    self.tr("Sinkronisasi selesai dengan %1 konflik baru.").replace(
+                        "%1", str(report["conflicts_new"])
+                    ),
+                    10_000,
+                )
+            else:
+                self.statusBar().showMessage(self.tr("Sinkronisasi selesai."), 5000)
+        self._after_data_change()
+
+    def _after_data_change(self) -> None:
+        self.reload_tree()
+        if self.stack.currentWidget() is self.pair_page:
+            self.pair_page.supporters.refresh()
+        self.sync.refresh_status()
+
+    # -- life cycle --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin periodic status checks (after the window is shown)."""
+        self.sync.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
+        self.sync.cancel()
+        self.jobs.stop_all()
+        super().closeEvent(event)

@@ -1,0 +1,345 @@
+"""Paged, filtered and counted supporter queries for the million-row table and the dashboard.
+
+Plain SQLAlchemy Core, no Qt: the UI's table model adapts :class:`SupporterQuery`
+and never writes SQL itself.
+
+Paging never OFFSET-scans the table rows: a block is found by keyset from a
+neighbouring block already seen (``(sort key, rowid) > last key``), and only a
+jump into unknown territory uses OFFSET, over the covering index alone and from
+whichever end of the result is nearer, before the block's rows are read by
+rowid. Opening a pair, filtering by a NIK prefix and jumping to the end each read
+a few hundred index entries, whatever the size of the pair.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from silon_desktop.storage.models import Supporter
+
+_T = Supporter.__table__
+_ROWID = sa.literal_column("supporter.rowid", sa.Integer)
+
+#: Columns the table may be sorted by; each is the second column of an index on
+#: (pair_id, column), so ordering needs no temporary sort.
+SORTABLE: tuple[str, ...] = ("nik", "name", "desa_code", "kecamatan_code", "effective_status")
+
+STATUSES: tuple[str, ...] = ("MS", "BMS", "TMS")
+
+#: Columns a table row carries (a summary; the form reads the whole record).
+ROW_COLUMNS: tuple[str, ...] = (
+    "id",
+    "nik",
+    "name",
+    "birth_date",
+    "sex",
+    "desa_code",
+    "kecamatan_code",
+    "kabkota_code",
+    "effective_status",
+    "effective_reasons",
+    "admin_by",
+    "admin_at",
+    "field_method",
+    "version",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SupporterFilter:
+    """What the operator narrowed the table to; empty strings mean no condition.
+
+    Attributes:
+        nik_prefix: the NIK starts with these digits.
+        name: the name contains this text (case-insensitive).
+        desa_code: exact kelurahan/desa code.
+        kecamatan_code: exact kecamatan code.
+        status: effective status (MS, BMS, TMS) or "-" for not yet checked.
+        reason: a reason code among the effective reasons.
+    """
+
+    nik_prefix: str = ""
+    name: str = ""
+    desa_code: str = ""
+    kecamatan_code: str = ""
+    status: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SupporterSort:
+    column: str = "nik"
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.column not in SORTABLE:
+            raise ValueError(f"cannot sort supporters by {self.column!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class SupporterRow:
+    """One table row as plain data (safe to hand across threads)."""
+
+    rowid: int
+    id: str
+    nik: str
+    name: str
+    birth_date: dt.date | None
+    sex: str
+    desa_code: str
+    kecamatan_code: str
+    kabkota_code: str
+    effective_status: str
+    effective_reasons: str
+    admin_by: str
+    admin_at: dt.datetime | None
+    field_method: str
+    version: int
+
+    @property
+    def reasons(self) -> list[str]:
+        return [r for r in self.effective_reasons.split(",") if r]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(pair_id: str, flt: SupporterFilter) -> list[sa.ColumnElement[bool]]:
+    cond: list[sa.ColumnElement[bool]] = [_T.c.pair_id == pair_id, _T.c.deleted.is_(False)]
+    if flt.nik_prefix:
+        # A range, not LIKE: it uses the (pair_id, nik) index.
+        cond.append(_T.c.nik >= flt.nik_prefix)
+        cond.append(_T.c.nik < flt.nik_prefix + "\uffff")
+    if flt.name:
+        cond.append(_T.c.name.like(f"%{_escape_like(flt.name)}%", escape="\\"))
+    if flt.desa_code:
+        cond.append(_T.c.desa_code == flt.desa_code)
+    if flt.kecamatan_code:
+        cond.append(_T.c.kecamatan_code == flt.kecamatan_code)
+    if flt.status == "-":
+        cond.append(_T.c.effective_status == "")
+    elif flt.status:
+        cond.append(_T.c.effective_status == flt.status)
+    if flt.reason:
+        cond.append(
+            (sa.literal(",") + _T.c.effective_reasons + sa.literal(",")).like(
+                f"%,{_escape_like(flt.reason)},%", escape="\\"
+            )
+        )
+    return cond
+
+
+def _row(mapping: Any) -> SupporterRow:
+    return SupporterRow(
+        rowid=int(mapping["rowid"]),
+        id=mapping["id"],
+        nik=mapping["nik"] or "",
+        name=mapping["name"] or "",
+        birth_date=mapping["birth_date"],
+        sex=mapping["sex"] or "",
+        desa_code=mapping["desa_code"] or "",
+        kecamatan_code=mapping["kecamatan_code"] or "",
+        kabkota_code=mapping["kabkota_code"] or "",
+        effective_status=mapping["effective_status"] or "",
+        effective_reasons=mapping["effective_reasons"] or "",
+        admin_by=mapping["admin_by"] or "",
+        admin_at=mapping["admin_at"],
+        field_method=mapping["field_method"] or "",
+        version=int(mapping["version"] or 0),
+    )
+
+
+Key = tuple[Any, int]
+
+
+@dataclass(slots=True)
+class _Block:
+    rows: list[SupporterRow]
+    first: Key
+    last: Key
+
+
+@dataclass(slots=True)
+class SupporterQuery:
+    """One pair's supporters under one filter and sort, read by position.
+
+    Cheap to create; ``count()`` is cached until :meth:`invalidate`. Not thread
+    safe: use one per thread (the UI thread's table model holds its own).
+
+    Args:
+        engine: the local database engine.
+        pair_id: the candidate pair.
+        flt: the filter.
+        sort: the order.
+        block_size: rows read per block.
+    """
+
+    engine: Engine
+    pair_id: str
+    flt: SupporterFilter = field(default_factory=SupporterFilter)
+    sort: SupporterSort = field(default_factory=SupporterSort)
+    block_size: int = 200
+    _count: int | None = None
+    _keys: dict[int, tuple[Key, Key]] = field(default_factory=dict)
+
+    def invalidate(self) -> None:
+        """Forget counts and block keys (after an edit or a sync)."""
+        self._count = None
+        self._keys.clear()
+
+    def count(self) -> int:
+        if self._count is None:
+            stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where())
+            with self.engine.connect() as conn:
+                self._count = int(conn.execute(stmt).scalar_one())
+        return self._count
+
+    def block(self, index: int) -> list[SupporterRow]:
+        """The rows of block ``index`` (positions ``index*block_size`` onwards)."""
+        start = index * self.block_size
+        total = self.count()
+        if start >= total:
+            return []
+        with self.engine.connect() as conn:
+            rowids = self._block_rowids(conn, index, start, total)
+            rows = self._rows_by_rowid(conn, rowids)
+        if rows:
+            self._keys[index] = (self._key(rows[0]), self._key(rows[-1]))
+        return rows
+
+    def position_of(self, record_id: str) -> int | None:
+        """The row position of a record under this filter and sort, or None."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(_T.c[self.sort.column], _ROWID).where(
+                    *self._where(), _T.c.id == record_id
+                )
+            ).first()
+            if found is None:
+                return None
+            before = self._after_or_before((found[0], int(found[1])), after=False)
+            stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where(), before)
+            return int(conn.execute(stmt).scalar_one())
+
+    # -- internals -------------------------------------------------------
+
+    def _where(self) -> list[sa.ColumnElement[bool]]:
+        return _conditions(self.pair_id, self.flt)
+
+    def _key(self, row: SupporterRow) -> Key:
+        return (getattr(row, self.sort.column), row.rowid)
+
+    def _order(self, reverse: bool) -> list[sa.ColumnElement[Any]]:
+        desc = self.sort.descending != reverse
+        col = _T.c[self.sort.column]
+        if desc:
+            return [col.desc(), _ROWID.desc()]
+        return [col.asc(), _ROWID.asc()]
+
+    def _after_or_before(self, key: Key, *, after: bool) -> sa.ColumnElement[bool]:
+        """Rows strictly after (or before) ``key`` in this query's order."""
+        forward = after != self.sort.descending
+        left = sa.tuple_(_T.c[self.sort.column], _ROWID)
+        right = sa.tuple_(sa.literal(key[0]), sa.literal(key[1]))
+        return left > right if forward else left < right
+
+    def _block_rowids(self, conn: Connection, index: int, start: int, total: int) -> list[int]:
+        size = min(self.block_size, total - start)
+        base = sa.select(_ROWID).select_from(_T).where(*self._where())
+        if index - 1 in self._keys:
+            stmt = base.where(self._after_or_before(self._keys[index - 1][1], after=True))
+            stmt = stmt.order_by(*self._order(False)).limit(size)
+            return [int(r) for r in conn.execute(stmt).scalars()]
+        if index + 1 in self._keys:
+            stmt = base.where(self._after_or_before(self._keys[index + 1][0], after=False))
+            stmt = stmt.order_by(*self._order(True)).limit(size)
+            return [int(r) for r in conn.execute(stmt).scalars()][::-1]
+        if start <= total - start - size:
+            stmt = base.order_by(*self._order(False)).limit(size).offset(start)
+            return [int(r) for r in conn.execute(stmt).scalars()]
+        from_end = total - start - size
+        stmt = base.order_by(*self._order(True)).limit(size).offset(from_end)
+        return [int(r) for r in conn.execute(stmt).scalars()][::-1]
+
+    def _rows_by_rowid(self, conn: Connection, rowids: Sequence[int]) -> list[SupporterRow]:
+        if not rowids:
+            return []
+        cols = [_ROWID.label("rowid"), *(_T.c[c] for c in ROW_COLUMNS)]
+        stmt = sa.select(*cols).where(_ROWID.in_(list(rowids)))
+        by_rowid = {int(m["rowid"]): _row(m) for m in conn.execute(stmt).mappings()}
+        return [by_rowid[r] for r in rowids if r in by_rowid]
+
+
+def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:
+    """Supporters of a pair by effective status: keys MS, BMS, TMS, "-" (unchecked), total."""
+    stmt = (
+        sa.select(_T.c.effective_status, sa.func.count())
+        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
+        .group_by(_T.c.effective_status)
+    )
+    counts = dict.fromkeys((*STATUSES, "-"), 0)
+    with engine.connect() as conn:
+        for status, n in conn.execute(stmt):
+            counts[status if status in STATUSES else "-"] += int(n)
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def counts_by_subregion(engine: Engine, pair_id: str, level: str) -> dict[str, dict[str, int]]:
+    """Supporters by kecamatan (``level="kecamatan"``) or kab/kota, then by status."""
+    col = _T.c.kecamatan_code if level == "kecamatan" else _T.c.kabkota_code
+    stmt = (
+        sa.select(col, _T.c.effective_status, sa.func.count())
+        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
+        .group_by(col, _T.c.effective_status)
+    )
+    out: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for code, status, n in conn.execute(stmt):
+            bucket = out.setdefault(code or "", dict.fromkeys((*STATUSES, "-"), 0))
+            bucket[status if status in STATUSES else "-"] += int(n)
+    return out
+
+
+def reason_counts(engine: Engine, pair_id: str) -> dict[str, int]:
+    """How often each reason code appears among a pair's effective reasons."""
+    stmt = (
+        sa.select(_T.c.effective_reasons, sa.func.count())
+        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False), _T.c.effective_reasons != "")
+        .group_by(_T.c.effective_reasons)
+    )
+    out: dict[str, int] = {}
+    with engine.connect() as conn:
+        for reasons, n in conn.execute(stmt):
+            for code in str(reasons).split(","):
+                if code:
+                    out[code] = out.get(code, 0) + int(n)
+    return out
+
+
+def subregions_in_use(engine: Engine, pair_id: str, level: str) -> list[str]:
+    """Distinct kecamatan (or kab/kota) codes among a pair's supporters, for filter pickers."""
+    col = _T.c.kecamatan_code if level == "kecamatan" else _T.c.kabkota_code
+    stmt = sa.select(col).where(_T.c.pair_id == pair_id).group_by(col).order_by(col)
+    with engine.connect() as conn:
+        return [str(c) for c in conn.execute(stmt).scalars() if c]
+
+
+def database_stats(engine: Engine) -> dict[str, int]:
+    """Rows per table of the local database, for the helpdesk's diagnostics."""
+    from silon_desktop.storage.models import Base
+
+    out: dict[str, int] = {}
+    with engine.connect() as conn:
+        for name, table in sorted(Base.metadata.tables.items()):
+            out[name] = int(
+                conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            )
+    return out

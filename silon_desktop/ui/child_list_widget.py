@@ -1,0 +1,158 @@
+"""A list of a parent's child records with a form beside it (candidates, parties, documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.record_form import FieldDef, RecordForm
+
+
+class ChildListWidget(QWidget):
+    """Children of one parent record: add (a saved draft at once), pick, edit, delete.
+
+    Args:
+        backend: the application's services.
+        entity: the child entity (candidate, party, document).
+        parent_field: the field naming the parent (pair_id, candidate_id).
+        fields: the form's fields.
+        describe: a one-line label of a child record.
+        add_label: the text of the add button.
+
+    Signals:
+        currentRecordChanged(str, str): entity and id of the record now in the form.
+    """
+
+    currentRecordChanged = Signal(str, str)
+
+    def __init__(
+        self,
+        backend: Backend,
+        entity: str,
+        parent_field: str,
+        fields: list[FieldDef],
+        describe: Callable[[dict[str, Any]], str],
+        add_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.entity = entity
+        self.parent_field = parent_field
+        self.describe = describe
+        self.parent_id: str | None = None
+        self.scope = ""
+        self.defaults: dict[str, Any] = {}
+
+        self.list = QListWidget()
+        self.list.setObjectName(f"{entity}_list")
+        self.list.currentItemChanged.connect(self._picked)
+        self.add_button = QPushButton(add_label)
+        self.add_button.setObjectName(f"add_{entity}")
+        self.add_button.clicked.connect(self.add)
+        self.delete_button = QPushButton(self.tr("Hapus"))
+        self.delete_button.clicked.connect(self.delete_current)
+        self.form = RecordForm(backend, entity, fields)
+        self.form.saved.connect(self._saved)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        left_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.form)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([280, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def set_parent_record(self, parent_id: str | None, scope: str, **defaults: Any) -> None:
+        self.parent_id = parent_id
+        self.scope = scope
+        self.defaults = defaults
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        current = select or self.current_id()
+        self.list.blockSignals(True)
+        self.list.clear()
+        records = (
+            self.backend.list(self.entity, **{self.parent_field: self.parent_id})
+            if self.parent_id
+            else []
+        )
+        chosen: QListWidgetItem | None = None
+        for record in records:
+            item = QListWidgetItem(self.describe(record))
+            item.setData(Qt.ItemDataRole.UserRole, record["id"])
+            self.list.addItem(item)
+            if record["id"] == current:
+                chosen = item
+        self.list.blockSignals(False)
+        self.add_button.setEnabled(self.parent_id is not None)
+        if chosen is None and self.list.count():
+            chosen = self.list.item(0)
+        if chosen is not None:
+            self.list.setCurrentItem(chosen)
+            self._picked(chosen)
+        else:
+            self.form.load(None)
+
+    def current_id(self) -> str | None:
+        item = self.list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def add(self) -> str | None:
+        """Create a draft child at once (autosaved) and put the cursor in its form."""
+        if self.parent_id is None:
+            return None
+        values = {self.parent_field: self.parent_id, **self.defaults}
+        record_id, error = self.backend.create(self.entity, values, self.scope)
+        if record_id is None:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            return None
+        self.reload(select=record_id)
+        first = next(iter(self.form.widgets.values()), None)
+        if first is not None:
+            first.setFocus()
+        return record_id
+
+    def delete_current(self) -> None:
+        record_id = self.current_id()
+        if record_id is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Hapus"), self.tr("Hapus data ini?"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.backend.delete(self.entity, record_id)
+            self.reload()
+
+    def _picked(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
+        record_id = str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        self.form.load(record_id)
+        if record_id:
+            self.currentRecordChanged.emit(self.entity, record_id)
+
+    def _saved(self, _entity: str, record_id: str) -> None:
+        item = self.list.currentItem()
+        record = self.backend.get(self.entity, record_id)
+        if item is not None and record is not None:
+            item.setText(self.describe(record))

@@ -1,0 +1,188 @@
+"""Conflicts side by side: original, mine and theirs, field by field, resolved by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.labels import field_label
+from sync.protocol import ENTITIES, FieldType
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def wire_value(entity: str, name: str, text: str) -> Any:
+    """The operator's edited text as a wire value of the field's type.
+
+    Raises:
+        ValueError: the text does not fit the field.
+    """
+    spec = ENTITIES[entity].spec(name) if entity in ENTITIES else None
+    text = text.strip()
+    if spec is None or spec.type is FieldType.STR:
+        return text
+    if not text:
+        return None
+    if spec.type is FieldType.INT:
+        return int(text)
+    if spec.type is FieldType.BOOL:
+        return text.lower() in ("ya", "yes", "true", "1")
+    if spec.type is FieldType.LIST:
+        return [p.strip() for p in text.split(",") if p.strip()]
+    if spec.type is FieldType.DATE:
+        from silon_desktop.ui.record_form import parse_date
+
+        parsed = parse_date(text)
+        return parsed.isoformat() if parsed else None
+    return text
+
+
+class ConflictsDialog(QDialog):
+    """Open conflicts, one row per field.
+
+    Signals:
+        resolved(int): how many conflicts were resolved by the last apply.
+    """
+
+    resolved = Signal(int)
+
+    COLUMNS = 7
+
+    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.setWindowTitle(self.tr("Konflik sinkronisasi"))
+        self.resize(1100, 520)
+        self.intro = QLabel(
+            self.tr(
+                "Data ini diubah di komputer ini dan di server. Pilih per kolom: "
+                "milik saya, dari server, atau isi nilai baru. Pilihan dikirim sebagai "
+                "perubahan baru; riwayat konflik tetap disimpan."
+            )
+        )
+        self.intro.setWordWrap(True)
+        self.table = QTableWidget(0, self.COLUMNS)
+        self.table.setObjectName("conflictsTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Data"),
+                self.tr("Kolom"),
+                self.tr("Semula"),
+                self.tr("Milik saya"),
+                self.tr("Server"),
+                self.tr("Pilihan"),
+                self.tr("Nilai baru"),
+            ]
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton(
+            self.tr("Terapkan pilihan"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.apply_button.setObjectName("applyResolutions")
+        close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.apply_button.clicked.connect(self.apply)
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.conflicts: list[dict[str, Any]] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.conflicts = self.backend.conflicts()
+        self.table.setRowCount(len(self.conflicts))
+        for row, c in enumerate(self.conflicts):
+            record = self.backend.get(str(c["entity"]), str(c["record_id"])) or {}
+            label = record.get("name") or record.get("head_name") or str(c["record_id"])[:8]
+            cells = [
+                f"{c['entity']}: {label}",
+                field_label(str(c["field"])),
+                show_value(c.get("base")),
+                show_value(c.get("mine")),
+                show_value(c.get("theirs")),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, column, item)
+            choice = QComboBox()
+            choice.setObjectName(f"choice_{row}")
+            choice.addItem(self.tr("Milik saya"), "mine")
+            choice.addItem(self.tr("Server"), "theirs")
+            choice.addItem(self.tr("Nilai baru"), "edited")
+            choice.setCurrentIndex(1)
+            edit = QLineEdit(show_value(c.get("mine")) if c.get("mine") is not None else "")
+            edit.setObjectName(f"edited_{row}")
+            edit.setEnabled(False)
+            choice.currentIndexChanged.connect(
+                lambda _i, cb=choice, e=edit: e.setEnabled(cb.currentData() == "edited")
+            )
+            self.table.setCellWidget(row, 5, choice)
+            self.table.setCellWidget(row, 6, edit)
+        self.apply_button.setEnabled(bool(self.conflicts))
+
+    def choose(self, row: int, choice: str, value: str = "") -> None:
+        """Set the choice of one row (what the operator does with the combo box)."""
+        combo = self.table.cellWidget(row, 5)
+        edit = self.table.cellWidget(row, 6)
+        if isinstance(combo, QComboBox):
+            combo.setCurrentIndex(combo.findData(choice))
+        if isinstance(edit, QLineEdit) and value:
+            edit.setText(value)
+
+    def apply(self) -> None:
+        done = 0
+        problems: list[str] = []
+        for row, c in enumerate(self.conflicts):
+            combo = self.table.cellWidget(row, 5)
+            edit = self.table.cellWidget(row, 6)
+            if not isinstance(combo, QComboBox) or not isinstance(edit, QLineEdit):
+                continue
+            choice = str(combo.currentData())
+            value: Any = None
+            if choice == "edited":
+                try:
+                    value = wire_value(str(c["entity"]), str(c["field"]), edit.text())
+                except ValueError:
+                    problems.append(
+                        self.tr("Nilai baru untuk %1 tidak valid.").replace(
+                            "%1", field_label(str(c["field"]))
+                        )
+                    )
+                    continue
+            error = self.backend.resolve(int(c["id"]), choice, value)
+            if error:
+                problems.append(error)
+            else:
+                done += 1
+        if problems:
+            QMessageBox.warning(self, self.tr("Sebagian belum selesai"), "\n".join(problems))
+        self.reload()
+        self.resolved.emit(done)

@@ -1,0 +1,161 @@
+"""The dashboard of one pair: support against the threshold, spread, correction shortfall."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend, DashboardData
+from silon_desktop.ui.workers import JobRunner
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}".replace(",", ".")
+
+
+class DashboardWidget(QWidget):
+    """Figures computed on a worker thread, shown when ready.
+
+    Signals:
+        shown(object): the DashboardData now on screen.
+    """
+
+    shown = Signal(object)
+
+    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.jobs = jobs
+        self.pair_id: str | None = None
+        self.data: DashboardData | None = None
+        self.title = QLabel()
+        self.title.setObjectName("dashboardTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("dashboardSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("MS %v dari %m"))
+        self.spread_label = QLabel()
+        self.spread_label.setObjectName("dashboardSpread")
+        self.spread_label.setWordWrap(True)
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("dashboardTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Wilayah"),
+                self.tr("MS"),
+                self.tr("BMS"),
+                self.tr("TMS"),
+                self.tr("Belum"),
+                self.tr("Keterangan"),
+            ]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.spread_label)
+        layout.addWidget(self.table, 1)
+
+    def set_pair(self, pair_id: str | None) -> None:
+        self.pair_id = pair_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.pair_id is None:
+            return
+        self.title.setText(self.tr("Menghitung..."))
+        pair_id = self.pair_id
+        job = self.jobs.start(lambda _p, _c: self.backend.dashboard(pair_id), "dashboard")
+        job.finished.connect(self._show)
+        job.failed.connect(lambda message: self.title.setText(message))
+
+    def _show(self, data: object) -> None:
+        if not isinstance(data, DashboardData):
+            return
+        self.data = data
+        ms = data.counts.get("MS", 0)
+        self.title.setText(f"<b>{data.pair_label}</b> — {data.election_label}")
+        self.progress.setMaximum(max(data.required or 0, 1))
+        self.progress.setValue(min(ms, data.required or 0))
+        lines = [
+            self.tr("MS <b>%1</b>, BMS <b>%2</b>, TMS <b>%3</b>, belum diperiksa %4, jumlah %5.")
+            .replace("%1", _n(ms))
+            .replace("%2", _n(data.counts.get("BMS", 0)))
+            .replace("%3", _n(data.counts.get("TMS", 0)))
+            .replace("%4", _n(data.counts.get("-", 0)))
+            .replace("%5", _n(data.counts.get("total", 0)))
+        ]
+        if data.required is None:
+            lines.append(self.tr("Isi jumlah DPT pemilihan untuk menghitung syarat dukungan."))
+        elif data.gap > 0:
+            lines.append(
+                self.tr(
+                    "Syarat minimal <b>%1</b> dukungan MS: kurang <b>%2</b>. "
+                    "Pada masa perbaikan harus diserahkan <b>%3</b> dukungan (dua kali kekurangan)."
+                )
+                .replace("%1", _n(data.required))
+                .replace("%2", _n(data.gap))
+                .replace("%3", _n(data.correction_needed))
+            )
+        else:
+            lines.append(
+                self.tr("Syarat minimal <b>%1</b> dukungan MS: <b>terpenuhi</b>.").replace(
+                    "%1", _n(data.required)
+                )
+            )
+        self.summary.setText("<br>".join(lines))
+        unit = self.tr("kecamatan") if data.level == "kecamatan" else self.tr("kabupaten/kota")
+        if data.spread_needed is not None:
+            state = (
+                self.tr("terpenuhi")
+                if data.subregions_met >= data.spread_needed
+                else self.tr("belum terpenuhi")
+            )
+            self.spread_label.setText(
+                self.tr("Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).")
+                .replace("%1", str(data.subregions_met))
+                .replace("%2", str(data.subregion_total))
+                .replace("%3", unit)
+                .replace("%4", str(data.spread_needed))
+                .replace("%5", state)
+            )
+        else:
+            self.spread_label.setText(self.tr("Isi wilayah pemilihan untuk menghitung sebaran."))
+        self._fill_table(data)
+        self.shown.emit(data)
+
+    def _fill_table(self, data: DashboardData) -> None:
+        self.table.setRowCount(len(data.subregions))
+        short = QBrush(QColor("#f6d0d0"))
+        for row, fig in enumerate(data.subregions):
+            values = [
+                f"{fig.name} ({fig.code})" if fig.code else self.tr("(tanpa wilayah)"),
+                _n(fig.ms),
+                _n(fig.bms),
+                _n(fig.tms),
+                _n(fig.unchecked),
+                self.tr("Belum ada dukungan MS") if fig.ms == 0 else "",
+            ]
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if fig.ms == 0:
+                    item.setBackground(short)
+                self.table.setItem(row, column, item)

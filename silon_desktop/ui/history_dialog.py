@@ -1,0 +1,166 @@
+"""The sync history of one record, and a printable receipt as proof of filing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.labels import field_label, sync_state_label
+
+
+def _local(moment: Any) -> str:
+    if not isinstance(moment, dt.datetime):
+        return str(moment or "")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
+
+
+class HistoryDialog(QDialog):
+    """Saved locally, pushed, acknowledged (with the receipt), conflicts: for one record."""
+
+    def __init__(
+        self, backend: Backend, entity: str, record_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.entity = entity
+        self.record_id = record_id
+        self.setWindowTitle(self.tr("Riwayat sinkronisasi"))
+        self.resize(1000, 420)
+        record = backend.get(entity, record_id) or {}
+        name = record.get("name") or record.get("head_name") or record.get("party_name") or ""
+        self.heading = QLabel(
+            f"<b>{html.escape(entity)}</b> {html.escape(str(name))}<br>"
+            + self.tr("Id: %1 — versi server: %2")
+            .replace("%1", record_id)
+            .replace("%2", str(record.get("version", 0)))
+        )
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Disimpan di komputer ini"),
+                self.tr("Kolom"),
+                self.tr("Status"),
+                self.tr("Dikirim (batch)"),
+                self.tr("Diterima server"),
+                self.tr("Tanda terima"),
+            ]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox()
+        self.print_button = buttons.addButton(
+            self.tr("Cetak tanda terima (PDF)"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.print_button.clicked.connect(self._ask_and_print)
+        close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.entries = backend.history(entity, record_id)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            receipt = ""
+            if e.server_time:
+                receipt = e.server_time + (
+                    " ✓" + self.tr("tertanda sah") if e.receipt_verified else ""
+                )
+            cells = [
+                _local(e.saved_at),
+                ", ".join(field_label(f) for f in e.fields) or e.op,
+                sync_state_label(e.state),
+                f"{_local(e.sent_at)} ({(e.batch_id or '')[:8]})" if e.sent_at else "",
+                (
+                    self.tr("%1, versi %2")
+                    .replace("%1", _local(e.acked_at))
+                    .replace("%2", str(e.server_version))
+                    if e.acked_at
+                    else ""
+                ),
+                receipt,
+            ]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        acked = any(e.state == "acked" for e in self.entries)
+        self.print_button.setEnabled(acked)
+
+    def receipt_html(self) -> str:
+        record = self.backend.get(self.entity, self.record_id) or {}
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v))}</td>"
+                for v in (
+                    e.mutation_id,
+                    _local(e.saved_at),
+                    e.batch_id or "",
+                    _local(e.acked_at),
+                    e.server_version if e.server_version is not None else "",
+                    e.server_time,
+                    self.tr("sah") if e.receipt_verified else self.tr("belum diperiksa"),
+                )
+            )
+            + "</tr>"
+            for e in self.entries
+            if e.state == "acked"
+        )
+        fields = "".join(
+            f"<tr><td>{html.escape(field_label(k))}</td><td>{html.escape(str(v))}</td></tr>"
+            for k, v in record.items()
+            if k not in ("effective_reasons", "updated_at") and v not in (None, "", [])
+        )
+        return (
+            f"<h2>{self.tr('Tanda terima penyerahan data')}</h2>"
+            f"<p>{self.tr('Silon Desktop — bukti bahwa server telah menerima data berikut.')}</p>"
+            f"<table border='1' cellpadding='3'>{fields}</table><br>"
+            f"<table border='1' cellpadding='3'><tr><th>{self.tr('Mutasi')}</th>"
+            f"<th>{self.tr('Disimpan')}</th><th>{self.tr('Batch')}</th>"
+            f"<th>{self.tr('Diterima')}</th><th>{self.tr('Versi')}</th>"
+            f"<th>{self.tr('Waktu server')}</th><th>{self.tr('Tanda tangan')}</th></tr>{rows}</table>"
+            f"<p>{self.tr('Operator')}: {html.escape(self.backend.user)} — "
+            f"{self.tr('dicetak')} {dt.datetime.now().strftime('%d-%m-%Y %H:%M')}</p>"
+        )
+
+    def print_receipt(self, path: Path) -> Path:
+        """Write the receipt as a PDF file."""
+        writer = QPdfWriter(str(path))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setTitle(self.tr("Tanda terima"))
+        document = QTextDocument()
+        document.setHtml(self.receipt_html())
+        document.print_(writer)
+        return path
+
+    def _ask_and_print(self) -> None:
+        default = self.backend.paths.documents / f"tanda-terima-{self.record_id[:8]}.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
+        )
+        if chosen:
+            self.print_receipt(Path(chosen))

@@ -1,0 +1,93 @@
+"""Translations: Indonesian is the source language of every tr() string; English is a choice.
+
+``resources/i18n/silon_en.ts`` is compiled to ``silon_en.qm`` with Qt's
+``lrelease`` (shipped inside PySide6) at build time, and again at start-up when
+the ``.qm`` is missing or older than the ``.ts`` (the ``.qm`` is not in git).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from silon_desktop.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("id", "en")
+
+
+def i18n_dir() -> Path:
+    return resources_dir() / "i18n"
+
+
+def lrelease_command() -> list[str] | None:
+    """How to run Qt's lrelease here: PySide6's bundled binary, else one on PATH."""
+    import PySide6
+
+    bundled = Path(PySide6.__file__).parent / (
+        "lrelease.exe" if sys.platform == "win32" else "lrelease"
+    )
+    if bundled.exists():
+        return [str(bundled)]
+    beside = Path(sys.executable).parent / "pyside6-lrelease"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    return [found] if found else None
+
+
+def compile_translations(folder: Path | None = None, force: bool = False) -> list[Path]:
+    """Compile every stale ``.ts`` under ``folder`` to ``.qm``; returns the ``.qm`` files."""
+    folder = folder or i18n_dir()
+    out: list[Path] = []
+    for ts in sorted(folder.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if force or not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            command = lrelease_command()
+            if command is None:
+                log.warning("lrelease not found; %s stays uncompiled", ts.name)
+                continue
+            try:
+                subprocess.run(
+                    [*command, "-silent", str(ts), "-qm", str(qm)],
+                    check=True,
+                    capture_output=True,
+                    timeout=60,
+                )
+            except (OSError, subprocess.SubprocessError) as error:
+                log.warning("could not compile %s: %s", ts.name, error)
+                continue
+        if qm.exists():
+            out.append(qm)
+    return out
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Install the app's (and Qt's own) translators for ``language``; "id" needs none.
+
+    The translators are returned; the caller keeps them alive.
+    """
+    if language not in LANGUAGES or language == "id":
+        qt_id = QTranslator(app)
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_id.load(QLocale(QLocale.Language.Indonesian), "qtbase", "_", path):
+            app.installTranslator(qt_id)
+            return [qt_id]
+        return []
+    folder = i18n_dir()
+    ts = folder / f"silon_{language}.ts"
+    qm = ts.with_suffix(".qm")
+    if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
+        compile_translations(folder)
+    translator = QTranslator(app)
+    if not translator.load(str(qm)):
+        log.warning("translation %s could not be loaded; staying in Indonesian", qm)
+        return []
+    app.installTranslator(translator)
+    return [translator]

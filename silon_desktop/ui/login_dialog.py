@@ -1,0 +1,132 @@
+"""Log in: online at the server, or offline against the local verifier."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend, LoginResult
+from silon_desktop.ui.workers import JobRunner
+
+
+class LoginDialog(QDialog):
+    """Asks for the user name and password; the check runs on a worker thread.
+
+    Online first; when the server cannot be reached, the local verifier (kept
+    after the last online login) lets the operator work offline.
+
+    Signals:
+        loggedIn(object): the LoginResult of a successful login.
+    """
+
+    loggedIn = Signal(object)
+
+    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.jobs = jobs
+        self.result_: LoginResult | None = None
+        self.setWindowTitle(self.tr("Masuk ke Silon Desktop"))
+        self.username = QLineEdit(backend.settings.username)
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server = QLabel(backend.settings.server_url)
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.keyring_notice = QLabel(
+            self.tr(
+                "Komputer ini tidak memiliki penyimpanan kata sandi (keyring). Token tidak "
+                "disimpan di disk; kata sandi akan ditanyakan setiap kali aplikasi dibuka."
+            )
+        )
+        self.keyring_notice.setObjectName("keyringNotice")
+        self.keyring_notice.setWordWrap(True)
+        self.keyring_notice.setStyleSheet("color: #8a5a00;")
+        self.keyring_notice.setVisible(not backend.keyring_available())
+        form = QFormLayout()
+        form.addRow(self.tr("Server"), self.server)
+        form.addRow(self.tr("Nama pengguna"), self.username)
+        form.addRow(self.tr("Kata sandi"), self.password)
+        buttons = QDialogButtonBox()
+        self.login_button = buttons.addButton(
+            self.tr("Masuk"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setDefault(True)
+        self.offline_button = buttons.addButton(
+            self.tr("Masuk tanpa koneksi"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.offline_button.setObjectName("offlineButton")
+        cancel = buttons.addButton(self.tr("Batal"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.login_button.clicked.connect(lambda: self.attempt(online=True))
+        self.offline_button.clicked.connect(lambda: self.attempt(online=False))
+        cancel.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.keyring_notice)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        (self.password if backend.settings.username else self.username).setFocus()
+
+    def attempt(self, online: bool) -> None:
+        user, password = self.username.text().strip(), self.password.text()
+        if not user or not password:
+            self.message.setText(self.tr("Isi nama pengguna dan kata sandi."))
+            return
+        self._busy(True)
+        self.message.setText(self.tr("Memeriksa..."))
+
+        def check(_progress: object, _cancel: object) -> LoginResult:
+            if online:
+                answer = self.backend.login_online(user, password)
+                if answer.ok or answer.online:
+                    return answer
+            return self.backend.login_offline(user, password)
+
+        job = self.jobs.start(check, "login")
+        job.finished.connect(lambda result: self._done(result, online))
+        job.failed.connect(self._failed)
+
+    def _done(self, result: object, asked_online: bool) -> None:
+        self._busy(False)
+        if not isinstance(result, LoginResult):
+            return
+        if result.ok:
+            self.result_ = result
+            self.loggedIn.emit(result)
+            self.accept()
+            return
+        if result.message == "offline_refused":
+            text = (
+                self.tr(
+                    "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini."
+                )
+                if asked_online
+                else self.tr(
+                    "Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini)."
+                )
+            )
+        else:
+            text = result.message or self.tr("Nama pengguna atau kata sandi salah.")
+        self.message.setText(text)
+        self.password.selectAll()
+        self.password.setFocus()
+
+    def _failed(self, message: str) -> None:
+        self._busy(False)
+        self.message.setText(message)
+
+    def _busy(self, busy: bool) -> None:
+        self.login_button.setEnabled(not busy)
+        self.offline_button.setEnabled(not busy)

@@ -1,0 +1,331 @@
+"""A keyboard-first form over one record: validation as you type, autosave, undo.
+
+Every accepted field edit is written at once through the repository (row and
+outbox mutation in one transaction); "Tersimpan" is shown only after that
+commit returned. Undo writes the previous value back as a new edit, so the undo
+itself is synced like any other change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.region_picker import RegionPicker
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """One field of a form.
+
+    Attributes:
+        name: the record field.
+        label: the operator's label (already translated).
+        kind: text, int, date, choice, nik or region.
+        choices: (value, label) pairs for a choice.
+        region_level: for a region field, the level picked (2 kab/kota ... 4 desa).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    region_level: int = 4
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``dd-mm-yyyy`` (also with / or .) to a date; raises ValueError when impossible."""
+    text = text.strip()
+    if not text:
+        return None
+    for sep in "/.":
+        text = text.replace(sep, "-")
+    day, month, year = (int(p) for p in text.split("-"))
+    return dt.date(year, month, day)
+
+
+def format_date(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+        except ValueError:
+            return value
+    return ""
+
+
+class _EditCommand(QUndoCommand):
+    """One saved field edit; undo saves the old value back as a new edit."""
+
+    def __init__(self, form: RecordForm, name: str, old: Any, new: Any, label: str) -> None:
+        super().__init__(label)
+        self.form, self.name, self.old, self.new = form, name, old, new
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # already written when the edit was accepted
+            self._first = False
+            return
+        self.form.write_value(self.name, self.new, record_undo=False)
+
+    def undo(self) -> None:
+        self.form.write_value(self.name, self.old, record_undo=False)
+
+
+class RecordForm(QWidget):
+    """Edits one record of ``entity``; each accepted field is saved at once.
+
+    Signals:
+        saved(str, str): entity and record id after a committed write.
+        valueSaved(str, object): field name and value after a committed write.
+    """
+
+    saved = Signal(str, str)
+    valueSaved = Signal(str, object)
+
+    def __init__(
+        self,
+        backend: Backend,
+        entity: str,
+        fields: list[FieldDef],
+        title: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.entity = entity
+        self.fields = {f.name: f for f in fields}
+        self.record_id: str | None = None
+        self.values: dict[str, Any] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.undo_stack = QUndoStack(self)
+        self._loading = False
+
+        layout = QVBoxLayout(self)
+        if title:
+            heading = QLabel(f"<b>{title}</b>")
+            layout.addWidget(heading)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for f in fields:
+            widget = self._make_widget(f)
+            error = QLabel()
+            error.setObjectName(f"error_{f.name}")
+            error.setStyleSheet("color: #b00020;")
+            error.setWordWrap(True)
+            error.hide()
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(1)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(f.label, box)
+            self.widgets[f.name] = widget
+            self.errors[f.name] = error
+        layout.addLayout(form)
+        bottom = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("saveStatus")
+        self.undo_button = QPushButton(self.tr("Urungkan (Ctrl+Z)"))
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.undo_button)
+        layout.addLayout(bottom)
+        layout.addStretch(1)
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo_stack.undo)
+
+    # -- loading -------------------------------------------------------------
+
+    def load(self, record_id: str | None) -> None:
+        """Show a record (None: an empty, disabled form)."""
+        self.record_id = record_id
+        self.undo_stack.clear()
+        self.values = (self.backend.get(self.entity, record_id) or {}) if record_id else {}
+        self._loading = True
+        try:
+            for name, widget in self.widgets.items():
+                self._set_widget(name, widget, self.values.get(name))
+                self.errors[name].hide()
+        finally:
+            self._loading = False
+        self.setEnabled(record_id is not None)
+        self.status_label.setText("")
+
+    # -- saving --------------------------------------------------------------
+
+    def write_value(self, name: str, value: Any, *, record_undo: bool = True) -> bool:
+        """Validate and save one field; True when committed."""
+        if self.record_id is None:
+            return False
+        old = self.values.get(name)
+        if value == old:
+            return True
+        message = self.backend.validate(self.entity, {name: value}).get(name)
+        if message:
+            self._show_error(name, message)
+            return False
+        error = self.backend.update(self.entity, self.record_id, {name: value})
+        if error is not None:
+            self._show_error(name, error)
+            self.status_label.setText(self.tr("Belum tersimpan"))
+            return False
+        self.values[name] = value
+        self.errors[name].hide()
+        if record_undo:
+            self.undo_stack.push(_EditCommand(self, name, old, value, self.fields[name].label))
+        else:
+            self._loading = True
+            try:
+                self._set_widget(name, self.widgets[name], value)
+            finally:
+                self._loading = False
+        now = dt.datetime.now().strftime("%H:%M:%S")
+        self.status_label.setText(self.tr("Tersimpan %1").replace("%1", now))
+        self.valueSaved.emit(name, value)
+        self.saved.emit(self.entity, self.record_id)
+        return True
+
+    # -- widgets -------------------------------------------------------------
+
+    def _make_widget(self, f: FieldDef) -> QWidget:
+        if f.kind == "choice":
+            combo = QComboBox()
+            combo.setObjectName(f"field_{f.name}")
+            for value, label in f.choices:
+                combo.addItem(label, value)
+            combo.activated.connect(lambda _i, n=f.name, c=combo: self._commit(n, c.currentData()))
+            return combo
+        if f.kind == "region":
+            picker = RegionPicker(self.backend.regions, f.region_level)
+            picker.setObjectName(f"field_{f.name}")
+            picker.codeChosen.connect(lambda code, n=f.name: self._commit(n, code))
+            return picker
+        edit = QLineEdit()
+        edit.setObjectName(f"field_{f.name}")
+        if f.kind == "date":
+            edit.setPlaceholderText(self.tr("hh-bb-tttt"))
+        if f.kind == "nik":
+            edit.setMaxLength(16)
+            edit.setPlaceholderText(self.tr("16 digit"))
+        edit.textEdited.connect(lambda text, n=f.name: self._check(n, text))
+        edit.editingFinished.connect(lambda n=f.name, e=edit: self._commit_text(n, e.text()))
+        return edit
+
+    def _set_widget(self, name: str, widget: QWidget, value: Any) -> None:
+        kind = self.fields[name].kind
+        if isinstance(widget, QComboBox):
+            index = widget.findData(value if value is not None else "")
+            widget.setCurrentIndex(max(index, 0) if index >= 0 or widget.count() else -1)
+        elif isinstance(widget, RegionPicker):
+            widget.set_code(str(value or ""))
+        elif isinstance(widget, QLineEdit):
+            if kind == "date":
+                widget.setText(format_date(value))
+            else:
+                widget.setText("" if value is None else str(value))
+
+    def _convert(self, name: str, text: str) -> tuple[Any, str | None]:
+        kind = self.fields[name].kind
+        text = text.strip()
+        if kind == "int":
+            if not text:
+                return None, None
+            if not text.isdigit():
+                return None, self.tr("Isi dengan angka.")
+            return int(text), None
+        if kind == "date":
+            try:
+                return parse_date(text), None
+            except ValueError:
+                return None, self.tr("Tanggal tidak valid; tulis hh-bb-tttt, mis. 17-08-1980.")
+        return text, None
+
+    def _check(self, name: str, text: str) -> None:
+        """Validation as you type: show the domain's message, save nothing yet."""
+        if self._loading:
+            return
+        value, problem = self._convert(name, text)
+        if problem is None and self.fields[name].kind == "date" and len(text.strip()) < 8:
+            problem = None  # still typing
+            self.errors[name].hide()
+            return
+        if problem is None:
+            problem = self.backend.validate(self.entity, {name: value}).get(name)
+        if problem is None and self.fields[name].kind == "nik":
+            problem = self._nik_feedback(text)
+        if problem:
+            self._show_error(name, problem)
+        else:
+            self.errors[name].hide()
+        self.status_label.setText(self.tr("Mengetik..."))
+
+    def _nik_feedback(self, text: str) -> str | None:
+        digits = text.strip()
+        if len(digits) < 16:
+            return None
+        parsed = self.backend.parse_nik(digits)
+        if parsed["reasons"]:
+            return "; ".join(parsed["messages"])
+        self._fill_from_nik(parsed)
+        return None
+
+    def _fill_from_nik(self, parsed: dict[str, Any]) -> None:
+        """The NIK gives the birth date and the sex: fill them in (and save them)."""
+        birth, sex = parsed.get("birth_date"), parsed.get("sex")
+        if "birth_date" in self.widgets and birth is not None:
+            edit = self.widgets["birth_date"]
+            if isinstance(edit, QLineEdit):
+                edit.setText(format_date(birth))
+        if "sex" in self.widgets and sex:
+            combo = self.widgets["sex"]
+            if isinstance(combo, QComboBox):
+                combo.setCurrentIndex(max(combo.findData(sex), 0))
+
+    def _commit_text(self, name: str, text: str) -> None:
+        if self._loading or self.record_id is None:
+            return
+        value, problem = self._convert(name, text)
+        if problem:
+            self._show_error(name, problem)
+            return
+        if self.fields[name].kind == "nik" and self.write_value(name, value):
+            self._save_nik_derived()
+            return
+        self.write_value(name, value)
+
+    def _save_nik_derived(self) -> None:
+        for derived in ("birth_date", "sex"):
+            widget = self.widgets.get(derived)
+            if isinstance(widget, QLineEdit):
+                self._commit_text(derived, widget.text())
+            elif isinstance(widget, QComboBox):
+                self._commit(derived, widget.currentData())
+
+    def _commit(self, name: str, value: Any) -> None:
+        if not self._loading:
+            self.write_value(name, value)
+
+    def _show_error(self, name: str, message: str) -> None:
+        self.errors[name].setText(message)
+        self.errors[name].show()

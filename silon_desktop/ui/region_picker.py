@@ -1,0 +1,117 @@
+"""Region pickers with type-ahead, province down to kelurahan/desa.
+
+One editable combo box per level; each offers only the children of the level
+above, and a completer matches any part of the name as the operator types
+("cib" finds "CIBINONG"). Choosing the last level emits the region code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QWidget
+
+
+class RegionPicker(QWidget):
+    """Province > kab/kota > kecamatan > desa, each with type-ahead.
+
+    Args:
+        regions: the domain's ``RegionTable`` (``children(code)``, ``get(code)``).
+        level: the deepest level to pick (2 kab/kota, 3 kecamatan, 4 desa).
+        root: a region code the choice must stay within (e.g. the election's kab/kota).
+
+    Signals:
+        codeChosen(str): the code of a region at ``level`` the operator picked.
+    """
+
+    codeChosen = Signal(str)
+
+    def __init__(
+        self, regions: Any, level: int = 4, root: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.regions = regions
+        self.level = level
+        self.root = root
+        self.combos: list[QComboBox] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        hints = [
+            self.tr("Provinsi"),
+            self.tr("Kab/Kota"),
+            self.tr("Kecamatan"),
+            self.tr("Desa/Kel."),
+        ]
+        for depth in range(level):
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.lineEdit().setPlaceholderText(hints[depth])
+            completer = QCompleter(combo.model(), combo)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            combo.setCompleter(completer)
+            combo.setObjectName(f"region_level_{depth + 1}")
+            combo.currentIndexChanged.connect(lambda _i, d=depth: self._chosen(d))
+            layout.addWidget(combo, 1)
+            self.combos.append(combo)
+        self._fill(0, None)
+
+    def code(self) -> str:
+        """The deepest code chosen so far ("" when none)."""
+        for combo in reversed(self.combos):
+            data = combo.currentData()
+            if data:
+                return str(data)
+        return ""
+
+    def set_code(self, code: str) -> None:
+        """Show ``code`` (and its parents) without emitting ``codeChosen``."""
+        parts = code.split(".") if code else []
+        self.blockSignals(True)
+        try:
+            for depth, combo in enumerate(self.combos):
+                prefix = ".".join(parts[: depth + 1]) if depth < len(parts) else ""
+                combo.blockSignals(True)
+                index = combo.findData(prefix) if prefix else -1
+                combo.setCurrentIndex(index)
+                if index < 0:
+                    combo.setEditText("")
+                combo.blockSignals(False)
+                if depth + 1 < len(self.combos):
+                    self._fill(depth + 1, prefix or None)
+        finally:
+            self.blockSignals(False)
+
+    def _fill(self, depth: int, parent_code: str | None) -> None:
+        if depth >= len(self.combos):
+            return
+        combo = self.combos[depth]
+        combo.blockSignals(True)
+        combo.clear()
+        if depth == 0 or parent_code:
+            for region in self.regions.children(parent_code):
+                if self.root and not (
+                    region.code.startswith(self.root) or self.root.startswith(region.code)
+                ):
+                    continue
+                combo.addItem(f"{region.name} ({region.code})", region.code)
+        combo.setCurrentIndex(-1)
+        combo.setEditText("")
+        combo.blockSignals(False)
+        for deeper in range(depth + 1, len(self.combos)):
+            self.combos[deeper].blockSignals(True)
+            self.combos[deeper].clear()
+            self.combos[deeper].blockSignals(False)
+
+    def _chosen(self, depth: int) -> None:
+        code = self.combos[depth].currentData()
+        if not code:
+            return
+        if depth + 1 < len(self.combos):
+            self._fill(depth + 1, str(code))
+            self.combos[depth + 1].setFocus()
+        else:
+            self.codeChosen.emit(str(code))

@@ -1,0 +1,238 @@
+"""The supporters table model: a thin Qt adapter over ``storage.supporter_queries``.
+
+The row count comes from one COUNT; rows are read a block at a time when the
+view asks for them and kept in a small cache, so a pair with a million
+supporters opens at once and only the visible blocks are ever in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from silon_desktop.storage.supporter_queries import (
+    SORTABLE,
+    SupporterFilter,
+    SupporterQuery,
+    SupporterRow,
+    SupporterSort,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: (attribute of SupporterRow, sortable column name or None)
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("nik", "nik"),
+    ("name", "name"),
+    ("birth_date", None),
+    ("sex", None),
+    ("desa_code", "desa_code"),
+    ("kecamatan_code", "kecamatan_code"),
+    ("effective_status", "effective_status"),
+    ("effective_reasons", None),
+    ("admin_by", None),
+)
+
+STATUS_COLOURS = {"MS": "#d8f0d8", "BMS": "#fff0c0", "TMS": "#f6d0d0"}
+MAX_CACHED_BLOCKS = 64
+
+
+def _replace_row(row: SupporterRow, record: dict[str, Any]) -> SupporterRow:
+    known = {f.name for f in dataclasses.fields(row)} - {"rowid", "id"}
+    changes: dict[str, Any] = {}
+    for key, value in record.items():
+        if key not in known:
+            continue
+        if key == "effective_reasons" and isinstance(value, list):
+            value = ",".join(value)
+        if value is None and key not in ("birth_date", "admin_at"):
+            value = 0 if key == "version" else ""
+        changes[key] = value
+    return dataclasses.replace(row, **changes)
+
+
+class SupportersModel(QAbstractTableModel):
+    """Supporters of one pair under a filter and a sort, read block by block.
+
+    Args:
+        engine: the local database engine (reads only; writes go through the repository).
+        region_name: turns a region code into its name for display.
+        reason_label: turns a reason code into a short label.
+
+    Signals:
+        countChanged(int): the number of rows under the current filter changed.
+    """
+
+    countChanged = Signal(int)
+
+    def __init__(
+        self,
+        engine: Any,
+        region_name: Callable[[str], str] | None = None,
+        reason_label: Callable[[str], str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._region_name = region_name or (lambda code: code)
+        self._reason_label = reason_label or (lambda code: code)
+        self._query: SupporterQuery | None = None
+        self._blocks: OrderedDict[int, list[SupporterRow]] = OrderedDict()
+        self._headers = (
+            self.tr("NIK"),
+            self.tr("Nama"),
+            self.tr("Tgl lahir"),
+            self.tr("L/P"),
+            self.tr("Desa/Kel."),
+            self.tr("Kecamatan"),
+            self.tr("Status"),
+            self.tr("Alasan"),
+            self.tr("Diverifikasi oleh"),
+        )
+
+    # -- what the owner calls ---------------------------------------------
+
+    def set_pair(self, pair_id: str | None) -> None:
+        """Show the supporters of ``pair_id`` (None: an empty table)."""
+        flt = self._query.flt if self._query else SupporterFilter()
+        sort = self._query.sort if self._query else SupporterSort()
+        self._reset(pair_id, flt, sort)
+
+    def set_filter(self, flt: SupporterFilter) -> None:
+        if self._query is not None:
+            self._reset(self._query.pair_id, flt, self._query.sort)
+
+    def current_filter(self) -> SupporterFilter:
+        return self._query.flt if self._query else SupporterFilter()
+
+    def pair_id(self) -> str | None:
+        return self._query.pair_id if self._query else None
+
+    def refresh(self) -> None:
+        """Re-read after an edit or a sync; rows keep their positions where they can."""
+        if self._query is None:
+            return
+        before = self._query.count()
+        self._query.invalidate()
+        self._blocks.clear()
+        after = self._query.count()
+        if after != before:
+            self.beginResetModel()
+            self.endResetModel()
+            self.countChanged.emit(after)
+        elif after:
+            self.dataChanged.emit(self.index(0, 0), self.index(after - 1, len(COLUMNS) - 1))
+
+    def row_at(self, row: int) -> SupporterRow | None:
+        """The supporter shown at ``row`` (plain data)."""
+        if self._query is None or not 0 <= row < self._query.count():
+            return None
+        size = self._query.block_size
+        block = self._block(row // size)
+        offset = row % size
+        return block[offset] if offset < len(block) else None
+
+    def patch_row(self, row: int, record: dict[str, Any]) -> None:
+        """Show a saved edit in place, without re-reading or moving rows.
+
+        A verified row stays where it is (even when it no longer matches the
+        filter) until the next refresh, so the operator's cursor never jumps.
+        """
+        if self._query is None:
+            return
+        size = self._query.block_size
+        block = self._blocks.get(row // size)
+        if block is None or row % size >= len(block):
+            return
+        block[row % size] = _replace_row(block[row % size], record)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def block_size(self) -> int:
+        return self._query.block_size if self._query else 200
+
+    # -- QAbstractTableModel -----------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._query is None:
+            return 0
+        return self._query.count()
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            return self._headers[section]
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        attr = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, attr)
+        if role == Qt.ItemDataRole.BackgroundRole and attr == "effective_status":
+            colour = STATUS_COLOURS.get(row.effective_status)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole and attr == "effective_reasons":
+            return "\n".join(self._reason_label(c) for c in row.reasons)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._query is None or not 0 <= column < len(COLUMNS):
+            return
+        name = COLUMNS[column][1]
+        if name is None or name not in SORTABLE:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._reset(self._query.pair_id, self._query.flt, SupporterSort(name, descending))
+
+    # -- internals -----------------------------------------------------------
+
+    def _display(self, row: SupporterRow, attr: str) -> str:
+        if attr == "birth_date":
+            return row.birth_date.strftime("%d-%m-%Y") if row.birth_date else ""
+        if attr in ("desa_code", "kecamatan_code"):
+            code = getattr(row, attr)
+            return self._region_name(code) if code else ""
+        if attr == "effective_status":
+            return row.effective_status or "-"
+        if attr == "effective_reasons":
+            return ", ".join(row.reasons)
+        return str(getattr(row, attr) or "")
+
+    def _reset(self, pair_id: str | None, flt: SupporterFilter, sort: SupporterSort) -> None:
+        self.beginResetModel()
+        self._blocks.clear()
+        self._query = (
+            SupporterQuery(self._engine, pair_id, flt, sort) if pair_id is not None else None
+        )
+        count = self._query.count() if self._query else 0
+        self.endResetModel()
+        self.countChanged.emit(count)
+
+    def _block(self, index: int) -> list[SupporterRow]:
+        block = self._blocks.get(index)
+        if block is not None:
+            self._blocks.move_to_end(index)
+            return block
+        assert self._query is not None
+        block = self._query.block(index)
+        self._blocks[index] = block
+        while len(self._blocks) > MAX_CACHED_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block

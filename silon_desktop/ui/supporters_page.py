@@ -1,0 +1,473 @@
+"""The supporters of a pair: filters, status counts, the million-row table, verification.
+
+Verification mode works from the keyboard: ``M`` or ``1`` marks the current
+supporter (or every selected one) MS, the digit and letter keys of the legend
+give a reason (the election's rule set decides BMS or TMS), and the cursor moves
+to the next row. Enter or Down moves on without a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.storage.supporter_queries import SupporterFilter
+from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.forms import supporter_fields
+from silon_desktop.ui.labels import VERIFY_KEYS, method_label, reason_label, status_label
+from silon_desktop.ui.record_form import RecordForm
+from silon_desktop.ui.supporters_model import SupportersModel
+from silon_desktop.ui.workers import JobRunner
+
+REASON_CODES = (
+    "NIK_FORMAT",
+    "NIK_REGION",
+    "NIK_MISMATCH",
+    "NIK_PRECISION",
+    "MISSING_FIELD",
+    "UNDERAGE",
+    "OUTSIDE_REGION",
+    "NOT_IN_DPT",
+    "BANNED_OCCUPATION",
+    "NO_ID_SCAN",
+    "DUPLICATE_IDENTICAL",
+    "DUPLICATE_POTENTIAL",
+    "DUPLICATE_EXTERNAL",
+    "DECEASED",
+    "NOT_FOUND",
+    "DENIES_SUPPORT",
+)
+
+
+class SupportersPage(QWidget):
+    """Filters, counts, table and verification for one pair's supporters.
+
+    Signals:
+        verified(int): number of supporters just marked.
+        currentRecordChanged(str, str): "supporter" and the id under the cursor.
+        countsShown(object): the status counts now on screen (a dict).
+    """
+
+    verified = Signal(int)
+    currentRecordChanged = Signal(str, str)
+    countsShown = Signal(object)
+
+    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.jobs = jobs
+        self.pair_id: str | None = None
+        self.election: dict[str, Any] = {}
+        self.scope = ""
+        self.model = SupportersModel(
+            backend.engine, region_name=backend.region_name, reason_label=reason_label
+        )
+        self._build_filters()
+        self._build_table()
+        self._build_verification()
+        self.form = RecordForm(backend, "supporter", supporter_fields())
+        self.form.valueSaved.connect(self._supporter_saved)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setObjectName("verificationResult")
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.form, 1)
+        side_layout.addWidget(self.result_label)
+
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("statusCounts")
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.add_button = QPushButton(self.tr("Tambah pendukung"))
+        self.add_button.clicked.connect(self.add_supporter)
+        top = QHBoxLayout()
+        top.addWidget(self.counts_label, 1)
+        top.addWidget(self.add_button)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 380])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(self.filter_bar)
+        layout.addLayout(top)
+        layout.addWidget(self.verify_box)
+        layout.addWidget(splitter, 1)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(400)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+        self._counts: dict[str, int] = {}
+        self.model.countChanged.connect(self._show_counts)
+
+    # -- building ------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        self.nik_filter = QLineEdit()
+        self.nik_filter.setObjectName("filterNik")
+        self.nik_filter.setPlaceholderText(self.tr("NIK diawali..."))
+        self.nik_filter.setMaxLength(16)
+        self.name_filter = QLineEdit()
+        self.name_filter.setObjectName("filterName")
+        self.name_filter.setPlaceholderText(self.tr("Nama memuat..."))
+        self.kecamatan_filter = QComboBox()
+        self.kecamatan_filter.setObjectName("filterKecamatan")
+        self.desa_filter = QComboBox()
+        self.desa_filter.setObjectName("filterDesa")
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("filterStatus")
+        self.status_filter.addItem(self.tr("Semua status"), "")
+        for code in ("MS", "BMS", "TMS", "-"):
+            self.status_filter.addItem(status_label(code), code)
+        self.reason_filter = QComboBox()
+        self.reason_filter.setObjectName("filterReason")
+        self.reason_filter.addItem(self.tr("Semua alasan"), "")
+        for code in REASON_CODES:
+            self.reason_filter.addItem(reason_label(code), code)
+        for edit in (self.nik_filter, self.name_filter):
+            edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.kecamatan_filter.currentIndexChanged.connect(self._kecamatan_changed)
+        for combo in (self.desa_filter, self.status_filter, self.reason_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.filter_bar = QHBoxLayout()
+        self.filter_bar.addWidget(QLabel(self.tr("Saring:")))
+        self.filter_bar.addWidget(self.nik_filter, 2)
+        self.filter_bar.addWidget(self.name_filter, 2)
+        self.filter_bar.addWidget(self.kecamatan_filter, 2)
+        self.filter_bar.addWidget(self.desa_filter, 2)
+        self.filter_bar.addWidget(self.status_filter, 1)
+        self.filter_bar.addWidget(self.reason_filter, 2)
+
+    def _build_table(self) -> None:
+        self.table = QTableView()
+        self.table.setObjectName("supportersTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((140, 190, 80, 36, 130, 120, 60, 170, 90)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.installEventFilter(self)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def _build_verification(self) -> None:
+        self.verify_box = QGroupBox(self.tr("Verifikasi"))
+        self.verify_mode = QCheckBox(self.tr("Mode verifikasi dengan tombol"))
+        self.verify_mode.setObjectName("verifyMode")
+        self.verify_stage = QComboBox()
+        self.verify_stage.setObjectName("verifyStage")
+        self.verify_stage.addItem(self.tr("Verifikasi administrasi"), "admin")
+        self.verify_stage.addItem(self.tr("Verifikasi faktual"), "field")
+        self.verify_method = QComboBox()
+        self.verify_method.setObjectName("verifyMethod")
+        for method in ("rumah", "lo", "kantor_pps", "video"):
+            self.verify_method.addItem(method_label(method), method)
+        self.verify_method.setEnabled(False)
+        self.verify_stage.currentIndexChanged.connect(
+            lambda _i: self.verify_method.setEnabled(self.verify_stage.currentData() == "field")
+        )
+        legend = "  ".join(
+            f"<b>{key}</b> {reason_label(code) if code else 'MS'}"
+            for key, code in VERIFY_KEYS
+            if key != "1"
+        )
+        self.legend = QLabel(
+            self.tr("Tombol:") + " " + legend + "  <b>Enter/↓</b> " + self.tr("lewati")
+        )
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        row = QHBoxLayout()
+        row.addWidget(self.verify_mode)
+        row.addWidget(self.verify_stage)
+        row.addWidget(self.verify_method)
+        row.addStretch(1)
+        box = QVBoxLayout(self.verify_box)
+        box.setContentsMargins(6, 2, 6, 2)
+        box.addLayout(row)
+        box.addWidget(self.legend)
+        self.legend.setVisible(False)
+        self.verify_mode.toggled.connect(self._verify_mode_toggled)
+
+    # -- what the window calls ---------------------------------------------------
+
+    def set_pair(self, pair_id: str | None, election: dict[str, Any], scope: str) -> None:
+        self.pair_id = pair_id
+        self.election = election
+        self.scope = scope
+        self._fill_kecamatan(election.get("region_code") or scope)
+        self.model.set_pair(pair_id)
+        self.add_button.setEnabled(pair_id is not None)
+        self.refresh_counts()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def apply_filter(self) -> None:
+        flt = SupporterFilter(
+            nik_prefix="".join(ch for ch in self.nik_filter.text() if ch.isdigit()),
+            name=self.name_filter.text().strip(),
+            kecamatan_code=self.kecamatan_filter.currentData() or "",
+            desa_code=self.desa_filter.currentData() or "",
+            status=self.status_filter.currentData() or "",
+            reason=self.reason_filter.currentData() or "",
+        )
+        if flt != self.model.current_filter():
+            self.model.set_filter(flt)
+            if self.model.rowCount():
+                self.table.selectRow(0)
+
+    def refresh(self) -> None:
+        """Re-read after a sync or an import."""
+        self.model.refresh()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Status counts of the whole pair, counted in the background."""
+        if self.pair_id is None:
+            self._counts = {}
+            self._show_counts(0)
+            return
+        if self.jobs.running("supporter-counts"):
+            self._counts_timer.start()
+            return
+        pair_id = self.pair_id
+        job = self.jobs.start(
+            lambda _p, _c: self.backend.status_counts(pair_id), "supporter-counts"
+        )
+        job.finished.connect(self._counts_ready)
+
+    def add_supporter(self) -> None:
+        if self.pair_id is None:
+            return
+        record_id, error = self.backend.create("supporter", {"pair_id": self.pair_id}, self.scope)
+        if record_id is None:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            return
+        self.clear_filters()
+        self.model.refresh()
+        self.form.load(record_id)
+        self.form.widgets["nik"].setFocus()
+        self.refresh_counts()
+
+    def clear_filters(self) -> None:
+        for edit in (self.nik_filter, self.name_filter):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        for combo in (
+            self.kecamatan_filter,
+            self.desa_filter,
+            self.status_filter,
+            self.reason_filter,
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.model.set_filter(SupporterFilter())
+
+    def current_supporter_id(self) -> str | None:
+        row = self.model.row_at(self.table.currentIndex().row())
+        return row.id if row else None
+
+    def verify_rows(self, rows: list[int], reason: str) -> int:
+        """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
+        stage = str(self.verify_stage.currentData())
+        method = str(self.verify_method.currentData()) if stage == "field" else ""
+        ids = [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
+        result = self.backend.verify(ids, stage, [reason] if reason else [], method, self.election)
+        if result.error:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), result.error)
+        for row_index in rows:
+            row = self.model.row_at(row_index)
+            if row is not None and row.id in result.rows:
+                self.model.patch_row(row_index, result.rows[row.id])
+        self._counts_timer.start()
+        self.verified.emit(len(result.rows))
+        self._row_changed(self.table.currentIndex())
+        return len(result.rows)
+
+    # -- events ----------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and self.verify_mode.isChecked()
+            and isinstance(event, QKeyEvent)
+        ):
+            return self._verification_key(event)
+        return super().eventFilter(watched, event)
+
+    def _verification_key(self, event: QKeyEvent) -> bool:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._advance()
+            return True
+        text = event.text().upper()
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier or not text:
+            return False
+        reason = next((code for key, code in VERIFY_KEYS if key == text), None)
+        if reason is None:
+            return False
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        current = self.table.currentIndex().row()
+        if current < 0:
+            return True
+        if current not in rows or len(rows) <= 1:
+            rows = [current]
+        self.verify_rows(rows, reason)
+        if len(rows) == 1:
+            self._advance()
+        return True
+
+    def _advance(self) -> None:
+        current = self.table.currentIndex().row()
+        if current + 1 < self.model.rowCount():
+            index = self.model.index(current + 1, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def _verify_mode_toggled(self, on: bool) -> None:
+        self.legend.setVisible(on)
+        if on:
+            self.table.setFocus()
+            if self.table.currentIndex().row() < 0 and self.model.rowCount():
+                self.table.selectRow(0)
+
+    def _row_changed(self, current: Any, _previous: Any = None) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is None:
+            self.result_label.setText("")
+            return
+        if self.form.record_id != row.id:
+            self.form.load(row.id)
+        self.result_label.setText(self._result_text(self.backend.get("supporter", row.id) or {}))
+        self.currentRecordChanged.emit("supporter", row.id)
+
+    def _result_text(self, record: dict[str, Any]) -> str:
+        def when(value: Any) -> str:
+            if isinstance(value, dt.datetime):
+                return value.strftime("%d-%m-%Y %H:%M")
+            return str(value or "")
+
+        lines = [
+            self.tr("Status akhir: %1").replace(
+                "%1", status_label(record.get("effective_status") or "")
+            )
+        ]
+        if record.get("admin_status"):
+            lines.append(
+                self.tr("Vermin: %1 oleh %2, %3")
+                .replace("%1", str(record["admin_status"]))
+                .replace("%2", str(record.get("admin_by") or "-"))
+                .replace("%3", when(record.get("admin_at")))
+            )
+        if record.get("field_status"):
+            lines.append(
+                self.tr("Verfak: %1 (%2) oleh %3, %4")
+                .replace("%1", str(record["field_status"]))
+                .replace("%2", method_label(str(record.get("field_method") or "")))
+                .replace("%3", str(record.get("field_by") or "-"))
+                .replace("%4", when(record.get("field_at")))
+            )
+        reasons = record.get("effective_reasons") or ""
+        if reasons:
+            lines.append(", ".join(reason_label(c) for c in str(reasons).split(",") if c))
+        return "\n".join(lines)
+
+    def _supporter_saved(self, name: str, value: Any) -> None:
+        record_id = self.form.record_id
+        if record_id is None:
+            return
+        if name == "desa_code" and value:
+            parts = str(value).split(".")
+            self.backend.update(
+                "supporter",
+                record_id,
+                {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])},
+            )
+        record = self.backend.get("supporter", record_id)
+        current = self.table.currentIndex().row()
+        row = self.model.row_at(current)
+        if record is not None and row is not None and row.id == record_id:
+            self.model.patch_row(current, record)
+
+    def _kecamatan_changed(self, _index: int) -> None:
+        code = self.kecamatan_filter.currentData()
+        self.desa_filter.blockSignals(True)
+        self.desa_filter.clear()
+        self.desa_filter.addItem(self.tr("Semua desa/kel."), "")
+        if code:
+            for region in self.backend.regions.children(code):
+                self.desa_filter.addItem(region.name, region.code)
+        self.desa_filter.blockSignals(False)
+        self.apply_filter()
+
+    def _fill_kecamatan(self, region_code: str) -> None:
+        self.kecamatan_filter.blockSignals(True)
+        self.kecamatan_filter.clear()
+        self.kecamatan_filter.addItem(self.tr("Semua kecamatan"), "")
+        if region_code and region_code.count(".") == 1:
+            for region in self.backend.regions.children(region_code):
+                self.kecamatan_filter.addItem(region.name, region.code)
+        self.kecamatan_filter.blockSignals(False)
+        self.desa_filter.blockSignals(True)
+        self.desa_filter.clear()
+        self.desa_filter.addItem(self.tr("Semua desa/kel."), "")
+        self.desa_filter.blockSignals(False)
+
+    def _counts_ready(self, counts: object) -> None:
+        if isinstance(counts, dict):
+            self._counts = counts
+        self._show_counts(self.model.rowCount())
+
+    def _show_counts(self, shown: int) -> None:
+        c = self._counts
+        parts = [
+            f"<span style='background:#d8f0d8'>&nbsp;MS <b>{c.get('MS', 0):,}</b>&nbsp;</span>",
+            f"<span style='background:#fff0c0'>&nbsp;BMS <b>{c.get('BMS', 0):,}</b>&nbsp;</span>",
+            f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{c.get('TMS', 0):,}</b>&nbsp;</span>",
+            self.tr("Belum diperiksa") + f" <b>{c.get('-', 0):,}</b>",
+            self.tr("Jumlah") + f" <b>{c.get('total', 0):,}</b>",
+            self.tr("Ditampilkan") + f" <b>{shown:,}</b>",
+        ]
+        self.counts_label.setText(" &nbsp; ".join(parts).replace(",", "."))
+        self.countsShown.emit(dict(c))

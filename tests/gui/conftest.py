@@ -1,0 +1,37 @@
+"""GUI fixtures: a fresh database with sample data per test, and a main window over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop import paths
+from tests.gui.sample_data import open_backend, seed_small
+
+
+@pytest.fixture
+def backend(data_dir: Path) -> Iterator[Any]:
+    b = open_backend(paths.resolve(data_dir).ensure())
+    yield b
+    b.db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(backend: Any) -> dict[str, str]:
+    return seed_small(backend)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, backend: Any) -> Iterator[Any]:
+    from silon_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(backend)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
