@@ -102,6 +102,10 @@ _KABKOTA_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("KOTA",), "KOTA"),
 )
 _ABBREVIATIONS = {"KEP": "KEPULAUAN", "GN": "GUNUNG"}
+_ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
+_PREFIX_STARTS = frozenset(
+    [p[0] for group in _PREFIXES.values() for p in group] + [p[0] for p, _ in _KABKOTA_PREFIXES]
+)
 #: Common short names of provinces (compact form -> code).
 _PROVINCE_ALIASES = {
     "DKIJAKARTA": "31",
@@ -146,16 +150,19 @@ def name_key(name: str, level: RegionLevel | int) -> tuple[str, str]:
     """
     words = fold(name).split()
     kind = ""
-    if level == RegionLevel.KABKOTA:
-        for prefix, prefix_kind in _KABKOTA_PREFIXES:
-            if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
-                words, kind = words[len(prefix) :], prefix_kind
-                break
-    else:
-        for prefix in _PREFIXES.get(RegionLevel(level), ()):
-            if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
-                words = words[len(prefix) :]
-                break
+    if words and words[0] in _PREFIX_STARTS:
+        if level == RegionLevel.KABKOTA:
+            for prefix, prefix_kind in _KABKOTA_PREFIXES:
+                if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
+                    words, kind = words[len(prefix) :], prefix_kind
+                    break
+        else:
+            for prefix in _PREFIXES.get(RegionLevel(level), ()):
+                if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
+                    words = words[len(prefix) :]
+                    break
+    if _ABBREVIATION_SET.isdisjoint(words):
+        return " ".join(words), kind
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words), kind
 
 

@@ -5,8 +5,9 @@ the effective status that combines the automatic, administrative and field resul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Container, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from silon_desktop.domain.codes import REASON_ORDER, MaritalStatus, ReasonCode, Status
@@ -44,6 +45,17 @@ class SupporterInput:
 
 
 _INPUT_FIELDS = tuple(f.name for f in fields(SupporterInput))
+_TEXT_FIELDS = frozenset(f.name for f in fields(SupporterInput) if f.type == "str")
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[SupporterInput], tuple[Any, ...]]:
+    """A fast getter of several attributes as a tuple (attrgetter, always a tuple)."""
+    if len(names) >= 2:
+        return attrgetter(*names)
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (getattr(row, name),)
+    return lambda row: ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class ValidationContext:
     kecamatan_codes: Collection[str] | None = None
     _region: str = field(init=False, repr=False)
     _required: tuple[str, ...] = field(init=False, repr=False)
+    _required_texts: Callable[[SupporterInput], tuple[Any, ...]] = field(init=False, repr=False)
+    _required_others: Callable[[SupporterInput], tuple[Any, ...]] = field(init=False, repr=False)
     _adult_born_by: dt.date = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,7 +94,15 @@ class ValidationContext:
         if region.count(".") == 0:
             required += rules.governor_required_fields
         object.__setattr__(self, "_region", region)
+        unknown = set(required) - set(_INPUT_FIELDS)
+        if unknown:
+            raise ValueError(f"rule set {rules.id} requires unknown fields {sorted(unknown)}")
+        texts = tuple(n for n in required if n in _TEXT_FIELDS)
         object.__setattr__(self, "_required", required)
+        object.__setattr__(self, "_required_texts", _tuple_getter(texts))
+        object.__setattr__(
+            self, "_required_others", _tuple_getter(tuple(n for n in required if n not in texts))
+        )
         object.__setattr__(
             self, "_adult_born_by", _years_before(self.reference_date, rules.supporter_min_age)
         )
@@ -124,7 +146,11 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
             codes.append(ReasonCode.NIK_MISMATCH)
         if row.nik_from_number:
             codes.append(ReasonCode.NIK_PRECISION)
-    missing = tuple(name for name in ctx.required_fields if _empty(getattr(row, name)))
+    texts = ctx._required_texts(row)
+    if all(texts) and not any(map(str.isspace, texts)) and None not in ctx._required_others(row):
+        missing: tuple[str, ...] = ()
+    else:
+        missing = tuple(name for name in ctx.required_fields if _empty(getattr(row, name)))
     if missing:
         codes.append(ReasonCode.MISSING_FIELD)
     birth = row.birth_date or nik.birth_date

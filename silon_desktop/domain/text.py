@@ -7,6 +7,7 @@ import unicodedata
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc]")
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_LONE_LETTER = re.compile(r"(?:^| )[A-Z](?: |$)")
 
 
 def fold(text: str) -> str:
@@ -19,8 +20,10 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _APOSTROPHES.sub("", text.upper())
-    words = _NON_ALNUM.sub(" ", text).split()
-    return " ".join(join_spaced_letters(words))
+    spaced = " ".join(_NON_ALNUM.sub(" ", text).split())
+    if _LONE_LETTER.search(spaced) is None:
+        return spaced
+    return " ".join(join_spaced_letters(spaced.split()))
 
 
 def join_spaced_letters(words: list[str]) -> list[str]:
