@@ -48,9 +48,34 @@ _CHUNK = 500
 outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
 conflict_t: Table = Conflict.__table__  # type: ignore[assignment]
 
-#: Hook computing local derived columns (e.g. supporter effective_status) from a row's
-#: column values; set by the application when the domain provides one.
+#: Computes local derived columns (supporter effective_status / effective_reasons)
+#: from a row's column values. The default is :func:`default_derive` on the page's
+#: connection; tests may pass their own.
 DeriveFn = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def default_derive(conn: Connection) -> DeriveFn:
+    """The storage's derived columns, with the pair's rule set looked up once per pair."""
+    from silon_desktop.storage.derived import DEFAULT_RULE_SET, supporter_effective
+    from silon_desktop.storage.models import Election, Pair
+
+    rule_sets: dict[str, str] = {}
+
+    def derive(entity: str, values: dict[str, Any]) -> dict[str, Any]:
+        if entity != "supporter":
+            return {}
+        pair_id = str(values.get("pair_id") or "")
+        if pair_id not in rule_sets:
+            found = conn.execute(
+                select(Election.rule_set)
+                .join(Pair, Pair.election_id == Election.id)
+                .where(Pair.id == pair_id)
+            ).scalar_one_or_none()
+            rule_sets[pair_id] = found or DEFAULT_RULE_SET
+        status, reasons = supporter_effective(values, rule_sets[pair_id])
+        return {"effective_status": status, "effective_reasons": reasons}
+
+    return derive
 
 
 @dataclass(slots=True)
@@ -160,6 +185,7 @@ def apply_records(
     for rec in records:
         by_entity[rec.entity].append(rec)
     skip = set(exclude_mutations)
+    derive = derive or default_derive(conn)
     for entity, recs in by_entity.items():
         stats.add(_apply_entity(conn, entity, recs, derive, skip))
     return stats

@@ -286,28 +286,12 @@ class HttpTransport:
         return self._decode(response, raw)
 
     def _decode(self, response: requests.Response, raw: bytes) -> Any:
-        status = response.status_code
-        try:
-            if response.headers.get("Content-Encoding", "").lower() == "gzip":
-                raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
-        text = raw.decode("utf-8", errors="replace")
-        if status == 429 or status >= 500:
-            raise _Retryable(status, _retry_after(response.headers.get("Retry-After")), text)
-        if status == 401:
-            raise AuthExpired(text[:200], status=status)
-        if status == 403:
-            raise Forbidden(text[:200], status=status)
-        if status >= 400:
-            raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
-        if not raw:
-            return None
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            # A cut-off body (the connection dropped mid-answer) is a link fault.
-            raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
+        return decode_answer(
+            response.status_code,
+            response.headers.get("Content-Encoding", ""),
+            response.headers.get("Retry-After"),
+            raw,
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         jitter = wait_random_exponential(multiplier=self.retry.initial_s, max=self.retry.max_wait_s)
@@ -325,6 +309,37 @@ class HttpTransport:
         log.info("retrying (attempt %d) after %s", state.attempt_number, exc)
         if self.on_retry is not None:
             self.on_retry(str(exc))
+
+
+def decode_answer(status: int, content_encoding: str, retry_after: str | None, raw: bytes) -> Any:
+    """The JSON of an HTTP answer, or the error it stands for.
+
+    Raises:
+        _Retryable: 5xx or 429 (retried by :class:`HttpTransport`).
+        requests.ConnectionError: a truncated body (a link fault, retried too).
+        AuthExpired / Forbidden / ServerRefused: 401 / 403 / other 4xx.
+    """
+    try:
+        if content_encoding.lower() == "gzip":
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError) as exc:
+        raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
+    text = raw.decode("utf-8", errors="replace")
+    if status == 429 or status >= 500:
+        raise _Retryable(status, _retry_after(retry_after), text)
+    if status == 401:
+        raise AuthExpired(text[:200], status=status)
+    if status == 403:
+        raise Forbidden(text[:200], status=status)
+    if status >= 400:
+        raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
+    if not raw:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        # A cut-off body (the connection dropped mid-answer) is a link fault.
+        raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -1,0 +1,171 @@
+"""The sync engine against the real server app (in-process)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sync.client import status
+from sync.client_conflicts import conflict_history, resolve_conflict
+from tests.unit.sync.harness import Client, seed_pair, supporter_values
+
+
+def test_push_then_pull_into_a_second_client(make_client: Callable[..., Client]) -> None:
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    ids = [a.repo.create("supporter", supporter_values(pair, n), "32.14") for n in range(5)]
+    report = a.sync()
+    assert report.complete and report.acked == 5
+    assert b.sync().complete
+    assert b.records() == a.records()
+    assert all(("supporter", i) in b.records() for i in ids)
+    st = status(a.db)
+    assert (st.pending, st.sent, st.conflicts_open) == (0, 0, 0)
+    assert st.last_success_at
+
+
+def _one_supporter(a: Client, b: Client) -> tuple[str, str]:
+    pair = seed_pair(a)
+    sid = a.repo.create("supporter", supporter_values(pair, 1), "32.14")
+    assert a.sync().complete
+    assert b.sync().complete
+    return pair, sid
+
+
+def test_server_conflict_is_kept_and_resolved_as_a_new_mutation(
+    make_client: Callable[..., Client],
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {"name": "Dari A", "address": "Alamat A"})
+    b.repo.update("supporter", sid, {"name": "Dari B", "occupation": "Petani"})
+    assert a.sync().complete
+    report = b.sync()  # b's name loses on the server: conflict answered with the server record
+    assert report.conflicts_new == 1 and report.conflicts_open == 1
+    local = b.repo.get("supporter", sid)
+    assert local is not None
+    assert local["name"] == "Dari A" and local["address"] == "Alamat A"
+    assert local["occupation"] == "Petani"  # the clean field merged
+    (conflict,) = conflict_history(b.db)
+    assert (conflict["base"], conflict["mine"], conflict["theirs"]) == (
+        "Pendukung 1",
+        "Dari B",
+        "Dari A",
+    )
+    mutation = resolve_conflict(b.db, conflict["id"], "mine")
+    assert mutation is not None
+    assert b.sync().complete and status(b.db).conflicts_open == 0
+    assert a.sync().complete
+    assert a.records() == b.records()
+    assert a.repo.get("supporter", sid)["name"] == "Dari B"  # type: ignore[index]
+    (kept,) = conflict_history(b.db)  # resolved, still in history
+    assert kept["resolution"] == "mine" and kept["resolution_mutation_id"] == mutation
+
+
+def test_pulled_change_never_overwrites_a_pending_local_field(
+    make_client: Callable[..., Client],
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    b.repo.update("supporter", sid, {"address": "Alamat B"})
+    a.repo.update("supporter", sid, {"name": "Nama A", "address": "Alamat A"})
+    assert a.sync().complete
+    engine = b.engine()
+    engine._pull(
+        __import__("sync.client", fromlist=["SyncReport"]).SyncReport(),
+        lambda p: None,
+        __import__("threading").Event(),
+    )
+    local = b.repo.get("supporter", sid)
+    assert local is not None
+    assert local["name"] == "Nama A"  # not pending here: theirs
+    assert local["address"] == "Alamat A"  # both changed: theirs shown, mine kept as conflict
+    (conflict,) = conflict_history(b.db)
+    assert conflict["mine"] == "Alamat B" and conflict["theirs"] == "Alamat A"
+    assert status(b.db).pending == 0  # the conflicted field left the pending mutation
+    resolve_conflict(b.db, conflict["id"], "edited", "Alamat gabungan")
+    assert b.sync().complete and a.sync().complete
+    assert a.repo.get("supporter", sid)["address"] == "Alamat gabungan"  # type: ignore[index]
+
+
+def test_local_pending_field_stays_on_top_without_conflict(
+    make_client: Callable[..., Client],
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    b.repo.update("supporter", sid, {"occupation": "Guru"})
+    a.repo.update("supporter", sid, {"name": "Nama A"})
+    assert a.sync().complete
+    report = b.sync()
+    assert report.complete and report.conflicts_new == 0
+    assert a.sync().complete
+    assert a.records() == b.records()
+    got = a.repo.get("supporter", sid)
+    assert got is not None and (got["name"], got["occupation"]) == ("Nama A", "Guru")
+
+
+def test_lost_answer_is_resent_with_the_same_ids_and_applied_once(
+    make_client: Callable[..., Client],
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    for n in range(3):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    a.transport.faults = ["response"]  # the push was applied, its answer lost
+    report = a.sync()
+    assert not report.complete and report.error_kind == "offline"
+    assert status(a.db).sent == 3
+    a.restart()
+    report = a.sync()
+    assert report.complete and report.acked == 3
+    assert b.sync().complete
+    assert len([k for k in b.records() if k[0] == "supporter"]) == 3
+    assert a.server.records() == b.records()
+
+
+def test_receipts_are_verified_and_history_tells_when(make_client: Callable[..., Client]) -> None:
+    from sync.receipts import record_history
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    sid = a.repo.create("supporter", supporter_values(pair, 7), "32.14")
+    a.repo.update("supporter", sid, {"name": "Nama baru"})  # coalesced into the create
+    assert a.sync().complete
+    (entry,) = record_history(a.db, "supporter", sid)
+    assert entry.state == "acked" and entry.receipt_verified
+    assert entry.batch_id and entry.sent_at and entry.acked_at and entry.server_time
+    assert entry.server_version == 1
+
+
+def test_cancel_stops_between_batches_and_resumes(make_client: Callable[..., Client]) -> None:
+    import threading
+
+    from sync.transport import AdaptiveBatch
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    for n in range(60):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    engine = a.engine()
+    engine.batch = AdaptiveBatch(start=25, minimum=25, maximum=25)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(p: object) -> None:
+        seen.append(p.done)
+        cancel.set()
+
+    report = engine.run(progress, cancel)
+    assert report.cancelled and not report.complete and seen == [25]
+    assert status(a.db).pending == 35
+    assert a.sync().complete and status(a.db).pending == 0
+
+
+def test_expired_token_asks_to_log_in_again(make_client: Callable[..., Client]) -> None:
+    a = make_client("a")
+    seed_pair(a)
+    a.transport.set_token("not-a-valid-token")
+    a.repo.create("election", {"name": "E2", "kind": "bupati", "region_code": "32.14"}, "32.14")
+    report = a.sync()
+    assert report.error_kind == "auth" and report.error == "Silakan masuk lagi."
+    st = status(a.db)
+    assert st.pending + st.sent == 1  # kept, sent again after the next login
