@@ -406,6 +406,43 @@ class RegionTable:
         found.sort(key=lambda m: (-m.score, m.code))
         return found[:limit]
 
+    def complete(
+        self, text: str, level: RegionLevel | int, parent: str | None = None, *, limit: int = 20
+    ) -> list[Region]:
+        """Type-ahead: regions at ``level`` whose normalised name starts with
+        ``text``, then those containing it, in code order within each group.
+        Empty ``text`` lists the first regions inside ``parent``."""
+        lvl = RegionLevel(level)
+        key, _kind = name_key(text, lvl)
+        if not key and not parent:
+            return []
+        index = self._index(lvl)
+        lo, hi = self._slice(lvl, parent)
+        starts: list[str] = []
+        contains: list[str] = []
+        for i in range(lo, hi):
+            candidate = index.keys[i]
+            if candidate.startswith(key):
+                starts.append(index.codes[i])
+            elif key in candidate:
+                contains.append(index.codes[i])
+        names = self._names_for(lvl)
+        codes = list(dict.fromkeys(starts + contains))[:limit]
+        return [Region(c, names[c], lvl, parent_of(c)) for c in codes]
+
+    def path(self, code: str) -> str:
+        """The region with its parents, nearest first: ``"Purwakarta, Kabupaten
+        Purwakarta, Jawa Barat"``; ``""`` for an unknown code."""
+        dotted = normalize_code(code)
+        names: list[str] = []
+        while dotted:
+            name = self._names_for(level_of(dotted)).get(dotted)
+            if name is None:
+                return ""
+            names.append(name)
+            dotted = parent_of(dotted)
+        return ", ".join(names)
+
     def _index(self, level: RegionLevel) -> _LevelIndex:
         index = self._indexes.get(level)
         if index is None:

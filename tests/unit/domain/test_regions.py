@@ -197,3 +197,22 @@ def test_missing_or_damaged_files_raise_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "wilayah.json.gz").write_bytes(b"not gzip")
     with pytest.raises(RegionDataError):
         RegionTable(tmp_path).get("32")
+
+
+def test_type_ahead(table: RegionTable) -> None:
+    found = table.complete("purwa", 3, "32.14")
+    assert found and found[0].code == "32.14.01" and found[0].name == "Purwakarta"
+    assert all(r.code.startswith("32.14.") for r in found)
+    kab = table.complete("kab. bog", 2)
+    assert "32.01" in [r.code for r in kab]
+    assert len(table.complete("a", 4, "32.14", limit=7)) == 7
+    assert [r.code for r in table.complete("", 3, "32.14")][:2] == ["32.14.01", "32.14.02"]
+    assert table.complete("", 3) == []
+
+
+def test_path(table: RegionTable) -> None:
+    assert table.path("32.14.01") == "Purwakarta, Kabupaten Purwakarta, Jawa Barat"
+    assert table.path("321401") == table.path("32.14.01")
+    assert table.path("32.99") == ""
+    assert table.path("junk") == ""
+    assert len(table.complete("", 4, "32.14", limit=5)) == 5
