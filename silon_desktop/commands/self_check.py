@@ -349,7 +349,7 @@ def _store_problem(storage_errors: Any, error: Exception) -> Exception:
     """The environment problem behind ``error`` (store errors, OS errors); else re-raise."""
     if isinstance(error, storage_errors.StoreEnvironmentError | OSError):
         return error
-    problem = storage_errors.environment_error(error)
+    problem: Exception | None = storage_errors.environment_error(error)
     if problem is None:
         raise error
     return problem
