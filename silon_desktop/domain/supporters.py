@@ -107,6 +107,30 @@ class ValidationContext:
             self, "_adult_born_by", _years_before(self.reference_date, rules.supporter_min_age)
         )
 
+    @classmethod
+    def for_election(
+        cls,
+        election: Mapping[str, Any],
+        *,
+        reference_date: dt.date | None = None,
+        dpt: Container[str] | None = None,
+    ) -> ValidationContext:
+        """The context of an election record (its fields as Python values).
+
+        The reference date defaults to the election's ``support_end`` (the last
+        day supporters are submitted), else today.
+
+        Raises:
+            ValueError: the election has no usable region code or an unknown rule set.
+        """
+        reference = reference_date or election.get("support_end") or dt.date.today()
+        return cls(
+            region_code=str(election.get("region_code") or ""),
+            reference_date=reference,
+            rule_set=rule_set_for(election.get("rule_set")),
+            dpt=dpt,
+        )
+
     @property
     def region(self) -> str:
         """The election's region code, dotted."""

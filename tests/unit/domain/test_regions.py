@@ -208,6 +208,7 @@ def test_type_ahead(table: RegionTable) -> None:
     assert len(table.complete("a", 4, "32.14", limit=7)) == 7
     assert [r.code for r in table.complete("", 3, "32.14")][:2] == ["32.14.01", "32.14.02"]
     assert table.complete("", 3) == []
+    assert len(table.complete("", 4, "32.14", limit=5)) == 5
 
 
 def test_path(table: RegionTable) -> None:
@@ -215,4 +216,3 @@ def test_path(table: RegionTable) -> None:
     assert table.path("321401") == table.path("32.14.01")
     assert table.path("32.99") == ""
     assert table.path("junk") == ""
-    assert len(table.complete("", 4, "32.14", limit=5)) == 5

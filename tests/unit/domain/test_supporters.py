@@ -377,3 +377,18 @@ def test_reasons_are_sorted_and_unique() -> None:
     assert sort_reasons(["ZZZ", "NIK_FORMAT"]) == ("NIK_FORMAT", "ZZZ")
     assert join_reasons([R.NO_ID_SCAN, R.UNDERAGE]) == "UNDERAGE,NO_ID_SCAN"
     assert split_reasons("") == ()
+
+
+def test_context_for_an_election_record() -> None:
+    election = {"region_code": "32.14", "rule_set": "pilkada-2020", "support_end": REF}
+    ctx = ValidationContext.for_election(election)
+    assert ctx.region == "32.14" and ctx.rule_set is PILKADA_2020
+    assert ctx.reference_date == REF and ctx.adult_born_by == dt.date(2007, 8, 27)
+    later = ValidationContext.for_election(election, reference_date=dt.date(2024, 11, 27))
+    assert later.reference_date == dt.date(2024, 11, 27)
+    today = ValidationContext.for_election({"region_code": "32", "rule_set": ""})
+    assert today.rule_set is PILKADA_2024 and today.reference_date == dt.date.today()
+    with pytest.raises(ValueError):
+        ValidationContext.for_election({"region_code": "", "rule_set": "pilkada-2024"})
+    with pytest.raises(ValueError, match="unknown rule set"):
+        ValidationContext.for_election({"region_code": "32.14", "rule_set": "x"})
