@@ -193,20 +193,21 @@ def validate_record(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
         values: field -> Python value; any subset of the entity's fields and the
             record columns.
     """
-    spec = ENTITIES.get(entity)
-    if spec is None:
+    plans = _plans(entity)
+    if plans is None:
         return [_err("", "unknown_entity", entity)]
-    types = {f.name: f.type for f in spec.fields}
-    types.update(RECORD_COLUMNS)
-    if entity == "supporter":
-        types.update(SUPPORTER_LOCAL_COLUMNS)
     errors: list[FieldError] = []
     for name, value in values.items():
-        kind = types.get(name)
-        if kind is None:
+        plan = plans.get(name)
+        if plan is None:
             errors.append(_err(str(name), "unknown_field"))
             continue
-        error = _check_field(entity, name, kind, value)
+        if value is None:
+            error = None if plan.nullable else _err(name, "required")
+        elif plan.kind is FieldType.STR:
+            error = _check_str(plan, name, value)
+        else:
+            error = _TYPE_CHECKS[plan.kind](entity, name, value)
         if error is not None:
             errors.append(error)
     if not errors:
@@ -214,39 +215,69 @@ def validate_record(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     return errors
 
 
-def _check_field(entity: str, name: str, kind: FieldType, value: Any) -> FieldError | None:
-    if value is None:
-        nullable = kind in (FieldType.INT, FieldType.DATE, FieldType.DATETIME)
-        return None if nullable and name != "version" else _err(name, "required")
-    check = _TYPE_CHECKS[kind]
-    error = check(entity, name, value)
-    if error is not None or kind is not FieldType.STR:
-        return error
-    special = _SPECIAL.get(name)
-    return special(entity, name, value) if special else None
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    """Everything needed to check one field, looked up once per entity."""
+
+    kind: FieldType
+    nullable: bool
+    limit: int
+    bad_chars: re.Pattern[str]
+    allowed: frozenset[str] | None
+    region_levels: tuple[int, ...] | None
+    special: Callable[[str, str, str], FieldError | None] | None
+    entity: str
 
 
-def _check_str(entity: str, name: str, value: Any) -> FieldError | None:
+_plan_cache: dict[str, dict[str, _FieldPlan]] = {}
+
+
+def _plans(entity: str) -> dict[str, _FieldPlan] | None:
+    plans = _plan_cache.get(entity)
+    if plans is None:
+        spec = ENTITIES.get(entity)
+        if spec is None:
+            return None
+        types = {f.name: f.type for f in spec.fields}
+        types.update(RECORD_COLUMNS)
+        if entity == "supporter":
+            types.update(SUPPORTER_LOCAL_COLUMNS)
+        plans = {name: _plan(entity, name, kind) for name, kind in types.items()}
+        _plan_cache[entity] = plans
+    return plans
+
+
+def _plan(entity: str, name: str, kind: FieldType) -> _FieldPlan:
+    nullable = kind in (FieldType.INT, FieldType.DATE, FieldType.DATETIME) and name != "version"
+    limit = {"id": 36, "scope": 13}.get(name) or MAX_LENGTH.get(entity, {}).get(name, 0)
+    multiline = (entity, name) in MULTILINE_FIELDS
+    return _FieldPlan(
+        kind=kind,
+        nullable=nullable,
+        limit=limit,
+        bad_chars=_BAD_CHAR if multiline else _BAD_CHAR_SINGLE_LINE,
+        allowed=ALLOWED_VALUES.get((entity, name)),
+        region_levels=REGION_LEVELS.get((entity, name)),
+        special=_SPECIAL.get(name),
+        entity=entity,
+    )
+
+
+def _check_str(plan: _FieldPlan, name: str, value: Any) -> FieldError | None:
     if not isinstance(value, str):
         return _err(name, "wrong_type", "text")
-    limit = MAX_LENGTH.get(entity, {}).get(name)
-    if name == "id":
-        limit = 36
-    elif name == "scope":
-        limit = 13
-    if limit is not None and len(value) > limit:
-        return _err(name, "too_long", str(limit))
-    pattern = _BAD_CHAR if (entity, name) in MULTILINE_FIELDS else _BAD_CHAR_SINGLE_LINE
-    bad = pattern.search(value)
+    if plan.limit and len(value) > plan.limit:
+        return _err(name, "too_long", str(plan.limit))
+    bad = plan.bad_chars.search(value)
     if bad is not None:
         return _err(name, "bad_character", f"U+{ord(bad.group()):04X}")
-    allowed = ALLOWED_VALUES.get((entity, name))
+    allowed = plan.allowed
     if allowed is not None and value not in allowed:
         return _err(name, "not_allowed", ", ".join(sorted(v for v in allowed if v)))
-    levels = REGION_LEVELS.get((entity, name))
+    levels = plan.region_levels
     if levels is not None and value and not _is_region_code(value, levels):
         return _err(name, "bad_region_code", _REGION_EXAMPLES[levels[-1]])
-    return None
+    return plan.special(plan.entity, name, value) if plan.special else None
 
 
 _REGION_EXAMPLES = {1: "32", 2: "32.14", 3: "32.14.01", 4: "32.14.01.2001"}
@@ -308,7 +339,6 @@ def _printable(text: str) -> str:
 
 
 _TYPE_CHECKS: dict[FieldType, Callable[[str, str, Any], FieldError | None]] = {
-    FieldType.STR: _check_str,
     FieldType.INT: _check_int,
     FieldType.BOOL: _check_bool,
     FieldType.DATE: _check_date,
