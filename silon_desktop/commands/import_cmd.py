@@ -1,0 +1,66 @@
+"""``silon-desktop import``: import a supporter list into the local database.
+
+Validates like ``silon-desktop validate`` (the region, rule set and reference
+date come from the pair's election) and stores every row that has a NIK with
+its outbox mutation, in one transaction; re-importing a corrected file updates
+the same records. Prints the summary; ``--report OUT.json`` writes the rows.
+
+Exit status: 0 imported; 2 the file could not be read, the pair is unknown or
+the database refused (locked, disk full); nothing was written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the supporter list (XLSX, XLS, ODS or CSV)")
+    parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
+    parser.add_argument("--report", metavar="OUT.json", help="write the row report here")
+    parser.add_argument(
+        "--assume-id-scans",
+        action="store_true",
+        help="count every row as having its ID card scan (else each is NO_ID_SCAN)",
+    )
+    parser.add_argument("--mapping", metavar="MAP.json", help="use a saved column mapping")
+
+
+def run(args: argparse.Namespace) -> int:
+    from silon_desktop import paths
+    from silon_desktop.importers.columns import load_mapping
+    from silon_desktop.importers.errors import ImportFileError
+    from silon_desktop.importers.store import UnknownPair, import_file
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.errors import StoreEnvironmentError
+
+    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
+    try:
+        database = open_database(app_paths.database)
+    except StoreEnvironmentError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    try:
+        hints = load_mapping(args.mapping).header_hints() if args.mapping else None
+        report = import_file(
+            database, args.file, args.pair, hints=hints, assume_id_scan=args.assume_id_scans
+        )
+    except ImportFileError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    except UnknownPair as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    except StoreEnvironmentError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+    if args.report:
+        report.write_json(args.report)
+    print("\n".join(report.summary_lines()))
+    return 0

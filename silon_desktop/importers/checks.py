@@ -1,0 +1,79 @@
+"""The domain rules applied to one parsed row: reason codes and the status they give.
+
+Everything decided here is the domain's (:func:`domain.supporters.validate_supporter`
+and the election's rule set); this module feeds it a parsed row and adds what
+only a reader knows: a value present in the file but unreadable (a date
+"31-02-1990", sex "X", a place name found nowhere) counts as MISSING_FIELD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.rules import rule_set_for
+from silon_desktop.domain.supporters import SupporterInput, ValidationContext, validate_supporter
+from silon_desktop.importers.places import Place
+from silon_desktop.importers.rows import ParsedRow
+
+_MISSING = ReasonCode.MISSING_FIELD.value
+
+
+class RowChecker:
+    """Checks rows of one election.
+
+    Args:
+        region: the election's region code.
+        reference_date: ages are counted at this date (support deadline).
+        rule_set: the election's rule set id (None: default).
+        assume_id_scan: treat every row as having its ID card scan (a
+            spreadsheet never carries it; without this every row is NO_ID_SCAN).
+    """
+
+    def __init__(
+        self,
+        region: str,
+        reference_date: dt.date,
+        rule_set: str | None,
+        assume_id_scan: bool = False,
+    ) -> None:
+        self.rules = rule_set_for(rule_set)
+        self.context = ValidationContext(region, reference_date, self.rules)
+        self.assume_id_scan = assume_id_scan
+        self._status_cache: dict[tuple[str, ...], str] = {}
+
+    def codes(self, parsed: ParsedRow, place: Place) -> list[str]:
+        """Reason codes of a row in canonical order (duplicates aside)."""
+        v: dict[str, Any] = parsed.values
+        row = SupporterInput(
+            v["nik"],
+            v["name"],
+            v["birth_place"],
+            v["birth_date"],
+            v["sex"],
+            v["marital_status"],
+            v["occupation"],
+            v["address"],
+            v["rt"],
+            v["rw"],
+            place.desa_code,
+            place.kecamatan_code,
+            place.kabkota_code,
+            self.assume_id_scan,
+            v["nik_from_number"],
+        )
+        verdict = validate_supporter(row, self.context)
+        codes = [code.value for code in verdict.codes]
+        if (parsed.unreadable or place.unmatched) and _MISSING not in codes:
+            codes.append(_MISSING)
+        return codes
+
+    def status(self, codes: list[str]) -> str:
+        """MS, BMS or TMS for these codes, by the election's rule set."""
+        key = tuple(codes)
+        status = self._status_cache.get(key)
+        if status is None:
+            status = self.rules.status_for(codes).value
+            self._status_cache[key] = status
+        return status

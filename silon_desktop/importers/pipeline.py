@@ -1,0 +1,266 @@
+"""The import pipeline: read, map, clean, match places, validate, classify duplicates.
+
+:func:`validate_file` streams a supporter list and returns a
+:class:`~silon_desktop.importers.report.ImportReport` with every data row (good
+and bad, in file order, numbered as in the spreadsheet). ``on_batch`` receives
+the rows in batches as they are validated, with the cleaned supporter fields,
+so :mod:`silon_desktop.importers.store` can write them while the file is still
+being read: only a batch of cleaned rows lives in memory at a time, plus the
+lean per-row report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from silon_desktop.domain.codes import REASON_ORDER, ReasonCode
+from silon_desktop.domain.supporters import DuplicateTracker
+from silon_desktop.importers import checks
+from silon_desktop.importers.columns import ColumnMapping, detect_mapping, mapping_from_rows
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.places import PlaceMatcher
+from silon_desktop.importers.readers import open_workbook
+from silon_desktop.importers.report import ImportReport, RowResult
+from silon_desktop.importers.rows import ParsedRow, RowParser
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+_IDENTITY_FIELDS = ("name", "birth_date", "marital_status")
+
+
+class ImportCancelled(Exception):
+    """The operator cancelled; nothing was kept."""
+
+
+@dataclass(slots=True)
+class ValidatedRow:
+    """A validated row handed to ``on_batch``: its report entry and cleaned fields."""
+
+    result: RowResult
+    values: dict[str, Any]
+
+
+@dataclass
+class ImportOptions:
+    """How to read and check a file.
+
+    Attributes:
+        region: the election's region code (kab/kota or province).
+        reference_date: the date ages are counted at (the support deadline).
+        rule_set: the election's rule set id (None: the default one).
+        mapping: a mapping chosen by the operator (skips detection).
+        hints: header text -> field from a saved mapping, used by detection.
+        batch_size: rows per ``on_batch`` call.
+        assume_id_scan: rows count as having their ID card scan (else NO_ID_SCAN).
+    """
+
+    region: str
+    reference_date: dt.date
+    rule_set: str | None = None
+    mapping: ColumnMapping | None = None
+    hints: dict[str, str] | None = None
+    batch_size: int = BATCH_SIZE
+    assume_id_scan: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+BatchFn = Callable[[Sequence[ValidatedRow]], None]
+ProgressFn = Callable[[int, int], None]
+
+
+def preview(
+    path: str | Path, hints: dict[str, str] | None = None, sample_rows: int = 10
+) -> tuple[ColumnMapping, list[tuple[int, list[Any]]]]:
+    """The detected mapping and the first data rows, for the wizard's preview.
+
+    Raises:
+        ImportFileError: the file cannot be read or has no header.
+    """
+    book = open_workbook(path)
+    try:
+        sheet, mapping = detect_mapping(book, hints)
+        sample: list[tuple[int, list[Any]]] = []
+        for number, cells in sheet.rows():
+            if number < mapping.first_data_row:
+                continue
+            sample.append((number, [_display(c) for c in cells]))
+            if len(sample) >= sample_rows:
+                break
+        return mapping, sample
+    finally:
+        book.close()
+
+
+def validate_file(
+    path: str | Path,
+    options: ImportOptions,
+    *,
+    on_batch: BatchFn | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Read and validate every data row of a supporter list.
+
+    Args:
+        path: XLSX, XLS, ODS or CSV.
+        options: region, reference date, rule set, mapping.
+        on_batch: called with each batch of validated rows (the importer's writer).
+        progress: called as ``(rows done, rows expected)`` (expected may be 0 for CSV).
+        cancel: set it to stop; :class:`ImportCancelled` is raised at the next row.
+
+    Raises:
+        ImportFileError: the file cannot be read as a supporter list.
+        ImportCancelled: ``cancel`` was set.
+    """
+    book = open_workbook(path)
+    try:
+        if options.mapping is not None:
+            sheet = book.sheet(options.mapping.sheet or book.sheet_names[0])
+            mapping = options.mapping
+        else:
+            sheet, mapping = detect_mapping(book, options.hints)
+        missing = mapping.missing()
+        if missing:
+            raise ImportFileError(path, "no_header", ", ".join(missing))
+        run = _Run(Path(path), mapping, options, on_batch, progress, cancel)
+        run.go(sheet.rows(), _expected_rows(sheet))
+        return run.report
+    finally:
+        book.close()
+
+
+def _expected_rows(sheet: Any) -> int:
+    inner = getattr(sheet, "_sheet", None)
+    return int(getattr(inner, "height", 0) or 0)
+
+
+class _Run:
+    """One pass over a sheet (state of duplicates and place matches)."""
+
+    def __init__(
+        self,
+        path: Path,
+        mapping: ColumnMapping,
+        options: ImportOptions,
+        on_batch: BatchFn | None,
+        progress: ProgressFn | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.parser = RowParser(mapping, options.reference_date)
+        self.places = PlaceMatcher(options.region)
+        self.checker = checks.RowChecker(
+            options.region, options.reference_date, options.rule_set, options.assume_id_scan
+        )
+        self.duplicates = DuplicateTracker()
+        self.on_batch = on_batch
+        self.progress = progress
+        self.cancel = cancel
+        self.batch_size = max(1, options.batch_size)
+        self.report = ImportReport(path=path, sheet=mapping.sheet, mapping=mapping)
+        #: report index -> duplicate code for rows already handed to ``on_batch``
+        self.late_flags: dict[int, str] = {}
+        self._batch: list[ValidatedRow] = []
+        self._batch_start = 0
+
+    def go(self, rows: Any, expected: int) -> None:
+        first_data = self.report.mapping.first_data_row
+        parser = self.parser
+        cancel = self.cancel
+        for number, cells in rows:
+            if number < first_data or parser.is_blank(cells):
+                continue
+            if cancel is not None and cancel.is_set():
+                raise ImportCancelled()
+            self._batch.append(self._row(parser.parse(number, cells)))
+            if len(self._batch) >= self.batch_size:
+                self._flush(expected)
+        self._flush(expected)
+        self._finish_duplicates()
+        self.report.places = self.places.matches
+        if not self.report.rows:
+            raise ImportFileError(self.report.path, "empty")
+
+    def _flush(self, expected: int) -> None:
+        if self._batch and self.on_batch is not None:
+            self.on_batch(self._batch)
+        self._batch = []
+        self._batch_start = len(self.report.rows)
+        if self.progress is not None:
+            self.progress(len(self.report.rows), max(expected, len(self.report.rows)))
+
+    def _row(self, parsed: ParsedRow) -> ValidatedRow:
+        place = self.places.place(parsed.kabkota, parsed.kecamatan, parsed.desa)
+        values = parsed.values
+        values["kabkota_code"] = place.kabkota_code
+        values["kecamatan_code"] = place.kecamatan_code
+        values["desa_code"] = place.desa_code
+        codes = self.checker.codes(parsed, place)
+        index = len(self.report.rows)
+        for flagged, code in self.duplicates.add(index, values):
+            if flagged == index:
+                codes = _with_duplicate(codes, code.value)
+            else:
+                self._flag_earlier(flagged, code.value)
+        status = self.checker.status(codes)
+        notes = [f"unreadable:{f}" for f in parsed.unreadable]
+        notes += [f"truncated:{f}" for f in parsed.truncated]
+        notes += [f"unmatched:{f}" for f in place.unmatched]
+        result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes)
+        values["check_status"] = status
+        values["check_reasons"] = codes
+        self.report.add(result)
+        return ValidatedRow(result, values)
+
+    def _flag_earlier(self, index: int, code: str) -> None:
+        """A later row made an earlier one a duplicate: fix it, or remember to."""
+        result = self.report.rows[index]
+        codes = _with_duplicate(result.codes, code)
+        status = self.checker.status(codes)
+        self.report.update(index, status, codes)
+        if index >= self._batch_start:
+            values = self._batch[index - self._batch_start].values
+            values["check_status"] = status
+            values["check_reasons"] = codes
+        else:
+            self.late_flags[index] = code
+
+    def _finish_duplicates(self) -> None:
+        self.report.late_updates = dict(self.late_flags)
+
+
+def _with_duplicate(codes: list[str], code: str) -> list[str]:
+    """``codes`` with ``code`` as its one duplicate reason, in canonical order."""
+    kept = [c for c in codes if c not in _DUPLICATE_CODES]
+    kept.append(code)
+    return sorted(kept, key=REASON_ORDER.__getitem__)
+
+
+_DUPLICATE_CODES = frozenset(
+    {ReasonCode.DUPLICATE_IDENTICAL.value, ReasonCode.DUPLICATE_POTENTIAL.value}
+)
+
+
+def _display(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.strftime("%d-%m-%Y")
+    return str(cell)[:200]
+
+
+__all__ = [
+    "BATCH_SIZE",
+    "ImportCancelled",
+    "ImportOptions",
+    "ValidatedRow",
+    "mapping_from_rows",
+    "preview",
+    "validate_file",
+]

@@ -1,0 +1,127 @@
+"""Place names in words matched to Kemendagri codes inside the election's region.
+
+Spreadsheets name kab/kota, kecamatan and desa in words, spelled however the
+team spelled them. Each distinct spelling is matched once (the domain's tolerant
+matcher) and remembered, so a 100,000-row file costs a few hundred lookups. Every
+match, with its score, is kept for the report so the operator sees what "KEC.
+PWK KOTA" was taken to mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from silon_desktop.domain.codes import RegionLevel
+from silon_desktop.domain.regions import RegionTable, default_table, normalize_code
+
+#: Longer texts are not place names (and fuzzy matching them would only cost time).
+_MAX_NAME = 60
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """How one spelling was read: ``code`` is empty when nothing matched."""
+
+    level: int
+    text: str
+    parent: str
+    code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """The codes found for one row ("" where unknown) and the names not found at all."""
+
+    kabkota_code: str
+    kecamatan_code: str
+    desa_code: str
+    unmatched: tuple[str, ...] = ()
+
+
+class PlaceMatcher:
+    """Matches the place columns of rows to codes within ``region``.
+
+    Args:
+        region: the election's region code: a kab/kota (``"32.14"``) or a
+            province (``"32"``).
+        table: the region table (defaults to the shipped one).
+    """
+
+    def __init__(self, region: str, table: RegionTable | None = None) -> None:
+        dotted = normalize_code(region)
+        if dotted is None:
+            raise ValueError(f"not a region code: {region!r}")
+        self.table = table or default_table()
+        if self.table.get(dotted) is None:
+            raise ValueError(f"unknown region code: {region!r}")
+        self.region = dotted
+        self._matches: dict[tuple[int, str, str], PlaceMatch] = {}
+        self._places: dict[tuple[str, str, str], Place] = {}
+        self.provincial = dotted.count(".") == 0
+
+    @property
+    def matches(self) -> list[PlaceMatch]:
+        """Every distinct spelling seen so far and what it matched."""
+        return list(self._matches.values())
+
+    def place(self, kabkota: str, kecamatan: str, desa: str) -> Place:
+        """Codes for the names of one row (empty names give empty codes)."""
+        key = (kabkota, kecamatan, desa)
+        found = self._places.get(key)
+        if found is None:
+            found = self._resolve(kabkota, kecamatan, desa)
+            self._places[key] = found
+        return found
+
+    def _resolve(self, kabkota: str, kecamatan: str, desa: str) -> Place:
+        """Match inside the election's region first; a name found only outside it
+        gives that outside code (the domain then says OUTSIDE_REGION); a name
+        found nowhere gives no code (MISSING_FIELD) and is listed as unmatched."""
+        unmatched: list[str] = []
+        kab_code = self.region if not self.provincial else ""
+        if self.provincial and kabkota:
+            kab_code = self._match(RegionLevel.KABKOTA, kabkota, self.region) or self._match(
+                RegionLevel.KABKOTA, kabkota, None
+            )
+            if not kab_code:
+                unmatched.append("kabkota")
+        kec_code = ""
+        if kecamatan:
+            kec_code = self._match(RegionLevel.KECAMATAN, kecamatan, kab_code or self.region)
+            if not kec_code:
+                kec_code = self._match(RegionLevel.KECAMATAN, kecamatan, None)
+            if not kec_code:
+                unmatched.append("kecamatan")
+        desa_code = ""
+        if desa:
+            if kec_code:
+                desa_code = self._match(RegionLevel.DESA, desa, kec_code)
+            if not desa_code:
+                desa_code = self._match(RegionLevel.DESA, desa, kab_code or self.region)
+            if not desa_code:
+                unmatched.append("desa")
+            elif not kec_code:
+                kec_code = desa_code[:8]
+        if not kab_code and kec_code:
+            kab_code = kec_code[:5]
+        return Place(kab_code, kec_code, desa_code, tuple(unmatched))
+
+    def _match(self, level: RegionLevel, text: str, parent: str | None) -> str:
+        key = (int(level), text, parent or "")
+        known = self._matches.get(key)
+        if known is None:
+            plausible = len(text) <= _MAX_NAME and any(ch.isalpha() for ch in text)
+            candidates = self.table.match_name(text, level, parent, limit=1) if plausible else []
+            best = candidates[0] if candidates else None
+            known = PlaceMatch(
+                int(level),
+                text,
+                parent or "",
+                best.code if best else "",
+                best.name if best else "",
+                best.score if best else 0.0,
+            )
+            self._matches[key] = known
+        return known.code

@@ -1,0 +1,218 @@
+"""Spreadsheet readers: XLSX, XLS and ODS through calamine, CSV with encoding detection.
+
+A reader hands out :class:`Sheet` objects whose :meth:`Sheet.rows` yields
+``(row_number, cells)`` one row at a time: ``row_number`` counts from 1 at the
+top of the sheet (as the spreadsheet program shows it), ``cells`` is a list of
+cell values (str, float, int, bool, date, datetime; ``""`` for an empty cell)
+whose index 0 is the sheet's first column. Nothing here keeps rows in Python
+memory: callers stream.
+
+calamine parses a sheet into a compact Rust range when it is opened; the Python
+rows are made one by one as the caller iterates.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from silon_desktop.importers.errors import ImportFileError
+
+log = logging.getLogger(__name__)
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+#: (top row, left col, bottom row, right col), 0-based and inclusive, sheet coordinates.
+MergedRange = tuple[int, int, int, int]
+
+
+class Sheet(Protocol):
+    """One sheet (or the one table of a CSV file)."""
+
+    name: str
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """``(row number counted from 1 at the top of the sheet, cells)``."""
+        ...
+
+    def merged_ranges(self) -> list[MergedRange]: ...
+
+
+@dataclass
+class Workbook:
+    """An opened file: its format and its sheets (loaded when asked for)."""
+
+    path: Path
+    kind: str  # xlsx | xls | ods | csv
+    sheet_names: list[str]
+    _book: Any = None
+    _csv: CsvSheet | None = None
+
+    def sheet(self, name: str) -> Sheet:
+        if self._csv is not None:
+            return self._csv
+        try:
+            return CalamineSheetAdapter(self._book.get_sheet_by_name(name))
+        except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged parts
+            raise ImportFileError(self.path, "truncated", str(exc)) from exc
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+
+
+class CalamineSheetAdapter:
+    """A calamine sheet seen through the :class:`Sheet` protocol."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+        self.name: str = sheet.name
+        start = sheet.start
+        self._row0: int = start[0] if start is not None else 0
+        self._col0: int = start[1] if start is not None else 0
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        number = self._row0
+        pad = [""] * self._col0
+        for cells in self._sheet.iter_rows():
+            number += 1
+            yield number, (pad + cells if pad else cells)
+
+    def merged_ranges(self) -> list[MergedRange]:
+        ranges = self._sheet.merged_cell_ranges or []
+        return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+
+
+@dataclass
+class CsvSheet:
+    """A CSV file read as one sheet, decoded and split while it is iterated."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    name: str = "CSV"
+    _merged: list[MergedRange] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        with open(self.path, encoding=self.encoding, errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            try:
+                yield from enumerate(reader, start=1)
+            except csv.Error as exc:
+                raise ImportFileError(self.path, "unreadable", str(exc)) from exc
+
+    def merged_ranges(self) -> list[MergedRange]:
+        return self._merged
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """Open a supporter list, whatever its format.
+
+    Raises:
+        ImportFileError: missing, unreadable, truncated or not a spreadsheet.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except FileNotFoundError as exc:
+        raise ImportFileError(path, "not_found") from exc
+    except OSError as exc:
+        raise ImportFileError(path, "unreadable", exc.strerror or str(exc)) from exc
+    if not head:
+        raise ImportFileError(path, "empty")
+    if head.startswith(_ZIP) or head.startswith(_OLE):
+        return _open_calamine(path, head)
+    return _open_csv(path, head)
+
+
+def _open_calamine(path: Path, head: bytes) -> Workbook:
+    import python_calamine
+
+    kind = "xls" if head.startswith(_OLE) else ("ods" if b"opendocument" in head[:200] else "xlsx")
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise ImportFileError(path, "encrypted") from exc
+    except Exception as exc:  # noqa: BLE001 - zip, xml and format errors all mean a damaged file
+        problem = "truncated" if head.startswith(_ZIP) or len(head) > 512 else "not_spreadsheet"
+        raise ImportFileError(path, problem, str(exc)) from exc
+    names = [
+        meta.name
+        for meta in book.sheets_metadata
+        if str(meta.typ).endswith("WorkSheet") and not str(meta.visible).endswith("VeryHidden")
+    ]
+    if not names:
+        raise ImportFileError(path, "empty")
+    return Workbook(path, kind, names, _book=book)
+
+
+def _open_csv(path: Path, head: bytes) -> Workbook:
+    encoding = detect_encoding(head)
+    if encoding is None:
+        raise ImportFileError(path, "not_spreadsheet")
+    text = _decode_sample(head, encoding)
+    delimiter = sniff_delimiter(text)
+    log.debug("%s: CSV, encoding %s, delimiter %r", path, encoding, delimiter)
+    sheet = CsvSheet(path, encoding, delimiter)
+    return Workbook(path, "csv", [sheet.name], _csv=sheet)
+
+
+def detect_encoding(sample: bytes) -> str | None:
+    """The text encoding of a CSV sample, or None when it is not text at all.
+
+    UTF-8 (with or without BOM) is tried first and strictly; UTF-16 needs its
+    BOM; anything else that is text is read as Windows-1252, the encoding Excel
+    on Indonesian Windows saves "CSV" in (charset-normalizer confirms it is text).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(
+        sample, cp_isolation=["cp1252", "latin_1", "cp1250", "iso8859_15"]
+    ).best()
+    if best is None:
+        return None
+    return "cp1252"
+
+
+def _decode_sample(sample: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(sample, final=False)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in Indonesian locale), tab or pipe.
+
+    Each candidate splits the first lines (quotes respected); the winner gives
+    the same number of columns, more than one, on the most lines.
+    """
+    lines = [line for line in text.splitlines()[:40] if line.strip()][:-1] or text.splitlines()[:1]
+    best, best_score = ",", 0
+    for delimiter in _DELIMITERS:
+        widths = [len(cells) for cells in csv.reader(lines, delimiter=delimiter)]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        score = widths.count(common) * (common - 1)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

@@ -1,0 +1,295 @@
+"""Import a supporter list into the local database: validate and store in one transaction.
+
+The whole import is ONE transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): rows
+and their outbox mutations are written batch by batch while the file is read,
+and a cancel (or any error) rolls everything back, leaving the database exactly
+as it was. SQLite in WAL mode lets the UI keep reading meanwhile.
+
+Rows without a NIK cannot be matched on a re-import, so they stay in the
+report only (status and reasons like every other row) and are not stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from silon_desktop.importers.columns import ColumnMapping
+from silon_desktop.importers.pipeline import (
+    BATCH_SIZE,
+    ImportOptions,
+    ProgressFn,
+    ValidatedRow,
+    validate_file,
+)
+from silon_desktop.importers.report import ImportReport
+from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.derived import supporter_effective
+from silon_desktop.storage.models import Election, Pair, Supporter
+
+log = logging.getLogger(__name__)
+
+#: The supporter fields an import writes (verification results are left alone).
+IMPORT_FIELDS = (
+    "nik",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "rt",
+    "rw",
+    "desa_code",
+    "kecamatan_code",
+    "kabkota_code",
+    "nik_from_number",
+    "check_status",
+    "check_reasons",
+)
+
+#: SQLite page cache during an import (KiB); the default 2 MB thrashes on index inserts.
+IMPORT_CACHE_KIB = 64 * 1024
+#: Validated batches waiting for the writer (bounds memory).
+QUEUE_BATCHES = 3
+
+_PAIR: Table = Pair.__table__  # type: ignore[assignment]
+_ELECTION: Table = Election.__table__  # type: ignore[assignment]
+_SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
+
+
+class UnknownPair(LookupError):
+    """The pair id is not in the local database."""
+
+    def __init__(self, pair_id: str) -> None:
+        self.pair_id = pair_id
+        self.message = f"Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class PairContext:
+    """What an import needs to know about the pair and its election."""
+
+    pair_id: str
+    scope: str
+    region: str
+    rule_set: str
+    reference_date: dt.date
+
+
+def pair_context(conn: Connection, pair_id: str) -> PairContext:
+    """The pair's scope, its election's region, rule set and reference date.
+
+    The reference date (ages are counted at it) is the last day of submitting
+    support, or today when the election has none yet.
+
+    Raises:
+        UnknownPair: no such pair.
+    """
+    row = conn.execute(
+        select(
+            _PAIR.c.scope,
+            _ELECTION.c.region_code,
+            _ELECTION.c.rule_set,
+            _ELECTION.c.support_end,
+        )
+        .join(_ELECTION, _ELECTION.c.id == _PAIR.c.election_id)
+        .where(_PAIR.c.id == pair_id)
+    ).first()
+    if row is None:
+        raise UnknownPair(pair_id)
+    region = row.region_code or row.scope
+    return PairContext(pair_id, row.scope, region, row.rule_set, row.support_end or dt.date.today())
+
+
+def import_file(
+    database: Database,
+    path: str | Path,
+    pair_id: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    hints: dict[str, str] | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    batch_size: int = BATCH_SIZE,
+    assume_id_scan: bool = False,
+) -> ImportReport:
+    """Validate a supporter list and store its rows for ``pair_id``.
+
+    Args:
+        database: the open local database.
+        path: the file (XLSX, XLS, ODS, CSV).
+        pair_id: the pair the supporters support.
+        mapping: the column mapping the operator confirmed (else detected).
+        hints: header text -> field of a saved mapping, for detection.
+        assume_id_scan: the ID card scans came with the file (else NO_ID_SCAN).
+        progress: ``(rows done, rows expected)``.
+        cancel: set it to stop; the database is left as it was.
+
+    Raises:
+        ImportFileError: the file cannot be read.
+        ImportCancelled: cancelled; nothing was written.
+        UnknownPair: the pair does not exist.
+    """
+    with database.engine.begin() as conn:
+        ctx = pair_context(conn, pair_id)
+        opts = ImportOptions(
+            ctx.region,
+            ctx.reference_date,
+            ctx.rule_set,
+            mapping=mapping,
+            hints=hints,
+            batch_size=batch_size,
+            assume_id_scan=assume_id_scan,
+        )
+        writer = SupporterBulkWriter(
+            conn, pair_id, ctx.scope, IMPORT_FIELDS, _effective_for(ctx.rule_set)
+        )
+        with _page_cache(conn, IMPORT_CACHE_KIB):
+            report, stats = _read_and_write(path, opts, writer, progress, cancel)
+            _apply_late_flags(conn, writer, report)
+        report.stored = {
+            "inserted": stats.inserted,
+            "updated": stats.updated,
+            "unchanged": stats.unchanged,
+        }
+    log.info("imported %s for pair %s: %s", path, pair_id, report.stored)
+    return report
+
+
+class _Stop:
+    """Cancel as the reader sees it: the operator's event or a failed writer."""
+
+    def __init__(self, cancel: threading.Event | None) -> None:
+        self.cancel = cancel
+        self.failed = threading.Event()
+
+    def is_set(self) -> bool:
+        return self.failed.is_set() or (self.cancel is not None and self.cancel.is_set())
+
+
+def _read_and_write(
+    path: str | Path,
+    options: ImportOptions,
+    writer: SupporterBulkWriter,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+) -> tuple[ImportReport, BulkStats]:
+    """Read and validate in a thread while this one writes the batches.
+
+    SQLite does its work with the GIL released, so on two cores reading the next
+    batch overlaps with writing the last one. The connection stays in this thread.
+    """
+    batches: queue.Queue[Any] = queue.Queue(maxsize=QUEUE_BATCHES)
+    stop = _Stop(cancel)
+
+    def store(batch: Sequence[ValidatedRow]) -> None:
+        rows = [item.values for item in batch if item.values["nik"]]
+        if rows:
+            batches.put(rows)
+
+    def read() -> None:
+        try:
+            found = validate_file(path, options, on_batch=store, progress=progress, cancel=stop)  # type: ignore[arg-type]
+            batches.put(_Done(found))
+        except BaseException as error:  # noqa: BLE001 - handed to the writing thread
+            batches.put(_Failed(error))
+
+    reader = threading.Thread(target=read, name="import-reader", daemon=True)
+    reader.start()
+    stats = BulkStats()
+    try:
+        while True:
+            item = batches.get()
+            if isinstance(item, _Done):
+                return item.report, stats
+            if isinstance(item, _Failed):
+                raise item.error
+            stats.add(writer.write(item)[1])
+    finally:
+        stop.failed.set()
+        while reader.is_alive():
+            try:
+                batches.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        reader.join()
+
+
+@dataclass(slots=True)
+class _Done:
+    report: ImportReport
+
+
+@dataclass(slots=True)
+class _Failed:
+    error: BaseException
+
+
+@contextmanager
+def _page_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """A larger SQLite page cache while importing: index inserts stay in memory."""
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: ImportReport) -> None:
+    """Rows found to be duplicates after they were stored get their final verdict."""
+    if not report.late_updates:
+        return
+    occurrences = _occurrences(report, set(report.late_updates))
+    for index in sorted(report.late_updates):
+        result = report.rows[index]
+        record = writer.first_record(result.nik, occurrences[index])
+        if record is None:
+            continue
+        values: dict[str, Any] = {name: record[name] for name in IMPORT_FIELDS}
+        values["check_status"] = result.status
+        values["check_reasons"] = list(result.codes)
+        writer.rewrite(record, values)
+
+
+def _occurrences(report: ImportReport, wanted: set[int]) -> dict[int, int]:
+    """For the wanted report indices: how many earlier rows carry the same NIK."""
+    niks = {report.rows[i].nik for i in wanted}
+    seen: dict[str, int] = {}
+    found: dict[int, int] = {}
+    for index, result in enumerate(report.rows):
+        if result.nik in niks:
+            count = seen.get(result.nik, 0)
+            if index in wanted:
+                found[index] = count
+            seen[result.nik] = count + 1
+    return found
+
+
+def _effective_for(rule_set: str) -> EffectiveFn:
+    """The domain's effective status under the election's rule set."""
+
+    def effective(
+        check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
+    ) -> tuple[str, str]:
+        if existing is None:  # a new record: nothing but the check is known
+            return check_status, ",".join(check_reasons)
+        values = dict(existing)
+        values["check_status"] = check_status
+        values["check_reasons"] = list(check_reasons)
+        return supporter_effective(values, rule_set)
+
+    return effective

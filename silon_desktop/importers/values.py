@@ -1,0 +1,239 @@
+"""Cell values as typed by people: dates, sex, marital status, NIK cells, hostile text.
+
+Every parser here is total: it returns ``None`` (or an empty string) for a value it
+cannot read, never raises, so one bad cell never stops an import. The caller
+turns ``None`` for a present cell into a reason code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+#: Excel's day zero (the 1900 leap-year bug makes it 30 Dec 1899 for serials > 60).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serial numbers accepted as dates: 1900-01-01 .. 2099-12-31.
+_SERIAL_MIN, _SERIAL_MAX = 1, 73050
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("januari", "jan", "january"),
+        ("februari", "feb", "pebruari", "peb", "february"),
+        ("maret", "mar", "march"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("agustus", "agu", "agt", "ags", "aug", "agst", "august"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "oct", "october"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "des", "dec", "december"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _MONTHS[_name] = _number
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.\s](\d{1,2})[-/.\s](\d{1,4})$")
+_WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
+_COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+
+_SEX = {
+    "L": "L",
+    "LK": "L",
+    "LAKI": "L",
+    "LAKILAKI": "L",
+    "PRIA": "L",
+    "M": "L",
+    "MALE": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "W": "P",
+    "F": "P",
+    "FEMALE": "P",
+}
+
+_MARITAL = {
+    "B": "B",
+    "BK": "B",
+    "BELUM": "B",
+    "BELUMKAWIN": "B",
+    "BELUMMENIKAH": "B",
+    "LAJANG": "B",
+    "TIDAKKAWIN": "B",
+    "S": "S",
+    "K": "S",
+    "SK": "S",
+    "SUDAH": "S",
+    "KAWIN": "S",
+    "MENIKAH": "S",
+    "SUDAHKAWIN": "S",
+    "SUDAHMENIKAH": "S",
+    "P": "P",
+    "PERNAH": "P",
+    "PERNAHKAWIN": "P",
+    "PERNAHMENIKAH": "P",
+    "CERAI": "P",
+    "CERAIHIDUP": "P",
+    "CERAIMATI": "P",
+    "JANDA": "P",
+    "DUDA": "P",
+}
+
+#: Characters removed from text: C0/C1 controls, bidi embeddings/overrides/isolates,
+#: zero-width characters and the BOM. Tabs and newlines become spaces first.
+_STRIP = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"\s+")
+_LETTERS = re.compile(r"[^A-Z]")
+
+Cell = object  # int | float | str | bool | date | datetime | time | timedelta | None
+
+
+def clean_text(value: object, max_length: int | None = None) -> tuple[str, bool]:
+    """A cell as one tidy line of text, and whether it had to be cut.
+
+    Removes control and bidi-override characters (which can disguise a value on
+    screen), normalises to NFC and collapses runs of white space. Whole-number
+    floats print without ``.0`` (an RT typed as a number).
+
+    Args:
+        value: the cell.
+        max_length: cut the text to this many characters (the column's size).
+    """
+    if type(value) is str and value.isascii() and value.isprintable() and "  " not in value:
+        text = value.strip()  # the common case: plain ASCII text, nothing to clean
+        if max_length is None or len(text) <= max_length:
+            return text, False
+        return text[:max_length].rstrip(), True
+    if value is None:
+        return "", False
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, dt.datetime | dt.date):
+        text = value.strftime("%d-%m-%Y")
+    else:
+        text = str(value)
+    if not text.isascii() or not text.isprintable():
+        text = unicodedata.normalize("NFC", _STRIP.sub("", text))
+    text = _SPACES.sub(" ", text).strip()
+    if max_length is not None and len(text) > max_length:
+        return text[:max_length].rstrip(), True
+    return text, False
+
+
+def nik_from_cell(value: object) -> tuple[str, bool]:
+    """The NIK as text, and whether it came from a number cell.
+
+    A NIK typed into a number cell keeps only 15 significant digits in Excel, so
+    the last digit may already be wrong: the caller flags ``NIK_PRECISION``.
+    Spaces, dots and dashes typed between the digit groups are removed.
+    """
+    if isinstance(value, bool) or value is None:
+        return ("" if value is None else str(value)), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e17:
+            return str(int(value)), True
+        return repr(value), True
+    text = clean_text(value, 64)[0]
+    if text.startswith("'"):
+        text = text[1:]
+    compact = text.replace(" ", "").replace(".", "").replace("-", "")
+    return (compact if compact.isdigit() else text), False
+
+
+def parse_sex(value: object) -> str | None:
+    """``L`` or ``P`` from L/P and the usual words (laki-laki, pria, perempuan, wanita)."""
+    text = clean_text(value)[0].upper()
+    if not text:
+        return None
+    return _SEX.get(_LETTERS.sub("", text))
+
+
+def parse_marital(value: object) -> str | None:
+    """``B`` (belum kawin), ``S`` (sudah/kawin) or ``P`` (pernah/cerai) from codes or words."""
+    text = clean_text(value)[0].upper()
+    if not text:
+        return None
+    return _MARITAL.get(_LETTERS.sub("", text))
+
+
+def parse_date(value: object, reference: dt.date | None = None) -> dt.date | None:
+    """A birth date from any common form.
+
+    Accepts date/datetime cells, Excel serial numbers, ``dd-mm-yyyy``,
+    ``dd/mm/yyyy``, ``dd.mm.yyyy``, ``yyyy-mm-dd``, ``ddmmyyyy``, two-digit years
+    (the century that does not put the date after ``reference``) and ``d Month
+    yyyy`` in Indonesian or English (``17 Agustus 1985``, ``5-Jan-90``).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return _from_serial(float(value))
+    text = clean_text(value, 64)[0].lower()
+    if not text:
+        return None
+    return _from_text(text, reference or dt.date.today())
+
+
+def _from_serial(serial: float) -> dt.date | None:
+    if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def _from_text(text: str, reference: dt.date) -> dt.date | None:
+    if "t" in text and text[:4].isdigit():
+        text = text.split("t", 1)[0]  # ISO datetime as text
+    elif " " in text and text[:4].isdigit() and ":" in text:
+        text = text.split(" ", 1)[0]
+    match = _NUMERIC_DATE.match(text)
+    if match:
+        a, b, c = match.groups()
+        if len(a) == 4:
+            return _make(int(a), int(b), int(c))
+        return _make(_year(c, reference), int(b), int(a))
+    match = _WORD_DATE.match(text)
+    if match:
+        day, month_name, year = match.groups()
+        month = _MONTHS.get(month_name)
+        return _make(_year(year, reference), month, int(day)) if month else None
+    match = _COMPACT_DATE.match(text)
+    if match:
+        day, month_text, year = match.groups()
+        return _make(int(year), int(month_text), int(day))
+    if text.replace(".", "", 1).isdigit():
+        return _from_serial(float(text))
+    return None
+
+
+def _year(text: str, reference: dt.date) -> int:
+    year = int(text)
+    if len(text) <= 2:
+        year += 2000
+        if year > reference.year:
+            year -= 100
+    return year
+
+
+def _make(year: int, month: int | None, day: int) -> dt.date | None:
+    if month is None or not 1800 <= year <= 2200:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

