@@ -252,6 +252,8 @@ class DuplicateTracker:
     ) -> list[tuple[int, ReasonCode]]:
         """Record a row; returns the rows whose flag this row set or changed
         (possibly earlier rows, which become DUPLICATE_POTENTIAL)."""
+        if not 0 <= index <= _INDEX_MASK:
+            raise ValueError(f"row index out of range: {index}")
         if isinstance(row, Mapping):
             row = SupporterInput.from_mapping(row)
         key = _nik_key(row.nik)

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from silon_desktop.domain.codes import ReasonCode
@@ -341,6 +341,7 @@ def test_labels_cover_every_code_and_field() -> None:
             assert name in FIELD_LABELS_ID, name
 
 
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_either_passes_or_names_the_field(text: str) -> None:
     for error in validate_record("supporter", {"name": text, "address": text}):

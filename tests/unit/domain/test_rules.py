@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import ROUND_CEILING, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from silon_desktop.domain.codes import ElectionKind, ReasonCode, Status
@@ -81,6 +81,7 @@ def _reference_threshold(kind: ElectionKind, dpt: int) -> int:
     return int(exact.to_integral_value(rounding=ROUND_CEILING))
 
 
+@settings(deadline=None)
 @given(
     kind=st.sampled_from([G, B, W]),
     dpt=st.one_of(
@@ -94,6 +95,7 @@ def test_threshold_matches_decimal_reference(kind: ElectionKind, dpt: int) -> No
     assert support_threshold(kind, dpt) == _reference_threshold(kind, dpt)
 
 
+@settings(deadline=None)
 @given(kind=st.sampled_from([G, B]), dpt=st.integers(min_value=0, max_value=40_000_000))
 def test_threshold_is_never_below_the_exact_share(kind: ElectionKind, dpt: int) -> None:
     need = support_threshold(kind, dpt)

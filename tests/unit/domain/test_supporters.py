@@ -7,7 +7,7 @@ import datetime as dt
 import tracemalloc
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from silon_desktop.domain.codes import ReasonCode, Status
@@ -311,8 +311,11 @@ def test_tracker_reports_changes_to_earlier_rows() -> None:
         },
     ) == [(13, R.DUPLICATE_IDENTICAL)]
     assert len(tracker) == 1
+    with pytest.raises(ValueError, match="index"):
+        tracker.add(-1, good())
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(["1", "2", "3"]), st.sampled_from(["A", "B"])), max_size=30)
 )
