@@ -75,6 +75,7 @@ class Context:
     data_dir: Path
     logs_dir: Path
     database: Path
+    backups: Path
     server_url: str
     ca_bundle: str
     settings_language: str
@@ -129,8 +130,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "New database created at {path} (schema {revision})",
     ),
     "db_upgraded": (
-        "Basis data {path} diperbarui dari skema {old} ke {revision}",
-        "Database {path} upgraded from schema {old} to {revision}",
+        "Basis data {path} diperbarui dari skema {old} ke {revision}; cadangan sebelumnya "
+        "ada di {backups}",
+        "Database {path} upgraded from schema {old} to {revision}; a backup made before "
+        "is in {backups}",
     ),
     "db_corrupt": (
         "Berkas basis data {path} rusak. Pulihkan dari cadangan: silon-desktop backup",
@@ -317,7 +320,8 @@ def check_database(ctx: Context) -> None:
     existed = path.exists() and path.stat().st_size > 0
     try:
         old = _revision_before(storage_db, path) if existed else None
-        database = storage_db.open_database(path)
+        # an older file is backed up before it is upgraded, as at the program's start
+        database = storage_db.open_database(path, backups=ctx.backups)
         try:
             revision = database.schema_revision()
             problems = _quick_check(database)
@@ -333,7 +337,16 @@ def check_database(ctx: Context) -> None:
     elif not existed:
         ctx.add("database", Level.OK, "db_created", "", path=path, revision=revision)
     elif old not in (None, revision):
-        ctx.add("database", Level.OK, "db_upgraded", "", path=path, old=old, revision=revision)
+        ctx.add(
+            "database",
+            Level.OK,
+            "db_upgraded",
+            "",
+            path=path,
+            old=old,
+            revision=revision,
+            backups=ctx.backups,
+        )
     else:
         ctx.add("database", Level.OK, "db_ok", "", path=path, revision=revision)
 
@@ -567,6 +580,7 @@ def make_context(args: argparse.Namespace) -> Context:
         data_dir=app_paths.data,
         logs_dir=app_paths.logs,
         database=app_paths.database,
+        backups=app_paths.backups,
         server_url=getattr(args, "server", None) or settings.server_url,
         ca_bundle=settings.ca_bundle,
         settings_language=getattr(args, "lang", None) or settings.language,

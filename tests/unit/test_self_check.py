@@ -197,6 +197,26 @@ def test_damaged_pages_inside_a_database_fail(
     assert "is damaged" in _verdict(out)
 
 
+def test_older_database_is_backed_up_then_upgraded(
+    tmp_path: Path, offline_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alembic.script import ScriptDirectory
+
+    from silon_desktop.storage import db
+
+    script = ScriptDirectory.from_config(db.alembic_config())
+    base, head = script.get_base(), script.get_current_head()
+    if base == head:
+        pytest.skip("one migration only: nothing to upgrade")
+    engine = db.create_sqlite_engine(tmp_path / "silon.db")
+    db.migrate(engine, str(base))
+    engine.dispose()
+    code, out = _run(capsys, tmp_path, offline_url, lang="en")
+    assert code == 0, out
+    assert f"upgraded from schema {base} to {head}" in out
+    assert list((tmp_path / "backups").glob(f"silon-*-before-{head}.db"))
+
+
 def test_missing_region_data_fails(
     tmp_path: Path,
     offline_url: str,
