@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -33,13 +32,18 @@ from sync.protocol import (
     encode_value,
 )
 
-#: Characters allowed although they are control characters (multi-line addresses).
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
+#: C0 and C1 control characters (tab and line breaks allowed: multi-line
+#: addresses; the domain is stricter per field) and lone surrogates, which
+#: cannot even be stored as UTF-8.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Longest text of a column without a declared length.
+_MAX_TEXT = 10_000
 _MAX_INT = 2**63 - 1
 _MAX_LIST_ITEMS = 64
 _MAX_LIST_ITEM_LEN = 64
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SCOPE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+#: A scope is the region of an election: a province ("32") or a kab/kota ("32.14").
+_SCOPE = re.compile(r"\d{2}(\.\d{2})?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 #: Blank column value for a wire null, per type (NOT NULL columns).
@@ -153,12 +157,10 @@ def _check(field: FieldSpec, value: Any, length: int | None) -> Any:
 def _check_text(name: str, value: Any, length: int | None) -> str:
     if not isinstance(value, str):
         raise ValidationError(name, "wrong_type")
-    if length is not None and len(value) > length:
+    if len(value) > (length or _MAX_TEXT):
         raise ValidationError(name, "too_long")
-    for char in value:
-        category = unicodedata.category(char)
-        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs":
-            raise ValidationError(name, "control_chars")
+    if _CONTROL.search(value):
+        raise ValidationError(name, "control_chars")
     return value
 
 

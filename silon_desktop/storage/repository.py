@@ -1,0 +1,284 @@
+"""The repository: the one way the application writes synced records.
+
+Every write is ONE transaction holding the row, its outbox mutation (coalesced
+into the record's open pending mutation, see :mod:`silon_desktop.storage.outbox`)
+and a line of the local journal (``record_history``). When the call returns,
+the edit is on disk; a crash after that loses nothing.
+
+Input is checked twice before anything is written: the store's own guard
+(:func:`silon_desktop.storage.records.check_values`: types, lengths, control
+characters, dates) and the domain's rules (``domain.records.validate_record``).
+A refused write raises :class:`ValidationError` naming the field and leaves the
+database unchanged.
+
+Deletes are tombstones (``deleted = True``; the row stays). Children of a
+deleted record are not cascaded: the server owns that decision, and a pair may
+hold a million supporters.
+
+A repository may be used from several threads: each call opens its own session.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import literal_column, select
+from sqlalchemy.orm import Session
+
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.derived import refresh_derived
+from silon_desktop.storage.errors import RecordNotFound, ValidationError
+from silon_desktop.storage.models import RecordHistory, SyncedMixin
+from silon_desktop.storage.records import (
+    check_record_id,
+    check_scope,
+    check_values,
+    entity_spec,
+    model_for,
+    new_row,
+    row_to_dict,
+    table_for,
+)
+from sync.protocol import ENTITIES, FieldType, Op, encode_value, new_id
+
+
+class Repository:
+    """Create, update, delete and read synced records, with their outbox mutations.
+
+    Args:
+        db: the open database.
+        device_id: this installation's id (journaled with each edit).
+        user: the operator's user name (journaled with each edit).
+    """
+
+    def __init__(self, db: Database, device_id: str, user: str = "") -> None:
+        self.db = db
+        self.device_id = device_id
+        self.user = user
+
+    def create(
+        self,
+        entity: str,
+        values: Mapping[str, Any],
+        scope: str,
+        record_id: str | None = None,
+    ) -> str:
+        """Create a record; fields not given take their defaults.
+
+        Returns:
+            The record id (``record_id`` when given, else a new UUID).
+
+        Raises:
+            ValidationError: a value, the scope, the id or the parent is refused.
+        """
+        spec = entity_spec(entity)
+        check_scope(scope)
+        rid = new_id() if record_id is None else check_record_id(record_id)
+        full = {**_defaults(entity), **check_values(entity, values)}
+        _validate_domain(entity, {**full, "id": rid, "scope": scope}, None)
+        model = model_for(entity)
+        with self.db.session() as session:
+            if session.get(model, rid) is not None:
+                raise ValidationError("id", "exists")
+            if spec.parent_field:
+                _check_parent(session, entity, full[spec.parent_field], scope)
+            row = new_row(entity, id=rid, scope=scope, version=0, deleted=False, **full)
+            session.add(row)
+            refresh_derived(session, entity, row)
+            session.flush()
+            changes = outbox.encode_changes(entity, {f: (None, full[f]) for f in full})
+            mutation = outbox.enqueue(session, entity, rid, scope, Op.UPSERT, 0, changes)
+            self._journal(session, entity, rid, "create", changes, mutation)
+        return rid
+
+    def update(self, entity: str, record_id: str, values: Mapping[str, Any]) -> str | None:
+        """Change some fields of a record; only fields that really change are queued.
+
+        Returns:
+            The mutation id carrying the edit, or None when nothing changed (or
+            the edit undid the record's pending changes).
+
+        Raises:
+            RecordNotFound: no such record, or it is deleted.
+            ValidationError: a value is refused.
+        """
+        spec = entity_spec(entity)
+        checked = check_values(entity, values)
+        model = model_for(entity)
+        with self.db.session() as session:
+            row = _live_row(session, model, entity, record_id)
+            current = {f: getattr(row, f) for f in spec.client_fields}
+            changed = {
+                name: (current[name], value)
+                for name, value in checked.items()
+                if _wire(entity, name, current[name]) != _wire(entity, name, value)
+            }
+            if not changed:
+                return None
+            _validate_domain(entity, {**current, **checked}, set(changed))
+            if spec.parent_field in changed:
+                _check_parent(session, entity, checked[spec.parent_field], row.scope)
+            for name, (_old, new) in changed.items():
+                setattr(row, name, new)
+            refresh_derived(session, entity, row)
+            wire = outbox.encode_changes(entity, changed)
+            mutation = outbox.enqueue(
+                session, entity, row.id, row.scope, Op.UPSERT, row.version, wire
+            )
+            self._journal(session, entity, row.id, "update", wire, mutation)
+            return mutation
+
+    def delete(self, entity: str, record_id: str) -> str | None:
+        """Delete a record (a tombstone: the row stays with ``deleted = True``).
+
+        Returns:
+            The delete mutation's id, or None when nothing is left to tell the
+            server (a record created here and never pushed), or it was deleted already.
+
+        Raises:
+            RecordNotFound: no such record.
+        """
+        model = model_for(entity)
+        with self.db.session() as session:
+            row = session.get(model, record_id)
+            if row is None:
+                raise RecordNotFound(entity, record_id)
+            if row.deleted:
+                return None
+            row.deleted = True
+            mutation = outbox.enqueue(
+                session, entity, row.id, row.scope, Op.DELETE, row.version, {}
+            )
+            self._journal(session, entity, row.id, "delete", {}, mutation)
+            return mutation
+
+    def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
+        """Every column of a record (tombstones included), or None."""
+        model = model_for(entity)
+        with self.db.session(readonly=True) as session:
+            row = session.get(model, record_id)
+            return None if row is None else row_to_dict(row)
+
+    def list(
+        self,
+        entity: str,
+        *,
+        include_deleted: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        **filters: Any,
+    ) -> builtins.list[dict[str, Any]]:
+        """Records whose columns equal ``filters``, in insertion order.
+
+        For small tables (elections, pairs, candidates); the supporters table
+        is paged by ``storage.supporter_queries``.
+        """
+        table = table_for(entity)
+        model = model_for(entity)
+        query = select(model)
+        for name, value in filters.items():
+            if name not in table.c:
+                raise ValidationError(name, "unknown_field")
+            query = query.where(table.c[name] == value)
+        if not include_deleted:
+            query = query.where(table.c.deleted.is_(False))
+        query = query.order_by(literal_column(f"{table.name}.rowid")).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.db.session(readonly=True) as session:
+            return [row_to_dict(row) for row in session.scalars(query)]
+
+    def history(self, entity: str, record_id: str) -> builtins.list[dict[str, Any]]:
+        """The journal of local edits of a record, oldest first."""
+        query = (
+            select(RecordHistory)
+            .where(RecordHistory.entity == entity, RecordHistory.record_id == record_id)
+            .order_by(RecordHistory.seq)
+        )
+        with self.db.session(readonly=True) as session:
+            return [
+                {
+                    "action": h.action,
+                    "changes": h.changes,
+                    "user": h.user,
+                    "device_id": h.device_id,
+                    "mutation_id": h.mutation_id,
+                    "at": h.at,
+                }
+                for h in session.scalars(query)
+            ]
+
+    def _journal(
+        self,
+        session: Session,
+        entity: str,
+        record_id: str,
+        action: str,
+        changes: dict[str, Any],
+        mutation_id: str | None,
+    ) -> None:
+        session.add(
+            RecordHistory(
+                entity=entity,
+                record_id=record_id,
+                action=action,
+                changes=changes,
+                user=self.user,
+                device_id=self.device_id,
+                mutation_id=mutation_id,
+            )
+        )
+
+
+def _defaults(entity: str) -> dict[str, Any]:
+    """The value each client field of a new record has when not given."""
+    table = table_for(entity)
+    out: dict[str, Any] = {}
+    for field in ENTITIES[entity].fields:
+        if field.server_owned:
+            continue
+        default = table.c[field.name].default
+        if field.type is FieldType.LIST:
+            out[field.name] = []
+        elif default is not None and default.is_scalar:
+            out[field.name] = default.arg  # type: ignore[attr-defined]
+        else:
+            out[field.name] = "" if field.type is FieldType.STR else None
+    return out
+
+
+def _wire(entity: str, name: str, value: Any) -> Any:
+    return encode_value(ENTITIES[entity].spec(name), value)
+
+
+def _live_row(
+    session: Session, model: type[SyncedMixin], entity: str, record_id: str
+) -> SyncedMixin:
+    row = session.get(model, record_id)
+    if row is None or row.deleted:
+        raise RecordNotFound(entity, record_id, deleted=row is not None)
+    return row
+
+
+def _check_parent(session: Session, entity: str, parent_id: Any, scope: str) -> None:
+    spec = ENTITIES[entity]
+    assert spec.parent_field is not None
+    (fk,) = table_for(entity).c[spec.parent_field].foreign_keys
+    parent = session.get(model_for(fk.column.table.name), parent_id) if parent_id else None
+    if parent is None or parent.deleted:
+        raise ValidationError(spec.parent_field, "no_parent")
+    if parent.scope != scope:
+        raise ValidationError("scope", "scope_mismatch")
+
+
+def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None) -> None:
+    """The domain's rules; with ``only``, errors on untouched fields are ignored."""
+    from silon_desktop.domain.messages import describe
+    from silon_desktop.domain.records import validate_record
+
+    for error in validate_record(entity, values):
+        if only is None or error.field in only or error.field not in values:
+            raise ValidationError(error.field or entity, error.code, describe(error))

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.errors import RecordNotFound, ValidationError
+from silon_desktop.storage.models import OutboxMutation
+from silon_desktop.storage.repository import Repository
+
+from .samples import SCOPE, make_tree, pair_values, supporter_values
+
+
+@pytest.fixture
+def repo(db: Database) -> Repository:
+    return Repository(db, device_id="dev-1", user="operator1")
+
+
+def _mutations(db: Database, record_id: str) -> list[OutboxMutation]:
+    with db.session(readonly=True) as session:
+        query = select(OutboxMutation).where(OutboxMutation.record_id == record_id)
+        return list(session.scalars(query.order_by(OutboxMutation.seq)))
+
+
+def test_create_writes_row_and_create_mutation(db: Database, repo: Repository) -> None:
+    ids = make_tree(repo)
+    row = repo.get("supporter", ids["supporter"])
+    assert row is not None
+    assert (row["name"], row["birth_date"], row["version"], row["deleted"]) == (
+        "Siti Aminah",
+        dt.date(1990, 1, 1),
+        0,
+        False,
+    )
+    (mutation,) = _mutations(db, ids["supporter"])
+    assert (mutation.op, mutation.base_version, mutation.state) == ("upsert", 0, "pending")
+    assert mutation.changes["birth_date"] == [None, "1990-01-01"]
+    assert mutation.changes["name"] == [None, "Siti Aminah"]
+    assert "external_duplicate" not in mutation.changes  # server-owned
+    with db.session(readonly=True) as session:
+        assert outbox.counts(session)["pending"] == 6
+
+
+def test_supporter_effective_status_follows_verification(repo: Repository) -> None:
+    ids = make_tree(repo)
+    sid = ids["supporter"]
+    assert repo.get("supporter", sid)["effective_status"] == "MS"  # type: ignore[index]
+    repo.update("supporter", sid, {"admin_status": "BMS", "admin_reasons": ["NO_ID_SCAN"]})
+    row = repo.get("supporter", sid)
+    assert row is not None
+    assert (row["effective_status"], row["effective_reasons"]) == ("BMS", "NO_ID_SCAN")
+    repo.update("supporter", sid, {"field_status": "TMS", "field_reasons": ["DECEASED"]})
+    row = repo.get("supporter", sid)
+    assert row is not None and row["effective_status"] == "TMS"
+
+
+def test_update_queues_only_changed_fields_with_old_values(db: Database, repo: Repository) -> None:
+    ids = make_tree(repo)
+    pid = ids["pair"]
+    with db.session() as session:  # pretend the create was pushed and acknowledged
+        (create,) = outbox.pending(session, 100)[1:2]
+        outbox.mark_sent(session, [create.mutation_id], "b1")
+        outbox.mark_result(session, create.mutation_id, "applied", 1)
+        from silon_desktop.storage.models import Pair
+
+        pair = session.get(Pair, pid)
+        assert pair is not None
+        pair.version = 1
+    assert repo.update("pair", pid, {"head_name": "Asep Sunandar", "number": 2}) is not None
+    assert repo.update("pair", pid, {"number": 3}) is not None
+    *_, mutation = _mutations(db, pid)
+    assert (mutation.base_version, mutation.changes) == (1, {"number": [1, 3]})
+    assert repo.update("pair", pid, {"number": 1}) is None  # back to the server's value
+    assert [m.state for m in _mutations(db, pid)] == ["acked"]
+    assert repo.update("pair", pid, {"number": 1}) is None  # no change at all
+
+
+def test_delete_is_a_tombstone(db: Database, repo: Repository) -> None:
+    ids = make_tree(repo)
+    with db.session() as session:
+        outbox.mark_sent(session, [m.mutation_id for m in outbox.pending(session, 100)], "b")
+    mid = repo.delete("party", ids["party"])
+    assert mid is not None
+    row = repo.get("party", ids["party"])
+    assert row is not None and row["deleted"] is True
+    assert repo.list("party") == []
+    assert len(repo.list("party", include_deleted=True)) == 1
+    assert [m.op for m in _mutations(db, ids["party"])] == ["upsert", "delete"]
+    assert repo.delete("party", ids["party"]) is None
+    with pytest.raises(RecordNotFound) as caught:
+        repo.update("party", ids["party"], {"seats": 1})
+    assert caught.value.deleted
+
+
+def test_create_then_delete_before_push_leaves_nothing_to_send(
+    db: Database, repo: Repository
+) -> None:
+    ids = make_tree(repo)
+    assert repo.delete("supporter", ids["supporter"]) is None
+    assert _mutations(db, ids["supporter"]) == []
+    assert [h["action"] for h in repo.history("supporter", ids["supporter"])] == [
+        "create",
+        "delete",
+    ]
+    assert repo.history("supporter", ids["supporter"])[0]["user"] == "operator1"
+
+
+def test_missing_records_and_parents(repo: Repository) -> None:
+    ids = make_tree(repo)
+    with pytest.raises(RecordNotFound):
+        repo.update("supporter", "00000000-0000-4000-8000-000000000000", {"name": "x"})
+    with pytest.raises(RecordNotFound):
+        repo.delete("supporter", "00000000-0000-4000-8000-000000000000")
+    assert repo.get("supporter", "00000000-0000-4000-8000-000000000000") is None
+    with pytest.raises(ValidationError) as caught:
+        repo.create("supporter", supporter_values("00000000-0000-4000-8000-000000000000"), SCOPE)
+    assert caught.value.field == "pair_id"
+    with pytest.raises(ValidationError) as caught:
+        repo.create("pair", pair_values(ids["election"]), "32.15")
+    assert caught.value.code == "scope_mismatch"
+    with pytest.raises(ValidationError) as caught:
+        repo.create("supporter", supporter_values(ids["pair"]), SCOPE, record_id=ids["supporter"])
+    assert (caught.value.field, caught.value.code) == ("id", "exists")
+
+
+def test_list_filters(repo: Repository) -> None:
+    ids = make_tree(repo)
+    second = repo.create("supporter", {**supporter_values(ids["pair"]), "name": "Budi"}, SCOPE)
+    assert [r["id"] for r in repo.list("supporter", pair_id=ids["pair"])] == [
+        ids["supporter"],
+        second,
+    ]
+    assert [r["name"] for r in repo.list("supporter", name="Budi")] == ["Budi"]
+    assert len(repo.list("supporter", limit=1, offset=1)) == 1
+    with pytest.raises(ValidationError):
+        repo.list("supporter", no_such_column=1)
+
+
+def test_concurrent_edits_from_threads_all_land(db: Database, repo: Repository) -> None:
+    ids = make_tree(repo)
+    created: list[str] = []
+
+    def work(n: int) -> None:
+        for i in range(5):
+            values = {**supporter_values(ids["pair"]), "name": f"Pendukung {n}-{i}"}
+            created.append(repo.create("supporter", values, SCOPE))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(repo.list("supporter")) == 16
+    with db.session(readonly=True) as session:
+        assert outbox.counts(session)["pending"] == 6 + 15
