@@ -41,6 +41,7 @@ from sync.server.deps import ActorDep, BearerDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.feed import MAX_LIMIT, read_feed, scope_filter
 from sync.server.middleware import BodyMiddleware
+from sync.server.parsing import parse_push
 from sync.server.push import apply_batch
 from sync.server.roles import Actor
 from sync.server.schema import conflicts, records
@@ -238,15 +239,13 @@ def _routes(app: FastAPI, state: ServerState) -> None:
         openapi_extra=_body("PushRequest"),
     )
     async def push(request: Request, actor: ActorDep) -> Response:
-        body: models.PushRequest = _parse(models.PushRequest, await request.body())
+        batch_id, device_id, mutations = parse_push(await request.body())
 
         def work() -> dict[str, Any]:
-            results = apply_batch(
-                engine, config, actor, body.batch_id, to_mutations(body.mutations)
-            )
-            server_time, receipt = state.sign_receipt(body.batch_id, actor, body.device_id, results)
+            results = apply_batch(engine, config, actor, batch_id, mutations)
+            server_time, receipt = state.sign_receipt(batch_id, actor, device_id, results)
             return {
-                "batch_id": body.batch_id,
+                "batch_id": batch_id,
                 "server_time": server_time,
                 "results": [r.to_wire() for r in results],
                 "receipt": receipt,
@@ -318,7 +317,9 @@ def _conflicts(
         stmt = stmt.where(conflicts.c.record_id == record_id)
     with read_tx(engine) as conn:
         rows = conn.execute(stmt.order_by(conflicts.c.id).limit(limit)).mappings().all()
-    items = [{**dict(r), "fields": orjson.loads(r["fields"])} for r in rows]
+    items = [
+        {**{str(k): v for k, v in r.items()}, "fields": orjson.loads(r["fields"])} for r in rows
+    ]
     return {
         "conflicts": items,
         "cursor": int(rows[-1]["id"]) if rows else after,

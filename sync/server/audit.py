@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from sync.server.db import bulk_insert
 from sync.server.schema import audit
 
 GENESIS = "0" * 64
@@ -80,8 +81,7 @@ def append(conn: Connection, entries: Iterable[AuditEntry]) -> int:
         row["hash"] = prev = entry_hash(prev, row)
         rows.append(row)
         next_id += 1
-    if rows:
-        conn.execute(audit.insert(), rows)
+    bulk_insert(conn, audit, rows)
     return len(rows)
 
 

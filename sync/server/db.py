@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
@@ -104,3 +104,21 @@ def migrate(url: str) -> None:
             conn.commit()
     finally:
         engine.dispose()
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one DB-API ``executemany`` and no per-row SQLAlchemy work.
+
+    The statement is still built by SQLAlchemy (compiled for the dialect); only the
+    parameter handling is skipped, which dominates for thousands of rows.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
+    if compiled.positional:
+        order = compiled.positiontup or keys
+        params: list[Any] = [tuple(r[k] for k in order) for r in rows]
+    else:
+        params = rows
+    conn.exec_driver_sql(str(compiled), params)

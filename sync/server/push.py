@@ -31,7 +31,7 @@ from sync.protocol import (
 )
 from sync.server import audit
 from sync.server.config import ServerConfig
-from sync.server.db import write_tx
+from sync.server.db import bulk_insert, write_tx
 from sync.server.errors import forbidden
 from sync.server.roles import Actor
 from sync.server.schema import applied_mutations, conflicts, nik_index, records
@@ -40,6 +40,11 @@ from sync.server.validation import Rejection, check_mutation
 log = logging.getLogger(__name__)
 
 CHUNK = 900  # bound parameters per IN (...) list
+#: A new record's fields before its changes: null, server-owned flags false.
+_BLANK: dict[str, dict[str, Any]] = {
+    name: {f.name: (False if f.server_owned else None) for f in spec.fields}
+    for name, spec in ENTITIES.items()
+}
 
 
 @dataclass(slots=True)
@@ -231,11 +236,7 @@ def _touch(batch: _Batch, rec: _Rec) -> None:
 def _create(batch: _Batch, m: Mutation) -> MutationResult:
     if m.base_version != 0:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
-    spec = ENTITIES[m.entity]
-    fields: dict[str, Any] = {name: None for name in spec.field_names}
-    for f in spec.fields:
-        if f.server_owned:
-            fields[f.name] = False
+    fields = dict(_BLANK[m.entity])
     for name, (_old, new) in m.changes.items():
         fields[name] = new
     rec = _Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
@@ -404,7 +405,8 @@ def _update_duplicates(conn: Connection, batch: _Batch) -> None:
     if not touched:
         return
     old_keys: set[tuple[str, str]] = set()
-    for part in _chunks(touched):
+    stored = [i for i in touched if batch.state[i].exists]  # new records have no index rows
+    for part in _chunks(stored):
         for row in conn.execute(
             select(nik_index.c.election_id, nik_index.c.nik).where(nik_index.c.record_id.in_(part))
         ):
@@ -460,10 +462,9 @@ def _update_duplicates(conn: Connection, batch: _Batch) -> None:
         rec = batch.state[rid]
         if rid not in new_rows and rec.fields.get("external_duplicate"):
             _set_flag(batch, rec, False, bump=False)
-    for part in _chunks(touched):
+    for part in _chunks(stored):
         conn.execute(nik_index.delete().where(nik_index.c.record_id.in_(part)))
-    if index_inserts:
-        conn.execute(nik_index.insert(), index_inserts)
+    bulk_insert(conn, nik_index, index_inserts)
     if outside_changes:
         _load(conn, batch, outside_changes)
         conn.execute(
@@ -511,8 +512,7 @@ def _write(conn: Connection, batch: _Batch) -> None:
             "updated_at": batch.now,
         }
         (updates if rec.exists else inserts).append(row)
-    if inserts:
-        conn.execute(records.insert(), inserts)
+    bulk_insert(conn, records, inserts)
     if updates:
         # New seqs are all above the old maximum, so the unique index holds row by row.
         conn.execute(
@@ -528,8 +528,9 @@ def _write(conn: Connection, batch: _Batch) -> None:
             [{**r, "b_id": r["id"]} for r in updates],
         )
     if batch.fresh:
-        conn.execute(
-            applied_mutations.insert(),
+        bulk_insert(
+            conn,
+            applied_mutations,
             [
                 {
                     "mutation_id": m.id,

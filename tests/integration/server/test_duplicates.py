@@ -1,0 +1,74 @@
+"""DUPLICATE_EXTERNAL: one NIK backing two pairs of one election, flagged through the feed."""
+
+from __future__ import annotations
+
+from tests.integration.server.conftest import World, mutation
+
+NIK = "3214014404850007"
+
+
+def _flags(feed: list[dict], ids: set[str]) -> dict[str, tuple[bool, int]]:
+    latest: dict[str, tuple[bool, int]] = {}
+    for r in feed:
+        if r["id"] in ids and not r["deleted"]:
+            latest[r["id"]] = (r["fields"]["external_duplicate"], r["version"])
+    return latest
+
+
+def test_same_nik_in_two_pairs_is_flagged_on_both_and_cleared_again(world: World) -> None:
+    op = world.client("op3214")
+    _e, (pair1, pair2) = world.elections["32.14"]
+    first = mutation("supporter", {"pair_id": pair1, "nik": NIK, "name": "DEWI"})
+    op.push_ok(first)
+    cursor = int(op.get("/v1/feed", after=0, limit=5000).json()["cursor"])
+    second = mutation("supporter", {"pair_id": pair2, "nik": NIK, "name": "DEWI"})
+    [result] = op.push_ok(second)
+    assert result["status"] == "applied"
+    ids = {first["record_id"], second["record_id"]}
+    # Both records come through the feed after the cursor, flagged, the first one bumped.
+    changed = op.feed_all(after=cursor)
+    assert _flags(changed, ids) == {first["record_id"]: (True, 2), second["record_id"]: (True, 1)}
+    # The operator fixes the NIK of the second: both flags clear, again through the feed.
+    cursor = int(op.get("/v1/feed", after=cursor, limit=5000).json()["cursor"])
+    fix = mutation(
+        "supporter",
+        {"nik": "3214014404850008"},
+        record_id=second["record_id"],
+        base_version=1,
+        olds={"nik": NIK},
+    )
+    assert op.push_ok(fix)[0]["status"] == "applied"
+    assert _flags(op.feed_all(after=cursor), ids) == {
+        first["record_id"]: (False, 3),
+        second["record_id"]: (False, 2),
+    }
+
+
+def test_same_nik_twice_in_one_pair_or_across_elections_is_not_external(world: World) -> None:
+    op, other = world.client("op3214"), world.client("op3215")
+    _e, (pair1, _p2) = world.elections["32.14"]
+    _e2, (pair_b, _q) = world.elections["32.15"]
+    nik = "3214015101900011"
+    a = mutation("supporter", {"pair_id": pair1, "nik": nik})
+    b = mutation("supporter", {"pair_id": pair1, "nik": nik})
+    c = mutation("supporter", {"pair_id": pair_b, "nik": nik}, scope="32.15")
+    op.push_ok(a, b)
+    other.push_ok(c)
+    for client, m in ((op, a), (op, b), (other, c)):
+        record = client.get(f"/v1/records/supporter/{m['record_id']}").json()
+        assert record["fields"]["external_duplicate"] is False
+
+
+def test_deleting_one_of_the_pair_clears_the_other(world: World) -> None:
+    op = world.client("op3214")
+    _e, (pair1, pair2) = world.elections["32.14"]
+    nik = "3214015101900012"
+    a = mutation("supporter", {"pair_id": pair1, "nik": nik})
+    b = mutation("supporter", {"pair_id": pair2, "nik": nik})
+    op.push_ok(a, b)
+    rec_a = op.get(f"/v1/records/supporter/{a['record_id']}").json()
+    assert rec_a["fields"]["external_duplicate"] is True
+    delete = mutation("supporter", {}, record_id=b["record_id"], base_version=1, op="delete")
+    assert op.push_ok(delete)[0]["status"] == "applied"
+    rec_a = op.get(f"/v1/records/supporter/{a['record_id']}").json()
+    assert rec_a["fields"]["external_duplicate"] is False
