@@ -39,9 +39,11 @@ _MESSAGES_ID: dict[str, str] = {
 
 
 def message_for(field: str, code: str) -> str:
-    """The Indonesian message for a validation ``code`` on ``field``."""
+    """The Indonesian message for a validation ``code`` on ``field`` (named by its label)."""
+    from silon_desktop.domain.labels import FIELD_LABELS_ID
+
     template = _MESSAGES_ID.get(code, "Isi kolom '{field}' tidak valid ({code}).")
-    return template.format(field=field, code=code)
+    return template.format(field=FIELD_LABELS_ID.get(field, field), code=code)
 
 
 class StorageError(Exception):

@@ -125,3 +125,24 @@ def test_downgrade_path_exists_for_every_revision(tmp_path: Path) -> None:
         tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'").all()
     assert [t[0] for t in tables] == ["alembic_version"]
     engine.dispose()
+
+
+def test_upgrade_is_backed_up_first_and_all_or_nothing(tmp_path: Path) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from silon_desktop.storage.backup import list_backups
+
+    path = tmp_path / "old.db"
+    _make_old_database(path)
+    with sqlite3.connect(path) as conn:  # makes revision 0002's CREATE TABLE fail half-way
+        conn.execute("CREATE TABLE record_history (x)")
+    with pytest.raises(OperationalError, match="already exists"):
+        open_database(path, backups=tmp_path / "backups")
+    (made,) = list_backups(tmp_path / "backups")
+    assert made.reason == f"before-{HEAD_REVISION}"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT count(*) FROM supporter").fetchone() == (1,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with sqlite3.connect(made.path) as conn:
+        assert conn.execute("SELECT name FROM supporter").fetchall() == [("Siti Aminah",)]
