@@ -326,7 +326,16 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
         raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
     text = raw.decode("utf-8", errors="replace")
     if status == 429 or status >= 500:
-        raise _Retryable(status, _retry_after(retry_after), text)
+        wait = _retry_after(retry_after)
+        if wait is not None and wait > MAX_RETRY_AFTER_S:
+            # e.g. a login lockout: waiting here would freeze the operator for minutes.
+            minutes = max(1, round(wait / 60))
+            raise ServerRefused(
+                f"HTTP {status}: {text[:200]}",
+                status=status,
+                message=f"Server sedang menolak permintaan; coba lagi dalam {minutes} menit.",
+            )
+        raise _Retryable(status, wait, text)
     if status == 401:
         raise AuthExpired(text[:200], status=status)
     if status == 403:

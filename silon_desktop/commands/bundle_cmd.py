@@ -1,0 +1,50 @@
+"""``silon-desktop bundle export FILE | import FILE``: sync by USB stick.
+
+- ``export FILE``: the changes waiting for the server, signed with this device's
+  key, into FILE (take it to a connected machine or to the server).
+- ``import FILE``: a feed bundle from the server (server changes for this
+  offline machine) or another office's outbox bundle (queued here, pushed at
+  the next ``sync``). A damaged, truncated or tampered file is refused and
+  nothing changes.
+
+Exit status: 0 done, 2 the bundle was refused (message on stderr), 1 other errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("export", "import"))
+    parser.add_argument("file", type=Path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from silon_desktop.commands.sync_cmd import open_context
+    from sync.bundle import BundleError
+    from sync.client_bundle import export_outbox, import_bundle
+
+    ctx = open_context(args)
+    try:
+        if args.action == "export":
+            result = export_outbox(ctx.db, ctx.settings, ctx.paths.data, args.file)
+            print(f"{result.count} perubahan diekspor ke {args.file}.")
+            return 0
+        try:
+            result = import_bundle(ctx.db, args.file)
+        except BundleError as exc:
+            print(f"Bundel ditolak: {exc.message}", file=sys.stderr)
+            return 2
+        if result.kind == "feed":
+            print(f"{result.count} data dari server diterapkan.")
+        else:
+            print(
+                f"{result.count} perubahan diantrekan untuk dikirim "
+                f"({result.already_known} sudah ada sebelumnya); jalankan 'silon-desktop sync'."
+            )
+        return 0
+    finally:
+        ctx.db.close()

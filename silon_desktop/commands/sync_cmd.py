@@ -1,0 +1,137 @@
+"""``silon-desktop sync``: one sync run with the server, a progress line, an honest exit code.
+
+Exit status:
+
+- 0: everything was pushed and answered, and no conflict waits for a decision;
+- 1: an unexpected error (logged with its traceback);
+- 3: the server could not be reached (the data stays safe locally);
+- 4: the login expired or is missing: "Silakan masuk lagi" (``silon-desktop login``);
+- 5: conflicts wait for the operator's decision (open the application);
+- 6: the run stopped early or some changes are still waiting (cancelled, refused).
+
+With no saved token (e.g. no keyring on this machine and a new process) and
+``SILON_PASSWORD`` set, the command logs in first (for scripts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from silon_desktop.config import Settings
+    from silon_desktop.paths import AppPaths
+    from silon_desktop.storage.db import Database
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_OFFLINE = 3
+EXIT_AUTH = 4
+EXIT_CONFLICTS = 5
+EXIT_INCOMPLETE = 6
+
+
+@dataclass
+class Context:
+    paths: AppPaths
+    settings: Settings
+    db: Database
+
+
+def open_context(args: argparse.Namespace) -> Context:
+    """Paths, settings (``--server`` saved into them, a device id made) and the database."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import open_database
+    from sync.client_login import ensure_device_id
+
+    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
+    settings = Settings.load(app_paths.settings)
+    server = getattr(args, "server", None)
+    if server and server != settings.server_url:
+        settings.server_url = server
+        settings.save(app_paths.settings)
+    ensure_device_id(settings, app_paths.settings)
+    return Context(app_paths, settings, open_database(app_paths.database))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def run(args: argparse.Namespace) -> int:
+    from sync.client import Progress, SyncEngine
+    from sync.client_login import authenticated_transport
+    from sync.transport import AuthExpired
+
+    ctx = open_context(args)
+    try:
+        try:
+            transport = authenticated_transport(ctx.settings)
+        except AuthExpired:
+            transport = _login_from_env(ctx)
+            if transport is None:
+                print("Silakan masuk lagi: silon-desktop login --user NAMA", file=sys.stderr)
+                return EXIT_AUTH
+
+        def progress(p: Progress) -> None:
+            if not args.quiet:
+                total = f"/{p.total}" if p.total is not None else ""
+                print(f"\rsinkronisasi: {p.stage} {p.done}{total}   ", end="", file=sys.stderr)
+
+        report = SyncEngine(ctx.db, ctx.settings, transport).run(progress)
+        if not args.quiet:
+            print(file=sys.stderr)
+        _print_report(report)
+        return _exit_code(report)
+    finally:
+        ctx.db.close()
+
+
+def _login_from_env(ctx: Context) -> Any:
+    from sync.client_login import LoginFailed, login, make_transport
+
+    password = os.environ.get("SILON_PASSWORD")
+    if not password or not ctx.settings.username:
+        return None
+    transport = make_transport(ctx.settings)
+    try:
+        result = login(
+            ctx.db,
+            ctx.settings,
+            ctx.paths.data,
+            ctx.settings.username,
+            password,
+            transport=transport,
+        )
+    except LoginFailed as exc:
+        print(exc.message, file=sys.stderr)
+        return None
+    return transport if result.online else None
+
+
+def _print_report(report: Any) -> None:
+    print(
+        f"dikirim {report.pushed} (diterima {report.acked}, konflik {report.conflicts_new}, "
+        f"ditolak {report.rejected}), diterima dari server {report.pulled}; "
+        f"menunggu {report.remaining}, konflik terbuka {report.conflicts_open}"
+    )
+    if report.error:
+        print(report.error, file=sys.stderr)
+
+
+def _exit_code(report: Any) -> int:
+    if report.error_kind == "auth":
+        return EXIT_AUTH
+    if report.error_kind == "offline":
+        return EXIT_OFFLINE
+    if report.error:
+        return EXIT_ERROR
+    if report.conflicts_open:
+        return EXIT_CONFLICTS
+    if not report.complete or report.rejected:
+        return EXIT_INCOMPLETE
+    return EXIT_OK

@@ -1,0 +1,150 @@
+"""Logging in: online against the server, or offline against the local verifier.
+
+Public API for the application and the commands::
+
+    ensure_device_id(settings, settings_path) -> str
+    login(db, settings, data_dir, username, password) -> LoginResult
+    authenticated_transport(settings) -> HttpTransport   # raises AuthExpired if no token
+    make_transport(settings, token=None) -> HttpTransport
+
+An online login keeps the token (keyring, else this process's memory), an
+argon2 verifier of the password for offline login (table ``local_account``),
+the server's public key (receipts and feed bundles) and registers this
+device's bundle-signing key with the server. With no connection, the password
+is checked against the verifier and the operator works offline (no token).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sync import credentials, signing
+from sync.client_api import ServerApi
+from sync.client_state import SERVER_KEY, set_state
+from sync.transport import AuthExpired, HttpTransport, Offline, Transport
+
+if TYPE_CHECKING:
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class LoginFailed(Exception):
+    """Wrong user name or password (online or offline); ``message`` is for the operator."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """Attributes:
+    online: logged in at the server (a token is kept); False: offline login.
+    token_in_keyring: the token is in the OS keyring (False: memory only, the
+        operator will be asked for the password again next start).
+    """
+
+    username: str
+    role: str
+    region: str
+    online: bool
+    token_in_keyring: bool
+
+
+def ensure_device_id(settings: Settings, settings_path: Path | None = None) -> str:
+    """This installation's device id, created (and saved) on first use."""
+    if not settings.device_id:
+        settings.device_id = credentials.new_device_id()
+        if settings_path is not None:
+            settings.save(settings_path)
+    return settings.device_id
+
+
+def make_transport(settings: Settings, token: str | None = None) -> HttpTransport:
+    return HttpTransport(settings.server_url, ca_bundle=settings.ca_bundle, token=token)
+
+
+def authenticated_transport(settings: Settings) -> HttpTransport:
+    """A transport with the saved token of the settings' user.
+
+    Raises:
+        AuthExpired: no token saved (never logged in, or no keyring and a new process).
+    """
+    token = credentials.TokenStore(settings.server_url, settings.username).get()
+    if not settings.username or not token:
+        raise AuthExpired("no saved token")
+    return make_transport(settings, token)
+
+
+def login(
+    db: Database,
+    settings: Settings,
+    data_dir: Path,
+    username: str,
+    password: str,
+    *,
+    transport: Transport | None = None,
+) -> LoginResult:
+    """Log in online, or offline when the server cannot be reached.
+
+    Raises:
+        LoginFailed: wrong credentials (or offline with no matching verifier).
+        TransportError: the server refused for another reason (e.g. locked out).
+    """
+    ensure_device_id(settings)
+    transport = transport or make_transport(settings)
+    key = credentials.device_key(settings.device_id, data_dir)
+    api = ServerApi(transport)
+    try:
+        answer = api.login(username, password, settings.device_id, signing.public_key_b64(key))
+    except Offline:
+        account = credentials.verify_offline(db, username, password)
+        if account is None:
+            raise LoginFailed(
+                "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
+                "terakhir di komputer ini."
+            ) from None
+        return LoginResult(username, account.role, account.scope, False, False)
+    except AuthExpired:
+        raise LoginFailed("Nama pengguna atau kata sandi salah.") from None
+    transport.set_token(answer.token)
+    in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
+    credentials.store_offline_verifier(
+        db,
+        username,
+        password,
+        role=answer.role,
+        scope=answer.region,
+        server_url=settings.server_url,
+    )
+    _save_server_key(db, api)
+    settings.username = username
+    return LoginResult(username, answer.role, answer.region, True, in_keyring)
+
+
+def _save_server_key(db: Database, api: ServerApi) -> None:
+    try:
+        key = api.server_key()
+    except Exception as exc:  # noqa: BLE001 - receipts stay unverified until the next sync
+        log.warning("server key not fetched at login: %s", exc)
+        return
+    with db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, key)
+
+
+def logout(settings: Settings, transport: Transport | None = None) -> None:
+    """Revoke the token at the server when reachable, and forget it here."""
+    store = credentials.TokenStore(settings.server_url, settings.username)
+    token = store.get()
+    if token and transport is not None:
+        transport.set_token(token)
+        try:
+            ServerApi(transport).logout()
+        except Exception as exc:  # noqa: BLE001 - forgetting locally is what matters
+            log.info("logout at the server failed: %s", exc)
+    store.clear()
