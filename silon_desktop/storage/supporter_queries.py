@@ -48,6 +48,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "admin_at",
     "field_method",
     "version",
+    "deleted",
 )
 
 
@@ -101,6 +102,7 @@ class SupporterRow:
     admin_at: dt.datetime | None
     field_method: str
     version: int
+    deleted: bool = False
 
     @property
     def reasons(self) -> list[str]:
@@ -111,8 +113,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(pair_id: str, flt: SupporterFilter) -> list[sa.ColumnElement[bool]]:
-    cond: list[sa.ColumnElement[bool]] = [_T.c.pair_id == pair_id, _T.c.deleted.is_(False)]
+def _conditions(
+    pair_id: str, flt: SupporterFilter, live_only: bool = True
+) -> list[sa.ColumnElement[bool]]:
+    cond: list[sa.ColumnElement[bool]] = [_T.c.pair_id == pair_id]
+    if live_only:
+        cond.append(_T.c.deleted.is_(False))
     if flt.nik_prefix:
         # A range, not LIKE: it uses the (pair_id, nik) index.
         cond.append(_T.c.nik >= flt.nik_prefix)
@@ -153,6 +159,7 @@ def _row(mapping: Any) -> SupporterRow:
         admin_at=mapping["admin_at"],
         field_method=mapping["field_method"] or "",
         version=int(mapping["version"] or 0),
+        deleted=bool(mapping["deleted"]),
     )
 
 
@@ -173,6 +180,11 @@ class SupporterQuery:
     Cheap to create; ``count()`` is cached until :meth:`invalidate`. Not thread
     safe: use one per thread (the UI thread's table model holds its own).
 
+    Tombstones (deleted supporters) are included unless ``live_only``: the
+    supporter indexes do not hold ``deleted``, so excluding them would read every
+    table row of the pair (seconds on a million rows) instead of the index alone.
+    The table shows them marked as deleted; counts and the dashboard exclude them.
+
     Args:
         engine: the local database engine.
         pair_id: the candidate pair.
@@ -186,6 +198,7 @@ class SupporterQuery:
     flt: SupporterFilter = field(default_factory=SupporterFilter)
     sort: SupporterSort = field(default_factory=SupporterSort)
     block_size: int = 200
+    live_only: bool = False
     _count: int | None = None
     _keys: dict[int, tuple[Key, Key]] = field(default_factory=dict)
 
@@ -231,7 +244,7 @@ class SupporterQuery:
     # -- internals -------------------------------------------------------
 
     def _where(self) -> list[sa.ColumnElement[bool]]:
-        return _conditions(self.pair_id, self.flt)
+        return _conditions(self.pair_id, self.flt, self.live_only)
 
     def _key(self, row: SupporterRow) -> Key:
         return (getattr(row, self.sort.column), row.rowid)

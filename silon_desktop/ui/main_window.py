@@ -405,8 +405,9 @@ class MainWindow(QMainWindow):
     # -- life cycle --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Begin periodic status checks (after the window is shown)."""
+        """Begin periodic status checks and load the region table in the background."""
         self.sync.start()
+        self.jobs.start(lambda _p, _c: len(self.backend.regions.children(None)), "regions")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -228,9 +228,31 @@ class RecordForm(QWidget):
         if f.kind == "nik":
             edit.setMaxLength(16)
             edit.setPlaceholderText(self.tr("16 digit"))
+        edit.installEventFilter(self)
         edit.textEdited.connect(lambda text, n=f.name: self._check(n, text))
         edit.editingFinished.connect(lambda n=f.name, e=edit: self._commit_text(n, e.text()))
         return edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z in an unchanged field undoes the last saved change of the form.
+
+        While the operator is typing, the field's own undo applies as usual.
+        """
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and isinstance(watched, QLineEdit)
+        ):
+            name = watched.objectName().removeprefix("field_")
+            if name in self.fields and self._unchanged(name, watched.text()):
+                self.undo_stack.undo()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _unchanged(self, name: str, text: str) -> bool:
+        value, problem = self._convert(name, text)
+        return problem is None and value == self.values.get(name)
 
     def _set_widget(self, name: str, widget: QWidget, value: Any) -> None:
         kind = self.fields[name].kind

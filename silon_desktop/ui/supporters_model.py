@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from silon_desktop.storage.supporter_queries import (
     SORTABLE,
@@ -38,6 +38,8 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("admin_by", None),
 )
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_HORIZONTAL = Qt.Orientation.Horizontal
 STATUS_COLOURS = {"MS": "#d8f0d8", "BMS": "#fff0c0", "TMS": "#f6d0d0"}
 MAX_CACHED_BLOCKS = 64
 
@@ -166,13 +168,9 @@ class SupportersModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY or orientation != _HORIZONTAL:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
+        return self._headers[section] if 0 <= section < len(self._headers) else None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -183,6 +181,12 @@ class SupportersModel(QAbstractTableModel):
         attr = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, attr)
+        if role == Qt.ItemDataRole.FontRole and row.deleted:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.deleted:
+            return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.BackgroundRole and attr == "effective_status":
             colour = STATUS_COLOURS.get(row.effective_status)
             return QBrush(QColor(colour)) if colour else None
@@ -210,7 +214,7 @@ class SupportersModel(QAbstractTableModel):
             code = getattr(row, attr)
             return self._region_name(code) if code else ""
         if attr == "effective_status":
-            return row.effective_status or "-"
+            return self.tr("Dihapus") if row.deleted else (row.effective_status or "-")
         if attr == "effective_reasons":
             return ", ".join(row.reasons)
         return str(getattr(row, attr) or "")

@@ -176,6 +176,9 @@ class SupportersPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        # Row numbers would make the header ask for a label of every row after a
+        # reset (hundreds of thousands of calls); the position is in the counts line.
+        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
@@ -458,6 +461,7 @@ class SupportersPage(QWidget):
         if isinstance(counts, dict):
             self._counts = counts
         self._show_counts(self.model.rowCount())
+        self.countsShown.emit(dict(self._counts))
 
     def _show_counts(self, shown: int) -> None:
         c = self._counts
@@ -470,4 +474,3 @@ class SupportersPage(QWidget):
             self.tr("Ditampilkan") + f" <b>{shown:,}</b>",
         ]
         self.counts_label.setText(" &nbsp; ".join(parts).replace(",", "."))
-        self.countsShown.emit(dict(c))

@@ -1,0 +1,94 @@
+"""An operator enters an election, a pair and a candidate from the keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+
+def type_and_enter(widget: Any, text: str) -> None:
+    widget.setFocus()
+    widget.selectAll()
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_enter_pair_and_candidate_from_the_keyboard(qtbot: QtBot, window: Any) -> None:
+    backend = window.backend
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    elections = backend.list("election")
+    assert len(elections) == 1, "Ctrl+Shift+E adds an election"
+    form = window.election_form
+    type_and_enter(form.widgets["name"], "Pilkada Purwakarta 2024")
+    type_and_enter(form.widgets["dpt"], "733927")
+    assert "Tersimpan" in form.status_label.text()
+    election = backend.get("election", elections[0]["id"])
+    assert election["name"] == "Pilkada Purwakarta 2024" and election["dpt"] == 733927
+    assert window.tree.topLevelItem(0).text(0) == "Pilkada Purwakarta 2024"
+
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    pairs = backend.list("pair")
+    assert len(pairs) == 1
+    pair_form = window.pair_page.pair_form
+    type_and_enter(pair_form.widgets["number"], "3")
+    type_and_enter(pair_form.widgets["head_name"], "DEDI MULYADI")
+    type_and_enter(pair_form.widgets["deputy_name"], "RINA MARLINA")
+    pair = backend.get("pair", pairs[0]["id"])
+    assert (pair["number"], pair["head_name"], pair["deputy_name"]) == (
+        3,
+        "DEDI MULYADI",
+        "RINA MARLINA",
+    )
+
+    # Validation as you type: letters in a number field are refused, nothing saved.
+    number = pair_form.widgets["number"]
+    type_and_enter(number, "x")
+    assert not pair_form.errors["number"].isHidden()
+    assert backend.get("pair", pair["id"])["number"] == 3
+
+    # Undo of the last change writes the previous value back as a new edit.
+    type_and_enter(pair_form.widgets["deputy_name"], "RINA M")
+    QTest.keyClick(
+        pair_form.widgets["deputy_name"], Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+    )
+    assert backend.get("pair", pair["id"])["deputy_name"] == "RINA MARLINA"
+    assert pair_form.widgets["deputy_name"].text() == "RINA MARLINA"
+
+    window.pair_page.setCurrentIndex(1)
+    candidates = window.pair_page.candidates
+    QTest.mouseClick(candidates.add_button, Qt.MouseButton.LeftButton)
+    assert candidates.list.count() == 1
+    cform = candidates.form
+    # A woman born 5 August 1980 (day + 40) in Kec. Purwakarta (32.14.01).
+    nik = cform.widgets["nik"]
+    nik.setFocus()
+    QTest.keyClicks(nik, "3214014508800001")
+    assert cform.widgets["birth_date"].text() == "05-08-1980"
+    assert cform.widgets["sex"].currentData() == "P"
+    QTest.keyClick(nik, Qt.Key.Key_Return)
+    type_and_enter(cform.widgets["name"], "DEDI MULYADI")
+    candidate = backend.get("candidate", candidates.current_id())
+    assert candidate["nik"] == "3214014508800001"
+    assert candidate["birth_date"] == dt.date(1980, 8, 5)
+    assert candidate["sex"] == "P"
+    assert candidate["name"] == "DEDI MULYADI"
+    assert candidates.list.item(0).text().endswith("DEDI MULYADI")
+
+    # A NIK with an impossible date is named as such while typing.
+    type_and_enter(nik, "3214019913800001")
+    assert not cform.errors["nik"].isHidden()
+    assert backend.get("candidate", candidate["id"])["nik"] == "3214014508800001"
+    # Every edit is in the outbox, waiting for sync.
+    assert backend.sync_status().pending >= 3

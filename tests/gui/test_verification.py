@@ -1,0 +1,99 @@
+"""Verification mode: an operator marks supporters from the keyboard, one row after another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.storage.supporter_queries import SupporterFilter
+
+
+def open_supporters(window: Any, seeded: dict[str, str]) -> Any:
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    return page
+
+
+def test_verify_supporters_with_keys(qtbot: QtBot, window: Any, seeded: dict[str, str]) -> None:
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_mode.setChecked(True)
+    assert page.legend.isVisible()
+    table.setFocus()
+    ids = [page.model.row_at(i).id for i in range(6)]
+
+    QTest.keyClick(table, Qt.Key.Key_M)  # row 0: MS, cursor moves to row 1
+    assert table.currentIndex().row() == 1
+    QTest.keyClick(table, Qt.Key.Key_3)  # row 1: no ID card scan (BMS in the 2024 rules)
+    QTest.keyClick(table, Qt.Key.Key_Return)  # row 2: skipped
+    assert table.currentIndex().row() == 3
+
+    first, second, skipped = (backend.get("supporter", i) for i in ids[:3])
+    assert (first["admin_status"], first["effective_status"]) == ("MS", "MS")
+    assert first["admin_by"] == "operator" and first["admin_at"] is not None
+    assert second["admin_status"] == "BMS" and second["admin_reasons"] == ["NO_ID_SCAN"]
+    assert skipped["admin_status"] == ""
+    assert page.model.data(page.model.index(1, 6)) == "BMS"
+
+    # Bulk: select rows 3..5 and mark them all deceased (TMS).
+    selection = table.selectionModel()
+    for row in (3, 4, 5):
+        selection.select(
+            page.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    with qtbot.waitSignal(page.verified) as marked:
+        QTest.keyClick(table, Qt.Key.Key_0)
+    assert marked.args == [3]
+    for record_id in ids[3:6]:
+        record = backend.get("supporter", record_id)
+        assert record["admin_status"] == "TMS", record
+        assert record["admin_reasons"] == ["DECEASED"]
+
+    # Field verification, met by video call.
+    page.verify_stage.setCurrentIndex(page.verify_stage.findData("field"))
+    page.verify_method.setCurrentIndex(page.verify_method.findData("video"))
+    table.selectRow(0)
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_F)  # not found after three visits
+    record = backend.get("supporter", ids[0])
+    assert (record["field_status"], record["field_method"]) == ("TMS", "video")
+    assert record["field_reasons"] == ["NOT_FOUND"]
+    assert record["effective_status"] == "TMS"  # field verification outranks vermin
+    assert table.currentIndex().row() == 1
+    table.selectRow(0)  # who/when/how is shown beside the table
+    assert "Verfak: TMS (Panggilan video" in page.result_label.text()
+    assert "oleh operator" in page.result_label.text()
+
+    # The counts always on screen follow, counted off the UI thread.
+    with qtbot.waitSignal(
+        page.countsShown, timeout=5000, check_params_cb=lambda c: c.get("TMS") == 4
+    ) as shown:
+        page.refresh_counts()
+    counts = shown.args[0]
+    assert (counts["MS"], counts["BMS"], counts["TMS"]) == (0, 1, 4)
+    assert "TMS <b>4</b>" in page.counts_label.text()
+
+
+def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, str]) -> None:
+    page = open_supporters(window, seeded)
+    nik = page.model.row_at(7).nik
+    QTest.keyClicks(page.nik_filter, nik[:12])
+    qtbot.waitUntil(lambda: page.model.current_filter().nik_prefix == nik[:12], timeout=3000)
+    assert page.model.rowCount() >= 1
+    assert all(page.model.row_at(i).nik.startswith(nik[:12]) for i in range(page.model.rowCount()))
+    page.nik_filter.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=3000)
+    page.kecamatan_filter.setCurrentIndex(1)
+    kec = page.kecamatan_filter.currentData()
+    assert page.model.rowCount() > 0
+    assert {page.model.row_at(i).kecamatan_code for i in range(page.model.rowCount())} == {kec}
+    page.model.set_filter(SupporterFilter(name="PENDUKUNG 00"))
+    assert page.model.rowCount() == 10
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert page.model.row_at(0).name == "PENDUKUNG 009"
