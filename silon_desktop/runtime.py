@@ -65,16 +65,12 @@ def _exe_suffix() -> str:
 def server_command() -> list[str]:
     """The argv prefix that starts the Silon server from this installation.
 
-    Frozen: the bundled ``silon-server`` executable beside ``silon-desktop``, or,
-    if it is missing, the desktop executable itself with ``--server-main``.
+    Frozen: the bundle's own executable with the hidden ``--server-main``
+    argument (the ``silon-server`` wrapper beside it does the same for people).
     From source: the ``silon-server`` console script of the active environment,
     or the interpreter running ``sync.server.cli`` when no script is installed.
     """
-    folder = bundle_dir()
-    if folder is not None:
-        server = folder / f"silon-server{_exe_suffix()}"
-        if server.is_file():
-            return [str(server)]
+    if frozen():
         return [sys.executable, SERVER_FLAG]
     script = Path(sys.executable).parent / f"silon-server{_exe_suffix()}"
     if script.is_file():
