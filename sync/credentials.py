@@ -60,6 +60,16 @@ def keyring_available() -> bool:
     return not (module.startswith("keyring.backends.fail") or "null" in module.lower())
 
 
+def keyring_backend_name() -> str:
+    """The keyring backend in use, for diagnostics (``--self-check``); never a secret."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - diagnostics only
+        return f"unavailable ({type(exc).__name__})"
+    name = getattr(backend, "name", "") or type(backend).__name__
+    return f"{name} ({type(backend).__module__})"
+
+
 def _get(service: str, key: str) -> str | None:
     if keyring_available():
         try:
