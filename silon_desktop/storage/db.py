@@ -115,7 +115,7 @@ class Database:
     def close(self) -> None:
         """Let SQLite refresh its planner statistics, then close every connection."""
         try:
-            with self.engine.connect() as conn:
+            with self.engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
         except Exception as error:  # noqa: BLE001 (closing must not fail on a busy file)
             log.debug("PRAGMA optimize skipped: %s", error)

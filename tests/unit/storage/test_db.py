@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from silon_desktop.storage import db as db_module
 from silon_desktop.storage.db import HEAD_REVISION, Database, open_database
@@ -112,3 +112,45 @@ def test_sessions_in_threads_do_not_lose_writes(db: Database) -> None:
     with db.session(readonly=True) as session:
         row = session.get(SyncState, "counter")
         assert row is not None and row.value == "80"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("database is locked", "DatabaseLocked"),
+        ("database or disk is full", "DiskFull"),
+        ("database disk image is malformed", "CorruptDatabase"),
+        ("file is not a database", "CorruptDatabase"),
+        ("disk I/O error", "StorageUnavailable"),
+        ("attempt to write a readonly database", "StorageUnavailable"),
+    ],
+)
+def test_environment_errors_are_told_apart_from_bugs(text: str, kind: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from silon_desktop.storage.errors import environment_error
+
+    problem = environment_error(OperationalError("INSERT ...", {}, sqlite3.OperationalError(text)))
+    assert problem is not None and type(problem).__name__ == kind and problem.message
+    assert environment_error(sqlite3.OperationalError("no such column: x")) is None  # a bug
+    assert environment_error(ValueError("database is locked")) is None
+
+
+def test_disk_full_during_a_write_rolls_back(db: Database) -> None:
+    """A database capped at its current size behaves like a full disk."""
+    from silon_desktop.storage.errors import DiskFull
+
+    with db.session() as session:
+        pages = session.execute(text("PRAGMA page_count")).scalar()
+    capped = open_database(db.path)
+    capped.engine.dispose()
+
+    def _cap(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(capped.engine, "connect", _cap)
+    with pytest.raises(DiskFull), capped.session() as session:
+        session.add_all(SyncState(key=f"k{i}", value="x" * 4000) for i in range(200))
+    with db.session(readonly=True) as session:
+        assert session.query(SyncState).count() == 0
+    capped.close()
