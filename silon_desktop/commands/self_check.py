@@ -194,9 +194,9 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Password store (keyring): {backend}",
     ),
     "keyring_none": (
-        "Tidak ada keyring di komputer ini: token tidak disimpan, kata sandi "
+        "Tidak ada keyring di komputer ini ({backend}): token tidak disimpan, kata sandi "
         "ditanyakan setiap kali program dibuka",
-        "No keyring on this computer: the token is not kept and the password is "
+        "No keyring on this computer ({backend}): the token is not kept and the password is "
         "asked at every start",
     ),
     "keyring_slow": (
@@ -475,19 +475,19 @@ def check_keyring(ctx: Context) -> None:
         return
 
     def probe() -> tuple[bool, str]:
-        available = bool(credentials.keyring_available())
         describe = getattr(credentials, "keyring_backend_name", None)
         name = str(describe()) if callable(describe) else ""
-        return available, name
+        return bool(credentials.keyring_available()), name
 
     finished, result = _with_timeout(probe, KEYRING_TIMEOUT_S)
     if not finished:
         ctx.add("keyring", Level.WARN, "keyring_slow", "", seconds=int(KEYRING_TIMEOUT_S))
-    elif isinstance(result, Exception) or not result[0]:
-        ctx.add("keyring", Level.WARN, "keyring_none", repr(result))
+    elif isinstance(result, Exception):
+        ctx.add("keyring", Level.WARN, "keyring_none", repr(result), backend=type(result).__name__)
+    elif not result[0]:
+        ctx.add("keyring", Level.WARN, "keyring_none", result[1], backend=result[1] or "-")
     else:
-        available_text = "available" if ctx.lang == "en" else "tersedia"
-        backend = result[1] or available_text
+        backend = result[1] or ("available" if ctx.lang == "en" else "tersedia")
         ctx.add("keyring", Level.OK, "keyring_ok", result[1], backend=backend)
 
 
