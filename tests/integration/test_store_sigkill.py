@@ -115,7 +115,10 @@ def _run_forked(zygote: Zygote, path: Path, pair: str, seed: int, rng: random.Ra
         pid = zygote.spawn(path, pair, seed, fifo)
 
         def kill() -> None:
-            os.kill(pid, signal.SIGKILL)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                raise AssertionError("the writer died by itself (see its stderr)") from None
             while _alive(pid):  # the zygote reaps it: gone means exited, locks released
                 time.sleep(0.001)
 
@@ -257,7 +260,7 @@ def test_sigkill_never_loses_a_committed_edit(tmp_path: Path) -> None:
     finally:
         zygote.close()
     elapsed = time.monotonic() - started
-    assert len(expected) > KILLS  # the writers did real work between kills
+    assert writes > KILLS // 2  # the writers did real work between kills
     assert len(cut) > KILLS // 3  # many kills landed inside an operation
     print(
         f"{KILLS + SPAWNED_KILLS} kills, {writes} committed writes, {len(cut)} cut"
