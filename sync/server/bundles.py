@@ -37,33 +37,38 @@ if TYPE_CHECKING:
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 
 
-def read_bundle(raw: bytes) -> models.BundleIn:
-    """Parse a bundle file (gzip or plain JSON).
+def read_bundle(raw: bytes) -> tuple[dict[str, Any], models.BundleIn]:
+    """Parse a bundle file (gzip or plain JSON): the raw object and its checked form.
 
     Raises:
         ApiError: 400 unreadable, 422 not a bundle.
     """
     from sync.server.app import _parse
+    from sync.server.parsing import parse_json
 
     if raw[:2] == b"\x1f\x8b":
         try:
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             raw = inflater.decompress(raw, MAX_BUNDLE_BYTES)
+            if not inflater.eof:
+                raise ApiError(400, "bad_gzip", "bundle is cut short (gzip stream not ended)")
         except zlib.error as exc:
             raise ApiError(400, "bad_gzip", f"bundle is not valid gzip: {exc}") from exc
+    data = parse_json(raw)
     bundle: models.BundleIn = _parse(models.BundleIn, raw)
-    return bundle
+    return data, bundle
 
 
-def verify_bundle(state: ServerState, bundle: models.BundleIn) -> Actor:
+def verify_bundle(state: ServerState, data: dict[str, Any], bundle: models.BundleIn) -> Actor:
     """Check the signature and the device key; return the user it applies as.
+
+    The signature is checked on the object exactly as it was in the file.
 
     Raises:
         ApiError: 422 ``bad_signature`` / ``unknown_device`` / ``unknown_user``.
     """
-    unsigned = bundle.model_dump(mode="json")
-    signature = unsigned.pop("signature")
-    if not signing.verify(bundle.public_key, unsigned, signature):
+    unsigned = {k: v for k, v in data.items() if k != "signature"}
+    if not signing.verify(bundle.public_key, unsigned, bundle.signature):
         raise ApiError(422, "bad_signature", "the bundle's signature does not verify")
     with read_tx(state.engine) as conn:
         device = conn.execute(
@@ -91,8 +96,8 @@ def import_bundle(state: ServerState, raw: bytes, caller: Actor | None) -> dict[
     """Verify and apply a bundle; ``caller`` None is the local administrator (CLI)."""
     from sync.server.app import to_mutations
 
-    bundle = read_bundle(raw)
-    actor = verify_bundle(state, bundle)
+    data, bundle = read_bundle(raw)
+    actor = verify_bundle(state, data, bundle)
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
         raise forbidden()
     results = apply_batch(

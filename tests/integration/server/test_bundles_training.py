@@ -1,0 +1,155 @@
+"""USB bundles through the push path (HTTP and CLI), and the training server."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from sync import signing
+from sync.bundle import encode_outbox_bundle
+from sync.protocol import Mutation, decode_feed_page
+from tests.integration.server.conftest import PASSWORD, World, mutation
+from tests.integration.server_process import PYTHON, ROOT, free_port
+
+
+def _bundle(
+    world: World, key: signing.Ed25519PrivateKey, device: str, n: int = 3
+) -> tuple[bytes, list[dict]]:
+    _e, pairs = world.elections["32.14"]
+    wire = [
+        mutation("supporter", {"pair_id": pairs[0], "nik": f"32140155059{i:05d}"}) for i in range(n)
+    ]
+    data = encode_outbox_bundle(
+        key,
+        str(uuid.uuid4()),
+        device,
+        "op3214",
+        [Mutation.from_wire(m) for m in wire],
+        "2024-08-01T10:00:00Z",
+    )
+    return data, wire
+
+
+def test_signed_bundle_applies_once_over_http_and_by_cli(world: World, tmp_path: Path) -> None:
+    key = signing.generate_private_key()
+    device = "usb-laptop"
+    world.server.login("op3214", PASSWORD, device_id=device, public_key=signing.public_key_b64(key))
+    data, wire = _bundle(world, key, device)
+    op = world.client("op3214")
+    r = world.server.request(
+        "POST", "/v1/bundles", op.token, data=data, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["applied"] * 3
+    public = world.server.request("GET", "/v1/server-key").json()["public_key"]
+    assert signing.verify(public, r.json()["receipt"]["body"], r.json()["receipt"]["signature"])
+    # The same file again by the admin command: stored results, nothing twice.
+    path = tmp_path / "bundle.json.gz"
+    path.write_bytes(data)
+    out = world.server.cli("bundle", "import", str(path))
+    assert "applied 3" in out.stdout
+    for m in wire:
+        assert op.get(f"/v1/records/supporter/{m['record_id']}").json()["version"] == 1
+
+
+def test_tampered_or_unregistered_bundles_are_refused(world: World) -> None:
+    key = signing.generate_private_key()
+    device = "usb-other"
+    data, _wire = _bundle(world, key, device)
+    op = world.client("op3214")
+    r = world.server.request("POST", "/v1/bundles", op.token, data=data)
+    assert r.status_code == 422 and r.json()["error"] == "unknown_device"
+    world.server.login("op3214", PASSWORD, device_id=device, public_key=signing.public_key_b64(key))
+    import gzip
+    import json
+
+    body = json.loads(gzip.decompress(data))
+    body["mutations"][0]["changes"]["nik"][1] = "3214019999990001"
+    r = world.server.request(
+        "POST", "/v1/bundles", op.token, data=gzip.compress(json.dumps(body).encode())
+    )
+    assert r.status_code == 422 and r.json()["error"] == "bad_signature"
+    assert (
+        world.server.request(
+            "POST", "/v1/bundles", op.token, data=data[: len(data) // 2]
+        ).status_code
+        == 400
+    )
+
+
+@pytest.mark.slow
+def test_training_server_seeds_once_serves_loopback_and_resets(tmp_path: Path) -> None:
+    port = free_port()
+    cmd = [
+        PYTHON,
+        "-m",
+        "sync.server",
+        "training",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path),
+        "--trainees",
+        "3",
+        "--supporters",
+        "150",
+    ]
+
+    def run() -> str:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            login = requests.post(
+                f"http://127.0.0.1:{port}/v1/auth/login",
+                timeout=30,
+                json={"username": "latih03", "password": "bimtek2024", "device_id": "kelas"},
+            )
+            assert login.status_code == 200, login.text
+            token = login.json()["token"]
+            page = requests.get(
+                f"http://127.0.0.1:{port}/v1/feed",
+                params={"limit": 5000},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+            records = decode_feed_page(page.json()).records
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output = proc.communicate(timeout=30)[0].decode()
+        kinds = {r.entity for r in records}
+        assert kinds == {"election", "pair", "candidate", "party", "supporter"}
+        supporters = [r for r in records if r.entity == "supporter"]
+        assert len(supporters) == 150 + 20
+        assert sum(r.fields["external_duplicate"] for r in supporters) >= 6
+        names = {r.fields["name"] for r in supporters}
+        assert len(names) > 100
+        for r in supporters[:50]:
+            nik = r.fields["nik"]
+            assert len(nik) == 16 and nik[:4] == "3214"
+        return output
+
+    first = run()
+    assert "latih01 .. latih03" in first and "bimtek2024" in first
+    assert "Data latihan baru dibuat." in first
+    assert "dipakai lagi" in run()
+    reset = subprocess.run(
+        [PYTHON, "-m", "sync.server", "training", "reset", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert "dihapus" in reset.stdout
+    assert not (tmp_path / "server.sqlite3").exists()
