@@ -132,6 +132,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 
 _LOOKUP: dict[str, str] = {key: name for name, keys in VARIANTS.items() for key in keys}
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_BRACKETS = re.compile(r"\([^)]*\)")
 _HEADER_SCAN_ROWS = 30
 _MIN_HEADER_FIELDS = 3
 
@@ -155,6 +156,10 @@ def field_for_header(text: object, extra: dict[str, str] | None = None) -> str |
     for suffix in ("pendukung", "sesuaiktp", "ktp"):
         if key.endswith(suffix) and key[: -len(suffix)] in _LOOKUP:
             return _LOOKUP[key[: -len(suffix)]]
+    if "(" in str(text):  # "TANGGAL LAHIR (DD-MM-YYYY)": the part outside brackets
+        bare = header_key(_BRACKETS.sub(" ", str(text)))
+        if bare and bare != key:
+            return field_for_header(bare, extra)
     return None
 
 

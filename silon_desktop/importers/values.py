@@ -37,7 +37,7 @@ for _number, _names in enumerate(
     for _name in _names:
         _MONTHS[_name] = _number
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.\s](\d{1,2})[-/.\s](\d{1,4})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 

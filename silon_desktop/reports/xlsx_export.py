@@ -1,0 +1,260 @@
+"""XLSX exports: the B.1.1-KWK list of supporters and the B.2-KWK recap.
+
+Plain xlsxwriter, no Qt. The supporter list streams from the database in pages
+into xlsxwriter's constant-memory mode, so a million rows never sit in memory.
+Every text cell passes :func:`~silon_desktop.reports.sanitize.safe_cell`:
+formula injection in a name or an address is written as harmless text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Table, select
+
+from silon_desktop.domain.codes import ReasonCode, Status
+from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
+from silon_desktop.domain.regions import default_table
+from silon_desktop.reports.recap import PairRecap, pair_recap
+from silon_desktop.reports.sanitize import safe_cell
+from silon_desktop.storage.models import Supporter
+
+_SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
+_PAGE = 5000
+
+B11_HEADER = (
+    "NO",
+    "NIK",
+    "NAMA",
+    "TEMPAT LAHIR",
+    "TANGGAL LAHIR",
+    "JENIS KELAMIN",
+    "STATUS PERKAWINAN",
+    "PEKERJAAN",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "DESA/KELURAHAN",
+    "KECAMATAN",
+    "KABUPATEN/KOTA",
+    "STATUS",
+    "KETERANGAN",
+)
+_COLUMNS = (
+    "nik",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "rt",
+    "rw",
+    "desa_code",
+    "kecamatan_code",
+    "kabkota_code",
+    "effective_status",
+    "effective_reasons",
+)
+
+
+def reason_text(reasons: str) -> str:
+    """``"NIK_FORMAT,NO_ID_SCAN"`` as Indonesian labels joined by "; "."""
+    labels = []
+    for code in reasons.split(","):
+        if not code:
+            continue
+        try:
+            labels.append(REASON_LABELS_ID[ReasonCode(code)])
+        except ValueError:
+            labels.append(code)
+    return "; ".join(labels)
+
+
+def export_b11(
+    engine: Engine,
+    pair_id: str,
+    target: str | Path,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the pair's supporters with status and reasons (Model B.1.1-KWK).
+
+    Returns:
+        The number of supporters written.
+    """
+    import xlsxwriter
+
+    recap = pair_recap(engine, pair_id)
+    names = _RegionNames()
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    sheet = book.add_worksheet("B.1.1-KWK")
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
+    _title(sheet, bold, "MODEL B.1.1-KWK PERSEORANGAN: DAFTAR NAMA PENDUKUNG", recap)
+    header_row = 4
+    for col, title in enumerate(B11_HEADER):
+        sheet.write_string(header_row, col, title, head)
+    sheet.freeze_panes(header_row + 1, 0)
+    for col, width in enumerate((6, 19, 28, 16, 12, 8, 10, 18, 30, 5, 5, 20, 18, 18, 8, 40)):
+        sheet.set_column(col, col, width)
+    query = (
+        select(*(_SUPPORTER.c[c] for c in _COLUMNS))
+        .where(_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False))
+        .order_by(_SUPPORTER.c.kecamatan_code, _SUPPORTER.c.desa_code, _SUPPORTER.c.name)
+    )
+    count = 0
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=_PAGE).execute(query)
+        for row in result:
+            count += 1
+            _write_supporter(sheet, header_row + count, count, row, names)
+            if progress is not None and count % _PAGE == 0:
+                progress(count)
+    book.close()
+    return count
+
+
+def _write_supporter(sheet: Any, r: int, number: int, row: Any, names: _RegionNames) -> None:
+    birth = row.birth_date
+    values = (
+        row.nik,
+        row.name,
+        row.birth_place,
+        birth.strftime("%d-%m-%Y") if isinstance(birth, dt.date) else "",
+        row.sex,
+        row.marital_status,
+        row.occupation,
+        row.address,
+        row.rt,
+        row.rw,
+        names.get(row.desa_code),
+        names.get(row.kecamatan_code),
+        names.get(row.kabkota_code),
+        row.effective_status or "-",
+        reason_text(row.effective_reasons or ""),
+    )
+    sheet.write_number(r, 0, number)
+    for col, value in enumerate(values, start=1):
+        sheet.write_string(r, col, safe_cell(value))
+
+
+def export_b2(recap: PairRecap, target: str | Path) -> Path:
+    """Write the recap of counts and spread by kecamatan (or kab/kota) and desa (B.2-KWK)."""
+    import xlsxwriter
+
+    path = Path(target)
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
+    number = book.add_format({"border": 1})
+    cell = book.add_format({"border": 1})
+    total = book.add_format({"bold": True, "border": 1})
+    sheet = book.add_worksheet("B.2-KWK")
+    _title(sheet, bold, "MODEL B.2-KWK PERSEORANGAN: REKAPITULASI DUKUNGAN", recap)
+    r = 4
+    for label, text in _summary(recap):
+        sheet.write_string(r, 0, label, bold)
+        sheet.write_string(r, 2, safe_cell(text))
+        r += 1
+    r += 1
+    level = "KABUPATEN/KOTA" if recap.spread_level == "kabkota" else "KECAMATAN"
+    columns = ("NO", "KODE", level, "MS", "BMS", "TMS", "BELUM DIPERIKSA", "JUMLAH", "SEBARAN")
+    sheet.write_row(r, 0, columns, head)
+    for i, area in enumerate(recap.areas, start=1):
+        r += 1
+        sheet.write_number(r, 0, i, number)
+        sheet.write_string(r, 1, area.code, cell)
+        sheet.write_string(r, 2, safe_cell(area.name), cell)
+        for col, value in enumerate((area.ms, area.bms, area.tms, area.unchecked, area.total), 3):
+            sheet.write_number(r, col, value, number)
+        sheet.write_string(r, 8, "Ya" if area.code and area.ms else "-", cell)
+    r += 1
+    t = recap.totals
+    sheet.write_string(r, 2, "JUMLAH", total)
+    for col, value in enumerate((t.ms, t.bms, t.tms, t.unchecked, t.total), 3):
+        sheet.write_number(r, col, value, total)
+    sheet.write_string(r, 8, str(recap.spread_met), total)
+    for col, width in enumerate((5, 16, 28, 10, 10, 10, 12, 10, 10)):
+        sheet.set_column(col, col, width)
+
+    desa = book.add_worksheet("Per Desa")
+    desa.write_row(
+        0,
+        0,
+        (
+            "NO",
+            "KECAMATAN",
+            "KODE DESA",
+            "DESA/KELURAHAN",
+            "MS",
+            "BMS",
+            "TMS",
+            "BELUM DIPERIKSA",
+            "JUMLAH",
+        ),
+        head,
+    )
+    names = _RegionNames()
+    for i, item in enumerate(recap.desa, start=1):
+        desa.write_number(i, 0, i, number)
+        desa.write_string(i, 1, safe_cell(names.get(item.parent)), cell)
+        desa.write_string(i, 2, item.code, cell)
+        desa.write_string(i, 3, safe_cell(item.name), cell)
+        for col, value in enumerate((item.ms, item.bms, item.tms, item.unchecked, item.total), 4):
+            desa.write_number(i, col, value, number)
+    for col, width in enumerate((5, 22, 16, 28, 10, 10, 10, 12, 10)):
+        desa.set_column(col, col, width)
+    book.close()
+    return path
+
+
+def _summary(recap: PairRecap) -> list[tuple[str, str]]:
+    level = "kab/kota" if recap.spread_level == "kabkota" else "kecamatan"
+    lines = [
+        ("Jumlah pendukung", f"{recap.totals.total:,}".replace(",", ".")),
+        (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", _n(recap.totals.ms)),
+        ("Belum memenuhi syarat", _n(recap.totals.bms)),
+        ("Tidak memenuhi syarat", _n(recap.totals.tms)),
+    ]
+    if recap.required is not None:
+        verdict = "terpenuhi" if recap.meets_threshold else f"kurang {_n(recap.shortfall)}"
+        lines.append(("Syarat minimal dukungan", f"{_n(recap.required)} ({verdict})"))
+    if recap.spread_required is not None:
+        verdict = "terpenuhi" if recap.meets_spread else "belum terpenuhi"
+        lines.append(
+            (
+                "Syarat sebaran",
+                f"{recap.spread_met} dari {recap.subregion_count} {level}, "
+                f"minimal {recap.spread_required} ({verdict})",
+            )
+        )
+    return lines
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _title(sheet: Any, bold: Any, title: str, recap: PairRecap) -> None:
+    sheet.write_string(0, 0, title, bold)
+    sheet.write_string(1, 0, safe_cell(recap.election_label))
+    sheet.write_string(2, 0, safe_cell(f"Bakal pasangan calon: {recap.pair_label}"))
+
+
+class _RegionNames:
+    """Region names by code, remembered (a list has few distinct areas)."""
+
+    def __init__(self) -> None:
+        self._table = default_table()
+        self._names: dict[str, str] = {"": ""}
+
+    def get(self, code: str | None) -> str:
+        key = code or ""
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self._table.name(key) or key
+        return name

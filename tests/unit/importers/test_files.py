@@ -1,0 +1,246 @@
+"""Reading real-world supporter files: formats, encodings, layouts, broken files.
+
+Every spreadsheet is generated here (xlsxwriter, csv, a hand-made ODS), except
+one small XLS made once with xlwt (not a dependency) and committed as a fixture.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+import xlsxwriter
+
+from silon_desktop.importers.columns import ColumnMapping, load_mapping, save_mapping
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.pipeline import ImportOptions, preview, validate_file
+from silon_desktop.importers.readers import detect_encoding, sniff_delimiter
+from tests.unit.importers.sheets import (
+    HEADER,
+    REFERENCE,
+    REGION,
+    supporter_rows,
+    write_csv,
+    write_xlsx,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def options(**kw: object) -> ImportOptions:
+    return ImportOptions(REGION, REFERENCE, assume_id_scan=True, **kw)  # type: ignore[arg-type]
+
+
+def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", supporter_rows(6), title_rows=3, extra_sheet_first=True)
+    report = validate_file(path, options())
+    assert report.sheet == "B.1-KWK"
+    assert report.mapping.header_rows == [4]
+    assert [r.row for r in report.rows] == [5, 6, 7, 8, 9, 10]
+    assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
+
+
+def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "merged.xlsx"
+    rows = supporter_rows(4)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Dukungan")
+    ws.merge_range(0, 0, 0, 12, "MODEL B.1-KWK PERSEORANGAN")
+    top = ["NO", "NIK", "NAMA", "TEMPAT/TGL LAHIR", "", "JENIS KELAMIN", "STATUS PERKAWINAN"]
+    top += ["PEKERJAAN", "ALAMAT", "", "", "", "KECAMATAN"]
+    sub = ["", "", "", "TEMPAT", "TANGGAL", "", "", "", "JALAN/DUSUN", "RT", "RW", "DESA", ""]
+    for col, text in enumerate(top):
+        if col not in (3, 4, 8, 9, 10, 11):
+            ws.merge_range(2, col, 3, col, text)
+    ws.merge_range(2, 3, 2, 4, "TEMPAT/TGL LAHIR")
+    ws.merge_range(2, 8, 2, 11, "ALAMAT")
+    for col, text in enumerate(sub):
+        if text:
+            ws.write_string(3, col, text)
+    ws.write_row(4, 0, [f"({i})" for i in range(1, 14)])  # column numbers of the form
+    r = 5
+    for i, row in enumerate(rows):
+        if i == 2:
+            r += 2  # two blank rows in the middle
+        for col, value in enumerate(row):
+            if col == 2 and i == 1:
+                ws.write_formula(r, col, '=UPPER("siti aminah")', None, "SITI AMINAH")
+            elif isinstance(value, str):
+                ws.write_string(r, col, value)
+            else:
+                ws.write(r, col, value)
+        r += 1
+    book.close()
+
+    mapping, sample = preview(path)
+    assert mapping.header_rows == [3, 4]
+    assert mapping.first_data_row == 6
+    assert mapping.columns["birth_place"] == 3
+    assert mapping.columns["birth_date"] == 4
+    assert mapping.columns["address"] == 8
+    assert mapping.columns["rt"] == 9 and mapping.columns["rw"] == 10
+    assert mapping.columns["desa"] == 11 and mapping.columns["kecamatan"] == 12
+    assert sample[0][0] == 6
+
+    report = validate_file(path, options())
+    assert [r.row for r in report.rows] == [6, 7, 10, 11]  # blank rows 8-9 skipped
+    assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
+
+
+def test_nik_typed_as_a_number_is_flagged(tmp_path: Path) -> None:
+    rows = supporter_rows(3)
+    path = write_xlsx(tmp_path / "n.xlsx", rows, nik_as_number=[1])
+    report = validate_file(path, options())
+    flagged = report.rows[1]
+    assert flagged.nik == rows[1][1]
+    assert flagged.codes == ["NIK_PRECISION"]
+    assert flagged.status == "BMS"
+    assert report.rows[0].codes == [] and report.rows[2].codes == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", "\t"), ("cp1252", ";")],
+)
+def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    rows = supporter_rows(5)
+    rows[0][2] = "José Müller, S.Pd."  # accents and a comma inside a quoted field
+    path = write_csv(tmp_path / "d.csv", rows, encoding=encoding, delimiter=delimiter)
+    report = validate_file(path, options())
+    assert report.total == 5
+    assert report.counts()["MS"] == 5
+    assert report.rows[0].row == 2
+    sample = preview(path)[1]
+    assert sample[0][1][2] == "José Müller, S.Pd."
+
+
+def test_encoding_and_delimiter_detection() -> None:
+    assert detect_encoding("Nama;Alamat\nJosé;Jl.\n".encode("cp1252")) == "cp1252"
+    assert detect_encoding(b"\xef\xbb\xbfNIK,Nama\n") == "utf-8-sig"
+    assert detect_encoding("NIK,Nama\nJosé,x\n".encode()) == "utf-8"
+    assert detect_encoding(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") is None
+    assert sniff_delimiter('a;b;"c, d"\n1;2;"3, 4"\n5;6;7\n') == ";"
+    assert sniff_delimiter("a\tb\tc\n1\t2\t3\n") == "\t"
+
+
+def test_xls_fixture_with_a_number_nik_and_an_extra_sheet() -> None:
+    report = validate_file(FIXTURES / "b1kwk_small.xls", options())
+    assert report.sheet == "B1KWK"
+    assert report.total == 5
+    assert [r.row for r in report.rows] == [4, 5, 6, 7, 8]
+    assert report.rows[0].codes == ["NIK_PRECISION"]
+    assert all(r.codes == [] for r in report.rows[1:])
+
+
+def _write_ods(path: Path, rows: list[list[str]]) -> Path:
+    """A minimal OpenDocument spreadsheet (what LibreOffice saves, without styles)."""
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p>'
+            "</table:table-cell>"
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Dukungan">'
+        f"{cells}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_ods(tmp_path: Path) -> None:
+    rows = [[str(c) for c in row] for row in supporter_rows(3)]
+    path = _write_ods(tmp_path / "d.ods", [HEADER, *rows])
+    report = validate_file(path, options())
+    assert report.total == 3
+    assert report.counts()["MS"] == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", "not_spreadsheet"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "truncated"),
+        (b"just a note\nnothing tabular here\n", "no_header"),
+    ],
+)
+def test_unreadable_files_raise_a_clear_error(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == problem
+    assert "bad.xlsx" in caught.value.message
+
+
+def test_truncated_xlsx(tmp_path: Path) -> None:
+    good = write_xlsx(tmp_path / "good.xlsx", supporter_rows(50))
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(cut, options())
+    assert caught.value.problem == "truncated"
+    assert "cut.xlsx" in caught.value.message and "rusak" in caught.value.message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(tmp_path / "nope.xlsx", options())
+    assert caught.value.problem == "not_found"
+
+
+def test_header_only_is_empty(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "h.xlsx", [])
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "empty"
+
+
+def test_header_variants_and_a_saved_mapping(tmp_path: Path) -> None:
+    header = ["No. KTP", "Nama Lengkap", "Tempat, Tgl Lahir", "L/P", "Status Kawin"]
+    header += ["Pekerjaan", "Alamat Lengkap", "RT/RW", "Kelurahan/Desa", "Kec."]
+    src = supporter_rows(3)
+    rows = [
+        [r[1], r[2], f"{r[3]}, {r[4]}", r[5], r[6], r[7], r[8], f"{r[9]}/{r[10]}", r[11], r[12]]
+        for r in src
+    ]
+    path = write_csv(tmp_path / "v.csv", rows, header)
+    report = validate_file(path, options())
+    assert report.counts()["MS"] == 3, [r.codes for r in report.rows]
+    assert set(report.mapping.columns) >= {"nik", "name", "birth_place_date", "rt_rw", "desa"}
+
+    # An unusual header the defaults do not know: map it once, save, reuse.
+    odd = ["ID Warga", *header[1:]]
+    path2 = write_csv(tmp_path / "odd.csv", rows, odd)
+    with pytest.raises(ImportFileError):
+        validate_file(path2, options())  # no NIK column recognised
+    mapping = ColumnMapping.from_json(report.mapping.to_json())
+    mapping.labels[0] = "ID Warga"
+    save_mapping(mapping, tmp_path / "map.json")
+    hints = load_mapping(tmp_path / "map.json").header_hints()
+    again = validate_file(path2, options(hints=hints))
+    assert again.counts()["MS"] == 3

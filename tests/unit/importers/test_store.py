@@ -1,0 +1,166 @@
+"""Importing into the local database: rows with outbox, re-import updates, cancel leaves nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.pipeline import ImportCancelled
+from silon_desktop.importers.store import UnknownPair, import_file
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Election, OutboxMutation, Pair, Supporter
+from tests.unit.importers.sheets import REFERENCE, supporter_rows, write_xlsx
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    with database.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                name="Pemilihan Bupati Purwakarta 2024",
+                kind="bupati",
+                region_code="32.14",
+                dpt=733_927,
+                subregion_count=17,
+                support_end=REFERENCE,
+            )
+        )
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1", head_name="A", deputy_name="B"))
+    yield database
+    database.close()
+
+
+def dump(db: Database) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db.path)
+    try:
+        rows = conn.execute("SELECT * FROM supporter ORDER BY id").fetchall()
+        rows += conn.execute("SELECT * FROM outbox ORDER BY seq").fetchall()
+        return rows
+    finally:
+        conn.close()
+
+
+def test_import_stores_rows_with_create_mutations(db: Database, tmp_path: Path) -> None:
+    rows = supporter_rows(30)
+    rows[3][1] = ""  # no NIK: reported, not stored
+    rows[4][1] = "123"  # bad NIK: stored with TMS
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    report = import_file(db, path, "p1", batch_size=7, assume_id_scan=True)
+    assert report.total == 30
+    assert report.stored == {"inserted": 29, "updated": 0, "unchanged": 0}
+    assert report.rows[3].codes == ["MISSING_FIELD"]
+    with db.session(readonly=True) as session:
+        stored = session.scalars(select(Supporter).order_by(Supporter.nik)).all()
+        mutations = session.scalars(select(OutboxMutation)).all()
+        assert len(stored) == 29 and len(mutations) == 29
+        bad = next(s for s in stored if s.nik == "123")
+        assert (bad.check_status, bad.check_reasons) == ("TMS", ["NIK_FORMAT"])
+        assert (bad.effective_status, bad.effective_reasons) == ("TMS", "NIK_FORMAT")
+        assert all(s.scope == "32.14" and s.version == 0 and not s.deleted for s in stored)
+        assert {s.kecamatan_code for s in stored} <= {
+            "32.14.01",
+            "32.14.02",
+            "32.14.03",
+            "32.14.04",
+        }
+        by_record = {m.record_id: m for m in mutations}
+        first = stored[-1]
+        mutation = outbox.to_mutation(by_record[first.id])
+        assert mutation.base_version == 0 and mutation.op == "upsert"
+        assert mutation.changes["nik"] == (None, first.nik)
+        assert mutation.changes["birth_date"] == (None, first.birth_date.isoformat())  # type: ignore[union-attr]
+        assert mutation.changes["pair_id"] == (None, "p1")
+        assert mutation.changes["check_reasons"] == (None, [])
+
+
+def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> None:
+    rows = supporter_rows(10)
+    rows[2][2] = ""  # missing name
+    rows[6] = list(rows[5])  # an identical duplicate: two records
+    rows[6][0] = 7
+    import_file(db, write_xlsx(tmp_path / "v1.xlsx", rows), "p1", assume_id_scan=True)
+
+    # The first push goes out: the server knows version 1 of every record.
+    with db.session() as session:
+        ids = [m.mutation_id for m in outbox.pending(session, 100)]
+        outbox.mark_sent(session, ids, "batch-1")
+        for mutation_id in ids:
+            outbox.mark_result(session, mutation_id, "applied", 1)
+        session.execute(update(Supporter).values(version=1))
+
+    rows[2][2] = "Nama Sudah Diisi"
+    report = import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True)
+    assert report.stored == {"inserted": 0, "updated": 1, "unchanged": 9}
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 10
+        fixed = session.scalars(select(Supporter).where(Supporter.name == "Nama Sudah Diisi")).one()
+        assert fixed.check_status == "MS" and fixed.effective_status == "MS"
+        pending = outbox.pending(session, 100)
+        assert len(pending) == 1
+        mutation = outbox.to_mutation(pending[0])
+        assert mutation.record_id == fixed.id and mutation.base_version == 1
+        assert mutation.changes["name"] == ("", "Nama Sudah Diisi")
+        assert mutation.changes["check_status"] == ("BMS", "MS")
+        assert set(mutation.changes) == {"name", "check_status", "check_reasons"}
+
+    # A second correction before any push coalesces into the same pending mutation.
+    rows[2][2] = "Nama Diperbaiki Lagi"
+    import_file(db, write_xlsx(tmp_path / "v3.xlsx", rows), "p1", assume_id_scan=True)
+    with db.session(readonly=True) as session:
+        pending = outbox.pending(session, 100)
+        assert len(pending) == 1
+        assert outbox.to_mutation(pending[0]).changes["name"] == ("", "Nama Diperbaiki Lagi")
+
+
+def test_cancel_leaves_the_database_exactly_as_before(db: Database, tmp_path: Path) -> None:
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", supporter_rows(5)), "p1")
+    before = dump(db)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done >= 40:
+            cancel.set()
+
+    path = write_xlsx(tmp_path / "b.xlsx", supporter_rows(200, seed=5, start_sequence=500))
+    with pytest.raises(ImportCancelled):
+        import_file(db, path, "p1", progress=progress, cancel=cancel, batch_size=20)
+    assert seen and seen[-1] < 200
+    assert dump(db) == before
+
+
+def test_an_unreadable_file_or_unknown_pair_writes_nothing(db: Database, tmp_path: Path) -> None:
+    before = dump(db)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ImportFileError):
+        import_file(db, bad, "p1")
+    with pytest.raises(UnknownPair):
+        import_file(db, write_xlsx(tmp_path / "a.xlsx", supporter_rows(2)), "nope")
+    assert dump(db) == before
+
+
+def test_late_potential_duplicate_is_rewritten_in_the_store(db: Database, tmp_path: Path) -> None:
+    rows = supporter_rows(9)
+    rows[8] = list(rows[0])
+    rows[8][2] = "Orang Lain"
+    import_file(db, write_xlsx(tmp_path / "d.xlsx", rows), "p1", batch_size=3, assume_id_scan=True)
+    with db.session(readonly=True) as session:
+        same = session.scalars(select(Supporter).where(Supporter.nik == rows[0][1])).all()
+        assert [s.check_reasons for s in same] == [["DUPLICATE_POTENTIAL"]] * 2
+        assert session.query(OutboxMutation).count() == 9  # coalesced into the creates
+        creates = outbox.pending(session, 100)
+        first = next(m for m in creates if m.record_id == same[0].id)
+        assert first.changes["check_reasons"] == [None, ["DUPLICATE_POTENTIAL"]]

@@ -1,0 +1,102 @@
+"""Every mistake people make in B.1-KWK lists, row by row, with the codes the report gives."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from silon_desktop.importers.pipeline import ImportOptions, validate_file
+from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_xlsx
+
+N = 16
+
+
+def mistakes(tmp_path: Path) -> Path:
+    rows = supporter_rows(N)
+    rows[0][1] = "32140117088"  # 0: too short
+    rows[1][1] = "999901" + rows[1][1][6:]  # 1: unknown region in digits 1-6
+    rows[2][5] = "P" if rows[2][5] == "L" else "L"  # 2: sex disagrees with the NIK
+    rows[3][2] = ""  # 3: no name
+    rows[4][4] = "31-02-1990"  # 4: impossible date
+    rows[5][4] = "01-01-2010"  # 5: underage and never married (NIK disagrees too)
+    rows[5][6] = "Belum Kawin"
+    rows[6][12], rows[6][11] = "Coblong", "Dago"  # 6: a Bandung address
+    rows[7][7] = "PNS"  # 7: banned occupation
+    rows[9] = list(rows[8])  # 8, 9: identical rows
+    rows[9][0] = 10
+    rows[11] = list(rows[10])  # 10, 11: same NIK, different name
+    rows[11][0], rows[11][2] = 12, "Orang Lain"
+    rows[12][12] = "Purwakrta"  # 12: misspelt kecamatan, still matched
+    rows[13][5], rows[13][6] = ("Laki-laki" if rows[13][5] == "L" else "Perempuan"), "Kawin"
+    rows[14][4] = rows[14][4].replace("-", "/")  # 14: dd/mm/yyyy
+    rows[15][12] = "Kecamatan Entah Berantah"  # 15: a kecamatan that exists nowhere
+    return write_xlsx(tmp_path / "mistakes.xlsx", rows, title_rows=1)
+
+
+def test_every_mistake_gets_its_code_and_good_rows_stay_good(tmp_path: Path) -> None:
+    report = validate_file(
+        mistakes(tmp_path), ImportOptions(REGION, REFERENCE, assume_id_scan=True)
+    )
+    codes = [r.codes for r in report.rows]
+    assert [r.row for r in report.rows] == list(range(3, 3 + N))  # header is row 2
+    assert codes[0] == ["NIK_FORMAT"]
+    assert codes[1] == ["NIK_REGION"]
+    assert codes[2] == ["NIK_MISMATCH"]
+    assert codes[3] == ["MISSING_FIELD"]
+    assert codes[4] == ["MISSING_FIELD"] and report.rows[4].notes == ["unreadable:birth_date"]
+    assert "UNDERAGE" in codes[5]
+    assert codes[6] == ["OUTSIDE_REGION"]
+    assert codes[7] == ["BANNED_OCCUPATION"]
+    assert codes[8] == [] and codes[9] == ["DUPLICATE_IDENTICAL"]
+    assert codes[10] == ["DUPLICATE_POTENTIAL"] and codes[11] == ["DUPLICATE_POTENTIAL"]
+    assert codes[12] == [] and codes[13] == [] and codes[14] == []
+    assert codes[15] == ["MISSING_FIELD"] and "unmatched:kecamatan" in report.rows[15].notes
+    statuses = [r.status for r in report.rows]
+    assert statuses[0] == "TMS" and statuses[6] == "TMS" and statuses[9] == "TMS"
+    assert statuses[2] == "BMS" and statuses[10] == "BMS" and statuses[7] == "BMS"
+    assert report.counts() == {"MS": 4, "BMS": 8, "TMS": 4}
+    assert sum(report.counts().values()) == N  # nothing dropped
+
+    fuzzy = [m for m in report.places if m.text == "Purwakrta"]
+    assert fuzzy and fuzzy[0].code == "32.14.01" and 80 <= fuzzy[0].score < 100
+    summary = "\n".join(report.summary_lines())
+    assert "'Purwakrta' -> 32.14.01 Purwakarta" in summary
+    assert "TMS: 4" in summary and "NIK_FORMAT: 1" in summary
+
+
+def test_without_scans_every_row_is_no_id_scan(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", supporter_rows(3))
+    report = validate_file(path, ImportOptions(REGION, REFERENCE))
+    assert all(r.codes == ["NO_ID_SCAN"] and r.status == "BMS" for r in report.rows)
+
+
+def test_json_report_one_object_per_row(tmp_path: Path) -> None:
+    report = validate_file(
+        mistakes(tmp_path), ImportOptions(REGION, REFERENCE, assume_id_scan=True)
+    )
+    out = io.StringIO()
+    report.write_json(out)
+    data = json.loads(out.getvalue())
+    assert len(data) == N
+    assert data[0] == {"row": 3, "nik": "32140117088", "status": "TMS", "codes": ["NIK_FORMAT"]}
+    assert all({"row", "nik", "status", "codes"} <= set(item) for item in data)
+
+
+def test_potential_duplicate_across_batches_updates_the_first_row(tmp_path: Path) -> None:
+    rows = supporter_rows(7)
+    rows[6] = list(rows[0])
+    rows[6][2] = "Nama Berbeda"
+    path = write_xlsx(tmp_path / "d.xlsx", rows)
+    seen: list[tuple[int, list[str]]] = []
+
+    def batch(items: object) -> None:
+        seen.extend((i.result.row, list(i.values["check_reasons"])) for i in items)  # type: ignore[attr-defined]
+
+    report = validate_file(
+        path, ImportOptions(REGION, REFERENCE, assume_id_scan=True, batch_size=2), on_batch=batch
+    )
+    assert report.rows[0].codes == ["DUPLICATE_POTENTIAL"]
+    assert report.rows[6].codes == ["DUPLICATE_POTENTIAL"]
+    assert report.late_updates == {0: "DUPLICATE_POTENTIAL"}  # row 0 had already been handed out
+    assert seen[0] == (2, [])

@@ -1,0 +1,117 @@
+"""Cell values as people type them: dates, sex, marital status, NIK cells, hostile text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from silon_desktop.importers.values import (
+    clean_text,
+    nik_from_cell,
+    parse_date,
+    parse_marital,
+    parse_sex,
+)
+
+REF = dt.date(2024, 5, 12)
+AUG17 = dt.date(1985, 8, 17)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "17-08-1985",
+        "17/08/1985",
+        "17.08.1985",
+        "1985-08-17",
+        "17 Agustus 1985",
+        "17 agustus 1985",
+        "17-Agu-1985",
+        "17 Agt 1985",
+        "17 August 1985",
+        "17-08-85",
+        "17081985",
+        "1985-08-17T00:00:00",
+        "1985-08-17 00:00:00",
+        31276.0,  # Excel serial number
+        31276,
+        "31276",
+        dt.datetime(1985, 8, 17, 0, 0),
+        AUG17,
+        " 17 - 08 - 1985 ",
+    ],
+)
+def test_dates_in_every_common_form(cell: object) -> None:
+    assert parse_date(cell, REF) == AUG17
+
+
+@pytest.mark.parametrize(
+    "cell", ["", None, "31-02-1990", "kemarin", "17-13-1985", "00-00-0000", 10**9, True, "1e5"]
+)
+def test_unreadable_dates_give_none(cell: object) -> None:
+    assert parse_date(cell, REF) is None
+
+
+def test_two_digit_years_never_land_after_the_reference_date() -> None:
+    assert parse_date("01-01-10", REF) == dt.date(2010, 1, 1)
+    assert parse_date("01-01-30", REF) == dt.date(1930, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("cell", "sex"),
+    [
+        ("L", "L"),
+        ("l", "L"),
+        ("Laki-laki", "L"),
+        ("LAKI LAKI", "L"),
+        ("pria", "L"),
+        ("P", "P"),
+        ("Perempuan", "P"),
+        ("WANITA", "P"),
+        (" p ", "P"),
+        ("X", None),
+        ("", None),
+    ],
+)
+def test_sex_as_letters_or_words(cell: str, sex: str | None) -> None:
+    assert parse_sex(cell) == sex
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("B", "B"),
+        ("Belum Kawin", "B"),
+        ("S", "S"),
+        ("Kawin", "S"),
+        ("Sudah Menikah", "S"),
+        ("P", "P"),
+        ("Cerai Hidup", "P"),
+        ("janda", "P"),
+        ("?", None),
+    ],
+)
+def test_marital_status_as_codes_or_words(cell: str, status: str | None) -> None:
+    assert parse_marital(cell) == status
+
+
+def test_nik_from_a_number_cell_is_flagged() -> None:
+    assert nik_from_cell(3214011708850001.0) == ("3214011708850001", True)
+    assert nik_from_cell(3214011708850001) == ("3214011708850001", True)
+    assert nik_from_cell("3214011708850001") == ("3214011708850001", False)
+    assert nik_from_cell("'3214011708850001") == ("3214011708850001", False)
+    assert nik_from_cell("3214 0117 0885 0001") == ("3214011708850001", False)
+    # Excel keeps 15 significant digits: the 16th became 0, and the flag says so.
+    assert nik_from_cell(3.21401170885e15) == ("3214011708850000", True)
+
+
+def test_hostile_text_is_cleaned() -> None:
+    rtl = "Budi\u202egnp.exe"
+    assert clean_text(rtl) == ("Budignp.exe", False)
+    assert clean_text("A\x00B\x07C\tD\r\nE") == ("ABC D E", False)
+    assert clean_text("x" * 1000, 200) == ("x" * 200, True)
+    assert clean_text("  banyak    spasi  ") == ("banyak spasi", False)
+    assert clean_text("=cmd|' /C calc'!A0") == ("=cmd|' /C calc'!A0", False)  # kept as text
+    assert clean_text(3.0) == ("3", False)
+    assert clean_text(None) == ("", False)

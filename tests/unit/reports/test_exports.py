@@ -1,0 +1,161 @@
+"""Recap figures, the B.1.1-KWK and B.2-KWK exports, and the import templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from silon_desktop.importers.pipeline import ImportOptions, validate_file
+from silon_desktop.importers.store import import_file
+from silon_desktop.reports.recap import PairNotFound, pair_recap
+from silon_desktop.reports.sanitize import safe_cell
+from silon_desktop.reports.templates import TEMPLATE_HEADER, save_template
+from silon_desktop.reports.xlsx_export import export_b2, export_b11
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Election, Pair
+from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_csv, write_xlsx
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    with database.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                name="Pemilihan Bupati dan Wakil Bupati Purwakarta 2024",
+                kind="bupati",
+                region_code="32.14",
+                dpt=733_927,
+                subregion_count=17,
+                support_end=REFERENCE,
+            )
+        )
+        session.flush()
+        session.add(
+            Pair(
+                id="p1",
+                scope="32.14",
+                election_id="e1",
+                number=1,
+                head_name="Asep",
+                deputy_name="Euis",
+            )
+        )
+    yield database
+    database.close()
+
+
+def read(path: Path, sheet: str) -> list[list[object]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def imported(db: Database, tmp_path: Path) -> list[list[object]]:
+    rows = supporter_rows(12)
+    rows[0][1] = "123"  # TMS
+    rows[1][2] = "=cmd|' /C calc'!A0"  # formula injection in the name
+    rows[2][8] = "@SUM(1+1)*cmd|' /C notepad'!A0"  # and in the address
+    rows[3][7] = "PNS"  # BMS
+    import_file(db, write_xlsx(tmp_path / "in.xlsx", rows), "p1", assume_id_scan=True)
+    return rows
+
+
+def test_recap_counts_threshold_and_spread(db: Database, tmp_path: Path) -> None:
+    imported(db, tmp_path)
+    recap = pair_recap(db.engine, "p1")
+    assert (recap.totals.ms, recap.totals.bms, recap.totals.tms) == (10, 1, 1)
+    assert recap.required == 55_045  # Purwakarta, DPT 733,927 (DOMAIN.md)
+    assert recap.spread_required == 9  # 17 kecamatan
+    assert recap.spread_met == 4  # the generator spreads over four kecamatan
+    assert recap.meets_threshold is False and recap.shortfall == 55_045 - 10
+    assert len([a for a in recap.areas if a.code]) == 17  # every kecamatan listed
+    purwakarta = next(a for a in recap.areas if a.code == "32.14.01")
+    assert purwakarta.name == "Purwakarta" and purwakarta.total == 3
+    assert sum(d.total for d in recap.desa) == 12
+    assert recap.reasons == {"BANNED_OCCUPATION": 1, "NIK_FORMAT": 1}
+    assert "Asep" in recap.pair_label and "Purwakarta" in recap.election_label
+    with pytest.raises(PairNotFound):
+        pair_recap(db.engine, "nope")
+
+
+def test_b11_export_lists_everyone_with_reasons_and_neutral_formulas(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = imported(db, tmp_path)
+    out = tmp_path / "b11.xlsx"
+    assert export_b11(db.engine, "p1", out) == 12
+    cells = read(out, "B.1.1-KWK")
+    header = cells[4]
+    assert header[1] == "NIK" and header[-2] == "STATUS" and header[-1] == "KETERANGAN"
+    body = [r for r in cells[5:] if r[0] != ""]
+    assert len(body) == 12
+    by_nik = {r[1]: r for r in body}
+    assert by_nik["123"][-2] == "TMS" and "NIK tidak sesuai format" in str(by_nik["123"][-1])
+    assert by_nik[rows[1][1]][2] == "'=cmd|' /C calc'!A0"
+    assert str(by_nik[rows[2][1]][8]).startswith("'@SUM")
+    for row in body:
+        for value in row[1:]:
+            assert not str(value).startswith(("=", "+", "@")), row
+    # The export can be imported again: same people, same verdicts.
+    again = validate_file(out, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert again.total == 12
+
+
+def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) -> None:
+    imported(db, tmp_path)
+    out = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2.xlsx")
+    cells = read(out, "B.2-KWK")
+    text = "\n".join(" | ".join(str(c) for c in row) for row in cells)
+    assert "REKAPITULASI DUKUNGAN" in text
+    assert "55.045 (kurang 55.035)" in text
+    assert "4 dari 17 kecamatan, minimal 9 (belum terpenuhi)" in text
+    total = next(r for r in cells if r[2] == "JUMLAH")
+    assert total[3:8] == [10.0, 1.0, 1.0, 0.0, 12.0]
+    desa = read(out, "Per Desa")
+    assert sum(float(r[8]) for r in desa[1:] if r[0] != "") == 12
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+62 812", "'+62 812"),
+        ("-5", "-5"),
+        ("@cmd", "'@cmd"),
+        ("\uff1dcmd", "'\uff1dcmd"),
+        ("Budi\u202e", "Budi"),
+        ("Asep", "Asep"),
+    ],
+)
+def test_safe_cell(value: str, safe: str) -> None:
+    assert safe_cell(value) == safe
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_templates_are_recognised_by_the_importer(tmp_path: Path, suffix: str) -> None:
+    template = save_template(tmp_path / f"templat{suffix}")
+    if suffix == ".xlsx":
+        cells = read(template, "B.1-KWK")
+        assert tuple(cells[0]) == TEMPLATE_HEADER
+    filled = [[*row, ""] for row in supporter_rows(3)]
+    path = (
+        write_xlsx(tmp_path / "isi.xlsx", filled, TEMPLATE_HEADER)
+        if suffix == ".xlsx"
+        else write_csv(tmp_path / "isi.csv", filled, TEMPLATE_HEADER)
+    )
+    report = validate_file(path, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert report.counts()["MS"] == 3
+    assert len(report.mapping.columns) == 13  # every template column but NO
+
+
+def test_shipped_templates_match_the_generator() -> None:
+    shipped = Path(__file__).resolve().parents[3] / "resources" / "templates"
+    cells = read(shipped / "B1-KWK-Perseorangan.xlsx", "B.1-KWK")
+    assert tuple(cells[0]) == TEMPLATE_HEADER
+    first = (shipped / "B1-KWK-Perseorangan.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert tuple(first.split(",")) == TEMPLATE_HEADER
