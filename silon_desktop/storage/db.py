@@ -109,7 +109,7 @@ class Database:
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the file is at (None for an empty file)."""
-        with self.engine.connect() as conn:
+        with self.engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
             return _current_revision(conn)
 
     def close(self) -> None:
