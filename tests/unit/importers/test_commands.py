@@ -1,0 +1,91 @@
+"""``silon-desktop validate`` and ``silon-desktop import``: headless, exit 0 or 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from silon_desktop.cli import main
+from silon_desktop.storage.db import open_database
+from silon_desktop.storage.models import Election, Pair, Supporter
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+
+def test_validate_writes_one_object_per_row_and_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = supporter_rows(5)
+    rows[2][1] = "12345"
+    path = write_xlsx(tmp_path / "d.xlsx", rows, title_rows=2)
+    out = tmp_path / "r.json"
+    code = main(
+        ["validate", str(path), "--region", "32.14", "--reference-date", "2024-05-12",
+         "--report", str(out), "--assume-id-scans"]
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [d["row"] for d in data] == [4, 5, 6, 7, 8]
+    assert data[2] == {"row": 6, "nik": "12345", "status": "TMS", "codes": ["NIK_FORMAT"]}
+    assert data[0]["status"] == "MS" and data[0]["codes"] == []
+    printed = capsys.readouterr().out
+    assert "MS: 4" in printed and "TMS: 1" in printed and "NIK_FORMAT: 1" in printed
+
+
+def test_validate_an_unreadable_file_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_xlsx(tmp_path / "good.xlsx", supporter_rows(20))
+    cut = tmp_path / "potong.xlsx"
+    cut.write_bytes(good.read_bytes()[:1000])
+    assert main(["validate", str(cut), "--region", "32.14", "--report", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "potong.xlsx" in err and "terpotong" in err
+    assert not (tmp_path / "x").exists()
+    assert main(["validate", str(tmp_path / "hilang.xlsx"), "--region", "32.14"]) == 2
+    assert "hilang.xlsx tidak ditemukan" in capsys.readouterr().err
+    assert main(["validate", str(good), "--region", "99.99"]) == 2
+
+
+def test_validate_runs_without_qt_or_a_database(tmp_path: Path) -> None:
+    photo = tmp_path / "foto.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4)
+    script = (
+        "import sys; from silon_desktop.cli import main; "
+        f"rc = main(['validate', {str(photo)!r}, '--region', '32.14']); "
+        "assert 'PySide6' not in sys.modules and 'sqlalchemy' not in sys.modules; sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert "foto.jpg bukan lembar kerja" in done.stderr
+
+
+def test_import_command_stores_rows(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
+    assert "Disimpan: 4 baru" in capsys.readouterr().out
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
+    assert "0 baru, 0 diperbarui, 4 tidak berubah" in capsys.readouterr().out
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 4
+    db.close()
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+
+
+def test_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--template", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx").stat().st_size > 1000
+    assert main(["validate", "--template", str(tmp_path / "t.pdf")]) == 2
