@@ -25,9 +25,11 @@ class LoginDialog(QDialog):
 
     Signals:
         loggedIn(object): the LoginResult of a successful login.
+        failed(str): the message shown after a refused attempt.
     """
 
     loggedIn = Signal(object)
+    failed = Signal(str)
 
     def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +74,10 @@ class LoginDialog(QDialog):
         self.login_button.clicked.connect(lambda: self.attempt(online=True))
         self.offline_button.clicked.connect(lambda: self.attempt(online=False))
         cancel.clicked.connect(self.reject)
+        for button in (self.login_button, self.offline_button, cancel):
+            button.setAutoDefault(False)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(lambda: self.attempt(online=True))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.keyring_notice)
@@ -117,15 +123,19 @@ class LoginDialog(QDialog):
                     "Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini)."
                 )
             )
+        elif result.online:
+            text = self.tr("Nama pengguna atau kata sandi salah.")
         else:
-            text = result.message or self.tr("Nama pengguna atau kata sandi salah.")
+            text = result.message or self.tr("Server tidak dapat dihubungi.")
         self.message.setText(text)
         self.password.selectAll()
         self.password.setFocus()
+        self.failed.emit(text)
 
     def _failed(self, message: str) -> None:
         self._busy(False)
         self.message.setText(message)
+        self.failed.emit(message)
 
     def _busy(self, busy: bool) -> None:
         self.login_button.setEnabled(not busy)

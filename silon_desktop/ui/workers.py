@@ -131,10 +131,17 @@ class JobRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.jobs: list[Job] = []
+        self.closed = False
 
     def start(self, fn: JobFn, name: str) -> Job:
-        """Create and start a job; connect to its signals right after (queued delivery)."""
+        """Create and start a job; connect to its signals right after (queued delivery).
+
+        After :meth:`stop_all` (the window is closing) the job is created but never
+        started, so a late timer cannot leave a thread running.
+        """
         job = Job(fn, name, self)
+        if self.closed:
+            return job
         self.jobs.append(job)
         job.done.connect(lambda j=job: self._forget(j))
         job.start()
@@ -144,6 +151,7 @@ class JobRunner(QObject):
         return next((j for j in self.jobs if j.name == name and j.is_running()), None)
 
     def stop_all(self, ms: int = 10_000) -> None:
+        self.closed = True
         for job in list(self.jobs):
             job.wait(ms)
         self.jobs.clear()

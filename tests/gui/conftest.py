@@ -35,3 +35,16 @@ def window(qtbot: QtBot, backend: Any) -> Iterator[Any]:
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+PASSWORD = "rahasia-3214"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A REAL server process on loopback with an operator account for Kab. Purwakarta."""
+    from tests.integration.server_process import ServerProcess
+
+    with ServerProcess.start(tmp_path_factory.mktemp("server")) as server:
+        server.add_user("op3214", PASSWORD, role="kabkota", region="32.14")
+        yield server

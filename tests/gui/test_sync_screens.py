@@ -1,0 +1,168 @@
+"""Log in, sync with a REAL server process and resolve a conflict, as an operator does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop import paths
+from tests.gui.conftest import PASSWORD
+from tests.gui.sample_data import open_backend, seed_small
+
+
+def log_in_with_dialog(qtbot: QtBot, window: Any, password: str) -> Any:
+    from silon_desktop.ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(window.backend, window.jobs, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.clear()
+    QTest.keyClicks(dialog.username, "op3214")
+    QTest.keyClicks(dialog.password, password)
+    return dialog
+
+
+def test_login_online_then_offline(
+    qtbot: QtBot, window: Any, live_server: Any, memory_keyring: Any
+) -> None:
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    dialog = log_in_with_dialog(qtbot, window, "salah")
+    with qtbot.waitSignal(dialog.failed, timeout=20_000) as refused:
+        QTest.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_ is None
+    assert refused.args[0] == dialog.message.text() != ""
+
+    dialog.password.clear()
+    QTest.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(dialog.loggedIn, timeout=20_000) as done:
+        QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    result = done.args[0]
+    assert result.online and result.scope == "32.14"
+    assert backend.user == "op3214"
+    assert any(PASSWORD not in v and v for v in memory_keyring.secrets.values())
+    assert PASSWORD not in Path(backend.paths.settings).read_text()
+
+    # No connection: the verifier kept after the online login lets the operator in.
+    backend.settings.server_url = "http://127.0.0.1:9"  # nothing listens on the discard port
+    offline = log_in_with_dialog(qtbot, window, PASSWORD)
+    with qtbot.waitSignal(offline.loggedIn, timeout=20_000) as done:
+        QTest.mouseClick(offline.offline_button, Qt.MouseButton.LeftButton)
+    assert done.args[0].ok and not done.args[0].online
+
+
+def test_keyring_missing_shows_a_notice(qtbot: QtBot, window: Any) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    from silon_desktop.ui.login_dialog import LoginDialog
+
+    dialog = LoginDialog(window.backend, window.jobs, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.keyring_notice.isVisible()
+    assert "setiap kali" in dialog.keyring_notice.text()
+
+
+def test_status_bar_follows_a_real_sync(
+    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    assert backend.login_online("op3214", PASSWORD).ok
+    bar = window.sync_status
+    with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
+        window.sync.refresh_status()
+    assert bar.pending_label.text() == "Belum terkirim: 33"
+    assert bar.last_label.text() == "Sinkron terakhir: -"
+
+    with qtbot.waitSignal(window.sync.syncStarted):
+        QTest.keyClick(window, Qt.Key.Key_F5)
+    assert bar.progress.isVisible() and bar.cancel_button.isVisible()
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        pass
+    report = finished.args[0]
+    assert report["complete"], report
+    assert report["pushed"] == 33
+    with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
+        pass
+    assert bar.pending_label.text() == "Belum terkirim: 0"
+    assert bar.online_label.text() == "● Daring"
+    assert bar.last_label.text() != "Sinkron terakhir: -"
+    assert not bar.progress.isVisible()
+    history = backend.history("pair", seeded["pair"])
+    assert history and history[-1].state == "acked"
+
+
+def test_resolve_a_conflict_field_by_field(
+    qtbot: QtBot, window: Any, live_server: Any, tmp_path: Path
+) -> None:
+    mine = window.backend
+    mine.settings.server_url = live_server.url
+    assert mine.login_online("op3214", PASSWORD).ok
+    ids = seed_small(mine, supporters=0)
+    assert mine.run_sync(lambda _p: None, _event())["complete"]
+
+    # A colleague on another PC changes the same pair and syncs first.
+    theirs = open_backend(paths.resolve(tmp_path / "colleague").ensure(), user="op3214")
+    theirs.settings.server_url = live_server.url
+    assert theirs.login_online("op3214", PASSWORD).ok
+    assert theirs.run_sync(lambda _p: None, _event())["complete"]
+    theirs.update("pair", ids["pair"], {"deputy_name": "SITI AMINAH", "number": 2})
+    assert theirs.run_sync(lambda _p: None, _event())["complete"]
+
+    window.open_record("pair", ids["pair"])
+    form = window.pair_page.pair_form
+    for name, text in (("deputy_name", "SITI NURHALIZA, S.H."), ("number", "5")):
+        edit = form.widgets[name]
+        edit.setFocus()
+        edit.selectAll()
+        QTest.keyClicks(edit, text)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0]["conflicts_open"] == 2
+    with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
+        pass
+    assert window.sync_status.conflicts_button.text() == "Konflik: 2"
+
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    rows = {dialog.table.item(r, 1).text(): r for r in range(2)}
+    deputy = rows["Nama calon wakil"]
+    assert [dialog.table.item(deputy, c).text() for c in (2, 3, 4)] == [
+        "SITI NURHALIZA",
+        "SITI NURHALIZA, S.H.",
+        "SITI AMINAH",
+    ]
+    dialog.choose(deputy, "edited", "SITI AMINAH NURHALIZA")
+    dialog.choose(rows["Nomor urut"], "theirs")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert resolved.args == [2]
+    assert dialog.table.rowCount() == 0
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0]["complete"] and finished.args[0]["conflicts_open"] == 0
+    assert theirs.run_sync(lambda _p: None, _event())["complete"]
+    agreed = theirs.get("pair", ids["pair"])
+    assert (agreed["deputy_name"], agreed["number"]) == ("SITI AMINAH NURHALIZA", 2)
+    theirs.db.engine.dispose()
+
+
+def _event() -> Any:
+    import threading
+
+    return threading.Event()
+
+
+@pytest.fixture(autouse=True)
+def _no_periodic_checks(window: Any) -> None:
+    window.sync.timer.stop()
