@@ -61,7 +61,9 @@ def parse_mutation(data: Any, where: str) -> Mutation:
     base = data["base_version"]
     if type(base) is not int or not 0 <= base <= 2**31:
         raise _bad(f"{where}.base_version", "expected a whole number from 0")
-    changes = data.get("changes") or {}
+    changes = data.get("changes")
+    if changes is None:
+        changes = {}
     if type(changes) is not dict:
         raise _bad(f"{where}.changes", "expected an object of field: [old, new]")
     pairs: dict[str, tuple[Any, Any]] = {}

@@ -1,0 +1,64 @@
+"""Push bodies are checked by hand for speed: same rules as the OpenAPI schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sync.protocol import Op
+from sync.server.errors import ApiError
+from sync.server.parsing import parse_push
+
+GOOD = {
+    "id": "m1",
+    "entity": "supporter",
+    "record_id": "r1",
+    "scope": "32.14",
+    "op": "upsert",
+    "base_version": 0,
+    "changes": {"name": [None, "SITI"]},
+}
+
+
+def _body(**mutation: object) -> bytes:
+    return json.dumps(
+        {"batch_id": "b1", "device_id": "d1", "mutations": [{**GOOD, **mutation}]}
+    ).encode()
+
+
+def test_a_good_body_parses() -> None:
+    batch, device, [m] = parse_push(_body())
+    assert (batch, device, m.op, m.changes) == ("b1", "d1", Op.UPSERT, {"name": (None, "SITI")})
+
+
+@pytest.mark.parametrize(
+    ("mutation", "where"),
+    [
+        ({"base_version": "0"}, "mutations.0.base_version"),
+        ({"base_version": -1}, "mutations.0.base_version"),
+        ({"op": "drop"}, "mutations.0.op"),
+        ({"id": "has space"}, "mutations.0.id"),
+        ({"changes": {"name": ["only one"]}}, "mutations.0.changes.name"),
+        ({"changes": []}, "mutations.0.changes"),
+        ({"extra": 1}, "mutations.0.extra"),
+        ({"scope": "x" * 40}, "mutations.0.scope"),
+    ],
+)
+def test_bad_bodies_answer_422_naming_the_key(mutation: dict, where: str) -> None:
+    with pytest.raises(ApiError) as err:
+        parse_push(_body(**mutation))
+    assert err.value.status == 422 and err.value.message.startswith(where + ":")
+
+
+def test_not_json_is_400_and_missing_keys_are_named() -> None:
+    with pytest.raises(ApiError) as err:
+        parse_push(b'{"batch_id": "b1", "dev')
+    assert err.value.status == 400 and err.value.code == "bad_json"
+    with pytest.raises(ApiError) as err:
+        parse_push(b'{"batch_id": "b1", "mutations": []}')
+    assert err.value.message.startswith("device_id:")
+    with pytest.raises(ApiError):
+        parse_push(
+            json.dumps({"batch_id": "b", "device_id": "d", "mutations": [GOOD] * 2001}).encode()
+        )
