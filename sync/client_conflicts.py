@@ -78,7 +78,10 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
             target: Any = choice
         else:
             target = {"mine": row.mine, "theirs": row.theirs, "edited": value}[choice]
-            mutation_id = _resolve_field(session, row, target, local)
+            # "theirs" is what the record already shows: nothing to send.
+            mutation_id = (
+                None if choice == "theirs" else _resolve_field(session, row, target, local)
+            )
         row.resolved_at = utcnow()
         row.resolution = choice
         row.resolved_value = target

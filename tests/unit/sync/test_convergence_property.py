@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,11 @@ WEIGHTED = (
 op = st.sampled_from(WEIGHTED).flatmap(lambda kind: STEPS[kind])
 
 
+def _stable_id(n: int) -> str:
+    """Record ids that sort the same in every run (hypothesis replays examples)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"supporter-{n}"))
+
+
 def _live_supporters(client: Client) -> list[str]:
     return sorted(rid for (entity, rid) in client.records() if entity == "supporter")
 
@@ -80,7 +86,7 @@ class World:
         a = self.clients["a"]
         self.pair = seed_pair(a)
         for n in range(3):
-            a.repo.create("supporter", supporter_values(self.pair, n), "32.14")
+            a.repo.create("supporter", supporter_values(self.pair, n), "32.14", _stable_id(n))
         assert a.sync().complete
         for name in ("b", "c"):
             assert self.clients[name].sync().complete
@@ -97,7 +103,12 @@ class World:
                     pass
         elif kind == "create":
             self.counter += 1
-            client.repo.create("supporter", supporter_values(self.pair, self.counter), "32.14")
+            client.repo.create(
+                "supporter",
+                supporter_values(self.pair, self.counter),
+                "32.14",
+                record_id=_stable_id(self.counter),
+            )
         elif kind == "delete":
             ids = _live_supporters(client)
             if ids:
