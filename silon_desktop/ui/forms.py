@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from silon_desktop.ui.labels import document_label
 from silon_desktop.ui.record_form import FieldDef
@@ -13,77 +13,119 @@ def _t(text: str) -> str:
 
 
 def election_fields() -> list[FieldDef]:
-    kinds = (("bupati", _t("Bupati")), ("walikota", _t("Wali kota")), ("gubernur", _t("Gubernur")))
+    kinds = (
+        ("bupati", _t(QT_TRANSLATE_NOOP("forms", "Bupati"))),
+        ("walikota", _t(QT_TRANSLATE_NOOP("forms", "Wali kota"))),
+        ("gubernur", _t(QT_TRANSLATE_NOOP("forms", "Gubernur"))),
+    )
     return [
-        FieldDef("name", _t("Nama pemilihan")),
-        FieldDef("kind", _t("Jenis"), "choice", kinds),
-        FieldDef("region_code", _t("Wilayah"), "region", region_level=2),
-        FieldDef("year", _t("Tahun"), "int"),
-        FieldDef("dpt", _t("Jumlah DPT"), "int"),
-        FieldDef("subregion_count", _t("Jumlah kecamatan (kab/kota untuk gubernur)"), "int"),
-        FieldDef("support_end", _t("Batas penyerahan dukungan"), "date"),
-        FieldDef("penetapan_date", _t("Tanggal penetapan"), "date"),
+        FieldDef("name", _t(QT_TRANSLATE_NOOP("forms", "Nama pemilihan"))),
+        FieldDef("kind", _t(QT_TRANSLATE_NOOP("forms", "Jenis")), "choice", kinds),
+        FieldDef(
+            "region_code", _t(QT_TRANSLATE_NOOP("forms", "Wilayah")), "region", region_level=2
+        ),
+        FieldDef("year", _t(QT_TRANSLATE_NOOP("forms", "Tahun")), "int"),
+        FieldDef("dpt", _t(QT_TRANSLATE_NOOP("forms", "Jumlah DPT")), "int"),
+        FieldDef(
+            "subregion_count",
+            _t(QT_TRANSLATE_NOOP("forms", "Jumlah kecamatan (kab/kota untuk gubernur)")),
+            "int",
+        ),
+        FieldDef(
+            "support_end", _t(QT_TRANSLATE_NOOP("forms", "Batas penyerahan dukungan")), "date"
+        ),
+        FieldDef("penetapan_date", _t(QT_TRANSLATE_NOOP("forms", "Tanggal penetapan")), "date"),
     ]
 
 
 def pair_fields() -> list[FieldDef]:
-    routes = (("perseorangan", _t("Perseorangan")), ("partai", _t("Partai politik")))
+    routes = (
+        ("perseorangan", _t(QT_TRANSLATE_NOOP("forms", "Perseorangan"))),
+        ("partai", _t(QT_TRANSLATE_NOOP("forms", "Partai politik"))),
+    )
     statuses = (
-        ("draft", _t("Draf")),
-        ("diajukan", _t("Diajukan")),
-        ("ditetapkan", _t("Ditetapkan")),
-        ("ditolak", _t("Ditolak")),
+        ("draft", _t(QT_TRANSLATE_NOOP("forms", "Draf"))),
+        ("diajukan", _t(QT_TRANSLATE_NOOP("forms", "Diajukan"))),
+        ("ditetapkan", _t(QT_TRANSLATE_NOOP("forms", "Ditetapkan"))),
+        ("ditolak", _t(QT_TRANSLATE_NOOP("forms", "Ditolak"))),
     )
     return [
-        FieldDef("number", _t("Nomor urut"), "int"),
-        FieldDef("route", _t("Jalur"), "choice", routes),
-        FieldDef("head_name", _t("Nama bakal calon kepala")),
-        FieldDef("deputy_name", _t("Nama bakal calon wakil")),
-        FieldDef("status", _t("Status"), "choice", statuses),
+        FieldDef("number", _t(QT_TRANSLATE_NOOP("forms", "Nomor urut")), "int"),
+        FieldDef("route", _t(QT_TRANSLATE_NOOP("forms", "Jalur")), "choice", routes),
+        FieldDef("head_name", _t(QT_TRANSLATE_NOOP("forms", "Nama bakal calon kepala"))),
+        FieldDef("deputy_name", _t(QT_TRANSLATE_NOOP("forms", "Nama bakal calon wakil"))),
+        FieldDef("status", _t(QT_TRANSLATE_NOOP("forms", "Status")), "choice", statuses),
     ]
 
 
 def candidate_fields() -> list[FieldDef]:
-    roles = (("kepala", _t("Calon kepala daerah")), ("wakil", _t("Calon wakil")))
-    sexes = (("", ""), ("L", _t("Laki-laki")), ("P", _t("Perempuan")))
-    marital = (("", ""), ("B", _t("Belum kawin")), ("S", _t("Kawin")), ("P", _t("Pernah kawin")))
+    roles = (
+        ("kepala", _t(QT_TRANSLATE_NOOP("forms", "Calon kepala daerah"))),
+        ("wakil", _t(QT_TRANSLATE_NOOP("forms", "Calon wakil"))),
+    )
+    sexes = (
+        ("", ""),
+        ("L", _t(QT_TRANSLATE_NOOP("forms", "Laki-laki"))),
+        ("P", _t(QT_TRANSLATE_NOOP("forms", "Perempuan"))),
+    )
+    marital = (
+        ("", ""),
+        ("B", _t(QT_TRANSLATE_NOOP("forms", "Belum kawin"))),
+        ("S", _t(QT_TRANSLATE_NOOP("forms", "Kawin"))),
+        ("P", _t(QT_TRANSLATE_NOOP("forms", "Pernah kawin"))),
+    )
     return [
-        FieldDef("role", _t("Kedudukan"), "choice", roles),
-        FieldDef("nik", _t("NIK"), "nik"),
-        FieldDef("name", _t("Nama lengkap")),
-        FieldDef("sex", _t("Jenis kelamin"), "choice", sexes),
-        FieldDef("birth_place", _t("Tempat lahir")),
-        FieldDef("birth_date", _t("Tanggal lahir"), "date"),
-        FieldDef("address", _t("Alamat")),
-        FieldDef("education", _t("Pendidikan terakhir")),
-        FieldDef("occupation", _t("Pekerjaan")),
-        FieldDef("marital_status", _t("Status perkawinan"), "choice", marital),
+        FieldDef("role", _t(QT_TRANSLATE_NOOP("forms", "Kedudukan")), "choice", roles),
+        FieldDef("nik", _t(QT_TRANSLATE_NOOP("forms", "NIK")), "nik"),
+        FieldDef("name", _t(QT_TRANSLATE_NOOP("forms", "Nama lengkap"))),
+        FieldDef("sex", _t(QT_TRANSLATE_NOOP("forms", "Jenis kelamin")), "choice", sexes),
+        FieldDef("birth_place", _t(QT_TRANSLATE_NOOP("forms", "Tempat lahir"))),
+        FieldDef("birth_date", _t(QT_TRANSLATE_NOOP("forms", "Tanggal lahir")), "date"),
+        FieldDef("address", _t(QT_TRANSLATE_NOOP("forms", "Alamat"))),
+        FieldDef("education", _t(QT_TRANSLATE_NOOP("forms", "Pendidikan terakhir"))),
+        FieldDef("occupation", _t(QT_TRANSLATE_NOOP("forms", "Pekerjaan"))),
+        FieldDef(
+            "marital_status", _t(QT_TRANSLATE_NOOP("forms", "Status perkawinan")), "choice", marital
+        ),
     ]
 
 
 def supporter_fields() -> list[FieldDef]:
-    sexes = (("", ""), ("L", _t("Laki-laki")), ("P", _t("Perempuan")))
-    marital = (("", ""), ("B", _t("Belum kawin")), ("S", _t("Kawin")), ("P", _t("Pernah kawin")))
+    sexes = (
+        ("", ""),
+        ("L", _t(QT_TRANSLATE_NOOP("forms", "Laki-laki"))),
+        ("P", _t(QT_TRANSLATE_NOOP("forms", "Perempuan"))),
+    )
+    marital = (
+        ("", ""),
+        ("B", _t(QT_TRANSLATE_NOOP("forms", "Belum kawin"))),
+        ("S", _t(QT_TRANSLATE_NOOP("forms", "Kawin"))),
+        ("P", _t(QT_TRANSLATE_NOOP("forms", "Pernah kawin"))),
+    )
     return [
-        FieldDef("nik", _t("NIK"), "nik"),
-        FieldDef("name", _t("Nama")),
-        FieldDef("birth_place", _t("Tempat lahir")),
-        FieldDef("birth_date", _t("Tanggal lahir"), "date"),
-        FieldDef("sex", _t("Jenis kelamin"), "choice", sexes),
-        FieldDef("marital_status", _t("Status perkawinan"), "choice", marital),
-        FieldDef("occupation", _t("Pekerjaan")),
-        FieldDef("address", _t("Alamat")),
-        FieldDef("rt", _t("RT")),
-        FieldDef("rw", _t("RW")),
-        FieldDef("desa_code", _t("Desa/Kelurahan"), "region", region_level=4),
+        FieldDef("nik", _t(QT_TRANSLATE_NOOP("forms", "NIK")), "nik"),
+        FieldDef("name", _t(QT_TRANSLATE_NOOP("forms", "Nama"))),
+        FieldDef("birth_place", _t(QT_TRANSLATE_NOOP("forms", "Tempat lahir"))),
+        FieldDef("birth_date", _t(QT_TRANSLATE_NOOP("forms", "Tanggal lahir")), "date"),
+        FieldDef("sex", _t(QT_TRANSLATE_NOOP("forms", "Jenis kelamin")), "choice", sexes),
+        FieldDef(
+            "marital_status", _t(QT_TRANSLATE_NOOP("forms", "Status perkawinan")), "choice", marital
+        ),
+        FieldDef("occupation", _t(QT_TRANSLATE_NOOP("forms", "Pekerjaan"))),
+        FieldDef("address", _t(QT_TRANSLATE_NOOP("forms", "Alamat"))),
+        FieldDef("rt", _t(QT_TRANSLATE_NOOP("forms", "RT"))),
+        FieldDef("rw", _t(QT_TRANSLATE_NOOP("forms", "RW"))),
+        FieldDef(
+            "desa_code", _t(QT_TRANSLATE_NOOP("forms", "Desa/Kelurahan")), "region", region_level=4
+        ),
     ]
 
 
 def party_fields() -> list[FieldDef]:
     return [
-        FieldDef("party_name", _t("Nama partai")),
-        FieldDef("seats", _t("Jumlah kursi DPRD"), "int"),
-        FieldDef("votes", _t("Suara sah"), "int"),
+        FieldDef("party_name", _t(QT_TRANSLATE_NOOP("forms", "Nama partai"))),
+        FieldDef("seats", _t(QT_TRANSLATE_NOOP("forms", "Jumlah kursi DPRD")), "int"),
+        FieldDef("votes", _t(QT_TRANSLATE_NOOP("forms", "Suara sah")), "int"),
     ]
 
 
@@ -93,13 +135,13 @@ DOCUMENT_KINDS = ("ijazah", "surat_sehat", "skck", "lhkpn", "npwp", "spt", "drh"
 def document_fields() -> list[FieldDef]:
     kinds = tuple((k, document_label(k)) for k in DOCUMENT_KINDS)
     statuses = (
-        ("belum", _t("Belum diserahkan")),
-        ("ada", _t("Diserahkan, belum diperiksa")),
-        ("sesuai", _t("Sesuai")),
-        ("tidak_sesuai", _t("Tidak sesuai")),
+        ("belum", _t(QT_TRANSLATE_NOOP("forms", "Belum diserahkan"))),
+        ("ada", _t(QT_TRANSLATE_NOOP("forms", "Diserahkan, belum diperiksa"))),
+        ("sesuai", _t(QT_TRANSLATE_NOOP("forms", "Sesuai"))),
+        ("tidak_sesuai", _t(QT_TRANSLATE_NOOP("forms", "Tidak sesuai"))),
     )
     return [
-        FieldDef("kind", _t("Jenis dokumen"), "choice", kinds),
-        FieldDef("status", _t("Status"), "choice", statuses),
-        FieldDef("note", _t("Catatan")),
+        FieldDef("kind", _t(QT_TRANSLATE_NOOP("forms", "Jenis dokumen")), "choice", kinds),
+        FieldDef("status", _t(QT_TRANSLATE_NOOP("forms", "Status")), "choice", statuses),
+        FieldDef("note", _t(QT_TRANSLATE_NOOP("forms", "Catatan"))),
     ]

@@ -1,0 +1,44 @@
+"""Indonesian by default; English through the compiled Qt translation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.ui import i18n
+from silon_desktop.ui.labels import reason_label
+
+
+def test_english_translation_compiles_and_applies(
+    qtbot: QtBot, qapp: Any, backend: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "i18n"
+    folder.mkdir()
+    ts = folder / "silon_en.ts"
+    shutil.copy(i18n.i18n_dir() / "silon_en.ts", ts)
+    compiled = i18n.compile_translations(folder)
+    assert compiled == [folder / "silon_en.qm"]
+    stamp = compiled[0].stat().st_mtime
+    os.utime(ts, (stamp + 10, stamp + 10))  # the .ts changed: the .qm is rebuilt at start
+    i18n.compile_translations(folder)
+    assert compiled[0].stat().st_mtime >= stamp
+
+    assert reason_label("DECEASED") == "Meninggal dunia"
+    translators = i18n.install_translators(qapp, "en")
+    try:
+        from silon_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert menus == ["&File", "&Data", "&Sync"]
+        assert window.sync_status.online_label.text() == "● Not connected yet"
+        assert reason_label("DECEASED") == "Deceased"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+    assert reason_label("DECEASED") == "Meninggal dunia"
