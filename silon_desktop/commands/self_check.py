@@ -641,6 +641,9 @@ def run(args: argparse.Namespace) -> int:
     ctx = make_context(args)
     run_checks(ctx)
     code, _ = verdict(ctx)
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if callable(reconfigure):  # a path with letters the console's code page lacks
+        reconfigure(errors="replace")
     print(report(ctx, verbose=bool(getattr(args, "verbose", False))))
     if getattr(args, "verbose", False):
         print(f"({time.monotonic() - started:.2f} s)")
