@@ -38,6 +38,11 @@ _IDENTITY_FIELDS = ("name", "birth_date", "marital_status")
 class ImportCancelled(Exception):
     """The operator cancelled; nothing was kept."""
 
+    message = "Impor dibatalkan; basis data tidak berubah."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
 
 @dataclass(slots=True)
 class ValidatedRow:

@@ -1,0 +1,500 @@
+"""The import wizard: choose a supporter list, check the column mapping, import, read the report.
+
+Pages: file -> mapping preview (detected columns, editable, sample rows) ->
+progress (with cancel) -> result (counts, bad rows with their reasons, place
+names as matched). Reading the preview and the import both run as jobs on
+their own QThread (:mod:`silon_desktop.ui.workers`); the import opens its own
+database connection in that thread, in ONE transaction, so cancel leaves the
+database exactly as before. The UI never blocks.
+
+Construct it with a database and the pair to import into::
+
+    ImportWizard(database_path_or_factory, pair_id, parent=None)
+
+where ``database_path_or_factory`` is the database file (``str``/``Path``), an
+open :class:`~silon_desktop.storage.db.Database`, or a callable returning one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from silon_desktop.importers.columns import FIELDS, ColumnMapping
+from silon_desktop.ui.labels import reason_label, status_label
+from silon_desktop.ui.workers import Job
+
+log = logging.getLogger(__name__)
+
+DatabaseSource = Any  # str | Path | Database | Callable[[], Database]
+_BAD_ROWS_SHOWN = 5000
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ImportWizard", text)
+
+
+def field_label(name: str) -> str:
+    """Indonesian name of an import field (what the mapping combo boxes show)."""
+    labels = {
+        "nik": _t("NIK"),
+        "name": _t("Nama"),
+        "birth_place": _t("Tempat lahir"),
+        "birth_date": _t("Tanggal lahir"),
+        "birth_place_date": _t("Tempat, tanggal lahir"),
+        "sex": _t("Jenis kelamin"),
+        "marital_status": _t("Status perkawinan"),
+        "occupation": _t("Pekerjaan"),
+        "address": _t("Alamat"),
+        "rt": _t("RT"),
+        "rw": _t("RW"),
+        "rt_rw": _t("RT/RW"),
+        "desa": _t("Desa/Kelurahan"),
+        "kecamatan": _t("Kecamatan"),
+        "kabkota": _t("Kabupaten/Kota"),
+    }
+    return labels.get(name, name)
+
+
+class ImportWizard(QDialog):
+    """Import a supporter list into the local database for one pair.
+
+    Args:
+        database: the database file, an open ``Database``, or a factory of one.
+        pair_id: the pair the supporters support.
+        parent: the parent widget.
+
+    Signals:
+        imported(object): the :class:`~silon_desktop.importers.report.ImportReport`
+            after a successful import (the main window refreshes its tables).
+    """
+
+    imported = Signal(object)
+
+    PAGE_FILE, PAGE_MAPPING, PAGE_PROGRESS, PAGE_RESULT = range(4)
+
+    def __init__(
+        self, database: DatabaseSource, pair_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database_source = database
+        self.pair_id = pair_id
+        self.mapping: ColumnMapping | None = None
+        self.report: Any = None
+        self.job: Job | None = None
+        self.cancel_requested = False
+        self.setWindowTitle(self.tr("Impor daftar dukungan"))
+        self.resize(900, 600)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._file_page())
+        self.pages.addWidget(self._mapping_page())
+        self.pages.addWidget(self._progress_page())
+        self.pages.addWidget(self._result_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    # -- pages -----------------------------------------------------------------------
+
+    def _file_page(self) -> QWidget:
+        page = QWidget()
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(self.tr("Berkas XLSX, XLS, ODS atau CSV"))
+        browse = QPushButton(self.tr("Pilih berkas..."))
+        browse.clicked.connect(self._browse)
+        template = QPushButton(self.tr("Unduh templat kosong..."))
+        template.clicked.connect(self._save_template)
+        self.scan_check = QCheckBox(self.tr("Pindaian KTP-el sudah diserahkan untuk semua baris"))
+        self.file_error = QLabel()
+        self.file_error.setWordWrap(True)
+        self.file_error.setStyleSheet("color: #b00020")
+        self.next_button = QPushButton(self.tr("Lanjut"))
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.load_preview)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel(self.tr("Pilih berkas daftar dukungan (Model B.1-KWK):")))
+        layout.addLayout(row)
+        layout.addWidget(self.scan_check)
+        layout.addWidget(self.file_error)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(template)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        layout.addLayout(buttons)
+        return page
+
+    def _mapping_page(self) -> QWidget:
+        page = QWidget()
+        self.mapping_info = QLabel()
+        self.mapping_info.setWordWrap(True)
+        self.mapping_form = QFormLayout()
+        self.field_boxes: dict[str, QComboBox] = {}
+        for name in FIELDS:
+            box = QComboBox()
+            self.field_boxes[name] = box
+            self.mapping_form.addRow(field_label(name), box)
+        self.sample_table = QTableWidget()
+        self.sample_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        save = QPushButton(self.tr("Simpan pemetaan..."))
+        save.clicked.connect(self._save_mapping)
+        back = QPushButton(self.tr("Kembali"))
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(self.PAGE_FILE))
+        self.import_button = QPushButton(self.tr("Impor"))
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        form_box = QWidget()
+        form_box.setLayout(self.mapping_form)
+        body = QHBoxLayout()
+        body.addWidget(form_box)
+        body.addWidget(self.sample_table, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(save)
+        buttons.addStretch(1)
+        buttons.addWidget(back)
+        buttons.addWidget(self.import_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.mapping_info)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def _progress_page(self) -> QWidget:
+        page = QWidget()
+        self.progress_label = QLabel(self.tr("Mengimpor..."))
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.cancel_button = QPushButton(self.tr("Batal"))
+        self.cancel_button.clicked.connect(self.cancel_import)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.progress_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        return page
+
+    def _result_page(self) -> QWidget:
+        page = QWidget()
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.bad_table = QTableWidget(0, 4)
+        self.bad_table.setHorizontalHeaderLabels(
+            [self.tr("Baris"), self.tr("NIK"), self.tr("Status"), self.tr("Alasan")]
+        )
+        self.bad_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.bad_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.places_table = QTableWidget(0, 3)
+        self.places_table.setHorizontalHeaderLabels(
+            [self.tr("Tertulis"), self.tr("Dicocokkan dengan"), self.tr("Skor")]
+        )
+        self.places_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        save = QPushButton(self.tr("Simpan laporan (JSON)..."))
+        save.clicked.connect(self._save_report)
+        close = QPushButton(self.tr("Tutup"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(save)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.result_label)
+        layout.addWidget(QLabel(self.tr("Baris yang belum/tidak memenuhi syarat:")))
+        layout.addWidget(self.bad_table, 3)
+        layout.addWidget(QLabel(self.tr("Nama wilayah yang dicocokkan tidak persis:")))
+        layout.addWidget(self.places_table, 1)
+        layout.addLayout(buttons)
+        return page
+
+    # -- file and preview ------------------------------------------------------------
+
+    @Slot()
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Pilih daftar dukungan"),
+            "",
+            self.tr("Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)"),
+        )
+        if path:
+            self.path_edit.setText(path)
+
+    @Slot()
+    def _save_template(self) -> None:
+        from silon_desktop.reports.templates import TEMPLATE_NAMES, save_template
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan templat"), TEMPLATE_NAMES["xlsx"], "XLSX (*.xlsx);;CSV (*.csv)"
+        )
+        if path:
+            save_template(path)
+
+    @Slot()
+    def load_preview(self) -> None:
+        """Read the file's header and first rows in the background, then show the mapping."""
+        path = self.path_edit.text().strip()
+        if not path:
+            self.file_error.setText(self.tr("Pilih berkas terlebih dahulu."))
+            return
+        self.file_error.clear()
+        self.next_button.setEnabled(False)
+
+        def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+            from silon_desktop.importers.pipeline import preview
+
+            return preview(path)
+
+        self._run(job, "import-preview", self._show_preview, self._preview_failed)
+
+    @Slot(object)
+    def _show_preview(self, result: tuple[ColumnMapping, list[tuple[int, list[Any]]]]) -> None:
+        self.next_button.setEnabled(True)
+        mapping, sample = result
+        self.mapping = mapping
+        width = max([len(cells) for _, cells in sample] + [max(mapping.labels, default=-1) + 1])
+        headers = [self._column_title(mapping, col) for col in range(width)]
+        for name, box in self.field_boxes.items():
+            box.clear()
+            box.addItem(self.tr("(tidak ada)"), -1)
+            for col, title in enumerate(headers):
+                box.addItem(title, col)
+            box.setCurrentIndex(mapping.columns.get(name, -1) + 1)
+        self.sample_table.setColumnCount(width)
+        self.sample_table.setRowCount(len(sample))
+        self.sample_table.setHorizontalHeaderLabels(headers)
+        self.sample_table.setVerticalHeaderLabels([str(number) for number, _ in sample])
+        for r, (_, cells) in enumerate(sample):
+            for c, value in enumerate(cells):
+                self.sample_table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.mapping_info.setText(
+            self.tr("Lembar: %1 - baris judul: %2 - data mulai baris %3")
+            .replace("%1", mapping.sheet)
+            .replace("%2", ", ".join(map(str, mapping.header_rows)))
+            .replace("%3", str(mapping.first_data_row))
+        )
+        self.pages.setCurrentIndex(self.PAGE_MAPPING)
+
+    def _column_title(self, mapping: ColumnMapping, col: int) -> str:
+        letter = _column_letter(col)
+        label = mapping.labels.get(col, "")
+        return f"{letter}: {label}" if label else letter
+
+    @Slot(str)
+    def _preview_failed(self, message: str) -> None:
+        self.next_button.setEnabled(True)
+        self.file_error.setText(message)
+
+    def chosen_mapping(self) -> ColumnMapping:
+        """The mapping as the operator left it in the combo boxes."""
+        assert self.mapping is not None
+        columns = {
+            name: int(box.currentData())
+            for name, box in self.field_boxes.items()
+            if box.currentData() is not None and int(box.currentData()) >= 0
+        }
+        return ColumnMapping(
+            self.mapping.sheet,
+            list(self.mapping.header_rows),
+            self.mapping.first_data_row,
+            columns,
+            dict(self.mapping.labels),
+        )
+
+    @Slot()
+    def _save_mapping(self) -> None:
+        from silon_desktop.importers.columns import save_mapping
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan pemetaan kolom"), "pemetaan.json", "JSON (*.json)"
+        )
+        if path:
+            save_mapping(self.chosen_mapping(), path)
+
+    # -- import ----------------------------------------------------------------------
+
+    @Slot()
+    def start_import(self) -> None:
+        """Run the import on a worker thread with the chosen mapping."""
+        mapping = self.chosen_mapping()
+        missing = mapping.missing()
+        if missing:
+            self.mapping_info.setText(
+                self.tr("Kolom wajib belum dipetakan: %1").replace(
+                    "%1", ", ".join(field_label(m) for m in missing)
+                )
+            )
+            return
+        path = self.path_edit.text().strip()
+        source = self.database_source
+        pair_id = self.pair_id
+        assume_scan = self.scan_check.isChecked()
+        self.cancel_requested = False
+        self.cancel_button.setEnabled(True)
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText(self.tr("Membaca dan memeriksa baris..."))
+        self.pages.setCurrentIndex(self.PAGE_PROGRESS)
+
+        def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+            from silon_desktop.importers.store import import_file
+
+            database, owned = _open(source)
+            try:
+                return import_file(
+                    database,
+                    path,
+                    pair_id,
+                    mapping=mapping,
+                    progress=lambda done, total: progress((done, total)),
+                    cancel=cancel,
+                    assume_id_scan=assume_scan,
+                )
+            finally:
+                if owned:
+                    database.close()
+
+        job_obj = self._run(job, "import", self._show_result, self._import_failed)
+        job_obj.progress.connect(self._on_progress)
+
+    @Slot(object)
+    def _on_progress(self, value: tuple[int, int]) -> None:
+        done, total = value
+        if total > 0:
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(min(done, total))
+        self.progress_label.setText(self.tr("%1 baris diperiksa").replace("%1", f"{done:,}"))
+
+    @Slot()
+    def cancel_import(self) -> None:
+        """Stop the import; the database stays as it was before."""
+        if self.job is not None:
+            self.cancel_requested = True
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText(self.tr("Membatalkan..."))
+            self.job.cancel()
+
+    @Slot(str)
+    def _import_failed(self, message: str) -> None:
+        if self.cancel_requested:
+            message = self.tr("Impor dibatalkan. Basis data tidak berubah.")
+        self.file_error.setText(message)
+        self.result_label.setText(message)
+        self.pages.setCurrentIndex(self.PAGE_FILE)
+
+    @Slot(object)
+    def _show_result(self, report: Any) -> None:
+        self.report = report
+        counts = report.counts()
+        stored = report.stored or {}
+        lines = [
+            self.tr("Berkas: %1").replace("%1", report.path.name),
+            self.tr("Baris data: %1").replace("%1", f"{report.total:,}"),
+            "  ".join(f"{status_label(s)}: {n:,}" for s, n in counts.items()),
+            self.tr("Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah")
+            .replace("%1", str(stored.get("inserted", 0)))
+            .replace("%2", str(stored.get("updated", 0)))
+            .replace("%3", str(stored.get("unchanged", 0))),
+        ]
+        self.result_label.setText("\n".join(lines))
+        bad = report.bad_rows()[:_BAD_ROWS_SHOWN]
+        self.bad_table.setRowCount(len(bad))
+        for r, row in enumerate(bad):
+            reasons = "; ".join(reason_label(code) for code in row.codes)
+            for c, value in enumerate((str(row.row), row.nik, row.status, reasons)):
+                self.bad_table.setItem(r, c, QTableWidgetItem(value))
+        fuzzy = [m for m in report.places if m.score < 100]
+        self.places_table.setRowCount(len(fuzzy))
+        for r, match in enumerate(fuzzy):
+            target = f"{match.code} {match.name}" if match.code else self.tr("tidak ditemukan")
+            for c, value in enumerate((match.text, target, f"{match.score:.0f}")):
+                self.places_table.setItem(r, c, QTableWidgetItem(value))
+        self.pages.setCurrentIndex(self.PAGE_RESULT)
+        self.imported.emit(report)
+
+    @Slot()
+    def _save_report(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan laporan"), "laporan-impor.json", "JSON (*.json)"
+        )
+        if path:
+            self.report.write_json(path)
+
+    # -- jobs ------------------------------------------------------------------------
+
+    def _run(
+        self,
+        fn: Callable[[Callable[[Any], None], threading.Event], Any],
+        name: str,
+        on_finished: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+    ) -> Job:
+        job = Job(fn, name, self)
+        job.finished.connect(on_finished)
+        job.failed.connect(on_failed)
+        job.done.connect(self._job_done)
+        self.job = job
+        job.start()
+        return job
+
+    @Slot()
+    def _job_done(self) -> None:
+        if self.job is not None:
+            self.job.deleteLater()
+        self.job = None
+
+    def is_busy(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
+    def done(self, result: int) -> None:  # noqa: D401 - QDialog override
+        """Closing while a job runs cancels it and waits: no thread outlives the dialog."""
+        if self.job is not None:
+            self.cancel_requested = True
+            self.job.wait(30_000)
+        super().done(result)
+
+
+def _open(source: DatabaseSource) -> tuple[Any, bool]:
+    """The database to import into, and whether this job opened it (and closes it)."""
+    from silon_desktop.storage.db import Database, open_database
+
+    if isinstance(source, Database):
+        return source, False
+    if isinstance(source, str | Path):
+        return open_database(source), True
+    return source(), False
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

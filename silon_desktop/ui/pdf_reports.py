@@ -1,0 +1,257 @@
+"""PDF reports drawn with Qt's own PDF writer: the recap and a berita acara draft.
+
+Both are built from :class:`~silon_desktop.reports.recap.PairRecap`, the same
+figures as the B.2-KWK export and the dashboard, laid out as HTML in a
+``QTextDocument`` and printed to a ``QPdfWriter`` (A4). Every value coming from
+data is HTML-escaped: a supporter list cannot inject markup into an official
+document.
+
+Functions (call them on any thread that may create Qt GUI objects; the tests
+render offscreen):
+
+- :func:`write_recap_pdf`: Rekapitulasi hasil verifikasi administrasi dukungan.
+- :func:`write_berita_acara_pdf`: a berita acara draft, ready to sign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.labels import REASON_LABELS_ID
+from silon_desktop.reports.recap import AreaCount, PairRecap
+
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_STYLE = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; }
+h1 { font-size: 13pt; text-align: center; margin: 0; }
+h2 { font-size: 10.5pt; margin-top: 10pt; }
+p.center { text-align: center; margin: 0; }
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { border: 1px solid #444; padding: 2px 4px; }
+th { background: #dde8f5; }
+td.n { text-align: right; }
+"""
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PdfReports", text)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}".replace(",", ".")
+
+
+def long_date(day: dt.date) -> str:
+    """``17 Agustus 2024``."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
+    """The recap of administrative verification of a pair's supporters, as PDF."""
+    body = [
+        f"<h1>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN'))}</h1>",
+        f"<p class='center'>{_e(tr('Bakal Pasangan Calon Perseorangan'))}</p>",
+        f"<p class='center'>{_e(recap.election_label)}</p><br/>",
+        _identity_table(recap),
+        f"<h2>{_e(tr('A. Jumlah dukungan'))}</h2>",
+        _totals_table(recap),
+        f"<h2>{_e(tr('B. Sebaran dukungan per wilayah'))}</h2>",
+        _areas_table(recap),
+        f"<h2>{_e(tr('C. Alasan belum/tidak memenuhi syarat'))}</h2>",
+        _reasons_table(recap),
+        f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} "
+        f"{_e(long_date(recap.generated_at.date()))} "
+        f"{_e(recap.generated_at.strftime('%H:%M'))}.</p>",
+    ]
+    return _print("".join(body), target, tr("Rekapitulasi verifikasi administrasi"))
+
+
+def write_berita_acara_pdf(
+    recap: PairRecap,
+    target: str | Path,
+    *,
+    place: str = "",
+    day: dt.date | None = None,
+    number: str = "",
+    signatories: tuple[str, ...] = ("Ketua", "Anggota", "Anggota", "Anggota", "Anggota"),
+) -> Path:
+    """A berita acara (official minutes) draft of the administrative verification.
+
+    Args:
+        recap: the pair's figures.
+        place: where the plenary is held (the KPU office's town).
+        day: date of the minutes (default: today).
+        number: the minutes' number; dots are left to fill in by hand when empty.
+        signatories: roles of the commissioners who sign.
+    """
+    day = day or dt.date.today()
+    weekday = _DAYS[day.weekday()]
+    office = f"KPU {recap.region_name}" if recap.region_name else "KPU"
+    meets = recap.meets_threshold
+    spread_ok = recap.meets_spread
+    verdict = (
+        tr("MEMENUHI")
+        if meets and spread_ok
+        else tr("BELUM MEMENUHI")
+        if meets is not None
+        else tr("(diisi setelah DPT ditetapkan)")
+    )
+    opening = tr(
+        "Pada hari ini {weekday}, tanggal {date}, bertempat di {place}, {office} telah "
+        "melaksanakan rapat pleno rekapitulasi hasil verifikasi administrasi dokumen "
+        "dukungan Bakal Pasangan Calon Perseorangan {pair} dalam {election}, dengan "
+        "hasil sebagai berikut:"
+    ).format(
+        weekday=weekday,
+        date=long_date(day),
+        place=place or "....................",
+        office=office,
+        pair=recap.pair_label,
+        election=recap.election_label,
+    )
+    body = [
+        f"<h1>{_e(tr('BERITA ACARA'))}</h1>",
+        f"<p class='center'>{_e(tr('Nomor'))}: {_e(number or '......../PL.02-BA/......../20....')}</p>",
+        f"<p class='center'><b>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN BAKAL PASANGAN CALON PERSEORANGAN'))}</b></p>",
+        f"<p class='center'>{_e(recap.election_label)}</p><br/>",
+        f"<p>{_e(opening)}</p>",
+        _totals_table(recap),
+        f"<h2>{_e(tr('Sebaran dukungan'))}</h2>",
+        _areas_table(recap),
+        f"<p>{_e(tr('Berdasarkan hasil tersebut, dukungan Bakal Pasangan Calon dinyatakan'))} "
+        f"<b>{_e(verdict)}</b> {_e(tr('syarat jumlah minimal dan sebaran dukungan.'))}</p>",
+        f"<p>{_e(tr('Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.'))}</p>",
+        f"<p>{_e(place or '....................')}, {_e(long_date(day))}</p>",
+        _signatures(office, signatories),
+    ]
+    return _print("".join(body), target, tr("Berita acara verifikasi administrasi"))
+
+
+def _identity_table(recap: PairRecap) -> str:
+    rows = [
+        (tr("Pemilihan"), recap.election_label),
+        (tr("Bakal pasangan calon"), recap.pair_label),
+        (tr("Wilayah"), f"{recap.region_name} ({recap.region_code})"),
+        (tr("Jumlah DPT"), _n(recap.dpt)),
+        (tr("Aturan"), recap.rule_set),
+    ]
+    cells = "".join(f"<tr><td>{_e(k)}</td><td>: {_e(v)}</td></tr>" for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def _totals_table(recap: PairRecap) -> str:
+    t = recap.totals
+    level = tr("kab/kota") if recap.spread_level == "kabkota" else tr("kecamatan")
+    rows = [
+        (tr("Jumlah dukungan diserahkan"), _n(t.total)),
+        (tr("Memenuhi syarat (MS)"), _n(t.ms)),
+        (tr("Belum memenuhi syarat (BMS)"), _n(t.bms)),
+        (tr("Tidak memenuhi syarat (TMS)"), _n(t.tms)),
+        (tr("Belum diperiksa"), _n(t.unchecked)),
+        (tr("Syarat minimal dukungan"), _n(recap.required)),
+        (tr("Kekurangan dukungan"), _n(recap.shortfall if recap.required else None)),
+        (
+            tr("Sebaran: wilayah dengan dukungan MS"),
+            f"{recap.spread_met} / {_n(recap.subregion_count)} {level}",
+        ),
+        (tr("Syarat minimal sebaran"), f"{_n(recap.spread_required)} {level}"),
+    ]
+    cells = "".join(f"<tr><td>{_e(k)}</td><td class='n'>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<table class='grid' cellspacing='0'>{cells}</table>"
+
+
+def _areas_table(recap: PairRecap) -> str:
+    level = tr("Kab/Kota") if recap.spread_level == "kabkota" else tr("Kecamatan")
+    head = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in (tr("No"), tr("Kode"), level, "MS", "BMS", "TMS", tr("Belum"), tr("Jumlah"))
+    )
+    rows = [_area_row(i, area) for i, area in enumerate(recap.areas, start=1)]
+    t = recap.totals
+    total = "".join(
+        f"<td class='n'><b>{_n(v)}</b></td>" for v in (t.ms, t.bms, t.tms, t.unchecked, t.total)
+    )
+    rows.append(f"<tr><td></td><td></td><td><b>{_e(tr('JUMLAH'))}</b></td>{total}</tr>")
+    return (
+        f"<table class='grid' cellspacing='0' width='100%'><tr>{head}</tr>{''.join(rows)}</table>"
+    )
+
+
+def _area_row(index: int, area: AreaCount) -> str:
+    numbers = "".join(
+        f"<td class='n'>{_n(v)}</td>"
+        for v in (area.ms, area.bms, area.tms, area.unchecked, area.total)
+    )
+    return f"<tr><td>{index}</td><td>{_e(area.code)}</td><td>{_e(area.name)}</td>{numbers}</tr>"
+
+
+def _reasons_table(recap: PairRecap) -> str:
+    if not recap.reasons:
+        return f"<p>{_e(tr('Tidak ada.'))}</p>"
+    rows = []
+    for code, count in recap.reasons.items():
+        try:
+            label = REASON_LABELS_ID[ReasonCode(code)]
+        except ValueError:
+            label = code
+        rows.append(
+            f"<tr><td>{_e(code)}</td><td>{_e(label)}</td><td class='n'>{_n(count)}</td></tr>"
+        )
+    return f"<table class='grid' cellspacing='0'>{''.join(rows)}</table>"
+
+
+def _signatures(office: str, roles: tuple[str, ...]) -> str:
+    cells = "".join(
+        f"<tr><td width='40%'>{_e(tr(role))}</td><td width='35%'>(....................................)"
+        f"</td><td>{_e(tr('Tanda tangan'))}: ..................</td></tr><tr><td colspan='3'>"
+        "&nbsp;</td></tr>"
+        for role in roles
+    )
+    return f"<p><b>{_e(office)}</b></p><table width='100%'>{cells}</table>"
+
+
+def _print(body: str, target: str | Path, title: str) -> Path:
+    path = Path(target)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("Silon Desktop")
+    writer.setResolution(150)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    document = QTextDocument()
+    document.setDefaultStyleSheet(_STYLE)
+    document.setHtml(f"<html><body>{body}</body></html>")
+    document.setPageSize(QSizeF(writer.width(), writer.height()))
+    document.print_(writer)
+    del writer  # the file is complete once the writer is gone
+    return path

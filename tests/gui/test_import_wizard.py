@@ -1,0 +1,119 @@
+"""The import wizard: preview, editable mapping, import on a thread, cancel, result view."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.storage.db import open_database
+from silon_desktop.storage.models import Election, Pair
+from silon_desktop.ui.import_wizard import ImportWizard
+from tests.unit.importers.sheets import HEADER, REFERENCE, supporter_rows, write_xlsx
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "silon.db"
+    db = open_database(path)
+    with db.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                kind="bupati",
+                region_code="32.14",
+                dpt=733_927,
+                subregion_count=17,
+                support_end=REFERENCE,
+            )
+        )
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1", head_name="Asep"))
+    db.close()
+    return path
+
+
+def counts(db_path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db_path)
+    try:
+        supporters = conn.execute("SELECT count(*) FROM supporter").fetchone()[0]
+        mutations = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        return int(supporters), int(mutations)
+    finally:
+        conn.close()
+
+
+def open_wizard(qtbot: QtBot, db_path: Path, file: Path) -> ImportWizard:
+    wizard = ImportWizard(db_path, "p1")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.path_edit.setText(str(file))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    return wizard
+
+
+def test_preview_edit_mapping_import_and_report(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    rows = supporter_rows(8)
+    rows[1][1] = "123"
+    rows[2][2] = ""
+    header = list(HEADER)
+    header[7] = "Kerja Sehari-hari"  # not a known header: the operator maps it by hand
+    path = write_xlsx(tmp_path / "dukungan.xlsx", rows, header, title_rows=1)
+    wizard = open_wizard(qtbot, db_path, path)
+
+    assert wizard.field_boxes["nik"].currentData() == 1
+    assert wizard.field_boxes["occupation"].currentData() == -1
+    assert wizard.sample_table.rowCount() == 8
+    assert wizard.sample_table.verticalHeaderItem(0).text() == "3"
+    assert "baris judul: 2" in wizard.mapping_info.text()
+    box = wizard.field_boxes["occupation"]
+    box.setCurrentIndex(box.findData(7))
+    wizard.scan_check.setChecked(True)
+
+    with qtbot.waitSignal(wizard.imported, timeout=30_000) as blocker:
+        wizard.import_button.click()
+    report = blocker.args[0]
+    assert wizard.pages.currentIndex() == wizard.PAGE_RESULT
+    assert report.counts() == {"MS": 6, "BMS": 1, "TMS": 1}
+    assert wizard.bad_table.rowCount() == 2
+    assert wizard.bad_table.item(0, 0).text() == "4"
+    assert wizard.bad_table.item(0, 1).text() == "123"
+    assert "NIK tidak sesuai format" in wizard.bad_table.item(0, 3).text()
+    assert "Data wajib kosong" in wizard.bad_table.item(1, 3).text()
+    assert "8 baru" in wizard.result_label.text()
+    assert counts(db_path) == (8, 8)  # bad rows are stored too, with their status
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_cancel_leaves_the_database_untouched(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "besar.xlsx", supporter_rows(20_000))
+    wizard = open_wizard(qtbot, db_path, path)
+    wizard.import_button.click()
+    assert wizard.pages.currentIndex() == wizard.PAGE_PROGRESS
+    assert wizard.job is not None
+    wizard.job.progress.connect(lambda _value: wizard.cancel_import())
+    qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
+    assert wizard.pages.currentIndex() == wizard.PAGE_FILE
+    assert "dibatalkan" in wizard.file_error.text()
+    assert counts(db_path) == (0, 0)
+
+
+def test_an_unreadable_file_is_explained_on_the_first_page(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "foto.xlsx"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300))
+    wizard = ImportWizard(db_path, "p1")
+    qtbot.addWidget(wizard)
+    wizard.path_edit.setText(str(bad))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.file_error.text() != "", timeout=20_000)
+    assert "foto.xlsx" in wizard.file_error.text()
+    assert wizard.pages.currentIndex() == wizard.PAGE_FILE
+    qtbot.waitUntil(lambda: wizard.job is None)

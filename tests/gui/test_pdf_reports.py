@@ -1,0 +1,92 @@
+"""The recap and berita acara PDFs, rendered offscreen with Qt's PDF writer and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.importers.store import import_file
+from silon_desktop.reports.recap import PairRecap, pair_recap
+from silon_desktop.storage.db import open_database
+from silon_desktop.storage.models import Election, Pair
+from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
+from tests.unit.importers.sheets import REFERENCE, supporter_rows, write_xlsx
+
+
+@pytest.fixture
+def recap(tmp_path: Path) -> PairRecap:
+    db = open_database(tmp_path / "silon.db")
+    with db.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                name="Pemilihan Bupati dan Wakil Bupati Purwakarta Tahun 2024",
+                kind="bupati",
+                region_code="32.14",
+                dpt=733_927,
+                subregion_count=17,
+                support_end=REFERENCE,
+            )
+        )
+        session.flush()
+        session.add(
+            Pair(
+                id="p1",
+                scope="32.14",
+                election_id="e1",
+                number=2,
+                head_name="<b>Asep</b> & =cmd|' /C calc'!A0",
+                deputy_name="Euis Sumiati",
+            )
+        )
+    rows = supporter_rows(40)
+    rows[0][1] = "123"
+    import_file(db, write_xlsx(tmp_path / "d.xlsx", rows), "p1", assume_id_scan=True)
+    figures = pair_recap(db.engine, "p1")
+    db.close()
+    return figures
+
+
+def text_of(path: Path) -> tuple[int, str]:
+    reader = pypdf.PdfReader(str(path))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), re.sub(r"\s+", " ", text)
+
+
+def test_recap_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> None:
+    out = write_recap_pdf(recap, tmp_path / "rekap.pdf")
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert 5_000 < len(data) < 2_000_000
+    pages, text = text_of(out)
+    assert pages >= 1
+    assert "REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN" in text
+    assert "Pemilihan Bupati dan Wakil Bupati Purwakarta Tahun 2024" in text
+    assert "Memenuhi syarat (MS) 39" in text
+    assert "Tidak memenuhi syarat (TMS) 1" in text
+    assert "Syarat minimal dukungan 55.045" in text
+    assert "4 / 17 kecamatan" in text and "Syarat minimal sebaran 9 kecamatan" in text
+    assert "Babakancikao" in text and "Kiarapedes" in text  # every kecamatan listed
+    assert "NIK tidak sesuai format" in text
+    assert "<b>Asep</b> & =cmd" in text  # escaped, printed as written
+
+
+def test_berita_acara_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> None:
+    out = write_berita_acara_pdf(
+        recap, tmp_path / "ba.pdf", place="Purwakarta", day=dt.date(2024, 8, 17)
+    )
+    pages, text = text_of(out)
+    assert 1 <= pages <= 3
+    assert "BERITA ACARA" in text
+    assert "Pada hari ini Sabtu, tanggal 17 Agustus 2024, bertempat di Purwakarta" in text
+    assert "KPU Kabupaten Purwakarta" in text
+    assert "Nomor 2: <b>Asep</b> & =cmd|' /C calc'!A0 - Euis Sumiati" in text
+    assert "BELUM MEMENUHI" in text
+    assert text.count("Anggota") == 4 and "Ketua" in text
+    assert text.count("Tanda tangan") == 5
