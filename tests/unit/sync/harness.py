@@ -146,6 +146,20 @@ class InProcessServer:
 
         add_user(self.engine, self.config, "test", username, PASSWORD, Role(role), region)
 
+    def register_device_key(self, client: Client) -> None:
+        """What a login with ``public_key`` does (template tokens were made without one)."""
+        from sqlalchemy import update
+
+        from sync.server.schema import devices
+
+        key = credentials.device_key(client.settings.device_id, client.folder)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(devices)
+                .where(devices.c.device_id == client.settings.device_id)
+                .values(public_key=signing.public_key_b64(key))
+            )
+
     def records(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Live server records as {(entity, id): normalised fields}."""
         from sync.server.schema import records

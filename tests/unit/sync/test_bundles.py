@@ -1,0 +1,164 @@
+"""USB bundles: outbox out of an offline office, feed into it; damaged files refused."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from silon_desktop.storage.db import Database
+from sync import signing
+from sync.bundle import BundleError, decode_bundle, encode_feed_bundle
+from sync.client import status
+from sync.client_bundle import export_outbox, import_bundle
+from sync.protocol import utc_now_iso
+from tests.unit.sync.harness import Client, InProcessServer, seed_pair, supporter_values
+
+
+def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: the whole database, to prove it did not change."""
+    meta = MetaData()
+    with db.engine.connect() as conn:
+        meta.reflect(conn)
+        return {
+            name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+            for name, table in meta.tables.items()
+        }
+
+
+def feed_bundle(server: InProcessServer, path: Path, key: Any = None) -> Path:
+    """What the server side exports for an offline office: its feed, signed by its key."""
+    from sync.server.feed import read_feed
+    from sync.server.roles import Actor, Role
+
+    actor = Actor(username="op1", role=Role.KABKOTA, region="32.14", device_id="x")
+    page = read_feed(server.engine, actor, 0, 5000, utc_now_iso())
+    signer = key or server.app.state.server.key
+    data = encode_feed_bundle(signer, str(uuid.uuid4()), "32.14", "0", page, utc_now_iso())
+    path.write_bytes(data)
+    return path
+
+
+def _offline_edits(client: Client, pair: str, n: int) -> list[str]:
+    return [client.repo.create("supporter", supporter_values(pair, i), "32.14") for i in range(n)]
+
+
+def test_outbox_bundle_applies_at_the_server_once(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    from sync.server.bundles import import_bundle as server_import
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    ids = _offline_edits(a, pair, 4)
+    path = tmp_path / "kantor-a.silon"
+    assert export_outbox(a.db, a.settings, a.folder, path).count == 4
+    server.register_device_key(a)  # as a login with the device's public key does
+    out = server_import(server.app.state.server, path.read_bytes(), None)
+    assert [r["status"] for r in out["results"]] == ["applied"] * 4
+    again = server_import(server.app.state.server, path.read_bytes(), None)
+    assert [r["version"] for r in again["results"]] == [1] * 4  # stored answers, no new effect
+    report = a.sync()  # the same mutations online later: answered from the store
+    assert report.complete and report.acked == 4
+    assert b.sync().complete
+    assert {rid for (e, rid) in b.records() if e == "supporter"} == set(ids)
+    assert server.records() == a.records() == b.records()
+
+
+def test_outbox_bundle_imported_on_a_connected_client_goes_through_push(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    assert b.sync().complete
+    ids = _offline_edits(a, pair, 3)
+    path = tmp_path / "kantor-a.silon"
+    export_outbox(a.db, a.settings, a.folder, path)
+    result = import_bundle(b.db, path)
+    assert (result.kind, result.count) == ("outbox", 3)
+    assert import_bundle(b.db, path).already_known == 3  # a second import queues nothing
+    assert b.sync().complete
+    assert a.sync().complete  # a's own copies: repeats, applied once
+    assert {rid for (e, rid) in a.records() if e == "supporter"} == set(ids)
+    assert a.records() == b.records()
+    assert status(a.db).pending == 0
+
+
+def test_feed_bundle_brings_server_changes_to_an_offline_machine(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    a, c = make_client("a"), make_client("c")
+    pair = seed_pair(a)
+    _offline_edits(a, pair, 5)
+    assert a.sync().complete
+    with c.db.engine.begin() as conn:  # c learnt the server key at login, once
+        from sync.client_state import SERVER_KEY, set_state
+
+        set_state(conn, SERVER_KEY, server.public_key)
+    result = import_bundle(c.db, feed_bundle(server, tmp_path / "feed.silon"))
+    assert result.kind == "feed" and result.count == 7 and result.cursor_moved
+    assert c.records() == server.records()
+    c.transport.offline = False
+    report = c.sync()  # online later: nothing new to pull, the cursor was moved
+    assert report.complete and report.pulled == 0
+
+
+def _tamper(data: bytes) -> bytes:
+    body = json.loads(gzip.decompress(data))
+    body["mutations"][0]["changes"]["name"][1] = "Nama palsu"
+    return gzip.compress(json.dumps(body).encode())
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda d: d[: len(d) // 2], "terpotong"),
+        (lambda d: d[:-3], "terpotong"),
+        (_tamper, "tidak sah"),
+        (lambda d: b"PK\x03\x04" + d, "bukan bundel"),
+        (lambda d: d[:20] + bytes([d[20] ^ 0xFF]) + d[21:], "rusak"),
+    ],
+)
+def test_damaged_outbox_bundle_is_refused_and_changes_nothing(
+    make_client: Callable[..., Client], tmp_path: Path, damage: Any, words: str
+) -> None:
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    assert b.sync().complete
+    _offline_edits(a, pair, 2)
+    path = tmp_path / "kantor-a.silon"
+    export_outbox(a.db, a.settings, a.folder, path)
+    path.write_bytes(damage(path.read_bytes()))
+    before = dump(b.db)
+    with pytest.raises(BundleError) as caught:
+        import_bundle(b.db, path)
+    assert words in caught.value.message
+    assert dump(b.db) == before
+
+
+def test_feed_bundle_tampered_or_signed_by_another_key_is_refused(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    a, c = make_client("a"), make_client("c")
+    seed_pair(a)
+    with c.db.engine.begin() as conn:
+        from sync.client_state import SERVER_KEY, set_state
+
+        set_state(conn, SERVER_KEY, server.public_key)
+    before = dump(c.db)
+    stranger = feed_bundle(server, tmp_path / "asing.silon", key=signing.generate_private_key())
+    with pytest.raises(BundleError, match="kunci yang tidak dikenal"):
+        import_bundle(c.db, stranger)
+    good = feed_bundle(server, tmp_path / "feed.silon")
+    body = decode_bundle(good.read_bytes())
+    body["page"]["entities"][0]["rows"][0][4] = "Pemilihan Palsu"
+    good.write_bytes(gzip.compress(json.dumps(body).encode()))
+    with pytest.raises(BundleError, match="tidak sah"):
+        import_bundle(c.db, good)
+    assert dump(c.db) == before
