@@ -129,67 +129,67 @@
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="80" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="82" />
         <source>Menghitung...</source>
         <translation>Calculating...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="95" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="97" />
         <source>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, belum diperiksa %4, jumlah %5.</source>
         <translation>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, unchecked %4, total %5.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="103" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="105" />
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election's DPT size to compute the support requirement.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="107" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="109" />
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: kurang &lt;b&gt;%2&lt;/b&gt;. Pada masa perbaikan harus diserahkan &lt;b&gt;%3&lt;/b&gt; dukungan (dua kali kekurangan).</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;%2&lt;/b&gt; short. The correction round must submit &lt;b&gt;%3&lt;/b&gt; supporters (twice the shortfall).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="116" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="118" />
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: &lt;b&gt;terpenuhi&lt;/b&gt;.</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;met&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="121" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="123" />
         <source>kecamatan</source>
         <translation>kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="121" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="123" />
         <source>kabupaten/kota</source>
         <translation>regencies/cities</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="124" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126" />
         <source>terpenuhi</source>
         <translation>met</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="128" />
         <source>belum terpenuhi</source>
         <translation>not met yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="129" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="131" />
         <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).</source>
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="137" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="139" />
         <source>Isi wilayah pemilihan untuk menghitung sebaran.</source>
         <translation>Enter the election's region to compute the spread.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="146" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="148" />
         <source>(tanpa wilayah)</source>
         <translation>(no region)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="151" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="153" />
         <source>Belum ada dukungan MS</source>
         <translation>No MS supporters yet</translation>
     </message>
@@ -197,78 +197,170 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="46" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="53" />
         <source>Riwayat sinkronisasi</source>
         <translation>Sync history</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="52" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="59" />
         <source>Id: %1 — versi server: %2</source>
         <translation>Id: %1 — server version: %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="60" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="67" />
         <source>Disimpan di komputer ini</source>
         <translation>Saved on this computer</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="61" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="68" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="93" />
         <source>Kolom</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="62" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="69" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="63" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="70" />
         <source>Dikirim (batch)</source>
         <translation>Sent (batch)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="64" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="71" />
         <source>Diterima server</source>
         <translation>Received by server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="65" />
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="154" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="72" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="238" />
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="73" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="80" />
         <source>Cetak tanda terima (PDF)</source>
         <translation>Print receipt (PDF)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="76" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="83" />
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="91" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <source>Waktu</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <source>Perubahan</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="92" />
+        <source>Terdeteksi</source>
+        <translation>Detected</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="94" />
+        <source>Milik saya</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="95" />
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="96" />
+        <source>Penyelesaian</source>
+        <translation>Resolution</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="101" />
+        <source>&lt;b&gt;Perjalanan ke server&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Way to the server&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="103" />
+        <source>&lt;b&gt;Perubahan di komputer ini&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Changes on this computer&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="105" />
+        <source>&lt;b&gt;Konflik&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Conflicts&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="124" />
+        <source>dibuat</source>
+        <translation>created</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="125" />
+        <source>diubah</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="126" />
+        <source>dihapus</source>
+        <translation>deleted</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="143" />
+        <source>milik saya</source>
+        <translation>mine</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="144" />
+        <source>server</source>
+        <translation>server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="145" />
+        <source>nilai baru</source>
+        <translation>new value</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="151" />
+        <source>%1: %2 (%3)</source>
+        <translation>%1: %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="157" />
+        <source>belum diselesaikan</source>
+        <translation>not resolved yet</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="174" />
         <source>tertanda sah</source>
         <translation>signature valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="99" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="182" />
         <source>%1, versi %2</source>
         <translation>%1, version %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="125" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="209" />
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="125" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="209" />
         <source>belum diperiksa</source>
         <translation>not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="163" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="247" />
         <source>Simpan tanda terima</source>
         <translation>Save receipt</translation>
     </message>
@@ -1375,162 +1467,248 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/labels.py" line="115" />
-        <source>NIK</source>
+        <location filename="../../silon_desktop/ui/labels.py" line="142" />
+        <source>Pemilihan</source>
         <extracomment>Verification keys: key text -&gt; (status or None for "by the rule set", reason code or ""). One key for MS; one per reason; the rule set decides whether a reason is BMS or TMS.</extracomment>
-        <translation>NIK</translation>
+        <translation>Election</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/labels.py" line="116" />
+        <source>Pasangan calon</source>
+        <translation>Candidate pair</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="117" />
+        <source>Calon</source>
+        <translation>Candidate</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="118" />
+        <source>Dokumen syarat</source>
+        <translation>Requirement document</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="119" />
+        <source>Partai pengusung</source>
+        <translation>Nominating party</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="120" />
+        <source>Pendukung</source>
+        <translation>Supporter</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="127" />
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="128" />
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="117" />
+        <location filename="../../silon_desktop/ui/labels.py" line="129" />
         <source>Tanggal lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="118" />
+        <location filename="../../silon_desktop/ui/labels.py" line="130" />
         <source>Tempat lahir</source>
         <translation>Birth place</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="119" />
+        <location filename="../../silon_desktop/ui/labels.py" line="131" />
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="120" />
+        <location filename="../../silon_desktop/ui/labels.py" line="132" />
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="121" />
+        <location filename="../../silon_desktop/ui/labels.py" line="133" />
         <source>Nama calon kepala</source>
         <translation>Head candidate's name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="122" />
+        <location filename="../../silon_desktop/ui/labels.py" line="134" />
         <source>Nama calon wakil</source>
         <translation>Deputy candidate's name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="123" />
+        <location filename="../../silon_desktop/ui/labels.py" line="135" />
         <source>Nama partai</source>
         <translation>Party name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="124" />
+        <location filename="../../silon_desktop/ui/labels.py" line="136" />
         <source>Kursi</source>
         <translation>Seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="125" />
+        <location filename="../../silon_desktop/ui/labels.py" line="137" />
         <source>Suara sah</source>
         <translation>Valid votes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="126" />
+        <location filename="../../silon_desktop/ui/labels.py" line="138" />
         <source>DPT</source>
         <translation>DPT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="127" />
+        <location filename="../../silon_desktop/ui/labels.py" line="139" />
         <source>Nomor urut</source>
         <translation>Ballot number</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="128" />
+        <location filename="../../silon_desktop/ui/labels.py" line="140" />
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="129" />
+        <location filename="../../silon_desktop/ui/labels.py" line="141" />
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="137" />
+        <location filename="../../silon_desktop/ui/labels.py" line="143" />
+        <source>Pasangan</source>
+        <translation>Pair</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="144" />
+        <source>Jalur</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="145" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="146" />
+        <source>Status vermin</source>
+        <translation>Admin verification status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="147" />
+        <source>Alasan vermin</source>
+        <translation>Admin verification reasons</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="148" />
+        <source>Status verfak</source>
+        <translation>Field verification status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="149" />
+        <source>Alasan verfak</source>
+        <translation>Field verification reasons</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="150" />
+        <source>Cara ditemui</source>
+        <translation>How met</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="151" />
+        <source>Desa/Kelurahan</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="152" />
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="153" />
+        <source>Dihapus</source>
+        <translation>Deleted</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="161" />
         <source>Wajib diisi.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="138" />
+        <location filename="../../silon_desktop/ui/labels.py" line="162" />
         <source>Jenis isian salah.</source>
         <translation>Wrong kind of value.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="139" />
+        <location filename="../../silon_desktop/ui/labels.py" line="163" />
         <source>Terlalu panjang (paling banyak %1 karakter).</source>
         <translation>Too long (at most %1 characters).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="140" />
+        <location filename="../../silon_desktop/ui/labels.py" line="164" />
         <source>Berisi karakter yang tidak diizinkan.</source>
         <translation>Contains characters that are not allowed.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="141" />
+        <location filename="../../silon_desktop/ui/labels.py" line="165" />
         <source>Nilai tidak diizinkan (pilihan: %1).</source>
         <translation>Value not allowed (choices: %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="142" />
+        <location filename="../../silon_desktop/ui/labels.py" line="166" />
         <source>Kode wilayah tidak sah.</source>
         <translation>Invalid region code.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="144" />
+        <location filename="../../silon_desktop/ui/labels.py" line="168" />
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan.</source>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="146" />
+        <location filename="../../silon_desktop/ui/labels.py" line="170" />
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="147" />
+        <location filename="../../silon_desktop/ui/labels.py" line="171" />
         <source>Angka terlalu besar (paling besar %1).</source>
         <translation>Number too large (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="148" />
+        <location filename="../../silon_desktop/ui/labels.py" line="172" />
         <source>Di luar rentang yang wajar (%1).</source>
         <translation>Outside the plausible range (%1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="149" />
+        <location filename="../../silon_desktop/ui/labels.py" line="173" />
         <source>Terlalu banyak isian (paling banyak %1).</source>
         <translation>Too many entries (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="150" />
+        <location filename="../../silon_desktop/ui/labels.py" line="174" />
         <source>Kode alasan tidak dikenal: %1.</source>
         <translation>Unknown reason code: %1.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="152" />
+        <location filename="../../silon_desktop/ui/labels.py" line="176" />
         <source>NIK tidak sah: harus 16 angka dengan tanggal lahir yang benar.</source>
         <translation>Invalid NIK: must be 16 digits with a valid birth date.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="156" />
+        <location filename="../../silon_desktop/ui/labels.py" line="180" />
         <source>NIK hanya boleh berisi angka.</source>
         <translation>A NIK may only contain digits.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="157" />
+        <location filename="../../silon_desktop/ui/labels.py" line="181" />
         <source>Hanya boleh berisi angka.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="158" />
+        <location filename="../../silon_desktop/ui/labels.py" line="182" />
         <source>Nama berkas tidak sah.</source>
         <translation>Invalid file name.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="163" />
+        <location filename="../../silon_desktop/ui/labels.py" line="187" />
         <source>Isian %1 tidak sah (%2).</source>
         <translation>Field %1 is not valid (%2).</translation>
     </message>

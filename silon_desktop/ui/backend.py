@@ -391,12 +391,15 @@ class Backend:
 
         return list(record_history(self.db, entity, record_id))
 
-    def conflict_history(self, record_id: str) -> list[dict[str, Any]]:
-        try:
-            from sync.client_conflicts import conflict_history
-        except ImportError:
-            return []
-        return [dict(c) for c in conflict_history(self.db, record_id)]
+    def conflict_history(self, entity: str, record_id: str) -> list[dict[str, Any]]:
+        """Every conflict of a record, open and resolved (nothing is dropped)."""
+        from sync.client_conflicts import conflict_history
+
+        return conflict_history(self.db, entity, record_id)
+
+    def journal(self, entity: str, record_id: str) -> list[dict[str, Any]]:
+        """Each local edit as made: who, when, which fields."""
+        return [dict(r) for r in self.repo.history(entity, record_id)]
 
     # -- login -------------------------------------------------------------------------
 

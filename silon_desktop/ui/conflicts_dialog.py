@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.ui.backend import Backend
-from silon_desktop.ui.labels import field_label
+from silon_desktop.ui.labels import entity_label, field_label
 from sync.protocol import ENTITIES, FieldType
 
 
@@ -122,7 +122,7 @@ class ConflictsDialog(QDialog):
             record = self.backend.get(str(c["entity"]), str(c["record_id"])) or {}
             label = record.get("name") or record.get("head_name") or str(c["record_id"])[:8]
             cells = [
-                f"{c['entity']}: {label}",
+                f"{entity_label(str(c['entity']))}: {label}",
                 field_label(str(c["field"])),
                 show_value(c.get("base")),
                 show_value(c.get("mine")),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.ui.backend import Backend
-from silon_desktop.ui.labels import field_label, sync_state_label
+from silon_desktop.ui.labels import entity_label, field_label, sync_state_label
 
 
 def _local(moment: Any) -> str:
@@ -31,6 +31,13 @@ def _local(moment: Any) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
+
+
+def _server_time(text: str) -> str:
+    try:
+        return _local(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return text
 
 
 class HistoryDialog(QDialog):
@@ -44,11 +51,11 @@ class HistoryDialog(QDialog):
         self.entity = entity
         self.record_id = record_id
         self.setWindowTitle(self.tr("Riwayat sinkronisasi"))
-        self.resize(1000, 420)
+        self.resize(1100, 600)
         record = backend.get(entity, record_id) or {}
         name = record.get("name") or record.get("head_name") or record.get("party_name") or ""
         self.heading = QLabel(
-            f"<b>{html.escape(entity)}</b> {html.escape(str(name))}<br>"
+            f"<b>{html.escape(entity_label(entity))}</b> {html.escape(str(name))}<br>"
             + self.tr("Id: %1 — versi server: %2")
             .replace("%1", record_id)
             .replace("%2", str(record.get("version", 0)))
@@ -75,20 +82,96 @@ class HistoryDialog(QDialog):
         self.print_button.clicked.connect(self._ask_and_print)
         close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
+        self.journal_table = self._small_table(
+            "journalTable",
+            [self.tr("Waktu"), self.tr("Operator"), self.tr("Perubahan"), self.tr("Kolom")],
+        )
+        self.conflict_table = self._small_table(
+            "conflictHistoryTable",
+            [
+                self.tr("Terdeteksi"),
+                self.tr("Kolom"),
+                self.tr("Milik saya"),
+                self.tr("Server"),
+                self.tr("Penyelesaian"),
+            ],
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel(self.tr("<b>Perjalanan ke server</b>")))
+        layout.addWidget(self.table, 2)
+        layout.addWidget(QLabel(self.tr("<b>Perubahan di komputer ini</b>")))
+        layout.addWidget(self.journal_table, 1)
+        layout.addWidget(QLabel(self.tr("<b>Konflik</b>")))
+        layout.addWidget(self.conflict_table, 1)
         layout.addWidget(buttons)
         self.entries = backend.history(entity, record_id)
         self._fill()
+        self._fill_journal(backend.journal(entity, record_id))
+        self._fill_conflicts(backend.conflict_history(entity, record_id))
+
+    def _small_table(self, name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        return table
+
+    def _fill_journal(self, rows: list[dict[str, Any]]) -> None:
+        actions = {
+            "create": self.tr("dibuat"),
+            "update": self.tr("diubah"),
+            "delete": self.tr("dihapus"),
+        }
+        self.journal_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            cells = [
+                _local(r.get("at")),
+                str(r.get("user") or "-"),
+                actions.get(str(r.get("action")), str(r.get("action"))),
+                ", ".join(field_label(f) for f in sorted(r.get("changes") or {})),
+            ]
+            for column, text in enumerate(cells):
+                self.journal_table.setItem(i, column, QTableWidgetItem(text))
+
+    def _fill_conflicts(self, rows: list[dict[str, Any]]) -> None:
+        from silon_desktop.ui.conflicts_dialog import show_value
+
+        choices = {
+            "mine": self.tr("milik saya"),
+            "theirs": self.tr("server"),
+            "edited": self.tr("nilai baru"),
+        }
+        self.conflict_table.setRowCount(len(rows))
+        for i, c in enumerate(rows):
+            if c.get("resolved_at"):
+                outcome = (
+                    self.tr("%1: %2 (%3)")
+                    .replace("%1", choices.get(str(c.get("resolution")), str(c.get("resolution"))))
+                    .replace("%2", show_value(c.get("resolved_value")))
+                    .replace("%3", _local(c.get("resolved_at")))
+                )
+            else:
+                outcome = self.tr("belum diselesaikan")
+            cells = [
+                _local(c.get("detected_at")),
+                field_label(str(c.get("field"))),
+                show_value(c.get("mine")),
+                show_value(c.get("theirs")),
+                outcome,
+            ]
+            for column, text in enumerate(cells):
+                self.conflict_table.setItem(i, column, QTableWidgetItem(text))
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             receipt = ""
             if e.server_time:
-                receipt = e.server_time + (
-                    " ✓" + self.tr("tertanda sah") if e.receipt_verified else ""
+                receipt = _server_time(e.server_time) + (
+                    " — " + self.tr("tertanda sah") if e.receipt_verified else ""
                 )
             cells = [
                 _local(e.saved_at),
@@ -106,6 +189,7 @@ class HistoryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeRowsToContents()
         acked = any(e.state == "acked" for e in self.entries)
         self.print_button.setEnabled(acked)
 

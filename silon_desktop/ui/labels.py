@@ -110,6 +110,18 @@ VERIFY_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+def entity_label(entity: str) -> str:
+    labels = {
+        "election": _t(QT_TRANSLATE_NOOP("labels", "Pemilihan")),
+        "pair": _t(QT_TRANSLATE_NOOP("labels", "Pasangan calon")),
+        "candidate": _t(QT_TRANSLATE_NOOP("labels", "Calon")),
+        "document": _t(QT_TRANSLATE_NOOP("labels", "Dokumen syarat")),
+        "party": _t(QT_TRANSLATE_NOOP("labels", "Partai pengusung")),
+        "supporter": _t(QT_TRANSLATE_NOOP("labels", "Pendukung")),
+    }
+    return labels.get(entity, entity)
+
+
 def field_label(name: str) -> str:
     labels = {
         "nik": _t(QT_TRANSLATE_NOOP("labels", "NIK")),
@@ -127,6 +139,18 @@ def field_label(name: str) -> str:
         "number": _t(QT_TRANSLATE_NOOP("labels", "Nomor urut")),
         "rt": _t(QT_TRANSLATE_NOOP("labels", "RT")),
         "rw": _t(QT_TRANSLATE_NOOP("labels", "RW")),
+        "election_id": _t(QT_TRANSLATE_NOOP("labels", "Pemilihan")),
+        "pair_id": _t(QT_TRANSLATE_NOOP("labels", "Pasangan")),
+        "route": _t(QT_TRANSLATE_NOOP("labels", "Jalur")),
+        "status": _t(QT_TRANSLATE_NOOP("labels", "Status")),
+        "admin_status": _t(QT_TRANSLATE_NOOP("labels", "Status vermin")),
+        "admin_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan vermin")),
+        "field_status": _t(QT_TRANSLATE_NOOP("labels", "Status verfak")),
+        "field_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan verfak")),
+        "field_method": _t(QT_TRANSLATE_NOOP("labels", "Cara ditemui")),
+        "desa_code": _t(QT_TRANSLATE_NOOP("labels", "Desa/Kelurahan")),
+        "kecamatan_code": _t(QT_TRANSLATE_NOOP("labels", "Kecamatan")),
+        "_deleted": _t(QT_TRANSLATE_NOOP("labels", "Dihapus")),
     }
     return labels.get(name, name)
 

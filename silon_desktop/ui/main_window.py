@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -67,7 +71,10 @@ class PairPage(QTabWidget):
             "document",
             "candidate_id",
             document_fields(),
-            lambda r: f"{document_label(str(r.get('kind') or ''))} — {r.get('status') or ''}",
+            lambda r: (
+                f"{document_label(str(r.get('kind') or ''))} — {r.get('status') or ''}"
+                + (" [berkas]" if r.get("filename") else "")
+            ),
             self.tr("Tambah dokumen syarat"),
         )
         candidate_box = QSplitter(Qt.Orientation.Vertical)
@@ -77,6 +84,10 @@ class PairPage(QTabWidget):
         docs_layout.setContentsMargins(0, 0, 0, 0)
         docs_layout.addWidget(QLabel(self.tr("<b>Dokumen syarat calon</b>")))
         docs_layout.addWidget(self.documents)
+        self.attach_button = QPushButton(self.tr("Lampirkan berkas dokumen..."))
+        self.attach_button.setObjectName("attachDocument")
+        self.attach_button.clicked.connect(self._choose_file)
+        docs_layout.addWidget(self.attach_button)
         candidate_box.addWidget(docs)
         candidate_box.setSizes([420, 260])
         self.parties = ChildListWidget(
@@ -110,6 +121,40 @@ class PairPage(QTabWidget):
         self.dashboard.pair_id = pair_id
         if self.currentWidget() is self.dashboard:
             self.dashboard.refresh()
+
+    def attach_file(self, source: Path) -> str | None:
+        """Copy a scanned requirement document beside the database and record it.
+
+        The file keeps its content hash and size, so the server (and a later
+        check) can tell whether it is the same document. Returns an error message
+        or None.
+        """
+        document_id = self.documents.current_id()
+        if document_id is None:
+            return self.tr("Pilih atau tambahkan dokumen syarat dulu.")
+        data = source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        folder = self.backend.paths.documents
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = f"{digest[:16]}-{source.name}"
+        (folder / stored).write_bytes(data)
+        error = self.backend.update(
+            "document",
+            document_id,
+            {"filename": stored, "sha256": digest, "size": len(data), "status": "ada"},
+        )
+        if error is None:
+            self.documents.reload(select=document_id)
+        return error
+
+    def _choose_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Berkas dokumen"), "", "PDF/JPG/PNG (*.pdf *.jpg *.jpeg *.png);;*"
+        )
+        if chosen:
+            error = self.attach_file(Path(chosen))
+            if error:
+                QMessageBox.warning(self, self.tr("Tidak tersimpan"), error)
 
     def _candidate_changed(self, _entity: str, candidate_id: str) -> None:
         self.documents.set_parent_record(candidate_id, self.scope, kind="ijazah", status="belum")

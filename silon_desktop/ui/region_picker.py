@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QWidget
 
 
 class RegionPicker(QWidget):
@@ -35,7 +35,7 @@ class RegionPicker(QWidget):
         self.level = level
         self.root = root
         self.combos: list[QComboBox] = []
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)  # two per row: names stay readable in a narrow form
         layout.setContentsMargins(0, 0, 0, 0)
         hints = [
             self.tr("Provinsi"),
@@ -55,7 +55,7 @@ class RegionPicker(QWidget):
             combo.setCompleter(completer)
             combo.setObjectName(f"region_level_{depth + 1}")
             combo.currentIndexChanged.connect(lambda _i, d=depth: self._chosen(d))
-            layout.addWidget(combo, 1)
+            layout.addWidget(combo, depth // 2, depth % 2)
             self.combos.append(combo)
         self._fill(0, None)
 

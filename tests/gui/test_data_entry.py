@@ -92,3 +92,36 @@ def test_enter_pair_and_candidate_from_the_keyboard(qtbot: QtBot, window: Any) -
     assert backend.get("candidate", candidate["id"])["nik"] == "3214014508800001"
     # Every edit is in the outbox, waiting for sync.
     assert backend.sync_status().pending >= 3
+
+
+def test_requirement_documents_and_parties(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Any
+) -> None:
+    import hashlib
+
+    backend = window.backend
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page
+    page.setCurrentIndex(1)
+    documents = page.documents
+    QTest.mouseClick(documents.add_button, Qt.MouseButton.LeftButton)
+    assert documents.list.count() == 1
+    kind = documents.form.widgets["kind"]
+    kind.setCurrentIndex(kind.findData("skck"))
+    kind.activated.emit(kind.currentIndex())
+    scan = tmp_path / "skck.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan of a police certificate")
+    assert page.attach_file(scan) is None
+    record = backend.get("document", documents.current_id())
+    assert record["kind"] == "skck" and record["status"] == "ada"
+    assert record["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert record["size"] == scan.stat().st_size
+    assert (backend.paths.documents / record["filename"]).read_bytes() == scan.read_bytes()
+    assert documents.list.item(0).text().endswith("[berkas]")
+
+    page.setCurrentWidget(page.parties)
+    QTest.mouseClick(page.parties.add_button, Qt.MouseButton.LeftButton)
+    type_and_enter(page.parties.form.widgets["party_name"], "PARTAI CONTOH")
+    type_and_enter(page.parties.form.widgets["seats"], "9")
+    party = backend.get("party", page.parties.current_id())
+    assert (party["party_name"], party["seats"]) == ("PARTAI CONTOH", 9)

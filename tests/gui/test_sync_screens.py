@@ -71,7 +71,7 @@ def test_keyring_missing_shows_a_notice(qtbot: QtBot, window: Any) -> None:
 
 
 def test_status_bar_follows_a_real_sync(
-    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str]
+    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str], tmp_path: Path
 ) -> None:
     backend = window.backend
     backend.settings.server_url = live_server.url
@@ -96,8 +96,21 @@ def test_status_bar_follows_a_real_sync(
     assert bar.online_label.text() == "● Daring"
     assert bar.last_label.text() != "Sinkron terakhir: -"
     assert not bar.progress.isVisible()
-    history = backend.history("pair", seeded["pair"])
-    assert history and history[-1].state == "acked"
+
+    # Every record shows its way to the server, and a receipt prints as proof of filing.
+    window.open_record("pair", seeded["pair"])
+    window.pair_page.setCurrentWidget(window.pair_page.pair_form)
+    dialog = window.show_history()
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 2).text() == "Diterima server"
+    assert "versi 1" in dialog.table.item(0, 4).text()
+    assert dialog.table.item(0, 5).text().endswith("tertanda sah")
+    assert dialog.journal_table.item(0, 1).text() == "operator"  # who made the edit
+    assert dialog.print_button.isEnabled()
+    pdf = dialog.print_receipt(tmp_path / "tanda-terima.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "Tanda terima penyerahan data" in dialog.receipt_html()
 
 
 def test_resolve_a_conflict_field_by_field(
