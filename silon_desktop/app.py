@@ -46,6 +46,8 @@ def setup_logging(app_paths: paths.AppPaths, verbose: bool = False) -> None:
     root.addHandler(file_handler)
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING)
+    # Qt's own warnings (platform plugin notes) go to the log file, not the terminal.
+    console.addFilter(lambda record: record.name != "qt" or record.levelno >= logging.ERROR)
     console.setFormatter(fmt)
     root.addHandler(console)
 
@@ -93,6 +95,7 @@ class TrainingServer:
         self.proc: subprocess.Popen[str] | None = None
         self.username = ""
         self.password = ""
+        self.account_seen = threading.Event()
         self._echo: threading.Thread | None = None
 
     @property
@@ -126,6 +129,7 @@ class TrainingServer:
         )
         self._echo.start()
         self._wait_healthy(timeout_s)
+        self.account_seen.wait(2.0)  # printed before serving; the echo thread may lag
         return self
 
     def _pump(self, stream: IO[str]) -> None:
@@ -133,6 +137,7 @@ class TrainingServer:
             found = self.ACCOUNT.search(line)
             if found:
                 self.username, self.password = found.group(1), found.group(2)
+                self.account_seen.set()
             sys.stdout.write(f"[server latihan] {line}")
             sys.stdout.flush()
 
@@ -152,14 +157,19 @@ class TrainingServer:
         raise RuntimeError("training server did not answer in time")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self._echo is not None:
+            self._echo.join(timeout=5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 # -- main --------------------------------------------------------------------------------
