@@ -141,8 +141,16 @@ def test_ui_answers_while_the_server_stalls(
         window.sync.refresh_status()  # read on a worker too
     assert window.sync.is_running(), "sync is still held by the stalled server"
 
+    # Cancel: the run stops at the next step boundary, keeping what was done.
+    QTest.mouseClick(window.sync_status.cancel_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
         proxy.release()
+    assert finished.args[0]["cancelled"], finished.args[0]
+    assert not window.sync_status.progress.isVisible()
+    assert backend.sync_status().pending >= 1  # the edit made meanwhile waits
+
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        window.sync.sync_now()
     assert finished.args[0]["complete"], finished.args[0]
     assert calls_on_ui_thread == []
-    assert backend.sync_status().pending == 0  # the edit made meanwhile went too
+    assert backend.sync_status().pending == 0
