@@ -146,9 +146,18 @@ class SyncEngine:
         self.pages = pages or AdaptiveBatch(start=1000, minimum=50, maximum=5000)
 
     def run(
-        self, progress: ProgressFn | None = None, cancel: threading.Event | None = None
+        self,
+        progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        stages: tuple[str, ...] = ("push", "pull", "resolve"),
     ) -> SyncReport:
         """Push, pull and resolve once. Never raises for link or auth trouble.
+
+        Args:
+            progress: called after each batch or page (from this thread).
+            cancel: set it to stop between two batches or pages.
+            stages: a subset to run (benchmarks time push and pull apart).
 
         Raises:
             Exception: bugs only (logged by the caller with their traceback).
@@ -159,11 +168,14 @@ class SyncEngine:
         stage = "push"
         try:
             self._ensure_server_key()
-            self._push(report, notify, cancel, "push")
+            if "push" in stages:
+                self._push(report, notify, cancel, "push")
             stage = "pull"
-            self._pull(report, notify, cancel)
+            if "pull" in stages:
+                self._pull(report, notify, cancel)
             stage = "resolve"
-            self._push(report, notify, cancel, "resolve")
+            if "resolve" in stages:
+                self._push(report, notify, cancel, "resolve")
         except Cancelled:
             report.cancelled = True
             self._stage(stage, "cancelled")
@@ -231,7 +243,7 @@ class SyncEngine:
                 batch_id, mutations = claim_batch(conn, self.batch.size)
             if not mutations:
                 break
-            answer = self.api.push(batch_id, self.settings.device_id, mutations)
+            answer = self.api.push_wire(batch_id, self.settings.device_id, mutations)
             transport = self.api.transport
             self.batch.record(
                 transport.stats.last_elapsed_s,

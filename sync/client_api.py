@@ -85,7 +85,17 @@ class ServerApi:
         self.transport.call("POST", LOGOUT, {})
 
     def push(self, batch_id: str, device_id: str, mutations: list[Mutation]) -> PushAnswer:
-        data = self.transport.call("POST", PUSH, push_request(batch_id, device_id, mutations))
+        return self._push(push_request(batch_id, device_id, mutations), batch_id)
+
+    def push_wire(
+        self, batch_id: str, device_id: str, mutations: list[dict[str, Any]]
+    ) -> PushAnswer:
+        """Push mutations already in wire form (``Mutation.to_wire()`` shape)."""
+        body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
+        return self._push(body, batch_id)
+
+    def _push(self, body: dict[str, Any], batch_id: str) -> PushAnswer:
+        data = self.transport.call("POST", PUSH, body)
         try:
             raw = list(data["results"])
             return PushAnswer(

@@ -19,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+import orjson
+from sqlalchemy import Connection, Table, Text, bindparam, func, select, type_coerce, update
 
 from silon_desktop.storage.models import utcnow
 from sync.client_api import PushAnswer
@@ -56,38 +57,62 @@ def waiting_count(conn: Connection) -> int:
     )
 
 
-def claim_batch(conn: Connection, limit: int) -> tuple[str, list[Mutation]]:
-    """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch."""
-    rows = (
-        conn.execute(
-            select(outbox_t).where(outbox_t.c.state == "sent").order_by(outbox_t.c.seq).limit(limit)
-        )
-        .mappings()
-        .all()
-    )
-    if len(rows) < limit:
-        rows = [
-            *rows,
-            *conn.execute(
-                select(outbox_t)
-                .where(outbox_t.c.state == "pending")
-                .order_by(outbox_t.c.seq)
-                .limit(limit - len(rows))
-            )
-            .mappings()
-            .all(),
-        ]
-    if not rows:
-        return "", []
+_CLAIM_COLUMNS = (
+    outbox_t.c.seq,
+    outbox_t.c.mutation_id,
+    outbox_t.c.entity,
+    outbox_t.c.record_id,
+    outbox_t.c.scope,
+    outbox_t.c.op,
+    outbox_t.c.base_version,
+    type_coerce(outbox_t.c.changes, Text).label("changes_json"),
+    outbox_t.c.created_at,
+)
+
+
+def claim_batch(conn: Connection, limit: int) -> tuple[str, list[dict[str, Any]]]:
+    """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch.
+
+    Returns:
+        The batch id and the mutations in wire form, oldest first.
+    """
+    rows: list[Any] = []
     batch_id = str(uuid.uuid4())
     now = utcnow()
-    conn.execute(
-        update(outbox_t)
-        .where(outbox_t.c.seq == bindparam("_seq"))
-        .values(state="sent", batch_id=batch_id, sent_at=now),
-        [{"_seq": r["seq"]} for r in rows],
-    )
-    return batch_id, [to_mutation(r) for r in rows]
+    for state in ("sent", "pending"):
+        if len(rows) >= limit:
+            break
+        found = conn.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(outbox_t.c.state == state)
+            .order_by(outbox_t.c.seq)
+            .limit(limit - len(rows))
+        ).all()
+        if found:
+            # The claimed rows are exactly this state's oldest, up to the last seq taken.
+            conn.execute(
+                update(outbox_t)
+                .where(outbox_t.c.state == state, outbox_t.c.seq <= found[-1].seq)
+                .values(state="sent", batch_id=batch_id, sent_at=now)
+            )
+            rows += found
+    if not rows:
+        return "", []
+    return batch_id, [_wire(r) for r in rows]
+
+
+def _wire(row: Any) -> dict[str, Any]:
+    created: dt.datetime | None = row.created_at
+    return {
+        "id": row.mutation_id,
+        "entity": row.entity,
+        "record_id": row.record_id,
+        "scope": row.scope,
+        "op": row.op,
+        "base_version": int(row.base_version or 0),
+        "changes": orjson.loads(row.changes_json) if row.changes_json else {},
+        "created_at": created.isoformat(timespec="milliseconds") + "Z" if created else "",
+    }
 
 
 def to_mutation(row: Any) -> Mutation:
@@ -107,13 +132,13 @@ def to_mutation(row: Any) -> Mutation:
 def record_answer(
     conn: Connection,
     answer: PushAnswer,
-    mutations: list[Mutation],
+    mutations: list[dict[str, Any]],
     server_key: str,
     stats: PushStats,
     derive: DeriveFn | None = None,
 ) -> None:
     """Record a push answer in the caller's transaction (see module docstring)."""
-    by_id = {m.id: m for m in mutations}
+    by_id = {m["id"]: Mutation.from_wire(m) for m in mutations}
     now = utcnow()
     acked: list[dict[str, Any]] = []
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)

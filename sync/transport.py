@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import email.utils
 import gzip
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
 import requests
 from tenacity import (
     RetryCallState,
@@ -245,7 +245,7 @@ class HttpTransport:
             headers["Authorization"] = f"Bearer {self.token}"
         if body is None:
             return None, headers
-        raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        raw = orjson.dumps(body)
         headers["Content-Type"] = "application/json"
         if len(raw) >= GZIP_MIN_BYTES:
             raw = gzip.compress(raw, compresslevel=5)
@@ -345,8 +345,8 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
     if not raw:
         return None
     try:
-        return json.loads(text)
-    except ValueError as exc:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         # A cut-off body (the connection dropped mid-answer) is a link fault.
         raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
 

@@ -1,0 +1,232 @@
+"""Benchmark of the sync client: push 100,000 supporter mutations, pull them into a fresh client.
+
+Runs a real ``silon-server`` process on loopback (SQLite, default settings), a
+pushing client whose outbox holds 100,000 supporter creates, and a second fresh
+client that pulls them. Wire bytes are the bytes on the socket (gzip as sent)
+counted by the transport; the baseline is the same records (id, scope, version,
+deleted and every field) as CSV, gzip-compressed, measured in the same run.
+
+    python tests/bench/bench_sync.py [--records N]
+
+The last line is one JSON object: push_per_s, pull_per_s, wire_bytes_per_record
+(the pull: what reaches a client), csv_gzip_bytes_per_record, wire_ratio, plus
+push_wire_bytes_per_record and the counts. Targets: push >= 5,000/s, pull >=
+10,000/s, wire_ratio <= 1.25.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "rahasia-bench-123"
+SCOPE = "32.14"
+FIRST = (
+    "Agus Budi Siti Dewi Rina Sri Wahyu Eko Joko Nur Ahmad Muhammad Putri Indah Fitri Yuni "
+    "Hendra Rudi Asep Dedi Ujang Cecep Neneng Euis Iis Entin Yayan Dadang Ade Lilis"
+).split()
+LAST = (
+    "Saputra Wijaya Hidayat Kurniawan Setiawan Pratama Lestari Rahayu Susanti Permana "
+    "Gunawan Nugraha Sopandi Suryana Hermawan Rohman Maulana Fauzi Ramdani Hakim"
+).split()
+STREETS = (
+    "Merdeka Sudirman Siliwangi Pajajaran Cikutra Dago Cibaduyut Sukajadi Kopo Soekarno".split()
+)
+JOBS = "PETANI WIRASWASTA PEDAGANG BURUH GURU KARYAWAN_SWASTA MENGURUS_RUMAH_TANGGA PELAJAR".split()
+
+
+def supporter_rows(pair_id: str, n: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``n`` realistic supporters of one pair in wire form (random but seeded)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        kec = rng.randint(1, 30)
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000))
+        sex = rng.choice("LP")
+        day = born.day + (40 if sex == "P" else 0)
+        nik = (
+            f"3214{kec:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{rng.randint(1, 9999):04d}"
+        )
+        rows.append(
+            {
+                "pair_id": pair_id,
+                "nik": nik,
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}".upper(),
+                "birth_place": "PURWAKARTA",
+                "birth_date": born.isoformat(),
+                "sex": sex,
+                "marital_status": rng.choice("BSP"),
+                "occupation": rng.choice(JOBS),
+                "address": f"JL. {rng.choice(STREETS).upper()} NO. {rng.randint(1, 200)}",
+                "rt": f"{rng.randint(1, 15):03d}",
+                "rw": f"{rng.randint(1, 10):03d}",
+                "desa_code": f"32.14.{kec:02d}.{2000 + rng.randint(1, 20)}",
+                "kecamatan_code": f"32.14.{kec:02d}",
+                "kabkota_code": "32.14",
+                "has_id_scan": True,
+                "nik_from_number": False,
+                "check_status": "MS",
+                "check_reasons": [],
+                "admin_status": "",
+                "admin_reasons": [],
+                "admin_by": "",
+                "admin_at": None,
+                "field_status": "",
+                "field_reasons": [],
+                "field_method": "",
+                "field_by": "",
+                "field_at": None,
+                "_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "_i": i,
+            }
+        )
+    return rows
+
+
+def fill_outbox(db: Any, pair_id: str, rows: list[dict[str, Any]]) -> None:
+    """Supporter rows and their create mutations, as storage writes them, in bulk."""
+    from sqlalchemy import insert
+
+    from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
+    from silon_desktop.storage.outbox import outbox_row
+    from sync.client_apply import record_values
+    from sync.protocol import ENTITIES, Record
+
+    names = ENTITIES["supporter"].client_fields
+    now = utcnow()
+    with db.engine.begin() as conn:
+        for start in range(0, len(rows), 5000):
+            chunk = rows[start : start + 5000]
+            supporters, outbox = [], []
+            for row in chunk:
+                fields = {k: row[k] for k in names}
+                rec = Record("supporter", row["_id"], SCOPE, 0, False, fields)
+                supporters.append(
+                    {
+                        "id": row["_id"],
+                        "scope": SCOPE,
+                        "version": 0,
+                        "deleted": False,
+                        "updated_at": now,
+                        **record_values(rec, names),
+                        "effective_status": "MS",
+                    }
+                )
+                changes = {k: [None, v] for k, v in fields.items()}
+                outbox.append(
+                    outbox_row("supporter", row["_id"], SCOPE, "upsert", 0, changes, now=now)
+                )
+            conn.execute(insert(Supporter.__table__), supporters)
+            conn.execute(insert(OutboxMutation.__table__), outbox)
+
+
+def csv_gzip_bytes(rows: list[dict[str, Any]]) -> int:
+    """The same records as CSV (record columns, then every field), gzip-compressed."""
+    from sync.protocol import ENTITIES
+
+    names = ENTITIES["supporter"].field_names
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "scope", "version", "deleted", *names])
+    for row in rows:
+        values = []
+        for name in names:
+            value = row.get(name, False if name == "external_duplicate" else None)
+            values.append(";".join(value) if isinstance(value, list) else value)
+        writer.writerow([row["_id"], SCOPE, 1, False, *values])
+    return len(gzip.compress(out.getvalue().encode("utf-8")))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import open_database
+    from sync.client import SyncEngine, status
+    from sync.transport import AdaptiveBatch, HttpTransport
+    from tests.integration.server_process import ServerProcess
+    from tests.unit.sync.harness import stub_missing_domain_records
+
+    stub_missing_domain_records()
+    from silon_desktop.storage.repository import Repository
+
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    with ServerProcess.start(work / "server") as server:
+        server.add_user("bench", PASSWORD)
+        clients = {}
+        for name in ("push", "pull"):
+            token = server.login("bench", PASSWORD, device_id=f"bench-{name}")
+            db = open_database(work / name / "silon.db")
+            settings = Settings(server_url=server.url, username="bench", device_id=f"bench-{name}")
+            transport = HttpTransport(server.url, token=token, read_timeout_s=120)
+            clients[name] = (db, settings, transport)
+
+        db, settings, transport = clients["push"]
+        repo = Repository(db, settings.device_id, "bench")
+        election = repo.create(
+            "election", {"name": "Bench", "kind": "bupati", "region_code": SCOPE}, SCOPE
+        )
+        pair = repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+        engine = SyncEngine(db, settings, transport)
+        assert engine.run(stages=("push",)).complete
+        rows = supporter_rows(pair, args.records)
+        fill_outbox(db, pair, rows)
+        print(f"outbox filled: {status(db).pending} pending", file=sys.stderr)
+
+        sent0 = transport.stats.bytes_sent
+        started = time.perf_counter()
+        report = SyncEngine(
+            db, settings, transport, batch=AdaptiveBatch(start=1000, minimum=100, maximum=2000)
+        ).run(stages=("push",))
+        push_s = time.perf_counter() - started
+        assert report.complete and report.acked == args.records, report
+        push_bytes = transport.stats.bytes_sent - sent0
+
+        db2, settings2, transport2 = clients["pull"]
+        started = time.perf_counter()
+        report2 = SyncEngine(
+            db2, settings2, transport2, pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000)
+        ).run(stages=("pull",))
+        pull_s = time.perf_counter() - started
+        assert report2.pulled == args.records + 2, report2
+        pull_bytes = transport2.stats.bytes_received
+
+        csv_bytes = csv_gzip_bytes(rows)
+        for db_, _s, t in clients.values():
+            t.close()
+            db_.close()
+    n = args.records
+    wire = pull_bytes / n
+    result = {
+        "records": n,
+        "push_per_s": round(n / push_s, 1),
+        "pull_per_s": round(n / pull_s, 1),
+        "wire_bytes_per_record": round(wire, 2),
+        "push_wire_bytes_per_record": round(push_bytes / n, 2),
+        "csv_gzip_bytes_per_record": round(csv_bytes / n, 2),
+        "wire_ratio": round(wire / (csv_bytes / n), 3),
+        "push_s": round(push_s, 2),
+        "pull_s": round(pull_s, 2),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
