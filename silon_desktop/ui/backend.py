@@ -240,6 +240,38 @@ class Backend:
                 result.rows[record_id] = record
         return result
 
+    def recheck_supporter(self, record_id: str, election: dict[str, Any]) -> str | None:
+        """Run the domain's automatic check on a supporter typed in by hand.
+
+        Writes ``check_status``/``check_reasons`` (through the repository, so the
+        effective status follows) when they change; returns an error message or None.
+        """
+        from dataclasses import fields as dc_fields
+
+        from silon_desktop.domain.rules import rule_set_for
+        from silon_desktop.domain.supporters import (
+            SupporterInput,
+            ValidationContext,
+            validate_supporter,
+        )
+
+        record = self.get("supporter", record_id)
+        if record is None:
+            return None
+        names = {f.name for f in dc_fields(SupporterInput)}
+        row = SupporterInput(**{k: v for k, v in record.items() if k in names and v is not None})
+        reference = election.get("support_end") or dt.date.today()
+        ctx = ValidationContext(
+            region_code=str(election.get("region_code") or record.get("scope") or ""),
+            reference_date=reference,
+            rule_set=rule_set_for(election.get("rule_set") or None),
+        )
+        verdict = validate_supporter(row, ctx)
+        values = {"check_status": str(verdict.status), "check_reasons": list(verdict.codes)}
+        if (record.get("check_status"), record.get("check_reasons")) == tuple(values.values()):
+            return None
+        return self.update("supporter", record_id, values)
+
     def status_counts(self, pair_id: str) -> dict[str, int]:
         from silon_desktop.storage.supporter_queries import status_counts
 

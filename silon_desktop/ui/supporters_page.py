@@ -427,11 +427,15 @@ class SupportersPage(QWidget):
                 record_id,
                 {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])},
             )
+        self.backend.recheck_supporter(record_id, self.election)
         record = self.backend.get("supporter", record_id)
         current = self.table.currentIndex().row()
         row = self.model.row_at(current)
         if record is not None and row is not None and row.id == record_id:
             self.model.patch_row(current, record)
+        if record is not None:
+            self.result_label.setText(self._result_text(record))
+            self._counts_timer.start()
 
     def _kecamatan_changed(self, _index: int) -> None:
         code = self.kecamatan_filter.currentData()

@@ -97,3 +97,26 @@ def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, s
     assert page.model.rowCount() == 10
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert page.model.row_at(0).name == "PENDUKUNG 009"
+
+
+def test_supporter_typed_in_by_hand_is_checked_by_the_domain(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    form = page.form
+    record_id = form.record_id
+    assert record_id and page.model.rowCount() == 31
+    nik = form.widgets["nik"]
+    QTest.keyClicks(nik, "3214015708990003")  # a woman born 17 August 1999
+    QTest.keyClick(nik, Qt.Key.Key_Return)
+    for name, text in (("name", "SITI KHODIJAH"), ("occupation", "KEPALA DESA")):
+        form.widgets[name].setFocus()
+        QTest.keyClicks(form.widgets[name], text)
+        QTest.keyClick(form.widgets[name], Qt.Key.Key_Return)
+    record = backend.get("supporter", record_id)
+    assert record["birth_date"].isoformat() == "1999-08-17" and record["sex"] == "P"
+    assert record["check_status"] == "BMS"
+    assert {"BANNED_OCCUPATION", "NO_ID_SCAN", "MISSING_FIELD"} <= set(record["check_reasons"])
+    assert "Pekerjaan dilarang" in page.result_label.text()
