@@ -43,8 +43,9 @@ class RowChecker:
         self.assume_id_scan = assume_id_scan
         self._status_cache: dict[tuple[str, ...], str] = {}
 
-    def codes(self, parsed: ParsedRow, place: Place) -> list[str]:
-        """Reason codes of a row in canonical order (duplicates aside)."""
+    def codes(self, parsed: ParsedRow, place: Place) -> tuple[list[str], SupporterInput]:
+        """Reason codes of a row in canonical order (duplicates aside), and the
+        row as the domain sees it (for the duplicate tracker)."""
         v: dict[str, Any] = parsed.values
         row = SupporterInput(
             v["nik"],
@@ -67,7 +68,7 @@ class RowChecker:
         codes = [code.value for code in verdict.codes]
         if (parsed.unreadable or place.unmatched) and _MISSING not in codes:
             codes.append(_MISSING)
-        return codes
+        return codes, row
 
     def status(self, codes: list[str]) -> str:
         """MS, BMS or TMS for these codes, by the election's rule set."""

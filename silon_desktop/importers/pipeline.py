@@ -206,9 +206,9 @@ class _Run:
         values["kabkota_code"] = place.kabkota_code
         values["kecamatan_code"] = place.kecamatan_code
         values["desa_code"] = place.desa_code
-        codes = self.checker.codes(parsed, place)
+        codes, row = self.checker.codes(parsed, place)
         index = len(self.report.rows)
-        for flagged, code in self.duplicates.add(index, values):
+        for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
                 codes = _with_duplicate(codes, code.value)
             else:

@@ -63,6 +63,10 @@ class ParsedRow:
 class RowParser:
     """Reads data rows of one sheet with a fixed mapping.
 
+    Columns with few distinct values (places, sex, status, occupation, dates) are
+    read through a memo: a 100,000-row list has a few thousand distinct dates and
+    a few hundred distinct desa, so most cells cost one dictionary lookup.
+
     Args:
         mapping: where the fields are.
         reference_date: for two-digit years.
@@ -72,51 +76,56 @@ class RowParser:
         self.reference_date = reference_date
         cols = mapping.columns
         self._get = {name: cols.get(name, -1) for name in _ALL_FIELDS}
+        self._mapped = tuple(i for i in self._get.values() if i >= 0)
+        #: one past the widest mapped column: cells beyond a short row read as ""
+        self._width = max(self._mapped, default=-1) + 1
+        self._memo: dict[str, dict[Any, Any]] = {name: {} for name in _MEMO_FIELDS}
 
     def is_blank(self, cells: Sequence[Any]) -> bool:
         """Whether every mapped cell of the row is empty (blank rows are skipped)."""
-        for index in self._get.values():
-            if 0 <= index < len(cells):
+        width = len(cells)
+        for index in self._mapped:
+            if index < width:
                 cell = cells[index]
-                if cell is not None and cell != "" and (not isinstance(cell, str) or cell.strip()):
+                if cell != "" and cell is not None and (cell.__class__ is not str or cell.strip()):
                     return False
         return True
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
         get = self._get
-        width = len(cells)
-
-        def cell(name: str) -> Any:
-            index = get[name]
-            return cells[index] if 0 <= index < width else ""
-
+        if len(cells) < self._width:
+            cells = [*cells, *([""] * (self._width - len(cells)))]
         unreadable: list[str] = []
         truncated: list[str] = []
 
-        def text(name: str) -> str:
-            value, cut = clean_text(cell(name), MAX_LENGTH.get(name, _PLACE_MAX))
-            if cut:
-                truncated.append(name)
-            return value
+        def cell(name: str) -> Any:
+            index = get[name]
+            return cells[index] if index >= 0 else ""
 
         nik, from_number = nik_from_cell(cell("nik"))
         if len(nik) > MAX_LENGTH["nik"]:
             nik = nik[: MAX_LENGTH["nik"]]
             truncated.append("nik")
-        birth_place = text("birth_place")
+        name, cut = clean_text(cell("name"), MAX_LENGTH["name"])
+        if cut:
+            truncated.append("name")
+        address, cut = clean_text(cell("address"), MAX_LENGTH["address"])
+        if cut:
+            truncated.append("address")
+        birth_place = self._memo_text("birth_place", cell("birth_place"), truncated)
         birth_cell = cell("birth_date")
         combined = cell("birth_place_date")
         if combined not in ("", None) and not birth_place and birth_cell in ("", None):
             birth_place, birth_cell = _split_place_date(combined)
-        birth_date = parse_date(birth_cell, self.reference_date)
+        birth_date = self._memo_call("birth_date", birth_cell, self._date)
         if birth_date is None and _present(birth_cell):
             unreadable.append("birth_date")
         sex_cell = cell("sex")
-        sex = parse_sex(sex_cell)
+        sex = self._memo_call("sex", sex_cell, parse_sex)
         if sex is None and _present(sex_cell):
             unreadable.append("sex")
         marital_cell = cell("marital_status")
-        marital = parse_marital(marital_cell)
+        marital = self._memo_call("marital_status", marital_cell, parse_marital)
         if marital is None and _present(marital_cell):
             unreadable.append("marital_status")
         rt, rw = cell("rt"), cell("rw")
@@ -124,27 +133,87 @@ class RowParser:
             rt, _, rw = clean_text(cell("rt_rw"))[0].partition("/")
         values = {
             "nik": nik,
-            "name": text("name"),
+            "name": name,
             "birth_place": birth_place,
             "birth_date": birth_date,
             "sex": sex or "",
             "marital_status": marital or "",
-            "occupation": text("occupation"),
-            "address": text("address"),
-            "rt": _neighbourhood(rt, "rt", truncated),
-            "rw": _neighbourhood(rw, "rw", truncated),
+            "occupation": self._memo_text("occupation", cell("occupation"), truncated),
+            "address": address,
+            "rt": self._neighbourhood("rt", rt, truncated),
+            "rw": self._neighbourhood("rw", rw, truncated),
             "nik_from_number": from_number,
         }
         return ParsedRow(
             row=number,
             nik_raw=nik,
             values=values,
-            desa=text("desa"),
-            kecamatan=text("kecamatan"),
-            kabkota=text("kabkota"),
+            desa=self._memo_text("desa", cell("desa"), truncated),
+            kecamatan=self._memo_text("kecamatan", cell("kecamatan"), truncated),
+            kabkota=self._memo_text("kabkota", cell("kabkota"), truncated),
             unreadable=unreadable,
             truncated=truncated,
         )
+
+    def _date(self, cell: Any) -> dt.date | None:
+        return parse_date(cell, self.reference_date)
+
+    def _memo_call(self, field: str, cell: Any, parse: Any) -> Any:
+        if cell.__class__ is bool:
+            return parse(cell)
+        memo = self._memo[field]
+        try:
+            return memo[cell]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: never from calamine or csv, but be total
+            return parse(cell)
+        value = parse(cell)
+        if len(memo) < _MEMO_LIMIT:
+            memo[cell] = value
+        return value
+
+    def _memo_text(self, field: str, cell: Any, truncated: list[str]) -> str:
+        memo = self._memo[field]
+        found = memo.get(cell) if cell.__class__ is str else None
+        if found is None:
+            found = clean_text(cell, MAX_LENGTH.get(field, _PLACE_MAX))
+            if cell.__class__ is str and len(memo) < _MEMO_LIMIT:
+                memo[cell] = found
+        if found[1]:
+            truncated.append(field)
+        text: str = found[0]
+        return text
+
+    def _neighbourhood(self, field: str, cell: Any, truncated: list[str]) -> str:
+        memo = self._memo[field]
+        key = (cell.__class__, cell) if not isinstance(cell, list) else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            cut: list[str] = []
+            found = (_neighbourhood(cell, field, cut), bool(cut))
+            if key is not None and len(memo) < _MEMO_LIMIT:
+                memo[key] = found
+        if found[1]:
+            truncated.append(field)
+        value: str = found[0]
+        return value
+
+
+#: Fields read through a memo, and how many distinct values each memo keeps.
+_MEMO_FIELDS = (
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "rt",
+    "rw",
+    "desa",
+    "kecamatan",
+    "kabkota",
+)
+_MEMO_LIMIT = 50_000
 
 
 _ALL_FIELDS = (

@@ -60,7 +60,7 @@ IMPORT_FIELDS = (
 )
 
 #: SQLite page cache during an import (KiB); the default 2 MB thrashes on index inserts.
-IMPORT_CACHE_KIB = 64 * 1024
+IMPORT_CACHE_KIB = 32 * 1024
 #: Validated batches waiting for the writer (bounds memory).
 QUEUE_BATCHES = 3
 

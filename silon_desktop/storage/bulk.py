@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,8 @@ class SupporterBulkWriter:
             raise ValueError(f"fields not writable in bulk: {sorted(unknown)}")
         self.effective = effective
         self._seen: dict[str, int] = {}
+        self._known_any: bool | None = None
+        self._ids = _TimeOrderedIds()
         self._rows = _CreateRows(conn, pair_id, scope, self.fields, effective)
         self._update = (
             update(_SUPPORTER)
@@ -154,11 +157,15 @@ class SupporterBulkWriter:
         changed: dict[str, tuple[int, dict[str, list[Any]]]] = {}
         ids: list[str] = []
         stats = BulkStats()
+        fresh_ids = iter(self._ids.take(2 * len(rows)))
         for row in rows:
             nik = str(row["nik"])
-            occurrence = self._seen.get(nik, 0)
-            self._seen[nik] = occurrence + 1
             matches = existing.get(nik, ())
+            if self._known_any is False:
+                occurrence = 0  # the pair had no rows: nothing to match, nothing to count
+            else:
+                occurrence = self._seen.get(nik, 0)
+                self._seen[nik] = occurrence + 1
             if occurrence < len(matches):
                 record = matches[occurrence]
                 ids.append(record["id"])
@@ -170,9 +177,9 @@ class SupporterBulkWriter:
                 changed[record["id"]] = (int(record["version"]), diff)
                 stats.updated += 1
             else:
-                record_id = _uuid4()
+                record_id, mutation_id = next(fresh_ids), next(fresh_ids)
                 ids.append(record_id)
-                supporter, mutation = self._rows.create(record_id, row, stamp)
+                supporter, mutation = self._rows.create(record_id, mutation_id, row, stamp)
                 inserts.append(supporter)
                 created.append(mutation)
                 stats.inserted += 1
@@ -254,7 +261,7 @@ class SupporterBulkWriter:
         return found
 
     def _has_any(self) -> bool:
-        known: bool | None = getattr(self, "_known_any", None)
+        known = self._known_any
         if known is None:
             first = self.conn.execute(
                 select(_SUPPORTER.c.id).where(_SUPPORTER.c.pair_id == self.pair_id).limit(1)
@@ -331,13 +338,32 @@ class SupporterBulkWriter:
         }
 
 
-def _uuid4() -> str:
-    """A random (version 4) UUID as text; ``uuid.uuid4()`` without the object."""
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+class _TimeOrderedIds:
+    """UUIDs of version 7 (RFC 9562): a millisecond timestamp, a sequence, random bits.
+
+    Ids made in order sort in order, so the primary-key and outbox indexes grow at
+    their right edge instead of taking a random page per row: a large import
+    writes far fewer index pages. Still unique across devices (62 random bits per
+    id on top of the time).
+    """
+
+    def __init__(self) -> None:
+        self._last_ms = 0
+
+    def take(self, count: int) -> list[str]:
+        start = max(int(time.time() * 1000), self._last_ms + 1)
+        self._last_ms = start + count // 4096
+        pool = os.urandom(8 * count).hex()
+        ids = []
+        for i in range(count):
+            ms, seq = start + (i >> 12), i & 0xFFF
+            rand = pool[16 * i : 16 * i + 16]
+            head = f"{ms:012x}"
+            tail = f"{(int(rand[:4], 16) & 0x3FFF) | 0x8000:04x}"
+            ids.append(f"{head[:8]}-{head[8:]}-7{seq:03x}-{tail}-{rand[4:]}")
+        return ids
 
 
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 _ENCODE = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(", ", ": ")).encode
 
 
@@ -374,17 +400,34 @@ class _CreateRows:
         outbox_columns = [c.name for c in _OUTBOX.columns if c.name != "seq"]
         compiled_outbox = insert(_OUTBOX).compile(dialect=conn.dialect, column_keys=outbox_columns)
         self.outbox_sql = str(compiled_outbox)
-        self.outbox_order = list(compiled_outbox.positiontup or [])
+        order_out = list(compiled_outbox.positiontup or [])
+        constants = {
+            "entity": "supporter",
+            "scope": scope,
+            "op": Op.UPSERT.value,
+            "base_version": 0,
+            "state": PENDING,
+        }
+        self.outbox_template: list[Any] = [constants.get(name) for name in order_out]
+        self.m_id_at = order_out.index("mutation_id")
+        self.m_record_at = order_out.index("record_id")
+        self.m_changes_at = order_out.index("changes")
+        self.m_created_at = order_out.index("created_at")
+        self.m_updated_at = order_out.index("updated_at")
+        self.id_at = self.index["id"]
+        self.stamp_at = self.index["updated_at"]
+        self.status_at = self.index["effective_status"]
+        self.reasons_at = self.index["effective_reasons"]
+        self.json_memo: dict[tuple[Any, ...], str] = {}
         self.scope = scope
         self.wire_kinds = [(name, _kind(_SUPPORTER.c[name])) for name in fields]
 
     def create(
-        self, record_id: str, row: Mapping[str, Any], stamp: str
+        self, record_id: str, mutation_id: str, row: Mapping[str, Any], stamp: str
     ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         values = self.template.copy()
-        index = self.index
-        values[index["id"]] = record_id
-        values[index["updated_at"]] = stamp
+        values[self.id_at] = record_id
+        values[self.stamp_at] = stamp
         changes: dict[str, list[Any]] = {"pair_id": [None, self.pair_id]}
         for position, name, kind in self.plan:
             value = row[name]
@@ -399,30 +442,22 @@ class _CreateRows:
                 values[position] = 1 if value else 0
                 changes[name] = [None, bool(value)]
             else:
-                values[position] = _ENCODE(list(value))
-                changes[name] = [None, list(value)]
-        status, reasons = self.effective(
-            str(row.get("check_status", "")), list(row.get("check_reasons", ())), None
-        )
-        values[index["effective_status"]] = status
-        values[index["effective_reasons"]] = reasons
-        mutation = self._outbox(record_id, _ENCODE(changes), stamp)
-        return tuple(values), mutation
-
-    def _outbox(self, record_id: str, changes: str, stamp: str) -> tuple[Any, ...]:
-        by_name = {
-            "mutation_id": _uuid4(),
-            "entity": "supporter",
-            "record_id": record_id,
-            "scope": self.scope,
-            "op": "upsert",
-            "base_version": 0,
-            "changes": changes,
-            "state": PENDING,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        return tuple(by_name.get(name) for name in self.outbox_order)
+                key = tuple(value)
+                text = self.json_memo.get(key)
+                if text is None:
+                    text = self.json_memo[key] = _ENCODE(list(key))
+                values[position] = text
+                changes[name] = [None, list(key)]
+        status, reasons = self.effective(row["check_status"], row["check_reasons"], None)
+        values[self.status_at] = status
+        values[self.reasons_at] = reasons
+        mutation = self.outbox_template.copy()
+        mutation[self.m_id_at] = mutation_id
+        mutation[self.m_record_at] = record_id
+        mutation[self.m_changes_at] = _ENCODE(changes)
+        mutation[self.m_created_at] = stamp
+        mutation[self.m_updated_at] = stamp
+        return tuple(values), tuple(mutation)
 
 
 _PLAIN, _DATE, _BOOL, _JSON = 0, 1, 2, 3

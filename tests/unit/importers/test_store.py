@@ -164,3 +164,26 @@ def test_late_potential_duplicate_is_rewritten_in_the_store(db: Database, tmp_pa
         creates = outbox.pending(session, 100)
         first = next(m for m in creates if m.record_id == same[0].id)
         assert first.changes["check_reasons"] == [None, ["DUPLICATE_POTENTIAL"]]
+
+
+def test_reverting_a_correction_before_the_push_leaves_nothing_to_send(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = supporter_rows(4)
+    original = write_xlsx(tmp_path / "v1.xlsx", rows)
+    import_file(db, original, "p1", assume_id_scan=True)
+    with db.session() as session:
+        ids = [m.mutation_id for m in outbox.pending(session, 100)]
+        outbox.mark_sent(session, ids, "batch-1")
+        for mutation_id in ids:
+            outbox.mark_result(session, mutation_id, "applied", 1)
+        session.execute(update(Supporter).values(version=1))
+    rows[0][7] = "Pedagang Keliling"
+    import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True)
+    with db.session(readonly=True) as session:
+        assert len(outbox.pending(session, 100)) == 1
+    again = import_file(db, original, "p1", assume_id_scan=True)
+    assert again.stored == {"inserted": 0, "updated": 1, "unchanged": 3}
+    with db.session(readonly=True) as session:
+        assert outbox.pending(session, 100) == []  # changed back: the update dropped out
+        assert session.query(OutboxMutation).count() == 4
