@@ -40,7 +40,7 @@ def window(qtbot: QtBot, backend: Any) -> Iterator[Any]:
 PASSWORD = "rahasia-3214"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A REAL server process on loopback with an operator account for Kab. Purwakarta."""
     from tests.integration.server_process import ServerProcess
