@@ -28,13 +28,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from silon_desktop.storage.models import Conflict
-from sync.client_api import ServerApi
+from sync.client_api import PushAnswer, ServerApi
 from sync.client_apply import DeriveFn, apply_connection, apply_records
 from sync.client_push import PushStats, claim_batch, record_answer, waiting_count
 from sync.client_state import (
@@ -44,6 +45,7 @@ from sync.client_state import (
     set_stage,
     set_state,
 )
+from sync.protocol import FeedPage
 from sync.transport import AdaptiveBatch, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -236,52 +238,77 @@ class SyncEngine:
             total = waiting_count(session.connection())
         stats = PushStats()
         key = self._server_key()
-        while True:
-            if cancel.is_set():
-                raise Cancelled
-            with self.db.engine.begin() as conn:
-                batch_id, mutations = claim_batch(conn, self.batch.size)
-            if not mutations:
-                break
-            answer = self.api.push_wire(batch_id, self.settings.device_id, mutations)
-            transport = self.api.transport
-            self.batch.record(
-                transport.stats.last_elapsed_s,
-                transport.stats.timeouts > 0 and transport.stats.last_timed_out,
-            )
-            with apply_connection(self.db) as conn:
-                record_answer(conn, answer, mutations, key, stats, self.derive)
-            stats.sent += len(mutations)
-            stats.batches += 1
-            notify(Progress(stage, stats.sent, total))
+        # Pipelined: the next batch is claimed while one is in flight, and sent as soon
+        # as the answer comes, its predecessor's answer being recorded meanwhile. Sends
+        # stay strictly one after the other, in outbox order.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
+            batch = self._claim(cancel, ())
+            flight = self._send(pool, batch)
+            while flight is not None:
+                following = self._claim(cancel, (batch[0],))
+                answer = flight.result()
+                self._adapt(self.batch)
+                flight = self._send(pool, following)
+                with apply_connection(self.db) as conn:
+                    record_answer(conn, answer, batch[1], key, stats, self.derive)
+                stats.sent += len(batch[1])
+                stats.batches += 1
+                notify(Progress(stage, stats.sent, total))
+                batch = following
         report.pushed += stats.sent
         report.acked += stats.acked
         report.rejected += stats.rejected
         report.conflicts_new += stats.conflicts
         report.batches += stats.batches
         report.receipts_unverified += stats.receipts_unverified
+        if cancel.is_set():
+            raise Cancelled
         self._stage(stage, "done", f"{stats.sent} sent")
+
+    def _claim(
+        self, cancel: threading.Event, in_flight: tuple[str, ...]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """The next batch (nothing once cancelled: what is claimed is always sent)."""
+        if cancel.is_set():
+            return "", []
+        with self.db.engine.begin() as conn:
+            return claim_batch(conn, self.batch.size, in_flight)
+
+    def _send(
+        self, pool: ThreadPoolExecutor, batch: tuple[str, list[dict[str, Any]]]
+    ) -> Future[PushAnswer] | None:
+        batch_id, mutations = batch
+        if not mutations:
+            return None
+        return pool.submit(self.api.push_wire, batch_id, self.settings.device_id, mutations)
+
+    def _adapt(self, sizer: AdaptiveBatch) -> None:
+        stats = self.api.transport.stats
+        sizer.record(stats.last_elapsed_s, stats.last_timed_out)
 
     def _pull(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> None:
         self._stage("pull", "running")
         self._stage("apply", "running")
         with self.db.session(readonly=True) as session:
             cursor = get_state(session.connection(), CURSOR_KEY)
-        while True:
-            if cancel.is_set():
-                raise Cancelled
-            transport = self.api.transport
-            page = self.api.feed(cursor, self.pages.size)
-            self.pages.record(transport.stats.last_elapsed_s, transport.stats.last_timed_out)
-            with apply_connection(self.db) as conn:
-                stats = apply_records(conn, page.records, derive=self.derive)
-                set_state(conn, CURSOR_KEY, page.cursor)
-            cursor = page.cursor
-            report.pulled += len(page.records)
-            report.conflicts_new += stats.conflicts
-            notify(Progress("pull", report.pulled, None))
-            if not page.has_more:
-                break
+        # The next page is fetched while this one is applied (its cursor is known).
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
+            flight: Future[FeedPage] | None = pool.submit(self.api.feed, cursor, self.pages.size)
+            while flight is not None:
+                page = flight.result()
+                self._adapt(self.pages)
+                flight = None
+                if page.has_more and not cancel.is_set():
+                    flight = pool.submit(self.api.feed, page.cursor, self.pages.size)
+                with apply_connection(self.db) as conn:
+                    stats = apply_records(conn, page.records, derive=self.derive)
+                    set_state(conn, CURSOR_KEY, page.cursor)
+                cursor = page.cursor
+                report.pulled += len(page.records)
+                report.conflicts_new += stats.conflicts
+                notify(Progress("pull", report.pulled, None))
+        if cancel.is_set():
+            raise Cancelled
         self._stage("pull", "done", f"cursor {cursor}")
         self._stage("apply", "done", f"{report.pulled} records")
 

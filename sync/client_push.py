@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,13 @@ _CLAIM_COLUMNS = (
 )
 
 
-def claim_batch(conn: Connection, limit: int) -> tuple[str, list[dict[str, Any]]]:
+def claim_batch(
+    conn: Connection, limit: int, in_flight: Collection[str] = ()
+) -> tuple[str, list[dict[str, Any]]]:
     """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch.
+
+    Args:
+        in_flight: batch ids sent in this run and not answered yet (not claimed again).
 
     Returns:
         The batch id and the mutations in wire form, oldest first.
@@ -82,17 +88,17 @@ def claim_batch(conn: Connection, limit: int) -> tuple[str, list[dict[str, Any]]
     for state in ("sent", "pending"):
         if len(rows) >= limit:
             break
+        where = [outbox_t.c.state == state]
+        if state == "sent" and in_flight:
+            where.append(outbox_t.c.batch_id.not_in(list(in_flight)))
         found = conn.execute(
-            select(*_CLAIM_COLUMNS)
-            .where(outbox_t.c.state == state)
-            .order_by(outbox_t.c.seq)
-            .limit(limit - len(rows))
+            select(*_CLAIM_COLUMNS).where(*where).order_by(outbox_t.c.seq).limit(limit - len(rows))
         ).all()
         if found:
-            # The claimed rows are exactly this state's oldest, up to the last seq taken.
+            # The claimed rows are exactly these conditions' oldest, up to the last seq taken.
             conn.execute(
                 update(outbox_t)
-                .where(outbox_t.c.state == state, outbox_t.c.seq <= found[-1].seq)
+                .where(*where, outbox_t.c.seq <= found[-1].seq)
                 .values(state="sent", batch_id=batch_id, sent_at=now)
             )
             rows += found
