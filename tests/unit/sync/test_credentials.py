@@ -1,0 +1,90 @@
+"""Tokens in the keyring (or memory only), offline login, the device signing key."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from sync import credentials, signing
+from sync.client_login import LoginFailed, authenticated_transport, login
+from sync.client_state import SERVER_KEY, get_state
+from sync.transport import AuthExpired
+from tests.conftest import MemoryKeyring
+from tests.unit.sync.harness import PASSWORD, Client, InProcessServer
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    credentials._memory.clear()
+    yield
+    credentials._memory.clear()
+    keyring.set_keyring(previous)
+
+
+def test_token_goes_to_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    store = credentials.TokenStore("https://silon.kpu.go.id/", "op1")
+    assert credentials.keyring_available()
+    assert store.set("rahasia-token") is True
+    assert memory_keyring.secrets[("silon-desktop", "https://silon.kpu.go.id|op1")] == "rahasia-token"
+    assert store.get() == "rahasia-token"
+    store.clear()
+    assert store.get() is None
+
+
+def test_without_keyring_the_token_lives_in_memory_only(
+    no_keyring: None, tmp_path: Path
+) -> None:
+    assert not credentials.keyring_available()
+    store = credentials.TokenStore("https://silon", "op1")
+    assert store.set("rahasia-token") is False
+    assert store.get() == "rahasia-token"
+    assert not any(b"rahasia-token" in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_device_key_is_stable_and_falls_back_to_a_private_file(
+    no_keyring: None, tmp_path: Path
+) -> None:
+    key = credentials.device_key("dev-1", tmp_path)
+    file = tmp_path / credentials.DEVICE_KEY_FILE
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+    again = credentials.device_key("dev-1", tmp_path)
+    assert signing.public_key_b64(again) == signing.public_key_b64(key)
+
+
+def test_device_key_prefers_the_keyring(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    credentials.device_key("dev-2", tmp_path)
+    assert ("silon-desktop-device", "dev-2") in memory_keyring.secrets
+    assert not (tmp_path / credentials.DEVICE_KEY_FILE).exists()
+
+
+def test_online_login_then_offline_login(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    a = make_client("a")
+    a.transport.set_token(None)
+    result = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    assert result.online and result.token_in_keyring and result.region == "32.14"
+    assert authenticated_transport(a.settings).token == a.transport.token
+    with a.db.session(readonly=True) as session:
+        assert get_state(session.connection(), SERVER_KEY) == server.public_key
+    a.transport.offline = True
+    offline = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    assert not offline.online and offline.role == "kabkota"
+    with pytest.raises(LoginFailed, match="tidak cocok"):
+        login(a.db, a.settings, a.folder, "op1", "salah-sandi", transport=a.transport)
+    a.transport.offline = False
+    with pytest.raises(LoginFailed, match="salah"):
+        login(a.db, a.settings, a.folder, "op1", "salah-sandi", transport=a.transport)
+
+
+def test_no_saved_token_means_log_in_again(make_client: Callable[..., Client]) -> None:
+    a = make_client("a")
+    with pytest.raises(AuthExpired):
+        authenticated_transport(a.settings)
