@@ -441,133 +441,133 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="152" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="201" />
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="157" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="206" />
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="160" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="209" />
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="167" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="216" />
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="211" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="260" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="212" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="261" />
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="214" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="263" />
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="218" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="267" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="219" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="268" />
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="221" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="270" />
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="224" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="273" />
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="227" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="276" />
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="231" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="280" />
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="232" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="281" />
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="233" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="282" />
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="234" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="283" />
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="298" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="347" />
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="303" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="352" />
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="314" />
-        <location filename="../../silon_desktop/ui/main_window.py" line="338" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="363" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="387" />
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="325" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="374" />
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="325" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="374" />
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="377" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="426" />
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="381" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="430" />
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="382" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="431" />
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="390" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="439" />
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="396" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="445" />
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -575,54 +575,84 @@
 <context>
     <name>PairPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="54" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="58" />
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="63" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="67" />
         <source>Tambah calon</source>
         <translation>Add candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="71" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="78" />
         <source>Tambah dokumen syarat</source>
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="78" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="85" />
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="88" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="87" />
+        <source>Lampirkan berkas dokumen...</source>
+        <translation>Attach document file...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="99" />
+        <source>(baru)</source>
+        <translation>(new)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="101" />
+        <source>%1 kursi</source>
+        <translation>%1 seats</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="103" />
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="92" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="107" />
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="93" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="108" />
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="94" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="109" />
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="95" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="110" />
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="96" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="111" />
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="138" />
+        <source>Pilih atau tambahkan dokumen syarat dulu.</source>
+        <translation>Choose or add a requirement document first.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="156" />
+        <source>Berkas dokumen</source>
+        <translation>Document file</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="161" />
+        <source>Tidak tersimpan</source>
+        <translation type="unfinished">Not saved</translation>
     </message>
 </context>
 <context>
@@ -788,7 +818,7 @@
         <translation>Verified by</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="217" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="221" />
         <source>Dihapus</source>
         <translation>Deleted</translation>
     </message>
@@ -857,48 +887,48 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/supporters_page.py" line="282" />
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="317" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="320" />
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="395" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="398" />
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="401" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="404" />
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="408" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="411" />
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="440" />
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="457" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="447" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="464" />
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="450" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="457" />
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="472" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="479" />
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="473" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="480" />
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="474" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="481" />
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>

@@ -95,7 +95,11 @@ class PairPage(QTabWidget):
             "party",
             "pair_id",
             party_fields(),
-            lambda r: f"{r.get('party_name') or '(baru)'} — {r.get('seats') or 0} kursi",
+            lambda r: (
+                (r.get("party_name") or self.tr("(baru)"))
+                + " — "
+                + self.tr("%1 kursi").replace("%1", str(r.get("seats") or 0))
+            ),
             self.tr("Tambah partai"),
         )
         self.supporters = SupportersPage(backend, jobs)

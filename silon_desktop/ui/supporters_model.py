@@ -154,6 +154,10 @@ class SupportersModel(QAbstractTableModel):
         block[row % size] = _replace_row(block[row % size], record)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def position_of(self, record_id: str) -> int | None:
+        """The row showing ``record_id`` under the current filter and sort."""
+        return self._query.position_of(record_id) if self._query else None
+
     def block_size(self) -> int:
         return self._query.block_size if self._query else 200
 

@@ -283,6 +283,9 @@ class SupportersPage(QWidget):
             return
         self.clear_filters()
         self.model.refresh()
+        position = self.model.position_of(record_id)
+        if position is not None:
+            self.table.selectRow(position)
         self.form.load(record_id)
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()

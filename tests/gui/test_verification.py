@@ -108,6 +108,7 @@ def test_supporter_typed_in_by_hand_is_checked_by_the_domain(
     form = page.form
     record_id = form.record_id
     assert record_id and page.model.rowCount() == 31
+    assert page.current_supporter_id() == record_id  # the new row is selected
     nik = form.widgets["nik"]
     QTest.keyClicks(nik, "3214015708990003")  # a woman born 17 August 1999
     QTest.keyClick(nik, Qt.Key.Key_Return)
