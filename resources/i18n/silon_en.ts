@@ -652,7 +652,7 @@
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="161" />
         <source>Tidak tersimpan</source>
-        <translation type="unfinished">Not saved</translation>
+        <translation>Not saved</translation>
     </message>
 </context>
 <context>
