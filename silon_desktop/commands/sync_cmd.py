@@ -73,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
             transport = authenticated_transport(ctx.settings)
         except AuthExpired:
             transport = _login_from_env(ctx)
+            if transport == "offline":
+                print(
+                    "Server tidak dapat dihubungi; data tetap tersimpan di sini.", file=sys.stderr
+                )
+                return EXIT_OFFLINE
             if transport is None:
                 print("Silakan masuk lagi: silon-desktop login --user NAMA", file=sys.stderr)
                 return EXIT_AUTH
@@ -110,7 +115,7 @@ def _login_from_env(ctx: Context) -> Any:
     except LoginFailed as exc:
         print(exc.message, file=sys.stderr)
         return None
-    return transport if result.online else None
+    return transport if result.online else "offline"
 
 
 def _print_report(report: Any) -> None:
