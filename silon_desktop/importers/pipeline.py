@@ -214,9 +214,11 @@ class _Run:
             else:
                 self._flag_earlier(flagged, code.value)
         status = self.checker.status(codes)
-        notes = [f"unreadable:{f}" for f in parsed.unreadable]
-        notes += [f"truncated:{f}" for f in parsed.truncated]
-        notes += [f"unmatched:{f}" for f in place.unmatched]
+        notes = _NO_NOTES
+        if parsed.unreadable or parsed.truncated or place.unmatched:
+            notes = [f"unreadable:{f}" for f in parsed.unreadable]
+            notes += [f"truncated:{f}" for f in parsed.truncated]
+            notes += [f"unmatched:{f}" for f in place.unmatched]
         result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes)
         values["check_status"] = status
         values["check_reasons"] = codes
@@ -238,6 +240,10 @@ class _Run:
 
     def _finish_duplicates(self) -> None:
         self.report.late_updates = dict(self.late_flags)
+
+
+#: Shared by every row without notes (never mutated).
+_NO_NOTES: list[str] = []
 
 
 def _with_duplicate(codes: list[str], code: str) -> list[str]:

@@ -93,14 +93,14 @@ class RowParser:
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
         get = self._get
-        if len(cells) < self._width:
-            cells = [*cells, *([""] * (self._width - len(cells)))]
+        # One "" past the end: unmapped fields (index -1) and short rows read it.
+        missing = self._width - len(cells)
+        padded = [*cells, ""] if missing <= 0 else [*cells, *([""] * (missing + 1))]
         unreadable: list[str] = []
         truncated: list[str] = []
 
         def cell(name: str) -> Any:
-            index = get[name]
-            return cells[index] if index >= 0 else ""
+            return padded[get[name]]
 
         nik, from_number = nik_from_cell(cell("nik"))
         if len(nik) > MAX_LENGTH["nik"]:

@@ -103,6 +103,8 @@ class ImportWizard(QDialog):
         self.database_source = database
         self.pair_id = pair_id
         self.mapping: ColumnMapping | None = None
+        #: header text -> field from a saved mapping, used when detecting columns
+        self.hints: dict[str, str] | None = None
         self.report: Any = None
         self.job: Job | None = None
         self.cancel_requested = False
@@ -126,6 +128,9 @@ class ImportWizard(QDialog):
         browse.clicked.connect(self._browse)
         template = QPushButton(self.tr("Unduh templat kosong..."))
         template.clicked.connect(self._save_template)
+        load_mapping = QPushButton(self.tr("Pakai pemetaan tersimpan..."))
+        load_mapping.clicked.connect(self._load_mapping)
+        self.hints_label = QLabel()
         self.scan_check = QCheckBox(self.tr("Pindaian KTP-el sudah diserahkan untuk semua baris"))
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
@@ -140,10 +145,12 @@ class ImportWizard(QDialog):
         layout.addWidget(QLabel(self.tr("Pilih berkas daftar dukungan (Model B.1-KWK):")))
         layout.addLayout(row)
         layout.addWidget(self.scan_check)
+        layout.addWidget(self.hints_label)
         layout.addWidget(self.file_error)
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(template)
+        buttons.addWidget(load_mapping)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
         layout.addLayout(buttons)
@@ -256,6 +263,27 @@ class ImportWizard(QDialog):
             save_template(path)
 
     @Slot()
+    def _load_mapping(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Pakai pemetaan kolom"), "", "JSON (*.json)"
+        )
+        if path:
+            self.use_saved_mapping(path)
+
+    def use_saved_mapping(self, path: str | Path) -> None:
+        """Recognise the headers of a mapping saved earlier (same team, same layout)."""
+        from silon_desktop.importers.columns import load_mapping
+
+        try:
+            self.hints = load_mapping(path).header_hints()
+        except (OSError, ValueError) as error:
+            self.file_error.setText(
+                self.tr("Pemetaan tidak dapat dibaca: %1").replace("%1", str(error))
+            )
+            return
+        self.hints_label.setText(self.tr("Memakai pemetaan: %1").replace("%1", Path(path).name))
+
+    @Slot()
     def load_preview(self) -> None:
         """Read the file's header and first rows in the background, then show the mapping."""
         path = self.path_edit.text().strip()
@@ -265,10 +293,12 @@ class ImportWizard(QDialog):
         self.file_error.clear()
         self.next_button.setEnabled(False)
 
+        hints = self.hints
+
         def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
             from silon_desktop.importers.pipeline import preview
 
-            return preview(path)
+            return preview(path, hints)
 
         self._run(job, "import-preview", self._show_preview, self._preview_failed)
 

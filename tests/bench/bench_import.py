@@ -89,6 +89,70 @@ def baseline(path: Path, folder: Path) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def floor(path: Path, folder: Path) -> tuple[float, float]:
+    """The same reader and rows stored into the REAL schema (supporter with its
+    indexes, plus one outbox row each with the changes as JSON), plain sqlite3,
+    no validation: what any importer honouring the outbox must pay."""
+    import python_calamine
+
+    from silon_desktop.storage.db import open_database
+
+    open_database(folder / "floor.db").close()
+    start, cpu = time.perf_counter(), time.process_time()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheet = book.get_sheet_by_name(book.sheet_names[0])
+    conn = sqlite3.connect(folder / "floor.db", isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA cache_size=-32768")
+    supporter_cols = [r[1] for r in conn.execute("PRAGMA table_info(supporter)")]
+    outbox_cols = [r[1] for r in conn.execute("PRAGMA table_info(outbox)") if r[1] != "seq"]
+    fields = ["nik", "name", "birth_place", "birth_date", "sex", "marital_status", "occupation",
+              "address", "rt", "rw", "desa_code", "kecamatan_code"]  # fmt: skip
+    at = [supporter_cols.index(f) for f in fields]
+    template = ["" for _ in supporter_cols]
+    for name in ("version", "deleted", "has_id_scan", "nik_from_number", "external_duplicate"):
+        template[supporter_cols.index(name)] = 0
+    for name in ("check_reasons", "admin_reasons", "field_reasons"):
+        template[supporter_cols.index(name)] = "[]"
+    for name in ("admin_at", "field_at"):
+        template[supporter_cols.index(name)] = None
+    id_at, pair_at = supporter_cols.index("id"), supporter_cols.index("pair_id")
+    template[pair_at] = "p1"
+    insert_s = f"INSERT INTO supporter ({', '.join(supporter_cols)}) VALUES ({', '.join('?' * len(supporter_cols))})"
+    insert_o = f"INSERT INTO outbox ({', '.join(outbox_cols)}) VALUES ({', '.join('?' * len(outbox_cols))})"
+    conn.execute(
+        "INSERT INTO election (id, scope, version, deleted, updated_at, name, kind, region_code, rule_set) VALUES ('e1', '32.14', 0, 0, '', '', 'bupati', '32.14', '')"
+    )
+    conn.execute(
+        "INSERT INTO pair (id, scope, version, deleted, updated_at, election_id, route, head_name, deputy_name, status) VALUES ('p1', '32.14', 0, 0, '', 'e1', '', '', '', '')"
+    )
+    rows = sheet.iter_rows()
+    next(rows)
+    conn.execute("BEGIN IMMEDIATE")
+    batch_s: list[list[object]] = []
+    batch_o: list[list[object]] = []
+    for n, cells in enumerate(rows):
+        values = template.copy()
+        for i, col in enumerate(at, start=1):
+            values[col] = str(cells[i])
+        record_id = f"{n:08x}-0000-7000-8000-000000000000"
+        values[id_at] = record_id
+        changes = json.dumps({f: [None, values[c]] for f, c in zip(fields, at, strict=True)})
+        batch_s.append(values)
+        batch_o.append([f"{n:08x}-0000-7000-9000-000000000000", "supporter", record_id, "32.14",
+                        "upsert", 0, changes, "pending", "", "", None, None, None, None, None, None])  # fmt: skip
+        if len(batch_s) >= 2000:
+            conn.executemany(insert_s, batch_s)
+            conn.executemany(insert_o, batch_o)
+            batch_s, batch_o = [], []
+    conn.executemany(insert_s, batch_s)
+    conn.executemany(insert_o, batch_o)
+    conn.execute("COMMIT")
+    conn.close()
+    book.close()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def run_import(path: Path, folder: Path) -> tuple[float, int, float]:
     from silon_desktop.importers.store import import_file
     from silon_desktop.storage.db import open_database
@@ -128,6 +192,8 @@ def child(kind: str, path: Path, folder: Path) -> dict[str, float]:
     with PeakRss() as rss:
         if kind == "baseline":
             (elapsed, cpu), total = baseline(path, folder), 0
+        elif kind == "floor":
+            (elapsed, cpu), total = floor(path, folder), 0
         elif kind == "profile":
             import cProfile
             import pstats
@@ -175,6 +241,7 @@ def main() -> int:
         write_xlsx(path, iter_supporter_rows(args.rows))
         print(f"generated {args.rows} rows in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
         base = measure("baseline", path, folder)
+        schema_floor = measure("floor", path, folder)
         run = measure("profile" if args.profile else "import", path, folder)
     if run["rows"] != args.rows:
         print(f"imported {run['rows']} rows, expected {args.rows}", file=sys.stderr)
@@ -187,10 +254,16 @@ def main() -> int:
         "import_s": round(run["seconds"], 2),
         "baseline_s": round(base["seconds"], 2),
         "baseline_peak_rss_mb": round(base["peak_rss"] / 1e6, 1),
+        # Same reader, same rows into the real schema with outbox rows, no
+        # validation: the part of the ratio no importer can avoid.
+        "schema_floor_s": round(schema_floor["seconds"], 2),
+        "schema_floor_ratio": round(schema_floor["seconds"] / base["seconds"], 2),
         # CPU seconds of the measured part (all threads): steadier than wall
         # time on a shared machine.
         "import_cpu_s": round(run["cpu"], 2),
         "baseline_cpu_s": round(base["cpu"], 2),
+        "schema_floor_cpu_s": round(schema_floor["cpu"], 2),
+        "cpu_ratio": round(run["cpu"] / base["cpu"], 2),
         "load_average": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
     }

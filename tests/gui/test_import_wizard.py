@@ -117,3 +117,30 @@ def test_an_unreadable_file_is_explained_on_the_first_page(
     assert "foto.xlsx" in wizard.file_error.text()
     assert wizard.pages.currentIndex() == wizard.PAGE_FILE
     qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_a_saved_mapping_is_reused_for_the_next_file(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    header = list(HEADER)
+    header[1] = "ID Warga"  # the team's own name for the NIK column
+    path = write_xlsx(tmp_path / "tim.xlsx", supporter_rows(3), header)
+    first = open_wizard(qtbot, db_path, path)
+    assert first.field_boxes["nik"].currentData() == -1  # unknown header: not mapped
+    first.import_button.click()
+    assert "Kolom wajib belum dipetakan: NIK" in first.mapping_info.text()
+    qtbot.waitUntil(lambda: first.job is None)
+
+    from silon_desktop.importers.columns import ColumnMapping, save_mapping
+
+    mapping = ColumnMapping("B.1-KWK", [1], 2, {"nik": 1, "name": 2}, {1: "ID Warga", 2: "NAMA"})
+    save_mapping(mapping, tmp_path / "pemetaan.json")
+    wizard = ImportWizard(db_path, "p1")
+    qtbot.addWidget(wizard)
+    wizard.use_saved_mapping(tmp_path / "pemetaan.json")
+    assert "pemetaan.json" in wizard.hints_label.text()
+    wizard.path_edit.setText(str(path))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    assert wizard.field_boxes["nik"].currentData() == 1
+    qtbot.waitUntil(lambda: wizard.job is None)
