@@ -238,18 +238,17 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     window.show()
     report_shown_and_maybe_exit(window, qt_app)
 
-    login = LoginDialog(backend, window.jobs, window)
-
-    def logged_in(result: Any) -> None:
-        backend.session_scope = str(getattr(result, "scope", "") or "")
+    if backend.resume_session():
+        log.info("session of %s resumed from the keyring", backend.user)
         window.update_user()
         window.start()
-        if getattr(result, "online", False):
-            window.sync.sync_now()
-
-    login.loggedIn.connect(logged_in)
-    login.rejected.connect(window.close)
-    login.open()
+        window.sync.sync_now()
+    else:
+        login = LoginDialog(backend, window.jobs, window)
+        login.loggedIn.connect(lambda _result: window.start())
+        login.loggedIn.connect(window._logged_in)
+        login.rejected.connect(window.close)
+        login.open()
     code = int(qt_app.exec())
     del translators
     db.engine.dispose()

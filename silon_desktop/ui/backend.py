@@ -486,6 +486,21 @@ class Backend:
         self._token = self._stored_token()
         return LoginResult(True, False, "", self.keyring_available(), account.role, account.scope)
 
+    def resume_session(self) -> bool:
+        """Carry on as the last user when the keyring still holds their token.
+
+        Without a keyring (or without a token) the operator must log in again.
+        """
+        if not self.settings.username or not self.keyring_available():
+            return False
+        self.user = self.settings.username
+        token = self._stored_token()
+        if not token:
+            self.user = ""
+            return False
+        self._token = token
+        return True
+
     def _set_user(self, username: str) -> None:
         self.user = username
         self.settings.username = username

@@ -356,6 +356,13 @@ class MainWindow(QMainWindow):
     def add_election(self) -> str | None:
         """A new election (draft, saved at once) with the form ready for typing."""
         scope = self._default_scope()
+        if not scope:
+            QMessageBox.information(
+                self,
+                self.tr("Wilayah belum diketahui"),
+                self.tr("Masuk secara daring sekali agar wilayah akun Anda diketahui."),
+            )
+            return None
         record_id, error = self.backend.create(
             "election", {"region_code": scope, "rule_set": "pilkada-2024"}, scope
         )
@@ -392,8 +399,11 @@ class MainWindow(QMainWindow):
         return record_id
 
     def _default_scope(self) -> str:
-        scope = self.backend.session_scope or ""
-        return scope or "32.14"
+        """The logged-in account's region, else the region of the elections already here."""
+        if self.backend.session_scope:
+            return self.backend.session_scope
+        elections = self.backend.list("election")
+        return str(elections[0]["scope"]) if elections else ""
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.backend, self)
@@ -431,6 +441,8 @@ class MainWindow(QMainWindow):
         self.user_label.setText(self.tr("Pengguna: %1").replace("%1", user))
 
     def _sync_finished(self, report: object) -> None:
+        if isinstance(report, dict) and report.get("error_kind") == "auth":
+            self.ask_login()
         if isinstance(report, dict):
             if report.get("error"):
                 self.statusBar().showMessage(str(report["error"]), 10_000)
@@ -452,6 +464,20 @@ class MainWindow(QMainWindow):
         self.sync.refresh_status()
 
     # -- life cycle --------------------------------------------------------------------
+
+    def ask_login(self) -> Any:
+        """The login dialog over the window (session expired, or at start without a token)."""
+        from silon_desktop.ui.login_dialog import LoginDialog
+
+        dialog = LoginDialog(self.backend, self.jobs, self)
+        dialog.loggedIn.connect(self._logged_in)
+        dialog.open()
+        return dialog
+
+    def _logged_in(self, result: Any) -> None:
+        self.update_user()
+        if getattr(result, "online", False):
+            self.sync.sync_now()
 
     def start(self) -> None:
         """Begin periodic status checks and load the region table in the background."""

@@ -8,6 +8,7 @@ widget waits for the network or the database while sync runs.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -28,6 +29,9 @@ class SyncController(QObject):
         syncFailed(str): the operator's message.
     """
 
+    #: a run starts by itself at most this often while changes wait and the server answers
+    AUTO_SYNC_S = 120.0
+
     statusChanged = Signal(object)
     syncStarted = Signal()
     syncProgress = Signal(str, int, int)
@@ -40,6 +44,7 @@ class SyncController(QObject):
         self.jobs = jobs
         self.sync_job: Job | None = None
         self.last: SyncSummary | None = None
+        self._last_auto = time.monotonic()
         self.timer = QTimer(self)
         self.timer.setInterval(15_000)
         self.timer.timeout.connect(lambda: self.refresh_status(check_online=True))
@@ -86,6 +91,16 @@ class SyncController(QObject):
         if isinstance(summary, SyncSummary):
             self.last = summary
             self.statusChanged.emit(summary)
+            self._maybe_auto_sync(summary)
+
+    def _maybe_auto_sync(self, summary: SyncSummary) -> None:
+        """Send waiting changes by themselves when the server is reachable."""
+        if not (self.timer.isActive() and summary.online and summary.pending):
+            return
+        now = time.monotonic()
+        if now - self._last_auto >= self.AUTO_SYNC_S and self.sync_job is None:
+            self._last_auto = now
+            self.sync_now()
 
     def _progress(self, step: object) -> None:
         stage = str(getattr(step, "stage", ""))

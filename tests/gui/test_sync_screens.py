@@ -48,12 +48,36 @@ def test_login_online_then_offline(
     assert any(PASSWORD not in v and v for v in memory_keyring.secrets.values())
     assert PASSWORD not in Path(backend.paths.settings).read_text()
 
+    # Next start: the token in the keyring resumes the session without a password.
+    again = open_backend(backend.paths, user="")
+    again.settings.username = "op3214"
+    again.settings.server_url = live_server.url
+    assert again.resume_session() and again.user == "op3214"
+    again.db.engine.dispose()
+
     # No connection: the verifier kept after the online login lets the operator in.
     backend.settings.server_url = "http://127.0.0.1:9"  # nothing listens on the discard port
     offline = log_in_with_dialog(qtbot, window, PASSWORD)
     with qtbot.waitSignal(offline.loggedIn, timeout=20_000) as done:
         QTest.mouseClick(offline.offline_button, Qt.MouseButton.LeftButton)
     assert done.args[0].ok and not done.args[0].online
+
+
+def test_expired_session_asks_for_the_password_again(
+    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str]
+) -> None:
+    from silon_desktop.ui.login_dialog import LoginDialog
+
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    backend._token = "expired-or-revoked"
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=30_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0]["error_kind"] == "auth"
+    dialogs = [d for d in window.findChildren(LoginDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    waiting = backend.sync_status()
+    assert waiting.pending + waiting.sent == 33  # nothing lost; re-sent after login
 
 
 def test_keyring_missing_shows_a_notice(qtbot: QtBot, window: Any) -> None:
