@@ -239,9 +239,10 @@ def _routes(app: FastAPI, state: ServerState) -> None:
         openapi_extra=_body("PushRequest"),
     )
     async def push(request: Request, actor: ActorDep) -> Response:
-        batch_id, device_id, mutations = parse_push(await request.body())
+        raw = await request.body()
 
         def work() -> dict[str, Any]:
+            batch_id, device_id, mutations = parse_push(raw)
             results = apply_batch(engine, config, actor, batch_id, mutations)
             server_time, receipt = state.sign_receipt(batch_id, actor, device_id, results)
             return {

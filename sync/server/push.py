@@ -57,6 +57,9 @@ class _Rec:
     fields: dict[str, Any]
     exists: bool = True  # stored before this batch
     dirty: bool = False
+    #: The stored fields and tombstone flag before this batch (None for new records).
+    orig: dict[str, Any] | None = None
+    orig_deleted: bool = False
 
     def to_record(self) -> Record:
         return Record(
@@ -98,8 +101,16 @@ def _load(conn: Connection, batch: _Batch, ids: Iterable[str]) -> None:
             ).where(records.c.id.in_(part))
         )
         for r in rows:
+            fields = orjson.loads(r.fields)
             batch.state[r.id] = _Rec(
-                r.entity, r.id, r.scope, int(r.version), bool(r.deleted), orjson.loads(r.fields)
+                r.entity,
+                r.id,
+                r.scope,
+                int(r.version),
+                bool(r.deleted),
+                fields,
+                orig=fields,
+                orig_deleted=bool(r.deleted),
             )
 
 
@@ -126,6 +137,14 @@ def apply_batch(
         iso=config.clock.iso(),
         today=config.clock.today_wib(),
     )
+    # Content checks need no database: done before taking the write lock, so they
+    # overlap with another batch's commit.
+    invalid: dict[str, Rejection] = {}
+    for m in mutations:
+        try:
+            check_mutation(m)
+        except Rejection as r:
+            invalid[m.id] = r
     with write_tx(engine) as conn:
         stored = _stored_results(conn, [m.id for m in mutations])
         todo = [m for m in mutations if m.id not in stored]
@@ -142,7 +161,7 @@ def apply_batch(
             elif m.id in seen:
                 batch.results.append(seen[m.id])
             else:
-                result = _apply_one(batch, m)
+                result = _apply_one(batch, m, invalid.get(m.id))
                 seen[m.id] = result
                 batch.results.append(result)
                 batch.fresh.append((m, result))
@@ -208,9 +227,10 @@ def _reject(m: Mutation, code: RejectCode, field_name: str, message: str) -> Mut
     )
 
 
-def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
+def _apply_one(batch: _Batch, m: Mutation, invalid: Rejection | None) -> MutationResult:
     try:
-        check_mutation(m)
+        if invalid is not None:
+            raise invalid
         rec = batch.state.get(m.record_id)
         if rec is not None:
             if rec.entity != m.entity:
@@ -386,70 +406,57 @@ def _attach_records(batch: _Batch) -> None:
 # --- duplicate NIK across pairs (DUPLICATE_EXTERNAL) -----------------------------
 
 
-def _index_key(batch: _Batch, rec: _Rec) -> tuple[str, str, str] | None:
-    """``(election_id, nik, pair_id)`` of a live supporter with a NIK."""
-    nik = rec.fields.get("nik")
-    if rec.deleted or not nik:
+def _index_key(batch: _Batch, fields: dict[str, Any], deleted: bool) -> tuple[str, str, str] | None:
+    """``(election_id, nik, pair_id)`` of a live supporter with a NIK (given its state)."""
+    nik = fields.get("nik")
+    if deleted or not nik:
         return None
-    pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
+    pair = batch.state.get(str(fields.get("pair_id") or ""))
     election_id = pair.fields.get("election_id") if pair is not None else None
     if not election_id:
         return None
-    return str(election_id), str(nik), str(rec.fields.get("pair_id"))
+    return str(election_id), str(nik), str(fields.get("pair_id"))
 
 
 def _update_duplicates(conn: Connection, batch: _Batch) -> None:
     """Keep nik_index current and the external_duplicate flag true exactly when
-    one NIK backs two or more pairs of one election."""
-    touched = sorted({i for i in batch.order if batch.state[i].entity == "supporter"})
-    if not touched:
-        return
-    old_keys: set[tuple[str, str]] = set()
-    stored = [i for i in touched if batch.state[i].exists]  # new records have no index rows
-    for part in _chunks(stored):
-        for row in conn.execute(
-            select(nik_index.c.election_id, nik_index.c.nik).where(nik_index.c.record_id.in_(part))
-        ):
-            old_keys.add((row.election_id, row.nik))
+    one NIK backs two or more pairs of one election.
+
+    Only supporters whose (election, NIK, pair) entry changed are looked at, plus
+    the other members of the NIK groups they left or joined.
+    """
+    old_rows: dict[str, tuple[str, str, str]] = {}
     new_rows: dict[str, tuple[str, str, str]] = {}
-    for rid in touched:
-        key = _index_key(batch, batch.state[rid])
-        if key is not None:
-            new_rows[rid] = key
-    keys = old_keys | {(e, n) for e, n, _p in new_rows.values()}
-    touched_set = set(touched)
-    # members[(election, nik)] = {record_id: (pair_id, current flag)}
-    members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
-    by_election: dict[str, list[str]] = {}
-    for e, n in keys:
-        by_election.setdefault(e, []).append(n)
-    for election_id, niks in by_election.items():
-        for part in _chunks(sorted(set(niks))):
-            rows = conn.execute(
-                select(nik_index).where(
-                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
-                )
-            )
-            for r in rows:
-                if r.record_id not in touched_set:
-                    members.setdefault((r.election_id, r.nik), {})[r.record_id] = (
-                        r.pair_id,
-                        bool(r.flagged),
-                    )
+    for rid in dict.fromkeys(batch.order):
+        rec = batch.state[rid]
+        if rec.entity != "supporter":
+            continue
+        old = _index_key(batch, rec.orig, rec.orig_deleted) if rec.orig is not None else None
+        new = _index_key(batch, rec.fields, rec.deleted)
+        if old == new:
+            continue
+        if old is not None:
+            old_rows[rid] = old
+        if new is not None:
+            new_rows[rid] = new
+    changed = old_rows.keys() | new_rows.keys()
+    if not changed:
+        return
+    members = _group_members(conn, old_rows, new_rows, changed)
     for rid, (e, n, p) in new_rows.items():
         current = bool(batch.state[rid].fields.get("external_duplicate"))
         members.setdefault((e, n), {})[rid] = (p, current)
     index_inserts: list[dict[str, Any]] = []
-    outside_changes: dict[str, bool] = {}
+    outside: list[dict[str, Any]] = []
     for (e, n), group in members.items():
         duplicate = len({p for p, _f in group.values()}) > 1
         for rid, (p, current) in group.items():
-            if rid in touched_set:
+            if rid in changed:
                 index_inserts.append(
                     {
-                        "record_id": rid,
                         "election_id": e,
                         "nik": n,
+                        "record_id": rid,
                         "pair_id": p,
                         "flagged": duplicate,
                     }
@@ -457,24 +464,60 @@ def _update_duplicates(conn: Connection, batch: _Batch) -> None:
                 if current != duplicate:
                     _set_flag(batch, batch.state[rid], duplicate, bump=False)
             elif current != duplicate:
-                outside_changes[rid] = duplicate
-    for rid in touched:
-        rec = batch.state[rid]
-        if rid not in new_rows and rec.fields.get("external_duplicate"):
-            _set_flag(batch, rec, False, bump=False)
-    for part in _chunks(stored):
-        conn.execute(nik_index.delete().where(nik_index.c.record_id.in_(part)))
+                outside.append({"e": e, "n": n, "rid": rid, "flag": duplicate})
+    for rid in changed - new_rows.keys():
+        if batch.state[rid].fields.get("external_duplicate"):
+            _set_flag(batch, batch.state[rid], False, bump=False)
+    if old_rows:
+        conn.execute(
+            nik_index.delete().where(
+                nik_index.c.election_id == bindparam("e"),
+                nik_index.c.nik == bindparam("n"),
+                nik_index.c.record_id == bindparam("rid"),
+            ),
+            [{"e": e, "n": n, "rid": rid} for rid, (e, n, _p) in old_rows.items()],
+        )
     bulk_insert(conn, nik_index, index_inserts)
-    if outside_changes:
-        _load(conn, batch, outside_changes)
+    if outside:
+        _load(conn, batch, (o["rid"] for o in outside))
         conn.execute(
             update(nik_index)
-            .where(nik_index.c.record_id == bindparam("rid"))
+            .where(
+                nik_index.c.election_id == bindparam("e"),
+                nik_index.c.nik == bindparam("n"),
+                nik_index.c.record_id == bindparam("rid"),
+            )
             .values(flagged=bindparam("flag")),
-            [{"rid": rid, "flag": flag} for rid, flag in outside_changes.items()],
+            outside,
         )
-        for rid, flag in outside_changes.items():
-            _set_flag(batch, batch.state[rid], flag, bump=True)
+        for o in outside:
+            _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]), bump=True)
+
+
+def _group_members(
+    conn: Connection,
+    old_rows: dict[str, tuple[str, str, str]],
+    new_rows: dict[str, tuple[str, str, str]],
+    changed: set[str] | Any,
+) -> dict[tuple[str, str], dict[str, tuple[str, bool]]]:
+    """Stored members (not changed in this batch) of the NIK groups concerned:
+    ``{(election, nik): {record_id: (pair_id, flagged)}}``."""
+    by_election: dict[str, set[str]] = {}
+    for e, n, _p in (*old_rows.values(), *new_rows.values()):
+        by_election.setdefault(e, set()).add(n)
+    members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
+    for election_id, niks in by_election.items():
+        for part in _chunks(sorted(niks)):
+            rows = conn.execute(
+                select(nik_index).where(
+                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
+                )
+            )
+            for r in rows:
+                if r.record_id not in changed:
+                    group = members.setdefault((r.election_id, r.nik), {})
+                    group[r.record_id] = (r.pair_id, bool(r.flagged))
+    return members
 
 
 def _set_flag(batch: _Batch, rec: _Rec, flag: bool, *, bump: bool) -> None:

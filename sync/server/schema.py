@@ -88,6 +88,7 @@ applied_mutations = Table(
     #: The MutationResult as JSON text, returned again for a repeat.
     Column("result", Text, nullable=False),
     Column("applied_at", Float, nullable=False),
+    sqlite_with_rowid=False,  # one B-tree keyed by the random mutation id, not two
 )
 
 conflicts = Table(
@@ -128,12 +129,12 @@ audit = Table(
 nik_index = Table(
     "nik_index",
     metadata,
+    Column("election_id", String(64), primary_key=True),
+    Column("nik", String(32), primary_key=True),
     Column("record_id", String(64), primary_key=True),
-    Column("election_id", String(64), nullable=False),
-    Column("nik", String(32), nullable=False),
     Column("pair_id", String(64), nullable=False),
     Column("flagged", Boolean, nullable=False),
-    Index("ix_nik_index_election_nik", "election_id", "nik"),
+    sqlite_with_rowid=False,  # one B-tree, looked up by (election, NIK)
 )
 
 regions = Table(

@@ -137,9 +137,9 @@ def _start_world(folder: Path, env: dict[str, str] | None = None) -> tuple[Serve
     return server, World(server, clients, elections)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One server for a module: users of USERS logged in, an election with two pairs
+    """One server for the whole session (tests use distinct records): users of USERS logged in, an election with two pairs
     in 32.14 and in 32.15."""
     server, w = _start_world(tmp_path_factory.mktemp("server"))
     with server:

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("result", sa.Text(), nullable=False),
         sa.Column("applied_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("mutation_id"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "audit",
@@ -90,15 +91,14 @@ def upgrade() -> None:
     )
     op.create_table(
         "nik_index",
-        sa.Column("record_id", sa.String(length=64), nullable=False),
         sa.Column("election_id", sa.String(length=64), nullable=False),
         sa.Column("nik", sa.String(length=32), nullable=False),
+        sa.Column("record_id", sa.String(length=64), nullable=False),
         sa.Column("pair_id", sa.String(length=64), nullable=False),
         sa.Column("flagged", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("record_id"),
+        sa.PrimaryKeyConstraint("election_id", "nik", "record_id"),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("nik_index", schema=None) as batch_op:
-        batch_op.create_index("ix_nik_index_election_nik", ["election_id", "nik"], unique=False)
 
     op.create_table(
         "records",
@@ -161,9 +161,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_records_scope_seq")
 
     op.drop_table("records")
-    with op.batch_alter_table("nik_index", schema=None) as batch_op:
-        batch_op.drop_index("ix_nik_index_election_nik")
-
     op.drop_table("nik_index")
     op.drop_table("meta")
     op.drop_table("login_attempts")
