@@ -95,7 +95,7 @@ def test_kill_minus_nine_during_push_and_pull_loses_nothing(
                     repo.update("supporter", sid, {"address": f"Alamat {run}-{sid[:4]}"})
             side.db.close()  # the child process owns the database now
             zygote.start(side)
-            time.sleep(rng.uniform(0.0, 0.2))
+            time.sleep(rng.uniform(0.0, 0.15))
             if zygote.kill():
                 killed["push" if side is pusher else "pull"] += 1
     finally:
