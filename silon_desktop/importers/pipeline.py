@@ -173,6 +173,7 @@ class _Run:
         self.late_flags: dict[int, str] = {}
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
+        self._interned: dict[tuple[str, ...], list[str]] = {}
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row
@@ -214,6 +215,9 @@ class _Run:
             else:
                 self._flag_earlier(flagged, code.value)
         status = self.checker.status(codes)
+        # Rows share one list per combination of codes (never mutated: a change
+        # makes a new list), which keeps a million-row report small.
+        codes = self._interned.setdefault(tuple(codes), codes)
         notes = _NO_NOTES
         if parsed.unreadable or parsed.truncated or place.unmatched:
             notes = [f"unreadable:{f}" for f in parsed.unreadable]

@@ -450,8 +450,17 @@ class ImportWizard(QDialog):
             .replace("%2", str(stored.get("updated", 0)))
             .replace("%3", str(stored.get("unchanged", 0))),
         ]
+        all_bad = report.bad_rows()
+        bad = all_bad[:_BAD_ROWS_SHOWN]
+        if len(all_bad) > len(bad):
+            lines.append(
+                self.tr(
+                    "Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua."
+                )
+                .replace("%1", f"{len(bad):,}")
+                .replace("%2", f"{len(all_bad):,}")
+            )
         self.result_label.setText("\n".join(lines))
-        bad = report.bad_rows()[:_BAD_ROWS_SHOWN]
         self.bad_table.setRowCount(len(bad))
         for r, row in enumerate(bad):
             reasons = "; ".join(reason_label(code) for code in row.codes)
