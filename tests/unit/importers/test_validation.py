@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from silon_desktop.importers.pipeline import ImportOptions, validate_file
-from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_xlsx
+from tests.unit.importers.sheets import HEADER, REFERENCE, REGION, supporter_rows, write_xlsx
 
 N = 16
 
@@ -100,3 +100,18 @@ def test_potential_duplicate_across_batches_updates_the_first_row(tmp_path: Path
     assert report.rows[6].codes == ["DUPLICATE_POTENTIAL"]
     assert report.late_updates == {0: "DUPLICATE_POTENTIAL"}  # row 0 had already been handed out
     assert seen[0] == (2, [])
+
+
+def test_governor_election_matches_kab_kota_inside_the_province(tmp_path: Path) -> None:
+    header = [*HEADER, "KABUPATEN/KOTA"]
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(3)]
+    rows[1][11], rows[1][12], rows[1][13] = "Dago", "Coblong", "KOTA BANDUNG"
+    rows[1][1] = "327302" + rows[1][1][6:]  # a NIK first registered in Coblong
+    rows[2][11], rows[2][12], rows[2][13] = "Menteng", "Menteng", "Kota Adm. Jakarta Pusat"
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, header)
+    report = validate_file(path, ImportOptions("32", REFERENCE, assume_id_scan=True))
+    assert [r.codes for r in report.rows] == [[], [], ["OUTSIDE_REGION"]]
+    matched = {(m.level, m.text): m.code for m in report.places}
+    assert matched[(2, "Kab. Purwakarta")] == "32.14"
+    assert matched[(2, "KOTA BANDUNG")] == "32.73"
+    assert matched[(3, "Coblong")].startswith("32.73.")
