@@ -15,17 +15,17 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from silon_desktop.domain.codes import REASON_ORDER, ReasonCode
 from silon_desktop.domain.supporters import DuplicateTracker
 from silon_desktop.importers import checks
-from silon_desktop.importers.columns import ColumnMapping, detect_mapping, mapping_from_rows
+from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.places import PlaceMatcher
-from silon_desktop.importers.readers import open_workbook
+from silon_desktop.importers.readers import Sheet, open_workbook
 from silon_desktop.importers.report import ImportReport, RowResult
 from silon_desktop.importers.rows import ParsedRow, RowParser
 
@@ -73,7 +73,6 @@ class ImportOptions:
     hints: dict[str, str] | None = None
     batch_size: int = BATCH_SIZE
     assume_id_scan: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 BatchFn = Callable[[Sequence[ValidatedRow]], None]
@@ -141,9 +140,8 @@ def validate_file(
         book.close()
 
 
-def _expected_rows(sheet: Any) -> int:
-    inner = getattr(sheet, "_sheet", None)
-    return int(getattr(inner, "height", 0) or 0)
+def _expected_rows(sheet: Sheet) -> int:
+    return sheet.height
 
 
 class _Run:
@@ -199,7 +197,7 @@ class _Run:
         self._batch = []
         self._batch_start = len(self.report.rows)
         if self.progress is not None:
-            self.progress(len(self.report.rows), max(expected, len(self.report.rows)))
+            self.progress(len(self.report.rows), expected)
 
     def _row(self, parsed: ParsedRow) -> ValidatedRow:
         place = self.places.place(parsed.kabkota, parsed.kecamatan, parsed.desa)
@@ -275,7 +273,6 @@ __all__ = [
     "ImportCancelled",
     "ImportOptions",
     "ValidatedRow",
-    "mapping_from_rows",
     "preview",
     "validate_file",
 ]

@@ -39,6 +39,11 @@ class Sheet(Protocol):
 
     name: str
 
+    @property
+    def height(self) -> int:
+        """Rows in the sheet as far as known without reading it (0: unknown)."""
+        ...
+
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """``(row number counted from 1 at the top of the sheet, cells)``."""
         ...
@@ -79,6 +84,10 @@ class CalamineSheetAdapter:
         self._row0: int = start[0] if start is not None else 0
         self._col0: int = start[1] if start is not None else 0
 
+    @property
+    def height(self) -> int:
+        return int(self._sheet.height or 0)
+
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         number = self._row0
         pad = [""] * self._col0
@@ -100,6 +109,10 @@ class CsvSheet:
     delimiter: str
     name: str = "CSV"
     _merged: list[MergedRange] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return 0  # unknown until read: progress shows rows done only
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         with open(self.path, encoding=self.encoding, errors="replace", newline="") as handle:
