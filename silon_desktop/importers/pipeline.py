@@ -32,7 +32,6 @@ from silon_desktop.importers.rows import ParsedRow, RowParser
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
-_IDENTITY_FIELDS = ("name", "birth_date", "marital_status")
 
 
 class ImportCancelled(Exception):

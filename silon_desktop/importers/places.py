@@ -52,10 +52,10 @@ class PlaceMatcher:
     def __init__(self, region: str, table: RegionTable | None = None) -> None:
         dotted = normalize_code(region)
         if dotted is None:
-            raise ValueError(f"not a region code: {region!r}")
+            raise ValueError(f"bukan kode wilayah: {region!r}")
         self.table = table or default_table()
         if self.table.get(dotted) is None:
-            raise ValueError(f"unknown region code: {region!r}")
+            raise ValueError(f"kode wilayah tidak dikenal: {region!r}")
         self.region = dotted
         self._matches: dict[tuple[int, str, str], PlaceMatch] = {}
         self._places: dict[tuple[str, str, str], Place] = {}
