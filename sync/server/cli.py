@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = bsub.add_parser("import", help="apply a signed bundle file through the push path")
     _db_args(q)
     q.add_argument("file", type=Path)
+    q = bsub.add_parser(
+        "export", help="write a feed bundle (records of one scope, signed by the server key)"
+    )
+    _db_args(q)
+    q.add_argument("--scope", required=True, help='region code of the records, e.g. "32.14"')
+    q.add_argument("--after", type=int, default=0, help="feed cursor the receiver already has")
+    q.add_argument("--output", type=Path, required=True)
     return parser
 
 
@@ -185,6 +192,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "audit":
         return _audit_verify(args)
     if command == "bundle":
+        if args.bundle_command == "export":
+            return _bundle_export(args)
         return _bundle_import(args)
     raise ValueError(f"unknown command {command}")
 
@@ -339,6 +348,36 @@ def _bundle_import(args: argparse.Namespace) -> int:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no mutations"
     print(f"bundle {out['bundle_id']}: {summary}")
+    return 0
+
+
+def _bundle_export(args: argparse.Namespace) -> int:
+    from sync.bundle import encode_feed_bundle
+    from sync.protocol import FeedPage, Record
+    from sync.server.feed import read_feed
+    from sync.server.roles import SCOPE_RE, Actor, Role
+
+    if not SCOPE_RE.fullmatch(args.scope):
+        raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
+    state = _state(args)
+    reader = Actor("admin", Role.KABKOTA, args.scope, ADMIN_DEVICE)  # exactly this scope
+    records: list[Record] = []
+    cursor = str(args.after)
+    while True:
+        page = read_feed(state.engine, reader, int(cursor), 5000, state.config.clock.iso())
+        records.extend(page.records)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    latest = {r.id: r for r in records}  # a record changed twice keeps its last state
+    whole = FeedPage(list(latest.values()), cursor, False, state.config.clock.iso())
+    data = encode_feed_bundle(
+        state.key, str(uuid.uuid4()), args.scope, str(args.after), whole, state.config.clock.iso()
+    )
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(args.output)
+    print(f"feed bundle {args.output}: {len(latest)} records of {args.scope}, cursor {cursor}")
     return 0
 
 

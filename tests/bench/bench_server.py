@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -164,6 +165,7 @@ def main() -> None:
             "server_cpu_s": round(server_cpu, 2),
             "mutations_per_server_cpu_s": round(args.count / server_cpu, 1),
             "peak_rss_mb": round(sampler.peak / 1024 / 1024, 1),
+            "load_average_1m": round(os.getloadavg()[0], 2),
         }
         print(json.dumps(result))
 

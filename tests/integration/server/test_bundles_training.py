@@ -153,3 +153,16 @@ def test_training_server_seeds_once_serves_loopback_and_resets(tmp_path: Path) -
     )
     assert "dihapus" in reset.stdout
     assert not (tmp_path / "server.sqlite3").exists()
+
+
+def test_feed_bundle_export_is_signed_by_the_server_key(world: World, tmp_path: Path) -> None:
+    from sync.bundle import FEED_FORMAT, decode_bundle
+
+    out = tmp_path / "feed.json.gz"
+    done = world.server.cli("bundle", "export", "--scope", "32.15", "--output", str(out))
+    assert "records of 32.15" in done.stdout
+    key = world.server.request("GET", "/v1/server-key").json()["public_key"]
+    body = decode_bundle(out.read_bytes(), expected_format=FEED_FORMAT, trusted_key=key)
+    page = decode_feed_page(body["page"])
+    assert page.records and {r.scope for r in page.records} == {"32.15"}
+    assert {r.id for r in page.records} >= {world.elections["32.15"][0]}
