@@ -99,38 +99,35 @@ class RowParser:
         unreadable: list[str] = []
         truncated: list[str] = []
 
-        def cell(name: str) -> Any:
-            return padded[get[name]]
-
-        nik, from_number = nik_from_cell(cell("nik"))
+        nik, from_number = nik_from_cell(padded[get["nik"]])
         if len(nik) > MAX_LENGTH["nik"]:
             nik = nik[: MAX_LENGTH["nik"]]
             truncated.append("nik")
-        name, cut = clean_text(cell("name"), MAX_LENGTH["name"])
+        name, cut = clean_text(padded[get["name"]], MAX_LENGTH["name"])
         if cut:
             truncated.append("name")
-        address, cut = clean_text(cell("address"), MAX_LENGTH["address"])
+        address, cut = clean_text(padded[get["address"]], MAX_LENGTH["address"])
         if cut:
             truncated.append("address")
-        birth_place = self._memo_text("birth_place", cell("birth_place"), truncated)
-        birth_cell = cell("birth_date")
-        combined = cell("birth_place_date")
+        birth_place = self._memo_text("birth_place", padded[get["birth_place"]], truncated)
+        birth_cell = padded[get["birth_date"]]
+        combined = padded[get["birth_place_date"]]
         if combined not in ("", None) and not birth_place and birth_cell in ("", None):
             birth_place, birth_cell = _split_place_date(combined)
         birth_date = self._memo_call("birth_date", birth_cell, self._date)
         if birth_date is None and _present(birth_cell):
             unreadable.append("birth_date")
-        sex_cell = cell("sex")
+        sex_cell = padded[get["sex"]]
         sex = self._memo_call("sex", sex_cell, parse_sex)
         if sex is None and _present(sex_cell):
             unreadable.append("sex")
-        marital_cell = cell("marital_status")
+        marital_cell = padded[get["marital_status"]]
         marital = self._memo_call("marital_status", marital_cell, parse_marital)
         if marital is None and _present(marital_cell):
             unreadable.append("marital_status")
-        rt, rw = cell("rt"), cell("rw")
+        rt, rw = padded[get["rt"]], padded[get["rw"]]
         if get["rt_rw"] >= 0 and not _present(rt) and not _present(rw):
-            rt, _, rw = clean_text(cell("rt_rw"))[0].partition("/")
+            rt, _, rw = clean_text(padded[get["rt_rw"]])[0].partition("/")
         values = {
             "nik": nik,
             "name": name,
@@ -138,7 +135,7 @@ class RowParser:
             "birth_date": birth_date,
             "sex": sex or "",
             "marital_status": marital or "",
-            "occupation": self._memo_text("occupation", cell("occupation"), truncated),
+            "occupation": self._memo_text("occupation", padded[get["occupation"]], truncated),
             "address": address,
             "rt": self._neighbourhood("rt", rt, truncated),
             "rw": self._neighbourhood("rw", rw, truncated),
@@ -148,9 +145,9 @@ class RowParser:
             row=number,
             nik_raw=nik,
             values=values,
-            desa=self._memo_text("desa", cell("desa"), truncated),
-            kecamatan=self._memo_text("kecamatan", cell("kecamatan"), truncated),
-            kabkota=self._memo_text("kabkota", cell("kabkota"), truncated),
+            desa=self._memo_text("desa", padded[get["desa"]], truncated),
+            kecamatan=self._memo_text("kecamatan", padded[get["kecamatan"]], truncated),
+            kabkota=self._memo_text("kabkota", padded[get["kabkota"]], truncated),
             unreadable=unreadable,
             truncated=truncated,
         )

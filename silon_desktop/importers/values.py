@@ -137,6 +137,8 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     the last digit may already be wrong: the caller flags ``NIK_PRECISION``.
     Spaces, dots and dashes typed between the digit groups are removed.
     """
+    if value.__class__ is str and len(value) == 16 and value.isdigit() and value.isascii():
+        return value, False  # the common case: sixteen digits typed as text
     if isinstance(value, bool) or value is None:
         return ("" if value is None else str(value)), False
     if isinstance(value, int):
