@@ -158,13 +158,10 @@ def main() -> int:
 
     from silon_desktop.config import Settings
     from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.repository import Repository
     from sync.client import SyncEngine, status
     from sync.transport import AdaptiveBatch, HttpTransport
     from tests.integration.server_process import ServerProcess
-    from tests.unit.sync.harness import stub_missing_domain_records
-
-    stub_missing_domain_records()
-    from silon_desktop.storage.repository import Repository
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     with ServerProcess.start(work / "server") as server:

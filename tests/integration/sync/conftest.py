@@ -17,9 +17,7 @@ from silon_desktop.storage.repository import Repository
 from sync.client import SyncEngine
 from sync.transport import HttpTransport, RetryPolicy
 from tests.integration.server_process import ServerProcess
-from tests.unit.sync.harness import PASSWORD, SCOPE, normalise, stub_missing_domain_records
-
-stub_missing_domain_records()
+from tests.unit.sync.harness import PASSWORD, SCOPE, normalise
 
 #: Quick retries: the faults come fast on loopback, the test must not wait long.
 FAST_RETRY = RetryPolicy(attempts=8, max_total_s=10.0, initial_s=0.01, max_wait_s=0.1)

@@ -19,10 +19,7 @@ from tests.unit.sync.harness import (
     InProcessServer,
     ServerTemplate,
     build_template,
-    stub_missing_domain_records,
 )
-
-stub_missing_domain_records()
 
 
 def _fast_dir() -> Path:

@@ -323,18 +323,5 @@ def supporter_values(pair_id: str, n: int) -> dict[str, Any]:
     }
 
 
-def stub_missing_domain_records() -> None:
-    """Until ``silon_desktop.domain.records`` lands (domain engineer), let the
-    repository's validation call find a no-op; removed once the module exists."""
-    import importlib.util
-    import sys
-    import types
-
-    if importlib.util.find_spec("silon_desktop.domain.records") is None:
-        stub = types.ModuleType("silon_desktop.domain.records")
-        stub.validate_record = lambda entity, values: []  # type: ignore[attr-defined]
-        sys.modules["silon_desktop.domain.records"] = stub
-
-
 def new_id() -> str:
     return str(uuid.uuid4())

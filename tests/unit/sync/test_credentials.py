@@ -32,15 +32,15 @@ def test_token_goes_to_the_keyring(memory_keyring: MemoryKeyring) -> None:
     store = credentials.TokenStore("https://silon.kpu.go.id/", "op1")
     assert credentials.keyring_available()
     assert store.set("rahasia-token") is True
-    assert memory_keyring.secrets[("silon-desktop", "https://silon.kpu.go.id|op1")] == "rahasia-token"
+    assert (
+        memory_keyring.secrets[("silon-desktop", "https://silon.kpu.go.id|op1")] == "rahasia-token"
+    )
     assert store.get() == "rahasia-token"
     store.clear()
     assert store.get() is None
 
 
-def test_without_keyring_the_token_lives_in_memory_only(
-    no_keyring: None, tmp_path: Path
-) -> None:
+def test_without_keyring_the_token_lives_in_memory_only(no_keyring: None, tmp_path: Path) -> None:
     assert not credentials.keyring_available()
     store = credentials.TokenStore("https://silon", "op1")
     assert store.set("rahasia-token") is False
