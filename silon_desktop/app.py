@@ -223,7 +223,7 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
 
     translators = install_translators(qt_app, settings.language)
     try:
-        db = open_database(app_paths.database)
+        db = open_database(app_paths.database, backups=app_paths.backups)
     except StoreEnvironmentError as error:
         log.error("database: %s", error)
         QMessageBox.critical(None, "Silon Desktop", error.message)
