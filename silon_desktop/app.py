@@ -191,7 +191,12 @@ def main(args: argparse.Namespace) -> int:
 
     training: TrainingServer | None = None
     if getattr(args, "training", False):
-        training = TrainingServer(app_paths.data / "training-server").start()
+        try:
+            training = TrainingServer(app_paths.data / "training-server").start()
+        except (OSError, RuntimeError) as error:
+            log.error("training server did not start: %s", error)
+            sys.stderr.write(f"Server latihan tidak dapat dijalankan: {error}\n")
+            return 2
         settings.server_url = training.url
         if training.username:
             sys.stdout.write(

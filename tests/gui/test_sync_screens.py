@@ -112,7 +112,7 @@ def test_status_bar_follows_a_real_sync(
     with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
         pass
     report = finished.args[0]
-    assert report["complete"], report
+    assert report["complete"], (report["error"], report["error_kind"], report)
     assert report["pushed"] == 33
     with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
         pass
