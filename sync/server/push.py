@@ -248,6 +248,16 @@ def _apply_one(batch: _Batch, m: Mutation, invalid: Rejection | None) -> Mutatio
         return _reject(m, r.code, r.field, r.message)
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal, counting None, "" and [] as the same blank value (as the merge does)."""
+    if a in _BLANKS and b in _BLANKS:
+        return True
+    return bool(a == b)
+
+
+_BLANKS: tuple[Any, ...] = (None, "", [])
+
+
 def _touch(batch: _Batch, rec: _Rec) -> None:
     rec.dirty = True
     batch.order.append(rec.id)
@@ -324,7 +334,7 @@ def _upsert(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
 def _write_fields(
     batch: _Batch, m: Mutation, rec: _Rec, values: dict[str, Any], action: str
 ) -> None:
-    changed = {k: v for k, v in values.items() if rec.fields.get(k) != v}
+    changed = {k: v for k, v in values.items() if not _same(rec.fields.get(k), v)}
     if not changed:
         return
     candidate = dict(rec.fields)
