@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
     parser.add_argument("--report", metavar="OUT.json", help="write the row report here")
     parser.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
+        help="the data folder holding the local database (same as the global option)",
+    )
+    parser.add_argument(
         "--assume-id-scans",
         action="store_true",
         help="count every row as having its ID card scan (else each is NO_ID_SCAN)",

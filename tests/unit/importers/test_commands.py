@@ -76,7 +76,7 @@ def test_import_command_stores_rows(
     path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
     assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
     assert "Disimpan: 4 baru" in capsys.readouterr().out
-    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
+    assert main(["import", str(path), "--pair", "p1", "--data-dir", str(data_dir)]) == 0
     assert "0 baru, 0 diperbarui, 4 tidak berubah" in capsys.readouterr().out
     with db.session(readonly=True) as session:
         assert session.query(Supporter).count() == 4
@@ -89,3 +89,19 @@ def test_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["validate", "--template", str(tmp_path / "t.xlsx")]) == 0
     assert (tmp_path / "t.xlsx").stat().st_size > 1000
     assert main(["validate", "--template", str(tmp_path / "t.pdf")]) == 2
+
+
+def test_import_data_dir_after_the_subcommand(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "operator-b"
+    db = open_database(other / "silon.db")
+    with db.session() as session:
+        session.add(Election(id="e2", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p2", scope="32.14", election_id="e2"))
+    db.close()
+    path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(2))
+    assert main(["import", str(path), "--pair", "p2", "--data-dir", str(other)]) == 0
+    assert "Disimpan: 2 baru" in capsys.readouterr().out
+    assert not (data_dir / "silon.db").exists()  # SILON_DATA_DIR was not used
