@@ -66,11 +66,11 @@ def parse_mutation(data: Any, where: str) -> Mutation:
         changes = {}
     if type(changes) is not dict:
         raise _bad(f"{where}.changes", "expected an object of field: [old, new]")
-    pairs: dict[str, tuple[Any, Any]] = {}
     for name, pair in changes.items():
         if len(name) > 64 or type(pair) is not list or len(pair) != 2:
             raise _bad(f"{where}.changes.{name[:64]}", "expected [old, new]")
-        pairs[name] = (pair[0], pair[1])
+    # The [old, new] lists are used as they are: they unpack like the tuples of the type.
+    pairs: dict[str, tuple[Any, Any]] = changes
     return Mutation(
         id=_id(data["id"], f"{where}.id"),
         entity=_short(data["entity"], f"{where}.entity", 32),
