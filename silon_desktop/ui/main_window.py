@@ -482,7 +482,15 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Begin periodic status checks and load the region table in the background."""
         self.sync.start()
-        self.jobs.start(lambda _p, _c: len(self.backend.regions.children(None)), "regions")
+        self.jobs.start(lambda _p, _c: self._preload_regions(), "regions")
+
+    def _preload_regions(self) -> int:
+        """Load the region table (and its desa index) before the first picker needs it."""
+        regions = self.backend.regions
+        provinces = regions.children(None)
+        if provinces:
+            regions.children(provinces[0].code + ".01.01")
+        return len(provinces)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()

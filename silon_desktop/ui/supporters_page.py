@@ -385,7 +385,7 @@ class SupportersPage(QWidget):
             return
         if self.form.record_id != row.id:
             self.form.load(row.id)
-        self.result_label.setText(self._result_text(self.backend.get("supporter", row.id) or {}))
+        self.result_label.setText(self._result_text(self.form.values))
         self.currentRecordChanged.emit("supporter", row.id)
 
     def _result_text(self, record: dict[str, Any]) -> str:
