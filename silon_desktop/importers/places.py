@@ -59,12 +59,14 @@ class PlaceMatcher:
         self.region = dotted
         self._matches: dict[tuple[int, str, str], PlaceMatch] = {}
         self._places: dict[tuple[str, str, str], Place] = {}
+        self._final: dict[tuple[int, str, str], PlaceMatch] = {}
         self.provincial = dotted.count(".") == 0
 
     @property
     def matches(self) -> list[PlaceMatch]:
-        """Every distinct spelling seen so far and what it matched."""
-        return list(self._matches.values())
+        """Every distinct spelling seen so far (per parent area) and what it
+        finally matched, after the fallbacks (empty code: found nowhere)."""
+        return list(self._final.values())
 
     def place(self, kabkota: str, kecamatan: str, desa: str) -> Place:
         """Codes for the names of one row (empty names give empty codes)."""
@@ -82,24 +84,22 @@ class PlaceMatcher:
         unmatched: list[str] = []
         kab_code = self.region if not self.provincial else ""
         if self.provincial and kabkota:
-            kab_code = self._match(RegionLevel.KABKOTA, kabkota, self.region) or self._match(
-                RegionLevel.KABKOTA, kabkota, None
-            )
+            kab_code = self._chain(RegionLevel.KABKOTA, kabkota, (self.region, None))
             if not kab_code:
                 unmatched.append("kabkota")
         kec_code = ""
         if kecamatan:
-            kec_code = self._match(RegionLevel.KECAMATAN, kecamatan, kab_code or self.region)
-            if not kec_code:
-                kec_code = self._match(RegionLevel.KECAMATAN, kecamatan, None)
+            kec_code = self._chain(
+                RegionLevel.KECAMATAN, kecamatan, (kab_code or self.region, None)
+            )
             if not kec_code:
                 unmatched.append("kecamatan")
         desa_code = ""
         if desa:
-            if kec_code:
-                desa_code = self._match(RegionLevel.DESA, desa, kec_code)
-            if not desa_code:
-                desa_code = self._match(RegionLevel.DESA, desa, kab_code or self.region)
+            # Inside the kecamatan written on the row; a desa of another kecamatan
+            # is not guessed (the spread counts by kecamatan): it stays unmatched.
+            parents = (kec_code,) if kec_code else (kab_code or self.region,)
+            desa_code = self._chain(RegionLevel.DESA, desa, parents)
             if not desa_code:
                 unmatched.append("desa")
             elif not kec_code:
@@ -108,7 +108,18 @@ class PlaceMatcher:
             kab_code = kec_code[:5]
         return Place(kab_code, kec_code, desa_code, tuple(unmatched))
 
-    def _match(self, level: RegionLevel, text: str, parent: str | None) -> str:
+    def _chain(self, level: RegionLevel, text: str, parents: tuple[str | None, ...]) -> str:
+        """The first match under each parent in turn; the outcome is what the report shows."""
+        found: PlaceMatch | None = None
+        for parent in parents:
+            found = self._lookup(level, text, parent)
+            if found.code:
+                break
+        assert found is not None
+        self._final[(int(level), text, parents[0] or "")] = found
+        return found.code
+
+    def _lookup(self, level: RegionLevel, text: str, parent: str | None) -> PlaceMatch:
         key = (int(level), text, parent or "")
         known = self._matches.get(key)
         if known is None:
@@ -124,4 +135,4 @@ class PlaceMatcher:
                 best.score if best else 0.0,
             )
             self._matches[key] = known
-        return known.code
+        return known

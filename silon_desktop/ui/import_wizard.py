@@ -215,7 +215,10 @@ class ImportWizard(QDialog):
         self.bad_table.setHorizontalHeaderLabels(
             [self.tr("Baris"), self.tr("NIK"), self.tr("Status"), self.tr("Alasan")]
         )
-        self.bad_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header = self.bad_table.horizontalHeader()
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.bad_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.places_table = QTableWidget(0, 3)
         self.places_table.setHorizontalHeaderLabels(

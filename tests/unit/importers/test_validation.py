@@ -115,3 +115,15 @@ def test_governor_election_matches_kab_kota_inside_the_province(tmp_path: Path) 
     assert matched[(2, "Kab. Purwakarta")] == "32.14"
     assert matched[(2, "KOTA BANDUNG")] == "32.73"
     assert matched[(3, "Coblong")].startswith("32.73.")
+
+
+def test_a_desa_of_another_kecamatan_is_not_guessed(tmp_path: Path) -> None:
+    rows = supporter_rows(2)
+    rows[0][11], rows[0][12] = "Cijaya", "Purwakarta"  # Cijaya lies in Campaka
+    report = validate_file(
+        write_xlsx(tmp_path / "x.xlsx", rows), ImportOptions(REGION, REFERENCE, assume_id_scan=True)
+    )
+    assert report.rows[0].codes == ["MISSING_FIELD"]
+    assert report.rows[0].notes == ["unmatched:desa"]
+    shown = [m for m in report.places if m.text == "Cijaya"]
+    assert len(shown) == 1 and shown[0].code == "" and shown[0].parent == "32.14.01"
