@@ -441,133 +441,183 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="201" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="203" />
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="206" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="208" />
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="209" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="211" />
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="216" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="218" />
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="260" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="262" />
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="261" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="263" />
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="263" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="265" />
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="267" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="269" />
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="268" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="270" />
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="270" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="272" />
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="273" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="275" />
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="276" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="278" />
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="280" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="281" />
+        <source>&amp;Impor daftar dukungan...</source>
+        <translation>&amp;Import supporter list...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="284" />
+        <source>Cetak &amp;rekapitulasi (PDF)...</source>
+        <translation>Print &amp;recap (PDF)...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="294" />
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="281" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="295" />
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="282" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="296" />
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="283" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="297" />
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="347" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="361" />
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="352" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="366" />
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="363" />
-        <location filename="../../silon_desktop/ui/main_window.py" line="387" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="376" />
+        <source>Wilayah belum diketahui</source>
+        <translation>Region not known yet</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="377" />
+        <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
+        <translation>Log in online once so that your account's region is known.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="384" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="408" />
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="374" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="395" />
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="374" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="395" />
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="426" />
+        <source>Pilih pasangan</source>
+        <translation>Choose a pair</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="426" />
+        <source>Pilih pasangan calon dulu.</source>
+        <translation>Choose a candidate pair first.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="448" />
+        <source>Simpan rekapitulasi</source>
+        <translation>Save recap</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="457" />
+        <source>Gagal</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="458" />
+        <source>Menyusun rekapitulasi...</source>
+        <translation>Preparing the recap...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="466" />
+        <source>Rekapitulasi disimpan: %1</source>
+        <translation>Recap saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="498" />
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="430" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="502" />
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="431" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="503" />
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="439" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="513" />
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="445" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="519" />
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -936,72 +986,73 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="131" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="146" />
         <source>Status server belum diketahui</source>
+        <extracomment>a run starts by itself at most this often while changes wait and the server answers</extracomment>
         <translation>Server status not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="146" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="161" />
         <source>Sinkronkan (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="149" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="164" />
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="174" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="189" />
         <source>● Belum tersambung</source>
         <translation>● Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="177" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="192" />
         <source>● Daring</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="180" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="195" />
         <source>● Luring</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="183" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="198" />
         <source>Belum terkirim: %1</source>
         <translation>Not sent: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="184" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="199" />
         <source>Konflik: %1</source>
         <translation>Conflicts: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="189" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="204" />
         <source>Sinkron terakhir: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="195" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="210" />
         <source>Sinkronisasi...</source>
         <translation>Syncing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="202" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="217" />
         <source>Kirim</source>
         <translation>Push</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="203" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="218" />
         <source>Ambil</source>
         <translation>Pull</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="204" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="219" />
         <source>Terapkan</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="205" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="220" />
         <source>Selesaikan</source>
         <translation>Resolve</translation>
     </message>

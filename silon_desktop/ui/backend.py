@@ -272,6 +272,12 @@ class Backend:
             return None
         return self.update("supporter", record_id, values)
 
+    def recap(self, pair_id: str) -> Any:
+        """The pair's verification recap (``reports.recap.PairRecap``; slow: a job)."""
+        from silon_desktop.reports.recap import pair_recap
+
+        return pair_recap(self.engine, pair_id)
+
     def status_counts(self, pair_id: str) -> dict[str, int]:
         from silon_desktop.storage.supporter_queries import status_counts
 

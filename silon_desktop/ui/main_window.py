@@ -190,9 +190,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         navigated(str, str): entity and id of the record the navigation opened.
+        recapWritten(str): the path of a recap PDF just written.
     """
 
     navigated = Signal(str, str)
+    recapWritten = Signal(str)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,7 +277,19 @@ class MainWindow(QMainWindow):
         self.history_action = action(
             self.tr("&Riwayat sinkronisasi data ini"), self.show_history, "Ctrl+H", "history"
         )
-        for act in (self.add_election_action, self.add_pair_action, self.history_action):
+        self.import_action = action(
+            self.tr("&Impor daftar dukungan..."), self.show_import, "Ctrl+I", "importSupporters"
+        )
+        self.recap_action = action(
+            self.tr("Cetak &rekapitulasi (PDF)..."), self.ask_recap_pdf, "Ctrl+P", "printRecap"
+        )
+        for act in (
+            self.add_election_action,
+            self.add_pair_action,
+            self.import_action,
+            self.recap_action,
+            self.history_action,
+        ):
             data_menu.addAction(act)
         sync_menu = self.menuBar().addMenu(self.tr("&Sinkronisasi"))
         sync_menu.addAction(action(self.tr("Sinkronkan &sekarang"), self.sync.sync_now, "F5"))
@@ -404,6 +418,54 @@ class MainWindow(QMainWindow):
             return self.backend.session_scope
         elections = self.backend.list("election")
         return str(elections[0]["scope"]) if elections else ""
+
+    def _current_pair(self) -> str | None:
+        if self.stack.currentWidget() is self.pair_page and self.pair_page.pair_id:
+            return self.pair_page.pair_id
+        QMessageBox.information(
+            self, self.tr("Pilih pasangan"), self.tr("Pilih pasangan calon dulu.")
+        )
+        return None
+
+    def show_import(self) -> Any:
+        """The spreadsheet import wizard for the current pair (it runs on its own thread)."""
+        pair_id = self._current_pair()
+        if pair_id is None:
+            return None
+        from silon_desktop.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.backend.db, pair_id, self)
+        wizard.imported.connect(lambda _report: self._after_data_change())
+        wizard.open()
+        return wizard
+
+    def ask_recap_pdf(self) -> None:
+        pair_id = self._current_pair()
+        if pair_id is None:
+            return
+        default = self.backend.paths.documents / "rekapitulasi-dukungan.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan rekapitulasi"), str(default), "PDF (*.pdf)"
+        )
+        if chosen:
+            self.print_recap(pair_id, Path(chosen))
+
+    def print_recap(self, pair_id: str, target: Path) -> Any:
+        """Count on a worker thread, then write the PDF; emits ``recapWritten(path)``."""
+        job = self.jobs.start(lambda _p, _c: self.backend.recap(pair_id), "recap")
+        job.finished.connect(lambda recap: self._write_recap(recap, target))
+        job.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Gagal"), message))
+        self.statusBar().showMessage(self.tr("Menyusun rekapitulasi..."))
+        return job
+
+    def _write_recap(self, recap: Any, target: Path) -> None:
+        from silon_desktop.ui.pdf_reports import write_recap_pdf
+
+        path = write_recap_pdf(recap, target)
+        self.statusBar().showMessage(
+            self.tr("Rekapitulasi disimpan: %1").replace("%1", str(path)), 10_000
+        )
+        self.recapWritten.emit(str(path))
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.backend, self)

@@ -40,3 +40,17 @@ def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(
     assert "supporter: 30" in text
     assert "pending=" in text
     assert "token-secret-123" not in text
+
+
+def test_import_wizard_and_recap_pdf_from_the_menu(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Any
+) -> None:
+    window.open_record("pair", seeded["pair"])
+    wizard = window.show_import()
+    qtbot.addWidget(wizard)
+    assert wizard.pair_id == seeded["pair"] and wizard.isVisible()
+    wizard.reject()
+    with qtbot.waitSignal(window.recapWritten, timeout=10_000) as written:
+        window.print_recap(seeded["pair"], tmp_path / "rekap.pdf")
+    assert (tmp_path / "rekap.pdf").read_bytes().startswith(b"%PDF")
+    assert written.args == [str(tmp_path / "rekap.pdf")]
