@@ -8,7 +8,6 @@ sends ``Accept-Encoding: gzip``.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -28,9 +27,7 @@ from sync import signing
 from sync.protocol import (
     ENTITIES,
     PROTOCOL_VERSION,
-    Mutation,
     MutationResult,
-    Op,
     Record,
     encode_feed_page,
 )
@@ -88,22 +85,6 @@ class ServerState:
 
 def json_response(content: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(content), status_code=status, media_type="application/json")
-
-
-def to_mutations(items: list[models.MutationIn]) -> list[Mutation]:
-    return [
-        Mutation(
-            id=m.id,
-            entity=m.entity,
-            record_id=m.record_id,
-            scope=m.scope,
-            op=Op(m.op),
-            base_version=m.base_version,
-            changes=dict(m.changes),
-            created_at=m.created_at,
-        )
-        for m in items
-    ]
 
 
 def _parse(model: type[models.Strict], raw: bytes) -> Any:
@@ -366,7 +347,3 @@ def _openapi_factory(app: FastAPI) -> Callable[[], dict[str, Any]]:
         return schema
 
     return openapi
-
-
-def new_batch_id() -> str:
-    return str(uuid.uuid4())
