@@ -1,8 +1,8 @@
 """The append-only, hash-chained audit log.
 
 Each entry's hash is SHA-256 over the previous entry's hash followed by the
-canonical JSON of the entry (id, at, who, device, action, entity, record,
-before, after). Changing, removing or reordering any entry breaks the chain at
+entry (id, at, who, device, action, entity, record as canonical JSON, then the
+before and after JSON texts). Changing, removing or reordering any entry breaks the chain at
 that entry, and :func:`verify` names it. Appends happen inside
 :func:`sync.server.db.write_tx`, so ids and hashes follow commit order.
 """
@@ -41,8 +41,13 @@ def _dumps(value: Any) -> str:
 
 
 def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    """The chain hash of one audit row (``before``/``after`` as stored JSON text)."""
-    body = {
+    """The chain hash of one audit row (``before``/``after`` as stored JSON text).
+
+    SHA-256 over the previous hash, the canonical JSON of the entry's other
+    columns, and the stored ``before`` and ``after`` JSON texts, separated by the
+    byte 0x1e (which JSON text never contains unescaped).
+    """
+    head = {
         "id": int(row["id"]),
         "at": row["at"],
         "username": row["username"],
@@ -50,11 +55,13 @@ def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
         "action": row["action"],
         "entity": row["entity"],
         "record_id": row["record_id"],
-        "before": row["before"],
-        "after": row["after"],
     }
     digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(_dumps(body).encode("utf-8"))
+    digest.update(_dumps(head).encode("utf-8"))
+    digest.update(b"\x1e")
+    digest.update(str(row["before"]).encode("utf-8"))
+    digest.update(b"\x1e")
+    digest.update(str(row["after"]).encode("utf-8"))
     return digest.hexdigest()
 
 

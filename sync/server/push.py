@@ -273,7 +273,8 @@ def _create(batch: _Batch, m: Mutation) -> MutationResult:
     _check_parent(batch, rec, created=True)
     batch.state[rec.id] = rec
     _touch(batch, rec)
-    batch.audit_entries.append(_audit(batch, "create", rec, None, fields))
+    after = {k: v for k, v in fields.items() if v is not None}  # absent means null
+    batch.audit_entries.append(_audit(batch, "create", rec, None, after))
     return MutationResult(m.id, ResultStatus.APPLIED, version=1)
 
 
