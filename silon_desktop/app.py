@@ -242,6 +242,7 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     window = MainWindow(backend)
     window.show()
     report_shown_and_maybe_exit(window, qt_app)
+    backups = _start_backup_if_due(app_paths, settings)
 
     if backend.resume_session():
         log.info("session of %s resumed from the keyring", backend.user)
@@ -256,5 +257,31 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
         login.open()
     code = int(qt_app.exec())
     del translators
+    backups.join()
     db.engine.dispose()
+    _backup_if_due(app_paths, settings)  # the day's work is safe before the PC is switched off
     return code
+
+
+def _backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> None:
+    """A rotating backup when the newest is older than the interval; never fatal."""
+    from silon_desktop.storage import backup
+    from silon_desktop.storage.errors import StoreEnvironmentError
+
+    try:
+        made = backup.backup_if_due(app_paths.database, app_paths.backups, settings.backup_keep)
+    except (OSError, StoreEnvironmentError) as error:
+        log.error("automatic backup failed: %s", error)
+        return
+    if made is not None:
+        log.info("automatic backup %s (%d bytes)", made.path, made.size)
+
+
+def _start_backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> threading.Thread:
+    """The start-up backup on a plain thread: it uses its own SQLite connection, emits no
+    signals, and a million-row file takes seconds that the operator must not wait for."""
+    thread = threading.Thread(
+        target=_backup_if_due, args=(app_paths, settings), name="startup-backup", daemon=False
+    )
+    thread.start()
+    return thread
