@@ -146,10 +146,10 @@ def apply_batch(
         except Rejection as r:
             invalid[m.id] = r
     with write_tx(engine) as conn:
-        stored = _stored_results(conn, [m.id for m in mutations])
+        stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
-        _load(conn, batch, (m.record_id for m in todo))
-        for m in todo:
+        _load(conn, batch, (m.record_id for m in mutations))
+        for m in mutations:
             rec = batch.state.get(m.record_id)
             if rec is not None and rec.exists and not actor.can_write(rec.scope):
                 raise _forbidden_for(m)
@@ -177,16 +177,33 @@ def _forbidden_for(m: Mutation) -> Exception:
     return err
 
 
-def _stored_results(conn: Connection, ids: list[str]) -> dict[str, MutationResult]:
+def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, MutationResult]:
+    """Stored answers of repeated mutations.
+
+    A mutation id already used for another record is not a repeat: it is
+    rejected, and the other record's answer is never shown.
+    """
+    wanted = {m.id: m.record_id for m in mutations}
     out: dict[str, MutationResult] = {}
-    for part in _chunks(sorted(set(ids))):
+    for part in _chunks(sorted(wanted)):
         rows = conn.execute(
-            select(applied_mutations.c.mutation_id, applied_mutations.c.result).where(
-                applied_mutations.c.mutation_id.in_(part)
-            )
+            select(
+                applied_mutations.c.mutation_id,
+                applied_mutations.c.record_id,
+                applied_mutations.c.result,
+            ).where(applied_mutations.c.mutation_id.in_(part))
         )
-        for mid, result in rows:
-            out[mid] = MutationResult.from_wire(orjson.loads(result))
+        for mid, record_id, result in rows:
+            if record_id == wanted[mid]:
+                out[mid] = MutationResult.from_wire(orjson.loads(result))
+            else:
+                out[mid] = MutationResult(
+                    mid,
+                    ResultStatus.REJECTED,
+                    code=str(RejectCode.BAD_VALUE),
+                    field="id",
+                    message="this mutation id was already used for another record",
+                )
     return out
 
 

@@ -126,3 +126,18 @@ def test_every_data_endpoint_needs_a_token(world: World) -> None:
         r = world.server.request(method, path, json={} if method == "POST" else None)
         assert r.status_code == 401, path
         assert r.json()["error"] == "unauthenticated"
+
+
+def test_replaying_another_regions_mutation_id_reveals_nothing(world: World) -> None:
+    own = _supporter_in(world, "32.14")
+    world.client("op3214").push_ok(own)
+    thief = world.client("op3215")
+    same_record = dict(own, scope="32.15")
+    assert thief.push(same_record).status_code == 403
+    _e, pairs = world.elections["32.15"]
+    other_record = dict(
+        own, scope="32.15", record_id=str(uuid.uuid4()), changes={"pair_id": [None, pairs[0]]}
+    )
+    [result] = thief.push_ok(other_record)
+    assert (result["status"], result["field"]) == ("rejected", "id")
+    assert "record" not in result
