@@ -9,7 +9,8 @@ Usage (any test may use it)::
         token = server.login("op3214", "rahasia-3214")   # bearer token
         server.url                                       # "http://127.0.0.1:PORT"
 
-or the pytest fixture ``sync_server`` from ``tests/integration/server/conftest.py``.
+(``tests/integration/server/conftest.py`` shows fixtures built on it: a
+session-wide server with accounts of every role and a seeded election.)
 
 - ``ServerProcess.start(data_dir, *, database_url=None, env=None, port=None,
   training=False, timeout=30)``: runs ``python -m sync.server serve`` with a free
