@@ -7,6 +7,7 @@ sends ``Accept-Encoding: gzip``.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +106,16 @@ def open_state(config: ServerConfig) -> ServerState:
     engine = make_engine(config.database_url)
     key = keys.load_or_create(engine)
     return ServerState(engine, config, key, signing.public_key_b64(key), signing.key_id(key))
+
+
+def tune_gc() -> None:
+    """Collect cyclic garbage less often: a push batch allocates some hundred
+    thousand short-lived objects (none in cycles), and default thresholds spent
+    a fifth of the server's CPU in collections. Objects alive at start are frozen
+    out of the collector's view."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def create_app(config: ServerConfig) -> FastAPI:

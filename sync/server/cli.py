@@ -205,13 +205,14 @@ def _say(text: str) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from sync.server.app import create_app
+    from sync.server.app import create_app, tune_gc
     from sync.server.config import ServerConfig
     from sync.server.db import migrate
 
     url = _url(args)
     migrate(url)
     app = create_app(ServerConfig(database_url=url, training=args.training))
+    tune_gc()
     log.info("serving on http://%s:%d", args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

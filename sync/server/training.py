@@ -265,13 +265,14 @@ def serve(
     """Seed if needed and serve on 127.0.0.1 only (a training room's own laptop)."""
     import uvicorn
 
-    from sync.server.app import create_app
+    from sync.server.app import create_app, tune_gc
     from sync.server.config import ServerConfig
 
     url = database_url(data_dir, None)
     migrate(url)
     app = create_app(ServerConfig(database_url=url, training=True))
     fresh = seed(app.state.server, trainees, supporters)
+    tune_gc()
     names = trainee_names(trainees)
     say(f"Server latihan: http://127.0.0.1:{port}  (data: {data_dir})")
     say("Data latihan baru dibuat." if fresh else "Data latihan yang ada dipakai lagi.")
