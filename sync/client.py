@@ -32,12 +32,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import func, select
 
 from silon_desktop.storage.models import Conflict
 from sync.client_api import PushAnswer, ServerApi
 from sync.client_apply import DeriveFn, apply_connection, apply_records
-from sync.client_push import PushStats, claim_batch, record_answer, waiting_count
+from sync.client_push import (
+    PushStats,
+    claim_batch,
+    record_answer,
+    refuse_mutation,
+    waiting_count,
+)
 from sync.client_state import (
     CURSOR_KEY,
     SERVER_KEY,
@@ -46,7 +53,7 @@ from sync.client_state import (
     set_state,
 )
 from sync.protocol import FeedPage
-from sync.transport import AdaptiveBatch, Offline, Transport, TransportError
+from sync.transport import AdaptiveBatch, Forbidden, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -237,24 +244,17 @@ class SyncEngine:
         with self.db.session(readonly=True) as session:
             total = waiting_count(session.connection())
         stats = PushStats()
-        key = self._server_key()
-        # Pipelined: the next batch is claimed while one is in flight, and sent as soon
-        # as the answer comes, its predecessor's answer being recorded meanwhile. Sends
-        # stay strictly one after the other, in outbox order.
         with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
-            batch = self._claim(cancel, ())
-            flight = self._send(pool, batch)
-            while flight is not None:
-                following = self._claim(cancel, (batch[0],))
-                answer = flight.result()
-                self._adapt(self.batch)
-                flight = self._send(pool, following)
-                with apply_connection(self.db) as conn:
-                    record_answer(conn, answer, batch[1], key, stats, self.derive)
-                stats.sent += len(batch[1])
-                stats.batches += 1
-                notify(Progress(stage, stats.sent, total))
-                batch = following
+            while True:
+                try:
+                    self._pipeline(pool, stage, cancel, notify, stats, total)
+                    break
+                except Forbidden as exc:
+                    # 403 names the mutation that is out of this account's scope; nothing
+                    # of that batch was applied. Refuse that one, send the others again.
+                    if not self._refuse(exc):
+                        raise
+                    stats.rejected += 1
         report.pushed += stats.sent
         report.acked += stats.acked
         report.rejected += stats.rejected
@@ -264,6 +264,43 @@ class SyncEngine:
         if cancel.is_set():
             raise Cancelled
         self._stage(stage, "done", f"{stats.sent} sent")
+
+    def _pipeline(
+        self,
+        pool: ThreadPoolExecutor,
+        stage: str,
+        cancel: threading.Event,
+        notify: ProgressFn,
+        stats: PushStats,
+        total: int,
+    ) -> None:
+        """Pipelined: the next batch is claimed while one is in flight, and sent as soon
+        as the answer comes, its predecessor's answer being recorded meanwhile. Sends
+        stay strictly one after the other, in outbox order."""
+        key = self._server_key()
+        batch = self._claim(cancel, ())
+        flight = self._send(pool, batch)
+        while flight is not None:
+            following = self._claim(cancel, (batch[0],))
+            answer = flight.result()
+            self._adapt(self.batch)
+            flight = self._send(pool, following)
+            with apply_connection(self.db) as conn:
+                record_answer(conn, answer, batch[1], key, stats, self.derive)
+            stats.sent += len(batch[1])
+            stats.batches += 1
+            notify(Progress(stage, stats.sent, total))
+            batch = following
+
+    def _refuse(self, exc: Forbidden) -> bool:
+        try:
+            mutation_id = orjson.loads(exc.detail).get("mutation_id")
+        except (orjson.JSONDecodeError, AttributeError):
+            return False
+        if not isinstance(mutation_id, str):
+            return False
+        with apply_connection(self.db) as conn:
+            return refuse_mutation(conn, mutation_id, exc.detail)
 
     def _claim(
         self, cancel: threading.Event, in_flight: tuple[str, ...]

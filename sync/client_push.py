@@ -260,3 +260,29 @@ def _revert_rejected(conn: Connection, mut: Mutation, result: MutationResult) ->
     values = record_values(old, old.fields)
     if values:
         conn.execute(update(table).where(table.c.id == mut.record_id).values(**values))
+
+
+def refuse_mutation(conn: Connection, mutation_id: str, detail: str) -> bool:
+    """The server refused a whole batch (403) because of this mutation: mark it rejected.
+
+    The rest of the batch stays ``sent`` and goes again. Returns False when the
+    mutation is not waiting here (then the refusal concerns something else).
+    """
+    row = (
+        conn.execute(
+            select(outbox_t).where(
+                outbox_t.c.mutation_id == mutation_id, outbox_t.c.state.in_(("pending", "sent"))
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return False
+    mut = to_mutation(row)
+    result = MutationResult(
+        mutation_id, ResultStatus.REJECTED, code="FORBIDDEN", field="scope", message=detail[:500]
+    )
+    _set_outbox(conn, mutation_id, result, result.to_wire(), utcnow())
+    _revert_rejected(conn, mut, result)
+    return True

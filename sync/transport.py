@@ -339,7 +339,7 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
     if status == 401:
         raise AuthExpired(text[:200], status=status)
     if status == 403:
-        raise Forbidden(text[:200], status=status)
+        raise Forbidden(text[:4000], status=status)
     if status >= 400:
         raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
     if not raw:

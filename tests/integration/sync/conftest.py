@@ -91,6 +91,17 @@ class HttpClient:
 
         return Client.records(self)  # type: ignore[arg-type]
 
+    def sync(self) -> Any:
+        return self.engine().run()
+
+    def restart(self) -> None:
+        """Close database and connections, as a process exit would, and open again."""
+        self.close()
+        self.db = open_database(self.folder / "silon.db")
+        self.transport = HttpTransport(
+            self.url, token=self.token, read_timeout_s=self.read_timeout_s, retry=FAST_RETRY
+        )
+
     def close(self) -> None:
         self.transport.close()
         self.db.close()

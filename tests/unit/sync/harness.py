@@ -296,18 +296,18 @@ class Client:
         return out
 
 
-def seed_pair(client: Client) -> str:
+def seed_pair(client: Any, scope: str = SCOPE) -> str:
     """An election and a pair created by ``client`` and pushed; returns the pair id."""
     repo = client.repo
     election = repo.create(
         "election",
-        {"name": "Pemilihan Bupati Uji", "kind": "bupati", "region_code": SCOPE, "year": 2024},
-        SCOPE,
+        {"name": "Pemilihan Bupati Uji", "kind": "bupati", "region_code": scope, "year": 2024},
+        scope,
     )
     pair = repo.create(
         "pair",
         {"election_id": election, "number": 1, "route": "perseorangan", "head_name": "A"},
-        SCOPE,
+        scope,
     )
     report = client.sync()
     assert report.complete, report

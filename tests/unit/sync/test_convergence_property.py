@@ -57,9 +57,9 @@ WEIGHTED = (
 op = st.sampled_from(WEIGHTED).flatmap(lambda kind: STEPS[kind])
 
 
-def _stable_id(n: int) -> str:
+def _stable_id(scope: str, n: int) -> str:
     """Record ids that sort the same in every run (hypothesis replays examples)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"supporter-{n}"))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"supporter-{scope}-{n}"))
 
 
 def _live_supporters(client: Client) -> list[str]:
@@ -67,26 +67,36 @@ def _live_supporters(client: Client) -> list[str]:
 
 
 class World:
-    def __init__(self, template: ServerTemplate, folder: Path) -> None:
-        self.server = template.copy(folder / "server")
-        self.clients = {
-            name: Client(
-                name, folder / name, self.server, CLIENTS[name][0], token=template.tokens[name]
-            )
-            for name in NAMES
-        }
+    """Three clients and a server; subclasses say how to reach and inspect the server."""
+
+    scope = "32.14"
+
+    def __init__(self, clients: dict[str, Any]) -> None:
+        self.clients = clients
         self.counter = 100
+
+    def server_records(self) -> dict[tuple[str, str], dict[str, Any]]:
+        raise NotImplementedError
+
+    def server_conflict_values(self) -> dict[tuple[str, str], list[Any]]:
+        raise NotImplementedError
+
+    def inject(self, client: Any, kind: str, after: int) -> None:
+        """Make request number ``after`` of the next sync lose its request or answer
+        (``after`` -1: no more faults)."""
+        client.transport.faults = [] if after < 0 else [""] * after + [kind.split("_")[1]]
 
     def close(self) -> None:
         for client in self.clients.values():
             client.close()
-        self.server.close()
 
     def setup(self) -> None:
         a = self.clients["a"]
-        self.pair = seed_pair(a)
+        self.pair = seed_pair(a, self.scope)
         for n in range(3):
-            a.repo.create("supporter", supporter_values(self.pair, n), "32.14", _stable_id(n))
+            a.repo.create(
+                "supporter", supporter_values(self.pair, n), self.scope, _stable_id(self.scope, n)
+            )
         assert a.sync().complete
         for name in ("b", "c"):
             assert self.clients[name].sync().complete
@@ -106,8 +116,8 @@ class World:
             client.repo.create(
                 "supporter",
                 supporter_values(self.pair, self.counter),
-                "32.14",
-                record_id=_stable_id(self.counter),
+                self.scope,
+                record_id=_stable_id(self.scope, self.counter),
             )
         elif kind == "delete":
             ids = _live_supporters(client)
@@ -116,9 +126,9 @@ class World:
         elif kind == "sync":
             client.sync()
         elif kind in ("lost_answer", "lost_request"):
-            client.transport.faults = [""] * step[2] + [kind.split("_")[1]]
+            self.inject(client, kind, step[2])
             client.sync()
-            client.transport.faults = []
+            self.inject(client, "", -1)
         elif kind == "restart":
             client.restart()
 
@@ -138,6 +148,36 @@ class World:
             for client in self.clients.values():
                 report = client.sync()
                 assert report.complete, report
+
+
+class InProcessWorld(World):
+    def __init__(self, template: ServerTemplate, folder: Path) -> None:
+        self.server = template.copy(folder / "server")
+        super().__init__(
+            {
+                name: Client(
+                    name, folder / name, self.server, CLIENTS[name][0], token=template.tokens[name]
+                )
+                for name in NAMES
+            }
+        )
+
+    def server_records(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return self.server.records()
+
+    def server_conflict_values(self) -> dict[tuple[str, str], list[Any]]:
+        from sync.server.schema import conflicts
+
+        seen: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        with self.server.engine.connect() as conn:
+            for row in conn.execute(select(conflicts)).mappings():
+                for name, detail in json.loads(row["fields"]).items():
+                    seen[(row["record_id"], name)] += [detail.get("mine"), detail.get("theirs")]
+        return seen
+
+    def close(self) -> None:
+        super().close()
+        self.server.close()
 
 
 def _acknowledged(world: World) -> list[dict[str, Any]]:
@@ -165,22 +205,49 @@ def _acknowledged(world: World) -> list[dict[str, Any]]:
 
 
 def _conflict_values(world: World) -> dict[tuple[str, str], list[Any]]:
-    from sync.server.schema import conflicts
-
-    seen: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    seen = world.server_conflict_values()
     for client in world.clients.values():
         with client.db.session(readonly=True) as session:
             for c in session.execute(select(Conflict)).scalars():
                 seen[(c.record_id, c.field)] += [c.mine, c.theirs]
-    with world.server.engine.connect() as conn:
-        for row in conn.execute(select(conflicts)).mappings():
-            for name, detail in json.loads(row["fields"]).items():
-                seen[(row["record_id"], name)] += [detail.get("mine"), detail.get("theirs")]
     return seen
 
 
 def _blank(value: Any) -> Any:
     return None if value in (None, "", []) else value
+
+
+def check_converged(world: World) -> int:
+    """Replicas identical, nothing waiting, every acknowledged value accounted for.
+
+    Returns:
+        How many acknowledged field values were checked.
+    """
+    final = world.server_records()
+    for client in world.clients.values():
+        assert client.records() == final, client.name
+        now = status(client.db)
+        assert (now.pending, now.sent, now.conflicts_open) == (0, 0, 0)
+    history = _conflict_values(world)
+    acked = _acknowledged(world)
+    for entry in acked:
+        current = final.get(("supporter", entry["record"]))
+        if current is None or entry["field"] not in current:
+            continue  # the record was deleted (a delete is checked by the server merge)
+        value = _blank(entry["value"])
+        if _blank(current[entry["field"]]) == value:
+            continue
+        if value in [_blank(v) for v in history[(entry["record"], entry["field"])]]:
+            continue
+        overwritten = any(
+            other["record"] == entry["record"]
+            and other["field"] == entry["field"]
+            and other["version"] > entry["version"]
+            and _blank(other["old"]) == value
+            for other in acked
+        )
+        assert overwritten, f"acknowledged edit lost: {entry}"
+    return len(acked)
 
 
 @settings(
@@ -197,37 +264,14 @@ def test_three_clients_converge_and_lose_no_acknowledged_edit(
 
     shm = Path("/dev/shm")
     folder = Path(tempfile.mkdtemp(prefix="silon-prop-", dir=shm if shm.is_dir() else None))
-    world = World(server_template, folder)
+    world = InProcessWorld(server_template, folder)
     try:
         world.setup()
         for step in steps:
             world.run(step)
         world.settle(choices)
-        final = world.server.records()
-        for client in world.clients.values():
-            assert client.records() == final, client.name
-            now = status(client.db)
-            assert (now.pending, now.sent, now.conflicts_open) == (0, 0, 0)
-        history = _conflict_values(world)
-        acked = _acknowledged(world)
-        event(f"acknowledged field values: {min(len(acked) // 10 * 10, 50)}+")
-        for entry in acked:
-            current = final.get(("supporter", entry["record"]))
-            if current is None or entry["field"] not in current:
-                continue  # the record was deleted (a delete is checked by the server merge)
-            value = _blank(entry["value"])
-            if _blank(current[entry["field"]]) == value:
-                continue
-            if value in [_blank(v) for v in history[(entry["record"], entry["field"])]]:
-                continue
-            overwritten = any(
-                other["record"] == entry["record"]
-                and other["field"] == entry["field"]
-                and other["version"] > entry["version"]
-                and _blank(other["old"]) == value
-                for other in acked
-            )
-            assert overwritten, f"acknowledged edit lost: {entry}"
+        checked = check_converged(world)
+        event(f"acknowledged field values: {min(checked // 10 * 10, 50)}+")
     finally:
         world.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -171,3 +171,45 @@ def test_expired_token_asks_to_log_in_again(make_client: Callable[..., Client]) 
     assert report.error_kind == "auth" and report.error == "Silakan masuk lagi."
     st = status(a.db)
     assert st.pending + st.sent == 1  # kept, sent again after the next login
+
+
+def test_refused_edit_is_kept_with_its_reason_and_undone_locally(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.receipts import record_history
+
+    a = make_client("a")
+    repo = a.repo
+    election = repo.create(
+        "election",
+        {"name": "Lewat", "kind": "bupati", "region_code": "32.14", "support_end": "2000-01-31"},
+        "32.14",
+    )
+    pair = repo.create("pair", {"election_id": election, "number": 1}, "32.14")
+    assert a.sync().complete
+    late = repo.create("supporter", supporter_values(pair, 1), "32.14")
+    report = a.sync()
+    assert report.rejected == 1 and report.remaining == 0
+    (entry,) = record_history(a.db, "supporter", late)
+    assert entry.state == "rejected"
+    with a.db.session(readonly=True) as session:
+        from silon_desktop.storage.models import OutboxMutation
+
+        row = session.query(OutboxMutation).filter_by(record_id=late).one()
+        assert row.result is not None and row.result["code"] == "DEADLINE_PASSED"
+    assert ("supporter", late) not in a.records()  # the refused create is undone here
+    assert a.records() == a.server.records()
+
+
+def test_a_mutation_outside_the_scope_is_refused_alone(make_client: Callable[..., Client]) -> None:
+    a = make_client("a")
+    pair = seed_pair(a)
+    good = [a.repo.create("supporter", supporter_values(pair, n), "32.14") for n in range(2)]
+    other = a.repo.create(
+        "election", {"name": "Kota lain", "kind": "walikota", "region_code": "32.73"}, "32.73"
+    )
+    good.append(a.repo.create("supporter", supporter_values(pair, 9), "32.14"))
+    report = a.sync()  # the server refuses the batch (403) naming the out-of-scope mutation
+    assert report.rejected == 1 and report.remaining == 0 and not report.error
+    assert {rid for (e, rid) in a.server.records() if e == "supporter"} == set(good)
+    assert ("election", other) not in a.records()
