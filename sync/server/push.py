@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -25,93 +24,26 @@ from sync.protocol import (
     Mutation,
     MutationResult,
     Op,
-    Record,
     RejectCode,
     ResultStatus,
 )
 from sync.server import audit
+from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, write_tx
+from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.roles import Actor
-from sync.server.schema import applied_mutations, conflicts, nik_index, records
+from sync.server.schema import applied_mutations, conflicts, records
 from sync.server.validation import Rejection, check_mutation
 
 log = logging.getLogger(__name__)
 
-CHUNK = 900  # bound parameters per IN (...) list
 #: A new record's fields before its changes: null, server-owned flags false.
 _BLANK: dict[str, dict[str, Any]] = {
     name: {f.name: (False if f.server_owned else None) for f in spec.fields}
     for name, spec in ENTITIES.items()
 }
-
-
-@dataclass(slots=True)
-class _Rec:
-    entity: str
-    id: str
-    scope: str
-    version: int
-    deleted: bool
-    fields: dict[str, Any]
-    exists: bool = True  # stored before this batch
-    dirty: bool = False
-    #: The stored fields and tombstone flag before this batch (None for new records).
-    orig: dict[str, Any] | None = None
-    orig_deleted: bool = False
-
-    def to_record(self) -> Record:
-        return Record(
-            self.entity, self.id, self.scope, self.version, self.deleted, dict(self.fields)
-        )
-
-
-@dataclass(slots=True)
-class _Batch:
-    actor: Actor
-    batch_id: str
-    now: float
-    iso: str
-    today: dt.date
-    state: dict[str, _Rec] = field(default_factory=dict)
-    results: list[MutationResult] = field(default_factory=list)
-    fresh: list[tuple[Mutation, MutationResult]] = field(default_factory=list)
-    conflict_rows: list[dict[str, Any]] = field(default_factory=list)
-    audit_entries: list[audit.AuditEntry] = field(default_factory=list)
-    order: list[str] = field(default_factory=list)  # dirty record ids, last change last
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
-
-
-def _load(conn: Connection, batch: _Batch, ids: Iterable[str]) -> None:
-    wanted = sorted({i for i in ids if i and i not in batch.state})
-    for part in _chunks(wanted):
-        rows = conn.execute(
-            select(
-                records.c.id,
-                records.c.entity,
-                records.c.scope,
-                records.c.version,
-                records.c.deleted,
-                records.c.fields,
-            ).where(records.c.id.in_(part))
-        )
-        for r in rows:
-            fields = orjson.loads(r.fields)
-            batch.state[r.id] = _Rec(
-                r.entity,
-                r.id,
-                r.scope,
-                int(r.version),
-                bool(r.deleted),
-                fields,
-                orig=fields,
-                orig_deleted=bool(r.deleted),
-            )
 
 
 def apply_batch(
@@ -130,7 +62,7 @@ def apply_batch(
     for m in mutations:
         if not actor.can_write(m.scope):
             raise _forbidden_for(m)
-    batch = _Batch(
+    batch = Batch(
         actor=actor,
         batch_id=batch_id,
         now=config.clock.time(),
@@ -148,7 +80,7 @@ def apply_batch(
     with write_tx(engine) as conn:
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
-        _load(conn, batch, (m.record_id for m in mutations))
+        load(conn, batch, (m.record_id for m in mutations))
         for m in mutations:
             rec = batch.state.get(m.record_id)
             if rec is not None and rec.exists and not actor.can_write(rec.scope):
@@ -165,7 +97,7 @@ def apply_batch(
                 seen[m.id] = result
                 batch.results.append(result)
                 batch.fresh.append((m, result))
-        _update_duplicates(conn, batch)
+        update_duplicates(conn, batch)
         _attach_records(batch)
         _write(conn, batch)
     return batch.results
@@ -185,7 +117,7 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
     """
     wanted = {m.id: m.record_id for m in mutations}
     out: dict[str, MutationResult] = {}
-    for part in _chunks(sorted(wanted)):
+    for part in chunks(sorted(wanted)):
         rows = conn.execute(
             select(
                 applied_mutations.c.mutation_id,
@@ -213,7 +145,7 @@ def _parent_id(entity: str, fields: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _load_parents(conn: Connection, batch: _Batch, todo: list[Mutation]) -> None:
+def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
     """Load parents of the batch's records, and elections of supporters' pairs."""
     wanted: set[str] = set()
     for m in todo:
@@ -229,13 +161,13 @@ def _load_parents(conn: Connection, batch: _Batch, todo: list[Mutation]) -> None
             pid = _parent_id(rec.entity, rec.fields)
             if pid:
                 wanted.add(pid)
-    _load(conn, batch, wanted)
+    load(conn, batch, wanted)
     elections = {
         str(r.fields.get("election_id"))
         for r in batch.state.values()
         if r.entity == "pair" and r.fields.get("election_id")
     }
-    _load(conn, batch, elections)
+    load(conn, batch, elections)
 
 
 def _reject(m: Mutation, code: RejectCode, field_name: str, message: str) -> MutationResult:
@@ -244,7 +176,7 @@ def _reject(m: Mutation, code: RejectCode, field_name: str, message: str) -> Mut
     )
 
 
-def _apply_one(batch: _Batch, m: Mutation, invalid: Rejection | None) -> MutationResult:
+def _apply_one(batch: Batch, m: Mutation, invalid: Rejection | None) -> MutationResult:
     try:
         if invalid is not None:
             raise invalid
@@ -275,27 +207,22 @@ def _same(a: Any, b: Any) -> bool:
 _BLANKS: tuple[Any, ...] = (None, "", [])
 
 
-def _touch(batch: _Batch, rec: _Rec) -> None:
-    rec.dirty = True
-    batch.order.append(rec.id)
-
-
-def _create(batch: _Batch, m: Mutation) -> MutationResult:
+def _create(batch: Batch, m: Mutation) -> MutationResult:
     if m.base_version != 0:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
     fields = dict(_BLANK[m.entity])
     for name, (_old, new) in m.changes.items():
         fields[name] = new
-    rec = _Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
+    rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_parent(batch, rec, created=True)
     batch.state[rec.id] = rec
-    _touch(batch, rec)
+    touch(batch, rec)
     after = {k: v for k, v in fields.items() if v is not None}  # absent means null
-    batch.audit_entries.append(_audit(batch, "create", rec, None, after))
+    batch.audit_entries.append(audit_entry(batch, "create", rec, None, after))
     return MutationResult(m.id, ResultStatus.APPLIED, version=1)
 
 
-def _check_parent(batch: _Batch, rec: _Rec, *, created: bool) -> None:
+def _check_parent(batch: Batch, rec: Rec, *, created: bool) -> None:
     """Parents must exist in the same scope; supporters respect the stage deadlines."""
     parent_field = ENTITIES[rec.entity].parent_field
     if parent_field is None:
@@ -315,7 +242,7 @@ def _check_parent(batch: _Batch, rec: _Rec, *, created: bool) -> None:
             )
 
 
-def _check_stage(batch: _Batch, rec: _Rec, changed: Iterable[str]) -> None:
+def _check_stage(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     """Field verification results are refused after the election's verfak_end."""
     if rec.entity != "supporter" or not any(n.startswith("field_") for n in changed):
         return
@@ -330,7 +257,7 @@ def _check_stage(batch: _Batch, rec: _Rec, changed: Iterable[str]) -> None:
         )
 
 
-def _upsert(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
+def _upsert(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     if rec is None:
         return _create(batch, m)
     if m.base_version > rec.version:
@@ -349,29 +276,27 @@ def _upsert(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
     return _conflict(batch, m, rec, merged.conflicts)
 
 
-def _write_fields(
-    batch: _Batch, m: Mutation, rec: _Rec, values: dict[str, Any], action: str
-) -> None:
+def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], action: str) -> None:
     changed = {k: v for k, v in values.items() if not _same(rec.fields.get(k), v)}
     if not changed:
         return
     candidate = dict(rec.fields)
     candidate.update(changed)
-    probe = _Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
+    probe = Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
     if ENTITIES[rec.entity].parent_field in changed:
         _check_parent(batch, probe, created=False)
     _check_stage(batch, probe, changed)
     before = {k: rec.fields.get(k) for k in changed}
     rec.fields = candidate
     rec.version += 1
-    _touch(batch, rec)
-    batch.audit_entries.append(_audit(batch, action, rec, before, changed))
+    touch(batch, rec)
+    batch.audit_entries.append(audit_entry(batch, action, rec, before, changed))
 
 
 def _conflict(
-    batch: _Batch,
+    batch: Batch,
     m: Mutation,
-    rec: _Rec,
+    rec: Rec,
     losing: dict[str, merge.FieldConflict],
 ) -> MutationResult:
     wire = {name: c.to_wire() for name, c in losing.items()}
@@ -389,11 +314,11 @@ def _conflict(
             "fields": orjson.dumps(wire).decode("utf-8"),
         }
     )
-    batch.audit_entries.append(_audit(batch, "conflict", rec, None, wire))
+    batch.audit_entries.append(audit_entry(batch, "conflict", rec, None, wire))
     return MutationResult(m.id, ResultStatus.CONFLICT, version=rec.version, conflicts=wire)
 
 
-def _delete(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
+def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     if rec is None or rec.deleted:
         return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version if rec else 0)
     if m.base_version > rec.version:
@@ -404,25 +329,12 @@ def _delete(batch: _Batch, m: Mutation, rec: _Rec | None) -> MutationResult:
         return _conflict(batch, m, rec, {merge.DELETED_FIELD: losing})
     rec.deleted = True
     rec.version += 1
-    _touch(batch, rec)
-    batch.audit_entries.append(_audit(batch, "delete", rec, rec.fields, None))
+    touch(batch, rec)
+    batch.audit_entries.append(audit_entry(batch, "delete", rec, rec.fields, None))
     return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
 
 
-def _audit(batch: _Batch, action: str, rec: _Rec, before: Any, after: Any) -> audit.AuditEntry:
-    return audit.AuditEntry(
-        at=batch.iso,
-        username=batch.actor.username,
-        device_id=batch.actor.device_id,
-        action=action,
-        entity=rec.entity,
-        record_id=rec.id,
-        before=before,
-        after=after,
-    )
-
-
-def _attach_records(batch: _Batch) -> None:
+def _attach_records(batch: Batch) -> None:
     """Merged and conflicting results carry the server record (after the batch)."""
     for _m, result in batch.fresh:
         if result.status in (ResultStatus.MERGED, ResultStatus.CONFLICT):
@@ -431,138 +343,10 @@ def _attach_records(batch: _Batch) -> None:
                 result.record = rec.to_record()
 
 
-# --- duplicate NIK across pairs (DUPLICATE_EXTERNAL) -----------------------------
-
-
-def _index_key(batch: _Batch, fields: dict[str, Any], deleted: bool) -> tuple[str, str, str] | None:
-    """``(election_id, nik, pair_id)`` of a live supporter with a NIK (given its state)."""
-    nik = fields.get("nik")
-    if deleted or not nik:
-        return None
-    pair = batch.state.get(str(fields.get("pair_id") or ""))
-    election_id = pair.fields.get("election_id") if pair is not None else None
-    if not election_id:
-        return None
-    return str(election_id), str(nik), str(fields.get("pair_id"))
-
-
-def _update_duplicates(conn: Connection, batch: _Batch) -> None:
-    """Keep nik_index current and the external_duplicate flag true exactly when
-    one NIK backs two or more pairs of one election.
-
-    Only supporters whose (election, NIK, pair) entry changed are looked at, plus
-    the other members of the NIK groups they left or joined.
-    """
-    old_rows: dict[str, tuple[str, str, str]] = {}
-    new_rows: dict[str, tuple[str, str, str]] = {}
-    for rid in dict.fromkeys(batch.order):
-        rec = batch.state[rid]
-        if rec.entity != "supporter":
-            continue
-        old = _index_key(batch, rec.orig, rec.orig_deleted) if rec.orig is not None else None
-        new = _index_key(batch, rec.fields, rec.deleted)
-        if old == new:
-            continue
-        if old is not None:
-            old_rows[rid] = old
-        if new is not None:
-            new_rows[rid] = new
-    changed = old_rows.keys() | new_rows.keys()
-    if not changed:
-        return
-    members = _group_members(conn, old_rows, new_rows, changed)
-    for rid, (e, n, p) in new_rows.items():
-        current = bool(batch.state[rid].fields.get("external_duplicate"))
-        members.setdefault((e, n), {})[rid] = (p, current)
-    index_inserts: list[dict[str, Any]] = []
-    outside: list[dict[str, Any]] = []
-    for (e, n), group in members.items():
-        duplicate = len({p for p, _f in group.values()}) > 1
-        for rid, (p, current) in group.items():
-            if rid in changed:
-                index_inserts.append(
-                    {
-                        "election_id": e,
-                        "nik": n,
-                        "record_id": rid,
-                        "pair_id": p,
-                        "flagged": duplicate,
-                    }
-                )
-                if current != duplicate:
-                    _set_flag(batch, batch.state[rid], duplicate, bump=False)
-            elif current != duplicate:
-                outside.append({"e": e, "n": n, "rid": rid, "flag": duplicate})
-    for rid in changed - new_rows.keys():
-        if batch.state[rid].fields.get("external_duplicate"):
-            _set_flag(batch, batch.state[rid], False, bump=False)
-    if old_rows:
-        conn.execute(
-            nik_index.delete().where(
-                nik_index.c.election_id == bindparam("e"),
-                nik_index.c.nik == bindparam("n"),
-                nik_index.c.record_id == bindparam("rid"),
-            ),
-            [{"e": e, "n": n, "rid": rid} for rid, (e, n, _p) in old_rows.items()],
-        )
-    bulk_insert(conn, nik_index, index_inserts)
-    if outside:
-        _load(conn, batch, (o["rid"] for o in outside))
-        conn.execute(
-            update(nik_index)
-            .where(
-                nik_index.c.election_id == bindparam("e"),
-                nik_index.c.nik == bindparam("n"),
-                nik_index.c.record_id == bindparam("rid"),
-            )
-            .values(flagged=bindparam("flag")),
-            outside,
-        )
-        for o in outside:
-            _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]), bump=True)
-
-
-def _group_members(
-    conn: Connection,
-    old_rows: dict[str, tuple[str, str, str]],
-    new_rows: dict[str, tuple[str, str, str]],
-    changed: set[str] | Any,
-) -> dict[tuple[str, str], dict[str, tuple[str, bool]]]:
-    """Stored members (not changed in this batch) of the NIK groups concerned:
-    ``{(election, nik): {record_id: (pair_id, flagged)}}``."""
-    by_election: dict[str, set[str]] = {}
-    for e, n, _p in (*old_rows.values(), *new_rows.values()):
-        by_election.setdefault(e, set()).add(n)
-    members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
-    for election_id, niks in by_election.items():
-        for part in _chunks(sorted(niks)):
-            rows = conn.execute(
-                select(nik_index).where(
-                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
-                )
-            )
-            for r in rows:
-                if r.record_id not in changed:
-                    group = members.setdefault((r.election_id, r.nik), {})
-                    group[r.record_id] = (r.pair_id, bool(r.flagged))
-    return members
-
-
-def _set_flag(batch: _Batch, rec: _Rec, flag: bool, *, bump: bool) -> None:
-    before = {"external_duplicate": rec.fields.get("external_duplicate")}
-    rec.fields["external_duplicate"] = flag
-    if bump or not rec.dirty:
-        rec.version += 1
-    _touch(batch, rec)
-    entry = _audit(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})
-    entry.username = "server"
-    batch.audit_entries.append(entry)
-
-
 # --- writing -------------------------------------------------------------------
 
 
-def _write(conn: Connection, batch: _Batch) -> None:
+def _write(conn: Connection, batch: Batch) -> None:
     last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
     seq = int(last_seq)
     inserts: list[dict[str, Any]] = []

@@ -1,0 +1,112 @@
+"""The in-memory state of one push batch, shared by the push and duplicate checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from sync.protocol import Mutation, MutationResult, Record
+from sync.server import audit
+from sync.server.roles import Actor
+from sync.server.schema import records
+
+CHUNK = 900  # bound parameters per IN (...) list
+
+
+@dataclass(slots=True)
+class Rec:
+    """A record as the batch sees it: loaded from the database or created by it."""
+
+    entity: str
+    id: str
+    scope: str
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    exists: bool = True  # stored before this batch
+    dirty: bool = False
+    #: The stored fields and tombstone flag before this batch (None for new records).
+    orig: dict[str, Any] | None = None
+    orig_deleted: bool = False
+
+    def to_record(self) -> Record:
+        return Record(
+            self.entity, self.id, self.scope, self.version, self.deleted, dict(self.fields)
+        )
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything one push batch reads and will write, kept until its one commit."""
+
+    actor: Actor
+    batch_id: str
+    now: float
+    iso: str
+    today: dt.date
+    state: dict[str, Rec] = field(default_factory=dict)
+    results: list[MutationResult] = field(default_factory=list)
+    fresh: list[tuple[Mutation, MutationResult]] = field(default_factory=list)
+    conflict_rows: list[dict[str, Any]] = field(default_factory=list)
+    audit_entries: list[audit.AuditEntry] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # dirty record ids, last change last
+
+
+def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    """Slices small enough for one ``IN (...)`` list."""
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def load(conn: Connection, batch: Batch, ids: Iterable[str]) -> None:
+    """Load the stored records of ``ids`` not in the batch state yet (missing ids stay out)."""
+    wanted = sorted({i for i in ids if i and i not in batch.state})
+    for part in chunks(wanted):
+        rows = conn.execute(
+            select(
+                records.c.id,
+                records.c.entity,
+                records.c.scope,
+                records.c.version,
+                records.c.deleted,
+                records.c.fields,
+            ).where(records.c.id.in_(part))
+        )
+        for r in rows:
+            fields = orjson.loads(r.fields)
+            batch.state[r.id] = Rec(
+                r.entity,
+                r.id,
+                r.scope,
+                int(r.version),
+                bool(r.deleted),
+                fields,
+                orig=fields,
+                orig_deleted=bool(r.deleted),
+            )
+
+
+def touch(batch: Batch, rec: Rec) -> None:
+    """Mark a record written by the batch (its feed position follows its last change)."""
+    rec.dirty = True
+    batch.order.append(rec.id)
+
+
+def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) -> audit.AuditEntry:
+    """An audit entry of the batch's caller about ``rec``."""
+    return audit.AuditEntry(
+        at=batch.iso,
+        username=batch.actor.username,
+        device_id=batch.actor.device_id,
+        action=action,
+        entity=rec.entity,
+        record_id=rec.id,
+        before=before,
+        after=after,
+    )

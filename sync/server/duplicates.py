@@ -1,0 +1,144 @@
+"""DUPLICATE_EXTERNAL: one NIK backing two or more pairs of one election.
+
+``nik_index`` holds one row per live supporter with a NIK, keyed by (election,
+NIK, record). After a batch, supporters whose entry changed are re-indexed and
+the ``external_duplicate`` flag of every member of the groups concerned is set
+to whether the group spans several pairs. Flags of records outside the batch
+change with a version bump, so they reach clients through the feed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
+
+from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
+from sync.server.db import bulk_insert
+from sync.server.schema import nik_index
+
+
+def _index_key(batch: Batch, fields: dict[str, Any], deleted: bool) -> tuple[str, str, str] | None:
+    """``(election_id, nik, pair_id)`` of a live supporter with a NIK (given its state)."""
+    nik = fields.get("nik")
+    if deleted or not nik:
+        return None
+    pair = batch.state.get(str(fields.get("pair_id") or ""))
+    election_id = pair.fields.get("election_id") if pair is not None else None
+    if not election_id:
+        return None
+    return str(election_id), str(nik), str(fields.get("pair_id"))
+
+
+def update_duplicates(conn: Connection, batch: Batch) -> None:
+    """Keep nik_index current and the external_duplicate flag true exactly when
+    one NIK backs two or more pairs of one election.
+
+    Only supporters whose (election, NIK, pair) entry changed are looked at, plus
+    the other members of the NIK groups they left or joined.
+    """
+    old_rows: dict[str, tuple[str, str, str]] = {}
+    new_rows: dict[str, tuple[str, str, str]] = {}
+    for rid in dict.fromkeys(batch.order):
+        rec = batch.state[rid]
+        if rec.entity != "supporter":
+            continue
+        old = _index_key(batch, rec.orig, rec.orig_deleted) if rec.orig is not None else None
+        new = _index_key(batch, rec.fields, rec.deleted)
+        if old == new:
+            continue
+        if old is not None:
+            old_rows[rid] = old
+        if new is not None:
+            new_rows[rid] = new
+    changed = old_rows.keys() | new_rows.keys()
+    if not changed:
+        return
+    members = _group_members(conn, old_rows, new_rows, changed)
+    for rid, (e, n, p) in new_rows.items():
+        current = bool(batch.state[rid].fields.get("external_duplicate"))
+        members.setdefault((e, n), {})[rid] = (p, current)
+    index_inserts: list[dict[str, Any]] = []
+    outside: list[dict[str, Any]] = []
+    for (e, n), group in members.items():
+        duplicate = len({p for p, _f in group.values()}) > 1
+        for rid, (p, current) in group.items():
+            if rid in changed:
+                index_inserts.append(
+                    {
+                        "election_id": e,
+                        "nik": n,
+                        "record_id": rid,
+                        "pair_id": p,
+                        "flagged": duplicate,
+                    }
+                )
+                if current != duplicate:
+                    _set_flag(batch, batch.state[rid], duplicate, bump=False)
+            elif current != duplicate:
+                outside.append({"e": e, "n": n, "rid": rid, "flag": duplicate})
+    for rid in changed - new_rows.keys():
+        if batch.state[rid].fields.get("external_duplicate"):
+            _set_flag(batch, batch.state[rid], False, bump=False)
+    if old_rows:
+        conn.execute(
+            nik_index.delete().where(
+                nik_index.c.election_id == bindparam("e"),
+                nik_index.c.nik == bindparam("n"),
+                nik_index.c.record_id == bindparam("rid"),
+            ),
+            [{"e": e, "n": n, "rid": rid} for rid, (e, n, _p) in old_rows.items()],
+        )
+    bulk_insert(conn, nik_index, index_inserts)
+    if outside:
+        load(conn, batch, (o["rid"] for o in outside))
+        conn.execute(
+            update(nik_index)
+            .where(
+                nik_index.c.election_id == bindparam("e"),
+                nik_index.c.nik == bindparam("n"),
+                nik_index.c.record_id == bindparam("rid"),
+            )
+            .values(flagged=bindparam("flag")),
+            outside,
+        )
+        for o in outside:
+            _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]), bump=True)
+
+
+def _group_members(
+    conn: Connection,
+    old_rows: dict[str, tuple[str, str, str]],
+    new_rows: dict[str, tuple[str, str, str]],
+    changed: set[str] | Any,
+) -> dict[tuple[str, str], dict[str, tuple[str, bool]]]:
+    """Stored members (not changed in this batch) of the NIK groups concerned:
+    ``{(election, nik): {record_id: (pair_id, flagged)}}``."""
+    by_election: dict[str, set[str]] = {}
+    for e, n, _p in (*old_rows.values(), *new_rows.values()):
+        by_election.setdefault(e, set()).add(n)
+    members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
+    for election_id, niks in by_election.items():
+        for part in chunks(sorted(niks)):
+            rows = conn.execute(
+                select(nik_index).where(
+                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
+                )
+            )
+            for r in rows:
+                if r.record_id not in changed:
+                    group = members.setdefault((r.election_id, r.nik), {})
+                    group[r.record_id] = (r.pair_id, bool(r.flagged))
+    return members
+
+
+def _set_flag(batch: Batch, rec: Rec, flag: bool, *, bump: bool) -> None:
+    before = {"external_duplicate": rec.fields.get("external_duplicate")}
+    rec.fields["external_duplicate"] = flag
+    if bump or not rec.dirty:
+        rec.version += 1
+    touch(batch, rec)
+    entry = audit_entry(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})
+    entry.username = "server"
+    batch.audit_entries.append(entry)
