@@ -1,0 +1,95 @@
+"""The bulk writer's SQL-built create mutations are exactly what Python would write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silon_desktop.importers.store import IMPORT_FIELDS
+from silon_desktop.storage.bulk import SupporterBulkWriter
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Election, Pair
+
+_ENCODE = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(", ", ": ")).encode
+
+#: Every escape JSON knows, quotes, non-ASCII, astral, line/paragraph separators.
+HOSTILE = [
+    "".join(chr(i) for i in range(32)),
+    'Dewi "Ayu" \\ O\'Neil',
+    "Ñoño Çağrı Đặng 王小明 😀 \u2028\u2029\ufeff\x7f",
+    "",
+]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    with database.session() as session:
+        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p'1", scope="32.14", election_id="e1"))
+    yield database
+    database.close()
+
+
+def _row(n: int, text: str) -> dict[str, Any]:
+    return {
+        "nik": f"3214{n:012d}",
+        "name": text,
+        "birth_place": text[::-1],
+        "birth_date": dt.date(1980, 1, 1) + dt.timedelta(days=n) if n % 3 else None,
+        "sex": "L",
+        "marital_status": "K",
+        "occupation": text,
+        "address": f"Jl. {text}",
+        "rt": "001",
+        "rw": "002",
+        "desa_code": "32.14.01.2001",
+        "kecamatan_code": "32.14.01",
+        "kabkota_code": "32.14",
+        "nik_from_number": n % 2 == 0,
+        "check_status": "MS" if n % 2 else "TMS",
+        "check_reasons": [] if n % 2 else ["NIK_FORMAT", "NO_ID_SCAN"],
+    }
+
+
+def test_create_mutations_match_the_python_encoding(db: Database) -> None:
+    rows = [_row(n, text) for n, text in enumerate(HOSTILE * 3)]
+    with db.engine.begin() as conn:
+        writer = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS)
+        ids, stats = writer.write(rows[:5])
+        more, _ = writer.write(rows[5:])
+    ids += more
+    assert stats.inserted == 5
+    conn2 = sqlite3.connect(db.path)
+    try:
+        stored = conn2.execute(
+            "SELECT record_id, changes, mutation_id, created_at, scope, op, base_version, state,"
+            " batch_id, sent_at, result FROM outbox ORDER BY seq"
+        ).fetchall()
+        stamps = dict(conn2.execute("SELECT id, updated_at FROM supporter").fetchall())
+    finally:
+        conn2.close()
+    assert [r[0] for r in stored] == ids  # one create each, in row order
+    for row, (record_id, changes, mutation_id, created, *rest) in zip(rows, stored, strict=True):
+        wire = {name: row[name] for name in IMPORT_FIELDS}
+        if wire["birth_date"] is not None:
+            wire["birth_date"] = wire["birth_date"].isoformat()
+        expected = _ENCODE({"pair_id": [None, "p'1"]} | {k: [None, v] for k, v in wire.items()})
+        assert changes == expected
+        assert uuid.UUID(mutation_id).version == 7 and mutation_id != record_id
+        assert mutation_id[:24] == record_id[:24]
+        assert created == stamps[record_id]
+        assert rest == ["32.14", "upsert", 0, "pending", None, None, None]
+    mutation_ids = [r[2] for r in stored]
+    assert len(set(mutation_ids)) == len(mutation_ids)
+    assert mutation_ids == sorted(mutation_ids)  # time ordered: index appends
+    assert all(re.fullmatch(r"[0-9a-f-]{36}", m) for m in mutation_ids)
