@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
 WAITING = ("pending", "sent")
+APPLY_CACHE_KIB = 64 * 1024
 _CHUNK = 500
 
 outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
@@ -108,6 +109,9 @@ def apply_connection(db: Database) -> Iterator[Connection]:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
+        # A page touches the table and its six indexes at random places (UUID keys):
+        # a larger page cache keeps them in memory as the table grows.
+        raw.execute(f"PRAGMA cache_size = {-APPLY_CACHE_KIB}")
         try:
             with conn.begin():
                 yield conn
@@ -164,7 +168,11 @@ def _converter(spec: FieldSpec, nullable: bool) -> Converter:
             return blank if value is None else dt.date.fromisoformat(value)
 
         return date
-    return lambda value: to_column(spec, value, nullable)
+
+    def other(value: Any) -> Any:
+        return blank if value is None else to_column(spec, value, nullable)
+
+    return other
 
 
 class _Columns:

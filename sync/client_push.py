@@ -94,14 +94,15 @@ def claim_batch(
         found = conn.execute(
             select(*_CLAIM_COLUMNS).where(*where).order_by(outbox_t.c.seq).limit(limit - len(rows))
         ).all()
-        if found:
-            # The claimed rows are exactly these conditions' oldest, up to the last seq taken.
+        # By primary key: a condition on the state index would scan every pending row.
+        seqs = [r.seq for r in found]
+        for start in range(0, len(seqs), 500):
             conn.execute(
                 update(outbox_t)
-                .where(*where, outbox_t.c.seq <= found[-1].seq)
+                .where(outbox_t.c.seq.in_(seqs[start : start + 500]))
                 .values(state="sent", batch_id=batch_id, sent_at=now)
             )
-            rows += found
+        rows += found
     if not rows:
         return "", []
     return batch_id, [_wire(r) for r in rows]
