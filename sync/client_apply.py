@@ -36,6 +36,7 @@ from silon_desktop.storage.models import (
     OutboxMutation,
     utcnow,
 )
+from sync.client_rows import BulkRows, storage_text
 from sync.merge import DELETED_FIELD, merge_fields
 from sync.protocol import ENTITIES, FieldSpec, FieldType, Record, decode_value, encode_value
 
@@ -251,6 +252,8 @@ def _apply_entity(
     existing = _existing_versions(conn, table, ids)
     waiting = _waiting_mutations(conn, ids, skip)
     now = utcnow()
+    now_text = storage_text(now)
+    bulk = _bulk_rows(conn, table, entity)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     tombstones: list[dict[str, Any]] = []
@@ -271,17 +274,27 @@ def _apply_entity(
                 tombstones.append({"_id": rec.id, **base, "updated_at": now})
                 stats.updated += 1
             continue
-        values = {**base, **record_values(rec), "updated_at": now}
-        if derive is not None:
-            values.update(derive(entity, values))
+        values = bulk.values(rec, now_text, derive)
         if local_version is None:
-            inserts.append({"id": rec.id, **values})
+            inserts.append(values)
             stats.inserted += 1
         else:
-            updates.append({"_id": rec.id, **values})
+            updates.append(values)
             stats.updated += 1
-    _execute_many(conn, table, inserts, updates, tombstones)
+    bulk.write(conn, inserts, updates)
+    _execute_many(conn, table, [], [], tombstones)
     return stats
+
+
+_bulk: dict[str, BulkRows] = {}
+
+
+def _bulk_rows(conn: Connection, table: Table, entity: str) -> BulkRows:
+    rows = _bulk.get(entity)
+    if rows is None:
+        derived = [c for c in ("effective_status", "effective_reasons") if c in table.c]
+        rows = _bulk[entity] = BulkRows(conn, table, entity, derived)
+    return rows
 
 
 def _execute_many(

@@ -213,3 +213,27 @@ def test_a_mutation_outside_the_scope_is_refused_alone(make_client: Callable[...
     assert report.rejected == 1 and report.remaining == 0 and not report.error
     assert {rid for (e, rid) in a.server.records() if e == "supporter"} == set(good)
     assert ("election", other) not in a.records()
+
+
+def test_every_field_type_survives_push_and_bulk_pull(make_client: Callable[..., Client]) -> None:
+    import datetime as dt
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    values = {
+        **supporter_values(pair, 3),
+        "birth_date": dt.date(1980, 2, 29),
+        "has_id_scan": True,
+        "check_status": "TMS",
+        "check_reasons": ["NIK_FORMAT", "UNDERAGE"],
+        "admin_at": dt.datetime(2024, 8, 20, 3, 4, 5, 123000),
+        "rt": "007",
+    }
+    sid = a.repo.create("supporter", values, "32.14")
+    assert a.sync().complete and b.sync().complete
+    got = b.repo.get("supporter", sid)
+    assert got is not None
+    for name, value in values.items():
+        assert got[name] == value, name
+    assert got["effective_status"] == a.repo.get("supporter", sid)["effective_status"]  # type: ignore[index]
+    assert b.records() == a.records() == a.server.records()
