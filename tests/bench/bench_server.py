@@ -120,8 +120,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--pushers", type=int, default=2)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, ServerProcess.start(Path(tmp)) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ServerProcess.start(Path(tmp), database_url=args.database_url) as server,
+    ):
         server.add_user("bench-ri", "rahasia-bench", role="kpu_ri", region="")
         token = server.login("bench-ri", "rahasia-bench", device_id="bench")
         election, pair = str(uuid.uuid4()), str(uuid.uuid4())
@@ -160,6 +164,7 @@ def main() -> None:
             "mutations": args.count,
             "batch": args.batch,
             "pushers": args.pushers,
+            "database": "postgresql" if args.database_url else "sqlite",
             "seconds": round(elapsed, 2),
             "mutations_per_s": round(args.count / elapsed, 1),
             "server_cpu_s": round(server_cpu, 2),
