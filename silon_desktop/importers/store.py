@@ -158,7 +158,8 @@ def import_file(
             conn, pair_id, ctx.scope, IMPORT_FIELDS, _effective_for(ctx.rule_set)
         )
         with _page_cache(conn, IMPORT_CACHE_KIB):
-            report, stats = _read_and_write(path, opts, writer, progress, cancel)
+            with _indexes_built_after(conn):
+                report, stats = _read_and_write(path, opts, writer, progress, cancel)
             _apply_late_flags(conn, writer, report)
         report.stored = {
             "inserted": stats.inserted,
@@ -247,6 +248,33 @@ def _page_cache(conn: Connection, kib: int) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+@contextmanager
+def _indexes_built_after(conn: Connection) -> Iterator[None]:
+    """Into an EMPTY supporter table, build its secondary indexes after the rows.
+
+    One sort per index at the end costs less than keeping six indexes (two of
+    them in random order: name, NIK) up to date row by row. Only when the table
+    is empty: the writer then never looks records up (nothing to match), and a
+    rebuild costs no more than the rows just written. The drop and the rebuild
+    are in the import's transaction: a cancel or an error rolls both back, and
+    other connections never see the table without its indexes (WAL snapshot).
+    On success the same ``CREATE INDEX`` statements are run again, so the schema
+    is exactly as before.
+    """
+    if conn.execute(select(_SUPPORTER.c.id).limit(1)).first() is not None:
+        yield
+        return
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'supporter'"
+        " AND sql IS NOT NULL ORDER BY name"
+    ).all()
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.exec_driver_sql(sql)
 
 
 def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: ImportReport) -> None:

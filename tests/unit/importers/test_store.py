@@ -187,3 +187,38 @@ def test_reverting_a_correction_before_the_push_leaves_nothing_to_send(
     with db.session(readonly=True) as session:
         assert outbox.pending(session, 100) == []  # changed back: the update dropped out
         assert session.query(OutboxMutation).count() == 4
+
+
+def _schema(db: Database) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db.path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_import_into_an_empty_table_keeps_the_indexes(db: Database, tmp_path: Path) -> None:
+    """The secondary indexes are built after the rows (empty table): same schema,
+    a consistent database, and a cancel leaves both schema and rows as they were."""
+    schema, before = _schema(db), dump(db)
+    cancel = threading.Event()
+    path = write_xlsx(tmp_path / "b.xlsx", supporter_rows(60, seed=3))
+    with pytest.raises(ImportCancelled):
+        import_file(
+            db, path, "p1", progress=lambda done, _: cancel.set(), cancel=cancel, batch_size=20
+        )
+    assert (_schema(db), dump(db)) == (schema, before)
+    report = import_file(db, path, "p1", batch_size=20)
+    assert report.stored == {"inserted": 60, "updated": 0, "unchanged": 0}
+    assert _schema(db) == schema  # integrity_check also compares every index with the rows
+    conn = sqlite3.connect(db.path)
+    try:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM supporter WHERE pair_id = 'p1' AND nik = ?", ("1",)
+        ).fetchall()
+    finally:
+        conn.close()
+    assert "ix_supporter_pair_nik" in str(plan)
