@@ -98,11 +98,15 @@ def sign(key: Ed25519PrivateKey, obj: Any) -> str:
 
 
 def verify(public_key: Ed25519PublicKey | str, obj: Any, signature: str) -> bool:
-    """Whether ``signature`` is the key's signature of the canonical JSON of ``obj``."""
+    """Whether ``signature`` is the key's signature of the canonical JSON of ``obj``.
+
+    An object too deeply nested to encode (JSON parsers accept deeper nesting
+    than the encoder) is never signed, so it does not verify.
+    """
     try:
         public = load_public_key(public_key) if isinstance(public_key, str) else public_key
         raw = base64.b64decode(signature.encode("ascii"), validate=True)
         public.verify(raw, canonical_json(obj))
-    except (InvalidSignature, ValueError, binascii.Error, UnicodeEncodeError):
+    except (InvalidSignature, ValueError, binascii.Error, UnicodeEncodeError, RecursionError):
         return False
     return True

@@ -37,6 +37,19 @@ def test_sign_and_verify_and_refuse_tampering_or_junk() -> None:
         signing.load_public_key("AAAA")
 
 
+def test_an_object_nested_too_deep_to_encode_does_not_verify() -> None:
+    # orjson (the bundle parser) accepts 1,000 levels, json.dumps does not: a bundle
+    # built like this once made POST /v1/bundles answer 500.
+    import base64
+
+    import orjson
+
+    key = signing.generate_private_key()
+    nested = orjson.loads("[" * 990 + "]" * 990)
+    signature = base64.b64encode(bytes(64)).decode("ascii")
+    assert not signing.verify(signing.public_key_b64(key), {"created_at": nested}, signature)
+
+
 @pytest.fixture
 def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
     url = database_url(tmp_path, None)
