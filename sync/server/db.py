@@ -40,12 +40,20 @@ def database_url(data_dir: Path | None, url: str | None) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with the pragmas and begin behaviour the server relies on."""
+    """An engine with the pragmas and begin behaviour the server relies on.
+
+    Bound parameters are hidden from error messages: a failed statement is logged
+    (the 503 handler), and its parameters may be password hashes or NIKs.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 60},
+            hide_parameters=True,
+        )
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_setup(engine: Engine) -> None:
