@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -350,14 +351,24 @@ class _TimeOrderedIds:
         start = max(int(time.time() * 1000), self._last_ms + 1)
         self._last_ms = start + count // 4096
         pool = os.urandom(8 * count).hex()
-        ids = []
-        for i in range(count):
-            ms, seq = start + (i >> 12), i & 0xFFF
-            rand = pool[16 * i : 16 * i + 16]
-            head = f"{ms:012x}"
-            tail = f"{(int(rand[:4], 16) & 0x3FFF) | 0x8000:04x}"
-            ids.append(f"{head[:8]}-{head[8:]}-7{seq:03x}-{tail}-{rand[4:]}")
+        ids: list[str] = []
+        append = ids.append
+        for first in range(0, count, 4096):  # 4096 sequence numbers per millisecond
+            head = f"{start + (first >> 12):012x}"
+            head = f"{head[:8]}-{head[8:]}-"
+            for i in range(first, min(count, first + 4096)):
+                at = 16 * i
+                append(
+                    f"{head}{_SEQUENCE[i & 0xFFF]}-{_VARIANT[pool[at]]}{pool[at + 1 : at + 4]}"
+                    f"-{pool[at + 4 : at + 16]}"
+                )
         return ids
+
+
+#: "7" (the version) and the sequence number, for each of 4096 ids in a millisecond.
+_SEQUENCE = [f"7{seq:03x}" for seq in range(4096)]
+#: A random hex digit -> the variant digit (binary 10xx) keeping its two low bits.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 _ENCODE = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(", ", ": ")).encode
@@ -431,28 +442,27 @@ class _CreateRows:
         selected = ", ".join(select_of.get(name, "NULL") for name in outbox_columns)
         self.outbox_sql = f"INSERT INTO outbox ({', '.join(outbox_columns)}) SELECT {selected} FROM supporter WHERE rowid > ? ORDER BY rowid"  # noqa: S608, E501
         self.json_memo: dict[tuple[Any, ...], str] = {}
+        # create(): the fields in one call, then the few that need converting
+        self.get = operator.itemgetter(*fields) if len(fields) > 1 else _one(*fields)
+        at = {kind: [2 + i for i, (_, k) in enumerate(self.plan) if k == kind] for kind in _KINDS}
+        self.dates, self.flags, self.lists = at[_DATE], at[_BOOL], at[_JSON]
 
     def create(self, record_id: str, row: Mapping[str, Any], stamp: str) -> tuple[Any, ...]:
         """The bound values of one new supporter (see :attr:`supporter_sql`)."""
-        values: list[Any] = [record_id, stamp]
-        append = values.append
-        for name, kind in self.plan:
-            value = row[name]
-            if kind == _PLAIN:
-                append(value)
-            elif kind == _DATE:
-                append(value.isoformat() if value is not None else None)
-            elif kind == _BOOL:
-                append(1 if value else 0)
-            else:
-                key = tuple(value)
-                text = self.json_memo.get(key)
-                if text is None:
-                    text = self.json_memo[key] = _ENCODE(list(key))
-                append(text)
-        status, reasons = self.effective(row["check_status"], row["check_reasons"], None)
-        append(status)
-        append(reasons)
+        values: list[Any] = [record_id, stamp, *self.get(row)]
+        for at in self.dates:
+            date = values[at]
+            if date is not None:
+                values[at] = date.isoformat()
+        for at in self.flags:
+            values[at] = 1 if values[at] else 0
+        for at in self.lists:
+            key = tuple(values[at])
+            text = self.json_memo.get(key)
+            if text is None:
+                text = self.json_memo[key] = _ENCODE(list(key))
+            values[at] = text
+        values += self.effective(row["check_status"], row["check_reasons"], None)
         return tuple(values)
 
     def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -476,6 +486,11 @@ def _literal(value: Any) -> str:
 
 
 _PLAIN, _DATE, _BOOL, _JSON = 0, 1, 2, 3
+_KINDS = (_PLAIN, _DATE, _BOOL, _JSON)
+
+
+def _one(name: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    return lambda row: (row[name],)
 
 
 def _kind(column: Any) -> int:

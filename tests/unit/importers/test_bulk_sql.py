@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from silon_desktop.importers.store import IMPORT_FIELDS
-from silon_desktop.storage.bulk import SupporterBulkWriter
+from silon_desktop.storage.bulk import SupporterBulkWriter, _TimeOrderedIds
 from silon_desktop.storage.db import Database, open_database
 from silon_desktop.storage.models import Election, Pair
 
@@ -86,6 +86,7 @@ def test_create_mutations_match_the_python_encoding(db: Database) -> None:
         expected = _ENCODE({"pair_id": [None, "p'1"]} | {k: [None, v] for k, v in wire.items()})
         assert changes == expected
         assert uuid.UUID(mutation_id).version == 7 and mutation_id != record_id
+        assert uuid.UUID(mutation_id).variant == uuid.RFC_4122
         assert mutation_id[:24] == record_id[:24]
         assert created == stamps[record_id]
         assert rest == ["32.14", "upsert", 0, "pending", None, None, None]
@@ -93,3 +94,15 @@ def test_create_mutations_match_the_python_encoding(db: Database) -> None:
     assert len(set(mutation_ids)) == len(mutation_ids)
     assert mutation_ids == sorted(mutation_ids)  # time ordered: index appends
     assert all(re.fullmatch(r"[0-9a-f-]{36}", m) for m in mutation_ids)
+
+
+def test_time_ordered_ids_are_uuid7_unique_and_sorted() -> None:
+    ids = _TimeOrderedIds()
+    made = ids.take(10_000) + ids.take(3) + ids.take(5000)  # over 4096 per millisecond
+    assert len(set(made)) == len(made) and made == sorted(made)
+    parsed = [uuid.UUID(i) for i in made]
+    assert all(
+        u.version == 7 and u.variant == uuid.RFC_4122 and str(u) == i
+        for u, i in zip(parsed, made, strict=True)
+    )
+    assert {i[19] for i in made} == set("89ab")  # the two random variant bits vary
