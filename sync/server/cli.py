@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from sqlalchemy.exc import OperationalError
+
     from sync.server.errors import ApiError
 
     try:
@@ -160,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder missing, unreadable or full
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:  # the database cannot be reached or is locked
+        print(f"error: database unavailable: {exc.orig}", file=sys.stderr)
         return 2
 
 
