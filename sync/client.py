@@ -39,6 +39,7 @@ from silon_desktop.storage.models import Conflict
 from sync.client_api import PushAnswer, ServerApi
 from sync.client_apply import DeriveFn, apply_connection, apply_records
 from sync.client_push import (
+    Claimed,
     PushStats,
     claim_batch,
     record_answer,
@@ -304,7 +305,7 @@ class SyncEngine:
 
     def _claim(
         self, cancel: threading.Event, in_flight: tuple[str, ...]
-    ) -> tuple[str, list[dict[str, Any]]]:
+    ) -> tuple[str, list[Claimed]]:
         """The next batch (nothing once cancelled: what is claimed is always sent)."""
         if cancel.is_set():
             return "", []
@@ -312,12 +313,13 @@ class SyncEngine:
             return claim_batch(conn, self.batch.size, in_flight)
 
     def _send(
-        self, pool: ThreadPoolExecutor, batch: tuple[str, list[dict[str, Any]]]
+        self, pool: ThreadPoolExecutor, batch: tuple[str, list[Claimed]]
     ) -> Future[PushAnswer] | None:
         batch_id, mutations = batch
         if not mutations:
             return None
-        return pool.submit(self.api.push_wire, batch_id, self.settings.device_id, mutations)
+        wire = [c.wire for c in mutations]
+        return pool.submit(self.api.push_wire, batch_id, self.settings.device_id, wire)
 
     def _adapt(self, sizer: AdaptiveBatch) -> None:
         stats = self.api.transport.stats

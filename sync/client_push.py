@@ -67,20 +67,43 @@ _CLAIM_COLUMNS = (
     outbox_t.c.op,
     outbox_t.c.base_version,
     type_coerce(outbox_t.c.changes, Text).label("changes_json"),
-    outbox_t.c.created_at,
+    type_coerce(outbox_t.c.created_at, Text).label("created_text"),
 )
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A claimed mutation: its wire form (changes as a pre-serialised JSON fragment,
+    never parsed on the way out) and the changes' JSON text."""
+
+    wire: dict[str, Any]
+    changes_json: str
+
+    def mutation(self) -> Mutation:
+        w = self.wire
+        changes = orjson.loads(self.changes_json) if self.changes_json else {}
+        return Mutation(
+            id=w["id"],
+            entity=w["entity"],
+            record_id=w["record_id"],
+            scope=w["scope"],
+            op=Op(w["op"]),
+            base_version=w["base_version"],
+            changes={k: (v[0], v[1]) for k, v in changes.items()},
+            created_at=w["created_at"],
+        )
 
 
 def claim_batch(
     conn: Connection, limit: int, in_flight: Collection[str] = ()
-) -> tuple[str, list[dict[str, Any]]]:
+) -> tuple[str, list[Claimed]]:
     """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch.
 
     Args:
         in_flight: batch ids sent in this run and not answered yet (not claimed again).
 
     Returns:
-        The batch id and the mutations in wire form, oldest first.
+        The batch id and the claimed mutations, oldest first.
     """
     rows: list[Any] = []
     batch_id = str(uuid.uuid4())
@@ -108,18 +131,20 @@ def claim_batch(
     return batch_id, [_wire(r) for r in rows]
 
 
-def _wire(row: Any) -> dict[str, Any]:
-    created: dt.datetime | None = row.created_at
-    return {
+def _wire(row: Any) -> Claimed:
+    text = row.changes_json or "{}"
+    created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
+    wire = {
         "id": row.mutation_id,
         "entity": row.entity,
         "record_id": row.record_id,
         "scope": row.scope,
         "op": row.op,
         "base_version": int(row.base_version or 0),
-        "changes": orjson.loads(row.changes_json) if row.changes_json else {},
-        "created_at": created.isoformat(timespec="milliseconds") + "Z" if created else "",
+        "changes": orjson.Fragment(text),
+        "created_at": created[:23].replace(" ", "T") + "Z" if created else "",
     }
+    return Claimed(wire, text)
 
 
 def to_mutation(row: Any) -> Mutation:
@@ -139,33 +164,35 @@ def to_mutation(row: Any) -> Mutation:
 def record_answer(
     conn: Connection,
     answer: PushAnswer,
-    mutations: list[dict[str, Any]],
+    mutations: list[Claimed],
     server_key: str,
     stats: PushStats,
     derive: DeriveFn | None = None,
 ) -> None:
     """Record a push answer in the caller's transaction (see module docstring)."""
-    by_id = {m["id"]: Mutation.from_wire(m) for m in mutations}
+    by_id = {c.wire["id"]: c for c in mutations}
     now = utcnow()
     acked: list[dict[str, Any]] = []
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result, raw in zip(answer.results, answer.raw_results, strict=True):
-        mut = by_id.get(result.mutation_id)
-        if mut is None:
+        claimed = by_id.get(result.mutation_id)
+        if claimed is None:
             continue
+        wire = claimed.wire
         if result.status in (ResultStatus.APPLIED, ResultStatus.MERGED):
             acked.append(
                 {
-                    "_id": mut.id,
+                    "_id": wire["id"],
                     "state": "acked",
                     "acked_at": now,
                     "server_version": result.version,
                     "result": raw,
                 }
             )
-            versions[mut.entity].append({"_id": mut.record_id, "_v": result.version})
+            versions[wire["entity"]].append({"_id": wire["record_id"], "_v": result.version})
             stats.acked += 1
         else:
+            mut = claimed.mutation()
             _set_outbox(conn, mut.id, result, raw, now)
             if result.status is ResultStatus.CONFLICT:
                 stats.conflicts += _store_conflicts(conn, mut, result)

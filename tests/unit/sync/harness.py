@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import orjson
 from sqlalchemy import select
 
 from silon_desktop.config import Settings
@@ -62,7 +63,7 @@ class AsgiTransport:
         fault = self.faults.pop(0) if self.faults else ""
         if self.offline or fault == "request":
             raise Offline("injected: request lost")
-        raw = b"" if body is None else json.dumps(body).encode()
+        raw = b"" if body is None else orjson.dumps(body)
         headers = [(b"content-type", b"application/json")]
         if auth and self.token:
             headers.append((b"authorization", f"Bearer {self.token}".encode()))
