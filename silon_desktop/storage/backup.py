@@ -15,6 +15,7 @@ a restore refuses while another connection holds it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -24,7 +25,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, environment_error
+from silon_desktop.storage.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    environment_error,
+    filesystem_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,24 +70,28 @@ def make_backup(
 
     Raises:
         CorruptDatabase: the copy fails its integrity check (the source is damaged).
-        StoreEnvironmentError: disk full, file unreadable.
+        StoreEnvironmentError: disk full, file unreadable, the backups folder
+            cannot be made or written.
     """
     if not database.exists():
         raise FileNotFoundError(database)
-    backups.mkdir(parents=True, exist_ok=True)
     created = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     tag = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
     final = backups / f"{PREFIX}{created.strftime(_STAMP)}-{tag}.db"
     partial = final.with_suffix(".partial")
     try:
+        backups.mkdir(parents=True, exist_ok=True)
         _copy(database, partial)
         if not verify(partial):
             raise CorruptDatabase(detail=f"backup of {database} failed its integrity check")
         os.replace(partial, final)
         _fsync_dir(backups)
     except BaseException as error:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what failed
+            partial.unlink(missing_ok=True)
         problem = environment_error(error)
+        if problem is None and isinstance(error, OSError):
+            problem = filesystem_error(error)
         if problem is not None:
             raise problem from error
         raise

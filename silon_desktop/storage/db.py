@@ -42,6 +42,7 @@ from silon_desktop.storage.errors import (
     CorruptDatabase,
     StoreEnvironmentError,
     environment_error,
+    filesystem_error,
 )
 from silon_desktop.storage.models import Base
 
@@ -169,10 +170,14 @@ def open_database(
     Raises:
         CorruptDatabase: the file is not a (Silon) SQLite database.
         SchemaTooNew: the file was written by a newer program.
-        StoreEnvironmentError: locked, unreadable, disk full.
+        StoreEnvironmentError: locked, unreadable, disk full, its folder
+            cannot be created.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise filesystem_error(error) from error
     engine = create_sqlite_engine(path)
     try:
         if migrate:

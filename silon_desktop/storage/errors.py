@@ -13,6 +13,7 @@ Anything else raised from the store is a bug and is logged with its traceback.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 
 from sqlalchemy import exc as sa_exc
@@ -120,6 +121,17 @@ def environment_error(error: BaseException) -> StoreEnvironmentError | None:
     if any(w in text for w in ("readonly", "read-only", "unable to open", "disk i/o error")):
         return StorageUnavailable(detail=str(original))
     return None
+
+
+def filesystem_error(error: OSError) -> StoreEnvironmentError:
+    """A file-system error around the database (its folder, a backup) for the operator.
+
+    Only for the store's own file operations: an ``OSError`` raised by a caller's
+    code inside a session is not converted.
+    """
+    if error.errno == errno.ENOSPC:
+        return DiskFull(detail=str(error))
+    return StorageUnavailable(detail=str(error))
 
 
 class RecordNotFound(StorageError, LookupError):

@@ -10,7 +10,7 @@ import pytest
 from silon_desktop.commands import backup_cmd
 from silon_desktop.storage import backup
 from silon_desktop.storage.db import Database, open_database
-from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked
+from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, StorageUnavailable
 from silon_desktop.storage.models import SyncState
 
 
@@ -32,6 +32,15 @@ def test_backup_is_a_verified_consistent_copy_while_open(db: Database, tmp_path:
     assert backup.verify(made.path)
     assert _keys(made.path) == {"before"}  # WAL content included, later writes not
     assert not list((tmp_path / "backups").glob("*.partial"))
+
+
+def test_an_unusable_backups_folder_is_an_environment_error(db: Database, tmp_path: Path) -> None:
+    blocker = tmp_path / "backups"
+    blocker.write_text("a file where the backups folder should be")
+    with pytest.raises(StorageUnavailable):
+        backup.make_backup(db.path, blocker, 5)
+    with pytest.raises(StorageUnavailable):
+        backup.make_backup(db.path, blocker / "nested", 5)
 
 
 def test_rotation_keeps_the_newest(db: Database, tmp_path: Path) -> None:

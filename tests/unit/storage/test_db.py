@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 
 from silon_desktop.storage import db as db_module
 from silon_desktop.storage.db import HEAD_REVISION, Database, open_database
-from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked
+from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, StorageUnavailable
 from silon_desktop.storage.models import SyncState
 
 
@@ -67,6 +67,14 @@ def test_not_a_database_is_an_environment_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(CorruptDatabase):
         open_database(path)
+
+
+def test_a_folder_that_cannot_be_made_is_an_environment_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(StorageUnavailable) as caught:
+        open_database(blocker / "silon.db")
+    assert "data" in caught.value.detail
 
 
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
