@@ -30,7 +30,7 @@ from sync.server.db import read_tx
 from sync.server.deps import ActorDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
-from sync.server.push import apply_batch
+from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role
 from sync.server.schema import devices, users
 
@@ -142,11 +142,7 @@ def import_bundle(state: ServerState, raw: bytes, caller: Actor | None) -> dict[
     actor = verify_bundle(state, data, bundle)
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
         raise forbidden()
-    for m in bundle.mutations:
-        if not actor.can_write(m.scope):
-            err = forbidden()
-            err.extra["mutation_id"] = m.id
-            raise err
+    check_scopes(actor, bundle.mutations)  # before the first slice is applied
     results: list[MutationResult] = []
     for start in range(0, len(bundle.mutations), MAX_BATCH):
         part = bundle.mutations[start : start + MAX_BATCH]

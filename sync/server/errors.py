@@ -25,6 +25,14 @@ class ApiError(Exception):
         return {"error": self.code, "message": self.message, **self.extra}
 
 
-def forbidden() -> ApiError:
-    """The one answer for anything out of scope: it never says whether a record exists."""
-    return ApiError(403, "forbidden", "outside your role or region")
+def forbidden(mutation_id: str | None = None) -> ApiError:
+    """The one answer for anything out of scope: it never says whether a record exists.
+
+    Args:
+        mutation_id: the pushed mutation at fault, named in the body (the client
+            then rejects that one alone and sends the rest again).
+    """
+    error = ApiError(403, "forbidden", "outside your role or region")
+    if mutation_id is not None:
+        error.extra["mutation_id"] = mutation_id
+    return error

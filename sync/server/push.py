@@ -59,9 +59,7 @@ def apply_batch(
         ApiError: 403 when any mutation addresses a scope the caller may not
             write (nothing is applied).
     """
-    for m in mutations:
-        if not actor.can_write(m.scope):
-            raise _forbidden_for(m)
+    check_scopes(actor, mutations)
     batch = Batch(
         actor=actor,
         batch_id=batch_id,
@@ -84,7 +82,7 @@ def apply_batch(
         for m in mutations:
             rec = batch.state.get(m.record_id)
             if rec is not None and rec.exists and not actor.can_write(rec.scope):
-                raise _forbidden_for(m)
+                raise forbidden(m.id)
         _load_parents(conn, batch, todo)
         seen: dict[str, MutationResult] = {}
         for m in mutations:
@@ -103,10 +101,15 @@ def apply_batch(
     return batch.results
 
 
-def _forbidden_for(m: Mutation) -> Exception:
-    err = forbidden()
-    err.extra["mutation_id"] = m.id
-    return err
+def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
+    """Refuse the whole batch when any mutation addresses a scope ``actor`` may not write.
+
+    Raises:
+        ApiError: 403 naming the first such mutation.
+    """
+    for m in mutations:
+        if not actor.can_write(m.scope):
+            raise forbidden(m.id)
 
 
 def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, MutationResult]:
