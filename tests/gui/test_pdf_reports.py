@@ -13,38 +13,21 @@ from pytestqt.qtbot import QtBot
 from silon_desktop.importers.store import import_file
 from silon_desktop.reports.recap import PairRecap, pair_recap
 from silon_desktop.storage.db import open_database
-from silon_desktop.storage.models import Election, Pair
 from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
-from tests.unit.importers.sheets import REFERENCE, supporter_rows, write_xlsx
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
 
 
 @pytest.fixture
 def recap(tmp_path: Path) -> PairRecap:
     db = open_database(tmp_path / "silon.db")
-    with db.session() as session:
-        session.add(
-            Election(
-                id="e1",
-                scope="32.14",
-                name="Pemilihan Bupati dan Wakil Bupati Purwakarta Tahun 2024",
-                kind="bupati",
-                region_code="32.14",
-                dpt=733_927,
-                subregion_count=17,
-                support_end=REFERENCE,
-            )
-        )
-        session.flush()
-        session.add(
-            Pair(
-                id="p1",
-                scope="32.14",
-                election_id="e1",
-                number=2,
-                head_name="<b>Asep</b> & =cmd|' /C calc'!A0",
-                deputy_name="Euis Sumiati",
-            )
-        )
+    seed_election(
+        db,
+        name="Pemilihan Bupati dan Wakil Bupati Purwakarta Tahun 2024",
+        number=2,
+        head_name="<b>Asep</b> & =cmd|' /C calc'!A0",
+        deputy_name="Euis Sumiati",
+    )
     rows = supporter_rows(40)
     rows[0][1] = "123"
     import_file(db, write_xlsx(tmp_path / "d.xlsx", rows), "p1", assume_id_scan=True)

@@ -15,37 +15,20 @@ from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.reports.templates import TEMPLATE_HEADER, save_template
 from silon_desktop.reports.xlsx_export import export_b2, export_b11
 from silon_desktop.storage.db import Database, open_database
-from silon_desktop.storage.models import Election, Pair
+from tests.fixtures import seed_election
 from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_csv, write_xlsx
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "silon.db")
-    with database.session() as session:
-        session.add(
-            Election(
-                id="e1",
-                scope="32.14",
-                name="Pemilihan Bupati dan Wakil Bupati Purwakarta 2024",
-                kind="bupati",
-                region_code="32.14",
-                dpt=733_927,
-                subregion_count=17,
-                support_end=REFERENCE,
-            )
-        )
-        session.flush()
-        session.add(
-            Pair(
-                id="p1",
-                scope="32.14",
-                election_id="e1",
-                number=1,
-                head_name="Asep",
-                deputy_name="Euis",
-            )
-        )
+    seed_election(
+        database,
+        name="Pemilihan Bupati dan Wakil Bupati Purwakarta 2024",
+        number=1,
+        head_name="Asep",
+        deputy_name="Euis",
+    )
     yield database
     database.close()
 

@@ -1,0 +1,58 @@
+"""Shared test set-up: a fresh local database holding one election and one pair.
+
+The import, report, wizard and benchmark tests all start from the same two rows
+(election ``e1`` and pair ``p1`` of Purwakarta, 32.14); they are seeded here
+once. Arguments left out keep the model's defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.models import Election, Pair
+
+ELECTION_ID = "e1"
+PAIR_ID = "p1"
+SCOPE = "32.14"
+#: Purwakarta's DPT and kecamatan count (the figures the recap tests check against).
+DPT = 733_927
+SUBREGIONS = 17
+#: Last day for supporters; the same date as ``tests.unit.importers.sheets.REFERENCE``.
+SUPPORT_END = dt.date(2024, 5, 12)
+
+
+def seed_election(
+    db: Database,
+    *,
+    name: str = "",
+    number: int | None = None,
+    head_name: str = "",
+    deputy_name: str = "",
+    support_end: dt.date = SUPPORT_END,
+) -> None:
+    """Add the bupati election ``e1`` of 32.14 and its pair ``p1`` (plain rows, no outbox)."""
+    with db.session() as session:
+        session.add(
+            Election(
+                id=ELECTION_ID,
+                scope=SCOPE,
+                name=name,
+                kind="bupati",
+                region_code=SCOPE,
+                dpt=DPT,
+                subregion_count=SUBREGIONS,
+                support_end=support_end,
+            )
+        )
+        session.flush()
+        session.add(
+            Pair(
+                id=PAIR_ID,
+                scope=SCOPE,
+                election_id=ELECTION_ID,
+                number=number,
+                head_name=head_name,
+                deputy_name=deputy_name,
+            )
+        )
