@@ -42,10 +42,13 @@ class RowChecker:
         self.context = ValidationContext(region, reference_date, self.rules)
         self.assume_id_scan = assume_id_scan
         self._status_cache: dict[tuple[str, ...], str] = {}
+        #: reason codes -> their texts; rows share these lists (never mutated)
+        self._texts: dict[tuple[ReasonCode, ...], list[str]] = {}
 
     def codes(self, parsed: ParsedRow, place: Place) -> tuple[list[str], SupporterInput]:
         """Reason codes of a row in canonical order (duplicates aside), and the
-        row as the domain sees it (for the duplicate tracker)."""
+        row as the domain sees it (for the duplicate tracker). The list may be
+        shared with other rows: never change it in place."""
         v: dict[str, Any] = parsed.values
         row = SupporterInput(
             v["nik"],
@@ -65,9 +68,11 @@ class RowChecker:
             v["nik_from_number"],
         )
         verdict = validate_supporter(row, self.context)
-        codes = [code.value for code in verdict.codes]
+        codes = self._texts.get(verdict.codes)
+        if codes is None:
+            codes = self._texts[verdict.codes] = [code.value for code in verdict.codes]
         if (parsed.unreadable or place.unmatched) and _MISSING not in codes:
-            codes.append(_MISSING)
+            codes = [*codes, _MISSING]
         return codes, row
 
     def status(self, codes: list[str]) -> str:

@@ -170,7 +170,8 @@ class _Run:
         self.late_flags: dict[int, str] = {}
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
-        self._interned: dict[tuple[str, ...], list[str]] = {}
+        #: codes -> (status, the one shared list of these codes)
+        self._interned: dict[tuple[str, ...], tuple[str, list[str]]] = {}
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row
@@ -211,10 +212,13 @@ class _Run:
                 codes = _with_duplicate(codes, code.value)
             else:
                 self._flag_earlier(flagged, code.value)
-        status = self.checker.status(codes)
         # Rows share one list per combination of codes (never mutated: a change
         # makes a new list), which keeps a million-row report small.
-        codes = self._interned.setdefault(tuple(codes), codes)
+        key = tuple(codes)
+        known = self._interned.get(key)
+        if known is None:
+            known = self._interned[key] = (self.checker.status(codes), codes)
+        status, codes = known
         notes = _NO_NOTES
         if parsed.unreadable or parsed.truncated or place.unmatched:
             notes = [f"unreadable:{f}" for f in parsed.unreadable]
