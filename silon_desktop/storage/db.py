@@ -138,9 +138,9 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     assert isinstance(dbapi_connection, sqlite3.Connection)
     # Transactions are begun explicitly in _on_begin, not by the driver.
     dbapi_connection.isolation_level = None
+    # busy_timeout is set by the driver from connect_args["timeout"].
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() != "wal":
             log.warning("SQLite refused WAL mode (got %s)", mode)

@@ -185,7 +185,7 @@ class Repository:
             query = query.where(table.c[name] == value)
         if not include_deleted:
             query = query.where(table.c.deleted.is_(False))
-        query = query.order_by(literal_column(f"{table.name}.rowid")).offset(offset)
+        query = query.order_by(literal_column("rowid")).offset(offset)  # one table: unambiguous
         if limit is not None:
             query = query.limit(limit)
         with self.db.session(readonly=True) as session:
