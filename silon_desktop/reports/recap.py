@@ -19,6 +19,7 @@ from silon_desktop.domain.codes import ElectionKind
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
+from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Election, Pair, Supporter
 
 STATUSES = ("MS", "BMS", "TMS")
@@ -131,7 +132,7 @@ def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
     Raises:
         PairNotFound: no such pair.
     """
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         info = (
             conn.execute(
                 select(

@@ -20,6 +20,7 @@ from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
 from silon_desktop.domain.regions import default_table
 from silon_desktop.reports.recap import PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
+from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
@@ -107,7 +108,7 @@ def export_b11(
         .order_by(_SUPPORTER.c.kecamatan_code, _SUPPORTER.c.desa_code, _SUPPORTER.c.name)
     )
     count = 0
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         result = conn.execution_options(yield_per=_PAGE).execute(query)
         for row in result:
             count += 1

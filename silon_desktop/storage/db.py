@@ -75,9 +75,7 @@ class Database:
         self.path = path
         self.engine = engine
         self._write = sessionmaker(bind=engine, expire_on_commit=False)
-        self._read = sessionmaker(
-            bind=engine.execution_options(**{_READONLY_OPTION: True}), expire_on_commit=False
-        )
+        self._read = sessionmaker(bind=read_only(engine), expire_on_commit=False)
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -110,7 +108,7 @@ class Database:
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the file is at (None for an empty file)."""
-        with self.engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
+        with read_only(self.engine).connect() as conn:
             return _current_revision(conn)
 
     def close(self) -> None:
@@ -132,6 +130,15 @@ def create_sqlite_engine(path: str | Path) -> Engine:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` with transactions begun by a plain ``BEGIN``: a snapshot, no write lock.
+
+    For long reads on a bare engine (reports counting or exporting a million
+    rows): they neither wait for nor hold up a writer such as an import or a sync.
+    """
+    return engine.execution_options(**{_READONLY_OPTION: True})
 
 
 def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -192,14 +199,14 @@ def open_database(
 
 
 def _bring_to_head(engine: Engine, backups: Path | None) -> None:
-    with engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
+    with read_only(engine).connect() as conn:
         revision = _current_revision(conn)
         has_tables = bool(inspect(conn).get_table_names())
     if revision == HEAD_REVISION:
         return
     if revision is None and not has_tables and _create_fresh(engine):
         return
-    with engine.execution_options(**{_READONLY_OPTION: True}).connect() as conn:
+    with read_only(engine).connect() as conn:
         revision = _current_revision(conn)
     if revision == HEAD_REVISION:
         return  # another process created it meanwhile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,6 +88,18 @@ def test_b11_export_lists_everyone_with_reasons_and_neutral_formulas(
     # The export can be imported again: same people, same verdicts.
     again = validate_file(out, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
     assert again.total == 12
+
+
+def test_reports_read_while_a_writer_holds_the_lock(db: Database, tmp_path: Path) -> None:
+    imported(db, tmp_path)
+    writer = sqlite3.connect(db.path, timeout=0.1, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # an import or a sync holding the write lock
+        assert pair_recap(db.engine, "p1").totals.total == 12
+        assert export_b11(db.engine, "p1", tmp_path / "b11.xlsx") == 12
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
 
 
 def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) -> None:
