@@ -29,7 +29,6 @@ from sync.protocol import (
     ENTITIES,
     PROTOCOL_VERSION,
     MutationResult,
-    Record,
     encode_feed_page,
 )
 from sync.server import accounts, auth, bundles, keys, models
@@ -37,7 +36,7 @@ from sync.server.config import ServerConfig
 from sync.server.db import make_engine, read_tx
 from sync.server.deps import ActorDep, BearerDep
 from sync.server.errors import ApiError, forbidden
-from sync.server.feed import MAX_LIMIT, read_feed, scope_filter
+from sync.server.feed import MAX_LIMIT, read_feed, record_of, scope_filter
 from sync.server.middleware import BodyMiddleware
 from sync.server.parsing import parse_push
 from sync.server.push import apply_batch
@@ -276,15 +275,7 @@ def _routes(app: FastAPI, state: ServerState) -> None:
             if actor.reads_everything:
                 raise ApiError(404, "not_found", "no such record")
             raise forbidden()
-        rec = Record(
-            row.entity,
-            row.id,
-            row.scope,
-            int(row.version),
-            bool(row.deleted),
-            orjson.loads(row.fields),
-        )
-        return json_response(rec.to_wire())
+        return json_response(record_of(row).to_wire())
 
     @app.get("/v1/conflicts", response_model=models.ConflictList, responses=ERRORS, tags=["sync"])
     def list_conflicts(

@@ -28,6 +28,13 @@ def scope_filter(actor: Actor, column: Column[Any] = records.c.scope) -> ColumnE
     return or_(column == region, column.like(region + ".%"))
 
 
+def record_of(row: Any) -> Record:
+    """The wire record of a ``records`` row (fields decoded from their JSON text)."""
+    return Record(
+        row.entity, row.id, row.scope, int(row.version), bool(row.deleted), orjson.loads(row.fields)
+    )
+
+
 def read_feed(engine: Engine, actor: Actor, after: int, limit: int, server_time: str) -> FeedPage:
     """One page of the feed after sequence ``after`` (tombstones included).
 
@@ -50,10 +57,7 @@ def read_feed(engine: Engine, actor: Actor, after: int, limit: int, server_time:
     stmt = stmt.order_by(records.c.seq).limit(limit)
     with read_tx(engine) as conn:
         rows = conn.execute(stmt).all()
-    out = [
-        Record(r.entity, r.id, r.scope, int(r.version), bool(r.deleted), orjson.loads(r.fields))
-        for r in rows
-    ]
+    out = [record_of(r) for r in rows]
     cursor = str(rows[-1].seq) if rows else str(after)
     return FeedPage(
         records=out, cursor=cursor, has_more=len(rows) == limit, server_time=server_time
