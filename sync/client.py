@@ -36,8 +36,8 @@ import orjson
 from sqlalchemy import func, select
 
 from silon_desktop.storage.models import Conflict
-from sync.client_api import PushAnswer, ServerApi
-from sync.client_apply import DeriveFn, apply_connection, apply_records
+from sync.client_api import BadAnswer, PushAnswer, ServerApi
+from sync.client_apply import DeriveFn, apply_connection, apply_feed_page
 from sync.client_push import (
     Claimed,
     PushStats,
@@ -53,7 +53,6 @@ from sync.client_state import (
     set_stage,
     set_state,
 )
-from sync.protocol import FeedPage
 from sync.transport import AdaptiveBatch, Forbidden, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -332,18 +331,24 @@ class SyncEngine:
             cursor = get_state(session.connection(), CURSOR_KEY)
         # The next page is fetched while this one is applied (its cursor is known).
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
-            flight: Future[FeedPage] | None = pool.submit(self.api.feed, cursor, self.pages.size)
+            flight: Future[dict[str, Any]] | None = pool.submit(
+                self.api.feed_raw, cursor, self.pages.size
+            )
             while flight is not None:
                 page = flight.result()
                 self._adapt(self.pages)
+                next_cursor, more = str(page["cursor"]), bool(page.get("has_more"))
                 flight = None
-                if page.has_more and not cancel.is_set():
-                    flight = pool.submit(self.api.feed, page.cursor, self.pages.size)
-                with apply_connection(self.db) as conn:
-                    stats = apply_records(conn, page.records, derive=self.derive)
-                    set_state(conn, CURSOR_KEY, page.cursor)
-                cursor = page.cursor
-                report.pulled += len(page.records)
+                if more and not cancel.is_set():
+                    flight = pool.submit(self.api.feed_raw, next_cursor, self.pages.size)
+                try:
+                    with apply_connection(self.db) as conn:
+                        stats = apply_feed_page(conn, page, derive=self.derive)
+                        set_state(conn, CURSOR_KEY, next_cursor)
+                except ValueError as exc:
+                    raise BadAnswer(str(exc)) from exc
+                cursor = next_cursor
+                report.pulled += stats.inserted + stats.updated + stats.skipped
                 report.conflicts_new += stats.conflicts
                 notify(Progress("pull", report.pulled, None))
         if cancel.is_set():

@@ -118,6 +118,16 @@ class ServerApi:
         except ValueError as exc:
             raise BadAnswer(str(exc)) from exc
 
+    def feed_raw(self, cursor: str, limit: int) -> dict[str, Any]:
+        """A feed page as the server sent it (columnar), for the bulk apply path."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["after"] = cursor
+        data = self.transport.call("GET", FEED, params=params)
+        if not isinstance(data, dict) or "cursor" not in data or "entities" not in data:
+            raise BadAnswer(f"feed: unexpected answer {str(data)[:80]}")
+        return data
+
     def server_key(self) -> str:
         data = self.transport.call("GET", SERVER_KEY, auth=False)
         try:

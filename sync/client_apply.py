@@ -38,7 +38,15 @@ from silon_desktop.storage.models import (
 )
 from sync.client_rows import BulkRows, storage_text
 from sync.merge import DELETED_FIELD, merge_fields
-from sync.protocol import ENTITIES, FieldSpec, FieldType, Record, decode_value, encode_value
+from sync.protocol import (
+    ENTITIES,
+    FieldSpec,
+    FieldType,
+    Record,
+    decode_feed_page,
+    decode_value,
+    encode_value,
+)
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
@@ -236,6 +244,49 @@ def apply_records(
     derive = derive or default_derive(conn)
     for entity, recs in by_entity.items():
         stats.add(_apply_entity(conn, entity, recs, derive, skip))
+    return stats
+
+
+def apply_feed_page(
+    conn: Connection, page: dict[str, Any], *, derive: DeriveFn | None = None
+) -> ApplyStats:
+    """Apply a columnar feed page (``sync.protocol.encode_feed_page`` form).
+
+    Live records new to this machine with no local edit waiting take the bulk path
+    (tuples straight from the columnar rows); every other record goes through
+    :func:`apply_records` (rebase, conflicts, tombstones, updates).
+
+    Raises:
+        ValueError: the page is malformed.
+    """
+    stats = ApplyStats()
+    derive = derive or default_derive(conn)
+    now_text = storage_text(utcnow())
+    try:
+        for block in page.get("entities") or []:
+            entity = str(block["entity"])
+            if entity not in ENTITIES:
+                continue  # an entity this client does not know yet
+            columns = [str(c) for c in block["columns"]]
+            rows = block["rows"]
+            id_i, del_i = columns.index("id"), columns.index("deleted")
+            ids = [str(r[id_i]) for r in rows]
+            table = table_of(entity)
+            known = _existing_versions(conn, table, ids)
+            waiting = _waiting_mutations(conn, ids, set())
+            plain = [
+                r for r in rows if not r[del_i] and r[id_i] not in known and r[id_i] not in waiting
+            ]
+            bulk = _bulk_rows(conn, table, entity)
+            bulk.insert_tuples(conn, bulk.columnar_inserts(columns, plain, now_text, derive))
+            stats.inserted += len(plain)
+            others = [r for r in rows if r[del_i] or r[id_i] in known or r[id_i] in waiting]
+            if others:
+                sub = {"entities": [{"entity": entity, "columns": columns, "rows": others}]}
+                records = decode_feed_page({**sub, "cursor": "0", "has_more": False}).records
+                stats.add(apply_records(conn, records, derive=derive))
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"malformed feed page: {exc!r}") from exc
     return stats
 
 

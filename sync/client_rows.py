@@ -140,3 +140,53 @@ class BulkRows:
         if updates:
             order = self.update_order
             conn.exec_driver_sql(self.update_sql, [tuple(r[k] for k in order) for r in updates])
+
+    def columnar_inserts(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        now_text: str,
+        derive: DeriveFn | None,
+    ) -> list[tuple[Any, ...]]:
+        """Insert parameter tuples straight from a columnar feed block's rows.
+
+        Only for live records new to this machine with no local edit: the plain case
+        of a large pull, done without building a record or a dict of values per row.
+        """
+        index = {c: i for i, c in enumerate(columns)}
+        width = len(columns)
+        converters = dict(self.fields)
+        constants: dict[str, Any] = {"deleted": 0, "updated_at": now_text}
+        plan: list[tuple[int, Converter]] = []
+        for name in self.insert_order:
+            if name in converters:
+                plan.append((index.get(name, -1), converters[name]))
+            elif name in constants:
+                plan.append((-1, _constant(constants[name])))
+            elif name in self.derived:
+                plan.append((width + self.derived.index(name), _same))
+            else:  # id, scope, version
+                plan.append((index[name], _same))
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            full = list(row)
+            if self.derived:
+                extra = derive(self.entity, dict(zip(columns, row, strict=True))) if derive else {}
+                full += [extra.get(name, "") for name in self.derived]
+            out.append(tuple([conv(full[i] if i >= 0 else None) for i, conv in plan]))
+        return out
+
+    def insert_tuples(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            conn.exec_driver_sql(self.insert_sql, rows)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _constant(value: Any) -> Converter:
+    def constant(_ignored: Any) -> Any:
+        return value
+
+    return constant
