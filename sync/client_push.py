@@ -34,6 +34,7 @@ from sync.client_apply import (
     record_values,
     table_of,
 )
+from sync.client_rows import execute_many, storage_text
 from sync.protocol import Mutation, MutationResult, Op, Record, ResultStatus
 from sync.receipts import store_receipt
 
@@ -172,6 +173,7 @@ def record_answer(
     """Record a push answer in the caller's transaction (see module docstring)."""
     by_id = {c.wire["id"]: c for c in mutations}
     now = utcnow()
+    now_text = storage_text(now)
     acked: list[dict[str, Any]] = []
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result, raw in zip(answer.results, answer.raw_results, strict=True):
@@ -184,12 +186,14 @@ def record_answer(
                 {
                     "_id": wire["id"],
                     "state": "acked",
-                    "acked_at": now,
+                    "acked_at": now_text,
                     "server_version": result.version,
-                    "result": raw,
+                    "result": orjson.dumps(raw).decode(),
                 }
             )
-            versions[wire["entity"]].append({"_id": wire["record_id"], "_v": result.version})
+            versions[wire["entity"]].append(
+                {"_id": wire["record_id"], "_v": result.version, "updated_at": now_text}
+            )
             stats.acked += 1
         else:
             mut = claimed.mutation()
@@ -199,8 +203,10 @@ def record_answer(
             else:
                 stats.rejected += 1
                 _revert_rejected(conn, mut, result)
-    if acked:
-        conn.execute(
+    execute_many(
+        conn,
+        "outbox-ack",
+        lambda: (
             update(outbox_t)
             .where(outbox_t.c.mutation_id == bindparam("_id"))
             .values(
@@ -208,9 +214,10 @@ def record_answer(
                 acked_at=bindparam("acked_at"),
                 server_version=bindparam("server_version"),
                 result=bindparam("result"),
-            ),
-            acked,
-        )
+            )
+        ),
+        acked,
+    )
     for entity, rows in versions.items():
         _bump_versions(conn, table_of(entity), rows)
     # Server records that came back (merged, conflict, rejected) go through the one apply path.
@@ -231,10 +238,14 @@ def _latest(records: list[Record]) -> list[Record]:
 
 
 def _bump_versions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    conn.execute(
-        update(table)
-        .where(table.c.id == bindparam("_id"), table.c.version < bindparam("_v"))
-        .values(version=bindparam("_v")),
+    execute_many(
+        conn,
+        f"bump-{table.name}",
+        lambda: (
+            update(table)
+            .where(table.c.id == bindparam("_id"), table.c.version < bindparam("_v"))
+            .values(version=bindparam("_v"))
+        ),
         rows,
     )
 

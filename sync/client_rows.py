@@ -181,6 +181,24 @@ class BulkRows:
             conn.exec_driver_sql(self.insert_sql, rows)
 
 
+_compiled: dict[str, tuple[str, list[str]]] = {}
+
+
+def execute_many(
+    conn: Connection, key: str, build: Callable[[], Any], rows: list[dict[str, Any]]
+) -> None:
+    """DBAPI executemany of a statement SQLAlchemy compiles once (cached by ``key``);
+    ``rows`` hold storage-form values by bind parameter name."""
+    if not rows:
+        return
+    found = _compiled.get(key)
+    if found is None:
+        compiled = build().compile(dialect=conn.dialect)
+        found = _compiled[key] = (str(compiled), list(compiled.positiontup or []))
+    sql, order = found
+    conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+
+
 def _same(value: Any) -> Any:
     return value
 
