@@ -3,7 +3,9 @@
 The importer hands rows of one pair in batches; :class:`SupporterBulkWriter`
 writes them with Core ``executemany`` on the caller's connection, so the whole
 import is one transaction (commit at the end, or roll back on cancel and the
-database is exactly as before).
+database is exactly as before). New supporters' create mutations are made by
+SQLite itself, one ``INSERT ... SELECT`` per batch with the same ``changes``
+text Python would write (see :class:`_CreateRows`).
 
 Matching: a row updates the pair's existing, not deleted supporter with the
 same NIK; the k-th row of a file with a given NIK updates the k-th such record
