@@ -1,11 +1,17 @@
 """The sync engine: push, pull (with apply/rebase) and resolve, as named stages.
 
-Public API for the application::
+Public API for the application (all plain Python, call from a worker thread)::
 
-    engine = SyncEngine(db, settings, transport)   # transport: HttpTransport / make_transport
-    report = engine.run(progress_cb, cancel_event)  # in a worker thread
-    status(db) -> SyncStatus
-    resolve_conflict(db, conflict_id, "mine" | "theirs" | "edited", value=None, ...)
+    sync.client_login.login(db, settings, data_dir, user, password) -> LoginResult
+    sync.client_login.authenticated_transport(settings)   # AuthExpired: log in again
+    engine = SyncEngine(db, settings, transport)
+    report = engine.run(progress_cb, cancel_event)         # -> SyncReport, never raises
+    status(db) -> SyncStatus          open_conflicts(db) -> [dict]
+    sync.client_conflicts.resolve_conflict(db, conflict_id, "mine"|"theirs"|"edited", value)
+    sync.client_conflicts.conflict_history(db, entity, record_id)
+    sync.receipts.record_history(db, entity, record_id) -> [HistoryEntry]
+    sync.client_bundle.export_outbox(db, settings, data_dir, path) / import_bundle(db, path)
+    sync.credentials.keyring_available()
 
 Stages, each with a persisted status in ``sync_state`` (see
 :mod:`sync.client_state`):
