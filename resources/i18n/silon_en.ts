@@ -4,18 +4,18 @@
 <context>
     <name>ChildListWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="66" />
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="143" />
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="68"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="146"/>
         <source>Hapus</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="131" />
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="133"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="143" />
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="146"/>
         <source>Hapus data ini?</source>
         <translation>Delete this record?</translation>
     </message>
@@ -23,70 +23,70 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="77" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="77"/>
         <source>Konflik sinkronisasi</source>
         <translation>Sync conflicts</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="81" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="81"/>
         <source>Data ini diubah di komputer ini dan di server. Pilih per kolom: milik saya, dari server, atau isi nilai baru. Pilihan dikirim sebagai perubahan baru; riwayat konflik tetap disimpan.</source>
-        <translation>This data was changed on this computer and on the server. Choose per field: mine, the server's, or type a new value. The choice is sent as a new change; the conflict history is kept.</translation>
+        <translation>This data was changed on this computer and on the server. Choose per field: mine, the server&apos;s, or type a new value. The choice is sent as a new change; the conflict history is kept.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="91" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="91"/>
         <source>Data</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="92" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="92"/>
         <source>Kolom</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="93" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="93"/>
         <source>Semula</source>
         <translation>Original</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="94" />
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="137" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="94"/>
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="137"/>
         <source>Milik saya</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="95" />
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="138" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="95"/>
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="138"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="96" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="96"/>
         <source>Pilihan</source>
         <translation>Choice</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="97" />
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="139" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="97"/>
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="139"/>
         <source>Nilai baru</source>
         <translation>New value</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="105" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="105"/>
         <source>Terapkan pilihan</source>
         <translation>Apply choices</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="108" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="108"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="175" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="175"/>
         <source>Nilai baru untuk %1 tidak valid.</source>
         <translation>The new value for %1 is not valid.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="186" />
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="186"/>
         <source>Sebagian belum selesai</source>
         <translation>Some are not resolved yet</translation>
     </message>
@@ -94,102 +94,107 @@
 <context>
     <name>DashboardWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="47" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="47"/>
         <source>MS %v dari %m</source>
         <translation>MS %v of %m</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="55" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="55"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="56" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="56"/>
         <source>MS</source>
         <translation>MS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="57" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="57"/>
         <source>BMS</source>
         <translation>BMS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="58" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="58"/>
         <source>TMS</source>
         <translation>TMS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="59" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="59"/>
         <source>Belum</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="60" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="60"/>
         <source>Keterangan</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="82" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="82"/>
         <source>Menghitung...</source>
         <translation>Calculating...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="97" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="97"/>
+        <source>MS %1 dari %2</source>
+        <translation>MS %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="100"/>
         <source>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, belum diperiksa %4, jumlah %5.</source>
         <translation>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, unchecked %4, total %5.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="105" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="108"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
-        <translation>Enter the election's DPT size to compute the support requirement.</translation>
+        <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="109" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="112"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: kurang &lt;b&gt;%2&lt;/b&gt;. Pada masa perbaikan harus diserahkan &lt;b&gt;%3&lt;/b&gt; dukungan (dua kali kekurangan).</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;%2&lt;/b&gt; short. The correction round must submit &lt;b&gt;%3&lt;/b&gt; supporters (twice the shortfall).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="118" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="121"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: &lt;b&gt;terpenuhi&lt;/b&gt;.</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;met&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="123" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126"/>
         <source>kecamatan</source>
         <translation>kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="123" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126"/>
         <source>kabupaten/kota</source>
         <translation>regencies/cities</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="129"/>
         <source>terpenuhi</source>
         <translation>met</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="128" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="131"/>
         <source>belum terpenuhi</source>
         <translation>not met yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="131" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="134"/>
         <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).</source>
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="139" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="142"/>
         <source>Isi wilayah pemilihan untuk menghitung sebaran.</source>
-        <translation>Enter the election's region to compute the spread.</translation>
+        <translation>Enter the election&apos;s region to compute the spread.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="148" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="151"/>
         <source>(tanpa wilayah)</source>
         <translation>(no region)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="153" />
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="156"/>
         <source>Belum ada dukungan MS</source>
         <translation>No MS supporters yet</translation>
     </message>
@@ -197,243 +202,543 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="53" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="53"/>
         <source>Riwayat sinkronisasi</source>
         <translation>Sync history</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="59" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="59"/>
         <source>Id: %1 — versi server: %2</source>
         <translation>Id: %1 — server version: %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="67" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="67"/>
         <source>Disimpan di komputer ini</source>
         <translation>Saved on this computer</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="68" />
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="93" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="68"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="93"/>
         <source>Kolom</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="69" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="69"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="70" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="70"/>
         <source>Dikirim (batch)</source>
         <translation>Sent (batch)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="71" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="71"/>
         <source>Diterima server</source>
         <translation>Received by server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="72" />
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="238" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="72"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="238"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="80" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="80"/>
         <source>Cetak tanda terima (PDF)</source>
         <translation>Print receipt (PDF)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="83" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="83"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
         <source>Perubahan</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="92" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="92"/>
         <source>Terdeteksi</source>
         <translation>Detected</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="94" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="94"/>
         <source>Milik saya</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="95" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="95"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="96" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="96"/>
         <source>Penyelesaian</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="101" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="101"/>
         <source>&lt;b&gt;Perjalanan ke server&lt;/b&gt;</source>
         <translation>&lt;b&gt;Way to the server&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="103" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="103"/>
         <source>&lt;b&gt;Perubahan di komputer ini&lt;/b&gt;</source>
         <translation>&lt;b&gt;Changes on this computer&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="105" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="105"/>
         <source>&lt;b&gt;Konflik&lt;/b&gt;</source>
         <translation>&lt;b&gt;Conflicts&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="124" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="124"/>
         <source>dibuat</source>
         <translation>created</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="125" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="125"/>
         <source>diubah</source>
         <translation>changed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="126" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="126"/>
         <source>dihapus</source>
         <translation>deleted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="143" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="143"/>
         <source>milik saya</source>
         <translation>mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="144" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="144"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="145" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="145"/>
         <source>nilai baru</source>
         <translation>new value</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="151" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="151"/>
         <source>%1: %2 (%3)</source>
         <translation>%1: %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="157" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="157"/>
         <source>belum diselesaikan</source>
         <translation>not resolved yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="174" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="174"/>
         <source>tertanda sah</source>
         <translation>signature valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="182" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="182"/>
         <source>%1, versi %2</source>
         <translation>%1, version %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="209" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="209"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="209" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="209"/>
         <source>belum diperiksa</source>
         <translation>not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="247" />
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="247"/>
         <source>Simpan tanda terima</source>
         <translation>Save receipt</translation>
     </message>
 </context>
 <context>
-    <name>LoginDialog</name>
+    <name>ImportWizard</name>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="39" />
-        <source>Masuk ke Silon Desktop</source>
-        <translation>Log in to Silon Desktop</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="63"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <source>NIK</source>
+        <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="51" />
-        <source>Komputer ini tidak memiliki penyimpanan kata sandi (keyring). Token tidak disimpan di disk; kata sandi akan ditanyakan setiap kali aplikasi dibuka.</source>
-        <translation>This computer has no password store (keyring). The token is not stored on disk; you will be asked for the password every time the application starts.</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="64"/>
+        <source>Nama</source>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="60" />
-        <source>Server</source>
-        <translation>Server</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
+        <source>Tempat lahir</source>
+        <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="61" />
-        <source>Nama pengguna</source>
-        <translation>User name</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="66"/>
+        <source>Tanggal lahir</source>
+        <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="62" />
-        <source>Kata sandi</source>
-        <translation>Password</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="67"/>
+        <source>Tempat, tanggal lahir</source>
+        <translation>Place, date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="65" />
-        <source>Masuk</source>
-        <translation>Log in</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="68"/>
+        <source>Jenis kelamin</source>
+        <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="70" />
-        <source>Masuk tanpa koneksi</source>
-        <translation>Log in without connection</translation>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="69"/>
+        <source>Status perkawinan</source>
+        <translation>Marital status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="73" />
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="70"/>
+        <source>Pekerjaan</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="71"/>
+        <source>Alamat</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="72"/>
+        <source>RT</source>
+        <translation>RT</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="73"/>
+        <source>RW</source>
+        <translation>RW</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="74"/>
+        <source>RT/RW</source>
+        <translation>RT/RW</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="75"/>
+        <source>Desa/Kelurahan</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="76"/>
+        <source>Kecamatan</source>
+        <translation>District (kecamatan)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="77"/>
+        <source>Kabupaten/Kota</source>
+        <translation>Regency/City</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="111"/>
+        <source>Impor daftar dukungan</source>
+        <extracomment>header text -&gt; field from a saved mapping, used when detecting columns</extracomment>
+        <translation>Import supporter list</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="126"/>
+        <source>Berkas XLSX, XLS, ODS atau CSV</source>
+        <translation>XLSX, XLS, ODS or CSV file</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="127"/>
+        <source>Pilih berkas...</source>
+        <translation>Choose file...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="129"/>
+        <source>Unduh templat kosong...</source>
+        <translation>Download empty template...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="131"/>
+        <source>Pakai pemetaan tersimpan...</source>
+        <translation>Use saved mapping...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="134"/>
+        <source>Pindaian KTP-el sudah diserahkan untuk semua baris</source>
+        <translation>E-ID scans were handed in for every row</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="138"/>
+        <source>Lanjut</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="145"/>
+        <source>Pilih berkas daftar dukungan (Model B.1-KWK):</source>
+        <translation>Choose the supporter list file (form B.1-KWK):</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="171"/>
+        <source>Simpan pemetaan...</source>
+        <translation>Save mapping...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="173"/>
+        <source>Kembali</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="175"/>
+        <source>Impor</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="196"/>
+        <source>Mengimpor...</source>
+        <translation>Importing...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="199"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="91" />
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <source>Baris</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <source>Tertulis</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <source>Dicocokkan dengan</source>
+        <translation>Matched to</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <source>Skor</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="228"/>
+        <source>Simpan laporan (JSON)...</source>
+        <translation>Save report (JSON)...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="230"/>
+        <source>Tutup</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="238"/>
+        <source>Baris yang belum/tidak memenuhi syarat:</source>
+        <translation>Rows not (yet) qualified:</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="240"/>
+        <source>Nama wilayah yang dicocokkan tidak persis:</source>
+        <translation>Place names matched inexactly:</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="251"/>
+        <source>Pilih daftar dukungan</source>
+        <translation>Choose supporter list</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <source>Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)</source>
+        <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
+        <source>Simpan templat</source>
+        <translation>Save template</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="271"/>
+        <source>Pakai pemetaan kolom</source>
+        <translation>Use column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="284"/>
+        <source>Pemetaan tidak dapat dibaca: %1</source>
+        <translation>The mapping cannot be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="287"/>
+        <source>Memakai pemetaan: %1</source>
+        <translation>Using mapping: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="294"/>
+        <source>Pilih berkas terlebih dahulu.</source>
+        <translation>Choose a file first.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="317"/>
+        <source>(tidak ada)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="329"/>
+        <source>Lembar: %1 - baris judul: %2 - data mulai baris %3</source>
+        <translation>Sheet: %1 - header row: %2 - data from row %3</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="367"/>
+        <source>Simpan pemetaan kolom</source>
+        <translation>Save column mapping</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="381"/>
+        <source>Kolom wajib belum dipetakan: %1</source>
+        <translation>Required columns not mapped yet: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="393"/>
+        <source>Membaca dan memeriksa baris...</source>
+        <translation>Reading and checking rows...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="423"/>
+        <source>%1 baris diperiksa</source>
+        <translation>%1 rows checked</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="431"/>
+        <source>Membatalkan...</source>
+        <translation>Cancelling...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="437"/>
+        <source>Impor dibatalkan. Basis data tidak berubah.</source>
+        <translation>Import cancelled. The database is unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="448"/>
+        <source>Berkas: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="449"/>
+        <source>Baris data: %1</source>
+        <translation>Data rows: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="451"/>
+        <source>Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah</source>
+        <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="461"/>
+        <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
+        <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="475"/>
+        <source>tidak ditemukan</source>
+        <translation>not found</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="486"/>
+        <source>Simpan laporan</source>
+        <translation>Save report</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="39"/>
+        <source>Masuk ke Silon Desktop</source>
+        <translation>Log in to Silon Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="51"/>
+        <source>Komputer ini tidak memiliki penyimpanan kata sandi (keyring). Token tidak disimpan di disk; kata sandi akan ditanyakan setiap kali aplikasi dibuka.</source>
+        <translation>This computer has no password store (keyring). The token is not stored on disk; you will be asked for the password every time the application starts.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="60"/>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="61"/>
+        <source>Nama pengguna</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="62"/>
+        <source>Kata sandi</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="65"/>
+        <source>Masuk</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="70"/>
+        <source>Masuk tanpa koneksi</source>
+        <translation>Log in without connection</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="73"/>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="91"/>
         <source>Isi nama pengguna dan kata sandi.</source>
         <translation>Enter user name and password.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="94" />
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="94"/>
         <source>Memeriksa...</source>
         <translation>Checking...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="119" />
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="119"/>
         <source>Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini.</source>
         <translation>The server cannot be reached and the password does not match the last login on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="123" />
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="123"/>
         <source>Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini).</source>
         <translation>Wrong user name or password (or never logged in online on this computer).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="127" />
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="127"/>
         <source>Nama pengguna atau kata sandi salah.</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="129" />
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="129"/>
         <source>Server tidak dapat dihubungi.</source>
         <translation>The server cannot be reached.</translation>
     </message>
@@ -441,183 +746,183 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="203" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="212"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="208" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="217"/>
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="211" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="220"/>
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="218" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="227"/>
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="262" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="283"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="263" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="284"/>
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="265" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="286"/>
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="269" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="290"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="270" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="291"/>
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="272" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="293"/>
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="275" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="296"/>
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="278" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="299"/>
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="281" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="302"/>
         <source>&amp;Impor daftar dukungan...</source>
         <translation>&amp;Import supporter list...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="284" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="305"/>
         <source>Cetak &amp;rekapitulasi (PDF)...</source>
         <translation>Print &amp;recap (PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="294" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="315"/>
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="295" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="316"/>
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="296" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="317"/>
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="297" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="318"/>
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="361" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="385"/>
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="366" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="390"/>
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="376" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="400"/>
         <source>Wilayah belum diketahui</source>
         <translation>Region not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="377" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="401"/>
         <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
-        <translation>Log in online once so that your account's region is known.</translation>
+        <translation>Log in online once so that your account&apos;s region is known.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="384" />
-        <location filename="../../silon_desktop/ui/main_window.py" line="408" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="408"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="433"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="395" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="420"/>
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="395" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="420"/>
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="426" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="452"/>
         <source>Pilih pasangan</source>
         <translation>Choose a pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="426" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="452"/>
         <source>Pilih pasangan calon dulu.</source>
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="448" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="474"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="457" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="483"/>
         <source>Gagal</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="458" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="484"/>
         <source>Menyusun rekapitulasi...</source>
         <translation>Preparing the recap...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="466" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="492"/>
         <source>Rekapitulasi disimpan: %1</source>
         <translation>Recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="498" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="524"/>
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="502" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="528"/>
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="503" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="529"/>
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="513" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="539"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="519" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="545"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -625,82 +930,97 @@
 <context>
     <name>PairPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="58" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="59"/>
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="67" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="66"/>
         <source>Tambah calon</source>
         <translation>Add candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="78" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="74"/>
         <source>Tambah dokumen syarat</source>
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="85" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="81"/>
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="87" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="83"/>
         <source>Lampirkan berkas dokumen...</source>
         <translation>Attach document file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="99" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="95"/>
         <source>(baru)</source>
         <translation>(new)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="101" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="97"/>
         <source>%1 kursi</source>
         <translation>%1 seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="103" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="99"/>
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="107" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="103"/>
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="108" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="104"/>
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="109" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="105"/>
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="110" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="106"/>
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="111" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="107"/>
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="138" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="114"/>
+        <source>Kepala</source>
+        <translation>Head</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="114"/>
+        <source>Wakil</source>
+        <translation>Deputy</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="123"/>
+        <source>[berkas]</source>
+        <translation>[file]</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="146"/>
         <source>Pilih atau tambahkan dokumen syarat dulu.</source>
         <translation>Choose or add a requirement document first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="156" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="165"/>
         <source>Berkas dokumen</source>
         <translation>Document file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="161" />
+        <location filename="../../silon_desktop/ui/main_window.py" line="170"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
@@ -708,65 +1028,66 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="146" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="146"/>
         <source>Urungkan (Ctrl+Z)</source>
         <translation>Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="191" />
-        <source>Belum tersimpan</source>
-        <translation>Not saved</translation>
-    </message>
-    <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="204" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="203"/>
         <source>Tersimpan %1</source>
         <translation>Saved %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="227" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="226"/>
         <source>hh-bb-tttt</source>
         <translation>dd-mm-yyyy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="230" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="229"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="277" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="276"/>
         <source>Isi dengan angka.</source>
         <translation>Enter a number.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="283" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="282"/>
         <source>Tanggal tidak valid; tulis hh-bb-tttt, mis. 17-08-1980.</source>
         <translation>Invalid date; write dd-mm-yyyy, e.g. 17-08-1980.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="303" />
+        <location filename="../../silon_desktop/ui/record_form.py" line="291"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="302"/>
         <source>Mengetik...</source>
         <translation>Typing...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/record_form.py" line="358"/>
+        <source>Belum tersimpan: %1</source>
+        <translation>Not saved: %1</translation>
     </message>
 </context>
 <context>
     <name>RegionPicker</name>
     <message>
-        <location filename="../../silon_desktop/ui/region_picker.py" line="41" />
+        <location filename="../../silon_desktop/ui/region_picker.py" line="41"/>
         <source>Provinsi</source>
         <translation>Province</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/region_picker.py" line="42" />
+        <location filename="../../silon_desktop/ui/region_picker.py" line="42"/>
         <source>Kab/Kota</source>
         <translation>Regency/City</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/region_picker.py" line="43" />
+        <location filename="../../silon_desktop/ui/region_picker.py" line="43"/>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/region_picker.py" line="44" />
+        <location filename="../../silon_desktop/ui/region_picker.py" line="44"/>
         <source>Desa/Kel.</source>
         <translation>Village</translation>
     </message>
@@ -774,47 +1095,47 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="28" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="28"/>
         <source>Pengaturan</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="33" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="33"/>
         <source>kosong: sertifikat bawaan sistem</source>
-        <translation>empty: the system's certificates</translation>
+        <translation>empty: the system&apos;s certificates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="34" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="34"/>
         <source>Pilih...</source>
         <translation>Choose...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="47" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="47"/>
         <source>Alamat server</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="48" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="48"/>
         <source>Berkas CA (PEM)</source>
         <translation>CA file (PEM)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="49" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="49"/>
         <source>Bahasa</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="50" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="50"/>
         <source>Perubahan bahasa berlaku setelah aplikasi dibuka ulang.</source>
         <translation>A language change takes effect after the application is restarted.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="64" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="64"/>
         <source>Berkas CA</source>
         <translation>CA file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/settings_dialog.py" line="72" />
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="72"/>
         <source>Alamat server harus diawali http:// atau https://</source>
         <translation>The server address must start with http:// or https://</translation>
     </message>
@@ -822,53 +1143,53 @@
 <context>
     <name>SupportersModel</name>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="89" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="89"/>
         <source>NIK</source>
         <extracomment>(attribute of SupporterRow, sortable column name or None)</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="90" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="90"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="91" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="91"/>
         <source>Tgl lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="92" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="92"/>
         <source>L/P</source>
         <translation>M/F</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="93" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="93"/>
         <source>Desa/Kel.</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="94" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="94"/>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="95" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="95"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="96" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="96"/>
         <source>Alasan</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="97" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="97"/>
         <source>Diverifikasi oleh</source>
         <translation>Verified by</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="221" />
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="221"/>
         <source>Dihapus</source>
         <translation>Deleted</translation>
     </message>
@@ -876,109 +1197,119 @@
 <context>
     <name>SupportersPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="101" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="104"/>
         <source>Tambah pendukung</source>
         <translation>Add supporter</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="136" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="139"/>
         <source>NIK diawali...</source>
         <translation>NIK starts with...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="140" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="143"/>
         <source>Nama memuat...</source>
         <translation>Name contains...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="147" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="150"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="152" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="155"/>
         <source>Semua alasan</source>
         <translation>All reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="161" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="178"/>
         <source>Saring:</source>
         <translation>Filter:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="193" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="213"/>
         <source>Verifikasi</source>
         <translation>Verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="194" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="214"/>
         <source>Mode verifikasi dengan tombol</source>
         <translation>Verification mode with keys</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="198" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="218"/>
         <source>Verifikasi administrasi</source>
         <translation>Administrative verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="199" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="219"/>
         <source>Verifikasi faktual</source>
         <translation>Field verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="214" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="234"/>
         <source>Tombol:</source>
         <translation>Keys:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="214" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="234"/>
         <source>lewati</source>
         <translation>skip</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="282" />
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="320" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="302"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="352"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="398" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="404"/>
+        <source>Verifikasi sekaligus</source>
+        <translation>Verify a selection</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="405"/>
+        <source>Tandai %1 pendukung yang dipilih: %2?</source>
+        <translation>Mark the %1 selected supporters: %2?</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="446"/>
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="404" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="452"/>
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="411" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="459"/>
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="447" />
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="464" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="496"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="513"/>
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="457" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="506"/>
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="479" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="528"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="480" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="529"/>
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="481" />
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="530"/>
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>
@@ -986,73 +1317,73 @@
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="146" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="167"/>
         <source>Status server belum diketahui</source>
         <extracomment>a run starts by itself at most this often while changes wait and the server answers</extracomment>
         <translation>Server status not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="161" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="182"/>
         <source>Sinkronkan (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="164" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="185"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="189" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="210"/>
         <source>● Belum tersambung</source>
         <translation>● Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="192" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="213"/>
         <source>● Daring</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="195" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="216"/>
         <source>● Luring</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="198" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="219"/>
         <source>Belum terkirim: %1</source>
         <translation>Not sent: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="199" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="220"/>
         <source>Konflik: %1</source>
         <translation>Conflicts: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="204" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="225"/>
         <source>Sinkron terakhir: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="210" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="231"/>
         <source>Sinkronisasi...</source>
         <translation>Syncing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="217" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="238"/>
         <source>Kirim</source>
         <translation>Push</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="218" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="239"/>
         <source>Ambil</source>
         <translation>Pull</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="219" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="240"/>
         <source>Terapkan</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="220" />
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="241"/>
         <source>Selesaikan</source>
         <translation>Resolve</translation>
     </message>
@@ -1060,275 +1391,275 @@
 <context>
     <name>forms</name>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="17" />
+        <location filename="../../silon_desktop/ui/forms.py" line="17"/>
         <source>Bupati</source>
         <translation>Regent (bupati)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="18" />
+        <location filename="../../silon_desktop/ui/forms.py" line="18"/>
         <source>Wali kota</source>
         <translation>Mayor (wali kota)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="19" />
+        <location filename="../../silon_desktop/ui/forms.py" line="19"/>
         <source>Gubernur</source>
         <translation>Governor</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="22" />
+        <location filename="../../silon_desktop/ui/forms.py" line="22"/>
         <source>Nama pemilihan</source>
         <translation>Election name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="23" />
+        <location filename="../../silon_desktop/ui/forms.py" line="23"/>
         <source>Jenis</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="25" />
+        <location filename="../../silon_desktop/ui/forms.py" line="25"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="27" />
+        <location filename="../../silon_desktop/ui/forms.py" line="27"/>
         <source>Tahun</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="28" />
+        <location filename="../../silon_desktop/ui/forms.py" line="28"/>
         <source>Jumlah DPT</source>
         <translation>DPT size</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="31" />
+        <location filename="../../silon_desktop/ui/forms.py" line="31"/>
         <source>Jumlah kecamatan (kab/kota untuk gubernur)</source>
         <translation>Number of kecamatan (regencies/cities for governor)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="35" />
+        <location filename="../../silon_desktop/ui/forms.py" line="35"/>
         <source>Batas penyerahan dukungan</source>
         <translation>Last day to submit support</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="37" />
+        <location filename="../../silon_desktop/ui/forms.py" line="37"/>
         <source>Tanggal penetapan</source>
         <translation>Confirmation date (penetapan)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="43" />
+        <location filename="../../silon_desktop/ui/forms.py" line="43"/>
         <source>Perseorangan</source>
         <translation>Independent</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="44" />
+        <location filename="../../silon_desktop/ui/forms.py" line="44"/>
         <source>Partai politik</source>
         <translation>Political parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="47" />
+        <location filename="../../silon_desktop/ui/forms.py" line="47"/>
         <source>Draf</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="48" />
+        <location filename="../../silon_desktop/ui/forms.py" line="48"/>
         <source>Diajukan</source>
         <translation>Submitted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="49" />
+        <location filename="../../silon_desktop/ui/forms.py" line="49"/>
         <source>Ditetapkan</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="50" />
+        <location filename="../../silon_desktop/ui/forms.py" line="50"/>
         <source>Ditolak</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="53" />
+        <location filename="../../silon_desktop/ui/forms.py" line="53"/>
         <source>Nomor urut</source>
         <translation>Ballot number</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="54" />
+        <location filename="../../silon_desktop/ui/forms.py" line="54"/>
         <source>Jalur</source>
         <translation>Route</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="55" />
+        <location filename="../../silon_desktop/ui/forms.py" line="55"/>
         <source>Nama bakal calon kepala</source>
-        <translation>Head candidate's name</translation>
+        <translation>Head candidate&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="56" />
+        <location filename="../../silon_desktop/ui/forms.py" line="56"/>
         <source>Nama bakal calon wakil</source>
-        <translation>Deputy candidate's name</translation>
+        <translation>Deputy candidate&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="57" />
-        <location filename="../../silon_desktop/ui/forms.py" line="145" />
+        <location filename="../../silon_desktop/ui/forms.py" line="57"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="145"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="63" />
+        <location filename="../../silon_desktop/ui/forms.py" line="63"/>
         <source>Calon kepala daerah</source>
         <translation>Head of region candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="64" />
+        <location filename="../../silon_desktop/ui/forms.py" line="64"/>
         <source>Calon wakil</source>
         <translation>Deputy candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="68" />
-        <location filename="../../silon_desktop/ui/forms.py" line="96" />
+        <location filename="../../silon_desktop/ui/forms.py" line="68"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="96"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="69" />
-        <location filename="../../silon_desktop/ui/forms.py" line="97" />
+        <location filename="../../silon_desktop/ui/forms.py" line="69"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="97"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="73" />
-        <location filename="../../silon_desktop/ui/forms.py" line="101" />
+        <location filename="../../silon_desktop/ui/forms.py" line="73"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="101"/>
         <source>Belum kawin</source>
         <translation>Never married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="74" />
-        <location filename="../../silon_desktop/ui/forms.py" line="102" />
+        <location filename="../../silon_desktop/ui/forms.py" line="74"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="102"/>
         <source>Kawin</source>
         <translation>Married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="75" />
-        <location filename="../../silon_desktop/ui/forms.py" line="103" />
+        <location filename="../../silon_desktop/ui/forms.py" line="75"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="103"/>
         <source>Pernah kawin</source>
         <translation>Previously married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="78" />
+        <location filename="../../silon_desktop/ui/forms.py" line="78"/>
         <source>Kedudukan</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="79" />
-        <location filename="../../silon_desktop/ui/forms.py" line="106" />
+        <location filename="../../silon_desktop/ui/forms.py" line="79"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="106"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="80" />
+        <location filename="../../silon_desktop/ui/forms.py" line="80"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="81" />
-        <location filename="../../silon_desktop/ui/forms.py" line="110" />
+        <location filename="../../silon_desktop/ui/forms.py" line="81"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="110"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="82" />
-        <location filename="../../silon_desktop/ui/forms.py" line="108" />
+        <location filename="../../silon_desktop/ui/forms.py" line="82"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="108"/>
         <source>Tempat lahir</source>
         <translation>Birth place</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="83" />
-        <location filename="../../silon_desktop/ui/forms.py" line="109" />
+        <location filename="../../silon_desktop/ui/forms.py" line="83"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="109"/>
         <source>Tanggal lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="84" />
-        <location filename="../../silon_desktop/ui/forms.py" line="115" />
+        <location filename="../../silon_desktop/ui/forms.py" line="84"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="115"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="85" />
+        <location filename="../../silon_desktop/ui/forms.py" line="85"/>
         <source>Pendidikan terakhir</source>
         <translation>Highest education</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="86" />
-        <location filename="../../silon_desktop/ui/forms.py" line="114" />
+        <location filename="../../silon_desktop/ui/forms.py" line="86"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="114"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="88" />
-        <location filename="../../silon_desktop/ui/forms.py" line="112" />
+        <location filename="../../silon_desktop/ui/forms.py" line="88"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="112"/>
         <source>Status perkawinan</source>
         <translation>Marital status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="107" />
+        <location filename="../../silon_desktop/ui/forms.py" line="107"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="116" />
+        <location filename="../../silon_desktop/ui/forms.py" line="116"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="117" />
+        <location filename="../../silon_desktop/ui/forms.py" line="117"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="119" />
+        <location filename="../../silon_desktop/ui/forms.py" line="119"/>
         <source>Desa/Kelurahan</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="126" />
+        <location filename="../../silon_desktop/ui/forms.py" line="126"/>
         <source>Nama partai</source>
         <translation>Party name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="127" />
+        <location filename="../../silon_desktop/ui/forms.py" line="127"/>
         <source>Jumlah kursi DPRD</source>
         <translation>DPRD seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="128" />
+        <location filename="../../silon_desktop/ui/forms.py" line="128"/>
         <source>Suara sah</source>
         <translation>Valid votes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="138" />
+        <location filename="../../silon_desktop/ui/forms.py" line="138"/>
         <source>Belum diserahkan</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="139" />
+        <location filename="../../silon_desktop/ui/forms.py" line="139"/>
         <source>Diserahkan, belum diperiksa</source>
         <translation>Submitted, not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="140" />
+        <location filename="../../silon_desktop/ui/forms.py" line="140"/>
         <source>Sesuai</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="141" />
+        <location filename="../../silon_desktop/ui/forms.py" line="141"/>
         <source>Tidak sesuai</source>
         <translation>Not valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="144" />
+        <location filename="../../silon_desktop/ui/forms.py" line="144"/>
         <source>Jenis dokumen</source>
         <translation>Document kind</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="146" />
+        <location filename="../../silon_desktop/ui/forms.py" line="146"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>
@@ -1336,460 +1667,621 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="15" />
+        <location filename="../../silon_desktop/ui/labels.py" line="15"/>
         <source>NIK tidak sesuai format</source>
         <translation>NIK not in the right format</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="16" />
+        <location filename="../../silon_desktop/ui/labels.py" line="16"/>
         <source>Kode wilayah NIK tidak dikenal</source>
         <translation>NIK region code unknown</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="17" />
+        <location filename="../../silon_desktop/ui/labels.py" line="17"/>
         <source>Tgl lahir/jenis kelamin tidak sesuai NIK</source>
         <translation>Birth date/sex does not match the NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="19" />
+        <location filename="../../silon_desktop/ui/labels.py" line="19"/>
         <source>NIK dari sel angka (digit terakhir mungkin hilang)</source>
         <translation>NIK from a number cell (last digit may be lost)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="21" />
+        <location filename="../../silon_desktop/ui/labels.py" line="21"/>
         <source>Data wajib kosong</source>
         <translation>Required data missing</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="22" />
+        <location filename="../../silon_desktop/ui/labels.py" line="22"/>
         <source>Belum berusia 17 tahun dan belum kawin</source>
         <translation>Under 17 and never married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="23" />
+        <location filename="../../silon_desktop/ui/labels.py" line="23"/>
         <source>Domisili di luar wilayah pemilihan</source>
-        <translation>Domicile outside the election's region</translation>
+        <translation>Domicile outside the election&apos;s region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="24" />
+        <location filename="../../silon_desktop/ui/labels.py" line="24"/>
         <source>Tidak terdaftar di DPT</source>
         <translation>Not on the voter list (DPT)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="26" />
+        <location filename="../../silon_desktop/ui/labels.py" line="26"/>
         <source>Pekerjaan dilarang (TNI/Polri/ASN/penyelenggara/perangkat desa)</source>
         <translation>Banned occupation (TNI/Polri/ASN/election official/village official)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="30" />
+        <location filename="../../silon_desktop/ui/labels.py" line="30"/>
         <source>Tanpa KTP-el / tanda tangan</source>
         <translation>No e-ID scan / signature</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="31" />
+        <location filename="../../silon_desktop/ui/labels.py" line="31"/>
         <source>Ganda identik</source>
         <translation>Identical duplicate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="32" />
+        <location filename="../../silon_desktop/ui/labels.py" line="32"/>
         <source>Potensi ganda</source>
         <translation>Potential duplicate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="34" />
+        <location filename="../../silon_desktop/ui/labels.py" line="34"/>
         <source>Ganda eksternal (mendukung pasangan lain)</source>
         <translation>External duplicate (supports another pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="36" />
+        <location filename="../../silon_desktop/ui/labels.py" line="36"/>
         <source>Meninggal dunia</source>
         <translation>Deceased</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="37" />
+        <location filename="../../silon_desktop/ui/labels.py" line="37"/>
         <source>Tidak ditemui setelah tiga kali kunjungan</source>
         <translation>Not found after three visits</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="38" />
+        <location filename="../../silon_desktop/ui/labels.py" line="38"/>
         <source>Menyatakan tidak mendukung (BA.5-KWK)</source>
         <translation>Denies support (BA.5-KWK)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="45" />
+        <location filename="../../silon_desktop/ui/labels.py" line="45"/>
+        <source>ya</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="45"/>
+        <source>tidak</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="51"/>
         <source>MS (memenuhi syarat)</source>
         <translation>MS (qualified)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="46" />
+        <location filename="../../silon_desktop/ui/labels.py" line="52"/>
         <source>BMS (belum memenuhi syarat)</source>
         <translation>BMS (not yet qualified)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="47" />
+        <location filename="../../silon_desktop/ui/labels.py" line="53"/>
         <source>TMS (tidak memenuhi syarat)</source>
         <translation>TMS (not qualified)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="48" />
-        <location filename="../../silon_desktop/ui/labels.py" line="49" />
+        <location filename="../../silon_desktop/ui/labels.py" line="54"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="55"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="56" />
+        <location filename="../../silon_desktop/ui/labels.py" line="62"/>
         <source>Dikunjungi di rumah</source>
         <translation>Visited at home</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="57" />
+        <location filename="../../silon_desktop/ui/labels.py" line="63"/>
         <source>Dikumpulkan oleh LO</source>
         <translation>Gathered by the LO</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="58" />
+        <location filename="../../silon_desktop/ui/labels.py" line="64"/>
         <source>Datang ke kantor PPS</source>
         <translation>Came to the PPS office</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="59" />
+        <location filename="../../silon_desktop/ui/labels.py" line="65"/>
         <source>Panggilan video (menunjukkan KTP-el)</source>
         <translation>Video call (showing the e-ID)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="66" />
+        <location filename="../../silon_desktop/ui/labels.py" line="72"/>
         <source>Ijazah (paling rendah SLTA)</source>
         <translation>Diploma (at least upper secondary)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="67" />
+        <location filename="../../silon_desktop/ui/labels.py" line="73"/>
         <source>Surat keterangan sehat</source>
         <translation>Health certificate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="68" />
+        <location filename="../../silon_desktop/ui/labels.py" line="74"/>
         <source>SKCK</source>
         <translation>Police certificate (SKCK)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="69" />
+        <location filename="../../silon_desktop/ui/labels.py" line="75"/>
         <source>Tanda terima LHKPN</source>
         <translation>LHKPN receipt</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="70" />
+        <location filename="../../silon_desktop/ui/labels.py" line="76"/>
         <source>NPWP dan laporan pajak</source>
         <translation>NPWP and tax reports</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="71" />
+        <location filename="../../silon_desktop/ui/labels.py" line="77"/>
         <source>Daftar riwayat hidup</source>
         <translation>Curriculum vitae</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="72" />
+        <location filename="../../silon_desktop/ui/labels.py" line="78"/>
         <source>Surat pernyataan</source>
         <translation>Signed statement</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="73" />
+        <location filename="../../silon_desktop/ui/labels.py" line="79"/>
         <source>Laporan SPT pajak</source>
         <translation>Tax returns (SPT)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="74" />
+        <location filename="../../silon_desktop/ui/labels.py" line="80"/>
         <source>KTP-el</source>
         <translation>e-ID card (KTP-el)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="75" />
+        <location filename="../../silon_desktop/ui/labels.py" line="81"/>
         <source>Pas foto</source>
         <translation>Photograph</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="76" />
+        <location filename="../../silon_desktop/ui/labels.py" line="82"/>
         <source>Surat keterangan tidak pailit</source>
         <translation>Certificate of no bankruptcy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="77" />
+        <location filename="../../silon_desktop/ui/labels.py" line="83"/>
         <source>Lainnya</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="84" />
+        <location filename="../../silon_desktop/ui/labels.py" line="90"/>
         <source>Tersimpan di komputer ini</source>
         <translation>Saved on this computer</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="85" />
+        <location filename="../../silon_desktop/ui/labels.py" line="91"/>
         <source>Menunggu dikirim</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="86" />
+        <location filename="../../silon_desktop/ui/labels.py" line="92"/>
         <source>Terkirim, menunggu jawaban server</source>
-        <translation>Sent, waiting for the server's answer</translation>
+        <translation>Sent, waiting for the server&apos;s answer</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="87" />
+        <location filename="../../silon_desktop/ui/labels.py" line="93"/>
         <source>Diterima server</source>
         <translation>Received by server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="88" />
+        <location filename="../../silon_desktop/ui/labels.py" line="94"/>
         <source>Konflik</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="89" />
+        <location filename="../../silon_desktop/ui/labels.py" line="95"/>
         <source>Ditolak server</source>
         <translation>Rejected by the server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="115" />
-        <location filename="../../silon_desktop/ui/labels.py" line="142" />
+        <location filename="../../silon_desktop/ui/labels.py" line="121"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="148"/>
         <source>Pemilihan</source>
-        <extracomment>Verification keys: key text -&gt; (status or None for "by the rule set", reason code or ""). One key for MS; one per reason; the rule set decides whether a reason is BMS or TMS.</extracomment>
+        <extracomment>Verification keys: key text -&gt; (status or None for &quot;by the rule set&quot;, reason code or &quot;&quot;). One key for MS; one per reason; the rule set decides whether a reason is BMS or TMS.</extracomment>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="116" />
+        <location filename="../../silon_desktop/ui/labels.py" line="122"/>
         <source>Pasangan calon</source>
         <translation>Candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="117" />
+        <location filename="../../silon_desktop/ui/labels.py" line="123"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="175"/>
         <source>Calon</source>
         <translation>Candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="118" />
+        <location filename="../../silon_desktop/ui/labels.py" line="124"/>
         <source>Dokumen syarat</source>
         <translation>Requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="119" />
+        <location filename="../../silon_desktop/ui/labels.py" line="125"/>
         <source>Partai pengusung</source>
         <translation>Nominating party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="120" />
+        <location filename="../../silon_desktop/ui/labels.py" line="126"/>
         <source>Pendukung</source>
         <translation>Supporter</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="127" />
+        <location filename="../../silon_desktop/ui/labels.py" line="133"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="128" />
+        <location filename="../../silon_desktop/ui/labels.py" line="134"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="129" />
+        <location filename="../../silon_desktop/ui/labels.py" line="135"/>
         <source>Tanggal lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="130" />
+        <location filename="../../silon_desktop/ui/labels.py" line="136"/>
         <source>Tempat lahir</source>
         <translation>Birth place</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="131" />
+        <location filename="../../silon_desktop/ui/labels.py" line="137"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="132" />
+        <location filename="../../silon_desktop/ui/labels.py" line="138"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="133" />
+        <location filename="../../silon_desktop/ui/labels.py" line="139"/>
         <source>Nama calon kepala</source>
-        <translation>Head candidate's name</translation>
+        <translation>Head candidate&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="134" />
+        <location filename="../../silon_desktop/ui/labels.py" line="140"/>
         <source>Nama calon wakil</source>
-        <translation>Deputy candidate's name</translation>
+        <translation>Deputy candidate&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="135" />
+        <location filename="../../silon_desktop/ui/labels.py" line="141"/>
         <source>Nama partai</source>
         <translation>Party name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="136" />
+        <location filename="../../silon_desktop/ui/labels.py" line="142"/>
         <source>Kursi</source>
         <translation>Seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="137" />
+        <location filename="../../silon_desktop/ui/labels.py" line="143"/>
         <source>Suara sah</source>
         <translation>Valid votes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="138" />
+        <location filename="../../silon_desktop/ui/labels.py" line="144"/>
         <source>DPT</source>
         <translation>DPT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="139" />
+        <location filename="../../silon_desktop/ui/labels.py" line="145"/>
         <source>Nomor urut</source>
         <translation>Ballot number</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="140" />
+        <location filename="../../silon_desktop/ui/labels.py" line="146"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="141" />
+        <location filename="../../silon_desktop/ui/labels.py" line="147"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="143" />
+        <location filename="../../silon_desktop/ui/labels.py" line="149"/>
         <source>Pasangan</source>
         <translation>Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="144" />
+        <location filename="../../silon_desktop/ui/labels.py" line="150"/>
         <source>Jalur</source>
         <translation>Route</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="145" />
+        <location filename="../../silon_desktop/ui/labels.py" line="151"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="146" />
+        <location filename="../../silon_desktop/ui/labels.py" line="152"/>
         <source>Status vermin</source>
         <translation>Admin verification status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="147" />
+        <location filename="../../silon_desktop/ui/labels.py" line="153"/>
         <source>Alasan vermin</source>
         <translation>Admin verification reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="148" />
+        <location filename="../../silon_desktop/ui/labels.py" line="154"/>
         <source>Status verfak</source>
         <translation>Field verification status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="149" />
+        <location filename="../../silon_desktop/ui/labels.py" line="155"/>
         <source>Alasan verfak</source>
         <translation>Field verification reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="150" />
+        <location filename="../../silon_desktop/ui/labels.py" line="156"/>
         <source>Cara ditemui</source>
         <translation>How met</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="151" />
+        <location filename="../../silon_desktop/ui/labels.py" line="157"/>
         <source>Desa/Kelurahan</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="152" />
+        <location filename="../../silon_desktop/ui/labels.py" line="158"/>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="153" />
+        <location filename="../../silon_desktop/ui/labels.py" line="159"/>
+        <source>Jenis</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="160"/>
+        <source>Wilayah</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="161"/>
+        <source>Tahun</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="162"/>
+        <source>Jumlah kecamatan/kab-kota</source>
+        <translation>Number of districts/regencies</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="163"/>
+        <source>Aturan</source>
+        <translation>Rule set</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="164"/>
+        <source>Awal penyerahan dukungan</source>
+        <translation>Support submission opens</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="165"/>
+        <source>Batas penyerahan dukungan</source>
+        <translation>Support submission deadline</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="166"/>
+        <source>Akhir verifikasi administrasi</source>
+        <translation>End of administrative verification</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="167"/>
+        <source>Akhir masa perbaikan</source>
+        <translation>End of correction round</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="168"/>
+        <source>Akhir verifikasi faktual</source>
+        <translation>End of field verification</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="169"/>
+        <source>Tanggal pendaftaran</source>
+        <translation>Registration date</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="170"/>
+        <source>Tanggal penetapan</source>
+        <translation>Confirmation date</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="171"/>
+        <source>Kedudukan</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="172"/>
+        <source>Pendidikan terakhir</source>
+        <translation>Highest education</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="173"/>
+        <source>Pekerjaan</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="174"/>
+        <source>Status perkawinan</source>
+        <translation>Marital status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="176"/>
+        <source>Berkas</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="177"/>
+        <source>Sidik berkas (SHA-256)</source>
+        <translation>File fingerprint (SHA-256)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="178"/>
+        <source>Ukuran berkas</source>
+        <translation>File size</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="179"/>
+        <source>Catatan</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="180"/>
+        <source>Kab/Kota</source>
+        <translation>Regency/City</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="181"/>
+        <source>Pindaian KTP-el</source>
+        <translation>E-ID scan</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="182"/>
+        <source>NIK dari sel angka</source>
+        <translation>NIK from a number cell</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="183"/>
+        <source>Status pemeriksaan otomatis</source>
+        <translation>Automatic check status</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="184"/>
+        <source>Alasan pemeriksaan otomatis</source>
+        <translation>Automatic check reasons</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="185"/>
+        <source>Pemeriksa vermin</source>
+        <translation>Admin. verified by</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="186"/>
+        <source>Waktu vermin</source>
+        <translation>Admin. verified at</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="187"/>
+        <source>Pemeriksa verfak</source>
+        <translation>Field verified by</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="188"/>
+        <source>Waktu verfak</source>
+        <translation>Field verified at</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="189"/>
+        <source>Ganda eksternal</source>
+        <translation>External duplicate</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="190"/>
         <source>Dihapus</source>
         <translation>Deleted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="161" />
+        <location filename="../../silon_desktop/ui/labels.py" line="198"/>
         <source>Wajib diisi.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="162" />
+        <location filename="../../silon_desktop/ui/labels.py" line="199"/>
         <source>Jenis isian salah.</source>
         <translation>Wrong kind of value.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="163" />
+        <location filename="../../silon_desktop/ui/labels.py" line="200"/>
         <source>Terlalu panjang (paling banyak %1 karakter).</source>
         <translation>Too long (at most %1 characters).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="164" />
+        <location filename="../../silon_desktop/ui/labels.py" line="201"/>
         <source>Berisi karakter yang tidak diizinkan.</source>
         <translation>Contains characters that are not allowed.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="165" />
+        <location filename="../../silon_desktop/ui/labels.py" line="202"/>
         <source>Nilai tidak diizinkan (pilihan: %1).</source>
         <translation>Value not allowed (choices: %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="166" />
+        <location filename="../../silon_desktop/ui/labels.py" line="203"/>
         <source>Kode wilayah tidak sah.</source>
         <translation>Invalid region code.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="168" />
+        <location filename="../../silon_desktop/ui/labels.py" line="205"/>
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan.</source>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="170" />
+        <location filename="../../silon_desktop/ui/labels.py" line="207"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="171" />
+        <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Angka terlalu besar (paling besar %1).</source>
         <translation>Number too large (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="172" />
+        <location filename="../../silon_desktop/ui/labels.py" line="209"/>
         <source>Di luar rentang yang wajar (%1).</source>
         <translation>Outside the plausible range (%1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="173" />
+        <location filename="../../silon_desktop/ui/labels.py" line="210"/>
         <source>Terlalu banyak isian (paling banyak %1).</source>
         <translation>Too many entries (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="174" />
+        <location filename="../../silon_desktop/ui/labels.py" line="211"/>
         <source>Kode alasan tidak dikenal: %1.</source>
         <translation>Unknown reason code: %1.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="176" />
+        <location filename="../../silon_desktop/ui/labels.py" line="213"/>
         <source>NIK tidak sah: harus 16 angka dengan tanggal lahir yang benar.</source>
         <translation>Invalid NIK: must be 16 digits with a valid birth date.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="180" />
+        <location filename="../../silon_desktop/ui/labels.py" line="217"/>
         <source>NIK hanya boleh berisi angka.</source>
         <translation>A NIK may only contain digits.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="181" />
+        <location filename="../../silon_desktop/ui/labels.py" line="218"/>
         <source>Hanya boleh berisi angka.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="182" />
+        <location filename="../../silon_desktop/ui/labels.py" line="219"/>
         <source>Nama berkas tidak sah.</source>
         <translation>Invalid file name.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="187" />
+        <location filename="../../silon_desktop/ui/labels.py" line="224"/>
         <source>Isian %1 tidak sah (%2).</source>
         <translation>Field %1 is not valid (%2).</translation>
     </message>

@@ -34,9 +34,11 @@ class ChildListWidget(QWidget):
 
     Signals:
         currentRecordChanged(str, str): entity and id of the record now in the form.
+        changed(): a child was added, edited or deleted (written to the database).
     """
 
     currentRecordChanged = Signal(str, str)
+    changed = Signal()
 
     def __init__(
         self,
@@ -131,6 +133,7 @@ class ChildListWidget(QWidget):
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
             return None
         self.reload(select=record_id)
+        self.changed.emit()
         first = next(iter(self.form.widgets.values()), None)
         if first is not None:
             first.setFocus()
@@ -144,6 +147,7 @@ class ChildListWidget(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.backend.delete(self.entity, record_id)
             self.reload()
+            self.changed.emit()
 
     def _picked(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         record_id = str(item.data(Qt.ItemDataRole.UserRole)) if item else None
@@ -156,3 +160,4 @@ class ChildListWidget(QWidget):
         record = self.backend.get(self.entity, record_id)
         if item is not None and record is not None:
             item.setText(self.describe(record))
+        self.changed.emit()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.ui.backend import Backend
-from silon_desktop.ui.labels import entity_label, field_label
+from silon_desktop.ui.labels import entity_label, field_label, yes_no
 from sync.protocol import ENTITIES, FieldType
 
 
@@ -28,7 +28,7 @@ def show_value(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return yes_no(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -49,7 +49,7 @@ def wire_value(entity: str, name: str, text: str) -> Any:
     if spec.type is FieldType.INT:
         return int(text)
     if spec.type is FieldType.BOOL:
-        return text.lower() in ("ya", "yes", "true", "1")
+        return text.lower() in ("ya", "yes", "true", "1", yes_no(True).lower())
     if spec.type is FieldType.LIST:
         return [p.strip() for p in text.split(",") if p.strip()]
     if spec.type is FieldType.DATE:

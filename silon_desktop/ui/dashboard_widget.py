@@ -93,6 +93,9 @@ class DashboardWidget(QWidget):
         self.title.setText(f"<b>{data.pair_label}</b> — {data.election_label}")
         self.progress.setMaximum(max(data.required or 0, 1))
         self.progress.setValue(min(ms, data.required or 0))
+        self.progress.setFormat(  # Qt's %v/%m would print 55045, not 55.045
+            self.tr("MS %1 dari %2").replace("%1", _n(ms)).replace("%2", _n(data.required))
+        )
         lines = [
             self.tr("MS <b>%1</b>, BMS <b>%2</b>, TMS <b>%3</b>, belum diperiksa %4, jumlah %5.")
             .replace("%1", _n(ms))

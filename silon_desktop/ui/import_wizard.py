@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,21 +60,21 @@ def _t(text: str) -> str:
 def field_label(name: str) -> str:
     """Indonesian name of an import field (what the mapping combo boxes show)."""
     labels = {
-        "nik": _t("NIK"),
-        "name": _t("Nama"),
-        "birth_place": _t("Tempat lahir"),
-        "birth_date": _t("Tanggal lahir"),
-        "birth_place_date": _t("Tempat, tanggal lahir"),
-        "sex": _t("Jenis kelamin"),
-        "marital_status": _t("Status perkawinan"),
-        "occupation": _t("Pekerjaan"),
-        "address": _t("Alamat"),
-        "rt": _t("RT"),
-        "rw": _t("RW"),
-        "rt_rw": _t("RT/RW"),
-        "desa": _t("Desa/Kelurahan"),
-        "kecamatan": _t("Kecamatan"),
-        "kabkota": _t("Kabupaten/Kota"),
+        "nik": _t(QT_TRANSLATE_NOOP("ImportWizard", "NIK")),
+        "name": _t(QT_TRANSLATE_NOOP("ImportWizard", "Nama")),
+        "birth_place": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tempat lahir")),
+        "birth_date": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tanggal lahir")),
+        "birth_place_date": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tempat, tanggal lahir")),
+        "sex": _t(QT_TRANSLATE_NOOP("ImportWizard", "Jenis kelamin")),
+        "marital_status": _t(QT_TRANSLATE_NOOP("ImportWizard", "Status perkawinan")),
+        "occupation": _t(QT_TRANSLATE_NOOP("ImportWizard", "Pekerjaan")),
+        "address": _t(QT_TRANSLATE_NOOP("ImportWizard", "Alamat")),
+        "rt": _t(QT_TRANSLATE_NOOP("ImportWizard", "RT")),
+        "rw": _t(QT_TRANSLATE_NOOP("ImportWizard", "RW")),
+        "rt_rw": _t(QT_TRANSLATE_NOOP("ImportWizard", "RT/RW")),
+        "desa": _t(QT_TRANSLATE_NOOP("ImportWizard", "Desa/Kelurahan")),
+        "kecamatan": _t(QT_TRANSLATE_NOOP("ImportWizard", "Kecamatan")),
+        "kabkota": _t(QT_TRANSLATE_NOOP("ImportWizard", "Kabupaten/Kota")),
     }
     return labels.get(name, name)
 

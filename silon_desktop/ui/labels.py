@@ -40,6 +40,12 @@ def reason_label(code: str) -> str:
     return labels.get(code, code)
 
 
+def yes_no(value: bool) -> str:
+    return (
+        _t(QT_TRANSLATE_NOOP("labels", "ya")) if value else _t(QT_TRANSLATE_NOOP("labels", "tidak"))
+    )
+
+
 def status_label(status: str) -> str:
     labels = {
         "MS": _t(QT_TRANSLATE_NOOP("labels", "MS (memenuhi syarat)")),
@@ -150,6 +156,37 @@ def field_label(name: str) -> str:
         "field_method": _t(QT_TRANSLATE_NOOP("labels", "Cara ditemui")),
         "desa_code": _t(QT_TRANSLATE_NOOP("labels", "Desa/Kelurahan")),
         "kecamatan_code": _t(QT_TRANSLATE_NOOP("labels", "Kecamatan")),
+        "kind": _t(QT_TRANSLATE_NOOP("labels", "Jenis")),
+        "region_code": _t(QT_TRANSLATE_NOOP("labels", "Wilayah")),
+        "year": _t(QT_TRANSLATE_NOOP("labels", "Tahun")),
+        "subregion_count": _t(QT_TRANSLATE_NOOP("labels", "Jumlah kecamatan/kab-kota")),
+        "rule_set": _t(QT_TRANSLATE_NOOP("labels", "Aturan")),
+        "support_start": _t(QT_TRANSLATE_NOOP("labels", "Awal penyerahan dukungan")),
+        "support_end": _t(QT_TRANSLATE_NOOP("labels", "Batas penyerahan dukungan")),
+        "vermin_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir verifikasi administrasi")),
+        "correction_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir masa perbaikan")),
+        "verfak_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir verifikasi faktual")),
+        "registration_date": _t(QT_TRANSLATE_NOOP("labels", "Tanggal pendaftaran")),
+        "penetapan_date": _t(QT_TRANSLATE_NOOP("labels", "Tanggal penetapan")),
+        "role": _t(QT_TRANSLATE_NOOP("labels", "Kedudukan")),
+        "education": _t(QT_TRANSLATE_NOOP("labels", "Pendidikan terakhir")),
+        "occupation": _t(QT_TRANSLATE_NOOP("labels", "Pekerjaan")),
+        "marital_status": _t(QT_TRANSLATE_NOOP("labels", "Status perkawinan")),
+        "candidate_id": _t(QT_TRANSLATE_NOOP("labels", "Calon")),
+        "filename": _t(QT_TRANSLATE_NOOP("labels", "Berkas")),
+        "sha256": _t(QT_TRANSLATE_NOOP("labels", "Sidik berkas (SHA-256)")),
+        "size": _t(QT_TRANSLATE_NOOP("labels", "Ukuran berkas")),
+        "note": _t(QT_TRANSLATE_NOOP("labels", "Catatan")),
+        "kabkota_code": _t(QT_TRANSLATE_NOOP("labels", "Kab/Kota")),
+        "has_id_scan": _t(QT_TRANSLATE_NOOP("labels", "Pindaian KTP-el")),
+        "nik_from_number": _t(QT_TRANSLATE_NOOP("labels", "NIK dari sel angka")),
+        "check_status": _t(QT_TRANSLATE_NOOP("labels", "Status pemeriksaan otomatis")),
+        "check_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan pemeriksaan otomatis")),
+        "admin_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa vermin")),
+        "admin_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu vermin")),
+        "field_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa verfak")),
+        "field_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu verfak")),
+        "external_duplicate": _t(QT_TRANSLATE_NOOP("labels", "Ganda eksternal")),
         "_deleted": _t(QT_TRANSLATE_NOOP("labels", "Dihapus")),
     }
     return labels.get(name, name)

@@ -55,15 +55,14 @@ class PairPage(QTabWidget):
     def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
+        self._document_statuses = dict((f.name, f.choices) for f in document_fields())["status"]
         self.pair_form = RecordForm(backend, "pair", pair_fields(), self.tr("Bakal pasangan calon"))
         self.candidates = ChildListWidget(
             backend,
             "candidate",
             "pair_id",
             candidate_fields(),
-            lambda r: (
-                f"{'Kepala' if r.get('role') == 'kepala' else 'Wakil'}: {r.get('name') or '(baru)'}"
-            ),
+            self._describe_candidate,
             self.tr("Tambah calon"),
         )
         self.documents = ChildListWidget(
@@ -71,10 +70,7 @@ class PairPage(QTabWidget):
             "document",
             "candidate_id",
             document_fields(),
-            lambda r: (
-                f"{document_label(str(r.get('kind') or ''))} — {r.get('status') or ''}"
-                + (" [berkas]" if r.get("filename") else "")
-            ),
+            self._describe_document,
             self.tr("Tambah dokumen syarat"),
         )
         candidate_box = QSplitter(Qt.Orientation.Vertical)
@@ -114,6 +110,18 @@ class PairPage(QTabWidget):
         self.pair_id: str | None = None
         self.scope = ""
 
+    def _describe_candidate(self, r: dict[str, Any]) -> str:
+        role = self.tr("Kepala") if r.get("role") == "kepala" else self.tr("Wakil")
+        return f"{role}: {r.get('name') or self.tr('(baru)')}"
+
+    def _describe_document(self, r: dict[str, Any]) -> str:
+        status = next(
+            (label for value, label in self._document_statuses if value == r.get("status")),
+            str(r.get("status") or ""),
+        )
+        text = f"{document_label(str(r.get('kind') or ''))} — {status}"
+        return text + (" " + self.tr("[berkas]") if r.get("filename") else "")
+
     def set_pair(self, pair_id: str, election: dict[str, Any]) -> None:
         pair = self.backend.get("pair", pair_id) or {}
         self.pair_id = pair_id
@@ -149,6 +157,7 @@ class PairPage(QTabWidget):
         )
         if error is None:
             self.documents.reload(select=document_id)
+            self.documents.changed.emit()
         return error
 
     def _choose_file(self) -> None:
@@ -236,12 +245,24 @@ class MainWindow(QMainWindow):
 
         self.sync = SyncController(backend, self.jobs, self)
         self.sync_status = SyncStatusWidget(self.sync)
-        self.statusBar().addPermanentWidget(self.sync_status, 1)
+        # No stretch: the space left of the permanent widgets is where the status bar
+        # shows its messages (sync errors, "diagnostics copied", recap written).
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
         self.sync_status.conflictsClicked.connect(self.show_conflicts)
         self.sync.syncFinished.connect(self._sync_finished)
         self.sync.syncFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        # Every local write changes "Belum terkirim": show it at once, not at the next poll.
+        for edited in (
+            self.election_form.saved,
+            self.pair_page.pair_form.saved,
+            self.pair_page.candidates.changed,
+            self.pair_page.documents.changed,
+            self.pair_page.parties.changed,
+            self.pair_page.supporters.changed,
+        ):
+            edited.connect(lambda *_args: self.sync.refresh_soon())
         self._build_menus()
         self.update_user()
         self.reload_tree()
@@ -305,6 +326,7 @@ class MainWindow(QMainWindow):
         chosen: QTreeWidgetItem | None = None
         for election in self.backend.list("election"):
             top = QTreeWidgetItem([self._election_label(election)])
+            top.setToolTip(0, top.text(0))
             top.setData(0, ROLE_ENTITY, "election")
             top.setData(0, ROLE_ID, election["id"])
             self.tree.addTopLevelItem(top)
@@ -312,6 +334,7 @@ class MainWindow(QMainWindow):
                 chosen = top
             for pair in self.backend.list("pair", election_id=election["id"]):
                 child = QTreeWidgetItem([self._pair_label(pair)])
+                child.setToolTip(0, child.text(0))
                 child.setData(0, ROLE_ENTITY, "pair")
                 child.setData(0, ROLE_ID, pair["id"])
                 top.addChild(child)
@@ -356,6 +379,7 @@ class MainWindow(QMainWindow):
         record = self.backend.get(entity, record_id) or {}
         label = self._election_label(record) if entity == "election" else self._pair_label(record)
         item.setText(0, label)
+        item.setToolTip(0, label)
 
     def _election_label(self, e: dict[str, Any]) -> str:
         return str(e.get("name") or self.tr("(pemilihan baru)"))
@@ -384,6 +408,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
             return None
         self.reload_tree(select=("election", record_id))
+        self.sync.refresh_soon()
         self.election_form.widgets["name"].setFocus()
         return record_id
 
@@ -408,6 +433,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
             return None
         self.reload_tree(select=("pair", record_id))
+        self.sync.refresh_soon()
         self.pair_page.setCurrentWidget(self.pair_page.pair_form)
         self.pair_page.pair_form.widgets["number"].setFocus()
         return record_id

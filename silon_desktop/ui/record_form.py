@@ -183,12 +183,11 @@ class RecordForm(QWidget):
             return True
         message = self.backend.validate(self.entity, {name: value}).get(name)
         if message:
-            self._show_error(name, message)
+            self._refused(name, message)
             return False
         error = self.backend.update(self.entity, self.record_id, {name: value})
         if error is not None:
-            self._show_error(name, error)
-            self.status_label.setText(self.tr("Belum tersimpan"))
+            self._refused(name, error)
             return False
         self.values[name] = value
         self.errors[name].hide()
@@ -287,11 +286,11 @@ class RecordForm(QWidget):
         """Validation as you type: show the domain's message, save nothing yet."""
         if self._loading:
             return
-        value, problem = self._convert(name, text)
-        if problem is None and self.fields[name].kind == "date" and len(text.strip()) < 8:
-            problem = None  # still typing
-            self.errors[name].hide()
+        if self.fields[name].kind == "date" and len(text.strip()) < 8:
+            self.errors[name].hide()  # still typing: "1" is not yet a wrong date
+            self.status_label.setText(self.tr("Mengetik..."))
             return
+        value, problem = self._convert(name, text)
         if problem is None:
             problem = self.backend.validate(self.entity, {name: value}).get(name)
         if problem is None and self.fields[name].kind == "nik":
@@ -329,7 +328,7 @@ class RecordForm(QWidget):
             return
         value, problem = self._convert(name, text)
         if problem:
-            self._show_error(name, problem)
+            self._refused(name, problem)
             return
         if self.fields[name].kind == "nik" and self.write_value(name, value):
             self._save_nik_derived()
@@ -351,3 +350,10 @@ class RecordForm(QWidget):
     def _show_error(self, name: str, message: str) -> None:
         self.errors[name].setText(message)
         self.errors[name].show()
+
+    def _refused(self, name: str, message: str) -> None:
+        """An edit that was not saved: the message under the field and the field's name below."""
+        self._show_error(name, message)
+        self.status_label.setText(
+            self.tr("Belum tersimpan: %1").replace("%1", self.fields[name].label)
+        )

@@ -54,9 +54,18 @@ class RegionPicker(QWidget):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             combo.setCompleter(completer)
             combo.setObjectName(f"region_level_{depth + 1}")
+            # Equal halves, not sized by the longest name; the start of a name shows
+            # and the whole of it is in the tooltip.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(lambda _i, d=depth: self._chosen(d))
+            combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_start(c))
             layout.addWidget(combo, depth // 2, depth % 2)
             self.combos.append(combo)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
         self._fill(0, None)
 
     def code(self) -> str:
@@ -79,11 +88,19 @@ class RegionPicker(QWidget):
                 combo.setCurrentIndex(index)
                 if index < 0:
                     combo.setEditText("")
+                self._show_start(combo)
                 combo.blockSignals(False)
                 if depth + 1 < len(self.combos):
                     self._fill(depth + 1, prefix or None)
         finally:
             self.blockSignals(False)
+
+    @staticmethod
+    def _show_start(combo: QComboBox) -> None:
+        edit = combo.lineEdit()
+        if edit is not None:
+            edit.setCursorPosition(0)
+        combo.setToolTip(combo.currentText())
 
     def _fill(self, depth: int, parent_code: str | None) -> None:
         if depth >= len(self.combos):

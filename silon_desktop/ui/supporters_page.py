@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Sig
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -65,9 +66,11 @@ class SupportersPage(QWidget):
         verified(int): number of supporters just marked.
         currentRecordChanged(str, str): "supporter" and the id under the cursor.
         countsShown(object): the status counts now on screen (a dict).
+        changed(): a supporter was added, edited or verified (written to the database).
     """
 
     verified = Signal(int)
+    changed = Signal()
     currentRecordChanged = Signal(str, str)
     countsShown = Signal(object)
 
@@ -157,14 +160,31 @@ class SupportersPage(QWidget):
         self.kecamatan_filter.currentIndexChanged.connect(self._kecamatan_changed)
         for combo in (self.desa_filter, self.status_filter, self.reason_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        # Sized by a few characters, not by the longest entry (a reason label is long):
+        # every filter stays readable side by side at 1366 pixels.
+        for combo, chars in (
+            (self.kecamatan_filter, 14),
+            (self.desa_filter, 14),
+            (self.status_filter, 12),
+            (self.reason_filter, 16),
+        ):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(chars)
+        for edit in (self.nik_filter, self.name_filter):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0" * 17))
         self.filter_bar = QHBoxLayout()
         self.filter_bar.addWidget(QLabel(self.tr("Saring:")))
-        self.filter_bar.addWidget(self.nik_filter, 2)
-        self.filter_bar.addWidget(self.name_filter, 2)
-        self.filter_bar.addWidget(self.kecamatan_filter, 2)
-        self.filter_bar.addWidget(self.desa_filter, 2)
-        self.filter_bar.addWidget(self.status_filter, 1)
-        self.filter_bar.addWidget(self.reason_filter, 2)
+        for widget in (
+            self.nik_filter,
+            self.name_filter,
+            self.kecamatan_filter,
+            self.desa_filter,
+            self.status_filter,
+            self.reason_filter,
+        ):
+            self.filter_bar.addWidget(widget, 1)
 
     def _build_table(self) -> None:
         self.table = QTableView()
@@ -289,6 +309,7 @@ class SupportersPage(QWidget):
         self.form.load(record_id)
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
+        self.changed.emit()
 
     def clear_filters(self) -> None:
         for edit in (self.nik_filter, self.name_filter):
@@ -315,7 +336,18 @@ class SupportersPage(QWidget):
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
         ids = [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
-        result = self.backend.verify(ids, stage, [reason] if reason else [], method, self.election)
+        busy = len(ids) > 50
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = self.backend.verify(
+                ids, stage, [reason] if reason else [], method, self.election
+            )
+        finally:
+            if busy:
+                QApplication.restoreOverrideCursor()
+        if self.form.record_id in result.rows:  # the verdict beside the table is fresh
+            self.form.load(self.form.record_id)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), result.error)
         for row_index in rows:
@@ -324,6 +356,8 @@ class SupportersPage(QWidget):
                 self.model.patch_row(row_index, result.rows[row.id])
         self._counts_timer.start()
         self.verified.emit(len(result.rows))
+        if result.rows:
+            self.changed.emit()
         self._row_changed(self.table.currentIndex())
         return len(result.rows)
 
@@ -355,10 +389,24 @@ class SupportersPage(QWidget):
             return True
         if current not in rows or len(rows) <= 1:
             rows = [current]
+        if len(rows) > 1 and not self._confirm_bulk(len(rows), reason):
+            return True
         self.verify_rows(rows, reason)
         if len(rows) == 1:
             self._advance()
         return True
+
+    def _confirm_bulk(self, count: int, reason: str) -> bool:
+        """One key press on a selection changes many verdicts: ask first (Ctrl+A slips)."""
+        verdict = reason_label(reason) if reason else status_label("MS")
+        answer = QMessageBox.question(
+            self,
+            self.tr("Verifikasi sekaligus"),
+            self.tr("Tandai %1 pendukung yang dipilih: %2?")
+            .replace("%1", f"{count:,}".replace(",", "."))
+            .replace("%2", verdict),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _advance(self) -> None:
         current = self.table.currentIndex().row()
@@ -439,6 +487,7 @@ class SupportersPage(QWidget):
         if record is not None:
             self.result_label.setText(self._result_text(record))
             self._counts_timer.start()
+        self.changed.emit()
 
     def _kecamatan_changed(self, _index: int) -> None:
         code = self.kecamatan_filter.currentData()

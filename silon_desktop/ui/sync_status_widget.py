@@ -48,6 +48,10 @@ class SyncController(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(15_000)
         self.timer.timeout.connect(lambda: self.refresh_status(check_online=True))
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(300)
+        self._soon.timeout.connect(self._refresh_soon_due)
 
     def start(self) -> None:
         self.timer.start()
@@ -75,6 +79,16 @@ class SyncController(QObject):
         if self.sync_job is not None:
             self.sync_job.cancel()
 
+    def refresh_soon(self) -> None:
+        """Re-read the status shortly after a local edit (several edits: one read)."""
+        self._soon.start()
+
+    def _refresh_soon_due(self) -> None:
+        if self.jobs.running("sync-status"):
+            self._soon.start()  # a read already under way may predate the edit
+            return
+        self.refresh_status()
+
     def refresh_status(self, check_online: bool = False) -> None:
         if self.jobs.running("sync-status"):
             return
@@ -89,16 +103,23 @@ class SyncController(QObject):
 
     def _status(self, summary: object) -> None:
         if isinstance(summary, SyncSummary):
+            was_offline = self.last is not None and self.last.online is False
             self.last = summary
             self.statusChanged.emit(summary)
-            self._maybe_auto_sync(summary)
+            self._maybe_auto_sync(summary, was_offline)
 
-    def _maybe_auto_sync(self, summary: SyncSummary) -> None:
-        """Send waiting changes by themselves when the server is reachable."""
-        if not (self.timer.isActive() and summary.online and summary.pending):
+    def _maybe_auto_sync(self, summary: SyncSummary, was_offline: bool = False) -> None:
+        """Send waiting changes by themselves when the server is reachable.
+
+        Changes still "sent" (a run cut off before the server's answer) wait too; and
+        when the server comes back after being unreachable, the run starts at once.
+        """
+        waiting = summary.pending + summary.sent
+        if not (self.timer.isActive() and summary.online and waiting):
             return
         now = time.monotonic()
-        if now - self._last_auto >= self.AUTO_SYNC_S and self.sync_job is None:
+        due = was_offline or now - self._last_auto >= self.AUTO_SYNC_S
+        if due and self.sync_job is None:
             self._last_auto = now
             self.sync_now()
 

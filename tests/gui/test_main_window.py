@@ -29,6 +29,7 @@ def test_navigation_opens_election_then_pair_pages(
     assert data.spread_needed == 9
     assert data.correction_needed == 2 * 55045
     assert "55.045" in window.pair_page.dashboard.summary.text()
+    assert window.pair_page.dashboard.progress.text() == "MS 0 dari 55.045"
 
 
 def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(

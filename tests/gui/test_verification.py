@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.storage.supporter_queries import SupporterFilter
@@ -18,7 +20,9 @@ def open_supporters(window: Any, seeded: dict[str, str]) -> Any:
     return page
 
 
-def test_verify_supporters_with_keys(qtbot: QtBot, window: Any, seeded: dict[str, str]) -> None:
+def test_verify_supporters_with_keys(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     backend = window.backend
     page = open_supporters(window, seeded)
     table = page.table
@@ -40,16 +44,28 @@ def test_verify_supporters_with_keys(qtbot: QtBot, window: Any, seeded: dict[str
     assert skipped["admin_status"] == ""
     assert page.model.data(page.model.index(1, 6)) == "BMS"
 
-    # Bulk: select rows 3..5 and mark them all deceased (TMS).
+    # Bulk: select rows 3..5 and mark them all deceased (TMS), after a confirmation.
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
     selection = table.selectionModel()
     for row in (3, 4, 5):
         selection.select(
             page.model.index(row, 0),
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
         )
+    QTest.keyClick(table, Qt.Key.Key_0)  # refused: nothing changes
+    assert asked == ["Tandai 3 pendukung yang dipilih: Meninggal dunia?"]
+    assert backend.get("supporter", ids[3])["admin_status"] == ""
     with qtbot.waitSignal(page.verified) as marked:
         QTest.keyClick(table, Qt.Key.Key_0)
     assert marked.args == [3]
+    assert table.currentIndex().row() == 3  # the cursor stays; the verdict beside it is new
+    assert page.result_label.text().startswith("Status akhir: TMS"), page.result_label.text()
     for record_id in ids[3:6]:
         record = backend.get("supporter", record_id)
         assert record["admin_status"] == "TMS", record

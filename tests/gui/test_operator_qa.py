@@ -1,0 +1,157 @@
+"""Regressions found by walking through the application as an operator and a Bimtek trainer."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.ui import i18n
+from silon_desktop.ui.backend import SyncSummary
+
+
+def test_status_bar_messages_have_room_beside_the_sync_status(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # The sync widget took every pixel (stretch 1): "Diagnostik disalin", sync errors and
+    # "Rekapitulasi disimpan" were shown in a zero-wide area nobody could read.
+    window.resize(1366, 740)
+    window.copy_diagnostics()
+    bar = window.statusBar()
+    assert bar.currentMessage() == "Diagnostik disalin ke papan klip."
+    free = bar.width() - window.sync_status.width() - window.user_label.width()
+    assert free > bar.fontMetrics().horizontalAdvance(bar.currentMessage())
+
+
+def test_pending_count_follows_a_local_edit_at_once(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    window.open_record("pair", seeded["pair"])
+    with qtbot.waitSignal(window.sync.statusChanged, timeout=5000) as first:
+        window.sync.refresh_status()
+    before = first.args[0].pending
+    with qtbot.waitSignal(
+        window.sync.statusChanged, timeout=5000, check_params_cb=lambda s: s.pending > before
+    ):
+        assert window.pair_page.candidates.add() is not None  # a new record: one more change
+    assert window.sync_status.pending_label.text() == f"Belum terkirim: {before + 1}"
+
+
+def test_sync_resumes_when_the_server_returns_with_changes_cut_off_mid_sync(
+    window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Server killed mid-sync: the batch stays "sent" (pending 0, sent 1000). When the
+    # server answers again the run must start by itself, at once.
+    controller = window.sync
+    runs: list[bool] = []
+    monkeypatch.setattr(controller, "sync_now", lambda: runs.append(True) or True)
+    controller.timer.start()
+    controller._status(SyncSummary(0, 1000, 0, "", "offline", False))
+    assert runs == []
+    controller._status(SyncSummary(0, 1000, 0, "", "", True))
+    assert runs == [True]
+    controller._status(SyncSummary(0, 0, 0, "", "", True))  # nothing waits: no run
+    assert runs == [True]
+
+
+def test_history_and_conflicts_name_every_field_in_words() -> None:
+    from silon_desktop.ui.labels import field_label
+    from sync.protocol import ENTITIES
+
+    raw = [f for e in ENTITIES.values() for f in e.field_names if field_label(f) == f]
+    assert raw == []
+    assert field_label("occupation") == "Pekerjaan"
+
+
+def test_typing_a_date_and_hostile_input_name_the_field_and_keep_the_saved_value(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    window.open_record("pair", seeded["pair"])
+    form = window.pair_page.candidates.form
+    saved = form.values.get("name")
+    date = form.widgets["birth_date"]
+    assert isinstance(date, QLineEdit)
+    date.setFocus()
+    QTest.keyClicks(date, "1")  # still typing: no red message yet
+    assert form.errors["birth_date"].isHidden()
+    date.clear()
+    QTest.keyClicks(date, "31-02-1985")
+    QTest.keyClick(date, Qt.Key.Key_Return)
+    assert not form.errors["birth_date"].isHidden()
+    assert form.status_label.text() == "Belum tersimpan: Tanggal lahir"
+
+    name = form.widgets["name"]
+    assert isinstance(name, QLineEdit)
+    name.setText("BUDI\x07 SANTOSO")
+    name.editingFinished.emit()
+    assert form.errors["name"].text() == "Berisi karakter yang tidak diizinkan."
+    assert form.status_label.text() == "Belum tersimpan: Nama lengkap"
+    name.setText("X" * 5000)
+    name.editingFinished.emit()
+    assert "200" in form.errors["name"].text()
+    record = window.backend.get("candidate", form.record_id)
+    assert record["name"] == saved and record["birth_date"] is None
+
+
+def test_region_picker_shows_the_start_of_each_name(qtbot: QtBot, backend: Any) -> None:
+    from silon_desktop.ui.region_picker import RegionPicker
+
+    picker = RegionPicker(backend.regions, 4)
+    qtbot.addWidget(picker)
+    picker.resize(330, 60)  # the supporter form's width at 1366x768
+    picker.show()
+    qtbot.waitExposed(picker)
+    desa = backend.regions.children("32.14.01")[0]
+    picker.set_code(desa.code)
+    for combo in picker.combos:
+        assert combo.lineEdit().cursorPosition() == 0
+        assert combo.toolTip() == combo.currentText() != ""
+    widths = [c.width() for c in picker.combos]
+    assert max(widths) - min(widths) <= 2, widths
+
+
+def test_candidate_and_document_lists_are_translated(
+    qtbot: QtBot, qapp: Any, backend: Any, seeded: dict[str, str]
+) -> None:
+    translators = i18n.install_translators(qapp, "en")
+    try:
+        from silon_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        window.open_record("pair", seeded["pair"])
+        assert window.pair_page.candidates.list.item(0).text() == "Head: AHMAD SUBAGJA"
+        window.pair_page.documents.add()
+        assert window.pair_page.documents.list.item(0).text().endswith("— Not submitted")
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+
+
+def test_every_interface_text_has_an_english_translation(tmp_path: Path) -> None:
+    """lupdate over the UI finds no text without a translation (pdf_reports: official
+    Indonesian documents, not translated)."""
+    lupdate = shutil.which("pyside6-lupdate") or str(
+        Path(i18n.lrelease_command()[0]).parent / "lupdate"  # type: ignore[index]
+    )
+    if not Path(lupdate).exists() and shutil.which(lupdate) is None:
+        pytest.skip("lupdate not available")
+    ts = tmp_path / "silon_en.ts"
+    shutil.copy(i18n.i18n_dir() / "silon_en.ts", ts)
+    ui = Path(i18n.__file__).parent
+    sources = [str(p) for p in sorted(ui.glob("*.py")) if p.name != "pdf_reports.py"]
+    subprocess.run([lupdate, *sources, "-ts", str(ts)], check=True, capture_output=True)
+    missing = [
+        m.findtext("source")
+        for m in ET.parse(ts).getroot().iter("message")
+        if m.find("translation") is not None and m.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
+    ]
+    assert missing == []
