@@ -203,7 +203,10 @@ class SupportersPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((140, 190, 80, 36, 130, 120, 60, 170, 90)):
+        # NIK as wide as 16 digits; the rest tight enough that the status column (what the
+        # verifier looks at) is on screen beside the form at 1366 pixels.
+        nik_width = self.table.fontMetrics().horizontalAdvance("0" * 16) + 14
+        for column, width in enumerate((nik_width, 160, 78, 34, 105, 100, 60, 170, 90)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.installEventFilter(self)

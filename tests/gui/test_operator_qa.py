@@ -155,3 +155,23 @@ def test_every_interface_text_has_an_english_translation(tmp_path: Path) -> None
         if m.find("translation") is not None and m.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
     ]
     assert missing == []
+
+
+def test_status_column_is_on_screen_at_1366(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    window.resize(1366, 740)
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    page.verify_mode.setChecked(True)
+    qtbot.waitUntil(lambda: page.table.viewport().width() > 0)
+    header = page.table.horizontalHeader()
+    status = 6
+    assert page.model.headerData(status, Qt.Orientation.Horizontal) == "Status"
+    right = header.sectionViewportPosition(status) + header.sectionSize(status)
+    assert right <= page.table.viewport().width(), (right, page.table.viewport().width())
+    # Each filter shows its whole placeholder or first entry.
+    for combo in (page.kecamatan_filter, page.status_filter, page.reason_filter):
+        assert combo.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+    assert page.nik_filter.width() > page.nik_filter.fontMetrics().horizontalAdvance("0" * 16)
