@@ -94,10 +94,17 @@ def _list(name: str, value: Any) -> None:
         _text(name, item)
 
 
+#: The wire form of a date; Python's fromisoformat also takes 20240101 and 2024-W01-1,
+#: which would then be stored as sent and never compare equal to a client's value.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _decoded(spec: FieldSpec) -> Checker:
     def check(name: str, value: Any) -> None:
         if type(value) is not str or len(value) > 40:
             raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected an ISO 8601 date")
+        if spec.type is FieldType.DATE and not _DATE.fullmatch(value):
+            raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected a date as YYYY-MM-DD")
         try:
             decode_value(spec, value)
         except (ValueError, TypeError) as exc:
