@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from silon_desktop.storage import outbox
 from silon_desktop.storage.models import Conflict, utcnow
 from sync.client_apply import local_wire, table_of, to_column
-from sync.merge import DELETED_FIELD, _same
+from sync.merge import DELETED_FIELD, same_value
 from sync.protocol import ENTITIES, Op
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _resolve_field(session: Any, row: Conflict, target: Any, local: Any) -> str 
     if local.deleted:
         raise ConflictError("Data ini sudah dihapus; perubahan tidak dapat diterapkan.")
     current = (local_wire(conn, row.entity, row.record_id) or {}).get(row.field)
-    if _same(current, target):
+    if same_value(current, target):
         return None
     spec = ENTITIES[row.entity].spec(row.field)
     table = table_of(row.entity)

@@ -58,10 +58,10 @@ def merge_fields(changes: Mapping[str, tuple[Any, Any]], theirs: Mapping[str, An
     result = MergeResult()
     for name, (base, mine) in changes.items():
         current = theirs.get(name)
-        if _same(current, base):
-            if not _same(current, mine):
+        if same_value(current, base):
+            if not same_value(current, mine):
                 result.applied[name] = mine
-        elif not _same(current, mine):
+        elif not same_value(current, mine):
             result.conflicts[name] = FieldConflict(base=base, mine=mine, theirs=current)
     return result
 
@@ -80,13 +80,13 @@ def merge_delete(
     if base_version == their_version:
         return None
     if base_fields is not None and all(
-        _same(theirs_fields.get(k), v) for k, v in base_fields.items()
+        same_value(theirs_fields.get(k), v) for k, v in base_fields.items()
     ):
         return None
     return FieldConflict(base=False, mine=True, theirs=False)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     """Equality that treats None and empty text/list as the same blank value."""
     blank: tuple[Any, ...] = (None, "", [])
     if a in blank and b in blank:

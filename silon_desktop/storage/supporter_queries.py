@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
 
 _T = Supporter.__table__
@@ -210,7 +211,7 @@ class SupporterQuery:
     def count(self) -> int:
         if self._count is None:
             stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where())
-            with self.engine.connect() as conn:
+            with read_only(self.engine).connect() as conn:
                 self._count = int(conn.execute(stmt).scalar_one())
         return self._count
 
@@ -220,7 +221,7 @@ class SupporterQuery:
         total = self.count()
         if start >= total:
             return []
-        with self.engine.connect() as conn:
+        with read_only(self.engine).connect() as conn:
             rowids = self._block_rowids(conn, index, start, total)
             rows = self._rows_by_rowid(conn, rowids)
         if rows:
@@ -229,7 +230,7 @@ class SupporterQuery:
 
     def position_of(self, record_id: str) -> int | None:
         """The row position of a record under this filter and sort, or None."""
-        with self.engine.connect() as conn:
+        with read_only(self.engine).connect() as conn:
             found = conn.execute(
                 sa.select(_T.c[self.sort.column], _ROWID).where(
                     *self._where(), _T.c.id == record_id
@@ -298,7 +299,7 @@ def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:
         .group_by(_T.c.effective_status)
     )
     counts = dict.fromkeys((*STATUSES, "-"), 0)
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         for status, n in conn.execute(stmt):
             counts[status if status in STATUSES else "-"] += int(n)
     counts["total"] = sum(counts.values())
@@ -314,7 +315,7 @@ def counts_by_subregion(engine: Engine, pair_id: str, level: str) -> dict[str, d
         .group_by(col, _T.c.effective_status)
     )
     out: dict[str, dict[str, int]] = {}
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         for code, status, n in conn.execute(stmt):
             bucket = out.setdefault(code or "", dict.fromkeys((*STATUSES, "-"), 0))
             bucket[status if status in STATUSES else "-"] += int(n)
@@ -329,7 +330,7 @@ def reason_counts(engine: Engine, pair_id: str) -> dict[str, int]:
         .group_by(_T.c.effective_reasons)
     )
     out: dict[str, int] = {}
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         for reasons, n in conn.execute(stmt):
             for code in str(reasons).split(","):
                 if code:
@@ -341,7 +342,7 @@ def subregions_in_use(engine: Engine, pair_id: str, level: str) -> list[str]:
     """Distinct kecamatan (or kab/kota) codes among a pair's supporters, for filter pickers."""
     col = _T.c.kecamatan_code if level == "kecamatan" else _T.c.kabkota_code
     stmt = sa.select(col).where(_T.c.pair_id == pair_id).group_by(col).order_by(col)
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         return [str(c) for c in conn.execute(stmt).scalars() if c]
 
 
@@ -350,7 +351,7 @@ def database_stats(engine: Engine) -> dict[str, int]:
     from silon_desktop.storage.models import Base
 
     out: dict[str, int] = {}
-    with engine.connect() as conn:
+    with read_only(engine).connect() as conn:
         for name, table in sorted(Base.metadata.tables.items()):
             out[name] = int(
                 conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()

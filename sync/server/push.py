@@ -200,16 +200,6 @@ def _apply_one(batch: Batch, m: Mutation, invalid: Rejection | None) -> Mutation
         return _reject(m, r.code, r.field, r.message)
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal, counting None, "" and [] as the same blank value (as the merge does)."""
-    if a in _BLANKS and b in _BLANKS:
-        return True
-    return bool(a == b)
-
-
-_BLANKS: tuple[Any, ...] = (None, "", [])
-
-
 def _create(batch: Batch, m: Mutation) -> MutationResult:
     if m.base_version != 0:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
@@ -280,7 +270,7 @@ def _upsert(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
 
 
 def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], action: str) -> None:
-    changed = {k: v for k, v in values.items() if not _same(rec.fields.get(k), v)}
+    changed = {k: v for k, v in values.items() if not merge.same_value(rec.fields.get(k), v)}
     if not changed:
         return
     candidate = dict(rec.fields)
