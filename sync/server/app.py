@@ -150,7 +150,11 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _busy(_request: Request, exc: OperationalError) -> Response:
-        log.warning("database busy or unavailable: %s", exc)
+        text = str(exc.orig).lower()
+        if any(word in text for word in ("locked", "busy", "connection", "timeout", "terminat")):
+            log.warning("database busy or unavailable: %s", exc)
+        else:  # not a passing condition: a bug or a broken schema, keep the traceback
+            log.error("database error", exc_info=exc)
         body = {"error": "busy", "message": "server busy, retry later"}
         return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
