@@ -918,11 +918,21 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="539"/>
+        <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
+        <translation>The server cannot be reached. Your data stays safe on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="541"/>
+        <source>Sesi berakhir; silakan masuk lagi.</source>
+        <translation>The session has ended; please log in again.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="547"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="553"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -1227,89 +1237,89 @@
         <translation>Filter:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="213"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="216"/>
         <source>Verifikasi</source>
         <translation>Verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="214"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="217"/>
         <source>Mode verifikasi dengan tombol</source>
         <translation>Verification mode with keys</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="218"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="221"/>
         <source>Verifikasi administrasi</source>
         <translation>Administrative verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="219"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="222"/>
         <source>Verifikasi faktual</source>
         <translation>Field verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="234"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="237"/>
         <source>Tombol:</source>
         <translation>Keys:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="234"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="237"/>
         <source>lewati</source>
         <translation>skip</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="302"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="352"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="305"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="355"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="404"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="407"/>
         <source>Verifikasi sekaligus</source>
         <translation>Verify a selection</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="405"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="408"/>
         <source>Tandai %1 pendukung yang dipilih: %2?</source>
         <translation>Mark the %1 selected supporters: %2?</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="446"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="449"/>
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="452"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="455"/>
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="459"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="462"/>
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="496"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="513"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="499"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="516"/>
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="506"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="509"/>
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="528"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="531"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="529"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="532"/>
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="530"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="533"/>
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>

@@ -533,7 +533,15 @@ class MainWindow(QMainWindow):
             self.ask_login()
         if isinstance(report, dict):
             if report.get("error"):
-                self.statusBar().showMessage(str(report["error"]), 10_000)
+                # The sync layer's sentence is Indonesian only: the two common cases in tr().
+                known = {
+                    "offline": self.tr(
+                        "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
+                    ),
+                    "auth": self.tr("Sesi berakhir; silakan masuk lagi."),
+                }
+                text = known.get(str(report.get("error_kind")), str(report["error"]))
+                self.statusBar().showMessage(text, 30_000)
             elif report.get("conflicts_new"):
                 self.statusBar().showMessage(
                     self.tr("Sinkronisasi selesai dengan %1 konflik baru.").replace(
