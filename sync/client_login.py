@@ -122,12 +122,13 @@ def login(
         scope=answer.region,
         server_url=settings.server_url,
     )
-    _save_server_key(db, api)
+    save_server_key(db, api)
     settings.username = username
     return LoginResult(username, answer.role, answer.region, True, in_keyring)
 
 
-def _save_server_key(db: Database, api: ServerApi) -> None:
+def save_server_key(db: Database, api: ServerApi) -> None:
+    """Keep the server's public key so receipts and feed bundles can be verified offline."""
     try:
         key = api.server_key()
     except Exception as exc:  # noqa: BLE001 - receipts stay unverified until the next sync

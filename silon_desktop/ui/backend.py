@@ -448,16 +448,22 @@ class Backend:
 
     def login_online(self, username: str, password: str) -> LoginResult:
         """Log in at the server (worker thread); keeps the token and an offline verifier."""
+        from sync import signing
         from sync.client_api import ServerApi
-        from sync.credentials import TokenStore, new_device_id, store_offline_verifier
+        from sync.client_login import save_server_key
+        from sync.credentials import TokenStore, device_key, new_device_id, store_offline_verifier
         from sync.transport import HttpTransport, Offline, TransportError
 
         if not self.settings.device_id:
             self.settings.device_id = new_device_id()
             self.save_settings()
+        # The device key signs USB bundles; the server learns it at login.
+        public_key = signing.public_key_b64(device_key(self.settings.device_id, self.paths.data))
         transport = HttpTransport(self.settings.server_url, ca_bundle=self.settings.ca_bundle)
+        api = ServerApi(transport)
         try:
-            answer = ServerApi(transport).login(username, password, self.settings.device_id, None)
+            answer = api.login(username, password, self.settings.device_id, public_key)
+            save_server_key(self.db, api)
         except Offline as error:
             self.online = False
             return LoginResult(False, False, error.message)

@@ -1,0 +1,47 @@
+"""A machine logged in through the application's login (not the command) can file by USB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from silon_desktop import paths
+from silon_desktop.config import Settings
+from silon_desktop.storage.db import open_database
+from silon_desktop.ui.backend import Backend
+from sync.client_bundle import export_outbox
+from sync.client_state import SERVER_KEY, get_state
+from tests.integration.server_process import ServerProcess
+from tests.integration.sync.conftest import add_user, live, server_feed
+from tests.integration.sync.test_commands import _edits
+from tests.unit.sync.harness import PASSWORD
+
+
+def test_app_login_registers_the_device_key_so_a_usb_bundle_is_accepted(
+    server: ServerProcess, region: str, fast_dir: Path
+) -> None:
+    user = f"app{region.replace('.', '')}"
+    add_user(server, user, region)
+    data = fast_dir / "kantor-app"
+    app_paths = paths.resolve(data).ensure()
+    settings = Settings(server_url=server.url)
+    db = open_database(app_paths.database)
+    try:
+        result = Backend(app_paths, settings, db).login_online(user, PASSWORD)
+        assert result.ok, result
+        with db.engine.connect() as conn:
+            assert get_state(conn, SERVER_KEY), "the server key is kept for offline checks"
+    finally:
+        db.close()
+    settings.save(app_paths.settings)
+    ids = _edits(data, region, 3)
+    stick = fast_dir / "app.silon"
+    # Exported in this process: the device key lives in the same (test) keyring as at login.
+    db = open_database(app_paths.database)
+    try:
+        assert export_outbox(db, settings, app_paths.data, stick).count == 5
+    finally:
+        db.close()
+    imported = server.cli("bundle", "import", str(stick), check=False)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    feed = server_feed(server, server.login(user, PASSWORD, device_id="checker"))
+    assert {k[1] for k in live(feed) if k[0] == "supporter"} == set(ids)
