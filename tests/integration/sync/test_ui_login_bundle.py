@@ -12,7 +12,7 @@ from sync.client_bundle import export_outbox
 from sync.client_state import SERVER_KEY, get_state
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
-from tests.integration.sync.test_commands import _edits
+from tests.integration.sync.test_commands import _edits, cli
 from tests.unit.sync.harness import PASSWORD
 
 
@@ -45,3 +45,29 @@ def test_app_login_registers_the_device_key_so_a_usb_bundle_is_accepted(
     assert imported.returncode == 0, imported.stdout + imported.stderr
     feed = server_feed(server, server.login(user, PASSWORD, device_id="checker"))
     assert {k[1] for k in live(feed) if k[0] == "supporter"} == set(ids)
+
+
+def test_server_feed_bundle_brings_changes_to_an_offline_office(
+    server: ServerProcess, region: str, fast_dir: Path
+) -> None:
+    """The reverse trip: `silon-server bundle export` on a USB stick, imported offline."""
+    online, offline = f"on{region.replace('.', '')}", f"off{region.replace('.', '')}"
+    add_user(server, online, region)
+    add_user(server, offline, region)
+    connected, remote = fast_dir / "kantor-daring", fast_dir / "kantor-luring"
+    assert cli(connected, "--server", server.url, "login", "--user", online).returncode == 0
+    assert cli(remote, "--server", server.url, "login", "--user", offline).returncode == 0
+    ids = _edits(connected, region, 4)
+    assert cli(connected, "sync").returncode == 0
+    stick = fast_dir / "feed.silon"
+    server.cli("bundle", "export", "--scope", region, "--output", str(stick))
+    # The remote office has no connection now: the stick is its only way in.
+    done = cli(remote, "--server", "http://127.0.0.1:9", "bundle", "import", str(stick))
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_database(remote / "silon.db")
+    try:
+        with db.engine.connect() as conn:
+            got = {r[0] for r in conn.exec_driver_sql("SELECT id FROM supporter WHERE deleted = 0")}
+    finally:
+        db.close()
+    assert got == set(ids)
