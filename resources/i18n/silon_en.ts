@@ -202,170 +202,180 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="53"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="65"/>
         <source>Riwayat sinkronisasi</source>
         <translation>Sync history</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="59"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="71"/>
         <source>Id: %1 — versi server: %2</source>
         <translation>Id: %1 — server version: %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="67"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="79"/>
         <source>Disimpan di komputer ini</source>
         <translation>Saved on this computer</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="68"/>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="93"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="80"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="99"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="105"/>
         <source>Kolom</source>
         <translation>Field</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="69"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="81"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="70"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="82"/>
         <source>Dikirim (batch)</source>
         <translation>Sent (batch)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="71"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="83"/>
         <source>Diterima server</source>
         <translation>Received by server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="72"/>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="238"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="84"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="300"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="80"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="92"/>
         <source>Cetak tanda terima (PDF)</source>
         <translation>Print receipt (PDF)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="83"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="95"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="99"/>
         <source>Waktu</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="99"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="87"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="99"/>
         <source>Perubahan</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="92"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="104"/>
         <source>Terdeteksi</source>
         <translation>Detected</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="94"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="106"/>
         <source>Milik saya</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="95"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="107"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="96"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="108"/>
         <source>Penyelesaian</source>
         <translation>Resolution</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="101"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="113"/>
         <source>&lt;b&gt;Perjalanan ke server&lt;/b&gt;</source>
         <translation>&lt;b&gt;Way to the server&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="103"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="115"/>
         <source>&lt;b&gt;Perubahan di komputer ini&lt;/b&gt;</source>
         <translation>&lt;b&gt;Changes on this computer&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="105"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="117"/>
         <source>&lt;b&gt;Konflik&lt;/b&gt;</source>
         <translation>&lt;b&gt;Conflicts&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="124"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="136"/>
         <source>dibuat</source>
         <translation>created</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="125"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="137"/>
         <source>diubah</source>
         <translation>changed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="126"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="138"/>
         <source>dihapus</source>
         <translation>deleted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="143"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="155"/>
         <source>milik saya</source>
         <translation>mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="144"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="156"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="145"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="157"/>
         <source>nilai baru</source>
         <translation>new value</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="151"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="163"/>
         <source>%1: %2 (%3)</source>
         <translation>%1: %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="157"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="169"/>
         <source>belum diselesaikan</source>
         <translation>not resolved yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="174"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="186"/>
         <source>tertanda sah</source>
         <translation>signature valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="182"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="194"/>
         <source>%1, versi %2</source>
         <translation>%1, version %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="209"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="264"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="209"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="264"/>
         <source>belum diperiksa</source>
         <translation>not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="247"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="277"/>
+        <source>Id data</source>
+        <translation>Record id</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="278"/>
+        <source>Versi server</source>
+        <translation>Server version</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="309"/>
         <source>Simpan tanda terima</source>
         <translation>Save receipt</translation>
     </message>

@@ -22,7 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.ui.backend import Backend
-from silon_desktop.ui.labels import entity_label, field_label, sync_state_label
+from silon_desktop.ui.labels import (
+    entity_label,
+    field_label,
+    reason_label,
+    status_label,
+    sync_state_label,
+    yes_no,
+)
+from sync.protocol import ENTITIES
+
+_REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
+_REASON_FIELDS = ("check_reasons", "admin_reasons", "field_reasons")
+_STATUS_FIELDS = ("check_status", "admin_status", "field_status")
 
 
 def _local(moment: Any) -> str:
@@ -193,6 +205,49 @@ class HistoryDialog(QDialog):
         acked = any(e.state == "acked" for e in self.entries)
         self.print_button.setEnabled(acked)
 
+    def _receipt_value(self, name: str, value: Any) -> str:
+        """A field's value as the operator reads it (names, not codes; dd-mm-yyyy)."""
+        if isinstance(value, bool):
+            return yes_no(value)
+        choices = self._choices.get(name)
+        if choices and str(value) in choices:
+            return choices[str(value)]
+        if name in _REASON_FIELDS and isinstance(value, list):
+            return "; ".join(reason_label(str(code)) for code in value)
+        if name in _STATUS_FIELDS:
+            return status_label(str(value))
+        if name in _REGION_FIELDS:
+            return f"{self.backend.region_name(str(value))} ({value})"
+        if isinstance(value, dt.datetime):
+            return _local(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+        if isinstance(value, dt.date):
+            return value.strftime("%d-%m-%Y")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if name.endswith("_id"):
+            parent = self.backend.get(name.removesuffix("_id"), str(value)) or {}
+            label = parent.get("name") or " - ".join(
+                str(parent[k]) for k in ("head_name", "deputy_name") if parent.get(k)
+            )
+            return str(label or value)
+        return str(value)
+
+    @property
+    def _choices(self) -> dict[str, dict[str, str]]:
+        """The words of the record's coded fields, as its form offers them (sex L -> Laki-laki)."""
+        from silon_desktop.ui import forms
+
+        makers = {
+            "election": forms.election_fields,
+            "pair": forms.pair_fields,
+            "candidate": forms.candidate_fields,
+            "supporter": forms.supporter_fields,
+            "document": forms.document_fields,
+        }
+        maker = makers.get(self.entity)
+        fields = maker() if maker else []
+        return {f.name: dict(f.choices) for f in fields if f.kind == "choice"}
+
     def receipt_html(self) -> str:
         record = self.backend.get(self.entity, self.record_id) or {}
         rows = "".join(
@@ -213,10 +268,17 @@ class HistoryDialog(QDialog):
             for e in self.entries
             if e.state == "acked"
         )
+        names = ENTITIES[self.entity].field_names if self.entity in ENTITIES else tuple(record)
+        shown = [
+            (field_label(k), self._receipt_value(k, record[k]))
+            for k in names
+            if k in record and record[k] not in (None, "", [])
+        ]
+        shown.append((self.tr("Id data"), str(record.get("id") or self.record_id)))
+        shown.append((self.tr("Versi server"), str(record.get("version", 0))))
         fields = "".join(
-            f"<tr><td>{html.escape(field_label(k))}</td><td>{html.escape(str(v))}</td></tr>"
-            for k, v in record.items()
-            if k not in ("effective_reasons", "updated_at") and v not in (None, "", [])
+            f"<tr><td>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
+            for label, value in shown
         )
         return (
             f"<h2>{self.tr('Tanda terima penyerahan data')}</h2>"

@@ -177,3 +177,19 @@ def test_status_column_is_on_screen_at_1366(
     for combo in (page.kecamatan_filter, page.status_filter, page.reason_filter):
         assert combo.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
     assert page.nik_filter.width() > page.nik_filter.fontMetrics().horizontalAdvance("0" * 16)
+
+
+def test_receipt_shows_words_not_codes(qtbot: QtBot, backend: Any, seeded: dict[str, str]) -> None:
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    supporter = backend.list("supporter", pair_id=seeded["pair"])[0]
+    backend.verify([supporter["id"]], "admin", ["NO_ID_SCAN"], "", {"rule_set": "pilkada-2024"})
+    dialog = HistoryDialog(backend, "supporter", supporter["id"])
+    qtbot.addWidget(dialog)
+    text = dialog.receipt_html()
+    assert "AHMAD SUBAGJA - SITI NURHALIZA" in text  # the pair, not its uuid
+    assert "Tanpa KTP-el / tanda tangan" in text and "NO_ID_SCAN" not in text
+    assert backend.region_name(supporter["kecamatan_code"]) in text
+    assert "Laki-laki" in text  # sex L in words
+    for raw in ("True", "False", "['", "effective_status", "scope", ">L<", ">P<"):
+        assert raw not in text, raw
