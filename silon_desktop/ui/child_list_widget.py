@@ -61,6 +61,11 @@ class ChildListWidget(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName(f"{entity}_list")
+        # Long labels ("Ijazah (paling rendah SLTA) — Diserahkan, belum diperiksa") wrap
+        # inside the narrow list instead of hiding behind a horizontal scroll bar.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(self._picked)
         self.add_button = QPushButton(add_label)
         self.add_button.setObjectName(f"add_{entity}")
@@ -105,6 +110,7 @@ class ChildListWidget(QWidget):
         chosen: QListWidgetItem | None = None
         for record in records:
             item = QListWidgetItem(self.describe(record))
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, record["id"])
             self.list.addItem(item)
             if record["id"] == current:
