@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 
 from silon_desktop.storage import outbox
-from silon_desktop.storage.models import Conflict, utcnow
+from silon_desktop.storage.derived import refresh_derived
+from silon_desktop.storage.models import SYNCED_MODELS, Conflict, utcnow
 from sync.client_apply import local_wire, table_of, to_column
 from sync.merge import DELETED_FIELD, same_value
 from sync.protocol import ENTITIES, Op
@@ -97,13 +98,12 @@ def _resolve_field(session: Any, row: Conflict, target: Any, local: Any) -> str 
     if same_value(current, target):
         return None
     spec = ENTITIES[row.entity].spec(row.field)
-    table = table_of(row.entity)
-    nullable = bool(table.c[row.field].nullable)
-    conn.execute(
-        update(table)
-        .where(table.c.id == row.record_id)
-        .values({row.field: to_column(spec, target, nullable), "updated_at": utcnow()})
-    )
+    record = session.get(SYNCED_MODELS[row.entity], row.record_id)
+    nullable = bool(table_of(row.entity).c[row.field].nullable)
+    setattr(record, row.field, to_column(spec, target, nullable))
+    record.updated_at = utcnow()
+    # The field may be an input of the derived columns (supporter effective status).
+    refresh_derived(session, row.entity, record)
     return outbox.enqueue(
         session,
         row.entity,

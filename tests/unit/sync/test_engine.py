@@ -237,3 +237,24 @@ def test_every_field_type_survives_push_and_bulk_pull(make_client: Callable[...,
         assert got[name] == value, name
     assert got["effective_status"] == a.repo.get("supporter", sid)["effective_status"]  # type: ignore[index]
     assert b.records() == a.records() == a.server.records()
+
+
+def test_resolving_a_conflict_recomputes_the_supporter_effective_status(
+    make_client: Callable[..., Client],
+) -> None:
+    from silon_desktop.storage.derived import supporter_effective
+
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {"admin_status": "MS"})
+    b.repo.update("supporter", sid, {"admin_status": "BMS"})
+    assert a.sync().complete
+    assert b.sync().conflicts_new == 1
+    shown = b.repo.get("supporter", sid)
+    assert shown is not None and shown["effective_status"] == "MS"  # theirs, derived on pull
+    (conflict,) = conflict_history(b.db)
+    resolve_conflict(b.db, conflict["id"], "mine")
+    local = b.repo.get("supporter", sid)
+    assert local is not None and local["admin_status"] == "BMS"
+    assert (local["effective_status"], local["effective_reasons"]) == supporter_effective(local)
+    assert local["effective_status"] == "BMS"
