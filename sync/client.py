@@ -59,7 +59,14 @@ from sync.client_state import (
     set_stage,
     set_state,
 )
-from sync.transport import AdaptiveBatch, Forbidden, Offline, Transport, TransportError
+from sync.transport import (
+    AdaptiveBatch,
+    Forbidden,
+    Offline,
+    TimedOut,
+    Transport,
+    TransportError,
+)
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -261,6 +268,10 @@ class SyncEngine:
                     if not self._refuse(exc):
                         raise
                     stats.rejected += 1
+                except TimedOut:
+                    # Same mutations (same ids) again, claimed in half-size batches.
+                    if not self._shrink():
+                        raise
         report.pushed += stats.sent
         report.acked += stats.acked
         report.rejected += stats.rejected
@@ -308,6 +319,14 @@ class SyncEngine:
         with apply_connection(self.db) as conn:
             return refuse_mutation(conn, mutation_id, exc.detail)
 
+    def _shrink(self) -> bool:
+        """Halve the batch after a timeout; False when it is already at its minimum."""
+        if self.batch.size <= self.batch.minimum:
+            return False
+        self.batch.record(0.0, timed_out=True)
+        log.info("push timed out; sending batches of %d", self.batch.size)
+        return True
+
     def _claim(
         self, cancel: threading.Event, in_flight: tuple[str, ...]
     ) -> tuple[str, list[Claimed]]:
@@ -324,7 +343,14 @@ class SyncEngine:
         if not mutations:
             return None
         wire = [c.wire for c in mutations]
-        return pool.submit(self.api.push_wire, batch_id, self.settings.device_id, wire)
+        # A batch that can still shrink is not sent again as it is after a timeout.
+        return pool.submit(
+            self.api.push_wire,
+            batch_id,
+            self.settings.device_id,
+            wire,
+            retry_timeouts=len(wire) <= self.batch.minimum,
+        )
 
     def _adapt(self, sizer: AdaptiveBatch) -> None:
         stats = self.api.transport.stats

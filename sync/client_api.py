@@ -88,14 +88,24 @@ class ServerApi:
         return self._push(push_request(batch_id, device_id, mutations), batch_id)
 
     def push_wire(
-        self, batch_id: str, device_id: str, mutations: list[dict[str, Any]]
+        self,
+        batch_id: str,
+        device_id: str,
+        mutations: list[dict[str, Any]],
+        *,
+        retry_timeouts: bool = True,
     ) -> PushAnswer:
-        """Push mutations already in wire form (``Mutation.to_wire()`` shape)."""
-        body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
-        return self._push(body, batch_id)
+        """Push mutations already in wire form (``Mutation.to_wire()`` shape).
 
-    def _push(self, body: dict[str, Any], batch_id: str) -> PushAnswer:
-        data = self.transport.call("POST", PUSH, body)
+        Args:
+            retry_timeouts: False to get :class:`~sync.transport.TimedOut` at the
+                first timeout (the engine then sends a smaller batch).
+        """
+        body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
+        return self._push(body, batch_id, retry_timeouts)
+
+    def _push(self, body: dict[str, Any], batch_id: str, retry_timeouts: bool = True) -> PushAnswer:
+        data = self.transport.call("POST", PUSH, body, retry_timeouts=retry_timeouts)
         try:
             raw = list(data["results"])
             return PushAnswer(

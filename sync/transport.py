@@ -11,8 +11,9 @@ exponential back-off and full jitter; a ``Retry-After`` header is honoured
 ids), so retrying a request whose answer was lost is safe.
 
 Errors the operator can act on are :class:`TransportError` subclasses carrying
-an Indonesian message: :class:`Offline`, :class:`AuthExpired` ("Silakan masuk
-lagi"), :class:`Forbidden`, :class:`ServerRefused`.
+an Indonesian message: :class:`Offline` (:class:`TimedOut` when the server took
+too long to answer), :class:`AuthExpired` ("Silakan masuk lagi"),
+:class:`Forbidden`, :class:`ServerRefused`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ import requests
 from tenacity import (
     RetryCallState,
     Retrying,
+    retry_base,
     retry_if_exception_type,
+    retry_if_not_exception_type,
     stop_after_attempt,
     stop_after_delay,
     wait_random_exponential,
@@ -63,6 +66,10 @@ class Offline(TransportError):
     """The server could not be reached (no network, refused, timed out, 5xx)."""
 
     default_message = "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
+
+
+class TimedOut(Offline):
+    """The server did not answer in time (a smaller batch may get through)."""
 
 
 class AuthExpired(TransportError):
@@ -127,8 +134,13 @@ class Transport(Protocol):
         params: Mapping[str, Any] | None = None,
         *,
         auth: bool = True,
+        retry_timeouts: bool = True,
     ) -> Any:
-        """Send one request and return the decoded JSON answer."""
+        """Send one request and return the decoded JSON answer.
+
+        ``retry_timeouts=False``: a read timeout raises :class:`TimedOut` at once,
+        so that the caller can send a smaller request instead of the same one.
+        """
         ...
 
     def set_token(self, token: str | None) -> None: ...
@@ -208,10 +220,16 @@ class HttpTransport:
         params: Mapping[str, Any] | None = None,
         *,
         auth: bool = True,
+        retry_timeouts: bool = True,
     ) -> Any:
         """Send one request (retried as the policy says) and return its JSON answer.
 
+        Args:
+            retry_timeouts: False to give up on the first read timeout (see
+                :meth:`Transport.call`).
+
         Raises:
+            TimedOut: the server did not answer in time.
             Offline: the server stayed unreachable or kept failing.
             AuthExpired: 401.
             Forbidden: 403.
@@ -220,8 +238,13 @@ class HttpTransport:
         data, headers = self._encode(body, auth)
         self.stats.last_timed_out = False
         started = time.monotonic()
+        retryable: retry_base = retry_if_exception_type(
+            (requests.ConnectionError, requests.Timeout, _Retryable)
+        )
+        if not retry_timeouts:
+            retryable = retryable & retry_if_not_exception_type(requests.ReadTimeout)
         retrying = Retrying(
-            retry=retry_if_exception_type((requests.ConnectionError, requests.Timeout, _Retryable)),
+            retry=retryable,
             wait=self._wait,
             stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.max_total_s),
             before_sleep=self._before_sleep,
@@ -229,6 +252,8 @@ class HttpTransport:
         )
         try:
             response = retrying(self._send, method, path, data, headers, params)
+        except requests.ReadTimeout as exc:
+            raise TimedOut(f"timeout: {exc}") from exc
         except requests.Timeout as exc:
             raise Offline(f"timeout: {exc}") from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:

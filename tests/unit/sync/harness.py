@@ -2,7 +2,8 @@
 
 :class:`AsgiTransport` calls the FastAPI app of ``sync.server.app`` through ASGI
 (no socket), with injectable faults: ``"request"`` (the request never reaches
-the server) and ``"response"`` (the server applied it, the answer is lost).
+the server), ``"response"`` (the server applied it, the answer is lost) and
+``"timeout"`` (the same, raised as :class:`~sync.transport.TimedOut`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sync import credentials, signing
 from sync.client import SyncEngine, SyncReport
 from sync.client_api import ServerApi
 from sync.protocol import ENTITIES, encode_value
-from sync.transport import Offline, TransportStats, _Retryable, decode_answer
+from sync.transport import Offline, TimedOut, TransportStats, _Retryable, decode_answer
 
 PASSWORD = "rahasia-uji-123"
 SCOPE = "32.14"
@@ -41,6 +42,7 @@ class AsgiTransport:
         self.stats = TransportStats()
         self.token: str | None = None
         self.faults: list[str] = []
+        self.sent: list[tuple[str, str, Any]] = []  # method, path, body of each request
         self.offline = False
         self._loop = asyncio.new_event_loop()
 
@@ -59,10 +61,12 @@ class AsgiTransport:
         params: Mapping[str, Any] | None = None,
         *,
         auth: bool = True,
+        retry_timeouts: bool = True,
     ) -> Any:
         fault = self.faults.pop(0) if self.faults else ""
         if self.offline or fault == "request":
             raise Offline("injected: request lost")
+        self.sent.append((method, path, body))
         raw = b"" if body is None else orjson.dumps(body)
         headers = [(b"content-type", b"application/json")]
         if auth and self.token:
@@ -76,6 +80,8 @@ class AsgiTransport:
         self.stats.bytes_received += len(content)
         if fault == "response":
             raise Offline("injected: answer lost")
+        if fault == "timeout":  # applied by the server, answered too late
+            raise TimedOut("injected: timeout")
         try:
             return decode_answer(
                 status,

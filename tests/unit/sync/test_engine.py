@@ -258,3 +258,27 @@ def test_resolving_a_conflict_recomputes_the_supporter_effective_status(
     assert local is not None and local["admin_status"] == "BMS"
     assert (local["effective_status"], local["effective_reasons"]) == supporter_effective(local)
     assert local["effective_status"] == "BMS"
+
+
+def test_a_push_that_times_out_is_sent_again_in_half_size_batches(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.client import SyncEngine
+    from sync.transport import AdaptiveBatch
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    assert a.sync().complete
+    for n in range(120):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    a.transport.faults = ["timeout"]  # the server applies the first batch, answers too late
+    a.transport.sent.clear()
+    batch = AdaptiveBatch(start=100, minimum=25, maximum=100)
+    report = SyncEngine(a.db, a.settings, a.transport, batch=batch).run()
+    assert report.complete and report.acked == 120
+    sizes = [len(body["mutations"]) for _m, path, body in a.transport.sent if path == "/v1/push"]
+    assert sizes[:2] == [100, 50]  # the retry is already half the size
+    assert sum(sizes[1:]) == 120  # every mutation again after the timeout, none lost
+    assert b.sync().complete
+    assert len([k for k in b.records() if k[0] == "supporter"]) == 120
+    assert a.server.records() == b.records()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,6 +20,7 @@ from sync.transport import (
     Offline,
     RetryPolicy,
     ServerRefused,
+    TimedOut,
 )
 
 FAST = RetryPolicy(attempts=4, max_total_s=5, initial_s=0.01, max_wait_s=0.05)
@@ -30,6 +32,7 @@ class Script:
     def __init__(self) -> None:
         self.answers: list[tuple[int, dict[str, str], bytes]] = []
         self.seen: list[dict[str, Any]] = []
+        self.delay_s = 0.0  # before each answer
 
 
 @pytest.fixture
@@ -44,6 +47,7 @@ def scripted() -> Iterator[tuple[str, Script]]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             script.seen.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            time.sleep(script.delay_s)
             status, headers, payload = (
                 script.answers.pop(0) if len(script.answers) > 1 else script.answers[0]
             )
@@ -156,3 +160,18 @@ def test_adaptive_batch_halves_on_timeout_and_grows_when_fast() -> None:
     for _ in range(10):
         sizer.record(9.0, timed_out=True)
     assert sizer.size == 50
+
+
+def test_a_read_timeout_is_retried_unless_the_caller_would_rather_shrink(
+    scripted: tuple[str, Script],
+) -> None:
+    url, script = scripted
+    script.answers = [ok({"late": True})]
+    script.delay_s = 0.3
+    transport = HttpTransport(url, retry=FAST, read_timeout_s=0.1)
+    with pytest.raises(TimedOut):
+        transport.call("POST", "/v1/push", {"x": 1}, retry_timeouts=False)
+    assert len(script.seen) == 1 and transport.stats.last_timed_out
+    with pytest.raises(TimedOut):
+        transport.call("POST", "/v1/push", {"x": 1})
+    assert len(script.seen) == 1 + FAST.attempts
