@@ -40,7 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
+from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
 from silon_desktop.storage.models import Conflict
 from sync.client_api import BadAnswer, PushAnswer, ServerApi
 from sync.client_apply import DeriveFn, apply_connection, apply_feed_page
@@ -107,7 +109,8 @@ class SyncReport:
         complete: every local mutation has an answer from the server (nothing
             pending or sent is left).
         error: the operator-facing message of the error that stopped the run.
-        error_kind: ``offline``, ``auth`` or ``error`` (with ``error``), else "".
+        error_kind: ``offline``, ``auth``, ``local`` (the local database is locked,
+            the disk full...) or ``error`` (with ``error``), else "".
     """
 
     pushed: int = 0
@@ -174,7 +177,7 @@ class SyncEngine:
         *,
         stages: tuple[str, ...] = ("push", "pull", "resolve"),
     ) -> SyncReport:
-        """Push, pull and resolve once. Never raises for link or auth trouble.
+        """Push, pull and resolve once. Never raises for link, auth or local-disk trouble.
 
         Args:
             progress: called after each batch or page (from this thread).
@@ -206,8 +209,30 @@ class SyncEngine:
             report.error_kind = _kind(exc)
             self._stage(stage, "failed", str(exc))
             log.info("sync stopped in stage %s: %s", stage, exc)
-        self._finish(report)
+        except (StoreEnvironmentError, DBAPIError) as exc:
+            self._local_failure(report, stage, exc)
+        try:
+            self._finish(report)
+        except (StoreEnvironmentError, DBAPIError) as exc:
+            self._local_failure(report, "finish", exc)
         return report
+
+    def _local_failure(self, report: SyncReport, stage: str, exc: Exception) -> None:
+        """The local database failed (locked, disk full): say so; anything else is a bug.
+
+        Raises:
+            Exception: ``exc`` again when it is not an error of the environment.
+        """
+        problem = exc if isinstance(exc, StoreEnvironmentError) else environment_error(exc)
+        if problem is None:
+            raise exc
+        report.error = report.error or problem.message
+        report.error_kind = report.error_kind or "local"
+        log.warning("sync stopped in stage %s: %s", stage, problem)
+        try:
+            self._stage(stage, "failed", str(problem))
+        except (StoreEnvironmentError, DBAPIError):
+            pass  # the same trouble again: the report says it already
 
     def _finish(self, report: SyncReport) -> None:
         current = status(self.db)

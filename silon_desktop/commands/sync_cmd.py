@@ -3,7 +3,8 @@
 Exit status:
 
 - 0: everything was pushed and answered, and no conflict waits for a decision;
-- 1: an unexpected error (logged with its traceback);
+- 1: an error: of this computer (database locked, disk full; its message on
+  stderr) or an unexpected one (logged with its traceback);
 - 3: the server could not be reached (the data stays safe locally);
 - 4: the login expired or is missing: "Silakan masuk lagi" (``silon-desktop login``);
 - 5: conflicts wait for the operator's decision (open the application);

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from sync.client import status
 from sync.client_conflicts import conflict_history, resolve_conflict
 from tests.unit.sync.harness import Client, seed_pair, supporter_values
@@ -282,3 +284,47 @@ def test_a_push_that_times_out_is_sent_again_in_half_size_batches(
     assert b.sync().complete
     assert len([k for k in b.records() if k[0] == "supporter"]) == 120
     assert a.server.records() == b.records()
+
+
+def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from silon_desktop.storage.errors import DiskFull
+    from sync.client_state import CURSOR_KEY, get_state
+
+    a, b = make_client("a"), make_client("b")
+    seed_pair(a)
+    assert a.sync().complete
+    with b.db.session(readonly=True) as session:
+        cursor = get_state(session.connection(), CURSOR_KEY)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr("sync.client.apply_feed_page", full)
+    report = b.sync()
+    assert (report.error, report.error_kind) == (DiskFull.default_message, "local")
+    assert not report.complete and '"failed"' in report.stages["pull"]
+    with b.db.session(readonly=True) as session:
+        assert get_state(session.connection(), CURSOR_KEY) == cursor
+    monkeypatch.undo()
+    assert b.sync().complete and b.records() == a.records()
+
+
+def test_a_bug_in_the_engine_is_not_passed_off_as_the_environment(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    a = make_client("a")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ProgrammingError("SELECT nope", {}, Exception("no such column: nope"))
+
+    monkeypatch.setattr("sync.client.apply_feed_page", broken)
+    with pytest.raises(ProgrammingError):
+        a.sync()
