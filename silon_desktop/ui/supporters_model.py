@@ -227,7 +227,9 @@ class SupportersModel(QAbstractTableModel):
         self.beginResetModel()
         self._blocks.clear()
         self._query = (
-            SupporterQuery(self._engine, pair_id, flt, sort) if pair_id is not None else None
+            SupporterQuery(self._engine, pair_id, flt, sort, live_only=True)
+            if pair_id is not None
+            else None
         )
         count = self._query.count() if self._query else 0
         self.endResetModel()
