@@ -62,6 +62,7 @@ class RegionPicker(QWidget):
             combo.setMinimumContentsLength(10)
             combo.currentIndexChanged.connect(lambda _i, d=depth: self._chosen(d))
             combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_start(c))
+            combo.lineEdit().returnPressed.connect(lambda c=combo: self._accept_typed(c))
             layout.addWidget(combo, depth // 2, depth % 2)
             self.combos.append(combo)
         layout.setColumnStretch(0, 1)
@@ -94,6 +95,24 @@ class RegionPicker(QWidget):
                     self._fill(depth + 1, prefix or None)
         finally:
             self.blockSignals(False)
+
+    @staticmethod
+    def _accept_typed(combo: QComboBox) -> None:
+        """Enter after typing part of a name picks the first region the popup offered.
+
+        The combo box itself only accepts the exact text of an entry, so "jawa bar" +
+        Enter used to leave the level empty and the next typing piled onto it.
+        """
+        text = combo.lineEdit().text().strip()
+        if not text or (combo.currentIndex() >= 0 and combo.currentText() == text):
+            return
+        completer = combo.completer()
+        completer.setCompletionPrefix(text)
+        if completer.completionCount() < 1:
+            return
+        index = combo.findText(completer.currentCompletion())
+        if index >= 0:
+            combo.setCurrentIndex(index)
 
     @staticmethod
     def _show_start(combo: QComboBox) -> None:

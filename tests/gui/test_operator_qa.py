@@ -193,3 +193,34 @@ def test_receipt_shows_words_not_codes(qtbot: QtBot, backend: Any, seeded: dict[
     assert "Laki-laki" in text  # sex L in words
     for raw in ("True", "False", "['", "effective_status", "scope", ">L<", ">P<"):
         assert raw not in text, raw
+
+
+@pytest.mark.qt_log_ignore(  # the completer's popup on the offscreen platform
+    "This plugin does not support raise", "This plugin does not support grabbing"
+)
+def test_region_picker_enter_takes_the_first_match_of_what_was_typed(
+    qtbot: QtBot, backend: Any
+) -> None:
+    from silon_desktop.ui.region_picker import RegionPicker
+
+    picker = RegionPicker(backend.regions, 4)
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitExposed(picker)
+    province, kabkota, kecamatan, desa = picker.combos
+    for combo, typed, code in (
+        (province, "jawa bar", "32"),
+        (kabkota, "purwak", "32.14"),
+        (kecamatan, "campa", "32.14.02"),
+    ):
+        combo.setFocus()
+        QTest.keyClicks(combo.lineEdit(), typed)
+        QTest.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+        assert combo.currentData() == code, (typed, combo.currentText())
+    first = desa.itemText(0).split(" (")[0]
+    with qtbot.waitSignal(picker.codeChosen) as chosen:
+        QTest.keyClicks(desa.lineEdit(), first.lower())
+        QTest.keyClick(desa.lineEdit(), Qt.Key.Key_Return)
+    assert chosen.args[0].startswith("32.14.02.")
+    QTest.keyClicks(province.lineEdit(), "zzz")  # nothing matches: nothing chosen, no crash
+    QTest.keyClick(province.lineEdit(), Qt.Key.Key_Return)
