@@ -12,8 +12,8 @@ ids), so retrying a request whose answer was lost is safe.
 
 Errors the operator can act on are :class:`TransportError` subclasses carrying
 an Indonesian message: :class:`Offline` (:class:`TimedOut` when the server took
-too long to answer), :class:`AuthExpired` ("Silakan masuk lagi"),
-:class:`Forbidden`, :class:`ServerRefused`.
+too long to answer), :class:`TlsFailed` (certificate not trusted: not retried),
+:class:`AuthExpired` ("Silakan masuk lagi"), :class:`Forbidden`, :class:`ServerRefused`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from tenacity import (
     RetryCallState,
     Retrying,
     retry_base,
+    retry_if_exception,
     retry_if_exception_type,
     retry_if_not_exception_type,
     stop_after_attempt,
@@ -70,6 +72,15 @@ class Offline(TransportError):
 
 class TimedOut(Offline):
     """The server did not answer in time (a smaller batch may get through)."""
+
+
+class TlsFailed(TransportError):
+    """The server's certificate could not be verified (or the CA bundle is missing)."""
+
+    default_message = (
+        "Sambungan aman ke server gagal: sertifikat server tidak dapat diverifikasi. "
+        "Periksa tanggal dan jam komputer, dan berkas CA di pengaturan."
+    )
 
 
 class AuthExpired(TransportError):
@@ -230,17 +241,28 @@ class HttpTransport:
 
         Raises:
             TimedOut: the server did not answer in time.
+            TlsFailed: the certificate was not trusted, or the CA bundle is missing.
             Offline: the server stayed unreachable or kept failing.
             AuthExpired: 401.
             Forbidden: 403.
             ServerRefused: another 4xx.
         """
+        if (
+            self.base_url.startswith("https:")
+            and self.ca_bundle
+            and not os.path.isfile(self.ca_bundle)
+        ):
+            raise TlsFailed(
+                f"CA bundle {self.ca_bundle} not found",
+                message=f"Berkas CA {self.ca_bundle} tidak ditemukan; periksa pengaturan.",
+            )
         data, headers = self._encode(body, auth)
         self.stats.last_timed_out = False
         started = time.monotonic()
         retryable: retry_base = retry_if_exception_type(
             (requests.ConnectionError, requests.Timeout, _Retryable)
         )
+        retryable = retryable & retry_if_exception(lambda exc: not _certificate_refused(exc))
         if not retry_timeouts:
             retryable = retryable & retry_if_not_exception_type(requests.ReadTimeout)
         retrying = Retrying(
@@ -256,6 +278,10 @@ class HttpTransport:
             raise TimedOut(f"timeout: {exc}") from exc
         except requests.Timeout as exc:
             raise Offline(f"timeout: {exc}") from exc
+        except requests.exceptions.SSLError as exc:
+            if _certificate_refused(exc):
+                raise TlsFailed(f"tls: {exc}") from exc
+            raise Offline(f"tls: {exc}") from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise Offline(f"connection: {exc}") from exc
         except _Retryable as exc:
@@ -295,6 +321,9 @@ class HttpTransport:
                 headers=headers,
                 params=dict(params) if params else None,
                 timeout=(self.connect_timeout_s, self.read_timeout_s),
+                # Per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
+                # override the session's CA bundle, never a request's own.
+                verify=self._session.verify,
                 stream=True,
             )
             raw = response.raw.read(decode_content=False)
@@ -334,6 +363,13 @@ class HttpTransport:
         log.info("retrying (attempt %d) after %s", state.attempt_number, exc)
         if self.on_retry is not None:
             self.on_retry(str(exc))
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """A TLS failure that retrying cannot mend (the certificate was not trusted)."""
+    return isinstance(exc, requests.exceptions.SSLError) and (
+        "certificate verify failed" in str(exc).lower()
+    )
 
 
 def decode_answer(status: int, content_encoding: str, retry_after: str | None, raw: bytes) -> Any:

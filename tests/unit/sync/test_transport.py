@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_address
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from sync.transport import (
     AdaptiveBatch,
@@ -21,6 +29,7 @@ from sync.transport import (
     RetryPolicy,
     ServerRefused,
     TimedOut,
+    TlsFailed,
 )
 
 FAST = RetryPolicy(attempts=4, max_total_s=5, initial_s=0.01, max_wait_s=0.05)
@@ -175,3 +184,82 @@ def test_a_read_timeout_is_retried_unless_the_caller_would_rather_shrink(
     with pytest.raises(TimedOut):
         transport.call("POST", "/v1/push", {"x": 1})
     assert len(script.seen) == 1 + FAST.attempts
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no trust store knows, and its key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_an_untrusted_certificate_is_a_tls_message_without_retries(
+    scripted: tuple[str, Script], tmp_path: Path
+) -> None:
+    url, script = scripted
+    script.answers = [ok({"trusted": True})]
+    cert_file, key_file = _self_signed(tmp_path)
+    https = ThreadingHTTPServer(("127.0.0.1", 0), _Relay)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    https.socket = context.wrap_socket(https.socket, server_side=True)
+    https.target = url  # type: ignore[attr-defined]
+    thread = threading.Thread(target=https.serve_forever, daemon=True)
+    thread.start()
+    address = f"https://127.0.0.1:{https.server_address[1]}"
+    try:
+        transport = HttpTransport(address, retry=FAST)
+        with pytest.raises(TlsFailed) as refused:
+            transport.call("GET", "/v1/x")
+        assert "sertifikat" in refused.value.message
+        assert transport.stats.requests == 1 and transport.stats.retries == 0
+        # The office's own CA bundle makes the same server trusted.
+        trusted = HttpTransport(address, ca_bundle=str(cert_file), retry=FAST)
+        assert trusted.call("GET", "/v1/x") == {"trusted": True}
+        with pytest.raises(TlsFailed, match="tidak ditemukan"):
+            HttpTransport(address, ca_bundle=str(tmp_path / "none.pem")).call("GET", "/v1/x")
+    finally:
+        https.shutdown()
+        https.server_close()
+
+
+class _Relay(BaseHTTPRequestHandler):
+    """Answers over TLS what the scripted plain-HTTP server answers."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server naming
+        answer = HttpTransport(self.server.target).call("GET", self.path)  # type: ignore[attr-defined]
+        payload = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
