@@ -513,9 +513,8 @@ def check_server(ctx: Context) -> None:
         answer = client.call("GET", "/v1/health", auth=False)
     except transport.TransportError as error:
         detail = str(error)
-        key = (
-            "server_tls" if "CERTIFICATE" in detail.upper() or "SSL" in detail else "server_offline"
-        )
+        tls = isinstance(error, getattr(transport, "TlsFailed", ())) or "CERTIFICATE" in detail
+        key = "server_tls" if tls else "server_offline"
         ctx.add("server", Level.WARN, key, detail.strip(), url=url)
         return
     except Exception as error:  # noqa: BLE001 (an odd answer is reported, not a crash)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -153,6 +155,72 @@ def test_clock_far_from_the_server_and_other_protocol_are_warnings(
     code, out = _run(capsys, tmp_path, url, lang="en")
     assert code == 0
     assert f"speaks protocol {PROTOCOL_VERSION + 1}" in out
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "server.pem", folder / "server.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_untrusted_certificate_then_the_ca_bundle_that_trusts_it(
+    tmp_path: Path,
+    health_server: tuple[str, type[_HealthHandler]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from silon_desktop.config import Settings
+
+    url, handler = health_server
+    handler.payload = _health()
+    cert_file, key_file = _self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    https_url = f"https://127.0.0.1:{server.server_address[1]}"
+    data = tmp_path / "data"
+    try:
+        code, out = _run(capsys, data, https_url)
+        assert code == 0, out  # an untrusted server is a note: the program works offline
+        assert f"Sertifikat server {https_url} tidak dipercaya" in out
+        Settings(server_url=https_url, ca_bundle=str(cert_file)).save(data / "settings.json")
+        code, out = _run(capsys, data, https_url)
+        assert f"Server {https_url} menjawab" in out, out
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def test_unwritable_data_dir_fails_naming_the_folder(
