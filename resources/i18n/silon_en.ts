@@ -4,18 +4,18 @@
 <context>
     <name>ChildListWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="68"/>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="146"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="73"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="152"/>
         <source>Hapus</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="133"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="139"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="146"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="152"/>
         <source>Hapus data ini?</source>
         <translation>Delete this record?</translation>
     </message>
@@ -144,57 +144,62 @@
         <translation>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, unchecked %4, total %5.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="108"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="112"/>
+        <source>Pasangan ini diusung partai politik: syarat dukungan perseorangan tidak berlaku. Gabungan %1 partai: &lt;b&gt;%2&lt;/b&gt; kursi DPRD, &lt;b&gt;%3&lt;/b&gt; suara sah.</source>
+        <translation>This pair is nominated by political parties: the independent support requirement does not apply. Coalition of %1 parties: &lt;b&gt;%2&lt;/b&gt; DPRD seats, &lt;b&gt;%3&lt;/b&gt; valid votes.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="125"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="112"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="129"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: kurang &lt;b&gt;%2&lt;/b&gt;. Pada masa perbaikan harus diserahkan &lt;b&gt;%3&lt;/b&gt; dukungan (dua kali kekurangan).</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;%2&lt;/b&gt; short. The correction round must submit &lt;b&gt;%3&lt;/b&gt; supporters (twice the shortfall).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="121"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="138"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: &lt;b&gt;terpenuhi&lt;/b&gt;.</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;met&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="143"/>
         <source>kecamatan</source>
         <translation>kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="126"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="143"/>
         <source>kabupaten/kota</source>
         <translation>regencies/cities</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="129"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="146"/>
         <source>terpenuhi</source>
         <translation>met</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="131"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="148"/>
         <source>belum terpenuhi</source>
         <translation>not met yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="134"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="151"/>
         <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).</source>
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="142"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="159"/>
         <source>Isi wilayah pemilihan untuk menghitung sebaran.</source>
         <translation>Enter the election&apos;s region to compute the spread.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="151"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="168"/>
         <source>(tanpa wilayah)</source>
         <translation>(no region)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="156"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="173"/>
         <source>Belum ada dukungan MS</source>
         <translation>No MS supporters yet</translation>
     </message>

@@ -58,6 +58,10 @@ class DashboardData:
     gap: int
     correction_needed: int
     notes: list[str]
+    route: str = "perseorangan"  # "partai": nominated by parties, no supporters needed
+    party_count: int = 0
+    party_seats: int = 0
+    party_votes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +326,7 @@ class Backend:
         if required is None:
             notes.append("no_dpt")
         label = f"{pair.get('number') or ''} {pair.get('head_name', '')} - {pair.get('deputy_name', '')}"
+        parties = self.list("party", pair_id=pair_id) if pair.get("route") == "partai" else []
         return DashboardData(
             pair_label=label.strip(),
             election_label=str(election.get("name") or ""),
@@ -335,6 +340,10 @@ class Backend:
             gap=gap,
             correction_needed=correction,
             notes=notes,
+            route=str(pair.get("route") or "perseorangan"),
+            party_count=len(parties),
+            party_seats=sum(int(p.get("seats") or 0) for p in parties),
+            party_votes=sum(int(p.get("votes") or 0) for p in parties),
         )
 
     # -- sync ------------------------------------------------------------------------

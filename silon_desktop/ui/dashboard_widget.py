@@ -104,6 +104,23 @@ class DashboardWidget(QWidget):
             .replace("%4", _n(data.counts.get("-", 0)))
             .replace("%5", _n(data.counts.get("total", 0)))
         ]
+        if data.route == "partai":
+            # A pair nominated by parties needs no supporters: the coalition is what counts.
+            self.progress.hide()
+            self.summary.setText(
+                self.tr(
+                    "Pasangan ini diusung partai politik: syarat dukungan perseorangan tidak "
+                    "berlaku. Gabungan %1 partai: <b>%2</b> kursi DPRD, <b>%3</b> suara sah."
+                )
+                .replace("%1", _n(data.party_count))
+                .replace("%2", _n(data.party_seats))
+                .replace("%3", _n(data.party_votes))
+            )
+            self.spread_label.setText("")
+            self.table.setRowCount(0)
+            self.shown.emit(data)
+            return
+        self.progress.show()
         if data.required is None:
             lines.append(self.tr("Isi jumlah DPT pemilihan untuk menghitung syarat dukungan."))
         elif data.gap > 0:

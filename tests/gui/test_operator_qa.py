@@ -224,3 +224,25 @@ def test_region_picker_enter_takes_the_first_match_of_what_was_typed(
     assert chosen.args[0].startswith("32.14.02.")
     QTest.keyClicks(province.lineEdit(), "zzz")  # nothing matches: nothing chosen, no crash
     QTest.keyClick(province.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_dashboard_of_a_party_pair_counts_the_coalition_not_supporters(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    pair = backend.get("pair", seeded["pair"])
+    other, _ = backend.create(
+        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
+    )
+    for name, seats, votes in (("PARTAI A", 6, 90_000), ("PARTAI B", 4, 61_500)):
+        backend.create(
+            "party", {"pair_id": other, "party_name": name, "seats": seats, "votes": votes}, "32.14"
+        )
+    window.open_record("pair", other)
+    board = window.pair_page.dashboard
+    with qtbot.waitSignal(board.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(board)
+    text = board.summary.text()
+    assert "diusung partai politik" in text and "<b>10</b> kursi" in text
+    assert "<b>151.500</b> suara sah" in text
+    assert "55.045" not in text and board.progress.isHidden() and board.table.rowCount() == 0
