@@ -9,14 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol import (
-    API_PREFIX,
-    FeedPage,
-    Mutation,
-    MutationResult,
-    decode_feed_page,
-    push_request,
-)
+from sync.protocol import API_PREFIX, MutationResult
 from sync.transport import Transport, TransportError
 
 LOGIN = f"{API_PREFIX}/auth/login"
@@ -84,9 +77,6 @@ class ServerApi:
     def logout(self) -> None:
         self.transport.call("POST", LOGOUT, {})
 
-    def push(self, batch_id: str, device_id: str, mutations: list[Mutation]) -> PushAnswer:
-        return self._push(push_request(batch_id, device_id, mutations), batch_id)
-
     def push_wire(
         self,
         batch_id: str,
@@ -102,9 +92,6 @@ class ServerApi:
                 first timeout (the engine then sends a smaller batch).
         """
         body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
-        return self._push(body, batch_id, retry_timeouts)
-
-    def _push(self, body: dict[str, Any], batch_id: str, retry_timeouts: bool = True) -> PushAnswer:
         data = self.transport.call("POST", PUSH, body, retry_timeouts=retry_timeouts)
         try:
             raw = list(data["results"])
@@ -117,16 +104,6 @@ class ServerApi:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"push: {exc!r}") from exc
-
-    def feed(self, cursor: str, limit: int) -> FeedPage:
-        params: dict[str, Any] = {"limit": limit}
-        if cursor:
-            params["after"] = cursor
-        data = self.transport.call("GET", FEED, params=params)
-        try:
-            return decode_feed_page(data)
-        except ValueError as exc:
-            raise BadAnswer(str(exc)) from exc
 
     def feed_raw(self, cursor: str, limit: int) -> dict[str, Any]:
         """A feed page as the server sent it (columnar), for the bulk apply path."""
