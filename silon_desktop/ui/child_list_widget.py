@@ -58,6 +58,8 @@ class ChildListWidget(QWidget):
         self.parent_id: str | None = None
         self.scope = ""
         self.defaults: dict[str, Any] = {}
+        #: values for a new child worked out at the moment it is added (e.g. the free role)
+        self.defaults_for: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None
 
         self.list = QListWidget()
         self.list.setObjectName(f"{entity}_list")
@@ -134,6 +136,9 @@ class ChildListWidget(QWidget):
         if self.parent_id is None:
             return None
         values = {self.parent_field: self.parent_id, **self.defaults}
+        if self.defaults_for is not None:
+            siblings = self.backend.list(self.entity, **{self.parent_field: self.parent_id})
+            values.update(self.defaults_for(siblings))
         record_id, error = self.backend.create(self.entity, values, self.scope)
         if record_id is None:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")

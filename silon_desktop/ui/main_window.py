@@ -73,6 +73,10 @@ class PairPage(QTabWidget):
             self._describe_document,
             self.tr("Tambah dokumen syarat"),
         )
+        # The head is usually entered first: the next candidate added is the deputy.
+        self.candidates.defaults_for = lambda siblings: {
+            "role": "wakil" if any(c.get("role") == "kepala" for c in siblings) else "kepala"
+        }
         candidate_box = QSplitter(Qt.Orientation.Vertical)
         candidate_box.addWidget(self.candidates)
         docs = QWidget()

@@ -246,3 +246,11 @@ def test_dashboard_of_a_party_pair_counts_the_coalition_not_supporters(
     assert "diusung partai politik" in text and "<b>10</b> kursi" in text
     assert "<b>151.500</b> suara sah" in text
     assert "55.045" not in text and board.progress.isHidden() and board.table.rowCount() == 0
+
+
+def test_second_candidate_added_is_the_deputy(window: Any, seeded: dict[str, str]) -> None:
+    window.open_record("pair", seeded["pair"])  # the sample pair has its head already
+    candidates = window.pair_page.candidates
+    added = candidates.add()
+    assert window.backend.get("candidate", added)["role"] == "wakil"
+    assert candidates.list.currentItem().text() == "Wakil: (baru)"
