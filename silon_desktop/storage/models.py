@@ -169,12 +169,16 @@ class Supporter(SyncedMixin, Base):
     effective_status: Mapped[str] = mapped_column(String(3), default="")
     effective_reasons: Mapped[str] = mapped_column(String(200), default="")
 
+    #: The supporters table lists, filters and sorts a pair's LIVE rows
+    #: (``pair_id = ? AND deleted IS 0``) by the last column, so ``deleted`` comes
+    #: second: a page, a count or the end of the table reads index entries only.
+    #: Queries on ``pair_id`` alone still use the first column (revision 0003).
     __table_args__ = (
-        Index("ix_supporter_pair_nik", "pair_id", "nik"),
-        Index("ix_supporter_pair_status", "pair_id", "effective_status"),
-        Index("ix_supporter_pair_name", "pair_id", "name"),
-        Index("ix_supporter_pair_kecamatan", "pair_id", "kecamatan_code"),
-        Index("ix_supporter_pair_desa", "pair_id", "desa_code"),
+        Index("ix_supporter_pair_nik", "pair_id", "deleted", "nik"),
+        Index("ix_supporter_pair_status", "pair_id", "deleted", "effective_status"),
+        Index("ix_supporter_pair_name", "pair_id", "deleted", "name"),
+        Index("ix_supporter_pair_kecamatan", "pair_id", "deleted", "kecamatan_code"),
+        Index("ix_supporter_pair_desa", "pair_id", "deleted", "desa_code"),
     )
 
 

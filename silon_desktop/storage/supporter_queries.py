@@ -27,8 +27,8 @@ from silon_desktop.storage.models import Supporter
 _T = Supporter.__table__
 _ROWID = sa.literal_column("supporter.rowid", sa.Integer)
 
-#: Columns the table may be sorted by; each is the second column of an index on
-#: (pair_id, column), so ordering needs no temporary sort.
+#: Columns the table may be sorted by; each is the last column of an index on
+#: (pair_id, deleted, column), so ordering live rows needs no temporary sort.
 SORTABLE: tuple[str, ...] = ("nik", "name", "desa_code", "kecamatan_code", "effective_status")
 
 STATUSES: tuple[str, ...] = ("MS", "BMS", "TMS")
@@ -181,10 +181,12 @@ class SupporterQuery:
     Cheap to create; ``count()`` is cached until :meth:`invalidate`. Not thread
     safe: use one per thread (the UI thread's table model holds its own).
 
-    Tombstones (deleted supporters) are included unless ``live_only``: the
-    supporter indexes do not hold ``deleted``, so excluding them would read every
-    table row of the pair (seconds on a million rows) instead of the index alone.
-    The table shows them marked as deleted; counts and the dashboard exclude them.
+    ``live_only`` (what the supporters table uses) leaves tombstones (deleted
+    supporters) out, as counts and the dashboard do: the supporter indexes are on
+    (pair_id, deleted, column), so live rows are read, counted and ordered from
+    the index alone. With ``live_only=False`` tombstones are included, but a sort
+    then needs a temporary B-tree over the whole pair (seconds on a million rows):
+    for small pairs and tests only.
 
     Args:
         engine: the local database engine.
@@ -339,9 +341,14 @@ def reason_counts(engine: Engine, pair_id: str) -> dict[str, int]:
 
 
 def subregions_in_use(engine: Engine, pair_id: str, level: str) -> list[str]:
-    """Distinct kecamatan (or kab/kota) codes among a pair's supporters, for filter pickers."""
+    """Distinct kecamatan (or kab/kota) codes among a pair's live supporters, for filter pickers."""
     col = _T.c.kecamatan_code if level == "kecamatan" else _T.c.kabkota_code
-    stmt = sa.select(col).where(_T.c.pair_id == pair_id).group_by(col).order_by(col)
+    stmt = (
+        sa.select(col)
+        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
+        .group_by(col)
+        .order_by(col)
+    )
     with read_only(engine).connect() as conn:
         return [str(c) for c in conn.execute(stmt).scalars() if c]
 

@@ -1,6 +1,7 @@
 """storage.supporter_queries (plain Python, kept beside the table it feeds): paging by
 keyset and by index OFFSET from either end must give exactly the rows of one full,
-ordered query, in any order of block access, with ties in the sort key."""
+ordered query, in any order of block access, with ties in the sort key; the table's
+live-rows queries are each served by an index."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import random
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from silon_desktop.storage.supporter_queries import (
+    SORTABLE,
     SupporterFilter,
     SupporterQuery,
     SupporterSort,
     counts_by_subregion,
     status_counts,
+    subregions_in_use,
 )
 
 
@@ -35,46 +39,61 @@ def pair(backend: Any) -> str:
     return ids["pair"]
 
 
-def test_blocks_in_any_order_equal_one_ordered_query(backend: Any, pair: str) -> None:
+@pytest.mark.parametrize("live_only", [True, False])
+def test_blocks_in_any_order_equal_one_ordered_query(
+    backend: Any, pair: str, live_only: bool
+) -> None:
     for column in ("nik", "name", "effective_status"):
         for descending in (False, True):
-            _check_order(backend, pair, column, descending)
+            _check_order(backend, pair, column, descending, live_only)
 
 
-def _check_order(backend: Any, pair: str, column: str, descending: bool) -> None:
+def _check_order(backend: Any, pair: str, column: str, descending: bool, live_only: bool) -> None:
     # Insertion order is rowid order in this fresh table: the tie-breaker.
-    order = {r["id"]: i for i, r in enumerate(backend.list("supporter", include_deleted=True))}
-    rows = backend.list("supporter", include_deleted=True)
+    everything = backend.list("supporter", include_deleted=True)
+    order = {r["id"]: i for i, r in enumerate(everything)}
+    rows = [r for r in everything if not (live_only and r["deleted"])]
     rows.sort(key=lambda r: (r[column], order[r["id"]]), reverse=descending)
     expected = [r["id"] for r in rows]
+    assert len(expected) == (60 if live_only else 61)
 
-    query = SupporterQuery(
-        backend.engine, pair, sort=SupporterSort(column, descending), block_size=7
-    )
-    assert query.count() == 61
+    def query() -> SupporterQuery:
+        sort = SupporterSort(column, descending)
+        return SupporterQuery(backend.engine, pair, sort=sort, block_size=7, live_only=live_only)
+
+    first = query()
+    assert first.count() == len(expected)
     blocks = list(range(9))
     random.Random(column).shuffle(blocks)
-    got: dict[int, list[str]] = {b: [r.id for r in query.block(b)] for b in blocks}
+    got: dict[int, list[str]] = {b: [r.id for r in first.block(b)] for b in blocks}
     assert [i for b in range(9) for i in got[b]] == expected
-    again = SupporterQuery(
-        backend.engine, pair, sort=SupporterSort(column, descending), block_size=7
-    )
+    again = query()
     assert [r.id for r in again.block(8)] == expected[56:]  # the end, read from the end
     assert again.position_of(expected[40]) == 40
 
 
 def test_filters_and_counts(backend: Any, pair: str) -> None:
     live = backend.list("supporter")
-    everything = backend.list("supporter", include_deleted=True)  # the table shows tombstones
+    (gone,) = [r for r in backend.list("supporter", include_deleted=True) if r["deleted"]]
     nik = live[10]["nik"]
-    by_nik = SupporterQuery(backend.engine, pair, SupporterFilter(nik_prefix=nik[:14]))
+    by_nik = SupporterQuery(
+        backend.engine, pair, SupporterFilter(nik_prefix=nik[:14]), live_only=True
+    )
     assert {r.nik for r in by_nik.block(0)} == {
         r["nik"] for r in live if r["nik"].startswith(nik[:14])
     }
-    bms = SupporterQuery(backend.engine, pair, SupporterFilter(status="BMS"))
-    reason = SupporterQuery(backend.engine, pair, SupporterFilter(reason="MISSING_FIELD"))
-    assert bms.count() == reason.count() == sum(r["admin_status"] == "BMS" for r in everything)
+    bms = SupporterQuery(backend.engine, pair, SupporterFilter(status="BMS"), live_only=True)
+    reason = SupporterQuery(
+        backend.engine, pair, SupporterFilter(reason="MISSING_FIELD"), live_only=True
+    )
+    assert bms.count() == reason.count() == sum(r["admin_status"] == "BMS" for r in live)
     assert all(r.effective_status == "BMS" for r in bms.block(0))
+    # The tombstone is found by its own NIK only when tombstones are asked for.
+    own_nik = SupporterFilter(nik_prefix=gone["nik"])
+    assert SupporterQuery(backend.engine, pair, own_nik, live_only=True).count() == 0
+    tombstones = SupporterQuery(backend.engine, pair, own_nik).block(0)
+    assert [(r.id, r.deleted) for r in tombstones] == [(gone["id"], True)]
+    assert SupporterQuery(backend.engine, pair, live_only=True).position_of(gone["id"]) is None
     counts = status_counts(backend.engine, pair)
     assert counts["total"] == 60  # the tombstone is not counted
     assert counts["MS"] == sum(r["admin_status"] == "MS" for r in live)
@@ -82,3 +101,72 @@ def test_filters_and_counts(backend: Any, pair: str) -> None:
     assert sum(sum(c.values()) for c in by_kec.values()) == 60
     with pytest.raises(ValueError, match="cannot sort"):
         SupporterSort("address")
+
+
+def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
+    """Every SELECT the table issues for live rows: (SQL, parameters, what it was for)."""
+    seen: list[tuple[str, Any, str]] = []
+    doing = [""]
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, params, doing[0]))
+
+    kec = backend.list("supporter")[0]["kecamatan_code"]
+    desa = backend.list("supporter")[0]["desa_code"]
+    nik = backend.list("supporter")[0]["nik"]
+    filters = {
+        "": SupporterFilter(),
+        "nik prefix": SupporterFilter(nik_prefix=nik[:8]),
+        "kecamatan": SupporterFilter(kecamatan_code=kec),
+        "desa": SupporterFilter(desa_code=desa),
+        "status": SupporterFilter(status="BMS"),
+    }
+    event.listen(backend.engine, "before_cursor_execute", record)
+    try:
+        for label, flt in filters.items():
+            for column in SORTABLE if not label else ("nik",):
+                for descending in (False, True):
+                    doing[0] = f"filter {label or '-'}, sort {column} desc={descending}"
+                    sort = SupporterSort(column, descending)
+                    query = SupporterQuery(
+                        backend.engine, pair, flt, sort, block_size=3, live_only=True
+                    )
+                    last = (query.count() - 1) // 3
+                    query.block(0)  # first page: OFFSET 0 over the index
+                    query.block(1)  # keyset after block 0
+                    query.block(last)  # jump to the end: read from the end
+                    query.block(last - 1)  # keyset before the last block
+                    query.block(last // 2)  # jump into the middle: OFFSET over the index
+                    first = query.block(0)
+                    if first:
+                        query.position_of(first[0].id)
+        doing[0] = "filter pickers and counts"
+        status_counts(backend.engine, pair)
+        subregions_in_use(backend.engine, pair, "kecamatan")
+    finally:
+        event.remove(backend.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_every_live_rows_query_of_the_table_uses_an_index(backend: Any, pair: str) -> None:
+    """No query reads the whole table; paging, the end and sorts need no temporary sort."""
+    queries = _table_queries(backend, pair)
+    assert len(queries) > 100
+    raw = backend.engine.raw_connection()
+    try:
+        for sql, params, doing in queries:
+            plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+            where = f"{doing}: {sql} -> {plan}"
+            steps = [p for p in plan if "supporter" in p]
+            assert steps, where
+            assert all(p.startswith("SEARCH supporter USING") for p in steps), where
+            if any("PRIMARY KEY (rowid=?)" in p or "(id=?)" in p for p in steps):
+                continue  # a page's rows by rowid, a record by id: the primary keys
+            assert all("INDEX ix_supporter_pair_" in p for p in steps), where
+            if doing.startswith(("filter -", "filter nik prefix")):
+                # ordered by the index: a page reads a few index entries, never sorts
+                assert not any("TEMP B-TREE" in p for p in plan), where
+                assert any("(pair_id=? AND deleted=?" in p for p in steps), where
+    finally:
+        raw.close()

@@ -1,0 +1,112 @@
+"""Revision 0003: the supporter list indexes hold ``deleted`` after ``pair_id``.
+
+A file at 0002 with a live and a deleted supporter upgrades at open: the five
+indexes are rebuilt on (pair_id, deleted, column), the rows are intact, and a
+live-rows page is read from the index alone; a new file gets the same indexes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from silon_desktop.storage.db import HEAD_REVISION, create_sqlite_engine, migrate, open_database
+
+PAIR = "22222222-2222-4222-8222-222222222222"
+EXPECTED = {
+    "ix_supporter_pair_nik": ["pair_id", "deleted", "nik"],
+    "ix_supporter_pair_status": ["pair_id", "deleted", "effective_status"],
+    "ix_supporter_pair_name": ["pair_id", "deleted", "name"],
+    "ix_supporter_pair_kecamatan": ["pair_id", "deleted", "kecamatan_code"],
+    "ix_supporter_pair_desa": ["pair_id", "deleted", "desa_code"],
+}
+
+
+def _pair_indexes(path: Path) -> dict[str, list[str]]:
+    with sqlite3.connect(path) as conn:
+        names = [
+            n
+            for (n,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index'"
+                " AND name LIKE 'ix_supporter_pair_%'"
+            )
+        ]
+        return {n: [c[2] for c in conn.execute(f'PRAGMA index_info("{n}")')] for n in names}
+
+
+def _make_0002_database(path: Path) -> None:
+    engine = create_sqlite_engine(path)
+    migrate(engine, "0002")
+    engine.dispose()
+    now = "2024-05-01 08:00:00.000000"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO election (id, scope, version, deleted, updated_at, name, kind,"
+            " region_code, year, dpt, subregion_count, rule_set)"
+            " VALUES ('e', '32.14', 1, 0, ?, 'Pilkada', 'bupati', '32.14', 2024, 720000, 17,"
+            " 'pilkada-2024')",
+            (now,),
+        )
+        conn.execute(
+            "INSERT INTO pair (id, scope, version, deleted, updated_at, election_id, number,"
+            " route, head_name, deputy_name, status)"
+            " VALUES (?, '32.14', 1, 0, ?, 'e', 1, 'perseorangan', 'Asep', 'Ujang', 'draft')",
+            (PAIR, now),
+        )
+        for n, deleted in ((1, 0), (2, 1)):
+            conn.execute(
+                "INSERT INTO supporter (id, scope, version, deleted, updated_at, pair_id, nik,"
+                " name, birth_place, sex, marital_status, occupation, address, rt, rw,"
+                " desa_code, kecamatan_code, kabkota_code, has_id_scan, nik_from_number,"
+                " check_status, check_reasons, admin_status, admin_reasons, admin_by,"
+                " field_status, field_reasons, field_method, field_by, external_duplicate,"
+                " effective_status, effective_reasons) VALUES (?, '32.14', 1, ?, ?, ?, ?, ?,"
+                " '', 'P', 'S', '', '', '', '', '32.14.01.2001', '32.14.01', '32.14', 1, 0,"
+                " 'MS', '[]', '', '[]', '', '', '[]', '', '', 0, 'MS', '')",
+                (f"s{n}", deleted, now, PAIR, f"321401010190000{n}", f"Nama {n}"),
+            )
+
+
+def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _make_0002_database(path)
+    assert _pair_indexes(path) == {n: [c[0], c[2]] for n, c in EXPECTED.items()}
+
+    db = open_database(path)
+    assert db.schema_revision() == HEAD_REVISION == "0003"
+    db.close()
+    assert _pair_indexes(path) == EXPECTED
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT id, deleted FROM supporter ORDER BY id").fetchall() == [
+            ("s1", 0),
+            ("s2", 1),
+        ]
+        live = (
+            "SELECT rowid FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            " ORDER BY name DESC, rowid DESC LIMIT 200"
+        )
+        plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {live}", (PAIR,))]
+        assert plan == [
+            "SEARCH supporter USING COVERING INDEX ix_supporter_pair_name (pair_id=? AND deleted=?)"
+        ]
+        assert conn.execute(live, (PAIR,)).fetchall() == [(1,)]
+
+
+def test_new_file_has_the_same_indexes(tmp_path: Path) -> None:
+    open_database(tmp_path / "new.db").close()
+    assert _pair_indexes(tmp_path / "new.db") == EXPECTED
+
+
+def test_0003_downgrades_to_the_0002_indexes(tmp_path: Path) -> None:
+    from alembic import command
+
+    from silon_desktop.storage.db import alembic_config
+
+    path = tmp_path / "down.db"
+    engine = create_sqlite_engine(path)
+    migrate(engine, "head")
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002")
+    engine.dispose()
+    assert _pair_indexes(path) == {n: [c[0], c[2]] for n, c in EXPECTED.items()}
