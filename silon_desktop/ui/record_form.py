@@ -158,19 +158,41 @@ class RecordForm(QWidget):
     # -- loading -------------------------------------------------------------
 
     def load(self, record_id: str | None) -> None:
-        """Show a record (None: an empty, disabled form)."""
+        """Show a record (None: an empty, disabled form).
+
+        Reloading the record already shown (after a sync or an import) keeps what the
+        operator is typing and has not saved yet, with its message.
+        """
+        typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
+        status = self.status_label.text() if typing else ""
         self.record_id = record_id
         self.undo_stack.clear()
         self.values = (self.backend.get(self.entity, record_id) or {}) if record_id else {}
         self._loading = True
         try:
             for name, widget in self.widgets.items():
+                if name in typing:
+                    continue
                 self._set_widget(name, widget, self.values.get(name))
                 self.errors[name].hide()
         finally:
             self._loading = False
         self.setEnabled(record_id is not None)
-        self.status_label.setText("")
+        self.status_label.setText(status)
+
+    def _unsaved_texts(self) -> dict[str, str]:
+        """Text fields whose text is not the saved value (typed, not yet accepted)."""
+        return {
+            name: widget.text()
+            for name, widget in self.widgets.items()
+            if isinstance(widget, QLineEdit) and widget.text() != self._shown(name)
+        }
+
+    def _shown(self, name: str) -> str:
+        value = self.values.get(name)
+        if self.fields[name].kind == "date":
+            return format_date(value)
+        return "" if value is None else str(value)
 
     # -- saving --------------------------------------------------------------
 

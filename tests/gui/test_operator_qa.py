@@ -254,3 +254,21 @@ def test_second_candidate_added_is_the_deputy(window: Any, seeded: dict[str, str
     added = candidates.add()
     assert window.backend.get("candidate", added)["role"] == "wakil"
     assert candidates.list.currentItem().text() == "Wakil: (baru)"
+
+
+def test_typing_survives_a_sync_finishing_in_the_background(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # The automatic sync (every 2 minutes while changes wait) reloads the navigation and
+    # the forms when it ends: a half-typed field must keep what the operator typed.
+    window.open_record("pair", seeded["pair"])
+    form = window.pair_page.pair_form
+    edit = form.widgets["deputy_name"]
+    assert isinstance(edit, QLineEdit)
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "SITI NURHALIZA, S.H")
+    window._sync_finished({"pushed": 1, "pulled": 0, "error": "", "conflicts_new": 0})
+    assert edit.text() == "SITI NURHALIZA, S.H"
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert window.backend.get("pair", seeded["pair"])["deputy_name"] == "SITI NURHALIZA, S.H"
