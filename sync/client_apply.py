@@ -444,16 +444,28 @@ def _overlay(
     else:
         conn.execute(update(table).where(table.c.id == rec.id).values(**values))
     if derive is not None and not rec.deleted:
-        _rederive(conn, table, rec, derive)
+        rederive(conn, rec.entity, rec.id, derive)
     return conflicts
 
 
-def _rederive(conn: Connection, table: Table, rec: Record, derive: DeriveFn) -> None:
-    row = conn.execute(select(table).where(table.c.id == rec.id)).mappings().first()
+def rederive(conn: Connection, entity: str, record_id: str, derive: DeriveFn) -> None:
+    """Recompute a local row's derived columns from what it holds now."""
+    table = table_of(entity)
+    row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
     if row is not None:
-        extra = derive(rec.entity, dict(row))
+        extra = derive(entity, dict(row))
         if extra:
-            conn.execute(update(table).where(table.c.id == rec.id).values(**extra))
+            conn.execute(update(table).where(table.c.id == record_id).values(**extra))
+
+
+def waiting_fields(conn: Connection, record_id: str) -> set[str]:
+    """Fields named by the record's mutations still waiting for the server."""
+    changes = conn.execute(
+        select(outbox_t.c.changes).where(
+            outbox_t.c.record_id == record_id, outbox_t.c.state.in_(WAITING)
+        )
+    ).scalars()
+    return {name for change in changes for name in (change or {})}
 
 
 def _rewrite_changes(conn: Connection, mut: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -29,10 +29,13 @@ from sync.client_apply import (
     DeriveFn,
     apply_records,
     conflict_t,
+    default_derive,
     drop_local_record,
     outbox_t,
     record_values,
+    rederive,
     table_of,
+    waiting_fields,
 )
 from sync.client_rows import execute_many, storage_text
 from sync.protocol import Mutation, MutationResult, Op, Record, ResultStatus
@@ -202,7 +205,7 @@ def record_answer(
                 stats.conflicts += _store_conflicts(conn, mut, result)
             else:
                 stats.rejected += 1
-                _revert_rejected(conn, mut, result)
+                _revert_rejected(conn, mut, result, derive)
     execute_many(
         conn,
         "outbox-ack",
@@ -282,7 +285,9 @@ def _store_conflicts(conn: Connection, mut: Mutation, result: MutationResult) ->
     return len(rows)
 
 
-def _revert_rejected(conn: Connection, mut: Mutation, result: MutationResult) -> None:
+def _revert_rejected(
+    conn: Connection, mut: Mutation, result: MutationResult, derive: DeriveFn | None = None
+) -> None:
     """A refused edit: the local row goes back to what the server holds."""
     if result.record is not None:
         return  # applied with the other returned records
@@ -293,12 +298,14 @@ def _revert_rejected(conn: Connection, mut: Mutation, result: MutationResult) ->
     if mut.op is Op.DELETE:
         conn.execute(update(table).where(table.c.id == mut.record_id).values(deleted=False))
         return
-    old = Record(
-        mut.entity, mut.record_id, mut.scope, 0, False, {k: v[0] for k, v in mut.changes.items()}
-    )
+    # A later local edit of the same field (still waiting) stays on top.
+    kept = waiting_fields(conn, mut.record_id)
+    before = {k: v[0] for k, v in mut.changes.items() if k not in kept}
+    old = Record(mut.entity, mut.record_id, mut.scope, 0, False, before)
     values = record_values(old, old.fields)
     if values:
         conn.execute(update(table).where(table.c.id == mut.record_id).values(**values))
+        rederive(conn, mut.entity, mut.record_id, derive or default_derive(conn))
 
 
 def refuse_mutation(conn: Connection, mutation_id: str, detail: str) -> bool:

@@ -328,3 +328,32 @@ def test_a_bug_in_the_engine_is_not_passed_off_as_the_environment(
     monkeypatch.setattr("sync.client.apply_feed_page", broken)
     with pytest.raises(ProgrammingError):
         a.sync()
+
+
+def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_status(
+    make_client: Callable[..., Client],
+) -> None:
+    from silon_desktop.storage.derived import supporter_effective
+    from sync.client_api import PushAnswer
+    from sync.client_apply import apply_connection
+    from sync.client_push import PushStats, claim_batch, record_answer
+    from sync.protocol import MutationResult, ResultStatus
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    sid = a.repo.create("supporter", supporter_values(pair, 1), "32.14")
+    assert a.sync().complete
+    a.repo.update("supporter", sid, {"name": "Nama Ditolak", "admin_status": "BMS"})
+    with apply_connection(a.db) as conn:
+        batch_id, claimed = claim_batch(conn, 10)
+    a.repo.update("supporter", sid, {"name": "Nama Terbaru"})  # typed while the push flies
+    refused = MutationResult(claimed[0].wire["id"], ResultStatus.REJECTED, code="X", field="name")
+    answer = PushAnswer(batch_id, [refused], raw_results=[refused.to_wire()])
+    with apply_connection(a.db) as conn:
+        record_answer(conn, answer, claimed, "", PushStats())
+    local = a.repo.get("supporter", sid)
+    assert local is not None
+    assert local["name"] == "Nama Terbaru"  # the pending edit stays on top
+    assert local["admin_status"] == ""  # the refused change is undone
+    assert (local["effective_status"], local["effective_reasons"]) == supporter_effective(local)
+    assert status(a.db).pending == 1
