@@ -138,6 +138,19 @@ class PairPage(QTabWidget):
         if self.currentWidget() is self.dashboard:
             self.dashboard.refresh()
 
+    def refresh_in_place(self) -> None:
+        """Re-read the open pair after a sync; cursors and half-typed fields stay.
+
+        (The supporters table is refreshed by the window; its model keeps positions.)
+        """
+        if self.pair_id is None:
+            return
+        self.pair_form.load(self.pair_id)
+        self.candidates.reload()
+        self.parties.reload()
+        if self.currentWidget() is self.dashboard:
+            self.dashboard.refresh()
+
     def attach_file(self, source: Path) -> str | None:
         """Copy a scanned requirement document beside the database and record it.
 
@@ -324,7 +337,15 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------
 
     def reload_tree(self, select: tuple[str, str] | None = None) -> None:
-        current = select or self._current_key()
+        """Rebuild the navigation; ``select`` opens a record.
+
+        Without ``select`` (after a sync, an import, a resolved conflict) the record on
+        screen stays open and is refreshed in place: the supporters table keeps its
+        cursor (a verifier's next key must not land on row 0) and forms keep what is
+        being typed.
+        """
+        previous = self._current_key()
+        current = select or previous
         self.tree.blockSignals(True)
         self.tree.clear()
         chosen: QTreeWidgetItem | None = None
@@ -346,8 +367,21 @@ class MainWindow(QMainWindow):
                     chosen = child
             top.setExpanded(True)
         self.tree.blockSignals(False)
-        if chosen is not None:
+        if chosen is not None and select is None and current == previous:
+            self.tree.blockSignals(True)
             self.tree.setCurrentItem(chosen)
+            self.tree.blockSignals(False)
+            self._refresh_in_place(current)
+        elif chosen is not None:
+            self.tree.setCurrentItem(chosen)
+
+    def _refresh_in_place(self, key: tuple[str, str] | None) -> None:
+        if key is None:
+            return
+        if key[0] == "election" and self.stack.currentWidget() is self.election_form:
+            self.election_form.load(key[1])
+        elif key[0] == "pair" and self.stack.currentWidget() is self.pair_page:
+            self.pair_page.refresh_in_place()
 
     def open_record(self, entity: str, record_id: str) -> None:
         """Select a record in the navigation (what clicking it does)."""

@@ -272,3 +272,17 @@ def test_typing_survives_a_sync_finishing_in_the_background(
     assert edit.text() == "SITI NURHALIZA, S.H"
     QTest.keyClick(edit, Qt.Key.Key_Return)
     assert window.backend.get("pair", seeded["pair"])["deputy_name"] == "SITI NURHALIZA, S.H"
+
+
+def test_verifier_keeps_the_row_when_a_sync_finishes(window: Any, seeded: dict[str, str]) -> None:
+    # The background sync used to re-open the pair: the table jumped to row 0 and the
+    # verifier's next key marked a supporter already done.
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    page.table.selectRow(5)
+    before = page.current_supporter_id()
+    window._sync_finished({"pushed": 1, "pulled": 0, "error": "", "conflicts_new": 0})
+    assert page.table.currentIndex().row() == 5
+    assert page.current_supporter_id() == before and page.form.record_id == before
+    assert window.pair_page.currentWidget() is page
