@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from dataclasses import dataclass
@@ -49,7 +50,11 @@ class BundleResult:
 
 
 def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) -> BundleResult:
-    """Write the waiting outbox to ``path`` as a bundle signed with the device key."""
+    """Write the waiting outbox to ``path`` as a bundle signed with the device key.
+
+    Raises:
+        BundleError: the file could not be written (the outbox stays waiting).
+    """
     key = credentials.device_key(settings.device_id, data_dir)
     with db.engine.begin() as conn:
         rows = (
@@ -77,12 +82,25 @@ def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) 
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all.
+
+    Raises:
+        BundleError: the file could not be written (stick full, removed, read-only).
+    """
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            message = "Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis."
+        else:
+            message = f"Bundel tidak dapat ditulis ke {path}: periksa flashdisk atau foldernya."
+        raise BundleError(message, str(exc)) from exc
 
 
 def import_bundle(db: Database, path: Path, *, derive: DeriveFn | None = None) -> BundleResult:

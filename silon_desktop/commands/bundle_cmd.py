@@ -7,7 +7,8 @@
   the next ``sync``). A damaged, truncated or tampered file is refused and
   nothing changes.
 
-Exit status: 0 done, 2 the bundle was refused (message on stderr), 1 other errors.
+Exit status: 0 done, 2 the bundle was refused (message on stderr), 1 other errors
+(e.g. the stick is full: message on stderr).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     ctx = open_context(args)
     try:
         if args.action == "export":
-            result = export_outbox(ctx.db, ctx.settings, ctx.paths.data, args.file)
+            try:
+                result = export_outbox(ctx.db, ctx.settings, ctx.paths.data, args.file)
+            except BundleError as exc:
+                print(exc.message, file=sys.stderr)
+                return 1
             print(f"{result.count} perubahan diekspor ke {args.file}.")
             return 0
         try:

@@ -162,3 +162,17 @@ def test_feed_bundle_tampered_or_signed_by_another_key_is_refused(
     with pytest.raises(BundleError, match="tidak sah"):
         import_bundle(c.db, good)
     assert dump(c.db) == before
+
+
+def test_an_export_to_a_missing_stick_says_so_and_leaves_no_half_file(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    a = make_client("a")
+    pair = seed_pair(a)
+    a.repo.create("supporter", supporter_values(pair, 1), "32.14")
+    gone = tmp_path / "USB-DICABUT" / "silon.bundle"  # the stick's folder is not there
+    with pytest.raises(BundleError) as refused:
+        export_outbox(a.db, a.settings, a.folder, gone)
+    assert "flashdisk" in refused.value.message
+    assert not gone.parent.exists()
+    assert status(a.db).pending == 1  # still waiting, pushed or exported later
