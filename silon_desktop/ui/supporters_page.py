@@ -278,8 +278,19 @@ class SupportersPage(QWidget):
                 self.table.selectRow(0)
 
     def refresh(self) -> None:
-        """Re-read after a sync or an import."""
+        """Re-read after a sync or an import; the cursor stays on its supporter."""
+        current = self.current_supporter_id()
         self.model.refresh()
+        if current and self.current_supporter_id() != current:  # rows came or went
+            position = self.model.position_of(current)
+            if position is not None:
+                index = self.model.index(position, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
         self.refresh_counts()
 
     def refresh_counts(self) -> None:

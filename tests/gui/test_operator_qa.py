@@ -286,3 +286,19 @@ def test_verifier_keeps_the_row_when_a_sync_finishes(window: Any, seeded: dict[s
     assert page.table.currentIndex().row() == 5
     assert page.current_supporter_id() == before and page.form.record_id == before
     assert window.pair_page.currentWidget() is page
+
+
+def test_cursor_follows_its_supporter_when_a_sync_brings_new_rows(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    page.table.selectRow(5)
+    before = page.current_supporter_id()
+    window.backend.create(  # sorted by NIK: lands before the current row
+        "supporter", {"pair_id": seeded["pair"], "nik": "3214010101000001"}, "32.14"
+    )
+    page.refresh()
+    assert page.model.rowCount() == 31
+    assert page.current_supporter_id() == before
+    assert page.table.currentIndex().row() == 6
