@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from silon_desktop.commands.sync_cmd import guarded
+
+    return guarded(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from silon_desktop.commands.sync_cmd import open_context
     from sync.bundle import BundleError
     from sync.client_bundle import export_outbox, import_bundle

@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from silon_desktop.commands.sync_cmd import guarded
+
+    return guarded(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import getpass
 
     from silon_desktop.commands.sync_cmd import open_context

@@ -1,6 +1,7 @@
 """``silon-desktop status``: pending changes, open conflicts, last successful sync.
 
-``--json`` prints one JSON object for scripts. Exit status 0.
+``--json`` prints one JSON object for scripts. Exit status 0; 1 when the local
+database cannot be used (locked, disk full, damaged: the message on stderr).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from silon_desktop.commands.sync_cmd import guarded
+
+    return guarded(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from silon_desktop.commands.sync_cmd import open_context

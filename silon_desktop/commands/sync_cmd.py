@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,11 +60,32 @@ def open_context(args: argparse.Namespace) -> Context:
     return Context(app_paths, settings, open_database(app_paths.database))
 
 
+def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; an error of this computer's database (locked, disk full, damaged)
+    becomes its message on stderr and exit status 1. Anything else is a bug and raises."""
+    from sqlalchemy.exc import DBAPIError
+
+    from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
+
+    try:
+        return body(args)
+    except (StoreEnvironmentError, DBAPIError) as exc:
+        problem = exc if isinstance(exc, StoreEnvironmentError) else environment_error(exc)
+        if problem is None:
+            raise
+        print(problem.message, file=sys.stderr)
+        return EXIT_ERROR
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
 def run(args: argparse.Namespace) -> int:
+    return guarded(_run, args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from sync.client import Progress, SyncEngine
     from sync.client_login import authenticated_transport
     from sync.transport import AuthExpired

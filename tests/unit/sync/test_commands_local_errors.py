@@ -1,0 +1,57 @@
+"""The headless commands turn a local database in trouble into the operator's message."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from silon_desktop.commands import bundle_cmd, login_cmd, status_cmd, sync_cmd
+from silon_desktop.storage.errors import DatabaseLocked, DiskFull
+
+
+def _args(tmp_path: Path, **extra: object) -> argparse.Namespace:
+    return argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, **extra)
+
+
+@pytest.mark.parametrize(
+    ("module", "extra"),
+    [
+        (status_cmd, {"json": False}),
+        (sync_cmd, {"quiet": True}),
+        (bundle_cmd, {"action": "export", "file": Path("x.bundle")}),
+        (login_cmd, {"user": "op1"}),
+    ],
+)
+def test_a_locked_database_is_a_message_and_exit_1(
+    module: object,
+    extra: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def locked(_path: object) -> None:
+        raise DatabaseLocked(detail="database is locked")
+
+    monkeypatch.setattr("silon_desktop.storage.db.open_database", locked)
+    assert module.run(_args(tmp_path, **extra)) == 1  # type: ignore[attr-defined]
+    assert capsys.readouterr().err.strip() == DatabaseLocked.default_message
+
+
+def test_a_driver_error_of_the_environment_is_said_and_a_bug_still_raises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full(_args: argparse.Namespace) -> int:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    assert sync_cmd.guarded(full, _args(tmp_path)) == 1
+    assert capsys.readouterr().err.strip() == DiskFull.default_message
+
+    def bug(_args: argparse.Namespace) -> int:
+        raise ProgrammingError("SELECT nope", {}, Exception("no such column: nope"))
+
+    with pytest.raises(ProgrammingError):
+        sync_cmd.guarded(bug, _args(tmp_path))
