@@ -104,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
             if transport is None:
                 print("Silakan masuk lagi: silon-desktop login --user NAMA", file=sys.stderr)
                 return EXIT_AUTH
+            if transport == "error":
+                return EXIT_ERROR
 
         def progress(p: Progress) -> None:
             if not args.quiet:
@@ -121,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _login_from_env(ctx: Context) -> Any:
     from sync.client_login import LoginFailed, login, make_transport
+    from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD")
     if not password or not ctx.settings.username:
@@ -138,6 +141,9 @@ def _login_from_env(ctx: Context) -> Any:
     except LoginFailed as exc:
         print(exc.message, file=sys.stderr)
         return None
+    except TransportError as exc:  # e.g. locked out, certificate not trusted
+        print(exc.message, file=sys.stderr)
+        return "error"
     return transport if result.online else "offline"
 
 

@@ -55,3 +55,20 @@ def test_a_driver_error_of_the_environment_is_said_and_a_bug_still_raises(
 
     with pytest.raises(ProgrammingError):
         sync_cmd.guarded(bug, _args(tmp_path))
+
+
+def test_sync_logging_in_from_the_environment_says_why_the_server_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop.config import Settings
+    from sync.transport import TlsFailed
+
+    Settings(server_url="https://silon.example", username="op1").save(tmp_path / "settings.json")
+    monkeypatch.setenv("SILON_PASSWORD", "rahasia")
+
+    def untrusted(*_args: object, **_kwargs: object) -> None:
+        raise TlsFailed("certificate verify failed")
+
+    monkeypatch.setattr("sync.client_login.login", untrusted)
+    assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
+    assert capsys.readouterr().err.strip() == TlsFailed.default_message
