@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sync import credentials, signing
 from sync.client_api import ServerApi
 from sync.client_state import SERVER_KEY, set_state
-from sync.transport import AuthExpired, HttpTransport, Offline, Transport
+from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -131,8 +131,11 @@ def save_server_key(db: Database, api: ServerApi) -> None:
     """Keep the server's public key so receipts and feed bundles can be verified offline."""
     try:
         key = api.server_key()
-    except Exception as exc:  # noqa: BLE001 - receipts stay unverified until the next sync
+    except TransportError as exc:  # receipts stay unverified until the next sync
         log.warning("server key not fetched at login: %s", exc)
+        return
+    except Exception:  # a bug: logged with its traceback, the login itself stands
+        log.exception("server key not fetched at login")
         return
     with db.engine.begin() as conn:
         set_state(conn, SERVER_KEY, key)
@@ -146,6 +149,8 @@ def logout(settings: Settings, transport: Transport | None = None) -> None:
         transport.set_token(token)
         try:
             ServerApi(transport).logout()
-        except Exception as exc:  # noqa: BLE001 - forgetting locally is what matters
+        except TransportError as exc:  # forgetting locally is what matters
             log.info("logout at the server failed: %s", exc)
+        except Exception:  # a bug: logged with its traceback, the token is still forgotten
+            log.exception("logout at the server failed")
     store.clear()

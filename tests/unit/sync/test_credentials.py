@@ -88,3 +88,28 @@ def test_no_saved_token_means_log_in_again(make_client: Callable[..., Client]) -
     a = make_client("a")
     with pytest.raises(AuthExpired):
         authenticated_transport(a.settings)
+
+
+def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from silon_desktop.storage.db import open_database
+    from sync.client_login import save_server_key
+    from sync.transport import Offline
+
+    class Api:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def server_key(self) -> str:
+            raise self.error
+
+    db = open_database(tmp_path / "silon.db")
+    try:
+        save_server_key(db, Api(Offline("down")))  # type: ignore[arg-type]
+        save_server_key(db, Api(KeyError("public_key")))  # type: ignore[arg-type]
+    finally:
+        db.close()
+    link, bug = [r for r in caplog.records if r.name == "sync.client_login"]
+    assert link.exc_info is None and "down" in link.getMessage()
+    assert bug.exc_info is not None and isinstance(bug.exc_info[1], KeyError)
