@@ -4,18 +4,19 @@
 <context>
     <name>ChildListWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="73"/>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="152"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="75"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="157"/>
         <source>Hapus</source>
+        <extracomment>values for a new child worked out at the moment it is added (e.g. the free role)</extracomment>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="139"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="144"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/child_list_widget.py" line="152"/>
+        <location filename="../../silon_desktop/ui/child_list_widget.py" line="157"/>
         <source>Hapus data ini?</source>
         <translation>Delete this record?</translation>
     </message>
@@ -761,193 +762,193 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="229"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="234"/>
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="237"/>
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="244"/>
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="300"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="301"/>
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="286"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="303"/>
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="307"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="291"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="308"/>
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="310"/>
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="296"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="313"/>
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="316"/>
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="319"/>
         <source>&amp;Impor daftar dukungan...</source>
         <translation>&amp;Import supporter list...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="305"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="322"/>
         <source>Cetak &amp;rekapitulasi (PDF)...</source>
         <translation>Print &amp;recap (PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="315"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="332"/>
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="316"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="333"/>
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="334"/>
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="318"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="335"/>
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="423"/>
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="390"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="428"/>
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="438"/>
         <source>Wilayah belum diketahui</source>
         <translation>Region not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="439"/>
         <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
         <translation>Log in online once so that your account&apos;s region is known.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="408"/>
-        <location filename="../../silon_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="471"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="458"/>
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="458"/>
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="490"/>
         <source>Pilih pasangan</source>
         <translation>Choose a pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="490"/>
         <source>Pilih pasangan calon dulu.</source>
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="512"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="483"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="521"/>
         <source>Gagal</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="484"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="522"/>
         <source>Menyusun rekapitulasi...</source>
         <translation>Preparing the recap...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="492"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
         <source>Rekapitulasi disimpan: %1</source>
         <translation>Recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="524"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="562"/>
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="566"/>
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="567"/>
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="577"/>
         <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
         <translation>The server cannot be reached. Your data stays safe on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="541"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="579"/>
         <source>Sesi berakhir; silakan masuk lagi.</source>
         <translation>The session has ended; please log in again.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="585"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="553"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="591"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -970,82 +971,82 @@
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="81"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="85"/>
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="83"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="87"/>
         <source>Lampirkan berkas dokumen...</source>
         <translation>Attach document file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="95"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="99"/>
         <source>(baru)</source>
         <translation>(new)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="97"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="101"/>
         <source>%1 kursi</source>
         <translation>%1 seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="103"/>
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="103"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="107"/>
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="104"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="108"/>
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="105"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="109"/>
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="106"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="110"/>
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="107"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="111"/>
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
         <source>Kepala</source>
         <translation>Head</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="114"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
         <source>Wakil</source>
         <translation>Deputy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="123"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="127"/>
         <source>[berkas]</source>
         <translation>[file]</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="146"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="163"/>
         <source>Pilih atau tambahkan dokumen syarat dulu.</source>
         <translation>Choose or add a requirement document first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="165"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="182"/>
         <source>Berkas dokumen</source>
         <translation>Document file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="170"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="187"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
@@ -1058,38 +1059,38 @@
         <translation>Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="203"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="225"/>
         <source>Tersimpan %1</source>
         <translation>Saved %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="226"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="248"/>
         <source>hh-bb-tttt</source>
         <translation>dd-mm-yyyy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="229"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="251"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="276"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="298"/>
         <source>Isi dengan angka.</source>
         <translation>Enter a number.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="282"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="304"/>
         <source>Tanggal tidak valid; tulis hh-bb-tttt, mis. 17-08-1980.</source>
         <translation>Invalid date; write dd-mm-yyyy, e.g. 17-08-1980.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="291"/>
-        <location filename="../../silon_desktop/ui/record_form.py" line="302"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="313"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="324"/>
         <source>Mengetik...</source>
         <translation>Typing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="358"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="380"/>
         <source>Belum tersimpan: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -1282,59 +1283,71 @@
         <translation>skip</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="305"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="355"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="316"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="381"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="409"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="407"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="369"/>
+        <source>Menyimpan verifikasi %1 pendukung...</source>
+        <extracomment>selections larger than this are written on a worker thread (a few ms per row)</extracomment>
+        <translation>Saving the verification of %1 supporters...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="374"/>
+        <source>Gagal</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="466"/>
         <source>Verifikasi sekaligus</source>
         <translation>Verify a selection</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="408"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="467"/>
         <source>Tandai %1 pendukung yang dipilih: %2?</source>
         <translation>Mark the %1 selected supporters: %2?</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="449"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="508"/>
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="455"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="514"/>
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="462"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="521"/>
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="499"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="516"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="558"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="575"/>
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="509"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="568"/>
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="531"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="590"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="532"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="591"/>
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="533"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="592"/>
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>

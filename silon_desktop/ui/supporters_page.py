@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.storage.supporter_queries import SupporterFilter
-from silon_desktop.ui.backend import Backend
+from silon_desktop.ui.backend import Backend, VerifyResult
 from silon_desktop.ui.forms import supporter_fields
 from silon_desktop.ui.labels import VERIFY_KEYS, method_label, reason_label, status_label
 from silon_desktop.ui.record_form import RecordForm
@@ -345,6 +345,49 @@ class SupportersPage(QWidget):
         row = self.model.row_at(self.table.currentIndex().row())
         return row.id if row else None
 
+    #: selections larger than this are written on a worker thread (a few ms per row)
+    BACKGROUND_ROWS = 200
+
+    def verify_rows_in_background(self, rows: list[int], reason: str) -> Any:
+        """Mark many rows on a worker thread; the table keeps answering meanwhile.
+
+        Emits ``verified`` when done. Returns the job (None when one is running).
+        """
+        if self.jobs.running("verify"):
+            return None
+        stage = str(self.verify_stage.currentData())
+        method = str(self.verify_method.currentData()) if stage == "field" else ""
+        ids = [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
+        election = dict(self.election)
+        job = self.jobs.start(
+            lambda _p, _c: self.backend.verify(
+                ids, stage, [reason] if reason else [], method, election
+            ),
+            "verify",
+        )
+        self.result_label.setText(
+            self.tr("Menyimpan verifikasi %1 pendukung...").replace(
+                "%1", f"{len(ids):,}".replace(",", ".")
+            )
+        )
+        job.finished.connect(self._verified_in_background)
+        job.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Gagal"), message))
+        return job
+
+    def _verified_in_background(self, result: object) -> None:
+        if not isinstance(result, VerifyResult):
+            return
+        if result.error:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), result.error)
+        self.model.refresh()
+        if self.form.record_id in result.rows:
+            self.form.load(self.form.record_id)
+        self._counts_timer.start()
+        self.verified.emit(len(result.rows))
+        if result.rows:
+            self.changed.emit()
+        self._row_changed(self.table.currentIndex())
+
     def verify_rows(self, rows: list[int], reason: str) -> int:
         """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
         stage = str(self.verify_stage.currentData())
@@ -403,7 +446,12 @@ class SupportersPage(QWidget):
             return True
         if current not in rows or len(rows) <= 1:
             rows = [current]
+        if self.jobs.running("verify"):
+            return True  # a large selection is still being written
         if len(rows) > 1 and not self._confirm_bulk(len(rows), reason):
+            return True
+        if len(rows) > self.BACKGROUND_ROWS:
+            self.verify_rows_in_background(rows, reason)
             return True
         self.verify_rows(rows, reason)
         if len(rows) == 1:

@@ -302,3 +302,26 @@ def test_cursor_follows_its_supporter_when_a_sync_brings_new_rows(
     assert page.model.rowCount() == 31
     assert page.current_supporter_id() == before
     assert page.table.currentIndex().row() == 6
+
+
+def test_a_large_selection_is_verified_off_the_ui_thread(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    page.verify_mode.setChecked(True)
+    monkeypatch.setattr(page, "BACKGROUND_ROWS", 10)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    page.table.selectAll()
+    page.table.setFocus()
+    with qtbot.waitSignal(page.verified, timeout=20_000) as done:
+        QTest.keyClick(page.table, Qt.Key.Key_M)
+        assert window.jobs.running("verify") is not None  # the key returned at once
+        assert page.result_label.text() == "Menyimpan verifikasi 30 pendukung..."
+    assert done.args == [30]
+    statuses = {r["admin_status"] for r in window.backend.list("supporter", pair_id=seeded["pair"])}
+    assert statuses == {"MS"}
+    assert page.model.row_at(0).effective_status == "MS"  # the table shows it
