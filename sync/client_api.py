@@ -96,7 +96,7 @@ class ServerApi:
         try:
             raw = list(data["results"])
             return PushAnswer(
-                batch_id=str(data.get("batch_id") or batch_id),
+                batch_id=batch_id,  # the receipt must be about the batch sent
                 results=[MutationResult.from_wire(r) for r in raw],
                 receipt=data.get("receipt"),
                 server_time=str(data.get("server_time") or ""),

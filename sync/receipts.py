@@ -34,11 +34,15 @@ outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
 journal_t: Table = RecordHistory.__table__  # type: ignore[assignment]
 
 
-def verify_receipt(receipt: dict[str, Any], public_key: str) -> bool:
-    """Whether the receipt's signature is the server key's signature of its body."""
+def verify_receipt(receipt: dict[str, Any], public_key: str, batch_id: str | None = None) -> bool:
+    """Whether the receipt's signature is the server key's signature of its body
+    (and, given ``batch_id``, the body is about that batch: a genuine receipt of
+    another batch proves nothing about this one)."""
     body = receipt.get("body")
     signature = receipt.get("signature")
     if not public_key or not isinstance(body, dict) or not isinstance(signature, str):
+        return False
+    if batch_id is not None and body.get("batch_id") != batch_id:
         return False
     return signing.verify(public_key, body, signature)
 
@@ -47,7 +51,7 @@ def store_receipt(
     conn: Connection, batch_id: str, receipt: dict[str, Any], public_key: str
 ) -> bool:
     """Verify and keep a receipt (kept even when it does not verify); True if verified."""
-    verified = verify_receipt(receipt, public_key)
+    verified = verify_receipt(receipt, public_key, batch_id)
     if not verified:
         log.warning("receipt of batch %s does not verify with the server key", batch_id)
     body = receipt.get("body") if isinstance(receipt.get("body"), dict) else {}
