@@ -295,7 +295,7 @@ class SyncEngine:
                     stats.rejected += 1
                 except TimedOut:
                     # Same mutations (same ids) again, claimed in half-size batches.
-                    if not self._shrink():
+                    if not self._shrink(self.batch, "push"):
                         raise
         report.pushed += stats.sent
         report.acked += stats.acked
@@ -344,12 +344,13 @@ class SyncEngine:
         with apply_connection(self.db) as conn:
             return refuse_mutation(conn, mutation_id, exc.detail)
 
-    def _shrink(self) -> bool:
-        """Halve the batch after a timeout; False when it is already at its minimum."""
-        if self.batch.size <= self.batch.minimum:
+    @staticmethod
+    def _shrink(sizer: AdaptiveBatch, what: str) -> bool:
+        """Halve after a timeout; False when already at the minimum."""
+        if sizer.size <= sizer.minimum:
             return False
-        self.batch.record(0.0, timed_out=True)
-        log.info("push timed out; sending batches of %d", self.batch.size)
+        sizer.record(0.0, timed_out=True)
+        log.info("%s timed out; going on with %d at a time", what, sizer.size)
         return True
 
     def _claim(
@@ -381,6 +382,12 @@ class SyncEngine:
         stats = self.api.transport.stats
         sizer.record(stats.last_elapsed_s, stats.last_timed_out)
 
+    def _fetch(self, cursor: str) -> dict[str, Any]:
+        """The feed page after ``cursor`` (a page that can still shrink is not retried
+        as it is after a timeout)."""
+        limit = self.pages.size
+        return self.api.feed_raw(cursor, limit, retry_timeouts=limit <= self.pages.minimum)
+
     def _pull(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> None:
         self._stage("pull", "running")
         self._stage("apply", "running")
@@ -388,16 +395,20 @@ class SyncEngine:
             cursor = get_state(session.connection(), CURSOR_KEY)
         # The next page is fetched while this one is applied (its cursor is known).
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
-            flight: Future[dict[str, Any]] | None = pool.submit(
-                self.api.feed_raw, cursor, self.pages.size
-            )
+            flight: Future[dict[str, Any]] | None = pool.submit(self._fetch, cursor)
             while flight is not None:
-                page = flight.result()
+                try:
+                    page = flight.result()
+                except TimedOut:
+                    if not self._shrink(self.pages, "pull"):
+                        raise
+                    flight = pool.submit(self._fetch, cursor)  # a smaller page from there
+                    continue
                 self._adapt(self.pages)
                 next_cursor, more = str(page["cursor"]), bool(page.get("has_more"))
                 flight = None
                 if more and not cancel.is_set():
-                    flight = pool.submit(self.api.feed_raw, next_cursor, self.pages.size)
+                    flight = pool.submit(self._fetch, next_cursor)
                 try:
                     with apply_connection(self.db) as conn:
                         stats = apply_feed_page(conn, page, derive=self.derive)

@@ -105,12 +105,17 @@ class ServerApi:
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"push: {exc!r}") from exc
 
-    def feed_raw(self, cursor: str, limit: int) -> dict[str, Any]:
-        """A feed page as the server sent it (columnar), for the bulk apply path."""
+    def feed_raw(self, cursor: str, limit: int, *, retry_timeouts: bool = True) -> dict[str, Any]:
+        """A feed page as the server sent it (columnar), for the bulk apply path.
+
+        Args:
+            retry_timeouts: False to get :class:`~sync.transport.TimedOut` at the
+                first timeout (the engine then asks for a smaller page).
+        """
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["after"] = cursor
-        data = self.transport.call("GET", FEED, params=params)
+        data = self.transport.call("GET", FEED, params=params, retry_timeouts=retry_timeouts)
         if not isinstance(data, dict) or "cursor" not in data or "entities" not in data:
             raise BadAnswer(f"feed: unexpected answer {str(data)[:80]}")
         return data

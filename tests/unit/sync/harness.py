@@ -42,7 +42,7 @@ class AsgiTransport:
         self.stats = TransportStats()
         self.token: str | None = None
         self.faults: list[str] = []
-        self.sent: list[tuple[str, str, Any]] = []  # method, path, body of each request
+        self.sent: list[tuple[str, str, Any]] = []  # method, path, body (or query) of each
         self.offline = False
         self._loop = asyncio.new_event_loop()
 
@@ -66,7 +66,7 @@ class AsgiTransport:
         fault = self.faults.pop(0) if self.faults else ""
         if self.offline or fault == "request":
             raise Offline("injected: request lost")
-        self.sent.append((method, path, body))
+        self.sent.append((method, path, body if body is not None else dict(params or {})))
         raw = b"" if body is None else orjson.dumps(body)
         headers = [(b"content-type", b"application/json")]
         if auth and self.token:

@@ -357,3 +357,25 @@ def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_st
     assert local["admin_status"] == ""  # the refused change is undone
     assert (local["effective_status"], local["effective_reasons"]) == supporter_effective(local)
     assert status(a.db).pending == 1
+
+
+def test_a_feed_page_that_times_out_is_asked_for_again_at_half_the_size(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.client import SyncEngine
+    from sync.transport import AdaptiveBatch
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    for n in range(60):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    assert a.sync().complete
+    assert b.engine().run(stages=("push",)).complete  # b learns the server key
+    b.transport.faults = ["timeout"]  # the first feed page comes too late
+    b.transport.sent.clear()
+    pages = AdaptiveBatch(start=40, minimum=10, maximum=40)
+    report = SyncEngine(b.db, b.settings, b.transport, pages=pages).run()
+    assert report.complete
+    limits = [q["limit"] for _m, path, q in b.transport.sent if path == "/v1/feed"]
+    assert limits[:2] == [40, 20]
+    assert b.records() == a.records()
