@@ -241,6 +241,7 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     backend = Backend(app_paths, settings, db)
     window = MainWindow(backend)
     window.show()
+    wake = close_on_terminate(window)
     report_shown_and_maybe_exit(window, qt_app)
     backups = _start_backup_if_due(app_paths, settings)
 
@@ -256,11 +257,37 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
         login.rejected.connect(window.close)
         login.open()
     code = int(qt_app.exec())
-    del translators
+    del translators, wake
     backups.join()
     db.engine.dispose()
     _backup_if_due(app_paths, settings)  # the day's work is safe before the PC is switched off
     return code
+
+
+def close_on_terminate(window: Any) -> Any:
+    """SIGTERM (logout, ``kill``) closes the window like the operator would.
+
+    Python's default handler ended the process at once: the training server child was
+    left running on its port and the closing backup was skipped. Qt's event loop does not
+    run Python code by itself, so a timer lets the handler in twice a second. Returns the
+    timer (keep it alive).
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def terminate(_signum: int, _frame: Any) -> None:
+        log.info("terminate signal: closing the window")
+        window.close()
+        QApplication.quit()  # a dialog over the window (login) would keep the loop going
+
+    signal.signal(signal.SIGTERM, terminate)
+    timer = QTimer(window)
+    timer.setInterval(500)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
 
 
 def _backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> None:

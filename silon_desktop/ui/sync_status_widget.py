@@ -176,7 +176,9 @@ class SyncStatusWidget(QWidget):
         self.last_label.setObjectName("lastSyncLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
-        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumWidth(260)
+        # Wide enough for "Kirim 250000/1000000" now that the status bar does not stretch it.
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance("0" * 22))
         self.progress.setTextVisible(True)
         self.progress.hide()
         self.sync_button = QPushButton(self.tr("Sinkronkan (F5)"))

@@ -325,3 +325,31 @@ def test_a_large_selection_is_verified_off_the_ui_thread(
     statuses = {r["admin_status"] for r in window.backend.list("supporter", pair_id=seeded["pair"])}
     assert statuses == {"MS"}
     assert page.model.row_at(0).effective_status == "MS"  # the table shows it
+
+
+def test_sync_progress_text_fits_in_the_status_bar(window: Any) -> None:
+    status = window.sync_status
+    status._started()
+    status._progress("push", 250_000, 1_000_000)
+    text = status.progress.text()
+    assert text == "Kirim 250000/1000000"
+    room = status.progress.minimumWidth()
+    assert status.progress.fontMetrics().horizontalAdvance(text) + 16 <= room
+
+
+def test_sigterm_closes_the_window_so_the_training_server_is_stopped(
+    qtbot: QtBot, window: Any
+) -> None:
+    import os
+    import signal
+
+    from silon_desktop.app import close_on_terminate
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        timer = close_on_terminate(window)
+        assert timer.isActive()
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
