@@ -45,7 +45,7 @@ from sqlalchemy.exc import DBAPIError
 from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
 from silon_desktop.storage.models import Conflict
 from sync.client_api import BadAnswer, PushAnswer, ServerApi
-from sync.client_apply import DeriveFn, apply_connection, apply_feed_page
+from sync.client_apply import apply_connection, apply_feed_page
 from sync.client_push import (
     Claimed,
     PushStats,
@@ -54,6 +54,7 @@ from sync.client_push import (
     refuse_mutation,
     waiting_count,
 )
+from sync.client_rows import DeriveFn
 from sync.client_state import (
     CURSOR_KEY,
     SERVER_KEY,

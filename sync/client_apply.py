@@ -15,53 +15,33 @@ Rules (DESIGN.md "Data flow" 5):
   second, server-side conflict. A ``sent`` mutation is left to the server's answer.
 - A record known locally at a newer version than the one offered is left alone.
 
-Pages are applied with Core ``executemany`` (no ORM object per row): pulling a
+The rebase itself is :mod:`sync.client_rebase`; column conversions are
+:mod:`sync.client_columns`. Pages are applied with Core ``executemany`` (no ORM object per row): pulling a
 hundred thousand supporters must take seconds, not minutes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
-from silon_desktop.storage.models import (
-    SYNCED_MODELS,
-    Conflict,
-    OutboxMutation,
-    utcnow,
-)
-from sync.client_rows import BulkRows, storage_text
-from sync.merge import DELETED_FIELD, merge_fields
-from sync.protocol import (
-    ENTITIES,
-    FieldSpec,
-    FieldType,
-    Record,
-    decode_feed_page,
-    decode_value,
-    encode_value,
-)
+from silon_desktop.storage.models import utcnow
+from sync.client_columns import outbox_t, table_of
+from sync.client_columns import record_values as record_values  # for tests/bench
+from sync.client_rebase import WAITING, overlay
+from sync.client_rows import BulkRows, DeriveFn, storage_text
+from sync.protocol import ENTITIES, Record, decode_feed_page
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
-WAITING = ("pending", "sent")
 APPLY_CACHE_KIB = 64 * 1024
 _CHUNK = 500
-
-outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
-conflict_t: Table = Conflict.__table__  # type: ignore[assignment]
-
-#: Computes local derived columns (supporter effective_status / effective_reasons)
-#: from a row's column values. The default is :func:`default_derive` on the page's
-#: connection; tests may pass their own.
-DeriveFn = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 def default_derive(conn: Connection) -> DeriveFn:
@@ -102,10 +82,6 @@ class ApplyStats:
         self.conflicts += other.conflicts
 
 
-def table_of(entity: str) -> Table:
-    return SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined, no-any-return]
-
-
 @contextmanager
 def apply_connection(db: Database) -> Iterator[Connection]:
     """A write transaction for applying server data, foreign keys not enforced.
@@ -126,99 +102,6 @@ def apply_connection(db: Database) -> Iterator[Connection]:
                 yield conn
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
-
-
-def to_column(spec: FieldSpec, value: Any, nullable: bool) -> Any:
-    """A wire value as the value stored in the local column."""
-    if value is None and not nullable:
-        return _BLANKS[spec.type]
-    decoded = decode_value(spec, value)
-    if isinstance(decoded, dt.datetime) and decoded.tzinfo is not None:
-        decoded = decoded.astimezone(dt.UTC).replace(tzinfo=None)
-    return decoded
-
-
-def to_wire(spec: FieldSpec, value: Any) -> Any:
-    """A local column value as its wire value."""
-    return encode_value(spec, value)
-
-
-_BLANKS: dict[FieldType, Any] = {
-    FieldType.STR: "",
-    FieldType.INT: 0,
-    FieldType.BOOL: False,
-    FieldType.LIST: [],
-    FieldType.DATE: None,
-    FieldType.DATETIME: None,
-}
-
-
-Converter = Callable[[Any], Any]
-
-
-def _converter(spec: FieldSpec, nullable: bool) -> Converter:
-    """A fast wire -> column conversion for one field (the common types pass through)."""
-    blank = None if nullable else _BLANKS[spec.type]
-    plain = {FieldType.STR: str, FieldType.BOOL: bool, FieldType.LIST: list, FieldType.INT: int}
-    wanted = plain.get(spec.type)
-    if wanted is not None:
-
-        def passthrough(value: Any) -> Any:
-            if value is None:
-                return blank
-            if type(value) is wanted:
-                return value
-            return to_column(spec, value, nullable)  # validates, raises ValueError
-
-        return passthrough
-    if spec.type is FieldType.DATE:
-
-        def date(value: Any) -> Any:
-            return blank if value is None else dt.date.fromisoformat(value)
-
-        return date
-
-    def other(value: Any) -> Any:
-        return blank if value is None else to_column(spec, value, nullable)
-
-    return other
-
-
-class _Columns:
-    """Per-entity conversion of wire fields to column values (cached)."""
-
-    _cache: dict[str, list[tuple[str, FieldSpec, bool]]] = {}
-    _converters: dict[str, list[tuple[str, Converter]]] = {}
-
-    @classmethod
-    def of(cls, entity: str) -> list[tuple[str, FieldSpec, bool]]:
-        cols = cls._cache.get(entity)
-        if cols is None:
-            table = table_of(entity)
-            cols = [(f.name, f, bool(table.c[f.name].nullable)) for f in ENTITIES[entity].fields]
-            cls._cache[entity] = cols
-        return cols
-
-    @classmethod
-    def converters(cls, entity: str) -> list[tuple[str, Converter]]:
-        convs = cls._converters.get(entity)
-        if convs is None:
-            convs = [(n, _converter(spec, nullable)) for n, spec, nullable in cls.of(entity)]
-            cls._converters[entity] = convs
-        return convs
-
-
-def record_values(rec: Record, names: Iterable[str] | None = None) -> dict[str, Any]:
-    """Column values of a record's fields (all of them, or only ``names``)."""
-    fields = rec.fields
-    if names is None:
-        return {name: conv(fields.get(name)) for name, conv in _Columns.converters(rec.entity)}
-    wanted = set(names)
-    return {
-        name: conv(fields.get(name))
-        for name, conv in _Columns.converters(rec.entity)
-        if name in wanted
-    }
 
 
 def apply_records(
@@ -314,7 +197,7 @@ def _apply_entity(
             stats.skipped += 1
             continue
         if rec.id in waiting:
-            stats.conflicts += _overlay(conn, table, rec, waiting[rec.id], local_version, derive)
+            stats.conflicts += overlay(conn, table, rec, waiting[rec.id], local_version, derive)
             stats.updated += 1
             continue
         base = {"scope": rec.scope, "version": rec.version, "deleted": rec.deleted}
@@ -399,130 +282,7 @@ def _waiting_mutations(
     return out
 
 
-def _overlay(
-    conn: Connection,
-    table: Table,
-    rec: Record,
-    mutations: list[dict[str, Any]],
-    local_version: int | None,
-    derive: DeriveFn | None,
-) -> int:
-    """Apply ``rec`` under waiting local mutations; returns the conflicts written."""
-    conflicts = 0
-    kept: set[str] = set()  # fields whose local value stays on top
-    local_delete = False
-    for mut in mutations:
-        if mut["op"] == "delete":
-            local_delete = True
-            continue
-        changes: dict[str, list[Any]] = dict(mut["changes"] or {})
-        if mut["state"] == "pending" and rec.deleted:
-            conflicts += _delete_conflict(conn, rec, mut)
-            continue
-        if mut["state"] == "pending":
-            result = merge_fields({k: (v[0], v[1]) for k, v in changes.items()}, rec.fields)
-            for name, fc in result.conflicts.items():
-                _insert_conflict(conn, rec, name, fc.base, fc.mine, fc.theirs, mut["mutation_id"])
-                changes.pop(name)
-                conflicts += 1
-            if result.conflicts:
-                _rewrite_changes(conn, mut, changes)
-        kept.update(changes)
-    values: dict[str, Any] = {"scope": rec.scope, "version": rec.version, "updated_at": utcnow()}
-    if local_delete:
-        values["deleted"] = True
-    else:
-        values["deleted"] = rec.deleted
-    if not rec.deleted:
-        theirs = [n for n in ENTITIES[rec.entity].field_names if n not in kept]
-        values.update(record_values(rec, theirs))
-    if local_version is None:
-        if rec.deleted:
-            return conflicts
-        values.update(record_values(rec, kept))  # no local row: nothing to keep on top
-        conn.execute(insert(table).values(id=rec.id, **values))
-    else:
-        conn.execute(update(table).where(table.c.id == rec.id).values(**values))
-    if derive is not None and not rec.deleted:
-        rederive(conn, rec.entity, rec.id, derive)
-    return conflicts
-
-
-def rederive(conn: Connection, entity: str, record_id: str, derive: DeriveFn) -> None:
-    """Recompute a local row's derived columns from what it holds now."""
-    table = table_of(entity)
-    row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
-    if row is not None:
-        extra = derive(entity, dict(row))
-        if extra:
-            conn.execute(update(table).where(table.c.id == record_id).values(**extra))
-
-
-def waiting_fields(conn: Connection, record_id: str) -> set[str]:
-    """Fields named by the record's mutations still waiting for the server."""
-    changes = conn.execute(
-        select(outbox_t.c.changes).where(
-            outbox_t.c.record_id == record_id, outbox_t.c.state.in_(WAITING)
-        )
-    ).scalars()
-    return {name for change in changes for name in (change or {})}
-
-
-def _rewrite_changes(conn: Connection, mut: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Drop conflicted fields from a pending mutation (the conflict keeps them)."""
-    values: dict[str, Any] = {"changes": changes, "updated_at": utcnow()}
-    if not changes:
-        values["state"] = "conflict"
-    conn.execute(update(outbox_t).where(outbox_t.c.seq == mut["seq"]).values(**values))
-
-
-def _delete_conflict(conn: Connection, rec: Record, mut: dict[str, Any]) -> int:
-    """The server deleted a record this device edited: keep the edit as a conflict."""
-    changes = dict(mut["changes"] or {})
-    mine = {k: v[1] for k, v in changes.items()}
-    _insert_conflict(conn, rec, DELETED_FIELD, False, mine, True, mut["mutation_id"])
-    conn.execute(
-        update(outbox_t)
-        .where(outbox_t.c.seq == mut["seq"])
-        .values(state="conflict", updated_at=utcnow())
-    )
-    return 1
-
-
-def _insert_conflict(
-    conn: Connection,
-    rec: Record,
-    name: str,
-    base: Any,
-    mine: Any,
-    theirs: Any,
-    mutation_id: str | None,
-) -> None:
-    conn.execute(
-        insert(conflict_t).values(
-            entity=rec.entity,
-            record_id=rec.id,
-            field=name,
-            base=base,
-            mine=mine,
-            theirs=theirs,
-            server_version=rec.version,
-            mutation_id=mutation_id,
-            detected_at=utcnow(),
-        )
-    )
-
-
 def drop_local_record(conn: Connection, entity: str, record_id: str) -> None:
     """Tombstone a local-only record the server refused to create."""
     table = table_of(entity)
     conn.execute(update(table).where(table.c.id == record_id).values(deleted=True))
-
-
-def local_wire(conn: Connection, entity: str, record_id: str) -> dict[str, Any] | None:
-    """A local record's fields in wire form (None when unknown)."""
-    table = table_of(entity)
-    row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
-    if row is None:
-        return None
-    return {name: to_wire(spec, row[name]) for name, spec, _ in _Columns.of(entity)}

@@ -31,8 +31,10 @@ from sqlalchemy import bindparam, insert, select, update
 from silon_desktop.storage.models import utcnow
 from sync import credentials
 from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
-from sync.client_apply import DeriveFn, apply_connection, apply_records, outbox_t
+from sync.client_apply import apply_connection, apply_records
+from sync.client_columns import outbox_t
 from sync.client_push import to_mutation
+from sync.client_rows import DeriveFn
 from sync.client_state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.protocol import Mutation, decode_feed_page, utc_now_iso
 

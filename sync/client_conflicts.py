@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from silon_desktop.storage import outbox
 from silon_desktop.storage.derived import refresh_derived
 from silon_desktop.storage.models import SYNCED_MODELS, Conflict, utcnow
-from sync.client_apply import local_wire, table_of, to_column
+from sync.client_columns import local_wire, table_of, to_column
 from sync.merge import DELETED_FIELD, same_value
 from sync.protocol import ENTITIES, Op
 

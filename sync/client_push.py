@@ -25,19 +25,10 @@ from sqlalchemy import Connection, Table, Text, bindparam, func, select, type_co
 
 from silon_desktop.storage.models import utcnow
 from sync.client_api import PushAnswer
-from sync.client_apply import (
-    DeriveFn,
-    apply_records,
-    conflict_t,
-    default_derive,
-    drop_local_record,
-    outbox_t,
-    record_values,
-    rederive,
-    table_of,
-    waiting_fields,
-)
-from sync.client_rows import execute_many, storage_text
+from sync.client_apply import apply_records, default_derive, drop_local_record
+from sync.client_columns import conflict_t, outbox_t, record_values, table_of
+from sync.client_rebase import rederive, waiting_fields
+from sync.client_rows import DeriveFn, execute_many, storage_text
 from sync.protocol import Mutation, MutationResult, Op, Record, ResultStatus
 from sync.receipts import store_receipt
 
