@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.backend = backend
         self.jobs = JobRunner(self)
+        self._session_started = False
         self.setWindowTitle(self.tr("Silon Desktop"))
         self.resize(1366, 740)
 
@@ -563,7 +564,9 @@ class MainWindow(QMainWindow):
         return text
 
     def update_user(self) -> None:
-        user = self.backend.user or self.tr("(belum masuk)")
+        # The name remembered in the settings is not a login: say so until one happened.
+        logged_in = self._session_started or bool(self.backend.session_scope)
+        user = (self.backend.user if logged_in else "") or self.tr("(belum masuk)")
         self.user_label.setText(self.tr("Pengguna: %1").replace("%1", user))
 
     def _sync_finished(self, report: object) -> None:
@@ -615,6 +618,8 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Begin periodic status checks and load the region table in the background."""
+        self._session_started = True
+        self.update_user()
         self.sync.start()
         self.jobs.start(lambda _p, _c: self._preload_regions(), "regions")
 

@@ -353,3 +353,21 @@ def test_sigterm_closes_the_window_so_the_training_server_is_stopped(
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_status_bar_says_not_logged_in_until_a_login(qtbot: QtBot, data_dir: Path) -> None:
+    from silon_desktop import paths
+    from silon_desktop.ui.main_window import MainWindow
+    from tests.gui.sample_data import open_backend
+
+    backend = open_backend(paths.resolve(data_dir / "fresh").ensure(), user="latih01")
+    backend.session_scope = ""  # a name remembered in the settings, nobody logged in yet
+    try:
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        assert window.user_label.text() == "Pengguna: (belum masuk)"
+        backend.session_scope = "32.14"  # what a login (online or offline) sets
+        window.update_user()
+        assert window.user_label.text() == "Pengguna: latih01"
+    finally:
+        backend.db.engine.dispose()
