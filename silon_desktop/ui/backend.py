@@ -325,7 +325,9 @@ class Backend:
         correction = rules.correction_shortfall(required, counts.get("MS", 0)) if required else 0
         if required is None:
             notes.append("no_dpt")
-        label = f"{pair.get('number') or ''} {pair.get('head_name', '')} - {pair.get('deputy_name', '')}"
+        number = f"{pair['number']}. " if pair.get("number") else ""  # as in the navigation
+        names = " - ".join(str(n) for n in (pair.get("head_name"), pair.get("deputy_name")) if n)
+        label = number + names
         parties = self.list("party", pair_id=pair_id) if pair.get("route") == "partai" else []
         return DashboardData(
             pair_label=label.strip(),

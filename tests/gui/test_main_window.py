@@ -30,6 +30,7 @@ def test_navigation_opens_election_then_pair_pages(
     assert data.correction_needed == 2 * 55045
     assert "55.045" in window.pair_page.dashboard.summary.text()
     assert window.pair_page.dashboard.progress.text() == "MS 0 dari 55.045"
+    assert data.pair_label == "1. AHMAD SUBAGJA - SITI NURHALIZA"  # as in the navigation
 
 
 def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(
