@@ -33,7 +33,7 @@ from sync import credentials
 from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
 from sync.client_apply import apply_connection, apply_records
 from sync.client_columns import outbox_t
-from sync.client_push import to_mutation
+from sync.client_push import waiting_mutations
 from sync.client_rows import DeriveFn
 from sync.client_state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.protocol import Mutation, decode_feed_page, utc_now_iso
@@ -59,23 +59,14 @@ def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) 
     """
     key = credentials.device_key(settings.device_id, data_dir)
     with db.engine.begin() as conn:
-        rows = (
-            conn.execute(
-                select(outbox_t)
-                .where(outbox_t.c.state.in_(("pending", "sent")))
-                .order_by(outbox_t.c.seq)
-            )
-            .mappings()
-            .all()
-        )
-        if rows:
+        mutations = [c.mutation() for c in waiting_mutations(conn)]
+        if mutations:
             conn.execute(
                 update(outbox_t)
-                .where(outbox_t.c.seq == bindparam("_seq"))
+                .where(outbox_t.c.mutation_id == bindparam("_id"))
                 .values(via_bundle=path.name),
-                [{"_seq": r["seq"]} for r in rows],
+                [{"_id": m.id} for m in mutations],
             )
-    mutations = [to_mutation(r) for r in rows]
     data = encode_outbox_bundle(
         key, str(uuid.uuid4()), settings.device_id, settings.username, mutations, utc_now_iso()
     )

@@ -21,7 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, Text, bindparam, func, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 
 from silon_desktop.storage.models import utcnow
 from sync.client_api import PushAnswer
@@ -142,18 +152,13 @@ def _wire(row: Any) -> Claimed:
     return Claimed(wire, text)
 
 
-def to_mutation(row: Any) -> Mutation:
-    created: dt.datetime | None = row["created_at"]
-    return Mutation(
-        id=row["mutation_id"],
-        entity=row["entity"],
-        record_id=row["record_id"],
-        scope=row["scope"],
-        op=Op(row["op"]),
-        base_version=int(row["base_version"] or 0),
-        changes={k: (v[0], v[1]) for k, v in (row["changes"] or {}).items()},
-        created_at=created.isoformat(timespec="milliseconds") + "Z" if created else "",
-    )
+def waiting_mutations(conn: Connection, mutation_id: str | None = None) -> list[Claimed]:
+    """Mutations still waiting for the server (one, given its id), oldest first."""
+    where: list[ColumnElement[bool]] = [outbox_t.c.state.in_(("pending", "sent"))]
+    if mutation_id is not None:
+        where.append(outbox_t.c.mutation_id == mutation_id)
+    rows = conn.execute(select(*_CLAIM_COLUMNS).where(*where).order_by(outbox_t.c.seq))
+    return [_wire(r) for r in rows]
 
 
 def record_answer(
@@ -305,18 +310,10 @@ def refuse_mutation(conn: Connection, mutation_id: str, detail: str) -> bool:
     The rest of the batch stays ``sent`` and goes again. Returns False when the
     mutation is not waiting here (then the refusal concerns something else).
     """
-    row = (
-        conn.execute(
-            select(outbox_t).where(
-                outbox_t.c.mutation_id == mutation_id, outbox_t.c.state.in_(("pending", "sent"))
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
+    found = waiting_mutations(conn, mutation_id)
+    if not found:
         return False
-    mut = to_mutation(row)
+    mut = found[0].mutation()
     result = MutationResult(
         mutation_id, ResultStatus.REJECTED, code="FORBIDDEN", field="scope", message=detail[:500]
     )
