@@ -280,5 +280,12 @@ def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None)
     from silon_desktop.domain.records import validate_record
 
     for error in validate_record(entity, values):
-        if only is None or error.field in only or error.field not in values:
+        touched = only is None or error.field in only or error.field not in values
+        # A cross-field rule also concerns the other field (kind vs region_code).
+        touched = touched or bool(only and only & _CROSS_FIELDS.get(error.code, set()))
+        if touched:
             raise ValidationError(error.field or entity, error.code, describe(error))
+
+
+#: fields a cross-field error of the domain is about, besides the one it names
+_CROSS_FIELDS: dict[str, set[str]] = {"region_kind_mismatch": {"kind", "region_code"}}

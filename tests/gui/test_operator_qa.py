@@ -371,3 +371,15 @@ def test_status_bar_says_not_logged_in_until_a_login(qtbot: QtBot, data_dir: Pat
         assert window.user_label.text() == "Pengguna: latih01"
     finally:
         backend.db.engine.dispose()
+
+
+def test_election_kind_cannot_contradict_its_region(window: Any, seeded: dict[str, str]) -> None:
+    # A bupati election of Kab. Purwakarta (32.14) turned "gubernur" was saved, and the
+    # dashboard then counted governor thresholds over Purwakarta's kecamatan.
+    election_id = window.backend.get("pair", seeded["pair"])["election_id"]
+    window.open_record("election", election_id)
+    form = window.election_form
+    assert not form.write_value("kind", "gubernur")
+    assert "tidak sesuai dengan jenis pemilihan" in form.errors["kind"].text()
+    assert window.backend.get("election", election_id)["kind"] == "bupati"
+    assert form.write_value("name", "Pemilihan Bupati Purwakarta 2024 (latihan)")
