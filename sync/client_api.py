@@ -27,7 +27,7 @@ class BadAnswer(TransportError):
 
 @dataclass(frozen=True, slots=True)
 class LoginAnswer:
-    token: str
+    token: str = field(repr=False)  # a secret: never in a log line
     username: str
     role: str
     region: str

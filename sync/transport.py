@@ -203,7 +203,7 @@ class HttpTransport:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stats: TransportStats = field(default_factory=TransportStats)
     on_retry: Callable[[str], None] | None = None
     _session: requests.Session = field(init=False, repr=False)

@@ -263,3 +263,12 @@ class _Relay(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+
+def test_the_token_never_shows_in_a_repr() -> None:
+    from sync.client_api import LoginAnswer
+
+    transport = HttpTransport("https://silon.example", token="rahasia-token-xyz")
+    answer = LoginAnswer("rahasia-token-xyz", "op1", "operator", "32.14", 0.0)
+    assert "rahasia-token-xyz" not in repr(transport) + repr(answer)
+    assert transport.token == answer.token == "rahasia-token-xyz"
