@@ -5,9 +5,10 @@ A conflict row holds one field changed on both sides (``base``, ``mine``,
 record already shows the server's value (``theirs``). Resolving:
 
 - ``theirs``: nothing to send; the record stays as the server has it.
-- ``mine`` or ``edited`` (with ``value``): an update of that field from the
-  current local value to the chosen one, on the record's current server
-  version, goes into the outbox (the storage coalescing rules apply).
+- ``mine`` or ``edited`` (with ``value``, checked as a form's edit is): an
+  update of that field from the current local value to the chosen one, on the
+  record's current server version, goes into the outbox (the storage
+  coalescing rules apply), and derived columns are recomputed.
 
 For the pseudo-field ``_deleted`` (edit against delete): when the local side
 deleted (``mine`` is ``True``), choosing ``mine`` enqueues the delete again on
@@ -78,6 +79,8 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
             mutation_id = _resolve_delete(session, row, choice, local)
             target: Any = choice
         else:
+            if choice == "edited":
+                _check_edited(row.entity, row.field, value)
             target = {"mine": row.mine, "theirs": row.theirs, "edited": value}[choice]
             # "theirs" is what the record already shows: nothing to send.
             mutation_id = (
@@ -88,6 +91,25 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
         row.resolved_value = target
         row.resolution_mutation_id = mutation_id
     return mutation_id
+
+
+def _check_edited(entity: str, name: str, value: Any) -> None:
+    """Refuse an edited value as the store refuses a form's edit, naming the field.
+
+    Raises:
+        ConflictError: wrong type, too long, control characters, or a domain rule.
+    """
+    from silon_desktop.domain.messages import describe
+    from silon_desktop.domain.records import validate_record
+    from silon_desktop.storage.errors import ValidationError
+    from silon_desktop.storage.records import check_values
+
+    try:
+        checked = check_values(entity, {name: value})
+    except ValidationError as exc:
+        raise ConflictError(exc.message) from exc
+    for error in validate_record(entity, checked):
+        raise ConflictError(describe(error))
 
 
 def _resolve_field(session: Any, row: Conflict, target: Any, local: Any) -> str | None:

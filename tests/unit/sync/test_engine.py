@@ -379,3 +379,22 @@ def test_a_feed_page_that_times_out_is_asked_for_again_at_half_the_size(
     limits = [q["limit"] for _m, path, q in b.transport.sent if path == "/v1/feed"]
     assert limits[:2] == [40, 20]
     assert b.records() == a.records()
+
+
+def test_an_edited_resolution_is_checked_like_a_form_edit(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.client_conflicts import ConflictError
+
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {"nik": "3214000000000011"})
+    b.repo.update("supporter", sid, {"nik": "3214000000000012"})
+    assert a.sync().complete
+    assert b.sync().conflicts_new == 1
+    (conflict,) = conflict_history(b.db)
+    for bad in ("12AB", "Nama\x07"):
+        with pytest.raises(ConflictError, match="NIK"):
+            resolve_conflict(b.db, conflict["id"], "edited", bad)
+    assert status(b.db).conflicts_open == 1 and status(b.db).pending == 0  # nothing written
+    assert resolve_conflict(b.db, conflict["id"], "edited", "3214000000000013") is not None
