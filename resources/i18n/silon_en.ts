@@ -762,193 +762,193 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="229"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="269"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="274"/>
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="277"/>
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="284"/>
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="340"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="301"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="341"/>
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="303"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="343"/>
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="307"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="347"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="308"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="348"/>
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="310"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="350"/>
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="313"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="353"/>
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="316"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="356"/>
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="319"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="359"/>
         <source>&amp;Impor daftar dukungan...</source>
         <translation>&amp;Import supporter list...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="362"/>
         <source>Cetak &amp;rekapitulasi (PDF)...</source>
         <translation>Print &amp;recap (PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="332"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="372"/>
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="333"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="373"/>
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="374"/>
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="375"/>
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="463"/>
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="428"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="468"/>
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="478"/>
         <source>Wilayah belum diketahui</source>
         <translation>Region not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="479"/>
         <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
         <translation>Log in online once so that your account&apos;s region is known.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="446"/>
-        <location filename="../../silon_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="486"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="511"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="498"/>
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="498"/>
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="490"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
         <source>Pilih pasangan</source>
         <translation>Choose a pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="490"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
         <source>Pilih pasangan calon dulu.</source>
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="552"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="561"/>
         <source>Gagal</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="562"/>
         <source>Menyusun rekapitulasi...</source>
         <translation>Preparing the recap...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="570"/>
         <source>Rekapitulasi disimpan: %1</source>
         <translation>Recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="562"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="602"/>
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="608"/>
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="609"/>
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="619"/>
         <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
         <translation>The server cannot be reached. Your data stays safe on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="579"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="621"/>
         <source>Sesi berakhir; silakan masuk lagi.</source>
         <translation>The session has ended; please log in again.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="627"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="591"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="633"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -956,99 +956,114 @@
 <context>
     <name>PairPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="59"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="60"/>
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="66"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="67"/>
         <source>Tambah calon</source>
         <translation>Add candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="74"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="75"/>
         <source>Tambah dokumen syarat</source>
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="85"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="94"/>
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="87"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="96"/>
         <source>Lampirkan berkas dokumen...</source>
         <translation>Attach document file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="99"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="108"/>
         <source>(baru)</source>
         <translation>(new)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="101"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="110"/>
         <source>%1 kursi</source>
         <translation>%1 seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="103"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="112"/>
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="107"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="116"/>
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="108"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="117"/>
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="110"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="119"/>
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="130"/>
         <source>Kepala</source>
         <translation>Head</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="130"/>
         <source>Wakil</source>
         <translation>Deputy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="127"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="139"/>
         <source>[berkas]</source>
         <translation>[file]</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="163"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="177"/>
         <source>Pilih atau tambahkan dokumen syarat dulu.</source>
         <translation>Choose or add a requirement document first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="182"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="196"/>
         <source>Berkas dokumen</source>
         <translation>Document file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="187"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="201"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="212"/>
+        <source>Usia calon diperiksa setelah tanggal lahir dan tanggal penetapan diisi.</source>
+        <translation>The candidate&apos;s age is checked once the birth date and the confirmation date are filled in.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="219"/>
+        <source>Usia pada tanggal penetapan: %1 tahun (paling rendah %2): memenuhi.</source>
+        <translation>Age on the confirmation date: %1 years (minimum %2): qualifies.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="223"/>
+        <source>Usia pada tanggal penetapan: %1 tahun, kurang dari syarat paling rendah %2 tahun.</source>
+        <translation>Age on the confirmation date: %1 years, below the minimum of %2 years.</translation>
     </message>
 </context>
 <context>
@@ -1361,67 +1376,67 @@
         <translation>Server status not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="182"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="184"/>
         <source>Sinkronkan (F5)</source>
         <translation>Sync (F5)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="185"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="187"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="210"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="212"/>
         <source>● Belum tersambung</source>
         <translation>● Not connected yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="213"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="215"/>
         <source>● Daring</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="216"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="218"/>
         <source>● Luring</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="219"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="221"/>
         <source>Belum terkirim: %1</source>
         <translation>Not sent: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="220"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="222"/>
         <source>Konflik: %1</source>
         <translation>Conflicts: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="225"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="227"/>
         <source>Sinkron terakhir: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="231"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="233"/>
         <source>Sinkronisasi...</source>
         <translation>Syncing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="238"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="240"/>
         <source>Kirim</source>
         <translation>Push</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="239"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="241"/>
         <source>Ambil</source>
         <translation>Pull</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="240"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="242"/>
         <source>Terapkan</source>
         <translation>Apply</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="241"/>
+        <location filename="../../silon_desktop/ui/sync_status_widget.py" line="243"/>
         <source>Selesaikan</source>
         <translation>Resolve</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from pathlib import Path
@@ -78,7 +79,15 @@ class PairPage(QTabWidget):
             "role": "wakil" if any(c.get("role") == "kepala" for c in siblings) else "kepala"
         }
         candidate_box = QSplitter(Qt.Orientation.Vertical)
-        candidate_box.addWidget(self.candidates)
+        self.age_note = QLabel()
+        self.age_note.setObjectName("candidateAgeNote")
+        self.age_note.setWordWrap(True)
+        people = QWidget()
+        people_layout = QVBoxLayout(people)
+        people_layout.setContentsMargins(0, 0, 0, 0)
+        people_layout.addWidget(self.candidates, 1)
+        people_layout.addWidget(self.age_note)
+        candidate_box.addWidget(people)
         docs = QWidget()
         docs_layout = QVBoxLayout(docs)
         docs_layout.setContentsMargins(0, 0, 0, 0)
@@ -110,8 +119,11 @@ class PairPage(QTabWidget):
         self.addTab(self.supporters, self.tr("Pen&dukung"))
         self.addTab(self.dashboard, self.tr("Das&bor"))
         self.candidates.currentRecordChanged.connect(self._candidate_changed)
+        self.candidates.currentRecordChanged.connect(lambda _e, _i: self._check_age())
+        self.candidates.form.saved.connect(lambda _e, _i: self._check_age())
         self.currentChanged.connect(self._tab_changed)
         self.pair_id: str | None = None
+        self.election: dict[str, Any] = {}
         self.scope = ""
 
     def _describe_candidate(self, r: dict[str, Any]) -> str:
@@ -129,6 +141,7 @@ class PairPage(QTabWidget):
     def set_pair(self, pair_id: str, election: dict[str, Any]) -> None:
         pair = self.backend.get("pair", pair_id) or {}
         self.pair_id = pair_id
+        self.election = election
         self.scope = str(pair.get("scope") or election.get("scope") or "")
         self.pair_form.load(pair_id)
         self.candidates.set_parent_record(pair_id, self.scope, role="kepala")
@@ -145,6 +158,7 @@ class PairPage(QTabWidget):
         """
         if self.pair_id is None:
             return
+        self.election = self.backend.get("election", self.election.get("id")) or self.election
         self.pair_form.load(self.pair_id)
         self.candidates.reload()
         self.parties.reload()
@@ -185,6 +199,31 @@ class PairPage(QTabWidget):
             error = self.attach_file(Path(chosen))
             if error:
                 QMessageBox.warning(self, self.tr("Tidak tersimpan"), error)
+
+    def _check_age(self) -> None:
+        """The candidate's age on the penetapan date against the rule set's minimum."""
+        from silon_desktop.domain.rules import age_on, rule_set_for
+
+        values = self.candidates.form.values
+        birth, fixed = values.get("birth_date"), self.election.get("penetapan_date")
+        kind = str(self.election.get("kind") or "")
+        if not (isinstance(birth, dt.date) and isinstance(fixed, dt.date) and kind):
+            self.age_note.setText(
+                self.tr("Usia calon diperiksa setelah tanggal lahir dan tanggal penetapan diisi.")
+            )
+            self.age_note.setStyleSheet("color: #666;")
+            return
+        rules = rule_set_for(self.election.get("rule_set") or None)
+        age, minimum = age_on(birth, fixed), rules.min_candidate_age(kind)
+        if rules.candidate_age_ok(kind, birth, fixed):
+            text = self.tr("Usia pada tanggal penetapan: %1 tahun (paling rendah %2): memenuhi.")
+            self.age_note.setStyleSheet("color: #1b7a1b;")
+        else:
+            text = self.tr(
+                "Usia pada tanggal penetapan: %1 tahun, kurang dari syarat paling rendah %2 tahun."
+            )
+            self.age_note.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.age_note.setText(text.replace("%1", str(age)).replace("%2", str(minimum)))
 
     def _candidate_changed(self, _entity: str, candidate_id: str) -> None:
         self.documents.set_parent_record(candidate_id, self.scope, kind="ijazah", status="belum")

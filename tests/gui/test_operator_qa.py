@@ -383,3 +383,24 @@ def test_election_kind_cannot_contradict_its_region(window: Any, seeded: dict[st
     assert "tidak sesuai dengan jenis pemilihan" in form.errors["kind"].text()
     assert window.backend.get("election", election_id)["kind"] == "bupati"
     assert form.write_value("name", "Pemilihan Bupati Purwakarta 2024 (latihan)")
+
+
+def test_candidate_age_is_checked_against_the_penetapan_date(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    import datetime as dt
+
+    backend = window.backend
+    election_id = backend.get("pair", seeded["pair"])["election_id"]
+    window.open_record("pair", seeded["pair"])
+    note = window.pair_page.age_note
+    assert "setelah tanggal lahir dan tanggal penetapan" in note.text()
+    assert backend.update("election", election_id, {"penetapan_date": dt.date(2024, 9, 22)}) is None
+    window.open_record("pair", seeded["pair"])
+    form = window.pair_page.candidates.form
+    assert form.write_value("birth_date", dt.date(2000, 1, 1))
+    assert note.text() == (
+        "Usia pada tanggal penetapan: 24 tahun, kurang dari syarat paling rendah 25 tahun."
+    )
+    assert form.write_value("birth_date", dt.date(1999, 9, 22))  # 25 on the day itself
+    assert note.text().endswith("25 tahun (paling rendah 25): memenuhi.")
