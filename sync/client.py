@@ -43,7 +43,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
-from silon_desktop.storage.models import Conflict
+from silon_desktop.storage.models import Conflict, utcnow
 from sync.client_api import BadAnswer, PushAnswer, ServerApi
 from sync.client_apply import apply_connection, apply_feed_page
 from sync.client_push import (
@@ -58,12 +58,14 @@ from sync.client_rows import DeriveFn
 from sync.client_state import (
     CURSOR_KEY,
     SERVER_KEY,
+    STAGES,
     get_state,
     set_stage,
     set_state,
 )
 from sync.transport import (
     AdaptiveBatch,
+    AuthExpired,
     Forbidden,
     Offline,
     TimedOut,
@@ -239,19 +241,15 @@ class SyncEngine:
         current = status(self.db)
         report.remaining = current.pending + current.sent
         report.conflicts_open = current.conflicts_open
-        from silon_desktop.storage.models import utcnow
-
+        now = utcnow().isoformat(timespec="seconds")
         with self.db.engine.begin() as conn:
-            set_state(conn, "last_run_at", utcnow().isoformat(timespec="seconds"))
+            set_state(conn, "last_run_at", now)
             if report.complete:
-                set_state(conn, "last_success_at", utcnow().isoformat(timespec="seconds"))
+                set_state(conn, "last_success_at", now)
                 set_state(conn, "last_error", "")
             elif report.error:
                 set_state(conn, "last_error", report.error)
-        for name in ("push", "pull", "apply", "resolve"):
-            with self.db.session(readonly=True) as session:
-                raw = get_state(session.connection(), f"stage.{name}")
-            report.stages[name] = raw
+            report.stages = {name: get_state(conn, f"stage.{name}") for name in STAGES}
 
     def _stage(self, stage: str, state: str, detail: str = "") -> None:
         with self.db.engine.begin() as conn:
@@ -427,8 +425,6 @@ class SyncEngine:
 
 
 def _kind(exc: TransportError) -> str:
-    from sync.transport import AuthExpired
-
     if isinstance(exc, AuthExpired):
         return "auth"
     if isinstance(exc, Offline):
