@@ -73,9 +73,13 @@ def keyring_backend_name() -> str:
 def _get(service: str, key: str) -> str | None:
     if keyring_available():
         try:
-            return keyring.get_password(service, key)
+            found = keyring.get_password(service, key)
         except keyring.errors.KeyringError as exc:
             log.warning("keyring unreadable (%s); using the in-memory store", exc)
+        else:
+            if found is not None:
+                return found
+    # also where the keyring refused the write (see _set): the secret is here then
     return _memory.get((service, key))
 
 

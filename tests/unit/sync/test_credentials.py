@@ -113,3 +113,19 @@ def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
     link, bug = [r for r in caplog.records if r.name == "sync.client_login"]
     assert link.exc_info is None and "down" in link.getMessage()
     assert bug.exc_info is not None and isinstance(bug.exc_info[1], KeyError)
+
+
+def test_a_token_the_keyring_refused_to_keep_is_found_in_memory(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring.errors
+
+    def locked(*_args: object) -> None:
+        raise keyring.errors.PasswordSetError("keyring locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", locked)
+    store = credentials.TokenStore("https://silon", "op-terkunci")
+    assert store.set("rahasia-token") is False  # kept in memory only
+    assert store.get() == "rahasia-token"
+    store.clear()
+    assert store.get() is None
