@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import http.client
 import logging
 import os
 import time
@@ -29,6 +30,7 @@ from typing import Any, Protocol
 
 import orjson
 import requests
+import urllib3
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -332,9 +334,11 @@ class HttpTransport:
             self.stats.timeouts += 1
             self.stats.last_timed_out = True
             raise
-        except Exception as exc:  # noqa: BLE001 - urllib3 read errors become retryable
-            if isinstance(exc, requests.RequestException):
-                raise
+        except requests.RequestException:
+            raise
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            # A body cut off or reset while read: a link fault, retried. Anything
+            # else is a bug and is not passed off as "offline".
             raise requests.ConnectionError(str(exc)) from exc
         self.stats.bytes_received += len(raw)
         return self._decode(response, raw)

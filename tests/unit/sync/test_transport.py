@@ -272,3 +272,26 @@ def test_the_token_never_shows_in_a_repr() -> None:
     answer = LoginAnswer("rahasia-token-xyz", "op1", "operator", "32.14", 0.0)
     assert "rahasia-token-xyz" not in repr(transport) + repr(answer)
     assert transport.token == answer.token == "rahasia-token-xyz"
+
+
+def test_a_read_cut_off_is_a_link_fault_but_a_bug_is_not_passed_off_as_offline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import urllib3
+
+    transport = HttpTransport("http://127.0.0.1:9", retry=FAST)
+
+    def cut(*_args: object, **_kwargs: object) -> None:
+        raise urllib3.exceptions.ProtocolError("Connection broken: IncompleteRead")
+
+    monkeypatch.setattr(transport._session, "request", cut)
+    with pytest.raises(Offline):
+        transport.call("GET", "/v1/x")
+    assert transport.stats.retries == FAST.attempts - 1
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise TypeError("unexpected keyword")
+
+    monkeypatch.setattr(transport._session, "request", bug)
+    with pytest.raises(TypeError):
+        transport.call("GET", "/v1/x")
