@@ -943,12 +943,17 @@
         <translation>The session has ended; please log in again.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="627"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="628"/>
+        <source>Sinkronisasi dibatalkan. Yang sudah terkirim tetap diterima server; sisanya menunggu sinkronisasi berikutnya.</source>
+        <translation>Sync cancelled. What was already sent stays accepted by the server; the rest waits for the next sync.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="635"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="633"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="641"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>

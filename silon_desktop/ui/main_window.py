@@ -622,6 +622,14 @@ class MainWindow(QMainWindow):
                 }
                 text = known.get(str(report.get("error_kind")), str(report["error"]))
                 self.statusBar().showMessage(text, 30_000)
+            elif report.get("cancelled"):
+                self.statusBar().showMessage(
+                    self.tr(
+                        "Sinkronisasi dibatalkan. Yang sudah terkirim tetap diterima server; "
+                        "sisanya menunggu sinkronisasi berikutnya."
+                    ),
+                    15_000,
+                )
             elif report.get("conflicts_new"):
                 self.statusBar().showMessage(
                     self.tr("Sinkronisasi selesai dengan %1 konflik baru.").replace(

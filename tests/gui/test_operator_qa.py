@@ -404,3 +404,8 @@ def test_candidate_age_is_checked_against_the_penetapan_date(
     )
     assert form.write_value("birth_date", dt.date(1999, 9, 22))  # 25 on the day itself
     assert note.text().endswith("25 tahun (paling rendah 25): memenuhi.")
+
+
+def test_a_cancelled_sync_is_not_reported_as_finished(window: Any) -> None:
+    window._sync_finished({"cancelled": True, "error": "", "complete": False, "remaining": 7})
+    assert window.statusBar().currentMessage().startswith("Sinkronisasi dibatalkan.")
