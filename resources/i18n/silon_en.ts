@@ -246,7 +246,7 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/history_dialog.py" line="84"/>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="300"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="310"/>
         <source>Tanda terima</source>
         <translation>Receipt</translation>
     </message>
@@ -311,77 +311,82 @@
         <translation>&lt;b&gt;Conflicts&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="136"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="127"/>
+        <source>Data ini diterima dari server (dimasukkan di komputer lain); belum ada perubahan dari komputer ini.</source>
+        <translation>This record came from the server (entered on another computer); no change from this computer yet.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="146"/>
         <source>dibuat</source>
         <translation>created</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="137"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="147"/>
         <source>diubah</source>
         <translation>changed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="138"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="148"/>
         <source>dihapus</source>
         <translation>deleted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="155"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="165"/>
         <source>milik saya</source>
         <translation>mine</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="156"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="166"/>
         <source>server</source>
         <translation>server</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="157"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="167"/>
         <source>nilai baru</source>
         <translation>new value</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="163"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="173"/>
         <source>%1: %2 (%3)</source>
         <translation>%1: %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="169"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="179"/>
         <source>belum diselesaikan</source>
         <translation>not resolved yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="186"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="196"/>
         <source>tertanda sah</source>
         <translation>signature valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="194"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="204"/>
         <source>%1, versi %2</source>
         <translation>%1, version %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="264"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="274"/>
         <source>sah</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="264"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="274"/>
         <source>belum diperiksa</source>
         <translation>not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="277"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="287"/>
         <source>Id data</source>
         <translation>Record id</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="278"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="288"/>
         <source>Versi server</source>
         <translation>Server version</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/history_dialog.py" line="309"/>
+        <location filename="../../silon_desktop/ui/history_dialog.py" line="319"/>
         <source>Simpan tanda terima</source>
         <translation>Save receipt</translation>
     </message>

@@ -118,6 +118,16 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.conflict_table, 1)
         layout.addWidget(buttons)
         self.entries = backend.history(entity, record_id)
+        if not self.entries and int(record.get("version") or 0) > 0:
+            # Nothing sent from here: say where the record came from, not an empty table.
+            self.heading.setText(
+                self.heading.text()
+                + "<br>"
+                + self.tr(
+                    "Data ini diterima dari server (dimasukkan di komputer lain); "
+                    "belum ada perubahan dari komputer ini."
+                )
+            )
         self._fill()
         self._fill_journal(backend.journal(entity, record_id))
         self._fill_conflicts(backend.conflict_history(entity, record_id))

@@ -409,3 +409,21 @@ def test_candidate_age_is_checked_against_the_penetapan_date(
 def test_a_cancelled_sync_is_not_reported_as_finished(window: Any) -> None:
     window._sync_finished({"cancelled": True, "error": "", "complete": False, "remaining": 7})
     assert window.statusBar().currentMessage().startswith("Sinkronisasi dibatalkan.")
+
+
+def test_history_of_a_record_from_the_server_says_where_it_came_from(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str]
+) -> None:
+    import sqlite3
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    record = backend.list("supporter", pair_id=seeded["pair"])[0]
+    backend.db.engine.dispose()
+    with sqlite3.connect(backend.paths.database) as con:  # as if pulled: acked, no outbox
+        con.execute("UPDATE supporter SET version = 3 WHERE id = ?", (record["id"],))
+        con.execute("DELETE FROM outbox WHERE record_id = ?", (record["id"],))
+    dialog = HistoryDialog(backend, "supporter", record["id"])
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0
+    assert "diterima dari server" in dialog.heading.text()
