@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import uuid
@@ -152,7 +153,7 @@ def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleRe
                         "base_version": m.base_version,
                         "changes": {k: [v[0], v[1]] for k, v in m.changes.items()},
                         "state": "pending",
-                        "created_at": now,
+                        "created_at": _saved_at(m.created_at, now),
                         "updated_at": now,
                         "via_bundle": name,
                     }
@@ -160,6 +161,17 @@ def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleRe
                 ],
             )
     return BundleResult("outbox", len(fresh), already_known=len(known))
+
+
+def _saved_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
+    """When the edit was made at the other office (naive UTC), for the record's history."""
+    try:
+        moment = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
 
 
 def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None) -> BundleResult:

@@ -83,6 +83,12 @@ def test_outbox_bundle_imported_on_a_connected_client_goes_through_push(
     result = import_bundle(b.db, path)
     assert (result.kind, result.count) == ("outbox", 3)
     assert import_bundle(b.db, path).already_known == 3  # a second import queues nothing
+    from sync.receipts import record_history
+
+    for rid in ids:  # saved when typed at office A, not when the stick arrived
+        (there,) = record_history(a.db, "supporter", rid)
+        (here,) = record_history(b.db, "supporter", rid)
+        assert abs((here.saved_at - there.saved_at).total_seconds()) < 0.001
     assert b.sync().complete
     assert a.sync().complete  # a's own copies: repeats, applied once
     assert {rid for (e, rid) in a.records() if e == "supporter"} == set(ids)
