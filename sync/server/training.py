@@ -82,6 +82,8 @@ class _Seed:
         self.rng = random.Random(2024)
         self.today = today
         self.supporters = supporters
+        # Ages are counted at the end of the support stage (support_end below).
+        self.check = _checker(today + dt.timedelta(days=30))
         self.mutations: list[Mutation] = []
         self.seq = 0
 
@@ -187,7 +189,7 @@ class _Seed:
                 values = self._supporter_values(kecamatan)
             values["pair_id"] = pair
             rows.append(values)
-            self.add("supporter", values)
+            self.add("supporter", {**values, **self.check(values)})
         return rows
 
     def _supporter_values(self, kecamatan: list[tuple[str, list[str]]]) -> dict[str, Any]:
@@ -225,6 +227,30 @@ class _Seed:
         elif flaw < 0.07:
             values["rt"] = ""  # MISSING_FIELD
         return values
+
+
+def _checker(reference_date: dt.date) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The automatic check a client makes at entry, so seeded rows arrive already checked."""
+    from silon_desktop.domain.rules import rule_set_for
+    from silon_desktop.domain.supporters import (
+        SupporterInput,
+        ValidationContext,
+        validate_supporter,
+    )
+
+    ctx = ValidationContext(REGION, reference_date, rule_set_for("pilkada-2024"))
+
+    def check(values: dict[str, Any]) -> dict[str, Any]:
+        birth = dt.date.fromisoformat(values["birth_date"]) if values["birth_date"] else None
+        verdict = validate_supporter(
+            SupporterInput.from_mapping({**values, "birth_date": birth}), ctx
+        )
+        return {
+            "check_status": str(verdict.status),
+            "check_reasons": [str(code) for code in verdict.codes],
+        }
+
+    return check
 
 
 def _chunks(items: list[Mutation], size: int = 1000) -> Iterator[list[Mutation]]:

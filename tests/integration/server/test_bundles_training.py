@@ -151,6 +151,13 @@ def test_training_server_seeds_once_serves_loopback_and_resets(tmp_path: Path) -
             ):
                 good += 1
         assert 0.8 * len(supporters) <= good < len(supporters)
+        # Seeded rows arrive checked as a client checks at entry: flawed ones say why.
+        checked = {r.fields["check_status"] for r in supporters}
+        assert checked <= {"MS", "BMS", "TMS"} and "MS" in checked
+        for r in supporters:
+            if r.fields["nik"][6:12] == "000000":
+                assert r.fields["check_status"] == "TMS"
+                assert "NIK_FORMAT" in r.fields["check_reasons"]
         return output
 
     first = run()
