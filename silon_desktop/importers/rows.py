@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from silon_desktop.importers.columns import ColumnMapping
+from silon_desktop.importers.columns import FIELDS, ColumnMapping
 from silon_desktop.importers.values import (
     clean_text,
     nik_from_cell,
@@ -75,7 +75,7 @@ class RowParser:
     def __init__(self, mapping: ColumnMapping, reference_date: dt.date) -> None:
         self.reference_date = reference_date
         cols = mapping.columns
-        self._get = {name: cols.get(name, -1) for name in _ALL_FIELDS}
+        self._get = {name: cols.get(name, -1) for name in FIELDS}
         self._mapped = tuple(i for i in self._get.values() if i >= 0)
         #: one past the widest mapped column: cells beyond a short row read as ""
         self._width = max(self._mapped, default=-1) + 1
@@ -211,25 +211,6 @@ _MEMO_FIELDS = (
     "kabkota",
 )
 _MEMO_LIMIT = 50_000
-
-
-_ALL_FIELDS = (
-    "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "birth_place_date",
-    "sex",
-    "marital_status",
-    "occupation",
-    "address",
-    "rt",
-    "rw",
-    "rt_rw",
-    "desa",
-    "kecamatan",
-    "kabkota",
-)
 
 
 def _present(cell: Any) -> bool:
