@@ -58,22 +58,29 @@ def pair_fields() -> list[FieldDef]:
     ]
 
 
-def candidate_fields() -> list[FieldDef]:
-    roles = (
-        ("kepala", _t(QT_TRANSLATE_NOOP("forms", "Calon kepala daerah"))),
-        ("wakil", _t(QT_TRANSLATE_NOOP("forms", "Calon wakil"))),
-    )
-    sexes = (
+def _sex_choices() -> tuple[tuple[str, str], ...]:
+    return (
         ("", ""),
         ("L", _t(QT_TRANSLATE_NOOP("forms", "Laki-laki"))),
         ("P", _t(QT_TRANSLATE_NOOP("forms", "Perempuan"))),
     )
-    marital = (
+
+
+def _marital_choices() -> tuple[tuple[str, str], ...]:
+    return (
         ("", ""),
         ("B", _t(QT_TRANSLATE_NOOP("forms", "Belum kawin"))),
         ("S", _t(QT_TRANSLATE_NOOP("forms", "Kawin"))),
         ("P", _t(QT_TRANSLATE_NOOP("forms", "Pernah kawin"))),
     )
+
+
+def candidate_fields() -> list[FieldDef]:
+    roles = (
+        ("kepala", _t(QT_TRANSLATE_NOOP("forms", "Calon kepala daerah"))),
+        ("wakil", _t(QT_TRANSLATE_NOOP("forms", "Calon wakil"))),
+    )
+    sexes, marital = _sex_choices(), _marital_choices()
     return [
         FieldDef("role", _t(QT_TRANSLATE_NOOP("forms", "Kedudukan")), "choice", roles),
         FieldDef("nik", _t(QT_TRANSLATE_NOOP("forms", "NIK")), "nik"),
@@ -91,17 +98,7 @@ def candidate_fields() -> list[FieldDef]:
 
 
 def supporter_fields() -> list[FieldDef]:
-    sexes = (
-        ("", ""),
-        ("L", _t(QT_TRANSLATE_NOOP("forms", "Laki-laki"))),
-        ("P", _t(QT_TRANSLATE_NOOP("forms", "Perempuan"))),
-    )
-    marital = (
-        ("", ""),
-        ("B", _t(QT_TRANSLATE_NOOP("forms", "Belum kawin"))),
-        ("S", _t(QT_TRANSLATE_NOOP("forms", "Kawin"))),
-        ("P", _t(QT_TRANSLATE_NOOP("forms", "Pernah kawin"))),
-    )
+    sexes, marital = _sex_choices(), _marital_choices()
     return [
         FieldDef("nik", _t(QT_TRANSLATE_NOOP("forms", "NIK")), "nik"),
         FieldDef("name", _t(QT_TRANSLATE_NOOP("forms", "Nama"))),
