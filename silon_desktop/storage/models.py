@@ -173,12 +173,14 @@ class Supporter(SyncedMixin, Base):
     #: (``pair_id = ? AND deleted IS 0``) by the last column, so ``deleted`` comes
     #: second: a page, a count or the end of the table reads index entries only.
     #: Queries on ``pair_id`` alone still use the first column (revision 0003).
+    #: The kecamatan and desa indexes end in ``nik`` (then the implicit rowid, the
+    #: paging tie-breaker): a filtered list pages in NIK order without a sort.
     __table_args__ = (
         Index("ix_supporter_pair_nik", "pair_id", "deleted", "nik"),
         Index("ix_supporter_pair_status", "pair_id", "deleted", "effective_status"),
         Index("ix_supporter_pair_name", "pair_id", "deleted", "name"),
-        Index("ix_supporter_pair_kecamatan", "pair_id", "deleted", "kecamatan_code"),
-        Index("ix_supporter_pair_desa", "pair_id", "deleted", "desa_code"),
+        Index("ix_supporter_pair_kecamatan", "pair_id", "deleted", "kecamatan_code", "nik"),
+        Index("ix_supporter_pair_desa", "pair_id", "deleted", "desa_code", "nik"),
     )
 
 

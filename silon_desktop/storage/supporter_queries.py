@@ -27,8 +27,9 @@ from silon_desktop.storage.models import Supporter
 _T = Supporter.__table__
 _ROWID = sa.literal_column("supporter.rowid", sa.Integer)
 
-#: Columns the table may be sorted by; each is the last column of an index on
-#: (pair_id, deleted, column), so ordering live rows needs no temporary sort.
+#: Columns the table may be sorted by; each leads an index on (pair_id, deleted,
+#: column[, nik]) after the equality columns, so ordering live rows needs no
+#: temporary sort (kecamatan and desa sort by NIK within, see ``SupporterSort``).
 SORTABLE: tuple[str, ...] = ("nik", "name", "desa_code", "kecamatan_code", "effective_status")
 
 STATUSES: tuple[str, ...] = ("MS", "BMS", "TMS")
@@ -82,6 +83,13 @@ class SupporterSort:
     def __post_init__(self) -> None:
         if self.column not in SORTABLE:
             raise ValueError(f"cannot sort supporters by {self.column!r}")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns ordered by, before the rowid tie-breaker."""
+        if self.column in _THEN_BY_NIK:
+            return (self.column, "nik")
+        return (self.column,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +172,12 @@ def _row(mapping: Any) -> SupporterRow:
     )
 
 
-Key = tuple[Any, int]
+#: A row's place in an order: its sort columns' values, then its rowid.
+Key = tuple[Any, ...]
+
+#: Sorts whose rows tie on whole regions break ties by NIK before the rowid: the
+#: (pair_id, deleted, kecamatan_code/desa_code, nik) indexes give that order.
+_THEN_BY_NIK = frozenset({"kecamatan_code", "desa_code"})
 
 
 @dataclass(slots=True)
@@ -234,13 +247,13 @@ class SupporterQuery:
         """The row position of a record under this filter and sort, or None."""
         with read_only(self.engine).connect() as conn:
             found = conn.execute(
-                sa.select(_T.c[self.sort.column], _ROWID).where(
+                sa.select(*(_T.c[c] for c in self.sort.columns), _ROWID).where(
                     *self._where(), _T.c.id == record_id
                 )
             ).first()
             if found is None:
                 return None
-            before = self._after_or_before((found[0], int(found[1])), after=False)
+            before = self._after_or_before((*found[:-1], int(found[-1])), after=False)
             stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where(), before)
             return int(conn.execute(stmt).scalar_one())
 
@@ -250,20 +263,18 @@ class SupporterQuery:
         return _conditions(self.pair_id, self.flt, self.live_only)
 
     def _key(self, row: SupporterRow) -> Key:
-        return (getattr(row, self.sort.column), row.rowid)
+        return (*(getattr(row, c) for c in self.sort.columns), row.rowid)
 
     def _order(self, reverse: bool) -> list[sa.ColumnElement[Any]]:
         desc = self.sort.descending != reverse
-        col = _T.c[self.sort.column]
-        if desc:
-            return [col.desc(), _ROWID.desc()]
-        return [col.asc(), _ROWID.asc()]
+        cols = [*(_T.c[c] for c in self.sort.columns), _ROWID]
+        return [c.desc() if desc else c.asc() for c in cols]
 
     def _after_or_before(self, key: Key, *, after: bool) -> sa.ColumnElement[bool]:
         """Rows strictly after (or before) ``key`` in this query's order."""
         forward = after != self.sort.descending
-        left = sa.tuple_(_T.c[self.sort.column], _ROWID)
-        right = sa.tuple_(sa.literal(key[0]), sa.literal(key[1]))
+        left = sa.tuple_(*(_T.c[c] for c in self.sort.columns), _ROWID)
+        right = sa.tuple_(*(sa.literal(v) for v in key))
         return left > right if forward else left < right
 
     def _block_rowids(self, conn: Connection, index: int, start: int, total: int) -> list[int]:

@@ -43,7 +43,7 @@ def pair(backend: Any) -> str:
 def test_blocks_in_any_order_equal_one_ordered_query(
     backend: Any, pair: str, live_only: bool
 ) -> None:
-    for column in ("nik", "name", "effective_status"):
+    for column in ("nik", "name", "effective_status", "kecamatan_code", "desa_code"):
         for descending in (False, True):
             _check_order(backend, pair, column, descending, live_only)
 
@@ -53,7 +53,9 @@ def _check_order(backend: Any, pair: str, column: str, descending: bool, live_on
     everything = backend.list("supporter", include_deleted=True)
     order = {r["id"]: i for i, r in enumerate(everything)}
     rows = [r for r in everything if not (live_only and r["deleted"])]
-    rows.sort(key=lambda r: (r[column], order[r["id"]]), reverse=descending)
+    # Kecamatan and desa (whole regions tie) order by NIK within, then rowid.
+    then = "nik" if column in ("kecamatan_code", "desa_code") else column
+    rows.sort(key=lambda r: (r[column], r[then], order[r["id"]]), reverse=descending)
     expected = [r["id"] for r in rows]
     assert len(expected) == (60 if live_only else 61)
 
@@ -120,6 +122,7 @@ def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
         "nik prefix": SupporterFilter(nik_prefix=nik[:8]),
         "kecamatan": SupporterFilter(kecamatan_code=kec),
         "desa": SupporterFilter(desa_code=desa),
+        "kecamatan and desa": SupporterFilter(kecamatan_code=kec, desa_code=desa),
         "status": SupporterFilter(status="BMS"),
     }
     event.listen(backend.engine, "before_cursor_execute", record)
@@ -164,7 +167,15 @@ def test_every_live_rows_query_of_the_table_uses_an_index(backend: Any, pair: st
             if any("PRIMARY KEY (rowid=?)" in p or "(id=?)" in p for p in steps):
                 continue  # a page's rows by rowid, a record by id: the primary keys
             assert all("INDEX ix_supporter_pair_" in p for p in steps), where
-            if doing.startswith(("filter -", "filter nik prefix")):
+            if doing.startswith(("filter kecamatan", "filter desa")):
+                # the (pair_id, deleted, kecamatan/desa, nik) index: rows in NIK order
+                assert any(
+                    "ix_supporter_pair_kecamatan" in p or "ix_supporter_pair_desa" in p
+                    for p in steps
+                ), where
+            if doing.startswith(
+                ("filter -", "filter nik prefix", "filter kecamatan", "filter desa")
+            ):
                 # ordered by the index: a page reads a few index entries, never sorts
                 assert not any("TEMP B-TREE" in p for p in plan), where
                 assert any("(pair_id=? AND deleted=?" in p for p in steps), where

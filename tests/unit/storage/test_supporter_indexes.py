@@ -1,8 +1,10 @@
 """Revision 0003: the supporter list indexes hold ``deleted`` after ``pair_id``.
 
 A file at 0002 with a live and a deleted supporter upgrades at open: the five
-indexes are rebuilt on (pair_id, deleted, column), the rows are intact, and a
-live-rows page is read from the index alone; a new file gets the same indexes.
+indexes are rebuilt on (pair_id, deleted, column), the kecamatan and desa ones
+followed by ``nik`` (their lists page in NIK order without a sort), the rows are
+intact, and a live-rows page is read from the index alone; a new file gets the
+same indexes.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ EXPECTED = {
     "ix_supporter_pair_nik": ["pair_id", "deleted", "nik"],
     "ix_supporter_pair_status": ["pair_id", "deleted", "effective_status"],
     "ix_supporter_pair_name": ["pair_id", "deleted", "name"],
-    "ix_supporter_pair_kecamatan": ["pair_id", "deleted", "kecamatan_code"],
-    "ix_supporter_pair_desa": ["pair_id", "deleted", "desa_code"],
+    "ix_supporter_pair_kecamatan": ["pair_id", "deleted", "kecamatan_code", "nik"],
+    "ix_supporter_pair_desa": ["pair_id", "deleted", "desa_code", "nik"],
 }
+#: the same indexes at 0002: (pair_id, column)
+AT_0002 = {n: [c[0], c[2]] for n, c in EXPECTED.items()}
 
 
 def _pair_indexes(path: Path) -> dict[str, list[str]]:
@@ -70,7 +74,7 @@ def _make_0002_database(path: Path) -> None:
 def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _make_0002_database(path)
-    assert _pair_indexes(path) == {n: [c[0], c[2]] for n, c in EXPECTED.items()}
+    assert _pair_indexes(path) == AT_0002
 
     db = open_database(path)
     assert db.schema_revision() == HEAD_REVISION == "0003"
@@ -109,4 +113,4 @@ def test_0003_downgrades_to_the_0002_indexes(tmp_path: Path) -> None:
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0002")
     engine.dispose()
-    assert _pair_indexes(path) == {n: [c[0], c[2]] for n, c in EXPECTED.items()}
+    assert _pair_indexes(path) == AT_0002
