@@ -36,7 +36,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.unit.importers.sheets import REFERENCE, iter_supporter_rows, write_xlsx  # noqa: E402
+from tests.unit.importers.sheets import iter_supporter_rows, write_xlsx  # noqa: E402
 
 
 class PeakRss:
@@ -156,24 +156,10 @@ def floor(path: Path, folder: Path) -> tuple[float, float]:
 def run_import(path: Path, folder: Path) -> tuple[float, int, float]:
     from silon_desktop.importers.store import import_file
     from silon_desktop.storage.db import open_database
-    from silon_desktop.storage.models import Election, Pair
+    from tests.fixtures import seed_election
 
     db = open_database(folder / "silon.db")
-    with db.session() as session:
-        session.add(
-            Election(
-                id="e1",
-                scope="32.14",
-                name="Pemilihan Bupati Purwakarta",
-                kind="bupati",
-                region_code="32.14",
-                dpt=733_927,
-                subregion_count=17,
-                support_end=REFERENCE,
-            )
-        )
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    seed_election(db, name="Pemilihan Bupati Purwakarta")
     from silon_desktop.domain.regions import default_table
 
     # Loading the region table and building its name indexes is start-up cost of the

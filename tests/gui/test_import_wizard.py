@@ -9,29 +9,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.storage.db import open_database
-from silon_desktop.storage.models import Election, Pair
 from silon_desktop.ui.import_wizard import ImportWizard
-from tests.unit.importers.sheets import HEADER, REFERENCE, supporter_rows, write_xlsx
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import HEADER, supporter_rows, write_xlsx
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "silon.db"
     db = open_database(path)
-    with db.session() as session:
-        session.add(
-            Election(
-                id="e1",
-                scope="32.14",
-                kind="bupati",
-                region_code="32.14",
-                dpt=733_927,
-                subregion_count=17,
-                support_end=REFERENCE,
-            )
-        )
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1", head_name="Asep"))
+    seed_election(db, head_name="Asep")
     db.close()
     return path
 

@@ -15,28 +15,15 @@ from silon_desktop.importers.pipeline import ImportCancelled
 from silon_desktop.importers.store import UnknownPair, import_file
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database, open_database
-from silon_desktop.storage.models import Election, OutboxMutation, Pair, Supporter
-from tests.unit.importers.sheets import REFERENCE, supporter_rows, write_xlsx
+from silon_desktop.storage.models import OutboxMutation, Supporter
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "silon.db")
-    with database.session() as session:
-        session.add(
-            Election(
-                id="e1",
-                scope="32.14",
-                name="Pemilihan Bupati Purwakarta 2024",
-                kind="bupati",
-                region_code="32.14",
-                dpt=733_927,
-                subregion_count=17,
-                support_end=REFERENCE,
-            )
-        )
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1", head_name="A", deputy_name="B"))
+    seed_election(database, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
     yield database
     database.close()
 
