@@ -8,6 +8,12 @@ Generates a 100,000-row B.1-KWK XLSX, then in the same run:
   database (detection, cleaning, place matching, validation, duplicates, rows
   and outbox mutations, one transaction).
 
+and, to show where the time goes, three parts of the import measured alone:
+the reader alone (``read_s``), reading + validation with no writes
+(``validate_s``), and the import's own write path fed unchecked rows
+(``schema_floor_s``: what the schema, its indexes and the outbox cost however
+fast the validation were).
+
 Each is measured in a fresh child process (so neither inherits the other's
 memory); ``peak_rss_mb`` is the import process's peak resident set size, start-up
 included. The last line printed is a JSON object: ``rows_per_s``, ``ratio``
@@ -89,68 +95,140 @@ def baseline(path: Path, folder: Path) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def floor(path: Path, folder: Path) -> tuple[float, float]:
-    """The same reader and rows stored into the REAL schema (supporter with its
-    indexes, plus one outbox row each with the changes as JSON), plain sqlite3,
-    no validation: what any importer honouring the outbox must pay."""
+def read_only(path: Path) -> tuple[float, float]:
+    """The reader alone: calamine loading the sheet and yielding every row."""
     import python_calamine
 
-    from silon_desktop.storage.db import open_database
-
-    open_database(folder / "floor.db").close()
     start, cpu = time.perf_counter(), time.process_time()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     sheet = book.get_sheet_by_name(book.sheet_names[0])
-    conn = sqlite3.connect(folder / "floor.db", isolation_level=None)
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA cache_size=-32768")
-    supporter_cols = [r[1] for r in conn.execute("PRAGMA table_info(supporter)")]
-    outbox_cols = [r[1] for r in conn.execute("PRAGMA table_info(outbox)") if r[1] != "seq"]
-    fields = ["nik", "name", "birth_place", "birth_date", "sex", "marital_status", "occupation",
-              "address", "rt", "rw", "desa_code", "kecamatan_code"]  # fmt: skip
-    at = [supporter_cols.index(f) for f in fields]
-    template = ["" for _ in supporter_cols]
-    for name in ("version", "deleted", "has_id_scan", "nik_from_number", "external_duplicate"):
-        template[supporter_cols.index(name)] = 0
-    for name in ("check_reasons", "admin_reasons", "field_reasons"):
-        template[supporter_cols.index(name)] = "[]"
-    for name in ("admin_at", "field_at"):
-        template[supporter_cols.index(name)] = None
-    id_at, pair_at = supporter_cols.index("id"), supporter_cols.index("pair_id")
-    template[pair_at] = "p1"
-    insert_s = f"INSERT INTO supporter ({', '.join(supporter_cols)}) VALUES ({', '.join('?' * len(supporter_cols))})"
-    insert_o = f"INSERT INTO outbox ({', '.join(outbox_cols)}) VALUES ({', '.join('?' * len(outbox_cols))})"
-    conn.execute(
-        "INSERT INTO election (id, scope, version, deleted, updated_at, name, kind, region_code, rule_set) VALUES ('e1', '32.14', 0, 0, '', '', 'bupati', '32.14', '')"
-    )
-    conn.execute(
-        "INSERT INTO pair (id, scope, version, deleted, updated_at, election_id, route, head_name, deputy_name, status) VALUES ('p1', '32.14', 0, 0, '', 'e1', '', '', '', '')"
-    )
-    rows = sheet.iter_rows()
-    next(rows)
-    conn.execute("BEGIN IMMEDIATE")
-    batch_s: list[list[object]] = []
-    batch_o: list[list[object]] = []
-    for n, cells in enumerate(rows):
-        values = template.copy()
-        for i, col in enumerate(at, start=1):
-            values[col] = str(cells[i])
-        record_id = f"{n:08x}-0000-7000-8000-000000000000"
-        values[id_at] = record_id
-        changes = json.dumps({f: [None, values[c]] for f, c in zip(fields, at, strict=True)})
-        batch_s.append(values)
-        batch_o.append([f"{n:08x}-0000-7000-9000-000000000000", "supporter", record_id, "32.14",
-                        "upsert", 0, changes, "pending", "", "", None, None, None, None, None, None])  # fmt: skip
-        if len(batch_s) >= 2000:
-            conn.executemany(insert_s, batch_s)
-            conn.executemany(insert_o, batch_o)
-            batch_s, batch_o = [], []
-    conn.executemany(insert_s, batch_s)
-    conn.executemany(insert_o, batch_o)
-    conn.execute("COMMIT")
-    conn.close()
+    for _ in sheet.iter_rows():
+        pass
     book.close()
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def validate_only(path: Path) -> tuple[float, float]:
+    """Read, parse, match places, validate and classify duplicates; write nothing."""
+    from silon_desktop.importers.pipeline import ImportOptions, validate_file
+    from tests.fixtures import SUPPORT_END
+
+    _warm_regions()
+    start, cpu = time.perf_counter(), time.process_time()
+    validate_file(path, ImportOptions("32.14", SUPPORT_END), on_batch=lambda _: None)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def floor(path: Path, folder: Path) -> tuple[float, float]:
+    """The import's own write path WITHOUT validation: the same reader, each row's
+    cells handed to the same bulk writer (supporter rows, their indexes rebuilt
+    once, one outbox create mutation each, one transaction) as text, unchecked.
+    What this schema costs however fast the validation were."""
+    import python_calamine
+
+    from silon_desktop.importers.store import (
+        IMPORT_CACHE_KIB,
+        IMPORT_FIELDS,
+        _indexes_built_after,
+        _page_cache,
+    )
+    from silon_desktop.storage.bulk import SupporterBulkWriter
+    from silon_desktop.storage.db import open_database
+    from tests.fixtures import seed_election
+
+    db = open_database(folder / "floor.db")
+    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    start, cpu = time.perf_counter(), time.process_time()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    sheet = book.get_sheet_by_name(book.sheet_names[0])
+    rows = sheet.iter_rows()
+    next(rows)
+    with db.engine.begin() as conn:
+        writer = SupporterBulkWriter(conn, "p1", "32.14", IMPORT_FIELDS)
+        with _page_cache(conn, IMPORT_CACHE_KIB), _indexes_built_after(conn):
+            batch: list[dict[str, object]] = []
+            for cells in rows:
+                values = _unchecked(cells)
+                batch.append(values)
+                if len(batch) >= 2000:
+                    writer.write(batch)
+                    batch = []
+            writer.write(batch)
+    book.close()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return elapsed, cpu
+
+
+def sql_only(path: Path, folder: Path) -> tuple[float, float]:
+    """SQLite's share of the write path alone: the rows of :func:`floor`, made ready
+    for the import's own statements BEFORE the clock starts (no reading, no
+    Python per row), then timed: the supporter insert, the outbox mutations, the
+    index rebuild and the commit. Added to ``read_s`` this is the least any
+    import into this schema can take."""
+    import python_calamine
+
+    from silon_desktop.importers.store import (
+        IMPORT_CACHE_KIB,
+        IMPORT_FIELDS,
+        _indexes_built_after,
+        _page_cache,
+    )
+    from silon_desktop.storage.bulk import SupporterBulkWriter
+    from silon_desktop.storage.db import open_database
+    from tests.fixtures import seed_election
+
+    db = open_database(folder / "sql.db")
+    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).iter_rows()
+    next(rows)
+    with db.engine.connect() as conn:
+        writer = SupporterBulkWriter(conn, "p1", "32.14", IMPORT_FIELDS)
+        stamp = "2026-01-01 00:00:00.000000"
+        ready = [
+            writer._rows.create(record_id, _unchecked(cells), stamp)
+            for cells, record_id in zip(rows, writer._ids.take(book_rows(path)), strict=False)
+        ]
+        conn.rollback()
+        start, cpu = time.perf_counter(), time.process_time()
+        with conn.begin(), _page_cache(conn, IMPORT_CACHE_KIB), _indexes_built_after(conn):
+            for at in range(0, len(ready), 2000):
+                writer._rows.insert(conn, ready[at : at + 2000])
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    book.close()
+    db.close()
+    return elapsed, cpu
+
+
+def book_rows(path: Path) -> int:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    height = book.get_sheet_by_name(book.sheet_names[0]).height
+    book.close()
+    return int(height)
+
+
+_TEXT = ["nik", "name", "birth_place", None, "sex", "marital_status", "occupation",
+         "address", "rt", "rw", "desa_code", "kecamatan_code"]  # fmt: skip
+
+
+def _unchecked(cells: list[object]) -> dict[str, object]:
+    """A row's cells as supporter fields, taken as text, unchecked."""
+    values: dict[str, object] = {name: str(cells[i]) for i, name in enumerate(_TEXT, 1) if name}
+    values.update(birth_date=None, kabkota_code="32.14", nik_from_number=False,
+                  check_status="MS", check_reasons=[])  # fmt: skip
+    return values
+
+
+def _warm_regions() -> None:
+    """Load the region table and build its name indexes: start-up cost of the
+    application (once per process), not import work."""
+    from silon_desktop.domain.regions import default_table
+
+    default_table().match_name("Purwakarta", 3, "32.14")
+    default_table().match_name("Nagri Kaler", 4, "32.14.01")
 
 
 def run_import(path: Path, folder: Path) -> tuple[float, int, float]:
@@ -160,12 +238,7 @@ def run_import(path: Path, folder: Path) -> tuple[float, int, float]:
 
     db = open_database(folder / "silon.db")
     seed_election(db, name="Pemilihan Bupati Purwakarta")
-    from silon_desktop.domain.regions import default_table
-
-    # Loading the region table and building its name indexes is start-up cost of the
-    # application (once per process), not import work.
-    default_table().match_name("Purwakarta", 3, "32.14")
-    default_table().match_name("Nagri Kaler", 4, "32.14.01")
+    _warm_regions()
     start, cpu = time.perf_counter(), time.process_time()
     report = import_file(db, path, "p1")
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -180,6 +253,12 @@ def child(kind: str, path: Path, folder: Path) -> dict[str, float]:
             (elapsed, cpu), total = baseline(path, folder), 0
         elif kind == "floor":
             (elapsed, cpu), total = floor(path, folder), 0
+        elif kind == "sql":
+            (elapsed, cpu), total = sql_only(path, folder), 0
+        elif kind == "read":
+            (elapsed, cpu), total = read_only(path), 0
+        elif kind == "validate":
+            (elapsed, cpu), total = validate_only(path), 0
         elif kind == "profile":
             import cProfile
             import pstats
@@ -228,6 +307,9 @@ def main() -> int:
         print(f"generated {args.rows} rows in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
         base = measure("baseline", path, folder)
         schema_floor = measure("floor", path, folder)
+        read = measure("read", path, folder)
+        sql = measure("sql", path, folder)
+        checked = measure("validate", path, folder)
         run = measure("profile" if args.profile else "import", path, folder)
     if run["rows"] != args.rows:
         print(f"imported {run['rows']} rows, expected {args.rows}", file=sys.stderr)
@@ -240,10 +322,20 @@ def main() -> int:
         "import_s": round(run["seconds"], 2),
         "baseline_s": round(base["seconds"], 2),
         "baseline_peak_rss_mb": round(base["peak_rss"] / 1e6, 1),
-        # Same reader, same rows into the real schema with outbox rows, no
-        # validation: the part of the ratio no importer can avoid.
+        # Where the time goes, each part measured alone in this run:
+        # the reader alone (also inside the baseline) ...
+        "read_s": round(read["seconds"], 2),
+        # ... reading + parsing + place matching + validation + duplicates, no writes ...
+        "validate_s": round(checked["seconds"], 2),
+        "validate_ratio": round(checked["seconds"] / base["seconds"], 2),
+        # ... and the import's own write path with NO validation (supporters,
+        # indexes, outbox, one transaction): the part no validation speed-up removes.
         "schema_floor_s": round(schema_floor["seconds"], 2),
         "schema_floor_ratio": round(schema_floor["seconds"] / base["seconds"], 2),
+        # ... of which SQLite's statements alone (rows ready before the clock);
+        # read_s + sql_write_s is the least any import into this schema takes.
+        "sql_write_s": round(sql["seconds"], 2),
+        "read_plus_sql_ratio": round((read["seconds"] + sql["seconds"]) / base["seconds"], 2),
         # CPU seconds of the measured part (all threads): steadier than wall
         # time on a shared machine.
         "import_cpu_s": round(run["cpu"], 2),
