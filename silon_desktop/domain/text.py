@@ -46,3 +46,10 @@ def _flush(run: list[str], out: list[str]) -> None:
     else:
         out.extend(run)
     run.clear()
+
+
+def group_thousands(value: int | None, separator: str = ".") -> str:
+    """A count with its thousands grouped (``1234567`` -> ``"1.234.567"``), "-" for
+    nothing. Indonesian groups with "." (the default, used by official documents),
+    English with ","."""
+    return "-" if value is None else f"{value:,}".replace(",", separator)

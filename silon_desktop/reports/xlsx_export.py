@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Table, select
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
 from silon_desktop.domain.regions import default_table
+from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.storage.db import read_only
@@ -216,14 +217,16 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
 def _summary(recap: PairRecap) -> list[tuple[str, str]]:
     level = "kab/kota" if recap.spread_level == "kabkota" else "kecamatan"
     lines = [
-        ("Jumlah pendukung", f"{recap.totals.total:,}".replace(",", ".")),
-        (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", _n(recap.totals.ms)),
-        ("Belum memenuhi syarat", _n(recap.totals.bms)),
-        ("Tidak memenuhi syarat", _n(recap.totals.tms)),
+        ("Jumlah pendukung", group_thousands(recap.totals.total)),
+        (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", group_thousands(recap.totals.ms)),
+        ("Belum memenuhi syarat", group_thousands(recap.totals.bms)),
+        ("Tidak memenuhi syarat", group_thousands(recap.totals.tms)),
     ]
     if recap.required is not None:
-        verdict = "terpenuhi" if recap.meets_threshold else f"kurang {_n(recap.shortfall)}"
-        lines.append(("Syarat minimal dukungan", f"{_n(recap.required)} ({verdict})"))
+        verdict = (
+            "terpenuhi" if recap.meets_threshold else f"kurang {group_thousands(recap.shortfall)}"
+        )
+        lines.append(("Syarat minimal dukungan", f"{group_thousands(recap.required)} ({verdict})"))
     if recap.spread_required is not None:
         verdict = "terpenuhi" if recap.meets_spread else "belum terpenuhi"
         lines.append(
@@ -234,10 +237,6 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
             )
         )
     return lines
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _title(sheet: Any, bold: Any, title: str, recap: PairRecap) -> None:

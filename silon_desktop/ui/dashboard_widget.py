@@ -15,11 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.ui.backend import Backend, DashboardData
+from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.workers import JobRunner
-
-
-def _n(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}".replace(",", ".")
 
 
 class DashboardWidget(QWidget):
@@ -94,15 +91,17 @@ class DashboardWidget(QWidget):
         self.progress.setMaximum(max(data.required or 0, 1))
         self.progress.setValue(min(ms, data.required or 0))
         self.progress.setFormat(  # Qt's %v/%m would print 55045, not 55.045
-            self.tr("MS %1 dari %2").replace("%1", _n(ms)).replace("%2", _n(data.required))
+            self.tr("MS %1 dari %2")
+            .replace("%1", format_count(ms))
+            .replace("%2", format_count(data.required))
         )
         lines = [
             self.tr("MS <b>%1</b>, BMS <b>%2</b>, TMS <b>%3</b>, belum diperiksa %4, jumlah %5.")
-            .replace("%1", _n(ms))
-            .replace("%2", _n(data.counts.get("BMS", 0)))
-            .replace("%3", _n(data.counts.get("TMS", 0)))
-            .replace("%4", _n(data.counts.get("-", 0)))
-            .replace("%5", _n(data.counts.get("total", 0)))
+            .replace("%1", format_count(ms))
+            .replace("%2", format_count(data.counts.get("BMS", 0)))
+            .replace("%3", format_count(data.counts.get("TMS", 0)))
+            .replace("%4", format_count(data.counts.get("-", 0)))
+            .replace("%5", format_count(data.counts.get("total", 0)))
         ]
         if data.route == "partai":
             # A pair nominated by parties needs no supporters: the coalition is what counts.
@@ -112,9 +111,9 @@ class DashboardWidget(QWidget):
                     "Pasangan ini diusung partai politik: syarat dukungan perseorangan tidak "
                     "berlaku. Gabungan %1 partai: <b>%2</b> kursi DPRD, <b>%3</b> suara sah."
                 )
-                .replace("%1", _n(data.party_count))
-                .replace("%2", _n(data.party_seats))
-                .replace("%3", _n(data.party_votes))
+                .replace("%1", format_count(data.party_count))
+                .replace("%2", format_count(data.party_seats))
+                .replace("%3", format_count(data.party_votes))
             )
             self.spread_label.setText("")
             self.table.setRowCount(0)
@@ -129,14 +128,14 @@ class DashboardWidget(QWidget):
                     "Syarat minimal <b>%1</b> dukungan MS: kurang <b>%2</b>. "
                     "Pada masa perbaikan harus diserahkan <b>%3</b> dukungan (dua kali kekurangan)."
                 )
-                .replace("%1", _n(data.required))
-                .replace("%2", _n(data.gap))
-                .replace("%3", _n(data.correction_needed))
+                .replace("%1", format_count(data.required))
+                .replace("%2", format_count(data.gap))
+                .replace("%3", format_count(data.correction_needed))
             )
         else:
             lines.append(
                 self.tr("Syarat minimal <b>%1</b> dukungan MS: <b>terpenuhi</b>.").replace(
-                    "%1", _n(data.required)
+                    "%1", format_count(data.required)
                 )
             )
         self.summary.setText("<br>".join(lines))
@@ -166,10 +165,10 @@ class DashboardWidget(QWidget):
         for row, fig in enumerate(data.subregions):
             values = [
                 f"{fig.name} ({fig.code})" if fig.code else self.tr("(tanpa wilayah)"),
-                _n(fig.ms),
-                _n(fig.bms),
-                _n(fig.tms),
-                _n(fig.unchecked),
+                format_count(fig.ms),
+                format_count(fig.bms),
+                format_count(fig.tms),
+                format_count(fig.unchecked),
                 self.tr("Belum ada dukungan MS") if fig.ms == 0 else "",
             ]
             for column, text in enumerate(values):

@@ -15,11 +15,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from silon_desktop.domain.text import group_thousands
 from silon_desktop.paths import resources_dir
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
+#: Thousands separator per language (Indonesian 1.234, English 1,234).
+_THOUSANDS = {"id": ".", "en": ","}
+_current = "id"
 
 
 def i18n_dir() -> Path:
@@ -73,6 +77,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 
     The translators are returned; the caller keeps them alive.
     """
+    global _current
+    _current = language if language in LANGUAGES else "id"
     if language not in LANGUAGES or language == "id":
         qt_id = QTranslator(app)
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -91,3 +97,16 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         return []
     app.installTranslator(translator)
     return [translator]
+
+
+def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    """Undo :func:`install_translators`: back to Indonesian."""
+    global _current
+    for translator in translators:
+        app.removeTranslator(translator)
+    _current = "id"
+
+
+def format_count(value: int | None) -> str:
+    """A count for the screen, grouped as the interface language writes it."""
+    return group_thousands(value, _THOUSANDS[_current])

@@ -24,6 +24,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from silon_desktop.domain.codes import ReasonCode
 from silon_desktop.domain.labels import REASON_LABELS_ID
+from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import AreaCount, PairRecap
 
 _MONTHS = (
@@ -59,10 +60,6 @@ def tr(text: str) -> str:
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _n(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}".replace(",", ".")
 
 
 def long_date(day: dt.date) -> str:
@@ -156,7 +153,7 @@ def _identity_table(recap: PairRecap) -> str:
         (tr("Pemilihan"), recap.election_label),
         (tr("Bakal pasangan calon"), recap.pair_label),
         (tr("Wilayah"), f"{recap.region_name} ({recap.region_code})"),
-        (tr("Jumlah DPT"), _n(recap.dpt)),
+        (tr("Jumlah DPT"), group_thousands(recap.dpt)),
         (tr("Aturan"), recap.rule_set),
     ]
     cells = "".join(f"<tr><td>{_e(k)}</td><td>: {_e(v)}</td></tr>" for k, v in rows)
@@ -167,18 +164,18 @@ def _totals_table(recap: PairRecap) -> str:
     t = recap.totals
     level = tr("kab/kota") if recap.spread_level == "kabkota" else tr("kecamatan")
     rows = [
-        (tr("Jumlah dukungan diserahkan"), _n(t.total)),
-        (tr("Memenuhi syarat (MS)"), _n(t.ms)),
-        (tr("Belum memenuhi syarat (BMS)"), _n(t.bms)),
-        (tr("Tidak memenuhi syarat (TMS)"), _n(t.tms)),
-        (tr("Belum diperiksa"), _n(t.unchecked)),
-        (tr("Syarat minimal dukungan"), _n(recap.required)),
-        (tr("Kekurangan dukungan"), _n(recap.shortfall if recap.required else None)),
+        (tr("Jumlah dukungan diserahkan"), group_thousands(t.total)),
+        (tr("Memenuhi syarat (MS)"), group_thousands(t.ms)),
+        (tr("Belum memenuhi syarat (BMS)"), group_thousands(t.bms)),
+        (tr("Tidak memenuhi syarat (TMS)"), group_thousands(t.tms)),
+        (tr("Belum diperiksa"), group_thousands(t.unchecked)),
+        (tr("Syarat minimal dukungan"), group_thousands(recap.required)),
+        (tr("Kekurangan dukungan"), group_thousands(recap.shortfall if recap.required else None)),
         (
             tr("Sebaran: wilayah dengan dukungan MS"),
-            f"{recap.spread_met} / {_n(recap.subregion_count)} {level}",
+            f"{recap.spread_met} / {group_thousands(recap.subregion_count)} {level}",
         ),
-        (tr("Syarat minimal sebaran"), f"{_n(recap.spread_required)} {level}"),
+        (tr("Syarat minimal sebaran"), f"{group_thousands(recap.spread_required)} {level}"),
     ]
     cells = "".join(f"<tr><td>{_e(k)}</td><td class='n'>{_e(v)}</td></tr>" for k, v in rows)
     return f"<table class='grid' cellspacing='0'>{cells}</table>"
@@ -193,7 +190,8 @@ def _areas_table(recap: PairRecap) -> str:
     rows = [_area_row(i, area) for i, area in enumerate(recap.areas, start=1)]
     t = recap.totals
     total = "".join(
-        f"<td class='n'><b>{_n(v)}</b></td>" for v in (t.ms, t.bms, t.tms, t.unchecked, t.total)
+        f"<td class='n'><b>{group_thousands(v)}</b></td>"
+        for v in (t.ms, t.bms, t.tms, t.unchecked, t.total)
     )
     rows.append(f"<tr><td></td><td></td><td><b>{_e(tr('JUMLAH'))}</b></td>{total}</tr>")
     return (
@@ -203,7 +201,7 @@ def _areas_table(recap: PairRecap) -> str:
 
 def _area_row(index: int, area: AreaCount) -> str:
     numbers = "".join(
-        f"<td class='n'>{_n(v)}</td>"
+        f"<td class='n'>{group_thousands(v)}</td>"
         for v in (area.ms, area.bms, area.tms, area.unchecked, area.total)
     )
     return f"<tr><td>{index}</td><td>{_e(area.code)}</td><td>{_e(area.name)}</td>{numbers}</tr>"
@@ -219,7 +217,7 @@ def _reasons_table(recap: PairRecap) -> str:
         except ValueError:
             label = code
         rows.append(
-            f"<tr><td>{_e(code)}</td><td>{_e(label)}</td><td class='n'>{_n(count)}</td></tr>"
+            f"<tr><td>{_e(code)}</td><td>{_e(label)}</td><td class='n'>{group_thousands(count)}</td></tr>"
         )
     return f"<table class='grid' cellspacing='0'>{''.join(rows)}</table>"
 

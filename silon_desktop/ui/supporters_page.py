@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from silon_desktop.storage.supporter_queries import SupporterFilter
 from silon_desktop.ui.backend import Backend, VerifyResult
 from silon_desktop.ui.forms import supporter_fields
+from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import VERIFY_KEYS, method_label, reason_label, status_label
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
@@ -366,9 +367,7 @@ class SupportersPage(QWidget):
             "verify",
         )
         self.result_label.setText(
-            self.tr("Menyimpan verifikasi %1 pendukung...").replace(
-                "%1", f"{len(ids):,}".replace(",", ".")
-            )
+            self.tr("Menyimpan verifikasi %1 pendukung...").replace("%1", format_count(len(ids)))
         )
         job.finished.connect(self._verified_in_background)
         job.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Gagal"), message))
@@ -465,7 +464,7 @@ class SupportersPage(QWidget):
             self,
             self.tr("Verifikasi sekaligus"),
             self.tr("Tandai %1 pendukung yang dipilih: %2?")
-            .replace("%1", f"{count:,}".replace(",", "."))
+            .replace("%1", format_count(count))
             .replace("%2", verdict),
         )
         return answer == QMessageBox.StandardButton.Yes
@@ -584,11 +583,11 @@ class SupportersPage(QWidget):
     def _show_counts(self, shown: int) -> None:
         c = self._counts
         parts = [
-            f"<span style='background:#d8f0d8'>&nbsp;MS <b>{c.get('MS', 0):,}</b>&nbsp;</span>",
-            f"<span style='background:#fff0c0'>&nbsp;BMS <b>{c.get('BMS', 0):,}</b>&nbsp;</span>",
-            f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{c.get('TMS', 0):,}</b>&nbsp;</span>",
-            self.tr("Belum diperiksa") + f" <b>{c.get('-', 0):,}</b>",
-            self.tr("Jumlah") + f" <b>{c.get('total', 0):,}</b>",
-            self.tr("Ditampilkan") + f" <b>{shown:,}</b>",
+            f"<span style='background:#d8f0d8'>&nbsp;MS <b>{format_count(c.get('MS', 0))}</b>&nbsp;</span>",
+            f"<span style='background:#fff0c0'>&nbsp;BMS <b>{format_count(c.get('BMS', 0))}</b>&nbsp;</span>",
+            f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{format_count(c.get('TMS', 0))}</b>&nbsp;</span>",
+            self.tr("Belum diperiksa") + f" <b>{format_count(c.get('-', 0))}</b>",
+            self.tr("Jumlah") + f" <b>{format_count(c.get('total', 0))}</b>",
+            self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",
         ]
-        self.counts_label.setText(" &nbsp; ".join(parts).replace(",", "."))
+        self.counts_label.setText(" &nbsp; ".join(parts))

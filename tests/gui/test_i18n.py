@@ -39,6 +39,27 @@ def test_english_translation_compiles_and_applies(
         assert window.sync_status.online_label.text() == "● Not connected yet"
         assert reason_label("DECEASED") == "Deceased"
     finally:
-        for translator in translators:
-            qapp.removeTranslator(translator)
+        i18n.remove_translators(qapp, translators)
     assert reason_label("DECEASED") == "Meninggal dunia"
+
+
+def test_counts_are_grouped_as_the_interface_language_writes_them(
+    qtbot: QtBot, qapp: Any, backend: Any, seeded: dict[str, str]
+) -> None:
+    from silon_desktop.ui.main_window import MainWindow
+
+    assert i18n.format_count(1234567) == "1.234.567"
+    translators = i18n.install_translators(qapp, "en")
+    try:
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        window.reload_tree()
+        window.tree.setCurrentItem(window.tree.topLevelItem(0).child(0))
+        with qtbot.waitSignal(window.pair_page.dashboard.shown, timeout=10_000):
+            window.pair_page.setCurrentWidget(window.pair_page.dashboard)
+        assert "55,045" in window.pair_page.dashboard.progress.text()
+        assert "55.045" not in window.pair_page.dashboard.summary.text()
+    finally:
+        i18n.remove_translators(qapp, translators)
+    assert i18n.format_count(55045) == "55.045"
+    assert i18n.format_count(None) == "-"

@@ -134,8 +134,7 @@ def test_candidate_and_document_lists_are_translated(
         window._sync_finished({"error": "Server tidak dapat dihubungi.", "error_kind": "offline"})
         assert window.statusBar().currentMessage().startswith("The server cannot be reached")
     finally:
-        for translator in translators:
-            qapp.removeTranslator(translator)
+        i18n.remove_translators(qapp, translators)
 
 
 def test_every_interface_text_has_an_english_translation(tmp_path: Path) -> None:
