@@ -73,6 +73,8 @@ def clean_nik(text: str) -> str:
 
     A trailing ``.0`` (a number cell turned into text) is dropped too.
     """
+    if text.isdigit() and text.isascii():
+        return text  # nothing to remove (the common case)
     s = text.strip(_EDGE_JUNK)
     if s.endswith(".0") and s[:-2].isdigit():
         s = s[:-2]
@@ -116,22 +118,9 @@ def parse_nik(
         s = clean_nik(text)
         if len(s) != 16 or not (s.isdigit() and s.isascii()):
             return NikResult(s, _FORMAT_ONLY, None, None, None)
-    day = int(s[6:8])
-    month = int(s[8:10])
-    sex: Sex | None = Sex.L
-    if day > 40:
-        day -= 40
-        sex = Sex.P
-    birth: dt.date | None = None
-    bad_format = False
-    if 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month]:
-        birth = _birth_date(int(s[10:12]), month, day, reference_date or dt.date.today())
-    if birth is None:
-        bad_format = True
-        sex = None
+    birth, sex = _birth_and_sex(s[6:12], reference_date or dt.date.today())
     sequence = int(s[12:16])
-    if sequence == 0:
-        bad_format = True
+    bad_format = birth is None or sequence == 0
     known = kecamatan_codes if kecamatan_codes is not None else _kecamatan6 or _known_kecamatan()
     if s[:6] in known:
         reasons = _FORMAT_ONLY if bad_format else _NO_REASONS
@@ -140,6 +129,43 @@ def parse_nik(
     else:
         reasons = (ReasonCode.NIK_REGION,)
     return NikResult(s, reasons, birth, sex, sequence or None)
+
+
+#: reference date -> {DDMMYY digits: (birth date, sex)}: a list of 100,000
+#: supporters has far fewer distinct birth dates than rows.
+_birth_memo: dict[dt.date, dict[str, tuple[dt.date | None, Sex | None]]] = {}
+_BIRTH_MEMO_LIMIT = 100_000
+
+
+def _birth_and_sex(digits: str, reference: dt.date) -> tuple[dt.date | None, Sex | None]:
+    """Birth date and sex from the date digits (DDMMYY) of a NIK; both None
+    when the digits are no date."""
+    memo = _birth_memo.get(reference)
+    if memo is None:
+        if len(_birth_memo) >= 16:
+            _birth_memo.clear()
+        memo = _birth_memo[reference] = {}
+    found = memo.get(digits)
+    if found is None:
+        found = _read_birth(digits, reference)
+        if len(memo) >= _BIRTH_MEMO_LIMIT:
+            memo.clear()
+        memo[digits] = found
+    return found
+
+
+def _read_birth(digits: str, reference: dt.date) -> tuple[dt.date | None, Sex | None]:
+    day = int(digits[0:2])
+    month = int(digits[2:4])
+    sex = Sex.L
+    if day > 40:
+        day -= 40
+        sex = Sex.P
+    if 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month]:
+        birth = _birth_date(int(digits[4:6]), month, day, reference)
+        if birth is not None:
+            return birth, sex
+    return None, None
 
 
 def _birth_date(yy: int, month: int, day: int, reference: dt.date) -> dt.date | None:

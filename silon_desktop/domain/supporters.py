@@ -82,6 +82,13 @@ class ValidationContext:
     _required_texts: Callable[[SupporterInput], tuple[Any, ...]] = field(init=False, repr=False)
     _required_others: Callable[[SupporterInput], tuple[Any, ...]] = field(init=False, repr=False)
     _adult_born_by: dt.date = field(init=False, repr=False)
+    #: Memos of pure per-value work (an import repeats a few values a million times).
+    _verdict_memo: dict[tuple[tuple[ReasonCode, ...], tuple[str, ...]], Verdict] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _outside_memo: dict[tuple[str, str, str], bool] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         region = normalize_code(self.region_code)
@@ -180,11 +187,11 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
     birth = row.birth_date or nik.birth_date
     if (
         birth is not None
-        and birth > ctx.adult_born_by
+        and birth > ctx._adult_born_by
         and (row.marital_status == MaritalStatus.B or not ctx.rule_set.married_may_support_underage)
     ):
         codes.append(ReasonCode.UNDERAGE)
-    if _outside(row, ctx.region):
+    if _outside(row, ctx):
         codes.append(ReasonCode.OUTSIDE_REGION)
     if ctx.dpt is not None and nik.nik not in ctx.dpt:
         codes.append(ReasonCode.NOT_IN_DPT)
@@ -192,17 +199,38 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         codes.append(ReasonCode.BANNED_OCCUPATION)
     if not row.has_id_scan:
         codes.append(ReasonCode.NO_ID_SCAN)
-    reasons = tuple(codes)
-    return Verdict(ctx.rule_set.status_for(reasons), reasons, missing)
+    return _verdict(ctx, tuple(codes), missing)
+
+
+def _verdict(
+    ctx: ValidationContext, reasons: tuple[ReasonCode, ...], missing: tuple[str, ...]
+) -> Verdict:
+    """The verdict of these reasons (one shared, immutable object per combination)."""
+    key = (reasons, missing)
+    verdict = ctx._verdict_memo.get(key)
+    if verdict is None:
+        verdict = Verdict(ctx.rule_set.status_for(reasons), reasons, missing)
+        _remember(ctx._verdict_memo, key, verdict)
+    return verdict
 
 
 def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _outside(row: SupporterInput, region: str) -> bool:
+def _outside(row: SupporterInput, ctx: ValidationContext) -> bool:
+    key = (row.desa_code, row.kecamatan_code, row.kabkota_code)
+    found = ctx._outside_memo.get(key)
+    if found is None:
+        found = _outside_region(key, ctx.region)
+        _remember(ctx._outside_memo, key, found)
+    return found
+
+
+def _outside_region(codes: tuple[str, str, str], region: str) -> bool:
+    """Whether any of the (desa, kecamatan, kab/kota) codes lies outside ``region``."""
     prefix = region + "."
-    for code in (row.desa_code, row.kecamatan_code, row.kabkota_code):
+    for code in codes:
         if not code:
             continue
         if "." not in code:
@@ -210,6 +238,16 @@ def _outside(row: SupporterInput, region: str) -> bool:
         if code != region and not code.startswith(prefix):
             return True
     return False
+
+
+#: Entries a memo keeps before it starts over (bounds memory on hostile input).
+_MEMO_LIMIT = 10_000
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -254,7 +292,7 @@ class DuplicateTracker:
         (possibly earlier rows, which become DUPLICATE_POTENTIAL)."""
         if not 0 <= index <= _INDEX_MASK:
             raise ValueError(f"row index out of range: {index}")
-        if isinstance(row, Mapping):
+        if row.__class__ is not SupporterInput and isinstance(row, Mapping):
             row = SupporterInput.from_mapping(row)
         key = _nik_key(row.nik)
         if key is None:

@@ -119,6 +119,18 @@ def test_default_reference_date_is_today() -> None:
 def test_clean_nik() -> None:
     assert clean_nik(" '3214 0105.0890-0001 ") == "3214010508900001"
     assert clean_nik("abc") == "abc"
+    assert clean_nik("3214010508900001") == "3214010508900001"
+    assert clean_nik("\uff13\uff12 14") == "\uff13\uff1214"  # digits, but not ASCII ones
+    assert clean_nik("") == ""
+
+
+def test_the_same_digits_read_at_another_reference_date() -> None:
+    # Birth dates are remembered per reference date: the century must follow it.
+    nik = "3214012808240001"
+    assert parse_nik(nik, reference_date=REF).birth_date == dt.date(1924, 8, 28)
+    later = parse_nik(nik, reference_date=dt.date(2024, 9, 1))
+    assert later.birth_date == dt.date(2024, 8, 28)
+    assert parse_nik(nik, reference_date=REF).birth_date == dt.date(1924, 8, 28)
 
 
 def test_mismatch() -> None:
@@ -174,6 +186,8 @@ def test_never_raises_on_any_text(text: str) -> None:
 @given(st.text(alphabet="0123456789", min_size=16, max_size=16))
 def test_any_sixteen_digits_parse_consistently(digits: str) -> None:
     result = parse_nik(digits, reference_date=REF)
+    assert parse_nik(digits, reference_date=REF) == result  # remembered digits read the same
+    assert parse_nik(f" {digits[:8]}.{digits[8:]} ", reference_date=REF) == result
     if result.birth_date is not None:
         assert result.birth_date <= REF
         assert REF.year - result.birth_date.year <= 100

@@ -172,6 +172,50 @@ def test_reasons_accumulate_in_canonical_order(ctx: ValidationContext) -> None:
     assert split_reasons(verdict.reasons_text) == verdict.codes
 
 
+_PLACES = [
+    ("32.14.01.1001", "32.14.01", "32.14"),
+    ("", "", ""),
+    ("33.01.01.1001", "32.14.01", "32.14"),
+    ("3214011001", "321401", "3214"),
+    ("", "32.01.01", ""),
+    ("32.14.01.1001", "", "32.141"),
+]
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PLACES),
+            st.sampled_from(["", "PNS", "Petani"]),
+            st.booleans(),
+            st.sampled_from(["", " ", "Siti"]),
+            st.sampled_from(["3214014508900001", "3299014508900001", "32140145089", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_a_context_judges_a_row_the_same_after_many_others(
+    rows: list[tuple[tuple[str, str, str], str, bool, str, str]],
+) -> None:
+    # The context remembers verdicts and place checks: a row seen late must get
+    # the verdict a fresh context gives it.
+    shared = ValidationContext("32.14", REF)
+    for (desa, kec, kab), occupation, scan, name, nik in rows:
+        row = good(
+            desa_code=desa,
+            kecamatan_code=kec,
+            kabkota_code=kab,
+            occupation=occupation,
+            has_id_scan=scan,
+            name=name,
+            nik=nik,
+        )
+        assert validate_supporter(row, shared) == validate_supporter(
+            row, ValidationContext("32.14", REF)
+        )
+
+
 def test_context_refuses_a_desa_as_election_region() -> None:
     with pytest.raises(ValueError, match="province or kab/kota"):
         ValidationContext("32.14.01", REF)
