@@ -19,6 +19,9 @@ from silon_desktop.importers.rows import ParsedRow
 
 _MISSING = ReasonCode.MISSING_FIELD.value
 
+#: A row's status (MS, BMS, TMS) and its reason codes.
+Judgement = tuple[str, list[str]]
+
 
 class RowChecker:
     """Checks rows of one election.
@@ -42,13 +45,19 @@ class RowChecker:
         self.context = ValidationContext(region, reference_date, self.rules)
         self.assume_id_scan = assume_id_scan
         self._status_cache: dict[tuple[str, ...], str] = {}
-        #: reason codes -> their texts; rows share these lists (never mutated)
-        self._texts: dict[tuple[ReasonCode, ...], list[str]] = {}
+        #: codes -> (status, the one list of these codes that rows share)
+        self._judged: dict[tuple[str, ...], Judgement] = {}
+        #: the domain's reasons -> judgement: for rows read whole, and for rows
+        #: with an unreadable value or unmatched place (MISSING_FIELD added)
+        self._by_reasons: dict[tuple[ReasonCode, ...], Judgement] = {}
+        self._by_reasons_missing: dict[tuple[ReasonCode, ...], Judgement] = {}
 
-    def codes(self, parsed: ParsedRow, place: Place) -> tuple[list[str], SupporterInput]:
-        """Reason codes of a row in canonical order (duplicates aside), and the
-        row as the domain sees it (for the duplicate tracker). The list may be
-        shared with other rows: never change it in place."""
+    def check(self, parsed: ParsedRow, place: Place) -> tuple[Judgement, SupporterInput]:
+        """Status and reason codes of a row (duplicates aside), and the row as
+        the domain sees it (for the duplicate tracker). The codes are in
+        canonical order, except a MISSING_FIELD added for an unreadable value,
+        which comes last. The list is shared with other rows: never change it
+        in place."""
         v: dict[str, Any] = parsed.values
         row = SupporterInput(
             v["nik"],
@@ -67,13 +76,24 @@ class RowChecker:
             self.assume_id_scan,
             v["nik_from_number"],
         )
-        verdict = validate_supporter(row, self.context)
-        codes = self._texts.get(verdict.codes)
-        if codes is None:
-            codes = self._texts[verdict.codes] = [code.value for code in verdict.codes]
-        if (parsed.unreadable or place.unmatched) and _MISSING not in codes:
-            codes = [*codes, _MISSING]
-        return codes, row
+        reasons = validate_supporter(row, self.context).codes
+        unreadable = bool(parsed.unreadable or place.unmatched)
+        memo = self._by_reasons_missing if unreadable else self._by_reasons
+        judged = memo.get(reasons)
+        if judged is None:
+            codes = [code.value for code in reasons]
+            if unreadable and _MISSING not in codes:
+                codes.append(_MISSING)
+            judged = memo[reasons] = self.judge(codes)
+        return judged, row
+
+    def judge(self, codes: list[str]) -> Judgement:
+        """The status of these codes and the one shared list of them."""
+        key = tuple(codes)
+        known = self._judged.get(key)
+        if known is None:
+            known = self._judged[key] = (self.status(codes), codes)
+        return known
 
     def status(self, codes: list[str]) -> str:
         """MS, BMS or TMS for these codes, by the election's rule set."""

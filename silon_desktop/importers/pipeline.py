@@ -170,8 +170,6 @@ class _Run:
         self.late_flags: dict[int, str] = {}
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
-        #: codes -> (status, the one shared list of these codes)
-        self._interned: dict[tuple[str, ...], tuple[str, list[str]]] = {}
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row
@@ -205,20 +203,15 @@ class _Run:
         values["kabkota_code"] = place.kabkota_code
         values["kecamatan_code"] = place.kecamatan_code
         values["desa_code"] = place.desa_code
-        codes, row = self.checker.codes(parsed, place)
+        # Rows share one list per combination of codes (never mutated: a change
+        # makes a new list), which keeps a million-row report small.
+        (status, codes), row = self.checker.check(parsed, place)
         index = len(self.report.rows)
         for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
-                codes = _with_duplicate(codes, code.value)
+                status, codes = self.checker.judge(_with_duplicate(codes, code.value))
             else:
                 self._flag_earlier(flagged, code.value)
-        # Rows share one list per combination of codes (never mutated: a change
-        # makes a new list), which keeps a million-row report small.
-        key = tuple(codes)
-        known = self._interned.get(key)
-        if known is None:
-            known = self._interned[key] = (self.checker.status(codes), codes)
-        status, codes = known
         notes = _NO_NOTES
         if parsed.unreadable or parsed.truncated or place.unmatched:
             notes = [f"unreadable:{f}" for f in parsed.unreadable]
@@ -233,8 +226,7 @@ class _Run:
     def _flag_earlier(self, index: int, code: str) -> None:
         """A later row made an earlier one a duplicate: fix it, or remember to."""
         result = self.report.rows[index]
-        codes = _with_duplicate(result.codes, code)
-        status = self.checker.status(codes)
+        status, codes = self.checker.judge(_with_duplicate(result.codes, code))
         self.report.update(index, status, codes)
         if index >= self._batch_start:
             values = self._batch[index - self._batch_start].values
