@@ -127,3 +127,33 @@ def test_a_desa_of_another_kecamatan_is_not_guessed(tmp_path: Path) -> None:
     assert report.rows[0].notes == ["unmatched:desa"]
     shown = [m for m in report.places if m.text == "Cijaya"]
     assert len(shown) == 1 and shown[0].code == "" and shown[0].parent == "32.14.01"
+
+
+def test_a_row_gets_the_same_verdict_among_many_as_alone(tmp_path: Path) -> None:
+    # The checks remember verdicts, place tests and NIK dates across rows: a
+    # row's status, codes and notes must not depend on the rows before it.
+    rows = supporter_rows(24)
+    rows[1][4] = "31-02-1990"  # unreadable date
+    rows[2][12] = "Kecamatan Entah Berantah"  # unmatched place
+    rows[3][5], rows[3][4] = "X", "31-02-1990"  # two unreadable values
+    rows[4][1] = rows[4][1][:6] + "310290" + rows[4][1][12:]  # impossible NIK date
+    rows[5][1] = rows[0][1][:12] + "0042"  # the date digits of row 0, another person
+    rows[6][1] = "999901" + rows[6][1][6:]  # unknown region, MISSING_FIELD from the place
+    rows[6][11] = "Entah"
+    rows[7][12], rows[7][11] = "Coblong", "Dago"  # outside the region
+    rows[8][2] = ""  # missing name (the domain's MISSING_FIELD, not the reader's)
+    rows[9][2], rows[9][4] = "", "31-02-1990"  # both kinds of MISSING_FIELD
+    rows[10][1] = rows[10][1][:6] + "010124" + rows[10][1][12:]  # a baby by the NIK
+    rows[11][7] = "PNS"
+    rows[12][1] = " " + rows[12][1][:8] + "." + rows[12][1][8:]
+    options = ImportOptions(REGION, REFERENCE, batch_size=5)
+    together = validate_file(write_xlsx(tmp_path / "all.xlsx", rows), options)
+    for i, row in enumerate(rows):
+        alone = validate_file(write_xlsx(tmp_path / f"{i}.xlsx", [row]), options)
+        one, many = alone.rows[0], together.rows[i]
+        assert (one.nik, one.status, one.codes, one.notes) == (
+            many.nik,
+            many.status,
+            many.codes,
+            many.notes,
+        ), i
