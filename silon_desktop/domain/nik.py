@@ -132,9 +132,12 @@ def parse_nik(
 
 
 #: reference date -> {DDMMYY digits: (birth date, sex)}: a list of 100,000
-#: supporters has far fewer distinct birth dates than rows.
+#: supporters has far fewer distinct birth dates than rows. Bounded: a few
+#: reference dates (one per election) of at most 100,000 digits each (~15 MB).
 _birth_memo: dict[dt.date, dict[str, tuple[dt.date | None, Sex | None]]] = {}
+_BIRTH_MEMO_DATES = 4
 _BIRTH_MEMO_LIMIT = 100_000
+_NO_BIRTH: tuple[None, None] = (None, None)
 
 
 def _birth_and_sex(digits: str, reference: dt.date) -> tuple[dt.date | None, Sex | None]:
@@ -142,7 +145,7 @@ def _birth_and_sex(digits: str, reference: dt.date) -> tuple[dt.date | None, Sex
     when the digits are no date."""
     memo = _birth_memo.get(reference)
     if memo is None:
-        if len(_birth_memo) >= 16:
+        if len(_birth_memo) >= _BIRTH_MEMO_DATES:
             _birth_memo.clear()
         memo = _birth_memo[reference] = {}
     found = memo.get(digits)
@@ -165,7 +168,7 @@ def _read_birth(digits: str, reference: dt.date) -> tuple[dt.date | None, Sex | 
         birth = _birth_date(int(digits[4:6]), month, day, reference)
         if birth is not None:
             return birth, sex
-    return None, None
+    return _NO_BIRTH
 
 
 def _birth_date(yy: int, month: int, day: int, reference: dt.date) -> dt.date | None:
