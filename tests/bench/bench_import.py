@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -126,26 +127,18 @@ def floor(path: Path, folder: Path) -> tuple[float, float]:
     What this schema costs however fast the validation were."""
     import python_calamine
 
-    from silon_desktop.importers.store import (
-        IMPORT_CACHE_KIB,
-        IMPORT_FIELDS,
-        _indexes_built_after,
-        _page_cache,
-    )
+    from silon_desktop.importers import store
     from silon_desktop.storage.bulk import SupporterBulkWriter
-    from silon_desktop.storage.db import open_database
-    from tests.fixtures import seed_election
 
-    db = open_database(folder / "floor.db")
-    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    db = _seeded_database(folder / "floor.db")
     start, cpu = time.perf_counter(), time.process_time()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     sheet = book.get_sheet_by_name(book.sheet_names[0])
     rows = sheet.iter_rows()
     next(rows)
     with db.engine.begin() as conn:
-        writer = SupporterBulkWriter(conn, "p1", "32.14", IMPORT_FIELDS)
-        with _page_cache(conn, IMPORT_CACHE_KIB), _indexes_built_after(conn):
+        writer = SupporterBulkWriter(conn, "p1", "32.14", store.IMPORT_FIELDS)
+        with store._page_cache(conn, store.IMPORT_CACHE_KIB), store._indexes_built_after(conn):
             batch: list[dict[str, object]] = []
             for cells in rows:
                 values = _unchecked(cells)
@@ -168,23 +161,15 @@ def sql_only(path: Path, folder: Path) -> tuple[float, float]:
     import into this schema can take."""
     import python_calamine
 
-    from silon_desktop.importers.store import (
-        IMPORT_CACHE_KIB,
-        IMPORT_FIELDS,
-        _indexes_built_after,
-        _page_cache,
-    )
+    from silon_desktop.importers import store
     from silon_desktop.storage.bulk import SupporterBulkWriter
-    from silon_desktop.storage.db import open_database
-    from tests.fixtures import seed_election
 
-    db = open_database(folder / "sql.db")
-    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    db = _seeded_database(folder / "sql.db")
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name(book.sheet_names[0]).iter_rows()
     next(rows)
     with db.engine.connect() as conn:
-        writer = SupporterBulkWriter(conn, "p1", "32.14", IMPORT_FIELDS)
+        writer = SupporterBulkWriter(conn, "p1", "32.14", store.IMPORT_FIELDS)
         stamp = "2026-01-01 00:00:00.000000"
         ready = [
             writer._rows.create(record_id, _unchecked(cells), stamp)
@@ -192,7 +177,11 @@ def sql_only(path: Path, folder: Path) -> tuple[float, float]:
         ]
         conn.rollback()
         start, cpu = time.perf_counter(), time.process_time()
-        with conn.begin(), _page_cache(conn, IMPORT_CACHE_KIB), _indexes_built_after(conn):
+        with (
+            conn.begin(),
+            store._page_cache(conn, store.IMPORT_CACHE_KIB),
+            store._indexes_built_after(conn),
+        ):
             for at in range(0, len(ready), 2000):
                 writer._rows.insert(conn, ready[at : at + 2000])
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -222,6 +211,16 @@ def _unchecked(cells: list[object]) -> dict[str, object]:
     return values
 
 
+def _seeded_database(path: Path) -> Any:
+    """A fresh local database with the benchmark's election and pair ``p1``."""
+    from silon_desktop.storage.db import open_database
+    from tests.fixtures import seed_election
+
+    db = open_database(path)
+    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    return db
+
+
 def _warm_regions() -> None:
     """Load the region table and build its name indexes: start-up cost of the
     application (once per process), not import work."""
@@ -233,11 +232,8 @@ def _warm_regions() -> None:
 
 def run_import(path: Path, folder: Path) -> tuple[float, int, float]:
     from silon_desktop.importers.store import import_file
-    from silon_desktop.storage.db import open_database
-    from tests.fixtures import seed_election
 
-    db = open_database(folder / "silon.db")
-    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    db = _seeded_database(folder / "silon.db")
     _warm_regions()
     start, cpu = time.perf_counter(), time.process_time()
     report = import_file(db, path, "p1")
