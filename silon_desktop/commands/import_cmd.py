@@ -5,8 +5,11 @@ date come from the pair's election) and stores every row that has a NIK with
 its outbox mutation, in one transaction; re-importing a corrected file updates
 the same records. Prints the summary; ``--report OUT.json`` writes the rows.
 
-Exit status: 0 imported; 2 the file could not be read, the pair is unknown or
-the database refused (locked, disk full); nothing was written then.
+Exit status: 0 imported; 2 the file could not be read, the pair is unknown,
+the database refused (locked, disk full), ``--mapping`` is no mapping or
+``--report`` cannot be written there; nothing was written then. 1: the rows
+were stored but the report could not be written after all (its folder
+vanished, the disk filled up).
 """
 
 from __future__ import annotations
@@ -35,12 +38,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
-    from silon_desktop.importers.columns import load_mapping
+    from silon_desktop.commands.validate_cmd import output_problem, read_hints
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.store import UnknownPair, import_file
     from silon_desktop.storage.db import open_database
     from silon_desktop.storage.errors import StoreEnvironmentError
 
+    # Checked before the database is touched: a report that cannot be written
+    # after the import would leave the operator unsure what was stored.
+    hints, problem = read_hints(args.mapping) if args.mapping else (None, None)
+    problem = problem or output_problem(args.report)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
     try:
         database = open_database(app_paths.database)
@@ -48,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
         print(error.message, file=sys.stderr)
         return 2
     try:
-        hints = load_mapping(args.mapping).header_hints() if args.mapping else None
         report = import_file(
             database, args.file, args.pair, hints=hints, assume_id_scan=args.assume_id_scans
         )
@@ -66,7 +75,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         database.close()
-    if args.report:
-        report.write_json(args.report)
     print("\n".join(report.summary_lines()))
+    if args.report:
+        try:
+            report.write_json(args.report)
+        except OSError as error:
+            print(
+                f"Data sudah disimpan, tetapi laporan {args.report} tidak dapat ditulis: "
+                f"{error.strerror or error}",
+                file=sys.stderr,
+            )
+            return 1
     return 0

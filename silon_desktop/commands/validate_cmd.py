@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from silon_desktop.importers.pipeline import ImportOptions
+    from silon_desktop.importers.report import ImportReport
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +52,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"bukan tanggal YYYY-MM-DD yang ada: {text!r} (not a valid date)"
+        ) from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.file or not args.region:
         print("validate: FILE and --region are needed (or --template OUT).", file=sys.stderr)
         return 2
-    from silon_desktop.importers.columns import load_mapping, save_mapping
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.pipeline import ImportOptions, validate_file
 
@@ -64,9 +72,13 @@ def run(args: argparse.Namespace) -> int:
         rule_set=args.rule_set,
         assume_id_scan=args.assume_id_scans,
     )
+    problem = election_problem(options) or output_problem(args.report, args.save_mapping)
+    if problem is None and args.mapping:
+        options.hints, problem = read_hints(args.mapping)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     try:
-        if args.mapping:
-            options.hints = load_mapping(args.mapping).header_hints()
         report = validate_file(args.file, options)
     except ImportFileError as error:
         print(error.message, file=sys.stderr)
@@ -74,17 +86,98 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
-    if args.report:
-        report.write_json(args.report)
-    if args.save_mapping:
-        save_mapping(report.mapping, args.save_mapping)
+    return _write_outputs(report, args.report, args.save_mapping)
+
+
+def _write_outputs(report: ImportReport, target: str | None, mapping_target: str | None) -> int:
+    from silon_desktop.importers.columns import save_mapping
+
+    try:
+        if target:
+            report.write_json(target)
+        if mapping_target:
+            save_mapping(report.mapping, mapping_target)
+    except OSError as error:
+        print(f"Berkas keluaran tidak dapat ditulis: {_os_reason(error)}", file=sys.stderr)
+        return 2
     print("\n".join(report.summary_lines()))
     return 0
+
+
+def election_problem(options: ImportOptions) -> str | None:
+    """An Indonesian message when the region or rule set cannot be used, else None."""
+    from silon_desktop.domain.rules import UnknownRuleSetError
+    from silon_desktop.importers.checks import RowChecker
+    from silon_desktop.importers.places import PlaceMatcher
+
+    try:
+        RowChecker(options.region, options.reference_date, options.rule_set)
+    except UnknownRuleSetError as error:
+        return f"--rule-set {options.rule_set}: aturan tidak dikenal ({error})."
+    except ValueError:
+        return _region_message(options.region)
+    try:
+        PlaceMatcher(options.region)
+    except ValueError:
+        return _region_message(options.region)
+    return None
+
+
+def _region_message(region: str) -> str:
+    return (
+        f"--region {region!r}: bukan kode wilayah provinsi atau kabupaten/kota yang dikenal "
+        "(contoh: 32.14 untuk kabupaten/kota, 32 untuk provinsi)."
+    )
+
+
+def output_problem(*targets: str | None) -> str | None:
+    """An Indonesian message when an output file cannot be written there, else None.
+
+    Checked before any work, so a long validation (or an import) is not done
+    for nothing and nothing half-written is left behind.
+    """
+    for target in targets:
+        if not target:
+            continue
+        path = Path(target)
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            return f"{target}: ini sebuah folder; sebutkan nama berkas keluaran."
+        if not folder.is_dir():
+            return f"{target}: folder {folder} tidak ada."
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            return f"{target}: tidak ada izin menulis di sini."
+    return None
+
+
+def read_hints(path: str) -> tuple[dict[str, str] | None, str | None]:
+    """The header hints of a saved mapping, or an Indonesian message naming the file."""
+    from silon_desktop.importers.columns import load_mapping
+
+    try:
+        return load_mapping(path).header_hints(), None
+    except FileNotFoundError:
+        return None, f"Berkas pemetaan kolom {path} tidak ditemukan."
+    except OSError as error:
+        return None, f"Berkas pemetaan kolom {path} tidak dapat dibaca: {_os_reason(error)}"
+    except (ValueError, TypeError, AttributeError):
+        return None, (
+            f"Berkas {path} bukan pemetaan kolom Silon (JSON yang disimpan dengan --save-mapping)."
+        )
+
+
+def _os_reason(error: OSError) -> str:
+    name = error.filename if error.filename is not None else ""
+    return f"{name} ({error.strerror or error})" if name else str(error.strerror or error)
 
 
 def save_template_cmd(target: str) -> int:
     from silon_desktop.reports.templates import save_template
 
+    problem = output_problem(target)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         path = save_template(target)
     except (ValueError, OSError) as error:

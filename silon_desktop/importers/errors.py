@@ -16,7 +16,8 @@ class ImportFileError(Exception):
     Attributes:
         path: the file.
         problem: a machine code: ``not_found``, ``unreadable``, ``truncated``,
-            ``not_spreadsheet``, ``empty``, ``no_header``, ``encrypted``.
+            ``not_spreadsheet``, ``empty``, ``no_header`` (its detail: the missing
+            fields, comma-separated), ``encrypted``, ``is_folder``.
         message: an Indonesian sentence naming the file and the problem.
     """
 
@@ -31,12 +32,24 @@ class ImportFileError(Exception):
             "Tempat/Tanggal Lahir, Jenis Kelamin, Alamat, Desa/Kelurahan, Kecamatan)."
         ),
         "encrypted": "Berkas {name} dilindungi kata sandi; simpan ulang tanpa kata sandi.",
+        "is_folder": "{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV.",
     }
+    #: ``no_header`` with a detail: the header was found but lacks these fields.
+    _MISSING_COLUMNS = (
+        "Berkas {name}: baris judul ditemukan, tetapi kolom {detail} tidak ada. "
+        "Tambahkan kolom itu (atau ubah judulnya, misalnya NIK dan NAMA) lalu coba lagi."
+    )
+    _FIELD_LABELS = {"nik": "NIK", "name": "NAMA"}
 
     def __init__(self, path: str | Path, problem: str, detail: str = "") -> None:
         self.path = Path(path)
         self.problem = problem
         self.detail = detail
         template = self._MESSAGES.get(problem, "Berkas {name} tidak dapat dibaca: {detail}")
+        if problem == "no_header" and detail:
+            template = self._MISSING_COLUMNS
+            detail = " dan ".join(
+                self._FIELD_LABELS.get(part.strip(), part.strip()) for part in detail.split(",")
+            )
         self.message = template.format(name=self.path.name, detail=detail or problem)
         super().__init__(f"{self.path}: {self.message}")

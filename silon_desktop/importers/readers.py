@@ -133,6 +133,8 @@ def open_workbook(path: str | Path) -> Workbook:
         ImportFileError: missing, unreadable, truncated or not a spreadsheet.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ImportFileError(path, "is_folder")
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)

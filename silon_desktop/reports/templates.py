@@ -45,6 +45,7 @@ def save_template(target: str | Path) -> Path:
 
     Raises:
         ValueError: another suffix.
+        OSError: the file cannot be created there.
     """
     path = Path(target)
     suffix = path.suffix.lower()
@@ -65,6 +66,7 @@ def _write_csv(path: Path) -> None:
 
 def _write_xlsx(path: Path) -> None:
     import xlsxwriter
+    import xlsxwriter.exceptions
 
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"title": "Model B.1-KWK Perseorangan", "author": "Silon Desktop"})
@@ -82,4 +84,8 @@ def _write_xlsx(path: Path) -> None:
     notes.set_column(0, 0, 90)
     for row, line in enumerate(_INSTRUCTIONS):
         notes.write_string(row, 0, line)
-    book.close()
+    try:
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as error:
+        cause = error.args[0] if error.args and isinstance(error.args[0], OSError) else None
+        raise cause or OSError(str(error)) from error
