@@ -59,7 +59,9 @@ from sync.client_state import (
     CURSOR_KEY,
     SERVER_KEY,
     STAGES,
+    feed_start,
     get_state,
+    save_cursor,
     set_stage,
     set_state,
 )
@@ -391,7 +393,7 @@ class SyncEngine:
         self._stage("pull", "running")
         self._stage("apply", "running")
         with self.db.session(readonly=True) as session:
-            cursor = get_state(session.connection(), CURSOR_KEY)
+            cursor = feed_start(session.connection())
         # The next page is fetched while this one is applied (its cursor is known).
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
             flight: Future[dict[str, Any]] | None = pool.submit(self._fetch, cursor)
@@ -411,7 +413,7 @@ class SyncEngine:
                 try:
                     with apply_connection(self.db) as conn:
                         stats = apply_feed_page(conn, page, derive=self.derive)
-                        set_state(conn, CURSOR_KEY, next_cursor)
+                        save_cursor(conn, next_cursor)
                 except ValueError as exc:
                     raise BadAnswer(str(exc)) from exc
                 cursor = next_cursor

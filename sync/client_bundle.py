@@ -36,7 +36,7 @@ from sync.client_apply import apply_connection, apply_records
 from sync.client_columns import outbox_t
 from sync.client_push import waiting_mutations
 from sync.client_rows import DeriveFn
-from sync.client_state import CURSOR_KEY, SERVER_KEY, get_state, set_state
+from sync.client_state import SERVER_KEY, feed_start, get_state, save_cursor
 from sync.protocol import Mutation, decode_feed_page, utc_now_iso
 
 if TYPE_CHECKING:
@@ -185,8 +185,8 @@ def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None)
         raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
     with apply_connection(db) as conn:
         stats = apply_records(conn, page.records, derive=derive)
-        mine = int(get_state(conn, CURSOR_KEY) or "0")
+        mine = int(feed_start(conn) or "0")
         moved = after <= mine < cursor
         if moved:
-            set_state(conn, CURSOR_KEY, str(cursor))
+            save_cursor(conn, str(cursor))
     return BundleResult("feed", stats.inserted + stats.updated, cursor_moved=moved)

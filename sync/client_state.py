@@ -4,6 +4,12 @@ Keys:
 
 - ``feed_cursor``: the change-feed cursor; written in the same transaction as
   the page it ends, so the cursor never runs ahead of the data.
+- ``feed_entities``: the entities this client knew when it last moved the
+  cursor (comma-separated). A feed block of an entity the client does not know
+  is skipped (an older client facing a newer server); once an upgrade knows
+  more entities than the cursor was moved with, the next pull starts from the
+  beginning (:func:`feed_start`), so those records arrive after all. Applying a
+  record again is harmless (versions decide).
 - ``stage.<name>``: ``running`` / ``done`` / ``failed`` / ``cancelled`` and when,
   for the stages ``push``, ``pull``, ``apply``, ``resolve``.
 - ``last_success_at``, ``last_error``, ``last_run_at``.
@@ -19,9 +25,11 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from silon_desktop.storage.models import SyncState, utcnow
+from sync.protocol import ENTITIES
 
 STAGES = ("push", "pull", "apply", "resolve")
 CURSOR_KEY = "feed_cursor"
+FEED_ENTITIES_KEY = "feed_entities"
 SERVER_KEY = "server_public_key"
 
 _table: Table = SyncState.__table__  # type: ignore[assignment]
@@ -35,6 +43,22 @@ def get_state(conn: Connection, key: str, default: str = "") -> str:
 def set_state(conn: Connection, key: str, value: str) -> None:
     stmt = sqlite_insert(_table).values(key=key, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def feed_start(conn: Connection) -> str:
+    """The cursor to pull the feed after: the saved one, or the beginning ("")
+    when this client knows entities the saved cursor was moved without."""
+    cursor = get_state(conn, CURSOR_KEY)
+    saved = get_state(conn, FEED_ENTITIES_KEY)
+    if cursor and saved and set(ENTITIES) - set(saved.split(",")):
+        return ""
+    return cursor
+
+
+def save_cursor(conn: Connection, cursor: str) -> None:
+    """Save the feed cursor, with the entities whose records it has brought."""
+    set_state(conn, CURSOR_KEY, cursor)
+    set_state(conn, FEED_ENTITIES_KEY, ",".join(sorted(ENTITIES)))
 
 
 def set_stage(conn: Connection, stage: str, status: str, detail: str = "") -> None:

@@ -398,3 +398,31 @@ def test_an_edited_resolution_is_checked_like_a_form_edit(
             resolve_conflict(b.db, conflict["id"], "edited", bad)
     assert status(b.db).conflicts_open == 1 and status(b.db).pending == 0  # nothing written
     assert resolve_conflict(b.db, conflict["id"], "edited", "3214000000000013") is not None
+
+
+def test_records_an_older_version_skipped_arrive_once_the_client_knows_their_entity(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.client_state import CURSOR_KEY, FEED_ENTITIES_KEY, get_state, set_state
+    from sync.protocol import ENTITIES
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    for n in range(3):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    assert a.sync().complete and b.sync().complete and b.records() == a.records()
+    with b.db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM supporter")
+    assert b.sync().complete  # from the saved cursor: the rows do not come back
+    assert not [key for key in b.records() if key[0] == "supporter"]
+
+    # As if the cursor had been moved by a version that did not know supporters
+    # (their feed blocks skipped): this version pulls from the beginning once.
+    with b.db.engine.begin() as conn:
+        cursor = get_state(conn, CURSOR_KEY)
+        set_state(conn, FEED_ENTITIES_KEY, ",".join(sorted(set(ENTITIES) - {"supporter"})))
+    assert b.sync().complete
+    assert b.records() == a.records()
+    with b.db.engine.begin() as conn:
+        assert get_state(conn, FEED_ENTITIES_KEY) == ",".join(sorted(ENTITIES))
+        assert get_state(conn, CURSOR_KEY) == cursor  # nothing new on the server since
