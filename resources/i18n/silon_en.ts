@@ -690,6 +690,30 @@
         <source>Simpan laporan</source>
         <translation>Save report</translation>
     </message>
+    <message>
+        <source>%1 tidak terbaca</source>
+        <translation>%1 could not be read</translation>
+    </message>
+    <message>
+        <source>%1 terlalu panjang, dipotong</source>
+        <translation>%1 too long, cut short</translation>
+    </message>
+    <message>
+        <source>%1 tidak ditemukan di wilayah</source>
+        <translation>%1 not found in the region</translation>
+    </message>
+    <message>
+        <source>Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:</source>
+        <translation>Rows not (yet) eligible or needing a check:</translation>
+    </message>
+    <message>
+        <source>%1 bukan berkas pemetaan kolom yang disimpan Silon.</source>
+        <translation>%1 is not a column mapping saved by Silon.</translation>
+    </message>
+    <message>
+        <source>Tidak dapat menyimpan %1: %2</source>
+        <translation>Could not save %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>

@@ -90,6 +90,11 @@ class ImportReport:
         """Rows that are not MS, in file order."""
         return [r for r in self.rows if r.status != "MS"]
 
+    def rows_to_review(self) -> list[RowResult]:
+        """Rows an operator must look at, in file order: not MS, or MS with a note
+        (a value cut to fit its column, a place name found nowhere)."""
+        return [r for r in self.rows if r.status != "MS" or r.notes]
+
     def counts(self) -> dict[str, int]:
         return {status: int(self.status_counts.get(status, 0)) for status in STATUSES}
 

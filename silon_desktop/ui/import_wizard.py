@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.importers.columns import FIELDS, ColumnMapping
+from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import reason_label, status_label
 from silon_desktop.ui.workers import Job
 
@@ -77,6 +78,23 @@ def field_label(name: str) -> str:
         "kabkota": _t(QT_TRANSLATE_NOOP("ImportWizard", "Kabupaten/Kota")),
     }
     return labels.get(name, name)
+
+
+def note_label(note: str) -> str:
+    """Words for a reader's note on a row (``unreadable:birth_date``), naming the field."""
+    kind, _, name = note.partition(":")
+    texts = {
+        "unreadable": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak terbaca")),
+        "truncated": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 terlalu panjang, dipotong")),
+        "unmatched": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ditemukan di wilayah")),
+    }
+    text = texts.get(kind)
+    return text.replace("%1", field_label(name)) if text else note
+
+
+def row_reasons(codes: list[str], notes: list[str]) -> str:
+    """A row's reasons and the reader's notes, in words, for the result table."""
+    return "; ".join([reason_label(code) for code in codes] + [note_label(n) for n in notes])
 
 
 class ImportWizard(QDialog):
@@ -131,9 +149,11 @@ class ImportWizard(QDialog):
         load_mapping = QPushButton(self.tr("Pakai pemetaan tersimpan..."))
         load_mapping.clicked.connect(self._load_mapping)
         self.hints_label = QLabel()
+        self.hints_label.setTextFormat(Qt.TextFormat.PlainText)
         self.scan_check = QCheckBox(self.tr("Pindaian KTP-el sudah diserahkan untuk semua baris"))
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
+        self.file_error.setTextFormat(Qt.TextFormat.PlainText)  # file and sheet names
         self.file_error.setStyleSheet("color: #b00020")
         self.next_button = QPushButton(self.tr("Lanjut"))
         self.next_button.setDefault(True)
@@ -160,6 +180,7 @@ class ImportWizard(QDialog):
         page = QWidget()
         self.mapping_info = QLabel()
         self.mapping_info.setWordWrap(True)
+        self.mapping_info.setTextFormat(Qt.TextFormat.PlainText)  # the sheet's name
         self.mapping_form = QFormLayout()
         self.field_boxes: dict[str, QComboBox] = {}
         for name in FIELDS:
@@ -211,6 +232,10 @@ class ImportWizard(QDialog):
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_error = QLabel()
+        self.result_error.setWordWrap(True)
+        self.result_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_error.setStyleSheet("color: #b00020")
         self.bad_table = QTableWidget(0, 4)
         self.bad_table.setHorizontalHeaderLabels(
             [self.tr("Baris"), self.tr("NIK"), self.tr("Status"), self.tr("Alasan")]
@@ -235,10 +260,13 @@ class ImportWizard(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(page)
         layout.addWidget(self.result_label)
-        layout.addWidget(QLabel(self.tr("Baris yang belum/tidak memenuhi syarat:")))
+        layout.addWidget(
+            QLabel(self.tr("Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:"))
+        )
         layout.addWidget(self.bad_table, 3)
         layout.addWidget(QLabel(self.tr("Nama wilayah yang dicocokkan tidak persis:")))
         layout.addWidget(self.places_table, 1)
+        layout.addWidget(self.result_error)
         layout.addLayout(buttons)
         return page
 
@@ -262,8 +290,12 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan templat"), TEMPLATE_NAMES["xlsx"], "XLSX (*.xlsx);;CSV (*.csv)"
         )
-        if path:
+        if not path:
+            return
+        try:
             save_template(path)
+        except (OSError, ValueError) as error:
+            self.file_error.setText(self._not_saved(path, error))
 
     @Slot()
     def _load_mapping(self) -> None:
@@ -279,11 +311,21 @@ class ImportWizard(QDialog):
 
         try:
             self.hints = load_mapping(path).header_hints()
-        except (OSError, ValueError) as error:
+        except OSError as error:
             self.file_error.setText(
-                self.tr("Pemetaan tidak dapat dibaca: %1").replace("%1", str(error))
+                self.tr("Pemetaan tidak dapat dibaca: %1").replace(
+                    "%1", f"{Path(path).name} ({error.strerror or error})"
+                )
             )
             return
+        except (ValueError, TypeError, AttributeError):
+            self.file_error.setText(
+                self.tr("%1 bukan berkas pemetaan kolom yang disimpan Silon.").replace(
+                    "%1", Path(path).name
+                )
+            )
+            return
+        self.file_error.clear()
         self.hints_label.setText(self.tr("Memakai pemetaan: %1").replace("%1", Path(path).name))
 
     @Slot()
@@ -366,8 +408,12 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan pemetaan kolom"), "pemetaan.json", "JSON (*.json)"
         )
-        if path:
+        if not path:
+            return
+        try:
             save_mapping(self.chosen_mapping(), path)
+        except OSError as error:
+            self.mapping_info.setText(self._not_saved(path, error))
 
     # -- import ----------------------------------------------------------------------
 
@@ -420,7 +466,7 @@ class ImportWizard(QDialog):
         if total > 0:
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(min(done, total))
-        self.progress_label.setText(self.tr("%1 baris diperiksa").replace("%1", f"{done:,}"))
+        self.progress_label.setText(self.tr("%1 baris diperiksa").replace("%1", format_count(done)))
 
     @Slot()
     def cancel_import(self) -> None:
@@ -442,31 +488,32 @@ class ImportWizard(QDialog):
     @Slot(object)
     def _show_result(self, report: Any) -> None:
         self.report = report
+        self.result_error.clear()
         counts = report.counts()
         stored = report.stored or {}
         lines = [
             self.tr("Berkas: %1").replace("%1", report.path.name),
-            self.tr("Baris data: %1").replace("%1", f"{report.total:,}"),
-            "  ".join(f"{status_label(s)}: {n:,}" for s, n in counts.items()),
+            self.tr("Baris data: %1").replace("%1", format_count(report.total)),
+            "  ".join(f"{status_label(s)}: {format_count(n)}" for s, n in counts.items()),
             self.tr("Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah")
-            .replace("%1", str(stored.get("inserted", 0)))
-            .replace("%2", str(stored.get("updated", 0)))
-            .replace("%3", str(stored.get("unchanged", 0))),
+            .replace("%1", format_count(stored.get("inserted", 0)))
+            .replace("%2", format_count(stored.get("updated", 0)))
+            .replace("%3", format_count(stored.get("unchanged", 0))),
         ]
-        all_bad = report.bad_rows()
+        all_bad = report.rows_to_review()
         bad = all_bad[:_BAD_ROWS_SHOWN]
         if len(all_bad) > len(bad):
             lines.append(
                 self.tr(
                     "Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua."
                 )
-                .replace("%1", f"{len(bad):,}")
-                .replace("%2", f"{len(all_bad):,}")
+                .replace("%1", format_count(len(bad)))
+                .replace("%2", format_count(len(all_bad)))
             )
         self.result_label.setText("\n".join(lines))
         self.bad_table.setRowCount(len(bad))
         for r, row in enumerate(bad):
-            reasons = "; ".join(reason_label(code) for code in row.codes)
+            reasons = row_reasons(row.codes, row.notes)
             for c, value in enumerate((str(row.row), row.nik, row.status, reasons)):
                 self.bad_table.setItem(r, c, QTableWidgetItem(value))
         fuzzy = [m for m in report.places if m.score < 100]
@@ -485,8 +532,22 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan laporan"), "laporan-impor.json", "JSON (*.json)"
         )
-        if path:
+        if not path:
+            return
+        try:
             self.report.write_json(path)
+        except OSError as error:
+            self.result_error.setText(self._not_saved(path, error))
+            return
+        self.result_error.clear()
+
+    def _not_saved(self, path: str, error: Exception) -> str:
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        return (
+            self.tr("Tidak dapat menyimpan %1: %2")
+            .replace("%1", Path(path).name)
+            .replace("%2", reason)
+        )
 
     # -- jobs ------------------------------------------------------------------------
 

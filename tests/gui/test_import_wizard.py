@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.storage.db import open_database
@@ -131,3 +133,76 @@ def test_a_saved_mapping_is_reused_for_the_next_file(
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
     assert wizard.field_boxes["nik"].currentData() == 1
     qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_result_names_the_field_and_shows_rows_cut_to_fit(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    rows = supporter_rows(4)
+    rows[0][2] = "A" * 400  # cut to the name column's size: MS, but the operator must know
+    rows[1][4] = "31-02-1990"  # a date that does not exist: not "empty", unreadable
+    rows[2][11] = "Desa Antah Berantah"
+    path = write_xlsx(tmp_path / "catatan.xlsx", rows)
+    wizard = open_wizard(qtbot, db_path, path)
+    wizard.scan_check.setChecked(True)
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.import_button.click()
+    shown = {
+        wizard.bad_table.item(r, 0).text(): wizard.bad_table.item(r, 3).text()
+        for r in range(wizard.bad_table.rowCount())
+    }
+    assert set(shown) == {"2", "3", "4"}
+    assert "Nama terlalu panjang, dipotong" in shown["2"]
+    assert "Tanggal lahir tidak terbaca" in shown["3"]
+    assert "Desa/Kelurahan tidak ditemukan di wilayah" in shown["4"]
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_counts_are_grouped_the_indonesian_way(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "seribu.xlsx", supporter_rows(1234))
+    wizard = open_wizard(qtbot, db_path, path)
+    with qtbot.waitSignal(wizard.imported, timeout=60_000):
+        wizard.import_button.click()
+    assert "Baris data: 1.234" in wizard.result_label.text()
+    assert "1,234" not in wizard.result_label.text()
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_a_sheet_named_in_html_is_shown_as_typed(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "h.xlsx", supporter_rows(2), sheet="<i>B1 <img src=x>")
+    wizard = open_wizard(qtbot, db_path, path)
+    assert "<i>B1 <img src=x>" in wizard.mapping_info.text()
+    assert wizard.mapping_info.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_saving_where_it_cannot_be_saved_says_so_instead_of_raising(
+    qtbot: QtBot, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = str(tmp_path / "hilang" / "x.xlsx")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (target, ""))
+    wizard = open_wizard(qtbot, db_path, write_xlsx(tmp_path / "d.xlsx", supporter_rows(2)))
+    wizard._save_mapping()
+    assert "Tidak dapat menyimpan x.xlsx" in wizard.mapping_info.text()
+    wizard._save_template()
+    assert "Tidak dapat menyimpan x.xlsx" in wizard.file_error.text()
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.import_button.click()
+    wizard._save_report()
+    assert "Tidak dapat menyimpan x.xlsx" in wizard.result_error.text()
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_a_saved_mapping_that_is_not_one_is_explained(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "peta.json"
+    wrong.write_text('{"version": 1, "headers": []}', encoding="utf-8")
+    wizard = ImportWizard(db_path, "p1")
+    qtbot.addWidget(wizard)
+    wizard.use_saved_mapping(wrong)
+    assert "peta.json bukan berkas pemetaan kolom" in wizard.file_error.text()
+    wizard.use_saved_mapping(tmp_path / "tidak-ada.json")
+    assert "tidak-ada.json" in wizard.file_error.text()
