@@ -332,6 +332,13 @@ def main() -> int:
         # read_s + sql_write_s is the least any import into this schema takes.
         "sql_write_s": round(sql["seconds"], 2),
         "read_plus_sql_ratio": round((read["seconds"] + sql["seconds"]) / base["seconds"], 2),
+        # The CPU work no design of this import avoids (reading + validation,
+        # then SQLite's statements) spread perfectly over every core of this
+        # machine: the least ratio even a perfectly parallel import could reach.
+        "cores": os.cpu_count() or 1,
+        "parallel_bound_ratio": round(
+            (checked["cpu"] + sql["cpu"]) / (os.cpu_count() or 1) / base["seconds"], 2
+        ),
         # CPU seconds of the measured part (all threads): steadier than wall
         # time on a shared machine.
         "import_cpu_s": round(run["cpu"], 2),
