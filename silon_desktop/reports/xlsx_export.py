@@ -208,6 +208,10 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
         desa.write_string(i, 3, safe_cell(item.name), cell)
         for col, value in enumerate((item.ms, item.bms, item.tms, item.unchecked, item.total), 4):
             desa.write_number(i, col, value, number)
+    last = len(recap.desa) + 1
+    desa.write_string(last, 3, "JUMLAH", total)
+    for col, value in enumerate((t.ms, t.bms, t.tms, t.unchecked, t.total), 4):
+        desa.write_number(last, col, value, total)
     for col, width in enumerate((5, 22, 16, 28, 10, 10, 10, 12, 10)):
         desa.set_column(col, col, width)
     book.close()
@@ -221,6 +225,7 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
         (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", group_thousands(recap.totals.ms)),
         ("Belum memenuhi syarat", group_thousands(recap.totals.bms)),
         ("Tidak memenuhi syarat", group_thousands(recap.totals.tms)),
+        ("Belum diperiksa", group_thousands(recap.totals.unchecked)),
     ]
     if recap.required is not None:
         verdict = (

@@ -19,7 +19,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from silon_desktop.domain.codes import ReasonCode
@@ -68,7 +68,11 @@ def long_date(day: dt.date) -> str:
 
 
 def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
-    """The recap of administrative verification of a pair's supporters, as PDF."""
+    """The recap of administrative verification of a pair's supporters, as PDF.
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
     body = [
         f"<h1>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN'))}</h1>",
         f"<p class='center'>{_e(tr('Bakal Pasangan Calon Perseorangan'))}</p>",
@@ -104,19 +108,14 @@ def write_berita_acara_pdf(
         day: date of the minutes (default: today).
         number: the minutes' number; dots are left to fill in by hand when empty.
         signatories: roles of the commissioners who sign.
+
+    Raises:
+        OSError: the file cannot be written there.
     """
     day = day or dt.date.today()
     weekday = _DAYS[day.weekday()]
     office = f"KPU {recap.region_name}" if recap.region_name else "KPU"
-    meets = recap.meets_threshold
-    spread_ok = recap.meets_spread
-    verdict = (
-        tr("MEMENUHI")
-        if meets and spread_ok
-        else tr("BELUM MEMENUHI")
-        if meets is not None
-        else tr("(diisi setelah DPT ditetapkan)")
-    )
+    verdict = _verdict(recap.meets_threshold, recap.meets_spread)
     opening = tr(
         "Pada hari ini {weekday}, tanggal {date}, bertempat di {place}, {office} telah "
         "melaksanakan rapat pleno rekapitulasi hasil verifikasi administrasi dokumen "
@@ -146,6 +145,16 @@ def write_berita_acara_pdf(
         _signatures(office, signatories),
     ]
     return _print("".join(body), target, tr("Berita acara verifikasi administrasi"))
+
+
+def _verdict(meets: bool | None, spread_ok: bool | None) -> str:
+    """MEMENUHI only when both are known and met; BELUM as soon as one is known
+    and not met; else a blank to fill (an unknown spread is not a failed one)."""
+    if meets is False or spread_ok is False:
+        return tr("BELUM MEMENUHI")
+    if meets and spread_ok:
+        return tr("MEMENUHI")
+    return tr("(diisi setelah DPT ditetapkan)")
 
 
 def _identity_table(recap: PairRecap) -> str:
@@ -233,8 +242,20 @@ def _signatures(office: str, roles: tuple[str, ...]) -> str:
 
 
 def _print(body: str, target: str | Path, title: str) -> Path:
+    """Lay out ``body`` on A4 and write the PDF to ``target``.
+
+    The PDF is drawn into memory and then written with Python's ``open``: Qt's
+    writer given an unwritable path (a folder that is gone, a file held open
+    by a PDF viewer on Windows) only logs a warning and draws nothing, so the
+    operator would be told of a file that does not exist.
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
     path = Path(target)
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setTitle(title)
     writer.setCreator("Silon Desktop")
     writer.setResolution(150)
@@ -251,5 +272,9 @@ def _print(body: str, target: str | Path, title: str) -> Path:
     document.setHtml(f"<html><body>{body}</body></html>")
     document.setPageSize(QSizeF(writer.width(), writer.height()))
     document.print_(writer)
-    del writer  # the file is complete once the writer is gone
+    del writer  # the PDF is complete once the writer is gone
+    data = bytes(buffer.data().data())
+    buffer.close()
+    with open(path, "wb") as handle:
+        handle.write(data)
     return path

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -73,3 +75,28 @@ def test_berita_acara_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> Non
     assert "BELUM MEMENUHI" in text
     assert text.count("Anggota") == 4 and "Ketua" in text
     assert text.count("Tanda tangan") == 5
+
+
+@pytest.mark.parametrize("writer", [write_recap_pdf, write_berita_acara_pdf])
+def test_an_unwritable_target_raises_instead_of_pretending(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path, writer: Any
+) -> None:
+    with pytest.raises(OSError):
+        writer(recap, tmp_path / "hilang" / "x.pdf")
+    with pytest.raises(OSError):
+        writer(recap, tmp_path)  # a folder
+
+
+def test_berita_acara_does_not_fail_a_pair_on_an_unknown_spread(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path
+) -> None:
+    met = dataclasses.replace(
+        recap,
+        totals=dataclasses.replace(recap.totals, ms=60_000),
+        subregion_count=None,
+        spread_required=None,
+    )
+    assert met.meets_threshold is True and met.meets_spread is None
+    _, text = text_of(write_berita_acara_pdf(met, tmp_path / "ba.pdf", day=dt.date(2024, 8, 17)))
+    assert "BELUM MEMENUHI" not in text
+    assert "(diisi setelah DPT ditetapkan)" in text

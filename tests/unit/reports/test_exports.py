@@ -155,3 +155,13 @@ def test_shipped_templates_match_the_generator() -> None:
     assert tuple(cells[0]) == TEMPLATE_HEADER
     first = (shipped / "B1-KWK-Perseorangan.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert tuple(first.split(",")) == TEMPLATE_HEADER
+
+
+def test_b2_summary_adds_up_and_the_desa_sheet_has_its_total(db: Database, tmp_path: Path) -> None:
+    imported(db, tmp_path)
+    out = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2.xlsx")
+    summary = {r[0]: r[2] for r in read(out, "B.2-KWK")[4:10] if r and r[0]}
+    assert summary["Belum diperiksa"] == "0"  # MS + BMS + TMS + unchecked = Jumlah pendukung
+    desa = read(out, "Per Desa")
+    total = next(r for r in desa if r[3] == "JUMLAH")
+    assert total[4:9] == [10.0, 1.0, 1.0, 0.0, 12.0]
