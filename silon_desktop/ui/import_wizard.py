@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 DatabaseSource = Any  # str | Path | Database | Callable[[], Database]
 _BAD_ROWS_SHOWN = 5000
+_SAMPLE_COLUMN_MAX = 220
 
 
 def _t(text: str) -> str:
@@ -185,6 +186,11 @@ class ImportWizard(QDialog):
         self.field_boxes: dict[str, QComboBox] = {}
         for name in FIELDS:
             box = QComboBox()
+            # wide enough for "E: TANGGAL LAHIR (DD-MM-YYYY)"; else the choice is cut off
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(24)
             self.field_boxes[name] = box
             self.mapping_form.addRow(field_label(name), box)
         self.sample_table = QTableWidget()
@@ -245,11 +251,14 @@ class ImportWizard(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.bad_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # the spreadsheet's row number is the first column: a second count confuses
+        self.bad_table.verticalHeader().setVisible(False)
         self.places_table = QTableWidget(0, 3)
         self.places_table.setHorizontalHeaderLabels(
             [self.tr("Tertulis"), self.tr("Dicocokkan dengan"), self.tr("Skor")]
         )
         self.places_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.places_table.verticalHeader().setVisible(False)
         save = QPushButton(self.tr("Simpan laporan (JSON)..."))
         save.clicked.connect(self._save_report)
         close = QPushButton(self.tr("Tutup"))
@@ -367,6 +376,10 @@ class ImportWizard(QDialog):
         for r, (_, cells) in enumerate(sample):
             for c, value in enumerate(cells):
                 self.sample_table.setItem(r, c, QTableWidgetItem(str(value)))
+        self.sample_table.resizeColumnsToContents()
+        for col in range(width):  # a 400-character name must not push the rest away
+            if self.sample_table.columnWidth(col) > _SAMPLE_COLUMN_MAX:
+                self.sample_table.setColumnWidth(col, _SAMPLE_COLUMN_MAX)
         self.mapping_info.setText(
             self.tr("Lembar: %1 - baris judul: %2 - data mulai baris %3")
             .replace("%1", mapping.sheet)

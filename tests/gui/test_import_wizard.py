@@ -206,3 +206,21 @@ def test_a_saved_mapping_that_is_not_one_is_explained(
     assert "peta.json bukan berkas pemetaan kolom" in wizard.file_error.text()
     wizard.use_saved_mapping(tmp_path / "tidak-ada.json")
     assert "tidak-ada.json" in wizard.file_error.text()
+
+
+def test_mapping_choices_and_sample_columns_are_readable(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    rows = supporter_rows(3)
+    rows[0][2] = "A" * 400
+    wizard = open_wizard(qtbot, db_path, write_xlsx(tmp_path / "d.xlsx", rows))
+    wizard.resize(1366, 700)
+    box = wizard.field_boxes["marital_status"]
+    shown = box.fontMetrics().horizontalAdvance(box.currentText())
+    assert box.sizeHint().width() > shown  # "G: STATUS PERKAWINAN" not cut off
+    assert wizard.sample_table.columnWidth(
+        1
+    ) >= wizard.sample_table.fontMetrics().horizontalAdvance("3214012001620002")  # the whole NIK
+    assert wizard.sample_table.columnWidth(2) <= 220  # a very long name stays in its lane
+    assert wizard.bad_table.verticalHeader().isHidden()  # one row number: the file's
+    qtbot.waitUntil(lambda: wizard.job is None)
