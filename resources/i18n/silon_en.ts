@@ -95,112 +95,112 @@
 <context>
     <name>DashboardWidget</name>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="47"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="44"/>
         <source>MS %v dari %m</source>
         <translation>MS %v of %m</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="55"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="52"/>
         <source>Wilayah</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="56"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="53"/>
         <source>MS</source>
         <translation>MS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="57"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="54"/>
         <source>BMS</source>
         <translation>BMS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="58"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="55"/>
         <source>TMS</source>
         <translation>TMS</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="59"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="56"/>
         <source>Belum</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="60"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="57"/>
         <source>Keterangan</source>
         <translation>Remark</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="82"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="79"/>
         <source>Menghitung...</source>
         <translation>Calculating...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="97"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="94"/>
         <source>MS %1 dari %2</source>
         <translation>MS %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="100"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="99"/>
         <source>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, belum diperiksa %4, jumlah %5.</source>
         <translation>MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, unchecked %4, total %5.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="112"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="111"/>
         <source>Pasangan ini diusung partai politik: syarat dukungan perseorangan tidak berlaku. Gabungan %1 partai: &lt;b&gt;%2&lt;/b&gt; kursi DPRD, &lt;b&gt;%3&lt;/b&gt; suara sah.</source>
         <translation>This pair is nominated by political parties: the independent support requirement does not apply. Coalition of %1 parties: &lt;b&gt;%2&lt;/b&gt; DPRD seats, &lt;b&gt;%3&lt;/b&gt; valid votes.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="125"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="124"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="129"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="128"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: kurang &lt;b&gt;%2&lt;/b&gt;. Pada masa perbaikan harus diserahkan &lt;b&gt;%3&lt;/b&gt; dukungan (dua kali kekurangan).</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;%2&lt;/b&gt; short. The correction round must submit &lt;b&gt;%3&lt;/b&gt; supporters (twice the shortfall).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="138"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="137"/>
         <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: &lt;b&gt;terpenuhi&lt;/b&gt;.</source>
         <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;met&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="143"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="142"/>
         <source>kecamatan</source>
         <translation>kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="143"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="142"/>
         <source>kabupaten/kota</source>
         <translation>regencies/cities</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="146"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="145"/>
         <source>terpenuhi</source>
         <translation>met</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="148"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="147"/>
         <source>belum terpenuhi</source>
         <translation>not met yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="151"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="150"/>
         <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).</source>
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="159"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="158"/>
         <source>Isi wilayah pemilihan untuk menghitung sebaran.</source>
         <translation>Enter the election&apos;s region to compute the spread.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="168"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="167"/>
         <source>(tanpa wilayah)</source>
         <translation>(no region)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="173"/>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="172"/>
         <source>Belum ada dukungan MS</source>
         <translation>No MS supporters yet</translation>
     </message>
@@ -394,323 +394,324 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="63"/>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="64"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="66"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="67"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="66"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="68"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="67"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="69"/>
         <source>Tempat, tanggal lahir</source>
         <translation>Place, date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="68"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="70"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="69"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="71"/>
         <source>Status perkawinan</source>
         <translation>Marital status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="70"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="72"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="71"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="73"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="72"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="74"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="73"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="75"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="74"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="76"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="75"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="77"/>
         <source>Desa/Kelurahan</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="76"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="78"/>
         <source>Kecamatan</source>
         <translation>District (kecamatan)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="77"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="79"/>
         <source>Kabupaten/Kota</source>
         <translation>Regency/City</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="111"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="130"/>
         <source>Impor daftar dukungan</source>
         <extracomment>header text -&gt; field from a saved mapping, used when detecting columns</extracomment>
         <translation>Import supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="126"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="145"/>
         <source>Berkas XLSX, XLS, ODS atau CSV</source>
         <translation>XLSX, XLS, ODS or CSV file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="127"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="146"/>
         <source>Pilih berkas...</source>
         <translation>Choose file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="129"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="148"/>
         <source>Unduh templat kosong...</source>
         <translation>Download empty template...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="131"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="150"/>
         <source>Pakai pemetaan tersimpan...</source>
         <translation>Use saved mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="134"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="154"/>
         <source>Pindaian KTP-el sudah diserahkan untuk semua baris</source>
         <translation>E-ID scans were handed in for every row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="138"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="159"/>
         <source>Lanjut</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="145"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="166"/>
         <source>Pilih berkas daftar dukungan (Model B.1-KWK):</source>
         <translation>Choose the supporter list file (form B.1-KWK):</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="171"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="198"/>
         <source>Simpan pemetaan...</source>
         <translation>Save mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="173"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="200"/>
         <source>Kembali</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="175"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="202"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="196"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="223"/>
         <source>Mengimpor...</source>
         <translation>Importing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="199"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="226"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
         <source>Tertulis</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
         <source>Dicocokkan dengan</source>
         <translation>Matched to</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="225"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
         <source>Skor</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="228"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="262"/>
         <source>Simpan laporan (JSON)...</source>
         <translation>Save report (JSON)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="230"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="238"/>
-        <source>Baris yang belum/tidak memenuhi syarat:</source>
-        <translation>Rows not (yet) qualified:</translation>
-    </message>
-    <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="240"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="276"/>
         <source>Nama wilayah yang dicocokkan tidak persis:</source>
         <translation>Place names matched inexactly:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="251"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="288"/>
         <source>Pilih daftar dukungan</source>
         <translation>Choose supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="290"/>
         <source>Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)</source>
         <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="300"/>
         <source>Simpan templat</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="271"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="312"/>
         <source>Pakai pemetaan kolom</source>
         <translation>Use column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="284"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="325"/>
         <source>Pemetaan tidak dapat dibaca: %1</source>
         <translation>The mapping cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="287"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="338"/>
         <source>Memakai pemetaan: %1</source>
         <translation>Using mapping: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="294"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="345"/>
         <source>Pilih berkas terlebih dahulu.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="317"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="368"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="329"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="384"/>
         <source>Lembar: %1 - baris judul: %2 - data mulai baris %3</source>
         <translation>Sheet: %1 - header row: %2 - data from row %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="367"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="422"/>
         <source>Simpan pemetaan kolom</source>
         <translation>Save column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="381"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="440"/>
         <source>Kolom wajib belum dipetakan: %1</source>
         <translation>Required columns not mapped yet: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="393"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="452"/>
         <source>Membaca dan memeriksa baris...</source>
         <translation>Reading and checking rows...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="423"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="482"/>
         <source>%1 baris diperiksa</source>
         <translation>%1 rows checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="431"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="490"/>
         <source>Membatalkan...</source>
         <translation>Cancelling...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="437"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="496"/>
         <source>Impor dibatalkan. Basis data tidak berubah.</source>
         <translation>Import cancelled. The database is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="448"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="508"/>
         <source>Berkas: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="449"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="509"/>
         <source>Baris data: %1</source>
         <translation>Data rows: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="451"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="511"/>
         <source>Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah</source>
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="461"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="521"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="475"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="535"/>
         <source>tidak ditemukan</source>
         <translation>not found</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="486"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="546"/>
         <source>Simpan laporan</source>
         <translation>Save report</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="88"/>
         <source>%1 tidak terbaca</source>
         <translation>%1 could not be read</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="89"/>
         <source>%1 terlalu panjang, dipotong</source>
         <translation>%1 too long, cut short</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="90"/>
         <source>%1 tidak ditemukan di wilayah</source>
         <translation>%1 not found in the region</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="273"/>
         <source>Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:</source>
         <translation>Rows not (yet) eligible or needing a check:</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="332"/>
         <source>%1 bukan berkas pemetaan kolom yang disimpan Silon.</source>
         <translation>%1 is not a column mapping saved by Silon.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="560"/>
         <source>Tidak dapat menyimpan %1: %2</source>
         <translation>Could not save %1: %2</translation>
     </message>
@@ -791,198 +792,253 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="271"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="276"/>
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="279"/>
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="286"/>
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="342"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="343"/>
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="345"/>
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="347"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="349"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="348"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="350"/>
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="350"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="352"/>
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="353"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="355"/>
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="358"/>
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="359"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="361"/>
         <source>&amp;Impor daftar dukungan...</source>
         <translation>&amp;Import supporter list...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="362"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="364"/>
         <source>Cetak &amp;rekapitulasi (PDF)...</source>
         <translation>Print &amp;recap (PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="372"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="370"/>
+        <source>Cetak &amp;berita acara (PDF)...</source>
+        <translation>Print &amp;minutes (berita acara, PDF)...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="375"/>
+        <source>Ekspor daftar B.1.1-KWK (&amp;XLSX)...</source>
+        <translation>Export B.1.1-KWK &amp;list (XLSX)...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="380"/>
+        <source>Ekspor rekap B.2-KWK (X&amp;LSX)...</source>
+        <translation>Export B.2-KWK recap (X&amp;LSX)...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="400"/>
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="401"/>
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="402"/>
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="403"/>
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="491"/>
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="468"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="496"/>
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="506"/>
         <source>Wilayah belum diketahui</source>
         <translation>Region not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="507"/>
         <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
         <translation>Log in online once so that your account&apos;s region is known.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="486"/>
-        <location filename="../../silon_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="539"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="526"/>
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="526"/>
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="558"/>
         <source>Pilih pasangan</source>
         <translation>Choose a pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="558"/>
         <source>Pilih pasangan calon dulu.</source>
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="552"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="577"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="561"/>
-        <source>Gagal</source>
-        <translation>Failed</translation>
+        <location filename="../../silon_desktop/ui/main_window.py" line="579"/>
+        <source>Simpan berita acara</source>
+        <translation>Save the minutes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="562"/>
-        <source>Menyusun rekapitulasi...</source>
-        <translation>Preparing the recap...</translation>
+        <location filename="../../silon_desktop/ui/main_window.py" line="583"/>
+        <source>Simpan daftar B.1.1-KWK</source>
+        <translation>Save the B.1.1-KWK list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="570"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="584"/>
+        <source>Simpan rekap B.2-KWK</source>
+        <translation>Save the B.2-KWK recap</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="617"/>
+        <source>Mengekspor daftar B.1.1-KWK: %1 pendukung...</source>
+        <translation>Exporting the B.1.1-KWK list: %1 supporters...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="629"/>
+        <source>Menyusun laporan...</source>
+        <translation>Preparing the report...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="645"/>
         <source>Rekapitulasi disimpan: %1</source>
         <translation>Recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="646"/>
+        <source>Berita acara disimpan: %1</source>
+        <translation>Minutes saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="647"/>
+        <source>Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)</source>
+        <translation>B.1.1-KWK list saved: %1 (%2 supporters)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="648"/>
+        <source>Rekap B.2-KWK disimpan: %1</source>
+        <translation>B.2-KWK recap saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="658"/>
+        <source>Laporan tidak tersimpan</source>
+        <translation>Report not saved</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="659"/>
+        <source>Laporan tidak dapat disimpan: %1</source>
+        <translation>The report could not be saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="690"/>
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="696"/>
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="697"/>
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="619"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="707"/>
         <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
         <translation>The server cannot be reached. Your data stays safe on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="621"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="709"/>
         <source>Sesi berakhir; silakan masuk lagi.</source>
         <translation>The session has ended; please log in again.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="628"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="716"/>
         <source>Sinkronisasi dibatalkan. Yang sudah terkirim tetap diterima server; sisanya menunggu sinkronisasi berikutnya.</source>
         <translation>Sync cancelled. What was already sent stays accepted by the server; the rest waits for the next sync.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="635"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="723"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="641"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="729"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -990,112 +1046,112 @@
 <context>
     <name>PairPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="60"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="61"/>
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="67"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="68"/>
         <source>Tambah calon</source>
         <translation>Add candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="75"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="76"/>
         <source>Tambah dokumen syarat</source>
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="94"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="95"/>
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="96"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="97"/>
         <source>Lampirkan berkas dokumen...</source>
         <translation>Attach document file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="108"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="109"/>
         <source>(baru)</source>
         <translation>(new)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="110"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="111"/>
         <source>%1 kursi</source>
         <translation>%1 seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="112"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="113"/>
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="116"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="117"/>
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="119"/>
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="121"/>
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="131"/>
         <source>Kepala</source>
         <translation>Head</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="130"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="131"/>
         <source>Wakil</source>
         <translation>Deputy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="139"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="140"/>
         <source>[berkas]</source>
         <translation>[file]</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="177"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="178"/>
         <source>Pilih atau tambahkan dokumen syarat dulu.</source>
         <translation>Choose or add a requirement document first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="197"/>
         <source>Berkas dokumen</source>
         <translation>Document file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="202"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="213"/>
         <source>Usia calon diperiksa setelah tanggal lahir dan tanggal penetapan diisi.</source>
         <translation>The candidate&apos;s age is checked once the birth date and the confirmation date are filled in.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="220"/>
         <source>Usia pada tanggal penetapan: %1 tahun (paling rendah %2): memenuhi.</source>
         <translation>Age on the confirmation date: %1 years (minimum %2): qualifies.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="224"/>
         <source>Usia pada tanggal penetapan: %1 tahun, kurang dari syarat paling rendah %2 tahun.</source>
         <translation>Age on the confirmation date: %1 years, below the minimum of %2 years.</translation>
     </message>
@@ -1272,131 +1328,131 @@
 <context>
     <name>SupportersPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="104"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="105"/>
         <source>Tambah pendukung</source>
         <translation>Add supporter</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="139"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="140"/>
         <source>NIK diawali...</source>
         <translation>NIK starts with...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="143"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="144"/>
         <source>Nama memuat...</source>
         <translation>Name contains...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="150"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="151"/>
         <source>Semua status</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="155"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="156"/>
         <source>Semua alasan</source>
         <translation>All reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="178"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="179"/>
         <source>Saring:</source>
         <translation>Filter:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="216"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="217"/>
         <source>Verifikasi</source>
         <translation>Verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="217"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="218"/>
         <source>Mode verifikasi dengan tombol</source>
         <translation>Verification mode with keys</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="221"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="222"/>
         <source>Verifikasi administrasi</source>
         <translation>Administrative verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="222"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="223"/>
         <source>Verifikasi faktual</source>
         <translation>Field verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="237"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="238"/>
         <source>Tombol:</source>
         <translation>Keys:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="237"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="238"/>
         <source>lewati</source>
         <translation>skip</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="316"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="381"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="409"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="317"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="380"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="408"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="369"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="370"/>
         <source>Menyimpan verifikasi %1 pendukung...</source>
         <extracomment>selections larger than this are written on a worker thread (a few ms per row)</extracomment>
         <translation>Saving the verification of %1 supporters...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="374"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="373"/>
         <source>Gagal</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="466"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="465"/>
         <source>Verifikasi sekaligus</source>
         <translation>Verify a selection</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="467"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="466"/>
         <source>Tandai %1 pendukung yang dipilih: %2?</source>
         <translation>Mark the %1 selected supporters: %2?</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="508"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="507"/>
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="514"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="513"/>
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="521"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="520"/>
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="558"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="575"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="557"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="574"/>
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="568"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="567"/>
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="590"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="589"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="591"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="590"/>
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="592"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="591"/>
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>
@@ -1584,169 +1640,164 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/forms.py" line="57"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="145"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="142"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="63"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="80"/>
         <source>Calon kepala daerah</source>
         <translation>Head of region candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="64"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="81"/>
         <source>Calon wakil</source>
         <translation>Deputy candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="68"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="96"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="64"/>
         <source>Laki-laki</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="69"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="97"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="65"/>
         <source>Perempuan</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="73"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="101"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="72"/>
         <source>Belum kawin</source>
         <translation>Never married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="74"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="102"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="73"/>
         <source>Kawin</source>
         <translation>Married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="75"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="103"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="74"/>
         <source>Pernah kawin</source>
         <translation>Previously married</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="78"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="85"/>
         <source>Kedudukan</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="79"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="106"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="86"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="103"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="80"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="87"/>
         <source>Nama lengkap</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="81"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="110"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="88"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="107"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="82"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="108"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="89"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="105"/>
         <source>Tempat lahir</source>
         <translation>Birth place</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="83"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="109"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="90"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="106"/>
         <source>Tanggal lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="84"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="115"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="91"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="112"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="85"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="92"/>
         <source>Pendidikan terakhir</source>
         <translation>Highest education</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="86"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="114"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="93"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="111"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="88"/>
-        <location filename="../../silon_desktop/ui/forms.py" line="112"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="95"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="109"/>
         <source>Status perkawinan</source>
         <translation>Marital status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="107"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="104"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="116"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="113"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="117"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="114"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="119"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="116"/>
         <source>Desa/Kelurahan</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="126"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="123"/>
         <source>Nama partai</source>
         <translation>Party name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="127"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="124"/>
         <source>Jumlah kursi DPRD</source>
         <translation>DPRD seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="128"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="125"/>
         <source>Suara sah</source>
         <translation>Valid votes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="138"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="135"/>
         <source>Belum diserahkan</source>
         <translation>Not submitted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="139"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="136"/>
         <source>Diserahkan, belum diperiksa</source>
         <translation>Submitted, not checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="140"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="137"/>
         <source>Sesuai</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="141"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="138"/>
         <source>Tidak sesuai</source>
         <translation>Not valid</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="144"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="141"/>
         <source>Jenis dokumen</source>
         <translation>Document kind</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/forms.py" line="146"/>
+        <location filename="../../silon_desktop/ui/forms.py" line="143"/>
         <source>Catatan</source>
         <translation>Note</translation>
     </message>

@@ -15,6 +15,7 @@ import platform
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from silon_desktop import __version__
@@ -281,6 +282,22 @@ class Backend:
         from silon_desktop.reports.recap import pair_recap
 
         return pair_recap(self.engine, pair_id)
+
+    def export_b11(
+        self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Write the pair's supporters to an XLSX list (B.1.1-KWK; slow: a job);
+        returns how many were written."""
+        from silon_desktop.reports.xlsx_export import export_b11
+
+        return export_b11(self.engine, pair_id, target, progress)
+
+    def export_b2(self, pair_id: str, target: Path) -> Path:
+        """Write the pair's recap of counts and spread to XLSX (B.2-KWK; slow: a job)."""
+        from silon_desktop.reports.recap import pair_recap
+        from silon_desktop.reports.xlsx_export import export_b2
+
+        return export_b2(pair_recap(self.engine, pair_id), target)
 
     def status_counts(self, pair_id: str) -> dict[str, int]:
         from silon_desktop.storage.supporter_queries import status_counts

@@ -37,6 +37,7 @@ from silon_desktop.ui.forms import (
     party_fields,
 )
 from silon_desktop.ui.history_dialog import HistoryDialog
+from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import document_label
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.settings_dialog import SettingsDialog
@@ -255,11 +256,12 @@ class MainWindow(QMainWindow):
 
     Signals:
         navigated(str, str): entity and id of the record the navigation opened.
-        recapWritten(str): the path of a recap PDF just written.
+        reportWritten(str, str): a report just written: its kind (see
+            :meth:`save_report`) and its path.
     """
 
     navigated = Signal(str, str)
-    recapWritten = Signal(str)
+    reportWritten = Signal(str, str)
 
     def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -359,16 +361,42 @@ class MainWindow(QMainWindow):
             self.tr("&Impor daftar dukungan..."), self.show_import, "Ctrl+I", "importSupporters"
         )
         self.recap_action = action(
-            self.tr("Cetak &rekapitulasi (PDF)..."), self.ask_recap_pdf, "Ctrl+P", "printRecap"
+            self.tr("Cetak &rekapitulasi (PDF)..."),
+            lambda: self.ask_report("recap"),
+            "Ctrl+P",
+            "printRecap",
+        )
+        self.minutes_action = action(
+            self.tr("Cetak &berita acara (PDF)..."),
+            lambda: self.ask_report("berita_acara"),
+            name="printMinutes",
+        )
+        self.b11_action = action(
+            self.tr("Ekspor daftar B.1.1-KWK (&XLSX)..."),
+            lambda: self.ask_report("b11"),
+            name="exportB11",
+        )
+        self.b2_action = action(
+            self.tr("Ekspor rekap B.2-KWK (X&LSX)..."),
+            lambda: self.ask_report("b2"),
+            name="exportB2",
         )
         for act in (
             self.add_election_action,
             self.add_pair_action,
             self.import_action,
+            None,
             self.recap_action,
+            self.minutes_action,
+            self.b11_action,
+            self.b2_action,
+            None,
             self.history_action,
         ):
-            data_menu.addAction(act)
+            if act is None:
+                data_menu.addSeparator()
+            else:
+                data_menu.addAction(act)
         sync_menu = self.menuBar().addMenu(self.tr("&Sinkronisasi"))
         sync_menu.addAction(action(self.tr("Sinkronkan &sekarang"), self.sync.sync_now, "F5"))
         sync_menu.addAction(action(self.tr("&Batalkan sinkronisasi"), self.sync.cancel))
@@ -543,33 +571,93 @@ class MainWindow(QMainWindow):
         wizard.open()
         return wizard
 
-    def ask_recap_pdf(self) -> None:
+    def _report_names(self) -> dict[str, tuple[str, str, str]]:
+        """Kind -> (save dialog title, default file name, file filter)."""
+        return {
+            "recap": (self.tr("Simpan rekapitulasi"), "rekapitulasi-dukungan.pdf", "PDF (*.pdf)"),
+            "berita_acara": (
+                self.tr("Simpan berita acara"),
+                "berita-acara-verifikasi-administrasi.pdf",
+                "PDF (*.pdf)",
+            ),
+            "b11": (self.tr("Simpan daftar B.1.1-KWK"), "B.1.1-KWK.xlsx", "Excel (*.xlsx)"),
+            "b2": (self.tr("Simpan rekap B.2-KWK"), "B.2-KWK.xlsx", "Excel (*.xlsx)"),
+        }
+
+    def ask_report(self, kind: str) -> None:
+        """Ask where to save a report of the current pair, then make it."""
         pair_id = self._current_pair()
         if pair_id is None:
             return
-        default = self.backend.paths.documents / "rekapitulasi-dukungan.pdf"
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Simpan rekapitulasi"), str(default), "PDF (*.pdf)"
-        )
+        title, name, pattern = self._report_names()[kind]
+        default = self.backend.paths.documents / name
+        chosen, _ = QFileDialog.getSaveFileName(self, title, str(default), pattern)
         if chosen:
-            self.print_recap(pair_id, Path(chosen))
+            self.save_report(kind, pair_id, Path(chosen))
 
-    def print_recap(self, pair_id: str, target: Path) -> Any:
-        """Count on a worker thread, then write the PDF; emits ``recapWritten(path)``."""
-        job = self.jobs.start(lambda _p, _c: self.backend.recap(pair_id), "recap")
-        job.finished.connect(lambda recap: self._write_recap(recap, target))
-        job.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Gagal"), message))
-        self.statusBar().showMessage(self.tr("Menyusun rekapitulasi..."))
+    def save_report(self, kind: str, pair_id: str, target: Path) -> Any:
+        """Make a report on a worker thread; emits ``reportWritten(kind, path)``.
+
+        Kinds: ``recap`` (PDF, recap of administrative verification),
+        ``berita_acara`` (PDF, minutes draft to sign), ``b11`` (XLSX, the
+        supporters with status and reasons, Model B.1.1-KWK), ``b2`` (XLSX, counts
+        and spread by area, Model B.2-KWK). PDFs are drawn on this thread (Qt's
+        text layout), from figures counted on the worker.
+        """
+        backend = self.backend
+        if kind in ("recap", "berita_acara"):
+            job = self.jobs.start(lambda _p, _c: backend.recap(pair_id), f"report-{kind}")
+            job.finished.connect(lambda recap: self._write_pdf(kind, recap, target))
+        elif kind == "b11":
+            job = self.jobs.start(
+                lambda p, _c: backend.export_b11(pair_id, target, p), "report-b11"
+            )
+            job.progress.connect(
+                lambda n: self.statusBar().showMessage(
+                    self.tr("Mengekspor daftar B.1.1-KWK: %1 pendukung...").replace(
+                        "%1", format_count(n)
+                    )
+                )
+            )
+            job.finished.connect(lambda count: self._report_done(kind, target, count))
+        elif kind == "b2":
+            job = self.jobs.start(lambda _p, _c: backend.export_b2(pair_id, target), "report-b2")
+            job.finished.connect(lambda _path: self._report_done(kind, target, None))
+        else:
+            raise ValueError(f"unknown report: {kind}")
+        job.failed.connect(self._report_failed)
+        self.statusBar().showMessage(self.tr("Menyusun laporan..."))
         return job
 
-    def _write_recap(self, recap: Any, target: Path) -> None:
-        from silon_desktop.ui.pdf_reports import write_recap_pdf
+    def _write_pdf(self, kind: str, recap: Any, target: Path) -> None:
+        from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
 
-        path = write_recap_pdf(recap, target)
-        self.statusBar().showMessage(
-            self.tr("Rekapitulasi disimpan: %1").replace("%1", str(path)), 10_000
+        write = write_recap_pdf if kind == "recap" else write_berita_acara_pdf
+        try:
+            write(recap, target)
+        except OSError as error:
+            self._report_failed(str(error))
+            return
+        self._report_done(kind, target, None)
+
+    def _report_done(self, kind: str, target: Path, count: int | None) -> None:
+        messages = {
+            "recap": self.tr("Rekapitulasi disimpan: %1"),
+            "berita_acara": self.tr("Berita acara disimpan: %1"),
+            "b11": self.tr("Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)"),
+            "b2": self.tr("Rekap B.2-KWK disimpan: %1"),
+        }
+        text = messages[kind].replace("%1", str(target)).replace("%2", format_count(count))
+        self.statusBar().showMessage(text, 10_000)
+        self.reportWritten.emit(kind, str(target))
+
+    def _report_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        QMessageBox.warning(
+            self,
+            self.tr("Laporan tidak tersimpan"),
+            self.tr("Laporan tidak dapat disimpan: %1").replace("%1", message),
         )
-        self.recapWritten.emit(str(path))
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.backend, self)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -52,7 +54,55 @@ def test_import_wizard_and_recap_pdf_from_the_menu(
     qtbot.addWidget(wizard)
     assert wizard.pair_id == seeded["pair"] and wizard.isVisible()
     wizard.reject()
-    with qtbot.waitSignal(window.recapWritten, timeout=10_000) as written:
-        window.print_recap(seeded["pair"], tmp_path / "rekap.pdf")
+    with qtbot.waitSignal(window.reportWritten, timeout=10_000) as written:
+        window.save_report("recap", seeded["pair"], tmp_path / "rekap.pdf")
     assert (tmp_path / "rekap.pdf").read_bytes().startswith(b"%PDF")
-    assert written.args == [str(tmp_path / "rekap.pdf")]
+    assert written.args == ["recap", str(tmp_path / "rekap.pdf")]
+
+
+def test_every_report_of_the_pair_is_made_from_the_data_menu(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Path
+) -> None:
+    import python_calamine
+    from pypdf import PdfReader
+
+    window.open_record("pair", seeded["pair"])
+    data_menu = window.menuBar().actions()[1].menu()
+    names = {a.objectName() for a in data_menu.actions()}
+    assert {"printRecap", "printMinutes", "exportB11", "exportB2"} <= names
+    files = {"recap": "rekap.pdf", "berita_acara": "ba.pdf", "b2": "b2.xlsx", "b11": "b11.xlsx"}
+    for kind, name in files.items():
+        with qtbot.waitSignal(window.reportWritten, timeout=20_000) as written:
+            window.save_report(kind, seeded["pair"], tmp_path / name)
+        assert written.args == [kind, str(tmp_path / name)]
+    assert "(30 pendukung)" in window.statusBar().currentMessage()  # b11 came last
+    with open(tmp_path / "ba.pdf", "rb") as pdf:
+        minutes = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "BERITA ACARA" in minutes and "AHMAD SUBAGJA" in minutes
+    book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "b11.xlsx"))
+    rows = book.get_sheet_by_name("B.1.1-KWK").to_python()
+    book.close()
+    assert sum(1 for r in rows if len(str(r[1])) == 16 and str(r[1]).isdigit()) == 30
+    book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "b2.xlsx"))
+    assert "B.2-KWK" in book.sheet_names
+    book.close()
+
+
+def test_a_report_that_cannot_be_saved_is_said_and_not_claimed(
+    qtbot: QtBot,
+    window: Any,
+    seeded: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text, *_a: warned.append(text))
+    written: list[Any] = []
+    window.reportWritten.connect(lambda *args: written.append(args))
+    for count, kind in enumerate(("recap", "b11"), start=1):
+        window.save_report(kind, seeded["pair"], tmp_path / "gone" / f"{kind}.out")
+        qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
+    assert written == [] and all("tidak dapat disimpan" in text for text in warned)
+    assert not (tmp_path / "gone").exists()
