@@ -395,7 +395,7 @@
     <name>ImportWizard</name>
     <message>
         <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
@@ -470,218 +470,223 @@
         <translation>Regency/City</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="130"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="91"/>
+        <source>%1 kosong</source>
+        <translation>%1 is empty</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="131"/>
         <source>Impor daftar dukungan</source>
         <extracomment>header text -&gt; field from a saved mapping, used when detecting columns</extracomment>
         <translation>Import supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="145"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="146"/>
         <source>Berkas XLSX, XLS, ODS atau CSV</source>
         <translation>XLSX, XLS, ODS or CSV file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="146"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="147"/>
         <source>Pilih berkas...</source>
         <translation>Choose file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="148"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="149"/>
         <source>Unduh templat kosong...</source>
         <translation>Download empty template...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="150"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="151"/>
         <source>Pakai pemetaan tersimpan...</source>
         <translation>Use saved mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="154"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="155"/>
         <source>Pindaian KTP-el sudah diserahkan untuk semua baris</source>
         <translation>E-ID scans were handed in for every row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="159"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="160"/>
         <source>Lanjut</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="166"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="167"/>
         <source>Pilih berkas daftar dukungan (Model B.1-KWK):</source>
         <translation>Choose the supporter list file (form B.1-KWK):</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="198"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="199"/>
         <source>Simpan pemetaan...</source>
         <translation>Save mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="200"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="201"/>
         <source>Kembali</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="202"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="203"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="223"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="224"/>
         <source>Mengimpor...</source>
         <translation>Importing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="226"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="227"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="247"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
         <source>Tertulis</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
         <source>Dicocokkan dengan</source>
         <translation>Matched to</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="258"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
         <source>Skor</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="262"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
         <source>Simpan laporan (JSON)...</source>
         <translation>Save report (JSON)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="265"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="276"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="277"/>
         <source>Nama wilayah yang dicocokkan tidak persis:</source>
         <translation>Place names matched inexactly:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="288"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="289"/>
         <source>Pilih daftar dukungan</source>
         <translation>Choose supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="290"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="291"/>
         <source>Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)</source>
         <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="300"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="301"/>
         <source>Simpan templat</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="312"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="313"/>
         <source>Pakai pemetaan kolom</source>
         <translation>Use column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="325"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="326"/>
         <source>Pemetaan tidak dapat dibaca: %1</source>
         <translation>The mapping cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="338"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="339"/>
         <source>Memakai pemetaan: %1</source>
         <translation>Using mapping: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="345"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="346"/>
         <source>Pilih berkas terlebih dahulu.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="368"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="369"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="384"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="385"/>
         <source>Lembar: %1 - baris judul: %2 - data mulai baris %3</source>
         <translation>Sheet: %1 - header row: %2 - data from row %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="422"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="423"/>
         <source>Simpan pemetaan kolom</source>
         <translation>Save column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="440"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="441"/>
         <source>Kolom wajib belum dipetakan: %1</source>
         <translation>Required columns not mapped yet: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="452"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="453"/>
         <source>Membaca dan memeriksa baris...</source>
         <translation>Reading and checking rows...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="482"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="483"/>
         <source>%1 baris diperiksa</source>
         <translation>%1 rows checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="490"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="491"/>
         <source>Membatalkan...</source>
         <translation>Cancelling...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="496"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="497"/>
         <source>Impor dibatalkan. Basis data tidak berubah.</source>
         <translation>Import cancelled. The database is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="508"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="509"/>
         <source>Berkas: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="509"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="510"/>
         <source>Baris data: %1</source>
         <translation>Data rows: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="511"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="512"/>
         <source>Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah</source>
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="521"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="535"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="536"/>
         <source>tidak ditemukan</source>
         <translation>not found</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="546"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="547"/>
         <source>Simpan laporan</source>
         <translation>Save report</translation>
     </message>
@@ -701,17 +706,17 @@
         <translation>%1 not found in the region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="273"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="274"/>
         <source>Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:</source>
         <translation>Rows not (yet) eligible or needing a check:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="332"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="333"/>
         <source>%1 bukan berkas pemetaan kolom yang disimpan Silon.</source>
         <translation>%1 is not a column mapping saved by Silon.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="560"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="561"/>
         <source>Tidak dapat menyimpan %1: %2</source>
         <translation>Could not save %1: %2</translation>
     </message>

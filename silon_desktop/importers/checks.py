@@ -21,6 +21,8 @@ _MISSING = ReasonCode.MISSING_FIELD.value
 
 #: A row's status (MS, BMS, TMS) and its reason codes.
 Judgement = tuple[str, list[str]]
+#: The domain's names of the place codes -> the spreadsheet fields they come from.
+_IMPORT_NAME = {"desa_code": "desa", "kecamatan_code": "kecamatan", "kabkota_code": "kabkota"}
 
 
 class RowChecker:
@@ -52,12 +54,15 @@ class RowChecker:
         self._by_reasons: dict[tuple[ReasonCode, ...], Judgement] = {}
         self._by_reasons_missing: dict[tuple[ReasonCode, ...], Judgement] = {}
 
-    def check(self, parsed: ParsedRow, place: Place) -> tuple[Judgement, SupporterInput]:
-        """Status and reason codes of a row (duplicates aside), and the row as
-        the domain sees it (for the duplicate tracker). The codes are in
-        canonical order, except a MISSING_FIELD added for an unreadable value,
-        which comes last. The list is shared with other rows: never change it
-        in place."""
+    def check(
+        self, parsed: ParsedRow, place: Place
+    ) -> tuple[Judgement, SupporterInput, tuple[str, ...]]:
+        """Status and reason codes of a row (duplicates aside), the row as the
+        domain sees it (for the duplicate tracker), and the required fields it
+        leaves empty (import field names: ``desa`` for ``desa_code``...). The
+        codes are in canonical order, except a MISSING_FIELD added for an
+        unreadable value, which comes last. The list is shared with other rows:
+        never change it in place."""
         v: dict[str, Any] = parsed.values
         row = SupporterInput(
             v["nik"],
@@ -76,7 +81,8 @@ class RowChecker:
             self.assume_id_scan,
             v["nik_from_number"],
         )
-        reasons = validate_supporter(row, self.context).codes
+        verdict = validate_supporter(row, self.context)
+        reasons = verdict.codes
         unreadable = bool(parsed.unreadable or place.unmatched)
         memo = self._by_reasons_missing if unreadable else self._by_reasons
         judged = memo.get(reasons)
@@ -85,7 +91,8 @@ class RowChecker:
             if unreadable and _MISSING not in codes:
                 codes.append(_MISSING)
             judged = memo[reasons] = self.judge(codes)
-        return judged, row
+        empty = tuple(_IMPORT_NAME.get(name, name) for name in verdict.missing_fields)
+        return judged, row, empty
 
     def judge(self, codes: list[str]) -> Judgement:
         """The status of these codes and the one shared list of them."""

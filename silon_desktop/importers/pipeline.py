@@ -205,7 +205,7 @@ class _Run:
         values["desa_code"] = place.desa_code
         # Rows share one list per combination of codes (never mutated: a change
         # makes a new list), which keeps a million-row report small.
-        (status, codes), row = self.checker.check(parsed, place)
+        (status, codes), row, empty = self.checker.check(parsed, place)
         index = len(self.report.rows)
         for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
@@ -213,10 +213,17 @@ class _Run:
             else:
                 self._flag_earlier(flagged, code.value)
         notes = _NO_NOTES
-        if parsed.unreadable or parsed.truncated or place.unmatched:
+        if parsed.unreadable or parsed.truncated or place.unmatched or empty:
             notes = [f"unreadable:{f}" for f in parsed.unreadable]
             notes += [f"truncated:{f}" for f in parsed.truncated]
             notes += [f"unmatched:{f}" for f in place.unmatched]
+            # A required field left empty (one present but unreadable or not
+            # found is said above already).
+            notes += [
+                f"empty:{f}"
+                for f in empty
+                if f not in parsed.unreadable and f not in place.unmatched
+            ]
         result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes)
         values["check_status"] = status
         values["check_reasons"] = codes

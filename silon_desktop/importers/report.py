@@ -22,7 +22,8 @@ STATUSES = ("MS", "BMS", "TMS")
 class RowResult:
     """One data row: ``row`` is the spreadsheet's row number (1 = top of the sheet),
     ``nik`` as read, ``status`` MS/BMS/TMS, ``codes`` the reason codes, ``notes``
-    what the reader had to do (``truncated:name``, ``unreadable:birth_date``)."""
+    what the reader had to do or found (``truncated:name``, ``unreadable:birth_date``,
+    ``unmatched:desa``, ``empty:occupation`` for a required field left empty)."""
 
     row: int
     nik: str

@@ -88,6 +88,7 @@ def note_label(note: str) -> str:
         "unreadable": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak terbaca")),
         "truncated": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 terlalu panjang, dipotong")),
         "unmatched": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ditemukan di wilayah")),
+        "empty": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 kosong")),
     }
     text = texts.get(kind)
     return text.replace("%1", field_label(name)) if text else note

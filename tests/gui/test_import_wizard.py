@@ -138,10 +138,11 @@ def test_a_saved_mapping_is_reused_for_the_next_file(
 def test_result_names_the_field_and_shows_rows_cut_to_fit(
     qtbot: QtBot, db_path: Path, tmp_path: Path
 ) -> None:
-    rows = supporter_rows(4)
+    rows = supporter_rows(5)
     rows[0][2] = "A" * 400  # cut to the name column's size: MS, but the operator must know
     rows[1][4] = "31-02-1990"  # a date that does not exist: not "empty", unreadable
     rows[2][11] = "Desa Antah Berantah"
+    rows[3][7] = ""  # no occupation: which required field is empty is said
     path = write_xlsx(tmp_path / "catatan.xlsx", rows)
     wizard = open_wizard(qtbot, db_path, path)
     wizard.scan_check.setChecked(True)
@@ -151,10 +152,11 @@ def test_result_names_the_field_and_shows_rows_cut_to_fit(
         wizard.bad_table.item(r, 0).text(): wizard.bad_table.item(r, 3).text()
         for r in range(wizard.bad_table.rowCount())
     }
-    assert set(shown) == {"2", "3", "4"}
+    assert set(shown) == {"2", "3", "4", "5"}
     assert "Nama terlalu panjang, dipotong" in shown["2"]
     assert "Tanggal lahir tidak terbaca" in shown["3"]
     assert "Desa/Kelurahan tidak ditemukan di wilayah" in shown["4"]
+    assert "Pekerjaan kosong" in shown["5"] and "Tanggal lahir kosong" not in shown["3"]
     qtbot.waitUntil(lambda: wizard.job is None)
 
 

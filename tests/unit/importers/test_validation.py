@@ -43,7 +43,7 @@ def test_every_mistake_gets_its_code_and_good_rows_stay_good(tmp_path: Path) -> 
     assert codes[0] == ["NIK_FORMAT"]
     assert codes[1] == ["NIK_REGION"]
     assert codes[2] == ["NIK_MISMATCH"]
-    assert codes[3] == ["MISSING_FIELD"]
+    assert codes[3] == ["MISSING_FIELD"] and report.rows[3].notes == ["empty:name"]
     assert codes[4] == ["MISSING_FIELD"] and report.rows[4].notes == ["unreadable:birth_date"]
     assert "UNDERAGE" in codes[5]
     assert codes[6] == ["OUTSIDE_REGION"]
@@ -51,7 +51,8 @@ def test_every_mistake_gets_its_code_and_good_rows_stay_good(tmp_path: Path) -> 
     assert codes[8] == [] and codes[9] == ["DUPLICATE_IDENTICAL"]
     assert codes[10] == ["DUPLICATE_POTENTIAL"] and codes[11] == ["DUPLICATE_POTENTIAL"]
     assert codes[12] == [] and codes[13] == [] and codes[14] == []
-    assert codes[15] == ["MISSING_FIELD"] and "unmatched:kecamatan" in report.rows[15].notes
+    assert codes[15] == ["MISSING_FIELD"] and report.rows[15].notes == ["unmatched:kecamatan"]
+    assert all(not r.notes for i, r in enumerate(report.rows) if i not in (3, 4, 15))
     statuses = [r.status for r in report.rows]
     assert statuses[0] == "TMS" and statuses[6] == "TMS" and statuses[9] == "TMS"
     assert statuses[2] == "BMS" and statuses[10] == "BMS" and statuses[7] == "BMS"
