@@ -395,7 +395,7 @@
     <name>ImportWizard</name>
     <message>
         <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
@@ -475,218 +475,223 @@
         <translation>%1 is empty</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="131"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="93"/>
+        <source>%1 ada di lebih dari satu wilayah (lengkapi wilayah di atasnya)</source>
+        <translation>%1 exists in more than one area (fill in the area above it)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="136"/>
         <source>Impor daftar dukungan</source>
         <extracomment>header text -&gt; field from a saved mapping, used when detecting columns</extracomment>
         <translation>Import supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="146"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="151"/>
         <source>Berkas XLSX, XLS, ODS atau CSV</source>
         <translation>XLSX, XLS, ODS or CSV file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="147"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="152"/>
         <source>Pilih berkas...</source>
         <translation>Choose file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="149"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="154"/>
         <source>Unduh templat kosong...</source>
         <translation>Download empty template...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="151"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="156"/>
         <source>Pakai pemetaan tersimpan...</source>
         <translation>Use saved mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="155"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="160"/>
         <source>Pindaian KTP-el sudah diserahkan untuk semua baris</source>
         <translation>E-ID scans were handed in for every row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="160"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="165"/>
         <source>Lanjut</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="167"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="172"/>
         <source>Pilih berkas daftar dukungan (Model B.1-KWK):</source>
         <translation>Choose the supporter list file (form B.1-KWK):</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="199"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="204"/>
         <source>Simpan pemetaan...</source>
         <translation>Save mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="201"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="206"/>
         <source>Kembali</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="203"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="208"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="224"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="229"/>
         <source>Mengimpor...</source>
         <translation>Importing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="227"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="232"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="248"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
         <source>Tertulis</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
         <source>Dicocokkan dengan</source>
         <translation>Matched to</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="259"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
         <source>Skor</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="268"/>
         <source>Simpan laporan (JSON)...</source>
         <translation>Save report (JSON)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="265"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="270"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="277"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="282"/>
         <source>Nama wilayah yang dicocokkan tidak persis:</source>
         <translation>Place names matched inexactly:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="289"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="294"/>
         <source>Pilih daftar dukungan</source>
         <translation>Choose supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="291"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="296"/>
         <source>Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)</source>
         <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="301"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="306"/>
         <source>Simpan templat</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="313"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="318"/>
         <source>Pakai pemetaan kolom</source>
         <translation>Use column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="326"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="331"/>
         <source>Pemetaan tidak dapat dibaca: %1</source>
         <translation>The mapping cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="339"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="344"/>
         <source>Memakai pemetaan: %1</source>
         <translation>Using mapping: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="346"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="351"/>
         <source>Pilih berkas terlebih dahulu.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="369"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="374"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="385"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="390"/>
         <source>Lembar: %1 - baris judul: %2 - data mulai baris %3</source>
         <translation>Sheet: %1 - header row: %2 - data from row %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="423"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="428"/>
         <source>Simpan pemetaan kolom</source>
         <translation>Save column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="441"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="446"/>
         <source>Kolom wajib belum dipetakan: %1</source>
         <translation>Required columns not mapped yet: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="453"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="458"/>
         <source>Membaca dan memeriksa baris...</source>
         <translation>Reading and checking rows...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="483"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="488"/>
         <source>%1 baris diperiksa</source>
         <translation>%1 rows checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="491"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="496"/>
         <source>Membatalkan...</source>
         <translation>Cancelling...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="497"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="502"/>
         <source>Impor dibatalkan. Basis data tidak berubah.</source>
         <translation>Import cancelled. The database is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="509"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="514"/>
         <source>Berkas: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="510"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="515"/>
         <source>Baris data: %1</source>
         <translation>Data rows: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="512"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="517"/>
         <source>Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah</source>
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="527"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="536"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="544"/>
         <source>tidak ditemukan</source>
         <translation>not found</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="547"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="556"/>
         <source>Simpan laporan</source>
         <translation>Save report</translation>
     </message>
@@ -706,17 +711,17 @@
         <translation>%1 not found in the region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="274"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="279"/>
         <source>Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:</source>
         <translation>Rows not (yet) eligible or needing a check:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="333"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="338"/>
         <source>%1 bukan berkas pemetaan kolom yang disimpan Silon.</source>
         <translation>%1 is not a column mapping saved by Silon.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="561"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="570"/>
         <source>Tidak dapat menyimpan %1: %2</source>
         <translation>Could not save %1: %2</translation>
     </message>

@@ -83,7 +83,7 @@ class RowChecker:
         )
         verdict = validate_supporter(row, self.context)
         reasons = verdict.codes
-        unreadable = bool(parsed.unreadable or place.unmatched)
+        unreadable = bool(parsed.unreadable or place.unmatched or place.ambiguous)
         memo = self._by_reasons_missing if unreadable else self._by_reasons
         judged = memo.get(reasons)
         if judged is None:

@@ -213,17 +213,18 @@ class _Run:
             else:
                 self._flag_earlier(flagged, code.value)
         notes = _NO_NOTES
-        if parsed.unreadable or parsed.truncated or place.unmatched or empty:
+        if parsed.unreadable or parsed.truncated or place.unmatched or place.ambiguous or empty:
             notes = [f"unreadable:{f}" for f in parsed.unreadable]
             notes += [f"truncated:{f}" for f in parsed.truncated]
             notes += [f"unmatched:{f}" for f in place.unmatched]
+            notes += [f"ambiguous:{f}" for f in place.ambiguous]
             # A required field left empty (one present but unreadable or not
-            # found is said above already).
-            notes += [
-                f"empty:{f}"
-                for f in empty
-                if f not in parsed.unreadable and f not in place.unmatched
-            ]
+            # found is said above already; an ambiguous place leaves the codes
+            # around it empty, which its note says).
+            said = {*parsed.unreadable, *place.unmatched}
+            if place.ambiguous:
+                said.update(_PLACE_FIELDS)
+            notes += [f"empty:{f}" for f in empty if f not in said]
         result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes)
         values["check_status"] = status
         values["check_reasons"] = codes
@@ -246,6 +247,8 @@ class _Run:
         self.report.late_updates = dict(self.late_flags)
 
 
+#: The place columns (their codes are found together).
+_PLACE_FIELDS = ("kabkota", "kecamatan", "desa")
 #: Shared by every row without notes (never mutated).
 _NO_NOTES: list[str] = []
 

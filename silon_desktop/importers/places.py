@@ -32,12 +32,15 @@ class PlaceMatch:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """The codes found for one row ("" where unknown) and the names not found at all."""
+    """The codes found for one row ("" where unknown), the names not found at all,
+    and the names found in several places of the region with nothing on the row
+    to tell which (a kecamatan name shared by two kabupaten of a province)."""
 
     kabkota_code: str
     kecamatan_code: str
     desa_code: str
     unmatched: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
 
 
 class PlaceMatcher:
@@ -82,6 +85,7 @@ class PlaceMatcher:
         gives that outside code (the domain then says OUTSIDE_REGION); a name
         found nowhere gives no code (MISSING_FIELD) and is listed as unmatched."""
         unmatched: list[str] = []
+        ambiguous: list[str] = []
         kab_code = self.region if not self.provincial else ""
         if self.provincial and kabkota:
             kab_code = self._chain(RegionLevel.KABKOTA, kabkota, (self.region, None))
@@ -89,24 +93,73 @@ class PlaceMatcher:
                 unmatched.append("kabkota")
         kec_code = ""
         if kecamatan:
-            kec_code = self._chain(
-                RegionLevel.KECAMATAN, kecamatan, (kab_code or self.region, None)
-            )
-            if not kec_code:
-                unmatched.append("kecamatan")
+            parent = kab_code or self.region
+            tied = self._tied(RegionLevel.KECAMATAN, kecamatan, parent)
+            if len(tied) > 1:
+                # The same name in several kab/kota of the province: the desa
+                # may tell which; a guess would count the spread in the wrong place.
+                kec_code = self._by_desa(kecamatan, parent, tied, desa)
+                if not kec_code:
+                    ambiguous.append("kecamatan")
+            else:
+                kec_code = self._chain(RegionLevel.KECAMATAN, kecamatan, (parent, None))
+                if not kec_code:
+                    unmatched.append("kecamatan")
         desa_code = ""
-        if desa:
+        if desa and not ambiguous:
             # Inside the kecamatan written on the row; a desa of another kecamatan
             # is not guessed (the spread counts by kecamatan): it stays unmatched.
-            parents = (kec_code,) if kec_code else (kab_code or self.region,)
-            desa_code = self._chain(RegionLevel.DESA, desa, parents)
-            if not desa_code:
-                unmatched.append("desa")
-            elif not kec_code:
-                kec_code = desa_code[:8]
+            parent = kec_code or kab_code or self.region
+            if not kec_code and len(self._tied(RegionLevel.DESA, desa, parent)) > 1:
+                ambiguous.append("desa")  # a desa name found in several kecamatan
+                self._ambiguous(RegionLevel.DESA, desa, "", parent)
+            else:
+                desa_code = self._chain(RegionLevel.DESA, desa, (parent,))
+                if not desa_code:
+                    unmatched.append("desa")
+                elif not kec_code:
+                    kec_code = desa_code[:8]
         if not kab_code and kec_code:
             kab_code = kec_code[:5]
-        return Place(kab_code, kec_code, desa_code, tuple(unmatched))
+        return Place(kab_code, kec_code, desa_code, tuple(unmatched), tuple(ambiguous))
+
+    def _tied(self, level: RegionLevel, text: str, parent: str) -> list[PlaceMatch]:
+        """The best matches of ``text`` inside ``parent`` when several share the
+        best score (else one or none)."""
+        if len(text) > _MAX_NAME or not any(ch.isalpha() for ch in text):
+            return []
+        found = self.table.match_name(text, level, parent, limit=5)
+        best = [m for m in found if found and m.score == found[0].score]
+        return [PlaceMatch(int(level), text, parent, m.code, m.name, m.score) for m in best]
+
+    def _by_desa(self, text: str, parent: str, tied: list[PlaceMatch], desa: str) -> str:
+        """Of kecamatan sharing a name, the one holding the row's desa ("" when
+        the desa is in none or in several of them); the outcome is reported."""
+        holding: list[tuple[float, PlaceMatch]] = []
+        for candidate in tied if desa else []:
+            found = self._lookup(RegionLevel.DESA, desa, candidate.code)
+            if found.code:
+                holding.append((found.score, candidate))
+        best = max((score for score, _ in holding), default=None)
+        winners = [candidate for score, candidate in holding if score == best]
+        if len(winners) != 1:
+            self._ambiguous(RegionLevel.KECAMATAN, text, desa, parent)
+            return ""
+        chosen = winners[0]
+        shown = f"{text} (desa {desa})"
+        self._final[(int(chosen.level), shown, parent)] = PlaceMatch(
+            chosen.level, shown, parent, chosen.code, chosen.name, chosen.score
+        )
+        return chosen.code
+
+    def _ambiguous(self, level: RegionLevel, text: str, desa: str, parent: str) -> None:
+        """Report a name found in several places (with the candidates)."""
+        tied = self._tied(level, text, parent)
+        names = " / ".join(f"{m.code} {m.name}" for m in tied)
+        shown = f"{text} (desa {desa})" if desa else text
+        self._final[(int(level), shown, parent)] = PlaceMatch(
+            int(level), shown, parent, "", f"ambigu: {names}", 0.0
+        )
 
     def _chain(self, level: RegionLevel, text: str, parents: tuple[str | None, ...]) -> str:
         """The first match under each parent in turn; the outcome is what the report shows."""

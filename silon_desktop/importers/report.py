@@ -23,7 +23,9 @@ class RowResult:
     """One data row: ``row`` is the spreadsheet's row number (1 = top of the sheet),
     ``nik`` as read, ``status`` MS/BMS/TMS, ``codes`` the reason codes, ``notes``
     what the reader had to do or found (``truncated:name``, ``unreadable:birth_date``,
-    ``unmatched:desa``, ``empty:occupation`` for a required field left empty)."""
+    ``unmatched:desa``, ``ambiguous:kecamatan`` for a name found in several
+    places with nothing on the row to tell which, ``empty:occupation`` for a
+    required field left empty)."""
 
     row: int
     nik: str
@@ -136,7 +138,7 @@ class ImportReport:
                 target = (
                     f"{match.code} {match.name} (skor {match.score:.0f})"
                     if match.code
-                    else "tidak ditemukan"
+                    else match.name or "tidak ditemukan"
                 )
                 lines.append(f"  {match.text!r} -> {target}")
         if self.stored is not None:

@@ -87,9 +87,16 @@ def export_b11(
 
     Returns:
         The number of supporters written.
+
+    Raises:
+        OSError: the file cannot be written there.
     """
     import xlsxwriter
 
+    # Fail before the work (and before xlsxwriter's temporary files, which a
+    # failing close leaves open) when the file cannot be written there.
+    with open(target, "wb"):
+        pass
     recap = pair_recap(engine, pair_id)
     names = _RegionNames()
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})

@@ -89,6 +89,11 @@ def note_label(note: str) -> str:
         "truncated": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 terlalu panjang, dipotong")),
         "unmatched": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ditemukan di wilayah")),
         "empty": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 kosong")),
+        "ambiguous": _t(
+            QT_TRANSLATE_NOOP(
+                "ImportWizard", "%1 ada di lebih dari satu wilayah (lengkapi wilayah di atasnya)"
+            )
+        ),
     }
     text = texts.get(kind)
     return text.replace("%1", field_label(name)) if text else note
@@ -533,7 +538,11 @@ class ImportWizard(QDialog):
         fuzzy = [m for m in report.places if m.score < 100]
         self.places_table.setRowCount(len(fuzzy))
         for r, match in enumerate(fuzzy):
-            target = f"{match.code} {match.name}" if match.code else self.tr("tidak ditemukan")
+            target = (
+                f"{match.code} {match.name}"
+                if match.code
+                else match.name or self.tr("tidak ditemukan")
+            )
             for c, value in enumerate((match.text, target, f"{match.score:.0f}")):
                 self.places_table.setItem(r, c, QTableWidgetItem(value))
         self.pages.setCurrentIndex(self.PAGE_RESULT)

@@ -158,3 +158,37 @@ def test_a_row_gets_the_same_verdict_among_many_as_alone(tmp_path: Path) -> None
             many.codes,
             many.notes,
         ), i
+
+
+def test_a_kecamatan_name_shared_by_two_kabupaten_is_told_apart_by_the_desa_or_not_guessed(
+    tmp_path: Path,
+) -> None:
+    # A governor election's list without a KABUPATEN/KOTA column: "Plered" and
+    # "Campaka" are kecamatan of both Purwakarta and another kabupaten of Jawa Barat.
+    rows = supporter_rows(4)
+    rows[0][11], rows[0][12] = "Citeko", "Plered"  # only Plered (Purwakarta) has Citeko
+    rows[1][11], rows[1][12] = "Cirende", "Campaka"  # only Campaka (Purwakarta) has Cirende
+    rows[2][11], rows[2][12] = "Campaka", "Campaka"  # both Campaka have a desa Campaka
+    rows[3][11], rows[3][12] = "Sukamaju", ""  # a desa name in many kecamatan, none written
+    path = write_xlsx(tmp_path / "gub.xlsx", rows)
+    report = validate_file(path, ImportOptions("32", REFERENCE, assume_id_scan=True))
+    assert [r.codes for r in report.rows[:2]] == [[], []]
+    assert report.rows[2].codes == ["MISSING_FIELD"]
+    assert report.rows[2].notes == ["ambiguous:kecamatan"]
+    assert report.rows[3].codes == ["MISSING_FIELD"]
+    assert report.rows[3].notes == ["ambiguous:desa"]
+    shown = {m.text: m for m in report.places}
+    assert shown["Plered (desa Citeko)"].code == "32.14.04"
+    assert shown["Campaka (desa Cirende)"].code == "32.14.02"
+    ambiguous = shown["Campaka (desa Campaka)"]
+    assert ambiguous.code == "" and "32.03.15" in ambiguous.name and "32.14.02" in ambiguous.name
+    assert "ambigu: " in "\n".join(report.summary_lines())
+
+
+def test_a_kabupaten_list_keeps_matching_kecamatan_names_inside_it(tmp_path: Path) -> None:
+    rows = supporter_rows(2)
+    rows[0][11], rows[0][12] = "Campaka", "Campaka"
+    rows[1][11], rows[1][12] = "Cirende", ""  # unique inside Purwakarta: its kecamatan follows
+    path = write_xlsx(tmp_path / "kab.xlsx", rows)
+    report = validate_file(path, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
