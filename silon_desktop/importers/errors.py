@@ -26,7 +26,7 @@ class ImportFileError(Exception):
         "unreadable": "Berkas {name} tidak dapat dibaca: {detail}",
         "truncated": "Berkas {name} rusak atau terpotong (tidak lengkap): {detail}",
         "not_spreadsheet": "Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.",
-        "empty": "Berkas {name} kosong: tidak ada baris data.",
+        "empty": "Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom).",
         "no_header": (
             "Berkas {name}: baris judul kolom tidak ditemukan (dicari kolom NIK, Nama, "
             "Tempat/Tanggal Lahir, Jenis Kelamin, Alamat, Desa/Kelurahan, Kecamatan)."

@@ -218,6 +218,7 @@ def test_header_only_is_empty(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError) as caught:
         validate_file(path, options())
     assert caught.value.problem == "empty"
+    assert "hanya baris judul kolom" in caught.value.message and "h.xlsx" in caught.value.message
 
 
 def test_header_variants_and_a_saved_mapping(tmp_path: Path) -> None:
