@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from silon_desktop.storage.db import open_database
-from silon_desktop.storage.models import Election, Pair, Supporter
+from silon_desktop.storage.models import Supporter
+from tests.fixtures import seed_election
 from tests.unit.importers.sheets import HEADER, supporter_rows, write_xlsx
 
 
@@ -112,10 +113,7 @@ def test_validate_a_list_without_a_nik_column_says_which_column(tmp_path: Path) 
 def test_import_with_an_unwritable_report_writes_nothing(tmp_path: Path, good: Path) -> None:
     data = tmp_path / "data"
     db = open_database(data / "silon.db")
-    with db.session() as session:
-        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    seed_election(db)
     done = _cli(
         "import", str(good), "--pair", "p1", "--data-dir", str(data),
         "--report", str(tmp_path / "tidak-ada" / "r.json"),
