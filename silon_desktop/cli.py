@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "bundle": ("bundle_cmd", "export or import a signed sync bundle (USB stick)"),
     "validate": ("validate_cmd", "validate a supporter spreadsheet without a database"),
     "import": ("import_cmd", "import a supporter spreadsheet into the local database"),
+    "export": ("export_cmd", "write a pair's B.1.1-KWK list and B.2-KWK recap as Excel files"),
     "backup": ("backup_cmd", "make a backup of the local database now, or restore one"),
     "login": ("login_cmd", "log in to the server and keep the token in the keyring"),
 }

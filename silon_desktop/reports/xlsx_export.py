@@ -93,11 +93,11 @@ def export_b11(
     """
     import xlsxwriter
 
+    recap = pair_recap(engine, pair_id)
     # Fail before the work (and before xlsxwriter's temporary files, which a
     # failing close leaves open) when the file cannot be written there.
     with open(target, "wb"):
         pass
-    recap = pair_recap(engine, pair_id)
     names = _RegionNames()
     book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     sheet = book.add_worksheet("B.1.1-KWK")

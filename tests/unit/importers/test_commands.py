@@ -105,3 +105,51 @@ def test_import_data_dir_after_the_subcommand(
     assert main(["import", str(path), "--pair", "p2", "--data-dir", str(other)]) == 0
     assert "Disimpan: 2 baru" in capsys.readouterr().out
     assert not (data_dir / "silon.db").exists()  # SILON_DATA_DIR was not used
+
+
+def test_export_writes_the_b11_list_and_b2_recap_of_an_imported_pair(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import python_calamine
+
+    from tests.fixtures import seed_election
+
+    db = open_database(data_dir / "silon.db")
+    seed_election(db, name="Pemilihan Bupati Purwakarta")
+    db.close()
+    rows = supporter_rows(5)
+    rows[4][7] = "PNS"  # BMS: banned occupation, its reason in the list
+    assert main(["import", str(write_xlsx(tmp_path / "d.xlsx", rows)), "--pair", "p1"]) == 0
+    capsys.readouterr()
+    b11, b2 = tmp_path / "b11.xlsx", tmp_path / "b2.xlsx"
+    assert main(["export", "--pair", "p1", "--b11", str(b11), "--b2", str(b2)]) == 0
+    out = capsys.readouterr().out
+    assert f"Daftar B.1.1-KWK disimpan: {b11} (5 pendukung)" in out and str(b2) in out
+    book = python_calamine.CalamineWorkbook.from_path(str(b11))
+    listed = book.get_sheet_by_name("B.1.1-KWK").to_python()
+    book.close()
+    nik_rows = [r for r in listed if str(r[1]) in {row[1] for row in rows}]
+    assert len(nik_rows) == 5
+    assert any("BMS" in map(str, r) for r in nik_rows)
+    book = python_calamine.CalamineWorkbook.from_path(str(b2))
+    assert "B.2-KWK" in book.sheet_names
+    book.close()
+
+
+def test_export_refuses_before_writing_anything(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fixtures import seed_election
+
+    assert main(["export", "--pair", "p1", "--b2", str(tmp_path / "b2.xlsx")]) == 2
+    assert "Belum ada basis data lokal" in capsys.readouterr().err
+    db = open_database(data_dir / "silon.db")
+    seed_election(db)
+    db.close()
+    assert main(["export", "--pair", "p1"]) == 2
+    assert "--b11" in capsys.readouterr().err
+    assert main(["export", "--pair", "nope", "--b11", str(tmp_path / "b11.xlsx")]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert main(["export", "--pair", "p1", "--b11", str(tmp_path / "gone" / "b11.xlsx")]) == 2
+    assert "tidak ada" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == []

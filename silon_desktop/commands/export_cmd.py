@@ -1,0 +1,74 @@
+"""``silon-desktop export``: a pair's supporter list and recap as Excel files.
+
+``--b11 OUT.xlsx`` writes every supporter with status and reasons (Model
+B.1.1-KWK); ``--b2 OUT.xlsx`` the counts and spread by kecamatan and desa (Model
+B.2-KWK). The PDF reports (recap, berita acara) are made in the application,
+*Data* menu: they are drawn with Qt.
+
+Exit status: 0 written; 2 nothing asked, an output cannot be written there
+(checked before any work), the pair is unknown or the database refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
+    parser.add_argument("--b11", metavar="OUT.xlsx", help="write the B.1.1-KWK supporter list")
+    parser.add_argument("--b2", metavar="OUT.xlsx", help="write the B.2-KWK recap")
+    parser.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
+        help="the data folder holding the local database (same as the global option)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from silon_desktop import paths
+    from silon_desktop.commands.validate_cmd import output_problem
+    from silon_desktop.domain.text import group_thousands
+    from silon_desktop.importers.store import UnknownPair
+    from silon_desktop.reports.recap import PairNotFound, pair_recap
+    from silon_desktop.reports.xlsx_export import export_b2, export_b11
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.errors import StoreEnvironmentError
+
+    if not args.b11 and not args.b2:
+        print("Sebutkan --b11 OUT.xlsx dan/atau --b2 OUT.xlsx.", file=sys.stderr)
+        return 2
+    problem = output_problem(args.b11, args.b2)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    app_paths = paths.resolve(getattr(args, "data_dir", None))
+    if not app_paths.database.exists():
+        print(f"Belum ada basis data lokal di {app_paths.data}.", file=sys.stderr)
+        return 2
+    try:
+        database = open_database(app_paths.database)
+    except StoreEnvironmentError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    try:
+        if args.b2:
+            export_b2(pair_recap(database.engine, args.pair), args.b2)
+            print(f"Rekap B.2-KWK disimpan: {args.b2}")
+        if args.b11:
+            count = export_b11(database.engine, args.pair, args.b11)
+            print(f"Daftar B.1.1-KWK disimpan: {args.b11} ({group_thousands(count)} pendukung)")
+    except PairNotFound:
+        print(UnknownPair(args.pair).message, file=sys.stderr)
+        return 2
+    except StoreEnvironmentError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"Berkas tidak dapat disimpan: {error}", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+    return 0
