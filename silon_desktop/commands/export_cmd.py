@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from silon_desktop.commands import add_data_dir_argument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
     parser.add_argument("--b11", metavar="OUT.xlsx", help="write the B.1.1-KWK supporter list")
     parser.add_argument("--b2", metavar="OUT.xlsx", help="write the B.2-KWK recap")
-    parser.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
-        help="the data folder holding the local database (same as the global option)",
-    )
+    add_data_dir_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,17 +17,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from silon_desktop.commands import add_data_dir_argument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the supporter list (XLSX, XLS, ODS or CSV)")
     parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
     parser.add_argument("--report", metavar="OUT.json", help="write the row report here")
-    parser.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
-        help="the data folder holding the local database (same as the global option)",
-    )
+    add_data_dir_argument(parser)
     parser.add_argument(
         "--assume-id-scans",
         action="store_true",
