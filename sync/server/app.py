@@ -120,6 +120,10 @@ def tune_gc() -> None:
 def create_app(config: ServerConfig) -> FastAPI:
     """The application for one server process (engine and key loaded here)."""
     state = open_state(config)
+    if config.training:
+        from sync.server.training import claim_tenant
+
+        claim_tenant(state.engine)
     app = FastAPI(
         title="Silon sync server",
         version=str(PROTOCOL_VERSION),

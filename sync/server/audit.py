@@ -98,21 +98,47 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    #: ``(id, hash)`` of the last entry checked (0 and GENESIS when empty).
+    head: tuple[int, str] = (0, GENESIS)
 
 
-def verify(conn: Connection, chunk: int = 5000) -> VerifyResult:
-    """Walk the chain in id order; stop at the first entry that does not check."""
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``ID:HASH`` (as printed by ``audit verify``) as ``(id, hash)``.
+
+    Raises:
+        ValueError: not of that form.
+    """
+    ident, _sep, digest = text.partition(":")
+    if not ident.isdigit() or len(digest) != 64 or digest.strip("0123456789abcdef"):
+        raise ValueError(f"anchor {text!r} is not ID:HASH (64 hex digits)")
+    return int(ident), digest
+
+
+def verify(
+    conn: Connection, chunk: int = 5000, anchors: dict[int, str] | None = None
+) -> VerifyResult:
+    """Walk the chain in id order; stop at the first entry that does not check.
+
+    The chain alone cannot show that its LAST entries were removed (what is left
+    still checks), nor a chain recomputed from an edited entry on. ``anchors``
+    maps ids to hashes of heads recorded earlier outside the database: each of
+    those entries must still be there with that hash.
+    """
     prev = GENESIS
     expected_id = 1
     checked = 0
     last_id = 0
+    pending = dict(anchors or {})
     while True:
         rows = conn.execute(
             select(audit).where(audit.c.id > last_id).order_by(audit.c.id).limit(chunk)
         ).mappings()
         batch = list(rows)
         if not batch:
-            return VerifyResult(ok=True, checked=checked)
+            if pending:
+                reason = "anchored entry missing (log cut short)"
+                return VerifyResult(False, checked, min(pending), reason, (last_id, prev))
+            return VerifyResult(ok=True, checked=checked, head=(last_id, prev))
         for row in batch:
             rid = int(row["id"])
             if rid != expected_id:
@@ -122,6 +148,9 @@ def verify(conn: Connection, chunk: int = 5000) -> VerifyResult:
             if entry_hash(prev, dict(row)) != row["hash"]:
                 return VerifyResult(False, checked, rid, "content does not match its hash")
             prev = str(row["hash"])
+            if rid in pending and pending.pop(rid) != prev:
+                reason = "hash differs from the anchor (chain rewritten)"
+                return VerifyResult(False, checked, rid, reason, (rid, prev))
             expected_id += 1
             checked += 1
             last_id = rid

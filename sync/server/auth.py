@@ -74,25 +74,16 @@ def login(
         ApiError: 401 bad credentials, 429 locked (with ``retry_after``).
     """
     now = config.clock.time()
+    failures = _claim_attempt(engine, config, username, now)
     with read_tx(engine) as conn:
-        attempt = conn.execute(
-            select(login_attempts).where(login_attempts.c.username == username)
-        ).first()
         user = conn.execute(select(users).where(users.c.username == username)).first()
-    if attempt is not None and attempt.locked_until > now:
-        raise ApiError(
-            429,
-            "locked",
-            "too many failed logins; try again later",
-            retry_after=int(attempt.locked_until - now) + 1,
-        )
     stored = user.password_hash if user is not None and user.active else _DUMMY_HASH
     try:
         ok = _hasher.verify(stored, password) and user is not None and bool(user.active)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        _record_failure(engine, config, username, device_id, now)
+        _record_failure(engine, config, username, device_id, failures)
         raise ApiError(401, "bad_credentials", "wrong user name or password")
     token = secrets.token_urlsafe(32)
     expires = now + config.token_ttl
@@ -137,13 +128,29 @@ def _register_device(
     conn.execute(update(devices).where(devices.c.device_id == device_id).values(**values))
 
 
-def _record_failure(
-    engine: Engine, config: ServerConfig, username: str, device_id: str, now: float
-) -> None:
+def _claim_attempt(engine: Engine, config: ServerConfig, username: str, now: float) -> int:
+    """Count a login attempt as failed BEFORE its password is checked; return the count.
+
+    Checking the lock and counting happen in one write transaction, so parallel
+    attempts cannot all pass the check before the first failure is recorded
+    (which let a burst of requests try many passwords per lockout window). The
+    attempt that reaches the limit sets the lock at once; a success then lifts it
+    (its row is deleted), a failure keeps it.
+
+    Raises:
+        ApiError: 429 ``locked`` with ``retry_after``.
+    """
     with write_tx(engine) as conn:
         row = conn.execute(
             select(login_attempts).where(login_attempts.c.username == username)
         ).first()
+        if row is not None and row.locked_until > now:
+            raise ApiError(
+                429,
+                "locked",
+                "too many failed logins; try again later",
+                retry_after=int(row.locked_until - now) + 1,
+            )
         if row is None or now - row.window_start > config.lockout_window:
             failures, start = 1, now
         else:
@@ -156,6 +163,15 @@ def _record_failure(
             conn.execute(
                 update(login_attempts).where(login_attempts.c.username == username).values(**values)
             )
+    return failures
+
+
+def _record_failure(
+    engine: Engine, config: ServerConfig, username: str, device_id: str, failures: int
+) -> None:
+    """Audit a failed login (already counted by :func:`_claim_attempt`)."""
+    locked = failures >= config.lockout_failures
+    with write_tx(engine) as conn:
         audit.append(
             conn,
             [

@@ -63,18 +63,22 @@ _ENVELOPE = {
 }
 
 
-def read_bundle(raw: bytes) -> tuple[dict[str, Any], Bundle]:
+def read_bundle(raw: bytes, max_bytes: int = MAX_BUNDLE_BYTES) -> tuple[dict[str, Any], Bundle]:
     """Parse a bundle file (gzip or plain JSON): the raw object and its checked form.
 
     Checked by hand like push bodies (a bundle may hold a million mutations).
+    ``max_bytes`` bounds the inflated JSON (over HTTP: the request body limit, so
+    a small gzip bomb cannot make the server hold hundreds of megabytes).
 
     Raises:
-        ApiError: 400 unreadable, 422 not a bundle.
+        ApiError: 400 unreadable, 413 inflates past ``max_bytes``, 422 not a bundle.
     """
     if raw[:2] == b"\x1f\x8b":
         try:
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            raw = inflater.decompress(raw, MAX_BUNDLE_BYTES)
+            raw = inflater.decompress(raw, max_bytes + 1)
+            if len(raw) > max_bytes or inflater.unconsumed_tail:
+                raise ApiError(413, "too_large", f"bundle inflates past {max_bytes} bytes")
             if not inflater.eof:
                 raise ApiError(400, "bad_gzip", "bundle is cut short (gzip stream not ended)")
         except zlib.error as exc:
@@ -131,14 +135,16 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
     )
 
 
-def import_bundle(state: ServerState, raw: bytes, caller: Actor | None) -> dict[str, Any]:
+def import_bundle(
+    state: ServerState, raw: bytes, caller: Actor | None, max_bytes: int = MAX_BUNDLE_BYTES
+) -> dict[str, Any]:
     """Verify and apply a bundle; ``caller`` None is the local administrator (CLI).
 
     Applied in slices of :data:`sync.protocol.MAX_BATCH` mutations (one
     transaction each; mutation ids keep it exactly-once if an import is cut and
     repeated). Every mutation's scope is checked before anything is applied.
     """
-    data, bundle = read_bundle(raw)
+    data, bundle = read_bundle(raw, max_bytes)
     actor = verify_bundle(state, data, bundle)
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
         raise forbidden()
@@ -193,5 +199,6 @@ def routes(
     )
     async def post_bundle(request: Request, actor: ActorDep) -> Response:
         raw = await request.body()
-        out = await run_in_threadpool(import_bundle, state, raw, actor)
+        limit = state.config.max_body_bytes  # inflated like a gzip request body
+        out = await run_in_threadpool(import_bundle, state, raw, actor, limit)
         return json_response(out)

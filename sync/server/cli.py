@@ -128,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     asub = p.add_subparsers(dest="audit_command", required=True)
     q = asub.add_parser("verify", help="check the hash chain; name the first broken entry")
     _db_args(q)
+    q.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="ID:HASH",
+        help="a head printed by an earlier verify, kept outside the database: it must still "
+        "be in the chain (catches removed last entries and a recomputed chain); repeatable",
+    )
 
     p = sub.add_parser("bundle", help="sync bundles")
     bsub = p.add_subparsers(dest="bundle_command", required=True)
@@ -337,11 +345,13 @@ def _audit_verify(args: argparse.Namespace) -> int:
     from sync.server import audit
     from sync.server.db import read_tx
 
+    anchors = dict(audit.parse_anchor(a) for a in args.anchor)
     state = _state(args)
     with read_tx(state.engine) as conn:
-        result = audit.verify(conn)
+        result = audit.verify(conn, anchors=anchors)
     if result.ok:
-        print(f"OK: {result.checked} audit entries verified")
+        head_id, head_hash = result.head
+        print(f"OK: {result.checked} audit entries verified; head {head_id}:{head_hash}")
         return 0
     print(f"BROKEN: audit entry {result.broken_id}: {result.reason}")
     return 1

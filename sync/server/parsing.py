@@ -15,7 +15,8 @@ import orjson
 from sync.protocol import MAX_BATCH, Mutation, Op
 from sync.server.errors import ApiError
 
-_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+#: Matched with fullmatch: ``$`` alone would also accept a trailing newline.
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _KEYS = frozenset(
     {"id", "entity", "record_id", "scope", "op", "base_version", "changes", "created_at"}
 )
@@ -28,7 +29,7 @@ def _bad(where: str, message: str) -> ApiError:
 
 
 def _id(value: Any, where: str) -> str:
-    if type(value) is not str or not _ID.match(value):
+    if type(value) is not str or not _ID.fullmatch(value):
         raise _bad(where, "expected an id of 1-64 letters, digits, _ . : -")
     return value
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from sync.protocol import Mutation, Op
 from sync.server.db import SQLITE_NAME, database_url, migrate, read_tx, write_tx
 from sync.server.roles import Actor, Role
-from sync.server.schema import meta, users
+from sync.server.schema import meta, records, users
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,8 @@ REGION = "32.14"  # Kabupaten Purwakarta (published threshold case in DOMAIN.md)
 PASSWORD = "bimtek2024"
 TRAINER = "pelatih"
 SEEDED_KEY = "training_seeded"
+#: Marks a database as a training tenant (set when it is first served in training mode).
+TENANT_KEY = "training_tenant"
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
 OCCUPATIONS = (
     "PETANI/PEKEBUN",
@@ -251,6 +253,33 @@ def _checker(reference_date: dt.date) -> Callable[[dict[str, Any]], dict[str, An
         }
 
     return check
+
+
+def claim_tenant(engine: Engine) -> None:
+    """Allow training mode only on a training database (marked here when still empty).
+
+    Training mode lets trainer accounts read, write and manage everything, and
+    ``training`` seeds kab/kota accounts with a published password: on a
+    production database (one holding accounts or records but no mark) that
+    would open every region, so it is refused.
+
+    Raises:
+        ValueError: the database is not a training tenant.
+    """
+    with write_tx(engine) as conn:
+        marks = select(meta.c.key).where(meta.c.key.in_((TENANT_KEY, SEEDED_KEY)))
+        if conn.execute(marks).first():  # seeded by an older version: training too
+            return
+        used = (
+            conn.execute(select(users.c.username).limit(1)).first()
+            or conn.execute(select(records.c.id).limit(1)).first()
+        )
+        if used:
+            raise ValueError(
+                "training mode refused: this database holds accounts or records and is "
+                "not a training database (use an empty --data-dir for training)"
+            )
+        conn.execute(meta.insert().values(key=TENANT_KEY, value=b"1"))
 
 
 def _chunks(items: list[Mutation], size: int = 1000) -> Iterator[list[Mutation]]:

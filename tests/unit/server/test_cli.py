@@ -22,3 +22,34 @@ def test_an_unreachable_database_is_said_plainly(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert err.startswith("error: database unavailable: ")
     assert "Traceback" not in err
+
+
+def test_training_mode_is_refused_on_a_production_database(tmp_path: Path) -> None:
+    from sync.server.accounts import add_user
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import database_url, migrate
+    from sync.server.roles import Role
+
+    url = database_url(tmp_path / "prod", None)
+    migrate(url)
+    app = create_app(ServerConfig(database_url=url))
+    state = app.state.server
+    add_user(state.engine, state.config, "admin", "op3214", "rahasia-3214", Role.KABKOTA, "32.14")
+    # Trainers would read, write and manage every region of it.
+    with pytest.raises(ValueError, match="training mode refused"):
+        create_app(ServerConfig(database_url=url, training=True))
+
+
+def test_training_mode_marks_an_empty_database_and_serves_it_again(tmp_path: Path) -> None:
+    from sync.server.accounts import add_user
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import database_url, migrate
+    from sync.server.roles import Role
+
+    url = database_url(tmp_path / "training", None)
+    migrate(url)
+    state = create_app(ServerConfig(database_url=url, training=True)).state.server
+    add_user(state.engine, state.config, "admin", "latih01", "bimtek2024", Role.KABKOTA, "32.14")
+    assert create_app(ServerConfig(database_url=url, training=True)).state.server.config.training

@@ -63,3 +63,17 @@ def test_not_json_is_400_and_missing_keys_are_named() -> None:
         parse_push(
             json.dumps({"batch_id": "b", "device_id": "d", "mutations": [GOOD] * 2001}).encode()
         )
+
+
+@pytest.mark.parametrize("field", ["id", "record_id"])
+def test_an_id_with_a_trailing_newline_is_refused(field: str) -> None:
+    # re's "$" also matches before a final newline: "r1\n" must not pass as an id.
+    with pytest.raises(ApiError) as err:
+        parse_push(_body(**{field: "r1\n"}))
+    assert err.value.status == 422
+
+
+def test_a_batch_or_device_id_with_a_trailing_newline_is_refused() -> None:
+    body = json.dumps({"batch_id": "b1\n", "device_id": "d1", "mutations": []}).encode()
+    with pytest.raises(ApiError):
+        parse_push(body)
