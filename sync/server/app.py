@@ -241,9 +241,11 @@ def _routes(app: FastAPI, state: ServerState) -> None:
         raw = await request.body()
 
         def work() -> dict[str, Any]:
-            batch_id, device_id, mutations = parse_push(raw)
+            batch_id, _device_id, mutations = parse_push(raw)
             results = apply_batch(engine, config, actor, batch_id, mutations)
-            server_time, receipt = state.sign_receipt(batch_id, actor, device_id, results)
+            # The receipt names the device the session was opened on (as the audit
+            # log does), never a device id the body merely claims.
+            server_time, receipt = state.sign_receipt(batch_id, actor, actor.device_id, results)
             return {
                 "batch_id": batch_id,
                 "server_time": server_time,

@@ -6,7 +6,15 @@ import zlib
 from typing import Any
 
 import orjson
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync.server.errors import ApiError
+
+#: The largest body (sent or inflated) taken from a caller without a valid token.
+#: A login is a few hundred bytes; anything bigger needs a session first, so an
+#: anonymous client cannot make the server buffer or inflate megabytes.
+PUBLIC_MAX_BYTES = 64 * 1024
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -28,27 +36,57 @@ class BodyMiddleware:
     """Reads the request body up to ``max_bytes`` and un-gzips it if needed.
 
     Too large (sent or inflated) -> 413; an unknown Content-Encoding -> 415;
-    broken gzip -> 400. The app then sees a plain body.
+    broken gzip -> 400. The app then sees a plain body. A body (sent or
+    inflated) over :data:`PUBLIC_MAX_BYTES` is read further only for a valid
+    bearer token: without a token -> 413, with a bad or expired one -> its 401.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
+    async def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> ApiError | None:
+        """None when the request carries a valid bearer token, else the error to answer."""
+        scheme, _sp, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return ApiError(413, "too_large", f"body over {PUBLIC_MAX_BYTES} bytes without a login")
+        state = scope["app"].state.server
+        from sync.server import auth
+
+        try:
+            await run_in_threadpool(auth.authenticate, state.engine, state.config, token.strip())
+        except ApiError as exc:
+            return exc
+        return None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope["headers"]}
+        checked = False  # the bearer token was found valid
+
+        async def allowed() -> bool:
+            nonlocal checked
+            if not checked:
+                refusal = await self._refusal(scope, headers)
+                if refusal is not None:
+                    await _send_error(send, refusal.status, refusal.code, refusal.message)
+                    return False
+                checked = True
+            return True
+
         length = headers.get(b"content-length")
         if length is not None:
             try:
-                too_big = int(length) > self.max_bytes
+                declared = int(length)
             except ValueError:
                 await _send_error(send, 400, "bad_request", "Content-Length is not a number")
                 return
-            if too_big:
+            if declared > self.max_bytes:
                 await _send_error(send, 413, "too_large", f"body over {self.max_bytes} bytes")
+                return
+            if declared > PUBLIC_MAX_BYTES and not await allowed():
                 return
         encoding = headers.get(b"content-encoding", b"identity").strip().lower()
         if encoding not in (b"identity", b"gzip", b""):
@@ -65,6 +103,8 @@ class BodyMiddleware:
             if size > self.max_bytes:
                 await _send_error(send, 413, "too_large", f"body over {self.max_bytes} bytes")
                 return
+            if size > PUBLIC_MAX_BYTES and not await allowed():
+                return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
@@ -72,7 +112,14 @@ class BodyMiddleware:
         if encoding == b"gzip":
             try:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                body = inflater.decompress(body, self.max_bytes + 1)
+                body = inflater.decompress(body, PUBLIC_MAX_BYTES + 1)
+                if len(body) > PUBLIC_MAX_BYTES or inflater.unconsumed_tail:
+                    if not await allowed():
+                        return
+                    rest = inflater.decompress(
+                        inflater.unconsumed_tail, self.max_bytes + 1 - len(body)
+                    )
+                    body += rest
                 if len(body) > self.max_bytes or inflater.unconsumed_tail:
                     await _send_error(send, 413, "too_large", "inflated body too large")
                     return

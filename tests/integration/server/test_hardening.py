@@ -1,9 +1,10 @@
-"""Attacks on a real server process: parallel password guessing, bundle gzip bombs,
-a cut-short audit log."""
+"""Attacks on a real server process: parallel password guessing, gzip bombs (bundle
+and request body), a cut-short audit log, a receipt naming another device."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.server.middleware import PUBLIC_MAX_BYTES
 from tests.integration.server_process import ServerProcess
 
 PASSWORD = "rahasia-uji-123"
@@ -77,3 +79,45 @@ def test_audit_verify_catches_removed_last_entries_with_an_anchor(
     cut = server.cli("audit", "verify", "--anchor", anchor, check=False)
     assert cut.returncode == 1
     assert f"BROKEN: audit entry {head_id}:" in cut.stdout
+
+
+def _push_body(n: int) -> bytes:
+    mutations = [
+        {
+            "id": f"m-{i}",
+            "entity": "supporter",
+            "record_id": f"r-{i}",
+            "scope": "32.14",
+            "op": "upsert",
+            "base_version": 0,
+            "changes": {"name": [None, "SITI " + "A" * 100]},
+        }
+        for i in range(n)
+    ]
+    return json.dumps({"batch_id": "b-big", "device_id": "d", "mutations": mutations}).encode()
+
+
+def test_an_anonymous_body_is_not_inflated_past_a_small_limit(server: ServerProcess) -> None:
+    bomb = gzip.compress(b" " * 900_000 + b"{}")  # ~1 KB sent, 900 KB inflated
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    for path in ("/v1/push", "/v1/auth/login"):
+        r = server.request("POST", path, data=bomb, headers=headers)
+        assert r.status_code == 413, r.text
+    plain = server.request("POST", "/v1/push", data=b" " * 200_000 + b"{}")
+    assert plain.status_code == 413, plain.text
+
+
+def test_a_big_body_with_a_bad_token_answers_401_so_clients_log_in_again(
+    server: ServerProcess,
+) -> None:
+    body = gzip.compress(_push_body(1000))
+    assert len(body) < PUBLIC_MAX_BYTES < len(gzip.decompress(body))
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    r = server.request("POST", "/v1/push", "no-such-token", data=body, headers=headers)
+    assert r.status_code == 401 and r.json()["error"] == "unauthenticated"
+    token = server.login("op", PASSWORD, device_id="laptop-op")
+    r = server.request("POST", "/v1/push", token, data=body, headers=headers)
+    assert r.status_code == 200, r.text
+    assert len(r.json()["results"]) == 1000
+    # The signed receipt names the session's device, not the one the body claims ("d").
+    assert r.json()["receipt"]["body"]["device_id"] == "laptop-op"
