@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,13 +12,13 @@ from sqlalchemy import select
 from sync import signing
 from sync.protocol import Mutation, Op, ResultStatus
 from sync.server import accounts, audit, auth
-from sync.server.app import ServerState, open_state
+from sync.server.app import ServerState
 from sync.server.bundles import import_bundle, write_bundle
-from sync.server.config import ServerConfig
-from sync.server.db import database_url, migrate, read_tx
+from sync.server.db import read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit as audit_table
+from tests.unit.server.support import fresh_state
 
 SCOPE = "32.14"
 PASSWORD = "rahasia-uji-123"
@@ -28,12 +26,8 @@ PASSWORD = "rahasia-uji-123"
 
 @pytest.fixture
 def state() -> Iterator[ServerState]:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(Path(tmp), None)
-        migrate(url)
-        server = open_state(ServerConfig(database_url=url))
+    with fresh_state() as server:
         yield server
-        server.engine.dispose()
 
 
 def _create(entity: str, fields: dict[str, Any]) -> Mutation:

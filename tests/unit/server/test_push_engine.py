@@ -8,10 +8,8 @@ grows by one exactly when something changed. A repeat returns the stored answer.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +18,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from sync.protocol import Mutation, Op, ResultStatus
-from sync.server.app import open_state
-from sync.server.config import ServerConfig
-from sync.server.db import database_url, migrate, read_tx
+from sync.server.db import read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import conflicts, records
+from tests.unit.server.support import fresh_state
 
 FIELDS = ("name", "rt", "rw", "occupation")
 VALUES = ("A", "B", "C", "")
@@ -61,12 +58,8 @@ def _server_record(state: Any, rid: str) -> tuple[int, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def state() -> Iterator[Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(Path(tmp), None)
-        migrate(url)
-        server = open_state(ServerConfig(database_url=url))
+    with fresh_state() as server:
         yield server
-        server.engine.dispose()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
