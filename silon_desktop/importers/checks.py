@@ -46,13 +46,11 @@ class RowChecker:
         self.rules = rule_set_for(rule_set)
         self.context = ValidationContext(region, reference_date, self.rules)
         self.assume_id_scan = assume_id_scan
-        self._status_cache: dict[tuple[str, ...], str] = {}
         #: codes -> (status, the one list of these codes that rows share)
         self._judged: dict[tuple[str, ...], Judgement] = {}
-        #: the domain's reasons -> judgement: for rows read whole, and for rows
-        #: with an unreadable value or unmatched place (MISSING_FIELD added)
-        self._by_reasons: dict[tuple[ReasonCode, ...], Judgement] = {}
-        self._by_reasons_missing: dict[tuple[ReasonCode, ...], Judgement] = {}
+        #: (the domain's reasons, whether a value was unreadable or a place not
+        #: found: MISSING_FIELD added) -> judgement
+        self._by_reasons: dict[tuple[tuple[ReasonCode, ...], bool], Judgement] = {}
 
     def check(
         self, parsed: ParsedRow, place: Place
@@ -84,13 +82,12 @@ class RowChecker:
         verdict = validate_supporter(row, self.context)
         reasons = verdict.codes
         unreadable = bool(parsed.unreadable or place.unmatched or place.ambiguous)
-        memo = self._by_reasons_missing if unreadable else self._by_reasons
-        judged = memo.get(reasons)
+        judged = self._by_reasons.get((reasons, unreadable))
         if judged is None:
             codes = [code.value for code in reasons]
             if unreadable and _MISSING not in codes:
                 codes.append(_MISSING)
-            judged = memo[reasons] = self.judge(codes)
+            judged = self._by_reasons[(reasons, unreadable)] = self.judge(codes)
         empty = tuple(_IMPORT_NAME.get(name, name) for name in verdict.missing_fields)
         return judged, row, empty
 
@@ -99,14 +96,6 @@ class RowChecker:
         key = tuple(codes)
         known = self._judged.get(key)
         if known is None:
-            known = self._judged[key] = (self.status(codes), codes)
-        return known
-
-    def status(self, codes: list[str]) -> str:
-        """MS, BMS or TMS for these codes, by the election's rule set."""
-        key = tuple(codes)
-        status = self._status_cache.get(key)
-        if status is None:
             status = self.rules.status_for(codes).value
-            self._status_cache[key] = status
-        return status
+            known = self._judged[key] = (status, codes)
+        return known
