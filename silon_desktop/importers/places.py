@@ -110,9 +110,10 @@ class PlaceMatcher:
             # Inside the kecamatan written on the row; a desa of another kecamatan
             # is not guessed (the spread counts by kecamatan): it stays unmatched.
             parent = kec_code or kab_code or self.region
-            if not kec_code and len(self._tied(RegionLevel.DESA, desa, parent)) > 1:
+            tied = [] if kec_code else self._tied(RegionLevel.DESA, desa, parent)
+            if len(tied) > 1:
                 ambiguous.append("desa")  # a desa name found in several kecamatan
-                self._ambiguous(RegionLevel.DESA, desa, "", parent)
+                self._ambiguous(tied, desa, "", parent)
             else:
                 desa_code = self._chain(RegionLevel.DESA, desa, (parent,))
                 if not desa_code:
@@ -129,7 +130,7 @@ class PlaceMatcher:
         if len(text) > _MAX_NAME or not any(ch.isalpha() for ch in text):
             return []
         found = self.table.match_name(text, level, parent, limit=5)
-        best = [m for m in found if found and m.score == found[0].score]
+        best = [m for m in found if m.score == found[0].score]
         return [PlaceMatch(int(level), text, parent, m.code, m.name, m.score) for m in best]
 
     def _by_desa(self, text: str, parent: str, tied: list[PlaceMatch], desa: str) -> str:
@@ -143,7 +144,7 @@ class PlaceMatcher:
         best = max((score for score, _ in holding), default=None)
         winners = [candidate for score, candidate in holding if score == best]
         if len(winners) != 1:
-            self._ambiguous(RegionLevel.KECAMATAN, text, desa, parent)
+            self._ambiguous(tied, text, desa, parent)
             return ""
         chosen = winners[0]
         shown = f"{text} (desa {desa})"
@@ -152,13 +153,13 @@ class PlaceMatcher:
         )
         return chosen.code
 
-    def _ambiguous(self, level: RegionLevel, text: str, desa: str, parent: str) -> None:
-        """Report a name found in several places (with the candidates)."""
-        tied = self._tied(level, text, parent)
+    def _ambiguous(self, tied: list[PlaceMatch], text: str, desa: str, parent: str) -> None:
+        """Report a name found in several places (``tied``: the candidates)."""
+        level = tied[0].level
         names = " / ".join(f"{m.code} {m.name}" for m in tied)
         shown = f"{text} (desa {desa})" if desa else text
-        self._final[(int(level), shown, parent)] = PlaceMatch(
-            int(level), shown, parent, "", f"ambigu: {names}", 0.0
+        self._final[(level, shown, parent)] = PlaceMatch(
+            level, shown, parent, "", f"ambigu: {names}", 0.0
         )
 
     def _chain(self, level: RegionLevel, text: str, parents: tuple[str | None, ...]) -> str:
