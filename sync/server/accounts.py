@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Path, Request, Response
 from sqlalchemy import Engine, select, update
-from starlette.concurrency import run_in_threadpool
 
 from sync.server import audit, auth, models
 from sync.server.config import ServerConfig
 from sync.server.db import read_tx, write_tx
-from sync.server.deps import ActorDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.roles import Actor, Role, valid_region_for
 from sync.server.schema import tokens, users
 
 if TYPE_CHECKING:
-    from sync.server.app import ServerState
+    pass
 
 
 def _user_out(row: Any) -> dict[str, Any]:
@@ -118,62 +115,3 @@ def list_users(engine: Engine, actor: Actor | None) -> list[dict[str, Any]]:
         elif actor.can_manage(Role(r.role), r.region):
             out.append(_user_out(r))
     return out
-
-
-def routes(
-    app: FastAPI,
-    state: ServerState,
-    errors: dict[int | str, Any],
-) -> None:
-    from sync.server.app import _body, _parse, json_response
-
-    engine, config = state.engine, state.config
-
-    @app.get("/v1/users", response_model=models.UserList, responses=errors, tags=["accounts"])
-    def get_users(actor: ActorDep) -> dict[str, Any]:
-        return {"users": list_users(engine, actor)}
-
-    @app.post(
-        "/v1/users",
-        response_model=models.UserOut,
-        status_code=201,
-        responses=errors | {409: {"model": models.ErrorBody}},
-        tags=["accounts"],
-        openapi_extra=_body("UserCreate"),
-    )
-    async def create(request: Request, actor: ActorDep) -> Response:
-        body: models.UserCreate = _parse(models.UserCreate, await request.body())
-        role = Role(body.role)
-        if not actor.can_manage(role, body.region):
-            raise forbidden()
-        await run_in_threadpool(
-            add_user,
-            engine,
-            config,
-            actor.username,
-            body.username,
-            body.password,
-            role,
-            body.region,
-            actor.device_id,
-        )
-        return json_response(
-            {"username": body.username, "role": str(role), "region": body.region, "active": True},
-            201,
-        )
-
-    @app.patch(
-        "/v1/users/{username}",
-        response_model=models.UserOut,
-        responses=errors | {404: {"model": models.ErrorBody}},
-        tags=["accounts"],
-        openapi_extra=_body("UserChange"),
-    )
-    async def patch_user(
-        request: Request,
-        username: Annotated[str, Path(max_length=64)],
-        actor: ActorDep,
-    ) -> Response:
-        body: models.UserChange = _parse(models.UserChange, await request.body())
-        out = await run_in_threadpool(change_user, engine, config, actor, username, body)
-        return json_response(out)

@@ -19,15 +19,11 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request, Response
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from sync import signing
 from sync.protocol import MAX_BATCH, Mutation, MutationResult
-from sync.server import models
 from sync.server.db import read_tx
-from sync.server.deps import ActorDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
@@ -35,7 +31,7 @@ from sync.server.roles import Actor, Role
 from sync.server.schema import devices, users
 
 if TYPE_CHECKING:
-    from sync.server.app import ServerState
+    from sync.server.state import ServerState
 
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 FORMAT = "silon-bundle-1"
@@ -181,24 +177,3 @@ def write_bundle(
     }
     body["signature"] = signing.sign(key, body)
     return gzip.compress(signing.canonical_json(body))
-
-
-def routes(
-    app: FastAPI,
-    state: ServerState,
-    errors: dict[int | str, Any],
-) -> None:
-    from sync.server.app import _body, json_response
-
-    @app.post(
-        "/v1/bundles",
-        response_model=models.BundleResponse,
-        responses=errors,
-        tags=["sync"],
-        openapi_extra=_body("BundleIn"),
-    )
-    async def post_bundle(request: Request, actor: ActorDep) -> Response:
-        raw = await request.body()
-        limit = state.config.max_body_bytes  # inflated like a gzip request body
-        out = await run_in_threadpool(import_bundle, state, raw, actor, limit)
-        return json_response(out)

@@ -45,9 +45,9 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def _state(args: argparse.Namespace, *, training: bool = False):  # type: ignore[no-untyped-def]
-    from sync.server.app import open_state
     from sync.server.config import ServerConfig
     from sync.server.db import migrate
+    from sync.server.state import open_state
 
     url = _url(args)
     migrate(url)

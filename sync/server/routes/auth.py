@@ -1,0 +1,66 @@
+"""Login, logout and the caller's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from sync import signing
+from sync.server import auth, models
+from sync.server.deps import ActorDep, BearerDep
+from sync.server.errors import ApiError
+from sync.server.http import ERRORS, StateDep, body_schema, json_response, parse_body
+
+router = APIRouter(tags=["auth"], responses=ERRORS)
+
+
+@router.post(
+    "/v1/auth/login",
+    response_model=models.LoginResponse,
+    openapi_extra=body_schema("LoginRequest"),
+)
+async def login(request: Request, state: StateDep) -> Response:
+    body: models.LoginRequest = parse_body(models.LoginRequest, await request.body())
+    if body.public_key:
+        try:
+            signing.load_public_key(body.public_key)
+        except ValueError as exc:
+            raise ApiError(422, "invalid_request", f"public_key: {exc}") from exc
+    result = await run_in_threadpool(
+        auth.login,
+        state.engine,
+        state.config,
+        body.username,
+        body.password,
+        body.device_id,
+        body.public_key,
+    )
+    return json_response(
+        {
+            "token": result.token,
+            "username": result.username,
+            "role": str(result.role),
+            "region": result.region,
+            "expires_at": result.expires_at,
+        }
+    )
+
+
+@router.post("/v1/auth/logout", response_model=models.Ok)
+def logout(actor: ActorDep, creds: BearerDep, state: StateDep) -> dict[str, Any]:
+    if creds is not None:
+        auth.logout(state.engine, creds.credentials)
+    return {"ok": True}
+
+
+@router.get("/v1/me", response_model=models.Me)
+def me(actor: ActorDep) -> dict[str, Any]:
+    return {
+        "username": actor.username,
+        "role": str(actor.role),
+        "region": actor.region,
+        "device_id": actor.device_id,
+    }
