@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from silon_desktop import paths
 from silon_desktop.config import Settings
+from sync.protocol import HEALTH_PATH
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -147,7 +148,7 @@ class TrainingServer:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"training server exited with {self.proc.returncode}")
             try:
-                with urllib.request.urlopen(f"{self.url}/v1/health", timeout=2) as answer:  # noqa: S310 - loopback http
+                with urllib.request.urlopen(self.url + HEALTH_PATH, timeout=2) as answer:  # noqa: S310 - loopback http
                     if answer.status == 200:
                         return
             except (urllib.error.URLError, OSError):
@@ -183,10 +184,9 @@ def main(args: argparse.Namespace) -> int:
         settings.language = args.lang
     if getattr(args, "server", None):
         settings.server_url = args.server
-    if not settings.device_id:
-        from sync.credentials import new_device_id
+    from sync.client_login import ensure_device_id
 
-        settings.device_id = new_device_id()
+    ensure_device_id(settings)  # saved below
     log.info("starting Silon Desktop with data in %s", app_paths.data)
 
     training: TrainingServer | None = None
@@ -234,11 +234,11 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
         QMessageBox.critical(None, "Silon Desktop", error.message)
         return 2
     from silon_desktop.runtime import report_shown_and_maybe_exit
-    from silon_desktop.ui.backend import Backend
+    from silon_desktop.services import Services
     from silon_desktop.ui.login_dialog import LoginDialog
     from silon_desktop.ui.main_window import MainWindow
 
-    backend = Backend(app_paths, settings, db)
+    backend = Services(app_paths, settings, db)
     window = MainWindow(backend)
     window.show()
     wake = close_on_terminate(window)

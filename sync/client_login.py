@@ -34,10 +34,15 @@ log = logging.getLogger(__name__)
 
 
 class LoginFailed(Exception):
-    """Wrong user name or password (online or offline); ``message`` is for the operator."""
+    """Wrong user name or password (online or offline); ``message`` is for the operator.
 
-    def __init__(self, message: str) -> None:
+    ``code``: ``wrong_credentials`` (the server refused them) or ``offline_refused``
+    (no server answer, and the local verifier of the last online login does not match).
+    """
+
+    def __init__(self, message: str, code: str = "wrong_credentials") -> None:
         self.message = message
+        self.code = code
         super().__init__(message)
 
 
@@ -89,27 +94,24 @@ def login(
     password: str,
     *,
     transport: Transport | None = None,
+    offline: bool = False,
 ) -> LoginResult:
-    """Log in online, or offline when the server cannot be reached.
+    """Log in online, or offline when the server cannot be reached (or ``offline``).
 
     Raises:
         LoginFailed: wrong credentials (or offline with no matching verifier).
         TransportError: the server refused for another reason (e.g. locked out).
     """
     ensure_device_id(settings)
+    if offline:
+        return _login_offline(db, username, password)
     transport = transport or make_transport(settings)
     key = credentials.device_key(settings.device_id, data_dir)
     api = ServerApi(transport)
     try:
         answer = api.login(username, password, settings.device_id, signing.public_key_b64(key))
     except Offline:
-        account = credentials.verify_offline(db, username, password)
-        if account is None:
-            raise LoginFailed(
-                "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
-                "terakhir di komputer ini."
-            ) from None
-        return LoginResult(username, account.role, account.scope, False, False)
+        return _login_offline(db, username, password)
     except AuthExpired:
         raise LoginFailed("Nama pengguna atau kata sandi salah.") from None
     transport.set_token(answer.token)
@@ -125,6 +127,17 @@ def login(
     save_server_key(db, api)
     settings.username = username
     return LoginResult(username, answer.role, answer.region, True, in_keyring)
+
+
+def _login_offline(db: Database, username: str, password: str) -> LoginResult:
+    account = credentials.verify_offline(db, username, password)
+    if account is None:
+        raise LoginFailed(
+            "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
+            "terakhir di komputer ini.",
+            "offline_refused",
+        ) from None
+    return LoginResult(account.username, account.role, account.scope, False, False)
 
 
 def save_server_key(db: Database, api: ServerApi) -> None:

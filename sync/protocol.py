@@ -21,6 +21,9 @@ from typing import Any
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
+#: the server's unauthenticated health check (the client, the self-check and the
+#: training-server launcher ask it; the server serves it)
+HEALTH_PATH = f"{API_PREFIX}/health"
 
 JsonValue = Any  # str | int | bool | None | list[str]
 

@@ -28,6 +28,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from sync.protocol import HEALTH_PATH
+
 #: Below this much free space the database cannot be trusted to grow (FAIL).
 MIN_FREE_BYTES = 200 * 1024 * 1024
 #: Below this much free space backups will soon fail (WARN).
@@ -510,7 +512,7 @@ def check_server(ctx: Context) -> None:
         retry=transport.RetryPolicy(attempts=1, max_total_s=2 * SERVER_TIMEOUT_S),
     )
     try:
-        answer = client.call("GET", "/v1/health", auth=False)
+        answer = client.call("GET", HEALTH_PATH, auth=False)
     except transport.TransportError as error:
         detail = str(error)
         tls = isinstance(error, getattr(transport, "TlsFailed", ())) or "CERTIFICATE" in detail

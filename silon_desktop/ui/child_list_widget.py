@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend
+from silon_desktop.services import Services
 from silon_desktop.ui.record_form import FieldDef, RecordForm
 
 
@@ -42,7 +42,7 @@ class ChildListWidget(QWidget):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: Services,
         entity: str,
         parent_field: str,
         fields: list[FieldDef],

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend
+from silon_desktop.services import Services
 from silon_desktop.ui.labels import entity_label, field_label, yes_no
 from sync.protocol import ENTITIES, FieldType
 
@@ -71,7 +71,7 @@ class ConflictsDialog(QDialog):
 
     COLUMNS = 7
 
-    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.setWindowTitle(self.tr("Konflik sinkronisasi"))

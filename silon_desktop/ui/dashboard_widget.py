@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend, DashboardData
+from silon_desktop.services import Dashboard, Services
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.workers import JobRunner
 
@@ -23,17 +23,17 @@ class DashboardWidget(QWidget):
     """Figures computed on a worker thread, shown when ready.
 
     Signals:
-        shown(object): the DashboardData now on screen.
+        shown(object): the Dashboard now on screen.
     """
 
     shown = Signal(object)
 
-    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = jobs
         self.pair_id: str | None = None
-        self.data: DashboardData | None = None
+        self.data: Dashboard | None = None
         self.title = QLabel()
         self.title.setObjectName("dashboardTitle")
         self.summary = QLabel()
@@ -83,7 +83,7 @@ class DashboardWidget(QWidget):
         job.failed.connect(lambda message: self.title.setText(message))
 
     def _show(self, data: object) -> None:
-        if not isinstance(data, DashboardData):
+        if not isinstance(data, Dashboard):
             return
         self.data = data
         ms = data.counts.get("MS", 0)
@@ -159,7 +159,7 @@ class DashboardWidget(QWidget):
         self._fill_table(data)
         self.shown.emit(data)
 
-    def _fill_table(self, data: DashboardData) -> None:
+    def _fill_table(self, data: Dashboard) -> None:
         self.table.setRowCount(len(data.subregions))
         short = QBrush(QColor("#f6d0d0"))
         for row, fig in enumerate(data.subregions):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend
+from silon_desktop.services import Services
 from silon_desktop.ui.labels import (
     entity_label,
     field_label,
@@ -56,7 +56,7 @@ class HistoryDialog(QDialog):
     """Saved locally, pushed, acknowledged (with the receipt), conflicts: for one record."""
 
     def __init__(
-        self, backend: Backend, entity: str, record_id: str, parent: QWidget | None = None
+        self, backend: Services, entity: str, record_id: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.backend = backend

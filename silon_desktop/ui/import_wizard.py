@@ -7,12 +7,12 @@ their own QThread (:mod:`silon_desktop.ui.workers`); the import opens its own
 database connection in that thread, in ONE transaction, so cancel leaves the
 database exactly as before. The UI never blocks.
 
-Construct it with a database and the pair to import into::
+Construct it with the import service (``Services.imports``) and the pair::
 
-    ImportWizard(database_path_or_factory, pair_id, parent=None)
+    ImportWizard(imports, pair_id, parent=None)
 
-where ``database_path_or_factory`` is the database file (``str``/``Path``), an
-open :class:`~silon_desktop.storage.db.Database`, or a callable returning one.
+``imports`` may also be what :class:`~silon_desktop.services.imports.ImportService`
+takes (the database file, an open database or a factory of one).
 """
 
 from __future__ import annotations
@@ -43,14 +43,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.importers.columns import FIELDS, ColumnMapping
+from silon_desktop.services.imports import (
+    FIELDS,
+    TEMPLATE_NAMES,
+    ColumnMapping,
+    DatabaseSource,
+    ImportService,
+    load_mapping,
+    save_mapping,
+)
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import reason_label, status_label
 from silon_desktop.ui.workers import Job
 
 log = logging.getLogger(__name__)
 
-DatabaseSource = Any  # str | Path | Database | Callable[[], Database]
 _BAD_ROWS_SHOWN = 5000
 _SAMPLE_COLUMN_MAX = 220
 
@@ -108,7 +115,7 @@ class ImportWizard(QDialog):
     """Import a supporter list into the local database for one pair.
 
     Args:
-        database: the database file, an open ``Database``, or a factory of one.
+        imports: the import service (or a database for one).
         pair_id: the pair the supporters support.
         parent: the parent widget.
 
@@ -122,10 +129,13 @@ class ImportWizard(QDialog):
     PAGE_FILE, PAGE_MAPPING, PAGE_PROGRESS, PAGE_RESULT = range(4)
 
     def __init__(
-        self, database: DatabaseSource, pair_id: str, parent: QWidget | None = None
+        self,
+        imports: ImportService | DatabaseSource,
+        pair_id: str,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database_source = database
+        self.imports = imports if isinstance(imports, ImportService) else ImportService(imports)
         self.pair_id = pair_id
         self.mapping: ColumnMapping | None = None
         #: header text -> field from a saved mapping, used when detecting columns
@@ -300,15 +310,13 @@ class ImportWizard(QDialog):
 
     @Slot()
     def _save_template(self) -> None:
-        from silon_desktop.reports.templates import TEMPLATE_NAMES, save_template
-
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan templat"), TEMPLATE_NAMES["xlsx"], "XLSX (*.xlsx);;CSV (*.csv)"
         )
         if not path:
             return
         try:
-            save_template(path)
+            self.imports.save_template(path)
         except (OSError, ValueError) as error:
             self.file_error.setText(self._not_saved(path, error))
 
@@ -322,8 +330,6 @@ class ImportWizard(QDialog):
 
     def use_saved_mapping(self, path: str | Path) -> None:
         """Recognise the headers of a mapping saved earlier (same team, same layout)."""
-        from silon_desktop.importers.columns import load_mapping
-
         try:
             self.hints = load_mapping(path).header_hints()
         except OSError as error:
@@ -354,11 +360,10 @@ class ImportWizard(QDialog):
         self.next_button.setEnabled(False)
 
         hints = self.hints
+        imports = self.imports
 
         def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
-            from silon_desktop.importers.pipeline import preview
-
-            return preview(path, hints)
+            return imports.preview(path, hints)
 
         self._run(job, "import-preview", self._show_preview, self._preview_failed)
 
@@ -422,8 +427,6 @@ class ImportWizard(QDialog):
 
     @Slot()
     def _save_mapping(self) -> None:
-        from silon_desktop.importers.columns import save_mapping
-
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan pemetaan kolom"), "pemetaan.json", "JSON (*.json)"
         )
@@ -449,7 +452,7 @@ class ImportWizard(QDialog):
             )
             return
         path = self.path_edit.text().strip()
-        source = self.database_source
+        imports = self.imports
         pair_id = self.pair_id
         assume_scan = self.scan_check.isChecked()
         self.cancel_requested = False
@@ -459,22 +462,14 @@ class ImportWizard(QDialog):
         self.pages.setCurrentIndex(self.PAGE_PROGRESS)
 
         def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
-            from silon_desktop.importers.store import import_file
-
-            database, owned = _open(source)
-            try:
-                return import_file(
-                    database,
-                    path,
-                    pair_id,
-                    mapping=mapping,
-                    progress=lambda done, total: progress((done, total)),
-                    cancel=cancel,
-                    assume_id_scan=assume_scan,
-                )
-            finally:
-                if owned:
-                    database.close()
+            return imports.import_file(
+                path,
+                pair_id,
+                mapping,
+                progress=lambda done, total: progress((done, total)),
+                cancel=cancel,
+                assume_id_scan=assume_scan,
+            )
 
         job_obj = self._run(job, "import", self._show_result, self._import_failed)
         job_obj.progress.connect(self._on_progress)
@@ -604,17 +599,6 @@ class ImportWizard(QDialog):
             self.cancel_requested = True
             self.job.wait(30_000)
         super().done(result)
-
-
-def _open(source: DatabaseSource) -> tuple[Any, bool]:
-    """The database to import into, and whether this job opened it (and closes it)."""
-    from silon_desktop.storage.db import Database, open_database
-
-    if isinstance(source, Database):
-        return source, False
-    if isinstance(source, str | Path):
-        return open_database(source), True
-    return source(), False
 
 
 def _column_letter(index: int) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend, LoginResult
+from silon_desktop.services import LoginOutcome, Services
 from silon_desktop.ui.workers import JobRunner
 
 
@@ -24,18 +24,18 @@ class LoginDialog(QDialog):
     after the last online login) lets the operator work offline.
 
     Signals:
-        loggedIn(object): the LoginResult of a successful login.
+        loggedIn(object): the LoginOutcome of a successful login.
         failed(str): the message shown after a refused attempt.
     """
 
     loggedIn = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = jobs
-        self.result_: LoginResult | None = None
+        self.result_: LoginOutcome | None = None
         self.setWindowTitle(self.tr("Masuk ke Silon Desktop"))
         self.username = QLineEdit(backend.settings.username)
         self.username.setObjectName("username")
@@ -93,12 +93,8 @@ class LoginDialog(QDialog):
         self._busy(True)
         self.message.setText(self.tr("Memeriksa..."))
 
-        def check(_progress: object, _cancel: object) -> LoginResult:
-            if online:
-                answer = self.backend.login_online(user, password)
-                if answer.ok or answer.online:
-                    return answer
-            return self.backend.login_offline(user, password)
+        def check(_progress: object, _cancel: object) -> LoginOutcome:
+            return self.backend.login(user, password, offline=not online)
 
         job = self.jobs.start(check, "login")
         job.finished.connect(lambda result: self._done(result, online))
@@ -106,14 +102,14 @@ class LoginDialog(QDialog):
 
     def _done(self, result: object, asked_online: bool) -> None:
         self._busy(False)
-        if not isinstance(result, LoginResult):
+        if not isinstance(result, LoginOutcome):
             return
         if result.ok:
             self.result_ = result
             self.loggedIn.emit(result)
             self.accept()
             return
-        if result.message == "offline_refused":
+        if result.code == "offline_refused":
             text = (
                 self.tr(
                     "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini."
@@ -123,7 +119,7 @@ class LoginDialog(QDialog):
                     "Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini)."
                 )
             )
-        elif result.online:
+        elif result.code == "wrong_credentials":
             text = self.tr("Nama pengguna atau kata sandi salah.")
         else:
             text = result.message or self.tr("Server tidak dapat dihubungi.")

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend
+from silon_desktop.services import Changes, Services
+from silon_desktop.services.imports import IMPORT_CHANGES
 from silon_desktop.ui.child_list_widget import ChildListWidget
 from silon_desktop.ui.conflicts_dialog import ConflictsDialog
 from silon_desktop.ui.dashboard_widget import DashboardWidget
@@ -54,7 +55,7 @@ ROLE_ID = Qt.ItemDataRole.UserRole + 1
 class PairPage(QTabWidget):
     """A pair's tabs: data, candidates (with documents), parties, supporters, dashboard."""
 
-    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self._document_statuses = dict((f.name, f.choices) for f in document_fields())["status"]
@@ -263,7 +264,7 @@ class MainWindow(QMainWindow):
     navigated = Signal(str, str)
     reportWritten = Signal(str, str)
 
-    def __init__(self, backend: Backend, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = JobRunner(self)
@@ -566,8 +567,8 @@ class MainWindow(QMainWindow):
             return None
         from silon_desktop.ui.import_wizard import ImportWizard
 
-        wizard = ImportWizard(self.backend.db, pair_id, self)
-        wizard.imported.connect(lambda _report: self._after_data_change())
+        wizard = ImportWizard(self.backend.imports, pair_id, self)
+        wizard.imported.connect(lambda _report: self._after_data_change(IMPORT_CHANGES))
         wizard.open()
         return wizard
 
@@ -661,7 +662,7 @@ class MainWindow(QMainWindow):
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.backend, self)
-        dialog.resolved.connect(lambda _n: self._after_data_change())
+        dialog.resolved.connect(lambda _n: self._after_data_change(Changes.all()))
         dialog.open()
         return dialog
 
@@ -727,13 +728,20 @@ class MainWindow(QMainWindow):
                 )
             else:
                 self.statusBar().showMessage(self.tr("Sinkronisasi selesai."), 5000)
-        self._after_data_change()
+        changes = report.get("changes") if isinstance(report, dict) else None
+        self._after_data_change(changes if isinstance(changes, Changes) else Changes.all())
 
-    def _after_data_change(self) -> None:
-        self.reload_tree()
-        if self.stack.currentWidget() is self.pair_page:
+    def _after_data_change(self, changes: Changes) -> None:
+        """Redraw what ``changes`` touched: the navigation only when elections or pairs
+        changed, else the record on screen in place."""
+        if changes.navigation:
+            self.reload_tree()
+        elif not changes.empty:
+            self._refresh_in_place(self._current_key())
+        if self.stack.currentWidget() is self.pair_page and changes.touches("supporter"):
             self.pair_page.supporters.refresh()
-        self.sync.refresh_status()
+        if changes.sync_state:
+            self.sync.refresh_status()
 
     # -- life cycle --------------------------------------------------------------------
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.ui.backend import Backend
+from silon_desktop.services import Services
+from silon_desktop.ui.labels import field_error_message, reason_label
 from silon_desktop.ui.region_picker import RegionPicker
 
 
@@ -101,7 +102,7 @@ class RecordForm(QWidget):
 
     def __init__(
         self,
-        backend: Backend,
+        backend: Services,
         entity: str,
         fields: list[FieldDef],
         title: str = "",
@@ -203,7 +204,7 @@ class RecordForm(QWidget):
         old = self.values.get(name)
         if value == old:
             return True
-        message = self.backend.validate(self.entity, {name: value}).get(name)
+        message = self._problem(name, value)
         if message:
             self._refused(name, message)
             return False
@@ -314,7 +315,7 @@ class RecordForm(QWidget):
             return
         value, problem = self._convert(name, text)
         if problem is None:
-            problem = self.backend.validate(self.entity, {name: value}).get(name)
+            problem = self._problem(name, value)
         if problem is None and self.fields[name].kind == "nik":
             problem = self._nik_feedback(text)
         if problem:
@@ -323,13 +324,20 @@ class RecordForm(QWidget):
             self.errors[name].hide()
         self.status_label.setText(self.tr("Mengetik..."))
 
+    def _problem(self, name: str, value: Any) -> str | None:
+        """The domain's problem with one field's value, in words (None when fine)."""
+        problem = self.backend.validate(self.entity, {name: value}).get(name)
+        if problem is None:
+            return None
+        return field_error_message(problem.field, problem.code, problem.message_id, problem.detail)
+
     def _nik_feedback(self, text: str) -> str | None:
         digits = text.strip()
         if len(digits) < 16:
             return None
         parsed = self.backend.parse_nik(digits)
         if parsed["reasons"]:
-            return "; ".join(parsed["messages"])
+            return "; ".join(reason_label(code) for code in parsed["reasons"])
         self._fill_from_nik(parsed)
         return None
 

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from silon_desktop.storage.supporter_queries import (
+from silon_desktop.services.tables import (
     SORTABLE,
     SupporterFilter,
     SupporterQuery,
@@ -62,7 +62,8 @@ class SupportersModel(QAbstractTableModel):
     """Supporters of one pair under a filter and a sort, read block by block.
 
     Args:
-        engine: the local database engine (reads only; writes go through the repository).
+        open_query: opens the block-wise query of a pair's live supporters
+            (``Services.supporter_query``; reads only, writes go through the services).
         region_name: turns a region code into its name for display.
         reason_label: turns a reason code into a short label.
 
@@ -74,13 +75,13 @@ class SupportersModel(QAbstractTableModel):
 
     def __init__(
         self,
-        engine: Any,
+        open_query: Callable[[str, SupporterFilter, SupporterSort], SupporterQuery],
         region_name: Callable[[str], str] | None = None,
         reason_label: Callable[[str], str] | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._open_query = open_query
         self._region_name = region_name or (lambda code: code)
         self._reason_label = reason_label or (lambda code: code)
         self._query: SupporterQuery | None = None
@@ -226,11 +227,7 @@ class SupportersModel(QAbstractTableModel):
     def _reset(self, pair_id: str | None, flt: SupporterFilter, sort: SupporterSort) -> None:
         self.beginResetModel()
         self._blocks.clear()
-        self._query = (
-            SupporterQuery(self._engine, pair_id, flt, sort, live_only=True)
-            if pair_id is not None
-            else None
-        )
+        self._query = self._open_query(pair_id, flt, sort) if pair_id is not None else None
         count = self._query.count() if self._query else 0
         self.endResetModel()
         self.countChanged.emit(count)

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.storage.supporter_queries import SupporterFilter
-from silon_desktop.ui.backend import Backend, VerifyResult
+from silon_desktop.services import Services, VerifyResult
+from silon_desktop.services.tables import SupporterFilter
 from silon_desktop.ui.forms import supporter_fields
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import VERIFY_KEYS, method_label, reason_label, status_label
@@ -75,7 +75,7 @@ class SupportersPage(QWidget):
     currentRecordChanged = Signal(str, str)
     countsShown = Signal(object)
 
-    def __init__(self, backend: Backend, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = jobs
@@ -83,7 +83,7 @@ class SupportersPage(QWidget):
         self.election: dict[str, Any] = {}
         self.scope = ""
         self.model = SupportersModel(
-            backend.engine, region_name=backend.region_name, reason_label=reason_label
+            backend.supporter_query, region_name=backend.region_name, reason_label=reason_label
         )
         self._build_filters()
         self._build_table()

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from silon_desktop.ui.backend import Backend, SyncSummary
+from silon_desktop.services import Services, SyncSummary
 from silon_desktop.ui.workers import Job, JobRunner
 
 
@@ -38,7 +38,7 @@ class SyncController(QObject):
     syncFinished = Signal(object)
     syncFailed = Signal(str)
 
-    def __init__(self, backend: Backend, jobs: JobRunner, parent: QObject | None = None) -> None:
+    def __init__(self, backend: Services, jobs: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = jobs

@@ -116,7 +116,7 @@ def main() -> None:
         wait(app, lambda: not window.sync.is_running())
         colleague = open_backend(paths.resolve(tmp / "colleague").ensure(), user="op3214")
         colleague.settings.server_url = server.url
-        colleague.login_online("op3214", PASSWORD)
+        colleague.login("op3214", PASSWORD)
         colleague.run_sync(lambda _p: None, threading.Event())
         colleague.update("pair", ids["pair"], {"deputy_name": "SITI AMINAH", "number": 2})
         colleague.run_sync(lambda _p: None, threading.Event())

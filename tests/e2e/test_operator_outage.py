@@ -26,7 +26,7 @@ def test_server_killed_mid_sync_then_back(qtbot: QtBot, tmp_path: Path) -> None:
         backend: Any = open_backend(paths.resolve(tmp_path / "client").ensure())
         try:
             backend.settings.server_url = server.url
-            assert backend.login_online("op3214", PASSWORD).ok
+            assert (login := backend.login("op3214", PASSWORD)).ok and login.online
             ids = seed_small(backend)
             window = MainWindow(backend)
             qtbot.addWidget(window)
@@ -65,7 +65,7 @@ def test_server_killed_mid_sync_then_back(qtbot: QtBot, tmp_path: Path) -> None:
             colleague: Any = open_backend(paths.resolve(tmp_path / "colleague").ensure())
             try:
                 colleague.settings.server_url = server.url
-                assert colleague.login_online("op3214", PASSWORD).ok
+                assert (login := colleague.login("op3214", PASSWORD)).ok and login.online
                 assert colleague.run_sync(lambda _p: None, threading.Event())["complete"]
                 assert len(colleague.list("supporter", pair_id=ids["pair"])) == 30
             finally:

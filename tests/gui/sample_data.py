@@ -16,12 +16,12 @@ REGION = "32.14"  # Purwakarta
 
 
 def open_backend(app_paths: AppPaths, user: str = "operator") -> Any:
+    from silon_desktop.services import Services
     from silon_desktop.storage.db import open_database
-    from silon_desktop.ui.backend import Backend
 
     settings = Settings(username=user, device_id="test-device")
     db = open_database(app_paths.database)
-    backend = Backend(app_paths, settings, db)
+    backend = Services(app_paths, settings, db)
     backend.session_scope = REGION
     return backend
 

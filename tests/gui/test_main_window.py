@@ -35,6 +35,28 @@ def test_navigation_opens_election_then_pair_pages(
     assert data.pair_label == "1. AHMAD SUBAGJA - SITI NURHALIZA"  # as in the navigation
 
 
+def test_navigation_is_rebuilt_only_when_elections_or_pairs_changed(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from silon_desktop.services import Changes
+    from silon_desktop.services.imports import IMPORT_CHANGES
+
+    marker = Qt.ItemDataRole.UserRole + 99
+    window.reload_tree(select=("pair", seeded["pair"]))
+    window.tree.topLevelItem(0).setData(0, marker, "drawn once")
+    window.backend.create(
+        "supporter", {"pair_id": seeded["pair"], "nik": "3214010508900009", "name": "BARU"}, "32.14"
+    )
+    window._after_data_change(IMPORT_CHANGES)  # supporters changed: the tree stays
+    assert window.tree.topLevelItem(0).data(0, marker) == "drawn once"
+    assert window.pair_page.supporters.model.rowCount() == 31  # the table is redrawn
+    window._after_data_change(Changes.of("pair"))  # a pair changed: the tree is redrawn
+    assert window.tree.topLevelItem(0).data(0, marker) is None
+    assert window.stack.currentWidget() is window.pair_page  # the same pair stays open
+
+
 def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(
     window: Any, seeded: dict[str, str], memory_keyring: Any
 ) -> None:

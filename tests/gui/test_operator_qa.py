@@ -14,8 +14,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from silon_desktop.services import SyncSummary
 from silon_desktop.ui import i18n
-from silon_desktop.ui.backend import SyncSummary
 
 
 def test_status_bar_messages_have_room_beside_the_sync_status(

@@ -92,7 +92,7 @@ def test_ui_answers_while_the_server_stalls(
     window.sync.timer.stop()
     backend = window.backend
     backend.settings.server_url = proxy.url
-    assert backend.login_online("op3214", PASSWORD).ok
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
     ui_thread = threading.current_thread()
     calls_on_ui_thread: list[str] = []
     original_call = HttpTransport.call

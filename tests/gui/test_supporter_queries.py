@@ -61,7 +61,7 @@ def _check_order(backend: Any, pair: str, column: str, descending: bool, live_on
 
     def query() -> SupporterQuery:
         sort = SupporterSort(column, descending)
-        return SupporterQuery(backend.engine, pair, sort=sort, block_size=7, live_only=live_only)
+        return SupporterQuery(backend.db.engine, pair, sort=sort, block_size=7, live_only=live_only)
 
     first = query()
     assert first.count() == len(expected)
@@ -79,27 +79,27 @@ def test_filters_and_counts(backend: Any, pair: str) -> None:
     (gone,) = [r for r in backend.list("supporter", include_deleted=True) if r["deleted"]]
     nik = live[10]["nik"]
     by_nik = SupporterQuery(
-        backend.engine, pair, SupporterFilter(nik_prefix=nik[:14]), live_only=True
+        backend.db.engine, pair, SupporterFilter(nik_prefix=nik[:14]), live_only=True
     )
     assert {r.nik for r in by_nik.block(0)} == {
         r["nik"] for r in live if r["nik"].startswith(nik[:14])
     }
-    bms = SupporterQuery(backend.engine, pair, SupporterFilter(status="BMS"), live_only=True)
+    bms = SupporterQuery(backend.db.engine, pair, SupporterFilter(status="BMS"), live_only=True)
     reason = SupporterQuery(
-        backend.engine, pair, SupporterFilter(reason="MISSING_FIELD"), live_only=True
+        backend.db.engine, pair, SupporterFilter(reason="MISSING_FIELD"), live_only=True
     )
     assert bms.count() == reason.count() == sum(r["admin_status"] == "BMS" for r in live)
     assert all(r.effective_status == "BMS" for r in bms.block(0))
     # The tombstone is found by its own NIK only when tombstones are asked for.
     own_nik = SupporterFilter(nik_prefix=gone["nik"])
-    assert SupporterQuery(backend.engine, pair, own_nik, live_only=True).count() == 0
-    tombstones = SupporterQuery(backend.engine, pair, own_nik).block(0)
+    assert SupporterQuery(backend.db.engine, pair, own_nik, live_only=True).count() == 0
+    tombstones = SupporterQuery(backend.db.engine, pair, own_nik).block(0)
     assert [(r.id, r.deleted) for r in tombstones] == [(gone["id"], True)]
-    assert SupporterQuery(backend.engine, pair, live_only=True).position_of(gone["id"]) is None
-    counts = status_counts(backend.engine, pair)
+    assert SupporterQuery(backend.db.engine, pair, live_only=True).position_of(gone["id"]) is None
+    counts = status_counts(backend.db.engine, pair)
     assert counts["total"] == 60  # the tombstone is not counted
     assert counts["MS"] == sum(r["admin_status"] == "MS" for r in live)
-    by_kec = counts_by_subregion(backend.engine, pair, "kecamatan")
+    by_kec = counts_by_subregion(backend.db.engine, pair, "kecamatan")
     assert sum(sum(c.values()) for c in by_kec.values()) == 60
     with pytest.raises(ValueError, match="cannot sort"):
         SupporterSort("address")
@@ -125,7 +125,7 @@ def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
         "kecamatan and desa": SupporterFilter(kecamatan_code=kec, desa_code=desa),
         "status": SupporterFilter(status="BMS"),
     }
-    event.listen(backend.engine, "before_cursor_execute", record)
+    event.listen(backend.db.engine, "before_cursor_execute", record)
     try:
         for label, flt in filters.items():
             for column in SORTABLE if not label else ("nik",):
@@ -133,7 +133,7 @@ def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
                     doing[0] = f"filter {label or '-'}, sort {column} desc={descending}"
                     sort = SupporterSort(column, descending)
                     query = SupporterQuery(
-                        backend.engine, pair, flt, sort, block_size=3, live_only=True
+                        backend.db.engine, pair, flt, sort, block_size=3, live_only=True
                     )
                     last = (query.count() - 1) // 3
                     query.block(0)  # first page: OFFSET 0 over the index
@@ -145,10 +145,10 @@ def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
                     if first:
                         query.position_of(first[0].id)
         doing[0] = "filter pickers and counts"
-        status_counts(backend.engine, pair)
-        subregions_in_use(backend.engine, pair, "kecamatan")
+        status_counts(backend.db.engine, pair)
+        subregions_in_use(backend.db.engine, pair, "kecamatan")
     finally:
-        event.remove(backend.engine, "before_cursor_execute", record)
+        event.remove(backend.db.engine, "before_cursor_execute", record)
     return seen
 
 
@@ -156,7 +156,7 @@ def test_every_live_rows_query_of_the_table_uses_an_index(backend: Any, pair: st
     """No query reads the whole table; paging, the end and sorts need no temporary sort."""
     queries = _table_queries(backend, pair)
     assert len(queries) > 100
-    raw = backend.engine.raw_connection()
+    raw = backend.db.engine.raw_connection()
     try:
         for sql, params, doing in queries:
             plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params)]

@@ -99,7 +99,7 @@ def test_status_bar_follows_a_real_sync(
 ) -> None:
     backend = window.backend
     backend.settings.server_url = live_server.url
-    assert backend.login_online("op3214", PASSWORD).ok
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
     bar = window.sync_status
     with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
         window.sync.refresh_status()
@@ -142,14 +142,14 @@ def test_resolve_a_conflict_field_by_field(
 ) -> None:
     mine = window.backend
     mine.settings.server_url = live_server.url
-    assert mine.login_online("op3214", PASSWORD).ok
+    assert (login := mine.login("op3214", PASSWORD)).ok and login.online
     ids = seed_small(mine, supporters=0)
     assert mine.run_sync(lambda _p: None, _event())["complete"]
 
     # A colleague on another PC changes the same pair and syncs first.
     theirs = open_backend(paths.resolve(tmp_path / "colleague").ensure(), user="op3214")
     theirs.settings.server_url = live_server.url
-    assert theirs.login_online("op3214", PASSWORD).ok
+    assert (login := theirs.login("op3214", PASSWORD)).ok and login.online
     assert theirs.run_sync(lambda _p: None, _event())["complete"]
     theirs.update("pair", ids["pair"], {"deputy_name": "SITI AMINAH", "number": 2})
     assert theirs.run_sync(lambda _p: None, _event())["complete"]

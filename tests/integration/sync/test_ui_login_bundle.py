@@ -6,8 +6,8 @@ from pathlib import Path
 
 from silon_desktop import paths
 from silon_desktop.config import Settings
+from silon_desktop.services import Services
 from silon_desktop.storage.db import open_database
-from silon_desktop.ui.backend import Backend
 from sync.client_bundle import export_outbox
 from sync.client_state import SERVER_KEY, get_state
 from tests.integration.server_process import ServerProcess
@@ -26,8 +26,8 @@ def test_app_login_registers_the_device_key_so_a_usb_bundle_is_accepted(
     settings = Settings(server_url=server.url)
     db = open_database(app_paths.database)
     try:
-        result = Backend(app_paths, settings, db).login_online(user, PASSWORD)
-        assert result.ok, result
+        result = Services(app_paths, settings, db).login(user, PASSWORD)
+        assert result.ok and result.online, result
         with db.engine.connect() as conn:
             assert get_state(conn, SERVER_KEY), "the server key is kept for offline checks"
     finally:

@@ -1,0 +1,103 @@
+"""Importing a supporter list, as the import wizard needs it.
+
+Reading the preview and the import itself are slow: the wizard runs them as jobs.
+The import writes through ``importers.store`` (its own transactions); what it
+changed is the pair's supporters and the outbox.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from silon_desktop.importers.columns import (
+    FIELDS,
+    ColumnMapping,
+    load_mapping,
+    save_mapping,
+)
+from silon_desktop.importers.report import ImportReport
+from silon_desktop.reports.templates import TEMPLATE_NAMES
+from silon_desktop.services.changes import Changes
+from silon_desktop.storage.db import Database, open_database
+
+#: what a finished import changed
+IMPORT_CHANGES = Changes.of("supporter")
+
+DatabaseSource = str | Path | Database | Callable[[], Database]
+
+__all__ = [
+    "FIELDS",
+    "IMPORT_CHANGES",
+    "TEMPLATE_NAMES",
+    "ColumnMapping",
+    "ImportReport",
+    "ImportService",
+    "load_mapping",
+    "save_mapping",
+]
+
+
+class ImportService:
+    """Imports into one local database.
+
+    Args:
+        database: an open database, its file, or a factory of one (a file is opened
+            by each import and closed after it).
+    """
+
+    def __init__(self, database: DatabaseSource) -> None:
+        self.database = database
+
+    def preview(
+        self, path: str | Path, hints: dict[str, str] | None = None
+    ) -> tuple[ColumnMapping, list[tuple[int, list[Any]]]]:
+        """The detected mapping and the first data rows."""
+        from silon_desktop.importers.pipeline import preview
+
+        return preview(path, hints)
+
+    def save_template(self, target: str | Path) -> Path:
+        """An empty supporter list template (.xlsx or .csv, from the suffix)."""
+        from silon_desktop.reports.templates import save_template
+
+        return save_template(target)
+
+    def import_file(
+        self,
+        path: str | Path,
+        pair_id: str,
+        mapping: ColumnMapping,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+        assume_id_scan: bool = False,
+    ) -> ImportReport:
+        """Validate and store the rows of ``path`` for ``pair_id`` (slow: a job)."""
+        from silon_desktop.importers.store import import_file
+
+        database, owned = self._open()
+        try:
+            return import_file(
+                database,
+                path,
+                pair_id,
+                mapping=mapping,
+                progress=progress,
+                cancel=cancel,
+                assume_id_scan=assume_id_scan,
+            )
+        finally:
+            if owned:
+                database.close()
+
+    def _open(self) -> tuple[Database, bool]:
+        """The database to import into, and whether this call opened it (and closes it)."""
+        source = self.database
+        if isinstance(source, Database):
+            return source, False
+        if isinstance(source, str | Path):
+            return open_database(source), True
+        return source(), False

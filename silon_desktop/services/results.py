@@ -1,0 +1,128 @@
+"""Plain results the services hand to the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from silon_desktop.reports.recap import AreaCount, PairRecap
+from silon_desktop.services.changes import Changes
+
+
+@dataclass(slots=True)
+class VerifyResult:
+    """Records after a verification write (by id) and the first error, if any."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def changes(self) -> Changes:
+        return Changes.of("supporter") if self.rows else Changes()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    pending: int
+    sent: int
+    conflicts: int
+    last_success: str
+    last_error: str
+    online: bool | None  # None: not checked yet
+
+
+class SyncOutcome(TypedDict):
+    """One sync run as plain data (the status bar and the tests read these keys)."""
+
+    pushed: int
+    pulled: int
+    conflicts_new: int
+    conflicts_open: int
+    remaining: int
+    cancelled: bool
+    error: str
+    error_kind: str
+    complete: bool
+    changes: Changes
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    """A login attempt.
+
+    Attributes:
+        ok: logged in (``online``: at the server, else against the local verifier).
+        online: the server answered (a refusal with ``online`` is a wrong password).
+        code: why it failed: ``wrong_credentials``, ``offline_refused``, ``server``
+            (another refusal; ``message`` says what) or ``offline`` (no connection).
+        keyring: the token is in the OS keyring (False: memory only).
+    """
+
+    ok: bool
+    online: bool
+    code: str = ""
+    message: str = ""
+    keyring: bool = True
+    role: str = ""
+    scope: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """One pair's support against its rule set: the recap the PDF prints, plus the
+    party coalition of a party-nominated pair and the correction-round figure.
+
+    Threshold, spread and counts are read from ``recap`` (``reports.recap``): the
+    screen and the printed recap cannot disagree.
+    """
+
+    recap: PairRecap
+    pair_label: str
+    correction_needed: int
+    route: str = "perseorangan"  # "partai": nominated by parties, no supporters needed
+    party_count: int = 0
+    party_seats: int = 0
+    party_votes: int = 0
+
+    @property
+    def election_label(self) -> str:
+        return self.recap.election_label
+
+    @property
+    def level(self) -> str:
+        """``"kecamatan"`` or ``"kabkota"``."""
+        return self.recap.spread_level
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """MS, BMS, TMS, ``"-"`` (unchecked) and ``total``."""
+        t = self.recap.totals
+        return {"MS": t.ms, "BMS": t.bms, "TMS": t.tms, "-": t.unchecked, "total": t.total}
+
+    @property
+    def required(self) -> int | None:
+        return self.recap.required
+
+    @property
+    def gap(self) -> int:
+        return self.recap.shortfall
+
+    @property
+    def spread_needed(self) -> int | None:
+        return self.recap.spread_required
+
+    @property
+    def subregion_total(self) -> int | None:
+        return self.recap.subregion_count
+
+    @property
+    def subregions(self) -> list[AreaCount]:
+        return self.recap.areas
+
+    @property
+    def subregions_met(self) -> int:
+        return self.recap.spread_met
+
+    @property
+    def notes(self) -> list[str]:
+        return ["no_dpt"] if self.recap.required is None else []

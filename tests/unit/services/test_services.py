@@ -1,0 +1,102 @@
+"""The application layer without Qt: what the screens get, and what a write changed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silon_desktop import paths
+from silon_desktop.reports.recap import pair_recap
+from silon_desktop.services import Changes, Services
+from silon_desktop.services.imports import IMPORT_CHANGES
+from tests.gui.sample_data import open_backend, seed_small
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[Services]:
+    s = open_backend(paths.resolve(data_dir).ensure())
+    yield s
+    s.db.engine.dispose()
+
+
+def test_the_services_load_no_qt() -> None:
+    import subprocess
+
+    code = (
+        "import sys, silon_desktop.services, silon_desktop.services.imports;"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_dashboard_shows_the_recap_the_pdf_prints(services: Services) -> None:
+    ids = seed_small(services, supporters=12)
+    services.verify([ids["first_supporter"]], "admin", ["NIK_FORMAT"], "", {})
+    board = services.dashboard(ids["pair"])
+    recap = pair_recap(services.db.engine, ids["pair"])
+    assert board.required == recap.required == 55_045
+    assert board.spread_needed == recap.spread_required
+    assert board.subregion_total == recap.subregion_count
+    assert board.subregions_met == recap.spread_met
+    assert board.gap == recap.shortfall
+    assert board.counts["TMS"] + board.counts["BMS"] == 1
+    assert board.counts["total"] == recap.totals.total == 12
+    assert [a.code for a in board.subregions] == [a.code for a in recap.areas]
+    assert board.pair_label.startswith("1. ")
+    rules_double = 2 * board.gap  # the correction round asks twice the shortfall
+    assert board.correction_needed == rules_double
+    assert board.notes == []
+
+
+def test_validate_gives_codes_and_parse_nik_reasons_not_sentences(services: Services) -> None:
+    problem = services.validate("election", {"name": "x" * 500})["name"]
+    assert (problem.field, problem.code) == ("name", "too_long")
+    parsed = services.parse_nik("12")
+    assert parsed["reasons"] == ["NIK_FORMAT"] and "messages" not in parsed
+
+
+def test_changes_say_what_to_redraw() -> None:
+    assert IMPORT_CHANGES.touches("supporter") and not IMPORT_CHANGES.navigation
+    assert Changes.of("pair").navigation and Changes.of("pair").sync_state
+    assert Changes.all().navigation and Changes.all().touches("document")
+    assert Changes().empty and not Changes(sync_state=True).navigation
+    merged = Changes.of("supporter") | Changes.of("election")
+    assert merged.navigation and merged.touches("supporter") and not merged.touches("party")
+
+
+def test_verify_reports_the_rows_it_changed(services: Services) -> None:
+    ids = seed_small(services, supporters=3)
+    result = services.verify([ids["first_supporter"]], "admin", [], "", {})
+    assert set(result.rows) == {ids["first_supporter"]} and not result.error
+    assert result.changes == Changes.of("supporter")
+    assert services.verify(["no-such-id"], "admin", [], "", {}).changes.empty
+
+
+def test_offline_login_without_an_earlier_online_login_is_refused_with_a_code(
+    services: Services,
+) -> None:
+    outcome = services.login("nobody", "secret", offline=True)
+    assert (outcome.ok, outcome.online, outcome.code) == (False, False, "offline_refused")
+    assert services.user == "operator"  # the session is unchanged
+
+
+def test_login_falls_back_to_the_local_verifier_when_the_server_is_away(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync import credentials
+
+    credentials.store_offline_verifier(
+        services.db, "op3214", "rahasia", role="operator", scope="32.14", server_url="x"
+    )
+    services.settings.server_url = "http://127.0.0.1:9"  # nothing listens: Offline
+    outcome = services.login("op3214", "rahasia")
+    assert (outcome.ok, outcome.online, outcome.scope) == (True, False, "32.14")
+    assert services.user == "op3214" and services.session_scope == "32.14"
+    assert services.online is False
+    saved: Any = services.settings.load(services.paths.settings)
+    assert saved.username == "op3214" and saved.device_id == "test-device"
