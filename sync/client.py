@@ -42,18 +42,13 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
+from silon_desktop.storage import outbox
 from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
 from silon_desktop.storage.models import Conflict, utcnow
+from silon_desktop.storage.outbox import Claimed, claim_batch, waiting_count
 from sync.client_api import BadAnswer, PushAnswer, ServerApi
 from sync.client_apply import apply_connection, apply_feed_page
-from sync.client_push import (
-    Claimed,
-    PushStats,
-    claim_batch,
-    record_answer,
-    refuse_mutation,
-    waiting_count,
-)
+from sync.client_push import PushStats, record_answer, refuse_mutation
 from sync.client_rows import DeriveFn
 from sync.client_state import (
     CURSOR_KEY,
@@ -436,24 +431,15 @@ def _kind(exc: TransportError) -> str:
 
 def status(db: Database) -> SyncStatus:
     """Pending and sent mutations, open conflicts, last success and last error."""
-    from silon_desktop.storage.models import OutboxMutation
-
-    outbox = OutboxMutation.__table__
     with db.session(readonly=True) as session:
         conn = session.connection()
-        counts: dict[str, int] = dict(
-            conn.execute(
-                select(outbox.c.state, func.count())
-                .where(outbox.c.state.in_(("pending", "sent")))
-                .group_by(outbox.c.state)
-            ).all()
-        )
+        counts = outbox.counts(conn)
         open_conflicts = conn.execute(
             select(func.count()).select_from(conflict_t).where(conflict_t.c.resolved_at.is_(None))
         ).scalar_one()
         return SyncStatus(
-            pending=int(counts.get("pending", 0)),
-            sent=int(counts.get("sent", 0)),
+            pending=counts[outbox.State.PENDING],
+            sent=counts[outbox.State.SENT],
             conflicts_open=int(open_conflicts),
             last_success_at=get_state(conn, "last_success_at"),
             last_error=get_state(conn, "last_error"),

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
+from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
-from sync.client_columns import outbox_t, table_of
 from sync.client_columns import record_values as record_values  # for tests/bench
-from sync.client_rebase import WAITING, overlay
+from sync.client_columns import table_of
+from sync.client_rebase import overlay
 from sync.client_rows import BulkRows, DeriveFn, storage_text
 from sync.protocol import ENTITIES, Record, decode_feed_page
 
@@ -156,7 +157,7 @@ def apply_feed_page(
             ids = [str(r[id_i]) for r in rows]
             table = table_of(entity)
             known = _existing_versions(conn, table, ids)
-            waiting = _waiting_mutations(conn, ids, set())
+            waiting = outbox.waiting_by_record(conn, ids)
             plain = [
                 r for r in rows if not r[del_i] and r[id_i] not in known and r[id_i] not in waiting
             ]
@@ -184,7 +185,7 @@ def _apply_entity(
     table = table_of(entity)
     ids = [r.id for r in recs]
     existing = _existing_versions(conn, table, ids)
-    waiting = _waiting_mutations(conn, ids, skip)
+    waiting = outbox.waiting_by_record(conn, ids, skip)
     now = utcnow()
     now_text = storage_text(now)
     bulk = _bulk_rows(conn, table, entity)
@@ -257,28 +258,6 @@ def _existing_versions(conn: Connection, table: Table, ids: list[str]) -> dict[s
         chunk = ids[start : start + _CHUNK]
         rows = conn.execute(select(table.c.id, table.c.version).where(table.c.id.in_(chunk)))
         out.update({str(r[0]): int(r[1]) for r in rows})
-    return out
-
-
-def _waiting_mutations(
-    conn: Connection, ids: list[str], skip: set[str]
-) -> dict[str, list[dict[str, Any]]]:
-    """Waiting outbox rows per record id, oldest first."""
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not conn.execute(
-        select(outbox_t.c.seq).where(outbox_t.c.state.in_(WAITING)).limit(1)
-    ).first():
-        return out  # the common case of a fresh pull: nothing to rebase
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows = conn.execute(
-            select(outbox_t)
-            .where(outbox_t.c.record_id.in_(chunk), outbox_t.c.state.in_(WAITING))
-            .order_by(outbox_t.c.seq)
-        ).mappings()
-        for row in rows:
-            if row["mutation_id"] not in skip:
-                out[str(row["record_id"])].append(dict(row))
     return out
 
 

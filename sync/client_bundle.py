@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import uuid
@@ -27,14 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, insert, select, update
-
-from silon_desktop.storage.models import utcnow
+from silon_desktop.storage import outbox
 from sync import credentials
 from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
 from sync.client_apply import apply_connection, apply_records
-from sync.client_columns import outbox_t
-from sync.client_push import waiting_mutations
 from sync.client_rows import DeriveFn
 from sync.client_state import SERVER_KEY, feed_start, get_state, save_cursor
 from sync.protocol import Mutation, decode_feed_page, utc_now_iso
@@ -60,14 +55,7 @@ def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) 
     """
     key = credentials.device_key(settings.device_id, data_dir)
     with db.engine.begin() as conn:
-        mutations = [c.mutation() for c in waiting_mutations(conn)]
-        if mutations:
-            conn.execute(
-                update(outbox_t)
-                .where(outbox_t.c.mutation_id == bindparam("_id"))
-                .values(via_bundle=path.name),
-                [{"_id": m.id} for m in mutations],
-            )
+        mutations = outbox.export_waiting(conn, path.name)
     data = encode_outbox_bundle(
         key, str(uuid.uuid4()), settings.device_id, settings.username, mutations, utc_now_iso()
     )
@@ -130,48 +118,9 @@ def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleRe
         mutations = [Mutation.from_wire(m) for m in raw]
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
-    now = utcnow()
     with db.engine.begin() as conn:
-        known = set(
-            conn.execute(
-                select(outbox_t.c.mutation_id).where(
-                    outbox_t.c.mutation_id.in_([m.id for m in mutations])
-                )
-            ).scalars()
-        )
-        fresh = [m for m in mutations if m.id not in known]
-        if fresh:
-            conn.execute(
-                insert(outbox_t),
-                [
-                    {
-                        "mutation_id": m.id,
-                        "entity": m.entity,
-                        "record_id": m.record_id,
-                        "scope": m.scope,
-                        "op": str(m.op),
-                        "base_version": m.base_version,
-                        "changes": {k: [v[0], v[1]] for k, v in m.changes.items()},
-                        "state": "pending",
-                        "created_at": _saved_at(m.created_at, now),
-                        "updated_at": now,
-                        "via_bundle": name,
-                    }
-                    for m in fresh
-                ],
-            )
-    return BundleResult("outbox", len(fresh), already_known=len(known))
-
-
-def _saved_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
-    """When the edit was made at the other office (naive UTC), for the record's history."""
-    try:
-        moment = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return fallback
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment
+        fresh, known = outbox.take_in(conn, mutations, name)
+    return BundleResult("outbox", fresh, already_known=known)
 
 
 def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None) -> BundleResult:

@@ -13,31 +13,24 @@ back (merged, conflict, rejected), and the verified receipt.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Table,
-    Text,
     bindparam,
-    func,
-    select,
-    type_coerce,
     update,
 )
 
+from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
+from silon_desktop.storage.outbox import Claimed
 from sync.client_api import PushAnswer
 from sync.client_apply import apply_records, default_derive, drop_local_record
-from sync.client_columns import conflict_t, outbox_t, record_values, table_of
-from sync.client_rebase import rederive, waiting_fields
+from sync.client_columns import conflict_t, record_values, table_of
+from sync.client_rebase import rederive
 from sync.client_rows import DeriveFn, execute_many, storage_text
 from sync.protocol import Mutation, MutationResult, Op, Record, ResultStatus
 from sync.receipts import store_receipt
@@ -53,114 +46,6 @@ class PushStats:
     receipts_unverified: int = 0
 
 
-def waiting_count(conn: Connection) -> int:
-    return int(
-        conn.execute(
-            select(func.count())
-            .select_from(outbox_t)
-            .where(outbox_t.c.state.in_(("pending", "sent")))
-        ).scalar_one()
-    )
-
-
-_CLAIM_COLUMNS = (
-    outbox_t.c.seq,
-    outbox_t.c.mutation_id,
-    outbox_t.c.entity,
-    outbox_t.c.record_id,
-    outbox_t.c.scope,
-    outbox_t.c.op,
-    outbox_t.c.base_version,
-    type_coerce(outbox_t.c.changes, Text).label("changes_json"),
-    type_coerce(outbox_t.c.created_at, Text).label("created_text"),
-)
-
-
-@dataclass(slots=True)
-class Claimed:
-    """A claimed mutation: its wire form (changes as a pre-serialised JSON fragment,
-    never parsed on the way out) and the changes' JSON text."""
-
-    wire: dict[str, Any]
-    changes_json: str
-
-    def mutation(self) -> Mutation:
-        w = self.wire
-        changes = orjson.loads(self.changes_json) if self.changes_json else {}
-        return Mutation(
-            id=w["id"],
-            entity=w["entity"],
-            record_id=w["record_id"],
-            scope=w["scope"],
-            op=Op(w["op"]),
-            base_version=w["base_version"],
-            changes={k: (v[0], v[1]) for k, v in changes.items()},
-            created_at=w["created_at"],
-        )
-
-
-def claim_batch(
-    conn: Connection, limit: int, in_flight: Collection[str] = ()
-) -> tuple[str, list[Claimed]]:
-    """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch.
-
-    Args:
-        in_flight: batch ids sent in this run and not answered yet (not claimed again).
-
-    Returns:
-        The batch id and the claimed mutations, oldest first.
-    """
-    rows: list[Any] = []
-    batch_id = str(uuid.uuid4())
-    now = utcnow()
-    for state in ("sent", "pending"):
-        if len(rows) >= limit:
-            break
-        where = [outbox_t.c.state == state]
-        if state == "sent" and in_flight:
-            where.append(outbox_t.c.batch_id.not_in(list(in_flight)))
-        found = conn.execute(
-            select(*_CLAIM_COLUMNS).where(*where).order_by(outbox_t.c.seq).limit(limit - len(rows))
-        ).all()
-        # By primary key: a condition on the state index would scan every pending row.
-        seqs = [r.seq for r in found]
-        for start in range(0, len(seqs), 500):
-            conn.execute(
-                update(outbox_t)
-                .where(outbox_t.c.seq.in_(seqs[start : start + 500]))
-                .values(state="sent", batch_id=batch_id, sent_at=now)
-            )
-        rows += found
-    if not rows:
-        return "", []
-    return batch_id, [_wire(r) for r in rows]
-
-
-def _wire(row: Any) -> Claimed:
-    text = row.changes_json or "{}"
-    created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
-    wire = {
-        "id": row.mutation_id,
-        "entity": row.entity,
-        "record_id": row.record_id,
-        "scope": row.scope,
-        "op": row.op,
-        "base_version": int(row.base_version or 0),
-        "changes": orjson.Fragment(text),
-        "created_at": created[:23].replace(" ", "T") + "Z" if created else "",
-    }
-    return Claimed(wire, text)
-
-
-def waiting_mutations(conn: Connection, mutation_id: str | None = None) -> list[Claimed]:
-    """Mutations still waiting for the server (one, given its id), oldest first."""
-    where: list[ColumnElement[bool]] = [outbox_t.c.state.in_(("pending", "sent"))]
-    if mutation_id is not None:
-        where.append(outbox_t.c.mutation_id == mutation_id)
-    rows = conn.execute(select(*_CLAIM_COLUMNS).where(*where).order_by(outbox_t.c.seq))
-    return [_wire(r) for r in rows]
-
-
 def record_answer(
     conn: Connection,
     answer: PushAnswer,
@@ -171,9 +56,8 @@ def record_answer(
 ) -> None:
     """Record a push answer in the caller's transaction (see module docstring)."""
     by_id = {c.wire["id"]: c for c in mutations}
-    now = utcnow()
-    now_text = storage_text(now)
-    acked: list[dict[str, Any]] = []
+    now_text = storage_text(utcnow())
+    acked: list[tuple[MutationResult, dict[str, Any]]] = []
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result, raw in zip(answer.results, answer.raw_results, strict=True):
         claimed = by_id.get(result.mutation_id)
@@ -181,42 +65,20 @@ def record_answer(
             continue
         wire = claimed.wire
         if result.status in (ResultStatus.APPLIED, ResultStatus.MERGED):
-            acked.append(
-                {
-                    "_id": wire["id"],
-                    "state": "acked",
-                    "acked_at": now_text,
-                    "server_version": result.version,
-                    "result": orjson.dumps(raw).decode(),
-                }
-            )
+            acked.append((result, raw))
             versions[wire["entity"]].append(
                 {"_id": wire["record_id"], "_v": result.version, "updated_at": now_text}
             )
             stats.acked += 1
         else:
             mut = claimed.mutation()
-            _set_outbox(conn, mut.id, result, raw, now)
+            outbox.record_answers(conn, [(result, raw)])
             if result.status is ResultStatus.CONFLICT:
                 stats.conflicts += _store_conflicts(conn, mut, result)
             else:
                 stats.rejected += 1
                 _revert_rejected(conn, mut, result, derive)
-    execute_many(
-        conn,
-        "outbox-ack",
-        lambda: (
-            update(outbox_t)
-            .where(outbox_t.c.mutation_id == bindparam("_id"))
-            .values(
-                state=bindparam("state"),
-                acked_at=bindparam("acked_at"),
-                server_version=bindparam("server_version"),
-                result=bindparam("result"),
-            )
-        ),
-        acked,
-    )
+    outbox.record_answers(conn, acked)
     for entity, rows in versions.items():
         _bump_versions(conn, table_of(entity), rows)
     # Server records that came back (merged, conflict, rejected) go through the one apply path.
@@ -246,17 +108,6 @@ def _bump_versions(conn: Connection, table: Table, rows: list[dict[str, Any]]) -
             .values(version=bindparam("_v"))
         ),
         rows,
-    )
-
-
-def _set_outbox(
-    conn: Connection, mutation_id: str, result: MutationResult, raw: Any, now: dt.datetime
-) -> None:
-    state = "conflict" if result.status is ResultStatus.CONFLICT else "rejected"
-    conn.execute(
-        update(outbox_t)
-        .where(outbox_t.c.mutation_id == mutation_id)
-        .values(state=state, acked_at=now, server_version=result.version or None, result=raw)
     )
 
 
@@ -295,7 +146,7 @@ def _revert_rejected(
         conn.execute(update(table).where(table.c.id == mut.record_id).values(deleted=False))
         return
     # A later local edit of the same field (still waiting) stays on top.
-    kept = waiting_fields(conn, mut.record_id)
+    kept = outbox.waiting_fields(conn, mut.record_id)
     before = {k: v[0] for k, v in mut.changes.items() if k not in kept}
     old = Record(mut.entity, mut.record_id, mut.scope, 0, False, before)
     values = record_values(old, old.fields)
@@ -305,18 +156,10 @@ def _revert_rejected(
 
 
 def refuse_mutation(conn: Connection, mutation_id: str, detail: str) -> bool:
-    """The server refused a whole batch (403) because of this mutation: mark it rejected.
-
-    The rest of the batch stays ``sent`` and goes again. Returns False when the
-    mutation is not waiting here (then the refusal concerns something else).
-    """
-    found = waiting_mutations(conn, mutation_id)
-    if not found:
+    """The server refused a whole batch (403) because of this mutation: reject it and
+    put the local row back. Returns False when the mutation is not waiting here."""
+    refused = outbox.refuse(conn, mutation_id, detail)
+    if refused is None:
         return False
-    mut = found[0].mutation()
-    result = MutationResult(
-        mutation_id, ResultStatus.REJECTED, code="FORBIDDEN", field="scope", message=detail[:500]
-    )
-    _set_outbox(conn, mutation_id, result, result.to_wire(), utcnow())
-    _revert_rejected(conn, mut, result)
+    _revert_rejected(conn, *refused)
     return True

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
+from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
-from sync.client_columns import conflict_t, outbox_t, record_values, table_of
+from silon_desktop.storage.outbox import State
+from sync.client_columns import conflict_t, record_values, table_of
 from sync.client_rows import DeriveFn
 from sync.merge import DELETED_FIELD, merge_fields
-from sync.protocol import ENTITIES, Record
-
-WAITING = ("pending", "sent")
+from sync.protocol import ENTITIES, Op, Record
 
 
 def overlay(
@@ -36,21 +36,21 @@ def overlay(
     kept: set[str] = set()  # fields whose local value stays on top
     local_delete = False
     for mut in mutations:
-        if mut["op"] == "delete":
+        if mut["op"] == Op.DELETE:
             local_delete = True
             continue
         changes: dict[str, list[Any]] = dict(mut["changes"] or {})
-        if mut["state"] == "pending" and rec.deleted:
+        if mut["state"] == State.PENDING and rec.deleted:
             conflicts += _delete_conflict(conn, rec, mut)
             continue
-        if mut["state"] == "pending":
+        if mut["state"] == State.PENDING:
             result = merge_fields({k: (v[0], v[1]) for k, v in changes.items()}, rec.fields)
             for name, fc in result.conflicts.items():
                 _insert_conflict(conn, rec, name, fc.base, fc.mine, fc.theirs, mut["mutation_id"])
                 changes.pop(name)
                 conflicts += 1
             if result.conflicts:
-                _rewrite_changes(conn, mut, changes)
+                outbox.drop_conflicted(conn, mut["seq"], changes)
         kept.update(changes)
     values: dict[str, Any] = {"scope": rec.scope, "version": rec.version, "updated_at": utcnow()}
     if local_delete:
@@ -82,34 +82,12 @@ def rederive(conn: Connection, entity: str, record_id: str, derive: DeriveFn) ->
             conn.execute(update(table).where(table.c.id == record_id).values(**extra))
 
 
-def waiting_fields(conn: Connection, record_id: str) -> set[str]:
-    """Fields named by the record's mutations still waiting for the server."""
-    changes = conn.execute(
-        select(outbox_t.c.changes).where(
-            outbox_t.c.record_id == record_id, outbox_t.c.state.in_(WAITING)
-        )
-    ).scalars()
-    return {name for change in changes for name in (change or {})}
-
-
-def _rewrite_changes(conn: Connection, mut: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Drop conflicted fields from a pending mutation (the conflict keeps them)."""
-    values: dict[str, Any] = {"changes": changes, "updated_at": utcnow()}
-    if not changes:
-        values["state"] = "conflict"
-    conn.execute(update(outbox_t).where(outbox_t.c.seq == mut["seq"]).values(**values))
-
-
 def _delete_conflict(conn: Connection, rec: Record, mut: dict[str, Any]) -> int:
     """The server deleted a record this device edited: keep the edit as a conflict."""
     changes = dict(mut["changes"] or {})
     mine = {k: v[1] for k, v in changes.items()}
     _insert_conflict(conn, rec, DELETED_FIELD, False, mine, True, mut["mutation_id"])
-    conn.execute(
-        update(outbox_t)
-        .where(outbox_t.c.seq == mut["seq"])
-        .values(state="conflict", updated_at=utcnow())
-    )
+    outbox.mark_conflict(conn, mut["seq"])
     return 1
 
 

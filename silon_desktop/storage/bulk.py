@@ -13,12 +13,11 @@ same NIK; the k-th row of a file with a given NIK updates the k-th such record
 updates instead of adding. Other rows are created.
 
 Outbox: the rows follow the format of :mod:`silon_desktop.storage.outbox`
-(built by :func:`~silon_desktop.storage.outbox.outbox_row`), with the same
-coalescing as the repository: a create writes ``{field: [null, new]}`` for
-every field it sets; an update writes the changed fields only, merged into the
-record's open pending mutation when there is one (earliest old, latest new; a
-field changed back drops out; an update left empty is removed); an update that
-changes nothing writes nothing.
+(the shape of :func:`~silon_desktop.storage.outbox.outbox_row`): a create
+writes ``{field: [null, new]}`` for every field it sets; an update writes the
+changed fields only, through :func:`~silon_desktop.storage.outbox.coalesce_updates`
+(the repository's coalescing: merged into the record's open pending mutation
+when there is one); an update that changes nothing writes nothing.
 """
 
 from __future__ import annotations
@@ -41,15 +40,13 @@ from sqlalchemy import (
     DateTime,
     Table,
     bindparam,
-    delete,
-    insert,
     literal_column,
     select,
     update,
 )
 
 from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
-from silon_desktop.storage.outbox import PENDING, encode_changes, outbox_row
+from silon_desktop.storage.outbox import State, coalesce_updates, encode_changes
 from sync.protocol import ENTITIES, Op
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
@@ -155,7 +152,6 @@ class SupporterBulkWriter:
         existing = self._existing([str(row["nik"]) for row in rows])
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
-        mutations: list[dict[str, Any]] = []
         changed: dict[str, tuple[int, dict[str, list[Any]]]] = {}
         ids: list[str] = []
         stats = BulkStats()
@@ -187,9 +183,7 @@ class SupporterBulkWriter:
             self._rows.insert(self.conn, inserts)
         if updates:
             self.conn.execute(self._update, updates)
-        mutations.extend(self._coalesce(changed, now))
-        if mutations:
-            self.conn.execute(insert(_OUTBOX), mutations)
+        coalesce_updates(self.conn, "supporter", self.scope, changed, now)
         return ids, stats
 
     def first_record(self, nik: str, occurrence: int = 0) -> dict[str, Any] | None:
@@ -205,9 +199,9 @@ class SupporterBulkWriter:
             return False
         now = utcnow()
         self.conn.execute(self._update, [self._update_params(record, row, now)])
-        fresh = self._coalesce({record["id"]: (int(record["version"]), diff)}, now)
-        if fresh:
-            self.conn.execute(insert(_OUTBOX), fresh)
+        coalesce_updates(
+            self.conn, "supporter", self.scope, {record["id"]: (int(record["version"]), diff)}, now
+        )
         return True
 
     # -- rows ------------------------------------------------------------------------
@@ -268,73 +262,6 @@ class SupporterBulkWriter:
             known = first is not None
             self._known_any = known
         return known
-
-    def _coalesce(
-        self, changed: dict[str, tuple[int, dict[str, list[Any]]]], now: dt.datetime
-    ) -> list[dict[str, Any]]:
-        """Merge updates into open pending mutations; returns the new mutations to insert."""
-        if not changed:
-            return []
-        open_rows = self._open_mutations(list(changed))
-        fresh: list[dict[str, Any]] = []
-        rewrites: list[dict[str, Any]] = []
-        drops: list[int] = []
-        for record_id, (version, diff) in changed.items():
-            row = open_rows.get(record_id)
-            if row is None:
-                fresh.append(
-                    outbox_row(
-                        "supporter", record_id, self.scope, Op.UPSERT, version, diff, now=now
-                    )
-                )
-                continue
-            merged = {k: list(v) for k, v in dict(row["changes"]).items()}
-            for name, (old, new) in diff.items():
-                first_old = merged[name][0] if name in merged else old
-                if first_old == new:
-                    merged.pop(name, None)
-                else:
-                    merged[name] = [first_old, new]
-            if not merged and row["base_version"] != 0:
-                drops.append(int(row["seq"]))
-            else:
-                rewrites.append({"_seq": row["seq"], "changes": merged, "updated_at": now})
-        if rewrites:
-            self.conn.execute(
-                update(_OUTBOX)
-                .where(_OUTBOX.c.seq == bindparam("_seq"))
-                .values(changes=bindparam("changes"), updated_at=bindparam("updated_at")),
-                rewrites,
-            )
-        for start in range(0, len(drops), _CHUNK):
-            self.conn.execute(
-                delete(_OUTBOX).where(_OUTBOX.c.seq.in_(drops[start : start + _CHUNK]))
-            )
-        return fresh
-
-    def _open_mutations(self, record_ids: list[str]) -> dict[str, Mapping[str, Any]]:
-        """Per record, its newest mutation when that one is an upsert still open to coalescing."""
-        newest: dict[str, Mapping[str, Any]] = {}
-        for start in range(0, len(record_ids), _CHUNK):
-            query = (
-                select(_OUTBOX)
-                .where(
-                    _OUTBOX.c.entity == "supporter",
-                    _OUTBOX.c.record_id.in_(record_ids[start : start + _CHUNK]),
-                )
-                .order_by(_OUTBOX.c.seq)
-            )
-            for row in self.conn.execute(query).mappings():
-                newest[row["record_id"]] = dict(row)
-        return {
-            record_id: row
-            for record_id, row in newest.items()
-            if row["state"] == PENDING
-            and row["op"] == Op.UPSERT.value
-            and row["sent_at"] is None
-            and row["batch_id"] is None
-            and row["via_bundle"] is None
-        }
 
 
 class _TimeOrderedIds:
@@ -436,7 +363,7 @@ class _CreateRows:
             "op": _literal(Op.UPSERT.value),
             "base_version": "0",
             "changes": changes,
-            "state": _literal(PENDING),
+            "state": _literal(State.PENDING.value),
             "created_at": "updated_at",
             "updated_at": "updated_at",
         }

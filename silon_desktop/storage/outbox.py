@@ -18,7 +18,7 @@ changes         JSON object ``{field: [old, new]}`` in WIRE form
                 (``sync.protocol.encode_value``: dates ``YYYY-MM-DD``, datetimes
                 ISO 8601 UTC with ``Z``, lists of strings). A create has
                 ``old = null`` for every field it sets; a delete has ``{}``.
-state           ``pending`` -> ``sent`` -> ``acked`` | ``conflict`` | ``rejected``
+state           :class:`State`: ``pending`` -> ``sent`` -> ``acked`` | ``conflict`` | ``rejected``
 created_at      when the first edit was made (naive UTC)
 updated_at      when the last edit was coalesced into it
 batch_id        the push batch it was sent in (kept when re-queued)
@@ -44,40 +44,96 @@ newest mutation that is ``pending`` and has never left the device
 - anything after a delete, or after a mutation that already left the device,
   starts a new mutation. A second delete of a deleted record is a no-op.
 
-After a crash, ``sent`` rows without an answer go back to ``pending`` with the
-SAME mutation id (:func:`requeue_sent`): the server answers a repeated id with
-its stored result, so resending is safe. Such rows are never coalesced into.
+The bulk writer (``storage.bulk``) merges with the same :func:`merge_changes`
+through :func:`coalesce_updates`; a bulk create is one ``INSERT ... SELECT``
+per batch of exactly the :func:`outbox_row` shape.
+
+Every other transition is here too, each in the caller's transaction:
+
+- claiming (:func:`claim_batch`): ``pending`` -> ``sent`` with a batch id and
+  time. Rows left ``sent`` by a crash or a lost answer are claimed again first
+  with the SAME mutation ids: the server answers a repeated id with its stored
+  result, so resending is safe. Such rows are never coalesced into.
+- answers (:func:`record_answers`): ``sent`` -> ``acked`` | ``conflict`` |
+  ``rejected`` with the server's version and its answer as received;
+  refusals of a whole batch (:func:`refuse`) reject the one mutation named.
+- conflict rewrites while applying server records under local edits
+  (:func:`drop_conflicted`, :func:`mark_conflict`).
+- bundles: marking what leaves on a stick (:func:`export_waiting`) and taking
+  in another office's mutations (:func:`take_in`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, utcnow
-from sync.protocol import ENTITIES, JsonValue, Mutation, Op, ResultStatus, encode_value, new_id
+from sync.protocol import (
+    ENTITIES,
+    JsonValue,
+    Mutation,
+    MutationResult,
+    Op,
+    ResultStatus,
+    encode_value,
+    new_id,
+)
 
-PENDING = "pending"
-SENT = "sent"
-ACKED = "acked"
-CONFLICT = "conflict"
-REJECTED = "rejected"
-STATES = (PENDING, SENT, ACKED, CONFLICT, REJECTED)
+
+class State(StrEnum):
+    """The state of an outbox row (column ``state``)."""
+
+    PENDING = "pending"  # not sent; later edits of the record coalesce into it
+    SENT = "sent"  # claimed into a batch whose answer has not been recorded
+    ACKED = "acked"  # applied or merged by the server
+    CONFLICT = "conflict"  # some field changed on both sides (see table ``conflict``)
+    REJECTED = "rejected"  # refused by the server; the local row was put back
+
+
+#: States of mutations still waiting for the server.
+WAITING: tuple[State, ...] = (State.PENDING, State.SENT)
 
 #: Server answer -> outbox state.
 _STATE_FOR_RESULT = {
-    ResultStatus.APPLIED: ACKED,
-    ResultStatus.MERGED: ACKED,
-    ResultStatus.CONFLICT: CONFLICT,
-    ResultStatus.REJECTED: REJECTED,
+    ResultStatus.APPLIED: State.ACKED,
+    ResultStatus.MERGED: State.ACKED,
+    ResultStatus.CONFLICT: State.CONFLICT,
+    ResultStatus.REJECTED: State.REJECTED,
 }
 _CHUNK = 500  # ids per IN (...) clause
+_WAITING_VALUES = [s.value for s in WAITING]
+
+outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
 
 WireChanges = dict[str, list[JsonValue]]
+#: Where outbox transitions run: a Core connection, or an ORM session's connection.
+Executor = Connection | Session
+
+
+def _conn(where: Executor) -> Connection:
+    return where.connection() if isinstance(where, Session) else where
 
 
 def encode_changes(entity: str, changes: Mapping[str, tuple[Any, Any]]) -> WireChanges:
@@ -114,7 +170,7 @@ def outbox_row(
         "op": str(Op(op)),
         "base_version": base_version,
         "changes": changes,
-        "state": PENDING,
+        "state": State.PENDING.value,
         "created_at": stamp,
         "updated_at": stamp,
         "batch_id": None,
@@ -124,6 +180,29 @@ def outbox_row(
         "result": None,
         "via_bundle": None,
     }
+
+
+# -- coalescing ------------------------------------------------------------------------
+
+
+def merge_changes(
+    earlier: Mapping[str, Sequence[JsonValue]], later: Mapping[str, Sequence[JsonValue]]
+) -> WireChanges:
+    """The one merge of pending changes: per field the earliest old and the latest new;
+    a field changed back to its earliest old value drops out."""
+    merged = {name: [pair[0], pair[1]] for name, pair in earlier.items()}
+    for name, (old, new) in later.items():
+        first_old = merged[name][0] if name in merged else old
+        if first_old == new:
+            merged.pop(name, None)
+        else:
+            merged[name] = [first_old, new]
+    return merged
+
+
+def _open_to_coalescing(state: str, sent_at: Any, batch_id: Any, via_bundle: Any) -> bool:
+    """Pending and never left the device (not sent, not exported to a bundle)."""
+    return state == State.PENDING and sent_at is None and batch_id is None and via_bundle is None
 
 
 def enqueue(
@@ -164,13 +243,11 @@ def _open_mutation(session: Session, entity: str, record_id: str) -> OutboxMutat
         .order_by(OutboxMutation.seq.desc())
         .limit(1)
     ).first()
-    if newest is None or newest.state != PENDING or _has_left(newest):
+    if newest is None or not _open_to_coalescing(
+        newest.state, newest.sent_at, newest.batch_id, newest.via_bundle
+    ):
         return None
     return newest
-
-
-def _has_left(row: OutboxMutation) -> bool:
-    return row.sent_at is not None or row.batch_id is not None or row.via_bundle is not None
 
 
 def _insert(
@@ -195,13 +272,7 @@ def _insert(
 
 
 def _coalesce(session: Session, row: OutboxMutation, wire: WireChanges) -> str | None:
-    merged = {k: list(v) for k, v in row.changes.items()}
-    for name, (old, new) in wire.items():
-        first_old = merged[name][0] if name in merged else old
-        if first_old == new:
-            merged.pop(name, None)
-        else:
-            merged[name] = [first_old, new]
+    merged = merge_changes(row.changes, wire)
     if not merged and row.base_version != 0:
         session.delete(row)
         session.flush()
@@ -234,129 +305,389 @@ def _delete_onto(session: Session, row: OutboxMutation) -> str | None:
     return row.mutation_id
 
 
-def pending(session: Session, limit: int = 500) -> list[OutboxMutation]:
-    """Pending mutations, oldest first (re-queued ones included)."""
-    return list(
-        session.scalars(
-            select(OutboxMutation)
-            .where(OutboxMutation.state == PENDING)
-            .order_by(OutboxMutation.seq)
-            .limit(limit)
+def coalesce_updates(
+    conn: Connection,
+    entity: str,
+    scope: str,
+    changed: Mapping[str, tuple[int, WireChanges]],
+    now: dt.datetime,
+) -> None:
+    """Updates of many records at once (the bulk writer), with :func:`enqueue`'s rules.
+
+    Args:
+        changed: record id -> (its version, ``{field: [old, new]}`` in wire form),
+            each with at least one changed field.
+    """
+    if not changed:
+        return
+    open_rows = _open_upserts(conn, entity, list(changed))
+    fresh: list[dict[str, Any]] = []
+    rewrites: list[dict[str, Any]] = []
+    drops: list[int] = []
+    for record_id, (version, diff) in changed.items():
+        row = open_rows.get(record_id)
+        if row is None:
+            fresh.append(outbox_row(entity, record_id, scope, Op.UPSERT, version, diff, now=now))
+            continue
+        merged = merge_changes(row["changes"], diff)
+        if not merged and row["base_version"] != 0:
+            drops.append(int(row["seq"]))
+        else:
+            rewrites.append({"_seq": row["seq"], "changes": merged, "updated_at": now})
+    if rewrites:
+        conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.seq == bindparam("_seq"))
+            .values(changes=bindparam("changes"), updated_at=bindparam("updated_at")),
+            rewrites,
         )
-    )
+    for start in range(0, len(drops), _CHUNK):
+        conn.execute(delete(outbox_t).where(outbox_t.c.seq.in_(drops[start : start + _CHUNK])))
+    if fresh:
+        conn.execute(insert(outbox_t), fresh)
 
 
-def unacked_for(session: Session, entity: str, record_id: str) -> list[OutboxMutation]:
-    """The record's mutations still waiting for an answer (pending or sent), oldest first."""
-    return list(
-        session.scalars(
-            select(OutboxMutation)
+def _open_upserts(
+    conn: Connection, entity: str, record_ids: list[str]
+) -> dict[str, Mapping[str, Any]]:
+    """Per record, its newest mutation when that one is an upsert still open to coalescing."""
+    newest: dict[str, Mapping[str, Any]] = {}
+    for start in range(0, len(record_ids), _CHUNK):
+        query = (
+            select(outbox_t)
             .where(
-                OutboxMutation.record_id == record_id,
-                OutboxMutation.entity == entity,
-                OutboxMutation.state.in_((PENDING, SENT)),
+                outbox_t.c.entity == entity,
+                outbox_t.c.record_id.in_(record_ids[start : start + _CHUNK]),
             )
-            .order_by(OutboxMutation.seq)
+            .order_by(outbox_t.c.seq)
         )
-    )
+        for row in conn.execute(query).mappings():
+            newest[row["record_id"]] = dict(row)
+    return {
+        record_id: row
+        for record_id, row in newest.items()
+        if row["op"] == Op.UPSERT.value
+        and _open_to_coalescing(row["state"], row["sent_at"], row["batch_id"], row["via_bundle"])
+    }
 
 
-def to_mutation(row: OutboxMutation) -> Mutation:
-    """The wire :class:`~sync.protocol.Mutation` of an outbox row."""
-    created = row.created_at.replace(tzinfo=dt.UTC)
-    return Mutation(
-        id=row.mutation_id,
-        entity=row.entity,
-        record_id=row.record_id,
-        scope=row.scope,
-        op=Op(row.op),
-        base_version=row.base_version,
-        changes={name: (pair[0], pair[1]) for name, pair in row.changes.items()},
-        created_at=created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    )
+# -- claiming --------------------------------------------------------------------------
+
+_CLAIM_COLUMNS = (
+    outbox_t.c.seq,
+    outbox_t.c.mutation_id,
+    outbox_t.c.entity,
+    outbox_t.c.record_id,
+    outbox_t.c.scope,
+    outbox_t.c.op,
+    outbox_t.c.base_version,
+    type_coerce(outbox_t.c.changes, Text).label("changes_json"),
+    type_coerce(outbox_t.c.created_at, Text).label("created_text"),
+)
 
 
-def mark_sent(session: Session, mutation_ids: Iterable[str], batch_id: str) -> int:
-    """Pending mutations handed to the transport in ``batch_id``; returns how many."""
-    now = utcnow()
-    count = 0
-    for chunk in _chunks(list(mutation_ids)):
-        result = session.execute(
-            update(OutboxMutation)
-            .where(OutboxMutation.mutation_id.in_(chunk), OutboxMutation.state == PENDING)
-            .values(state=SENT, batch_id=batch_id, sent_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
+@dataclass(slots=True)
+class Claimed:
+    """A waiting mutation in wire form: ``changes`` is a pre-serialised JSON fragment,
+    never parsed on the way out; ``changes_json`` is that JSON text."""
+
+    wire: dict[str, Any]
+    changes_json: str
+
+    def mutation(self) -> Mutation:
+        w = self.wire
+        changes = orjson.loads(self.changes_json) if self.changes_json else {}
+        return Mutation(
+            id=w["id"],
+            entity=w["entity"],
+            record_id=w["record_id"],
+            scope=w["scope"],
+            op=Op(w["op"]),
+            base_version=w["base_version"],
+            changes={k: (v[0], v[1]) for k, v in changes.items()},
+            created_at=w["created_at"],
         )
-        count += _rowcount(result)
-    session.expire_all()
-    return count
 
 
-def mark_result(
-    session: Session,
-    mutation_id: str,
-    status: ResultStatus | str,
-    server_version: int | None,
-    result: Mapping[str, Any] | None = None,
-) -> bool:
-    """Store the server's answer for one mutation.
+def _claimed(row: Any) -> Claimed:
+    text = row.changes_json or "{}"
+    created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
+    wire = {
+        "id": row.mutation_id,
+        "entity": row.entity,
+        "record_id": row.record_id,
+        "scope": row.scope,
+        "op": row.op,
+        "base_version": int(row.base_version or 0),
+        "changes": orjson.Fragment(text),
+        "created_at": created[:23].replace(" ", "T") + "Z" if created else "",
+    }
+    return Claimed(wire, text)
+
+
+def claim_batch(
+    where: Executor, limit: int, in_flight: Collection[str] = ()
+) -> tuple[str, list[Claimed]]:
+    """Claim up to ``limit`` mutations (unanswered ``sent`` ones first) as a new batch.
+
+    Args:
+        in_flight: batch ids sent in this run and not answered yet (not claimed again).
 
     Returns:
-        False when no such mutation exists (an answer for another device's id).
+        The batch id ("" when nothing waits) and the claimed mutations, oldest first.
     """
-    row = session.scalars(
-        select(OutboxMutation).where(OutboxMutation.mutation_id == mutation_id)
-    ).first()
-    if row is None:
-        return False
+    conn = _conn(where)
+    rows: list[Any] = []
+    batch_id = str(uuid.uuid4())
     now = utcnow()
-    row.state = _STATE_FOR_RESULT[ResultStatus(status)]
-    row.server_version = server_version
-    row.result = dict(result) if result is not None else None
-    row.acked_at = now
-    row.updated_at = now
-    session.flush()
-    return True
+    for state in (State.SENT, State.PENDING):
+        if len(rows) >= limit:
+            break
+        condition = [outbox_t.c.state == state.value]
+        if state is State.SENT and in_flight:
+            condition.append(outbox_t.c.batch_id.not_in(list(in_flight)))
+        found = conn.execute(
+            select(*_CLAIM_COLUMNS)
+            .where(*condition)
+            .order_by(outbox_t.c.seq)
+            .limit(limit - len(rows))
+        ).all()
+        # By primary key: a condition on the state index would scan every pending row.
+        seqs = [r.seq for r in found]
+        for start in range(0, len(seqs), _CHUNK):
+            conn.execute(
+                update(outbox_t)
+                .where(outbox_t.c.seq.in_(seqs[start : start + _CHUNK]))
+                .values(state=State.SENT.value, batch_id=batch_id, sent_at=now)
+            )
+        rows += found
+    if not rows:
+        return "", []
+    return batch_id, [_claimed(r) for r in rows]
 
 
-def requeue_sent(session: Session) -> int:
-    """After a crash or a failed push: ``sent`` without an answer back to ``pending``.
+def waiting(where: Executor, mutation_id: str | None = None) -> list[Claimed]:
+    """Mutations still waiting for the server (one, given its id), oldest first."""
+    conn = _conn(where)
+    condition: list[ColumnElement[bool]] = [outbox_t.c.state.in_(_WAITING_VALUES)]
+    if mutation_id is not None:
+        condition.append(outbox_t.c.mutation_id == mutation_id)
+    rows = conn.execute(select(*_CLAIM_COLUMNS).where(*condition).order_by(outbox_t.c.seq))
+    return [_claimed(r) for r in rows]
 
-    The mutation ids stay the same, so the server recognises a resend.
-    """
-    result = session.execute(
-        update(OutboxMutation)
-        .where(OutboxMutation.state == SENT)
-        .values(state=PENDING, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+
+def waiting_count(where: Executor) -> int:
+    """How many mutations wait for the server (pending or sent)."""
+    return int(
+        _conn(where)
+        .execute(
+            select(func.count()).select_from(outbox_t).where(outbox_t.c.state.in_(_WAITING_VALUES))
+        )
+        .scalar_one()
     )
-    session.expire_all()
-    return _rowcount(result)
 
 
-def purge_acked(session: Session, before: dt.datetime) -> int:
-    """Delete ``acked`` mutations answered before ``before``; the journal keeps the edits."""
-    result = session.execute(
-        delete(OutboxMutation)
-        .where(OutboxMutation.state == ACKED, OutboxMutation.acked_at < before)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result)
-
-
-def counts(session: Session) -> dict[str, int]:
+def counts(where: Executor) -> dict[State, int]:
     """How many mutations are in each state (every state present, 0 when none)."""
-    rows = session.execute(
-        select(OutboxMutation.state, func.count()).group_by(OutboxMutation.state)
-    )
+    rows = _conn(where).execute(select(outbox_t.c.state, func.count()).group_by(outbox_t.c.state))
     found = {str(state): int(n) for state, n in rows}
-    return {state: found.get(state, 0) for state in STATES}
+    return {state: found.get(state.value, 0) for state in State}
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+# -- answers ---------------------------------------------------------------------------
+
+_ANSWER = ManyStatement(
+    lambda: (
+        update(outbox_t)
+        .where(outbox_t.c.mutation_id == bindparam("_id"))
+        .values(
+            state=bindparam("state"),
+            acked_at=bindparam("acked_at"),
+            server_version=bindparam("server_version"),
+            result=bindparam("result"),
+        )
+    )
+)
 
 
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+def record_answers(
+    where: Executor, answers: Iterable[tuple[MutationResult, Mapping[str, Any]]]
+) -> int:
+    """Store the server's answers: state, the record's version, the answer as received.
+
+    Args:
+        answers: each result with its wire form as the server sent it.
+
+    Returns:
+        How many outbox rows took an answer (an id this device never sent is skipped).
+    """
+    stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")  # DateTime's storage form on SQLite
+    rows = [
+        {
+            "_id": result.mutation_id,
+            "state": _STATE_FOR_RESULT[result.status].value,
+            "acked_at": stamp,
+            "server_version": result.version or None,
+            "result": orjson.dumps(raw).decode(),
+        }
+        for result, raw in answers
+    ]
+    return _ANSWER.run(_conn(where), rows)
+
+
+def refuse(
+    conn: Connection, mutation_id: str, detail: str
+) -> tuple[Mutation, MutationResult] | None:
+    """The server refused a whole batch (403) because of this mutation: reject it alone.
+
+    The rest of the batch stays ``sent`` and goes again.
+
+    Returns:
+        The refused mutation and the rejection recorded for it, or None when the
+        mutation is not waiting here (the refusal concerns something else).
+    """
+    found = waiting(conn, mutation_id)
+    if not found:
+        return None
+    result = MutationResult(
+        mutation_id, ResultStatus.REJECTED, code="FORBIDDEN", field="scope", message=detail[:500]
+    )
+    record_answers(conn, [(result, result.to_wire())])
+    return found[0].mutation(), result
+
+
+# -- applying server records under local edits -------------------------------------------
+
+
+def any_waiting(conn: Connection) -> bool:
+    """Whether any mutation waits for the server (a fresh pull usually has none)."""
+    found = conn.execute(
+        select(outbox_t.c.seq).where(outbox_t.c.state.in_(_WAITING_VALUES)).limit(1)
+    ).first()
+    return found is not None
+
+
+def waiting_by_record(
+    conn: Connection, record_ids: Sequence[str], skip: Collection[str] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """The waiting outbox rows of these records (oldest first), by record id.
+
+    Args:
+        skip: mutation ids not to count as waiting (just answered).
+    """
+    out: dict[str, list[dict[str, Any]]] = {}
+    if not any_waiting(conn):
+        return out
+    for start in range(0, len(record_ids), _CHUNK):
+        chunk = list(record_ids[start : start + _CHUNK])
+        rows = conn.execute(
+            select(outbox_t)
+            .where(outbox_t.c.record_id.in_(chunk), outbox_t.c.state.in_(_WAITING_VALUES))
+            .order_by(outbox_t.c.seq)
+        ).mappings()
+        for row in rows:
+            if row["mutation_id"] not in skip:
+                out.setdefault(str(row["record_id"]), []).append(dict(row))
+    return out
+
+
+def waiting_fields(conn: Connection, record_id: str) -> set[str]:
+    """Fields named by the record's mutations still waiting for the server."""
+    changes = conn.execute(
+        select(outbox_t.c.changes).where(
+            outbox_t.c.record_id == record_id, outbox_t.c.state.in_(_WAITING_VALUES)
+        )
+    ).scalars()
+    return {name for change in changes for name in (change or {})}
+
+
+def drop_conflicted(conn: Connection, seq: int, remaining: Mapping[str, Any]) -> None:
+    """A pending mutation keeps only ``remaining`` fields (the conflicts keep the others);
+    with none left it becomes a ``conflict``."""
+    values: dict[str, Any] = {"changes": dict(remaining), "updated_at": utcnow()}
+    if not remaining:
+        values["state"] = State.CONFLICT.value
+    conn.execute(update(outbox_t).where(outbox_t.c.seq == seq).values(**values))
+
+
+def mark_conflict(conn: Connection, seq: int) -> None:
+    """A pending mutation whose record the server deleted: kept as a ``conflict``."""
+    conn.execute(
+        update(outbox_t)
+        .where(outbox_t.c.seq == seq)
+        .values(state=State.CONFLICT.value, updated_at=utcnow())
+    )
+
+
+# -- bundles ----------------------------------------------------------------------------
+
+
+def export_waiting(conn: Connection, bundle_name: str) -> list[Mutation]:
+    """Every waiting mutation, marked as gone out in the bundle ``bundle_name``.
+
+    They stay waiting (pushed again when online; the server answers repeats from
+    its store), but later edits no longer coalesce into them.
+    """
+    mutations = [c.mutation() for c in waiting(conn)]
+    if mutations:
+        conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.mutation_id == bindparam("_id"))
+            .values(via_bundle=bundle_name),
+            [{"_id": m.id} for m in mutations],
+        )
+    return mutations
+
+
+def take_in(conn: Connection, mutations: Sequence[Mutation], bundle_name: str) -> tuple[int, int]:
+    """Another office's mutations (an outbox bundle) join this outbox as ``pending``
+    with the same ids; ones already here are left alone.
+
+    Returns:
+        (mutations taken in, mutations already known).
+    """
+    now = utcnow()
+    known: set[str] = set()
+    ids = [m.id for m in mutations]
+    for start in range(0, len(ids), _CHUNK):
+        known.update(
+            conn.execute(
+                select(outbox_t.c.mutation_id).where(
+                    outbox_t.c.mutation_id.in_(ids[start : start + _CHUNK])
+                )
+            ).scalars()
+        )
+    fresh = [m for m in mutations if m.id not in known]
+    if fresh:
+        conn.execute(
+            insert(outbox_t),
+            [
+                {
+                    **outbox_row(
+                        m.entity,
+                        m.record_id,
+                        m.scope,
+                        m.op,
+                        m.base_version,
+                        {k: [v[0], v[1]] for k, v in m.changes.items()},
+                        now=now,
+                        mutation_id=m.id,
+                    ),
+                    "created_at": _made_at(m.created_at, now),
+                    "via_bundle": bundle_name,
+                }
+                for m in fresh
+            ],
+        )
+    return len(fresh), len(known)
+
+
+def _made_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
+    """When the edit was made at the other office (naive UTC), for the record's history."""
+    try:
+        moment = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

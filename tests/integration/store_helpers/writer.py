@@ -8,12 +8,15 @@ milliseconds instead of a second, so fifty kills take seconds.
 
 Protocol on stdout, one line each, flushed:
 
-- ``R``: the database is open (after ``requeue_sent``, as the app does at start);
+- ``R``: the database is open;
 - ``I {json}``: the next operation, before it starts;
 - ``K``: that operation's transaction has COMMITTED.
 
 Operations: create, update and delete of supporters through ``Repository``, and
-``push`` (pending mutations marked sent in a batch, as the sync client does).
+``push``: the sync client's own outbox transitions, in one transaction: a
+batch claimed (unanswered ``sent`` ones first, then ``pending``), and the
+server's answers recorded for part of it (the rest stays ``sent``, as when the
+answer is lost).
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ import signal
 import sys
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import open_database
 from silon_desktop.storage.models import Supporter
 from silon_desktop.storage.repository import Repository
+from sync.protocol import MutationResult, ResultStatus
 
 SCOPE = "32.14"
 NAMES = ("Siti Aminah", "Asep Saepudin", "Dewi Lestari", "Ujang Suherman", "Rina Marlina")
@@ -65,11 +69,21 @@ def _edit(rng: random.Random) -> dict[str, object]:
     return changes
 
 
+def _push(conn: Connection, rng: random.Random) -> None:
+    """Claim a batch as the push stage does; answer some of it as applied."""
+    _, claimed = outbox.claim_batch(conn, 50)
+    answered = [c for c in claimed if rng.random() < 0.5]
+    results = [
+        MutationResult(c.wire["id"], ResultStatus.APPLIED, version=c.wire["base_version"] + 1)
+        for c in answered
+    ]
+    outbox.record_answers(conn, [(r, r.to_wire()) for r in results])
+
+
 def write_until_killed(db_path: str, pair_id: str, seed: int) -> None:
     rng = random.Random(seed)
     db = open_database(db_path)
     with db.session() as session:
-        outbox.requeue_sent(session)
         live = list(session.scalars(select(Supporter.id).where(Supporter.deleted.is_(False))))
     repo = Repository(db, device_id="kill-test", user="operator")
     _emit("R")
@@ -92,9 +106,8 @@ def write_until_killed(db_path: str, pair_id: str, seed: int) -> None:
             repo.delete("supporter", rid)
         else:
             _emit("I " + json.dumps({"op": "push"}))
-            with db.session() as session:
-                ids = [row.mutation_id for row in outbox.pending(session, 50)]
-                outbox.mark_sent(session, ids, str(uuid.uuid4()))
+            with db.engine.begin() as conn:
+                _push(conn, rng)
         _emit("K")
 
 
@@ -111,9 +124,8 @@ def _warm_up() -> None:
         rid = repo.create("supporter", {"pair_id": pair, **_values(random.Random(0))}, SCOPE)
         repo.update("supporter", rid, {"name": "y"})
         repo.delete("supporter", rid)
-        with db.session() as session:
-            outbox.requeue_sent(session)
-            outbox.mark_sent(session, [r.mutation_id for r in outbox.pending(session, 5)], "b")
+        with db.engine.begin() as conn:
+            _push(conn, random.Random(0))
         db.close()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.pipeline import ImportCancelled
@@ -16,6 +17,7 @@ from silon_desktop.importers.store import UnknownPair, import_file
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database, open_database
 from silon_desktop.storage.models import OutboxMutation, Supporter
+from sync.protocol import MutationResult, ResultStatus
 from tests.fixtures import seed_election
 from tests.unit.importers.sheets import supporter_rows, write_xlsx
 
@@ -38,6 +40,13 @@ def dump(db: Database) -> list[tuple[object, ...]]:
         conn.close()
 
 
+def _push_all(session: Session) -> None:
+    """The first push goes out and every mutation is applied at version 1."""
+    _, claimed = outbox.claim_batch(session, 100)
+    applied = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
+    outbox.record_answers(session, [(r, r.to_wire()) for r in applied])
+
+
 def test_import_stores_rows_with_create_mutations(db: Database, tmp_path: Path) -> None:
     rows = supporter_rows(30)
     rows[3][1] = ""  # no NIK: reported, not stored
@@ -49,7 +58,7 @@ def test_import_stores_rows_with_create_mutations(db: Database, tmp_path: Path) 
     assert report.rows[3].codes == ["MISSING_FIELD"]
     with db.session(readonly=True) as session:
         stored = session.scalars(select(Supporter).order_by(Supporter.nik)).all()
-        mutations = session.scalars(select(OutboxMutation)).all()
+        mutations = [c.mutation() for c in outbox.waiting(session)]
         assert len(stored) == 29 and len(mutations) == 29
         bad = next(s for s in stored if s.nik == "123")
         assert (bad.check_status, bad.check_reasons) == ("TMS", ["NIK_FORMAT"])
@@ -63,7 +72,7 @@ def test_import_stores_rows_with_create_mutations(db: Database, tmp_path: Path) 
         }
         by_record = {m.record_id: m for m in mutations}
         first = stored[-1]
-        mutation = outbox.to_mutation(by_record[first.id])
+        mutation = by_record[first.id]
         assert mutation.base_version == 0 and mutation.op == "upsert"
         assert mutation.changes["nik"] == (None, first.nik)
         assert mutation.changes["birth_date"] == (None, first.birth_date.isoformat())  # type: ignore[union-attr]
@@ -80,10 +89,7 @@ def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> N
 
     # The first push goes out: the server knows version 1 of every record.
     with db.session() as session:
-        ids = [m.mutation_id for m in outbox.pending(session, 100)]
-        outbox.mark_sent(session, ids, "batch-1")
-        for mutation_id in ids:
-            outbox.mark_result(session, mutation_id, "applied", 1)
+        _push_all(session)
         session.execute(update(Supporter).values(version=1))
 
     rows[2][2] = "Nama Sudah Diisi"
@@ -93,9 +99,9 @@ def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> N
         assert session.query(Supporter).count() == 10
         fixed = session.scalars(select(Supporter).where(Supporter.name == "Nama Sudah Diisi")).one()
         assert fixed.check_status == "MS" and fixed.effective_status == "MS"
-        pending = outbox.pending(session, 100)
+        pending = outbox.waiting(session)
         assert len(pending) == 1
-        mutation = outbox.to_mutation(pending[0])
+        mutation = pending[0].mutation()
         assert mutation.record_id == fixed.id and mutation.base_version == 1
         assert mutation.changes["name"] == ("", "Nama Sudah Diisi")
         assert mutation.changes["check_status"] == ("BMS", "MS")
@@ -105,9 +111,9 @@ def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> N
     rows[2][2] = "Nama Diperbaiki Lagi"
     import_file(db, write_xlsx(tmp_path / "v3.xlsx", rows), "p1", assume_id_scan=True)
     with db.session(readonly=True) as session:
-        pending = outbox.pending(session, 100)
+        pending = outbox.waiting(session)
         assert len(pending) == 1
-        assert outbox.to_mutation(pending[0]).changes["name"] == ("", "Nama Diperbaiki Lagi")
+        assert pending[0].mutation().changes["name"] == ("", "Nama Diperbaiki Lagi")
 
 
 def test_cancel_leaves_the_database_exactly_as_before(db: Database, tmp_path: Path) -> None:
@@ -148,9 +154,9 @@ def test_late_potential_duplicate_is_rewritten_in_the_store(db: Database, tmp_pa
         same = session.scalars(select(Supporter).where(Supporter.nik == rows[0][1])).all()
         assert [s.check_reasons for s in same] == [["DUPLICATE_POTENTIAL"]] * 2
         assert session.query(OutboxMutation).count() == 9  # coalesced into the creates
-        creates = outbox.pending(session, 100)
+        creates = [c.mutation() for c in outbox.waiting(session)]
         first = next(m for m in creates if m.record_id == same[0].id)
-        assert first.changes["check_reasons"] == [None, ["DUPLICATE_POTENTIAL"]]
+        assert first.changes["check_reasons"] == (None, ["DUPLICATE_POTENTIAL"])
 
 
 def test_reverting_a_correction_before_the_push_leaves_nothing_to_send(
@@ -160,19 +166,16 @@ def test_reverting_a_correction_before_the_push_leaves_nothing_to_send(
     original = write_xlsx(tmp_path / "v1.xlsx", rows)
     import_file(db, original, "p1", assume_id_scan=True)
     with db.session() as session:
-        ids = [m.mutation_id for m in outbox.pending(session, 100)]
-        outbox.mark_sent(session, ids, "batch-1")
-        for mutation_id in ids:
-            outbox.mark_result(session, mutation_id, "applied", 1)
+        _push_all(session)
         session.execute(update(Supporter).values(version=1))
     rows[0][7] = "Pedagang Keliling"
     import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True)
     with db.session(readonly=True) as session:
-        assert len(outbox.pending(session, 100)) == 1
+        assert len(outbox.waiting(session)) == 1
     again = import_file(db, original, "p1", assume_id_scan=True)
     assert again.stored == {"inserted": 0, "updated": 1, "unchanged": 3}
     with db.session(readonly=True) as session:
-        assert outbox.pending(session, 100) == []  # changed back: the update dropped out
+        assert outbox.waiting(session) == []  # changed back: the update dropped out
         assert session.query(OutboxMutation).count() == 4
 
 

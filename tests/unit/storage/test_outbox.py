@@ -10,7 +10,7 @@ from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.models import OutboxMutation
 from sync.merge import merge_fields
-from sync.protocol import Op, ResultStatus
+from sync.protocol import MutationResult, Op, ResultStatus
 
 REC = "00000000-0000-4000-8000-000000000001"
 
@@ -18,6 +18,11 @@ REC = "00000000-0000-4000-8000-000000000001"
 def _rows(db: Database) -> list[OutboxMutation]:
     with db.session(readonly=True) as session:
         return list(session.query(OutboxMutation).order_by(OutboxMutation.seq))
+
+
+def _answer(session: Any, mutation_id: str, status: str, version: int) -> int:
+    result = MutationResult(mutation_id, ResultStatus(status), version=version)
+    return outbox.record_answers(session, [(result, {"status": status})])
 
 
 def _enqueue(db: Database, op: str, base: int, changes: dict[str, list[Any]]) -> str | None:
@@ -75,7 +80,8 @@ def test_delete_after_sent_create_still_sends_a_tombstone(db: Database) -> None:
     create = _enqueue(db, "upsert", 0, {"name": [None, "Ani"]})
     assert create is not None
     with db.session() as session:
-        outbox.mark_sent(session, [create], "batch-1")
+        batch_id, claimed = outbox.claim_batch(session, 10)
+        assert [c.wire["id"] for c in claimed] == [create] and batch_id
     tomb = _enqueue(db, "delete", 0, {})
     assert tomb is not None and tomb != create
     assert [r.op for r in _rows(db)] == ["upsert", "delete"]
@@ -85,42 +91,48 @@ def test_sent_mutation_is_never_coalesced_into(db: Database) -> None:
     first = _enqueue(db, "upsert", 1, {"name": ["A", "B"]})
     assert first is not None
     with db.session() as session:
-        assert outbox.mark_sent(session, [first], "b1") == 1
+        assert len(outbox.claim_batch(session, 10)[1]) == 1
     second = _enqueue(db, "upsert", 1, {"name": ["B", "C"]})
     assert second not in (None, first)
-    with db.session() as session:
-        assert outbox.requeue_sent(session) == 1
+    with db.session() as session:  # the answer never came: claimed again, same id, first
+        _, again = outbox.claim_batch(session, 1)
+        assert [c.wire["id"] for c in again] == [first]
     third = _enqueue(db, "upsert", 1, {"rt": ["1", "2"]})
     assert third == second
     rows = _rows(db)
-    assert rows[0].changes == {"name": ["A", "B"]} and rows[0].state == "pending"
+    assert rows[0].changes == {"name": ["A", "B"]} and rows[0].state == "sent"
     assert rows[1].changes == {"name": ["B", "C"], "rt": ["1", "2"]}
+    assert rows[1].state == "pending"
 
 
-def test_requeue_keeps_the_mutation_id(db: Database) -> None:
+def test_an_unanswered_batch_is_claimed_again_with_the_same_ids(db: Database) -> None:
     mid = _enqueue(db, "upsert", 0, {"name": [None, "X"]})
     assert mid is not None
     with db.session() as session:
-        outbox.mark_sent(session, [mid], "b1")
-        assert outbox.counts(session)["sent"] == 1
-        outbox.requeue_sent(session)
-        (row,) = outbox.pending(session, 10)
-        assert row.mutation_id == mid and row.batch_id == "b1"
+        first_batch, _ = outbox.claim_batch(session, 10)
+        assert outbox.counts(session)[outbox.State.SENT] == 1
+        # a batch still in flight in this run is not claimed twice
+        assert outbox.claim_batch(session, 10, (first_batch,)) == ("", [])
+        second_batch, (again,) = outbox.claim_batch(session, 10)
+        assert again.wire["id"] == mid and second_batch != first_batch
+    (row,) = _rows(db)
+    assert (row.mutation_id, row.batch_id, row.state) == (mid, second_batch, "sent")
 
 
-def test_to_mutation_and_results(db: Database) -> None:
+def test_claimed_mutation_and_results(db: Database) -> None:
     mid = _enqueue(db, "upsert", 0, {"name": [None, "X"], "birth_date": [None, "1990-02-03"]})
     assert mid is not None
     with db.session() as session:
-        (row,) = outbox.pending(session, 10)
-        mutation = outbox.to_mutation(row)
+        (waiting,) = outbox.waiting(session)
+        mutation = waiting.mutation()
         assert mutation.id == mid and mutation.op is Op.UPSERT and mutation.base_version == 0
         assert mutation.changes == {"name": (None, "X"), "birth_date": (None, "1990-02-03")}
         assert mutation.created_at.endswith("Z")
         assert mutation.to_wire()["changes"]["name"] == [None, "X"]
-        outbox.mark_sent(session, [mid], "b1")
-        assert outbox.mark_result(session, mid, ResultStatus.APPLIED, 1, {"status": "applied"})
-        assert not outbox.mark_result(session, "unknown-id", "applied", 1)
+        _, (claimed,) = outbox.claim_batch(session, 10)
+        assert claimed.mutation() == mutation
+        assert _answer(session, mid, "applied", 1) == 1
+        assert _answer(session, "unknown-id", "applied", 1) == 0
         assert outbox.counts(session) == {
             "pending": 0,
             "sent": 0,
@@ -128,7 +140,7 @@ def test_to_mutation_and_results(db: Database) -> None:
             "conflict": 0,
             "rejected": 0,
         }
-        assert outbox.pending(session, 10) == []
+        assert outbox.waiting(session) == []
 
 
 @pytest.mark.parametrize(
@@ -139,10 +151,41 @@ def test_result_status_maps_to_state(db: Database, status: str, state: str) -> N
     mid = _enqueue(db, "upsert", 0, {"name": [None, "X"]})
     assert mid is not None
     with db.session() as session:
-        outbox.mark_sent(session, [mid], "b")
-        outbox.mark_result(session, mid, status, 7, {"status": status})
+        outbox.claim_batch(session, 10)
+        _answer(session, mid, status, 7)
     (row,) = _rows(db)
     assert (row.state, row.server_version, row.result) == (state, 7, {"status": status})
+
+
+def test_a_refused_mutation_alone_is_rejected(db: Database) -> None:
+    first = _enqueue(db, "upsert", 0, {"name": [None, "X"]})
+    with db.engine.begin() as conn:
+        outbox.claim_batch(conn, 10)
+        assert outbox.refuse(conn, "not-waiting-here", "{}") is None
+        refused = outbox.refuse(conn, str(first), '{"mutation_id": "x"}')
+    assert refused is not None
+    mutation, result = refused
+    assert mutation.id == first and result.status is ResultStatus.REJECTED
+    (row,) = _rows(db)
+    assert row.state == "rejected" and row.result is not None
+    assert row.result["code"] == "FORBIDDEN"
+
+
+def test_bundle_export_stops_coalescing_and_intake_keeps_ids(db: Database) -> None:
+    mid = _enqueue(db, "upsert", 3, {"name": ["A", "B"]})
+    with db.engine.begin() as conn:
+        (exported,) = outbox.export_waiting(conn, "stick.silon")
+    assert exported.id == mid
+    later = _enqueue(db, "upsert", 3, {"rt": ["1", "2"]})
+    assert later not in (None, mid)  # a mutation on a stick is never coalesced into
+    with db.session() as session:
+        session.query(OutboxMutation).delete()
+    with db.engine.begin() as conn:
+        assert outbox.take_in(conn, [exported], "stick.silon") == (1, 0)
+        assert outbox.take_in(conn, [exported], "stick.silon") == (0, 1)
+    (row,) = _rows(db)
+    assert (row.mutation_id, row.state, row.via_bundle) == (mid, "pending", "stick.silon")
+    assert row.changes == {"name": ["A", "B"]}
 
 
 def test_encode_changes_gives_wire_values() -> None:
@@ -187,8 +230,7 @@ def test_replaying_the_outbox_reaches_the_local_state(
     for kind, change in steps:
         if kind == "push":
             with db.session() as session:
-                ids = [r.mutation_id for r in outbox.pending(session, 100)]
-                outbox.mark_sent(session, ids, "b")
+                outbox.claim_batch(session, 100)
             continue
         wire = {f: [local[f], v] for f, v in change.items()}
         _enqueue(db, "upsert", base, wire)

@@ -11,6 +11,7 @@ from silon_desktop.storage.db import Database
 from silon_desktop.storage.errors import RecordNotFound, ValidationError
 from silon_desktop.storage.models import OutboxMutation
 from silon_desktop.storage.repository import Repository
+from sync.protocol import MutationResult, ResultStatus
 
 from .samples import SCOPE, make_tree, pair_values, supporter_values
 
@@ -62,9 +63,11 @@ def test_update_queues_only_changed_fields_with_old_values(db: Database, repo: R
     ids = make_tree(repo)
     pid = ids["pair"]
     with db.session() as session:  # pretend the create was pushed and acknowledged
-        (create,) = outbox.pending(session, 100)[1:2]
-        outbox.mark_sent(session, [create.mutation_id], "b1")
-        outbox.mark_result(session, create.mutation_id, "applied", 1)
+        (create,) = outbox.waiting(session)[1:2]
+        _, claimed = outbox.claim_batch(session, 100)
+        assert create.wire["id"] in [c.wire["id"] for c in claimed]
+        applied = MutationResult(create.wire["id"], ResultStatus.APPLIED, version=1)
+        outbox.record_answers(session, [(applied, applied.to_wire())])
         from silon_desktop.storage.models import Pair
 
         pair = session.get(Pair, pid)
@@ -82,7 +85,7 @@ def test_update_queues_only_changed_fields_with_old_values(db: Database, repo: R
 def test_delete_is_a_tombstone(db: Database, repo: Repository) -> None:
     ids = make_tree(repo)
     with db.session() as session:
-        outbox.mark_sent(session, [m.mutation_id for m in outbox.pending(session, 100)], "b")
+        outbox.claim_batch(session, 100)
     mid = repo.delete("party", ids["party"])
     assert mid is not None
     row = repo.get("party", ids["party"])

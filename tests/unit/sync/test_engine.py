@@ -334,9 +334,10 @@ def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_st
     make_client: Callable[..., Client],
 ) -> None:
     from silon_desktop.storage.derived import supporter_effective
+    from silon_desktop.storage.outbox import claim_batch
     from sync.client_api import PushAnswer
     from sync.client_apply import apply_connection
-    from sync.client_push import PushStats, claim_batch, record_answer
+    from sync.client_push import PushStats, record_answer
     from sync.protocol import MutationResult, ResultStatus
 
     a = make_client("a")

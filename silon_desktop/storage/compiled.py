@@ -1,0 +1,54 @@
+"""Statements SQLAlchemy compiles once and the DBAPI runs many times.
+
+Hot paths (a push answer of thousands of mutations, a large pull, a bulk import)
+spend most of their time in per-parameter processing when they go through
+``Connection.execute(stmt, rows)``. A :class:`ManyStatement` is built from
+SQLAlchemy constructs (bound parameters only; no SQL text is put together by
+hand), compiled once per dialect, and run with ``exec_driver_sql``: the rows
+must then hold values already in storage form (what the column types store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.sql.expression import Executable
+
+
+class ManyStatement:
+    """One statement, compiled on first use, run with the DBAPI ``executemany``.
+
+    Args:
+        build: makes the statement (called once per dialect).
+    """
+
+    def __init__(self, build: Callable[[], Executable]) -> None:
+        self._build = build
+        self._compiled: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def sql(self, conn: Connection) -> tuple[str, tuple[str, ...]]:
+        """The SQL text for ``conn``'s dialect and the bind names in positional order."""
+        name = conn.dialect.name
+        found = self._compiled.get(name)
+        if found is None:
+            compiled = self._build().compile(dialect=conn.dialect)  # type: ignore[attr-defined]
+            found = self._compiled[name] = (str(compiled), tuple(compiled.positiontup or ()))
+        return found
+
+    def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Execute once per row (values by bind name, in storage form); rows changed."""
+        if not rows:
+            return 0
+        sql, order = self.sql(conn)
+        result = conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+        return int(result.rowcount or 0)
+
+    def run_tuples(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Execute with parameter tuples already in the order of :meth:`sql`."""
+        if not rows:
+            return 0
+        sql, _ = self.sql(conn)
+        result = conn.exec_driver_sql(sql, list(rows))
+        return int(result.rowcount or 0)
