@@ -33,6 +33,7 @@ from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, write_tx
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
+from sync.server.public.hooks import on_batch as update_public
 from sync.server.roles import Actor
 from sync.server.schema import applied_mutations, conflicts, records
 from sync.server.validation import Rejection, check_mutation
@@ -96,6 +97,7 @@ def apply_batch(
                 batch.results.append(result)
                 batch.fresh.append((m, result))
         update_duplicates(conn, batch)
+        update_public(conn, batch)
         _attach_records(batch)
         _write(conn, batch)
     return batch.results

@@ -134,6 +134,7 @@ nik_index = Table(
     Column("record_id", String(64), primary_key=True),
     Column("pair_id", String(64), nullable=False),
     Column("flagged", Boolean, nullable=False),
+    Index("ix_nik_index_nik", "nik"),  # the public NIK check looks up by NIK alone
     sqlite_with_rowid=False,  # one B-tree, looked up by (election, NIK)
 )
 
@@ -150,4 +151,69 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", LargeBinary, nullable=False),
+)
+
+
+# --- The public pages (sync/server/public): figures kept current by every push ---
+
+#: Supporters per pair, round, kecamatan (or kab/kota) and human verdict; updated
+#: in the push transaction by deltas, never scanned per request.
+public_figures = Table(
+    "public_figures",
+    metadata,
+    Column("pair_id", String(64), primary_key=True),
+    Column("round", String(16), primary_key=True),
+    Column("subregion", String(16), primary_key=True),
+    Column("submitted", Integer, nullable=False),
+    Column("ms", Integer, nullable=False),
+    Column("bms", Integer, nullable=False),
+    Column("tms", Integer, nullable=False),
+    Column("pending", Integer, nullable=False),
+)
+
+#: The public fields of elections, pairs, candidates (role only), documents and
+#: parties: what the public pages show, without a scan of ``records``.
+public_records = Table(
+    "public_records",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entity", String(32), nullable=False),
+    Column("fields", Text, nullable=False),
+)
+
+#: One row (id 1): ``version`` grows with every change the public pages show;
+#: ``structure`` only when elections, pairs or documents change.
+public_state = Table(
+    "public_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    Column("structure", BigInteger, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+#: Objections filed by citizens ("Saya tidak mendukung") against a supporter row.
+public_objections = Table(
+    "public_objections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("record_id", String(64), nullable=False, index=True),
+    Column("pair_id", String(64), nullable=False, index=True),
+    Column("filed_at", Float, nullable=False),
+    #: Optional phone or e-mail for the follow-up (personal data: never shown or logged).
+    Column("contact", String(256), nullable=False),
+    Column("status", String(16), nullable=False),  # open | resolved
+    #: The human verdict that resolved it (MS | BMS | TMS) and its reasons.
+    Column("outcome", String(16), nullable=False),
+    Column("outcome_reasons", Text, nullable=False),
+    Column("resolved_at", Float, nullable=True),
+)
+
+#: Request counters of the NIK check per source and per NIK (keyed hashes).
+public_limits = Table(
+    "public_limits",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("window_start", Float, nullable=False),
+    Column("count", Integer, nullable=False),
 )

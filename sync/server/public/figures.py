@@ -1,0 +1,241 @@
+"""Public figures kept current as pushes are applied (never a scan per request).
+
+Every push batch calls :func:`on_batch` inside its write transaction, after the
+records are merged and before the commit. It turns the batch's supporter changes
+into deltas of ``public_figures`` (per pair, round, sub-region and human verdict),
+copies the public fields of elections, pairs, candidates (role only), documents
+and parties into ``public_records``, and bumps ``public_state``. The public pages
+read only these small tables, and cache their bytes by ``public_state.version``.
+
+Only human verdicts count: the field verification status when there is one, else
+the administrative one; ``check_status`` (the automatic forecast) never does. A
+supporter without a human verdict is ``pending`` ("belum diverifikasi").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from sync.server.schema import (
+    public_figures,
+    public_objections,
+    public_records,
+    public_state,
+    records,
+)
+
+#: Rounds in the order they happen; a supporter without ``round`` arrived in the first.
+ROUNDS = ("submission", "correction_1", "correction_2")
+DEFAULT_ROUND = "submission"
+VERDICTS = ("MS", "BMS", "TMS")
+COUNTS = ("submitted", "ms", "bms", "tms", "pending")
+
+#: The fields the public pages may show, per entity. Anything else (a candidate's
+#: NIK, name, address; every supporter field) never leaves ``records``.
+PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "election": (
+        "name",
+        "kind",
+        "region_code",
+        "year",
+        "dpt",
+        "subregion_count",
+        "rule_set",
+        "support_start",
+        "support_end",
+        "vermin_end",
+        "correction_end",
+        "verfak_end",
+        "registration_date",
+        "penetapan_date",
+    ),
+    "pair": ("election_id", "number", "route", "head_name", "deputy_name", "status"),
+    "candidate": ("pair_id", "role"),
+    "document": ("candidate_id", "kind", "status"),
+    "party": ("pair_id", "party_name", "seats", "votes"),
+}
+
+Key = tuple[str, str, str, str]  # pair_id, round, subregion, verdict column
+
+
+def verdict(fields: Mapping[str, Any]) -> str:
+    """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
+    for name in ("field_status", "admin_status"):
+        value = fields.get(name)
+        if value in VERDICTS:
+            return str(value).lower()
+    return "pending"
+
+
+def subregion(fields: Mapping[str, Any]) -> str:
+    """The kecamatan of a supporter (kab/kota pages group these by their prefix)."""
+    return str(fields.get("kecamatan_code") or fields.get("kabkota_code") or "")
+
+
+def supporter_key(fields: Mapping[str, Any] | None, deleted: bool) -> Key | None:
+    """Where a supporter counts, or None when it does not (deleted, no pair)."""
+    if fields is None or deleted:
+        return None
+    pair_id = fields.get("pair_id")
+    if not pair_id:
+        return None
+    rnd = str(fields.get("round") or DEFAULT_ROUND)
+    return str(pair_id), rnd, subregion(fields), verdict(fields)
+
+
+def deltas(
+    changes: Iterable[tuple[Key | None, Key | None]],
+) -> dict[tuple[str, str, str], Counter[str]]:
+    """Count deltas per (pair, round, subregion) from (old key, new key) pairs."""
+    out: dict[tuple[str, str, str], Counter[str]] = {}
+    for old, new in changes:
+        if old == new:
+            continue
+        for key, sign in ((old, -1), (new, 1)):
+            if key is None:
+                continue
+            c = out.setdefault(key[:3], Counter())
+            c["submitted"] += sign
+            c[key[3]] += sign
+    return {k: c for k, c in out.items() if any(c.values())}
+
+
+def apply_deltas(conn: Connection, changes: dict[tuple[str, str, str], Counter[str]]) -> None:
+    """Add the deltas to ``public_figures`` (one upsert per changed cell)."""
+    if not changes:
+        return
+    keys = sorted(changes)
+    present: set[tuple[str, str, str]] = set()
+    pair_ids = sorted({k[0] for k in keys})
+    for start in range(0, len(pair_ids), 500):
+        rows = conn.execute(
+            select(
+                public_figures.c.pair_id, public_figures.c.round, public_figures.c.subregion
+            ).where(public_figures.c.pair_id.in_(pair_ids[start : start + 500]))
+        )
+        present.update((r[0], r[1], r[2]) for r in rows)
+    inserts = []
+    updates = []
+    for key in keys:
+        c = changes[key]
+        row = {name: int(c.get(name, 0)) for name in COUNTS}
+        if key in present:
+            updates.append(
+                {"p": key[0], "r": key[1], "s": key[2], **{f"d_{n}": v for n, v in row.items()}}
+            )
+        else:
+            inserts.append({"pair_id": key[0], "round": key[1], "subregion": key[2], **row})
+    if inserts:
+        conn.execute(public_figures.insert(), inserts)
+    if updates:
+        from sqlalchemy import bindparam
+
+        conn.execute(
+            update(public_figures)
+            .where(
+                public_figures.c.pair_id == bindparam("p"),
+                public_figures.c.round == bindparam("r"),
+                public_figures.c.subregion == bindparam("s"),
+            )
+            .values({n: public_figures.c[n] + bindparam(f"d_{n}") for n in COUNTS}),
+            updates,
+        )
+
+
+def public_copy(entity: str, fields: Mapping[str, Any]) -> str:
+    """The JSON text of the public fields of a record."""
+    return orjson.dumps({k: fields.get(k) for k in PUBLIC_FIELDS[entity]}).decode("utf-8")
+
+
+@dataclass(slots=True)
+class Changed:
+    """What one batch changed, as the public tables see it."""
+
+    figures: dict[tuple[str, str, str], Counter[str]]
+    upserts: list[dict[str, Any]]
+    removed: list[str]
+
+
+def collect(
+    items: Iterable[tuple[str, str, dict[str, Any], bool, dict[str, Any] | None, bool]],
+) -> Changed:
+    """From ``(entity, id, fields, deleted, stored fields or None, stored deleted)``."""
+    pairs: list[tuple[Key | None, Key | None]] = []
+    upserts: list[dict[str, Any]] = []
+    removed: list[str] = []
+    for entity, rid, fields, deleted, orig, orig_deleted in items:
+        if entity == "supporter":
+            pairs.append((supporter_key(orig, orig_deleted), supporter_key(fields, deleted)))
+        elif entity in PUBLIC_FIELDS:
+            if deleted:
+                removed.append(rid)
+            else:
+                upserts.append({"id": rid, "entity": entity, "fields": public_copy(entity, fields)})
+    return Changed(deltas(pairs), upserts, removed)
+
+
+def write(conn: Connection, changed: Changed, now: float) -> None:
+    """Write one batch's public changes and bump the version (same transaction)."""
+    apply_deltas(conn, changed.figures)
+    structure = bool(changed.upserts or changed.removed)
+    if changed.removed:
+        conn.execute(public_records.delete().where(public_records.c.id.in_(changed.removed)))
+    if changed.upserts:
+        ids = [u["id"] for u in changed.upserts]
+        conn.execute(public_records.delete().where(public_records.c.id.in_(ids)))
+        conn.execute(public_records.insert(), changed.upserts)
+    if changed.figures or structure:
+        bump(conn, now, structure=structure)
+
+
+def bump(conn: Connection, now: float, *, structure: bool = False) -> None:
+    """Move the public version on (and the structure version when asked)."""
+    values: dict[str, Any] = {"version": public_state.c.version + 1, "updated_at": now}
+    if structure:
+        values["structure"] = public_state.c.structure + 1
+    done = conn.execute(update(public_state).where(public_state.c.id == 1).values(values))
+    if done.rowcount == 0:
+        conn.execute(public_state.insert().values(id=1, version=1, structure=1, updated_at=now))
+
+
+def rebuild(conn: Connection, now: float) -> None:
+    """Recompute every public table from ``records`` (migration, repair)."""
+    conn.execute(public_figures.delete())
+    conn.execute(public_records.delete())
+    last = ""
+    while True:
+        rows = conn.execute(
+            select(records.c.id, records.c.entity, records.c.deleted, records.c.fields)
+            .where(records.c.id > last)
+            .order_by(records.c.id)
+            .limit(20_000)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].id
+        items = [
+            (r.entity, r.id, orjson.loads(r.fields), bool(r.deleted), None, False) for r in rows
+        ]
+        write(conn, collect(items), now)
+    bump(conn, now, structure=True)
+
+
+def objection_counts(conn: Connection) -> dict[str, tuple[int, int]]:
+    """``{pair_id: (open, resolved)}`` objections per pair."""
+    out: dict[str, list[int]] = {}
+    rows = conn.execute(
+        select(public_objections.c.pair_id, public_objections.c.status, func.count()).group_by(
+            public_objections.c.pair_id, public_objections.c.status
+        )
+    )
+    for pair_id, status, n in rows:
+        slot = out.setdefault(str(pair_id), [0, 0])
+        slot[0 if status == "open" else 1] += int(n)
+    return {k: (v[0], v[1]) for k, v in out.items()}

@@ -1,0 +1,198 @@
+"""The public pages' words: Indonesian first, English on ``?lang=en`` (or the cookie)."""
+
+from __future__ import annotations
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+COOKIE = "silon_lang"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site_title": {"id": "Silon Publik", "en": "Silon Public"},
+    "site_sub": {
+        "id": "Informasi pencalonan pemilihan kepala daerah, terbuka untuk siapa saja",
+        "en": "Candidacy information of the regional elections, open to anyone",
+    },
+    "elections": {"id": "Pemilihan", "en": "Elections"},
+    "no_elections": {"id": "Belum ada pemilihan.", "en": "No elections yet."},
+    "pairs": {"id": "Pasangan calon", "en": "Candidate pairs"},
+    "pair": {"id": "Pasangan calon", "en": "Candidate pair"},
+    "number": {"id": "Nomor", "en": "Number"},
+    "no_pairs": {"id": "Belum ada pasangan calon.", "en": "No candidate pairs yet."},
+    "stages": {"id": "Tahapan dan jadwal", "en": "Stages and dates"},
+    "stage": {"id": "Tahapan", "en": "Stage"},
+    "date": {"id": "Tanggal", "en": "Date"},
+    "support_period": {"id": "Penyerahan dukungan", "en": "Submission of support"},
+    "vermin_end": {"id": "Verifikasi administrasi selesai", "en": "Administrative check ends"},
+    "correction_end": {"id": "Perbaikan dukungan selesai", "en": "Correction of support ends"},
+    "verfak_end": {"id": "Verifikasi faktual selesai", "en": "Field verification ends"},
+    "registration_date": {"id": "Pendaftaran pasangan calon", "en": "Registration of pairs"},
+    "penetapan_date": {"id": "Penetapan pasangan calon", "en": "Designation of pairs"},
+    "route": {"id": "Jalur", "en": "Route"},
+    "route_partai": {"id": "Partai politik", "en": "Political parties"},
+    "route_perseorangan": {"id": "Perseorangan", "en": "Independent"},
+    "status": {"id": "Status", "en": "Status"},
+    "status_draft": {"id": "Persiapan", "en": "Preparing"},
+    "status_diajukan": {"id": "Diajukan", "en": "Submitted"},
+    "status_ditetapkan": {"id": "Ditetapkan", "en": "Designated"},
+    "status_ditolak": {"id": "Ditolak", "en": "Rejected"},
+    "kind_gubernur": {"id": "Gubernur dan Wakil Gubernur", "en": "Governor and Deputy"},
+    "kind_bupati": {"id": "Bupati dan Wakil Bupati", "en": "Regent and Deputy"},
+    "kind_walikota": {"id": "Wali Kota dan Wakil Wali Kota", "en": "Mayor and Deputy"},
+    "dpt": {"id": "Pemilih (DPT)", "en": "Registered voters (DPT)"},
+    "threshold": {"id": "Syarat minimal dukungan", "en": "Support required"},
+    "spread": {"id": "Sebaran minimal", "en": "Spread required"},
+    "spread_unit_kec": {"id": "kecamatan", "en": "districts"},
+    "spread_unit_kab": {"id": "kabupaten/kota", "en": "regencies/cities"},
+    "subregion_kec": {"id": "Kecamatan", "en": "District (kecamatan)"},
+    "subregion_kab": {"id": "Kabupaten/kota", "en": "Regency/city"},
+    "documents": {"id": "Dokumen persyaratan", "en": "Requirement documents"},
+    "requirement": {"id": "Persyaratan", "en": "Requirement"},
+    "head": {"id": "Calon kepala", "en": "Head candidate"},
+    "deputy": {"id": "Calon wakil", "en": "Deputy candidate"},
+    "complete": {"id": "Lengkap", "en": "Complete"},
+    "incomplete": {"id": "Belum lengkap", "en": "Incomplete"},
+    "doc_belum": {"id": "Belum diserahkan", "en": "Not submitted"},
+    "doc_ada": {"id": "Diserahkan, belum diperiksa", "en": "Submitted, not checked"},
+    "doc_sesuai": {"id": "Sesuai", "en": "Valid"},
+    "doc_tidak_sesuai": {"id": "Tidak sesuai", "en": "Not valid"},
+    "support": {"id": "Dukungan", "en": "Support"},
+    "support_none": {
+        "id": "Pasangan jalur partai politik tidak memerlukan dukungan perseorangan.",
+        "en": "Pairs nominated by parties need no individual support.",
+    },
+    "round": {"id": "Tahap", "en": "Round"},
+    "round_submission": {"id": "Penyerahan", "en": "Submission"},
+    "round_correction_1": {"id": "Perbaikan I", "en": "Correction I"},
+    "round_correction_2": {"id": "Perbaikan II", "en": "Correction II"},
+    "all_rounds": {"id": "Semua tahap", "en": "All rounds"},
+    "submitted": {"id": "Diserahkan", "en": "Submitted"},
+    "ms": {"id": "MS", "en": "MS"},
+    "bms": {"id": "BMS", "en": "BMS"},
+    "tms": {"id": "TMS", "en": "TMS"},
+    "pending": {"id": "Belum diverifikasi", "en": "Not yet verified"},
+    "ms_long": {"id": "Memenuhi syarat (MS)", "en": "Meets requirements (MS)"},
+    "bms_long": {"id": "Belum memenuhi syarat (BMS)", "en": "Not yet meeting (BMS)"},
+    "tms_long": {"id": "Tidak memenuhi syarat (TMS)", "en": "Does not meet (TMS)"},
+    "verdict_note": {
+        "id": "Hanya hasil verifikasi petugas yang dihitung; pemeriksaan otomatis tidak.",
+        "en": "Only verification by officers counts; the automatic check does not.",
+    },
+    "ms_vs_threshold": {"id": "MS terhadap syarat minimal", "en": "MS against the threshold"},
+    "spread_met": {"id": "wilayah dengan dukungan MS", "en": "areas with MS support"},
+    "met": {"id": "terpenuhi", "en": "met"},
+    "not_met": {"id": "belum terpenuhi", "en": "not met"},
+    "total": {"id": "Jumlah", "en": "Total"},
+    "objections": {"id": "Tanggapan masyarakat", "en": "Objections by citizens"},
+    "objections_open": {"id": "belum ditindaklanjuti", "en": "open"},
+    "objections_resolved": {"id": "sudah ditindaklanjuti", "en": "resolved"},
+    "parties": {"id": "Partai pengusul", "en": "Nominating parties"},
+    "party": {"id": "Partai", "en": "Party"},
+    "seats": {"id": "Kursi", "en": "Seats"},
+    "votes": {"id": "Suara", "en": "Votes"},
+    "updated": {"id": "Pembaruan terakhir", "en": "Last update"},
+    "never": {"id": "belum ada data", "en": "no data yet"},
+    "open_data": {"id": "Data terbuka", "en": "Open data"},
+    "audit_head": {"id": "Kepala log audit", "en": "Audit log head"},
+    "audit_help": {
+        "id": "Simpan baris ini; dengan itu siapa saja dapat membuktikan kelak bahwa riwayat tidak ditulis ulang (lihat docs/OPEN_DATA.md).",
+        "en": "Keep this line; with it anyone can later prove the history was not rewritten (see docs/OPEN_DATA.md).",
+    },
+    "signature": {"id": "Tanda tangan server", "en": "Server signature"},
+    "back": {"id": "Kembali", "en": "Back"},
+    "lang_switch": {"id": "English", "en": "Bahasa Indonesia"},
+    "check_title": {"id": "Cek dukungan", "en": "Check your support"},
+    "check_intro": {
+        "id": "Masukkan NIK dan tanggal lahir Anda untuk melihat apakah Anda tercatat sebagai pendukung pasangan calon perseorangan.",
+        "en": "Enter your NIK and birth date to see whether you are listed as a supporter of an independent pair.",
+    },
+    "nik": {"id": "NIK (16 angka)", "en": "NIK (16 digits)"},
+    "birth_date": {"id": "Tanggal lahir", "en": "Birth date"},
+    "check_button": {"id": "Periksa", "en": "Check"},
+    "check_bad_nik": {
+        "id": "NIK harus 16 angka.",
+        "en": "The NIK must be 16 digits.",
+    },
+    "check_bad_date": {
+        "id": "Tanggal lahir tidak sah (format TTTT-BB-HH).",
+        "en": "The birth date is not valid (format YYYY-MM-DD).",
+    },
+    "check_limited": {
+        "id": "Terlalu banyak pemeriksaan. Coba lagi nanti.",
+        "en": "Too many checks. Try again later.",
+    },
+    "check_not_listed": {
+        "id": "Tidak ada dukungan yang cocok dengan NIK dan tanggal lahir ini.",
+        "en": "No support matches this NIK and birth date.",
+    },
+    "check_listed": {
+        "id": "Anda tercatat sebagai pendukung:",
+        "en": "You are listed as a supporter of:",
+    },
+    "check_privacy": {
+        "id": "Nama dan alamat tidak pernah ditampilkan. NIK tidak disimpan di log.",
+        "en": "Names and addresses are never shown. The NIK is not kept in logs.",
+    },
+    "object_title": {"id": "Saya tidak mendukung", "en": "I do not support"},
+    "object_intro": {
+        "id": "Jika Anda tidak pernah memberikan dukungan ini, laporkan. KPU yang memverifikasi akan menindaklanjutinya.",
+        "en": "If you never gave this support, report it. The KPU office verifying it will follow up.",
+    },
+    "contact": {
+        "id": "Nomor telepon atau e-mail (tidak wajib)",
+        "en": "Phone number or e-mail (optional)",
+    },
+    "object_button": {"id": "Kirim tanggapan", "en": "Send objection"},
+    "object_filed": {
+        "id": "Tanggapan Anda sudah diterima dan diteruskan ke KPU yang memverifikasi.",
+        "en": "Your objection was received and passed to the KPU office verifying it.",
+    },
+    "object_open": {
+        "id": "Tanggapan Anda sedang ditindaklanjuti.",
+        "en": "Your objection is being followed up.",
+    },
+    "object_resolved": {
+        "id": "Tanggapan Anda sudah ditindaklanjuti. Hasil verifikasi:",
+        "en": "Your objection was followed up. Verification result:",
+    },
+    "object_bad_contact": {
+        "id": "Kontak terlalu panjang atau berisi karakter tidak sah.",
+        "en": "The contact is too long or holds invalid characters.",
+    },
+    "not_found": {"id": "Halaman tidak ditemukan.", "en": "Page not found."},
+}
+
+
+def pick_lang(query: str | None, cookie: str | None) -> str:
+    """The page language: the query, then the cookie, then Indonesian."""
+    for value in (query, cookie):
+        if value in LANGS:
+            return str(value)
+    return DEFAULT_LANG
+
+
+def translator(lang: str) -> dict[str, str]:
+    """``{key: text}`` in ``lang`` (Indonesian where a text has no translation)."""
+    return {k: v.get(lang) or v[DEFAULT_LANG] for k, v in STRINGS.items()}
+
+
+MONTHS = {
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def long_date(iso: str | None, lang: str) -> str:
+    """``2024-05-05`` as ``5 Mei 2024`` (or ``5 May 2024``); empty stays empty."""
+    if not iso:
+        return ""
+    try:
+        year, month, day = (int(p) for p in str(iso)[:10].split("-"))
+    except ValueError:
+        return str(iso)
+    return f"{day} {MONTHS[lang][month - 1]} {year}"

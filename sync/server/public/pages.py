@@ -1,0 +1,375 @@
+"""The public pages, open data and signed audit head (no login).
+
+Each page's bytes are cached per process and language, keyed by the public
+version (``public_state``) and the audit head: a request costs two primary-key
+reads when nothing changed. Pushes move the version in their own transaction,
+so every server process behind a load balancer serves the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from sync import signing
+from sync.server.db import read_tx
+from sync.server.public import i18n, svg, views
+from sync.server.public.figures import COUNTS
+from sync.server.schema import audit, public_state
+
+if TYPE_CHECKING:
+    from sync.server.state import ServerState
+
+PREFIX = "/publik"
+HTML = "text/html; charset=utf-8"
+CSS = (resources.files("sync.server.public") / "static" / "public.css").read_bytes()
+
+ENV = Environment(
+    loader=PackageLoader("sync.server.public", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a cached page depends on: the public version and the audit head."""
+
+    version: int
+    structure: int
+    updated_at: float
+    audit_id: int
+    audit_hash: str
+
+
+def read_stamp(conn: Connection) -> Stamp:
+    row = conn.execute(
+        select(public_state.c.version, public_state.c.structure, public_state.c.updated_at).where(
+            public_state.c.id == 1
+        )
+    ).first()
+    head = conn.execute(
+        select(audit.c.id, audit.c.hash).order_by(audit.c.id.desc()).limit(1)
+    ).first()
+    version, structure, updated = (int(row[0]), int(row[1]), float(row[2])) if row else (0, 0, 0.0)
+    audit_id, audit_hash = (int(head[0]), str(head[1])) if head else (0, "0" * 64)
+    return Stamp(version, structure, updated, audit_id, audit_hash)
+
+
+class Public:
+    """The public part of one server process: caches and rendering."""
+
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+        self._lock = threading.Lock()
+        self._pages: dict[tuple[str, ...], tuple[Stamp, bytes]] = {}
+        self._head: tuple[int, dict[str, Any]] | None = None
+
+    # --- data -----------------------------------------------------------------
+
+    def stamp(self) -> Stamp:
+        with read_tx(self.state.engine) as conn:
+            return read_stamp(conn)
+
+    def signed_head(self, stamp: Stamp) -> dict[str, Any]:
+        """The audit head, signed by the server key (``signing.verify`` checks it)."""
+        memo = self._head
+        if memo is not None and memo[0] == stamp.audit_id:
+            return memo[1]
+        body = {
+            "audit_id": stamp.audit_id,
+            "audit_hash": stamp.audit_hash,
+            "key_id": self.state.key_id,
+        }
+        head = {
+            "body": body,
+            "signature": signing.sign(self.state.key, body),
+            "public_key": self.state.public_key,
+            "anchor": f"{stamp.audit_id}:{stamp.audit_hash}",
+        }
+        self._head = (stamp.audit_id, head)
+        return head
+
+    def cached(self, key: tuple[str, ...], build: Callable[[Stamp], bytes | None]) -> bytes | None:
+        """The page's bytes for the current stamp (built once per stamp and process)."""
+        stamp = self.stamp()
+        hit = self._pages.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        body = build(stamp)
+        if body is not None:
+            with self._lock:
+                self._pages[key] = (stamp, body)
+        return body
+
+    def data(self) -> tuple[views.Structure, views.Figures, dict[str, tuple[int, int]]]:
+        with read_tx(self.state.engine) as conn:
+            return views.load_all(conn)
+
+    # --- rendering --------------------------------------------------------------
+
+    def render(self, template: str, lang: str, stamp: Stamp, **context: Any) -> bytes:
+        t = i18n.translator(lang)
+        updated = (
+            dt.datetime.fromtimestamp(stamp.updated_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            if stamp.updated_at
+            else t["never"]
+        )
+        page = ENV.get_template(template).render(
+            t=t,
+            lang=lang,
+            other_lang="en" if lang == "id" else "id",
+            updated=updated,
+            head=self.signed_head(stamp),
+            date=lambda iso: i18n.long_date(iso, lang),
+            prefix=PREFIX,
+            **context,
+        )
+        return page.encode("utf-8")
+
+
+def _lang(request: Request) -> str:
+    return i18n.pick_lang(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+
+
+def html(request: Request, body: bytes, status: int = 200) -> Response:
+    """An HTML response; ``?lang=`` also sets the language cookie."""
+    response = Response(body, status_code=status, media_type=HTML)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "Cookie"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+    )
+    query = request.query_params.get("lang")
+    if query in i18n.LANGS:
+        response.set_cookie(i18n.COOKIE, str(query), max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def _election_context(
+    structure: views.Structure,
+    figures: views.Figures,
+    objections: dict[str, tuple[int, int]],
+    eid: str,
+) -> dict[str, Any] | None:
+    election = structure.elections.get(eid)
+    if election is None:
+        return None
+    pairs = []
+    for pid, p in sorted(
+        ((k, v) for k, v in structure.pairs.items() if v.get("election_id") == eid),
+        key=lambda kv: int(kv[1].get("number") or 0),
+    ):
+        support = views.pair_support(election, figures.get(pid, {}))
+        docs = views.pair_documents(structure, pid)
+        pairs.append(
+            {
+                "id": pid,
+                "p": p,
+                "support": support,
+                "docs_complete": sum(1 for d in docs if d["complete"]),
+                "docs_total": len(docs),
+                "objections": objections.get(pid, (0, 0)),
+            }
+        )
+    threshold, spread = views.election_rules(election)
+    return {
+        "e": election,
+        "pairs": pairs,
+        "stages": views.stages(election),
+        "threshold": threshold,
+        "spread": spread,
+        "kabkota": views.by_kabkota(election),
+    }
+
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+_made = threading.Lock()
+
+
+def of(request: Request) -> Public:
+    """The process's :class:`Public` of the app serving ``request`` (made on first use)."""
+    app_state = request.app.state
+    public: Public | None = getattr(app_state, "public", None)
+    if public is None:
+        with _made:
+            public = getattr(app_state, "public", None)
+            if public is None:
+                public = app_state.public = Public(app_state.server)
+    return public
+
+
+@router.get("/static/public.css")
+def css() -> Response:
+    return Response(CSS, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("")
+@router.get("/")
+def index(request: Request) -> Response:
+    public = of(request)
+    lang = _lang(request)
+
+    def build(stamp: Stamp) -> bytes:
+        structure, _figures, _obj = public.data()
+        elections = sorted(structure.elections.values(), key=lambda e: str(e.get("name")))
+        counts = {
+            eid: sum(1 for p in structure.pairs.values() if p.get("election_id") == eid)
+            for eid in structure.elections
+        }
+        return public.render("index.html", lang, stamp, elections=elections, counts=counts)
+
+    return html(request, public.cached(("index", lang), build) or b"")
+
+
+@router.get("/pemilihan/{election_id}")
+def election_page(request: Request, election_id: str) -> Response:
+    public = of(request)
+    lang = _lang(request)
+
+    def build(stamp: Stamp) -> bytes | None:
+        context = _election_context(*public.data(), election_id)
+        if context is None:
+            return None
+        return public.render("election.html", lang, stamp, **context)
+
+    body = public.cached(("election", election_id[:64], lang), build)
+    return _or_404(request, public, lang, body)
+
+
+@router.get("/pasangan/{pair_id}")
+def pair_page(request: Request, pair_id: str) -> Response:
+    public = of(request)
+    state = public.state
+    lang = _lang(request)
+
+    def build(stamp: Stamp) -> bytes | None:
+        structure, figures, objections = public.data()
+        pair = structure.pairs.get(pair_id)
+        election = structure.elections.get(str(pair.get("election_id"))) if pair else None
+        if pair is None or election is None:
+            return None
+        support = views.pair_support(election, figures.get(pair_id, {}))
+        with read_tx(state.engine) as conn:
+            names = views.region_names(conn, set(support["subregions"]))
+        t = i18n.translator(lang)
+        charts = [
+            svg.stacked_bars(
+                [(names.get(code, code), cell) for code, cell in r["subregions"].items()],
+                t["round_" + r["round"]] if "round_" + r["round"] in t else r["round"],
+            )
+            for r in support["rounds"]
+        ]
+        parties = [x for x in structure.parties if x.get("pair_id") == pair_id]
+        return public.render(
+            "pair.html",
+            lang,
+            stamp,
+            e=election,
+            p=pair,
+            pair_id=pair_id,
+            docs=views.pair_documents(structure, pair_id),
+            support=support,
+            charts=charts,
+            progress=svg.progress(
+                support["totals"]["ms"], support["threshold"], t["ms_vs_threshold"]
+            ),
+            names=names,
+            parties=parties,
+            objections=objections.get(pair_id, (0, 0)),
+        )
+
+    body = public.cached(("pair", pair_id[:64], lang), build)
+    return _or_404(request, public, lang, body)
+
+
+@router.get("/data/pemilihan.json")
+def data_json(request: Request) -> Response:
+    public = of(request)
+
+    def build(stamp: Stamp) -> bytes:
+        structure, figures, objections = public.data()
+        doc = {
+            "schema": "silon-public-1",
+            "updated_at": stamp.updated_at,
+            "version": stamp.version,
+            "audit_head": public.signed_head(stamp),
+            "elections": views.open_data(structure, figures, objections),
+        }
+        return orjson.dumps(doc)
+
+    body = public.cached(("json",), build) or b"{}"
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/data/dukungan.csv")
+def data_csv(request: Request) -> Response:
+    public = of(request)
+
+    def build(stamp: Stamp) -> bytes:
+        structure, figures, _objections = public.data()
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for e in views.open_data(structure, figures, {}):
+            for p in e["pairs"]:
+                for r in p["support"]["rounds"]:
+                    for s in r["subregions"]:
+                        writer.writerow(
+                            [e["id"], e["name"], e["subregion_level"], p["id"], p["number"],
+                             r["round"], s["code"], *(s[n] for n in COUNTS)]
+                        )  # fmt: skip
+        return out.getvalue().encode("utf-8")
+
+    body = public.cached(("csv",), build) or b""
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Cache-Control": "no-cache",
+            "Content-Disposition": 'inline; filename="dukungan.csv"',
+        },
+    )
+
+
+@router.get("/audit-head.json")
+def audit_head(request: Request) -> Response:
+    public = of(request)
+    head = public.signed_head(public.stamp())
+    return Response(
+        orjson.dumps(head), media_type="application/json", headers={"Cache-Control": "no-cache"}
+    )
+
+
+CSV_COLUMNS = (
+    "election_id",
+    "election_name",
+    "subregion_level",
+    "pair_id",
+    "pair_number",
+    "round",
+    "subregion_code",
+    *COUNTS,
+)
+
+
+def _or_404(request: Request, public: Public, lang: str, body: bytes | None) -> Response:
+    if body is not None:
+        return html(request, body)
+    page = public.render("not_found.html", lang, public.stamp())
+    return html(request, page, status=404)

@@ -1,0 +1,286 @@
+"""The public figures as plain data: what the pages, JSON and CSV show.
+
+Everything here reads the ``public_*`` tables (and region names) only; no
+supporter row is ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from silon_desktop.domain import rules
+from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
+from sync.server.schema import public_figures, public_records, regions
+
+#: Documents every candidate must hand in (``lainnya`` is optional).
+REQUIRED_DOCUMENTS = (
+    "ijazah",
+    "surat_sehat",
+    "skck",
+    "lhkpn",
+    "npwp",
+    "spt",
+    "drh",
+    "pernyataan",
+    "ktp",
+    "pas_foto",
+    "pailit",
+)
+DOC_LABELS = {
+    "ijazah": "Ijazah",
+    "surat_sehat": "Surat keterangan sehat",
+    "skck": "SKCK",
+    "lhkpn": "Tanda terima LHKPN",
+    "npwp": "NPWP",
+    "spt": "SPT pajak",
+    "drh": "Daftar riwayat hidup",
+    "pernyataan": "Surat pernyataan",
+    "ktp": "KTP-el",
+    "pas_foto": "Pas foto",
+    "pailit": "Keterangan tidak pailit",
+}
+STAGE_FIELDS = (
+    "vermin_end",
+    "correction_end",
+    "verfak_end",
+    "registration_date",
+    "penetapan_date",
+)
+
+
+@dataclass(slots=True)
+class Structure:
+    """Elections, pairs, candidates (role), documents and parties: public fields only."""
+
+    elections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    candidates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_structure(conn: Connection) -> Structure:
+    out = Structure()
+    for rid, entity, text in conn.execute(
+        select(public_records.c.id, public_records.c.entity, public_records.c.fields)
+    ):
+        fields = orjson.loads(text)
+        fields["id"] = rid
+        if entity == "election":
+            out.elections[rid] = fields
+        elif entity == "pair":
+            out.pairs[rid] = fields
+        elif entity == "candidate":
+            out.candidates[rid] = fields
+        elif entity == "document":
+            out.documents.append(fields)
+        elif entity == "party":
+            out.parties.append(fields)
+    return out
+
+
+Figures = dict[str, dict[str, dict[str, dict[str, int]]]]  # pair -> round -> subregion -> counts
+
+
+def load_figures(conn: Connection) -> Figures:
+    out: Figures = {}
+    for r in conn.execute(select(public_figures)).mappings():
+        cell = {n: int(r[n]) for n in COUNTS}
+        out.setdefault(r["pair_id"], {}).setdefault(r["round"], {})[r["subregion"]] = cell
+    return out
+
+
+def region_names(conn: Connection, codes: set[str]) -> dict[str, str]:
+    wanted = sorted(c for c in codes if c)
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(regions.c.code, regions.c.name).where(
+                regions.c.code.in_(wanted[start : start + 500])
+            )
+        )
+        names.update({str(c): str(n) for c, n in rows})
+    return names
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(COUNTS, 0)
+
+
+def _add(into: dict[str, int], cell: dict[str, int]) -> None:
+    for n in COUNTS:
+        into[n] += cell.get(n, 0)
+
+
+def election_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
+    """``(support threshold, spread required)`` by the election's rule set (None if unknown)."""
+    try:
+        rule_set = rules.rule_set_for(election.get("rule_set"))
+        kind = str(election.get("kind") or "")
+        threshold = rule_set.support_threshold(kind, int(election.get("dpt") or 0))
+        spread = rule_set.spread_required(int(election.get("subregion_count") or 0))
+    except (ValueError, KeyError, TypeError):
+        return None, None
+    return threshold, spread
+
+
+def by_kabkota(election: dict[str, Any]) -> bool:
+    return str(election.get("kind") or "") == "gubernur"
+
+
+def _group_code(code: str, kabkota: bool) -> str:
+    return ".".join(code.split(".")[:2]) if kabkota else code
+
+
+def pair_support(
+    election: dict[str, Any], rounds: dict[str, dict[str, dict[str, int]]]
+) -> dict[str, Any]:
+    """Per round and in total: counts per sub-region, against the threshold and spread."""
+    kabkota = by_kabkota(election)
+    threshold, spread = election_rules(election)
+    out_rounds = []
+    total = _zero()
+    total_by_sub: dict[str, dict[str, int]] = {}
+    for rnd in sorted(rounds, key=lambda r: ROUNDS.index(r) if r in ROUNDS else len(ROUNDS)):
+        subs: dict[str, dict[str, int]] = {}
+        sums = _zero()
+        for code, cell in rounds[rnd].items():
+            group = _group_code(code, kabkota)
+            _add(subs.setdefault(group, _zero()), cell)
+            _add(total_by_sub.setdefault(group, _zero()), cell)
+            _add(sums, cell)
+        _add(total, sums)
+        out_rounds.append({"round": rnd, "totals": sums, "subregions": dict(sorted(subs.items()))})
+    spread_have = sum(1 for c in total_by_sub.values() if c["ms"] > 0)
+    return {
+        "rounds": out_rounds,
+        "totals": total,
+        "subregions": dict(sorted(total_by_sub.items())),
+        "threshold": threshold,
+        "spread_required": spread,
+        "spread_have": spread_have,
+        "threshold_met": threshold is not None and total["ms"] >= threshold,
+        "spread_met": spread is not None and spread_have >= spread,
+        "by_kabkota": kabkota,
+    }
+
+
+def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
+    """Per required document: each candidate's status and whether it is complete."""
+    cands = {cid: c for cid, c in structure.candidates.items() if c.get("pair_id") == pair_id}
+    status: dict[tuple[str, str], str] = {}
+    for d in structure.documents:
+        cid = str(d.get("candidate_id") or "")
+        if cid in cands:
+            kind = str(d.get("kind") or "")
+            # The best status of the candidate's documents of that kind counts.
+            rank = ("tidak_sesuai", "belum", "ada", "sesuai")
+            new = str(d.get("status") or "belum")
+            old = status.get((cid, kind), "")
+            if old not in rank or (new in rank and rank.index(new) > rank.index(old)):
+                status[(cid, kind)] = new
+    roles = {str(c.get("role") or ""): cid for cid, c in sorted(cands.items())}
+    out = []
+    for kind in REQUIRED_DOCUMENTS:
+        head = status.get((roles.get("kepala", ""), kind), "belum")
+        deputy = status.get((roles.get("wakil", ""), kind), "belum")
+        out.append(
+            {
+                "kind": kind,
+                "label": DOC_LABELS[kind],
+                "head": head,
+                "deputy": deputy,
+                "complete": bool(cands) and head == "sesuai" and deputy == "sesuai",
+            }
+        )
+    return out
+
+
+def stages(election: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(string key, start date, end date)`` of each stage with a date."""
+    out = []
+    if election.get("support_start") or election.get("support_end"):
+        out.append(
+            (
+                "support_period",
+                str(election.get("support_start") or ""),
+                str(election.get("support_end") or ""),
+            )
+        )
+    for name in STAGE_FIELDS:
+        if election.get(name):
+            out.append((name, "", str(election[name])))
+    return out
+
+
+def open_data(
+    structure: Structure, figures: Figures, objections: dict[str, tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """Every election with its pairs and figures (the JSON open data's ``elections``)."""
+    out = []
+    for eid, e in sorted(structure.elections.items(), key=lambda kv: str(kv[1].get("name"))):
+        threshold, spread = election_rules(e)
+        pairs = []
+        for pid, p in sorted(
+            ((k, v) for k, v in structure.pairs.items() if v.get("election_id") == eid),
+            key=lambda kv: int(kv[1].get("number") or 0),
+        ):
+            support = pair_support(e, figures.get(pid, {}))
+            opened, resolved = objections.get(pid, (0, 0))
+            pairs.append(
+                {
+                    "id": pid,
+                    "number": p.get("number"),
+                    "route": p.get("route"),
+                    "status": p.get("status"),
+                    "head_name": p.get("head_name"),
+                    "deputy_name": p.get("deputy_name"),
+                    "documents": {d["kind"]: d["complete"] for d in pair_documents(structure, pid)},
+                    "objections": {"open": opened, "resolved": resolved},
+                    "support": {
+                        "totals": support["totals"],
+                        "threshold_met": support["threshold_met"],
+                        "spread_have": support["spread_have"],
+                        "spread_met": support["spread_met"],
+                        "rounds": [
+                            {
+                                "round": r["round"],
+                                "totals": r["totals"],
+                                "subregions": [
+                                    {"code": code, **cell} for code, cell in r["subregions"].items()
+                                ],
+                            }
+                            for r in support["rounds"]
+                        ],
+                    },
+                }
+            )
+        out.append(
+            {
+                "id": eid,
+                "name": e.get("name"),
+                "kind": e.get("kind"),
+                "region_code": e.get("region_code"),
+                "year": e.get("year"),
+                "dpt": e.get("dpt"),
+                "subregion_count": e.get("subregion_count"),
+                "subregion_level": "kabkota" if by_kabkota(e) else "kecamatan",
+                "rule_set": e.get("rule_set"),
+                "threshold": threshold,
+                "spread_required": spread,
+                "stages": {
+                    name: e.get(name) for name in ("support_start", "support_end", *STAGE_FIELDS)
+                },
+                "pairs": pairs,
+            }
+        )
+    return out
+
+
+def load_all(conn: Connection) -> tuple[Structure, Figures, dict[str, tuple[int, int]]]:
+    return load_structure(conn), load_figures(conn), objection_counts(conn)

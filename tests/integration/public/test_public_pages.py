@@ -1,0 +1,99 @@
+"""The public pages of a real server process: elections, pairs, open data, signed audit head."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from sync import signing
+from tests.integration.public.conftest import PublicWorld
+
+
+def test_election_list_and_page_show_stages_threshold_and_pairs(public_world: PublicWorld) -> None:
+    w = public_world
+    index = w.get("/publik/")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+    assert "Pemilihan Bupati Purwakarta 2024" in index.text
+    assert f"/publik/pemilihan/{w.seed.election_id}" in index.text
+    page = w.get(f"/publik/pemilihan/{w.seed.election_id}")
+    assert page.status_code == 200
+    text = page.text
+    for stage in ("Penyerahan dukungan", "5 Mei 2024", "9 Mei 2024", "Verifikasi faktual selesai"):
+        assert stage in text
+    assert 'id="threshold">55.045<' in text  # 7.5% of 733,927 rounded up
+    assert f"/publik/pasangan/{w.seed.independent_id}" in text
+    assert f"/publik/pasangan/{w.seed.party_pair_id}" in text
+    assert w.get("/publik/pemilihan/no-such-election").status_code == 404
+
+
+def test_english_switch_by_query_then_cookie(public_world: PublicWorld) -> None:
+    w = public_world
+    r = w.get(f"/publik/pemilihan/{w.seed.election_id}", params={"lang": "en"})
+    assert "Stages and dates" in r.text and "5 May 2024" in r.text
+    assert r.cookies.get("silon_lang") == "en"
+    again = w.get(f"/publik/pemilihan/{w.seed.election_id}", cookies={"silon_lang": "en"})
+    assert "Stages and dates" in again.text
+    assert "Tahapan dan jadwal" in w.get(f"/publik/pemilihan/{w.seed.election_id}").text
+
+
+def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) -> None:
+    w = public_world
+    page = w.get(f"/publik/pasangan/{w.seed.independent_id}").text
+    assert "Perseorangan" in page
+    # Ijazah and SKCK are "sesuai" for both candidates: complete; the others missing.
+    assert "<td>Ijazah</td><td>Sesuai</td><td>Sesuai</td><td>Lengkap</td>" in page
+    assert "<td>NPWP</td><td>Belum diserahkan</td><td>Belum diserahkan</td><td>Belum lengkap</td>" in page
+    assert page.count("<svg") == 2  # the threshold bar and one chart per round
+    assert 'id="ms-total">6<' in page  # 12 supporters cycling MS, MS, BMS, TMS, ""
+    party = w.get(f"/publik/pasangan/{w.seed.party_pair_id}").text
+    assert "<td>SKCK</td><td>Diserahkan, belum diperiksa</td>" in party
+    assert "tidak memerlukan dukungan perseorangan" in party
+
+
+def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorld) -> None:
+    w = public_world
+    doc = w.get("/publik/data/pemilihan.json").json()
+    assert doc["schema"] == "silon-public-1"
+    (election,) = doc["elections"]
+    pair = next(p for p in election["pairs"] if p["id"] == w.seed.independent_id)
+    before = pair["support"]["totals"]
+    rows = list(csv.DictReader(io.StringIO(w.get("/publik/data/dukungan.csv").text)))
+    assert sum(int(r["ms"]) for r in rows) == before["ms"]
+    assert sum(int(r["submitted"]) for r in rows) == before["submitted"]
+    # A pending supporter verified MS moves the figures and the page at once.
+    rid = next(r[0] for r in w.seed.supporters if r[5] == "")
+    change = {
+        "id": str(uuid.uuid4()),
+        "entity": "supporter",
+        "record_id": rid,
+        "scope": "32.14",
+        "op": "upsert",
+        "base_version": 1,
+        "changes": {"admin_status": ["", "MS"]},
+    }
+    assert w.push([change])[0]["status"] == "applied"
+    after = next(
+        p for p in w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
+        if p["id"] == w.seed.independent_id
+    )["support"]["totals"]  # fmt: skip
+    assert after["ms"] == before["ms"] + 1 and after["pending"] == before["pending"] - 1
+    page = w.get(f"/publik/pasangan/{w.seed.independent_id}").text
+    assert f'id="ms-total">{after["ms"]}<' in page
+
+
+def test_audit_head_is_signed_and_anchors_audit_verify(public_world: PublicWorld) -> None:
+    w = public_world
+    head = w.get("/publik/audit-head.json").json()
+    key = w.get("/v1/server-key").json()
+    assert head["public_key"] == key["public_key"]
+    public_key = signing.load_public_key(key["public_key"])
+    assert signing.verify(public_key, head["body"], head["signature"])
+    forged = {**head["body"], "audit_id": head["body"]["audit_id"] + 1}
+    assert not signing.verify(public_key, forged, head["signature"])
+    page = w.get("/publik/").text
+    assert head["anchor"] in page and head["signature"] in page
+    done = w.server.cli("audit", "verify", "--anchor", head["anchor"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    bad = head["anchor"][:-1] + ("0" if head["anchor"][-1] != "0" else "1")
+    assert w.server.cli("audit", "verify", "--anchor", bad, check=False).returncode != 0
