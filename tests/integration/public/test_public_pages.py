@@ -43,7 +43,10 @@ def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) 
     assert "Perseorangan" in page
     # Ijazah and SKCK are "sesuai" for both candidates: complete; the others missing.
     assert "<td>Ijazah</td><td>Sesuai</td><td>Sesuai</td><td>Lengkap</td>" in page
-    assert "<td>NPWP</td><td>Belum diserahkan</td><td>Belum diserahkan</td><td>Belum lengkap</td>" in page
+    assert (
+        "<td>NPWP</td><td>Belum diserahkan</td><td>Belum diserahkan</td><td>Belum lengkap</td>"
+        in page
+    )
     assert page.count("<svg") == 2  # the threshold bar and one chart per round
     assert 'id="ms-total">6<' in page  # 12 supporters cycling MS, MS, BMS, TMS, ""
     party = w.get(f"/publik/pasangan/{w.seed.party_pair_id}").text
