@@ -6,14 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from sync.protocol import PROTOCOL_VERSION
+from sync.protocol import HEALTH_PATH, PROTOCOL_VERSION
 from sync.server import models
 from sync.server.http import StateDep
 
 router = APIRouter(tags=["server"])
 
 
-@router.get("/v1/health", response_model=models.Health)
+@router.get(HEALTH_PATH, response_model=models.Health)
 def health(state: StateDep) -> dict[str, Any]:
     return {
         "status": "ok",
