@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, signing
 from sync.client_api import ServerApi
 from sync.client_state import SERVER_KEY, set_state
@@ -33,17 +34,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class LoginFailed(Exception):
-    """Wrong user name or password (online or offline); ``message`` is for the operator.
+class LoginFailed(CodedError):
+    """Wrong user name or password: ``LOGIN_WRONG_CREDENTIALS`` (the server refused
+    them) or ``LOGIN_OFFLINE_REFUSED`` (no server answer, and the local verifier of the
+    last online login does not match)."""
 
-    ``code``: ``wrong_credentials`` (the server refused them) or ``offline_refused``
-    (no server answer, and the local verifier of the last online login does not match).
-    """
-
-    def __init__(self, message: str, code: str = "wrong_credentials") -> None:
-        self.message = message
-        self.code = code
-        super().__init__(message)
+    default_code = ErrorCode.LOGIN_WRONG_CREDENTIALS
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +109,7 @@ def login(
     except Offline:
         return _login_offline(db, username, password)
     except AuthExpired:
-        raise LoginFailed("Nama pengguna atau kata sandi salah.") from None
+        raise LoginFailed() from None
     transport.set_token(answer.token)
     in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
     credentials.store_offline_verifier(
@@ -132,11 +128,7 @@ def login(
 def _login_offline(db: Database, username: str, password: str) -> LoginResult:
     account = credentials.verify_offline(db, username, password)
     if account is None:
-        raise LoginFailed(
-            "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
-            "terakhir di komputer ini.",
-            "offline_refused",
-        ) from None
+        raise LoginFailed(ErrorCode.LOGIN_OFFLINE_REFUSED) from None
     return LoginResult(account.username, account.role, account.scope, False, False)
 
 

@@ -2434,4 +2434,251 @@
         <translation>Field %1 is not valid (%2).</translation>
     </message>
 </context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>{detail}</source>
+        <translation>{detail}</translation>
+    </message>
+    <message>
+        <source>Kesalahan tak terduga: {detail}</source>
+        <translation>Unexpected error: {detail}</translation>
+    </message>
+    <message>
+        <source>Basis data lokal tidak dapat digunakan.</source>
+        <translation>The local database cannot be used.</translation>
+    </message>
+    <message>
+        <source>Basis data sedang dipakai oleh proses lain. Tutup aplikasi Silon lain lalu coba lagi.</source>
+        <translation>The database is in use by another process. Close the other Silon application and try again.</translation>
+    </message>
+    <message>
+        <source>Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan.</source>
+        <translation>The disk is full. Free some disk space and try again; the data was not saved.</translation>
+    </message>
+    <message>
+        <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Cadangan atau &apos;silon-desktop backup --restore&apos;).</source>
+        <translation>The database file is damaged. Restore it from a backup (Backup menu or &apos;silon-desktop backup --restore&apos;).</translation>
+    </message>
+    <message>
+        <source>Berkas basis data tidak dapat dibaca atau ditulisi. Periksa izin folder dan apakah disk (atau flashdisk) masih terpasang.</source>
+        <translation>The database file cannot be read or written. Check the folder&apos;s permissions and whether the disk (or USB stick) is still attached.</translation>
+    </message>
+    <message>
+        <source>Basis data ini dibuat oleh versi Silon Desktop yang lebih baru. Perbarui aplikasi terlebih dahulu.</source>
+        <translation>This database was made by a newer version of Silon Desktop. Update the application first.</translation>
+    </message>
+    <message>
+        <source>Isi kolom &apos;{field}&apos; tidak valid ({problem}).</source>
+        <translation>The value of &apos;{field}&apos; is not valid ({problem}).</translation>
+    </message>
+    <message>
+        <source>Data tidak ditemukan.</source>
+        <translation>Record not found.</translation>
+    </message>
+    <message>
+        <source>Data sudah dihapus.</source>
+        <translation>The record has been deleted.</translation>
+    </message>
+    <message>
+        <source>Berkas {name} tidak ditemukan.</source>
+        <translation>File {name} not found.</translation>
+    </message>
+    <message>
+        <source>Berkas {name} tidak dapat dibaca: {detail}</source>
+        <translation>File {name} cannot be read: {detail}</translation>
+    </message>
+    <message>
+        <source>Berkas {name} rusak atau terpotong (tidak lengkap): {detail}</source>
+        <translation>File {name} is damaged or cut short (incomplete): {detail}</translation>
+    </message>
+    <message>
+        <source>Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.</source>
+        <translation>File {name} is not an XLSX, XLS, ODS or CSV spreadsheet.</translation>
+    </message>
+    <message>
+        <source>Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom).</source>
+        <translation>File {name} holds no data rows (empty, or only the header row).</translation>
+    </message>
+    <message>
+        <source>Berkas {name}: baris judul kolom tidak ditemukan (dicari kolom NIK, Nama, Tempat/Tanggal Lahir, Jenis Kelamin, Alamat, Desa/Kelurahan, Kecamatan).</source>
+        <translation>File {name}: no header row found (looked for the columns NIK, Name, Place/Date of birth, Sex, Address, Village, District).</translation>
+    </message>
+    <message>
+        <source>Berkas {name}: baris judul ditemukan, tetapi kolom {columns} tidak ada. Tambahkan kolom itu (atau ubah judulnya, misalnya NIK dan NAMA) lalu coba lagi.</source>
+        <translation>File {name}: the header row was found, but the column {columns} is missing. Add that column (or rename its header, e.g. NIK and NAMA) and try again.</translation>
+    </message>
+    <message>
+        <source>Berkas {name} dilindungi kata sandi; simpan ulang tanpa kata sandi.</source>
+        <translation>File {name} is password-protected; save it again without a password.</translation>
+    </message>
+    <message>
+        <source>{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV.</source>
+        <translation>{name} is a folder, not a file; choose an XLSX, XLS, ODS or CSV file.</translation>
+    </message>
+    <message>
+        <source>Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal.</source>
+        <translation>No candidate pair with id {pair_id} in the local database.</translation>
+    </message>
+    <message>
+        <source>Impor dibatalkan; basis data tidak berubah.</source>
+        <translation>Import cancelled; the database is unchanged.</translation>
+    </message>
+    <message>
+        <source>Nama pengguna atau kata sandi salah.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini.</source>
+        <translation>The server cannot be reached and the password does not match the last login on this computer.</translation>
+    </message>
+    <message>
+        <source>Jenis data &apos;{field}&apos; tidak dikenal.</source>
+        <translation>Unknown kind of record &apos;{field}&apos;.</translation>
+    </message>
+    <message>
+        <source>Kolom &apos;{field}&apos; tidak dikenal.</source>
+        <translation>Unknown field &apos;{field}&apos;.</translation>
+    </message>
+    <message>
+        <source>Kolom &apos;{field}&apos; tidak boleh diubah dari aplikasi ini.</source>
+        <translation>Field &apos;{field}&apos; cannot be changed from this application.</translation>
+    </message>
+    <message>
+        <source>Isi kolom &apos;{field}&apos; tidak sesuai jenisnya.</source>
+        <translation>The value of &apos;{field}&apos; has the wrong type.</translation>
+    </message>
+    <message>
+        <source>Isi kolom &apos;{field}&apos; terlalu panjang.</source>
+        <translation>The value of &apos;{field}&apos; is too long.</translation>
+    </message>
+    <message>
+        <source>Isi kolom &apos;{field}&apos; mengandung karakter yang tidak diperbolehkan.</source>
+        <translation>The value of &apos;{field}&apos; contains characters that are not allowed.</translation>
+    </message>
+    <message>
+        <source>Tanggal pada kolom &apos;{field}&apos; tidak valid.</source>
+        <translation>The date in &apos;{field}&apos; is not valid.</translation>
+    </message>
+    <message>
+        <source>Isi kolom &apos;{field}&apos; tidak valid.</source>
+        <translation>The value of &apos;{field}&apos; is not valid.</translation>
+    </message>
+    <message>
+        <source>Kolom &apos;{field}&apos; wajib diisi.</source>
+        <translation>&apos;{field}&apos; is required.</translation>
+    </message>
+    <message>
+        <source>Data yang dimaksud ({field}) tidak ditemukan.</source>
+        <translation>The record referred to ({field}) was not found.</translation>
+    </message>
+    <message>
+        <source>Data yang dimaksud ({field}) sudah dihapus.</source>
+        <translation>The record referred to ({field}) has been deleted.</translation>
+    </message>
+    <message>
+        <source>Data dengan id ini ({field}) sudah ada.</source>
+        <translation>A record with this id ({field}) already exists.</translation>
+    </message>
+    <message>
+        <source>Data induk pada kolom &apos;{field}&apos; tidak ditemukan.</source>
+        <translation>The parent record in &apos;{field}&apos; was not found.</translation>
+    </message>
+    <message>
+        <source>Wilayah data tidak sama dengan wilayah data induknya.</source>
+        <translation>The record&apos;s region differs from its parent record&apos;s region.</translation>
+    </message>
+    <message>
+        <source>Angka pada kolom &apos;{field}&apos; di luar batas.</source>
+        <translation>The number in &apos;{field}&apos; is out of range.</translation>
+    </message>
+    <message>
+        <source> dan </source>
+        <translation> and </translation>
+    </message>
+    <message>
+        <source>Jenis data tidak dikenal: {detail}.</source>
+        <translation>Unknown kind of record: {detail}.</translation>
+    </message>
+    <message>
+        <source>Kolom ini tidak dikenal.</source>
+        <translation>Unknown field.</translation>
+    </message>
+    <message>
+        <source>Wajib diisi (tidak boleh kosong/null).</source>
+        <translation>Required (must not be empty).</translation>
+    </message>
+    <message>
+        <source>Jenis isian salah (seharusnya {detail}).</source>
+        <translation>Wrong type (should be {detail}).</translation>
+    </message>
+    <message>
+        <source>Terlalu panjang (paling banyak {detail} karakter).</source>
+        <translation>Too long (at most {detail} characters).</translation>
+    </message>
+    <message>
+        <source>Berisi karakter kendali atau tak terlihat yang tidak diizinkan ({detail}).</source>
+        <translation>Contains control or invisible characters that are not allowed ({detail}).</translation>
+    </message>
+    <message>
+        <source>Nilai tidak diizinkan (pilihan: {detail}).</source>
+        <translation>Value not allowed (choices: {detail}).</translation>
+    </message>
+    <message>
+        <source>Kode wilayah tidak sah (contoh bentuk: {detail}).</source>
+        <translation>Invalid region code (example: {detail}).</translation>
+    </message>
+    <message>
+        <source>Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).</source>
+        <translation>The region code does not fit the kind of election ({detail}).</translation>
+    </message>
+    <message>
+        <source>Tidak boleh negatif.</source>
+        <translation>Must not be negative.</translation>
+    </message>
+    <message>
+        <source>Angka terlalu besar (paling besar {detail}).</source>
+        <translation>Number too large (at most {detail}).</translation>
+    </message>
+    <message>
+        <source>Di luar rentang yang wajar ({detail}).</source>
+        <translation>Outside the sensible range ({detail}).</translation>
+    </message>
+    <message>
+        <source>Terlalu banyak isian (paling banyak {detail}).</source>
+        <translation>Too many entries (at most {detail}).</translation>
+    </message>
+    <message>
+        <source>Kode alasan tidak dikenal: {detail}.</source>
+        <translation>Unknown reason code: {detail}.</translation>
+    </message>
+    <message>
+        <source>NIK tidak sah: harus 16 angka dengan tanggal lahir yang benar.</source>
+        <translation>Invalid NIK: it must be 16 digits with a valid birth date.</translation>
+    </message>
+    <message>
+        <source>NIK hanya boleh berisi angka (dan spasi, titik atau tanda hubung).</source>
+        <translation>A NIK may only contain digits (and spaces, dots or hyphens).</translation>
+    </message>
+    <message>
+        <source>Pengenal (ID) tidak sah.</source>
+        <translation>Invalid identifier (ID).</translation>
+    </message>
+    <message>
+        <source>Hanya boleh berisi angka.</source>
+        <translation>Digits only.</translation>
+    </message>
+    <message>
+        <source>Sidik berkas (SHA-256) tidak sah: harus 64 karakter heksadesimal.</source>
+        <translation>Invalid file fingerprint (SHA-256): it must be 64 hexadecimal characters.</translation>
+    </message>
+    <message>
+        <source>Nama berkas tidak sah (tidak boleh memuat folder atau karakter / \ : * ? &quot; &lt; &gt; |).</source>
+        <translation>Invalid file name (no folders and none of / \ : * ? &quot; &lt; &gt; |).</translation>
+    </message>
+    <message>
+        <source>Isian tidak sah ({detail}).</source>
+        <translation>Invalid value ({detail}).</translation>
+    </message>
+</context>
 </TS>

@@ -18,23 +18,25 @@ from silon_desktop.domain.codes import (
     Status,
 )
 
+#: The one wording of each reason code: on screen (translated, context "labels"), in the
+#: PDFs, the XLSX lists and on the command line.
 REASON_LABELS_ID: dict[ReasonCode, str] = {
-    ReasonCode.NIK_FORMAT: "NIK tidak sesuai format (16 angka, tanggal lahir, nomor urut)",
+    ReasonCode.NIK_FORMAT: "NIK tidak sesuai format",
     ReasonCode.NIK_REGION: "Kode wilayah NIK tidak dikenal",
-    ReasonCode.NIK_MISMATCH: "Tanggal lahir/jenis kelamin tidak sesuai NIK",
-    ReasonCode.NIK_PRECISION: "NIK dari sel angka: digit terakhir mungkin hilang",
-    ReasonCode.MISSING_FIELD: "Data belum lengkap",
-    ReasonCode.UNDERAGE: "Belum berusia 17 tahun dan belum pernah kawin",
-    ReasonCode.OUTSIDE_REGION: "Berdomisili di luar wilayah pemilihan",
-    ReasonCode.NOT_IN_DPT: "Tidak terdaftar dalam DPT",
-    ReasonCode.BANNED_OCCUPATION: "Pekerjaan tidak diperbolehkan (TNI/Polri/ASN/penyelenggara/perangkat desa)",
-    ReasonCode.NO_ID_SCAN: "Tanpa KTP-el atau tanda tangan/cap jempol",
+    ReasonCode.NIK_MISMATCH: "Tgl lahir/jenis kelamin tidak sesuai NIK",
+    ReasonCode.NIK_PRECISION: "NIK dari sel angka (digit terakhir mungkin hilang)",
+    ReasonCode.MISSING_FIELD: "Data wajib kosong",
+    ReasonCode.UNDERAGE: "Belum berusia 17 tahun dan belum kawin",
+    ReasonCode.OUTSIDE_REGION: "Domisili di luar wilayah pemilihan",
+    ReasonCode.NOT_IN_DPT: "Tidak terdaftar di DPT",
+    ReasonCode.BANNED_OCCUPATION: "Pekerjaan dilarang (TNI/Polri/ASN/penyelenggara/perangkat desa)",
+    ReasonCode.NO_ID_SCAN: "Tanpa KTP-el / tanda tangan",
     ReasonCode.DUPLICATE_IDENTICAL: "Ganda identik",
     ReasonCode.DUPLICATE_POTENTIAL: "Potensi ganda",
-    ReasonCode.DUPLICATE_EXTERNAL: "Ganda dengan pasangan calon lain",
+    ReasonCode.DUPLICATE_EXTERNAL: "Ganda eksternal (mendukung pasangan lain)",
     ReasonCode.DECEASED: "Meninggal dunia",
-    ReasonCode.NOT_FOUND: "Tidak ditemukan (tiga kali kunjungan)",
-    ReasonCode.DENIES_SUPPORT: "Tidak mengakui dukungan (BA.5-KWK)",
+    ReasonCode.NOT_FOUND: "Tidak ditemui setelah tiga kali kunjungan",
+    ReasonCode.DENIES_SUPPORT: "Menyatakan tidak mendukung (BA.5-KWK)",
 }
 
 STATUS_LABELS_ID: dict[Status, str] = {

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 
-class ImportFileError(Exception):
+
+class ImportFileError(CodedError):
     """The file cannot be read as a supporter list.
 
     Attributes:
@@ -18,38 +20,30 @@ class ImportFileError(Exception):
         problem: a machine code: ``not_found``, ``unreadable``, ``truncated``,
             ``not_spreadsheet``, ``empty``, ``no_header`` (its detail: the missing
             fields, comma-separated), ``encrypted``, ``is_folder``.
-        message: an Indonesian sentence naming the file and the problem.
+        code: the :class:`ErrorCode` of ``problem`` (params ``name``, ``detail``,
+            ``columns``); the words come from ``domain.wording``.
     """
 
-    _MESSAGES = {
-        "not_found": "Berkas {name} tidak ditemukan.",
-        "unreadable": "Berkas {name} tidak dapat dibaca: {detail}",
-        "truncated": "Berkas {name} rusak atau terpotong (tidak lengkap): {detail}",
-        "not_spreadsheet": "Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.",
-        "empty": "Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom).",
-        "no_header": (
-            "Berkas {name}: baris judul kolom tidak ditemukan (dicari kolom NIK, Nama, "
-            "Tempat/Tanggal Lahir, Jenis Kelamin, Alamat, Desa/Kelurahan, Kecamatan)."
-        ),
-        "encrypted": "Berkas {name} dilindungi kata sandi; simpan ulang tanpa kata sandi.",
-        "is_folder": "{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV.",
+    _CODES = {
+        "not_found": ErrorCode.IMPORT_NOT_FOUND,
+        "unreadable": ErrorCode.IMPORT_UNREADABLE,
+        "truncated": ErrorCode.IMPORT_TRUNCATED,
+        "not_spreadsheet": ErrorCode.IMPORT_NOT_SPREADSHEET,
+        "empty": ErrorCode.IMPORT_EMPTY,
+        "no_header": ErrorCode.IMPORT_NO_HEADER,
+        "encrypted": ErrorCode.IMPORT_ENCRYPTED,
+        "is_folder": ErrorCode.IMPORT_IS_FOLDER,
     }
-    #: ``no_header`` with a detail: the header was found but lacks these fields.
-    _MISSING_COLUMNS = (
-        "Berkas {name}: baris judul ditemukan, tetapi kolom {detail} tidak ada. "
-        "Tambahkan kolom itu (atau ubah judulnya, misalnya NIK dan NAMA) lalu coba lagi."
-    )
-    _FIELD_LABELS = {"nik": "NIK", "name": "NAMA"}
 
     def __init__(self, path: str | Path, problem: str, detail: str = "") -> None:
         self.path = Path(path)
         self.problem = problem
         self.detail = detail
-        template = self._MESSAGES.get(problem, "Berkas {name} tidak dapat dibaca: {detail}")
         if problem == "no_header" and detail:
-            template = self._MISSING_COLUMNS
-            detail = " dan ".join(
-                self._FIELD_LABELS.get(part.strip(), part.strip()) for part in detail.split(",")
-            )
-        self.message = template.format(name=self.path.name, detail=detail or problem)
-        super().__init__(f"{self.path}: {self.message}")
+            super().__init__(ErrorCode.IMPORT_MISSING_COLUMNS, name=self.path.name, columns=detail)
+        else:
+            code = self._CODES.get(problem, ErrorCode.IMPORT_UNREADABLE)
+            super().__init__(code, name=self.path.name, detail=detail or problem)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from silon_desktop.domain.codes import REASON_ORDER, ReasonCode
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.supporters import DuplicateTracker
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping, detect_mapping
@@ -34,13 +35,10 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(CodedError):
     """The operator cancelled; nothing was kept."""
 
-    message = "Impor dibatalkan; basis data tidak berubah."
-
-    def __init__(self) -> None:
-        super().__init__(self.message)
+    default_code = ErrorCode.IMPORT_CANCELLED
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.pipeline import (
     BATCH_SIZE,
@@ -66,13 +67,14 @@ _ELECTION: Table = Election.__table__  # type: ignore[assignment]
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 
 
-class UnknownPair(LookupError):
+class UnknownPair(CodedError, LookupError):
     """The pair id is not in the local database."""
+
+    default_code = ErrorCode.IMPORT_UNKNOWN_PAIR
 
     def __init__(self, pair_id: str) -> None:
         self.pair_id = pair_id
-        self.message = f"Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
-        super().__init__(self.message)
+        super().__init__(pair_id=pair_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 from silon_desktop import __version__
 from silon_desktop.config import Settings
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.records import FieldError, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
@@ -103,26 +104,28 @@ class Services:
     def list(self, entity: str, **filters: Any) -> builtins.list[Record]:
         return [dict(r) for r in self.repo.list(entity, **filters)]
 
-    def create(self, entity: str, values: Record, scope: str) -> tuple[str | None, str | None]:
-        """Create a record; (id, None) or (None, the operator's message)."""
+    def create(
+        self, entity: str, values: Record, scope: str
+    ) -> tuple[str | None, CodedError | None]:
+        """Create a record; (id, None) or (None, why not)."""
         try:
             return str(self.repo.create(entity, values, scope)), None
         except Exception as error:  # noqa: BLE001 - shown to the operator
-            return None, self._message(error)
+            return None, self._problem(error)
 
-    def update(self, entity: str, record_id: str, values: Record) -> str | None:
-        """Save fields of a record; None when committed, else the operator's message."""
+    def update(self, entity: str, record_id: str, values: Record) -> CodedError | None:
+        """Save fields of a record; None when committed, else why not."""
         try:
             self.repo.update(entity, record_id, values)
         except Exception as error:  # noqa: BLE001 - shown to the operator
-            return self._message(error)
+            return self._problem(error)
         return None
 
-    def delete(self, entity: str, record_id: str) -> str | None:
+    def delete(self, entity: str, record_id: str) -> CodedError | None:
         try:
             self.repo.delete(entity, record_id)
         except Exception as error:  # noqa: BLE001 - shown to the operator
-            return self._message(error)
+            return self._problem(error)
         return None
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
@@ -144,12 +147,15 @@ class Services:
             "sex": str(result.sex) if result.sex else "",
         }
 
-    def _message(self, error: BaseException) -> str:
+    def _problem(self, error: BaseException) -> CodedError:
+        """A refusal as a coded error (the UI words it); anything else is a bug, logged."""
+        if isinstance(error, CodedError):
+            return error
         message = getattr(error, "message", None)
-        if isinstance(message, str) and message:
-            return message
+        if isinstance(message, str) and message:  # the sync client's own refusals
+            return CodedError(ErrorCode.REFUSED, detail=message)
         log.exception("unexpected error while saving", exc_info=error)
-        return f"{type(error).__name__}: {error}"
+        return CodedError(ErrorCode.UNEXPECTED, detail=f"{type(error).__name__}: {error}")
 
     # -- supporter table -------------------------------------------------------------
 
@@ -197,11 +203,11 @@ class Services:
                 result.rows[record_id] = record
         return result
 
-    def recheck_supporter(self, record_id: str, election: Record) -> str | None:
+    def recheck_supporter(self, record_id: str, election: Record) -> CodedError | None:
         """Run the domain's automatic check on a supporter typed in by hand.
 
         Writes ``check_status``/``check_reasons`` (through the repository, so the
-        effective status follows) when they change; returns an error message or None.
+        effective status follows) when they change; returns why not, or None.
         """
         from silon_desktop.domain.supporters import (
             SupporterInput,
@@ -354,14 +360,14 @@ class Services:
 
         return open_conflicts(self.db)
 
-    def resolve(self, conflict_id: int, choice: str, value: Any = None) -> str | None:
-        """Resolve one field conflict; None when done, else the operator's message."""
+    def resolve(self, conflict_id: int, choice: str, value: Any = None) -> CodedError | None:
+        """Resolve one field conflict; None when done, else why not."""
         from sync.client_conflicts import resolve_conflict
 
         try:
             resolve_conflict(self.db, conflict_id, choice, value)
         except Exception as error:  # noqa: BLE001 - shown to the operator
-            return self._message(error)
+            return self._problem(error)
         return None
 
     def history(self, entity: str, record_id: str) -> builtins.list[Any]:
@@ -398,11 +404,12 @@ class Services:
                 self.db, self.settings, self.paths.data, username, password, offline=offline
             )
         except LoginFailed as error:
-            self.online = (error.code != "offline_refused") if not offline else self.online
-            return LoginOutcome(False, error.code != "offline_refused", error.code, error.message)
-        except TransportError as error:
+            answered = error.code is not ErrorCode.LOGIN_OFFLINE_REFUSED
+            self.online = answered if not offline else self.online
+            return LoginOutcome(False, answered, error)
+        except TransportError as error:  # refused for another reason (locked out...)
             self.online = True
-            return LoginOutcome(False, True, "server", error.message)
+            return LoginOutcome(False, True, CodedError(ErrorCode.REFUSED, detail=error.message))
         if answer.online:
             self.online = True
         elif not offline:
@@ -411,7 +418,7 @@ class Services:
         self.session_scope = answer.region
         self._token = self._stored_token()
         keyring = answer.token_in_keyring if answer.online else self.keyring_available()
-        return LoginOutcome(True, answer.online, "", "", keyring, answer.role, answer.region)
+        return LoginOutcome(True, answer.online, None, keyring, answer.role, answer.region)
 
     def resume_session(self) -> bool:
         """Carry on as the last user when the keyring still holds their token.

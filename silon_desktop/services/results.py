@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from silon_desktop.domain.errors import CodedError
 from silon_desktop.reports.recap import AreaCount, PairRecap
 from silon_desktop.services.changes import Changes
 
@@ -14,7 +15,7 @@ class VerifyResult:
     """Records after a verification write (by id) and the first error, if any."""
 
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    error: str = ""
+    error: CodedError | None = None
 
     @property
     def changes(self) -> Changes:
@@ -53,15 +54,14 @@ class LoginOutcome:
     Attributes:
         ok: logged in (``online``: at the server, else against the local verifier).
         online: the server answered (a refusal with ``online`` is a wrong password).
-        code: why it failed: ``wrong_credentials``, ``offline_refused``, ``server``
-            (another refusal; ``message`` says what) or ``offline`` (no connection).
+        error: why it failed: ``LOGIN_WRONG_CREDENTIALS``, ``LOGIN_OFFLINE_REFUSED``
+            or ``REFUSED`` (another refusal by the server, e.g. locked out).
         keyring: the token is in the OS keyring (False: memory only).
     """
 
     ok: bool
     online: bool
-    code: str = ""
-    message: str = ""
+    error: CodedError | None = None
     keyring: bool = True
     role: str = ""
     scope: str = ""

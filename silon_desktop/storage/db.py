@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     StoreEnvironmentError,
@@ -56,10 +57,7 @@ _READONLY_OPTION = "silon_readonly"
 
 
 class SchemaTooNew(StoreEnvironmentError):
-    default_message = (
-        "Basis data ini dibuat oleh versi Silon Desktop yang lebih baru. "
-        "Perbarui aplikasi terlebih dahulu."
-    )
+    default_code = ErrorCode.DB_SCHEMA_TOO_NEW
 
 
 class Database:

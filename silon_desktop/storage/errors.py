@@ -3,10 +3,14 @@
 Two kinds, kept apart as STYLE.md asks:
 
 - :class:`ValidationError`: the operator's input is refused (a field is named,
-  with a machine code and an Indonesian message); nothing was written.
+  with a machine code); nothing was written.
 - :class:`StoreEnvironmentError` and its subclasses: the machine's environment
-  is in the way (database locked by another program, disk full, damaged file).
-  The UI shows :attr:`StoreEnvironmentError.message` and carries on.
+  is in the way (database locked by another program, disk full, damaged file),
+  told from bugs by SQLite's result codes. The UI words the error's code and
+  carries on.
+
+Every one is a :class:`~silon_desktop.domain.errors.CodedError`: a code and its
+parameters; the words come from :mod:`silon_desktop.domain.wording`.
 
 Anything else raised from the store is a bug and is logged with its traceback.
 """
@@ -18,36 +22,11 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
-#: Indonesian messages for validation codes the store itself produces. Codes from
-#: the domain (``domain.records``) fall back to a generic message naming the field.
-_MESSAGES_ID: dict[str, str] = {
-    "unknown_entity": "Jenis data '{field}' tidak dikenal.",
-    "unknown_field": "Kolom '{field}' tidak dikenal.",
-    "read_only": "Kolom '{field}' tidak boleh diubah dari aplikasi ini.",
-    "wrong_type": "Isi kolom '{field}' tidak sesuai jenisnya.",
-    "too_long": "Isi kolom '{field}' terlalu panjang.",
-    "control_chars": "Isi kolom '{field}' mengandung karakter yang tidak diperbolehkan.",
-    "invalid_date": "Tanggal pada kolom '{field}' tidak valid.",
-    "invalid_value": "Isi kolom '{field}' tidak valid.",
-    "required": "Kolom '{field}' wajib diisi.",
-    "not_found": "Data yang dimaksud ({field}) tidak ditemukan.",
-    "deleted": "Data yang dimaksud ({field}) sudah dihapus.",
-    "exists": "Data dengan id ini ({field}) sudah ada.",
-    "no_parent": "Data induk pada kolom '{field}' tidak ditemukan.",
-    "scope_mismatch": "Wilayah data tidak sama dengan wilayah data induknya.",
-    "out_of_range": "Angka pada kolom '{field}' di luar batas.",
-}
+from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.wording import say
 
 
-def message_for(field: str, code: str) -> str:
-    """The Indonesian message for a validation ``code`` on ``field`` (named by its label)."""
-    from silon_desktop.domain.labels import FIELD_LABELS_ID
-
-    template = _MESSAGES_ID.get(code, "Isi kolom '{field}' tidak valid ({code}).")
-    return template.format(field=FIELD_LABELS_ID.get(field, field), code=code)
-
-
-class StorageError(Exception):
+class StorageError(CodedError):
     """Base of every error the local store raises on purpose."""
 
 
@@ -56,54 +35,86 @@ class ValidationError(StorageError):
 
     Attributes:
         field: the field (column) at fault, as named on the wire.
-        code: a machine code (e.g. ``wrong_type``, ``too_long`` or a domain code).
-        message: a sentence for the operator, Indonesian by default.
+        code: :attr:`ErrorCode.FIELD_REFUSED`; ``problem`` says why.
+        problem: a machine code (e.g. ``wrong_type``, ``too_long`` or a domain code).
     """
 
-    def __init__(self, field: str, code: str, message: str = "") -> None:
+    default_code = ErrorCode.FIELD_REFUSED
+
+    def __init__(
+        self, field: str, problem: str, message_id: str = "", detail: str = "", label: str = ""
+    ) -> None:
+        """``message_id``/``detail``: a domain ``FieldError``'s, worded by the domain's
+        text for it; ``label``: the field named in those words (default ``field``)."""
         self.field = field
-        self.code = code
-        self.message = message or message_for(field, code)
-        super().__init__(f"{field}: {code}: {self.message}")
+        self.problem = problem
+        params = {"field": field, "problem": problem}
+        if message_id:
+            params |= {"message_id": message_id, "detail": detail, "label": label}
+        super().__init__(None, **params)
 
 
 class StoreEnvironmentError(StorageError):
-    """The environment, not the program, is at fault; tell the operator, not a bug."""
+    """The environment, not the program, is at fault; tell the operator, not a bug.
 
-    default_message = "Basis data lokal tidak dapat digunakan."
+    Attributes:
+        detail: the driver's own text (for the log; not shown to the operator).
+    """
 
-    def __init__(self, message: str = "", detail: str = "") -> None:
-        self.message = message or self.default_message
+    default_code = ErrorCode.DB_UNUSABLE
+    #: the wording of this kind of error (the one table's Indonesian text)
+    default_message = say(ErrorCode.DB_UNUSABLE)
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.default_message = say(cls.default_code)
+
+    def __init__(self, detail: str = "", code: ErrorCode | None = None) -> None:
         self.detail = detail
-        super().__init__(f"{self.message} ({detail})" if detail else self.message)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 class DatabaseLocked(StoreEnvironmentError):
-    default_message = (
-        "Basis data sedang dipakai oleh proses lain. Tutup aplikasi Silon lain lalu coba lagi."
-    )
+    default_code = ErrorCode.DB_LOCKED
 
 
 class DiskFull(StoreEnvironmentError):
-    default_message = "Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan."
+    default_code = ErrorCode.DISK_FULL
 
 
 class CorruptDatabase(StoreEnvironmentError):
-    default_message = (
-        "Berkas basis data rusak. Pulihkan dari cadangan (menu Cadangan atau "
-        "'silon-desktop backup --restore')."
-    )
+    default_code = ErrorCode.DB_CORRUPT
 
 
 class StorageUnavailable(StoreEnvironmentError):
-    default_message = (
-        "Berkas basis data tidak dapat dibaca atau ditulisi. Periksa izin folder dan "
-        "apakah disk (atau flashdisk) masih terpasang."
-    )
+    default_code = ErrorCode.DB_UNAVAILABLE
+
+
+#: SQLite primary result codes (https://sqlite.org/rescode.html) -> the environment error
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_NOTADB = 26
+_BY_SQLITE_CODE: dict[int, type[StoreEnvironmentError]] = {
+    _SQLITE_BUSY: DatabaseLocked,
+    _SQLITE_LOCKED: DatabaseLocked,
+    _SQLITE_FULL: DiskFull,
+    _SQLITE_CORRUPT: CorruptDatabase,
+    _SQLITE_NOTADB: CorruptDatabase,
+    _SQLITE_PERM: StorageUnavailable,
+    _SQLITE_READONLY: StorageUnavailable,
+    _SQLITE_IOERR: StorageUnavailable,
+    _SQLITE_CANTOPEN: StorageUnavailable,
+}
 
 
 def environment_error(error: BaseException) -> StoreEnvironmentError | None:
     """The environment error behind a driver exception, or None when it is a bug.
+
+    Told by SQLite's result code (``sqlite3.Error.sqlite_errorcode``; its low byte is
+    the primary code), never by the message text.
 
     Args:
         error: a ``sqlite3`` or SQLAlchemy exception.
@@ -111,16 +122,11 @@ def environment_error(error: BaseException) -> StoreEnvironmentError | None:
     original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
     if not isinstance(original, sqlite3.Error):
         return None
-    text = str(original).lower()
-    if "locked" in text or "busy" in text:
-        return DatabaseLocked(detail=str(original))
-    if "disk is full" in text or "database or disk is full" in text:
-        return DiskFull(detail=str(original))
-    if "malformed" in text or "not a database" in text:
-        return CorruptDatabase(detail=str(original))
-    if any(w in text for w in ("readonly", "read-only", "unable to open", "disk i/o error")):
-        return StorageUnavailable(detail=str(original))
-    return None
+    code = getattr(original, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None  # raised by the sqlite3 module itself (misuse): a bug
+    kind = _BY_SQLITE_CODE.get(code & 0xFF)
+    return kind(detail=str(original)) if kind is not None else None
 
 
 def filesystem_error(error: OSError) -> StoreEnvironmentError:
@@ -141,5 +147,5 @@ class RecordNotFound(StorageError, LookupError):
         self.entity = entity
         self.record_id = record_id
         self.deleted = deleted
-        self.message = "Data sudah dihapus." if deleted else "Data tidak ditemukan."
-        super().__init__(f"{entity} {record_id}: {'deleted' if deleted else 'not found'}")
+        code = ErrorCode.RECORD_DELETED if deleted else ErrorCode.RECORD_NOT_FOUND
+        super().__init__(code, entity=entity, record_id=record_id)

@@ -276,7 +276,6 @@ def _check_parent(session: Session, entity: str, parent_id: Any, scope: str) -> 
 
 def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None) -> None:
     """The domain's rules; with ``only``, errors on untouched fields are ignored."""
-    from silon_desktop.domain.messages import describe
     from silon_desktop.domain.records import validate_record
 
     for error in validate_record(entity, values):
@@ -284,7 +283,9 @@ def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None)
         # A cross-field rule also concerns the other field (kind vs region_code).
         touched = touched or bool(only and only & _CROSS_FIELDS.get(error.code, set()))
         if touched:
-            raise ValidationError(error.field or entity, error.code, describe(error))
+            raise ValidationError(
+                error.field or entity, error.code, error.message_id, error.detail, error.field
+            )
 
 
 #: fields a cross-field error of the domain is about, besides the one it names

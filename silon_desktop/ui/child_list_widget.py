@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.services import Services
+from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.record_form import FieldDef, RecordForm
 
 
@@ -141,7 +142,7 @@ class ChildListWidget(QWidget):
             values.update(self.defaults_for(siblings))
         record_id, error = self.backend.create(self.entity, values, self.scope)
         if record_id is None:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return None
         self.reload(select=record_id)
         self.changed.emit()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.services import Services
-from silon_desktop.ui.labels import entity_label, field_label, yes_no
+from silon_desktop.ui.labels import entity_label, error_text, field_label, yes_no
 from sync.protocol import ENTITIES, FieldType
 
 
@@ -178,8 +178,8 @@ class ConflictsDialog(QDialog):
                     )
                     continue
             error = self.backend.resolve(int(c["id"]), choice, value)
-            if error:
-                problems.append(error)
+            if error is not None:
+                problems.append(error_text(error))
             else:
                 done += 1
         if problems:

@@ -4,40 +4,39 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.errors import CodedError
+from silon_desktop.domain.labels import REASON_LABELS_ID
+from silon_desktop.domain.wording import say
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("labels", text)
 
 
 def reason_label(code: str) -> str:
-    """A short operator label for a reason code (the code itself when unknown)."""
-    labels = {
-        "NIK_FORMAT": _t(QT_TRANSLATE_NOOP("labels", "NIK tidak sesuai format")),
-        "NIK_REGION": _t(QT_TRANSLATE_NOOP("labels", "Kode wilayah NIK tidak dikenal")),
-        "NIK_MISMATCH": _t(QT_TRANSLATE_NOOP("labels", "Tgl lahir/jenis kelamin tidak sesuai NIK")),
-        "NIK_PRECISION": _t(
-            QT_TRANSLATE_NOOP("labels", "NIK dari sel angka (digit terakhir mungkin hilang)")
-        ),
-        "MISSING_FIELD": _t(QT_TRANSLATE_NOOP("labels", "Data wajib kosong")),
-        "UNDERAGE": _t(QT_TRANSLATE_NOOP("labels", "Belum berusia 17 tahun dan belum kawin")),
-        "OUTSIDE_REGION": _t(QT_TRANSLATE_NOOP("labels", "Domisili di luar wilayah pemilihan")),
-        "NOT_IN_DPT": _t(QT_TRANSLATE_NOOP("labels", "Tidak terdaftar di DPT")),
-        "BANNED_OCCUPATION": _t(
-            QT_TRANSLATE_NOOP(
-                "labels", "Pekerjaan dilarang (TNI/Polri/ASN/penyelenggara/perangkat desa)"
-            )
-        ),
-        "NO_ID_SCAN": _t(QT_TRANSLATE_NOOP("labels", "Tanpa KTP-el / tanda tangan")),
-        "DUPLICATE_IDENTICAL": _t(QT_TRANSLATE_NOOP("labels", "Ganda identik")),
-        "DUPLICATE_POTENTIAL": _t(QT_TRANSLATE_NOOP("labels", "Potensi ganda")),
-        "DUPLICATE_EXTERNAL": _t(
-            QT_TRANSLATE_NOOP("labels", "Ganda eksternal (mendukung pasangan lain)")
-        ),
-        "DECEASED": _t(QT_TRANSLATE_NOOP("labels", "Meninggal dunia")),
-        "NOT_FOUND": _t(QT_TRANSLATE_NOOP("labels", "Tidak ditemui setelah tiga kali kunjungan")),
-        "DENIES_SUPPORT": _t(QT_TRANSLATE_NOOP("labels", "Menyatakan tidak mendukung (BA.5-KWK)")),
-    }
-    return labels.get(code, code)
+    """A short operator label for a reason code (the code itself when unknown).
+
+    The words are the domain's one table (``domain.labels.REASON_LABELS_ID``, also
+    printed in the PDFs, the XLSX lists and by the command line), translated here.
+    """
+    try:
+        text = REASON_LABELS_ID[ReasonCode(code)]
+    except (ValueError, KeyError):
+        return code
+    return _t(text)
+
+
+def error_text(error: CodedError | None) -> str:
+    """The words for a coded error from the one table (``domain.wording``), translated;
+    the command line prints the same table's Indonesian."""
+    if error is None:
+        return ""
+    return say(error.code, error.params, _t_errors)
+
+
+def _t_errors(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
 
 
 def yes_no(value: bool) -> str:

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import LoginOutcome, Services
+from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.workers import JobRunner
 
 
@@ -109,20 +111,13 @@ class LoginDialog(QDialog):
             self.loggedIn.emit(result)
             self.accept()
             return
-        if result.code == "offline_refused":
-            text = (
-                self.tr(
-                    "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini."
-                )
-                if asked_online
-                else self.tr(
-                    "Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini)."
-                )
+        code = result.error.code if result.error is not None else None
+        if code is ErrorCode.LOGIN_OFFLINE_REFUSED and not asked_online:
+            text = self.tr(
+                "Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini)."
             )
-        elif result.code == "wrong_credentials":
-            text = self.tr("Nama pengguna atau kata sandi salah.")
         else:
-            text = result.message or self.tr("Server tidak dapat dihubungi.")
+            text = error_text(result.error) or self.tr("Server tidak dapat dihubungi.")
         self.message.setText(text)
         self.password.selectAll()
         self.password.setFocus()

@@ -39,7 +39,7 @@ from silon_desktop.ui.forms import (
 )
 from silon_desktop.ui.history_dialog import HistoryDialog
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.labels import document_label
+from silon_desktop.ui.labels import document_label, error_text
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.settings_dialog import SettingsDialog
 from silon_desktop.ui.supporters_page import SupportersPage
@@ -191,7 +191,8 @@ class PairPage(QTabWidget):
         if error is None:
             self.documents.reload(select=document_id)
             self.documents.changed.emit()
-        return error
+            return None
+        return error_text(error)
 
     def _choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
             "election", {"region_code": scope, "rule_set": "pilkada-2024"}, scope
         )
         if record_id is None:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return None
         self.reload_tree(select=("election", record_id))
         self.sync.refresh_soon()
@@ -537,7 +538,7 @@ class MainWindow(QMainWindow):
             "pair", {"election_id": election_id}, str(election.get("scope") or "")
         )
         if record_id is None:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return None
         self.reload_tree(select=("pair", record_id))
         self.sync.refresh_soon()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.services import Services
-from silon_desktop.ui.labels import field_error_message, reason_label
+from silon_desktop.ui.labels import error_text, field_error_message, reason_label
 from silon_desktop.ui.region_picker import RegionPicker
 
 
@@ -210,7 +210,7 @@ class RecordForm(QWidget):
             return False
         error = self.backend.update(self.entity, self.record_id, {name: value})
         if error is not None:
-            self._refused(name, error)
+            self._refused(name, error_text(error))
             return False
         self.values[name] = value
         self.errors[name].hide()

@@ -35,7 +35,13 @@ from silon_desktop.services import Services, VerifyResult
 from silon_desktop.services.tables import SupporterFilter
 from silon_desktop.ui.forms import supporter_fields
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.labels import VERIFY_KEYS, method_label, reason_label, status_label
+from silon_desktop.ui.labels import (
+    VERIFY_KEYS,
+    error_text,
+    method_label,
+    reason_label,
+    status_label,
+)
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
 from silon_desktop.ui.workers import JobRunner
@@ -314,7 +320,7 @@ class SupportersPage(QWidget):
             return
         record_id, error = self.backend.create("supporter", {"pair_id": self.pair_id}, self.scope)
         if record_id is None:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error or "")
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return
         self.clear_filters()
         self.model.refresh()
@@ -377,7 +383,7 @@ class SupportersPage(QWidget):
         if not isinstance(result, VerifyResult):
             return
         if result.error:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), result.error)
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
         self.model.refresh()
         if self.form.record_id in result.rows:
             self.form.load(self.form.record_id)
@@ -405,7 +411,7 @@ class SupportersPage(QWidget):
         if self.form.record_id in result.rows:  # the verdict beside the table is fresh
             self.form.load(self.form.record_id)
         if result.error:
-            QMessageBox.warning(self, self.tr("Tidak tersimpan"), result.error)
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
         for row_index in rows:
             row = self.model.row_at(row_index)
             if row is not None and row.id in result.rows:

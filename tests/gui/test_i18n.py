@@ -63,3 +63,24 @@ def test_counts_are_grouped_as_the_interface_language_writes_them(
         i18n.remove_translators(qapp, translators)
     assert i18n.format_count(55045) == "55.045"
     assert i18n.format_count(None) == "-"
+
+
+def test_error_words_come_from_the_one_table_translated_on_screen(qapp: Any) -> None:
+    from silon_desktop.domain.errors import ErrorCode
+    from silon_desktop.importers.errors import ImportFileError
+    from silon_desktop.storage.errors import DiskFull
+    from silon_desktop.ui.labels import error_text
+
+    full, empty = DiskFull(detail="[Errno 28]"), ImportFileError("/x/daftar.xlsx", "empty")
+    # Indonesian: the very words the command line prints (error.message).
+    assert error_text(full) == full.message == DiskFull.default_message
+    assert error_text(empty) == empty.message and "daftar.xlsx" in error_text(empty)
+    assert error_text(None) == ""
+    translators = i18n.install_translators(qapp, "en")
+    try:
+        assert error_text(full).startswith("The disk is full.")
+        assert error_text(empty).startswith("File daftar.xlsx holds no data rows")
+        assert empty.code is ErrorCode.IMPORT_EMPTY
+    finally:
+        i18n.remove_translators(qapp, translators)
+    assert error_text(full) == full.message

@@ -11,6 +11,7 @@ from silon_desktop.storage import db as db_module
 from silon_desktop.storage.db import HEAD_REVISION, Database, open_database
 from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, StorageUnavailable
 from silon_desktop.storage.models import SyncState
+from tests.sqlite_errors import sqlite_error
 
 
 def test_every_connection_is_durable(db: Database) -> None:
@@ -123,25 +124,64 @@ def test_sessions_in_threads_do_not_lose_writes(db: Database) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "kind"),
+    ("text", "code", "kind"),
     [
-        ("database is locked", "DatabaseLocked"),
-        ("database or disk is full", "DiskFull"),
-        ("database disk image is malformed", "CorruptDatabase"),
-        ("file is not a database", "CorruptDatabase"),
-        ("disk I/O error", "StorageUnavailable"),
-        ("attempt to write a readonly database", "StorageUnavailable"),
+        ("database is locked", 5, "DatabaseLocked"),  # SQLITE_BUSY
+        ("database table is locked", 6, "DatabaseLocked"),  # SQLITE_LOCKED
+        ("database table is locked", 262, "DatabaseLocked"),  # SQLITE_LOCKED_SHAREDCACHE
+        ("database or disk is full", 13, "DiskFull"),
+        ("database disk image is malformed", 11, "CorruptDatabase"),
+        ("file is not a database", 26, "CorruptDatabase"),
+        ("disk I/O error", 10, "StorageUnavailable"),
+        ("disk I/O error", 3850, "StorageUnavailable"),  # SQLITE_IOERR_LOCK
+        ("attempt to write a readonly database", 8, "StorageUnavailable"),
+        ("unable to open database file", 14, "StorageUnavailable"),
     ],
 )
-def test_environment_errors_are_told_apart_from_bugs(text: str, kind: str) -> None:
+def test_environment_errors_are_told_apart_from_bugs(text: str, code: int, kind: str) -> None:
     from sqlalchemy.exc import OperationalError
 
     from silon_desktop.storage.errors import environment_error
 
-    problem = environment_error(OperationalError("INSERT ...", {}, sqlite3.OperationalError(text)))
+    problem = environment_error(OperationalError("INSERT ...", {}, sqlite_error(text, code)))
     assert problem is not None and type(problem).__name__ == kind and problem.message
-    assert environment_error(sqlite3.OperationalError("no such column: x")) is None  # a bug
+    assert environment_error(sqlite_error("no such column: x", 1)) is None  # a bug
+    # The code decides, not the words: a bug whose text mentions a lock is still a bug.
+    assert environment_error(sqlite_error("database is locked", 1)) is None
+    assert environment_error(sqlite3.OperationalError("database is locked")) is None  # no code
     assert environment_error(ValueError("database is locked")) is None
+
+
+def test_real_sqlite_failures_are_environment_errors_and_misuse_is_a_bug(tmp_path: Path) -> None:
+    from silon_desktop.storage.errors import environment_error
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all " * 100)
+    with pytest.raises(sqlite3.DatabaseError) as notadb:
+        sqlite3.connect(junk).execute("SELECT * FROM sqlite_master")
+    assert isinstance(environment_error(notadb.value), CorruptDatabase)
+
+    held = tmp_path / "held.db"
+    owner = sqlite3.connect(held, isolation_level=None)
+    owner.execute("CREATE TABLE t (x)")
+    owner.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(held, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        other.execute("INSERT INTO t VALUES (1)")
+    assert isinstance(environment_error(busy.value), DatabaseLocked)
+    owner.execute("ROLLBACK")
+    owner.close()
+
+    readonly = sqlite3.connect(f"file:{held}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        readonly.execute("INSERT INTO t VALUES (1)")
+    assert isinstance(environment_error(refused.value), StorageUnavailable)
+
+    with pytest.raises(sqlite3.OperationalError) as bug:
+        other.execute("SELECT no_such_column FROM t")
+    assert environment_error(bug.value) is None
+    for conn in (other, readonly):
+        conn.close()
 
 
 def test_disk_full_during_a_write_rolls_back(db: Database) -> None:

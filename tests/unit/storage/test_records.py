@@ -52,7 +52,7 @@ def test_wire_to_columns_blanks_nulls_and_refuses_bad_values() -> None:
     assert wire_to_columns("supporter", {"a_newer_server_field": 1}) == {}
     with pytest.raises(ValidationError) as caught:
         wire_to_columns("supporter", {"birth_date": "2024-02-30"})
-    assert (caught.value.field, caught.value.code) == ("birth_date", "invalid_date")
+    assert (caught.value.field, caught.value.problem) == ("birth_date", "invalid_date")
     with pytest.raises(ValidationError):
         wire_to_columns("supporter", {"has_id_scan": "yes"})
 

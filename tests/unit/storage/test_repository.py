@@ -124,10 +124,10 @@ def test_missing_records_and_parents(repo: Repository) -> None:
     assert caught.value.field == "pair_id"
     with pytest.raises(ValidationError) as caught:
         repo.create("pair", pair_values(ids["election"]), "32.15")
-    assert caught.value.code == "scope_mismatch"
+    assert caught.value.problem == "scope_mismatch"
     with pytest.raises(ValidationError) as caught:
         repo.create("supporter", supporter_values(ids["pair"]), SCOPE, record_id=ids["supporter"])
-    assert (caught.value.field, caught.value.code) == ("id", "exists")
+    assert (caught.value.field, caught.value.problem) == ("id", "exists")
 
 
 def test_list_filters(repo: Repository) -> None:

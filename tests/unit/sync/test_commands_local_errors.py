@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from silon_desktop.commands import bundle_cmd, login_cmd, status_cmd, sync_cmd
 from silon_desktop.storage.errors import DatabaseLocked, DiskFull
+from tests.sqlite_errors import SQLITE_FULL, sqlite_error
 
 
 def _args(tmp_path: Path, **extra: object) -> argparse.Namespace:
@@ -45,7 +45,7 @@ def test_a_driver_error_of_the_environment_is_said_and_a_bug_still_raises(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def full(_args: argparse.Namespace) -> int:
-        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+        raise OperationalError("INSERT", {}, sqlite_error("database or disk is full", SQLITE_FULL))
 
     assert sync_cmd.guarded(full, _args(tmp_path)) == 1
     assert capsys.readouterr().err.strip() == DiskFull.default_message

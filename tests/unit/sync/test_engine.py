@@ -8,6 +8,7 @@ import pytest
 
 from sync.client import status
 from sync.client_conflicts import conflict_history, resolve_conflict
+from tests.sqlite_errors import SQLITE_FULL, sqlite_error
 from tests.unit.sync.harness import Client, seed_pair, supporter_values
 
 
@@ -289,7 +290,6 @@ def test_a_push_that_times_out_is_sent_again_in_half_size_batches(
 def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
     make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
 
     from sqlalchemy.exc import OperationalError
 
@@ -303,7 +303,7 @@ def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
         cursor = get_state(session.connection(), CURSOR_KEY)
 
     def full(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+        raise OperationalError("INSERT", {}, sqlite_error("database or disk is full", SQLITE_FULL))
 
     monkeypatch.setattr("sync.client.apply_feed_page", full)
     report = b.sync()

@@ -1,0 +1,145 @@
+"""The one table of words for error codes, Indonesian (the source language).
+
+The UI passes Qt's translator (context ``errors``; English in
+``resources/i18n/silon_en.ts``) and the command line prints the Indonesian text,
+so each code has one wording, the same on screen and in print. Templates take
+``{name}`` parameters from :attr:`CodedError.params`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from silon_desktop.domain.errors import ErrorCode
+
+Translate = Callable[[str], str]
+
+#: code -> Indonesian template (the source text the UI translates in context "errors")
+ERROR_TEXTS_ID: dict[ErrorCode, str] = {
+    ErrorCode.REFUSED: "{detail}",
+    ErrorCode.UNEXPECTED: "Kesalahan tak terduga: {detail}",
+    ErrorCode.DB_UNUSABLE: "Basis data lokal tidak dapat digunakan.",
+    ErrorCode.DB_LOCKED: (
+        "Basis data sedang dipakai oleh proses lain. Tutup aplikasi Silon lain lalu coba lagi."
+    ),
+    ErrorCode.DISK_FULL: (
+        "Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan."
+    ),
+    ErrorCode.DB_CORRUPT: (
+        "Berkas basis data rusak. Pulihkan dari cadangan (menu Cadangan atau "
+        "'silon-desktop backup --restore')."
+    ),
+    ErrorCode.DB_UNAVAILABLE: (
+        "Berkas basis data tidak dapat dibaca atau ditulisi. Periksa izin folder dan "
+        "apakah disk (atau flashdisk) masih terpasang."
+    ),
+    ErrorCode.DB_SCHEMA_TOO_NEW: (
+        "Basis data ini dibuat oleh versi Silon Desktop yang lebih baru. "
+        "Perbarui aplikasi terlebih dahulu."
+    ),
+    ErrorCode.FIELD_REFUSED: "Isi kolom '{field}' tidak valid ({problem}).",
+    ErrorCode.RECORD_NOT_FOUND: "Data tidak ditemukan.",
+    ErrorCode.RECORD_DELETED: "Data sudah dihapus.",
+    ErrorCode.IMPORT_NOT_FOUND: "Berkas {name} tidak ditemukan.",
+    ErrorCode.IMPORT_UNREADABLE: "Berkas {name} tidak dapat dibaca: {detail}",
+    ErrorCode.IMPORT_TRUNCATED: "Berkas {name} rusak atau terpotong (tidak lengkap): {detail}",
+    ErrorCode.IMPORT_NOT_SPREADSHEET: "Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.",
+    ErrorCode.IMPORT_EMPTY: (
+        "Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom)."
+    ),
+    ErrorCode.IMPORT_NO_HEADER: (
+        "Berkas {name}: baris judul kolom tidak ditemukan (dicari kolom NIK, Nama, "
+        "Tempat/Tanggal Lahir, Jenis Kelamin, Alamat, Desa/Kelurahan, Kecamatan)."
+    ),
+    ErrorCode.IMPORT_MISSING_COLUMNS: (
+        "Berkas {name}: baris judul ditemukan, tetapi kolom {columns} tidak ada. "
+        "Tambahkan kolom itu (atau ubah judulnya, misalnya NIK dan NAMA) lalu coba lagi."
+    ),
+    ErrorCode.IMPORT_ENCRYPTED: (
+        "Berkas {name} dilindungi kata sandi; simpan ulang tanpa kata sandi."
+    ),
+    ErrorCode.IMPORT_IS_FOLDER: (
+        "{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV."
+    ),
+    ErrorCode.IMPORT_UNKNOWN_PAIR: (
+        "Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
+    ),
+    ErrorCode.IMPORT_CANCELLED: "Impor dibatalkan; basis data tidak berubah.",
+    ErrorCode.LOGIN_WRONG_CREDENTIALS: "Nama pengguna atau kata sandi salah.",
+    ErrorCode.LOGIN_OFFLINE_REFUSED: (
+        "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
+        "terakhir di komputer ini."
+    ),
+}
+
+#: FIELD_REFUSED by the store itself: problem -> template (``{field}``: the field's label)
+FIELD_PROBLEM_TEXTS_ID: dict[str, str] = {
+    "unknown_entity": "Jenis data '{field}' tidak dikenal.",
+    "unknown_field": "Kolom '{field}' tidak dikenal.",
+    "read_only": "Kolom '{field}' tidak boleh diubah dari aplikasi ini.",
+    "wrong_type": "Isi kolom '{field}' tidak sesuai jenisnya.",
+    "too_long": "Isi kolom '{field}' terlalu panjang.",
+    "control_chars": "Isi kolom '{field}' mengandung karakter yang tidak diperbolehkan.",
+    "invalid_date": "Tanggal pada kolom '{field}' tidak valid.",
+    "invalid_value": "Isi kolom '{field}' tidak valid.",
+    "required": "Kolom '{field}' wajib diisi.",
+    "not_found": "Data yang dimaksud ({field}) tidak ditemukan.",
+    "deleted": "Data yang dimaksud ({field}) sudah dihapus.",
+    "exists": "Data dengan id ini ({field}) sudah ada.",
+    "no_parent": "Data induk pada kolom '{field}' tidak ditemukan.",
+    "scope_mismatch": "Wilayah data tidak sama dengan wilayah data induknya.",
+    "out_of_range": "Angka pada kolom '{field}' di luar batas.",
+}
+
+#: how a list of column names is joined in IMPORT_MISSING_COLUMNS, and their names
+AND_ID = " dan "
+IMPORT_COLUMN_NAMES_ID = {"nik": "NIK", "name": "NAMA"}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def say(
+    code: ErrorCode, params: Mapping[str, str] | None = None, translate: Translate = _same
+) -> str:
+    """The words for ``code`` with its ``params`` filled in (Indonesian unless a
+    ``translate`` is given)."""
+    values = dict(params or {})
+    template = ERROR_TEXTS_ID.get(code, ERROR_TEXTS_ID[ErrorCode.DB_UNUSABLE])
+    if code is ErrorCode.FIELD_REFUSED:
+        return _field_refused(values, translate)
+    if code is ErrorCode.IMPORT_MISSING_COLUMNS:
+        names = values.get("columns", "").split(",")
+        values["columns"] = translate(AND_ID).join(
+            IMPORT_COLUMN_NAMES_ID.get(n.strip(), n.strip()) for n in names
+        )
+    return _fill(translate(template), values)
+
+
+def _field_refused(values: dict[str, str], translate: Translate) -> str:
+    """A refused value: the domain's sentence when it has one (``message_id``), else the
+    store's own template, else the generic one."""
+    from silon_desktop.domain.labels import FIELD_LABELS_ID
+    from silon_desktop.domain.messages import MESSAGES_ID, TYPE_NAMES_ID
+
+    field, problem = values.get("field", ""), values.get("problem", "")
+    label = FIELD_LABELS_ID.get(field, field)
+    message_id = values.get("message_id", "")
+    if message_id:
+        named = values.get("label", "")
+        detail = values.get("detail", "")
+        if problem == "wrong_type":
+            detail = TYPE_NAMES_ID.get(detail, detail)
+        text = translate(MESSAGES_ID.get(message_id, "Isian tidak sah ({detail})."))
+        return f"{FIELD_LABELS_ID.get(named, named) or 'Data'}: {text.replace('{detail}', detail)}"
+    template = FIELD_PROBLEM_TEXTS_ID.get(problem, ERROR_TEXTS_ID[ErrorCode.FIELD_REFUSED])
+    return _fill(translate(template), {"field": label, "problem": problem})
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    """``{name}`` -> value; unknown or missing names stay as they are (never raises)."""
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out
