@@ -192,6 +192,8 @@ SUPPORTER = EntitySpec(
             ("field_at", T),
         ),
         FieldSpec("external_duplicate", B, server_owned=True),
+        #: An open "Saya tidak mendukung" objection by the citizen (public pages).
+        FieldSpec("public_objection", B, server_owned=True),
     ),
 )
 

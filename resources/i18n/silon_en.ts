@@ -394,334 +394,334 @@
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="65"/>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="72"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="66"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="73"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="67"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="74"/>
         <source>Tempat lahir</source>
         <translation>Place of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="68"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="75"/>
         <source>Tanggal lahir</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="69"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="76"/>
         <source>Tempat, tanggal lahir</source>
         <translation>Place, date of birth</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="70"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="77"/>
         <source>Jenis kelamin</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="71"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="78"/>
         <source>Status perkawinan</source>
         <translation>Marital status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="72"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="79"/>
         <source>Pekerjaan</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="73"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="80"/>
         <source>Alamat</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="74"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="81"/>
         <source>RT</source>
         <translation>RT</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="75"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="82"/>
         <source>RW</source>
         <translation>RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="76"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="83"/>
         <source>RT/RW</source>
         <translation>RT/RW</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="77"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="84"/>
         <source>Desa/Kelurahan</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="78"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="85"/>
         <source>Kecamatan</source>
         <translation>District (kecamatan)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="79"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="86"/>
         <source>Kabupaten/Kota</source>
         <translation>Regency/City</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="91"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="98"/>
         <source>%1 kosong</source>
         <translation>%1 is empty</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="93"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="100"/>
         <source>%1 ada di lebih dari satu wilayah (lengkapi wilayah di atasnya)</source>
         <translation>%1 exists in more than one area (fill in the area above it)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="136"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="146"/>
         <source>Impor daftar dukungan</source>
         <extracomment>header text -&gt; field from a saved mapping, used when detecting columns</extracomment>
         <translation>Import supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="151"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="161"/>
         <source>Berkas XLSX, XLS, ODS atau CSV</source>
         <translation>XLSX, XLS, ODS or CSV file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="152"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="162"/>
         <source>Pilih berkas...</source>
         <translation>Choose file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="154"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="164"/>
         <source>Unduh templat kosong...</source>
         <translation>Download empty template...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="156"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="166"/>
         <source>Pakai pemetaan tersimpan...</source>
         <translation>Use saved mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="160"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="170"/>
         <source>Pindaian KTP-el sudah diserahkan untuk semua baris</source>
         <translation>E-ID scans were handed in for every row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="165"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="175"/>
         <source>Lanjut</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="172"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="182"/>
         <source>Pilih berkas daftar dukungan (Model B.1-KWK):</source>
         <translation>Choose the supporter list file (form B.1-KWK):</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="204"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="214"/>
         <source>Simpan pemetaan...</source>
         <translation>Save mapping...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="206"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="216"/>
         <source>Kembali</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="208"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="218"/>
         <source>Impor</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="229"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="239"/>
         <source>Mengimpor...</source>
         <translation>Importing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="232"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="242"/>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
         <source>Baris</source>
         <translation>Row</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="253"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="263"/>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="274"/>
         <source>Tertulis</source>
         <translation>Written</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="274"/>
         <source>Dicocokkan dengan</source>
         <translation>Matched to</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="264"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="274"/>
         <source>Skor</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="268"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="278"/>
         <source>Simpan laporan (JSON)...</source>
         <translation>Save report (JSON)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="270"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="280"/>
         <source>Tutup</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="282"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="292"/>
         <source>Nama wilayah yang dicocokkan tidak persis:</source>
         <translation>Place names matched inexactly:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="294"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="304"/>
         <source>Pilih daftar dukungan</source>
         <translation>Choose supporter list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="296"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="306"/>
         <source>Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)</source>
         <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="306"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="314"/>
         <source>Simpan templat</source>
         <translation>Save template</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="318"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="326"/>
         <source>Pakai pemetaan kolom</source>
         <translation>Use column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="331"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="337"/>
         <source>Pemetaan tidak dapat dibaca: %1</source>
         <translation>The mapping cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="344"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="350"/>
         <source>Memakai pemetaan: %1</source>
         <translation>Using mapping: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="351"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="357"/>
         <source>Pilih berkas terlebih dahulu.</source>
         <translation>Choose a file first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="374"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="379"/>
         <source>(tidak ada)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="390"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="395"/>
         <source>Lembar: %1 - baris judul: %2 - data mulai baris %3</source>
         <translation>Sheet: %1 - header row: %2 - data from row %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="428"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="431"/>
         <source>Simpan pemetaan kolom</source>
         <translation>Save column mapping</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="446"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="449"/>
         <source>Kolom wajib belum dipetakan: %1</source>
         <translation>Required columns not mapped yet: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="458"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="461"/>
         <source>Membaca dan memeriksa baris...</source>
         <translation>Reading and checking rows...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="488"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="483"/>
         <source>%1 baris diperiksa</source>
         <translation>%1 rows checked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="496"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="491"/>
         <source>Membatalkan...</source>
         <translation>Cancelling...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="502"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="497"/>
         <source>Impor dibatalkan. Basis data tidak berubah.</source>
         <translation>Import cancelled. The database is unchanged.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="514"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="509"/>
         <source>Berkas: %1</source>
         <translation>File: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="515"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="510"/>
         <source>Baris data: %1</source>
         <translation>Data rows: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="517"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="512"/>
         <source>Disimpan: %1 baru, %2 diperbarui, %3 tidak berubah</source>
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="527"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="544"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="539"/>
         <source>tidak ditemukan</source>
         <translation>not found</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="556"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="551"/>
         <source>Simpan laporan</source>
         <translation>Save report</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="88"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="95"/>
         <source>%1 tidak terbaca</source>
         <translation>%1 could not be read</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="89"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="96"/>
         <source>%1 terlalu panjang, dipotong</source>
         <translation>%1 too long, cut short</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="90"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="97"/>
         <source>%1 tidak ditemukan di wilayah</source>
         <translation>%1 not found in the region</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="279"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="289"/>
         <source>Baris yang belum/tidak memenuhi syarat atau perlu diperiksa:</source>
         <translation>Rows not (yet) eligible or needing a check:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="338"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="344"/>
         <source>%1 bukan berkas pemetaan kolom yang disimpan Silon.</source>
         <translation>%1 is not a column mapping saved by Silon.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/import_wizard.py" line="570"/>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="565"/>
         <source>Tidak dapat menyimpan %1: %2</source>
         <translation>Could not save %1: %2</translation>
     </message>
@@ -779,22 +779,22 @@
         <translation>Checking...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="119"/>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="115"/>
         <source>Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login terakhir di komputer ini.</source>
         <translation>The server cannot be reached and the password does not match the last login on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="123"/>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="119"/>
         <source>Nama pengguna atau kata sandi salah (atau belum pernah masuk secara daring di komputer ini).</source>
         <translation>Wrong user name or password (or never logged in online on this computer).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="127"/>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="123"/>
         <source>Nama pengguna atau kata sandi salah.</source>
         <translation>Wrong user name or password.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/login_dialog.py" line="129"/>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="125"/>
         <source>Server tidak dapat dihubungi.</source>
         <translation>The server cannot be reached.</translation>
     </message>
@@ -802,253 +802,253 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="272"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="277"/>
         <source>Pemilihan dan pasangan calon</source>
         <translation>Elections and candidate pairs</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="280"/>
         <source>Pemilihan</source>
         <translation>Election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="286"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="287"/>
         <source>&lt;h2&gt;Selamat datang di Silon Desktop&lt;/h2&gt;&lt;p&gt;Pilih pemilihan atau pasangan calon di kiri, atau tambahkan dengan menu &lt;b&gt;Data&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Semua perubahan tersimpan di komputer ini lebih dulu lalu dikirim ke server saat sinkronisasi.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Welcome to Silon Desktop&lt;/h2&gt;&lt;p&gt;Choose an election or a candidate pair on the left, or add one from the &lt;b&gt;Data&lt;/b&gt; menu.&lt;/p&gt;&lt;p&gt;Every change is saved on this computer first and sent to the server when syncing.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="343"/>
         <source>&amp;Berkas</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="344"/>
         <source>&amp;Pengaturan...</source>
         <translation>&amp;Settings...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="345"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="346"/>
         <source>Salin &amp;diagnostik</source>
         <translation>Copy &amp;diagnostics</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="349"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="350"/>
         <source>&amp;Keluar</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="350"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="351"/>
         <source>&amp;Data</source>
         <translation>&amp;Data</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="352"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="353"/>
         <source>Tambah &amp;pemilihan</source>
         <translation>Add &amp;election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="356"/>
         <source>Tambah pasangan &amp;calon</source>
         <translation>Add candidate &amp;pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="358"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="359"/>
         <source>&amp;Riwayat sinkronisasi data ini</source>
         <translation>Sync &amp;history of this record</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="362"/>
         <source>&amp;Impor daftar dukungan...</source>
         <translation>&amp;Import supporter list...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="364"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="365"/>
         <source>Cetak &amp;rekapitulasi (PDF)...</source>
         <translation>Print &amp;recap (PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="371"/>
         <source>Cetak &amp;berita acara (PDF)...</source>
         <translation>Print &amp;minutes (berita acara, PDF)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="376"/>
         <source>Ekspor daftar B.1.1-KWK (&amp;XLSX)...</source>
         <translation>Export B.1.1-KWK &amp;list (XLSX)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="381"/>
         <source>Ekspor rekap B.2-KWK (X&amp;LSX)...</source>
         <translation>Export B.2-KWK recap (X&amp;LSX)...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="400"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="401"/>
         <source>&amp;Sinkronisasi</source>
         <translation>&amp;Sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="402"/>
         <source>Sinkronkan &amp;sekarang</source>
         <translation>Sync &amp;now</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="402"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="403"/>
         <source>&amp;Batalkan sinkronisasi</source>
         <translation>&amp;Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="404"/>
         <source>&amp;Konflik...</source>
         <translation>&amp;Conflicts...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="491"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="492"/>
         <source>(pemilihan baru)</source>
         <translation>(new election)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="496"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="497"/>
         <source>(pasangan baru)</source>
         <translation>(new pair)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="507"/>
         <source>Wilayah belum diketahui</source>
         <translation>Region not known yet</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="508"/>
         <source>Masuk secara daring sekali agar wilayah akun Anda diketahui.</source>
         <translation>Log in online once so that your account&apos;s region is known.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="514"/>
-        <location filename="../../silon_desktop/ui/main_window.py" line="539"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="540"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="527"/>
         <source>Pilih pemilihan</source>
         <translation>Choose an election</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="527"/>
         <source>Pilih pemilihan dulu.</source>
         <translation>Choose an election first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="558"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="559"/>
         <source>Pilih pasangan</source>
         <translation>Choose a pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="558"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="559"/>
         <source>Pilih pasangan calon dulu.</source>
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="578"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="579"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="580"/>
         <source>Simpan berita acara</source>
         <translation>Save the minutes</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="584"/>
         <source>Simpan daftar B.1.1-KWK</source>
         <translation>Save the B.1.1-KWK list</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="585"/>
         <source>Simpan rekap B.2-KWK</source>
         <translation>Save the B.2-KWK recap</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="617"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="618"/>
         <source>Mengekspor daftar B.1.1-KWK: %1 pendukung...</source>
         <translation>Exporting the B.1.1-KWK list: %1 supporters...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="629"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="630"/>
         <source>Menyusun laporan...</source>
         <translation>Preparing the report...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="645"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="646"/>
         <source>Rekapitulasi disimpan: %1</source>
         <translation>Recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="646"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="647"/>
         <source>Berita acara disimpan: %1</source>
         <translation>Minutes saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="647"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="648"/>
         <source>Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)</source>
         <translation>B.1.1-KWK list saved: %1 (%2 supporters)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="649"/>
         <source>Rekap B.2-KWK disimpan: %1</source>
         <translation>B.2-KWK recap saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="658"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="659"/>
         <source>Laporan tidak tersimpan</source>
         <translation>Report not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="659"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="660"/>
         <source>Laporan tidak dapat disimpan: %1</source>
         <translation>The report could not be saved: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="691"/>
         <source>Diagnostik disalin ke papan klip.</source>
         <translation>Diagnostics copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="696"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="697"/>
         <source>(belum masuk)</source>
         <translation>(not logged in)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="697"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="698"/>
         <source>Pengguna: %1</source>
         <translation>User: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="707"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="708"/>
         <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
         <translation>The server cannot be reached. Your data stays safe on this computer.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="709"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="710"/>
         <source>Sesi berakhir; silakan masuk lagi.</source>
         <translation>The session has ended; please log in again.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="716"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="717"/>
         <source>Sinkronisasi dibatalkan. Yang sudah terkirim tetap diterima server; sisanya menunggu sinkronisasi berikutnya.</source>
         <translation>Sync cancelled. What was already sent stays accepted by the server; the rest waits for the next sync.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="723"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="724"/>
         <source>Sinkronisasi selesai dengan %1 konflik baru.</source>
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="729"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="730"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -1056,112 +1056,112 @@
 <context>
     <name>PairPage</name>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="61"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="62"/>
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="68"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="69"/>
         <source>Tambah calon</source>
         <translation>Add candidate</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="76"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="77"/>
         <source>Tambah dokumen syarat</source>
         <translation>Add requirement document</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="95"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="96"/>
         <source>&lt;b&gt;Dokumen syarat calon&lt;/b&gt;</source>
         <translation>&lt;b&gt;Candidate requirement documents&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="97"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="98"/>
         <source>Lampirkan berkas dokumen...</source>
         <translation>Attach document file...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="109"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="110"/>
         <source>(baru)</source>
         <translation>(new)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="111"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="112"/>
         <source>%1 kursi</source>
         <translation>%1 seats</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="113"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="114"/>
         <source>Tambah partai</source>
         <translation>Add party</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
         <source>&amp;Pasangan</source>
         <translation>&amp;Pair</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="118"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="119"/>
         <source>&amp;Calon</source>
         <translation>&amp;Candidates</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="119"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
         <source>Partai &amp;pengusung</source>
         <translation>Nominating &amp;parties</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="121"/>
         <source>Pen&amp;dukung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="122"/>
         <source>Das&amp;bor</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="132"/>
         <source>Kepala</source>
         <translation>Head</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="131"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="132"/>
         <source>Wakil</source>
         <translation>Deputy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="140"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="141"/>
         <source>[berkas]</source>
         <translation>[file]</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="178"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="179"/>
         <source>Pilih atau tambahkan dokumen syarat dulu.</source>
         <translation>Choose or add a requirement document first.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="198"/>
         <source>Berkas dokumen</source>
         <translation>Document file</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="202"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="203"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="213"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="214"/>
         <source>Usia calon diperiksa setelah tanggal lahir dan tanggal penetapan diisi.</source>
         <translation>The candidate&apos;s age is checked once the birth date and the confirmation date are filled in.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="221"/>
         <source>Usia pada tanggal penetapan: %1 tahun (paling rendah %2): memenuhi.</source>
         <translation>Age on the confirmation date: %1 years (minimum %2): qualifies.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../silon_desktop/ui/main_window.py" line="225"/>
         <source>Usia pada tanggal penetapan: %1 tahun, kurang dari syarat paling rendah %2 tahun.</source>
         <translation>Age on the confirmation date: %1 years, below the minimum of %2 years.</translation>
     </message>
@@ -1169,43 +1169,43 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="146"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="147"/>
         <source>Urungkan (Ctrl+Z)</source>
         <translation>Undo (Ctrl+Z)</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="225"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="226"/>
         <source>Tersimpan %1</source>
         <translation>Saved %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="248"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="249"/>
         <source>hh-bb-tttt</source>
         <translation>dd-mm-yyyy</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="251"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="252"/>
         <source>16 digit</source>
         <translation>16 digits</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="298"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="299"/>
         <source>Isi dengan angka.</source>
         <translation>Enter a number.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="304"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="305"/>
         <source>Tanggal tidak valid; tulis hh-bb-tttt, mis. 17-08-1980.</source>
         <translation>Invalid date; write dd-mm-yyyy, e.g. 17-08-1980.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="313"/>
-        <location filename="../../silon_desktop/ui/record_form.py" line="324"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="314"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="325"/>
         <source>Mengetik...</source>
         <translation>Typing...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/record_form.py" line="380"/>
+        <location filename="../../silon_desktop/ui/record_form.py" line="388"/>
         <source>Belum tersimpan: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -1284,53 +1284,58 @@
 <context>
     <name>SupportersModel</name>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="89"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="90"/>
         <source>NIK</source>
         <extracomment>(attribute of SupporterRow, sortable column name or None)</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="90"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="91"/>
         <source>Nama</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="91"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="92"/>
         <source>Tgl lahir</source>
         <translation>Birth date</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="92"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="93"/>
         <source>L/P</source>
         <translation>M/F</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="93"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="94"/>
         <source>Desa/Kel.</source>
         <translation>Village</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="94"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="95"/>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="95"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="96"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="96"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="97"/>
         <source>Alasan</source>
         <translation>Reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="97"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="98"/>
         <source>Diverifikasi oleh</source>
         <translation>Verified by</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_model.py" line="221"/>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="203"/>
+        <source>Ada tanggapan masyarakat</source>
+        <translation>Citizen objection</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_model.py" line="229"/>
         <source>Dihapus</source>
         <translation>Deleted</translation>
     </message>
@@ -1363,106 +1368,116 @@
         <translation>All reasons</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="179"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="165"/>
+        <source>Ada tanggapan masyarakat</source>
+        <translation>Citizen objection</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="183"/>
         <source>Saring:</source>
         <translation>Filter:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="217"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="222"/>
         <source>Verifikasi</source>
         <translation>Verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="218"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="223"/>
         <source>Mode verifikasi dengan tombol</source>
         <translation>Verification mode with keys</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="222"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="227"/>
         <source>Verifikasi administrasi</source>
         <translation>Administrative verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="223"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="228"/>
         <source>Verifikasi faktual</source>
         <translation>Field verification</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="238"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="243"/>
         <source>Tombol:</source>
         <translation>Keys:</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="238"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="243"/>
         <source>lewati</source>
         <translation>skip</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="317"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="380"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="408"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="323"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="389"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="417"/>
         <source>Tidak tersimpan</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="370"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="379"/>
         <source>Menyimpan verifikasi %1 pendukung...</source>
         <extracomment>selections larger than this are written on a worker thread (a few ms per row)</extracomment>
         <translation>Saving the verification of %1 supporters...</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="373"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="382"/>
         <source>Gagal</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="465"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="474"/>
         <source>Verifikasi sekaligus</source>
         <translation>Verify a selection</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="466"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="475"/>
         <source>Tandai %1 pendukung yang dipilih: %2?</source>
         <translation>Mark the %1 selected supporters: %2?</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="507"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="516"/>
         <source>Status akhir: %1</source>
         <translation>Final status: %1</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="513"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="522"/>
         <source>Vermin: %1 oleh %2, %3</source>
         <translation>Admin: %1 by %2, %3</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="520"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="529"/>
         <source>Verfak: %1 (%2) oleh %3, %4</source>
         <translation>Field: %1 (%2) by %3, %4</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="557"/>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="574"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="566"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="583"/>
         <source>Semua desa/kel.</source>
         <translation>All villages</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="567"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="576"/>
         <source>Semua kecamatan</source>
         <translation>All kecamatan</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="589"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="598"/>
         <source>Belum diperiksa</source>
         <translation>Unchecked</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="590"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="599"/>
         <source>Jumlah</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/supporters_page.py" line="591"/>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="600"/>
+        <source>Tanggapan masyarakat</source>
+        <translation>Citizen objections</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="601"/>
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>
@@ -2345,91 +2360,96 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/labels.py" line="190"/>
+        <source>Ada tanggapan masyarakat</source>
+        <translation>Citizen objection</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="191"/>
         <source>Dihapus</source>
         <translation>Deleted</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="198"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="199"/>
         <source>Wajib diisi.</source>
         <translation>Required.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="199"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="200"/>
         <source>Jenis isian salah.</source>
         <translation>Wrong kind of value.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="200"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="201"/>
         <source>Terlalu panjang (paling banyak %1 karakter).</source>
         <translation>Too long (at most %1 characters).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="201"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="202"/>
         <source>Berisi karakter yang tidak diizinkan.</source>
         <translation>Contains characters that are not allowed.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="202"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="203"/>
         <source>Nilai tidak diizinkan (pilihan: %1).</source>
         <translation>Value not allowed (choices: %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="203"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="204"/>
         <source>Kode wilayah tidak sah.</source>
         <translation>Invalid region code.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="205"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="206"/>
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan.</source>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="207"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="208"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="209"/>
         <source>Angka terlalu besar (paling besar %1).</source>
         <translation>Number too large (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="209"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="210"/>
         <source>Di luar rentang yang wajar (%1).</source>
         <translation>Outside the plausible range (%1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="210"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="211"/>
         <source>Terlalu banyak isian (paling banyak %1).</source>
         <translation>Too many entries (at most %1).</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="211"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="212"/>
         <source>Kode alasan tidak dikenal: %1.</source>
         <translation>Unknown reason code: %1.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="213"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="214"/>
         <source>NIK tidak sah: harus 16 angka dengan tanggal lahir yang benar.</source>
         <translation>Invalid NIK: must be 16 digits with a valid birth date.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="217"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="218"/>
         <source>NIK hanya boleh berisi angka.</source>
         <translation>A NIK may only contain digits.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="218"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="219"/>
         <source>Hanya boleh berisi angka.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="219"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="220"/>
         <source>Nama berkas tidak sah.</source>
         <translation>Invalid file name.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="224"/>
+        <location filename="../../silon_desktop/ui/labels.py" line="225"/>
         <source>Isian %1 tidak sah (%2).</source>
         <translation>Field %1 is not valid (%2).</translation>
     </message>

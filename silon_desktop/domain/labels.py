@@ -155,6 +155,7 @@ FIELD_LABELS_ID: dict[str, str] = {
     "field_by": "Pemeriksa faktual",
     "field_at": "Waktu verifikasi faktual",
     "external_duplicate": "Ganda eksternal",
+    "public_objection": "Ada tanggapan masyarakat",
     "effective_status": "Status",
     "effective_reasons": "Alasan",
 }

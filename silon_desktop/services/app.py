@@ -257,9 +257,11 @@ class Services:
         return export_b2(self.recap(pair_id), target)
 
     def status_counts(self, pair_id: str) -> dict[str, int]:
-        from silon_desktop.storage.supporter_queries import status_counts
+        from silon_desktop.storage.supporter_queries import objection_count, status_counts
 
-        return status_counts(self.db.engine, pair_id)
+        counts = status_counts(self.db.engine, pair_id)
+        counts["objection"] = objection_count(self.db.engine, pair_id)  # citizens' objections
+        return counts
 
     def dashboard(self, pair_id: str) -> Dashboard:
         """The recap the PDF prints, with the correction shortfall and the coalition

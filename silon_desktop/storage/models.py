@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -164,6 +165,8 @@ class Supporter(SyncedMixin, Base):
     field_by: Mapped[str] = mapped_column(String(64), default="")
     field_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     external_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Server-owned: a citizen's objection on the public pages is open (revision 0005).
+    public_objection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Local, derived from the fields above for fast filtering and counting:
     #: the effective status (field > admin > check) and its reasons as "A,B".
     effective_status: Mapped[str] = mapped_column(String(3), default="")
@@ -181,6 +184,8 @@ class Supporter(SyncedMixin, Base):
         Index("ix_supporter_pair_name", "pair_id", "deleted", "name"),
         Index("ix_supporter_pair_kecamatan", "pair_id", "deleted", "kecamatan_code", "nik"),
         Index("ix_supporter_pair_desa", "pair_id", "deleted", "desa_code", "nik"),
+        # Rows with a citizen's objection: counted and filtered (revision 0005).
+        Index("ix_supporter_objection", "pair_id", "deleted", "public_objection"),
     )
 
 

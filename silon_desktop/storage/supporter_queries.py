@@ -51,6 +51,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "field_method",
     "version",
     "deleted",
+    "public_objection",
 )
 
 
@@ -65,6 +66,7 @@ class SupporterFilter:
         kecamatan_code: exact kecamatan code.
         status: effective status (MS, BMS, TMS) or "-" for not yet checked.
         reason: a reason code among the effective reasons.
+        objection: only rows a citizen objected to ("ada tanggapan masyarakat").
     """
 
     nik_prefix: str = ""
@@ -73,6 +75,7 @@ class SupporterFilter:
     kecamatan_code: str = ""
     status: str = ""
     reason: str = ""
+    objection: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,8 @@ class SupporterRow:
     field_method: str
     version: int
     deleted: bool = False
+    #: A citizen's objection from the public pages is open (server-owned flag).
+    public_objection: bool = False
 
     @property
     def reasons(self) -> list[str]:
@@ -142,6 +147,8 @@ def _conditions(
         cond.append(_T.c.effective_status == "")
     elif flt.status:
         cond.append(_T.c.effective_status == flt.status)
+    if flt.objection:
+        cond.append(_T.c.public_objection.is_(True))
     if flt.reason:
         cond.append(
             (sa.literal(",") + _T.c.effective_reasons + sa.literal(",")).like(
@@ -169,6 +176,7 @@ def _row(mapping: Any) -> SupporterRow:
         field_method=mapping["field_method"] or "",
         version=int(mapping["version"] or 0),
         deleted=bool(mapping["deleted"]),
+        public_objection=bool(mapping["public_objection"]),
     )
 
 
@@ -317,6 +325,15 @@ def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:
             counts[status if status in STATUSES else "-"] += int(n)
     counts["total"] = sum(counts.values())
     return counts
+
+
+def objection_count(engine: Engine, pair_id: str) -> int:
+    """Live supporters of a pair with an open citizen's objection (index on the flag)."""
+    stmt = sa.select(sa.func.count()).where(
+        _T.c.pair_id == pair_id, _T.c.deleted.is_(False), _T.c.public_objection.is_(True)
+    )
+    with read_only(engine).connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
 
 
 def counts_by_subregion(engine: Engine, pair_id: str, level: str) -> dict[str, dict[str, int]]:

@@ -186,6 +186,7 @@ def field_label(name: str) -> str:
         "field_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa verfak")),
         "field_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu verfak")),
         "external_duplicate": _t(QT_TRANSLATE_NOOP("labels", "Ganda eksternal")),
+        "public_objection": _t(QT_TRANSLATE_NOOP("labels", "Ada tanggapan masyarakat")),
         "_deleted": _t(QT_TRANSLATE_NOOP("labels", "Dihapus")),
     }
     return labels.get(name, name)

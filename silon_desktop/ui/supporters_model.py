@@ -195,6 +195,12 @@ class SupportersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and attr == "effective_status":
             colour = STATUS_COLOURS.get(row.effective_status)
             return QBrush(QColor(colour)) if colour else None
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and attr == "effective_status"
+            and row.public_objection
+        ):
+            return self.tr("Ada tanggapan masyarakat")
         if role == Qt.ItemDataRole.ToolTipRole and attr == "effective_reasons":
             return "\n".join(self._reason_label(c) for c in row.reasons)
         if role == Qt.ItemDataRole.UserRole:
@@ -219,7 +225,11 @@ class SupportersModel(QAbstractTableModel):
             code = getattr(row, attr)
             return self._region_name(code) if code else ""
         if attr == "effective_status":
-            return self.tr("Dihapus") if row.deleted else (row.effective_status or "-")
+            if row.deleted:
+                return self.tr("Dihapus")
+            status = row.effective_status or "-"
+            # A citizen objected on the public pages: "ada tanggapan masyarakat".
+            return f"{status} \N{BLACK FLAG}" if row.public_objection else status
         if attr == "effective_reasons":
             return ", ".join(row.reasons)
         return str(getattr(row, attr) or "")

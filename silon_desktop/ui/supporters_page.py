@@ -167,6 +167,10 @@ class SupportersPage(QWidget):
         self.kecamatan_filter.currentIndexChanged.connect(self._kecamatan_changed)
         for combo in (self.desa_filter, self.status_filter, self.reason_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        # Rows a citizen objected to on the public pages (server-owned flag).
+        self.objection_filter = QCheckBox(self.tr("Ada tanggapan masyarakat"))
+        self.objection_filter.setObjectName("filterObjection")
+        self.objection_filter.toggled.connect(lambda _on: self.apply_filter())
         # Sized by a few characters, not by the longest entry (a reason label is long):
         # every filter stays readable side by side at 1366 pixels.
         for combo, chars in (
@@ -192,6 +196,7 @@ class SupportersPage(QWidget):
             self.reason_filter,
         ):
             self.filter_bar.addWidget(widget, 1)
+        self.filter_bar.addWidget(self.objection_filter)
 
     def _build_table(self) -> None:
         self.table = QTableView()
@@ -278,6 +283,7 @@ class SupportersPage(QWidget):
             desa_code=self.desa_filter.currentData() or "",
             status=self.status_filter.currentData() or "",
             reason=self.reason_filter.currentData() or "",
+            objection=self.objection_filter.isChecked(),
         )
         if flt != self.model.current_filter():
             self.model.set_filter(flt)
@@ -346,6 +352,9 @@ class SupportersPage(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self.objection_filter.blockSignals(True)
+        self.objection_filter.setChecked(False)
+        self.objection_filter.blockSignals(False)
         self.model.set_filter(SupporterFilter())
 
     def current_supporter_id(self) -> str | None:
@@ -594,6 +603,7 @@ class SupportersPage(QWidget):
             f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{format_count(c.get('TMS', 0))}</b>&nbsp;</span>",
             self.tr("Belum diperiksa") + f" <b>{format_count(c.get('-', 0))}</b>",
             self.tr("Jumlah") + f" <b>{format_count(c.get('total', 0))}</b>",
+            self.tr("Tanggapan masyarakat") + f" <b>{format_count(c.get('objection', 0))}</b>",
             self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",
         ]
         self.counts_label.setText(" &nbsp; ".join(parts))

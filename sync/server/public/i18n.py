@@ -196,3 +196,14 @@ def long_date(iso: str | None, lang: str) -> str:
     except ValueError:
         return str(iso)
     return f"{day} {MONTHS[lang][month - 1]} {year}"
+
+
+def number(value: object, lang: str) -> str:
+    """``55045`` as ``55.045`` (Indonesian) or ``55,045`` (English); None as a dash."""
+    if value is None:
+        return "–"
+    try:
+        text = f"{int(str(value)):,}"
+    except ValueError:
+        return str(value)
+    return text.replace(",", ".") if lang == "id" else text

@@ -33,8 +33,10 @@ class PublicWorld:
         return self.server.request("GET", path, **kw)
 
 
-def start_public_world(folder: Any, n_supporters: int = 12) -> tuple[ServerProcess, PublicWorld]:
-    server = ServerProcess.start(folder, env={"SILON_SERVER_NOW": NOW})
+def start_public_world(
+    folder: Any, n_supporters: int = 12, env: dict[str, str] | None = None
+) -> tuple[ServerProcess, PublicWorld]:
+    server = ServerProcess.start(folder, env={"SILON_SERVER_NOW": NOW, **(env or {})})
     server.add_user("op3214", PASSWORD, role="kabkota", region="32.14")
     token = server.login("op3214", PASSWORD)
     s = seed(n_supporters)

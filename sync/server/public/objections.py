@@ -1,0 +1,151 @@
+""" "Saya tidak mendukung": a citizen's objection against a supporter row.
+
+Filing (after the NIK + birth date check matched the row):
+
+- a ``public_objections`` row (status ``open``; the optional phone or e-mail is
+  kept there only: never shown, logged or put in the audit log);
+- the supporter's server-owned field ``public_objection`` set true with a new
+  version and feed position, so it reaches the desktops of the office that
+  verifies that supporter through the ordinary feed ("ada tanggapan masyarakat");
+- an audit entry (``public_objection``, by ``publik``);
+- the public version bumped (objection counts per pair are public).
+
+Resolution happens in the push path (:func:`resolve_in_batch`): when an operator
+pushes a human verdict for a row with an open objection, the objection is
+resolved with that verdict (e.g. TMS ``DENIES_SUPPORT`` after clarification, or
+MS kept with a note in the reasons), the flag goes back to false with a new
+version, and the citizen sees the outcome with the same NIK and birth date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from sync.server import audit
+from sync.server.batch import Batch, Rec, audit_entry
+from sync.server.db import write_tx
+from sync.server.public import figures
+from sync.server.schema import public_objections, records
+
+FLAG = "public_objection"
+VERDICT_FIELDS = (
+    "admin_status",
+    "admin_reasons",
+    "admin_at",
+    "field_status",
+    "field_reasons",
+    "field_at",
+)
+MAX_CONTACT = 120
+
+
+def valid_contact(text: str) -> bool:
+    return len(text) <= MAX_CONTACT and all(c.isprintable() for c in text)
+
+
+def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, iso: str) -> bool:
+    """File an objection against ``record_id`` (already matched). False if one is open already."""
+    with write_tx(engine) as conn:
+        already = conn.execute(
+            select(func.count()).where(
+                public_objections.c.record_id == record_id, public_objections.c.status == "open"
+            )
+        ).scalar_one()
+        if already:
+            return False
+        row = conn.execute(
+            select(records.c.version, records.c.fields, records.c.deleted).where(
+                records.c.id == record_id
+            )
+        ).first()
+        if row is None or row.deleted:
+            return False
+        objection_id = str(uuid.uuid4())
+        conn.execute(
+            public_objections.insert().values(
+                id=objection_id,
+                record_id=record_id,
+                pair_id=pair_id,
+                filed_at=now,
+                contact=contact,
+                status="open",
+                outcome="",
+                outcome_reasons="[]",
+                resolved_at=None,
+            )
+        )
+        fields = orjson.loads(row.fields)
+        before = bool(fields.get(FLAG))
+        fields[FLAG] = True
+        seq = int(conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()) + 1
+        conn.execute(
+            update(records)
+            .where(records.c.id == record_id)
+            .values(
+                version=int(row.version) + 1,
+                seq=seq,
+                fields=orjson.dumps(fields).decode("utf-8"),
+                updated_at=now,
+            )
+        )
+        audit.append(
+            conn,
+            [
+                audit.AuditEntry(
+                    at=iso,
+                    username="publik",
+                    device_id="web",
+                    action="public_objection",
+                    entity="supporter",
+                    record_id=record_id,
+                    before={FLAG: before},
+                    after={FLAG: True, "objection_id": objection_id},
+                )
+            ],
+        )
+        figures.bump(conn, now)
+    return True
+
+
+def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
+    """Resolve open objections of rows whose human verdict this batch changed.
+
+    Returns whether any was resolved (the caller bumps the public version).
+    """
+    due: list[Rec] = []
+    for rid in dict.fromkeys(batch.order):
+        rec = batch.state[rid]
+        if rec.entity != "supporter" or not rec.fields.get(FLAG) or rec.orig is None:
+            continue
+        if (
+            any(rec.fields.get(n) != rec.orig.get(n) for n in VERDICT_FIELDS)
+            and figures.verdict(rec.fields) != "pending"
+        ):
+            due.append(rec)
+    for rec in due:
+        outcome = figures.verdict(rec.fields).upper()
+        reasons = rec.fields.get("field_reasons") if rec.fields.get("field_status") else None
+        reasons = reasons or rec.fields.get("admin_reasons") or []
+        conn.execute(
+            update(public_objections)
+            .where(public_objections.c.record_id == rec.id, public_objections.c.status == "open")
+            .values(
+                status="resolved",
+                outcome=outcome,
+                outcome_reasons=orjson.dumps([str(r) for r in reasons]).decode("utf-8"),
+                resolved_at=batch.now,
+            )
+        )
+        rec.fields = {**rec.fields, FLAG: False}
+        rec.version += 1  # past the pusher's result: the cleared flag reaches it by the feed
+        entry = audit_entry(
+            batch, "objection_resolved", rec, {FLAG: True}, {FLAG: False, "outcome": outcome}
+        )
+        entry.username = "server"
+        batch.audit_entries.append(entry)
+    return bool(due)

@@ -1,0 +1,153 @@
+"""Cek dukungan and "Saya tidak mendukung" against a real server and a real desktop client.
+
+The citizen's NIK check (listed, not listed, wrong birth date: the same answer),
+an objection filed, the flag reaching the operator's desktop through a sync
+(filter and count of the supporters page queries), the operator's verdict, and
+the outcome the citizen then sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silon_desktop.storage.supporter_queries import (
+    SupporterFilter,
+    SupporterQuery,
+    objection_count,
+)
+from tests.integration.public.conftest import PublicWorld, start_public_world
+from tests.integration.sync.conftest import HttpClient
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublicWorld]:
+    server, w = start_public_world(
+        tmp_path_factory.mktemp("objections"),
+        env={"SILON_PUBLIC_CHECKS_PER_NIK": "6", "SILON_PUBLIC_CHECKS_PER_SOURCE": "1000"},
+    )
+    with server:
+        yield w
+
+
+def check(w: PublicWorld, nik: str, birth: str, **kw: Any) -> Any:
+    return w.server.request("POST", "/publik/cek", data={"nik": nik, "birth_date": birth, **kw})
+
+
+def _body(text: str) -> str:
+    """The page without its footer (audit head changes with every write)."""
+    return text.split("<footer>")[0]
+
+
+def test_check_answers_listed_and_the_same_page_for_absent_or_wrong_birth_date(
+    world: PublicWorld,
+) -> None:
+    rid, nik, birth, name, address, _status = world.seed.supporters[2]  # BMS
+    listed = check(world, nik, birth)
+    assert listed.status_code == 200
+    assert listed.headers["cache-control"] == "no-store"
+    assert 'data-outcome="listed"' in listed.text
+    assert "Pemilihan Bupati Purwakarta 2024" in listed.text
+    assert "Belum memenuhi syarat (BMS)" in listed.text
+    assert name not in listed.text and address not in listed.text
+    wrong_date = check(world, nik, "1900-01-01")
+    absent = check(world, "3299999999999999", "1900-01-01")
+    assert wrong_date.status_code == absent.status_code == 200
+    assert 'data-outcome="none"' in wrong_date.text
+    assert _body(wrong_date.text) == _body(absent.text)
+    assert wrong_date.headers["cache-control"] == absent.headers["cache-control"] == "no-store"
+    bad = check(world, "12345", birth)
+    assert bad.status_code == 400 and "NIK harus 16 angka" in bad.text
+
+
+def test_rate_limit_per_nik_then_refused_and_logs_carry_no_nik(world: PublicWorld) -> None:
+    nik = "3214999999990001"
+    codes = [check(world, nik, "1990-01-01").status_code for _ in range(7)]
+    assert codes[:6] == [200] * 6 and codes[6] == 429
+    assert "Terlalu banyak pemeriksaan" in check(world, nik, "1990-01-01").text
+    assert nik not in world.server.log_text()
+    assert "rate limit" in world.server.log_text()
+
+
+def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
+    world: PublicWorld, tmp_path: Path
+) -> None:
+    w = world
+    rid, nik, birth, _name, _address, _status = next(r for r in w.seed.supporters if r[5] == "")
+    page = check(w, nik, birth).text
+    assert 'name="object"' in page
+    filed = w.server.request(
+        "POST",
+        "/publik/keberatan",
+        data={
+            "nik": nik,
+            "birth_date": birth,
+            "pair_id": w.seed.independent_id,
+            "contact": "0812000111",
+        },
+    )
+    assert filed.status_code == 200 and 'id="object-filed"' in filed.text
+    assert 'data-objection="open"' in filed.text
+    counts = w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
+    assert {p["id"]: p["objections"]["open"] for p in counts}[w.seed.independent_id] == 1
+
+    desk = HttpClient(tmp_path / "desk", w.server.url, "op3214", w.token)
+    try:
+        desk.sync()
+        engine = desk.db.engine
+        assert objection_count(engine, w.seed.independent_id) == 1
+        flagged = SupporterQuery(
+            engine, w.seed.independent_id, SupporterFilter(objection=True), live_only=True
+        )
+        rows = flagged.block(0)
+        assert [r.id for r in rows] == [rid] and rows[0].public_objection
+        # The operator clarifies: the person denies the support (TMS DENIES_SUPPORT).
+        desk.repo.update(
+            "supporter", rid, {"admin_status": "TMS", "admin_reasons": ["DENIES_SUPPORT"]}
+        )
+        desk.sync()
+        desk.sync()  # the cleared flag comes back by the feed
+        assert objection_count(engine, w.seed.independent_id) == 0
+    finally:
+        desk.close()
+    outcome = check(w, nik, birth).text
+    assert 'data-objection="resolved"' in outcome
+    assert re.search(r'class="outcome">TMS</b> \(DENIES_SUPPORT\)', outcome)
+    pairs = w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
+    mine = next(p for p in pairs if p["id"] == w.seed.independent_id)
+    assert mine["objections"] == {"open": 0, "resolved": 1}
+
+
+def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: PublicWorld) -> None:
+    """Every public page, open data file and check answer, and the server's log."""
+    w = world
+    secrets = {"3214010101700001", "3214010101700002", "JL. CALON RAHASIA 9", "0812000111"}
+    for _rid, nik, _birth, name, address, _s in w.seed.supporters:
+        secrets |= {nik, name, address}
+    texts = []
+    for path in (
+        "/publik/",
+        "/publik/?lang=en",
+        f"/publik/pemilihan/{w.seed.election_id}",
+        f"/publik/pasangan/{w.seed.independent_id}",
+        f"/publik/pasangan/{w.seed.party_pair_id}",
+        "/publik/data/pemilihan.json",
+        "/publik/data/dukungan.csv",
+        "/publik/audit-head.json",
+        "/publik/cek",
+        "/publik/no-such-page",
+    ):
+        r = w.get(path)
+        texts.append(r.text + str(r.headers))
+    for _rid, nik, birth, _n, _a, _s in w.seed.supporters[:6]:
+        for answer in (check(w, nik, birth), check(w, nik, "1900-01-01")):
+            # The citizen's own NIK is echoed only inside the objection form's hidden field.
+            texts.append(answer.text.replace(f'name="nik" value="{nik}"', ""))
+    log = w.server.log_text()
+    assert "public check" in log or "rate limit" in log  # the log does speak of checks
+    leaked = sorted(s for s in secrets for text in [*texts, log] if s in text)
+    assert leaked == []
