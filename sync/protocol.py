@@ -51,6 +51,8 @@ class EntitySpec:
     #: Field naming the parent record, or None for a root entity.
     parent_field: str | None
     fields: tuple[FieldSpec, ...]
+    #: The entity the parent field must name (a supporter's pair_id names a pair).
+    parent_entity: str | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -113,6 +115,7 @@ PAIR = EntitySpec(
         ("deputy_name", S),
         ("status", S),  # draft | diajukan | ditetapkan | ditolak
     ),
+    parent_entity="election",
 )
 
 CANDIDATE = EntitySpec(
@@ -131,6 +134,7 @@ CANDIDATE = EntitySpec(
         ("occupation", S),
         ("marital_status", S),
     ),
+    parent_entity="pair",
 )
 
 DOCUMENT = EntitySpec(
@@ -145,6 +149,7 @@ DOCUMENT = EntitySpec(
         ("status", S),  # belum | ada | sesuai | tidak_sesuai
         ("note", S),
     ),
+    parent_entity="candidate",
 )
 
 PARTY = EntitySpec(
@@ -156,6 +161,7 @@ PARTY = EntitySpec(
         ("seats", I),
         ("votes", I),
     ),
+    parent_entity="pair",
 )
 
 SUPPORTER = EntitySpec(
@@ -195,6 +201,7 @@ SUPPORTER = EntitySpec(
         #: An open "Saya tidak mendukung" objection by the citizen (public pages).
         FieldSpec("public_objection", B, server_owned=True),
     ),
+    parent_entity="pair",
 )
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -368,6 +375,7 @@ class RejectCode(StrEnum):
     SCOPE_MISMATCH = "SCOPE_MISMATCH"  # a record's scope never changes
     PARENT_MISSING = "PARENT_MISSING"  # parent record unknown or deleted
     DEADLINE_PASSED = "DEADLINE_PASSED"  # stage closed by the server clock
+    READ_ONLY = "READ_ONLY"  # the field is set by a higher level (e.g. an election's dates)
 
 
 @dataclass(slots=True)

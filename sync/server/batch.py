@@ -50,6 +50,8 @@ class Batch:
     now: float
     iso: str
     today: dt.date
+    #: The election's rules (sync.server.rules) and value domains; off only in the bench baseline.
+    rule_checks: bool = True
     state: dict[str, Rec] = field(default_factory=dict)
     results: list[MutationResult] = field(default_factory=list)
     fresh: list[tuple[Mutation, MutationResult]] = field(default_factory=list)

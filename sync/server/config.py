@@ -76,3 +76,8 @@ class ServerConfig:
     max_body_bytes: int = field(
         default_factory=lambda: int(_env_float("SILON_MAX_BODY_BYTES", 64 * 1024 * 1024))
     )
+    #: The election's rules and value domains on every write. Switched off only by
+    #: tests/bench/bench_server.py (``SILON_BENCH_NO_RULE_CHECKS=1``) to measure their cost.
+    rule_checks: bool = field(
+        default_factory=lambda: os.environ.get("SILON_BENCH_NO_RULE_CHECKS") != "1"
+    )

@@ -9,7 +9,6 @@ issued as bulk statements before one commit.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -27,7 +26,7 @@ from sync.protocol import (
     RejectCode,
     ResultStatus,
 )
-from sync.server import audit
+from sync.server import audit, rules
 from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, write_tx
@@ -67,6 +66,7 @@ def apply_batch(
         now=config.clock.time(),
         iso=config.clock.iso(),
         today=config.clock.today_wib(),
+        rule_checks=config.rule_checks,
     )
     # Content checks need no database: done before taking the write lock, so they
     # overlap with another batch's commit.
@@ -209,7 +209,12 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     for name, (_old, new) in m.changes.items():
         fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
-    _check_parent(batch, rec, created=True)
+    if batch.rule_checks:
+        rules.check_parent(batch, rec)
+        rules.check_stages(batch, rec, m.changes, created=True)
+        rules.check_rights(batch.actor, rec, None, m.changes)
+    else:
+        _check_parent_exists(batch, rec)
     batch.state[rec.id] = rec
     touch(batch, rec)
     after = {k: v for k, v in fields.items() if v is not None}  # absent means null
@@ -217,8 +222,8 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     return MutationResult(m.id, ResultStatus.APPLIED, version=1)
 
 
-def _check_parent(batch: Batch, rec: Rec, *, created: bool) -> None:
-    """Parents must exist in the same scope; supporters respect the stage deadlines."""
+def _check_parent_exists(batch: Batch, rec: Rec) -> None:
+    """The check before the rules (the bench's baseline): the parent exists in the scope."""
     parent_field = ENTITIES[rec.entity].parent_field
     if parent_field is None:
         return
@@ -226,30 +231,6 @@ def _check_parent(batch: Batch, rec: Rec, *, created: bool) -> None:
     parent = batch.state.get(pid) if pid else None
     if parent is None or parent.deleted or parent.scope != rec.scope:
         raise Rejection(RejectCode.PARENT_MISSING, parent_field, f"{parent_field} names no record")
-    if rec.entity == "supporter" and created:
-        election = batch.state.get(str(parent.fields.get("election_id") or ""))
-        end = election.fields.get("support_end") if election is not None else None
-        if end and batch.today > dt.date.fromisoformat(str(end)):
-            raise Rejection(
-                RejectCode.DEADLINE_PASSED,
-                "support_end",
-                f"new supporters closed after {end} (server date {batch.today.isoformat()})",
-            )
-
-
-def _check_stage(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
-    """Field verification results are refused after the election's verfak_end."""
-    if rec.entity != "supporter" or not any(n.startswith("field_") for n in changed):
-        return
-    pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
-    election = batch.state.get(str(pair.fields.get("election_id") or "")) if pair else None
-    end = election.fields.get("verfak_end") if election is not None else None
-    if end and batch.today > dt.date.fromisoformat(str(end)):
-        raise Rejection(
-            RejectCode.DEADLINE_PASSED,
-            "verfak_end",
-            f"field verification closed after {end} (server date {batch.today.isoformat()})",
-        )
 
 
 def _upsert(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
@@ -278,9 +259,13 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
     candidate = dict(rec.fields)
     candidate.update(changed)
     probe = Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
-    if ENTITIES[rec.entity].parent_field in changed:
-        _check_parent(batch, probe, created=False)
-    _check_stage(batch, probe, changed)
+    if batch.rule_checks:
+        if ENTITIES[rec.entity].parent_field in changed:
+            rules.check_parent(batch, probe)
+        rules.check_stages(batch, probe, changed, created=False)
+        rules.check_rights(batch.actor, probe, rec.fields, changed)
+    elif ENTITIES[rec.entity].parent_field in changed:
+        _check_parent_exists(batch, probe)
     before = {k: rec.fields.get(k) for k in changed}
     rec.fields = candidate
     rec.version += 1

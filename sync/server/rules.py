@@ -1,0 +1,142 @@
+"""The election's rules on every write: parent kinds, stage deadlines, field rights.
+
+Called by the push engine (:mod:`sync.server.push`) for every create and every
+change, after the content checks of :mod:`sync.server.validation`:
+
+- a parent field names a record of the right kind (a supporter's ``pair_id``
+  a pair, a pair's ``election_id`` an election, a document's ``candidate_id``
+  a candidate ...);
+- a write that touches a dated stage is refused after it closes by the server
+  clock: new supporters and supporters moved to another pair after
+  ``support_end`` (``correction_end`` for rows of a correction round), field
+  verification after ``verfak_end``;
+- an election's administered fields (stage dates, DPT, number of sub-regions,
+  rule set) are set by the level that administers it: KPU RI, or the province
+  for the elections of its province. A kab/kota account may fill them while
+  they are empty (when it enters its own election), never change them once set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode
+from sync.server.batch import Batch, Rec
+from sync.server.roles import Actor, Role
+from sync.server.validation import Rejection
+
+#: Election fields set by the level that administers the election (docs/PROTOCOL.md).
+ADMINISTERED: frozenset[str] = frozenset(
+    {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
+    | {"dpt", "subregion_count", "rule_set"}
+)
+
+#: Supporter fields whose writes belong to the submission stage (a move to another pair).
+_SUBMISSION = frozenset({"pair_id"})
+
+
+def check_parent(batch: Batch, rec: Rec) -> Rec | None:
+    """The parent record of ``rec``: it must exist, in the same scope, of the right kind.
+
+    Raises:
+        Rejection: ``PARENT_MISSING`` naming the parent field.
+    """
+    spec = ENTITIES[rec.entity]
+    if spec.parent_field is None:
+        return None
+    value = rec.fields.get(spec.parent_field)
+    parent = batch.state.get(value) if isinstance(value, str) and value else None
+    if parent is None or parent.deleted or parent.scope != rec.scope:
+        raise Rejection(
+            RejectCode.PARENT_MISSING, spec.parent_field, f"{spec.parent_field} names no record"
+        )
+    if spec.parent_entity is not None and parent.entity != spec.parent_entity:
+        raise Rejection(
+            RejectCode.PARENT_MISSING,
+            spec.parent_field,
+            f"{spec.parent_field} names a {parent.entity}, not a {spec.parent_entity}",
+        )
+    return parent
+
+
+def _election_of(batch: Batch, rec: Rec) -> Rec | None:
+    pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
+    if pair is None or pair.entity != "pair":
+        return None
+    election = batch.state.get(str(pair.fields.get("election_id") or ""))
+    return election if election is not None and election.entity == "election" else None
+
+
+def _closed(batch: Batch, election: Rec | None, end_field: str) -> str | None:
+    end = election.fields.get(end_field) if election is not None else None
+    if end and batch.today > dt.date.fromisoformat(str(end)):
+        return str(end)
+    return None
+
+
+def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: bool) -> None:
+    """Refuse a supporter write that touches a stage closed by the server clock.
+
+    Raises:
+        Rejection: ``DEADLINE_PASSED`` naming the stage's end field.
+    """
+    if rec.entity != "supporter":
+        return
+    names = set(changed)
+    election = _election_of(batch, rec)
+    if created or names & _SUBMISSION:
+        correction = str(rec.fields.get("round") or "").startswith("correction")
+        stage = "correction_end" if correction else "support_end"
+        end = _closed(batch, election, stage)
+        if end:
+            what = "new supporters" if created else "moving a supporter to another pair"
+            raise Rejection(
+                RejectCode.DEADLINE_PASSED,
+                stage,
+                f"{what} closed after {end} (server date {batch.today.isoformat()})",
+            )
+    if any(n.startswith("field_") for n in names):
+        end = _closed(batch, election, "verfak_end")
+        if end:
+            raise Rejection(
+                RejectCode.DEADLINE_PASSED,
+                "verfak_end",
+                f"field verification closed after {end} (server date {batch.today.isoformat()})",
+            )
+
+
+def administers(actor: Actor, scope: str) -> bool:
+    """Whether ``actor`` sets the administered fields of an election in ``scope``."""
+    if actor.role is Role.KPU_RI or actor.role is Role.TRAINER:
+        return True
+    if actor.role is Role.PROVINCE:
+        return scope == actor.region or scope.startswith(actor.region + ".")
+    return False
+
+
+def check_rights(
+    actor: Actor, rec: Rec, before: dict[str, Any] | None, changed: Iterable[str]
+) -> None:
+    """Refuse a change of an election's administered field by a level below.
+
+    ``before`` is the stored fields (None for a new record): an empty field may
+    be filled by the election's own kab/kota, a set one changed only above it.
+
+    Raises:
+        Rejection: ``READ_ONLY`` naming the field.
+    """
+    if rec.entity != "election" or administers(actor, rec.scope):
+        return
+    for name in changed:
+        if name not in ADMINISTERED:
+            continue
+        old = before.get(name) if before is not None else None
+        if old is None or old == "":
+            continue
+        raise Rejection(
+            RejectCode.READ_ONLY,
+            name,
+            f"{name} is set by the province or KPU RI that administers the election",
+        )

@@ -1,0 +1,172 @@
+"""The election's rules on every write (issue #16): parent kinds, stage deadlines
+on creates, updates and moves, and an election's administered fields by level."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import select
+
+from sync.protocol import Mutation, MutationResult, Op
+from sync.server.db import read_tx
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.schema import audit as audit_log
+from sync.server.state import ServerState
+from tests.unit.server.support import fresh_state
+
+RI = Actor("ri", Role.KPU_RI, "", "dev-ri")
+PROVINCE = Actor("prov32", Role.PROVINCE, "32", "dev-prov")
+KAB = Actor("op3214", Role.KABKOTA, "32.14", "dev-kab")
+SCOPE = "32.14"
+
+
+@pytest.fixture(scope="module")
+def state() -> Iterator[ServerState]:
+    with fresh_state() as server:
+        yield server
+
+
+def create(entity: str, changes: dict[str, Any], scope: str = SCOPE) -> Mutation:
+    return Mutation(
+        str(uuid.uuid4()),
+        entity,
+        str(uuid.uuid4()),
+        scope,
+        Op.UPSERT,
+        0,
+        {k: (None, v) for k, v in changes.items()},
+    )
+
+
+def change(m: Mutation, version: int, changes: dict[str, tuple[Any, Any]]) -> Mutation:
+    return Mutation(str(uuid.uuid4()), m.entity, m.record_id, m.scope, Op.UPSERT, version, changes)
+
+
+def push(state: ServerState, actor: Actor, *mutations: Mutation) -> list[MutationResult]:
+    return apply_batch(state.engine, state.config, actor, str(uuid.uuid4()), list(mutations))
+
+
+def one(state: ServerState, actor: Actor, m: Mutation) -> MutationResult:
+    (result,) = push(state, actor, m)
+    return result
+
+
+def tree(
+    state: ServerState, support_end: str = "2099-12-31", verfak_end: str = "2099-12-31"
+) -> dict[str, Mutation]:
+    election = create("election", {"name": "Pilbup", "kind": "bupati"})
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    candidate = create("candidate", {"pair_id": pair.record_id, "role": "kepala"})
+    supporter = create("supporter", {"pair_id": pair.record_id, "name": "A"})
+    results = push(state, RI, election, pair, candidate, supporter)
+    assert [r.status for r in results] == ["applied"] * 4, results
+    dates = {"support_end": (None, support_end), "verfak_end": (None, verfak_end)}
+    assert one(state, RI, change(election, 1, dates)).status == "applied"
+    return {"election": election, "pair": pair, "candidate": candidate, "supporter": supporter}
+
+
+@pytest.mark.parametrize(
+    ("entity", "field", "wrong"),
+    [
+        ("supporter", "pair_id", "candidate"),
+        ("supporter", "pair_id", "election"),
+        ("candidate", "pair_id", "election"),
+        ("pair", "election_id", "pair"),
+        ("document", "candidate_id", "pair"),
+        ("party", "pair_id", "supporter"),
+    ],
+)
+def test_a_parent_of_the_wrong_kind_is_refused(
+    state: ServerState, entity: str, field: str, wrong: str
+) -> None:
+    records = tree(state)
+    result = one(state, RI, create(entity, {field: records[wrong].record_id}))
+    assert result.status == "rejected"
+    assert (result.code, result.field) == ("PARENT_MISSING", field)
+    assert f"names a {wrong}" in (result.message or "")
+
+
+def test_a_supporter_moved_by_an_update_to_a_candidate_is_refused(state: ServerState) -> None:
+    records = tree(state)
+    s = records["supporter"]
+    moved = change(s, 1, {"pair_id": (records["pair"].record_id, records["candidate"].record_id)})
+    assert one(state, RI, moved).code == "PARENT_MISSING"
+
+
+def test_a_supporter_under_a_candidate_cannot_dodge_the_deadline(state: ServerState) -> None:
+    # The deadline is found through the pair: a candidate as "pair" skipped it before.
+    closed = tree(state, support_end="2000-01-31")
+    late = create("supporter", {"pair_id": closed["candidate"].record_id, "name": "B"})
+    assert one(state, RI, late).status == "rejected"
+
+
+def test_moving_a_supporter_to_a_closed_pair_is_refused(state: ServerState) -> None:
+    open_tree = tree(state)
+    closed = tree(state, support_end="2000-01-31")
+    s = open_tree["supporter"]
+    moved = change(s, 1, {"pair_id": (open_tree["pair"].record_id, closed["pair"].record_id)})
+    result = one(state, RI, moved)
+    assert (result.status, result.code, result.field) == (
+        "rejected",
+        "DEADLINE_PASSED",
+        "support_end",
+    )
+    # An ordinary edit of the same supporter still goes through.
+    assert one(state, RI, change(s, 1, {"name": ("A", "A2")})).status == "applied"
+
+
+def test_field_verification_on_create_is_refused_after_verfak_end(state: ServerState) -> None:
+    closed = tree(state, verfak_end="2000-01-31")
+    late = create(
+        "supporter", {"pair_id": closed["pair"].record_id, "name": "C", "field_status": "MS"}
+    )
+    result = one(state, RI, late)
+    assert (result.code, result.field) == ("DEADLINE_PASSED", "verfak_end")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("support_end", "2024-08-01", "2099-12-31"),
+        ("verfak_end", "2024-09-01", "2099-12-31"),
+        ("dpt", 1000, 10),
+        ("rule_set", "pilkada-2024", "longgar"),
+        ("subregion_count", 10, 1),
+    ],
+)
+def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
+    state: ServerState, name: str, old: Any, new: Any
+) -> None:
+    election = create("election", {"name": "Pilbup", "kind": "bupati", name: old})
+    assert one(state, KAB, election).status == "applied"  # it may fill them once
+    result = one(state, KAB, change(election, 1, {name: (old, new)}))
+    assert (result.status, result.code, result.field) == ("rejected", "READ_ONLY", name)
+    # Its name is its own to edit.
+    assert one(state, KAB, change(election, 1, {"name": ("Pilbup", "Pilbup X")})).status == (
+        "applied"
+    )
+
+
+def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
+    state: ServerState,
+) -> None:
+    election = create("election", {"name": "Pilgub", "kind": "gubernur", "dpt": 100}, scope="32")
+    assert one(state, PROVINCE, election).status == "applied"
+    result = one(state, PROVINCE, change(election, 1, {"dpt": (100, 200)}))
+    assert result.status == "applied"
+    with read_tx(state.engine) as conn:
+        rows = conn.execute(
+            select(audit_log).where(audit_log.c.record_id == election.record_id)
+        ).all()
+    changes = [(r.action, orjson.loads(r.after or "null")) for r in rows]
+    assert ("update", {"dpt": 200}) in changes
+    # KPU RI corrects the dates of a kab/kota election once set.
+    bupati = create("election", {"name": "Pilbup", "kind": "bupati", "support_end": "2024-08-01"})
+    assert one(state, KAB, bupati).status == "applied"
+    fix = change(bupati, 1, {"support_end": ("2024-08-01", "2024-08-05")})
+    assert one(state, RI, fix).status == "applied"
