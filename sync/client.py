@@ -151,6 +151,8 @@ class SyncEngine:
         transport: an authenticated :class:`~sync.transport.Transport`.
         derive: computes local derived columns of pulled rows (supporter status).
         page_size: feed page size to start with (adapts to the link).
+        snapshots: a first pull (no cursor yet) installs the server's scope
+            snapshot before the feed (:mod:`sync.client_snapshot`).
     """
 
     def __init__(
@@ -162,6 +164,7 @@ class SyncEngine:
         derive: DeriveFn | None = None,
         batch: AdaptiveBatch | None = None,
         pages: AdaptiveBatch | None = None,
+        snapshots: bool = True,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -169,6 +172,7 @@ class SyncEngine:
         self.derive = derive
         self.batch = batch or AdaptiveBatch(start=500, minimum=25, maximum=2000)
         self.pages = pages or AdaptiveBatch(start=1000, minimum=50, maximum=5000)
+        self.snapshots = snapshots
 
     def run(
         self,
@@ -389,6 +393,8 @@ class SyncEngine:
         self._stage("apply", "running")
         with self.db.session(readonly=True) as session:
             cursor = feed_start(session.connection())
+        if not cursor and self.snapshots:  # a first pull: the scope's snapshot, then the feed after it
+            cursor = self._snapshot(report, notify, cancel) or cursor
         # The next page is fetched while this one is applied (its cursor is known).
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
             flight: Future[dict[str, Any]] | None = pool.submit(self._fetch, cursor)
@@ -419,6 +425,28 @@ class SyncEngine:
             raise Cancelled
         self._stage("pull", "done", f"cursor {cursor}")
         self._stage("apply", "done", f"{report.pulled} records")
+
+    def _snapshot(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> str:
+        """Install the server's snapshot; its cursor, or "" when none was installed."""
+        from sync.client_snapshot import SnapshotCancelled, install_online
+        from sync.snapshot import SnapshotError
+
+        try:
+            result = install_online(
+                self.db,
+                self.api,
+                derive=self.derive,
+                progress=lambda n: notify(Progress("pull", report.pulled + n, None)),
+                cancel=cancel,
+            )
+        except SnapshotCancelled:
+            raise Cancelled from None
+        except SnapshotError as exc:
+            raise BadAnswer(str(exc)) from exc
+        if result is None:
+            return ""
+        report.pulled += result.count
+        return result.cursor if result.cursor_moved else ""
 
 
 def _kind(exc: TransportError) -> str:

@@ -17,6 +17,7 @@ LOGOUT = f"{API_PREFIX}/auth/logout"
 PUSH = f"{API_PREFIX}/push"
 FEED = f"{API_PREFIX}/feed"
 SERVER_KEY = f"{API_PREFIX}/server-key"
+SNAPSHOT = f"{API_PREFIX}/snapshot"
 
 
 class BadAnswer(TransportError):
@@ -119,6 +120,14 @@ class ServerApi:
         if not isinstance(data, dict) or "cursor" not in data or "entities" not in data:
             raise BadAnswer(f"feed: unexpected answer {str(data)[:80]}")
         return data
+
+    def snapshot_manifest(self) -> Any:
+        """The signed manifest of a snapshot of this account's scope (checked by the caller)."""
+        return self.transport.call("GET", SNAPSHOT)
+
+    def snapshot_part(self, snapshot_id: str, index: int) -> Any:
+        """Part ``index`` of a snapshot, decoded (its digest is checked by the caller)."""
+        return self.transport.call("GET", f"{SNAPSHOT}/{snapshot_id}/{index}")
 
     def server_key(self) -> str:
         data = self.transport.call("GET", SERVER_KEY, auth=False)

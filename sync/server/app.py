@@ -24,7 +24,7 @@ from sync.server.config import ServerConfig
 from sync.server.http import ERRORS, install_handlers, json_response
 from sync.server.middleware import BodyMiddleware
 from sync.server.public import pages as public_pages
-from sync.server.routes import accounts, auth, bundles, health, records
+from sync.server.routes import accounts, auth, bundles, health, records, snapshot
 from sync.server.routes import sync as sync_routes
 from sync.server.state import ServerState, open_state
 
@@ -64,6 +64,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(bundles.router)
     app.include_router(public_pages.router)
+    app.include_router(snapshot.router)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
     return app
 

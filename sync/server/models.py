@@ -137,6 +137,24 @@ class FeedPageOut(BaseModel):
     entities: list[EntityBlock]
 
 
+class SnapshotPart(BaseModel):
+    records: int
+    sha256: str = Field(description="hex SHA-256 of the part's JSON bytes")
+
+
+class SnapshotManifest(BaseModel):
+    format: Literal["silon-snapshot-1"]
+    snapshot_id: str
+    created_at: str
+    scope: str = Field(description='the region read, "*" for everything')
+    cursor: str = Field(description="feed position the snapshot is complete up to")
+    count: int
+    parts: list[SnapshotPart]
+    key_id: str
+    public_key: str
+    signature: str = Field(description="Ed25519 signature of the manifest without it, base64")
+
+
 class ConflictOut(BaseModel):
     id: int
     mutation_id: str

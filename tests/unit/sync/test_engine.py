@@ -306,6 +306,7 @@ def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
         raise OperationalError("INSERT", {}, sqlite_error("database or disk is full", SQLITE_FULL))
 
     monkeypatch.setattr("sync.client.apply_feed_page", full)
+    monkeypatch.setattr("sync.client_snapshot.apply_feed_page", full)  # the first pull's path
     report = b.sync()
     assert (report.error, report.error_kind) == (DiskFull.default_message, "local")
     assert not report.complete and '"failed"' in report.stages["pull"]
@@ -375,7 +376,8 @@ def test_a_feed_page_that_times_out_is_asked_for_again_at_half_the_size(
     b.transport.faults = ["timeout"]  # the first feed page comes too late
     b.transport.sent.clear()
     pages = AdaptiveBatch(start=40, minimum=10, maximum=40)
-    report = SyncEngine(b.db, b.settings, b.transport, pages=pages).run()
+    # Feed pages from the start (the snapshot path is tested in test_snapshot.py).
+    report = SyncEngine(b.db, b.settings, b.transport, pages=pages, snapshots=False).run()
     assert report.complete
     limits = [q["limit"] for _m, path, q in b.transport.sent if path == "/v1/feed"]
     assert limits[:2] == [40, 20]

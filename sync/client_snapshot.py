@@ -1,0 +1,200 @@
+"""Installing a scope snapshot on the client: a first sync in seconds (format:
+:mod:`sync.snapshot`).
+
+- :func:`install_online` is the engine's first pull when this client has no feed
+  cursor yet: it asks ``GET /v1/snapshot`` for the signed manifest, checks it
+  against the server key saved here, then fetches the parts one by one (the next
+  while the current one is applied), checks each against the manifest's digest
+  and applies it through the bulk apply path of feed pages. Every part and the
+  new cursor are written in ONE transaction: cancelled, refused or killed
+  halfway, nothing of the snapshot is kept and the next run starts again.
+- :func:`install_file` does the same from a snapshot file carried on a USB stick
+  (``silon-desktop snapshot import FILE``).
+
+The cursor moves to the snapshot's only when this client had none and the
+snapshot is of this operator's whole scope; otherwise the records are applied
+(versions decide, as for any feed page) and the cursor is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from sqlalchemy import Connection, select
+
+from sync import snapshot as fmt
+from sync.client_api import ServerApi
+from sync.client_apply import ApplyStats, apply_connection, apply_feed_page
+from sync.client_rows import DeriveFn
+from sync.client_state import SERVER_KEY, feed_start, get_state, save_cursor, set_state
+from sync.transport import ServerRefused
+
+if TYPE_CHECKING:
+    from silon_desktop.storage.db import Database
+
+#: sync_state key: JSON of the last snapshot installed (id, scope, cursor, count).
+SNAPSHOT_KEY = "snapshot"
+
+
+class SnapshotCancelled(Exception):
+    """Cancelled while installing; nothing of the snapshot was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotResult:
+    count: int  # records applied
+    cursor: str  # the snapshot's feed position
+    cursor_moved: bool
+
+
+def install_online(
+    db: Database,
+    api: ServerApi,
+    *,
+    derive: DeriveFn | None = None,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> SnapshotResult | None:
+    """Install the server's snapshot of this account's scope (see the module docstring).
+
+    Returns None when the server offers no snapshot (an older server) or no server
+    key is known here to check it with: the caller then pulls the feed from the start.
+
+    Raises:
+        SnapshotError: the manifest or a part does not verify (nothing kept).
+        SnapshotCancelled: ``cancel`` was set (nothing kept).
+        TransportError: the link failed (nothing kept).
+    """
+    with db.session(readonly=True) as session:
+        trusted = get_state(session.connection(), SERVER_KEY)
+    if not trusted:
+        return None
+    for attempt in range(2):
+        try:
+            manifest = fmt.check_manifest(api.snapshot_manifest(), trusted)
+        except ServerRefused as exc:
+            if exc.status == 404:
+                return None  # a server without snapshots
+            raise
+        try:
+            return _install(
+                db, manifest, _online_parts(api, manifest), derive, progress, cancel, scope=None
+            )
+        except ServerRefused as exc:
+            if exc.status != 410 or attempt:
+                raise
+            # Rebuilt meanwhile by the server: ask for the new one once.
+    return None
+
+
+def _online_parts(api: ServerApi, manifest: fmt.Manifest) -> Iterator[dict[str, Any]]:
+    """The parts, each checked; the next one is fetched while the caller applies this one."""
+    count = len(manifest.parts)
+    if not count:
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="sync-snapshot") as pool:
+        flight: Future[Any] = pool.submit(api.snapshot_part, manifest.snapshot_id, 0)
+        for index in range(count):
+            data = flight.result()
+            if index + 1 < count:
+                flight = pool.submit(api.snapshot_part, manifest.snapshot_id, index + 1)
+            yield fmt.check_part(manifest, index, fmt.part_bytes(data))
+
+
+def install_file(
+    db: Database,
+    path: Path,
+    *,
+    account_scope: str | None,
+    derive: DeriveFn | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SnapshotResult:
+    """Install a snapshot file checked against the server key saved here.
+
+    Args:
+        account_scope: the region of this computer's account ("" for the whole
+            country), or None when unknown: the cursor then stays.
+
+    Raises:
+        SnapshotError: no server key known, or the file does not verify (nothing kept).
+    """
+    with db.session(readonly=True) as session:
+        trusted = get_state(session.connection(), SERVER_KEY)
+    if not trusted:
+        raise fmt.SnapshotError(
+            "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali, "
+            "atau berikan kuncinya dengan --server-key.",
+            "no server key",
+        )
+    manifest, parts = fmt.read_file(path, trusted)
+    return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
+
+
+def _install(
+    db: Database,
+    manifest: fmt.Manifest,
+    parts: Iterator[dict[str, Any]],
+    derive: DeriveFn | None,
+    progress: Callable[[int], None] | None,
+    cancel: threading.Event | None,
+    *,
+    scope: str | None,
+) -> SnapshotResult:
+    """Apply every part and (when allowed) the cursor in one transaction."""
+    total = ApplyStats()
+    done = 0
+    with apply_connection(db) as conn:
+        fresh = feed_start(conn) == ""
+        for page in parts:
+            if cancel is not None and cancel.is_set():
+                raise SnapshotCancelled
+            try:
+                total.add(apply_feed_page(conn, page, derive=derive))
+            except ValueError as exc:
+                raise fmt.SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
+            done += sum(len(block["rows"]) for block in page.get("entities") or [])
+            if progress is not None:
+                progress(done)
+        if done != manifest.count:
+            raise fmt.SnapshotError(
+                "Snapshot tidak lengkap; ditolak.", f"{done} of {manifest.count} records"
+            )
+        # Online, the server built the snapshot for this very account's scope.
+        whole_scope = scope is None or _covers(manifest.scope, scope)
+        moved = fresh and whole_scope
+        if moved:
+            save_cursor(conn, manifest.cursor)
+        _remember(conn, manifest, moved)
+    return SnapshotResult(done, manifest.cursor, moved)
+
+
+def _covers(snapshot_scope: str, account_scope: str) -> bool:
+    return snapshot_scope == (account_scope or "*")
+
+
+def _remember(conn: Connection, manifest: fmt.Manifest, moved: bool) -> None:
+    note = {
+        "snapshot_id": manifest.snapshot_id,
+        "scope": manifest.scope,
+        "cursor": manifest.cursor,
+        "count": manifest.count,
+        "cursor_moved": moved,
+    }
+    set_state(conn, SNAPSHOT_KEY, orjson.dumps(note).decode())
+
+
+def account_scope(db: Database, username: str) -> str | None:
+    """The region of the local account ``username`` (None when it never logged in here)."""
+    from silon_desktop.storage.models import LocalAccount
+
+    with db.session(readonly=True) as session:
+        row = session.execute(
+            select(LocalAccount.scope).where(LocalAccount.username == username)
+        ).first()
+    return None if row is None else str(row[0] or "")

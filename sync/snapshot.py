@@ -1,0 +1,229 @@
+"""Scope snapshots: a first sync in seconds, online or by USB stick.
+
+Plain Python shared by client and server (no storage, no HTTP). A snapshot is
+every record of one scope (tombstones included) as of one feed position, cut
+into *parts* of at most :data:`PART_RECORDS` records. Each part is a feed page in
+the columnar wire form (:func:`sync.protocol.encode_feed_page`, ``cursor`` = the
+snapshot's cursor, ``has_more`` false), so the client installs it through the
+same bulk apply path as a feed page.
+
+The **manifest** names the parts and is signed by the SERVER key::
+
+    {"format": "silon-snapshot-1", "snapshot_id", "created_at", "scope",
+     "cursor": "<feed position the snapshot is complete up to>", "count",
+     "parts": [{"records": n, "sha256": "<hex of the part's JSON bytes>"}, ...],
+     "key_id", "public_key", "signature"}
+
+``signature`` is :func:`sync.signing.sign` of the manifest without
+``signature``. A part's bytes are ``orjson.dumps(page)``; its digest is taken
+over those bytes (the HTTP client, which receives the decoded JSON, hashes
+``orjson.dumps`` of it again: orjson writes the same bytes for what it read).
+
+Online: ``GET /v1/snapshot`` answers the manifest, ``GET
+/v1/snapshot/{snapshot_id}/{n}`` part ``n`` (see docs/PROTOCOL.md). On a stick
+(``silon-server snapshot export``): one gzip stream of lines, the manifest's
+canonical JSON first, then each part's bytes, one per line (orjson never writes
+a raw newline inside a value).
+
+After installing every part (one transaction) the client's feed cursor is the
+snapshot's ``cursor``; the feed after it brings what changed since.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from sync import signing
+
+FORMAT = "silon-snapshot-1"
+#: Records per part: a few MB of JSON, so neither side holds the whole scope.
+PART_RECORDS = 20_000
+#: A line of a snapshot file longer than this is refused (a part is far smaller).
+MAX_LINE_BYTES = 256 * 1024 * 1024
+
+
+class SnapshotError(Exception):
+    """A snapshot was refused; nothing was changed. ``message`` is for the operator."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        self.message = message
+        self.detail = detail
+        super().__init__(f"{message} ({detail})" if detail else message)
+
+
+def part_digest(data: bytes) -> str:
+    """The SHA-256 hex digest a manifest names for a part's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def part_bytes(page: dict[str, Any]) -> bytes:
+    """The byte form of a decoded part, as digested (see the module docstring)."""
+    return orjson.dumps(page)
+
+
+def seal_manifest(
+    key: signing.Ed25519PrivateKey,
+    *,
+    snapshot_id: str,
+    created_at: str,
+    scope: str,
+    cursor: str,
+    parts: list[tuple[int, str]],
+) -> dict[str, Any]:
+    """A signed manifest for ``parts`` given as ``(records, sha256)``."""
+    body: dict[str, Any] = {
+        "format": FORMAT,
+        "snapshot_id": snapshot_id,
+        "created_at": created_at,
+        "scope": scope,
+        "cursor": cursor,
+        "count": sum(n for n, _ in parts),
+        "parts": [{"records": n, "sha256": digest} for n, digest in parts],
+        "key_id": signing.key_id(key),
+        "public_key": signing.public_key_b64(key),
+    }
+    body["signature"] = signing.sign(key, body)
+    return body
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    snapshot_id: str
+    scope: str
+    cursor: str
+    count: int
+    parts: tuple[tuple[int, str], ...]  # (records, sha256) per part
+
+
+def check_manifest(body: Any, trusted_key: str) -> Manifest:
+    """The manifest, when it is well formed and signed by ``trusted_key``.
+
+    Raises:
+        SnapshotError: unknown format, malformed, unsigned or signed by another key.
+    """
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise SnapshotError("Berkas ini bukan snapshot Silon.", "format")
+    signature = body.get("signature")
+    if not isinstance(signature, str):
+        raise SnapshotError("Snapshot tidak bertanda tangan; ditolak.", "unsigned")
+    if body.get("public_key") != trusted_key:
+        raise SnapshotError(
+            "Snapshot ditandatangani oleh kunci yang bukan kunci server ini; ditolak.",
+            "untrusted key",
+        )
+    unsigned = {k: v for k, v in body.items() if k != "signature"}
+    if not signing.verify(trusted_key, unsigned, signature):
+        raise SnapshotError(
+            "Tanda tangan snapshot tidak sah (isi telah diubah); ditolak.", "bad signature"
+        )
+    try:
+        parts = tuple((int(p["records"]), str(p["sha256"])) for p in body["parts"])
+        manifest = Manifest(
+            snapshot_id=str(body["snapshot_id"]),
+            scope=str(body["scope"]),
+            cursor=str(int(str(body["cursor"]))),
+            count=int(body["count"]),
+            parts=parts,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotError("Isi snapshot tidak sesuai format.", repr(exc)) from exc
+    return manifest
+
+
+def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
+    """Part ``index`` decoded, when its bytes are the ones the manifest names.
+
+    Raises:
+        SnapshotError: the part was changed or cut short.
+    """
+    if index >= len(manifest.parts) or part_digest(data) != manifest.parts[index][1]:
+        raise SnapshotError(
+            "Bagian snapshot rusak atau telah diubah; ditolak.", f"part {index} digest"
+        )
+    try:
+        page = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
+    if not isinstance(page, dict):
+        raise SnapshotError("Isi snapshot tidak sesuai format.", f"part {index}")
+    return page
+
+
+def write_file(path: Path, manifest: dict[str, Any], parts: Iterator[bytes]) -> None:
+    """Write a snapshot file (gzip of manifest line + part lines), whole or not at all.
+
+    Raises:
+        OSError: the file could not be written (nothing is left at ``path``).
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as gz:
+            gz.write(signing.canonical_json(manifest) + b"\n")
+            for data in parts:
+                gz.write(data + b"\n")
+        with open(tmp, "rb+") as handle:
+            import os
+
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_file(path: Path, trusted_key: str) -> tuple[Manifest, Iterator[dict[str, Any]]]:
+    """Open a snapshot file: its checked manifest and an iterator of checked parts.
+
+    The parts are read one at a time (memory holds one part). A part that does not
+    match the manifest, a missing part or a file cut short raises
+    :class:`SnapshotError` from the iterator: install all parts in one transaction
+    so that nothing is kept then.
+
+    Raises:
+        SnapshotError: not a snapshot file, or its manifest does not verify.
+    """
+    handle = gzip.GzipFile(path, "rb")
+    try:
+        first = handle.readline(MAX_LINE_BYTES)
+        manifest = check_manifest(_json(first), trusted_key)
+    except (OSError, EOFError, zlib.error) as exc:
+        handle.close()
+        raise SnapshotError("Berkas ini bukan snapshot Silon atau rusak.", str(exc)) from exc
+    except SnapshotError:
+        handle.close()
+        raise
+
+    def parts() -> Iterator[dict[str, Any]]:
+        with handle:
+            try:
+                for index in range(len(manifest.parts)):
+                    line = handle.readline(MAX_LINE_BYTES)
+                    if not line.endswith(b"\n"):
+                        raise SnapshotError(
+                            "Snapshot terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
+                            f"part {index} missing",
+                        )
+                    yield check_part(manifest, index, line[:-1])
+                if handle.read(1):
+                    raise SnapshotError("Snapshot berisi data tambahan; ditolak.", "trailing")
+            except (OSError, EOFError, zlib.error) as exc:
+                raise SnapshotError(
+                    "Snapshot rusak atau terpotong. Salin ulang berkasnya.", str(exc)
+                ) from exc
+
+    return manifest, parts()
+
+
+def _json(line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise SnapshotError("Berkas ini bukan snapshot Silon.", "manifest not JSON") from exc
