@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("sync_cmd", "one sync run with the server; exit 0 when everything was pushed"),
     "status": ("status_cmd", "pending changes, open conflicts, last successful sync"),
     "bundle": ("bundle_cmd", "export or import a signed sync bundle (USB stick)"),
+    "snapshot": ("snapshot_cmd", "install a server snapshot file for a first sync (USB stick)"),
     "validate": ("validate_cmd", "validate a supporter spreadsheet without a database"),
     "import": ("import_cmd", "import a supporter spreadsheet into the local database"),
     "export": ("export_cmd", "write a pair's B.1.1-KWK list and B.2-KWK recap as Excel files"),

@@ -393,7 +393,9 @@ class SyncEngine:
         self._stage("apply", "running")
         with self.db.session(readonly=True) as session:
             cursor = feed_start(session.connection())
-        if not cursor and self.snapshots:  # a first pull: the scope's snapshot, then the feed after it
+        if (
+            not cursor and self.snapshots
+        ):  # a first pull: the scope's snapshot, then the feed after it
             cursor = self._snapshot(report, notify, cancel) or cursor
         # The next page is fetched while this one is applied (its cursor is known).
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:

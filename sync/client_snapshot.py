@@ -38,6 +38,8 @@ from sync.transport import ServerRefused
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
+#: The ``scope`` of :func:`_install` for a snapshot the server built for this account.
+ONLINE = "\x00online"
 #: sync_state key: JSON of the last snapshot installed (id, scope, cursor, count).
 SNAPSHOT_KEY = "snapshot"
 
@@ -84,7 +86,7 @@ def install_online(
             raise
         try:
             return _install(
-                db, manifest, _online_parts(api, manifest), derive, progress, cancel, scope=None
+                db, manifest, _online_parts(api, manifest), derive, progress, cancel, scope=ONLINE
             )
         except ServerRefused as exc:
             if exc.status != 410 or attempt:
@@ -118,8 +120,8 @@ def install_file(
     """Install a snapshot file checked against the server key saved here.
 
     Args:
-        account_scope: the region of this computer's account ("" for the whole
-            country), or None when unknown: the cursor then stays.
+        account_scope: the scope label of what this computer's account reads
+            (:func:`account_scope`), or None when unknown: the cursor then stays.
 
     Raises:
         SnapshotError: no server key known, or the file does not verify (nothing kept).
@@ -146,7 +148,12 @@ def _install(
     *,
     scope: str | None,
 ) -> SnapshotResult:
-    """Apply every part and (when allowed) the cursor in one transaction."""
+    """Apply every part and (when allowed) the cursor in one transaction.
+
+    Args:
+        scope: :data:`ONLINE`, or the scope label of what this computer's account
+            reads (None: unknown); the cursor moves only when it is the snapshot's.
+    """
     total = ApplyStats()
     done = 0
     with apply_connection(db) as conn:
@@ -166,16 +173,12 @@ def _install(
                 "Snapshot tidak lengkap; ditolak.", f"{done} of {manifest.count} records"
             )
         # Online, the server built the snapshot for this very account's scope.
-        whole_scope = scope is None or _covers(manifest.scope, scope)
+        whole_scope = scope == ONLINE or (scope is not None and manifest.scope == scope)
         moved = fresh and whole_scope
         if moved:
             save_cursor(conn, manifest.cursor)
         _remember(conn, manifest, moved)
     return SnapshotResult(done, manifest.cursor, moved)
-
-
-def _covers(snapshot_scope: str, account_scope: str) -> bool:
-    return snapshot_scope == (account_scope or "*")
 
 
 def _remember(conn: Connection, manifest: fmt.Manifest, moved: bool) -> None:
@@ -190,11 +193,19 @@ def _remember(conn: Connection, manifest: fmt.Manifest, moved: bool) -> None:
 
 
 def account_scope(db: Database, username: str) -> str | None:
-    """The region of the local account ``username`` (None when it never logged in here)."""
+    """The scope label (as a manifest writes it) of what the local account ``username``
+    reads, or None when it never logged in here."""
     from silon_desktop.storage.models import LocalAccount
 
     with db.session(readonly=True) as session:
         row = session.execute(
-            select(LocalAccount.scope).where(LocalAccount.username == username)
+            select(LocalAccount.role, LocalAccount.scope).where(LocalAccount.username == username)
         ).first()
-    return None if row is None else str(row[0] or "")
+    if row is None:
+        return None
+    role, region = str(row[0] or ""), str(row[1] or "")
+    if role == "kpu_ri" or not region:
+        return "*"
+    if role == "kabkota":
+        return region
+    return f"{region}.*"

@@ -9,7 +9,8 @@ same bulk apply path as a feed page.
 
 The **manifest** names the parts and is signed by the SERVER key::
 
-    {"format": "silon-snapshot-1", "snapshot_id", "created_at", "scope",
+    {"format": "silon-snapshot-1", "snapshot_id", "created_at",
+     "scope": "32.14" (exactly) | "32.*" (a region and below) | "*" (everything),
      "cursor": "<feed position the snapshot is complete up to>", "count",
      "parts": [{"records": n, "sha256": "<hex of the part's JSON bytes>"}, ...],
      "key_id", "public_key", "signature"}

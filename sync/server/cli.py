@@ -149,6 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--scope", required=True, help='region code of the records, e.g. "32.14"')
     q.add_argument("--after", type=int, default=0, help="feed cursor the receiver already has")
     q.add_argument("--output", type=Path, required=True)
+
+    p = sub.add_parser("snapshot", help="scope snapshots for a first sync")
+    ssub = p.add_subparsers(dest="snapshot_command", required=True)
+    q = ssub.add_parser(
+        "export",
+        help="write a signed snapshot of one scope to a file (USB stick); the office installs "
+        "it with 'silon-desktop snapshot import FILE'",
+    )
+    _db_args(q)
+    q.add_argument("--scope", required=True, help='region code of the records, e.g. "32.14"')
+    q.add_argument("--output", type=Path, required=True)
     return parser
 
 
@@ -211,6 +222,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.bundle_command == "export":
             return _bundle_export(args)
         return _bundle_import(args)
+    if command == "snapshot":
+        return _snapshot_export(args)
     raise ValueError(f"unknown command {command}")
 
 
@@ -397,6 +410,24 @@ def _bundle_export(args: argparse.Namespace) -> int:
     tmp.write_bytes(data)
     tmp.replace(args.output)
     print(f"feed bundle {args.output}: {len(latest)} records of {args.scope}, cursor {cursor}")
+    return 0
+
+
+def _snapshot_export(args: argparse.Namespace) -> int:
+    from sync.server.roles import SCOPE_RE, Actor, Role
+    from sync.server.snapshots import export
+
+    if not SCOPE_RE.fullmatch(args.scope):
+        raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
+    state = _state(args)
+    # What an account of that region reads: a kab/kota, or a province with its kab/kota.
+    role = Role.KABKOTA if "." in args.scope else Role.PROVINCE
+    reader = Actor("admin", role, args.scope, ADMIN_DEVICE)
+    manifest = export(state, reader, args.output)
+    print(
+        f"snapshot {args.output}: {manifest['count']} records of {args.scope}, "
+        f"cursor {manifest['cursor']}, server key {state.key_id}"
+    )
     return 0
 
 

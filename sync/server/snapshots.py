@@ -49,18 +49,19 @@ class Built:
 
 
 def scope_label(actor: Actor) -> str:
-    """The manifest's scope: the region read (``*`` for everything)."""
+    """The manifest's scope: ``*`` (everything), ``32.*`` (a region and all below it)
+    or ``32.14`` (exactly that scope)."""
     prefix = actor.read_prefix()
     if prefix is None:
         return "*"
     region, exact = prefix
-    return region if exact or region else "*"
+    if exact:
+        return region
+    return f"{region}.*" if region else "*"
 
 
 @contextmanager
-def open_parts(
-    engine: Engine, actor: Actor
-) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
+def open_parts(engine: Engine, actor: Actor) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
     """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``."""
     part_records = fmt.PART_RECORDS
     columns = (
