@@ -2701,4 +2701,70 @@
         <translation>Invalid value ({detail}).</translation>
     </message>
 </context>
+<context>
+    <name>NavigationTree</name>
+    <message>
+        <source>(pemilihan baru)</source>
+        <translation>(new election)</translation>
+    </message>
+    <message>
+        <source>(pasangan baru)</source>
+        <translation>(new pair)</translation>
+    </message>
+    <message>
+        <source>Pemilihan dan pasangan calon</source>
+        <translation>Elections and candidate pairs</translation>
+    </message>
+</context>
+<context>
+    <name>ReportActions</name>
+    <message>
+        <source>Simpan rekapitulasi</source>
+        <translation>Save recap</translation>
+    </message>
+    <message>
+        <source>Simpan berita acara</source>
+        <translation>Save the minutes</translation>
+    </message>
+    <message>
+        <source>Simpan daftar B.1.1-KWK</source>
+        <translation>Save the B.1.1-KWK list</translation>
+    </message>
+    <message>
+        <source>Simpan rekap B.2-KWK</source>
+        <translation>Save the B.2-KWK recap</translation>
+    </message>
+    <message>
+        <source>Mengekspor daftar B.1.1-KWK: %1 pendukung...</source>
+        <translation>Exporting the B.1.1-KWK list: %1 supporters...</translation>
+    </message>
+    <message>
+        <source>Menyusun laporan...</source>
+        <translation>Preparing the report...</translation>
+    </message>
+    <message>
+        <source>Rekapitulasi disimpan: %1</source>
+        <translation>Recap saved: %1</translation>
+    </message>
+    <message>
+        <source>Berita acara disimpan: %1</source>
+        <translation>Minutes saved: %1</translation>
+    </message>
+    <message>
+        <source>Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)</source>
+        <translation>B.1.1-KWK list saved: %1 (%2 supporters)</translation>
+    </message>
+    <message>
+        <source>Rekap B.2-KWK disimpan: %1</source>
+        <translation>B.2-KWK recap saved: %1</translation>
+    </message>
+    <message>
+        <source>Laporan tidak tersimpan</source>
+        <translation>Report not saved</translation>
+    </message>
+    <message>
+        <source>Laporan tidak dapat disimpan: %1</source>
+        <translation>The report could not be saved: %1</translation>
+    </message>
+</context>
 </TS>

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import hashlib
 import logging
+import os
 import platform
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from pathlib import Path
@@ -156,6 +159,30 @@ class Services:
             return CodedError(ErrorCode.REFUSED, detail=message)
         log.exception("unexpected error while saving", exc_info=error)
         return CodedError(ErrorCode.UNEXPECTED, detail=f"{type(error).__name__}: {error}")
+
+    def attach_document(self, document_id: str, source: Path) -> CodedError | None:
+        """Copy a scanned requirement document into the data folder and record its name,
+        SHA-256 and size (slow for a big scan: a job). None when saved, else why not.
+
+        Raises:
+            OSError: the scan cannot be read or the copy cannot be written.
+        """
+        folder = self.paths.documents
+        folder.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        partial = folder / f".{uuid.uuid4().hex}.part"
+        try:
+            with source.open("rb") as scan, partial.open("wb") as copy:
+                for chunk in iter(lambda: scan.read(1 << 20), b""):
+                    digest.update(chunk)
+                    copy.write(chunk)
+                    size += len(chunk)
+            stored = f"{digest.hexdigest()[:16]}-{source.name}"
+            os.replace(partial, folder / stored)
+        finally:
+            partial.unlink(missing_ok=True)
+        values = {"filename": stored, "sha256": digest.hexdigest(), "size": size, "status": "ada"}
+        return self.update("document", document_id, values)
 
     # -- supporter table -------------------------------------------------------------
 

@@ -16,6 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from silon_desktop.domain.errors import CodedError
+from silon_desktop.ui.labels import error_text
+
 log = logging.getLogger(__name__)
 
 JobFn = Callable[[Callable[[Any], None], threading.Event], Any]
@@ -23,6 +26,8 @@ JobFn = Callable[[Callable[[Any], None], threading.Event], Any]
 
 def operator_message(error: BaseException) -> str | None:
     """The operator's message for an error of the environment, or None for a bug."""
+    if isinstance(error, CodedError):
+        return error_text(error)  # the one wording table, translated
     message = getattr(error, "message", None)
     if isinstance(message, str) and message:
         return message

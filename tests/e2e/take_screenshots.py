@@ -108,7 +108,10 @@ def main() -> None:
         QTest.mouseClick(page.documents.add_button, Qt.MouseButton.LeftButton)
         scan = tmp / "ijazah.pdf"
         scan.write_bytes(b"%PDF-1.4 ijazah")
+        attached: list[str] = []
+        page.documentAttached.connect(attached.append)
         page.attach_file(scan)
+        wait(app, lambda: bool(attached))
         form.widgets["nik"].setFocus()
         grab(app, window, "03-candidate-form")
 

@@ -11,6 +11,19 @@ from pytestqt.qtbot import QtBot
 
 from silon_desktop import paths
 from tests.gui.sample_data import open_backend, seed_small
+from tests.qt_threads import ThreadWatch, check_no_dangling_threads
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadWatch]:
+    """Every GUI test fails if it leaves a QThread running (see tests/qt_threads.py)."""
+    watch = ThreadWatch()
+    watch.install(monkeypatch)
+    yield watch
+    try:
+        check_no_dangling_threads(watch)
+    finally:
+        watch.stop_all()  # the next tests run on, whatever this one left
 
 
 @pytest.fixture

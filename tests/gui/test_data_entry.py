@@ -111,7 +111,9 @@ def test_requirement_documents_and_parties(
     kind.activated.emit(kind.currentIndex())
     scan = tmp_path / "skck.pdf"
     scan.write_bytes(b"%PDF-1.4 scan of a police certificate")
-    assert page.attach_file(scan) is None
+    with qtbot.waitSignal(page.documentAttached, timeout=10_000) as attached:
+        assert page.attach_file(scan) is not None  # a job: the UI thread does not wait
+    assert attached.args == [""]  # saved, no refusal
     record = backend.get("document", documents.current_id())
     assert record["kind"] == "skck" and record["status"] == "ada"
     assert record["sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()

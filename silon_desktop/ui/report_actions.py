@@ -1,0 +1,121 @@
+"""The pair's reports from the Data menu: recap and minutes (PDF), B.1.1 and B.2 (XLSX).
+
+Figures are counted on a worker thread (through the services); PDFs are drawn on
+the UI thread (Qt's text layout).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from silon_desktop.services import Services
+from silon_desktop.ui.i18n import format_count
+from silon_desktop.ui.workers import JobRunner
+
+
+class ReportActions(QObject):
+    """Makes the current pair's reports for the main window.
+
+    Signals:
+        reportWritten(str, str): a report just written: its kind and its path.
+    """
+
+    reportWritten = Signal(str, str)
+
+    def __init__(self, window: Any, backend: Services, jobs: JobRunner) -> None:
+        super().__init__(window)
+        self.window: QMainWindow = window
+        self.backend = backend
+        self.jobs = jobs
+
+    def _report_names(self) -> dict[str, tuple[str, str, str]]:
+        """Kind -> (save dialog title, default file name, file filter)."""
+        return {
+            "recap": (self.tr("Simpan rekapitulasi"), "rekapitulasi-dukungan.pdf", "PDF (*.pdf)"),
+            "berita_acara": (
+                self.tr("Simpan berita acara"),
+                "berita-acara-verifikasi-administrasi.pdf",
+                "PDF (*.pdf)",
+            ),
+            "b11": (self.tr("Simpan daftar B.1.1-KWK"), "B.1.1-KWK.xlsx", "Excel (*.xlsx)"),
+            "b2": (self.tr("Simpan rekap B.2-KWK"), "B.2-KWK.xlsx", "Excel (*.xlsx)"),
+        }
+
+    def ask(self, kind: str) -> None:
+        """Ask where to save a report of the current pair, then make it."""
+        pair_id = self.window.current_pair()
+        if pair_id is None:
+            return
+        title, name, pattern = self._report_names()[kind]
+        default = self.backend.paths.documents / name
+        chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(default), pattern)
+        if chosen:
+            self.save(kind, pair_id, Path(chosen))
+
+    def save(self, kind: str, pair_id: str, target: Path) -> Any:
+        """Make a report on a worker thread; emits ``reportWritten(kind, path)``.
+
+        Kinds: ``recap`` (PDF, recap of administrative verification),
+        ``berita_acara`` (PDF, minutes draft to sign), ``b11`` (XLSX, the
+        supporters with status and reasons, Model B.1.1-KWK), ``b2`` (XLSX, counts
+        and spread by area, Model B.2-KWK). PDFs are drawn on this thread (Qt's
+        text layout), from figures counted on the worker.
+        """
+        backend = self.backend
+        if kind in ("recap", "berita_acara"):
+            job = self.jobs.start(lambda _p, _c: backend.recap(pair_id), f"report-{kind}")
+            job.finished.connect(lambda recap: self._write_pdf(kind, recap, target))
+        elif kind == "b11":
+            job = self.jobs.start(
+                lambda p, _c: backend.export_b11(pair_id, target, p), "report-b11"
+            )
+            job.progress.connect(
+                lambda n: self.window.statusBar().showMessage(
+                    self.tr("Mengekspor daftar B.1.1-KWK: %1 pendukung...").replace(
+                        "%1", format_count(n)
+                    )
+                )
+            )
+            job.finished.connect(lambda count: self._report_done(kind, target, count))
+        elif kind == "b2":
+            job = self.jobs.start(lambda _p, _c: backend.export_b2(pair_id, target), "report-b2")
+            job.finished.connect(lambda _path: self._report_done(kind, target, None))
+        else:
+            raise ValueError(f"unknown report: {kind}")
+        job.failed.connect(self._report_failed)
+        self.window.statusBar().showMessage(self.tr("Menyusun laporan..."))
+        return job
+
+    def _write_pdf(self, kind: str, recap: Any, target: Path) -> None:
+        from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
+
+        write = write_recap_pdf if kind == "recap" else write_berita_acara_pdf
+        try:
+            write(recap, target)
+        except OSError as error:
+            self._report_failed(str(error))
+            return
+        self._report_done(kind, target, None)
+
+    def _report_done(self, kind: str, target: Path, count: int | None) -> None:
+        messages = {
+            "recap": self.tr("Rekapitulasi disimpan: %1"),
+            "berita_acara": self.tr("Berita acara disimpan: %1"),
+            "b11": self.tr("Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)"),
+            "b2": self.tr("Rekap B.2-KWK disimpan: %1"),
+        }
+        text = messages[kind].replace("%1", str(target)).replace("%2", format_count(count))
+        self.window.statusBar().showMessage(text, 10_000)
+        self.reportWritten.emit(kind, str(target))
+
+    def _report_failed(self, message: str) -> None:
+        self.window.statusBar().clearMessage()
+        QMessageBox.warning(
+            self.window,
+            self.tr("Laporan tidak tersimpan"),
+            self.tr("Laporan tidak dapat disimpan: %1").replace("%1", message),
+        )
