@@ -137,7 +137,9 @@ def apply_feed_page(
     """Apply a columnar feed page (``sync.protocol.encode_feed_page`` form).
 
     Live records new to this machine with no local edit waiting take the bulk path
-    (tuples straight from the columnar rows); every other record goes through
+    (tuples straight from the columnar rows); records held here at the same or a
+    newer version with nothing waiting are skipped unread (the importing
+    computer's own rows coming back); every other record goes through
     :func:`apply_records` (rebase, conflicts, tombstones, updates).
 
     Raises:
@@ -164,7 +166,16 @@ def apply_feed_page(
             bulk = _bulk_rows(conn, table, entity)
             bulk.insert_tuples(conn, bulk.columnar_inserts(columns, plain, now_text, derive))
             stats.inserted += len(plain)
-            others = [r for r in rows if r[del_i] or r[id_i] in known or r[id_i] in waiting]
+            # A record already here at this version (or newer) with nothing waiting
+            # is left as it is (e.g. what this computer pushed itself, coming back),
+            # and so is the tombstone of a record never seen here.
+            ver_i = columns.index("version")
+            others = [
+                r
+                for r in rows
+                if r[id_i] in waiting or (r[id_i] in known and known[r[id_i]] < int(r[ver_i]))
+            ]
+            stats.skipped += len(rows) - len(plain) - len(others)
             if others:
                 sub = {"entities": [{"entity": entity, "columns": columns, "rows": others}]}
                 records = decode_feed_page({**sub, "cursor": "0", "has_more": False}).records

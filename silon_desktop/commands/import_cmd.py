@@ -3,7 +3,10 @@
 Validates like ``silon-desktop validate`` (the region, rule set and reference
 date come from the pair's election) and stores every row that has a NIK with
 its outbox mutation, in one transaction; re-importing a corrected file updates
-the same records. Prints the summary; ``--report OUT.json`` writes the rows.
+the same records. ``--part`` imports a further part of a list too long for one
+sheet: its rows are added, and NIKs already in the pair are classified as
+duplicates (identik or potensi) across the parts. Prints the summary;
+``--report OUT.json`` writes the rows.
 
 Exit status: 0 imported; 2 the file could not be read, the pair is unknown,
 the database refused (locked, disk full), ``--mapping`` is no mapping or
@@ -31,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="count every row as having its ID card scan (else each is NO_ID_SCAN)",
     )
     parser.add_argument("--mapping", metavar="MAP.json", help="use a saved column mapping")
+    parser.add_argument(
+        "--part",
+        action="store_true",
+        help="a further part of the pair's list: add its rows, duplicates found across parts",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         report = import_file(
-            database, args.file, args.pair, hints=hints, assume_id_scan=args.assume_id_scans
+            database,
+            args.file,
+            args.pair,
+            hints=hints,
+            assume_id_scan=args.assume_id_scans,
+            part=args.part,
         )
     except ImportFileError as error:
         print(error.message, file=sys.stderr)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,10 @@ class ImportOptions:
         hints: header text -> field from a saved mapping, used by detection.
         batch_size: rows per ``on_batch`` call.
         assume_id_scan: rows count as having their ID card scan (else NO_ID_SCAN).
+        earlier: the rows already in the pair when this file is a further part of
+            its list: ``(rowid, fields)`` each, read once before the file. Their
+            NIKs count for duplicates like the file's own rows; an earlier row a
+            new row makes a duplicate is listed in ``report.earlier_updates``.
     """
 
     region: str
@@ -70,7 +74,11 @@ class ImportOptions:
     hints: dict[str, str] | None = None
     batch_size: int = BATCH_SIZE
     assume_id_scan: bool = False
+    earlier: Callable[[], Iterable[tuple[int, Mapping[str, Any]]]] | None = None
 
+
+#: Tracker index of an earlier row of the pair: this plus its rowid (file rows stay below).
+EARLIER_BASE = 1 << 31
 
 BatchFn = Callable[[Sequence[ValidatedRow]], None]
 ProgressFn = Callable[[int, int], None]
@@ -166,6 +174,12 @@ class _Run:
         self.report = ImportReport(path=path, sheet=mapping.sheet, mapping=mapping)
         #: report index -> duplicate code for rows already handed to ``on_batch``
         self.late_flags: dict[int, str] = {}
+        #: rowid -> duplicate code for rows of earlier parts a row of this file flagged
+        self.earlier_flags: dict[int, str] = {}
+        if options.earlier is not None:
+            for rowid, fields in options.earlier():
+                # Flags among the earlier rows were settled when they were imported.
+                self.duplicates.add(EARLIER_BASE + rowid, fields)
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
 
@@ -208,6 +222,8 @@ class _Run:
         for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
                 status, codes = self.checker.judge(_with_duplicate(codes, code.value))
+            elif flagged >= EARLIER_BASE:
+                self.earlier_flags[flagged - EARLIER_BASE] = code.value
             else:
                 self._flag_earlier(flagged, code.value)
         notes = _NO_NOTES
@@ -243,6 +259,7 @@ class _Run:
 
     def _finish_duplicates(self) -> None:
         self.report.late_updates = dict(self.late_flags)
+        self.report.earlier_updates = dict(self.earlier_flags)
 
 
 #: The place columns (their codes are found together).
@@ -256,6 +273,11 @@ def _with_duplicate(codes: list[str], code: str) -> list[str]:
     kept = [c for c in codes if c not in _DUPLICATE_CODES]
     kept.append(code)
     return sorted(kept, key=REASON_ORDER.__getitem__)
+
+
+def with_duplicate(codes: list[str], code: str) -> list[str]:
+    """``codes`` with ``code`` as its one duplicate reason (a row of an earlier part)."""
+    return _with_duplicate(codes, code)
 
 
 _DUPLICATE_CODES = frozenset(

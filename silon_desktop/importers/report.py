@@ -54,6 +54,8 @@ class ImportReport:
         places: each distinct place spelling and the region it was matched to.
         late_updates: report index -> code added after the row was first
             handed out (the first row of a potential duplicate).
+        earlier_updates: rowid -> duplicate code of a row of an earlier part of
+            the pair's list that a row of this file made a duplicate.
         stored: counts written to the database (inserted/updated/unchanged),
             None for a validation without a database.
     """
@@ -64,6 +66,7 @@ class ImportReport:
     rows: list[RowResult] = field(default_factory=list)
     places: list[PlaceMatch] = field(default_factory=list)
     late_updates: dict[int, str] = field(default_factory=dict)
+    earlier_updates: dict[int, str] = field(default_factory=dict)
     stored: dict[str, int] | None = None
     status_counts: Counter[str] = field(default_factory=Counter)
     code_counts: Counter[str] = field(default_factory=Counter)

@@ -7,6 +7,13 @@ as it was. SQLite in WAL mode lets the UI keep reading meanwhile.
 
 Rows without a NIK cannot be matched on a re-import, so they stay in the
 report only (status and reasons like every other row) and are not stored.
+
+A list too long for one sheet comes in parts (``part=True``): a further part
+adds its rows as new records and never updates one. Its NIKs are checked for
+duplicates against every row already in the pair as if the parts were one
+file: a row repeating an earlier part's supporter is *ganda identik*, a NIK
+with differing data makes both rows *potensi ganda* (the earlier row's forecast
+is rewritten, with its outbox change, in the same transaction).
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.pipeline import (
     BATCH_SIZE,
@@ -30,6 +38,7 @@ from silon_desktop.importers.pipeline import (
     ProgressFn,
     ValidatedRow,
     validate_file,
+    with_duplicate,
 )
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
@@ -124,6 +133,7 @@ def import_file(
     cancel: threading.Event | None = None,
     batch_size: int = BATCH_SIZE,
     assume_id_scan: bool = False,
+    part: bool = False,
 ) -> ImportReport:
     """Validate a supporter list and store its rows for ``pair_id``.
 
@@ -134,6 +144,9 @@ def import_file(
         mapping: the column mapping the operator confirmed (else detected).
         hints: header text -> field of a saved mapping, for detection.
         assume_id_scan: the ID card scans came with the file (else NO_ID_SCAN).
+        part: the file is a further part of the pair's list: its rows are added
+            (never matched to the pair's records) and duplicates are found across
+            the parts (see the module docstring).
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
 
@@ -152,14 +165,21 @@ def import_file(
             hints=hints,
             batch_size=batch_size,
             assume_id_scan=assume_id_scan,
+            earlier=(lambda: _earlier_rows(conn, pair_id)) if part else None,
         )
         writer = SupporterBulkWriter(
             conn, pair_id, ctx.scope, IMPORT_FIELDS, _effective_for(ctx.rule_set)
         )
+        if part:
+            writer.add_only(_last_rowid(conn, pair_id))
         with _page_cache(conn, IMPORT_CACHE_KIB):
             with _indexes_built_after(conn):
                 report, stats = _read_and_write(path, opts, writer, progress, cancel)
             _apply_late_flags(conn, writer, report)
+            checker = checks.RowChecker(
+                ctx.region, ctx.reference_date, ctx.rule_set, assume_id_scan
+            )
+            _apply_earlier_flags(writer, report, checker)
         report.stored = {
             "inserted": stats.inserted,
             "updated": stats.updated,
@@ -244,6 +264,52 @@ def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: Imp
         values: dict[str, Any] = {name: record[name] for name in IMPORT_FIELDS}
         values["check_status"] = result.status
         values["check_reasons"] = list(result.codes)
+        writer.rewrite(record, values)
+
+
+_ROWID: ColumnElement[int] = literal_column("supporter.rowid")
+
+
+def _last_rowid(conn: Connection, pair_id: str) -> int:
+    """The pair's highest supporter rowid (0 when it has none)."""
+    query = select(func.coalesce(func.max(_ROWID), 0)).where(_SUPPORTER.c.pair_id == pair_id)
+    return int(conn.execute(query).scalar_one())
+
+
+def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """``(rowid, fields)`` of the pair's live supporters with a NIK: what a further
+    part's duplicates are found against (only the fields duplicates compare)."""
+    query = (
+        select(
+            _ROWID.label("rowid"),
+            _SUPPORTER.c.nik,
+            _SUPPORTER.c.name,
+            _SUPPORTER.c.birth_date,
+            _SUPPORTER.c.marital_status,
+        )
+        .where(
+            _SUPPORTER.c.pair_id == pair_id,
+            _SUPPORTER.c.deleted.is_(False),
+            _SUPPORTER.c.nik != "",
+        )
+        .order_by(_ROWID)
+    )
+    for row in conn.execute(query).mappings():
+        yield int(row["rowid"]), dict(row)
+
+
+def _apply_earlier_flags(
+    writer: SupporterBulkWriter, report: ImportReport, checker: checks.RowChecker
+) -> None:
+    """Rows of earlier parts that this file made duplicates get their new forecast."""
+    for rowid, code in sorted(report.earlier_updates.items()):
+        record = writer.record_at(rowid)
+        if record is None:
+            continue
+        status, codes = checker.judge(with_duplicate(list(record["check_reasons"] or ()), code))
+        values: dict[str, Any] = {name: record[name] for name in writer.fields}
+        values["check_status"] = status
+        values["check_reasons"] = codes
         writer.rewrite(record, values)
 
 

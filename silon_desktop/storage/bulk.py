@@ -123,6 +123,7 @@ class SupporterBulkWriter:
         self.effective = effective
         self._seen: dict[str, int] = {}
         self._known_any: bool | None = None
+        self._after_rowid = 0
         self._ids = _TimeOrderedIds()
         self._rows = _CreateRows(conn, pair_id, scope, self.fields, effective)
         self._update = (
@@ -186,6 +187,18 @@ class SupporterBulkWriter:
         coalesce_updates(self.conn, "supporter", self.scope, changed, now)
         return ids, stats
 
+    def add_only(self, after_rowid: int) -> None:
+        """Every row becomes a new record (a further part of the pair's list):
+        nothing is matched by NIK, and :meth:`first_record` counts only records
+        after ``after_rowid`` (the pair's last rowid before this import)."""
+        self._known_any = False
+        self._after_rowid = after_rowid
+
+    def record_at(self, rowid: int) -> dict[str, Any] | None:
+        """The pair's live record with this rowid (for :meth:`rewrite`)."""
+        found = self._records(_ROWID == rowid, after=0)
+        return found[0] if found else None
+
     def first_record(self, nik: str, occurrence: int = 0) -> dict[str, Any] | None:
         """The pair's live record a file's ``occurrence``-th row with this NIK matched."""
         self._known_any = True  # rows written by this writer count
@@ -237,21 +250,29 @@ class SupporterBulkWriter:
         found: dict[str, list[dict[str, Any]]] = {}
         if not self._has_any():
             return found
+        for start in range(0, len(wanted), _CHUNK):
+            for record in self._records(_SUPPORTER.c.nik.in_(wanted[start : start + _CHUNK])):
+                found.setdefault(record["nik"], []).append(record)
+        return found
+
+    def _records(
+        self, condition: ColumnElement[bool], after: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The pair's live records matching ``condition`` with a rowid above ``after``
+        (default: :meth:`add_only`'s), by NIK then insertion order."""
         columns = [_SUPPORTER.c[name] for name in ("id", "version", "nik", *self.fields)]
         columns += [_SUPPORTER.c[name] for name in _EFFECTIVE_INPUTS if name not in self.fields]
-        for start in range(0, len(wanted), _CHUNK):
-            query = (
-                select(*columns)
-                .where(
-                    _SUPPORTER.c.pair_id == self.pair_id,
-                    _SUPPORTER.c.nik.in_(wanted[start : start + _CHUNK]),
-                    _SUPPORTER.c.deleted.is_(False),
-                )
-                .order_by(_SUPPORTER.c.nik, _ROWID)
+        query = (
+            select(*columns)
+            .where(
+                _SUPPORTER.c.pair_id == self.pair_id,
+                condition,
+                _SUPPORTER.c.deleted.is_(False),
+                _ROWID > (self._after_rowid if after is None else after),
             )
-            for record in self.conn.execute(query).mappings():
-                found.setdefault(record["nik"], []).append(dict(record))
-        return found
+            .order_by(_SUPPORTER.c.nik, _ROWID)
+        )
+        return [dict(record) for record in self.conn.execute(query).mappings()]
 
     def _has_any(self) -> bool:
         known = self._known_any

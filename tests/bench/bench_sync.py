@@ -10,6 +10,7 @@ deleted and every field) as CSV, gzip-compressed, measured in the same run.
 
 The last line is one JSON object: push_per_s, pull_per_s, wire_bytes_per_record
 (the pull: what reaches a client), csv_gzip_bytes_per_record, wire_ratio, plus
+feed_pull_per_s (the same first pull from the feed alone, without the snapshot),
 push_wire_bytes_per_record and the counts. Targets: push >= 5,000/s, pull >=
 10,000/s, wire_ratio <= 1.25.
 """
@@ -167,7 +168,7 @@ def main() -> int:
     with ServerProcess.start(work / "server") as server:
         server.add_user("bench", PASSWORD)
         clients = {}
-        for name in ("push", "pull"):
+        for name in ("push", "pull", "feed"):
             token = server.login("bench", PASSWORD, device_id=f"bench-{name}")
             db = open_database(work / name / "silon.db")
             settings = Settings(server_url=server.url, username="bench", device_id=f"bench-{name}")
@@ -204,6 +205,19 @@ def main() -> int:
         assert report2.pulled == args.records + 2, report2
         pull_bytes = transport2.stats.bytes_received
 
+        # The named peer in the same run: the same first pull from the feed alone.
+        db3, settings3, transport3 = clients["feed"]
+        started = time.perf_counter()
+        report3 = SyncEngine(
+            db3,
+            settings3,
+            transport3,
+            pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
+            snapshots=False,
+        ).run(stages=("pull",))
+        feed_s = time.perf_counter() - started
+        assert report3.pulled == args.records + 2, report3
+
         csv_bytes = csv_gzip_bytes(rows)
         for db_, _s, t in clients.values():
             t.close()
@@ -214,6 +228,7 @@ def main() -> int:
         "records": n,
         "push_per_s": round(n / push_s, 1),
         "pull_per_s": round(n / pull_s, 1),
+        "feed_pull_per_s": round(n / feed_s, 1),
         "wire_bytes_per_record": round(wire, 2),
         "push_wire_bytes_per_record": round(push_bytes / n, 2),
         "csv_gzip_bytes_per_record": round(csv_bytes / n, 2),

@@ -212,3 +212,32 @@ def test_a_damaged_or_foreign_snapshot_file_is_refused_and_changes_nothing(
     with pytest.raises(fmt.SnapshotError):
         install_file(b.db, path, account_scope=SCOPE)
     assert b.records() == {} and _cursor(b) == ""
+
+
+def test_what_a_client_pushed_comes_back_without_being_written_again(
+    make_client: Callable[..., Client],
+) -> None:
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    for n in range(10):
+        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    assert a.engine().run(stages=("push",)).complete
+
+    def rows() -> dict[str, tuple[int, object]]:
+        with a.db.session(readonly=True) as session:
+            found = session.execute(select(Supporter.id, Supporter.version, Supporter.updated_at))
+            return {str(i): (int(v), u) for i, v, u in found}
+
+    before = rows()
+    assert all(version == 1 for version, _ in before.values())
+    a.transport.sent.clear()
+    assert a.engine().run(stages=("pull",)).complete
+    (query,) = [q for _m, p, q in a.transport.sent if p == "/v1/feed"]
+    page = a.transport.call("GET", "/v1/feed", params=query)
+    assert {r[0] for b in page["entities"] for r in b["rows"]} == set(before)  # they came back
+    assert rows() == before  # same versions, rows not rewritten
+    assert a.records() == a.server.records()

@@ -1,0 +1,267 @@
+"""Benchmark at a DKI pair's size: a 1,048,575-row XLSX and a 1.2M-row CSV imported
+into fresh data folders, then a first sync of that pair into a fresh client.
+
+In one run (each measurement in a fresh child process, so none inherits another's
+memory; ``*_peak_mb`` is that process's peak resident set size):
+
+1. generate the XLSX (Excel's maximum of rows under the header) and the CSV;
+2. ``read_only_s``: the reader alone (calamine, every row of the XLSX);
+3. ``import_xlsx_s`` / ``import_peak_mb``: :func:`import_file` of the XLSX into a
+   fresh data folder (election and pair made through the repository, so they
+   reach the server too);
+4. ``validate_csv_s``: reading + validating the CSV with no database, and
+   ``import_csv_s`` its import into another fresh data folder;
+5. a real ``silon-server`` process on loopback; the importing computer's first
+   sync (push of every row, then its pull): ``importer_sync_s``, then
+   ``db_bytes_per_row`` (its database file over the rows) and
+   ``server_bytes_per_record`` (the server's database over its records);
+6. ``first_sync_s`` / ``first_sync_client_peak_mb``: a fresh client's first sync
+   of that pair (the server's snapshot, then the feed after it), and as the named
+   peer in the same run ``feed_sync_s``: the same first sync from the feed alone
+   (no snapshot).
+
+Targets (issue 19): import <= 25 s and <= 400 MB; db_bytes_per_row <= 500;
+first sync <= 15 s with the client <= 250 MB; validate <= 10 s; server <= 1,000
+bytes per record.
+
+    python tests/bench/bench_scale.py [--rows N] [--csv-rows N]
+
+The last line is one JSON object with those keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.bench_import import PeakRss, _warm_regions  # noqa: E402
+from tests.unit.importers.sheets import HEADER, iter_supporter_rows  # noqa: E402
+
+PASSWORD = "rahasia-bench-123"
+SCOPE = "32.14"
+XLSX_ROWS = 1_048_575
+CSV_ROWS = 1_200_000
+
+
+def write_xlsx(path: Path, rows: int) -> None:
+    """An XLSX written row by row (xlsxwriter's constant-memory mode)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
+    )
+    sheet = book.add_worksheet("B.1-KWK")
+    sheet.write_row(0, 0, HEADER)
+    for r, row in enumerate(iter_supporter_rows(rows), start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write(r, c, value)
+    book.close()
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for row in iter_supporter_rows(rows, seed=2):
+            writer.writerow(row)
+
+
+def _folder(path: Path) -> Any:
+    """A fresh data folder with an election and pair made through the repository."""
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.repository import Repository
+
+    path.mkdir(parents=True, exist_ok=True)
+    db = open_database(path / "silon.db")
+    repo = Repository(db, "bench-importer", "bench")
+    election = repo.create(
+        "election",
+        {"name": "Bench", "kind": "bupati", "region_code": SCOPE},
+        SCOPE,
+    )
+    pair = repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+    return db, pair
+
+
+# --- children -------------------------------------------------------------------
+
+
+def child_read(path: Path) -> dict[str, Any]:
+    from silon_desktop.importers.readers import open_workbook
+
+    book = open_workbook(path)
+    start = time.perf_counter()
+    sheet = book.sheet(book.sheet_names[0])
+    count = sum(1 for _ in sheet.rows())
+    book.close()
+    return {"seconds": time.perf_counter() - start, "rows": count}
+
+
+def child_import(path: Path, folder: Path) -> dict[str, Any]:
+    from silon_desktop.importers.store import import_file
+
+    db, pair = _folder(folder)
+    _warm_regions()
+    start = time.perf_counter()
+    report = import_file(db, path, pair)
+    seconds = time.perf_counter() - start
+    db.close()
+    return {"seconds": seconds, "rows": report.total, "pair": pair}
+
+
+def child_validate(path: Path) -> dict[str, Any]:
+    from silon_desktop.importers.pipeline import ImportOptions, validate_file
+
+    _warm_regions()
+    start = time.perf_counter()
+    report = validate_file(path, ImportOptions(SCOPE, dt.date(2024, 5, 12)))
+    return {"seconds": time.perf_counter() - start, "rows": report.total}
+
+
+def child_sync(folder: Path, url: str, token: str, device: str, snapshots: str) -> dict[str, Any]:
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import open_database
+    from sync.client import SyncEngine
+    from sync.transport import AdaptiveBatch, HttpTransport
+
+    folder.mkdir(parents=True, exist_ok=True)
+    db = open_database(folder / "silon.db")
+    settings = Settings(server_url=url, username="bench", device_id=device)
+    transport = HttpTransport(url, token=token, read_timeout_s=600)
+    engine = SyncEngine(
+        db,
+        settings,
+        transport,
+        batch=AdaptiveBatch(start=2000, minimum=100, maximum=2000),
+        pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
+        snapshots=snapshots == "1",
+    )
+    start = time.perf_counter()
+    report = engine.run()
+    seconds = time.perf_counter() - start
+    transport.close()
+    db.close()
+    if not report.complete:
+        raise SystemExit(f"sync incomplete: {report}")
+    return {"seconds": seconds, "pulled": report.pulled, "pushed": report.pushed}
+
+
+def child(kind: str, args: list[str]) -> dict[str, Any]:
+    with PeakRss() as rss:
+        if kind == "read":
+            out = child_read(Path(args[0]))
+        elif kind == "import":
+            out = child_import(Path(args[0]), Path(args[1]))
+        elif kind == "validate":
+            out = child_validate(Path(args[0]))
+        else:
+            out = child_sync(Path(args[0]), args[1], args[2], args[3], args[4])
+    out["peak_mb"] = rss.peak / 1e6
+    return out
+
+
+def measure(kind: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stderr[-4000:])
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} failed")
+    result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(f"{kind}: {result}", file=sys.stderr)
+    return result
+
+
+def _size(path: Path) -> int:
+    """A SQLite database's bytes with its WAL."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=XLSX_ROWS)
+    parser.add_argument("--csv-rows", type=int, default=CSV_ROWS)
+    parser.add_argument("--work", type=Path, help="keep the files here (default: a temp folder)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], args.child[1:])))
+        return 0
+
+    from tests.integration.server_process import ServerProcess
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    xlsx, csv_path = work / "dukungan.xlsx", work / "dukungan.csv"
+    t0 = time.perf_counter()
+    if not xlsx.exists():
+        write_xlsx(xlsx, args.rows)
+    if not csv_path.exists():
+        write_csv(csv_path, args.csv_rows)
+    print(f"generated in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+
+    read = measure("read", str(xlsx))
+    imported = measure("import", str(xlsx), str(work / "kantor-xlsx"))
+    validated = measure("validate", str(csv_path))
+    imported_csv = measure("import", str(csv_path), str(work / "kantor-csv"))
+    if imported["rows"] != args.rows or validated["rows"] != args.csv_rows:
+        print(f"rows: {imported['rows']} / {validated['rows']}", file=sys.stderr)
+        return 1
+
+    with ServerProcess.start(work / "server") as server:
+        server.add_user("bench", PASSWORD)
+        token = server.login("bench", PASSWORD, device_id="bench-importer")
+        importer = measure(
+            "sync", str(work / "kantor-xlsx"), server.url, token, "bench-importer", "1"
+        )
+        fresh_token = server.login("bench", PASSWORD, device_id="bench-fresh")
+        first = measure("sync", str(work / "fresh"), server.url, fresh_token, "bench-fresh", "1")
+        peer_token = server.login("bench", PASSWORD, device_id="bench-feed")
+        feed = measure("sync", str(work / "feed"), server.url, peer_token, "bench-feed", "0")
+        server_bytes = _size(work / "server" / "server.sqlite3")
+    records = args.rows + 2
+    result = {
+        "rows": args.rows,
+        "csv_rows": args.csv_rows,
+        "import_xlsx_s": round(imported["seconds"], 1),
+        "import_peak_mb": round(imported["peak_mb"]),
+        "read_only_s": round(read["seconds"], 1),
+        "read_only_peak_mb": round(read["peak_mb"]),
+        "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
+        "first_sync_s": round(first["seconds"], 1),
+        "first_sync_client_peak_mb": round(first["peak_mb"]),
+        "feed_sync_s": round(feed["seconds"], 1),
+        "feed_sync_client_peak_mb": round(feed["peak_mb"]),
+        "importer_sync_s": round(importer["seconds"], 1),
+        "validate_csv_s": round(validated["seconds"], 1),
+        "validate_csv_peak_mb": round(validated["peak_mb"]),
+        "import_csv_s": round(imported_csv["seconds"], 1),
+        "server_bytes_per_record": round(server_bytes / records),
+        "load_average": round(os.getloadavg()[0], 1),
+        "date": dt.date.today().isoformat(),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""A list in parts: a further part adds its rows and finds duplicates across the parts."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import literal_column, select
+
+from silon_desktop.importers.pipeline import ImportCancelled
+from silon_desktop.importers.store import import_file
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Supporter
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_csv, write_xlsx
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    seed_election(database, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
+    yield database
+    database.close()
+
+
+def _parts() -> tuple[list[list[object]], list[list[object]], str, str]:
+    """Two parts of one list; part 2 repeats one supporter of part 1 exactly and
+    carries another part-1 NIK with a different name."""
+    rows = supporter_rows(40)
+    first, second = rows[:25], rows[25:]
+    same = list(first[3])  # identical: ganda identik
+    other = list(first[10])
+    other[2] = "Orang Lain Sama Sekali"  # same NIK, other person: potensi ganda
+    second = [second[0], same, second[1], other, *second[2:]]
+    return first, second, str(same[1]), str(other[1])
+
+
+def test_a_list_in_two_parts_keeps_every_row_and_classifies_shared_niks(
+    db: Database, tmp_path: Path
+) -> None:
+    first, second, same_nik, other_nik = _parts()
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", batch_size=4, assume_id_scan=True)
+    report = import_file(
+        db,
+        write_csv(tmp_path / "2.csv", second),
+        "p1",
+        batch_size=4,
+        assume_id_scan=True,
+        part=True,
+    )
+    assert report.stored == {"inserted": len(second), "updated": 0, "unchanged": 0}
+    assert report.earlier_updates  # the part-1 row of the other person
+    with db.session(readonly=True) as session:
+        stored = session.scalars(select(Supporter)).all()
+        assert len(stored) == len(first) + len(second)  # every row kept
+        by_nik: dict[str, list[Supporter]] = {}
+        for s in session.scalars(
+            select(Supporter).order_by(Supporter.nik, literal_column("supporter.rowid"))
+        ).all():
+            by_nik.setdefault(s.nik, []).append(s)
+        kept, copy = by_nik[same_nik]
+        assert kept.check_reasons == [] and copy.check_reasons == ["DUPLICATE_IDENTICAL"]
+        assert copy.check_status != "MS"
+        older, newer = by_nik[other_nik]
+        assert older.check_reasons == newer.check_reasons == ["DUPLICATE_POTENTIAL"]
+        assert older.effective_reasons == "DUPLICATE_POTENTIAL"
+        clean = [s for n, group in by_nik.items() if n not in (same_nik, other_nik) for s in group]
+        assert all(s.check_reasons == [] for s in clean)
+        # The earlier row's new forecast travels to the server with its create.
+        creates = {c.mutation().record_id: c.mutation() for c in outbox.waiting(session)}
+        assert creates[older.id].changes["check_reasons"] == (None, ["DUPLICATE_POTENTIAL"])
+        assert len(creates) == len(first) + len(second)
+
+
+def test_without_part_a_shared_nik_still_updates_the_pair_s_record(
+    db: Database, tmp_path: Path
+) -> None:
+    first, second, same_nik, _other = _parts()
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", assume_id_scan=True)
+    report = import_file(db, write_csv(tmp_path / "2.csv", second), "p1", assume_id_scan=True)
+    assert report.stored is not None and report.stored["inserted"] == len(second) - 2
+    assert not report.earlier_updates
+
+
+def test_a_cancelled_part_leaves_the_earlier_parts_exactly_as_they_were(
+    db: Database, tmp_path: Path
+) -> None:
+    first, second, _same, _other = _parts()
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", assume_id_scan=True)
+
+    def dump() -> list[tuple[object, ...]]:
+        conn = sqlite3.connect(db.path)
+        try:
+            rows = conn.execute("SELECT * FROM supporter ORDER BY id").fetchall()
+            return rows + conn.execute("SELECT * FROM outbox ORDER BY seq").fetchall()
+        finally:
+            conn.close()
+
+    before = dump()
+    cancel = threading.Event()
+
+    def progress(done: int, _total: int) -> None:
+        if done >= 8:
+            cancel.set()
+
+    with pytest.raises(ImportCancelled):
+        import_file(
+            db,
+            write_csv(tmp_path / "2.csv", second),
+            "p1",
+            batch_size=4,
+            part=True,
+            progress=progress,
+            cancel=cancel,
+        )
+    assert dump() == before
