@@ -1,0 +1,88 @@
+"""Cek dukungan in process: the same work whether the NIK is absent or the birth date wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from sync.server.config import Clock
+from sync.server.public.check import Checker, Limits
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from tests.public_seed import seed
+from tests.unit.server.support import fresh_state
+
+ADMIN = Actor("admin", Role.KPU_RI, "", "test")
+
+
+@pytest.fixture
+def world() -> Iterator[tuple[Any, Any]]:
+    with fresh_state() as server:
+        server.config.clock = Clock(dt.datetime(2024, 5, 6, tzinfo=dt.UTC))
+        s = seed(6)
+        apply_batch(server.engine, server.config, ADMIN, "seed", s.mutations)
+        yield server, s
+
+
+def _work(checker: Checker, nik: str, birth: str) -> tuple[int, int, int]:
+    """(SQL statements, keyed hashes, matches) of one lookup."""
+    statements = 0
+    hashes = 0
+
+    def count(*_a: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    original = checker.keyed
+
+    def keyed(*parts: str) -> str:
+        nonlocal hashes
+        hashes += 1
+        return original(*parts)
+
+    event.listen(checker.engine, "before_cursor_execute", count)
+    checker.keyed = keyed  # type: ignore[method-assign]
+    try:
+        matches = checker.lookup(nik, birth)
+    finally:
+        event.remove(checker.engine, "before_cursor_execute", count)
+        checker.keyed = original  # type: ignore[method-assign]
+    return statements, hashes, len(matches)
+
+
+def test_absent_nik_and_wrong_birth_date_do_the_same_work(world: tuple[Any, Any]) -> None:
+    server, s = world
+    checker = Checker(server.engine, Limits(100, 100, 600))
+    _rid, nik, birth, *_ = s.supporters[0]
+    listed = _work(checker, nik, birth)
+    wrong = _work(checker, nik, "1900-01-01")
+    absent = _work(checker, "3299999999999999", "1900-01-01")
+    assert listed[2] == 1 and wrong[2] == 0 and absent[2] == 0
+    assert wrong[:2] == absent[:2]
+    match = checker.lookup(nik, birth)[0]
+    assert match.pair_id == s.independent_id and match.status == "ms"
+    assert "name" not in match.__slots__ and "address" not in match.__slots__
+
+
+def test_limits_per_nik_and_per_source_with_windows(world: tuple[Any, Any]) -> None:
+    server, _s = world
+    checker = Checker(server.engine, Limits(per_source=5, per_nik=2, window=60))
+    assert [checker.allow("10.0.0.1", "3214000000000001", 1000.0) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    # Another NIK from the same source still counts against the source.
+    assert checker.allow("10.0.0.1", "3214000000000002", 1001.0) is True
+    assert checker.allow("10.0.0.1", "3214000000000003", 1002.0) is True
+    assert checker.allow("10.0.0.1", "3214000000000004", 1003.0) is False
+    # A new window starts once the old one is over.
+    assert checker.allow("10.0.0.1", "3214000000000001", 1100.0) is True
+    # Counters are keyed by hashes: no NIK or address in the limits table.
+    with checker.limits_engine.connect() as conn:
+        keys = [k for (k,) in conn.exec_driver_sql("SELECT key FROM public_limits")]
+    assert keys and not any("3214" in k or "10.0.0.1" in k for k in keys)
