@@ -56,6 +56,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.server = state
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(BodyMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(public_pages.FastLane)  # cached public pages before routing
     install_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)

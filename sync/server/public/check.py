@@ -180,6 +180,12 @@ class Checker:
             )
         return self._bump_stmt
 
+    def check(self, source: str, nik: str, birth_date: str, now: float) -> list[Match] | None:
+        """Count the check, then look up; None when a rate limit refuses it."""
+        if not self.allow(source, nik, now):
+            return None
+        return self.lookup(nik, birth_date)
+
     # --- the check -------------------------------------------------------------------
 
     def lookup(self, nik: str, birth_date: str) -> list[Match]:
