@@ -11,10 +11,12 @@ Run: ``python tests/bench/bench_public.py [--supporters N] [--push N]``.
    supporters each, two pushers as in bench_server) are built before any clock.
 3. Baseline: a push of ``--push`` mutations alone (``push_alone_s``).
 4. The same push size again while a load generator (a separate process, an
-   asyncio HTTP/1.1 client over 8 keep-alive connections) requests the election
-   page as fast as it answers: ``page_rps`` and ``page_p99_ms`` over the push.
-5. Again while a second generator runs NIK checks (POST /publik/cek, 4
-   connections; NIKs listed and absent): ``check_p99_ms``.
+   asyncio HTTP/1.1 client over 8 keep-alive connections) offers the election
+   page at ``--page-rate`` requests/s (default 1,100; open loop: latency counts
+   from the planned send time): ``page_rps`` (served) and ``page_p99_ms``.
+5. Again while a second generator offers NIK checks (POST /publik/cek, 4
+   connections, ``--check-rate`` default 50/s; NIKs listed, with a wrong birth
+   date, and absent): ``check_p99_ms``.
 6. ``push_slowdown`` = the slower loaded push time / push time alone.
 
 The last line is one JSON object. Targets (2 cores): page_rps >= 1000,
@@ -225,17 +227,25 @@ def run_push(url: str, token: str, bodies: list[bytes], pushers: int = 2) -> flo
 # --- the load generator (a separate process) --------------------------------------------
 
 
-def _load(port: int, requests_: list[bytes], conns: int, stop: Any, out: Any) -> None:
-    """Send the requests round-robin on ``conns`` keep-alive connections until ``stop``."""
+def _load(port: int, requests_: list[bytes], conns: int, rate: float, stop: Any, out: Any) -> None:
+    """Send the requests round-robin on ``conns`` keep-alive connections until ``stop``,
+    at ``rate`` requests/s in all (open loop: a latency counts from the planned send
+    time, so a slow answer also counts the wait of the requests queued behind it)."""
     samples: list[tuple[float, float, int]] = []  # (end time, latency s, status)
+    gap = conns / rate
 
     async def worker(n: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         k = n
+        planned = time.perf_counter() + n * gap / conns
         while not stop.is_set():
             req = requests_[k % len(requests_)]
             k += conns
-            t0 = time.perf_counter()
+            delay = planned - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            t0 = planned
+            planned += gap
             writer.write(req)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
@@ -271,12 +281,17 @@ def check_request(nik_: str, birth_: str) -> bytes:
 
 
 def under_load(
-    server: ServerProcess, token: str, bodies: list[bytes], reqs: list[bytes], conns: int
+    server: ServerProcess,
+    token: str,
+    bodies: list[bytes],
+    reqs: list[bytes],
+    conns: int,
+    rate: float,
 ) -> tuple[float, list[tuple[float, float, int]], float, float]:
     """Push ``bodies`` while the generator runs; its samples within the push window."""
     ctx = mp.get_context("spawn")
     stop, out = ctx.Event(), ctx.Queue()
-    gen = ctx.Process(target=_load, args=(server.port, reqs, conns, stop, out))
+    gen = ctx.Process(target=_load, args=(server.port, reqs, conns, rate, stop, out))
     gen.start()
     time.sleep(1.0)  # the generator is connected and warm
     t0 = time.perf_counter()
@@ -298,6 +313,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--supporters", type=int, default=1_000_000)
     parser.add_argument("--push", type=int, default=100_000)
+    parser.add_argument("--page-rate", type=float, default=1100.0, help="offered page requests/s")
+    parser.add_argument("--check-rate", type=float, default=50.0, help="offered NIK checks/s")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
         folder = Path(tmp)
@@ -318,13 +335,15 @@ def main() -> None:
             assert requests.get(server.url + page_path, timeout=30).status_code == 200
             alone = run_push(server.url, token, sets[0])
             page_s, page_samples, p0, p1 = under_load(
-                server, token, sets[1], [page_request(page_path)], conns=8
+                server, token, sets[1], [page_request(page_path)], conns=8, rate=args.page_rate
             )
             checks = [
                 check_request(nik(i), birth(i) if i % 3 else "1970-01-01")
                 for i in range(0, n, max(1, n // 5000))
             ] + [check_request(f"3299{i:012d}", "1990-01-01") for i in range(500)]
-            check_s, check_samples, _c0, _c1 = under_load(server, token, sets[2], checks, conns=4)
+            check_s, check_samples, _c0, _c1 = under_load(
+                server, token, sets[2], checks, conns=4, rate=args.check_rate
+            )
             errors = sum(1 for s in page_samples + check_samples if s[2] != 200)
             result = {
                 "page_rps": round(len(page_samples) / (p1 - p0), 1),
@@ -335,6 +354,8 @@ def main() -> None:
                 "push_with_page_load_s": round(page_s, 2),
                 "push_with_check_load_s": round(check_s, 2),
                 "check_rps": round(len(check_samples) / check_s, 1),
+                "page_rate_offered": args.page_rate,
+                "check_rate_offered": args.check_rate,
                 "non_200": errors,
                 "supporters": n,
                 "push_mutations": args.push,
