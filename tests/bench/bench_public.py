@@ -11,11 +11,12 @@ Run: ``python tests/bench/bench_public.py [--supporters N] [--push N]``.
    supporters each, two pushers as in bench_server) are built before any clock.
 3. Baseline: a push of ``--push`` mutations alone (``push_alone_s``).
 4. The same push size again while a load generator (a separate process, an
-   asyncio HTTP/1.1 client over 8 keep-alive connections) offers the election
-   page at ``--page-rate`` requests/s (default 1,100; open loop: latency counts
-   from the planned send time): ``page_rps`` (served) and ``page_p99_ms``.
-5. Again while a second generator offers NIK checks (POST /publik/cek, 4
-   connections, ``--check-rate`` default 50/s; NIKs listed, with a wrong birth
+   asyncio HTTP/1.1 client over 8 keep-alive connections) requests the election
+   page, each connection as soon as its last answer came (closed loop), or at
+   ``--page-rate`` requests/s in all (open loop: latency counts from the planned
+   send time): ``page_rps`` (served) and ``page_p99_ms``.
+5. Again while a second generator runs NIK checks (POST /publik/cek, 4
+   connections, closed loop or ``--check-rate``; NIKs listed, with a wrong birth
    date, and absent): ``check_p99_ms``.
 6. ``push_slowdown`` = the slower loaded push time / push time alone.
 
@@ -232,7 +233,7 @@ def _load(port: int, requests_: list[bytes], conns: int, rate: float, stop: Any,
     at ``rate`` requests/s in all (open loop: a latency counts from the planned send
     time, so a slow answer also counts the wait of the requests queued behind it)."""
     samples: list[tuple[float, float, int]] = []  # (end time, latency s, status)
-    gap = conns / rate
+    gap = conns / rate if rate > 0 else 0.0  # 0: closed loop, each connection as fast as answered
 
     async def worker(n: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -241,11 +242,14 @@ def _load(port: int, requests_: list[bytes], conns: int, rate: float, stop: Any,
         while not stop.is_set():
             req = requests_[k % len(requests_)]
             k += conns
-            delay = planned - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            t0 = planned
-            planned += gap
+            if gap:
+                delay = planned - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                t0 = planned
+                planned += gap
+            else:
+                t0 = time.perf_counter()
             writer.write(req)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
@@ -313,8 +317,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--supporters", type=int, default=1_000_000)
     parser.add_argument("--push", type=int, default=100_000)
-    parser.add_argument("--page-rate", type=float, default=1100.0, help="offered page requests/s")
-    parser.add_argument("--check-rate", type=float, default=50.0, help="offered NIK checks/s")
+    parser.add_argument(
+        "--page-rate", type=float, default=0.0, help="offered page requests/s (0: closed loop)"
+    )
+    parser.add_argument(
+        "--check-rate", type=float, default=0.0, help="offered NIK checks/s (0: closed loop)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
         folder = Path(tmp)
