@@ -110,6 +110,8 @@ class TrainingServer:
         command = [
             *server_command(),
             "training",
+            "--host",
+            "127.0.0.1",
             "--port",
             str(self.port),
             "--data-dir",

@@ -26,6 +26,7 @@ from sync.server.middleware import BodyMiddleware
 from sync.server.public import pages as public_pages
 from sync.server.routes import accounts, auth, bundles, health, records, snapshot
 from sync.server.routes import sync as sync_routes
+from sync.server.routes import training as training_routes
 from sync.server.state import ServerState, open_state
 
 __all__ = ["ERRORS", "ServerState", "create_app", "json_response", "open_state", "tune_gc"]
@@ -66,6 +67,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(bundles.router)
     app.include_router(public_pages.router)
     app.include_router(snapshot.router)
+    if config.training:
+        app.include_router(training_routes.router)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]
     return app
 

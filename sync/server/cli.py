@@ -14,6 +14,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sync.protocol import Mutation, Op
 
@@ -117,12 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         q.add_argument(f"--{stage}", help="YYYY-MM-DD")
 
-    p = sub.add_parser("training", help="run a training server (loopback only) or reset it")
-    p.add_argument("action", nargs="?", choices=["serve", "reset"], default="serve")
-    p.add_argument("--data-dir", type=Path)
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--trainees", type=int, default=20)
-    p.add_argument("--supporters", type=int, default=3000)
+    _training_parser(sub)
 
     p = sub.add_parser("audit", help="audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)
@@ -190,6 +186,58 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _training_parser(sub: Any) -> None:
+    from sync.server import training as t
+
+    p = sub.add_parser(
+        "training",
+        help="server latihan Bimtek (jalankan atau reset) / run or reset a training server",
+        description=(
+            "Server latihan untuk ruang Bimtek: data latihan per meja (dua peserta), kunci "
+            "jawaban, halaman pelatih dan lembar akun. Mencetak alamat untuk peserta. "
+            "'reset' menghapus data latihan (ditolak untuk data sungguhan atau server "
+            "yang sedang berjalan)."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["serve", "reset"],
+        default="serve",
+        help="serve: jalankan server latihan; reset: hapus data latihan (identitas baru)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=t.default_dir(),
+        help="folder data latihan (terpisah dari data server sungguhan)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=t.DEFAULT_PORT,
+        help="port tetap; bila terpakai, port lain dipilih dan dicetak",
+    )
+    p.add_argument(
+        "--host",
+        default="0.0.0.0",  # noqa: S104 - the room's laptops connect over the LAN
+        help="alamat dengar; 0.0.0.0 = semua jaringan (ruang kelas), 127.0.0.1 = laptop ini saja",
+    )
+    p.add_argument(
+        "--trainees",
+        type=int,
+        default=t.DEFAULT_TRAINEES,
+        help="jumlah akun peserta (latih01..), dua per meja; dipakai saat data pertama dibuat",
+    )
+    p.add_argument(
+        "--supporters",
+        type=int,
+        default=t.DEFAULT_SUPPORTERS,
+        help="jumlah pendukung per peserta (termasuk baris latihan yang ditanam)",
+    )
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "serve":
@@ -208,13 +256,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sync.server import training
 
         if args.action == "reset":
-            return training.reset(args.data_dir or training.default_dir(), _say)
+            return training.reset(args.data_dir, _say, args.port)
         return training.serve(
-            args.data_dir or training.default_dir(),
-            args.port,
-            args.trainees,
-            args.supporters,
-            _say,
+            args.data_dir, args.port, args.trainees, args.supporters, _say, args.host
         )
     if command == "audit":
         return _audit_verify(args)

@@ -1,52 +1,62 @@
-"""A training tenant: a loopback server with a seeded practice election.
+"""A training server for a Bimtek room: practice data per desk pair, a key, a trainer's page.
 
-``silon-server training --port P [--data-dir D] [--trainees N]`` seeds (once) a
-bupati election of a real kab/kota, three pairs (two independent, one by
-parties), their candidates and parties, a few thousand supporters with realistic
-Indonesian names (Faker ``id_ID``) and NIKs that match region, birth date and
-sex, some deliberately flawed for practice, and accounts ``latih01``..``latihNN``
-plus ``pelatih`` (trainer). Restarting keeps the data; ``training reset`` wipes it.
+``silon-server training [--port 8765] [--data-dir D] [--trainees 30]`` seeds (once)
+the practice data of :mod:`sync.server.training_seed` (one real kab/kota and one
+practice election per desk pair, one pair per trainee, planted lessons whose
+answer key stays on this server), the accounts ``latih01``..``latihNN`` plus
+``pelatih`` (trainer), then serves the room on the machine's LAN address and
+prints what to tell the room: the address, the number of accounts, the trainer's
+page (:mod:`sync.server.training_page`) and the printable account sheet.
+
+Safety: seeding and ``training reset`` refuse a database that is not a training
+one, and a training server that is running on the same folder (its pid file, or
+a probe of its port). The server has an identity (``training_id``) made afresh
+on every reset; laptops compare it at each sync (``GET /v1/training``) and say so
+when the practice data they hold belongs to an earlier session.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
-import random
+import os
+import secrets
+import socket
+import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from sync.protocol import Mutation, Op
 from sync.server.db import SQLITE_NAME, database_url, migrate, read_tx, write_tx
 from sync.server.roles import Actor, Role
 from sync.server.schema import meta, records, users
 
 log = logging.getLogger(__name__)
 
-REGION = "32.14"  # Kabupaten Purwakarta (published threshold case in DOMAIN.md)
 PASSWORD = "bimtek2024"
 TRAINER = "pelatih"
+DEFAULT_PORT = 8765
+DEFAULT_TRAINEES = 20
+DEFAULT_SUPPORTERS = 300
 SEEDED_KEY = "training_seeded"
 #: Marks a database as a training tenant (set when it is first served in training mode).
 TENANT_KEY = "training_tenant"
-BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
-OCCUPATIONS = (
-    "PETANI/PEKEBUN",
-    "WIRASWASTA",
-    "KARYAWAN SWASTA",
-    "MENGURUS RUMAH TANGGA",
-    "PELAJAR/MAHASISWA",
-    "BURUH HARIAN LEPAS",
-    "PEDAGANG",
-    "GURU",
-    "NELAYAN/PERIKANAN",
-    "SOPIR",
-    "PENSIUNAN",
-)
+ID_KEY = "training_id"
+TOKEN_KEY = "training_trainer_token"
+TRAINEES_KEY = "training_trainees"
+PID_FILE = "latihan.pid"
+SHEET_FILE = "lembar-akun.html"
+
+Say = Callable[[str], None]
+
+
+class Refused(RuntimeError):
+    """A training action that would harm real data or a running server (message in Indonesian)."""
 
 
 def default_dir() -> Path:
@@ -59,200 +69,10 @@ def trainee_names(count: int) -> list[str]:
     return [f"latih{i:02d}" for i in range(1, count + 1)]
 
 
-def _region_info() -> tuple[str, list[tuple[str, list[str]]]]:
-    """Name of the kab/kota and its kecamatan with their desa codes."""
-    from silon_desktop.domain.regions import default_table
-
-    table = default_table()
-    region = table.get(REGION)
-    name = region.name if region is not None else "PURWAKARTA"
-    kecamatan = [(k.code, [d.code for d in table.children(k.code)]) for k in table.children(REGION)]
-    return name, [(k, desa) for k, desa in kecamatan if desa]
-
-
-def _nik(kec: str, birth: dt.date, female: bool, seq: int) -> str:
-    day = birth.day + (40 if female else 0)
-    return f"{kec.replace('.', '')}{day:02d}{birth.month:02d}{birth.year % 100:02d}{seq:04d}"
-
-
-class _Seed:
-    def __init__(self, today: dt.date, supporters: int) -> None:
-        from faker import Faker
-
-        self.fake = Faker("id_ID")
-        self.fake.seed_instance(2024)
-        self.rng = random.Random(2024)
-        self.today = today
-        self.supporters = supporters
-        # Ages are counted at the end of the support stage (support_end below).
-        self.check = _checker(today + dt.timedelta(days=30))
-        self.mutations: list[Mutation] = []
-        self.seq = 0
-
-    def add(self, entity: str, values: dict[str, Any]) -> str:
-        record_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
-        changes = {k: (None, v) for k, v in values.items()}
-        self.mutations.append(
-            Mutation(str(uuid.uuid4()), entity, record_id, REGION, Op.UPSERT, 0, changes)
-        )
-        return record_id
-
-    def person(self, kecamatan: list[tuple[str, list[str]]], min_age: int) -> dict[str, Any]:
-        female = self.rng.random() < 0.5
-        age_days = self.rng.randint(min_age * 366, 80 * 365)
-        birth = self.today - dt.timedelta(days=age_days)
-        kec, desa = self.rng.choice(kecamatan)
-        self.seq += 1
-        name = self.fake.name_female() if female else self.fake.name_male()
-        return {
-            "nik": _nik(kec, birth, female, self.seq % 9999 + 1),
-            "name": name.upper(),
-            "birth_place": self.fake.city().upper(),
-            "birth_date": birth.isoformat(),
-            "sex": "P" if female else "L",
-            "address": self.fake.street_address().upper(),
-            "kecamatan": kec,
-            "desa": self.rng.choice(desa),
-        }
-
-    def build(self, region_name: str, kecamatan: list[tuple[str, list[str]]]) -> None:
-        t = self.today
-        election = self.add(
-            "election",
-            {
-                "name": f"Latihan Pemilihan Bupati dan Wakil Bupati {region_name.title()}",
-                "kind": "bupati",
-                "region_code": REGION,
-                "year": t.year,
-                "dpt": 733_927,
-                "subregion_count": len(kecamatan),
-                "rule_set": "pilkada-2024",
-                "support_start": (t - dt.timedelta(days=30)).isoformat(),
-                "support_end": (t + dt.timedelta(days=30)).isoformat(),
-                "vermin_end": (t + dt.timedelta(days=45)).isoformat(),
-                "correction_end": (t + dt.timedelta(days=60)).isoformat(),
-                "verfak_end": (t + dt.timedelta(days=75)).isoformat(),
-                "registration_date": (t + dt.timedelta(days=90)).isoformat(),
-                "penetapan_date": (t + dt.timedelta(days=120)).isoformat(),
-            },
-        )
-        pairs = []
-        for number, route in ((1, "perseorangan"), (2, "partai"), (3, "perseorangan")):
-            head, deputy = self.person(kecamatan, 30), self.person(kecamatan, 25)
-            pair = self.add(
-                "pair",
-                {
-                    "election_id": election,
-                    "number": number,
-                    "route": route,
-                    "head_name": head["name"],
-                    "deputy_name": deputy["name"],
-                    "status": "draft",
-                },
-            )
-            pairs.append(pair)
-            for role, p in (("kepala", head), ("wakil", deputy)):
-                self.add(
-                    "candidate",
-                    {
-                        "pair_id": pair,
-                        "role": role,
-                        "nik": p["nik"],
-                        "name": p["name"],
-                        "sex": p["sex"],
-                        "birth_place": p["birth_place"],
-                        "birth_date": p["birth_date"],
-                        "address": p["address"],
-                        "education": self.rng.choice(["S1", "S2", "SMA"]),
-                        "occupation": "WIRASWASTA",
-                        "marital_status": "S",
-                    },
-                )
-        for party, seats, votes in (("PARTAI A", 12, 180_000), ("PARTAI B", 6, 95_000)):
-            self.add(
-                "party", {"pair_id": pairs[1], "party_name": party, "seats": seats, "votes": votes}
-            )
-        main_rows = self._supporters(pairs[0], kecamatan, self.supporters)
-        small = max(20, self.supporters // 20)
-        self._supporters(pairs[2], kecamatan, small, reuse=main_rows[: max(3, small // 10)])
-
-    def _supporters(
-        self,
-        pair: str,
-        kecamatan: list[tuple[str, list[str]]],
-        count: int,
-        reuse: list[dict[str, Any]] | None = None,
-    ) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        for i in range(count):
-            if reuse and i < len(reuse):
-                values = dict(reuse[i])  # the same person backing two pairs (ganda eksternal)
-            else:
-                values = self._supporter_values(kecamatan)
-            values["pair_id"] = pair
-            rows.append(values)
-            self.add("supporter", {**values, **self.check(values)})
-        return rows
-
-    def _supporter_values(self, kecamatan: list[tuple[str, list[str]]]) -> dict[str, Any]:
-        p = self.person(kecamatan, 17)
-        flaw = self.rng.random()
-        values: dict[str, Any] = {
-            "nik": p["nik"],
-            "name": p["name"],
-            "birth_place": p["birth_place"],
-            "birth_date": p["birth_date"],
-            "sex": p["sex"],
-            "marital_status": self.rng.choice(["B", "S", "S", "S", "P"]),
-            "occupation": self.rng.choice(OCCUPATIONS),
-            "address": p["address"],
-            "rt": f"{self.rng.randint(1, 15):03d}",
-            "rw": f"{self.rng.randint(1, 9):03d}",
-            "desa_code": p["desa"],
-            "kecamatan_code": p["kecamatan"],
-            "kabkota_code": REGION,
-            "has_id_scan": True,
-            "nik_from_number": False,
-        }
-        # Practice material: a few per cent of rows carry one typical flaw each.
-        if flaw < 0.02:
-            values["sex"] = "L" if values["sex"] == "P" else "P"  # NIK_MISMATCH
-        elif flaw < 0.03:
-            values["nik"] = values["nik"][:15] + "0"  # NIK_PRECISION
-            values["nik_from_number"] = True
-        elif flaw < 0.04:
-            values["occupation"] = self.rng.choice(BANNED)  # BANNED_OCCUPATION
-        elif flaw < 0.05:
-            values["has_id_scan"] = False  # NO_ID_SCAN
-        elif flaw < 0.06:
-            values["nik"] = values["nik"][:6] + "000000" + values["nik"][12:]  # NIK_FORMAT
-        elif flaw < 0.07:
-            values["rt"] = ""  # MISSING_FIELD
-        return values
-
-
-def _checker(reference_date: dt.date) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The automatic check a client makes at entry, so seeded rows arrive already checked."""
-    from silon_desktop.domain.rules import rule_set_for
-    from silon_desktop.domain.supporters import (
-        SupporterInput,
-        ValidationContext,
-        validate_supporter,
-    )
-
-    ctx = ValidationContext(REGION, reference_date, rule_set_for("pilkada-2024"))
-
-    def check(values: dict[str, Any]) -> dict[str, Any]:
-        birth = dt.date.fromisoformat(values["birth_date"]) if values["birth_date"] else None
-        verdict = validate_supporter(
-            SupporterInput.from_mapping({**values, "birth_date": birth}), ctx
-        )
-        return {
-            "check_status": str(verdict.status),
-            "check_reasons": [str(code) for code in verdict.codes],
-        }
-
-    return check
+def _meta(engine: Engine, key: str) -> str:
+    with read_tx(engine) as conn:
+        raw = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+    return bytes(raw).decode("utf-8") if raw else ""
 
 
 def claim_tenant(engine: Engine) -> None:
@@ -261,89 +81,292 @@ def claim_tenant(engine: Engine) -> None:
     Training mode lets trainer accounts read, write and manage everything, and
     ``training`` seeds kab/kota accounts with a published password: on a
     production database (one holding accounts or records but no mark) that
-    would open every region, so it is refused.
+    would open every region, so it is refused. A training database gets its
+    identity and the trainer's page key here.
 
     Raises:
         ValueError: the database is not a training tenant.
     """
     with write_tx(engine) as conn:
-        marks = select(meta.c.key).where(meta.c.key.in_((TENANT_KEY, SEEDED_KEY)))
-        if conn.execute(marks).first():  # seeded by an older version: training too
-            return
-        used = (
-            conn.execute(select(users.c.username).limit(1)).first()
-            or conn.execute(select(records.c.id).limit(1)).first()
+        have = set(
+            conn.execute(
+                select(meta.c.key).where(
+                    meta.c.key.in_((TENANT_KEY, SEEDED_KEY, ID_KEY, TOKEN_KEY))
+                )
+            ).scalars()
         )
-        if used:
-            raise ValueError(
-                "training mode refused: this database holds accounts or records and is "
-                "not a training database (use an empty --data-dir for training)"
+        if not have & {TENANT_KEY, SEEDED_KEY}:
+            used = (
+                conn.execute(select(users.c.username).limit(1)).first()
+                or conn.execute(select(records.c.id).limit(1)).first()
             )
-        conn.execute(meta.insert().values(key=TENANT_KEY, value=b"1"))
+            if used:
+                raise ValueError(
+                    "training mode refused: this database holds accounts or records and is "
+                    "not a training database (use an empty --data-dir for training)"
+                )
+            conn.execute(meta.insert().values(key=TENANT_KEY, value=b"1"))
+        if ID_KEY not in have:
+            conn.execute(meta.insert().values(key=ID_KEY, value=uuid.uuid4().hex.encode()))
+        if TOKEN_KEY not in have:
+            token = secrets.token_urlsafe(12).encode()
+            conn.execute(meta.insert().values(key=TOKEN_KEY, value=token))
 
 
-def _chunks(items: list[Mutation], size: int = 1000) -> Iterator[list[Mutation]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def identity(engine: Engine) -> str:
+    """This training server's id (a new one after every reset)."""
+    return _meta(engine, ID_KEY)
+
+
+def trainer_token(engine: Engine) -> str:
+    return _meta(engine, TOKEN_KEY)
+
+
+def seeded_trainees(engine: Engine) -> list[str]:
+    raw = _meta(engine, TRAINEES_KEY)
+    return list(json.loads(raw)) if raw else []
+
+
+def is_training_database(data_dir: Path) -> bool | None:
+    """True for a training database, False for any other one, None when there is none."""
+    path = data_dir / SQLITE_NAME
+    if not path.exists():
+        return None
+    from sqlalchemy import inspect
+
+    from sync.server.db import make_engine
+
+    engine = make_engine(database_url(data_dir, None))
+    try:
+        if "meta" not in inspect(engine).get_table_names():
+            return False
+        with read_tx(engine) as conn:
+            marks = conn.execute(
+                select(meta.c.key).where(meta.c.key.in_((TENANT_KEY, SEEDED_KEY)))
+            ).first()
+        return marks is not None
+    finally:
+        engine.dispose()
+
+
+# -- is a server running on this folder? ---------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    import psutil
+
+    return pid != os.getpid() and psutil.pid_exists(pid)
+
+
+def _answers_as(port: int, wanted_id: str) -> bool:
+    """Whether a training server with this identity answers on 127.0.0.1:``port``."""
+    try:
+        with urllib.request.urlopen(  # noqa: S310 - loopback http, fixed path
+            f"http://127.0.0.1:{port}/v1/training", timeout=2
+        ) as answer:
+            body = json.loads(answer.read())
+    except (OSError, ValueError):
+        return False
+    return bool(wanted_id) and body.get("training_id") == wanted_id
+
+
+def running_server(data_dir: Path, port: int) -> str:
+    """Why a training server is taken to be running on ``data_dir`` ("" when none is).
+
+    Two checks: the pid file the server writes while it runs (a live process),
+    and a probe of the ports it may listen on (the one in the pid file and
+    ``port``), which answers with this database's identity.
+    """
+    pid_path = data_dir / PID_FILE
+    ports = {port}
+    if pid_path.exists():
+        try:
+            info = json.loads(pid_path.read_text(encoding="utf-8"))
+            pid, ports = int(info["pid"]), ports | {int(info["port"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = 0
+        if pid and _pid_alive(pid):
+            return f"server latihan sedang berjalan (proses {pid}, berkas {pid_path})"
+    if is_training_database(data_dir):
+        from sync.server.db import make_engine
+
+        engine = make_engine(database_url(data_dir, None))
+        try:
+            wanted = identity(engine)
+        finally:
+            engine.dispose()
+        for candidate in sorted(ports):
+            if _answers_as(candidate, wanted):
+                return f"server latihan sedang menjawab di port {candidate}"
+    return ""
+
+
+# -- where the room connects -----------------------------------------------------------------
+
+
+def lan_address() -> str:
+    """This machine's address on the room's network (127.0.0.1 when it has none).
+
+    A UDP socket "connected" to a private address picks the outgoing interface;
+    no packet is sent.
+    """
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.255.255.255", 1))
+        address = str(s.getsockname()[0])
+        if not address.startswith("0."):
+            return address
+    return "127.0.0.1"
+
+
+def choose_port(host: str, wanted: int) -> int:
+    """``wanted`` when it is free on ``host``, else a free port (0 when wanted is 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, wanted))
+            return int(s.getsockname()[1])
+        except OSError:
+            pass
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+# -- seeding -----------------------------------------------------------------------------------
 
 
 def seed(state: Any, trainees: int, supporters: int) -> bool:
-    """Seed the practice data and accounts once; True when it seeded now."""
+    """Seed the practice data, its key and the accounts once; True when it seeded now."""
     from sync.server.accounts import add_user
     from sync.server.push import apply_batch
+    from sync.server.training_key import store_key
+    from sync.server.training_seed import build_practice, chunks, mejas
 
     engine, config = state.engine, state.config
     with read_tx(engine) as conn:
         known = {r[0] for r in conn.execute(select(users.c.username))}
         seeded = conn.execute(select(meta.c.key).where(meta.c.key == SEEDED_KEY)).first()
-    for name in trainee_names(trainees):
-        if name not in known:
-            add_user(engine, config, "admin", name, PASSWORD, Role.KABKOTA, REGION)
     if TRAINER not in known:
         add_user(engine, config, "admin", TRAINER, PASSWORD, Role.TRAINER, "")
     if seeded is not None:
         return False
-    region_name, kecamatan = _region_info()
-    builder = _Seed(config.clock.today_wib(), supporters)
-    builder.build(region_name, kecamatan)
+    names = trainee_names(trainees)
+    for meja in mejas(names):
+        for name in meja.trainees:
+            if name not in known:
+                add_user(engine, config, "admin", name, PASSWORD, Role.KABKOTA, meja.region)
+    practice = build_practice(config.clock.today_wib(), names, supporters)
     actor = Actor("admin", Role.KPU_RI, "", "training-seed", True)
-    for i, chunk in enumerate(_chunks(builder.mutations)):
+    for i, chunk in enumerate(chunks(practice.mutations)):
         apply_batch(engine, config, actor, f"training-seed-{i}", chunk)
     with write_tx(engine) as conn:
+        store_key(conn, practice.key)
+        conn.execute(meta.insert().values(key=TRAINEES_KEY, value=json.dumps(names).encode()))
         conn.execute(meta.insert().values(key=SEEDED_KEY, value=b"1"))
     return True
 
 
+def _write_pid(data_dir: Path, port: int) -> Path:
+    path = data_dir / PID_FILE
+    path.write_text(json.dumps({"pid": os.getpid(), "port": port}), encoding="utf-8")
+    return path
+
+
+def _write_sheet(data_dir: Path, state: Any, address: str) -> Path:
+    from sync.server.training_page import account_sheet
+
+    path = data_dir / SHEET_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(account_sheet(state.engine, address))
+    return path
+
+
 def serve(
-    data_dir: Path, port: int, trainees: int, supporters: int, say: Callable[[str], None]
+    data_dir: Path,
+    port: int,
+    trainees: int,
+    supporters: int,
+    say: Say,
+    host: str = "0.0.0.0",  # noqa: S104 - a training room's laptops connect over the LAN
 ) -> int:
-    """Seed if needed and serve on 127.0.0.1 only (a training room's own laptop)."""
+    """Refuse a running server, seed if needed, print what the room needs, serve."""
     import uvicorn
 
     from sync.server.app import create_app, tune_gc
     from sync.server.config import ServerConfig
 
+    data_dir.mkdir(parents=True, exist_ok=True)
+    busy = running_server(data_dir, port)
+    if busy:
+        say(f"Ditolak: {busy}. Hentikan server itu dulu (Ctrl+C di jendelanya).")
+        return 3
+    chosen = choose_port(host, port)
     url = database_url(data_dir, None)
     migrate(url)
-    app = create_app(ServerConfig(database_url=url, training=True))
-    fresh = seed(app.state.server, trainees, supporters)
-    tune_gc()
-    names = trainee_names(trainees)
-    say(f"Server latihan: http://127.0.0.1:{port}  (data: {data_dir})")
-    say("Data latihan baru dibuat." if fresh else "Data latihan yang ada dipakai lagi.")
-    say(f"Akun peserta: {names[0]} .. {names[-1]}  kata sandi: {PASSWORD}")
-    say(f"Akun pelatih: {TRAINER}  kata sandi: {PASSWORD}")
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    try:
+        app = create_app(ServerConfig(database_url=url, training=True))
+    except ValueError:
+        say(
+            f"Ditolak: {data_dir} berisi data server sungguhan (akun atau catatan), "
+            "bukan data latihan. Pakai folder kosong untuk latihan (--data-dir)."
+        )
+        return 3
+    pid_path = _write_pid(data_dir, chosen)
+    try:
+        state = app.state.server
+        fresh = seed(state, trainees, supporters)
+        names = seeded_trainees(state.engine)
+        address = f"http://{lan_address() if host == '0.0.0.0' else host}:{chosen}"  # noqa: S104
+        sheet = _write_sheet(data_dir, state, address)
+        token = trainer_token(state.engine)
+        if chosen != port:
+            say(f"Port {port} sudah dipakai program lain; server latihan memakai port {chosen}.")
+        say(f"Server latihan: {address}  (data: {data_dir})")
+        say(f"Alamat untuk peserta di ruangan: {address}")
+        say("Data latihan baru dibuat." if fresh else "Data latihan yang ada dipakai lagi.")
+        if names:
+            say(
+                f"Akun peserta: {names[0]} .. {names[-1]}  kata sandi: {PASSWORD}"
+                f"  ({len(names)} akun, {len(names) // 2 + len(names) % 2} meja)"
+            )
+        say(f"Akun pelatih: {TRAINER}  kata sandi: {PASSWORD}")
+        say(f"Halaman pelatih: {address}/latihan/pelatih?kunci={token}")
+        say(f"Lembar akun untuk dicetak: {sheet}  (juga {address}/latihan/lembar?kunci={token})")
+        say(f"Identitas server latihan: {identity(state.engine)}")
+        tune_gc()
+        uvicorn.run(app, host=host, port=chosen, log_level="warning", access_log=False)
+    finally:
+        pid_path.unlink(missing_ok=True)
     return 0
 
 
-def reset(data_dir: Path, say: Callable[[str], None]) -> int:
-    """Wipe the training tenant (its database); the next start seeds afresh."""
+def reset(data_dir: Path, say: Say, port: int = DEFAULT_PORT) -> int:
+    """Wipe the training tenant (its database); the next start seeds afresh, with a new id.
+
+    Refuses (exit 3, nothing deleted) a database that is not a training one and a
+    training server that is running on this folder.
+    """
+    busy = running_server(data_dir, port)
+    if busy:
+        say(f"Ditolak: {busy}. Hentikan server latihan dulu, lalu ulangi reset.")
+        return 3
+    kind = is_training_database(data_dir)
+    if kind is False:
+        say(
+            f"Ditolak: {data_dir / SQLITE_NAME} bukan basis data latihan (tidak ada tanda "
+            "latihan). Data sungguhan tidak dihapus."
+        )
+        return 3
     removed = 0
-    for suffix in ("", "-wal", "-shm"):
-        path = data_dir / (SQLITE_NAME + suffix)
+    for name in (SQLITE_NAME, SQLITE_NAME + "-wal", SQLITE_NAME + "-shm", SHEET_FILE, PID_FILE):
+        path = data_dir / name
         if path.exists():
             path.unlink()
             removed += 1
-    say(f"Data latihan di {data_dir} dihapus." if removed else f"Tidak ada data di {data_dir}.")
+    when = dt.datetime.now().strftime("%H:%M")
+    say(
+        f"Data latihan di {data_dir} dihapus ({when}). Laptop peserta akan diminta mulai dari awal."
+        if removed
+        else f"Tidak ada data di {data_dir}."
+    )
     return 0

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import time
 import uuid
 from pathlib import Path
 
-import pytest
-import requests
-
-from silon_desktop.domain.nik import parse_nik
 from sync import signing
 from sync.bundle import encode_outbox_bundle
 from sync.protocol import Mutation, decode_feed_page
 from tests.integration.server.conftest import PASSWORD, World, mutation
-from tests.integration.server_process import PYTHON, ROOT, free_port
 
 
 def _bundle(
@@ -82,97 +74,6 @@ def test_tampered_or_unregistered_bundles_are_refused(world: World) -> None:
         ).status_code
         == 400
     )
-
-
-@pytest.mark.slow
-def test_training_server_seeds_once_serves_loopback_and_resets(tmp_path: Path) -> None:
-    port = free_port()
-    cmd = [
-        PYTHON,
-        "-m",
-        "sync.server",
-        "training",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(tmp_path),
-        "--trainees",
-        "3",
-        "--supporters",
-        "150",
-    ]
-
-    def run() -> str:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.2)
-            login = requests.post(
-                f"http://127.0.0.1:{port}/v1/auth/login",
-                timeout=30,
-                json={"username": "latih03", "password": "bimtek2024", "device_id": "kelas"},
-            )
-            assert login.status_code == 200, login.text
-            token = login.json()["token"]
-            page = requests.get(
-                f"http://127.0.0.1:{port}/v1/feed",
-                params={"limit": 5000},
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=30,
-            )
-            records = decode_feed_page(page.json()).records
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            output = proc.communicate(timeout=30)[0].decode()
-        kinds = {r.entity for r in records}
-        assert kinds == {"election", "pair", "candidate", "party", "supporter"}
-        supporters = [r for r in records if r.entity == "supporter"]
-        assert len(supporters) == 150 + 20
-        assert sum(r.fields["external_duplicate"] for r in supporters) >= 6
-        names = {r.fields["name"] for r in supporters}
-        assert len(names) > 100
-        # NIKs are realistic: a known kecamatan of the region, the row's birth date
-        # and sex (+40 on the day for women); a few rows are flawed on purpose.
-        good = 0
-        for r in supporters:
-            parsed = parse_nik(r.fields["nik"])
-            if (
-                not parsed.reasons
-                and r.fields["nik"][:4] == "3214"
-                and parsed.birth_date is not None
-                and parsed.birth_date.isoformat() == r.fields["birth_date"]
-                and parsed.sex is not None
-                and str(parsed.sex) == r.fields["sex"]
-            ):
-                good += 1
-        assert 0.8 * len(supporters) <= good < len(supporters)
-        # Seeded rows arrive checked as a client checks at entry: flawed ones say why.
-        checked = {r.fields["check_status"] for r in supporters}
-        assert checked <= {"MS", "BMS", "TMS"} and "MS" in checked
-        for r in supporters:
-            if r.fields["nik"][6:12] == "000000":
-                assert r.fields["check_status"] == "TMS"
-                assert "NIK_FORMAT" in r.fields["check_reasons"]
-        return output
-
-    first = run()
-    assert "latih01 .. latih03" in first and "bimtek2024" in first
-    assert "Data latihan baru dibuat." in first
-    assert "dipakai lagi" in run()
-    reset = subprocess.run(
-        [PYTHON, "-m", "sync.server", "training", "reset", "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    assert "dihapus" in reset.stdout
-    assert not (tmp_path / "server.sqlite3").exists()
 
 
 def test_feed_bundle_export_is_signed_by_the_server_key(world: World, tmp_path: Path) -> None:

@@ -1,0 +1,234 @@
+"""Training server: practice data per desk pair, the answer key and its scoring, reset safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faker.providers.person.id_ID import Provider as People
+
+from silon_desktop.domain.nik import parse_nik
+from silon_desktop.domain.regions import default_table
+from sync.protocol import Mutation, Op
+from sync.server import training
+from sync.server.app import create_app
+from sync.server.config import ServerConfig
+from sync.server.db import SQLITE_NAME, database_url, migrate
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.training_key import LESSON_CODES, score
+from sync.server.training_seed import build_practice, mejas
+
+TODAY = dt.date(2026, 12, 5)
+
+
+def _records(mutations: list[Mutation]) -> dict[str, dict[str, Any]]:
+    return {
+        m.record_id: {
+            "entity": m.entity,
+            "scope": m.scope,
+            **{k: v[1] for k, v in m.changes.items()},
+        }
+        for m in mutations
+    }
+
+
+def test_each_desk_pair_gets_its_own_real_region_and_each_trainee_a_pair() -> None:
+    names = training.trainee_names(5)
+    desks = mejas(names)
+    assert [d.trainees for d in desks] == [
+        ("latih01", "latih02"),
+        ("latih03", "latih04"),
+        ("latih05",),
+    ]
+    assert len({d.region for d in desks}) == 3
+    practice = build_practice(TODAY, names, 30)
+    recs = _records(practice.mutations)
+    elections = [r for r in recs.values() if r["entity"] == "election"]
+    assert sorted(e["scope"] for e in elections) == sorted(d.region for d in desks)
+    assert practice.pairs["latih01"] == (desks[0].region, 1)
+    assert practice.pairs["latih02"] == (desks[0].region, 2)
+    assert practice.pairs["latih05"] == (desks[2].region, 1)
+    # Every record lies in its desk's scope; every supporter of a desk's election too.
+    for rec in recs.values():
+        assert rec["scope"] in {d.region for d in desks}
+
+
+def test_names_match_the_sex_in_the_nik_and_addresses_are_real_desa() -> None:
+    practice = build_practice(TODAY, training.trainee_names(2), 60)
+    table = default_table()
+    planted = {p.record_id for p in practice.key}
+    female = set(People.first_names_female)
+    male = set(People.first_names_male)
+    supporters = [
+        (rid, r) for rid, r in _records(practice.mutations).items() if r["entity"] == "supporter"
+    ]
+    assert len(supporters) >= 2 * 60
+    for rid, r in supporters:
+        first = r["name"].split()[0].title()
+        assert first in (female if r["sex"] == "P" else male), r["name"]
+        if rid in planted:
+            continue
+        parsed = parse_nik(r["nik"])
+        assert not parsed.reasons and str(parsed.sex) == r["sex"]
+        assert parsed.birth_date is not None and parsed.birth_date.isoformat() == r["birth_date"]
+        assert table.parent(r["desa_code"]).code == r["kecamatan_code"]  # type: ignore[union-attr]
+        assert r["kecamatan_code"].startswith(r["scope"] + ".")
+        assert r["nik"][:6] == r["kecamatan_code"].replace(".", "")
+        assert r["check_status"] == "MS"
+
+
+def test_every_lesson_is_planted_for_each_trainee_and_the_forecast_agrees_with_the_key() -> None:
+    practice = build_practice(TODAY, training.trainee_names(3), 40)
+    recs = _records(practice.mutations)
+    for trainee in ("latih01", "latih02"):
+        assert {p.lesson for p in practice.key if p.trainee == trainee} == set(LESSON_CODES)
+    # The lone trainee of the last desk has no colleague to meet.
+    assert {p.lesson for p in practice.key if p.trainee == "latih03"} == set(LESSON_CODES) - {
+        "konflik"
+    }
+    region = practice.pairs["latih01"][0]
+    for p in practice.key:
+        row = recs[p.record_id]
+        if (
+            p.trainee == "latih01"
+            and p.check == "admin"
+            and p.reason
+            and "DUPLICATE" not in p.reason
+        ):
+            # The automatic check a laptop shows agrees with what the key expects.
+            assert p.reason in row["check_reasons"], (p.lesson, row["check_reasons"])
+            assert row["check_status"] == p.status
+        if p.lesson == "nik_angka" and p.reason == "NIK_FORMAT":
+            assert row["nik"].startswith("3") and row["nik"][3:] == "0" * 13  # 3.21E+15
+        if p.lesson == "luar_wilayah" and p.trainee == "latih01":
+            assert not row["kabkota_code"].startswith(region)
+    identical = [p for p in practice.key if p.trainee == "latih01" and p.lesson == "ganda_identik"]
+    assert recs[identical[0].record_id]["nik"] == recs[identical[1].record_id]["nik"]
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Any:
+    url = database_url(tmp_path, None)
+    migrate(url)
+    app = create_app(ServerConfig(database_url=url, training=True))
+    state = app.state.server
+    assert training.seed(state, 3, 25)
+    yield state
+    state.engine.dispose()
+
+
+def _verdict(state: Any, user: str, record_id: str, **values: Any) -> None:
+    from sqlalchemy import select
+
+    from sync.server.db import read_tx
+    from sync.server.schema import records, users
+
+    with read_tx(state.engine) as conn:
+        region = conn.execute(select(users.c.region).where(users.c.username == user)).scalar_one()
+        version = conn.execute(
+            select(records.c.version).where(records.c.id == record_id)
+        ).scalar_one()
+    changes = {k: (None, v) for k, v in values.items()}
+    actor = Actor(user, Role.KABKOTA, region, f"dev-{user}", True)
+    m = Mutation(str(uuid.uuid4()), "supporter", record_id, region, Op.UPSERT, version, changes)
+    (result,) = apply_batch(state.engine, state.config, actor, str(uuid.uuid4()), [m])
+    assert str(result.status) == "applied", result
+
+
+def test_the_key_scores_right_wrong_and_open_from_the_records(seeded: Any) -> None:
+    from sqlalchemy import select
+
+    from sync.server.db import read_tx
+    from sync.server.training_key import load_key
+
+    with read_tx(seeded.engine) as conn:
+        key = load_key(conn)
+    before = {s.trainee: s for s in score(seeded.engine, training.trainee_names(3))}
+    assert before["latih01"].open == len(LESSON_CODES) and before["latih01"].right == 0
+    mine = {p.lesson: p for p in key if p.trainee == "latih01" and p.check == "admin"}
+    right = mine["pekerjaan"]
+    _verdict(
+        seeded, "latih01", right.record_id, admin_status=right.status, admin_reasons=[right.reason]
+    )
+    wrong = mine["di_bawah_umur"]
+    _verdict(seeded, "latih01", wrong.record_id, admin_status="MS", admin_reasons=[])
+    field = next(p for p in key if p.trainee == "latih02" and p.lesson == "menolak")
+    _verdict(
+        seeded, "latih02", field.record_id, field_status="TMS", field_reasons=["DENIES_SUPPORT"]
+    )
+    bundle = next(p for p in key if p.trainee == "latih02" and p.lesson == "bundel")
+    _verdict(seeded, "latih02", bundle.record_id, admin_status="MS", admin_reasons=[])
+    after = {s.trainee: s for s in score(seeded.engine, training.trainee_names(3))}
+    one, two = after["latih01"], after["latih02"]
+    assert one.marks["pekerjaan"].done and one.marks["pekerjaan"].right
+    assert one.marks["di_bawah_umur"].done and not one.marks["di_bawah_umur"].right
+    assert (one.right, one.wrong) == (1, 1)
+    assert two.marks["menolak"].right
+    # Pushed online, not carried on a USB stick: the bundle lesson stays open.
+    assert not two.marks["bundel"].done and "bundel" in two.marks["bundel"].detail
+    assert (two.right, two.wrong) == (1, 0) and after["latih03"].right == 0
+    with read_tx(seeded.engine) as conn:
+        from sync.server.schema import users
+
+        regions = dict(conn.execute(select(users.c.username, users.c.region)).all())
+    assert regions["latih01"] == regions["latih02"] != regions["latih03"]
+
+
+def test_trainee_accounts_cannot_write_another_desks_election(seeded: Any) -> None:
+    from sync.server.db import read_tx
+    from sync.server.errors import ApiError
+    from sync.server.training_key import load_key
+
+    with read_tx(seeded.engine) as conn:
+        other = next(p for p in load_key(conn) if p.trainee == "latih03")
+    with pytest.raises(ApiError) as refused:
+        _verdict(seeded, "latih01", other.record_id, admin_status="MS")
+    assert refused.value.status == 403
+
+
+def test_trainer_page_and_sheet_show_every_trainee(seeded: Any) -> None:
+    from sync.server.training_page import account_sheet, trainer_view
+
+    page = trainer_view(seeded.engine)
+    assert "LATIHAN" in page and page.count('<tr><td class="nama">') == 3
+    assert page.count('class="belum"') >= 3 * (len(LESSON_CODES) - 1)
+    sheet = account_sheet(seeded.engine, "http://192.0.2.7:8765")
+    assert "bimtek2024" in sheet and "@media print" in sheet and "http://192.0.2.7:8765" in sheet
+    assert sheet.count('class="kartu"') == 4  # three trainees and the trainer
+
+
+def test_reset_refuses_a_real_database(tmp_path: Path) -> None:
+    from sync.server.accounts import add_user
+
+    url = database_url(tmp_path, None)
+    migrate(url)
+    state = create_app(ServerConfig(database_url=url)).state.server
+    add_user(state.engine, state.config, "admin", "op3214", "rahasia-3214", Role.KABKOTA, "32.14")
+    state.engine.dispose()
+    said: list[str] = []
+    assert training.reset(tmp_path, said.append, port=1) == 3
+    assert "bukan basis data latihan" in said[0]
+    assert (tmp_path / SQLITE_NAME).exists()
+
+
+def test_reset_refuses_while_the_pid_file_names_a_live_process(seeded: Any, tmp_path: Path) -> None:
+    (tmp_path / training.PID_FILE).write_text(json.dumps({"pid": os.getppid(), "port": 1}))
+    said: list[str] = []
+    assert training.reset(tmp_path, said.append, port=1) == 3
+    assert "sedang berjalan" in said[0] and (tmp_path / SQLITE_NAME).exists()
+    old = training.identity(seeded.engine)
+    seeded.engine.dispose()
+    (tmp_path / training.PID_FILE).unlink()
+    assert training.reset(tmp_path, said.append, port=1) == 0
+    assert not (tmp_path / SQLITE_NAME).exists()
+    url = database_url(tmp_path, None)
+    migrate(url)
+    again = create_app(ServerConfig(database_url=url, training=True)).state.server
+    assert training.identity(again.engine) not in ("", old)  # a new identity after reset
+    again.engine.dispose()
