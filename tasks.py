@@ -2,6 +2,7 @@
 """Set-up commands for a fresh clone: needs only Python 3.11+.
 
     python3 tasks.py run    # install into .venv, start the app in training mode
+                            # (practice data in its own folder, server on port 8765)
     python3 tasks.py test   # install into .venv, run lint, types, contracts, tests
     python3 tasks.py bench  # run every benchmark under tests/bench/
     python3 tasks.py build  # build the desktop bundle with PyInstaller

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import os
 import re
 import socket
 import subprocess
@@ -81,6 +82,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The training server's fixed port (the server's own default), unless it is taken.
+TRAINING_PORT = 8765
+
+
+def training_port(wanted: int = TRAINING_PORT) -> int:
+    """``wanted`` when free on loopback, else a free port (said on the terminal)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if os.name != "nt":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", wanted))
+            return wanted
+        except OSError:
+            pass
+    port = free_port()
+    sys.stdout.write(f"Port {wanted} sudah dipakai; server latihan memakai port {port}.\n")
+    return port
+
+
 class TrainingServer:
     """``silon-server training`` as a child process on 127.0.0.1, stopped on exit.
 
@@ -89,10 +109,12 @@ class TrainingServer:
     """
 
     ACCOUNT = re.compile(r"Akun peserta:\s*(\S+).*kata sandi:\s*(\S+)")
+    #: The server picks another port when the wanted one was taken meanwhile.
+    ADDRESS = re.compile(r"^Server latihan: http://127\.0\.0\.1:(\d+)")
 
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.data_dir = data_dir
-        self.port = port or free_port()
+        self.port = port or training_port()
         self.proc: subprocess.Popen[str] | None = None
         self.username = ""
         self.password = ""
@@ -137,6 +159,9 @@ class TrainingServer:
 
     def _pump(self, stream: IO[str]) -> None:
         for line in stream:
+            address = self.ADDRESS.search(line)
+            if address:
+                self.port = int(address.group(1))
             found = self.ACCOUNT.search(line)
             if found:
                 self.username, self.password = found.group(1), found.group(2)
@@ -179,7 +204,10 @@ class TrainingServer:
 
 
 def main(args: argparse.Namespace) -> int:
-    app_paths = paths.resolve(args.data_dir).ensure()
+    if getattr(args, "training", False):  # practice data apart from the real data
+        app_paths = paths.resolve_training(args.data_dir).ensure()
+    else:
+        app_paths = paths.resolve(args.data_dir).ensure()
     setup_logging(app_paths, args.verbose)
     settings = Settings.load(app_paths.settings)
     if getattr(args, "lang", None):

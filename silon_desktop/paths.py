@@ -62,6 +62,26 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     )
 
 
+PRACTICE_NAME = "SilonDesktop-Latihan"
+
+
+def resolve_training(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
+    """The folders of ``--training`` (practice data): an explicit folder, else a
+    practice folder of its own beside (never inside) the real data folder, whatever
+    ``SILON_DATA_DIR`` says, so practice records never mix with real ones."""
+    if data_dir:
+        return resolve(data_dir)
+    real = os.environ.get("SILON_DATA_DIR")
+    if real:
+        root = Path(real).expanduser().resolve()
+        practice = root.with_name(f"{root.name}-latihan")
+        return AppPaths(data=practice, logs=practice / "logs")
+    return AppPaths(
+        data=Path(platformdirs.user_data_dir(PRACTICE_NAME, APP_AUTHOR)),
+        logs=Path(platformdirs.user_log_dir(PRACTICE_NAME, APP_AUTHOR)),
+    )
+
+
 def resources_dir() -> Path:
     """The shipped resources (regions, translations, templates, icons).
 

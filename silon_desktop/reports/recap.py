@@ -20,7 +20,7 @@ from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.storage.db import read_only
-from silon_desktop.storage.models import Election, Pair, Supporter
+from silon_desktop.storage.models import Election, Pair, Supporter, SyncState
 
 STATUSES = ("MS", "BMS", "TMS")
 
@@ -33,6 +33,13 @@ class PairNotFound(LookupError):
     def __init__(self, pair_id: str) -> None:
         self.pair_id = pair_id
         super().__init__(f"pair {pair_id!r} not in the local database")
+
+
+#: The sync state key naming the training server practice data came from
+#: (:data:`sync.client_training.TRAINING_ID`).
+PRACTICE_STATE_KEY = "training_server_id"
+#: The mark every printout of practice data carries.
+PRACTICE_MARK = "LATIHAN - DATA LATIHAN, BUKAN DATA SUNGGUHAN"
 
 
 @dataclass(slots=True)
@@ -88,6 +95,8 @@ class PairRecap:
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
+    #: practice data from a training server: every printout says LATIHAN
+    practice: bool = False
 
     @property
     def spread_level(self) -> str:
@@ -176,7 +185,12 @@ def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
             .where(*live, _SUPPORTER.c.effective_reasons != "")
             .group_by(_SUPPORTER.c.effective_reasons)
         ).all()
-    return _build(dict(info), grouped, reason_rows, provincial)
+        practice = conn.execute(
+            select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
+        ).scalar_one_or_none()
+    recap = _build(dict(info), grouped, reason_rows, provincial)
+    recap.practice = bool(practice)
+    return recap
 
 
 def _build(

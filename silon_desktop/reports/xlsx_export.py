@@ -19,7 +19,7 @@ from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
 from silon_desktop.domain.regions import default_table
 from silon_desktop.domain.text import group_thousands
-from silon_desktop.reports.recap import PairRecap, pair_recap
+from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
@@ -191,6 +191,8 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
         sheet.set_column(col, col, width)
 
     desa = book.add_worksheet("Per Desa")
+    if recap.practice:
+        desa.set_header(f"&C&B{PRACTICE_MARK}")
     desa.write_row(
         0,
         0,
@@ -252,6 +254,9 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
 
 
 def _title(sheet: Any, bold: Any, title: str, recap: PairRecap) -> None:
+    if recap.practice:  # on the sheet and on every printed page
+        sheet.set_header(f"&C&B{PRACTICE_MARK}")
+        sheet.write_string(3, 0, PRACTICE_MARK, bold)
     sheet.write_string(0, 0, title, bold)
     sheet.write_string(1, 0, safe_cell(recap.election_label))
     sheet.write_string(2, 0, safe_cell(f"Bakal pasangan calon: {recap.pair_label}"))

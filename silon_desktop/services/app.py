@@ -363,9 +363,14 @@ class Services:
     def run_sync(self, progress: Callable[[Any], None], cancel: threading.Event) -> SyncOutcome:
         """One sync run (worker thread); returns the report as plain data."""
         from sync.client import SyncEngine
+        from sync.client_training import check_practice_server
 
         transport = self._transport()
         try:
+            # Practice data from a training server reset since: stop and say so.
+            reset = check_practice_server(self.db, transport)
+            if reset:
+                return _practice_reset(reset)
             report = SyncEngine(self.db, self.settings, transport).run(progress, cancel)
         finally:
             transport.close()
@@ -383,6 +388,23 @@ class Services:
             "complete": report.complete,
             "changes": Changes.all() if wrote else Changes(sync_state=True),
         }
+
+    @property
+    def practice(self) -> bool:
+        """Whether the data here comes from a training server (LATIHAN on every window)."""
+        from sync.client_training import is_practice
+
+        return is_practice(self.db)
+
+    def start_over_practice(self) -> None:
+        """Delete the practice data here (after a training server reset).
+
+        Raises:
+            ValueError: the data here is not practice data.
+        """
+        from sync.client_training import start_over
+
+        start_over(self.db)
 
     def conflicts(self) -> builtins.list[Record]:
         from sync.client import open_conflicts
@@ -517,3 +539,19 @@ def _scrub(line: str) -> str:
         if word in lowered:
             return "(line hidden: may contain a secret)"
     return line
+
+
+def _practice_reset(message: str) -> SyncOutcome:
+    """The outcome of a sync refused because the training server was reset."""
+    return {
+        "pushed": 0,
+        "pulled": 0,
+        "conflicts_new": 0,
+        "conflicts_open": 0,
+        "remaining": 0,
+        "cancelled": False,
+        "error": message,
+        "error_kind": "practice_reset",
+        "complete": False,
+        "changes": Changes(sync_state=True),
+    }

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
 from silon_desktop.services import Changes, Services
 from silon_desktop.services.imports import IMPORT_CHANGES
+from silon_desktop.ui import practice_mark
 from silon_desktop.ui.conflicts_dialog import ConflictsDialog
 from silon_desktop.ui.forms import (
     election_fields,
@@ -87,7 +89,15 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 1100])
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.practice_banner = practice_mark.banner()
+        column.addWidget(self.practice_banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self.practice_mark = practice_mark.PracticeMark(self)
 
         self.reports = ReportActions(self, backend, self.jobs)
         self.reports.reportWritten.connect(self.reportWritten)
@@ -113,6 +123,7 @@ class MainWindow(QMainWindow):
             edited.connect(lambda *_args: self.sync.refresh_soon())
         self._build_menus()
         self.update_user()
+        self.update_practice_mark()
         self.reload_tree()
 
     # -- menus -------------------------------------------------------------------
@@ -377,7 +388,20 @@ class MainWindow(QMainWindow):
         user = (self.backend.user if logged_in else "") or self.tr("(belum masuk)")
         self.user_label.setText(self.tr("Pengguna: %1").replace("%1", user))
 
+    def update_practice_mark(self) -> None:
+        """LATIHAN banner and window titles while the data here is practice data."""
+        practice = self.backend.practice
+        self.practice_banner.setVisible(practice)
+        self.practice_mark.set_active(practice)
+        if practice:
+            self.setWindowTitle(practice_mark.marked(self.tr("Silon Desktop")))
+
     def _sync_finished(self, report: object) -> None:
+        if isinstance(report, dict) and report.get("error_kind") == "practice_reset":
+            if practice_mark.offer_start_over(self, self.backend):
+                self._after_data_change(Changes.all())
+                self.sync.sync_now()
+            return
         if isinstance(report, dict) and report.get("error_kind") == "auth":
             self.ask_login()
         if isinstance(report, dict):
@@ -414,6 +438,8 @@ class MainWindow(QMainWindow):
     def _after_data_change(self, changes: Changes) -> None:
         """Redraw what ``changes`` touched: the navigation only when elections or pairs
         changed, else the record on screen in place."""
+        if changes.sync_state:  # a first sync with a training server: LATIHAN from now on
+            self.update_practice_mark()
         if changes.navigation:
             self.reload_tree()
         elif not changes.empty:

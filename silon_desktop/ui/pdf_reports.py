@@ -25,7 +25,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from silon_desktop.domain.codes import ReasonCode
 from silon_desktop.domain.labels import REASON_LABELS_ID
 from silon_desktop.domain.text import group_thousands
-from silon_desktop.reports.recap import AreaCount, PairRecap
+from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 
 _MONTHS = (
     "Januari",
@@ -74,6 +74,7 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         OSError: the file cannot be written there.
     """
     body = [
+        _practice(recap),
         f"<h1>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN'))}</h1>",
         f"<p class='center'>{_e(tr('Bakal Pasangan Calon Perseorangan'))}</p>",
         f"<p class='center'>{_e(recap.election_label)}</p><br/>",
@@ -88,7 +89,18 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         f"{_e(long_date(recap.generated_at.date()))} "
         f"{_e(recap.generated_at.strftime('%H:%M'))}.</p>",
     ]
-    return _print("".join(body), target, tr("Rekapitulasi verifikasi administrasi"))
+    title = tr("Rekapitulasi verifikasi administrasi")
+    return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
+
+
+def _practice(recap: PairRecap) -> str:
+    """The LATIHAN band on top of a printout of practice data ("" for real data)."""
+    if not recap.practice:
+        return ""
+    return (
+        "<table width='100%' cellpadding='6' style='background:#b00020'><tr><td align='center'>"
+        f"<b style='color:white'>{_e(PRACTICE_MARK)}</b></td></tr></table>"
+    )
 
 
 def write_berita_acara_pdf(
@@ -130,6 +142,7 @@ def write_berita_acara_pdf(
         election=recap.election_label,
     )
     body = [
+        _practice(recap),
         f"<h1>{_e(tr('BERITA ACARA'))}</h1>",
         f"<p class='center'>{_e(tr('Nomor'))}: {_e(number or '......../PL.02-BA/......../20....')}</p>",
         f"<p class='center'><b>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN BAKAL PASANGAN CALON PERSEORANGAN'))}</b></p>",
@@ -144,7 +157,8 @@ def write_berita_acara_pdf(
         f"<p>{_e(place or '....................')}, {_e(long_date(day))}</p>",
         _signatures(office, signatories),
     ]
-    return _print("".join(body), target, tr("Berita acara verifikasi administrasi"))
+    title = tr("Berita acara verifikasi administrasi")
+    return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
 
 
 def _verdict(meets: bool | None, spread_ok: bool | None) -> str:

@@ -186,6 +186,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+class _IndonesianHelp(argparse.HelpFormatter):
+    """``--help`` of the training command in Indonesian, with every default."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix or "pemakaian: ")
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, argparse.SUPPRESS) and action.option_strings != [
+            "-h",
+            "--help",
+        ]:
+            text += " (bawaan: %(default)s)"
+        return text
+
+
 def _training_parser(sub: Any) -> None:
     from sync.server import training as t
 
@@ -198,8 +214,12 @@ def _training_parser(sub: Any) -> None:
             "'reset' menghapus data latihan (ditolak untuk data sungguhan atau server "
             "yang sedang berjalan)."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_IndonesianHelp,
+        add_help=False,
     )
+    p._positionals.title = "argumen"
+    p._optionals.title = "pilihan"
+    p.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
     p.add_argument(
         "action",
         nargs="?",

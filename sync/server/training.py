@@ -49,6 +49,8 @@ TENANT_KEY = "training_tenant"
 ID_KEY = "training_id"
 TOKEN_KEY = "training_trainer_token"
 TRAINEES_KEY = "training_trainees"
+#: The address the room's laptops use (printed at start, written on the account sheet).
+ADDRESS_KEY = "training_address"
 PID_FILE = "latihan.pid"
 SHEET_FILE = "lembar-akun.html"
 
@@ -120,6 +122,16 @@ def identity(engine: Engine) -> str:
 
 def trainer_token(engine: Engine) -> str:
     return _meta(engine, TOKEN_KEY)
+
+
+def room_address(engine: Engine) -> str:
+    return _meta(engine, ADDRESS_KEY)
+
+
+def _remember_address(engine: Engine, address: str) -> None:
+    with write_tx(engine) as conn:
+        conn.execute(meta.delete().where(meta.c.key == ADDRESS_KEY))
+        conn.execute(meta.insert().values(key=ADDRESS_KEY, value=address.encode()))
 
 
 def seeded_trainees(engine: Engine) -> list[str]:
@@ -221,6 +233,8 @@ def lan_address() -> str:
 def choose_port(host: str, wanted: int) -> int:
     """``wanted`` when it is free on ``host``, else a free port (0 when wanted is 0)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        if os.name != "nt":  # as uvicorn binds: a port in TIME_WAIT is free
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, wanted))
             return int(s.getsockname()[1])
@@ -317,6 +331,7 @@ def serve(
         fresh = seed(state, trainees, supporters)
         names = seeded_trainees(state.engine)
         address = f"http://{lan_address() if host == '0.0.0.0' else host}:{chosen}"  # noqa: S104
+        _remember_address(state.engine, address)
         sheet = _write_sheet(data_dir, state, address)
         token = trainer_token(state.engine)
         if chosen != port:

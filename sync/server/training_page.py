@@ -128,6 +128,9 @@ def account_sheet(engine: Engine, address: str) -> str:
         partner = names[n + 1] if n % 2 == 0 and n + 1 < len(names) else ""
         partner = names[n - 1] if n % 2 == 1 else partner
         tasks = [p for p in key if p.trainee == name and p.lesson in ("menolak", "bundel")]
+        shared = sorted(
+            {p.label.split(" (")[0] for p in key if p.trainee == name and p.lesson == "konflik"}
+        )
         field_card = next((p.label for p in tasks if p.lesson == "menolak"), "")
         bundle_row = next((p.label for p in tasks if p.lesson == "bundel"), "")
         extra = (
@@ -135,7 +138,11 @@ def account_sheet(engine: Engine, address: str) -> str:
             f"<dt>Bundel USB</dt><dd>verifikasi {escape(bundle_row)}, kirim lewat bundel</dd>"
         )
         if partner:
-            extra += f"<dt>Rekan konflik</dt><dd>{escape(partner)}: RT di KTP 007, di KK 008</dd>"
+            extra += (
+                f"<dt>Konflik (dengan {escape(partner)})</dt><dd>paslon 3, "
+                f"{escape(' dan '.join(shared))}: RT 070 salah ketik. Ubah RT keduanya "
+                "(KTP: 007, KK: 008) lalu sinkron; bila muncul konflik, pilih nilai KTP.</dd>"
+            )
         cards.append(
             f'<div class="kartu"><span class="latihan">LATIHAN</span>'
             f"<h2>Meja {n // 2 + 1} &middot; {escape(name)}</h2><dl>"

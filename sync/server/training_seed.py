@@ -46,8 +46,8 @@ OCCUPATIONS = (
     "SOPIR",
     "PENSIUNAN",
 )
-#: The conflict exercise: the KTP says RT 007, a family card (KK) says 008.
-KTP_RT, KK_RT = "007", "008"
+#: The conflict exercise: the list says RT 070 (a typo), the KTP 007, the family card (KK) 008.
+LIST_RT, KTP_RT, KK_RT = "070", "007", "008"
 
 Kecamatan = list[tuple[str, list[str]]]
 
@@ -373,7 +373,7 @@ class Seeder:
     def conflict_rows(self, pair_of: tuple[str, ...], rival: str, kecamatan: Kecamatan) -> None:
         """Two shared rows of paslon 3: each colleague meets the other on one of them."""
         for trainee in pair_of:
-            values = self.supporter(rival, kecamatan, rt=KK_RT)
+            values = self.supporter(rival, kecamatan, rt=LIST_RT)
             record_id = self.put(values)
             for who in pair_of:
                 self.out.key.append(

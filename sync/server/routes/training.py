@@ -48,7 +48,8 @@ def trainer_page(state: StateDep, kunci: Key = "") -> HTMLResponse:
 @router.get("/latihan/lembar", response_class=HTMLResponse)
 def sheet(request: Request, state: StateDep, kunci: Key = "") -> HTMLResponse:
     _check(state, kunci)
-    address = f"{request.url.scheme}://{request.url.netloc}"
+    # The address printed for the room, even when the trainer opens this on localhost.
+    address = training.room_address(state.engine) or f"{request.url.scheme}://{request.url.netloc}"
     return HTMLResponse(training_page.account_sheet(state.engine, address))
 
 

@@ -112,13 +112,26 @@ def test_every_lesson_is_planted_for_each_trainee_and_the_forecast_agrees_with_t
     assert recs[identical[0].record_id]["nik"] == recs[identical[1].record_id]["nik"]
 
 
-@pytest.fixture
-def seeded(tmp_path: Path) -> Any:
-    url = database_url(tmp_path, None)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded training database of three trainees, made once for this module."""
+    folder = tmp_path_factory.mktemp("training-template")
+    url = database_url(folder, None)
     migrate(url)
-    app = create_app(ServerConfig(database_url=url, training=True))
-    state = app.state.server
+    state = create_app(ServerConfig(database_url=url, training=True)).state.server
     assert training.seed(state, 3, 25)
+    assert not training.seed(state, 3, 25)  # once only
+    state.engine.dispose()
+    return folder / SQLITE_NAME
+
+
+@pytest.fixture
+def seeded(template: Path, tmp_path: Path) -> Any:
+    import shutil
+
+    shutil.copy(template, tmp_path / SQLITE_NAME)
+    url = database_url(tmp_path, None)
+    state = create_app(ServerConfig(database_url=url, training=True)).state.server
     yield state
     state.engine.dispose()
 
@@ -232,3 +245,35 @@ def test_reset_refuses_while_the_pid_file_names_a_live_process(seeded: Any, tmp_
     again = create_app(ServerConfig(database_url=url, training=True)).state.server
     assert training.identity(again.engine) not in ("", old)  # a new identity after reset
     again.engine.dispose()
+
+
+def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from sync.server.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["training", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("pemakaian:") and "pilihan:" in out
+    for default in (
+        "bawaan: 8765",
+        "bawaan: 20",
+        "bawaan: 300",
+        "bawaan: 0.0.0.0",
+        "bawaan: serve",
+    ):
+        assert default in out, default
+    assert "silon-server-training" in out.replace("\n", "").replace(" ", "")
+
+
+def test_a_taken_port_falls_back_to_a_free_one() -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        other = training.choose_port("127.0.0.1", busy)
+        assert other != busy and other > 0
+    assert training.choose_port("127.0.0.1", busy) == busy  # free again
+    address = training.lan_address()
+    assert socket.inet_aton(address) and not address.startswith("0.")

@@ -1,0 +1,96 @@
+"""A laptop's practice data and the training server it came from.
+
+A training server answers ``GET /v1/training`` with its identity, made afresh
+on every ``silon-server training reset``. The laptop remembers the identity of
+the server its practice data came from; when the server answers with another
+one, the practice data here belongs to an earlier session (its cursor, records
+and waiting edits mean nothing to the new server), so the sync stops and the
+operator is told, and offered to start over (:func:`start_over`). A real server
+has no such endpoint: nothing changes for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import MetaData
+
+from silon_desktop.storage.db import Database
+from sync.client_state import get_state, set_state
+from sync.transport import Transport, TransportError
+
+log = logging.getLogger(__name__)
+
+TRAINING_ID = "training_server_id"
+TRAINING_PATH = "/v1/training"
+#: Tables a fresh start keeps: the schema version and the offline login verifiers.
+_KEPT = frozenset({"alembic_version", "local_account"})
+
+RESET_MESSAGE = (
+    "Server latihan sudah diatur ulang (reset): data latihan di laptop ini berasal dari "
+    "sesi sebelumnya dan tidak cocok lagi. Mulai dari awal untuk menghapus data latihan "
+    "di laptop ini dan mengambil data latihan yang baru."
+)
+
+
+def practice_id(db: Database) -> str:
+    """The identity of the training server this laptop's data came from ("" if none)."""
+    with db.session(readonly=True) as session:
+        return get_state(session.connection(), TRAINING_ID)
+
+
+def is_practice(db: Database) -> bool:
+    """Whether this laptop's data comes from a training server (LATIHAN everywhere)."""
+    return bool(practice_id(db))
+
+
+def server_identity(transport: Transport) -> str | None:
+    """The server's training identity; None for a real server or when it cannot say."""
+    try:
+        answer: Any = transport.call("GET", TRAINING_PATH, auth=False)
+    except TransportError as exc:
+        log.debug("no training identity: %s", exc)
+        return None
+    if isinstance(answer, dict) and isinstance(answer.get("training_id"), str):
+        return answer["training_id"] or None
+    return None
+
+
+def check_practice_server(db: Database, transport: Transport) -> str:
+    """Compare the server's identity with the one the practice data came from.
+
+    Returns:
+        "" when the sync may go on (a real server, the same training server, or a
+        first sync, whose identity is remembered now); else the message for the
+        operator: the server was reset since this laptop last synced.
+    """
+    current = server_identity(transport)
+    if current is None:
+        return ""
+    known = practice_id(db)
+    if not known:
+        with db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, current)
+        return ""
+    return "" if known == current else RESET_MESSAGE
+
+
+def start_over(db: Database) -> None:
+    """Delete every practice record, waiting edit, conflict and sync position here.
+
+    Only for practice data (refused when this laptop never synced with a
+    training server); offline login verifiers stay.
+
+    Raises:
+        ValueError: the data here does not come from a training server.
+    """
+    if not is_practice(db):
+        raise ValueError("start over refused: this laptop's data is not practice data")
+    with db.engine.begin() as conn:
+        schema = MetaData()
+        schema.reflect(conn)
+        for table in reversed(schema.sorted_tables):  # children before parents
+            if table.name not in _KEPT:
+                conn.execute(table.delete())
+    log.info("practice data deleted for a fresh start")

@@ -1,0 +1,134 @@
+"""Practice data says LATIHAN: on the main window (title and banner), on every dialog's
+title, on PDF and XLSX printouts; after a training server reset the laptop offers to
+start over and then holds no practice data."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from silon_desktop import paths
+from silon_desktop.reports.recap import PRACTICE_MARK, pair_recap
+from silon_desktop.reports.xlsx_export import export_b2, export_b11
+from silon_desktop.storage.models import Supporter
+from silon_desktop.ui.pdf_reports import write_recap_pdf
+from sync.client_state import set_state
+from sync.client_training import TRAINING_ID
+from tests.gui.sample_data import open_backend, seed_small
+
+
+def _practice(backend: Any) -> None:
+    with backend.db.engine.begin() as conn:
+        set_state(conn, TRAINING_ID, "a-training-server")
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Any:
+    made = open_backend(paths.resolve(tmp_path / "client").ensure())
+    yield made
+    made.db.close()
+
+
+def test_main_window_and_dialogs_say_latihan_only_for_practice_data(
+    qtbot: QtBot, backend: Any
+) -> None:
+    from silon_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    window.show()
+    assert "LATIHAN" not in window.windowTitle() and not window.practice_banner.isVisible()
+    _practice(backend)
+    window.update_practice_mark()
+    assert window.windowTitle().startswith("LATIHAN")
+    assert window.practice_banner.isVisible() and "LATIHAN" in window.practice_banner.text()
+    dialog = QDialog(window)
+    dialog.setWindowTitle("Pengaturan")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "LATIHAN - Pengaturan"
+    dialog.close()
+    window.close()
+
+
+def test_printouts_of_practice_data_say_latihan(qtbot: QtBot, backend: Any, tmp_path: Path) -> None:
+    ids = seed_small(backend, supporters=5)
+    real = pair_recap(backend.db.engine, ids["pair"])
+    assert not real.practice
+    write_recap_pdf(real, tmp_path / "real.pdf")
+    assert "LATIHAN" not in pypdf.PdfReader(tmp_path / "real.pdf").pages[0].extract_text()
+    _practice(backend)
+    recap = pair_recap(backend.db.engine, ids["pair"])
+    assert recap.practice
+    write_recap_pdf(recap, tmp_path / "latihan.pdf")
+    reader = pypdf.PdfReader(tmp_path / "latihan.pdf")
+    assert "LATIHAN" in reader.pages[0].extract_text()
+    assert str(reader.metadata.title).startswith("LATIHAN")  # type: ignore[union-attr]
+    export_b2(recap, tmp_path / "b2.xlsx")
+    export_b11(backend.db.engine, ids["pair"], tmp_path / "b11.xlsx")
+    for name in ("b2.xlsx", "b11.xlsx"):
+        with zipfile.ZipFile(tmp_path / name) as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            strings = (
+                book.read("xl/sharedStrings.xml").decode()
+                if "xl/sharedStrings.xml" in book.namelist()
+                else ""
+            )
+        assert "LATIHAN" in sheet + strings, name  # the cell, and the printed page header
+        assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
+
+
+def test_after_a_reset_the_laptop_offers_to_start_over(
+    qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from silon_desktop.ui.main_window import MainWindow
+
+    seed_small(backend, supporters=5)
+    _practice(backend)
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    asked: list[str] = []
+
+    def answer(_parent: Any, title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(window.sync, "sync_now", lambda: None)
+    report = {"error": "reset", "error_kind": "practice_reset", "complete": False}
+    window._sync_finished(report)
+    assert asked and "diatur ulang" in asked[0]
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 0
+    assert not backend.practice  # the next sync remembers the new server
+    assert window.tree.topLevelItemCount() == 0
+    window.close()
+
+
+def test_start_over_refuses_real_data(backend: Any) -> None:
+    seed_small(backend, supporters=3)
+    with pytest.raises(ValueError, match="not practice data"):
+        backend.start_over_practice()
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
+
+
+def test_training_mode_keeps_practice_data_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SILON_DATA_DIR", str(tmp_path / "real"))
+    real = paths.resolve(None)
+    practice = paths.resolve_training(None)
+    assert practice.data != real.data and real.data not in practice.data.parents
+    assert practice.data.name == "real-latihan"
+    monkeypatch.delenv("SILON_DATA_DIR")
+    assert paths.resolve_training(None).data != paths.resolve(None).data
+    assert paths.resolve_training(tmp_path / "x").data == (tmp_path / "x").resolve()
+    assert PRACTICE_MARK.startswith("LATIHAN")
