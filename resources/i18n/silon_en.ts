@@ -2767,4 +2767,26 @@
         <translation>The report could not be saved: %1</translation>
     </message>
 </context>
+<context>
+    <name>PracticeMark</name>
+    <message>
+        <location filename="../../silon_desktop/ui/practice_mark.py" line="27"/>
+        <source>LATIHAN: data di komputer ini adalah data latihan, bukan data sungguhan.</source>
+        <translation>PRACTICE (LATIHAN): the data on this computer is practice data, not real data.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/practice_mark.py" line="78"/>
+        <source>Server latihan diatur ulang</source>
+        <translation>Training server reset</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/practice_mark.py" line="79"/>
+        <source>Server latihan sudah diatur ulang (reset): data latihan di laptop ini berasal dari sesi sebelumnya dan tidak cocok lagi.
+
+Mulai dari awal? Data latihan di laptop ini dihapus, lalu data latihan yang baru diambil dari server.</source>
+        <translation>The training server was reset: the practice data on this laptop comes from an earlier session and no longer matches.
+
+Start over? The practice data on this laptop is deleted, then the new practice data is fetched from the server.</translation>
+    </message>
+</context>
 </TS>

@@ -132,3 +132,14 @@ def test_training_mode_keeps_practice_data_apart(
     assert paths.resolve_training(None).data != paths.resolve(None).data
     assert paths.resolve_training(tmp_path / "x").data == (tmp_path / "x").resolve()
     assert PRACTICE_MARK.startswith("LATIHAN")
+
+
+def test_the_practice_mark_speaks_english_too(qtbot: QtBot, qapp: Any) -> None:
+    from silon_desktop.ui import i18n, practice_mark
+
+    assert practice_mark.banner().text().startswith("LATIHAN:")
+    translators = i18n.install_translators(qapp, "en")
+    try:
+        assert practice_mark.banner().text().startswith("PRACTICE (LATIHAN)")
+    finally:
+        i18n.remove_translators(qapp, translators)
