@@ -12,7 +12,7 @@ PARTS = ("ms", "bms", "tms", "pending")
 
 def stacked_bars(rows: list[tuple[str, dict[str, int]]], title: str) -> Markup:
     """One horizontal bar per row: MS, BMS, TMS and pending stacked, scaled to the largest."""
-    label_w, bar_w, row_h = 130, 220, 22
+    label_w, bar_w, row_h = 110, 190, 22  # 360 wide: about 1:1 on a phone
     height = max(1, len(rows)) * row_h + 8
     biggest = max((sum(c.get(p, 0) for p in PARTS) for _l, c in rows), default=0) or 1
     parts = [
@@ -23,7 +23,7 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], title: str) -> Markup:
         y = 4 + i * row_h
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
-            f"{escape(label[:22])}</text>"
+            f"{escape(label[:16])}</text>"
         )
         x = float(label_w)
         for p in PARTS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,12 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublicWorld]:
     server, w = start_public_world(tmp_path_factory.mktemp("browser"), n_supporters=30)
+    # Kecamatan names (the region table an operator fills with `silon-server region add`).
+    with sqlite3.connect(server.data_dir / "server.sqlite3") as conn:
+        conn.executemany(
+            "INSERT INTO regions (code, name) VALUES (?, ?)",
+            [("32.14.01", "PURWAKARTA"), ("32.14.02", "CAMPAKA"), ("32.14.03", "JATILUHUR")],
+        )
     with server:
         yield w
 
@@ -91,6 +98,7 @@ def test_election_and_pair_pages(world: PublicWorld, browser: Any, shots: Path, 
         assert page.locator("table.docs tbody tr").count() == 11
         assert page.locator("section.round svg.chart rect").count() >= 3
         assert page.inner_text("#ms-total") == "12"  # 30 rows cycling MS, MS, BMS, TMS, ""
+        assert "CAMPAKA" in page.inner_text("section.round table")  # kecamatan by name
         assert no_sideways_scroll(page)
         snap(page, shots, f"pair-{size}")
         page.click("a.lang")
