@@ -214,7 +214,7 @@ def main(args: argparse.Namespace) -> int:
         settings.language = args.lang
     if getattr(args, "server", None):
         settings.server_url = args.server
-    from sync.client_login import ensure_device_id
+    from sync.client.login import ensure_device_id
 
     ensure_device_id(settings)  # saved below
     log.info("starting Silon Desktop with data in %s", app_paths.data)

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from silon_desktop.commands.sync_cmd import open_context
     from sync.bundle import BundleError
-    from sync.client_bundle import export_outbox, import_bundle
+    from sync.client.bundles import export_outbox, import_bundle
 
     ctx = open_context(args)
     try:

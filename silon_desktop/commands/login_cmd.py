@@ -30,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from silon_desktop.commands.sync_cmd import open_context
     from sync import credentials
-    from sync.client_login import LoginFailed, login
+    from sync.client.login import LoginFailed, login
     from sync.transport import TransportError
 
     ctx = open_context(args)

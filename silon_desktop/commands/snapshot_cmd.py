@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from silon_desktop.commands.sync_cmd import open_context
     from sync import signing
-    from sync.client_snapshot import account_scope, install_file
-    from sync.client_state import SERVER_KEY, get_state, set_state
+    from sync.client.snapshots import account_scope, install_file
+    from sync.client.state import SERVER_KEY, get_state, set_state
     from sync.snapshot import SnapshotError
 
     ctx = open_context(args)

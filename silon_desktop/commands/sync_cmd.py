@@ -48,7 +48,7 @@ def open_context(args: argparse.Namespace) -> Context:
     from silon_desktop import paths
     from silon_desktop.config import Settings
     from silon_desktop.storage.db import open_database
-    from sync.client_login import ensure_device_id
+    from sync.client.login import ensure_device_id
 
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
     settings = Settings.load(app_paths.settings)
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from sync.client import Progress, SyncEngine
-    from sync.client_login import authenticated_transport
+    from sync.client.login import authenticated_transport
     from sync.transport import AuthExpired
 
     ctx = open_context(args)
@@ -122,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _login_from_env(ctx: Context) -> Any:
-    from sync.client_login import LoginFailed, login, make_transport
+    from sync.client.login import LoginFailed, login, make_transport
     from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD")

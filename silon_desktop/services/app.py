@@ -315,7 +315,7 @@ class Services:
     # -- sync --------------------------------------------------------------------------
 
     def _transport(self) -> HttpTransport:
-        from sync.client_login import make_transport
+        from sync.client.login import make_transport
 
         return make_transport(self.settings, self._token or self._stored_token())
 
@@ -413,7 +413,7 @@ class Services:
 
     def resolve(self, conflict_id: int, choice: str, value: Any = None) -> CodedError | None:
         """Resolve one field conflict; None when done, else why not."""
-        from sync.client_conflicts import resolve_conflict
+        from sync.client.resolve import resolve_conflict
 
         try:
             resolve_conflict(self.db, conflict_id, choice, value)
@@ -428,7 +428,7 @@ class Services:
 
     def conflict_history(self, entity: str, record_id: str) -> builtins.list[Record]:
         """Every conflict of a record, open and resolved (nothing is dropped)."""
-        from sync.client_conflicts import conflict_history
+        from sync.client.resolve import conflict_history
 
         return conflict_history(self.db, entity, record_id)
 
@@ -445,9 +445,9 @@ class Services:
 
     def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome:
         """Log in at the server, or against the local verifier when the server cannot be
-        reached (or ``offline``): ``sync.client_login.login``, the path the command
+        reached (or ``offline``): ``sync.client.login.login``, the path the command
         line takes too. Worker thread."""
-        from sync.client_login import LoginFailed, login
+        from sync.client.login import LoginFailed, login
         from sync.transport import TransportError
 
         try:

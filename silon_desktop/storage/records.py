@@ -3,21 +3,19 @@
 - :func:`check_values`: the store's own guard on values coming from the
   operator (types, column lengths, control characters), before the domain's
   rules; refuses with :class:`ValidationError` naming the field.
-- :func:`row_to_wire` / :func:`wire_to_columns`: a row's fields as wire values
-  and back (``sync.protocol`` codecs; column blanks for wire nulls).
-- :func:`apply_remote`: write one server record into its local row without an
-  outbox mutation (the sync client decides what to apply; this only writes).
+- :func:`row_to_wire`: a row's fields as wire values (``sync.protocol`` codecs).
+  The other way, server records into local rows, is the sync client's apply
+  stage (``sync.client.apply``, conversions in ``sync.client.columns``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.orm import Session
 
 from silon_desktop.storage.errors import ValidationError
 from silon_desktop.storage.models import LOCAL_COLUMNS, SYNCED_MODELS, SyncedMixin
@@ -27,8 +25,6 @@ from sync.protocol import (
     FieldSpec,
     FieldType,
     JsonValue,
-    Record,
-    decode_value,
     encode_value,
 )
 
@@ -45,13 +41,6 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: A scope is the region of an election: a province ("32") or a kab/kota ("32.14").
 _SCOPE = re.compile(r"\d{2}(\.\d{2})?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-#: Blank column value for a wire null, per type (NOT NULL columns).
-_BLANKS: dict[FieldType, Any] = {
-    FieldType.STR: "",
-    FieldType.BOOL: False,
-    FieldType.LIST: [],
-}
 
 
 def entity_spec(entity: object) -> EntitySpec:
@@ -222,65 +211,3 @@ def row_to_wire(entity: str, row: SyncedMixin | Mapping[str, Any]) -> dict[str, 
     spec = entity_spec(entity)
     get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
     return {f.name: encode_value(f, get(f.name)) for f in spec.fields}
-
-
-def wire_to_columns(entity: str, fields: Mapping[str, JsonValue]) -> dict[str, Any]:
-    """Wire fields as column values; unknown fields (a newer server) are ignored.
-
-    Raises:
-        ValidationError: a value does not fit its field's type.
-    """
-    spec = entity_spec(entity)
-    table = table_for(entity)
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        try:
-            field = spec.spec(name)
-        except KeyError:
-            continue
-        if value is None and not table.c[name].nullable:
-            out[name] = _BLANKS.get(field.type)
-            continue
-        try:
-            decoded = decode_value(field, value)
-        except (ValueError, TypeError):
-            code = "invalid_date" if field.type in (FieldType.DATE, FieldType.DATETIME) else ""
-            raise ValidationError(name, code or "wrong_type") from None
-        if isinstance(decoded, dt.datetime) and decoded.tzinfo is not None:
-            decoded = decoded.astimezone(dt.UTC).replace(tzinfo=None)
-        out[name] = decoded
-    return out
-
-
-def apply_remote(
-    session: Session, record: Record, *, keep_fields: Collection[str] = ()
-) -> SyncedMixin:
-    """Write a server record into its local row, creating it if new; no outbox mutation.
-
-    Args:
-        session: a write session (the caller's transaction).
-        record: the record as the server holds it.
-        keep_fields: fields that keep their local value (e.g. named by a local
-            mutation still waiting to be pushed).
-
-    Returns:
-        The local row (supporter derived columns refreshed).
-    """
-    model = model_for(record.entity)
-    columns = wire_to_columns(
-        record.entity, {k: v for k, v in record.fields.items() if k not in keep_fields}
-    )
-    row = session.get(model, record.id)
-    if row is None:
-        row = new_row(record.entity, id=record.id)
-        session.add(row)
-    for name, value in columns.items():
-        setattr(row, name, value)
-    row.scope = record.scope
-    row.version = record.version
-    row.deleted = record.deleted
-    from silon_desktop.storage.derived import refresh_derived
-
-    refresh_derived(session, record.entity, row)
-    session.flush()
-    return row

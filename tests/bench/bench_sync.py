@@ -104,7 +104,7 @@ def fill_outbox(db: Any, pair_id: str, rows: list[dict[str, Any]]) -> None:
 
     from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
     from silon_desktop.storage.outbox import outbox_row
-    from sync.client_apply import record_values
+    from sync.client.columns import record_values
     from sync.protocol import ENTITIES, Record
 
     names = ENTITIES["supporter"].client_fields

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from silon_desktop.storage.models import OutboxMutation
-from sync.client_state import CURSOR_KEY, get_state
+from sync.client.state import CURSOR_KEY, get_state
 from tests.integration.server_process import ROOT, ServerProcess
 from tests.integration.sync.conftest import HttpClient, live, server_feed
 from tests.unit.sync.harness import supporter_values

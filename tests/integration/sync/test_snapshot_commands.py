@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from silon_desktop.storage.db import open_database
-from sync.client_snapshot import SNAPSHOT_KEY
-from sync.client_state import CURSOR_KEY, SERVER_KEY, get_state
+from sync.client.snapshots import SNAPSHOT_KEY
+from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
 from tests.integration.sync.test_commands import _edits, cli

@@ -8,8 +8,8 @@ from silon_desktop import paths
 from silon_desktop.config import Settings
 from silon_desktop.services import Services
 from silon_desktop.storage.db import open_database
-from sync.client_bundle import export_outbox
-from sync.client_state import SERVER_KEY, get_state
+from sync.client.bundles import export_outbox
+from sync.client.state import SERVER_KEY, get_state
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
 from tests.integration.sync.test_commands import _edits, cli

@@ -6,16 +6,11 @@ import pytest
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
-from silon_desktop.storage.errors import ValidationError
-from silon_desktop.storage.models import Supporter
-from silon_desktop.storage.records import (
-    apply_remote,
-    check_values,
-    row_to_wire,
-    wire_to_columns,
-)
+from silon_desktop.storage.records import check_values, row_to_wire
 from silon_desktop.storage.repository import Repository
-from sync.protocol import Record
+from sync.client.apply import apply_connection, apply_records
+from sync.client.columns import record_values
+from sync.protocol import MutationResult, Record, ResultStatus
 
 from .samples import SCOPE, make_tree, supporter_values
 
@@ -29,15 +24,18 @@ def test_wire_round_trip_of_a_row(db: Database) -> None:
     assert row is not None
     wire = row_to_wire("supporter", row)
     assert wire["birth_date"] == "1990-01-01" and wire["has_id_scan"] is True
-    assert set(wire) == {f for f in wire_to_columns("supporter", wire)}
-    back = wire_to_columns("supporter", wire)
+    back = record_values(Record("supporter", ids["supporter"], SCOPE, 0, False, wire))
+    assert set(wire) == set(back)
     assert back["birth_date"] == dt.date(1990, 1, 1)
     assert row_to_wire("supporter", back) == wire
 
 
+def _columns(fields: dict[str, object]) -> dict[str, object]:
+    return record_values(Record("supporter", REMOTE, SCOPE, 1, False, fields), fields)
+
+
 def test_wire_to_columns_blanks_nulls_and_refuses_bad_values() -> None:
-    columns = wire_to_columns(
-        "supporter",
+    columns = _columns(
         {
             "name": None,
             "check_reasons": None,
@@ -49,12 +47,12 @@ def test_wire_to_columns_blanks_nulls_and_refuses_bad_values() -> None:
         columns["name"] == "" and columns["check_reasons"] == [] and columns["birth_date"] is None
     )
     assert columns["admin_at"] == dt.datetime(2024, 6, 1, 2, 3, 4)  # naive UTC
-    assert wire_to_columns("supporter", {"a_newer_server_field": 1}) == {}
-    with pytest.raises(ValidationError) as caught:
-        wire_to_columns("supporter", {"birth_date": "2024-02-30"})
-    assert (caught.value.field, caught.value.problem) == ("birth_date", "invalid_date")
-    with pytest.raises(ValidationError):
-        wire_to_columns("supporter", {"has_id_scan": "yes"})
+    newer = Record("supporter", REMOTE, SCOPE, 1, False, {"a_newer_server_field": 1})
+    assert "a_newer_server_field" not in record_values(newer)
+    with pytest.raises(ValueError, match="birth_date"):
+        _columns({"birth_date": "2024-02-30"})
+    with pytest.raises(ValueError, match="has_id_scan"):
+        _columns({"has_id_scan": "yes"})
 
 
 def test_check_values_normalises_operator_input() -> None:
@@ -69,16 +67,16 @@ def test_check_values_normalises_operator_input() -> None:
     }
 
 
-def test_apply_remote_writes_without_a_mutation(db: Database) -> None:
+def test_applying_a_server_record_writes_no_mutation(db: Database) -> None:
     repo = Repository(db, "dev")
     ids = make_tree(repo)
     fields = {**supporter_values(ids["pair"]), "external_duplicate": True}
     wire = row_to_wire("supporter", fields)
-    with db.session() as session:
-        before = outbox.counts(session)
-        row = apply_remote(session, Record("supporter", REMOTE, SCOPE, 7, False, wire))
-        assert isinstance(row, Supporter)
-        assert outbox.counts(session) == before
+    with apply_connection(db) as conn:
+        before = outbox.counts(conn)
+        stats = apply_records(conn, [Record("supporter", REMOTE, SCOPE, 7, False, wire)])
+        assert stats.inserted == 1
+        assert outbox.counts(conn) == before
     got = repo.get("supporter", REMOTE)
     assert got is not None
     assert (got["version"], got["external_duplicate"], got["name"]) == (7, True, "Siti Aminah")
@@ -86,20 +84,24 @@ def test_apply_remote_writes_without_a_mutation(db: Database) -> None:
     assert "DUPLICATE_EXTERNAL" in got["effective_reasons"]
 
 
-def test_apply_remote_keeps_fields_and_applies_tombstones(db: Database) -> None:
+def test_applying_keeps_fields_of_a_waiting_edit_and_applies_tombstones(db: Database) -> None:
     repo = Repository(db, "dev")
     ids = make_tree(repo)
     sid = ids["supporter"]
+    with db.engine.begin() as conn:  # everything pushed and applied at version 1
+        _, claimed = outbox.claim_batch(conn, 100)
+        applied = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
+        outbox.record_answers(conn, [(r, r.to_wire()) for r in applied])
     repo.update("supporter", sid, {"name": "Nama Lokal"})
+    with db.engine.begin() as conn:  # sent: the server's answer decides about "name"
+        outbox.claim_batch(conn, 100)
     theirs = row_to_wire("supporter", {**supporter_values(ids["pair"]), "name": "Nama Server"})
     theirs["rt"] = "009"
-    with db.session() as session:
-        apply_remote(
-            session, Record("supporter", sid, SCOPE, 3, False, theirs), keep_fields={"name"}
-        )
+    with apply_connection(db) as conn:
+        apply_records(conn, [Record("supporter", sid, SCOPE, 3, False, theirs)])
     got = repo.get("supporter", sid)
     assert got is not None and (got["name"], got["rt"], got["version"]) == ("Nama Lokal", "009", 3)
-    with db.session() as session:
-        apply_remote(session, Record("supporter", sid, SCOPE, 4, True, theirs))
+    with apply_connection(db) as conn:
+        apply_records(conn, [Record("supporter", sid, SCOPE, 4, True, theirs)])
     got = repo.get("supporter", sid)
     assert got is not None and got["deleted"] is True and got["version"] == 4

@@ -26,7 +26,7 @@ from silon_desktop.storage.models import SYNCED_MODELS
 from silon_desktop.storage.repository import Repository
 from sync import credentials, signing
 from sync.client import SyncEngine, SyncReport
-from sync.client_api import ServerApi
+from sync.client.api import ServerApi
 from sync.protocol import ENTITIES, encode_value
 from sync.transport import Offline, TimedOut, TransportStats, _Retryable, decode_answer
 

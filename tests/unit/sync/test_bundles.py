@@ -16,7 +16,7 @@ from silon_desktop.storage.db import Database
 from sync import signing
 from sync.bundle import BundleError, decode_bundle, encode_feed_bundle
 from sync.client import status
-from sync.client_bundle import export_outbox, import_bundle
+from sync.client.bundles import export_outbox, import_bundle
 from sync.protocol import utc_now_iso
 from tests.unit.sync.harness import Client, InProcessServer, seed_pair, supporter_values
 
@@ -104,7 +104,7 @@ def test_feed_bundle_brings_server_changes_to_an_offline_machine(
     _offline_edits(a, pair, 5)
     assert a.sync().complete
     with c.db.engine.begin() as conn:  # c learnt the server key at login, once
-        from sync.client_state import SERVER_KEY, set_state
+        from sync.client.state import SERVER_KEY, set_state
 
         set_state(conn, SERVER_KEY, server.public_key)
     result = import_bundle(c.db, feed_bundle(server, tmp_path / "feed.silon"))
@@ -154,7 +154,7 @@ def test_feed_bundle_tampered_or_signed_by_another_key_is_refused(
     a, c = make_client("a"), make_client("c")
     seed_pair(a)
     with c.db.engine.begin() as conn:
-        from sync.client_state import SERVER_KEY, set_state
+        from sync.client.state import SERVER_KEY, set_state
 
         set_state(conn, SERVER_KEY, server.public_key)
     before = dump(c.db)

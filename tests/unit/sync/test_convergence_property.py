@@ -27,7 +27,7 @@ from sqlalchemy import select
 from silon_desktop.storage.models import Conflict, OutboxMutation
 from silon_desktop.storage.repository import RecordNotFound
 from sync.client import open_conflicts, status
-from sync.client_conflicts import ConflictError, resolve_conflict
+from sync.client.resolve import ConflictError, resolve_conflict
 from tests.unit.sync.harness import CLIENTS, Client, ServerTemplate, seed_pair, supporter_values
 
 FIELDS = ("name", "address")

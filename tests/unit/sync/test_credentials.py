@@ -11,8 +11,8 @@ import pytest
 from keyring.backends import fail
 
 from sync import credentials, signing
-from sync.client_login import LoginFailed, authenticated_transport, login
-from sync.client_state import SERVER_KEY, get_state
+from sync.client.login import LoginFailed, authenticated_transport, login
+from sync.client.state import SERVER_KEY, get_state
 from sync.transport import AuthExpired
 from tests.conftest import MemoryKeyring
 from tests.unit.sync.harness import PASSWORD, Client, InProcessServer
@@ -94,7 +94,7 @@ def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from silon_desktop.storage.db import open_database
-    from sync.client_login import save_server_key
+    from sync.client.login import save_server_key
     from sync.transport import Offline
 
     class Api:
@@ -110,7 +110,7 @@ def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
         save_server_key(db, Api(KeyError("public_key")))  # type: ignore[arg-type]
     finally:
         db.close()
-    link, bug = [r for r in caplog.records if r.name == "sync.client_login"]
+    link, bug = [r for r in caplog.records if r.name == "sync.client.login"]
     assert link.exc_info is None and "down" in link.getMessage()
     assert bug.exc_info is not None and isinstance(bug.exc_info[1], KeyError)
 

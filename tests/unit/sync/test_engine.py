@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from sync.client import status
-from sync.client_conflicts import conflict_history, resolve_conflict
+from sync.client import StageName, StageState, status
+from sync.client.resolve import conflict_history, resolve_conflict
 from tests.sqlite_errors import SQLITE_FULL, sqlite_error
 from tests.unit.sync.harness import Client, seed_pair, supporter_values
 
@@ -73,7 +73,7 @@ def test_pulled_change_never_overwrites_a_pending_local_field(
     a.repo.update("supporter", sid, {"name": "Nama A", "address": "Alamat A"})
     assert a.sync().complete
     engine = b.engine()
-    engine._pull(
+    engine.pull.run(
         __import__("sync.client", fromlist=["SyncReport"]).SyncReport(),
         lambda p: None,
         __import__("threading").Event(),
@@ -104,6 +104,33 @@ def test_local_pending_field_stays_on_top_without_conflict(
     assert a.records() == b.records()
     got = a.repo.get("supporter", sid)
     assert got is not None and (got["name"], got["occupation"]) == ("Nama A", "Guru")
+
+
+def test_stage_statuses_are_on_the_engine_the_report_and_the_saved_status(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.client import ErrorKind
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    for n in range(2):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    engine = a.engine()
+    assert {s.status.state for s in engine.stages.values()} == {StageState.IDLE}
+    report = engine.run()
+    assert report.complete and report.failure is None
+    assert set(report.stages) == set(StageName)
+    assert {s.state for s in report.stages.values()} == {StageState.DONE}
+    assert report.stages == engine.statuses() == status(a.db).stages
+    assert report.stages[StageName.PUSH].detail == "2 sent"
+    a.repo.create("supporter", supporter_values(pair, 2), "32.14")
+    a.transport.offline = True
+    failed = a.engine().run()
+    assert failed.failure is not None and failed.failure.kind is ErrorKind.OFFLINE
+    assert (failed.error_kind, failed.failure.stage) == ("offline", StageName.PUSH)
+    saved = status(a.db).stages
+    assert saved[StageName.PUSH].state is StageState.FAILED
+    assert saved[StageName.PULL].state is StageState.DONE  # as the last run left it
 
 
 def test_lost_answer_is_resent_with_the_same_ids_and_applied_once(
@@ -294,7 +321,7 @@ def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
     from sqlalchemy.exc import OperationalError
 
     from silon_desktop.storage.errors import DiskFull
-    from sync.client_state import CURSOR_KEY, get_state
+    from sync.client.state import CURSOR_KEY, get_state
 
     a, b = make_client("a"), make_client("b")
     seed_pair(a)
@@ -305,11 +332,13 @@ def test_a_full_disk_during_pull_is_said_to_the_operator_and_changes_nothing(
     def full(*_args: object, **_kwargs: object) -> None:
         raise OperationalError("INSERT", {}, sqlite_error("database or disk is full", SQLITE_FULL))
 
-    monkeypatch.setattr("sync.client.apply_feed_page", full)
-    monkeypatch.setattr("sync.client_snapshot.apply_feed_page", full)  # the first pull's path
+    # one method for feed pages and the first pull's snapshot parts
+    monkeypatch.setattr("sync.client.apply.Applier.feed_page", full)
     report = b.sync()
     assert (report.error, report.error_kind) == (DiskFull.default_message, "local")
-    assert not report.complete and '"failed"' in report.stages["pull"]
+    assert not report.complete
+    assert report.stages[StageName.PULL].state is StageState.FAILED
+    assert report.failure is not None and report.failure.stage == StageName.PULL
     with b.db.session(readonly=True) as session:
         assert get_state(session.connection(), CURSOR_KEY) == cursor
     monkeypatch.undo()
@@ -326,7 +355,7 @@ def test_a_bug_in_the_engine_is_not_passed_off_as_the_environment(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ProgrammingError("SELECT nope", {}, Exception("no such column: nope"))
 
-    monkeypatch.setattr("sync.client.apply_feed_page", broken)
+    monkeypatch.setattr("sync.client.apply.Applier.feed_page", broken)
     with pytest.raises(ProgrammingError):
         a.sync()
 
@@ -336,9 +365,9 @@ def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_st
 ) -> None:
     from silon_desktop.storage.derived import supporter_effective
     from silon_desktop.storage.outbox import claim_batch
-    from sync.client_api import PushAnswer
-    from sync.client_apply import apply_connection
-    from sync.client_push import PushStats, record_answer
+    from sync.client.api import PushAnswer
+    from sync.client.apply import apply_connection
+    from sync.client.push import PushStats, record_answer
     from sync.protocol import MutationResult, ResultStatus
 
     a = make_client("a")
@@ -387,7 +416,7 @@ def test_a_feed_page_that_times_out_is_asked_for_again_at_half_the_size(
 def test_an_edited_resolution_is_checked_like_a_form_edit(
     make_client: Callable[..., Client],
 ) -> None:
-    from sync.client_conflicts import ConflictError
+    from sync.client.resolve import ConflictError
 
     a, b = make_client("a"), make_client("b")
     _pair, sid = _one_supporter(a, b)
@@ -406,7 +435,7 @@ def test_an_edited_resolution_is_checked_like_a_form_edit(
 def test_records_an_older_version_skipped_arrive_once_the_client_knows_their_entity(
     make_client: Callable[..., Client],
 ) -> None:
-    from sync.client_state import CURSOR_KEY, FEED_ENTITIES_KEY, get_state, set_state
+    from sync.client.state import CURSOR_KEY, FEED_ENTITIES_KEY, get_state, set_state
     from sync.protocol import ENTITIES
 
     a, b = make_client("a"), make_client("b")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync import snapshot as fmt
-from sync.client_state import CURSOR_KEY, get_state
+from sync.client.state import CURSOR_KEY, get_state
 from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
 
 
@@ -141,7 +141,7 @@ def _export(a: Client, path: Path, scope: str = SCOPE) -> dict[str, object]:
 def test_a_snapshot_file_installs_offline_and_moves_the_cursor_of_the_same_scope(
     make_client: Callable[..., Client], fast_dir: Path
 ) -> None:
-    from sync.client_snapshot import install_file
+    from sync.client.snapshots import install_file
 
     a, _pair = _seeded(make_client)
     path = fast_dir / "stick" / "32.14.snap"
@@ -163,7 +163,7 @@ def test_a_snapshot_file_installs_offline_and_moves_the_cursor_of_the_same_scope
 def test_a_snapshot_of_another_scope_is_applied_without_moving_the_cursor(
     make_client: Callable[..., Client], fast_dir: Path
 ) -> None:
-    from sync.client_snapshot import install_file
+    from sync.client.snapshots import install_file
 
     a, _pair = _seeded(make_client, 3)
     path = fast_dir / "part.snap"
@@ -180,7 +180,7 @@ def test_a_damaged_or_foreign_snapshot_file_is_refused_and_changes_nothing(
     make_client: Callable[..., Client], fast_dir: Path, damage: str
 ) -> None:
     from sync import signing
-    from sync.client_snapshot import install_file
+    from sync.client.snapshots import install_file
 
     a, _pair = _seeded(make_client)
     path = fast_dir / "s.snap"

@@ -228,7 +228,7 @@ class _Relay(BaseHTTPRequestHandler):
 
 
 def test_the_token_never_shows_in_a_repr() -> None:
-    from sync.client_api import LoginAnswer
+    from sync.client.api import LoginAnswer
 
     transport = HttpTransport("https://silon.example", token="rahasia-token-xyz")
     answer = LoginAnswer("rahasia-token-xyz", "op1", "operator", "32.14", 0.0)

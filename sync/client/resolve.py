@@ -1,4 +1,8 @@
-"""Resolving conflicts: the operator's choice becomes a NEW mutation.
+"""The resolve stage, and resolving conflicts: the operator's choice becomes a NEW mutation.
+
+The resolve stage (:class:`ResolveStage`) ends every run: it pushes what was
+enqueued meanwhile (conflict resolutions and edits made during the run) with
+the push stage's machinery.
 
 A conflict row holds one field changed on both sides (``base``, ``mine``,
 ``theirs``, all in wire form) and the server version it was seen at. The local
@@ -28,14 +32,34 @@ from sqlalchemy import select, update
 from silon_desktop.storage import outbox
 from silon_desktop.storage.derived import refresh_derived
 from silon_desktop.storage.models import SYNCED_MODELS, Conflict, utcnow
-from sync.client_columns import local_wire, table_of, to_column
+from sync.client.api import ServerApi
+from sync.client.apply import Applier
+from sync.client.columns import conflict_t, local_wire, table_of, to_column
+from sync.client.push import PushStage
+from sync.client.report import StageName
 from sync.merge import DELETED_FIELD, same_value
 from sync.protocol import ENTITIES, Op
 
 if TYPE_CHECKING:
+    from silon_desktop.config import Settings
     from silon_desktop.storage.db import Database
+    from sync.transport import AdaptiveBatch
 
 CHOICES = ("mine", "theirs", "edited")
+
+
+class ResolveStage(PushStage):
+    """The run's final push: conflict resolutions and edits made during the run."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        api: ServerApi,
+        batch: AdaptiveBatch,
+        applier: Applier,
+    ) -> None:
+        super().__init__(StageName.RESOLVE, db, settings, api, batch, applier)
 
 
 class ConflictError(Exception):
@@ -166,3 +190,12 @@ def conflict_history(
         stmt = stmt.where(table.c.record_id == record_id)
     with db.session(readonly=True) as session:
         return [dict(r) for r in session.execute(stmt).mappings()]
+
+
+def open_conflicts(db: Database) -> list[dict[str, Any]]:
+    """Open conflicts, oldest first: id, entity, record_id, field, base, mine, theirs."""
+    with db.session(readonly=True) as session:
+        rows = session.execute(
+            select(conflict_t).where(conflict_t.c.resolved_at.is_(None)).order_by(conflict_t.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]

@@ -10,24 +10,21 @@ Keys:
   more entities than the cursor was moved with, the next pull starts from the
   beginning (:func:`feed_start`), so those records arrive after all. Applying a
   record again is harmless (versions decide).
-- ``stage.<name>``: ``running`` / ``done`` / ``failed`` / ``cancelled`` and when,
-  for the stages ``push``, ``pull``, ``apply``, ``resolve``.
+- ``stage.<name>``: a :class:`~sync.client.report.StageStatus` as JSON (state,
+  when, detail) for each :class:`~sync.client.report.StageName`.
 - ``last_success_at``, ``last_error``, ``last_run_at``.
 - ``server_public_key``: the server's Ed25519 key for receipts and feed bundles.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from silon_desktop.storage.models import SyncState, utcnow
+from sync.client.report import StageName, StageState, StageStatus
 from sync.protocol import ENTITIES
 
-STAGES = ("push", "pull", "apply", "resolve")
 CURSOR_KEY = "feed_cursor"
 FEED_ENTITIES_KEY = "feed_entities"
 SERVER_KEY = "server_public_key"
@@ -61,15 +58,17 @@ def save_cursor(conn: Connection, cursor: str) -> None:
     set_state(conn, FEED_ENTITIES_KEY, ",".join(sorted(ENTITIES)))
 
 
-def set_stage(conn: Connection, stage: str, status: str, detail: str = "") -> None:
-    """Record a stage's status with the time (UTC) and an optional detail."""
-    payload = {"status": status, "at": utcnow().isoformat(timespec="seconds"), "detail": detail}
-    set_state(conn, f"stage.{stage}", json.dumps(payload))
+def set_stage(
+    conn: Connection, stage: StageName, state: StageState, detail: str = ""
+) -> StageStatus:
+    """Record a stage's state with the time (UTC) and an optional detail."""
+    status = StageStatus(state, utcnow().isoformat(timespec="seconds"), detail)
+    set_state(conn, f"stage.{stage.value}", status.to_json())
+    return status
 
 
-def get_stages(conn: Connection) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for stage in STAGES:
-        raw = get_state(conn, f"stage.{stage}")
-        out[stage] = json.loads(raw) if raw else {"status": "idle", "at": "", "detail": ""}
-    return out
+def get_stages(conn: Connection) -> dict[StageName, StageStatus]:
+    """Every stage's last saved status (idle for a stage that never ran)."""
+    return {
+        stage: StageStatus.from_json(get_state(conn, f"stage.{stage.value}")) for stage in StageName
+    }

@@ -1,4 +1,4 @@
-"""Server records applied under local mutations still waiting for the server.
+"""Server records applied under local mutations still waiting for the server (apply stage).
 
 DESIGN.md "Data flow" 5: a field named by a waiting mutation keeps the local
 value. For a ``pending`` mutation the one merge function decides whether the
@@ -17,8 +17,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.outbox import State
-from sync.client_columns import conflict_t, record_values, table_of
-from sync.client_rows import DeriveFn
+from sync.client.columns import DeriveFn, conflict_t, record_values, table_of
 from sync.merge import DELETED_FIELD, merge_fields
 from sync.protocol import ENTITIES, Op, Record
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, signing
-from sync.client_api import ServerApi
-from sync.client_state import SERVER_KEY, set_state
+from sync.client.api import ServerApi
+from sync.client.state import SERVER_KEY, set_state
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Installing a scope snapshot on the client: a first sync in seconds (format:
 :mod:`sync.snapshot`).
 
-- :func:`install_online` is the engine's first pull when this client has no feed
+- :func:`install_online` is the pull stage's first pull when this client has no feed
   cursor yet: it asks ``GET /v1/snapshot`` for the signed manifest, checks it
   against the server key saved here, then fetches the parts one by one (the next
   while the current one is applied), checks each against the manifest's digest
@@ -29,10 +29,10 @@ import orjson
 from sqlalchemy import Connection, select
 
 from sync import snapshot as fmt
-from sync.client_api import ServerApi
-from sync.client_apply import ApplyStats, apply_connection, apply_feed_page
-from sync.client_rows import DeriveFn
-from sync.client_state import SERVER_KEY, feed_start, get_state, save_cursor, set_state
+from sync.client.api import ServerApi
+from sync.client.apply import Applier, ApplyStats, apply_connection
+from sync.client.columns import DeriveFn
+from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor, set_state
 from sync.transport import ServerRefused
 
 if TYPE_CHECKING:
@@ -155,6 +155,7 @@ def _install(
             reads (None: unknown); the cursor moves only when it is the snapshot's.
     """
     total = ApplyStats()
+    applier = Applier(derive)
     done = 0
     with apply_connection(db) as conn:
         fresh = feed_start(conn) == ""
@@ -162,7 +163,7 @@ def _install(
             if cancel is not None and cancel.is_set():
                 raise SnapshotCancelled
             try:
-                total.add(apply_feed_page(conn, page, derive=derive))
+                total.add(applier.feed_page(conn, page))
             except ValueError as exc:
                 raise fmt.SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
             done += sum(len(block["rows"]) for block in page.get("entities") or [])

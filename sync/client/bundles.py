@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 from silon_desktop.storage import outbox
 from sync import credentials
 from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
-from sync.client_apply import apply_connection, apply_records
-from sync.client_rows import DeriveFn
-from sync.client_state import SERVER_KEY, feed_start, get_state, save_cursor
+from sync.client.apply import apply_connection, apply_records
+from sync.client.columns import DeriveFn
+from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor
 from sync.protocol import Mutation, decode_feed_page, utc_now_iso
 
 if TYPE_CHECKING:

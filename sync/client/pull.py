@@ -1,0 +1,130 @@
+"""The pull stage: the change feed from the saved cursor, page by page.
+
+A first pull (no cursor yet) installs the server's scope snapshot first
+(:mod:`sync.client.snapshots`), then pulls the feed after it.
+
+The next page is fetched while this one is applied (its cursor is known); each
+page and its cursor are applied in ONE transaction by the apply stage
+(:mod:`sync.client.apply`), so the cursor never runs ahead of the data. A page
+that times out is asked for again at half the size, from the same cursor.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from sync.client.api import BadAnswer, ServerApi
+from sync.client.apply import ApplyStage
+from sync.client.push import adapt, shrink
+from sync.client.report import Cancelled, Progress, ProgressFn, StageName, StageState, SyncReport
+from sync.client.stage import Stage
+from sync.client.state import feed_start, save_cursor
+from sync.transport import AdaptiveBatch, TimedOut
+
+if TYPE_CHECKING:
+    from silon_desktop.storage.db import Database
+
+
+class PullStage(Stage):
+    """Fetches feed pages and hands each to the apply stage with its cursor.
+
+    Args:
+        db: the local database.
+        api: the server's endpoints.
+        pages: the adaptive page size.
+        apply: the apply stage.
+        snapshots: a first pull (no cursor yet) installs the server's scope
+            snapshot before the feed (:mod:`sync.client.snapshots`).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        api: ServerApi,
+        pages: AdaptiveBatch,
+        apply: ApplyStage,
+        *,
+        snapshots: bool = True,
+    ) -> None:
+        super().__init__(StageName.PULL, db)
+        self.api = api
+        self.pages = pages
+        self.apply = apply
+        self.snapshots = snapshots
+
+    def run(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> None:
+        """Pull until the feed has no more (or ``cancel``); counts go into ``report``.
+
+        Raises:
+            Cancelled: ``cancel`` was set (every page applied so far is kept).
+            TransportError: the link or the server stopped the stage.
+        """
+        self.mark(StageState.RUNNING)
+        self.apply.mark(StageState.RUNNING)
+        with self.db.session(readonly=True) as session:
+            cursor = feed_start(session.connection())
+        if not cursor and self.snapshots:  # a first pull: the scope's snapshot, then the feed
+            cursor = self._snapshot(report, notify, cancel) or cursor
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
+            flight: Future[dict[str, Any]] | None = pool.submit(self._fetch, cursor)
+            while flight is not None:
+                try:
+                    page = flight.result()
+                except TimedOut:
+                    if not shrink(self.pages, "pull"):
+                        raise
+                    flight = pool.submit(self._fetch, cursor)  # a smaller page from there
+                    continue
+                adapt(self.api, self.pages)
+                next_cursor, more = str(page["cursor"]), bool(page.get("has_more"))
+                flight = None
+                if more and not cancel.is_set():
+                    flight = pool.submit(self._fetch, next_cursor)
+
+                def save(conn: Connection, moved_to: str = next_cursor) -> None:
+                    save_cursor(conn, moved_to)
+
+                try:
+                    stats = self.apply.page(page, save)
+                except ValueError as exc:
+                    raise BadAnswer(str(exc)) from exc
+                cursor = next_cursor
+                report.pulled += stats.inserted + stats.updated + stats.skipped
+                report.conflicts_new += stats.conflicts
+                notify(Progress(self.name.value, report.pulled, None))
+        if cancel.is_set():
+            raise Cancelled
+        self.mark(StageState.DONE, f"cursor {cursor}")
+        self.apply.mark(StageState.DONE, f"{report.pulled} records")
+
+    def _snapshot(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> str:
+        """Install the server's snapshot; its cursor, or "" when none was installed."""
+        from sync.client.snapshots import SnapshotCancelled, install_online
+        from sync.snapshot import SnapshotError
+
+        try:
+            result = install_online(
+                self.db,
+                self.api,
+                derive=self.apply.applier.derive,
+                progress=lambda n: notify(Progress(self.name.value, report.pulled + n, None)),
+                cancel=cancel,
+            )
+        except SnapshotCancelled:
+            raise Cancelled from None
+        except SnapshotError as exc:
+            raise BadAnswer(str(exc)) from exc
+        if result is None:
+            return ""
+        report.pulled += result.count
+        return result.cursor if result.cursor_moved else ""
+
+    def _fetch(self, cursor: str) -> dict[str, Any]:
+        """The feed page after ``cursor`` (a page that can still shrink is not retried
+        as it is after a timeout)."""
+        limit = self.pages.size
+        return self.api.feed_raw(cursor, limit, retry_timeouts=limit <= self.pages.minimum)
