@@ -38,15 +38,26 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Integer,
     Table,
+    Text,
     bindparam,
+    case,
+    func,
+    insert,
+    literal,
     literal_column,
+    null,
     select,
+    type_coerce,
     update,
 )
+from sqlalchemy.sql.expression import Executable
 
+from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
 from silon_desktop.storage.outbox import State, coalesce_updates, encode_changes
+from silon_desktop.storage.types import UtcDateTime, storage_text
 from sync.protocol import ENTITIES, Op
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
@@ -125,7 +136,8 @@ class SupporterBulkWriter:
         self._known_any: bool | None = None
         self._after_rowid = 0
         self._ids = _TimeOrderedIds()
-        self._rows = _CreateRows(conn, pair_id, scope, self.fields, effective)
+        self._rows = _CreateRows(pair_id, scope, self.fields, effective)
+        self._rows.prepare(conn)
         self._update = (
             update(_SUPPORTER)
             .where(_SUPPORTER.c.id == bindparam("_id"))
@@ -149,7 +161,7 @@ class SupporterBulkWriter:
         lists); it must carry every field of ``fields``.
         """
         now = utcnow()
-        stamp = now.isoformat(" ", "microseconds")
+        stamp = storage_text(now)
         existing = self._existing([str(row["nik"]) for row in rows])
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
@@ -329,8 +341,9 @@ class _CreateRows:
 
     Supporters: one ``executemany`` that binds only what differs per row (id,
     stamp, the fields, the effective status); the columns that are the same for
-    every row of the writer (pair, scope, version, defaults) are SQL literals.
-    Values are stored exactly as SQLAlchemy's SQLite types store them (dates
+    every row of the writer (pair, scope, version, defaults) are literals that
+    SQLAlchemy renders into the statement when it compiles it (once per writer).
+    Values are stored exactly as the column types store them (dates
     ``YYYY-MM-DD``, datetimes ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans 0/1, JSON
     as text), so ORM reads see the same thing.
 
@@ -342,17 +355,13 @@ class _CreateRows:
     the GIL released, while the reading thread goes on. The mutation id is a
     version 7 UUID: the record id's time, sequence and variant with 48 fresh
     random bits, so it also sorts in creation order.
+
+    Both statements are SQLAlchemy constructs compiled once (:class:`ManyStatement`).
     """
 
     def __init__(
-        self,
-        conn: Connection,
-        pair_id: str,
-        scope: str,
-        fields: Sequence[str],
-        effective: EffectiveFn,
+        self, pair_id: str, scope: str, fields: Sequence[str], effective: EffectiveFn
     ) -> None:
-        del conn  # the statements are plain SQLite text
         self.effective = effective
         self.plan = [(name, _kind(_SUPPORTER.c[name])) for name in fields]
         bound = ["id", "updated_at", *fields, "effective_status", "effective_reasons"]
@@ -360,45 +369,63 @@ class _CreateRows:
             c.name: _stored_default(c) for c in _SUPPORTER.columns if c.name not in bound
         }
         constants.update(pair_id=pair_id, scope=scope, version=0, deleted=0)
-        columns = [*bound, *constants]
-        values = ["?"] * len(bound) + [_literal(v) for v in constants.values()]
-        # Column names and literals of the model only: no outside text in the SQL.
-        self.supporter_sql = (
-            f"INSERT INTO supporter ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
-        )
-        parts = [_literal("{" + _ENCODE("pair_id") + ": [null, "), "json_quote(pair_id)"]
-        for name, kind in self.plan:
-            if kind == _BOOL:
-                value = f"CASE WHEN {name} THEN 'true' ELSE 'false' END"
-            elif kind == _JSON:
-                value = name  # stored as _ENCODE(list): the same text nested
-            else:
-                value = f"json_quote({name})"
-            parts += [_literal("], " + _ENCODE(name) + ": [null, "), value]
-        changes = " || ".join([*parts, "']}'"])
-        select_of = {
-            "mutation_id": "substr(id, 1, 24) || lower(hex(randomblob(6)))",
-            "entity": "'supporter'",
-            "record_id": "id",
-            "scope": _literal(scope),
-            "op": _literal(Op.UPSERT.value),
-            "base_version": "0",
-            "changes": changes,
-            "state": _literal(State.PENDING.value),
-            "created_at": "updated_at",
-            "updated_at": "updated_at",
-        }
-        outbox_columns = [c.name for c in _OUTBOX.columns if c.name != "seq"]
-        selected = ", ".join(select_of.get(name, "NULL") for name in outbox_columns)
-        self.outbox_sql = f"INSERT INTO outbox ({', '.join(outbox_columns)}) SELECT {selected} FROM supporter WHERE rowid > ? ORDER BY rowid"  # noqa: S608, E501
+        values: dict[str, Any] = {name: bindparam(name, None) for name in bound}
+        values.update({name: _constant(name, value) for name, value in constants.items()})
+        self.supporters = ManyStatement(lambda: insert(_SUPPORTER).values(values), literals=True)
+        self.outbox = ManyStatement(lambda: self._mutations(pair_id, scope), literals=True)
+        self.bound = bound
         self.json_memo: dict[tuple[Any, ...], str] = {}
         # create(): the fields in one call, then the few that need converting
         self.get = operator.itemgetter(*fields) if len(fields) > 1 else _one(*fields)
         at = {kind: [2 + i for i, (_, k) in enumerate(self.plan) if k == kind] for kind in _KINDS}
         self.dates, self.flags, self.lists = at[_DATE], at[_BOOL], at[_JSON]
+        self.order: Callable[[list[Any]], tuple[Any, ...]] | None = None
+
+    def _mutations(self, pair_id: str, scope: str) -> Executable:
+        """``INSERT INTO outbox (...) SELECT ... FROM supporter WHERE rowid > :after``."""
+        parts: list[ColumnElement[Any]] = [
+            _text("{" + _ENCODE("pair_id") + ": [null, "),
+            func.json_quote(_SUPPORTER.c.pair_id),
+        ]
+        for name, kind in self.plan:
+            column = _SUPPORTER.c[name]
+            value: ColumnElement[Any]
+            if kind == _BOOL:
+                value = case((column.is_(True), _text("true")), else_=_text("false"))
+            elif kind == _JSON:
+                value = type_coerce(column, Text)  # stored as _ENCODE(list): the same text nested
+            else:
+                value = func.json_quote(column)
+            parts += [_text("], " + _ENCODE(name) + ": [null, "), value]
+        parts.append(_text("]}"))
+        changes = parts[0]
+        for part in parts[1:]:
+            changes = changes.op("||")(part)
+        record_id = type_coerce(_SUPPORTER.c.id, Text)
+        selected: dict[str, ColumnElement[Any]] = {
+            "mutation_id": func.substr(record_id, _number(1), _number(24)).op("||")(
+                func.lower(func.hex(func.randomblob(_number(6))))
+            ),
+            "entity": _text("supporter"),
+            "record_id": record_id,
+            "scope": _text(scope),
+            "op": _text(Op.UPSERT.value),
+            "base_version": _number(0),
+            "changes": changes,
+            "state": _text(State.PENDING.value),
+            "created_at": type_coerce(_SUPPORTER.c.updated_at, Text),
+            "updated_at": type_coerce(_SUPPORTER.c.updated_at, Text),
+        }
+        columns = [c.name for c in _OUTBOX.columns if c.name != "seq"]
+        query = (
+            select(*[selected.get(name, null()) for name in columns])
+            .where(_ROWID > bindparam("after", None))
+            .order_by(_ROWID)
+        )
+        return insert(_OUTBOX).from_select(columns, query)
 
     def create(self, record_id: str, row: Mapping[str, Any], stamp: str) -> tuple[Any, ...]:
-        """The bound values of one new supporter (see :attr:`supporter_sql`)."""
+        """The bound values of one new supporter, in the statement's order."""
         values: list[Any] = [record_id, stamp, *self.get(row)]
         for at in self.dates:
             date = values[at]
@@ -413,26 +440,45 @@ class _CreateRows:
                 text = self.json_memo[key] = _ENCODE(list(key))
             values[at] = text
         values += self.effective(row["check_status"], row["check_reasons"], None)
-        return tuple(values)
+        assert self.order is not None  # set by prepare() when the writer is made
+        return self.order(values)
+
+    def prepare(self, conn: Connection) -> None:
+        """Learn the compiled statement's parameter order (once)."""
+        if self.order is None:
+            _, names = self.supporters.sql(conn)
+            position = [self.bound.index(name) for name in names]
+            if position == list(range(len(self.bound))):
+                self.order = tuple
+            else:
+                self.order = operator.itemgetter(*position)
 
     def insert(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
         """Insert the supporters made by :meth:`create` and one create mutation each."""
-        last = conn.exec_driver_sql("SELECT max(rowid) FROM supporter").scalar()
-        conn.exec_driver_sql(self.supporter_sql, rows)
-        conn.exec_driver_sql(self.outbox_sql, (last or 0,))
+        last = conn.execute(select(func.max(_ROWID)).select_from(_SUPPORTER)).scalar()
+        self.supporters.run_tuples(conn, rows)
+        self.outbox.run(conn, [{"after": last or 0}])
 
 
-def _literal(value: Any) -> str:
-    """A constant as SQLite literal text."""
+def _text(value: str) -> ColumnElement[str]:
+    """A constant text, rendered into the statement by SQLAlchemy when compiled."""
+    constant: ColumnElement[str] = literal(value, Text, literal_execute=True)
+    return constant
+
+
+def _number(value: int) -> ColumnElement[int]:
+    """A constant number, rendered into the statement by SQLAlchemy when compiled."""
+    constant: ColumnElement[int] = literal(value, Integer, literal_execute=True)
+    return constant
+
+
+def _constant(name: str, value: Any) -> ColumnElement[Any]:
+    """A column's constant value in storage form, rendered into the statement."""
     if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    raise TypeError(f"no SQL literal for {value!r}")
+        nothing: ColumnElement[Any] = null()
+        return nothing
+    kind = Text if isinstance(value, str) else Integer
+    return bindparam(f"_const_{name}", value, type_=kind, literal_execute=True)
 
 
 _PLAIN, _DATE, _BOOL, _JSON = 0, 1, 2, 3
@@ -445,7 +491,7 @@ def _one(name: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
 
 def _kind(column: Any) -> int:
     type_ = column.type
-    if isinstance(type_, DateTime):
+    if isinstance(type_, UtcDateTime | DateTime):
         raise ValueError(f"bulk writes of datetime column {column.name} are not supported")
     if isinstance(type_, Date):
         return _DATE

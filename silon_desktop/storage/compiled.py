@@ -22,10 +22,12 @@ class ManyStatement:
 
     Args:
         build: makes the statement (called once per dialect).
+        literals: render the statement's ``literal_execute`` constants into its text.
     """
 
-    def __init__(self, build: Callable[[], Executable]) -> None:
+    def __init__(self, build: Callable[[], Executable], *, literals: bool = False) -> None:
         self._build = build
+        self._literals = literals
         self._compiled: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def sql(self, conn: Connection) -> tuple[str, tuple[str, ...]]:
@@ -33,7 +35,13 @@ class ManyStatement:
         name = conn.dialect.name
         found = self._compiled.get(name)
         if found is None:
-            compiled = self._build().compile(dialect=conn.dialect)  # type: ignore[attr-defined]
+            # With ``literals``, constants marked ``literal_execute`` are rendered into
+            # the text here by SQLAlchemy's own literal rendering (the per-row
+            # parameters then need a placeholder value: ``bindparam(name, None)``).
+            options = {"render_postcompile": True} if self._literals else {}
+            compiled = self._build().compile(  # type: ignore[attr-defined]
+                dialect=conn.dialect, compile_kwargs=options
+            )
             found = self._compiled[name] = (str(compiled), tuple(compiled.positiontup or ()))
         return found
 

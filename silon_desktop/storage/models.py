@@ -18,7 +18,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -29,9 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from silon_desktop.storage.types import UtcDateTime
+
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Now, aware in UTC (every datetime column is a :class:`UtcDateTime`)."""
+    return dt.datetime.now(dt.UTC)
 
 
 #: Named constraints, so later (batch) migrations can find and alter them.
@@ -56,7 +58,7 @@ class SyncedMixin:
     scope: Mapped[str] = mapped_column(String(13), index=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Election(SyncedMixin, Base):
@@ -158,12 +160,12 @@ class Supporter(SyncedMixin, Base):
     admin_status: Mapped[str] = mapped_column(String(3), default="")
     admin_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     admin_by: Mapped[str] = mapped_column(String(64), default="")
-    admin_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    admin_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     field_status: Mapped[str] = mapped_column(String(3), default="")
     field_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     field_method: Mapped[str] = mapped_column(String(20), default="")
     field_by: Mapped[str] = mapped_column(String(64), default="")
-    field_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    field_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     external_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Server-owned: a citizen's objection on the public pages is open (revision 0005).
     public_objection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -222,12 +224,13 @@ class OutboxMutation(Base):
     base_version: Mapped[int] = mapped_column(Integer, default=0)
     #: {field: [old, new]} in wire form (JSON values)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: a :class:`silon_desktop.storage.outbox.State` (rows are made by ``outbox.outbox_row``)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    acked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    acked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     server_version: Mapped[int | None] = mapped_column(Integer)
     #: the server's answer for this mutation, as received
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -248,8 +251,8 @@ class Conflict(Base):
     theirs: Mapped[Any] = mapped_column(JSON, nullable=True)
     server_version: Mapped[int] = mapped_column(Integer, default=0)
     mutation_id: Mapped[str | None] = mapped_column(String(36))
-    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    detected_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     #: mine | theirs | edited
     resolution: Mapped[str | None] = mapped_column(String(10))
     resolved_value: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -267,7 +270,7 @@ class Receipt(Base):
     signature: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(64), default="")
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SyncState(Base):
@@ -289,7 +292,7 @@ class LocalAccount(Base):
     role: Mapped[str] = mapped_column(String(20), default="")
     scope: Mapped[str] = mapped_column(String(13), default="")
     server_url: Mapped[str] = mapped_column(String(255), default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class RecordHistory(Base):
@@ -311,6 +314,6 @@ class RecordHistory(Base):
     user: Mapped[str] = mapped_column(String(64), default="")
     device_id: Mapped[str] = mapped_column(String(64), default="")
     mutation_id: Mapped[str | None] = mapped_column(String(36))
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_record_history_record", "entity", "record_id"),)

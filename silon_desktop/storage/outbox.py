@@ -19,7 +19,7 @@ changes         JSON object ``{field: [old, new]}`` in WIRE form
                 ISO 8601 UTC with ``Z``, lists of strings). A create has
                 ``old = null`` for every field it sets; a delete has ``{}``.
 state           :class:`State`: ``pending`` -> ``sent`` -> ``acked`` | ``conflict`` | ``rejected``
-created_at      when the first edit was made (naive UTC)
+created_at      when the first edit was made (UTC)
 updated_at      when the last edit was coalesced into it
 batch_id        the push batch it was sent in (kept when re-queued)
 sent_at         when it was (last) sent
@@ -90,6 +90,7 @@ from sqlalchemy.orm import Session
 
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, utcnow
+from silon_desktop.storage.types import storage_text
 from sync.protocol import (
     ENTITIES,
     JsonValue,
@@ -521,7 +522,7 @@ def record_answers(
     Returns:
         How many outbox rows took an answer (an id this device never sent is skipped).
     """
-    stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")  # DateTime's storage form on SQLite
+    stamp = storage_text(utcnow())
     rows = [
         {
             "_id": result.mutation_id,
@@ -683,11 +684,8 @@ def take_in(conn: Connection, mutations: Sequence[Mutation], bundle_name: str) -
 
 
 def _made_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
-    """When the edit was made at the other office (naive UTC), for the record's history."""
+    """When the edit was made at the other office, for the record's history."""
     try:
-        moment = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     except ValueError:
         return fallback
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment

@@ -19,6 +19,7 @@ from sqlalchemy import Table
 
 from silon_desktop.storage.errors import ValidationError
 from silon_desktop.storage.models import LOCAL_COLUMNS, SYNCED_MODELS, SyncedMixin
+from silon_desktop.storage.types import aware_utc
 from sync.protocol import (
     ENTITIES,
     EntitySpec,
@@ -182,10 +183,7 @@ def _check_datetime(name: str, value: Any) -> dt.datetime | None:
             raise ValidationError(name, "invalid_date") from None
     if not isinstance(value, dt.datetime):
         raise ValidationError(name, "wrong_type")
-    stamp: dt.datetime = value
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    return stamp
+    return aware_utc(value)
 
 
 def _check_list(name: str, value: Any) -> list[str]:

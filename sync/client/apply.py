@@ -34,7 +34,8 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
-from sync.client.columns import BulkRows, DeriveFn, storage_text, table_of
+from silon_desktop.storage.types import storage_text
+from sync.client.columns import BulkRows, DeriveFn, table_of
 from sync.client.rebase import overlay
 from sync.client.report import StageName
 from sync.client.stage import Stage

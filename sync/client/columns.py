@@ -2,8 +2,8 @@
 
 :func:`to_column` is the rule: a wire null becomes the column's blank (None
 when the column is nullable, else "" / 0 / False / []); anything else is
-decoded by :func:`sync.protocol.decode_value` (ValueError when it does not fit)
-and datetimes are kept as naive UTC. :func:`column_converter` is the same rule
+decoded by :func:`sync.protocol.decode_value` (ValueError when it does not fit),
+datetimes aware in UTC (the column type stores them as naive UTC). :func:`column_converter` is the same rule
 with the common types passed through without a call; :func:`storage_converter`
 goes one step further, to the form SQLAlchemy's SQLite types store (dates
 ``YYYY-MM-DD``, datetimes ``YYYY-MM-DD HH:MM:SS.ffffff``, booleans 0/1, lists
@@ -28,12 +28,11 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import SYNCED_MODELS, Conflict
 from silon_desktop.storage.records import row_to_wire
+from silon_desktop.storage.types import aware_utc, storage_text
 from sync.protocol import ENTITIES, FieldSpec, FieldType, Record, decode_value
 
 conflict_t: Table = Conflict.__table__  # type: ignore[assignment]
 
-#: SQLAlchemy's storage format of DateTime on SQLite.
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 RECORD_COLUMNS = ("id", "scope", "version", "deleted", "updated_at")
 
 Converter = Callable[[Any], Any]
@@ -43,13 +42,6 @@ DeriveFn = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 def table_of(entity: str) -> Table:
     return SYNCED_MODELS[entity].__table__  # type: ignore[attr-defined, no-any-return]
-
-
-def storage_text(moment: dt.datetime) -> str:
-    """A datetime as DateTime stores it on SQLite (naive UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime(DATETIME_FORMAT)
 
 
 _BLANKS: dict[FieldType, Any] = {
@@ -79,9 +71,7 @@ def to_column(spec: FieldSpec, value: Any, nullable: bool) -> Any:
         raise ValueError(
             message if message.startswith(spec.name) else f"{spec.name}: {exc}"
         ) from exc
-    if isinstance(decoded, dt.datetime) and decoded.tzinfo is not None:
-        decoded = decoded.astimezone(dt.UTC).replace(tzinfo=None)
-    return decoded
+    return aware_utc(decoded) if isinstance(decoded, dt.datetime) else decoded
 
 
 def column_converter(spec: FieldSpec, nullable: bool) -> Converter:
@@ -149,7 +139,7 @@ def storage_converter(spec: FieldSpec, nullable: bool) -> Converter:
         return listing
     if kind is FieldType.DATE:
         return lambda v: None if v is None else column(v).isoformat()
-    return lambda v: None if v is None else column(v).strftime(DATETIME_FORMAT)
+    return lambda v: None if v is None else storage_text(column(v))
 
 
 @cache

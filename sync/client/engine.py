@@ -43,7 +43,7 @@ from sync.client.report import (
 )
 from sync.client.resolve import ResolveStage
 from sync.client.stage import Stage
-from sync.client.state import CURSOR_KEY, SERVER_KEY, get_stages, get_state, set_state
+from sync.client.state import CURSOR_KEY, SERVER_KEY, STAMP_FORMAT, get_stages, get_state, set_state
 from sync.transport import AdaptiveBatch, AuthExpired, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class SyncEngine:
         current = status(self.db)
         report.remaining = current.pending + current.sent
         report.conflicts_open = current.conflicts_open
-        now = utcnow().isoformat(timespec="seconds")
+        now = utcnow().strftime(STAMP_FORMAT)
         with self.db.engine.begin() as conn:
             set_state(conn, "last_run_at", now)
             if report.complete:

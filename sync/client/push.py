@@ -37,9 +37,10 @@ from silon_desktop.storage import outbox
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.outbox import Claimed
+from silon_desktop.storage.types import storage_text
 from sync.client.api import PushAnswer, ServerApi
 from sync.client.apply import Applier, apply_connection, default_derive, drop_local_record
-from sync.client.columns import DeriveFn, conflict_t, record_values, storage_text, table_of
+from sync.client.columns import DeriveFn, conflict_t, record_values, table_of
 from sync.client.rebase import rederive
 from sync.client.report import Cancelled, Progress, ProgressFn, StageName, StageState, SyncReport
 from sync.client.stage import Stage

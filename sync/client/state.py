@@ -26,6 +26,8 @@ from sync.client.report import StageName, StageState, StageStatus
 from sync.protocol import ENTITIES
 
 CURSOR_KEY = "feed_cursor"
+#: Times kept in ``sync_state`` (UTC, to the second, ISO 8601 without a zone).
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 FEED_ENTITIES_KEY = "feed_entities"
 SERVER_KEY = "server_public_key"
 
@@ -62,7 +64,7 @@ def set_stage(
     conn: Connection, stage: StageName, state: StageState, detail: str = ""
 ) -> StageStatus:
     """Record a stage's state with the time (UTC) and an optional detail."""
-    status = StageStatus(state, utcnow().isoformat(timespec="seconds"), detail)
+    status = StageStatus(state, utcnow().strftime(STAMP_FORMAT), detail)
     set_state(conn, f"stage.{stage.value}", status.to_json())
     return status
 

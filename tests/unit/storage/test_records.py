@@ -46,7 +46,7 @@ def test_wire_to_columns_blanks_nulls_and_refuses_bad_values() -> None:
     assert (
         columns["name"] == "" and columns["check_reasons"] == [] and columns["birth_date"] is None
     )
-    assert columns["admin_at"] == dt.datetime(2024, 6, 1, 2, 3, 4)  # naive UTC
+    assert columns["admin_at"] == dt.datetime(2024, 6, 1, 2, 3, 4, tzinfo=dt.UTC)
     newer = Record("supporter", REMOTE, SCOPE, 1, False, {"a_newer_server_field": 1})
     assert "a_newer_server_field" not in record_values(newer)
     with pytest.raises(ValueError, match="birth_date"):
@@ -63,7 +63,7 @@ def test_check_values_normalises_operator_input() -> None:
     assert checked == {
         "name": "",
         "birth_date": dt.date(1990, 1, 2),
-        "admin_at": dt.datetime(2024, 6, 1, 2, 0),
+        "admin_at": dt.datetime(2024, 6, 1, 2, 0, tzinfo=dt.UTC),
     }
 
 

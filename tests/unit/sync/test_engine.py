@@ -256,7 +256,7 @@ def test_every_field_type_survives_push_and_bulk_pull(make_client: Callable[...,
         "has_id_scan": True,
         "check_status": "TMS",
         "check_reasons": ["NIK_FORMAT", "UNDERAGE"],
-        "admin_at": dt.datetime(2024, 8, 20, 3, 4, 5, 123000),
+        "admin_at": dt.datetime(2024, 8, 20, 3, 4, 5, 123000, tzinfo=dt.UTC),
         "rt": "007",
     }
     sid = a.repo.create("supporter", values, "32.14")
