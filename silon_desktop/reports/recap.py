@@ -36,7 +36,7 @@ class PairNotFound(LookupError):
 
 
 #: The sync state key naming the training server practice data came from
-#: (:data:`sync.client_training.TRAINING_ID`).
+#: (:data:`sync.client.training.TRAINING_ID`).
 PRACTICE_STATE_KEY = "training_server_id"
 #: The mark every printout of practice data carries.
 PRACTICE_MARK = "LATIHAN - DATA LATIHAN, BUKAN DATA SUNGGUHAN"

@@ -363,7 +363,7 @@ class Services:
     def run_sync(self, progress: Callable[[Any], None], cancel: threading.Event) -> SyncOutcome:
         """One sync run (worker thread); returns the report as plain data."""
         from sync.client import SyncEngine
-        from sync.client_training import check_practice_server
+        from sync.client.training import check_practice_server
 
         transport = self._transport()
         try:
@@ -392,7 +392,7 @@ class Services:
     @property
     def practice(self) -> bool:
         """Whether the data here comes from a training server (LATIHAN on every window)."""
-        from sync.client_training import is_practice
+        from sync.client.training import is_practice
 
         return is_practice(self.db)
 
@@ -402,7 +402,7 @@ class Services:
         Raises:
             ValueError: the data here is not practice data.
         """
-        from sync.client_training import start_over
+        from sync.client.training import start_over
 
         start_over(self.db)
 

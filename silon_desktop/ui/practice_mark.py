@@ -1,7 +1,7 @@
 """LATIHAN on every window while the data here is practice data, and the fresh start
 offered after a training server was reset.
 
-Practice data (from a training server, see :mod:`sync.client_training`) must never
+Practice data (from a training server, see :mod:`sync.client.training`) must never
 be mistaken for real data: the main window carries a red banner, and every
 top-level window's title (main window, dialogs, message boxes) starts with
 "LATIHAN" while :attr:`Backend.practice` holds.

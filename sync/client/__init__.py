@@ -32,6 +32,7 @@ Modules, one per stage and one per concern:
 ``login``       online and offline login, the transport with the saved token
 ``bundles``     USB bundles: export the outbox, import outbox or feed bundles
 ``snapshots``   a first pull from the server's scope snapshot (online or from a file)
+``training``    the practice server: its mark and starting over
 =============== ================================================================
 
 The outbox itself (states, coalescing, claiming, answers) is

@@ -28,10 +28,10 @@ from silon_desktop.config import Settings
 from silon_desktop.storage.db import Database, open_database
 from silon_desktop.storage.repository import Repository
 from sync.client import SyncEngine, open_conflicts
-from sync.client_bundle import export_outbox
-from sync.client_conflicts import resolve_conflict
-from sync.client_login import login
-from sync.client_training import RESET_MESSAGE, check_practice_server, start_over
+from sync.client.bundles import export_outbox
+from sync.client.login import login
+from sync.client.resolve import resolve_conflict
+from sync.client.training import RESET_MESSAGE, check_practice_server, start_over
 from sync.server.training_key import LESSON_CODES, Planted
 from sync.transport import HttpTransport, RetryPolicy
 from tests.integration.server_process import PYTHON, ROOT, free_port

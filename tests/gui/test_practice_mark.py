@@ -19,8 +19,8 @@ from silon_desktop.reports.recap import PRACTICE_MARK, pair_recap
 from silon_desktop.reports.xlsx_export import export_b2, export_b11
 from silon_desktop.storage.models import Supporter
 from silon_desktop.ui.pdf_reports import write_recap_pdf
-from sync.client_state import set_state
-from sync.client_training import TRAINING_ID
+from sync.client.state import set_state
+from sync.client.training import TRAINING_ID
 from tests.gui.sample_data import open_backend, seed_small
 
 

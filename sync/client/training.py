@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import MetaData
 
 from silon_desktop.storage.db import Database
-from sync.client_state import get_state, set_state
+from sync.client.state import get_state, set_state
 from sync.transport import Transport, TransportError
 
 log = logging.getLogger(__name__)
