@@ -101,6 +101,11 @@ ELECTION = EntitySpec(
         ("verfak_end", D),  # field verification ends
         ("registration_date", D),
         ("penetapan_date", D),
+        # the figures the KPU decree states (keputusan KPU); may differ from the
+        # computed ones (Kota Depok 2024: 90,563 announced, 90,564 by the law)
+        ("official_threshold", I),
+        ("official_spread", I),
+        ("official_party_votes", I),
     ),
 )
 
@@ -196,6 +201,9 @@ SUPPORTER = EntitySpec(
             ("field_method", S),  # rumah | lo | kantor_pps | video
             ("field_by", S),
             ("field_at", T),
+            # the round the row arrived in: submission | correction_1 | correction_2
+            # ("" from older clients means submission)
+            ("round", S),
         ),
         FieldSpec("external_duplicate", B, server_owned=True),
         #: An open "Saya tidak mendukung" objection by the citizen (public pages).

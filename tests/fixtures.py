@@ -56,3 +56,39 @@ def seed_election(
                 deputy_name=deputy_name,
             )
         )
+
+
+def verify_as_forecast(
+    db: Database,
+    pair_id: str = PAIR_ID,
+    *,
+    stage: str = "admin",
+    by: str = "verifikator1",
+    where: dict[str, str] | None = None,
+) -> int:
+    """A person gives every live supporter of the pair (matching ``where``) the
+    verdict the automatic check forecast, through the repository as the
+    application does; returns how many rows were verified."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+    from silon_desktop.storage.repository import Repository
+
+    with db.session(readonly=True) as session:
+        query = select(Supporter).where(Supporter.pair_id == pair_id, Supporter.deleted.is_(False))
+        for name, value in (where or {}).items():
+            query = query.where(getattr(Supporter, name) == value)
+        rows = [(s.id, s.check_status, list(s.check_reasons)) for s in session.scalars(query)]
+    repo = Repository(db, device_id="dev-test", user=by)
+    now = dt.datetime(2024, 6, 1, 10, 0)
+    for record_id, status, reasons in rows:
+        values = {
+            f"{stage}_status": status,
+            f"{stage}_reasons": reasons,
+            f"{stage}_by": by,
+            f"{stage}_at": now,
+        }
+        if stage == "field":
+            values["field_method"] = "rumah"
+        repo.update("supporter", record_id, values)
+    return len(rows)

@@ -204,6 +204,50 @@
         <source>Belum ada dukungan MS</source>
         <translation>No MS supporters yet</translation>
     </message>
+    <message>
+        <source>Hasil verifikasi: MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, belum diverifikasi %4, jumlah %5.</source>
+        <translation>Verification results: MS &lt;b&gt;%1&lt;/b&gt;, BMS &lt;b&gt;%2&lt;/b&gt;, TMS &lt;b&gt;%3&lt;/b&gt;, not verified yet %4, total %5.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Perkiraan pemeriksaan otomatis (bukan hasil verifikasi): MS %1, BMS %2, TMS %3.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Automatic check forecast (not a verification): MS %1, BMS %2, TMS %3.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>paling sedikit kekurangan itu, dari pendukung baru</source>
+        <translation>at least the shortfall, from new supporters</translation>
+    </message>
+    <message>
+        <source>dua kali kekurangan</source>
+        <translation>twice the shortfall</translation>
+    </message>
+    <message>
+        <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS: kurang &lt;b&gt;%2&lt;/b&gt;. Pada masa perbaikan harus diserahkan &lt;b&gt;%3&lt;/b&gt; dukungan (%4).</source>
+        <translation>At least &lt;b&gt;%1&lt;/b&gt; MS supporters required: &lt;b&gt;%2&lt;/b&gt; short. The correction round must bring &lt;b&gt;%3&lt;/b&gt; supporters (%4).</translation>
+    </message>
+    <message>
+        <source>Sebaran yang masih kurang: &lt;b&gt;%1&lt;/b&gt; wilayah.</source>
+        <translation>Spread still missing: &lt;b&gt;%1&lt;/b&gt; areas.</translation>
+    </message>
+    <message>
+        <source>belum</source>
+        <translation>not yet</translation>
+    </message>
+    <message>
+        <source>Setelah Putusan MK 60/2024 syaratnya suara sah: keputusan KPU menetapkan &lt;b&gt;%1&lt;/b&gt; suara sah (%2). Satu partai hanya boleh mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4).</source>
+        <translation>After Constitutional Court ruling 60/2024 valid votes count: the KPU decree sets &lt;b&gt;%1&lt;/b&gt; valid votes (%2). A party may nominate one pair only (PKPU 10/2024 Article 11(4)).</translation>
+    </message>
+    <message>
+        <source>syarat dukungan</source>
+        <translation>support threshold</translation>
+    </message>
+    <message>
+        <source>syarat sebaran</source>
+        <translation>spread requirement</translation>
+    </message>
+    <message>
+        <source>Perhatian: keputusan KPU menetapkan %1 %2, hitungan menurut undang-undang %3. Angka keputusan KPU yang dipakai.</source>
+        <translation>Note: the KPU decree sets the %1 at %2, the law computes %3. The decree's figure is used.</translation>
+    </message>
 </context>
 <context>
     <name>HistoryDialog</name>
@@ -725,6 +769,10 @@
         <source>Tidak dapat menyimpan %1: %2</source>
         <translation>Could not save %1: %2</translation>
     </message>
+    <message>
+        <source>Kode kecamatan NIK dari sebelum pemekaran (lama&gt;kini: %1), NIK sah</source>
+        <translation>NIK kecamatan code from before a region split (old&gt;today: %1), NIK valid</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -1051,6 +1099,14 @@
         <location filename="../../silon_desktop/ui/main_window.py" line="730"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
+    </message>
+    <message>
+        <source>Berita acara</source>
+        <translation>Official minutes</translation>
+    </message>
+    <message>
+        <source>Tahap yang direkapitulasi:</source>
+        <translation>Stage to recap:</translation>
     </message>
 </context>
 <context>
@@ -1481,6 +1537,38 @@
         <source>Ditampilkan</source>
         <translation>Shown</translation>
     </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Dibatalkan: tidak ada yang diubah.</source>
+        <translation>Cancelled: nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Verifikasi %1 pendukung</source>
+        <translation>Verify %1 supporters</translation>
+    </message>
+    <message>
+        <source>%1 pendukung telah berubah sejak itu (sinkronisasi) dan tidak diurungkan.</source>
+        <translation>%1 supporters changed since (sync) and were not undone.</translation>
+    </message>
+    <message>
+        <source>Tidak ada lagi pendukung yang belum diverifikasi.</source>
+        <translation>No supporter left that is not verified yet.</translation>
+    </message>
+    <message>
+        <source>Tandai %1 pendukung yang dipilih: %2?
+
+Semua %1 pendukung itu mendapat hasil yang sama. Dapat diurungkan dengan Ctrl+Z.</source>
+        <translation>Mark the %1 selected supporters: %2?
+
+All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
+    </message>
+    <message>
+        <source>Belum diverifikasi</source>
+        <translation>Not verified yet</translation>
+    </message>
 </context>
 <context>
     <name>SyncStatusWidget</name>
@@ -1825,6 +1913,30 @@
         <location filename="../../silon_desktop/ui/forms.py" line="143"/>
         <source>Catatan</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>KTP-el/pernyataan</source>
+        <translation>E-ID/statement</translation>
+    </message>
+    <message>
+        <source>Ada</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <source>Tidak ada</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Syarat dukungan menurut keputusan KPU</source>
+        <translation>Support threshold in the KPU decree</translation>
+    </message>
+    <message>
+        <source>Syarat sebaran menurut keputusan KPU</source>
+        <translation>Spread requirement in the KPU decree</translation>
+    </message>
+    <message>
+        <source>Syarat suara sah partai menurut keputusan KPU</source>
+        <translation>Party valid votes threshold in the KPU decree</translation>
     </message>
 </context>
 <context>
@@ -2452,6 +2564,26 @@
         <location filename="../../silon_desktop/ui/labels.py" line="225"/>
         <source>Isian %1 tidak sah (%2).</source>
         <translation>Field %1 is not valid (%2).</translation>
+    </message>
+    <message>
+        <source>Belum diverifikasi</source>
+        <translation>Not verified yet</translation>
+    </message>
+    <message>
+        <source>Tahap penyerahan</source>
+        <translation>Submission round</translation>
+    </message>
+    <message>
+        <source>Syarat dukungan (keputusan KPU)</source>
+        <translation>Support threshold (KPU decree)</translation>
+    </message>
+    <message>
+        <source>Syarat sebaran (keputusan KPU)</source>
+        <translation>Spread requirement (KPU decree)</translation>
+    </message>
+    <message>
+        <source>Syarat suara sah partai (keputusan KPU)</source>
+        <translation>Party valid votes threshold (KPU decree)</translation>
     </message>
 </context>
 <context>

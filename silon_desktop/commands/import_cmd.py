@@ -38,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--part",
         action="store_true",
         help="a further part of the pair's list: add its rows, duplicates found across parts",
+        "--round",
+        choices=("submission", "correction_1", "correction_2"),
+        default="submission",
+        help="the round the list is handed in (default: submission)",
     )
 
 
@@ -70,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             hints=hints,
             assume_id_scan=args.assume_id_scans,
             part=args.part,
+            round=args.round,
         )
     except ImportFileError as error:
         print(error.message, file=sys.stderr)

@@ -12,7 +12,7 @@ avoids regular expressions and exceptions for valid input.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from silon_desktop.domain.codes import ReasonCode, Sex
@@ -40,6 +40,9 @@ class NikResult:
     birth_date: dt.date | None
     sex: Sex | None
     sequence: int | None
+    #: Today's kecamatan code (dotted) when digits 1-6 are a code retired by a
+    #: region split (a valid NIK of first registration there), else None.
+    successor: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,6 +101,7 @@ def parse_nik(
     *,
     reference_date: dt.date | None = None,
     kecamatan_codes: Collection[str] | None = None,
+    retired_codes: Mapping[str, str] | None = None,
 ) -> NikResult:
     """Parse and check a NIK.
 
@@ -108,10 +112,14 @@ def parse_nik(
             before this date (default: today).
         kecamatan_codes: six-digit kecamatan codes to check digits 1-6 against
             (default: the shipped region table).
+        retired_codes: six-digit kecamatan codes retired by region splits ->
+            today's code (default: :mod:`silon_desktop.domain.retired_regions`);
+            such a NIK is no NIK_REGION and carries ``successor``.
 
     Returns:
         The result; ``reasons`` holds NIK_FORMAT (not 16 digits, impossible date,
-        sequence 0000) and/or NIK_REGION (digits 1-6 not a known kecamatan).
+        sequence 0000) and/or NIK_REGION (digits 1-6 not a known kecamatan, now
+        or before a region split).
     """
     s = text
     if len(s) != 16 or not (s.isdigit() and s.isascii()):
@@ -122,13 +130,23 @@ def parse_nik(
     sequence = int(s[12:16])
     bad_format = birth is None or sequence == 0
     known = kecamatan_codes if kecamatan_codes is not None else _kecamatan6 or _known_kecamatan()
-    if s[:6] in known:
+    successor = None
+    if s[:6] not in known:
+        retired = retired_codes if retired_codes is not None else _retired_codes()
+        successor = retired.get(s[:6])
+    if s[:6] in known or successor is not None:
         reasons = _FORMAT_ONLY if bad_format else _NO_REASONS
     elif bad_format:
         reasons = (ReasonCode.NIK_FORMAT, ReasonCode.NIK_REGION)
     else:
         reasons = (ReasonCode.NIK_REGION,)
-    return NikResult(s, reasons, birth, sex, sequence or None)
+    return NikResult(s, reasons, birth, sex, sequence or None, successor)
+
+
+def _retired_codes() -> Mapping[str, str]:
+    from silon_desktop.domain.retired_regions import retired_kecamatan_codes
+
+    return retired_kecamatan_codes()
 
 
 #: reference date -> {DDMMYY digits: (birth date, sex)}: a list of 100,000

@@ -34,7 +34,7 @@ from silon_desktop.domain.codes import (
     Status,
 )
 from silon_desktop.domain.nik import parse_nik
-from silon_desktop.domain.rules import RULE_SETS
+from silon_desktop.domain.rules import RULE_SETS, Round
 from sync.protocol import ENTITIES, FieldType
 
 
@@ -113,6 +113,7 @@ MAX_LENGTH: dict[str, dict[str, int]] = {
         "field_by": 64,
         "effective_status": 3,
         "effective_reasons": 200,
+        "round": 16,
     },
 }
 #: Columns every synced record has, besides its entity's fields.
@@ -169,6 +170,7 @@ ALLOWED_VALUES: dict[tuple[str, str], frozenset[str]] = {
     ("supporter", "field_status"): _STATUS_OR_EMPTY,
     ("supporter", "effective_status"): _STATUS_OR_EMPTY,
     ("supporter", "field_method"): _values_of(FieldMethod, empty=True),
+    ("supporter", "round"): _values_of(Round, empty=True),
 }
 _REASONS = _values_of(ReasonCode)
 #: Region code fields: the number of code parts they must have (empty allowed).

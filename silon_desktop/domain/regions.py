@@ -88,7 +88,14 @@ def within(code: str, region: str) -> bool:
 # Words spreadsheets put before a name, per level; stripped from both sides.
 _PREFIXES: dict[RegionLevel, tuple[tuple[str, ...], ...]] = {
     RegionLevel.PROVINSI: (("PROVINSI",), ("PROV",)),
-    RegionLevel.KECAMATAN: (("KECAMATAN",), ("KEC",), ("DISTRIK",)),
+    # DI Yogyakarta: kapanewon (kemantren in the city); Papua: distrik.
+    RegionLevel.KECAMATAN: (
+        ("KECAMATAN",),
+        ("KEC",),
+        ("DISTRIK",),
+        ("KAPANEWON",),
+        ("KEMANTREN",),
+    ),
     RegionLevel.DESA: (("KELURAHAN",), ("KEL",), ("DESA",), ("DS",)),
 }
 _KABKOTA_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (

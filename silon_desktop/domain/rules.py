@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from silon_desktop.domain.codes import ElectionKind, ReasonCode, Status
 
@@ -33,6 +34,68 @@ _BP = 10_000  # basis points in a whole
 
 class UnknownRuleSetError(ValueError):
     """An election names a rule set this program does not know."""
+
+
+class Round(StrEnum):
+    """The round a supporter row arrived in (wire field ``round`` of a supporter)."""
+
+    SUBMISSION = "submission"  # penyerahan dukungan
+    CORRECTION_1 = "correction_1"  # perbaikan (the only one in 2020)
+    CORRECTION_2 = "correction_2"  # perbaikan kedua (2024)
+
+
+class StageKind(StrEnum):
+    """What happens in a stage of the nomination of an independent pair."""
+
+    SUBMISSION = "submission"  # the pair hands supporters in
+    ADMIN = "admin"  # verifikasi administrasi (by KPU kab/kota operators)
+    CORRECTION = "correction"  # the pair hands in more supporters
+    FIELD = "field"  # verifikasi faktual (PPS, door to door)
+    RECAP = "recap"  # rekapitulasi in plenary meetings
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a rule set, in order.
+
+    ``rounds`` are the arrival rounds whose rows the stage handles: the
+    administrative verification of correction 1 looks at rows that arrived in
+    correction 1; field verification 1 of 2024 visits the rows of the
+    submission and of correction 1.
+    """
+
+    id: str
+    kind: StageKind
+    rounds: tuple[Round, ...]
+    title: str
+
+
+class CorrectionRule(StrEnum):
+    """How much the correction round must bring."""
+
+    #: Pilkada 2020: twice the shortfall (Pandeglang, Gunungkidul 2020).
+    DOUBLE_SHORTFALL = "double_shortfall"
+    #: Pilkada 2024 (PKPU 8/2024 Pasal 77(2)): at least the shortfall and the
+    #: missing spread, from new supporters only.
+    SHORTFALL_AND_SPREAD = "shortfall_and_spread"
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRequirement:
+    """What a pair must add in a correction round.
+
+    ``supporters``: at least this many supporters; ``areas``: supporters in at
+    least this many more kecamatan (or kab/kota) without an MS supporter yet;
+    ``new_supporters_only``: supporters already submitted do not count.
+    """
+
+    supporters: int
+    areas: int
+    new_supporters_only: bool
+
+    @property
+    def needed(self) -> bool:
+        return self.supporters > 0 or self.areas > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +146,9 @@ class RuleSet:
     title: str
     governor_tiers: tuple[Tier, ...]
     regency_tiers: tuple[Tier, ...]  # bupati and walikota
-    correction_multiplier: int
+    correction_rule: CorrectionRule
+    #: The stages, in order (see :class:`Stage`).
+    stages: tuple[Stage, ...]
     party: PartyRule
     min_age_governor: int
     min_age_regency: int
@@ -117,11 +182,62 @@ class RuleSet:
         _check_count("subregions", subregions)
         return subregions // 2 + 1 if subregions else 0
 
+    def correction_requirement(
+        self, required: int, ms_count: int, spread_required: int = 0, spread_met: int = 0
+    ) -> CorrectionRequirement:
+        """What the next correction round must bring, given the MS supporters and
+        the areas with an MS supporter verified so far.
+
+        2024 (PKPU 8/2024 Pasal 77(2)): at least the shortfall and the missing
+        spread, new supporters only (Kab. Sukoharjo: 50,894 required, 22,895 MS
+        -> at least 27,999). 2020: twice the shortfall (Pandeglang 2020).
+        """
+        for name, value in (
+            ("required", required),
+            ("ms_count", ms_count),
+            ("spread_required", spread_required),
+            ("spread_met", spread_met),
+        ):
+            _check_count(name, value)
+        shortfall = max(0, required - ms_count)
+        areas = max(0, spread_required - spread_met)
+        if self.correction_rule is CorrectionRule.DOUBLE_SHORTFALL:
+            return CorrectionRequirement(2 * shortfall, areas, new_supporters_only=False)
+        return CorrectionRequirement(shortfall, areas, new_supporters_only=True)
+
     def correction_shortfall(self, required: int, ms_count: int) -> int:
-        """Supporters to add in the correction round: the shortfall times the multiplier."""
-        _check_count("required", required)
-        _check_count("ms_count", ms_count)
-        return self.correction_multiplier * max(0, required - ms_count)
+        """Supporters to add in the correction round (see :meth:`correction_requirement`)."""
+        return self.correction_requirement(required, ms_count).supporters
+
+    @property
+    def arrival_rounds(self) -> tuple[Round, ...]:
+        """The rounds supporter rows can arrive in, in order."""
+        seen: list[Round] = []
+        for stage in self.stages:
+            if stage.kind in (StageKind.SUBMISSION, StageKind.CORRECTION):
+                seen.extend(r for r in stage.rounds if r not in seen)
+        return tuple(seen)
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(f"rule set {self.id} has no stage {stage_id!r}")
+
+    def verdict_choices(self, arrival: Round | str) -> tuple[Status, ...]:
+        """The verdicts a person may give a row of this arrival round.
+
+        A row that arrived in a correction round is verified for the last time
+        in the administrative verification of that round: after it no BMS
+        remains, so only MS and TMS are offered.
+        """
+        if Round(arrival or Round.SUBMISSION) is Round.SUBMISSION:
+            return (Status.MS, Status.BMS, Status.TMS)
+        return (Status.MS, Status.TMS)
+
+    def field_verdict_choices(self) -> tuple[Status, ...]:
+        """Field verification ends in MS or TMS (a supporter not met is TMS)."""
+        return (Status.MS, Status.TMS)
 
     def party_threshold(
         self, kind: ElectionKind | str, *, total_seats: int, total_valid_votes: int, dpt: int
@@ -248,12 +364,39 @@ _SUPPORTER_REQUIRED = (
     "kecamatan_code",
 )
 
+_S, _C1, _C2 = Round.SUBMISSION, Round.CORRECTION_1, Round.CORRECTION_2
+
+#: PKPU 8/2024: two correction rounds, field verification as a census after each.
+STAGES_2024 = (
+    Stage("submission", StageKind.SUBMISSION, (_S,), "Penyerahan dukungan"),
+    Stage("vermin", StageKind.ADMIN, (_S,), "Verifikasi administrasi"),
+    Stage("correction_1", StageKind.CORRECTION, (_C1,), "Perbaikan dukungan I"),
+    Stage("vermin_correction_1", StageKind.ADMIN, (_C1,), "Verifikasi administrasi perbaikan I"),
+    Stage("verfak_1", StageKind.FIELD, (_S, _C1), "Verifikasi faktual I"),
+    Stage("correction_2", StageKind.CORRECTION, (_C2,), "Perbaikan dukungan II"),
+    Stage("vermin_correction_2", StageKind.ADMIN, (_C2,), "Verifikasi administrasi perbaikan II"),
+    Stage("verfak_2", StageKind.FIELD, (_C2,), "Verifikasi faktual II"),
+    Stage("recap", StageKind.RECAP, (_S, _C1, _C2), "Verifikasi seluruh tahap"),
+)
+#: PKPU 3/2017 as amended for 2020: vermin, field verification, one correction
+#: (twice the shortfall) with its own administrative and field verification.
+STAGES_2020 = (
+    Stage("submission", StageKind.SUBMISSION, (_S,), "Penyerahan dukungan"),
+    Stage("vermin", StageKind.ADMIN, (_S,), "Verifikasi administrasi"),
+    Stage("verfak", StageKind.FIELD, (_S,), "Verifikasi faktual"),
+    Stage("correction_1", StageKind.CORRECTION, (_C1,), "Perbaikan dukungan"),
+    Stage("vermin_correction_1", StageKind.ADMIN, (_C1,), "Verifikasi administrasi perbaikan"),
+    Stage("verfak_correction_1", StageKind.FIELD, (_C1,), "Verifikasi faktual perbaikan"),
+    Stage("recap", StageKind.RECAP, (_S, _C1), "Verifikasi seluruh tahap"),
+)
+
 PILKADA_2024 = RuleSet(
     id="pilkada-2024",
     title="Pilkada 2024 (PKPU 8/2024, after MK 60/PUU-XXII/2024)",
     governor_tiers=GOVERNOR_TIERS,
     regency_tiers=REGENCY_TIERS,
-    correction_multiplier=2,
+    correction_rule=CorrectionRule.SHORTFALL_AND_SPREAD,
+    stages=STAGES_2024,
     party=PartyRule(
         seat_share=None, vote_share=None, votes_by_dpt_tier=True, seats_needed_to_nominate=False
     ),
@@ -272,7 +415,8 @@ PILKADA_2020 = RuleSet(
     title="Pilkada 2020 (UU 10/2016 Pasal 40, before MK 60/PUU-XXII/2024)",
     governor_tiers=GOVERNOR_TIERS,
     regency_tiers=REGENCY_TIERS,
-    correction_multiplier=2,
+    correction_rule=CorrectionRule.DOUBLE_SHORTFALL,
+    stages=STAGES_2020,
     party=PartyRule(
         seat_share=2000, vote_share=2500, votes_by_dpt_tier=False, seats_needed_to_nominate=True
     ),
@@ -320,7 +464,7 @@ def spread_required(subregions: int, rule_set: RuleSet | None = None) -> int:
 
 
 def correction_shortfall(required: int, ms_count: int, rule_set: RuleSet | None = None) -> int:
-    """Supporters to add in the correction round (twice the gap)."""
+    """Supporters to add in the correction round (2024: the gap; 2020: twice the gap)."""
     return _rules(rule_set).correction_shortfall(required, ms_count)
 
 

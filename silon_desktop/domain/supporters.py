@@ -83,9 +83,9 @@ class ValidationContext:
     _required_others: Callable[[SupporterInput], tuple[Any, ...]] = field(init=False, repr=False)
     _adult_born_by: dt.date = field(init=False, repr=False)
     #: Memos of pure per-value work (an import repeats a few values a million times).
-    _verdict_memo: dict[tuple[tuple[ReasonCode, ...], tuple[str, ...]], Verdict] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
+    _verdict_memo: dict[
+        tuple[tuple[ReasonCode, ...], tuple[str, ...], tuple[str, ...]], Verdict
+    ] = field(init=False, repr=False, compare=False, default_factory=dict)
     _outside_memo: dict[tuple[str, str, str], bool] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -160,6 +160,9 @@ class Verdict:
     status: Status
     codes: tuple[ReasonCode, ...]
     missing_fields: tuple[str, ...] = ()
+    #: Remarks that are no reason: ``retired_region:91.09.01>94.04.01`` (the NIK's
+    #: kecamatan was retired by a region split; the NIK stays valid).
+    notes: tuple[str, ...] = ()
 
     @property
     def reasons_text(self) -> str:
@@ -175,7 +178,9 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         codes.extend(nik.reasons)
         if nik_mismatch(nik, row.birth_date, row.sex):
             codes.append(ReasonCode.NIK_MISMATCH)
-        if row.nik_from_number:
+        # Excel keeps 15 significant digits: a 16-digit NIK read from a number
+        # cell ends in 0 after the loss, so a last digit other than 0 proves it intact.
+        if row.nik_from_number and nik.nik.endswith("0"):
             codes.append(ReasonCode.NIK_PRECISION)
     texts = ctx._required_texts(row)
     if all(texts) and not any(map(str.isspace, texts)) and None not in ctx._required_others(row):
@@ -199,17 +204,23 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         codes.append(ReasonCode.BANNED_OCCUPATION)
     if not row.has_id_scan:
         codes.append(ReasonCode.NO_ID_SCAN)
-    return _verdict(ctx, tuple(codes), missing)
+    notes: tuple[str, ...] = ()
+    if nik.successor is not None:
+        notes = (f"retired_region:{nik.kecamatan_code}>{nik.successor}",)
+    return _verdict(ctx, tuple(codes), missing, notes)
 
 
 def _verdict(
-    ctx: ValidationContext, reasons: tuple[ReasonCode, ...], missing: tuple[str, ...]
+    ctx: ValidationContext,
+    reasons: tuple[ReasonCode, ...],
+    missing: tuple[str, ...],
+    notes: tuple[str, ...] = (),
 ) -> Verdict:
     """The verdict of these reasons (one shared, immutable object per combination)."""
-    key = (reasons, missing)
+    key = (reasons, missing, notes)
     verdict = ctx._verdict_memo.get(key)
     if verdict is None:
-        verdict = Verdict(ctx.rule_set.status_for(reasons), reasons, missing)
+        verdict = Verdict(ctx.rule_set.status_for(reasons), reasons, missing, notes)
         _remember(ctx._verdict_memo, key, verdict)
     return verdict
 
@@ -370,28 +381,34 @@ def effective_status(
     external_duplicate: bool,
     rule_set: RuleSet | None = None,
 ) -> tuple[Status | str, tuple[str, ...]]:
-    """The status that counts: field verification over administrative over the
-    automatic check; a NIK supporting another pair adds DUPLICATE_EXTERNAL.
+    """The status that counts: a person's verdict, field verification over
+    administrative verification.
+
+    The automatic check (``check_status``/``check_reasons``) is a forecast, not a
+    verification: it never gives a status. A row no person verified has status
+    ``""`` ("belum diverifikasi") and the forecast's reasons, so the list still
+    shows what the check found. A NIK supporting another pair adds
+    DUPLICATE_EXTERNAL, and makes a verified row at least as bad as that reason.
 
     Returns:
-        ``(status, reasons)``: status is ``""`` when nothing has been decided;
+        ``(status, reasons)``: status is ``""`` when no person has decided;
         reasons in canonical order (unknown codes, if any, last).
     """
     rules = rule_set or rule_set_for(None)
+    del check_status  # the forecast's status is never the status that counts
     if field_status:
         status, reasons = field_status, field_reasons
     elif admin_status:
         status, reasons = admin_status, admin_reasons
     else:
-        status, reasons = check_status, check_reasons
+        status, reasons = "", check_reasons
     codes = set(reasons)
     result: Status | str = Status(status) if status in _STATUSES else ""
     if external_duplicate:
         codes.add(ReasonCode.DUPLICATE_EXTERNAL)
-        extra = rules.status_of(ReasonCode.DUPLICATE_EXTERNAL)
-        result = extra if not result or extra.severity > Status(result).severity else result
-    if not result and codes:
-        result = rules.status_for(c for c in codes if c in REASON_ORDER)
+        if result:
+            extra = rules.status_of(ReasonCode.DUPLICATE_EXTERNAL)
+            result = extra if extra.severity > Status(result).severity else result
     return result, sort_reasons(codes)
 
 

@@ -54,10 +54,11 @@ class RowChecker:
 
     def check(
         self, parsed: ParsedRow, place: Place
-    ) -> tuple[Judgement, SupporterInput, tuple[str, ...]]:
+    ) -> tuple[Judgement, SupporterInput, tuple[str, ...], tuple[str, ...]]:
         """Status and reason codes of a row (duplicates aside), the row as the
-        domain sees it (for the duplicate tracker), and the required fields it
-        leaves empty (import field names: ``desa`` for ``desa_code``...). The
+        domain sees it (for the duplicate tracker), the required fields it
+        leaves empty (import field names: ``desa`` for ``desa_code``...) and the
+        domain's notes (``retired_region:...``). The
         codes are in canonical order, except a MISSING_FIELD added for an
         unreadable value, which comes last. The list is shared with other rows:
         never change it in place."""
@@ -89,7 +90,7 @@ class RowChecker:
                 codes.append(_MISSING)
             judged = self._by_reasons[(reasons, unreadable)] = self.judge(codes)
         empty = tuple(_IMPORT_NAME.get(name, name) for name in verdict.missing_fields)
-        return judged, row, empty
+        return judged, row, empty, verdict.notes
 
     def judge(self, codes: list[str]) -> Judgement:
         """The status of these codes and the one shared list of them."""

@@ -126,7 +126,23 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "namadesa",
         "namakelurahan",
     ),
-    "kecamatan": ("kecamatan", "kec", "namakecamatan"),
+    # DI Yogyakarta: kapanewon (kemantren in the city); Papua: distrik.
+    "kecamatan": (
+        "kecamatan",
+        "kec",
+        "namakecamatan",
+        "kapanewon",
+        "kemantren",
+        "distrik",
+        "namakapanewon",
+        "namakemantren",
+        "namadistrik",
+        "kapanewonkemantren",
+        "kecamatankapanewon",
+        "kecamatankapanewonkemantren",
+        "kecamatandistrik",
+        "keckapanewon",
+    ),
     "kabkota": ("kabkota", "kabupatenkota", "kabupaten", "kota", "kab", "kotakab"),
 }
 

@@ -217,7 +217,7 @@ class _Run:
         values["desa_code"] = place.desa_code
         # Rows share one list per combination of codes (never mutated: a change
         # makes a new list), which keeps a million-row report small.
-        (status, codes), row, empty = self.checker.check(parsed, place)
+        (status, codes), row, empty, domain_notes = self.checker.check(parsed, place)
         index = len(self.report.rows)
         for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
@@ -227,8 +227,16 @@ class _Run:
             else:
                 self._flag_earlier(flagged, code.value)
         notes = _NO_NOTES
-        if parsed.unreadable or parsed.truncated or place.unmatched or place.ambiguous or empty:
-            notes = [f"unreadable:{f}" for f in parsed.unreadable]
+        if (
+            parsed.unreadable
+            or parsed.truncated
+            or place.unmatched
+            or place.ambiguous
+            or empty
+            or domain_notes
+        ):
+            notes = list(domain_notes)
+            notes += [f"unreadable:{f}" for f in parsed.unreadable]
             notes += [f"truncated:{f}" for f in parsed.truncated]
             notes += [f"unmatched:{f}" for f in place.unmatched]
             notes += [f"ambiguous:{f}" for f in place.ambiguous]

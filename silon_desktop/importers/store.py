@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.rules import Round
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.pipeline import (
@@ -66,7 +67,11 @@ IMPORT_FIELDS = (
     "nik_from_number",
     "check_status",
     "check_reasons",
+    "round",
 )
+#: Written when an import creates a record, kept when it updates one: a row
+#: keeps the round it first arrived in.
+INSERT_ONLY_FIELDS = ("round",)
 
 #: SQLite page cache during an import (KiB); the default 2 MB thrashes on index inserts.
 IMPORT_CACHE_KIB = 32 * 1024
@@ -134,6 +139,7 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     assume_id_scan: bool = False,
     part: bool = False,
+    round: str = Round.SUBMISSION.value,  # noqa: A002 - the wire field's name
 ) -> ImportReport:
     """Validate a supporter list and store its rows for ``pair_id``.
 
@@ -143,10 +149,14 @@ def import_file(
         pair_id: the pair the supporters support.
         mapping: the column mapping the operator confirmed (else detected).
         hints: header text -> field of a saved mapping, for detection.
-        assume_id_scan: the ID card scans came with the file (else NO_ID_SCAN).
         part: the file is a further part of the pair's list: its rows are added
             (never matched to the pair's records) and duplicates are found across
             the parts (see the module docstring).
+        assume_id_scan: the ID card scans (or identity statements) came with the
+            file: every row is stored with ``has_id_scan`` set (else NO_ID_SCAN,
+            and the flag of a record already set by hand is left alone).
+        round: the round the file is handed in (``submission``,
+            ``correction_1``, ``correction_2``); stored on rows it creates.
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
 
@@ -167,14 +177,26 @@ def import_file(
             assume_id_scan=assume_id_scan,
             earlier=(lambda: _earlier_rows(conn, pair_id)) if part else None,
         )
+        arrival = Round(round).value
+        fields = (*IMPORT_FIELDS, "has_id_scan") if assume_id_scan else IMPORT_FIELDS
         writer = SupporterBulkWriter(
-            conn, pair_id, ctx.scope, IMPORT_FIELDS, _effective_for(ctx.rule_set)
+            conn,
+            pair_id,
+            ctx.scope,
+            fields,
+            _effective_for(ctx.rule_set),
+            insert_only=INSERT_ONLY_FIELDS,
         )
         if part:
             writer.add_only(_last_rowid(conn, pair_id))
         with _page_cache(conn, IMPORT_CACHE_KIB):
             with _indexes_built_after(conn):
-                report, stats = _read_and_write(path, opts, writer, progress, cancel)
+                extra = (
+                    {"round": arrival, "has_id_scan": True}
+                    if assume_id_scan
+                    else {"round": arrival}
+                )
+                report, stats = _read_and_write(path, opts, writer, progress, cancel, extra)
             _apply_late_flags(conn, writer, report)
             checker = checks.RowChecker(
                 ctx.region, ctx.reference_date, ctx.rule_set, assume_id_scan
@@ -195,6 +217,7 @@ def _read_and_write(
     writer: SupporterBulkWriter,
     progress: ProgressFn | None,
     cancel: threading.Event | None,
+    extra: Mapping[str, Any],
 ) -> tuple[ImportReport, BulkStats]:
     """Validate the file and write each batch of rows as it is validated.
 
@@ -206,6 +229,8 @@ def _read_and_write(
 
     def store(batch: Sequence[ValidatedRow]) -> None:
         rows = [item.values for item in batch if item.values["nik"]]
+        for values in rows:
+            values.update(extra)
         if rows:
             stats.add(writer.write(rows)[1])
 
@@ -261,7 +286,7 @@ def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: Imp
         record = writer.first_record(result.nik, occurrences[index])
         if record is None:
             continue
-        values: dict[str, Any] = {name: record[name] for name in IMPORT_FIELDS}
+        values: dict[str, Any] = {name: record[name] for name in writer.fields}
         values["check_status"] = result.status
         values["check_reasons"] = list(result.codes)
         writer.rewrite(record, values)
@@ -333,8 +358,8 @@ def _effective_for(rule_set: str) -> EffectiveFn:
     def effective(
         check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
     ) -> tuple[str, str]:
-        if existing is None:  # a new record: nothing but the check is known
-            return check_status, ",".join(check_reasons)
+        if existing is None:  # a new record: nobody verified it yet
+            return "", ",".join(check_reasons)
         values = dict(existing)
         values["check_status"] = check_status
         values["check_reasons"] = list(check_reasons)

@@ -4,6 +4,14 @@ The one source of the numbers printed in the B.2-KWK export, the PDF recap and
 the berita acara, so they always agree with each other. Plain data classes,
 computed with a handful of GROUP BY queries (fast on a million rows: the
 supporter table is indexed by pair and area).
+
+Only verdicts given by a person count (MS, BMS, TMS); a row no person verified
+is "belum diverifikasi". The automatic check's forecast is counted beside them
+(``forecast``), never in their place. A recap of a stage (``stage="vermin"``,
+``"vermin_correction_1"``, ``"verfak_1"`` ...) counts the rows of the rounds that
+stage handles, with the verdict of that stage: the administrative verdict for
+an administrative verification, the field verdict (of rows MS in the
+administrative verification) for a field verification.
 """
 
 from __future__ import annotations
@@ -13,12 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import ColumnElement, Engine, Table, func, or_, select
 
 from silon_desktop.domain.codes import ElectionKind
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
-from silon_desktop.domain.rules import rule_set_for
+from silon_desktop.domain.rules import Round, Stage, StageKind, rule_set_for
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Election, Pair, Supporter, SyncState
 
@@ -92,6 +100,21 @@ class PairRecap:
     reasons: dict[str, int] = field(default_factory=dict)
     required: int | None = None
     spread_required: int | None = None
+    #: The stage reported ("" = every round, the verdict that counts last).
+    stage_id: str = ""
+    stage_title: str = ""
+    #: The automatic check's forecast of the same rows (not a verification).
+    forecast: AreaCount = field(default_factory=lambda: AreaCount("", "Perkiraan"))
+    #: MS verdicts over every round, and the areas holding one (the threshold
+    #: and spread are met by all rounds together); None: as ``totals``.
+    ms_all_rounds: int | None = None
+    spread_met_all_rounds: int | None = None
+    #: What the law's computation gives (``required``/``spread_required`` are
+    #: the KPU decree's figures where entered, else these).
+    computed_required: int | None = None
+    computed_spread_required: int | None = None
+    #: The decree's party vote threshold (None: not entered).
+    official_party_votes: int | None = None
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
@@ -105,12 +128,19 @@ class PairRecap:
 
     @property
     def spread_met(self) -> int:
-        """Areas with at least one MS supporter."""
+        """Areas with at least one MS supporter (in every round so far)."""
+        if self.spread_met_all_rounds is not None:
+            return self.spread_met_all_rounds
         return sum(1 for area in self.areas if area.code and area.ms > 0)
 
     @property
+    def ms_total(self) -> int:
+        """MS supporters of every round so far (what the threshold is met by)."""
+        return self.totals.ms if self.ms_all_rounds is None else self.ms_all_rounds
+
+    @property
     def meets_threshold(self) -> bool | None:
-        return None if self.required is None else self.totals.ms >= self.required
+        return None if self.required is None else self.ms_total >= self.required
 
     @property
     def meets_spread(self) -> bool | None:
@@ -119,7 +149,21 @@ class PairRecap:
     @property
     def shortfall(self) -> int:
         """MS supporters still missing to reach the threshold (0 when met or unknown)."""
-        return max(0, (self.required or 0) - self.totals.ms)
+        return max(0, (self.required or 0) - self.ms_total)
+
+    @property
+    def figure_differences(self) -> list[tuple[str, int, int]]:
+        """``(what, decree's figure, computed figure)`` where the KPU decree's
+        figure differs from the law's computation (worth a warning)."""
+        found = []
+        pairs = (
+            ("threshold", self.required, self.computed_required),
+            ("spread", self.spread_required, self.computed_spread_required),
+        )
+        for what, official, computed in pairs:
+            if official is not None and computed is not None and official != computed:
+                found.append((what, official, computed))
+        return found
 
     @property
     def pair_label(self) -> str:
@@ -135,11 +179,17 @@ class PairRecap:
         return f"{kind} {self.region_name}".strip()
 
 
-def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
-    """Count a pair's supporters by status, area and reason.
+def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRecap:
+    """Count a pair's supporters by verdict, area and reason.
+
+    Args:
+        stage: a stage id of the election's rule set: count the rows of its
+            rounds with its verdict (see the module doc); None: every row, by
+            the verdict that counts last.
 
     Raises:
         PairNotFound: no such pair.
+        KeyError: the rule set has no such stage.
     """
     with read_only(engine).connect() as conn:
         info = (
@@ -152,6 +202,9 @@ def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
                     _ELECTION.c.rule_set.label("rule_set_id"),
                     _ELECTION.c.dpt,
                     _ELECTION.c.subregion_count,
+                    _ELECTION.c.official_threshold,
+                    _ELECTION.c.official_spread,
+                    _ELECTION.c.official_party_votes,
                 )
                 .join(_ELECTION, _ELECTION.c.id == _PAIR.c.election_id)
                 .where(_PAIR.c.id == pair_id)
@@ -161,15 +214,25 @@ def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
         )
         if info is None:
             raise PairNotFound(pair_id)
+        rules = rule_set_for(info["rule_set_id"] or None)
+        chosen = rules.stage(stage) if stage else None
         provincial = info["kind"] == ElectionKind.GUBERNUR.value
         area_col = _SUPPORTER.c.kabkota_code if provincial else _SUPPORTER.c.kecamatan_code
-        live = (_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False))
+        live = [_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False)]
+        verdict: Any = _SUPPORTER.c.effective_status
+        if chosen is not None:
+            live.append(_of_rounds(chosen.rounds))
+            if chosen.kind is StageKind.ADMIN:
+                verdict = _SUPPORTER.c.admin_status
+            elif chosen.kind is StageKind.FIELD:
+                verdict = _SUPPORTER.c.field_status
+                live.append(_SUPPORTER.c.admin_status == "MS")
         grouped = conn.execute(
             select(
                 area_col,
                 _SUPPORTER.c.desa_code,
                 _SUPPORTER.c.kecamatan_code,
-                _SUPPORTER.c.effective_status,
+                verdict,
                 func.count(),
             )
             .where(*live)
@@ -177,20 +240,57 @@ def pair_recap(engine: Engine, pair_id: str) -> PairRecap:
                 area_col,
                 _SUPPORTER.c.kecamatan_code,
                 _SUPPORTER.c.desa_code,
-                _SUPPORTER.c.effective_status,
+                verdict,
             )
         ).all()
         reason_rows = conn.execute(
             select(_SUPPORTER.c.effective_reasons, func.count())
-            .where(*live, _SUPPORTER.c.effective_reasons != "")
+            .where(*live, verdict != "", _SUPPORTER.c.effective_reasons != "")
             .group_by(_SUPPORTER.c.effective_reasons)
         ).all()
         practice = conn.execute(
             select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
         ).scalar_one_or_none()
+        forecast_rows = conn.execute(
+            select(_SUPPORTER.c.check_status, func.count())
+            .where(*live)
+            .group_by(_SUPPORTER.c.check_status)
+        ).all()
+        every_round: tuple[int, int] | None = None
+        if chosen is not None:
+            ms, areas = conn.execute(
+                select(func.count(), func.count(func.distinct(func.nullif(area_col, "")))).where(
+                    _SUPPORTER.c.pair_id == pair_id,
+                    _SUPPORTER.c.deleted.is_(False),
+                    _SUPPORTER.c.effective_status == "MS",
+                )
+            ).one()
+            every_round = (int(ms), int(areas))
     recap = _build(dict(info), grouped, reason_rows, provincial)
     recap.practice = bool(practice)
+    for status, count in forecast_rows:
+        recap.forecast.add(status, int(count))
+    if chosen is not None:
+        recap.stage_id, recap.stage_title = chosen.id, chosen.title
+    if every_round is not None:
+        recap.ms_all_rounds, recap.spread_met_all_rounds = every_round
     return recap
+
+
+def _of_rounds(rounds: tuple[Round, ...]) -> ColumnElement[bool]:
+    """Rows that arrived in one of ``rounds`` (an empty round is the submission)."""
+    col = _SUPPORTER.c.round
+    wanted = [r.value for r in rounds]
+    if Round.SUBMISSION in rounds:
+        return or_(col.in_(wanted), col == "")
+    return col.in_(wanted)
+
+
+def stages_of(rule_set_id: str | None) -> tuple[Stage, ...]:
+    """The stages a recap or berita acara can be made of (verification stages and the recap)."""
+    rules = rule_set_for(rule_set_id or None)
+    kinds = (StageKind.ADMIN, StageKind.FIELD, StageKind.RECAP)
+    return tuple(s for s in rules.stages if s.kind in kinds)
 
 
 def _build(
@@ -226,6 +326,9 @@ def _build(
             areas[child.code] = AreaCount(child.code, child.name)
     dpt = data["dpt"]
     subregions = data["subregion_count"] or len(regions.children(region_code)) or None
+    computed = rules.support_threshold(data["kind"], dpt) if dpt else None
+    computed_spread = rules.spread_required(subregions) if subregions else None
+    official, official_spread = data.get("official_threshold"), data.get("official_spread")
     return PairRecap(
         pair_id=data["id"],
         pair_number=data["number"],
@@ -242,8 +345,11 @@ def _build(
         areas=sorted(areas.values(), key=lambda a: (a.code == "", a.code)),
         desa=sorted(desa.values(), key=lambda a: (a.parent == "", a.parent, a.code)),
         reasons=dict(sorted(reasons.items())),
-        required=rules.support_threshold(data["kind"], dpt) if dpt else None,
-        spread_required=rules.spread_required(subregions) if subregions else None,
+        required=official if official else computed,
+        spread_required=official_spread if official_spread else computed_spread,
+        computed_required=computed,
+        computed_spread_required=computed_spread,
+        official_party_votes=data.get("official_party_votes") or None,
     )
 
 

@@ -42,9 +42,17 @@ B11_HEADER = (
     "DESA/KELURAHAN",
     "KECAMATAN",
     "KABUPATEN/KOTA",
+    "TAHAP",
+    "PERKIRAAN OTOMATIS",
     "STATUS",
     "KETERANGAN",
 )
+#: The round a row arrived in, as the B.1.1 list names it.
+ROUND_LABELS = {
+    "submission": "Penyerahan",
+    "correction_1": "Perbaikan I",
+    "correction_2": "Perbaikan II",
+}
 _COLUMNS = (
     "nik",
     "name",
@@ -59,6 +67,8 @@ _COLUMNS = (
     "desa_code",
     "kecamatan_code",
     "kabkota_code",
+    "round",
+    "check_status",
     "effective_status",
     "effective_reasons",
 )
@@ -108,7 +118,9 @@ def export_b11(
     for col, title in enumerate(B11_HEADER):
         sheet.write_string(header_row, col, title, head)
     sheet.freeze_panes(header_row + 1, 0)
-    for col, width in enumerate((6, 19, 28, 16, 12, 8, 10, 18, 30, 5, 5, 20, 18, 18, 8, 40)):
+    for col, width in enumerate(
+        (6, 19, 28, 16, 12, 8, 10, 18, 30, 5, 5, 20, 18, 18, 12, 12, 8, 40)
+    ):
         sheet.set_column(col, col, width)
     query = (
         select(*(_SUPPORTER.c[c] for c in _COLUMNS))
@@ -143,6 +155,9 @@ def _write_supporter(sheet: Any, r: int, number: int, row: Any, names: _RegionNa
         names.get(row.desa_code),
         names.get(row.kecamatan_code),
         names.get(row.kabkota_code),
+        ROUND_LABELS.get(row.round or "submission", row.round),
+        row.check_status or "-",
+        # A person's verdict; "-" while nobody verified the row.
         row.effective_status or "-",
         reason_text(row.effective_reasons or ""),
     )
@@ -171,7 +186,7 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
         r += 1
     r += 1
     level = "KABUPATEN/KOTA" if recap.spread_level == "kabkota" else "KECAMATAN"
-    columns = ("NO", "KODE", level, "MS", "BMS", "TMS", "BELUM DIPERIKSA", "JUMLAH", "SEBARAN")
+    columns = ("NO", "KODE", level, "MS", "BMS", "TMS", "BELUM DIVERIFIKASI", "JUMLAH", "SEBARAN")
     sheet.write_row(r, 0, columns, head)
     for i, area in enumerate(recap.areas, start=1):
         r += 1
@@ -204,7 +219,7 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
             "MS",
             "BMS",
             "TMS",
-            "BELUM DIPERIKSA",
+            "BELUM DIVERIFIKASI",
             "JUMLAH",
         ),
         head,
@@ -234,8 +249,15 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
         (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", group_thousands(recap.totals.ms)),
         ("Belum memenuhi syarat", group_thousands(recap.totals.bms)),
         ("Tidak memenuhi syarat", group_thousands(recap.totals.tms)),
-        ("Belum diperiksa", group_thousands(recap.totals.unchecked)),
+        ("Belum diverifikasi", group_thousands(recap.totals.unchecked)),
+        (
+            "Perkiraan pemeriksaan otomatis (bukan hasil verifikasi)",
+            f"MS {group_thousands(recap.forecast.ms)}, BMS {group_thousands(recap.forecast.bms)},"
+            f" TMS {group_thousands(recap.forecast.tms)}",
+        ),
     ]
+    if recap.stage_title:
+        lines.insert(0, ("Tahap", recap.stage_title))
     if recap.required is not None:
         verdict = (
             "terpenuhi" if recap.meets_threshold else f"kurang {group_thousands(recap.shortfall)}"

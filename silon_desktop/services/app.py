@@ -11,7 +11,6 @@ are chosen by the UI: what comes back is data, codes and :class:`Changes`.
 from __future__ import annotations
 
 import builtins
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -19,7 +18,6 @@ import platform
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import fields as dc_fields
 from pathlib import Path
 from typing import Any
 
@@ -206,67 +204,79 @@ class Services:
         reasons: builtins.list[str],
         method: str,
         election: Record,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> VerifyResult:
-        """Record an administrative (``admin``) or field (``field``) verdict on supporters."""
-        status = self.status_for(reasons, election)
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-        prefix = "admin" if stage == "admin" else "field"
-        values: Record = {
-            f"{prefix}_status": status,
-            f"{prefix}_reasons": list(reasons),
-            f"{prefix}_by": self.user,
-            f"{prefix}_at": now,
-        }
-        if prefix == "field":
-            values["field_method"] = method
+        """Record a person's administrative (``admin``) or field (``field``) verdict
+        on supporters: one transaction, undone as one step (``result.undo``)."""
+        from silon_desktop.services import verification
+
+        rules = rule_set_for(election.get("rule_set") or None)
+        status = verification.status_for(reasons, rules)
         result = VerifyResult()
+        try:
+            verification.check_choice(self.db, ids, stage, status, rules)
+            values = verification.verdict_values(stage, status, reasons, self.user, method)
+            step = verification.verify(self.repo, ids, values, progress=progress, cancel=cancel)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            result.error = self._problem(error)
+            return result
+        result.cancelled = step.cancelled
+        result.count = step.count
+        result.undo = step.undo
+        self._fill_rows(result, ids)
+        return result
+
+    def undo_verify(
+        self,
+        step: Any,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> VerifyResult:
+        """Undo one verification step; fields changed since (a sync, a conflict
+        resolution) are left as they are (``result.skipped`` counts such records)."""
+        from silon_desktop.services import verification
+
+        result = VerifyResult()
+        try:
+            done = verification.undo(self.repo, step, progress=progress, cancel=cancel)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            result.error = self._problem(error)
+            return result
+        result.count, result.skipped, result.cancelled = done.count, done.skipped, done.cancelled
+        self._fill_rows(result, [entry[0] for entry in step.entries])
+        return result
+
+    def _fill_rows(self, result: VerifyResult, ids: builtins.list[str]) -> None:
+        """The records after a small step (a large one: the table re-reads)."""
+        if result.cancelled or len(ids) > 200:
+            return
         for record_id in ids:
-            error = self.update("supporter", record_id, values)
-            if error:
-                result.error = result.error or error
-                continue
             record = self.get("supporter", record_id)
             if record is not None:
                 result.rows[record_id] = record
-        return result
 
-    def recheck_supporter(self, record_id: str, election: Record) -> CodedError | None:
-        """Run the domain's automatic check on a supporter typed in by hand.
+    def recheck_supporter(
+        self, record_id: str, election: Record, old_nik: str | None = None
+    ) -> CodedError | None:
+        """Run the automatic check (the forecast) on a supporter typed or edited by
+        hand, and on the rows of its pair sharing its NIK (duplicates recomputed).
+        Returns why a write was refused, or None."""
+        from silon_desktop.services import verification
 
-        Writes ``check_status``/``check_reasons`` (through the repository, so the
-        effective status follows) when they change; returns why not, or None.
-        """
-        from silon_desktop.domain.supporters import (
-            SupporterInput,
-            ValidationContext,
-            validate_supporter,
-        )
-
-        record = self.get("supporter", record_id)
-        if record is None:
-            return None
-        names = {f.name for f in dc_fields(SupporterInput)}
-        row = SupporterInput(**{k: v for k, v in record.items() if k in names and v is not None})
-        reference = election.get("support_end") or dt.date.today()
-        ctx = ValidationContext(
-            region_code=str(election.get("region_code") or record.get("scope") or ""),
-            reference_date=reference,
-            rule_set=rule_set_for(election.get("rule_set") or None),
-        )
-        verdict = validate_supporter(row, ctx)
-        values: Record = {
-            "check_status": str(verdict.status),
-            "check_reasons": list(verdict.codes),
-        }
-        if (record.get("check_status"), record.get("check_reasons")) == tuple(values.values()):
-            return None
-        return self.update("supporter", record_id, values)
+        try:
+            verification.recheck(self.repo, self.db, record_id, election, old_nik=old_nik)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            return self._problem(error)
+        return None
 
     # -- reports -----------------------------------------------------------------------
 
-    def recap(self, pair_id: str) -> PairRecap:
-        """The pair's verification recap (slow: a job)."""
-        return pair_recap(self.db.engine, pair_id)
+    def recap(self, pair_id: str, stage: str | None = None) -> PairRecap:
+        """The pair's verification recap, of one stage or of all (slow: a job)."""
+        return pair_recap(self.db.engine, pair_id, stage)
 
     def export_b11(
         self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
@@ -297,7 +307,12 @@ class Services:
         pair = self.get("pair", pair_id) or {}
         rules = rule_set_for(recap.rule_set)
         required = recap.required
-        correction = rules.correction_shortfall(required, recap.totals.ms) if required else 0
+        correction = rules.correction_requirement(
+            required or 0,
+            min(recap.ms_total, required or 0),
+            recap.spread_required or 0,
+            min(recap.spread_met, recap.spread_required or 0),
+        )
         number = f"{recap.pair_number}. " if recap.pair_number else ""  # as in the navigation
         names = " - ".join(n for n in (recap.head_name, recap.deputy_name) if n)
         route = str(pair.get("route") or "perseorangan")
@@ -305,7 +320,9 @@ class Services:
         return Dashboard(
             recap=recap,
             pair_label=(number + names).strip(),
-            correction_needed=correction,
+            correction_needed=correction.supporters,
+            correction_areas=correction.areas,
+            correction_new_only=correction.new_supporters_only,
             route=route,
             party_count=len(parties),
             party_seats=sum(int(p.get("seats") or 0) for p in parties),

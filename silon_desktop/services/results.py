@@ -16,10 +16,17 @@ class VerifyResult:
 
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: CodedError | None = None
+    #: records written (rows holds them only for a small step)
+    count: int = 0
+    #: what undoes this step (``services.verification.UndoStep``), None when nothing
+    undo: Any = None
+    cancelled: bool = False
+    #: an undo left these records alone: they changed since (sync, resolution)
+    skipped: int = 0
 
     @property
     def changes(self) -> Changes:
-        return Changes.of("supporter") if self.rows else Changes()
+        return Changes.of("supporter") if self.count or self.rows else Changes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,10 @@ class Dashboard:
     recap: PairRecap
     pair_label: str
     correction_needed: int
+    #: kecamatan (or kab/kota) the correction must add (2024: the missing spread)
+    correction_areas: int = 0
+    #: the correction counts new supporters only (2024)
+    correction_new_only: bool = False
     route: str = "perseorangan"  # "partai": nominated by parties, no supporters needed
     party_count: int = 0
     party_seats: int = 0
@@ -95,9 +106,15 @@ class Dashboard:
 
     @property
     def counts(self) -> dict[str, int]:
-        """MS, BMS, TMS, ``"-"`` (unchecked) and ``total``."""
+        """A person's verdicts: MS, BMS, TMS, ``"-"`` (belum diverifikasi) and ``total``."""
         t = self.recap.totals
         return {"MS": t.ms, "BMS": t.bms, "TMS": t.tms, "-": t.unchecked, "total": t.total}
+
+    @property
+    def forecast(self) -> dict[str, int]:
+        """The automatic check's forecast of the same rows (no verification)."""
+        f = self.recap.forecast
+        return {"MS": f.ms, "BMS": f.bms, "TMS": f.tms}
 
     @property
     def required(self) -> int | None:

@@ -85,8 +85,9 @@ EffectiveFn = Callable[[str, Sequence[str], Mapping[str, Any] | None], tuple[str
 def check_only_effective(
     check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
 ) -> tuple[str, str]:
-    """The effective status when only the automatic check is known: the check's own."""
-    return check_status, ",".join(check_reasons)
+    """The effective status when only the automatic check is known: none (the
+    check is a forecast, not a verification), with the forecast's reasons."""
+    return "", ",".join(check_reasons)
 
 
 @dataclass(slots=True)
@@ -114,6 +115,8 @@ class SupporterBulkWriter:
             update only these are compared and written.
         effective: computes the local effective status of a row (by default the
             check's own; the importer passes the domain's rule).
+        insert_only: fields of ``fields`` written when a row is created and left
+            as they are when a row updates a record (the round a row arrived in).
     """
 
     def __init__(
@@ -123,6 +126,7 @@ class SupporterBulkWriter:
         scope: str,
         fields: Iterable[str],
         effective: EffectiveFn = check_only_effective,
+        insert_only: Iterable[str] = (),
     ) -> None:
         self.conn = conn
         self.pair_id = pair_id
@@ -131,6 +135,8 @@ class SupporterBulkWriter:
         unknown = set(self.fields) - WRITABLE
         if unknown:
             raise ValueError(f"fields not writable in bulk: {sorted(unknown)}")
+        kept = frozenset(insert_only)
+        self._update_fields = tuple(name for name in self.fields if name not in kept)
         self.effective = effective
         self._seen: dict[str, int] = {}
         self._known_any: bool | None = None
@@ -145,7 +151,7 @@ class SupporterBulkWriter:
                 {
                     name: bindparam(name)
                     for name in (
-                        *self.fields,
+                        *self._update_fields,
                         "effective_status",
                         "effective_reasons",
                         "updated_at",
@@ -234,7 +240,7 @@ class SupporterBulkWriter:
     def _update_params(
         self, record: Mapping[str, Any], row: Mapping[str, Any], now: dt.datetime
     ) -> dict[str, Any]:
-        values = {name: row[name] for name in self.fields}
+        values = {name: row[name] for name in self._update_fields}
         status, reasons = self.effective(
             str(row.get("check_status", "")), list(row.get("check_reasons", ())), record
         )
@@ -245,7 +251,7 @@ class SupporterBulkWriter:
 
     def _diff(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> dict[str, list[Any]]:
         changes: dict[str, tuple[Any, Any]] = {}
-        for name in self.fields:
+        for name in self._update_fields:
             old, new = record[name], row[name]
             if isinstance(old, list) or isinstance(new, list | tuple):
                 if list(old or ()) != list(new or ()):

@@ -50,7 +50,7 @@ from silon_desktop.storage.models import Base
 log = logging.getLogger(__name__)
 
 #: The newest migration; a unit test checks it equals the migrations' head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 _READONLY_OPTION = "silon_readonly"

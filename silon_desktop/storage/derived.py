@@ -2,9 +2,11 @@
 
 Supporters carry ``effective_status`` / ``effective_reasons`` ("A,B"): the
 status that counts, computed by ``domain.supporters.effective_status`` (field
-verification over administrative verification over the automatic check, a NIK
-supporting another pair adding DUPLICATE_EXTERNAL) under the rule set of the
-pair's election, so the million-row table filters and counts by index.
+verification over administrative verification; empty, "belum diverifikasi",
+while no person has verified the row: the automatic check is only a forecast,
+whose reasons are kept; a NIK supporting another pair adding
+DUPLICATE_EXTERNAL) under the rule set of the pair's election, so the
+million-row table filters and counts by index.
 """
 
 from __future__ import annotations

@@ -78,6 +78,10 @@ class Election(SyncedMixin, Base):
     verfak_end: Mapped[dt.date | None] = mapped_column(Date)
     registration_date: Mapped[dt.date | None] = mapped_column(Date)
     penetapan_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: The KPU decree's figures (None: not entered; the computed ones are used).
+    official_threshold: Mapped[int | None] = mapped_column(Integer)
+    official_spread: Mapped[int | None] = mapped_column(Integer)
+    official_party_votes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Pair(SyncedMixin, Base):
@@ -169,6 +173,8 @@ class Supporter(SyncedMixin, Base):
     external_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Server-owned: a citizen's objection on the public pages is open (revision 0005).
     public_objection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The round the row arrived in: submission | correction_1 | correction_2.
+    round: Mapped[str] = mapped_column(String(16), default="submission")
     #: Local, derived from the fields above for fast filtering and counting:
     #: the effective status (field > admin > check) and its reasons as "A,B".
     effective_status: Mapped[str] = mapped_column(String(3), default="")

@@ -21,7 +21,8 @@ A repository may be used from several threads: each call opens its own session.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import literal_column, select
@@ -43,6 +44,10 @@ from silon_desktop.storage.records import (
     table_for,
 )
 from sync.protocol import ENTITIES, FieldType, Op, encode_value, new_id
+
+
+class Cancelled(Exception):
+    """A long edit was cancelled; nothing of it was saved."""
 
 
 class Repository:
@@ -105,31 +110,73 @@ class Repository:
             RecordNotFound: no such record, or it is deleted.
             ValidationError: a value is refused.
         """
+        with self.db.session() as session:
+            return self._update_in(session, entity, record_id, values)[0]
+
+    def update_many(
+        self,
+        entity: str,
+        edits: Iterable[tuple[str, Mapping[str, Any]]],
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> builtins.list[tuple[str, dict[str, Any]]]:
+        """Apply many edits in ONE transaction: all of them or none.
+
+        Args:
+            edits: ``(record_id, values)`` pairs.
+            progress: called with the number of edits done, now and then.
+            cancel: set it to stop; nothing is saved then.
+
+        Returns:
+            For each record that changed, ``(record_id, the previous values of
+            the fields that changed)``: what undoes the whole edit as one step.
+
+        Raises:
+            Cancelled: ``cancel`` was set; the database is as before.
+            RecordNotFound, ValidationError: as :meth:`update`; nothing is saved.
+        """
+        undo: builtins.list[tuple[str, dict[str, Any]]] = []
+        with self.db.session() as session:
+            for done, (record_id, values) in enumerate(edits, start=1):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                _mutation, before = self._update_in(session, entity, record_id, values)
+                if before:
+                    undo.append((record_id, before))
+                if progress is not None and done % 200 == 0:
+                    progress(done)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+        return undo
+
+    def _update_in(
+        self, session: Session, entity: str, record_id: str, values: Mapping[str, Any]
+    ) -> tuple[str | None, dict[str, Any]]:
+        """:meth:`update` inside ``session``: (mutation id, previous values of the
+        fields that changed)."""
         spec = entity_spec(entity)
         checked = check_values(entity, values)
         model = model_for(entity)
-        with self.db.session() as session:
-            row = _live_row(session, model, entity, record_id)
-            current = {f: getattr(row, f) for f in spec.client_fields}
-            changed = {
-                name: (current[name], value)
-                for name, value in checked.items()
-                if _wire(entity, name, current[name]) != _wire(entity, name, value)
-            }
-            if not changed:
-                return None
-            _validate_domain(entity, {**current, **checked}, set(changed))
-            if spec.parent_field in changed:
-                _check_parent(session, entity, checked[spec.parent_field], row.scope)
-            for name, (_old, new) in changed.items():
-                setattr(row, name, new)
-            refresh_derived(session, entity, row)
-            wire = outbox.encode_changes(entity, changed)
-            mutation = outbox.enqueue(
-                session, entity, row.id, row.scope, Op.UPSERT, row.version, wire
-            )
-            self._journal(session, entity, row.id, "update", wire, mutation)
-            return mutation
+        row = _live_row(session, model, entity, record_id)
+        current = {f: getattr(row, f) for f in spec.client_fields}
+        changed = {
+            name: (current[name], value)
+            for name, value in checked.items()
+            if _wire(entity, name, current[name]) != _wire(entity, name, value)
+        }
+        if not changed:
+            return None, {}
+        _validate_domain(entity, {**current, **checked}, set(changed))
+        if spec.parent_field in changed:
+            _check_parent(session, entity, checked[spec.parent_field], row.scope)
+        for name, (_old, new) in changed.items():
+            setattr(row, name, new)
+        refresh_derived(session, entity, row)
+        wire = outbox.encode_changes(entity, changed)
+        mutation = outbox.enqueue(session, entity, row.id, row.scope, Op.UPSERT, row.version, wire)
+        self._journal(session, entity, row.id, "update", wire, mutation)
+        return mutation, {name: old for name, (old, _new) in changed.items()}
 
     def delete(self, entity: str, record_id: str) -> str | None:
         """Delete a record (a tombstone: the row stays with ``deleted = True``).

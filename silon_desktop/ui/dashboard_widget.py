@@ -96,17 +96,27 @@ class DashboardWidget(QWidget):
             .replace("%2", format_count(data.required))
         )
         lines = [
-            self.tr("MS <b>%1</b>, BMS <b>%2</b>, TMS <b>%3</b>, belum diperiksa %4, jumlah %5.")
+            self.tr(
+                "Hasil verifikasi: MS <b>%1</b>, BMS <b>%2</b>, TMS <b>%3</b>, "
+                "belum diverifikasi %4, jumlah %5."
+            )
             .replace("%1", format_count(ms))
             .replace("%2", format_count(data.counts.get("BMS", 0)))
             .replace("%3", format_count(data.counts.get("TMS", 0)))
             .replace("%4", format_count(data.counts.get("-", 0)))
-            .replace("%5", format_count(data.counts.get("total", 0)))
+            .replace("%5", format_count(data.counts.get("total", 0))),
+            self.tr(
+                "<i>Perkiraan pemeriksaan otomatis (bukan hasil verifikasi): "
+                "MS %1, BMS %2, TMS %3.</i>"
+            )
+            .replace("%1", format_count(data.forecast["MS"]))
+            .replace("%2", format_count(data.forecast["BMS"]))
+            .replace("%3", format_count(data.forecast["TMS"])),
         ]
         if data.route == "partai":
             # A pair nominated by parties needs no supporters: the coalition is what counts.
             self.progress.hide()
-            self.summary.setText(
+            text = (
                 self.tr(
                     "Pasangan ini diusung partai politik: syarat dukungan perseorangan tidak "
                     "berlaku. Gabungan %1 partai: <b>%2</b> kursi DPRD, <b>%3</b> suara sah."
@@ -115,6 +125,19 @@ class DashboardWidget(QWidget):
                 .replace("%2", format_count(data.party_seats))
                 .replace("%3", format_count(data.party_votes))
             )
+            official = data.recap.official_party_votes
+            if official:
+                state = self.tr("terpenuhi") if data.party_votes >= official else self.tr("belum")
+                text += "<br>" + (
+                    self.tr(
+                        "Setelah Putusan MK 60/2024 syaratnya suara sah: keputusan KPU "
+                        "menetapkan <b>%1</b> suara sah (%2). Satu partai hanya boleh "
+                        "mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4)."
+                    )
+                    .replace("%1", format_count(official))
+                    .replace("%2", state)
+                )
+            self.summary.setText(text)
             self.spread_label.setText("")
             self.table.setRowCount(0)
             self.shown.emit(data)
@@ -123,20 +146,45 @@ class DashboardWidget(QWidget):
         if data.required is None:
             lines.append(self.tr("Isi jumlah DPT pemilihan untuk menghitung syarat dukungan."))
         elif data.gap > 0:
+            rule = (
+                self.tr("paling sedikit kekurangan itu, dari pendukung baru")
+                if data.correction_new_only
+                else self.tr("dua kali kekurangan")
+            )
             lines.append(
                 self.tr(
                     "Syarat minimal <b>%1</b> dukungan MS: kurang <b>%2</b>. "
-                    "Pada masa perbaikan harus diserahkan <b>%3</b> dukungan (dua kali kekurangan)."
+                    "Pada masa perbaikan harus diserahkan <b>%3</b> dukungan (%4)."
                 )
                 .replace("%1", format_count(data.required))
                 .replace("%2", format_count(data.gap))
                 .replace("%3", format_count(data.correction_needed))
+                .replace("%4", rule)
             )
+            if data.correction_areas:
+                lines.append(
+                    self.tr("Sebaran yang masih kurang: <b>%1</b> wilayah.").replace(
+                        "%1", format_count(data.correction_areas)
+                    )
+                )
         else:
             lines.append(
                 self.tr("Syarat minimal <b>%1</b> dukungan MS: <b>terpenuhi</b>.").replace(
                     "%1", format_count(data.required)
                 )
+            )
+        for what, official, computed in data.recap.figure_differences:
+            label = self.tr("syarat dukungan") if what == "threshold" else self.tr("syarat sebaran")
+            lines.append(
+                "<span style='color:#a05000'>"
+                + self.tr(
+                    "Perhatian: keputusan KPU menetapkan %1 %2, hitungan menurut undang-undang "
+                    "%3. Angka keputusan KPU yang dipakai."
+                )
+                .replace("%1", label)
+                .replace("%2", format_count(official))
+                .replace("%3", format_count(computed))
+                + "</span>"
             )
         self.summary.setText("<br>".join(lines))
         unit = self.tr("kecamatan") if data.level == "kecamatan" else self.tr("kabupaten/kota")

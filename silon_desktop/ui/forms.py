@@ -35,6 +35,21 @@ def election_fields() -> list[FieldDef]:
             "support_end", _t(QT_TRANSLATE_NOOP("forms", "Batas penyerahan dukungan")), "date"
         ),
         FieldDef("penetapan_date", _t(QT_TRANSLATE_NOOP("forms", "Tanggal penetapan")), "date"),
+        FieldDef(
+            "official_threshold",
+            _t(QT_TRANSLATE_NOOP("forms", "Syarat dukungan menurut keputusan KPU")),
+            "int",
+        ),
+        FieldDef(
+            "official_spread",
+            _t(QT_TRANSLATE_NOOP("forms", "Syarat sebaran menurut keputusan KPU")),
+            "int",
+        ),
+        FieldDef(
+            "official_party_votes",
+            _t(QT_TRANSLATE_NOOP("forms", "Syarat suara sah partai menurut keputusan KPU")),
+            "int",
+        ),
     ]
 
 
@@ -114,6 +129,15 @@ def supporter_fields() -> list[FieldDef]:
         FieldDef("rw", _t(QT_TRANSLATE_NOOP("forms", "RW"))),
         FieldDef(
             "desa_code", _t(QT_TRANSLATE_NOOP("forms", "Desa/Kelurahan")), "region", region_level=4
+        ),
+        FieldDef(
+            "has_id_scan",
+            _t(QT_TRANSLATE_NOOP("forms", "KTP-el/pernyataan")),
+            "choice",
+            (
+                (True, _t(QT_TRANSLATE_NOOP("forms", "Ada"))),
+                (False, _t(QT_TRANSLATE_NOOP("forms", "Tidak ada"))),
+            ),
         ),
     ]
 

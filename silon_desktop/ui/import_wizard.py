@@ -96,6 +96,11 @@ def note_label(note: str) -> str:
         "truncated": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 terlalu panjang, dipotong")),
         "unmatched": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ditemukan di wilayah")),
         "empty": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 kosong")),
+        "retired_region": _t(
+            QT_TRANSLATE_NOOP(
+                "ImportWizard", "Kode kecamatan NIK dari sebelum pemekaran (lama>kini: %1), NIK sah"
+            )
+        ),
         "ambiguous": _t(
             QT_TRANSLATE_NOOP(
                 "ImportWizard", "%1 ada di lebih dari satu wilayah (lengkapi wilayah di atasnya)"

@@ -50,8 +50,8 @@ def status_label(status: str) -> str:
         "MS": _t(QT_TRANSLATE_NOOP("labels", "MS (memenuhi syarat)")),
         "BMS": _t(QT_TRANSLATE_NOOP("labels", "BMS (belum memenuhi syarat)")),
         "TMS": _t(QT_TRANSLATE_NOOP("labels", "TMS (tidak memenuhi syarat)")),
-        "": _t(QT_TRANSLATE_NOOP("labels", "Belum diperiksa")),
-        "-": _t(QT_TRANSLATE_NOOP("labels", "Belum diperiksa")),
+        "": _t(QT_TRANSLATE_NOOP("labels", "Belum diverifikasi")),
+        "-": _t(QT_TRANSLATE_NOOP("labels", "Belum diverifikasi")),
     }
     return labels.get(status, status)
 
@@ -180,6 +180,12 @@ def field_label(name: str) -> str:
         "has_id_scan": _t(QT_TRANSLATE_NOOP("labels", "Pindaian KTP-el")),
         "nik_from_number": _t(QT_TRANSLATE_NOOP("labels", "NIK dari sel angka")),
         "check_status": _t(QT_TRANSLATE_NOOP("labels", "Status pemeriksaan otomatis")),
+        "round": _t(QT_TRANSLATE_NOOP("labels", "Tahap penyerahan")),
+        "official_threshold": _t(QT_TRANSLATE_NOOP("labels", "Syarat dukungan (keputusan KPU)")),
+        "official_spread": _t(QT_TRANSLATE_NOOP("labels", "Syarat sebaran (keputusan KPU)")),
+        "official_party_votes": _t(
+            QT_TRANSLATE_NOOP("labels", "Syarat suara sah partai (keputusan KPU)")
+        ),
         "check_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan pemeriksaan otomatis")),
         "admin_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa vermin")),
         "admin_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu vermin")),

@@ -134,6 +134,10 @@ class PairPage(QTabWidget):
         self.candidates.set_parent_record(pair_id, self.scope, role="kepala")
         self.parties.set_parent_record(pair_id, self.scope)
         self.supporters.set_pair(pair_id, election, self.scope)
+        # A pair nominated by parties has no supporters tab.
+        self.setTabVisible(
+            self.indexOf(self.supporters), str(pair.get("route") or "perseorangan") != "partai"
+        )
         self.dashboard.pair_id = pair_id
         if self.currentWidget() is self.dashboard:
             self.dashboard.refresh()

@@ -128,12 +128,14 @@ def write_berita_acara_pdf(
     weekday = _DAYS[day.weekday()]
     office = f"KPU {recap.region_name}" if recap.region_name else "KPU"
     verdict = _verdict(recap.meets_threshold, recap.meets_spread)
+    stage = recap.stage_title or tr("Verifikasi administrasi")
     opening = tr(
         "Pada hari ini {weekday}, tanggal {date}, bertempat di {place}, {office} telah "
-        "melaksanakan rapat pleno rekapitulasi hasil verifikasi administrasi dokumen "
+        "melaksanakan rapat pleno rekapitulasi hasil {stage} dokumen "
         "dukungan Bakal Pasangan Calon Perseorangan {pair} dalam {election}, dengan "
         "hasil sebagai berikut:"
     ).format(
+        stage=stage.lower(),
         weekday=weekday,
         date=long_date(day),
         place=place or "....................",
@@ -145,7 +147,8 @@ def write_berita_acara_pdf(
         _practice(recap),
         f"<h1>{_e(tr('BERITA ACARA'))}</h1>",
         f"<p class='center'>{_e(tr('Nomor'))}: {_e(number or '......../PL.02-BA/......../20....')}</p>",
-        f"<p class='center'><b>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN BAKAL PASANGAN CALON PERSEORANGAN'))}</b></p>",
+        f"<p class='center'><b>{_e(tr('REKAPITULASI HASIL'))} {_e(stage.upper())} "
+        f"{_e(tr('DUKUNGAN BAKAL PASANGAN CALON PERSEORANGAN'))}</b></p>",
         f"<p class='center'>{_e(recap.election_label)}</p><br/>",
         f"<p>{_e(opening)}</p>",
         _totals_table(recap),
@@ -157,7 +160,7 @@ def write_berita_acara_pdf(
         f"<p>{_e(place or '....................')}, {_e(long_date(day))}</p>",
         _signatures(office, signatories),
     ]
-    title = tr("Berita acara verifikasi administrasi")
+    title = tr("Berita acara") + f" {stage.lower()}"
     return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
 
 
@@ -191,7 +194,17 @@ def _totals_table(recap: PairRecap) -> str:
         (tr("Memenuhi syarat (MS)"), group_thousands(t.ms)),
         (tr("Belum memenuhi syarat (BMS)"), group_thousands(t.bms)),
         (tr("Tidak memenuhi syarat (TMS)"), group_thousands(t.tms)),
-        (tr("Belum diperiksa"), group_thousands(t.unchecked)),
+        (tr("Belum diverifikasi"), group_thousands(t.unchecked)),
+        (
+            tr("Perkiraan pemeriksaan otomatis (bukan hasil verifikasi)"),
+            f"MS {group_thousands(recap.forecast.ms)} / BMS {group_thousands(recap.forecast.bms)}"
+            f" / TMS {group_thousands(recap.forecast.tms)}",
+        ),
+        *(
+            [(tr("Jumlah MS seluruh tahap sampai kini"), group_thousands(recap.ms_total))]
+            if recap.stage_id
+            else []
+        ),
         (tr("Syarat minimal dukungan"), group_thousands(recap.required)),
         (tr("Kekurangan dukungan"), group_thousands(recap.shortfall if recap.required else None)),
         (

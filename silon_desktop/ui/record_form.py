@@ -86,6 +86,12 @@ class _EditCommand(QUndoCommand):
         self.form.write_value(self.name, self.new, record_undo=False)
 
     def undo(self) -> None:
+        # Only while the record still holds this edit's value: a sync or a conflict
+        # resolution that changed the field since is never reverted.
+        current = self.form.backend.get(self.form.entity, self.form.record_id)
+        if current is not None and current.get(self.name) != self.new:
+            self.form.refresh_if_changed()
+            return
         self.form.write_value(self.name, self.old, record_undo=False)
 
 
@@ -180,6 +186,19 @@ class RecordForm(QWidget):
             self._loading = False
         self.setEnabled(record_id is not None)
         self.status_label.setText(status)
+
+    def refresh_if_changed(self) -> bool:
+        """Re-read the record shown; when a sync or a conflict resolution changed
+        it, show the new values (and forget the undo steps made on the old ones).
+        Returns whether it changed."""
+        if self.record_id is None:
+            return False
+        fresh = self.backend.get(self.entity, self.record_id) or {}
+        if all(fresh.get(n) == self.values.get(n) for n in self.widgets):
+            self.values.update(fresh)
+            return False
+        self.load(self.record_id if fresh and not fresh.get("deleted") else None)
+        return True
 
     def _unsaved_texts(self) -> dict[str, str]:
         """Text fields whose text is not the saved value (typed, not yet accepted)."""

@@ -51,23 +51,52 @@ class ReportActions(QObject):
         if pair_id is None:
             return
         title, name, pattern = self._report_names()[kind]
+        stage: str | None = None
+        if kind == "berita_acara":
+            stage = self._ask_stage(pair_id)
+            if stage is None:
+                return
+            name = f"berita-acara-{stage.replace('_', '-')}.pdf"
         default = self.backend.paths.documents / name
         chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(default), pattern)
         if chosen:
-            self.save(kind, pair_id, Path(chosen))
+            self.save(kind, pair_id, Path(chosen), stage)
 
-    def save(self, kind: str, pair_id: str, target: Path) -> Any:
+    def _ask_stage(self, pair_id: str) -> str | None:
+        """The verification stage a berita acara is made for (one per round)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from silon_desktop.reports.recap import stages_of
+
+        pair = self.backend.get("pair", pair_id) or {}
+        election = self.backend.get("election", str(pair.get("election_id") or "")) or {}
+        stages = stages_of(election.get("rule_set"))
+        titles = [s.title for s in stages]
+        chosen, ok = QInputDialog.getItem(
+            self.window,
+            self.tr("Berita acara"),
+            self.tr("Tahap yang direkapitulasi:"),
+            titles,
+            0,
+            False,
+        )
+        if not ok:
+            return None
+        return stages[titles.index(chosen)].id
+
+    def save(self, kind: str, pair_id: str, target: Path, stage: str | None = None) -> Any:
         """Make a report on a worker thread; emits ``reportWritten(kind, path)``.
 
         Kinds: ``recap`` (PDF, recap of administrative verification),
         ``berita_acara`` (PDF, minutes draft to sign), ``b11`` (XLSX, the
         supporters with status and reasons, Model B.1.1-KWK), ``b2`` (XLSX, counts
         and spread by area, Model B.2-KWK). PDFs are drawn on this thread (Qt's
-        text layout), from figures counted on the worker.
+        text layout), from figures counted on the worker. ``stage``: the stage a
+        berita acara reports (its rounds' verdicts by a person only).
         """
         backend = self.backend
         if kind in ("recap", "berita_acara"):
-            job = self.jobs.start(lambda _p, _c: backend.recap(pair_id), f"report-{kind}")
+            job = self.jobs.start(lambda _p, _c: backend.recap(pair_id, stage), f"report-{kind}")
             job.finished.connect(lambda recap: self._write_pdf(kind, recap, target))
         elif kind == "b11":
             job = self.jobs.start(

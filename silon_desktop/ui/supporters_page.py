@@ -12,10 +12,9 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QGroupBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -64,6 +64,23 @@ REASON_CODES = (
     "NOT_FOUND",
     "DENIES_SUPPORT",
 )
+
+
+class _VerdictCommand(QUndoCommand):
+    """One verdict step (one key or one bulk verdict); undo reverts it as one step
+    where the records still hold what it wrote (never a later sync or resolution)."""
+
+    def __init__(self, page: SupportersPage, step: Any, label: str) -> None:
+        super().__init__(label)
+        self.page, self.step = page, step
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # written when the verdict was given
+            self._first = False
+
+    def undo(self) -> None:
+        self.page._undo_step(self.step)
 
 
 class SupportersPage(QWidget):
@@ -137,6 +154,13 @@ class SupportersPage(QWidget):
         self._counts_timer.timeout.connect(self.refresh_counts)
         self._counts: dict[str, int] = {}
         self.model.countChanged.connect(self._show_counts)
+        #: verdicts given here, each (one key, or one bulk verdict) undone as one step
+        self.verdict_undo = QUndoStack(self)
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self.table)
+        undo.setContext(Qt.ShortcutContext.WidgetShortcut)
+        undo.activated.connect(self.undo_verdict)
+        self._progress: QProgressDialog | None = None
+        self._shown_nik = ""  # the NIK of the form's record before an edit
 
     # -- building ------------------------------------------------------------
 
@@ -265,6 +289,11 @@ class SupportersPage(QWidget):
     # -- what the window calls ---------------------------------------------------
 
     def set_pair(self, pair_id: str | None, election: dict[str, Any], scope: str) -> None:
+        if pair_id != self.pair_id:
+            # The detail panel must never show (and edit) a supporter of another pair.
+            self.form.load(None)
+            self.result_label.setText("")
+            self.verdict_undo.clear()
         self.pair_id = pair_id
         self.election = election
         self.scope = scope
@@ -291,9 +320,13 @@ class SupportersPage(QWidget):
                 self.table.selectRow(0)
 
     def refresh(self) -> None:
-        """Re-read after a sync or an import; the cursor stays on its supporter."""
+        """Re-read after a sync, a resolution or an import; the cursor stays on its
+        supporter and the open form shows the record as it now is."""
         current = self.current_supporter_id()
         self.model.refresh()
+        self.form.refresh_if_changed()
+        if self.form.record_id:
+            self.result_label.setText(self._result_text(self.form.values))
         if current and self.current_supporter_id() != current:  # rows came or went
             position = self.model.position_of(current)
             if position is not None:
@@ -334,6 +367,7 @@ class SupportersPage(QWidget):
         if position is not None:
             self.table.selectRow(position)
         self.form.load(record_id)
+        self._shown_nik = ""
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
         self.changed.emit()
@@ -361,44 +395,70 @@ class SupportersPage(QWidget):
         row = self.model.row_at(self.table.currentIndex().row())
         return row.id if row else None
 
-    #: selections larger than this are written on a worker thread (a few ms per row)
+    #: selections larger than this are written on a worker thread, with progress
     BACKGROUND_ROWS = 200
 
-    def verify_rows_in_background(self, rows: list[int], reason: str) -> Any:
-        """Mark many rows on a worker thread; the table keeps answering meanwhile.
+    def _verdict_ids(self, rows: list[int]) -> list[str]:
+        return [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
 
-        Emits ``verified`` when done. Returns the job (None when one is running).
-        """
+    def verify_rows_in_background(self, rows: list[int], reason: str) -> Any:
+        """Mark many rows on a worker thread with a progress dialog that can cancel
+        (nothing is saved then). Emits ``verified`` when done. Returns the job
+        (None when one is running)."""
         if self.jobs.running("verify"):
             return None
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
+        ids = self._verdict_ids(rows)
         election = dict(self.election)
         job = self.jobs.start(
-            lambda _p, _c: self.backend.verify(
-                ids, stage, [reason] if reason else [], method, election
+            lambda progress, cancel: self.backend.verify(
+                ids,
+                stage,
+                [reason] if reason else [],
+                method,
+                election,
+                progress=progress,
+                cancel=cancel,
             ),
             "verify",
         )
-        self.result_label.setText(
-            self.tr("Menyimpan verifikasi %1 pendukung...").replace("%1", format_count(len(ids)))
+        text = self.tr("Menyimpan verifikasi %1 pendukung...").replace("%1", format_count(len(ids)))
+        self.result_label.setText(text)
+        self._progress = QProgressDialog(text, self.tr("Batal"), 0, len(ids), self)
+        self._progress.setObjectName("verifyProgress")
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(0)
+        self._progress.canceled.connect(job.cancel)
+        job.progress.connect(
+            lambda done: self._progress.setValue(int(done)) if self._progress else None
         )
         job.finished.connect(self._verified_in_background)
         job.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Gagal"), message))
+        job.done.connect(self._close_progress)
         return job
+
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
 
     def _verified_in_background(self, result: object) -> None:
         if not isinstance(result, VerifyResult):
             return
+        if result.cancelled:
+            self.result_label.setText(self.tr("Dibatalkan: tidak ada yang diubah."))
+            return
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
+        self._push_undo(result)
         self.model.refresh()
-        if self.form.record_id in result.rows:
-            self.form.load(self.form.record_id)
+        if self.form.record_id:
+            self.form.refresh_if_changed()
         self._counts_timer.start()
-        self.verified.emit(len(result.rows))
-        if result.rows:
+        self.verified.emit(result.count)
+        if result.count:
             self.changed.emit()
         self._row_changed(self.table.currentIndex())
 
@@ -406,31 +466,75 @@ class SupportersPage(QWidget):
         """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = [r.id for r in (self.model.row_at(i) for i in rows) if r is not None]
-        busy = len(ids) > 50
-        if busy:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = self.backend.verify(
-                ids, stage, [reason] if reason else [], method, self.election
-            )
-        finally:
-            if busy:
-                QApplication.restoreOverrideCursor()
-        if self.form.record_id in result.rows:  # the verdict beside the table is fresh
-            self.form.load(self.form.record_id)
+        ids = self._verdict_ids(rows)
+        result = self.backend.verify(ids, stage, [reason] if reason else [], method, self.election)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
-        for row_index in rows:
-            row = self.model.row_at(row_index)
-            if row is not None and row.id in result.rows:
-                self.model.patch_row(row_index, result.rows[row.id])
+            return 0
+        self._push_undo(result)
+        self._after_verdicts(result)
+        return result.count
+
+    def _after_verdicts(self, result: VerifyResult) -> None:
+        if self.form.record_id in result.rows:  # the verdict beside the table is fresh
+            self.form.load(self.form.record_id)
+        patched = 0
+        for record_id, record in result.rows.items():
+            position = self.model.position_of(record_id)
+            if position is not None:
+                self.model.patch_row(position, record)
+                patched += 1
+        if len(result.rows) < result.count or patched < len(result.rows):
+            self.model.refresh()
         self._counts_timer.start()
-        self.verified.emit(len(result.rows))
-        if result.rows:
+        self.verified.emit(result.count)
+        if result.count:
             self.changed.emit()
         self._row_changed(self.table.currentIndex())
-        return len(result.rows)
+
+    def _push_undo(self, result: VerifyResult) -> None:
+        if result.undo is not None and len(result.undo):
+            label = self.tr("Verifikasi %1 pendukung").replace("%1", format_count(result.count))
+            self.verdict_undo.push(_VerdictCommand(self, result.undo, label))
+
+    def undo_verdict(self) -> None:
+        """Ctrl+Z in the table: undo the last verdict (a bulk verdict as one step)."""
+        if self.jobs.running("verify"):
+            return
+        if self.verdict_undo.canUndo():
+            self.verdict_undo.undo()
+        else:
+            self.form.undo_stack.undo()
+
+    def _undo_step(self, step: Any) -> None:
+        result = self.backend.undo_verify(step)
+        if result.error:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
+            return
+        if result.skipped:
+            self.result_label.setText(
+                self.tr(
+                    "%1 pendukung telah berubah sejak itu (sinkronisasi) dan tidak diurungkan."
+                ).replace("%1", format_count(result.skipped))
+            )
+        self._after_verdicts(result)
+
+    def next_unverified(self) -> bool:
+        """Move to the next row no person has verified yet (N); False when none follows."""
+        start = self.table.currentIndex().row() + 1
+        for index in range(max(start, 0), self.model.rowCount()):
+            row = self.model.row_at(index)
+            if row is not None and not row.effective_status:
+                target = self.model.index(index, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    target,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(target)
+                return True
+        self.result_label.setText(self.tr("Tidak ada lagi pendukung yang belum diverifikasi."))
+        return False
 
     # -- events ----------------------------------------------------------------
 
@@ -449,11 +553,21 @@ class SupportersPage(QWidget):
             self._advance()
             return True
         text = event.text().upper()
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier or not text:
+        # Shift and Caps Lock give the same verdict as the plain key ("M" is shown
+        # in capitals); Ctrl/Alt combinations stay the table's (Ctrl+A, Ctrl+Z).
+        extra = event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if extra or not text or not text.isprintable():
             return False
+        if text == "N":
+            self.next_unverified()
+            return True
         reason = next((code for key, code in VERIFY_KEYS if key == text), None)
         if reason is None:
-            return False
+            # No type-ahead in verification mode: a stray letter must not jump
+            # to another person (the table's keyboardSearch).
+            return True
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         current = self.table.currentIndex().row()
         if current < 0:
@@ -473,16 +587,25 @@ class SupportersPage(QWidget):
         return True
 
     def _confirm_bulk(self, count: int, reason: str) -> bool:
-        """One key press on a selection changes many verdicts: ask first (Ctrl+A slips)."""
+        """One key press on a selection changes many verdicts: ask first, with No
+        as the default answer (Ctrl+A, 7, Enter must not overwrite everyone)."""
         verdict = reason_label(reason) if reason else status_label("MS")
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
             self.tr("Verifikasi sekaligus"),
-            self.tr("Tandai %1 pendukung yang dipilih: %2?")
+            self.tr(
+                "Tandai %1 pendukung yang dipilih: %2?\n\n"
+                "Semua %1 pendukung itu mendapat hasil yang sama. Dapat diurungkan dengan Ctrl+Z."
+            )
             .replace("%1", format_count(count))
             .replace("%2", verdict),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        box.setObjectName("bulkVerdictConfirm")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _advance(self) -> None:
         current = self.table.currentIndex().row()
@@ -509,6 +632,7 @@ class SupportersPage(QWidget):
             return
         if self.form.record_id != row.id:
             self.form.load(row.id)
+            self._shown_nik = str(self.form.values.get("nik") or "")
         self.result_label.setText(self._result_text(self.form.values))
         self.currentRecordChanged.emit("supporter", row.id)
 
@@ -554,8 +678,10 @@ class SupportersPage(QWidget):
                 record_id,
                 {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])},
             )
-        self.backend.recheck_supporter(record_id, self.election)
+        old_nik = self._shown_nik if name == "nik" else None
+        self.backend.recheck_supporter(record_id, self.election, old_nik)
         record = self.backend.get("supporter", record_id)
+        self._shown_nik = str((record or {}).get("nik") or "")
         current = self.table.currentIndex().row()
         row = self.model.row_at(current)
         if record is not None and row is not None and row.id == record_id:
@@ -601,7 +727,7 @@ class SupportersPage(QWidget):
             f"<span style='background:#d8f0d8'>&nbsp;MS <b>{format_count(c.get('MS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#fff0c0'>&nbsp;BMS <b>{format_count(c.get('BMS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{format_count(c.get('TMS', 0))}</b>&nbsp;</span>",
-            self.tr("Belum diperiksa") + f" <b>{format_count(c.get('-', 0))}</b>",
+            self.tr("Belum diverifikasi") + f" <b>{format_count(c.get('-', 0))}</b>",
             self.tr("Jumlah") + f" <b>{format_count(c.get('total', 0))}</b>",
             self.tr("Tanggapan masyarakat") + f" <b>{format_count(c.get('objection', 0))}</b>",
             self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",

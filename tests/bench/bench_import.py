@@ -207,7 +207,7 @@ def _unchecked(cells: list[object]) -> dict[str, object]:
     """A row's cells as supporter fields, taken as text, unchecked."""
     values: dict[str, object] = {name: str(cells[i]) for i, name in enumerate(_TEXT, 1) if name}
     values.update(birth_date=None, kabkota_code="32.14", nik_from_number=False,
-                  check_status="MS", check_reasons=[])  # fmt: skip
+                  check_status="MS", check_reasons=[], round="submission")  # fmt: skip
     return values
 
 

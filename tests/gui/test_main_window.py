@@ -29,7 +29,7 @@ def test_navigation_opens_election_then_pair_pages(
     data = shown.args[0]
     assert data.required == 55045  # Purwakarta, DPT 733,927 (DOMAIN.md)
     assert data.spread_needed == 9
-    assert data.correction_needed == 2 * 55045
+    assert data.correction_needed == 55045  # 2024: the shortfall itself (PKPU 8/2024 Pasal 77(2))
     assert "55.045" in window.pair_page.dashboard.summary.text()
     assert window.pair_page.dashboard.progress.text() == "MS 0 dari 55.045"
     assert data.pair_label == "1. AHMAD SUBAGJA - SITI NURHALIZA"  # as in the navigation

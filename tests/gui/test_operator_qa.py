@@ -313,7 +313,7 @@ def test_a_large_selection_is_verified_off_the_ui_thread(
     window.pair_page.setCurrentWidget(page)
     page.verify_mode.setChecked(True)
     monkeypatch.setattr(page, "BACKGROUND_ROWS", 10)
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "exec", lambda *_a: QMessageBox.StandardButton.Yes)
     page.table.selectAll()
     page.table.setFocus()
     with qtbot.waitSignal(page.verified, timeout=20_000) as done:

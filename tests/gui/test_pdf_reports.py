@@ -16,7 +16,7 @@ from silon_desktop.importers.store import import_file
 from silon_desktop.reports.recap import PairRecap, pair_recap
 from silon_desktop.storage.db import open_database
 from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
-from tests.fixtures import seed_election
+from tests.fixtures import seed_election, verify_as_forecast
 from tests.unit.importers.sheets import supporter_rows, write_xlsx
 
 
@@ -33,9 +33,58 @@ def recap(tmp_path: Path) -> PairRecap:
     rows = supporter_rows(40)
     rows[0][1] = "123"
     import_file(db, write_xlsx(tmp_path / "d.xlsx", rows), "p1", assume_id_scan=True)
+    verify_as_forecast(db)  # the operators confirmed every forecast
     figures = pair_recap(db.engine, "p1")
     db.close()
     return figures
+
+
+def test_berita_acara_of_a_round_counts_only_human_ms_of_that_round(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    db = open_database(tmp_path / "silon.db")
+    seed_election(db, name="Pemilihan Bupati Purwakarta 2024", number=1, head_name="Asep")
+    first = supporter_rows(6)
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", first), "p1", assume_id_scan=True)
+    verify_as_forecast(db, where={"round": "submission"})  # 6 MS in the administrative check
+    later = supporter_rows(4, seed=9, start_sequence=500)
+    import_file(
+        db, write_xlsx(tmp_path / "b.xlsx", later), "p1", assume_id_scan=True, round="correction_1"
+    )
+    # Of the 4 correction rows a person verified 2 (MS); 2 are only forecast MS.
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+
+    with db.session(readonly=True) as session:
+        late = session.scalars(
+            select(Supporter.id).where(Supporter.round == "correction_1").order_by(Supporter.nik)
+        ).all()
+    assert len(late) == 4
+    from silon_desktop.storage.repository import Repository
+
+    repo = Repository(db, device_id="dev", user="verifikator")
+    for record_id in late[:2]:
+        repo.update("supporter", record_id, {"admin_status": "MS", "admin_by": "verifikator"})
+    round_recap = pair_recap(db.engine, "p1", "vermin_correction_1")
+    assert (round_recap.totals.ms, round_recap.totals.unchecked, round_recap.totals.total) == (
+        2,
+        2,
+        4,
+    )
+    assert round_recap.forecast.ms == 4  # the forecast is beside it, never counted
+    assert round_recap.ms_total == 8  # the threshold counts every round's human MS
+    first_round = pair_recap(db.engine, "p1", "vermin")
+    assert (first_round.totals.ms, first_round.totals.total) == (6, 6)
+    db.close()
+    out = write_berita_acara_pdf(round_recap, tmp_path / "ba.pdf", day=dt.date(2024, 8, 17))
+    _, text = text_of(out)
+    text = text.replace("\ufb01", "fi")  # the PDF's "fi" ligature
+    assert "REKAPITULASI HASIL VERIFIKASI ADMINISTRASI PERBAIKAN I" in text
+    assert "Jumlah dukungan diserahkan 4" in text
+    assert "Memenuhi syarat (MS) 2" in text and "Belum diverifikasi 2" in text
+    assert "bukan hasil verifikasi) MS 4" in text
+    assert "Jumlah MS seluruh tahap sampai kini 8" in text
 
 
 def text_of(path: Path) -> tuple[int, str]:

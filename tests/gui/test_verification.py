@@ -47,11 +47,11 @@ def test_verify_supporters_with_keys(
     # Bulk: select rows 3..5 and mark them all deceased (TMS), after a confirmation.
     asked: list[str] = []
 
-    def answer(_parent: Any, _title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
-        asked.append(text)
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append(box.text().split("\n")[0])
         return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     selection = table.selectionModel()
     for row in (3, 4, 5):
         selection.select(

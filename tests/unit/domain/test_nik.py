@@ -90,6 +90,31 @@ def test_unknown_region() -> None:
     assert both.reasons == (ReasonCode.NIK_FORMAT, ReasonCode.NIK_REGION)
 
 
+@pytest.mark.parametrize(
+    ("nik", "old", "today"),
+    [
+        # Papua 2022: people registered before the split keep their codes.
+        ("9109014508900001", "91.09.01", "94.04.01"),  # Mimika Baru, Mimika
+        ("9101010508900002", "91.01.01", "93.01.01"),  # Merauke, Merauke
+        ("9271021212850003", "92.71.02", "96.71.02"),  # Sorong Timur, Kota Sorong
+    ],
+)
+def test_kecamatan_codes_retired_by_a_region_split_stay_valid(
+    nik: str, old: str, today: str
+) -> None:
+    result = parse_nik(nik, reference_date=REF)
+    assert result.ok, result.reasons
+    assert result.kecamatan_code == old
+    assert result.successor == today
+    # The table only knows codes that once existed: 91.09.99 never did.
+    unknown = parse_nik("9109990508900001", reference_date=REF)
+    assert unknown.reasons == (ReasonCode.NIK_REGION,) and unknown.successor is None
+    # A code in today's table is no retired one.
+    assert parse_nik("9404010508900001", reference_date=REF).successor is None
+    # The check can be turned off (a test region set without history).
+    assert parse_nik(nik, reference_date=REF, retired_codes={}).reasons == (ReasonCode.NIK_REGION,)
+
+
 def test_region_set_can_be_given() -> None:
     result = parse_nik("9999010508900001", reference_date=REF, kecamatan_codes={"999901"})
     assert result.ok

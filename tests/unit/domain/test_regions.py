@@ -140,6 +140,17 @@ def test_kpu_spellings_match_kemendagri(table: RegionTable) -> None:
     assert sadu[0].code == "15.07.05" and sadu[0].score == 100.0
 
 
+def test_kapanewon_kemantren_and_distrik_name_a_kecamatan(table: RegionTable) -> None:
+    # DI Yogyakarta says kapanewon (kemantren in the city); Papua says distrik.
+    assert name_key("KAPANEWON WATES", 3) == ("WATES", "")
+    temon = table.match_name("Kapanewon Temon", RegionLevel.KECAMATAN, parent="34.01")
+    assert temon[0].code == "34.01.01" and temon[0].score == 100.0
+    jetis = table.match_name("KEMANTREN JETIS", RegionLevel.KECAMATAN, parent="34.71")
+    assert jetis[0].code == "34.71.02" and jetis[0].score == 100.0
+    mimika = table.match_name("Distrik Mimika Baru", RegionLevel.KECAMATAN, parent="94.04")
+    assert mimika[0].code == "94.04.01"
+
+
 def test_match_within_parent_only(table: RegionTable) -> None:
     in_purwakarta = table.match_name("Cibinong", 4, parent="32.14")
     assert in_purwakarta and all(m.code.startswith("32.14.") for m in in_purwakarta)

@@ -15,7 +15,10 @@ from silon_desktop.domain.rules import (
     PILKADA_2020,
     PILKADA_2024,
     RULE_SETS,
+    CorrectionRule,
     PartyStanding,
+    Round,
+    StageKind,
     UnknownRuleSetError,
     age_on,
     candidate_age_ok,
@@ -114,10 +117,81 @@ def test_bad_numbers_are_refused() -> None:
         support_threshold("presiden", 100)
 
 
-def test_correction_round_doubles_the_shortfall() -> None:
-    assert correction_shortfall(55_045, 50_000) == 10_090
-    assert correction_shortfall(55_045, 60_000) == 0
-    assert correction_shortfall(100, 100) == 0
+def test_2020_correction_round_doubles_the_shortfall_pandeglang() -> None:
+    # Pandeglang 2020 (KPU Pandeglang, pleno 21 July 2020): 69,808 required.
+    # Krisyanto-Hendra 36,723 MS: short 33,085, so 66,170 in the correction;
+    # Mulyadi-Subhan 56,679 MS: short 13,129, so 26,258.
+    assert correction_shortfall(69_808, 36_723, PILKADA_2020) == 66_170
+    assert correction_shortfall(69_808, 56_679, PILKADA_2020) == 26_258
+    need = PILKADA_2020.correction_requirement(69_808, 36_723)
+    assert need.supporters == 66_170 and not need.new_supporters_only
+    assert correction_shortfall(55_045, 60_000, PILKADA_2020) == 0
+    assert correction_shortfall(100, 100, PILKADA_2020) == 0
+
+
+def test_2024_correction_asks_the_shortfall_and_missing_spread_from_new_supporters() -> None:
+    # Kab. Sukoharjo 2024 (PKPU 8/2024 Pasal 77(2)): 50,894 required, 22,895
+    # MS: at least 27,999 new supporters in the correction (not 55,998).
+    need = PILKADA_2024.correction_requirement(50_894, 22_895)
+    assert need.supporters == 27_999
+    assert need.new_supporters_only
+    assert correction_shortfall(50_894, 22_895) == 27_999  # the default rule set is 2024
+    # The missing spread is asked too: 12 kecamatan -> 7 needed, 4 with MS.
+    spread = PILKADA_2024.correction_requirement(50_894, 22_895, spread_required=7, spread_met=4)
+    assert (spread.supporters, spread.areas) == (27_999, 3)
+    met = PILKADA_2024.correction_requirement(50_894, 50_894, spread_required=7, spread_met=7)
+    assert not met.needed and met.supporters == 0 and met.areas == 0
+    with pytest.raises(ValueError, match="spread_met"):
+        PILKADA_2024.correction_requirement(10, 1, spread_required=3, spread_met=-1)
+
+
+def test_kota_depok_2024_the_law_gives_one_more_than_the_decree() -> None:
+    # DPT 1,393,282 x 6.5% = 90,563.33: the law rounds up to 90,564; KPU Kota
+    # Depok announced 90,563 (the recap warns, see tests/unit/reports).
+    assert support_threshold(W, 1_393_282) == 90_564
+    assert spread_required(11) == 6
+
+
+def test_rounds_of_each_rule_set() -> None:
+    assert [s.id for s in PILKADA_2024.stages] == [
+        "submission",
+        "vermin",
+        "correction_1",
+        "vermin_correction_1",
+        "verfak_1",
+        "correction_2",
+        "vermin_correction_2",
+        "verfak_2",
+        "recap",
+    ]
+    assert [s.id for s in PILKADA_2020.stages] == [
+        "submission",
+        "vermin",
+        "verfak",
+        "correction_1",
+        "vermin_correction_1",
+        "verfak_correction_1",
+        "recap",
+    ]
+    assert PILKADA_2024.arrival_rounds == (
+        Round.SUBMISSION,
+        Round.CORRECTION_1,
+        Round.CORRECTION_2,
+    )
+    assert PILKADA_2020.arrival_rounds == (Round.SUBMISSION, Round.CORRECTION_1)
+    # Field verification 1 of 2024 visits the submission's and correction 1's rows.
+    assert PILKADA_2024.stage("verfak_1").rounds == (Round.SUBMISSION, Round.CORRECTION_1)
+    assert PILKADA_2024.stage("vermin_correction_2").kind is StageKind.ADMIN
+    with pytest.raises(KeyError):
+        PILKADA_2020.stage("correction_2")
+
+
+def test_after_a_correction_round_only_ms_and_tms_remain() -> None:
+    assert PILKADA_2024.verdict_choices("submission") == (Status.MS, Status.BMS, Status.TMS)
+    assert PILKADA_2024.verdict_choices("correction_1") == (Status.MS, Status.TMS)
+    assert PILKADA_2024.verdict_choices(Round.CORRECTION_2) == (Status.MS, Status.TMS)
+    assert PILKADA_2020.verdict_choices("") == (Status.MS, Status.BMS, Status.TMS)
+    assert Status.BMS not in PILKADA_2024.field_verdict_choices()
 
 
 def test_party_threshold_after_mk_60() -> None:
@@ -207,4 +281,4 @@ def test_rule_set_lookup() -> None:
 
 def test_rule_sets_are_frozen() -> None:
     with pytest.raises(AttributeError):
-        PILKADA_2024.correction_multiplier = 3  # type: ignore[misc]
+        PILKADA_2024.correction_rule = CorrectionRule.DOUBLE_SHORTFALL  # type: ignore[misc]

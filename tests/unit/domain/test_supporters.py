@@ -78,7 +78,24 @@ def test_nik_disagrees_with_row(ctx: ValidationContext) -> None:
 
 
 def test_nik_from_a_number_cell(ctx: ValidationContext) -> None:
-    assert codes(good(nik_from_number=True), ctx) == (R.NIK_PRECISION,)
+    # Excel keeps 15 digits: a number-cell NIK ending in 0 may have lost its last
+    # digit; one ending in another digit proves it was kept whole.
+    assert codes(good(nik="3214014508900010", nik_from_number=True), ctx) == (R.NIK_PRECISION,)
+    assert codes(good(nik="3214014508900001", nik_from_number=True), ctx) == ()
+    assert codes(good(nik="3214014508900010"), ctx) == ()
+
+
+def test_a_nik_of_a_kecamatan_retired_by_a_split_passes_with_a_note() -> None:
+    papua = ValidationContext("94.04", REF)  # Kabupaten Mimika, Papua Tengah today
+    row = good(
+        nik="9109014508900001",
+        desa_code="94.04.01.1001",
+        kecamatan_code="94.04.01",
+        kabkota_code="94.04",
+    )
+    verdict = validate_supporter(row, papua)
+    assert verdict.codes == () and verdict.status is Status.MS
+    assert verdict.notes == ("retired_region:91.09.01>94.04.01",)
 
 
 def test_missing_fields_are_named(ctx: ValidationContext) -> None:
@@ -150,7 +167,7 @@ def test_id_scan_and_occupation_depend_on_the_rule_set(ctx: ValidationContext) -
 
 def test_reasons_accumulate_in_canonical_order(ctx: ValidationContext) -> None:
     row = good(
-        nik="3299014508900001",
+        nik="3299014508900010",
         sex="L",
         nik_from_number=True,
         address="",
@@ -400,8 +417,11 @@ def test_tracker_is_memory_lean() -> None:
 # -- effective status -----------------------------------------------------------
 
 
-def test_field_over_admin_over_check() -> None:
-    assert effective_status("MS", [], "", [], "", [], False) == (Status.MS, ())
+def test_only_a_person_verdict_is_a_status_field_over_admin() -> None:
+    # The automatic check is a forecast: a row nobody verified has no status,
+    # only the forecast's reasons.
+    assert effective_status("MS", [], "", [], "", [], False) == ("", ())
+    assert effective_status("BMS", ["NO_ID_SCAN"], "", [], "", [], False) == ("", ("NO_ID_SCAN",))
     assert effective_status("BMS", ["NO_ID_SCAN"], "MS", [], "", [], False) == (Status.MS, ())
     assert effective_status("MS", [], "MS", [], "TMS", ["NOT_FOUND"], False) == (
         Status.TMS,
@@ -411,12 +431,13 @@ def test_field_over_admin_over_check() -> None:
 
 
 def test_external_duplicate_adds_its_reason() -> None:
-    status, reasons = effective_status("MS", [], "", [], "", [], True)
+    status, reasons = effective_status("MS", [], "MS", [], "", [], True)
     assert status is Status.BMS and reasons == ("DUPLICATE_EXTERNAL",)
-    status, reasons = effective_status("TMS", ["UNDERAGE"], "", [], "", [], True)
+    status, reasons = effective_status("MS", [], "TMS", ["UNDERAGE"], "", [], True)
     assert status is Status.TMS and reasons == ("UNDERAGE", "DUPLICATE_EXTERNAL")
-    status, reasons = effective_status("", [], "", [], "", [], True, PILKADA_2024)
-    assert status is Status.BMS
+    # Not verified yet: the reason is shown, no status is made up.
+    status, reasons = effective_status("MS", [], "", [], "", [], True, PILKADA_2024)
+    assert status == "" and reasons == ("DUPLICATE_EXTERNAL",)
 
 
 def test_reasons_are_sorted_and_unique() -> None:

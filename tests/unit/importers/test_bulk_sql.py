@@ -58,6 +58,7 @@ def _row(n: int, text: str) -> dict[str, Any]:
         "nik_from_number": n % 2 == 0,
         "check_status": "MS" if n % 2 else "TMS",
         "check_reasons": [] if n % 2 else ["NIK_FORMAT", "NO_ID_SCAN"],
+        "round": "correction_1" if n % 4 == 1 else "submission",
     }
 
 

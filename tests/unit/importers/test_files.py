@@ -89,14 +89,18 @@ def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: P
     assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
 
 
-def test_nik_typed_as_a_number_is_flagged(tmp_path: Path) -> None:
+def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
-    path = write_xlsx(tmp_path / "n.xlsx", rows, nik_as_number=[1])
+    # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
+    rows[1][1] = rows[1][1][:14] + "10"
+    path = write_xlsx(tmp_path / "n.xlsx", rows, nik_as_number=[1, 2])
     report = validate_file(path, options())
     flagged = report.rows[1]
     assert flagged.nik == rows[1][1]
     assert flagged.codes == ["NIK_PRECISION"]
     assert flagged.status == "BMS"
+    # Row 2 is a number cell too, but its last digit is not 0: it is whole.
+    assert not rows[2][1].endswith("0")
     assert report.rows[0].codes == [] and report.rows[2].codes == []
 
 
@@ -130,8 +134,9 @@ def test_xls_fixture_with_a_number_nik_and_an_extra_sheet() -> None:
     assert report.sheet == "B1KWK"
     assert report.total == 5
     assert [r.row for r in report.rows] == [4, 5, 6, 7, 8]
-    assert report.rows[0].codes == ["NIK_PRECISION"]
-    assert all(r.codes == [] for r in report.rows[1:])
+    # Row 4's NIK is a number cell ending in 2: its last digit survived.
+    assert report.rows[0].nik == "3214012001790002"
+    assert all(r.codes == [] for r in report.rows)
 
 
 def _write_ods(path: Path, rows: list[list[str]]) -> Path:
@@ -219,6 +224,19 @@ def test_header_only_is_empty(tmp_path: Path) -> None:
         validate_file(path, options())
     assert caught.value.problem == "empty"
     assert "hanya baris judul kolom" in caught.value.message and "h.xlsx" in caught.value.message
+
+
+@pytest.mark.parametrize("word", ["KAPANEWON", "Kemantren", "DISTRIK", "Kecamatan/Kapanewon"])
+def test_a_kapanewon_kemantren_or_distrik_column_is_the_kecamatan(
+    tmp_path: Path, word: str
+) -> None:
+    header = [*HEADER[:-1], word]
+    rows = supporter_rows(2)
+    rows[0][12] = f"{word.split('/')[-1]} {rows[0][12]}"
+    path = write_csv(tmp_path / "k.csv", rows, header)
+    report = validate_file(path, options())
+    assert report.mapping.columns.get("kecamatan") == len(header) - 1
+    assert report.counts()["MS"] == 2, [(r.codes, r.notes) for r in report.rows]
 
 
 def test_header_variants_and_a_saved_mapping(tmp_path: Path) -> None:

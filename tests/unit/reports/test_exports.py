@@ -16,7 +16,7 @@ from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.reports.templates import TEMPLATE_HEADER, save_template
 from silon_desktop.reports.xlsx_export import export_b2, export_b11
 from silon_desktop.storage.db import Database, open_database
-from tests.fixtures import seed_election
+from tests.fixtures import seed_election, verify_as_forecast
 from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_csv, write_xlsx
 
 
@@ -46,7 +46,48 @@ def imported(db: Database, tmp_path: Path) -> list[list[object]]:
     rows[2][8] = "@SUM(1+1)*cmd|' /C notepad'!A0"  # and in the address
     rows[3][7] = "PNS"  # BMS
     import_file(db, write_xlsx(tmp_path / "in.xlsx", rows), "p1", assume_id_scan=True)
+    verify_as_forecast(db)  # a person confirms every forecast
     return rows
+
+
+def test_an_import_alone_is_a_forecast_and_counts_no_verdict(db: Database, tmp_path: Path) -> None:
+    rows = supporter_rows(12)
+    rows[0][1] = "123"
+    rows[3][7] = "PNS"
+    import_file(db, write_xlsx(tmp_path / "in.xlsx", rows), "p1", assume_id_scan=True)
+    recap = pair_recap(db.engine, "p1")
+    assert (recap.totals.ms, recap.totals.bms, recap.totals.tms) == (0, 0, 0)
+    assert recap.totals.unchecked == 12 and recap.shortfall == 55_045
+    assert (recap.forecast.ms, recap.forecast.bms, recap.forecast.tms) == (10, 1, 1)
+    assert recap.reasons == {}  # the forecast's reasons are no verdict's
+    assert recap.spread_met == 0
+
+
+def test_the_decree_figures_are_used_and_a_difference_is_told(db: Database) -> None:
+    from sqlalchemy import update
+
+    from silon_desktop.storage.models import Election
+
+    with db.session() as session:  # Kota Depok 2024 as the KPU decree states it
+        session.execute(
+            update(Election).values(
+                kind="walikota",
+                dpt=1_393_282,
+                subregion_count=11,
+                official_threshold=90_563,
+                official_spread=6,
+                official_party_votes=70_746,
+            )
+        )
+    recap = pair_recap(db.engine, "p1")
+    assert (recap.required, recap.computed_required) == (90_563, 90_564)
+    assert recap.spread_required == recap.computed_spread_required == 6
+    assert recap.figure_differences == [("threshold", 90_563, 90_564)]
+    assert recap.official_party_votes == 70_746
+    with db.session() as session:
+        session.execute(update(Election).values(official_threshold=None))
+    again = pair_recap(db.engine, "p1")
+    assert again.required == 90_564 and again.figure_differences == []
 
 
 def test_recap_counts_threshold_and_spread(db: Database, tmp_path: Path) -> None:
@@ -161,7 +202,7 @@ def test_b2_summary_adds_up_and_the_desa_sheet_has_its_total(db: Database, tmp_p
     imported(db, tmp_path)
     out = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2.xlsx")
     summary = {r[0]: r[2] for r in read(out, "B.2-KWK")[4:10] if r and r[0]}
-    assert summary["Belum diperiksa"] == "0"  # MS + BMS + TMS + unchecked = Jumlah pendukung
+    assert summary["Belum diverifikasi"] == "0"  # MS + BMS + TMS + unchecked = Jumlah pendukung
     desa = read(out, "Per Desa")
     total = next(r for r in desa if r[3] == "JUMLAH")
     assert total[4:9] == [10.0, 1.0, 1.0, 0.0, 12.0]

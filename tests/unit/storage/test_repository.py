@@ -49,7 +49,9 @@ def test_create_writes_row_and_create_mutation(db: Database, repo: Repository) -
 def test_supporter_effective_status_follows_verification(repo: Repository) -> None:
     ids = make_tree(repo)
     sid = ids["supporter"]
-    assert repo.get("supporter", sid)["effective_status"] == "MS"  # type: ignore[index]
+    # Checked MS automatically, verified by nobody yet: no status.
+    assert repo.get("supporter", sid)["check_status"] == "MS"  # type: ignore[index]
+    assert repo.get("supporter", sid)["effective_status"] == ""  # type: ignore[index]
     repo.update("supporter", sid, {"admin_status": "BMS", "admin_reasons": ["NO_ID_SCAN"]})
     row = repo.get("supporter", sid)
     assert row is not None

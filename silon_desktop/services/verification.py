@@ -1,0 +1,262 @@
+"""Verification by a person, kept apart from the automatic check.
+
+- :func:`verify` writes an administrative or field verdict on many supporters in
+  ONE transaction (all or nothing, cancellable, with progress) and returns what
+  undoes it as one step.
+- :func:`undo` reverts such a step, field by field, only where the record still
+  holds what the step wrote: a sync or a conflict resolution that changed the
+  record since is never reverted.
+- :func:`recheck` runs the automatic check (the forecast) on supporters typed or
+  edited by hand, duplicates within the pair included: every row sharing the
+  NIK is classified again, so a hand-typed NIK already in the pair is flagged
+  and an edit keeps *potensi ganda* while it is still true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sqlalchemy import literal_column, select
+
+from silon_desktop.domain.codes import ReasonCode, Status
+from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
+from silon_desktop.domain.supporters import (
+    DuplicateTracker,
+    SupporterInput,
+    ValidationContext,
+    sort_reasons,
+    validate_supporter,
+)
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.models import Supporter
+from silon_desktop.storage.repository import Cancelled, Repository
+
+_CHUNK = 500
+_DUPLICATES = frozenset(
+    {ReasonCode.DUPLICATE_IDENTICAL.value, ReasonCode.DUPLICATE_POTENTIAL.value}
+)
+
+
+class VerdictRefused(ValueError):
+    """A verdict the rules do not allow here (BMS after a correction round)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(slots=True)
+class UndoStep:
+    """What one verification step wrote: per record, the fields' values before
+    and after. Undone only where the record still holds the ``after`` values."""
+
+    entries: list[tuple[str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(slots=True)
+class StepResult:
+    """How a verification (or its undo) went."""
+
+    count: int = 0
+    undo: UndoStep = field(default_factory=UndoStep)
+    #: records left alone by an undo because they changed since (sync, resolution)
+    skipped: int = 0
+    cancelled: bool = False
+
+
+def verdict_values(
+    stage: str, status: str, reasons: Sequence[str], user: str, method: str = ""
+) -> dict[str, Any]:
+    """The columns a person's verdict writes (``stage``: ``admin`` or ``field``)."""
+    prefix = "field" if stage == "field" else "admin"
+    values: dict[str, Any] = {
+        f"{prefix}_status": status,
+        f"{prefix}_reasons": list(sort_reasons(reasons)),
+        f"{prefix}_by": user,
+        f"{prefix}_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    }
+    if prefix == "field":
+        values["field_method"] = method
+    return values
+
+
+def status_for(reasons: Sequence[str], rules: RuleSet) -> str:
+    return str(rules.status_for(reasons)) if reasons else Status.MS.value
+
+
+def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rules: RuleSet) -> None:
+    """Refuse BMS where only MS or TMS may remain: in field verification, and for
+    rows that arrived in a correction round (their verification is the last).
+
+    Raises:
+        VerdictRefused: with the operator's message.
+    """
+    if status != Status.BMS.value:
+        return
+    if stage == "field":
+        raise VerdictRefused(
+            "Verifikasi faktual hanya MS atau TMS: pilih alasan TMS atau tandai MS."
+        )
+    rounds = rounds_of(db, ids)
+    late = sum(1 for r in rounds.values() if Status.BMS not in rules.verdict_choices(r))
+    if late:
+        raise VerdictRefused(
+            f"{late} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada "
+            "lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat)."
+        )
+
+
+def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
+    """record id -> the round it arrived in (``submission`` when empty)."""
+    found: dict[str, str] = {}
+    with db.session(readonly=True) as session:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            for record_id, arrival in session.execute(
+                select(Supporter.id, Supporter.round).where(Supporter.id.in_(chunk))
+            ):
+                found[record_id] = arrival or Round.SUBMISSION.value
+    return found
+
+
+def verify(
+    repo: Repository,
+    ids: Sequence[str],
+    values: Mapping[str, Any],
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> StepResult:
+    """Write one verdict's ``values`` on every record of ``ids``, in one transaction."""
+    result = StepResult(count=len(ids))
+    try:
+        changed = repo.update_many(
+            "supporter", ((i, values) for i in ids), progress=progress, cancel=cancel
+        )
+    except Cancelled:
+        return StepResult(cancelled=True)
+    for record_id, before in changed:
+        result.undo.entries.append((record_id, before, {k: values[k] for k in before}))
+    return result
+
+
+def undo(
+    repo: Repository,
+    step: UndoStep,
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> StepResult:
+    """Revert ``step`` as one step, leaving alone every field changed since."""
+    edits: list[tuple[str, dict[str, Any]]] = []
+    skipped = 0
+    for record_id, before, after in step.entries:
+        current = repo.get("supporter", record_id)
+        if current is None or current.get("deleted"):
+            skipped += 1
+            continue
+        back = {k: v for k, v in before.items() if _same(current.get(k), after[k])}
+        if len(back) < len(before):
+            skipped += 1
+        if back:
+            edits.append((record_id, back))
+    try:
+        repo.update_many("supporter", edits, progress=progress, cancel=cancel)
+    except Cancelled:
+        return StepResult(cancelled=True)
+    return StepResult(count=len(edits), skipped=skipped)
+
+
+def _same(current: Any, written: Any) -> bool:
+    if isinstance(current, list | tuple) or isinstance(written, list | tuple):
+        return list(current or ()) == list(written or ())
+    if isinstance(current, dt.datetime) and isinstance(written, dt.datetime):
+        return current.replace(tzinfo=None) == written.replace(tzinfo=None)
+    return bool(current == written)
+
+
+# -- the automatic check of rows typed or edited by hand ----------------------------------
+
+_INPUT = tuple(f.name for f in fields(SupporterInput))
+
+
+def recheck(
+    repo: Repository,
+    db: Database,
+    record_id: str,
+    election: Mapping[str, Any],
+    *,
+    old_nik: str | None = None,
+) -> None:
+    """Run the automatic check on a supporter and on every live row of its pair
+    sharing its NIK (or its previous NIK): duplicate classes recomputed.
+
+    Writes only ``check_status``/``check_reasons`` (the forecast) where they
+    change, in one transaction.
+
+    Raises:
+        ValidationError: a write is refused (nothing is saved).
+    """
+    record = repo.get("supporter", record_id)
+    if record is None:
+        return
+    ctx = ValidationContext(
+        region_code=str(election.get("region_code") or record.get("scope") or ""),
+        reference_date=election.get("support_end") or dt.date.today(),
+        rule_set=rule_set_for(election.get("rule_set") or None),
+    )
+    niks = {str(record.get("nik") or "")}
+    if old_nik:
+        niks.add(old_nik)
+    edits: list[tuple[str, dict[str, Any]]] = []
+    for nik in niks:
+        group = _same_nik(db, str(record["pair_id"]), nik) if nik else []
+        if not group:
+            group = [record] if str(record.get("nik") or "") == nik else []
+        edits.extend(_checked(group, ctx))
+    repo.update_many("supporter", edits)
+
+
+def _same_nik(db: Database, pair_id: str, nik: str) -> list[dict[str, Any]]:
+    """Live supporters of the pair with this NIK, in the order they were stored."""
+    with db.session(readonly=True) as session:
+        rows = session.scalars(
+            select(Supporter)
+            .where(Supporter.pair_id == pair_id, Supporter.deleted.is_(False), Supporter.nik == nik)
+            .order_by(literal_column("supporter.rowid"))
+        ).all()
+        return [
+            {c: getattr(r, c) for c in (*_INPUT, "id", "check_status", "check_reasons")}
+            for r in rows
+        ]
+
+
+def _checked(
+    group: Iterable[Mapping[str, Any]], ctx: ValidationContext
+) -> list[tuple[str, dict[str, Any]]]:
+    rows = list(group)
+    tracker = DuplicateTracker()
+    inputs = [SupporterInput(**{k: r[k] for k in _INPUT if r.get(k) is not None}) for r in rows]
+    for index, row in enumerate(inputs):
+        tracker.add(index, row)
+    edits = []
+    for index, (record, row) in enumerate(zip(rows, inputs, strict=True)):
+        codes = [c.value for c in validate_supporter(row, ctx).codes if c.value not in _DUPLICATES]
+        flag = tracker.code_for(index)
+        if flag is not None:
+            codes.append(flag.value)
+        reasons = list(sort_reasons(codes))
+        status = str(ctx.rule_set.status_for(reasons))
+        if (record.get("check_status"), list(record.get("check_reasons") or ())) != (
+            status,
+            reasons,
+        ):
+            edits.append((str(record["id"]), {"check_status": status, "check_reasons": reasons}))
+    return edits

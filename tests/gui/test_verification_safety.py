@@ -1,0 +1,219 @@
+"""Verification that cannot slip: Shift/Caps Lock keys, no type-ahead, a bulk verdict
+that asks with No as default, runs with progress and is undone in one step, flags
+that stay true after an edit, duplicates of hand-typed NIKs, and forms that follow
+a pulled change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import update
+
+from silon_desktop.services.changes import Changes
+from silon_desktop.storage.models import Supporter
+from tests.gui.test_verification import open_supporters
+
+
+def press(
+    widget: Any, key: Qt.Key, text: str, modifiers: Any = Qt.KeyboardModifier.NoModifier
+) -> None:
+    """A key press as the keyboard sends it (Caps Lock: "M" without Shift)."""
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text))
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, key, modifiers, text))
+
+
+def test_shift_m_and_caps_lock_m_give_ms_and_move_one_row(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    table.selectRow(0)
+    ids = [page.model.row_at(i).id for i in range(3)]
+    press(table, Qt.Key.Key_M, "M", Qt.KeyboardModifier.ShiftModifier)  # Shift+M
+    assert table.currentIndex().row() == 1
+    press(table, Qt.Key.Key_M, "M")  # Caps Lock on: capital M, no Shift
+    assert table.currentIndex().row() == 2
+    for record_id in ids[:2]:
+        record = window.backend.get("supporter", record_id)
+        assert (record["admin_status"], record["effective_status"]) == ("MS", "MS"), record
+    assert window.backend.get("supporter", ids[2])["admin_status"] == ""
+    # No type-ahead: a letter that is no verdict key neither jumps nor marks anyone.
+    press(table, Qt.Key.Key_P, "P")
+    press(table, Qt.Key.Key_P, "p")
+    assert table.currentIndex().row() == 2
+    assert window.backend.get("supporter", ids[2])["admin_status"] == ""
+    # Ctrl+Z undoes the last verdict only.
+    QTest.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.backend.get("supporter", ids[1])["admin_status"] == ""
+    assert window.backend.get("supporter", ids[0])["admin_status"] == "MS"
+    # N jumps to the next row nobody verified.
+    table.selectRow(0)
+    press(table, Qt.Key.Key_N, "n")
+    assert table.currentIndex().row() == 1
+
+
+def test_bulk_verdict_defaults_to_no_runs_with_progress_and_one_ctrl_z_undoes_it(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_supporters(window, seeded)
+    page.BACKGROUND_ROWS = 5  # 30 rows: the worker-thread path with its progress dialog
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    asked: list[tuple[str, Any]] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def exec_(box: QMessageBox) -> Any:
+        asked.append((box.text(), box.defaultButton() is box.button(QMessageBox.StandardButton.No)))
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    QTest.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(table, Qt.Key.Key_7)  # the operator's "Enter" would answer the default: No
+    assert asked[0][0].startswith("Tandai 30 pendukung yang dipilih: Pekerjaan dilarang")
+    assert asked[0][1], "the default answer must be No"
+    ids = [page.model.row_at(i).id for i in range(30)]
+    assert all(window.backend.get("supporter", i)["admin_status"] == "" for i in ids)
+    with qtbot.waitSignal(page.verified, timeout=20_000) as marked:
+        QTest.keyClick(table, Qt.Key.Key_7)
+    assert marked.args == [30]
+    assert all(
+        window.backend.get("supporter", i)["admin_reasons"] == ["BANNED_OCCUPATION"] for i in ids
+    )
+    assert page._progress is None  # the progress dialog closed with the job
+    QTest.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert all(window.backend.get("supporter", i)["admin_status"] == "" for i in ids)
+    assert not page.verdict_undo.canUndo()
+
+
+def test_a_cancelled_bulk_verdict_saves_nothing(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    import threading
+
+    backend = window.backend
+    ids = [r["id"] for r in backend.list("supporter", pair_id=seeded["pair"])]
+    cancel = threading.Event()
+    cancel.set()
+    result = backend.verify(ids, "admin", [], "", {"rule_set": "pilkada-2024"}, cancel=cancel)
+    assert result.cancelled and result.count == 0
+    assert all(backend.get("supporter", i)["admin_status"] == "" for i in ids)
+
+
+def test_imported_row_with_a_scan_stays_ms_after_an_address_edit(
+    qtbot: QtBot, window: Any, tmp_path: Path
+) -> None:
+    from silon_desktop.importers.store import import_file
+    from tests.fixtures import seed_election
+    from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+    backend = window.backend
+    seed_election(backend.db, name="Pemilihan Bupati Purwakarta", number=1, head_name="ASEP")
+    import_file(
+        backend.db, write_xlsx(tmp_path / "s.xlsx", supporter_rows(4)), "p1", assume_id_scan=True
+    )
+    window.reload_tree()
+    window.open_record("pair", "p1")
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    page.table.selectRow(0)
+    record_id = page.form.record_id
+    before = backend.get("supporter", record_id)
+    assert before["has_id_scan"] and before["check_status"] == "MS"
+    address = page.form.widgets["address"]
+    address.setFocus()
+    address.clear()
+    QTest.keyClicks(address, "JL. BARU NO. 5")
+    QTest.keyClick(address, Qt.Key.Key_Return)
+    after = backend.get("supporter", record_id)
+    assert after["address"] == "JL. BARU NO. 5"
+    assert after["has_id_scan"] and after["check_status"] == "MS", after["check_reasons"]
+    assert "NO_ID_SCAN" not in after["check_reasons"]
+    # The flag can be set per row on the form too.
+    assert "has_id_scan" in page.form.widgets
+
+
+def test_a_hand_typed_nik_already_in_the_pair_is_flagged(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    existing = backend.get("supporter", seeded["first_supporter"])
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    record_id = page.form.record_id
+    nik = page.form.widgets["nik"]
+    QTest.keyClicks(nik, existing["nik"])
+    QTest.keyClick(nik, Qt.Key.Key_Return)
+    typed = backend.get("supporter", record_id)
+    assert "DUPLICATE_POTENTIAL" in typed["check_reasons"], typed["check_reasons"]
+    assert "DUPLICATE_POTENTIAL" in backend.get("supporter", existing["id"])["check_reasons"]
+    # Editing another field keeps the flag while it is still true.
+    name = page.form.widgets["name"]
+    name.setFocus()
+    QTest.keyClicks(name, "ORANG LAIN")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    assert "DUPLICATE_POTENTIAL" in backend.get("supporter", record_id)["check_reasons"]
+
+
+def test_after_a_pulled_change_the_open_form_shows_the_new_value(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    page.table.selectRow(0)
+    record_id = page.form.record_id
+    assert record_id == page.model.row_at(0).id
+    # What a pull does: the server's value written into the local row.
+    with backend.db.session() as session:
+        session.execute(
+            update(Supporter).where(Supporter.id == record_id).values(address="ALAMAT DARI SERVER")
+        )
+    window._after_data_change(Changes.of("supporter"))
+    assert page.form.widgets["address"].text() == "ALAMAT DARI SERVER"
+    # Undo never writes an older value over it.
+    page.form.undo_stack.undo()
+    assert backend.get("supporter", record_id)["address"] == "ALAMAT DARI SERVER"
+
+
+def test_the_detail_panel_clears_when_the_pair_changes(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    page = open_supporters(window, seeded)
+    page.table.selectRow(0)
+    assert page.form.record_id is not None
+    page.set_pair(None, {}, "")
+    assert page.form.record_id is None and not page.form.isEnabled()
+
+
+def test_dashboard_warns_where_the_decree_differs_and_a_party_pair_has_no_supporters_tab(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    error = backend.update(  # Kota Depok 2024: the decree says 90,563, the law's rounding 90,564
+        "election",
+        seeded["election"],
+        {"dpt": 1_393_282, "subregion_count": 11, "official_threshold": 90_563},
+    )
+    assert error is None, error
+    window.reload_tree()
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page
+    with qtbot.waitSignal(page.dashboard.shown, timeout=10_000) as shown:
+        page.setCurrentWidget(page.dashboard)
+    assert shown.args[0].required == 90_563
+    text = page.dashboard.summary.text()
+    assert "keputusan KPU menetapkan syarat dukungan 90.563" in text
+    assert "undang-undang 90.564" in text
+    assert page.isTabVisible(page.indexOf(page.supporters))
+    backend.update("pair", seeded["pair"], {"route": "partai"})
+    window.open_record("pair", seeded["pair"])
+    assert not page.isTabVisible(page.indexOf(page.supporters))
