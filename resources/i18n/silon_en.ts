@@ -773,6 +773,22 @@
         <source>Kode kecamatan NIK dari sebelum pemekaran (lama&gt;kini: %1), NIK sah</source>
         <translation>NIK kecamatan code from before a region split (old&gt;today: %1), NIK valid</translation>
     </message>
+    <message>
+        <source>Penyerahan dukungan</source>
+        <translation>Submission</translation>
+    </message>
+    <message>
+        <source>Perbaikan I</source>
+        <translation>Correction I</translation>
+    </message>
+    <message>
+        <source>Perbaikan II</source>
+        <translation>Correction II</translation>
+    </message>
+    <message>
+        <source>Tahap penyerahan:</source>
+        <translation>Submission round:</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>

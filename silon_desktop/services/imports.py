@@ -74,8 +74,10 @@ class ImportService:
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
         assume_id_scan: bool = False,
+        round: str = "submission",  # noqa: A002 - the wire field's name
     ) -> ImportReport:
-        """Validate and store the rows of ``path`` for ``pair_id`` (slow: a job)."""
+        """Validate and store the rows of ``path`` for ``pair_id`` (slow: a job);
+        rows it adds arrived in ``round``."""
         from silon_desktop.importers.store import import_file
 
         database, owned = self._open()
@@ -88,6 +90,7 @@ class ImportService:
                 progress=progress,
                 cancel=cancel,
                 assume_id_scan=assume_id_scan,
+                round=round,
             )
         finally:
             if owned:

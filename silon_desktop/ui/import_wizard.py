@@ -173,6 +173,12 @@ class ImportWizard(QDialog):
         self.hints_label = QLabel()
         self.hints_label.setTextFormat(Qt.TextFormat.PlainText)
         self.scan_check = QCheckBox(self.tr("Pindaian KTP-el sudah diserahkan untuk semua baris"))
+        # The round the list is handed in: rows it adds keep it (berita acara per round).
+        self.round_box = QComboBox()
+        self.round_box.setObjectName("importRound")
+        self.round_box.addItem(self.tr("Penyerahan dukungan"), "submission")
+        self.round_box.addItem(self.tr("Perbaikan I"), "correction_1")
+        self.round_box.addItem(self.tr("Perbaikan II"), "correction_2")
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
         self.file_error.setTextFormat(Qt.TextFormat.PlainText)  # file and sheet names
@@ -187,6 +193,11 @@ class ImportWizard(QDialog):
         layout.addWidget(QLabel(self.tr("Pilih berkas daftar dukungan (Model B.1-KWK):")))
         layout.addLayout(row)
         layout.addWidget(self.scan_check)
+        round_row = QHBoxLayout()
+        round_row.addWidget(QLabel(self.tr("Tahap penyerahan:")))
+        round_row.addWidget(self.round_box)
+        round_row.addStretch(1)
+        layout.addLayout(round_row)
         layout.addWidget(self.hints_label)
         layout.addWidget(self.file_error)
         layout.addStretch(1)
@@ -460,6 +471,7 @@ class ImportWizard(QDialog):
         imports = self.imports
         pair_id = self.pair_id
         assume_scan = self.scan_check.isChecked()
+        arrival = str(self.round_box.currentData())
         self.cancel_requested = False
         self.cancel_button.setEnabled(True)
         self.progress_bar.setRange(0, 0)
@@ -474,6 +486,7 @@ class ImportWizard(QDialog):
                 progress=lambda done, total: progress((done, total)),
                 cancel=cancel,
                 assume_id_scan=assume_scan,
+                round=arrival,
             )
 
         job_obj = self._run(job, "import", self._show_result, self._import_failed)

@@ -64,6 +64,8 @@ def test_preview_edit_mapping_import_and_report(
     box = wizard.field_boxes["occupation"]
     box.setCurrentIndex(box.findData(7))
     wizard.scan_check.setChecked(True)
+    assert wizard.round_box.currentData() == "submission"
+    wizard.round_box.setCurrentIndex(wizard.round_box.findData("correction_1"))
 
     with qtbot.waitSignal(wizard.imported, timeout=30_000) as blocker:
         wizard.import_button.click()
@@ -77,6 +79,12 @@ def test_preview_edit_mapping_import_and_report(
     assert "Data wajib kosong" in wizard.bad_table.item(1, 3).text()
     assert "8 baru" in wizard.result_label.text()
     assert counts(db_path) == (8, 8)  # bad rows are stored too, with their status
+    conn = sqlite3.connect(db_path)
+    try:  # every row knows the round it arrived in, and its scan flag
+        stored = conn.execute("SELECT DISTINCT round, has_id_scan FROM supporter").fetchall()
+    finally:
+        conn.close()
+    assert stored == [("correction_1", 1)]
     qtbot.waitUntil(lambda: wizard.job is None)
 
 
