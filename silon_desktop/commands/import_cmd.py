@@ -38,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--part",
         action="store_true",
         help="a further part of the pair's list: add its rows, duplicates found across parts",
+    )
+    parser.add_argument(
         "--round",
         choices=("submission", "correction_1", "correction_2"),
         default="submission",
