@@ -2914,6 +2914,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Laporan tidak dapat disimpan: %1</source>
         <translation>The report could not be saved: %1</translation>
     </message>
+    <message>
+        <source>Berita acara</source>
+        <translation>Official minutes</translation>
+    </message>
+    <message>
+        <source>Tahap yang direkapitulasi:</source>
+        <translation>Stage to recap:</translation>
+    </message>
 </context>
 <context>
     <name>PracticeMark</name>
