@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -37,12 +37,40 @@ class FieldType(StrEnum):
     LIST = "list"
 
 
+#: Characters refused in every text field: C0/C1 controls (U+0085, U+009B ...),
+#: invisible format characters, bidi embeddings, overrides and isolates (U+202E ...),
+#: line/paragraph separators, BOM, lone surrogates and non-characters.
+HOSTILE_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
+)
+#: Tab and line breaks: allowed only in multi-line fields (addresses, notes).
+LINE_CHARS = "\t\n\r"
+#: The largest whole number of any field (the databases' INTEGER columns).
+MAX_INT = 2**31 - 1
+#: Characters a file name never holds (it is a name, not a path).
+PATH_CHARS = '/\\:*?"<>|'
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
+    """One synced field and its value domain (checked by the server and the desktop)."""
+
     name: str
     type: FieldType
     #: Fields only the server writes (cross-scope checks); clients never push them.
     server_owned: bool = False
+    #: The values a text field may hold (``""`` listed when it may be blank); None: free text.
+    choices: frozenset[str] | None = None
+    #: The longest text, in characters (None: :data:`MAX_TEXT`).
+    max_len: int | None = None
+    #: Smallest and largest whole number (integers: 0 .. :data:`MAX_INT` by default).
+    min: int | None = None
+    max: int | None = None
+    #: Text that may span lines (tab and line breaks allowed).
+    multiline: bool = False
+    #: A file name: no path separators, never ``.`` or ``..``.
+    filename: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +109,104 @@ S, I, B, D, T, L = (  # noqa: E741
 
 def _fields(*pairs: tuple[str, FieldType]) -> tuple[FieldSpec, ...]:
     return tuple(FieldSpec(n, t) for n, t in pairs)
+
+
+def _choices(*values: str) -> frozenset[str]:
+    return frozenset(values)
+
+
+_STATUS = _choices("MS", "BMS", "TMS", "")
+_SEX = _choices("L", "P", "")
+_MARITAL = _choices("B", "S", "P", "")
+#: Value domains by field name, the same for every entity holding the field
+#: (``(entity, field)`` keys in :data:`_DOMAINS_BY_ENTITY` take precedence).
+_DOMAINS: dict[str, dict[str, Any]] = {
+    "name": {"max_len": 200},
+    "region_code": {"max_len": 13},
+    "rule_set": {"max_len": 40},
+    "year": {"min": 2000, "max": 2100},
+    "election_id": {"max_len": 36},
+    "pair_id": {"max_len": 36},
+    "candidate_id": {"max_len": 36},
+    "route": {"max_len": 20, "choices": _choices("partai", "perseorangan")},
+    "head_name": {"max_len": 200},
+    "deputy_name": {"max_len": 200},
+    "sex": {"max_len": 1, "choices": _SEX},
+    "marital_status": {"max_len": 1, "choices": _MARITAL},
+    "birth_place": {"max_len": 100},
+    "address": {"max_len": 500, "multiline": True},
+    "education": {"max_len": 40},
+    "occupation": {"max_len": 100},
+    "filename": {"max_len": 255, "filename": True},
+    "sha256": {"max_len": 64},
+    "note": {"max_len": 500, "multiline": True},
+    "party_name": {"max_len": 100},
+    "rt": {"max_len": 3},
+    "rw": {"max_len": 3},
+    "desa_code": {"max_len": 13},
+    "kecamatan_code": {"max_len": 8},
+    "kabkota_code": {"max_len": 5},
+    "check_status": {"max_len": 3, "choices": _STATUS},
+    "admin_status": {"max_len": 3, "choices": _STATUS},
+    "field_status": {"max_len": 3, "choices": _STATUS},
+    "admin_by": {"max_len": 64},
+    "field_by": {"max_len": 64},
+    "round": {
+        "max_len": 16,
+        "choices": _choices("submission", "correction_1", "correction_2", ""),
+    },
+    "field_method": {
+        "max_len": 20,
+        "choices": _choices("rumah", "lo", "kantor_pps", "video", ""),
+    },
+}
+_DOMAINS_BY_ENTITY: dict[tuple[str, str], dict[str, Any]] = {
+    ("election", "kind"): {"max_len": 20, "choices": _choices("gubernur", "bupati", "walikota")},
+    ("pair", "status"): {
+        "max_len": 20,
+        "choices": _choices("draft", "diajukan", "ditetapkan", "ditolak"),
+    },
+    ("candidate", "role"): {"max_len": 10, "choices": _choices("kepala", "wakil")},
+    ("candidate", "nik"): {"max_len": 16},
+    ("supporter", "nik"): {"max_len": 32},
+    ("document", "kind"): {
+        "max_len": 40,
+        "choices": _choices(
+            "ijazah",
+            "surat_sehat",
+            "skck",
+            "lhkpn",
+            "npwp",
+            "spt",
+            "drh",
+            "pernyataan",
+            "ktp",
+            "pas_foto",
+            "pailit",
+            "lainnya",
+        ),
+    },
+    ("document", "status"): {
+        "max_len": 20,
+        "choices": _choices("belum", "ada", "sesuai", "tidak_sesuai"),
+    },
+}
+
+
+def _with_domains(spec: EntitySpec) -> EntitySpec:
+    """``spec`` with every field's value domain (from the tables above)."""
+
+    def domain(f: FieldSpec) -> FieldSpec:
+        if f.server_owned:
+            return f
+        extra = _DOMAINS_BY_ENTITY.get((spec.name, f.name))
+        if extra is None:
+            extra = {} if f.name in ("kind", "status", "role") else _DOMAINS.get(f.name, {})
+        if f.type is FieldType.INT:
+            extra = {"min": 0, "max": MAX_INT, **extra}
+        return replace(f, **extra)
+
+    return replace(spec, fields=tuple(domain(f) for f in spec.fields))
 
 
 ELECTION = EntitySpec(
@@ -210,6 +336,10 @@ SUPPORTER = EntitySpec(
         FieldSpec("public_objection", B, server_owned=True),
     ),
     parent_entity="pair",
+)
+
+ELECTION, PAIR, CANDIDATE, DOCUMENT, PARTY, SUPPORTER = (
+    _with_domains(e) for e in (ELECTION, PAIR, CANDIDATE, DOCUMENT, PARTY, SUPPORTER)
 )
 
 ENTITIES: dict[str, EntitySpec] = {

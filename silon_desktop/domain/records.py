@@ -21,21 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from silon_desktop.domain.codes import (
-    CandidateRole,
-    DocumentKind,
-    DocumentStatus,
     ElectionKind,
-    FieldMethod,
-    MaritalStatus,
-    PairStatus,
     ReasonCode,
-    Route,
-    Sex,
     Status,
 )
 from silon_desktop.domain.nik import parse_nik
-from silon_desktop.domain.rules import RULE_SETS, Round
-from sync.protocol import ENTITIES, FieldType
+from silon_desktop.domain.rules import RULE_SETS
+from sync.protocol import ENTITIES, HOSTILE_CHARS, FieldType
+from sync.protocol import MAX_INT as PROTOCOL_MAX_INT
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,63 +52,14 @@ def _err(name: str, code: str, detail: str = "") -> FieldError:
     return FieldError(name, code, code, detail)
 
 
-# -- limits, mirroring silon_desktop/storage/models.py (a test keeps them equal) ---
+# -- limits: the value domains of sync.protocol (the server checks the same), and
+# silon_desktop/storage/models.py mirrors them (a test keeps them equal) ------------
 
 MAX_LENGTH: dict[str, dict[str, int]] = {
-    "election": {"name": 200, "kind": 20, "region_code": 13, "rule_set": 40},
-    "pair": {
-        "election_id": 36,
-        "route": 20,
-        "head_name": 200,
-        "deputy_name": 200,
-        "status": 20,
-    },
-    "candidate": {
-        "pair_id": 36,
-        "role": 10,
-        "nik": 16,
-        "name": 200,
-        "sex": 1,
-        "birth_place": 100,
-        "address": 500,
-        "education": 40,
-        "occupation": 100,
-        "marital_status": 1,
-    },
-    "document": {
-        "candidate_id": 36,
-        "kind": 40,
-        "filename": 255,
-        "sha256": 64,
-        "status": 20,
-        "note": 500,
-    },
-    "party": {"pair_id": 36, "party_name": 100},
-    "supporter": {
-        "pair_id": 36,
-        "nik": 32,
-        "name": 200,
-        "birth_place": 100,
-        "sex": 1,
-        "marital_status": 1,
-        "occupation": 100,
-        "address": 500,
-        "rt": 3,
-        "rw": 3,
-        "desa_code": 13,
-        "kecamatan_code": 8,
-        "kabkota_code": 5,
-        "check_status": 3,
-        "admin_status": 3,
-        "admin_by": 64,
-        "field_status": 3,
-        "field_method": 20,
-        "field_by": 64,
-        "effective_status": 3,
-        "effective_reasons": 200,
-        "round": 16,
-    },
+    entity: {f.name: f.max_len for f in spec.fields if f.max_len}
+    for entity, spec in ENTITIES.items()
 }
+MAX_LENGTH["supporter"].update({"effective_status": 3, "effective_reasons": 200})
 #: Columns every synced record has, besides its entity's fields.
 RECORD_COLUMNS: dict[str, FieldType] = {
     "id": FieldType.STR,
@@ -132,17 +76,14 @@ SUPPORTER_LOCAL_COLUMNS: dict[str, FieldType] = {
 MULTILINE_FIELDS = frozenset(
     {("candidate", "address"), ("supporter", "address"), ("document", "note")}
 )
-MAX_INT = 2**31 - 1  # the server's INTEGER columns
+MAX_INT = PROTOCOL_MAX_INT  # the server's INTEGER columns
 MAX_LIST_ITEMS = len(ReasonCode)
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 DATETIME_MIN, DATETIME_MAX = dt.datetime(1970, 1, 1), dt.datetime(2100, 12, 31, 23, 59, 59)
 
 # C0/C1 controls, invisible format characters, bidi embeddings/overrides/isolates,
-# line/paragraph separators, BOM, lone surrogates and non-characters.
-_HOSTILE = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
-)
+# line/paragraph separators, BOM, lone surrogates and non-characters (the protocol's list).
+_HOSTILE = HOSTILE_CHARS
 _BAD_CHAR = re.compile(f"[{_HOSTILE}]")
 _BAD_CHAR_SINGLE_LINE = re.compile(f"[{_HOSTILE}\t\n\r]")
 
@@ -153,25 +94,16 @@ def _values_of(*enums: type[Any], empty: bool = False) -> frozenset[str]:
 
 
 _STATUS_OR_EMPTY = _values_of(Status, empty=True)
+#: The protocol's choices (sync.protocol FieldSpec.choices; codes.py names the same
+#: values as enums, a test keeps them equal), the rule sets and the local status.
 ALLOWED_VALUES: dict[tuple[str, str], frozenset[str]] = {
-    ("election", "kind"): _values_of(ElectionKind),
-    ("election", "rule_set"): frozenset(RULE_SETS),
-    ("pair", "route"): _values_of(Route),
-    ("pair", "status"): _values_of(PairStatus),
-    ("candidate", "role"): _values_of(CandidateRole),
-    ("candidate", "sex"): _values_of(Sex, empty=True),
-    ("candidate", "marital_status"): _values_of(MaritalStatus, empty=True),
-    ("document", "kind"): _values_of(DocumentKind),
-    ("document", "status"): _values_of(DocumentStatus),
-    ("supporter", "sex"): _values_of(Sex, empty=True),
-    ("supporter", "marital_status"): _values_of(MaritalStatus, empty=True),
-    ("supporter", "check_status"): _STATUS_OR_EMPTY,
-    ("supporter", "admin_status"): _STATUS_OR_EMPTY,
-    ("supporter", "field_status"): _STATUS_OR_EMPTY,
-    ("supporter", "effective_status"): _STATUS_OR_EMPTY,
-    ("supporter", "field_method"): _values_of(FieldMethod, empty=True),
-    ("supporter", "round"): _values_of(Round, empty=True),
+    (entity, f.name): f.choices
+    for entity, spec in ENTITIES.items()
+    for f in spec.fields
+    if f.choices is not None
 }
+ALLOWED_VALUES[("election", "rule_set")] = frozenset(RULE_SETS)
+ALLOWED_VALUES[("supporter", "effective_status")] = _STATUS_OR_EMPTY
 _REASONS = _values_of(ReasonCode)
 #: Region code fields: the number of code parts they must have (empty allowed).
 REGION_LEVELS: dict[tuple[str, str], tuple[int, ...]] = {
@@ -296,9 +228,16 @@ def _check_int(entity: str, name: str, value: Any) -> FieldError | None:
         return _err(name, "negative")
     if value > MAX_INT:
         return _err(name, "too_large", str(MAX_INT))
-    if entity == "election" and name == "year" and not 2000 <= value <= 2100:
-        return _err(name, "out_of_range", "2000-2100")
+    spec = ENTITIES[entity].spec(name) if name in _SYNCED_INTS.get(entity, ()) else None
+    if spec is not None and spec.min and not spec.min <= value <= (spec.max or MAX_INT):
+        return _err(name, "out_of_range", f"{spec.min}-{spec.max}")
     return None
+
+
+_SYNCED_INTS: dict[str, frozenset[str]] = {
+    entity: frozenset(f.name for f in spec.fields if f.type is FieldType.INT)
+    for entity, spec in ENTITIES.items()
+}
 
 
 def _check_bool(entity: str, name: str, value: Any) -> FieldError | None:

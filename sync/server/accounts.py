@@ -79,6 +79,7 @@ def change_user(
             values["active"] = change.active
         if change.password is not None:
             values["password_hash"] = auth.hash_password(change.password)
+            auth.clear_throttles(conn, username)
         conn.execute(update(users).where(users.c.username == username).values(**values))
         conn.execute(tokens.delete().where(tokens.c.username == username))
         before = _user_out(row)
@@ -115,3 +116,24 @@ def list_users(engine: Engine, actor: Actor | None) -> list[dict[str, Any]]:
         elif actor.can_manage(Role(r.role), r.region):
             out.append(_user_out(r))
     return out
+
+
+def unlock_user(engine: Engine, config: ServerConfig, by: Actor | None, username: str) -> None:
+    """Lift the login throttles of an account; ``by`` None is the local administrator.
+
+    Raises:
+        ApiError: 403 outside the caller's accounts, 404 no such user (for KPU RI and the CLI).
+    """
+    with read_tx(engine) as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    if row is None or (by is not None and not by.can_manage(Role(row.role), row.region)):
+        if by is not None and not by.reads_everything:
+            raise forbidden()
+        raise ApiError(404, "not_found", f"no user {username!r}")
+    auth.unlock(
+        engine,
+        config,
+        username,
+        by.username if by else "admin",
+        by.device_id if by else "admin-cli",
+    )

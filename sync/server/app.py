@@ -24,7 +24,7 @@ from sync.server.config import ServerConfig
 from sync.server.http import ERRORS, install_handlers, json_response
 from sync.server.middleware import BodyMiddleware
 from sync.server.public import pages as public_pages
-from sync.server.routes import accounts, auth, bundles, health, records, snapshot
+from sync.server.routes import accounts, auth, bundles, checks, health, records, snapshot
 from sync.server.routes import sync as sync_routes
 from sync.server.routes import training as training_routes
 from sync.server.state import ServerState, open_state
@@ -56,7 +56,9 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.server = state
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
-    app.add_middleware(BodyMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(
+        BodyMiddleware, max_bytes=config.max_body_bytes, read_timeout=config.read_timeout
+    )
     app.add_middleware(public_pages.FastLane)  # cached public pages before routing
     install_handlers(app)
     app.include_router(health.router)
@@ -65,6 +67,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(records.router)
     app.include_router(accounts.router)
     app.include_router(bundles.router)
+    app.include_router(checks.router)
     app.include_router(public_pages.router)
     app.include_router(snapshot.router)
     if config.training:

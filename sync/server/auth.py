@@ -1,4 +1,13 @@
-"""Accounts, passwords (argon2), opaque expiring tokens and login lockout."""
+"""Accounts, passwords (argon2), opaque expiring tokens and login throttling.
+
+Failed logins are counted per (account, source) and per source, never per account
+alone: an anonymous caller who guesses wrong is refused (``429``) from its own
+address, while the account's owner, from another address, still logs in. Failures
+on one account from all sources add a short delay to its failed answers (at most
+:data:`MAX_ACCOUNT_DELAY` seconds) instead of a lock. Rows older than the window
+are pruned at every login. An administrator lifts the throttles of an account with
+``silon-server user unlock`` or ``POST /v1/users/{name}/unlock``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +17,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, and_, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from sync.server import audit
@@ -16,7 +25,7 @@ from sync.server.config import ServerConfig
 from sync.server.db import read_tx, write_tx
 from sync.server.errors import ApiError
 from sync.server.roles import Actor, Role, valid_region_for
-from sync.server.schema import devices, login_attempts, tokens, users
+from sync.server.schema import device_keys, login_attempts, tokens, users
 
 _hasher = PasswordHasher()
 #: Verified against when the user name is unknown, so timing does not reveal accounts.
@@ -46,8 +55,9 @@ def create_user(
     """Insert an account (caller holds the write lock and audits)."""
     if not valid_region_for(role, region):
         raise ApiError(422, "bad_region", f"region {region!r} does not fit role {role}")
-    if conn.execute(select(users.c.username).where(users.c.username == username)).first():
-        raise ApiError(409, "user_exists", f"user {username!r} already exists")
+    taken = select(users.c.username).where(func.lower(users.c.username) == username.lower())
+    if conn.execute(taken).first():
+        raise ApiError(409, "user_exists", f"user {username!r} already exists (names ignore case)")
     conn.execute(
         users.insert().values(
             username=username,
@@ -60,6 +70,15 @@ def create_user(
     )
 
 
+#: The longest delay added to a failed login answer for an account under attack (seconds).
+MAX_ACCOUNT_DELAY = 4.0
+
+
+def _keys(username: str, source: str) -> tuple[str, str, str]:
+    """Throttle keys: (account, source), source, account (":" never occurs in a name)."""
+    return f"u:{username}|{source}"[:64], f"s:{source}"[:64], f"a:{username}"[:64]
+
+
 def login(
     engine: Engine,
     config: ServerConfig,
@@ -67,14 +86,17 @@ def login(
     password: str,
     device_id: str,
     public_key: str | None,
+    source: str = "",
 ) -> LoginResult:
-    """Check a password and open a token; count failures and lock out.
+    """Check a password and open a token; count failures and throttle.
 
     Raises:
-        ApiError: 401 bad credentials, 429 locked (with ``retry_after``).
+        ApiError: 401 bad credentials (``delay``: seconds the answer should wait),
+            429 throttled (with ``retry_after``).
     """
     now = config.clock.time()
-    failures = _claim_attempt(engine, config, username, now)
+    pair_key, _source_key, account_key = _keys(username, source)
+    failures = _claim_attempt(engine, config, username, source, now)
     with read_tx(engine) as conn:
         user = conn.execute(select(users).where(users.c.username == username)).first()
     stored = user.password_hash if user is not None and user.active else _DUMMY_HASH
@@ -84,11 +106,13 @@ def login(
         ok = False
     if not ok or user is None:
         _record_failure(engine, config, username, device_id, failures)
-        raise ApiError(401, "bad_credentials", "wrong user name or password")
+        error = ApiError(401, "bad_credentials", "wrong user name or password")
+        error.delay = _account_delay(engine, config, account_key, now)
+        raise error
     token = secrets.token_urlsafe(32)
     expires = now + config.token_ttl
     with write_tx(engine) as conn:
-        conn.execute(delete(login_attempts).where(login_attempts.c.username == username))
+        conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
         conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
         conn.execute(
             tokens.insert().values(
@@ -107,62 +131,118 @@ def login(
     return LoginResult(token, expires, username, Role(user.role), str(user.region))
 
 
+def _account_delay(engine: Engine, config: ServerConfig, account_key: str, now: float) -> float:
+    """Seconds a failed answer waits: grows with the account's recent failures (any source)."""
+    with read_tx(engine) as conn:
+        row = conn.execute(
+            select(login_attempts).where(login_attempts.c.username == account_key)
+        ).first()
+    if row is None or now - row.window_start > config.lockout_window:
+        return 0.0
+    over = int(row.failures) - config.lockout_failures
+    return 0.0 if over < 0 else min(MAX_ACCOUNT_DELAY, 0.25 * 2**over)
+
+
+def clear_throttles(conn: Connection, username: str) -> int:
+    """Delete the throttle rows of ``username`` (all sources); return how many."""
+    removed = conn.execute(
+        delete(login_attempts).where(
+            (login_attempts.c.username == f"a:{username}"[:64])
+            | login_attempts.c.username.startswith(f"u:{username}|", autoescape=True)
+        )
+    ).rowcount
+    return int(removed or 0)
+
+
+def unlock(engine: Engine, config: ServerConfig, username: str, by: str, device_id: str) -> int:
+    """Lift every throttle of ``username`` (all sources); audited. Returns rows removed."""
+    with write_tx(engine) as conn:
+        removed = clear_throttles(conn, username)
+        entry = audit.AuditEntry(config.clock.iso(), by, device_id, "user_unlock", "user", username)
+        audit.append(conn, [entry])
+    return removed
+
+
 def _register_device(
     conn: Connection, username: str, device_id: str, public_key: str | None, now: float
 ) -> None:
-    row = conn.execute(select(devices).where(devices.c.device_id == device_id)).first()
+    """The device's key for this user: another user's login never rebinds it."""
+    key = and_(device_keys.c.username == username, device_keys.c.device_id == device_id)
+    row = conn.execute(select(device_keys.c.public_key).where(key)).first()
     if row is None:
         conn.execute(
-            devices.insert().values(
-                device_id=device_id,
+            device_keys.insert().values(
                 username=username,
+                device_id=device_id,
                 public_key=public_key,
                 registered_at=now,
                 last_seen=now,
             )
         )
         return
-    values: dict[str, object] = {"username": username, "last_seen": now}
+    values: dict[str, object] = {"last_seen": now}
     if public_key:
         values["public_key"] = public_key
-    conn.execute(update(devices).where(devices.c.device_id == device_id).values(**values))
+    conn.execute(update(device_keys).where(key).values(**values))
 
 
-def _claim_attempt(engine: Engine, config: ServerConfig, username: str, now: float) -> int:
-    """Count a login attempt as failed BEFORE its password is checked; return the count.
+def _count(conn: Connection, config: ServerConfig, key: str, now: float, limit: int) -> int:
+    """Count one attempt under ``key``; return the failures in the window after it.
 
-    Checking the lock and counting happen in one write transaction, so parallel
-    attempts cannot all pass the check before the first failure is recorded
-    (which let a burst of requests try many passwords per lockout window). The
-    attempt that reaches the limit sets the lock at once; a success then lifts it
-    (its row is deleted), a failure keeps it.
+    Raises:
+        ApiError: 429 ``locked`` with ``retry_after`` while the key is throttled.
+    """
+    row = conn.execute(select(login_attempts).where(login_attempts.c.username == key)).first()
+    if row is not None and row.locked_until > now:
+        raise ApiError(
+            429,
+            "locked",
+            "too many failed logins from this address; try again later",
+            retry_after=int(row.locked_until - now) + 1,
+        )
+    if row is None or now - row.window_start > config.lockout_window:
+        failures, start = 1, now
+    else:
+        failures, start = int(row.failures) + 1, float(row.window_start)
+    locked = now + config.lockout_seconds if limit and failures >= limit else 0.0
+    values = {"failures": failures, "window_start": start, "locked_until": locked}
+    if row is None:
+        conn.execute(login_attempts.insert().values(username=key, **values))
+    else:
+        conn.execute(
+            update(login_attempts).where(login_attempts.c.username == key).values(**values)
+        )
+    return failures
+
+
+def _claim_attempt(
+    engine: Engine, config: ServerConfig, username: str, source: str, now: float
+) -> int:
+    """Count a login attempt as failed BEFORE its password is checked; return the
+    (account, source) count.
+
+    Checking the throttle and counting happen in one write transaction, so parallel
+    attempts cannot all pass the check before the first failure is recorded. The
+    attempt that reaches a limit sets the throttle at once; a success then lifts the
+    (account, source) one (its row is deleted). Three counters: (account, source),
+    throttled after ``lockout_failures``; the source, after ``source_failures`` on
+    any accounts; the account alone, never throttled (it only slows answers down).
+    Rows past the window are pruned here.
 
     Raises:
         ApiError: 429 ``locked`` with ``retry_after``.
     """
+    pair_key, source_key, account_key = _keys(username, source)
     with write_tx(engine) as conn:
-        row = conn.execute(
-            select(login_attempts).where(login_attempts.c.username == username)
-        ).first()
-        if row is not None and row.locked_until > now:
-            raise ApiError(
-                429,
-                "locked",
-                "too many failed logins; try again later",
-                retry_after=int(row.locked_until - now) + 1,
+        conn.execute(
+            delete(login_attempts).where(
+                login_attempts.c.window_start < now - config.lockout_window,
+                login_attempts.c.locked_until < now,
             )
-        if row is None or now - row.window_start > config.lockout_window:
-            failures, start = 1, now
-        else:
-            failures, start = int(row.failures) + 1, float(row.window_start)
-        locked = now + config.lockout_seconds if failures >= config.lockout_failures else 0.0
-        values = {"failures": failures, "window_start": start, "locked_until": locked}
-        if row is None:
-            conn.execute(login_attempts.insert().values(username=username, **values))
-        else:
-            conn.execute(
-                update(login_attempts).where(login_attempts.c.username == username).values(**values)
-            )
+        )
+        failures = _count(conn, config, pair_key, now, config.lockout_failures)
+        _count(conn, config, source_key, now, config.source_failures)
+        _count(conn, config, account_key, now, 0)
     return failures
 
 

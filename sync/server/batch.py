@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from sync.protocol import Mutation, MutationResult, Record
 from sync.server import audit
-from sync.server.roles import Actor
+from sync.server.roles import Actor, area_of
 from sync.server.schema import records
 
 CHUNK = 900  # bound parameters per IN (...) list
@@ -34,6 +34,11 @@ class Rec:
     #: The stored fields and tombstone flag before this batch (None for new records).
     orig: dict[str, Any] | None = None
     orig_deleted: bool = False
+
+    @property
+    def area(self) -> str:
+        """The kab/kota of a province-scope supporter (see sync.server.roles.area_of)."""
+        return area_of(self.entity, self.scope, self.fields)
 
     def to_record(self) -> Record:
         return Record(

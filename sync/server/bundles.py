@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from sync import signing
-from sync.protocol import MAX_BATCH, Mutation, MutationResult
+from sync.protocol import Mutation
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role
-from sync.server.schema import devices, users
+from sync.server.schema import device_keys, users
 
 if TYPE_CHECKING:
     from sync.server.state import ServerState
@@ -77,6 +77,8 @@ def read_bundle(raw: bytes, max_bytes: int = MAX_BUNDLE_BYTES) -> tuple[dict[str
                 raise ApiError(413, "too_large", f"bundle inflates past {max_bytes} bytes")
             if not inflater.eof:
                 raise ApiError(400, "bad_gzip", "bundle is cut short (gzip stream not ended)")
+            if inflater.unused_data:
+                raise ApiError(400, "bad_gzip", "bytes after the end of the bundle's gzip stream")
         except zlib.error as exc:
             raise ApiError(400, "bad_gzip", f"bundle is not valid gzip: {exc}") from exc
     data = parse_json(raw)
@@ -111,7 +113,10 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
         raise ApiError(422, "bad_signature", "the bundle's signature does not verify")
     with read_tx(state.engine) as conn:
         device = conn.execute(
-            select(devices).where(devices.c.device_id == bundle.device_id)
+            select(device_keys).where(
+                device_keys.c.device_id == bundle.device_id,
+                device_keys.c.username == bundle.user,
+            )
         ).first()
         user = conn.execute(select(users).where(users.c.username == bundle.user)).first()
     if user is None or not user.active:
@@ -136,19 +141,16 @@ def import_bundle(
 ) -> dict[str, Any]:
     """Verify and apply a bundle; ``caller`` None is the local administrator (CLI).
 
-    Applied in slices of :data:`sync.protocol.MAX_BATCH` mutations (one
-    transaction each; mutation ids keep it exactly-once if an import is cut and
-    repeated). Every mutation's scope is checked before anything is applied.
+    Applied all or nothing: one transaction for every mutation of the bundle and
+    one receipt (a refusal anywhere leaves nothing of it committed; mutation ids
+    keep it exactly-once when an import is repeated).
     """
     data, bundle = read_bundle(raw, max_bytes)
     actor = verify_bundle(state, data, bundle)
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
         raise forbidden()
-    check_scopes(actor, bundle.mutations)  # before the first slice is applied
-    results: list[MutationResult] = []
-    for start in range(0, len(bundle.mutations), MAX_BATCH):
-        part = bundle.mutations[start : start + MAX_BATCH]
-        results.extend(apply_batch(state.engine, state.config, actor, bundle.bundle_id, part))
+    check_scopes(actor, bundle.mutations)
+    results = apply_batch(state.engine, state.config, actor, bundle.bundle_id, bundle.mutations)
     _time, receipt = state.sign_receipt(bundle.bundle_id, actor, bundle.device_id, results)
     return {
         "bundle_id": bundle.bundle_id,

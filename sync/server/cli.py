@@ -86,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("username")
     q.add_argument("role", choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"])
     q.add_argument("--region")
+    q = usub.add_parser("unlock", help="lift the login throttles of an account (all addresses)")
+    _db_args(q)
+    q.add_argument("username")
+    q = usub.add_parser(
+        "reset-password", help="set a new password (ends the account's sessions, lifts throttles)"
+    )
+    _db_args(q)
+    q.add_argument("username")
+    q.add_argument("--password", help="default: $SILON_PASSWORD, else asked")
 
     p = sub.add_parser("region", help="region reference table")
     rsub = p.add_subparsers(dest="region_command", required=True)
@@ -307,7 +316,18 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(ServerConfig(database_url=url, training=args.training))
     tune_gc()
     log.info("serving on http://%s:%d", args.host, args.port)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        # The caller's address (login throttling) comes from X-Forwarded-For only when
+        # the connection is from these proxies (docs/INSTALL.md: the reverse proxy).
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("SILON_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        timeout_keep_alive=5,
+    )
     return 0
 
 
@@ -340,6 +360,13 @@ def _user(args: argparse.Namespace) -> int:
         for u in accounts.list_users(state.engine, None):
             active = "" if u["active"] else " (inactive)"
             print(f"{u['username']}\t{u['role']}\t{u['region'] or '-'}{active}")
+    elif args.user_command == "unlock":
+        accounts.unlock_user(state.engine, state.config, None, args.username)
+        print(f"user {args.username}: login throttles lifted")
+    elif args.user_command == "reset-password":
+        change = models.UserChange(password=_password(args))
+        accounts.change_user(state.engine, state.config, None, args.username, change)
+        print(f"user {args.username}: password changed, sessions ended, throttles lifted")
     else:
         change = models.UserChange(role=args.role, region=args.region)
         out = accounts.change_user(state.engine, state.config, None, args.username, change)

@@ -9,6 +9,12 @@ Environment variables (all optional; tests use them to drive a real process):
 - ``SILON_LOCKOUT_FAILURES`` / ``SILON_LOCKOUT_WINDOW_SECONDS`` /
   ``SILON_LOCKOUT_SECONDS``: failed logins allowed within the window before the
   name is locked, and for how long (default 5 within 900 s, locked 900 s).
+- ``SILON_SOURCE_FAILURES``: failed logins (on any accounts) from one address
+  within the window before that address is refused for ``SILON_LOCKOUT_SECONDS``
+  (default 50). The ``SILON_LOCKOUT_*`` limits apply per (account, address): an
+  account is never locked for everyone.
+- ``SILON_READ_TIMEOUT_SECONDS``: a request body must arrive within this many
+  seconds between chunks (default 30), else ``408``.
 - ``SILON_MAX_BODY_BYTES``: largest request body, before and after gzip
   (default 64 MiB).
 """
@@ -73,6 +79,12 @@ class ServerConfig:
         default_factory=lambda: _env_float("SILON_LOCKOUT_WINDOW_SECONDS", 900)
     )
     lockout_seconds: float = field(default_factory=lambda: _env_float("SILON_LOCKOUT_SECONDS", 900))
+    source_failures: int = field(
+        default_factory=lambda: int(_env_float("SILON_SOURCE_FAILURES", 50))
+    )
+    read_timeout: float = field(
+        default_factory=lambda: _env_float("SILON_READ_TIMEOUT_SECONDS", 30)
+    )
     max_body_bytes: int = field(
         default_factory=lambda: int(_env_float("SILON_MAX_BODY_BYTES", 64 * 1024 * 1024))
     )

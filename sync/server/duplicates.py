@@ -3,8 +3,8 @@
 ``nik_index`` holds one row per live supporter with a NIK, keyed by (election,
 NIK, record). After a batch, supporters whose entry changed are re-indexed and
 the ``external_duplicate`` flag of every member of the groups concerned is set
-to whether the group spans several pairs. Flags of records outside the batch
-change with a version bump, so they reach clients through the feed.
+to whether the group spans several pairs. Every flag change is a version bump
+(also on a record the batch itself wrote), so it reaches clients through the feed.
 """
 
 from __future__ import annotations
@@ -75,12 +75,12 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
                     }
                 )
                 if current != duplicate:
-                    _set_flag(batch, batch.state[rid], duplicate, bump=False)
+                    _set_flag(batch, batch.state[rid], duplicate)
             elif current != duplicate:
                 outside.append({"e": e, "n": n, "rid": rid, "flag": duplicate})
     for rid in changed - new_rows.keys():
         if batch.state[rid].fields.get("external_duplicate"):
-            _set_flag(batch, batch.state[rid], False, bump=False)
+            _set_flag(batch, batch.state[rid], False)
     if old_rows:
         conn.execute(
             nik_index.delete().where(
@@ -104,7 +104,7 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             outside,
         )
         for o in outside:
-            _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]), bump=True)
+            _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
 
 
 def _group_members(
@@ -133,11 +133,13 @@ def _group_members(
     return members
 
 
-def _set_flag(batch: Batch, rec: Rec, flag: bool, *, bump: bool) -> None:
+def _set_flag(batch: Batch, rec: Rec, flag: bool) -> None:
+    """Set the server's flag as a change of its own: always a new version, so a
+    client whose push was acknowledged at the version before sees the flag in its
+    feed (never a flag hidden inside a version it believes it already holds)."""
     before = {"external_duplicate": rec.fields.get("external_duplicate")}
     rec.fields["external_duplicate"] = flag
-    if bump or not rec.dirty:
-        rec.version += 1
+    rec.version += 1
     touch(batch, rec)
     entry = audit_entry(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})
     entry.username = "server"

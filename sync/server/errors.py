@@ -19,6 +19,8 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.retry_after = retry_after
+        #: Seconds the answer waits before it is sent (a slowed-down failed login).
+        self.delay = 0.0
         self.extra = extra
 
     def body(self) -> dict[str, Any]:

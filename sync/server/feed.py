@@ -5,23 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Engine, or_, select
+from sqlalchemy import Column, ColumnElement, Engine, and_, or_, select
 
 from sync.protocol import FeedPage, Record
 from sync.server.db import read_tx
-from sync.server.roles import Actor
+from sync.server.roles import Actor, Role
 from sync.server.schema import records
 
 MAX_LIMIT = 5000
 
 
-def scope_filter(actor: Actor, column: Column[Any] = records.c.scope) -> ColumnElement[bool] | None:
-    """The SQL condition on a scope column for what ``actor`` may read (None: all)."""
+def scope_filter(
+    actor: Actor,
+    column: Column[Any] = records.c.scope,
+    area: Column[Any] | None = records.c.area,
+) -> ColumnElement[bool] | None:
+    """The SQL condition on a scope column for what ``actor`` may read (None: all).
+
+    With an ``area`` column, a kab/kota also reads its province's records of no
+    area (a governor election and its pairs) and those of its own area (the
+    supporters living in it): see :func:`sync.server.roles.area_of`.
+    """
     prefix = actor.read_prefix()
     if prefix is None:
         return None
     region, exact = prefix
     if exact:
+        if area is not None and actor.role is Role.KABKOTA:
+            province = and_(column == actor.province, area.in_(("", region)))
+            return or_(column == region, province)
         return column == region
     if region == "":
         return None

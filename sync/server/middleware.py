@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from typing import Any
 
@@ -36,14 +37,17 @@ class BodyMiddleware:
     """Reads the request body up to ``max_bytes`` and un-gzips it if needed.
 
     Too large (sent or inflated) -> 413; an unknown Content-Encoding -> 415;
-    broken gzip -> 400. The app then sees a plain body. A body (sent or
+    broken gzip, or bytes after the gzip stream -> 400; a body that stops
+    arriving for ``read_timeout`` seconds -> 408. The app then sees a plain body. A body (sent or
     inflated) over :data:`PUBLIC_MAX_BYTES` is read further only for a valid
     bearer token: without a token -> 413, with a bad or expired one -> its 401.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        #: Seconds a body may pause between chunks (a half-sent request is answered 408).
+        self.read_timeout = read_timeout
 
     async def _refusal(self, scope: Scope, headers: dict[bytes, bytes]) -> ApiError | None:
         """None when the request carries a valid bearer token, else the error to answer."""
@@ -95,7 +99,11 @@ class BodyMiddleware:
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.read_timeout)
+            except TimeoutError:
+                await _send_error(send, 408, "timeout", "the request body stopped arriving")
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -125,6 +133,8 @@ class BodyMiddleware:
                     return
                 if not inflater.eof:
                     raise zlib.error("truncated gzip stream")
+                if inflater.unused_data:
+                    raise zlib.error("bytes after the end of the gzip stream")
             except zlib.error as exc:
                 await _send_error(send, 400, "bad_gzip", f"request body is not valid gzip: {exc}")
                 return

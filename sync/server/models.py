@@ -215,3 +215,18 @@ class BundleResponse(BaseModel):
     bundle_id: str
     results: list[ResultOut]
     receipt: Receipt
+
+
+class CheckOut(BaseModel):
+    record_id: str
+    scope: str
+    status: str = Field(description="the server's automatic check: MS | BMS | TMS")
+    reasons: list[str]
+    client_status: str = Field(description="the forecast the client filed (check_status)")
+    disagrees: bool = Field(description="the client's forecast is milder than the server's")
+
+
+class CheckList(BaseModel):
+    checks: list[CheckOut]
+    cursor: str
+    has_more: bool

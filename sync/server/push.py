@@ -28,6 +28,7 @@ from sync.protocol import (
 )
 from sync.server import audit, rules
 from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
+from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, write_tx
 from sync.server.duplicates import update_duplicates
@@ -73,16 +74,22 @@ def apply_batch(
     invalid: dict[str, Rejection] = {}
     for m in mutations:
         try:
-            check_mutation(m)
+            check_mutation(m, domains=config.rule_checks)
         except Rejection as r:
             invalid[m.id] = r
+    valid = [m for m in mutations if m.id not in invalid]
+    early = precheck(engine, valid, batch.today) if batch.rule_checks else {}
     with write_tx(engine) as conn:
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))
         for m in mutations:
             rec = batch.state.get(m.record_id)
-            if rec is not None and rec.exists and not actor.can_write(rec.scope):
+            if (
+                rec is not None
+                and rec.exists
+                and not actor.can_write(rec.scope, rec.entity, rec.area)
+            ):
                 raise forbidden(m.id)
         _load_parents(conn, batch, todo)
         seen: dict[str, MutationResult] = {}
@@ -97,6 +104,8 @@ def apply_batch(
                 batch.results.append(result)
                 batch.fresh.append((m, result))
         update_duplicates(conn, batch)
+        if batch.rule_checks:
+            update_checks(conn, batch, early)
         update_public(conn, batch)
         _attach_records(batch)
         _write(conn, batch)
@@ -110,7 +119,7 @@ def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
         ApiError: 403 naming the first such mutation.
     """
     for m in mutations:
-        if not actor.can_write(m.scope):
+        if not actor.can_write(m.scope, m.entity):
             raise forbidden(m.id)
 
 
@@ -209,6 +218,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     for name, (_old, new) in m.changes.items():
         fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
+    _check_area(batch, rec)
     if batch.rule_checks:
         rules.check_parent(batch, rec)
         rules.check_stages(batch, rec, m.changes, created=True)
@@ -220,6 +230,18 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     after = {k: v for k, v in fields.items() if v is not None}  # absent means null
     batch.audit_entries.append(audit_entry(batch, "create", rec, None, after))
     return MutationResult(m.id, ResultStatus.APPLIED, version=1)
+
+
+def _check_area(batch: Batch, rec: Rec) -> None:
+    """A kab/kota writing its province's supporter keeps it in its own kab/kota."""
+    actor = batch.actor
+    if rec.scope == actor.region or actor.can_write(rec.scope, rec.entity, rec.area):
+        return
+    raise Rejection(
+        RejectCode.SCOPE_MISMATCH,
+        "kabkota_code",
+        f"a kab/kota account writes only supporters living in {actor.region}",
+    )
 
 
 def _check_parent_exists(batch: Batch, rec: Rec) -> None:
@@ -259,6 +281,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
     candidate = dict(rec.fields)
     candidate.update(changed)
     probe = Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
+    _check_area(batch, probe)
     if batch.rule_checks:
         if ENTITIES[rec.entity].parent_field in changed:
             rules.check_parent(batch, probe)
@@ -345,6 +368,7 @@ def _write(conn: Connection, batch: Batch) -> None:
             "seq": seq,
             "fields": orjson.dumps(rec.fields).decode("utf-8"),
             "updated_at": batch.now,
+            "area": rec.area,
         }
         (updates if rec.exists else inserts).append(row)
     bulk_insert(conn, records, inserts)
@@ -359,6 +383,7 @@ def _write(conn: Connection, batch: Batch) -> None:
                 seq=bindparam("seq"),
                 fields=bindparam("fields"),
                 updated_at=bindparam("updated_at"),
+                area=bindparam("area"),
             ),
             [{**r, "b_id": r["id"]} for r in updates],
         )

@@ -2,6 +2,12 @@
 
 A scope is the region code of a record's election ("32" province, "32.14"
 kab/kota). An account is bound to a region ("" for the whole country).
+
+Levels: a governor election (scope "32") is administered by the province; its
+election, pairs, candidates and documents are read by every KPU kab/kota of the
+province, and its supporters are read and verified by the KPU kab/kota they
+live in (their ``kabkota_code``: the record's *area*). The province reads and
+writes all of them.
 """
 
 from __future__ import annotations
@@ -36,6 +42,21 @@ def valid_region_for(role: Role, region: str) -> bool:
     return region == "" or bool(SCOPE_RE.fullmatch(region))
 
 
+#: The area of a supporter of a governor election without a kab/kota of the
+#: province: only the province (and KPU RI) reads it.
+NO_AREA = "-"
+
+
+def area_of(entity: str, scope: str, fields: dict[str, object]) -> str:
+    """The kab/kota a record of a province scope belongs to ("" for every other record)."""
+    if entity != "supporter" or "." in scope:
+        return ""
+    code = fields.get("kabkota_code")
+    if isinstance(code, str) and len(code) == 5 and code.startswith(scope + "."):
+        return code
+    return NO_AREA
+
+
 def _within(scope: str, region: str) -> bool:
     return region == "" or scope == region or scope.startswith(region + ".")
 
@@ -50,21 +71,43 @@ class Actor:
     device_id: str
     training_server: bool = False
 
-    def can_read(self, scope: str) -> bool:
+    @property
+    def province(self) -> str:
+        """The province code of the account's region ("" for national accounts)."""
+        return self.region.split(".")[0]
+
+    def can_read(self, scope: str, area: str = "") -> bool:
+        """Whether the caller reads a record of ``scope`` (``area``: see :func:`area_of`)."""
         if self.role is Role.TRAINER:
             return self.training_server
         if self.role is Role.KPU_RI:
             return True
         if self.role is Role.KABKOTA:
-            return scope == self.region
+            if scope == self.region:
+                return True
+            return scope == self.province and area in ("", self.region)
         return _within(scope, self.region)
 
-    def can_write(self, scope: str) -> bool:
+    def can_write(self, scope: str, entity: str = "", area: str | None = None) -> bool:
+        """Whether the caller writes a record of ``entity`` in ``scope``.
+
+        A kab/kota account writes its own scope, and the supporters of its
+        province's governor election that live in it (``area`` None: not known
+        yet, checked again once the stored record and the new values are).
+        """
         if self.role is Role.TRAINER:
             return self.training_server
         if self.role is Role.KPU_RI:
             return True
-        if self.role in (Role.KABKOTA, Role.PROVINCE):
+        if self.role is Role.KABKOTA:
+            if scope == self.region:
+                return True
+            return (
+                entity == "supporter"
+                and scope == self.province
+                and (area is None or area == self.region)
+            )
+        if self.role is Role.PROVINCE:
             return scope == self.region
         return False
 

@@ -33,9 +33,6 @@ ADMINISTERED: frozenset[str] = frozenset(
     | {"dpt", "subregion_count", "rule_set"}
 )
 
-#: Supporter fields whose writes belong to the submission stage (a move to another pair).
-_SUBMISSION = frozenset({"pair_id"})
-
 
 def check_parent(batch: Batch, rec: Rec) -> Rec | None:
     """The parent record of ``rec``: it must exist, in the same scope, of the right kind.
@@ -70,10 +67,21 @@ def _election_of(batch: Batch, rec: Rec) -> Rec | None:
 
 
 def _closed(batch: Batch, election: Rec | None, end_field: str) -> str | None:
+    """The end date of a stage that closed before the server's today, else None."""
     end = election.fields.get(end_field) if election is not None else None
-    if end and batch.today > dt.date.fromisoformat(str(end)):
-        return str(end)
-    return None
+    if not end:
+        return None
+    key = (str(end), batch.today)
+    closed = _CLOSED.get(key)
+    if closed is None:
+        closed = _CLOSED[key] = batch.today > dt.date.fromisoformat(str(end))
+        if len(_CLOSED) > 4096:
+            _CLOSED.clear()
+    return str(end) if closed else None
+
+
+#: (end date text, today) -> closed; a batch asks for the same few dates thousands of times.
+_CLOSED: dict[tuple[str, dt.date], bool] = {}
 
 
 def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: bool) -> None:
@@ -84,9 +92,9 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
     """
     if rec.entity != "supporter":
         return
-    names = set(changed)
+    names = changed if isinstance(changed, dict | set | frozenset) else set(changed)
     election = _election_of(batch, rec)
-    if created or names & _SUBMISSION:
+    if created or "pair_id" in names:
         correction = str(rec.fields.get("round") or "").startswith("correction")
         stage = "correction_end" if correction else "support_end"
         end = _closed(batch, election, stage)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 
 metadata = MetaData()
@@ -29,6 +30,8 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", Float, nullable=False),
 )
+#: Names are unique without regard to case ("Op3214" cannot join "op3214").
+Index("ix_users_username_lower", func.lower(users.c.username), unique=True)
 
 #: Failed logins per user name (known or not, so lockout does not reveal accounts).
 login_attempts = Table(
@@ -50,11 +53,13 @@ tokens = Table(
     Column("expires_at", Float, nullable=False),
 )
 
-devices = Table(
-    "devices",
+#: A device's key per (user, device): another user's login on the same device
+#: registers its own key and never rebinds this one.
+device_keys = Table(
+    "device_keys",
     metadata,
+    Column("username", String(64), primary_key=True),
     Column("device_id", String(64), primary_key=True),
-    Column("username", String(64), nullable=False),
     #: Base64 raw Ed25519 public key of the device (verifies its USB bundles).
     Column("public_key", String(64), nullable=True),
     Column("registered_at", Float, nullable=False),
@@ -74,6 +79,9 @@ records = Table(
     #: The record's fields as JSON text.
     Column("fields", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
+    #: The kab/kota a supporter of a governor election lives in (its kabkota_code):
+    #: that KPU kab/kota reads and verifies it. "" for every other record.
+    Column("area", String(16), nullable=False, server_default=""),
     Index("ix_records_seq", "seq", unique=True),
     Index("ix_records_scope_seq", "scope", "seq"),
 )
@@ -136,6 +144,23 @@ nik_index = Table(
     Column("flagged", Boolean, nullable=False),
     Index("ix_nik_index_nik", "nik"),  # the public NIK check looks up by NIK alone
     sqlite_with_rowid=False,  # one B-tree, looked up by (election, NIK)
+)
+
+#: The server's own automatic check of each live supporter (sync.server.checks),
+#: beside the client's forecast; ``disagrees`` when the client filed a milder status.
+supporter_checks = Table(
+    "supporter_checks",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("scope", String(16), nullable=False),
+    Column("area", String(16), nullable=False),
+    Column("status", String(3), nullable=False),
+    #: The reason codes as a JSON list.
+    Column("reasons", Text, nullable=False),
+    Column("client_status", String(3), nullable=False),
+    Column("disagrees", Boolean, nullable=False),
+    Column("checked_at", Float, nullable=False),
+    Index("ix_supporter_checks_scope", "scope", "record_id"),
 )
 
 regions = Table(

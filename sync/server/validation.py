@@ -1,4 +1,5 @@
-"""Checks of pushed values: known entity and fields, types, sizes, characters.
+"""Checks of pushed values: known entity and fields, types, and the value domains of
+:mod:`sync.protocol` (choices, lengths, ranges, characters, file names).
 
 A failed check becomes a ``rejected`` result naming the field; it never raises
 past the push handler.
@@ -13,8 +14,11 @@ from typing import Any
 from sync.merge import DELETED_FIELD
 from sync.protocol import (
     ENTITIES,
+    HOSTILE_CHARS,
+    LINE_CHARS,
     MAX_LIST,
     MAX_TEXT,
+    PATH_CHARS,
     FieldSpec,
     FieldType,
     Mutation,
@@ -24,7 +28,8 @@ from sync.protocol import (
 )
 from sync.server.roles import SCOPE_RE
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HOSTILE = re.compile(f"[{HOSTILE_CHARS}]")
+_HOSTILE_LINE = re.compile(f"[{HOSTILE_CHARS}{LINE_CHARS}]")
 _SPECS: dict[str, dict[str, FieldSpec]] = {
     name: {f.name: f for f in spec.fields} for name, spec in ENTITIES.items()
 }
@@ -38,9 +43,12 @@ class Rejection(Exception):
         self.message = message
 
 
-def check_mutation(m: Mutation) -> None:
-    """Raise :class:`Rejection` for the first thing wrong with ``m``'s content."""
-    checkers = _CHECKERS.get(m.entity)
+def check_mutation(m: Mutation, *, domains: bool = True) -> None:
+    """Raise :class:`Rejection` for the first thing wrong with ``m``'s content.
+
+    ``domains`` False checks types only (the bench's baseline without the rules).
+    """
+    checkers = (_CHECKERS if domains else _TYPE_CHECKERS).get(m.entity)
     if checkers is None:
         raise Rejection(RejectCode.UNKNOWN_ENTITY, "entity", f"unknown entity {m.entity!r}")
     if not SCOPE_RE.fullmatch(m.scope):
@@ -58,26 +66,84 @@ def check_mutation(m: Mutation) -> None:
         if new is not None:
             check(name, new)
         if old is not None:
-            check(name, old)
+            # A base value need not be in today's domain (it may predate it), but it is
+            # kept in the conflict history that reaches clients: types and characters.
+            _TYPE_CHECKERS[m.entity][name](name, old)
 
 
 Checker = Callable[[str, Any], None]
 
 
-def _text(name: str, value: Any) -> None:
+def _shown(value: str) -> str:
+    """A refused value safe to echo: hostile characters escaped, at most 40 characters."""
+    text = _HOSTILE_LINE.sub(lambda c: f"\\u{ord(c.group()):04x}", value[:40])
+    return text + ("..." if len(value) > 40 else "")
+
+
+def _text_checker(spec: FieldSpec | None) -> Checker:
+    longest = spec.max_len if spec is not None and spec.max_len else MAX_TEXT
+    bad = _HOSTILE if spec is not None and spec.multiline else _HOSTILE_LINE
+    choices = spec.choices if spec is not None else None
+    filename = spec is not None and spec.filename
+
+    def check(name: str, value: Any) -> None:
+        if type(value) is not str:
+            raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected text")
+        if len(value) > longest:
+            raise Rejection(RejectCode.TOO_LONG, name, f"{name}: longer than {longest} characters")
+        found = bad.search(value)
+        if found is not None:
+            raise Rejection(
+                RejectCode.BAD_CHARS,
+                name,
+                f"{name}: character U+{ord(found.group()):04X} is not allowed",
+            )
+        if choices is not None and value not in choices:
+            allowed = ", ".join(sorted(c for c in choices if c))
+            raise Rejection(
+                RejectCode.BAD_VALUE, name, f"{name}: {_shown(value)!r} is not one of {allowed}"
+            )
+        if filename and (value in (".", "..") or any(c in PATH_CHARS for c in value)):
+            raise Rejection(
+                RejectCode.BAD_VALUE, name, f"{name}: a file name without a folder or path"
+            )
+
+    return check
+
+
+def _plain_text(name: str, value: Any) -> None:
+    """Text of any field: its type, the protocol's longest text, no hostile characters."""
     if type(value) is not str:
         raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected text")
     if len(value) > MAX_TEXT:
         raise Rejection(RejectCode.TOO_LONG, name, f"{name}: longer than {MAX_TEXT} characters")
-    if _CONTROL.search(value):
-        raise Rejection(RejectCode.BAD_CHARS, name, f"{name}: control characters are not allowed")
+    found = _HOSTILE.search(value)
+    if found is not None:
+        raise Rejection(
+            RejectCode.BAD_CHARS,
+            name,
+            f"{name}: character U+{ord(found.group()):04X} is not allowed",
+        )
 
 
-def _int(name: str, value: Any) -> None:
-    if type(value) is not int:
-        raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected a whole number")
-    if not -(2**53) <= value <= 2**53:
-        raise Rejection(RejectCode.BAD_VALUE, name, f"{name}: number out of range")
+def _int_checker(spec: FieldSpec | None) -> Checker:
+    low = spec.min if spec is not None and spec.min is not None else -(2**53)
+    high = spec.max if spec is not None and spec.max is not None else 2**53
+
+    def check(name: str, value: Any) -> None:
+        if type(value) is float and value.is_integer():
+            # JSON integers past 64 bits arrive as floats: a range error, not a type error.
+            raise Rejection(
+                RejectCode.BAD_VALUE, name, f"{name}: number out of range ({low} to {high})"
+            )
+        if type(value) is not int:
+            raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected a whole number")
+        if not low <= value <= high:
+            raise Rejection(
+                RejectCode.BAD_VALUE, name, f"{name}: number out of range ({low} to {high})"
+            )
+
+    return check
 
 
 def _bool(name: str, value: Any) -> None:
@@ -85,13 +151,16 @@ def _bool(name: str, value: Any) -> None:
         raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected true or false")
 
 
-def _list(name: str, value: Any) -> None:
-    if type(value) is not list:
-        raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected a list of text")
-    if len(value) > MAX_LIST:
-        raise Rejection(RejectCode.TOO_LONG, name, f"{name}: more than {MAX_LIST} items")
-    for item in value:
-        _text(name, item)
+def _list_checker(item: Checker) -> Checker:
+    def check(name: str, value: Any) -> None:
+        if type(value) is not list:
+            raise Rejection(RejectCode.BAD_TYPE, name, f"{name}: expected a list of text")
+        if len(value) > MAX_LIST:
+            raise Rejection(RejectCode.TOO_LONG, name, f"{name}: more than {MAX_LIST} items")
+        for one in value:
+            item(name, one)
+
+    return check
 
 
 #: The wire form of a date; Python's fromisoformat also takes 20240101 and 2024-W01-1,
@@ -113,18 +182,25 @@ def _decoded(spec: FieldSpec) -> Checker:
     return check
 
 
-def _checker(spec: FieldSpec) -> Checker:
-    simple: dict[FieldType, Checker] = {
-        FieldType.STR: _text,
-        FieldType.INT: _int,
-        FieldType.BOOL: _bool,
-        FieldType.LIST: _list,
-    }
-    return simple.get(spec.type) or _decoded(spec)
+def _checker(spec: FieldSpec, *, domains: bool) -> Checker:
+    if spec.type is FieldType.STR:
+        return _text_checker(spec) if domains else _plain_text
+    if spec.type is FieldType.INT:
+        return _int_checker(spec if domains else None)
+    if spec.type is FieldType.BOOL:
+        return _bool
+    if spec.type is FieldType.LIST:
+        return _list_checker(_text_checker(None) if domains else _plain_text)
+    return _decoded(spec)
 
 
-#: Per entity, a checker for every field a client may write.
+#: Per entity, a checker for every field a client may write: types and value domains.
 _CHECKERS: dict[str, dict[str, Checker]] = {
-    name: {f.name: _checker(f) for f in spec.fields if not f.server_owned}
+    name: {f.name: _checker(f, domains=True) for f in spec.fields if not f.server_owned}
+    for name, spec in ENTITIES.items()
+}
+#: Types, lengths and characters only (base values, and the bench's baseline).
+_TYPE_CHECKERS: dict[str, dict[str, Checker]] = {
+    name: {f.name: _checker(f, domains=False) for f in spec.fields if not f.server_owned}
     for name, spec in ENTITIES.items()
 }

@@ -8,6 +8,12 @@ pushers keep the server busy while one waits for its answer. The last line of
 output is a JSON object with ``mutations_per_s`` and ``peak_rss_mb`` (the
 server process's peak resident memory, sampled with psutil), plus details.
 Target (2 cores): >= 5,000 mutations/s and < 300 MB.
+
+The same run is made first without the election's rules, value domains and the
+server's own supporter check (``SILON_BENCH_NO_RULE_CHECKS=1``, a switch used by
+this bench only), then with them: ``rule_check_ratio`` is mutations per second
+with the checks over without (target >= 0.9); ``rule_check_cpu_ratio`` the same
+per second of server CPU (less noisy on a shared machine).
 """
 
 from __future__ import annotations
@@ -115,23 +121,28 @@ def push(session: requests.Session, url: str, token: str, body: bytes) -> int:
     return sum(1 for x in results if x["status"] == "applied")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--pushers", type=int, default=2)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
-    args = parser.parse_args()
+def run(args: argparse.Namespace, *, rule_checks: bool) -> dict[str, Any]:
+    """One timed run on a fresh server; ``rule_checks`` False is the baseline without
+    the election's rules, value domains and the server's own supporter check."""
+    env = {} if rule_checks else {"SILON_BENCH_NO_RULE_CHECKS": "1"}
     with (
         tempfile.TemporaryDirectory() as tmp,
-        ServerProcess.start(Path(tmp), database_url=args.database_url) as server,
+        ServerProcess.start(Path(tmp), database_url=args.database_url, env=env) as server,
     ):
         server.add_user("bench-ri", "rahasia-bench", role="kpu_ri", region="")
         token = server.login("bench-ri", "rahasia-bench", device_id="bench")
         election, pair = str(uuid.uuid4()), str(uuid.uuid4())
         setup = [
             _mutation(
-                "election", {"name": "Bench", "kind": "bupati", "region_code": SCOPE}, election
+                "election",
+                {
+                    "name": "Bench",
+                    "kind": "bupati",
+                    "region_code": SCOPE,
+                    "support_end": "2099-12-31",
+                    "rule_set": "pilkada-2024",
+                },
+                election,
             ),
             _mutation("pair", {"election_id": election, "route": "perseorangan"}, pair),
         ]
@@ -160,19 +171,44 @@ def main() -> None:
         sampler.stop_event.set()
         sampler.join()
         assert applied == args.count, f"only {applied} of {args.count} applied"
-        result = {
-            "mutations": args.count,
-            "batch": args.batch,
-            "pushers": args.pushers,
-            "database": "postgresql" if args.database_url else "sqlite",
+        return {
             "seconds": round(elapsed, 2),
             "mutations_per_s": round(args.count / elapsed, 1),
             "server_cpu_s": round(server_cpu, 2),
             "mutations_per_server_cpu_s": round(args.count / server_cpu, 1),
             "peak_rss_mb": round(sampler.peak / 1024 / 1024, 1),
-            "load_average_1m": round(os.getloadavg()[0], 2),
         }
-        print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--pushers", type=int, default=2)
+    parser.add_argument("--database-url", help="an empty PostgreSQL database instead of SQLite")
+    args = parser.parse_args()
+    if args.database_url:
+        parser.error("the rule-check baseline needs a fresh database per run: use SQLite")
+    # The baseline first, then the same run with the rules (each on a fresh server).
+    baseline = run(args, rule_checks=False)
+    checked = run(args, rule_checks=True)
+    result = {
+        "mutations": args.count,
+        "batch": args.batch,
+        "pushers": args.pushers,
+        "database": "sqlite",
+        **checked,
+        "baseline_mutations_per_s": baseline["mutations_per_s"],
+        "baseline_mutations_per_server_cpu_s": baseline["mutations_per_server_cpu_s"],
+        # Mutations per second with the election's rules, value domains and the
+        # server's own supporter check, over the same run without them.
+        "rule_check_ratio": round(checked["mutations_per_s"] / baseline["mutations_per_s"], 3),
+        "rule_check_cpu_ratio": round(
+            checked["mutations_per_server_cpu_s"] / baseline["mutations_per_server_cpu_s"], 3
+        ),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

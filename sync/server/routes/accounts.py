@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import models
-from sync.server.accounts import add_user, change_user, list_users
+from sync.server.accounts import add_user, change_user, list_users, unlock_user
 from sync.server.deps import ActorDep
 from sync.server.errors import forbidden
 from sync.server.http import ERRORS, StateDep, body_schema, json_response, parse_body
@@ -67,3 +67,16 @@ async def patch_user(
     body: models.UserChange = parse_body(models.UserChange, await request.body())
     out = await run_in_threadpool(change_user, state.engine, state.config, actor, username, body)
     return json_response(out)
+
+
+@router.post(
+    "/v1/users/{username}/unlock",
+    response_model=models.Ok,
+    responses={404: {"model": models.ErrorBody}},
+)
+def unlock(
+    username: Annotated[str, Path(max_length=64)], actor: ActorDep, state: StateDep
+) -> dict[str, Any]:
+    """Lift an account's login throttles (every address); audited."""
+    unlock_user(state.engine, state.config, actor, username)
+    return {"ok": True}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -29,15 +30,22 @@ async def login(request: Request, state: StateDep) -> Response:
             signing.load_public_key(body.public_key)
         except ValueError as exc:
             raise ApiError(422, "invalid_request", f"public_key: {exc}") from exc
-    result = await run_in_threadpool(
-        auth.login,
-        state.engine,
-        state.config,
-        body.username,
-        body.password,
-        body.device_id,
-        body.public_key,
-    )
+    source = request.client.host if request.client is not None else ""
+    try:
+        result = await run_in_threadpool(
+            auth.login,
+            state.engine,
+            state.config,
+            body.username,
+            body.password,
+            body.device_id,
+            body.public_key,
+            source,
+        )
+    except ApiError as exc:
+        if exc.delay:
+            await asyncio.sleep(exc.delay)  # the account is being guessed: slow, never locked
+        raise
     return json_response(
         {
             "token": result.token,

@@ -39,7 +39,7 @@ def get_record(
         row = conn.execute(
             select(records).where(records.c.id == record_id, records.c.entity == entity)
         ).first()
-    if row is None or not actor.can_read(row.scope):
+    if row is None or not actor.can_read(row.scope, row.area):
         if actor.reads_everything:
             raise ApiError(404, "not_found", "no such record")
         raise forbidden()
@@ -61,7 +61,7 @@ def read_conflicts(
     engine: Engine, actor: Actor, after: int, limit: int, record_id: str | None
 ) -> dict[str, Any]:
     stmt = select(conflicts).where(conflicts.c.id > after)
-    condition = scope_filter(actor, conflicts.c.scope)
+    condition = scope_filter(actor, conflicts.c.scope, None)
     if condition is not None:
         stmt = stmt.where(condition)
     if record_id:

@@ -23,24 +23,25 @@ def test_same_nik_in_two_pairs_is_flagged_on_both_and_cleared_again(world: World
     cursor = int(op.get("/v1/feed", after=0, limit=5000).json()["cursor"])
     second = mutation("supporter", {"pair_id": pair2, "nik": NIK, "name": "DEWI"})
     [result] = op.push_ok(second)
-    assert result["status"] == "applied"
+    assert (result["status"], result["version"]) == ("applied", 1)
     ids = {first["record_id"], second["record_id"]}
-    # Both records come through the feed after the cursor, flagged, the first one bumped.
+    # Both records come through the feed after the cursor, flagged, each as a version
+    # of its own: the second's flag is newer than the version its push acknowledged.
     changed = op.feed_all(after=cursor)
-    assert _flags(changed, ids) == {first["record_id"]: (True, 2), second["record_id"]: (True, 1)}
+    assert _flags(changed, ids) == {first["record_id"]: (True, 2), second["record_id"]: (True, 2)}
     # The operator fixes the NIK of the second: both flags clear, again through the feed.
     cursor = int(op.get("/v1/feed", after=cursor, limit=5000).json()["cursor"])
     fix = mutation(
         "supporter",
         {"nik": "3214014404850008"},
         record_id=second["record_id"],
-        base_version=1,
+        base_version=2,
         olds={"nik": NIK},
     )
-    assert op.push_ok(fix)[0]["status"] == "applied"
+    assert op.push_ok(fix)[0] == {"mutation_id": fix["id"], "status": "applied", "version": 3}
     assert _flags(op.feed_all(after=cursor), ids) == {
         first["record_id"]: (False, 3),
-        second["record_id"]: (False, 2),
+        second["record_id"]: (False, 4),
     }
 
 
@@ -68,7 +69,7 @@ def test_deleting_one_of_the_pair_clears_the_other(world: World) -> None:
     op.push_ok(a, b)
     rec_a = op.get(f"/v1/records/supporter/{a['record_id']}").json()
     assert rec_a["fields"]["external_duplicate"] is True
-    delete = mutation("supporter", {}, record_id=b["record_id"], base_version=1, op="delete")
+    delete = mutation("supporter", {}, record_id=b["record_id"], base_version=2, op="delete")
     assert op.push_ok(delete)[0]["status"] == "applied"
     rec_a = op.get(f"/v1/records/supporter/{a['record_id']}").json()
     assert rec_a["fields"]["external_duplicate"] is False

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         "SILON_LOCKOUT_FAILURES": "5",
         "SILON_LOCKOUT_SECONDS": "600",
         "SILON_MAX_BODY_BYTES": str(MAX_BODY),
+        "SILON_READ_TIMEOUT_SECONDS": "3",
     }
     with ServerProcess.start(tmp_path_factory.mktemp("hardening"), env=env) as server:
         server.add_user("op", PASSWORD, role="kabkota", region="32.14")
@@ -121,3 +124,22 @@ def test_a_big_body_with_a_bad_token_answers_401_so_clients_log_in_again(
     assert len(r.json()["results"]) == 1000
     # The signed receipt names the session's device, not the one the body claims ("d").
     assert r.json()["receipt"]["body"]["device_id"] == "laptop-op"
+
+
+def test_a_half_sent_body_is_answered_408_and_the_connection_closed(
+    server: ServerProcess,
+) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"username": '
+        )
+        started = time.monotonic()
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b'"error":"timeout"' in answer
+    assert 2 < waited < 25  # the read timeout, not the client's patience

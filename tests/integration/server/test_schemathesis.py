@@ -1,8 +1,11 @@
-"""schemathesis against the served OpenAPI description: no input gives a 5xx answer.
+"""schemathesis against the served OpenAPI description: no input gives a 5xx answer,
+and every answer matches the schema.
 
 The server is a real process. Every operation of /openapi.json gets a bounded
 number of generated requests, both schema-conforming (positive) and
-schema-violating (negative), sent with a valid KPU RI token.
+schema-violating (negative), sent with a valid KPU RI token. Each answer is
+checked by schemathesis: no server error, a documented content type, a body that
+matches the response schema of its status (error bodies included).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
+from schemathesis import GenerationMode, checks
+from schemathesis.core.failures import FailureGroup
 
 from tests.integration.server_process import ServerProcess
 
@@ -21,6 +25,11 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "rahasia-uji-123"
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 6}
+CHECKS = (
+    checks.not_a_server_error,
+    checks.response_schema_conformance,
+    checks.content_type_conformance,
+)
 
 
 def _run(operation: Any, mode: GenerationMode, token: str, failures: list[str]) -> None:
@@ -41,6 +50,13 @@ def _run(operation: Any, mode: GenerationMode, token: str, failures: list[str]) 
             failures.append(
                 f"{case.method} {case.formatted_path} ({mode.value}) -> "
                 f"{response.status_code}: {response.text[:300]}"
+            )
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as exc:
+            failures.append(
+                f"{case.method} {case.formatted_path} ({mode.value}) -> "
+                f"{response.status_code}: {str(exc)[:400]}"
             )
 
     try:

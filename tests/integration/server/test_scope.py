@@ -84,10 +84,18 @@ def test_province_reads_its_kabkota_but_writes_only_province_scope(world: World)
     assert prov.push(_supporter_in(world, "32.14")).status_code == 403
     governor = mutation("election", {"name": "Pilgub Jabar", "kind": "gubernur"}, scope="32")
     assert prov.push_ok(governor)[0]["status"] == "applied"
-    assert (
-        world.client("op3214").get(f"/v1/records/election/{governor['record_id']}").status_code
-        == 403
+    # Every KPU kab/kota of the province reads its governor election, none writes it.
+    op = world.client("op3214")
+    assert op.get(f"/v1/records/election/{governor['record_id']}").status_code == 200
+    rename = mutation(
+        "election",
+        {"name": "X"},
+        scope="32",
+        record_id=governor["record_id"],
+        base_version=1,
+        olds={"name": "Pilgub Jabar"},
     )
+    assert op.push(rename).status_code == 403
 
 
 def test_accounts_are_managed_within_the_province_only(world: World) -> None:

@@ -1,0 +1,163 @@
+"""Two levels on a real server process (issue #16): a governor election of province
+32 with two kab/kota. Each KPU kab/kota reads the election, pair and candidates,
+pulls and verifies only the supporters living in it, and cannot see the other's;
+the province sees all, and its recap is the sum of the two."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.server.conftest import World, _start_world, mutation
+
+PROVINCE = "32"
+
+
+@pytest.fixture(scope="module")
+def levels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    server, world = _start_world(Path(tmp_path_factory.mktemp("levels")))
+    with server:
+        prov = world.clients["prov32"]
+        election = mutation(
+            "election",
+            {"name": "Pilgub Jabar", "kind": "gubernur", "region_code": PROVINCE, "dpt": 1000},
+            scope=PROVINCE,
+        )
+        pair = mutation(
+            "pair",
+            {"election_id": election["record_id"], "number": 1, "route": "perseorangan"},
+            scope=PROVINCE,
+        )
+        head = mutation(
+            "candidate", {"pair_id": pair["record_id"], "role": "kepala"}, scope=PROVINCE
+        )
+        supporters: dict[str, list[str]] = {"32.14": [], "32.15": [], "": []}
+        rows = []
+        for area, count in (("32.14", 3), ("32.15", 2), ("", 1)):
+            for i in range(count):
+                nik = f"{area.replace('.', '') or '3201'}01550590{i:04d}"
+                row = mutation(
+                    "supporter",
+                    {
+                        "pair_id": pair["record_id"],
+                        "nik": nik,
+                        "name": f"PENDUKUNG {area} {i}",
+                        "kabkota_code": area,
+                    },
+                    scope=PROVINCE,
+                )
+                supporters[area].append(row["record_id"])
+                rows.append(row)
+        results = prov.push_ok(election, pair, head, *rows)
+        assert {r["status"] for r in results} == {"applied"}, results
+        yield {
+            "world": world,
+            "election": election["record_id"],
+            "pair": pair["record_id"],
+            "candidate": head["record_id"],
+            "supporters": supporters,
+        }
+
+
+def _province_rows(world: World, name: str) -> list[dict[str, Any]]:
+    return [r for r in world.clients[name].feed_all() if r["scope"] == PROVINCE]
+
+
+def test_a_kabkotas_first_sync_holds_only_its_part(levels: dict[str, Any]) -> None:
+    world = levels["world"]
+    for name, area in (("op3214", "32.14"), ("op3215", "32.15")):
+        rows = world.clients[name].feed_all()  # from cursor 0: what a first sync reads
+        assert {r["scope"] for r in rows} <= {area, PROVINCE}
+        ids = {r["id"] for r in rows}
+        assert {levels["election"], levels["pair"], levels["candidate"]} <= ids
+        theirs = {r["id"] for r in rows if r["entity"] == "supporter"}
+        assert theirs == set(levels["supporters"][area])
+    # The province reads every supporter, also the one of no kab/kota.
+    everyone = {r["id"] for r in _province_rows(world, "prov32") if r["entity"] == "supporter"}
+    assert everyone == {i for ids in levels["supporters"].values() for i in ids}
+
+
+def test_each_kabkota_verifies_its_own_and_cannot_touch_the_others(
+    levels: dict[str, Any],
+) -> None:
+    world = levels["world"]
+    verdicts = {"32.14": ["MS", "MS", "TMS"], "32.15": ["MS", "BMS"]}
+    for name, area in (("op3214", "32.14"), ("op3215", "32.15")):
+        client = world.clients[name]
+        changes = [
+            mutation(
+                "supporter",
+                {"admin_status": status, "admin_by": name},
+                scope=PROVINCE,
+                record_id=rid,
+                base_version=1,
+            )
+            for rid, status in zip(levels["supporters"][area], verdicts[area], strict=True)
+        ]
+        assert {r["status"] for r in client.push_ok(*changes)} == {"applied"}
+    op3214 = world.clients["op3214"]
+    other = levels["supporters"]["32.15"][0]
+    # Verifying the other kab/kota's supporter is refused like any foreign record.
+    touch = mutation(
+        "supporter", {"admin_status": "TMS"}, scope=PROVINCE, record_id=other, base_version=2
+    )
+    assert op3214.push(touch).status_code == 403
+    assert op3214.get(f"/v1/records/supporter/{other}").status_code == 403
+    # Moving one's own supporter to the other kab/kota is refused too.
+    own = levels["supporters"]["32.14"][0]
+    move = mutation(
+        "supporter",
+        {"kabkota_code": "32.15"},
+        scope=PROVINCE,
+        record_id=own,
+        base_version=2,
+        olds={"kabkota_code": "32.14"},
+    )
+    result = op3214.push_ok(move)[0]
+    assert (result["status"], result["code"], result["field"]) == (
+        "rejected",
+        "SCOPE_MISMATCH",
+        "kabkota_code",
+    )
+    # A kab/kota never writes the governor election's pair.
+    rename = mutation(
+        "pair", {"head_name": "X"}, scope=PROVINCE, record_id=levels["pair"], base_version=1
+    )
+    assert op3214.push(rename).status_code == 403
+    # The province's recap by kab/kota is the sum of what each kab/kota verified.
+    recap = Counter(
+        (r["fields"]["kabkota_code"], r["fields"]["admin_status"])
+        for r in _province_rows(world, "prov32")
+        if r["entity"] == "supporter" and r["fields"].get("admin_status")
+    )
+    parts: Counter[tuple[str, str]] = Counter()
+    for name in ("op3214", "op3215"):
+        parts.update(
+            (r["fields"]["kabkota_code"], r["fields"]["admin_status"])
+            for r in _province_rows(world, name)
+            if r["entity"] == "supporter" and r["fields"].get("admin_status")
+        )
+    assert recap == parts
+    assert recap[("32.14", "MS")] == 2 and recap[("32.15", "MS")] == 1
+    assert sum(recap.values()) == 5
+
+
+def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:
+    op3215 = levels["world"].clients["op3215"]
+    mine = mutation(
+        "supporter",
+        {"pair_id": levels["pair"], "name": "BARU", "kabkota_code": "32.15"},
+        scope=PROVINCE,
+    )
+    stray = mutation(
+        "supporter",
+        {"pair_id": levels["pair"], "name": "LIAR", "kabkota_code": "32.14"},
+        scope=PROVINCE,
+    )
+    results = op3215.push_ok(mine, stray)
+    assert results[0]["status"] == "applied"
+    assert (results[1]["status"], results[1]["code"]) == ("rejected", "SCOPE_MISMATCH")

@@ -1,0 +1,48 @@
+"""Failed-login records are pruned, and throttles are per address (issue #16)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from sync.server import auth
+from sync.server.accounts import add_user
+from sync.server.db import read_tx
+from sync.server.errors import ApiError
+from sync.server.roles import Role
+from sync.server.schema import login_attempts
+from tests.unit.server.support import fresh_state
+
+
+def _rows(state: object) -> int:
+    with read_tx(state.engine) as conn:  # type: ignore[attr-defined]
+        return int(conn.execute(select(func.count()).select_from(login_attempts)).scalar_one())
+
+
+def test_failed_login_records_are_pruned_after_the_window() -> None:
+    with fresh_state() as state:
+        for i in range(6):
+            with pytest.raises(ApiError):
+                auth.login(state.engine, state.config, f"ghost{i}", "x", "d", None, "10.0.0.9")
+        assert _rows(state) > 6  # (name, address), address and name counters
+        state.config.clock._offset += state.config.lockout_window + 1
+        with pytest.raises(ApiError):
+            auth.login(state.engine, state.config, "late", "x", "d", None, "10.0.0.10")
+        assert _rows(state) == 3  # only the last attempt's own counters are left
+
+
+def test_failed_logins_slow_an_account_down_without_locking_it() -> None:
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "sasaran", "rahasia-1", Role.KABKOTA, "32.14")
+        delays = []
+        for i in range(8):
+            with pytest.raises(ApiError) as refused:
+                auth.login(state.engine, state.config, "sasaran", "x", "d", None, f"10.9.0.{i}")
+            assert refused.value.status == 401
+            delays.append(refused.value.delay)
+        assert delays[:4] == [0.0] * 4 and 0 < delays[5] < delays[7] <= auth.MAX_ACCOUNT_DELAY
+        # Eight addresses guessed wrong; the owner's right password still opens a session.
+        result = auth.login(
+            state.engine, state.config, "sasaran", "rahasia-1", "d", None, "10.1.0.1"
+        )
+        assert result.username == "sasaran"
