@@ -157,13 +157,13 @@ class InProcessServer:
         """What a login with ``public_key`` does (template tokens were made without one)."""
         from sqlalchemy import update
 
-        from sync.server.schema import devices
+        from sync.server.schema import device_keys
 
         key = credentials.device_key(client.settings.device_id, client.folder)
         with self.engine.begin() as conn:
             conn.execute(
-                update(devices)
-                .where(devices.c.device_id == client.settings.device_id)
+                update(device_keys)
+                .where(device_keys.c.device_id == client.settings.device_id)
                 .values(public_key=signing.public_key_b64(key))
             )
 
