@@ -185,6 +185,11 @@
         <translation>not met yet</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="140"/>
+        <source>Bagian %1: &lt;b&gt;%2&lt;/b&gt; dukungan MS dari syarat provinsi %3 (%4%).</source>
+        <translation>Share of %1: &lt;b&gt;%2&lt;/b&gt; MS supporters of the province's requirement of %3 (%4%).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="150"/>
         <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat %4 (%5).</source>
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>

@@ -327,6 +327,7 @@ class Services:
             party_count=len(parties),
             party_seats=sum(int(p.get("seats") or 0) for p in parties),
             party_votes=sum(int(p.get("votes") or 0) for p in parties),
+            own_area=own_area(recap.election_kind, self.session_scope),
         )
 
     # -- sync --------------------------------------------------------------------------
@@ -572,3 +573,11 @@ def _practice_reset(message: str) -> SyncOutcome:
         "complete": False,
         "changes": Changes(sync_state=True),
     }
+
+
+def own_area(election_kind: str, session_scope: str) -> str:
+    """The kab/kota whose part of a governor election a kab/kota account works on
+    (docs/PROTOCOL.md, Levels); "" for every other election or account."""
+    if election_kind != "gubernur" or session_scope.count(".") != 1:
+        return ""
+    return session_scope

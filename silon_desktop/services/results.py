@@ -94,6 +94,27 @@ class Dashboard:
     party_count: int = 0
     party_seats: int = 0
     party_votes: int = 0
+    #: The kab/kota of the account when it works on its part of a governor election
+    #: ("" otherwise): the province's target is shown with this kab/kota's share.
+    own_area: str = ""
+
+    @property
+    def own_part(self) -> AreaCount | None:
+        """This kab/kota's figures in a governor election's recap (None when not one)."""
+        if not self.own_area:
+            return None
+        for area in self.recap.areas:
+            if area.code == self.own_area:
+                return area
+        return AreaCount(self.own_area, self.own_area)
+
+    @property
+    def own_share_percent(self) -> float | None:
+        """This kab/kota's MS supporters as a share of the province's target (percent)."""
+        part = self.own_part
+        if part is None or not self.required:
+            return None
+        return round(100.0 * part.ms / self.required, 1)
 
     @property
     def election_label(self) -> str:

@@ -186,6 +186,15 @@ class DashboardWidget(QWidget):
                 .replace("%3", format_count(computed))
                 + "</span>"
             )
+        part = data.own_part
+        if part is not None and data.required:
+            lines.append(
+                self.tr("Bagian %1: <b>%2</b> dukungan MS dari syarat provinsi %3 (%4%).")
+                .replace("%1", part.name or part.code)
+                .replace("%2", format_count(part.ms))
+                .replace("%3", format_count(data.required))
+                .replace("%4", f"{data.own_share_percent or 0:g}")
+            )
         self.summary.setText("<br>".join(lines))
         unit = self.tr("kecamatan") if data.level == "kecamatan" else self.tr("kabupaten/kota")
         if data.spread_needed is not None:

@@ -5,6 +5,9 @@ the province sees all, and its recap is the sum of the two."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.server.conftest import World, _start_world, mutation
+from silon_desktop.config import Settings
+from silon_desktop.storage.db import open_database
+from silon_desktop.storage.repository import Repository
+from tests.integration.server.conftest import PASSWORD, World, _start_world, mutation
+from tests.integration.server_process import ROOT
 
 PROVINCE = "32"
 
@@ -161,3 +168,38 @@ def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) 
     results = op3215.push_ok(mine, stray)
     assert results[0]["status"] == "applied"
     assert (results[1]["status"], results[1]["code"]) == ("rejected", "SCOPE_MISMATCH")
+
+
+def test_the_desktops_first_sync_of_a_kabkota_holds_only_its_part(
+    levels: dict[str, Any], tmp_path: Path
+) -> None:
+    """The real headless client (silon-desktop login + sync) of KPU 32.15."""
+    server = levels["world"].server
+    data = tmp_path / "kpu3215"
+    env = {k: v for k, v in os.environ.items() if k != "SILON_PASSWORD"}
+    env.update(SILON_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "silon_desktop", "--data-dir", str(data), *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=180
+        )
+
+    done = cli("--server", server.url, "login", "--user", "op3215")
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = cli("sync")
+    assert done.returncode == 0, done.stdout + done.stderr
+    settings = Settings.load(data / "settings.json")
+    db = open_database(data / "silon.db")
+    try:
+        repo = Repository(db, settings.device_id, settings.username)
+        supporters = {r["id"] for r in repo.list("supporter")}
+        elections = {r["id"] for r in repo.list("election")}
+        candidates = {r["id"] for r in repo.list("candidate")}
+    finally:
+        db.close()
+    assert levels["election"] in elections and levels["candidate"] in candidates
+    theirs = set(levels["supporters"]["32.15"])
+    assert theirs <= supporters
+    others = set(levels["supporters"]["32.14"]) | set(levels["supporters"][""])
+    assert not supporters & others
