@@ -4,6 +4,7 @@
     python3 tasks.py run    # install into .venv, start the app in training mode
                             # (practice data in its own folder, server on port 8765)
     python3 tasks.py test   # install into .venv, run lint, types, contracts, tests
+    python3 tasks.py test-headless  # the plain-Python tests in .venv-headless, no PySide6
     python3 tasks.py bench  # run every benchmark under tests/bench/
     python3 tasks.py build  # build the desktop bundle with PyInstaller
 
@@ -93,6 +94,57 @@ def run_tests(args: list[str]) -> int:
     return subprocess.call([str(_venv_python()), "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
+HEADLESS = ROOT / ".venv-headless"
+#: what the headless run leaves out: Qt, its pytest plugin, and the bundler
+QT_PACKAGES = ("pyside6", "pyside6-essentials", "pytest-qt", "pyinstaller")
+#: the plain-Python tests (no Qt): they must pass, or skip cleanly, without PySide6
+HEADLESS_TESTS = ["tests/unit"]
+
+
+def _headless_requirements() -> list[str]:
+    """The project's dependencies and dev tools, minus the Qt ones."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    keep = []
+    for spec in wanted:
+        name = re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].strip().lower()
+        if name not in QT_PACKAGES:
+            keep.append(spec)
+    return keep
+
+
+def run_headless_tests(args: list[str]) -> int:
+    """The plain-Python tests in a second venv (.venv-headless) WITHOUT PySide6: proves
+    the layers below the UI (and the server) need no Qt. Tests that need Qt skip."""
+    python = HEADLESS / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        print("Creating the headless environment in .venv-headless ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(HEADLESS)
+    requirements = _headless_requirements()
+    stamp = HEADLESS / ".silon-installed"
+    wanted = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != wanted:
+        print("Installing the headless dependencies (no PySide6) ...", flush=True)
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, *requirements], check=True, cwd=ROOT)
+        subprocess.run([*pip, "--no-deps", "-e", "."], check=True, cwd=ROOT)
+        stamp.write_text(wanted)
+    check = "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
+    if subprocess.call([str(python), "-c", check]):
+        print("FAILED: PySide6 is installed in .venv-headless", flush=True)
+        return 1
+    print("\n== pytest (headless: no PySide6)", flush=True)
+    paths = [] if any(not a.startswith("-") for a in args) else HEADLESS_TESTS
+    # pyproject's qt_* pytest options belong to pytest-qt, which is not installed here.
+    quiet = ["-W", "ignore::pytest.PytestConfigWarning"]
+    return subprocess.call(
+        [str(python), "-m", "pytest", *paths, *args, *quiet, "-p", "no:cacheprovider"], cwd=ROOT
+    )
+
+
 def run_benchmarks(args: list[str]) -> int:
     ensure_venv(dev=True)
     failed = 0
@@ -111,7 +163,13 @@ def build_bundle(args: list[str]) -> int:
     )
 
 
-COMMANDS = {"run": run_app, "test": run_tests, "bench": run_benchmarks, "build": build_bundle}
+COMMANDS = {
+    "run": run_app,
+    "test": run_tests,
+    "test-headless": run_headless_tests,
+    "bench": run_benchmarks,
+    "build": build_bundle,
+}
 
 
 def main() -> int:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from silon_desktop.domain.text import clean_text
 from silon_desktop.importers.columns import FIELDS, ColumnMapping
 from silon_desktop.importers.values import (
-    clean_text,
     nik_from_cell,
     parse_date,
     parse_marital,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+
+from silon_desktop.domain.text import clean_text
 
 #: Excel's day zero (the 1900 leap-year bug makes it 30 Dec 1899 for serials > 60).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -85,49 +86,9 @@ _MARITAL = {
     "DUDA": "P",
 }
 
-#: Characters removed from text: C0/C1 controls, bidi embeddings/overrides/isolates,
-#: zero-width characters and the BOM. Tabs and newlines become spaces first.
-_STRIP = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
-_SPACES = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^A-Z]")
 
 Cell = object  # int | float | str | bool | date | datetime | time | timedelta | None
-
-
-def clean_text(value: object, max_length: int | None = None) -> tuple[str, bool]:
-    """A cell as one tidy line of text, and whether it had to be cut.
-
-    Removes control and bidi-override characters (which can disguise a value on
-    screen), normalises to NFC and collapses runs of white space. Whole-number
-    floats print without ``.0`` (an RT typed as a number).
-
-    Args:
-        value: the cell.
-        max_length: cut the text to this many characters (the column's size).
-    """
-    if type(value) is str and value.isascii() and value.isprintable() and "  " not in value:
-        text = value.strip()  # the common case: plain ASCII text, nothing to clean
-        if max_length is None or len(text) <= max_length:
-            return text, False
-        return text[:max_length].rstrip(), True
-    if value is None:
-        return "", False
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, str):
-        text = value
-    elif isinstance(value, dt.datetime | dt.date):
-        text = value.strftime("%d-%m-%Y")
-    else:
-        text = str(value)
-    if not text.isascii() or not text.isprintable():
-        text = unicodedata.normalize("NFC", _STRIP.sub("", text))
-    text = _SPACES.sub(" ", text).strip()
-    if max_length is not None and len(text) > max_length:
-        return text[:max_length].rstrip(), True
-    return text, False
 
 
 def nik_from_cell(value: object) -> tuple[str, bool]:

@@ -10,7 +10,7 @@ it shows as the text it is and never runs.
 
 from __future__ import annotations
 
-from silon_desktop.importers.values import clean_text
+from silon_desktop.domain.text import clean_text
 
 #: First characters that make Excel, LibreOffice or Google Sheets read a formula
 #: (including the full-width forms some keyboards type).

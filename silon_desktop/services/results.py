@@ -9,6 +9,16 @@ from silon_desktop.domain.errors import CodedError
 from silon_desktop.reports.recap import AreaCount, PairRecap
 from silon_desktop.services.changes import Changes
 
+__all__ = [
+    "AreaCount",
+    "Dashboard",
+    "LoginOutcome",
+    "PairRecap",
+    "SyncOutcome",
+    "SyncSummary",
+    "VerifyResult",
+]
+
 
 @dataclass(slots=True)
 class VerifyResult:
