@@ -193,7 +193,7 @@ class Supporter(SyncedMixin, Base):
         Index("ix_supporter_pair_kecamatan", "pair_id", "deleted", "kecamatan_code", "nik"),
         Index("ix_supporter_pair_desa", "pair_id", "deleted", "desa_code", "nik"),
         # Rows with a citizen's objection: counted and filtered (revision 0005).
-        Index("ix_supporter_objection", "pair_id", "deleted", "public_objection"),
+        Index("ix_supporter_pair_objection", "pair_id", "deleted", "public_objection"),
     )
 
 

@@ -28,7 +28,7 @@ def upgrade() -> None:
     )
     # The supporters page counts and filters flagged live rows of a pair from the index.
     op.create_index(
-        "ix_supporter_objection",
+        "ix_supporter_pair_objection",
         "supporter",
         ["pair_id", "deleted", "public_objection"],
         unique=False,
@@ -36,6 +36,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_supporter_objection", table_name="supporter")
+    op.drop_index("ix_supporter_pair_objection", table_name="supporter")
     with op.batch_alter_table("supporter", schema=None) as batch_op:
         batch_op.drop_column("public_objection")
