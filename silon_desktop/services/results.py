@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from silon_desktop.domain.errors import CodedError
-from silon_desktop.reports.recap import AreaCount, PairRecap
+from silon_desktop.reports.recap import AreaCount, PairRecap, stages_of
 from silon_desktop.services.changes import Changes
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "SyncOutcome",
     "SyncSummary",
     "VerifyResult",
+    "stages_of",
 ]
 
 

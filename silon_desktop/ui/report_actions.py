@@ -66,7 +66,7 @@ class ReportActions(QObject):
         """The verification stage a berita acara is made for (one per round)."""
         from PySide6.QtWidgets import QInputDialog
 
-        from silon_desktop.reports.recap import stages_of
+        from silon_desktop.services.results import stages_of
 
         pair = self.backend.get("pair", pair_id) or {}
         election = self.backend.get("election", str(pair.get("election_id") or "")) or {}
