@@ -24,6 +24,8 @@ EXPECTED = {
 }
 #: the same indexes at 0002: (pair_id, column)
 AT_0002 = {n: [c[0], c[2]] for n, c in EXPECTED.items()}
+#: 0005 adds the objection flag's index, led like the others by (pair_id, deleted)
+EXPECTED["ix_supporter_pair_objection"] = ["pair_id", "deleted", "public_objection"]
 
 
 def _pair_indexes(path: Path) -> dict[str, list[str]]:
