@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from sync.protocol import Mutation, Op
 from sync.server.app import ServerState, open_state
 from sync.server.config import ServerConfig
 from sync.server.db import database_url, migrate
+
+#: The kab/kota scope the server unit tests write in.
+SCOPE = "32.14"
 
 
 @contextmanager
@@ -23,3 +29,16 @@ def fresh_state() -> Iterator[ServerState]:
             yield server
         finally:
             server.engine.dispose()
+
+
+def create(entity: str, changes: dict[str, Any], scope: str = SCOPE) -> Mutation:
+    """A create (upsert on base version 0) of a new record with ``changes``."""
+    return Mutation(
+        str(uuid.uuid4()),
+        entity,
+        str(uuid.uuid4()),
+        scope,
+        Op.UPSERT,
+        0,
+        {k: (None, v) for k, v in changes.items()},
+    )

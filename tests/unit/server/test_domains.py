@@ -24,7 +24,7 @@ from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import records, supporter_checks
 from sync.server.state import ServerState
-from tests.unit.server.support import fresh_state
+from tests.unit.server.support import create, fresh_state
 
 RI = Actor("ri", Role.KPU_RI, "", "dev-ri")
 SCOPE = "32.14"
@@ -34,18 +34,6 @@ SCOPE = "32.14"
 def state() -> Iterator[ServerState]:
     with fresh_state() as server:
         yield server
-
-
-def create(entity: str, changes: dict[str, Any], scope: str = SCOPE) -> Mutation:
-    return Mutation(
-        str(uuid.uuid4()),
-        entity,
-        str(uuid.uuid4()),
-        scope,
-        Op.UPSERT,
-        0,
-        {k: (None, v) for k, v in changes.items()},
-    )
 
 
 def push(state: ServerState, *mutations: Mutation, actor: Actor = RI) -> list[MutationResult]:

@@ -17,7 +17,7 @@ from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit as audit_log
 from sync.server.state import ServerState
-from tests.unit.server.support import fresh_state
+from tests.unit.server.support import create, fresh_state
 
 RI = Actor("ri", Role.KPU_RI, "", "dev-ri")
 PROVINCE = Actor("prov32", Role.PROVINCE, "32", "dev-prov")
@@ -29,18 +29,6 @@ SCOPE = "32.14"
 def state() -> Iterator[ServerState]:
     with fresh_state() as server:
         yield server
-
-
-def create(entity: str, changes: dict[str, Any], scope: str = SCOPE) -> Mutation:
-    return Mutation(
-        str(uuid.uuid4()),
-        entity,
-        str(uuid.uuid4()),
-        scope,
-        Op.UPSERT,
-        0,
-        {k: (None, v) for k, v in changes.items()},
-    )
 
 
 def change(m: Mutation, version: int, changes: dict[str, tuple[Any, Any]]) -> Mutation:
