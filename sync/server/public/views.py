@@ -14,23 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain import rules
+from silon_desktop.domain.codes import DocumentKind
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
 
-#: Documents every candidate must hand in (``lainnya`` is optional).
-REQUIRED_DOCUMENTS = (
-    "ijazah",
-    "surat_sehat",
-    "skck",
-    "lhkpn",
-    "npwp",
-    "spt",
-    "drh",
-    "pernyataan",
-    "ktp",
-    "pas_foto",
-    "pailit",
-)
+#: Documents every candidate must hand in: the domain's kinds but ``lainnya`` (optional).
+REQUIRED_DOCUMENTS = tuple(k.value for k in DocumentKind if k is not DocumentKind.LAINNYA)
 DOC_LABELS = {
     "ijazah": "Ijazah",
     "surat_sehat": "Surat keterangan sehat",
