@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -203,7 +204,34 @@ class TrainingServer:
 # -- main --------------------------------------------------------------------------------
 
 
+def no_display_message(environ: Mapping[str, str] | None = None) -> str | None:
+    """The Indonesian words for "there is no screen here", or None when Qt can open a window.
+
+    On Linux without ``DISPLAY``/``WAYLAND_DISPLAY`` (a server, an SSH session) Qt would
+    abort with "reinstalling the application may fix this problem", which sends the
+    operator the wrong way. An explicit ``QT_QPA_PLATFORM`` (offscreen, xcb, ...) is
+    respected.
+    """
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "Silon Desktop tidak dapat dibuka: komputer ini tidak memiliki layar "
+        "(DISPLAY dan WAYLAND_DISPLAY kosong, misalnya lewat SSH).\n"
+        "- Jalankan dari sesi desktop, atau\n"
+        "- dengan layar maya Xvfb: xvfb-run -a silon-desktop\n"
+        "Perintah tanpa layar tetap bisa dipakai: silon-desktop sync, status, import, "
+        "export, bundle (lihat silon-desktop --help).\n"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
+    problem = no_display_message()
+    if problem is not None:
+        sys.stderr.write(problem)
+        return 3
     if getattr(args, "training", False):  # practice data apart from the real data
         app_paths = paths.resolve_training(args.data_dir).ensure()
     else:
@@ -244,6 +272,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from silon_desktop.storage.db import open_database
@@ -257,6 +286,8 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     from silon_desktop.ui.i18n import install_translators
 
     translators = install_translators(qt_app, settings.language)
+    # The system's own file dialog speaks the system's language; Qt's speaks ours.
+    qt_app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, settings.language != "en")
     try:
         db = open_database(app_paths.database, backups=app_paths.backups)
     except StoreEnvironmentError as error:

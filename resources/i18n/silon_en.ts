@@ -1963,6 +1963,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>labels</name>
     <message>
+        <source>Alasan lain (%1)</source>
+        <translation>Other reason (%1)</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="15"/>
         <source>NIK tidak sesuai format</source>
         <translation>NIK not in the right format</translation>

@@ -39,6 +39,20 @@ REASON_LABELS_ID: dict[ReasonCode, str] = {
     ReasonCode.DENIES_SUPPORT: "Menyatakan tidak mendukung (BA.5-KWK)",
 }
 
+
+
+def reason_label_id(code: str) -> str:
+    """The Indonesian label of one reason code (from :data:`REASON_LABELS_ID`).
+
+    An unknown code (a newer program's) is shown as "Alasan lain (CODE)" so it is at
+    least marked as a reason rather than printed bare.
+    """
+    try:
+        return REASON_LABELS_ID[ReasonCode(code)]
+    except ValueError:
+        return f"Alasan lain ({code})"
+
+
 STATUS_LABELS_ID: dict[Status, str] = {
     Status.MS: "Memenuhi Syarat",
     Status.BMS: "Belum Memenuhi Syarat",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from silon_desktop.domain.labels import reason_label_id
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.places import PlaceMatch
 
@@ -133,7 +134,7 @@ class ImportReport:
         codes = self.codes()
         if codes:
             lines.append("Alasan:")
-            lines += [f"  {code}: {n}" for code, n in codes.items()]
+            lines += [f"  {reason_label_id(code)}: {n}" for code, n in codes.items()]
         fuzzy = [m for m in self.places if m.score < 100]
         if fuzzy:
             lines.append("Nama wilayah yang dicocokkan (tidak persis):")

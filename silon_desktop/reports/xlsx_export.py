@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
-from silon_desktop.domain.codes import ReasonCode, Status
-from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
+from silon_desktop.domain.codes import Status
+from silon_desktop.domain.labels import STATUS_LABELS_ID, reason_label_id
 from silon_desktop.domain.regions import default_table
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
@@ -76,15 +76,7 @@ _COLUMNS = (
 
 def reason_text(reasons: str) -> str:
     """``"NIK_FORMAT,NO_ID_SCAN"`` as Indonesian labels joined by "; "."""
-    labels = []
-    for code in reasons.split(","):
-        if not code:
-            continue
-        try:
-            labels.append(REASON_LABELS_ID[ReasonCode(code)])
-        except ValueError:
-            labels.append(code)
-    return "; ".join(labels)
+    return "; ".join(reason_label_id(code) for code in reasons.split(",") if code)
 
 
 def export_b11(

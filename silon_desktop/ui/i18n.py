@@ -1,6 +1,7 @@
 """Translations: Indonesian is the source language of every tr() string; English is a choice.
 
-``resources/i18n/silon_en.ts`` is compiled to ``silon_en.qm`` with Qt's
+``resources/i18n/silon_en.ts`` is compiled to ``silon_en.qm`` (and ``qtbase_id.ts``, the
+Indonesian of Qt's own buttons and file dialog, to ``qtbase_id.qm``) with Qt's
 ``lrelease`` (shipped inside PySide6) at build time, and again at start-up when
 the ``.qm`` is missing or older than the ``.ts`` (the ``.qm`` is not in git).
 """
@@ -80,23 +81,35 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     global _current
     _current = language if language in LANGUAGES else "id"
     if language not in LANGUAGES or language == "id":
+        # Qt's own words (Yes/No, Cancel, the file dialog): Qt's qtbase_id when a Qt build
+        # ships one, else ours (resources/i18n/qtbase_id.ts; PySide6 has none).
         qt_id = QTranslator(app)
         path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_id.load(QLocale(QLocale.Language.Indonesian), "qtbase", "_", path):
             app.installTranslator(qt_id)
             return [qt_id]
+        ours = _load(app, "qtbase_id")
+        return [ours] if ours is not None else []
+    translator = _load(app, f"silon_{language}")
+    if translator is None:
+        log.warning("translation silon_%s could not be loaded; staying in Indonesian", language)
         return []
+    return [translator]
+
+
+def _load(app: QCoreApplication, name: str) -> QTranslator | None:
+    """Install ``resources/i18n/<name>.qm`` (compiled first when missing or stale)."""
     folder = i18n_dir()
-    ts = folder / f"silon_{language}.ts"
+    ts = folder / f"{name}.ts"
     qm = ts.with_suffix(".qm")
     if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
         compile_translations(folder)
     translator = QTranslator(app)
     if not translator.load(str(qm)):
-        log.warning("translation %s could not be loaded; staying in Indonesian", qm)
-        return []
+        log.warning("translation %s could not be loaded", qm.name)
+        return None
     app.installTranslator(translator)
-    return [translator]
+    return translator
 
 
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:

@@ -23,7 +23,7 @@ def reason_label(code: str) -> str:
     try:
         text = REASON_LABELS_ID[ReasonCode(code)]
     except (ValueError, KeyError):
-        return code
+        return _t(QT_TRANSLATE_NOOP("labels", "Alasan lain (%1)")).replace("%1", code)
     return _t(text)
 
 

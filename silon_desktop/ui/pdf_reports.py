@@ -22,10 +22,9 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from silon_desktop.domain.codes import ReasonCode
-from silon_desktop.domain.labels import REASON_LABELS_ID
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
+from silon_desktop.ui.labels import reason_label
 
 _MONTHS = (
     "Januari",
@@ -246,16 +245,12 @@ def _area_row(index: int, area: AreaCount) -> str:
 def _reasons_table(recap: PairRecap) -> str:
     if not recap.reasons:
         return f"<p>{_e(tr('Tidak ada.'))}</p>"
-    rows = []
-    for code, count in recap.reasons.items():
-        try:
-            label = REASON_LABELS_ID[ReasonCode(code)]
-        except ValueError:
-            label = code
-        rows.append(
-            f"<tr><td>{_e(code)}</td><td>{_e(label)}</td><td class='n'>{group_thousands(count)}</td></tr>"
-        )
-    return f"<table class='grid' cellspacing='0'>{''.join(rows)}</table>"
+    rows = [
+        f"<tr><td>{_e(reason_label(code))}</td><td class='n'>{group_thousands(count)}</td></tr>"
+        for code, count in recap.reasons.items()
+    ]
+    head = f"<tr><th>{_e(tr('Alasan'))}</th><th>{_e(tr('Jumlah'))}</th></tr>"
+    return f"<table class='grid' cellspacing='0'>{head}{''.join(rows)}</table>"
 
 
 def _signatures(office: str, roles: tuple[str, ...]) -> str:

@@ -231,7 +231,7 @@ class SupportersModel(QAbstractTableModel):
             # A citizen objected on the public pages: "ada tanggapan masyarakat".
             return f"{status} \N{BLACK FLAG}" if row.public_objection else status
         if attr == "effective_reasons":
-            return ", ".join(row.reasons)
+            return "; ".join(self._reason_label(code) for code in row.reasons)
         return str(getattr(row, attr) or "")
 
     def _reset(self, pair_id: str | None, flt: SupporterFilter, sort: SupporterSort) -> None:

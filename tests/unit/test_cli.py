@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from silon_desktop import __version__
+
+_DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
 def test_version_prints_and_exits_zero() -> None:
@@ -14,3 +20,20 @@ def test_version_prints_and_exits_zero() -> None:
         check=True,
     )
     assert out.stdout.strip() == f"silon-desktop {__version__}"
+
+
+def test_no_display_exits_with_an_indonesian_hint(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the display check is for Linux (X11/Wayland)")
+    env = {k: v for k, v in os.environ.items() if k not in _DISPLAY_VARS}
+    run = subprocess.run(
+        [sys.executable, "-m", "silon_desktop", "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 3
+    assert "tidak memiliki layar" in run.stderr and "xvfb-run -a silon-desktop" in run.stderr
+    assert "reinstalling" not in run.stderr.lower()

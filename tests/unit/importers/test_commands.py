@@ -32,7 +32,7 @@ def test_validate_writes_one_object_per_row_and_a_summary(
     assert data[2] == {"row": 6, "nik": "12345", "status": "TMS", "codes": ["NIK_FORMAT"]}
     assert data[0]["status"] == "MS" and data[0]["codes"] == []
     printed = capsys.readouterr().out
-    assert "MS: 4" in printed and "TMS: 1" in printed and "NIK_FORMAT: 1" in printed
+    assert "MS: 4" in printed and "TMS: 1" in printed and "NIK tidak sesuai format: 1" in printed
 
 
 def test_validate_an_unreadable_file_exits_2_naming_it(

@@ -63,7 +63,7 @@ def test_every_mistake_gets_its_code_and_good_rows_stay_good(tmp_path: Path) -> 
     assert fuzzy and fuzzy[0].code == "32.14.01" and 80 <= fuzzy[0].score < 100
     summary = "\n".join(report.summary_lines())
     assert "'Purwakrta' -> 32.14.01 Purwakarta" in summary
-    assert "TMS: 4" in summary and "NIK_FORMAT: 1" in summary
+    assert "TMS: 4" in summary and "NIK tidak sesuai format: 1" in summary
 
 
 def test_without_scans_every_row_is_no_id_scan(tmp_path: Path) -> None:
