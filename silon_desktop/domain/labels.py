@@ -40,7 +40,6 @@ REASON_LABELS_ID: dict[ReasonCode, str] = {
 }
 
 
-
 def reason_label_id(code: str) -> str:
     """The Indonesian label of one reason code (from :data:`REASON_LABELS_ID`).
 

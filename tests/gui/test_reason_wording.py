@@ -92,4 +92,3 @@ def test_validate_prints_reason_words(tmp_path: Path) -> None:
     assert "NIK tidak sesuai format: 1" in run.stdout
     assert "Tanpa KTP-el / tanda tangan: 4" in run.stdout
     assert not [code for code in CODES if code in run.stdout]
-
