@@ -26,7 +26,13 @@ from sqlalchemy import ColumnElement, Engine, Table, func, or_, select
 from silon_desktop.domain.codes import ElectionKind
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
-from silon_desktop.domain.rules import Round, Stage, StageKind, rule_set_for
+from silon_desktop.domain.rules import (
+    CorrectionRequirement,
+    Round,
+    Stage,
+    StageKind,
+    rule_set_for,
+)
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Election, Pair, Supporter, SyncState
 
@@ -150,6 +156,24 @@ class PairRecap:
     def shortfall(self) -> int:
         """MS supporters still missing to reach the threshold (0 when met or unknown)."""
         return max(0, (self.required or 0) - self.ms_total)
+
+    @property
+    def correction(self) -> CorrectionRequirement | None:
+        """What the next correction round must bring under the pair's rule set
+        (2024: at least the shortfall and the missing spread, new supporters
+        only; 2020: twice the shortfall); None when the threshold is unknown.
+
+        The one computation the dashboard, the PDF recap and B.2-KWK print.
+        """
+        if self.required is None:
+            return None
+        spread_required = self.spread_required or 0
+        return rule_set_for(self.rule_set or None).correction_requirement(
+            self.required,
+            min(self.ms_total, self.required),
+            spread_required,
+            min(self.spread_met, spread_required),
+        )
 
     @property
     def figure_differences(self) -> list[tuple[str, int, int]]:

@@ -255,6 +255,9 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
             "terpenuhi" if recap.meets_threshold else f"kurang {group_thousands(recap.shortfall)}"
         )
         lines.append(("Syarat minimal dukungan", f"{group_thousands(recap.required)} ({verdict})"))
+    correction = _correction_line(recap)
+    if correction:
+        lines.append(("Syarat masa perbaikan", correction))
     if recap.spread_required is not None:
         verdict = "terpenuhi" if recap.meets_spread else "belum terpenuhi"
         lines.append(
@@ -265,6 +268,21 @@ def _summary(recap: PairRecap) -> list[tuple[str, str]]:
             )
         )
     return lines
+
+
+def _correction_line(recap: PairRecap) -> str:
+    """What the correction round must bring, in the dashboard's words ("" when
+    nothing is missing or the threshold is unknown)."""
+    need = recap.correction
+    if need is None or not (need.supporters or need.areas):
+        return ""
+    level = "kab/kota" if recap.spread_level == "kabkota" else "kecamatan"
+    if not need.new_supporters_only:
+        return f"{group_thousands(need.supporters)} dukungan (dua kali kekurangan)"
+    text = f"paling sedikit {group_thousands(need.supporters)} dukungan dari pendukung baru"
+    if need.areas:
+        text += f", tersebar di paling sedikit {need.areas} {level} lagi"
+    return text
 
 
 def _title(sheet: Any, bold: Any, title: str, recap: PairRecap) -> None:

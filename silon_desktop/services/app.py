@@ -305,14 +305,7 @@ class Services:
         of a party-nominated pair (slow: a job)."""
         recap = self.recap(pair_id)
         pair = self.get("pair", pair_id) or {}
-        rules = rule_set_for(recap.rule_set)
-        required = recap.required
-        correction = rules.correction_requirement(
-            required or 0,
-            min(recap.ms_total, required or 0),
-            recap.spread_required or 0,
-            min(recap.spread_met, recap.spread_required or 0),
-        )
+        correction = recap.correction
         number = f"{recap.pair_number}. " if recap.pair_number else ""  # as in the navigation
         names = " - ".join(n for n in (recap.head_name, recap.deputy_name) if n)
         route = str(pair.get("route") or "perseorangan")
@@ -320,9 +313,9 @@ class Services:
         return Dashboard(
             recap=recap,
             pair_label=(number + names).strip(),
-            correction_needed=correction.supporters,
-            correction_areas=correction.areas,
-            correction_new_only=correction.new_supporters_only,
+            correction_needed=correction.supporters if correction else 0,
+            correction_areas=correction.areas if correction else 0,
+            correction_new_only=bool(correction and correction.new_supporters_only),
             route=route,
             party_count=len(parties),
             party_seats=sum(int(p.get("seats") or 0) for p in parties),

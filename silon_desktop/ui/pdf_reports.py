@@ -206,6 +206,7 @@ def _totals_table(recap: PairRecap) -> str:
         ),
         (tr("Syarat minimal dukungan"), group_thousands(recap.required)),
         (tr("Kekurangan dukungan"), group_thousands(recap.shortfall if recap.required else None)),
+        *_correction_rows(recap),
         (
             tr("Sebaran: wilayah dengan dukungan MS"),
             f"{recap.spread_met} / {group_thousands(recap.subregion_count)} {level}",
@@ -214,6 +215,30 @@ def _totals_table(recap: PairRecap) -> str:
     ]
     cells = "".join(f"<tr><td>{_e(k)}</td><td class='n'>{_e(v)}</td></tr>" for k, v in rows)
     return f"<table class='grid' cellspacing='0'>{cells}</table>"
+
+
+def _correction_rows(recap: PairRecap) -> list[tuple[str, str]]:
+    """What the correction round must bring (the dashboard's figure), when
+    something is missing."""
+    need = recap.correction
+    if need is None or not (need.supporters or need.areas):
+        return []
+    level = tr("kab/kota") if recap.spread_level == "kabkota" else tr("kecamatan")
+    if not need.new_supporters_only:
+        text = tr("%1 dukungan (dua kali kekurangan)").replace(
+            "%1", group_thousands(need.supporters)
+        )
+    else:
+        text = tr("paling sedikit %1 dukungan dari pendukung baru").replace(
+            "%1", group_thousands(need.supporters)
+        )
+        if need.areas:
+            text += (
+                tr(", tersebar di paling sedikit %1 %2 lagi")
+                .replace("%1", str(need.areas))
+                .replace("%2", level)
+            )
+    return [(tr("Syarat masa perbaikan"), text)]
 
 
 def _areas_table(recap: PairRecap) -> str:

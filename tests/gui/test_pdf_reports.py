@@ -109,6 +109,20 @@ def test_recap_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> None:
     assert "Babakancikao" in text and "Kiarapedes" in text  # every kecamatan listed
     assert "NIK tidak sesuai format" in text
     assert "<b>Asep</b> & =cmd" in text  # escaped, printed as written
+    # the dashboard's correction figure (2024: the shortfall, new supporters, the missing spread)
+    assert recap.correction is not None and recap.correction.supporters == 55_006
+    assert (
+        "Syarat masa perbaikan paling sedikit 55.006 dukungan dari pendukung baru,"
+        " tersebar di paling sedikit 5 kecamatan lagi" in text
+    )
+
+
+def test_recap_pdf_of_a_2020_pair_asks_twice_the_shortfall(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path
+) -> None:
+    old_rules = dataclasses.replace(recap, rule_set="pilkada-2020")
+    _, text = text_of(write_recap_pdf(old_rules, tmp_path / "rekap.pdf"))
+    assert "Syarat masa perbaikan 110.012 dukungan (dua kali kekurangan)" in text
 
 
 def test_berita_acara_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +152,10 @@ def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) ->
     assert "REKAPITULASI DUKUNGAN" in text
     assert "55.045 (kurang 55.035)" in text
     assert "4 dari 17 kecamatan, minimal 9 (belum terpenuhi)" in text
+    assert (
+        "Syarat masa perbaikan |  | paling sedikit 55.035 dukungan dari pendukung baru,"
+        " tersebar di paling sedikit 5 kecamatan lagi" in text
+    )
     total = next(r for r in cells if r[2] == "JUMLAH")
     assert total[3:8] == [10.0, 1.0, 1.0, 0.0, 12.0]
     desa = read(out, "Per Desa")
@@ -206,3 +211,14 @@ def test_b2_summary_adds_up_and_the_desa_sheet_has_its_total(db: Database, tmp_p
     desa = read(out, "Per Desa")
     total = next(r for r in desa if r[3] == "JUMLAH")
     assert total[4:9] == [10.0, 1.0, 1.0, 0.0, 12.0]
+
+
+def test_b2_of_a_2020_pair_asks_twice_the_shortfall_as_the_dashboard(
+    db: Database, tmp_path: Path
+) -> None:
+    imported(db, tmp_path)
+    recap = dataclasses.replace(pair_recap(db.engine, "p1"), rule_set="pilkada-2020")
+    assert recap.correction is not None and recap.correction.supporters == 2 * 55_035
+    out = export_b2(recap, tmp_path / "b2.xlsx")
+    summary = {r[0]: r[2] for r in read(out, "B.2-KWK") if r and r[0]}
+    assert summary["Syarat masa perbaikan"] == "110.070 dukungan (dua kali kekurangan)"
