@@ -62,3 +62,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("SILON_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests wrap data keys with a cheap argon2id (1 pass, 8 MiB): the
+    product's cost (storage/keyfile.py KDF) is measured by bench_encryption.py, and
+    child processes (integration tests) keep it."""
+    from silon_desktop.storage import keyfile
+
+    monkeypatch.setattr(
+        keyfile, "KDF", keyfile.Kdf(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+    )

@@ -11,6 +11,10 @@ replaces it by a verified copy of the chosen backup; the stale ``-wal`` and
 ``-shm`` files of the old database are removed so they are never replayed onto
 the restored one. The program must have closed the database (engine disposed):
 a restore refuses while another connection holds it.
+
+An encrypted database (``key`` given: the folder's data key) is copied page by
+page by the same backup API between two SQLCipher connections keyed alike, so
+every backup is encrypted with the same key; nothing plain is written.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from silon_desktop.storage import cipher
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     DatabaseLocked,
@@ -58,7 +64,12 @@ class BackupInfo:
 
 
 def make_backup(
-    database: Path, backups: Path, keep: int | None = 10, *, reason: str = "auto"
+    database: Path,
+    backups: Path,
+    keep: int | None = 10,
+    *,
+    reason: str = "auto",
+    key: bytes | None = None,
 ) -> BackupInfo:
     """Back up ``database`` into the folder ``backups`` and keep the newest ``keep``.
 
@@ -67,6 +78,7 @@ def make_backup(
         backups: the backups folder (created if missing).
         keep: how many backups to keep after this one; None keeps all.
         reason: a short tag in the file name (lowercase letters, digits, dashes).
+        key: the data key of an encrypted database (the backup is encrypted with it).
 
     Raises:
         CorruptDatabase: the copy fails its integrity check (the source is damaged).
@@ -81,8 +93,8 @@ def make_backup(
     partial = final.with_suffix(".partial")
     try:
         backups.mkdir(parents=True, exist_ok=True)
-        _copy(database, partial)
-        if not verify(partial):
+        _copy(database, partial, key)
+        if not verify(partial, key):
             raise CorruptDatabase(detail=f"backup of {database} failed its integrity check")
         os.replace(partial, final)
         _fsync_dir(backups)
@@ -107,6 +119,7 @@ def backup_if_due(
     keep: int,
     *,
     interval: dt.timedelta = DEFAULT_INTERVAL,
+    key: bytes | None = None,
 ) -> BackupInfo | None:
     """An automatic backup when the newest is older than ``interval`` (or none exists)."""
     if not database.exists():
@@ -115,7 +128,7 @@ def backup_if_due(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if newest is not None and now - newest.created < interval:
         return None
-    return make_backup(database, backups, keep, reason="auto")
+    return make_backup(database, backups, keep, reason="auto", key=key)
 
 
 def list_backups(backups: Path) -> list[BackupInfo]:
@@ -140,21 +153,24 @@ def rotate(backups: Path, keep: int) -> list[Path]:
     return removed
 
 
-def verify(path: Path) -> bool:
-    """Whether ``path`` is a SQLite database passing ``PRAGMA integrity_check``."""
+def verify(path: Path, key: bytes | None = None) -> bool:
+    """Whether ``path`` is a SQLite database passing ``PRAGMA integrity_check``
+    (an encrypted one: opened with ``key``)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, cipher.dbapi().DatabaseError) as error:
         log.warning("integrity check of %s failed: %s", path, error)
         return False
-    return rows == [("ok",)]
+    return bool(rows == [("ok",)])
 
 
-def restore(backup: Path, target: Path, backups: Path | None = None) -> BackupInfo | None:
+def restore(
+    backup: Path, target: Path, backups: Path | None = None, key: bytes | None = None
+) -> BackupInfo | None:
     """Replace the database ``target`` by the backup ``backup``.
 
     Args:
@@ -162,6 +178,7 @@ def restore(backup: Path, target: Path, backups: Path | None = None) -> BackupIn
         target: the live database file; the program must have closed it.
         backups: where to keep a backup of the current file first (default:
             the folder of ``backup``).
+        key: the data key of the encrypted database and backups.
 
     Returns:
         The backup made of the replaced file (None when there was no file).
@@ -173,16 +190,16 @@ def restore(backup: Path, target: Path, backups: Path | None = None) -> BackupIn
     """
     if not backup.is_file():
         raise FileNotFoundError(backup)
-    if not verify(backup):
+    if not verify(backup, key):
         raise CorruptDatabase(detail=f"backup {backup.name} is damaged")
     folder = backups or backup.parent
     previous = None
     if target.exists():
-        _ensure_closed(target)
-        previous = _backup_current(target, folder)
+        _ensure_closed(target, key)
+        previous = _backup_current(target, folder, key)
     partial = target.with_name(target.name + ".restoring")
     try:
-        _copy(backup, partial)
+        _copy(backup, partial, key)
         for suffix in ("-wal", "-shm", "-journal"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(partial, target)
@@ -193,9 +210,9 @@ def restore(backup: Path, target: Path, backups: Path | None = None) -> BackupIn
     return previous
 
 
-def _backup_current(target: Path, folder: Path) -> BackupInfo:
+def _backup_current(target: Path, folder: Path, key: bytes | None) -> BackupInfo:
     try:
-        return make_backup(target, folder, None, reason="before-restore")
+        return make_backup(target, folder, None, reason="before-restore", key=key)
     except CorruptDatabase:
         # A damaged file is still kept, byte for byte, before it is replaced.
         folder.mkdir(parents=True, exist_ok=True)
@@ -205,18 +222,20 @@ def _backup_current(target: Path, folder: Path) -> BackupInfo:
         return BackupInfo(copy, stamp, "damaged", copy.stat().st_size)
 
 
-def _ensure_closed(target: Path) -> None:
+def _ensure_closed(target: Path, key: bytes | None = None) -> None:
     """Refuse while any other connection has the database open.
 
     Leaving WAL mode needs the only connection to the file; it also folds the
     WAL into the main file, so the backup made next is complete on its own.
     """
-    conn = sqlite3.connect(target, timeout=0.5, isolation_level=None)
+    conn = _connect(target, key, timeout=0.5)
+    conn.isolation_level = None
+    errors = _errors(key)
     try:
         row = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
-    except sqlite3.OperationalError as error:
+    except errors.OperationalError as error:
         raise DatabaseLocked(detail=str(error)) from error
-    except sqlite3.DatabaseError:
+    except errors.DatabaseError:
         return  # a damaged file: nothing can have it open usefully; it is kept as is
     finally:
         conn.close()
@@ -224,11 +243,25 @@ def _ensure_closed(target: Path) -> None:
         raise DatabaseLocked(detail=f"database still open elsewhere (journal mode {row})")
 
 
-def _copy(source: Path, destination: Path) -> None:
+def _connect(
+    path: str | Path, key: bytes | None, *, timeout: float = 5.0, uri: bool = False
+) -> Any:
+    """A plain SQLite connection, or a SQLCipher one keyed with ``key``."""
+    if key is None:
+        return sqlite3.connect(path, timeout=timeout, uri=uri)
+    return cipher.connect(path, key, timeout=timeout, uri=uri)
+
+
+def _errors(key: bytes | None) -> Any:
+    """The driver module whose exceptions a connection of :func:`_connect` raises."""
+    return sqlite3 if key is None else cipher.dbapi()
+
+
+def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
     """A consistent, self-contained (rollback-journal) copy, flushed to disk."""
     destination.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(destination)
+    src = _connect(source, key)
+    dst = _connect(destination, key)
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")

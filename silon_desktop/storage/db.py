@@ -23,12 +23,17 @@ Alembic migrations shipped in ``storage/migrations`` (one transaction: the
 upgrade happens completely or not at all). A brand-new file is created straight
 from the models and stamped with the head revision (the migrations and the
 models are checked to agree by a test), which keeps start-up fast.
+
+Encryption: given the folder's data key, the file is a SQLCipher 4 database
+(``storage/cipher.py``): every connection is keyed before anything else runs,
+and the settings above apply unchanged. Without a key the file is plain SQLite
+(tests of the storage layer, and a folder from before encryption until its
+first login converts it).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.storage.cipher import is_connection
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     StoreEnvironmentError,
@@ -69,9 +75,11 @@ class Database:
             its transactions start with ``BEGIN IMMEDIATE`` too).
     """
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, key: bytes | None = None) -> None:
         self.path = path
         self.engine = engine
+        #: the data key of an encrypted file (None: plain SQLite); backups use it too
+        self.key = key
         self._write = sessionmaker(bind=engine, expire_on_commit=False)
         self._read = sessionmaker(bind=read_only(engine), expire_on_commit=False)
 
@@ -119,12 +127,30 @@ class Database:
         self.engine.dispose()
 
 
-def create_sqlite_engine(path: str | Path) -> Engine:
-    """An engine on ``path`` with the durable per-connection settings above."""
-    engine = create_engine(
-        f"sqlite:///{Path(path)}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-    )
+def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:
+    """An engine on ``path`` with the durable per-connection settings above.
+
+    Args:
+        key: the data key of a SQLCipher file (None: plain SQLite).
+    """
+    if key is None:
+        engine = create_engine(
+            f"sqlite:///{Path(path)}",
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+    else:
+        from sqlalchemy.pool import QueuePool
+
+        from silon_desktop.storage import cipher
+
+        file, data_key = str(Path(path)), key
+        engine = create_engine(
+            f"sqlite:///{file}",
+            module=cipher.dbapi(),
+            # the creator keys each connection before SQLAlchemy runs anything on it
+            creator=lambda: cipher.connect(file, data_key, timeout=BUSY_TIMEOUT_MS / 1000),
+            poolclass=QueuePool,
+        )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -140,7 +166,7 @@ def read_only(engine: Engine) -> Engine:
 
 
 def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    assert isinstance(dbapi_connection, sqlite3.Connection)
+    assert is_connection(dbapi_connection)
     # Transactions are begun explicitly in _on_begin, not by the driver.
     dbapi_connection.isolation_level = None
     # busy_timeout is set by the driver from connect_args["timeout"].
@@ -161,7 +187,11 @@ def _on_begin(conn: Connection) -> None:
 
 
 def open_database(
-    path: str | Path, *, migrate: bool = True, backups: Path | None = None
+    path: str | Path,
+    *,
+    migrate: bool = True,
+    backups: Path | None = None,
+    key: bytes | None = None,
 ) -> Database:
     """Open (creating it if needed) the database at ``path``, at the newest schema.
 
@@ -171,6 +201,8 @@ def open_database(
             this off to look at an old file as it is).
         backups: the backups folder; when given, an older file is backed up
             (reason ``before-<head>``) before it is upgraded.
+        key: the folder's data key: the file is SQLCipher-encrypted with it
+            (None: plain SQLite).
 
     Raises:
         CorruptDatabase: the file is not a (Silon) SQLite database.
@@ -183,20 +215,20 @@ def open_database(
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise filesystem_error(error) from error
-    engine = create_sqlite_engine(path)
+    engine = create_sqlite_engine(path, key)
     try:
         if migrate:
-            _bring_to_head(engine, backups)
+            _bring_to_head(engine, backups, key)
     except BaseException as error:
         engine.dispose()
         problem = environment_error(error)
         if problem is not None:
             raise problem from error
         raise
-    return Database(path, engine)
+    return Database(path, engine, key)
 
 
-def _bring_to_head(engine: Engine, backups: Path | None) -> None:
+def _bring_to_head(engine: Engine, backups: Path | None, key: bytes | None = None) -> None:
     with read_only(engine).connect() as conn:
         revision = _current_revision(conn)
         has_tables = bool(inspect(conn).get_table_names())
@@ -215,7 +247,11 @@ def _bring_to_head(engine: Engine, backups: Path | None) -> None:
         from silon_desktop.storage.backup import make_backup
 
         make_backup(
-            Path(engine.url.database or ""), backups, None, reason=f"before-{HEAD_REVISION}"
+            Path(engine.url.database or ""),
+            backups,
+            None,
+            reason=f"before-{HEAD_REVISION}",
+            key=key,
         )
     migrate(engine, "head")
 
@@ -282,7 +318,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             except CommandError as error:
                 raise SchemaTooNew(detail=f"revision {current}") from error
         raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
+        assert raw is not None and is_connection(raw)
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():

@@ -120,13 +120,20 @@ def environment_error(error: BaseException) -> StoreEnvironmentError | None:
         error: a ``sqlite3`` or SQLAlchemy exception.
     """
     original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
-    if not isinstance(original, sqlite3.Error):
+    if not isinstance(original, sqlite3.Error) and not _is_sqlcipher_error(original):
         return None
     code = getattr(original, "sqlite_errorcode", None)
     if not isinstance(code, int):
         return None  # raised by the sqlite3 module itself (misuse): a bug
     kind = _BY_SQLITE_CODE.get(code & 0xFF)
     return kind(detail=str(original)) if kind is not None else None
+
+
+def _is_sqlcipher_error(error: BaseException | None) -> bool:
+    """An exception of the SQLCipher driver (an encrypted database): same result codes."""
+    from silon_desktop.storage.cipher import dbapi
+
+    return isinstance(error, dbapi().Error)
 
 
 def filesystem_error(error: OSError) -> StoreEnvironmentError:

@@ -60,7 +60,9 @@ def change_user(
     """Change role, region, active flag or password; audited as a role change.
 
     ``by`` None is the local administrator (the CLI). A changed role, region,
-    password or a deactivation ends the account's sessions.
+    password or a deactivation ends the account's sessions. A password change or a
+    deactivation also revokes them (the desktops lock at their next contact, 401
+    ``revoked``) and revokes the account's device keys.
     """
     with write_tx(engine) as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
@@ -81,7 +83,12 @@ def change_user(
             values["password_hash"] = auth.hash_password(change.password)
             auth.clear_throttles(conn, username)
         conn.execute(update(users).where(users.c.username == username).values(**values))
-        conn.execute(tokens.delete().where(tokens.c.username == username))
+        if change.password is not None:
+            auth.revoke_sessions(conn, username, "password_changed")
+        elif change.active is False:
+            auth.revoke_sessions(conn, username, "account_disabled")
+        else:
+            conn.execute(tokens.delete().where(tokens.c.username == username))
         before = _user_out(row)
         after = {k: v for k, v in values.items() if k != "password_hash"}
         if change.password is not None:

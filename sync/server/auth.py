@@ -11,6 +11,7 @@ are pruned at every login. An administrator lifts the throttles of an account wi
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from sync.server.config import ServerConfig
 from sync.server.db import read_tx, write_tx
 from sync.server.errors import ApiError
 from sync.server.roles import Actor, Role, valid_region_for
-from sync.server.schema import device_keys, login_attempts, tokens, users
+from sync.server.schema import device_keys, device_secrets, login_attempts, tokens, users
 
 _hasher = PasswordHasher()
 #: Verified against when the user name is unknown, so timing does not reveal accounts.
@@ -47,6 +48,10 @@ class LoginResult:
     username: str
     role: Role
     region: str
+    #: this (user, device)'s secret (base64): the desktop wraps its data key with it
+    device_secret: str = ""
+    #: days the desktop may log in offline after this login (server setting)
+    offline_days: float = 0.0
 
 
 def create_user(
@@ -124,11 +129,76 @@ def login(
             )
         )
         _register_device(conn, username, device_id, public_key, now)
+        secret = _device_secret(conn, username, device_id, now)
         audit.append(
             conn,
             [audit.AuditEntry(config.clock.iso(), username, device_id, "login")],
         )
-    return LoginResult(token, expires, username, Role(user.role), str(user.region))
+    return LoginResult(
+        token,
+        expires,
+        username,
+        Role(user.role),
+        str(user.region),
+        secret,
+        config.offline_days,
+    )
+
+
+def _device_secret(conn: Connection, username: str, device_id: str, now: float) -> str:
+    """The secret of (user, device), made at its first login; the same at every login
+    (a password change keeps it, so the desktop's data opens with the new password)."""
+    key = and_(device_secrets.c.username == username, device_secrets.c.device_id == device_id)
+    row = conn.execute(select(device_secrets.c.secret).where(key)).first()
+    if row is not None:
+        return str(row.secret)
+    secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    conn.execute(
+        device_secrets.insert().values(
+            username=username, device_id=device_id, secret=secret, created_at=now
+        )
+    )
+    return secret
+
+
+def revoke_sessions(conn: Connection, username: str, reason: str) -> None:
+    """End the account's sessions so that its desktops lock at their next contact
+    (401 ``revoked``); the device keys (bundle signatures) of the account are revoked."""
+    conn.execute(
+        update(tokens)
+        .where(tokens.c.username == username, tokens.c.revoked.is_(None))
+        .values(revoked=reason)
+    )
+    conn.execute(delete(device_keys).where(device_keys.c.username == username))
+
+
+def revoke_device(
+    engine: Engine, config: ServerConfig, username: str, device_id: str, by: str
+) -> bool:
+    """Revoke one (user, device): its key, its secret (the PC's data stays locked for
+    this user) and its sessions. Audited. Returns whether the device was known."""
+    with write_tx(engine) as conn:
+        known = conn.execute(
+            delete(device_secrets).where(
+                device_secrets.c.username == username, device_secrets.c.device_id == device_id
+            )
+        ).rowcount
+        known += conn.execute(
+            delete(device_keys).where(
+                device_keys.c.username == username, device_keys.c.device_id == device_id
+            )
+        ).rowcount
+        conn.execute(
+            update(tokens)
+            .where(tokens.c.username == username, tokens.c.device_id == device_id)
+            .values(revoked="device_revoked")
+        )
+        after = {"device_id": device_id}
+        entry = audit.AuditEntry(
+            config.clock.iso(), by, "admin-cli", "device_revoke", "user", username, None, after
+        )
+        audit.append(conn, [entry])
+    return bool(known)
 
 
 def _account_delay(engine: Engine, config: ServerConfig, account_key: str, now: float) -> float:
@@ -283,12 +353,16 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
                 users.c.role,
                 users.c.region,
                 users.c.active,
+                tokens.c.revoked,
             )
             .join(users, users.c.username == tokens.c.username)
             .where(tokens.c.token_hash == _token_hash(token))
         ).first()
-    if row is None or not row.active:
+    if row is None:
         raise ApiError(401, "unauthenticated", "unknown token; log in again")
+    if row.revoked or not row.active:
+        reason = row.revoked or "account_disabled"
+        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
     if row.expires_at <= config.clock.time():
         raise ApiError(401, "token_expired", "the session has expired; log in again")
     return Actor(

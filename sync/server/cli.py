@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--training", action="store_true", help="serve a training tenant")
+    p.add_argument(
+        "--offline-days",
+        type=float,
+        help="days a desktop may log in offline after an online login (default 7, "
+        "or $SILON_OFFLINE_DAYS)",
+    )
 
     p = sub.add_parser("init", help="create or upgrade the database and the server key")
     _db_args(p)
@@ -89,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     q = usub.add_parser("unlock", help="lift the login throttles of an account (all addresses)")
     _db_args(q)
     q.add_argument("username")
+    q = usub.add_parser(
+        "disable", help="disable an account: refused at login, its desktops lock at next contact"
+    )
+    _db_args(q)
+    q.add_argument("username")
+    q = usub.add_parser("enable", help="enable a disabled account again")
+    _db_args(q)
+    q.add_argument("username")
+    q = usub.add_parser(
+        "revoke-device",
+        help="revoke one device of an account (lost or stolen PC): its data stays locked",
+    )
+    _db_args(q)
+    q.add_argument("username")
+    q.add_argument("device_id")
     q = usub.add_parser(
         "reset-password", help="set a new password (ends the account's sessions, lifts throttles)"
     )
@@ -313,7 +334,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     url = _url(args)
     migrate(url)
-    app = create_app(ServerConfig(database_url=url, training=args.training))
+    config = ServerConfig(database_url=url, training=args.training)
+    if args.offline_days is not None:
+        config.offline_days = args.offline_days
+    app = create_app(config)
     tune_gc()
     log.info("serving on http://%s:%d", args.host, args.port)
     uvicorn.run(
@@ -363,6 +387,22 @@ def _user(args: argparse.Namespace) -> int:
     elif args.user_command == "unlock":
         accounts.unlock_user(state.engine, state.config, None, args.username)
         print(f"user {args.username}: login throttles lifted")
+    elif args.user_command in ("disable", "enable"):
+        active = args.user_command == "enable"
+        accounts.change_user(
+            state.engine, state.config, None, args.username, models.UserChange(active=active)
+        )
+        print(f"user {args.username}: {'enabled' if active else 'disabled, sessions revoked'}")
+    elif args.user_command == "revoke-device":
+        from sync.server import auth
+
+        known = auth.revoke_device(
+            state.engine, state.config, args.username, args.device_id, "admin"
+        )
+        print(
+            f"user {args.username} device {args.device_id}: revoked"
+            + ("" if known else " (unknown)")
+        )
     elif args.user_command == "reset-password":
         change = models.UserChange(password=_password(args))
         accounts.change_user(state.engine, state.config, None, args.username, change)

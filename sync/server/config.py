@@ -17,6 +17,9 @@ Environment variables (all optional; tests use them to drive a real process):
   seconds between chunks (default 30), else ``408``.
 - ``SILON_MAX_BODY_BYTES``: largest request body, before and after gzip
   (default 64 MiB).
+- ``SILON_OFFLINE_DAYS``: days a desktop may log in offline after its last online
+  login (default 7; 0 allows no offline login). Sent in every login answer;
+  ``silon-server serve --offline-days N`` sets it too.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class ServerConfig:
     max_body_bytes: int = field(
         default_factory=lambda: int(_env_float("SILON_MAX_BODY_BYTES", 64 * 1024 * 1024))
     )
+    offline_days: float = field(default_factory=lambda: _env_float("SILON_OFFLINE_DAYS", 7))
     #: The election's rules and value domains on every write. Switched off only by
     #: tests/bench/bench_server.py (``SILON_BENCH_NO_RULE_CHECKS=1``) to measure their cost.
     rule_checks: bool = field(

@@ -50,6 +50,12 @@ class LoginResponse(BaseModel):
     role: str
     region: str
     expires_at: float = Field(description="seconds since the epoch (server clock)")
+    device_secret: str = Field(
+        default="", description="this (user, device)'s secret (base64): wraps its data key"
+    )
+    offline_days: float = Field(
+        default=0, description="days the desktop may log in offline after this login"
+    )
 
 
 class Me(BaseModel):

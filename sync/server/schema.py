@@ -51,6 +51,21 @@ tokens = Table(
     Column("device_id", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
+    #: Why the token was revoked (``password_changed``, ``account_disabled``,
+    #: ``device_revoked``): the desktop then locks its data (401 ``revoked``).
+    Column("revoked", String(32), nullable=True),
+)
+
+#: The secret of a (user, device), returned at every successful login: the desktop
+#: wraps its data key with it, so a locked PC opens again only after an online login.
+#: Kept across password changes; deleted when the device is revoked.
+device_secrets = Table(
+    "device_secrets",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 #: A device's key per (user, device): another user's login on the same device

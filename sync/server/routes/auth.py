@@ -53,6 +53,8 @@ async def login(request: Request, state: StateDep) -> Response:
             "role": str(result.role),
             "region": result.region,
             "expires_at": result.expires_at,
+            "device_secret": result.device_secret,
+            "offline_days": result.offline_days,
         }
     )
 

@@ -1,0 +1,167 @@
+"""Encryption at rest of the local database: SQLCipher 4 through ``sqlcipher3``.
+
+Why SQLCipher: it is the audited, widely deployed format for encrypted SQLite
+(AES-256 in CBC mode per page with an HMAC-SHA512 per page, a random salt per
+file), SQLAlchemy and Alembic work on top of it unchanged, and its file is
+encrypted as a whole: the main file, its ``-wal`` and every backup made with the
+SQLite backup API. ``sqlcipher3`` (coleifer's maintained binding, a drop-in
+``sqlite3`` module) ships its own SQLCipher in its wheel, so no system library
+is needed on an office PC or in the PyInstaller bundle.
+
+The key is the folder's random 256-bit data key (see :mod:`keyfile`), given as
+a RAW key (``PRAGMA key = "x'<64 hex>'"``): no password-based key derivation
+runs per connection, so opening a connection costs no more than with SQLite.
+The key is always the first statement of a connection (:func:`connect`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: The data key's length in bytes (AES-256).
+KEY_BYTES = 32
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def dbapi() -> Any:
+    """The ``sqlcipher3.dbapi2`` module (a drop-in ``sqlite3``)."""
+    from sqlcipher3 import dbapi2
+
+    return dbapi2
+
+
+def is_connection(conn: object) -> bool:
+    """Whether ``conn`` is a raw SQLite connection (plain ``sqlite3`` or SQLCipher)."""
+    return isinstance(conn, sqlite3.Connection | dbapi().Connection)
+
+
+def apply_key(conn: Any, key: bytes) -> None:
+    """Key a fresh SQLCipher connection (the first statement it runs).
+
+    Raises:
+        ValueError: not a 256-bit key.
+    """
+    if len(key) != KEY_BYTES:
+        raise ValueError("the data key must be 32 bytes")
+    # A raw key as hex: no PBKDF2 per connection. The hex digits are ours (no injection).
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+
+def connect(path: str | Path, key: bytes, *, timeout: float = 10.0, uri: bool = False) -> Any:
+    """A SQLCipher connection on ``path`` keyed with ``key`` (usable from any thread)."""
+    conn = dbapi().connect(str(path), timeout=timeout, uri=uri, check_same_thread=False)
+    try:
+        apply_key(conn, key)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def is_plain(path: Path) -> bool:
+    """Whether ``path`` is an unencrypted SQLite file (its header is readable)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def opens_with(path: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the encrypted file ``path`` (its schema can be read)."""
+    try:
+        conn = connect(f"file:{path}?mode=ro", key, timeout=1.0, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except dbapi().DatabaseError:
+        return False
+    return True
+
+
+def encrypt_plain(path: Path, key: bytes) -> None:
+    """Convert the plain SQLite database ``path`` into a SQLCipher file with ``key``.
+
+    ``sqlcipher_export`` copies the plain file into an encrypted one beside it
+    (``<name>.encrypting``), which is checked (integrity check and the same
+    tables with the same row counts), flushed to disk and renamed over the
+    plain file; the plain ``-wal``/``-shm`` are removed (the WAL was folded into
+    the main file first). The caller makes a backup before. On any failure the
+    plain file is left as it was and the partial encrypted file is removed.
+
+    Raises:
+        sqlite3.DatabaseError / OSError: the conversion failed (nothing changed).
+    """
+    target = path.with_name(path.name + ".encrypting")
+    target.unlink(missing_ok=True)
+    plain = dbapi().connect(str(path), timeout=10.0, isolation_level=None)
+    try:
+        # Fold the WAL into the main file; a plain copy of the data must not stay in it.
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        counts = _row_counts(plain)
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        version = plain.execute("PRAGMA main.user_version").fetchone()[0]
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+    except BaseException:
+        plain.close()
+        target.unlink(missing_ok=True)
+        raise
+    plain.close()
+    try:
+        _owner_only(target)
+        check = connect(target, key)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            if not ok or _row_counts(check) != counts:
+                raise dbapi().DatabaseError("the encrypted copy differs from the plain database")
+            check.execute("PRAGMA journal_mode = WAL")
+        finally:
+            check.close()
+        with open(target, "rb+") as handle:
+            os.fsync(handle.fileno())
+        for suffix in ("-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        os.replace(target, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    log.info("local database converted to an encrypted file: %s", path)
+
+
+def _row_counts(conn: Any) -> dict[str, int]:
+    tables = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    # Table names come from the file's own schema, quoted as identifiers.
+    return {
+        name: int(conn.execute(f'SELECT count(*) FROM main."{name}"').fetchone()[0])  # noqa: S608
+        for name in tables
+    }
+
+
+def _owner_only(path: Path) -> None:
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

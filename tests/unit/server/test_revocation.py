@@ -1,0 +1,93 @@
+"""Revocation for the desktops' encryption at rest (issue #14): the per-(user, device)
+secret, revoked sessions told apart from unknown ones, device keys never rebound."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from sync.server import auth, models
+from sync.server.accounts import add_user, change_user
+from sync.server.db import read_tx
+from sync.server.errors import ApiError
+from sync.server.roles import Role
+from sync.server.schema import device_keys
+from tests.unit.server.support import fresh_state
+
+PUB_A = "A" * 43 + "="
+PUB_B = "B" * 43 + "="
+
+
+def _login(state: object, user: str, password: str, device: str, key: str | None = None):  # type: ignore[no-untyped-def]
+    return auth.login(state.engine, state.config, user, password, device, key, "10.0.0.1")  # type: ignore[attr-defined]
+
+
+def _refusal(state: object, token: str) -> ApiError:
+    with pytest.raises(ApiError) as refused:
+        auth.authenticate(state.engine, state.config, token)  # type: ignore[attr-defined]
+    return refused.value
+
+
+def test_the_device_secret_is_stable_per_user_and_device_and_survives_a_password_change() -> None:
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        add_user(state.engine, state.config, "t", "op2", "rahasia-2", Role.KABKOTA, "32.14")
+        first = _login(state, "op1", "rahasia-1", "pc-1")
+        assert len(first.device_secret) >= 40 and first.offline_days == state.config.offline_days
+        assert _login(state, "op1", "rahasia-1", "pc-1").device_secret == first.device_secret
+        assert _login(state, "op1", "rahasia-1", "pc-2").device_secret != first.device_secret
+        assert _login(state, "op2", "rahasia-2", "pc-1").device_secret != first.device_secret
+        change_user(
+            state.engine, state.config, None, "op1", models.UserChange(password="baru-12345")
+        )
+        assert _login(state, "op1", "baru-12345", "pc-1").device_secret == first.device_secret
+
+
+def test_a_password_change_revokes_sessions_and_device_keys() -> None:
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        session = _login(state, "op1", "rahasia-1", "pc-1", PUB_A)
+        change_user(
+            state.engine, state.config, None, "op1", models.UserChange(password="baru-12345")
+        )
+        refused = _refusal(state, session.token)
+        assert (refused.status, refused.code) == (401, "revoked")
+        with read_tx(state.engine) as conn:
+            assert (
+                conn.execute(select(device_keys).where(device_keys.c.username == "op1")).all() == []
+            )
+        with pytest.raises(ApiError):
+            _login(state, "op1", "rahasia-1", "pc-1")
+
+
+def test_a_disabled_account_is_revoked_and_a_role_change_only_ends_the_session() -> None:
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        add_user(state.engine, state.config, "t", "op2", "rahasia-2", Role.KABKOTA, "32.14")
+        one = _login(state, "op1", "rahasia-1", "pc-1")
+        two = _login(state, "op2", "rahasia-2", "pc-2")
+        change_user(state.engine, state.config, None, "op1", models.UserChange(active=False))
+        assert _refusal(state, one.token).code == "revoked"
+        change_user(state.engine, state.config, None, "op2", models.UserChange(region="32.15"))
+        assert _refusal(state, two.token).code == "unauthenticated"
+
+
+def test_a_revoked_device_loses_its_secret_and_another_users_login_never_rebinds_a_key() -> None:
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        add_user(state.engine, state.config, "t", "op2", "rahasia-2", Role.KABKOTA, "32.14")
+        one = _login(state, "op1", "rahasia-1", "pc-1", PUB_A)
+        _login(state, "op2", "rahasia-2", "pc-1", PUB_B)
+        with read_tx(state.engine) as conn:
+            keys = dict(
+                conn.execute(
+                    select(device_keys.c.username, device_keys.c.public_key).where(
+                        device_keys.c.device_id == "pc-1"
+                    )
+                ).all()
+            )
+        assert keys == {"op1": PUB_A, "op2": PUB_B}
+        assert auth.revoke_device(state.engine, state.config, "op1", "pc-1", "admin")
+        assert _refusal(state, one.token).code == "revoked"
+        again = _login(state, "op1", "rahasia-1", "pc-1")
+        assert again.device_secret != one.device_secret  # the old wrap stays useless
