@@ -22,7 +22,15 @@ same apply path as a feed page. Object::
     {"format": "silon-feed-bundle-1", "bundle_id", "created_at", "scope",
      "after": "<cursor the export started from>",
      "page": encode_feed_page(FeedPage(records, cursor, has_more=False, server_time)),
+     "answers": [MutationResult.to_wire(), ...],
      "public_key", "key_id", "signature"}
+
+``answers`` (optional; older bundles lack it) are the server's stored answers
+to the mutations that changed the bundle's records: a device that sent its
+changes by USB (outbox bundle, ``silon-server bundle import``) takes the answers
+to ITS waiting mutations from the feed bundle as it would take a push answer
+(acknowledged, conflict or rejected), so nothing stays "waiting" after a full
+round trip. Ids this device never sent are ignored.
 
 The client moves its feed cursor to ``page.cursor`` only when ``after`` is not
 beyond its own cursor (otherwise the records are applied and the cursor kept).
@@ -90,6 +98,7 @@ def encode_feed_bundle(
     after: str,
     page: FeedPage,
     created_at: str,
+    answers: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """A feed bundle signed by the server key (see the module docstring)."""
     body: dict[str, Any] = {
@@ -101,6 +110,8 @@ def encode_feed_bundle(
         "page": encode_feed_page(page),
         "key_id": signing.key_id(key),
     }
+    if answers:
+        body["answers"] = answers
     return _seal(body, key)
 
 

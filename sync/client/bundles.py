@@ -12,9 +12,11 @@
   * an outbox bundle (another office's stick, on a connected machine): its
     mutations join this outbox as ``pending`` with the same ids and go through
     the normal push at the next sync;
-  * a feed bundle (signed by the server key saved here): its records are
-    applied through the same apply path as a feed page, with the cursor, in one
-    transaction.
+  * a feed bundle (signed by the server key saved here): the server's answers
+    it carries to this device's waiting mutations are recorded as a push answer
+    would be (acknowledged, conflict kept, rejection reverted), then its records
+    are applied through the same apply path as a feed page, with the cursor, all
+    in one transaction.
 """
 
 from __future__ import annotations
@@ -24,15 +26,20 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
 
 from silon_desktop.storage import outbox
+from silon_desktop.storage.outbox import Claimed
 from sync import credentials
 from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
-from sync.client.apply import apply_connection, apply_records
-from sync.client.columns import DeriveFn
+from sync.client.api import PushAnswer
+from sync.client.apply import Applier, apply_connection, apply_records
+from sync.client.columns import DeriveFn, table_of
+from sync.client.push import PushStats, record_answer
 from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor
-from sync.protocol import Mutation, decode_feed_page, utc_now_iso
+from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_iso
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -45,6 +52,102 @@ class BundleResult:
     count: int  # mutations exported / queued, or records applied
     already_known: int = 0
     cursor_moved: bool = False
+    #: Feed bundles: this device's waiting mutations the bundle answered.
+    answered: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BundleContents:
+    """What a bundle file holds, read and checked before anything is imported."""
+
+    kind: str  # outbox | feed
+    created_at: str
+    #: outbox: the device and user that exported it; feed: "" (the server).
+    device_id: str
+    user: str
+    #: feed: the region code it covers.
+    scope: str
+    #: changes (outbox) or records (feed) per entity.
+    by_entity: dict[str, int]
+    #: the pairs the changes belong to, with a label where the bundle or this
+    #: machine knows one (number and names), else "".
+    pairs: dict[str, str]
+    #: feed: answers to mutations this machine is still waiting on.
+    answers_for_me: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_entity.values())
+
+
+def read_contents(db: Database, path: Path) -> BundleContents:
+    """Open and check a bundle file (as :func:`import_bundle` would) without importing it.
+
+    Raises:
+        BundleError: the file is refused (damaged, tampered, unknown signer).
+    """
+    body = _open_checked(db, path)
+    if body["format"] == OUTBOX_FORMAT:
+        try:
+            mutations = [Mutation.from_wire(m) for m in body["mutations"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
+        items = [
+            (m.entity, m.record_id, {k: v[1] for k, v in m.changes.items()}) for m in mutations
+        ]
+        answers = 0
+    else:
+        page = decode_feed_page(body["page"])
+        items = [(r.entity, r.id, dict(r.fields)) for r in page.records]
+        ids = [str(a.get("mutation_id")) for a in body.get("answers") or []]
+        with db.engine.connect() as conn:
+            answers = sum(len(outbox.waiting(conn, i)) for i in ids)
+    by_entity: dict[str, int] = {}
+    for entity, _id, _fields in items:
+        by_entity[entity] = by_entity.get(entity, 0) + 1
+    return BundleContents(
+        kind="outbox" if body["format"] == OUTBOX_FORMAT else "feed",
+        created_at=str(body.get("created_at") or ""),
+        device_id=str(body.get("device_id") or ""),
+        user=str(body.get("user") or ""),
+        scope=str(body.get("scope") or ""),
+        by_entity=by_entity,
+        pairs=_pairs_of(db, items),
+        answers_for_me=answers,
+    )
+
+
+def _pairs_of(db: Database, items: list[tuple[str, str, dict[str, Any]]]) -> dict[str, str]:
+    """The pairs touched by these changes, labelled from the bundle or this machine."""
+    pairs: dict[str, str] = {}
+    unknown: dict[str, list[str]] = {}
+    for entity, record_id, fields in items:
+        if entity == "pair":
+            pairs[record_id] = _pair_label(fields) or pairs.get(record_id, "")
+        elif fields.get("pair_id"):
+            pairs.setdefault(str(fields["pair_id"]), "")
+        elif entity in ("candidate", "document", "party", "supporter"):
+            unknown.setdefault(entity, []).append(record_id)
+    with db.engine.connect() as conn:
+        for entity, ids in unknown.items():
+            table = table_of(entity)
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(table.c.pair_id).where(table.c.id.in_(ids[start : start + 500]))
+                ).scalars()
+                for pair_id in rows:
+                    pairs.setdefault(str(pair_id), "")
+        pair_t = table_of("pair")
+        missing = [p for p, label in pairs.items() if not label]
+        for row in conn.execute(select(pair_t).where(pair_t.c.id.in_(missing))).mappings():
+            pairs[str(row["id"])] = _pair_label(dict(row))
+    return pairs
+
+
+def _pair_label(fields: dict[str, Any]) -> str:
+    names = " - ".join(str(n) for n in (fields.get("head_name"), fields.get("deputy_name")) if n)
+    number = fields.get("number")
+    return f"{number}. {names}".strip() if number else names
 
 
 def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) -> BundleResult:
@@ -91,13 +194,25 @@ def import_bundle(db: Database, path: Path, *, derive: DeriveFn | None = None) -
     Raises:
         BundleError: the file is refused; the database is unchanged.
     """
+    body = _open_checked(db, path)
+    if body["format"] == OUTBOX_FORMAT:
+        return _import_outbox(db, body, path.name)
+    return _import_feed(db, body, derive)
+
+
+def _open_checked(db: Database, path: Path) -> dict[str, Any]:
+    """A bundle file's object, checked completely (feed bundles against the server key).
+
+    Raises:
+        BundleError: unreadable, damaged, tampered or signed by an unknown key.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise BundleError("Berkas bundel tidak dapat dibaca.", str(exc)) from exc
     body = decode_bundle(data)
     if body["format"] == OUTBOX_FORMAT:
-        return _import_outbox(db, body, path.name)
+        return body
     assert body["format"] == FEED_FORMAT
     with db.session(readonly=True) as session:
         server_key = get_state(session.connection(), SERVER_KEY)
@@ -107,8 +222,7 @@ def import_bundle(db: Database, path: Path, *, derive: DeriveFn | None = None) -
             "atau sinkronkan secara daring terlebih dahulu.",
             "no server key",
         )
-    body = decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
-    return _import_feed(db, body, derive)
+    return decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
 
 
 def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleResult:
@@ -130,12 +244,36 @@ def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None)
         page = decode_feed_page(page_raw)
         after = int(str(body.get("after") or "0"))
         cursor = int(page.cursor)
+        raw_answers = body.get("answers") or []
+        assert isinstance(raw_answers, list)
+        answers = [(MutationResult.from_wire(a), a) for a in raw_answers]
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
     with apply_connection(db) as conn:
+        answered = _take_answers(conn, answers, derive)
         stats = apply_records(conn, page.records, derive=derive)
         mine = int(feed_start(conn) or "0")
         moved = after <= mine < cursor
         if moved:
             save_cursor(conn, str(cursor))
-    return BundleResult("feed", stats.inserted + stats.updated, cursor_moved=moved)
+    return BundleResult(
+        "feed", stats.inserted + stats.updated, cursor_moved=moved, answered=answered
+    )
+
+
+def _take_answers(
+    conn: Connection,
+    answers: list[tuple[MutationResult, dict[str, Any]]],
+    derive: DeriveFn | None,
+) -> int:
+    """Record the answers to this device's waiting mutations as a push answer would be."""
+    mine: list[Claimed] = []
+    for result, _raw in answers:
+        mine.extend(outbox.waiting(conn, result.mutation_id))
+    if not mine:
+        return 0
+    known = {c.wire["id"] for c in mine}
+    picked = [(r, raw) for r, raw in answers if r.mutation_id in known]
+    answer = PushAnswer("bundle", [r for r, _ in picked], raw_results=[raw for _, raw in picked])
+    record_answer(conn, answer, mine, "", PushStats(), Applier(derive))
+    return len(mine)

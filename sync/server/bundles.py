@@ -15,20 +15,23 @@ batch id, so a bundle imported twice (or also pushed online) applies once.
 from __future__ import annotations
 
 import gzip
+import json
+import uuid
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from sync import signing
-from sync.protocol import Mutation
+from sync.protocol import FeedPage, Mutation, Record
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role
-from sync.server.schema import device_keys, users
+from sync.server.schema import applied_mutations, device_keys, users
 
 if TYPE_CHECKING:
     from sync.server.state import ServerState
@@ -157,6 +160,78 @@ def import_bundle(
         "results": [r.to_wire() for r in results],
         "receipt": receipt,
     }
+
+
+#: The operator's sentence (Indonesian) for each reason a bundle file is refused.
+_REFUSALS = {
+    "bad_gzip": "Berkas ini rusak atau terpotong (bukan bundel gzip yang utuh). Salin ulang "
+    "berkasnya dari komputer pengirim.",
+    "bad_json": "Berkas ini bukan bundel sinkronisasi Silon (isinya tidak terbaca).",
+    "too_large": "Berkas ini terlalu besar untuk sebuah bundel sinkronisasi.",
+    "invalid_request": "Berkas ini bukan bundel perubahan dari Silon Desktop (format tidak "
+    "dikenal). Pilih berkas hasil menu Sinkronisasi > Ekspor perubahan ke flashdisk.",
+    "bad_signature": "Tanda tangan bundel tidak cocok: isinya berubah setelah diekspor. "
+    "Ekspor ulang dari komputer pengirim.",
+    "unknown_device": "Bundel ditandatangani perangkat yang belum terdaftar untuk pengguna "
+    "ini. Masuk (login) sekali dari komputer pengirim, lalu ekspor ulang.",
+    "unknown_user": "Pengguna pengirim bundel tidak dikenal atau sudah dinonaktifkan.",
+    "forbidden": "Bundel berisi perubahan di luar wilayah atau hak pengguna pengirimnya.",
+}
+
+
+def refusal_text(exc: ApiError, name: str = "") -> str:
+    """Why a bundle file was refused, for the operator (Indonesian, naming the file)."""
+    reason = _REFUSALS.get(exc.code, "Bundel ditolak oleh server.")
+    return f"Bundel {name} ditolak: {reason}" if name else f"Bundel ditolak: {reason}"
+
+
+def export_feed_bundle(state: ServerState, scope: str, after: int) -> tuple[bytes, int, str]:
+    """A feed bundle of one scope's records changed after ``after``, with the answers to
+    the mutations that changed them, signed by the server key.
+
+    Returns:
+        (the file's bytes, how many records, the cursor it carries).
+    """
+    from sync.bundle import encode_feed_bundle
+    from sync.server.feed import read_feed
+
+    reader = Actor("admin", Role.KABKOTA, scope, "admin-cli")  # exactly this scope
+    records: list[Record] = []
+    cursor = str(after)
+    while True:
+        page = read_feed(state.engine, reader, int(cursor), 5000, state.config.clock.iso())
+        records.extend(page.records)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    latest = {r.id: r for r in records}  # a record changed twice keeps its last state
+    whole = FeedPage(list(latest.values()), cursor, False, state.config.clock.iso())
+    data = encode_feed_bundle(
+        state.key,
+        str(uuid.uuid4()),
+        scope,
+        str(after),
+        whole,
+        state.config.clock.iso(),
+        answers=answers_for(state.engine, latest),
+    )
+    return data, len(latest), cursor
+
+
+def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The stored answers to every mutation that changed these records (a feed bundle's
+    ``answers``: the sending device marks its own as delivered)."""
+    ids = list(record_ids)
+    out: list[dict[str, Any]] = []
+    with read_tx(engine) as conn:
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(applied_mutations.c.result)
+                .where(applied_mutations.c.record_id.in_(ids[start : start + 500]))
+                .order_by(applied_mutations.c.applied_at)
+            )
+            out.extend(json.loads(r.result) for r in rows)
+    return out
 
 
 def write_bundle(

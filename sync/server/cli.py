@@ -502,45 +502,44 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _bundle_import(args: argparse.Namespace) -> int:
-    from sync.server.bundles import import_bundle
+    from sync.server.bundles import import_bundle, refusal_text
+    from sync.server.errors import ApiError
 
+    try:
+        raw = args.file.read_bytes()
+    except OSError:
+        print(f"galat: berkas bundel {args.file} tidak dapat dibaca.", file=sys.stderr)
+        return 2
     state = _state(args)
-    out = import_bundle(state, args.file.read_bytes(), None)
+    try:
+        out = import_bundle(state, raw, None)
+    except ApiError as exc:
+        print(refusal_text(exc, str(args.file)), file=sys.stderr)
+        return 2
     counts: dict[str, int] = {}
     for r in out["results"]:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no mutations"
-    print(f"bundle {out['bundle_id']}: {summary}")
+    words = {"applied": "diterapkan", "merged": "digabung", "conflict": "konflik"}
+    summary = (
+        ", ".join(f"{v} {words.get(k, 'ditolak')}" for k, v in sorted(counts.items()))
+        or "tidak ada perubahan"
+    )
+    print(f"Bundel {out['bundle_id']} diimpor: {summary}.")
     return 0
 
 
 def _bundle_export(args: argparse.Namespace) -> int:
-    from sync.bundle import encode_feed_bundle
-    from sync.protocol import FeedPage, Record
-    from sync.server.feed import read_feed
-    from sync.server.roles import SCOPE_RE, Actor, Role
+    from sync.server.bundles import export_feed_bundle
+    from sync.server.roles import SCOPE_RE
 
     if not SCOPE_RE.fullmatch(args.scope):
         raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
     state = _state(args)
-    reader = Actor("admin", Role.KABKOTA, args.scope, ADMIN_DEVICE)  # exactly this scope
-    records: list[Record] = []
-    cursor = str(args.after)
-    while True:
-        page = read_feed(state.engine, reader, int(cursor), 5000, state.config.clock.iso())
-        records.extend(page.records)
-        cursor = page.cursor
-        if not page.has_more:
-            break
-    latest = {r.id: r for r in records}  # a record changed twice keeps its last state
-    whole = FeedPage(list(latest.values()), cursor, False, state.config.clock.iso())
-    data = encode_feed_bundle(
-        state.key, str(uuid.uuid4()), args.scope, str(args.after), whole, state.config.clock.iso()
-    )
+    data, count, cursor = export_feed_bundle(state, args.scope, args.after)
     tmp = args.output.with_name(args.output.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(args.output)
-    print(f"feed bundle {args.output}: {len(latest)} records of {args.scope}, cursor {cursor}")
+    print(f"feed bundle {args.output}: {count} records of {args.scope}, cursor {cursor}")
     return 0
 
 

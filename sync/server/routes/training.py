@@ -15,7 +15,7 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import training, training_page
@@ -54,10 +54,16 @@ def sheet(request: Request, state: StateDep, kunci: Key = "") -> HTMLResponse:
 
 
 @router.post("/latihan/bundel")
-async def bundle(request: Request, state: StateDep, kunci: Key = "") -> JSONResponse:
+async def bundle(request: Request, state: StateDep, kunci: Key = "") -> Response:
     _check(state, kunci)
     raw = await request.body()
-    out = await run_in_threadpool(_import_bundle, state, raw)
+    try:
+        out = await run_in_threadpool(_import_bundle, state, raw)
+    except ApiError as exc:
+        from sync.server.bundles import refusal_text
+
+        # Shown as it is on the trainer's page: the reason in Indonesian, not the API's.
+        return PlainTextResponse(refusal_text(exc).removeprefix("Bundel ditolak: "), exc.status)
     return JSONResponse({"bundle_id": out["bundle_id"], "applied": len(out["results"])})
 
 

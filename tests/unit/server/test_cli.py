@@ -13,7 +13,26 @@ def test_a_missing_bundle_file_is_named(tmp_path: Path, capsys: pytest.CaptureFi
     missing = tmp_path / "nowhere" / "bundle.json.gz"
     assert main(["bundle", "import", "--data-dir", str(tmp_path / "data"), str(missing)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and str(missing) in err
+    assert err.startswith("galat: ") and str(missing) in err
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"PK\x03\x04 a spreadsheet, not a bundle", "bukan bundel sinkronisasi Silon"),
+        (b'{"format": "something-else"}', "bukan bundel perubahan dari Silon Desktop"),
+        (b"\x1f\x8b\x08\x00cut", "rusak atau terpotong"),
+    ],
+)
+def test_a_wrong_bundle_file_is_refused_in_indonesian_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, reason: str
+) -> None:
+    wrong = tmp_path / "daftar.xlsx"
+    wrong.write_bytes(content)
+    assert main(["bundle", "import", "--data-dir", str(tmp_path / "data"), str(wrong)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Bundel {wrong} ditolak: ") and reason in err
+    assert "not" not in err.split()  # none of the API's English sentence
 
 
 def test_an_unreachable_database_is_said_plainly(capsys: pytest.CaptureFixture[str]) -> None:

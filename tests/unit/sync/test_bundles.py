@@ -182,3 +182,62 @@ def test_an_export_to_a_missing_stick_says_so_and_leaves_no_half_file(
     assert "flashdisk" in refused.value.message
     assert not gone.parent.exists()
     assert status(a.db).pending == 1  # still waiting, pushed or exported later
+
+
+def test_round_trip_by_usb_leaves_nothing_waiting(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """Desktop export, server import, server feed export, desktop import: the changes
+    that went out on the stick are answered by the feed bundle and no longer wait."""
+    from sync.client.bundles import read_contents
+    from sync.client.state import SERVER_KEY, set_state
+    from sync.server.bundles import export_feed_bundle
+    from sync.server.bundles import import_bundle as server_import
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    ids = _offline_edits(a, pair, 3)
+    assert a.sync().complete  # the pair itself went online; the supporters wait
+    a.transport.offline = True
+    with a.db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, server.public_key)
+    more = _offline_edits(a, pair, 2)
+    with a.db.engine.connect() as conn:
+        from silon_desktop.storage.outbox import waiting_count
+
+        assert waiting_count(conn) == 2
+    stick = tmp_path / "keluar.silon"
+    assert export_outbox(a.db, a.settings, a.folder, stick).count == 2
+    server.register_device_key(a)
+    out = server_import(server.app.state.server, stick.read_bytes(), None)
+    assert [r["status"] for r in out["results"]] == ["applied", "applied"]
+    state = server.app.state.server
+    data, count, _cursor = export_feed_bundle(state, "32.14", 0)
+    back = tmp_path / "masuk.silon"
+    back.write_bytes(data)
+    contents = read_contents(a.db, back)
+    assert contents.kind == "feed" and contents.answers_for_me == 2
+    assert contents.by_entity["supporter"] == len(ids) + len(more) and count == contents.count
+    assert pair in contents.pairs
+    result = import_bundle(a.db, back)
+    assert result.answered == 2
+    with a.db.engine.connect() as conn:
+        assert waiting_count(conn) == 0
+    assert status(a.db).pending == 0
+
+
+def test_contents_of_an_outbox_bundle_name_the_device_pairs_and_kinds(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    from sync.client.bundles import read_contents
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    _offline_edits(a, pair, 4)
+    stick = tmp_path / "keluar.silon"
+    exported = export_outbox(a.db, a.settings, a.folder, stick)
+    contents = read_contents(a.db, stick)
+    assert contents.kind == "outbox" and contents.device_id == a.settings.device_id
+    assert contents.user == a.settings.username and contents.created_at
+    assert contents.by_entity["supporter"] == 4 and contents.count == exported.count
+    assert contents.pairs[pair]  # labelled: number and names of the pair
