@@ -334,6 +334,12 @@ class DuplicateTracker:
     def code_for(self, index: int) -> ReasonCode | None:
         return self._flags.get(index)
 
+    def first_index(self, nik: str) -> int | None:
+        """The index of the first row seen with this NIK (None: not seen)."""
+        key = _nik_key(nik)
+        packed = self._first.get(key) if key is not None else None
+        return None if packed is None else packed & _INDEX_MASK
+
     def results(self) -> dict[int, ReasonCode]:
         """Every flagged row: index -> DUPLICATE_IDENTICAL or DUPLICATE_POTENTIAL."""
         return dict(self._flags)

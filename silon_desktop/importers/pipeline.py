@@ -27,7 +27,7 @@ from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.places import PlaceMatcher
 from silon_desktop.importers.readers import Sheet, open_workbook
-from silon_desktop.importers.report import ImportReport, RowResult
+from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport, RowResult
 from silon_desktop.importers.rows import ParsedRow, RowParser
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,10 @@ class _Run:
                 continue
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
-            self._batch.append(self._row(parser.parse(number, cells)))
+            if parser.is_footer(cells):
+                self.report.footer_rows.append(number)
+                continue
+            self._batch.append(self._row(parser.parse(number, cells), cells))
             if len(self._batch) >= self.batch_size:
                 self._flush(expected)
         self._flush(expected)
@@ -209,7 +212,7 @@ class _Run:
         if self.progress is not None:
             self.progress(len(self.report.rows), expected)
 
-    def _row(self, parsed: ParsedRow) -> ValidatedRow:
+    def _row(self, parsed: ParsedRow, cells: Sequence[Any]) -> ValidatedRow:
         place = self.places.place(parsed.kabkota, parsed.kecamatan, parsed.desa)
         values = parsed.values
         values["kabkota_code"] = place.kabkota_code
@@ -219,13 +222,17 @@ class _Run:
         # makes a new list), which keeps a million-row report small.
         (status, codes), row, empty, domain_notes = self.checker.check(parsed, place)
         index = len(self.report.rows)
+        duplicate_of = 0
         for flagged, code in self.duplicates.add(index, row):
             if flagged == index:
                 status, codes = self.checker.judge(_with_duplicate(codes, code.value))
+                duplicate_of = self._first_row_of(row.nik, index)
             elif flagged >= EARLIER_BASE:
                 self.earlier_flags[flagged - EARLIER_BASE] = code.value
             else:
                 self._flag_earlier(flagged, code.value)
+                if not self.report.rows[flagged].duplicate_of:
+                    self.report.rows[flagged].duplicate_of = parsed.row
         notes = _NO_NOTES
         if (
             parsed.unreadable
@@ -236,7 +243,10 @@ class _Run:
             or domain_notes
         ):
             notes = list(domain_notes)
-            notes += [f"unreadable:{f}" for f in parsed.unreadable]
+            notes += [
+                f"{'impossible' if f in parsed.impossible else 'unreadable'}:{f}"
+                for f in parsed.unreadable
+            ]
             notes += [f"truncated:{f}" for f in parsed.truncated]
             notes += [f"unmatched:{f}" for f in place.unmatched]
             notes += [f"ambiguous:{f}" for f in place.ambiguous]
@@ -247,11 +257,39 @@ class _Run:
             if place.ambiguous:
                 said.update(_PLACE_FIELDS)
             notes += [f"empty:{f}" for f in empty if f not in said]
-        result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes)
+        result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes, duplicate_of)
+        if status != "MS" or notes:
+            result.read = self._read(cells, codes, notes) or None
         values["check_status"] = status
         values["check_reasons"] = codes
         self.report.add(result)
         return ValidatedRow(result, values)
+
+    def _first_row_of(self, nik: str, index: int) -> int:
+        """The spreadsheet row a duplicate repeats (EARLIER_IMPORT: an earlier import)."""
+        first = self.duplicates.first_index(nik)
+        if first is None or first == index:
+            return 0
+        if first >= EARLIER_BASE:
+            return EARLIER_IMPORT
+        return self.report.rows[first].row
+
+    def _read(self, cells: Sequence[Any], codes: list[str], notes: list[str]) -> dict[str, str]:
+        """The cells as read of the fields a row's problems are about."""
+        fields = [n.partition(":")[2] for n in notes if n.partition(":")[0] in _VALUE_NOTES]
+        for code in codes:
+            fields.extend(_CODE_FIELDS.get(code, ()))
+        columns = self.report.mapping.columns
+        read: dict[str, str] = {}
+        for name in fields:
+            col = columns.get(name, -1)
+            if col < 0 and name in ("birth_place", "birth_date"):
+                col = columns.get("birth_place_date", -1)
+            if col < 0 and name in ("rt", "rw"):
+                col = columns.get("rt_rw", -1)
+            if 0 <= col < len(cells) and name not in read:
+                read[name] = _display(cells[col])
+        return read
 
     def _flag_earlier(self, index: int, code: str) -> None:
         """A later row made an earlier one a duplicate: fix it, or remember to."""
@@ -269,6 +307,17 @@ class _Run:
         self.report.late_updates = dict(self.late_flags)
         self.report.earlier_updates = dict(self.earlier_flags)
 
+
+#: Notes about a value that is in the row (its cell is shown in the problem list).
+_VALUE_NOTES = frozenset({"unreadable", "impossible", "truncated", "unmatched", "ambiguous"})
+#: Reason codes -> the fields whose cells show the problem (the NIK is always shown).
+_CODE_FIELDS: dict[str, tuple[str, ...]] = {
+    ReasonCode.NIK_MISMATCH.value: ("birth_date", "sex"),
+    ReasonCode.UNDERAGE.value: ("birth_date", "marital_status"),
+    ReasonCode.OUTSIDE_REGION.value: ("kabkota", "kecamatan", "desa"),
+    ReasonCode.BANNED_OCCUPATION.value: ("occupation",),
+    ReasonCode.DUPLICATE_POTENTIAL.value: ("name", "birth_date"),
+}
 
 #: The place columns (their codes are found together).
 _PLACE_FIELDS = ("kabkota", "kecamatan", "desa")

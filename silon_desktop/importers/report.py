@@ -17,6 +17,8 @@ from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.places import PlaceMatch
 
 STATUSES = ("MS", "BMS", "TMS")
+#: ``RowResult.duplicate_of`` of a row whose NIK is already in an earlier import of the pair.
+EARLIER_IMPORT = -1
 
 
 @dataclass(slots=True)
@@ -26,13 +28,20 @@ class RowResult:
     what the reader had to do or found (``truncated:name``, ``unreadable:birth_date``,
     ``unmatched:desa``, ``ambiguous:kecamatan`` for a name found in several
     places with nothing on the row to tell which, ``empty:occupation`` for a
-    required field left empty)."""
+    required field left empty, ``impossible:birth_date`` for a date that does not
+    exist such as 31-02-1980). ``duplicate_of`` is the spreadsheet row this row
+    shares its NIK with (the first one; for that first row, the row that made it a
+    potential duplicate), :data:`EARLIER_IMPORT` for a row of an earlier import of
+    the pair, 0 for none. ``read`` holds, for a row with problems, the cells as
+    read of the fields its problems are about (the NIK is ``nik``)."""
 
     row: int
     nik: str
     status: str
     codes: list[str]
     notes: list[str] = field(default_factory=list)
+    duplicate_of: int = 0
+    read: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -43,6 +52,10 @@ class RowResult:
         }
         if self.notes:
             data["notes"] = self.notes
+        if self.duplicate_of:
+            data["duplicate_of"] = self.duplicate_of
+        if self.read:
+            data["read"] = self.read
         return data
 
 
@@ -59,6 +72,8 @@ class ImportReport:
             the pair's list that a row of this file made a duplicate.
         stored: counts written to the database (inserted/updated/unchanged),
             None for a validation without a database.
+        footer_rows: spreadsheet rows skipped as a total under the list
+            ("JUMLAH", "TOTAL"): not supporters, never counted.
     """
 
     path: Path
@@ -71,6 +86,7 @@ class ImportReport:
     stored: dict[str, int] | None = None
     status_counts: Counter[str] = field(default_factory=Counter)
     code_counts: Counter[str] = field(default_factory=Counter)
+    footer_rows: list[int] = field(default_factory=list)
 
     def add(self, result: RowResult) -> None:
         self.rows.append(result)

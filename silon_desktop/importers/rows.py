@@ -14,6 +14,7 @@ from typing import Any
 from silon_desktop.domain.text import clean_text
 from silon_desktop.importers.columns import FIELDS, ColumnMapping
 from silon_desktop.importers.values import (
+    impossible_date,
     nik_from_cell,
     parse_date,
     parse_marital,
@@ -48,6 +49,8 @@ class ParsedRow:
         unreadable: fields present in the row but not readable (a date like
             "31-02-1990", sex "X").
         truncated: fields cut to the column size.
+        impossible: the unreadable fields holding a well-formed date that does
+            not exist ("31-02-1990"): the problem list says so, naming the day.
     """
 
     row: int
@@ -58,6 +61,7 @@ class ParsedRow:
     kabkota: str
     unreadable: list[str]
     truncated: list[str]
+    impossible: tuple[str, ...] = ()
 
 
 class RowParser:
@@ -91,6 +95,18 @@ class RowParser:
                     return False
         return True
 
+    def is_footer(self, cells: Sequence[Any]) -> bool:
+        """Whether a row is a total under the list ("JUMLAH", "TOTAL: 1.234"), not a
+        supporter: no NIK-like number and a cell starting with such a word."""
+        nik_col = self._get["nik"]
+        nik_cell = cells[nik_col] if 0 <= nik_col < len(cells) else ""
+        if sum(ch.isdigit() for ch in str(nik_cell if nik_cell is not None else "")) >= 6:
+            return False
+        for cell in cells:
+            if cell.__class__ is str and cell.lstrip().upper().startswith(_FOOTER_WORDS):
+                return True
+        return False
+
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
         get = self._get
         # One "" past the end: unmapped fields (index -1) and short rows read it.
@@ -115,8 +131,11 @@ class RowParser:
         if combined not in ("", None) and not birth_place and birth_cell in ("", None):
             birth_place, birth_cell = _split_place_date(combined)
         birth_date = self._memo_call("birth_date", birth_cell, self._date)
+        impossible: tuple[str, ...] = ()
         if birth_date is None and _present(birth_cell):
             unreadable.append("birth_date")
+            if impossible_date(birth_cell):
+                impossible = ("birth_date",)
         sex_cell = padded[get["sex"]]
         sex = self._memo_call("sex", sex_cell, parse_sex)
         if sex is None and _present(sex_cell):
@@ -150,6 +169,7 @@ class RowParser:
             kabkota=self._memo_text("kabkota", padded[get["kabkota"]], truncated),
             unreadable=unreadable,
             truncated=truncated,
+            impossible=impossible,
         )
 
     def _date(self, cell: Any) -> dt.date | None:
@@ -196,6 +216,9 @@ class RowParser:
         value: str = found[0]
         return value
 
+
+#: Words a total row under the list starts with.
+_FOOTER_WORDS = ("JUMLAH", "TOTAL", "JML.", "JML ", "GRAND TOTAL")
 
 #: Fields read through a memo, and how many distinct values each memo keeps.
 _MEMO_FIELDS = (

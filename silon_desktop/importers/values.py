@@ -153,6 +153,43 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
     return _from_text(text, reference or dt.date.today())
 
 
+_MONTH_NAMES_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def impossible_date(value: object) -> str | None:
+    """The day named when ``value`` is a well-formed date that does not exist
+    ("31-02-1980" -> "31 Februari 1980"), else None.
+
+    Lets a problem list say "the date does not exist" instead of "unreadable".
+    """
+    if not isinstance(value, str):
+        return None
+    text = clean_text(value, 64)[0].lower()
+    match = _NUMERIC_DATE.match(text) or _COMPACT_DATE.match(text)
+    if not match:
+        return None
+    a, b, c = match.groups()
+    year, month, day = (int(a), int(b), int(c)) if len(a) == 4 else (int(c), int(b), int(a))
+    if not 1 <= month <= 12 or not 1 <= day <= 31 or len(str(year)) not in (2, 4):
+        return None
+    if len(str(year)) == 2 or _make(year, month, day) is not None:
+        return None
+    return f"{day} {_MONTH_NAMES_ID[month - 1]} {year}"
+
+
 def _from_serial(serial: float) -> dt.date | None:
     if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
         return None

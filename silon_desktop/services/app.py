@@ -19,11 +19,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.domain.records import FieldError, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
@@ -43,6 +44,9 @@ from silon_desktop.storage.db import Database
 from silon_desktop.storage.repository import Repository
 from sync.protocol import HEALTH_PATH
 from sync.transport import HttpTransport
+
+if TYPE_CHECKING:
+    from sync.client.bundles import BundleContents, BundleResult
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +297,20 @@ class Services:
 
         return export_b2(self.recap(pair_id), target)
 
+    def pair_label(self, pair_id: str) -> str:
+        """ "1. HEAD - DEPUTY" as the navigation shows a pair ("" for none)."""
+        return pair_label(self.get("pair", pair_id) or {})
+
+    def verification_problems(self, pair_id: str) -> ProblemList:
+        """The pair's supporters found BMS or TMS with verdict and reasons (slow: a job)."""
+        from silon_desktop.reports.problem_list import verification_problems
+
+        return verification_problems(self.db.engine, pair_id, self.pair_label(pair_id))
+
+    def write_problems_xlsx(self, problems: ProblemList, target: Path) -> Path:
+        """Write a problem list (import or verification) as XLSX (a job)."""
+        return self.imports.write_problems_xlsx(problems, target)
+
     def status_counts(self, pair_id: str) -> dict[str, int]:
         from silon_desktop.storage.supporter_queries import objection_count, status_counts
 
@@ -399,6 +417,45 @@ class Services:
             "complete": report.complete,
             "changes": Changes.all() if wrote else Changes(sync_state=True),
         }
+
+    # -- USB bundles -------------------------------------------------------------------
+
+    def export_bundle(self, target: Path, cancel: threading.Event | None = None) -> BundleResult:
+        """Write every change waiting for the server to ``target``, signed with this
+        device's key (a job). Nothing is marked or written once ``cancel`` is set.
+
+        Raises:
+            BundleError: the file could not be written, or the export was cancelled
+                (the changes stay waiting).
+        """
+        from sync.bundle import BundleError
+        from sync.client.bundles import export_outbox
+
+        if cancel is not None and cancel.is_set():
+            raise BundleError("Ekspor bundel dibatalkan; tidak ada yang ditulis.", "cancelled")
+        return export_outbox(self.db, self.settings, self.paths.data, target)
+
+    def bundle_contents(self, path: Path) -> BundleContents:
+        """Open and check a bundle file and say what it holds, importing nothing (a job).
+
+        Raises:
+            BundleError: the file is refused (damaged, tampered, unknown signer).
+        """
+        from sync.client.bundles import read_contents
+
+        return read_contents(self.db, path)
+
+    def import_bundle(self, path: Path) -> BundleResult:
+        """Import a bundle: a feed bundle from the server (its records applied, the
+        answers to this machine's waiting changes recorded) or another office's
+        outbox bundle (queued for the next sync). A job.
+
+        Raises:
+            BundleError: the file is refused; nothing changed.
+        """
+        from sync.client.bundles import import_bundle
+
+        return import_bundle(self.db, path)
 
     @property
     def practice(self) -> bool:
@@ -566,6 +623,13 @@ def _practice_reset(message: str) -> SyncOutcome:
         "complete": False,
         "changes": Changes(sync_state=True),
     }
+
+
+def pair_label(pair: Record) -> str:
+    """ "1. HEAD - DEPUTY" for a pair record ("" for an empty one)."""
+    names = " - ".join(str(n) for n in (pair.get("head_name"), pair.get("deputy_name")) if n)
+    number = f"{pair['number']}. " if pair.get("number") else ""
+    return (number + names).strip()
 
 
 def own_area(election_kind: str, session_scope: str) -> str:

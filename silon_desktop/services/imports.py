@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.importers.columns import (
     FIELDS,
     ColumnMapping,
@@ -35,6 +36,7 @@ __all__ = [
     "ColumnMapping",
     "ImportReport",
     "ImportService",
+    "ProblemList",
     "load_mapping",
     "save_mapping",
 ]
@@ -95,6 +97,22 @@ class ImportService:
         finally:
             if owned:
                 database.close()
+
+    def problem_list(self, report: ImportReport, pair_label: str = "") -> ProblemList:
+        """The import's problems row by row, in plain Indonesian, for the pair's LO."""
+        from silon_desktop.importers.problems import import_problems
+
+        return import_problems(report, pair_label)
+
+    def write_problems_xlsx(self, problems: ProblemList, target: str | Path) -> Path:
+        """Write a problem list as XLSX (a job for a long list).
+
+        Raises:
+            OSError: the file cannot be written there.
+        """
+        from silon_desktop.reports.problem_list import write_problems_xlsx
+
+        return write_problems_xlsx(problems, target)
 
     def _open(self) -> tuple[Database, bool]:
         """The database to import into, and whether this call opened it (and closes it)."""

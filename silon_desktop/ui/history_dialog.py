@@ -30,6 +30,7 @@ from silon_desktop.ui.labels import (
     sync_state_label,
     yes_no,
 )
+from silon_desktop.ui.save_paths import documents_folder
 from sync.protocol import ENTITIES
 
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
@@ -314,7 +315,7 @@ class HistoryDialog(QDialog):
         return path
 
     def _ask_and_print(self) -> None:
-        default = self.backend.paths.documents / f"tanda-terima-{self.record_id[:8]}.pdf"
+        default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
         )

@@ -54,6 +54,7 @@ from silon_desktop.services.imports import (
 )
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import reason_label, status_label
+from silon_desktop.ui.save_paths import default_save_path, documents_folder
 from silon_desktop.ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def note_label(note: str) -> str:
     kind, _, name = note.partition(":")
     texts = {
         "unreadable": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak terbaca")),
+        "impossible": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ada di kalender")),
         "truncated": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 terlalu panjang, dipotong")),
         "unmatched": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 tidak ditemukan di wilayah")),
         "empty": _t(QT_TRANSLATE_NOOP("ImportWizard", "%1 kosong")),
@@ -111,9 +113,42 @@ def note_label(note: str) -> str:
     return text.replace("%1", field_label(name)) if text else note
 
 
-def row_reasons(codes: list[str], notes: list[str]) -> str:
-    """A row's reasons and the reader's notes, in words, for the result table."""
-    return "; ".join([reason_label(code) for code in codes] + [note_label(n) for n in notes])
+def row_reasons(codes: list[str], notes: list[str], read: dict[str, str] | None = None) -> str:
+    """A row's reasons and the reader's notes, in words, for the result table.
+
+    "Data wajib kosong" is left out when the notes say the value is there but
+    unusable (a date that does not exist, a place found nowhere): it is not empty.
+    Notes about a value name it as read ("Tanggal lahir 31-02-1980 tidak ada...").
+    """
+    kinds = {n.partition(":")[0] for n in notes}
+    unusable = bool(kinds & {"unreadable", "impossible", "unmatched", "ambiguous"})
+    skip = "MISSING_FIELD" if unusable and "empty" not in kinds else ""
+    words = [reason_label(code) for code in codes if code != skip]
+    return "; ".join(words + [_with_value(note_label(n), n, read or {}) for n in notes])
+
+
+def _with_value(text: str, note: str, read: dict[str, str]) -> str:
+    """``text`` with the cell as read after the field's name, for notes about a value."""
+    kind, _, name = note.partition(":")
+    value = read.get(name, "")
+    if not value or kind not in ("unreadable", "impossible", "unmatched", "ambiguous"):
+        return text
+    label = field_label(name)
+    return text.replace(label, f"{label} {value}", 1) if text.startswith(label) else text
+
+
+def duplicate_text(duplicate_of: int) -> str:
+    """The row a duplicate repeats, for the result table ("" for none)."""
+    if duplicate_of < 0:
+        return _t(QT_TRANSLATE_NOOP("ImportWizard", "impor sebelumnya"))
+    if duplicate_of == 0:
+        return ""
+    return _t(QT_TRANSLATE_NOOP("ImportWizard", "baris %1")).replace("%1", str(duplicate_of))
+
+
+def read_values(read: dict[str, str] | None) -> str:
+    """The cells as read of a row's problem fields ("Tanggal lahir: 31-02-1980")."""
+    return "; ".join(f"{field_label(k)}: {v}" for k, v in (read or {}).items())
 
 
 class ImportWizard(QDialog):
@@ -138,10 +173,13 @@ class ImportWizard(QDialog):
         imports: ImportService | DatabaseSource,
         pair_id: str,
         parent: QWidget | None = None,
+        pair: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.imports = imports if isinstance(imports, ImportService) else ImportService(imports)
         self.pair_id = pair_id
+        #: the pair's record (number, names): in the problem list and its file name
+        self.pair = pair
         self.mapping: ColumnMapping | None = None
         #: header text -> field from a saved mapping, used when detecting columns
         self.hints: dict[str, str] | None = None
@@ -274,12 +312,22 @@ class ImportWizard(QDialog):
         self.result_error.setWordWrap(True)
         self.result_error.setTextFormat(Qt.TextFormat.PlainText)
         self.result_error.setStyleSheet("color: #b00020")
-        self.bad_table = QTableWidget(0, 4)
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.bad_table = QTableWidget(0, 6)
         self.bad_table.setHorizontalHeaderLabels(
-            [self.tr("Baris"), self.tr("NIK"), self.tr("Status"), self.tr("Alasan")]
+            [
+                self.tr("Baris"),
+                self.tr("NIK"),
+                self.tr("Status"),
+                self.tr("Alasan"),
+                self.tr("Nilai terbaca"),
+                self.tr("Sama dengan"),
+            ]
         )
         header = self.bad_table.horizontalHeader()
-        for column in (0, 1, 2):
+        for column in (0, 1, 2, 4, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.bad_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -293,9 +341,15 @@ class ImportWizard(QDialog):
         self.places_table.verticalHeader().setVisible(False)
         save = QPushButton(self.tr("Simpan laporan (JSON)..."))
         save.clicked.connect(self._save_report)
+        self.save_problems_xlsx = QPushButton(self.tr("Daftar masalah untuk LO (XLSX)..."))
+        self.save_problems_xlsx.clicked.connect(lambda: self.ask_problem_list("xlsx"))
+        self.save_problems_pdf = QPushButton(self.tr("Daftar masalah untuk LO (PDF)..."))
+        self.save_problems_pdf.clicked.connect(lambda: self.ask_problem_list("pdf"))
         close = QPushButton(self.tr("Tutup"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.save_problems_xlsx)
+        buttons.addWidget(self.save_problems_pdf)
         buttons.addWidget(save)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -308,6 +362,7 @@ class ImportWizard(QDialog):
         layout.addWidget(QLabel(self.tr("Nama wilayah yang dicocokkan tidak persis:")))
         layout.addWidget(self.places_table, 1)
         layout.addWidget(self.result_error)
+        layout.addWidget(self.saved_label)
         layout.addLayout(buttons)
         return page
 
@@ -318,7 +373,7 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Pilih daftar dukungan"),
-            "",
+            str(documents_folder()),
             self.tr("Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv);;Semua berkas (*)"),
         )
         if path:
@@ -327,7 +382,10 @@ class ImportWizard(QDialog):
     @Slot()
     def _save_template(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Simpan templat"), TEMPLATE_NAMES["xlsx"], "XLSX (*.xlsx);;CSV (*.csv)"
+            self,
+            self.tr("Simpan templat"),
+            str(documents_folder() / TEMPLATE_NAMES["xlsx"]),
+            "XLSX (*.xlsx);;CSV (*.csv)",
         )
         if not path:
             return
@@ -339,7 +397,7 @@ class ImportWizard(QDialog):
     @Slot()
     def _load_mapping(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Pakai pemetaan kolom"), "", "JSON (*.json)"
+            self, self.tr("Pakai pemetaan kolom"), str(documents_folder()), "JSON (*.json)"
         )
         if path:
             self.use_saved_mapping(path)
@@ -444,7 +502,10 @@ class ImportWizard(QDialog):
     @Slot()
     def _save_mapping(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Simpan pemetaan kolom"), "pemetaan.json", "JSON (*.json)"
+            self,
+            self.tr("Simpan pemetaan kolom"),
+            str(documents_folder() / "pemetaan-kolom.json"),
+            "JSON (*.json)",
         )
         if not path:
             return
@@ -542,11 +603,24 @@ class ImportWizard(QDialog):
                 .replace("%1", format_count(len(bad)))
                 .replace("%2", format_count(len(all_bad)))
             )
+        if report.footer_rows:
+            lines.append(
+                self.tr("Baris jumlah/total di bawah daftar tidak dihitung: baris %1").replace(
+                    "%1", ", ".join(map(str, report.footer_rows))
+                )
+            )
         self.result_label.setText("\n".join(lines))
         self.bad_table.setRowCount(len(bad))
         for r, row in enumerate(bad):
-            reasons = row_reasons(row.codes, row.notes)
-            for c, value in enumerate((str(row.row), row.nik, row.status, reasons)):
+            cells = (
+                str(row.row),
+                row.nik,
+                row.status,
+                row_reasons(row.codes, row.notes, row.read),
+                read_values(row.read),
+                duplicate_text(row.duplicate_of),
+            )
+            for c, value in enumerate(cells):
                 self.bad_table.setItem(r, c, QTableWidgetItem(value))
         fuzzy = [m for m in report.places if m.score < 100]
         self.places_table.setRowCount(len(fuzzy))
@@ -561,12 +635,51 @@ class ImportWizard(QDialog):
         self.pages.setCurrentIndex(self.PAGE_RESULT)
         self.imported.emit(report)
 
+    def ask_problem_list(self, kind: str) -> None:
+        """Ask where to save the LO's problem list (Documents, pair and date in the
+        name), then write it."""
+        if self.report is None:
+            return
+        default = default_save_path(
+            f"problems_{kind}", self.pair, extra=Path(self.report.path).stem
+        )
+        pattern = "Excel (*.xlsx)" if kind == "xlsx" else "PDF (*.pdf)"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Simpan daftar masalah untuk LO"), str(default), pattern
+        )
+        if path:
+            self.save_problem_list(Path(path))
+
+    def save_problem_list(self, target: Path) -> Path | None:
+        """Write the problem list to ``target`` (XLSX or PDF by its suffix)."""
+        problems = self.imports.problem_list(self.report, self._pair_label())
+        try:
+            if target.suffix.lower() == ".pdf":
+                from silon_desktop.ui.pdf_reports import write_problem_list_pdf
+
+                write_problem_list_pdf(problems, target)
+            else:
+                self.imports.write_problems_xlsx(problems, target)
+        except OSError as error:
+            self.result_error.setText(self._not_saved(str(target), error))
+            return None
+        self.result_error.clear()
+        self.saved_label.setText(self.tr("Daftar masalah disimpan: %1").replace("%1", str(target)))
+        return target
+
+    def _pair_label(self) -> str:
+        pair = self.pair or {}
+        names = " - ".join(str(n) for n in (pair.get("head_name"), pair.get("deputy_name")) if n)
+        number = f"{pair['number']}. " if pair.get("number") else ""
+        return (number + names).strip()
+
     @Slot()
     def _save_report(self) -> None:
         if self.report is None:
             return
+        default = default_save_path("import_json", self.pair, extra=Path(self.report.path).stem)
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Simpan laporan"), "laporan-impor.json", "JSON (*.json)"
+            self, self.tr("Simpan laporan"), str(default), "JSON (*.json)"
         )
         if not path:
             return

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from silon_desktop.services import Changes, Services
 from silon_desktop.services.imports import IMPORT_CHANGES
 from silon_desktop.ui import practice_mark
+from silon_desktop.ui.bundle_actions import BundleActions
 from silon_desktop.ui.conflicts_dialog import ConflictsDialog
 from silon_desktop.ui.forms import (
     election_fields,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self.reports = ReportActions(self, backend, self.jobs)
         self.reports.reportWritten.connect(self.reportWritten)
+        self.bundles = BundleActions(self, backend, self.jobs)
         self.sync = SyncController(backend, self.jobs, self)
         self.sync_status = SyncStatusWidget(self.sync)
         # No stretch: the space left of the permanent widgets is where the status bar
@@ -110,6 +112,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.sync_status.conflictsClicked.connect(self.show_conflicts)
         self.sync.syncFinished.connect(self._sync_finished)
+        # "Belum terkirim" right after a bundle left or came back, not at the next poll.
+        self.bundles.exported.connect(lambda _r: self.sync.refresh_status())
+        self.bundles.imported.connect(lambda _r: self._after_data_change(Changes.all()))
         self.sync.syncFailed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         # Every local write changes "Belum terkirim": show it at once, not at the next poll.
         for edited in (
@@ -181,6 +186,16 @@ class MainWindow(QMainWindow):
             lambda: self.ask_report("b2"),
             name="exportB2",
         )
+        self.verification_xlsx_action = action(
+            self.tr("Hasil verifikasi untuk LO (XLS&X)..."),
+            lambda: self.ask_report("verification_xlsx"),
+            name="verificationXlsx",
+        )
+        self.verification_pdf_action = action(
+            self.tr("Hasil verifikasi untuk LO (P&DF)..."),
+            lambda: self.ask_report("verification_pdf"),
+            name="verificationPdf",
+        )
         for act in (
             self.add_election_action,
             self.add_pair_action,
@@ -190,6 +205,8 @@ class MainWindow(QMainWindow):
             self.minutes_action,
             self.b11_action,
             self.b2_action,
+            self.verification_xlsx_action,
+            self.verification_pdf_action,
             None,
             self.history_action,
         ):
@@ -201,6 +218,17 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(action(self.tr("Sinkronkan &sekarang"), self.sync.sync_now, "F5"))
         sync_menu.addAction(action(self.tr("&Batalkan sinkronisasi"), self.sync.cancel))
         sync_menu.addAction(action(self.tr("&Konflik..."), self.show_conflicts, "Ctrl+K"))
+        sync_menu.addSeparator()
+        self.export_bundle_action = action(
+            self.tr("&Ekspor perubahan ke flashdisk..."),
+            self.bundles.ask_export,
+            name="exportBundle",
+        )
+        self.import_bundle_action = action(
+            self.tr("&Impor bundel dari server..."), self.bundles.ask_import, name="importBundle"
+        )
+        sync_menu.addAction(self.export_bundle_action)
+        sync_menu.addAction(self.import_bundle_action)
 
     # -- navigation ----------------------------------------------------------------
 
@@ -338,7 +366,9 @@ class MainWindow(QMainWindow):
             return None
         from silon_desktop.ui.import_wizard import ImportWizard
 
-        wizard = ImportWizard(self.backend.imports, pair_id, self)
+        wizard = ImportWizard(
+            self.backend.imports, pair_id, self, pair=self.backend.get("pair", pair_id)
+        )
         wizard.imported.connect(lambda _report: self._after_data_change(IMPORT_CHANGES))
         wizard.open()
         return wizard

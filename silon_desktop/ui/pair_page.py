@@ -25,6 +25,7 @@ from silon_desktop.ui.dashboard_widget import DashboardWidget
 from silon_desktop.ui.forms import candidate_fields, document_fields, pair_fields, party_fields
 from silon_desktop.ui.labels import document_label, error_text
 from silon_desktop.ui.record_form import RecordForm
+from silon_desktop.ui.save_paths import documents_folder
 from silon_desktop.ui.supporters_page import SupportersPage
 from silon_desktop.ui.workers import Job, JobRunner
 
@@ -186,7 +187,10 @@ class PairPage(QTabWidget):
 
     def _choose_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Berkas dokumen"), "", "PDF/JPG/PNG (*.pdf *.jpg *.jpeg *.png);;*"
+            self,
+            self.tr("Berkas dokumen"),
+            str(documents_folder()),
+            "PDF/JPG/PNG (*.pdf *.jpg *.jpeg *.png);;*",
         )
         if chosen:
             self.attach_file(Path(chosen))

@@ -11,6 +11,8 @@ render offscreen):
 
 - :func:`write_recap_pdf`: Rekapitulasi hasil verifikasi administrasi dukungan.
 - :func:`write_berita_acara_pdf`: a berita acara draft, ready to sign.
+- :func:`write_problem_list_pdf`: a problem list for the pair's LO (the import's
+  problems, or the verification's BMS/TMS supporters), landscape.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.ui.labels import reason_label
@@ -288,7 +291,34 @@ def _signatures(office: str, roles: tuple[str, ...]) -> str:
     return f"<p><b>{_e(office)}</b></p><table width='100%'>{cells}</table>"
 
 
-def _print(body: str, target: str | Path, title: str) -> Path:
+def write_problem_list_pdf(
+    problems: ProblemList, target: str | Path, printed_at: dt.datetime | None = None
+) -> Path:
+    """A problem list (title, its lines of explanation, one table row per problem).
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
+    moment = printed_at or dt.datetime.now()
+    head = "".join(f"<th>{_e(h)}</th>" for h in problems.header)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in line.cells) + "</tr>"
+        for line in problems.lines
+    )
+    if not problems.lines:
+        rows = f"<tr><td colspan='{len(problems.header)}'>{_e(tr('Tidak ada masalah.'))}</td></tr>"
+    body = (
+        f"<h1>{_e(problems.title)}</h1><br/>"
+        + "".join(f"<p>{_e(line)}</p>" for line in problems.subtitle)
+        + "<br/><table class='grid' width='100%' cellspacing='0'>"
+        f"<tr>{head}</tr>{rows}</table>"
+        f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} {_e(long_date(moment.date()))} "
+        f"{_e(moment.strftime('%H:%M'))}.</p>"
+    )
+    return _print(body, target, problems.title.capitalize(), landscape=True)
+
+
+def _print(body: str, target: str | Path, title: str, *, landscape: bool = False) -> Path:
     """Lay out ``body`` on A4 and write the PDF to ``target``.
 
     The PDF is drawn into memory and then written with Python's ``open``: Qt's
@@ -309,7 +339,7 @@ def _print(body: str, target: str | Path, title: str) -> Path:
     writer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
+            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
             QMarginsF(15, 15, 15, 15),
             QPageLayout.Unit.Millimeter,
         )

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
+from silon_desktop.ui.save_paths import default_save_path
 from silon_desktop.ui.workers import JobRunner
 
 
@@ -32,17 +33,18 @@ class ReportActions(QObject):
         self.backend = backend
         self.jobs = jobs
 
-    def _report_names(self) -> dict[str, tuple[str, str, str]]:
-        """Kind -> (save dialog title, default file name, file filter)."""
+    def _report_names(self) -> dict[str, tuple[str, str]]:
+        """Kind -> (save dialog title, file filter)."""
         return {
-            "recap": (self.tr("Simpan rekapitulasi"), "rekapitulasi-dukungan.pdf", "PDF (*.pdf)"),
-            "berita_acara": (
-                self.tr("Simpan berita acara"),
-                "berita-acara-verifikasi-administrasi.pdf",
-                "PDF (*.pdf)",
+            "recap": (self.tr("Simpan rekapitulasi"), "PDF (*.pdf)"),
+            "berita_acara": (self.tr("Simpan berita acara"), "PDF (*.pdf)"),
+            "b11": (self.tr("Simpan daftar B.1.1-KWK"), "Excel (*.xlsx)"),
+            "b2": (self.tr("Simpan rekap B.2-KWK"), "Excel (*.xlsx)"),
+            "verification_xlsx": (
+                self.tr("Simpan hasil verifikasi untuk LO"),
+                "Excel (*.xlsx)",
             ),
-            "b11": (self.tr("Simpan daftar B.1.1-KWK"), "B.1.1-KWK.xlsx", "Excel (*.xlsx)"),
-            "b2": (self.tr("Simpan rekap B.2-KWK"), "B.2-KWK.xlsx", "Excel (*.xlsx)"),
+            "verification_pdf": (self.tr("Simpan hasil verifikasi untuk LO"), "PDF (*.pdf)"),
         }
 
     def ask(self, kind: str) -> None:
@@ -50,14 +52,14 @@ class ReportActions(QObject):
         pair_id = self.window.current_pair()
         if pair_id is None:
             return
-        title, name, pattern = self._report_names()[kind]
+        title, pattern = self._report_names()[kind]
         stage: str | None = None
         if kind == "berita_acara":
             stage = self._ask_stage(pair_id)
             if stage is None:
                 return
-            name = f"berita-acara-{stage.replace('_', '-')}.pdf"
-        default = self.backend.paths.documents / name
+        pair = self.backend.get("pair", pair_id)
+        default = default_save_path(kind, pair, extra=(stage or "").replace("_", "-"))
         chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(default), pattern)
         if chosen:
             self.save(kind, pair_id, Path(chosen), stage)
@@ -90,7 +92,9 @@ class ReportActions(QObject):
         Kinds: ``recap`` (PDF, recap of administrative verification),
         ``berita_acara`` (PDF, minutes draft to sign), ``b11`` (XLSX, the
         supporters with status and reasons, Model B.1.1-KWK), ``b2`` (XLSX, counts
-        and spread by area, Model B.2-KWK). PDFs are drawn on this thread (Qt's
+        and spread by area, Model B.2-KWK), ``verification_xlsx`` /
+        ``verification_pdf`` (the BMS and TMS supporters with verdict and reasons,
+        to return to the pair's LO). PDFs are drawn on this thread (Qt's
         text layout), from figures counted on the worker. ``stage``: the stage a
         berita acara reports (its rounds' verdicts by a person only).
         """
@@ -113,6 +117,11 @@ class ReportActions(QObject):
         elif kind == "b2":
             job = self.jobs.start(lambda _p, _c: backend.export_b2(pair_id, target), "report-b2")
             job.finished.connect(lambda _path: self._report_done(kind, target, None))
+        elif kind in ("verification_xlsx", "verification_pdf"):
+            job = self.jobs.start(
+                lambda _p, _c: backend.verification_problems(pair_id), f"report-{kind}"
+            )
+            job.finished.connect(lambda problems: self._write_problems(kind, problems, target))
         else:
             raise ValueError(f"unknown report: {kind}")
         job.failed.connect(self._report_failed)
@@ -130,12 +139,33 @@ class ReportActions(QObject):
             return
         self._report_done(kind, target, None)
 
+    def _write_problems(self, kind: str, problems: Any, target: Path) -> None:
+        """The BMS/TMS list: XLSX on a worker, PDF here (Qt's text layout)."""
+        if kind == "verification_pdf":
+            from silon_desktop.ui.pdf_reports import write_problem_list_pdf
+
+            try:
+                write_problem_list_pdf(problems, target)
+            except OSError as error:
+                self._report_failed(str(error))
+                return
+            self._report_done(kind, target, len(problems.lines))
+            return
+        backend = self.backend
+        job = self.jobs.start(
+            lambda _p, _c: backend.write_problems_xlsx(problems, target), f"report-{kind}"
+        )
+        job.finished.connect(lambda _path: self._report_done(kind, target, len(problems.lines)))
+        job.failed.connect(self._report_failed)
+
     def _report_done(self, kind: str, target: Path, count: int | None) -> None:
         messages = {
             "recap": self.tr("Rekapitulasi disimpan: %1"),
             "berita_acara": self.tr("Berita acara disimpan: %1"),
             "b11": self.tr("Daftar B.1.1-KWK disimpan: %1 (%2 pendukung)"),
             "b2": self.tr("Rekap B.2-KWK disimpan: %1"),
+            "verification_xlsx": self.tr("Hasil verifikasi untuk LO disimpan: %1 (%2 pendukung)"),
+            "verification_pdf": self.tr("Hasil verifikasi untuk LO disimpan: %1 (%2 pendukung)"),
         }
         text = messages[kind].replace("%1", str(target)).replace("%2", format_count(count))
         self.window.statusBar().showMessage(text, 10_000)

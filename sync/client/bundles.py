@@ -97,9 +97,12 @@ def read_contents(db: Database, path: Path) -> BundleContents:
         ]
         answers = 0
     else:
-        page = decode_feed_page(body["page"])
+        try:
+            page = decode_feed_page(body["page"])
+            ids = [str(a["mutation_id"]) for a in body.get("answers") or []]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
         items = [(r.entity, r.id, dict(r.fields)) for r in page.records]
-        ids = [str(a.get("mutation_id")) for a in body.get("answers") or []]
         with db.engine.connect() as conn:
             answers = sum(len(outbox.waiting(conn, i)) for i in ids)
     by_entity: dict[str, int] = {}

@@ -148,7 +148,7 @@ def test_result_names_the_field_and_shows_rows_cut_to_fit(
 ) -> None:
     rows = supporter_rows(5)
     rows[0][2] = "A" * 400  # cut to the name column's size: MS, but the operator must know
-    rows[1][4] = "31-02-1990"  # a date that does not exist: not "empty", unreadable
+    rows[1][4] = "31-02-1990"  # a date that does not exist: not "empty", said so
     rows[2][11] = "Desa Antah Berantah"
     rows[3][7] = ""  # no occupation: which required field is empty is said
     path = write_xlsx(tmp_path / "catatan.xlsx", rows)
@@ -162,8 +162,9 @@ def test_result_names_the_field_and_shows_rows_cut_to_fit(
     }
     assert set(shown) == {"2", "3", "4", "5"}
     assert "Nama terlalu panjang, dipotong" in shown["2"]
-    assert "Tanggal lahir tidak terbaca" in shown["3"]
-    assert "Desa/Kelurahan tidak ditemukan di wilayah" in shown["4"]
+    assert "Tanggal lahir 31-02-1990 tidak ada di kalender" in shown["3"]
+    assert "Data wajib kosong" not in shown["3"]  # the cell is not empty
+    assert "Desa/Kelurahan Desa Antah Berantah tidak ditemukan di wilayah" in shown["4"]
     assert "Pekerjaan kosong" in shown["5"] and "Tanggal lahir kosong" not in shown["3"]
     qtbot.waitUntil(lambda: wizard.job is None)
 

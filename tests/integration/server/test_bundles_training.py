@@ -46,7 +46,7 @@ def test_signed_bundle_applies_once_over_http_and_by_cli(world: World, tmp_path:
     path = tmp_path / "bundle.json.gz"
     path.write_bytes(data)
     out = world.server.cli("bundle", "import", str(path))
-    assert "applied 3" in out.stdout
+    assert "3 diterapkan" in out.stdout
     for m in wire:
         assert op.get(f"/v1/records/supporter/{m['record_id']}").json()["version"] == 1
 

@@ -44,12 +44,19 @@ def test_every_mistake_gets_its_code_and_good_rows_stay_good(tmp_path: Path) -> 
     assert codes[1] == ["NIK_REGION"]
     assert codes[2] == ["NIK_MISMATCH"]
     assert codes[3] == ["MISSING_FIELD"] and report.rows[3].notes == ["empty:name"]
-    assert codes[4] == ["MISSING_FIELD"] and report.rows[4].notes == ["unreadable:birth_date"]
+    # A date that does not exist is said so (not "unreadable", not "empty"), with the cell.
+    assert codes[4] == ["MISSING_FIELD"] and report.rows[4].notes == ["impossible:birth_date"]
+    assert report.rows[4].read == {"birth_date": "31-02-1990"}
     assert "UNDERAGE" in codes[5]
     assert codes[6] == ["OUTSIDE_REGION"]
     assert codes[7] == ["BANNED_OCCUPATION"]
     assert codes[8] == [] and codes[9] == ["DUPLICATE_IDENTICAL"]
     assert codes[10] == ["DUPLICATE_POTENTIAL"] and codes[11] == ["DUPLICATE_POTENTIAL"]
+    # Which row a duplicate repeats, in the sheet's numbers (each of a pair names the other).
+    dup = [r.duplicate_of for r in report.rows]
+    assert dup[9] == report.rows[8].row and dup[8] == 0
+    assert dup[11] == report.rows[10].row and dup[10] == report.rows[11].row
+    assert [i for i, d in enumerate(dup) if d] == [9, 10, 11]
     assert codes[12] == [] and codes[13] == [] and codes[14] == []
     assert codes[15] == ["MISSING_FIELD"] and report.rows[15].notes == ["unmatched:kecamatan"]
     assert all(not r.notes for i, r in enumerate(report.rows) if i not in (3, 4, 15))

@@ -1,0 +1,134 @@
+"""The verification's list to return to the pair, and the XLSX of any problem list.
+
+- :func:`verification_problems`: one line per supporter found BMS or TMS, with
+  the verdict and its reasons (plain Indonesian, the one wording table).
+- :func:`write_problems_xlsx`: a :class:`~silon_desktop.domain.problem_list.ProblemList`
+  (this one or the import's, ``importers/problems.py``) as an XLSX (xlsxwriter,
+  as the other exports). The PDF is drawn by the UI (``ui/pdf_reports.py``).
+
+Plain Python, no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from silon_desktop.domain.codes import Status
+from silon_desktop.domain.labels import STATUS_LABELS_ID
+from silon_desktop.domain.problem_list import ProblemLine, ProblemList
+from silon_desktop.reports.sanitize import safe_cell
+
+VERIFICATION_HEADER = (
+    "No",
+    "NIK",
+    "Nama",
+    "Desa/Kelurahan",
+    "Status",
+    "Alasan",
+)
+
+
+def verification_problems(engine: Engine, pair_id: str, pair_label: str = "") -> ProblemList:
+    """Every supporter of the pair found BMS or TMS, with its verdict and reasons."""
+    from silon_desktop.domain.regions import default_table
+    from silon_desktop.reports.xlsx_export import reason_text
+    from silon_desktop.storage.db import read_only
+    from silon_desktop.storage.models import Supporter
+
+    table: Any = Supporter.__table__
+    query = (
+        select(
+            table.c.nik,
+            table.c.name,
+            table.c.desa_code,
+            table.c.effective_status,
+            table.c.effective_reasons,
+        )
+        .where(
+            table.c.pair_id == pair_id,
+            table.c.deleted.is_(False),
+            table.c.effective_status.in_((Status.BMS.value, Status.TMS.value)),
+        )
+        .order_by(table.c.effective_status, table.c.kecamatan_code, table.c.desa_code, table.c.name)
+    )
+    regions = default_table()
+    lines: list[ProblemLine] = []
+    counts = {Status.BMS.value: 0, Status.TMS.value: 0}
+    with read_only(engine).connect() as conn:
+        for n, row in enumerate(conn.execute(query), start=1):
+            counts[row.effective_status] += 1
+            lines.append(
+                ProblemLine(
+                    (
+                        str(n),
+                        row.nik or "",
+                        row.name or "",
+                        (regions.name(row.desa_code) if row.desa_code else "") or "",
+                        _status(row.effective_status),
+                        reason_text(_reasons(row.effective_reasons)) or "-",
+                    )
+                )
+            )
+    subtitle = [
+        f"Pasangan calon: {pair_label or '-'}",
+        f"Belum Memenuhi Syarat (BMS): {counts['BMS']}; Tidak Memenuhi Syarat (TMS): "
+        f"{counts['TMS']}",
+        "BMS dapat diperbaiki pada masa perbaikan; TMS tidak dihitung.",
+    ]
+    return ProblemList(
+        "HASIL VERIFIKASI: PENDUKUNG BMS DAN TMS", subtitle, VERIFICATION_HEADER, lines
+    )
+
+
+def _reasons(value: Any) -> str:
+    """Stored reasons (a list or a comma-separated text) as comma-separated codes."""
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value or "")
+
+
+def write_problems_xlsx(problems: ProblemList, target: str | Path) -> Path:
+    """Write a problem list to XLSX: title, subtitle lines, header, one line per problem.
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
+    import xlsxwriter
+
+    path = Path(target)
+    with open(path, "wb"):  # fail before the work when the folder is not writable
+        pass
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Daftar masalah")
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
+    cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    sheet.write_string(0, 0, problems.title, bold)
+    for i, text in enumerate(problems.subtitle, start=1):
+        sheet.write_string(i, 0, safe_cell(text))
+    top = len(problems.subtitle) + 2
+    sheet.write_row(top, 0, problems.header, head)
+    sheet.freeze_panes(top + 1, 0)
+    for r, line in enumerate(problems.lines, start=top + 1):
+        for c, value in enumerate(line.cells):
+            sheet.write_string(r, c, safe_cell(value), cell)
+    for c, width in enumerate(_widths(problems.header)):
+        sheet.set_column(c, c, width)
+    book.close()
+    return path
+
+
+def _widths(header: Iterable[str]) -> list[int]:
+    wide = {"Masalah": 60, "Alasan": 60, "Nama": 28, "Desa/Kelurahan": 22, "Nilai terbaca": 22}
+    return [wide.get(h, 19 if h == "NIK" else 14) for h in header]
+
+
+def _status(code: str) -> str:
+    try:
+        return f"{code} ({STATUS_LABELS_ID[Status(code)]})"
+    except ValueError:
+        return code

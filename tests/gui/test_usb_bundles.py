@@ -1,0 +1,106 @@
+"""USB bundles in the application: export, server import and export, import back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import PASSWORD
+
+
+def _status(qtbot: QtBot, window: Any) -> str:
+    with qtbot.waitSignal(window.sync.statusChanged, timeout=15_000):
+        window.sync.refresh_status()
+    return str(window.sync_status.pending_label.text())
+
+
+def test_bundle_round_trip_in_the_application_brings_the_waiting_count_to_zero(
+    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str], tmp_path: Path
+) -> None:
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
+    backend.settings.server_url = "http://127.0.0.1:9"  # the office has no connection now
+    assert _status(qtbot, window) == "Belum terkirim: 33"
+
+    stick = tmp_path / "flashdisk" / "perubahan.silon"
+    stick.parent.mkdir()
+    with qtbot.waitSignal(window.bundles.exported, timeout=30_000) as out:
+        window.bundles.export_to(stick)
+    assert out.args[0].count == 33 and stick.stat().st_size > 0
+    assert _status(qtbot, window) == "Belum terkirim: 33"  # left, not yet answered
+
+    done = live_server.cli("bundle", "import", str(stick))
+    assert "33 diterapkan" in done.stdout, done.stdout
+    back = tmp_path / "flashdisk" / "dari-server.silon"
+    live_server.cli("bundle", "export", "--scope", "32.14", "--output", str(back))
+
+    with qtbot.waitSignal(window.bundles.contentsRead, timeout=30_000) as read:
+        window.bundles.inspect(back)
+    contents, text = read.args
+    assert contents.kind == "feed" and contents.answers_for_me == 33
+    lines = text.splitlines()
+    assert lines[0] == "Berkas: dari-server.silon"
+    assert lines[1].startswith("Bundel dari server untuk wilayah ")
+    assert lines[2].startswith("Dibuat: ") and dt.date.today().strftime("%d-%m-%Y") in lines[2]
+    supporters = contents.by_entity["supporter"]
+    assert f"{supporters} pendukung" in lines[3] and "1 pasangan calon" in lines[3]
+    pair = backend.get("pair", seeded["pair"])
+    assert (
+        lines[4] == f"Pasangan calon: {pair['number']}. {pair['head_name']} - {pair['deputy_name']}"
+    )
+    assert lines[5] == ("Jawaban server atas 33 perubahan dari komputer ini yang menunggu dikirim.")
+    box = window.bundles.confirm
+    assert box is not None and box.isVisible()
+    assert _status(qtbot, window) == "Belum terkirim: 33"  # nothing imported before the yes
+
+    impor = next(b for b in box.buttons() if b.text() == "Impor")
+    with qtbot.waitSignal(window.bundles.imported, timeout=30_000) as imported:
+        impor.click()
+    assert imported.args[0].answered == 33
+    assert _status(qtbot, window) == "Belum terkirim: 0"
+    assert "33 perubahan Anda dinyatakan terkirim" in window.statusBar().currentMessage()
+
+
+def test_a_wrong_file_is_refused_with_a_clear_message(
+    qtbot: QtBot, window: Any, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "daftar-dukungan.xlsx"
+    wrong.write_bytes(b"PK\x03\x04 not a bundle")
+    with qtbot.waitSignal(window.bundles.failed, timeout=15_000) as refused:
+        window.bundles.inspect(wrong)
+    assert refused.args[0] == "Berkas ini bukan bundel sinkronisasi Silon."
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert [b.text() for b in boxes] == ["Berkas ini bukan bundel sinkronisasi Silon."]
+
+
+def test_the_sync_menu_offers_the_bundle_actions(window: Any) -> None:
+    menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m}
+    texts = [a.text() for a in menus["&Sinkronisasi"].actions()]
+    assert "&Ekspor perubahan ke flashdisk..." in texts
+    assert "&Impor bundel dari server..." in texts
+
+
+def test_save_paths_open_in_documents_with_the_pair_and_the_date(tmp_path: Path) -> None:
+    from silon_desktop.ui.save_paths import default_save_path, documents_folder
+
+    when = dt.datetime(2024, 8, 17, 9, 5)
+    pair = {"number": 2, "head_name": "Budi Santoso", "deputy_name": "Siti"}
+    assert default_save_path("b11", pair, folder=tmp_path, when=when) == (
+        tmp_path / "B.1.1-KWK-paslon-2-budi-santoso-2024-08-17.xlsx"
+    )
+    assert default_save_path("bundle", who="op3214", folder=tmp_path, when=when).name == (
+        "bundel-perubahan-op3214-2024-08-17-0905.silon"
+    )
+    assert (
+        default_save_path(
+            "problems_xlsx", pair, extra="Daftar Dukungan (final)", folder=tmp_path, when=when
+        ).name
+        == "daftar-masalah-impor-paslon-2-budi-santoso-Daftar-Dukungan-final-2024-08-17.xlsx"
+    )
+    assert default_save_path("recap", None, when=when).parent == documents_folder()
+    assert documents_folder().is_dir()
