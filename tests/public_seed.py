@@ -111,6 +111,10 @@ def seed(n_supporters: int = 12) -> Seed:
                 s.mutations.append(
                     _m("document", {"candidate_id": cid, "kind": kind, "status": status})
                 )
+    # The party pair's coalition: one party (its figures are public).
+    s.mutations.append(
+        _m("party", {"pair_id": par, "party_name": "PARTAI CONTOH", "seats": 12, "votes": 123_456})
+    )
     statuses = ("MS", "MS", "BMS", "TMS", "")
     for i in range(n_supporters):
         rid = str(uuid.uuid4())

@@ -69,6 +69,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.include_router(bundles.router)
     app.include_router(checks.router)
     app.include_router(public_pages.router)
+    app.include_router(public_pages.root_router)
     app.include_router(snapshot.router)
     if config.training:
         app.include_router(training_routes.router)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -249,6 +249,15 @@ def of(request: Request) -> Public:
             if public is None:
                 public = app_state.public = Public(app_state.server)
     return public
+
+
+#: The server's root, for a citizen who types only the address: the public pages.
+root_router = APIRouter(include_in_schema=False)
+
+
+@root_router.get("/")
+async def root() -> RedirectResponse:
+    return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
 @router.get("/static/public.css")

@@ -27,6 +27,13 @@ def test_election_list_and_page_show_stages_threshold_and_pairs(public_world: Pu
     assert w.get("/publik/pemilihan/no-such-election").status_code == 404
 
 
+def test_server_root_leads_to_the_public_pages(public_world: PublicWorld) -> None:
+    root = public_world.get("/", allow_redirects=False)
+    assert root.status_code in (301, 302, 303, 307, 308)
+    assert root.headers["location"] == "/publik/"
+    assert "Pemilihan Bupati Purwakarta 2024" in public_world.get("/").text
+
+
 def test_english_switch_by_query_then_cookie(public_world: PublicWorld) -> None:
     w = public_world
     r = w.get(f"/publik/pemilihan/{w.seed.election_id}", params={"lang": "en"})
@@ -52,6 +59,8 @@ def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) 
     party = w.get(f"/publik/pasangan/{w.seed.party_pair_id}").text
     assert "<td>SKCK</td><td>Diserahkan, belum diperiksa</td>" in party
     assert "tidak memerlukan dukungan perseorangan" in party
+    # The coalition's figures, grouped as the other counts are (123,456 votes).
+    assert '<td>PARTAI CONTOH</td><td class="n">12</td><td class="n">123.456</td>' in party
 
 
 def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorld) -> None:
