@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.labels import reason_label_id
+
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
 COOKIE = "silon_lang"
@@ -207,3 +210,37 @@ def number(value: object, lang: str) -> str:
     except ValueError:
         return str(value)
     return text.replace(",", ".") if lang == "id" else text
+
+
+#: English words of the reason codes: the desktop's own English translation of each
+#: Indonesian label (resources/i18n/silon_en.ts, context "labels"; a test keeps them equal).
+REASONS_EN: dict[ReasonCode, str] = {
+    ReasonCode.NIK_FORMAT: "NIK not in the right format",
+    ReasonCode.NIK_REGION: "NIK region code unknown",
+    ReasonCode.NIK_MISMATCH: "Birth date/sex does not match the NIK",
+    ReasonCode.NIK_PRECISION: "NIK from a number cell (last digit may be lost)",
+    ReasonCode.MISSING_FIELD: "Required data missing",
+    ReasonCode.UNDERAGE: "Under 17 and never married",
+    ReasonCode.OUTSIDE_REGION: "Domicile outside the election's region",
+    ReasonCode.NOT_IN_DPT: "Not on the voter list (DPT)",
+    ReasonCode.BANNED_OCCUPATION: (
+        "Banned occupation (TNI/Polri/ASN/election official/village official)"
+    ),
+    ReasonCode.NO_ID_SCAN: "No e-ID scan / signature",
+    ReasonCode.DUPLICATE_IDENTICAL: "Identical duplicate",
+    ReasonCode.DUPLICATE_POTENTIAL: "Potential duplicate",
+    ReasonCode.DUPLICATE_EXTERNAL: "External duplicate (supports another pair)",
+    ReasonCode.DECEASED: "Deceased",
+    ReasonCode.NOT_FOUND: "Not found after three visits",
+    ReasonCode.DENIES_SUPPORT: "Denies support (BA.5-KWK)",
+}
+
+
+def reason(code: str, lang: str) -> str:
+    """A reason code in the citizen's words (the desktop's wording), never the bare code."""
+    if lang == "en":
+        try:
+            return REASONS_EN[ReasonCode(code)]
+        except ValueError:
+            return f"Other reason ({code})"
+    return reason_label_id(code)

@@ -3,7 +3,8 @@
 Filing (after the NIK + birth date check matched the row):
 
 - a ``public_objections`` row (status ``open``; the optional phone or e-mail is
-  kept there only: never shown, logged or put in the audit log);
+  kept there only, for the follow-up while the objection is open: never shown,
+  logged or put in the audit log, and erased when the objection is resolved);
 - the supporter's server-owned field ``public_objection`` set true with a new
   version and feed position, so it reaches the desktops of the office that
   verifies that supporter through the ordinary feed ("ada tanggapan masyarakat");
@@ -136,6 +137,7 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
             .where(public_objections.c.record_id == rec.id, public_objections.c.status == "open")
             .values(
                 status="resolved",
+                contact="",  # the follow-up is over: the citizen's contact is not kept
                 outcome=outcome,
                 outcome_reasons=orjson.dumps([str(r) for r in reasons]).decode("utf-8"),
                 resolved_at=batch.now,

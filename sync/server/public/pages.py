@@ -173,6 +173,7 @@ class Public:
             head=self.signed_head(stamp),
             date=lambda iso: i18n.long_date(iso, lang),
             num=lambda n: i18n.number(n, lang),
+            reason=lambda code: i18n.reason(code, lang),
             prefix=PREFIX,
             **context,
         )

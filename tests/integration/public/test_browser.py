@@ -178,7 +178,7 @@ def test_objection_reaches_the_desktop_and_the_outcome_the_citizen(
         page.goto(w.server.url + "/publik/cek?lang=en")
         assert _check(page, w.server.url, nik, birth) == "listed"
         assert page.get_attribute("p.objection", "data-objection") == "resolved"
-        assert page.inner_text("b.outcome") == "MS"
+        assert page.inner_text("b.outcome") == "Meets requirements (MS)"
         snap(page, shots, "objection-outcome-phone")
         page.goto(w.server.url + "/publik/?lang=id")
     finally:

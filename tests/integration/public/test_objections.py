@@ -9,6 +9,7 @@ the outcome the citizen then sees.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from silon_desktop.storage.supporter_queries import (
     SupporterQuery,
     objection_count,
 )
+from sync.server.db import SQLITE_NAME
 from tests.integration.public.conftest import PublicWorld, start_public_world
 from tests.integration.sync.conftest import HttpClient
 
@@ -36,6 +38,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublicWorld]:
 
 def check(w: PublicWorld, nik: str, birth: str, **kw: Any) -> Any:
     return w.server.request("POST", "/publik/cek", data={"nik": nik, "birth_date": birth, **kw})
+
+
+def _contacts(w: PublicWorld) -> list[tuple[str, str]]:
+    """(status, contact) of every objection in the server's database."""
+    with sqlite3.connect(w.server.data_dir / SQLITE_NAME) as conn:
+        return list(conn.execute("SELECT status, contact FROM public_objections"))
 
 
 def _body(text: str) -> str:
@@ -73,6 +81,21 @@ def test_rate_limit_per_nik_then_refused_and_logs_carry_no_nik(world: PublicWorl
     assert "rate limit" in world.server.log_text()
 
 
+def test_per_source_limit_counts_each_citizen_behind_the_reverse_proxy(tmp_path: Path) -> None:
+    """Behind the proxy (127.0.0.1, trusted by default) each forwarded address has its own count."""
+    server, w = start_public_world(tmp_path, env={"SILON_PUBLIC_CHECKS_PER_SOURCE": "2"})
+    with server:
+
+        def from_(address: str, i: int) -> int:
+            nik = f"32149999999900{i:02d}"
+            form = {"nik": nik, "birth_date": "1990-01-01"}
+            headers = {"X-Forwarded-For": address}
+            return w.server.request("POST", "/publik/cek", data=form, headers=headers).status_code
+
+        assert [from_("203.0.113.7", i) for i in range(3)] == [200, 200, 429]
+        assert from_("203.0.113.8", 3) == 200  # another citizen: not refused for the first
+
+
 def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
     world: PublicWorld, tmp_path: Path
 ) -> None:
@@ -94,6 +117,7 @@ def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
     assert 'data-objection="open"' in filed.text
     counts = w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
     assert {p["id"]: p["objections"]["open"] for p in counts}[w.seed.independent_id] == 1
+    assert _contacts(w) == [("open", "0812000111")]  # kept for the follow-up
 
     desk = HttpClient(tmp_path / "desk", w.server.url, "op3214", w.token)
     try:
@@ -116,7 +140,16 @@ def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
         desk.close()
     outcome = check(w, nik, birth).text
     assert 'data-objection="resolved"' in outcome
-    assert re.search(r'class="outcome">TMS</b> \(DENIES_SUPPORT\)', outcome)
+    # The outcome in the citizen's words (the desktop's wording), never an internal code.
+    assert re.search(
+        r'class="outcome">Tidak memenuhi syarat \(TMS\)</b>: '
+        r'<span class="reasons">Menyatakan tidak mendukung \(BA.5-KWK\)</span>',
+        outcome,
+    )
+    assert "DENIES_SUPPORT" not in outcome
+    assert _contacts(w) == [("resolved", "")]  # resolved: the contact is erased
+    english = check(w, nik, birth, lang="en").text
+    assert 'Does not meet (TMS)</b>: <span class="reasons">Denies support (BA.5-KWK)' in english
     pairs = w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
     mine = next(p for p in pairs if p["id"] == w.seed.independent_id)
     assert mine["objections"] == {"open": 0, "resolved": 1}

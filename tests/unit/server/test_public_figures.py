@@ -133,3 +133,25 @@ def test_the_round_field_is_used_when_present_else_submission() -> None:
     submission = changed.figures[("p", "submission", "32.14.01")]
     assert {k: v for k, v in submission.items() if v} == {"submitted": -1, "ms": -1}
     assert dict(changed.figures[("p", "correction_1", "32.14.01")]) == {"submitted": 1, "bms": 1}
+
+
+def test_public_reason_words_are_the_desktops_own_in_both_languages() -> None:
+    """The citizen reads a reason as the operator's screen and print say it (one wording)."""
+    import re
+    from pathlib import Path
+
+    from silon_desktop.domain.codes import ReasonCode
+    from silon_desktop.domain.labels import REASON_LABELS_ID
+    from sync.server.public import i18n
+
+    ts = (Path(__file__).resolve().parents[3] / "resources/i18n/silon_en.ts").read_text("utf-8")
+    for code in ReasonCode:
+        assert i18n.reason(code.value, "id") == REASON_LABELS_ID[code]
+        found = re.search(
+            rf"<source>{re.escape(REASON_LABELS_ID[code])}</source>\s*<translation>(.*?)</translation>",
+            ts,
+        )
+        assert found, code
+        assert i18n.reason(code.value, "en") == found.group(1).replace("&apos;", "'"), code
+    assert i18n.reason("SOMETHING_NEWER", "id") == "Alasan lain (SOMETHING_NEWER)"
+    assert i18n.reason("SOMETHING_NEWER", "en") == "Other reason (SOMETHING_NEWER)"
