@@ -56,6 +56,7 @@ def main() -> None:
         backend.settings.server_url = server.url
         assert backend.login("op3214", PASSWORD).online
         backend.settings.server_url = "http://127.0.0.1:9"  # the office is offline now
+        backend.online = False
         window = MainWindow(backend)
         window.resize(1366, 740)
         window.showMaximized()
