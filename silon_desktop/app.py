@@ -7,7 +7,9 @@ Nothing happens at import time; ``main(args)`` builds everything in order:
 3. with ``--training``: a local training server as a child process on loopback;
 4. the local database, upgraded by its migrations;
 5. ``QApplication``, Qt's messages routed into logging, the translators;
-6. the main window, shown at once, with the login dialog over it.
+6. the main window, shown at once, with the login dialog over it; the start
+   checks (lost changes, ``PRAGMA quick_check``, the due backup) run beside it
+   and what they find is said on screen (``ui.integrity_notice``).
 """
 
 from __future__ import annotations
@@ -300,11 +302,15 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     from silon_desktop.ui.main_window import MainWindow
 
     backend = Services(app_paths, settings, db)
+    lost = backend.lost_changes()  # before anything is committed (each commit moves the marker)
     window = MainWindow(backend)
     window.show()
     wake = close_on_terminate(window)
     report_shown_and_maybe_exit(window, qt_app)
-    backups = _start_backup_if_due(app_paths, settings)
+    # quick check, then the due backup, off the UI thread; damage, lost changes and a
+    # failed backup are said on screen (ui.integrity_notice)
+    backups = window.integrity.check_at_start(lost)
+    window.integrity.restored.connect(lambda _name: QApplication.quit())  # started again by hand
 
     if backend.resume_session():
         log.info("session of %s resumed from the keyring", backend.user)
@@ -363,13 +369,3 @@ def _backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> None:
         return
     if made is not None:
         log.info("automatic backup %s (%d bytes)", made.path, made.size)
-
-
-def _start_backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> threading.Thread:
-    """The start-up backup on a plain thread: it uses its own SQLite connection, emits no
-    signals, and a million-row file takes seconds that the operator must not wait for."""
-    thread = threading.Thread(
-        target=_backup_if_due, args=(app_paths, settings), name="startup-backup", daemon=False
-    )
-    thread.start()
-    return thread

@@ -2634,8 +2634,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full. Free some disk space and try again; the data was not saved.</translation>
     </message>
     <message>
-        <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Cadangan atau &apos;silon-desktop backup --restore&apos;).</source>
-        <translation>The database file is damaged. Restore it from a backup (Backup menu or &apos;silon-desktop backup --restore&apos;).</translation>
+        <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari cadangan, atau &apos;silon-desktop backup --restore&apos;).</source>
+        <translation>The database file is damaged. Restore it from a backup (File menu, Restore from backup, or &apos;silon-desktop backup --restore&apos;).</translation>
     </message>
     <message>
         <source>Berkas basis data tidak dapat dibaca atau ditulisi. Periksa izin folder dan apakah disk (atau flashdisk) masih terpasang.</source>
@@ -2952,6 +2952,91 @@ Mulai dari awal? Data latihan di laptop ini dihapus, lalu data latihan yang baru
         <translation>The training server was reset: the practice data on this laptop comes from an earlier session and no longer matches.
 
 Start over? The practice data on this laptop is deleted, then the new practice data is fetched from the server.</translation>
+    </message>
+</context>
+<context>
+    <name>IntegrityNotice</name>
+    <message>
+        <source>Pulihkan dari &amp;cadangan...</source>
+        <translation>Restore from &amp;backup...</translation>
+    </message>
+    <message>
+        <source>Pemeriksaan integritas menemukan kerusakan pada basis data di komputer ini. Data yang tampil bisa tidak lengkap, dan laporan resmi (rekapitulasi, berita acara, B.1.1-KWK, B.2-KWK) tidak dibuat sampai basis data dipulihkan.
+
+Pulihkan dari cadangan sekarang?</source>
+        <translation>The integrity check found damage in the database on this computer. The data shown may be incomplete, and official reports (recap, minutes, B.1.1-KWK, B.2-KWK) are not made until the database is restored.
+
+Restore from a backup now?</translation>
+    </message>
+    <message>
+        <source>Basis data rusak</source>
+        <translation>Database damaged</translation>
+    </message>
+    <message>
+        <source>Perubahan terakhir hilang: sedikitnya %1 perubahan yang sudah disimpan tidak ada lagi di basis data (berkas -wal hilang atau rusak setelah program berhenti mendadak). Perubahan itu belum tentu sudah terkirim ke server.
+
+Pulihkan dari cadangan sekarang?</source>
+        <translation>Latest changes lost: at least %1 saved changes are no longer in the database (the -wal file was lost or damaged after the program stopped abruptly). Those changes may not have reached the server.
+
+Restore from a backup now?</translation>
+    </message>
+    <message>
+        <source>Perubahan terakhir hilang</source>
+        <translation>Latest changes lost</translation>
+    </message>
+    <message>
+        <source>⚠ Cadangan gagal</source>
+        <translation>⚠ Backup failed</translation>
+    </message>
+    <message>
+        <source>Cadangan gagal</source>
+        <translation>Backup failed</translation>
+    </message>
+    <message>
+        <source>Cadangan otomatis basis data gagal dibuat: %1
+
+Data di komputer ini belum dicadangkan. Perbaiki penyebabnya (misalnya ruang disk), lalu buat cadangan dengan &apos;silon-desktop backup&apos;.</source>
+        <translation>The automatic database backup failed: %1
+
+The data on this computer is not backed up. Fix the cause (disk space, for example), then make a backup with &apos;silon-desktop backup&apos;.</translation>
+    </message>
+    <message>
+        <source>Pulihkan dari cadangan...</source>
+        <translation>Restore from backup...</translation>
+    </message>
+    <message>
+        <source>Nanti</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Belum ada cadangan di komputer ini.</source>
+        <translation>There is no backup on this computer yet.</translation>
+    </message>
+    <message>
+        <source>Pulihkan dari cadangan</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>Cadangan (terbaru di atas):</source>
+        <translation>Backups (newest first):</translation>
+    </message>
+    <message>
+        <source>Basis data diganti dengan cadangan %1. Basis data sekarang disimpan dulu sebagai cadangan. Perubahan sesudah cadangan itu dibuat tidak ada di dalamnya. Silon Desktop ditutup sesudahnya. Lanjutkan?</source>
+        <translation>The database is replaced by the backup %1. The current database is first kept as a backup. Changes made after that backup are not in it. Silon Desktop closes afterwards. Continue?</translation>
+    </message>
+    <message>
+        <source>Cadangan tidak dapat dipulihkan: %1</source>
+        <translation>The backup cannot be restored: %1</translation>
+    </message>
+    <message>
+        <source>Basis data sebelumnya disimpan sebagai %1.</source>
+        <translation>The previous database was kept as %1.</translation>
+    </message>
+    <message>
+        <source>Basis data dipulihkan dari %1. %2
+Buka Silon Desktop lagi untuk melanjutkan.</source>
+        <translation>The database was restored from %1. %2
+Start Silon Desktop again to carry on.</translation>
     </message>
 </context>
 </TS>

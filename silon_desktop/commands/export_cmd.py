@@ -5,6 +5,10 @@ B.1.1-KWK); ``--b2 OUT.xlsx`` the counts and spread by kecamatan and desa (Model
 B.2-KWK). The PDF reports (recap, berita acara) are made in the application,
 *Data* menu: they are drawn with Qt.
 
+Before anything is counted the whole database passes ``PRAGMA integrity_check``;
+a damaged file is refused (exit 2, nothing written): an export never carries
+the partial counts a damaged file would give.
+
 Exit status: 0 written; 2 nothing asked, an output cannot be written there
 (checked before any work), the pair is unknown or the database refused.
 """
@@ -33,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from silon_desktop.reports.xlsx_export import export_b2, export_b11
     from silon_desktop.storage.db import open_database
     from silon_desktop.storage.errors import StoreEnvironmentError
+    from silon_desktop.storage.integrity import require_intact
 
     if not args.b11 and not args.b2:
         print("Sebutkan --b11 OUT.xlsx dan/atau --b2 OUT.xlsx.", file=sys.stderr)
@@ -49,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
         database = open_database(app_paths.database)
     except StoreEnvironmentError as error:
         print(error.message, file=sys.stderr)
+        return 2
+    try:
+        require_intact(app_paths.database)  # never partial counts from a damaged file
+    except StoreEnvironmentError as error:
+        database.close()
+        print(f"Ekspor ditolak, tidak ada berkas yang ditulis. {error.message}", file=sys.stderr)
         return 2
     try:
         if args.b2:

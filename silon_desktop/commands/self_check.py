@@ -2,7 +2,8 @@
 
 Checks, in order: the data folder (created if missing, writable, free disk
 space), the local database (opened or created, migrated to the newest schema,
-``PRAGMA quick_check``), the region reference data, the translations (``.qm``
+``PRAGMA integrity_check`` (indexes included), committed changes not lost),
+whether the last backup failed, the region reference data, the translations (``.qm``
 files checked by their header, without Qt: no display is needed), the keyring,
 and whether the configured server answers ``/v1/health``.
 
@@ -138,8 +139,30 @@ _TEXT: dict[str, tuple[str, str]] = {
         "is in {backups}",
     ),
     "db_corrupt": (
-        "Berkas basis data {path} rusak. Pulihkan dari cadangan: silon-desktop backup",
-        "The database file {path} is damaged. Restore a backup: silon-desktop backup",
+        "Berkas basis data {path} rusak. Pulihkan dari cadangan: silon-desktop backup "
+        "--list, lalu silon-desktop backup --restore NAMA",
+        "The database file {path} is damaged. Restore a backup: silon-desktop backup "
+        "--list, then silon-desktop backup --restore NAME",
+    ),
+    "db_lost": (
+        "Perubahan terakhir hilang: sedikitnya {count} perubahan yang sudah disimpan tidak ada "
+        "lagi di basis data {path} (berkas -wal hilang?). Pulihkan dari cadangan: "
+        "silon-desktop backup --list, lalu silon-desktop backup --restore NAMA",
+        "Latest changes lost: at least {count} saved changes are no longer in the database "
+        "{path} (-wal file lost?). Restore a backup: silon-desktop backup --list, then "
+        "silon-desktop backup --restore NAME",
+    ),
+    "backup_ok": (
+        "Cadangan terakhir: {name}",
+        "Latest backup: {name}",
+    ),
+    "backup_none": (
+        "Belum ada cadangan; cadangan otomatis dibuat saat program dibuka dan ditutup",
+        "No backup yet; automatic backups are made when the program opens and closes",
+    ),
+    "backup_failed": (
+        "Cadangan terakhir gagal ({at} UTC): {message} Buat cadangan dengan silon-desktop backup",
+        "The last backup failed ({at} UTC): {message} Make one with silon-desktop backup",
     ),
     "db_too_new": (
         "Basis data {path} dibuat oleh versi Silon Desktop yang lebih baru; perbarui program",
@@ -318,15 +341,19 @@ def check_database(ctx: Context) -> None:
     except ImportError as error:
         ctx.add("database", Level.FAIL, "db_missing_module", repr(error))
         return
+    from silon_desktop.storage import integrity
+
     path = ctx.database
     existed = path.exists() and path.stat().st_size > 0
     try:
+        lost = integrity.lost_changes(path) if existed else None
         old = _revision_before(storage_db, path) if existed else None
         # an older file is backed up before it is upgraded, as at the program's start
         database = storage_db.open_database(path, backups=ctx.backups)
         try:
             revision = database.schema_revision()
-            problems = _quick_check(database)
+            # the full check: index damage (which makes every backup fail) too
+            problems = integrity.check(path, full=True).problems
         finally:
             database.close()
     except Exception as error:  # noqa: BLE001 (sorted into environment problems or re-raised)
@@ -336,6 +363,9 @@ def check_database(ctx: Context) -> None:
         return
     if problems:
         ctx.add("database", Level.FAIL, "db_corrupt", "; ".join(problems[:5]), path=path)
+    elif lost is not None:
+        detail = f"marker {lost.expected}, database {lost.found}"
+        ctx.add("database", Level.FAIL, "db_lost", detail, path=path, count=lost.missing)
     elif not existed:
         ctx.add("database", Level.OK, "db_created", "", path=path, revision=revision)
     elif old not in (None, revision):
@@ -380,13 +410,22 @@ def _revision_before(storage_db: Any, path: Path) -> str | None:
         database.engine.dispose()
 
 
-def _quick_check(database: Any) -> list[str]:
-    """SQLite's own consistency check; an empty list when the file is sound."""
-    with database.engine.connect() as conn:
-        rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        conn.rollback()
-    found = [str(row[0]) for row in rows]
-    return [] if found == ["ok"] else found
+def check_backups(ctx: Context) -> None:
+    """Whether the last backup failed (automatic or not): a FAIL until one succeeds."""
+    from silon_desktop.storage import backup
+
+    failure = backup.last_failure(ctx.database)
+    if failure is not None:
+        at = failure.at.strftime("%Y-%m-%d %H:%M")
+        ctx.add(
+            "backups", Level.FAIL, "backup_failed", failure.code, at=at, message=failure.message
+        )
+        return
+    newest = next(iter(backup.list_backups(ctx.backups)), None)
+    if newest is None:
+        ctx.add("backups", Level.OK, "backup_none", str(ctx.backups))
+    else:
+        ctx.add("backups", Level.OK, "backup_ok", str(newest.path), name=newest.path.name)
 
 
 def check_regions(ctx: Context) -> None:
@@ -560,6 +599,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_folders,
     check_disk,
     check_database,
+    check_backups,
     check_regions,
     check_translations,
     check_keyring,

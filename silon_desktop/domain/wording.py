@@ -26,8 +26,8 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan."
     ),
     ErrorCode.DB_CORRUPT: (
-        "Berkas basis data rusak. Pulihkan dari cadangan (menu Cadangan atau "
-        "'silon-desktop backup --restore')."
+        "Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari "
+        "cadangan, atau 'silon-desktop backup --restore')."
     ),
     ErrorCode.DB_UNAVAILABLE: (
         "Berkas basis data tidak dapat dibaca atau ditulisi. Periksa izin folder dan "

@@ -35,6 +35,7 @@ from silon_desktop.services.imports import ImportService
 from silon_desktop.services.results import (
     Dashboard,
     LoginOutcome,
+    StartHealth,
     SyncOutcome,
     SyncSummary,
     VerifyResult,
@@ -279,20 +280,29 @@ class Services:
     # -- reports -----------------------------------------------------------------------
 
     def recap(self, pair_id: str, stage: str | None = None) -> PairRecap:
-        """The pair's verification recap, of one stage or of all (slow: a job)."""
+        """The pair's verification recap, of one stage or of all, for an official
+        report (recap or berita acara PDF; slow: a job).
+
+        Raises:
+            CorruptDatabase: the full integrity check failed: no counts are given
+                from a damaged file (the UI offers a restore).
+        """
+        self.require_intact()
         return pair_recap(self.db.engine, pair_id, stage)
 
     def export_b11(
         self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
     ) -> int:
         """Write the pair's supporters to an XLSX list (B.1.1-KWK; slow: a job);
-        returns how many were written."""
+        returns how many were written. Refused (CorruptDatabase) on a damaged file."""
         from silon_desktop.reports.xlsx_export import export_b11
 
+        self.require_intact()
         return export_b11(self.db.engine, pair_id, target, progress)
 
     def export_b2(self, pair_id: str, target: Path) -> Path:
-        """Write the pair's recap of counts and spread to XLSX (B.2-KWK; slow: a job)."""
+        """Write the pair's recap of counts and spread to XLSX (B.2-KWK; slow: a job).
+        Refused (CorruptDatabase) on a damaged file."""
         from silon_desktop.reports.xlsx_export import export_b2
 
         return export_b2(self.recap(pair_id), target)
@@ -311,6 +321,82 @@ class Services:
         """Write a problem list (import or verification) as XLSX (a job)."""
         return self.imports.write_problems_xlsx(problems, target)
 
+    # -- integrity and backups -------------------------------------------------------
+
+    def require_intact(self) -> None:
+        """The full integrity check before an official export or report.
+
+        Raises:
+            CorruptDatabase: the database is damaged (its message is for the operator).
+        """
+        from silon_desktop.storage.integrity import require_intact
+
+        require_intact(self.db.path, self.db.key)
+
+    def start_checks(self, lost: Any = None, *, backup: bool = True) -> StartHealth:
+        """What the start tells the operator (worker thread: the quick check reads the
+        whole file): damage (``PRAGMA quick_check``), lost committed changes (``lost``:
+        :meth:`lost_changes` taken before anything was committed), the automatic
+        backup when due (``backup``; not of a damaged file) and whether the last
+        backup failed, and the backups a restore could bring back."""
+        from silon_desktop.storage import backup as backups
+        from silon_desktop.storage import integrity
+
+        health = integrity.check(self.db.path, key=self.db.key)
+        if health.ok and backup:
+            self.backup_if_due()
+        failure = backups.last_failure(self.db.path)
+        return StartHealth(
+            damaged=list(health.problems),
+            lost=int(lost.missing) if lost is not None else 0,
+            backup_failed=failure.message if failure is not None else "",
+            backups=self.backup_names(),
+        )
+
+    def backup_names(self) -> builtins.list[str]:
+        """The backups' file names, newest first."""
+        from silon_desktop.storage.backup import list_backups
+
+        return [b.path.name for b in list_backups(self.paths.backups)]
+
+    def lost_changes(self) -> Any:
+        """Committed changes the database no longer holds (a lost WAL), or None.
+        Call at start, before anything is committed."""
+        from silon_desktop.storage.integrity import lost_changes
+
+        return lost_changes(self.db.path, self.db.key)
+
+    def backup_if_due(self) -> str:
+        """An automatic backup when due; returns "" or why it failed (for the operator).
+        The failure is also kept for ``--self-check``."""
+        from silon_desktop.storage import backup
+        from silon_desktop.storage.errors import StoreEnvironmentError
+
+        try:
+            backup.backup_if_due(
+                self.db.path, self.paths.backups, self.settings.backup_keep, key=self.db.key
+            )
+        except (OSError, StoreEnvironmentError) as error:
+            log.error("automatic backup failed: %s", getattr(error, "code", type(error).__name__))
+            return str(getattr(error, "message", "") or error)
+        return ""
+
+    def restore_backup(self, name: str) -> str:
+        """Close the database and bring back the backup ``name`` (from
+        :class:`StartHealth`'s list); the program must then be started again.
+        Returns the name the replaced file was kept as ("" when none).
+
+        Raises:
+            CorruptDatabase: the backup is damaged (nothing was changed).
+            DatabaseLocked: another program still has the database open.
+        """
+        from silon_desktop.storage import backup
+
+        self.db.close()
+        folder = self.paths.backups
+        previous = backup.restore(folder / name, self.db.path, folder, self.db.key)
+        return previous.path.name if previous is not None else ""
+
     def status_counts(self, pair_id: str) -> dict[str, int]:
         from silon_desktop.storage.supporter_queries import objection_count, status_counts
 
@@ -321,7 +407,7 @@ class Services:
     def dashboard(self, pair_id: str) -> Dashboard:
         """The recap the PDF prints, with the correction shortfall and the coalition
         of a party-nominated pair (slow: a job)."""
-        recap = self.recap(pair_id)
+        recap = pair_recap(self.db.engine, pair_id)
         pair = self.get("pair", pair_id) or {}
         correction = recap.correction
         number = f"{recap.pair_number}. " if recap.pair_number else ""  # as in the navigation

@@ -15,10 +15,33 @@ __all__ = [
     "LoginOutcome",
     "PairRecap",
     "SyncOutcome",
+    "StartHealth",
     "SyncSummary",
     "VerifyResult",
     "stages_of",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class StartHealth:
+    """What the start found (``Services.start_checks``); the UI words it.
+
+    Attributes:
+        damaged: SQLite's lines naming damage in the database (empty: whole).
+        lost: at least how many committed changes are gone (a lost WAL), or 0.
+        backup_failed: why the last backup failed ("" when it did not).
+        backups: the backups a restore could bring back, newest first (file names).
+    """
+
+    damaged: list[str] = field(default_factory=list)
+    lost: int = 0
+    backup_failed: str = ""
+    backups: list[str] = field(default_factory=list)
+
+    @property
+    def restore_advised(self) -> bool:
+        """Damage or lost changes: the operator is offered a restore."""
+        return bool(self.damaged or self.lost)
 
 
 @dataclass(slots=True)

@@ -3,8 +3,17 @@
 A backup is a consistent copy taken while the program may be writing (one read
 transaction through SQLite, WAL content included), written to a temporary file,
 checked with ``PRAGMA integrity_check``, flushed to disk and only then renamed
-to its final name ``silon-YYYYmmdd-HHMMSS-ffffff[-reason].db`` in the backups
-folder. The newest ``keep`` backups are kept.
+to its final name ``silon-NNNNNN-YYYYmmdd-HHMMSS-ffffff[-reason].db`` in the
+backups folder. ``NNNNNN`` is a sequence number, one more than the highest in
+the folder: backups are ordered and rotated by it, never by the clock (a clock
+set back a year must not make the newest backup look the oldest). The newest
+``keep`` backups are kept. Files named without a number (older programs) come
+before every numbered one. ``.partial`` files left by a killed backup are
+removed (:func:`clean_partials`, at every backup and at start).
+
+The outcome of the last backup is kept in ``backup-status.json`` beside the
+database (:func:`last_failure`): a failed backup is shown to the operator and
+fails ``--self-check`` until a backup succeeds again.
 
 A restore first backs up the current file (reason ``before-restore``), then
 replaces it by a verified copy of the chosen backup; the stale ``-wal`` and
@@ -21,11 +30,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +48,16 @@ from silon_desktop.storage.errors import (
     environment_error,
     filesystem_error,
 )
+from silon_desktop.storage.integrity import forget_marker
 
 log = logging.getLogger(__name__)
 
 PREFIX = "silon-"
-_NAME = re.compile(r"silon-(\d{8}-\d{6}-\d{6})(?:-([a-z0-9-]+))?\.db")
+_NAME = re.compile(r"silon-(?:(\d{6,})-)?(\d{8}-\d{6}-\d{6})(?:-([a-z0-9-]+))?\.db")
+_PARTIAL = re.compile(r"silon-.*\.partial")
+#: A ``.partial`` file untouched this long is a left-over, not a backup in progress.
+PARTIAL_STALE_S = 600.0
+STATUS_NAME = "backup-status.json"
 _STAMP = "%Y%m%d-%H%M%S-%f"
 DEFAULT_INTERVAL = dt.timedelta(hours=4)
 
@@ -55,12 +71,14 @@ class BackupInfo:
         created: when it was taken (naive UTC, from its name).
         reason: why (``auto``, ``manual``, ``before-restore``, ``before-0002``...).
         size: bytes.
+        number: its sequence number (0 for files named by older programs).
     """
 
     path: Path
     created: dt.datetime
     reason: str
     size: int
+    number: int = 0
 
 
 def make_backup(
@@ -89,28 +107,37 @@ def make_backup(
         raise FileNotFoundError(database)
     created = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     tag = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
-    final = backups / f"{PREFIX}{created.strftime(_STAMP)}-{tag}.db"
-    partial = final.with_suffix(".partial")
     try:
-        backups.mkdir(parents=True, exist_ok=True)
-        _copy(database, partial, key)
-        if not verify(partial, key):
-            raise CorruptDatabase(detail=f"backup of {database} failed its integrity check")
-        os.replace(partial, final)
-        _fsync_dir(backups)
+        clean_partials(backups)
+        number = next_number(backups)
+        final = backups / f"{PREFIX}{number:06d}-{created.strftime(_STAMP)}-{tag}.db"
+        partial = final.with_suffix(".partial")
+        try:
+            backups.mkdir(parents=True, exist_ok=True)
+            _copy(database, partial, key)
+            if not verify(partial, key):
+                raise CorruptDatabase(
+                    detail=f"backup of {database.name} failed its integrity check"
+                )
+            os.replace(partial, final)
+            _fsync_dir(backups)
+        finally:
+            with contextlib.suppress(OSError):  # the folder itself may be what failed
+                partial.unlink(missing_ok=True)
+        made = BackupInfo(final, created, tag, final.stat().st_size, number)
     except BaseException as error:
-        with contextlib.suppress(OSError):  # the folder itself may be what failed
-            partial.unlink(missing_ok=True)
         problem = environment_error(error)
         if problem is None and isinstance(error, OSError):
             problem = filesystem_error(error)
+        _record(database, problem or error)
         if problem is not None:
             raise problem from error
         raise
+    _record(database, None)
     log.info("backup written: %s", final)
     if keep is not None:
         rotate(backups, keep)
-    return BackupInfo(final, created, tag, final.stat().st_size)
+    return made
 
 
 def backup_if_due(
@@ -126,7 +153,9 @@ def backup_if_due(
         return None
     newest = next(iter(list_backups(backups)), None)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    if newest is not None and now - newest.created < interval:
+    # A clock set back (newest "in the future") makes one due: waiting for the
+    # clock to catch up could mean a year without a backup.
+    if newest is not None and dt.timedelta(0) <= now - newest.created < interval:
         return None
     return make_backup(database, backups, keep, reason="auto", key=key)
 
@@ -139,13 +168,95 @@ def list_backups(backups: Path) -> list[BackupInfo]:
     for path in backups.iterdir():
         match = _NAME.fullmatch(path.name)
         if match and path.is_file():
-            created = dt.datetime.strptime(match.group(1), _STAMP)
-            found.append(BackupInfo(path, created, match.group(2) or "", path.stat().st_size))
-    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+            number = int(match.group(1) or 0)
+            created = dt.datetime.strptime(match.group(2), _STAMP)
+            size = path.stat().st_size
+            found.append(BackupInfo(path, created, match.group(3) or "", size, number))
+    return sorted(found, key=lambda b: (b.number, b.created, b.path.name), reverse=True)
+
+
+def next_number(backups: Path) -> int:
+    """The sequence number of the next backup: one more than the highest there."""
+    return max((b.number for b in list_backups(backups)), default=0) + 1
+
+
+def clean_partials(backups: Path) -> list[Path]:
+    """Remove ``.partial`` files a killed backup left; returns the removed files.
+
+    A file written to in the last :data:`PARTIAL_STALE_S` seconds (either way:
+    the clock may have jumped) may be another process's backup in progress and
+    is left alone.
+    """
+    if not backups.is_dir():
+        return []
+    removed = []
+    now = time.time()
+    for path in backups.iterdir():
+        if not _PARTIAL.fullmatch(path.name):
+            continue
+        with contextlib.suppress(OSError):
+            if abs(now - path.stat().st_mtime) > PARTIAL_STALE_S:
+                path.unlink()
+                removed.append(path)
+                log.info("left-over partial backup removed: %s", path.name)
+    return removed
+
+
+def status_path(database: Path) -> Path:
+    """Where the outcome of the last backup of ``database`` is kept."""
+    return database.with_name(STATUS_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFailure:
+    """The last backup failed.
+
+    Attributes:
+        at: when (naive UTC).
+        message: why, in Indonesian, for the operator.
+        code: the error code (``disk_full``, ``db_corrupt``...), or "".
+    """
+
+    at: dt.datetime
+    message: str
+    code: str
+
+
+def last_failure(database: Path) -> BackupFailure | None:
+    """The last backup's failure, or None when it succeeded (or none was tried)."""
+    try:
+        data = json.loads(status_path(database).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("ok", True):
+        return None
+    try:
+        at = dt.datetime.fromisoformat(str(data.get("at")))
+    except ValueError:
+        at = dt.datetime(1970, 1, 1)
+    return BackupFailure(at, str(data.get("message") or ""), str(data.get("code") or ""))
+
+
+def _record(database: Path, error: BaseException | None) -> None:
+    """Keep the outcome of a backup beside the database (never fails the caller)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
+    if error is None:
+        data: dict[str, object] = {"ok": True, "at": now}
+    else:
+        code = getattr(error, "code", "")
+        message = getattr(error, "message", "") or type(error).__name__
+        data = {"ok": False, "at": now, "code": str(code or ""), "message": str(message)}
+    target = status_path(database)
+    partial = target.with_name(target.name + ".tmp")
+    try:
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(partial, target)
+    except OSError as problem:
+        log.warning("backup status not written: %s", problem)
 
 
 def rotate(backups: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; returns the deleted files."""
+    """Delete all but the newest ``keep`` backups (by sequence number); returns the deleted files."""
     removed = []
     for old in list_backups(backups)[max(keep, 1) :]:
         old.path.unlink(missing_ok=True)
@@ -204,6 +315,10 @@ def restore(
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(partial, target)
         _fsync_dir(target.parent)
+        forget_marker(target)  # the restored file is the truth now
+        _record(
+            target, None
+        )  # a verified copy is in place (the damaged file's copy may have failed)
     finally:
         partial.unlink(missing_ok=True)
     log.info("database %s restored from %s", target, backup)
@@ -217,9 +332,10 @@ def _backup_current(target: Path, folder: Path, key: bytes | None) -> BackupInfo
         # A damaged file is still kept, byte for byte, before it is replaced.
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        copy = folder / f"{PREFIX}{stamp.strftime(_STAMP)}-damaged.db"
+        number = next_number(folder)
+        copy = folder / f"{PREFIX}{number:06d}-{stamp.strftime(_STAMP)}-damaged.db"
         shutil.copy2(target, copy)
-        return BackupInfo(copy, stamp, "damaged", copy.stat().st_size)
+        return BackupInfo(copy, stamp, "damaged", copy.stat().st_size, number)
 
 
 def _ensure_closed(target: Path, key: bytes | None = None) -> None:

@@ -51,6 +51,7 @@ from silon_desktop.storage.errors import (
     environment_error,
     filesystem_error,
 )
+from silon_desktop.storage.integrity import watch_commits
 from silon_desktop.storage.models import Base
 
 log = logging.getLogger(__name__)
@@ -216,6 +217,7 @@ def open_database(
     except OSError as error:
         raise filesystem_error(error) from error
     engine = create_sqlite_engine(path, key)
+    watch_commits(engine, path)  # a lost WAL is told at the next start
     try:
         if migrate:
             _bring_to_head(engine, backups, key)

@@ -28,6 +28,7 @@ from silon_desktop.ui.forms import (
     election_fields,
 )
 from silon_desktop.ui.history_dialog import HistoryDialog
+from silon_desktop.ui.integrity_notice import IntegrityNotice
 from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.navigation import NavigationTree
 from silon_desktop.ui.pair_page import PairPage
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_status)
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
+        self.integrity = IntegrityNotice(self, backend)
         self.sync_status.conflictsClicked.connect(self.show_conflicts)
         self.sync.syncFinished.connect(self._sync_finished)
         # "Belum terkirim" right after a bundle left or came back, not at the next poll.
@@ -150,6 +152,8 @@ class MainWindow(QMainWindow):
             self.tr("Salin &diagnostik"), self.copy_diagnostics, name="copyDiagnostics"
         )
         file_menu.addAction(self.diagnostics_action)
+        self.addAction(self.integrity.restore_action)
+        file_menu.addAction(self.integrity.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(action(self.tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit))
         data_menu = self.menuBar().addMenu(self.tr("&Data"))

@@ -1,4 +1,5 @@
-"""The application's automatic backups: made when due at start and at close, rotated."""
+"""The application's automatic backups: made when due at start (``Services.start_checks``,
+run beside the window) and at close, rotated."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 from silon_desktop import app, paths
 from silon_desktop.config import Settings
+from silon_desktop.services import Services
 from silon_desktop.storage import backup
 from silon_desktop.storage.db import open_database
 
@@ -15,7 +17,11 @@ def test_start_up_backup_is_made_once_per_interval(data_dir: Path) -> None:
     open_database(app_paths.database).close()
     settings = Settings(backup_keep=3)
 
-    app._start_backup_if_due(app_paths, settings).join()
+    backend = Services(app_paths, settings, open_database(app_paths.database))
+    try:
+        assert backend.start_checks().backup_failed == ""  # the start: quick check, then backup
+    finally:
+        backend.db.close()
     first = backup.list_backups(app_paths.backups)
     assert len(first) == 1
     assert backup.verify(first[0].path)

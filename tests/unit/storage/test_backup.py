@@ -119,3 +119,74 @@ def test_backup_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "dipulihkan" in capsys.readouterr().out
     missing = argparse.Namespace(data_dir=str(data_dir), list=False, restore="nope.db")
     assert backup_cmd.run(missing) == 1
+
+
+_REAL_DATETIME = dt.datetime
+
+
+class _Clock(dt.datetime):
+    """``datetime`` whose ``now`` is off by ``offset`` (a PC clock set wrong)."""
+
+    offset = dt.timedelta(0)
+
+    @classmethod
+    def now(cls, tz: dt.tzinfo | None = None) -> _Clock:  # type: ignore[override]
+        return cls.fromtimestamp((_REAL_DATETIME.now(tz) + cls.offset).timestamp(), tz)
+
+
+def test_a_clock_set_back_a_year_neither_rotates_the_new_backup_away_nor_stops_backups(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "backups"
+    made = [backup.make_backup(db.path, folder, 3, reason="manual") for _ in range(3)]
+    assert [b.number for b in made] == [1, 2, 3]
+
+    from types import SimpleNamespace
+
+    clock = SimpleNamespace(datetime=_Clock, UTC=dt.UTC, timedelta=dt.timedelta)
+    monkeypatch.setattr(backup, "dt", clock)  # the backup module's clock only
+    _Clock.offset = -dt.timedelta(days=365)
+    # the newest backup looks a year "in the future": an automatic one is due, not a year away
+    due = backup.backup_if_due(db.path, folder, 3)
+    assert due is not None and due.number == 4
+    _put(db, "a year back")
+    newest = backup.make_backup(db.path, folder, 3, reason="manual")  # crashed before
+    assert newest.path.is_file() and newest.number == 5
+    assert newest.created < made[0].created  # its name carries the wrong clock
+    kept = backup.list_backups(folder)
+    assert [b.number for b in kept] == [5, 4, 3]  # the oldest by number went, not the new one
+    assert _keys(kept[0].path) == {"a year back"}
+    assert backup.backup_if_due(db.path, folder, 3) is None  # and the interval holds again
+
+
+def test_backups_named_by_older_programs_come_before_numbered_ones(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "silon-20991231-000000-000000-manual.db"  # a far "future" stamp, no number
+    backup.make_backup(db.path, folder, None)
+    (folder / backup.list_backups(folder)[0].path.name).rename(old)
+    made = backup.make_backup(db.path, folder, 1)
+    assert [b.path for b in backup.list_backups(folder)] == [made.path]
+    assert not old.exists()
+
+
+def test_left_over_partial_backups_are_removed_and_one_in_progress_is_left(
+    db: Database, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / "silon-000007-20240101-000000-000000-auto.partial"
+    stale.write_bytes(b"half a backup of a killed program")
+    old = time.time() - 2 * backup.PARTIAL_STALE_S
+    os.utime(stale, (old, old))
+    busy = folder / "silon-000008-20240101-000001-000000-auto.partial"
+    busy.write_bytes(b"another process writing right now")
+    backup.make_backup(db.path, folder, 5)
+    assert not stale.exists()
+    assert busy.exists()
+    assert backup.clean_partials(folder) == []  # busy is still fresh

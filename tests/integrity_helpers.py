@@ -1,0 +1,79 @@
+"""Damage as the field meets it: garbage over pages, a broken index, a lost WAL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+PAGE = 4096
+
+
+def corrupt_pages(database: Path, count: int = 40) -> None:
+    """Write garbage over ``count`` pages in the middle of the file (the WAL folded in first)."""
+    con = sqlite3.connect(database)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    raw = bytearray(database.read_bytes())
+    pages = len(raw) // PAGE
+    assert pages > 3 * count, f"file too small to damage {count} pages: {pages}"
+    first = pages // 2 - count // 2
+    for page in range(first, first + count):
+        raw[page * PAGE : (page + 1) * PAGE] = bytes((page * 37 + i) % 251 for i in range(PAGE))
+    database.write_bytes(bytes(raw))
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+
+
+def damage_index(database: Path, index: str = "ix_supporter_pair_nik") -> None:
+    """An index whose entries no longer match its table (what ``quick_check`` misses)."""
+    con = sqlite3.connect(database)
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")]
+    assert index in names, names
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE name = ?",
+        (f'CREATE INDEX "{index}" ON supporter (name, id)', index),
+    )
+    con.commit()
+    con.close()
+
+
+def edits_then_killed(database: Path, edits: int = 50) -> str:
+    """A child process commits ``edits`` supporter edits through the repository and is
+    killed (SIGKILL: no checkpoint, no close); returns the supporter's id."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from pathlib import Path
+        from silon_desktop.storage.db import open_database
+        from silon_desktop.storage.repository import Repository
+        from tests.unit.storage.samples import SCOPE, make_tree
+
+        db = open_database(Path({str(database)!r}))
+        repo = Repository(db, "device-1", user="operator")
+        ids = make_tree(repo)
+        import sqlite3
+        raw = sqlite3.connect({str(database)!r})  # the tree is safe in the main file
+        assert raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+        raw.close()
+        for i in range({edits}):
+            repo.update("supporter", ids["supporter"], {{"address": f"Jl. Baru {{i}}"}})
+        print(ids["supporter"], flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == -9, done.stderr
+    return done.stdout.strip()
