@@ -27,6 +27,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export_cmd", "write a pair's B.1.1-KWK list and B.2-KWK recap as Excel files"),
     "backup": ("backup_cmd", "make a backup of the local database now, or restore one"),
     "login": ("login_cmd", "log in to the server and keep the token in the keyring"),
+    "retention": (
+        "retention_cmd",
+        "remove acknowledged changes and deleted supporters' personal data (--dry-run)",
+    ),
 }
 
 

@@ -104,32 +104,77 @@ class HistoryEntry:
 
 
 def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEntry]:
-    """Every outbox mutation of one record, oldest first, with its receipt."""
+    """Every outbox mutation of one record, oldest first, with its receipt: those
+    still in the outbox and those moved to the archive once acknowledged
+    (``storage.retention``: field names kept, values not)."""
+    from silon_desktop.storage.outbox import archived
+
     stmt = (
         select(outbox_t, receipt_t.c.server_time, receipt_t.c.verified)
         .select_from(outbox_t.outerjoin(receipt_t, receipt_t.c.batch_id == outbox_t.c.batch_id))
         .where(outbox_t.c.entity == entity, outbox_t.c.record_id == record_id)
         .order_by(outbox_t.c.seq)
     )
+    old = archived(db.path, entity, record_id)
     with db.session(readonly=True) as session:
         rows = session.execute(stmt).mappings().all()
-    return [
-        HistoryEntry(
-            mutation_id=r["mutation_id"],
-            op=r["op"],
-            fields=tuple(sorted((r["changes"] or {}).keys())),
-            state=r["state"],
-            saved_at=r["created_at"],
-            sent_at=r["sent_at"],
-            batch_id=r["batch_id"],
-            acked_at=r["acked_at"],
-            server_version=r["server_version"],
-            server_time=str(r["server_time"] or ""),
-            receipt_verified=bool(r["verified"]),
-            via_bundle=r["via_bundle"],
+        batches = {r["batch_id"] for r in old if r["batch_id"]}
+        receipts = {
+            r.batch_id: (r.server_time, r.verified)
+            for r in session.execute(
+                select(receipt_t.c.batch_id, receipt_t.c.server_time, receipt_t.c.verified).where(
+                    receipt_t.c.batch_id.in_(batches)
+                )
+            )
+        }
+    live = {r["mutation_id"] for r in rows}
+    entries = [
+        (
+            int(r["seq"]),
+            HistoryEntry(
+                mutation_id=r["mutation_id"],
+                op=r["op"],
+                fields=tuple(sorted((r["changes"] or {}).keys())),
+                state=r["state"],
+                saved_at=r["created_at"],
+                sent_at=r["sent_at"],
+                batch_id=r["batch_id"],
+                acked_at=r["acked_at"],
+                server_version=r["server_version"],
+                server_time=str(r["server_time"] or ""),
+                receipt_verified=bool(r["verified"]),
+                via_bundle=r["via_bundle"],
+            ),
         )
         for r in rows
     ]
+    for r in old:
+        if r["mutation_id"] in live:
+            continue  # archived, then the move was cut short: the outbox row counts
+        server_time, verified = receipts.get(r["batch_id"], ("", False))
+        entry = HistoryEntry(
+            mutation_id=r["mutation_id"],
+            op=r["op"],
+            fields=tuple(r["fields"]),
+            state=r["state"],
+            saved_at=_when(r["created_at"]) or dt.datetime.min.replace(tzinfo=dt.UTC),
+            sent_at=_when(r["sent_at"]),
+            batch_id=r["batch_id"],
+            acked_at=_when(r["acked_at"]),
+            server_version=r["server_version"],
+            server_time=str(server_time or ""),
+            receipt_verified=bool(verified),
+            via_bundle=r["via_bundle"],
+        )
+        entries.append((int(r["seq"]), entry))
+    return [entry for _seq, entry in sorted(entries, key=lambda item: item[0])]
+
+
+def _when(stored: str | None) -> dt.datetime | None:
+    """A time as the database stores it (naive UTC text), aware UTC."""
+    if not stored:
+        return None
+    return dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC)
 
 
 def local_journal(db: Database, entity: str, record_id: str) -> list[dict[str, Any]]:

@@ -345,6 +345,7 @@ class Services:
         health = integrity.check(self.db.path, key=self.db.key)
         if health.ok and backup:
             self.backup_if_due()
+            self.retain()  # after the backup: what the server has leaves this PC
         failure = backups.last_failure(self.db.path)
         return StartHealth(
             damaged=list(health.problems),
@@ -352,6 +353,19 @@ class Services:
             backup_failed=failure.message if failure is not None else "",
             backups=self.backup_names(),
         )
+
+    def retain(self) -> Any:
+        """Retention (UU PDP Art. 43-44, ``storage.retention``): acknowledged mutations to
+        the archive, deleted supporters' personal fields blanked. Never fails the caller
+        (a failure is logged; the data stays as it was). Returns the report or None."""
+        from silon_desktop.storage import retention
+        from silon_desktop.storage.errors import StoreEnvironmentError
+
+        try:
+            return retention.apply(self.db, measure=False)
+        except (OSError, StoreEnvironmentError) as error:
+            log.warning("retention skipped: %s", getattr(error, "code", type(error).__name__))
+            return None
 
     def backup_names(self) -> builtins.list[str]:
         """The backups' file names, newest first."""
@@ -490,6 +504,8 @@ class Services:
         finally:
             transport.close()
         self.online = report.error_kind != "offline"
+        if report.complete:
+            self.retain()  # what the server acknowledged leaves this PC
         wrote = report.pulled or report.conflicts_new or report.rejected
         return {
             "pushed": report.pushed,

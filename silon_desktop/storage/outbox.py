@@ -61,15 +61,22 @@ Every other transition is here too, each in the caller's transaction:
   (:func:`drop_conflicted`, :func:`mark_conflict`).
 - bundles: marking what leaves on a stick (:func:`export_waiting`) and taking
   in another office's mutations (:func:`take_in`).
+- retention (UU PDP Art. 43-44): ``acked`` rows whose batch has a verified
+  receipt move to the archive file beside the database, without their values
+  (:func:`archive_acknowledged`, :func:`archived`); a deleted supporter's values
+  are nulled in its answered rows (:func:`blank_values`). See
+  ``storage.retention``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -83,6 +90,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -689,3 +697,135 @@ def _made_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
         return dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
     except ValueError:
         return fallback
+
+
+# -- retention -------------------------------------------------------------------------
+#
+# Acknowledged mutations whose batch has a verified receipt leave the working database
+# for the archive file beside it (ARCHIVE_NAME): one row each WITHOUT the values (the
+# field names only: the values are in the record, on the server, and in nobody's
+# interest here), enough for the record's history to say when it was saved, pushed,
+# in which batch and acknowledged. The receipts stay in the working database, so the
+# proof of filing is checked as before. The newest outbox row always stays: it keeps
+# the sequence numbers rising (SQLite reuses a rowid above the highest left).
+
+ARCHIVE_NAME = "outbox-archive.db"
+_ARCHIVE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS acked ("
+    " mutation_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, entity TEXT NOT NULL,"
+    " record_id TEXT NOT NULL, scope TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL,"
+    " state TEXT NOT NULL, created_at TEXT, sent_at TEXT, batch_id TEXT, acked_at TEXT,"
+    " server_version INTEGER, via_bundle TEXT, archived_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_acked_record ON acked (entity, record_id)",
+)
+_ARCHIVE_INSERT = (
+    "INSERT OR IGNORE INTO acked (mutation_id, seq, entity, record_id, scope, op, fields,"
+    " state, created_at, sent_at, batch_id, acked_at, server_version, via_bundle,"
+    " archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+#: Acknowledged rows proven by a verified receipt, oldest first (the newest row stays).
+_PURGEABLE = text(
+    "SELECT o.mutation_id, o.seq, o.entity, o.record_id, o.scope, o.op,"
+    " (SELECT json_group_array(key) FROM json_each(o.changes)) AS fields,"
+    " o.state, o.created_at, o.sent_at, o.batch_id, o.acked_at, o.server_version,"
+    " o.via_bundle"
+    " FROM outbox AS o JOIN receipt AS r ON r.batch_id = o.batch_id AND r.verified"
+    " WHERE o.state = :acked AND o.seq > :after"
+    " AND o.seq < (SELECT max(seq) FROM outbox)"
+    " ORDER BY o.seq LIMIT :limit"
+)
+_PURGEABLE_COUNT = text(
+    "SELECT count(*) FROM outbox AS o JOIN receipt AS r ON r.batch_id = o.batch_id"
+    " AND r.verified WHERE o.state = :acked AND o.seq < (SELECT max(seq) FROM outbox)"
+)
+#: Field values of one record's rows replaced by nulls (the field names stay).
+_BLANK_VALUES = text(
+    "UPDATE outbox SET changes = (SELECT json_group_object(key, json('[null, null]'))"
+    " FROM json_each(outbox.changes)) WHERE entity = :entity AND record_id = :record_id"
+    " AND state IN (:acked, :rejected) AND changes != '{}'"
+)
+
+
+def archive_path(database: Path) -> Path:
+    """The archive of acknowledged mutations beside ``database``."""
+    return database.with_name(ARCHIVE_NAME)
+
+
+def purgeable_count(conn: Connection) -> int:
+    """How many acknowledged mutations :func:`archive_acknowledged` would move."""
+    return int(conn.execute(_PURGEABLE_COUNT, {"acked": State.ACKED.value}).scalar_one())
+
+
+def archive_acknowledged(database: Path, begin: Callable[[], Any], chunk: int = 5_000) -> int:
+    """Move acknowledged mutations with a verified receipt to the archive file.
+
+    Each chunk is written to the archive (committed, idempotent by mutation id)
+    before it is deleted from the outbox, so a crash between the two only
+    archives a chunk twice. Returns how many rows left the outbox.
+
+    Args:
+        database: the working database file (the archive goes beside it).
+        begin: a context manager factory for one write transaction on the
+            working database (``engine.begin``).
+        chunk: rows per step.
+    """
+    moved, after = 0, 0
+    archive = sqlite3.connect(archive_path(database))
+    try:
+        for statement in _ARCHIVE_SCHEMA:
+            archive.execute(statement)
+        archive.commit()
+        while True:
+            with begin() as conn:
+                params = {"acked": State.ACKED.value, "after": after, "limit": chunk}
+                rows = [tuple(r) for r in conn.execute(_PURGEABLE, params)]
+            if not rows:
+                return moved
+            stamp = storage_text(utcnow())
+            archive.executemany(_ARCHIVE_INSERT, [(*row, stamp) for row in rows])
+            archive.commit()
+            seqs = [int(row[1]) for row in rows]
+            with begin() as conn:
+                for part in range(0, len(seqs), _CHUNK):
+                    conn.execute(
+                        delete(outbox_t).where(
+                            outbox_t.c.seq.in_(seqs[part : part + _CHUNK]),
+                            outbox_t.c.state == State.ACKED.value,
+                        )
+                    )
+            moved += len(rows)
+            after = seqs[-1]
+    finally:
+        archive.close()
+
+
+def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]]:
+    """One record's archived mutations, oldest first (``fields``: a list of names)."""
+    path = archive_path(database)
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(
+            "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
+            (entity, record_id),
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return []  # no table yet
+    finally:
+        conn.close()
+    out = []
+    for row in rows:
+        item = dict(row)
+        item["fields"] = sorted(orjson.loads(item["fields"] or "[]"))
+        out.append(item)
+    return out
+
+
+def blank_values(conn: Connection, entity: str, record_ids: Sequence[str]) -> None:
+    """Replace the values in the answered mutations of these records by nulls
+    (a deleted supporter's personal data leaves the outbox; the field names stay)."""
+    params = {"acked": State.ACKED.value, "rejected": State.REJECTED.value, "entity": entity}
+    for record_id in record_ids:
+        conn.execute(_BLANK_VALUES, {**params, "record_id": record_id})

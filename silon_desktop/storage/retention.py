@@ -1,0 +1,151 @@
+"""Less data kept (UU PDP 27/2022 Art. 43-44): what the server holds leaves this PC.
+
+:func:`apply` does two things, each only for what the server has acknowledged:
+
+- a deleted supporter's personal fields (NIK, name, birth place and date, sex,
+  marital status, occupation, address, RT/RW) are blanked once no mutation of
+  it waits for the server or sits in conflict: its delete was acknowledged (or
+  the server sent the deletion). The values are nulled in its journal lines and
+  answered outbox rows too (the field names stay: the history still says what
+  was changed, not to what);
+- acknowledged outbox mutations whose batch has a verified receipt move to the
+  archive file ``outbox-archive.db`` beside the database, without their values
+  (``storage.outbox.archive_acknowledged``); the receipts stay in the working
+  database and the record's history reads both (``sync.receipts``).
+
+It runs after each complete sync in the application and at start, and by hand
+with ``silon-desktop retention [--dry-run]``, which reports what it removed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Table, and_, exists, null, or_, select, text, update
+
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.models import OutboxMutation, Supporter
+
+log = logging.getLogger(__name__)
+
+supporter_t: Table = Supporter.__table__  # type: ignore[assignment]
+outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
+
+#: The supporter's personal fields blanked after an acknowledged delete.
+PERSONAL_TEXT = (
+    "nik",
+    "name",
+    "birth_place",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "rt",
+    "rw",
+)
+#: Outbox states that still need the record's values (sending, resolving).
+_OPEN = (outbox.State.PENDING.value, outbox.State.SENT.value, outbox.State.CONFLICT.value)
+_CHUNK = 500
+_BLANK_JOURNAL = text(
+    "UPDATE record_history SET changes = (SELECT json_group_object(key, json('[null, null]'))"
+    " FROM json_each(record_history.changes)) WHERE entity = 'supporter'"
+    " AND record_id = :record_id AND changes != '{}'"
+)
+_OUTBOX_BYTES = text(
+    "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN"
+    " (SELECT name FROM sqlite_master WHERE tbl_name = 'outbox')"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    """What :func:`apply` removed (or, in a dry run, would remove).
+
+    Attributes:
+        archived: acknowledged mutations moved out of the working database.
+        blanked: deleted supporters whose personal fields were blanked.
+        outbox_bytes_before: bytes of the outbox table and its indexes before
+            (0 when not measured).
+        outbox_bytes_after: the same after (pages freed inside the file; the
+            file itself shrinks with ``--vacuum``).
+        archive: the archive file.
+        dry_run: nothing was changed.
+    """
+
+    archived: int
+    blanked: int
+    outbox_bytes_before: int
+    outbox_bytes_after: int
+    archive: Path
+    dry_run: bool = False
+
+
+def blankable(conn: Connection) -> list[str]:
+    """Deleted supporters still holding personal data whose deletion the server has."""
+    still = [supporter_t.c[name] != "" for name in PERSONAL_TEXT]
+    waiting = exists().where(outbox_t.c.record_id == supporter_t.c.id, outbox_t.c.state.in_(_OPEN))
+    stmt = select(supporter_t.c.id).where(
+        supporter_t.c.deleted.is_(True),
+        or_(*still, supporter_t.c.birth_date.is_not(None)),
+        ~waiting,
+    )
+    return [str(row[0]) for row in conn.execute(stmt)]
+
+
+def outbox_bytes(conn: Connection) -> int:
+    """Bytes the outbox table and its indexes take in the file (``dbstat``)."""
+    return int(conn.execute(_OUTBOX_BYTES).scalar_one())
+
+
+def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> RetentionReport:
+    """Blank acknowledged deleted supporters, then archive acknowledged mutations.
+
+    Args:
+        db: the open working database.
+        dry_run: only count what would be removed.
+        measure: read the outbox's size before and after (a scan of its pages).
+    """
+    with db.engine.begin() as conn:
+        before = outbox_bytes(conn) if measure else 0
+        ids = blankable(conn)
+        purgeable = outbox.purgeable_count(conn)
+    archive = outbox.archive_path(db.path)
+    if dry_run:
+        return RetentionReport(purgeable, len(ids), before, before, archive, dry_run=True)
+    blank = {name: "" for name in PERSONAL_TEXT} | {"birth_date": null()}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(supporter_t)
+                .where(and_(supporter_t.c.id.in_(part), supporter_t.c.deleted.is_(True)))
+                .values(**blank)
+            )
+            for record_id in part:
+                conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
+            outbox.blank_values(conn, "supporter", part)
+    archived = outbox.archive_acknowledged(db.path, db.engine.begin)
+    after = 0
+    if measure:
+        with db.engine.begin() as conn:
+            after = outbox_bytes(conn)
+    if archived or ids:
+        log.info(
+            "retention: %d mutations archived, %d deleted supporters blanked", archived, len(ids)
+        )
+    return RetentionReport(archived, len(ids), before, after, archive)
+
+
+def vacuum(db: Database) -> None:
+    """Give the freed pages back to the disk (rewrites the file; the program must be
+    the only user of the database)."""
+    raw = db.engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("VACUUM")
+    finally:
+        raw.close()
