@@ -48,7 +48,7 @@ from silon_desktop.storage.errors import (
     environment_error,
     filesystem_error,
 )
-from silon_desktop.storage.integrity import forget_marker
+from silon_desktop.storage.integrity import forget_marker, write_private
 
 log = logging.getLogger(__name__)
 
@@ -246,11 +246,8 @@ def _record(database: Path, error: BaseException | None) -> None:
         code = getattr(error, "code", "")
         message = getattr(error, "message", "") or type(error).__name__
         data = {"ok": False, "at": now, "code": str(code or ""), "message": str(message)}
-    target = status_path(database)
-    partial = target.with_name(target.name + ".tmp")
     try:
-        partial.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(partial, target)
+        write_private(status_path(database), json.dumps(data))
     except OSError as problem:
         log.warning("backup status not written: %s", problem)
 

@@ -231,6 +231,15 @@ def _read_counters(conn: Any) -> dict[str, int] | None:
 
 
 def _write_marker(marker: Path, counters: dict[str, int]) -> None:
-    partial = marker.with_name(marker.name + ".tmp")
-    partial.write_text(json.dumps({"counters": counters}), encoding="utf-8")
-    os.replace(partial, marker)
+    write_private(marker, json.dumps({"counters": counters}))
+
+
+def write_private(target: Path, content: str) -> None:
+    """Replace ``target`` by ``content`` (UTF-8) atomically, readable by its owner only."""
+    partial = target.with_name(target.name + ".tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, content.encode("utf-8"))
+    finally:
+        os.close(fd)
+    os.replace(partial, target)

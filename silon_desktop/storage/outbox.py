@@ -71,9 +71,10 @@ Every other transition is here too, each in the caller's transaction:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -83,6 +84,7 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Table,
     Text,
     bindparam,
@@ -97,6 +99,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from silon_desktop.storage.compiled import ManyStatement
+from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import OutboxMutation, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
@@ -756,7 +759,7 @@ def purgeable_count(conn: Connection) -> int:
     return int(conn.execute(_PURGEABLE_COUNT, {"acked": State.ACKED.value}).scalar_one())
 
 
-def archive_acknowledged(database: Path, begin: Callable[[], Any], chunk: int = 5_000) -> int:
+def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> int:
     """Move acknowledged mutations with a verified receipt to the archive file.
 
     Each chunk is written to the archive (committed, idempotent by mutation id)
@@ -765,18 +768,21 @@ def archive_acknowledged(database: Path, begin: Callable[[], Any], chunk: int = 
 
     Args:
         database: the working database file (the archive goes beside it).
-        begin: a context manager factory for one write transaction on the
-            working database (``engine.begin``).
+        engine: the working database's engine (reads take no write lock, and
+            nothing is committed when nothing is moved).
         chunk: rows per step.
     """
     moved, after = 0, 0
-    archive = sqlite3.connect(archive_path(database))
+    path = archive_path(database)
+    if not path.exists():  # created readable by its owner only (SQLite's journal follows)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    archive = sqlite3.connect(path)
     try:
         for statement in _ARCHIVE_SCHEMA:
             archive.execute(statement)
         archive.commit()
         while True:
-            with begin() as conn:
+            with read_only(engine).connect() as conn:
                 params = {"acked": State.ACKED.value, "after": after, "limit": chunk}
                 rows = [tuple(r) for r in conn.execute(_PURGEABLE, params)]
             if not rows:
@@ -785,7 +791,7 @@ def archive_acknowledged(database: Path, begin: Callable[[], Any], chunk: int = 
             archive.executemany(_ARCHIVE_INSERT, [(*row, stamp) for row in rows])
             archive.commit()
             seqs = [int(row[1]) for row in rows]
-            with begin() as conn:
+            with engine.begin() as conn:
                 for part in range(0, len(seqs), _CHUNK):
                     conn.execute(
                         delete(outbox_t).where(

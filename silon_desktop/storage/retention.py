@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Table, and_, exists, null, or_, select, text, update
 
 from silon_desktop.storage import outbox
-from silon_desktop.storage.db import Database
+from silon_desktop.storage.db import Database, read_only
 from silon_desktop.storage.models import OutboxMutation, Supporter
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
         dry_run: only count what would be removed.
         measure: read the outbox's size before and after (a scan of its pages).
     """
-    with db.engine.begin() as conn:
+    with read_only(db.engine).connect() as conn:  # counting commits nothing
         before = outbox_bytes(conn) if measure else 0
         ids = blankable(conn)
         purgeable = outbox.purgeable_count(conn)
@@ -127,10 +127,10 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
             for record_id in part:
                 conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
             outbox.blank_values(conn, "supporter", part)
-    archived = outbox.archive_acknowledged(db.path, db.engine.begin)
+    archived = outbox.archive_acknowledged(db.path, db.engine) if purgeable else 0
     after = 0
     if measure:
-        with db.engine.begin() as conn:
+        with read_only(db.engine).connect() as conn:
             after = outbox_bytes(conn)
     if archived or ids:
         log.info(

@@ -71,6 +71,7 @@ def test_acknowledged_changes_leave_and_deleted_supporters_are_blanked(
     assert archived >= 30 + 2 + 5  # every create, the tree and the deletes
     assert "5 pendukung yang terhapus telah dikosongkan data pribadinya" in out
     assert "sesudah VACUUM" in out
+    assert outbox.archive_path(database).stat().st_mode & 0o077 == 0  # owner only
     a.restart()
 
     # the working database keeps only what still waits (and the newest row)

@@ -123,6 +123,7 @@ def test_a_backup_that_succeeds_again_clears_the_failure(data_dir: Path) -> None
     app_paths.backups.unlink()
     backup.make_backup(app_paths.database, app_paths.backups, 3)
     assert backup.last_failure(app_paths.database) is None
+    assert backup.status_path(app_paths.database).stat().st_mode & 0o077 == 0  # owner only
 
 
 def test_a_lost_wal_after_a_crash_is_reported(
@@ -137,6 +138,7 @@ def test_a_lost_wal_after_a_crash_is_reported(
 
     lost = integrity.lost_changes(database)
     assert lost is not None and lost.missing >= 1
+    assert integrity.marker_path(database).stat().st_mode & 0o077 == 0  # owner only
     assert lost.expected["journal"] - lost.found["journal"] == 50  # one journal line per edit
 
     backend = open_backend(app_paths)
