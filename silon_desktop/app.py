@@ -279,6 +279,7 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
 
     from silon_desktop.storage.db import open_database
     from silon_desktop.storage.errors import StoreEnvironmentError
+    from silon_desktop.storage.integrity import lost_changes
 
     install_qt_message_handler()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -291,6 +292,9 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     # The system's own file dialog speaks the system's language; Qt's speaks ours.
     qt_app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, settings.language != "en")
     try:
+        # lost committed changes (a deleted WAL): read before anything commits, an
+        # upgrade included (each commit moves the marker)
+        lost = lost_changes(app_paths.database)
         db = open_database(app_paths.database, backups=app_paths.backups)
     except StoreEnvironmentError as error:
         log.error("database: %s", error)
@@ -302,7 +306,6 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     from silon_desktop.ui.main_window import MainWindow
 
     backend = Services(app_paths, settings, db)
-    lost = backend.lost_changes()  # before anything is committed (each commit moves the marker)
     window = MainWindow(backend)
     window.show()
     wake = close_on_terminate(window)

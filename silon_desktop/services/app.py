@@ -343,6 +343,7 @@ class Services:
         from silon_desktop.storage import integrity
 
         health = integrity.check(self.db.path, key=self.db.key)
+        backups.clean_partials(self.paths.backups)  # what a killed backup left
         if health.ok and backup:
             self.backup_if_due()
             self.retain()  # after the backup: what the server has leaves this PC

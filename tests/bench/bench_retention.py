@@ -54,7 +54,7 @@ def main() -> int:
     from tests.unit.importers.sheets import HEADER, iter_supporter_rows
 
     work = Path(tempfile.mkdtemp(prefix="bench-retention-"))
-    with ServerProcess.start(work / "server") as server:
+    with ServerProcess.start(work / "server", timeout=120) as server:
         server.add_user("bench", PASSWORD, role="kabkota", region=SCOPE)
         token = server.login("bench", PASSWORD, device_id="bench-retention")
         db = open_database(work / "client" / "silon.db")

@@ -190,3 +190,25 @@ def test_left_over_partial_backups_are_removed_and_one_in_progress_is_left(
     assert not stale.exists()
     assert busy.exists()
     assert backup.clean_partials(folder) == []  # busy is still fresh
+
+
+def test_the_start_removes_left_over_partial_backups_even_when_none_is_due(data_dir: Path) -> None:
+    import os
+    import time
+
+    from silon_desktop import paths
+    from tests.gui.sample_data import open_backend
+
+    app_paths = paths.resolve(data_dir).ensure()
+    backend = open_backend(app_paths)
+    try:
+        backup.make_backup(backend.db.path, app_paths.backups, 5)  # the next is not due
+        stale = app_paths.backups / "silon-000009-20240101-000000-000000-auto.partial"
+        stale.write_bytes(b"half a backup of a killed program")
+        old = time.time() - 2 * backup.PARTIAL_STALE_S
+        os.utime(stale, (old, old))
+        backend.start_checks()
+        assert not stale.exists()
+        assert len(backup.list_backups(app_paths.backups)) == 1  # no new backup was due
+    finally:
+        backend.db.close()
