@@ -104,3 +104,47 @@ def test_save_paths_open_in_documents_with_the_pair_and_the_date(tmp_path: Path)
     )
     assert default_save_path("recap", None, when=when).parent == documents_folder()
     assert documents_folder().is_dir()
+
+
+def test_report_save_dialogs_propose_documents_with_the_pair_and_the_date(
+    window: Any, seeded: dict[str, str], monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from silon_desktop.ui.save_paths import documents_folder
+
+    window.reload_tree(select=("pair", seeded["pair"]))
+    asked: list[str] = []
+
+    def save_as(_parent: Any, _title: str, default: str, _pattern: str) -> tuple[str, str]:
+        asked.append(default)
+        return "", ""  # the operator cancels: nothing is written
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    for kind in ("recap", "b11", "b2", "verification_xlsx"):
+        window.ask_report(kind)
+    today = dt.date.today().isoformat()
+    assert [Path(a).parent for a in asked] == [documents_folder()] * 4
+    assert [Path(a).name for a in asked] == [
+        f"rekapitulasi-dukungan-paslon-1-ahmad-subagja-{today}.pdf",
+        f"B.1.1-KWK-paslon-1-ahmad-subagja-{today}.xlsx",
+        f"B.2-KWK-paslon-1-ahmad-subagja-{today}.xlsx",
+        f"hasil-verifikasi-paslon-1-ahmad-subagja-{today}.xlsx",
+    ]
+
+
+def test_a_cancelled_export_writes_and_marks_nothing(
+    backend: Any, seeded: dict[str, str], tmp_path: Path
+) -> None:
+    import threading
+
+    import pytest
+
+    cancel = threading.Event()
+    cancel.set()
+    before = backend.sync_status()
+    with pytest.raises(Exception, match="dibatalkan") as refused:
+        backend.export_bundle(tmp_path / "x.silon", cancel)
+    assert refused.value.message == "Ekspor bundel dibatalkan; tidak ada yang ditulis."
+    assert not (tmp_path / "x.silon").exists()
+    assert backend.sync_status().pending == before.pending > 0
