@@ -57,9 +57,18 @@ def ensure_venv(dev: bool) -> None:
     print("Installing dependencies (first run only) ...", flush=True)
     target = ".[dev]" if dev else "."
     pip = [str(_venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True, cwd=ROOT)
-    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    _quiet([*pip, "--upgrade", "pip"])
+    _quiet([*pip, "-e", target])
     STAMP.write_text(_wanted_stamp(extras))
+
+
+def _quiet(command: list[str]) -> None:
+    """Run an install step; its chatter (pip's notices, the build backend's warnings,
+    which read as failures to a newcomer) is shown only when the step fails."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        print(done.stdout + done.stderr, flush=True)
+        sys.exit(f"Installing failed (exit {done.returncode}): {' '.join(command)}")
 
 
 def run_app(args: list[str]) -> int:
@@ -129,8 +138,8 @@ def run_headless_tests(args: list[str]) -> int:
     if not stamp.exists() or stamp.read_text() != wanted:
         print("Installing the headless dependencies (no PySide6) ...", flush=True)
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        subprocess.run([*pip, *requirements], check=True, cwd=ROOT)
-        subprocess.run([*pip, "--no-deps", "-e", "."], check=True, cwd=ROOT)
+        _quiet([*pip, *requirements])
+        _quiet([*pip, "--no-deps", "-e", "."])
         stamp.write_text(wanted)
     check = "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
     if subprocess.call([str(python), "-c", check]):

@@ -14,49 +14,68 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-from silon_desktop import __version__
+from silon_desktop import __version__, cli_words
 
 #: subcommand -> (module under silon_desktop.commands, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "sync": ("sync_cmd", "one sync run with the server; exit 0 when everything was pushed"),
-    "status": ("status_cmd", "pending changes, open conflicts, last successful sync"),
-    "bundle": ("bundle_cmd", "export or import a signed sync bundle (USB stick)"),
-    "snapshot": ("snapshot_cmd", "install a server snapshot file for a first sync (USB stick)"),
-    "validate": ("validate_cmd", "validate a supporter spreadsheet without a database"),
-    "import": ("import_cmd", "import a supporter spreadsheet into the local database"),
-    "export": ("export_cmd", "write a pair's B.1.1-KWK list and B.2-KWK recap as Excel files"),
-    "backup": ("backup_cmd", "make a backup of the local database now, or restore one"),
-    "login": ("login_cmd", "log in to the server and keep the token in the keyring"),
+    "sync": ("sync_cmd", "sinkronisasi sekali dengan server; keluar 0 bila semua terkirim"),
+    "status": (
+        "status_cmd",
+        "perubahan yang menunggu, konflik terbuka, sinkronisasi terakhir yang berhasil",
+    ),
+    "bundle": ("bundle_cmd", "ekspor atau impor paket sinkronisasi bertanda tangan (flashdisk)"),
+    "snapshot": (
+        "snapshot_cmd",
+        "pasang berkas salinan data server untuk sinkronisasi pertama (flashdisk)",
+    ),
+    "validate": ("validate_cmd", "periksa lembar kerja pendukung tanpa basis data"),
+    "import": ("import_cmd", "impor lembar kerja pendukung ke basis data lokal"),
+    "export": (
+        "export_cmd",
+        "tulis daftar B.1.1-KWK dan rekap B.2-KWK satu pasangan sebagai berkas Excel",
+    ),
+    "backup": ("backup_cmd", "buat cadangan basis data lokal sekarang, atau pulihkan cadangan"),
+    "login": (
+        "login_cmd",
+        "masuk ke server dan simpan token di keyring (tanpa keyring: kata sandi ditanyakan lagi saat perlu)",
+    ),
     "retention": (
         "retention_cmd",
-        "remove acknowledged changes and deleted supporters' personal data (--dry-run)",
+        "hapus perubahan yang sudah diterima server dan data pribadi pendukung yang dihapus "
+        "(--dry-run: hanya tampilkan)",
     ),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
+    cli_words.install()
     parser = argparse.ArgumentParser(
         prog="silon-desktop",
-        description="Silon Desktop: offline-first candidacy data entry and verification.",
+        description="Silon Desktop: pengisian dan verifikasi data pencalonan, tetap jalan tanpa koneksi.",
     )
-    parser.add_argument("--version", action="version", version=f"silon-desktop {__version__}")
     parser.add_argument(
-        "--data-dir", metavar="PATH", help="keep all data in PATH (one folder per operator)"
+        "--version",
+        action="version",
+        version=f"silon-desktop {__version__}",
+        help="tampilkan nomor versi lalu keluar",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="PATH", help="simpan semua data di PATH (satu folder per operator)"
     )
     parser.add_argument(
         "--self-check",
         action="store_true",
-        help="check database, region data, translations, keyring and server; then exit",
+        help="periksa basis data, data wilayah, terjemahan, keyring dan server; lalu keluar",
     )
     parser.add_argument(
         "--training",
         action="store_true",
-        help="start a local training server on loopback with practice data, then the app",
+        help="jalankan server latihan lokal dengan data latihan, lalu aplikasinya",
     )
-    parser.add_argument("--server", metavar="URL", help="server address (saved in settings)")
-    parser.add_argument("--lang", choices=("id", "en"), help="interface language")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--server", metavar="URL", help="alamat server (disimpan di pengaturan)")
+    parser.add_argument("--lang", choices=("id", "en"), help="bahasa tampilan (id atau en)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="catat pesan debug")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah tanpa layar")
     for name, (module, help_text) in SUBCOMMANDS.items():
         if importlib.util.find_spec(f"silon_desktop.commands.{module}") is None:
             continue  # not built yet in this checkout

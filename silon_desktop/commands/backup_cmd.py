@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--list", action="store_true", help="list the backups, newest first")
+    group.add_argument("--list", action="store_true", help="daftar cadangan, yang terbaru dahulu")
     group.add_argument(
-        "--restore", metavar="FILE", help="restore this backup (path or name from --list)"
+        "--restore", metavar="FILE", help="pulihkan cadangan ini (path atau nama dari --list)"
     )
 
 

@@ -19,8 +19,12 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("export", "import"))
-    parser.add_argument("file", type=Path)
+    parser.add_argument(
+        "action",
+        choices=("export", "import"),
+        help="export: tulis perubahan yang menunggu ke berkas; import: terapkan paket dari server",
+    )
+    parser.add_argument("file", type=Path, help="berkas paket (di flashdisk)")
 
 
 def run(args: argparse.Namespace) -> int:

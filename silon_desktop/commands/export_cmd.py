@@ -22,9 +22,9 @@ from silon_desktop.commands import add_data_dir_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
-    parser.add_argument("--b11", metavar="OUT.xlsx", help="write the B.1.1-KWK supporter list")
-    parser.add_argument("--b2", metavar="OUT.xlsx", help="write the B.2-KWK recap")
+    parser.add_argument("--pair", required=True, metavar="ID", help="id bakal pasangan calon")
+    parser.add_argument("--b11", metavar="OUT.xlsx", help="tulis daftar pendukung B.1.1-KWK")
+    parser.add_argument("--b2", metavar="OUT.xlsx", help="tulis rekapitulasi B.2-KWK")
     add_data_dir_argument(parser)
 
 

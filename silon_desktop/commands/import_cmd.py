@@ -24,26 +24,28 @@ from silon_desktop.commands import add_data_dir_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the supporter list (XLSX, XLS, ODS or CSV)")
-    parser.add_argument("--pair", required=True, metavar="ID", help="id of the candidate pair")
-    parser.add_argument("--report", metavar="OUT.json", help="write the row report here")
+    parser.add_argument("file", help="daftar pendukung (XLSX, XLS, ODS atau CSV)")
+    parser.add_argument("--pair", required=True, metavar="ID", help="id bakal pasangan calon")
+    parser.add_argument(
+        "--report", metavar="OUT.json", help="tulis laporan per baris (JSON) ke berkas ini"
+    )
     add_data_dir_argument(parser)
     parser.add_argument(
         "--assume-id-scans",
         action="store_true",
-        help="count every row as having its ID card scan (else each is NO_ID_SCAN)",
+        help='anggap setiap baris sudah ada pindaian KTP-el (bila tidak: "Tanpa KTP-el / tanda tangan")',
     )
-    parser.add_argument("--mapping", metavar="MAP.json", help="use a saved column mapping")
+    parser.add_argument("--mapping", metavar="MAP.json", help="pakai pemetaan kolom yang disimpan")
     parser.add_argument(
         "--part",
         action="store_true",
-        help="a further part of the pair's list: add its rows, duplicates found across parts",
+        help="bagian lanjutan daftar pasangan ini: barisnya ditambahkan, data ganda dicari di semua bagian",
     )
     parser.add_argument(
         "--round",
         choices=("submission", "correction_1", "correction_2"),
         default="submission",
-        help="the round the list is handed in (default: submission)",
+        help="tahap penyerahan daftar (bawaan: submission = penyerahan awal)",
     )
 
 

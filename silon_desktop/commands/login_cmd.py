@@ -16,7 +16,7 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="U", help="user name (default: the last one)")
+    parser.add_argument("--user", metavar="U", help="nama pengguna (bawaan: yang terakhir)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,9 +23,9 @@ from silon_desktop.commands import add_data_dir_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    parser.add_argument("--dry-run", action="store_true", help="hanya hitung apa yang akan dihapus")
     parser.add_argument(
-        "--vacuum", action="store_true", help="give the freed space back to the disk afterwards"
+        "--vacuum", action="store_true", help="kembalikan ruang yang dibebaskan ke disk sesudahnya"
     )
     add_data_dir_argument(parser)
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("import",))
-    parser.add_argument("file", type=Path)
+    parser.add_argument("action", choices=("import",), help="import: pasang salinan data")
+    parser.add_argument("file", type=Path, help="berkas salinan data dari server")
     parser.add_argument(
         "--server-key",
         metavar="BASE64",
-        help="the server's public key, when this computer has never reached the server",
+        help="kunci publik server, bila komputer ini belum pernah terhubung ke server",
     )
 
 

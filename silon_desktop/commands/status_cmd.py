@@ -11,7 +11,7 @@ import json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("--json", action="store_true", help="cetak sebagai satu objek JSON")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ Exit status:
 - 5: conflicts wait for the operator's decision (open the application);
 - 6: the run stopped early or some changes are still waiting (cancelled, refused).
 
-With no saved token (e.g. no keyring on this machine and a new process) and
-``SILON_PASSWORD`` set, the command logs in first (for scripts).
+With no saved token (e.g. no keyring on this machine and a new process) the command
+logs in first: with ``SILON_PASSWORD`` (scripts), or by asking for the password
+when it runs on a terminal.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument("--quiet", action="store_true", help="tanpa baris kemajuan")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,6 +127,16 @@ def _login_from_env(ctx: Context) -> Any:
     from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD")
+    if not password and ctx.settings.username and sys.stdin.isatty():
+        import getpass
+
+        # No keyring: the token of `login` lived only in that process. Ask, like `login`.
+        print(
+            "Token masuk tidak tersimpan di komputer ini (tidak ada keyring) atau sudah "
+            "kedaluwarsa; masukkan kata sandi untuk masuk lagi.",
+            file=sys.stderr,
+        )
+        password = getpass.getpass(f"Kata sandi {ctx.settings.username}: ")
     if not password or not ctx.settings.username:
         return None
     transport = make_transport(ctx.settings)

@@ -27,24 +27,30 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", help="the supporter list (XLSX, XLS, ODS or CSV)")
-    parser.add_argument("--region", help="region code of the election, e.g. 32.14 or 32")
+    parser.add_argument("file", nargs="?", help="daftar pendukung (XLSX, XLS, ODS atau CSV)")
+    parser.add_argument("--region", help="kode wilayah pemilihan, misalnya 32.14 atau 32")
     parser.add_argument(
         "--reference-date",
         type=_date,
-        help="date ages are counted at, YYYY-MM-DD (default: today)",
+        help="tanggal acuan umur, YYYY-MM-DD (bawaan: hari ini)",
     )
-    parser.add_argument("--report", metavar="OUT.json", help="write the row report here")
-    parser.add_argument("--rule-set", help="rule set id (default: the current one)")
+    parser.add_argument(
+        "--report", metavar="OUT.json", help="tulis laporan per baris (JSON) ke berkas ini"
+    )
+    parser.add_argument("--rule-set", help="id aturan (bawaan: yang berlaku)")
     parser.add_argument(
         "--assume-id-scans",
         action="store_true",
-        help="count every row as having its ID card scan (else each is NO_ID_SCAN)",
+        help='anggap setiap baris sudah ada pindaian KTP-el (bila tidak: "Tanpa KTP-el / tanda tangan")',
     )
-    parser.add_argument("--mapping", metavar="MAP.json", help="use a saved column mapping")
-    parser.add_argument("--save-mapping", metavar="MAP.json", help="save the column mapping used")
+    parser.add_argument("--mapping", metavar="MAP.json", help="pakai pemetaan kolom yang disimpan")
     parser.add_argument(
-        "--template", metavar="OUT", help="save an empty import template (.xlsx or .csv) and exit"
+        "--save-mapping", metavar="MAP.json", help="simpan pemetaan kolom yang dipakai"
+    )
+    parser.add_argument(
+        "--template",
+        metavar="OUT",
+        help="simpan templat impor kosong (.xlsx atau .csv) lalu keluar",
     )
 
 
@@ -52,16 +58,14 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"bukan tanggal YYYY-MM-DD yang ada: {text!r} (not a valid date)"
-        ) from exc
+        raise argparse.ArgumentTypeError(f"bukan tanggal YYYY-MM-DD yang ada: {text!r}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
     if args.template:
         return save_template_cmd(args.template)
     if not args.file or not args.region:
-        print("validate: FILE and --region are needed (or --template OUT).", file=sys.stderr)
+        print("validate: sebutkan BERKAS dan --region (atau --template KELUARAN).", file=sys.stderr)
         return 2
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.pipeline import ImportOptions, validate_file

@@ -6,6 +6,7 @@ thread); what a write changed comes back as :class:`~silon_desktop.services.chan
 so the screen redraws only that.
 """
 
+from silon_desktop.reports.charts import AreaBar, ProgressFigures, SpreadFigures, chart_figures
 from silon_desktop.services.app import Services
 from silon_desktop.services.changes import Changes
 from silon_desktop.services.results import (
@@ -17,11 +18,15 @@ from silon_desktop.services.results import (
 )
 
 __all__ = [
+    "AreaBar",
     "Changes",
     "Dashboard",
     "LoginOutcome",
+    "ProgressFigures",
     "Services",
+    "SpreadFigures",
     "SyncOutcome",
     "SyncSummary",
     "VerifyResult",
+    "chart_figures",
 ]

@@ -8,13 +8,16 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from silon_desktop.services import Dashboard, Services
+from silon_desktop.services import Dashboard, Services, chart_figures
+from silon_desktop.ui.charts import ProgressChart, SpreadChart
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.workers import JobRunner
 
@@ -62,12 +65,27 @@ class DashboardWidget(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # The same figures as pictures: progress to the threshold, the spread per area.
+        self.progress_chart = ProgressChart(format_count)
+        self.spread_chart = SpreadChart(format_count)
+        self.spread_scroll = QScrollArea()
+        self.spread_scroll.setObjectName("spreadChartScroll")
+        self.spread_scroll.setWidgetResizable(True)
+        self.spread_scroll.setWidget(self.spread_chart)
+        self.spread_scroll.setMinimumWidth(360)
+        self.lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower.setChildrenCollapsible(False)
+        self.lower.addWidget(self.spread_scroll)
+        self.lower.addWidget(self.table)
+        self.lower.setStretchFactor(0, 1)
+        self.lower.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.progress)
+        layout.addWidget(self.progress_chart)
         layout.addWidget(self.summary)
         layout.addWidget(self.spread_label)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.lower, 1)
 
     def set_pair(self, pair_id: str | None) -> None:
         self.pair_id = pair_id
@@ -140,9 +158,18 @@ class DashboardWidget(QWidget):
             self.summary.setText(text)
             self.spread_label.setText("")
             self.table.setRowCount(0)
+            self.progress_chart.set_figures(None)
+            self.progress_chart.hide()
+            self.spread_chart.set_figures(None)
+            self.spread_scroll.hide()
             self.shown.emit(data)
             return
         self.progress.show()
+        progress_figures, spread_figures = chart_figures(data.recap)
+        self.progress_chart.set_figures(progress_figures)
+        self.progress_chart.show()
+        self.spread_chart.set_figures(spread_figures)
+        self.spread_scroll.show()
         if data.required is None:
             lines.append(self.tr("Isi jumlah DPT pemilihan untuk menghitung syarat dukungan."))
         elif data.gap > 0:

@@ -21,12 +21,14 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF, QUrl
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
+from silon_desktop.services import chart_figures
+from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
 
 _MONTHS = (
@@ -43,6 +45,11 @@ _MONTHS = (
     "November",
     "Desember",
 )
+#: The charts in the recap (drawn by ui.charts from the same recap) and their width in
+#: the document's pixels (150 dpi: about 17 cm, the A4 text width).
+PROGRESS_IMAGE = "chart-progress.png"
+SPREAD_IMAGE = "chart-spread.png"
+CHART_WIDTH = 1000
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt; }
@@ -85,6 +92,9 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         _totals_table(recap),
         f"<h2>{_e(tr('B. Sebaran dukungan per wilayah'))}</h2>",
         _areas_table(recap),
+        f"<h2>{_e(tr('Grafik: dukungan MS terhadap syarat dan sebarannya'))}</h2>",
+        f"<p><img src='{PROGRESS_IMAGE}' width='{CHART_WIDTH}'/></p>",
+        f"<p><img src='{SPREAD_IMAGE}' width='{CHART_WIDTH}'/></p>",
         f"<h2>{_e(tr('C. Alasan belum/tidak memenuhi syarat'))}</h2>",
         _reasons_table(recap),
         f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} "
@@ -92,7 +102,14 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         f"{_e(recap.generated_at.strftime('%H:%M'))}.</p>",
     ]
     title = tr("Rekapitulasi verifikasi administrasi")
-    return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
+    progress, spread = chart_figures(recap)
+    progress_image, spread_image = chart_images(progress, spread, group_thousands, CHART_WIDTH)
+    return _print(
+        "".join(body),
+        target,
+        f"LATIHAN - {title}" if recap.practice else title,
+        {PROGRESS_IMAGE: progress_image, SPREAD_IMAGE: spread_image},
+    )
 
 
 def _practice(recap: PairRecap) -> str:
@@ -318,7 +335,14 @@ def write_problem_list_pdf(
     return _print(body, target, problems.title.capitalize(), landscape=True)
 
 
-def _print(body: str, target: str | Path, title: str, *, landscape: bool = False) -> Path:
+def _print(
+    body: str,
+    target: str | Path,
+    title: str,
+    images: dict[str, QImage] | None = None,
+    *,
+    landscape: bool = False,
+) -> Path:
     """Lay out ``body`` on A4 and write the PDF to ``target``.
 
     The PDF is drawn into memory and then written with Python's ``open``: Qt's
@@ -346,6 +370,8 @@ def _print(body: str, target: str | Path, title: str, *, landscape: bool = False
     )
     document = QTextDocument()
     document.setDefaultStyleSheet(_STYLE)
+    for name, image in (images or {}).items():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setHtml(f"<html><body>{body}</body></html>")
     document.setPageSize(QSizeF(writer.width(), writer.height()))
     document.print_(writer)

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from silon_desktop.cli_words import install as install_argparse_words
 from sync.protocol import Mutation, Op
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ def _default_data_dir() -> Path:
 
 def _db_args(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--data-dir", type=Path, help="folder of the SQLite database (default)")
-    group.add_argument("--database-url", help="PostgreSQL URL, e.g. postgresql://u@host/db")
+    group.add_argument("--data-dir", type=Path, help="folder basis data SQLite (bawaan)")
+    group.add_argument("--database-url", help="URL PostgreSQL, misalnya postgresql://u@host/db")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -56,87 +57,94 @@ def _state(args: argparse.Namespace, *, training: bool = False):  # type: ignore
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="silon-server", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true")
+    install_argparse_words()
+    parser = argparse.ArgumentParser(
+        prog="silon-server",
+        description="silon-server: menjalankan dan mengelola server pusat Silon.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="catat pesan debug")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="run the HTTP server")
+    p = sub.add_parser("serve", help="jalankan server HTTP")
     _db_args(p)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--training", action="store_true", help="serve a training tenant")
+    p.add_argument("--host", default="127.0.0.1", help="alamat dengar (bawaan: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (bawaan: 8080)")
+    p.add_argument("--training", action="store_true", help="layani data latihan")
     p.add_argument(
         "--offline-days",
         type=float,
-        help="days a desktop may log in offline after an online login (default 7, "
-        "or $SILON_OFFLINE_DAYS)",
+        help="berapa hari desktop boleh masuk tanpa koneksi setelah masuk daring (bawaan 7, "
+        "atau $SILON_OFFLINE_DAYS)",
     )
 
-    p = sub.add_parser("init", help="create or upgrade the database and the server key")
+    p = sub.add_parser("init", help="buat atau perbarui basis data dan kunci server")
     _db_args(p)
 
-    p = sub.add_parser("user", help="manage accounts")
+    p = sub.add_parser("user", help="kelola akun")
     usub = p.add_subparsers(dest="user_command", required=True)
-    q = usub.add_parser("add", help="create an account")
+    q = usub.add_parser("add", help="buat akun")
     _db_args(q)
-    q.add_argument("username")
+    q.add_argument("username", help="nama pengguna")
     q.add_argument(
         "--role", required=True, choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"]
     )
-    q.add_argument("--region", default="", help='region code ("32", "32.14"); "" for national')
-    q.add_argument("--password", help="default: $SILON_PASSWORD, else asked")
-    q = usub.add_parser("list", help="list accounts")
+    q.add_argument("--region", default="", help='kode wilayah ("32", "32.14"); "" untuk nasional')
+    q.add_argument("--password", help="bawaan: $SILON_PASSWORD, bila kosong ditanyakan")
+    q = usub.add_parser("list", help="daftar akun")
     _db_args(q)
-    q = usub.add_parser("role", help="change an account's role and region")
+    q = usub.add_parser("role", help="ubah peran dan wilayah akun")
     _db_args(q)
-    q.add_argument("username")
+    q.add_argument("username", help="nama pengguna")
     q.add_argument("role", choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"])
-    q.add_argument("--region")
-    q = usub.add_parser("unlock", help="lift the login throttles of an account (all addresses)")
+    q.add_argument("--region", help="kode wilayah")
+    q = usub.add_parser("unlock", help="buka pembatasan login akun (semua alamat)")
     _db_args(q)
-    q.add_argument("username")
+    q.add_argument("username", help="nama pengguna")
     q = usub.add_parser(
-        "disable", help="disable an account: refused at login, its desktops lock at next contact"
+        "disable",
+        help="nonaktifkan akun: ditolak saat masuk, desktopnya terkunci saat kontak berikutnya",
     )
     _db_args(q)
-    q.add_argument("username")
-    q = usub.add_parser("enable", help="enable a disabled account again")
+    q.add_argument("username", help="nama pengguna")
+    q = usub.add_parser("enable", help="aktifkan lagi akun yang dinonaktifkan")
     _db_args(q)
-    q.add_argument("username")
+    q.add_argument("username", help="nama pengguna")
     q = usub.add_parser(
         "revoke-device",
-        help="revoke one device of an account (lost or stolen PC): its data stays locked",
+        help="cabut satu perangkat akun (PC hilang atau dicuri): datanya tetap terkunci",
     )
     _db_args(q)
-    q.add_argument("username")
-    q.add_argument("device_id")
+    q.add_argument("username", help="nama pengguna")
+    q.add_argument("device_id", help="id perangkat")
     q = usub.add_parser(
-        "reset-password", help="set a new password (ends the account's sessions, lifts throttles)"
+        "reset-password", help="tetapkan kata sandi baru (mengakhiri sesi akun, membuka pembatasan)"
     )
     _db_args(q)
-    q.add_argument("username")
-    q.add_argument("--password", help="default: $SILON_PASSWORD, else asked")
+    q.add_argument("username", help="nama pengguna")
+    q.add_argument("--password", help="bawaan: $SILON_PASSWORD, bila kosong ditanyakan")
 
-    p = sub.add_parser("region", help="region reference table")
+    p = sub.add_parser("region", help="tabel acuan wilayah")
     rsub = p.add_subparsers(dest="region_command", required=True)
-    q = rsub.add_parser("add", help="add or rename a region")
+    q = rsub.add_parser("add", help="tambah wilayah atau ganti namanya")
     _db_args(q)
-    q.add_argument("code")
-    q.add_argument("name")
-    q = rsub.add_parser("list", help="list regions")
+    q.add_argument("code", help="kode wilayah, misalnya 32.14")
+    q.add_argument("name", help="nama wilayah")
+    q = rsub.add_parser("list", help="daftar wilayah")
     _db_args(q)
 
-    p = sub.add_parser("election", help="elections")
+    p = sub.add_parser("election", help="pemilihan")
     esub = p.add_subparsers(dest="election_command", required=True)
-    q = esub.add_parser("add", help="create an election (reaches clients through the feed)")
+    q = esub.add_parser("add", help="buat pemilihan (sampai ke klien lewat sinkronisasi)")
     _db_args(q)
-    q.add_argument("--name", required=True)
+    q.add_argument("--name", required=True, help="nama pemilihan")
     q.add_argument("--kind", required=True, choices=["gubernur", "bupati", "walikota"])
-    q.add_argument("--region", required=True, help='"32" (gubernur) or "32.14"')
-    q.add_argument("--year", type=int, required=True)
-    q.add_argument("--dpt", type=int, default=0)
-    q.add_argument("--subregions", type=int, default=0)
-    q.add_argument("--rule-set", default="pilkada-2024")
+    q.add_argument(
+        "--region", required=True, help='"32" (gubernur) atau "32.14" (bupati/wali kota)'
+    )
+    q.add_argument("--year", type=int, required=True, help="tahun pemilihan")
+    q.add_argument("--dpt", type=int, default=0, help="jumlah DPT")
+    q.add_argument("--subregions", type=int, default=0, help="jumlah kecamatan/kab-kota")
+    q.add_argument("--rule-set", default="pilkada-2024", help="aturan (bawaan: pilkada-2024)")
     for stage in (
         "support-start",
         "support-end",
@@ -146,45 +154,46 @@ def build_parser() -> argparse.ArgumentParser:
         "registration-date",
         "penetapan-date",
     ):
-        q.add_argument(f"--{stage}", help="YYYY-MM-DD")
+        q.add_argument(f"--{stage}", help="tanggal, YYYY-MM-DD")
 
     _training_parser(sub)
 
-    p = sub.add_parser("audit", help="audit log")
+    p = sub.add_parser("audit", help="catatan audit")
     asub = p.add_subparsers(dest="audit_command", required=True)
-    q = asub.add_parser("verify", help="check the hash chain; name the first broken entry")
+    q = asub.add_parser("verify", help="periksa rantai hash; sebutkan entri pertama yang rusak")
     _db_args(q)
     q.add_argument(
         "--anchor",
         action="append",
         default=[],
         metavar="ID:HASH",
-        help="a head printed by an earlier verify, kept outside the database: it must still "
-        "be in the chain (catches removed last entries and a recomputed chain); repeatable",
+        help="kepala rantai yang dicetak verify sebelumnya, disimpan di luar basis data: "
+        "harus masih ada di rantai (menangkap entri terakhir yang dihapus dan rantai yang "
+        "dihitung ulang); boleh diulang",
     )
 
-    p = sub.add_parser("bundle", help="sync bundles")
+    p = sub.add_parser("bundle", help="paket sinkronisasi")
     bsub = p.add_subparsers(dest="bundle_command", required=True)
-    q = bsub.add_parser("import", help="apply a signed bundle file through the push path")
+    q = bsub.add_parser("import", help="terapkan berkas paket bertanda tangan lewat jalur kirim")
     _db_args(q)
     q.add_argument("file", type=Path)
     q = bsub.add_parser(
-        "export", help="write a feed bundle (records of one scope, signed by the server key)"
+        "export", help="tulis paket umpan (data satu wilayah, ditandatangani kunci server)"
     )
     _db_args(q)
-    q.add_argument("--scope", required=True, help='region code of the records, e.g. "32.14"')
-    q.add_argument("--after", type=int, default=0, help="feed cursor the receiver already has")
+    q.add_argument("--scope", required=True, help='kode wilayah data, misalnya "32.14"')
+    q.add_argument("--after", type=int, default=0, help="posisi umpan yang sudah dimiliki penerima")
     q.add_argument("--output", type=Path, required=True)
 
-    p = sub.add_parser("snapshot", help="scope snapshots for a first sync")
+    p = sub.add_parser("snapshot", help="salinan data wilayah untuk sinkronisasi pertama")
     ssub = p.add_subparsers(dest="snapshot_command", required=True)
     q = ssub.add_parser(
         "export",
-        help="write a signed snapshot of one scope to a file (USB stick); the office installs "
-        "it with 'silon-desktop snapshot import FILE'",
+        help="tulis salinan data satu wilayah bertanda tangan ke berkas (flashdisk); kantor "
+        "memasangnya dengan 'silon-desktop snapshot import BERKAS'",
     )
     _db_args(q)
-    q.add_argument("--scope", required=True, help='region code of the records, e.g. "32.14"')
+    q.add_argument("--scope", required=True, help='kode wilayah data, misalnya "32.14"')
     q.add_argument("--output", type=Path, required=True)
     return parser
 

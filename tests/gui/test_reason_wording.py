@@ -7,6 +7,7 @@ import dataclasses
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def test_the_recap_pdf_prints_the_same_words(qapp: Any, backend: Any, tmp_path: 
     recap = pair_recap(backend.db.engine, seeded["pair"])
     every_reason = dataclasses.replace(recap, reasons={code: i + 1 for i, code in enumerate(CODES)})
     out = write_recap_pdf(every_reason, tmp_path / "rekap.pdf")
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    text = unicodedata.normalize(
+        "NFKC", "".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    )
     for code in CODES:
         assert _squeeze(reason_label(code)) in _squeeze(text), code
         assert code not in text

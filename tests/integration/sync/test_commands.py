@@ -98,3 +98,54 @@ def test_bundle_export_imported_by_the_server_then_sync_applies_nothing_twice(
     damaged.write_bytes(stick.read_bytes()[:-10])
     refused = cli(data, "bundle", "import", str(damaged))
     assert refused.returncode == 2 and "terpotong" in refused.stderr
+
+
+def cli_on_a_terminal(data: Path, *args: str, answer: str) -> tuple[int, str]:
+    """Run the command on a pseudo-terminal (as an operator does), answer the password
+    prompt, and return (exit status, everything it printed)."""
+    import pty
+    import select
+
+    env = {k: v for k, v in os.environ.items() if k != "SILON_PASSWORD"}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-m", "silon_desktop", "--data-dir", str(data), *args]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the terminal is its stdin, stdout and stderr
+        os.chdir(ROOT)
+        os.execve(sys.executable, command, env)
+    seen = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], 120)
+        if not ready:
+            os.kill(pid, 9)
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"Kata sandi" in seen:
+            os.write(fd, answer.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+
+def test_sync_right_after_login_asks_for_the_password_on_a_terminal(
+    server: ServerProcess, region: str, fast_dir: Path
+) -> None:
+    """No keyring: `login`'s token died with its process; `sync` asks, never "log in again"."""
+    user = f"tty{region.replace('.', '')}"
+    add_user(server, user, region)
+    data = fast_dir / "kantor"
+    assert cli(data, "--server", server.url, "login", "--user", user).returncode == 0
+    _edits(data, region, 3)
+    code, printed = cli_on_a_terminal(data, "sync", "--quiet", answer=PASSWORD)
+    assert f"Kata sandi {user}:" in printed
+    assert code == 0, printed
+    assert "dikirim 5" in printed and "Silakan masuk lagi" not in printed
+    assert PASSWORD not in printed  # never echoed
