@@ -166,15 +166,21 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
     book = xlsxwriter.Workbook(str(path))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
-    number = book.add_format({"border": 1})
+    number = book.add_format({"border": 1, "num_format": ID_NUMBER})
     cell = book.add_format({"border": 1})
-    total = book.add_format({"bold": True, "border": 1})
+    total = book.add_format({"bold": True, "border": 1, "num_format": ID_NUMBER})
+    figure = book.add_format({"num_format": ID_NUMBER})
     sheet = book.add_worksheet("B.2-KWK")
     _title(sheet, bold, "MODEL B.2-KWK PERSEORANGAN: REKAPITULASI DUKUNGAN", recap)
     r = 4
-    for label, text in _summary(recap):
+    for label, value, note in _summary(recap):
         sheet.write_string(r, 0, label, bold)
-        sheet.write_string(r, 2, safe_cell(text))
+        if isinstance(value, int):
+            sheet.write_number(r, 2, value, figure)  # a number Excel can add up
+        elif value:
+            sheet.write_string(r, 2, safe_cell(value))
+        if note:
+            sheet.write_string(r, 3, safe_cell(note))
         r += 1
     r += 1
     level = "KABUPATEN/KOTA" if recap.spread_level == "kabkota" else "KECAMATAN"
@@ -234,55 +240,64 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
     return path
 
 
-def _summary(recap: PairRecap) -> list[tuple[str, str]]:
+#: Excel number format showing 55.045 whatever the language of the reader's Excel
+#: (",", Excel's own separator, would follow the PC's settings: 55,045 on an English one)
+ID_NUMBER = '[>=1000000]#"."###"."###;[>=1000]#"."###;0'
+
+#: (label, the figure as a number, or a text where it is no number; what it means)
+SummaryLine = tuple[str, int | str | None, str]
+
+
+def _summary(recap: PairRecap) -> list[SummaryLine]:
     level = "kab/kota" if recap.spread_level == "kabkota" else "kecamatan"
-    lines = [
-        ("Jumlah pendukung", group_thousands(recap.totals.total)),
-        (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", group_thousands(recap.totals.ms)),
-        ("Belum memenuhi syarat", group_thousands(recap.totals.bms)),
-        ("Tidak memenuhi syarat", group_thousands(recap.totals.tms)),
-        ("Belum diverifikasi", group_thousands(recap.totals.unchecked)),
-        (
-            "Perkiraan pemeriksaan otomatis (bukan hasil verifikasi)",
-            f"MS {group_thousands(recap.forecast.ms)}, BMS {group_thousands(recap.forecast.bms)},"
-            f" TMS {group_thousands(recap.forecast.tms)}",
-        ),
+    forecast = "perkiraan pemeriksaan otomatis (bukan hasil verifikasi)"
+    lines: list[SummaryLine] = [
+        ("Jumlah pendukung", recap.totals.total, ""),
+        (f"Memenuhi syarat ({STATUS_LABELS_ID[Status.MS]})", recap.totals.ms, ""),
+        ("Belum memenuhi syarat", recap.totals.bms, ""),
+        ("Tidak memenuhi syarat", recap.totals.tms, ""),
+        ("Belum diverifikasi", recap.totals.unchecked, ""),
+        ("Perkiraan MS", recap.forecast.ms, forecast),
+        ("Perkiraan BMS", recap.forecast.bms, forecast),
+        ("Perkiraan TMS", recap.forecast.tms, forecast),
     ]
     if recap.stage_title:
-        lines.insert(0, ("Tahap", recap.stage_title))
+        lines.insert(0, ("Tahap", recap.stage_title, ""))
     if recap.required is not None:
         verdict = (
             "terpenuhi" if recap.meets_threshold else f"kurang {group_thousands(recap.shortfall)}"
         )
-        lines.append(("Syarat minimal dukungan", f"{group_thousands(recap.required)} ({verdict})"))
+        lines.append(("Syarat minimal dukungan", recap.required, verdict))
     correction = _correction_line(recap)
     if correction:
-        lines.append(("Syarat masa perbaikan", correction))
+        lines.append(("Syarat masa perbaikan", *correction))
     if recap.spread_required is not None:
         verdict = "terpenuhi" if recap.meets_spread else "belum terpenuhi"
         lines.append(
             (
                 "Syarat sebaran",
-                f"{recap.spread_met} dari {recap.subregion_count} {level}, "
+                recap.spread_met,
+                f"{level} dengan dukungan MS, dari {recap.subregion_count}; "
                 f"minimal {recap.spread_required} ({verdict})",
             )
         )
     return lines
 
 
-def _correction_line(recap: PairRecap) -> str:
-    """What the correction round must bring, in the dashboard's words ("" when
-    nothing is missing or the threshold is unknown)."""
+def _correction_line(recap: PairRecap) -> tuple[int, str] | None:
+    """What the correction round must bring: the number of supporters and, in the
+    dashboard's words, what they must be (None when nothing is missing or the
+    threshold is unknown)."""
     need = recap.correction
     if need is None or not (need.supporters or need.areas):
-        return ""
+        return None
     level = "kab/kota" if recap.spread_level == "kabkota" else "kecamatan"
     if not need.new_supporters_only:
-        return f"{group_thousands(need.supporters)} dukungan (dua kali kekurangan)"
-    text = f"paling sedikit {group_thousands(need.supporters)} dukungan dari pendukung baru"
+        return need.supporters, "dukungan (dua kali kekurangan)"
+    text = "dukungan paling sedikit, dari pendukung baru"
     if need.areas:
         text += f", tersebar di paling sedikit {need.areas} {level} lagi"
-    return text
+    return need.supporters, text
 
 
 def _title(sheet: Any, bold: Any, title: str, recap: PairRecap) -> None:

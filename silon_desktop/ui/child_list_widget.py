@@ -61,6 +61,9 @@ class ChildListWidget(QWidget):
         self.defaults: dict[str, Any] = {}
         #: values for a new child worked out at the moment it is added (e.g. the free role)
         self.defaults_for: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None
+        #: why no further child may be added (e.g. a pair already has its two
+        #: candidates), or None
+        self.refuse_add: Callable[[list[dict[str, Any]]], str | None] | None = None
 
         self.list = QListWidget()
         self.list.setObjectName(f"{entity}_list")
@@ -137,9 +140,14 @@ class ChildListWidget(QWidget):
         if self.parent_id is None:
             return None
         values = {self.parent_field: self.parent_id, **self.defaults}
-        if self.defaults_for is not None:
+        if self.defaults_for is not None or self.refuse_add is not None:
             siblings = self.backend.list(self.entity, **{self.parent_field: self.parent_id})
-            values.update(self.defaults_for(siblings))
+            refused = self.refuse_add(siblings) if self.refuse_add is not None else None
+            if refused:
+                QMessageBox.warning(self, self.tr("Tidak ditambahkan"), refused)
+                return None
+            if self.defaults_for is not None:
+                values.update(self.defaults_for(siblings))
         record_id, error = self.backend.create(self.entity, values, self.scope)
         if record_id is None:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))

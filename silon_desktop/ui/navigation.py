@@ -11,6 +11,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+#: The tree never takes more of a 1366-pixel screen than this.
+MAX_WIDTH = 380
 ROLE_ENTITY = Qt.ItemDataRole.UserRole
 ROLE_ID = Qt.ItemDataRole.UserRole + 1
 
@@ -36,6 +38,25 @@ class NavigationTree(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("navigation")
         self.setHeaderLabel(self.tr("Pemilihan dan pasangan calon"))
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wide enough for the header and every name (pair names are not cut at
+        1366x768), up to :data:`MAX_WIDTH`; a longer name is in its tooltip."""
+        metrics = self.fontMetrics()
+        need = metrics.horizontalAdvance(self.headerItem().text(0)) + 32
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            depth, parent = 1, item.parent()
+            while parent is not None:
+                depth, parent = depth + 1, parent.parent()
+            need = max(
+                need, depth * self.indentation() + metrics.horizontalAdvance(item.text(0)) + 16
+            )
+            stack += [item.child(i) for i in range(item.childCount())]
+        width = min(need + 2 * self.frameWidth() + 4, MAX_WIDTH)
+        self.setMinimumWidth(width)
 
     @staticmethod
     def key_of(item: QTreeWidgetItem) -> tuple[str, str]:
@@ -64,6 +85,7 @@ class NavigationTree(QTreeWidget):
                     chosen = child
             top.setExpanded(True)
         self.blockSignals(False)
+        self._fit_width()
         return chosen
 
     def relabel_current(self, record: Record) -> None:
@@ -75,6 +97,7 @@ class NavigationTree(QTreeWidget):
         label = election_label(record) if entity == "election" else pair_label(record)
         item.setText(0, label)
         item.setToolTip(0, label)
+        self._fit_width()
 
     @staticmethod
     def _item(entity: str, record_id: str, label: str) -> QTreeWidgetItem:

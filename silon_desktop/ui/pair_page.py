@@ -66,6 +66,11 @@ class PairPage(QTabWidget):
         self.candidates.defaults_for = lambda siblings: {
             "role": "wakil" if any(c.get("role") == "kepala" for c in siblings) else "kepala"
         }
+        # A pair is one head and one deputy: a third candidate or a second Wakil is refused,
+        # and a birth date or sex against the NIK is saved only when the operator confirms.
+        self.candidates.refuse_add = self._pair_complete
+        self.candidates.form.checks["role"] = self._role_taken
+        self.candidates.form.confirm_nik_mismatch = True
         candidate_box = QSplitter(Qt.Orientation.Vertical)
         self.age_note = QLabel()
         self.age_note.setObjectName("candidateAgeNote")
@@ -113,6 +118,37 @@ class PairPage(QTabWidget):
         self.pair_id: str | None = None
         self.election: dict[str, Any] = {}
         self.scope = ""
+
+    def _pair_complete(self, candidates: list[dict[str, Any]]) -> str | None:
+        live = [c for c in candidates if not c.get("deleted")]
+        if len(live) < 2:
+            return None
+        return self.tr(
+            "Pasangan calon sudah lengkap: satu calon kepala daerah dan satu calon wakil. "
+            "Ubah data calon yang ada, atau hapus dulu yang salah."
+        )
+
+    def _role_taken(self, role: Any) -> str | None:
+        if not role or self.pair_id is None:
+            return None
+        current = self.candidates.current_id()
+        for other in self.backend.list("candidate", pair_id=self.pair_id):
+            if (
+                other.get("id") != current
+                and not other.get("deleted")
+                and other.get("role") == role
+            ):
+                which = (
+                    self.tr("calon kepala daerah") if role == "kepala" else self.tr("calon wakil")
+                )
+                return (
+                    self.tr(
+                        "Pasangan ini sudah punya %1: %2. Satu pasangan: satu kepala, satu wakil."
+                    )
+                    .replace("%1", which)
+                    .replace("%2", str(other.get("name") or self.tr("(tanpa nama)")))
+                )
+        return None
 
     def _describe_candidate(self, r: dict[str, Any]) -> str:
         role = self.tr("Kepala") if r.get("role") == "kepala" else self.tr("Wakil")

@@ -9,6 +9,7 @@ itself is synced like any other change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -124,6 +126,10 @@ class RecordForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.undo_stack = QUndoStack(self)
         self._loading = False
+        #: warn before a birth date or sex that contradicts the NIK is saved (candidates)
+        self.confirm_nik_mismatch = False
+        #: extra checks of a field's value beyond the domain's: name -> message or None
+        self.checks: dict[str, Callable[[Any], str | None]] = {}
 
         layout = QVBoxLayout(self)
         if title:
@@ -345,6 +351,10 @@ class RecordForm(QWidget):
 
     def _problem(self, name: str, value: Any) -> str | None:
         """The domain's problem with one field's value, in words (None when fine)."""
+        check = self.checks.get(name)
+        own = check(value) if check is not None else None
+        if own:
+            return own
         problem = self.backend.validate(self.entity, {name: value}).get(name)
         if problem is None:
             return None
@@ -361,16 +371,78 @@ class RecordForm(QWidget):
         return None
 
     def _fill_from_nik(self, parsed: dict[str, Any]) -> None:
-        """The NIK gives the birth date and the sex: fill them in (and save them)."""
+        """The NIK gives the birth date and the sex: fill in the empty ones (saved with the
+        NIK); one already saved and different is never overwritten, only marked."""
         birth, sex = parsed.get("birth_date"), parsed.get("sex")
         if "birth_date" in self.widgets and birth is not None:
             edit = self.widgets["birth_date"]
             if isinstance(edit, QLineEdit):
-                edit.setText(format_date(birth))
+                if not self.values.get("birth_date") or not self.confirm_nik_mismatch:
+                    edit.setText(format_date(birth))
+                elif self.values.get("birth_date") != birth:
+                    self._show_error("birth_date", self._mismatch_words("birth_date", birth))
         if "sex" in self.widgets and sex:
             combo = self.widgets["sex"]
             if isinstance(combo, QComboBox):
-                combo.setCurrentIndex(max(combo.findData(sex), 0))
+                if not self.values.get("sex") or not self.confirm_nik_mismatch:
+                    combo.setCurrentIndex(max(combo.findData(sex), 0))
+                elif self.values.get("sex") != sex:
+                    self._show_error("sex", self._mismatch_words("sex", sex))
+
+    def _mismatch_words(self, name: str, from_nik: Any) -> str:
+        return self.tr("Tidak sesuai NIK (menurut NIK: %1).").replace(
+            "%1", self._words_of(name, from_nik)
+        )
+
+    def _words_of(self, name: str, value: Any) -> str:
+        if name == "birth_date":
+            return format_date(value)
+        return next((label for v, label in self.fields[name].choices if v == value), str(value))
+
+    def _nik_says(self) -> dict[str, Any]:
+        """The birth date and sex the saved NIK gives ({} when there is no valid NIK)."""
+        nik = str(self.values.get("nik") or "")
+        if len(nik) != 16:
+            return {}
+        parsed = self.backend.parse_nik(nik)
+        if parsed["reasons"]:
+            return {}
+        return {k: parsed.get(k) for k in ("birth_date", "sex") if parsed.get(k)}
+
+    def ask_confirm(self, title: str, text: str) -> bool:
+        """Ask the operator (Ya/Tidak, "Tidak" by default); tests replace this."""
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _confirmed_against_nik(self, name: str, value: Any) -> bool:
+        """A birth date or sex that contradicts the NIK is saved only when confirmed."""
+        if not self.confirm_nik_mismatch or name not in ("birth_date", "sex") or not value:
+            return True
+        expected = self._nik_says().get(name)
+        if expected is None or expected == value:
+            return True
+        label = self.fields[name].label
+        if self.ask_confirm(
+            self.tr("Tidak sesuai NIK"),
+            self.tr("%1 %2 tidak sesuai NIK (menurut NIK: %3). Tetap simpan?")
+            .replace("%1", label)
+            .replace("%2", self._words_of(name, value))
+            .replace("%3", self._words_of(name, expected)),
+        ):
+            self._show_error(name, self._mismatch_words(name, expected))
+            return True
+        self._loading = True
+        try:
+            self._set_widget(name, self.widgets[name], self.values.get(name))
+        finally:
+            self._loading = False
+        return False
 
     def _commit_text(self, name: str, text: str) -> None:
         if self._loading or self.record_id is None:
@@ -379,21 +451,58 @@ class RecordForm(QWidget):
         if problem:
             self._refused(name, problem)
             return
-        if self.fields[name].kind == "nik" and self.write_value(name, value):
-            self._save_nik_derived()
+        if self.fields[name].kind == "nik":
+            self._commit_nik(name, value)
             return
-        self.write_value(name, value)
+        if self._confirmed_against_nik(name, value):
+            self.write_value(name, value)
+
+    def _commit_nik(self, name: str, value: Any) -> None:
+        """Enter on a NIK: the NIK and what it fills in are one action (one Ctrl+Z)."""
+        if value == self.values.get(name):
+            return
+        problem = self._problem(name, value)
+        if problem:
+            self._refused(name, problem)
+            return
+        self.undo_stack.beginMacro(self.fields[name].label)  # the edits below: one step
+        try:
+            if self.write_value(name, value):
+                self._save_nik_derived()
+        finally:
+            self.undo_stack.endMacro()
 
     def _save_nik_derived(self) -> None:
+        says = self._nik_says()
         for derived in ("birth_date", "sex"):
             widget = self.widgets.get(derived)
+            saved = self.values.get(derived)
+            if self.confirm_nik_mismatch and saved and derived in says and saved != says[derived]:
+                self._offer_nik_value(derived, says[derived])
+                continue
             if isinstance(widget, QLineEdit):
-                self._commit_text(derived, widget.text())
+                value, problem = self._convert(derived, widget.text())
+                if problem is None:
+                    self.write_value(derived, value)
             elif isinstance(widget, QComboBox):
-                self._commit(derived, widget.currentData())
+                self.write_value(derived, widget.currentData())
+
+    def _offer_nik_value(self, name: str, from_nik: Any) -> None:
+        """A saved birth date or sex differs from the new NIK: replace it only if asked."""
+        label = self.fields[name].label
+        if self.ask_confirm(
+            self.tr("Tidak sesuai NIK"),
+            self.tr("%1 tersimpan %2, menurut NIK %3. Ganti dengan data dari NIK?")
+            .replace("%1", label)
+            .replace("%2", self._words_of(name, self.values.get(name)))
+            .replace("%3", self._words_of(name, from_nik)),
+        ):
+            self.write_value(name, from_nik)
+            return
+        self._show_error(name, self._mismatch_words(name, from_nik))
 
     def _commit(self, name: str, value: Any) -> None:
-        if not self._loading:
+        if not self._loading and self._confirmed_against_nik(name, value):
             self.write_value(name, value)
 
     def _show_error(self, name: str, message: str) -> None:

@@ -35,7 +35,9 @@ class RegionPicker(QWidget):
         self.level = level
         self.root = root
         self.combos: list[QComboBox] = []
-        layout = QGridLayout(self)  # two per row: names stay readable in a narrow form
+        # One per row, as wide as the form: "Kabupaten Purwakarta (32.14)" and a desa's
+        # name with its code are read whole at 1366x768 (two per row cut them).
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         hints = [
             self.tr("Provinsi"),
@@ -54,8 +56,8 @@ class RegionPicker(QWidget):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             combo.setCompleter(completer)
             combo.setObjectName(f"region_level_{depth + 1}")
-            # Equal halves, not sized by the longest name; the start of a name shows
-            # and the whole of it is in the tooltip.
+            # Not sized by the longest name of the list (the form would grow with it);
+            # the whole name is also in the tooltip.
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -63,10 +65,9 @@ class RegionPicker(QWidget):
             combo.currentIndexChanged.connect(lambda _i, d=depth: self._chosen(d))
             combo.currentIndexChanged.connect(lambda _i, c=combo: self._show_start(c))
             combo.lineEdit().returnPressed.connect(lambda c=combo: self._accept_typed(c))
-            layout.addWidget(combo, depth // 2, depth % 2)
+            layout.addWidget(combo, depth, 0)
             self.combos.append(combo)
         layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(1, 1)
         self._fill(0, None)
 
     def code(self) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -136,6 +137,8 @@ class SupportersPage(QWidget):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        # The form keeps room for a region name with its code at 1366x768.
+        side.setMinimumWidth(400)
         splitter.setSizes([940, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -209,18 +212,18 @@ class SupportersPage(QWidget):
             combo.setMinimumContentsLength(chars)
         for edit in (self.nik_filter, self.name_filter):
             edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0" * 17))
-        self.filter_bar = QHBoxLayout()
-        self.filter_bar.addWidget(QLabel(self.tr("Saring:")))
-        for widget in (
-            self.nik_filter,
-            self.name_filter,
-            self.kecamatan_filter,
-            self.desa_filter,
-            self.status_filter,
-            self.reason_filter,
+        # Two rows: in one, the filters, the tree and the form did not fit 1366 pixels.
+        self.filter_bar = QGridLayout()
+        self.filter_bar.addWidget(QLabel(self.tr("Saring:")), 0, 0)
+        for column, widget in enumerate((self.nik_filter, self.name_filter, self.status_filter), 1):
+            self.filter_bar.addWidget(widget, 0, column)
+        for column, widget in enumerate(
+            (self.kecamatan_filter, self.desa_filter, self.reason_filter), 1
         ):
-            self.filter_bar.addWidget(widget, 1)
-        self.filter_bar.addWidget(self.objection_filter)
+            self.filter_bar.addWidget(widget, 1, column)
+        self.filter_bar.addWidget(self.objection_filter, 0, 4)
+        for column in (1, 2, 3):
+            self.filter_bar.setColumnStretch(column, 1)
 
     def _build_table(self) -> None:
         self.table = QTableView()
@@ -243,6 +246,9 @@ class SupportersPage(QWidget):
         # verifier looks at) is on screen beside the form at 1366 pixels.
         nik_width = self.table.fontMetrics().horizontalAdvance("0" * 16) + 14
         for column, width in enumerate((nik_width, 160, 78, 34, 105, 100, 60, 170, 90)):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            # never narrower than its header (1366x768: "Diverifikasi oleh" was cut)
+            width = max(width, self.table.fontMetrics().horizontalAdvance(title) + 24)
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.installEventFilter(self)

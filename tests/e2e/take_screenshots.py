@@ -19,7 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("SILON_SCREENSHOTS") or ROOT / "docs" / "screenshots")
 PASSWORD = "rahasia-3214"
 
 

@@ -150,10 +150,14 @@ def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) ->
     cells = read(out, "B.2-KWK")
     text = "\n".join(" | ".join(str(c) for c in row) for row in cells)
     assert "REKAPITULASI DUKUNGAN" in text
-    assert "55.045 (kurang 55.035)" in text
-    assert "4 dari 17 kecamatan, minimal 9 (belum terpenuhi)" in text
+    # The summary's figures are numbers (Excel can add them up), their meaning beside them.
+    assert "Syarat minimal dukungan |  | 55045.0 | kurang 55.035" in text
     assert (
-        "Syarat masa perbaikan |  | paling sedikit 55.035 dukungan dari pendukung baru,"
+        "Syarat sebaran |  | 4.0 | kecamatan dengan dukungan MS, dari 17; minimal 9 "
+        "(belum terpenuhi)" in text
+    )
+    assert (
+        "Syarat masa perbaikan |  | 55035.0 | dukungan paling sedikit, dari pendukung baru,"
         " tersebar di paling sedikit 5 kecamatan lagi" in text
     )
     total = next(r for r in cells if r[2] == "JUMLAH")
@@ -207,7 +211,9 @@ def test_b2_summary_adds_up_and_the_desa_sheet_has_its_total(db: Database, tmp_p
     imported(db, tmp_path)
     out = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2.xlsx")
     summary = {r[0]: r[2] for r in read(out, "B.2-KWK")[4:10] if r and r[0]}
-    assert summary["Belum diverifikasi"] == "0"  # MS + BMS + TMS + unchecked = Jumlah pendukung
+    assert summary["Belum diverifikasi"] == 0.0  # MS + BMS + TMS + unchecked = Jumlah pendukung
+    assert summary["Jumlah pendukung"] == 12.0
+    assert all(isinstance(summary[k], float) for k in summary if k != "Tahap")
     desa = read(out, "Per Desa")
     total = next(r for r in desa if r[3] == "JUMLAH")
     assert total[4:9] == [10.0, 1.0, 1.0, 0.0, 12.0]
@@ -220,5 +226,19 @@ def test_b2_of_a_2020_pair_asks_twice_the_shortfall_as_the_dashboard(
     recap = dataclasses.replace(pair_recap(db.engine, "p1"), rule_set="pilkada-2020")
     assert recap.correction is not None and recap.correction.supporters == 2 * 55_035
     out = export_b2(recap, tmp_path / "b2.xlsx")
-    summary = {r[0]: r[2] for r in read(out, "B.2-KWK") if r and r[0]}
-    assert summary["Syarat masa perbaikan"] == "110.070 dukungan (dua kali kekurangan)"
+    summary = {r[0]: (r[2], r[3]) for r in read(out, "B.2-KWK") if r and r[0]}
+    assert summary["Syarat masa perbaikan"] == (110_070.0, "dukungan (dua kali kekurangan)")
+
+
+def test_b2_numbers_are_shown_the_indonesian_way(db: Database, tmp_path: Path) -> None:
+    """Numbers, not text, with a format that shows 55.045 in any Excel (not 55,045)."""
+    import zipfile
+
+    imported(db, tmp_path)
+    out = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2.xlsx")
+    with zipfile.ZipFile(out) as book:
+        styles = book.read("xl/styles.xml").decode()
+    assert 'formatCode="[&gt;=1000000]#&quot;.&quot;###&quot;.&quot;###;' in styles
+    cells = read(out, "B.2-KWK")
+    required = next(r for r in cells if r[0] == "Syarat minimal dukungan")
+    assert required[2] == 55045.0
