@@ -4,6 +4,10 @@
 <context>
     <name>ChildListWidget</name>
     <message>
+        <source>Tidak ditambahkan</source>
+        <translation>Not added</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/child_list_widget.py" line="75"/>
         <location filename="../../silon_desktop/ui/child_list_widget.py" line="157"/>
         <source>Hapus</source>
@@ -1133,6 +1137,26 @@
 <context>
     <name>PairPage</name>
     <message>
+        <source>Pasangan calon sudah lengkap: satu calon kepala daerah dan satu calon wakil. Ubah data calon yang ada, atau hapus dulu yang salah.</source>
+        <translation>The pair is complete: one head and one deputy candidate. Change the candidates there are, or delete the wrong one first.</translation>
+    </message>
+    <message>
+        <source>calon kepala daerah</source>
+        <translation>head candidate</translation>
+    </message>
+    <message>
+        <source>calon wakil</source>
+        <translation>deputy candidate</translation>
+    </message>
+    <message>
+        <source>Pasangan ini sudah punya %1: %2. Satu pasangan: satu kepala, satu wakil.</source>
+        <translation>This pair already has a %1: %2. A pair is one head and one deputy.</translation>
+    </message>
+    <message>
+        <source>(tanpa nama)</source>
+        <translation>(no name)</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="62"/>
         <source>Bakal pasangan calon</source>
         <translation>Prospective candidate pair</translation>
@@ -1245,6 +1269,22 @@
 </context>
 <context>
     <name>RecordForm</name>
+    <message>
+        <source>Tidak sesuai NIK (menurut NIK: %1).</source>
+        <translation>Does not match the NIK (the NIK says: %1).</translation>
+    </message>
+    <message>
+        <source>Tidak sesuai NIK</source>
+        <translation>Does not match the NIK</translation>
+    </message>
+    <message>
+        <source>%1 %2 tidak sesuai NIK (menurut NIK: %3). Tetap simpan?</source>
+        <translation>%1 %2 does not match the NIK (the NIK says: %3). Save anyway?</translation>
+    </message>
+    <message>
+        <source>%1 tersimpan %2, menurut NIK %3. Ganti dengan data dari NIK?</source>
+        <translation>%1 saved: %2; the NIK says %3. Replace it with the NIK's?</translation>
+    </message>
     <message>
         <location filename="../../silon_desktop/ui/record_form.py" line="147"/>
         <source>Urungkan (Ctrl+Z)</source>
@@ -3037,6 +3077,65 @@ The data on this computer is not backed up. Fix the cause (disk space, for examp
 Buka Silon Desktop lagi untuk melanjutkan.</source>
         <translation>The database was restored from %1. %2
 Start Silon Desktop again to carry on.</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>MS %1 dari syarat %2 (%3%)</source>
+        <translation>MS %1 of the required %2 (%3%)</translation>
+    </message>
+    <message>
+        <source>MS %1 (syarat belum dapat dihitung: isi jumlah DPT)</source>
+        <translation>MS %1 (requirement unknown: enter the DPT)</translation>
+    </message>
+    <message>
+        <source>garis hijau muda: perkiraan otomatis MS %1 (belum dihitung)</source>
+        <translation>light green strip: automatic forecast MS %1 (not counted)</translation>
+    </message>
+    <message>
+        <source>syarat %1</source>
+        <translation>required %1</translation>
+    </message>
+    <message>
+        <source>(tanpa wilayah)</source>
+        <translation>(no area)</translation>
+    </message>
+    <message>
+        <source>%1 MS</source>
+        <translation>%1 MS</translation>
+    </message>
+    <message>
+        <source>kecamatan</source>
+        <translation>kecamatan</translation>
+    </message>
+    <message>
+        <source>kabupaten/kota</source>
+        <translation>kabupaten/kota</translation>
+    </message>
+    <message>
+        <source>Sebaran: MS ada di %1 dari %2 %3 (syarat %4)</source>
+        <translation>Spread: MS in %1 of %2 %3 (required %4)</translation>
+    </message>
+    <message>
+        <source>Sebaran: MS ada di %1 %2</source>
+        <translation>Spread: MS in %1 %2</translation>
+    </message>
+    <message>
+        <source>MS</source>
+        <translation>MS</translation>
+    </message>
+    <message>
+        <source>BMS</source>
+        <translation>BMS</translation>
+    </message>
+    <message>
+        <source>TMS</source>
+        <translation>TMS</translation>
+    </message>
+    <message>
+        <source>Belum</source>
+        <translation>Unchecked</translation>
     </message>
 </context>
 </TS>

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -39,7 +39,7 @@ ROW_HEIGHT = 18.0
 NAME_SHARE = 0.30  # of the width, for the area names
 
 
-def tr(text: str) -> str:
+def _t(text: str) -> str:
     return QCoreApplication.translate("Charts", text)
 
 
@@ -125,13 +125,15 @@ def paint_progress(
     head = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.33)
     if fig.required:
         words = (
-            tr("MS %1 dari syarat %2 (%3%)")
+            _t(QT_TRANSLATE_NOOP("Charts", "MS %1 dari syarat %2 (%3%)"))
             .replace("%1", fmt(fig.ms))
             .replace("%2", fmt(fig.required))
             .replace("%3", f"{fig.percent:g}".replace(".", ","))
         )
     else:
-        words = tr("MS %1 (syarat belum dapat dihitung: isi jumlah DPT)").replace("%1", fmt(fig.ms))
+        words = _t(
+            QT_TRANSLATE_NOOP("Charts", "MS %1 (syarat belum dapat dihitung: isi jumlah DPT)")
+        ).replace("%1", fmt(fig.ms))
     if heading:
         painter.drawText(head, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, words)
     elif fig.forecast_ms:
@@ -139,9 +141,11 @@ def paint_progress(
         painter.drawText(
             head,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-            tr("garis hijau muda: perkiraan otomatis MS %1 (belum dihitung)").replace(
-                "%1", fmt(fig.forecast_ms)
-            ),
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "Charts", "garis hijau muda: perkiraan otomatis MS %1 (belum dihitung)"
+                )
+            ).replace("%1", fmt(fig.forecast_ms)),
         )
     if layout.threshold_x is not None:
         pen = QPen(COLOURS["line"], 2)
@@ -159,7 +163,7 @@ def paint_progress(
         painter.drawText(
             label_rect,
             align | Qt.AlignmentFlag.AlignTop,
-            tr("syarat %1").replace("%1", fmt(fig.required)),
+            _t(QT_TRANSLATE_NOOP("Charts", "syarat %1")).replace("%1", fmt(fig.required)),
         )
     painter.restore()
 
@@ -174,7 +178,7 @@ def paint_spread(painter: QPainter, rect: QRectF, fig: SpreadFigures, fmt: Forma
     body = QRectF(rect.left(), rect.top() + 1.5 * row_height, rect.width(), rect.height())
     for row in spread_layout(fig, body, row_height):
         bar = row.bar
-        name = bar.name or bar.code or tr("(tanpa wilayah)")
+        name = bar.name or bar.code or _t(QT_TRANSLATE_NOOP("Charts", "(tanpa wilayah)"))
         painter.setPen(COLOURS["short"] if bar.code and bar.ms == 0 else COLOURS["text"])
         painter.drawText(
             row.name,
@@ -187,32 +191,40 @@ def paint_spread(painter: QPainter, rect: QRectF, fig: SpreadFigures, fmt: Forma
         painter.drawText(
             row.count,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            tr("%1 MS").replace("%1", fmt(bar.ms)),
+            _t(QT_TRANSLATE_NOOP("Charts", "%1 MS")).replace("%1", fmt(bar.ms)),
         )
     painter.restore()
 
 
 def _paint_legend(painter: QPainter, rect: QRectF, fig: SpreadFigures) -> None:
-    unit = tr("kecamatan") if fig.level == "kecamatan" else tr("kabupaten/kota")
+    unit = (
+        _t(QT_TRANSLATE_NOOP("Charts", "kecamatan"))
+        if fig.level == "kecamatan"
+        else _t(QT_TRANSLATE_NOOP("Charts", "kabupaten/kota"))
+    )
     if fig.needed is not None:
         title = (
-            tr("Sebaran: MS ada di %1 dari %2 %3 (syarat %4)")
+            _t(QT_TRANSLATE_NOOP("Charts", "Sebaran: MS ada di %1 dari %2 %3 (syarat %4)"))
             .replace("%1", str(fig.met))
             .replace("%2", str(len([b for b in fig.bars if b.code])))
             .replace("%3", unit)
             .replace("%4", str(fig.needed))
         )
     else:
-        title = tr("Sebaran: MS ada di %1 %2").replace("%1", str(fig.met)).replace("%2", unit)
+        title = (
+            _t(QT_TRANSLATE_NOOP("Charts", "Sebaran: MS ada di %1 %2"))
+            .replace("%1", str(fig.met))
+            .replace("%2", unit)
+        )
     painter.setPen(COLOURS["text"])
     metrics = QFontMetricsF(painter.font())
     painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
     x = rect.left() + metrics.horizontalAdvance(title) + 16
     for key, word in (
-        ("ms", tr("MS")),
-        ("bms", tr("BMS")),
-        ("tms", tr("TMS")),
-        ("unchecked", tr("Belum")),
+        ("ms", _t(QT_TRANSLATE_NOOP("Charts", "MS"))),
+        ("bms", _t(QT_TRANSLATE_NOOP("Charts", "BMS"))),
+        ("tms", _t(QT_TRANSLATE_NOOP("Charts", "TMS"))),
+        ("unchecked", _t(QT_TRANSLATE_NOOP("Charts", "Belum"))),
     ):
         box = QRectF(x, rect.top() + rect.height() * 0.25, rect.height() * 0.5, rect.height() * 0.5)
         painter.fillRect(box, COLOURS[key])

@@ -245,7 +245,7 @@ class SupportersPage(QWidget):
         # NIK as wide as 16 digits; the rest tight enough that the status column (what the
         # verifier looks at) is on screen beside the form at 1366 pixels.
         nik_width = self.table.fontMetrics().horizontalAdvance("0" * 16) + 14
-        for column, width in enumerate((nik_width, 160, 78, 34, 105, 100, 60, 170, 90)):
+        for column, width in enumerate((nik_width, 150, 78, 34, 105, 100, 60, 170, 90)):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
             # never narrower than its header (1366x768: "Diverifikasi oleh" was cut)
             width = max(width, self.table.fontMetrics().horizontalAdvance(title) + 24)
