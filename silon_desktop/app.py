@@ -40,13 +40,16 @@ qt_log = logging.getLogger("qt")
 
 def setup_logging(app_paths: paths.AppPaths, verbose: bool = False) -> None:
     """A rotating log file in the log folder plus warnings on stderr."""
-    app_paths.logs.mkdir(parents=True, exist_ok=True)
+    from sync.privacy import make_private, private_folder
+
+    private_folder(app_paths.logs)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     file_handler = logging.handlers.RotatingFileHandler(
         app_paths.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
+    make_private(app_paths.log_file)  # the rotated files inherit its mode by renaming
     file_handler.setFormatter(fmt)
     root.addHandler(file_handler)
     console = logging.StreamHandler()

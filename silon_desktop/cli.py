@@ -89,7 +89,12 @@ def _command_module(module: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sync.privacy import restrict_process
+
+    # Everything this program writes (database, logs, exports, bundles) is owner-only.
+    restrict_process()
     args = build_parser().parse_args(argv)
+    _tidy_data_folder(args)
     if args.self_check:
         return int(_command_module("self_check").run(args))
     if args.command:
@@ -97,6 +102,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from silon_desktop import app
 
     return app.main(args)
+
+
+def _tidy_data_folder(args: argparse.Namespace) -> None:
+    """Left-overs of a killed run removed, old files made owner-only (an existing
+    data folder only: ``validate`` and ``--version`` create none)."""
+    from silon_desktop import paths
+
+    if getattr(args, "training", False):
+        paths.tidy(paths.resolve_training(args.data_dir))
+    else:
+        paths.tidy(paths.resolve(args.data_dir))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -39,7 +38,7 @@ class Settings:
 
     def save(self, path: Path) -> None:
         """Write atomically: a power cut leaves the old file or the new one."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        from sync.privacy import private_folder, write_private
+
+        private_folder(path.parent)
+        write_private(path, json.dumps(asdict(self), indent=2).encode("utf-8"))

@@ -44,10 +44,34 @@ class AppPaths:
     def log_file(self) -> Path:
         return self.logs / "silon-desktop.log"
 
+    @property
+    def tmp(self) -> Path:
+        """Temporary files (export scratch files, bundles being written): inside the
+        data folder, never the system's temp folder; emptied at every start."""
+        return self.data / "tmp"
+
     def ensure(self) -> AppPaths:
-        for folder in (self.data, self.logs, self.documents, self.backups):
-            folder.mkdir(parents=True, exist_ok=True)
-        return self
+        """The folders created owner-only (0700), and what a killed run left removed."""
+        from sync.privacy import private_folder
+
+        for folder in (self.data, self.logs, self.documents, self.backups, self.tmp):
+            private_folder(folder)
+        return tidy(self)
+
+
+def tidy(app_paths: AppPaths) -> AppPaths:
+    """At start: remove what a killed run left (scratch files, ``.partial`` backups,
+    a half-restored database) and make every file of the data and log folders
+    owner-only (files of earlier versions were created 0644). Does not create folders."""
+    from sync.privacy import sweep_leftovers, tighten_tree
+
+    if not app_paths.data.is_dir():
+        return app_paths
+    sweep_leftovers(app_paths.tmp, app_paths.data, app_paths.backups)
+    tighten_tree(app_paths.data)
+    if not app_paths.logs.is_relative_to(app_paths.data):
+        tighten_tree(app_paths.logs)
+    return app_paths
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:

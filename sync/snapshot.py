@@ -43,6 +43,7 @@ from typing import Any
 import orjson
 
 from sync import signing
+from sync.privacy import open_private
 
 FORMAT = "silon-snapshot-1"
 #: Records per part: a few MB of JSON, so neither side holds the whole scope.
@@ -166,7 +167,7 @@ def write_file(path: Path, manifest: dict[str, Any], parts: Iterator[bytes]) -> 
     """
     tmp = path.with_name(path.name + ".tmp")
     try:
-        with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as gz:
+        with open_private(tmp) as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as gz:
             gz.write(signing.canonical_json(manifest) + b"\n")
             for data in parts:
                 gz.write(data + b"\n")

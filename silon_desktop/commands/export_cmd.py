@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             export_b2(pair_recap(database.engine, args.pair), args.b2)
             print(f"Rekap B.2-KWK disimpan: {args.b2}")
         if args.b11:
-            count = export_b11(database.engine, args.pair, args.b11)
+            count = export_b11(database.engine, args.pair, args.b11, tmp_root=app_paths.tmp)
             print(f"Daftar B.1.1-KWK disimpan: {args.b11} ({group_thousands(count)} pendukung)")
     except PairNotFound:
         print(UnknownPair(args.pair).message, file=sys.stderr)

@@ -258,7 +258,9 @@ def load_mapping(path: str | Path) -> ColumnMapping:
 
 
 def save_mapping(mapping: ColumnMapping, path: str | Path) -> None:
-    Path(path).write_text(mapping.to_json(), encoding="utf-8")
+    from sync.privacy import write_private
+
+    write_private(Path(path), mapping.to_json().encode("utf-8"))
 
 
 def detect_mapping(

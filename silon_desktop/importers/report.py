@@ -127,7 +127,9 @@ class ImportReport:
     def write_json(self, target: str | Path | IO[str]) -> None:
         """The JSON array of rows: ``row``, ``nik``, ``status``, ``codes`` (``notes``)."""
         if isinstance(target, str | Path):
-            with open(target, "w", encoding="utf-8") as handle:
+            from sync.privacy import open_private
+
+            with open_private(Path(target), "w", encoding="utf-8") as handle:
                 self._dump(handle)
         else:
             self._dump(target)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sync.privacy import open_private
+
 #: Column headers of the template, as the importer recognises them.
 TEMPLATE_HEADER: tuple[str, ...] = (
     "NO",
@@ -60,7 +62,7 @@ def save_template(target: str | Path) -> Path:
 
 def _write_csv(path: Path) -> None:
     # BOM so that Excel opens the UTF-8 file with the right encoding.
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+    with open_private(Path(path), "w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerow(TEMPLATE_HEADER)
 
 

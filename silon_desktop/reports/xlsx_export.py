@@ -23,6 +23,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
+from sync.privacy import open_private, scratch_folder
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 _PAGE = 5000
@@ -84,8 +85,15 @@ def export_b11(
     pair_id: str,
     target: str | Path,
     progress: Callable[[int], None] | None = None,
+    *,
+    tmp_root: Path | None = None,
 ) -> int:
     """Write the pair's supporters with status and reasons (Model B.1.1-KWK).
+
+    xlsxwriter's scratch files (every row, NIKs and names) go to a private folder
+    under ``tmp_root`` (default: ``tmp`` beside the database file, i.e. the data
+    folder's), never to the system's temp folder, and are removed when the export
+    ends or fails (or, after a killed export, at the next start).
 
     Returns:
         The number of supporters written.
@@ -93,15 +101,39 @@ def export_b11(
     Raises:
         OSError: the file cannot be written there.
     """
-    import xlsxwriter
-
     recap = pair_recap(engine, pair_id)
     # Fail before the work (and before xlsxwriter's temporary files, which a
     # failing close leaves open) when the file cannot be written there.
-    with open(target, "wb"):
+    with open_private(Path(target)):
         pass
+    try:
+        with scratch_folder(tmp_root or _tmp_beside(engine, Path(target))) as scratch:
+            return _write_b11(engine, pair_id, target, progress, recap, scratch)
+    except BaseException:
+        Path(target).unlink(missing_ok=True)  # never half a list
+        raise
+
+
+def _tmp_beside(engine: Engine, target: Path) -> Path:
+    """The data folder's ``tmp`` (beside the database file), else beside ``target``."""
+    database = engine.url.database
+    if database and database != ":memory:":
+        return Path(database).parent / "tmp"
+    return target.parent
+
+
+def _write_b11(
+    engine: Engine,
+    pair_id: str,
+    target: str | Path,
+    progress: Callable[[int], None] | None,
+    recap: PairRecap,
+    scratch: Path,
+) -> int:
+    import xlsxwriter
+
     names = _RegionNames()
-    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "tmpdir": str(scratch)})
     sheet = book.add_worksheet("B.1.1-KWK")
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})

@@ -170,12 +170,13 @@ class Services:
         Raises:
             OSError: the scan cannot be read or the copy cannot be written.
         """
-        folder = self.paths.documents
-        folder.mkdir(parents=True, exist_ok=True)
+        from sync.privacy import open_private, private_folder
+
+        folder = private_folder(self.paths.documents)
         digest, size = hashlib.sha256(), 0
         partial = folder / f".{uuid.uuid4().hex}.part"
         try:
-            with source.open("rb") as scan, partial.open("wb") as copy:
+            with source.open("rb") as scan, open_private(partial) as copy:
                 for chunk in iter(lambda: scan.read(1 << 20), b""):
                     digest.update(chunk)
                     copy.write(chunk)
@@ -298,7 +299,7 @@ class Services:
         from silon_desktop.reports.xlsx_export import export_b11
 
         self.require_intact()
-        return export_b11(self.db.engine, pair_id, target, progress)
+        return export_b11(self.db.engine, pair_id, target, progress, tmp_root=self.paths.tmp)
 
     def export_b2(self, pair_id: str, target: Path) -> Path:
         """Write the pair's recap of counts and spread to XLSX (B.2-KWK; slow: a job).

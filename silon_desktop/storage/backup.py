@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from silon_desktop.storage.errors import (
     filesystem_error,
 )
 from silon_desktop.storage.integrity import forget_marker, write_private
+from sync.privacy import copy_private, in_progress_name, open_private, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def make_backup(
         final = backups / f"{PREFIX}{number:06d}-{created.strftime(_STAMP)}-{tag}.db"
         partial = final.with_suffix(".partial")
         try:
-            backups.mkdir(parents=True, exist_ok=True)
+            private_folder(backups)
             _copy(database, partial, key)
             if not verify(partial, key):
                 raise CorruptDatabase(
@@ -305,7 +305,7 @@ def restore(
     if target.exists():
         _ensure_closed(target, key)
         previous = _backup_current(target, folder, key)
-    partial = target.with_name(target.name + ".restoring")
+    partial = in_progress_name(target, "restoring")
     try:
         _copy(backup, partial, key)
         for suffix in ("-wal", "-shm", "-journal"):
@@ -327,11 +327,11 @@ def _backup_current(target: Path, folder: Path, key: bytes | None) -> BackupInfo
         return make_backup(target, folder, None, reason="before-restore", key=key)
     except CorruptDatabase:
         # A damaged file is still kept, byte for byte, before it is replaced.
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         number = next_number(folder)
         copy = folder / f"{PREFIX}{number:06d}-{stamp.strftime(_STAMP)}-damaged.db"
-        shutil.copy2(target, copy)
+        copy_private(target, copy)
         return BackupInfo(copy, stamp, "damaged", copy.stat().st_size, number)
 
 
@@ -373,6 +373,7 @@ def _errors(key: bytes | None) -> Any:
 def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
     """A consistent, self-contained (rollback-journal) copy, flushed to disk."""
     destination.unlink(missing_ok=True)
+    open_private(destination).close()  # owner-only before a byte is copied into it
     src = _connect(source, key)
     dst = _connect(destination, key)
     try:

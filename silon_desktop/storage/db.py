@@ -53,6 +53,7 @@ from silon_desktop.storage.errors import (
 )
 from silon_desktop.storage.integrity import watch_commits
 from silon_desktop.storage.models import Base
+from sync.privacy import FOLDER_MODE, open_private
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,9 @@ def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:
         engine = create_engine(
             f"sqlite:///{Path(path)}",
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            # A failed statement's text reaches logs and the helpdesk's diagnostics:
+            # its bound values (NIKs, names, birth dates) must not (issue #14).
+            hide_parameters=True,
         )
     else:
         from sqlalchemy.pool import QueuePool
@@ -151,6 +155,7 @@ def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:
             # the creator keys each connection before SQLAlchemy runs anything on it
             creator=lambda: cipher.connect(file, data_key, timeout=BUSY_TIMEOUT_MS / 1000),
             poolclass=QueuePool,
+            hide_parameters=True,
         )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
@@ -213,7 +218,9 @@ def open_database(
     """
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+        if not path.exists():  # SQLite gives its -wal and -shm files the database's mode
+            open_private(path, "ab").close()
     except OSError as error:
         raise filesystem_error(error) from error
     engine = create_sqlite_engine(path, key)

@@ -30,6 +30,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.services import chart_figures
 from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
+from sync.privacy import open_private
 
 _MONTHS = (
     "Januari",
@@ -378,6 +379,6 @@ def _print(
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
     buffer.close()
-    with open(path, "wb") as handle:
+    with open_private(Path(path)) as handle:
         handle.write(data)
     return path

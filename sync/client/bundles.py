@@ -39,6 +39,7 @@ from sync.client.apply import Applier, apply_connection, apply_records
 from sync.client.columns import DeriveFn, table_of
 from sync.client.push import PushStats, record_answer
 from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor
+from sync.privacy import open_private
 from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_iso
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     """
     tmp = path.with_name(path.name + ".tmp")
     try:
-        with open(tmp, "wb") as handle:
+        with open_private(tmp) as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

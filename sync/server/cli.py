@@ -199,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sync.privacy import restrict_process
+
+    # The server's database, keys, bundles and snapshots hold personal data: owner-only.
+    restrict_process()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -545,9 +549,9 @@ def _bundle_export(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
     state = _state(args)
     data, count, cursor = export_feed_bundle(state, args.scope, args.after)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(args.output)
+    from sync.privacy import write_private
+
+    write_private(args.output, data)
     print(f"feed bundle {args.output}: {count} records of {args.scope}, cursor {cursor}")
     return 0
 

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from sync.privacy import private_folder
+
 log = logging.getLogger(__name__)
 
 WRITE_LOCK = 823_741
@@ -35,7 +37,7 @@ def database_url(data_dir: Path | None, url: str | None) -> str:
         return url
     if data_dir is None:
         raise ValueError("give --data-dir or --database-url")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     return f"sqlite:///{(data_dir / SQLITE_NAME).resolve()}"
 
 
