@@ -40,12 +40,13 @@ qt_log = logging.getLogger("qt")
 
 def setup_logging(app_paths: paths.AppPaths, verbose: bool = False) -> None:
     """A rotating log file in the log folder plus warnings on stderr."""
-    from sync.privacy import make_private, private_folder
+    from sync.privacy import RedactingFormatter, make_private, private_folder
 
     private_folder(app_paths.logs)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # No NIK and no SQL parameters in a log line (they reach the helpdesk's diagnostics).
+    fmt = RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     file_handler = logging.handlers.RotatingFileHandler(
         app_paths.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )

@@ -207,3 +207,41 @@ def _remove(entry: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
     else:
         entry.unlink(missing_ok=True)
+
+
+# -- no personal data in logs ---------------------------------------------------------
+
+#: a NIK: 16 digits standing alone
+_NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+#: SQLAlchemy's dump of a failed statement's bound values (NIKs, names, birth dates),
+#: up to the "(Background on this error ...)" line or the end of the text
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*\n\(Background|\s*$)", re.DOTALL)
+HIDDEN_NIK = "<NIK disamarkan>"
+HIDDEN_PARAMETERS = "[parameters: disamarkan]"
+
+
+def redact(text: str) -> str:
+    """``text`` without SQL parameter dumps and without anything shaped like a NIK.
+
+    The engines already hide bound parameters (``hide_parameters=True``); this is
+    the second line for text from elsewhere (a driver's message, a library's log).
+    """
+    text = _SQL_PARAMETERS.sub(HIDDEN_PARAMETERS, text)
+    return _NIK_RUN.sub(HIDDEN_NIK, text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter whose lines (message and traceback) pass :func:`redact`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def redact_log_handlers(logger: logging.Logger | None = None) -> None:
+    """Give every handler of ``logger`` (default: the root) a redacting formatter
+    with the same format string."""
+    for handler in (logger or logging.getLogger()).handlers:
+        current = handler.formatter
+        fmt = current._fmt if current is not None else None
+        datefmt = current.datefmt if current is not None else None
+        handler.setFormatter(RedactingFormatter(fmt, datefmt))

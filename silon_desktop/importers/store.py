@@ -45,6 +45,7 @@ from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.derived import supporter_effective
+from silon_desktop.storage.errors import environment_errors
 from silon_desktop.storage.models import Election, Pair, Supporter
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ def import_file(
         ImportCancelled: cancelled; nothing was written.
         UnknownPair: the pair does not exist.
     """
-    with database.engine.begin() as conn:
+    with environment_errors(), database.engine.begin() as conn:
         ctx = pair_context(conn, pair_id)
         opts = ImportOptions(
             ctx.region,

@@ -705,12 +705,15 @@ class Services:
 
 
 def _scrub(line: str) -> str:
-    """Drop anything that looks like a secret from a diagnostics line."""
+    """Drop anything that looks like a secret from a diagnostics line, and mask NIKs
+    and SQL parameters (the text is pasted into a helpdesk ticket)."""
+    from sync.privacy import redact
+
     lowered = line.lower()
     for word in ("token", "password", "sandi", "authorization", "bearer"):
         if word in lowered:
             return "(line hidden: may contain a secret)"
-    return line
+    return redact(line)
 
 
 def _practice_reset(message: str) -> SyncOutcome:

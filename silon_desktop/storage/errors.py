@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import exc as sa_exc
 
@@ -134,6 +136,20 @@ def _is_sqlcipher_error(error: BaseException | None) -> bool:
     from silon_desktop.storage.cipher import dbapi
 
     return isinstance(error, dbapi().Error)
+
+
+@contextmanager
+def environment_errors() -> Iterator[None]:
+    """Driver errors of the environment (disk full, locked, damaged) raised as their
+    :class:`StoreEnvironmentError`: a message for the operator, never the failed
+    statement with its values; anything else (a bug) passes unchanged."""
+    try:
+        yield
+    except sa_exc.DBAPIError as error:
+        problem = environment_error(error)
+        if problem is None:
+            raise
+        raise problem from error
 
 
 def filesystem_error(error: OSError) -> StoreEnvironmentError:

@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sync.privacy import restrict_process
+    from sync.privacy import redact_log_handlers, restrict_process
 
     # The server's database, keys, bundles and snapshots hold personal data: owner-only.
     restrict_process()
@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact_log_handlers()  # no NIK and no SQL parameters in the server's log either
     logging.getLogger("alembic").setLevel(logging.WARNING)
     from sqlalchemy.exc import OperationalError
 

@@ -171,3 +171,22 @@ def test_partial_backups_of_a_dead_writer_go_at_start_a_running_ones_stay(
 
     assert sorted(removed) == sorted([left, legacy, restoring])
     assert mine.exists()  # this process is still writing it
+
+
+def test_log_lines_lose_sql_parameters_and_niks() -> None:
+    """The second line of defence behind ``hide_parameters``: a driver's or a library's
+    text with a parameter dump or a NIK is masked by the log formatter."""
+    import logging
+
+    dump = (
+        "(sqlite3.OperationalError) database or disk is full\n"
+        "[SQL: INSERT INTO supporter (nik, name) VALUES (?, ?)]\n"
+        "[parameters: [('3214014101900001', 'Siti [Nur] Aisyah'), ('3214014101900002', 'Asep')]]\n"
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8)"
+    )
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "%s", (dump,), None)
+    line = privacy.RedactingFormatter("%(levelname)s %(message)s").format(record)
+    assert "Siti" not in line and "Asep" not in line and "32140141019000" not in line
+    assert privacy.HIDDEN_PARAMETERS in line and "database or disk is full" in line
+    assert privacy.redact("NIK 3214014101900001 ditolak") == f"NIK {privacy.HIDDEN_NIK} ditolak"
+    assert privacy.redact("17 digits 32140141019000012 stay") == "17 digits 32140141019000012 stay"
