@@ -54,6 +54,20 @@ from sync.protocol import FeedPage, Mutation, encode_feed_page
 OUTBOX_FORMAT = "silon-bundle-1"
 FEED_FORMAT = "silon-feed-bundle-1"
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+#: inflated over compressed size a bundle may reach: the canonical JSON of mutations
+#: and records compresses 5 to 10 times; a gzip bomb compresses a thousand times
+MAX_BUNDLE_RATIO = 40
+#: a small bundle may inflate past the ratio up to this many bytes
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def inflated_limit(compressed_bytes: int, ceiling: int = MAX_BUNDLE_BYTES) -> int:
+    """How many bytes a bundle of ``compressed_bytes`` may inflate to (at most ``ceiling``).
+
+    Issue #14: a 300 KB gzip bundle took 680 MB before it was refused; with this
+    bound it is refused after about 13 MB.
+    """
+    return min(ceiling, MAX_BUNDLE_RATIO * compressed_bytes + RATIO_FLOOR_BYTES)
 
 
 class BundleError(Exception):
@@ -131,9 +145,17 @@ def decode_bundle(
     """
     if data[:2] != b"\x1f\x8b":
         raise BundleError("Berkas ini bukan bundel sinkronisasi Silon.", "not gzip")
+    limit = inflated_limit(len(data))
     try:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        raw = inflater.decompress(data, MAX_BUNDLE_BYTES)
+        raw = inflater.decompress(data, limit + 1)  # never more than the limit in memory
+        if len(raw) > limit or inflater.unconsumed_tail:
+            raise BundleError(
+                "Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar "
+                f"(lebih dari {limit:,} byte dari {len(data):,} byte); berkas ini bukan "
+                "bundel Silon yang sah.",
+                "inflates past the limit",
+            )
         if not inflater.eof:
             raise BundleError(
                 "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.", "gzip not ended"

@@ -2730,6 +2730,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>File {name} is password-protected; save it again without a password.</translation>
     </message>
     <message>
+        <source>Berkas {name} ditolak: ukurannya tidak wajar ({detail}). Berkas tidak dibuka agar komputer tidak kehabisan memori; simpan ulang dari program lembar kerja, atau pecah menjadi beberapa berkas.</source>
+        <translation>File {name} refused: its size is not plausible ({detail}). It was not opened so that the computer does not run out of memory; save it again from the spreadsheet program, or split it into several files.</translation>
+    </message>
+    <message>
         <source>{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV.</source>
         <translation>{name} is a folder, not a file; choose an XLSX, XLS, ODS or CSV file.</translation>
     </message>

@@ -61,6 +61,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.IMPORT_IS_FOLDER: (
         "{name} adalah folder, bukan berkas; pilih berkas XLSX, XLS, ODS atau CSV."
     ),
+    ErrorCode.IMPORT_TOO_LARGE: (
+        "Berkas {name} ditolak: ukurannya tidak wajar ({detail}). Berkas tidak dibuka agar "
+        "komputer tidak kehabisan memori; simpan ulang dari program lembar kerja, atau "
+        "pecah menjadi beberapa berkas."
+    ),
     ErrorCode.IMPORT_UNKNOWN_PAIR: (
         "Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
     ),

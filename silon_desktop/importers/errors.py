@@ -19,7 +19,8 @@ class ImportFileError(CodedError):
         path: the file.
         problem: a machine code: ``not_found``, ``unreadable``, ``truncated``,
             ``not_spreadsheet``, ``empty``, ``no_header`` (its detail: the missing
-            fields, comma-separated), ``encrypted``, ``is_folder``.
+            fields, comma-separated), ``encrypted``, ``is_folder``, ``too_large`` (a declared or inflated size
+            no supporter list has; see :mod:`silon_desktop.importers.limits`).
         code: the :class:`ErrorCode` of ``problem`` (params ``name``, ``detail``,
             ``columns``); the words come from ``domain.wording``.
     """
@@ -33,6 +34,7 @@ class ImportFileError(CodedError):
         "no_header": ErrorCode.IMPORT_NO_HEADER,
         "encrypted": ErrorCode.IMPORT_ENCRYPTED,
         "is_folder": ErrorCode.IMPORT_IS_FOLDER,
+        "too_large": ErrorCode.IMPORT_TOO_LARGE,
     }
 
     def __init__(self, path: str | Path, problem: str, detail: str = "") -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.limits import check_workbook
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     import python_calamine
 
     kind = "xls" if head.startswith(_OLE) else ("ods" if b"opendocument" in head[:200] else "xlsx")
+    check_workbook(path, head)  # an absurd declared or inflated size: refused before calamine
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:

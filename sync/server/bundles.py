@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from sync import signing
+from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
@@ -74,10 +75,11 @@ def read_bundle(raw: bytes, max_bytes: int = MAX_BUNDLE_BYTES) -> tuple[dict[str
     """
     if raw[:2] == b"\x1f\x8b":
         try:
+            limit = inflated_limit(len(raw), max_bytes)  # a gzip bomb stops here
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            raw = inflater.decompress(raw, max_bytes + 1)
-            if len(raw) > max_bytes or inflater.unconsumed_tail:
-                raise ApiError(413, "too_large", f"bundle inflates past {max_bytes} bytes")
+            raw = inflater.decompress(raw, limit + 1)
+            if len(raw) > limit or inflater.unconsumed_tail:
+                raise ApiError(413, "too_large", f"bundle inflates past {limit} bytes")
             if not inflater.eof:
                 raise ApiError(400, "bad_gzip", "bundle is cut short (gzip stream not ended)")
             if inflater.unused_data:

@@ -241,3 +241,16 @@ def test_contents_of_an_outbox_bundle_name_the_device_pairs_and_kinds(
     assert contents.user == a.settings.username and contents.created_at
     assert contents.by_entity["supporter"] == 4 and contents.count == exported.count
     assert contents.pairs[pair]  # labelled: number and names of the pair
+
+
+def test_a_gzip_bomb_bundle_is_refused_before_it_inflates(tmp_path: Path) -> None:
+    """Issue #14: a 300 KB gzip bundle took 680 MB before it was refused."""
+    import psutil
+
+    bomb = gzip.compress(b'{"format": "silon-bundle-1", "pad": "' + b" " * (300 * 1024**2))
+    assert len(bomb) < 400 * 1024
+    rss_before = psutil.Process().memory_info().rss
+    with pytest.raises(BundleError) as refused:
+        decode_bundle(bomb)
+    assert "jauh lebih besar dari wajar" in refused.value.message
+    assert psutil.Process().memory_info().rss - rss_before < 100 * 1024**2
