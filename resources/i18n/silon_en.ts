@@ -2920,6 +2920,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>ReportActions</name>
     <message>
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <source>Daftar B.1.1-KWK berisi data pribadi warga (NIK, nama, tanggal lahir, alamat). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
+        <translation>The B.1.1-KWK list holds citizens&apos; personal data (NIK, name, date of birth, address). Save it only in a folder you choose and only you can open (not a shared folder or someone else&apos;s USB stick), and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
+    </message>
+    <message>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
     </message>

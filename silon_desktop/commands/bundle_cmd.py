@@ -3,9 +3,10 @@
 - ``export FILE``: the changes waiting for the server, signed with this device's
   key, into FILE (take it to a connected machine or to the server).
 - ``import FILE``: a feed bundle from the server (server changes for this
-  offline machine) or another office's outbox bundle (queued here, pushed at
-  the next ``sync``). A damaged, truncated or tampered file is refused and
-  nothing changes.
+  offline machine), or an outbox bundle of this very device and operator
+  (queued again, pushed at the next ``sync``). Another device's or another
+  person's outbox bundle is refused (take it to the server); so is a damaged,
+  truncated or tampered file. Nothing changes when a bundle is refused.
 
 Exit status: 0 done, 2 the bundle was refused (message on stderr), 1 other errors
 (e.g. the stick is full: message on stderr).
@@ -35,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from silon_desktop.commands.sync_cmd import open_context
+    from silon_desktop.domain.wording import personal_data_warning
     from sync.bundle import BundleError
-    from sync.client.bundles import export_outbox, import_bundle
+    from sync.client.bundles import export_outbox, import_bundle, trusted_signers
 
     ctx = open_context(args)
     try:
@@ -47,9 +49,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(exc.message, file=sys.stderr)
                 return 1
             print(f"{result.count} perubahan diekspor ke {args.file}.")
+            print(personal_data_warning(str(args.file)))
             return 0
         try:
-            result = import_bundle(ctx.db, args.file)
+            trusted = trusted_signers(ctx.settings, ctx.paths.data)
+            result = import_bundle(ctx.db, args.file, trusted=trusted)
         except BundleError as exc:
             print(f"Bundel ditolak: {exc.message}", file=sys.stderr)
             return 2

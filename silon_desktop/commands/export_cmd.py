@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem
     from silon_desktop.domain.text import group_thousands
+    from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.store import UnknownPair
     from silon_desktop.reports.recap import PairNotFound, pair_recap
     from silon_desktop.reports.xlsx_export import export_b2, export_b11
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         if args.b11:
             count = export_b11(database.engine, args.pair, args.b11, tmp_root=app_paths.tmp)
             print(f"Daftar B.1.1-KWK disimpan: {args.b11} ({group_thousands(count)} pendukung)")
+            print(personal_data_warning(str(args.b11)))
     except PairNotFound:
         print(UnknownPair(args.pair).message, file=sys.stderr)
         return 2

@@ -52,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem, read_hints
+    from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.store import UnknownPair, import_file
     from silon_desktop.storage.db import open_database
@@ -105,4 +106,5 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        print(personal_data_warning(str(args.report)))
     return 0

@@ -105,6 +105,10 @@ def _write_outputs(report: ImportReport, target: str | None, mapping_target: str
         print(f"Berkas keluaran tidak dapat ditulis: {_os_reason(error)}", file=sys.stderr)
         return 2
     print("\n".join(report.summary_lines()))
+    if target:
+        from silon_desktop.domain.wording import personal_data_warning
+
+        print(personal_data_warning(str(target)))
     return 0
 
 

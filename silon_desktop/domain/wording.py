@@ -101,6 +101,20 @@ AND_ID = " dan "
 IMPORT_COLUMN_NAMES_ID = {"nik": "NIK", "name": "NAMA"}
 
 
+#: printed by the commands that write citizens' personal data to a file the operator
+#: named (B.1.1 list, outbox bundle, import report); the UI shows its own tr() words
+PERSONAL_DATA_WARNING_ID = (
+    "Peringatan: berkas {name} berisi data pribadi warga (NIK, nama, tanggal lahir, "
+    "alamat). Simpan hanya di tempat yang hanya Anda dapat buka, jangan dibagikan, dan "
+    "hapus bila tidak diperlukan lagi (UU PDP 27/2022)."
+)
+
+
+def personal_data_warning(name: str) -> str:
+    """:data:`PERSONAL_DATA_WARNING_ID` for the file ``name``."""
+    return PERSONAL_DATA_WARNING_ID.replace("{name}", name)
+
+
 def _same(text: str) -> str:
     return text
 

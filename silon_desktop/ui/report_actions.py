@@ -17,6 +17,9 @@ from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.save_paths import default_save_path
 from silon_desktop.ui.workers import JobRunner
 
+#: reports that list citizens' personal data: warned about before they are saved
+PERSONAL_REPORTS = frozenset({"b11"})
+
 
 class ReportActions(QObject):
     """Makes the current pair's reports for the main window.
@@ -58,11 +61,35 @@ class ReportActions(QObject):
             stage = self._ask_stage(pair_id)
             if stage is None:
                 return
+        if kind in PERSONAL_REPORTS and not self.confirm_personal_data():
+            return
         pair = self.backend.get("pair", pair_id)
+        # In the Documents folder, never the program's data folder: the operator picks.
         default = default_save_path(kind, pair, extra=(stage or "").replace("_", "-"))
         chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(default), pattern)
         if chosen:
             self.save(kind, pair_id, Path(chosen), stage)
+
+    def personal_data_warning(self) -> QMessageBox:
+        """The warning shown before a list with citizens' personal data is saved."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Data pribadi"),
+            self.tr(
+                "Daftar B.1.1-KWK berisi data pribadi warga (NIK, nama, tanggal lahir, "
+                "alamat). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat "
+                "membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus "
+                "berkasnya bila tidak diperlukan lagi (UU PDP 27/2022)."
+            ),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setObjectName("personalDataWarning")
+        return box
+
+    def confirm_personal_data(self) -> bool:
+        """Shows :meth:`personal_data_warning`; True when the operator goes on."""
+        return self.personal_data_warning().exec() == QMessageBox.StandardButton.Ok
 
     def _ask_stage(self, pair_id: str) -> str | None:
         """The verification stage a berita acara is made for (one per round)."""

@@ -9,9 +9,14 @@
 - :func:`import_bundle` opens a file, checks it completely (gzip trailer,
   signature, signer) before touching the database, then:
 
-  * an outbox bundle (another office's stick, on a connected machine): its
-    mutations join this outbox as ``pending`` with the same ids and go through
-    the normal push at the next sync;
+  * an outbox bundle: only one signed by a key this machine trusts (its own
+    device key, see :func:`trusted_signers`) and written for the operator who is
+    logged in; its mutations join this outbox as ``pending`` with the same ids
+    and go through the normal push at the next sync. Another device's or another
+    person's bundle is refused and nothing is queued: pushing it would send
+    someone else's changes as the local operator (issue #14). Such a bundle goes
+    to the server itself (``silon-server bundle import``), which checks the
+    device key that signed it;
   * a feed bundle (signed by the server key saved here): the server's answers
     it carries to this device's waiting mutations are recorded as a push answer
     would be (acknowledged, conflict kept, rejection reverted), then its records
@@ -32,8 +37,15 @@ from sqlalchemy import Connection, select
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.outbox import Claimed
-from sync import credentials
-from sync.bundle import FEED_FORMAT, OUTBOX_FORMAT, BundleError, decode_bundle, encode_outbox_bundle
+from sync import credentials, signing
+from sync.bundle import (
+    FEED_FORMAT,
+    MAX_BUNDLE_BYTES,
+    OUTBOX_FORMAT,
+    BundleError,
+    decode_bundle,
+    encode_outbox_bundle,
+)
 from sync.client.api import PushAnswer
 from sync.client.apply import Applier, apply_connection, apply_records
 from sync.client.columns import DeriveFn, table_of
@@ -45,6 +57,25 @@ from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_is
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
     from silon_desktop.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedSigners:
+    """Who may have written an outbox bundle this machine queues as its own.
+
+    Attributes:
+        user: the operator logged in here; a bundle of another user is refused.
+        public_keys: base64 Ed25519 public keys (this device's own).
+    """
+
+    user: str
+    public_keys: frozenset[str]
+
+
+def trusted_signers(settings: Settings, data_dir: Path) -> TrustedSigners:
+    """This device's key and the logged-in operator: the only outbox bundles queued here."""
+    key = credentials.device_key(settings.device_id, data_dir)
+    return TrustedSigners(settings.username, frozenset({signing.public_key_b64(key)}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +223,25 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise BundleError(message, str(exc)) from exc
 
 
-def import_bundle(db: Database, path: Path, *, derive: DeriveFn | None = None) -> BundleResult:
+def import_bundle(
+    db: Database,
+    path: Path,
+    *,
+    derive: DeriveFn | None = None,
+    trusted: TrustedSigners | None = None,
+) -> BundleResult:
     """Check and import a bundle file (outbox or feed).
+
+    Args:
+        trusted: whose outbox bundles may be queued here (:func:`trusted_signers`);
+            None refuses every outbox bundle.
 
     Raises:
         BundleError: the file is refused; the database is unchanged.
     """
     body = _open_checked(db, path)
     if body["format"] == OUTBOX_FORMAT:
+        _check_signer(body, trusted)
         return _import_outbox(db, body, path.name)
     return _import_feed(db, body, derive)
 
@@ -208,12 +250,9 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
     """A bundle file's object, checked completely (feed bundles against the server key).
 
     Raises:
-        BundleError: unreadable, damaged, tampered or signed by an unknown key.
+        BundleError: unreadable, too large, damaged, tampered or signed by an unknown key.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BundleError("Berkas bundel tidak dapat dibaca.", str(exc)) from exc
+    data = _read_bundle_file(path)
     body = decode_bundle(data)
     if body["format"] == OUTBOX_FORMAT:
         return body
@@ -227,6 +266,38 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
             "no server key",
         )
     return decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+
+
+def _read_bundle_file(path: Path) -> bytes:
+    """The file's bytes; one larger than any bundle is refused before it is read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise BundleError(
+                f"Berkas {path.name} terlalu besar untuk sebuah bundel ({size:,} byte); "
+                "bundel ditolak.",
+                "file too large",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"Berkas bundel {path.name} tidak dapat dibaca.", str(exc)) from exc
+
+
+def _check_signer(body: dict[str, object], trusted: TrustedSigners | None) -> None:
+    """Refuse an outbox bundle not signed by this device for the operator logged in."""
+    if trusted is None or body.get("public_key") not in trusted.public_keys:
+        raise BundleError(
+            "Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; "
+            "perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke "
+            "server (silon-server bundle import).",
+            "untrusted signer",
+        )
+    if body.get("user") != trusted.user:
+        raise BundleError(
+            f"Bundel ini berisi perubahan pengguna {body.get('user')}, bukan pengguna yang "
+            "sedang masuk; bundel ditolak.",
+            "another user",
+        )
 
 
 def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleResult:

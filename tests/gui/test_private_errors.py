@@ -54,7 +54,11 @@ def run_import_job(backend: Any, pair_id: str, source: Path) -> list[str]:
     failures: list[str] = []
     worker = Worker(
         lambda progress, cancel: backend.imports.import_file(
-            source, pair_id, mapping, progress=progress, cancel=cancel
+            source,
+            pair_id,
+            mapping,
+            progress=lambda done, total: progress((done, total)),
+            cancel=cancel,
         ),
         "import",
     )
@@ -109,3 +113,36 @@ def test_a_sql_error_during_an_import_keeps_personal_data_out_of_log_and_diagnos
         assert_nothing_personal(backend.diagnostics(), niks)
     finally:
         backend.db.close()
+
+
+def test_saving_the_b11_list_warns_of_personal_data_and_never_defaults_to_the_data_folder(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    window.open_record("pair", seeded["pair"])
+    shown: list[str] = []
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Ok])
+
+    def exec_box(box: QMessageBox) -> QMessageBox.StandardButton:
+        shown.append(box.text())
+        return next(answers)
+
+    defaults: list[str] = []
+
+    def save_dialog(_parent: Any, _title: str, default: str, _filter: str) -> tuple[str, str]:
+        defaults.append(default)
+        return "", ""  # the operator closes the dialog
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+
+    window.ask_report("b11")  # Batal on the warning: no file dialog at all
+    assert len(shown) == 1 and defaults == []
+    assert "data pribadi" in shown[0] and "NIK" in shown[0]
+    window.ask_report("b11")  # OK: the file dialog, outside the program's data folder
+    assert len(shown) == 2 and len(defaults) == 1
+    data = window.backend.paths.data
+    assert not Path(defaults[0]).resolve().is_relative_to(data.resolve())
+    window.ask_report("b2")  # counts only: no warning
+    assert len(shown) == 2 and len(defaults) == 2

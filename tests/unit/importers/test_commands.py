@@ -125,6 +125,7 @@ def test_export_writes_the_b11_list_and_b2_recap_of_an_imported_pair(
     assert main(["export", "--pair", "p1", "--b11", str(b11), "--b2", str(b2)]) == 0
     out = capsys.readouterr().out
     assert f"Daftar B.1.1-KWK disimpan: {b11} (5 pendukung)" in out and str(b2) in out
+    assert f"berkas {b11} berisi data pribadi warga" in out  # the personal-data warning
     book = python_calamine.CalamineWorkbook.from_path(str(b11))
     listed = book.get_sheet_by_name("B.1.1-KWK").to_python()
     book.close()

@@ -14,10 +14,10 @@ from sqlalchemy import MetaData, select
 
 from silon_desktop.storage.db import Database
 from sync import signing
-from sync.bundle import BundleError, decode_bundle, encode_feed_bundle
+from sync.bundle import BundleError, decode_bundle, encode_feed_bundle, encode_outbox_bundle
 from sync.client import status
-from sync.client.bundles import export_outbox, import_bundle
-from sync.protocol import utc_now_iso
+from sync.client.bundles import TrustedSigners, export_outbox, import_bundle, trusted_signers
+from sync.protocol import Mutation, utc_now_iso
 from tests.unit.sync.harness import Client, InProcessServer, seed_pair, supporter_values
 
 
@@ -71,28 +71,59 @@ def test_outbox_bundle_applies_at_the_server_once(
     assert server.records() == a.records() == b.records()
 
 
-def test_outbox_bundle_imported_on_a_connected_client_goes_through_push(
+def test_an_outbox_bundle_signed_by_an_unknown_key_is_refused_and_nothing_is_queued(
     make_client: Callable[..., Client], tmp_path: Path
 ) -> None:
+    """Issue #14: ``bundle import`` accepted an outbox bundle signed by any key and
+    pushed its mutations as the local operator. Now another device's bundle (a real
+    one, or one an attacker signed with a key of their own) is refused here."""
     a, b = make_client("a"), make_client("b")
     pair = seed_pair(a)
     assert b.sync().complete
+    _offline_edits(a, pair, 3)
+    path = tmp_path / "kantor-a.silon"
+    export_outbox(a.db, a.settings, a.folder, path)
+    forged = tmp_path / "palsu.silon"
+    body = decode_bundle(path.read_bytes())
+    body["user"] = b.username  # the attacker names the victim as the author
+    forged.write_bytes(
+        encode_outbox_bundle(
+            signing.generate_private_key(),
+            str(uuid.uuid4()),
+            b.settings.device_id,
+            b.username,
+            [Mutation.from_wire(m) for m in body["mutations"]],
+            utc_now_iso(),
+        )
+    )
+    before = dump(b.db)
+    for stranger in (path, forged):
+        with pytest.raises(BundleError) as refused:
+            import_bundle(b.db, stranger, trusted=trusted_signers(b.settings, b.folder))
+        assert "perangkat lain" in refused.value.message
+    with pytest.raises(BundleError):
+        import_bundle(b.db, path)  # no trusted signer given: no outbox bundle at all
+    assert dump(b.db) == before
+    assert status(b.db).pending == 0  # nothing queued, nothing will be pushed as b
+
+
+def test_an_outbox_bundle_of_this_device_and_operator_is_taken_back(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    """A device's own bundle (e.g. after restoring a backup older than the export) is
+    queued again under the same ids; the server applies nothing twice."""
+    a = make_client("a")
+    pair = seed_pair(a)
     ids = _offline_edits(a, pair, 3)
     path = tmp_path / "kantor-a.silon"
     export_outbox(a.db, a.settings, a.folder, path)
-    result = import_bundle(b.db, path)
-    assert (result.kind, result.count) == ("outbox", 3)
-    assert import_bundle(b.db, path).already_known == 3  # a second import queues nothing
-    from sync.receipts import record_history
-
-    for rid in ids:  # saved when typed at office A, not when the stick arrived
-        (there,) = record_history(a.db, "supporter", rid)
-        (here,) = record_history(b.db, "supporter", rid)
-        assert abs((here.saved_at - there.saved_at).total_seconds()) < 0.001
-    assert b.sync().complete
-    assert a.sync().complete  # a's own copies: repeats, applied once
+    mine = trusted_signers(a.settings, a.folder)
+    assert import_bundle(a.db, path, trusted=mine).already_known == 3
+    other_user = TrustedSigners("operator-lain", mine.public_keys)
+    with pytest.raises(BundleError, match="bukan pengguna yang sedang masuk"):
+        import_bundle(a.db, path, trusted=other_user)
+    assert a.sync().complete
     assert {rid for (e, rid) in a.records() if e == "supporter"} == set(ids)
-    assert a.records() == b.records()
     assert status(a.db).pending == 0
 
 
