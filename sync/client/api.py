@@ -129,6 +129,11 @@ class ServerApi:
         """Part ``index`` of a snapshot, decoded (its digest is checked by the caller)."""
         return self.transport.call("GET", f"{SNAPSHOT}/{snapshot_id}/{index}")
 
+    def server_box_key(self) -> str:
+        """The X25519 public key bundles for the server are sealed to ("" when none)."""
+        data = self.transport.call("GET", SERVER_KEY, auth=False)
+        return str(data.get("box_key") or "") if isinstance(data, dict) else ""
+
     def server_key(self) -> str:
         data = self.transport.call("GET", SERVER_KEY, auth=False)
         try:

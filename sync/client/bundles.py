@@ -37,7 +37,7 @@ from sqlalchemy import Connection, select
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.outbox import Claimed
-from sync import credentials, signing
+from sync import credentials, sealed, signing
 from sync.bundle import (
     FEED_FORMAT,
     MAX_BUNDLE_BYTES,
@@ -50,7 +50,7 @@ from sync.client.api import PushAnswer
 from sync.client.apply import Applier, apply_connection, apply_records
 from sync.client.columns import DeriveFn, table_of
 from sync.client.push import PushStats, record_answer
-from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor
+from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, feed_start, get_state, save_cursor
 from sync.privacy import open_private
 from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_iso
 
@@ -186,18 +186,28 @@ def _pair_label(fields: dict[str, Any]) -> str:
 
 
 def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) -> BundleResult:
-    """Write the waiting outbox to ``path`` as a bundle signed with the device key.
+    """Write the waiting outbox to ``path`` as a bundle signed with the device key and
+    sealed to the server's box key (``sync.sealed``): only the server can read it.
 
     Raises:
-        BundleError: the file could not be written (the outbox stays waiting).
+        BundleError: the server's box key is not known here yet (log in or sync once
+            while connected), or the file could not be written (the outbox stays waiting).
     """
     key = credentials.device_key(settings.device_id, data_dir)
+    with db.session(readonly=True) as session:
+        recipient = get_state(session.connection(), SERVER_BOX_KEY)
+    if not recipient:
+        raise BundleError(
+            "Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau "
+            "sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi.",
+            "no server box key",
+        )
     with db.engine.begin() as conn:
         mutations = outbox.export_waiting(conn, path.name)
     data = encode_outbox_bundle(
         key, str(uuid.uuid4()), settings.device_id, settings.username, mutations, utc_now_iso()
     )
-    _write_atomic(path, data)
+    _write_atomic(path, sealed.seal(data, recipient))
     return BundleResult("outbox", len(mutations))
 
 
@@ -253,6 +263,12 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
         BundleError: unreadable, too large, damaged, tampered or signed by an unknown key.
     """
     data = _read_bundle_file(path)
+    if sealed.is_sealed(data):
+        raise BundleError(
+            f"Bundel {path.name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
+            "bawa bundel ini ke server (silon-server bundle import).",
+            "sealed to the server",
+        )
     body = decode_bundle(data)
     if body["format"] == OUTBOX_FORMAT:
         return body

@@ -43,7 +43,15 @@ from sync.client.report import (
 )
 from sync.client.resolve import ResolveStage
 from sync.client.stage import Stage
-from sync.client.state import CURSOR_KEY, SERVER_KEY, STAMP_FORMAT, get_stages, get_state, set_state
+from sync.client.state import (
+    CURSOR_KEY,
+    SERVER_BOX_KEY,
+    SERVER_KEY,
+    STAMP_FORMAT,
+    get_stages,
+    get_state,
+    set_state,
+)
 from sync.transport import AdaptiveBatch, AuthExpired, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -212,6 +220,11 @@ class SyncEngine:
     def _ensure_server_key(self) -> None:
         with self.db.session(readonly=True) as session:
             known = get_state(session.connection(), SERVER_KEY)
+            box_known = get_state(session.connection(), SERVER_BOX_KEY)
+        if not box_known:
+            from sync.client.login import save_server_box_key
+
+            save_server_box_key(self.db, self.api)
         if known:
             return
         try:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, signing
 from sync.client.api import ServerApi
-from sync.client.state import SERVER_KEY, set_state
+from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, set_state
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -144,6 +144,19 @@ def save_server_key(db: Database, api: ServerApi) -> None:
         return
     with db.engine.begin() as conn:
         set_state(conn, SERVER_KEY, key)
+    save_server_box_key(db, api)
+
+
+def save_server_box_key(db: Database, api: ServerApi) -> None:
+    """Keep the key outbox bundles are sealed to (a failure only delays USB export)."""
+    try:
+        box = api.server_box_key()
+    except TransportError as exc:
+        log.warning("server box key not fetched: %s", exc)
+        return
+    if box:
+        with db.engine.begin() as conn:
+            set_state(conn, SERVER_BOX_KEY, box)
 
 
 def logout(settings: Settings, transport: Transport | None = None) -> None:

@@ -30,6 +30,8 @@ CURSOR_KEY = "feed_cursor"
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 FEED_ENTITIES_KEY = "feed_entities"
 SERVER_KEY = "server_public_key"
+#: the server's X25519 public key outbox bundles are sealed to (``sync.sealed``)
+SERVER_BOX_KEY = "server_box_key"
 
 _table: Table = SyncState.__table__  # type: ignore[assignment]
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 
-from sync import signing
+from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server.db import read_tx
@@ -150,6 +150,8 @@ def import_bundle(
     one receipt (a refusal anywhere leaves nothing of it committed; mutation ids
     keep it exactly-once when an import is repeated).
     """
+    if sealed.is_sealed(raw):
+        raw = _unseal(state, raw)
     data, bundle = read_bundle(raw, max_bytes)
     actor = verify_bundle(state, data, bundle)
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
@@ -234,6 +236,17 @@ def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any
             )
             out.extend(json.loads(r.result) for r in rows)
     return out
+
+
+def _unseal(state: ServerState, raw: bytes) -> bytes:
+    """The signed bundle inside a file sealed to this server's box key."""
+    if state.box_key is None:
+        raise ApiError(422, "invalid_request", "sealed bundle: this server has no box key")
+    try:
+        return sealed.open_sealed(raw, state.box_key)
+    except sealed.SealedError as exc:
+        # a changed or cut file fails the tag: said like a damaged gzip stream
+        raise ApiError(400, "bad_gzip", f"sealed bundle: {exc.detail}") from exc
 
 
 def write_bundle(

@@ -33,6 +33,9 @@ class ServerKey(BaseModel):
     algorithm: Literal["Ed25519"]
     public_key: str = Field(description="raw 32-byte public key, base64")
     key_id: str
+    box_key: str = Field(
+        default="", description="raw 32-byte X25519 public key bundles are sealed to, base64"
+    )
 
 
 class LoginRequest(Strict):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sync import signing
+from sync import sealed, signing
 from sync.protocol import MutationResult
 from sync.server import keys
 from sync.server.config import ServerConfig
@@ -22,6 +22,12 @@ class ServerState:
     key: signing.Ed25519PrivateKey
     public_key: str
     key_id: str
+    #: the X25519 key outbox bundles are sealed to (its public half: GET /v1/server-key)
+    box_key: sealed.X25519PrivateKey | None = None
+
+    @property
+    def box_public_key(self) -> str:
+        return sealed.public_b64(self.box_key) if self.box_key is not None else ""
 
     def sign_receipt(
         self, batch_id: str, actor: Actor, device_id: str, results: list[MutationResult]
@@ -43,4 +49,5 @@ def open_state(config: ServerConfig) -> ServerState:
     """Engine and signing key of a server (migrated database expected)."""
     engine = make_engine(config.database_url)
     key = keys.load_or_create(engine)
-    return ServerState(engine, config, key, signing.public_key_b64(key), signing.key_id(key))
+    box = keys.load_or_create_box(engine)
+    return ServerState(engine, config, key, signing.public_key_b64(key), signing.key_id(key), box)

@@ -25,4 +25,9 @@ def health(state: StateDep) -> dict[str, Any]:
 
 @router.get("/v1/server-key", response_model=models.ServerKey)
 def server_key(state: StateDep) -> dict[str, Any]:
-    return {"algorithm": "Ed25519", "public_key": state.public_key, "key_id": state.key_id}
+    return {
+        "algorithm": "Ed25519",
+        "public_key": state.public_key,
+        "key_id": state.key_id,
+        "box_key": state.box_public_key,
+    }

@@ -126,14 +126,14 @@ def kill_a_backup_midway(data: Path, tmp: Path) -> None:
     """A backup process killed (power cut) after SQLite copied its first pages."""
     script = textwrap.dedent(
         f"""
-        import os, signal, sqlite3
+        import os, signal
         from pathlib import Path
         from silon_desktop.storage import backup
 
-        def copy_then_die(source, destination):
+        def copy_then_die(source, destination, key=None):
             destination.unlink(missing_ok=True)
             backup.open_private(destination).close()
-            src, dst = sqlite3.connect(source), sqlite3.connect(destination)
+            src, dst = backup._connect(source, key), backup._connect(destination, key)
             src.backup(dst, pages=4, progress=lambda *_: os.kill(os.getpid(), signal.SIGKILL))
 
         backup._copy = copy_then_die
@@ -196,14 +196,15 @@ def test_a_planted_nik_is_found_only_in_what_the_operator_exported(
     failed_import_in_the_application(data, source, pair)  # the disk is full at first
     imported = cli(data, tmp, "import", str(source), "--pair", pair)
     assert imported.returncode == 0, imported.stdout + imported.stderr
+    bundled = cli(data, tmp, "bundle", "export", str(stick / "kantor.silon"))
+    assert bundled.returncode == 0, bundled.stderr
+    assert int(bundled.stdout.split()[0]) >= 50  # the planted supporter travels in it
     synced = cli(data, tmp, "sync")
     assert synced.returncode == 0, synced.stdout + synced.stderr
     assert cli(data, tmp, "backup").returncode == 0
     exported = cli(data, tmp, "export", "--pair", pair, "--b11", str(stick / "B.1.1-KWK.xlsx"))
     assert exported.returncode == 0, exported.stderr
     assert "data pribadi" in exported.stdout  # the operator was warned
-    bundled = cli(data, tmp, "bundle", "export", str(stick / "kantor.silon"))
-    assert bundled.returncode == 0, bundled.stderr
     kill_a_backup_midway(data, tmp)
     assert cli(data, tmp, "status").returncode in (0, 5, 6)  # the next start
 
@@ -211,13 +212,14 @@ def test_a_planted_nik_is_found_only_in_what_the_operator_exported(
     assert (stick / "B.1.1-KWK.xlsx").exists()
     # What the operator exported, the operator's own list, and the server's database
     # (the central server's, not this PC's: it lives in the temp folder only in tests).
-    skip = [stick, inbox, server.data_dir]
+    # The bundle on the stick is searched too: it is sealed to the server.
+    skip = [stick / "B.1.1-KWK.xlsx", inbox, server.data_dir]
     # The database and its backups are searched once they are encrypted at rest (issue
     # #14 part A: login-first opens the database with its key); a plain file holds the
     # NIK by design and is left out of the search (never out of the mode check below).
     if (data / "silon.db").read_bytes()[:16] == PLAIN_SQLITE:
         skip += [data / name for name in DATABASE_FILES] + [data / "backups"]
-    roots = [data, tmp, Path(tempfile.gettempdir())]
+    roots = [data, tmp, stick, Path(tempfile.gettempdir())]
     assert files_holding(roots, started, skip) == []
     assert readable_by_others(data) == []
     assert stat.S_IMODE((stick / "B.1.1-KWK.xlsx").stat().st_mode) == 0o600

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from silon_desktop.storage.db import Database
-from sync import signing
+from sync import sealed, signing
 from sync.bundle import BundleError, decode_bundle, encode_feed_bundle, encode_outbox_bundle
 from sync.client import status
 from sync.client.bundles import TrustedSigners, export_outbox, import_bundle, trusted_signers
@@ -43,6 +43,15 @@ def feed_bundle(server: InProcessServer, path: Path, key: Any = None) -> Path:
     data = encode_feed_bundle(signer, str(uuid.uuid4()), "32.14", "0", page, utc_now_iso())
     path.write_bytes(data)
     return path
+
+
+def server_of(client: Client) -> Any:
+    return client.server.app.state.server
+
+
+def inner_bundle(state: Any, path: Path) -> bytes:
+    """The signed bundle inside a sealed file, opened with the server's box key."""
+    return sealed.open_sealed(path.read_bytes(), state.box_key)
 
 
 def _offline_edits(client: Client, pair: str, n: int) -> list[str]:
@@ -83,6 +92,7 @@ def test_an_outbox_bundle_signed_by_an_unknown_key_is_refused_and_nothing_is_que
     _offline_edits(a, pair, 3)
     path = tmp_path / "kantor-a.silon"
     export_outbox(a.db, a.settings, a.folder, path)
+    path.write_bytes(inner_bundle(server_of(a), path))  # as if sealed to no one
     forged = tmp_path / "palsu.silon"
     body = decode_bundle(path.read_bytes())
     body["user"] = b.username  # the attacker names the victim as the author
@@ -110,14 +120,18 @@ def test_an_outbox_bundle_signed_by_an_unknown_key_is_refused_and_nothing_is_que
 def test_an_outbox_bundle_of_this_device_and_operator_is_taken_back(
     make_client: Callable[..., Client], tmp_path: Path
 ) -> None:
-    """A device's own bundle (e.g. after restoring a backup older than the export) is
-    queued again under the same ids; the server applies nothing twice."""
+    """A device's own signed bundle (e.g. after restoring a backup older than the export)
+    is queued again under the same ids; the server applies nothing twice. The file it
+    exports is sealed to the server: the client itself refuses it, naming the server."""
     a = make_client("a")
     pair = seed_pair(a)
     ids = _offline_edits(a, pair, 3)
     path = tmp_path / "kantor-a.silon"
     export_outbox(a.db, a.settings, a.folder, path)
     mine = trusted_signers(a.settings, a.folder)
+    with pytest.raises(BundleError, match="terenkripsi untuk server"):
+        import_bundle(a.db, path, trusted=mine)
+    path.write_bytes(inner_bundle(server_of(a), path))
     assert import_bundle(a.db, path, trusted=mine).already_known == 3
     other_user = TrustedSigners("operator-lain", mine.public_keys)
     with pytest.raises(BundleError, match="bukan pengguna yang sedang masuk"):
@@ -171,7 +185,7 @@ def test_damaged_outbox_bundle_is_refused_and_changes_nothing(
     _offline_edits(a, pair, 2)
     path = tmp_path / "kantor-a.silon"
     export_outbox(a.db, a.settings, a.folder, path)
-    path.write_bytes(damage(path.read_bytes()))
+    path.write_bytes(damage(inner_bundle(server_of(a), path)))
     before = dump(b.db)
     with pytest.raises(BundleError) as caught:
         import_bundle(b.db, path)
@@ -285,3 +299,43 @@ def test_a_gzip_bomb_bundle_is_refused_before_it_inflates(tmp_path: Path) -> Non
         decode_bundle(bomb)
     assert "jauh lebih besar dari wajar" in refused.value.message
     assert psutil.Process().memory_info().rss - rss_before < 100 * 1024**2
+
+
+def test_an_outbox_bundle_is_sealed_to_the_server_and_opened_only_there(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """Issue #14: USB outbox bundles (199,999 names in a 12 MB file) were plain. Now the
+    file on the stick is encrypted to the server's X25519 key: no name, NIK or even gzip
+    header in it; the server opens it; a changed byte or another key cannot."""
+    from sync.server.bundles import import_bundle as server_import
+    from sync.server.errors import ApiError
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    _offline_edits(a, pair, 3)
+    path = tmp_path / "kantor-a.silon"
+    export_outbox(a.db, a.settings, a.folder, path)
+    data = path.read_bytes()
+    assert sealed.is_sealed(data) and b"\x1f\x8b" not in data[:64]
+    inner = gzip.decompress(inner_bundle(server_of(a), path))
+    assert b"Pendukung 1" in inner and b"Pendukung 1" not in data
+    with pytest.raises(sealed.SealedError, match="penerima lain"):
+        sealed.open_sealed(data, sealed.generate_key())
+    changed = bytearray(data)
+    changed[-20] ^= 0x01
+    with pytest.raises(ApiError):
+        server_import(server_of(a), bytes(changed), None)
+    server.register_device_key(a)
+    out = server_import(server_of(a), data, None)
+    assert [r["status"] for r in out["results"]] == ["applied"] * 3
+
+
+def test_no_export_before_the_server_key_is_known(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    a = make_client("a")
+    a.repo.create("election", {"name": "Uji", "kind": "bupati", "region_code": "32.14"}, "32.14")
+    with pytest.raises(BundleError, match="Kunci enkripsi server belum dikenal"):
+        export_outbox(a.db, a.settings, a.folder, tmp_path / "x.silon")
+    assert status(a.db).pending == 1  # still waiting
+    assert not (tmp_path / "x.silon").exists()
