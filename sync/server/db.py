@@ -107,7 +107,7 @@ def migrate(url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", script_location)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    engine = create_engine(url, poolclass=NullPool)
+    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
     if url.startswith("sqlite"):
         _sqlite_setup(engine)
     try:

@@ -27,7 +27,9 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     from sqlalchemy import create_engine
 
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    engine = create_engine(
+        context.config.get_main_option("sqlalchemy.url") or "", hide_parameters=True
+    )
     with engine.connect() as conn:
         _run(conn)
 else:
