@@ -281,6 +281,9 @@ def test_contents_of_an_outbox_bundle_name_the_device_pairs_and_kinds(
     _offline_edits(a, pair, 4)
     stick = tmp_path / "keluar.silon"
     exported = export_outbox(a.db, a.settings, a.folder, stick)
+    with pytest.raises(BundleError, match="terenkripsi untuk server"):
+        read_contents(a.db, stick)  # sealed to the server: its contents are the server's
+    stick.write_bytes(inner_bundle(server_of(a), stick))  # the signed bundle inside
     contents = read_contents(a.db, stick)
     assert contents.kind == "outbox" and contents.device_id == a.settings.device_id
     assert contents.user == a.settings.username and contents.created_at
