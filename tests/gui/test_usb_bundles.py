@@ -121,8 +121,18 @@ def test_report_save_dialogs_propose_documents_with_the_pair_and_the_date(
         return "", ""  # the operator cancels: nothing is written
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []  # the B.1.1 list warns of personal data first (issue #14)
+
+    def go_on(box: QMessageBox) -> QMessageBox.StandardButton:
+        warned.append(box.text())
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", go_on)
     for kind in ("recap", "b11", "b2", "verification_xlsx"):
         window.ask_report(kind)
+    assert len(warned) == 1 and "data pribadi" in warned[0]
     today = dt.date.today().isoformat()
     assert [Path(a).parent for a in asked] == [documents_folder()] * 4
     assert [Path(a).name for a in asked] == [
