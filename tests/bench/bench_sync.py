@@ -78,6 +78,7 @@ def supporter_rows(pair_id: str, n: int, seed: int = 1) -> list[dict[str, Any]]:
                 "desa_code": f"32.14.{kec:02d}.{2000 + rng.randint(1, 20)}",
                 "kecamatan_code": f"32.14.{kec:02d}",
                 "kabkota_code": "32.14",
+                "round": "submission",
                 "has_id_scan": True,
                 "nik_from_number": False,
                 "check_status": "MS",
