@@ -105,7 +105,7 @@ def bulk_supporters(database: Path, pair_id: str, count: int, seed: int = 1) -> 
         "marital_status, occupation, address, rt, rw, desa_code, kecamatan_code, kabkota_code, "
         "has_id_scan, nik_from_number, check_status, check_reasons, admin_status, admin_reasons, "
         "admin_by, field_status, field_reasons, field_method, field_by, external_duplicate, "
-        "effective_status, effective_reasons"
+        "effective_status, effective_reasons, round"
     )
     marks = ", ".join("?" * len(columns.split(",")))
 
@@ -121,7 +121,7 @@ def bulk_supporters(database: Path, pair_id: str, count: int, seed: int = 1) -> 
                 f"PENDUKUNG {i:07d}", "PURWAKARTA", "L", "S", "PETANI", "", "001", "002",
                 f"32.14.{kec:02d}.2001", f"32.14.{kec:02d}", REGION, 1, 0, status,
                 "[]", status, "[]" if not reasons else f'["{reasons}"]', "", "", "[]", "", "", 0,
-                status, reasons,
+                status, reasons, "submission",
             )  # fmt: skip
 
     con.executemany(f"INSERT INTO supporter ({columns}) VALUES ({marks})", rows())
