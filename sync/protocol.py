@@ -155,6 +155,15 @@ _DOMAINS: dict[str, dict[str, Any]] = {
         "max_len": 16,
         "choices": _choices("submission", "correction_1", "correction_2", ""),
     },
+    "withdrawn_reason": {
+        "max_len": 20,
+        "choices": _choices(
+            "ganda", "ditarik_pendukung", "salah_input", "diganti_impor", "lainnya", ""
+        ),
+    },
+    "withdrawn_note": {"max_len": 500, "multiline": True},
+    "withdrawn_by": {"max_len": 64},
+    "duplicate_of": {"max_len": 36},
     "field_method": {
         "max_len": 20,
         "choices": _choices("rumah", "lo", "kantor_pps", "video", ""),
@@ -330,6 +339,14 @@ SUPPORTER = EntitySpec(
             # the round the row arrived in: submission | correction_1 | correction_2
             # ("" from older clients means submission)
             ("round", S),
+            # withdrawal (the record's delete mutation carries them, see
+            # WITHDRAWAL_FIELDS): why, a note, who, when, and the kept row of a
+            # duplicate merged away ("ganda")
+            ("withdrawn_reason", S),
+            ("withdrawn_note", S),
+            ("withdrawn_by", S),
+            ("withdrawn_at", T),
+            ("duplicate_of", S),
         ),
         FieldSpec("external_duplicate", B, server_owned=True),
         #: An open "Saya tidak mendukung" objection by the citizen (public pages).
@@ -345,6 +362,19 @@ ELECTION, PAIR, CANDIDATE, DOCUMENT, PARTY, SUPPORTER = (
 ENTITIES: dict[str, EntitySpec] = {
     e.name: e for e in (ELECTION, PAIR, CANDIDATE, DOCUMENT, PARTY, SUPPORTER)
 }
+
+
+#: Fields a delete mutation may set (``changes``: ``[old, new]``) and a tombstone
+#: keeps and carries in the feed: a withdrawn supporter's reason, note, who,
+#: when and the row it duplicated. Every other field of a delete is only a base
+#: value (its ``new`` is ignored) and tombstones carry it as null.
+WITHDRAWAL_FIELDS: tuple[str, ...] = (
+    "withdrawn_reason",
+    "withdrawn_note",
+    "withdrawn_by",
+    "withdrawn_at",
+    "duplicate_of",
+)
 
 
 class Op(StrEnum):
@@ -365,7 +395,8 @@ class Mutation:
 
     ``changes`` maps a field to ``(old, new)``: ``old`` is the value the edit was
     made on (the base), ``new`` the value the operator wants. For a create the
-    old values are None and ``base_version`` is 0. A delete carries no changes.
+    old values are None and ``base_version`` is 0. A delete carries base values
+    and sets only the :data:`WITHDRAWAL_FIELDS` (a withdrawn supporter's reason).
     """
 
     id: str
@@ -593,7 +624,8 @@ def encode_feed_page(page: FeedPage) -> dict[str, Any]:
     """A feed page in the columnar wire form.
 
     One block per entity (parents first): the column names once, then one array
-    per record. Tombstones carry null field values. A record appears at most once
+    per record. Tombstones carry null field values but the withdrawal fields
+    (:data:`WITHDRAWAL_FIELDS`). A record appears at most once
     per page (its latest state).
     """
     blocks: dict[str, list[list[Any]]] = {}
@@ -601,7 +633,10 @@ def encode_feed_page(page: FeedPage) -> dict[str, Any]:
         spec = ENTITIES[rec.entity]
         head: list[Any] = [rec.id, rec.scope, rec.version, rec.deleted]
         if rec.deleted:
-            row = head + [None] * len(spec.fields)
+            row = head + [
+                rec.fields.get(name) if name in WITHDRAWAL_FIELDS else None
+                for name in spec.field_names
+            ]
         else:
             row = head + [rec.fields.get(name) for name in spec.field_names]
         blocks.setdefault(rec.entity, []).append(row)
@@ -649,7 +684,11 @@ def decode_feed_page(data: Mapping[str, Any]) -> FeedPage:
                         scope=str(row[index["scope"]]),
                         version=int(row[index["version"]]),
                         deleted=deleted,
-                        fields={} if deleted else {n: row[i] for n, i in wanted},
+                        fields={
+                            n: row[i]
+                            for n, i in wanted
+                            if not deleted or (n in WITHDRAWAL_FIELDS and row[i] is not None)
+                        },
                     )
                 )
         return FeedPage(

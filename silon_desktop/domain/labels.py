@@ -104,6 +104,15 @@ DOCUMENT_LABELS_ID: dict[DocumentKind, str] = {
     DocumentKind.LAINNYA: "Lainnya",
 }
 
+#: Why a supporter was withdrawn (``withdrawn_reason``), in Indonesian.
+WITHDRAWAL_REASON_LABELS_ID: dict[str, str] = {
+    "ganda": "Ganda (digabung ke data lain)",
+    "ditarik_pendukung": "Pendukung menarik dukungannya",
+    "salah_input": "Salah input",
+    "diganti_impor": "Diganti berkas perbaikan",
+    "lainnya": "Lainnya",
+}
+
 #: Field names of all entities, in Indonesian.
 FIELD_LABELS_ID: dict[str, str] = {
     "id": "ID",
@@ -173,6 +182,11 @@ FIELD_LABELS_ID: dict[str, str] = {
     "field_at": "Waktu verifikasi faktual",
     "external_duplicate": "Ganda eksternal",
     "public_objection": "Ada tanggapan masyarakat",
+    "withdrawn_reason": "Alasan penarikan",
+    "withdrawn_note": "Catatan penarikan",
+    "withdrawn_by": "Ditarik oleh",
+    "withdrawn_at": "Waktu penarikan",
+    "duplicate_of": "Ganda dari (data yang dipertahankan)",
     "effective_status": "Status",
     "effective_reasons": "Alasan",
 }

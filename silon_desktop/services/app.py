@@ -278,6 +278,45 @@ class Services:
             return self._problem(error)
         return None
 
+    # -- withdrawal and merge ---------------------------------------------------------
+
+    def withdraw_supporter(
+        self, record_id: str, reason: str, note: str, election: Record
+    ) -> CodedError | None:
+        """Withdraw a supporter with a reason (a tombstone; its history stays).
+        None when saved, else why not."""
+        from silon_desktop.services import withdrawal
+
+        try:
+            values = withdrawal.withdrawal_values(reason, self.user, note)
+            withdrawal.withdraw(self.repo, self.db, election, record_id, values)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            return self._problem(error)
+        return None
+
+    def merge_plan(self, first_id: str, second_id: str) -> tuple[str, builtins.list[str]]:
+        """Which of two rows to keep by default (the better verified) and the
+        person's fields on which they differ."""
+        from silon_desktop.services import withdrawal
+
+        a, b = self.get("supporter", first_id) or {}, self.get("supporter", second_id) or {}
+        if not a or not b:
+            return first_id, []
+        return withdrawal.better_verified(a, b), withdrawal.differences(a, b)
+
+    def merge_supporters(
+        self, keep_id: str, drop_id: str, values: Record, election: Record
+    ) -> CodedError | None:
+        """Keep one row of a duplicate (with ``values`` taken from the other) and
+        withdraw the other as ``ganda`` of it, in one step. None when saved."""
+        from silon_desktop.services import withdrawal
+
+        try:
+            withdrawal.merge(self.repo, self.db, election, keep_id, drop_id, values, self.user)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            return self._problem(error)
+        return None
+
     # -- reports -----------------------------------------------------------------------
 
     def recap(self, pair_id: str, stage: str | None = None) -> PairRecap:

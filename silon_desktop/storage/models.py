@@ -175,6 +175,14 @@ class Supporter(SyncedMixin, Base):
     public_objection: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The round the row arrived in: submission | correction_1 | correction_2.
     round: Mapped[str] = mapped_column(String(16), default="submission")
+    #: Withdrawal (revision 0007), set with the tombstone: why (ganda,
+    #: ditarik_pendukung, salah_input, diganti_impor, lainnya), a note, who,
+    #: when, and for a duplicate merged away the id of the row kept.
+    withdrawn_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    withdrawn_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    withdrawn_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    duplicate_of: Mapped[str] = mapped_column(String(36), default="", server_default="")
     #: Local, derived from the fields above for fast filtering and counting:
     #: the effective status (field > admin > check) and its reasons as "A,B".
     effective_status: Mapped[str] = mapped_column(String(3), default="")

@@ -17,7 +17,9 @@ base_version    the server version the (first coalesced) edit was made on
 changes         JSON object ``{field: [old, new]}`` in WIRE form
                 (``sync.protocol.encode_value``: dates ``YYYY-MM-DD``, datetimes
                 ISO 8601 UTC with ``Z``, lists of strings). A create has
-                ``old = null`` for every field it sets; a delete has ``{}``.
+                ``old = null`` for every field it sets; a delete only the
+                withdrawal fields it sets (``sync.protocol.WITHDRAWAL_FIELDS``:
+                a withdrawn supporter's reason, who, when), often ``{}``.
 state           :class:`State`: ``pending`` -> ``sent`` -> ``acked`` | ``conflict`` | ``rejected``
 created_at      when the first edit was made (UTC)
 updated_at      when the last edit was coalesced into it
@@ -40,7 +42,8 @@ newest mutation that is ``pending`` and has never left the device
 - delete onto upsert: when that upsert is a create (base 0) and it is the only
   outbox row the record ever had, the server has never seen the record: both
   are dropped (the local row stays as a tombstone at version 0, no mutation).
-  Otherwise the upsert becomes the delete (its field changes are moot).
+  Otherwise the upsert becomes the delete (its field changes are moot; the
+  delete's own withdrawal changes, the reason, are kept).
 - anything after a delete, or after a mutation that already left the device,
   starts a new mutation. A second delete of a deleted record is a no-op.
 
@@ -104,6 +107,7 @@ from silon_desktop.storage.models import OutboxMutation, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
     ENTITIES,
+    WITHDRAWAL_FIELDS,
     JsonValue,
     Mutation,
     MutationResult,
@@ -244,7 +248,7 @@ def enqueue(
             return open_row.mutation_id
         return _insert(session, entity, record_id, scope, op, base_version, wire)
     if op is Op.DELETE:
-        return _delete_onto(session, open_row)
+        return _delete_onto(session, open_row, wire)
     return _coalesce(session, open_row, wire)
 
 
@@ -272,7 +276,7 @@ def _insert(
     wire: WireChanges,
 ) -> str | None:
     if op is Op.DELETE:
-        wire = {}
+        wire = withdrawal_changes(wire)
     else:
         wire = {k: v for k, v in wire.items() if v[0] != v[1]}
         if not wire and base_version != 0:
@@ -295,7 +299,12 @@ def _coalesce(session: Session, row: OutboxMutation, wire: WireChanges) -> str |
     return row.mutation_id
 
 
-def _delete_onto(session: Session, row: OutboxMutation) -> str | None:
+def withdrawal_changes(wire: WireChanges) -> WireChanges:
+    """The changes a delete carries: the withdrawal fields it sets."""
+    return {k: v for k, v in wire.items() if k in WITHDRAWAL_FIELDS and v[0] != v[1]}
+
+
+def _delete_onto(session: Session, row: OutboxMutation, wire: WireChanges) -> str | None:
     is_create = row.base_version == 0
     others = session.scalar(
         select(func.count())
@@ -311,7 +320,7 @@ def _delete_onto(session: Session, row: OutboxMutation) -> str | None:
         session.flush()
         return None
     row.op = str(Op.DELETE)
-    row.changes = {}
+    row.changes = withdrawal_changes(wire)
     row.updated_at = utcnow()
     session.flush()
     return row.mutation_id

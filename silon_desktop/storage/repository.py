@@ -43,7 +43,7 @@ from silon_desktop.storage.records import (
     row_to_dict,
     table_for,
 )
-from sync.protocol import ENTITIES, FieldType, Op, encode_value, new_id
+from sync.protocol import ENTITIES, WITHDRAWAL_FIELDS, FieldType, Op, encode_value, new_id
 
 
 class Cancelled(Exception):
@@ -178,8 +178,15 @@ class Repository:
         self._journal(session, entity, row.id, "update", wire, mutation)
         return mutation, {name: old for name, (old, _new) in changed.items()}
 
-    def delete(self, entity: str, record_id: str) -> str | None:
+    def delete(
+        self, entity: str, record_id: str, withdrawal: Mapping[str, Any] | None = None
+    ) -> str | None:
         """Delete a record (a tombstone: the row stays with ``deleted = True``).
+
+        Args:
+            withdrawal: values of ``sync.protocol.WITHDRAWAL_FIELDS`` (a withdrawn
+                supporter's reason, note, who, when, kept duplicate): written on
+                the tombstone and carried by the delete mutation.
 
         Returns:
             The delete mutation's id, or None when nothing is left to tell the
@@ -187,20 +194,42 @@ class Repository:
 
         Raises:
             RecordNotFound: no such record.
+            ValidationError: a withdrawal value is refused (nothing is saved).
         """
-        model = model_for(entity)
         with self.db.session() as session:
-            row = session.get(model, record_id)
-            if row is None:
-                raise RecordNotFound(entity, record_id)
-            if row.deleted:
-                return None
-            row.deleted = True
-            mutation = outbox.enqueue(
-                session, entity, row.id, row.scope, Op.DELETE, row.version, {}
-            )
-            self._journal(session, entity, row.id, "delete", {}, mutation)
-            return mutation
+            return self.delete_in(session, entity, record_id, withdrawal)
+
+    def delete_in(
+        self,
+        session: Session,
+        entity: str,
+        record_id: str,
+        withdrawal: Mapping[str, Any] | None = None,
+    ) -> str | None:
+        """:meth:`delete` inside ``session`` (one transaction with other edits)."""
+        checked = check_values(entity, withdrawal or {})
+        unknown = set(checked) - set(WITHDRAWAL_FIELDS)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "read_only")
+        row = session.get(model_for(entity), record_id)
+        if row is None:
+            raise RecordNotFound(entity, record_id)
+        if row.deleted:
+            return None
+        changed = {name: (getattr(row, name), value) for name, value in checked.items()}
+        for name, (_old, value) in changed.items():
+            setattr(row, name, value)
+        row.deleted = True
+        wire = outbox.encode_changes(entity, changed)
+        mutation = outbox.enqueue(session, entity, row.id, row.scope, Op.DELETE, row.version, wire)
+        self._journal(session, entity, row.id, "delete", outbox.withdrawal_changes(wire), mutation)
+        return mutation
+
+    def update_in(
+        self, session: Session, entity: str, record_id: str, values: Mapping[str, Any]
+    ) -> str | None:
+        """:meth:`update` inside ``session`` (one transaction with other edits)."""
+        return self._update_in(session, entity, record_id, values)[0]
 
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
         """Every column of a record (tombstones included), or None."""

@@ -28,6 +28,7 @@ from silon_desktop.ui.labels import (
     reason_label,
     status_label,
     sync_state_label,
+    withdrawal_reason_label,
     yes_no,
 )
 from silon_desktop.ui.save_paths import documents_folder
@@ -51,6 +52,17 @@ def _server_time(text: str) -> str:
         return _local(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         return text
+
+
+def _journal_fields(entry: dict[str, Any]) -> str:
+    """The fields of a journal line; a withdrawal shows its reason and note."""
+    changes = entry.get("changes") or {}
+    reason = changes.get("withdrawn_reason")
+    if entry.get("action") == "delete" and reason:
+        note = (changes.get("withdrawn_note") or [None, ""])[1]
+        text = field_label("withdrawn_reason") + ": " + withdrawal_reason_label(str(reason[1]))
+        return text + (f" ({note})" if note else "")
+    return ", ".join(field_label(f) for f in sorted(changes))
 
 
 class HistoryDialog(QDialog):
@@ -146,7 +158,7 @@ class HistoryDialog(QDialog):
         actions = {
             "create": self.tr("dibuat"),
             "update": self.tr("diubah"),
-            "delete": self.tr("dihapus"),
+            "delete": self.tr("dihapus / ditarik"),
         }
         self.journal_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -154,7 +166,7 @@ class HistoryDialog(QDialog):
                 _local(r.get("at")),
                 str(r.get("user") or "-"),
                 actions.get(str(r.get("action")), str(r.get("action"))),
-                ", ".join(field_label(f) for f in sorted(r.get("changes") or {})),
+                _journal_fields(r),
             ]
             for column, text in enumerate(cells):
                 self.journal_table.setItem(i, column, QTableWidgetItem(text))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from silon_desktop.domain.codes import ReasonCode
 from silon_desktop.domain.errors import CodedError
-from silon_desktop.domain.labels import REASON_LABELS_ID
+from silon_desktop.domain.labels import REASON_LABELS_ID, WITHDRAWAL_REASON_LABELS_ID
 from silon_desktop.domain.wording import say
 
 
@@ -194,8 +194,19 @@ def field_label(name: str) -> str:
         "external_duplicate": _t(QT_TRANSLATE_NOOP("labels", "Ganda eksternal")),
         "public_objection": _t(QT_TRANSLATE_NOOP("labels", "Ada tanggapan masyarakat")),
         "_deleted": _t(QT_TRANSLATE_NOOP("labels", "Dihapus")),
+        "withdrawn_reason": _t(QT_TRANSLATE_NOOP("labels", "Alasan penarikan")),
+        "withdrawn_note": _t(QT_TRANSLATE_NOOP("labels", "Catatan penarikan")),
+        "withdrawn_by": _t(QT_TRANSLATE_NOOP("labels", "Ditarik oleh")),
+        "withdrawn_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu penarikan")),
+        "duplicate_of": _t(QT_TRANSLATE_NOOP("labels", "Ganda dari")),
     }
     return labels.get(name, name)
+
+
+def withdrawal_reason_label(code: str) -> str:
+    """Why a supporter was withdrawn, from the domain's one table, translated."""
+    text = WITHDRAWAL_REASON_LABELS_ID.get(code)
+    return _t(text) if text else code
 
 
 def field_error_message(name: str, code: str, message_id: str = "", detail: str = "") -> str:

@@ -45,6 +45,7 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
+from silon_desktop.ui.withdraw_dialog import MergeDialog, WithdrawDialog
 from silon_desktop.ui.workers import JobRunner
 
 REASON_CODES = (
@@ -128,8 +129,22 @@ class SupportersPage(QWidget):
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         self.add_button = QPushButton(self.tr("Tambah pendukung"))
         self.add_button.clicked.connect(self.add_supporter)
+        self.withdraw_button = QPushButton(self.tr("Tarik dukungan..."))
+        self.withdraw_button.setObjectName("withdrawSupporter")
+        self.withdraw_button.setToolTip(
+            self.tr("Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)")
+        )
+        self.withdraw_button.clicked.connect(self.withdraw_current)
+        self.merge_button = QPushButton(self.tr("Gabungkan ganda..."))
+        self.merge_button.setObjectName("mergeDuplicates")
+        self.merge_button.setToolTip(
+            self.tr("Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik")
+        )
+        self.merge_button.clicked.connect(self.merge_selected)
         top = QHBoxLayout()
         top.addWidget(self.counts_label, 1)
+        top.addWidget(self.merge_button)
+        top.addWidget(self.withdraw_button)
         top.addWidget(self.add_button)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -375,6 +390,59 @@ class SupportersPage(QWidget):
         self.form.load(record_id)
         self._shown_nik = ""
         self.form.widgets["nik"].setFocus()
+        self.refresh_counts()
+        self.changed.emit()
+
+    def withdraw_current(self) -> bool:
+        """Ask why, then withdraw the current supporter (a tombstone with its reason)."""
+        record_id = self.current_supporter_id()
+        record = self.backend.get("supporter", record_id) if record_id else None
+        if record is None:
+            return False
+        dialog = WithdrawDialog(record, self)
+        if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
+            return False
+        reason, note = dialog.choice()
+        error = self.backend.withdraw_supporter(str(record["id"]), reason, note, self.election)
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Tidak ditarik"), error_text(error))
+            return False
+        self._after_withdrawal()
+        return True
+
+    def merge_selected(self) -> bool:
+        """Two selected rows of one person: keep one, withdraw the other as ``ganda``."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = self._verdict_ids(rows)
+        if len(ids) != 2:
+            QMessageBox.information(
+                self,
+                self.tr("Gabungkan ganda"),
+                self.tr("Pilih tepat dua baris pendukung (Ctrl+klik) yang merupakan orang sama."),
+            )
+            return False
+        first, second = (self.backend.get("supporter", i) for i in ids)
+        if first is None or second is None:
+            return False
+        keep_id, fields = self.backend.merge_plan(ids[0], ids[1])
+        dialog = MergeDialog(first, second, keep_id, fields, self)
+        if dialog.exec() != MergeDialog.DialogCode.Accepted:
+            return False
+        keep, drop, values = dialog.choice()
+        error = self.backend.merge_supporters(keep, drop, values, self.election)
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Tidak digabungkan"), error_text(error))
+            return False
+        self._after_withdrawal()
+        position = self.model.position_of(keep)
+        if position is not None:
+            self.table.selectRow(position)
+        return True
+
+    def _after_withdrawal(self) -> None:
+        self.form.load(None)
+        self.result_label.setText("")
+        self.model.refresh()
         self.refresh_counts()
         self.changed.emit()
 

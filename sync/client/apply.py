@@ -35,11 +35,11 @@ from sqlalchemy import Connection, Table, bindparam, select, update
 from silon_desktop.storage import outbox
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.types import storage_text
-from sync.client.columns import BulkRows, DeriveFn, table_of
+from sync.client.columns import BulkRows, DeriveFn, table_of, to_column
 from sync.client.rebase import overlay
 from sync.client.report import StageName
 from sync.client.stage import Stage
-from sync.protocol import ENTITIES, Record, decode_feed_page
+from sync.protocol import ENTITIES, WITHDRAWAL_FIELDS, Record, decode_feed_page
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
@@ -235,7 +235,13 @@ class Applier:
                     stats.skipped += 1  # a tombstone of a record never seen here
                 else:
                     tombstones.append(
-                        {"_id": rec.id, "scope": rec.scope, "version": rec.version, "now": now}
+                        {
+                            "_id": rec.id,
+                            "scope": rec.scope,
+                            "version": rec.version,
+                            "now": now,
+                            **_withdrawal_columns(table, entity, rec),
+                        }
                     )
                     stats.updated += 1
                 continue
@@ -256,6 +262,7 @@ class Applier:
                     version=bindparam("version"),
                     deleted=True,
                     updated_at=bindparam("now"),
+                    **{n: bindparam(f"w_{n}") for n in _withdrawal_names(table)},
                 ),
                 tombstones,
             )
@@ -267,6 +274,19 @@ class Applier:
             derived = [c for c in ("effective_status", "effective_reasons") if c in table.c]
             rows = self._bulk[entity] = BulkRows(table, entity, derived)
         return rows
+
+
+def _withdrawal_names(table: Table) -> list[str]:
+    return [n for n in WITHDRAWAL_FIELDS if n in table.c]
+
+
+def _withdrawal_columns(table: Table, entity: str, rec: Record) -> dict[str, Any]:
+    """A tombstone's withdrawal fields (reason, who, when) as column values."""
+    spec = ENTITIES[entity]
+    return {
+        f"w_{n}": to_column(spec.spec(n), rec.fields.get(n), bool(table.c[n].nullable))
+        for n in _withdrawal_names(table)
+    }
 
 
 def apply_records(

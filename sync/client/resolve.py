@@ -38,7 +38,7 @@ from sync.client.columns import conflict_t, local_wire, table_of, to_column
 from sync.client.push import PushStage
 from sync.client.report import StageName
 from sync.merge import DELETED_FIELD, same_value
-from sync.protocol import ENTITIES, Op
+from sync.protocol import ENTITIES, WITHDRAWAL_FIELDS, Op
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -173,8 +173,15 @@ def _resolve_delete(session: Any, row: Conflict, choice: str, local: Any) -> str
     session.connection().execute(
         update(table).where(table.c.id == row.record_id).values(deleted=True, updated_at=utcnow())
     )
+    withdrawal = {
+        name: [None, value]
+        for name, value in (
+            local_wire(session.connection(), row.entity, row.record_id) or {}
+        ).items()
+        if name in WITHDRAWAL_FIELDS and value not in (None, "")
+    }
     return outbox.enqueue(
-        session, row.entity, row.record_id, local.scope, Op.DELETE, int(local.version), {}
+        session, row.entity, row.record_id, local.scope, Op.DELETE, int(local.version), withdrawal
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sync import merge
 from sync.protocol import (
     ENTITIES,
+    WITHDRAWAL_FIELDS,
     Mutation,
     MutationResult,
     Op,
@@ -330,10 +331,15 @@ def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     losing = merge.merge_delete(base_fields, rec.fields, m.base_version, rec.version)
     if losing is not None:
         return _conflict(batch, m, rec, {merge.DELETED_FIELD: losing})
+    # The tombstone keeps its fields (the history) and takes the withdrawal's
+    # reason, who, when and kept duplicate from the delete's changes.
+    withdrawal = {n: new for n, (_old, new) in m.changes.items() if n in WITHDRAWAL_FIELDS}
+    before = dict(rec.fields)
+    rec.fields = {**rec.fields, **withdrawal}
     rec.deleted = True
     rec.version += 1
     touch(batch, rec)
-    batch.audit_entries.append(audit_entry(batch, "delete", rec, rec.fields, None))
+    batch.audit_entries.append(audit_entry(batch, "delete", rec, before, withdrawal or None))
     return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
 
 

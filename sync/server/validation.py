@@ -19,6 +19,7 @@ from sync.protocol import (
     MAX_LIST,
     MAX_TEXT,
     PATH_CHARS,
+    WITHDRAWAL_FIELDS,
     FieldSpec,
     FieldType,
     Mutation,
@@ -53,9 +54,9 @@ def check_mutation(m: Mutation, *, domains: bool = True) -> None:
         raise Rejection(RejectCode.UNKNOWN_ENTITY, "entity", f"unknown entity {m.entity!r}")
     if not SCOPE_RE.fullmatch(m.scope):
         raise Rejection(RejectCode.BAD_VALUE, "scope", f"scope {m.scope!r} is not a region code")
-    if m.op is Op.DELETE:
-        return
     for name, (old, new) in m.changes.items():
+        if m.op is Op.DELETE and name not in WITHDRAWAL_FIELDS:
+            continue  # a base value only (see sync.protocol.WITHDRAWAL_FIELDS)
         check = checkers.get(name)
         if check is None:
             spec = _SPECS[m.entity].get(name)

@@ -254,3 +254,21 @@ def test_replaying_the_outbox_reaches_the_local_state(
         assert server is not None
         # the merge treats None and "" as the same blank value
         assert {f: server.get(f) or "" for f in FIELDS} == local
+
+
+def test_a_withdrawal_reason_rides_on_the_delete(db: Database) -> None:
+    reason = {"withdrawn_reason": ["", "ditarik_pendukung"], "withdrawn_by": ["", "ani"]}
+    mid = _enqueue(db, "delete", 4, {**reason, "name": ["A", "B"]})  # a base value only
+    (row,) = _rows(db)
+    assert row.mutation_id == mid and (row.op, row.base_version) == ("delete", 4)
+    assert row.changes == reason
+
+
+def test_a_pending_edit_folded_into_a_delete_keeps_the_reason_not_the_edit(
+    db: Database,
+) -> None:
+    mid = _enqueue(db, "upsert", 5, {"name": ["A", "B"]})
+    assert _enqueue(db, "delete", 5, {"withdrawn_reason": ["", "salah_input"]}) == mid
+    (row,) = _rows(db)
+    assert (row.op, row.base_version) == ("delete", 5)
+    assert row.changes == {"withdrawn_reason": ["", "salah_input"]}

@@ -1,0 +1,127 @@
+"""Withdrawing a supporter with a reason, and merging a duplicate, on the supporters page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.ui.history_dialog import HistoryDialog
+from silon_desktop.ui.withdraw_dialog import MergeDialog, WithdrawDialog
+from tests.gui.test_verification import open_supporters
+
+
+def test_withdraw_the_current_supporter_with_a_reason(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    total = page.model.rowCount()
+    page.table.selectRow(2)
+    target = page.current_supporter_id()
+    name = backend.get("supporter", target)["name"]
+    seen: list[WithdrawDialog] = []
+
+    def fill(dialog: WithdrawDialog) -> int:
+        seen.append(dialog)
+        codes = [dialog.reason.itemData(i) for i in range(dialog.reason.count())]
+        assert "ganda" not in codes  # a merge sets it, with the kept row
+        dialog.reason.setCurrentIndex(codes.index("ditarik_pendukung"))
+        dialog.note.setText("surat penarikan 3 Juni")
+        return WithdrawDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WithdrawDialog, "exec", fill)
+    assert page.withdraw_button.text() == "Tarik dukungan..."
+    with qtbot.waitSignal(page.changed):
+        page.withdraw_button.click()
+    assert seen and name in seen[0].findChildren(type(page.counts_label))[0].text()
+    record = backend.get("supporter", target)
+    assert record["deleted"] and record["withdrawn_reason"] == "ditarik_pendukung"
+    assert page.model.rowCount() == total - 1
+    assert page.model.position_of(target) is None
+    assert page.form.record_id is None  # the panel no longer shows the withdrawn row
+
+    history = HistoryDialog(backend, "supporter", target, window)
+    qtbot.addWidget(history)
+    last = history.journal_table.rowCount() - 1
+    assert history.journal_table.item(last, 2).text() == "dihapus / ditarik"
+    assert history.journal_table.item(last, 3).text() == (
+        "Alasan penarikan: Pendukung menarik dukungannya (surat penarikan 3 Juni)"
+    )
+
+
+def test_cancel_withdraws_nothing(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_supporters(window, seeded)
+    page.table.selectRow(0)
+    target = page.current_supporter_id()
+    monkeypatch.setattr(WithdrawDialog, "exec", lambda _d: WithdrawDialog.DialogCode.Rejected)
+    assert page.withdraw_current() is False
+    assert window.backend.get("supporter", target)["deleted"] is False
+
+
+def test_merge_two_rows_of_one_person_keeps_the_chosen_one(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = window.backend
+    first = backend.get("supporter", seeded["first_supporter"])
+    election = backend.get("election", seeded["election"])
+    copy, _error = backend.create(
+        "supporter",
+        {
+            **{k: first[k] for k in ("pair_id", "nik", "name", "sex", "marital_status")},
+            **{k: first[k] for k in ("occupation", "desa_code", "kecamatan_code", "kabkota_code")},
+            "address": "JL. MELATI 4",
+            "has_id_scan": True,
+        },
+        first["scope"],
+    )
+    backend.recheck_supporter(copy, election)
+    page = open_supporters(window, seeded)
+    page.refresh()
+    rows = [page.model.position_of(first["id"]), page.model.position_of(copy)]
+    assert None not in rows
+    selection = page.table.selectionModel()
+    selection.clearSelection()
+    for row in rows:
+        selection.select(
+            page.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    chosen: list[MergeDialog] = []
+
+    def keep_first_with_the_copys_address(dialog: MergeDialog) -> int:
+        chosen.append(dialog)
+        assert list(dialog.choosers) == ["address"]
+        first_index = 0 if dialog.rows[0]["id"] == first["id"] else 1
+        dialog.keep_buttons[first_index].setChecked(True)
+        dialog.choosers["address"].setCurrentIndex(1 - first_index)  # the copy's address
+        return MergeDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MergeDialog, "exec", keep_first_with_the_copys_address)
+    with qtbot.waitSignal(page.changed):
+        page.merge_button.click()
+    assert chosen
+    kept, gone = backend.get("supporter", first["id"]), backend.get("supporter", copy)
+    assert kept["deleted"] is False and kept["address"] == "JL. MELATI 4"
+    assert gone["deleted"] is True and gone["withdrawn_reason"] == "ganda"
+    assert gone["duplicate_of"] == first["id"]
+    assert "DUPLICATE_IDENTICAL" not in kept["check_reasons"]
+    assert "DUPLICATE_POTENTIAL" not in kept["check_reasons"]
+    assert page.model.position_of(copy) is None
+
+
+def test_merge_asks_for_exactly_two_rows(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    page = open_supporters(window, seeded)
+    page.table.selectRow(0)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    assert page.merge_selected() is False
+    assert told and "tepat dua baris" in told[0]

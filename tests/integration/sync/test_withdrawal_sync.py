@@ -1,0 +1,93 @@
+"""A supporter withdrawn with a reason travels as a tombstone through a real server
+process: the reason survives an unsent edit folded into the delete, the server keeps
+the row and an audit line of the withdrawal, and another device pulls the reason."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from silon_desktop.domain.regions import default_table
+from silon_desktop.reports.recap import pair_recap
+from silon_desktop.services import withdrawal
+from sync.server.db import SQLITE_NAME
+from tests.integration.server_process import ServerProcess
+from tests.integration.sync.conftest import HttpClient
+from tests.integration.sync.test_rounds_scenario import _supporters
+
+
+def _server_audit(server: ServerProcess, record_id: str) -> list[tuple[str, dict, dict]]:
+    path = Path(server.data_dir) / SQLITE_NAME
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT action, before, after FROM audit WHERE record_id = ? ORDER BY id", (record_id,)
+        ).fetchall()
+    finally:
+        con.close()
+    return [(a, json.loads(b or "null") or {}, json.loads(c or "null") or {}) for a, b, c in rows]
+
+
+def test_a_withdrawal_travels_as_a_tombstone_with_its_reason(
+    qtbot: QtBot,
+    server: ServerProcess,
+    region: str,
+    http_client: Callable[..., HttpClient],
+) -> None:
+    operator, other = http_client("op"), http_client("ver")
+    kec = [r.code for r in default_table().children(region)][:2]
+    if not kec:
+        pytest.skip(f"no kecamatan known for {region}")
+    election = operator.repo.create(
+        "election",
+        {
+            "name": "Uji",
+            "kind": "bupati",
+            "region_code": region,
+            "year": 2024,
+            "dpt": 60,
+            "subregion_count": 2,
+            "rule_set": "pilkada-2024",
+        },
+        region,
+    )
+    pair = operator.repo.create(
+        "pair", {"election_id": election, "number": 1, "route": "perseorangan"}, region
+    )
+    ids = _supporters(operator, pair, region, kec, 3, first=1, arrival="submission")
+    for client in (operator, other, operator):
+        assert client.sync().failure is None
+    target = ids[0]
+    # An edit not sent yet, then the withdrawal: the delete keeps the reason.
+    operator.repo.update("supporter", target, {"address": "JL. BARU"})
+    values = withdrawal.withdrawal_values("ditarik_pendukung", operator.username, "surat 3 Juni")
+    withdrawal.withdraw(operator.repo, operator.db, {"region_code": region}, target, values)
+    assert operator.sync().failure is None
+    assert other.sync().failure is None
+
+    pulled = other.repo.get("supporter", target)
+    assert pulled is not None and pulled["deleted"] is True
+    assert (pulled["withdrawn_reason"], pulled["withdrawn_note"]) == (
+        "ditarik_pendukung",
+        "surat 3 Juni",
+    )
+    assert pulled["withdrawn_by"] == operator.username and pulled["withdrawn_at"] is not None
+    assert pair_recap(other.db.engine, pair).totals.total == 2  # counts leave it out
+
+    r = server.request("GET", f"/v1/records/supporter/{target}", token=other.token)
+    assert r.status_code == 200, r.text
+    kept = r.json()
+    assert kept["deleted"] is True
+    assert kept["fields"]["name"] == "PENDUKUNG 001"  # the tombstone keeps the row
+    assert kept["fields"]["withdrawn_reason"] == "ditarik_pendukung"
+    actions = _server_audit(server, target)
+    assert [a for a, _b, _c in actions] == ["create", "delete"]
+    _action, before, after = actions[-1]
+    assert before["name"] == "PENDUKUNG 001"
+    assert after["withdrawn_reason"] == "ditarik_pendukung"
+    assert after["withdrawn_note"] == "surat 3 Juni"

@@ -1,0 +1,134 @@
+"""Withdrawing a supporter with a reason, and merging two rows of one person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from silon_desktop import paths
+from silon_desktop.services import Services
+from silon_desktop.services.withdrawal import better_verified
+from silon_desktop.storage.models import OutboxMutation
+from tests.gui.sample_data import open_backend, seed_small
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[Services]:
+    s = open_backend(paths.resolve(data_dir).ensure())
+    yield s
+    s.db.engine.dispose()
+
+
+def _delete_mutation(services: Services, record_id: str) -> OutboxMutation:
+    with services.db.session(readonly=True) as session:
+        rows = session.query(OutboxMutation).filter_by(record_id=record_id).all()
+        (row,) = [r for r in rows if r.op == "delete"]
+        session.expunge(row)
+        return row
+
+
+def test_a_withdrawn_supporter_is_a_tombstone_with_its_reason_and_leaves_the_counts(
+    services: Services,
+) -> None:
+    ids = seed_small(services, supporters=5)
+    election = services.get("election", ids["election"]) or {}
+    target = ids["first_supporter"]
+    before = services.status_counts(ids["pair"])
+    assert (
+        services.withdraw_supporter(target, "ditarik_pendukung", "surat 3 Juni", election) is None
+    )
+    record = services.get("supporter", target)
+    assert record is not None and record["deleted"] is True
+    assert (record["withdrawn_reason"], record["withdrawn_note"]) == (
+        "ditarik_pendukung",
+        "surat 3 Juni",
+    )
+    assert record["withdrawn_by"] == "operator" and record["withdrawn_at"] is not None
+    assert record["name"] == "PENDUKUNG 000"  # the row (its history) stays
+    assert services.status_counts(ids["pair"])["total"] == before["total"] - 1 == 4
+    assert services.recap(ids["pair"]).totals.total == 4
+    # the record was never pushed: the create and the delete cancel out locally
+    journal = services.journal("supporter", target)
+    assert [j["action"] for j in journal] == ["create", "delete"]
+    assert journal[-1]["changes"]["withdrawn_reason"] == ["", "ditarik_pendukung"]
+
+
+def test_the_delete_of_a_pushed_supporter_carries_the_reason(services: Services) -> None:
+    ids = seed_small(services, supporters=2)
+    target = ids["first_supporter"]
+    with services.db.session() as session:  # as if pushed and acknowledged at version 1
+        session.query(OutboxMutation).delete()
+        from silon_desktop.storage.models import Supporter
+
+        session.get(Supporter, target).version = 1
+    services.update("supporter", target, {"address": "JL. MAWAR"})  # waiting edit, folded
+    assert services.withdraw_supporter(target, "salah_input", "", {}) is None
+    mutation = _delete_mutation(services, target)
+    assert mutation.base_version == 1
+    assert mutation.changes["withdrawn_reason"] == ["", "salah_input"]
+    assert mutation.changes["withdrawn_by"] == ["", "operator"]
+    assert "address" not in mutation.changes
+
+
+def test_other_needs_a_note_and_an_unknown_reason_is_refused(services: Services) -> None:
+    ids = seed_small(services, supporters=1)
+    error = services.withdraw_supporter(ids["first_supporter"], "lainnya", " ", {})
+    assert error is not None and "catatan" in str(error.params.get("detail", "")).lower()
+    assert services.withdraw_supporter(ids["first_supporter"], "bosan", "", {}) is not None
+    assert (services.get("supporter", ids["first_supporter"]) or {})["deleted"] is False
+
+
+def test_merging_a_duplicate_keeps_one_with_chosen_values_and_withdraws_the_other(
+    services: Services,
+) -> None:
+    ids = seed_small(services, supporters=3)
+    election = services.get("election", ids["election"]) or {}
+    first = services.get("supporter", ids["first_supporter"]) or {}
+    copy, error = services.create(
+        "supporter",
+        {
+            **{k: first[k] for k in ("pair_id", "nik", "sex", "marital_status", "occupation")},
+            **{k: first[k] for k in ("desa_code", "kecamatan_code", "kabkota_code")},
+            "name": "PENDUKUNG 000",
+            "address": "JL. MELATI 4",
+            "has_id_scan": True,
+        },
+        first["scope"],
+    )
+    assert copy is not None and error is None
+    assert services.recheck_supporter(copy, election) is None
+    flagged = services.get("supporter", copy) or {}
+    assert {"DUPLICATE_IDENTICAL", "DUPLICATE_POTENTIAL"} & set(flagged["check_reasons"])
+    services.verify([copy], "admin", [], "", election)  # a person found the copy MS
+    keep, differing = services.merge_plan(first["id"], copy)
+    assert keep == copy  # the better-verified row is kept by default
+    assert differing == ["address"]
+    assert services.merge_supporters(copy, first["id"], {"rt": "004"}, election) is None
+    kept = services.get("supporter", copy) or {}
+    gone = services.get("supporter", first["id"]) or {}
+    assert kept["deleted"] is False and kept["rt"] == "004" and kept["address"] == "JL. MELATI 4"
+    assert gone["deleted"] is True and gone["withdrawn_reason"] == "ganda"
+    assert gone["duplicate_of"] == copy
+    assert not {"DUPLICATE_IDENTICAL", "DUPLICATE_POTENTIAL"} & set(kept["check_reasons"])
+    assert services.recap(ids["pair"]).totals.total == 3
+
+
+def test_a_merge_of_a_row_with_itself_or_a_withdrawn_row_is_refused(services: Services) -> None:
+    ids = seed_small(services, supporters=2)
+    one = ids["first_supporter"]
+    assert services.merge_supporters(one, one, {}, {}) is not None
+    other = [r["id"] for r in services.list("supporter") if r["id"] != one][0]
+    services.withdraw_supporter(other, "salah_input", "", {})
+    assert services.merge_supporters(one, other, {}, {}) is not None
+    assert (services.get("supporter", one) or {})["deleted"] is False
+
+
+def test_better_verified_prefers_a_persons_ms_then_a_scan() -> None:
+    a = {"id": "a", "admin_status": "", "has_id_scan": True, "check_reasons": []}
+    b = {"id": "b", "admin_status": "MS", "has_id_scan": False, "check_reasons": []}
+    assert better_verified(a, b) == "b"
+    c = {"id": "c", "admin_status": "", "has_id_scan": False, "check_reasons": []}
+    assert better_verified(c, a) == "a"
+    assert better_verified(a, dict(a, id="z")) == "a"
