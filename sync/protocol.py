@@ -377,6 +377,11 @@ WITHDRAWAL_FIELDS: tuple[str, ...] = (
 )
 
 
+def party_key(name: object) -> str:
+    """A party's name as compared for "one pair per party": case and spaces ignored."""
+    return " ".join(str(name or "").split()).casefold()
+
+
 class Op(StrEnum):
     UPSERT = "upsert"  # create (base_version 0) or update
     DELETE = "delete"  # tombstone
@@ -545,6 +550,8 @@ class RejectCode(StrEnum):
     PARENT_MISSING = "PARENT_MISSING"  # parent record unknown or deleted
     DEADLINE_PASSED = "DEADLINE_PASSED"  # stage closed by the server clock
     READ_ONLY = "READ_ONLY"  # the field is set by a higher level (e.g. an election's dates)
+    #: the party already nominates another pair of the election (PKPU 10/2024 Pasal 11(4))
+    PARTY_TAKEN = "PARTY_TAKEN"
 
 
 @dataclass(slots=True)

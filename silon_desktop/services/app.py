@@ -469,6 +469,7 @@ class Services:
         names = " - ".join(n for n in (recap.head_name, recap.deputy_name) if n)
         route = str(pair.get("route") or "perseorangan")
         parties = self.list("party", pair_id=pair_id) if route == "partai" else []
+        taken = self._parties_of_other_pairs(pair, parties)
         return Dashboard(
             recap=recap,
             pair_label=(number + names).strip(),
@@ -479,8 +480,34 @@ class Services:
             party_count=len(parties),
             party_seats=sum(int(p.get("seats") or 0) for p in parties),
             party_votes=sum(int(p.get("votes") or 0) for p in parties),
+            party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
         )
+
+    def _parties_of_other_pairs(
+        self, pair: Record, parties: builtins.list[Record]
+    ) -> tuple[tuple[str, str], ...]:
+        """(party, other pair) where a party of this pair also nominates another
+        pair of the election (PKPU 10/2024 Pasal 11(4): one pair per party)."""
+        from sync.protocol import party_key
+
+        mine = {party_key(p.get("party_name")): str(p.get("party_name")) for p in parties}
+        mine.pop("", None)
+        if not mine:
+            return ()
+        found = []
+        for other in self.list("pair", election_id=pair.get("election_id")):
+            if other["id"] == pair.get("id"):
+                continue
+            for party in self.list("party", pair_id=other["id"]):
+                key = party_key(party.get("party_name"))
+                if key in mine:
+                    number = f"{other.get('number')}. " if other.get("number") else ""
+                    names = " - ".join(
+                        n for n in (other.get("head_name"), other.get("deputy_name")) if n
+                    )
+                    found.append((mine[key], (number + names).strip() or str(other["id"])))
+        return tuple(found)
 
     # -- sync --------------------------------------------------------------------------
 

@@ -128,6 +128,9 @@ class Dashboard:
     party_count: int = 0
     party_seats: int = 0
     party_votes: int = 0
+    #: (party, the other pair it is recorded for): one pair per party is the rule
+    #: (PKPU 10/2024 Pasal 11 ayat 4); the server refuses the second (PARTY_TAKEN)
+    party_taken: tuple[tuple[str, str], ...] = ()
     #: The kab/kota of the account when it works on its part of a governor election
     #: ("" otherwise): the province's target is shown with this kab/kota's share.
     own_area: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -154,6 +156,19 @@ class DashboardWidget(QWidget):
                     )
                     .replace("%1", format_count(official))
                     .replace("%2", state)
+                )
+            for party, other in data.party_taken:
+                text += (
+                    "<br><span style='color:#a00000'>"
+                    + (
+                        self.tr(
+                            "Partai %1 juga tercatat mengusung pasangan %2: satu partai hanya "
+                            "boleh mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4)."
+                        )
+                        .replace("%1", html.escape(party))
+                        .replace("%2", html.escape(other))
+                    )
+                    + "</span>"
                 )
             self.summary.setText(text)
             self.spread_label.setText("")

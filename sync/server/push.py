@@ -177,12 +177,36 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
             if pid:
                 wanted.add(pid)
     load(conn, batch, wanted)
+    _load_parties(conn, batch, {m.scope for m in todo if m.entity == "party"})
     elections = {
         str(r.fields.get("election_id"))
         for r in batch.state.values()
         if r.entity == "pair" and r.fields.get("election_id")
     }
     load(conn, batch, elections)
+
+
+def _load_parties(conn: Connection, batch: Batch, scopes: set[str]) -> None:
+    """The live party rows of ``scopes`` and their pairs (one pair per party)."""
+    if not scopes:
+        return
+    rows = conn.execute(
+        select(records.c.id).where(
+            records.c.entity == "party",
+            records.c.scope.in_(sorted(scopes)),
+            records.c.deleted.is_(False),
+        )
+    )
+    load(conn, batch, [str(r[0]) for r in rows])
+    load(
+        conn,
+        batch,
+        [
+            str(r.fields.get("pair_id"))
+            for r in batch.state.values()
+            if r.entity == "party" and r.fields.get("pair_id")
+        ],
+    )
 
 
 def _reject(m: Mutation, code: RejectCode, field_name: str, message: str) -> MutationResult:
@@ -224,6 +248,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
         rules.check_parent(batch, rec)
         rules.check_stages(batch, rec, m.changes, created=True)
         rules.check_rights(batch.actor, rec, None, m.changes)
+        rules.check_party_once(batch, rec, m.changes)
     else:
         _check_parent_exists(batch, rec)
     batch.state[rec.id] = rec
@@ -288,6 +313,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
             rules.check_parent(batch, probe)
         rules.check_stages(batch, probe, changed, created=False)
         rules.check_rights(batch.actor, probe, rec.fields, changed)
+        rules.check_party_once(batch, probe, changed)
     elif ENTITIES[rec.entity].parent_field in changed:
         _check_parent_exists(batch, probe)
     before = {k: rec.fields.get(k) for k in changed}

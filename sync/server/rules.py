@@ -10,6 +10,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   clock: new supporters and supporters moved to another pair after
   ``support_end`` (``correction_end`` for rows of a correction round), field
   verification after ``verfak_end``;
+- a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
+  a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
   rule set) are set by the level that administers it: KPU RI, or the province
   for the elections of its province. A kab/kota account may fill them while
@@ -22,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode
+from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode, party_key
 from sync.server.batch import Batch, Rec
 from sync.server.roles import Actor, Role
 from sync.server.validation import Rejection
@@ -56,6 +58,44 @@ def check_parent(batch: Batch, rec: Rec) -> Rec | None:
             f"{spec.parent_field} names a {parent.entity}, not a {spec.parent_entity}",
         )
     return parent
+
+
+def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """A party supports one pair per election (PKPU 10/2024 Pasal 11 ayat 4).
+
+    The live party rows of the scope and their pairs are in the batch state
+    (``push._load_parents``).
+
+    Raises:
+        Rejection: ``PARTY_TAKEN`` naming ``party_name``; the message names the
+            other pair.
+    """
+    if rec.entity != "party" or rec.deleted or not {"party_name", "pair_id"} & set(changed):
+        return
+    key = party_key(rec.fields.get("party_name"))
+    election = _election_of(batch, rec)
+    if not key or election is None:
+        return
+    for other in batch.state.values():
+        if (
+            other.entity != "party"
+            or other.deleted
+            or other.id == rec.id
+            or other.scope != rec.scope
+            or party_key(other.fields.get("party_name")) != key
+            or other.fields.get("pair_id") == rec.fields.get("pair_id")
+        ):
+            continue
+        pair = batch.state.get(str(other.fields.get("pair_id") or ""))
+        if pair is None or pair.deleted or _election_of(batch, other) is not election:
+            continue
+        number = pair.fields.get("number")
+        raise Rejection(
+            RejectCode.PARTY_TAKEN,
+            "party_name",
+            f"{rec.fields.get('party_name')} already nominates pair "
+            f"{number if number is not None else pair.id} of this election",
+        )
 
 
 def _election_of(batch: Batch, rec: Rec) -> Rec | None:

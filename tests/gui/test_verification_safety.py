@@ -217,3 +217,29 @@ def test_dashboard_warns_where_the_decree_differs_and_a_party_pair_has_no_suppor
     backend.update("pair", seeded["pair"], {"route": "partai"})
     window.open_record("pair", seeded["pair"])
     assert not page.isTabVisible(page.indexOf(page.supporters))
+
+
+def test_a_party_pair_names_the_other_pair_its_party_already_nominates(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    backend.update("pair", seeded["pair"], {"route": "partai"})
+    scope = backend.get("pair", seeded["pair"])["scope"]
+    other, _error = backend.create(
+        "pair",
+        {"election_id": seeded["election"], "number": 2, "route": "partai", "head_name": "BUDI"},
+        scope,
+    )
+    backend.create("party", {"pair_id": seeded["pair"], "party_name": "Partai Golkar"}, scope)
+    backend.create("party", {"pair_id": other, "party_name": "Partai Golkar"}, scope)
+    window.reload_tree()
+    window.open_record("pair", other)
+    page = window.pair_page
+    with qtbot.waitSignal(page.dashboard.shown, timeout=10_000):
+        page.setCurrentWidget(page.dashboard)
+    text = page.dashboard.summary.text()
+    assert (
+        "Partai Golkar juga tercatat mengusung pasangan 1. AHMAD SUBAGJA - SITI NURHALIZA" in text
+    )
+    assert "PKPU 10/2024 Pasal 11 ayat 4" in text
+    assert not page.isTabVisible(page.indexOf(page.supporters))

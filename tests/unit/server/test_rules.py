@@ -158,3 +158,35 @@ def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
     assert one(state, KAB, bupati).status == "applied"
     fix = change(bupati, 1, {"support_end": ("2024-08-01", "2024-08-05")})
     assert one(state, RI, fix).status == "applied"
+
+
+def test_a_party_nominates_one_pair_per_election(state: ServerState) -> None:
+    # PKPU 10/2024 Pasal 11 ayat 4: a party may not support two pairs in the same election.
+    records = tree(state)
+    election = records["election"].record_id
+    first = records["pair"].record_id
+    second = create("pair", {"election_id": election, "number": 2, "route": "partai"})
+    assert one(state, KAB, second).status == "applied"
+    golkar = create("party", {"pair_id": first, "party_name": "Partai Golkar", "seats": 8})
+    assert one(state, KAB, golkar).status == "applied"
+    again = one(
+        state, KAB, create("party", {"pair_id": second.record_id, "party_name": "PARTAI  golkar"})
+    )
+    assert again.status == "rejected"
+    assert (again.code, again.field) == ("PARTY_TAKEN", "party_name")
+    assert "pair 1" in again.message
+    # a renamed row is caught too, and the same pair may list its party once more
+    pdip = create("party", {"pair_id": second.record_id, "party_name": "PDI Perjuangan"})
+    assert one(state, KAB, pdip).status == "applied"
+    renamed = one(state, KAB, change(pdip, 1, {"party_name": ("PDI Perjuangan", "Partai Golkar")}))
+    assert (renamed.status, renamed.code) == ("rejected", "PARTY_TAKEN")
+    assert (
+        one(state, KAB, create("party", {"pair_id": first, "party_name": "Partai Golkar"})).status
+        == "applied"
+    )
+    # another election of the same scope is free to take the party
+    other = create("election", {"name": "Pilbup lain", "kind": "bupati"})
+    other_pair = create("pair", {"election_id": other.record_id, "number": 1})
+    assert [r.status for r in push(state, RI, other, other_pair)] == ["applied"] * 2
+    free = create("party", {"pair_id": other_pair.record_id, "party_name": "Partai Golkar"})
+    assert one(state, KAB, free).status == "applied"

@@ -105,3 +105,26 @@ def test_login_falls_back_to_the_local_verifier_when_the_server_is_away(
     assert services.online is False
     saved: Any = services.settings.load(services.paths.settings)
     assert saved.username == "op3214" and saved.device_id == "test-device"
+
+
+def test_the_dashboard_names_the_other_pair_a_party_already_nominates(
+    services: Services,
+) -> None:
+    ids = seed_small(services, supporters=0)
+    services.update("pair", ids["pair"], {"route": "partai"})
+    scope = services.get("pair", ids["pair"])["scope"]
+    other, error = services.create(
+        "pair",
+        {"election_id": ids["election"], "number": 2, "route": "partai", "head_name": "BUDI"},
+        scope,
+    )
+    assert other is not None, error
+    for pair, name in (
+        (ids["pair"], "Partai Golkar"),
+        (ids["pair"], "PKB"),
+        (other, "partai golkar"),
+    ):
+        assert services.create("party", {"pair_id": pair, "party_name": name}, scope)[0]
+    board = services.dashboard(other)
+    assert board.party_taken == (("partai golkar", "1. AHMAD SUBAGJA - SITI NURHALIZA"),)
+    assert services.dashboard(ids["pair"]).party_taken == (("Partai Golkar", "2. BUDI"),)
