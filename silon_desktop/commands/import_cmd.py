@@ -5,7 +5,11 @@ date come from the pair's election) and stores every row that has a NIK with
 its outbox mutation, in one transaction; re-importing a corrected file updates
 the same records. ``--part`` imports a further part of a list too long for one
 sheet: its rows are added, and NIKs already in the pair are classified as
-duplicates (identik or potensi) across the parts. Prints the summary;
+duplicates (identik or potensi) across the parts. ``--replace`` imports a
+corrected list that replaces the earlier import of its round: it prints what
+will change (new, changed, withdrawn rows, with examples) and asks (``--yes``
+does not ask); rows of that round no longer in the file are withdrawn with the
+reason *diganti impor*, all in one transaction. Prints the summary;
 ``--report OUT.json`` writes the rows.
 
 Exit status: 0 imported; 2 the file could not be read, the pair is unknown,
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from silon_desktop.commands import add_data_dir_argument
 
@@ -42,11 +47,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="bagian lanjutan daftar pasangan ini: barisnya ditambahkan, data ganda dicari di semua bagian",
     )
     parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="a corrected list replacing the earlier import of its round: shows what will "
+        "change (new, changed, withdrawn) and asks; rows no longer in the file are withdrawn",
+    )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --replace: do not ask, replace after printing the preview",
+    )
+    parser.add_argument(
         "--round",
         choices=("submission", "correction_1", "correction_2"),
         default="submission",
         help="tahap penyerahan daftar (bawaan: submission = penyerahan awal)",
     )
+
+
+def _confirm_replace(database: Any, args: argparse.Namespace, hints: Any) -> bool:
+    """Print what the corrected list will change; ask unless ``--yes`` (No by default).
+
+    Raises:
+        ImportFileError, UnknownPair, StoreEnvironmentError: as the import would.
+    """
+    from silon_desktop.importers import replace
+    from silon_desktop.importers.pipeline import ImportOptions
+    from silon_desktop.importers.store import pair_context
+
+    with database.engine.connect() as conn:
+        ctx = pair_context(conn, args.pair)
+    options = ImportOptions(
+        ctx.region,
+        ctx.reference_date,
+        ctx.rule_set,
+        hints=hints,
+        assume_id_scan=args.assume_id_scans,
+    )
+    plan = replace.preview(database, args.file, args.pair, options, round=args.round)
+    print("\n".join(plan.lines()))
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        print("Tambahkan --yes untuk mengganti tanpa ditanya.", file=sys.stderr)
+        return False
+    answer = input("Ganti impor sebelumnya? [y/T] ").strip().lower()
+    return answer in ("y", "ya")
+
+
+def _user(app_paths: Any) -> str:
+    from silon_desktop.config import Settings
+
+    try:
+        return Settings.load(app_paths.settings).username
+    except (OSError, ValueError):
+        return ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +126,14 @@ def run(args: argparse.Namespace) -> int:
     except StoreEnvironmentError as error:
         print(error.message, file=sys.stderr)
         return 2
+    if args.replace and args.part:
+        database.close()
+        print("--replace dan --part tidak dapat dipakai bersama.", file=sys.stderr)
+        return 2
     try:
+        if args.replace and not _confirm_replace(database, args, hints):
+            print("Dibatalkan: tidak ada yang diubah.")
+            return 0
         report = import_file(
             database,
             args.file,
@@ -80,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
             assume_id_scan=args.assume_id_scans,
             part=args.part,
             round=args.round,
+            replace=args.replace,
+            user=_user(app_paths),
         )
     except ImportFileError as error:
         print(error.message, file=sys.stderr)

@@ -169,4 +169,6 @@ class ImportReport:
                     **self.stored
                 )
             )
+            if "withdrawn" in self.stored:
+                lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")
         return lines

@@ -14,6 +14,10 @@ duplicates against every row already in the pair as if the parts were one
 file: a row repeating an earlier part's supporter is *ganda identik*, a NIK
 with differing data makes both rows *potensi ganda* (the earlier row's forecast
 is rewritten, with its outbox change, in the same transaction).
+
+A corrected list can replace the earlier import of its round (``replace=True``,
+see :mod:`silon_desktop.importers.replace`): rows no longer in the file are
+withdrawn in the same transaction.
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.pipeline import (
     BATCH_SIZE,
+    ImportCancelled,
     ImportOptions,
     ProgressFn,
     ValidatedRow,
     validate_file,
     with_duplicate,
 )
+from silon_desktop.importers.replace import withdraw_missing
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
 from silon_desktop.storage.db import Database
@@ -141,6 +147,8 @@ def import_file(
     assume_id_scan: bool = False,
     part: bool = False,
     round: str = Round.SUBMISSION.value,  # noqa: A002 - the wire field's name
+    replace: bool = False,
+    user: str = "",
 ) -> ImportReport:
     """Validate a supporter list and store its rows for ``pair_id``.
 
@@ -158,6 +166,10 @@ def import_file(
             and the flag of a record already set by hand is left alone).
         round: the round the file is handed in (``submission``,
             ``correction_1``, ``correction_2``); stored on rows it creates.
+        replace: a corrected list replacing the earlier import of this round:
+            the pair's rows of the round whose NIK is not in the file are
+            withdrawn (``importers.replace``), in the same transaction.
+        user: who imports (recorded on rows a replacing import withdraws).
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
 
@@ -197,7 +209,8 @@ def import_file(
                     if assume_id_scan
                     else {"round": arrival}
                 )
-                report, stats = _read_and_write(path, opts, writer, progress, cancel, extra)
+                niks: set[str] = set()
+                report, stats = _read_and_write(path, opts, writer, progress, cancel, extra, niks)
             _apply_late_flags(conn, writer, report)
             checker = checks.RowChecker(
                 ctx.region, ctx.reference_date, ctx.rule_set, assume_id_scan
@@ -208,6 +221,12 @@ def import_file(
             "updated": stats.updated,
             "unchanged": stats.unchanged,
         }
+        if replace and not part:
+            if cancel is not None and cancel.is_set():
+                raise ImportCancelled()
+            report.stored["withdrawn"] = withdraw_missing(
+                conn, database, pair_id, arrival, niks, user
+            )
     log.info("imported %s for pair %s: %s", path, pair_id, report.stored)
     return report
 
@@ -219,6 +238,7 @@ def _read_and_write(
     progress: ProgressFn | None,
     cancel: threading.Event | None,
     extra: Mapping[str, Any],
+    niks: set[str],
 ) -> tuple[ImportReport, BulkStats]:
     """Validate the file and write each batch of rows as it is validated.
 
@@ -232,6 +252,7 @@ def _read_and_write(
         rows = [item.values for item in batch if item.values["nik"]]
         for values in rows:
             values.update(extra)
+            niks.add(str(values["nik"]))
         if rows:
             stats.add(writer.write(rows)[1])
 

@@ -1,0 +1,171 @@
+"""A corrected list replacing an earlier import ("file perbaikan: ganti impor sebelumnya").
+
+The corrected file is imported as usual (rows matched by NIK are updated, new
+NIKs added) and, in the SAME transaction, every live supporter of the pair that
+arrived in the same round and whose NIK is not in the file is withdrawn: a
+tombstone with reason ``diganti_impor`` and its delete mutation, so the wrong
+rows of the first import (an NIK read as ``3.21E+15``) do not stay beside the
+corrected ones. Before that, :func:`preview` says what will change: new,
+changed and withdrawn rows, with examples, writing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, or_, select
+from sqlalchemy.orm import Session
+
+from silon_desktop.domain.rules import Round
+from silon_desktop.importers.pipeline import ImportOptions, ProgressFn, ValidatedRow, validate_file
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.models import Supporter
+from silon_desktop.storage.repository import Repository
+
+_SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
+#: Examples of each kind shown in a preview.
+EXAMPLES = 5
+#: Fields compared to tell a changed row from an unchanged one.
+_COMPARED = (
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "rt",
+    "rw",
+    "desa_code",
+    "kecamatan_code",
+)
+
+
+@dataclass(slots=True)
+class ReplacePreview:
+    """What a corrected list will change; examples are ``(NIK, name)``."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    new_examples: list[tuple[str, str]] = field(default_factory=list)
+    changed_examples: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn_examples: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The preview in Indonesian (the command line prints it)."""
+        out = [
+            f"Berkas perbaikan mengganti impor sebelumnya: {self.new} baru, "
+            f"{self.changed} berubah, {self.unchanged} tetap, {self.withdrawn} ditarik "
+            "(tidak ada di berkas perbaikan).",
+        ]
+        for title, examples in (
+            ("Contoh baru", self.new_examples),
+            ("Contoh berubah", self.changed_examples),
+            ("Contoh ditarik", self.withdrawn_examples),
+        ):
+            if examples:
+                out.append(f"{title}: " + "; ".join(f"{nik} {name}" for nik, name in examples))
+        return out
+
+
+def round_rows(conn: Connection, pair_id: str, arrival: str) -> Sequence[Any]:
+    """Live supporters of the pair that arrived in ``arrival`` (id, nik, name, compared fields)."""
+    same_round = _SUPPORTER.c.round == arrival
+    if arrival == Round.SUBMISSION.value:
+        same_round = or_(same_round, _SUPPORTER.c.round == "")
+    columns = [_SUPPORTER.c.id, _SUPPORTER.c.nik, *(_SUPPORTER.c[f] for f in _COMPARED)]
+    return conn.execute(
+        select(*columns).where(
+            _SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), same_round
+        )
+    ).all()
+
+
+def preview(
+    database: Database,
+    path: str | Path,
+    pair_id: str,
+    options: ImportOptions,
+    *,
+    round: str = Round.SUBMISSION.value,  # noqa: A002 - the wire field's name
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> ReplacePreview:
+    """Compare the corrected file with the pair's rows of the round; writes nothing.
+
+    Raises:
+        ImportFileError: the file cannot be read.
+        ImportCancelled: cancelled.
+    """
+    incoming: dict[str, Mapping[str, Any]] = {}
+
+    def collect(batch: Sequence[ValidatedRow]) -> None:
+        for item in batch:
+            nik = str(item.values.get("nik") or "")
+            if nik:
+                incoming[nik] = item.values
+
+    validate_file(path, options, on_batch=collect, progress=progress, cancel=cancel)
+    with database.engine.connect() as conn:
+        stored = round_rows(conn, pair_id, Round(round).value)
+    out = ReplacePreview()
+    seen: set[str] = set()
+    for row in stored:
+        nik = str(row.nik or "")
+        values = incoming.get(nik)
+        if values is None:
+            out.withdrawn += 1
+            _example(out.withdrawn_examples, nik, row.name)
+            continue
+        seen.add(nik)
+        if any(
+            (values.get(f) or None) != (getattr(row, f) or None) for f in _COMPARED if f in values
+        ):
+            out.changed += 1
+            _example(out.changed_examples, nik, str(values.get("name") or ""))
+        else:
+            out.unchanged += 1
+    for nik, values in incoming.items():
+        if nik not in seen:
+            out.new += 1
+            _example(out.new_examples, nik, str(values.get("name") or ""))
+    return out
+
+
+def _example(examples: list[tuple[str, str]], nik: str, name: Any) -> None:
+    if len(examples) < EXAMPLES:
+        examples.append((nik, str(name or "")))
+
+
+def withdraw_missing(
+    conn: Connection,
+    database: Database,
+    pair_id: str,
+    arrival: str,
+    kept_niks: Iterable[str],
+    user: str,
+) -> int:
+    """Withdraw (``diganti_impor``) the pair's live rows of ``arrival`` whose NIK is
+    not in ``kept_niks``, in ``conn``'s transaction; returns how many."""
+    kept = set(kept_niks)
+    gone = [str(r.id) for r in round_rows(conn, pair_id, arrival) if str(r.nik or "") not in kept]
+    if not gone:
+        return 0
+    values = {
+        "withdrawn_reason": "diganti_impor",
+        "withdrawn_by": user,
+        "withdrawn_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    }
+    repo = Repository(database, device_id="", user=user)
+    with Session(bind=conn) as session:  # joins the import's transaction
+        for record_id in gone:
+            repo.delete_in(session, "supporter", record_id, values)
+        session.flush()
+    return len(gone)

@@ -1,0 +1,144 @@
+"""A corrected list replacing the earlier import: a preview first, then the rows no
+longer in the file withdrawn (tombstones with a reason), all or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from silon_desktop.cli import main
+from silon_desktop.importers import replace
+from silon_desktop.importers.pipeline import ImportCancelled, ImportOptions
+from silon_desktop.importers.store import import_file, pair_context
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import OutboxMutation, Supporter
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+GARBLED = ("3.21E+15", "3.2101E+15", "3.2102E+15")  # NIKs Excel turned into numbers
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    database = open_database(data_dir / "silon.db")
+    seed_election(database, name="Pemilihan Bupati Purwakarta 2024", head_name="A")
+    yield database
+    database.close()
+
+
+def _first_import(db: Database, tmp_path: Path) -> tuple[Path, int]:
+    """The first list (3 NIKs garbled), as if pushed; then the corrected file."""
+    first = supporter_rows(10)
+    for row, nik in zip(first, GARBLED, strict=False):
+        row[1] = nik
+    import_file(db, write_xlsx(tmp_path / "awal.xlsx", first), "p1", assume_id_scan=True)
+    with db.session() as session:  # pushed and acknowledged: deletes must reach the server
+        session.query(OutboxMutation).delete()
+        for row in session.scalars(select(Supporter)):
+            row.version = 1
+    # A supporter of the correction round: another round, never replaced here.
+    with db.session() as session:
+        session.add(
+            Supporter(
+                id="late-1",
+                scope="32.14",
+                version=1,
+                deleted=False,
+                pair_id="p1",
+                nik="3214010101900099",
+                round="correction_1",
+            )
+        )
+    corrected = supporter_rows(10)
+    corrected[5][2] = "NAMA DIPERBAIKI"
+    del corrected[9]
+    return write_xlsx(tmp_path / "perbaikan.xlsx", corrected), 1
+
+
+def _live(db: Database) -> list[Supporter]:
+    with db.session(readonly=True) as session:
+        return list(session.scalars(select(Supporter).where(Supporter.deleted.is_(False))))
+
+
+def _options(db: Database) -> ImportOptions:
+    with db.engine.connect() as conn:
+        ctx = pair_context(conn, "p1")
+    return ImportOptions(ctx.region, ctx.reference_date, ctx.rule_set, assume_id_scan=True)
+
+
+def test_the_preview_counts_new_changed_and_withdrawn_rows_and_writes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    path, _ = _first_import(db, tmp_path)
+    before = sqlite3.connect(db.path).execute("SELECT count(*) FROM outbox").fetchone()
+    plan = replace.preview(db, path, "p1", _options(db))
+    assert (plan.new, plan.changed, plan.unchanged, plan.withdrawn) == (3, 1, 5, 4)
+    assert {nik for nik, _name in plan.withdrawn_examples} >= set(GARBLED)
+    assert plan.changed_examples[0][1] == "NAMA DIPERBAIKI"
+    assert "3 baru, 1 berubah, 5 tetap, 4 ditarik" in plan.lines()[0]
+    assert len(_live(db)) == 11
+    after = sqlite3.connect(db.path).execute("SELECT count(*) FROM outbox").fetchone()
+    assert before == after
+
+
+def test_replacing_withdraws_the_rows_no_longer_in_the_file(db: Database, tmp_path: Path) -> None:
+    path, _ = _first_import(db, tmp_path)
+    report = import_file(db, path, "p1", assume_id_scan=True, replace=True, user="ani")
+    assert report.stored == {"inserted": 3, "updated": 1, "unchanged": 5, "withdrawn": 4}
+    assert "Ditarik: 4 (tidak ada di berkas perbaikan)" in report.summary_lines()
+    live = _live(db)
+    assert len(live) == 10  # the 9 rows of the corrected file and the correction-round row
+    assert not {s.nik for s in live} & set(GARBLED)
+    with db.session(readonly=True) as session:
+        gone = session.scalars(select(Supporter).where(Supporter.deleted.is_(True))).all()
+        assert len(gone) == 4
+        assert {g.withdrawn_reason for g in gone} == {"diganti_impor"}
+        assert {g.withdrawn_by for g in gone} == {"ani"}
+        deletes = session.scalars(select(OutboxMutation).where(OutboxMutation.op == "delete")).all()
+        assert sorted(d.record_id for d in deletes) == sorted(g.id for g in gone)
+        assert all(d.changes["withdrawn_reason"] == ["", "diganti_impor"] for d in deletes)
+
+
+def test_a_cancelled_replacement_leaves_everything_as_it_was(db: Database, tmp_path: Path) -> None:
+    path, _ = _first_import(db, tmp_path)
+    cancel = threading.Event()
+
+    def progress(done: int, _total: int) -> None:
+        if done >= 4:
+            cancel.set()
+
+    with pytest.raises(ImportCancelled):
+        import_file(
+            db,
+            path,
+            "p1",
+            assume_id_scan=True,
+            replace=True,
+            batch_size=4,
+            progress=progress,
+            cancel=cancel,
+        )
+    live = _live(db)
+    assert len(live) == 11 and set(GARBLED) <= {s.nik for s in live}
+
+
+def test_the_command_shows_the_preview_and_asks_unless_yes(
+    db: Database, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = _first_import(db, tmp_path)
+    args = ["--data-dir", str(data_dir), "import", str(path), "--pair", "p1", "--replace"]
+    assert main([*args, "--assume-id-scans"]) == 0  # stdin is no terminal: not replaced
+    captured = capsys.readouterr()
+    assert "4 ditarik" in captured.out and "Dibatalkan" in captured.out
+    assert "--yes" in captured.err
+    assert len(_live(db)) == 11
+    assert main([*args, "--assume-id-scans", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Berkas perbaikan mengganti impor sebelumnya" in out and "Ditarik: 4" in out
+    assert len(_live(db)) == 10
+    assert main([*args, "--part"]) == 2
