@@ -75,7 +75,7 @@ class Services:
         self._repo: Repository | None = None
         self._lock = threading.Lock()
         self._token: str | None = None
-        self.imports = ImportService(db)
+        self.imports = ImportService(db, user=lambda: self.user)
 
     # -- plumbing --------------------------------------------------------------------
 

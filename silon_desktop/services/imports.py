@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.importers.columns import (
@@ -23,6 +23,9 @@ from silon_desktop.importers.report import ImportReport
 from silon_desktop.reports.templates import TEMPLATE_NAMES
 from silon_desktop.services.changes import Changes
 from silon_desktop.storage.db import Database, open_database
+
+if TYPE_CHECKING:
+    from silon_desktop.importers.replace import ReplacePreview
 
 #: what a finished import changed
 IMPORT_CHANGES = Changes.of("supporter")
@@ -50,8 +53,10 @@ class ImportService:
             by each import and closed after it).
     """
 
-    def __init__(self, database: DatabaseSource) -> None:
+    def __init__(self, database: DatabaseSource, user: Callable[[], str] | None = None) -> None:
         self.database = database
+        #: who imports (recorded on rows a replacing import withdraws)
+        self.user = user or (lambda: "")
 
     def preview(
         self, path: str | Path, hints: dict[str, str] | None = None
@@ -77,9 +82,13 @@ class ImportService:
         cancel: threading.Event | None = None,
         assume_id_scan: bool = False,
         round: str = "submission",  # noqa: A002 - the wire field's name
+        part: bool = False,
+        replace: bool = False,
     ) -> ImportReport:
         """Validate and store the rows of ``path`` for ``pair_id`` (slow: a job);
-        rows it adds arrived in ``round``."""
+        rows it adds arrived in ``round``. ``part``: a further part of the list
+        (rows added); ``replace``: a corrected list replacing the earlier import
+        of the round (rows no longer in it withdrawn; see :meth:`preview_replace`)."""
         from silon_desktop.importers.store import import_file
 
         database, owned = self._open()
@@ -93,6 +102,44 @@ class ImportService:
                 cancel=cancel,
                 assume_id_scan=assume_id_scan,
                 round=round,
+                part=part,
+                replace=replace,
+                user=self.user(),
+            )
+        finally:
+            if owned:
+                database.close()
+
+    def preview_replace(
+        self,
+        path: str | Path,
+        pair_id: str,
+        mapping: ColumnMapping,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+        assume_id_scan: bool = False,
+        round: str = "submission",  # noqa: A002 - the wire field's name
+    ) -> ReplacePreview:
+        """What a corrected list would change (new, changed, withdrawn rows, with
+        examples); writes nothing (slow: a job)."""
+        from silon_desktop.importers import replace
+        from silon_desktop.importers.pipeline import ImportOptions
+        from silon_desktop.importers.store import pair_context
+
+        database, owned = self._open()
+        try:
+            with database.engine.connect() as conn:
+                ctx = pair_context(conn, pair_id)
+            options = ImportOptions(
+                ctx.region,
+                ctx.reference_date,
+                ctx.rule_set,
+                mapping=mapping,
+                assume_id_scan=assume_id_scan,
+            )
+            return replace.preview(
+                database, path, pair_id, options, round=round, progress=progress, cancel=cancel
             )
         finally:
             if owned:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -186,6 +187,9 @@ class ImportWizard(QDialog):
         self.report: Any = None
         self.job: Job | None = None
         self.cancel_requested = False
+        #: the operator said Yes to the replacement preview (``last_plan``)
+        self.replace_confirmed = False
+        self.last_plan: Any = None
         self.setWindowTitle(self.tr("Impor daftar dukungan"))
         self.resize(900, 600)
         self.pages = QStackedWidget()
@@ -217,6 +221,19 @@ class ImportWizard(QDialog):
         self.round_box.addItem(self.tr("Penyerahan dukungan"), "submission")
         self.round_box.addItem(self.tr("Perbaikan I"), "correction_1")
         self.round_box.addItem(self.tr("Perbaikan II"), "correction_2")
+        # A list in several files, or a corrected file replacing the earlier import.
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("importKind")
+        self.kind_box.addItem(
+            self.tr("Daftar dukungan (baris dengan NIK yang sudah ada diperbarui)"), "update"
+        )
+        self.kind_box.addItem(
+            self.tr("Bagian berikutnya dari daftar yang sama (baris ditambahkan)"), "part"
+        )
+        self.kind_box.addItem(
+            self.tr("File perbaikan: ganti impor sebelumnya (baris yang tidak ada lagi ditarik)"),
+            "replace",
+        )
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
         self.file_error.setTextFormat(Qt.TextFormat.PlainText)  # file and sheet names
@@ -236,6 +253,10 @@ class ImportWizard(QDialog):
         round_row.addWidget(self.round_box)
         round_row.addStretch(1)
         layout.addLayout(round_row)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel(self.tr("Jenis berkas:")))
+        kind_row.addWidget(self.kind_box, 1)
+        layout.addLayout(kind_row)
         layout.addWidget(self.hints_label)
         layout.addWidget(self.file_error)
         layout.addStretch(1)
@@ -533,6 +554,11 @@ class ImportWizard(QDialog):
         pair_id = self.pair_id
         assume_scan = self.scan_check.isChecked()
         arrival = str(self.round_box.currentData())
+        kind = str(self.kind_box.currentData())
+        if kind == "replace" and not self.replace_confirmed:
+            self._preview_replacement(path, mapping, assume_scan, arrival)
+            return
+        self.replace_confirmed = False
         self.cancel_requested = False
         self.cancel_button.setEnabled(True)
         self.progress_bar.setRange(0, 0)
@@ -548,10 +574,65 @@ class ImportWizard(QDialog):
                 cancel=cancel,
                 assume_id_scan=assume_scan,
                 round=arrival,
+                part=kind == "part",
+                replace=kind == "replace",
             )
 
         job_obj = self._run(job, "import", self._show_result, self._import_failed)
         job_obj.progress.connect(self._on_progress)
+
+    def _preview_replacement(
+        self, path: str, mapping: ColumnMapping, assume_scan: bool, arrival: str
+    ) -> None:
+        """Read the corrected file and compare (a job), then ask before replacing."""
+        imports, pair_id = self.imports, self.pair_id
+        self.cancel_requested = False
+        self.cancel_button.setEnabled(True)
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText(self.tr("Membandingkan berkas perbaikan..."))
+        self.pages.setCurrentIndex(self.PAGE_PROGRESS)
+
+        def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+            return imports.preview_replace(
+                path,
+                pair_id,
+                mapping,
+                progress=lambda done, total: progress((done, total)),
+                cancel=cancel,
+                assume_id_scan=assume_scan,
+                round=arrival,
+            )
+
+        job_obj = self._run(job, "preview", self._confirm_replacement, self._import_failed)
+        job_obj.progress.connect(self._on_progress)
+
+    @Slot(object)
+    def _confirm_replacement(self, plan: Any) -> None:
+        """Show what will change; replace only on Yes (No is the default)."""
+        examples = "\n".join(plan.lines()[1:])
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Ganti impor sebelumnya?"),
+            self.tr(
+                "Berkas perbaikan ini: %1 baru, %2 berubah, %3 tetap, %4 ditarik "
+                "(tidak ada di berkas perbaikan; riwayatnya tetap disimpan)."
+            )
+            .replace("%1", format_count(plan.new))
+            .replace("%2", format_count(plan.changed))
+            .replace("%3", format_count(plan.unchanged))
+            .replace("%4", format_count(plan.withdrawn)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("confirmReplace")
+        box.setInformativeText(examples)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.last_plan = plan
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            self.pages.setCurrentIndex(self.PAGE_MAPPING)
+            return
+        self.replace_confirmed = True
+        self.start_import()
 
     @Slot(object)
     def _on_progress(self, value: tuple[int, int]) -> None:
@@ -593,6 +674,12 @@ class ImportWizard(QDialog):
             .replace("%2", format_count(stored.get("updated", 0)))
             .replace("%3", format_count(stored.get("unchanged", 0))),
         ]
+        if "withdrawn" in stored:
+            lines.append(
+                self.tr("Ditarik: %1 (tidak ada di berkas perbaikan)").replace(
+                    "%1", format_count(stored["withdrawn"])
+                )
+            )
         all_bad = report.rows_to_review()
         bad = all_bad[:_BAD_ROWS_SHOWN]
         if len(all_bad) > len(bad):
@@ -717,9 +804,16 @@ class ImportWizard(QDialog):
 
     @Slot()
     def _job_done(self) -> None:
-        if self.job is not None:
+        # The job that ended (a replacement's preview starts the import from its
+        # finished slot: self.job may already be the next one).
+        ended = self.sender()
+        if isinstance(ended, Job):
+            ended.deleteLater()
+            if self.job is ended:
+                self.job = None
+        elif self.job is not None:
             self.job.deleteLater()
-        self.job = None
+            self.job = None
 
     def is_busy(self) -> bool:
         return self.job is not None and self.job.is_running()
