@@ -278,6 +278,21 @@ class Services:
             return self._problem(error)
         return None
 
+    def set_id_scan(
+        self, ids: builtins.list[str], present: bool, election: Record
+    ) -> CodedError | None:
+        """Set the ID card scan / identity statement flag of the selected supporters
+        (one transaction), then run their automatic check again (NO_ID_SCAN)."""
+        from silon_desktop.services import verification
+
+        try:
+            self.repo.update_many("supporter", [(i, {"has_id_scan": present}) for i in ids])
+            for record_id in ids:
+                verification.recheck(self.repo, self.db, record_id, election)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            return self._problem(error)
+        return None
+
     # -- withdrawal and merge ---------------------------------------------------------
 
     def withdraw_supporter(

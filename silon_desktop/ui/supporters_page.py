@@ -141,8 +141,17 @@ class SupportersPage(QWidget):
             self.tr("Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik")
         )
         self.merge_button.clicked.connect(self.merge_selected)
+        self.scan_button = QPushButton(self.tr("KTP-el/pernyataan ada"))
+        self.scan_button.setObjectName("markIdScan")
+        self.scan_button.setToolTip(
+            self.tr(
+                "Tandai pindaian KTP-el atau surat pernyataan identitas ada, untuk baris terpilih"
+            )
+        )
+        self.scan_button.clicked.connect(lambda: self.mark_id_scan(True))
         top = QHBoxLayout()
         top.addWidget(self.counts_label, 1)
+        top.addWidget(self.scan_button)
         top.addWidget(self.merge_button)
         top.addWidget(self.withdraw_button)
         top.addWidget(self.add_button)
@@ -438,6 +447,34 @@ class SupportersPage(QWidget):
         if position is not None:
             self.table.selectRow(position)
         return True
+
+    def mark_id_scan(self, present: bool) -> int:
+        """Set the scan / identity statement flag on the selected rows (asked first,
+        No by default); returns how many rows were marked."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = self._verdict_ids(rows)
+        if not ids:
+            return 0
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("KTP-el/pernyataan"),
+            self.tr("Tandai %1 pendukung yang dipilih: pindaian KTP-el/pernyataan ada?").replace(
+                "%1", format_count(len(ids))
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return 0
+        error = self.backend.set_id_scan(ids, present, self.election)
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
+            return 0
+        self.model.refresh()
+        self.refresh_counts()
+        self.changed.emit()
+        return len(ids)
 
     def _after_withdrawal(self) -> None:
         self.form.load(None)

@@ -125,3 +125,39 @@ def test_merge_asks_for_exactly_two_rows(
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
     assert page.merge_selected() is False
     assert told and "tepat dua baris" in told[0]
+
+
+def test_the_scan_flag_is_set_for_a_selection_and_the_check_follows(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    ids = [page.model.row_at(i).id for i in (0, 1)]
+    election = backend.get("election", seeded["election"])
+    for record_id in ids:
+        backend.update("supporter", record_id, {"has_id_scan": False})
+        backend.recheck_supporter(record_id, election)
+    assert "NO_ID_SCAN" in backend.get("supporter", ids[0])["check_reasons"]
+    page.refresh()
+    selection = page.table.selectionModel()
+    selection.clearSelection()
+    for row in (page.model.position_of(i) for i in ids):
+        selection.select(
+            page.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append(box.text())
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    page.scan_button.click()
+    assert asked == ["Tandai 2 pendukung yang dipilih: pindaian KTP-el/pernyataan ada?"]
+    for record_id in ids:
+        record = backend.get("supporter", record_id)
+        assert record["has_id_scan"] is True and "NO_ID_SCAN" not in record["check_reasons"]
