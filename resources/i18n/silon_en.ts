@@ -2,6 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="id">
 <context>
+    <name>WithdrawDialog</name>
+    <message>
+        <source>Tarik dukungan</source>
+        <translation>Withdraw support</translation>
+    </message>
+    <message>
+        <source>Data pendukung &lt;b&gt;%1&lt;/b&gt; ditarik: tidak dihitung lagi, tetapi riwayatnya tetap tersimpan dan penarikan dikirim ke server.</source>
+        <translation>Supporter &lt;b&gt;%1&lt;/b&gt; is withdrawn: no longer counted, but the history is kept and the withdrawal is sent to the server.</translation>
+    </message>
+    <message>
+        <source>mis. surat penarikan dukungan tanggal ...</source>
+        <translation>e.g. letter withdrawing support dated ...</translation>
+    </message>
+    <message>
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Catatan</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Tarik</source>
+        <translation>Withdraw</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Gabungkan data ganda</source>
+        <translation>Merge duplicate records</translation>
+    </message>
+    <message>
+        <source>Pilih data yang dipertahankan (bawaan: yang verifikasinya lebih baik). Data lainnya ditarik dengan alasan ganda dan merujuk ke data yang dipertahankan.</source>
+        <translation>Choose the record to keep (default: the better verified one). The other is withdrawn as a duplicate and refers to the kept one.</translation>
+    </message>
+    <message>
+        <source>Pertahankan data %1</source>
+        <translation>Keep record %1</translation>
+    </message>
+    <message>
+        <source>Gabungkan</source>
+        <translation>Merge</translation>
+    </message>
+</context>
+<context>
     <name>ChildListWidget</name>
     <message>
         <source>Tidak ditambahkan</source>
@@ -257,6 +303,10 @@
         <source>Perhatian: keputusan KPU menetapkan %1 %2, hitungan menurut undang-undang %3. Angka keputusan KPU yang dipakai.</source>
         <translation>Note: the KPU decree sets the %1 at %2, the law computes %3. The decree's figure is used.</translation>
     </message>
+    <message>
+        <source>Partai %1 juga tercatat mengusung pasangan %2: satu partai hanya boleh mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4).</source>
+        <translation>Party %1 is also recorded as nominating pair %2: a party may nominate only one pair (PKPU 10/2024 Article 11(4)).</translation>
+    </message>
 </context>
 <context>
     <name>HistoryDialog</name>
@@ -442,6 +492,10 @@
         <location filename="../../silon_desktop/ui/history_dialog.py" line="319"/>
         <source>Simpan tanda terima</source>
         <translation>Save receipt</translation>
+    </message>
+    <message>
+        <source>dihapus / ditarik</source>
+        <translation>deleted / withdrawn</translation>
     </message>
 </context>
 <context>
@@ -797,6 +851,38 @@
     <message>
         <source>Tahap penyerahan:</source>
         <translation>Submission round:</translation>
+    </message>
+    <message>
+        <source>Daftar dukungan (baris dengan NIK yang sudah ada diperbarui)</source>
+        <translation>Supporter list (rows with an NIK already here are updated)</translation>
+    </message>
+    <message>
+        <source>Bagian berikutnya dari daftar yang sama (baris ditambahkan)</source>
+        <translation>Next part of the same list (rows are added)</translation>
+    </message>
+    <message>
+        <source>File perbaikan: ganti impor sebelumnya (baris yang tidak ada lagi ditarik)</source>
+        <translation>Corrected file: replace the earlier import (rows no longer in it are withdrawn)</translation>
+    </message>
+    <message>
+        <source>Jenis berkas:</source>
+        <translation>Kind of file:</translation>
+    </message>
+    <message>
+        <source>Membandingkan berkas perbaikan...</source>
+        <translation>Comparing the corrected file...</translation>
+    </message>
+    <message>
+        <source>Ganti impor sebelumnya?</source>
+        <translation>Replace the earlier import?</translation>
+    </message>
+    <message>
+        <source>Berkas perbaikan ini: %1 baru, %2 berubah, %3 tetap, %4 ditarik (tidak ada di berkas perbaikan; riwayatnya tetap disimpan).</source>
+        <translation>This corrected file: %1 new, %2 changed, %3 unchanged, %4 withdrawn (not in the corrected file; their history is kept).</translation>
+    </message>
+    <message>
+        <source>Ditarik: %1 (tidak ada di berkas perbaikan)</source>
+        <translation>Withdrawn: %1 (not in the corrected file)</translation>
     </message>
 </context>
 <context>
@@ -1629,6 +1715,54 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Belum diverifikasi</source>
         <translation>Not verified yet</translation>
+    </message>
+    <message>
+        <source>Tarik dukungan...</source>
+        <translation>Withdraw support...</translation>
+    </message>
+    <message>
+        <source>Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)</source>
+        <translation>Withdraw the selected supporter with its reason (the history is kept)</translation>
+    </message>
+    <message>
+        <source>Gabungkan ganda...</source>
+        <translation>Merge duplicates...</translation>
+    </message>
+    <message>
+        <source>Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik</source>
+        <translation>Select two rows of the same person: one is kept, one withdrawn</translation>
+    </message>
+    <message>
+        <source>KTP-el/pernyataan ada</source>
+        <translation>e-ID/statement present</translation>
+    </message>
+    <message>
+        <source>Tandai pindaian KTP-el atau surat pernyataan identitas ada, untuk baris terpilih</source>
+        <translation>Mark the e-ID scan or identity statement as present for the selected rows</translation>
+    </message>
+    <message>
+        <source>Tidak ditarik</source>
+        <translation>Not withdrawn</translation>
+    </message>
+    <message>
+        <source>Gabungkan ganda</source>
+        <translation>Merge duplicates</translation>
+    </message>
+    <message>
+        <source>Pilih tepat dua baris pendukung (Ctrl+klik) yang merupakan orang sama.</source>
+        <translation>Select exactly two supporter rows (Ctrl+click) of the same person.</translation>
+    </message>
+    <message>
+        <source>Tidak digabungkan</source>
+        <translation>Not merged</translation>
+    </message>
+    <message>
+        <source>KTP-el/pernyataan</source>
+        <translation>e-ID/statement</translation>
+    </message>
+    <message>
+        <source>Tandai %1 pendukung yang dipilih: pindaian KTP-el/pernyataan ada?</source>
+        <translation>Mark the %1 selected supporters: e-ID scan/statement present?</translation>
     </message>
 </context>
 <context>
@@ -2649,6 +2783,26 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Syarat suara sah partai (keputusan KPU)</source>
         <translation>Party valid votes threshold (KPU decree)</translation>
+    </message>
+    <message>
+        <source>Alasan penarikan</source>
+        <translation>Withdrawal reason</translation>
+    </message>
+    <message>
+        <source>Catatan penarikan</source>
+        <translation>Withdrawal note</translation>
+    </message>
+    <message>
+        <source>Ditarik oleh</source>
+        <translation>Withdrawn by</translation>
+    </message>
+    <message>
+        <source>Waktu penarikan</source>
+        <translation>Withdrawn at</translation>
+    </message>
+    <message>
+        <source>Ganda dari</source>
+        <translation>Duplicate of</translation>
     </message>
 </context>
 <context>
