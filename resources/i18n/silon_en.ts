@@ -884,6 +884,46 @@
         <source>Ditarik: %1 (tidak ada di berkas perbaikan)</source>
         <translation>Withdrawn: %1 (not in the corrected file)</translation>
     </message>
+    <message>
+        <source>%1 tidak ada di kalender</source>
+        <translation>%1 does not exist in the calendar</translation>
+    </message>
+    <message>
+        <source>impor sebelumnya</source>
+        <translation>an earlier import</translation>
+    </message>
+    <message>
+        <source>baris %1</source>
+        <translation>row %1</translation>
+    </message>
+    <message>
+        <source>Nilai terbaca</source>
+        <translation>Value read</translation>
+    </message>
+    <message>
+        <source>Sama dengan</source>
+        <translation>Same as</translation>
+    </message>
+    <message>
+        <source>Daftar masalah untuk LO (XLSX)...</source>
+        <translation>Problem list for the LO (XLSX)...</translation>
+    </message>
+    <message>
+        <source>Daftar masalah untuk LO (PDF)...</source>
+        <translation>Problem list for the LO (PDF)...</translation>
+    </message>
+    <message>
+        <source>Baris jumlah/total di bawah daftar tidak dihitung: baris %1</source>
+        <translation>Sum/total row below the list not counted: row %1</translation>
+    </message>
+    <message>
+        <source>Simpan daftar masalah untuk LO</source>
+        <translation>Save the problem list for the LO</translation>
+    </message>
+    <message>
+        <source>Daftar masalah disimpan: %1</source>
+        <translation>Problem list saved: %1</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -1218,6 +1258,22 @@
     <message>
         <source>Tahap yang direkapitulasi:</source>
         <translation>Stage to recap:</translation>
+    </message>
+    <message>
+        <source>Hasil verifikasi untuk LO (XLS&amp;X)...</source>
+        <translation>Verification results for the LO (XLS&amp;X)...</translation>
+    </message>
+    <message>
+        <source>Hasil verifikasi untuk LO (P&amp;DF)...</source>
+        <translation>Verification results for the LO (P&amp;DF)...</translation>
+    </message>
+    <message>
+        <source>&amp;Ekspor perubahan ke flashdisk...</source>
+        <translation>&amp;Export changes to a USB stick...</translation>
+    </message>
+    <message>
+        <source>&amp;Impor bundel dari server...</source>
+        <translation>&amp;Import a bundle from the server...</translation>
     </message>
 </context>
 <context>
@@ -3137,6 +3193,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Tahap yang direkapitulasi:</source>
         <translation>Stage to recap:</translation>
     </message>
+    <message>
+        <source>Simpan hasil verifikasi untuk LO</source>
+        <translation>Save the verification results for the LO</translation>
+    </message>
+    <message>
+        <source>Hasil verifikasi untuk LO disimpan: %1 (%2 pendukung)</source>
+        <translation>Verification results for the LO saved: %1 (%2 supporters)</translation>
+    </message>
 </context>
 <context>
     <name>PracticeMark</name>
@@ -3302,6 +3366,145 @@ Start Silon Desktop again to carry on.</translation>
     <message>
         <source>Belum</source>
         <translation>Unchecked</translation>
+    </message>
+</context>
+<context>
+    <name>BundleActions</name>
+    <message>
+        <source>Ekspor perubahan</source>
+        <translation>Export changes</translation>
+    </message>
+    <message>
+        <source>Tidak ada perubahan yang menunggu dikirim.</source>
+        <translation>No changes are waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>Ekspor %1 perubahan ke flashdisk</source>
+        <translation>Export %1 changes to a USB stick</translation>
+    </message>
+    <message>
+        <source>Bundel Silon (*.silon)</source>
+        <translation>Silon bundle (*.silon)</translation>
+    </message>
+    <message>
+        <source>Menulis bundel ke %1...</source>
+        <translation>Writing the bundle to %1...</translation>
+    </message>
+    <message>
+        <source>%1 perubahan diekspor ke %2.
+
+Bawa berkas ini ke komputer yang tersambung atau ke petugas server. Perubahan tetap terhitung menunggu dikirim sampai bundel balasan dari server diimpor atau komputer ini tersinkron daring.</source>
+        <translation>%1 changes exported to %2.
+
+Take this file to a connected computer or to the server operator. The changes still count as waiting to be sent until the server&apos;s reply bundle is imported or this computer syncs online.</translation>
+    </message>
+    <message>
+        <source>Bundel tersimpan</source>
+        <translation>Bundle saved</translation>
+    </message>
+    <message>
+        <source>Impor bundel dari server</source>
+        <translation>Import a bundle from the server</translation>
+    </message>
+    <message>
+        <source>Bundel Silon (*.silon *.gz);;Semua berkas (*)</source>
+        <translation>Silon bundle (*.silon *.gz);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Memeriksa bundel %1...</source>
+        <translation>Checking bundle %1...</translation>
+    </message>
+    <message>
+        <source>Bundel dari server untuk wilayah %1</source>
+        <translation>Bundle from the server for region %1</translation>
+    </message>
+    <message>
+        <source>Bundel perubahan dari perangkat %1 (pengguna %2)</source>
+        <translation>Bundle of changes from device %1 (user %2)</translation>
+    </message>
+    <message>
+        <source>Berkas: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <source>Dibuat: %1</source>
+        <translation>Made: %1</translation>
+    </message>
+    <message>
+        <source>Isi: %1</source>
+        <translation>Contents: %1</translation>
+    </message>
+    <message>
+        <source>(belum dikenal di komputer ini)</source>
+        <translation>(not yet known on this computer)</translation>
+    </message>
+    <message>
+        <source>Pasangan calon: %1</source>
+        <translation>Candidate pairs: %1</translation>
+    </message>
+    <message>
+        <source>Jawaban server atas %1 perubahan dari komputer ini yang menunggu dikirim.</source>
+        <translation>The server&apos;s answers to %1 of this computer&apos;s changes waiting to be sent.</translation>
+    </message>
+    <message>
+        <source>pemilihan</source>
+        <translation>elections</translation>
+    </message>
+    <message>
+        <source>pasangan calon</source>
+        <translation>candidate pairs</translation>
+    </message>
+    <message>
+        <source>calon</source>
+        <translation>candidates</translation>
+    </message>
+    <message>
+        <source>dokumen</source>
+        <translation>documents</translation>
+    </message>
+    <message>
+        <source>partai pengusung</source>
+        <translation>supporting parties</translation>
+    </message>
+    <message>
+        <source>pendukung</source>
+        <translation>supporters</translation>
+    </message>
+    <message>
+        <source>Impor bundel?</source>
+        <translation>Import the bundle?</translation>
+    </message>
+    <message>
+        <source>Impor bundel ini sekarang?</source>
+        <translation>Import this bundle now?</translation>
+    </message>
+    <message>
+        <source>Impor</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Mengimpor bundel %1...</source>
+        <translation>Importing bundle %1...</translation>
+    </message>
+    <message>
+        <source>%1 data dari server diterapkan; %2 perubahan Anda dinyatakan terkirim.</source>
+        <translation>%1 records from the server applied; %2 of your changes confirmed as sent.</translation>
+    </message>
+    <message>
+        <source>%1 perubahan diantrekan untuk dikirim (%2 sudah ada sebelumnya).</source>
+        <translation>%1 changes queued to be sent (%2 were already there).</translation>
+    </message>
+    <message>
+        <source>Bundel USB</source>
+        <translation>USB bundle</translation>
+    </message>
+    <message>
+        <source>Bundel tidak diproses</source>
+        <translation>Bundle not processed</translation>
     </message>
 </context>
 </TS>

@@ -18,7 +18,7 @@ from tests.integration.server.conftest import PASSWORD, World, mutation
     ("method", "path", "status", "code"),
     [
         ("GET", "/v1/no-such-route", 404, "not_found"),
-        ("GET", "/", 404, "not_found"),
+        ("GET", "/tidak-ada", 404, "not_found"),  # "/" leads to the public pages
         ("DELETE", "/v1/push", 405, "method_not_allowed"),
         ("PUT", "/v1/health", 405, "method_not_allowed"),
     ],
