@@ -217,16 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(_dispatch(args))
     except ApiError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"galat: {exc.message}", file=sys.stderr)
         return 2
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"galat: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file or folder missing, unreadable or full
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"galat: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:  # the database cannot be reached or is locked
-        print(f"error: database unavailable: {exc.orig}", file=sys.stderr)
+        print(f"galat: basis data tidak dapat dipakai: {exc.orig}", file=sys.stderr)
         return 2
 
 
@@ -308,7 +308,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _serve(args)
     if command == "init":
         state = _state(args)
-        print(f"database ready; server key {state.key_id}")
+        print(f"basis data siap; kunci server {state.key_id}")
         return 0
     if command == "user":
         return _user(args)
@@ -393,20 +393,21 @@ def _user(args: argparse.Namespace) -> int:
             Role(args.role),
             args.region,
         )
-        print(f"user {args.username} ({args.role} {args.region or 'nasional'}) created")
+        print(f"pengguna {args.username} ({args.role} {args.region or 'nasional'}) dibuat")
     elif args.user_command == "list":
         for u in accounts.list_users(state.engine, None):
-            active = "" if u["active"] else " (inactive)"
+            active = "" if u["active"] else " (nonaktif)"
             print(f"{u['username']}\t{u['role']}\t{u['region'] or '-'}{active}")
     elif args.user_command == "unlock":
         accounts.unlock_user(state.engine, state.config, None, args.username)
-        print(f"user {args.username}: login throttles lifted")
+        print(f"pengguna {args.username}: pembatasan masuk dicabut")
     elif args.user_command in ("disable", "enable"):
         active = args.user_command == "enable"
         accounts.change_user(
             state.engine, state.config, None, args.username, models.UserChange(active=active)
         )
-        print(f"user {args.username}: {'enabled' if active else 'disabled, sessions revoked'}")
+        state_text = "diaktifkan" if active else "dinonaktifkan, sesi dicabut"
+        print(f"pengguna {args.username}: {state_text}")
     elif args.user_command == "revoke-device":
         from sync.server import auth
 
@@ -414,17 +415,17 @@ def _user(args: argparse.Namespace) -> int:
             state.engine, state.config, args.username, args.device_id, "admin"
         )
         print(
-            f"user {args.username} device {args.device_id}: revoked"
-            + ("" if known else " (unknown)")
+            f"pengguna {args.username} perangkat {args.device_id}: dicabut"
+            + ("" if known else " (tidak dikenal)")
         )
     elif args.user_command == "reset-password":
         change = models.UserChange(password=_password(args))
         accounts.change_user(state.engine, state.config, None, args.username, change)
-        print(f"user {args.username}: password changed, sessions ended, throttles lifted")
+        print(f"pengguna {args.username}: kata sandi diganti, sesi diakhiri, pembatasan dicabut")
     else:
         change = models.UserChange(role=args.role, region=args.region)
         out = accounts.change_user(state.engine, state.config, None, args.username, change)
-        print(f"user {out['username']} is now {out['role']} {out['region'] or 'nasional'}")
+        print(f"pengguna {out['username']} sekarang {out['role']} {out['region'] or 'nasional'}")
     return 0
 
 
@@ -438,11 +439,11 @@ def _region(args: argparse.Namespace) -> int:
     state = _state(args)
     if args.region_command == "add":
         if not REGION_RE.fullmatch(args.code) or not args.code:
-            raise ValueError(f"{args.code!r} is not a region code like 32 or 32.14")
+            raise ValueError(f"{args.code!r} bukan kode wilayah seperti 32 atau 32.14")
         with write_tx(state.engine) as conn:
             conn.execute(regions.delete().where(regions.c.code == args.code))
             conn.execute(regions.insert().values(code=args.code, name=args.name))
-        print(f"region {args.code} {args.name}")
+        print(f"wilayah {args.code} {args.name}")
     else:
         with read_tx(state.engine) as conn:
             for code, name in conn.execute(select(regions).order_by(regions.c.code)):
@@ -493,9 +494,9 @@ def _election(args: argparse.Namespace) -> int:
     )
     [result] = apply_batch(state.engine, state.config, admin_actor(), str(uuid.uuid4()), [m])
     if result.code:
-        print(f"error: {result.field}: {result.message}", file=sys.stderr)
+        print(f"galat: {result.field}: {result.message}", file=sys.stderr)
         return 2
-    print(f"election {record_id} created")
+    print(f"pemilihan {record_id} dibuat")
     return 0
 
 
@@ -509,9 +510,9 @@ def _audit_verify(args: argparse.Namespace) -> int:
         result = audit.verify(conn, anchors=anchors)
     if result.ok:
         head_id, head_hash = result.head
-        print(f"OK: {result.checked} audit entries verified; head {head_id}:{head_hash}")
+        print(f"OK: {result.checked} entri audit terverifikasi; kepala {head_id}:{head_hash}")
         return 0
-    print(f"BROKEN: audit entry {result.broken_id}: {result.reason}")
+    print(f"RUSAK: entri audit {result.broken_id}: {result.reason}")
     return 1
 
 
@@ -547,13 +548,13 @@ def _bundle_export(args: argparse.Namespace) -> int:
     from sync.server.roles import SCOPE_RE
 
     if not SCOPE_RE.fullmatch(args.scope):
-        raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
+        raise ValueError(f"{args.scope!r} bukan wilayah seperti 32 atau 32.14")
     state = _state(args)
     data, count, cursor = export_feed_bundle(state, args.scope, args.after)
     from sync.privacy import write_private
 
     write_private(args.output, data)
-    print(f"feed bundle {args.output}: {count} records of {args.scope}, cursor {cursor}")
+    print(f"bundel feed {args.output}: {count} data wilayah {args.scope}, kursor {cursor}")
     return 0
 
 
@@ -562,15 +563,15 @@ def _snapshot_export(args: argparse.Namespace) -> int:
     from sync.server.snapshots import export
 
     if not SCOPE_RE.fullmatch(args.scope):
-        raise ValueError(f"{args.scope!r} is not a scope like 32 or 32.14")
+        raise ValueError(f"{args.scope!r} bukan wilayah seperti 32 atau 32.14")
     state = _state(args)
     # What an account of that region reads: a kab/kota, or a province with its kab/kota.
     role = Role.KABKOTA if "." in args.scope else Role.PROVINCE
     reader = Actor("admin", role, args.scope, ADMIN_DEVICE)
     manifest = export(state, reader, args.output)
     print(
-        f"snapshot {args.output}: {manifest['count']} records of {args.scope}, "
-        f"cursor {manifest['cursor']}, server key {state.key_id}"
+        f"snapshot {args.output}: {manifest['count']} data wilayah {args.scope}, "
+        f"kursor {manifest['cursor']}, kunci server {state.key_id}"
     )
     return 0
 

@@ -81,7 +81,7 @@ def test_feed_bundle_export_is_signed_by_the_server_key(world: World, tmp_path: 
 
     out = tmp_path / "feed.json.gz"
     done = world.server.cli("bundle", "export", "--scope", "32.15", "--output", str(out))
-    assert "records of 32.15" in done.stdout
+    assert "data wilayah 32.15" in done.stdout
     key = world.server.request("GET", "/v1/server-key").json()["public_key"]
     body = decode_bundle(out.read_bytes(), expected_format=FEED_FORMAT, trusted_key=key)
     page = decode_feed_page(body["page"])

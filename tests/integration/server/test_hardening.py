@@ -70,8 +70,8 @@ def test_audit_verify_catches_removed_last_entries_with_an_anchor(
     for _ in range(3):
         server.login("op", PASSWORD)
     ok = server.cli("audit", "verify")
-    assert ok.returncode == 0 and "head " in ok.stdout
-    anchor = ok.stdout.split("head ")[1].strip()
+    assert ok.returncode == 0 and "kepala " in ok.stdout
+    anchor = ok.stdout.split("kepala ")[1].strip()
     head_id = int(anchor.split(":")[0])
     assert server.cli("audit", "verify", "--anchor", anchor).returncode == 0
     db = Path(server.data_dir) / "server.sqlite3"
@@ -81,7 +81,7 @@ def test_audit_verify_catches_removed_last_entries_with_an_anchor(
     assert server.cli("audit", "verify").returncode == 0
     cut = server.cli("audit", "verify", "--anchor", anchor, check=False)
     assert cut.returncode == 1
-    assert f"BROKEN: audit entry {head_id}:" in cut.stdout
+    assert f"RUSAK: entri audit {head_id}:" in cut.stdout
 
 
 def _push_body(n: int) -> bytes:

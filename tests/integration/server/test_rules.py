@@ -107,7 +107,7 @@ def test_the_administrator_resets_a_password_from_the_cli(world: World) -> None:
     world.server.add_user("forgetful", PASSWORD, role="kabkota", region="32.14")
     token = world.server.login("forgetful", PASSWORD)
     result = world.server.cli("user", "reset-password", "forgetful", "--password", "baru-rahasia-1")
-    assert "password changed" in result.stdout
+    assert "kata sandi diganti" in result.stdout
     assert world.server.request("GET", "/v1/me", token).status_code == 401  # sessions ended
     assert _login(world, "forgetful", PASSWORD, "10.1.1.3").status_code == 401
     assert _login(world, "forgetful", "baru-rahasia-1", "10.1.1.3").status_code == 200

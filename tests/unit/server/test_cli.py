@@ -39,7 +39,7 @@ def test_an_unreachable_database_is_said_plainly(capsys: pytest.CaptureFixture[s
     # Port 1 on loopback: the connection is refused at once.
     assert main(["init", "--database-url", "postgresql://nobody@127.0.0.1:1/none"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: database unavailable: ")
+    assert err.startswith("galat: basis data tidak dapat dipakai: ")
     assert "Traceback" not in err
 
 
