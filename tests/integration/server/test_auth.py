@@ -84,4 +84,4 @@ def test_audit_verify_names_the_first_edited_entry(short_server: ServerProcess) 
         conn.execute("UPDATE audit SET action = 'x' WHERE id = ?", (target + 1,))
     bad = short_server.cli("audit", "verify", check=False)
     assert bad.returncode == 1
-    assert f"audit entry {target}:" in bad.stdout
+    assert f"entri audit {target}:" in bad.stdout
