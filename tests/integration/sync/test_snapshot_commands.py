@@ -59,7 +59,7 @@ def test_a_fresh_office_syncs_from_a_snapshot_and_a_stick_installs_one_offline(
     stick = fast_dir / "flashdisk.snap"
     out = server.cli("snapshot", "export", "--scope", region, "--output", str(stick), check=False)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "32 records" in out.stdout
+    assert "32 data wilayah" in out.stdout
 
     # An office that logged in once (key and account known) but never synced.
     third = fast_dir / "kantor-c"
