@@ -559,11 +559,7 @@ class ImportWizard(QDialog):
             self._preview_replacement(path, mapping, assume_scan, arrival)
             return
         self.replace_confirmed = False
-        self.cancel_requested = False
-        self.cancel_button.setEnabled(True)
-        self.progress_bar.setRange(0, 0)
-        self.progress_label.setText(self.tr("Membaca dan memeriksa baris..."))
-        self.pages.setCurrentIndex(self.PAGE_PROGRESS)
+        self._show_progress(self.tr("Membaca dan memeriksa baris..."))
 
         def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
             return imports.import_file(
@@ -581,16 +577,20 @@ class ImportWizard(QDialog):
         job_obj = self._run(job, "import", self._show_result, self._import_failed)
         job_obj.progress.connect(self._on_progress)
 
+    def _show_progress(self, text: str) -> None:
+        """The progress page for a job that can be cancelled (import or replacement preview)."""
+        self.cancel_requested = False
+        self.cancel_button.setEnabled(True)
+        self.progress_bar.setRange(0, 0)
+        self.progress_label.setText(text)
+        self.pages.setCurrentIndex(self.PAGE_PROGRESS)
+
     def _preview_replacement(
         self, path: str, mapping: ColumnMapping, assume_scan: bool, arrival: str
     ) -> None:
         """Read the corrected file and compare (a job), then ask before replacing."""
         imports, pair_id = self.imports, self.pair_id
-        self.cancel_requested = False
-        self.cancel_button.setEnabled(True)
-        self.progress_bar.setRange(0, 0)
-        self.progress_label.setText(self.tr("Membandingkan berkas perbaikan..."))
-        self.pages.setCurrentIndex(self.PAGE_PROGRESS)
+        self._show_progress(self.tr("Membandingkan berkas perbaikan..."))
 
         def job(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
             return imports.preview_replace(
