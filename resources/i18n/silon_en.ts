@@ -853,12 +853,12 @@
         <translation>Submission round:</translation>
     </message>
     <message>
-        <source>Daftar dukungan (baris dengan NIK yang sudah ada diperbarui)</source>
-        <translation>Supporter list (rows with an NIK already here are updated)</translation>
+        <source>Daftar dukungan atau bagian berikutnya (baris ditambahkan, NIK yang sudah ada ditandai ganda)</source>
+        <translation>Supporter list or its next part (rows are added, NIKs already here are marked as duplicates)</translation>
     </message>
     <message>
-        <source>Bagian berikutnya dari daftar yang sama (baris ditambahkan)</source>
-        <translation>Next part of the same list (rows are added)</translation>
+        <source>NIK yang sudah ada di pasangan ini: %1 baris (ditandai ganda)</source>
+        <translation>NIKs already in this pair: %1 rows (marked as duplicates)</translation>
     </message>
     <message>
         <source>File perbaikan: ganti impor sebelumnya (baris yang tidak ada lagi ditarik)</source>

@@ -2,15 +2,15 @@
 
 Validates like ``silon-desktop validate`` (the region, rule set and reference
 date come from the pair's election) and stores every row that has a NIK with
-its outbox mutation, in one transaction; re-importing a corrected file updates
-the same records. ``--part`` imports a further part of a list too long for one
-sheet: its rows are added, and NIKs already in the pair are classified as
-duplicates (identik or potensi) across the parts. ``--replace`` imports a
-corrected list that replaces the earlier import of its round: it prints what
-will change (new, changed, withdrawn rows, with examples) and asks (``--yes``
-does not ask); rows of that round no longer in the file are withdrawn with the
-reason *diganti impor*, all in one transaction. Prints the summary;
-``--report OUT.json`` writes the rows.
+its outbox mutation, in one transaction. Rows are ADDED: a further part of a
+list too long for one sheet is imported the same way, and NIKs already in the
+pair are classified as duplicates (identik or potensi) across the parts; no
+stored supporter is overwritten (``--part`` says so explicitly and changes
+nothing). Only ``--replace`` replaces rows: a corrected list replacing the
+earlier import of its round; it prints what will change (new, changed,
+withdrawn rows, with examples) and asks (``--yes`` does not ask); rows of that
+round no longer in the file are withdrawn with the reason *diganti impor*, all
+in one transaction. Prints the summary; ``--report OUT.json`` writes the rows.
 
 Exit status: 0 imported; 2 the file could not be read, the pair is unknown,
 the database refused (locked, disk full), ``--mapping`` is no mapping or
@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--part",
         action="store_true",
-        help="bagian lanjutan daftar pasangan ini: barisnya ditambahkan, data ganda dicari di semua bagian",
+        help="bagian lanjutan daftar pasangan ini (bawaan): barisnya ditambahkan, "
+        "NIK yang sudah ada ditandai ganda identik / potensi ganda",
     )
     parser.add_argument(
         "--replace",
@@ -140,7 +141,6 @@ def run(args: argparse.Namespace) -> int:
             args.pair,
             hints=hints,
             assume_id_scan=args.assume_id_scans,
-            part=args.part,
             round=args.round,
             replace=args.replace,
             user=_user(app_paths),

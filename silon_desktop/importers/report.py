@@ -118,6 +118,10 @@ class ImportReport:
         (a value cut to fit its column, a place name found nowhere)."""
         return [r for r in self.rows if r.status != "MS" or r.notes]
 
+    def earlier_duplicates(self) -> int:
+        """Rows whose NIK was already in the pair before this file (an earlier part)."""
+        return sum(1 for r in self.rows if r.duplicate_of == EARLIER_IMPORT)
+
     def counts(self) -> dict[str, int]:
         return {status: int(self.status_counts.get(status, 0)) for status in STATUSES}
 
@@ -169,6 +173,11 @@ class ImportReport:
                     **self.stored
                 )
             )
+            earlier = self.earlier_duplicates()
+            if earlier:
+                lines.append(
+                    f"NIK yang sudah ada di pasangan ini: {earlier} baris (ditandai ganda)"
+                )
             if "withdrawn" in self.stored:
                 lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")
         return lines

@@ -8,16 +8,19 @@ as it was. SQLite in WAL mode lets the UI keep reading meanwhile.
 Rows without a NIK cannot be matched on a re-import, so they stay in the
 report only (status and reasons like every other row) and are not stored.
 
-A list too long for one sheet comes in parts (``part=True``): a further part
-adds its rows as new records and never updates one. Its NIKs are checked for
-duplicates against every row already in the pair as if the parts were one
-file: a row repeating an earlier part's supporter is *ganda identik*, a NIK
-with differing data makes both rows *potensi ganda* (the earlier row's forecast
-is rewritten, with its outbox change, in the same transaction).
+An import ADDS its rows as new records and never updates one: a list too
+long for one sheet comes in parts, and a further part is just another import.
+Its NIKs are checked for duplicates against every row already in the pair as
+if the parts were one file: a row repeating an earlier part's supporter is
+*ganda identik*, a NIK with differing data makes both rows *potensi ganda*
+(the earlier row's forecast is rewritten, with its outbox change, in the same
+transaction). Nothing already stored is overwritten by a row that happens to
+share its NIK.
 
-A corrected list can replace the earlier import of its round (``replace=True``,
-see :mod:`silon_desktop.importers.replace`): rows no longer in the file are
-withdrawn in the same transaction.
+Only a corrected list, chosen as such, replaces rows (``replace=True``, see
+:mod:`silon_desktop.importers.replace`; the command and the wizard show a
+preview first): its rows update the pair's records with the same NIK, and the
+rows of its round no longer in the file are withdrawn, in the same transaction.
 """
 
 from __future__ import annotations
@@ -145,7 +148,6 @@ def import_file(
     cancel: threading.Event | None = None,
     batch_size: int = BATCH_SIZE,
     assume_id_scan: bool = False,
-    part: bool = False,
     round: str = Round.SUBMISSION.value,  # noqa: A002 - the wire field's name
     replace: bool = False,
     user: str = "",
@@ -158,17 +160,16 @@ def import_file(
         pair_id: the pair the supporters support.
         mapping: the column mapping the operator confirmed (else detected).
         hints: header text -> field of a saved mapping, for detection.
-        part: the file is a further part of the pair's list: its rows are added
-            (never matched to the pair's records) and duplicates are found across
-            the parts (see the module docstring).
         assume_id_scan: the ID card scans (or identity statements) came with the
             file: every row is stored with ``has_id_scan`` set (else NO_ID_SCAN,
             and the flag of a record already set by hand is left alone).
         round: the round the file is handed in (``submission``,
             ``correction_1``, ``correction_2``); stored on rows it creates.
         replace: a corrected list replacing the earlier import of this round:
-            the pair's rows of the round whose NIK is not in the file are
-            withdrawn (``importers.replace``), in the same transaction.
+            its rows update the pair's records with their NIK, and the pair's
+            rows of the round whose NIK is not in the file are withdrawn
+            (``importers.replace``), in the same transaction. Without it the
+            rows are added, duplicates found across everything in the pair.
         user: who imports (recorded on rows a replacing import withdraws).
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
@@ -188,7 +189,7 @@ def import_file(
             hints=hints,
             batch_size=batch_size,
             assume_id_scan=assume_id_scan,
-            earlier=(lambda: _earlier_rows(conn, pair_id)) if part else None,
+            earlier=None if replace else (lambda: _earlier_rows(conn, pair_id)),
         )
         arrival = Round(round).value
         fields = (*IMPORT_FIELDS, "has_id_scan") if assume_id_scan else IMPORT_FIELDS
@@ -200,7 +201,7 @@ def import_file(
             _effective_for(ctx.rule_set),
             insert_only=INSERT_ONLY_FIELDS,
         )
-        if part:
+        if not replace:
             writer.add_only(_last_rowid(conn, pair_id))
         with _page_cache(conn, IMPORT_CACHE_KIB):
             with _indexes_built_after(conn):
@@ -221,7 +222,7 @@ def import_file(
             "updated": stats.updated,
             "unchanged": stats.unchanged,
         }
-        if replace and not part:
+        if replace:
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
             report.stored["withdrawn"] = withdraw_missing(

@@ -82,13 +82,13 @@ class ImportService:
         cancel: threading.Event | None = None,
         assume_id_scan: bool = False,
         round: str = "submission",  # noqa: A002 - the wire field's name
-        part: bool = False,
         replace: bool = False,
     ) -> ImportReport:
         """Validate and store the rows of ``path`` for ``pair_id`` (slow: a job);
-        rows it adds arrived in ``round``. ``part``: a further part of the list
-        (rows added); ``replace``: a corrected list replacing the earlier import
-        of the round (rows no longer in it withdrawn; see :meth:`preview_replace`)."""
+        rows it adds arrived in ``round``. Rows are added (a further part of the
+        list: NIKs already in the pair classified as duplicates); ``replace``: a
+        corrected list replacing the earlier import of the round (rows updated by
+        NIK, rows no longer in it withdrawn; see :meth:`preview_replace`)."""
         from silon_desktop.importers.store import import_file
 
         database, owned = self._open()
@@ -102,7 +102,6 @@ class ImportService:
                 cancel=cancel,
                 assume_id_scan=assume_id_scan,
                 round=round,
-                part=part,
                 replace=replace,
                 user=self.user(),
             )

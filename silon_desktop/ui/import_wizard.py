@@ -224,11 +224,14 @@ class ImportWizard(QDialog):
         # A list in several files, or a corrected file replacing the earlier import.
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("importKind")
+        # Rows are added (NIKs already in the pair become duplicates): a first list
+        # and a further part alike; only a corrected file, chosen here, replaces rows.
         self.kind_box.addItem(
-            self.tr("Daftar dukungan (baris dengan NIK yang sudah ada diperbarui)"), "update"
-        )
-        self.kind_box.addItem(
-            self.tr("Bagian berikutnya dari daftar yang sama (baris ditambahkan)"), "part"
+            self.tr(
+                "Daftar dukungan atau bagian berikutnya (baris ditambahkan, "
+                "NIK yang sudah ada ditandai ganda)"
+            ),
+            "part",
         )
         self.kind_box.addItem(
             self.tr("File perbaikan: ganti impor sebelumnya (baris yang tidak ada lagi ditarik)"),
@@ -570,7 +573,6 @@ class ImportWizard(QDialog):
                 cancel=cancel,
                 assume_id_scan=assume_scan,
                 round=arrival,
-                part=kind == "part",
                 replace=kind == "replace",
             )
 
@@ -674,6 +676,13 @@ class ImportWizard(QDialog):
             .replace("%2", format_count(stored.get("updated", 0)))
             .replace("%3", format_count(stored.get("unchanged", 0))),
         ]
+        earlier = report.earlier_duplicates()
+        if earlier:
+            lines.append(
+                self.tr("NIK yang sudah ada di pasangan ini: %1 baris (ditandai ganda)").replace(
+                    "%1", format_count(earlier)
+                )
+            )
         if "withdrawn" in stored:
             lines.append(
                 self.tr("Ditarik: %1 (tidak ada di berkas perbaikan)").replace(

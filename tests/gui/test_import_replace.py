@@ -53,7 +53,7 @@ def test_a_corrected_file_replaces_the_earlier_import_after_a_preview(
     monkeypatch.setattr(QMessageBox, "exec", answer)
     wizard = open_wizard(qtbot, db_path, corrected)
     kinds = [wizard.kind_box.itemData(i) for i in range(wizard.kind_box.count())]
-    assert kinds == ["update", "part", "replace"]
+    assert kinds == ["part", "replace"]  # no kind overwrites rows without a preview
     wizard.kind_box.setCurrentIndex(kinds.index("replace"))
     wizard.scan_check.setChecked(True)
     wizard.import_button.click()
@@ -93,10 +93,13 @@ def test_a_further_part_adds_its_rows(
     second = supporter_rows(3, seed=5, start_sequence=400)
     second.append(list(first[0]))  # repeats a supporter of part 1: added, flagged ganda identik
     wizard = open_wizard(qtbot, db_path, write_xlsx(tmp_path / "2.xlsx", second))
-    wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("part"))
+    assert wizard.kind_box.currentData() == "part"  # the default: rows are added
     with qtbot.waitSignal(wizard.imported, timeout=30_000) as done:
         wizard.import_button.click()
     assert done.args[0].stored["inserted"] == 4
+    assert "NIK yang sudah ada di pasangan ini: 1 baris (ditandai ganda)" in (
+        wizard.result_label.text()
+    )
     conn = sqlite3.connect(db_path)
     try:
         rows = conn.execute("SELECT count(*) FROM supporter WHERE deleted = 0").fetchone()[0]

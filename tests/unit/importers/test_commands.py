@@ -76,13 +76,50 @@ def test_import_command_stores_rows(
     path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
     assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
     assert "Disimpan: 4 baru" in capsys.readouterr().out
-    assert main(["import", str(path), "--pair", "p1", "--data-dir", str(data_dir)]) == 0
+    again = ["import", str(path), "--pair", "p1", "--data-dir", str(data_dir)]
+    assert main([*again, "--replace", "--yes"]) == 0
     assert "0 baru, 0 diperbarui, 4 tidak berubah" in capsys.readouterr().out
     with db.session(readonly=True) as session:
         assert session.query(Supporter).count() == 4
     db.close()
     assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "nope"]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_import_command_imports_a_list_in_two_parts_keeping_every_row(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second part of a list, imported with no flag, adds its rows: a NIK of
+    the first part is classified (ganda identik / potensi ganda), never overwritten."""
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    rows = supporter_rows(12)
+    first, second = rows[:6], rows[6:]
+    other = list(first[1])
+    other[2] = "Orang Lain"
+    second += [list(first[0]), other]
+    base = ["--data-dir", str(data_dir), "import", "--pair", "p1", "--assume-id-scans"]
+    assert main([*base, str(write_xlsx(tmp_path / "1.xlsx", first))]) == 0
+    capsys.readouterr()
+    report = tmp_path / "2.json"
+    assert main([*base, str(write_xlsx(tmp_path / "2.xlsx", second)), "--report", str(report)]) == 0
+    printed = capsys.readouterr().out
+    assert "Disimpan: 8 baru, 0 diperbarui, 0 tidak berubah" in printed
+    assert "NIK yang sudah ada di pasangan ini: 2 baris (ditandai ganda)" in printed
+    rows_out = json.loads(report.read_text(encoding="utf-8"))
+    assert [r["codes"] for r in rows_out[-2:]] == [["DUPLICATE_IDENTICAL"], ["DUPLICATE_POTENTIAL"]]
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 14  # every row of both parts
+        names = {s.name for s in session.query(Supporter).filter_by(nik=str(first[1][1]))}
+        reasons = [
+            s.check_reasons for s in session.query(Supporter).filter_by(nik=str(first[1][1]))
+        ]
+    db.close()
+    assert names == {str(first[1][2]), "Orang Lain"}
+    assert reasons == [["DUPLICATE_POTENTIAL"], ["DUPLICATE_POTENTIAL"]]
 
 
 def test_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

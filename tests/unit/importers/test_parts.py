@@ -42,18 +42,18 @@ def _parts() -> tuple[list[list[object]], list[list[object]], str, str]:
 def test_a_list_in_two_parts_keeps_every_row_and_classifies_shared_niks(
     db: Database, tmp_path: Path
 ) -> None:
+    """The second part is imported like the first (no flag): nothing is overwritten."""
     first, second, same_nik, other_nik = _parts()
     import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", batch_size=4, assume_id_scan=True)
     report = import_file(
-        db,
-        write_csv(tmp_path / "2.csv", second),
-        "p1",
-        batch_size=4,
-        assume_id_scan=True,
-        part=True,
+        db, write_csv(tmp_path / "2.csv", second), "p1", batch_size=4, assume_id_scan=True
     )
     assert report.stored == {"inserted": len(second), "updated": 0, "unchanged": 0}
     assert report.earlier_updates  # the part-1 row of the other person
+    assert report.earlier_duplicates() == 2
+    assert "NIK yang sudah ada di pasangan ini: 2 baris (ditandai ganda)" in report.summary_lines()
+    shared = [r for r in report.rows if r.nik in (same_nik, other_nik)]
+    assert [r.codes for r in shared] == [["DUPLICATE_IDENTICAL"], ["DUPLICATE_POTENTIAL"]]
     with db.session(readonly=True) as session:
         stored = session.scalars(select(Supporter)).all()
         assert len(stored) == len(first) + len(second)  # every row kept
@@ -66,6 +66,7 @@ def test_a_list_in_two_parts_keeps_every_row_and_classifies_shared_niks(
         assert kept.check_reasons == [] and copy.check_reasons == ["DUPLICATE_IDENTICAL"]
         assert copy.check_status != "MS"
         older, newer = by_nik[other_nik]
+        assert older.name != newer.name == "Orang Lain Sama Sekali"  # the first kept its data
         assert older.check_reasons == newer.check_reasons == ["DUPLICATE_POTENTIAL"]
         assert older.effective_reasons == "DUPLICATE_POTENTIAL"
         clean = [s for n, group in by_nik.items() if n not in (same_nik, other_nik) for s in group]
@@ -76,14 +77,38 @@ def test_a_list_in_two_parts_keeps_every_row_and_classifies_shared_niks(
         assert len(creates) == len(first) + len(second)
 
 
-def test_without_part_a_shared_nik_still_updates_the_pair_s_record(
+def test_a_third_part_classifies_against_both_earlier_parts(db: Database, tmp_path: Path) -> None:
+    rows = supporter_rows(30)
+    first, second, third = rows[:10], rows[10:20], rows[20:]
+    third = [*third, list(first[2]), list(second[4])]  # one supporter of each earlier part
+    for number, part in enumerate((first, second, third), 1):
+        import_file(db, write_xlsx(tmp_path / f"{number}.xlsx", part), "p1", assume_id_scan=True)
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 32
+        copies = [
+            s.nik
+            for s in session.scalars(select(Supporter))
+            if s.check_reasons == ["DUPLICATE_IDENTICAL"]
+        ]
+    assert sorted(copies) == sorted([str(first[2][1]), str(second[4][1])])
+
+
+def test_only_a_corrected_file_chosen_as_such_updates_the_pair_s_record(
     db: Database, tmp_path: Path
 ) -> None:
-    first, second, same_nik, _other = _parts()
+    first, _second, _same, _other = _parts()
     import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", assume_id_scan=True)
-    report = import_file(db, write_csv(tmp_path / "2.csv", second), "p1", assume_id_scan=True)
-    assert report.stored is not None and report.stored["inserted"] == len(second) - 2
-    assert not report.earlier_updates
+    corrected = [list(row) for row in first]
+    corrected[10][2] = "Nama Diperbaiki"
+    report = import_file(
+        db, write_xlsx(tmp_path / "1b.xlsx", corrected), "p1", assume_id_scan=True, replace=True
+    )
+    assert report.stored == {"inserted": 0, "updated": 1, "unchanged": 24, "withdrawn": 0}
+    assert not report.earlier_duplicates()
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == len(first)
+        names = session.scalars(select(Supporter.name).where(Supporter.nik == first[10][1])).all()
+    assert names == ["Nama Diperbaiki"]
 
 
 def test_a_cancelled_part_leaves_the_earlier_parts_exactly_as_they_were(
@@ -113,7 +138,6 @@ def test_a_cancelled_part_leaves_the_earlier_parts_exactly_as_they_were(
             write_csv(tmp_path / "2.csv", second),
             "p1",
             batch_size=4,
-            part=True,
             progress=progress,
             cancel=cancel,
         )

@@ -95,8 +95,10 @@ def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> N
         session.execute(update(Supporter).values(version=1))
 
     rows[2][2] = "Nama Sudah Diisi"
-    report = import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True)
-    assert report.stored == {"inserted": 0, "updated": 1, "unchanged": 9}
+    report = import_file(
+        db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True, replace=True
+    )
+    assert report.stored == {"inserted": 0, "updated": 1, "unchanged": 9, "withdrawn": 0}
     with db.session(readonly=True) as session:
         assert session.query(Supporter).count() == 10
         fixed = session.scalars(select(Supporter).where(Supporter.name == "Nama Sudah Diisi")).one()
@@ -111,7 +113,7 @@ def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> N
 
     # A second correction before any push coalesces into the same pending mutation.
     rows[2][2] = "Nama Diperbaiki Lagi"
-    import_file(db, write_xlsx(tmp_path / "v3.xlsx", rows), "p1", assume_id_scan=True)
+    import_file(db, write_xlsx(tmp_path / "v3.xlsx", rows), "p1", assume_id_scan=True, replace=True)
     with db.session(readonly=True) as session:
         pending = outbox.waiting(session)
         assert len(pending) == 1
@@ -171,11 +173,11 @@ def test_reverting_a_correction_before_the_push_leaves_nothing_to_send(
         _push_all(session)
         session.execute(update(Supporter).values(version=1))
     rows[0][7] = "Pedagang Keliling"
-    import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True)
+    import_file(db, write_xlsx(tmp_path / "v2.xlsx", rows), "p1", assume_id_scan=True, replace=True)
     with db.session(readonly=True) as session:
         assert len(outbox.waiting(session)) == 1
-    again = import_file(db, original, "p1", assume_id_scan=True)
-    assert again.stored == {"inserted": 0, "updated": 1, "unchanged": 3}
+    again = import_file(db, original, "p1", assume_id_scan=True, replace=True)
+    assert again.stored == {"inserted": 0, "updated": 1, "unchanged": 3, "withdrawn": 0}
     with db.session(readonly=True) as session:
         assert outbox.waiting(session) == []  # changed back: the update dropped out
         assert session.query(OutboxMutation).count() == 4
