@@ -108,6 +108,7 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
     still in the outbox and those moved to the archive once acknowledged
     (``storage.retention``: field names kept, values not)."""
     from silon_desktop.storage.outbox import archived
+    from silon_desktop.storage.record_changes import field_names
 
     stmt = (
         select(outbox_t, receipt_t.c.server_time, receipt_t.c.verified)
@@ -134,7 +135,7 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
             HistoryEntry(
                 mutation_id=r["mutation_id"],
                 op=r["op"],
-                fields=tuple(sorted((r["changes"] or {}).keys())),
+                fields=tuple(field_names(r["entity"], r["changes"])),
                 state=r["state"],
                 saved_at=r["created_at"],
                 sent_at=r["sent_at"],

@@ -4,8 +4,10 @@ The importer hands rows of one pair in batches; :class:`SupporterBulkWriter`
 writes them with Core ``executemany`` on the caller's connection, so the whole
 import is one transaction (commit at the end, or roll back on cancel and the
 database is exactly as before). New supporters' create mutations are made by
-SQLite itself, one ``INSERT ... SELECT`` per batch with the same ``changes``
-text Python would write (see :class:`_CreateRows`).
+SQLite itself, one ``INSERT ... SELECT`` per batch; their ``changes`` is a
+marker naming the fields, whose values are read from the record when the
+mutation leaves the device (:mod:`silon_desktop.storage.record_changes`), so
+the outbox does not hold every supporter a second time.
 
 Matching: a row updates the pair's existing, not deleted supporter with the
 same NIK; the k-th row of a file with a given NIK updates the k-th such record
@@ -42,7 +44,6 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
-    case,
     func,
     insert,
     literal,
@@ -54,6 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import Executable
 
+from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
 from silon_desktop.storage.outbox import State, coalesce_updates, encode_changes
@@ -355,10 +357,10 @@ class _CreateRows:
 
     Mutations: one ``INSERT ... SELECT`` per batch over the supporters the batch
     just inserted (rowid above the largest before it, in rowid order = row order).
-    SQLite builds each ``changes`` text with ``json_quote``, byte for byte what
-    :data:`_ENCODE` writes for ``{"pair_id": [null, pair], field: [null, new], ...}``
-    (a test compares them): no Python work per mutation, and SQLite does it with
-    the GIL released, while the reading thread goes on. The mutation id is a
+    Each ``changes`` is the same short marker (``{"$record": [null, MASK]}``); read
+    as a mutation it becomes, byte for byte, what :data:`_ENCODE` writes for
+    ``{"pair_id": [null, pair], field: [null, new], ...}`` (a test compares them).
+    No Python work per mutation. The mutation id is a
     version 7 UUID: the record id's time, sequence and variant with 48 fresh
     random bits, so it also sorts in creation order.
 
@@ -388,25 +390,13 @@ class _CreateRows:
         self.order: Callable[[list[Any]], tuple[Any, ...]] | None = None
 
     def _mutations(self, pair_id: str, scope: str) -> Executable:
-        """``INSERT INTO outbox (...) SELECT ... FROM supporter WHERE rowid > :after``."""
-        parts: list[ColumnElement[Any]] = [
-            _text("{" + _ENCODE("pair_id") + ": [null, "),
-            func.json_quote(_SUPPORTER.c.pair_id),
-        ]
-        for name, kind in self.plan:
-            column = _SUPPORTER.c[name]
-            value: ColumnElement[Any]
-            if kind == _BOOL:
-                value = case((column.is_(True), _text("true")), else_=_text("false"))
-            elif kind == _JSON:
-                value = type_coerce(column, Text)  # stored as _ENCODE(list): the same text nested
-            else:
-                value = func.json_quote(column)
-            parts += [_text("], " + _ENCODE(name) + ": [null, "), value]
-        parts.append(_text("]}"))
-        changes = parts[0]
-        for part in parts[1:]:
-            changes = changes.op("||")(part)
+        """``INSERT INTO outbox (...) SELECT ... FROM supporter WHERE rowid > :after``.
+
+        Each create's ``changes`` is a marker (:mod:`~silon_desktop.storage.record_changes`):
+        its values are read from the record when it leaves the device, not copied here.
+        """
+        fields = ("pair_id", *(name for name, _ in self.plan))
+        changes = _text(record_changes.ENCODE(record_changes.marker("supporter", fields)))
         record_id = type_coerce(_SUPPORTER.c.id, Text)
         selected: dict[str, ColumnElement[Any]] = {
             "mutation_id": func.substr(record_id, _number(1), _number(24)).op("||")(

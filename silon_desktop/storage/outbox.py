@@ -49,7 +49,11 @@ newest mutation that is ``pending`` and has never left the device
 
 The bulk writer (``storage.bulk``) merges with the same :func:`merge_changes`
 through :func:`coalesce_updates`; a bulk create is one ``INSERT ... SELECT``
-per batch of exactly the :func:`outbox_row` shape.
+per batch of exactly the :func:`outbox_row` shape, whose ``changes`` is a
+marker ``{"$record": [null, MASK]}``: the values are read from the record
+whenever the mutation is read as one (:func:`claim_batch`, :func:`waiting`,
+:func:`waiting_by_record`; see ``storage.record_changes``), so an import does
+not store every supporter twice.
 
 Every other transition is here too, each in the caller's transaction:
 
@@ -101,6 +105,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import OutboxMutation, utcnow
@@ -430,8 +435,10 @@ class Claimed:
         )
 
 
-def _claimed(row: Any) -> Claimed:
+def _claimed(row: Any, expanded: Mapping[str, str] | None = None) -> Claimed:
     text = row.changes_json or "{}"
+    if expanded and row.record_id in expanded and record_changes.is_marked(text):
+        text = expanded[row.record_id]
     created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
     wire = {
         "id": row.mutation_id,
@@ -484,7 +491,21 @@ def claim_batch(
         rows += found
     if not rows:
         return "", []
-    return batch_id, [_claimed(r) for r in rows]
+    expanded = _expand(conn, rows)
+    return batch_id, [_claimed(r, expanded) for r in rows]
+
+
+def _expand(conn: Connection, rows: Sequence[Any]) -> dict[str, str]:
+    """Creates stored as a marker, read from their records (``storage.record_changes``):
+    record id -> the full changes text."""
+    marked: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        if record_changes.is_marked(row.changes_json):
+            marked.setdefault(row.entity, []).append((row.record_id, row.changes_json))
+    expanded: dict[str, str] = {}
+    for entity, items in marked.items():
+        expanded.update(record_changes.expand(conn, entity, items))
+    return expanded
 
 
 def waiting(where: Executor, mutation_id: str | None = None) -> list[Claimed]:
@@ -493,8 +514,9 @@ def waiting(where: Executor, mutation_id: str | None = None) -> list[Claimed]:
     condition: list[ColumnElement[bool]] = [outbox_t.c.state.in_(_WAITING_VALUES)]
     if mutation_id is not None:
         condition.append(outbox_t.c.mutation_id == mutation_id)
-    rows = conn.execute(select(*_CLAIM_COLUMNS).where(*condition).order_by(outbox_t.c.seq))
-    return [_claimed(r) for r in rows]
+    rows = conn.execute(select(*_CLAIM_COLUMNS).where(*condition).order_by(outbox_t.c.seq)).all()
+    expanded = _expand(conn, rows)
+    return [_claimed(r, expanded) for r in rows]
 
 
 def waiting_count(where: Executor) -> int:
@@ -609,17 +631,28 @@ def waiting_by_record(
         for row in rows:
             if row["mutation_id"] not in skip:
                 out.setdefault(str(row["record_id"]), []).append(dict(row))
+    marked = [
+        (record_id, item)
+        for record_id, items in out.items()
+        for item in items
+        if record_changes.MARKER in (item["changes"] or {})
+    ]
+    for record_id, item in marked:
+        text = record_changes.expand(
+            conn, item["entity"], [(record_id, record_changes.ENCODE(item["changes"]))]
+        )[record_id]
+        item["changes"] = orjson.loads(text)
     return out
 
 
 def waiting_fields(conn: Connection, record_id: str) -> set[str]:
     """Fields named by the record's mutations still waiting for the server."""
-    changes = conn.execute(
-        select(outbox_t.c.changes).where(
+    rows = conn.execute(
+        select(outbox_t.c.entity, outbox_t.c.changes).where(
             outbox_t.c.record_id == record_id, outbox_t.c.state.in_(_WAITING_VALUES)
         )
-    ).scalars()
-    return {name for change in changes for name in (change or {})}
+    )
+    return {name for entity, change in rows for name in record_changes.field_names(entity, change)}
 
 
 def drop_conflicted(conn: Connection, seq: int, remaining: Mapping[str, Any]) -> None:
@@ -740,7 +773,7 @@ _PURGEABLE = text(
     "SELECT o.mutation_id, o.seq, o.entity, o.record_id, o.scope, o.op,"
     " (SELECT json_group_array(key) FROM json_each(o.changes)) AS fields,"
     " o.state, o.created_at, o.sent_at, o.batch_id, o.acked_at, o.server_version,"
-    " o.via_bundle"
+    " o.via_bundle, json_extract(o.changes, '$.\"$record\"[1]') AS record_mask"
     " FROM outbox AS o JOIN receipt AS r ON r.batch_id = o.batch_id AND r.verified"
     " WHERE o.state = :acked AND o.seq > :after"
     " AND o.seq < (SELECT max(seq) FROM outbox)"
@@ -797,6 +830,7 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
             if not rows:
                 return moved
             stamp = storage_text(utcnow())
+            rows = [_archived_fields(row) for row in rows]
             archive.executemany(_ARCHIVE_INSERT, [(*row, stamp) for row in rows])
             archive.commit()
             seqs = [int(row[1]) for row in rows]
@@ -812,6 +846,18 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
             after = seqs[-1]
     finally:
         archive.close()
+
+
+def _archived_fields(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A purgeable row whose fields name a create's marker: the marker's fields instead
+    (``fields`` is the 7th column, the marker's mask the last, which is dropped)."""
+    *head, mask = row
+    if mask is None:
+        return tuple(head)
+    names = [n for n in orjson.loads(head[6] or "[]") if n != record_changes.MARKER]
+    names += record_changes.fields_of(str(head[2]), int(mask))
+    head[6] = orjson.dumps(sorted(set(names))).decode()
+    return tuple(head)
 
 
 def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]]:

@@ -1,0 +1,111 @@
+"""A bulk import's creates are markers read from the record when they leave the device:
+the outbox stays small, and what is sent is what the eager create would have been."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import select
+
+from silon_desktop.importers.store import IMPORT_FIELDS, import_file
+from silon_desktop.storage import outbox
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Receipt, Supporter
+from silon_desktop.storage.record_changes import MARKER, field_names
+from silon_desktop.storage.repository import Repository
+from sync.protocol import MutationResult, ResultStatus
+from sync.receipts import record_history
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+CREATE_FIELDS = sorted(("pair_id", *IMPORT_FIELDS))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    seed_election(database, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
+    import_file(database, write_xlsx(tmp_path / "d.xlsx", supporter_rows(30)), "p1")
+    yield database
+    database.close()
+
+
+def _ids(db: Database) -> list[str]:
+    with db.session(readonly=True) as session:
+        return list(session.scalars(select(Supporter.id).order_by(Supporter.nik)))
+
+
+def test_the_outbox_holds_no_supporter_values(db: Database) -> None:
+    conn = sqlite3.connect(db.path)
+    try:
+        texts = [r[0] for r in conn.execute("SELECT changes FROM outbox WHERE entity='supporter'")]
+        niks = [r[0] for r in conn.execute("SELECT nik FROM supporter")]
+    finally:
+        conn.close()
+    assert len(texts) == 30
+    assert all(MARKER in t and len(t) < 40 for t in texts)
+    assert not any(nik in t for nik in niks for t in texts)
+
+
+def test_a_create_leaves_with_the_record_s_values_and_later_edits(db: Database) -> None:
+    first, second, third = _ids(db)[:3]
+    repo = Repository(db, device_id="dev", user="ani")
+    repo.update("supporter", first, {"name": "Nama Diperbaiki"})  # an imported field
+    repo.update("supporter", second, {"admin_status": "MS", "admin_by": "ani"})  # another one
+    repo.delete("supporter", third)  # never pushed: create and delete both drop
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 100)
+    assert batch and len(claimed) == 29  # one create per live record, nothing else
+    sent = {c.wire["record_id"]: c.mutation() for c in claimed}
+    assert third not in sent
+    fixed = sent[first]
+    assert fixed.base_version == 0 and sorted(fixed.changes) == CREATE_FIELDS
+    assert fixed.changes["name"] == (None, "Nama Diperbaiki")
+    verified = sent[second].changes
+    assert verified["admin_status"] == ("", "MS") and verified["admin_by"] == ("", "ani")
+    assert verified["nik"][0] is None and len(verified["nik"][1]) == 16
+    assert MARKER not in orjson.loads(claimed[0].changes_json)
+    # The wire form is the same fragment the push sends.
+    assert orjson.loads(orjson.dumps(claimed[0].wire))["changes"] == orjson.loads(
+        claimed[0].changes_json
+    )
+
+
+def test_names_of_the_fields_a_marked_create_sets(db: Database) -> None:
+    record = _ids(db)[0]
+    with db.engine.connect() as conn:
+        assert outbox.waiting_fields(conn, record) == set(CREATE_FIELDS)
+        waiting = outbox.waiting_by_record(conn, [record])[record]
+    assert sorted(waiting[0]["changes"]) == CREATE_FIELDS  # compared with server records
+    assert field_names("supporter", {MARKER: [None, 0b110], "admin_status": ["", "MS"]}) == [
+        "admin_status",
+        "name",
+        "nik",
+    ]
+    (entry,) = record_history(db, "supporter", record)
+    assert list(entry.fields) == CREATE_FIELDS
+
+
+def test_acknowledged_creates_are_archived_with_their_field_names(db: Database) -> None:
+    record = _ids(db)[0]
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 100)
+        answers = [
+            (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"status": "applied"})
+            for c in claimed
+        ]
+        outbox.record_answers(conn, answers)
+    with db.session() as session:
+        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    moved = outbox.archive_acknowledged(db.path, db.engine)
+    assert moved == 29  # the newest row stays (it keeps the sequence rising)
+    with db.engine.connect() as conn:
+        assert outbox.counts(conn)[outbox.State.ACKED] == 1
+    archived = outbox.archived(db.path, "supporter", record)
+    assert archived and archived[0]["fields"] == CREATE_FIELDS
+    (entry,) = record_history(db, "supporter", record)
+    assert list(entry.fields) == CREATE_FIELDS and entry.receipt_verified
