@@ -5,11 +5,14 @@ Nothing happens at import time; ``main(args)`` builds everything in order:
 1. folders (``--data-dir``) and a rotating log file in the log folder;
 2. settings (``--server``, ``--lang``), a device id on first start;
 3. with ``--training``: a local training server as a child process on loopback;
-4. the local database, upgraded by its migrations;
-5. ``QApplication``, Qt's messages routed into logging, the translators;
-6. the main window, shown at once, with the login dialog over it; the start
-   checks (lost changes, ``PRAGMA quick_check``, the due backup) run beside it
-   and what they find is said on screen (``ui.integrity_notice``).
+4. ``QApplication``, Qt's messages routed into logging, the translators;
+5. the login dialog (or a session resumed from the keyring): no window and no
+   data before a successful login, Cancel quits; the login opens the encrypted
+   local database (``services/access.py``), upgraded by its migrations;
+6. the main window; the start checks (lost changes, ``PRAGMA quick_check``, the
+   due backup) run beside it and what they find is said on screen
+   (``ui.integrity_notice``); a logout or a lock (access revoked by the server)
+   closes it and the login dialog comes back.
 """
 
 from __future__ import annotations
@@ -279,11 +282,9 @@ def main(args: argparse.Namespace) -> int:
 
 def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from silon_desktop.storage.db import open_database
-    from silon_desktop.storage.errors import StoreEnvironmentError
-    from silon_desktop.storage.integrity import lost_changes
+    from silon_desktop.services.access import Access
 
     install_qt_message_handler()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -295,47 +296,106 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
     translators = install_translators(qt_app, settings.language)
     # The system's own file dialog speaks the system's language; Qt's speaks ours.
     qt_app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, settings.language != "en")
-    try:
-        # lost committed changes (a deleted WAL): read before anything commits, an
-        # upgrade included (each commit moves the marker)
-        lost = lost_changes(app_paths.database)
-        db = open_database(app_paths.database, backups=app_paths.backups)
-    except StoreEnvironmentError as error:
-        log.error("database: %s", error)
-        QMessageBox.critical(None, "Silon Desktop", error.message)
-        return 2
+    access = Access(app_paths, settings)
+    code = 0
+    session = access.resume()
+    if session is not None:
+        log.info("session of %s resumed from the keyring", session.username)
+    message = ""
+    while True:
+        if session is None:
+            session = login_first(access, message)
+            if session is None:
+                break  # Cancel on the login dialog quits: no window, no data
+        ended, code = _run_window(app_paths, settings, access, session, qt_app)
+        session = None
+        if ended is None:
+            break
+        message = _ended_text(ended)
+    del translators
+    return code
+
+
+def login_first(access: Any, message: str = "") -> Any:
+    """The login dialog before any window: the :class:`Session` of a successful
+    login (its database open), or None when the operator cancels."""
+    from PySide6.QtWidgets import QDialog
+
+    from silon_desktop.services.access import LoginGate
+    from silon_desktop.ui.login_dialog import LoginDialog
+    from silon_desktop.ui.workers import JobRunner
+
+    gate = LoginGate(access)
+    jobs = JobRunner()
+    dialog = LoginDialog(gate, jobs)
+    if message:
+        dialog.message.setText(message)
+    guard = close_on_terminate(dialog)
+    dialog.show()
+    # SILON_EXIT_AFTER_SHOW (start-up timing, bundle check): the login dialog is the
+    # first window the operator sees now that no data shows before a login.
+    from PySide6.QtWidgets import QApplication
+
+    from silon_desktop.runtime import report_shown_and_maybe_exit
+
+    report_shown_and_maybe_exit(dialog, QApplication.instance())
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    jobs.stop_all()
+    del guard
+    if not accepted and gate.session is not None:
+        gate.session.db.close()
+        return None
+    return gate.session if accepted else None
+
+
+def _ended_text(ended: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    from silon_desktop.domain.errors import ErrorCode
+    from silon_desktop.domain.wording import say
+
+    if ended == "locked":
+        return say(
+            ErrorCode.ACCESS_REVOKED, None, lambda t: QCoreApplication.translate("errors", t)
+        )
+    return ""
+
+
+def _run_window(
+    app_paths: paths.AppPaths, settings: Settings, access: Any, session: Any, qt_app: Any
+) -> tuple[str | None, int]:
+    """The main window on a logged-in session until it closes. Returns why it ended
+    ("logout", "locked": the login dialog comes back; None: quit) and the exit code."""
+    from PySide6.QtWidgets import QApplication
+
     from silon_desktop.runtime import report_shown_and_maybe_exit
     from silon_desktop.services import Services
-    from silon_desktop.ui.login_dialog import LoginDialog
     from silon_desktop.ui.main_window import MainWindow
 
-    backend = Services(app_paths, settings, db)
+    db = session.db
+    backend = Services(app_paths, settings, db, access=access)
+    backend.start_session(session)
     window = MainWindow(backend)
     window.show()
     wake = close_on_terminate(window)
     report_shown_and_maybe_exit(window, qt_app)
-    # quick check, then the due backup, off the UI thread; damage, lost changes and a
-    # failed backup are said on screen (ui.integrity_notice)
-    backups = window.integrity.check_at_start(lost)
+    # quick check, then the due backup, off the UI thread; damage, lost changes (read
+    # by the login before anything committed) and a failed backup are said on screen
+    backups = window.integrity.check_at_start(session.lost)
     window.integrity.restored.connect(lambda _name: QApplication.quit())  # started again by hand
-
-    if backend.resume_session():
-        log.info("session of %s resumed from the keyring", backend.user)
-        window.update_user()
-        window.start()
+    window.update_user()
+    window.start()
+    if session.outcome.online:
         window.sync.sync_now()
-    else:
-        login = LoginDialog(backend, window.jobs, window)
-        login.loggedIn.connect(lambda _result: window.start())
-        login.loggedIn.connect(window._logged_in)
-        login.rejected.connect(window.close)
-        login.open()
     code = int(qt_app.exec())
-    del translators, wake
+    del wake
     backups.join()
+    ended = window.ended_by
+    window.deleteLater()
     db.engine.dispose()
-    _backup_if_due(app_paths, settings)  # the day's work is safe before the PC is switched off
-    return code
+    if ended != "locked":  # the day's work is safe before the PC is switched off
+        _backup_if_due(app_paths, settings, db.key)
+    return ended, code
 
 
 def close_on_terminate(window: Any) -> Any:
@@ -364,13 +424,16 @@ def close_on_terminate(window: Any) -> Any:
     return timer
 
 
-def _backup_if_due(app_paths: paths.AppPaths, settings: Settings) -> None:
-    """A rotating backup when the newest is older than the interval; never fatal."""
+def _backup_if_due(app_paths: paths.AppPaths, settings: Settings, key: bytes | None = None) -> None:
+    """A rotating backup when the newest is older than the interval; never fatal.
+    An encrypted database is backed up encrypted with its key."""
     from silon_desktop.storage import backup
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     try:
-        made = backup.backup_if_due(app_paths.database, app_paths.backups, settings.backup_keep)
+        made = backup.backup_if_due(
+            app_paths.database, app_paths.backups, settings.backup_keep, key=key
+        )
     except (OSError, StoreEnvironmentError) as error:
         log.error("automatic backup failed: %s", error)
         return

@@ -183,6 +183,46 @@ def verify_offline(db: Database, username: str, password: str) -> OfflineAccount
         return OfflineAccount(row.username, row.role, row.scope, row.server_url)
 
 
+#: The keyring entry (per data folder) whose secret wraps the folder's data key.
+DATA_KEY_SERVICE = "silon-desktop-data-key"
+
+
+def _folder_key(data_dir: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(data_dir.resolve()).encode("utf-8")).hexdigest()
+
+
+def data_key_secret(data_dir: Path) -> bytes | None:
+    """The keyring's secret for the data key of ``data_dir`` (None: none kept)."""
+    import base64
+
+    found = _get(DATA_KEY_SERVICE, _folder_key(data_dir))
+    if not found:
+        return None
+    try:
+        return base64.b64decode(found.encode("ascii"), validate=True)
+    except ValueError:
+        return None
+
+
+def set_data_key_secret(data_dir: Path, secret: bytes) -> bool:
+    """Keep the secret in the OS keyring; False (and nothing kept) without one."""
+    import base64
+
+    if not keyring_available():
+        return False
+    text = base64.b64encode(secret).decode("ascii")
+    if _set(DATA_KEY_SERVICE, _folder_key(data_dir), text):
+        return True
+    _memory.pop((DATA_KEY_SERVICE, _folder_key(data_dir)), None)
+    return False
+
+
+def clear_data_key_secret(data_dir: Path) -> None:
+    _delete(DATA_KEY_SERVICE, _folder_key(data_dir))
+
+
 def new_device_id() -> str:
     return str(uuid.uuid4())
 

@@ -91,6 +91,16 @@ class AuthExpired(TransportError):
     default_message = "Silakan masuk lagi."
 
 
+class Revoked(AuthExpired):
+    """The server revoked this account, its password or this device (401 ``revoked``):
+    the desktop locks its data until a valid online login."""
+
+    default_message = (
+        "Akses akun ini dicabut oleh server; data di komputer ini dikunci. "
+        "Masuk lagi secara daring dengan akun yang sah."
+    )
+
+
 class Forbidden(TransportError):
     """The account may not do this (role or scope)."""
 
@@ -402,6 +412,8 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
             )
         raise _Retryable(status, wait, text)
     if status == 401:
+        if '"revoked"' in text:
+            raise Revoked(text[:200], status=status)
         raise AuthExpired(text[:200], status=status)
     if status == 403:
         raise Forbidden(text[:4000], status=status)

@@ -8,6 +8,7 @@ once. Arguments left out keep the model's defaults.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.models import Election, Pair
@@ -92,3 +93,23 @@ def verify_as_forecast(
             values["field_method"] = "rumah"
         repo.update("supporter", record_id, values)
     return len(rows)
+
+
+def open_data(folder: Path, password: str | None = None) -> Database:
+    """A data folder's database as the program opens it: encrypted with the folder's
+    data key once someone logged in there (the key from the last user's password,
+    by default the test accounts' password), else a plain file."""
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.db import open_database
+    from silon_desktop.storage.keyfile import KeyFile
+
+    if not KeyFile.exists(folder):
+        return open_database(folder / "silon.db")
+    if password is None:
+        from tests.unit.sync.harness import PASSWORD
+
+        password = PASSWORD
+    username = Settings.load(folder / "settings.json").username
+    key = KeyFile.load(folder).unwrap_password(username, password)
+    assert key is not None, f"the password of {username} does not open {folder}"
+    return open_database(folder / "silon.db", key=key)

@@ -1275,6 +1275,10 @@
         <source>&amp;Impor bundel dari server...</source>
         <translation>&amp;Import a bundle from the server...</translation>
     </message>
+    <message>
+        <source>Keluar &amp;akun</source>
+        <translation>Log &amp;out</translation>
+    </message>
 </context>
 <context>
     <name>PairPage</name>
@@ -3110,6 +3114,34 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Isian tidak sah ({detail}).</source>
         <translation>Invalid value ({detail}).</translation>
+    </message>
+    <message>
+        <source>Terlalu banyak percobaan masuk tanpa koneksi. Coba lagi dalam {minutes} menit.</source>
+        <translation>Too many offline login attempts. Try again in {minutes} minutes.</translation>
+    </message>
+    <message>
+        <source>Masa berlaku masuk tanpa koneksi di komputer ini sudah habis. Sambungkan ke server lalu masuk secara daring.</source>
+        <translation>Offline login on this computer has expired. Connect to the server and log in online.</translation>
+    </message>
+    <message>
+        <source>Server dapat dihubungi: masuklah secara daring (tombol Masuk).</source>
+        <translation>The server can be reached: log in online (the Log in button).</translation>
+    </message>
+    <message>
+        <source>Data di komputer ini dikunci karena akses dicabut oleh server. Data hanya dapat dibuka lagi setelah masuk secara daring dengan akun yang sah.</source>
+        <translation>The data on this computer is locked because the server revoked access. It opens again only after a valid online login.</translation>
+    </message>
+    <message>
+        <source>Data di komputer ini tidak dapat dibuka dengan akun {user}. Masuklah dengan akun yang biasa memakai komputer ini.</source>
+        <translation>The data on this computer cannot be opened with the account {user}. Log in with the account that normally uses this computer.</translation>
+    </message>
+    <message>
+        <source>Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan.</source>
+        <translation>The data on this computer is encrypted: put the password in SILON_PASSWORD or run the command in a terminal to be asked for it.</translation>
+    </message>
+    <message>
+        <source>Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah.</source>
+        <translation>This account&apos;s access was revoked by the server; the data on this computer is locked. Log in online again with a valid account.</translation>
     </message>
 </context>
 <context>

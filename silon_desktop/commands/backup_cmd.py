@@ -33,20 +33,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.config import Settings
+    from silon_desktop.services.access import AccessRefused, command_key
     from silon_desktop.storage import backup
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     app_paths = paths.resolve(getattr(args, "data_dir", None))
+    settings = Settings.load(app_paths.settings)
     try:
         if args.list:
             return _list(backup.list_backups(app_paths.backups))
+        key = command_key(app_paths, settings)  # encrypted data: backups encrypted alike
         if args.restore:
-            return _restore(Path(args.restore), app_paths.database, app_paths.backups)
-        keep = Settings.load(app_paths.settings).backup_keep
+            return _restore(Path(args.restore), app_paths.database, app_paths.backups, key)
+        keep = settings.backup_keep
         if not app_paths.database.exists():
             print(f"Belum ada basis data di {app_paths.database}.", file=sys.stderr)
             return 1
-        made = backup.make_backup(app_paths.database, app_paths.backups, keep, reason="manual")
+        made = backup.make_backup(
+            app_paths.database, app_paths.backups, keep, reason="manual", key=key
+        )
+    except AccessRefused as error:
+        print(error.message, file=sys.stderr)
+        return 4
     except StoreEnvironmentError as error:
         print(error.message, file=sys.stderr)
         return 2
@@ -64,14 +72,14 @@ def _list(found: list[BackupInfo]) -> int:
     return 0
 
 
-def _restore(chosen: Path, database: Path, backups: Path) -> int:
+def _restore(chosen: Path, database: Path, backups: Path, key: bytes | None = None) -> int:
     from silon_desktop.storage import backup
 
     source = chosen if chosen.exists() else backups / chosen.name
     if not source.is_file():
         print(f"Berkas cadangan tidak ditemukan: {chosen}", file=sys.stderr)
         return 1
-    previous = backup.restore(source, database, backups)
+    previous = backup.restore(source, database, backups, key)
     print(f"Basis data dipulihkan dari {source.name}.")
     if previous is not None:
         print(f"Basis data sebelumnya disimpan sebagai {previous.path.name}.")

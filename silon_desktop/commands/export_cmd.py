@@ -31,12 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem
+    from silon_desktop.config import Settings
     from silon_desktop.domain.text import group_thousands
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.store import UnknownPair
     from silon_desktop.reports.recap import PairNotFound, pair_recap
     from silon_desktop.reports.xlsx_export import export_b2, export_b11
-    from silon_desktop.storage.db import open_database
+    from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage.errors import StoreEnvironmentError
     from silon_desktop.storage.integrity import require_intact
 
@@ -52,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Belum ada basis data lokal di {app_paths.data}.", file=sys.stderr)
         return 2
     try:
-        database = open_database(app_paths.database)
-    except StoreEnvironmentError as error:
+        database = open_for_command(app_paths, Settings.load(app_paths.settings))
+    except (StoreEnvironmentError, AccessRefused) as error:
         print(error.message, file=sys.stderr)
         return 2
     try:

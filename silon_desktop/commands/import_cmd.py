@@ -108,10 +108,11 @@ def _user(app_paths: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem, read_hints
+    from silon_desktop.config import Settings
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.store import UnknownPair, import_file
-    from silon_desktop.storage.db import open_database
+    from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     # Checked before the database is touched: a report that cannot be written
@@ -123,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
     try:
-        database = open_database(app_paths.database)
-    except StoreEnvironmentError as error:
+        database = open_for_command(app_paths, Settings.load(app_paths.settings))
+    except (StoreEnvironmentError, AccessRefused) as error:
         print(error.message, file=sys.stderr)
         return 2
     if args.replace and args.part:

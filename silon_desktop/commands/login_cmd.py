@@ -1,11 +1,13 @@
 """``silon-desktop login --user U``: log in to the server (token kept in the keyring).
 
 The password is asked for (never echoed), or read from ``SILON_PASSWORD`` for
-scripts and tests. With no connection the password is checked against the
-verifier of the last online login and the operator works offline.
+scripts and tests. The login opens the encrypted local database (a folder's
+first login makes its data key and converts a plain database, see
+``services/access.py``). With no connection the password is checked against the
+data key's wrap of the last online login (offline rules: attempts, expiry).
 
 Exit status: 0 logged in online, 3 logged in offline (no connection),
-4 wrong user name or password, 1 other errors (e.g. locked out).
+4 wrong user name or password (or locked, expired), 1 other errors (e.g. locked out).
 """
 
 from __future__ import annotations
@@ -28,37 +30,47 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import getpass
 
-    from silon_desktop.commands.sync_cmd import open_context
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.domain.errors import ErrorCode
+    from silon_desktop.services.access import Access, Session
+    from silon_desktop.storage import db as storage_db
     from sync import credentials
-    from sync.client.login import LoginFailed, login
-    from sync.transport import TransportError
+    from sync.client.login import ensure_device_id
 
-    ctx = open_context(args)
-    try:
-        username = args.user or ctx.settings.username
-        if not username:
-            print("Sebutkan nama pengguna: --user NAMA", file=sys.stderr)
-            return 1
-        password = os.environ.get("SILON_PASSWORD") or getpass.getpass("Kata sandi: ")
-        try:
-            result = login(ctx.db, ctx.settings, ctx.paths.data, username, password)
-        except LoginFailed as exc:
-            print(exc.message, file=sys.stderr)
-            return 4
-        except TransportError as exc:
-            print(exc.message, file=sys.stderr)
-            return 1
-        ctx.settings.save(ctx.paths.settings)
-        if not result.online:
-            print(f"Masuk tanpa koneksi sebagai {username}; sinkronisasi menunggu koneksi.")
-            return 3
-        print(f"Masuk sebagai {username} ({result.role} {result.region}).")
-        if not credentials.keyring_available():
-            print(
-                "Catatan: tidak ada keyring di komputer ini; token hanya disimpan selama "
-                "proses ini berjalan.",
-                file=sys.stderr,
-            )
-        return 0
-    finally:
-        ctx.db.close()
+    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
+    settings = Settings.load(app_paths.settings)
+    server = getattr(args, "server", None)
+    if server and server != settings.server_url:
+        settings.server_url = server
+    ensure_device_id(settings, app_paths.settings)
+    username = args.user or settings.username
+    if not username:
+        print("Sebutkan nama pengguna: --user NAMA", file=sys.stderr)
+        return 1
+    access = Access(app_paths, settings)
+    if not access.encrypted:
+        # The local database is checked before the server is asked (locked, disk full,
+        # damaged: the message and exit 1); an encrypted one opens only after the login.
+        storage_db.open_database(app_paths.database).close()
+    password = os.environ.get("SILON_PASSWORD") or getpass.getpass("Kata sandi: ")
+    result = access.login(username, password)
+    if not isinstance(result, Session):
+        if result.error is not None:
+            print(result.error.message, file=sys.stderr)
+        refused = result.error is not None and result.error.code is ErrorCode.REFUSED
+        return 1 if refused else 4
+    result.db.close()
+    settings.username = username
+    settings.save(app_paths.settings)
+    if not result.outcome.online:
+        print(f"Masuk tanpa koneksi sebagai {username}; sinkronisasi menunggu koneksi.")
+        return 3
+    print(f"Masuk sebagai {username} ({result.outcome.role} {result.outcome.scope}).")
+    if not credentials.keyring_available():
+        print(
+            "Catatan: tidak ada keyring di komputer ini; token hanya disimpan selama "
+            "proses ini berjalan.",
+            file=sys.stderr,
+        )
+    return 0

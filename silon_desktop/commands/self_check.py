@@ -138,6 +138,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Database {path} upgraded from schema {old} to {revision}; a backup made before "
         "is in {backups}",
     ),
+    "db_encrypted": (
+        "Basis data {path} terenkripsi; isinya diperiksa setelah masuk (atau dengan "
+        "SILON_PASSWORD)",
+        "Database {path} is encrypted; its content is checked after a login (or with "
+        "SILON_PASSWORD)",
+    ),
     "db_corrupt": (
         "Berkas basis data {path} rusak. Pulihkan dari cadangan: silon-desktop backup "
         "--list, lalu silon-desktop backup --restore NAMA",
@@ -345,15 +351,19 @@ def check_database(ctx: Context) -> None:
 
     path = ctx.database
     existed = path.exists() and path.stat().st_size > 0
+    data_key, locked = _data_key(ctx)
+    if locked:
+        ctx.add("database", Level.OK, "db_encrypted", "", path=path)
+        return
     try:
-        lost = integrity.lost_changes(path) if existed else None
-        old = _revision_before(storage_db, path) if existed else None
+        lost = integrity.lost_changes(path, data_key) if existed else None
+        old = _revision_before(storage_db, path, data_key) if existed else None
         # an older file is backed up before it is upgraded, as at the program's start
-        database = storage_db.open_database(path, backups=ctx.backups)
+        database = storage_db.open_database(path, backups=ctx.backups, key=data_key)
         try:
             revision = database.schema_revision()
             # the full check: index damage (which makes every backup fail) too
-            problems = integrity.check(path, full=True).problems
+            problems = integrity.check(path, full=True, key=data_key).problems
         finally:
             database.close()
     except Exception as error:  # noqa: BLE001 (sorted into environment problems or re-raised)
@@ -400,9 +410,24 @@ def _store_problem(storage_errors: Any, error: Exception) -> Exception:
     return problem
 
 
-def _revision_before(storage_db: Any, path: Path) -> str | None:
+def _data_key(ctx: Context) -> tuple[bytes | None, bool]:
+    """The encrypted folder's data key from the keyring or ``SILON_PASSWORD`` (never
+    asked): (key, False); (None, True) when it cannot be had; (None, False): plain."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.services.access import AccessRefused, command_key
+
+    app_paths = paths.AppPaths(data=ctx.data_dir, logs=ctx.logs_dir)
+    try:
+        key = command_key(app_paths, Settings.load(app_paths.settings), ask=False)
+    except AccessRefused:
+        return None, True
+    return key, False
+
+
+def _revision_before(storage_db: Any, path: Path, key: bytes | None = None) -> str | None:
     """The schema revision of an existing file, read without migrating it."""
-    database = storage_db.open_database(path, migrate=False)
+    database = storage_db.open_database(path, migrate=False, key=key)
     try:
         revision = database.schema_revision()
         return str(revision) if revision else None

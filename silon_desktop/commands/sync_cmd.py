@@ -48,7 +48,7 @@ def open_context(args: argparse.Namespace) -> Context:
     """Paths, settings (``--server`` saved into them, a device id made) and the database."""
     from silon_desktop import paths
     from silon_desktop.config import Settings
-    from silon_desktop.storage.db import open_database
+    from silon_desktop.services.access import open_for_command
     from sync.client.login import ensure_device_id
 
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
@@ -58,7 +58,7 @@ def open_context(args: argparse.Namespace) -> Context:
         settings.server_url = server
         settings.save(app_paths.settings)
     ensure_device_id(settings, app_paths.settings)
-    return Context(app_paths, settings, open_database(app_paths.database))
+    return Context(app_paths, settings, open_for_command(app_paths, settings))
 
 
 def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -66,10 +66,14 @@ def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     becomes its message on stderr and exit status 1. Anything else is a bug and raises."""
     from sqlalchemy.exc import DBAPIError
 
+    from silon_desktop.services.access import AccessRefused
     from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
 
     try:
         return body(args)
+    except AccessRefused as exc:  # encrypted data: no or wrong password, locked
+        print(exc.message, file=sys.stderr)
+        return EXIT_AUTH
     except (StoreEnvironmentError, DBAPIError) as exc:
         problem = exc if isinstance(exc, StoreEnvironmentError) else environment_error(exc)
         if problem is None:
@@ -117,14 +121,18 @@ def _run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(file=sys.stderr)
         _print_report(report)
+        if report.error_kind == "revoked":
+            from silon_desktop.services.access import Access
+
+            Access(ctx.paths, ctx.settings).lock(ctx.settings.username, ctx.db)
         return _exit_code(report)
     finally:
         ctx.db.close()
 
 
 def _login_from_env(ctx: Context) -> Any:
-    from sync.client.login import LoginFailed, login, make_transport
-    from sync.transport import TransportError
+    from silon_desktop.services.access import Access, Session
+    from sync.client.login import make_transport
 
     password = os.environ.get("SILON_PASSWORD")
     if not password and ctx.settings.username and sys.stdin.isatty():
@@ -140,22 +148,16 @@ def _login_from_env(ctx: Context) -> Any:
     if not password or not ctx.settings.username:
         return None
     transport = make_transport(ctx.settings)
-    try:
-        result = login(
-            ctx.db,
-            ctx.settings,
-            ctx.paths.data,
-            ctx.settings.username,
-            password,
-            transport=transport,
-        )
-    except LoginFailed as exc:
-        print(exc.message, file=sys.stderr)
-        return None
-    except TransportError as exc:  # e.g. locked out, certificate not trusted
-        print(exc.message, file=sys.stderr)
-        return "error"
-    return transport if result.online else "offline"
+    access = Access(ctx.paths, ctx.settings)
+    result = access.login(ctx.settings.username, password, transport=transport, reuse=ctx.db)
+    if isinstance(result, Session):
+        ctx.settings.save(ctx.paths.settings)
+        return transport if result.outcome.online else "offline"
+    if result.error is not None:
+        print(result.error.message, file=sys.stderr)
+    if result.online and result.error is not None and result.error.code == "refused":
+        return "error"  # e.g. locked out, certificate not trusted
+    return None
 
 
 def _print_report(report: Any) -> None:
@@ -169,7 +171,7 @@ def _print_report(report: Any) -> None:
 
 
 def _exit_code(report: Any) -> int:
-    if report.error_kind == "auth":
+    if report.error_kind in ("auth", "revoked"):
         return EXIT_AUTH
     if report.error_kind == "offline":
         return EXIT_OFFLINE

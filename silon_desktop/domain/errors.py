@@ -44,6 +44,13 @@ class ErrorCode(StrEnum):
     # Logging in.
     LOGIN_WRONG_CREDENTIALS = "login_wrong_credentials"
     LOGIN_OFFLINE_REFUSED = "login_offline_refused"
+    LOGIN_OFFLINE_WAIT = "login_offline_wait"
+    LOGIN_OFFLINE_EXPIRED = "login_offline_expired"
+    LOGIN_ONLINE_REQUIRED = "login_online_required"
+    LOGIN_LOCKED = "login_locked"
+    LOGIN_NO_DATA_KEY = "login_no_data_key"
+    LOGIN_PASSWORD_NEEDED = "login_password_needed"
+    ACCESS_REVOKED = "access_revoked"
 
 
 class CodedError(Exception):

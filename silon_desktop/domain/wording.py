@@ -75,6 +75,27 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Server tidak dapat dihubungi dan kata sandi tidak cocok dengan login "
         "terakhir di komputer ini."
     ),
+    ErrorCode.LOGIN_OFFLINE_WAIT: (
+        "Terlalu banyak percobaan masuk tanpa koneksi. Coba lagi dalam {minutes} menit."
+    ),
+    ErrorCode.LOGIN_OFFLINE_EXPIRED: (
+        "Masa berlaku masuk tanpa koneksi di komputer ini sudah habis. Sambungkan ke server lalu masuk secara daring."
+    ),
+    ErrorCode.LOGIN_ONLINE_REQUIRED: (
+        "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
+    ),
+    ErrorCode.LOGIN_LOCKED: (
+        "Data di komputer ini dikunci karena akses dicabut oleh server. Data hanya dapat dibuka lagi setelah masuk secara daring dengan akun yang sah."
+    ),
+    ErrorCode.LOGIN_NO_DATA_KEY: (
+        "Data di komputer ini tidak dapat dibuka dengan akun {user}. Masuklah dengan akun yang biasa memakai komputer ini."
+    ),
+    ErrorCode.LOGIN_PASSWORD_NEEDED: (
+        "Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan."
+    ),
+    ErrorCode.ACCESS_REVOKED: (
+        "Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah."
+    ),
 }
 
 #: FIELD_REFUSED by the store itself: problem -> template (``{field}``: the field's label)

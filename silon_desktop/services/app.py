@@ -30,6 +30,7 @@ from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.paths import AppPaths
 from silon_desktop.reports.recap import PairRecap, pair_recap
+from silon_desktop.services.access import Access, Session
 from silon_desktop.services.changes import Changes
 from silon_desktop.services.imports import ImportService
 from silon_desktop.services.results import (
@@ -63,10 +64,14 @@ class Services:
         db: the open local database.
     """
 
-    def __init__(self, paths: AppPaths, settings: Settings, db: Database) -> None:
+    def __init__(
+        self, paths: AppPaths, settings: Settings, db: Database, access: Access | None = None
+    ) -> None:
         self.paths = paths
         self.settings = settings
         self.db = db
+        #: logging in to the (encrypted) data folder; None: a plain database (tests)
+        self.access = access
         self.user = settings.username
         self.online: bool | None = None
         #: region code of the logged-in account (the scope of new elections)
@@ -703,6 +708,8 @@ class Services:
         from sync.client.login import LoginFailed, login
         from sync.transport import TransportError
 
+        if self.access is not None:
+            return self._login_with_access(self.access, username, password, offline)
         try:
             answer = login(
                 self.db, self.settings, self.paths.data, username, password, offline=offline
@@ -723,6 +730,43 @@ class Services:
         self._token = self._stored_token()
         keyring = answer.token_in_keyring if answer.online else self.keyring_available()
         return LoginOutcome(True, answer.online, None, keyring, answer.role, answer.region)
+
+    def _login_with_access(
+        self, access: Access, username: str, password: str, offline: bool
+    ) -> LoginOutcome:
+        """A login again over the open window (session expired): the same checks as the
+        first one; the database stays open (the key it opens with is unchanged)."""
+        result = access.login(username, password, offline=offline, reuse=self.db)
+        self.online = access.online
+        if not isinstance(result, Session):
+            return result
+        self.start_session(result)
+        return result.outcome
+
+    def start_session(self, session: Session) -> None:
+        """Work as the user of a successful login (the first one, before the window)."""
+        self._set_user(session.username)
+        self.session_scope = session.outcome.scope or self.session_scope
+        self._token = session.token or self._stored_token()
+        if session.outcome.online:
+            self.online = True
+
+    def logout(self) -> None:
+        """Forget the token (revoked at the server when it answers). Worker thread."""
+        if self.access is not None:
+            self.access.logout(self.user)
+        else:
+            from sync.client.login import logout
+
+            logout(self.settings, self._transport())
+        self._token = None
+
+    def lock(self) -> None:
+        """The server revoked this account or device: erase the token, the keyring's
+        key and the wraps but the server's; the database is closed."""
+        if self.access is not None:
+            self.access.lock(self.user, self.db)
+        self._token = None
 
     def resume_session(self) -> bool:
         """Carry on as the last user when the keyring still holds their token.

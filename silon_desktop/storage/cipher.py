@@ -86,7 +86,7 @@ def opens_with(path: Path, key: bytes) -> bool:
     return True
 
 
-def encrypt_plain(path: Path, key: bytes) -> None:
+def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
     """Convert the plain SQLite database ``path`` into a SQLCipher file with ``key``.
 
     ``sqlcipher_export`` copies the plain file into an encrypted one beside it
@@ -123,7 +123,8 @@ def encrypt_plain(path: Path, key: bytes) -> None:
             ok = check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             if not ok or _row_counts(check) != counts:
                 raise dbapi().DatabaseError("the encrypted copy differs from the plain database")
-            check.execute("PRAGMA journal_mode = WAL")
+            if wal:  # the live database; a backup stays a self-contained file
+                check.execute("PRAGMA journal_mode = WAL")
         finally:
             check.close()
         with open(target, "rb+") as handle:

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from silon_desktop.domain.errors import ErrorCode
-from silon_desktop.services import LoginOutcome, Services
+from silon_desktop.services import LoginOutcome
+from silon_desktop.services.access import LoginBackend
 from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.workers import JobRunner
 
@@ -33,7 +34,9 @@ class LoginDialog(QDialog):
     loggedIn = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, backend: Services, jobs: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, backend: LoginBackend, jobs: JobRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = jobs

@@ -55,12 +55,16 @@ class MainWindow(QMainWindow):
 
     navigated = Signal(str, str)
     reportWritten = Signal(str, str)
+    #: the session ended: "logout" (the operator) or "locked" (revoked by the server)
+    ended = Signal(str)
 
     def __init__(self, backend: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
         self.jobs = JobRunner(self)
         self._session_started = False
+        #: why the window closed for the login dialog to come back (None: quit)
+        self.ended_by: str | None = None
         self.setWindowTitle(self.tr("Silon Desktop"))
         self.resize(1366, 740)
 
@@ -155,6 +159,8 @@ class MainWindow(QMainWindow):
         self.addAction(self.integrity.restore_action)
         file_menu.addAction(self.integrity.restore_action)
         file_menu.addSeparator()
+        self.logout_action = action(self.tr("Keluar &akun"), self.logout, name="logoutAction")
+        file_menu.addAction(self.logout_action)
         file_menu.addAction(action(self.tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit))
         data_menu = self.menuBar().addMenu(self.tr("&Data"))
         self.add_election_action = action(
@@ -430,7 +436,30 @@ class MainWindow(QMainWindow):
         if practice:
             self.setWindowTitle(practice_mark.marked(self.tr("Silon Desktop")))
 
+    def logout(self) -> None:
+        """Log out: the token is forgotten (and revoked at the server when it answers),
+        the window closes and the login dialog comes back."""
+        self.logout_action.setEnabled(False)
+        self.sync.stop()
+        job = self.jobs.start(lambda _p, _c: self.backend.logout(), "logout")
+        job.finished.connect(lambda _result: self._end("logout"))
+        job.failed.connect(lambda _message: self._end("logout"))
+
+    def lock(self) -> None:
+        """The server revoked access: erase what opens the data here, close the window."""
+        self.sync.stop()
+        self.backend.lock()
+        self._end("locked")
+
+    def _end(self, why: str) -> None:
+        self.ended_by = why
+        self.ended.emit(why)
+        self.close()
+
     def _sync_finished(self, report: object) -> None:
+        if isinstance(report, dict) and report.get("error_kind") == "revoked":
+            self.lock()
+            return
         if isinstance(report, dict) and report.get("error_kind") == "practice_reset":
             if practice_mark.offer_start_over(self, self.backend):
                 self._after_data_change(Changes.all())

@@ -33,6 +33,10 @@ class LoginAnswer:
     role: str
     region: str
     expires_at: float
+    #: this (user, device)'s secret from the server (base64): wraps the data key
+    device_secret: str = field(default="", repr=False)
+    #: days offline login is allowed after this login (server setting)
+    offline_days: float = 0.0
 
 
 @dataclass(slots=True)
@@ -71,6 +75,8 @@ class ServerApi:
                 role=str(data.get("role") or ""),
                 region=str(data.get("region") or ""),
                 expires_at=float(data.get("expires_at") or 0),
+                device_secret=str(data.get("device_secret") or ""),
+                offline_days=float(data.get("offline_days") or 0),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"login: {exc!r}") from exc

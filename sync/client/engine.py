@@ -52,7 +52,14 @@ from sync.client.state import (
     get_state,
     set_state,
 )
-from sync.transport import AdaptiveBatch, AuthExpired, Offline, Transport, TransportError
+from sync.transport import (
+    AdaptiveBatch,
+    AuthExpired,
+    Offline,
+    Revoked,
+    Transport,
+    TransportError,
+)
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -239,6 +246,8 @@ class SyncEngine:
 
 
 def _kind(exc: TransportError) -> ErrorKind:
+    if isinstance(exc, Revoked):
+        return ErrorKind.REVOKED
     if isinstance(exc, AuthExpired):
         return ErrorKind.AUTH
     if isinstance(exc, Offline):

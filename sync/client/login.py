@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, signing
-from sync.client.api import ServerApi
+from sync.client.api import LoginAnswer, ServerApi
 from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, set_state
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
@@ -102,14 +102,45 @@ def login(
     if offline:
         return _login_offline(db, username, password)
     transport = transport or make_transport(settings)
-    key = credentials.device_key(settings.device_id, data_dir)
-    api = ServerApi(transport)
     try:
-        answer = api.login(username, password, settings.device_id, signing.public_key_b64(key))
+        answer = server_login(settings, data_dir, username, password, transport)
     except Offline:
         return _login_offline(db, username, password)
+    in_keyring = after_login(db, settings, username, password, answer, transport)
+    return LoginResult(username, answer.role, answer.region, True, in_keyring)
+
+
+def server_login(
+    settings: Settings, data_dir: Path, username: str, password: str, transport: Transport
+) -> LoginAnswer:
+    """The server's answer to a login (before any local database is opened: the
+    answer brings the secret that may be needed to open it).
+
+    Raises:
+        LoginFailed: the server refused the user name or password.
+        Offline: the server cannot be reached.
+        TransportError: refused for another reason (e.g. locked out).
+    """
+    ensure_device_id(settings)
+    key = credentials.device_key(settings.device_id, data_dir)
+    try:
+        return ServerApi(transport).login(
+            username, password, settings.device_id, signing.public_key_b64(key)
+        )
     except AuthExpired:
         raise LoginFailed() from None
+
+
+def after_login(
+    db: Database,
+    settings: Settings,
+    username: str,
+    password: str,
+    answer: LoginAnswer,
+    transport: Transport,
+) -> bool:
+    """Keep what an online login brings: the token (keyring, else memory), the
+    offline verifier, the server's key. Returns whether the token is in the keyring."""
     transport.set_token(answer.token)
     in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
     credentials.store_offline_verifier(
@@ -120,9 +151,9 @@ def login(
         scope=answer.region,
         server_url=settings.server_url,
     )
-    save_server_key(db, api)
+    save_server_key(db, ServerApi(transport))
     settings.username = username
-    return LoginResult(username, answer.role, answer.region, True, in_keyring)
+    return in_keyring
 
 
 def _login_offline(db: Database, username: str, password: str) -> LoginResult:

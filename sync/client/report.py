@@ -56,6 +56,7 @@ class ErrorKind(StrEnum):
 
     OFFLINE = "offline"  # the server cannot be reached
     AUTH = "auth"  # the session expired or was refused: log in again
+    REVOKED = "revoked"  # the server revoked the account or device: lock the data
     LOCAL = "local"  # the local database is locked, the disk full...
     ERROR = "error"  # the server refused or answered something unreadable
 

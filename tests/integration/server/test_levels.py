@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from silon_desktop.config import Settings
-from silon_desktop.storage.db import open_database
 from silon_desktop.storage.repository import Repository
+from tests.fixtures import open_data
 from tests.integration.server.conftest import PASSWORD, World, _start_world, mutation
 from tests.integration.server_process import ROOT
 
@@ -190,7 +190,7 @@ def test_the_desktops_first_sync_of_a_kabkota_holds_only_its_part(
     done = cli("sync")
     assert done.returncode == 0, done.stdout + done.stderr
     settings = Settings.load(data / "settings.json")
-    db = open_database(data / "silon.db")
+    db = open_data(data)
     try:
         repo = Repository(db, settings.device_id, settings.username)
         supporters = {r["id"] for r in repo.list("supporter")}

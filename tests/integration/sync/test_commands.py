@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from silon_desktop.config import Settings
-from silon_desktop.storage.db import open_database
 from silon_desktop.storage.repository import Repository
+from tests.fixtures import open_data
 from tests.integration.server_process import ROOT, ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
 from tests.unit.sync.harness import PASSWORD, supporter_values
@@ -35,7 +35,7 @@ def cli(
 
 def _edits(data: Path, region: str, n: int) -> list[str]:
     settings = Settings.load(data / "settings.json")
-    db = open_database(data / "silon.db")
+    db = open_data(data)
     try:
         repo = Repository(db, settings.device_id, settings.username)
         election = repo.create(

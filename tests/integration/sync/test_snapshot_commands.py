@@ -7,16 +7,16 @@ import gzip
 import json
 from pathlib import Path
 
-from silon_desktop.storage.db import open_database
 from sync.client.snapshots import SNAPSHOT_KEY
 from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state
+from tests.fixtures import open_data
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
 from tests.integration.sync.test_commands import _edits, cli
 
 
 def _state(data: Path, key: str) -> str:
-    db = open_database(data / "silon.db")
+    db = open_data(data)
     try:
         with db.engine.connect() as conn:
             return get_state(conn, key)
@@ -25,7 +25,7 @@ def _state(data: Path, key: str) -> str:
 
 
 def _supporters(data: Path) -> set[str]:
-    db = open_database(data / "silon.db")
+    db = open_data(data)
     try:
         with db.engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT id FROM supporter WHERE deleted = 0")

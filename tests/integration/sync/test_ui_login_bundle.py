@@ -10,6 +10,7 @@ from silon_desktop.services import Services
 from silon_desktop.storage.db import open_database
 from sync.client.bundles import export_outbox
 from sync.client.state import SERVER_KEY, get_state
+from tests.fixtures import open_data
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user, live, server_feed
 from tests.integration.sync.test_commands import _edits, cli
@@ -64,7 +65,7 @@ def test_server_feed_bundle_brings_changes_to_an_offline_office(
     # The remote office has no connection now: the stick is its only way in.
     done = cli(remote, "--server", "http://127.0.0.1:9", "bundle", "import", str(stick))
     assert done.returncode == 0, done.stdout + done.stderr
-    db = open_database(remote / "silon.db")
+    db = open_data(remote)
     try:
         with db.engine.connect() as conn:
             got = {r[0] for r in conn.exec_driver_sql("SELECT id FROM supporter WHERE deleted = 0")}

@@ -69,6 +69,6 @@ def test_sync_logging_in_from_the_environment_says_why_the_server_refused(
     def untrusted(*_args: object, **_kwargs: object) -> None:
         raise TlsFailed("certificate verify failed")
 
-    monkeypatch.setattr("sync.client.login.login", untrusted)
+    monkeypatch.setattr("sync.client.login.server_login", untrusted)
     assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
     assert capsys.readouterr().err.strip() == TlsFailed.default_message

@@ -1,0 +1,468 @@
+"""Access to a data folder: log in (online or offline), resume, log out, lock.
+
+The local database is encrypted (``storage/cipher.py``) with the folder's data key,
+which only a login brings back (``storage/keyfile.py``):
+
+- **Online login** (the server answered yes): the data key is unwrapped with the
+  password, else with the server's secret for this (user, device) (after a lock, or
+  after a password change), else from the keyring; a folder without a key gets a
+  new one, and a plain database from before encryption is converted (after a
+  backup; the plain copies are removed). The key is then wrapped again with this
+  password, the server's secret and the keyring, and the offline login is allowed
+  for the number of days the server sent.
+- **Offline login**, only when the server cannot be reached: the password must
+  unwrap the key; failures count (kept in the key file, so a restart does not
+  reset them) and, past :data:`keyfile.OFFLINE_FREE_ATTEMPTS`, each further attempt
+  waits longer; after the days the server set, offline login is refused.
+- **Lock** (the server revoked the account, its password or this device, told at
+  the next contact: sync or login): the token, the keyring's key and every wrap
+  but the server's are erased; the database stays unreadable until a valid online
+  login.
+- **Logout**: the token is forgotten (and revoked at the server when reachable);
+  the database is closed.
+
+A folder without ``silon.key`` and with a plain database (from before this
+version, or written by headless commands before any login) is opened as it is by
+the headless commands and converted at its first login.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import math
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.services.results import LoginOutcome
+from silon_desktop.storage import backup, cipher, keyfile
+from silon_desktop.storage import db as storage_db
+from silon_desktop.storage.db import Database
+from silon_desktop.storage.keyfile import KeyFile
+
+if TYPE_CHECKING:
+    from silon_desktop.config import Settings
+    from silon_desktop.paths import AppPaths
+    from sync.transport import Transport
+
+log = logging.getLogger(__name__)
+
+DAY_S = 86400.0
+
+
+class LoginBackend(Protocol):
+    """What the login dialog calls: :class:`LoginGate` before the window, the
+    application's services over it."""
+
+    settings: Settings
+
+    def keyring_available(self) -> bool: ...
+
+    def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome: ...
+
+
+class AccessRefused(CodedError):
+    """The data folder cannot be opened (locked, wrong password, key unavailable)."""
+
+    default_code = ErrorCode.LOGIN_OFFLINE_REFUSED
+
+
+@dataclass(slots=True)
+class Session:
+    """A successful login: the open database and who logged in."""
+
+    db: Database
+    outcome: LoginOutcome
+    username: str
+    token: str | None
+    #: committed changes found lost when the database was opened (a deleted WAL),
+    #: read before anything committed (storage/integrity.py); None: none lost
+    lost: object = None
+
+
+class Access:
+    """Logging in to one data folder. Thread: any (one call at a time).
+
+    Args:
+        paths: the data folders.
+        settings: the operator's settings (server, device id, last user).
+    """
+
+    def __init__(self, paths: AppPaths, settings: Settings) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.online: bool | None = None
+        #: what :meth:`open` found lost (storage.integrity.lost_changes)
+        self.lost: object = None
+
+    # -- state ---------------------------------------------------------------------
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the folder has a data key (its database is encrypted)."""
+        return KeyFile.exists(self.paths.data)
+
+    def locked(self) -> bool:
+        """Locked by a revocation: only an online login opens the data again."""
+        if not self.encrypted:
+            return False
+        kf = KeyFile.load(self.paths.data)
+        return not kf.password and kf.keyring is None and bool(kf.server)
+
+    def keyring_available(self) -> bool:
+        from sync.credentials import keyring_available
+
+        return keyring_available()
+
+    # -- login ---------------------------------------------------------------------
+
+    def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        offline: bool = False,
+        transport: Transport | None = None,
+        reuse: Database | None = None,
+    ) -> Session | LoginOutcome:
+        """Log in: a :class:`Session` (the database open), or the refusal.
+
+        Online first; offline only when the server cannot be reached (asking for
+        offline while it answers is refused). Worker thread.
+        """
+        from sync.client.login import LoginFailed, make_transport, server_login
+        from sync.transport import AuthExpired, Offline, TransportError
+
+        if offline:
+            if self._server_answers():
+                self.online = True
+                return _refused(ErrorCode.LOGIN_ONLINE_REQUIRED, online=True)
+            self.online = False
+            return self._offline(username, password, reuse)
+        transport = transport or make_transport(self.settings)
+        try:
+            answer = server_login(self.settings, self.paths.data, username, password, transport)
+        except Offline:
+            self.online = False
+            return self._offline(username, password, reuse)
+        except (LoginFailed, AuthExpired) as error:
+            self.online = True
+            if self._refused_online(username, password):
+                return _refused(ErrorCode.ACCESS_REVOKED, online=True)
+            refusal = error if isinstance(error, LoginFailed) else LoginFailed()
+            return LoginOutcome(False, True, refusal)
+        except TransportError as error:  # refused for another reason (locked out...)
+            self.online = True
+            return _refused(ErrorCode.REFUSED, online=True, detail=error.message)
+        self.online = True
+        try:
+            key = self._key_after_online(username, password, answer)
+            db = reuse if reuse is not None else self.open(key)
+        except AccessRefused as error:
+            return LoginOutcome(False, True, error)
+        from sync.client.login import after_login
+
+        in_keyring = after_login(db, self.settings, username, password, answer, transport)
+        outcome = LoginOutcome(True, True, None, in_keyring, answer.role, answer.region)
+        return Session(db, outcome, username, answer.token, self.lost if reuse is None else None)
+
+    def _offline(
+        self, username: str, password: str, reuse: Database | None = None
+    ) -> Session | LoginOutcome:
+        try:
+            key, state = self.unlock_with_password(username, password)
+            db = reuse if reuse is not None else self.open(key)
+        except AccessRefused as error:
+            return LoginOutcome(False, False, error)
+        outcome = LoginOutcome(True, False, None, self.keyring_available(), state.role, state.scope)
+        return Session(db, outcome, username, None, self.lost if reuse is None else None)
+
+    def unlock_with_password(
+        self, username: str, password: str, *, now: float | None = None
+    ) -> tuple[bytes, keyfile.OfflineState]:
+        """The data key from the password (offline login, headless commands).
+
+        Raises:
+            AccessRefused: locked, expired, waiting after failures, or wrong password
+                (the failure is counted).
+        """
+        now = keyfile.now() if now is None else now
+        kf = KeyFile.load(self.paths.data)
+        state = kf.offline.get(username)
+        if username not in kf.password or state is None:
+            if kf.server and not kf.password and kf.keyring is None:
+                raise AccessRefused(ErrorCode.LOGIN_LOCKED)
+            raise AccessRefused(ErrorCode.LOGIN_OFFLINE_REFUSED)
+        wait = state.wait_s(now)
+        if wait > 0:
+            raise AccessRefused(ErrorCode.LOGIN_OFFLINE_WAIT, minutes=str(math.ceil(wait / 60)))
+        if state.expires_at <= now:
+            raise AccessRefused(ErrorCode.LOGIN_OFFLINE_EXPIRED)
+        key = kf.unwrap_password(username, password)
+        if key is None:
+            state.failed(now)
+            kf.save()
+            log.warning("offline login refused for %s (%d failures)", username, state.failures)
+            raise AccessRefused(ErrorCode.LOGIN_OFFLINE_REFUSED)
+        if state.failures or state.retry_at:
+            state.failures, state.retry_at = 0, 0.0
+            kf.save()
+        return key, state
+
+    def _key_after_online(self, username: str, password: str, answer: object) -> bytes:
+        """The data key after the server said yes; wrapped again for next time."""
+        secret = _secret(getattr(answer, "device_secret", ""))
+        kf = KeyFile.load(self.paths.data)
+        if kf.empty:
+            key = keyfile.new_data_key()
+            log.info("a new data key for %s", self.paths.data)
+        else:
+            found = (
+                kf.unwrap_password(username, password)
+                or (kf.unwrap_server(username, secret) if secret else None)
+                or self._from_keyring(kf)
+            )
+            if found is None:
+                log.warning("no wrap of the data key opens for %s", username)
+                raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user=username)
+            key = found
+        kf.wrap_password(username, password, key)
+        if secret:
+            kf.wrap_server(username, secret, key)
+        self._to_keyring(kf, key)
+        state = kf.state(username)
+        state.role = str(getattr(answer, "role", ""))
+        state.scope = str(getattr(answer, "region", ""))
+        days = float(getattr(answer, "offline_days", 0) or 0)
+        state.expires_at = keyfile.now() + days * DAY_S if days > 0 else 0.0
+        state.failures, state.retry_at = 0, 0.0
+        kf.save()
+        return key
+
+    def _refused_online(self, username: str, password: str) -> bool:
+        """The server refused this password: when it still opens the data here, the
+        password was changed or the account disabled or removed since: lock.
+        Returns whether it locked."""
+        if not self.encrypted:
+            return False
+        kf = KeyFile.load(self.paths.data)
+        if username in kf.password and kf.unwrap_password(username, password) is not None:
+            log.warning("the server refused the password kept here for %s: locking", username)
+            self.lock(username)
+            return True
+        return False
+
+    # -- resume, open ----------------------------------------------------------------
+
+    def resume(self) -> Session | None:
+        """Carry on as the last user when the keyring holds their token and the data
+        key's keyring wrap opens; else None (the login dialog asks)."""
+        from sync.credentials import TokenStore
+
+        username = self.settings.username
+        if not username or not self.keyring_available():
+            return None
+        token = TokenStore(self.settings.server_url, username).get()
+        if not token:
+            return None
+        if self.encrypted:
+            key = self._from_keyring(KeyFile.load(self.paths.data))
+            if key is None:
+                return None
+        elif self.paths.database.exists():
+            return None  # a plain folder is converted at a login with the password
+        else:
+            return None
+        db = self.open(key)
+        return Session(db, LoginOutcome(True, True, None, True), username, token, self.lost)
+
+    def open(self, key: bytes) -> Database:
+        """The folder's database with ``key``; a plain one is converted first."""
+        from silon_desktop.storage.integrity import lost_changes
+
+        path = self.paths.database
+        if path.exists() and cipher.is_plain(path):
+            self._convert(key)
+        # read before anything commits (an upgrade, the login's own writes)
+        self.lost = lost_changes(path, key) if path.exists() else None
+        try:
+            return storage_db.open_database(path, backups=self.paths.backups, key=key)
+        except CodedError as error:
+            if not cipher.opens_with(path, key):
+                raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user="") from error
+            raise
+
+    def _convert(self, key: bytes) -> None:
+        """Encrypt a plain database and its backups; the plain copies are removed."""
+        path = self.paths.database
+        log.info("encrypting the local database %s", path)
+        backup.make_backup(path, self.paths.backups, None, reason="before-encryption")
+        cipher.encrypt_plain(path, key)
+        for made in backup.list_backups(self.paths.backups):
+            if cipher.is_plain(made.path):
+                cipher.encrypt_plain(made.path, key, wal=False)
+        if self.paths.backups.is_dir():
+            for leftover in self.paths.backups.glob("*.partial"):
+                leftover.unlink(missing_ok=True)
+
+    # -- logout, lock ----------------------------------------------------------------
+
+    def logout(self, username: str, db: Database | None = None) -> None:
+        """Forget the token (revoked at the server when it answers) and the keyring's
+        key of the data (the password is asked next time); close the data."""
+        from sync.client.login import logout, make_transport
+        from sync.credentials import clear_data_key_secret
+
+        self.settings.username = username
+        transport = make_transport(self.settings)
+        try:
+            logout(self.settings, transport)
+        finally:
+            transport.close()
+        clear_data_key_secret(self.paths.data)  # no session to resume: the password is asked
+        if db is not None:
+            db.close()
+        log.info("%s logged out", username)
+
+    def lock(self, username: str, db: Database | None = None) -> None:
+        """Revoked by the server: erase the token, the keyring's key, every wrap but
+        the server's and the offline logins; close the data."""
+        from sync.credentials import TokenStore, clear_data_key_secret
+
+        if db is not None:
+            db.engine.dispose()
+        TokenStore(self.settings.server_url, username).clear()
+        clear_data_key_secret(self.paths.data)
+        if self.encrypted:
+            kf = KeyFile.load(self.paths.data)
+            kf.lock()
+            kf.save()
+        log.warning("access of %s revoked: the data on this computer is locked", username)
+
+    # -- keyring ---------------------------------------------------------------------
+
+    def _from_keyring(self, kf: KeyFile) -> bytes | None:
+        from sync.credentials import data_key_secret
+
+        secret = data_key_secret(self.paths.data)
+        return None if secret is None else kf.unwrap_keyring(secret)
+
+    def _to_keyring(self, kf: KeyFile, key: bytes) -> None:
+        from sync.credentials import keyring_available, set_data_key_secret
+
+        if not keyring_available():
+            kf.keyring = None
+            return
+        secret = os.urandom(32)
+        if set_data_key_secret(self.paths.data, secret):
+            kf.wrap_keyring(secret, key)
+        else:
+            kf.keyring = None
+
+    def _server_answers(self, timeout_s: float = 3.0) -> bool:
+        from sync.protocol import HEALTH_PATH
+        from sync.transport import HttpTransport, RetryPolicy, TransportError
+
+        transport = HttpTransport(
+            self.settings.server_url,
+            ca_bundle=self.settings.ca_bundle,
+            connect_timeout_s=timeout_s,
+            read_timeout_s=timeout_s,
+            retry=RetryPolicy(attempts=1, max_total_s=timeout_s),
+        )
+        try:
+            transport.call("GET", HEALTH_PATH, auth=False)
+            return True
+        except TransportError:
+            return False
+        finally:
+            transport.close()
+
+
+class LoginGate:
+    """What the login dialog needs before any data is open (the first login): the
+    successful :class:`Session` is kept for the application to open its window."""
+
+    def __init__(self, access: Access) -> None:
+        self.access = access
+        self.settings = access.settings
+        self.session: Session | None = None
+
+    def keyring_available(self) -> bool:
+        return self.access.keyring_available()
+
+    def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome:
+        result = self.access.login(username, password, offline=offline)
+        if not isinstance(result, Session):
+            return result
+        if self.session is not None:  # a second success before the window opened
+            self.session.db.close()
+        self.session = result
+        self.settings.username = username
+        self.settings.save(self.access.paths.settings)
+        return result.outcome
+
+
+def _refused(code: ErrorCode, *, online: bool, **params: str) -> LoginOutcome:
+    return LoginOutcome(False, online, CodedError(code, **params))
+
+
+def _secret(text: str) -> bytes | None:
+    if not text:
+        return None
+    try:
+        secret = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+    return secret if len(secret) >= 16 else None
+
+
+def open_for_command(paths: AppPaths, settings: Settings) -> Database:
+    """The folder's database for a headless command.
+
+    An encrypted folder is opened with the keyring's key (a session on this
+    machine), else with the password of the last user from ``SILON_PASSWORD`` or
+    asked on the terminal (the offline rules apply: attempts, back-off, expiry).
+    A folder never logged in (no key file) is opened as it is.
+
+    Raises:
+        AccessRefused: no password, wrong password, locked or expired.
+    """
+    key = command_key(paths, settings)
+    if key is None:
+        return storage_db.open_database(paths.database)
+    return Access(paths, settings).open(key)
+
+
+def command_key(paths: AppPaths, settings: Settings, *, ask: bool = True) -> bytes | None:
+    """The data key for a headless command (see :func:`open_for_command`); None for a
+    folder that has none (never logged in: a plain database).
+
+    Args:
+        ask: ask for the password on a terminal when ``SILON_PASSWORD`` is unset.
+
+    Raises:
+        AccessRefused: no password, wrong password, locked or expired.
+    """
+    import getpass
+
+    access = Access(paths, settings)
+    if not access.encrypted:
+        return None
+    kf = KeyFile.load(paths.data)
+    key = access._from_keyring(kf)
+    if key is None:
+        username = settings.username
+        password = os.environ.get("SILON_PASSWORD")
+        if not password and ask and sys.stdin is not None and sys.stdin.isatty() and username:
+            password = getpass.getpass(f"Kata sandi {username}: ")
+        if not password or not username:
+            if access.locked():
+                raise AccessRefused(ErrorCode.LOGIN_LOCKED)
+            raise AccessRefused(ErrorCode.LOGIN_PASSWORD_NEEDED)
+        key, _state = access.unlock_with_password(username, password)
+    return key

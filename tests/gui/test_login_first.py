@@ -1,0 +1,111 @@
+"""No window with data without a successful login (issue #14): the login dialog comes
+first, Cancel quits, even after a refused offline password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
+
+from silon_desktop import app, paths
+from silon_desktop.config import Settings
+from silon_desktop.storage import keyfile
+from silon_desktop.storage.db import open_database
+from silon_desktop.ui.login_dialog import LoginDialog
+from silon_desktop.ui.main_window import MainWindow
+
+#: nothing listens there: the server "cannot be reached"
+NOWHERE = "http://127.0.0.1:9"
+
+
+def _logged_in_before(folder: paths.AppPaths) -> None:
+    """A folder whose operator logged in online before: encrypted data, a password wrap."""
+    key = keyfile.new_data_key()
+    kf = keyfile.KeyFile.load(folder.data)
+    kf.wrap_password("op1", "sandi-benar-1", key)
+    kf.state("op1").expires_at = keyfile.now() + 86400
+    kf.save()
+    open_database(folder.database, key=key).close()
+
+
+def _drive(password: str, offline: bool, seen: list[str]) -> None:
+    """Once the dialog is up: type ``password``, press a button, wait, then Batal."""
+
+    def dialog() -> LoginDialog | None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible():
+                return widget
+        return None
+
+    def start() -> None:
+        found = dialog()
+        if found is None:
+            QTimer.singleShot(20, start)
+            return
+        found.password.setText(password)
+        (found.offline_button if offline else found.login_button).click()
+        QTimer.singleShot(50, lambda: wait(found))
+
+    def wait(found: LoginDialog) -> None:
+        if not found.login_button.isEnabled():  # still checking on the worker thread
+            QTimer.singleShot(50, lambda: wait(found))
+            return
+        seen.append(found.message.text())
+        cancel = next(b for b in found.findChildren(QPushButton) if b.text() == "Batal")
+        cancel.click()
+
+    QTimer.singleShot(0, start)
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "server-unreachable"])
+def test_cancel_after_a_refused_password_quits_with_no_window_and_no_data(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, offline: bool
+) -> None:
+    del qtbot  # the QApplication
+    folder = paths.resolve(tmp_path / "kantor").ensure()
+    _logged_in_before(folder)
+    windows: list[Any] = []
+    original = MainWindow.__init__
+
+    def record(self: MainWindow, *args: Any, **kwargs: Any) -> None:
+        windows.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MainWindow, "__init__", record)
+    seen: list[str] = []
+    _drive("sandi-salah-1", offline, seen)
+    settings = Settings(server_url=NOWHERE, username="op1", device_id="pc-1")
+    code = app._run_qt(folder, settings)
+    assert code == 0
+    assert seen and "kata sandi" in seen[0]  # the refusal was shown first
+    assert windows == []  # no main window was ever made: no data on screen
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    state = keyfile.KeyFile.load(folder.data).offline["op1"]
+    assert state.failures == 1  # the refused attempt counts (kept in the key file)
+
+
+def test_the_right_offline_password_opens_the_data(qtbot: QtBot, tmp_path: Path) -> None:
+    del qtbot  # the QApplication
+    folder = paths.resolve(tmp_path / "kantor").ensure()
+    _logged_in_before(folder)
+
+    def login() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible():
+                widget.password.setText("sandi-benar-1")
+                widget.offline_button.click()
+                return
+        QTimer.singleShot(20, login)
+
+    QTimer.singleShot(0, login)
+    from silon_desktop.services.access import Access
+
+    access = Access(folder, Settings(server_url=NOWHERE, username="op1", device_id="pc-1"))
+    session = app.login_first(access)
+    assert session is not None and not session.outcome.online
+    assert session.db.key is not None
+    session.db.close()

@@ -1,0 +1,220 @@
+"""Logging in to an encrypted data folder (issue #14): the first login converts a plain
+database, offline login only with limits, revocation locks the data.
+
+The server is the real app in-process (tests/unit/sync/harness.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from silon_desktop import paths
+from silon_desktop.config import Settings
+from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.services import Services
+from silon_desktop.services.access import Access, AccessRefused, Session
+from silon_desktop.storage import backup, cipher, keyfile
+from silon_desktop.storage.db import open_database
+from sync import credentials
+from sync.client import SyncEngine
+from sync.server import models
+from sync.server.accounts import change_user
+from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer, make_server
+
+NIK = "3214015708990003"
+#: nothing listens there: the offline button's reachability check fails fast
+NOWHERE = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[InProcessServer]:
+    srv = make_server(tmp_path / "server")
+    srv.add_user("op1")
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> paths.AppPaths:
+    return paths.resolve(tmp_path / "kantor").ensure()
+
+
+def _access(folder: paths.AppPaths) -> Access:
+    return Access(folder, Settings(server_url=NOWHERE, device_id="pc-1", username="op1"))
+
+
+def _online(access: Access, server: InProcessServer, password: str = PASSWORD) -> object:
+    transport = AsgiTransport(server.app)
+    try:
+        return access.login("op1", password, transport=transport)
+    finally:
+        transport.close()
+
+
+def _offline(access: Access, server: InProcessServer, password: str = PASSWORD) -> object:
+    transport = AsgiTransport(server.app)
+    transport.offline = True  # the server cannot be reached
+    try:
+        return access.login("op1", password, transport=transport)
+    finally:
+        transport.close()
+
+
+def _files(folder: paths.AppPaths) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.data.rglob("*") if p.is_file()}
+
+
+def _plant_plain(folder: paths.AppPaths) -> None:
+    db = open_database(folder.database)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE planted (nik TEXT)")
+        conn.execute(text("INSERT INTO planted VALUES (:n)"), {"n": NIK})
+    db.engine.dispose()
+    backup.make_backup(folder.database, folder.backups, 5, reason="manual")
+    (folder.backups / "silon-20260101-000000-000000-auto.partial").write_bytes(
+        folder.database.read_bytes()
+    )
+
+
+def test_the_first_login_encrypts_a_plain_folder_and_removes_every_plain_copy(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    _plant_plain(folder)
+    assert any(NIK.encode() in content for content in _files(folder).values())
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session), session
+    with session.db.session(readonly=True) as s:
+        assert s.execute(text("SELECT nik FROM planted")).scalar_one() == NIK
+    session.db.close()
+    for path, content in _files(folder).items():
+        assert NIK.encode() not in content, path
+        assert not content.startswith(b"SQLite format 3"), path
+    assert not cipher.is_plain(folder.database)
+    made = backup.list_backups(folder.backups)
+    assert {b.reason for b in made} >= {"manual", "before-encryption"}
+    assert all(backup.verify(b.path, session.db.key) for b in made)
+    assert not list(folder.backups.glob("*.partial"))
+
+
+def test_offline_login_needs_the_password_and_backs_off_across_restarts(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session)
+    first.db.close()
+    ok = _offline(_access(folder), server)
+    assert isinstance(ok, Session) and not ok.outcome.online
+    ok.db.close()
+    for _ in range(keyfile.OFFLINE_FREE_ATTEMPTS):
+        wrong = _offline(_access(folder), server, "salah-sekali")
+        assert not isinstance(wrong, Session)
+        assert wrong.error is not None and wrong.error.code is ErrorCode.LOGIN_OFFLINE_REFUSED
+    # a new Access (a restart) still waits, even for the right password
+    waiting = _offline(_access(folder), server)
+    assert not isinstance(waiting, Session)
+    assert waiting.error is not None and waiting.error.code is ErrorCode.LOGIN_OFFLINE_WAIT
+    # the server answering again: an online login lifts the wait
+    again = _online(_access(folder), server)
+    assert isinstance(again, Session)
+    again.db.close()
+
+
+def test_offline_login_expires_after_the_days_the_server_set(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    server.config.offline_days = 2
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session)
+    first.db.close()
+    state = keyfile.KeyFile.load(folder.data).offline["op1"]
+    assert state.expires_at == pytest.approx(keyfile.now() + 2 * 86400, abs=60)
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD, now=state.expires_at - 60)
+    assert cipher.opens_with(folder.database, key)
+    with pytest.raises(AccessRefused) as refused:
+        _access(folder).unlock_with_password("op1", PASSWORD, now=state.expires_at + 1)
+    assert refused.value.code is ErrorCode.LOGIN_OFFLINE_EXPIRED
+
+
+def test_offline_is_refused_while_the_server_answers(
+    server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access = _access(folder)
+    monkeypatch.setattr(access, "_server_answers", lambda: True)
+    result = access.login("op1", PASSWORD, offline=True)
+    assert not isinstance(result, Session)
+    assert result.error is not None and result.error.code is ErrorCode.LOGIN_ONLINE_REQUIRED
+
+
+def _nothing_opens(folder: paths.AppPaths, password: str) -> None:
+    """What remains on disk does not give the data key."""
+    kf = keyfile.KeyFile.load(folder.data)
+    assert kf.unwrap_password("op1", password) is None
+    assert kf.keyring is None
+    assert credentials.data_key_secret(folder.data) is None
+    with pytest.raises(AccessRefused) as refused:
+        _access(folder).unlock_with_password("op1", password)
+    assert refused.value.code is ErrorCode.LOGIN_LOCKED
+
+
+def test_a_disabled_account_locks_the_pc_at_its_next_sync_until_a_valid_online_login(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session) and session.token
+    backend = Services(folder, access.settings, session.db, access=access)
+    backend.start_session(session)
+    change_user(server.engine, server.config, None, "op1", models.UserChange(active=False))
+    transport = AsgiTransport(server.app)
+    transport.set_token(session.token)
+    report = SyncEngine(session.db, access.settings, transport).run()
+    transport.close()
+    assert report.error_kind == "revoked"
+    backend.lock()
+    assert credentials.TokenStore(NOWHERE, "op1").get() is None
+    _nothing_opens(folder, PASSWORD)
+    offline = _offline(_access(folder), server)
+    assert not isinstance(offline, Session)
+    assert offline.error is not None and offline.error.code is ErrorCode.LOGIN_LOCKED
+    refused = _online(_access(folder), server)  # still disabled: refused online too
+    assert not isinstance(refused, Session)
+    # enabled again: the server's secret for (op1, pc-1) opens the data once more
+    change_user(server.engine, server.config, None, "op1", models.UserChange(active=True))
+    back = _online(_access(folder), server)
+    assert isinstance(back, Session), back
+    back.db.close()
+
+
+def test_a_password_changed_on_the_server_locks_the_pc_and_the_new_one_opens_it(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    change_user(
+        server.engine, server.config, None, "op1", models.UserChange(password="baru-rahasia-9")
+    )
+    old = _online(_access(folder), server)  # the old password: refused, and it locks
+    assert not isinstance(old, Session) and old.online
+    _nothing_opens(folder, PASSWORD)
+    new = _online(_access(folder), server, "baru-rahasia-9")
+    assert isinstance(new, Session), new
+    new.db.close()
+    assert _access(folder).unlock_with_password("op1", "baru-rahasia-9")[0] == new.db.key
+
+
+def test_logout_forgets_the_token_and_the_keyring_key(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    assert access.resume() is not None  # token and keyring key: the session resumes
+    access.logout("op1", session.db)
+    assert credentials.TokenStore(NOWHERE, "op1").get() is None
+    assert access.resume() is None
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)  # the password still works
+    assert cipher.opens_with(folder.database, key)
