@@ -35,7 +35,7 @@ def build_database(data_dir: Path, rows: int) -> str:
     return ids["pair"]
 
 
-def measure_table(data_dir: Path, pair_id: str) -> dict[str, float]:
+def measure_table(data_dir: Path, pair_id: str, key: bytes | None = None) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from silon_desktop import paths
@@ -45,7 +45,7 @@ def measure_table(data_dir: Path, pair_id: str) -> dict[str, float]:
     from tests.gui.sample_data import open_backend
 
     app = QApplication.instance() or QApplication([])
-    backend = open_backend(paths.resolve(data_dir))
+    backend = open_backend(paths.resolve(data_dir), key=key)
     jobs = JobRunner()
     # The app loads the region table (with its desa index) in the background at start-up.
     backend.regions.children("32.14.01")

@@ -15,12 +15,13 @@ from silon_desktop.paths import AppPaths
 REGION = "32.14"  # Purwakarta
 
 
-def open_backend(app_paths: AppPaths, user: str = "operator") -> Any:
+def open_backend(app_paths: AppPaths, user: str = "operator", key: bytes | None = None) -> Any:
+    """Services on the folder's database (``key``: an encrypted one, for benchmarks)."""
     from silon_desktop.services import Services
     from silon_desktop.storage.db import open_database
 
     settings = Settings(username=user, device_id="test-device")
-    db = open_database(app_paths.database)
+    db = open_database(app_paths.database, key=key)
     backend = Services(app_paths, settings, db)
     backend.session_scope = REGION
     return backend
