@@ -42,6 +42,8 @@ class Context:
     paths: AppPaths
     settings: Settings
     db: Database
+    #: the password asked on the terminal to open the encrypted data (a login reuses it)
+    password: str | None = None
 
 
 def open_context(args: argparse.Namespace) -> Context:
@@ -58,7 +60,9 @@ def open_context(args: argparse.Namespace) -> Context:
         settings.server_url = server
         settings.save(app_paths.settings)
     ensure_device_id(settings, app_paths.settings)
-    return Context(app_paths, settings, open_for_command(app_paths, settings))
+    asked: list[str] = []
+    db = open_for_command(app_paths, settings, asked)
+    return Context(app_paths, settings, db, asked[0] if asked else None)
 
 
 def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
@@ -134,7 +138,7 @@ def _login_from_env(ctx: Context) -> Any:
     from silon_desktop.services.access import Access, Session
     from sync.client.login import make_transport
 
-    password = os.environ.get("SILON_PASSWORD")
+    password = os.environ.get("SILON_PASSWORD") or ctx.password
     if not password and ctx.settings.username and sys.stdin.isatty():
         import getpass
 

@@ -421,7 +421,9 @@ def _secret(text: str) -> bytes | None:
     return secret if len(secret) >= 16 else None
 
 
-def open_for_command(paths: AppPaths, settings: Settings) -> Database:
+def open_for_command(
+    paths: AppPaths, settings: Settings, asked: list[str] | None = None
+) -> Database:
     """The folder's database for a headless command.
 
     An encrypted folder is opened with the keyring's key (a session on this
@@ -432,13 +434,15 @@ def open_for_command(paths: AppPaths, settings: Settings) -> Database:
     Raises:
         AccessRefused: no password, wrong password, locked or expired.
     """
-    key = command_key(paths, settings)
+    key = command_key(paths, settings, asked=asked)
     if key is None:
         return storage_db.open_database(paths.database)
     return Access(paths, settings).open(key)
 
 
-def command_key(paths: AppPaths, settings: Settings, *, ask: bool = True) -> bytes | None:
+def command_key(
+    paths: AppPaths, settings: Settings, *, ask: bool = True, asked: list[str] | None = None
+) -> bytes | None:
     """The data key for a headless command (see :func:`open_for_command`); None for a
     folder that has none (never logged in: a plain database).
 
@@ -460,6 +464,8 @@ def command_key(paths: AppPaths, settings: Settings, *, ask: bool = True) -> byt
         password = os.environ.get("SILON_PASSWORD")
         if not password and ask and sys.stdin is not None and sys.stdin.isatty() and username:
             password = getpass.getpass(f"Kata sandi {username}: ")
+            if asked is not None:  # the command may log in with it too: asked once
+                asked.append(password)
         if not password or not username:
             if access.locked():
                 raise AccessRefused(ErrorCode.LOGIN_LOCKED)
