@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(error.message, file=sys.stderr)
         return 2
     try:
-        require_intact(app_paths.database)  # never partial counts from a damaged file
+        require_intact(app_paths.database, database.key)  # never partial counts if damaged
     except StoreEnvironmentError as error:
         database.close()
         print(f"Ekspor ditolak, tidak ada berkas yang ditulis. {error.message}", file=sys.stderr)

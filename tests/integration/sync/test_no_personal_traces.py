@@ -7,9 +7,9 @@ import it again, sync, back up, export a bundle (and the B.1.1 list) to a stick,
 kill a backup midway, start again; then search every file under the data folder and
 the temp folders.
 
-The database files (``silon.db``, its WAL, the backups) hold the NIK by design until
-they are encrypted at rest (issue #14 part A); they are searched only when the file
-on disk is encrypted, and checked for their modes always.
+The login encrypts the database, its WAL and the backups (SQLCipher): they are
+searched like every other file. The test's own steps open the data with the
+operator's password (``SILON_PASSWORD``), as a headless command does.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ import pytest
 from silon_desktop import paths
 from silon_desktop.config import Settings
 from silon_desktop.domain.nik import build_nik
-from silon_desktop.storage.db import open_database
+from silon_desktop.services.access import open_for_command
+from silon_desktop.storage.db import Database
 from silon_desktop.storage.repository import Repository
 from tests.integration.server_process import ROOT, ServerProcess
 from tests.integration.sync.conftest import add_user
@@ -44,7 +45,6 @@ PLANTED_NAME = "Kusumawardhani Prameswari"
 PLANTED_NIK = build_nik("32.14.01", dt.date(1977, 7, 17), "P", 8642)
 #: the first bytes of a plain SQLite file (an encrypted one starts with random salt)
 PLAIN_SQLITE = b"SQLite format 3\x00"
-DATABASE_FILES = ("silon.db", "silon.db-wal", "silon.db-shm", "silon.db-journal")
 
 
 def cli(data: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -60,9 +60,18 @@ def cli(data: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def open_data(data: Path) -> Database:
+    """The logged-in folder's encrypted database, opened with the password."""
+    os.environ["SILON_PASSWORD"] = PASSWORD
+    try:
+        return open_for_command(paths.resolve(data), Settings.load(data / "settings.json"))
+    finally:
+        del os.environ["SILON_PASSWORD"]
+
+
 def make_pair(data: Path, region: str) -> str:
     settings = Settings.load(data / "settings.json")
-    db = open_database(data / "silon.db")
+    db = open_data(data)
     try:
         repo = Repository(db, settings.device_id, settings.username)
         election = repo.create(
@@ -93,7 +102,7 @@ def failed_import_in_the_application(data: Path, source: Path, pair: str) -> Non
     root = logging.getLogger()
     before = list(root.handlers)
     setup_logging(app_paths)
-    db = open_database(app_paths.database)
+    db = open_data(data)
     try:
         backend = Services(app_paths, Settings.load(app_paths.settings), db)
 
@@ -128,6 +137,9 @@ def kill_a_backup_midway(data: Path, tmp: Path) -> None:
         f"""
         import os, signal
         from pathlib import Path
+        from silon_desktop import paths
+        from silon_desktop.config import Settings
+        from silon_desktop.services.access import command_key
         from silon_desktop.storage import backup
 
         def copy_then_die(source, destination, key=None):
@@ -137,10 +149,12 @@ def kill_a_backup_midway(data: Path, tmp: Path) -> None:
             src.backup(dst, pages=4, progress=lambda *_: os.kill(os.getpid(), signal.SIGKILL))
 
         backup._copy = copy_then_die
-        backup.make_backup(Path({str(data / "silon.db")!r}), Path({str(data / "backups")!r}))
+        data = Path({str(data)!r})
+        key = command_key(paths.resolve(data), Settings.load(data / "settings.json"), ask=False)
+        backup.make_backup(data / "silon.db", data / "backups", key=key)
         """
     )
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT), SILON_PASSWORD=PASSWORD)
     killed = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, timeout=120)
     assert killed.returncode == -signal.SIGKILL
     assert list((data / "backups").glob("*.partial")), "the backup died with its partial file"
@@ -214,11 +228,9 @@ def test_a_planted_nik_is_found_only_in_what_the_operator_exported(
     # (the central server's, not this PC's: it lives in the temp folder only in tests).
     # The bundle on the stick is searched too: it is sealed to the server.
     skip = [stick / "B.1.1-KWK.xlsx", inbox, server.data_dir]
-    # The database and its backups are searched once they are encrypted at rest (issue
-    # #14 part A: login-first opens the database with its key); a plain file holds the
-    # NIK by design and is left out of the search (never out of the mode check below).
-    if (data / "silon.db").read_bytes()[:16] == PLAIN_SQLITE:
-        skip += [data / name for name in DATABASE_FILES] + [data / "backups"]
+    # The database, its WAL and its backups are encrypted at rest: searched like the rest.
+    assert (data / "silon.db").read_bytes()[:16] != PLAIN_SQLITE
+    assert list((data / "backups").glob("*.db")), "the backups are searched too"
     roots = [data, tmp, stick, Path(tempfile.gettempdir())]
     assert files_holding(roots, started, skip) == []
     assert readable_by_others(data) == []
