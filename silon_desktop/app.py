@@ -6,9 +6,10 @@ Nothing happens at import time; ``main(args)`` builds everything in order:
 2. settings (``--server``, ``--lang``), a device id on first start;
 3. with ``--training``: a local training server as a child process on loopback;
 4. ``QApplication``, Qt's messages routed into logging, the translators;
-5. the login dialog (or a session resumed from the keyring): no window and no
-   data before a successful login, Cancel quits; the login opens the encrypted
-   local database (``services/access.py``), upgraded by its migrations;
+5. the login dialog (or a session resumed from the keyring; in training mode the
+   practice account, logged in by itself): no window and no data before a
+   successful login, Cancel quits; the login opens the encrypted local database
+   (``services/access.py``), upgraded by its migrations;
 6. the main window; the start checks (lost changes, ``PRAGMA quick_check``, the
    due backup) run beside it and what they find is said on screen
    (``ui.integrity_notice``); a logout or a lock (access revoked by the server)
@@ -273,35 +274,61 @@ def main(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             settings.username = settings.username or training.username
     settings.save(app_paths.settings)
+    practice = (training.username, training.password) if training and training.username else None
     try:
-        return _run_qt(app_paths, settings)
+        return _run_qt(app_paths, settings, practice)
     finally:
         if training is not None:
             training.stop()
 
 
-def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
+def _run_qt(
+    app_paths: paths.AppPaths, settings: Settings, practice: tuple[str, str] | None = None
+) -> int:
+    """Qt, the translators, then the sessions (see :func:`_sessions`). ``practice``:
+    the training server's practice account, logged in without the dialog."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
-
-    from silon_desktop.services.access import Access
 
     install_qt_message_handler()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Silon Desktop")
     qt_app.setOrganizationName("KPU")
-    from silon_desktop.ui.i18n import install_translators
+    from silon_desktop.ui.i18n import install_translators, remove_translators
 
     translators = install_translators(qt_app, settings.language)
     # The system's own file dialog speaks the system's language; Qt's speaks ours.
     qt_app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, settings.language != "en")
+    try:
+        return _sessions(app_paths, settings, qt_app, practice)
+    finally:  # a later QApplication user (a test) does not inherit our languages
+        remove_translators(qt_app, translators)
+
+
+def _sessions(
+    app_paths: paths.AppPaths,
+    settings: Settings,
+    qt_app: Any,
+    practice: tuple[str, str] | None = None,
+) -> int:
+    """Login, window, and the login again after a logout or a lock, until the operator
+    cancels the login or quits the window. Returns the exit code.
+
+    In training mode (``practice``) the practice account logs in by itself, so that
+    ``silon-desktop --training`` opens a working window at once; after a logout the
+    trainee logs in through the dialog like an operator.
+    """
+    from silon_desktop.services.access import Access
+
     access = Access(app_paths, settings)
     code = 0
     session = access.resume()
     if session is not None:
         log.info("session of %s resumed from the keyring", session.username)
     message = ""
+    if session is None and practice is not None:
+        session, message = _practice_login(access, *practice)
     while True:
         if session is None:
             session = login_first(access, message)
@@ -312,7 +339,6 @@ def _run_qt(app_paths: paths.AppPaths, settings: Settings) -> int:
         if ended is None:
             break
         message = _ended_text(ended)
-    del translators
     return code
 
 
@@ -338,7 +364,7 @@ def login_first(access: Any, message: str = "") -> Any:
 
     from silon_desktop.runtime import report_shown_and_maybe_exit
 
-    report_shown_and_maybe_exit(dialog, QApplication.instance())
+    report_shown_and_maybe_exit(dialog, QApplication.instance(), source="login")
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     jobs.stop_all()
     del guard
@@ -346,6 +372,27 @@ def login_first(access: Any, message: str = "") -> Any:
         gate.session.db.close()
         return None
     return gate.session if accepted else None
+
+
+def _practice_login(access: Any, username: str, password: str) -> tuple[Any, str]:
+    """The training server's practice account logged in (Session, "") or, when the
+    login is refused, (None, why) for the login dialog to show."""
+    from PySide6.QtCore import QCoreApplication
+
+    from silon_desktop.domain.wording import say
+    from silon_desktop.services.access import Session
+
+    result = access.login(username, password)
+    if isinstance(result, Session):
+        log.info("practice account %s logged in", username)
+        access.settings.username = username
+        access.settings.save(access.paths.settings)
+        return result, ""
+    error = result.error
+    log.warning("practice login refused: %s", error.code if error is not None else "?")
+    if error is None:
+        return None, ""
+    return None, say(error.code, error.params, lambda t: QCoreApplication.translate("errors", t))
 
 
 def _ended_text(ended: str) -> str:

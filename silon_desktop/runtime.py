@@ -99,7 +99,9 @@ def print_shown_marker(source: str) -> None:
     sys.stdout.flush()
 
 
-def report_shown_and_maybe_exit(window: object, qt_app: _EventPump | None = None) -> None:
+def report_shown_and_maybe_exit(
+    window: object, qt_app: _EventPump | None = None, source: str = "app"
+) -> None:
     """Call right after ``window.show()`` in app.py; a no-op unless measuring.
 
     With ``SILON_EXIT_AFTER_SHOW=1``: deliver the pending show/paint events,
@@ -109,6 +111,8 @@ def report_shown_and_maybe_exit(window: object, qt_app: _EventPump | None = None
     Args:
         window: the main window just shown (only its ``isVisible`` is used).
         qt_app: the ``QApplication``; its events are processed before the marker.
+        source: which window the marker names (``via=app``: the main window;
+            ``via=login``: the login dialog, the first window before a login).
     """
     if not exit_after_show_requested():
         return
@@ -117,5 +121,5 @@ def report_shown_and_maybe_exit(window: object, qt_app: _EventPump | None = None
     is_visible = getattr(window, "isVisible", None)
     if callable(is_visible) and not is_visible():
         return  # not shown after all: let the launcher's fallback report it later
-    print_shown_marker("app")
+    print_shown_marker(source)
     raise SystemExit(0)

@@ -92,7 +92,6 @@ def supporter_rows(pair_id: str, n: int, seed: int = 1) -> list[dict[str, Any]]:
                 "field_method": "",
                 "field_by": "",
                 "field_at": None,
-                "round": "submission",
                 "_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "_i": i,
             }

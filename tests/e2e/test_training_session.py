@@ -30,7 +30,9 @@ def test_training_flag_prints_an_account_and_stops_its_server(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Akun latihan: latih01  kata sandi: bimtek2024" in done.stdout
-    assert "SILON_MAIN_WINDOW_SHOWN" in done.stdout
+    # the practice account logged in by itself: the main window, not the login dialog
+    assert "SILON_MAIN_WINDOW_SHOWN via=app" in done.stdout
+    assert (tmp_path / "silon.key").exists()  # the first login made the data key
     url = next(
         line.split()[-1] for line in done.stdout.splitlines() if line.startswith("Server latihan: ")
     )
