@@ -80,6 +80,15 @@ def _sqlite_setup(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+_commits = [0]
+
+
+def commits() -> int:
+    """How many :func:`write_tx` transactions this process has committed (a cache
+    of anything written may be trusted while this number stays the same)."""
+    return _commits[0]
+
+
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
     """A transaction holding the server-wide write lock until it commits."""
@@ -89,6 +98,7 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
             yield conn
+    _commits[0] += 1
 
 
 @contextmanager

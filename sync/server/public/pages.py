@@ -3,16 +3,27 @@
 Each page's bytes are cached per process and language, keyed by the public
 version (``public_state``) and the audit head: a request costs two primary-key
 reads when nothing changed. Pushes move the version in their own transaction,
-so every server process behind a load balancer serves the same figures.
+so every server process behind a load balancer serves the same figures. The stamp
+itself is read at most every ``SILON_PUBLIC_STAMP_TTL_MS`` milliseconds (default
+200) while this process commits nothing: a page may lag a write of ANOTHER process
+by that long, never one of its own.
+
+A page is built in the thread pool, never on the event loop, and once per stamp:
+while one request builds the new version, the others get the previous bytes (a
+running push moves the version with every batch). Every cached page carries an
+ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a body.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -27,7 +38,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
-from sync.server.db import read_tx
+from sync.server.db import commits, read_tx
 from sync.server.public import i18n, objections, svg, views
 from sync.server.public.check import Checker, Match, valid_date, valid_nik
 from sync.server.public.figures import COUNTS
@@ -91,15 +102,28 @@ def read_stamp(engine: Engine) -> Stamp:
     )
 
 
+#: A cached page: its bytes and its ETag (quoted, as sent).
+Page = tuple[bytes, bytes]
+
+
+def etag(stamp: Stamp, key: tuple[str, ...]) -> bytes:
+    """The ETag of ``key``'s page at ``stamp`` (equal bytes, equal tag)."""
+    digest = hashlib.blake2b(repr((key, stamp)).encode("utf-8"), digest_size=12).hexdigest()
+    return f'"{digest}"'.encode("ascii")
+
+
 class Public:
     """The public part of one server process: caches and rendering."""
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self._lock = threading.Lock()
-        self._pages: dict[tuple[str, ...], tuple[Stamp, bytes]] = {}
+        self._pages: dict[tuple[str, ...], tuple[Stamp, Page]] = {}
+        self._building: set[tuple[str, ...]] = set()
         self._head: tuple[int, dict[str, Any]] | None = None
         self._checker: Checker | None = None
+        self._stamp: tuple[int, float, Stamp] | None = None
+        self.stamp_ttl = int(os.environ.get("SILON_PUBLIC_STAMP_TTL_MS", "200")) / 1000
 
     def checker(self) -> Checker:
         """The NIK check (its secret is read or made on first use)."""
@@ -112,7 +136,16 @@ class Public:
     # --- data -----------------------------------------------------------------
 
     def stamp(self) -> Stamp:
-        return read_stamp(self.state.engine)
+        """The current stamp: read from the database when this process has committed
+        since the last read, or that read is older than ``stamp_ttl`` (other
+        processes' writes)."""
+        epoch, now = commits(), time.monotonic()
+        memo = self._stamp
+        if memo is not None and memo[0] == epoch and now - memo[1] < self.stamp_ttl:
+            return memo[2]
+        stamp = read_stamp(self.state.engine)
+        self._stamp = (epoch, now, stamp)  # epoch and time from BEFORE the read
+        return stamp
 
     def signed_head(self, stamp: Stamp) -> dict[str, Any]:
         """The audit head, signed by the server key (``signing.verify`` checks it)."""
@@ -133,24 +166,38 @@ class Public:
         self._head = (stamp.audit_id, head)
         return head
 
-    def cached(self, key: tuple[str, ...], build: Callable[[Stamp], bytes | None]) -> bytes | None:
-        """The page's bytes for the current stamp (built once per stamp and process)."""
+    async def page(
+        self, key: tuple[str, ...], build: Callable[[Stamp], bytes | None]
+    ) -> Page | None:
+        """The page of ``key`` for the current stamp, built once per stamp and process
+        in the thread pool (None: no such page). While one request builds it, the
+        others get the previous version's bytes."""
         stamp = self.stamp()
         hit = self._pages.get(key)
-        if hit is not None and hit[0] == stamp:
+        if hit is not None and (hit[0] == stamp or key in self._building):
             return hit[1]
-        body = build(stamp)
-        if body is not None:
-            with self._lock:
-                self._pages[key] = (stamp, body)
-        return body
-
-    def peek(self, key: tuple[str, ...]) -> bytes | None:
-        """The cached bytes of ``key`` if they are of the current stamp, else None."""
-        hit = self._pages.get(key)
-        if hit is None or hit[0] != self.stamp():
+        self._building.add(key)  # the event loop's thread only: no lock
+        try:
+            body = await run_in_threadpool(build, stamp)
+        finally:
+            self._building.discard(key)
+        if body is None:
             return None
-        return hit[1]
+        made = (body, etag(stamp, key))
+        current = self._pages.get(key)
+        if current is None or current[0].version <= stamp.version:
+            self._pages[key] = (stamp, made)
+        return made
+
+    def peek(self, key: tuple[str, ...]) -> Page | None:
+        """The cached page of ``key`` if it is of the current stamp (or the previous
+        one while a request builds the current), else None."""
+        hit = self._pages.get(key)
+        if hit is None:
+            return None
+        if key in self._building or hit[0] == self.stamp():
+            return hit[1]
+        return None
 
     def data(self) -> tuple[views.Structure, views.Figures, dict[str, tuple[int, int]]]:
         with read_tx(self.state.engine) as conn:
@@ -184,9 +231,15 @@ def _lang(request: Request) -> str:
     return i18n.pick_lang(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
 
 
-def html(request: Request, body: bytes, status: int = 200) -> Response:
-    """An HTML response; ``?lang=`` also sets the language cookie."""
-    response = Response(body, status_code=status, media_type=HTML)
+def html(request: Request, body: bytes, status: int = 200, etag_: bytes | None = None) -> Response:
+    """An HTML response; ``?lang=`` also sets the language cookie. With ``etag_`` (a
+    cached page) an ``If-None-Match`` naming it is answered 304 without the body."""
+    if etag_ and _not_modified(request.headers.get("if-none-match"), etag_):
+        response = Response(status_code=304)
+    else:
+        response = Response(body, status_code=status, media_type=HTML)
+    if etag_:
+        response.headers["ETag"] = etag_.decode("ascii")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Vary"] = "Cookie"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -281,7 +334,8 @@ async def index(request: Request) -> Response:
         }
         return public.render("index.html", lang, stamp, elections=elections, counts=counts)
 
-    return html(request, public.cached(("index", lang), build) or b"")
+    page = await public.page(("index", lang), build)
+    return html(request, page[0] if page else b"", etag_=page[1] if page else None)
 
 
 @router.get("/pemilihan/{election_id}")
@@ -295,8 +349,8 @@ async def election_page(request: Request, election_id: str) -> Response:
             return None
         return public.render("election.html", lang, stamp, **context)
 
-    body = public.cached(("election", election_id[:64], lang), build)
-    return _or_404(request, public, lang, body)
+    page = await public.page(("election", election_id[:64], lang), build)
+    return _or_404(request, public, lang, page)
 
 
 @router.get("/pasangan/{pair_id}")
@@ -341,8 +395,8 @@ async def pair_page(request: Request, pair_id: str) -> Response:
             objections=objections.get(pair_id, (0, 0)),
         )
 
-    body = public.cached(("pair", pair_id[:64], lang), build)
-    return _or_404(request, public, lang, body)
+    page = await public.page(("pair", pair_id[:64], lang), build)
+    return _or_404(request, public, lang, page)
 
 
 @router.get("/data/pemilihan.json")
@@ -360,8 +414,8 @@ async def data_json(request: Request) -> Response:
         }
         return orjson.dumps(doc)
 
-    body = public.cached(("json",), build) or b"{}"
-    return Response(body, media_type="application/json", headers={"Cache-Control": "no-cache"})
+    page = await public.page(("json",), build) or (b"{}", b"")
+    return _cacheable(request, page, "application/json", {})
 
 
 @router.get("/data/dukungan.csv")
@@ -383,15 +437,31 @@ async def data_csv(request: Request) -> Response:
                         )  # fmt: skip
         return out.getvalue().encode("utf-8")
 
-    body = public.cached(("csv",), build) or b""
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Cache-Control": "no-cache",
-            "Content-Disposition": 'inline; filename="dukungan.csv"',
-        },
+    page = await public.page(("csv",), build) or (b"", b"")
+    return _cacheable(
+        request,
+        page,
+        "text/csv; charset=utf-8",
+        {"Content-Disposition": 'inline; filename="dukungan.csv"'},
     )
+
+
+def _cacheable(request: Request, page: Page, media_type: str, extra: dict[str, str]) -> Response:
+    """Open data: the bytes with their ETag, or 304 when the client holds them."""
+    headers = {"Cache-Control": "no-cache", **extra}
+    if page[1]:
+        headers["ETag"] = page[1].decode("ascii")
+        if _not_modified(request.headers.get("if-none-match"), page[1]):
+            return Response(status_code=304, headers=headers)
+    return Response(page[0], media_type=media_type, headers=headers)
+
+
+def _not_modified(header: str | bytes | None, tag: bytes) -> bool:
+    """Whether an ``If-None-Match`` value names ``tag`` (or is ``*``)."""
+    if not header:
+        return False
+    raw = header.encode("latin-1") if isinstance(header, str) else header
+    return any(t.strip() in (tag, b"*", b"W/" + tag) for t in raw.split(b","))
 
 
 @router.get("/audit-head.json")
@@ -415,11 +485,11 @@ CSV_COLUMNS = (
 )
 
 
-def _or_404(request: Request, public: Public, lang: str, body: bytes | None) -> Response:
-    if body is not None:
-        return html(request, body)
-    page = public.render("not_found.html", lang, public.stamp())
-    return html(request, page, status=404)
+def _or_404(request: Request, public: Public, lang: str, page: Page | None) -> Response:
+    if page is not None:
+        return html(request, page[0], etag_=page[1])
+    missing = public.render("not_found.html", lang, public.stamp())
+    return html(request, missing, status=404)
 
 
 # --- Cek dukungan and objections ------------------------------------------------------
@@ -546,6 +616,9 @@ _PAGE_HEADERS = [
 ]
 
 
+_DATA_HEADERS = [(b"cache-control", b"no-cache")]
+
+
 def _fast_key(path: str, lang: str) -> tuple[tuple[str, ...], bytes] | None:
     """The cache key and content type of a cacheable public GET path (None: not one)."""
     if path in (PREFIX, PREFIX + "/"):
@@ -579,18 +652,27 @@ class FastLane:
             public: Public | None = getattr(scope["app"].state, "public", None)
             if public is not None:
                 lang = i18n.DEFAULT_LANG
+                holds: bytes | None = None
                 for name, value in scope["headers"]:
                     if name == b"cookie" and b"silon_lang=en" in value:
                         lang = "en"
+                    elif name == b"if-none-match":
+                        holds = value
                 found = _fast_key(scope["path"], lang)
                 hit = public.peek(found[0]) if found else None
                 if found is not None and hit is not None:
+                    body, tag = hit
+                    fresh = _not_modified(holds, tag)
                     headers = [
                         (b"content-type", found[1]),
-                        (b"content-length", str(len(hit)).encode()),
-                        *_PAGE_HEADERS,
+                        (b"content-length", b"0" if fresh else str(len(body)).encode()),
+                        (b"etag", tag),
+                        *(_PAGE_HEADERS if found[1] == HTML.encode() else _DATA_HEADERS),
                     ]
-                    await send({"type": "http.response.start", "status": 200, "headers": headers})
-                    await send({"type": "http.response.body", "body": hit})
+                    status = 304 if fresh else 200
+                    await send(
+                        {"type": "http.response.start", "status": status, "headers": headers}
+                    )
+                    await send({"type": "http.response.body", "body": b"" if fresh else body})
                     return
         await self.app(scope, receive, send)

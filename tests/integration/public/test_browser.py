@@ -118,20 +118,26 @@ def _check(page: Any, url: str, nik: str, birth: str) -> str:
     return str(page.get_attribute("#check-result", "data-outcome"))
 
 
+@pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_nik_check_listed_not_listed_wrong_birth_date(
-    world: PublicWorld, browser: Any, shots: Path
+    world: PublicWorld, browser: Any, shots: Path, size: str
 ) -> None:
     _rid, nik, birth, name, address, _s = world.seed.supporters[0]
-    page = browser.new_page(viewport=PHONE)
+    page = browser.new_page(viewport=PHONE if size == "phone" else DESKTOP)
     try:
         assert _check(page, world.server.url, nik, birth) == "listed"
         text = page.inner_text("#check-result")
         assert "Memenuhi syarat (MS)" in text and name not in page.content()
         assert address not in page.content()
-        snap(page, shots, "check-listed-phone")
+        assert no_sideways_scroll(page)
+        snap(page, shots, f"check-listed-{size}")
         assert _check(page, world.server.url, "3299999999999999", birth) == "none"
-        snap(page, shots, "check-none-phone")
+        none_absent = page.inner_text("#check-result")
+        snap(page, shots, f"check-none-{size}")
         assert _check(page, world.server.url, nik, "1901-01-01") == "none"
+        # A wrong birth date reads exactly as an absent NIK.
+        assert page.inner_text("#check-result") == none_absent
+        assert no_sideways_scroll(page)
     finally:
         page.close()
 

@@ -180,6 +180,20 @@ def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: Publi
         for answer in (check(w, nik, birth), check(w, nik, "1900-01-01")):
             # The citizen's own NIK is echoed only inside the objection form's hidden field.
             texts.append(answer.text.replace(f'name="nik" value="{nik}"', ""))
+    # Refused input (a NIK one digit short, a bad date) and an objection filed with a
+    # contact: the answers and the log lines they make.
+    _rid, nik, birth, _n, _a, _s = w.seed.supporters[7]
+    for answer in (check(w, nik[:15], birth), check(w, nik, "31-12-1990")):
+        assert answer.status_code == 400
+        texts.append(answer.text + str(answer.headers))
+    filed = w.server.request(
+        "POST",
+        "/publik/keberatan",
+        data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id,
+              "contact": "0812000111"},
+    )  # fmt: skip
+    assert filed.status_code == 200 and 'id="object-filed"' in filed.text
+    texts.append(filed.text.replace(f'name="nik" value="{nik}"', "") + str(filed.headers))
     log = w.server.log_text()
     assert "public check" in log or "rate limit" in log  # the log does speak of checks
     leaked = sorted(s for s in secrets for text in [*texts, log] if s in text)

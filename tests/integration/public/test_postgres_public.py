@@ -18,7 +18,13 @@ def test_two_processes_share_figures_limits_and_objections(
     pg_url: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    env = {"SILON_SERVER_NOW": NOW, "SILON_PUBLIC_CHECKS_PER_NIK": "3"}
+    # Each process reads the other's writes at once (no stamp kept between requests:
+    # by default a page may lag another process's write by 200 ms).
+    env = {
+        "SILON_SERVER_NOW": NOW,
+        "SILON_PUBLIC_CHECKS_PER_NIK": "3",
+        "SILON_PUBLIC_STAMP_TTL_MS": "0",
+    }
     with (
         ServerProcess.start(tmp_path / "a", database_url=pg_url, env=env) as a,
         ServerProcess.start(tmp_path / "b", database_url=pg_url, env=env) as b,

@@ -73,6 +73,15 @@ def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorl
     rows = list(csv.DictReader(io.StringIO(w.get("/publik/data/dukungan.csv").text)))
     assert sum(int(r["ms"]) for r in rows) == before["ms"]
     assert sum(int(r["submitted"]) for r in rows) == before["submitted"]
+    # A client holding the current bytes (ETag) gets 304 without them, page and data.
+    pair_path = f"/publik/pasangan/{w.seed.independent_id}"
+    tags = {}
+    for path in (pair_path, "/publik/data/pemilihan.json", "/publik/data/dukungan.csv"):
+        first = w.get(path)
+        tags[path] = first.headers["etag"]
+        again = w.get(path, headers={"If-None-Match": tags[path]})
+        assert again.status_code == 304 and again.content == b"", path
+        assert again.headers["etag"] == tags[path]
     # A pending supporter verified MS moves the figures and the page at once.
     rid = next(r[0] for r in w.seed.supporters if r[5] == "")
     change = {
@@ -92,6 +101,11 @@ def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorl
     assert after["ms"] == before["ms"] + 1 and after["pending"] == before["pending"] - 1
     page = w.get(f"/publik/pasangan/{w.seed.independent_id}").text
     assert f'id="ms-total">{after["ms"]}<' in page
+    # The old tag no longer matches: the new bytes, with a new tag.
+    for path, tag in tags.items():
+        fresh = w.get(path, headers={"If-None-Match": tag})
+        assert fresh.status_code == 200 and fresh.content, path
+        assert fresh.headers["etag"] != tag
 
 
 def test_audit_head_is_signed_and_anchors_audit_verify(public_world: PublicWorld) -> None:

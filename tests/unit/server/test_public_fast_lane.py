@@ -14,13 +14,14 @@ class Cache:
         self.pages = pages
         self.asked: list[tuple[str, ...]] = []
 
-    def peek(self, key: tuple[str, ...]) -> bytes | None:
+    def peek(self, key: tuple[str, ...]) -> tuple[bytes, bytes] | None:
         self.asked.append(key)
-        return self.pages.get(key)
+        body = self.pages.get(key)
+        return None if body is None else (body, b'"tag-' + key[0].encode() + b'"')
 
 
 def _call(
-    cache: Cache, path: str, query: bytes = b"", cookie: bytes = b""
+    cache: Cache, path: str, query: bytes = b"", cookie: bytes = b"", holds: bytes = b""
 ) -> tuple[list[Any], int]:
     passed = 0
 
@@ -31,6 +32,8 @@ def _call(
 
     app = SimpleNamespace(state=SimpleNamespace(public=cache))
     headers = [(b"cookie", cookie)] if cookie else []
+    if holds:
+        headers.append((b"if-none-match", holds))
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query,
              "headers": headers, "app": app}  # fmt: skip
     sent: list[Any] = []
@@ -63,3 +66,16 @@ def test_cached_pages_are_answered_and_the_rest_passed_on() -> None:
         sent, passed = _call(cache, path, query)
         assert passed == 1 and sent[0]["status"] == 299, path
     assert ("pair", "p1", "id") in cache.asked
+
+
+def test_a_client_holding_the_page_gets_304_without_the_body() -> None:
+    cache = Cache({("election", "e1", "id"): b"<html>id</html>"})
+    sent, passed = _call(cache, "/publik/pemilihan/e1")
+    tag = dict(sent[0]["headers"])[b"etag"]
+    assert tag == b'"tag-election"'
+    sent, passed = _call(cache, "/publik/pemilihan/e1", holds=tag)
+    assert passed == 0 and sent[0]["status"] == 304 and sent[1]["body"] == b""
+    assert dict(sent[0]["headers"])[b"etag"] == tag
+    # Another tag (the page changed since): the new bytes.
+    sent, passed = _call(cache, "/publik/pemilihan/e1", holds=b'"old", "older"')
+    assert sent[0]["status"] == 200 and sent[1]["body"] == b"<html>id</html>"

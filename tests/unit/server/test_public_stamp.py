@@ -1,0 +1,72 @@
+"""The public pages' stamp: this process's writes are seen at once, another
+process's within ``SILON_PUBLIC_STAMP_TTL_MS``; one build per stamp, the previous
+bytes meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+
+from sync.server.db import write_tx
+from sync.server.public import figures
+from sync.server.public.pages import Public, Stamp
+from tests.unit.server.support import fresh_state
+
+
+@pytest.fixture
+def public() -> Iterator[Public]:
+    with fresh_state() as server:
+        yield Public(server)
+
+
+def test_own_writes_are_seen_at_once_other_processes_after_the_ttl(public: Public) -> None:
+    public.stamp_ttl = 3600.0  # the memo would outlive the test
+    first = public.stamp()
+    with write_tx(public.state.engine) as conn:  # a write of this process
+        figures.bump(conn, 1.0)
+    mine = public.stamp()
+    assert mine.version == first.version + 1
+    # Another process writes (its own engine: this process commits nothing).
+    other = create_engine(public.state.engine.url)
+    with other.begin() as conn:
+        figures.bump(conn, 2.0)
+    other.dispose()
+    assert public.stamp() == mine  # within the TTL: the stamp read last
+    public.stamp_ttl = 0.0
+    assert public.stamp().version == mine.version + 1
+
+
+def test_one_build_per_stamp_and_the_previous_page_meanwhile(public: Public) -> None:
+    public.stamp_ttl = 0.0
+    builds: list[int] = []
+    release = threading.Event()
+
+    def build(stamp: Stamp) -> bytes:
+        builds.append(stamp.version)
+        if len(builds) == 2:
+            release.wait(30)  # the second build takes long
+        return f"v{stamp.version}".encode()
+
+    async def scenario() -> list[Any]:
+        first = await public.page(("k",), build)
+        with write_tx(public.state.engine) as conn:
+            figures.bump(conn, 1.0)
+        slow = asyncio.ensure_future(public.page(("k",), build))
+        await asyncio.sleep(0)  # the slow request runs up to its build in the thread pool
+        meanwhile = await public.page(("k",), build)  # no second build: the old bytes
+        peeked = public.peek(("k",))
+        release.set()
+        rebuilt = await slow
+        return [first, meanwhile, peeked, rebuilt, public.peek(("k",))]
+
+    first, meanwhile, peeked, rebuilt, after = asyncio.run(scenario())
+    assert first is not None and rebuilt is not None
+    assert meanwhile == peeked == first
+    assert rebuilt[0] != first[0] and rebuilt[1] != first[1]  # new bytes, new ETag
+    assert after == rebuilt
+    assert len(builds) == 2
