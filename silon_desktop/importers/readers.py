@@ -7,8 +7,10 @@ cell values (str, float, int, bool, date, datetime; ``""`` for an empty cell)
 whose index 0 is the sheet's first column. Nothing here keeps rows in Python
 memory: callers stream.
 
-calamine parses a sheet into a compact Rust range when it is opened; the Python
-rows are made one by one as the caller iterates.
+calamine parses a sheet into a Rust range when it is opened; the Python rows are
+made one by one as the caller iterates. A large XLSX sheet (Excel's million rows
+took 1.09 GB that way) is given to calamine a part at a time
+(:mod:`silon_desktop.importers.xlsx_stream`): memory stays bounded.
 """
 
 from __future__ import annotations
@@ -61,10 +63,23 @@ class Workbook:
     sheet_names: list[str]
     _book: Any = None
     _csv: CsvSheet | None = None
+    _parts: Any = None
 
     def sheet(self, name: str) -> Sheet:
+        """One sheet; a large XLSX sheet is read a part at a time (``xlsx_stream``).
+
+        Raises:
+            ImportFileError: the sheet is damaged.
+        """
         if self._csv is not None:
             return self._csv
+        if self.kind == "xlsx":
+            from silon_desktop.importers.xlsx_stream import BookParts, StreamingSheet
+
+            if self._parts is None:
+                self._parts = BookParts.read(self.path)
+            if name in self._parts.sheets and self._parts.streams(name):
+                return StreamingSheet(self._parts, name)
         try:
             return CalamineSheetAdapter(self._book.get_sheet_by_name(name))
         except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged parts
@@ -90,7 +105,10 @@ class CalamineSheetAdapter:
         return int(self._sheet.height or 0)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        number = self._row0
+        # calamine's iter_rows yields every row from the sheet's top (row 1), the
+        # empty ones above the first cell too, but only the columns from the first
+        # cell's: rows are numbered from 1, cells padded on the left.
+        number = 0
         pad = [""] * self._col0
         for cells in self._sheet.iter_rows():
             number += 1

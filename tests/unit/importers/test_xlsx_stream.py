@@ -1,0 +1,130 @@
+"""A large XLSX sheet read part by part gives exactly the rows of the whole sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from silon_desktop.importers import xlsx_stream
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.pipeline import ImportOptions, validate_file
+from silon_desktop.importers.readers import CalamineSheetAdapter, open_workbook
+from silon_desktop.importers.xlsx_stream import StreamingSheet
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+
+def _book(path: Path, *, inline: bool = False, date_1904: bool = False) -> Path:
+    """Shared (or inline) strings, numbers, dates by format, a merged header over a
+    blank column A, a title, an empty row in the list, and a total under it."""
+    options: dict[str, Any] = {"constant_memory": inline, "date_1904": date_1904}
+    book = xlsxwriter.Workbook(str(path), options)
+    sheet = book.add_worksheet("B.1-KWK")
+    dates = book.add_format({"num_format": "dd-mm-yyyy"})
+    sheet.write(0, 1, "DAFTAR DUKUNGAN")
+    sheet.merge_range(1, 4, 1, 5, "TEMPAT / TANGGAL LAHIR")
+    sheet.write_row(2, 1, ["NO", "NIK", "NAMA", "TEMPAT", "TANGGAL", "ALAMAT"])
+    for r in range(3, 400):
+        if r == 200:
+            continue  # an empty row inside the list
+        sheet.write_number(r, 1, r - 2)
+        sheet.write_string(r, 2, f"32140120016{r:05d}")
+        sheet.write_string(r, 3, f"Nama & <Orang> {r % 37} Ñoño 王")
+        sheet.write_string(r, 4, "Purwakarta")
+        sheet.write_datetime(r, 5, dt.datetime(1960, 1, 1) + dt.timedelta(days=r * 17), dates)
+        sheet.write_string(r, 6, f"Kp. Babakan No. {r}" if r % 5 else "")
+    sheet.write_string(400, 1, "JUMLAH")
+    book.close()
+    return path
+
+
+def _whole(path: Path) -> tuple[list[tuple[int, list[Any]]], list[Any]]:
+    book = open_workbook(path)
+    try:
+        sheet = book.sheet(book.sheet_names[0])
+        assert isinstance(sheet, CalamineSheetAdapter)
+        return list(sheet.rows()), sheet.merged_ranges()
+    finally:
+        book.close()
+
+
+@pytest.fixture
+def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 3000)  # many parts
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["shared-strings", "inline-strings"])
+@pytest.mark.parametrize("date_1904", [False, True], ids=["1900", "1904"])
+def test_parts_give_the_rows_of_the_whole_sheet(
+    tmp_path: Path, inline: bool, date_1904: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _book(tmp_path / "d.xlsx", inline=inline, date_1904=date_1904)
+    whole, merged = _whole(path)
+    monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 3000)
+    book = open_workbook(path)
+    try:
+        sheet = book.sheet(book.sheet_names[0])
+        assert isinstance(sheet, StreamingSheet)
+        assert sheet.merged_ranges() == merged == [(1, 4, 1, 5)]  # asked before the rows
+        parts = list(sheet.rows())
+    finally:
+        book.close()
+    nonempty = [(n, c) for n, c in whole if any(cell != "" for cell in c)]
+    assert [(n, c) for n, c in parts if any(cell != "" for cell in c)] == nonempty
+    assert nonempty[0][0] == 1 and nonempty[-1][0] == 401  # numbered as the spreadsheet shows
+    row = dict(parts)[4]
+    assert row[:4] == ["", 1.0, "3214012001600003", "Nama & <Orang> 3 Ñoño 王"]
+    assert row[5] == dict(whole)[4][5] and str(row[5]).startswith("1960-02-21")
+
+
+def test_a_sheet_starting_below_row_one_is_numbered_as_shown(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "off.xlsx"))
+    sheet = book.add_worksheet("S")
+    sheet.write(2, 2, "x")
+    sheet.write(3, 3, "y")
+    book.close()
+    rows, _ = _whole(tmp_path / "off.xlsx")
+    assert [r for r in rows if any(rows)][-2:] == [(3, ["", "", "x", ""]), (4, ["", "", "", "y"])]
+
+
+def test_a_list_validates_the_same_read_whole_or_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = supporter_rows(300)
+    rows[7][1] = "12345"  # TMS
+    rows[9] = list(rows[8])  # ganda identik
+    path = write_xlsx(tmp_path / "d.xlsx", rows, title_rows=2)
+    options = ImportOptions("32.14", dt.date(2024, 5, 12))
+    whole = validate_file(path, options)
+    monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 5000)
+    parts = validate_file(path, options)
+    assert [r.to_json() for r in parts.rows] == [r.to_json() for r in whole.rows]
+    assert parts.counts() == whole.counts() and parts.counts()["TMS"] >= 1
+
+
+def test_a_sheet_cut_short_names_the_file(tmp_path: Path, in_parts: None) -> None:
+    path = _book(tmp_path / "d.xlsx")
+    cut = tmp_path / "rusak.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(cut, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                # the rest of the rows and the end are gone
+                data = data[: data.index(b"</row>", len(data) // 2) + len(b"</row>")]
+            target.writestr(info.filename, data)
+    book = open_workbook(cut)
+    try:
+        sheet = book.sheet(book.sheet_names[0])
+        assert isinstance(sheet, StreamingSheet)
+        with pytest.raises(ImportFileError) as caught:
+            list(sheet.rows())
+    finally:
+        book.close()
+    assert "rusak.xlsx" in caught.value.message
