@@ -6,10 +6,11 @@ and decodes the answers, so the engine never builds a URL.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol import API_PREFIX, MutationResult
+from sync.protocol import API_PREFIX, MutationResult, ResultStatus
 from sync.transport import Transport, TransportError
 
 LOGIN = f"{API_PREFIX}/auth/login"
@@ -53,6 +54,17 @@ class ServerApi:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        #: This sync run's id, sent with every push (``?run=``); the feed is asked
+        #: with ``skip_own=<run>`` to leave out what these pushes wrote (the
+        #: answers gave this database those versions). See :meth:`new_run`.
+        self.run_id = uuid.uuid4().hex
+        #: Mutations the server applied or merged from this run's pushes.
+        self.pushed_in_run = 0
+
+    def new_run(self) -> None:
+        """Start a sync run: a fresh run id (what earlier runs pushed is not skipped)."""
+        self.run_id = uuid.uuid4().hex
+        self.pushed_in_run = 0
 
     def login(
         self, username: str, password: str, device_id: str, public_key: str | None
@@ -99,10 +111,12 @@ class ServerApi:
                 first timeout (the engine then sends a smaller batch).
         """
         body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
-        data = self.transport.call("POST", PUSH, body, retry_timeouts=retry_timeouts)
+        data = self.transport.call(
+            "POST", PUSH, body, {"run": self.run_id}, retry_timeouts=retry_timeouts
+        )
         try:
             raw = list(data["results"])
-            return PushAnswer(
+            answer = PushAnswer(
                 batch_id=batch_id,  # the receipt must be about the batch sent
                 results=[MutationResult.from_wire(r) for r in raw],
                 receipt=data.get("receipt"),
@@ -111,6 +125,10 @@ class ServerApi:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"push: {exc!r}") from exc
+        self.pushed_in_run += sum(
+            1 for r in answer.results if r.status in (ResultStatus.APPLIED, ResultStatus.MERGED)
+        )
+        return answer
 
     def feed_raw(self, cursor: str, limit: int, *, retry_timeouts: bool = True) -> dict[str, Any]:
         """A feed page as the server sent it (columnar), for the bulk apply path.
@@ -122,6 +140,8 @@ class ServerApi:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["after"] = cursor
+        if self.pushed_in_run:
+            params["skip_own"] = self.run_id
         data = self.transport.call("GET", FEED, params=params, retry_timeouts=retry_timeouts)
         if not isinstance(data, dict) or "cursor" not in data or "entities" not in data:
             raise BadAnswer(f"feed: unexpected answer {str(data)[:80]}")

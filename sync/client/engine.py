@@ -158,6 +158,7 @@ class SyncEngine:
         notify = progress or (lambda _p: None)
         wanted = [name for name in RUN_ORDER if name.value in stages]
         current: Stage = self.stages[wanted[0] if wanted else StageName.PUSH]
+        self.api.new_run()
         try:
             self._ensure_server_key()
             for name in wanted:

@@ -3,6 +3,11 @@
 A first pull (no cursor yet) installs the server's scope snapshot first
 (:mod:`sync.client.snapshots`), then pulls the feed after it.
 
+What this run's own pushes wrote is never downloaded back: the feed is asked
+with ``skip_own=<run id>`` (:class:`~sync.client.api.ServerApi`), and a snapshot
+that would be mostly this computer's own rows is not fetched at all (the
+importing PC's first sync pushed 1.2M rows and then pulled them back).
+
 The next page is fetched while this one is applied (its cursor is known); each
 page and its cursor are applied in ONE transaction by the apply stage
 (:mod:`sync.client.apply`), so the cursor never runs ahead of the data. A page
@@ -113,6 +118,7 @@ class PullStage(Stage):
                 derive=self.apply.applier.derive,
                 progress=lambda n: notify(Progress(self.name.value, report.pulled + n, None)),
                 cancel=cancel,
+                own_records=self.api.pushed_in_run,
             )
         except SnapshotCancelled:
             raise Cancelled from None

@@ -62,11 +62,16 @@ def install_online(
     derive: DeriveFn | None = None,
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
+    own_records: int = 0,
 ) -> SnapshotResult | None:
     """Install the server's snapshot of this account's scope (see the module docstring).
 
     Returns None when the server offers no snapshot (an older server) or no server
     key is known here to check it with: the caller then pulls the feed from the start.
+    Also None when ``own_records`` (what this run's pushes wrote) is half the
+    snapshot or more: the snapshot would mostly bring back this computer's own rows
+    (the importing PC's first sync), and the feed asked with ``skip_own`` leaves
+    them out.
 
     Raises:
         SnapshotError: the manifest or a part does not verify (nothing kept).
@@ -84,6 +89,8 @@ def install_online(
             if exc.status == 404:
                 return None  # a server without snapshots
             raise
+        if own_records and own_records * 2 >= manifest.count:
+            return None
         try:
             return _install(
                 db, manifest, _online_parts(api, manifest), derive, progress, cancel, scope=ONLINE

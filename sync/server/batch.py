@@ -34,6 +34,9 @@ class Rec:
     #: The stored fields and tombstone flag before this batch (None for new records).
     orig: dict[str, Any] | None = None
     orig_deleted: bool = False
+    #: Changed by the server itself in this batch (after the pusher's own change):
+    #: the pusher does not hold that version, so the feed must bring it.
+    by_server: bool = False
 
     @property
     def area(self) -> str:
@@ -63,6 +66,9 @@ class Batch:
     conflict_rows: list[dict[str, Any]] = field(default_factory=list)
     audit_entries: list[audit.AuditEntry] = field(default_factory=list)
     order: list[str] = field(default_factory=list)  # dirty record ids, last change last
+    #: ``records.origin`` of what this batch writes: the pushing device when it gets
+    #: the answer itself (``POST /v1/push``), "" otherwise (bundles, CLI, seeds).
+    origin: str = ""
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -99,10 +105,26 @@ def load(conn: Connection, batch: Batch, ids: Iterable[str]) -> None:
             )
 
 
-def touch(batch: Batch, rec: Rec) -> None:
-    """Mark a record written by the batch (its feed position follows its last change)."""
+def touch(batch: Batch, rec: Rec, *, by_server: bool = False) -> None:
+    """Mark a record written by the batch (its feed position follows its last change).
+
+    ``by_server``: the server's own change after the pusher's (see :attr:`Rec.by_server`).
+    """
     rec.dirty = True
+    rec.by_server = rec.by_server or by_server
     batch.order.append(rec.id)
+
+
+def origin_of(actor: Actor, run: str) -> str:
+    """The ``records.origin`` value of what ``actor``'s device pushes in sync run ``run``
+    ("" without a run: an older client, never left out of its feed).
+
+    Scoped to one run of the client's sync (push, then pull, in one process on one
+    database) so that what the feed leaves out is surely in that database: a
+    database restored from a backup, or a pull cut short, gets the rows of earlier
+    runs from the feed as before.
+    """
+    return f"{actor.username}/{actor.device_id}/{run}" if run else ""
 
 
 def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) -> audit.AuditEntry:

@@ -6,11 +6,22 @@ Every write that touches the change feed or the audit chain runs in
 PostgreSQL a transaction-scoped advisory lock. Either way writers are serialised
 and the lock is held until commit, so feed sequence numbers and audit ids are
 assigned in commit order: a reader never sees sequence 6 before 5 is visible.
+
+Within one process the writers first queue on a first-come, first-served lock
+(:class:`FairLock`) and only then take a connection. SQLite's own wait for its
+write lock is a busy handler that sleeps and polls: with a hundred offices
+pushing at once an unlucky push kept losing the race and waited seconds while
+others went through in a tenth of that (bench_offices: p50 134 ms, p99 2.9 s with
+20 offices). The queue serves pushes in arrival order, and a waiting push holds
+no pooled connection (feed reads keep theirs).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -89,10 +100,69 @@ def commits() -> int:
     return _commits[0]
 
 
+class FairLock:
+    """A lock granted in the order it was asked for (``threading.Lock`` promises no order).
+
+    Not reentrant. The holder hands the lock straight to the longest waiter, so no
+    newcomer can overtake a thread already waiting.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()  # set by release(): the lock is ours, still marked held
+
+    @property
+    def waiting(self) -> int:
+        """Threads queued behind the holder."""
+        with self._mutex:
+            return len(self._waiters)
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._held = False
+
+    def __enter__(self) -> FairLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+_queues: weakref.WeakKeyDictionary[Engine, FairLock] = weakref.WeakKeyDictionary()
+_queues_guard = threading.Lock()
+
+
+def writer_queue(engine: Engine) -> FairLock:
+    """The in-process queue of :func:`write_tx` callers on ``engine``."""
+    with _queues_guard:
+        queue = _queues.get(engine)
+        if queue is None:
+            queue = _queues[engine] = FairLock()
+        return queue
+
+
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
-    """A transaction holding the server-wide write lock until it commits."""
-    with engine.connect() as raw:
+    """A transaction holding the server-wide write lock until it commits.
+
+    Callers in this process queue first come, first served (:class:`FairLock`);
+    the database lock then orders them against other processes.
+    """
+    with writer_queue(engine), engine.connect() as raw:
         conn = raw.execution_options(write_lock=True)
         with conn.begin():
             if conn.dialect.name == "postgresql":

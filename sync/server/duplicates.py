@@ -140,7 +140,7 @@ def _set_flag(batch: Batch, rec: Rec, flag: bool) -> None:
     before = {"external_duplicate": rec.fields.get("external_duplicate")}
     rec.fields["external_duplicate"] = flag
     rec.version += 1
-    touch(batch, rec)
+    touch(batch, rec, by_server=True)
     entry = audit_entry(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})
     entry.username = "server"
     batch.audit_entries.append(entry)

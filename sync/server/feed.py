@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Engine, and_, or_, select
+from sqlalchemy import Column, ColumnElement, Engine, and_, func, or_, select
 
 from sync.protocol import FeedPage, Record
+from sync.server.batch import origin_of
 from sync.server.db import read_tx
 from sync.server.roles import Actor, Role
 from sync.server.schema import records
@@ -47,13 +48,45 @@ def record_of(row: Any) -> Record:
     )
 
 
-def read_feed(engine: Engine, actor: Actor, after: int, limit: int, server_time: str) -> FeedPage:
+def read_feed(
+    engine: Engine,
+    actor: Actor,
+    after: int,
+    limit: int,
+    server_time: str,
+    *,
+    skip_own: str = "",
+) -> FeedPage:
     """One page of the feed after sequence ``after`` (tombstones included).
 
     Sequences are assigned under the write lock in commit order (see
     :mod:`sync.server.db`), so everything at or below the returned cursor is
     final: a later page never holds a change below it.
+
+    ``skip_own`` (a sync run id) leaves out records whose latest version was
+    written by the caller's own device through its push in that run
+    (``records.origin``): the push answer already gave it that version. The page's cursor still moves past them: a
+    page shorter than ``limit`` ends at the feed's head as read before the page
+    (so a row committed meanwhile, above that head, is never jumped over).
     """
+    with read_tx(engine) as conn:
+        head = None
+        if skip_own:
+            head = int(conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one())
+        rows = conn.execute(_page_query(actor, after, limit, skip_own, head)).all()
+    out = [record_of(r) for r in rows]
+    if rows:
+        cursor = str(rows[-1].seq)
+    else:
+        cursor = str(after)
+    if head is not None and len(rows) < limit:
+        cursor = str(max(after, head))
+    return FeedPage(
+        records=out, cursor=cursor, has_more=len(rows) == limit, server_time=server_time
+    )
+
+
+def _page_query(actor: Actor, after: int, limit: int, skip_own: str, head: int | None) -> Any:
     stmt = select(
         records.c.seq,
         records.c.id,
@@ -66,11 +99,8 @@ def read_feed(engine: Engine, actor: Actor, after: int, limit: int, server_time:
     condition = scope_filter(actor)
     if condition is not None:
         stmt = stmt.where(condition)
-    stmt = stmt.order_by(records.c.seq).limit(limit)
-    with read_tx(engine) as conn:
-        rows = conn.execute(stmt).all()
-    out = [record_of(r) for r in rows]
-    cursor = str(rows[-1].seq) if rows else str(after)
-    return FeedPage(
-        records=out, cursor=cursor, has_more=len(rows) == limit, server_time=server_time
-    )
+    if skip_own:
+        stmt = stmt.where(records.c.origin != origin_of(actor, skip_own))
+    if head is not None:
+        stmt = stmt.where(records.c.seq <= head)
+    return stmt.order_by(records.c.seq).limit(limit)

@@ -54,8 +54,14 @@ def apply_batch(
     actor: Actor,
     batch_id: str,
     mutations: list[Mutation],
+    *,
+    origin: str = "",
 ) -> list[MutationResult]:
     """Apply a batch for ``actor``; return one result per mutation, in order.
+
+    ``origin``: the device that receives the answer (:func:`sync.server.batch.origin_of`)
+    when it is the pusher itself; records it wrote are then left out of its own
+    feed (``skip_own``). "" for bundles and the CLI, whose answers reach no device.
 
     Raises:
         ApiError: 403 when any mutation addresses a scope the caller may not
@@ -69,6 +75,7 @@ def apply_batch(
         iso=config.clock.iso(),
         today=config.clock.today_wib(),
         rule_checks=config.rule_checks,
+        origin=origin,
     )
     # Content checks need no database: done before taking the write lock, so they
     # overlap with another batch's commit.
@@ -401,6 +408,7 @@ def _write(conn: Connection, batch: Batch) -> None:
             "fields": orjson.dumps(rec.fields).decode("utf-8"),
             "updated_at": batch.now,
             "area": rec.area,
+            "origin": "" if rec.by_server else batch.origin,
         }
         (updates if rec.exists else inserts).append(row)
     bulk_insert(conn, records, inserts)
@@ -416,6 +424,7 @@ def _write(conn: Connection, batch: Batch) -> None:
                 fields=bindparam("fields"),
                 updated_at=bindparam("updated_at"),
                 area=bindparam("area"),
+                origin=bindparam("origin"),
             ),
             [{**r, "b_id": r["id"]} for r in updates],
         )

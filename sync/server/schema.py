@@ -97,6 +97,12 @@ records = Table(
     #: The kab/kota a supporter of a governor election lives in (its kabkota_code):
     #: that KPU kab/kota reads and verifies it. "" for every other record.
     Column("area", String(16), nullable=False, server_default=""),
+    #: Who already holds this version: ``username/device_id/run`` when it was written
+    #: by that device's own push in that sync run (the push answer gave it the
+    #: version; see sync.server.batch.origin_of), "" when the
+    #: server changed it after (a duplicate flag, an objection), a bundle or the CLI
+    #: wrote it. A feed asked with ``skip_own`` leaves out the caller's own rows.
+    Column("origin", String(160), nullable=False, server_default=""),
     Index("ix_records_seq", "seq", unique=True),
     Index("ix_records_scope_seq", "scope", "seq"),
 )

@@ -92,6 +92,7 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
                 seq=seq,
                 fields=orjson.dumps(fields).decode("utf-8"),
                 updated_at=now,
+                origin="",
             )
         )
         audit.append(
@@ -145,6 +146,7 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         )
         rec.fields = {**rec.fields, FLAG: False}
         rec.version += 1  # past the pusher's result: the cleared flag reaches it by the feed
+        rec.by_server = True
         entry = audit_entry(
             batch, "objection_resolved", rec, {FLAG: True}, {FLAG: False, "outcome": outcome}
         )

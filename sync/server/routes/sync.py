@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import encode_feed_page
 from sync.server import models
+from sync.server.batch import origin_of
 from sync.server.deps import ActorDep
 from sync.server.feed import MAX_LIMIT, read_feed
 from sync.server.http import ERRORS, StateDep, body_schema, json_response
@@ -18,18 +20,45 @@ from sync.server.push import apply_batch
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
 
+#: Pushes of one process at work at once: one committing while the next is parsed
+#: and checked. The others wait here, in arrival order (asyncio's semaphore wakes
+#: its waiters first come, first served), without a worker thread: the thread pool
+#: (40 threads) stays free for feed reads, which a hundred offices pushing at once
+#: otherwise queued behind their pushes (bench_offices).
+PUSH_SLOTS = 2
+
+RUN_TEXT = (
+    "the client's sync run id: a feed asked with skip_own=<run> leaves out what this "
+    "push writes (the answer gives the client its versions)"
+)
+
+
+def push_gate(request: Request) -> asyncio.Semaphore:
+    """This app's push gate (created in the event loop on first use)."""
+    gate: asyncio.Semaphore | None = getattr(request.app.state, "push_gate", None)
+    if gate is None:
+        gate = request.app.state.push_gate = asyncio.Semaphore(PUSH_SLOTS)
+    return gate
+
 
 @router.post(
     "/v1/push",
     response_model=models.PushResponse,
     openapi_extra=body_schema("PushRequest"),
 )
-async def push(request: Request, actor: ActorDep, state: StateDep) -> Response:
+async def push(
+    request: Request,
+    actor: ActorDep,
+    state: StateDep,
+    run: Annotated[str, Query(max_length=64, description=RUN_TEXT)] = "",
+) -> Response:
     raw = await request.body()
 
     def work() -> dict[str, Any]:
         batch_id, _device_id, mutations = parse_push(raw)
-        results = apply_batch(state.engine, state.config, actor, batch_id, mutations)
+        results = apply_batch(
+            state.engine, state.config, actor, batch_id, mutations, origin=origin_of(actor, run)
+        )
         # The receipt names the device the session was opened on (as the audit
         # log does), never a device id the body merely claims.
         server_time, receipt = state.sign_receipt(batch_id, actor, actor.device_id, results)
@@ -40,7 +69,9 @@ async def push(request: Request, actor: ActorDep, state: StateDep) -> Response:
             "receipt": receipt,
         }
 
-    return json_response(await run_in_threadpool(work))
+    async with push_gate(request):
+        answer = await run_in_threadpool(work)
+    return json_response(answer)
 
 
 @router.get("/v1/feed", response_model=models.FeedPageOut)
@@ -49,6 +80,13 @@ def feed(
     state: StateDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="cursor of the last page")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
+    skip_own: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="a sync run id: leave out what this device pushed in that run",
+        ),
+    ] = "",
 ) -> Response:
-    page = read_feed(state.engine, actor, after, limit, state.config.clock.iso())
+    page = read_feed(state.engine, actor, after, limit, state.config.clock.iso(), skip_own=skip_own)
     return json_response(encode_feed_page(page))

@@ -214,30 +214,68 @@ def test_a_damaged_or_foreign_snapshot_file_is_refused_and_changes_nothing(
     assert b.records() == {} and _cursor(b) == ""
 
 
-def test_what_a_client_pushed_comes_back_without_being_written_again(
+def test_what_a_client_pushed_in_this_run_is_not_downloaded_back(
     make_client: Callable[..., Client],
 ) -> None:
-    from sqlalchemy import select
+    a = make_client("a")
+    pair = seed_pair(a)
+    assert a.sync().complete
+    mine = {a.repo.create("supporter", supporter_values(pair, n), SCOPE) for n in range(10)}
+    b = make_client("b")
+    assert b.sync().complete  # the pair reaches b
+    theirs = b.repo.create("supporter", supporter_values(pair, 50), SCOPE)
+    assert b.sync().complete
+    a.transport.sent.clear()
+    report = a.sync()  # push the ten, then pull: only b's supporter comes
+    assert report.complete and report.pushed == 10
+    pulled = set()
+    for _m, path, query in list(a.transport.sent):
+        if path == "/v1/feed":
+            assert query["skip_own"]  # asked with this run's id
+            page = a.transport.call("GET", "/v1/feed", params=query)
+            pulled |= {r[0] for block in page["entities"] for r in block["rows"]}
+    assert theirs in pulled
+    assert not pulled & mine
+    assert a.records() == a.server.records()
 
-    from silon_desktop.storage.models import Supporter
+
+def test_own_pushes_of_an_earlier_run_still_come_from_the_feed(
+    make_client: Callable[..., Client],
+) -> None:
+    """A database restored from a backup, or a pull cut short, still gets them."""
+    from sync.client.state import save_cursor
 
     a = make_client("a")
     pair = seed_pair(a)
-    for n in range(10):
-        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    mine = {a.repo.create("supporter", supporter_values(pair, n), SCOPE) for n in range(6)}
     assert a.engine().run(stages=("push",)).complete
-
-    def rows() -> dict[str, tuple[int, object]]:
-        with a.db.session(readonly=True) as session:
-            found = session.execute(select(Supporter.id, Supporter.version, Supporter.updated_at))
-            return {str(i): (int(v), u) for i, v, u in found}
-
-    before = rows()
-    assert all(version == 1 for version, _ in before.values())
+    with a.db.session() as session:  # the cursor of a backup taken before those pushes
+        save_cursor(session.connection(), "0")
     a.transport.sent.clear()
-    assert a.engine().run(stages=("pull",)).complete
+    assert a.engine().run(stages=("pull",)).complete  # another run: nothing skipped
     (query,) = [q for _m, p, q in a.transport.sent if p == "/v1/feed"]
+    assert "skip_own" not in query
     page = a.transport.call("GET", "/v1/feed", params=query)
-    assert {r[0] for b in page["entities"] for r in b["rows"]} == set(before)  # they came back
-    assert rows() == before  # same versions, rows not rewritten
+    assert mine <= {r[0] for block in page["entities"] for r in block["rows"]}
     assert a.records() == a.server.records()
+
+
+def test_a_record_the_server_changed_after_the_push_still_comes_back(
+    make_client: Callable[..., Client],
+) -> None:
+    """The server flags a NIK another pair already has: the pusher needs that version."""
+    a = make_client("a")
+    pair = seed_pair(a)
+    election = a.repo.get("pair", pair)["election_id"]
+    other = a.repo.create(
+        "pair", {"election_id": election, "number": 2, "route": "perseorangan"}, SCOPE
+    )
+    a.repo.create("supporter", supporter_values(pair, 1), SCOPE)
+    assert a.sync().complete
+    twin = dict(supporter_values(other, 2), nik=supporter_values(pair, 1)["nik"])
+    second = a.repo.create("supporter", twin, SCOPE)
+    report = a.sync()  # pushed, flagged by the server in the same batch, pulled back
+    assert report.complete and report.pushed == 1
+    server = a.server.records()
+    assert server[("supporter", second)]["external_duplicate"] is True
+    assert a.records() == server
