@@ -42,22 +42,29 @@ def damage_index(database: Path, index: str = "ix_supporter_pair_nik") -> None:
     con.close()
 
 
-def edits_then_killed(database: Path, edits: int = 50) -> str:
+def edits_then_killed(database: Path, edits: int = 50, key: bytes | None = None) -> str:
     """A child process commits ``edits`` supporter edits through the repository and is
-    killed (SIGKILL: no checkpoint, no close); returns the supporter's id."""
+    killed (SIGKILL: no checkpoint, no close); returns the supporter's id. ``key``: the
+    data key of an encrypted database."""
+    key_text = key.hex() if key is not None else ""
     script = textwrap.dedent(
         f"""
         import os, signal, sys
         from pathlib import Path
+        from silon_desktop.storage import cipher
         from silon_desktop.storage.db import open_database
         from silon_desktop.storage.repository import Repository
         from tests.unit.storage.samples import SCOPE, make_tree
 
-        db = open_database(Path({str(database)!r}))
+        key = bytes.fromhex({key_text!r}) or None
+        db = open_database(Path({str(database)!r}), key=key)
         repo = Repository(db, "device-1", user="operator")
         ids = make_tree(repo)
         import sqlite3
-        raw = sqlite3.connect({str(database)!r})  # the tree is safe in the main file
+        if key is None:
+            raw = sqlite3.connect({str(database)!r})  # the tree is safe in the main file
+        else:
+            raw = cipher.connect({str(database)!r}, key)
         assert raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
         raw.close()
         for i in range({edits}):

@@ -3140,6 +3140,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer is encrypted: put the password in SILON_PASSWORD or run the command in a terminal to be asked for it.</translation>
     </message>
     <message>
+        <source>Belum ada yang masuk di folder data {folder}, jadi belum ada basis data. Masuk dulu (silon-desktop login --user NAMA, atau jendela masuk aplikasi; masuk pertama memerlukan koneksi ke server): sejak itu data disimpan terenkripsi.</source>
+        <translation>Nobody has logged in with the data folder {folder} yet, so there is no database. Log in first (silon-desktop login --user NAME, or the application&apos;s login window; the first login needs the server): from then on the data is stored encrypted.</translation>
+    </message>
+    <message>
         <source>Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah.</source>
         <translation>This account&apos;s access was revoked by the server; the data on this computer is locked. Log in online again with a valid account.</translation>
     </message>

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.config import Settings
-    from silon_desktop.services.access import AccessRefused, command_key
+    from silon_desktop.services.access import AccessRefused, command_key, require_login_first
     from silon_desktop.storage import backup
     from silon_desktop.storage.errors import StoreEnvironmentError
 
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             return _list(backup.list_backups(app_paths.backups))
         key = command_key(app_paths, settings)  # encrypted data: backups encrypted alike
         if args.restore:
+            require_login_first(app_paths)  # no plain database made in a fresh folder
             return _restore(Path(args.restore), app_paths.database, app_paths.backups, key)
         keep = settings.backup_keep
         if not app_paths.database.exists():

@@ -33,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.config import Settings
     from silon_desktop.domain.errors import ErrorCode
-    from silon_desktop.services.access import Access, Session
+    from silon_desktop.services.access import Access, Session, has_database
     from silon_desktop.storage import db as storage_db
     from sync import credentials
     from sync.client.login import ensure_device_id
@@ -49,9 +49,10 @@ def _run(args: argparse.Namespace) -> int:
         print("Sebutkan nama pengguna: --user NAMA", file=sys.stderr)
         return 1
     access = Access(app_paths, settings)
-    if not access.encrypted:
-        # The local database is checked before the server is asked (locked, disk full,
-        # damaged: the message and exit 1); an encrypted one opens only after the login.
+    if not access.encrypted and has_database(app_paths):
+        # An older version's plain database is checked before the server is asked
+        # (locked, disk full, damaged: the message and exit 1); an encrypted one opens
+        # only after the login, and a first login makes it (encrypted, never plain).
         storage_db.open_database(app_paths.database).close()
     password = os.environ.get("SILON_PASSWORD") or getpass.getpass("Kata sandi: ")
     result = access.login(username, password)

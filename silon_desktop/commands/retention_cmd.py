@@ -11,7 +11,8 @@
 The application does the same after each complete sync and at start.
 ``--dry-run`` only counts; ``--vacuum`` also gives the freed space back to the
 disk (close Silon Desktop first). Exit status: 0 done, 2 the database refused
-(in use, damaged, disk full).
+(in use, damaged, disk full), 4 encrypted data without its password (set
+``SILON_PASSWORD`` or run it on a terminal).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
+    from silon_desktop.config import Settings
     from silon_desktop.domain.text import group_thousands
+    from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage import retention
-    from silon_desktop.storage.db import open_database
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     app_paths = paths.resolve(getattr(args, "data_dir", None))
@@ -42,7 +44,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"Belum ada basis data lokal di {app_paths.data}.", file=sys.stderr)
         return 2
     try:
-        database = open_database(app_paths.database)
+        # encrypted data: the keyring's key, SILON_PASSWORD or the password asked
+        database = open_for_command(app_paths, Settings.load(app_paths.settings))
+    except AccessRefused as error:
+        print(error.message, file=sys.stderr)
+        return 4
     except StoreEnvironmentError as error:
         print(error.message, file=sys.stderr)
         return 2

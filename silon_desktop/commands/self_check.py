@@ -138,6 +138,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Database {path} upgraded from schema {old} to {revision}; a backup made before "
         "is in {backups}",
     ),
+    "db_none": (
+        "Belum ada basis data di {path}: dibuat terenkripsi saat masuk pertama (skema "
+        "{revision} dapat dibuat)",
+        "No database at {path} yet: it is made encrypted at the first login (schema "
+        "{revision} can be made)",
+    ),
     "db_encrypted": (
         "Basis data {path} terenkripsi; isinya diperiksa setelah masuk (atau dengan "
         "SILON_PASSWORD)",
@@ -337,7 +343,8 @@ def check_disk(ctx: Context) -> None:
 
 
 def check_database(ctx: Context) -> None:
-    """Open (or create) the database, migrate it to the head, run ``PRAGMA quick_check``."""
+    """Open the database (with its key where it is encrypted), migrate it to the head,
+    run the full integrity check. A folder never logged in gets no database."""
     if ctx.failed("data_dir"):
         ctx.add("database", Level.FAIL, "db_skipped")
         return
@@ -354,6 +361,9 @@ def check_database(ctx: Context) -> None:
     data_key, locked = _data_key(ctx)
     if locked:
         ctx.add("database", Level.OK, "db_encrypted", "", path=path)
+        return
+    if data_key is None and not existed:
+        _check_schema_without_database(ctx, storage_db, storage_errors)
         return
     try:
         lost = integrity.lost_changes(path, data_key) if existed else None
@@ -391,6 +401,33 @@ def check_database(ctx: Context) -> None:
         )
     else:
         ctx.add("database", Level.OK, "db_ok", "", path=path, revision=revision)
+
+
+def _check_schema_without_database(ctx: Context, storage_db: Any, storage_errors: Any) -> None:
+    """A folder where nobody has logged in: no plain database is made (the first
+    login makes it, encrypted). The migrations are still proven by building an
+    empty scratch database in the folder's own temporary folder, then removing it."""
+    import uuid
+
+    from sync.privacy import private_folder
+
+    scratch_dir = private_folder(ctx.data_dir / "tmp")
+    scratch = scratch_dir / f"self-check-{uuid.uuid4().hex}.db"
+    try:
+        database = storage_db.open_database(scratch)
+        try:
+            revision = database.schema_revision()
+        finally:
+            database.close()
+    except Exception as error:  # noqa: BLE001 (sorted into environment problems or re-raised)
+        problem = _store_problem(storage_errors, error)
+        key = _DB_PROBLEM_KEYS.get(type(problem).__name__, "db_unusable")
+        ctx.add("database", Level.FAIL, key, str(problem), path=ctx.database)
+        return
+    finally:
+        for leftover in scratch_dir.glob(scratch.name + "*"):
+            leftover.unlink(missing_ok=True)
+    ctx.add("database", Level.OK, "db_none", "", path=ctx.database, revision=revision)
 
 
 _DB_PROBLEM_KEYS = {

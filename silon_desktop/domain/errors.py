@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     LOGIN_LOCKED = "login_locked"
     LOGIN_NO_DATA_KEY = "login_no_data_key"
     LOGIN_PASSWORD_NEEDED = "login_password_needed"
+    LOGIN_FIRST = "login_first"
     ACCESS_REVOKED = "access_revoked"
 
 

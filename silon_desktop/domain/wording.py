@@ -93,6 +93,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_PASSWORD_NEEDED: (
         "Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan."
     ),
+    ErrorCode.LOGIN_FIRST: (
+        "Belum ada yang masuk di folder data {folder}, jadi belum ada basis data. Masuk dulu (silon-desktop login --user NAMA, atau jendela masuk aplikasi; masuk pertama memerlukan koneksi ke server): sejak itu data disimpan terenkripsi."
+    ),
     ErrorCode.ACCESS_REVOKED: (
         "Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah."
     ),

@@ -421,6 +421,24 @@ def _secret(text: str) -> bytes | None:
     return secret if len(secret) >= 16 else None
 
 
+def has_database(paths: AppPaths) -> bool:
+    """Whether the folder holds a database file with something in it."""
+    database = paths.database
+    return database.is_file() and database.stat().st_size > 0
+
+
+def require_login_first(paths: AppPaths) -> None:
+    """Refuse a folder where nobody has logged in and no database exists yet: a
+    headless command must not make a plain database there (the first login makes
+    the data key and the encrypted database).
+
+    Raises:
+        AccessRefused: ``LOGIN_FIRST``, naming the data folder.
+    """
+    if not KeyFile.exists(paths.data) and not has_database(paths):
+        raise AccessRefused(ErrorCode.LOGIN_FIRST, folder=str(paths.data))
+
+
 def open_for_command(
     paths: AppPaths, settings: Settings, asked: list[str] | None = None
 ) -> Database:
@@ -429,11 +447,14 @@ def open_for_command(
     An encrypted folder is opened with the keyring's key (a session on this
     machine), else with the password of the last user from ``SILON_PASSWORD`` or
     asked on the terminal (the offline rules apply: attempts, back-off, expiry).
-    A folder never logged in (no key file) is opened as it is.
+    A plain database of an older version (no key file) is opened as it is, until
+    the first login encrypts it; a folder with neither is refused (no plain
+    database is made).
 
     Raises:
-        AccessRefused: no password, wrong password, locked or expired.
+        AccessRefused: never logged in, no password, wrong password, locked or expired.
     """
+    require_login_first(paths)
     key = command_key(paths, settings, asked=asked)
     if key is None:
         return storage_db.open_database(paths.database)

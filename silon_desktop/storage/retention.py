@@ -58,6 +58,14 @@ _OUTBOX_BYTES = text(
     "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN"
     " (SELECT name FROM sqlite_master WHERE tbl_name = 'outbox')"
 )
+#: Without ``dbstat`` (the SQLCipher build has no DBSTAT_VTAB): the bytes of the rows
+#: and of their index entries, plus a fixed cost per row for the record headers.
+_OUTBOX_ROW_BYTES = text(
+    "SELECT coalesce(sum(2 * (length(mutation_id) + length(record_id)) + length(entity)"
+    " + length(scope) + length(op) + 2 * length(state) + length(changes)"
+    " + 2 * coalesce(length(batch_id), 0) + coalesce(length(result), 0)"
+    " + coalesce(length(via_bundle), 0) + 96), 0) FROM outbox"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +104,17 @@ def blankable(conn: Connection) -> list[str]:
 
 
 def outbox_bytes(conn: Connection) -> int:
-    """Bytes the outbox table and its indexes take in the file (``dbstat``)."""
+    """Bytes the outbox table and its indexes take in the file (``dbstat``); an
+    estimate from the rows' lengths where SQLite was built without ``dbstat`` (the
+    encrypted database's SQLCipher)."""
+    if not _has_dbstat(conn):
+        return int(conn.execute(_OUTBOX_ROW_BYTES).scalar_one())
     return int(conn.execute(_OUTBOX_BYTES).scalar_one())
+
+
+def _has_dbstat(conn: Connection) -> bool:
+    options = conn.exec_driver_sql("PRAGMA compile_options").scalars().all()
+    return "ENABLE_DBSTAT_VTAB" in options
 
 
 def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> RetentionReport:

@@ -96,7 +96,9 @@ def test_self_check_passes_offline(bundle: Path, tmp_path: Path) -> None:
     assert lines[-1].startswith("RESULT: READY"), done.stdout
     assert "installed program" in lines[0]
     assert any("is unreachable: the program works offline" in line for line in lines)
-    assert (data / "silon.db").is_file()
+    # nobody logged in: the bundle's migrations proven on a scratch copy, no plain database
+    assert any("it is made encrypted at the first login" in line for line in lines)
+    assert not (data / "silon.db").exists()
 
 
 def test_self_check_names_a_corrupt_database(bundle: Path, tmp_path: Path) -> None:

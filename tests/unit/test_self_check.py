@@ -61,8 +61,10 @@ def test_fresh_data_dir_is_ready_and_an_unreachable_server_is_only_a_note(
     assert f"Server {offline_url} tidak terjangkau" in out
     assert "luring" in out
     assert "[PERHATIAN]" in out.split(offline_url)[0].splitlines()[-1]
-    assert (data / "silon.db").is_file()
-    assert "Basis data baru dibuat" in out
+    # nobody logged in here: no plain database is made, the migrations are proven aside
+    assert not (data / "silon.db").exists()
+    assert "Belum ada basis data" in out and "dibuat terenkripsi saat masuk pertama" in out
+    assert list((data / "tmp").iterdir()) == []  # the scratch database is gone
     assert "83.762 kelurahan/desa" in out
     keyring_line = next(line for line in out.splitlines() if "(keyring)" in line)
     assert keyring_line.startswith("[OK]")  # the tests' in-memory backend counts as one
@@ -83,10 +85,12 @@ def test_no_keyring_is_a_warning_naming_the_backend(
     assert "[WARNING] No keyring on this computer (fail Keyring)" in out
 
 
-def test_second_run_finds_the_database_current_and_sound(
+def test_an_older_plain_database_is_found_current_and_sound(
     tmp_path: Path, offline_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _run(capsys, tmp_path, offline_url)
+    from silon_desktop.storage.db import open_database
+
+    open_database(tmp_path / "silon.db").close()  # an older version's (plain) folder
     code, out = _run(capsys, tmp_path, offline_url, lang="en")
     assert code == 0, out
     assert "integrity check passed" in out
@@ -232,8 +236,10 @@ def test_corrupt_database_fails_and_points_to_the_backups(
 def test_damaged_pages_inside_a_database_fail(
     tmp_path: Path, offline_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _run(capsys, tmp_path, offline_url)
+    from silon_desktop.storage.db import open_database
+
     database = tmp_path / "silon.db"
+    open_database(database).close()  # an older version's (plain) database
     raw = bytearray(database.read_bytes())
     page = 4096
     assert len(raw) > 3 * page

@@ -73,9 +73,14 @@ def test_a_fresh_office_syncs_from_a_snapshot_and_a_stick_installs_one_offline(
     assert cli(third, "sync").returncode == 0  # only the feed after the stick's cursor
     assert _supporters(third) == ids
 
-    # An office that never reached the server: the key is given by the operator.
+    # An office where nobody has logged in: no plain database is made for a stick.
     fourth = fast_dir / "kantor-d"
     key = server.request("GET", "/v1/server-key").json()["public_key"]
+    refused = cli(fourth, "snapshot", "import", str(stick), "--server-key", key)
+    assert refused.returncode == 4 and "Masuk dulu" in refused.stderr, refused.stderr
+    assert not (fourth / "silon.db").exists()
+    # Logged in once, the key also given by the operator (it must match the known one).
+    assert cli(fourth, "--server", server.url, "login", "--user", user).returncode == 0
     damaged = fast_dir / "rusak.snap"
     damaged.write_bytes(stick.read_bytes()[:-40])
     refused = cli(fourth, "snapshot", "import", str(damaged), "--server-key", key)
@@ -91,4 +96,3 @@ def test_a_fresh_office_syncs_from_a_snapshot_and_a_stick_installs_one_offline(
     assert done.returncode == 0, done.stdout + done.stderr
     assert _supporters(fourth) == ids
     assert _state(fourth, SERVER_KEY) == key
-    assert _state(fourth, CURSOR_KEY) == ""  # whose scope it is, is unknown here

@@ -17,6 +17,14 @@ def _args(tmp_path: Path, **extra: object) -> argparse.Namespace:
     return argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, **extra)
 
 
+def _older_plain_database(folder: Path) -> None:
+    """An older version's (plain) database: the commands open it (a folder with no
+    database and no login is refused before any database is touched)."""
+    from silon_desktop.storage.db import open_database
+
+    open_database(folder / "silon.db").close()
+
+
 @pytest.mark.parametrize(
     ("module", "extra"),
     [
@@ -36,6 +44,7 @@ def test_a_locked_database_is_a_message_and_exit_1(
     def locked(_path: object) -> None:
         raise DatabaseLocked(detail="database is locked")
 
+    _older_plain_database(tmp_path)
     monkeypatch.setattr("silon_desktop.storage.db.open_database", locked)
     assert module.run(_args(tmp_path, **extra)) == 1  # type: ignore[attr-defined]
     assert capsys.readouterr().err.strip() == DatabaseLocked.default_message
@@ -64,6 +73,7 @@ def test_sync_logging_in_from_the_environment_says_why_the_server_refused(
     from sync.transport import TlsFailed
 
     Settings(server_url="https://silon.example", username="op1").save(tmp_path / "settings.json")
+    _older_plain_database(tmp_path)
     monkeypatch.setenv("SILON_PASSWORD", "rahasia")
 
     def untrusted(*_args: object, **_kwargs: object) -> None:
