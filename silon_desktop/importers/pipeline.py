@@ -231,8 +231,8 @@ class _Run:
                 self.earlier_flags[flagged - EARLIER_BASE] = code.value
             else:
                 self._flag_earlier(flagged, code.value)
-                if not self.report.rows[flagged].duplicate_of:
-                    self.report.rows[flagged].duplicate_of = parsed.row
+                if not self.report.rows.duplicate_of(flagged):
+                    self.report.rows.set_duplicate_of(flagged, parsed.row)
         notes = _NO_NOTES
         if (
             parsed.unreadable
@@ -272,7 +272,7 @@ class _Run:
             return 0
         if first >= EARLIER_BASE:
             return EARLIER_IMPORT
-        return self.report.rows[first].row
+        return self.report.rows.row_number(first)
 
     def _read(self, cells: Sequence[Any], codes: list[str], notes: list[str]) -> dict[str, str]:
         """The cells as read of the fields a row's problems are about."""

@@ -7,16 +7,19 @@ an operator (or the pair's team) can find each one in the file they sent.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar, overload
 
 from silon_desktop.domain.labels import reason_label_id
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.places import PlaceMatch
 
 STATUSES = ("MS", "BMS", "TMS")
+T = TypeVar("T")
 #: ``RowResult.duplicate_of`` of a row whose NIK is already in an earlier import of the pair.
 EARLIER_IMPORT = -1
 
@@ -59,6 +62,113 @@ class RowResult:
         return data
 
 
+class RowTable(Sequence[RowResult]):
+    """Every row's result, kept in columns: about 25 bytes a row instead of ~180 as
+    one object and one NIK string each (a million-row list took 180 MB for this).
+
+    Reading a row (``table[i]``, iterating) gives a :class:`RowResult` made from the
+    columns: a copy. Change a row with :meth:`set_verdict` and :meth:`set_duplicate_of`.
+    A NIK of 16 digits is kept as a number; any other text as it was read.
+    """
+
+    def __init__(self) -> None:
+        self._row = array("I")
+        self._nik = array("Q")  # int(nik) for a 16-digit NIK, else 0 (text in _nik_text)
+        self._nik_text: dict[int, str] = {}
+        self._status = array("B")
+        self._codes = array("H")
+        self._notes = array("I")
+        self._duplicate_of = array("i")
+        self._read: dict[int, dict[str, str]] = {}
+        self._statuses: _Interned[str] = _Interned()
+        self._code_lists: _Interned[tuple[str, ...]] = _Interned()
+        self._note_lists: _Interned[tuple[str, ...]] = _Interned()
+        self._note_lists.index(())  # 0: no notes
+
+    def append(self, result: RowResult) -> None:
+        index = len(self._row)
+        self._row.append(result.row)
+        nik = result.nik
+        if len(nik) == 16 and nik[0] != "0" and nik.isascii() and nik.isdigit():
+            self._nik.append(int(nik))
+        else:
+            self._nik.append(0)
+            self._nik_text[index] = nik
+        self._status.append(self._statuses.index(result.status))
+        self._codes.append(self._code_lists.index(tuple(result.codes)))
+        self._notes.append(self._note_lists.index(tuple(result.notes)) if result.notes else 0)
+        self._duplicate_of.append(result.duplicate_of)
+        if result.read:
+            self._read[index] = result.read
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    @overload
+    def __getitem__(self, index: int) -> RowResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RowResult]: ...
+    def __getitem__(self, index: int | slice) -> RowResult | list[RowResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self._row):
+            raise IndexError(index)
+        return RowResult(
+            self._row[index],
+            self.nik(index),
+            self._statuses.value(self._status[index]),
+            list(self._code_lists.value(self._codes[index])),
+            list(self._note_lists.value(self._notes[index])) if self._notes[index] else [],
+            self._duplicate_of[index],
+            self._read.get(index),
+        )
+
+    def __iter__(self) -> Iterator[RowResult]:
+        for index in range(len(self._row)):
+            yield self[index]
+
+    def nik(self, index: int) -> str:
+        number = self._nik[index]
+        return str(number) if number else self._nik_text.get(index, "")
+
+    def row_number(self, index: int) -> int:
+        return self._row[index]
+
+    def duplicate_of(self, index: int) -> int:
+        return self._duplicate_of[index]
+
+    def needs_review(self, index: int) -> bool:
+        """Not MS, or MS with a note."""
+        return self._statuses.value(self._status[index]) != "MS" or self._notes[index] != 0
+
+    def set_verdict(self, index: int, status: str, codes: Sequence[str]) -> None:
+        self._status[index] = self._statuses.index(status)
+        self._codes[index] = self._code_lists.index(tuple(codes))
+
+    def set_duplicate_of(self, index: int, row: int) -> None:
+        self._duplicate_of[index] = row
+
+
+class _Interned(Generic[T]):
+    """Distinct values and their numbers, in the order first seen."""
+
+    def __init__(self) -> None:
+        self._values: list[T] = []
+        self._numbers: dict[T, int] = {}
+
+    def index(self, value: T) -> int:
+        number = self._numbers.get(value)
+        if number is None:
+            number = self._numbers[value] = len(self._values)
+            self._values.append(value)
+        return number
+
+    def value(self, number: int) -> T:
+        return self._values[number]
+
+
 @dataclass
 class ImportReport:
     """What an import (or a validation) found.
@@ -79,7 +189,7 @@ class ImportReport:
     path: Path
     sheet: str
     mapping: ColumnMapping
-    rows: list[RowResult] = field(default_factory=list)
+    rows: RowTable = field(default_factory=RowTable)
     places: list[PlaceMatch] = field(default_factory=list)
     late_updates: dict[int, str] = field(default_factory=dict)
     earlier_updates: dict[int, str] = field(default_factory=dict)
@@ -100,7 +210,7 @@ class ImportReport:
         self.status_counts[result.status] -= 1
         for code in result.codes:
             self.code_counts[code] -= 1
-        result.status, result.codes = status, codes
+        self.rows.set_verdict(index, status, codes)
         self.status_counts[status] += 1
         for code in codes:
             self.code_counts[code] += 1
@@ -116,11 +226,13 @@ class ImportReport:
     def rows_to_review(self) -> list[RowResult]:
         """Rows an operator must look at, in file order: not MS, or MS with a note
         (a value cut to fit its column, a place name found nowhere)."""
-        return [r for r in self.rows if r.status != "MS" or r.notes]
+        rows = self.rows
+        return [rows[i] for i in range(len(rows)) if rows.needs_review(i)]
 
     def earlier_duplicates(self) -> int:
         """Rows whose NIK was already in the pair before this file (an earlier part)."""
-        return sum(1 for r in self.rows if r.duplicate_of == EARLIER_IMPORT)
+        rows = self.rows
+        return sum(1 for i in range(len(rows)) if rows.duplicate_of(i) == EARLIER_IMPORT)
 
     def counts(self) -> dict[str, int]:
         return {status: int(self.status_counts.get(status, 0)) for status in STATUSES}

@@ -100,8 +100,11 @@ class RowParser:
         supporter: no NIK-like number and a cell starting with such a word."""
         nik_col = self._get["nik"]
         nik_cell = cells[nik_col] if 0 <= nik_col < len(cells) else ""
-        if sum(ch.isdigit() for ch in str(nik_cell if nik_cell is not None else "")) >= 6:
-            return False
+        text = (
+            nik_cell if nik_cell.__class__ is str else str(nik_cell if nik_cell is not None else "")
+        )
+        if len(text) >= 6 and (text.isdigit() or sum(map(str.isdigit, text)) >= 6):
+            return False  # a NIK-like number (the common case: one C call)
         for cell in cells:
             if cell.__class__ is str and cell.lstrip().upper().startswith(_FOOTER_WORDS):
                 return True

@@ -210,7 +210,7 @@ def import_file(
                     if assume_id_scan
                     else {"round": arrival}
                 )
-                niks: set[str] = set()
+                niks: set[str] | None = set() if replace else None  # only a replacement needs them
                 report, stats = _read_and_write(path, opts, writer, progress, cancel, extra, niks)
             _apply_late_flags(conn, writer, report)
             checker = checks.RowChecker(
@@ -226,7 +226,7 @@ def import_file(
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
             report.stored["withdrawn"] = withdraw_missing(
-                conn, database, pair_id, arrival, niks, user
+                conn, database, pair_id, arrival, niks or set(), user
             )
     log.info("imported %s for pair %s: %s", path, pair_id, report.stored)
     return report
@@ -239,7 +239,7 @@ def _read_and_write(
     progress: ProgressFn | None,
     cancel: threading.Event | None,
     extra: Mapping[str, Any],
-    niks: set[str],
+    niks: set[str] | None,
 ) -> tuple[ImportReport, BulkStats]:
     """Validate the file and write each batch of rows as it is validated.
 
@@ -253,7 +253,8 @@ def _read_and_write(
         rows = [item.values for item in batch if item.values["nik"]]
         for values in rows:
             values.update(extra)
-            niks.add(str(values["nik"]))
+        if niks is not None:
+            niks.update(str(values["nik"]) for values in rows)
         if rows:
             stats.add(writer.write(rows)[1])
 
@@ -363,15 +364,17 @@ def _apply_earlier_flags(
 
 def _occurrences(report: ImportReport, wanted: set[int]) -> dict[int, int]:
     """For the wanted report indices: how many earlier rows carry the same NIK."""
-    niks = {report.rows[i].nik for i in wanted}
+    rows = report.rows
+    niks = {rows.nik(i) for i in wanted}
     seen: dict[str, int] = {}
     found: dict[int, int] = {}
-    for index, result in enumerate(report.rows):
-        if result.nik in niks:
-            count = seen.get(result.nik, 0)
+    for index in range(len(rows)):
+        nik = rows.nik(index)
+        if nik in niks:
+            count = seen.get(nik, 0)
             if index in wanted:
                 found[index] = count
-            seen[result.nik] = count + 1
+            seen[nik] = count + 1
     return found
 
 
