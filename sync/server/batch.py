@@ -128,7 +128,8 @@ def origin_of(actor: Actor, run: str) -> str:
 
 
 def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) -> audit.AuditEntry:
-    """An audit entry of the batch's caller about ``rec``."""
+    """An audit entry of the batch's caller about ``rec`` as it stands now (its state
+    digest is taken here: call it after the change)."""
     return audit.AuditEntry(
         at=batch.iso,
         username=batch.actor.username,
@@ -138,4 +139,5 @@ def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) ->
         record_id=rec.id,
         before=before,
         after=after,
+        state=audit.state_digest(rec.fields, rec.version, rec.deleted),
     )

@@ -510,7 +510,10 @@ def _audit_verify(args: argparse.Namespace) -> int:
         result = audit.verify(conn, anchors=anchors)
     if result.ok:
         head_id, head_hash = result.head
-        print(f"OK: {result.checked} entri audit terverifikasi; kepala {head_id}:{head_hash}")
+        print(
+            f"OK: {result.checked} entri audit terverifikasi, {result.records_checked} data "
+            f"sesuai entri terakhirnya; kepala {head_id}:{head_hash}"
+        )
         return 0
     print(f"RUSAK: entri audit {result.broken_id}: {result.reason}")
     return 1

@@ -260,8 +260,8 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
         _check_parent_exists(batch, rec)
     batch.state[rec.id] = rec
     touch(batch, rec)
-    after = {k: v for k, v in fields.items() if v is not None}  # absent means null
-    batch.audit_entries.append(audit_entry(batch, "create", rec, None, after))
+    # The fields are not copied: the entry's state digest names them (sync.server.audit).
+    batch.audit_entries.append(audit_entry(batch, "create", rec, None, None))
     return MutationResult(m.id, ResultStatus.APPLIED, version=1)
 
 
@@ -367,12 +367,14 @@ def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     # The tombstone keeps its fields (the history) and takes the withdrawal's
     # reason, who, when and kept duplicate from the delete's changes.
     withdrawal = {n: new for n, (_old, new) in m.changes.items() if n in WITHDRAWAL_FIELDS}
-    before = dict(rec.fields)
+    before = {k: rec.fields.get(k) for k in withdrawal}  # what the tombstone changed
     rec.fields = {**rec.fields, **withdrawal}
     rec.deleted = True
     rec.version += 1
     touch(batch, rec)
-    batch.audit_entries.append(audit_entry(batch, "delete", rec, before, withdrawal or None))
+    batch.audit_entries.append(
+        audit_entry(batch, "delete", rec, before or None, withdrawal or None)
+    )
     return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
 
 

@@ -152,6 +152,9 @@ audit = Table(
     Column("after", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    #: SHA-256 of the record after this change (sync.server.audit.state_digest);
+    #: "" for entries about no record and for those written before this column.
+    Column("state", String(64), nullable=False, server_default=""),
 )
 
 #: One row per live supporter with a NIK: finds one NIK backing several pairs.

@@ -107,6 +107,7 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
                     record_id=record_id,
                     before={FLAG: before},
                     after={FLAG: True, "objection_id": objection_id},
+                    state=audit.state_digest(fields, int(row.version) + 1, False),
                 )
             ],
         )

@@ -84,6 +84,36 @@ def test_audit_verify_catches_removed_last_entries_with_an_anchor(
     assert f"RUSAK: entri audit {head_id}:" in cut.stdout
 
 
+def test_audit_verify_catches_a_record_edited_behind_the_log(server: ServerProcess) -> None:
+    """The log names each record's state by digest (#19): an edit of the records table
+    itself, which no entry copies any more, is found by ``audit verify``."""
+    made = server.cli(
+        "election", "add", "--name", "Pilbup Uji Audit", "--kind", "bupati",
+        "--region", "32.14", "--year", "2024",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    ok = server.cli("audit", "verify")
+    assert ok.returncode == 0 and " data sesuai entri terakhirnya" in ok.stdout
+    db = Path(server.data_dir) / "server.sqlite3"
+    with sqlite3.connect(db) as conn:
+        (rid, fields) = conn.execute(
+            "SELECT id, fields FROM records WHERE fields LIKE '%Pilbup Uji Audit%'"
+        ).fetchone()
+        (entry,) = conn.execute(
+            "SELECT max(id) FROM audit WHERE record_id = ? AND state != ''", (rid,)
+        ).fetchone()
+        edited = fields.replace("Pilbup Uji Audit", "Pilbup Palsu")
+        conn.execute("UPDATE records SET fields = ? WHERE id = ?", (edited, rid))
+    try:
+        bad = server.cli("audit", "verify", check=False)
+        assert bad.returncode == 1
+        assert f"RUSAK: entri audit {entry}:" in bad.stdout and rid in bad.stdout
+    finally:
+        with sqlite3.connect(db) as conn:  # the module's other tests share this server
+            conn.execute("UPDATE records SET fields = ? WHERE id = ?", (fields, rid))
+    assert server.cli("audit", "verify").returncode == 0
+
+
 def _push_body(n: int) -> bytes:
     mutations = [
         {
