@@ -12,8 +12,10 @@ memory; ``*_peak_mb`` is that process's peak resident set size):
 4. ``validate_csv_s``: reading + validating the CSV with no database, and
    ``import_csv_s`` its import into another fresh data folder;
 5. a real ``silon-server`` process on loopback; the importing computer's first
-   sync (push of every row, then its pull): ``importer_sync_s``, then
-   ``db_bytes_per_row`` (its database file over the rows) and
+   sync (push of every row, then its pull) and the retention the application
+   runs after a complete sync: ``importer_sync_s``, then ``db_bytes_per_row``
+   (its database file over the rows; ``db_live_bytes_per_row`` without the pages
+   retention freed, which the file keeps until a VACUUM) and
    ``server_bytes_per_record`` (the server's database over its records);
 6. ``first_sync_s`` / ``first_sync_client_peak_mb``: a fresh client's first sync
    of that pair (the server's snapshot, then the feed after it), and as the named
@@ -134,7 +136,9 @@ def child_validate(path: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "rows": report.total}
 
 
-def child_sync(folder: Path, url: str, token: str, device: str, snapshots: str) -> dict[str, Any]:
+def child_sync(
+    folder: Path, url: str, token: str, device: str, snapshots: str, retain: str = "0"
+) -> dict[str, Any]:
     from silon_desktop.config import Settings
     from silon_desktop.storage.db import open_database
     from sync.client import SyncEngine
@@ -156,10 +160,22 @@ def child_sync(folder: Path, url: str, token: str, device: str, snapshots: str) 
     report = engine.run()
     seconds = time.perf_counter() - start
     transport.close()
+    archived = 0
+    if retain == "1" and report.complete:
+        # What the application does after every complete sync (services.app): the
+        # acknowledged mutations leave the working database.
+        from silon_desktop.storage import retention
+
+        archived = retention.apply(db, measure=False).archived
     db.close()
     if not report.complete:
         raise SystemExit(f"sync incomplete: {report}")
-    return {"seconds": seconds, "pulled": report.pulled, "pushed": report.pushed}
+    return {
+        "seconds": seconds,
+        "pulled": report.pulled,
+        "pushed": report.pushed,
+        "archived": archived,
+    }
 
 
 def child(kind: str, args: list[str]) -> dict[str, Any]:
@@ -171,7 +187,7 @@ def child(kind: str, args: list[str]) -> dict[str, Any]:
         elif kind == "validate":
             out = child_validate(Path(args[0]))
         else:
-            out = child_sync(Path(args[0]), args[1], args[2], args[3], args[4])
+            out = child_sync(Path(args[0]), args[1], args[2], args[3], args[4], *args[5:])
     out["peak_mb"] = rss.peak / 1e6
     return out
 
@@ -189,6 +205,22 @@ def measure(kind: str, *args: str) -> dict[str, Any]:
     result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"{kind}: {result}", file=sys.stderr)
     return result
+
+
+def _live_bytes(path: Path) -> int:
+    """A SQLite database's pages in use (its size without free pages: what a VACUUM
+    would leave)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        pages, free, size = (
+            conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("page_count", "freelist_count", "page_size")
+        )
+    finally:
+        conn.close()
+    return int((pages - free) * size)
 
 
 def _size(path: Path) -> int:
@@ -231,7 +263,7 @@ def main() -> int:
         server.add_user("bench", PASSWORD)
         token = server.login("bench", PASSWORD, device_id="bench-importer")
         importer = measure(
-            "sync", str(work / "kantor-xlsx"), server.url, token, "bench-importer", "1"
+            "sync", str(work / "kantor-xlsx"), server.url, token, "bench-importer", "1", "1"
         )
         fresh_token = server.login("bench", PASSWORD, device_id="bench-fresh")
         first = measure("sync", str(work / "fresh"), server.url, fresh_token, "bench-fresh", "1")
@@ -247,6 +279,8 @@ def main() -> int:
         "read_only_s": round(read["seconds"], 1),
         "read_only_peak_mb": round(read["peak_mb"]),
         "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
+        "db_live_bytes_per_row": round(_live_bytes(work / "kantor-xlsx" / "silon.db") / args.rows),
+        "importer_archived": importer["archived"],
         "first_sync_s": round(first["seconds"], 1),
         "first_sync_client_peak_mb": round(first["peak_mb"]),
         "feed_sync_s": round(feed["seconds"], 1),
