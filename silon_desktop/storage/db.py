@@ -155,6 +155,8 @@ def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:
             # the creator keys each connection before SQLAlchemy runs anything on it
             creator=lambda: cipher.connect(file, data_key, timeout=BUSY_TIMEOUT_MS / 1000),
             poolclass=QueuePool,
+            # the most recently used connection first: its cache holds decrypted pages
+            pool_use_lifo=True,
             hide_parameters=True,
         )
     event.listen(engine, "connect", _on_connect)

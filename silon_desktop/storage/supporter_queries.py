@@ -14,7 +14,7 @@ a few hundred index entries, whatever the size of the pair.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,14 +233,47 @@ class SupporterQuery:
 
     def count(self) -> int:
         if self._count is None:
-            stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where())
-            with read_only(self.engine).connect() as conn:
-                self._count = int(conn.execute(stmt).scalar_one())
+            self._count = self.counter()()
         return self._count
 
+    @property
+    def known_count(self) -> int | None:
+        """The row count when it was counted (or given), else None."""
+        return self._count
+
+    def set_count(self, count: int) -> None:
+        """The row count counted elsewhere (:meth:`counter` on another thread)."""
+        self._count = count
+
+    def counter(self) -> Callable[[], int]:
+        """A function that counts this query's rows, callable from any thread (it
+        reads nothing of this object's state when called)."""
+        engine = self.engine
+        stmt = sa.select(sa.func.count()).select_from(_T).where(*self._where())
+
+        def count() -> int:
+            with read_only(engine).connect() as conn:
+                return int(conn.execute(stmt).scalar_one())
+
+        return count
+
     def block(self, index: int) -> list[SupporterRow]:
-        """The rows of block ``index`` (positions ``index*block_size`` onwards)."""
+        """The rows of block ``index`` (positions ``index*block_size`` onwards).
+
+        The first block needs no count: a table can show its first rows before
+        the rows of a million-row pair are counted (each counted page costs a
+        decryption on an encrypted database)."""
         start = index * self.block_size
+        if index == 0 and self._count is None:
+            with read_only(self.engine).connect() as conn:
+                stmt = sa.select(_ROWID).select_from(_T).where(*self._where())
+                stmt = stmt.order_by(*self._order(False)).limit(self.block_size)
+                rows = self._rows_by_rowid(conn, [int(r) for r in conn.execute(stmt).scalars()])
+            if len(rows) < self.block_size:
+                self._count = len(rows)  # all of them: the count is known for free
+            if rows:
+                self._keys[0] = (self._key(rows[0]), self._key(rows[-1]))
+            return rows
         total = self.count()
         if start >= total:
             return []

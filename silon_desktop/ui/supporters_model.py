@@ -2,7 +2,12 @@
 
 The row count comes from one COUNT; rows are read a block at a time when the
 view asks for them and kept in a small cache, so a pair with a million
-supporters opens at once and only the visible blocks are ever in memory.
+supporters opens at once and only the visible blocks are ever in memory. With a
+background runner (the supporters page's jobs) the first block is shown before
+the COUNT: a pair of fewer rows than a block needs none, a larger one shows its
+first block at once and grows to its full length when the count, made on a
+worker thread, arrives (on an encrypted database every counted index page is
+decrypted: a million rows' count is no longer in the way of the first rows).
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ class SupportersModel(QAbstractTableModel):
             (``Services.supporter_query``; reads only, writes go through the services).
         region_name: turns a region code into its name for display.
         reason_label: turns a reason code into a short label.
+        count_in_background: runs a count function off the UI thread and calls
+            its second argument with the result on the UI thread; None: the
+            count is made on the UI thread before the first rows.
 
     Signals:
         countChanged(int): the number of rows under the current filter changed.
@@ -79,9 +87,15 @@ class SupportersModel(QAbstractTableModel):
         region_name: Callable[[str], str] | None = None,
         reason_label: Callable[[str], str] | None = None,
         parent: Any = None,
+        count_in_background: (
+            Callable[[Callable[[], int], Callable[[int], None]], None] | None
+        ) = None,
     ) -> None:
         super().__init__(parent)
         self._open_query = open_query
+        self._count_in_background = count_in_background
+        #: the rows the view is told of (the count, or the first block until it comes)
+        self._rows = 0
         self._region_name = region_name or (lambda code: code)
         self._reason_label = reason_label or (lambda code: code)
         self._query: SupporterQuery | None = None
@@ -120,10 +134,10 @@ class SupportersModel(QAbstractTableModel):
         """Re-read after an edit or a sync; rows keep their positions where they can."""
         if self._query is None:
             return
-        before = self._query.count()
+        before = self._rows
         self._query.invalidate()
         self._blocks.clear()
-        after = self._query.count()
+        after = self._rows = self._query.count()
         if after != before:
             self.beginResetModel()
             self.endResetModel()
@@ -133,7 +147,7 @@ class SupportersModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> SupporterRow | None:
         """The supporter shown at ``row`` (plain data)."""
-        if self._query is None or not 0 <= row < self._query.count():
+        if self._query is None or not 0 <= row < self._rows:
             return None
         size = self._query.block_size
         block = self._block(row // size)
@@ -167,7 +181,7 @@ class SupportersModel(QAbstractTableModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._query is None:
             return 0
-        return self._query.count()
+        return self._rows
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -237,9 +251,36 @@ class SupportersModel(QAbstractTableModel):
     def _reset(self, pair_id: str | None, flt: SupporterFilter, sort: SupporterSort) -> None:
         self.beginResetModel()
         self._blocks.clear()
-        self._query = self._open_query(pair_id, flt, sort) if pair_id is not None else None
-        count = self._query.count() if self._query else 0
+        query = self._open_query(pair_id, flt, sort) if pair_id is not None else None
+        self._query = query
+        if query is None:
+            self._rows = 0
+        elif self._count_in_background is None:
+            self._rows = query.count()
+        else:
+            first = self._blocks[0] = query.block(0)  # no COUNT for the first rows
+            self._rows = len(first)
         self.endResetModel()
+        if query is not None and query.known_count is None:
+            assert self._count_in_background is not None
+            self._count_in_background(query.counter(), lambda n: self._counted(query, n))
+            return
+        self.countChanged.emit(self._rows)
+
+    def _counted(self, query: SupporterQuery, count: int) -> None:
+        """The background count of ``query`` arrived (UI thread)."""
+        if query is not self._query:
+            return  # another pair, filter or sort meanwhile: its own count follows
+        query.set_count(count)
+        if count > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, count - 1)
+            self._rows = count
+            self.endInsertRows()
+        elif count < self._rows:  # rows went between the first block and the count
+            self.beginResetModel()
+            self._blocks.clear()
+            self._rows = count
+            self.endResetModel()
         self.countChanged.emit(count)
 
     def _block(self, index: int) -> list[SupporterRow]:

@@ -9,6 +9,7 @@ to the next row. Enter or Down moves on without a change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -108,7 +109,10 @@ class SupportersPage(QWidget):
         self.election: dict[str, Any] = {}
         self.scope = ""
         self.model = SupportersModel(
-            backend.supporter_query, region_name=backend.region_name, reason_label=reason_label
+            backend.supporter_query,
+            region_name=backend.region_name,
+            reason_label=reason_label,
+            count_in_background=self._count_in_background,
         )
         self._build_filters()
         self._build_table()
@@ -368,6 +372,11 @@ class SupportersPage(QWidget):
                 )
                 self.table.scrollTo(index)
         self.refresh_counts()
+
+    def _count_in_background(self, count: Callable[[], int], done: Callable[[int], None]) -> None:
+        """The table's row count on a worker thread (the first rows show before it)."""
+        job = self.jobs.start(lambda _p, _c: count(), "supporter-rowcount")
+        job.finished.connect(done)
 
     def refresh_counts(self) -> None:
         """Status counts of the whole pair, counted in the background."""
