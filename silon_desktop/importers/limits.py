@@ -25,6 +25,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections import deque
 from pathlib import Path
 from typing import BinaryIO
 
@@ -42,6 +43,8 @@ MAX_DECLARED_CELLS = 40_000_000
 MAX_ROWS = 1_048_576  # Excel's own limits
 MAX_COLUMNS = 16_384
 MAX_XLS_BYTES = 256 * 1024**2
+#: what :func:`check_workbook` keeps of the end of each worksheet (its merged cells)
+TAIL_BYTES = 4 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
@@ -51,32 +54,43 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 
 
-def check_workbook(path: Path, head: bytes) -> None:
+def check_workbook(path: Path, head: bytes) -> dict[str, bytes]:
     """Refuse ``path`` when its declared or inflated size is absurd (module docstring).
+
+    Returns:
+        For each worksheet part, the last bytes it inflated to (up to
+        :data:`TAIL_BYTES`): what follows a sheet's rows (its merged cells), so a
+        sheet read a part at a time need not be inflated again to find them.
 
     Raises:
         ImportFileError: ``too_large`` (the detail says what), or ``truncated``
             when the zip directory itself cannot be read.
     """
     if head.startswith(_LOCAL_SIGNATURE):
-        _check_zip(path)
-    elif path.stat().st_size > MAX_XLS_BYTES:
+        return _check_zip(path)
+    if path.stat().st_size > MAX_XLS_BYTES:
         raise ImportFileError(path, "too_large", f"{path.stat().st_size:,} byte")
+    return {}
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> dict[str, bytes]:
+    tails: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             _check_directory(path, members)
             with open(path, "rb") as raw:
                 for member in members:
-                    _inflate_bounded(path, raw, member)
+                    sheet = bool(_SHEET_PART.fullmatch(member.filename))
+                    tail = _inflate_bounded(path, raw, member, TAIL_BYTES if sheet else 0)
+                    if sheet:
+                        tails[member.filename] = tail
             for member in members:
                 if _SHEET_PART.fullmatch(member.filename):
                     _check_dimension(path, archive, member)
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
         raise ImportFileError(path, "truncated", str(exc)) from exc
+    return tails
 
 
 def _check_directory(path: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -95,8 +109,10 @@ def _check_directory(path: Path, members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _inflate_bounded(path: Path, raw: BinaryIO, member: zipfile.ZipInfo) -> None:
-    """Inflate ``member`` chunk by chunk; refuse it when it yields more than declared."""
+def _inflate_bounded(path: Path, raw: BinaryIO, member: zipfile.ZipInfo, tail: int = 0) -> bytes:
+    """Inflate ``member`` chunk by chunk; refuse it when it yields more than declared.
+    Returns the last ``tail`` bytes it inflated to (b"" for a stored member: its bytes
+    are read where they are)."""
     if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ImportFileError(path, "not_spreadsheet", f"{member.filename}: compression")
     raw.seek(member.header_offset)
@@ -108,10 +124,12 @@ def _inflate_bounded(path: Path, raw: BinaryIO, member: zipfile.ZipInfo) -> None
     if member.compress_type == zipfile.ZIP_STORED:
         if left != member.file_size:
             raise zipfile.BadZipFile(f"{member.filename}: sizes differ")
-        return
+        return b""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     produced = 0
     allowed = member.file_size
+    last: deque[bytes] = deque()
+    kept = 0
     while left > 0 and not inflater.eof:
         chunk = raw.read(min(_CHUNK, left))
         if not chunk:
@@ -120,12 +138,19 @@ def _inflate_bounded(path: Path, raw: BinaryIO, member: zipfile.ZipInfo) -> None
         data = chunk
         while data and not inflater.eof:
             # Never more than one chunk of output at a time: memory stays bounded.
-            produced += len(inflater.decompress(data, _CHUNK))
+            out = inflater.decompress(data, _CHUNK)
+            produced += len(out)
+            if tail and out:
+                last.append(out)
+                kept += len(out)
+                while kept - len(last[0]) >= tail:
+                    kept -= len(last.popleft())
             if produced > allowed:
                 raise ImportFileError(
                     path, "too_large", f"{member.filename}: lebih dari {allowed:,} byte"
                 )
             data = inflater.unconsumed_tail
+    return b"".join(last)[-tail:] if tail else b""
 
 
 def _check_dimension(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:

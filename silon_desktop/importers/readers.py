@@ -64,6 +64,7 @@ class Workbook:
     _book: Any = None
     _csv: CsvSheet | None = None
     _parts: Any = None
+    _tails: dict[str, bytes] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet; a large XLSX sheet is read a part at a time (``xlsx_stream``).
@@ -77,7 +78,7 @@ class Workbook:
             from silon_desktop.importers.xlsx_stream import BookParts, StreamingSheet
 
             if self._parts is None:
-                self._parts = BookParts.read(self.path)
+                self._parts = BookParts.read(self.path, self._tails)
             if name in self._parts.sheets and self._parts.streams(name):
                 return StreamingSheet(self._parts, name)
         try:
@@ -172,7 +173,9 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     import python_calamine
 
     kind = "xls" if head.startswith(_OLE) else ("ods" if b"opendocument" in head[:200] else "xlsx")
-    check_workbook(path, head)  # an absurd declared or inflated size: refused before calamine
+    # An absurd declared or inflated size: refused before calamine. The ends of the
+    # worksheets it inflated serve a sheet read in parts (its merged cells).
+    tails = check_workbook(path, head)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
@@ -187,7 +190,7 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     ]
     if not names:
         raise ImportFileError(path, "empty")
-    return Workbook(path, kind, names, _book=book)
+    return Workbook(path, kind, names, _book=book, _tails=tails)
 
 
 def _open_csv(path: Path, head: bytes) -> Workbook:

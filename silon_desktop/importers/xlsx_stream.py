@@ -51,6 +51,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _ROOT = re.compile(rb"<((?:[\w.-]+:)?)worksheet\b[^>]*>")
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(/?)>")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData>")
 _MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 _DIMENSION = re.compile(
     rb'<(?:[\w.-]+:)?dimension\s+ref="[A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}(\d{1,7}))?"'
@@ -111,12 +112,13 @@ class BookParts:
     sizes: dict[str, int]
     common: dict[str, str]  # "styles" / "sharedStrings" -> its part
     workbook_pr: bytes
+    tails: dict[str, bytes]  # zip member -> the end of its XML, when known
     styles: bytes = b""
     strings: bytes = b""
     _loaded: bool = False
 
     @classmethod
-    def read(cls, path: Path) -> BookParts:
+    def read(cls, path: Path, tails: dict[str, bytes] | None = None) -> BookParts:
         """Raises: ImportFileError (``truncated``) when the workbook's parts are damaged."""
         try:
             with zipfile.ZipFile(path) as archive:
@@ -145,7 +147,7 @@ class BookParts:
         workbook_pr = (
             b'<workbookPr date1904="1"/>' if pr and _DATE_1904.search(pr.group(0)) else b""
         )
-        return cls(path, sheets, sizes, common, workbook_pr)
+        return cls(path, sheets, sizes, common, workbook_pr, dict(tails or {}))
 
     def streams(self, name: str) -> bool:
         """Whether the sheet is large enough to be read in parts, and can be: its
@@ -199,6 +201,9 @@ class StreamingSheet:
         return self._height
 
     def merged_ranges(self) -> list[tuple[int, int, int, int]]:
+        end = _SHEET_DATA_END.search(self.parts.tails.get(self._member, b""))
+        if self._merged is None and end is not None:  # the end of the sheet, kept by limits
+            self._merged = _merged_ranges(end.string[end.start() :])
         if self._merged is None:
             tail = b""
             for data in self._inflate():

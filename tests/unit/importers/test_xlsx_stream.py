@@ -128,3 +128,23 @@ def test_a_sheet_cut_short_names_the_file(tmp_path: Path, in_parts: None) -> Non
     finally:
         book.close()
     assert "rusak.xlsx" in caught.value.message
+
+
+def test_merged_cells_come_from_the_size_check_s_pass_or_from_a_pass_of_their_own(
+    tmp_path: Path, in_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _book(tmp_path / "d.xlsx")
+    without_tails = StreamingSheet(xlsx_stream.BookParts.read(path), "B.1-KWK")
+    assert without_tails.merged_ranges() == [(1, 4, 1, 5)]  # inflated once more to find them
+
+    def no_second_pass(self: StreamingSheet) -> None:
+        raise AssertionError("the sheet was inflated again for its merged cells")
+
+    monkeypatch.setattr(StreamingSheet, "_inflate", no_second_pass)
+    book = open_workbook(path)  # the size check keeps the end of every sheet
+    try:
+        sheet = book.sheet("B.1-KWK")
+        assert isinstance(sheet, StreamingSheet)
+        assert sheet.merged_ranges() == [(1, 4, 1, 5)]
+    finally:
+        book.close()
