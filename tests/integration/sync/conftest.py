@@ -35,7 +35,11 @@ def fast_dir() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One real server process for the sync integration tests (each test has its own region)."""
-    with ServerProcess.start(tmp_path_factory.mktemp("sync-server")) as srv:
+    # Every test here logs in from 127.0.0.1, and several fail logins on purpose (the
+    # revocation tests); the per-address limit (tested in tests/integration/server/
+    # test_rules.py) would lock out the tests that follow them in this shared process.
+    env = {"SILON_SOURCE_FAILURES": "100000"}
+    with ServerProcess.start(tmp_path_factory.mktemp("sync-server"), env=env) as srv:
         srv.add_user("sync-admin", PASSWORD, role="kpu_ri", region="")
         srv.admin_token = srv.login("sync-admin", PASSWORD, device_id="admin")  # type: ignore[attr-defined]
         yield srv

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.domain.regions import default_table
 from silon_desktop.reports.recap import pair_recap
 from silon_desktop.services import withdrawal
+from sync.server import audit
 from sync.server.db import SQLITE_NAME
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import HttpClient
@@ -87,7 +89,19 @@ def test_a_withdrawal_travels_as_a_tombstone_with_its_reason(
     assert kept["fields"]["withdrawn_reason"] == "ditarik_pendukung"
     actions = _server_audit(server, target)
     assert [a for a, _b, _c in actions] == ["create", "delete"]
-    _action, before, after = actions[-1]
-    assert before["name"] == "PENDUKUNG 001"
+    _action, _before, after = actions[-1]
     assert after["withdrawn_reason"] == "ditarik_pendukung"
     assert after["withdrawn_note"] == "surat 3 Juni"
+    # The audit keeps digests, not copies: the state before the withdrawal is rebuilt
+    # from the row and the entries, each checked against its digest.
+    engine = create_engine(f"sqlite:///{Path(server.data_dir) / SQLITE_NAME}")
+    try:
+        with engine.connect() as conn:
+            created, deleted = audit.history(conn, target)
+    finally:
+        engine.dispose()
+    assert (created.action, created.deleted) == ("create", False)
+    assert created.fields["name"] == "PENDUKUNG 001"
+    assert "withdrawn_reason" not in created.fields or not created.fields["withdrawn_reason"]
+    assert (deleted.action, deleted.deleted) == ("delete", True)
+    assert deleted.fields["withdrawn_reason"] == "ditarik_pendukung"
