@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine
 
 from silon_desktop.domain.regions import default_table
 from silon_desktop.reports.recap import pair_recap
