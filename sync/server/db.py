@@ -22,11 +22,11 @@ import logging
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import Connection
@@ -35,6 +35,8 @@ from sqlalchemy.pool import NullPool
 from sync.privacy import private_folder
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 WRITE_LOCK = 823_741
 SQLITE_NAME = "server.sqlite3"
@@ -169,6 +171,116 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
             yield conn
     _commits[0] += 1
+
+
+class _Job:
+    """One caller's work in a group commit."""
+
+    __slots__ = ("error", "lead", "result", "wake", "work")
+
+    def __init__(self, work: Callable[[Connection], Any]) -> None:
+        self.work = work
+        self.wake = threading.Event()
+        self.lead = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Write transactions of one process committed together (group commit).
+
+    With a hundred offices pushing at once a push mostly waits its turn, and every
+    commit then waits for the disk (``synchronous=FULL``). Callers queue their
+    work; one of them (the leader) takes the write lock, then everything queued by
+    then, runs each piece in a SAVEPOINT of that ONE transaction in arrival order,
+    and commits once; then it hands the lead to the first caller that queued
+    meanwhile. A piece that raises is rolled back to its savepoint and its caller
+    gets the exception; the others are committed. When the transaction itself
+    fails, every caller of the group gets that error and none of their work is kept.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._queue: list[_Job] = []
+        self._leading = False
+        #: How many groups this process committed, and how many pieces they held.
+        self.groups = 0
+        self.pieces = 0
+
+    @property
+    def queued(self) -> int:
+        """Pieces waiting for a group."""
+        with self._mutex:
+            return len(self._queue)
+
+    def run(self, engine: Engine, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in a group's transaction; its result once that committed.
+
+        Raises:
+            Exception: what ``work`` raised (its piece undone), or what made the
+                group's transaction fail (nothing of the group kept).
+        """
+        job = _Job(work)
+        with self._mutex:
+            self._queue.append(job)
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            job.wake.wait()
+            if not job.lead:
+                return cast(T, self._outcome(job))
+        try:
+            self._commit(engine)
+        finally:
+            with self._mutex:
+                if self._queue:
+                    self._queue[0].lead = True
+                    self._queue[0].wake.set()
+                else:
+                    self._leading = False
+        return cast(T, self._outcome(job))
+
+    @staticmethod
+    def _outcome(job: _Job) -> Any:
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _commit(self, engine: Engine) -> None:
+        group: list[_Job] = []
+        try:
+            with write_tx(engine) as conn:
+                with self._mutex:  # everyone who queued while the lock was awaited
+                    group, self._queue = self._queue, []
+                for job in group:
+                    try:
+                        with conn.begin_nested():
+                            job.result = job.work(conn)
+                    except Exception as exc:  # noqa: BLE001 - handed to its own caller
+                        job.error = exc
+            self.groups += 1
+            self.pieces += len(group)
+        except BaseException as exc:  # noqa: BLE001 - the transaction failed: none kept
+            with self._mutex:
+                if not group:
+                    group, self._queue = self._queue, []
+            for job in group:
+                job.result, job.error = None, exc
+        finally:
+            for job in group:
+                job.wake.set()
+
+
+_groups: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
+
+
+def group_commit(engine: Engine) -> GroupCommit:
+    """The group commit of ``engine`` in this process (see :class:`GroupCommit`)."""
+    with _queues_guard:
+        group = _groups.get(engine)
+        if group is None:
+            group = _groups[engine] = GroupCommit()
+        return group
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from sync.server import audit, rules
 from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
-from sync.server.db import bulk_insert, write_tx
+from sync.server.db import bulk_insert, group_commit
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
@@ -87,7 +87,8 @@ def apply_batch(
             invalid[m.id] = r
     valid = [m for m in mutations if m.id not in invalid]
     early = precheck(engine, valid, batch.today) if batch.rule_checks else {}
-    with write_tx(engine) as conn:
+
+    def work(conn: Connection) -> list[MutationResult]:
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))
@@ -117,7 +118,10 @@ def apply_batch(
         update_public(conn, batch)
         _attach_records(batch)
         _write(conn, batch)
-    return batch.results
+        return batch.results
+
+    # Queued pushes are committed together, each in its own savepoint (db.GroupCommit).
+    return group_commit(engine).run(engine, work)
 
 
 def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:

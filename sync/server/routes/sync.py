@@ -20,12 +20,13 @@ from sync.server.push import apply_batch
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
 
-#: Pushes of one process at work at once: one committing while the next is parsed
-#: and checked. The others wait here, in arrival order (asyncio's semaphore wakes
-#: its waiters first come, first served), without a worker thread: the thread pool
-#: (40 threads) stays free for feed reads, which a hundred offices pushing at once
-#: otherwise queued behind their pushes (bench_offices).
-PUSH_SLOTS = 2
+#: Pushes of one process at work at once: some parsed and checked while others
+#: wait to be committed together (sync.server.db.GroupCommit). The rest wait here,
+#: in arrival order (asyncio's semaphore wakes its waiters first come, first
+#: served), without a worker thread: the thread pool (40 threads) stays free for
+#: feed reads, which a hundred offices pushing at once otherwise queued behind
+#: their pushes (bench_offices).
+PUSH_SLOTS = 8
 
 RUN_TEXT = (
     "the client's sync run id: a feed asked with skip_own=<run> leaves out what this "
