@@ -3237,6 +3237,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Hasil verifikasi untuk LO disimpan: %1 (%2 pendukung)</source>
         <translation>Verification results for the LO saved: %1 (%2 supporters)</translation>
     </message>
+    <message>
+        <source>Hasil verifikasi untuk LO berisi data pribadi warga (NIK dan nama pendukung yang BMS dan TMS, dengan desa/kelurahannya). Serahkan hanya kepada LO pasangan calon ini, simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
+        <translation>The verification results for the LO hold citizens&apos; personal data (NIK and name of the BMS and TMS supporters, with their village). Hand them only to this pair&apos;s LO, save them only in a folder you choose and only you can open (not a shared folder or someone else&apos;s USB stick), and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
+    </message>
 </context>
 <context>
     <name>PracticeMark</name>
@@ -3541,6 +3545,14 @@ Take this file to a connected computer or to the server operator. The changes st
     <message>
         <source>Bundel tidak diproses</source>
         <translation>Bundle not processed</translation>
+    </message>
+    <message>
+        <source>Bundel ini berisi data pribadi warga (NIK, nama, tanggal lahir, alamat) dari %1 perubahan. Isinya disegel untuk server (hanya server yang dapat membacanya), tetapi simpan hanya di flashdisk yang Anda pegang sendiri, serahkan hanya ke komputer yang tersambung atau ke petugas server, dan hapus berkasnya setelah sampai (UU PDP 27/2022).</source>
+        <translation>This bundle holds citizens&apos; personal data (NIK, name, date of birth, address) from %1 changes. It is sealed for the server (only the server can read it), but keep it only on a USB stick you hold yourself, hand it only to a connected computer or to the server&apos;s staff, and delete the file once it has arrived (UU PDP 27/2022).</translation>
+    </message>
+    <message>
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
     </message>
 </context>
 </TS>

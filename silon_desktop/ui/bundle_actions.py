@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDi
 
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.save_paths import default_save_path, documents_folder
+from silon_desktop.ui.save_paths import default_save_path, documents_folder, personal_data_box
 from silon_desktop.ui.workers import Job, JobRunner
 
 #: The order kinds of data are listed in.
@@ -61,6 +61,8 @@ class BundleActions(QObject):
                 self.tr("Tidak ada perubahan yang menunggu dikirim."),
             )
             return
+        if not self.confirm_personal_data(count):
+            return
         default = default_save_path("bundle", who=self.backend.user or "kantor")
         chosen, _ = QFileDialog.getSaveFileName(
             self.window,
@@ -70,6 +72,18 @@ class BundleActions(QObject):
         )
         if chosen:
             self.export_to(Path(chosen))
+
+    def confirm_personal_data(self, count: int) -> bool:
+        """The personal-data warning before a bundle is written; True to go on."""
+        text = self.tr(
+            "Bundel ini berisi data pribadi warga (NIK, nama, tanggal lahir, alamat) "
+            "dari %1 perubahan. Isinya disegel untuk server (hanya server yang dapat "
+            "membacanya), tetapi simpan hanya di flashdisk yang Anda pegang sendiri, "
+            "serahkan hanya ke komputer yang tersambung atau ke petugas server, dan "
+            "hapus berkasnya setelah sampai (UU PDP 27/2022)."
+        ).replace("%1", format_count(count))
+        box = personal_data_box(self.window, self.tr("Data pribadi"), text)
+        return bool(box.exec() == QMessageBox.StandardButton.Ok)
 
     def export_to(self, target: Path) -> Job:
         """Write the waiting changes to ``target`` on a worker thread."""

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.save_paths import default_save_path
+from silon_desktop.ui.save_paths import default_save_path, personal_data_box
 from silon_desktop.ui.workers import JobRunner
 
 #: reports that list citizens' personal data: warned about before they are saved
-PERSONAL_REPORTS = frozenset({"b11"})
+PERSONAL_REPORTS = frozenset({"b11", "verification_xlsx", "verification_pdf"})
 
 
 class ReportActions(QObject):
@@ -61,7 +61,7 @@ class ReportActions(QObject):
             stage = self._ask_stage(pair_id)
             if stage is None:
                 return
-        if kind in PERSONAL_REPORTS and not self.confirm_personal_data():
+        if kind in PERSONAL_REPORTS and not self.confirm_personal_data(kind):
             return
         pair = self.backend.get("pair", pair_id)
         # In the Documents folder, never the program's data folder: the operator picks.
@@ -70,26 +70,29 @@ class ReportActions(QObject):
         if chosen:
             self.save(kind, pair_id, Path(chosen), stage)
 
-    def personal_data_warning(self) -> QMessageBox:
+    def personal_data_warning(self, kind: str = "b11") -> QMessageBox:
         """The warning shown before a list with citizens' personal data is saved."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Data pribadi"),
-            self.tr(
+        if kind in ("verification_xlsx", "verification_pdf"):
+            text = self.tr(
+                "Hasil verifikasi untuk LO berisi data pribadi warga (NIK dan nama "
+                "pendukung yang BMS dan TMS, dengan desa/kelurahannya). Serahkan hanya "
+                "kepada LO pasangan calon ini, simpan hanya di folder yang Anda pilih dan "
+                "hanya Anda yang dapat membukanya (bukan folder bersama atau flashdisk "
+                "orang lain), dan hapus berkasnya bila tidak diperlukan lagi (UU PDP "
+                "27/2022)."
+            )
+        else:
+            text = self.tr(
                 "Daftar B.1.1-KWK berisi data pribadi warga (NIK, nama, tanggal lahir, "
                 "alamat). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat "
                 "membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus "
                 "berkasnya bila tidak diperlukan lagi (UU PDP 27/2022)."
-            ),
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-            self.window,
-        )
-        box.setObjectName("personalDataWarning")
-        return box
+            )
+        return personal_data_box(self.window, self.tr("Data pribadi"), text)
 
-    def confirm_personal_data(self) -> bool:
+    def confirm_personal_data(self, kind: str = "b11") -> bool:
         """Shows :meth:`personal_data_warning`; True when the operator goes on."""
-        return self.personal_data_warning().exec() == QMessageBox.StandardButton.Ok
+        return self.personal_data_warning(kind).exec() == QMessageBox.StandardButton.Ok
 
     def _ask_stage(self, pair_id: str) -> str | None:
         """The verification stage a berita acara is made for (one per round)."""

@@ -81,3 +81,19 @@ def default_save_path(
     parts = [stem, pair_part(pair), slug(who, 30), slug(extra, 40), stamp]
     name = "-".join(p for p in parts if p)
     return (folder or documents_folder()) / f"{name}.{ext}"
+
+
+def personal_data_box(parent: Any, title: str, text: str) -> Any:
+    """The warning (OK / Batal) shown before a file with citizens' personal data is
+    saved (B.1.1-KWK, the verification results for the LO, a USB bundle)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("personalDataWarning")
+    return box

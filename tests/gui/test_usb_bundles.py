@@ -123,7 +123,8 @@ def test_report_save_dialogs_propose_documents_with_the_pair_and_the_date(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     from PySide6.QtWidgets import QMessageBox
 
-    warned: list[str] = []  # the B.1.1 list warns of personal data first (issue #14)
+    # the B.1.1 list and the results for the LO warn of personal data first (issue #14)
+    warned: list[str] = []
 
     def go_on(box: QMessageBox) -> QMessageBox.StandardButton:
         warned.append(box.text())
@@ -132,7 +133,8 @@ def test_report_save_dialogs_propose_documents_with_the_pair_and_the_date(
     monkeypatch.setattr(QMessageBox, "exec", go_on)
     for kind in ("recap", "b11", "b2", "verification_xlsx"):
         window.ask_report(kind)
-    assert len(warned) == 1 and "data pribadi" in warned[0]
+    assert len(warned) == 2 and all("data pribadi" in text for text in warned)
+    assert "LO" in warned[1] and "NIK" in warned[1]
     today = dt.date.today().isoformat()
     assert [Path(a).parent for a in asked] == [documents_folder()] * 4
     assert [Path(a).name for a in asked] == [
@@ -158,3 +160,37 @@ def test_a_cancelled_export_writes_and_marks_nothing(
     assert refused.value.message == "Ekspor bundel dibatalkan; tidak ada yang ditulis."
     assert not (tmp_path / "x.silon").exists()
     assert backend.sync_status().pending == before.pending > 0
+
+
+def test_exporting_a_bundle_warns_of_personal_data_and_batal_writes_nothing(
+    window: Any, seeded: dict[str, str], monkeypatch: Any, tmp_path: Path
+) -> None:
+    """Issue #14: a USB bundle holds citizens' personal data; the operator is told so
+    before the file dialog, and Batal on the warning writes nothing."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Ok])
+    warned: list[str] = []
+
+    def exec_box(box: QMessageBox) -> QMessageBox.StandardButton:
+        warned.append(box.text())
+        return next(answers)
+
+    asked: list[str] = []
+
+    def save_as(_parent: Any, title: str, _default: str, _pattern: str) -> tuple[str, str]:
+        asked.append(title)
+        return "", ""  # then the operator closes the file dialog
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    waiting = window.backend.sync_status().pending
+    assert waiting > 0
+
+    window.bundles.ask_export()  # Batal on the warning: no file dialog, no file
+    assert len(warned) == 1 and asked == []
+    assert "data pribadi" in warned[0] and "NIK" in warned[0] and "disegel" in warned[0]
+    assert list(tmp_path.glob("*.silon")) == []
+    window.bundles.ask_export()  # OK: the file dialog comes
+    assert len(warned) == 2 and len(asked) == 1
+    assert window.backend.sync_status().pending == waiting  # nothing was marked
