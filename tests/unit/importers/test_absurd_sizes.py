@@ -117,3 +117,104 @@ def test_an_ordinary_workbook_passes_the_checks(tmp_path: Path) -> None:
         assert book.kind == "xlsx" and book.sheet_names == ["B.1-KWK"]
     finally:
         book.close()
+
+
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="B.1-KWK">'
+)
+_ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def _cell(value: str, repeat: int = 1) -> str:
+    columns = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return f'<table:table-cell{columns} office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+
+def write_ods(path: Path, rows: str) -> Path:
+    """An ODS of ``rows`` (table-row XML) the way LibreOffice writes one."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", _ODS_HEAD + rows + _ODS_TAIL)
+        book.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+    return path
+
+
+def test_a_tiny_ods_repeating_a_row_a_million_times_is_refused(tmp_path: Path) -> None:
+    """A 0.8 KB ODS whose one row with values is declared repeated 1,000,000 times:
+    calamine copies it that many times (640 MB for 20 columns, then the process
+    aborts). Refused, naming the file, before calamine sees it."""
+    header = "<table:table-row>" + _cell("NIK") + "</table:table-row>"
+    bomb = (
+        '<table:table-row table:style-name="ro1" table:number-rows-repeated="1000000">'
+        + _cell("3214014107770001", repeat=20)
+        + "</table:table-row>"
+    )
+    ods = write_ods(tmp_path / "bom.ods", header + bomb)
+    assert ods.stat().st_size < 2048
+    before = psutil.Process().memory_info().rss
+    with pytest.raises(ImportFileError) as refused:
+        open_workbook(ods)
+    assert refused.value.problem == "too_large" and "bom.ods" in refused.value.message
+    assert "baris berulang" in refused.value.message
+    assert psutil.Process().memory_info().rss - before < 100 * 1024**2
+
+
+def test_an_ods_cell_repeated_across_every_column_of_many_rows_is_refused(
+    tmp_path: Path,
+) -> None:
+    row = "<table:table-row>" + _cell("x", repeat=16_384) + "</table:table-row>"
+    ods = write_ods(tmp_path / "lebar.ods", row * 3_000)  # 49 million cells, 3 rows at a time
+    with pytest.raises(ImportFileError) as refused:
+        open_workbook(ods)
+    assert refused.value.problem == "too_large" and "lebar.ods" in refused.value.message
+
+
+def test_an_ods_with_libreoffices_empty_repeated_rows_is_read(tmp_path: Path) -> None:
+    """What LibreOffice writes after the last row (a million empty repeated rows, each
+    with empty repeated cells) costs nothing and passes, with the rows before it."""
+    rows = "".join(
+        "<table:table-row>"
+        + _cell(f"NAMA {i}")
+        + _cell("L", repeat=2)
+        + '<table:table-cell table:number-columns-repeated="1021"/>'
+        + "</table:table-row>"
+        for i in range(3)
+    )
+    rows += (
+        '<table:table-row table:number-rows-repeated="1048573">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    book = open_workbook(write_ods(tmp_path / "biasa.ods", rows))
+    try:
+        assert book.kind == "ods"
+    finally:
+        book.close()
+
+
+def test_an_ods_row_bomb_after_megabytes_of_ordinary_rows_is_found(tmp_path: Path) -> None:
+    """content.xml is read a megabyte at a time: a repeated row far into it (across
+    chunk boundaries) is found all the same."""
+    row = (
+        "<table:table-row>"
+        + "".join(_cell(f"NILAI{i:02d}") for i in range(20))
+        + _cell("001", repeat=2)  # two equal neighbours: a repeat a real list has
+        + '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
+    )
+    bomb = '<table:table-row table:number-rows-repeated="900000">' + _cell("x", 20)
+    ods = write_ods(tmp_path / "akhir.ods", row * 1500 + bomb + "</table:table-row>")
+    assert zipfile.ZipFile(ods).getinfo("content.xml").file_size > 2 * 1024**2
+    with pytest.raises(ImportFileError) as refused:
+        open_workbook(ods)
+    assert refused.value.problem == "too_large" and "akhir.ods" in refused.value.message
+    ordinary = write_ods(tmp_path / "biasa.ods", row * 1500)  # the same without the bomb
+    open_workbook(ordinary).close()
