@@ -49,11 +49,23 @@ _CHUNK = 500
 
 
 def default_derive(conn: Connection) -> DeriveFn:
-    """The storage's derived columns, with the pair's rule set looked up once per pair."""
-    from silon_desktop.storage.derived import DEFAULT_RULE_SET, supporter_effective
+    """The storage's derived columns, with the pair's rule set looked up once per pair.
+
+    The answer depends only on the rule set and the verification columns
+    (``EFFECTIVE_INPUTS``), which a large pull repeats from row to row: answers are
+    kept per distinct input (a snapshot of a million supporters computes a few
+    hundred). The returned dicts are shared: callers only read them.
+    """
+    from silon_desktop.storage.derived import (
+        DEFAULT_RULE_SET,
+        EFFECTIVE_INPUTS,
+        supporter_effective,
+    )
     from silon_desktop.storage.models import Election, Pair
 
     rule_sets: dict[str, str] = {}
+    answers: dict[tuple[Any, ...], dict[str, Any]] = {}
+    inputs = EFFECTIVE_INPUTS
 
     def derive(entity: str, values: dict[str, Any]) -> dict[str, Any]:
         if entity != "supporter":
@@ -66,9 +78,21 @@ def default_derive(conn: Connection) -> DeriveFn:
                 .where(Pair.id == pair_id)
             ).scalar_one_or_none()
             rule_sets[pair_id] = found or DEFAULT_RULE_SET
-        status, reasons = supporter_effective(values, rule_sets[pair_id])
-        return {"effective_status": status, "effective_reasons": reasons}
+        rule_set = rule_sets[pair_id]
+        # Lists as tuples (hashable; a tuple never equals the same list's JSON text).
+        key = (rule_set, *[tuple(v) if type(v) is list else v for v in map(values.get, inputs)])
+        try:
+            known = answers.get(key)
+        except TypeError:  # an unhashable value: computed, not kept
+            key, known = (), None
+        if known is None:
+            status, reasons = supporter_effective(values, rule_set)
+            known = {"effective_status": status, "effective_reasons": reasons}
+            if key and len(answers) < 100_000:
+                answers[key] = known
+        return known
 
+    derive.inputs = ("pair_id", *EFFECTIVE_INPUTS)  # type: ignore[attr-defined]
     return derive
 
 

@@ -87,6 +87,8 @@ def column_converter(spec: FieldSpec, nullable: bool) -> Converter:
                 return value
             return to_column(spec, value, nullable)  # validates, raises ValueError
 
+        passthrough.plain_type = wanted  # type: ignore[attr-defined]  # (_row_builder)
+        passthrough.blank = blank  # type: ignore[attr-defined]
         return passthrough
     if spec.type is FieldType.DATE:
 
@@ -248,13 +250,20 @@ class BulkRows:
                 plan.append((width + self.derived.index(name), _same))
             else:  # id, scope, version
                 plan.append((index[name], _same))
+        build = _row_builder(plan)
+        # The derive function reads a few columns: only those are handed to it.
+        wanted = getattr(derive, "inputs", None)
+        picks = (
+            [(n, index[n]) for n in wanted if n in index]
+            if wanted is not None
+            else list(index.items())
+        )
         out: list[tuple[Any, ...]] = []
+        if not self.derived:
+            return [build(row) for row in rows]
         for row in rows:
-            full = list(row)
-            if self.derived:
-                extra = derive(self.entity, dict(zip(columns, row, strict=True))) if derive else {}
-                full += [extra.get(name, "") for name in self.derived]
-            out.append(tuple([conv(full[i] if i >= 0 else None) for i, conv in plan]))
+            extra = derive(self.entity, {n: row[i] for n, i in picks}) if derive else {}
+            out.append(build([*row, *(extra.get(name, "") for name in self.derived)]))
         return out
 
     def insert_tuples(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -263,6 +272,36 @@ class BulkRows:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _row_builder(
+    plan: Sequence[tuple[int, Converter]],
+) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """One function that builds an insert tuple from a columnar row (``plan``: the
+    row index of each output value, -1 for none, and its converter).
+
+    Generated once per feed block (as ``collections.namedtuple`` generates its
+    class): a plain value of the column's common type (a string for a text
+    column) is taken as it is, inline; anything else goes through its converter,
+    which validates it. A million rows then cost one call each, not thirty.
+    """
+    scope: dict[str, Any] = {}
+    parts: list[str] = []
+    for k, (i, conv) in enumerate(plan):
+        scope[f"c{k}"] = conv
+        source = "None" if i < 0 else f"row[{i}]"
+        plain = getattr(conv, "plain_type", None)
+        if conv is _same:
+            parts.append(source)
+        elif plain is not None and i >= 0:
+            scope[f"t{k}"], scope[f"b{k}"] = plain, getattr(conv, "blank", None)
+            parts.append(f"(v if type(v := {source}) is t{k} else b{k} if v is None else c{k}(v))")
+        else:
+            parts.append(f"c{k}({source})")
+    code = "def build(row):\n    return (" + ", ".join(parts) + ",)\n"
+    exec(code, scope)  # noqa: S102 - the code is built above from column positions only
+    build: Callable[[Sequence[Any]], tuple[Any, ...]] = scope["build"]
+    return build
 
 
 def _constant(value: Any) -> Converter:

@@ -1,0 +1,114 @@
+"""The bulk path of feed pages and snapshots (#19: apply at SQLite's bulk speed) writes
+exactly what the record-by-record path writes, and still refuses a wrong value."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.derived import supporter_effective
+from silon_desktop.storage.models import Supporter
+from sync.client.apply import Applier, apply_connection, default_derive
+from sync.protocol import FeedPage, Record, encode_feed_page
+
+PAIR = str(uuid.uuid4())
+VERDICTS: list[dict[str, Any]] = [
+    {"check_status": "MS", "check_reasons": []},
+    {"check_status": "BMS", "check_reasons": ["NIK_INVALID"]},
+    {"check_status": "MS", "check_reasons": [], "admin_status": "TMS", "admin_reasons": ["GANDA"]},
+    {"check_status": "MS", "check_reasons": [], "field_status": "MS", "field_reasons": []},
+    {"check_status": "MS", "check_reasons": [], "external_duplicate": True},
+    {},  # nothing checked yet: every verdict column null
+]
+
+
+def _records(n: int) -> list[Record]:
+    out = []
+    for i in range(n):
+        fields: dict[str, Any] = {
+            "pair_id": PAIR,
+            "nik": f"3214{i:012d}",
+            "name": f"PENDUKUNG {i}",
+            "birth_date": "1980-02-03",
+            "address": None if i % 4 == 0 else f"JL. MERDEKA {i}",
+            "has_id_scan": i % 2 == 0,
+            **VERDICTS[i % len(VERDICTS)],
+        }
+        out.append(Record("supporter", str(uuid.uuid4()), "32.14", 1 + i % 3, False, fields))
+    return out
+
+
+def _rows(db: Database) -> dict[str, dict[str, Any]]:
+    with db.session(readonly=True) as session:
+        rows = session.execute(select(Supporter.__table__)).mappings().all()
+    return {str(r["id"]): {k: v for k, v in r.items() if k != "updated_at"} for r in rows}
+
+
+def test_a_page_through_the_bulk_path_writes_what_the_record_path_writes(
+    tmp_path: Path,
+) -> None:
+    records = _records(60)
+    page = encode_feed_page(FeedPage(records, "60", False))
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        with apply_connection(bulk_db) as conn:
+            stats = Applier().feed_page(conn, page)
+        assert stats.inserted == 60
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, records)
+        bulk, plain = _rows(bulk_db), _rows(plain_db)
+        assert bulk == plain and len(bulk) == 60
+        # The derived verdict of each row is the storage's own, computed afresh.
+        for rec in records:
+            status, reasons = supporter_effective(rec.fields)
+            assert (bulk[rec.id]["effective_status"], bulk[rec.id]["effective_reasons"]) == (
+                status,
+                reasons,
+            )
+        assert len({r["effective_status"] for r in bulk.values()}) > 1
+    finally:
+        bulk_db.close()
+        plain_db.close()
+
+
+def _verdict(values: dict[str, Any]) -> dict[str, Any]:
+    status, reasons = supporter_effective(values)
+    return {"effective_status": status, "effective_reasons": reasons}
+
+
+def test_the_derived_verdict_is_kept_per_distinct_input_not_shared_across_inputs(
+    tmp_path: Path,
+) -> None:
+    db = open_database(tmp_path / "d.db")
+    try:
+        with apply_connection(db) as conn:
+            derive = default_derive(conn)
+            for verdict in VERDICTS:
+                values = {"pair_id": PAIR, **verdict}
+                first = derive("supporter", values)
+                assert derive("supporter", dict(values)) == first  # kept, same answer
+                assert first == _verdict(values)
+            # A list and its JSON text are different inputs.
+            as_text = {"pair_id": PAIR, "check_status": "BMS", "check_reasons": '["NIK_INVALID"]'}
+            assert derive("supporter", as_text) == _verdict(as_text)
+    finally:
+        db.close()
+
+
+def test_a_wrong_value_in_a_text_column_is_refused_and_nothing_kept(tmp_path: Path) -> None:
+    records = _records(5)
+    records[3].fields["name"] = 12345  # not a string
+    page = encode_feed_page(FeedPage(records, "5", False))
+    db = open_database(tmp_path / "w.db")
+    try:
+        with pytest.raises(ValueError), apply_connection(db) as conn:
+            Applier().feed_page(conn, page)
+        assert _rows(db) == {}
+    finally:
+        db.close()
