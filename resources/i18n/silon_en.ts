@@ -924,6 +924,14 @@
         <source>Daftar masalah disimpan: %1</source>
         <translation>Problem list saved: %1</translation>
     </message>
+    <message>
+        <source>Daftar masalah impor berisi data pribadi warga (NIK dan nilai yang terbaca dari baris yang bermasalah, misalnya tanggal lahir). Serahkan hanya kepada LO pasangan calon ini, simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya, dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
+        <translation>The import problem list holds citizens&apos; personal data (NIK and the values read from the rows with problems, such as birth dates). Hand it only to this pair&apos;s LO, save it only in a folder you choose and only you can open, and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
+    </message>
+    <message>
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>

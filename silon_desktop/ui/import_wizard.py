@@ -55,7 +55,7 @@ from silon_desktop.services.imports import (
 )
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.labels import reason_label, status_label
-from silon_desktop.ui.save_paths import default_save_path, documents_folder
+from silon_desktop.ui.save_paths import default_save_path, documents_folder, personal_data_box
 from silon_desktop.ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -735,6 +735,19 @@ class ImportWizard(QDialog):
         """Ask where to save the LO's problem list (Documents, pair and date in the
         name), then write it."""
         if self.report is None:
+            return
+        warning = personal_data_box(
+            self,
+            self.tr("Data pribadi"),
+            self.tr(
+                "Daftar masalah impor berisi data pribadi warga (NIK dan nilai yang "
+                "terbaca dari baris yang bermasalah, misalnya tanggal lahir). Serahkan "
+                "hanya kepada LO pasangan calon ini, simpan hanya di folder yang Anda "
+                "pilih dan hanya Anda yang dapat membukanya, dan hapus berkasnya bila "
+                "tidak diperlukan lagi (UU PDP 27/2022)."
+            ),
+        )
+        if warning.exec() != QMessageBox.StandardButton.Ok:
             return
         default = default_save_path(
             f"problems_{kind}", self.pair, extra=Path(self.report.path).stem

@@ -83,6 +83,19 @@ def test_the_problem_list_is_saved_in_documents_as_xlsx_and_pdf(
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    from PySide6.QtWidgets import QMessageBox
+
+    answers = iter([QMessageBox.StandardButton.Cancel] + [QMessageBox.StandardButton.Ok] * 2)
+    warned: list[str] = []
+
+    def exec_box(box: QMessageBox) -> QMessageBox.StandardButton:
+        warned.append(box.text())
+        return next(answers)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    wizard.save_problems_xlsx.click()  # Batal on the personal-data warning: nothing asked
+    assert len(warned) == 1 and asked == [] and not target.exists()
+    assert "data pribadi" in warned[0] and "NIK" in warned[0]
     wizard.save_problems_xlsx.click()
     proposed = Path(asked[0])
     assert proposed.parent == documents_folder()
@@ -105,6 +118,7 @@ def test_the_problem_list_is_saved_in_documents_as_xlsx_and_pdf(
     target = tmp_path / "untuk-lo.pdf"
     wizard.save_problems_pdf.click()
     assert Path(asked[1]).suffix == ".pdf" and Path(asked[1]).parent == documents_folder()
+    assert len(warned) == 3  # each save warned first
     pages = pypdf.PdfReader(str(target)).pages
     text = " ".join(" ".join(p.extract_text().split()) for p in pages)
     assert "DAFTAR MASALAH IMPOR" in text and "31-02-1980" in text and "baris 2" in text
