@@ -92,6 +92,11 @@ def supporter_rows(pair_id: str, n: int, seed: int = 1) -> list[dict[str, Any]]:
                 "field_method": "",
                 "field_by": "",
                 "field_at": None,
+                "withdrawn_reason": "",
+                "withdrawn_note": "",
+                "withdrawn_by": "",
+                "withdrawn_at": None,
+                "duplicate_of": "",
                 "_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 "_i": i,
             }
