@@ -20,6 +20,15 @@ The **manifest** names the parts and is signed by the SERVER key::
 over those bytes (the HTTP client, which receives the decoded JSON, hashes
 ``orjson.dumps`` of it again: orjson writes the same bytes for what it read).
 
+**Column layout** (``GET /v1/snapshot?layout=columns``, what this client asks
+for): a part's entity block carries ``"values"`` (one array per column, then
+``"count"``) instead of ``"rows"`` (one array per record). The same records; gzip
+finds more to share in a column of NIKs or names than across a record's mixed
+fields (about 43 bytes per supporter against 59 by rows and 54 for gzip CSV).
+:func:`check_part` turns such a block back into rows after checking the digest,
+so the apply path is the same. The stick file and clients that do not ask keep
+the row layout.
+
 Online: ``GET /v1/snapshot`` answers the manifest, ``GET
 /v1/snapshot/{snapshot_id}/{n}`` part ``n`` (see docs/PROTOCOL.md). On a stick
 (``silon-server snapshot export``): one gzip stream of lines, the manifest's
@@ -156,6 +165,16 @@ def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
         raise SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
     if not isinstance(page, dict):
         raise SnapshotError("Isi snapshot tidak sesuai format.", f"part {index}")
+    try:
+        for block in page.get("entities") or []:
+            if "values" in block:  # the column layout: back to one row per record
+                values = block.pop("values")
+                rows = list(zip(*values, strict=True)) if values else []
+                if len(rows) != int(block.pop("count", len(rows))):
+                    raise ValueError("column lengths differ from the count")
+                block["rows"] = rows
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError("Isi snapshot tidak sesuai format.", f"part {index}: {exc}") from exc
     return page
 
 

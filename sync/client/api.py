@@ -149,7 +149,7 @@ class ServerApi:
 
     def snapshot_manifest(self) -> Any:
         """The signed manifest of a snapshot of this account's scope (checked by the caller)."""
-        return self.transport.call("GET", SNAPSHOT)
+        return self.transport.call("GET", SNAPSHOT, params={"layout": "columns"})
 
     def snapshot_part(self, snapshot_id: str, index: int) -> Any:
         """Part ``index`` of a snapshot, decoded (its digest is checked by the caller)."""

@@ -61,10 +61,13 @@ def scope_label(actor: Actor) -> str:
 
 
 @contextmanager
-def open_parts(engine: Engine, actor: Actor) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
-    """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``."""
+def open_parts(
+    engine: Engine, actor: Actor, *, columns: bool = False
+) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
+    """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``,
+    in the column layout when ``columns`` (see :mod:`sync.snapshot`)."""
     part_records = fmt.PART_RECORDS
-    columns = (
+    selected = (
         records.c.id,
         records.c.entity,
         records.c.scope,
@@ -72,7 +75,7 @@ def open_parts(engine: Engine, actor: Actor) -> Iterator[tuple[int, Iterator[tup
         records.c.deleted,
         records.c.fields,
     )
-    stmt = select(*columns).order_by(records.c.seq)
+    stmt = select(*selected).order_by(records.c.seq)
     condition = scope_filter(actor)
     if condition is not None:
         stmt = stmt.where(condition)
@@ -87,11 +90,14 @@ def open_parts(engine: Engine, actor: Actor) -> Iterator[tuple[int, Iterator[tup
             result = conn.execution_options(stream_results=True, yield_per=part_records).execute(
                 stmt.where(records.c.seq <= cursor)
             )
-            parts = ((len(rows), _part(rows, cursor)) for rows in result.partitions(part_records))
+            parts = (
+                (len(rows), _part(rows, cursor, columns))
+                for rows in result.partitions(part_records)
+            )
             yield cursor, parts
 
 
-def _part(rows: Any, cursor: int) -> bytes:
+def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
     blocks: dict[str, list[list[Any]]] = {}
     for r in rows:
         spec = ENTITIES.get(r.entity)
@@ -112,7 +118,14 @@ def _part(rows: Any, cursor: int) -> bytes:
             {
                 "entity": name,
                 "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
-                "rows": blocks[name],
+                **(
+                    {
+                        "values": [list(c) for c in zip(*blocks[name], strict=True)],
+                        "count": len(blocks[name]),
+                    }
+                    if columns
+                    else {"rows": blocks[name]}
+                ),
             }
             for name in ENTITY_ORDER
             if name in blocks
@@ -121,11 +134,11 @@ def _part(rows: Any, cursor: int) -> bytes:
     return fmt.part_bytes(page)
 
 
-def build(state: ServerState, actor: Actor) -> Built:
+def build(state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
     """A fresh snapshot of what ``actor`` may read, signed by the server key."""
     listed: list[tuple[int, str]] = []
     blobs: list[bytes] = []
-    with open_parts(state.engine, actor) as (cursor, parts):
+    with open_parts(state.engine, actor, columns=columns) as (cursor, parts):
         for count, data in parts:
             listed.append((count, fmt.part_digest(data)))
             blobs.append(gzip.compress(data, compresslevel=5))
@@ -186,8 +199,8 @@ class SnapshotCache:
         self._built: OrderedDict[str, Built] = OrderedDict()
         self._building: dict[str, threading.Lock] = {}
 
-    def get(self, state: ServerState, actor: Actor) -> Built:
-        key = repr(actor.read_prefix())
+    def get(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
+        key = repr((actor.read_prefix(), columns))
         with self._lock:
             scope_lock = self._building.setdefault(key, threading.Lock())
         with scope_lock:  # one build per scope at a time; the others wait for it
@@ -197,7 +210,7 @@ class SnapshotCache:
                 with self._lock:
                     self._built.move_to_end(key)
                 return cached
-            fresh = build(state, actor)
+            fresh = build(state, actor, columns=columns)
             with self._lock:
                 self._built[key] = fresh
                 self._built.move_to_end(key)
@@ -207,11 +220,13 @@ class SnapshotCache:
 
     def find(self, actor: Actor, snapshot_id: str) -> Built | None:
         """The cached snapshot of that id, only when it is of ``actor``'s read scope."""
+        prefix = actor.read_prefix()
         with self._lock:
-            built = self._built.get(repr(actor.read_prefix()))
-        if built is None or built.manifest["snapshot_id"] != snapshot_id:
-            return None
-        return built
+            for columns in (False, True):
+                built = self._built.get(repr((prefix, columns)))
+                if built is not None and built.manifest["snapshot_id"] == snapshot_id:
+                    return built
+        return None
 
 
 def _stale(engine: Engine, actor: Actor, built: Built) -> bool:

@@ -120,7 +120,7 @@ def fill_outbox(db: Any, pair_id: str, rows: list[dict[str, Any]]) -> None:
             chunk = rows[start : start + 5000]
             supporters, outbox = [], []
             for row in chunk:
-                fields = {k: row[k] for k in names}
+                fields = {k: row[k] for k in names if k in row}  # a create names what it sets
                 rec = Record("supporter", row["_id"], SCOPE, 0, False, fields)
                 supporters.append(
                     {

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gzip
 import threading
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -31,9 +32,18 @@ def _cache(request: Request) -> SnapshotCache:
 
 
 @router.get("/v1/snapshot", response_model=models.SnapshotManifest)
-async def manifest(request: Request, actor: ActorDep, state: StateDep) -> Response:
+async def manifest(
+    request: Request,
+    actor: ActorDep,
+    state: StateDep,
+    layout: Annotated[
+        Literal["rows", "columns"],
+        Query(description="columns: each part's blocks as one array per column (smaller)"),
+    ] = "rows",
+) -> Response:
     """The signed manifest of a snapshot of the caller's read scope (built if needed)."""
-    built = await run_in_threadpool(_cache(request).get, state, actor)
+    get = partial(_cache(request).get, state, actor, columns=layout == "columns")
+    built = await run_in_threadpool(get)
     return json_response(built.manifest)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sync import signing
 from sync import snapshot as fmt
 from sync.client.state import CURSOR_KEY, get_state
 from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
@@ -77,7 +78,7 @@ def test_a_tampered_part_is_refused_and_nothing_is_kept(
     def tamper(method: str, path: str, *args: object, **kwargs: object) -> object:
         answer = real(method, path, *args, **kwargs)  # type: ignore[arg-type]
         if path.endswith("/2") and isinstance(answer, dict):
-            answer["entities"][0]["rows"][0][1] = "32.15"  # another scope
+            answer["entities"][0]["values"][1][0] = "32.15"  # another scope (column layout)
         return answer
 
     monkeypatch.setattr(b.transport, "call", tamper)
@@ -279,3 +280,57 @@ def test_a_record_the_server_changed_after_the_push_still_comes_back(
     server = a.server.records()
     assert server[("supporter", second)]["external_duplicate"] is True
     assert a.records() == server
+
+
+def test_parts_come_in_the_column_layout_and_an_older_client_still_gets_rows(
+    make_client: Callable[..., Client],
+) -> None:
+    """Column layout (#19): the same records, a smaller wire; rows for whoever does not ask."""
+    a, _pair = _seeded(make_client, count=30)
+    b = make_client("b")
+    _learn_key(b)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    assert b.records() == a.records()
+    (query,) = [q for _m, p, q in b.transport.sent if p == "/v1/snapshot"]
+    assert query == {"layout": "columns"}
+    manifest = b.transport.call("GET", "/v1/snapshot", params=query)
+    first = b.transport.call("GET", f"/v1/snapshot/{manifest['snapshot_id']}/0")
+    block = first["entities"][-1]
+    assert "rows" not in block and len(block["values"]) == len(block["columns"])
+    assert all(len(column) == block["count"] for column in block["values"])
+    old = b.transport.call("GET", "/v1/snapshot")  # an older client: no layout asked
+    part = b.transport.call("GET", f"/v1/snapshot/{old['snapshot_id']}/0")
+    assert "rows" in part["entities"][-1] and old["count"] == manifest["count"]
+    # Both layouts hold the same records.
+    checked = fmt.check_part(
+        fmt.check_manifest(manifest, b.server.public_key), 0, fmt.part_bytes(first)
+    )
+    rows_old = fmt.check_part(fmt.check_manifest(old, b.server.public_key), 0, fmt.part_bytes(part))
+    assert [list(r) for b_ in checked["entities"] for r in b_["rows"]] == [
+        list(r) for b_ in rows_old["entities"] for r in b_["rows"]
+    ]
+
+
+def test_a_column_part_whose_columns_disagree_with_its_count_is_refused() -> None:
+    key = signing.generate_private_key()
+    page = {
+        "cursor": "3",
+        "has_more": False,
+        "entities": [
+            {
+                "entity": "supporter",
+                "columns": ["id", "scope"],
+                "values": [["a", "b"], ["32.14"]],
+                "count": 2,
+            }
+        ],
+    }
+    data = fmt.part_bytes(page)
+    body = fmt.seal_manifest(
+        key, snapshot_id="s", created_at="", scope="32.14", cursor="3",
+        parts=[(2, fmt.part_digest(data))],
+    )  # fmt: skip
+    manifest = fmt.check_manifest(body, signing.public_key_b64(key))
+    with pytest.raises(fmt.SnapshotError, match="tidak sesuai format"):
+        fmt.check_part(manifest, 0, data)
