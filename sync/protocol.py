@@ -385,6 +385,7 @@ def party_key(name: object) -> str:
 class Op(StrEnum):
     UPSERT = "upsert"  # create (base_version 0) or update
     DELETE = "delete"  # tombstone
+    RESTORE = "restore"  # a tombstone live again (a withdrawal undone); no changes
 
 
 class ResultStatus(StrEnum):

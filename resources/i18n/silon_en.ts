@@ -311,6 +311,10 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>dipulihkan</source>
+        <translation>restored</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/history_dialog.py" line="65"/>
         <source>Riwayat sinkronisasi</source>
         <translation>Sync history</translation>
@@ -1613,6 +1617,14 @@
 </context>
 <context>
     <name>SupportersPage</name>
+    <message>
+        <source>Pulihkan...</source>
+        <translation>Restore...</translation>
+    </message>
+    <message>
+        <source>Pulihkan dukungan pasangan ini yang ditarik karena keliru</source>
+        <translation>Restore support of this pair withdrawn by mistake</translation>
+    </message>
     <message>
         <location filename="../../silon_desktop/ui/supporters_page.py" line="105"/>
         <source>Tambah pendukung</source>
@@ -3561,6 +3573,57 @@ Take this file to a connected computer or to the server operator. The changes st
     <message>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Alasan</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Pulihkan dukungan yang ditarik</source>
+        <translation>Restore withdrawn support</translation>
+    </message>
+    <message>
+        <source>Dukungan yang ditarik karena keliru dapat dipulihkan: datanya dihitung kembali, pemulihan dicatat di riwayat dan dikirim ke server.</source>
+        <translation>Support withdrawn by mistake can be restored: the supporter is counted again, and the restore is kept in the history and sent to the server.</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Nama</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Oleh</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Waktu</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Tidak ada dukungan yang ditarik pada pasangan ini.</source>
+        <translation>This pair has no withdrawn support.</translation>
+    </message>
+    <message>
+        <source>Pulihkan</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>Pulihkan dukungan</source>
+        <translation>Restore support</translation>
+    </message>
+    <message>
+        <source>Pulihkan dukungan %1? Data ini dihitung kembali dan pemulihannya dikirim ke server pada sinkronisasi berikutnya.</source>
+        <translation>Restore the support of %1? The supporter is counted again and the restore is sent to the server at the next sync.</translation>
+    </message>
+    <message>
+        <source>Tidak dipulihkan</source>
+        <translation>Not restored</translation>
     </message>
 </context>
 </TS>

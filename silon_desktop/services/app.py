@@ -314,6 +314,23 @@ class Services:
             return self._problem(error)
         return None
 
+    def restore_supporter(self, record_id: str, election: Record) -> CodedError | None:
+        """Undo a supporter's withdrawal (the same row live again; the journal and the
+        server's audit log keep what was undone). None when saved, else why not."""
+        from silon_desktop.services import withdrawal
+
+        try:
+            withdrawal.restore(self.repo, self.db, election, record_id)
+        except Exception as error:  # noqa: BLE001 - shown to the operator
+            return self._problem(error)
+        return None
+
+    def withdrawn_supporters(self, pair_id: str) -> builtins.list[Record]:
+        """The withdrawn supporters of a pair, last withdrawn first."""
+        from silon_desktop.services import withdrawal
+
+        return withdrawal.withdrawn(self.db, pair_id)
+
     def merge_plan(self, first_id: str, second_id: str) -> tuple[str, builtins.list[str]]:
         """Which of two rows to keep by default (the better verified) and the
         person's fields on which they differ."""

@@ -11,6 +11,9 @@ recaps and the supporters table leave tombstones out.
   ganda), keep one, optionally taking field values from the other, and
   withdraw the other with reason ``ganda`` naming the kept one, in ONE
   transaction.
+- :func:`restore`: undo a withdrawal (the same row live again, its withdrawal
+  fields blank; the journal and the server's audit log keep what was undone);
+  the rows of the pair sharing its NIK are checked again (a duplicate comes back).
 - :func:`better_verified`: which of two rows to keep by default.
 """
 
@@ -24,6 +27,7 @@ from sqlalchemy import select
 
 from silon_desktop.services import verification
 from silon_desktop.storage.db import Database
+from silon_desktop.storage.errors import ValidationError
 from silon_desktop.storage.models import Supporter
 from silon_desktop.storage.repository import Repository
 
@@ -96,6 +100,57 @@ def withdraw(
     if record is not None:
         _recheck_same_nik(repo, db, election, record)
     return mutation
+
+
+def restore(
+    repo: Repository,
+    db: Database,
+    election: Mapping[str, Any],
+    record_id: str,
+) -> str | None:
+    """Undo the withdrawal of one supporter; returns the mutation id.
+
+    Raises:
+        WithdrawalRefused: the row is not withdrawn, or its pair is gone.
+        RecordNotFound: no such supporter.
+    """
+    record = repo.get(SUPPORTER, record_id)
+    if record is None:
+        raise WithdrawalRefused("Data pendukung tidak ditemukan.")
+    if not record["deleted"]:
+        raise WithdrawalRefused("Dukungan ini tidak sedang ditarik.")
+    try:
+        mutation = repo.restore(SUPPORTER, record_id)
+    except ValidationError as error:
+        raise WithdrawalRefused(
+            "Pasangan calon pendukung ini sudah dihapus; dukungannya tidak dapat dipulihkan."
+        ) from error
+    verification.recheck(repo, db, record_id, dict(election))
+    return mutation
+
+
+def withdrawn(db: Database, pair_id: str) -> list[dict[str, Any]]:
+    """The withdrawn supporters of a pair, last withdrawn first (what can be restored)."""
+    with db.session(readonly=True) as session:
+        rows = session.scalars(
+            select(Supporter)
+            .where(Supporter.pair_id == pair_id, Supporter.deleted.is_(True))
+            .order_by(Supporter.withdrawn_at.desc(), Supporter.name)
+        ).all()
+        return [
+            {
+                "id": r.id,
+                "name": r.name,
+                "nik": r.nik,
+                "kecamatan_code": r.kecamatan_code,
+                "withdrawn_reason": r.withdrawn_reason or "",
+                "withdrawn_note": r.withdrawn_note or "",
+                "withdrawn_by": r.withdrawn_by or "",
+                "withdrawn_at": r.withdrawn_at,
+                "duplicate_of": r.duplicate_of or "",
+            }
+            for r in rows
+        ]
 
 
 def merge(

@@ -11,8 +11,8 @@ mutation_id     UUID4 text: the idempotency key. Never changes once the row has
 entity          ``sync.protocol.ENTITIES`` name, e.g. ``"supporter"``
 record_id       the record's UUID
 scope           the record's scope (region code of its election)
-op              ``"upsert"`` (create when ``base_version`` is 0, else update)
-                or ``"delete"`` (tombstone)
+op              ``"upsert"`` (create when ``base_version`` is 0, else update),
+                ``"delete"`` (tombstone) or ``"restore"`` (a withdrawal undone)
 base_version    the server version the (first coalesced) edit was made on
 changes         JSON object ``{field: [old, new]}`` in WIRE form
                 (``sync.protocol.encode_value``: dates ``YYYY-MM-DD``, datetimes
@@ -42,8 +42,13 @@ newest mutation that is ``pending`` and has never left the device
 - delete onto upsert: when that upsert is a create (base 0) and it is the only
   outbox row the record ever had, the server has never seen the record: both
   are dropped (the local row stays as a tombstone at version 0, no mutation).
-  Otherwise the upsert becomes the delete (its field changes are moot; the
-  delete's own withdrawal changes, the reason, are kept).
+  Otherwise the upsert becomes the delete (its field changes stay in the row
+  for a restore but are never sent: a delete sends only its own withdrawal
+  changes, the reason).
+- restore onto a delete that never left the device: the delete is taken back
+  (an upsert again with the edit folded into it, or no mutation at all);
+  otherwise a ``restore`` mutation of its own, never coalesced into: what
+  follows it starts a new mutation.
 - anything after a delete, or after a mutation that already left the device,
   starts a new mutation. A second delete of a deleted record is a no-op.
 
@@ -248,6 +253,11 @@ def enqueue(
     op = Op(op)
     wire = {name: [pair[0], pair[1]] for name, pair in changes.items()}
     open_row = _open_mutation(session, entity, record_id)
+    if op is Op.RESTORE:
+        return _restore_onto(session, entity, record_id, scope, base_version, open_row)
+    if open_row is not None and open_row.op == Op.RESTORE:
+        # A restore stays a mutation of its own: what follows it is sent after it.
+        return _insert(session, entity, record_id, scope, op, base_version, wire)
     if open_row is None or open_row.op == Op.DELETE:
         if open_row is not None and op is Op.DELETE:
             return open_row.mutation_id
@@ -255,6 +265,18 @@ def enqueue(
     if op is Op.DELETE:
         return _delete_onto(session, open_row, wire)
     return _coalesce(session, open_row, wire)
+
+
+def has_rows(session: Session, entity: str, record_id: str) -> bool:
+    """Whether the record has any outbox row (sent or not)."""
+    return (
+        session.scalar(
+            select(OutboxMutation.seq)
+            .where(OutboxMutation.record_id == record_id, OutboxMutation.entity == entity)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _open_mutation(session: Session, entity: str, record_id: str) -> OutboxMutation | None:
@@ -325,8 +347,46 @@ def _delete_onto(session: Session, row: OutboxMutation, wire: WireChanges) -> st
         session.flush()
         return None
     row.op = str(Op.DELETE)
-    row.changes = withdrawal_changes(wire)
+    # The folded edit's changes stay in the row (never sent: see _claimed), so a
+    # restore can give the edit back.
+    folded = {k: v for k, v in (row.changes or {}).items() if k not in WITHDRAWAL_FIELDS}
+    row.changes = {**folded, **withdrawal_changes(wire)}
     row.updated_at = utcnow()
+    session.flush()
+    return row.mutation_id
+
+
+def _restore_onto(
+    session: Session,
+    entity: str,
+    record_id: str,
+    scope: str,
+    base_version: int,
+    open_row: OutboxMutation | None,
+) -> str | None:
+    """A withdrawal undone.
+
+    - The delete has not left the device: it is taken back (an edit folded into
+      it is an upsert again; nothing else: no mutation at all).
+    - Otherwise a ``restore`` mutation of its own.
+
+    Returns the mutation id carrying the record's state, or None when nothing is
+    left to send. (A record created here and deleted before any push has no
+    mutation left at all: :meth:`Repository.restore` creates it again.)
+    """
+    if open_row is not None and open_row.op == Op.DELETE:
+        folded = {k: v for k, v in (open_row.changes or {}).items() if k not in WITHDRAWAL_FIELDS}
+        if folded or open_row.base_version == 0:
+            open_row.op = str(Op.UPSERT)
+            open_row.changes = folded
+            open_row.updated_at = utcnow()
+            session.flush()
+            return open_row.mutation_id
+        session.delete(open_row)
+        session.flush()
+        return None
+    row = OutboxMutation(**outbox_row(entity, record_id, scope, Op.RESTORE, base_version, {}))
+    session.add(row)
     session.flush()
     return row.mutation_id
 
@@ -439,6 +499,10 @@ def _claimed(row: Any, expanded: Mapping[str, str] | None = None) -> Claimed:
     text = row.changes_json or "{}"
     if expanded and row.record_id in expanded and record_changes.is_marked(text):
         text = expanded[row.record_id]
+    if row.op == Op.DELETE.value and text != "{}":
+        # An edit folded into the delete stays in the row (for a restore), never on
+        # the wire: a delete tells the server only the withdrawal.
+        text = orjson.dumps(withdrawal_changes(orjson.loads(text))).decode("utf-8")
     created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
     wire = {
         "id": row.mutation_id,

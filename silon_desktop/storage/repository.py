@@ -225,6 +225,57 @@ class Repository:
         self._journal(session, entity, row.id, "delete", outbox.withdrawal_changes(wire), mutation)
         return mutation
 
+    def restore(self, entity: str, record_id: str) -> str | None:
+        """Undo a withdrawal: the tombstone is live again, its withdrawal fields blank.
+
+        The server is told by a ``restore`` mutation; a delete still waiting here is
+        taken back instead (with the edit folded into it), and a record the server
+        never saw is created again. Journalled as ``restore`` with the withdrawal
+        it undid.
+
+        Returns:
+            The mutation id carrying it, or None when nothing is left to send.
+
+        Raises:
+            RecordNotFound: no such record.
+        """
+        with self.db.session() as session:
+            return self.restore_in(session, entity, record_id)
+
+    def restore_in(self, session: Session, entity: str, record_id: str) -> str | None:
+        """:meth:`restore` inside ``session`` (one transaction with other edits)."""
+        spec = entity_spec(entity)
+        model = model_for(entity)
+        row = session.get(model, record_id)
+        if row is None:
+            raise RecordNotFound(entity, record_id)
+        if not row.deleted:
+            return None
+        if spec.parent_field:
+            _check_parent(session, entity, getattr(row, spec.parent_field), row.scope)
+        undone = {
+            name: (getattr(row, name), "" if isinstance(getattr(row, name), str) else None)
+            for name in WITHDRAWAL_FIELDS
+            if getattr(row, name, None) not in (None, "")
+        }
+        for name, (_old, blank) in undone.items():
+            setattr(row, name, blank)
+        row.deleted = False
+        refresh_derived(session, entity, row)
+        session.flush()
+        journal = outbox.encode_changes(entity, undone)
+        if row.version == 0 and not outbox.has_rows(session, entity, record_id):
+            # Created here and withdrawn before any push: the server never saw it.
+            current = {f: getattr(row, f) for f in spec.client_fields}
+            changes = outbox.encode_changes(entity, {f: (None, v) for f, v in current.items()})
+            mutation = outbox.enqueue(session, entity, row.id, row.scope, Op.UPSERT, 0, changes)
+        else:
+            mutation = outbox.enqueue(
+                session, entity, row.id, row.scope, Op.RESTORE, row.version, {}
+            )
+        self._journal(session, entity, row.id, "restore", journal, mutation)
+        return mutation
+
     def update_in(
         self, session: Session, entity: str, record_id: str, values: Mapping[str, Any]
     ) -> str | None:

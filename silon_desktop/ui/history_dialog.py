@@ -62,6 +62,10 @@ def _journal_fields(entry: dict[str, Any]) -> str:
         note = (changes.get("withdrawn_note") or [None, ""])[1]
         text = field_label("withdrawn_reason") + ": " + withdrawal_reason_label(str(reason[1]))
         return text + (f" ({note})" if note else "")
+    if entry.get("action") == "restore" and reason:  # the withdrawal it undid
+        note = (changes.get("withdrawn_note") or ["", None])[0]
+        text = field_label("withdrawn_reason") + ": " + withdrawal_reason_label(str(reason[0]))
+        return text + (f" ({note})" if note else "")
     return ", ".join(field_label(f) for f in sorted(changes))
 
 
@@ -159,6 +163,7 @@ class HistoryDialog(QDialog):
             "create": self.tr("dibuat"),
             "update": self.tr("diubah"),
             "delete": self.tr("dihapus / ditarik"),
+            "restore": self.tr("dipulihkan"),
         }
         self.journal_table.setRowCount(len(rows))
         for i, r in enumerate(rows):

@@ -46,7 +46,7 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
-from silon_desktop.ui.withdraw_dialog import MergeDialog, WithdrawDialog
+from silon_desktop.ui.withdraw_dialog import MergeDialog, RestoreDialog, WithdrawDialog
 from silon_desktop.ui.workers import JobRunner
 
 REASON_CODES = (
@@ -139,6 +139,12 @@ class SupportersPage(QWidget):
             self.tr("Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)")
         )
         self.withdraw_button.clicked.connect(self.withdraw_current)
+        self.restore_button = QPushButton(self.tr("Pulihkan..."))
+        self.restore_button.setObjectName("restoreWithdrawn")
+        self.restore_button.setToolTip(
+            self.tr("Pulihkan dukungan pasangan ini yang ditarik karena keliru")
+        )
+        self.restore_button.clicked.connect(self.restore_withdrawn)
         self.merge_button = QPushButton(self.tr("Gabungkan ganda..."))
         self.merge_button.setObjectName("mergeDuplicates")
         self.merge_button.setToolTip(
@@ -158,6 +164,7 @@ class SupportersPage(QWidget):
         top.addWidget(self.scan_button)
         top.addWidget(self.merge_button)
         top.addWidget(self.withdraw_button)
+        top.addWidget(self.restore_button)
         top.addWidget(self.add_button)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -427,6 +434,26 @@ class SupportersPage(QWidget):
             return False
         self._after_withdrawal()
         return True
+
+    def restore_withdrawn(self) -> int:
+        """List the pair's withdrawn supporters and restore the ones the operator
+        picks (each asked, No by default); returns how many were restored."""
+        pair = self.pair_id
+        if not pair:
+            return 0
+
+        def restore(record_id: str) -> str:
+            error = self.backend.restore_supporter(record_id, self.election)
+            return "" if error is None else error_text(error)
+
+        dialog = RestoreDialog(self.backend.withdrawn_supporters(pair), restore, self)
+        dialog.exec()
+        if dialog.restored:
+            self._after_withdrawal()
+            position = self.model.position_of(dialog.restored[-1])
+            if position is not None:
+                self.table.selectRow(position)
+        return len(dialog.restored)
 
     def merge_selected(self) -> bool:
         """Two selected rows of one person: keep one, withdraw the other as ``ganda``."""

@@ -1,19 +1,27 @@
-"""Withdrawing a supporter (with a reason) and merging two rows of one person."""
+"""Withdrawing a supporter (with a reason), restoring a withdrawn one, and merging
+two rows of one person."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -144,3 +152,105 @@ class MergeDialog(QDialog):
             if combo.currentData() != kept
         }
         return str(keep["id"]), str(drop["id"]), values
+
+
+class RestoreDialog(QDialog):
+    """The withdrawn supporters of a pair; the chosen one is restored (asked first,
+    No by default). ``restore(record_id)`` saves it and returns an error message or
+    "" (the supporters page passes the backend's :meth:`restore_supporter`)."""
+
+    def __init__(
+        self,
+        rows: list[dict[str, Any]],
+        restore: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Pulihkan dukungan yang ditarik"))
+        self.rows = list(rows)
+        self._restore = restore
+        self.restored: list[str] = []
+        intro = QLabel(
+            self.tr(
+                "Dukungan yang ditarik karena keliru dapat dipulihkan: datanya dihitung "
+                "kembali, pemulihan dicatat di riwayat dan dikirim ke server."
+            )
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("withdrawnTable")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("NIK"), self.tr("Nama"), self.tr("Alasan"), self.tr("Oleh"),
+             self.tr("Waktu")]
+        )  # fmt: skip
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.empty = QLabel(self.tr("Tidak ada dukungan yang ditarik pada pasangan ini."))
+        self._fill()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = self.buttons.addButton(
+            self.tr("Pulihkan"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.restore_button.setObjectName("restoreSupporter")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.buttons.rejected.connect(self.reject)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.buttons)
+        self.resize(760, 420)
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.rows))
+        for line, row in enumerate(self.rows):
+            reason = withdrawal_reason_label(str(row.get("withdrawn_reason") or ""))
+            if row.get("withdrawn_note"):
+                reason += f" ({row['withdrawn_note']})"
+            when = row.get("withdrawn_at")
+            shown = when.strftime("%d-%m-%Y %H:%M") if isinstance(when, dt.datetime) else ""
+            for column, text in enumerate(
+                (_shown(row.get("nik")), _shown(row.get("name")), reason,
+                 _shown(row.get("withdrawn_by")), shown)
+            ):  # fmt: skip
+                self.table.setItem(line, column, QTableWidgetItem(text))
+        self.empty.setVisible(not self.rows)
+        self.table.setVisible(bool(self.rows))
+
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def restore_selected(self) -> bool:
+        """Ask (No by default), then restore the selected supporter."""
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return False
+        row = self.rows[selected[0].row()]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Pulihkan dukungan"),
+            self.tr(
+                "Pulihkan dukungan %1? Data ini dihitung kembali dan pemulihannya "
+                "dikirim ke server pada sinkronisasi berikutnya."
+            ).replace("%1", f"{_shown(row.get('nik'))} {_shown(row.get('name'))}"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        problem = self._restore(str(row["id"]))
+        if problem:
+            QMessageBox.warning(self, self.tr("Tidak dipulihkan"), problem)
+            return False
+        self.restored.append(str(row["id"]))
+        self.rows.remove(row)
+        self._fill()
+        self._selection_changed()
+        return True

@@ -306,6 +306,9 @@ def _revert_rejected(
     if mut.op is Op.DELETE:
         conn.execute(update(table).where(table.c.id == mut.record_id).values(deleted=False))
         return
+    if mut.op is Op.RESTORE:
+        conn.execute(update(table).where(table.c.id == mut.record_id).values(deleted=True))
+        return
     # A later local edit of the same field (still waiting) stays on top.
     kept = outbox.waiting_fields(conn, mut.record_id)
     before = {k: v[0] for k, v in mut.changes.items() if k not in kept}

@@ -34,12 +34,16 @@ def overlay(
     conflicts = 0
     kept: set[str] = set()  # fields whose local value stays on top
     local_delete = False
+    local_restore = False  # a waiting restore: the server's tombstone is live here
     for mut in mutations:
         if mut["op"] == Op.DELETE:
-            local_delete = True
+            local_delete, local_restore = True, False
+            continue
+        if mut["op"] == Op.RESTORE:
+            local_delete, local_restore = False, True
             continue
         changes: dict[str, list[Any]] = dict(mut["changes"] or {})
-        if mut["state"] == State.PENDING and rec.deleted:
+        if mut["state"] == State.PENDING and rec.deleted and not local_restore:
             conflicts += _delete_conflict(conn, rec, mut)
             continue
         if mut["state"] == State.PENDING:
@@ -54,6 +58,8 @@ def overlay(
     values: dict[str, Any] = {"scope": rec.scope, "version": rec.version, "updated_at": utcnow()}
     if local_delete:
         values["deleted"] = True
+    elif local_restore:
+        values["deleted"] = False
     else:
         values["deleted"] = rec.deleted
     if not rec.deleted:
@@ -66,7 +72,7 @@ def overlay(
         conn.execute(insert(table).values(id=rec.id, **values))
     else:
         conn.execute(update(table).where(table.c.id == rec.id).values(**values))
-    if derive is not None and not rec.deleted:
+    if derive is not None and not values["deleted"]:
         rederive(conn, rec.entity, rec.id, derive)
     return conflicts
 

@@ -77,7 +77,7 @@ class MutationIn(Strict):
     entity: Annotated[str, Field(min_length=1, max_length=32)]
     record_id: Id
     scope: Annotated[str, Field(min_length=1, max_length=16)]
-    op: Literal["upsert", "delete"]
+    op: Literal["upsert", "delete", "restore"]
     base_version: Annotated[int, Field(ge=0, le=2**31)]
     changes: dict[Annotated[str, Field(max_length=64)], tuple[Any, Any]] = Field(
         default_factory=dict, description="field -> [old, new]"

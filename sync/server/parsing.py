@@ -21,7 +21,7 @@ _KEYS = frozenset(
     {"id", "entity", "record_id", "scope", "op", "base_version", "changes", "created_at"}
 )
 _REQUIRED = ("id", "entity", "record_id", "scope", "op", "base_version")
-_OPS = {"upsert": Op.UPSERT, "delete": Op.DELETE}
+_OPS = {"upsert": Op.UPSERT, "delete": Op.DELETE, "restore": Op.RESTORE}
 
 
 def _bad(where: str, message: str) -> ApiError:
@@ -58,7 +58,7 @@ def parse_mutation(data: Any, where: str) -> Mutation:
             raise _bad(f"{where}.{key}", "field required")
     op = _OPS.get(data["op"]) if type(data["op"]) is str else None
     if op is None:
-        raise _bad(f"{where}.op", "expected 'upsert' or 'delete'")
+        raise _bad(f"{where}.op", "expected 'upsert', 'delete' or 'restore'")
     base = data["base_version"]
     if type(base) is not int or not 0 <= base <= 2**31:
         raise _bad(f"{where}.base_version", "expected a whole number from 0")

@@ -242,6 +242,8 @@ def _apply_one(batch: Batch, m: Mutation, invalid: Rejection | None) -> Mutation
                 )
         if m.op is Op.DELETE:
             return _delete(batch, m, rec)
+        if m.op is Op.RESTORE:
+            return _restore(batch, m, rec)
         return _upsert(batch, m, rec)
     except Rejection as r:
         return _reject(m, r.code, r.field, r.message)
@@ -379,6 +381,29 @@ def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     batch.audit_entries.append(
         audit_entry(batch, "delete", rec, before or None, withdrawal or None)
     )
+    return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
+
+
+def _restore(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
+    """A withdrawal undone: the tombstone is live again with its fields as they were,
+    the withdrawal fields blank; the audit line holds the withdrawal it undid."""
+    if m.entity != "supporter":
+        raise Rejection(RejectCode.BAD_VALUE, "op", "only a withdrawn supporter is restored")
+    if rec is None:
+        raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
+    if not rec.deleted:
+        return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
+    if m.base_version > rec.version:
+        raise Rejection(RejectCode.BAD_VERSION, "base_version", "newer than the server's version")
+    _check_area(batch, rec)
+    if ENTITIES[rec.entity].parent_field:
+        _check_parent_exists(batch, rec)
+    withdrawal = {n: rec.fields.get(n) for n in WITHDRAWAL_FIELDS if n in rec.fields}
+    rec.fields = {**rec.fields, **{n: _BLANK[rec.entity][n] for n in withdrawal}}
+    rec.deleted = False
+    rec.version += 1
+    touch(batch, rec)
+    batch.audit_entries.append(audit_entry(batch, "restore", rec, withdrawal or None, None))
     return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
 
 

@@ -57,6 +57,8 @@ def check_mutation(m: Mutation, *, domains: bool = True) -> None:
     for name, (old, new) in m.changes.items():
         if m.op is Op.DELETE and name not in WITHDRAWAL_FIELDS:
             continue  # a base value only (see sync.protocol.WITHDRAWAL_FIELDS)
+        if m.op is Op.RESTORE:
+            continue  # a restore sets nothing: whatever it carries is ignored
         check = checkers.get(name)
         if check is None:
             spec = _SPECS[m.entity].get(name)

@@ -161,3 +161,67 @@ def test_the_scan_flag_is_set_for_a_selection_and_the_check_follows(
     for record_id in ids:
         record = backend.get("supporter", record_id)
         assert record["has_id_scan"] is True and "NO_ID_SCAN" not in record["check_reasons"]
+
+
+def test_a_withdrawn_supporter_is_restored_from_the_list_after_a_question(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.ui.withdraw_dialog import RestoreDialog
+
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    total = page.model.rowCount()
+    page.table.selectRow(1)
+    target = page.current_supporter_id()
+    name = backend.get("supporter", target)["name"]
+    election = backend.get("election", seeded["election"])
+    assert backend.withdraw_supporter(target, "salah_input", "klik keliru", election) is None
+    page.model.refresh()
+    assert page.model.rowCount() == total - 1
+    answers: list[QMessageBox.StandardButton] = []
+    asked: list[tuple[str, QMessageBox.StandardButton]] = []
+
+    def answer(box: QMessageBox) -> int:
+        asked.append((box.text(), box.defaultButton() and box.standardButton(box.defaultButton())))
+        return int(answers.pop(0))
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    shown: list[RestoreDialog] = []
+
+    def pick(dialog: RestoreDialog) -> int:
+        shown.append(dialog)
+        assert page.restore_button.text() == "Pulihkan..."
+        assert dialog.table.rowCount() == 1
+        assert dialog.table.item(0, 1).text() == name
+        assert dialog.table.item(0, 2).text() == "Salah input (klik keliru)"
+        assert not dialog.restore_button.isEnabled()  # nothing chosen yet
+        dialog.table.selectRow(0)
+        answers.append(QMessageBox.StandardButton.No)  # the operator says No first
+        assert dialog.restore_selected() is False
+        assert backend.get("supporter", target)["deleted"] is True
+        answers.append(QMessageBox.StandardButton.Yes)
+        assert dialog.restore_selected() is True
+        assert dialog.table.rowCount() == 0 and dialog.empty.isVisibleTo(dialog)
+        return 0
+
+    monkeypatch.setattr(RestoreDialog, "exec", pick)
+    with qtbot.waitSignal(page.changed):
+        page.restore_button.click()
+    assert shown and len(asked) == 2
+    assert name in asked[0][0] and asked[0][1] == QMessageBox.StandardButton.No  # default No
+    record = backend.get("supporter", target)
+    assert record["deleted"] is False and not record["withdrawn_reason"]
+    assert page.model.rowCount() == total
+    assert page.current_supporter_id() == target  # the restored row is selected
+
+    history = HistoryDialog(backend, "supporter", target, window)
+    qtbot.addWidget(history)
+    rows = history.journal_table.rowCount()
+    actions = [history.journal_table.item(i, 2).text() for i in range(rows)]
+    restored = actions.index("dipulihkan")
+    assert actions[restored - 1] == "dihapus / ditarik"
+    assert history.journal_table.item(restored, 3).text() == (
+        "Alasan penarikan: Salah input (klik keliru)"
+    )

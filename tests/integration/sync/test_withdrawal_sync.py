@@ -105,3 +105,66 @@ def test_a_withdrawal_travels_as_a_tombstone_with_its_reason(
     assert "withdrawn_reason" not in created.fields or not created.fields["withdrawn_reason"]
     assert (deleted.action, deleted.deleted) == ("delete", True)
     assert deleted.fields["withdrawn_reason"] == "ditarik_pendukung"
+
+
+def _public_submitted(server: ServerProcess, pair: str) -> int:
+    doc = server.request("GET", "/publik/data/pemilihan.json").json()
+    pairs = [p for e in doc["elections"] for p in e["pairs"] if p["id"] == pair]
+    return int(pairs[0]["support"]["totals"]["submitted"]) if pairs else -1
+
+
+def test_a_withdrawal_undone_travels_as_a_restore_and_the_counts_follow(
+    qtbot: QtBot,
+    server: ServerProcess,
+    region: str,
+    http_client: Callable[..., HttpClient],
+) -> None:
+    operator, other = http_client("op"), http_client("ver")
+    kec = [r.code for r in default_table().children(region)][:2]
+    if not kec:
+        pytest.skip(f"no kecamatan known for {region}")
+    election = operator.repo.create(
+        "election",
+        {"name": "Uji pulih", "kind": "bupati", "region_code": region, "year": 2024,
+         "dpt": 60, "subregion_count": 2, "rule_set": "pilkada-2024"},
+        region,
+    )  # fmt: skip
+    pair = operator.repo.create(
+        "pair", {"election_id": election, "number": 1, "route": "perseorangan"}, region
+    )
+    ids = _supporters(operator, pair, region, kec, 3, first=1, arrival="submission")
+    for client in (operator, other, operator):
+        assert client.sync().failure is None
+    target, waiting = ids[0], ids[1]
+    scope = {"region_code": region}
+    values = withdrawal.withdrawal_values("salah_input", operator.username)
+    withdrawal.withdraw(operator.repo, operator.db, scope, target, values)
+    assert operator.sync().failure is None
+    assert other.sync().failure is None
+    assert (other.repo.get("supporter", target) or {})["deleted"] is True
+    assert _public_submitted(server, pair) == 2
+
+    # The withdrawal was a mistake: restored on the operator's desktop and synced.
+    withdrawal.restore(operator.repo, operator.db, scope, target)
+    # Another row: an edit, a withdrawal and its restore all before any sync; the
+    # edit folded into the withdrawal reaches the server, nothing else does.
+    operator.repo.update("supporter", waiting, {"address": "JL. PULIH"})
+    withdrawal.withdraw(operator.repo, operator.db, scope, waiting, values)
+    withdrawal.restore(operator.repo, operator.db, scope, waiting)
+    assert operator.sync().failure is None
+    assert other.sync().failure is None
+
+    pulled = other.repo.get("supporter", target) or {}
+    assert pulled["deleted"] is False and pulled["name"] == "PENDUKUNG 001"
+    assert pulled["withdrawn_reason"] in ("", None) and pulled["withdrawn_at"] is None
+    assert pair_recap(other.db.engine, pair).totals.total == 3
+    assert (other.repo.get("supporter", waiting) or {})["address"] == "JL. PULIH"
+    assert _public_submitted(server, pair) == 3
+
+    kept = server.request("GET", f"/v1/records/supporter/{target}", token=other.token).json()
+    assert kept["deleted"] is False and kept["fields"]["withdrawn_reason"] in ("", None)
+    actions = _server_audit(server, target)
+    assert [a for a, _b, _c in actions][-2:] == ["delete", "restore"]
+    _action, undone, _after = actions[-1]
+    assert undone["withdrawn_reason"] == "salah_input"
+    assert "restore" not in [a for a, _b, _c in _server_audit(server, waiting)]

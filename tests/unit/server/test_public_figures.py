@@ -155,3 +155,33 @@ def test_public_reason_words_are_the_desktops_own_in_both_languages() -> None:
         assert i18n.reason(code.value, "en") == found.group(1).replace("&apos;", "'"), code
     assert i18n.reason("SOMETHING_NEWER", "id") == "Alasan lain (SOMETHING_NEWER)"
     assert i18n.reason("SOMETHING_NEWER", "en") == "Other reason (SOMETHING_NEWER)"
+
+
+def test_a_restore_counts_the_supporter_again_and_is_refused_where_it_makes_no_sense(
+    state: Any,
+) -> None:
+    s = _seeded(state)
+    rid = s.supporters[0][0]
+
+    def submitted() -> int:
+        cells = _figures(state)[s.independent_id]["submission"]
+        return sum(c["submitted"] for c in cells.values())
+
+    gone = Mutation(str(uuid.uuid4()), "supporter", rid, SCOPE, Op.DELETE, 1, {
+        "withdrawn_reason": ("", "salah_input")
+    })  # fmt: skip
+    (done,) = apply_batch(state.engine, state.config, ADMIN, "b1", [gone])
+    assert done.status.value == "applied" and submitted() == 11
+    (back,) = apply_batch(state.engine, state.config, ADMIN, "b2", [_edit(rid, 1, {}, Op.RESTORE)])
+    assert (back.status.value, back.version) == ("applied", 3) and submitted() == 12
+    # Restoring a live row again changes nothing.
+    (again,) = apply_batch(state.engine, state.config, ADMIN, "b3", [_edit(rid, 3, {}, Op.RESTORE)])
+    assert (again.status.value, again.version) == ("applied", 3) and submitted() == 12
+    # Not a supporter, or no such record: refused.
+    pair = Mutation(str(uuid.uuid4()), "pair", s.independent_id, SCOPE, Op.RESTORE, 1, {})
+    unknown = _edit(str(uuid.uuid4()), 1, {}, Op.RESTORE)
+    refused = apply_batch(state.engine, state.config, ADMIN, "b4", [pair, unknown])
+    assert [(r.status.value, r.code) for r in refused] == [
+        ("rejected", "BAD_VALUE"),
+        ("rejected", "BAD_VERSION"),
+    ]

@@ -69,7 +69,9 @@ def test_the_delete_of_a_pushed_supporter_carries_the_reason(services: Services)
     assert mutation.base_version == 1
     assert mutation.changes["withdrawn_reason"] == ["", "salah_input"]
     assert mutation.changes["withdrawn_by"] == ["", "operator"]
-    assert "address" not in mutation.changes
+    # The folded edit stays as a base value (the server sets nothing from it) so that
+    # a restore can give it back.
+    assert mutation.changes["address"][1] == "JL. MAWAR"
 
 
 def test_other_needs_a_note_and_an_unknown_reason_is_refused(services: Services) -> None:
@@ -132,3 +134,83 @@ def test_better_verified_prefers_a_persons_ms_then_a_scan() -> None:
     c = {"id": "c", "admin_status": "", "has_id_scan": False, "check_reasons": []}
     assert better_verified(c, a) == "a"
     assert better_verified(a, dict(a, id="z")) == "a"
+
+
+def _outbox(services: Services, record_id: str) -> list[tuple[str, int, dict[str, object]]]:
+    with services.db.session(readonly=True) as session:
+        rows = session.query(OutboxMutation).filter_by(record_id=record_id).all()
+        return [(r.op, r.base_version, dict(r.changes or {})) for r in rows]
+
+
+def _pushed(services: Services, record_id: str) -> None:
+    """As if every mutation so far were pushed and the record acknowledged at version 1."""
+    from silon_desktop.storage.models import Supporter
+
+    with services.db.session() as session:
+        session.query(OutboxMutation).delete()
+        session.get(Supporter, record_id).version = 1
+
+
+def test_a_restored_supporter_counts_again_and_its_journal_keeps_the_withdrawal(
+    services: Services,
+) -> None:
+    ids = seed_small(services, supporters=5)
+    election = services.get("election", ids["election"]) or {}
+    target = ids["first_supporter"]
+    _pushed(services, target)
+    before = services.status_counts(ids["pair"])["total"]
+    assert services.withdraw_supporter(target, "salah_input", "", election) is None
+    assert [r["id"] for r in services.withdrawn_supporters(ids["pair"])] == [target]
+    with services.db.session() as session:  # the delete was pushed too
+        session.query(OutboxMutation).delete()
+    assert services.status_counts(ids["pair"])["total"] == before - 1
+    assert services.restore_supporter(target, election) is None
+    record = services.get("supporter", target) or {}
+    assert record["deleted"] is False and record["name"] == "PENDUKUNG 000"
+    assert record["withdrawn_reason"] in ("", None) and record["withdrawn_at"] is None
+    assert services.status_counts(ids["pair"])["total"] == before
+    assert services.recap(ids["pair"]).totals.total == before
+    assert services.withdrawn_supporters(ids["pair"]) == []
+    # A restore of its own travels to the server (the delete had left the device),
+    # then the automatic check run again on the live row.
+    assert _outbox(services, target)[0] == ("restore", 1, {})
+    journal = services.journal("supporter", target)
+    actions = [j["action"] for j in journal]
+    assert actions[actions.index("delete") + 1] == "restore"
+    restored = journal[actions.index("restore")]
+    assert restored["changes"]["withdrawn_reason"] == ["salah_input", ""]
+    # An edit after the restore is a mutation of its own, sent after it.
+    services.update("supporter", target, {"address": "JL. MELATI"})
+    assert [op for op, _b, _c in _outbox(services, target)] == ["restore", "upsert"]
+    # Restoring a live row is refused with a message.
+    error = services.restore_supporter(target, election)
+    assert error is not None and "tidak sedang ditarik" in str(error.params.get("detail", ""))
+
+
+def test_restoring_a_withdrawal_still_waiting_takes_it_back_with_the_folded_edit(
+    services: Services,
+) -> None:
+    ids = seed_small(services, supporters=2)
+    target = ids["first_supporter"]
+    _pushed(services, target)
+    services.update("supporter", target, {"address": "JL. MAWAR"})
+    assert services.withdraw_supporter(target, "salah_input", "", {}) is None
+    assert services.restore_supporter(target, {}) is None
+    # The delete never left the device: it is the edit again, nothing else.
+    ((op, base, changes),) = _outbox(services, target)
+    assert (op, base) == ("upsert", 1)
+    assert changes["address"][1] == "JL. MAWAR"
+    assert not {"withdrawn_reason", "withdrawn_by", "withdrawn_at"} & set(changes)
+    assert (services.get("supporter", target) or {})["address"] == "JL. MAWAR"
+
+
+def test_a_supporter_never_pushed_is_created_again_when_restored(services: Services) -> None:
+    ids = seed_small(services, supporters=2)
+    target = ids["first_supporter"]
+    assert services.withdraw_supporter(target, "salah_input", "", {}) is None
+    assert _outbox(services, target) == []  # the create and the delete cancelled out
+    assert services.restore_supporter(target, {}) is None
+    ((op, base, changes),) = _outbox(services, target)
+    assert (op, base) == ("upsert", 0)
+    assert changes["name"] == [None, "PENDUKUNG 000"]
+    assert changes["withdrawn_reason"][1] in ("", None)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,9 +72,46 @@ def test_delete_after_pending_update_becomes_one_tombstone(db: Database) -> None
     mid = _enqueue(db, "upsert", 5, {"name": ["A", "B"]})
     assert _enqueue(db, "delete", 5, {}) == mid
     (row,) = _rows(db)
-    assert (row.op, row.base_version, row.changes) == ("delete", 5, {})
+    # The folded edit stays in the row (for a restore; never sent).
+    assert (row.op, row.base_version, row.changes) == ("delete", 5, {"name": ["A", "B"]})
     assert _enqueue(db, "delete", 5, {}) == mid  # deleting twice changes nothing
     assert len(_rows(db)) == 1
+
+
+def test_restore_takes_back_a_waiting_delete_and_gives_the_folded_edit_back(
+    db: Database,
+) -> None:
+    mid = _enqueue(db, "upsert", 5, {"name": ["A", "B"]})
+    reason = {"withdrawn_reason": ["", "salah_input"]}
+    assert _enqueue(db, "delete", 5, reason) == mid
+    assert _enqueue(db, "restore", 5, {}) == mid
+    (row,) = _rows(db)
+    assert (row.op, row.base_version, row.changes) == ("upsert", 5, {"name": ["A", "B"]})
+    # A delete with nothing folded into it is simply taken back.
+    with db.session() as session:
+        session.query(OutboxMutation).delete()
+    _enqueue(db, "delete", 5, reason)
+    assert _enqueue(db, "restore", 5, {}) is None
+    assert _rows(db) == []
+
+
+def test_a_restore_after_a_sent_delete_is_its_own_mutation_never_coalesced_into(
+    db: Database,
+) -> None:
+    tomb = _enqueue(db, "delete", 5, {"withdrawn_reason": ["", "salah_input"]})
+    with db.session() as session:
+        outbox.claim_batch(session, 10)
+    restore = _enqueue(db, "restore", 6, {})
+    assert restore not in (None, tomb)
+    edit = _enqueue(db, "upsert", 6, {"name": ["A", "B"]})
+    again = _enqueue(db, "delete", 6, {"withdrawn_reason": ["", "ganda"]})
+    assert edit not in (None, restore) and again == edit
+    assert [(r.op, r.base_version) for r in _rows(db)] == [
+        ("delete", 5),
+        ("restore", 6),
+        ("delete", 6),
+    ]
+    assert _rows(db)[1].changes == {}
 
 
 def test_delete_after_sent_create_still_sends_a_tombstone(db: Database) -> None:
@@ -213,9 +251,13 @@ edit = st.one_of(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(created=st.booleans(), steps=st.lists(edit, max_size=12), delete_at_end=st.booleans())
+@given(
+    created=st.booleans(),
+    steps=st.lists(edit, max_size=12),
+    ending=st.sampled_from(["", "delete", "delete_restore"]),
+)
 def test_replaying_the_outbox_reaches_the_local_state(
-    db: Database, created: bool, steps: list[tuple[str, dict[str, str]]], delete_at_end: bool
+    db: Database, created: bool, steps: list[tuple[str, dict[str, str]]], ending: str
 ) -> None:
     """Whatever the edits and pushes, the queued mutations replayed in order on the
     server's copy (with the one merge function) give exactly the local state."""
@@ -235,14 +277,23 @@ def test_replaying_the_outbox_reaches_the_local_state(
         wire = {f: [local[f], v] for f, v in change.items()}
         _enqueue(db, "upsert", base, wire)
         local.update(change)
-    if delete_at_end:
-        _enqueue(db, "delete", base, {})
+    delete_at_end = ending == "delete"
+    if ending:
+        _enqueue(db, "delete", base, {"withdrawn_reason": ["", "salah_input"]})
+    if ending == "delete_restore":
+        if created and not _rows(db):  # never pushed: Repository.restore creates it again
+            _enqueue(db, "upsert", 0, {f: [None, v] for f, v in local.items()})
+        else:
+            _enqueue(db, "restore", base, {})
     rows = _rows(db)
     assert len({r.mutation_id for r in rows}) == len(rows)
     deleted = False
     for row in rows:
         if row.op == "delete":
             deleted = True
+            continue
+        if row.op == "restore":
+            deleted = False
             continue
         assert server is not None or row.base_version == 0
         result = merge_fields({k: (v[0], v[1]) for k, v in row.changes.items()}, server or {})
@@ -251,7 +302,7 @@ def test_replaying_the_outbox_reaches_the_local_state(
     if delete_at_end:
         assert deleted or (created and not rows)
     else:
-        assert server is not None
+        assert server is not None and not deleted
         # the merge treats None and "" as the same blank value
         assert {f: server.get(f) or "" for f in FIELDS} == local
 
@@ -271,4 +322,11 @@ def test_a_pending_edit_folded_into_a_delete_keeps_the_reason_not_the_edit(
     assert _enqueue(db, "delete", 5, {"withdrawn_reason": ["", "salah_input"]}) == mid
     (row,) = _rows(db)
     assert (row.op, row.base_version) == ("delete", 5)
-    assert row.changes == {"withdrawn_reason": ["", "salah_input"]}
+    # The row keeps the edit for a restore; the server is sent only the reason.
+    assert row.changes == {"name": ["A", "B"], "withdrawn_reason": ["", "salah_input"]}
+    with db.session() as session:
+        _batch, (claimed,) = outbox.claim_batch(session, 10)
+    assert claimed.mutation().changes == {"withdrawn_reason": ("", "salah_input")}
+    assert orjson.loads(orjson.dumps(claimed.wire))["changes"] == {
+        "withdrawn_reason": ["", "salah_input"]
+    }
