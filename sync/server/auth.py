@@ -100,7 +100,7 @@ def login(
             429 throttled (with ``retry_after``).
     """
     now = config.clock.time()
-    pair_key, _source_key, account_key = _keys(username, source)
+    pair_key, source_key, account_key = _keys(username, source)
     failures = _claim_attempt(engine, config, username, source, now)
     with read_tx(engine) as conn:
         user = conn.execute(select(users).where(users.c.username == username)).first()
@@ -118,6 +118,13 @@ def login(
     expires = now + config.token_ttl
     with write_tx(engine) as conn:
         conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
+        # The attempt was counted against the address before the check: a success is
+        # no failure (an office behind one NAT address logs in many operators).
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
+            .values(failures=login_attempts.c.failures - 1)
+        )
         conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
         conn.execute(
             tokens.insert().values(

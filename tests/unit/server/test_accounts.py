@@ -46,3 +46,20 @@ def test_failed_logins_slow_an_account_down_without_locking_it() -> None:
             state.engine, state.config, "sasaran", "rahasia-1", "d", None, "10.1.0.1"
         )
         assert result.username == "sasaran"
+
+
+def test_successful_logins_never_count_against_the_address() -> None:
+    """Many operators of one office behind one address log in; wrong passwords from
+    that address are still throttled after ``source_failures``."""
+    with fresh_state() as state:
+        state.config.source_failures = 5
+        add_user(state.engine, state.config, "t", "kantor", "rahasia-1", Role.KABKOTA, "32.14")
+        for _ in range(3 * state.config.source_failures):
+            auth.login(state.engine, state.config, "kantor", "rahasia-1", "d", None, "10.2.0.1")
+        codes = []
+        for i in range(state.config.source_failures + 1):
+            with pytest.raises(ApiError) as refused:
+                auth.login(state.engine, state.config, f"tebak{i}", "x", "d", None, "10.2.0.1")
+            codes.append(refused.value.status)
+        assert codes[:-1] == [401] * (state.config.source_failures)
+        assert codes[-1] == 429
