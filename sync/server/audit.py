@@ -276,6 +276,8 @@ def history(conn: Connection, record_id: str) -> list[State]:
             fields.update(old)
         if action == "delete":
             deleted = False
+        elif action == "restore":  # a withdrawal undone: before it, the tombstone
+            deleted = True
         version -= 1
     states.reverse()
     return states

@@ -399,11 +399,14 @@ def _restore(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     if ENTITIES[rec.entity].parent_field:
         _check_parent_exists(batch, rec)
     withdrawal = {n: rec.fields.get(n) for n in WITHDRAWAL_FIELDS if n in rec.fields}
-    rec.fields = {**rec.fields, **{n: _BLANK[rec.entity][n] for n in withdrawal}}
+    blank = {n: _BLANK[rec.entity][n] for n in withdrawal}
+    rec.fields = {**rec.fields, **blank}
     rec.deleted = False
     rec.version += 1
     touch(batch, rec)
-    batch.audit_entries.append(audit_entry(batch, "restore", rec, withdrawal or None, None))
+    batch.audit_entries.append(
+        audit_entry(batch, "restore", rec, withdrawal or None, blank or None)
+    )
     return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version)
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from sync.protocol import Mutation, Op
+from sync.server import audit
 from sync.server.config import Clock
 from sync.server.db import read_tx, write_tx
 from sync.server.public import figures, views
@@ -174,6 +175,14 @@ def test_a_restore_counts_the_supporter_again_and_is_refused_where_it_makes_no_s
     assert done.status.value == "applied" and submitted() == 11
     (back,) = apply_batch(state.engine, state.config, ADMIN, "b2", [_edit(rid, 1, {}, Op.RESTORE)])
     assert (back.status.value, back.version) == ("applied", 3) and submitted() == 12
+    # The audit log rebuilds every state: live, withdrawn, live again.
+    with read_tx(state.engine) as conn:
+        states = audit.history(conn, rid)
+    assert [(st.action, st.deleted) for st in states][-2:] == [
+        ("delete", True),
+        ("restore", False),
+    ]
+    assert states[-2].fields["withdrawn_reason"] == "salah_input"
     # Restoring a live row again changes nothing.
     (again,) = apply_batch(state.engine, state.config, ADMIN, "b3", [_edit(rid, 3, {}, Op.RESTORE)])
     assert (again.status.value, again.version) == ("applied", 3) and submitted() == 12
