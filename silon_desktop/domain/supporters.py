@@ -308,7 +308,21 @@ class DuplicateTracker:
         key = _nik_key(row.nik)
         if key is None:
             return []
-        fp = _fingerprint(row)
+        return self._add(index, key, _fingerprint(row))
+
+    def add_fields(
+        self, index: int, nik: str, name: str, birth_date: Any, marital_status: str
+    ) -> list[tuple[int, ReasonCode]]:
+        """:meth:`add` of a row given by the four fields duplicates compare (rows read
+        back from the database by the million: no input object is made)."""
+        if not 0 <= index <= _INDEX_MASK:
+            raise ValueError(f"row index out of range: {index}")
+        key = _nik_key(nik)
+        if key is None:
+            return []
+        return self._add(index, key, _print_of(name, birth_date, marital_status))
+
+    def _add(self, index: int, key: int | str, fp: int) -> list[tuple[int, ReasonCode]]:
         packed = self._first.get(key)
         if packed is None:
             self._first[key] = fp << _INDEX_BITS | index
@@ -360,8 +374,12 @@ def _nik_key(nik: str) -> int | str | None:
 
 
 def _fingerprint(row: SupporterInput) -> int:
-    name = " ".join(row.name.upper().split())
-    return hash((name, row.birth_date, row.marital_status.strip().upper())) & _PRINT_MASK
+    return _print_of(row.name, row.birth_date, row.marital_status)
+
+
+def _print_of(name: str, birth_date: Any, marital_status: str) -> int:
+    words = " ".join((name or "").upper().split())
+    return hash((words, birth_date, (marital_status or "").strip().upper())) & _PRINT_MASK
 
 
 def classify_duplicates(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,8 @@ class ImportOptions:
         batch_size: rows per ``on_batch`` call.
         assume_id_scan: rows count as having their ID card scan (else NO_ID_SCAN).
         earlier: the rows already in the pair when this file is a further part of
-            its list: ``(rowid, fields)`` each, read once before the file. Their
+            its list: ``(rowid, nik, name, birth_date, marital_status)`` each, read
+            once before the file. Their
             NIKs count for duplicates like the file's own rows; an earlier row a
             new row makes a duplicate is listed in ``report.earlier_updates``.
     """
@@ -74,7 +75,7 @@ class ImportOptions:
     hints: dict[str, str] | None = None
     batch_size: int = BATCH_SIZE
     assume_id_scan: bool = False
-    earlier: Callable[[], Iterable[tuple[int, Mapping[str, Any]]]] | None = None
+    earlier: Callable[[], Iterable[tuple[int, str, str, Any, str]]] | None = None
 
 
 #: Tracker index of an earlier row of the pair: this plus its rowid (file rows stay below).
@@ -177,9 +178,10 @@ class _Run:
         #: rowid -> duplicate code for rows of earlier parts a row of this file flagged
         self.earlier_flags: dict[int, str] = {}
         if options.earlier is not None:
-            for rowid, fields in options.earlier():
+            add = self.duplicates.add_fields
+            for rowid, nik, name, birth_date, marital in options.earlier():
                 # Flags among the earlier rows were settled when they were imported.
-                self.duplicates.add(EARLIER_BASE + rowid, fields)
+                add(EARLIER_BASE + rowid, nik, name, birth_date, marital)
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
 

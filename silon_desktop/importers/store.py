@@ -325,9 +325,10 @@ def _last_rowid(conn: Connection, pair_id: str) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    """``(rowid, fields)`` of the pair's live supporters with a NIK: what a further
-    part's duplicates are found against (only the fields duplicates compare)."""
+def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, str, str, Any, str]]:
+    """``(rowid, nik, name, birth_date, marital_status)`` of the pair's live supporters
+    with a NIK: what a further part's duplicates are found against (only the fields
+    duplicates compare), as plain tuples."""
     query = (
         select(
             _ROWID.label("rowid"),
@@ -343,8 +344,8 @@ def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, Mapping
         )
         .order_by(_ROWID)
     )
-    for row in conn.execute(query).mappings():
-        yield int(row["rowid"]), dict(row)
+    for rowid, nik, name, birth_date, marital in conn.execute(query):
+        yield int(rowid), nik, name, birth_date, marital
 
 
 def _apply_earlier_flags(

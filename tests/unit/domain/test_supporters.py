@@ -460,3 +460,33 @@ def test_context_for_an_election_record() -> None:
         ValidationContext.for_election({"region_code": "", "rule_set": "pilkada-2024"})
     with pytest.raises(ValueError, match="unknown rule set"):
         ValidationContext.for_election({"region_code": "32.14", "rule_set": "x"})
+
+
+def test_rows_given_by_their_four_fields_classify_like_rows_given_whole() -> None:
+    """A further part's earlier rows are read back as four fields (no input objects):
+    the same flags as the same rows given whole, whatever their spacing or case."""
+    born = dt.date(1980, 1, 2)
+    rows = [
+        ("3214010201800001", "Asep  Sunarya", born, "K"),
+        ("3214010201800001", "ASEP SUNARYA", born, " k "),  # the same person
+        ("3214010201800002", "Dewi", born, "B"),
+        ("3214010201800002", "Dewi Lain", born, "B"),  # another version
+        ("", "Tanpa NIK", None, ""),
+        ("3214010201800003", "Ujang", None, "B"),
+    ]
+    whole, fields = DuplicateTracker(), DuplicateTracker()
+    flagged_whole = [
+        whole.add(i, {"nik": n, "name": a, "birth_date": b, "marital_status": m})
+        for i, (n, a, b, m) in enumerate(rows)
+    ]
+    flagged_fields = [fields.add_fields(i, *row) for i, row in enumerate(rows)]
+    assert flagged_fields == flagged_whole
+    assert (
+        fields.results()
+        == whole.results()
+        == {
+            1: ReasonCode.DUPLICATE_IDENTICAL,
+            2: ReasonCode.DUPLICATE_POTENTIAL,
+            3: ReasonCode.DUPLICATE_POTENTIAL,
+        }
+    )
