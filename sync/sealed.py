@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 __all__ = [
     "FORMAT",
+    "device_box_key",
     "MAGIC",
     "SealedError",
     "X25519PrivateKey",
@@ -42,6 +43,7 @@ __all__ = [
     "open_sealed",
     "private_bytes",
     "public_b64",
+    "recipient_of",
     "seal",
 ]
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -64,6 +66,22 @@ class SealedError(Exception):
 
 def generate_key() -> X25519PrivateKey:
     return X25519PrivateKey.generate()
+
+
+def device_box_key(device_secret: str) -> X25519PrivateKey:
+    """The X25519 key feed bundles for one (user, device) are sealed to.
+
+    Derived with HKDF-SHA256 from the secret the server keeps for that user and
+    device and returns at each of its online logins (``device_secrets``): the
+    server computes the public half to seal a feed bundle for the device, the
+    desktop keeps the private half (in its encrypted database) to open it. A
+    revoked device's secret is deleted: nothing more can be sealed to it.
+    """
+    raw = base64.b64decode(device_secret)
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"silon-device-box-1"
+    ).derive(raw)
+    return X25519PrivateKey.from_private_bytes(derived)
 
 
 def private_bytes(key: X25519PrivateKey) -> bytes:
@@ -90,6 +108,16 @@ def key_id(public: str) -> str:
 
 def is_sealed(data: bytes) -> bool:
     return data.startswith(MAGIC)
+
+
+def recipient_of(data: bytes) -> str:
+    """The :func:`key_id` a sealed file names as its recipient ("" when unreadable)."""
+    end = data.find(b"\n", len(MAGIC), len(MAGIC) + _MAX_HEADER)
+    try:
+        header = json.loads(data[len(MAGIC) : end]) if is_sealed(data) and end > 0 else {}
+    except ValueError:
+        return ""
+    return str(header.get("recipient") or "") if isinstance(header, dict) else ""
 
 
 def seal(plain: bytes, recipient_public: str) -> bytes:

@@ -34,12 +34,15 @@ def _run(args: argparse.Namespace) -> int:
         ctx.db.close()
     keyring_ok = credentials.keyring_available()
     if args.json:
-        print(json.dumps({**asdict(now), "keyring_available": keyring_ok}))
+        device = {"device_id": ctx.settings.device_id, "user": ctx.settings.username}
+        print(json.dumps({**asdict(now), "keyring_available": keyring_ok, **device}))
         return 0
     print(f"Perubahan menunggu dikirim : {now.pending}")
     print(f"Terkirim, menunggu jawaban : {now.sent}")
     print(f"Konflik terbuka            : {now.conflicts_open}")
     print(f"Sinkronisasi berhasil      : {now.last_success_at or 'belum pernah'}")
+    # what the server's administrator names in `silon-server bundle export --user --device`
+    print(f"Perangkat ini              : {ctx.settings.device_id} ({ctx.settings.username})")
     if now.last_error:
         print(f"Kesalahan terakhir         : {now.last_error}")
     if not keyring_ok:

@@ -264,11 +264,7 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
     """
     data = _read_bundle_file(path)
     if sealed.is_sealed(data):
-        raise BundleError(
-            f"Bundel {path.name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
-            "bawa bundel ini ke server (silon-server bundle import).",
-            "sealed to the server",
-        )
+        data = _unseal_for_this_device(db, data, path)
     body = decode_bundle(data)
     if body["format"] == OUTBOX_FORMAT:
         return body
@@ -282,6 +278,47 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
             "no server key",
         )
     return decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+
+
+def _unseal_for_this_device(db: Database, data: bytes, path: Path) -> bytes:
+    """A feed bundle sealed to this device (``silon-server bundle export --user
+    --device``) opened with its box key; anything sealed to another recipient (an
+    outbox bundle sealed to the server, another device's feed) is refused.
+
+    Raises:
+        BundleError: not for this device, or changed/cut short.
+    """
+    import base64
+
+    from sync.client.state import DEVICE_BOX_KEY
+
+    with db.session(readonly=True) as session:
+        mine = get_state(session.connection(), DEVICE_BOX_KEY)
+        server_box = get_state(session.connection(), SERVER_BOX_KEY)
+    if server_box and sealed.recipient_of(data) == sealed.key_id(server_box):
+        raise BundleError(
+            f"Bundel {path.name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
+            "bawa bundel ini ke server (silon-server bundle import).",
+            "sealed to the server",
+        )
+    try:
+        if not mine:
+            raise sealed.SealedError("no key", "recipient")
+        return sealed.open_sealed(data, sealed.load_private(base64.b64decode(mine)))
+    except sealed.SealedError as exc:
+        if exc.detail != "recipient":
+            raise BundleError(
+                f"Bundel {path.name} terenkripsi tetapi rusak atau terpotong; minta "
+                "bundel baru dari server.",
+                exc.detail,
+            ) from exc
+        raise BundleError(
+            f"Bundel {path.name} terenkripsi untuk penerima lain dan tidak dapat dibuka "
+            "di sini: bundel perubahan dari kantor dibuka di server (silon-server bundle "
+            "import); bundel dari server hanya dapat dibuka di komputer dan akun yang "
+            "disebut saat dibuat.",
+            "sealed to another recipient",
+        ) from exc
 
 
 def _read_bundle_file(path: Path) -> bytes:

@@ -16,13 +16,14 @@ is checked against the verifier and the operator works offline (no token).
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from sync import credentials, signing
+from sync import credentials, sealed, signing
 from sync.client.api import LoginAnswer, ServerApi
 from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, set_state
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
@@ -152,8 +153,22 @@ def after_login(
         server_url=settings.server_url,
     )
     save_server_key(db, ServerApi(transport))
+    save_device_box_key(db, answer.device_secret)
     settings.username = username
     return in_keyring
+
+
+def save_device_box_key(db: Database, device_secret: str) -> None:
+    """Keep the key feed bundles for this user and device are sealed to (derived
+    from the device secret the login answer carries; nothing without one)."""
+    if not device_secret:
+        return
+    from sync.client.state import DEVICE_BOX_KEY
+
+    key = sealed.device_box_key(device_secret)
+    text = base64.b64encode(sealed.private_bytes(key)).decode("ascii")
+    with db.engine.begin() as conn:
+        set_state(conn, DEVICE_BOX_KEY, text)
 
 
 def _login_offline(db: Database, username: str, password: str) -> LoginResult:

@@ -32,6 +32,9 @@ FEED_ENTITIES_KEY = "feed_entities"
 SERVER_KEY = "server_public_key"
 #: the server's X25519 public key outbox bundles are sealed to (``sync.sealed``)
 SERVER_BOX_KEY = "server_box_key"
+#: this device's X25519 private key (base64) feed bundles are sealed to
+#: (``sync.sealed.device_box_key``; kept in the encrypted database only)
+DEVICE_BOX_KEY = "device_box_key"
 
 _table: Table = SyncState.__table__  # type: ignore[assignment]
 

@@ -189,13 +189,21 @@ def refusal_text(exc: ApiError, name: str = "") -> str:
     return f"Bundel {name} ditolak: {reason}" if name else f"Bundel ditolak: {reason}"
 
 
-def export_feed_bundle(state: ServerState, scope: str, after: int) -> tuple[bytes, int, str]:
+def export_feed_bundle(
+    state: ServerState, scope: str, after: int, device: tuple[str, str] | None = None
+) -> tuple[bytes, int, str]:
     """A feed bundle of one scope's records changed after ``after``, with the answers to
-    the mutations that changed them, signed by the server key.
+    the mutations that changed them, signed by the server key; with ``device`` (user,
+    device id) sealed to that device's box key (``sync.sealed.device_box_key``), so
+    only that desktop, logged in as that user, can read the stick.
 
     Returns:
         (the file's bytes, how many records, the cursor it carries).
+
+    Raises:
+        ValueError: the device never logged in here as that user, or was revoked.
     """
+    recipient = _device_box_public(state, *device) if device is not None else None
     from sync.bundle import encode_feed_bundle
     from sync.server.feed import read_feed
 
@@ -219,7 +227,27 @@ def export_feed_bundle(state: ServerState, scope: str, after: int) -> tuple[byte
         state.config.clock.iso(),
         answers=answers_for(state.engine, latest),
     )
+    if recipient is not None:
+        data = sealed.seal(data, recipient)
     return data, len(latest), cursor
+
+
+def _device_box_public(state: ServerState, username: str, device_id: str) -> str:
+    """The public box key of (user, device), from the secret its logins received."""
+    from sync.server.schema import device_secrets
+
+    with read_tx(state.engine) as conn:
+        secret = conn.execute(
+            select(device_secrets.c.secret).where(
+                device_secrets.c.username == username, device_secrets.c.device_id == device_id
+            )
+        ).scalar_one_or_none()
+    if not secret:
+        raise ValueError(
+            f"perangkat {device_id} belum pernah masuk ke server ini sebagai {username} "
+            "(atau sudah dicabut): bundel tidak dapat dienkripsi untuknya"
+        )
+    return sealed.public_b64(sealed.device_box_key(str(secret)))
 
 
 def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any]]:

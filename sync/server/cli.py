@@ -184,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--scope", required=True, help='kode wilayah data, misalnya "32.14"')
     q.add_argument("--after", type=int, default=0, help="posisi umpan yang sudah dimiliki penerima")
     q.add_argument("--output", type=Path, required=True)
+    q.add_argument(
+        "--user", help="akun penerima (dengan --device: paket dienkripsi untuk perangkat itu)"
+    )
+    q.add_argument(
+        "--device",
+        help="id perangkat penerima (lihat 'silon-desktop status' atau pengaturan kantor)",
+    )
 
     p = sub.add_parser("snapshot", help="salinan data wilayah untuk sinkronisasi pertama")
     ssub = p.add_subparsers(dest="snapshot_command", required=True)
@@ -552,12 +559,22 @@ def _bundle_export(args: argparse.Namespace) -> int:
 
     if not SCOPE_RE.fullmatch(args.scope):
         raise ValueError(f"{args.scope!r} bukan wilayah seperti 32 atau 32.14")
+    if bool(args.user) != bool(args.device):
+        raise ValueError("--user dan --device dipakai bersama")
     state = _state(args)
-    data, count, cursor = export_feed_bundle(state, args.scope, args.after)
+    device = (args.user, args.device) if args.device else None
+    data, count, cursor = export_feed_bundle(state, args.scope, args.after, device)
     from sync.privacy import write_private
 
     write_private(args.output, data)
     print(f"bundel feed {args.output}: {count} data wilayah {args.scope}, kursor {cursor}")
+    if device is not None:
+        print(f"terenkripsi untuk perangkat {args.device} ({args.user})")
+    else:
+        print(
+            "PERHATIAN: tidak terenkripsi (berisi data pribadi warga); pakai --user dan "
+            "--device agar hanya komputer penerima yang dapat membukanya"
+        )
     return 0
 
 

@@ -72,3 +72,58 @@ def test_server_feed_bundle_brings_changes_to_an_offline_office(
     finally:
         db.close()
     assert got == set(ids)
+
+
+def test_a_feed_bundle_sealed_to_one_device_opens_there_only(
+    server: ServerProcess, region: str, fast_dir: Path
+) -> None:
+    """Issue #14: `silon-server bundle export --user U --device D` seals the stick to
+    that desktop (a key derived from the secret its logins received): no NIK on the
+    stick, the named office imports it offline, another office cannot open it."""
+    from sync import sealed
+
+    online, offline = f"so{region.replace('.', '')}", f"sf{region.replace('.', '')}"
+    add_user(server, online, region)
+    add_user(server, offline, region)
+    connected, remote = fast_dir / "kantor-daring-s", fast_dir / "kantor-luring-s"
+    assert cli(connected, "--server", server.url, "login", "--user", online).returncode == 0
+    assert cli(remote, "--server", server.url, "login", "--user", offline).returncode == 0
+    ids = _edits(connected, region, 4)
+    assert cli(connected, "sync").returncode == 0
+    db = open_data(connected)
+    try:
+        with db.engine.connect() as conn:
+            niks = [r[0] for r in conn.exec_driver_sql("SELECT nik FROM supporter")]
+    finally:
+        db.close()
+    device = Settings.load(remote / "settings.json").device_id
+    shown = cli(remote, "status")
+    assert f"Perangkat ini              : {device} ({offline})" in shown.stdout
+
+    stick = fast_dir / "feed-tersegel.silon"
+    made = server.cli(
+        "bundle", "export", "--scope", region, "--user", offline, "--device", device,
+        "--output", str(stick),
+    )  # fmt: skip
+    assert f"terenkripsi untuk perangkat {device}" in made.stdout
+    content = stick.read_bytes()
+    assert sealed.is_sealed(content)
+    assert niks and not any(nik.encode() in content for nik in niks)
+
+    done = cli(remote, "--server", "http://127.0.0.1:9", "bundle", "import", str(stick))
+    assert done.returncode == 0, done.stdout + done.stderr
+    db = open_data(remote)
+    try:
+        with db.engine.connect() as conn:
+            got = {r[0] for r in conn.exec_driver_sql("SELECT id FROM supporter WHERE deleted = 0")}
+    finally:
+        db.close()
+    assert got == set(ids)
+
+    refused = cli(connected, "bundle", "import", str(stick))  # another desktop
+    assert refused.returncode == 2 and "penerima lain" in refused.stderr
+    wrong = server.cli(
+        "bundle", "export", "--scope", region, "--user", online, "--device", device,
+        "--output", str(fast_dir / "salah.silon"), check=False,
+    )  # fmt: skip
+    assert wrong.returncode != 0 and "belum pernah masuk" in wrong.stdout + wrong.stderr

@@ -342,3 +342,23 @@ def test_no_export_before_the_server_key_is_known(
         export_outbox(a.db, a.settings, a.folder, tmp_path / "x.silon")
     assert status(a.db).pending == 1  # still waiting
     assert not (tmp_path / "x.silon").exists()
+
+
+def test_the_device_box_key_comes_from_the_device_secret_and_opens_only_its_own() -> None:
+    """Feed bundles sealed to a device (#14): the server derives the public half from
+    the device's secret, the desktop the private half from the same secret."""
+    import base64
+    import os
+
+    from sync import sealed
+
+    secret, other = (base64.b64encode(os.urandom(32)).decode("ascii") for _ in range(2))
+    mine = sealed.device_box_key(secret)
+    assert sealed.private_bytes(sealed.device_box_key(secret)) == sealed.private_bytes(mine)
+    stick = sealed.seal(b"feed bundle", sealed.public_b64(mine))
+    assert sealed.recipient_of(stick) == sealed.key_id(sealed.public_b64(mine))
+    assert sealed.open_sealed(stick, mine) == b"feed bundle"
+    with pytest.raises(sealed.SealedError) as refused:
+        sealed.open_sealed(stick, sealed.device_box_key(other))
+    assert refused.value.detail == "recipient"
+    assert sealed.recipient_of(b"not sealed") == ""
