@@ -334,3 +334,29 @@ def test_a_column_part_whose_columns_disagree_with_its_count_is_refused() -> Non
     manifest = fmt.check_manifest(body, signing.public_key_b64(key))
     with pytest.raises(fmt.SnapshotError, match="tidak sesuai format"):
         fmt.check_part(manifest, 0, data)
+
+
+def test_the_importing_computers_first_sync_fetches_no_snapshot_of_its_own_rows(
+    make_client: Callable[..., Client],
+) -> None:
+    """Its first sync pushes the whole list, then would download it back (#19): the
+    snapshot (mostly its own rows) is not fetched, the feed leaves its rows out."""
+    a = make_client("a")
+    _learn_key(a)  # logged in once: the server key is known, no cursor yet
+    election = a.repo.create(
+        "election", {"name": "Pilbup", "kind": "bupati", "region_code": SCOPE}, SCOPE
+    )
+    pair = a.repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+    for n in range(25):
+        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    a.transport.sent.clear()
+    report = a.sync()
+    assert report.complete and report.pushed == 27
+    paths = [p for _m, p, _q in a.transport.sent]
+    assert "/v1/snapshot" in paths  # asked how large it is
+    assert not [p for p in paths if p.startswith("/v1/snapshot/")]  # no part fetched
+    feeds = [q for _m, p, q in a.transport.sent if p == "/v1/feed"]
+    assert feeds and all(q.get("skip_own") for q in feeds)
+    assert report.pulled == 0  # nothing came back
+    assert _cursor(a) != ""
+    assert a.records() == a.server.records()
