@@ -736,18 +736,15 @@ class ImportWizard(QDialog):
         name), then write it."""
         if self.report is None:
             return
-        warning = personal_data_box(
-            self,
-            self.tr("Data pribadi"),
+        if not self._confirm_personal_data(
             self.tr(
                 "Daftar masalah impor berisi data pribadi warga (NIK dan nilai yang "
                 "terbaca dari baris yang bermasalah, misalnya tanggal lahir). Serahkan "
                 "hanya kepada LO pasangan calon ini, simpan hanya di folder yang Anda "
                 "pilih dan hanya Anda yang dapat membukanya, dan hapus berkasnya bila "
                 "tidak diperlukan lagi (UU PDP 27/2022)."
-            ),
-        )
-        if warning.exec() != QMessageBox.StandardButton.Ok:
+            )
+        ):
             return
         default = default_save_path(
             f"problems_{kind}", self.pair, extra=Path(self.report.path).stem
@@ -782,9 +779,23 @@ class ImportWizard(QDialog):
         number = f"{pair['number']}. " if pair.get("number") else ""
         return (number + names).strip()
 
+    def _confirm_personal_data(self, text: str) -> bool:
+        """The personal-data warning before a file with citizens' data is saved."""
+        box = personal_data_box(self, self.tr("Data pribadi"), text)
+        return bool(box.exec() == QMessageBox.StandardButton.Ok)
+
     @Slot()
     def _save_report(self) -> None:
         if self.report is None:
+            return
+        if not self._confirm_personal_data(
+            self.tr(
+                "Laporan impor berisi data pribadi warga (NIK setiap baris dan masalahnya). "
+                "Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat "
+                "membukanya, dan hapus berkasnya bila tidak diperlukan lagi (UU PDP "
+                "27/2022)."
+            )
+        ):
             return
         default = default_save_path("import_json", self.pair, extra=Path(self.report.path).stem)
         path, _ = QFileDialog.getSaveFileName(

@@ -201,6 +201,18 @@ def test_saving_where_it_cannot_be_saved_says_so_instead_of_raising(
     assert "Tidak dapat menyimpan x.xlsx" in wizard.file_error.text()
     with qtbot.waitSignal(wizard.imported, timeout=30_000):
         wizard.import_button.click()
+    from PySide6.QtWidgets import QMessageBox
+
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Ok])
+    warned: list[str] = []
+
+    def exec_box(box: QMessageBox) -> QMessageBox.StandardButton:
+        warned.append(box.text())
+        return next(answers)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    wizard._save_report()  # Batal on the personal-data warning: nothing tried
+    assert len(warned) == 1 and "NIK" in warned[0] and wizard.result_error.text() == ""
     wizard._save_report()
     assert "Tidak dapat menyimpan x.xlsx" in wizard.result_error.text()
     qtbot.waitUntil(lambda: wizard.job is None)
