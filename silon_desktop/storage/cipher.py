@@ -117,6 +117,8 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = _row_counts(plain)
         plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        # Set while the new file has no table: retention gives freed pages back.
+        plain.execute("PRAGMA encrypted.auto_vacuum = INCREMENTAL")
         plain.execute("SELECT sqlcipher_export('encrypted')")
         version = plain.execute("PRAGMA main.user_version").fetchone()[0]
         plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")

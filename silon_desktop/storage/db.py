@@ -180,6 +180,11 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     # busy_timeout is set by the driver from connect_args["timeout"].
     cursor = dbapi_connection.cursor()
     try:
+        # A new file gives the pages it frees back to the disk on demand (retention
+        # runs PRAGMA incremental_vacuum after moving acknowledged mutations out).
+        # Only a file without tables takes it, and only before WAL mode is set; for
+        # an existing file it changes nothing.
+        cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
         mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() != "wal":
             log.warning("SQLite refused WAL mode (got %s)", mode)

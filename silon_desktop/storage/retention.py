@@ -145,6 +145,8 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
                 conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
             outbox.blank_values(conn, "supporter", part)
     archived = outbox.archive_acknowledged(db.path, db.engine) if purgeable else 0
+    if archived or ids:
+        release_free_pages(db)
     after = 0
     if measure:
         with read_only(db.engine).connect() as conn:
@@ -154,6 +156,21 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
             "retention: %d mutations archived, %d deleted supporters blanked", archived, len(ids)
         )
     return RetentionReport(archived, len(ids), before, after, archive)
+
+
+def release_free_pages(db: Database) -> None:
+    """Give the pages retention freed back to the disk, where the file allows it
+    (``auto_vacuum = INCREMENTAL``: every file made since revision 0008's release;
+    an older file keeps them until :func:`vacuum`). Moves pages from the file's end
+    into the free ones, in one write transaction of its own."""
+    raw = db.engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        # executescript steps the pragma to its end (execute would free one page).
+        driver.executescript("PRAGMA incremental_vacuum;")
+    finally:
+        raw.close()
 
 
 def vacuum(db: Database) -> None:

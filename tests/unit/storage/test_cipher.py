@@ -65,6 +65,8 @@ def test_a_new_encrypted_file_gets_the_schema_and_migrations_run(tmp_path: Path)
 
     assert db.schema_revision() == HEAD_REVISION
     assert db.key == key
+    with db.engine.connect() as conn:  # freed pages can go back to the disk (retention)
+        assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() == 2
     db.close()
 
 
@@ -103,6 +105,7 @@ def test_a_plain_database_is_converted_and_its_plain_copies_removed(tmp_path: Pa
     db = open_database(path, key=key)
     with db.session(readonly=True) as session:
         assert session.execute(text("SELECT body FROM note")).scalar_one() == SECRET
+        assert session.execute(text("PRAGMA auto_vacuum")).scalar_one() == 2  # the new file's
     db.close()
 
 

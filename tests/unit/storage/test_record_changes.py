@@ -109,3 +109,34 @@ def test_acknowledged_creates_are_archived_with_their_field_names(db: Database) 
     assert archived and archived[0]["fields"] == CREATE_FIELDS
     (entry,) = record_history(db, "supporter", record)
     assert list(entry.fields) == CREATE_FIELDS and entry.receipt_verified
+
+
+def test_retention_gives_the_freed_pages_back_to_the_disk(db: Database) -> None:
+    from silon_desktop.storage import retention
+
+    def pages() -> tuple[int, int, int]:
+        conn = sqlite3.connect(db.path)
+        try:
+            return tuple(  # type: ignore[return-value]
+                conn.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("auto_vacuum", "page_count", "freelist_count")
+            )
+        finally:
+            conn.close()
+
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 100)
+        outbox.record_answers(
+            conn,
+            [
+                (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"raw": "x" * 400})
+                for c in claimed
+            ],
+        )
+    with db.session() as session:
+        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    mode, before, _ = pages()
+    assert mode == 2  # a new file is made with auto_vacuum = INCREMENTAL
+    assert retention.apply(db, measure=False).archived == 29
+    _, after, free = pages()
+    assert free == 0 and after < before
