@@ -12,6 +12,7 @@ changed and withdrawn rows, with examples, writing nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,18 @@ def _example(examples: list[tuple[str, str]], nik: str, name: Any) -> None:
         examples.append((nik, str(name or "")))
 
 
+def provenance(path: str | Path) -> str:
+    """The withdrawal note naming the replacing file: its name, the start of its
+    SHA-256 (the exact file, even if renamed) and the time of the import."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    name = Path(path).name[:300]
+    return f"Diganti berkas perbaikan {name} (SHA-256 {digest.hexdigest()[:16]}), {when}"
+
+
 def withdraw_missing(
     conn: Connection,
     database: Database,
@@ -151,15 +164,19 @@ def withdraw_missing(
     arrival: str,
     kept_niks: Iterable[str],
     user: str,
+    source: str = "",
 ) -> int:
     """Withdraw (``diganti_impor``) the pair's live rows of ``arrival`` whose NIK is
-    not in ``kept_niks``, in ``conn``'s transaction; returns how many."""
+    not in ``kept_niks``, in ``conn``'s transaction; returns how many. ``source``
+    (:func:`provenance`) is the tombstones' note: which file replaced them. It
+    travels with each tombstone to the server's audit log and every device."""
     kept = set(kept_niks)
     gone = [str(r.id) for r in round_rows(conn, pair_id, arrival) if str(r.nik or "") not in kept]
     if not gone:
         return 0
     values = {
         "withdrawn_reason": "diganti_impor",
+        "withdrawn_note": source[:500],
         "withdrawn_by": user,
         "withdrawn_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     }

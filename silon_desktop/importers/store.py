@@ -49,7 +49,7 @@ from silon_desktop.importers.pipeline import (
     validate_file,
     with_duplicate,
 )
-from silon_desktop.importers.replace import withdraw_missing
+from silon_desktop.importers.replace import provenance, withdraw_missing
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
 from silon_desktop.storage.db import Database
@@ -226,7 +226,7 @@ def import_file(
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
             report.stored["withdrawn"] = withdraw_missing(
-                conn, database, pair_id, arrival, niks or set(), user
+                conn, database, pair_id, arrival, niks or set(), user, provenance(path)
             )
     log.info("imported %s for pair %s: %s", path, pair_id, report.stored)
     return report

@@ -25,7 +25,7 @@ import orjson
 from sqlalchemy import Engine, func, select
 
 from sync import snapshot as fmt
-from sync.protocol import ENTITIES, ENTITY_ORDER, RECORD_COLUMNS
+from sync.protocol import ENTITIES, ENTITY_ORDER, RECORD_COLUMNS, WITHDRAWAL_FIELDS
 from sync.server.db import read_tx
 from sync.server.feed import scope_filter
 from sync.server.roles import Actor
@@ -104,8 +104,11 @@ def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
         if spec is None:
             continue
         head: list[Any] = [r.id, r.scope, int(r.version), bool(r.deleted)]
-        if r.deleted:
-            row = head + [None] * len(spec.fields)
+        if r.deleted:  # as in the feed: a tombstone carries only its withdrawal fields
+            fields = orjson.loads(r.fields)
+            row = head + [
+                fields.get(name) if name in WITHDRAWAL_FIELDS else None for name in spec.field_names
+            ]
         else:
             fields = orjson.loads(r.fields)
             row = head + [fields.get(name) for name in spec.field_names]

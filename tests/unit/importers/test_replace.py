@@ -3,6 +3,7 @@ longer in the file withdrawn (tombstones with a reason), all or nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -99,9 +100,16 @@ def test_replacing_withdraws_the_rows_no_longer_in_the_file(db: Database, tmp_pa
         assert len(gone) == 4
         assert {g.withdrawn_reason for g in gone} == {"diganti_impor"}
         assert {g.withdrawn_by for g in gone} == {"ani"}
+        # Provenance: every replaced row names the file that replaced it, exactly.
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        notes = {g.withdrawn_note for g in gone}
+        assert len(notes) == 1
+        (note,) = notes
+        assert note.startswith(f"Diganti berkas perbaikan {path.name} (SHA-256 {digest}), ")
         deletes = session.scalars(select(OutboxMutation).where(OutboxMutation.op == "delete")).all()
         assert sorted(d.record_id for d in deletes) == sorted(g.id for g in gone)
         assert all(d.changes["withdrawn_reason"] == ["", "diganti_impor"] for d in deletes)
+        assert all(d.changes["withdrawn_note"] == ["", note] for d in deletes)
 
 
 def test_a_cancelled_replacement_leaves_everything_as_it_was(db: Database, tmp_path: Path) -> None:

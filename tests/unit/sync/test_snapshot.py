@@ -360,3 +360,69 @@ def test_the_importing_computers_first_sync_fetches_no_snapshot_of_its_own_rows(
     assert report.pulled == 0  # nothing came back
     assert _cursor(a) != ""
     assert a.records() == a.server.records()
+
+
+def test_withdrawals_and_a_restore_round_trip_through_the_snapshot_and_the_feed(
+    make_client: Callable[..., Client], fast_dir: Path
+) -> None:
+    """A device that knew the rows installs a later snapshot file: its tombstones
+    carry the withdrawal fields, as the feed's do; a fresh client stores no
+    tombstone of a row it never saw but gets the restored row; a restore and a
+    withdrawal made after come to both by the feed."""
+    import datetime as dt
+
+    from silon_desktop.services import withdrawal
+    from sync.client.snapshots import install_file
+
+    a, pair = _seeded(make_client, count=6)
+    c = make_client("c")
+    assert c.sync().complete  # knows every row
+    ids = [rid for (entity, rid) in a.records() if entity == "supporter"]
+    when = dt.datetime(2024, 6, 3, 9, 30)
+    gone = {"withdrawn_reason": "ditarik_pendukung", "withdrawn_note": "surat 3 Juni",
+            "withdrawn_by": a.username, "withdrawn_at": when}  # fmt: skip
+    a.repo.delete("supporter", ids[0], gone)
+    a.repo.delete("supporter", ids[1], {**gone, "withdrawn_reason": "ganda",
+                                        "withdrawn_note": "", "duplicate_of": ids[2]})  # fmt: skip
+    a.repo.delete("supporter", ids[3], {**gone, "withdrawn_reason": "salah_input"})
+    assert a.sync().complete
+    a.repo.restore("supporter", ids[3])  # the mistake undone
+    assert a.sync().complete
+
+    def withdrawn(client: Client, rid: str) -> tuple[object, ...] | None:
+        r = client.repo.get("supporter", rid)
+        if r is None:
+            return None
+        return (r["deleted"], r["withdrawn_reason"] or "", r["withdrawn_note"] or "",
+                r["withdrawn_by"] or "", r["withdrawn_at"], r["duplicate_of"] or "")  # fmt: skip
+
+    path = fast_dir / "stick" / "32.14.snap"
+    path.parent.mkdir()
+    _export(a, path)
+    install_file(c.db, path, account_scope=SCOPE)
+    for rid in (ids[0], ids[1], ids[3]):
+        assert withdrawn(c, rid) == withdrawn(a, rid), rid
+    assert withdrawn(c, ids[0]) == (True, "ditarik_pendukung", "surat 3 Juni", a.username,
+                                    when.replace(tzinfo=dt.UTC), "")  # fmt: skip
+    assert withdrawn(c, ids[1])[1::4] == ("ganda", ids[2])  # type: ignore[index]
+    assert withdrawn(c, ids[3]) == (False, "", "", "", None, "")
+
+    b = make_client("b")
+    _learn_key(b)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    assert any(path == "/v1/snapshot" for _m, path, _q in b.transport.sent)
+    assert withdrawn(b, ids[0]) is None and withdrawn(b, ids[1]) is None  # never seen here
+    assert withdrawn(b, ids[3]) == (False, "", "", "", None, "")
+    assert b.records() == a.records() == c.records()
+
+    # After the snapshot, by the feed: the duplicate's withdrawal undone, another made.
+    withdrawal.restore(a.repo, a.db, {}, ids[1])
+    a.repo.delete("supporter", ids[4], gone)
+    assert a.sync().complete
+    for other in (b, c):
+        assert other.sync().complete
+        assert withdrawn(other, ids[1]) == (False, "", "", "", None, "")
+        assert withdrawn(other, ids[4]) == withdrawn(a, ids[4])
+        assert other.records() == a.records()
+    assert withdrawn(c, ids[4])[:3] == (True, "ditarik_pendukung", "surat 3 Juni")  # type: ignore[index]
