@@ -162,15 +162,26 @@ def release_free_pages(db: Database) -> None:
     """Give the pages retention freed back to the disk, where the file allows it
     (``auto_vacuum = INCREMENTAL``: every file made since revision 0008's release;
     an older file keeps them until :func:`vacuum`). Moves pages from the file's end
-    into the free ones, in one write transaction of its own."""
+    into the free ones, :data:`_VACUUM_PAGES` at a time, each step a write transaction
+    of its own: an edit made meanwhile waits for one step, never for the whole file."""
     raw = db.engine.raw_connection()
     try:
         driver = raw.driver_connection
         assert driver is not None
-        # executescript steps the pragma to its end (execute would free one page).
-        driver.executescript("PRAGMA incremental_vacuum;")
+        free = driver.execute("PRAGMA freelist_count").fetchone()[0]
+        while free:
+            # executescript steps the pragma to its end (execute would free one page).
+            driver.executescript(f"PRAGMA incremental_vacuum({_VACUUM_PAGES});")
+            left = driver.execute("PRAGMA freelist_count").fetchone()[0]
+            if left >= free:  # auto_vacuum is off for this file: nothing moves
+                break
+            free = left
     finally:
         raw.close()
+
+
+#: Pages one step of :func:`release_free_pages` gives back (8 MB of 4 KB pages).
+_VACUUM_PAGES = 2048
 
 
 def vacuum(db: Database) -> None:

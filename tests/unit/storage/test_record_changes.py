@@ -111,8 +111,12 @@ def test_acknowledged_creates_are_archived_with_their_field_names(db: Database) 
     assert list(entry.fields) == CREATE_FIELDS and entry.receipt_verified
 
 
-def test_retention_gives_the_freed_pages_back_to_the_disk(db: Database) -> None:
+def test_retention_gives_the_freed_pages_back_to_the_disk(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from silon_desktop.storage import retention
+
+    monkeypatch.setattr(retention, "_VACUUM_PAGES", 1)  # a page per step: many steps
 
     def pages() -> tuple[int, int, int]:
         conn = sqlite3.connect(db.path)
