@@ -944,6 +944,36 @@
 <context>
     <name>LoginDialog</name>
     <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Membuat cadangan sebelum enkripsi...</source>
+        <translation>Making a backup before encryption...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Mengenkripsi data di komputer ini...</source>
+        <translation>Encrypting the data on this computer...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Mengenkripsi cadangan lama...</source>
+        <translation>Encrypting the older backups...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Membuka data...</source>
+        <translation>Opening the data...</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Login pertama: data di komputer ini dienkripsi, sekali saja. Jika jendela ini ditutup, data tetap seperti semula dan enkripsi diulang pada login berikutnya.</source>
+        <translation>First login: the data on this computer is encrypted, once only. If this window is closed, the data stays as it was and the encryption starts again at the next login.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/login_dialog.py" line="0"/>
+        <source>Menghentikan enkripsi... Data yang belum terenkripsi tetap utuh.</source>
+        <translation>Stopping the encryption... The unencrypted data stays intact.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/login_dialog.py" line="39"/>
         <source>Masuk ke Silon Desktop</source>
         <translation>Log in to Silon Desktop</translation>

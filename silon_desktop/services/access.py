@@ -34,8 +34,10 @@ import logging
 import math
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services.results import LoginOutcome
@@ -53,6 +55,9 @@ log = logging.getLogger(__name__)
 
 DAY_S = 86400.0
 
+#: what a conversion reports: ``(stage, share of the whole conversion)``
+Progress = Callable[[Any], None]
+
 
 class LoginBackend(Protocol):
     """What the login dialog calls: :class:`LoginGate` before the window, the
@@ -62,7 +67,15 @@ class LoginBackend(Protocol):
 
     def keyring_available(self) -> bool: ...
 
-    def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome: ...
+    def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        offline: bool = False,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> LoginOutcome: ...
 
 
 class AccessRefused(CodedError):
@@ -128,12 +141,20 @@ class Access:
         offline: bool = False,
         transport: Transport | None = None,
         reuse: Database | None = None,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
     ) -> Session | LoginOutcome:
         """Log in: a :class:`Session` (the database open), or the refusal.
 
         Online first; offline only when the server cannot be reached (asking for
-        offline while it answers is refused). Worker thread.
+        offline while it answers is refused). Worker thread. ``progress`` and
+        ``cancel``: a conversion's, see :meth:`open`.
+
+        Raises:
+            cipher.ConversionCancelled: ``cancel`` stopped the first login's
+                conversion (the plain database left as it was).
         """
+        opening: dict[str, Any] = {"progress": progress, "cancel": cancel}
         from sync.client.login import LoginFailed, make_transport, server_login
         from sync.transport import AuthExpired, Offline, TransportError
 
@@ -142,13 +163,13 @@ class Access:
                 self.online = True
                 return _refused(ErrorCode.LOGIN_ONLINE_REQUIRED, online=True)
             self.online = False
-            return self._offline(username, password, reuse)
+            return self._offline(username, password, reuse, opening)
         transport = transport or make_transport(self.settings)
         try:
             answer = server_login(self.settings, self.paths.data, username, password, transport)
         except Offline:
             self.online = False
-            return self._offline(username, password, reuse)
+            return self._offline(username, password, reuse, opening)
         except (LoginFailed, AuthExpired) as error:
             self.online = True
             if self._refused_online(username, password):
@@ -161,7 +182,7 @@ class Access:
         self.online = True
         try:
             key = self._key_after_online(username, password, answer)
-            db = reuse if reuse is not None else self.open(key)
+            db = reuse if reuse is not None else self.open(key, **opening)
         except AccessRefused as error:
             return LoginOutcome(False, True, error)
         from sync.client.login import after_login
@@ -171,11 +192,15 @@ class Access:
         return Session(db, outcome, username, answer.token, self.lost if reuse is None else None)
 
     def _offline(
-        self, username: str, password: str, reuse: Database | None = None
+        self,
+        username: str,
+        password: str,
+        reuse: Database | None = None,
+        opening: dict[str, Any] | None = None,
     ) -> Session | LoginOutcome:
         try:
             key, state = self.unlock_with_password(username, password)
-            db = reuse if reuse is not None else self.open(key)
+            db = reuse if reuse is not None else self.open(key, **(opening or {}))
         except AccessRefused as error:
             return LoginOutcome(False, False, error)
         outcome = LoginOutcome(True, False, None, self.keyring_available(), state.role, state.scope)
@@ -270,6 +295,8 @@ class Access:
         if not token:
             return None
         if self.encrypted:
+            if self.needs_conversion():
+                return None  # converted at the login dialog, which shows its progress
             key = self._from_keyring(KeyFile.load(self.paths.data))
             if key is None:
                 return None
@@ -280,13 +307,27 @@ class Access:
         db = self.open(key)
         return Session(db, LoginOutcome(True, True, None, True), username, token, self.lost)
 
-    def open(self, key: bytes) -> Database:
-        """The folder's database with ``key``; a plain one is converted first."""
+    def open(
+        self,
+        key: bytes,
+        *,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> Database:
+        """The folder's database with ``key``; a plain one is converted first (and
+        plain backups left by a conversion that stopped midway).
+
+        ``progress`` gets ``(stage, share)`` tuples during a conversion (stage
+        ``"backup"``, ``"encrypt"`` or ``"backups"``; share of the whole conversion
+        0.0 to 1.0); ``cancel`` stops it with :class:`cipher.ConversionCancelled`,
+        the plain database left as it was.
+        """
         from silon_desktop.storage.integrity import lost_changes
 
         path = self.paths.database
-        if path.exists() and cipher.is_plain(path):
-            self._convert(key)
+        path.with_name(path.name + ".encrypting").unlink(missing_ok=True)  # a killed conversion
+        if (path.exists() and cipher.is_plain(path)) or self._plain_backups():
+            self._convert(key, progress, cancel)
         # read before anything commits (an upgrade, the login's own writes)
         self.lost = lost_changes(path, key) if path.exists() else None
         try:
@@ -296,18 +337,64 @@ class Access:
                 raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user="") from error
             raise
 
-    def _convert(self, key: bytes) -> None:
-        """Encrypt a plain database and its backups; the plain copies are removed."""
+    def needs_conversion(self) -> bool:
+        """Whether opening the folder converts a plain database or plain backups."""
         path = self.paths.database
-        log.info("encrypting the local database %s", path)
-        backup.make_backup(path, self.paths.backups, None, reason="before-encryption")
-        cipher.encrypt_plain(path, key)
-        for made in backup.list_backups(self.paths.backups):
-            if cipher.is_plain(made.path):
-                cipher.encrypt_plain(made.path, key, wal=False)
+        return (path.exists() and cipher.is_plain(path)) or bool(self._plain_backups())
+
+    def _plain_backups(self) -> list[Path]:
+        return [b.path for b in backup.list_backups(self.paths.backups) if cipher.is_plain(b.path)]
+
+    def _convert(
+        self,
+        key: bytes,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        """Encrypt a plain database and its backups; the plain copies are removed.
+
+        The plain database stays as it was until its encrypted copy is complete and
+        checked (:func:`cipher.encrypt_plain`); stopped or killed before, the next
+        login converts it again. A plain backup is removed only once its encrypted
+        copy replaced it, and a later login converts what is left.
+        """
+        path = self.paths.database
+        stop = cancel or (lambda: False)
+        report = progress or (lambda _stage: None)
+        main = path.stat().st_size if path.exists() and cipher.is_plain(path) else 0
+        # work in bytes: the backup (a page copy and its check, about a quarter of an
+        # encryption), the database's encryption, then each plain backup's
+        sizes = [b.stat().st_size for b in self._plain_backups()]
+        total = max(main // 4 + main + main + sum(sizes), 1)
+        done = 0
+
+        def part(stage: str, weight: int) -> Callable[[float], None]:
+            start = done
+            return lambda share: report((stage, min((start + share * weight) / total, 1.0)))
+
+        if main:
+            log.info("encrypting the local database %s", path)
+            report(("backup", 0.0))
+            backup.make_backup(path, self.paths.backups, None, reason="before-encryption")
+            done += main // 4
+            if stop():
+                raise cipher.ConversionCancelled()
+            cipher.encrypt_plain(path, key, progress=part("encrypt", main), cancel=stop)
+            done += main
+        else:  # the database was converted, a stop left plain backups
+            total = max(sum(sizes), 1)
+        for plain in self._plain_backups():
+            weight = plain.stat().st_size
+            if stop():
+                raise cipher.ConversionCancelled()
+            cipher.encrypt_plain(
+                plain, key, wal=False, progress=part("backups", weight), cancel=stop
+            )
+            done += weight
         if self.paths.backups.is_dir():
             for leftover in self.paths.backups.glob("*.partial"):
                 leftover.unlink(missing_ok=True)
+        report(("done", 1.0))
 
     # -- logout, lock ----------------------------------------------------------------
 
@@ -395,8 +482,18 @@ class LoginGate:
     def keyring_available(self) -> bool:
         return self.access.keyring_available()
 
-    def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome:
-        result = self.access.login(username, password, offline=offline)
+    def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        offline: bool = False,
+        progress: Progress | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> LoginOutcome:
+        result = self.access.login(
+            username, password, offline=offline, progress=progress, cancel=cancel
+        )
         if not isinstance(result, Session):
             return result
         if self.session is not None:  # a second success before the window opened

@@ -718,10 +718,20 @@ class Services:
 
         return keyring_available()
 
-    def login(self, username: str, password: str, *, offline: bool = False) -> LoginOutcome:
+    def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        offline: bool = False,
+        progress: Callable[[Any], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> LoginOutcome:
         """Log in at the server, or against the local verifier when the server cannot be
         reached (or ``offline``): ``sync.client.login.login``, the path the command
-        line takes too. Worker thread."""
+        line takes too. Worker thread. ``progress``/``cancel``: unused (the database
+        is open already: nothing to convert)."""
+        del progress, cancel
         from sync.client.login import LoginFailed, login
         from sync.transport import TransportError
 

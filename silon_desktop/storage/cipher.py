@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,18 @@ KEY_BYTES = 32
 #: SQLite's 2 MB, where the OS page cache serves re-reads for free.)
 CACHE_KIB = 65_536
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+#: SQLite VM instructions between two calls of the conversion's progress handler
+_PROGRESS_STEPS = 50_000
+#: Share of a file's conversion given to the copy (the rest: the check of the copy)
+_COPY_SHARE = 0.9
+#: Seconds between two progress reports of a conversion
+REPORT_EVERY_S = 0.2
+
+
+class ConversionCancelled(Exception):
+    """The operator stopped the conversion (the plain database is left as it was)."""
+
+    message = "Enkripsi dibatalkan; data tetap seperti semula."
 
 
 def dbapi() -> Any:
@@ -96,7 +110,14 @@ def opens_with(path: Path, key: bytes) -> bool:
     return True
 
 
-def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
+def encrypt_plain(
+    path: Path,
+    key: bytes,
+    *,
+    wal: bool = True,
+    progress: Callable[[float], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> None:
     """Convert the plain SQLite database ``path`` into a SQLCipher file with ``key``.
 
     ``sqlcipher_export`` copies the plain file into an encrypted one beside it
@@ -106,7 +127,14 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
     the main file first). The caller makes a backup before. On any failure the
     plain file is left as it was and the partial encrypted file is removed.
 
+    ``progress`` is called now and then (at most five times a second, from the
+    calling thread) with the share done, 0.0 to 1.0: the encrypted file's size
+    against the plain file's while copying, then the check. ``cancel`` is asked
+    as often; when it says yes the copy stops, the partial file is removed and
+    :class:`ConversionCancelled` is raised (the plain file untouched).
+
     Raises:
+        ConversionCancelled: ``cancel`` said yes (nothing changed).
         sqlite3.DatabaseError / OSError: the conversion failed (nothing changed).
     """
     target = path.with_name(path.name + ".encrypting")
@@ -116,10 +144,23 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
         # Fold the WAL into the main file; a plain copy of the data must not stay in it.
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = _row_counts(plain)
+        pages, page_size = (
+            int(plain.execute(f"PRAGMA {name}").fetchone()[0])
+            for name in ("page_count", "page_size")
+        )
+        watch = _Watch(target, pages * page_size, progress, cancel)
+        plain.set_progress_handler(watch.tick, _PROGRESS_STEPS)
         plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
         # Set while the new file has no table: retention gives freed pages back.
         plain.execute("PRAGMA encrypted.auto_vacuum = INCREMENTAL")
-        plain.execute("SELECT sqlcipher_export('encrypted')")
+        try:
+            plain.execute("SELECT sqlcipher_export('encrypted')")
+        except dbapi().OperationalError as error:
+            if watch.cancelled:
+                raise ConversionCancelled() from error
+            raise
+        plain.set_progress_handler(None, 0)
+        watch.report(_COPY_SHARE)
         version = plain.execute("PRAGMA main.user_version").fetchone()[0]
         plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         plain.execute("DETACH DATABASE encrypted")
@@ -130,6 +171,8 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
     plain.close()
     try:
         _owner_only(target)
+        if watch.asked():
+            raise ConversionCancelled()
         check = connect(target, key)
         try:
             ok = check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -141,6 +184,8 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
             check.close()
         with open(target, "rb+") as handle:
             os.fsync(handle.fileno())
+        if watch.asked():  # the last moment the plain file can still stay
+            raise ConversionCancelled()
         for suffix in ("-wal", "-shm", "-journal"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         os.replace(target, path)
@@ -148,7 +193,50 @@ def encrypt_plain(path: Path, key: bytes, *, wal: bool = True) -> None:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    watch.report(1.0)
     log.info("local database converted to an encrypted file: %s", path)
+
+
+class _Watch:
+    """The conversion's progress handler: the share copied (the encrypted file's
+    size against the plain one's), and the operator's cancel."""
+
+    def __init__(
+        self,
+        target: Path,
+        expected: int,
+        progress: Callable[[float], None] | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        self.target = target
+        self.expected = max(expected, 1)
+        self.progress = progress
+        self.cancel = cancel
+        self.cancelled = False
+        self.last = 0.0
+
+    def asked(self) -> bool:
+        self.cancelled = self.cancelled or bool(self.cancel is not None and self.cancel())
+        return self.cancelled
+
+    def report(self, share: float) -> None:
+        if self.progress is not None:
+            self.progress(share)
+
+    def tick(self) -> int:
+        """SQLite's progress handler: non-zero interrupts the statement."""
+        if self.asked():
+            return 1
+        now = time.monotonic()
+        if self.progress is not None and now - self.last >= REPORT_EVERY_S:
+            self.last = now
+            try:
+                size = self.target.stat().st_size
+            except OSError:
+                size = 0
+            # indexes are built row by row, so the copy can outgrow the original a little
+            self.progress(_COPY_SHARE * min(size / self.expected, 0.99))
+        return 0
 
 
 def _row_counts(conn: Any) -> dict[str, int]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -9,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -17,7 +22,7 @@ from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import LoginOutcome
 from silon_desktop.services.access import LoginBackend
 from silon_desktop.ui.labels import error_text
-from silon_desktop.ui.workers import JobRunner
+from silon_desktop.ui.workers import Job, JobRunner
 
 
 class LoginDialog(QDialog):
@@ -25,6 +30,11 @@ class LoginDialog(QDialog):
 
     Online first; when the server cannot be reached, the local verifier (kept
     after the last online login) lets the operator work offline.
+
+    A folder's first login converts a plain database to an encrypted one (minutes
+    for a million supporters): a progress bar shows it. Closing the dialog then
+    stops the conversion and closes once the worker has stopped; the plain
+    database stays as it was (the next login converts it again).
 
     Signals:
         loggedIn(object): the LoginOutcome of a successful login.
@@ -87,7 +97,15 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.keyring_notice)
         layout.addWidget(self.message)
+        self.conversion = QProgressBar()
+        self.conversion.setObjectName("conversionProgress")
+        self.conversion.setRange(0, 1000)
+        self.conversion.setVisible(False)
+        layout.addWidget(self.conversion)
         layout.addWidget(buttons)
+        self._job: Job | None = None
+        self._converting = False
+        self._closing = False
         (self.password if backend.settings.username else self.username).setFocus()
 
     def attempt(self, online: bool) -> None:
@@ -98,15 +116,63 @@ class LoginDialog(QDialog):
         self._busy(True)
         self.message.setText(self.tr("Memeriksa..."))
 
-        def check(_progress: object, _cancel: object) -> LoginOutcome:
-            return self.backend.login(user, password, offline=not online)
+        def check(progress: Callable[[Any], None], cancel: threading.Event) -> LoginOutcome:
+            return self.backend.login(
+                user, password, offline=not online, progress=progress, cancel=cancel.is_set
+            )
 
-        job = self.jobs.start(check, "login")
+        job = self._job = self.jobs.start(check, "login")
+        job.progress.connect(self._conversion_progress)
         job.finished.connect(lambda result: self._done(result, online))
         job.failed.connect(self._failed)
 
+    def _conversion_progress(self, report: object) -> None:
+        """The first login's conversion: ``(stage, share)`` from the worker."""
+        if self._closing or not isinstance(report, tuple) or len(report) != 2:
+            return
+        stage, share = report
+        self._converting = stage != "done"
+        texts = {
+            "backup": self.tr("Membuat cadangan sebelum enkripsi..."),
+            "encrypt": self.tr("Mengenkripsi data di komputer ini..."),
+            "backups": self.tr("Mengenkripsi cadangan lama..."),
+            "done": self.tr("Membuka data..."),
+        }
+        note = self.tr(
+            "Login pertama: data di komputer ini dienkripsi, sekali saja. Jika jendela "
+            "ini ditutup, data tetap seperti semula dan enkripsi diulang pada login "
+            "berikutnya."
+        )
+        self.message.setText(texts.get(str(stage), "") + "\n" + note)
+        self.conversion.setVisible(True)
+        self.conversion.setValue(round(float(share) * 1000))
+
+    def reject(self) -> None:
+        """Batal, Esc or the window closed: during a conversion, stop it first (the
+        plain database stays as it was) and close once the worker has stopped."""
+        job = self._job
+        if self._converting and job is not None and job.is_running():
+            if not self._closing:
+                self._closing = True
+                job.cancel()
+                self._busy(True)
+                self.message.setText(
+                    self.tr("Menghentikan enkripsi... Data yang belum terenkripsi tetap utuh.")
+                )
+                job.done.connect(self._closed_after_stop)
+            return
+        super().reject()
+
+    def _closed_after_stop(self) -> None:
+        self._converting = False
+        super().reject()
+
     def _done(self, result: object, asked_online: bool) -> None:
         self._busy(False)
+        self._converting = False
+        self.conversion.setVisible(False)
+        if self._closing:
+            return  # closing after a stopped conversion (see reject)
         if not isinstance(result, LoginOutcome):
             return
         if result.ok:
@@ -128,6 +194,10 @@ class LoginDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self._busy(False)
+        self._converting = False
+        self.conversion.setVisible(False)
+        if self._closing:
+            return
         self.message.setText(message)
         self.failed.emit(message)
 
