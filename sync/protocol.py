@@ -241,6 +241,11 @@ ELECTION = EntitySpec(
         ("official_threshold", I),
         ("official_spread", I),
         ("official_party_votes", I),
+        # the last DPRD election of the region: its seats and its valid votes in all
+        # (a party coalition's threshold is a share of them: after MK 60/2024 of the
+        # valid votes, by the same DPT tiers as independents)
+        ("dprd_seats", I),
+        ("dprd_valid_votes", I),
     ),
 )
 

@@ -145,6 +145,18 @@
 <context>
     <name>DashboardWidget</name>
     <message>
+        <source>Syarat menurut perhitungan: &lt;b&gt;%1&lt;/b&gt; suara sah (%2 dari suara sah pemilu DPRD), %3.</source>
+        <translation>Requirement by computation: &lt;b&gt;%1&lt;/b&gt; valid votes (%2 of the valid votes of the DPRD election), %3.</translation>
+    </message>
+    <message>
+        <source>Atau &lt;b&gt;%1&lt;/b&gt; kursi DPRD.</source>
+        <translation>Or &lt;b&gt;%1&lt;/b&gt; DPRD seats.</translation>
+    </message>
+    <message>
+        <source>Keputusan KPU menetapkan %1 suara sah, perhitungan dari suara sah DPRD memberi %2: periksa kembali angkanya.</source>
+        <translation>The KPU decree sets %1 valid votes, the computation from the DPRD valid votes gives %2: check the figures again.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="44"/>
         <source>MS %v dari %m</source>
         <translation>MS %v of %m</translation>
@@ -1956,6 +1968,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>forms</name>
     <message>
+        <source>Jumlah suara sah pemilu DPRD terakhir</source>
+        <translation>Valid votes in the last DPRD election</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/forms.py" line="17"/>
         <source>Bupati</source>
         <translation>Regent (bupati)</translation>
@@ -2250,6 +2266,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 </context>
 <context>
     <name>labels</name>
+    <message>
+        <source>Suara sah pemilu DPRD</source>
+        <translation>DPRD election valid votes</translation>
+    </message>
+    <message>
+        <source>Kursi DPRD</source>
+        <translation>DPRD seats</translation>
+    </message>
     <message>
         <source>Alasan lain (%1)</source>
         <translation>Other reason (%1)</translation>

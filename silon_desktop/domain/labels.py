@@ -170,6 +170,8 @@ FIELD_LABELS_ID: dict[str, str] = {
     "official_threshold": "Syarat dukungan menurut keputusan KPU",
     "official_spread": "Syarat sebaran menurut keputusan KPU",
     "official_party_votes": "Syarat suara sah partai menurut keputusan KPU",
+    "dprd_valid_votes": "Jumlah suara sah pemilu DPRD terakhir",
+    "dprd_seats": "Jumlah kursi DPRD",
     "check_reasons": "Alasan pemeriksaan otomatis",
     "admin_status": "Status verifikasi administrasi",
     "admin_reasons": "Alasan verifikasi administrasi",

@@ -507,7 +507,13 @@ class Services:
         route = str(pair.get("route") or "perseorangan")
         parties = self.list("party", pair_id=pair_id) if route == "partai" else []
         taken = self._parties_of_other_pairs(pair, parties)
+        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        need = party_requirement(election, parties) if route == "partai" else None
         return Dashboard(
+            party_need_votes=need[0] if need else None,
+            party_need_seats=need[1] if need else None,
+            party_vote_share=need[2] if need else 0,
+            party_eligible=need[3] if need else None,
             recap=recap,
             pair_label=(number + names).strip(),
             correction_needed=correction.supporters if correction else 0,
@@ -897,3 +903,42 @@ def own_area(election_kind: str, session_scope: str) -> str:
     if election_kind != "gubernur" or session_scope.count(".") != 1:
         return ""
     return session_scope
+
+
+def party_requirement(
+    election: Record, parties: builtins.list[Record]
+) -> tuple[int, int | None, int, bool] | None:
+    """``(valid votes needed, seats needed or None, vote share in basis points,
+    eligible)`` of a party coalition, computed from the election's last DPRD election
+    by its rule set (after MK 60/2024: the DPT tier's share of ``dprd_valid_votes``,
+    parties without seats counted); None when the totals or the DPT are not entered."""
+    from silon_desktop.domain.rules import PartyStanding, rule_set_for
+
+    total_votes = election.get("dprd_valid_votes")
+    dpt = election.get("dpt")
+    kind = election.get("kind")
+    if not total_votes or not dpt or not kind:
+        return None
+    rules = rule_set_for(election.get("rule_set") or None)
+    seats_total = int(election.get("dprd_seats") or 0)
+    need = rules.party_threshold(
+        kind, total_seats=seats_total, total_valid_votes=int(total_votes), dpt=int(dpt)
+    )
+    if rules.party.seat_share is not None and not seats_total:
+        need = type(need)(None, need.votes)  # seats not entered: votes alone
+    share = (
+        rules.tier_for(kind, int(dpt)).basis_points
+        if rules.party.votes_by_dpt_tier
+        else int(rules.party.vote_share or 0)
+    )
+    standing = [PartyStanding(int(p.get("seats") or 0), int(p.get("votes") or 0)) for p in parties]
+    if need.seats is None and rules.party.seat_share is not None:
+        # A seat rule whose seat total is not entered: judged on the votes alone.
+        counted = [x for x in standing if x.seats > 0 or not rules.party.seats_needed_to_nominate]
+        eligible = bool(counted) and sum(x.votes for x in counted) >= need.votes
+    else:
+        eligible = rules.party_eligible(
+            kind, standing, total_seats=seats_total, total_valid_votes=int(total_votes),
+            dpt=int(dpt),
+        )  # fmt: skip
+    return need.votes, need.seats, share, eligible

@@ -131,6 +131,14 @@ class Dashboard:
     #: (party, the other pair it is recorded for): one pair per party is the rule
     #: (PKPU 10/2024 Pasal 11 ayat 4); the server refuses the second (PARTY_TAKEN)
     party_taken: tuple[tuple[str, str], ...] = ()
+    #: The coalition's threshold computed from the election's last DPRD election
+    #: (rule set: after MK 60/2024 a share of ``dprd_valid_votes`` by the DPT tiers;
+    #: 2020: 20% of ``dprd_seats`` or 25% of the votes). None: totals not entered.
+    party_need_votes: int | None = None
+    party_need_seats: int | None = None
+    #: the share of the valid votes that applies, in basis points (750 = 7.5%)
+    party_vote_share: int = 0
+    party_eligible: bool | None = None
     #: The kab/kota of the account when it works on its part of a governor election
     #: ("" otherwise): the province's target is shown with this kab/kota's share.
     own_area: str = ""

@@ -82,6 +82,9 @@ class Election(SyncedMixin, Base):
     official_threshold: Mapped[int | None] = mapped_column(Integer)
     official_spread: Mapped[int | None] = mapped_column(Integer)
     official_party_votes: Mapped[int | None] = mapped_column(Integer)
+    #: The last DPRD election of the region (None: not entered).
+    dprd_seats: Mapped[int | None] = mapped_column(Integer)
+    dprd_valid_votes: Mapped[int | None] = mapped_column(Integer)
 
 
 class Pair(SyncedMixin, Base):

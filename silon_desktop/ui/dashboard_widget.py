@@ -145,7 +145,34 @@ class DashboardWidget(QWidget):
                 .replace("%2", format_count(data.party_seats))
                 .replace("%3", format_count(data.party_votes))
             )
+            if data.party_need_votes is not None:
+                state = self.tr("terpenuhi") if data.party_eligible else self.tr("belum")
+                share = f"{data.party_vote_share / 100:g}".replace(".", ",") + "%"
+                text += "<br>" + (
+                    self.tr(
+                        "Syarat menurut perhitungan: <b>%1</b> suara sah (%2 dari suara sah "
+                        "pemilu DPRD), %3."
+                    )
+                    .replace("%1", format_count(data.party_need_votes))
+                    .replace("%2", share)
+                    .replace("%3", state)
+                )
+                if data.party_need_seats is not None:
+                    text += " " + self.tr("Atau <b>%1</b> kursi DPRD.").replace(
+                        "%1", format_count(data.party_need_seats)
+                    )
             official = data.recap.official_party_votes
+            if official and data.party_need_votes is not None and official != data.party_need_votes:
+                text += (
+                    "<br><span style='color:#a00000'>"
+                    + self.tr(
+                        "Keputusan KPU menetapkan %1 suara sah, perhitungan dari suara sah "
+                        "DPRD memberi %2: periksa kembali angkanya."
+                    )
+                    .replace("%1", format_count(official))
+                    .replace("%2", format_count(data.party_need_votes))
+                    + "</span>"
+                )
             if official:
                 state = self.tr("terpenuhi") if data.party_votes >= official else self.tr("belum")
                 text += "<br>" + (

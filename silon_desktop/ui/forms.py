@@ -50,6 +50,16 @@ def election_fields() -> list[FieldDef]:
             _t(QT_TRANSLATE_NOOP("forms", "Syarat suara sah partai menurut keputusan KPU")),
             "int",
         ),
+        FieldDef(
+            "dprd_valid_votes",
+            _t(QT_TRANSLATE_NOOP("forms", "Jumlah suara sah pemilu DPRD terakhir")),
+            "int",
+        ),
+        FieldDef(
+            "dprd_seats",
+            _t(QT_TRANSLATE_NOOP("forms", "Jumlah kursi DPRD")),
+            "int",
+        ),
     ]
 
 

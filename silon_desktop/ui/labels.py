@@ -186,6 +186,8 @@ def field_label(name: str) -> str:
         "official_party_votes": _t(
             QT_TRANSLATE_NOOP("labels", "Syarat suara sah partai (keputusan KPU)")
         ),
+        "dprd_valid_votes": _t(QT_TRANSLATE_NOOP("labels", "Suara sah pemilu DPRD")),
+        "dprd_seats": _t(QT_TRANSLATE_NOOP("labels", "Kursi DPRD")),
         "check_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan pemeriksaan otomatis")),
         "admin_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa vermin")),
         "admin_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu vermin")),

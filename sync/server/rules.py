@@ -32,7 +32,7 @@ from sync.server.validation import Rejection
 #: Election fields set by the level that administers the election (docs/PROTOCOL.md).
 ADMINISTERED: frozenset[str] = frozenset(
     {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
-    | {"dpt", "subregion_count", "rule_set"}
+    | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
 )
 
 

@@ -245,6 +245,35 @@ def test_dashboard_of_a_party_pair_counts_the_coalition_not_supporters(
     assert "diusung partai politik" in text and "<b>10</b> kursi" in text
     assert "<b>151.500</b> suara sah" in text
     assert "55.045" not in text and board.progress.isHidden() and board.table.rowCount() == 0
+    assert "perhitungan" not in text  # the DPRD valid votes are not entered yet
+
+
+def test_dashboard_of_a_party_pair_computes_the_mk_60_requirement_and_warns_on_the_decree(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    pair = backend.get("pair", seeded["pair"])
+    other, _ = backend.create(
+        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
+    )
+    backend.create("party", {"pair_id": other, "party_name": "PARTAI A", "votes": 151_500}, "32.14")
+    # Purwakarta's DPT 733,927: the 7.5% tier; the decree typed with another figure.
+    assert (
+        backend.update(
+            "election",
+            pair["election_id"],
+            {"dprd_valid_votes": 2_000_000, "official_party_votes": 150_001},
+        )
+        is None
+    )
+    window.open_record("pair", other)
+    board = window.pair_page.dashboard
+    with qtbot.waitSignal(board.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(board)
+    text = board.summary.text()
+    assert "Syarat menurut perhitungan: <b>150.000</b> suara sah (7,5% dari" in text
+    assert "), terpenuhi." in text
+    assert "Keputusan KPU menetapkan 150.001 suara sah" in text and "memberi 150.000" in text
 
 
 def test_second_candidate_added_is_the_deputy(window: Any, seeded: dict[str, str]) -> None:

@@ -128,3 +128,46 @@ def test_the_dashboard_names_the_other_pair_a_party_already_nominates(
     board = services.dashboard(other)
     assert board.party_taken == (("partai golkar", "1. AHMAD SUBAGJA - SITI NURHALIZA"),)
     assert services.dashboard(ids["pair"]).party_taken == (("Partai Golkar", "2. BUDI"),)
+
+
+def test_a_party_coalition_is_judged_on_the_dprd_valid_votes_after_mk_60(
+    services: Services,
+) -> None:
+    """Kab. Purwakarta's DPT 733,927 lies in the 7.5% tier (over 500,000 up to 1,000,000):
+    after MK 60/PUU-XXII/2024 a coalition needs 7.5% of the last DPRD election's valid
+    votes, parties without seats counted; before it (2020), 20% of the seats or 25%."""
+    from silon_desktop.services.app import party_requirement
+
+    ids = seed_small(services, supporters=0)
+    services.update("pair", ids["pair"], {"route": "partai"})
+    scope = services.get("pair", ids["pair"])["scope"]
+    board = services.dashboard(ids["pair"])
+    assert board.party_need_votes is None and board.party_eligible is None  # not entered
+    assert services.update("election", ids["election"], {"dprd_valid_votes": 500_001}) is None
+    for name, seats, votes in (("Partai A", 0, 20_000), ("Partai B", 0, 17_500)):
+        party = {"pair_id": ids["pair"], "party_name": name, "seats": seats, "votes": votes}
+        assert services.create("party", party, scope)[0]
+    board = services.dashboard(ids["pair"])
+    # ceil(500,001 x 7.5%) = 37,501: 37,500 votes of parties without seats fall one short.
+    assert (board.party_need_votes, board.party_need_seats) == (37_501, None)
+    assert board.party_vote_share == 750 and board.party_eligible is False
+    assert services.create(
+        "party", {"pair_id": ids["pair"], "party_name": "Partai C", "votes": 1}, scope
+    )[0]
+    assert services.dashboard(ids["pair"]).party_eligible is True
+
+    # The tiers by DPT, and the rule before MK 60 (seats needed to nominate).
+    parties = [{"seats": 0, "votes": 150_000}]
+    gov = {"kind": "gubernur", "dpt": 35_714_901, "dprd_valid_votes": 2_000_000,
+           "rule_set": "pilkada-2024"}  # fmt: skip
+    assert party_requirement(gov, parties) == (130_000, None, 650, True)  # 6.5% tier
+    small = {"kind": "walikota", "dpt": 200_000, "dprd_valid_votes": 120_000,
+             "rule_set": "pilkada-2024"}  # fmt: skip
+    assert party_requirement(small, [{"votes": 11_999}]) == (12_000, None, 1000, False)
+    old = {"kind": "bupati", "dpt": 733_927, "dprd_valid_votes": 500_000, "dprd_seats": 50,
+           "rule_set": "pilkada-2020"}  # fmt: skip
+    assert party_requirement(old, parties) == (125_000, 10, 2500, False)  # no seat: none
+    assert party_requirement(old, [{"seats": 10, "votes": 1}]) == (125_000, 10, 2500, True)
+    assert (
+        party_requirement({**old, "dprd_seats": None}, [{"seats": 1, "votes": 125_000}])[3] is True
+    )
