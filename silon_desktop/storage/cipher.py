@@ -75,6 +75,10 @@ def apply_key(conn: Any, key: bytes) -> None:
     # Set with the key, before the first read. cipher_memory_security stays OFF
     # (SQLCipher 4.5+'s default: wiping every freed buffer costs on every query).
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    # SQLCipher encrypts the database and its journals, not SQLite's other temporary
+    # files (the sorter of an index build, a large ORDER BY): they stay in memory, set
+    # here rather than trusted to the binding's build option (SQLITE_TEMP_STORE=2).
+    conn.execute("PRAGMA temp_store = MEMORY")
 
 
 def connect(path: str | Path, key: bytes, *, timeout: float = 10.0, uri: bool = False) -> Any:

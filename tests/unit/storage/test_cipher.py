@@ -58,6 +58,23 @@ def test_an_encrypted_database_holds_no_readable_text_and_needs_its_key(tmp_path
     again.close()
 
 
+def test_temporary_files_of_an_encrypted_database_stay_in_memory(tmp_path: Path) -> None:
+    """SQLCipher does not encrypt SQLite's temporary files (an index build's sorter):
+    every connection of the engine keeps them in memory, never in the temp folder."""
+    key = keyfile.new_data_key()
+    db = open_database(tmp_path / "silon.db", key=key)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA temp_store").scalar_one() == 2
+    finally:
+        db.close()
+    raw = cipher.connect(tmp_path / "silon.db", key)  # backups' and checks' connections
+    try:
+        assert raw.execute("PRAGMA temp_store").fetchone()[0] == 2
+    finally:
+        raw.close()
+
+
 def test_a_new_encrypted_file_gets_the_schema_and_migrations_run(tmp_path: Path) -> None:
     key = keyfile.new_data_key()
     db = open_database(tmp_path / "silon.db", key=key)
