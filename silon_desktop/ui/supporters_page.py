@@ -108,6 +108,10 @@ class SupportersPage(QWidget):
         self.pair_id: str | None = None
         self.election: dict[str, Any] = {}
         self.scope = ""
+        #: the pair the running status-counts job counts
+        self._counts_pair: str | None = None
+        #: (pair, counter, done) of unfiltered tables waiting for the status counts' total
+        self._total_waiters: list[tuple[str, Callable[[], int], Callable[[int], None]]] = []
         self.model = SupportersModel(
             backend.supporter_query,
             region_name=backend.region_name,
@@ -339,9 +343,10 @@ class SupportersPage(QWidget):
         self.election = election
         self.scope = scope
         self._fill_kecamatan(election.get("region_code") or scope)
+        # the counts first: an unfiltered table takes its row count from them
+        self.refresh_counts()
         self.model.set_pair(pair_id)
         self.add_button.setEnabled(pair_id is not None)
-        self.refresh_counts()
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -381,7 +386,21 @@ class SupportersPage(QWidget):
         self.refresh_counts()
 
     def _count_in_background(self, count: Callable[[], int], done: Callable[[int], None]) -> None:
-        """The table's row count on a worker thread (the first rows show before it)."""
+        """The table's row count on a worker thread (the first rows show before it).
+
+        Unfiltered, the table shows every live supporter of the pair: its count is
+        the status counts' total, so it waits for them instead of scanning the
+        pair's index a second time (on an encrypted database each scanned page is
+        decrypted). Filtered, the filter's own COUNT runs."""
+        pair = self.model.pair_id()
+        if pair is not None and self.model.current_filter() == SupporterFilter():
+            self._total_waiters.append((pair, count, done))
+            if not (self.jobs.running("supporter-counts") and self._counts_pair == pair):
+                self.refresh_counts()
+            return
+        self._own_count(count, done)
+
+    def _own_count(self, count: Callable[[], int], done: Callable[[int], None]) -> None:
         job = self.jobs.start(lambda _p, _c: count(), "supporter-rowcount")
         job.finished.connect(done)
 
@@ -394,11 +413,12 @@ class SupportersPage(QWidget):
         if self.jobs.running("supporter-counts"):
             self._counts_timer.start()
             return
-        pair_id = self.pair_id
+        pair_id = self._counts_pair = self.pair_id
         job = self.jobs.start(
             lambda _p, _c: self.backend.status_counts(pair_id), "supporter-counts"
         )
-        job.finished.connect(self._counts_ready)
+        job.finished.connect(lambda counts: self._counts_ready(counts, pair_id))
+        job.failed.connect(lambda _message: self._counts_failed(pair_id))
 
     def add_supporter(self) -> None:
         if self.pair_id is None:
@@ -862,11 +882,30 @@ class SupportersPage(QWidget):
         self.desa_filter.addItem(self.tr("Semua desa/kel."), "")
         self.desa_filter.blockSignals(False)
 
-    def _counts_ready(self, counts: object) -> None:
+    def _counts_ready(self, counts: object, pair_id: str | None = None) -> None:
         if isinstance(counts, dict):
             self._counts = counts
+            self._serve_total(pair_id, int(counts.get("total", 0)))
         self._show_counts(self.model.rowCount())
         self.countsShown.emit(dict(self._counts))
+
+    def _serve_total(self, pair_id: str | None, total: int | None) -> None:
+        """Give the status counts' total of ``pair_id`` to the tables waiting for it
+        (None: the counts failed, each counts itself); waiters of a pair no longer
+        shown are dropped (the model ignores a count of an earlier query anyway)."""
+        waiting, self._total_waiters = self._total_waiters, []
+        for pair, count, done in waiting:
+            if pair != self.pair_id:
+                continue
+            if pair != pair_id:
+                self._total_waiters.append((pair, count, done))  # its pair's counts follow
+            elif total is None:
+                self._own_count(count, done)
+            else:
+                done(total)
+
+    def _counts_failed(self, pair_id: str) -> None:
+        self._serve_total(pair_id, None)
 
     def _show_counts(self, shown: int) -> None:
         c = self._counts

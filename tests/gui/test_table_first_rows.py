@@ -1,6 +1,7 @@
 """The supporters table shows its first rows before the rows are counted (issue #14:
 on an encrypted database the COUNT of a million-row pair decrypts every page of the
-pair's index): the count comes from a worker thread and the table grows to it."""
+pair's index): the count comes from a worker thread and the table grows to it.
+Unfiltered, the table's count is the status counts' total: one scan of the pair."""
 
 from __future__ import annotations
 
@@ -45,13 +46,47 @@ def _counts_on_the_ui_thread(backend: Any) -> list[str]:
     return seen
 
 
+def _counts_anywhere(backend: Any) -> list[str]:
+    """COUNT statements run on any thread from now on."""
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "count(" in statement.lower():
+            seen.append(" ".join(statement.split()).lower())
+
+    event.listen(backend.db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def _jobs_started(jobs: JobRunner, monkeypatch: Any) -> list[str]:
+    started: list[str] = []
+    start = jobs.start
+
+    def record(fn: Any, name: str) -> Any:
+        started.append(name)
+        return start(fn, name)
+
+    monkeypatch.setattr(jobs, "start", record)
+    return started
+
+
+def _idle(qtbot: QtBot, jobs: JobRunner) -> None:
+    qtbot.waitUntil(
+        lambda: not jobs.running("supporter-rowcount") and not jobs.running("supporter-counts"),
+        timeout=10_000,
+    )
+    qtbot.wait(50)  # their finished signals are delivered
+
+
 def test_the_first_rows_show_before_the_count_which_follows_from_a_worker(
-    qtbot: QtBot, backend: Any
+    qtbot: QtBot, backend: Any, monkeypatch: Any
 ) -> None:
     page, jobs, pair, election = _page(qtbot, backend)
     counted: list[int] = []
     page.model.countChanged.connect(counted.append)
     ui_counts = _counts_on_the_ui_thread(backend)
+    every_count = _counts_anywhere(backend)
+    started = _jobs_started(jobs, monkeypatch)
 
     page.set_pair(pair, election, "32.14")  # clicking the pair's supporters
     model = page.model
@@ -64,6 +99,50 @@ def test_the_first_rows_show_before_the_count_which_follows_from_a_worker(
     assert counted[-1] == ROWS
     assert model.data(model.index(ROWS - 1, 1))  # the last row can be read
     assert ui_counts == []  # the count was made on the worker thread
+    _idle(qtbot, jobs)
+    # one scan of the pair's supporters: the status counts (and the objection flag's
+    # index); the table's count is their total, no COUNT of its own
+    assert started == ["supporter-counts"]
+    scans = [s for s in every_count if "public_objection" not in s]
+    assert len(scans) == 1 and "group by" in scans[0], every_count
+    assert page._counts["total"] == ROWS  # the same figure on the counts line
+    jobs.stop_all()
+
+
+def test_a_filtered_table_counts_itself_and_cleared_takes_the_total_again(
+    qtbot: QtBot, backend: Any, monkeypatch: Any
+) -> None:
+    page, jobs, pair, election = _page(qtbot, backend)
+    page.set_pair(pair, election, "32.14")
+    model = page.model
+    qtbot.waitUntil(lambda: model.rowCount() == ROWS, timeout=10_000)
+    _idle(qtbot, jobs)
+    started = _jobs_started(jobs, monkeypatch)
+    ms = backend.status_counts(pair)["MS"]
+    assert ms > 200  # more than the first block: the filter's count is needed
+    model.set_filter(SupporterFilter(status="MS"))
+    qtbot.waitUntil(lambda: model.rowCount() == ms, timeout=10_000)
+    assert started == ["supporter-rowcount"]  # the filter's own COUNT
+    model.set_filter(SupporterFilter())
+    assert model.rowCount() == 200  # the first block, then the total
+    qtbot.waitUntil(lambda: model.rowCount() == ROWS, timeout=10_000)
+    assert started == ["supporter-rowcount", "supporter-counts"]
+    _idle(qtbot, jobs)
+    jobs.stop_all()
+
+
+def test_the_table_counts_itself_when_the_status_counts_fail(
+    qtbot: QtBot, backend: Any, monkeypatch: Any
+) -> None:
+    page, jobs, pair, election = _page(qtbot, backend)
+
+    def broken(_pair: str) -> dict[str, int]:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(backend, "status_counts", broken)
+    page.set_pair(pair, election, "32.14")
+    qtbot.waitUntil(lambda: page.model.rowCount() == ROWS, timeout=10_000)
+    _idle(qtbot, jobs)
     jobs.stop_all()
 
 
@@ -78,8 +157,7 @@ def test_a_count_of_an_earlier_filter_is_not_applied_to_the_next(
     model.set_filter(SupporterFilter(nik_prefix="321401"))
     narrowed = model.rowCount()
     assert 0 < narrowed < 200
-    qtbot.waitUntil(lambda: not jobs.running("supporter-rowcount"), timeout=10_000)
-    qtbot.wait(50)  # the finished signal of the first count is delivered
+    _idle(qtbot, jobs)  # the first (pair-wide) count has arrived meanwhile
     assert model.rowCount() == narrowed  # the first pair-wide count did not resize it
     jobs.stop_all()
 
