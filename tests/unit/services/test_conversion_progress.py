@@ -115,6 +115,46 @@ def test_a_stopped_conversion_leaves_the_plain_file_byte_for_byte(tmp_path: Path
     _plain_still_usable(path)
 
 
+def test_a_stop_during_the_check_interrupts_it_and_keeps_the_plain_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of the copy (most of a conversion's time on a large file) runs as
+    single SQLite statements: the stop interrupts the running one rather than
+    waiting for its end. The check is made long here by a slow statement in its
+    row counts (a million-row file's is long by itself)."""
+    path = tmp_path / "silon.db"
+    plant_plain(path)
+    open_database(path).close()
+    before = _digest(path)
+    real_counts = cipher._row_counts
+    calls: list[str] = []
+
+    def slow_counts(conn: object) -> dict[str, int]:
+        calls.append("counts")
+        if len(calls) == 2:  # the encrypted copy's, inside the check
+            conn.execute(  # type: ignore[attr-defined]
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                "SELECT count(*) FROM (SELECT x FROM c LIMIT 1000000000)"
+            ).fetchone()
+        return real_counts(conn)
+
+    monkeypatch.setattr(cipher, "_row_counts", slow_counts)
+    shares: list[float] = []
+    with pytest.raises(cipher.ConversionCancelled) as stopped:
+        cipher.encrypt_plain(
+            path,
+            keyfile.new_data_key(),
+            progress=shares.append,
+            cancel=lambda: any(0.3 < share < 1 for share in shares),  # checking
+        )
+    assert isinstance(stopped.value.__cause__, cipher.dbapi().OperationalError)  # interrupted
+    assert len(calls) == 2
+    assert shares == sorted(shares) and 1.0 not in shares
+    assert _digest(path) == before
+    assert not path.with_name("silon.db.encrypting").exists()
+    _plain_still_usable(path)
+
+
 def test_the_first_login_reports_each_stage_and_the_data_is_whole(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
