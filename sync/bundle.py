@@ -48,6 +48,7 @@ import gzip
 import zlib
 from typing import Any
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import signing
 from sync.protocol import FeedPage, Mutation, encode_feed_page
 
@@ -70,13 +71,20 @@ def inflated_limit(compressed_bytes: int, ceiling: int = MAX_BUNDLE_BYTES) -> in
     return min(ceiling, MAX_BUNDLE_RATIO * compressed_bytes + RATIO_FLOOR_BYTES)
 
 
-class BundleError(Exception):
-    """A bundle was refused; nothing was changed. ``message`` is for the operator."""
+class BundleError(CodedError):
+    """A bundle was refused; nothing was changed.
 
-    def __init__(self, message: str, detail: str = "") -> None:
-        self.message = message
+    Attributes:
+        code: why (the words come from ``domain.wording``).
+        detail: the technical detail, for the log (never shown as the message).
+    """
+
+    def __init__(self, code: ErrorCode, detail: str = "", **params: str) -> None:
+        super().__init__(code, **params)
         self.detail = detail
-        super().__init__(f"{message} ({detail})" if detail else message)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 def _seal(body: dict[str, Any], key: signing.Ed25519PrivateKey) -> bytes:
@@ -144,45 +152,39 @@ def decode_bundle(
         BundleError: truncated, tampered, wrong format or wrong signer.
     """
     if data[:2] != b"\x1f\x8b":
-        raise BundleError("Berkas ini bukan bundel sinkronisasi Silon.", "not gzip")
+        raise BundleError(ErrorCode.BUNDLE_NOT_BUNDLE, "not gzip")
     limit = inflated_limit(len(data))
     try:
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         raw = inflater.decompress(data, limit + 1)  # never more than the limit in memory
         if len(raw) > limit or inflater.unconsumed_tail:
             raise BundleError(
-                "Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar "
-                f"(lebih dari {limit:,} byte dari {len(data):,} byte); berkas ini bukan "
-                "bundel Silon yang sah.",
+                ErrorCode.BUNDLE_INFLATES_TOO_FAR,
                 "inflates past the limit",
+                limit=f"{limit:,}",
+                size=f"{len(data):,}",
             )
         if not inflater.eof:
-            raise BundleError(
-                "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.", "gzip not ended"
-            )
+            raise BundleError(ErrorCode.BUNDLE_TRUNCATED, "gzip not ended")
     except zlib.error as exc:
-        raise BundleError("Bundel rusak dan tidak dapat dibuka.", str(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_DAMAGED, str(exc)) from exc
     import json
 
     try:
         body = json.loads(raw)
     except ValueError as exc:
-        raise BundleError("Isi bundel tidak dapat dibaca.", str(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_UNREADABLE, str(exc)) from exc
     if not isinstance(body, dict) or body.get("format") not in (OUTBOX_FORMAT, FEED_FORMAT):
-        raise BundleError("Jenis bundel tidak dikenal.", "format")
+        raise BundleError(ErrorCode.BUNDLE_UNKNOWN_KIND, "format")
     if expected_format is not None and body["format"] != expected_format:
-        raise BundleError(
-            "Jenis bundel salah untuk perintah ini.", f"{body['format']} != {expected_format}"
-        )
+        raise BundleError(ErrorCode.BUNDLE_WRONG_KIND, f"{body['format']} != {expected_format}")
     public = body.get("public_key")
     signature = body.get("signature")
     if not isinstance(public, str) or not isinstance(signature, str):
-        raise BundleError("Bundel tidak bertanda tangan; bundel ditolak.", "unsigned")
+        raise BundleError(ErrorCode.BUNDLE_UNSIGNED, "unsigned")
     if trusted_key is not None and public != trusted_key:
-        raise BundleError("Bundel ditandatangani oleh kunci yang tidak dikenal.", "untrusted key")
+        raise BundleError(ErrorCode.BUNDLE_UNTRUSTED_KEY, "untrusted key")
     unsigned = {k: v for k, v in body.items() if k != "signature"}
     if not signing.verify(public, unsigned, signature):
-        raise BundleError(
-            "Tanda tangan bundel tidak sah (isi telah diubah); bundel ditolak.", "bad signature"
-        )
+        raise BundleError(ErrorCode.BUNDLE_BAD_SIGNATURE, "bad signature")
     return body

@@ -51,6 +51,7 @@ from typing import Any
 
 import orjson
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import signing
 from sync.privacy import open_private
 
@@ -61,13 +62,20 @@ PART_RECORDS = 20_000
 MAX_LINE_BYTES = 256 * 1024 * 1024
 
 
-class SnapshotError(Exception):
-    """A snapshot was refused; nothing was changed. ``message`` is for the operator."""
+class SnapshotError(CodedError):
+    """A snapshot was refused; nothing was changed.
 
-    def __init__(self, message: str, detail: str = "") -> None:
-        self.message = message
+    Attributes:
+        code: why (the words come from ``domain.wording``).
+        detail: the technical detail, for the log (never shown as the message).
+    """
+
+    def __init__(self, code: ErrorCode, detail: str = "", **params: str) -> None:
+        super().__init__(code, **params)
         self.detail = detail
-        super().__init__(f"{message} ({detail})" if detail else message)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 def part_digest(data: bytes) -> str:
@@ -121,20 +129,15 @@ def check_manifest(body: Any, trusted_key: str) -> Manifest:
         SnapshotError: unknown format, malformed, unsigned or signed by another key.
     """
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise SnapshotError("Berkas ini bukan snapshot Silon.", "format")
+        raise SnapshotError(ErrorCode.SNAPSHOT_NOT_SNAPSHOT, "format")
     signature = body.get("signature")
     if not isinstance(signature, str):
-        raise SnapshotError("Snapshot tidak bertanda tangan; ditolak.", "unsigned")
+        raise SnapshotError(ErrorCode.SNAPSHOT_UNSIGNED, "unsigned")
     if body.get("public_key") != trusted_key:
-        raise SnapshotError(
-            "Snapshot ditandatangani oleh kunci yang bukan kunci server ini; ditolak.",
-            "untrusted key",
-        )
+        raise SnapshotError(ErrorCode.SNAPSHOT_UNTRUSTED_KEY, "untrusted key")
     unsigned = {k: v for k, v in body.items() if k != "signature"}
     if not signing.verify(trusted_key, unsigned, signature):
-        raise SnapshotError(
-            "Tanda tangan snapshot tidak sah (isi telah diubah); ditolak.", "bad signature"
-        )
+        raise SnapshotError(ErrorCode.SNAPSHOT_BAD_SIGNATURE, "bad signature")
     try:
         parts = tuple((int(p["records"]), str(p["sha256"])) for p in body["parts"])
         manifest = Manifest(
@@ -145,7 +148,7 @@ def check_manifest(body: Any, trusted_key: str) -> Manifest:
             parts=parts,
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise SnapshotError("Isi snapshot tidak sesuai format.", repr(exc)) from exc
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, repr(exc)) from exc
     return manifest
 
 
@@ -156,15 +159,13 @@ def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
         SnapshotError: the part was changed or cut short.
     """
     if index >= len(manifest.parts) or part_digest(data) != manifest.parts[index][1]:
-        raise SnapshotError(
-            "Bagian snapshot rusak atau telah diubah; ditolak.", f"part {index} digest"
-        )
+        raise SnapshotError(ErrorCode.SNAPSHOT_PART_DAMAGED, f"part {index} digest")
     try:
         page = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, str(exc)) from exc
     if not isinstance(page, dict):
-        raise SnapshotError("Isi snapshot tidak sesuai format.", f"part {index}")
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
     try:
         for block in page.get("entities") or []:
             if "values" in block:  # the column layout: back to one row per record
@@ -174,7 +175,7 @@ def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
                     raise ValueError("column lengths differ from the count")
                 block["rows"] = rows
     except (TypeError, ValueError, AttributeError) as exc:
-        raise SnapshotError("Isi snapshot tidak sesuai format.", f"part {index}: {exc}") from exc
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}: {exc}") from exc
     return page
 
 
@@ -217,7 +218,7 @@ def read_file(path: Path, trusted_key: str) -> tuple[Manifest, Iterator[dict[str
         manifest = check_manifest(_json(first), trusted_key)
     except (OSError, EOFError, zlib.error) as exc:
         handle.close()
-        raise SnapshotError("Berkas ini bukan snapshot Silon atau rusak.", str(exc)) from exc
+        raise SnapshotError(ErrorCode.SNAPSHOT_UNREADABLE, str(exc)) from exc
     except SnapshotError:
         handle.close()
         raise
@@ -228,17 +229,12 @@ def read_file(path: Path, trusted_key: str) -> tuple[Manifest, Iterator[dict[str
                 for index in range(len(manifest.parts)):
                     line = handle.readline(MAX_LINE_BYTES)
                     if not line.endswith(b"\n"):
-                        raise SnapshotError(
-                            "Snapshot terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
-                            f"part {index} missing",
-                        )
+                        raise SnapshotError(ErrorCode.SNAPSHOT_TRUNCATED, f"part {index} missing")
                     yield check_part(manifest, index, line[:-1])
                 if handle.read(1):
-                    raise SnapshotError("Snapshot berisi data tambahan; ditolak.", "trailing")
+                    raise SnapshotError(ErrorCode.SNAPSHOT_TRAILING, "trailing")
             except (OSError, EOFError, zlib.error) as exc:
-                raise SnapshotError(
-                    "Snapshot rusak atau terpotong. Salin ulang berkasnya.", str(exc)
-                ) from exc
+                raise SnapshotError(ErrorCode.SNAPSHOT_DAMAGED, str(exc)) from exc
 
     return manifest, parts()
 
@@ -247,4 +243,4 @@ def _json(line: bytes) -> Any:
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise SnapshotError("Berkas ini bukan snapshot Silon.", "manifest not JSON") from exc
+        raise SnapshotError(ErrorCode.SNAPSHOT_NOT_SNAPSHOT, "manifest not JSON") from exc

@@ -10,10 +10,12 @@ exponential back-off and full jitter; a ``Retry-After`` header is honoured
 (capped). Every request the engine makes is idempotent (pushes carry mutation
 ids), so retrying a request whose answer was lost is safe.
 
-Errors the operator can act on are :class:`TransportError` subclasses carrying
-an Indonesian message: :class:`Offline` (:class:`TimedOut` when the server took
-too long to answer), :class:`TlsFailed` (certificate not trusted: not retried),
-:class:`AuthExpired` ("Silakan masuk lagi"), :class:`Forbidden`, :class:`ServerRefused`.
+Errors the operator can act on are :class:`TransportError` subclasses, coded
+errors (:class:`~silon_desktop.domain.errors.CodedError`: a code and its parameters,
+worded by the UI and the command line from ``domain.wording``): :class:`Offline`
+(:class:`TimedOut` when the server took too long to answer), :class:`TlsFailed`
+(certificate not trusted: not retried), :class:`AuthExpired` (log in again),
+:class:`Forbidden`, :class:`ServerRefused`.
 """
 
 from __future__ import annotations
@@ -43,33 +45,45 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
+
 log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 512
 MAX_RETRY_AFTER_S = 30.0
 
 
-class TransportError(Exception):
+class TransportError(CodedError):
     """An error of the link or the server that the operator is told about.
 
     Attributes:
-        message: a sentence for the operator (Indonesian).
+        code: what went wrong (the words come from ``domain.wording``).
+        detail: the technical detail, for the log (never shown as the message).
         status: the HTTP status, when there was an answer.
     """
 
-    default_message = "Gagal berkomunikasi dengan server."
+    default_code = ErrorCode.SERVER_LINK
 
-    def __init__(self, detail: str = "", *, status: int | None = None, message: str = "") -> None:
-        self.message = message or self.default_message
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        status: int | None = None,
+        code: ErrorCode | None = None,
+        **params: str,
+    ) -> None:
+        super().__init__(code, **params)
         self.detail = detail
         self.status = status
-        super().__init__(f"{self.message} ({detail})" if detail else self.message)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 class Offline(TransportError):
     """The server could not be reached (no network, refused, timed out, 5xx)."""
 
-    default_message = "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
+    default_code = ErrorCode.SERVER_OFFLINE
 
 
 class TimedOut(Offline):
@@ -79,16 +93,13 @@ class TimedOut(Offline):
 class TlsFailed(TransportError):
     """The server's certificate could not be verified (or the CA bundle is missing)."""
 
-    default_message = (
-        "Sambungan aman ke server gagal: sertifikat server tidak dapat diverifikasi. "
-        "Periksa tanggal dan jam komputer, dan berkas CA di pengaturan."
-    )
+    default_code = ErrorCode.TLS_FAILED
 
 
 class AuthExpired(TransportError):
     """The token is missing, expired or revoked: the operator must log in again."""
 
-    default_message = "Silakan masuk lagi."
+    default_code = ErrorCode.AUTH_EXPIRED
 
 
 class Revoked(AuthExpired):
@@ -104,13 +115,13 @@ class Revoked(AuthExpired):
 class Forbidden(TransportError):
     """The account may not do this (role or scope)."""
 
-    default_message = "Akun ini tidak berhak melakukan tindakan tersebut."
+    default_code = ErrorCode.FORBIDDEN
 
 
 class ServerRefused(TransportError):
     """The server answered 4xx: the request itself is wrong; retrying will not help."""
 
-    default_message = "Server menolak permintaan."
+    default_code = ErrorCode.SERVER_REFUSED
 
 
 class _Retryable(Exception):
@@ -266,7 +277,8 @@ class HttpTransport:
         ):
             raise TlsFailed(
                 f"CA bundle {self.ca_bundle} not found",
-                message=f"Berkas CA {self.ca_bundle} tidak ditemukan; periksa pengaturan.",
+                code=ErrorCode.CA_BUNDLE_MISSING,
+                path=self.ca_bundle,
             )
         data, headers = self._encode(body, auth)
         self.stats.last_timed_out = False
@@ -408,7 +420,8 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
             raise ServerRefused(
                 f"HTTP {status}: {text[:200]}",
                 status=status,
-                message=f"Server sedang menolak permintaan; coba lagi dalam {minutes} menit.",
+                code=ErrorCode.SERVER_BUSY,
+                minutes=str(minutes),
             )
         raise _Retryable(status, wait, text)
     if status == 401:

@@ -2946,10 +2946,6 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>errors</name>
     <message>
-        <source>{detail}</source>
-        <translation>{detail}</translation>
-    </message>
-    <message>
         <source>Kesalahan tak terduga: {detail}</source>
         <translation>Unexpected error: {detail}</translation>
     </message>
@@ -3224,6 +3220,204 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah.</source>
         <translation>This account&apos;s access was revoked by the server; the data on this computer is locked. Log in online again with a valid account.</translation>
+        <source>Gagal berkomunikasi dengan server.</source>
+        <translation>Communication with the server failed.</translation>
+    </message>
+    <message>
+        <source>Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini.</source>
+        <translation>The server cannot be reached. The data stays safely stored on this computer.</translation>
+    </message>
+    <message>
+        <source>Sambungan aman ke server gagal: sertifikat server tidak dapat diverifikasi. Periksa tanggal dan jam komputer, dan berkas CA di pengaturan.</source>
+        <translation>The secure connection to the server failed: the server&apos;s certificate cannot be verified. Check the computer&apos;s date and time, and the CA file in the settings.</translation>
+    </message>
+    <message>
+        <source>Berkas CA {path} tidak ditemukan; periksa pengaturan.</source>
+        <translation>CA file {path} not found; check the settings.</translation>
+    </message>
+    <message>
+        <source>Silakan masuk lagi.</source>
+        <translation>Please log in again.</translation>
+    </message>
+    <message>
+        <source>Akun ini tidak berhak melakukan tindakan tersebut.</source>
+        <translation>This account may not do that.</translation>
+    </message>
+    <message>
+        <source>Server menolak permintaan.</source>
+        <translation>The server refused the request.</translation>
+    </message>
+    <message>
+        <source>Server sedang menolak permintaan; coba lagi dalam {minutes} menit.</source>
+        <translation>The server is refusing requests for now; try again in {minutes} minutes.</translation>
+    </message>
+    <message>
+        <source>Jawaban server tidak dapat dibaca.</source>
+        <translation>The server&apos;s answer cannot be read.</translation>
+    </message>
+    <message>
+        <source>Server latihan sudah diatur ulang (reset): data latihan di laptop ini berasal dari sesi sebelumnya dan tidak cocok lagi. Mulai dari awal untuk menghapus data latihan di laptop ini dan mengambil data latihan yang baru.</source>
+        <translation>The practice server was reset: the practice data on this laptop comes from an earlier session and no longer fits. Start over to delete the practice data on this laptop and fetch the new practice data.</translation>
+    </message>
+    <message>
+        <source>Berkas ini bukan bundel sinkronisasi Silon.</source>
+        <translation>This file is not a Silon sync bundle.</translation>
+    </message>
+    <message>
+        <source>Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.</source>
+        <translation>The bundle is cut short (the file is incomplete). Copy the file again.</translation>
+    </message>
+    <message>
+        <source>Bundel rusak dan tidak dapat dibuka.</source>
+        <translation>The bundle is damaged and cannot be opened.</translation>
+    </message>
+    <message>
+        <source>Isi bundel tidak dapat dibaca.</source>
+        <translation>The bundle&apos;s content cannot be read.</translation>
+    </message>
+    <message>
+        <source>Jenis bundel tidak dikenal.</source>
+        <translation>Unknown kind of bundle.</translation>
+    </message>
+    <message>
+        <source>Jenis bundel salah untuk perintah ini.</source>
+        <translation>Wrong kind of bundle for this command.</translation>
+    </message>
+    <message>
+        <source>Bundel tidak bertanda tangan; bundel ditolak.</source>
+        <translation>The bundle is not signed; bundle refused.</translation>
+    </message>
+    <message>
+        <source>Bundel ditandatangani oleh kunci yang tidak dikenal.</source>
+        <translation>The bundle is signed by an unknown key.</translation>
+    </message>
+    <message>
+        <source>Tanda tangan bundel tidak sah (isi telah diubah); bundel ditolak.</source>
+        <translation>The bundle&apos;s signature is not valid (the content was changed); bundle refused.</translation>
+    </message>
+    <message>
+        <source>Isi bundel tidak sesuai format.</source>
+        <translation>The bundle&apos;s content does not fit the format.</translation>
+    </message>
+    <message>
+        <source>Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis.</source>
+        <translation>The USB stick or target disk is full; the bundle was not written.</translation>
+    </message>
+    <message>
+        <source>Bundel tidak dapat ditulis ke {path}: periksa flashdisk atau foldernya.</source>
+        <translation>The bundle cannot be written to {path}: check the USB stick or its folder.</translation>
+    </message>
+    <message>
+        <source>Berkas bundel {name} tidak dapat dibaca.</source>
+        <translation>The bundle file {name} cannot be read.</translation>
+    </message>
+    <message>
+        <source>Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali atau sinkronkan secara daring terlebih dahulu.</source>
+        <translation>The server&apos;s key is not known on this computer yet; log in to the server once or sync online first.</translation>
+    </message>
+    <message>
+        <source>Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari {limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah.</source>
+        <translation>Bundle refused: opened, its contents are far larger than is reasonable (more than {limit} bytes from {size} bytes); this file is not a valid Silon bundle.</translation>
+    </message>
+    <message>
+        <source>Berkas {name} terlalu besar untuk sebuah bundel ({size} byte); bundel ditolak.</source>
+        <translation>The file {name} is too large for a bundle ({size} bytes); bundle refused.</translation>
+    </message>
+    <message>
+        <source>Bundel {name} terenkripsi untuk server dan hanya dapat dibuka di sana; bawa bundel ini ke server (silon-server bundle import).</source>
+        <translation>The bundle {name} is encrypted for the server and can only be opened there; take this bundle to the server (silon-server bundle import).</translation>
+    </message>
+    <message>
+        <source>Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi.</source>
+        <translation>The server&apos;s encryption key is not known on this computer yet; log in or sync once while connected to the server, then export again.</translation>
+    </message>
+    <message>
+        <source>Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke server (silon-server bundle import).</source>
+        <translation>This bundle is signed by another device this computer does not know; other people&apos;s changes are not queued in your name. Take this bundle to the server (silon-server bundle import).</translation>
+    </message>
+    <message>
+        <source>Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; bundel ditolak.</source>
+        <translation>This bundle holds the changes of user {user}, not of the user logged in; bundle refused.</translation>
+    </message>
+    <message>
+        <source>Berkas ini bukan snapshot Silon.</source>
+        <translation>This file is not a Silon snapshot.</translation>
+    </message>
+    <message>
+        <source>Snapshot tidak bertanda tangan; ditolak.</source>
+        <translation>The snapshot is not signed; refused.</translation>
+    </message>
+    <message>
+        <source>Snapshot ditandatangani oleh kunci yang bukan kunci server ini; ditolak.</source>
+        <translation>The snapshot is signed by a key that is not this server&apos;s key; refused.</translation>
+    </message>
+    <message>
+        <source>Tanda tangan snapshot tidak sah (isi telah diubah); ditolak.</source>
+        <translation>The snapshot&apos;s signature is not valid (the content was changed); refused.</translation>
+    </message>
+    <message>
+        <source>Isi snapshot tidak sesuai format.</source>
+        <translation>The snapshot&apos;s content does not fit the format.</translation>
+    </message>
+    <message>
+        <source>Bagian snapshot rusak atau telah diubah; ditolak.</source>
+        <translation>A part of the snapshot is damaged or was changed; refused.</translation>
+    </message>
+    <message>
+        <source>Berkas ini bukan snapshot Silon atau rusak.</source>
+        <translation>This file is not a Silon snapshot, or it is damaged.</translation>
+    </message>
+    <message>
+        <source>Snapshot terpotong (berkas tidak lengkap). Salin ulang berkasnya.</source>
+        <translation>The snapshot is cut short (the file is incomplete). Copy the file again.</translation>
+    </message>
+    <message>
+        <source>Snapshot berisi data tambahan; ditolak.</source>
+        <translation>The snapshot holds extra data; refused.</translation>
+    </message>
+    <message>
+        <source>Snapshot rusak atau terpotong. Salin ulang berkasnya.</source>
+        <translation>The snapshot is damaged or cut short. Copy the file again.</translation>
+    </message>
+    <message>
+        <source>Snapshot tidak lengkap; ditolak.</source>
+        <translation>The snapshot is incomplete; refused.</translation>
+    </message>
+    <message>
+        <source>Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali, atau berikan kuncinya dengan --server-key.</source>
+        <translation>The server&apos;s key is not known on this computer yet; log in to the server once, or give its key with --server-key.</translation>
+    </message>
+    <message>
+        <source>Pilihan &apos;{choice}&apos; tidak dikenal (mine, theirs, edited).</source>
+        <translation>Unknown choice &apos;{choice}&apos; (mine, theirs, edited).</translation>
+    </message>
+    <message>
+        <source>Konflik {conflict_id} tidak ditemukan.</source>
+        <translation>Conflict {conflict_id} not found.</translation>
+    </message>
+    <message>
+        <source>Konflik {conflict_id} sudah diselesaikan.</source>
+        <translation>Conflict {conflict_id} is already resolved.</translation>
+    </message>
+    <message>
+        <source>Data {entity} {record_id} tidak ada di komputer ini.</source>
+        <translation>Record {entity} {record_id} is not on this computer.</translation>
+    </message>
+    <message>
+        <source>Data ini sudah dihapus; perubahan tidak dapat diterapkan.</source>
+        <translation>This record has been deleted; the change cannot be applied.</translation>
+    </message>
+    <message>
+        <source>Data ini sudah dihapus di server dan tidak dapat dipulihkan dari sini; pilih &apos;theirs&apos; atau masukkan data sebagai data baru.</source>
+        <translation>This record was deleted on the server and cannot be restored from here; choose &apos;theirs&apos; or enter the data as a new record.</translation>
+    </message>
+    <message>
+        <source>Verifikasi faktual hanya MS atau TMS: pilih alasan TMS atau tandai MS.</source>
+        <translation>Field verification is only MS or TMS: choose a TMS reason or mark MS.</translation>
+    </message>
+    <message>
+        <source>{count} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat).</source>
+        <translation>{count} supporters came in during the correction period: after the correction&apos;s verification there is no more BMS. Choose MS or TMS (not eligible).</translation>
     </message>
 </context>
 <context>

@@ -14,8 +14,7 @@ from typing import ClassVar
 
 
 class ErrorCode(StrEnum):
-    # A refusal worded by a layer that has no codes yet (``detail``), or a bug.
-    REFUSED = "refused"
+    # A bug (``detail``: the exception, for the log and the operator's report).
     UNEXPECTED = "unexpected"
     # The machine's environment is in the way of the local database (not a bug).
     DB_UNUSABLE = "db_unusable"
@@ -52,6 +51,61 @@ class ErrorCode(StrEnum):
     LOGIN_PASSWORD_NEEDED = "login_password_needed"
     LOGIN_FIRST = "login_first"
     ACCESS_REVOKED = "access_revoked"
+    # The link to the server and its answers (sync.transport, sync.client.api).
+    SERVER_LINK = "server_link"
+    SERVER_OFFLINE = "server_offline"
+    TLS_FAILED = "tls_failed"
+    CA_BUNDLE_MISSING = "ca_bundle_missing"
+    AUTH_EXPIRED = "auth_expired"
+    FORBIDDEN = "forbidden"
+    SERVER_REFUSED = "server_refused"
+    SERVER_BUSY = "server_busy"
+    BAD_ANSWER = "bad_answer"
+    PRACTICE_SERVER_RESET = "practice_server_reset"
+    # Offline bundles (sync.bundle, sync.client.bundles).
+    BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
+    BUNDLE_TRUNCATED = "bundle_truncated"
+    BUNDLE_DAMAGED = "bundle_damaged"
+    BUNDLE_UNREADABLE = "bundle_unreadable"
+    BUNDLE_UNKNOWN_KIND = "bundle_unknown_kind"
+    BUNDLE_WRONG_KIND = "bundle_wrong_kind"
+    BUNDLE_UNSIGNED = "bundle_unsigned"
+    BUNDLE_UNTRUSTED_KEY = "bundle_untrusted_key"
+    BUNDLE_BAD_SIGNATURE = "bundle_bad_signature"
+    BUNDLE_MALFORMED = "bundle_malformed"
+    BUNDLE_DISK_FULL = "bundle_disk_full"
+    BUNDLE_NOT_WRITTEN = "bundle_not_written"
+    BUNDLE_FILE_UNREADABLE = "bundle_file_unreadable"
+    BUNDLE_NO_SERVER_KEY = "bundle_no_server_key"
+    BUNDLE_INFLATES_TOO_FAR = "bundle_inflates_too_far"
+    BUNDLE_FILE_TOO_LARGE = "bundle_file_too_large"
+    BUNDLE_SEALED = "bundle_sealed"
+    BUNDLE_NO_BOX_KEY = "bundle_no_box_key"
+    BUNDLE_OTHER_DEVICE = "bundle_other_device"
+    BUNDLE_OTHER_USER = "bundle_other_user"
+    # Snapshots (sync.snapshot, sync.client.snapshots).
+    SNAPSHOT_NOT_SNAPSHOT = "snapshot_not_snapshot"
+    SNAPSHOT_UNSIGNED = "snapshot_unsigned"
+    SNAPSHOT_UNTRUSTED_KEY = "snapshot_untrusted_key"
+    SNAPSHOT_BAD_SIGNATURE = "snapshot_bad_signature"
+    SNAPSHOT_MALFORMED = "snapshot_malformed"
+    SNAPSHOT_PART_DAMAGED = "snapshot_part_damaged"
+    SNAPSHOT_UNREADABLE = "snapshot_unreadable"
+    SNAPSHOT_TRUNCATED = "snapshot_truncated"
+    SNAPSHOT_TRAILING = "snapshot_trailing"
+    SNAPSHOT_DAMAGED = "snapshot_damaged"
+    SNAPSHOT_INCOMPLETE = "snapshot_incomplete"
+    SNAPSHOT_NO_SERVER_KEY = "snapshot_no_server_key"
+    # Resolving a sync conflict (sync.client.resolve; params: choice, conflict_id, ...).
+    CONFLICT_UNKNOWN_CHOICE = "conflict_unknown_choice"
+    CONFLICT_NOT_FOUND = "conflict_not_found"
+    CONFLICT_RESOLVED = "conflict_resolved"
+    CONFLICT_RECORD_MISSING = "conflict_record_missing"
+    CONFLICT_RECORD_DELETED = "conflict_record_deleted"
+    CONFLICT_DELETED_ON_SERVER = "conflict_deleted_on_server"
+    # A verdict the verification rules refuse (services.verification; params: count).
+    VERDICT_FIELD_NO_BMS = "verdict_field_no_bms"
+    VERDICT_NO_BMS_AFTER_CORRECTION = "verdict_no_bms_after_correction"
 
 
 class CodedError(Exception):
@@ -65,6 +119,14 @@ class CodedError(Exception):
     code: ErrorCode = ErrorCode.DB_UNUSABLE
     #: the default code of a subclass (instances may carry another)
     default_code: ClassVar[ErrorCode] = ErrorCode.DB_UNUSABLE
+    #: the Indonesian wording of ``default_code`` (set for every subclass)
+    default_message: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        from silon_desktop.domain.wording import say
+
+        cls.default_message = say(cls.default_code)
 
     def __init__(self, code: ErrorCode | None = None, **params: str) -> None:
         self.code = code or self.default_code

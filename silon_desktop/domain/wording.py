@@ -16,7 +16,6 @@ Translate = Callable[[str], str]
 
 #: code -> Indonesian template (the source text the UI translates in context "errors")
 ERROR_TEXTS_ID: dict[ErrorCode, str] = {
-    ErrorCode.REFUSED: "{detail}",
     ErrorCode.UNEXPECTED: "Kesalahan tak terduga: {detail}",
     ErrorCode.DB_UNUSABLE: "Basis data lokal tidak dapat digunakan.",
     ErrorCode.DB_LOCKED: (
@@ -98,6 +97,111 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ),
     ErrorCode.ACCESS_REVOKED: (
         "Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah."
+    ),
+    ErrorCode.SERVER_LINK: "Gagal berkomunikasi dengan server.",
+    ErrorCode.SERVER_OFFLINE: (
+        "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
+    ),
+    ErrorCode.TLS_FAILED: (
+        "Sambungan aman ke server gagal: sertifikat server tidak dapat diverifikasi. "
+        "Periksa tanggal dan jam komputer, dan berkas CA di pengaturan."
+    ),
+    ErrorCode.CA_BUNDLE_MISSING: "Berkas CA {path} tidak ditemukan; periksa pengaturan.",
+    ErrorCode.AUTH_EXPIRED: "Silakan masuk lagi.",
+    ErrorCode.FORBIDDEN: "Akun ini tidak berhak melakukan tindakan tersebut.",
+    ErrorCode.SERVER_REFUSED: "Server menolak permintaan.",
+    ErrorCode.SERVER_BUSY: "Server sedang menolak permintaan; coba lagi dalam {minutes} menit.",
+    ErrorCode.BAD_ANSWER: "Jawaban server tidak dapat dibaca.",
+    ErrorCode.PRACTICE_SERVER_RESET: (
+        "Server latihan sudah diatur ulang (reset): data latihan di laptop ini berasal dari "
+        "sesi sebelumnya dan tidak cocok lagi. Mulai dari awal untuk menghapus data latihan "
+        "di laptop ini dan mengambil data latihan yang baru."
+    ),
+    ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas ini bukan bundel sinkronisasi Silon.",
+    ErrorCode.BUNDLE_TRUNCATED: "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
+    ErrorCode.BUNDLE_DAMAGED: "Bundel rusak dan tidak dapat dibuka.",
+    ErrorCode.BUNDLE_UNREADABLE: "Isi bundel tidak dapat dibaca.",
+    ErrorCode.BUNDLE_UNKNOWN_KIND: "Jenis bundel tidak dikenal.",
+    ErrorCode.BUNDLE_WRONG_KIND: "Jenis bundel salah untuk perintah ini.",
+    ErrorCode.BUNDLE_UNSIGNED: "Bundel tidak bertanda tangan; bundel ditolak.",
+    ErrorCode.BUNDLE_UNTRUSTED_KEY: "Bundel ditandatangani oleh kunci yang tidak dikenal.",
+    ErrorCode.BUNDLE_BAD_SIGNATURE: (
+        "Tanda tangan bundel tidak sah (isi telah diubah); bundel ditolak."
+    ),
+    ErrorCode.BUNDLE_MALFORMED: "Isi bundel tidak sesuai format.",
+    ErrorCode.BUNDLE_DISK_FULL: (
+        "Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis."
+    ),
+    ErrorCode.BUNDLE_NOT_WRITTEN: (
+        "Bundel tidak dapat ditulis ke {path}: periksa flashdisk atau foldernya."
+    ),
+    ErrorCode.BUNDLE_FILE_UNREADABLE: "Berkas bundel {name} tidak dapat dibaca.",
+    ErrorCode.BUNDLE_NO_SERVER_KEY: (
+        "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali "
+        "atau sinkronkan secara daring terlebih dahulu."
+    ),
+    ErrorCode.BUNDLE_INFLATES_TOO_FAR: (
+        "Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari "
+        "{limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah."
+    ),
+    ErrorCode.BUNDLE_FILE_TOO_LARGE: (
+        "Berkas {name} terlalu besar untuk sebuah bundel ({size} byte); bundel ditolak."
+    ),
+    ErrorCode.BUNDLE_SEALED: (
+        "Bundel {name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
+        "bawa bundel ini ke server (silon-server bundle import)."
+    ),
+    ErrorCode.BUNDLE_NO_BOX_KEY: (
+        "Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau "
+        "sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi."
+    ),
+    ErrorCode.BUNDLE_OTHER_DEVICE: (
+        "Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; "
+        "perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke "
+        "server (silon-server bundle import)."
+    ),
+    ErrorCode.BUNDLE_OTHER_USER: (
+        "Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; "
+        "bundel ditolak."
+    ),
+    ErrorCode.SNAPSHOT_NOT_SNAPSHOT: "Berkas ini bukan snapshot Silon.",
+    ErrorCode.SNAPSHOT_UNSIGNED: "Snapshot tidak bertanda tangan; ditolak.",
+    ErrorCode.SNAPSHOT_UNTRUSTED_KEY: (
+        "Snapshot ditandatangani oleh kunci yang bukan kunci server ini; ditolak."
+    ),
+    ErrorCode.SNAPSHOT_BAD_SIGNATURE: (
+        "Tanda tangan snapshot tidak sah (isi telah diubah); ditolak."
+    ),
+    ErrorCode.SNAPSHOT_MALFORMED: "Isi snapshot tidak sesuai format.",
+    ErrorCode.SNAPSHOT_PART_DAMAGED: "Bagian snapshot rusak atau telah diubah; ditolak.",
+    ErrorCode.SNAPSHOT_UNREADABLE: "Berkas ini bukan snapshot Silon atau rusak.",
+    ErrorCode.SNAPSHOT_TRUNCATED: (
+        "Snapshot terpotong (berkas tidak lengkap). Salin ulang berkasnya."
+    ),
+    ErrorCode.SNAPSHOT_TRAILING: "Snapshot berisi data tambahan; ditolak.",
+    ErrorCode.SNAPSHOT_DAMAGED: "Snapshot rusak atau terpotong. Salin ulang berkasnya.",
+    ErrorCode.SNAPSHOT_INCOMPLETE: "Snapshot tidak lengkap; ditolak.",
+    ErrorCode.SNAPSHOT_NO_SERVER_KEY: (
+        "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali, "
+        "atau berikan kuncinya dengan --server-key."
+    ),
+    ErrorCode.CONFLICT_UNKNOWN_CHOICE: "Pilihan '{choice}' tidak dikenal (mine, theirs, edited).",
+    ErrorCode.CONFLICT_NOT_FOUND: "Konflik {conflict_id} tidak ditemukan.",
+    ErrorCode.CONFLICT_RESOLVED: "Konflik {conflict_id} sudah diselesaikan.",
+    ErrorCode.CONFLICT_RECORD_MISSING: "Data {entity} {record_id} tidak ada di komputer ini.",
+    ErrorCode.CONFLICT_RECORD_DELETED: (
+        "Data ini sudah dihapus; perubahan tidak dapat diterapkan."
+    ),
+    ErrorCode.CONFLICT_DELETED_ON_SERVER: (
+        "Data ini sudah dihapus di server dan tidak dapat dipulihkan dari sini; "
+        "pilih 'theirs' atau masukkan data sebagai data baru."
+    ),
+    ErrorCode.VERDICT_FIELD_NO_BMS: (
+        "Verifikasi faktual hanya MS atau TMS: pilih alasan TMS atau tandai MS."
+    ),
+    ErrorCode.VERDICT_NO_BMS_AFTER_CORRECTION: (
+        "{count} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada "
+        "lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat)."
     ),
 }
 

@@ -162,9 +162,6 @@ class Services:
         """A refusal as a coded error (the UI words it); anything else is a bug, logged."""
         if isinstance(error, CodedError):
             return error
-        message = getattr(error, "message", None)
-        if isinstance(message, str) and message:  # the sync client's own refusals
-            return CodedError(ErrorCode.REFUSED, detail=message)
         log.exception("unexpected error while saving", exc_info=error)
         return CodedError(ErrorCode.UNEXPECTED, detail=f"{type(error).__name__}: {error}")
 
@@ -625,6 +622,7 @@ class Services:
             "conflicts_open": report.conflicts_open,
             "remaining": report.remaining,
             "cancelled": report.cancelled,
+            "problem": report.failure.error if report.failure else None,
             "error": report.error,
             "error_kind": report.error_kind,
             "complete": report.complete,
@@ -753,7 +751,7 @@ class Services:
             return LoginOutcome(False, answered, error)
         except TransportError as error:  # refused for another reason (locked out...)
             self.online = True
-            return LoginOutcome(False, True, CodedError(ErrorCode.REFUSED, detail=error.message))
+            return LoginOutcome(False, True, error)
         if answer.online:
             self.online = True
         elif not offline:
@@ -877,6 +875,7 @@ def _scrub(line: str) -> str:
 def _practice_reset(message: str) -> SyncOutcome:
     """The outcome of a sync refused because the training server was reset."""
     return {
+        "problem": CodedError(ErrorCode.PRACTICE_SERVER_RESET),
         "pushed": 0,
         "pulled": 0,
         "conflicts_new": 0,

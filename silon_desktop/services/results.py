@@ -82,6 +82,9 @@ class SyncOutcome(TypedDict):
     conflicts_open: int
     remaining: int
     cancelled: bool
+    #: the coded error that stopped the run (the UI words it), None when none
+    problem: CodedError | None
+    #: the same error's Indonesian words (the command line's and the log's), "" when none
     error: str
     error_kind: str
     complete: bool
@@ -96,7 +99,7 @@ class LoginOutcome:
         ok: logged in (``online``: at the server, else against the local verifier).
         online: the server answered (a refusal with ``online`` is a wrong password).
         error: why it failed: ``LOGIN_WRONG_CREDENTIALS``, ``LOGIN_OFFLINE_REFUSED``
-            or ``REFUSED`` (another refusal by the server, e.g. locked out).
+            or the transport's code for another refusal (e.g. ``SERVER_BUSY``: locked out).
         keyring: the token is in the OS keyring (False: memory only).
     """
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import literal_column, select
 
 from silon_desktop.domain.codes import ReasonCode, Status
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
 from silon_desktop.domain.supporters import (
     DuplicateTracker,
@@ -41,12 +42,11 @@ _DUPLICATES = frozenset(
 )
 
 
-class VerdictRefused(ValueError):
-    """A verdict the rules do not allow here (BMS after a correction round)."""
+class VerdictRefused(CodedError, ValueError):
+    """A verdict the rules do not allow here (BMS in field verification, or after a
+    correction round): a code and its parameters, worded by the UI."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = ErrorCode.VERDICT_FIELD_NO_BMS
 
 
 @dataclass(slots=True)
@@ -101,16 +101,11 @@ def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rule
     if status != Status.BMS.value:
         return
     if stage == "field":
-        raise VerdictRefused(
-            "Verifikasi faktual hanya MS atau TMS: pilih alasan TMS atau tandai MS."
-        )
+        raise VerdictRefused(ErrorCode.VERDICT_FIELD_NO_BMS)
     rounds = rounds_of(db, ids)
     late = sum(1 for r in rounds.values() if Status.BMS not in rules.verdict_choices(r))
     if late:
-        raise VerdictRefused(
-            f"{late} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada "
-            "lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat)."
-        )
+        raise VerdictRefused(ErrorCode.VERDICT_NO_BMS_AFTER_CORRECTION, count=str(late))
 
 
 def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:

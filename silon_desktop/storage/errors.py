@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from sqlalchemy import exc as sa_exc
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.wording import say
 
 
 class StorageError(CodedError):
@@ -64,12 +63,6 @@ class StoreEnvironmentError(StorageError):
     """
 
     default_code = ErrorCode.DB_UNUSABLE
-    #: the wording of this kind of error (the one table's Indonesian text)
-    default_message = say(ErrorCode.DB_UNUSABLE)
-
-    def __init_subclass__(cls) -> None:
-        super().__init_subclass__()
-        cls.default_message = say(cls.default_code)
 
     def __init__(self, detail: str = "", code: ErrorCode | None = None) -> None:
         self.detail = detail

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.errors import CodedError
 from silon_desktop.services import Changes, Services
 from silon_desktop.services.imports import IMPORT_CHANGES
 from silon_desktop.ui import practice_mark
@@ -468,16 +469,10 @@ class MainWindow(QMainWindow):
         if isinstance(report, dict) and report.get("error_kind") == "auth":
             self.ask_login()
         if isinstance(report, dict):
-            if report.get("error"):
-                # The sync layer's sentence is Indonesian only: the two common cases in tr().
-                known = {
-                    "offline": self.tr(
-                        "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."
-                    ),
-                    "auth": self.tr("Sesi berakhir; silakan masuk lagi."),
-                }
-                text = known.get(str(report.get("error_kind")), str(report["error"]))
-                self.statusBar().showMessage(text, 30_000)
+            problem = report.get("problem")
+            if isinstance(problem, CodedError):
+                # The same words the command line prints, translated (domain.wording).
+                self.statusBar().showMessage(error_text(problem), 30_000)
             elif report.get("cancelled"):
                 self.statusBar().showMessage(
                     self.tr(

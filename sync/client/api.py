@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from silon_desktop.domain.errors import ErrorCode
 from sync.protocol import API_PREFIX, MutationResult, ResultStatus
 from sync.transport import Transport, TransportError
 
@@ -24,7 +25,7 @@ SNAPSHOT = f"{API_PREFIX}/snapshot"
 class BadAnswer(TransportError):
     """The server's answer could not be understood (a bug on one side)."""
 
-    default_message = "Jawaban server tidak dapat dibaca."
+    default_code = ErrorCode.BAD_ANSWER
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage import outbox
 from silon_desktop.storage.outbox import Claimed
 from sync import credentials, sealed, signing
@@ -197,11 +198,7 @@ def export_outbox(db: Database, settings: Settings, data_dir: Path, path: Path) 
     with db.session(readonly=True) as session:
         recipient = get_state(session.connection(), SERVER_BOX_KEY)
     if not recipient:
-        raise BundleError(
-            "Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau "
-            "sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi.",
-            "no server box key",
-        )
+        raise BundleError(ErrorCode.BUNDLE_NO_BOX_KEY, "no server box key")
     with db.engine.begin() as conn:
         mutations = outbox.export_waiting(conn, path.name)
     data = encode_outbox_bundle(
@@ -227,10 +224,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         if exc.errno == errno.ENOSPC:
-            message = "Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis."
-        else:
-            message = f"Bundel tidak dapat ditulis ke {path}: periksa flashdisk atau foldernya."
-        raise BundleError(message, str(exc)) from exc
+            raise BundleError(ErrorCode.BUNDLE_DISK_FULL, str(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_NOT_WRITTEN, str(exc), path=str(path)) from exc
 
 
 def import_bundle(
@@ -272,11 +267,7 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
     with db.session(readonly=True) as session:
         server_key = get_state(session.connection(), SERVER_KEY)
     if not server_key:
-        raise BundleError(
-            "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali "
-            "atau sinkronkan secara daring terlebih dahulu.",
-            "no server key",
-        )
+        raise BundleError(ErrorCode.BUNDLE_NO_SERVER_KEY, "no server key")
     return decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
 
 
@@ -327,30 +318,19 @@ def _read_bundle_file(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_BUNDLE_BYTES:
             raise BundleError(
-                f"Berkas {path.name} terlalu besar untuk sebuah bundel ({size:,} byte); "
-                "bundel ditolak.",
-                "file too large",
+                ErrorCode.BUNDLE_FILE_TOO_LARGE, "file too large", name=path.name, size=f"{size:,}"
             )
         return path.read_bytes()
     except OSError as exc:
-        raise BundleError(f"Berkas bundel {path.name} tidak dapat dibaca.", str(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_FILE_UNREADABLE, str(exc), name=path.name) from exc
 
 
 def _check_signer(body: dict[str, object], trusted: TrustedSigners | None) -> None:
     """Refuse an outbox bundle not signed by this device for the operator logged in."""
     if trusted is None or body.get("public_key") not in trusted.public_keys:
-        raise BundleError(
-            "Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; "
-            "perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke "
-            "server (silon-server bundle import).",
-            "untrusted signer",
-        )
+        raise BundleError(ErrorCode.BUNDLE_OTHER_DEVICE, "untrusted signer")
     if body.get("user") != trusted.user:
-        raise BundleError(
-            f"Bundel ini berisi perubahan pengguna {body.get('user')}, bukan pengguna yang "
-            "sedang masuk; bundel ditolak.",
-            "another user",
-        )
+        raise BundleError(ErrorCode.BUNDLE_OTHER_USER, "another user", user=str(body.get("user")))
 
 
 def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleResult:
@@ -359,7 +339,7 @@ def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleRe
         assert isinstance(raw, list)
         mutations = [Mutation.from_wire(m) for m in raw]
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
-        raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_MALFORMED, repr(exc)) from exc
     with db.engine.begin() as conn:
         fresh, known = outbox.take_in(conn, mutations, name)
     return BundleResult("outbox", fresh, already_known=known)
@@ -376,7 +356,7 @@ def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None)
         assert isinstance(raw_answers, list)
         answers = [(MutationResult.from_wire(a), a) for a in raw_answers]
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
-        raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
+        raise BundleError(ErrorCode.BUNDLE_MALFORMED, repr(exc)) from exc
     with apply_connection(db) as conn:
         answered = _take_answers(conn, answers, derive)
         stats = apply_records(conn, page.records, derive=derive)

@@ -169,7 +169,7 @@ class SyncEngine:
             report.cancelled = True
             self._stop(current, StageState.CANCELLED)
         except TransportError as exc:
-            report.failure = SyncFailure(_kind(exc), current.name, exc.message)
+            report.failure = SyncFailure(_kind(exc), current.name, exc)
             self._stop(current, StageState.FAILED, str(exc))
             log.info("sync stopped in stage %s: %s", current.name, exc)
         except (StoreEnvironmentError, DBAPIError) as exc:
@@ -198,7 +198,7 @@ class SyncEngine:
             raise exc
         where = current.name if current is not None else "finish"
         if report.failure is None:
-            report.failure = SyncFailure(ErrorKind.LOCAL, where, problem.message)
+            report.failure = SyncFailure(ErrorKind.LOCAL, where, problem)
         log.warning("sync stopped in stage %s: %s", where, problem)
         if current is None:
             return

@@ -1,9 +1,9 @@
 """What a sync run tells its caller: stage statuses, progress, the report, error kinds.
 
 Plain data only (no database, no network): the engine fills these, the command
-line and the UI read them. The UI chooses the words for an :class:`ErrorKind`;
-``SyncFailure.message`` is the wording of the layer that failed, kept for the
-command line and the log.
+line and the UI read them. A failure carries its kind (what the caller does next)
+and the coded error that stopped the run; the UI and the command line choose its
+words from the one table (``domain.wording``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from silon_desktop.domain.errors import CodedError
 
 
 class StageName(StrEnum):
@@ -63,11 +65,16 @@ class ErrorKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SyncFailure:
-    """The error that stopped a run: its kind, the stage it stopped in, a message."""
+    """The error that stopped a run: its kind, the stage it stopped in, the coded error."""
 
     kind: ErrorKind
     stage: StageName | str
-    message: str
+    error: CodedError
+
+    @property
+    def message(self) -> str:
+        """The error's Indonesian words (the command line's and the log's)."""
+        return self.error.message
 
 
 class Cancelled(Exception):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.storage import outbox
 from silon_desktop.storage.derived import refresh_derived
 from silon_desktop.storage.models import SYNCED_MODELS, Conflict, utcnow
@@ -62,12 +63,11 @@ class ResolveStage(PushStage):
         super().__init__(StageName.RESOLVE, db, settings, api, batch, applier)
 
 
-class ConflictError(Exception):
-    """A resolution that cannot be made; ``message`` is for the operator."""
+class ConflictError(CodedError):
+    """A resolution that cannot be made: a code and its parameters (the UI and the
+    command line word it from ``domain.wording``)."""
 
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+    default_code = ErrorCode.CONFLICT_NOT_FOUND
 
 
 def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = None) -> str | None:
@@ -83,13 +83,13 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
         ConflictError: unknown or already resolved conflict, or an impossible choice.
     """
     if choice not in CHOICES:
-        raise ConflictError(f"Pilihan '{choice}' tidak dikenal (mine, theirs, edited).")
+        raise ConflictError(ErrorCode.CONFLICT_UNKNOWN_CHOICE, choice=str(choice))
     with db.session() as session:
         row = session.get(Conflict, conflict_id)
         if row is None:
-            raise ConflictError(f"Konflik {conflict_id} tidak ditemukan.")
+            raise ConflictError(ErrorCode.CONFLICT_NOT_FOUND, conflict_id=str(conflict_id))
         if row.resolved_at is not None:
-            raise ConflictError(f"Konflik {conflict_id} sudah diselesaikan.")
+            raise ConflictError(ErrorCode.CONFLICT_RESOLVED, conflict_id=str(conflict_id))
         conn = session.connection()
         table = table_of(row.entity)
         local = conn.execute(
@@ -98,7 +98,9 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
             )
         ).first()
         if local is None:
-            raise ConflictError(f"Data {row.entity} {row.record_id} tidak ada di komputer ini.")
+            raise ConflictError(
+                ErrorCode.CONFLICT_RECORD_MISSING, entity=row.entity, record_id=row.record_id
+            )
         if row.field == DELETED_FIELD:
             mutation_id = _resolve_delete(session, row, choice, local)
             target: Any = choice
@@ -123,7 +125,6 @@ def _check_edited(entity: str, name: str, value: Any) -> None:
     Raises:
         ConflictError: wrong type, too long, control characters, or a domain rule.
     """
-    from silon_desktop.domain.messages import describe
     from silon_desktop.domain.records import validate_record
     from silon_desktop.storage.errors import ValidationError
     from silon_desktop.storage.records import check_values
@@ -131,15 +132,19 @@ def _check_edited(entity: str, name: str, value: Any) -> None:
     try:
         checked = check_values(entity, {name: value})
     except ValidationError as exc:
-        raise ConflictError(exc.message) from exc
+        raise ConflictError(exc.code, **exc.params) from exc
     for error in validate_record(entity, checked):
-        raise ConflictError(describe(error))
+        # Worded like the store's refusal of the same value (``domain.wording``).
+        refused = ValidationError(
+            error.field or name, error.code, error.message_id, error.detail, error.field
+        )
+        raise ConflictError(refused.code, **refused.params)
 
 
 def _resolve_field(session: Any, row: Conflict, target: Any, local: Any) -> str | None:
     conn = session.connection()
     if local.deleted:
-        raise ConflictError("Data ini sudah dihapus; perubahan tidak dapat diterapkan.")
+        raise ConflictError(ErrorCode.CONFLICT_RECORD_DELETED)
     current = (local_wire(conn, row.entity, row.record_id) or {}).get(row.field)
     if same_value(current, target):
         return None
@@ -165,10 +170,7 @@ def _resolve_delete(session: Any, row: Conflict, choice: str, local: Any) -> str
     if choice == "theirs":
         return None
     if row.mine is not True:
-        raise ConflictError(
-            "Data ini sudah dihapus di server dan tidak dapat dipulihkan dari sini; "
-            "pilih 'theirs' atau masukkan data sebagai data baru."
-        )
+        raise ConflictError(ErrorCode.CONFLICT_DELETED_ON_SERVER)
     table = table_of(row.entity)
     session.connection().execute(
         update(table).where(table.c.id == row.record_id).values(deleted=True, updated_at=utcnow())

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import Connection, select
 
+from silon_desktop.domain.errors import ErrorCode
 from sync import snapshot as fmt
 from sync.client.api import ServerApi
 from sync.client.apply import Applier, ApplyStats, apply_connection
@@ -136,11 +137,7 @@ def install_file(
     with db.session(readonly=True) as session:
         trusted = get_state(session.connection(), SERVER_KEY)
     if not trusted:
-        raise fmt.SnapshotError(
-            "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali, "
-            "atau berikan kuncinya dengan --server-key.",
-            "no server key",
-        )
+        raise fmt.SnapshotError(ErrorCode.SNAPSHOT_NO_SERVER_KEY, "no server key")
     manifest, parts = fmt.read_file(path, trusted)
     return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
 
@@ -172,13 +169,13 @@ def _install(
             try:
                 total.add(applier.feed_page(conn, page))
             except ValueError as exc:
-                raise fmt.SnapshotError("Isi snapshot tidak sesuai format.", str(exc)) from exc
+                raise fmt.SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, str(exc)) from exc
             done += sum(len(block["rows"]) for block in page.get("entities") or [])
             if progress is not None:
                 progress(done)
         if done != manifest.count:
             raise fmt.SnapshotError(
-                "Snapshot tidak lengkap; ditolak.", f"{done} of {manifest.count} records"
+                ErrorCode.SNAPSHOT_INCOMPLETE, f"{done} of {manifest.count} records"
             )
         # Online, the server built the snapshot for this very account's scope.
         whole_scope = scope == ONLINE or (scope is not None and manifest.scope == scope)

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
+from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
 from sync.client.state import get_state, set_state
 from sync.transport import Transport, TransportError
@@ -27,11 +29,8 @@ TRAINING_PATH = "/v1/training"
 #: Tables a fresh start keeps: the schema version and the offline login verifiers.
 _KEPT = frozenset({"alembic_version", "local_account"})
 
-RESET_MESSAGE = (
-    "Server latihan sudah diatur ulang (reset): data latihan di laptop ini berasal dari "
-    "sesi sebelumnya dan tidak cocok lagi. Mulai dari awal untuk menghapus data latihan "
-    "di laptop ini dan mengambil data latihan yang baru."
-)
+#: the words for a reset training server (the one table's, ``PRACTICE_SERVER_RESET``)
+RESET_MESSAGE = say(ErrorCode.PRACTICE_SERVER_RESET)
 
 
 def practice_id(db: Database) -> str:

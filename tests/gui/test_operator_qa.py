@@ -131,7 +131,10 @@ def test_candidate_and_document_lists_are_translated(
         assert window.pair_page.candidates.list.item(0).text() == "Head: AHMAD SUBAGJA"
         window.pair_page.documents.add()
         assert window.pair_page.documents.list.item(0).text().endswith("— Not submitted")
-        window._sync_finished({"error": "Server tidak dapat dihubungi.", "error_kind": "offline"})
+        from sync.transport import Offline
+
+        down = Offline("connection refused")
+        window._sync_finished({"problem": down, "error": down.message, "error_kind": "offline"})
         assert window.statusBar().currentMessage().startswith("The server cannot be reached")
     finally:
         i18n.remove_translators(qapp, translators)
