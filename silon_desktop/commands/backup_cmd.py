@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from silon_desktop.commands import refused
+
 if TYPE_CHECKING:
     from silon_desktop.storage.backup import BackupInfo
 
@@ -57,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         print(error.message, file=sys.stderr)
         return 4
     except StoreEnvironmentError as error:
-        print(error.message, file=sys.stderr)
-        return 2
+        return refused(error)
     print(f"Cadangan dibuat: {made.path} ({_size(made.size)}); disimpan {keep} terbaru.")
     return 0
 

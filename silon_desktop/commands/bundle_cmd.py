@@ -15,8 +15,9 @@ Exit status: 0 done, 2 the bundle was refused (message on stderr), 1 other error
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from silon_desktop.commands import refused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +47,7 @@ def _run(args: argparse.Namespace) -> int:
             try:
                 result = export_outbox(ctx.db, ctx.settings, ctx.paths.data, args.file)
             except BundleError as exc:
-                print(exc.message, file=sys.stderr)
-                return 1
+                return refused(exc, 1)
             print(f"{result.count} perubahan diekspor ke {args.file}.")
             print(personal_data_warning(str(args.file)))
             return 0
@@ -55,8 +55,7 @@ def _run(args: argparse.Namespace) -> int:
             trusted = trusted_signers(ctx.settings, ctx.paths.data)
             result = import_bundle(ctx.db, args.file, trusted=trusted)
         except BundleError as exc:
-            print(f"Bundel ditolak: {exc.message}", file=sys.stderr)
-            return 2
+            return refused(exc, 2, "Bundel ditolak: ")
         if result.kind == "feed":
             print(f"{result.count} data dari server diterapkan.")
         else:

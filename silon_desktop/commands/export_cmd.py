@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from silon_desktop.commands import add_data_dir_argument
+from silon_desktop.commands import add_data_dir_argument, refused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         database = open_for_command(app_paths, Settings.load(app_paths.settings))
     except (StoreEnvironmentError, AccessRefused) as error:
-        print(error.message, file=sys.stderr)
-        return 2
+        return refused(error)
     try:
         require_intact(app_paths.database, database.key)  # never partial counts if damaged
     except StoreEnvironmentError as error:
@@ -72,11 +71,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"Daftar B.1.1-KWK disimpan: {args.b11} ({group_thousands(count)} pendukung)")
             print(personal_data_warning(str(args.b11)))
     except PairNotFound:
-        print(UnknownPair(args.pair).message, file=sys.stderr)
-        return 2
+        return refused(UnknownPair(args.pair))
     except StoreEnvironmentError as error:
-        print(error.message, file=sys.stderr)
-        return 2
+        return refused(error)
     except OSError as error:
         print(f"Berkas tidak dapat disimpan: {error}", file=sys.stderr)
         return 2

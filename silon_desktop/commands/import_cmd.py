@@ -25,7 +25,7 @@ import argparse
 import sys
 from typing import Any
 
-from silon_desktop.commands import add_data_dir_argument
+from silon_desktop.commands import add_data_dir_argument, refused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,8 +126,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         database = open_for_command(app_paths, Settings.load(app_paths.settings))
     except (StoreEnvironmentError, AccessRefused) as error:
-        print(error.message, file=sys.stderr)
-        return 2
+        return refused(error)
     if args.replace and args.part:
         database.close()
         print("--replace dan --part tidak dapat dipakai bersama.", file=sys.stderr)
@@ -146,15 +145,8 @@ def run(args: argparse.Namespace) -> int:
             replace=args.replace,
             user=_user(app_paths),
         )
-    except ImportFileError as error:
-        print(error.message, file=sys.stderr)
-        return 2
-    except UnknownPair as error:
-        print(error.message, file=sys.stderr)
-        return 2
-    except StoreEnvironmentError as error:
-        print(error.message, file=sys.stderr)
-        return 2
+    except (ImportFileError, UnknownPair, StoreEnvironmentError) as error:
+        return refused(error)
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2

@@ -16,6 +16,8 @@ import argparse
 import os
 import sys
 
+from silon_desktop.commands import refused
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="U", help="nama pengguna (bawaan: yang terakhir)")

@@ -20,6 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from silon_desktop.commands import refused
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("import",), help="import: pasang salinan data")
@@ -66,8 +68,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             result = install_file(ctx.db, args.file, account_scope=scope)
         except SnapshotError as exc:
-            print(f"Snapshot ditolak: {exc.message}", file=sys.stderr)
-            return 2
+            return refused(exc, 2, "Snapshot ditolak: ")
         except OSError as exc:
             print(f"Berkas snapshot tidak dapat dibaca: {exc}", file=sys.stderr)
             return 2

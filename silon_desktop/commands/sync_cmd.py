@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from silon_desktop.commands import refused
+
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
     from silon_desktop.paths import AppPaths
@@ -82,8 +84,7 @@ def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         problem = exc if isinstance(exc, StoreEnvironmentError) else environment_error(exc)
         if problem is None:
             raise
-        print(problem.message, file=sys.stderr)
-        return EXIT_ERROR
+        return refused(problem, EXIT_ERROR)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from silon_desktop.commands import refused
+
 if TYPE_CHECKING:
     from silon_desktop.importers.pipeline import ImportOptions
     from silon_desktop.importers.report import ImportReport
@@ -85,8 +87,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = validate_file(args.file, options)
     except ImportFileError as error:
-        print(error.message, file=sys.stderr)
-        return 2
+        return refused(error)
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2

@@ -77,11 +77,13 @@ MARITAL_LABELS_ID: dict[MaritalStatus, str] = {
     MaritalStatus.P: "Pernah kawin",
 }
 
+#: How a supporter was met in field verification: on screen (translated, context
+#: "labels") and in print.
 FIELD_METHOD_LABELS_ID: dict[FieldMethod, str] = {
     FieldMethod.RUMAH: "Dikunjungi di rumah",
     FieldMethod.LO: "Dikumpulkan oleh LO",
     FieldMethod.KANTOR_PPS: "Datang ke kantor PPS",
-    FieldMethod.VIDEO: "Panggilan video",
+    FieldMethod.VIDEO: "Panggilan video (menunjukkan KTP-el)",
 }
 
 ROLE_LABELS_ID: dict[CandidateRole, str] = {
@@ -89,6 +91,7 @@ ROLE_LABELS_ID: dict[CandidateRole, str] = {
     CandidateRole.WAKIL: "Calon wakil kepala daerah",
 }
 
+#: Requirement documents, as the public pages and the printed lists name them.
 DOCUMENT_LABELS_ID: dict[DocumentKind, str] = {
     DocumentKind.IJAZAH: "Ijazah",
     DocumentKind.SURAT_SEHAT: "Surat keterangan sehat",

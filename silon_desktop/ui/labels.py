@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.codes import FieldMethod, ReasonCode
 from silon_desktop.domain.errors import CodedError
-from silon_desktop.domain.labels import REASON_LABELS_ID, WITHDRAWAL_REASON_LABELS_ID
+from silon_desktop.domain.labels import (
+    FIELD_METHOD_LABELS_ID,
+    REASON_LABELS_ID,
+    WITHDRAWAL_REASON_LABELS_ID,
+)
 from silon_desktop.domain.wording import say
 
 
@@ -57,13 +61,12 @@ def status_label(status: str) -> str:
 
 
 def method_label(method: str) -> str:
-    labels = {
-        "rumah": _t(QT_TRANSLATE_NOOP("labels", "Dikunjungi di rumah")),
-        "lo": _t(QT_TRANSLATE_NOOP("labels", "Dikumpulkan oleh LO")),
-        "kantor_pps": _t(QT_TRANSLATE_NOOP("labels", "Datang ke kantor PPS")),
-        "video": _t(QT_TRANSLATE_NOOP("labels", "Panggilan video (menunjukkan KTP-el)")),
-    }
-    return labels.get(method, method)
+    """How a supporter was met: the domain's one table (``FIELD_METHOD_LABELS_ID``),
+    translated here (the code itself when unknown)."""
+    try:
+        return _t(FIELD_METHOD_LABELS_ID[FieldMethod(method)])
+    except ValueError:
+        return method
 
 
 def document_label(kind: str) -> str:

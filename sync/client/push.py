@@ -27,7 +27,6 @@ import logging
 import threading
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -54,16 +53,6 @@ if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class PushStats:
-    sent: int = 0
-    acked: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    batches: int = 0
-    receipts_unverified: int = 0
 
 
 def shrink(sizer: AdaptiveBatch, what: str) -> bool:
@@ -118,7 +107,7 @@ class PushStage(Stage):
         self.mark(StageState.RUNNING)
         with self.db.session(readonly=True) as session:
             total = outbox.waiting_count(session.connection())
-        stats = PushStats()
+        stats = SyncReport()  # this run's counts, added to ``report`` when the stage ends
         with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
             while True:
                 try:
@@ -134,22 +123,17 @@ class PushStage(Stage):
                     # Same mutations (same ids) again, claimed in half-size batches.
                     if not shrink(self.batch, "push"):
                         raise
-        report.pushed += stats.sent
-        report.acked += stats.acked
-        report.rejected += stats.rejected
-        report.conflicts_new += stats.conflicts
-        report.batches += stats.batches
-        report.receipts_unverified += stats.receipts_unverified
+        report.add(stats)
         if cancel.is_set():
             raise Cancelled
-        self.mark(StageState.DONE, f"{stats.sent} sent")
+        self.mark(StageState.DONE, f"{stats.pushed} sent")
 
     def _pipeline(
         self,
         pool: ThreadPoolExecutor,
         cancel: threading.Event,
         notify: ProgressFn,
-        stats: PushStats,
+        stats: SyncReport,
         total: int,
     ) -> None:
         """Claim, send, record (see the module docstring)."""
@@ -164,9 +148,9 @@ class PushStage(Stage):
             flight = self._send(pool, following)
             with apply_connection(self.db) as conn:
                 record_answer(conn, answer, batch[1], key, stats, self.applier)
-            stats.sent += len(batch[1])
+            stats.pushed += len(batch[1])
             stats.batches += 1
-            notify(Progress(self.name.value, stats.sent, total))
+            notify(Progress(self.name.value, stats.pushed, total))
             batch = following
 
     def _refuse(self, exc: Forbidden) -> bool:
@@ -210,7 +194,7 @@ def record_answer(
     answer: PushAnswer,
     mutations: list[Claimed],
     server_key: str,
-    stats: PushStats,
+    stats: SyncReport,
     applier: Applier | None = None,
 ) -> None:
     """Record a push answer in the caller's transaction (see module docstring)."""
@@ -234,7 +218,7 @@ def record_answer(
             mut = claimed.mutation()
             outbox.record_answers(conn, [(result, raw)])
             if result.status is ResultStatus.CONFLICT:
-                stats.conflicts += _store_conflicts(conn, mut, result)
+                stats.conflicts_new += _store_conflicts(conn, mut, result)
             else:
                 stats.rejected += 1
                 _revert_rejected(conn, mut, result, applier.derive)

@@ -123,6 +123,12 @@ class SyncReport:
     failure: SyncFailure | None = None
     stages: dict[StageName, StageStatus] = field(default_factory=dict)
 
+    def add(self, counts: SyncReport) -> None:
+        """Add a stage's counts (pushed, acked, rejected, new conflicts, pulled, batches,
+        unverified receipts) to this report."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+
     @property
     def error(self) -> str:
         """The failure's message ("" when none)."""
@@ -136,6 +142,18 @@ class SyncReport:
     @property
     def complete(self) -> bool:
         return self.failure is None and not self.cancelled and self.remaining == 0
+
+
+#: the counters a stage adds to the run's report
+_COUNTS = (
+    "pushed",
+    "acked",
+    "rejected",
+    "conflicts_new",
+    "pulled",
+    "batches",
+    "receipts_unverified",
+)
 
 
 @dataclass(frozen=True, slots=True)

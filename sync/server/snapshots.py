@@ -145,7 +145,15 @@ def build(state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
         for count, data in parts:
             listed.append((count, fmt.part_digest(data)))
             blobs.append(gzip.compress(data, compresslevel=5))
-    manifest = fmt.seal_manifest(
+    manifest = _seal(state, actor, cursor, listed)
+    return Built(manifest, tuple(blobs), cursor, sum(n for n, _ in listed))
+
+
+def _seal(
+    state: ServerState, actor: Actor, cursor: int, listed: list[tuple[int, str]]
+) -> dict[str, Any]:
+    """A new snapshot's manifest over ``listed`` parts, signed by the server key."""
+    return fmt.seal_manifest(
         state.key,
         snapshot_id=str(uuid.uuid4()),
         created_at=state.config.clock.iso(),
@@ -153,7 +161,6 @@ def build(state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
         cursor=str(cursor),
         parts=listed,
     )
-    return Built(manifest, tuple(blobs), cursor, sum(n for n, _ in listed))
 
 
 def export(state: ServerState, actor: Actor, path: Any) -> dict[str, Any]:
@@ -174,14 +181,7 @@ def export(state: ServerState, actor: Actor, path: Any) -> dict[str, Any]:
             for count, data in parts:
                 listed.append((count, fmt.part_digest(data)))
                 spool.write(data + b"\n")
-        manifest = fmt.seal_manifest(
-            state.key,
-            snapshot_id=str(uuid.uuid4()),
-            created_at=state.config.clock.iso(),
-            scope=scope_label(actor),
-            cursor=str(cursor),
-            parts=listed,
-        )
+        manifest = _seal(state, actor, cursor, listed)
 
         def lines() -> Iterator[bytes]:
             with open(spool_name, "rb") as spool:

@@ -15,24 +15,12 @@ from sqlalchemy.engine import Connection
 
 from silon_desktop.domain import rules
 from silon_desktop.domain.codes import DocumentKind
+from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
 
 #: Documents every candidate must hand in: the domain's kinds but ``lainnya`` (optional).
 REQUIRED_DOCUMENTS = tuple(k.value for k in DocumentKind if k is not DocumentKind.LAINNYA)
-DOC_LABELS = {
-    "ijazah": "Ijazah",
-    "surat_sehat": "Surat keterangan sehat",
-    "skck": "SKCK",
-    "lhkpn": "Tanda terima LHKPN",
-    "npwp": "NPWP",
-    "spt": "SPT pajak",
-    "drh": "Daftar riwayat hidup",
-    "pernyataan": "Surat pernyataan",
-    "ktp": "KTP-el",
-    "pas_foto": "Pas foto",
-    "pailit": "Keterangan tidak pailit",
-}
 STAGE_FIELDS = (
     "vermin_end",
     "correction_end",
@@ -181,7 +169,7 @@ def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "kind": kind,
-                "label": DOC_LABELS[kind],
+                "label": DOCUMENT_LABELS_ID[DocumentKind(kind)],
                 "head": head,
                 "deputy": deputy,
                 "complete": bool(cands) and head == "sesuai" and deputy == "sesuai",

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from silon_desktop.domain.codes import ReasonCode
+from silon_desktop.domain.codes import FieldMethod, ReasonCode
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.labels import REASON_LABELS_ID
+from silon_desktop.domain.labels import FIELD_METHOD_LABELS_ID, REASON_LABELS_ID
 from silon_desktop.domain.messages import MESSAGES_ID
 from silon_desktop.domain.wording import (
     AND_ID,
@@ -43,10 +43,12 @@ def test_every_code_has_one_wording_and_an_english_translation() -> None:
         assert names == {part.split("}")[0] for part in english[source].split("{")[1:]}
 
 
-def test_reason_labels_are_one_table_translated_on_screen() -> None:
+def test_reason_and_method_labels_are_one_table_translated_on_screen() -> None:
     assert set(REASON_LABELS_ID) == set(ReasonCode)
+    assert set(FIELD_METHOD_LABELS_ID) == set(FieldMethod)
     english = _catalogue("labels")
-    assert [text for text in REASON_LABELS_ID.values() if not english.get(text)] == []
+    shown = [*REASON_LABELS_ID.values(), *FIELD_METHOD_LABELS_ID.values()]
+    assert [text for text in shown if not english.get(text)] == []
 
 
 @pytest.mark.parametrize(

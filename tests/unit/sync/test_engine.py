@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -32,6 +33,22 @@ def _one_supporter(a: Client, b: Client) -> tuple[str, str]:
     assert a.sync().complete
     assert b.sync().complete
     return pair, sid
+
+
+def _field_conflict(
+    make_client: Callable[..., Client], field: str, theirs: str, mine: str
+) -> tuple[Client, str, dict[str, Any]]:
+    """Clients a and b edit one supporter's ``field``; a syncs first, so b gets a
+    conflict (its ``mine`` against a's ``theirs``). Returns b, the supporter id and the
+    conflict."""
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {field: theirs})
+    b.repo.update("supporter", sid, {field: mine})
+    assert a.sync().complete
+    assert b.sync().conflicts_new == 1
+    (conflict,) = conflict_history(b.db)
+    return b, sid, conflict
 
 
 def test_server_conflict_is_kept_and_resolved_as_a_new_mutation(
@@ -274,15 +291,9 @@ def test_resolving_a_conflict_recomputes_the_supporter_effective_status(
 ) -> None:
     from silon_desktop.storage.derived import supporter_effective
 
-    a, b = make_client("a"), make_client("b")
-    _pair, sid = _one_supporter(a, b)
-    a.repo.update("supporter", sid, {"admin_status": "MS"})
-    b.repo.update("supporter", sid, {"admin_status": "BMS"})
-    assert a.sync().complete
-    assert b.sync().conflicts_new == 1
+    b, sid, conflict = _field_conflict(make_client, "admin_status", "MS", "BMS")
     shown = b.repo.get("supporter", sid)
     assert shown is not None and shown["effective_status"] == "MS"  # theirs, derived on pull
-    (conflict,) = conflict_history(b.db)
     resolve_conflict(b.db, conflict["id"], "mine")
     local = b.repo.get("supporter", sid)
     assert local is not None and local["admin_status"] == "BMS"
@@ -367,7 +378,8 @@ def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_st
     from silon_desktop.storage.outbox import claim_batch
     from sync.client.api import PushAnswer
     from sync.client.apply import apply_connection
-    from sync.client.push import PushStats, record_answer
+    from sync.client.push import record_answer
+    from sync.client.report import SyncReport
     from sync.protocol import MutationResult, ResultStatus
 
     a = make_client("a")
@@ -381,7 +393,7 @@ def test_undoing_a_refused_edit_keeps_a_later_pending_edit_and_recomputes_the_st
     refused = MutationResult(claimed[0].wire["id"], ResultStatus.REJECTED, code="X", field="name")
     answer = PushAnswer(batch_id, [refused], raw_results=[refused.to_wire()])
     with apply_connection(a.db) as conn:
-        record_answer(conn, answer, claimed, "", PushStats())
+        record_answer(conn, answer, claimed, "", SyncReport())
     local = a.repo.get("supporter", sid)
     assert local is not None
     assert local["name"] == "Nama Terbaru"  # the pending edit stays on top
@@ -418,13 +430,7 @@ def test_an_edited_resolution_is_checked_like_a_form_edit(
 ) -> None:
     from sync.client.resolve import ConflictError
 
-    a, b = make_client("a"), make_client("b")
-    _pair, sid = _one_supporter(a, b)
-    a.repo.update("supporter", sid, {"nik": "3214000000000011"})
-    b.repo.update("supporter", sid, {"nik": "3214000000000012"})
-    assert a.sync().complete
-    assert b.sync().conflicts_new == 1
-    (conflict,) = conflict_history(b.db)
+    b, _sid, conflict = _field_conflict(make_client, "nik", "3214000000000011", "3214000000000012")
     for bad in ("12AB", "Nama\x07"):
         with pytest.raises(ConflictError, match="NIK"):
             resolve_conflict(b.db, conflict["id"], "edited", bad)
