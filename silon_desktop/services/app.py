@@ -572,7 +572,7 @@ class Services:
             sent=s.sent,
             conflicts=s.conflicts_open,
             last_success=s.last_success_at,
-            last_error=s.last_error,
+            last_problem=s.last_problem,
             online=self.online,
         )
 
@@ -844,9 +844,10 @@ class Services:
             for table, n in database_stats(self.db.engine).items():
                 lines.append(f"  {table}: {n:,}")
             s = self.sync_status()
+            last_error = s.last_problem.message if s.last_problem is not None else "-"
             lines.append(
                 f"sync: pending={s.pending} sent={s.sent} conflicts={s.conflicts} "
-                f"last_success={s.last_success or '-'} last_error={s.last_error or '-'}"
+                f"last_success={s.last_success or '-'} last_error={last_error}"
             )
         except Exception as error:  # noqa: BLE001 - diagnostics must not fail
             lines.append(f"(database figures unavailable: {error})")

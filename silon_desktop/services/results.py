@@ -69,7 +69,8 @@ class SyncSummary:
     sent: int
     conflicts: int
     last_success: str
-    last_error: str
+    #: the last failed run's coded error (the UI words it), None when the last run completed
+    last_problem: CodedError | None
     online: bool | None  # None: not checked yet
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from silon_desktop.services import Services, SyncSummary
+from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.workers import Job, JobRunner
 
 
@@ -205,7 +206,7 @@ class SyncStatusWidget(QWidget):
         controller.syncProgress.connect(self._progress)
         controller.syncFinished.connect(self._finished)
         controller.syncFailed.connect(self._failed)
-        self.show_status(SyncSummary(0, 0, 0, "", "", None))
+        self.show_status(SyncSummary(0, 0, 0, "", None, None))
 
     def show_status(self, s: SyncSummary) -> None:
         if s.online is None:
@@ -226,7 +227,7 @@ class SyncStatusWidget(QWidget):
         self.last_label.setText(
             self.tr("Sinkron terakhir: %1").replace("%1", _when(s.last_success))
         )
-        self.last_label.setToolTip(s.last_error)
+        self.last_label.setToolTip(error_text(s.last_problem))
 
     def _started(self) -> None:
         self.progress.setRange(0, 0)

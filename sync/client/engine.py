@@ -40,6 +40,8 @@ from sync.client.report import (
     SyncFailure,
     SyncReport,
     SyncStatus,
+    read_problem,
+    saved_problem,
 )
 from sync.client.resolve import ResolveStage
 from sync.client.stage import Stage
@@ -217,8 +219,8 @@ class SyncEngine:
             if report.complete:
                 set_state(conn, "last_success_at", now)
                 set_state(conn, "last_error", "")
-            elif report.error:
-                set_state(conn, "last_error", report.error)
+            elif report.failure is not None:
+                set_state(conn, "last_error", saved_problem(report.failure.error))
         report.stages = {**current.stages, **self._touched()}
 
     def _touched(self) -> dict[StageName, StageStatus]:
@@ -269,7 +271,7 @@ def status(db: Database) -> SyncStatus:
             sent=counts[outbox.State.SENT],
             conflicts_open=int(open_conflicts),
             last_success_at=get_state(conn, "last_success_at"),
-            last_error=get_state(conn, "last_error"),
+            last_problem=read_problem(get_state(conn, "last_error")),
             cursor=get_state(conn, CURSOR_KEY),
             stages=get_stages(conn),
         )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from silon_desktop.domain.errors import CodedError
+from silon_desktop.domain.errors import CodedError, ErrorCode
 
 
 class StageName(StrEnum):
@@ -158,10 +158,33 @@ _COUNTS = (
 
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
+    """The saved state of sync on this machine (``last_problem``: the coded error of
+    the last run that failed, None once a run completes)."""
+
     pending: int
     sent: int
     conflicts_open: int
     last_success_at: str
-    last_error: str
+    last_problem: CodedError | None
     cursor: str
     stages: dict[StageName, StageStatus] = field(default_factory=dict)
+
+    @property
+    def last_error(self) -> str:
+        """The last problem's Indonesian words ("" when none)."""
+        return self.last_problem.message if self.last_problem is not None else ""
+
+
+def saved_problem(error: CodedError) -> str:
+    """A coded error as saved in the sync state: its code and parameters, not words."""
+    return json.dumps({"code": error.code.value, "params": dict(error.params)})
+
+
+def read_problem(text: str) -> CodedError | None:
+    """The coded error :func:`saved_problem` saved (None for nothing, or for a state
+    saved by an older version as words: the next run saves it again)."""
+    try:
+        data = json.loads(text) if text else None
+        return CodedError(ErrorCode(data["code"]), **data["params"]) if data else None
+    except (ValueError, TypeError, KeyError):
+        return None

@@ -54,11 +54,11 @@ def test_sync_resumes_when_the_server_returns_with_changes_cut_off_mid_sync(
     runs: list[bool] = []
     monkeypatch.setattr(controller, "sync_now", lambda: runs.append(True) or True)
     controller.timer.start()
-    controller._status(SyncSummary(0, 1000, 0, "", "offline", False))
+    controller._status(SyncSummary(0, 1000, 0, "", None, False))
     assert runs == []
-    controller._status(SyncSummary(0, 1000, 0, "", "", True))
+    controller._status(SyncSummary(0, 1000, 0, "", None, True))
     assert runs == [True]
-    controller._status(SyncSummary(0, 0, 0, "", "", True))  # nothing waits: no run
+    controller._status(SyncSummary(0, 0, 0, "", None, True))  # nothing waits: no run
     assert runs == [True]
 
 
@@ -136,6 +136,9 @@ def test_candidate_and_document_lists_are_translated(
         down = Offline("connection refused")
         window._sync_finished({"problem": down, "error": down.message, "error_kind": "offline"})
         assert window.statusBar().currentMessage().startswith("The server cannot be reached")
+        # The last failed run's problem, as saved, is worded on screen in the same words.
+        window.sync_status.show_status(SyncSummary(0, 0, 0, "", down, None))
+        assert window.sync_status.last_label.toolTip().startswith("The server cannot be reached")
     finally:
         i18n.remove_translators(qapp, translators)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from silon_desktop.domain.errors import ErrorCode
 from sync.client import StageName, StageState, status
 from sync.client.resolve import conflict_history, resolve_conflict
 from tests.sqlite_errors import SQLITE_FULL, sqlite_error
@@ -217,6 +218,9 @@ def test_expired_token_asks_to_log_in_again(make_client: Callable[..., Client]) 
     report = a.sync()
     assert report.error_kind == "auth" and report.error == "Silakan masuk lagi."
     st = status(a.db)
+    # Saved as the code, worded when read (the same words on screen and in print).
+    assert st.last_problem is not None and st.last_problem.code is ErrorCode.AUTH_EXPIRED
+    assert st.last_error == "Silakan masuk lagi."
     assert st.pending + st.sent == 1  # kept, sent again after the next login
 
 
