@@ -48,7 +48,7 @@ import gzip
 import zlib
 from typing import Any
 
-from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.errors import DetailedError, ErrorCode
 from sync import signing
 from sync.protocol import FeedPage, Mutation, encode_feed_page
 
@@ -71,20 +71,8 @@ def inflated_limit(compressed_bytes: int, ceiling: int = MAX_BUNDLE_BYTES) -> in
     return min(ceiling, MAX_BUNDLE_RATIO * compressed_bytes + RATIO_FLOOR_BYTES)
 
 
-class BundleError(CodedError):
-    """A bundle was refused; nothing was changed.
-
-    Attributes:
-        code: why (the words come from ``domain.wording``).
-        detail: the technical detail, for the log (never shown as the message).
-    """
-
-    def __init__(self, code: ErrorCode, detail: str = "", **params: str) -> None:
-        super().__init__(code, **params)
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.detail})" if self.detail else self.message
+class BundleError(DetailedError):
+    """A bundle was refused; nothing was changed (``code``: why, ``detail``: for the log)."""
 
 
 def _seal(body: dict[str, Any], key: signing.Ed25519PrivateKey) -> bytes:

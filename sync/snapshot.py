@@ -51,7 +51,7 @@ from typing import Any
 
 import orjson
 
-from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.errors import DetailedError, ErrorCode
 from sync import signing
 from sync.privacy import open_private
 
@@ -62,20 +62,8 @@ PART_RECORDS = 20_000
 MAX_LINE_BYTES = 256 * 1024 * 1024
 
 
-class SnapshotError(CodedError):
-    """A snapshot was refused; nothing was changed.
-
-    Attributes:
-        code: why (the words come from ``domain.wording``).
-        detail: the technical detail, for the log (never shown as the message).
-    """
-
-    def __init__(self, code: ErrorCode, detail: str = "", **params: str) -> None:
-        super().__init__(code, **params)
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.detail})" if self.detail else self.message
+class SnapshotError(DetailedError):
+    """A snapshot was refused; nothing was changed (``code``: why, ``detail``: for the log)."""
 
 
 def part_digest(data: bytes) -> str:

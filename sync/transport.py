@@ -45,7 +45,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.errors import DetailedError, ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ GZIP_MIN_BYTES = 512
 MAX_RETRY_AFTER_S = 30.0
 
 
-class TransportError(CodedError):
+class TransportError(DetailedError):
     """An error of the link or the server that the operator is told about.
 
     Attributes:
@@ -72,12 +72,8 @@ class TransportError(CodedError):
         code: ErrorCode | None = None,
         **params: str,
     ) -> None:
-        super().__init__(code, **params)
-        self.detail = detail
+        super().__init__(code, detail, **params)
         self.status = status
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
 class Offline(TransportError):

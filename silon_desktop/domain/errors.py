@@ -143,3 +143,19 @@ class CodedError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DetailedError(CodedError):
+    """A coded error with the technical detail behind it (a driver's or the link's text,
+    for the log; never part of the words).
+
+    Attributes:
+        detail: the technical detail ("" when none).
+    """
+
+    def __init__(self, code: ErrorCode | None = None, detail: str = "", **params: str) -> None:
+        super().__init__(code, **params)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message

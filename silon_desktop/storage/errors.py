@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import exc as sa_exc
 
-from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.errors import CodedError, DetailedError, ErrorCode
 
 
 class StorageError(CodedError):
@@ -55,7 +55,7 @@ class ValidationError(StorageError):
         super().__init__(None, **params)
 
 
-class StoreEnvironmentError(StorageError):
+class StoreEnvironmentError(StorageError, DetailedError):
     """The environment, not the program, is at fault; tell the operator, not a bug.
 
     Attributes:
@@ -65,11 +65,7 @@ class StoreEnvironmentError(StorageError):
     default_code = ErrorCode.DB_UNUSABLE
 
     def __init__(self, detail: str = "", code: ErrorCode | None = None) -> None:
-        self.detail = detail
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.detail})" if self.detail else self.message
+        super().__init__(code, detail)
 
 
 class DatabaseLocked(StoreEnvironmentError):
