@@ -49,19 +49,16 @@ __all__ = [
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from silon_desktop.domain.errors import DetailedError, ErrorCode
+
 MAGIC = b"SILON-SEALED-1\n"
 FORMAT = "silon-sealed-1"
 _INFO = b"silon-sealed-1"
 _MAX_HEADER = 4096
 
 
-class SealedError(Exception):
-    """A sealed file could not be opened; ``message`` is for the operator (Indonesian)."""
-
-    def __init__(self, message: str, detail: str = "") -> None:
-        self.message = message
-        self.detail = detail
-        super().__init__(f"{message} ({detail})" if detail else message)
+class SealedError(DetailedError):
+    """A sealed file could not be opened (``code``: why, ``detail``: for the log)."""
 
 
 def generate_key() -> X25519PrivateKey:
@@ -149,10 +146,10 @@ def open_sealed(data: bytes, private: X25519PrivateKey) -> bytes:
         SealedError: not sealed, sealed to another key, or changed/cut short.
     """
     if not is_sealed(data):
-        raise SealedError("Berkas ini bukan bundel terenkripsi Silon.", "no magic")
+        raise SealedError(ErrorCode.SEALED_NOT_SEALED, "no magic")
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + _MAX_HEADER)
     if end < 0:
-        raise SealedError("Bundel terenkripsi rusak.", "header")
+        raise SealedError(ErrorCode.SEALED_DAMAGED, "header")
     prefix = data[: end + 1]
     try:
         header: dict[str, Any] = json.loads(data[len(MAGIC) : end])
@@ -160,20 +157,15 @@ def open_sealed(data: bytes, private: X25519PrivateKey) -> bytes:
         nonce = base64.b64decode(header["nonce"], validate=True)
         ephemeral = X25519PublicKey.from_public_bytes(ephemeral_raw)
     except (ValueError, KeyError, TypeError) as exc:
-        raise SealedError("Bundel terenkripsi rusak.", repr(exc)) from exc
+        raise SealedError(ErrorCode.SEALED_DAMAGED, repr(exc)) from exc
     mine = public_b64(private)
     if header.get("format") != FORMAT or header.get("recipient") != key_id(mine):
-        raise SealedError(
-            "Bundel ini dienkripsi untuk penerima lain dan tidak dapat dibuka di sini.",
-            "recipient",
-        )
+        raise SealedError(ErrorCode.SEALED_OTHER_RECIPIENT, "recipient")
     key = _derive(private.exchange(ephemeral), ephemeral_raw, base64.b64decode(mine))
     try:
         return AESGCM(key).decrypt(nonce, data[end + 1 :], prefix)
     except InvalidTag as exc:
-        raise SealedError(
-            "Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak.", "tag"
-        ) from exc
+        raise SealedError(ErrorCode.SEALED_CHANGED, "tag") from exc
 
 
 def _derive(shared: bytes, ephemeral_raw: bytes, recipient_raw: bytes) -> bytes:

@@ -3328,6 +3328,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The bundle {name} is encrypted for the server and can only be opened there; take this bundle to the server (silon-server bundle import).</translation>
     </message>
     <message>
+        <source>Bundel {name} terenkripsi tetapi rusak atau terpotong; minta bundel baru dari server.</source>
+        <translation>The bundle {name} is encrypted but damaged or cut short; ask the server for a new bundle.</translation>
+    </message>
+    <message>
+        <source>Bundel {name} terenkripsi untuk penerima lain dan tidak dapat dibuka di sini: bundel perubahan dari kantor dibuka di server (silon-server bundle import); bundel dari server hanya dapat dibuka di komputer dan akun yang disebut saat dibuat.</source>
+        <translation>The bundle {name} is encrypted for another recipient and cannot be opened here: an office&apos;s change bundle is opened at the server (silon-server bundle import); a bundle from the server opens only on the computer and account named when it was made.</translation>
+    </message>
+    <message>
         <source>Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi.</source>
         <translation>The server&apos;s encryption key is not known on this computer yet; log in or sync once while connected to the server, then export again.</translation>
     </message>
@@ -3418,6 +3426,50 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>{count} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat).</source>
         <translation>{count} supporters came in during the correction period: after the correction&apos;s verification there is no more BMS. Choose MS or TMS (not eligible).</translation>
+    </message>
+    <message>
+        <source>Alasan penarikan tidak dikenal: {reason}.</source>
+        <translation>Unknown withdrawal reason: {reason}.</translation>
+    </message>
+    <message>
+        <source>Alasan &apos;Lainnya&apos;: tulis catatan penarikannya.</source>
+        <translation>Reason &apos;Other&apos;: write a note for the withdrawal.</translation>
+    </message>
+    <message>
+        <source>Pilih dua data pendukung yang berbeda untuk digabungkan.</source>
+        <translation>Choose two different supporter rows to merge.</translation>
+    </message>
+    <message>
+        <source>Salah satu data sudah ditarik atau tidak ada.</source>
+        <translation>One of the rows has already been withdrawn or does not exist.</translation>
+    </message>
+    <message>
+        <source>Kedua data bukan pendukung pasangan yang sama.</source>
+        <translation>The two rows are not supporters of the same pair.</translation>
+    </message>
+    <message>
+        <source>Kolom ini tidak dapat diambil: {fields}.</source>
+        <translation>These fields cannot be taken over: {fields}.</translation>
+    </message>
+    <message>
+        <source>Ekspor bundel dibatalkan; tidak ada yang ditulis.</source>
+        <translation>Bundle export cancelled; nothing was written.</translation>
+    </message>
+    <message>
+        <source>Berkas ini bukan bundel terenkripsi Silon.</source>
+        <translation>This file is not an encrypted Silon bundle.</translation>
+    </message>
+    <message>
+        <source>Bundel terenkripsi rusak.</source>
+        <translation>The encrypted bundle is damaged.</translation>
+    </message>
+    <message>
+        <source>Bundel ini dienkripsi untuk penerima lain dan tidak dapat dibuka di sini.</source>
+        <translation>This bundle is encrypted for another recipient and cannot be opened here.</translation>
+    </message>
+    <message>
+        <source>Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak.</source>
+        <translation>The encrypted bundle is damaged, cut short or changed; bundle refused.</translation>
     </message>
 </context>
 <context>

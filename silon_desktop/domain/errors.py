@@ -77,9 +77,17 @@ class ErrorCode(StrEnum):
     BUNDLE_NOT_WRITTEN = "bundle_not_written"
     BUNDLE_FILE_UNREADABLE = "bundle_file_unreadable"
     BUNDLE_NO_SERVER_KEY = "bundle_no_server_key"
+    BUNDLE_EXPORT_CANCELLED = "bundle_export_cancelled"
+    # Bundles sealed to the server (sync.sealed).
+    SEALED_NOT_SEALED = "sealed_not_sealed"
+    SEALED_DAMAGED = "sealed_damaged"
+    SEALED_OTHER_RECIPIENT = "sealed_other_recipient"
+    SEALED_CHANGED = "sealed_changed"
     BUNDLE_INFLATES_TOO_FAR = "bundle_inflates_too_far"
     BUNDLE_FILE_TOO_LARGE = "bundle_file_too_large"
     BUNDLE_SEALED = "bundle_sealed"
+    BUNDLE_SEALED_DAMAGED = "bundle_sealed_damaged"
+    BUNDLE_SEALED_OTHER = "bundle_sealed_other"
     BUNDLE_NO_BOX_KEY = "bundle_no_box_key"
     BUNDLE_OTHER_DEVICE = "bundle_other_device"
     BUNDLE_OTHER_USER = "bundle_other_user"
@@ -106,6 +114,13 @@ class ErrorCode(StrEnum):
     # A verdict the verification rules refuse (services.verification; params: count).
     VERDICT_FIELD_NO_BMS = "verdict_field_no_bms"
     VERDICT_NO_BMS_AFTER_CORRECTION = "verdict_no_bms_after_correction"
+    # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
+    WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
+    WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"
+    MERGE_SAME_ROW = "merge_same_row"
+    MERGE_ROW_GONE = "merge_row_gone"
+    MERGE_OTHER_PAIR = "merge_other_pair"
+    MERGE_UNKNOWN_FIELDS = "merge_unknown_fields"
 
 
 class CodedError(Exception):

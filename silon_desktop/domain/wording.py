@@ -140,6 +140,15 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Kunci server belum dikenal di komputer ini; masuk (login) ke server sekali "
         "atau sinkronkan secara daring terlebih dahulu."
     ),
+    ErrorCode.BUNDLE_EXPORT_CANCELLED: "Ekspor bundel dibatalkan; tidak ada yang ditulis.",
+    ErrorCode.SEALED_NOT_SEALED: "Berkas ini bukan bundel terenkripsi Silon.",
+    ErrorCode.SEALED_DAMAGED: "Bundel terenkripsi rusak.",
+    ErrorCode.SEALED_OTHER_RECIPIENT: (
+        "Bundel ini dienkripsi untuk penerima lain dan tidak dapat dibuka di sini."
+    ),
+    ErrorCode.SEALED_CHANGED: (
+        "Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak."
+    ),
     ErrorCode.BUNDLE_INFLATES_TOO_FAR: (
         "Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari "
         "{limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah."
@@ -150,6 +159,14 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.BUNDLE_SEALED: (
         "Bundel {name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
         "bawa bundel ini ke server (silon-server bundle import)."
+    ),
+    ErrorCode.BUNDLE_SEALED_DAMAGED: (
+        "Bundel {name} terenkripsi tetapi rusak atau terpotong; minta bundel baru dari server."
+    ),
+    ErrorCode.BUNDLE_SEALED_OTHER: (
+        "Bundel {name} terenkripsi untuk penerima lain dan tidak dapat dibuka di sini: "
+        "bundel perubahan dari kantor dibuka di server (silon-server bundle import); "
+        "bundel dari server hanya dapat dibuka di komputer dan akun yang disebut saat dibuat."
     ),
     ErrorCode.BUNDLE_NO_BOX_KEY: (
         "Kunci enkripsi server belum dikenal di komputer ini; masuk (login) atau "
@@ -203,6 +220,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "{count} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada "
         "lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat)."
     ),
+    ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
+    ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
+    ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",
+    ErrorCode.MERGE_ROW_GONE: "Salah satu data sudah ditarik atau tidak ada.",
+    ErrorCode.MERGE_OTHER_PAIR: "Kedua data bukan pendukung pasangan yang sama.",
+    ErrorCode.MERGE_UNKNOWN_FIELDS: "Kolom ini tidak dapat diambil: {fields}.",
 }
 
 #: FIELD_REFUSED by the store itself: problem -> template (``{field}``: the field's label)

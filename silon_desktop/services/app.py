@@ -643,7 +643,7 @@ class Services:
         from sync.client.bundles import export_outbox
 
         if cancel is not None and cancel.is_set():
-            raise BundleError("Ekspor bundel dibatalkan; tidak ada yang ditulis.", "cancelled")
+            raise BundleError(ErrorCode.BUNDLE_EXPORT_CANCELLED, "cancelled")
         return export_outbox(self.db, self.settings, self.paths.data, target)
 
     def bundle_contents(self, path: Path) -> BundleContents:

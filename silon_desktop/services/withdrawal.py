@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services import verification
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.errors import ValidationError
@@ -53,12 +54,10 @@ MERGE_FIELDS = (
 _STATUS_RANK = {"MS": 3, "BMS": 2, "": 1, "TMS": 0}
 
 
-class WithdrawalRefused(ValueError):
-    """A withdrawal or merge the operator cannot make (message in Indonesian)."""
+class WithdrawalRefused(CodedError):
+    """A withdrawal or merge the operator cannot make (``code``: why; the UI words it)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = ErrorCode.WITHDRAW_UNKNOWN_REASON
 
 
 def withdrawal_values(
@@ -70,9 +69,9 @@ def withdrawal_values(
         WithdrawalRefused: an unknown reason, or ``lainnya`` without a note.
     """
     if reason not in REASONS:
-        raise WithdrawalRefused(f"Alasan penarikan tidak dikenal: {reason!r}.")
+        raise WithdrawalRefused(ErrorCode.WITHDRAW_UNKNOWN_REASON, reason=repr(reason))
     if reason == "lainnya" and not note.strip():
-        raise WithdrawalRefused("Alasan 'Lainnya': tulis catatan penarikannya.")
+        raise WithdrawalRefused(ErrorCode.WITHDRAW_NOTE_REQUIRED)
     return {
         "withdrawn_reason": reason,
         "withdrawn_note": note.strip(),
@@ -170,15 +169,15 @@ def merge(
         RecordNotFound, ValidationError: nothing is saved.
     """
     if keep_id == drop_id:
-        raise WithdrawalRefused("Pilih dua data pendukung yang berbeda untuk digabungkan.")
+        raise WithdrawalRefused(ErrorCode.MERGE_SAME_ROW)
     keep, drop = repo.get(SUPPORTER, keep_id), repo.get(SUPPORTER, drop_id)
     if keep is None or drop is None or keep["deleted"] or drop["deleted"]:
-        raise WithdrawalRefused("Salah satu data sudah ditarik atau tidak ada.")
+        raise WithdrawalRefused(ErrorCode.MERGE_ROW_GONE)
     if keep["pair_id"] != drop["pair_id"]:
-        raise WithdrawalRefused("Kedua data bukan pendukung pasangan yang sama.")
+        raise WithdrawalRefused(ErrorCode.MERGE_OTHER_PAIR)
     unknown = set(values) - set(MERGE_FIELDS)
     if unknown:
-        raise WithdrawalRefused(f"Kolom ini tidak dapat diambil: {', '.join(sorted(unknown))}.")
+        raise WithdrawalRefused(ErrorCode.MERGE_UNKNOWN_FIELDS, fields=", ".join(sorted(unknown)))
     gone = withdrawal_values("ganda", user, duplicate_of=keep_id)
     with db.session() as session:
         if values:

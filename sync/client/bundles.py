@@ -50,7 +50,8 @@ from sync.bundle import (
 from sync.client.api import PushAnswer
 from sync.client.apply import Applier, apply_connection, apply_records
 from sync.client.columns import DeriveFn, table_of
-from sync.client.push import PushStats, record_answer
+from sync.client.push import record_answer
+from sync.client.report import SyncReport
 from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, feed_start, get_state, save_cursor
 from sync.privacy import open_private
 from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_iso
@@ -124,7 +125,7 @@ def read_contents(db: Database, path: Path) -> BundleContents:
         try:
             mutations = [Mutation.from_wire(m) for m in body["mutations"]]
         except (KeyError, TypeError, ValueError) as exc:
-            raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
+            raise BundleError(ErrorCode.BUNDLE_MALFORMED, repr(exc)) from exc
         items = [
             (m.entity, m.record_id, {k: v[1] for k, v in m.changes.items()}) for m in mutations
         ]
@@ -134,7 +135,7 @@ def read_contents(db: Database, path: Path) -> BundleContents:
             page = decode_feed_page(body["page"])
             ids = [str(a["mutation_id"]) for a in body.get("answers") or []]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise BundleError("Isi bundel tidak sesuai format.", repr(exc)) from exc
+            raise BundleError(ErrorCode.BUNDLE_MALFORMED, repr(exc)) from exc
         items = [(r.entity, r.id, dict(r.fields)) for r in page.records]
         with db.engine.connect() as conn:
             answers = sum(len(outbox.waiting(conn, i)) for i in ids)
@@ -287,28 +288,16 @@ def _unseal_for_this_device(db: Database, data: bytes, path: Path) -> bytes:
         mine = get_state(session.connection(), DEVICE_BOX_KEY)
         server_box = get_state(session.connection(), SERVER_BOX_KEY)
     if server_box and sealed.recipient_of(data) == sealed.key_id(server_box):
-        raise BundleError(
-            f"Bundel {path.name} terenkripsi untuk server dan hanya dapat dibuka di sana; "
-            "bawa bundel ini ke server (silon-server bundle import).",
-            "sealed to the server",
-        )
+        raise BundleError(ErrorCode.BUNDLE_SEALED, "sealed to the server", name=path.name)
     try:
         if not mine:
-            raise sealed.SealedError("no key", "recipient")
+            raise sealed.SealedError(ErrorCode.SEALED_OTHER_RECIPIENT, "recipient")
         return sealed.open_sealed(data, sealed.load_private(base64.b64decode(mine)))
     except sealed.SealedError as exc:
         if exc.detail != "recipient":
-            raise BundleError(
-                f"Bundel {path.name} terenkripsi tetapi rusak atau terpotong; minta "
-                "bundel baru dari server.",
-                exc.detail,
-            ) from exc
+            raise BundleError(ErrorCode.BUNDLE_SEALED_DAMAGED, exc.detail, name=path.name) from exc
         raise BundleError(
-            f"Bundel {path.name} terenkripsi untuk penerima lain dan tidak dapat dibuka "
-            "di sini: bundel perubahan dari kantor dibuka di server (silon-server bundle "
-            "import); bundel dari server hanya dapat dibuka di komputer dan akun yang "
-            "disebut saat dibuat.",
-            "sealed to another recipient",
+            ErrorCode.BUNDLE_SEALED_OTHER, "sealed to another recipient", name=path.name
         ) from exc
 
 
@@ -383,5 +372,5 @@ def _take_answers(
     known = {c.wire["id"] for c in mine}
     picked = [(r, raw) for r, raw in answers if r.mutation_id in known]
     answer = PushAnswer("bundle", [r for r, _ in picked], raw_results=[raw for _, raw in picked])
-    record_answer(conn, answer, mine, "", PushStats(), Applier(derive))
+    record_answer(conn, answer, mine, "", SyncReport(), Applier(derive))
     return len(mine)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from silon_desktop import paths
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.services.withdrawal import better_verified
 from silon_desktop.storage.models import OutboxMutation
@@ -77,8 +78,11 @@ def test_the_delete_of_a_pushed_supporter_carries_the_reason(services: Services)
 def test_other_needs_a_note_and_an_unknown_reason_is_refused(services: Services) -> None:
     ids = seed_small(services, supporters=1)
     error = services.withdraw_supporter(ids["first_supporter"], "lainnya", " ", {})
-    assert error is not None and "catatan" in str(error.params.get("detail", "")).lower()
-    assert services.withdraw_supporter(ids["first_supporter"], "bosan", "", {}) is not None
+    assert error is not None and error.code is ErrorCode.WITHDRAW_NOTE_REQUIRED
+    assert "catatan" in error.message
+    unknown = services.withdraw_supporter(ids["first_supporter"], "bosan", "", {})
+    assert unknown is not None and unknown.code is ErrorCode.WITHDRAW_UNKNOWN_REASON
+    assert unknown.message == "Alasan penarikan tidak dikenal: 'bosan'."
     assert (services.get("supporter", ids["first_supporter"]) or {})["deleted"] is False
 
 
@@ -120,10 +124,12 @@ def test_merging_a_duplicate_keeps_one_with_chosen_values_and_withdraws_the_othe
 def test_a_merge_of_a_row_with_itself_or_a_withdrawn_row_is_refused(services: Services) -> None:
     ids = seed_small(services, supporters=2)
     one = ids["first_supporter"]
-    assert services.merge_supporters(one, one, {}, {}) is not None
+    same = services.merge_supporters(one, one, {}, {})
+    assert same is not None and same.code is ErrorCode.MERGE_SAME_ROW
     other = [r["id"] for r in services.list("supporter") if r["id"] != one][0]
     services.withdraw_supporter(other, "salah_input", "", {})
-    assert services.merge_supporters(one, other, {}, {}) is not None
+    gone = services.merge_supporters(one, other, {}, {})
+    assert gone is not None and gone.code is ErrorCode.MERGE_ROW_GONE
     assert (services.get("supporter", one) or {})["deleted"] is False
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData, select
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage.db import Database
 from sync import sealed, signing
 from sync.bundle import BundleError, decode_bundle, encode_feed_bundle, encode_outbox_bundle
@@ -111,6 +112,7 @@ def test_an_outbox_bundle_signed_by_an_unknown_key_is_refused_and_nothing_is_que
         with pytest.raises(BundleError) as refused:
             import_bundle(b.db, stranger, trusted=trusted_signers(b.settings, b.folder))
         assert "perangkat lain" in refused.value.message
+        assert refused.value.code is ErrorCode.BUNDLE_OTHER_DEVICE
     with pytest.raises(BundleError):
         import_bundle(b.db, path)  # no trusted signer given: no outbox bundle at all
     assert dump(b.db) == before
@@ -129,13 +131,17 @@ def test_an_outbox_bundle_of_this_device_and_operator_is_taken_back(
     path = tmp_path / "kantor-a.silon"
     export_outbox(a.db, a.settings, a.folder, path)
     mine = trusted_signers(a.settings, a.folder)
-    with pytest.raises(BundleError, match="terenkripsi untuk server"):
+    with pytest.raises(BundleError, match="terenkripsi untuk server") as refused:
         import_bundle(a.db, path, trusted=mine)
+    assert refused.value.code is ErrorCode.BUNDLE_SEALED
+    assert refused.value.params["name"] == "kantor-a.silon"
     path.write_bytes(inner_bundle(server_of(a), path))
     assert import_bundle(a.db, path, trusted=mine).already_known == 3
     other_user = TrustedSigners("operator-lain", mine.public_keys)
-    with pytest.raises(BundleError, match="bukan pengguna yang sedang masuk"):
+    with pytest.raises(BundleError, match="bukan pengguna yang sedang masuk") as refused:
         import_bundle(a.db, path, trusted=other_user)
+    assert refused.value.code is ErrorCode.BUNDLE_OTHER_USER
+    assert refused.value.params["user"] == a.settings.username
     assert a.sync().complete
     assert {rid for (e, rid) in a.records() if e == "supporter"} == set(ids)
     assert status(a.db).pending == 0
@@ -300,7 +306,9 @@ def test_a_gzip_bomb_bundle_is_refused_before_it_inflates(tmp_path: Path) -> Non
     rss_before = psutil.Process().memory_info().rss
     with pytest.raises(BundleError) as refused:
         decode_bundle(bomb)
+    assert refused.value.code is ErrorCode.BUNDLE_INFLATES_TOO_FAR
     assert "jauh lebih besar dari wajar" in refused.value.message
+    assert f"dari {len(bomb):,} byte" in refused.value.message
     assert psutil.Process().memory_info().rss - rss_before < 100 * 1024**2
 
 
@@ -322,8 +330,9 @@ def test_an_outbox_bundle_is_sealed_to_the_server_and_opened_only_there(
     assert sealed.is_sealed(data) and b"\x1f\x8b" not in data[:64]
     inner = gzip.decompress(inner_bundle(server_of(a), path))
     assert b"Pendukung 1" in inner and b"Pendukung 1" not in data
-    with pytest.raises(sealed.SealedError, match="penerima lain"):
+    with pytest.raises(sealed.SealedError, match="penerima lain") as other:
         sealed.open_sealed(data, sealed.generate_key())
+    assert other.value.code is ErrorCode.SEALED_OTHER_RECIPIENT
     changed = bytearray(data)
     changed[-20] ^= 0x01
     with pytest.raises(ApiError):
@@ -338,8 +347,9 @@ def test_no_export_before_the_server_key_is_known(
 ) -> None:
     a = make_client("a")
     a.repo.create("election", {"name": "Uji", "kind": "bupati", "region_code": "32.14"}, "32.14")
-    with pytest.raises(BundleError, match="Kunci enkripsi server belum dikenal"):
+    with pytest.raises(BundleError, match="Kunci enkripsi server belum dikenal") as refused:
         export_outbox(a.db, a.settings, a.folder, tmp_path / "x.silon")
+    assert refused.value.code is ErrorCode.BUNDLE_NO_BOX_KEY
     assert status(a.db).pending == 1  # still waiting
     assert not (tmp_path / "x.silon").exists()
 
@@ -362,3 +372,28 @@ def test_the_device_box_key_comes_from_the_device_secret_and_opens_only_its_own(
         sealed.open_sealed(stick, sealed.device_box_key(other))
     assert refused.value.detail == "recipient"
     assert sealed.recipient_of(b"not sealed") == ""
+
+
+def test_a_file_too_large_or_unreadable_is_refused_naming_the_file(
+    make_client: Callable[..., Client], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wrong file picked (a huge one, or one that is gone): a coded refusal that
+    names the file, nothing read into memory and nothing imported."""
+    import sync.client.bundles as bundles
+
+    a = make_client("a")
+    big = tmp_path / "film.mp4"
+    big.write_bytes(b"\0" * 4096)
+    monkeypatch.setattr(bundles, "MAX_BUNDLE_BYTES", 1024)
+    with pytest.raises(BundleError) as refused:
+        import_bundle(a.db, big, trusted=trusted_signers(a.settings, a.folder))
+    assert refused.value.code is ErrorCode.BUNDLE_FILE_TOO_LARGE
+    assert refused.value.params == {"name": "film.mp4", "size": "4,096"}
+    assert refused.value.message == (
+        "Berkas film.mp4 terlalu besar untuk sebuah bundel (4,096 byte); bundel ditolak."
+    )
+    with pytest.raises(BundleError) as gone:
+        import_bundle(a.db, tmp_path / "hilang.silon")
+    assert gone.value.code is ErrorCode.BUNDLE_FILE_UNREADABLE
+    assert gone.value.message == "Berkas bundel hilang.silon tidak dapat dibaca."
+    assert status(a.db).pending == 0
