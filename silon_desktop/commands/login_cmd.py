@@ -34,11 +34,11 @@ def _run(args: argparse.Namespace) -> int:
 
     from silon_desktop import paths
     from silon_desktop.config import Settings
-    from silon_desktop.domain.errors import ErrorCode
     from silon_desktop.services.access import Access, Session, has_database
     from silon_desktop.storage import db as storage_db
     from sync import credentials
     from sync.client.login import ensure_device_id
+    from sync.transport import TransportError
 
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
     settings = Settings.load(app_paths.settings)
@@ -59,10 +59,9 @@ def _run(args: argparse.Namespace) -> int:
     password = os.environ.get("SILON_PASSWORD") or getpass.getpass("Kata sandi: ")
     result = access.login(username, password)
     if not isinstance(result, Session):
-        if result.error is not None:
-            print(result.error.message, file=sys.stderr)
-        refused = result.error is not None and result.error.code is ErrorCode.REFUSED
-        return 1 if refused else 4
+        # the server refused for another reason than the password (a transport error): 1
+        other = 1 if isinstance(result.error, TransportError) else 4
+        return refused(result.error, other) if result.error is not None else other
     result.db.close()
     settings.username = username
     settings.save(app_paths.settings)

@@ -181,7 +181,7 @@ class Access:
             return LoginOutcome(False, True, refusal)
         except TransportError as error:  # refused for another reason (locked out...)
             self.online = True
-            return _refused(ErrorCode.REFUSED, online=True, detail=error.message)
+            return LoginOutcome(False, True, error)
         self.online = True
         try:
             key = self._key_after_online(username, password, answer)
