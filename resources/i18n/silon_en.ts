@@ -3220,6 +3220,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah.</source>
         <translation>This account&apos;s access was revoked by the server; the data on this computer is locked. Log in online again with a valid account.</translation>
+    </message>
+    <message>
         <source>Gagal berkomunikasi dengan server.</source>
         <translation>Communication with the server failed.</translation>
     </message>

@@ -138,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
 def _login_from_env(ctx: Context) -> Any:
     from silon_desktop.services.access import Access, Session
     from sync.client.login import make_transport
+    from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD") or ctx.password
     if not password and ctx.settings.username and sys.stdin.isatty():
@@ -159,9 +160,9 @@ def _login_from_env(ctx: Context) -> Any:
         ctx.settings.save(ctx.paths.settings)
         return transport if result.outcome.online else "offline"
     if result.error is not None:
-        print(result.error.message, file=sys.stderr)
-    if result.online and result.error is not None and result.error.code == "refused":
-        return "error"  # e.g. locked out, certificate not trusted
+        refused(result.error)
+    if result.online and isinstance(result.error, TransportError):
+        return "error"  # refused for another reason: e.g. locked out, certificate not trusted
     return None
 
 
