@@ -81,20 +81,22 @@ class EntitySpec:
     fields: tuple[FieldSpec, ...]
     #: The entity the parent field must name (a supporter's pair_id names a pair).
     parent_entity: str | None = None
+    #: The fields' names, in order (made once: read for every record of a feed page
+    #: and of a snapshot part).
+    field_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    #: The names of the fields a client writes (not server-owned), in order.
+    client_fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_names", tuple(f.name for f in self.fields))
+        names = tuple(f.name for f in self.fields if not f.server_owned)
+        object.__setattr__(self, "client_fields", names)
 
     def spec(self, name: str) -> FieldSpec:
         for f in self.fields:
             if f.name == name:
                 return f
         raise KeyError(f"{self.name} has no field {name!r}")
-
-    @property
-    def client_fields(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if not f.server_owned)
 
 
 S, I, B, D, T, L = (  # noqa: E741

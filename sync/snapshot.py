@@ -152,6 +152,27 @@ def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
         page = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, str(exc)) from exc
+    return _rows(page, index)
+
+
+def check_decoded_part(manifest: Manifest, index: int, page: Any) -> dict[str, Any]:
+    """Part ``index`` as the transport already decoded it, when its byte form
+    (:func:`part_bytes`) is the one the manifest names: the same check as
+    :func:`check_part` without parsing the part a second time (the client parsed
+    each part twice: 75 ms of CPU per 20,000 supporters).
+
+    Raises:
+        SnapshotError: the part was changed or cut short.
+    """
+    if not isinstance(page, dict):
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
+    if index >= len(manifest.parts) or part_digest(part_bytes(page)) != manifest.parts[index][1]:
+        raise SnapshotError(ErrorCode.SNAPSHOT_PART_DAMAGED, f"part {index} digest")
+    return _rows(page, index)
+
+
+def _rows(page: Any, index: int) -> dict[str, Any]:
+    """A checked part with its blocks in rows (a column-layout block turned back)."""
     if not isinstance(page, dict):
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
     try:

@@ -28,7 +28,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import orjson
 import requests
@@ -407,7 +407,20 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as exc:
         raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
-    text = raw.decode("utf-8", errors="replace")
+    if status >= 400:
+        _raise_for(status, retry_after, raw.decode("utf-8", errors="replace"))
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        # A cut-off body (the connection dropped mid-answer) is a link fault.
+        raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
+
+
+def _raise_for(status: int, retry_after: str | None, text: str) -> NoReturn:
+    """The error an answer of ``status`` (400 or more) stands for (the body as text
+    is made only here: a good answer of megabytes is parsed once, as JSON)."""
     if status == 429 or status >= 500:
         wait = _retry_after(retry_after)
         if wait is not None and wait > MAX_RETRY_AFTER_S:
@@ -426,15 +439,7 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
         raise AuthExpired(text[:200], status=status)
     if status == 403:
         raise Forbidden(text[:4000], status=status)
-    if status >= 400:
-        raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
-    if not raw:
-        return None
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        # A cut-off body (the connection dropped mid-answer) is a link fault.
-        raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
+    raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -114,7 +114,7 @@ def _online_parts(api: ServerApi, manifest: fmt.Manifest) -> Iterator[dict[str, 
             data = flight.result()
             if index + 1 < count:
                 flight = pool.submit(api.snapshot_part, manifest.snapshot_id, index + 1)
-            yield fmt.check_part(manifest, index, fmt.part_bytes(data))
+            yield fmt.check_decoded_part(manifest, index, data)
 
 
 def install_file(

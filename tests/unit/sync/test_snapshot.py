@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from silon_desktop.domain.errors import ErrorCode
 from sync import signing
 from sync import snapshot as fmt
 from sync.client.state import CURSOR_KEY, get_state
@@ -426,3 +427,29 @@ def test_withdrawals_and_a_restore_round_trip_through_the_snapshot_and_the_feed(
         assert withdrawn(other, ids[4]) == withdrawn(a, ids[4])
         assert other.records() == a.records()
     assert withdrawn(c, ids[4])[:3] == (True, "ditarik_pendukung", "surat 3 Juni")  # type: ignore[index]
+
+
+def test_a_decoded_part_is_checked_by_its_bytes_without_a_second_parse() -> None:
+    """The client gets each part decoded by the transport: its byte form is digested
+    and the same object is applied (a part of 100,000 records is no longer parsed
+    twice); a changed value, a part past the manifest or a non-object is refused."""
+    from sync import signing
+
+    key = signing.generate_private_key()
+    page = {"cursor": "3", "has_more": False, "server_time": "", "entities": []}
+    sealed = fmt.seal_manifest(
+        key,
+        snapshot_id="s1",
+        created_at="2026-12-05T00:00:00Z",
+        scope="32.14",
+        cursor="3",
+        parts=[(0, fmt.part_digest(fmt.part_bytes(page)))],
+    )
+    manifest = fmt.check_manifest(sealed, signing.public_key_b64(key))
+    assert fmt.check_decoded_part(manifest, 0, page) is page
+    changed = {**page, "cursor": "4"}
+    damaged, malformed = ErrorCode.SNAPSHOT_PART_DAMAGED, ErrorCode.SNAPSHOT_MALFORMED
+    for index, part, code in ((0, changed, damaged), (1, page, damaged), (0, [page], malformed)):
+        with pytest.raises(fmt.SnapshotError) as refused:
+            fmt.check_decoded_part(manifest, index, part)
+        assert refused.value.code is code
