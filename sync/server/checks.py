@@ -70,7 +70,9 @@ def _election_key(state: dict[str, Rec], pair_id: Any, today: dt.date) -> Key | 
     return _key(state.get(str(pair.fields.get("election_id") or "")), today)
 
 
-Verdicts = dict[str, tuple[Key, SupporterInput, Verdict]]
+#: record id -> (election key, the checked fields' raw values in :data:`_FIELDS` order,
+#: verdict)
+Verdicts = dict[str, tuple[Key, tuple[Any, ...], Verdict]]
 
 
 def precheck(engine: Engine, mutations: list[Mutation], today: dt.date) -> Verdicts:
@@ -91,21 +93,23 @@ def precheck(engine: Engine, mutations: list[Mutation], today: dt.date) -> Verdi
         load(conn, probe, (str(r.fields.get("election_id") or "") for r in list(state.values())))
     out: Verdicts = {}
     for m in creates:
-        fields = {name: new for name, (_old, new) in m.changes.items()}
-        key = _election_key(state, fields.get("pair_id"), today)
+        changes = m.changes
+        pair = changes.get("pair_id")
+        key = _election_key(state, pair[1] if pair else None, today)
         ctx = _context(key) if key is not None else None
         if key is None or ctx is None:
             continue
-        row = _input(fields)
-        out[m.record_id] = (key, row, validate_supporter(row, ctx))
+        raw = tuple(None if (c := changes.get(n)) is None else c[1] for n in _FIELDS)
+        out[m.record_id] = (key, raw, validate_supporter(_input(raw), ctx))
     return out
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(SupporterInput))
 
 
-def _input(fields: dict[str, Any]) -> SupporterInput:
-    values = {n: fields[n] for n in _FIELDS if fields.get(n) is not None}
+def _input(raw: tuple[Any, ...]) -> SupporterInput:
+    """The check's input from the raw values of :data:`_FIELDS` (None: empty)."""
+    values = {n: v for n, v in zip(_FIELDS, raw, strict=True) if v is not None}
     birth = values.get("birth_date")
     if birth is not None:
         try:
@@ -139,15 +143,17 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
         key = _election_key(batch.state, rec.fields.get("pair_id"), batch.today)
         if key is None:
             continue
-        row = _input(rec.fields)
+        # The record as checked before the lock (the same raw values give the same
+        # input, so the same verdict): no second check, no second input built.
+        raw = tuple(map(rec.fields.get, _FIELDS))
         early = pre.get(rid)
-        if early is not None and early[0] == key and early[1] == row:
+        if early is not None and early[0] == key and early[1] == raw:
             verdict = early[2]
         else:
             ctx = _context(key)
             if ctx is None:
                 continue
-            verdict = validate_supporter(row, ctx)
+            verdict = validate_supporter(_input(raw), ctx)
         status, reasons = str(verdict.status), [str(c) for c in verdict.codes]
         client = str(rec.fields.get("check_status") or "")
         # The client's forecast is milder than the server's: it would count a row

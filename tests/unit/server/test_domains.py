@@ -171,6 +171,50 @@ def test_the_server_keeps_its_own_verdict_and_marks_a_milder_forecast(
     assert rows[forged.record_id].client_status == "MS"
 
 
+def test_the_verdict_is_of_the_record_as_written_when_the_batch_changes_it_again(
+    state: ServerState, pair: tuple[str, str]
+) -> None:
+    """The check made before the write lock is reused only for the record exactly as
+    it was checked: a second mutation of the same supporter in the batch (its ID scan
+    taken back) is checked again as written."""
+    good = {
+        "pair_id": pair[1],
+        "nik": "3214015505900002",
+        "name": "SITI AMINAH",
+        "birth_place": "PURWAKARTA",
+        "birth_date": "1990-05-15",
+        "sex": "P",
+        "marital_status": "S",
+        "occupation": "WIRASWASTA",
+        "address": "JL. MERDEKA NO. 2",
+        "rt": "001",
+        "rw": "002",
+        "desa_code": "32.14.01.2001",
+        "kecamatan_code": "32.14.01",
+        "kabkota_code": SCOPE,
+        "has_id_scan": True,
+        "check_status": "MS",
+        "check_reasons": [],
+    }
+    made = create("supporter", good)
+    taken_back = Mutation(
+        str(uuid.uuid4()),
+        "supporter",
+        made.record_id,
+        SCOPE,
+        Op.UPSERT,
+        1,
+        {"has_id_scan": (True, False)},
+    )
+    assert [r.status for r in push(state, made, taken_back)] == ["applied", "applied"]
+    with read_tx(state.engine) as conn:
+        row = conn.execute(
+            select(supporter_checks).where(supporter_checks.c.record_id == made.record_id)
+        ).one()
+    assert row.status != "MS" and "NO_ID_SCAN" in orjson.loads(row.reasons)
+    assert row.disagrees  # the client still says MS
+
+
 def test_a_duplicate_flag_set_in_the_creating_push_is_a_newer_version(
     state: ServerState, pair: tuple[str, str]
 ) -> None:
