@@ -3454,6 +3454,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>These fields cannot be taken over: {fields}.</translation>
     </message>
     <message>
+        <source>Data pendukung tidak ditemukan.</source>
+        <translation>The supporter&apos;s row was not found.</translation>
+    </message>
+    <message>
+        <source>Dukungan ini tidak sedang ditarik.</source>
+        <translation>This support is not withdrawn.</translation>
+    </message>
+    <message>
+        <source>Pasangan calon pendukung ini sudah dihapus; dukungannya tidak dapat dipulihkan.</source>
+        <translation>This supporter&apos;s pair has been deleted; the support cannot be restored.</translation>
+    </message>
+    <message>
         <source>Ekspor bundel dibatalkan; tidak ada yang ditulis.</source>
         <translation>Bundle export cancelled; nothing was written.</translation>
     </message>

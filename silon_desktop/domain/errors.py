@@ -121,6 +121,9 @@ class ErrorCode(StrEnum):
     MERGE_ROW_GONE = "merge_row_gone"
     MERGE_OTHER_PAIR = "merge_other_pair"
     MERGE_UNKNOWN_FIELDS = "merge_unknown_fields"
+    RESTORE_NOT_FOUND = "restore_not_found"
+    RESTORE_NOT_WITHDRAWN = "restore_not_withdrawn"
+    RESTORE_PAIR_GONE = "restore_pair_gone"
 
 
 class CodedError(Exception):

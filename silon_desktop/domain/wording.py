@@ -226,6 +226,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.MERGE_ROW_GONE: "Salah satu data sudah ditarik atau tidak ada.",
     ErrorCode.MERGE_OTHER_PAIR: "Kedua data bukan pendukung pasangan yang sama.",
     ErrorCode.MERGE_UNKNOWN_FIELDS: "Kolom ini tidak dapat diambil: {fields}.",
+    ErrorCode.RESTORE_NOT_FOUND: "Data pendukung tidak ditemukan.",
+    ErrorCode.RESTORE_NOT_WITHDRAWN: "Dukungan ini tidak sedang ditarik.",
+    ErrorCode.RESTORE_PAIR_GONE: (
+        "Pasangan calon pendukung ini sudah dihapus; dukungannya tidak dapat dipulihkan."
+    ),
 }
 
 #: FIELD_REFUSED by the store itself: problem -> template (``{field}``: the field's label)

@@ -115,15 +115,13 @@ def restore(
     """
     record = repo.get(SUPPORTER, record_id)
     if record is None:
-        raise WithdrawalRefused("Data pendukung tidak ditemukan.")
+        raise WithdrawalRefused(ErrorCode.RESTORE_NOT_FOUND)
     if not record["deleted"]:
-        raise WithdrawalRefused("Dukungan ini tidak sedang ditarik.")
+        raise WithdrawalRefused(ErrorCode.RESTORE_NOT_WITHDRAWN)
     try:
         mutation = repo.restore(SUPPORTER, record_id)
     except ValidationError as error:
-        raise WithdrawalRefused(
-            "Pasangan calon pendukung ini sudah dihapus; dukungannya tidak dapat dipulihkan."
-        ) from error
+        raise WithdrawalRefused(ErrorCode.RESTORE_PAIR_GONE) from error
     verification.recheck(repo, db, record_id, dict(election))
     return mutation
 

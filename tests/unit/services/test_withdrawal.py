@@ -190,7 +190,8 @@ def test_a_restored_supporter_counts_again_and_its_journal_keeps_the_withdrawal(
     assert [op for op, _b, _c in _outbox(services, target)] == ["restore", "upsert"]
     # Restoring a live row is refused with a message.
     error = services.restore_supporter(target, election)
-    assert error is not None and "tidak sedang ditarik" in str(error.params.get("detail", ""))
+    assert error is not None and error.code is ErrorCode.RESTORE_NOT_WITHDRAWN
+    assert error.message == "Dukungan ini tidak sedang ditarik."
 
 
 def test_restoring_a_withdrawal_still_waiting_takes_it_back_with_the_folded_edit(
