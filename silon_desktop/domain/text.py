@@ -49,6 +49,29 @@ def _flush(run: list[str], out: list[str]) -> None:
     run.clear()
 
 
+#: Month names as official documents and the operator's messages write them.
+MONTH_NAMES_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def long_date_id(day: int, month: int, year: int) -> str:
+    """``17 Agustus 2024``. The three numbers need not make a real date (a problem
+    list names an impossible one: ``31 Februari 1980``)."""
+    return f"{day} {MONTH_NAMES_ID[month - 1]} {year}"
+
+
 def group_thousands(value: int | None, separator: str = ".") -> str:
     """A count with its thousands grouped (``1234567`` -> ``"1.234.567"``), "-" for
     nothing. Indonesian groups with "." (the default, used by official documents),

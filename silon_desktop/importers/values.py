@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from silon_desktop.domain.text import clean_text
+from silon_desktop.domain.text import clean_text, long_date_id
 
 #: Excel's day zero (the 1900 leap-year bug makes it 30 Dec 1899 for serials > 60).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -153,22 +153,6 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
     return _from_text(text, reference or dt.date.today())
 
 
-_MONTH_NAMES_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def impossible_date(value: object) -> str | None:
     """The day named when ``value`` is a well-formed date that does not exist
     ("31-02-1980" -> "31 Februari 1980"), else None.
@@ -187,7 +171,7 @@ def impossible_date(value: object) -> str | None:
         return None
     if len(str(year)) == 2 or _make(year, month, day) is not None:
         return None
-    return f"{day} {_MONTH_NAMES_ID[month - 1]} {year}"
+    return long_date_id(day, month, year)
 
 
 def _from_serial(serial: float) -> dt.date | None:

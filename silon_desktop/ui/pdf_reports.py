@@ -25,27 +25,13 @@ from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSiz
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from silon_desktop.domain.problem_list import ProblemList
-from silon_desktop.domain.text import group_thousands
+from silon_desktop.domain.text import group_thousands, long_date_id
 from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.services import chart_figures
 from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
 from sync.privacy import open_private
 
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 #: The charts in the recap (drawn by ui.charts from the same recap) and their width in
 #: the document's pixels (150 dpi: about 17 cm, the A4 text width).
 PROGRESS_IMAGE = "chart-progress.png"
@@ -74,7 +60,7 @@ def _e(value: object) -> str:
 
 def long_date(day: dt.date) -> str:
     """``17 Agustus 2024``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return long_date_id(day.day, day.month, day.year)
 
 
 def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
