@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from silon_desktop.commands import add_data_dir_argument, refused
+from silon_desktop.commands import add_data_dir_argument, open_existing, refused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,13 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem
-    from silon_desktop.config import Settings
     from silon_desktop.domain.text import group_thousands
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.store import UnknownPair
     from silon_desktop.reports.recap import PairNotFound, pair_recap
     from silon_desktop.reports.xlsx_export import export_b2, export_b11
-    from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage.errors import StoreEnvironmentError
     from silon_desktop.storage.integrity import require_intact
 
@@ -49,13 +47,9 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     app_paths = paths.resolve(getattr(args, "data_dir", None))
-    if not app_paths.database.exists():
-        print(f"Belum ada basis data lokal di {app_paths.data}.", file=sys.stderr)
-        return 2
-    try:
-        database = open_for_command(app_paths, Settings.load(app_paths.settings))
-    except (StoreEnvironmentError, AccessRefused) as error:
-        return refused(error)
+    database = open_existing(app_paths)
+    if isinstance(database, int):
+        return database
     try:
         require_intact(app_paths.database, database.key)  # never partial counts if damaged
     except StoreEnvironmentError as error:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from silon_desktop.commands import add_data_dir_argument
+from silon_desktop.commands import add_data_dir_argument, open_existing
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,25 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
-    from silon_desktop.config import Settings
     from silon_desktop.domain.text import group_thousands
-    from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage import retention
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     app_paths = paths.resolve(getattr(args, "data_dir", None))
-    if not app_paths.database.exists():
-        print(f"Belum ada basis data lokal di {app_paths.data}.", file=sys.stderr)
-        return 2
-    try:
-        # encrypted data: the keyring's key, SILON_PASSWORD or the password asked
-        database = open_for_command(app_paths, Settings.load(app_paths.settings))
-    except AccessRefused as error:
-        print(error.message, file=sys.stderr)
-        return 4
-    except StoreEnvironmentError as error:
-        print(error.message, file=sys.stderr)
-        return 2
+    database = open_existing(app_paths, refused_exit=4)
+    if isinstance(database, int):
+        return database
     try:
         done = retention.apply(database, dry_run=args.dry_run)
         size = app_paths.database.stat().st_size

@@ -120,7 +120,7 @@ def make_backup(
                     detail=f"backup of {database.name} failed its integrity check"
                 )
             os.replace(partial, final)
-            _fsync_dir(backups)
+            cipher.fsync_dir(backups)
         finally:
             with contextlib.suppress(OSError):  # the folder itself may be what failed
                 partial.unlink(missing_ok=True)
@@ -311,7 +311,7 @@ def restore(
         for suffix in ("-wal", "-shm", "-journal"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(partial, target)
-        _fsync_dir(target.parent)
+        cipher.fsync_dir(target.parent)
         forget_marker(target)  # the restored file is the truth now
         _record(
             target, None
@@ -385,13 +385,3 @@ def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
         src.close()
     with open(destination, "rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -320,6 +320,8 @@ def _owner_only(path: Path) -> None:
 
 
 def fsync_dir(folder: Path) -> None:
+    """Make ``folder``'s entries durable (after an ``os.replace`` into it); also used by
+    the backups."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
