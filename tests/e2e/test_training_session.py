@@ -74,9 +74,10 @@ def test_log_in_with_the_practice_account_and_sync(qtbot: QtBot, tmp_path: Path)
         window.tree.setCurrentItem(election.child(0))
         assert window.stack.currentWidget() is window.pair_page
         pair_id = window.pair_page.pair_id
-        assert (
-            backend.status_counts(pair_id)["total"] == window.pair_page.supporters.model.rowCount()
-        )
+        total = backend.status_counts(pair_id)["total"]
+        model = window.pair_page.supporters.model
+        # the table shows its first rows at once and grows to the count made in the background
+        qtbot.waitUntil(lambda: model.rowCount() == total, timeout=20_000)
         window.close()
         backend.db.engine.dispose()
     finally:
