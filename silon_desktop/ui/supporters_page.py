@@ -135,6 +135,9 @@ class SupportersPage(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("statusCounts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        # wraps, or the counts and the buttons beside them make the window wider than
+        # a 1366-pixel office screen
+        self.counts_label.setWordWrap(True)
         self.add_button = QPushButton(self.tr("Tambah pendukung"))
         self.add_button.clicked.connect(self.add_supporter)
         self.withdraw_button = QPushButton(self.tr("Tarik dukungan..."))
@@ -918,4 +921,5 @@ class SupportersPage(QWidget):
             self.tr("Tanggapan masyarakat") + f" <b>{format_count(c.get('objection', 0))}</b>",
             self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",
         ]
-        self.counts_label.setText(" &nbsp; ".join(parts))
+        # each count whole on its line; the row wraps between counts on a narrow screen
+        self.counts_label.setText(" &nbsp; ".join(f"<nobr>{part}</nobr>" for part in parts))
