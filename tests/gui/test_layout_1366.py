@@ -151,8 +151,7 @@ def test_every_main_screen_fits_1366x768(qtbot: QtBot, screen: Any) -> None:
             page.model.refresh()
             page.verify_mode.setChecked(True)  # the key legend and the counts row shown
             page.refresh_counts()
-            counts = page.counts_label
-            qtbot.waitUntil(lambda: "MS <b>" in counts.text(), timeout=10_000)
+            qtbot.waitUntil(pages.supporters.counts_label.text, timeout=10_000)
             qtbot.wait(100)
         found = cut_widgets(window)
         if window.minimumSizeHint().width() > SIZE[0] or window.width() != SIZE[0]:
