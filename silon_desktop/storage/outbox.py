@@ -556,7 +556,33 @@ def claim_batch(
     if not rows:
         return "", []
     expanded = _expand(conn, rows)
-    return batch_id, [_claimed(r, expanded) for r in rows]
+    claimed = [_claimed(r, expanded) for r in rows]
+    _keep_only_sent(
+        conn, [c for r, c in zip(rows, claimed, strict=True) if r.changes_json != c.changes_json]
+    )
+    return batch_id, claimed
+
+
+def _keep_only_sent(conn: Connection, gone: Sequence[Claimed]) -> None:
+    """Deletes that leave the device keep in their row only what is sent: the
+    withdrawal changes.
+
+    An edit folded into a delete stays in the row only so that a restore of a delete
+    that never left the device can give it back (:func:`_restore_onto`). Once the
+    delete is sent (or exported in a bundle) it is no longer open, a restore is a
+    mutation of its own, and the folded edit was never told to the server: kept,
+    it would read as acknowledged with the delete (the row's ``changes`` of an
+    ``acked`` or ``conflict`` mutation are what the server applied) and as waiting
+    for the server (:func:`waiting_fields`).
+    """
+    deletes = [c for c in gone if c.wire["op"] == Op.DELETE.value]
+    if deletes:
+        conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.mutation_id == bindparam("_id"))
+            .values(changes=bindparam("_changes")),
+            [{"_id": c.wire["id"], "_changes": orjson.loads(c.changes_json)} for c in deletes],
+        )
 
 
 def _expand(conn: Connection, rows: Sequence[Any]) -> dict[str, str]:
@@ -746,7 +772,9 @@ def export_waiting(conn: Connection, bundle_name: str) -> list[Mutation]:
     They stay waiting (pushed again when online; the server answers repeats from
     its store), but later edits no longer coalesce into them.
     """
-    mutations = [c.mutation() for c in waiting(conn)]
+    claimed = waiting(conn)
+    _keep_only_sent(conn, claimed)
+    mutations = [c.mutation() for c in claimed]
     if mutations:
         conn.execute(
             update(outbox_t)

@@ -330,3 +330,24 @@ def test_a_pending_edit_folded_into_a_delete_keeps_the_reason_not_the_edit(
     assert orjson.loads(orjson.dumps(claimed.wire))["changes"] == {
         "withdrawn_reason": ["", "salah_input"]
     }
+    # Once sent, the row holds what was sent: the folded edit never reached the
+    # server, so it must not read as acknowledged with the delete's answer, nor as
+    # waiting for the server.
+    (row,) = _rows(db)
+    assert row.changes == {"withdrawn_reason": ["", "salah_input"]}
+    with db.session() as session:
+        assert outbox.waiting_fields(session.connection(), REC) == {"withdrawn_reason"}
+        assert _answer(session, mid, "applied", 6) == 1
+    assert _rows(db)[0].changes == {"withdrawn_reason": ["", "salah_input"]}
+
+
+def test_a_delete_exported_in_a_bundle_keeps_only_what_the_bundle_carries(
+    db: Database,
+) -> None:
+    mid = _enqueue(db, "upsert", 5, {"name": ["A", "B"]})
+    assert _enqueue(db, "delete", 5, {"withdrawn_reason": ["", "salah_input"]}) == mid
+    with db.session() as session:
+        (exported,) = outbox.export_waiting(session.connection(), "kiriman.silon")
+    assert exported.changes == {"withdrawn_reason": ("", "salah_input")}
+    (row,) = _rows(db)
+    assert row.changes == {"withdrawn_reason": ["", "salah_input"]}
