@@ -96,17 +96,25 @@ def test_closing_the_dialog_midway_stops_the_conversion_and_the_plain_data_stays
 
     gate.login = held_login  # type: ignore[method-assign]
 
+    seen: dict[str, Any] = {}
+
     def close_when_copying(value: int) -> None:
         if "Mengenkripsi data" in dialog.message.text() and not closed.is_set():
             dialog.close()  # the window's close button
+            # read while the worker is still held: once released it may stop at once
+            seen.update(
+                visible=dialog.isVisible(),
+                message=dialog.message.text(),
+                button=dialog.login_button.isEnabled(),
+            )
             closed.set()
 
     dialog.conversion.valueChanged.connect(close_when_copying)
     dialog.login_button.click()
     qtbot.waitUntil(closed.is_set, timeout=120_000)
-    assert dialog.isVisible()  # still open while the worker stops
-    assert "Menghentikan enkripsi" in dialog.message.text()
-    assert not dialog.login_button.isEnabled()
+    assert seen["visible"]  # still open while the worker stops
+    assert "Menghentikan enkripsi" in seen["message"]
+    assert not seen["button"]
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60_000)
     assert dialog.result() == LoginDialog.DialogCode.Rejected
     assert gate.session is None  # no data opened
