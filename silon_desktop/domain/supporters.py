@@ -16,6 +16,23 @@ from silon_desktop.domain.occupations import is_banned_occupation
 from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.rules import RuleSet, rule_set_for
 
+#: A supporter's person fields, in the order of the list's columns: what a corrected
+#: file is compared on, what a merge may take from the other row, and (after the NIK)
+#: what an import writes and an export shows.
+PERSON_FIELDS = (
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "occupation",
+    "address",
+    "rt",
+    "rw",
+    "desa_code",
+    "kecamatan_code",
+)
+
 
 @dataclass(slots=True)
 class SupporterInput:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Table, or_, select
 from sqlalchemy.orm import Session
 
 from silon_desktop.domain.rules import Round
+from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.importers.pipeline import ImportOptions, ProgressFn, ValidatedRow, validate_file
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.models import Supporter
@@ -32,19 +33,7 @@ _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 #: Examples of each kind shown in a preview.
 EXAMPLES = 5
 #: Fields compared to tell a changed row from an unchanged one.
-_COMPARED = (
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "marital_status",
-    "occupation",
-    "address",
-    "rt",
-    "rw",
-    "desa_code",
-    "kecamatan_code",
-)
+_COMPARED = PERSON_FIELDS
 
 
 @dataclass(slots=True)

@@ -38,6 +38,7 @@ from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, s
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.rules import Round
+from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.pipeline import (
@@ -62,17 +63,7 @@ log = logging.getLogger(__name__)
 #: The supporter fields an import writes (verification results are left alone).
 IMPORT_FIELDS = (
     "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "marital_status",
-    "occupation",
-    "address",
-    "rt",
-    "rw",
-    "desa_code",
-    "kecamatan_code",
+    *PERSON_FIELDS,
     "kabkota_code",
     "nik_from_number",
     "check_status",

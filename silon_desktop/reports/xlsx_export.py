@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Table, select
 from silon_desktop.domain.codes import Status
 from silon_desktop.domain.labels import STATUS_LABELS_ID, reason_label_id
 from silon_desktop.domain.regions import default_table
+from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
@@ -56,17 +57,7 @@ ROUND_LABELS = {
 }
 _COLUMNS = (
     "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "marital_status",
-    "occupation",
-    "address",
-    "rt",
-    "rw",
-    "desa_code",
-    "kecamatan_code",
+    *PERSON_FIELDS,
     "kabkota_code",
     "round",
     "check_status",

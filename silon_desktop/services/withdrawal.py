@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.services import verification
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.errors import ValidationError
@@ -38,17 +39,7 @@ REASONS = ("ditarik_pendukung", "salah_input", "ganda", "diganti_impor", "lainny
 #: The fields of a person an operator may take from the other row when merging.
 MERGE_FIELDS = (
     "nik",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "marital_status",
-    "occupation",
-    "address",
-    "rt",
-    "rw",
-    "desa_code",
-    "kecamatan_code",
+    *PERSON_FIELDS,
     "has_id_scan",
 )
 _STATUS_RANK = {"MS": 3, "BMS": 2, "": 1, "TMS": 0}
