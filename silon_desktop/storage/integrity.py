@@ -230,8 +230,39 @@ def _read_counters(conn: Any) -> dict[str, int] | None:
     return values
 
 
+#: The marker's fixed size: rewritten in place at every commit, one write within one
+#: disk sector (no rename, which cost ~80 us per commit on ext4: a quarter of an edit).
+_MARKER_BYTES = 256
+
+
 def _write_marker(marker: Path, counters: dict[str, int]) -> None:
-    write_private(marker, json.dumps({"counters": counters}))
+    """Rewrite the marker in place, owner-only, padded to :data:`_MARKER_BYTES`.
+
+    One ``pwrite`` of a fixed size into the same file: a reader sees the old or the
+    new counters (JSON allows the trailing spaces); a longer file from an older
+    version is cut to size. Durability is as before: the page cache, no fsync.
+    """
+    data = json.dumps({"counters": counters}).encode("utf-8")
+    if len(data) > _MARKER_BYTES:  # never with two counters; keep the replace path
+        write_private(marker, data.decode("utf-8"))
+        return
+    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        padded = data.ljust(_MARKER_BYTES)
+        if hasattr(os, "pwrite"):
+            os.pwrite(fd, padded, 0)
+        else:
+            _seek_write(fd, padded)
+        if os.fstat(fd).st_size != _MARKER_BYTES:
+            os.ftruncate(fd, _MARKER_BYTES)
+    finally:
+        os.close(fd)
+
+
+def _seek_write(fd: int, data: bytes) -> None:
+    """Windows has no ``os.pwrite``: seek to the start and write."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, data)
 
 
 def write_private(target: Path, content: str) -> None:

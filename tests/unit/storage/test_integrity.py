@@ -13,9 +13,11 @@ from silon_desktop.importers.store import import_file
 from silon_desktop.storage import backup, integrity
 from silon_desktop.storage.db import open_database
 from silon_desktop.storage.errors import CorruptDatabase
+from silon_desktop.storage.repository import Repository
 from tests.gui.sample_data import open_backend, seed_small
 from tests.integrity_helpers import corrupt_pages, damage_index, edits_then_killed
 from tests.unit.importers.sheets import supporter_rows, write_csv
+from tests.unit.storage.samples import make_tree
 
 SUPPORTERS = 3_500
 
@@ -182,3 +184,32 @@ def test_a_restore_makes_the_restored_file_the_truth(data_dir: Path) -> None:
     made = backup.make_backup(app_paths.database, app_paths.backups, 3)
     backup.restore(made.path, app_paths.database, app_paths.backups)
     assert integrity.lost_changes(app_paths.database) is None
+
+
+def test_the_commit_marker_is_rewritten_in_place_and_an_older_marker_still_reads(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "silon.db"
+    db = open_database(database)
+    marker = integrity.marker_path(database)
+    # a marker as an older version wrote it, longer than the fixed size
+    marker.write_text('{"counters": {"outbox": 0, "journal": 0}}' + " " * 600)
+    try:
+        repo = Repository(db, device_id="marker")
+        supporter = make_tree(repo)["supporter"]
+        first = marker.read_bytes()
+        assert len(first) == integrity._MARKER_BYTES  # cut to size, padded
+        assert marker.stat().st_mode & 0o077 == 0  # owner only
+        repo.update("supporter", supporter, {"name": "Nama Baru"})
+        second = marker.read_bytes()
+        assert second != first and len(second) == integrity._MARKER_BYTES
+    finally:
+        db.close()
+    assert integrity.lost_changes(database) is None  # the padded marker matches the file
+    # the last journal line gone: the padded marker is read, and the loss is seen
+    con = sqlite3.connect(database)
+    con.execute("DELETE FROM record_history WHERE seq = (SELECT max(seq) FROM record_history)")
+    con.commit()
+    con.close()
+    lost = integrity.lost_changes(database)
+    assert lost is not None and lost.expected["journal"] - lost.found["journal"] == 1
