@@ -50,6 +50,8 @@ from silon_desktop.importers.pipeline import (
     validate_file,
     with_duplicate,
 )
+from silon_desktop.importers.parallel import ValidatingProcess, ValidatorCrashed
+from silon_desktop.importers.parallel import wanted as validating_process_wanted
 from silon_desktop.importers.replace import provenance, withdraw_missing
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
@@ -142,6 +144,7 @@ def import_file(
     round: str = Round.SUBMISSION.value,  # noqa: A002 - the wire field's name
     replace: bool = False,
     user: str = "",
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Validate a supporter list and store its rows for ``pair_id``.
 
@@ -164,6 +167,9 @@ def import_file(
         user: who imports (recorded on rows a replacing import withdraws).
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
+        parallel: read and validate the file in a process of its own while this
+            one writes (:mod:`silon_desktop.importers.parallel`); None: when the
+            file is large enough to gain from it.
 
     Raises:
         ImportFileError: the file cannot be read.
@@ -202,7 +208,10 @@ def import_file(
                     else {"round": arrival}
                 )
                 niks: set[str] | None = set() if replace else None  # only a replacement needs them
-                report, stats = _read_and_write(path, opts, writer, progress, cancel, extra, niks)
+                if parallel is None:
+                    parallel = validating_process_wanted(path)
+                read_and_write = _read_and_write_parallel if parallel else _read_and_write
+                report, stats = read_and_write(path, opts, writer, progress, cancel, extra, niks)
             _apply_late_flags(conn, writer, report)
             checker = checks.RowChecker(
                 ctx.region, ctx.reference_date, ctx.rule_set, assume_id_scan
@@ -251,6 +260,43 @@ def _read_and_write(
 
     report = validate_file(path, options, on_batch=store, progress=progress, cancel=cancel)
     return report, stats
+
+
+#: The fields of a row the validating process sends (the import's constant
+#: fields, ``round`` and ``has_id_scan``, are added here).
+_SENT_FIELDS = tuple(name for name in IMPORT_FIELDS if name not in ("round", "has_id_scan"))
+
+
+def _read_and_write_parallel(
+    path: str | Path,
+    options: ImportOptions,
+    writer: SupporterBulkWriter,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    extra: Mapping[str, Any],
+    niks: set[str] | None,
+) -> tuple[ImportReport, BulkStats]:
+    """:func:`_read_and_write` with the reading and validation in a child process
+    (:mod:`silon_desktop.importers.parallel`): this process only writes."""
+    stats = BulkStats()
+    child = ValidatingProcess(path, options, _SENT_FIELDS)
+    try:
+        child.start()
+        fields = _SENT_FIELDS
+        for message in child.messages(cancel):
+            if isinstance(message, ImportReport):
+                return message, stats
+            sent, done, expected = message
+            if sent:
+                rows = [dict(zip(fields, values, strict=True), **extra) for values in sent]
+                if niks is not None:
+                    niks.update(str(values["nik"]) for values in rows)
+                stats.add(writer.write(rows)[1])
+            if progress is not None and done >= 0:
+                progress(done, expected)
+    finally:
+        child.close()
+    raise ValidatorCrashed("no report")
 
 
 @contextmanager

@@ -1,0 +1,284 @@
+"""Reading and validating a supporter list in a process of its own, beside the writer.
+
+An import is three kinds of work: reading the file, checking its rows, writing
+them into SQLite. In one process they take turns (threads would only convoy on
+the GIL: ``executemany`` binds every row under it). Here a child process reads
+and validates (:func:`~silon_desktop.importers.pipeline.validate_file`, exactly as
+in one process: the same parser, checks, duplicate classification and report)
+while the importing process writes the batches it hands over: on two cores the
+writer's time hides behind the reader's.
+
+What goes between them, and how:
+
+- Two pipes (never a file: no row is ever written outside the database). The
+  child sends a batch of the stored fields of each row with a NIK (one tuple per
+  row, in :data:`fields` order), then its progress, and at the end the report;
+  the batches are bounded: the child's sender keeps at most
+  :data:`QUEUED_BATCHES` pickled batches and blocks when the writer is behind.
+- For a further part of a pair's list the writer first sends the pair's earlier
+  rows (only the four fields duplicates compare, with their rowid), which the
+  child feeds to its duplicate tracker before the file's first row.
+- An error reading the file travels back as its code and is raised in the
+  importing process (the same :class:`ImportFileError`); the importing process
+  rolls its transaction back as with any error.
+
+Cancel: the importing process stops the child and raises ``ImportCancelled``
+(its transaction rolls back). If the importing process dies (even by SIGKILL)
+the child's next write to the pipe fails and it exits; the database never saw
+an uncommitted row. The child is started with the ``spawn`` method (no copy of
+the parent's threads, locks, Qt or database connection); the frozen bundle's
+launcher calls ``multiprocessing.freeze_support()`` for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import multiprocessing
+import os
+import pickle
+import queue
+import sys
+import threading
+import traceback
+import types
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.pipeline import ImportCancelled, ImportOptions, ValidatedRow
+from silon_desktop.importers.report import ImportReport
+
+#: Files at least this large are validated in a process of their own (about
+#: 30,000 rows of XLSX, 20,000 of CSV); smaller ones are done before a process
+#: could start.
+PARALLEL_ABOVE_BYTES = 2 * 1024 * 1024
+#: Pickled batches the child keeps ready while the writer is busy.
+QUEUED_BATCHES = 4
+#: Earlier rows per message to the child.
+_EARLIER_CHUNK = 10_000
+#: How often a waiting importer looks at its cancel flag (seconds).
+_POLL_S = 0.1
+
+_BATCH, _PROGRESS, _DONE, _FILE_ERROR, _CRASH = range(5)
+
+
+def wanted(path: str | Path) -> bool:
+    """Whether a file is worth a validating process: large enough, and a second core."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return False  # the reader says what is wrong, in one process
+    return size >= PARALLEL_ABOVE_BYTES and (os.cpu_count() or 1) >= 2
+
+
+class ValidatorCrashed(RuntimeError):
+    """The validating process failed without a file error (a bug) or died."""
+
+
+class ValidatingProcess:
+    """The child that reads and validates one file; iterate :meth:`messages`.
+
+    Args:
+        path: the file.
+        options: how to read and check it (``earlier`` is sent, not pickled).
+        fields: the stored fields of a row, in the order of the tuples sent back.
+    """
+
+    def __init__(self, path: str | Path, options: ImportOptions, fields: Sequence[str]) -> None:
+        self.path = Path(path)
+        self.fields = tuple(fields)
+        self._earlier = options.earlier
+        plain = dataclasses.replace(options, earlier=None)
+        context = multiprocessing.get_context("spawn")
+        self._from_child, child_out = context.Pipe(duplex=False)
+        child_in, self._to_child = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_child_main,
+            args=(
+                child_in,
+                child_out,
+                str(self.path),
+                plain,
+                self.fields,
+                self._earlier is not None,
+            ),
+            name="silon-import-validator",
+            daemon=True,
+        )
+        with _no_main_module():
+            self.process.start()
+        child_in.close()
+        child_out.close()
+
+    def send_earlier(self, rows: Iterable[tuple[int, str, str, Any, str]]) -> None:
+        """Hand the pair's earlier rows to the child (when the options had them)."""
+        try:
+            chunk: list[tuple[int, str, str, Any, str]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= _EARLIER_CHUNK:
+                    self._to_child.send(chunk)
+                    chunk = []
+            if chunk:
+                self._to_child.send(chunk)
+            self._to_child.send(None)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the child stopped early: its message says why
+        finally:
+            self._to_child.close()
+
+    def start(self) -> None:
+        """Let the child begin (sends the earlier rows first when there are any)."""
+        if self._earlier is not None:
+            self.send_earlier(self._earlier())
+        else:
+            self._to_child.close()
+
+    def messages(
+        self, cancel: threading.Event | None
+    ) -> Iterator[tuple[list[tuple[Any, ...]], int, int] | ImportReport]:
+        """``(rows, done, expected)`` per batch, then the report.
+
+        Raises:
+            ImportFileError: the file cannot be read (as in one process).
+            ImportCancelled: ``cancel`` was set.
+            ValidatorCrashed: the child failed otherwise or died.
+        """
+        receive = self._from_child
+        rows: list[tuple[Any, ...]] = []
+        while True:
+            while not receive.poll(_POLL_S):
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled()
+                if not self.process.is_alive() and not receive.poll(0):
+                    raise ValidatorCrashed(f"exit code {self.process.exitcode}")
+            if cancel is not None and cancel.is_set():
+                raise ImportCancelled()
+            try:
+                message = pickle.loads(receive.recv_bytes())
+            except EOFError as exc:
+                raise ValidatorCrashed(f"exit code {self.process.exitcode}") from exc
+            kind = message[0]
+            if kind == _BATCH:
+                rows.extend(message[1])
+            elif kind == _PROGRESS:
+                yield rows, message[1], message[2]
+                rows = []
+            elif kind == _DONE:
+                if rows:
+                    yield rows, -1, -1
+                yield message[1]
+                return
+            elif kind == _FILE_ERROR:
+                raise ImportFileError(message[1], message[2], message[3])
+            else:
+                raise ValidatorCrashed(message[1])
+
+    def close(self) -> None:
+        """Stop the child if it still runs and release the pipes."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=10)
+        self._from_child.close()
+        if not self._to_child.closed:
+            self._to_child.close()
+        self.process.close()
+
+
+@contextlib.contextmanager
+def _no_main_module() -> Iterator[None]:
+    """Start a child without running the parent's main script in it.
+
+    ``spawn`` re-runs the parent's ``__main__`` in the child (for targets defined
+    there), which runs any script whose top level lacks a ``__name__`` guard
+    again, and in a frozen bundle names a script that is no file. The target
+    here is importable by name, so the child is told of no main module at all.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _where(exc: BaseException) -> str:
+    """An unexpected error's type and the line it came from: never its message,
+    which may quote a cell."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(exc).__name__}{place}"
+
+
+def _child_main(
+    inbox: Connection,
+    outbox: Connection,
+    path: str,
+    options: ImportOptions,
+    fields: tuple[str, ...],
+    has_earlier: bool,
+) -> None:
+    """The validating process: read, check, send batches; an error is sent as a message."""
+    from silon_desktop.importers.pipeline import validate_file
+
+    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BATCHES)
+    failed = threading.Event()
+
+    def sender() -> None:
+        try:
+            while (data := ready.get()) is not None:
+                outbox.send_bytes(data)
+        except OSError:  # the importer is gone: stop reading
+            failed.set()
+            os._exit(3)
+
+    thread = threading.Thread(target=sender, name="send", daemon=True)
+    thread.start()
+
+    def put(message: tuple[Any, ...]) -> None:
+        ready.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def earlier() -> Iterator[tuple[int, str, str, Any, str]]:
+        while True:
+            try:
+                chunk = inbox.recv()
+            except EOFError:
+                os._exit(3)  # the importer is gone
+            if chunk is None:
+                return
+            yield from chunk
+
+    def on_batch(batch: Sequence[ValidatedRow]) -> None:
+        put(
+            (
+                _BATCH,
+                [
+                    tuple(map(item.values.__getitem__, fields))
+                    for item in batch
+                    if item.values["nik"]
+                ],
+            )
+        )
+
+    def progress(done: int, expected: int) -> None:
+        put((_PROGRESS, done, expected))
+
+    try:
+        if has_earlier:
+            options = dataclasses.replace(options, earlier=earlier)
+        report = validate_file(path, options, on_batch=on_batch, progress=progress)
+        put((_DONE, report))
+    except ImportFileError as exc:
+        put((_FILE_ERROR, str(exc.path), exc.problem, exc.detail))
+    except Exception as exc:  # noqa: BLE001 - reported to the importer, which raises it
+        put((_CRASH, _where(exc)))
+    ready.put(None)
+    thread.join()
+    inbox.close()
+    outbox.close()
