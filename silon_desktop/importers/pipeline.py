@@ -184,6 +184,7 @@ class _Run:
                 add(EARLIER_BASE + rowid, nik, name, birth_date, marital)
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
+        self._code_fields: dict[int, bool] = {}
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row
@@ -260,12 +261,21 @@ class _Run:
                 said.update(_PLACE_FIELDS)
             notes += [f"empty:{f}" for f in empty if f not in said]
         result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes, duplicate_of)
-        if status != "MS" or notes:
+        if notes or (status != "MS" and self._shows_cells(codes)):
             result.read = self._read(cells, codes, notes) or None
         values["check_status"] = status
         values["check_reasons"] = codes
         self.report.add(result)
         return ValidatedRow(result, values)
+
+    def _shows_cells(self, codes: list[str]) -> bool:
+        """Whether a reason of ``codes`` is about fields whose cells the problem list
+        shows. ``codes`` is one of the checker's shared lists (alive and unchanged for
+        the run), so it is remembered by identity."""
+        known = self._code_fields.get(id(codes))
+        if known is None:
+            known = self._code_fields[id(codes)] = any(code in _CODE_FIELDS for code in codes)
+        return known
 
     def _first_row_of(self, nik: str, index: int) -> int:
         """The spreadsheet row a duplicate repeats (EARLIER_IMPORT: an earlier import)."""

@@ -84,6 +84,8 @@ class RowTable(Sequence[RowResult]):
         self._code_lists: _Interned[tuple[str, ...]] = _Interned()
         self._note_lists: _Interned[tuple[str, ...]] = _Interned()
         self._note_lists.index(())  # 0: no notes
+        #: status number << 16 | codes number -> rows with that verdict
+        self._verdicts: dict[int, int] = {}
 
     def append(self, result: RowResult) -> None:
         index = len(self._row)
@@ -94,12 +96,17 @@ class RowTable(Sequence[RowResult]):
         else:
             self._nik.append(0)
             self._nik_text[index] = nik
-        self._status.append(self._statuses.index(result.status))
-        self._codes.append(self._code_lists.index(tuple(result.codes)))
+        status = self._statuses.index(result.status)
+        self._status.append(status)
+        codes = self._code_lists.index(tuple(result.codes))
+        self._codes.append(codes)
         self._notes.append(self._note_lists.index(tuple(result.notes)) if result.notes else 0)
         self._duplicate_of.append(result.duplicate_of)
         if result.read:
             self._read[index] = result.read
+        key = status << 16 | codes
+        verdicts = self._verdicts
+        verdicts[key] = verdicts.get(key, 0) + 1
 
     def __len__(self) -> int:
         return len(self._row)
@@ -144,8 +151,23 @@ class RowTable(Sequence[RowResult]):
         return self._statuses.value(self._status[index]) != "MS" or self._notes[index] != 0
 
     def set_verdict(self, index: int, status: str, codes: Sequence[str]) -> None:
+        verdicts = self._verdicts
+        old = self._status[index] << 16 | self._codes[index]
+        verdicts[old] -= 1
         self._status[index] = self._statuses.index(status)
         self._codes[index] = self._code_lists.index(tuple(codes))
+        new = self._status[index] << 16 | self._codes[index]
+        verdicts[new] = verdicts.get(new, 0) + 1
+
+    def verdicts(self) -> Iterator[tuple[str, tuple[str, ...], int]]:
+        """``(status, codes, rows)`` for every verdict rows have."""
+        for key, count in self._verdicts.items():
+            if count:
+                yield (
+                    self._statuses.value(key >> 16),
+                    self._code_lists.value(key & 0xFFFF),
+                    count,
+                )
 
     def set_duplicate_of(self, index: int, row: int) -> None:
         self._duplicate_of[index] = row
@@ -194,26 +216,31 @@ class ImportReport:
     late_updates: dict[int, str] = field(default_factory=dict)
     earlier_updates: dict[int, str] = field(default_factory=dict)
     stored: dict[str, int] | None = None
-    status_counts: Counter[str] = field(default_factory=Counter)
-    code_counts: Counter[str] = field(default_factory=Counter)
     footer_rows: list[int] = field(default_factory=list)
 
     def add(self, result: RowResult) -> None:
         self.rows.append(result)
-        self.status_counts[result.status] += 1
-        for code in result.codes:
-            self.code_counts[code] += 1
 
     def update(self, index: int, status: str, codes: list[str]) -> None:
-        """Change a row's verdict after the fact, keeping the counts right."""
-        result = self.rows[index]
-        self.status_counts[result.status] -= 1
-        for code in result.codes:
-            self.code_counts[code] -= 1
+        """Change a row's verdict after the fact (the counts follow)."""
         self.rows.set_verdict(index, status, codes)
-        self.status_counts[status] += 1
-        for code in codes:
-            self.code_counts[code] += 1
+
+    @property
+    def status_counts(self) -> Counter[str]:
+        """Rows per status."""
+        counts: Counter[str] = Counter()
+        for status, _codes, rows in self.rows.verdicts():
+            counts[status] += rows
+        return counts
+
+    @property
+    def code_counts(self) -> Counter[str]:
+        """Rows per reason code."""
+        counts: Counter[str] = Counter()
+        for _status, codes, rows in self.rows.verdicts():
+            for code in codes:
+                counts[code] += rows
+        return counts
 
     @property
     def total(self) -> int:

@@ -41,6 +41,8 @@ from silon_desktop.domain.rules import Round
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
+from silon_desktop.importers.parallel import ValidatingProcess, ValidatorCrashed
+from silon_desktop.importers.parallel import wanted as validating_process_wanted
 from silon_desktop.importers.pipeline import (
     BATCH_SIZE,
     ImportCancelled,
@@ -50,8 +52,6 @@ from silon_desktop.importers.pipeline import (
     validate_file,
     with_duplicate,
 )
-from silon_desktop.importers.parallel import ValidatingProcess, ValidatorCrashed
-from silon_desktop.importers.parallel import wanted as validating_process_wanted
 from silon_desktop.importers.replace import provenance, withdraw_missing
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter

@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 
 import orjson
+import psutil
+import pytest
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import open_database
@@ -32,7 +34,7 @@ from silon_desktop.storage.db import open_database
 db = open_database(sys.argv[1])
 def progress(done, total):
     print("P", done, flush=True)
-import_file(db, sys.argv[2], "p1", batch_size=150, progress=progress)
+import_file(db, sys.argv[2], "p1", batch_size=150, progress=progress, parallel=sys.argv[3] == "1")
 db.close()
 print("DONE", flush=True)
 sys.stdin.readline()  # wait to be killed after the commit
@@ -57,10 +59,12 @@ def _state(path: Path) -> tuple[int, int]:
     return supporters, creates
 
 
-def _import_and_kill(db_path: Path, sheet: Path, kill_at: int | None) -> list[str]:
+def _import_and_kill(
+    db_path: Path, sheet: Path, kill_at: int | None, parallel: bool = False
+) -> tuple[list[str], bool]:
     lines: list[str] = []
     with subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(db_path), str(sheet)],
+        [sys.executable, "-c", CHILD, str(db_path), str(sheet), "1" if parallel else "0"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -72,23 +76,33 @@ def _import_and_kill(db_path: Path, sheet: Path, kill_at: int | None) -> list[st
                 break
             if kill_at is not None and line.startswith("P") and int(line.split()[1]) >= kill_at:
                 break
+        validators = psutil.Process(child.pid).children(recursive=True)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
-    return lines
+    # A validating process left behind by the killed importer stops by itself.
+    _, alive = psutil.wait_procs(validators, timeout=30)
+    assert alive == []
+    return lines, bool(validators)
 
 
-def test_a_killed_import_leaves_nothing_or_everything(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "validating-process"])
+def test_a_killed_import_leaves_nothing_or_everything(tmp_path: Path, parallel: bool) -> None:
     db_path = tmp_path / "silon.db"
     db = open_database(db_path)
     seed_election(db, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
     db.close()
     sheet = write_csv(tmp_path / "d.csv", supporter_rows(ROWS))
     rng = random.Random(19)
+    orphans_possible = []
     for kill_at in sorted(rng.sample(range(150, ROWS, 150), 3)):
-        lines = _import_and_kill(db_path, sheet, kill_at)
+        lines, had_validator = _import_and_kill(db_path, sheet, kill_at, parallel)
+        orphans_possible.append(had_validator)
         assert lines and "DONE" not in lines, lines[-3:]
         assert _state(db_path) == (0, 0)  # rolled back: as before
-    lines = _import_and_kill(db_path, sheet, None)
+    # With a validating process, it was at work when its importer was killed
+    # (and stopped by itself: _import_and_kill waits for it).
+    assert any(orphans_possible) == parallel
+    lines, _ = _import_and_kill(db_path, sheet, None, parallel)
     assert lines[-1] == "DONE"
     assert _state(db_path) == (ROWS, ROWS)  # committed: every row, one create each
     db = open_database(db_path)

@@ -1,0 +1,236 @@
+"""Validation in a process of its own beside the writer: the same report and the same
+database as in one process, errors raised as in one process, cancel leaves nothing,
+no main script run twice, nothing written outside the database."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from silon_desktop.importers import parallel
+from silon_desktop.importers.errors import ImportFileError
+from silon_desktop.importers.pipeline import ImportCancelled
+from silon_desktop.importers.report import ImportReport
+from silon_desktop.importers.store import import_file
+from silon_desktop.storage.db import Database, open_database
+from tests.fixtures import seed_election
+from tests.unit.importers.sheets import supporter_rows, write_csv, write_xlsx
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def _database(path: Path) -> Database:
+    database = open_database(path)
+    seed_election(database, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
+    return database
+
+
+def _stored(path: Path) -> list[tuple[object, ...]]:
+    """Every supporter's imported values and verdict, and the outbox, in write order
+    (ids and times differ between two imports)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT nik, name, birth_place, birth_date, sex, marital_status, occupation,"
+            " address, rt, rw, desa_code, kecamatan_code, kabkota_code, nik_from_number,"
+            " check_status, check_reasons, effective_status, effective_reasons, round,"
+            " has_id_scan, version, deleted FROM supporter ORDER BY rowid"
+        ).fetchall()
+        rows += conn.execute(
+            "SELECT o.entity, o.op, o.base_version, o.state, o.changes, s.nik FROM outbox o"
+            " JOIN supporter s ON s.id = o.record_id ORDER BY o.seq"
+        ).fetchall()
+        return rows
+    finally:
+        conn.close()
+
+
+def _report(report: ImportReport) -> tuple[object, ...]:
+    return (
+        [row.to_json() for row in report.rows],
+        report.summary_lines(),
+        report.late_updates,
+        report.earlier_updates,
+        report.footer_rows,
+        report.stored,
+    )
+
+
+def _awkward_rows() -> tuple[list[list[object]], list[list[object]]]:
+    """Two parts of a list with everything a validation keeps state for: duplicates
+    inside a batch and across batches (a later row flags one already written),
+    identical and differing copies across the parts, unreadable and impossible
+    dates, an unknown desa, a long name, a row without NIK."""
+    rows = supporter_rows(300)
+    rows[40][1] = rows[2][1]  # same NIK, other data: both potensi (the first already written)
+    rows[41] = [42, *rows[3][1:]]  # identical copy
+    rows[50][4] = "31-02-1990"
+    rows[51][4] = "kemarin"
+    rows[52][11] = "Desa Yang Tidak Ada"
+    rows[53][2] = "N" * 300
+    rows[54][1] = ""
+    rows[55][5] = "X"
+    second = supporter_rows(60, seed=9, start_sequence=4000)
+    second[5] = list(rows[10])  # identical to a row of the first part
+    other = list(rows[20])
+    other[2] = "Orang Lain"
+    second[6] = other  # the first part's row becomes potensi ganda
+    return rows, second
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_validating_process_gives_the_same_report_and_rows(folder: Path, kind: str) -> None:
+    first, second = _awkward_rows()
+    write = write_xlsx if kind == "xlsx" else write_csv
+    one, two = write(folder / f"1.{kind}", first), write(folder / f"2.{kind}", second)
+    results = {}
+    for mode in (False, True):
+        db = _database(folder / f"{mode}.db")
+        try:
+            reports = [
+                _report(import_file(db, path, "p1", batch_size=16, parallel=mode))
+                for path in (one, two)
+            ]
+        finally:
+            db.close()
+        results[mode] = (reports, _stored(folder / f"{mode}.db"))
+    assert results[True] == results[False]
+    reports, stored = results[True]
+    assert reports[0][2]  # a late flag was needed: the case is covered
+    assert reports[1][3]  # and a row of the first part was flagged by the second
+    assert len([row for row in stored if len(row) > 6]) == 299 + 60  # every row with a NIK kept
+
+
+def test_a_corrected_file_replaces_rows_the_same_way(folder: Path) -> None:
+    rows = supporter_rows(80)
+    corrected = [list(row) for row in rows[:70]]
+    corrected[5][2] = "Nama Diperbaiki"
+    results = {}
+    for mode in (False, True):
+        db = _database(folder / f"{mode}.db")
+        try:
+            import_file(db, write_xlsx(folder / "a.xlsx", rows), "p1", parallel=mode)
+            report = import_file(
+                db,
+                write_xlsx(folder / "b.xlsx", corrected),
+                "p1",
+                replace=True,
+                parallel=mode,
+                user="ani",
+            )
+        finally:
+            db.close()
+        results[mode] = (_report(report), _stored(folder / f"{mode}.db"))
+    assert results[True] == results[False]
+    assert results[True][0][5] == {"inserted": 0, "updated": 1, "unchanged": 69, "withdrawn": 10}
+
+
+def test_a_file_error_in_the_validating_process_is_the_same_error(folder: Path) -> None:
+    path = write_csv(folder / "x.csv", [["a", "b"]], header=["FOO", "BAR"])
+    db = _database(folder / "silon.db")
+    try:
+        errors = []
+        for mode in (False, True):
+            with pytest.raises(ImportFileError) as caught:
+                import_file(db, path, "p1", parallel=mode)
+            errors.append((caught.value.problem, caught.value.code, str(caught.value)))
+    finally:
+        db.close()
+    assert errors[0] == errors[1]
+    assert errors[0][0] == "no_header"
+
+
+def test_cancel_stops_the_validating_process_and_leaves_the_database(folder: Path) -> None:
+    db = _database(folder / "silon.db")
+    try:
+        import_file(db, write_xlsx(folder / "a.xlsx", supporter_rows(5)), "p1", parallel=True)
+        before = _stored(folder / "silon.db")
+        cancel = threading.Event()
+        seen: list[int] = []
+
+        def progress(done: int, _total: int) -> None:
+            seen.append(done)
+            if done >= 40:
+                cancel.set()
+
+        path = write_csv(folder / "b.csv", supporter_rows(400, seed=5, start_sequence=500))
+        with pytest.raises(ImportCancelled):
+            import_file(
+                db, path, "p1", progress=progress, cancel=cancel, batch_size=20, parallel=True
+            )
+        assert seen and seen[-1] < 400
+        assert _stored(folder / "silon.db") == before
+    finally:
+        db.close()
+
+
+def test_large_files_are_validated_in_a_process_of_their_own(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = write_csv(folder / "small.csv", supporter_rows(10))
+    assert not parallel.wanted(small)
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE_BYTES", 100)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert parallel.wanted(small)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    assert not parallel.wanted(small)  # one core: nothing to overlap
+    assert not parallel.wanted(folder / "missing.csv")
+
+
+SCRIPT = """
+print("START", flush=True)  # no __name__ guard: spawn must not run this again
+import sys
+from silon_desktop.importers.store import import_file
+from silon_desktop.storage.db import open_database
+db = open_database(sys.argv[1])
+report = import_file(db, sys.argv[2], "p1", parallel=True)
+db.close()
+print("DONE", report.total, flush=True)
+"""
+
+
+def test_the_validating_process_runs_no_main_script_and_writes_no_file(folder: Path) -> None:
+    """A script without a ``__name__`` guard starts once, and the child leaves no file in
+    the temp folder (rows travel through pipes only)."""
+    db = _database(folder / "silon.db")
+    db.close()
+    script = folder / "script.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    sheet = write_csv(folder / "d.csv", supporter_rows(50))
+    temp = folder / "tmp"
+    temp.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder / "silon.db"), str(sheet)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env(), "TMPDIR": str(temp)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["START", "DONE", "50"]
+    assert list(temp.iterdir()) == []
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_children() -> Iterator[None]:
+    """Every validating process is gone when its import returns or raises."""
+    yield
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
