@@ -450,6 +450,13 @@ class RegionTable:
             dotted = parent_of(dotted)
         return ", ".join(names)
 
+    def load_indexes(self) -> None:
+        """Read every level's names and build their name indexes now (a process
+        about to match many names, before it settles its long-lived objects)."""
+        self.kecamatan_codes()
+        for level in RegionLevel:
+            self._index(level)
+
     def _index(self, level: RegionLevel) -> _LevelIndex:
         index = self._indexes.get(level)
         if index is None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import os
 import pickle
@@ -225,7 +226,14 @@ def _child_main(
     has_earlier: bool,
 ) -> None:
     """The validating process: read, check, send batches; an error is sent as a message."""
+    from silon_desktop.domain.regions import default_table
     from silon_desktop.importers.pipeline import validate_file
+
+    # What this process keeps for good (modules, the region table and its name
+    # indexes) is set aside from the garbage collector, whose passes then only
+    # look at the rows' short-lived objects.
+    default_table().load_indexes()
+    gc.freeze()
 
     ready: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BATCHES)
     failed = threading.Event()

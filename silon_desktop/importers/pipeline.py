@@ -12,9 +12,11 @@ lean per-row report.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,10 +142,39 @@ def validate_file(
         if missing:
             raise ImportFileError(path, "no_header", ", ".join(missing))
         run = _Run(Path(path), mapping, options, on_batch, progress, cancel)
-        run.go(sheet.rows(), _expected_rows(sheet))
+        with fewer_collections():
+            run.go(sheet.rows(), _expected_rows(sheet))
         return run.report
     finally:
         book.close()
+
+
+_collections_lock = threading.Lock()
+_collections_users = 0
+_collections_before: tuple[int, int, int] = (700, 10, 10)
+#: The cyclic garbage collector's first threshold while rows are validated: a row
+#: makes a dozen short-lived containers (no cycles), and collecting every 700 of
+#: them took about a tenth of the validation's time.
+ROWS_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often meanwhile (restored after; nested
+    and concurrent uses keep the first caller's setting)."""
+    global _collections_users, _collections_before
+    with _collections_lock:
+        if _collections_users == 0:
+            _collections_before = gc.get_threshold()
+            gc.set_threshold(ROWS_GC_THRESHOLD, *_collections_before[1:])
+        _collections_users += 1
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _collections_users -= 1
+            if _collections_users == 0:
+                gc.set_threshold(*_collections_before)
 
 
 def _expected_rows(sheet: Sheet) -> int:
