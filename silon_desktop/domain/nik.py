@@ -24,6 +24,8 @@ _SEPARATORS = str.maketrans("", "", " .-\u00a0\t")
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _FORMAT_ONLY = (ReasonCode.NIK_FORMAT,)
 _NO_REASONS: tuple[ReasonCode, ...] = ()
+_FORMAT_AND_REGION = (ReasonCode.NIK_FORMAT, ReasonCode.NIK_REGION)
+_REGION_ONLY = (ReasonCode.NIK_REGION,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,26 +123,44 @@ def parse_nik(
         sequence 0000) and/or NIK_REGION (digits 1-6 not a known kecamatan, now
         or before a region split).
     """
+    return NikResult(*nik_facts(text, reference_date, kecamatan_codes, retired_codes))
+
+
+#: :func:`nik_facts`: the cleaned text, reasons, birth date, sex, sequence, successor.
+NikFacts = tuple[str, tuple[ReasonCode, ...], dt.date | None, Sex | None, int | None, str | None]
+
+
+def nik_facts(
+    text: str,
+    reference_date: dt.date | None = None,
+    kecamatan_codes: Collection[str] | None = None,
+    retired_codes: Mapping[str, str] | None = None,
+) -> NikFacts:
+    """:func:`parse_nik`'s result as a plain tuple, in :class:`NikResult`'s field
+    order: for a caller checking rows by the million (no object per NIK)."""
     s = text
     if len(s) != 16 or not (s.isdigit() and s.isascii()):
         s = clean_nik(text)
         if len(s) != 16 or not (s.isdigit() and s.isascii()):
-            return NikResult(s, _FORMAT_ONLY, None, None, None)
+            return s, _FORMAT_ONLY, None, None, None, None
     birth, sex = _birth_and_sex(s[6:12], reference_date or dt.date.today())
     sequence = int(s[12:16])
     bad_format = birth is None or sequence == 0
     known = kecamatan_codes if kecamatan_codes is not None else _kecamatan6 or _known_kecamatan()
     successor = None
-    if s[:6] not in known:
-        retired = retired_codes if retired_codes is not None else _retired_codes()
-        successor = retired.get(s[:6])
-    if s[:6] in known or successor is not None:
+    region = s[:6]
+    if region in known:
         reasons = _FORMAT_ONLY if bad_format else _NO_REASONS
-    elif bad_format:
-        reasons = (ReasonCode.NIK_FORMAT, ReasonCode.NIK_REGION)
     else:
-        reasons = (ReasonCode.NIK_REGION,)
-    return NikResult(s, reasons, birth, sex, sequence or None, successor)
+        retired = retired_codes if retired_codes is not None else _retired_codes()
+        successor = retired.get(region)
+        if successor is not None:
+            reasons = _FORMAT_ONLY if bad_format else _NO_REASONS
+        elif bad_format:
+            reasons = _FORMAT_AND_REGION
+        else:
+            reasons = _REGION_ONLY
+    return s, reasons, birth, sex, sequence or None, successor
 
 
 def _retired_codes() -> Mapping[str, str]:
@@ -209,7 +229,13 @@ def nik_mismatch(result: NikResult, birth_date: dt.date | None, sex: str | None)
     Only what both sides state is compared; the year is compared without its
     century, which the NIK does not encode.
     """
-    nik_birth = result.birth_date
+    return birth_sex_mismatch(result.birth_date, result.sex, birth_date, sex)
+
+
+def birth_sex_mismatch(
+    nik_birth: dt.date | None, nik_sex: Sex | None, birth_date: dt.date | None, sex: str | None
+) -> bool:
+    """:func:`nik_mismatch` from the NIK's birth date and sex (see :func:`nik_facts`)."""
     if nik_birth is not None and birth_date is not None:
         if (
             nik_birth.day != birth_date.day
@@ -217,8 +243,8 @@ def nik_mismatch(result: NikResult, birth_date: dt.date | None, sex: str | None)
             or nik_birth.year % 100 != birth_date.year % 100
         ):
             return True
-    if result.sex is not None and sex in ("L", "P"):
-        return result.sex != sex
+    if nik_sex is not None and sex in ("L", "P"):
+        return nik_sex != sex
     return False
 
 

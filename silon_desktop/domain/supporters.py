@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any
 
 from silon_desktop.domain.codes import REASON_ORDER, MaritalStatus, ReasonCode, Status
-from silon_desktop.domain.nik import clean_nik, nik_mismatch, parse_nik
+from silon_desktop.domain.nik import birth_sex_mismatch, clean_nik, nik_facts
 from silon_desktop.domain.occupations import is_banned_occupation
 from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.rules import RuleSet, rule_set_for
@@ -190,14 +190,16 @@ class Verdict:
 def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
     """Check one supporter row (duplicates aside: see :class:`DuplicateTracker`)."""
     codes: list[ReasonCode] = []
-    nik = parse_nik(row.nik, reference_date=ctx.reference_date, kecamatan_codes=ctx.kecamatan_codes)
+    nik_text, nik_reasons, nik_birth, nik_sex, _, successor = nik_facts(
+        row.nik, ctx.reference_date, ctx.kecamatan_codes
+    )
     if row.nik.strip():
-        codes.extend(nik.reasons)
-        if nik_mismatch(nik, row.birth_date, row.sex):
+        codes.extend(nik_reasons)
+        if birth_sex_mismatch(nik_birth, nik_sex, row.birth_date, row.sex):
             codes.append(ReasonCode.NIK_MISMATCH)
         # Excel keeps 15 significant digits: a 16-digit NIK read from a number
         # cell ends in 0 after the loss, so a last digit other than 0 proves it intact.
-        if row.nik_from_number and nik.nik.endswith("0"):
+        if row.nik_from_number and nik_text.endswith("0"):
             codes.append(ReasonCode.NIK_PRECISION)
     texts = ctx._required_texts(row)
     if all(texts) and not any(map(str.isspace, texts)) and None not in ctx._required_others(row):
@@ -206,7 +208,7 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         missing = tuple(name for name in ctx.required_fields if _empty(getattr(row, name)))
     if missing:
         codes.append(ReasonCode.MISSING_FIELD)
-    birth = row.birth_date or nik.birth_date
+    birth = row.birth_date or nik_birth
     if (
         birth is not None
         and birth > ctx._adult_born_by
@@ -215,15 +217,16 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         codes.append(ReasonCode.UNDERAGE)
     if _outside(row, ctx):
         codes.append(ReasonCode.OUTSIDE_REGION)
-    if ctx.dpt is not None and nik.nik not in ctx.dpt:
+    if ctx.dpt is not None and nik_text not in ctx.dpt:
         codes.append(ReasonCode.NOT_IN_DPT)
     if row.occupation and is_banned_occupation(row.occupation):
         codes.append(ReasonCode.BANNED_OCCUPATION)
     if not row.has_id_scan:
         codes.append(ReasonCode.NO_ID_SCAN)
     notes: tuple[str, ...] = ()
-    if nik.successor is not None:
-        notes = (f"retired_region:{nik.kecamatan_code}>{nik.successor}",)
+    if successor is not None:  # only a NIK of 16 digits has one
+        n = nik_text
+        notes = (f"retired_region:{n[:2]}.{n[2:4]}.{n[4:6]}>{successor}",)
     return _verdict(ctx, tuple(codes), missing, notes)
 
 

@@ -89,7 +89,8 @@ class RowChecker:
             if unreadable and _MISSING not in codes:
                 codes.append(_MISSING)
             judged = self._by_reasons[(reasons, unreadable)] = self.judge(codes)
-        empty = tuple(_IMPORT_NAME.get(name, name) for name in verdict.missing_fields)
+        missing = verdict.missing_fields
+        empty = tuple(_IMPORT_NAME.get(name, name) for name in missing) if missing else ()
         return judged, row, empty, verdict.notes
 
     def judge(self, codes: list[str]) -> Judgement:
