@@ -33,6 +33,9 @@ MAX_LENGTH = {
     "rw": 3,
 }
 _PLACE_MAX = 100
+_NIK_MAX = MAX_LENGTH["nik"]
+_NAME_MAX = MAX_LENGTH["name"]
+_ADDRESS_MAX = MAX_LENGTH["address"]
 
 
 @dataclass(slots=True)
@@ -84,6 +87,19 @@ class RowParser:
         #: one past the widest mapped column: cells beyond a short row read as ""
         self._width = max(self._mapped, default=-1) + 1
         self._memo: dict[str, dict[Any, Any]] = {name: {} for name in _MEMO_FIELDS}
+        get = self._get
+        self._cols1 = tuple(
+            get[name]
+            for name in (
+                "nik", "name", "address", "birth_place", "birth_date", "birth_place_date", "sex"
+            )
+        )  # fmt: skip
+        self._cols2 = tuple(
+            get[name]
+            for name in (
+                "marital_status", "occupation", "rt", "rw", "rt_rw", "desa", "kecamatan", "kabkota"
+            )
+        )  # fmt: skip
 
     def is_blank(self, cells: Sequence[Any]) -> bool:
         """Whether every mapped cell of the row is empty (blank rows are skipped)."""
@@ -111,45 +127,82 @@ class RowParser:
         return False
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
-        get = self._get
+        # The hot path: column numbers and memos are locals, a memo's hit costs one
+        # lookup here (a miss goes to the _memo_* methods, which remember it).
+        (c_nik, c_name, c_address, c_birth_place, c_birth_date, c_combined, c_sex) = self._cols1
+        (c_marital, c_occupation, c_rt, c_rw, c_rt_rw, c_desa, c_kecamatan, c_kabkota) = self._cols2
+        memo = self._memo
         # One "" past the end: unmapped fields (index -1) and short rows read it.
         missing = self._width - len(cells)
         padded = [*cells, ""] if missing <= 0 else [*cells, *([""] * (missing + 1))]
         unreadable: list[str] = []
         truncated: list[str] = []
 
-        nik, from_number = nik_from_cell(padded[get["nik"]])
-        if len(nik) > MAX_LENGTH["nik"]:
-            nik = nik[: MAX_LENGTH["nik"]]
+        nik, from_number = nik_from_cell(padded[c_nik])
+        if len(nik) > _NIK_MAX:
+            nik = nik[:_NIK_MAX]
             truncated.append("nik")
-        name, cut = clean_text(padded[get["name"]], MAX_LENGTH["name"])
+        name, cut = clean_text(padded[c_name], _NAME_MAX)
         if cut:
             truncated.append("name")
-        address, cut = clean_text(padded[get["address"]], MAX_LENGTH["address"])
+        address, cut = clean_text(padded[c_address], _ADDRESS_MAX)
         if cut:
             truncated.append("address")
-        birth_place = self._memo_text("birth_place", padded[get["birth_place"]], truncated)
-        birth_cell = padded[get["birth_date"]]
-        combined = padded[get["birth_place_date"]]
+        cell = padded[c_birth_place]
+        found = memo["birth_place"].get(cell) if cell.__class__ is str else None
+        if found is None or found[1]:
+            birth_place = self._memo_text("birth_place", cell, truncated)
+        else:
+            birth_place = found[0]
+        birth_cell = padded[c_birth_date]
+        combined = padded[c_combined]
         if combined not in ("", None) and not birth_place and birth_cell in ("", None):
             birth_place, birth_cell = _split_place_date(combined)
-        birth_date = self._memo_call("birth_date", birth_cell, self._date)
+        birth_date = self._memoised("birth_date", birth_cell, self._date)
         impossible: tuple[str, ...] = ()
         if birth_date is None and _present(birth_cell):
             unreadable.append("birth_date")
             if impossible_date(birth_cell):
                 impossible = ("birth_date",)
-        sex_cell = padded[get["sex"]]
-        sex = self._memo_call("sex", sex_cell, parse_sex)
+        sex_cell = padded[c_sex]
+        sex = self._memoised("sex", sex_cell, parse_sex)
         if sex is None and _present(sex_cell):
             unreadable.append("sex")
-        marital_cell = padded[get["marital_status"]]
-        marital = self._memo_call("marital_status", marital_cell, parse_marital)
+        marital_cell = padded[c_marital]
+        marital = self._memoised("marital_status", marital_cell, parse_marital)
         if marital is None and _present(marital_cell):
             unreadable.append("marital_status")
-        rt, rw = padded[get["rt"]], padded[get["rw"]]
-        if get["rt_rw"] >= 0 and not _present(rt) and not _present(rw):
-            rt, _, rw = clean_text(padded[get["rt_rw"]])[0].partition("/")
+        rt, rw = padded[c_rt], padded[c_rw]
+        if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
+            rt, _, rw = clean_text(padded[c_rt_rw])[0].partition("/")
+        cell = padded[c_occupation]
+        found = memo["occupation"].get(cell) if cell.__class__ is str else None
+        if found is None or found[1]:
+            occupation = self._memo_text("occupation", cell, truncated)
+        else:
+            occupation = found[0]
+        found = memo["rt"].get((rt.__class__, rt)) if rt.__class__ is str else None
+        if found is None or found[1]:
+            rt = self._neighbourhood("rt", rt, truncated)
+        else:
+            rt = found[0]
+        found = memo["rw"].get((rw.__class__, rw)) if rw.__class__ is str else None
+        if found is None or found[1]:
+            rw = self._neighbourhood("rw", rw, truncated)
+        else:
+            rw = found[0]
+        places = []
+        for field, cell in (
+            ("desa", padded[c_desa]),
+            ("kecamatan", padded[c_kecamatan]),
+            ("kabkota", padded[c_kabkota]),
+        ):
+            found = memo[field].get(cell) if cell.__class__ is str else None
+            if found is None or found[1]:
+                places.append(self._memo_text(field, cell, truncated))
+            else:
+                places.append(found[0])
+        desa, kecamatan, kabkota = places
         values = {
             "nik": nik,
             "name": name,
@@ -157,23 +210,24 @@ class RowParser:
             "birth_date": birth_date,
             "sex": sex or "",
             "marital_status": marital or "",
-            "occupation": self._memo_text("occupation", padded[get["occupation"]], truncated),
+            "occupation": occupation,
             "address": address,
-            "rt": self._neighbourhood("rt", rt, truncated),
-            "rw": self._neighbourhood("rw", rw, truncated),
+            "rt": rt,
+            "rw": rw,
             "nik_from_number": from_number,
         }
         return ParsedRow(
-            row=number,
-            nik_raw=nik,
-            values=values,
-            desa=self._memo_text("desa", padded[get["desa"]], truncated),
-            kecamatan=self._memo_text("kecamatan", padded[get["kecamatan"]], truncated),
-            kabkota=self._memo_text("kabkota", padded[get["kabkota"]], truncated),
-            unreadable=unreadable,
-            truncated=truncated,
-            impossible=impossible,
+            number, nik, values, desa, kecamatan, kabkota, unreadable, truncated, impossible
         )
+
+    def _memoised(self, field: str, cell: Any, parse: Any) -> Any:
+        """:meth:`_memo_call` with its hit inline."""
+        if cell.__class__ is not bool:
+            try:
+                return self._memo[field][cell]
+            except (KeyError, TypeError):
+                pass
+        return self._memo_call(field, cell, parse)
 
     def _date(self, cell: Any) -> dt.date | None:
         return parse_date(cell, self.reference_date)
