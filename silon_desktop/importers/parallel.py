@@ -50,6 +50,7 @@ from typing import Any
 
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.pipeline import ImportCancelled, ImportOptions, ValidatedRow
+from silon_desktop.importers.readers import Sheet
 from silon_desktop.importers.report import ImportReport
 
 #: Files at least this large are validated in a process of their own (about
@@ -107,7 +108,9 @@ class ValidatingProcess:
                 self._earlier is not None,
             ),
             name="silon-import-validator",
-            daemon=True,
+            # Not a daemon: it starts a reading process of its own. It never outlives
+            # the import: close() stops it, and a killed importer's pipe stops it.
+            daemon=False,
         )
         with _no_main_module():
             self.process.start()
@@ -190,6 +193,93 @@ class ValidatingProcess:
         if not self._to_child.closed:
             self._to_child.close()
         self.process.close()
+
+
+#: Rows per message from a reading process.
+_ROWS_PER_MESSAGE = 4000
+
+
+def rows_read_aside(sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a large XLSX sheet, inflated and parsed by calamine in a process
+    of its own (the validating process's helper): reading such a sheet costs about
+    as much as validating it, and on two cores the one hides behind the other.
+    Any other sheet is read here (a CSV file is read faster than its rows travel).
+
+    Raises:
+        ImportFileError: the sheet is damaged (as read in one process).
+    """
+    from silon_desktop.importers.xlsx_stream import StreamingSheet
+
+    if not isinstance(sheet, StreamingSheet):
+        yield from sheet.rows()
+        return
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_reader_main,
+        args=(send, sheet.parts, sheet.name),
+        name="silon-import-reader",
+        daemon=True,
+    )
+    with _no_main_module():
+        process.start()
+    send.close()
+    try:
+        while True:
+            try:
+                message = pickle.loads(receive.recv_bytes())
+            except EOFError as exc:
+                raise ValidatorCrashed(f"reader exit code {process.exitcode}") from exc
+            if message is None:
+                break
+            if message[0] == _FILE_ERROR:
+                raise ImportFileError(message[1], message[2], message[3])
+            if message[0] == _CRASH:
+                raise ValidatorCrashed(message[1])
+            yield from message[1]
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=10)
+        receive.close()
+
+
+def _reader_main(send: Connection, parts: Any, name: str) -> None:
+    """The reading process: a large sheet's rows, a few thousand per message."""
+    from silon_desktop.importers.xlsx_stream import StreamingSheet
+
+    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+
+    def sender() -> None:
+        try:
+            while (data := ready.get()) is not None:
+                send.send_bytes(data)
+        except OSError:  # the validating process is gone: stop reading
+            os._exit(3)
+
+    thread = threading.Thread(target=sender, name="send", daemon=True)
+    thread.start()
+
+    def put(message: Any) -> None:
+        ready.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    try:
+        sheet = StreamingSheet(parts, name)
+        batch: list[tuple[int, list[Any]]] = []
+        for row in sheet.rows():
+            batch.append(row)
+            if len(batch) >= _ROWS_PER_MESSAGE:
+                put((_BATCH, batch))
+                batch = []
+        put((_BATCH, batch))
+        ready.put(pickle.dumps(None))
+    except ImportFileError as exc:
+        put((_FILE_ERROR, str(exc.path), exc.problem, exc.detail))
+    except Exception as exc:  # noqa: BLE001 - reported to the validating process
+        put((_CRASH, _where(exc)))
+    ready.put(None)
+    thread.join()
+    send.close()
 
 
 @contextlib.contextmanager
@@ -280,7 +370,9 @@ def _child_main(
     try:
         if has_earlier:
             options = dataclasses.replace(options, earlier=earlier)
-        report = validate_file(path, options, on_batch=on_batch, progress=progress)
+        report = validate_file(
+            path, options, on_batch=on_batch, progress=progress, read_rows=rows_read_aside
+        )
         put((_DONE, report))
     except ImportFileError as exc:
         put((_FILE_ERROR, str(exc.path), exc.problem, exc.detail))

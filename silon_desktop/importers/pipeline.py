@@ -117,6 +117,7 @@ def validate_file(
     on_batch: BatchFn | None = None,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    read_rows: Callable[[Sheet], Iterable[tuple[int, list[Any]]]] | None = None,
 ) -> ImportReport:
     """Read and validate every data row of a supporter list.
 
@@ -126,6 +127,9 @@ def validate_file(
         on_batch: called with each batch of validated rows (the importer's writer).
         progress: called as ``(rows done, rows expected)`` (expected may be 0 for CSV).
         cancel: set it to stop; :class:`ImportCancelled` is raised at the next row.
+        read_rows: how the sheet's rows are read for the pass over them (default
+            ``sheet.rows()``; a validating process reads a large sheet in a
+            process of its own: :func:`silon_desktop.importers.parallel.rows_read_aside`).
 
     Raises:
         ImportFileError: the file cannot be read as a supporter list.
@@ -142,8 +146,9 @@ def validate_file(
         if missing:
             raise ImportFileError(path, "no_header", ", ".join(missing))
         run = _Run(Path(path), mapping, options, on_batch, progress, cancel)
+        rows = sheet.rows() if read_rows is None else read_rows(sheet)
         with fewer_collections():
-            run.go(sheet.rows(), _expected_rows(sheet))
+            run.go(rows, _expected_rows(sheet))
         return run.report
     finally:
         book.close()

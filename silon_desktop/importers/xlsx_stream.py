@@ -44,6 +44,8 @@ STREAM_ABOVE = 48 * 1024 * 1024
 #: again with every part: parts are made at least as large as they are, so that
 #: costs at most as much as the sheet's own XML.
 PART_BYTES = 8 * 1024 * 1024
+#: The first part's XML when the shared strings are smaller (a few hundred rows).
+FIRST_PART_BYTES = 256 * 1024
 _READ = 1024 * 1024
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -234,6 +236,10 @@ class StreamingSheet:
         else:
             raise ImportFileError(self.parts.path, "truncated", f"{self._member}: no sheetData")
         part_bytes = max(PART_BYTES, len(self.parts.strings))
+        if len(self.parts.strings) <= FIRST_PART_BYTES:
+            # A small first part: the header and the first rows come at once (what
+            # column detection reads, and a validating process's first batch).
+            part_bytes = FIRST_PART_BYTES
         row_end = b"</" + prefix + b"row>"
         data_end = b"</" + prefix + b"sheetData>"
         close = data_end + b"</" + prefix + b"worksheet>"
@@ -259,6 +265,7 @@ class StreamingSheet:
                 cut += len(row_end)
             part = head + buffer[:cut] + close
             del buffer[:cut]
+            part_bytes = max(PART_BYTES, len(self.parts.strings))
             if len(part) > len(head) + len(close):
                 yield from self._part_rows(bytes(part))
             del part

@@ -148,3 +148,35 @@ def test_merged_cells_come_from_the_size_check_s_pass_or_from_a_pass_of_their_ow
         assert sheet.merged_ranges() == [(1, 4, 1, 5)]
     finally:
         book.close()
+
+
+def test_a_reading_process_gives_the_same_rows_and_errors(tmp_path: Path, in_parts: None) -> None:
+    """The validating process reads a large sheet in a process of its own
+    (``parallel.rows_read_aside``): the same rows, and a damaged sheet's error."""
+    from silon_desktop.importers.parallel import rows_read_aside
+
+    for inline in (False, True):
+        book = open_workbook(_book(tmp_path / f"d{inline}.xlsx", inline=inline))
+        try:
+            sheet = book.sheet(book.sheet_names[0])
+            assert isinstance(sheet, StreamingSheet)
+            here = list(sheet.rows())
+            assert list(rows_read_aside(sheet)) == here and len(here) > 390
+        finally:
+            book.close()
+    path = _book(tmp_path / "d.xlsx")
+    cut = tmp_path / "rusak.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(cut, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b"</row>", len(data) // 2) + len(b"</row>")]
+            target.writestr(info.filename, data)
+    book = open_workbook(cut)
+    try:
+        sheet = book.sheet(book.sheet_names[0])
+        with pytest.raises(ImportFileError) as caught:
+            list(rows_read_aside(sheet))
+    finally:
+        book.close()
+    assert "rusak.xlsx" in caught.value.message
