@@ -234,3 +234,28 @@ def _no_stray_children() -> Iterator[None]:
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+def test_an_encrypted_database_takes_rows_from_a_validating_process(folder: Path) -> None:
+    """The validating process never opens the database: the importer writes into the
+    encrypted file with its data key, and the file stays encrypted."""
+    from silon_desktop.storage import cipher, keyfile
+
+    key = keyfile.new_data_key()
+    path = folder / "silon.db"
+    db = open_database(path, key=key)
+    try:
+        seed_election(db, name="Pemilihan Bupati Purwakarta 2024", head_name="A")
+        report = import_file(
+            db, write_csv(folder / "d.csv", supporter_rows(120)), "p1", parallel=True
+        )
+        assert report.stored == {"inserted": 120, "updated": 0, "unchanged": 0}
+    finally:
+        db.close()
+    assert not cipher.is_plain(path)
+    db = open_database(path, key=key)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM supporter").scalar() == 120
+    finally:
+        db.close()
