@@ -226,12 +226,18 @@ class _Run:
         first_data = self.report.mapping.first_data_row
         parser = self.parser
         cancel = self.cancel
+        nik_col = self.report.mapping.columns.get("nik", -1)
         for number, cells in rows:
-            if number < first_data or parser.is_blank(cells):
+            if number < first_data:
+                continue
+            # A NIK of six digits or more: neither blank nor a total (one C call).
+            nik = cells[nik_col] if 0 <= nik_col < len(cells) else None
+            plain = nik.__class__ is str and len(nik) >= 6 and nik.isdigit()
+            if not plain and parser.is_blank(cells):
                 continue
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
-            if parser.is_footer(cells):
+            if not plain and parser.is_footer(cells):
                 self.report.footer_rows.append(number)
                 continue
             self._batch.append(self._row(parser.parse(number, cells), cells))
