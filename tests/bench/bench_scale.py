@@ -27,7 +27,7 @@ Targets (issue 19): import <= 25 s and <= 400 MB; db_bytes_per_row <= 500;
 first sync <= 15 s with the client <= 250 MB; validate <= 10 s; server <= 1,000
 bytes per record.
 
-    python tests/bench/bench_scale.py [--rows N] [--csv-rows N]
+    python tests/bench/bench_scale.py [--rows N] [--csv-rows N] [--work DIR] [--no-sync]
 
 The last line is one JSON object with those keys.
 """
@@ -238,6 +238,11 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=XLSX_ROWS)
     parser.add_argument("--csv-rows", type=int, default=CSV_ROWS)
     parser.add_argument("--work", type=Path, help="keep the files here (default: a temp folder)")
+    parser.add_argument(
+        "--no-sync",
+        action="store_true",
+        help="the reader, imports and validation only (no server, no sync keys)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -264,6 +269,29 @@ def main() -> int:
         print(f"rows: {imported['rows']} / {validated['rows']}", file=sys.stderr)
         return 1
 
+    imports = {
+        "rows": args.rows,
+        "csv_rows": args.csv_rows,
+        "import_xlsx_s": round(imported["seconds"], 1),
+        "import_peak_mb": round(imported["peak_mb"]),
+        # CPU seconds (the import's: the writer and its validating process):
+        # steadier than wall time on a shared machine.
+        "import_xlsx_cpu_s": round(imported["cpu"], 1),
+        "read_only_s": round(read["seconds"], 1),
+        "read_only_cpu_s": round(read["cpu"], 1),
+        "read_only_peak_mb": round(read["peak_mb"]),
+        "validate_csv_s": round(validated["seconds"], 1),
+        "validate_csv_peak_mb": round(validated["peak_mb"]),
+        "validate_csv_cpu_s": round(validated["cpu"], 1),
+        "import_csv_s": round(imported_csv["seconds"], 1),
+        "import_csv_cpu_s": round(imported_csv["cpu"], 1),
+        "import_csv_peak_mb": round(imported_csv["peak_mb"]),
+    }
+    if args.no_sync:
+        imports.update(load_average=round(os.getloadavg()[0], 1), date=dt.date.today().isoformat())
+        print(json.dumps(imports))
+        return 0
+
     with ServerProcess.start(work / "server") as server:
         server.add_user("bench", PASSWORD)
         token = server.login("bench", PASSWORD, device_id="bench-importer")
@@ -277,16 +305,7 @@ def main() -> int:
         server_bytes = _size(work / "server" / "server.sqlite3")
     records = args.rows + 2
     result = {
-        "rows": args.rows,
-        "csv_rows": args.csv_rows,
-        "import_xlsx_s": round(imported["seconds"], 1),
-        "import_peak_mb": round(imported["peak_mb"]),
-        # CPU seconds (the import's: the writer and its validating process):
-        # steadier than wall time on a shared machine.
-        "import_xlsx_cpu_s": round(imported["cpu"], 1),
-        "read_only_s": round(read["seconds"], 1),
-        "read_only_cpu_s": round(read["cpu"], 1),
-        "read_only_peak_mb": round(read["peak_mb"]),
+        **imports,
         "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
         "db_live_bytes_per_row": round(_live_bytes(work / "kantor-xlsx" / "silon.db") / args.rows),
         "importer_archived": importer["archived"],
@@ -295,11 +314,6 @@ def main() -> int:
         "feed_sync_s": round(feed["seconds"], 1),
         "feed_sync_client_peak_mb": round(feed["peak_mb"]),
         "importer_sync_s": round(importer["seconds"], 1),
-        "validate_csv_s": round(validated["seconds"], 1),
-        "validate_csv_peak_mb": round(validated["peak_mb"]),
-        "validate_csv_cpu_s": round(validated["cpu"], 1),
-        "import_csv_s": round(imported_csv["seconds"], 1),
-        "import_csv_cpu_s": round(imported_csv["cpu"], 1),
         "server_bytes_per_record": round(server_bytes / records),
         "load_average": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
