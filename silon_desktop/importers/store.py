@@ -49,6 +49,7 @@ from silon_desktop.importers.pipeline import (
     ImportOptions,
     ProgressFn,
     ValidatedRow,
+    fewer_collections,
     validate_file,
     with_duplicate,
 )
@@ -281,19 +282,20 @@ def _read_and_write_parallel(
     stats = BulkStats()
     child = ValidatingProcess(path, options, _SENT_FIELDS)
     try:
-        child.start()
-        fields = _SENT_FIELDS
-        for message in child.messages(cancel):
-            if isinstance(message, ImportReport):
-                return message, stats
-            sent, done, expected = message
-            if sent:
-                rows = [dict(zip(fields, values, strict=True), **extra) for values in sent]
-                if niks is not None:
-                    niks.update(str(values["nik"]) for values in rows)
-                stats.add(writer.write(rows)[1])
-            if progress is not None and done >= 0:
-                progress(done, expected)
+        with fewer_collections():
+            child.start()
+            fields = _SENT_FIELDS
+            for message in child.messages(cancel):
+                if isinstance(message, ImportReport):
+                    return message, stats
+                sent, done, expected = message
+                if sent:
+                    rows = [dict(zip(fields, values, strict=True), **extra) for values in sent]
+                    if niks is not None:
+                        niks.update(str(values["nik"]) for values in rows)
+                    stats.add(writer.write(rows)[1])
+                if progress is not None and done >= 0:
+                    progress(done, expected)
     finally:
         child.close()
     raise ValidatorCrashed("no report")
