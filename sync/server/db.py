@@ -31,6 +31,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
 
 from sync.privacy import private_folder
 
@@ -320,6 +321,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     keys = list(rows[0])
+    # Columns of a decorated type (the packed JSON of sync.server.schema) still
+    # take their own conversion.
+    convert = {
+        k: p
+        for k in keys
+        if isinstance(table.c[k].type, TypeDecorator)
+        and (p := table.c[k].type.bind_processor(conn.dialect)) is not None
+    }
+    if convert:
+        rows = [{**r, **{k: p(r[k]) for k, p in convert.items()}} for r in rows]
     compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
     if compiled.positional:
         order = compiled.positiontup or keys

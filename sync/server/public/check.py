@@ -36,6 +36,7 @@ from sync.server.public.figures import verdict
 from sync.server.schema import (
     meta,
     public_limits,
+    unpack_json,
 )
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ class Checker:
         try:
             cur = raw.cursor()
             cur.execute(self._sql(LOOKUP_SQL), (nik,))
-            stored = {str(rid): orjson.loads(text) for rid, text in cur.fetchall()}
+            stored = {str(rid): orjson.loads(unpack_json(text)) for rid, text in cur.fetchall()}
             ids = list(stored) or ["\x00none"]
             matched: list[tuple[str, dict[str, Any]]] = []
             for rid in ids:

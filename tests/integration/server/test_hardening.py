@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sync.server.middleware import PUBLIC_MAX_BYTES
+from sync.server.schema import pack_json, unpack_json
 from tests.integration.server_process import ServerProcess
 
 PASSWORD = "rahasia-uji-123"
@@ -96,13 +97,13 @@ def test_audit_verify_catches_a_record_edited_behind_the_log(server: ServerProce
     assert ok.returncode == 0 and " data sesuai entri terakhirnya" in ok.stdout
     db = Path(server.data_dir) / "server.sqlite3"
     with sqlite3.connect(db) as conn:
-        (rid, fields) = conn.execute(
-            "SELECT id, fields FROM records WHERE fields LIKE '%Pilbup Uji Audit%'"
-        ).fetchone()
+        # the fields are stored packed (sync.server.schema.PackedJSON)
+        elections = conn.execute("SELECT id, fields FROM records WHERE entity = 'election'")
+        (rid, fields) = next((r, f) for r, f in elections if "Pilbup Uji Audit" in unpack_json(f))
         (entry,) = conn.execute(
             "SELECT max(id) FROM audit WHERE record_id = ? AND state != ''", (rid,)
         ).fetchone()
-        edited = fields.replace("Pilbup Uji Audit", "Pilbup Palsu")
+        edited = pack_json(unpack_json(fields).replace("Pilbup Uji Audit", "Pilbup Palsu"))
         conn.execute("UPDATE records SET fields = ? WHERE id = ?", (edited, rid))
     try:
         bad = server.cli("audit", "verify", check=False)

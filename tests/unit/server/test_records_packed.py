@@ -1,0 +1,163 @@
+"""records.fields stored packed (revision 0007, issue 19): written through the push,
+read back as the same JSON text, on SQLite and PostgreSQL; a database at 0006 with
+records written as plain text upgrades to packed values and back, the audit log still
+verifying every record's state at each step."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from sync.protocol import ResultStatus
+from sync.server import audit
+from sync.server.app import ServerState, open_state
+from sync.server.config import ServerConfig
+from sync.server.db import database_url, migrate, read_tx
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.schema import PACKED_V1, pack_json, records, unpack_json
+from tests.unit.server.support import SCOPE, create
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield database_url(Path(tmp), None)
+        return
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    name = f"silon_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG}/{name}"
+    finally:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
+        )
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+def _alembic(url: str, revision: str, *, down: bool = False) -> None:
+    from importlib import resources
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(cfg, revision)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _push_world(state: ServerState) -> list[str]:
+    election = create("election", {"name": "Pilbup", "kind": "bupati", "region_code": SCOPE})
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    supporters = [
+        create(
+            "supporter",
+            {
+                "pair_id": pair.record_id,
+                "nik": f"32140117088500{n:02d}",
+                "name": f"SITI AMINAH {n}",
+                "address": "JL. MERDEKA NO. 17",
+                "check_reasons": ["NO_ID_SCAN"],
+            },
+        )
+        for n in range(3)
+    ]
+    batch = [election, pair, *supporters]
+    results = apply_batch(state.engine, state.config, OPERATOR, "b1", batch)
+    assert all(r.status is ResultStatus.APPLIED for r in results)
+    return [m.record_id for m in batch]
+
+
+def _fields(state: ServerState) -> dict[str, str]:
+    with read_tx(state.engine) as conn:
+        return {str(i): f for i, f in conn.execute(select(records.c.id, records.c.fields))}
+
+
+def _stored(url: str) -> list[bytes | str]:
+    """The values as stored (no type conversion)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return [v for (v,) in conn.exec_driver_sql("SELECT fields FROM records")]
+    finally:
+        engine.dispose()
+
+
+def _verified(state: ServerState) -> int:
+    with read_tx(state.engine) as conn:
+        result = audit.verify(conn)
+    assert result.ok, result
+    return result.records_checked
+
+
+def test_pack_round_trip_and_size() -> None:
+    fields = {
+        "pair_id": str(uuid.uuid4()),
+        "nik": "3214011708850001",
+        "name": "SITI AMINAH",
+        "admin_status": None,
+        "check_reasons": ["NO_ID_SCAN"],
+        "round": "submission",
+        "public_objection": False,
+    }
+    text = orjson.dumps(fields).decode("utf-8")
+    packed = pack_json(text)
+    assert packed[:1] == PACKED_V1 and len(packed) < len(text)
+    assert unpack_json(packed) == text
+    assert unpack_json(text) == text  # a value from before 0007
+    assert unpack_json(text.encode("utf-8")) == text  # PostgreSQL's converted column
+
+
+def test_upgrade_from_0006_packs_plain_rows_and_downgrade_unpacks(url: str) -> None:
+    migrate(url)
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        ids = _push_world(state)
+        written = _fields(state)
+        assert set(written) == set(ids)
+        assert all(isinstance(v, bytes) and v[:1] == PACKED_V1 for v in _stored(url))
+        assert _verified(state) == len(ids)
+    finally:
+        state.engine.dispose()
+
+    _alembic(url, "0006", down=True)  # plain JSON text again, as 0006 wrote it
+    stored = _stored(url)
+    assert all(orjson.loads(v) for v in stored)
+    if url.startswith("sqlite"):
+        assert all(isinstance(v, str) for v in stored)
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            types = {t for (t,) in conn.execute("SELECT DISTINCT typeof(fields) FROM records")}
+        assert types == {"text"}
+
+    migrate(url)
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        assert all(isinstance(v, bytes) and v[:1] == PACKED_V1 for v in _stored(url))
+        assert _fields(state) == written  # the same JSON text, byte for byte
+        assert _verified(state) == len(ids)  # every state its last entry names
+    finally:
+        state.engine.dispose()
