@@ -24,7 +24,8 @@ EXPECTED = {
 }
 #: the same indexes at 0002: (pair_id, column)
 AT_0002 = {n: [c[0], c[2]] for n, c in EXPECTED.items()}
-#: 0005 adds the objection flag's index, led like the others by (pair_id, deleted)
+#: 0005 adds the objection flag's index, led like the others by (pair_id, deleted);
+#: since 0010 a partial index of the flagged rows (``WHERE public_objection IS 1``)
 EXPECTED["ix_supporter_pair_objection"] = ["pair_id", "deleted", "public_objection"]
 
 
@@ -79,7 +80,7 @@ def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
     assert _pair_indexes(path) == AT_0002
 
     db = open_database(path)
-    assert db.schema_revision() == HEAD_REVISION == "0009"
+    assert db.schema_revision() == HEAD_REVISION == "0010"
     db.close()
     assert _pair_indexes(path) == EXPECTED
     with sqlite3.connect(path) as conn:
@@ -116,3 +117,79 @@ def test_0003_downgrades_to_the_0002_indexes(tmp_path: Path) -> None:
         command.downgrade(alembic_config(conn), "0002")
     engine.dispose()
     assert _pair_indexes(path) == AT_0002
+
+
+def test_objection_index_is_partial_and_no_scope_index_is_left(tmp_path: Path) -> None:
+    """Revision 0010: the objection filter and count read the partial index of the
+    flagged rows; no synced table keeps an index on ``scope`` (nothing queries it)."""
+    path = tmp_path / "old.db"
+    _make_0002_database(path)
+    engine = create_sqlite_engine(path)
+    migrate(engine, "0009")  # the file as the previous release left it, with its rows
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE supporter SET public_objection = 1 WHERE id = 's1'")
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'ix_supporter_pair_objection'"
+        ).fetchone()
+        assert sql.endswith("WHERE public_objection IS 1")
+        scoped = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%scope%'"
+        ).fetchall()
+        assert scoped == []
+        # supporter_queries.objection_count: the flagged rows from the partial index
+        count = (
+            "SELECT count(*) FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            " AND public_objection IS 1"
+        )
+        plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {count}", (PAIR,))]
+        assert plan == [
+            "SEARCH supporter USING COVERING INDEX ix_supporter_pair_objection"
+            " (pair_id=? AND deleted=? AND public_objection=?)"
+        ]
+        # the table's objection filter, a page in NIK order: an index of the pair's
+        # live rows (the partial one or the NIK order's), never a scan
+        page = (
+            "SELECT rowid FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            " AND public_objection IS 1 ORDER BY nik, rowid LIMIT 200"
+        )
+        plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {page}", (PAIR,))]
+        assert plan[0].startswith("SEARCH supporter USING INDEX ix_supporter_pair_"), plan
+        assert "(pair_id=? AND deleted=?)" in plan[0], plan
+        assert conn.execute(
+            "SELECT id FROM supporter WHERE pair_id = ? AND deleted IS 0 AND public_objection IS 1",
+            (PAIR,),
+        ).fetchall() == [("s1",)]
+
+
+def test_an_encrypted_0009_file_upgrades_with_its_rows(tmp_path: Path) -> None:
+    """The same upgrade on a SQLCipher file (the data key set on every connection)."""
+    from silon_desktop.storage import cipher, keyfile
+
+    key = keyfile.new_data_key()
+    path = tmp_path / "silon.db"
+    engine = create_sqlite_engine(path, key)
+    migrate(engine, "0009")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO election (id, scope, version, deleted, updated_at, name, kind,"
+            " region_code, rule_set) VALUES ('e', '32.14', 1, 0, '2024-05-01 08:00:00.000000',"
+            " 'Pilkada', 'bupati', '32.14', 'pilkada-2024')"
+        )
+    engine.dispose()
+    db = open_database(path, key=key)
+    assert db.schema_revision() == HEAD_REVISION
+    db.close()
+    raw = cipher.connect(path, key)
+    try:
+        names = {n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        (sql,) = raw.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'ix_supporter_pair_objection'"
+        ).fetchone()
+        assert raw.execute("SELECT id, name FROM election").fetchall() == [("e", "Pilkada")]
+    finally:
+        raw.close()
+    assert not any("scope" in n for n in names)
+    assert sql.endswith("WHERE public_objection IS 1")
