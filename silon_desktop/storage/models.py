@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from silon_desktop.storage.types import UtcDateTime
+from silon_desktop.storage.types import PackedJSON, UtcDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -296,7 +296,8 @@ class Receipt(Base):
 
     batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     server_time: Mapped[str] = mapped_column(String(40))
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: stored compressed (revision 0011); read back as the dict it was
+    body: Mapped[dict[str, Any]] = mapped_column(PackedJSON)
     signature: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(64), default="")
     verified: Mapped[bool] = mapped_column(Boolean, default=False)

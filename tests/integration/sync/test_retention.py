@@ -12,6 +12,7 @@ import pytest
 from silon_desktop import cli
 from silon_desktop.storage import outbox, retention
 from silon_desktop.storage.db import open_database
+from silon_desktop.storage.types import unpack_json
 from sync.client.state import SERVER_KEY, get_state
 from sync.receipts import record_history, verify_receipt
 from tests.integration.server_process import ServerProcess
@@ -93,12 +94,9 @@ def test_acknowledged_changes_leave_and_deleted_supporters_are_blanked(
     body, signature = _rows(
         database, "SELECT body, signature FROM receipt WHERE batch_id = ?", entry.batch_id
     )[0]
-    import json
-
-    assert verify_receipt(
-        {"body": json.loads(str(body)), "signature": signature}, key, entry.batch_id
-    )
-    assert any(r[0] == entry.mutation_id for r in json.loads(str(body))["results"])
+    body = unpack_json(body)  # stored compressed (storage.types.PackedJSON)
+    assert verify_receipt({"body": body, "signature": signature}, key, entry.batch_id)
+    assert any(r[0] == entry.mutation_id for r in body["results"])
 
     # deleted and acknowledged: personal fields blank; not yet sent: kept
     blank = _rows(
