@@ -191,7 +191,8 @@ records = Table(
     #: The kab/kota a supporter of a governor election lives in (its kabkota_code):
     #: that KPU kab/kota reads and verifies it. "" for every other record.
     Column("area", String(16), nullable=False, server_default=""),
-    #: Who already holds this version: ``username/device_id/run`` when it was written
+    #: Who already holds this version: a digest of ``username/device_id/run`` (16
+    #: characters; the text itself before 2026-12-05) when it was written
     #: by that device's own push in that sync run (the push answer gave it the
     #: version; see sync.server.batch.origin_of), "" when the
     #: server changed it after (a duplicate flag, an objection), a bundle or the CLI
