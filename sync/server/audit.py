@@ -1,6 +1,7 @@
 """The append-only, hash-chained audit log.
 
-Each entry's hash is SHA-256 over the previous entry's hash followed by the
+Each entry's hash is SHA-256 over the previous entry's hash (not stored again in
+the entry since revision 0009: it is the hash of the entry before) followed by the
 entry (id, at, who, device, action, entity, record, and its ``state`` when it
 has one, as canonical JSON, then the before and after JSON texts). Changing,
 removing or reordering any entry breaks the chain at that entry, and
@@ -107,7 +108,6 @@ def append(conn: Connection, entries: Iterable[AuditEntry]) -> int:
             "record_id": e.record_id,
             "before": _dumps(e.before),
             "after": _dumps(e.after),
-            "prev_hash": prev,
             "state": e.state,
         }
         row["hash"] = prev = entry_hash(prev, row)
@@ -178,8 +178,6 @@ def verify(
             rid = int(row["id"])
             if rid != expected_id:
                 return VerifyResult(False, checked, expected_id, "entry missing")
-            if row["prev_hash"] != prev:
-                return VerifyResult(False, checked, rid, "previous hash does not match")
             if entry_hash(prev, dict(row)) != row["hash"]:
                 return VerifyResult(False, checked, rid, "content does not match its hash")
             prev = str(row["hash"])

@@ -236,7 +236,13 @@ conflicts = Table(
 audit = Table(
     "audit",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    #: On SQLite the table's rowid (revision 0009: no second B-tree for the key).
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("at", String(32), nullable=False),
     Column("username", String(64), nullable=False),
     Column("device_id", String(64), nullable=False),
@@ -245,7 +251,6 @@ audit = Table(
     Column("record_id", String(64), nullable=False),
     Column("before", Text, nullable=False),
     Column("after", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     #: SHA-256 of the record after this change (sync.server.audit.state_digest);
     #: "" for entries about no record and for those written before this column.

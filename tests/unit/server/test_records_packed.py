@@ -1,7 +1,8 @@
 """records.fields stored packed (revision 0007, issue 19): written through the push,
 read back as the same JSON text, on SQLite and PostgreSQL; a database at 0006 with
 records written as plain text upgrades to packed values and back, the audit log still
-verifying every record's state at each step."""
+verifying every record's state at each step. Revision 0009: the audit entries without
+``prev_hash``, the same way up and down."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -159,5 +161,56 @@ def test_upgrade_from_0006_packs_plain_rows_and_downgrade_unpacks(url: str) -> N
         assert all(isinstance(v, bytes) and v[:1] == PACKED_V1 for v in _stored(url))
         assert _fields(state) == written  # the same JSON text, byte for byte
         assert _verified(state) == len(ids)  # every state its last entry names
+    finally:
+        state.engine.dispose()
+
+
+def _audit_rows(url: str) -> list[tuple[Any, ...]]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT id, at, username, device_id, action, entity, record_id, before, after,"
+                " hash, state FROM audit ORDER BY id"
+            )
+            return [tuple(r) for r in rows]
+    finally:
+        engine.dispose()
+
+
+def test_audit_without_prev_hash_upgrades_and_downgrades_still_verifying(url: str) -> None:
+    """Revision 0009: the entries keep every column but ``prev_hash`` (the hash of the
+    entry before); the chain verifies before, after and back at 0008, where each
+    ``prev_hash`` is put back."""
+    migrate(url)
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        ids = _push_world(state)
+        assert _verified(state) == len(ids)
+    finally:
+        state.engine.dispose()
+    entries = _audit_rows(url)
+    assert len(entries) >= len(ids)
+
+    _alembic(url, "0008", down=True)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            chain = conn.exec_driver_sql("SELECT prev_hash, hash FROM audit ORDER BY id").all()
+    finally:
+        engine.dispose()
+    assert chain[0][0] == audit.GENESIS
+    assert all(chain[i][0] == chain[i - 1][1] for i in range(1, len(chain)))
+
+    migrate(url)
+    assert _audit_rows(url) == entries
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit'").fetchone()
+            indexes = conn.execute("PRAGMA index_list('audit')").fetchall()
+        assert "id INTEGER NOT NULL" in sql and "prev_hash" not in sql and indexes == []
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        assert _verified(state) == len(ids)
     finally:
         state.engine.dispose()
