@@ -69,14 +69,17 @@ PACKED_V1 = b"\x01"
 _WBITS = -12
 
 
-#: A compressor primed with the dictionary; each value is packed by a copy of it
-#: (the copy skips loading the dictionary again).
+#: A compressor and a decompressor primed with the dictionary; each value is packed
+#: or unpacked by a copy (the copy skips loading the dictionary again).
 _PACKER = zlib.compressobj(6, zlib.DEFLATED, _WBITS, 5, zlib.Z_DEFAULT_STRATEGY, PACK_DICTIONARY_V1)
+
+
+_UNPACKER = zlib.decompressobj(_WBITS, PACK_DICTIONARY_V1)
 
 
 def pack_json(text: str) -> bytes:
     """JSON text as stored in a :class:`PackedJSON` column (about 12 us of CPU for a
-    supporter's 780 characters)."""
+    supporter's 780 characters; unpacking about 3 us, less than parsing it)."""
     packer = _PACKER.copy()
     return PACKED_V1 + packer.compress(text.encode("utf-8")) + packer.flush()
 
@@ -88,7 +91,7 @@ def unpack_json(value: str | bytes | memoryview) -> str:
     data = bytes(value)
     if data[:1] != PACKED_V1:
         return data.decode("utf-8")
-    unpacker = zlib.decompressobj(_WBITS, PACK_DICTIONARY_V1)
+    unpacker = _UNPACKER.copy()
     return (unpacker.decompress(data[1:]) + unpacker.flush()).decode("utf-8")
 
 

@@ -17,7 +17,10 @@ an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
    runs after a complete sync: ``importer_sync_s``, then ``db_bytes_per_row``
    (its database file over the rows; ``db_live_bytes_per_row`` without the pages
    retention freed, which the file keeps until a VACUUM) and
-   ``server_bytes_per_record`` (the server's database over its records);
+   ``server_bytes_per_record`` (the server's database with its WAL, while it runs,
+   over its records; ``server_db_bytes_per_record`` the file alone after the server
+   stopped, its WAL checkpointed into it; where the bytes go, per table and index,
+   is printed on stderr);
 6. ``first_sync_s`` / ``first_sync_client_peak_mb``: a fresh client's first sync
    of that pair (the server's snapshot, then the feed after it), and as the named
    peer in the same run ``feed_sync_s``: the same first sync from the feed alone
@@ -233,6 +236,24 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
+def _dbstat(path: Path, rows: int, label: str) -> None:
+    """Where a database's bytes go: bytes per row of each table and index (``dbstat``),
+    largest first, on stderr."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = conn.execute(
+            "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+    finally:
+        conn.close()
+    print(f"dbstat {label} (bytes per row over {rows:,} rows):", file=sys.stderr)
+    for name, size in found:
+        if size / rows >= 1:
+            print(f"  {name:40s} {size / rows:8.1f}", file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=XLSX_ROWS)
@@ -304,6 +325,11 @@ def main() -> int:
         feed = measure("sync", str(work / "feed"), server.url, peer_token, "bench-feed", "0")
         server_bytes = _size(work / "server" / "server.sqlite3")
     records = args.rows + 2
+    # The server stopped: its WAL is checkpointed into the file (the running server's
+    # WAL grows up to its checkpoint size, 64 MB, whatever the records).
+    server_db_bytes = _size(work / "server" / "server.sqlite3")
+    _dbstat(work / "kantor-xlsx" / "silon.db", args.rows, "importing client")
+    _dbstat(work / "server" / "server.sqlite3", records, "server")
     result = {
         **imports,
         "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
@@ -315,6 +341,7 @@ def main() -> int:
         "feed_sync_client_peak_mb": round(feed["peak_mb"]),
         "importer_sync_s": round(importer["seconds"], 1),
         "server_bytes_per_record": round(server_bytes / records),
+        "server_db_bytes_per_record": round(server_db_bytes / records),
         "load_average": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
     }
