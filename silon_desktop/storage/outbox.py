@@ -854,11 +854,16 @@ _ARCHIVE_SCHEMA = (
     " state TEXT NOT NULL, created_at TEXT, sent_at TEXT, batch_id TEXT, acked_at TEXT,"
     " server_version INTEGER, via_bundle TEXT, archived_at TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ix_acked_record ON acked (entity, record_id)",
+    # Each distinct list of field names once (issue 19): an import's creates all name
+    # the same 18 fields, 208 bytes of each archived row before.
+    "CREATE TABLE IF NOT EXISTS fieldsets (id INTEGER PRIMARY KEY, names TEXT NOT NULL UNIQUE)",
 )
+#: Rows archived since the field sets: ``fields`` is "" and ``fieldset`` names them.
+_ARCHIVE_FIELDSET = "ALTER TABLE acked ADD COLUMN fieldset INTEGER"
 _ARCHIVE_INSERT = (
     "INSERT OR IGNORE INTO acked (mutation_id, seq, entity, record_id, scope, op, fields,"
     " state, created_at, sent_at, batch_id, acked_at, server_version, via_bundle,"
-    " archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " archived_at, fieldset) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 #: Acknowledged rows proven by a verified receipt, oldest first (the newest row stays).
 _PURGEABLE = text(
@@ -914,7 +919,10 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
     try:
         for statement in _ARCHIVE_SCHEMA:
             archive.execute(statement)
+        if "fieldset" not in {r[1] for r in archive.execute("PRAGMA table_info(acked)")}:
+            archive.execute(_ARCHIVE_FIELDSET)
         archive.commit()
+        fieldsets: dict[str, int] = {}
         while True:
             with read_only(engine).connect() as conn:
                 params = {"acked": State.ACKED.value, "after": after, "limit": chunk}
@@ -923,7 +931,13 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
                 return moved
             stamp = storage_text(utcnow())
             rows = [_archived_fields(row) for row in rows]
-            archive.executemany(_ARCHIVE_INSERT, [(*row, stamp) for row in rows])
+            archive.executemany(
+                _ARCHIVE_INSERT,
+                [
+                    (*row[:6], *row[7:], stamp, _fieldset(archive, fieldsets, str(row[6])))
+                    for row in rows
+                ],
+            )
             archive.commit()
             seqs = [int(row[1]) for row in rows]
             with engine.begin() as conn:
@@ -938,6 +952,19 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
             after = seqs[-1]
     finally:
         archive.close()
+
+
+def _fieldset(archive: sqlite3.Connection, known: dict[str, int], names: str) -> int:
+    """The id of this list of field names in the archive (added when new)."""
+    found = known.get(names)
+    if found is None:
+        canonical = orjson.dumps(sorted(orjson.loads(names or "[]"))).decode()
+        archive.execute("INSERT OR IGNORE INTO fieldsets (names) VALUES (?)", (canonical,))
+        (found,) = archive.execute(
+            "SELECT id FROM fieldsets WHERE names = ?", (canonical,)
+        ).fetchone()
+        known[names] = found = int(found)
+    return found
 
 
 def _archived_fields(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -959,19 +986,26 @@ def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]
         return []
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
+    rows: list[sqlite3.Row] = []
     try:
         rows = conn.execute(
             "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
             (entity, record_id),
         ).fetchall()
+        sets = {int(i): str(n) for i, n in conn.execute("SELECT id, names FROM fieldsets")}
     except sqlite3.OperationalError:
-        return []  # no table yet
+        # no table yet, or an archive from before the field sets
+        sets = {}
+        if not rows:
+            return []
     finally:
         conn.close()
     out = []
     for row in rows:
         item = dict(row)
-        item["fields"] = sorted(orjson.loads(item["fields"] or "[]"))
+        fieldset = item.pop("fieldset", None)
+        names = sets.get(int(fieldset), "[]") if fieldset is not None else item["fields"]
+        item["fields"] = sorted(orjson.loads(names or "[]"))
         out.append(item)
     return out
 

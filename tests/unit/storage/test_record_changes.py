@@ -111,6 +111,43 @@ def test_acknowledged_creates_are_archived_with_their_field_names(db: Database) 
     assert list(entry.fields) == CREATE_FIELDS and entry.receipt_verified
 
 
+def test_archived_rows_share_their_field_names_and_older_rows_still_read(db: Database) -> None:
+    """Issue 19: the archive keeps each distinct list of field names once (an import's
+    creates all name the same fields); rows archived before, with their names in the
+    row, read as they did beside the new ones."""
+    first, second = _ids(db)[:2]
+    path = outbox.archive_path(db.path)
+    with sqlite3.connect(path) as old:  # an archive as the previous release wrote it
+        old.execute(outbox._ARCHIVE_SCHEMA[0])
+        old.execute(
+            "INSERT INTO acked (mutation_id, seq, entity, record_id, scope, op, fields, state,"
+            " archived_at) VALUES ('m-old', 0, 'supporter', ?, '32.14', 'upsert',"
+            " '[\"name\",\"nik\"]', 'acked', '2026-12-01 08:00:00.000000')",
+            (first,),
+        )
+    old.close()
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 100)
+        answers = [
+            (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"status": "applied"})
+            for c in claimed
+        ]
+        outbox.record_answers(conn, answers)
+    with db.session() as session:
+        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    assert outbox.archive_acknowledged(db.path, db.engine) == 29
+    history = outbox.archived(db.path, "supporter", first)
+    assert [(h["mutation_id"], h["fields"]) for h in history][0] == ("m-old", ["name", "nik"])
+    assert history[1]["fields"] == CREATE_FIELDS and "fieldset" not in history[1]
+    assert outbox.archived(db.path, "supporter", second)[0]["fields"] == CREATE_FIELDS
+    with sqlite3.connect(path) as conn:
+        sets = conn.execute("SELECT names FROM fieldsets").fetchall()
+        stored = conn.execute("SELECT DISTINCT fields FROM acked WHERE fieldset IS NOT NULL")
+        assert stored.fetchall() == [("",)]  # the names are in the one field set
+    conn.close()
+    assert sets == [(orjson.dumps(CREATE_FIELDS).decode(),)]
+
+
 def test_retention_gives_the_freed_pages_back_to_the_disk(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
