@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from sync.privacy import private_folder
+from sync.server import stages
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +179,7 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 class _Job:
     """One caller's work in a group commit."""
 
-    __slots__ = ("error", "lead", "result", "wake", "work")
+    __slots__ = ("error", "lead", "queued_at", "result", "wake", "work")
 
     def __init__(self, work: Callable[[Connection], Any]) -> None:
         self.work = work
@@ -185,6 +187,7 @@ class _Job:
         self.lead = False
         self.result: Any = None
         self.error: BaseException | None = None
+        self.queued_at = 0.0
 
 
 class GroupCommit:
@@ -222,6 +225,7 @@ class GroupCommit:
                 group's transaction fail (nothing of the group kept).
         """
         job = _Job(work)
+        job.queued_at = time.perf_counter()
         with self._mutex:
             self._queue.append(job)
             lead = not self._leading
@@ -249,16 +253,26 @@ class GroupCommit:
 
     def _commit(self, engine: Engine) -> None:
         group: list[_Job] = []
+        started = time.perf_counter()
         try:
             with write_tx(engine) as conn:
+                held = time.perf_counter()
+                stages.since("group.lock_wait", started)
                 with self._mutex:  # everyone who queued while the lock was awaited
                     group, self._queue = self._queue, []
+                stages.note("group.pieces", len(group))
                 for job in group:
+                    working = time.perf_counter()
+                    stages.since("group.wait", job.queued_at)
                     try:
                         with conn.begin_nested():
                             job.result = job.work(conn)
                     except Exception as exc:  # noqa: BLE001 - handed to its own caller
                         job.error = exc
+                    stages.since("group.work", working)
+                committing = time.perf_counter()
+            stages.since("group.commit", committing)
+            stages.since("group.hold", held)
             self.groups += 1
             self.pieces += len(group)
         except BaseException as exc:  # noqa: BLE001 - the transaction failed: none kept

@@ -10,6 +10,7 @@ issued as bulk statements before one commit.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,7 +28,7 @@ from sync.protocol import (
     RejectCode,
     ResultStatus,
 )
-from sync.server import audit, rules
+from sync.server import audit, rules, stages
 from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
@@ -423,7 +424,9 @@ def _attach_records(batch: Batch) -> None:
 
 
 def _write(conn: Connection, batch: Batch) -> None:
+    started = time.perf_counter()
     last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
+    stages.since("write.feed_seq", started)
     seq = int(last_seq)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -480,4 +483,6 @@ def _write(conn: Connection, batch: Batch) -> None:
         )
     if batch.conflict_rows:
         conn.execute(conflicts.insert(), batch.conflict_rows)
-    audit.append(conn, batch.audit_entries)
+    stages.since("write.rows", started)
+    with stages.timed("write.audit"):
+        audit.append(conn, batch.audit_entries)

@@ -17,6 +17,17 @@ every office pulls what the other offices of its kabupaten push. For
    a failed push (error or timeout) is sent again until it is answered;
 2. pulls its scope's feed from its cursor until ``has_more`` is false.
 
+With ``--interval S`` (open loop) each office instead starts a push every ``S``
+seconds (its first at a random moment of the first ``S``), as offices entering data
+and syncing now and then do (the desktop sends waiting changes every 120 s):
+100 offices of 100-supporter batches every 10 s offer 1,000 mutations/s whatever
+the server answers. A push's time then counts from the moment it was due (a push
+that had to wait for the office's previous push and pull counts that wait too),
+so a slow server is not hidden by offices that slow down with it. The default
+(``--interval 0``) is the saturated closed loop above: each office pushes again as
+soon as it has pulled, so push p99 is about the number of offices times a push's
+service time, whatever the design.
+
 Each office is one sync run for the whole loop (``?run=`` on its pushes,
 ``skip_own`` on its feed), as the desktop does within one sync: what it pushed
 is not downloaded back (``own_pulled`` counts what was, expected 0).
@@ -32,10 +43,19 @@ national account:
   an office received twice at the same version (a feed page repeating a row).
 
     python tests/bench/bench_offices.py [--seconds 30] [--offices 100] [--batch 100]
-        [--configs sqlite,pg2,pg4] [--workers 4]
+        [--configs sqlite,pg2,pg4] [--workers 4] [--interval 0]
+
+Every server process runs with ``SILON_STAGE_TIMES`` (sync.server.stages): each
+configuration's ``stages`` says where a push's time went on the servers (per
+stage: how many, mean and p99 in ms, summed over the processes), e.g.
+``push.gate_wait`` (waiting for one of the process's push slots), ``group.wait``
+(from entering the group commit to the push's own work), ``group.lock_wait``,
+``group.work``, ``write.stamp_wait`` and ``stamp.hold`` (PostgreSQL: the commit
+order stamp), ``group.commit``.
 
 The last line is one JSON object: per configuration (``sqlite``, ``pg2``, ``pg4``)
 ``mutations_per_s`` (acknowledged new supporters over the load's duration),
+``offered_per_s`` (with ``--interval``: what the offices asked for),
 ``push_p99_ms``, ``pull_p99_ms``, ``lost``, ``doubled`` and details; at the top the
 worst of each over the configurations and the machine's load. Target (issue 19):
 push p99 <= 1,000 ms, 0 lost, 0 doubled.
@@ -48,6 +68,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import random
 import sys
 import tempfile
 import threading
@@ -157,6 +178,7 @@ class Office(threading.Thread):
 
     def __init__(self, n: int, spec: dict[str, Any], stop_at: float) -> None:
         super().__init__(daemon=True)
+        self.interval: float = spec.get("interval", 0.0)
         self.n = n
         self.url: str = spec["url"]
         self.scope: str = spec["scope"]
@@ -176,10 +198,17 @@ class Office(threading.Thread):
         #: One sync run for the whole loop: pushes carry it, the feed leaves them out.
         self.run_id = uuid.uuid4().hex
         self.own_pulled = 0
+        self.due = 0.0
 
     def run(self) -> None:
         rounds = 0
-        while time.monotonic() < self.stop_at:
+        due = time.monotonic()
+        if self.interval:
+            due += random.uniform(0, self.interval)
+        while due < self.stop_at:
+            if self.interval:
+                time.sleep(max(0.0, due - time.monotonic()))
+            self.due = due
             start = (self.n * 1_000_000) + rounds * self.batch
             mutations = [supporter(self.scope, self.pair, start + i) for i in range(self.batch)]
             body = {"batch_id": str(uuid.uuid4()), "device_id": f"office-{self.n}"}
@@ -198,6 +227,7 @@ class Office(threading.Thread):
                     self.repeats_changed += 1
             self.pull()
             rounds += 1
+            due = due + self.interval if self.interval else time.monotonic()
 
     def _push(self, data: bytes) -> list[dict[str, Any]]:
         headers = {
@@ -207,6 +237,8 @@ class Office(threading.Thread):
         }
         while True:
             started = time.perf_counter()
+            # Open loop: from the moment the push was due (see the module docstring).
+            late = max(0.0, time.monotonic() - self.due) if self.interval else 0.0
             try:
                 r = self.session.post(
                     self.url + "/v1/push",
@@ -215,9 +247,10 @@ class Office(threading.Thread):
                     headers=headers,
                     timeout=120,
                 )
-                elapsed = (time.perf_counter() - started) * 1000
+                elapsed = (time.perf_counter() - started + late) * 1000
                 if r.status_code == 200:
                     self.push_ms.append(elapsed)
+                    self.due = time.monotonic()  # a repeat of the batch is due at once
                     return list(r.json()["results"])
                 self.errors.append(f"push {r.status_code}: {r.text[:200]}")
             except requests.RequestException as exc:
@@ -320,13 +353,19 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
         url = stack.enter_context(pg_database()) if name.startswith("pg") else None
         # Every office logs in from this one address: lift the per-address throttle.
         env = {"SILON_SOURCE_FAILURES": "100000"}
-        first = stack.enter_context(ServerProcess.start(tmp / "s0", database_url=url, env=env))
-        servers = [first]
-        first.add_user("ri", PASSWORD, role="kpu_ri", region="")
-        for i in range(1, processes):
-            servers.append(
-                stack.enter_context(ServerProcess.start(tmp / f"s{i}", database_url=url, env=env))
+        stage_files = [tmp / f"stages-{i}.json" for i in range(processes)]
+        servers = [
+            stack.enter_context(
+                ServerProcess.start(
+                    tmp / f"s{i}",
+                    database_url=url,
+                    env={**env, "SILON_STAGE_TIMES": str(stage_files[i])},
+                )
             )
+            for i in range(processes)
+        ]
+        first = servers[0]
+        first.add_user("ri", PASSWORD, role="kpu_ri", region="")
         ri = _login(first.url, "ri", "bench-ri")
         session = requests.Session()
         scopes = KABUPATEN[: args.scopes]
@@ -379,6 +418,7 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
                     "pair": pairs[scope],
                     "token": _login(server.url, user, f"office-{n}"),
                     "batch": args.batch,
+                    "interval": args.interval,
                 }
             )
         groups = [specs[i :: args.workers] for i in range(args.workers)]
@@ -418,7 +458,34 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
         # The servers' own CPU per acknowledged mutation (pulls included): less noisy
         # than the rate on a shared machine.
         out["server_cpu_ms_per_mutation"] = round(server_cpu * 1000 / max(1, out["mutations"]), 3)
+        out["load_1m"] = round(os.getloadavg()[0], 2)
+        for server in servers:
+            server.stop()  # each writes its stage times once more at exit
+        out["stages"] = merge_stages(stage_files)
         return out
+
+
+def merge_stages(files: list[Path]) -> dict[str, dict[str, float]]:
+    """The servers' stage times (sync.server.stages) summed over the processes: per
+    stage how many, the mean, the worst process's p99, and the total in seconds."""
+    merged: dict[str, dict[str, float]] = {}
+    for f in files:
+        if not f.exists():
+            continue
+        for stage, v in json.loads(f.read_text())["stages"].items():
+            m = merged.setdefault(stage, {"n": 0, "total": 0.0, "p99": 0.0})
+            m["n"] += v["n"]
+            m["total"] += v["total"]
+            m["p99"] = max(m["p99"], v["p99"])
+    return {
+        stage: {
+            "n": int(m["n"]),
+            "mean": round(m["total"] / max(1, m["n"]), 2),
+            "p99": round(m["p99"], 2),
+            "total_s": round(m["total"] / 1000, 2),
+        }
+        for stage, m in sorted(merged.items())
+    }
 
 
 def final_pull(offices: list[dict[str, Any]], specs: dict[int, dict[str, Any]]) -> None:
@@ -468,14 +535,17 @@ def summarise(
     push_ms = [x for o in offices for x in o["push_ms"]]
     pull_ms = [x for o in offices for x in o["pull_ms"]]
     errors = [e for o in offices for e in o["errors"]]
+    offered = len(offices) * args.batch / args.interval if args.interval else None
     return {
         "database": "sqlite" if name == "sqlite" else "postgresql",
         "processes": processes,
         "offices": len(offices),
         "batch": args.batch,
+        "interval_s": args.interval,
         "seconds": round(elapsed, 1),
         "mutations": len(acked_by),
         "mutations_per_s": round(len(acked_by) / elapsed, 1),
+        "offered_per_s": offered,
         "pushes": len(push_ms),
         "push_p50_ms": round(percentile(push_ms, 0.50), 1),
         "push_p99_ms": round(percentile(push_ms, 0.99), 1),
@@ -509,6 +579,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--workers", type=int, default=4, help="client processes")
     parser.add_argument("--configs", default="sqlite,pg2,pg4")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.0,
+        help="open loop: each office pushes a batch every this many seconds (0: saturated)",
+    )
     args = parser.parse_args()
     args.scopes = max(1, min(args.scopes, len(KABUPATEN)))
     results: dict[str, Any] = {}
@@ -523,6 +599,7 @@ def main() -> None:
         "doubled": sum(r["doubled"] for r in results.values()),
         "mutations_per_s": min(r["mutations_per_s"] for r in results.values()),
         "load_1m": round(os.getloadavg()[0], 2),
+        "interval_s": args.interval,
     }
     print(json.dumps(out))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import encode_feed_page
-from sync.server import models
+from sync.server import models, stages
 from sync.server.batch import origin_of
 from sync.server.deps import ActorDep
 from sync.server.feed import MAX_LIMIT, read_feed
@@ -54,15 +55,20 @@ async def push(
     run: Annotated[str, Query(max_length=64, description=RUN_TEXT)] = "",
 ) -> Response:
     raw = await request.body()
+    arrived = time.perf_counter()
 
     def work() -> dict[str, Any]:
-        batch_id, _device_id, mutations = parse_push(raw)
-        results = apply_batch(
-            state.engine, state.config, actor, batch_id, mutations, origin=origin_of(actor, run)
-        )
+        stages.since("push.thread_wait", handed)
+        with stages.timed("push.parse"):
+            batch_id, _device_id, mutations = parse_push(raw)
+        with stages.timed("push.apply"):
+            results = apply_batch(
+                state.engine, state.config, actor, batch_id, mutations, origin=origin_of(actor, run)
+            )
         # The receipt names the device the session was opened on (as the audit
         # log does), never a device id the body merely claims.
-        server_time, receipt = state.sign_receipt(batch_id, actor, actor.device_id, results)
+        with stages.timed("push.sign"):
+            server_time, receipt = state.sign_receipt(batch_id, actor, actor.device_id, results)
         return {
             "batch_id": batch_id,
             "server_time": server_time,
@@ -71,8 +77,12 @@ async def push(
         }
 
     async with push_gate(request):
+        stages.since("push.gate_wait", arrived)
+        handed = time.perf_counter()
         answer = await run_in_threadpool(work)
-    return json_response(answer)
+    response = json_response(answer)
+    stages.since("push.total", arrived)
+    return response
 
 
 @router.get("/v1/feed", response_model=models.FeedPageOut)
