@@ -2,10 +2,27 @@
 
 SQLite (one server process, the default) or PostgreSQL (several processes).
 Every write that touches the change feed or the audit chain runs in
-:func:`write_tx`: on SQLite ``BEGIN IMMEDIATE`` (the database write lock), on
-PostgreSQL a transaction-scoped advisory lock. Either way writers are serialised
-and the lock is held until commit, so feed sequence numbers and audit ids are
-assigned in commit order: a reader never sees sequence 6 before 5 is visible.
+:func:`write_tx` or, for a push, in :meth:`GroupCommit.run`. Feed sequence
+numbers and audit ids are given in commit order: a reader never sees sequence 6
+before 5 is visible.
+
+SQLite: ``BEGIN IMMEDIATE`` (the database write lock) held until commit; writers
+are serialised, and a process's queued pushes are committed together
+(:class:`GroupCommit`).
+
+PostgreSQL (issue 19: one lock around every whole push made several processes
+no faster than one): a push takes only the locks of the scopes it writes
+(transaction-scoped advisory locks, :data:`SCOPE_LOCKS`), so pushes of different
+kabupaten read, check and apply in parallel, in any process; pushes of one scope
+still run one after the other, which keeps every read-modify-write of a record,
+the exactly-once answers and the duplicate-NIK index (all within one scope: a
+record's parent, pair and election share its scope) as they were. Only the
+commit-order stamp is serialised: :func:`stamp` takes :data:`WRITE_LOCK` just
+before the push gives its rows their feed sequences and its audit entries their
+ids and chain hashes, and holds it until commit. Every other writer
+(:func:`write_tx`: accounts, objections, keys...) takes :data:`ALL_SCOPES`
+exclusively (pushes hold it shared) and then the stamp, so it runs alone as
+before. Locks are always taken in the order all scopes, scopes (by key), stamp.
 
 Within one process the writers first queue on a first-come, first-served lock
 (:class:`FairLock`) and only then take a connection. SQLite's own wait for its
@@ -13,7 +30,8 @@ write lock is a busy handler that sleeps and polls: with a hundred offices
 pushing at once an unlucky push kept losing the race and waited seconds while
 others went through in a tenth of that (bench_offices: p50 134 ms, p99 2.9 s with
 20 offices). The queue serves pushes in arrival order, and a waiting push holds
-no pooled connection (feed reads keep theirs).
+no pooled connection (feed reads keep theirs). PostgreSQL queues its advisory
+locks itself.
 """
 
 from __future__ import annotations
@@ -22,8 +40,9 @@ import logging
 import threading
 import time
 import weakref
+import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -41,7 +60,15 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: PostgreSQL advisory lock keys. The stamp: feed sequences and audit ids are given
+#: under it, held until commit.
 WRITE_LOCK = 823_741
+#: Held shared by every push, exclusively by every other writer (:func:`write_tx`).
+ALL_SCOPES = 823_742
+#: First key of a scope's lock (the second: :func:`scope_key` of the scope).
+SCOPE_LOCKS = 823_743
+#: ``Connection.info`` key: when this transaction took the stamp (stage timing only).
+_STAMPED = "silon_stamped_at"
 SQLITE_NAME = "server.sqlite3"
 
 
@@ -165,15 +192,72 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
     """A transaction holding the server-wide write lock until it commits.
 
     Callers in this process queue first come, first served (:class:`FairLock`);
-    the database lock then orders them against other processes.
+    the database lock then orders them against other processes (on PostgreSQL
+    :data:`ALL_SCOPES` exclusively, then the stamp: no push runs meanwhile).
     """
     with writer_queue(engine), engine.connect() as raw:
         conn = raw.execution_options(write_lock=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
-            yield conn
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ALL_SCOPES})
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+                yield conn
+        finally:
+            conn.info.pop(_STAMPED, None)
     _commits[0] += 1
+
+
+def scope_key(scope: str) -> int:
+    """The second key (a signed 32-bit int) of ``scope``'s advisory lock.
+
+    Two scopes may share a key: they are then serialised with each other, no more.
+    """
+    return zlib.crc32(scope.encode("utf-8")) - 2**31
+
+
+@contextmanager
+def scoped_tx(engine: Engine, scopes: Iterable[str]) -> Iterator[Connection]:
+    """PostgreSQL: a push's transaction, holding the locks of ``scopes`` until commit.
+
+    :data:`ALL_SCOPES` shared, then each scope's lock in key order (one order for
+    every transaction: no deadlock between them). The feed and the audit chain
+    are written only after :func:`stamp`.
+    """
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        conn.info.pop(_STAMPED, None)
+        with conn.begin():
+            conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": ALL_SCOPES})
+            for key in sorted({scope_key(s) for s in scopes}):
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:n, :k)"), {"n": SCOPE_LOCKS, "k": key}
+                )
+            stages.since("group.lock_wait", started)
+            held = time.perf_counter()
+            yield conn
+            committing = time.perf_counter()
+        stages.since("group.commit", committing)
+        stages.since("group.hold", held)
+        stamped = conn.info.pop(_STAMPED, None)
+        if stamped is not None:
+            stages.since("stamp.hold", stamped)
+    _commits[0] += 1
+
+
+def stamp(conn: Connection) -> None:
+    """Take the commit-order stamp before giving feed sequences and audit ids.
+
+    PostgreSQL: :data:`WRITE_LOCK`, held until the transaction ends (a push in
+    :func:`scoped_tx` takes it here; :func:`write_tx` holds it already). SQLite:
+    nothing to do, the transaction holds the database write lock.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    started = time.perf_counter()
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+    stages.since("write.stamp_wait", started)
+    conn.info[_STAMPED] = time.perf_counter()
 
 
 class _Job:
@@ -217,15 +301,34 @@ class GroupCommit:
         with self._mutex:
             return len(self._queue)
 
-    def run(self, engine: Engine, work: Callable[[Connection], T]) -> T:
+    def run(
+        self,
+        engine: Engine,
+        work: Callable[[Connection], T],
+        scopes: Iterable[str] | None = None,
+    ) -> T:
         """Run ``work`` in a group's transaction; its result once that committed.
+
+        ``scopes``: on PostgreSQL, the scopes ``work`` writes; it then runs in a
+        transaction of its own holding only their locks (:func:`scoped_tx`), in
+        parallel with other scopes' pushes (the database commits concurrent
+        transactions together by itself). ``work`` must call :func:`stamp` before
+        it writes the feed or the audit chain. Ignored on SQLite.
 
         Raises:
             Exception: what ``work`` raised (its piece undone), or what made the
                 group's transaction fail (nothing of the group kept).
         """
+        started = time.perf_counter()
+        if scopes is not None and engine.dialect.name == "postgresql":
+            with scoped_tx(engine, scopes) as conn:
+                stages.since("group.wait", started)
+                working = time.perf_counter()
+                result = work(conn)
+                stages.since("group.work", working)
+            return result
         job = _Job(work)
-        job.queued_at = time.perf_counter()
+        job.queued_at = started
         with self._mutex:
             self._queue.append(job)
             lead = not self._leading

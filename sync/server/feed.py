@@ -59,7 +59,7 @@ def read_feed(
 ) -> FeedPage:
     """One page of the feed after sequence ``after`` (tombstones included).
 
-    Sequences are assigned under the write lock in commit order (see
+    Sequences are assigned under the commit stamp in commit order (see
     :mod:`sync.server.db`), so everything at or below the returned cursor is
     final: a later page never holds a change below it.
 

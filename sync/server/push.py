@@ -1,6 +1,6 @@
 """Applying a pushed batch: exactly once, merged by field, in one transaction.
 
-The whole batch runs under the server write lock (:func:`sync.server.db.write_tx`):
+The whole batch runs in one write transaction (:meth:`sync.server.db.GroupCommit.run`):
 repeats are looked up, records loaded with one query per kind, every mutation
 processed in memory in order, and all writes (records with new feed sequence
 numbers, the duplicate-NIK index, stored results, conflicts, audit entries)
@@ -32,7 +32,7 @@ from sync.server import audit, rules, stages
 from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
-from sync.server.db import bulk_insert, group_commit
+from sync.server.db import bulk_insert, group_commit, stamp
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
@@ -121,8 +121,9 @@ def apply_batch(
         _write(conn, batch)
         return batch.results
 
-    # Queued pushes are committed together, each in its own savepoint (db.GroupCommit).
-    return group_commit(engine).run(engine, work)
+    # Queued pushes are committed together, each in its own savepoint (db.GroupCommit);
+    # on PostgreSQL each runs alone holding only its scopes' locks.
+    return group_commit(engine).run(engine, work, scopes={m.scope for m in mutations})
 
 
 def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
@@ -424,47 +425,10 @@ def _attach_records(batch: Batch) -> None:
 
 
 def _write(conn: Connection, batch: Batch) -> None:
+    """Write the batch. What needs no feed sequence or audit id is written first;
+    the rest after :func:`stamp` (on PostgreSQL the commit order lock, held until
+    commit: the less done under it, the more pushes run in parallel)."""
     started = time.perf_counter()
-    last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
-    stages.since("write.feed_seq", started)
-    seq = int(last_seq)
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    # A record changed several times takes the place of its last change.
-    ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
-    for rid in ordered:
-        rec = batch.state[rid]
-        seq += 1
-        row = {
-            "id": rec.id,
-            "entity": rec.entity,
-            "scope": rec.scope,
-            "version": rec.version,
-            "deleted": rec.deleted,
-            "seq": seq,
-            "fields": orjson.dumps(rec.fields).decode("utf-8"),
-            "updated_at": batch.now,
-            "area": rec.area,
-            "origin": "" if rec.by_server else batch.origin,
-        }
-        (updates if rec.exists else inserts).append(row)
-    bulk_insert(conn, records, inserts)
-    if updates:
-        # New seqs are all above the old maximum, so the unique index holds row by row.
-        conn.execute(
-            update(records)
-            .where(records.c.id == bindparam("b_id"))
-            .values(
-                version=bindparam("version"),
-                deleted=bindparam("deleted"),
-                seq=bindparam("seq"),
-                fields=bindparam("fields"),
-                updated_at=bindparam("updated_at"),
-                area=bindparam("area"),
-                origin=bindparam("origin"),
-            ),
-            [{**r, "b_id": r["id"]} for r in updates],
-        )
     if batch.fresh:
         bulk_insert(
             conn,
@@ -483,6 +447,51 @@ def _write(conn: Connection, batch: Batch) -> None:
         )
     if batch.conflict_rows:
         conn.execute(conflicts.insert(), batch.conflict_rows)
-    stages.since("write.rows", started)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    # A record changed several times takes the place of its last change.
+    ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
+    rows: list[dict[str, Any]] = []
+    for rid in ordered:
+        rec = batch.state[rid]
+        row = {
+            "id": rec.id,
+            "entity": rec.entity,
+            "scope": rec.scope,
+            "version": rec.version,
+            "deleted": rec.deleted,
+            "seq": 0,
+            "fields": orjson.dumps(rec.fields).decode("utf-8"),
+            "updated_at": batch.now,
+            "area": rec.area,
+            "origin": "" if rec.by_server else batch.origin,
+        }
+        rows.append(row)
+        (updates if rec.exists else inserts).append(row)
+    stages.since("write.prepare", started)
+    stamp(conn)  # feed sequences and audit ids in commit order (sync.server.db)
+    started = time.perf_counter()
+    last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
+    stages.since("write.feed_seq", started)
+    for seq, row in enumerate(rows, start=int(last_seq) + 1):
+        row["seq"] = seq
+    bulk_insert(conn, records, inserts)
+    if updates:
+        # New seqs are all above the old maximum, so the unique index holds row by row.
+        conn.execute(
+            update(records)
+            .where(records.c.id == bindparam("b_id"))
+            .values(
+                version=bindparam("version"),
+                deleted=bindparam("deleted"),
+                seq=bindparam("seq"),
+                fields=bindparam("fields"),
+                updated_at=bindparam("updated_at"),
+                area=bindparam("area"),
+                origin=bindparam("origin"),
+            ),
+            [{**r, "b_id": r["id"]} for r in updates],
+        )
+    stages.since("write.records", started)
     with stages.timed("write.audit"):
         audit.append(conn, batch.audit_entries)

@@ -12,6 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,3 +188,177 @@ def test_devices_skipping_their_own_pushes_get_every_other_change_once(
             others = {rid for m, ids in acked.items() if m != n for rid in ids}
             assert set(seen[n]) == others  # nothing of its own, nothing of others missing
             assert all(count == 1 for count in seen[n].values())
+
+
+def _scope_lock(conn: Any, scope: str) -> None:
+    from sync.server.db import SCOPE_LOCKS, scope_key
+
+    conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (SCOPE_LOCKS, scope_key(scope)))
+
+
+def test_a_push_waits_only_for_its_own_scope_and_the_commit_stamp(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The locks a push takes on PostgreSQL (sync.server.db): a scope held elsewhere
+    holds that scope's pushes and no other; the commit stamp held elsewhere holds
+    every push before it writes the feed, never a feed read."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync.server.db import WRITE_LOCK
+
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as a:
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(a, "ri", a.login("ri", PASSWORD))
+        pairs = {s: seed_election(ri, s)[1] for s in ("32.14", "32.15")}
+        answers: dict[str, int] = {}
+
+        def push(scope: str) -> threading.Thread:
+            ms = [mutation("supporter", {"pair_id": pairs[scope][0]}, scope=scope)]
+
+            def run() -> None:
+                answers[scope] = ri.push(*ms).status_code
+
+            t = threading.Thread(target=run)
+            t.start()
+            return t
+
+        holder = psycopg.connect(pg_url, autocommit=True)
+        try:
+            with holder.transaction():
+                _scope_lock(holder, "32.14")
+                held = push("32.14")
+                push("32.15").join(60)
+                assert answers == {"32.15": 200}  # another scope went through
+                assert held.is_alive() and "32.14" not in answers
+            held.join(60)  # the scope's lock released: its push goes on
+            assert answers == {"32.15": 200, "32.14": 200}
+
+            with holder.transaction():
+                holder.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                stamped = push("32.15")
+                r = ri.get("/v1/feed", after=0, limit=50)
+                assert r.status_code == 200  # reads never wait for the stamp
+                seen = {rec.id for rec in decode_feed_page(r.json()).records}
+                assert stamped.is_alive()
+            stamped.join(60)
+            assert answers["32.15"] == 200
+            assert len(ri.feed_all()) == len(seen) + 1
+        finally:
+            holder.close()
+
+
+def test_many_scopes_through_two_processes_keep_every_guarantee(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Pushes of three kabupaten through two processes at once, where each scope's
+    pushes run in parallel with the others': every batch also sent through BOTH
+    processes at the same moment (applied once, the same answer twice); the same
+    NIKs filed for both pairs of an election by devices on different processes
+    (all flagged as external duplicates); a reader following the feed through
+    both processes sees every change once and in order; the audit chain checks."""
+    scopes = ("32.14", "32.15", "32.16")
+    with (
+        ServerProcess.start(tmp_path / "a", database_url=pg_url) as a,
+        ServerProcess.start(tmp_path / "b", database_url=pg_url) as b,
+    ):
+        servers = [a, b]
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        for s in scopes:
+            a.add_user("op" + s.replace(".", ""), PASSWORD, role="kabkota", region=s)
+        ri = Client(a, "ri", a.login("ri", PASSWORD))
+        pairs = {s: seed_election(ri, s)[1] for s in scopes}
+        acked: dict[str, int] = {}
+        shared_niks: set[str] = set()
+        lock = threading.Lock()
+        errors: list[str] = []
+        pushing = threading.Event()
+        pushing.set()
+
+        def device(scope: str, d: int) -> None:
+            user = "op" + scope.replace(".", "")
+            clients = [
+                Client(s, user, s.login(user, PASSWORD, device_id=f"{scope}-{d}")) for s in servers
+            ]
+            kab = scope.replace(".", "")
+            for batch in range(6):
+                ms = []
+                for i in range(8):
+                    # Half of each batch: NIKs the scope's other device files for the other pair.
+                    own = i % 2 == 1
+                    nik = f"{kab}{d if own else 9}{batch:02d}{i:08d}"
+                    ms.append(
+                        mutation("supporter", {"pair_id": pairs[scope][d], "nik": nik}, scope=scope)
+                    )
+                    if not own:
+                        with lock:
+                            shared_niks.add(nik)
+                batch_id = str(uuid.uuid4())
+                answers: list[Any] = [None, None]
+
+                def send(
+                    k: int,
+                    ms: list[dict[str, Any]] = ms,
+                    batch_id: str = batch_id,
+                    answers: list[Any] = answers,
+                ) -> None:
+                    answers[k] = clients[k].push(*ms, batch_id=batch_id)
+
+                twins = [threading.Thread(target=send, args=(k,)) for k in (0, 1)]
+                for t in twins:
+                    t.start()
+                for t in twins:
+                    t.join(120)
+                if any(r is None or r.status_code != 200 for r in answers):
+                    errors.append(f"{scope}-{d}: {[getattr(r, 'text', r) for r in answers]}")
+                    return
+                first, second = (r.json()["results"] for r in answers)
+                if first != second:
+                    errors.append(f"{scope}-{d}: two answers differ: {first} {second}")
+                with lock:
+                    for m, res in zip(ms, first, strict=True):
+                        if res["status"] == "applied":
+                            acked[m["record_id"]] = int(res["version"])
+
+        seen: Counter[tuple[str, int]] = Counter()
+        latest: dict[str, int] = {}
+
+        def reader() -> None:
+            tokens = [s.login("ri", PASSWORD, device_id="reader") for s in servers]
+            cursor, turn, idle_after_stop = "0", 0, 0
+            while idle_after_stop < 2:
+                r = servers[turn % 2].request(
+                    "GET", "/v1/feed", tokens[turn % 2], params={"after": cursor, "limit": 29}
+                )
+                turn += 1
+                if r.status_code != 200:
+                    errors.append(r.text)
+                    return
+                page = decode_feed_page(r.json())
+                for rec in page.records:
+                    if rec.entity == "supporter":
+                        seen[(rec.id, rec.version)] += 1
+                        if rec.version < latest.get(rec.id, 0):
+                            errors.append(f"version went back for {rec.id}")
+                        latest[rec.id] = rec.version
+                cursor = page.cursor
+                if not page.has_more and not pushing.is_set():
+                    idle_after_stop += 1
+
+        pull = threading.Thread(target=reader)
+        pull.start()
+        threads = [threading.Thread(target=device, args=(s, d)) for s in scopes for d in (0, 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        pushing.clear()
+        pull.join(120)
+        assert not errors, errors[:3]
+        assert len(acked) == len(scopes) * 2 * 6 * 8  # every supporter applied once
+        assert all(count == 1 for count in seen.values())  # no row pulled twice
+        final = {r["id"]: r for r in ri.feed_all() if r["entity"] == "supporter"}
+        assert set(final) == set(acked) == set(latest)
+        assert all(latest[rid] == final[rid]["version"] for rid in final)
+        flagged = {r["fields"]["nik"] for r in final.values() if r["fields"]["external_duplicate"]}
+        assert flagged == shared_niks
+        verify = a.cli("audit", "verify")
+        assert verify.returncode == 0 and "OK" in verify.stdout, verify.stdout
