@@ -291,6 +291,7 @@ def run_offices(specs: list[dict[str, Any]], seconds: float, start_at: float) ->
     ``start_at`` is a wall-clock time so that every client process starts together.
     """
     time.sleep(max(0.0, start_at - time.time()))
+    cpu_started = time.process_time()
     stop_at = time.monotonic() + seconds
     offices = [Office(spec["n"], spec, stop_at) for spec in specs]
     for o in offices:
@@ -299,6 +300,7 @@ def run_offices(specs: list[dict[str, Any]], seconds: float, start_at: float) ->
         o.join()
     return {
         "ended": time.time(),
+        "cpu_s": time.process_time() - cpu_started,
         "offices": [
             {
                 "n": o.n,
@@ -434,6 +436,7 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
         # From the common start to the last office's last answer.
         elapsed = max(out["ended"] for out in outs) - start_at
         server_cpu = sum(sum(p.cpu_times()[:2]) for p in procs) - cpu_before
+        pg_cpu = postgres_cpu(url) if url else None
         offices = [o for out in outs for o in out["offices"]]
         final_pull(offices, {spec["n"]: spec for spec in specs})
         # The end state as the server holds it (a national account reads everything).
@@ -458,11 +461,37 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
         # The servers' own CPU per acknowledged mutation (pulls included): less noisy
         # than the rate on a shared machine.
         out["server_cpu_ms_per_mutation"] = round(server_cpu * 1000 / max(1, out["mutations"]), 3)
+        # The same machine's two cores also ran the offices and, on PostgreSQL, the
+        # database's backends (their whole life: setup included).
+        per = 1000 / max(1, out["mutations"])
+        out["client_cpu_ms_per_mutation"] = round(sum(o["cpu_s"] for o in outs) * per, 3)
+        if pg_cpu is not None:
+            out["pg_cpu_ms_per_mutation"] = round(pg_cpu * per, 3)
         out["load_1m"] = round(os.getloadavg()[0], 2)
         for server in servers:
             server.stop()  # each writes its stage times once more at exit
         out["stages"] = merge_stages(stage_files)
         return out
+
+
+def postgres_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends still connected to ``url``'s
+    database (a lower bound: an overflow connection closed meanwhile took its own)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        pids = [
+            int(r[0])
+            for r in admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            total += sum(psutil.Process(pid).cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
 
 
 def merge_stages(files: list[Path]) -> dict[str, dict[str, float]]:
