@@ -177,10 +177,13 @@ def test_large_files_are_validated_in_a_process_of_their_own(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     small = write_csv(folder / "small.csv", supporter_rows(10))
-    assert not parallel.wanted(small)
-    monkeypatch.setattr(parallel, "PARALLEL_ABOVE_BYTES", 100)
+    book = write_xlsx(folder / "small.xlsx", supporter_rows(10))
+    assert not parallel.wanted(small) and not parallel.wanted(book)
+    monkeypatch.setattr(parallel, "PARALLEL_CSV_ABOVE_BYTES", 100)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    assert parallel.wanted(small)
+    assert parallel.wanted(small) and not parallel.wanted(book)  # each format its own size
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE_BYTES", 100)
+    assert parallel.wanted(book)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
     assert not parallel.wanted(small)  # one core: nothing to overlap
     assert not parallel.wanted(folder / "missing.csv")
