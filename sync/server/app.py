@@ -17,13 +17,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
-from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.server import models
 from sync.server.config import ServerConfig
 from sync.server.http import ERRORS, install_handlers, json_response
-from sync.server.middleware import BodyMiddleware
+from sync.server.middleware import AnswerGZip, BodyMiddleware
+from sync.server.public import encoded
+from sync.server.public import lane as public_lane
 from sync.server.public import pages as public_pages
 from sync.server.routes import accounts, auth, bundles, checks, health, records, snapshot
 from sync.server.routes import sync as sync_routes
@@ -68,11 +69,17 @@ def create_app(config: ServerConfig) -> FastAPI:
         description="Central server of Silon Desktop: see docs/PROTOCOL.md.",
     )
     app.state.server = state
-    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    app.add_middleware(
+        AnswerGZip,
+        skip=public_pages.PREFIX,
+        minimum_size=encoded.GZIP_MIN_BYTES,
+        compresslevel=encoded.GZIP_LEVEL,
+    )
+    app.add_middleware(public_lane.CheckLane)  # the NIK check before routing (body read)
     app.add_middleware(
         BodyMiddleware, max_bytes=config.max_body_bytes, read_timeout=config.read_timeout
     )
-    app.add_middleware(public_pages.FastLane)  # cached public pages before routing
+    app.add_middleware(public_lane.FastLane)  # cached public pages before anything else
     install_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)

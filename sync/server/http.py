@@ -113,10 +113,15 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _busy(_request: Request, exc: OperationalError) -> Response:
-        text = str(exc.orig).lower()
-        if any(word in text for word in ("locked", "busy", "connection", "timeout", "terminat")):
-            log.warning("database busy or unavailable: %s", exc)
-        else:  # not a passing condition: a bug or a broken schema, keep the traceback
-            log.error("database error", exc_info=exc)
-        body = {"error": "busy", "message": "server busy, retry later"}
-        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+        return busy_response(exc)
+
+
+def busy_response(exc: OperationalError) -> Response:
+    """503 ``busy`` (Retry-After 1) for a database error, logged by its kind."""
+    text = str(exc.orig).lower()
+    if any(word in text for word in ("locked", "busy", "connection", "timeout", "terminat")):
+        log.warning("database busy or unavailable: %s", exc)
+    else:  # not a passing condition: a bug or a broken schema, keep the traceback
+        log.error("database error", exc_info=exc)
+    body = {"error": "busy", "message": "server busy, retry later"}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})

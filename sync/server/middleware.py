@@ -1,4 +1,5 @@
-"""ASGI middleware: request body size limit and gzip-compressed request bodies."""
+"""ASGI middleware: request body size limit and gzip-compressed request bodies; gzip
+compression of answers except the public pages'."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import orjson
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server.errors import ApiError
@@ -156,3 +158,23 @@ class BodyMiddleware:
             return await receive()
 
         await self.app(new_scope, replay, send)
+
+
+class AnswerGZip(GZipMiddleware):
+    """Starlette's GZipMiddleware for every path but ``skip`` and below it: the public
+    pages send their own encodings (each with its ETag, compressed once per page
+    version; :mod:`sync.server.public.encoded`)."""
+
+    def __init__(self, app: ASGIApp, skip: str, minimum_size: int, compresslevel: int) -> None:
+        super().__init__(app, minimum_size=minimum_size, compresslevel=compresslevel)
+        self.skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if path.startswith(self.skip) and (
+                len(path) == len(self.skip) or path[len(self.skip)] == "/"
+            ):
+                await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)

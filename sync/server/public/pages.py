@@ -34,13 +34,15 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
 from sync.server.db import commits, read_tx
-from sync.server.public import i18n, objections, svg, views
+from sync.server.public import encoded, i18n, objections, svg, views
 from sync.server.public.check import Checker, Match, valid_date, valid_nik
+from sync.server.public.encoded import Page
 from sync.server.public.figures import COUNTS
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ HTML = "text/html; charset=utf-8"
 CSS = (resources.files("sync.server.public") / "static" / "public.css").read_bytes()
 
 ENV = Environment(
+    auto_reload=False,  # package templates: no stat() of the file per render
     loader=PackageLoader("sync.server.public", "templates"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
@@ -102,12 +105,9 @@ def read_stamp(engine: Engine) -> Stamp:
     )
 
 
-#: A cached page: its bytes and its ETag (quoted, as sent).
-Page = tuple[bytes, bytes]
-
-
 def etag(stamp: Stamp, key: tuple[str, ...]) -> bytes:
-    """The ETag of ``key``'s page at ``stamp`` (equal bytes, equal tag)."""
+    """The ETag of ``key``'s plain page at ``stamp`` (equal bytes, equal tag; the gzip
+    variant's is :attr:`Page.gz_tag`)."""
     digest = hashlib.blake2b(repr((key, stamp)).encode("utf-8"), digest_size=12).hexdigest()
     return f'"{digest}"'.encode("ascii")
 
@@ -123,6 +123,10 @@ class Public:
         self._head: tuple[int, dict[str, Any]] | None = None
         self._checker: Checker | None = None
         self._stamp: tuple[int, float, Stamp] | None = None
+        #: The check page around its answer, per language: (stamp, before, after).
+        self._shells: dict[str, tuple[Stamp, bytes, bytes]] = {}
+        #: Check answers without matches: (lang, error, filed, checked) -> bytes.
+        self._results: dict[tuple[str, str, bool, bool], bytes] = {}
         self.stamp_ttl = int(os.environ.get("SILON_PUBLIC_STAMP_TTL_MS", "200")) / 1000
 
     def checker(self) -> Checker:
@@ -178,12 +182,11 @@ class Public:
             return hit[1]
         self._building.add(key)  # the event loop's thread only: no lock
         try:
-            body = await run_in_threadpool(build, stamp)
+            made = await run_in_threadpool(_made_page, build, stamp, key)
         finally:
             self._building.discard(key)
-        if body is None:
+        if made is None:
             return None
-        made = (body, etag(stamp, key))
         current = self._pages.get(key)
         if current is None or current[0].version <= stamp.version:
             self._pages[key] = (stamp, made)
@@ -199,6 +202,42 @@ class Public:
             return hit[1]
         return None
 
+    def check_page(self, lang: str, **context: Any) -> bytes:
+        """The check page with the answer of ``context`` (error, filed, checked,
+        matches, nik, birth_date): the page around the answer is rendered once per
+        stamp and language, an answer without matches once per process and kind
+        (absent NIK and wrong birth date: the same bytes), a listed one each time."""
+        stamp = self.stamp()
+        shell = self._shells.get(lang)
+        if shell is None or shell[0] != stamp:
+            whole = self.render("check.html", lang, stamp, result=Markup(CHECK_SLOT))
+            before, _slot, after = whole.partition(CHECK_SLOT.encode("ascii"))
+            shell = (stamp, before, after)
+            self._shells[lang] = shell
+        matches = context.get("matches")
+        if matches:
+            result = self.render_result(lang, **context)
+        else:
+            key = (lang, str(context.get("error", "")), bool(context.get("filed")),
+                   bool(context.get("checked")))  # fmt: skip
+            cached = self._results.get(key)
+            if cached is None:
+                cached = self._results[key] = self.render_result(lang, **context)
+            result = cached
+        return shell[1] + result + shell[2]
+
+    def render_result(self, lang: str, **context: Any) -> bytes:
+        """The answer part of the check page (check_result.html)."""
+        context.setdefault("matches", [])
+        page = ENV.get_template("check_result.html").render(
+            t=_translator(lang),
+            lang=lang,
+            reason=lambda code: i18n.reason(code, lang),
+            prefix=PREFIX,
+            **context,
+        )
+        return page.encode("utf-8")
+
     def data(self) -> tuple[views.Structure, views.Figures, dict[str, tuple[int, int]]]:
         with read_tx(self.state.engine) as conn:
             return views.load_all(conn)
@@ -206,7 +245,7 @@ class Public:
     # --- rendering --------------------------------------------------------------
 
     def render(self, template: str, lang: str, stamp: Stamp, **context: Any) -> bytes:
-        t = i18n.translator(lang)
+        t = _translator(lang)
         updated = (
             dt.datetime.fromtimestamp(stamp.updated_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
             if stamp.updated_at
@@ -227,25 +266,63 @@ class Public:
         return page.encode("utf-8")
 
 
+#: Where the answer goes in the check page's shell (never in a text of its own).
+CHECK_SLOT = "\x00check-result\x00"
+
+_TRANSLATORS = {lang: i18n.translator(lang) for lang in i18n.LANGS}
+
+
+def _translator(lang: str) -> dict[str, str]:
+    """The page words of ``lang`` (made once per process; read only)."""
+    return _TRANSLATORS.get(lang) or i18n.translator(lang)
+
+
+def _made_page(
+    build: Callable[[Stamp], bytes | None], stamp: Stamp, key: tuple[str, ...]
+) -> Page | None:
+    """``build``'s bytes as a cached page (plain and gzip, with their tags); in the
+    thread pool."""
+    body = build(stamp)
+    return None if body is None else Page.of(body, etag(stamp, key))
+
+
 def _lang(request: Request) -> str:
     return i18n.pick_lang(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
 
 
-def html(request: Request, body: bytes, status: int = 200, etag_: bytes | None = None) -> Response:
-    """An HTML response; ``?lang=`` also sets the language cookie. With ``etag_`` (a
-    cached page) an ``If-None-Match`` naming it is answered 304 without the body."""
-    if etag_ and _not_modified(request.headers.get("if-none-match"), etag_):
-        response = Response(status_code=304)
-    else:
-        response = Response(body, status_code=status, media_type=HTML)
-    if etag_:
-        response.headers["ETag"] = etag_.decode("ascii")
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Vary"] = "Cookie"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+def html(
+    request: Request,
+    body: bytes,
+    status: int = 200,
+    extra: tuple[tuple[bytes, bytes], ...] = encoded.PAGE_HEADERS,
+) -> Response:
+    """An HTML page built for this request, gzip-compressed when the client accepts it
+    (the app's GZipMiddleware leaves the public pages alone); ``?lang=`` also sets the
+    language cookie."""
+    accept = request.headers.get("accept-encoding")
+    sent, raw = encoded.fresh_answer(body, encoded.HTML, extra, accept)
+    return _with_lang_cookie(request, encoded.RawResponse(status, sent, raw))
+
+
+def cached(
+    request: Request,
+    page: Page,
+    content_type: bytes = encoded.HTML,
+    extra: tuple[tuple[bytes, bytes], ...] = encoded.PAGE_HEADERS,
+) -> Response:
+    """A cached page in the variant the client accepts, or 304 when it holds that
+    variant (the same headers as the fast lane's); ``?lang=`` sets the cookie."""
+    status, body, raw = encoded.cached_answer(
+        page,
+        content_type,
+        extra,
+        request.headers.get("accept-encoding"),
+        request.headers.get("if-none-match"),
     )
+    return _with_lang_cookie(request, encoded.RawResponse(status, body, raw))
+
+
+def _with_lang_cookie(request: Request, response: Response) -> Response:
     query = request.query_params.get("lang")
     if query in i18n.LANGS:
         response.set_cookie(i18n.COOKIE, str(query), max_age=365 * 86400, samesite="lax")
@@ -295,7 +372,11 @@ _made = threading.Lock()
 
 def of(request: Request) -> Public:
     """The process's :class:`Public` of the app serving ``request`` (made on first use)."""
-    app_state = request.app.state
+    return public_of(request.app.state)
+
+
+def public_of(app_state: Any) -> Public:
+    """The process's :class:`Public` of an app's ``state`` (made on first use)."""
     public: Public | None = getattr(app_state, "public", None)
     if public is None:
         with _made:
@@ -335,7 +416,7 @@ async def index(request: Request) -> Response:
         return public.render("index.html", lang, stamp, elections=elections, counts=counts)
 
     page = await public.page(("index", lang), build)
-    return html(request, page[0] if page else b"", etag_=page[1] if page else None)
+    return cached(request, page) if page else html(request, b"")
 
 
 @router.get("/pemilihan/{election_id}")
@@ -414,8 +495,10 @@ async def data_json(request: Request) -> Response:
         }
         return orjson.dumps(doc)
 
-    page = await public.page(("json",), build) or (b"{}", b"")
-    return _cacheable(request, page, "application/json", {})
+    page = await public.page(("json",), build)
+    if page is None:  # build never answers None
+        raise RuntimeError("open data not built")
+    return cached(request, page, encoded.JSON, encoded.DATA_HEADERS)
 
 
 @router.get("/data/dukungan.csv")
@@ -437,31 +520,10 @@ async def data_csv(request: Request) -> Response:
                         )  # fmt: skip
         return out.getvalue().encode("utf-8")
 
-    page = await public.page(("csv",), build) or (b"", b"")
-    return _cacheable(
-        request,
-        page,
-        "text/csv; charset=utf-8",
-        {"Content-Disposition": 'inline; filename="dukungan.csv"'},
-    )
-
-
-def _cacheable(request: Request, page: Page, media_type: str, extra: dict[str, str]) -> Response:
-    """Open data: the bytes with their ETag, or 304 when the client holds them."""
-    headers = {"Cache-Control": "no-cache", **extra}
-    if page[1]:
-        headers["ETag"] = page[1].decode("ascii")
-        if _not_modified(request.headers.get("if-none-match"), page[1]):
-            return Response(status_code=304, headers=headers)
-    return Response(page[0], media_type=media_type, headers=headers)
-
-
-def _not_modified(header: str | bytes | None, tag: bytes) -> bool:
-    """Whether an ``If-None-Match`` value names ``tag`` (or is ``*``)."""
-    if not header:
-        return False
-    raw = header.encode("latin-1") if isinstance(header, str) else header
-    return any(t.strip() in (tag, b"*", b"W/" + tag) for t in raw.split(b","))
+    page = await public.page(("csv",), build)
+    if page is None:  # build never answers None
+        raise RuntimeError("open data not built")
+    return cached(request, page, encoded.CSV, encoded.CSV_HEADERS)
 
 
 @router.get("/audit-head.json")
@@ -487,35 +549,38 @@ CSV_COLUMNS = (
 
 def _or_404(request: Request, public: Public, lang: str, page: Page | None) -> Response:
     if page is not None:
-        return html(request, page[0], etag_=page[1])
+        return cached(request, page)
     missing = public.render("not_found.html", lang, public.stamp())
     return html(request, missing, status=404)
 
 
 # --- Cek dukungan and objections ------------------------------------------------------
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
+
+#: A public form's largest body (a longer one is read as no form at all).
+FORM_MAX_BYTES = 4096
 
 
-async def _form(request: Request) -> dict[str, str]:
-    raw = await request.body()
-    if len(raw) > 4096:
+def form_fields(raw: bytes) -> dict[str, str]:
+    """A urlencoded form's fields (first value each); a body over 4 KiB is no form."""
+    if len(raw) > FORM_MAX_BYTES:
         return {}
     parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
     return {k: v[0].strip() for k, v in parsed.items() if v}
 
 
+async def _form(request: Request) -> dict[str, str]:
+    return form_fields(await request.body())
+
+
 def _check_page(
     request: Request, public: Public, lang: str, status: int = 200, **context: Any
 ) -> Response:
-    page = public.render("check.html", lang, public.stamp(), **context)
-    response = html(request, page, status=status)
-    response.headers.update(NO_STORE)
-    return response
+    return html(request, public.check_page(lang, **context), status, encoded.NO_STORE_HEADERS)
 
 
 async def _run_check(
-    request: Request, public: Public, form: dict[str, str]
+    public: Public, source: str, form: dict[str, str]
 ) -> tuple[str, list[Match] | None, str]:
     """``(error key or "", matches or None, nik hash)`` of a submitted NIK and birth date."""
     nik, birth = form.get("nik", ""), form.get("birth_date", "")
@@ -524,7 +589,6 @@ async def _run_check(
     if not valid_date(birth):
         return "check_bad_date", None, ""
     checker = public.checker()
-    source = request.client.host if request.client else ""
     now = public.state.config.clock.time()
     # One trip to the thread pool: counting and the lookup (a refused check looks nothing up).
     matches = await run_in_threadpool(checker.check, source, nik, birth, now)
@@ -536,29 +600,40 @@ async def _run_check(
     return "", matches, nik_hash
 
 
-@router.get("/cek")
-def check_form(request: Request) -> Response:
-    return _check_page(request, of(request), _lang(request))
-
-
-@router.post("/cek")
-async def check(request: Request) -> Response:
-    public = of(request)
-    form = await _form(request)
-    lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
-    error, matches, _h = await _run_check(request, public, form)
+async def answer_check(
+    public: Public, source: str, cookie_lang: str | None, form: dict[str, str]
+) -> tuple[int, bytes]:
+    """``(status, page)`` of a submitted check (the routed and the fast lane's)."""
+    lang = i18n.pick_lang(form.get("lang"), cookie_lang)
+    error, matches, _h = await _run_check(public, source, form)
     status = 429 if error == "check_limited" else 400 if error else 200
-    return _check_page(
-        request,
-        public,
+    page = public.check_page(
         lang,
-        status=status,
         checked=True,
         error=error,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",
     )
+    return status, page
+
+
+def _source(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+@router.get("/cek")
+async def check_form(request: Request) -> Response:
+    return _check_page(request, of(request), _lang(request))
+
+
+@router.post("/cek")
+async def check(request: Request) -> Response:
+    form = await _form(request)
+    status, page = await answer_check(
+        of(request), _source(request), request.cookies.get(i18n.COOKIE), form
+    )
+    return html(request, page, status, encoded.NO_STORE_HEADERS)
 
 
 @router.post("/keberatan")
@@ -567,7 +642,7 @@ async def object_to_support(request: Request) -> Response:
     form = await _form(request)
     lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
     contact = form.get("contact", "")
-    error, matches, nik_hash = await _run_check(request, public, form)
+    error, matches, nik_hash = await _run_check(public, _source(request), form)
     if not error and not objections.valid_contact(contact):
         error = "object_bad_contact"
     filed = False
@@ -601,78 +676,3 @@ async def object_to_support(request: Request) -> Response:
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",
     )
-
-
-# --- the fast lane: cached pages before routing ------------------------------------------
-
-_PAGE_HEADERS = [
-    (b"cache-control", b"no-cache"),
-    (b"vary", b"Cookie"),
-    (b"x-content-type-options", b"nosniff"),
-    (
-        b"content-security-policy",
-        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'",
-    ),
-]
-
-
-_DATA_HEADERS = [(b"cache-control", b"no-cache")]
-
-
-def _fast_key(path: str, lang: str) -> tuple[tuple[str, ...], bytes] | None:
-    """The cache key and content type of a cacheable public GET path (None: not one)."""
-    if path in (PREFIX, PREFIX + "/"):
-        return ("index", lang), HTML.encode()
-    rest = path[len(PREFIX) :]
-    for head, name in (("/pemilihan/", "election"), ("/pasangan/", "pair")):
-        if rest.startswith(head) and "/" not in rest[len(head) :]:
-            return (name, rest[len(head) :][:64], lang), HTML.encode()
-    if rest == "/data/pemilihan.json":
-        return ("json",), b"application/json"
-    return None
-
-
-class FastLane:
-    """ASGI wrapper: a GET of a public page whose bytes are cached for the current
-    stamp is answered before middleware and routing (about a third of the time of
-    the routed request); anything else, and every first request, goes through the
-    app, which builds and caches the page. ``?lang=`` always goes through (it sets
-    the cookie)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "GET"
-            and not scope.get("query_string")
-            and scope["path"].startswith(PREFIX)
-        ):
-            public: Public | None = getattr(scope["app"].state, "public", None)
-            if public is not None:
-                lang = i18n.DEFAULT_LANG
-                holds: bytes | None = None
-                for name, value in scope["headers"]:
-                    if name == b"cookie" and b"silon_lang=en" in value:
-                        lang = "en"
-                    elif name == b"if-none-match":
-                        holds = value
-                found = _fast_key(scope["path"], lang)
-                hit = public.peek(found[0]) if found else None
-                if found is not None and hit is not None:
-                    body, tag = hit
-                    fresh = _not_modified(holds, tag)
-                    headers = [
-                        (b"content-type", found[1]),
-                        (b"content-length", b"0" if fresh else str(len(body)).encode()),
-                        (b"etag", tag),
-                        *(_PAGE_HEADERS if found[1] == HTML.encode() else _DATA_HEADERS),
-                    ]
-                    status = 304 if fresh else 200
-                    await send(
-                        {"type": "http.response.start", "status": status, "headers": headers}
-                    )
-                    await send({"type": "http.response.body", "body": b"" if fresh else body})
-                    return
-        await self.app(scope, receive, send)

@@ -6,7 +6,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
-from sync.server.public.pages import FastLane
+from sync.server.public.encoded import Page
+from sync.server.public.lane import FastLane
 
 
 class Cache:
@@ -14,10 +15,10 @@ class Cache:
         self.pages = pages
         self.asked: list[tuple[str, ...]] = []
 
-    def peek(self, key: tuple[str, ...]) -> tuple[bytes, bytes] | None:
+    def peek(self, key: tuple[str, ...]) -> Page | None:
         self.asked.append(key)
         body = self.pages.get(key)
-        return None if body is None else (body, b'"tag-' + key[0].encode() + b'"')
+        return None if body is None else Page.of(body, b'"tag-' + key[0].encode() + b'"')
 
 
 def _call(

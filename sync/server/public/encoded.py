@@ -1,0 +1,173 @@
+"""Public answers as ready bytes: a cached page in both encodings, and its headers.
+
+A cached page is kept plain and gzip-compressed (compressed once, when it is
+built), each variant with an ETag of its own: the gzip variant's tag is the plain
+one with ``-gz`` inside the quotes, so a client that stored one variant never gets
+a 304 for the other. The routed answer (:func:`response`) and the fast lane
+(:mod:`sync.server.public.lane`) send the same headers from :func:`headers`.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.responses import Response
+
+HTML = b"text/html; charset=utf-8"
+JSON = b"application/json"
+CSV = b"text/csv; charset=utf-8"
+
+#: Bodies shorter than this are sent plain (as the app's GZipMiddleware does).
+GZIP_MIN_BYTES = 512
+#: The app's GZipMiddleware level.
+GZIP_LEVEL = 6
+
+CSP = b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+
+#: The headers of every public HTML page (cached or not), after the per-answer ones.
+PAGE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"cache-control", b"no-cache"),
+    (b"vary", b"Cookie, Accept-Encoding"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", CSP),
+)
+
+#: The headers of an answer that no cache may keep (the NIK check): no-store.
+NO_STORE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"cache-control", b"no-store"),
+    (b"vary", b"Cookie, Accept-Encoding"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", CSP),
+    (b"pragma", b"no-cache"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+#: Open data (JSON, CSV): no language, so no cookie in Vary.
+DATA_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"cache-control", b"no-cache"),
+    (b"vary", b"Accept-Encoding"),
+)
+
+CSV_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    *DATA_HEADERS,
+    (b"content-disposition", b'inline; filename="dukungan.csv"'),
+)
+
+
+def compress(body: bytes) -> bytes | None:
+    """``body`` gzip-compressed (the same bytes every time), or None when too short."""
+    if len(body) < GZIP_MIN_BYTES:
+        return None
+    return gzip.compress(body, GZIP_LEVEL, mtime=0)
+
+
+def accepts_gzip(header: bytes | str | None) -> bool:
+    """Whether an ``Accept-Encoding`` value lets the answer be gzip-compressed: the rule
+    of the app's GZipMiddleware ("gzip" anywhere in it), so the routed and the fast
+    lane answer every client alike."""
+    if not header:
+        return False
+    if isinstance(header, str):
+        return "gzip" in header
+    return b"gzip" in header
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A cached page: plain bytes and tag, and (bodies of 512 bytes or more) the gzip
+    bytes and their tag."""
+
+    body: bytes
+    tag: bytes  # quoted, as sent
+    gz: bytes | None
+    gz_tag: bytes
+
+    @classmethod
+    def of(cls, body: bytes, tag: bytes) -> Page:
+        """``body`` with its plain ``tag`` (``"..."``); the gzip variant made here."""
+        return cls(body, tag, compress(body), tag[:-1] + b'-gz"')
+
+    def variant(self, gzip_ok: bool) -> tuple[bytes, bytes, bool]:
+        """``(bytes, tag, compressed)`` for a client that accepts gzip or not."""
+        if gzip_ok and self.gz is not None:
+            return self.gz, self.gz_tag, True
+        return self.body, self.tag, False
+
+
+def not_modified(header: str | bytes | None, tag: bytes) -> bool:
+    """Whether an ``If-None-Match`` value names ``tag`` (or is ``*``)."""
+    if not header:
+        return False
+    raw = header.encode("latin-1") if isinstance(header, str) else header
+    if raw == tag:  # the usual case: the client sends back the one tag it holds
+        return True
+    return any(t.strip() in (tag, b"*", b"W/" + tag) for t in raw.split(b","))
+
+
+def headers(
+    content_type: bytes,
+    length: int | None,
+    extra: tuple[tuple[bytes, bytes], ...],
+    tag: bytes | None = None,
+    compressed: bool = False,
+) -> list[tuple[bytes, bytes]]:
+    """The raw headers of an answer (the same list from either lane); ``length`` None:
+    a 304, which names no length."""
+    out = [(b"content-type", content_type)]
+    if length is not None:
+        out.append((b"content-length", str(length).encode("ascii")))
+    if tag is not None:
+        out.append((b"etag", tag))
+    if compressed:
+        out.append((b"content-encoding", b"gzip"))
+    out.extend(extra)
+    return out
+
+
+def cached_answer(
+    page: Page,
+    content_type: bytes,
+    extra: tuple[tuple[bytes, bytes], ...],
+    accept_encoding: bytes | str | None,
+    if_none_match: bytes | str | None,
+) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """``(status, body, headers)`` of a cached page: 304 without a body when the
+    client holds the variant it would get, else that variant."""
+    body, tag, compressed = page.variant(accepts_gzip(accept_encoding))
+    if not_modified(if_none_match, tag):
+        return 304, b"", headers(content_type, None, extra, tag, compressed)
+    return 200, body, headers(content_type, len(body), extra, tag, compressed)
+
+
+def fresh_answer(
+    page: bytes,
+    content_type: bytes,
+    extra: tuple[tuple[bytes, bytes], ...],
+    accept_encoding: bytes | str | None,
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """``(body, headers)`` of a page built for one request (no ETag), gzip-compressed
+    when the client accepts it and it is long enough."""
+    gz = compress(page) if accepts_gzip(accept_encoding) else None
+    body = page if gz is None else gz
+    return body, headers(content_type, len(body), extra, compressed=gz is not None)
+
+
+class RawResponse(Response):
+    """A response with its headers as given (the app's GZipMiddleware leaves a body
+    with Content-Encoding alone)."""
+
+    def __init__(self, status: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        self.raw_headers = raw_headers
+
+
+async def send_raw(
+    send: Any, status: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Send one whole answer on an ASGI ``send``."""
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})

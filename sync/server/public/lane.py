@@ -1,0 +1,149 @@
+"""The public fast lane: the public pages answered before FastAPI's routing.
+
+Two plain ASGI wrappers, each answering a few public paths itself and passing
+everything else on:
+
+- :class:`FastLane` (outermost): a GET of a public page whose bytes are cached for
+  the current stamp is answered from those bytes, plain or gzip as the client
+  accepts, with its ETag, or 304 when ``If-None-Match`` names that variant. A page
+  not cached yet (or of an older stamp) goes through the app, which builds and
+  caches it. ``?lang=`` always goes through (the app sets the language cookie).
+- :class:`CheckLane` (inside the body middleware, so it gets a read, size-limited
+  and inflated body): the NIK check (``POST /publik/cek``) and its empty form
+  (``GET /publik/cek``), by the same :func:`pages.answer_check` as the routed
+  endpoint: the same rate limits, page and headers (no-store), one thread-pool trip.
+
+What this saves is the routing and middleware of FastAPI (a tenth of a millisecond
+and more per request); see README.md, "Benchmarks", bench_public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from starlette.requests import cookie_parser
+
+from sync.server.http import busy_response
+from sync.server.public import encoded, i18n, pages
+from sync.server.public.pages import PREFIX, Public
+
+_COOKIE = i18n.COOKIE.encode("ascii")
+
+
+def _lang(cookie: bytes | None) -> str:
+    """The page language of a request without ``?lang=``: the cookie's, or Indonesian."""
+    if cookie is None or _COOKIE not in cookie:
+        return i18n.DEFAULT_LANG
+    return i18n.pick_lang(None, cookie_parser(cookie.decode("latin-1")).get(i18n.COOKIE))
+
+
+def _key(
+    path: str, lang: str
+) -> tuple[tuple[str, ...], bytes, tuple[tuple[bytes, bytes], ...]] | None:
+    """The cache key, content type and headers of a cached public GET path (None: not one)."""
+    if path == PREFIX + "/" or path == PREFIX:
+        return ("index", lang), encoded.HTML, encoded.PAGE_HEADERS
+    rest = path[len(PREFIX) :]
+    for head, name in (("/pemilihan/", "election"), ("/pasangan/", "pair")):
+        if rest.startswith(head) and "/" not in rest[len(head) :]:
+            return (name, rest[len(head) :][:64], lang), encoded.HTML, encoded.PAGE_HEADERS
+    if rest == "/data/pemilihan.json":
+        return ("json",), encoded.JSON, encoded.DATA_HEADERS
+    if rest == "/data/dukungan.csv":
+        return ("csv",), encoded.CSV, encoded.CSV_HEADERS
+    return None
+
+
+def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None]:
+    """``(cookie, accept-encoding, if-none-match)`` of a request (None: not sent)."""
+    cookie = accept = holds = None
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            cookie = value if cookie is None else cookie + b"; " + value
+        elif name == b"accept-encoding":
+            accept = value
+        elif name == b"if-none-match":
+            holds = value
+    return cookie, accept, holds
+
+
+class FastLane:
+    """Cached public pages answered before middleware and routing (module docstring)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and not scope.get("query_string")
+            and scope["path"].startswith(PREFIX)
+        ):
+            public: Public | None = getattr(scope["app"].state, "public", None)
+            if public is not None:
+                cookie, accept, holds = _headers(scope)
+                found = _key(scope["path"], _lang(cookie))
+                page = public.peek(found[0]) if found is not None else None
+                if found is not None and page is not None:
+                    status, body, raw = encoded.cached_answer(
+                        page, found[1], found[2], accept, holds
+                    )
+                    await encoded.send_raw(send, status, body, raw)
+                    return
+        await self.app(scope, receive, send)
+
+
+class CheckLane:
+    """The NIK check and its form answered before routing (module docstring)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != PREFIX + "/cek"
+            or scope.get("query_string")
+            or scope["method"] not in ("GET", "POST")
+        ):
+            await self.app(scope, receive, send)
+            return
+        public = pages.public_of(scope["app"].state)
+        cookie, accept, _holds = _headers(scope)
+        lang = _lang(cookie)
+        try:
+            if scope["method"] == "GET":
+                status, page = 200, public.check_page(lang)
+            else:
+                raw_form = await _body(receive)
+                if raw_form is None:  # the client left
+                    return
+                form = pages.form_fields(raw_form)
+                client = scope.get("client")
+                source = str(client[0]) if client else ""
+                status, page = await pages.answer_check(public, source, lang, form)
+        except OperationalError as exc:  # as the app's handler answers it
+            await busy_response(exc)(scope, receive, send)
+            return
+        body, raw = encoded.fresh_answer(page, encoded.HTML, encoded.NO_STORE_HEADERS, accept)
+        await encoded.send_raw(send, status, body, raw)
+
+
+async def _body(receive: Any) -> bytes | None:
+    """The request body (already read and limited by the body middleware); None when
+    the client disconnected."""
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= pages.FORM_MAX_BYTES + 1:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
