@@ -16,6 +16,7 @@ ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a b
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import hashlib
@@ -25,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -591,7 +593,8 @@ async def _run_check(
     checker = public.checker()
     now = public.state.config.clock.time()
     # One trip to the thread pool: counting and the lookup (a refused check looks nothing up).
-    matches = await run_in_threadpool(checker.check, source, nik, birth, now)
+    loop = asyncio.get_running_loop()
+    matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
     nik_hash = checker.nik_hash(nik)
     if matches is None:
         log.warning("public check refused (rate limit): nik=%s", nik_hash)
@@ -616,6 +619,10 @@ async def answer_check(
         birth_date=form.get("birth_date", "") if matches else "",
     )
     return status, page
+
+
+#: The threads the NIK checks run on (database reads and the counters' writes).
+_CHECKS = ThreadPoolExecutor(4, thread_name_prefix="public-check")
 
 
 def _source(request: Request) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,7 +23,12 @@ class Cache:
 
 
 def _call(
-    cache: Cache, path: str, query: bytes = b"", cookie: bytes = b"", holds: bytes = b""
+    cache: Cache,
+    path: str,
+    query: bytes = b"",
+    cookie: bytes = b"",
+    holds: bytes = b"",
+    accept: bytes = b"",
 ) -> tuple[list[Any], int]:
     passed = 0
 
@@ -35,6 +41,8 @@ def _call(
     headers = [(b"cookie", cookie)] if cookie else []
     if holds:
         headers.append((b"if-none-match", holds))
+    if accept:
+        headers.append((b"accept-encoding", accept))
     scope = {"type": "http", "method": "GET", "path": path, "query_string": query,
              "headers": headers, "app": app}  # fmt: skip
     sent: list[Any] = []
@@ -80,3 +88,30 @@ def test_a_client_holding_the_page_gets_304_without_the_body() -> None:
     # Another tag (the page changed since): the new bytes.
     sent, passed = _call(cache, "/publik/pemilihan/e1", holds=b'"old", "older"')
     assert sent[0]["status"] == 200 and sent[1]["body"] == b"<html>id</html>"
+
+
+def test_a_client_accepting_gzip_gets_the_gzip_bytes_under_their_own_tag() -> None:
+    page = b"<html>" + b"Pemilihan Bupati " * 64 + b"</html>"
+    cache = Cache({("election", "e1", "id"): page, ("index", "id"): b"<html>short</html>"})
+    sent, passed = _call(cache, "/publik/pemilihan/e1", accept=b"gzip, deflate, br")
+    headers = dict(sent[0]["headers"])
+    assert passed == 0 and sent[0]["status"] == 200
+    assert headers[b"content-encoding"] == b"gzip" and headers[b"etag"] == b'"tag-election-gz"'
+    assert gzip.decompress(sent[1]["body"]) == page
+    assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()
+    assert headers[b"vary"] == b"Cookie, Accept-Encoding"
+    # The plain tag held, gzip accepted: the gzip bytes (not a 304 for other bytes).
+    sent, _p = _call(cache, "/publik/pemilihan/e1", holds=b'"tag-election"', accept=b"gzip")
+    assert sent[0]["status"] == 200 and gzip.decompress(sent[1]["body"]) == page
+    sent, _p = _call(cache, "/publik/pemilihan/e1", holds=b'"tag-election-gz"', accept=b"gzip")
+    assert sent[0]["status"] == 304 and sent[1]["body"] == b""
+    assert b"content-length" not in dict(sent[0]["headers"])
+    # The gzip tag held, gzip not accepted: the plain bytes.
+    sent, _p = _call(cache, "/publik/pemilihan/e1", holds=b'"tag-election-gz"')
+    assert sent[0]["status"] == 200 and sent[1]["body"] == page
+    assert b"content-encoding" not in dict(sent[0]["headers"])
+    # A page too short to compress is sent plain, under the plain tag.
+    sent, _p = _call(cache, "/publik/", accept=b"gzip")
+    headers = dict(sent[0]["headers"])
+    assert sent[1]["body"] == b"<html>short</html>" and b"content-encoding" not in headers
+    assert headers[b"etag"] == b'"tag-index"'
