@@ -31,7 +31,9 @@ Run: ``python tests/bench/bench_public.py [--supporters N] [--push N]
    (100 checks/s for 5 s), CPU microseconds of the server process per answer.
 
 The last line is one JSON object; ``load_average_1m`` is the machine's load at the
-end (the machine is shared: figures from a loaded machine are worse). Targets
+end (the machine is shared: figures from a loaded machine are worse);
+``server_http`` / ``server_loop`` name uvicorn's HTTP parser and event loop in the
+server process (httptools and uvloop when installed, else h11 and asyncio). Targets
 (2 cores): page_rps >= 1000, page_p99_ms < 100, check_p99_ms < 50,
 push_slowdown <= 1.3.
 """
@@ -49,6 +51,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -426,6 +429,9 @@ def main() -> None:
                 "push_mutations": args.push,
                 "seed_s": round(seed_s, 1),
                 "load_average_1m": round(os.getloadavg()[0], 2),
+                # What uvicorn runs on in the server process (the same interpreter).
+                "server_http": "httptools" if find_spec("httptools") else "h11",
+                "server_loop": "uvloop" if find_spec("uvloop") else "asyncio",
             }
     print(json.dumps(result))
 
