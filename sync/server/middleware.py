@@ -22,16 +22,13 @@ PUBLIC_MAX_BYTES = 64 * 1024
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     body = orjson.dumps({"error": code, "message": message})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if status == 408:  # the rest of the body may still come: the connection is done
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
