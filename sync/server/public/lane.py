@@ -132,18 +132,13 @@ class CheckLane:
 
 
 async def _body(receive: Any) -> bytes | None:
-    """The request body (already read and limited by the body middleware); None when
-    the client disconnected."""
+    """The request body (already read and limited by the body middleware, as the routed
+    endpoint gets it); None when the client disconnected."""
     chunks = []
-    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= pages.FORM_MAX_BYTES + 1:
-            chunks.append(chunk)
+        chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks)
