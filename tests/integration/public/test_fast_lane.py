@@ -259,6 +259,11 @@ def test_the_check_in_the_lane_answers_as_the_routed_check(world: World) -> None
     english = _check(world, nik, birth, lang="en")
     assert "Not yet meeting (BMS)" in english.text()
     assert '<html lang="en">' in english.text()
+    # A body over 4 KiB is no form, in either lane: the NIK is missing.
+    big = urlencode({"nik": nik, "birth_date": birth, "pad": "x" * 5000}).encode()
+    for query in (b"", b"lang=id"):
+        answer = world.call("POST", "/publik/cek", GZ, big, query)
+        assert answer.status == 400 and "NIK harus 16 angka" in answer.text(), query
     form, did = world.routed_by(lambda: world.call("GET", "/publik/cek"))
     assert did == [] and form.status == 200 and 'action="/publik/cek"' in form.text()
     assert form.header(b"cache-control") == b"no-store"
