@@ -132,6 +132,10 @@ class Checker:
         self.limits = limits or Limits.from_env()
         self.limits_engine = limits_engine(engine)
         self._qmark = engine.dialect.name == "sqlite"
+        #: The check's statements are local file reads and a write to a file of this
+        #: process alone (SQLite: one server process per data folder), so a check may
+        #: run on the event loop; on PostgreSQL they are network round trips.
+        self.local = engine.dialect.name == "sqlite"
 
     # --- keyed hashes -------------------------------------------------------------
 

@@ -592,9 +592,15 @@ async def _run_check(
         return "check_bad_date", None, ""
     checker = public.checker()
     now = public.state.config.clock.time()
-    # One trip to the thread pool: counting and the lookup (a refused check looks nothing up).
-    loop = asyncio.get_running_loop()
-    matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
+    # Counting, then the lookup (a refused check looks nothing up): on SQLite right here
+    # (a few local reads and one write to the counters' own file, which only this
+    # process writes: nothing to wait for; a thread trip would cost more than the
+    # work), else in one trip to the checks' threads (network round trips).
+    if checker.local:
+        matches = checker.check(source, nik, birth, now)
+    else:
+        loop = asyncio.get_running_loop()
+        matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
     nik_hash = checker.nik_hash(nik)
     if matches is None:
         log.warning("public check refused (rate limit): nik=%s", nik_hash)

@@ -67,6 +67,6 @@ def test_one_build_per_stamp_and_the_previous_page_meanwhile(public: Public) -> 
     first, meanwhile, peeked, rebuilt, after = asyncio.run(scenario())
     assert first is not None and rebuilt is not None
     assert meanwhile == peeked == first
-    assert rebuilt[0] != first[0] and rebuilt[1] != first[1]  # new bytes, new ETag
+    assert rebuilt.body != first.body and rebuilt.tag != first.tag  # new bytes, new ETag
     assert after == rebuilt
     assert len(builds) == 2
