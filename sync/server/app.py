@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
+from starlette.types import Receive, Scope, Send
 
 from sync.protocol import PROTOCOL_VERSION
 from sync.server import models
@@ -31,7 +32,7 @@ from sync.server.routes import sync as sync_routes
 from sync.server.routes import training as training_routes
 from sync.server.state import ServerState, open_state
 
-__all__ = ["ERRORS", "ServerState", "create_app", "json_response", "open_state", "tune_gc"]
+__all__ = ["ERRORS", "App", "ServerState", "create_app", "json_response", "open_state", "tune_gc"]
 
 
 #: The GIL switch interval of a server process (seconds; Python's default is 0.005).
@@ -56,14 +57,25 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 100)
 
 
-def create_app(config: ServerConfig) -> FastAPI:
+class App(FastAPI):
+    """The FastAPI app with the public fast lane in front of everything, Starlette's
+    own middleware included (:func:`sync.server.public.lane.answer_cached`): a cached
+    public page costs no middleware, routing or request object."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and await public_lane.answer_cached(self.state, scope, send):
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(config: ServerConfig) -> App:
     """The application for one server process (engine and key loaded here)."""
     state = open_state(config)
     if config.training:
         from sync.server.training import claim_tenant
 
         claim_tenant(state.engine)
-    app = FastAPI(
+    app = App(
         title="Silon sync server",
         version=str(PROTOCOL_VERSION),
         description="Central server of Silon Desktop: see docs/PROTOCOL.md.",
@@ -79,7 +91,6 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.add_middleware(
         BodyMiddleware, max_bytes=config.max_body_bytes, read_timeout=config.read_timeout
     )
-    app.add_middleware(public_lane.FastLane)  # cached public pages before anything else
     install_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)

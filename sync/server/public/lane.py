@@ -1,17 +1,17 @@
 """The public fast lane: the public pages answered before FastAPI's routing.
 
-Two plain ASGI wrappers, each answering a few public paths itself and passing
-everything else on:
+Two steps, each answering a few public paths itself and passing everything else on:
 
-- :class:`FastLane` (outermost): a GET of a public page whose bytes are cached for
-  the current stamp is answered from those bytes, plain or gzip as the client
+- :func:`answer_cached`, called by the app (``sync.server.app.App``) before anything
+  else, Starlette's own middleware included: a GET of a public page whose bytes are
+  cached for the current stamp is answered from those bytes, plain or gzip as the client
   accepts, with its ETag, or 304 when ``If-None-Match`` names that variant. A page
   not cached yet (or of an older stamp) goes through the app, which builds and
   caches it. ``?lang=`` always goes through (the app sets the language cookie).
 - :class:`CheckLane` (inside the body middleware, so it gets a read, size-limited
   and inflated body): the NIK check (``POST /publik/cek``) and its empty form
   (``GET /publik/cek``), by the same :func:`pages.answer_check` as the routed
-  endpoint: the same rate limits, page and headers (no-store), one thread-pool trip.
+  endpoint: the same rate limits, page and headers (no-store).
 
 What this saves is the routing and middleware of FastAPI (a tenth of a millisecond
 and more per request); see README.md, "Benchmarks", bench_public.
@@ -68,31 +68,27 @@ def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None]:
     return cookie, accept, holds
 
 
-class FastLane:
-    """Cached public pages answered before middleware and routing (module docstring)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] == "GET"
-            and not scope.get("query_string")
-            and scope["path"].startswith(PREFIX)
-        ):
-            public: Public | None = getattr(scope["app"].state, "public", None)
-            if public is not None:
-                cookie, accept, holds = _headers(scope)
-                found = _key(scope["path"], _lang(cookie))
-                page = public.peek(found[0]) if found is not None else None
-                if found is not None and page is not None:
-                    status, body, raw = encoded.cached_answer(
-                        page, found[1], found[2], accept, holds
-                    )
-                    await encoded.send_raw(send, status, body, raw)
-                    return
-        await self.app(scope, receive, send)
+async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
+    """Answer an HTTP request from the cached bytes if it is a GET of a public page
+    cached for the current stamp (True: answered; False: the app must). ``state`` is
+    the app's (where :func:`pages.public_of` keeps the process's :class:`Public`)."""
+    if (
+        scope["method"] != "GET"
+        or scope.get("query_string")
+        or not scope["path"].startswith(PREFIX)
+    ):
+        return False
+    public: Public | None = getattr(state, "public", None)
+    if public is None:
+        return False
+    cookie, accept, holds = _headers(scope)
+    found = _key(scope["path"], _lang(cookie))
+    page = public.peek(found[0]) if found is not None else None
+    if found is None or page is None:
+        return False
+    status, body, raw = encoded.cached_answer(page, found[1], found[2], accept, holds)
+    await encoded.send_raw(send, status, body, raw)
+    return True
 
 
 class CheckLane:
