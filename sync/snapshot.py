@@ -140,8 +140,12 @@ def check_manifest(body: Any, trusted_key: str) -> Manifest:
     return manifest
 
 
-def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
+def check_part(manifest: Manifest, index: int, data: bytes, *, rows: bool = True) -> dict[str, Any]:
     """Part ``index`` decoded, when its bytes are the ones the manifest names.
+
+    Args:
+        rows: turn column-layout blocks back into rows; False keeps them as they
+            came (their ``count`` checked), for the client's install by columns.
 
     Raises:
         SnapshotError: the part was changed or cut short.
@@ -152,10 +156,12 @@ def check_part(manifest: Manifest, index: int, data: bytes) -> dict[str, Any]:
         page = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, str(exc)) from exc
-    return _rows(page, index)
+    return _rows(page, index, rows)
 
 
-def check_decoded_part(manifest: Manifest, index: int, page: Any) -> dict[str, Any]:
+def check_decoded_part(
+    manifest: Manifest, index: int, page: Any, *, rows: bool = True
+) -> dict[str, Any]:
     """Part ``index`` as the transport already decoded it, when its byte form
     (:func:`part_bytes`) is the one the manifest names: the same check as
     :func:`check_part` without parsing the part a second time (the client parsed
@@ -168,23 +174,28 @@ def check_decoded_part(manifest: Manifest, index: int, page: Any) -> dict[str, A
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
     if index >= len(manifest.parts) or part_digest(part_bytes(page)) != manifest.parts[index][1]:
         raise SnapshotError(ErrorCode.SNAPSHOT_PART_DAMAGED, f"part {index} digest")
-    return _rows(page, index)
+    return _rows(page, index, rows)
 
 
-def _rows(page: Any, index: int) -> dict[str, Any]:
-    """A checked part with its blocks in rows (a column-layout block turned back)."""
+def _rows(page: Any, index: int, as_rows: bool = True) -> dict[str, Any]:
+    """A checked part with its blocks in rows (a column-layout block turned back),
+    or, without ``as_rows``, in the layout they came in (column lengths checked)."""
     if not isinstance(page, dict):
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
     try:
         for block in page.get("entities") or []:
-            if "values" in block:  # the column layout: back to one row per record
-                values = block.pop("values")
-                rows = list(zip(*values, strict=True)) if values else []
-                if len(rows) != int(block.pop("count", len(rows))):
-                    raise ValueError("column lengths differ from the count")
-                block["rows"] = rows
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}: {exc}") from exc
+            if "values" not in block:
+                continue
+            values = block["values"]
+            count = int(block.get("count", len(values[0]) if values else 0))
+            if len(values) != len(block["columns"]) or any(len(v) != count for v in values):
+                raise ValueError("column lengths differ from the count")
+            if as_rows:  # the column layout: back to one row per record
+                del block["values"]
+                block.pop("count", None)
+                block["rows"] = list(zip(*values, strict=True)) if values else []
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}: {exc!r}") from exc
     return page
 
 
@@ -210,13 +221,15 @@ def write_file(path: Path, manifest: dict[str, Any], parts: Iterator[bytes]) -> 
         raise
 
 
-def read_file(path: Path, trusted_key: str) -> tuple[Manifest, Iterator[dict[str, Any]]]:
+def read_file(
+    path: Path, trusted_key: str, *, rows: bool = True
+) -> tuple[Manifest, Iterator[dict[str, Any]]]:
     """Open a snapshot file: its checked manifest and an iterator of checked parts.
 
     The parts are read one at a time (memory holds one part). A part that does not
     match the manifest, a missing part or a file cut short raises
     :class:`SnapshotError` from the iterator: install all parts in one transaction
-    so that nothing is kept then.
+    so that nothing is kept then. ``rows``: as :func:`check_part`.
 
     Raises:
         SnapshotError: not a snapshot file, or its manifest does not verify.
@@ -239,7 +252,7 @@ def read_file(path: Path, trusted_key: str) -> tuple[Manifest, Iterator[dict[str
                     line = handle.readline(MAX_LINE_BYTES)
                     if not line.endswith(b"\n"):
                         raise SnapshotError(ErrorCode.SNAPSHOT_TRUNCATED, f"part {index} missing")
-                    yield check_part(manifest, index, line[:-1])
+                    yield check_part(manifest, index, line[:-1], rows=rows)
                 if handle.read(1):
                     raise SnapshotError(ErrorCode.SNAPSHOT_TRAILING, "trailing")
             except (OSError, EOFError, zlib.error) as exc:

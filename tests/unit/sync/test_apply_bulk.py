@@ -112,3 +112,96 @@ def test_a_wrong_value_in_a_text_column_is_refused_and_nothing_kept(tmp_path: Pa
         assert _rows(db) == {}
     finally:
         db.close()
+
+
+def _as_columns(page: dict[str, Any]) -> dict[str, Any]:
+    """The page with each block in the snapshot's column layout."""
+    blocks = []
+    for block in page["entities"]:
+        values = [list(c) for c in zip(*block["rows"], strict=True)]
+        blocks.append({"entity": block["entity"], "columns": block["columns"],
+                       "values": values, "count": len(block["rows"])})  # fmt: skip
+    return {**page, "entities": blocks}
+
+
+def _index_sql(db: Database) -> list[tuple[str, str]]:
+    with db.session(readonly=True) as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def test_a_snapshot_by_columns_into_empty_tables_writes_what_the_record_path_writes(
+    tmp_path: Path,
+) -> None:
+    """#19: a fresh client's snapshot goes in by columns (one executemany, no lookups),
+    its tables' indexes dropped and built again after the rows: the same rows, the
+    same derived verdicts and exactly the same indexes as the record-by-record path."""
+    from sync.client.apply import empty_tables, indexes_built_after
+
+    records = _records(90)
+    records[7].fields["check_reasons"] = ["NIK_INVALID", "UMUR"]
+    records[8].fields["birth_date"] = None
+    records[9] = Record("supporter", records[9].id, "32.14", 4, True, {"pair_id": PAIR})
+    page = _as_columns(encode_feed_page(FeedPage(records, "90", False)))
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        before = _index_sql(bulk_db)
+        assert any(name == "ix_supporter_pair_nik" for name, _ in before)
+        with apply_connection(bulk_db) as conn:
+            applier = Applier()
+            applier.fresh = empty_tables(conn)
+            assert "supporter" in applier.fresh
+            with indexes_built_after(conn, applier.fresh):
+                assert not [n for n, _ in _index_sql_on(conn) if n.startswith("ix_supporter")]
+                stats = applier.feed_page(conn, page)
+        assert (stats.inserted, stats.skipped) == (89, 1)  # a tombstone never seen: skipped
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, [r for r in records if not r.deleted])
+        assert _rows(bulk_db) == _rows(plain_db)
+        assert _index_sql(bulk_db) == before
+    finally:
+        bulk_db.close()
+        plain_db.close()
+
+
+def _index_sql_on(conn: Any) -> list[tuple[str, str]]:
+    rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def test_a_wrong_value_in_a_column_refuses_the_snapshot_and_keeps_the_indexes(
+    tmp_path: Path,
+) -> None:
+    from sync.client.apply import empty_tables, indexes_built_after
+
+    for field, wrong in (("name", 12345), ("birth_date", "3 Mei 1980"), ("has_id_scan", "ya")):
+        records = _records(12)
+        records[5].fields[field] = wrong
+        page = _as_columns(encode_feed_page(FeedPage(records, "12", False)))
+        db = open_database(tmp_path / f"{field}.db")
+        try:
+            before = _index_sql(db)
+            with pytest.raises(ValueError, match=field), apply_connection(db) as conn:
+                applier = Applier()
+                applier.fresh = empty_tables(conn)
+                with indexes_built_after(conn, applier.fresh):
+                    applier.feed_page(conn, page)
+            assert _rows(db) == {}
+            assert _index_sql(db) == before
+        finally:
+            db.close()
+
+
+def test_a_column_block_of_the_wrong_length_is_malformed(tmp_path: Path) -> None:
+    page = _as_columns(encode_feed_page(FeedPage(_records(4), "4", False)))
+    page["entities"][0]["values"][3].pop()
+    db = open_database(tmp_path / "m.db")
+    try:
+        with pytest.raises(ValueError, match="malformed|count"), apply_connection(db) as conn:
+            Applier().feed_page(conn, page)
+        assert _rows(db) == {}
+    finally:
+        db.close()
