@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -98,43 +99,53 @@ def open_parts(
 
 
 def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
-    blocks: dict[str, list[list[Any]]] = {}
+    """A part's bytes from ``records`` rows: every record's fields parsed in ONE
+    ``orjson.loads`` (the stored JSON texts joined into an array), each column
+    taken with ``map`` in C, no list built per record for the column layout."""
+    grouped: dict[str, list[Any]] = {}
     for r in rows:
-        spec = ENTITIES.get(r.entity)
-        if spec is None:
+        if r.entity in ENTITIES:
+            grouped.setdefault(r.entity, []).append(r)
+    blocks = []
+    for name in ENTITY_ORDER:
+        group = grouped.get(name)
+        if not group:
             continue
-        head: list[Any] = [r.id, r.scope, int(r.version), bool(r.deleted)]
-        if r.deleted:  # as in the feed: a tombstone carries only its withdrawal fields
-            fields = orjson.loads(r.fields)
-            row = head + [
-                fields.get(name) if name in WITHDRAWAL_FIELDS else None for name in spec.field_names
-            ]
+        values = _columns(name, group)
+        block: dict[str, Any] = {
+            "entity": name,
+            "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
+        }
+        if columns:
+            block["values"] = values
+            block["count"] = len(group)
         else:
-            fields = orjson.loads(r.fields)
-            row = head + [fields.get(name) for name in spec.field_names]
-        blocks.setdefault(r.entity, []).append(row)
-    page = {
-        "cursor": str(cursor),
-        "has_more": False,
-        "server_time": "",
-        "entities": [
-            {
-                "entity": name,
-                "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
-                **(
-                    {
-                        "values": [list(c) for c in zip(*blocks[name], strict=True)],
-                        "count": len(blocks[name]),
-                    }
-                    if columns
-                    else {"rows": blocks[name]}
-                ),
-            }
-            for name in ENTITY_ORDER
-            if name in blocks
-        ],
-    }
+            block["rows"] = [list(row) for row in zip(*values, strict=True)]
+        blocks.append(block)
+    page = {"cursor": str(cursor), "has_more": False, "server_time": "", "entities": blocks}
     return fmt.part_bytes(page)
+
+
+def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
+    """One list per wire column (record columns, then fields) of one entity's rows.
+
+    As in the feed, a tombstone carries only its withdrawal fields."""
+    fields = orjson.loads("[" + ",".join([r.fields for r in group]) + "]")
+    deleted = [bool(r.deleted) for r in group]
+    out: list[list[Any]] = [
+        [r.id for r in group],
+        [r.scope for r in group],
+        [int(r.version) for r in group],
+        deleted,
+    ]
+    gone = [i for i, d in enumerate(deleted) if d]
+    for field in ENTITIES[entity].field_names:
+        column = list(map(dict.get, fields, repeat(field)))
+        if gone and field not in WITHDRAWAL_FIELDS:
+            for i in gone:
+                column[i] = None
+        out.append(column)
+    return out
 
 
 def build(state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
