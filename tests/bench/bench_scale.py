@@ -19,7 +19,7 @@ an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
    retention freed, which the file keeps until a VACUUM) and
    ``server_bytes_per_record`` (the server's database with its WAL, while it runs,
    over its records; ``server_db_bytes_per_record`` the file alone after the server
-   stopped, its WAL checkpointed into it; where the bytes go, per table and index,
+   stopped, its WAL checkpointed into it and truncated; where the bytes go, per table and index,
    is printed on stderr);
 6. ``first_sync_s`` / ``first_sync_client_peak_mb``: a fresh client's first sync
    of that pair (the server's snapshot, then the feed after it), and as the named
@@ -236,6 +236,17 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
 
 
+def _checkpoint(path: Path) -> None:
+    """Everything in a (closed) database's WAL written into the file, the WAL emptied."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+
+
 def _dbstat(path: Path, rows: int, label: str) -> None:
     """Where a database's bytes go: bytes per row of each table and index (``dbstat``),
     largest first, on stderr."""
@@ -325,8 +336,9 @@ def main() -> int:
         feed = measure("sync", str(work / "feed"), server.url, peer_token, "bench-feed", "0")
         server_bytes = _size(work / "server" / "server.sqlite3")
     records = args.rows + 2
-    # The server stopped: its WAL is checkpointed into the file (the running server's
-    # WAL grows up to its checkpoint size, 64 MB, whatever the records).
+    # The server stopped: its WAL checkpointed into the file and truncated (the running
+    # server's WAL grows to its checkpoint size, 64 MB, whatever the records).
+    _checkpoint(work / "server" / "server.sqlite3")
     server_db_bytes = _size(work / "server" / "server.sqlite3")
     _dbstat(work / "kantor-xlsx" / "silon.db", args.rows, "importing client")
     _dbstat(work / "server" / "server.sqlite3", records, "server")
