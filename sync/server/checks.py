@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from typing import Any
 
 import orjson
@@ -92,31 +93,61 @@ def precheck(engine: Engine, mutations: list[Mutation], today: dt.date) -> Verdi
         load(conn, probe, (str(m.changes.get("pair_id", (None, ""))[1]) for m in creates))
         load(conn, probe, (str(r.fields.get("election_id") or "") for r in list(state.values())))
     out: Verdicts = {}
+    settings = _Settings(state, today)
     for m in creates:
         changes = m.changes
         pair = changes.get("pair_id")
-        key = _election_key(state, pair[1] if pair else None, today)
-        ctx = _context(key) if key is not None else None
+        key, ctx = settings.of(pair[1] if pair else None)
         if key is None or ctx is None:
             continue
-        raw = tuple(None if (c := changes.get(n)) is None else c[1] for n in _FIELDS)
+        raw = tuple(map(_NEW, map(changes.get, _FIELDS, _UNSET)))
         out[m.record_id] = (key, raw, validate_supporter(_input(raw), ctx))
     return out
+
+
+class _Settings:
+    """The election key and check context of each pair, looked up once per batch."""
+
+    def __init__(self, state: dict[str, Rec], today: dt.date) -> None:
+        self._state = state
+        self._today = today
+        self._seen: dict[Any, tuple[Key | None, ValidationContext | None]] = {}
+
+    def of(self, pair_id: Any) -> tuple[Key | None, ValidationContext | None]:
+        try:
+            return self._seen[pair_id]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: names no pair
+            return None, None
+        key = _election_key(self._state, pair_id, self._today)
+        found = self._seen[pair_id] = (key, _context(key) if key is not None else None)
+        return found
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(SupporterInput))
 
 
+_NEW = operator.itemgetter(1)
+#: A change pair for each field a create leaves out: its new value None.
+_UNSET = ((None, None),) * len(_FIELDS)
+#: Each input field's default (what None, an empty value, becomes), in :data:`_FIELDS` order.
+_DEFAULTS: tuple[Any, ...] = tuple(f.default for f in dataclasses.fields(SupporterInput))
+_BIRTH = _FIELDS.index("birth_date")
+if dataclasses.MISSING in _DEFAULTS:
+    raise TypeError("every SupporterInput field needs a plain default")
+
+
 def _input(raw: tuple[Any, ...]) -> SupporterInput:
     """The check's input from the raw values of :data:`_FIELDS` (None: empty)."""
-    values = {n: v for n, v in zip(_FIELDS, raw, strict=True) if v is not None}
-    birth = values.get("birth_date")
+    args = [d if v is None else v for v, d in zip(raw, _DEFAULTS, strict=True)]
+    birth = args[_BIRTH]
     if birth is not None:
         try:
-            values["birth_date"] = _date(birth) if isinstance(birth, str) and birth else None
+            args[_BIRTH] = _date(birth) if isinstance(birth, str) and birth else None
         except ValueError:  # refused by the value checks; never stored
-            values["birth_date"] = None
-    return SupporterInput(**values)
+            args[_BIRTH] = None
+    return SupporterInput(*args)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -132,6 +163,8 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
     pre = pre or {}
     rows: list[dict[str, Any]] = []
     gone: list[str] = []
+    settings = _Settings(batch.state, batch.today)
+    stored = _Stored()
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         if rec.entity != "supporter":
@@ -140,33 +173,29 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
             gone.append(rid)
         if rec.deleted:
             continue
-        key = _election_key(batch.state, rec.fields.get("pair_id"), batch.today)
+        fields = rec.fields
+        key, ctx = settings.of(fields.get("pair_id"))
         if key is None:
             continue
         # The record as checked before the lock (the same raw values give the same
         # input, so the same verdict): no second check, no second input built.
-        raw = tuple(map(rec.fields.get, _FIELDS))
+        raw = tuple(map(fields.get, _FIELDS))
         early = pre.get(rid)
         if early is not None and early[0] == key and early[1] == raw:
             verdict = early[2]
         else:
-            ctx = _context(key)
             if ctx is None:
                 continue
             verdict = validate_supporter(_input(raw), ctx)
-        status, reasons = str(verdict.status), [str(c) for c in verdict.codes]
-        client = str(rec.fields.get("check_status") or "")
-        # The client's forecast is milder than the server's: it would count a row
-        # the rules refuse. (A stricter client forecast, e.g. from its DPT list or
-        # duplicates the server does not see here, is no disagreement.)
-        milder = client in _STATUSES and Status(client).severity < verdict.status.severity
+        client = str(fields.get("check_status") or "")
+        status, reasons, milder = stored.of(verdict, client)
         rows.append(
             {
                 "record_id": rid,
                 "scope": rec.scope,
-                "area": area_of(rec.entity, rec.scope, rec.fields),
+                "area": area_of(rec.entity, rec.scope, fields),
                 "status": status,
-                "reasons": orjson.dumps(reasons).decode(),
+                "reasons": reasons,
                 "client_status": client,
                 "disagrees": milder,
                 "checked_at": batch.now,
@@ -175,3 +204,25 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
     for part in chunks(gone):
         conn.execute(supporter_checks.delete().where(supporter_checks.c.record_id.in_(part)))
     bulk_insert(conn, supporter_checks, rows)
+
+
+class _Stored:
+    """A verdict's stored columns, made once per verdict and client forecast in a batch
+    (a batch's thousands of supporters share a handful of verdicts)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, str], tuple[Verdict, tuple[str, str, bool]]] = {}
+
+    def of(self, verdict: Verdict, client: str) -> tuple[str, str, bool]:
+        """``(status, reasons as JSON, disagrees)`` of ``verdict`` against ``client``'s."""
+        found = self._seen.get((id(verdict), client))
+        if found is not None and found[0] is verdict:
+            return found[1]
+        # The client's forecast is milder than the server's: it would count a row
+        # the rules refuse. (A stricter client forecast, e.g. from its DPT list or
+        # duplicates the server does not see here, is no disagreement.)
+        milder = client in _STATUSES and Status(client).severity < verdict.status.severity
+        reasons = orjson.dumps([str(c) for c in verdict.codes]).decode()
+        columns = (str(verdict.status), reasons, milder)
+        self._seen[(id(verdict), client)] = (verdict, columns)
+        return columns

@@ -29,7 +29,7 @@ from sync.protocol import (
     ResultStatus,
 )
 from sync.server import audit, rules, stages
-from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
+from sync.server.batch import Batch, Rec, audit_entry, chunks, load, new_values, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, group_commit, stamp
@@ -255,8 +255,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     if m.base_version != 0:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
     fields = dict(_BLANK[m.entity])
-    for name, (_old, new) in m.changes.items():
-        fields[name] = new
+    fields.update(new_values(m.changes))
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_area(batch, rec)
     if batch.rule_checks:

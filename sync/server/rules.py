@@ -124,6 +124,12 @@ def _closed(batch: Batch, election: Rec | None, end_field: str) -> str | None:
 _CLOSED: dict[tuple[str, dt.date], bool] = {}
 
 
+#: A supporter's field verification fields (``field_*``): closed after ``verfak_end``.
+_VERIFICATION: frozenset[str] = frozenset(
+    f.name for f in ENTITIES["supporter"].fields if f.name.startswith("field_")
+)
+
+
 def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: bool) -> None:
     """Refuse a supporter write that touches a stage closed by the server clock.
 
@@ -145,7 +151,7 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
                 stage,
                 f"{what} closed after {end} (server date {batch.today.isoformat()})",
             )
-    if any(n.startswith("field_") for n in names):
+    if not _VERIFICATION.isdisjoint(names):
         end = _closed(batch, election, "verfak_end")
         if end:
             raise Rejection(

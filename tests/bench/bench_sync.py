@@ -6,30 +6,47 @@ client that pulls them. Wire bytes are the bytes on the socket (gzip as sent)
 counted by the transport; the baseline is the same records (id, scope, version,
 deleted and every field) as CSV, gzip-compressed, measured in the same run.
 
-    python tests/bench/bench_sync.py [--records N]
+    python tests/bench/bench_sync.py [--records N] [--push-only] [--profile DIR]
 
 The last line is one JSON object: push_per_s, pull_per_s, wire_bytes_per_record
 (the pull: what reaches a client), csv_gzip_bytes_per_record, wire_ratio, plus
 feed_pull_per_s (the same first pull from the feed alone, without the snapshot),
 push_wire_bytes_per_record and the counts. Targets: push >= 5,000/s, pull >=
 10,000/s, wire_ratio <= 1.25.
+
+CPU seconds of the push, robust on a loaded machine where the rates are not:
+``server_cpu_s`` (the server process, user + system, while the push ran),
+``server_cpu_us_per_mutation`` and ``client_cpu_s`` (this process: claiming the
+outbox, building and compressing the bodies, recording the answers).
+
+``--push-only`` stops after the push (no pull figures). ``--profile DIR`` samples
+the server process with py-spy during the push (when py-spy is installed:
+``DIR/server-push.txt``, collapsed stacks, and ``DIR/server-push.svg``) and profiles
+the client's push with cProfile (``DIR/client-push.pstats``).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import datetime as dt
 import gzip
 import io
 import json
+import os
 import random
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -161,6 +178,8 @@ def csv_gzip_bytes(rows: list[dict[str, Any]]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--push-only", action="store_true", help="stop after the push")
+    parser.add_argument("--profile", type=Path, help="folder for the push's profiles")
     args = parser.parse_args()
 
     from silon_desktop.config import Settings
@@ -193,14 +212,45 @@ def main() -> int:
         fill_outbox(db, pair, rows)
         print(f"outbox filled: {status(db).pending} pending", file=sys.stderr)
 
-        sent0 = transport.stats.bytes_sent
-        started = time.perf_counter()
-        report = SyncEngine(
+        pusher = SyncEngine(
             db, settings, transport, batch=AdaptiveBatch(start=1000, minimum=100, maximum=2000)
-        ).run(stages=("push",))
+        )
+        server_proc = psutil.Process(server.pid)
+        spy = _start_py_spy(server.pid, args.profile) if args.profile else None
+        client_prof = cProfile.Profile() if args.profile else None
+        sent0 = transport.stats.bytes_sent
+        server_cpu0, client_cpu0 = sum(server_proc.cpu_times()[:2]), time.process_time()
+        started = time.perf_counter()
+        if client_prof is not None:
+            client_prof.enable()
+        report = pusher.run(stages=("push",))
+        if client_prof is not None:
+            client_prof.disable()
         push_s = time.perf_counter() - started
+        server_cpu = sum(server_proc.cpu_times()[:2]) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
+        _stop_py_spy(spy)
+        if client_prof is not None:
+            client_prof.dump_stats(str(args.profile / "client-push.pstats"))
         assert report.complete and report.acked == args.records, report
         push_bytes = transport.stats.bytes_sent - sent0
+        n = args.records
+        push_result = {
+            "records": n,
+            "push_per_s": round(n / push_s, 1),
+            "push_wire_bytes_per_record": round(push_bytes / n, 2),
+            "push_s": round(push_s, 2),
+            "server_cpu_s": round(server_cpu, 3),
+            "server_cpu_us_per_mutation": round(server_cpu / n * 1e6, 1),
+            "client_cpu_s": round(client_cpu, 3),
+            "load_avg": [round(x, 2) for x in os.getloadavg()],
+        }
+        if args.push_only:
+            for db_, _s, t in clients.values():
+                t.close()
+                db_.close()
+            print(json.dumps(push_result))
+            return 0
 
         db2, settings2, transport2 = clients["pull"]
         started = time.perf_counter()
@@ -228,22 +278,47 @@ def main() -> int:
         for db_, _s, t in clients.values():
             t.close()
             db_.close()
-    n = args.records
     wire = pull_bytes / n
     result = {
         "records": n,
-        "push_per_s": round(n / push_s, 1),
+        "push_per_s": push_result["push_per_s"],
         "pull_per_s": round(n / pull_s, 1),
         "feed_pull_per_s": round(n / feed_s, 1),
         "wire_bytes_per_record": round(wire, 2),
-        "push_wire_bytes_per_record": round(push_bytes / n, 2),
+        "push_wire_bytes_per_record": push_result["push_wire_bytes_per_record"],
         "csv_gzip_bytes_per_record": round(csv_bytes / n, 2),
         "wire_ratio": round(wire / (csv_bytes / n), 3),
-        "push_s": round(push_s, 2),
+        "push_s": push_result["push_s"],
         "pull_s": round(pull_s, 2),
+        "server_cpu_s": push_result["server_cpu_s"],
+        "server_cpu_us_per_mutation": push_result["server_cpu_us_per_mutation"],
+        "client_cpu_s": push_result["client_cpu_s"],
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(result))
     return 0
+
+
+def _start_py_spy(pid: int, folder: Path) -> tuple[subprocess.Popen[bytes], Path] | None:
+    """py-spy sampling the server (collapsed stacks) until :func:`_stop_py_spy`."""
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(exe).exists():
+        print("py-spy not found: the server is not profiled", file=sys.stderr)
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "server-push.txt"
+    cmd = [exe, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "-o", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the push starts
+    return proc, out
+
+
+def _stop_py_spy(spy: tuple[subprocess.Popen[bytes], Path] | None) -> None:
+    if spy is None:
+        return
+    proc, _out = spy
+    proc.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+    proc.wait(60)
 
 
 if __name__ == "__main__":

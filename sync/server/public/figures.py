@@ -95,10 +95,11 @@ def deltas(
 ) -> dict[tuple[str, str, str], Counter[str]]:
     """Count deltas per (pair, round, subregion) from (old key, new key) pairs."""
     out: dict[tuple[str, str, str], Counter[str]] = {}
-    for old, new in changes:
+    # A batch's thousands of supporters share a few (old, new) pairs: each counted once.
+    for (old, new), times in Counter(changes).items():
         if old == new:
             continue
-        for key, sign in ((old, -1), (new, 1)):
+        for key, sign in ((old, -times), (new, times)):
             if key is None:
                 continue
             c = out.setdefault(key[:3], Counter())
