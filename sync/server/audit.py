@@ -53,6 +53,8 @@ class AuditEntry:
 
 
 def _dumps(value: Any) -> str:
+    if value is None:  # a create's before and after
+        return "null"
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
@@ -81,13 +83,18 @@ def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
     }
     if row.get("state"):  # entries from before the state column hash as they did
         head["state"] = row["state"]
-    digest = hashlib.sha256(prev_hash.encode("ascii"))
-    digest.update(_dumps(head).encode("utf-8"))
-    digest.update(b"\x1e")
-    digest.update(str(row["before"]).encode("utf-8"))
-    digest.update(b"\x1e")
-    digest.update(str(row["after"]).encode("utf-8"))
-    return digest.hexdigest()
+    parts = (
+        prev_hash.encode("ascii"),
+        orjson.dumps(head, option=orjson.OPT_SORT_KEYS),
+        _SEPARATOR,
+        str(row["before"]).encode("utf-8"),
+        _SEPARATOR,
+        str(row["after"]).encode("utf-8"),
+    )
+    return hashlib.sha256(b"".join(parts)).hexdigest()
+
+
+_SEPARATOR = b"\x1e"
 
 
 def append(conn: Connection, entries: Iterable[AuditEntry]) -> int:

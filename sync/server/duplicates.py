@@ -14,21 +14,35 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from sync.server.batch import Batch, Rec, audit_entry, chunks, load, touch
+from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.db import bulk_insert
 from sync.server.schema import nik_index
 
 
-def _index_key(batch: Batch, fields: dict[str, Any], deleted: bool) -> tuple[str, str, str] | None:
-    """``(election_id, nik, pair_id)`` of a live supporter with a NIK (given its state)."""
-    nik = fields.get("nik")
-    if deleted or not nik:
-        return None
-    pair = batch.state.get(str(fields.get("pair_id") or ""))
-    election_id = pair.fields.get("election_id") if pair is not None else None
-    if not election_id:
-        return None
-    return str(election_id), str(nik), str(fields.get("pair_id"))
+class _Keys:
+    """Index keys of supporters, each pair's election looked up once per batch."""
+
+    def __init__(self, batch: Batch) -> None:
+        self._state = batch.state
+        self._elections: dict[Any, str | None] = {}
+
+    def of(self, fields: dict[str, Any], deleted: bool) -> tuple[str, str, str] | None:
+        """``(election_id, nik, pair_id)`` of a live supporter with a NIK (given its state)."""
+        nik = fields.get("nik")
+        if deleted or not nik:
+            return None
+        pair_id = fields.get("pair_id")
+        try:
+            election = self._elections[pair_id]
+        except KeyError:
+            pair = self._state.get(str(pair_id or ""))
+            found = pair.fields.get("election_id") if pair is not None else None
+            election = self._elections[pair_id] = str(found) if found else None
+        except TypeError:  # not hashable: names no pair
+            return None
+        if election is None:
+            return None
+        return election, str(nik), str(pair_id)
 
 
 def update_duplicates(conn: Connection, batch: Batch) -> None:
@@ -40,12 +54,13 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     """
     old_rows: dict[str, tuple[str, str, str]] = {}
     new_rows: dict[str, tuple[str, str, str]] = {}
+    keys = _Keys(batch)
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         if rec.entity != "supporter":
             continue
-        old = _index_key(batch, rec.orig, rec.orig_deleted) if rec.orig is not None else None
-        new = _index_key(batch, rec.fields, rec.deleted)
+        old = keys.of(rec.orig, rec.orig_deleted) if rec.orig is not None else None
+        new = keys.of(rec.fields, rec.deleted)
         if old == new:
             continue
         if old is not None:
@@ -62,7 +77,7 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     index_inserts: list[dict[str, Any]] = []
     outside: list[dict[str, Any]] = []
     for (e, n), group in members.items():
-        duplicate = len({p for p, _f in group.values()}) > 1
+        duplicate = len(group) > 1 and len({p for p, _f in group.values()}) > 1
         for rid, (p, current) in group.items():
             if rid in changed:
                 index_inserts.append(
@@ -120,11 +135,9 @@ def _group_members(
         by_election.setdefault(e, set()).add(n)
     members: dict[tuple[str, str], dict[str, tuple[str, bool]]] = {}
     for election_id, niks in by_election.items():
-        for part in chunks(sorted(niks)):
+        for condition in among(conn, nik_index.c.nik, sorted(niks)):
             rows = conn.execute(
-                select(nik_index).where(
-                    nik_index.c.election_id == election_id, nik_index.c.nik.in_(part)
-                )
+                select(nik_index).where(nik_index.c.election_id == election_id, condition)
             )
             for r in rows:
                 if r.record_id not in changed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ from sync.protocol import (
     ResultStatus,
 )
 from sync.server import audit, rules, stages
-from sync.server.batch import Batch, Rec, audit_entry, chunks, load, new_values, touch
+from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert, group_commit, stamp
@@ -41,6 +42,8 @@ from sync.server.schema import applied_mutations, conflicts, records
 from sync.server.validation import Rejection, check_mutation
 
 log = logging.getLogger(__name__)
+
+_NEW = itemgetter(1)  # the new value of a change pair
 
 #: A new record's fields before its changes: null, server-owned flags false.
 _BLANK: dict[str, dict[str, Any]] = {
@@ -145,13 +148,13 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
     """
     wanted = {m.id: m.record_id for m in mutations}
     out: dict[str, MutationResult] = {}
-    for part in chunks(sorted(wanted)):
+    for condition in among(conn, applied_mutations.c.mutation_id, sorted(wanted)):
         rows = conn.execute(
             select(
                 applied_mutations.c.mutation_id,
                 applied_mutations.c.record_id,
                 applied_mutations.c.result,
-            ).where(applied_mutations.c.mutation_id.in_(part))
+            ).where(condition)
         )
         for mid, record_id, result in rows:
             if record_id == wanted[mid]:
@@ -254,8 +257,9 @@ def _apply_one(batch: Batch, m: Mutation, invalid: Rejection | None) -> Mutation
 def _create(batch: Batch, m: Mutation) -> MutationResult:
     if m.base_version != 0:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
-    fields = dict(_BLANK[m.entity])
-    fields.update(new_values(m.changes))
+    fields = _BLANK[m.entity].copy()
+    changes = m.changes
+    fields.update(zip(changes, map(_NEW, changes.values()), strict=True))
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_area(batch, rec)
     if batch.rule_checks:

@@ -130,6 +130,9 @@ _VERIFICATION: frozenset[str] = frozenset(
 )
 
 
+_SETS = (dict, set, frozenset)  # containers whose ``in`` is a lookup
+
+
 def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: bool) -> None:
     """Refuse a supporter write that touches a stage closed by the server clock.
 
@@ -138,7 +141,7 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
     """
     if rec.entity != "supporter":
         return
-    names = changed if isinstance(changed, dict | set | frozenset) else set(changed)
+    names = changed if isinstance(changed, _SETS) else set(changed)
     election = _election_of(batch, rec)
     if created or "pair_id" in names:
         correction = str(rec.fields.get("round") or "").startswith("correction")

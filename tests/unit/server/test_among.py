@@ -1,0 +1,62 @@
+"""``batch.among``: the push's ``IN`` lookups of thousands of ids, one bound JSON array
+on SQLite, still searched by index."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sync.server.batch import CHUNK, among
+from sync.server.db import bulk_insert, read_tx, write_tx
+from sync.server.schema import applied_mutations, nik_index, records
+from tests.unit.server.support import fresh_state
+
+
+def _plan(conn: Connection, stmt: Any) -> str:
+    compiled = stmt.compile(conn)
+    params = tuple(compiled.params[k] for k in compiled.positiontup)
+    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+    return " | ".join(str(r[3]) for r in rows)
+
+
+def test_every_value_is_found_in_one_statement_searched_by_index() -> None:
+    ids = [str(uuid.uuid4()) for _ in range(CHUNK * 2 + 5)]
+    with fresh_state() as state:
+        with write_tx(state.engine) as conn:
+            rows = [
+                {
+                    "id": rid,
+                    "entity": "supporter",
+                    "scope": "32.14",
+                    "version": 1,
+                    "deleted": False,
+                    "seq": i + 1,
+                    "fields": "{}",
+                    "updated_at": 0.0,
+                    "area": "",
+                    "origin": "",
+                }
+                for i, rid in enumerate(ids[::2])
+            ]
+            bulk_insert(conn, records, rows)
+        with read_tx(state.engine) as conn:
+            conditions = list(among(conn, records.c.id, ids))
+            assert len(conditions) == 1
+            found = conn.execute(select(records.c.id).where(conditions[0])).scalars().all()
+            assert sorted(found) == sorted(ids[::2])
+            assert list(among(conn, records.c.id, [])) == []
+            lookups = [
+                select(records.c.id).where(conditions[0]),
+                select(applied_mutations.c.result).where(
+                    *among(conn, applied_mutations.c.mutation_id, ids[:3])
+                ),
+                select(nik_index).where(
+                    nik_index.c.election_id == "e", *among(conn, nik_index.c.nik, ["3214"])
+                ),
+            ]
+            for stmt in lookups:
+                plan = _plan(conn, stmt)
+                assert "SEARCH" in plan.split("|")[0], plan
+                assert not plan.split("|")[0].strip().startswith("SCAN"), plan
