@@ -71,6 +71,10 @@ class Batch:
     #: ``records.origin`` of what this batch writes: the pushing device when it gets
     #: the answer itself (``POST /v1/push``), "" otherwise (bundles, CLI, seeds).
     origin: str = ""
+    #: The rules' verdicts of supporter creates by key (sync.server.rules.check_create):
+    #: None, or the refusal's code, field and message. Emptied when the batch writes a
+    #: record of another kind (its pairs and elections decide these verdicts).
+    create_rules: dict[tuple[Any, ...], tuple[Any, str, str] | None] = field(default_factory=dict)
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -135,6 +139,8 @@ def touch(batch: Batch, rec: Rec, *, by_server: bool = False) -> None:
     rec.dirty = True
     rec.by_server = rec.by_server or by_server
     batch.order.append(rec.id)
+    if rec.entity != "supporter" and batch.create_rules:
+        batch.create_rules.clear()
 
 
 def origin_of(actor: Actor, run: str) -> str:

@@ -263,10 +263,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_area(batch, rec)
     if batch.rule_checks:
-        rules.check_parent(batch, rec)
-        rules.check_stages(batch, rec, m.changes, created=True)
-        rules.check_rights(batch.actor, rec, None, m.changes)
-        rules.check_party_once(batch, rec, m.changes)
+        rules.check_create(batch, rec, changes)
     else:
         _check_parent_exists(batch, rec)
     batch.state[rec.id] = rec

@@ -60,6 +60,48 @@ def check_parent(batch: Batch, rec: Rec) -> Rec | None:
     return parent
 
 
+def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
+    """Every rule of a create: :func:`check_parent`, :func:`check_stages`,
+    :func:`check_rights` and :func:`check_party_once`, in that order.
+
+    A supporter's verdict depends only on its pair, scope, round (correction or
+    not) and whether it fills a verification field, given the batch's pairs and
+    elections: it is made once per such key and batch (a push creates thousands of
+    supporters of one pair), and forgotten whenever the batch writes a record of
+    another kind (:func:`sync.server.batch.touch`).
+
+    Raises:
+        Rejection: the first rule refused.
+    """
+    if rec.entity != "supporter":
+        _create_rules(batch, rec, changes)
+        return
+    fields = rec.fields
+    correction = str(fields.get("round") or "").startswith("correction")
+    key = (fields.get("pair_id"), rec.scope, correction, not _VERIFICATION.isdisjoint(changes))
+    try:
+        refusal = batch.create_rules[key]
+    except TypeError:  # a pair id that is not hashable names no pair
+        _create_rules(batch, rec, changes)
+        return
+    except KeyError:
+        try:
+            _create_rules(batch, rec, changes)
+        except Rejection as r:
+            batch.create_rules[key] = (r.code, r.field, r.message)
+            raise
+        refusal = batch.create_rules[key] = None
+    if refusal is not None:
+        raise Rejection(*refusal)
+
+
+def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
+    check_parent(batch, rec)
+    check_stages(batch, rec, changes, created=True)
+    check_rights(batch.actor, rec, None, changes)
+    check_party_once(batch, rec, changes)
+
+
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     """A party supports one pair per election (PKPU 10/2024 Pasal 11 ayat 4).
 

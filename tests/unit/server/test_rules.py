@@ -117,6 +117,37 @@ def test_field_verification_on_create_is_refused_after_verfak_end(state: ServerS
     assert (result.code, result.field) == ("DEADLINE_PASSED", "verfak_end")
 
 
+def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: ServerState) -> None:
+    # The creates' verdicts are kept per pair within a batch: a change of the election
+    # or the pair earlier in the same batch decides the creates after it.
+    records = tree(state)
+    election, pair = records["election"], records["pair"]
+    pair_id = pair.record_id
+    batch = [
+        create("supporter", {"pair_id": pair_id, "name": "D1"}),
+        create("supporter", {"pair_id": pair_id, "name": "D2", "field_status": "MS"}),
+        change(election, 2, {"support_end": ("2099-12-31", "2000-01-31")}),
+        create("supporter", {"pair_id": pair_id, "name": "D3"}),
+        create("supporter", {"pair_id": pair_id, "name": "D4", "round": "correction_1"}),
+        change(election, 3, {"correction_end": (None, "2000-02-28")}),
+        create("supporter", {"pair_id": pair_id, "name": "D5", "round": "correction_1"}),
+        Mutation(str(uuid.uuid4()), "pair", pair_id, SCOPE, Op.DELETE, 1, {}),
+        create("supporter", {"pair_id": pair_id, "name": "D6", "round": "correction_1"}),
+    ]
+    got = [(r.status, r.code, r.field) for r in push(state, RI, *batch)]
+    assert got == [
+        ("applied", "", ""),
+        ("applied", "", ""),
+        ("applied", "", ""),
+        ("rejected", "DEADLINE_PASSED", "support_end"),
+        ("applied", "", ""),
+        ("applied", "", ""),
+        ("rejected", "DEADLINE_PASSED", "correction_end"),
+        ("applied", "", ""),
+        ("rejected", "PARENT_MISSING", "pair_id"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [
