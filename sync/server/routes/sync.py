@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync.protocol import encode_feed_page
-from sync.server import models, stages
+from sync.server import gcpause, models, stages
 from sync.server.batch import origin_of
 from sync.server.deps import ActorDep
 from sync.server.feed import MAX_LIMIT, read_feed
@@ -79,7 +79,7 @@ async def push(
     async with push_gate(request):
         stages.since("push.gate_wait", arrived)
         handed = time.perf_counter()
-        answer = await run_in_threadpool(work)
+        answer = await run_in_threadpool(gcpause.run, work)
     response = json_response(answer)
     stages.since("push.total", arrived)
     return response
