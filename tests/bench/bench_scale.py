@@ -120,10 +120,15 @@ def child_read(path: Path) -> dict[str, Any]:
 
 
 def child_import(path: Path, folder: Path) -> dict[str, Any]:
+    from silon_desktop.importers import parallel
     from silon_desktop.importers.store import import_file
 
     db, pair = _folder(folder)
-    _warm_regions()
+    if not parallel.wanted(path):
+        # Start-up work of the application, not of the import. A list checked in a
+        # validating process never needs the table here (that process loads it,
+        # counted in the import's time and memory).
+        _warm_regions()
     start, cpu = time.perf_counter(), cpu_seconds()
     report = import_file(db, path, pair)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
