@@ -204,6 +204,8 @@ class ValidatingProcess:
 
 #: Rows per message from a reading process.
 _ROWS_PER_MESSAGE = 4000
+#: XML per part in a reading process.
+READER_PART_BYTES = 4 * 1024 * 1024
 
 
 def rows_read_aside(sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
@@ -271,7 +273,9 @@ def _reader_main(send: Connection, parts: Any, name: str) -> None:
         ready.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
-        sheet = StreamingSheet(parts, name)
+        # Smaller parts than in one process: this process holds a part while the
+        # validating process holds the rows of the one before.
+        sheet = StreamingSheet(parts, name, part_bytes=READER_PART_BYTES)
         batch: list[tuple[int, list[Any]]] = []
         for row in sheet.rows():
             batch.append(row)

@@ -187,8 +187,10 @@ def _part(target: str) -> str:
 class StreamingSheet:
     """One large sheet, read a part at a time (see the module docstring)."""
 
-    def __init__(self, parts: BookParts, name: str) -> None:
+    def __init__(self, parts: BookParts, name: str, part_bytes: int | None = None) -> None:
         parts.load()
+        #: XML per part (default :data:`PART_BYTES`; never less than the shared strings)
+        self.part_bytes = part_bytes
         self.parts = parts
         self.name = name
         self._member = parts.sheets[name]
@@ -235,7 +237,7 @@ class StreamingSheet:
                 break
         else:
             raise ImportFileError(self.parts.path, "truncated", f"{self._member}: no sheetData")
-        part_bytes = max(PART_BYTES, len(self.parts.strings))
+        part_bytes = max(self.part_bytes or PART_BYTES, len(self.parts.strings))
         if len(self.parts.strings) <= FIRST_PART_BYTES:
             # A small first part: the header and the first rows come at once (what
             # column detection reads, and a validating process's first batch).
@@ -265,7 +267,7 @@ class StreamingSheet:
                 cut += len(row_end)
             part = head + buffer[:cut] + close
             del buffer[:cut]
-            part_bytes = max(PART_BYTES, len(self.parts.strings))
+            part_bytes = max(self.part_bytes or PART_BYTES, len(self.parts.strings))
             if len(part) > len(head) + len(close):
                 yield from self._part_rows(bytes(part))
             del part
