@@ -24,7 +24,10 @@ an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
 6. ``first_sync_s`` / ``first_sync_client_peak_mb``: a fresh client's first sync
    of that pair (the server's snapshot, then the feed after it), and as the named
    peer in the same run ``feed_sync_s``: the same first sync from the feed alone
-   (no snapshot).
+   (no snapshot); for each, ``*_client_cpu_s`` and ``*_server_cpu_s`` (CPU seconds
+   of the client and of the server process: steadier than wall time on a shared
+   machine). ``--server-dir DIR`` runs only these against an earlier run's server
+   folder (``snapshot_build_s``: the snapshot built first, timed apart).
 
 Targets (issue 19): import <= 25 s and <= 400 MB; db_bytes_per_row <= 500;
 first sync <= 15 s with the client <= 250 MB; validate <= 10 s; server <= 1,000
@@ -169,9 +172,9 @@ def child_sync(
         pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
         snapshots=snapshots == "1",
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     report = engine.run()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     transport.close()
     archived = 0
     if retain == "1" and report.complete:
@@ -185,6 +188,7 @@ def child_sync(
         raise SystemExit(f"sync incomplete: {report}")
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "pulled": report.pulled,
         "pushed": report.pushed,
         "archived": archived,
@@ -270,6 +274,57 @@ def _dbstat(path: Path, rows: int, label: str) -> None:
             print(f"  {name:40s} {size / rows:8.1f}", file=sys.stderr)
 
 
+def _process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def first_syncs(server: Any, work: Path) -> dict[str, Any]:
+    """A fresh client's first sync (snapshot, then feed) and the same from the feed
+    alone, each with the client's and the server process's CPU seconds."""
+    out: dict[str, Any] = {}
+    for name, snapshots in (("first_sync", "1"), ("feed_sync", "0")):
+        device = f"bench-{name}"
+        token = server.login("bench", PASSWORD, device_id=device)
+        before = _process_cpu_s(server.proc.pid)
+        done = measure("sync", str(work / device), server.url, token, device, snapshots)
+        out[f"{name}_s"] = round(done["seconds"], 1)
+        out[f"{name}_client_peak_mb"] = round(done["peak_mb"])
+        out[f"{name}_client_cpu_s"] = round(done["cpu"], 1)
+        out[f"{name}_server_cpu_s"] = round(_process_cpu_s(server.proc.pid) - before, 1)
+    return out
+
+
+def only_first_syncs(server_dir: Path) -> dict[str, Any]:
+    """The first syncs alone, against the server folder of an earlier run. A new
+    server process holds no snapshot yet: one is asked for first, as the importing
+    computer's sync does in a whole run, and its build is timed apart."""
+    from tests.integration.server_process import ServerProcess
+
+    clients = Path(tempfile.mkdtemp(prefix="bench-scale-clients-"))
+    with ServerProcess.start(server_dir) as server:
+        assert server.proc is not None
+        pid = server.proc.pid
+        token = server.login("bench", PASSWORD, device_id="bench-warm")
+        started, before = time.perf_counter(), _process_cpu_s(pid)
+        answer = server.request(
+            "GET", "/v1/snapshot", token=token, params={"layout": "columns"}, timeout=900
+        )
+        answer.raise_for_status()
+        build_s, build_cpu_s = time.perf_counter() - started, _process_cpu_s(pid) - before
+        synced = first_syncs(server, clients)
+    return {
+        **synced,
+        "snapshot_build_s": round(build_s, 1),
+        "snapshot_build_server_cpu_s": round(build_cpu_s, 1),
+        "load_average": round(os.getloadavg()[0], 1),
+        "date": dt.date.today().isoformat(),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=XLSX_ROWS)
@@ -280,10 +335,18 @@ def main() -> int:
         action="store_true",
         help="the reader, imports and validation only (no server, no sync keys)",
     )
+    parser.add_argument(
+        "--server-dir",
+        type=Path,
+        help="only the first syncs, against the server folder of an earlier run (--work's server/)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], args.child[1:])))
+        return 0
+    if args.server_dir:
+        print(json.dumps(only_first_syncs(args.server_dir)))
         return 0
 
     from tests.integration.server_process import ServerProcess
@@ -335,10 +398,7 @@ def main() -> int:
         importer = measure(
             "sync", str(work / "kantor-xlsx"), server.url, token, "bench-importer", "1", "1"
         )
-        fresh_token = server.login("bench", PASSWORD, device_id="bench-fresh")
-        first = measure("sync", str(work / "fresh"), server.url, fresh_token, "bench-fresh", "1")
-        peer_token = server.login("bench", PASSWORD, device_id="bench-feed")
-        feed = measure("sync", str(work / "feed"), server.url, peer_token, "bench-feed", "0")
+        synced = first_syncs(server, work)
         server_bytes = _size(work / "server" / "server.sqlite3")
     records = args.rows + 2
     # The server stopped: its WAL checkpointed into the file and truncated (the running
@@ -352,10 +412,7 @@ def main() -> int:
         "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
         "db_live_bytes_per_row": round(_live_bytes(work / "kantor-xlsx" / "silon.db") / args.rows),
         "importer_archived": importer["archived"],
-        "first_sync_s": round(first["seconds"], 1),
-        "first_sync_client_peak_mb": round(first["peak_mb"]),
-        "feed_sync_s": round(feed["seconds"], 1),
-        "feed_sync_client_peak_mb": round(feed["peak_mb"]),
+        **synced,
         "importer_sync_s": round(importer["seconds"], 1),
         "server_bytes_per_record": round(server_bytes / records),
         "server_db_bytes_per_record": round(server_db_bytes / records),
