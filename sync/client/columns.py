@@ -20,11 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Integer, Table, Text, bindparam, insert, null, select, update
 
+from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import SYNCED_MODELS, Conflict
 from silon_desktop.storage.records import row_to_wire
@@ -260,7 +262,9 @@ class BulkRows:
         ]
         self.derived = tuple(derived)
         names = [*RECORD_COLUMNS, *(n for n, _ in self.fields), *self.derived]
+        self.table, self.names = table, names
         self.inserts = ManyStatement(lambda: insert(table).values({n: bindparam(n) for n in names}))
+        self._folded: dict[tuple[tuple[str, Any], ...], ManyStatement] = {}
         self.updates = ManyStatement(
             lambda: (
                 update(table)
@@ -329,9 +333,65 @@ class BulkRows:
         if self.derived:
             made = derive_columns(derive, self.entity, columns, arrays, stored, self.derived)
             stored.update(zip(self.derived, made, strict=True))
-        sql, order = self.inserts.sql(conn)
+        constants = _constants(stored, count)
+        sql, order = self._insert_for(constants).sql(conn)
         conn.exec_driver_sql(sql, list(zip(*(stored[name] for name in order), strict=True)))
         return count
+
+    def _insert_for(self, constants: tuple[tuple[str, Any], ...]) -> ManyStatement:
+        """The insert statement with these columns' one value written into its text
+        (SQLAlchemy renders the literals): a value the whole block shares is bound
+        once, not once per row (most of a supporter's 47 columns in a large pull:
+        the pair, the blank verdicts, the withdrawal fields)."""
+        found = self._folded.get(constants)
+        if found is None:
+            if len(self._folded) >= _FOLDED_KEPT:
+                self._folded.clear()
+            fixed = dict(constants)
+            table, names = self.table, self.names
+
+            def build() -> Any:
+                values = {
+                    n: _literal(n, fixed[n]) if n in fixed else bindparam(n, None) for n in names
+                }
+                return insert(table).values(values)
+
+            found = self._folded[constants] = ManyStatement(build, literals=True)
+        return found
+
+
+#: Insert statements kept per set of folded constants (a sync run sees a few).
+_FOLDED_KEPT = 32
+#: Never written into a statement's text: a person's own fields, and the columns
+#: that differ between blocks anyway.
+_NOT_FOLDED = frozenset({*PERSON_FIELDS, "id", "updated_at", "nik", "name"})
+#: Fewest rows of a block for its shared values to be written into the statement.
+_FOLD_MIN_ROWS = 50
+_FOLDABLE = {str, int, bool, type(None)}
+
+
+def _constants(stored: dict[str, Any], count: int) -> tuple[tuple[str, Any], ...]:
+    """The columns whose every value in the block is the same (one C pass each),
+    with that value; none for a small block."""
+    if count < _FOLD_MIN_ROWS:
+        return ()
+    out = []
+    for name, values in stored.items():
+        if name in _NOT_FOLDED:
+            continue
+        first = values[0]
+        if type(first) in _FOLDABLE and values.count(first) == count:
+            out.append((name, first))
+    return tuple(out)
+
+
+def _literal(name: str, value: Any) -> Any:
+    """A constant in storage form, rendered into the statement by SQLAlchemy."""
+    if value is None:
+        return null()
+    if isinstance(value, str):
+        return bindparam(f"_fold_{name}", value, type_=Text, literal_execute=True)
+    return bindparam(f"_fold_{name}", int(value), type_=Integer, literal_execute=True)
 
 
 def _checked(values: list[Any], wanted: type, name: str) -> list[Any]:
@@ -370,10 +430,12 @@ def derive_columns(
     )
     # The first row of each distinct key (the dict keeps the last write: reversed).
     first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
-    answers_by_key = {
-        key: derive(entity, {n: arrays[where[n]][row] for n in picks}) for key, row in first.items()
+    by_key = {
+        key: tuple(
+            derive(entity, {n: arrays[where[n]][row] for n in picks}).get(name, "")
+            for name in derived
+        )
+        for key, row in first.items()
     }
-    return [
-        list(map({k: a.get(name, "") for k, a in answers_by_key.items()}.__getitem__, keys))
-        for name in derived
-    ]
+    per_row = list(map(by_key.__getitem__, keys))
+    return [list(map(itemgetter(k), per_row)) for k in range(len(derived))]
