@@ -205,3 +205,40 @@ def test_a_column_block_of_the_wrong_length_is_malformed(tmp_path: Path) -> None
         assert _rows(db) == {}
     finally:
         db.close()
+
+
+def test_values_a_block_shares_go_into_the_statement_but_never_a_persons_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared values (the pair, blank verdicts) are written once into the insert's
+    text; a person's own fields are bound per row even when every row has the same."""
+    from silon_desktop.storage import compiled
+
+    records = _records(60)
+    for rec in records:
+        rec.fields.update(birth_place="KOTA RAHASIA", address="JL. SAMA 1", check_status="MS")
+        rec.fields.update(check_reasons=[], admin_status=None, field_status=None)
+    seen: list[str] = []
+    real = compiled.ManyStatement.sql
+
+    def spy(self: compiled.ManyStatement, conn: Any) -> tuple[str, tuple[str, ...]]:
+        found = real(self, conn)
+        seen.append(found[0])
+        return found
+
+    monkeypatch.setattr(compiled.ManyStatement, "sql", spy)
+    page = encode_feed_page(FeedPage(records, "60", False))
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        with apply_connection(bulk_db) as conn:
+            assert Applier().feed_page(conn, page).inserted == 60
+        (sql,) = [s for s in seen if s.startswith("INSERT INTO supporter")]
+        assert f"'{PAIR}'" in sql and "'MS'" in sql  # written once into the text
+        assert "RAHASIA" not in sql and "SAMA" not in sql  # bound per row
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, records)
+        assert _rows(bulk_db) == _rows(plain_db)
+    finally:
+        bulk_db.close()
+        plain_db.close()
