@@ -174,8 +174,58 @@ class FairLock:
         self.release()
 
 
+class FairSemaphore:
+    """Up to ``n`` holders at once, granted in the order asked (see :class:`FairLock`)."""
+
+    def __init__(self, n: int) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._free = n
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()  # set by release(): a place handed over, still counted as taken
+
+    def release(self) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._free += 1
+
+    def __enter__(self) -> FairSemaphore:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+#: PostgreSQL: pushes of one process doing their work at once (each in its own
+#: transaction, holding its scopes' locks). The work is mostly Python, one thread at
+#: a time: with eight at once (every push slot) each took eight times as long while
+#: holding its scope's lock, which the same kabupaten's pushes on the other
+#: processes waited for (bench_offices, 4 processes). Two let one's database round
+#: trips overlap another's Python. A push waiting for its scope's lock holds none.
+PG_WORKERS = 2
+
 _queues: weakref.WeakKeyDictionary[Engine, FairLock] = weakref.WeakKeyDictionary()
+_workers: weakref.WeakKeyDictionary[Engine, FairSemaphore] = weakref.WeakKeyDictionary()
 _queues_guard = threading.Lock()
+
+
+def push_workers(engine: Engine) -> FairSemaphore:
+    """The places for pushes at work on ``engine`` in this process (:data:`PG_WORKERS`)."""
+    with _queues_guard:
+        workers = _workers.get(engine)
+        if workers is None:
+            workers = _workers[engine] = FairSemaphore(PG_WORKERS)
+        return workers
 
 
 def writer_queue(engine: Engine) -> FairLock:
@@ -312,7 +362,9 @@ class GroupCommit:
         ``scopes``: on PostgreSQL, the scopes ``work`` writes; it then runs in a
         transaction of its own holding only their locks (:func:`scoped_tx`), in
         parallel with other scopes' pushes (the database commits concurrent
-        transactions together by itself). ``work`` must call :func:`stamp` before
+        transactions together by itself), once it has one of this process's
+        :data:`PG_WORKERS` places (taken after the scopes' locks, given back
+        before the commit). ``work`` must call :func:`stamp` before
         it writes the feed or the audit chain. Ignored on SQLite.
 
         Raises:
@@ -321,7 +373,7 @@ class GroupCommit:
         """
         started = time.perf_counter()
         if scopes is not None and engine.dialect.name == "postgresql":
-            with scoped_tx(engine, scopes) as conn:
+            with scoped_tx(engine, scopes) as conn, push_workers(engine):
                 stages.since("group.wait", started)
                 working = time.perf_counter()
                 result = work(conn)

@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from sync.server.db import FairLock, database_url, make_engine, migrate, write_tx, writer_queue
+from sync.server.db import (
+    FairLock,
+    FairSemaphore,
+    database_url,
+    make_engine,
+    migrate,
+    write_tx,
+    writer_queue,
+)
 
 
 def _queue_up(lock: FairLock, n: int, order: list[int]) -> list[threading.Thread]:
@@ -95,3 +103,33 @@ def test_write_transactions_of_one_engine_queue_in_arrival_order(tmp_path: Path)
         assert names == 6
     finally:
         engine.dispose()
+
+
+def test_a_fair_semaphore_lets_n_in_and_the_rest_after_them() -> None:
+    places = FairSemaphore(2)
+    places.acquire()
+    places.acquire()  # both places taken at once
+    order: list[int] = []
+    threads = []
+    for i in range(6):
+
+        def take(i: int = i) -> None:
+            with places:
+                order.append(i)
+
+        t = threading.Thread(target=take)
+        t.start()
+        while len(places._waiters) < i + 1:  # queued before the next one asks
+            threading.Event().wait(0.001)
+        threads.append(t)
+    assert order == []  # nobody got in while both places were held
+    places.release()
+    places.release()
+    for t in threads:
+        t.join(10)
+    assert sorted(order) == list(range(6))
+    # Free again: two at once, without waiting.
+    places.acquire()
+    places.acquire()
+    places.release()
+    places.release()
