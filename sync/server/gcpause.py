@@ -58,7 +58,17 @@ def paused() -> Iterator[None]:
             gc.collect(0)
 
 
-def run(work: Callable[[], T]) -> T:
-    """``work()`` inside :func:`paused` (its locals are freed before the pause ends)."""
+#: Bodies from this size on are worth a pause (about 250 supporter creates): smaller
+#: pushes hold too few objects at once for a collection to cost much, and many of them
+#: overlapping (bench_offices: a hundred offices, 100 each) would keep collection off
+#: nearly all the time, then pay for it in one long collection.
+LARGE_BODY = 256 * 1024
+
+
+def run(work: Callable[[], T], size: int = LARGE_BODY) -> T:
+    """``work()`` inside :func:`paused` (its locals are freed before the pause ends)
+    when its body of ``size`` bytes is large; otherwise simply ``work()``."""
+    if size < LARGE_BODY:
+        return work()
     with paused():
         return work()

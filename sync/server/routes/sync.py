@@ -79,7 +79,7 @@ async def push(
     async with push_gate(request):
         stages.since("push.gate_wait", arrived)
         handed = time.perf_counter()
-        answer = await run_in_threadpool(gcpause.run, work)
+        answer = await run_in_threadpool(gcpause.run, work, len(raw))
     response = json_response(answer)
     stages.since("push.total", arrived)
     return response

@@ -63,3 +63,9 @@ def test_young_objects_piling_up_under_overlapping_pushes_are_collected(
         assert gc.get_count()[0] < 1000  # collected on the way out
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_a_small_push_runs_without_a_pause() -> None:
+    assert gcpause.run(gc.isenabled, 1000) is True
+    assert gcpause.run(gc.isenabled, gcpause.LARGE_BODY) is False
+    assert gc.isenabled()
