@@ -9,9 +9,10 @@ gzip-compressed when the client sends ``Accept-Encoding: gzip``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from sync.protocol import PROTOCOL_VERSION
 from sync.server import models
 from sync.server.config import ServerConfig
+from sync.server.db import fold_wal
 from sync.server.http import ERRORS, install_handlers, json_response
 from sync.server.middleware import AnswerGZip, BodyMiddleware
 from sync.server.public import encoded
@@ -68,6 +70,13 @@ class App(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At a clean stop (SIGTERM, Ctrl+C), fold the SQLite write-ahead log in."""
+    yield
+    fold_wal(app.state.server.engine)
+
+
 def create_app(config: ServerConfig) -> App:
     """The application for one server process (engine and key loaded here)."""
     state = open_state(config)
@@ -76,6 +85,7 @@ def create_app(config: ServerConfig) -> App:
 
         claim_tenant(state.engine)
     app = App(
+        lifespan=_lifespan,
         title="Silon sync server",
         version=str(PROTOCOL_VERSION),
         description="Central server of Silon Desktop: see docs/PROTOCOL.md.",

@@ -3,6 +3,7 @@ client's retry of the same batch after a restart applies each mutation exactly o
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -54,3 +55,33 @@ def test_retry_after_kill_applies_every_mutation_once(tmp_path: Path) -> None:
         ids = [r["id"] for r in feed]
         assert len(ids) == len(set(ids)) == sum(len(b) for b in batches)
         assert server.cli("audit", "verify").returncode == 0
+
+
+def test_a_stopped_server_leaves_no_write_ahead_log(tmp_path: Path) -> None:
+    """SIGTERM: the server closes its connections, so SQLite folds the WAL into the
+    database and removes it; the data written is all in the database file."""
+    folder = tmp_path / "stopped"
+    server = ServerProcess.start(folder)
+    try:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        answer = ri.push(
+            *[
+                mutation("supporter", {"pair_id": pairs[0], "nik": f"321401{i:010d}"})
+                for i in range(200)
+            ]
+        )
+        assert answer.status_code == 200
+        wals = list(folder.rglob("*.sqlite3-wal"))
+        assert wals and any(w.stat().st_size > 0 for w in wals)  # written, not yet folded in
+    finally:
+        server.stop()
+    assert [w for w in folder.rglob("*-wal") if w.stat().st_size > 0] == []
+    database = wals[0].with_name(wals[0].name[: -len("-wal")])
+    con = sqlite3.connect(database)
+    try:
+        count = con.execute("SELECT count(*) FROM records WHERE entity = 'supporter'").fetchone()
+    finally:
+        con.close()
+    assert count[0] == 200
