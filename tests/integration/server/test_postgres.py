@@ -19,29 +19,15 @@ import pytest
 from sync.protocol import decode_feed_page
 from tests.integration.server.conftest import PASSWORD, Client, mutation, seed_election
 from tests.integration.server_process import ServerProcess
+from tests.postgres import scratch_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-PG = "postgresql://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    name = f"silon_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-        )
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
+    with scratch_database() as url:
+        yield url
 
 
 def test_feed_through_two_processes_has_every_acknowledged_mutation_once(

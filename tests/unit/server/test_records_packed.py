@@ -28,9 +28,9 @@ from sync.server.db import database_url, migrate, read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import PACKED_V1, pack_json, records, unpack_json
+from tests.postgres import scratch_database
 from tests.unit.server.support import SCOPE, create
 
-PG = "postgresql://postgres@127.0.0.1:5432"
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
 
 
@@ -40,21 +40,8 @@ def url(request: pytest.FixtureRequest) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield database_url(Path(tmp), None)
         return
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    name = f"silon_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG}/{name}"
-    finally:
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-        )
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
+    with scratch_database() as url:
+        yield url
 
 
 def _alembic(url: str, revision: str, *, down: bool = False) -> None:
