@@ -30,9 +30,7 @@ from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.paths import AppPaths
 from silon_desktop.reports.recap import PairRecap, pair_recap
-from silon_desktop.services.access import Access, Session
 from silon_desktop.services.changes import Changes
-from silon_desktop.services.imports import ImportService
 from silon_desktop.services.results import (
     Dashboard,
     LoginOutcome,
@@ -45,10 +43,14 @@ from silon_desktop.services.tables import SupporterFilter, SupporterQuery, Suppo
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.repository import Repository
 from sync.protocol import HEALTH_PATH
-from sync.transport import HttpTransport
 
 if TYPE_CHECKING:
+    # Imported where first used: a process that only opens the table loads neither
+    # the login's cryptography, argon2 and keyring nor the transport's requests.
+    from silon_desktop.services.access import Access, Session
+    from silon_desktop.services.imports import ImportService
     from sync.client.bundles import BundleContents, BundleResult
+    from sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +82,19 @@ class Services:
         self._repo: Repository | None = None
         self._lock = threading.Lock()
         self._token: str | None = None
-        self.imports = ImportService(db, user=lambda: self.user)
+        self._imports: ImportService | None = None
 
     # -- plumbing --------------------------------------------------------------------
+
+    @property
+    def imports(self) -> ImportService:
+        """Reading and importing files (made at first use: the importers load then)."""
+        with self._lock:
+            if self._imports is None:
+                from silon_desktop.services.imports import ImportService
+
+                self._imports = ImportService(self.db, user=lambda: self.user)
+            return self._imports
 
     @property
     def regions(self) -> RegionTable:
@@ -578,7 +590,7 @@ class Services:
 
     def check_online(self, timeout_s: float = 3.0) -> bool:
         """Ask the server's health endpoint (on a worker thread)."""
-        from sync.transport import RetryPolicy, TransportError
+        from sync.transport import HttpTransport, RetryPolicy, TransportError
 
         transport = HttpTransport(
             self.settings.server_url,
@@ -767,6 +779,8 @@ class Services:
     ) -> LoginOutcome:
         """A login again over the open window (session expired): the same checks as the
         first one; the database stays open (the key it opens with is unchanged)."""
+        from silon_desktop.services.access import Session
+
         result = access.login(username, password, offline=offline, reuse=self.db)
         self.online = access.online
         if not isinstance(result, Session):

@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -66,7 +67,12 @@ def dbapi() -> Any:
 
 def is_connection(conn: object) -> bool:
     """Whether ``conn`` is a raw SQLite connection (plain ``sqlite3`` or SQLCipher)."""
-    return isinstance(conn, sqlite3.Connection | dbapi().Connection)
+    if isinstance(conn, sqlite3.Connection):
+        return True
+    # Only a loaded sqlcipher3 made SQLCipher connections: a plain database's process
+    # (the table on a key-less folder, the headless commands) does not load it here.
+    loaded = sys.modules.get("sqlcipher3.dbapi2")
+    return loaded is not None and isinstance(conn, loaded.Connection)
 
 
 def apply_key(conn: Any, key: bytes) -> None:

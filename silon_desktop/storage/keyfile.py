@@ -34,10 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 KEY_FILE = "silon.key"
 FORMAT = 1
 KEY_BYTES = 32
@@ -78,6 +74,10 @@ def _unb64(text: str) -> bytes:
 
 def derive(password: str, salt: bytes, kdf: Kdf) -> bytes:
     """The 256-bit wrapping key of ``password`` (argon2id)."""
+    # argon2 and cryptography load at the first login, not with every process that
+    # imports this module (the table, the headless commands).
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         password.encode("utf-8"),
         salt,
@@ -90,12 +90,17 @@ def derive(password: str, salt: bytes, kdf: Kdf) -> bytes:
 
 
 def _seal(wrapping_key: bytes, data_key: bytes, label: str) -> dict[str, str]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = secrets.token_bytes(12)
     sealed = AESGCM(wrapping_key).encrypt(nonce, data_key, label.encode("utf-8"))
     return {"nonce": _b64(nonce), "data": _b64(sealed)}
 
 
 def _open(wrapping_key: bytes, wrap: dict[str, Any], label: str) -> bytes | None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(wrapping_key).decrypt(
             _unb64(str(wrap["nonce"])), _unb64(str(wrap["data"])), label.encode("utf-8")

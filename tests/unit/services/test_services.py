@@ -35,6 +35,37 @@ def test_the_services_load_no_qt() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_reading_and_writing_supporters_loads_no_login_library(data_dir: Path) -> None:
+    """The login's libraries load where a login, a key or a request needs them: a
+    process on a plain database that writes and reads supporters never loads them."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from silon_desktop import paths\n"
+        "from tests.gui.sample_data import open_backend, seed_small\n"
+        "s = open_backend(paths.resolve(Path(sys.argv[1])).ensure())\n"
+        "ids = seed_small(s, supporters=3)\n"
+        "from silon_desktop.services.tables import SupporterFilter, SupporterSort\n"
+        "query = s.supporter_query(ids['pair'], SupporterFilter(), SupporterSort())\n"
+        "rows = query.block(0)\n"
+        "s.db.engine.dispose()\n"
+        "tops = {m.split('.')[0] for m in sys.modules}\n"
+        "login = {'argon2', 'cryptography', 'keyring', 'requests', 'sqlcipher3', 'urllib3'}\n"
+        "print(len(rows), sorted(tops & login))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir / "plain")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+    )
+    assert out.stdout.strip() == "3 []"
+
+
 def test_the_dashboard_shows_the_recap_the_pdf_prints(services: Services) -> None:
     ids = seed_small(services, supporters=12)
     services.verify([ids["first_supporter"]], "admin", ["NIK_FORMAT"], "", {})

@@ -1,0 +1,77 @@
+"""Opening the supporters table loads none of the login's libraries (issue #13).
+
+cryptography, argon2, keyring, requests (and what they pull in) and SQLCipher are
+imported where a login, a key or a request first needs them: a process that shows
+the table over a plain database, as bench_table does, never loads them (they cost
+it about 20 MB and part of its start-up). Each check runs in a fresh interpreter,
+since this test session has loaded them already.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: loaded by a login, a data key or a request, never by the table's path
+LOGIN_FIRST = ("argon2", "cryptography", "keyring", "requests", "sqlcipher3", "tenacity", "urllib3")
+
+TABLE_PATH = """
+import json, sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from silon_desktop import paths
+from silon_desktop.ui.supporters_page import SupportersPage
+from silon_desktop.ui.workers import JobRunner
+from tests.gui.sample_data import bulk_supporters, open_backend, seed_small
+
+app = QApplication([])
+backend = open_backend(paths.resolve(Path(sys.argv[1])).ensure())
+ids = seed_small(backend, supporters=0)
+backend.db.engine.dispose()
+bulk_supporters(backend.db.path, ids["pair"], 250)
+jobs = JobRunner()
+page = SupportersPage(backend, jobs)
+page.show()
+election = backend.get("election", backend.list("election")[0]["id"])
+page.set_pair(ids["pair"], election, "32.14")
+while any(job.is_running() for job in jobs.jobs):
+    time.sleep(0.01)
+    app.processEvents()
+app.processEvents()
+jobs.stop_all()
+rows = page.model.rowCount()
+backend.db.engine.dispose()
+print(json.dumps({"rows": rows, "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded_in_fresh_process(code: str, *args: str) -> dict[str, object]:
+    """Run ``code`` in a new interpreter at the repository's root; its last line's JSON."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def login_first_among(modules: object) -> list[str]:
+    assert isinstance(modules, list)
+    return sorted({m.split(".")[0] for m in modules} & set(LOGIN_FIRST))
+
+
+def test_the_table_over_a_plain_database_loads_no_login_library(tmp_path: Path) -> None:
+    found = loaded_in_fresh_process(TABLE_PATH, str(tmp_path / "data"))
+    assert found["rows"] == 250  # the page did show the pair's rows
+    assert login_first_among(found["modules"]) == []
