@@ -15,7 +15,6 @@ batch id, so a bundle imported twice (or also pushed online) applies once.
 from __future__ import annotations
 
 import gzip
-import json
 import uuid
 import zlib
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from sqlalchemy import Engine, select
 from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
+from sync.server.answers import answer
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
@@ -258,11 +258,11 @@ def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any
     with read_tx(engine) as conn:
         for start in range(0, len(ids), 500):
             rows = conn.execute(
-                select(applied_mutations.c.result)
+                select(applied_mutations.c.mutation_id, applied_mutations.c.result)
                 .where(applied_mutations.c.record_id.in_(ids[start : start + 500]))
                 .order_by(applied_mutations.c.applied_at)
             )
-            out.extend(json.loads(r.result) for r in rows)
+            out.extend(answer(r.mutation_id, r.result) for r in rows)
     return out
 
 

@@ -30,6 +30,7 @@ from sync.protocol import (
     ResultStatus,
 )
 from sync.server import audit, rules, stages
+from sync.server.answers import stored_result, stored_text
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
@@ -158,7 +159,7 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
         )
         for mid, record_id, result in rows:
             if record_id == wanted[mid]:
-                out[mid] = MutationResult.from_wire(orjson.loads(result))
+                out[mid] = stored_result(mid, result)
             else:
                 out[mid] = MutationResult(
                     mid,
@@ -439,7 +440,7 @@ def _write(conn: Connection, batch: Batch) -> None:
                     "batch_id": batch.batch_id,
                     "username": batch.actor.username,
                     "record_id": m.record_id,
-                    "result": orjson.dumps(r.to_wire()).decode("utf-8"),
+                    "result": stored_text(r),
                     "applied_at": batch.now,
                 }
                 for m, r in batch.fresh

@@ -1,0 +1,40 @@
+"""The stored answer of an applied mutation (``applied_mutations.result``).
+
+A repeated mutation gets the answer it got the first time, word for word. Since
+issue 19 the stored text leaves out what the row holds already or what follows
+from it: the mutation id (the row's key), and for the common answer "applied at
+version N" everything but N, so that answer is stored as the bare number (a
+million pushed supporters stored 70 characters each, now one). Any other answer
+(merged, conflict, rejected) is its JSON without the mutation id. Rows written
+before hold the whole answer as JSON; both forms read back as the same answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from sync.protocol import MutationResult, ResultStatus
+
+
+def stored_text(result: MutationResult) -> str:
+    """What ``applied_mutations.result`` holds for ``result``."""
+    wire = result.to_wire()
+    if result.status == ResultStatus.APPLIED and len(wire) == 3:  # id, status, version
+        return str(int(result.version))
+    del wire["mutation_id"]
+    return orjson.dumps(wire).decode("utf-8")
+
+
+def answer(mutation_id: str, text: str | bytes) -> dict[str, Any]:
+    """The wire answer (:meth:`MutationResult.to_wire`) a stored text stands for."""
+    stored = orjson.loads(text)
+    if isinstance(stored, int):
+        return {"mutation_id": mutation_id, "status": str(ResultStatus.APPLIED), "version": stored}
+    return {"mutation_id": mutation_id, **{k: v for k, v in stored.items() if k != "mutation_id"}}
+
+
+def stored_result(mutation_id: str, text: str | bytes) -> MutationResult:
+    """The :class:`MutationResult` a stored text stands for."""
+    return MutationResult.from_wire(answer(mutation_id, text))

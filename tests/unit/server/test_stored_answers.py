@@ -1,0 +1,85 @@
+"""Stored answers (sync.server.answers): a repeat gets the first answer word for word,
+while ``applied_mutations.result`` holds only what the row does not (issue 19)."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from sqlalchemy import select, update
+
+from sync.protocol import MutationResult, Record, ResultStatus
+from sync.server.answers import answer, stored_result, stored_text
+from sync.server.db import read_tx, write_tx
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.schema import applied_mutations
+from tests.unit.server.support import create, fresh_state
+
+ADMIN = Actor("admin", Role.KPU_RI, "", "test")
+MID = "11111111-1111-4111-8111-111111111111"
+
+RESULTS = [
+    MutationResult(MID, ResultStatus.APPLIED, version=3),
+    MutationResult(
+        MID,
+        ResultStatus.MERGED,
+        version=4,
+        record=Record("candidate", "r", "32.14", 4, False, {"name": "A", "nik": None}),
+    ),
+    MutationResult(
+        MID,
+        ResultStatus.CONFLICT,
+        version=5,
+        record=Record("candidate", "r", "32.14", 5, False, {"name": "B"}),
+        conflicts={"name": {"base": "A", "mine": "C", "theirs": "B"}},
+    ),
+    MutationResult(MID, ResultStatus.REJECTED, code="BAD_VALUE", field="nik", message="x"),
+]
+
+
+def test_every_kind_of_answer_reads_back_the_same() -> None:
+    for result in RESULTS:
+        text = stored_text(result)
+        assert MID not in text
+        assert answer(MID, text) == result.to_wire()
+        assert list(answer(MID, text)) == list(result.to_wire())  # same key order
+        assert stored_result(MID, text).to_wire() == result.to_wire()
+    assert stored_text(RESULTS[0]) == "3"
+
+
+def test_an_answer_stored_whole_before_reads_back_the_same() -> None:
+    for result in RESULTS:
+        old = orjson.dumps(result.to_wire()).decode("utf-8")
+        assert answer(MID, old) == result.to_wire()
+
+
+def test_a_repeated_push_gets_the_first_answer_from_the_compact_row() -> None:
+    with fresh_state() as state:
+        election = create("election", {"name": "Pilkada", "kind": "bupati"})
+        pair = create("pair", {"election_id": election.record_id, "number": 1})
+        first = apply_batch(state.engine, state.config, ADMIN, "b1", [election, pair])
+        again = apply_batch(state.engine, state.config, ADMIN, "b2", [election, pair])
+        assert [r.to_wire() for r in again] == [r.to_wire() for r in first]
+        assert [r.status for r in first] == [ResultStatus.APPLIED] * 2
+        with read_tx(state.engine) as conn:
+            rows = conn.execute(
+                select(applied_mutations.c.mutation_id, applied_mutations.c.result)
+            ).all()
+        stored = {str(mid): str(text) for mid, text in rows}
+        assert stored == {election.id: "1", pair.id: "1"}
+        # a row written before the compact form (the whole answer) answers the same
+        whole = orjson.dumps(first[0].to_wire()).decode("utf-8")
+        with write_tx(state.engine) as conn:
+            conn.execute(
+                update(applied_mutations)
+                .where(applied_mutations.c.mutation_id == election.id)
+                .values(result=whole)
+            )
+        third = apply_batch(state.engine, state.config, ADMIN, "b3", [election])
+        assert third[0].to_wire() == first[0].to_wire()
+        # the same mutation id for another record is refused, as before
+        other = create("election", {"name": "Lain"})
+        other.id = election.id
+        [refused] = apply_batch(state.engine, state.config, ADMIN, str(uuid.uuid4()), [other])
+        assert refused.status == ResultStatus.REJECTED
