@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from sync.server.db import database_url, make_engine
+from sync.server import db
+from sync.server.db import SQLITE_NAME, database_url, make_engine
 
 
 def test_a_failed_statement_does_not_show_its_parameters(tmp_path: Path) -> None:
@@ -24,3 +25,31 @@ def test_a_failed_statement_does_not_show_its_parameters(tmp_path: Path) -> None
     message = str(caught.value)
     assert "no_such_table" in message  # the statement is still named
     assert "argon2-hash-of-a-password" not in message
+
+
+def test_a_write_ahead_log_grown_past_the_limit_is_cut_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader held the WAL while 2 MB were written (no checkpoint could restart it):
+    once the log restarts, its file is cut back to the limit, not kept at its peak."""
+    monkeypatch.setattr(db, "WAL_LIMIT_BYTES", 64 * 1024)
+    engine = make_engine(database_url(tmp_path, None))
+    wal = tmp_path / (SQLITE_NAME + "-wal")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (v BLOB)"))
+        with engine.connect() as reader:
+            reader.execute(text("SELECT count(*) FROM t")).scalar_one()  # holds its snapshot
+            for _ in range(32):
+                with engine.begin() as conn:
+                    conn.execute(text("INSERT INTO t VALUES (randomblob(65536))"))
+        assert wal.stat().st_size > 2 * 1024 * 1024
+        with engine.begin() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
+        with engine.begin() as conn:  # the log restarts here
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        assert wal.stat().st_size <= 64 * 1024
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 33
+    finally:
+        engine.dispose()
