@@ -66,7 +66,10 @@ def store_receipt(
         "received_at": utcnow(),
     }
     stmt = sqlite_insert(receipt_t).values(**values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id"], set_=values))
+    # A receipt again (a resend) replaces the stored one; the new values are taken
+    # from the insert (``excluded``), so the packed body is bound and compressed once.
+    again = {name: stmt.excluded[name] for name in values if name != "batch_id"}
+    conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id"], set_=again))
     return verified
 
 

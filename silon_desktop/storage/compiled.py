@@ -11,6 +11,7 @@ must then hold values already in storage form (what the column types store).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -50,7 +51,13 @@ class ManyStatement:
         if not rows:
             return 0
         sql, order = self.sql(conn)
-        result = conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+        if len(order) == 1:
+            (key,) = order
+            params = [(r[key],) for r in rows]
+        else:
+            values = itemgetter(*order)  # a tuple per row, made in C
+            params = [values(r) for r in rows]
+        result = conn.exec_driver_sql(sql, params)
         return int(result.rowcount or 0)
 
     def run_tuples(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:

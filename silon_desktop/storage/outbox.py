@@ -148,6 +148,8 @@ _STATE_FOR_RESULT = {
     ResultStatus.CONFLICT: State.CONFLICT,
     ResultStatus.REJECTED: State.REJECTED,
 }
+#: The same as column text (read once per answer).
+_STATE_TEXT = {status: state.value for status, state in _STATE_FOR_RESULT.items()}
 _CHUNK = 500  # ids per IN (...) clause
 _WAITING_VALUES = [s.value for s in WAITING]
 
@@ -475,10 +477,12 @@ _CLAIM_COLUMNS = (
 @dataclass(slots=True)
 class Claimed:
     """A waiting mutation in wire form: ``changes`` is a pre-serialised JSON fragment,
-    never parsed on the way out; ``changes_json`` is that JSON text."""
+    never parsed on the way out; ``changes_json`` is that JSON text; ``seq`` the
+    outbox row (answers are recorded by it)."""
 
     wire: dict[str, Any]
     changes_json: str
+    seq: int = 0
 
     def mutation(self) -> Mutation:
         w = self.wire
@@ -495,26 +499,32 @@ class Claimed:
         )
 
 
+_DELETE = Op.DELETE.value
+
+
 def _claimed(row: Any, expanded: Mapping[str, str] | None = None) -> Claimed:
-    text = row.changes_json or "{}"
-    if expanded and row.record_id in expanded and record_changes.is_marked(text):
-        text = expanded[row.record_id]
-    if row.op == Op.DELETE.value and text != "{}":
+    # Once per claimed mutation: the row is unpacked as a tuple (the order of
+    # _CLAIM_COLUMNS) rather than read by name.
+    seq, mutation_id, entity, record_id, scope, op, base_version, text, created = row
+    text = text or "{}"
+    if expanded and record_id in expanded and record_changes.is_marked(text):
+        text = expanded[record_id]
+    if op == _DELETE and text != "{}":
         # An edit folded into the delete stays in the row (for a restore), never on
         # the wire: a delete tells the server only the withdrawal.
         text = orjson.dumps(withdrawal_changes(orjson.loads(text))).decode("utf-8")
-    created = row.created_text or ""  # "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
+    # created: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC
     wire = {
-        "id": row.mutation_id,
-        "entity": row.entity,
-        "record_id": row.record_id,
-        "scope": row.scope,
-        "op": row.op,
-        "base_version": int(row.base_version or 0),
+        "id": mutation_id,
+        "entity": entity,
+        "record_id": record_id,
+        "scope": scope,
+        "op": op,
+        "base_version": int(base_version or 0),
         "changes": orjson.Fragment(text),
         "created_at": created[:23].replace(" ", "T") + "Z" if created else "",
     }
-    return Claimed(wire, text)
+    return Claimed(wire, text, seq)
 
 
 def claim_batch(
@@ -538,21 +548,22 @@ def claim_batch(
         condition = [outbox_t.c.state == state.value]
         if state is State.SENT and in_flight:
             condition.append(outbox_t.c.batch_id.not_in(list(in_flight)))
-        found = conn.execute(
-            select(*_CLAIM_COLUMNS)
+        # One statement: the oldest rows of the state (through the state index, in
+        # seq order), updated by primary key and read back (RETURNING, in no order).
+        oldest = (
+            select(outbox_t.c.seq)
             .where(*condition)
             .order_by(outbox_t.c.seq)
             .limit(limit - len(rows))
+            .scalar_subquery()
+        )
+        found = conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.seq.in_(oldest))
+            .values(state=State.SENT.value, batch_id=batch_id, sent_at=now)
+            .returning(*_CLAIM_COLUMNS)
         ).all()
-        # By primary key: a condition on the state index would scan every pending row.
-        seqs = [r.seq for r in found]
-        for start in range(0, len(seqs), _CHUNK):
-            conn.execute(
-                update(outbox_t)
-                .where(outbox_t.c.seq.in_(seqs[start : start + _CHUNK]))
-                .values(state=State.SENT.value, batch_id=batch_id, sent_at=now)
-            )
-        rows += found
+        rows += sorted(found, key=_seq)
     if not rows:
         return "", []
     expanded = _expand(conn, rows)
@@ -561,6 +572,10 @@ def claim_batch(
         conn, [c for r, c in zip(rows, claimed, strict=True) if r.changes_json != c.changes_json]
     )
     return batch_id, claimed
+
+
+def _seq(row: Any) -> int:
+    return int(row.seq)
 
 
 def _keep_only_sent(conn: Connection, gone: Sequence[Claimed]) -> None:
@@ -629,43 +644,57 @@ def counts(where: Executor) -> dict[State, int]:
 
 # -- answers ---------------------------------------------------------------------------
 
-_ANSWER = ManyStatement(
-    lambda: (
-        update(outbox_t)
-        .where(outbox_t.c.mutation_id == bindparam("_id"))
-        .values(
-            state=bindparam("state"),
-            acked_at=bindparam("acked_at"),
-            server_version=bindparam("server_version"),
-            result=bindparam("result"),
+
+def _answer(key: ColumnElement[Any]) -> ManyStatement:
+    return ManyStatement(
+        lambda: (
+            update(outbox_t)
+            .where(key == bindparam("_id"))
+            .values(
+                state=bindparam("state"),
+                acked_at=bindparam("acked_at"),
+                server_version=bindparam("server_version"),
+                result=bindparam("result"),
+            )
         )
     )
-)
+
+
+_ANSWER = _answer(outbox_t.c.mutation_id)
+#: The same by primary key, for mutations claimed in this run (no lookup of the id).
+_ANSWER_BY_SEQ = _answer(outbox_t.c.seq)
 
 
 def record_answers(
-    where: Executor, answers: Iterable[tuple[MutationResult, Mapping[str, Any]]]
+    where: Executor,
+    answers: Iterable[tuple[MutationResult, Mapping[str, Any]]],
+    seqs: Mapping[str, int] | None = None,
 ) -> int:
     """Store the server's answers: state, the record's version, the answer as received.
 
     Args:
         answers: each result with its wire form as the server sent it.
+        seqs: mutation id -> outbox row (``Claimed.seq``) of the mutations answered,
+            when the caller has them: those rows are updated by primary key.
 
     Returns:
         How many outbox rows took an answer (an id this device never sent is skipped).
     """
     stamp = storage_text(utcnow())
-    rows = [
-        {
-            "_id": result.mutation_id,
-            "state": _STATE_FOR_RESULT[result.status].value,
+    by_seq: list[dict[str, Any]] = []
+    by_id: list[dict[str, Any]] = []
+    for result, raw in answers:
+        seq = seqs.get(result.mutation_id) if seqs else None
+        row = {
+            "_id": result.mutation_id if seq is None else seq,
+            "state": _STATE_TEXT[result.status],
             "acked_at": stamp,
             "server_version": result.version or None,
             "result": orjson.dumps(raw).decode(),
         }
-        for result, raw in answers
-    ]
-    return _ANSWER.run(_conn(where), rows)
+        (by_id if seq is None else by_seq).append(row)
+    conn = _conn(where)
+    return _ANSWER_BY_SEQ.run(conn, by_seq) + _ANSWER.run(conn, by_id)
 
 
 def refuse(

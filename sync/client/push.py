@@ -200,6 +200,7 @@ def record_answer(
     """Record a push answer in the caller's transaction (see module docstring)."""
     applier = applier or Applier()
     by_id = {c.wire["id"]: c for c in mutations}
+    seqs = {mutation_id: c.seq for mutation_id, c in by_id.items()}
     now_text = storage_text(utcnow())
     acked: list[tuple[MutationResult, dict[str, Any]]] = []
     versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -216,13 +217,13 @@ def record_answer(
             stats.acked += 1
         else:
             mut = claimed.mutation()
-            outbox.record_answers(conn, [(result, raw)])
+            outbox.record_answers(conn, [(result, raw)], seqs)
             if result.status is ResultStatus.CONFLICT:
                 stats.conflicts_new += _store_conflicts(conn, mut, result)
             else:
                 stats.rejected += 1
                 _revert_rejected(conn, mut, result, applier.derive)
-    outbox.record_answers(conn, acked)
+    outbox.record_answers(conn, acked, seqs)
     for entity, rows in versions.items():
         _BUMP[entity].run(conn, rows)
     # Server records that came back (merged, conflict, rejected) go through the one apply path.

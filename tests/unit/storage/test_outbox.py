@@ -181,6 +181,41 @@ def test_claimed_mutation_and_results(db: Database) -> None:
         assert outbox.waiting(session) == []
 
 
+def test_a_claim_is_oldest_first_and_answers_go_to_the_claimed_rows(db: Database) -> None:
+    other = "00000000-0000-4000-8000-000000000002"
+    first = _enqueue(db, "upsert", 1, {"name": ["A", "B"]})
+    with db.session() as session:
+        second = outbox.enqueue(
+            session, "supporter", other, "32.14", "upsert", 0, {"rt": [None, "1"]}
+        )
+    with db.session() as session:
+        _, claimed = outbox.claim_batch(session, 10)
+    rows = _rows(db)
+    assert [(c.wire["id"], c.seq) for c in claimed] == [(r.mutation_id, r.seq) for r in rows]
+    assert [c.wire["id"] for c in claimed] == [first, second]
+    seqs = {c.wire["id"]: c.seq for c in claimed}
+    with db.session() as session:
+        answers = [
+            (MutationResult(str(first), ResultStatus.APPLIED, version=2), {"n": 1}),
+            (MutationResult(str(second), ResultStatus.REJECTED, code="X"), {"n": 2}),
+        ]
+        # by row for the ids in seqs, by mutation id for any other
+        assert outbox.record_answers(session, answers, {str(first): seqs[str(first)]}) == 2
+    one, two = _rows(db)
+    assert (one.mutation_id, one.state, one.server_version, one.result) == (
+        first,
+        "acked",
+        2,
+        {"n": 1},
+    )
+    assert (two.mutation_id, two.state, two.server_version, two.result) == (
+        second,
+        "rejected",
+        None,
+        {"n": 2},
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "state"),
     [("applied", "acked"), ("merged", "acked"), ("conflict", "conflict"), ("rejected", "rejected")],
