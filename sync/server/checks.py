@@ -203,6 +203,8 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
         )
     for part in chunks(gone):
         conn.execute(supporter_checks.delete().where(supporter_checks.c.record_id.in_(part)))
+    # In key order: the table is one B-tree by record id (see schema.supporter_checks).
+    rows.sort(key=operator.itemgetter("record_id"))
     bulk_insert(conn, supporter_checks, rows)
 
 

@@ -46,11 +46,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, Table, create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
@@ -491,29 +492,49 @@ def migrate(url: str) -> None:
 def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows with one DB-API ``executemany`` and no per-row SQLAlchemy work.
 
-    The statement is still built by SQLAlchemy (compiled for the dialect); only the
-    parameter handling is skipped, which dominates for thousands of rows.
+    The statement is built by SQLAlchemy (compiled for the dialect) once per table,
+    columns and dialect (:func:`_insert_plan`); each row then becomes its parameter
+    tuple by one ``itemgetter`` call, which dominates for thousands of rows.
+    Every row has the keys of the first, in any order.
     """
     if not rows:
         return
-    keys = list(rows[0])
+    sql, order, convert = _insert_plan(conn.dialect, table, tuple(rows[0]))
     # Columns of a decorated type (the packed JSON of sync.server.schema) still
-    # take their own conversion.
-    convert = {
-        k: p
+    # take their own conversion; a value already converted (packed bytes) is kept.
+    for key, process in convert:
+        if not all(type(r[key]) is bytes for r in rows):
+            rows = [{**r, key: process(r[key])} for r in rows]
+    if order is None:  # named parameters (psycopg): the rows themselves
+        conn.exec_driver_sql(sql, rows)
+        return
+    get = itemgetter(*order)
+    params = list(map(get, rows)) if len(order) > 1 else [(get(r),) for r in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+_Plan = tuple[str, tuple[str, ...] | None, tuple[tuple[str, Callable[[Any], Any]], ...]]
+_plans: dict[tuple[type[Dialect], str, Table, tuple[str, ...]], _Plan] = {}
+
+
+def _insert_plan(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Plan:
+    """The compiled ``INSERT`` of ``keys`` into ``table``: its SQL text, the order of
+    its positional parameters (None: named), and the columns' bind conversions."""
+    cache_key = (type(dialect), dialect.paramstyle, table, keys)
+    found = _plans.get(cache_key)
+    if found is not None:
+        return found
+    convert = tuple(
+        (k, p)
         for k in keys
         if isinstance(table.c[k].type, TypeDecorator)
-        and (p := table.c[k].type.bind_processor(conn.dialect)) is not None
-    }
-    if convert:
-        rows = [{**r, **{k: p(r[k]) for k, p in convert.items()}} for r in rows]
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=keys)
-    if compiled.positional:
-        order = compiled.positiontup or keys
-        params: list[Any] = [tuple(r[k] for k in order) for r in rows]
-    else:
-        params = rows
-    conn.exec_driver_sql(str(compiled), params)
+        and (p := table.c[k].type.bind_processor(dialect)) is not None
+    )
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(keys))
+    order = tuple(compiled.positiontup or keys) if compiled.positional else None
+    plan: _Plan = (str(compiled), order, convert)
+    _plans[cache_key] = plan
+    return plan
 
 
 def fold_wal(engine: Engine) -> None:

@@ -9,6 +9,7 @@ to whether the group spans several pairs. Every flag change is a version bump
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -105,6 +106,8 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             ),
             [{"e": e, "n": n, "rid": rid} for rid, (e, n, _p) in old_rows.items()],
         )
+    # In key order: the table is one B-tree by (nik, election, record).
+    index_inserts.sort(key=itemgetter("nik", "election_id", "record_id"))
     bulk_insert(conn, nik_index, index_inserts)
     if outside:
         load(conn, batch, (o["rid"] for o in outside))

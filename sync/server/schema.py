@@ -77,11 +77,13 @@ _PACKER = zlib.compressobj(6, zlib.DEFLATED, _WBITS, 5, zlib.Z_DEFAULT_STRATEGY,
 _UNPACKER = zlib.decompressobj(_WBITS, PACK_DICTIONARY_V1)
 
 
-def pack_json(text: str) -> bytes:
-    """JSON text as stored in a :class:`PackedJSON` column (about 12 us of CPU for a
-    supporter's 780 characters; unpacking about 3 us, less than parsing it)."""
+def pack_json(text: str | bytes) -> bytes:
+    """JSON text (or its UTF-8 bytes, as orjson makes them) as stored in a
+    :class:`PackedJSON` column (about 12 us of CPU for a supporter's 780 characters;
+    unpacking about 3 us, less than parsing it)."""
     packer = _PACKER.copy()
-    return PACKED_V1 + packer.compress(text.encode("utf-8")) + packer.flush()
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return PACKED_V1 + packer.compress(data) + packer.flush()
 
 
 def unpack_json(value: str | bytes | memoryview) -> str:

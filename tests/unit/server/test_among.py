@@ -6,12 +6,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Column, Connection, LargeBinary, MetaData, String, Table, select
 
 from sync.server.batch import CHUNK, among
 from sync.server.db import bulk_insert, read_tx, write_tx
-from sync.server.schema import applied_mutations, nik_index, records
+from sync.server.schema import applied_mutations, nik_index, pack_json, records
 from tests.unit.server.support import fresh_state
+
+#: The records table's fields column read as stored (no unpacking).
+raw_fields = Table(
+    "records", MetaData(), Column("id", String, primary_key=True), Column("fields", LargeBinary)
+)
+#: A one-column table, made by the test itself.
+applied_ids = Table("bulk_one_column", MetaData(), Column("id", String, primary_key=True))
 
 
 def _plan(conn: Connection, stmt: Any) -> str:
@@ -60,3 +67,39 @@ def test_every_value_is_found_in_one_statement_searched_by_index() -> None:
                 plan = _plan(conn, stmt)
                 assert "SEARCH" in plan.split("|")[0], plan
                 assert not plan.split("|")[0].strip().startswith("SCAN"), plan
+
+
+def test_bulk_insert_takes_rows_in_any_key_order_and_keeps_packed_bytes() -> None:
+    """The insert is compiled once per table and columns; each row gives its values
+    by name, a packed value is stored as given and a text value is packed."""
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    first = {
+        "id": ids[0],
+        "entity": "supporter",
+        "scope": "32.14",
+        "version": 1,
+        "deleted": False,
+        "seq": 1,
+        "fields": '{"name":"A"}',
+        "updated_at": 0.0,
+        "area": "",
+        "origin": "",
+    }
+    shuffled = dict(reversed({**first, "id": ids[1], "seq": 2, "fields": '{"name":"B"}'}.items()))
+    packed = {**first, "id": ids[2], "seq": 3, "fields": pack_json('{"name":"C"}')}
+    with fresh_state() as state:
+        for batch in ([first, shuffled], [packed]):
+            with write_tx(state.engine) as conn:
+                bulk_insert(conn, records, batch)
+        with write_tx(state.engine) as conn:  # one column: the plan's one-value tuples
+            applied_ids.create(conn)
+            bulk_insert(conn, applied_ids, [{"id": "x"}, {"id": "y"}])
+        with read_tx(state.engine) as conn:
+            got = dict(conn.execute(select(records.c.id, records.c.fields)).all())
+            stored = conn.execute(
+                select(raw_fields.c.fields).where(raw_fields.c.id == ids[2])
+            ).scalar()
+            one_column = sorted(conn.execute(select(applied_ids.c.id)).scalars())
+    assert got == {ids[0]: '{"name":"A"}', ids[1]: '{"name":"B"}', ids[2]: '{"name":"C"}'}
+    assert stored == pack_json('{"name":"C"}')  # packed once, not again
+    assert one_column == ["x", "y"]

@@ -119,6 +119,7 @@ def test_pack_round_trip_and_size() -> None:
     assert unpack_json(packed) == text
     assert unpack_json(text) == text  # a value from before 0007
     assert unpack_json(text.encode("utf-8")) == text  # PostgreSQL's converted column
+    assert pack_json(text.encode("utf-8")) == packed  # orjson's bytes pack the same
 
 
 def test_upgrade_from_0006_packs_plain_rows_and_downgrade_unpacks(url: str) -> None:
