@@ -44,7 +44,6 @@ from sync.server.validation import Rejection, check_mutation
 
 log = logging.getLogger(__name__)
 
-_NEW = itemgetter(1)  # the new value of a change pair
 _MUTATION_ID = itemgetter("mutation_id")
 
 #: A new record's fields before its changes: null, server-owned flags false.
@@ -261,7 +260,9 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "the server has no such record")
     fields = _BLANK[m.entity].copy()
     changes = m.changes
-    fields.update(zip(changes, map(_NEW, changes.values()), strict=True))
+    # A plain loop: measured cheaper than update(zip(names, map(itemgetter(1), pairs))).
+    for name, (_old, new) in changes.items():
+        fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_area(batch, rec)
     if batch.rule_checks:
