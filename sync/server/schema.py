@@ -118,6 +118,23 @@ class PackedJSON(TypeDecorator[str]):
         return None if value is None else unpack_json(value)
 
 
+class Digest(TypeDecorator[str]):
+    """A SHA-256 hex digest stored as its 32 bytes (revision 0010: the audit log's
+    ``hash`` and ``state`` took 64 characters each); read back as the same hex text,
+    "" as the empty value. A plain DB-API statement reads the bytes (``bytes.hex()``)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None or isinstance(value, bytes):
+            return value
+        return bytes.fromhex(str(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else bytes(value).hex()
+
+
 users = Table(
     "users",
     metadata,
@@ -256,10 +273,10 @@ audit = Table(
     Column("record_id", String(64), nullable=False),
     Column("before", Text, nullable=False),
     Column("after", Text, nullable=False),
-    Column("hash", String(64), nullable=False),
+    Column("hash", Digest, nullable=False),
     #: SHA-256 of the record after this change (sync.server.audit.state_digest);
     #: "" for entries about no record and for those written before this column.
-    Column("state", String(64), nullable=False, server_default=""),
+    Column("state", Digest, nullable=False),
 )
 
 #: One row per live supporter with a NIK: finds one NIK backing several pairs.

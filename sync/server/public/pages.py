@@ -103,7 +103,7 @@ def read_stamp(engine: Engine) -> Stamp:
         int(structure or 0),
         float(updated or 0.0),
         int(audit_id or 0),
-        str(audit_hash or "0" * 64),
+        bytes(audit_hash).hex() if audit_hash else "0" * 64,  # stored as 32 bytes (0010)
     )
 
 

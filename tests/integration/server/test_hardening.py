@@ -101,7 +101,7 @@ def test_audit_verify_catches_a_record_edited_behind_the_log(server: ServerProce
         elections = conn.execute("SELECT id, fields FROM records WHERE entity = 'election'")
         (rid, fields) = next((r, f) for r, f in elections if "Pilbup Uji Audit" in unpack_json(f))
         (entry,) = conn.execute(
-            "SELECT max(id) FROM audit WHERE record_id = ? AND state != ''", (rid,)
+            "SELECT max(id) FROM audit WHERE record_id = ? AND length(state) > 0", (rid,)
         ).fetchone()
         edited = pack_json(unpack_json(fields).replace("Pilbup Uji Audit", "Pilbup Palsu"))
         conn.execute("UPDATE records SET fields = ? WHERE id = ?", (edited, rid))

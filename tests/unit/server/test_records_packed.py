@@ -202,3 +202,46 @@ def test_audit_without_prev_hash_upgrades_and_downgrades_still_verifying(url: st
         assert _verified(state) == len(ids)
     finally:
         state.engine.dispose()
+
+
+def test_audit_digests_as_bytes_upgrade_and_downgrade_still_verifying(url: str) -> None:
+    """Revision 0010: each entry's ``hash`` and ``state`` stored as their 32 bytes; the
+    chain verifies, the public audit head reads the same hex, and at 0009 every digest
+    is the same lower-case hex text again."""
+    from sync.server.public.pages import read_stamp
+
+    migrate(url)
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        ids = _push_world(state)
+        assert _verified(state) == len(ids)
+        with read_tx(state.engine) as conn:
+            head = audit.verify(conn).head
+        stamp = read_stamp(state.engine)
+        assert (stamp.audit_id, stamp.audit_hash) == head
+    finally:
+        state.engine.dispose()
+    entries = _audit_rows(url)
+    stated = [e for e in entries if len(bytes(e[10]))]
+    assert len(stated) >= len(ids)
+    assert all(len(bytes(e[9])) == 32 for e in entries)
+    assert all(len(bytes(e[10])) in (0, 32) for e in entries)
+
+    _alembic(url, "0009", down=True)
+    as_text = _audit_rows(url)
+    assert [t[:9] for t in as_text] == [e[:9] for e in entries]
+    assert [(t[9], t[10]) for t in as_text] == [
+        (bytes(e[9]).hex(), bytes(e[10]).hex()) for e in entries
+    ]
+
+    migrate(url)
+    assert [(*e[:9], bytes(e[9]), bytes(e[10])) for e in _audit_rows(url)] == [
+        (*e[:9], bytes(e[9]), bytes(e[10])) for e in entries
+    ]
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        assert _verified(state) == len(ids)
+        with read_tx(state.engine) as conn:
+            assert [s.entry_id for s in audit.history(conn, ids[-1])]
+    finally:
+        state.engine.dispose()
