@@ -118,8 +118,8 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA cache_size=-32768")  # 32 MiB per connection
         # Checkpoint less often: pages dirtied by many commits are copied back once.
         cur.execute("PRAGMA wal_autocheckpoint=16000")
-        # A WAL that grew past the checkpoint size while readers held it (a
-        # million-record sync left 650 MB of it) is cut back when it next restarts.
+        # A WAL that grew past the checkpoint size (a reader held it, so no
+        # checkpoint could restart it) is cut back to that size when it restarts.
         cur.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
         cur.close()
 
