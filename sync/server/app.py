@@ -25,6 +25,7 @@ from sync.server import models
 from sync.server.config import ServerConfig
 from sync.server.db import fold_wal
 from sync.server.http import ERRORS, install_handlers, json_response
+from sync.server.idlefold import IdleFolder
 from sync.server.middleware import AnswerGZip, BodyMiddleware
 from sync.server.public import encoded
 from sync.server.public import lane as public_lane
@@ -72,8 +73,11 @@ class App(FastAPI):
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """At a clean stop (SIGTERM, Ctrl+C), fold the SQLite write-ahead log in."""
+    """While running, an idle SQLite server folds its write-ahead log in
+    (:mod:`sync.server.idlefold`); so does a clean stop (SIGTERM, Ctrl+C)."""
+    app.state.wal_folder = IdleFolder(app.state.server.engine)
     yield
+    app.state.wal_folder.stop()
     fold_wal(app.state.server.engine)
 
 
