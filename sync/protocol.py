@@ -402,6 +402,10 @@ class ResultStatus(StrEnum):
     REJECTED = "rejected"  # refused (validation, deadline, scope); nothing changed
 
 
+#: Status text -> status (a dict lookup where an enum call would search).
+_STATUSES: dict[Any, ResultStatus] = {status.value: status for status in ResultStatus}
+
+
 @dataclass(slots=True)
 class Mutation:
     """One client edit: the unit of push, idempotent by ``id``.
@@ -595,10 +599,15 @@ class MutationResult:
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> MutationResult:
+        status = _STATUSES.get(data["status"]) or ResultStatus(data["status"])
+        if len(data) <= 3 and "version" in data:
+            # The usual answer (applied: id, status, version), once per pushed
+            # mutation: nothing else to read.
+            return cls(str(data["mutation_id"]), status, int(data["version"] or 0))
         record = data.get("record")
         return cls(
             mutation_id=str(data["mutation_id"]),
-            status=ResultStatus(data["status"]),
+            status=status,
             version=int(data.get("version") or 0),
             record=Record.from_wire(record) if record else None,
             conflicts=dict(data.get("conflicts") or {}),

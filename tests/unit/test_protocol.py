@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 
-from sync.protocol import ENTITIES, Mutation, Op, decode_value, encode_value
+from sync.protocol import (
+    ENTITIES,
+    Mutation,
+    MutationResult,
+    Op,
+    Record,
+    ResultStatus,
+    decode_value,
+    encode_value,
+)
 
 
 def test_mutation_round_trips_through_the_wire() -> None:
@@ -44,3 +53,28 @@ def test_decode_refuses_wrong_types() -> None:
 
 def test_only_the_server_writes_external_duplicate() -> None:
     assert "external_duplicate" not in ENTITIES["supporter"].client_fields
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        MutationResult("m1", ResultStatus.APPLIED, version=3),
+        MutationResult("m2", ResultStatus.APPLIED),
+        MutationResult("m3", ResultStatus.REJECTED, code="X", field="nik", message="no"),
+        MutationResult(
+            "m4",
+            ResultStatus.CONFLICT,
+            version=5,
+            record=Record("supporter", "r", "32.14", 5, False, {"name": "A"}),
+            conflicts={"name": {"base": "B", "mine": "C", "theirs": "A"}},
+        ),
+        MutationResult("m5", ResultStatus.MERGED, version=2, code="Y"),
+    ],
+)
+def test_a_result_comes_back_from_its_wire_form(result: MutationResult) -> None:
+    assert MutationResult.from_wire(result.to_wire()) == result
+
+
+def test_a_result_of_an_unknown_status_is_refused() -> None:
+    with pytest.raises(ValueError):
+        MutationResult.from_wire({"mutation_id": "m", "status": "lost", "version": 1})
