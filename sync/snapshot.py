@@ -3,9 +3,11 @@
 Plain Python shared by client and server (no storage, no HTTP). A snapshot is
 every record of one scope (tombstones included) as of one feed position, cut
 into *parts* of at most :data:`PART_RECORDS` records. Each part is a feed page in
-the columnar wire form (:func:`sync.protocol.encode_feed_page`, ``cursor`` = the
-snapshot's cursor, ``has_more`` false), so the client installs it through the
-same bulk apply path as a feed page.
+the columnar wire form (:func:`sync.protocol.encode_feed_page`, ``has_more``
+false), so the client installs it through the same bulk apply path as a feed
+page. A part's ``cursor`` is the feed position of the build that made it: the
+server keeps the parts whose records did not change from one snapshot to the
+next, so it can be older than the manifest's; only the manifest's counts.
 
 The **manifest** names the parts and is signed by the SERVER key::
 

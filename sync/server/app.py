@@ -33,6 +33,7 @@ from sync.server.public import pages as public_pages
 from sync.server.routes import accounts, auth, bundles, checks, health, records, snapshot
 from sync.server.routes import sync as sync_routes
 from sync.server.routes import training as training_routes
+from sync.server.snapshot_builder import detach
 from sync.server.state import ServerState, open_state
 
 __all__ = ["ERRORS", "App", "ServerState", "create_app", "json_response", "open_state", "tune_gc"]
@@ -74,10 +75,12 @@ class App(FastAPI):
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While running, an idle SQLite server folds its write-ahead log in
-    (:mod:`sync.server.idlefold`); so does a clean stop (SIGTERM, Ctrl+C)."""
+    (:mod:`sync.server.idlefold`); at a clean stop (SIGTERM, Ctrl+C) the snapshot
+    builder is stopped and the log folded in."""
     app.state.wal_folder = IdleFolder(app.state.server.engine)
     yield
     app.state.wal_folder.stop()
+    detach(app.state.server.engine)  # no snapshot build left reading the database
     fold_wal(app.state.server.engine)
 
 
@@ -116,6 +119,7 @@ def create_app(config: ServerConfig) -> App:
     app.include_router(public_pages.router)
     app.include_router(public_pages.root_router)
     app.include_router(snapshot.router)
+    snapshot.install(app, state)
     if config.training:
         app.include_router(training_routes.router)
     app.openapi = _openapi_factory(app)  # type: ignore[method-assign]

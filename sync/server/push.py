@@ -29,7 +29,7 @@ from sync.protocol import (
     RejectCode,
     ResultStatus,
 )
-from sync.server import audit, rules, stages
+from sync.server import audit, rules, snapshot_builder, stages
 from sync.server.answers import stored_result, stored_text
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
@@ -127,7 +127,11 @@ def apply_batch(
 
     # Queued pushes are committed together, each in its own savepoint (db.GroupCommit);
     # on PostgreSQL each runs alone holding only its scopes' locks.
-    return group_commit(engine).run(engine, work, scopes={m.scope for m in mutations})
+    results = group_commit(engine).run(engine, work, scopes={m.scope for m in mutations})
+    snapshot_builder.pushed(
+        engine, actor
+    )  # committed: its scope's snapshot prepared in the background
+    return results
 
 
 def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:

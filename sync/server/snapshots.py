@@ -1,13 +1,25 @@
 """Building and caching scope snapshots (format: :mod:`sync.snapshot`).
 
-A snapshot is built on demand from the ``records`` table in ONE read
-transaction (repeatable read on PostgreSQL), so it is exactly the scope as of
-its cursor. Each process keeps the latest snapshot per read scope in memory (the
-parts gzip-compressed, about 50 bytes per record) and serves it again while the
-scope has changed little since: at most :data:`STALE_RECORDS` records or a
-twentieth of the snapshot, whichever is more. The client pulls the feed after
-the snapshot's cursor, so a slightly older snapshot only means a slightly longer
-feed.
+A snapshot is built from the ``records`` table in ONE read transaction
+(repeatable read on PostgreSQL), so it is exactly the scope as of its cursor.
+Each process keeps the latest snapshot per read scope in memory (the parts
+gzip-compressed, about 50 bytes per record).
+
+Parts are cut by feed position: part ``n`` holds the scope's records whose
+``seq`` lies in its span ``(lo, hi]``. A record's ``seq`` only moves forward when
+it is written, so a span never gains records, and it lost one exactly when its
+count dropped. A new snapshot therefore keeps every part of the previous one
+whose span still counts the same records (its bytes and digest as they were),
+rebuilds only the spans that lost records (merged with their neighbours), and
+cuts new parts from what came after the previous cursor: after a push, the cost
+is that of what changed, not of the scope.
+
+:mod:`sync.server.snapshot_builder` prepares snapshots in the background after
+each push's commit, so a first request is served stored parts. A request serves
+the cached snapshot again while its scope changed little since (at most
+:data:`STALE_RECORDS` records or a twentieth of it, whichever is more), and
+otherwise brings it up to date first. The client pulls the feed after the
+snapshot's cursor, so a slightly older snapshot only means a slightly longer feed.
 """
 
 from __future__ import annotations
@@ -16,14 +28,14 @@ import gzip
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from sync import snapshot as fmt
 from sync.protocol import ENTITIES, ENTITY_ORDER, RECORD_COLUMNS, WITHDRAWAL_FIELDS
@@ -40,6 +52,16 @@ CACHED_SCOPES = 8
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """Where a part's records lie in the feed: ``lo < seq <= hi``, ``records`` of them."""
+
+    lo: int
+    hi: int
+    records: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class Built:
     """A snapshot ready to serve: signed manifest and the parts as gzip bytes."""
 
@@ -47,6 +69,9 @@ class Built:
     parts: tuple[bytes, ...]
     cursor: int
     count: int
+    spans: tuple[Span, ...] = ()
+    columns: bool = False
+    actor: Actor | None = None  # whose read scope it is (kept current by the builder)
 
 
 def scope_label(actor: Actor) -> str:
@@ -61,25 +86,21 @@ def scope_label(actor: Actor) -> str:
     return f"{region}.*" if region else "*"
 
 
+_SELECTED = (
+    records.c.seq,
+    records.c.id,
+    records.c.entity,
+    records.c.scope,
+    records.c.version,
+    records.c.deleted,
+    records.c.fields,
+)
+
+
 @contextmanager
-def open_parts(
-    engine: Engine, actor: Actor, *, columns: bool = False
-) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
-    """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``,
-    in the column layout when ``columns`` (see :mod:`sync.snapshot`)."""
-    part_records = fmt.PART_RECORDS
-    selected = (
-        records.c.id,
-        records.c.entity,
-        records.c.scope,
-        records.c.version,
-        records.c.deleted,
-        records.c.fields,
-    )
-    stmt = select(*selected).order_by(records.c.seq)
-    condition = scope_filter(actor)
-    if condition is not None:
-        stmt = stmt.where(condition)
+def snapshot_tx(engine: Engine) -> Iterator[tuple[Connection, int]]:
+    """``(conn, cursor)``: one read transaction (repeatable read on PostgreSQL) and
+    the feed position it sees everything up to."""
     with engine.connect() as raw:
         conn = raw
         if raw.dialect.name == "postgresql":
@@ -88,14 +109,47 @@ def open_parts(
             cursor = int(
                 conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
             )
-            result = conn.execution_options(stream_results=True, yield_per=part_records).execute(
-                stmt.where(records.c.seq <= cursor)
-            )
-            parts = (
-                (len(rows), _part(rows, cursor, columns))
-                for rows in result.partitions(part_records)
-            )
-            yield cursor, parts
+            yield conn, cursor
+
+
+def _in_scope(stmt: Any, actor: Actor) -> Any:
+    condition = scope_filter(actor)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def read_span(
+    conn: Connection, actor: Actor, lo: int, hi: int, cursor: int, *, columns: bool = False
+) -> Iterator[tuple[Span, bytes]]:
+    """The parts of the records of ``actor``'s scope with ``lo < seq <= hi``: each
+    ``(span, bytes)``, at most :data:`sync.snapshot.PART_RECORDS` records, in the
+    column layout when ``columns``; the spans together cover ``(lo, hi]``."""
+    part_records = fmt.PART_RECORDS
+    stmt = _in_scope(select(*_SELECTED), actor)
+    stmt = stmt.where(records.c.seq > lo, records.c.seq <= hi).order_by(records.c.seq)
+    result = conn.execution_options(stream_results=True, yield_per=part_records).execute(stmt)
+    start = lo
+    pending: tuple[Sequence[Any], bytes] | None = None
+    for rows in result.partitions(part_records):
+        if pending is not None:
+            done_rows, data = pending
+            end = int(done_rows[-1].seq)
+            yield Span(start, end, len(done_rows), fmt.part_digest(data)), data
+            start = end
+        pending = (rows, _part(rows, cursor, columns))
+    if pending is not None:
+        done_rows, data = pending
+        yield Span(start, hi, len(done_rows), fmt.part_digest(data)), data
+
+
+@contextmanager
+def open_parts(
+    engine: Engine, actor: Actor, *, columns: bool = False
+) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
+    """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``,
+    in the column layout when ``columns`` (see :mod:`sync.snapshot`)."""
+    with snapshot_tx(engine) as (conn, cursor):
+        spans = read_span(conn, actor, 0, cursor, cursor, columns=columns)
+        yield cursor, ((span.records, data) for span, data in spans)
 
 
 def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
@@ -148,16 +202,69 @@ def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
     return out
 
 
-def build(state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
-    """A fresh snapshot of what ``actor`` may read, signed by the server key."""
-    listed: list[tuple[int, str]] = []
+def build(
+    state: ServerState, actor: Actor, *, columns: bool = False, previous: Built | None = None
+) -> Built:
+    """A snapshot of what ``actor`` may read, signed by the server key: the parts of
+    ``previous`` (of the same scope and layout) whose spans lost no record kept as
+    they are, the rest read anew (see the module docstring)."""
+    if previous is not None and previous.columns != columns:
+        previous = None
+    spans: list[Span] = []
     blobs: list[bytes] = []
-    with open_parts(state.engine, actor, columns=columns) as (cursor, parts):
-        for count, data in parts:
-            listed.append((count, fmt.part_digest(data)))
-            blobs.append(gzip.compress(data, compresslevel=5))
+    with snapshot_tx(state.engine) as (conn, cursor):
+        if previous is not None and cursor == previous.cursor:
+            return previous
+        for step in _plan(conn, actor, previous, cursor):
+            if isinstance(step, int):  # a part of the previous snapshot, still whole
+                assert previous is not None
+                spans.append(previous.spans[step])
+                blobs.append(previous.parts[step])
+                continue
+            lo, hi = step
+            for span, data in read_span(conn, actor, lo, hi, cursor, columns=columns):
+                spans.append(span)
+                blobs.append(gzip.compress(data, compresslevel=5))
+    listed = [(span.records, span.sha256) for span in spans]
     manifest = _seal(state, actor, cursor, listed)
-    return Built(manifest, tuple(blobs), cursor, sum(n for n, _ in listed))
+    count = sum(span.records for span in spans)
+    return Built(manifest, tuple(blobs), cursor, count, tuple(spans), columns, actor)
+
+
+def _plan(
+    conn: Connection, actor: Actor, previous: Built | None, cursor: int
+) -> list[int | tuple[int, int]]:
+    """What a new snapshot is made of, in feed order: the index of a previous part
+    kept whole, or a span ``(lo, hi)`` to read. Neighbouring spans to read are one
+    span; a small last part is read again with what came after it."""
+    if previous is None or not previous.spans:
+        return [(0, cursor)]
+    plan: list[int | tuple[int, int]] = []
+    last = len(previous.spans) - 1
+    for index, span in enumerate(previous.spans):
+        whole = _count(conn, actor, span.lo, span.hi) == span.records
+        small_tail = index == last and span.records < fmt.PART_RECORDS // 2
+        if whole and not (small_tail and cursor > previous.cursor):
+            plan.append(index)
+        else:
+            _extend(plan, span.lo, span.hi)
+    if cursor > previous.cursor:
+        _extend(plan, previous.cursor, cursor)
+    return plan
+
+
+def _extend(plan: list[int | tuple[int, int]], lo: int, hi: int) -> None:
+    """Append the span ``(lo, hi)`` to ``plan``, merged with a span to read before it."""
+    if plan and isinstance(plan[-1], tuple):
+        lo = plan.pop()[0]  # type: ignore[index]
+    plan.append((lo, hi))
+
+
+def _count(conn: Connection, actor: Actor, lo: int, hi: int) -> int:
+    """How many records of ``actor``'s scope lie in ``lo < seq <= hi`` now."""
+    stmt = _in_scope(select(func.count()).select_from(records), actor)
+    stmt = stmt.where(records.c.seq > lo, records.c.seq <= hi)
+    return int(conn.execute(stmt).scalar_one())
 
 
 def _seal(
@@ -205,6 +312,11 @@ def export(state: ServerState, actor: Actor, path: Any) -> dict[str, Any]:
     return manifest
 
 
+def cache_key(actor: Actor, columns: bool) -> str:
+    """The cache's key for ``actor``'s read scope in one layout."""
+    return repr((actor.read_prefix(), columns))
+
+
 class SnapshotCache:
     """The latest snapshot per read scope of this process (see the module docstring)."""
 
@@ -214,17 +326,27 @@ class SnapshotCache:
         self._building: dict[str, threading.Lock] = {}
 
     def get(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
-        key = repr((actor.read_prefix(), columns))
+        """The snapshot to serve ``actor``: the cached one while its scope changed
+        little since (:func:`_stale`), else one brought up to date first."""
+        return self._current(state, actor, columns, None)
+
+    def refresh(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
+        """The snapshot of ``actor``'s scope brought up to date when anything of the
+        scope changed since it was built (the builder's call)."""
+        return self._current(state, actor, columns, 0)
+
+    def _current(self, state: ServerState, actor: Actor, columns: bool, limit: int | None) -> Built:
+        key = cache_key(actor, columns)
         with self._lock:
             scope_lock = self._building.setdefault(key, threading.Lock())
         with scope_lock:  # one build per scope at a time; the others wait for it
             with self._lock:
                 cached = self._built.get(key)
-            if cached is not None and not _stale(state.engine, actor, cached):
+            if cached is not None and not _stale(state.engine, actor, cached, limit):
                 with self._lock:
                     self._built.move_to_end(key)
                 return cached
-            fresh = build(state, actor, columns=columns)
+            fresh = build(state, actor, columns=columns, previous=cached)
             with self._lock:
                 self._built[key] = fresh
                 self._built.move_to_end(key)
@@ -232,23 +354,32 @@ class SnapshotCache:
                     self._built.popitem(last=False)
             return fresh
 
+    def peek(self, actor: Actor, *, columns: bool = False) -> Built | None:
+        """The cached snapshot of ``actor``'s scope as it is (nothing built or checked)."""
+        with self._lock:
+            return self._built.get(cache_key(actor, columns))
+
+    def kept(self) -> list[Built]:
+        """Every cached snapshot, least recently asked first."""
+        with self._lock:
+            return list(self._built.values())
+
     def find(self, actor: Actor, snapshot_id: str) -> Built | None:
         """The cached snapshot of that id, only when it is of ``actor``'s read scope."""
-        prefix = actor.read_prefix()
         with self._lock:
             for columns in (False, True):
-                built = self._built.get(repr((prefix, columns)))
+                built = self._built.get(cache_key(actor, columns))
                 if built is not None and built.manifest["snapshot_id"] == snapshot_id:
                     return built
         return None
 
 
-def _stale(engine: Engine, actor: Actor, built: Built) -> bool:
-    limit = max(STALE_RECORDS, built.count // 20)
-    stmt = select(records.c.id).where(records.c.seq > built.cursor)
-    condition = scope_filter(actor)
-    if condition is not None:
-        stmt = stmt.where(condition)
+def _stale(engine: Engine, actor: Actor, built: Built, limit: int | None = None) -> bool:
+    """Whether more than ``limit`` records of the scope changed after ``built``
+    (None: :data:`STALE_RECORDS` or a twentieth of the snapshot, whichever is more)."""
+    if limit is None:
+        limit = max(STALE_RECORDS, built.count // 20)
+    stmt = _in_scope(select(records.c.id).where(records.c.seq > built.cursor), actor)
     inner = stmt.limit(limit + 1).subquery()
     with read_tx(engine) as conn:
         changed = int(conn.execute(select(func.count()).select_from(inner)).scalar_one())

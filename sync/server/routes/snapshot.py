@@ -7,19 +7,27 @@ import threading
 from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import models
+from sync.server import models, snapshot_builder
 from sync.server.deps import ActorDep
 from sync.server.errors import ApiError
 from sync.server.http import ERRORS, StateDep, json_response
 from sync.server.snapshots import SnapshotCache
+from sync.server.state import ServerState
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
 
 _init_lock = threading.Lock()
+
+
+def install(app: FastAPI, state: ServerState) -> None:
+    """Give ``app`` its snapshot cache and the builder that keeps it current
+    (:mod:`sync.server.snapshot_builder`)."""
+    cache = app.state.snapshots = SnapshotCache()
+    app.state.snapshot_builder = snapshot_builder.attach(state, cache)
 
 
 def _cache(request: Request) -> SnapshotCache:

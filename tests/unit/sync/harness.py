@@ -179,6 +179,9 @@ class InProcessServer:
             }
 
     def close(self) -> None:
+        from sync.server.snapshot_builder import detach
+
+        detach(self.engine)  # no snapshot build left reading a folder about to go
         self.engine.dispose()
 
 

@@ -18,10 +18,13 @@ from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync.server import snapshots
+    from sync.server import snapshot_builder, snapshots
 
     monkeypatch.setattr(fmt, "PART_RECORDS", 7)  # several parts from a few records
     monkeypatch.setattr(snapshots, "STALE_RECORDS", 0)  # rebuilt after any change
+    # Built on request only: what a request builds, and when, is what these test
+    # (the builder of test_snapshot_builder.py prepares them after pushes).
+    monkeypatch.setattr(snapshot_builder, "pushed", lambda engine, actor: None)
 
 
 def _cursor(client: Client) -> str:

@@ -1,0 +1,159 @@
+"""Snapshots prepared before they are asked for and kept current after pushes (#19)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from sync import snapshot as fmt
+from sync.server import snapshot_builder, snapshots
+from sync.server.roles import Actor, Role
+from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
+
+READER = Actor("op2", Role.KABKOTA, SCOPE, "dev-b")
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fmt, "PART_RECORDS", 7)  # several parts from a few records
+    monkeypatch.setattr(snapshot_builder, "QUIET_S", 0.0)  # build right after a push
+
+
+def _builder(client: Client) -> snapshot_builder.SnapshotBuilder:
+    builder: snapshot_builder.SnapshotBuilder = client.server.app.state.snapshot_builder
+    return builder
+
+
+def _prepared(client: Client) -> snapshots.Built:
+    assert _builder(client).wait_idle(60)
+    built: snapshots.Built | None = client.server.app.state.snapshots.peek(READER, columns=True)
+    assert built is not None
+    return built
+
+
+def _seeded(make_client: Callable[..., Client], count: int) -> tuple[Client, str]:
+    a = make_client("a")
+    pair = seed_pair(a)
+    for n in range(count):
+        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    assert a.sync().complete
+    return a, pair
+
+
+def _server_cursor(client: Client) -> int:
+    from sqlalchemy import func, select
+
+    from sync.server.schema import records
+
+    with client.server.engine.connect() as conn:
+        return int(conn.execute(select(func.max(records.c.seq))).scalar_one())
+
+
+def _no_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("built on request")
+
+    monkeypatch.setattr(snapshots, "build", refuse)
+
+
+def test_a_snapshot_is_prepared_after_a_push_and_served_without_building(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, _pair = _seeded(make_client, 20)
+    prepared = _prepared(a)
+    assert prepared.count == 22 and prepared.cursor == _server_cursor(a)
+    b = make_client("b")
+    assert b.engine().run(stages=("push",)).complete  # learns the server key
+    _no_builds(monkeypatch)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    manifests = [q for _m, p, q in b.transport.sent if p == "/v1/snapshot"]
+    assert manifests == [{"layout": "columns"}]
+    parts = [p for _m, p, _q in b.transport.sent if p.startswith("/v1/snapshot/")]
+    assert parts == [f"/v1/snapshot/{prepared.manifest['snapshot_id']}/{n}" for n in range(4)]
+    # A client installing the prepared snapshot holds exactly the server's records.
+    assert b.records() == b.server.records() == a.records()
+
+
+def test_the_prepared_snapshot_is_kept_current_rebuilding_only_changed_parts(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, pair = _seeded(make_client, 26)  # 28 records: four whole parts of 7
+    first = _prepared(a)
+    assert [s.records for s in first.spans] == [7, 7, 7, 7]
+    # One supporter of the third part changed, two new ones.
+    third = fmt.check_part(
+        fmt.check_manifest(first.manifest, a.server.public_key),
+        2,
+        __import__("gzip").decompress(first.parts[2]),
+    )
+    changed = third["entities"][-1]["rows"][0][0]
+    a.repo.update("supporter", changed, {"name": "NAMA BARU"})
+    new_ids = [a.repo.create("supporter", supporter_values(pair, n), SCOPE) for n in (90, 91)]
+    assert a.sync().complete
+    second = _prepared(a)
+    assert second.manifest["snapshot_id"] != first.manifest["snapshot_id"]
+    assert second.cursor == _server_cursor(a) and second.count == 30
+    # Parts whose records did not change are the very same bytes; the rest rebuilt.
+    assert [s.records for s in second.spans] == [7, 7, 6, 7, 3]
+    kept = [0, 1, 3]
+    assert all(second.parts[n] is first.parts[n] for n in kept)
+    assert [second.spans[n] for n in kept] == [first.spans[n] for n in kept]
+    b = make_client("b")
+    assert b.engine().run(stages=("push",)).complete
+    _no_builds(monkeypatch)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    assert b.records() == b.server.records() == a.records()
+    assert b.repo.get("supporter", changed)["name"] == "NAMA BARU"  # type: ignore[index]
+    assert all(b.repo.get("supporter", sid) is not None for sid in new_ids)
+    # Everything came in the snapshot: the feed after its cursor had nothing.
+    assert b.sync().pulled == 0
+
+
+def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
+    make_client: Callable[..., Client],
+) -> None:
+    a, pair = _seeded(make_client, 30)
+    state = a.server.app.state.server
+    previous = snapshots.build(state, READER, columns=True)
+    ids = sorted(k[1] for k in a.records() if k[0] == "supporter")
+    for sid in ids[::4]:
+        a.repo.update("supporter", sid, {"name": "DIGANTI"})
+    for sid in ids[1::9]:
+        a.repo.delete("supporter", sid)
+    for n in range(40, 50):
+        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    assert a.sync().complete
+    updated = snapshots.build(state, READER, columns=True, previous=previous)
+    fresh = snapshots.build(state, READER, columns=True)
+    assert _records(updated) == _records(fresh)
+    assert updated.count == fresh.count == len(_records(fresh))
+    assert updated.cursor == fresh.cursor
+    assert set(updated.parts) & set(previous.parts)  # some parts were kept
+
+
+def _records(built: snapshots.Built) -> dict[str, tuple[Any, ...]]:
+    import gzip
+
+    manifest = fmt.check_manifest(built.manifest, built.manifest["public_key"])
+    out: dict[str, tuple[Any, ...]] = {}
+    for index, blob in enumerate(built.parts):
+        page = fmt.check_part(manifest, index, gzip.decompress(blob))
+        for block in page["entities"]:
+            for row in block["rows"]:
+                assert row[0] not in out  # every record once
+                out[row[0]] = tuple(row)
+    return out
+
+
+def test_a_push_of_a_server_without_a_builder_prepares_nothing(
+    make_client: Callable[..., Client],
+) -> None:
+    a, _pair = _seeded(make_client, 3)
+    builder = _builder(a)
+    snapshot_builder.detach(a.server.engine)
+    snapshot_builder.pushed(a.server.engine, READER)  # no builder: nothing happens
+    assert builder.wait_idle(0)
