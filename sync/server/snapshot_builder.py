@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds without a push before the builder starts (a batch of pushes is one build).
 QUIET_S = 1.0
-#: Seconds after the first push it was told of when the builder starts regardless.
-MAX_WAIT_S = 10.0
+#: Seconds after the first push it was told of when the builder starts regardless
+#: (long: under a steady stream of pushes the build would take the pushes' CPU).
+MAX_WAIT_S = 60.0
 
 #: The builder of each engine by ``id``; held weakly (the app keeps its builder, and
 #: a builder its engine), so a closed app's builder and engine go with it.

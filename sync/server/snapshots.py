@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -49,6 +50,12 @@ from sync.server.state import ServerState
 STALE_RECORDS = 5_000
 #: Snapshots kept per process (one per read scope asked for lately).
 CACHED_SCOPES = 8
+#: Seconds a replaced snapshot's parts stay downloadable: a client that read its
+#: manifest finishes fetching it while the builder prepares newer ones (before,
+#: such a client got 410 and started again, and again under steady pushes).
+RETIRED_S = 900.0
+#: Replaced snapshots kept at most (they share most parts with their successor).
+RETIRED_KEPT = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +331,8 @@ class SnapshotCache:
         self._lock = threading.Lock()
         self._built: OrderedDict[str, Built] = OrderedDict()
         self._building: dict[str, threading.Lock] = {}
+        #: snapshot_id -> (monotonic time it stops being served, snapshot)
+        self._retired: OrderedDict[str, tuple[float, Built]] = OrderedDict()
 
     def get(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
         """The snapshot to serve ``actor``: the cached one while its scope changed
@@ -348,11 +357,24 @@ class SnapshotCache:
                 return cached
             fresh = build(state, actor, columns=columns, previous=cached)
             with self._lock:
+                if cached is not None and cached is not fresh:
+                    self._retire(cached)
                 self._built[key] = fresh
                 self._built.move_to_end(key)
                 while len(self._built) > CACHED_SCOPES:
-                    self._built.popitem(last=False)
+                    self._retire(self._built.popitem(last=False)[1])
             return fresh
+
+    def _retire(self, built: Built) -> None:
+        """Keep a replaced snapshot downloadable for :data:`RETIRED_S` (lock held)."""
+        now = time.monotonic()
+        for sid, (until, _old) in list(self._retired.items()):
+            if until <= now:
+                del self._retired[sid]
+        if RETIRED_S > 0:
+            self._retired[built.manifest["snapshot_id"]] = (now + RETIRED_S, built)
+        while len(self._retired) > RETIRED_KEPT:
+            self._retired.popitem(last=False)
 
     def peek(self, actor: Actor, *, columns: bool = False) -> Built | None:
         """The cached snapshot of ``actor``'s scope as it is (nothing built or checked)."""
@@ -365,13 +387,17 @@ class SnapshotCache:
             return list(self._built.values())
 
     def find(self, actor: Actor, snapshot_id: str) -> Built | None:
-        """The cached snapshot of that id, only when it is of ``actor``'s read scope."""
+        """The snapshot of that id, kept or replaced less than :data:`RETIRED_S`
+        ago, only when it is of ``actor``'s read scope."""
         with self._lock:
             for columns in (False, True):
                 built = self._built.get(cache_key(actor, columns))
                 if built is not None and built.manifest["snapshot_id"] == snapshot_id:
                     return built
-        return None
+            until, old = self._retired.get(snapshot_id, (0.0, None))
+        if old is None or until <= time.monotonic() or old.actor is None:
+            return None
+        return old if old.actor.read_prefix() == actor.read_prefix() else None
 
 
 def _stale(engine: Engine, actor: Actor, built: Built, limit: int | None = None) -> bool:

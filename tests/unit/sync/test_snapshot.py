@@ -120,6 +120,7 @@ def test_a_snapshot_is_served_again_until_its_scope_changed_enough(
     first = b.transport.call("GET", "/v1/snapshot")
     assert b.transport.call("GET", "/v1/snapshot")["snapshot_id"] == first["snapshot_id"]
     monkeypatch.setattr(snapshots, "STALE_RECORDS", 2)
+    monkeypatch.setattr(snapshots, "RETIRED_S", 0.0)  # a replaced one is gone at once
     a.repo.create("supporter", supporter_values(pair, 3), SCOPE)
     assert a.sync().complete
     assert b.transport.call("GET", "/v1/snapshot")["snapshot_id"] == first["snapshot_id"]

@@ -119,10 +119,10 @@ def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
     a, pair = _seeded(make_client, 30)
     state = a.server.app.state.server
     previous = snapshots.build(state, READER, columns=True)
-    ids = sorted(k[1] for k in a.records() if k[0] == "supporter")
-    for sid in ids[::4]:
+    late = list(_records(previous))[16:]  # feed order: the records after the first two parts
+    for sid in late[::3]:
         a.repo.update("supporter", sid, {"name": "DIGANTI"})
-    for sid in ids[1::9]:
+    for sid in late[1::5]:
         a.repo.delete("supporter", sid)
     for n in range(40, 50):
         a.repo.create("supporter", supporter_values(pair, n), SCOPE)
@@ -132,7 +132,8 @@ def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
     assert _records(updated) == _records(fresh)
     assert updated.count == fresh.count == len(_records(fresh))
     assert updated.cursor == fresh.cursor
-    assert set(updated.parts) & set(previous.parts)  # some parts were kept
+    assert updated.parts[:2] == previous.parts[:2]  # the untouched parts kept
+    assert updated.spans[:2] == previous.spans[:2]
 
 
 def _records(built: snapshots.Built) -> dict[str, tuple[Any, ...]]:
@@ -157,3 +158,32 @@ def test_a_push_of_a_server_without_a_builder_prepares_nothing(
     snapshot_builder.detach(a.server.engine)
     snapshot_builder.pushed(a.server.engine, READER)  # no builder: nothing happens
     assert builder.wait_idle(0)
+
+
+def test_a_download_started_before_the_snapshot_was_replaced_completes(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The builder replaces snapshots after pushes: a client fetching the parts of the
+    one it started keeps them (a replaced snapshot stays downloadable a while)."""
+    a, pair = _seeded(make_client, 20)
+    first = _prepared(a)
+    b = make_client("b")
+    assert b.engine().run(stages=("push",)).complete
+    real = b.transport.call
+    replaced: list[str] = []
+
+    def push_meanwhile(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        answer = real(method, path, *args, **kwargs)
+        if path.endswith("/1") and not replaced:  # halfway: another office pushes
+            a.repo.create("supporter", supporter_values(pair, 77), SCOPE)
+            assert a.sync().complete
+            replaced.append(_prepared(a).manifest["snapshot_id"])
+        return answer
+
+    monkeypatch.setattr(b.transport, "call", push_meanwhile)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    assert replaced and replaced[0] != first.manifest["snapshot_id"]
+    parts = [p for _m, p, _q in b.transport.sent if p.startswith("/v1/snapshot/")]
+    assert parts == [f"/v1/snapshot/{first.manifest['snapshot_id']}/{n}" for n in range(4)]
+    assert b.records() == b.server.records()  # the new supporter came by the feed
