@@ -243,15 +243,18 @@ def _plan(
 ) -> list[int | tuple[int, int]]:
     """What a new snapshot is made of, in feed order: the index of a previous part
     kept whole, or a span ``(lo, hi)`` to read. Neighbouring spans to read are one
-    span; a small last part is read again with what came after it."""
+    span. A small last part is read again with what came after it when that is at
+    least as much: parts grow by doubling, so builds after many small pushes
+    neither leave a part per push nor encode the same tail again and again."""
     if previous is None or not previous.spans:
         return [(0, cursor)]
     plan: list[int | tuple[int, int]] = []
     last = len(previous.spans) - 1
+    new = _count(conn, actor, previous.cursor, cursor) if cursor > previous.cursor else 0
     for index, span in enumerate(previous.spans):
         whole = _count(conn, actor, span.lo, span.hi) == span.records
         small_tail = index == last and span.records < fmt.PART_RECORDS // 2
-        if whole and not (small_tail and cursor > previous.cursor):
+        if whole and not (small_tail and 0 < span.records <= new):
             plan.append(index)
         else:
             _extend(plan, span.lo, span.hi)

@@ -187,3 +187,26 @@ def test_a_download_started_before_the_snapshot_was_replaced_completes(
     parts = [p for _m, p, _q in b.transport.sent if p.startswith("/v1/snapshot/")]
     assert parts == [f"/v1/snapshot/{first.manifest['snapshot_id']}/{n}" for n in range(4)]
     assert b.records() == b.server.records()  # the new supporter came by the feed
+
+
+def test_a_small_last_part_is_read_again_only_with_at_least_as_many_new_records(
+    make_client: Callable[..., Client],
+) -> None:
+    """Parts grow by doubling: builds after many small pushes neither leave a part
+    per push nor encode the same tail again each time."""
+    a, pair = _seeded(make_client, 12)  # 14 records: two whole parts of 7
+    state = a.server.app.state.server
+    built = [snapshots.build(state, READER, columns=True)]
+    for n, new in enumerate((2, 1, 2)):
+        for k in range(new):
+            a.repo.create("supporter", supporter_values(pair, 50 + 10 * n + k), SCOPE)
+        assert a.sync().complete
+        built.append(snapshots.build(state, READER, columns=True, previous=built[-1]))
+    assert [[s.records for s in b.spans] for b in built] == [
+        [7, 7],
+        [7, 7, 2],
+        [7, 7, 2, 1],  # 2 records in the last part, 1 new: kept as it was
+        [7, 7, 2, 3],  # 1 record in the last part, 2 new: read again with them
+    ]
+    assert built[3].parts[2] is built[2].parts[2] is built[1].parts[2]
+    assert _records(built[3]) == _records(snapshots.build(state, READER, columns=True))
