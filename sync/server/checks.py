@@ -30,7 +30,7 @@ from silon_desktop.domain.supporters import (
 )
 from sync.protocol import Mutation, Op
 from sync.server.batch import Batch, Rec, chunks, load
-from sync.server.db import bulk_insert, read_tx
+from sync.server.db import bulk_insert_values, read_tx
 from sync.server.roles import Actor, Role, area_of
 from sync.server.schema import supporter_checks
 
@@ -161,7 +161,7 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
     ``pre``: verdicts made before the lock (:func:`precheck`), used when still valid.
     """
     pre = pre or {}
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     gone: list[str] = []
     settings = _Settings(batch.state, batch.today)
     stored = _Stored()
@@ -190,22 +190,36 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
         client = str(fields.get("check_status") or "")
         status, reasons, milder = stored.of(verdict, client)
         rows.append(
-            {
-                "record_id": rid,
-                "scope": rec.scope,
-                "area": area_of(rec.entity, rec.scope, fields),
-                "status": status,
-                "reasons": reasons,
-                "client_status": client,
-                "disagrees": milder,
-                "checked_at": batch.now,
-            }
+            (
+                rid,
+                rec.scope,
+                area_of(rec.entity, rec.scope, fields),
+                status,
+                reasons,
+                client,
+                milder,
+                batch.now,
+            )
         )
     for part in chunks(gone):
         conn.execute(supporter_checks.delete().where(supporter_checks.c.record_id.in_(part)))
     # In key order: the table is one B-tree by record id (see schema.supporter_checks).
-    rows.sort(key=operator.itemgetter("record_id"))
-    bulk_insert(conn, supporter_checks, rows)
+    rows.sort(key=_FIRST)
+    bulk_insert_values(conn, supporter_checks, _CHECK_COLUMNS, rows)
+
+
+_FIRST = operator.itemgetter(0)
+#: The columns of a supporter_checks row as :func:`update_checks` makes it.
+_CHECK_COLUMNS = (
+    "record_id",
+    "scope",
+    "area",
+    "status",
+    "reasons",
+    "client_status",
+    "disagrees",
+    "checked_at",
+)
 
 
 class _Stored:

@@ -513,6 +513,23 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     conn.exec_driver_sql(sql, params)
 
 
+def bulk_insert_values(
+    conn: Connection, table: Table, keys: tuple[str, ...], values: list[tuple[Any, ...]]
+) -> None:
+    """:func:`bulk_insert` of rows given as tuples of the columns ``keys`` (no dict
+    made per row). Columns of a decorated type are not converted: give them as stored.
+    """
+    if not values:
+        return
+    sql, order, _convert = _insert_plan(conn.dialect, table, keys)
+    if order is None:  # named parameters (psycopg)
+        conn.exec_driver_sql(sql, [dict(zip(keys, v, strict=True)) for v in values])
+    elif order == keys:
+        conn.exec_driver_sql(sql, values)
+    else:
+        conn.exec_driver_sql(sql, list(map(itemgetter(*map(keys.index, order)), values)))
+
+
 _Plan = tuple[str, tuple[str, ...] | None, tuple[tuple[str, Callable[[Any], Any]], ...]]
 _plans: dict[tuple[type[Dialect], str, Table, tuple[str, ...]], _Plan] = {}
 

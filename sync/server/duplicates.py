@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
-from sync.server.db import bulk_insert
+from sync.server.db import bulk_insert_values
 from sync.server.schema import nik_index
 
 
@@ -44,6 +44,11 @@ class _Keys:
         if election is None:
             return None
         return election, str(nik), str(pair_id)
+
+
+#: The columns of a nik_index row as :func:`update_duplicates` makes it, and its key.
+_INDEX_COLUMNS = ("election_id", "nik", "record_id", "pair_id", "flagged")
+_INDEX_KEY = itemgetter(1, 0, 2)
 
 
 def update_duplicates(conn: Connection, batch: Batch) -> None:
@@ -75,21 +80,13 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     for rid, (e, n, p) in new_rows.items():
         current = bool(batch.state[rid].fields.get("external_duplicate"))
         members.setdefault((e, n), {})[rid] = (p, current)
-    index_inserts: list[dict[str, Any]] = []
+    index_inserts: list[tuple[str, str, str, str, bool]] = []
     outside: list[dict[str, Any]] = []
     for (e, n), group in members.items():
         duplicate = len(group) > 1 and len({p for p, _f in group.values()}) > 1
         for rid, (p, current) in group.items():
             if rid in changed:
-                index_inserts.append(
-                    {
-                        "election_id": e,
-                        "nik": n,
-                        "record_id": rid,
-                        "pair_id": p,
-                        "flagged": duplicate,
-                    }
-                )
+                index_inserts.append((e, n, rid, p, duplicate))
                 if current != duplicate:
                     _set_flag(batch, batch.state[rid], duplicate)
             elif current != duplicate:
@@ -107,8 +104,8 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             [{"e": e, "n": n, "rid": rid} for rid, (e, n, _p) in old_rows.items()],
         )
     # In key order: the table is one B-tree by (nik, election, record).
-    index_inserts.sort(key=itemgetter("nik", "election_id", "record_id"))
-    bulk_insert(conn, nik_index, index_inserts)
+    index_inserts.sort(key=_INDEX_KEY)
+    bulk_insert_values(conn, nik_index, _INDEX_COLUMNS, index_inserts)
     if outside:
         load(conn, batch, (o["rid"] for o in outside))
         conn.execute(

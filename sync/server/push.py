@@ -34,7 +34,7 @@ from sync.server.answers import stored_result, stored_text
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
-from sync.server.db import bulk_insert, group_commit, stamp
+from sync.server.db import bulk_insert, bulk_insert_values, group_commit, stamp
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
@@ -44,7 +44,9 @@ from sync.server.validation import Rejection, check_mutation
 
 log = logging.getLogger(__name__)
 
-_MUTATION_ID = itemgetter("mutation_id")
+_FIRST = itemgetter(0)
+#: The columns of an applied_mutations row as :func:`_write` makes it.
+_ANSWER_COLUMNS = ("mutation_id", "batch_id", "username", "record_id", "result", "applied_at")
 
 #: A new record's fields before its changes: null, server-owned flags false.
 _BLANK: dict[str, dict[str, Any]] = {
@@ -437,20 +439,13 @@ def _write(conn: Connection, batch: Batch) -> None:
     commit: the less done under it, the more pushes run in parallel)."""
     started = time.perf_counter()
     if batch.fresh:
+        batch_id, username, now = batch.batch_id, batch.actor.username, batch.now
         answers = [
-            {
-                "mutation_id": m.id,
-                "batch_id": batch.batch_id,
-                "username": batch.actor.username,
-                "record_id": m.record_id,
-                "result": stored_text(r),
-                "applied_at": batch.now,
-            }
-            for m, r in batch.fresh
+            (m.id, batch_id, username, m.record_id, stored_text(r), now) for m, r in batch.fresh
         ]
         # In key order: the table is one B-tree by mutation id (schema.applied_mutations).
-        answers.sort(key=_MUTATION_ID)
-        bulk_insert(conn, applied_mutations, answers)
+        answers.sort(key=_FIRST)
+        bulk_insert_values(conn, applied_mutations, _ANSWER_COLUMNS, answers)
     if batch.conflict_rows:
         conn.execute(conflicts.insert(), batch.conflict_rows)
     inserts: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, LargeBinary, MetaData, String, Table, select
 
 from sync.server.batch import CHUNK, among
-from sync.server.db import bulk_insert, read_tx, write_tx
+from sync.server.db import bulk_insert, bulk_insert_values, read_tx, write_tx
 from sync.server.schema import applied_mutations, nik_index, pack_json, records
 from tests.unit.server.support import fresh_state
 
@@ -103,3 +103,26 @@ def test_bulk_insert_takes_rows_in_any_key_order_and_keeps_packed_bytes() -> Non
     assert got == {ids[0]: '{"name":"A"}', ids[1]: '{"name":"B"}', ids[2]: '{"name":"C"}'}
     assert stored == pack_json('{"name":"C"}')  # packed once, not again
     assert one_column == ["x", "y"]
+
+
+def test_bulk_insert_values_takes_tuples_in_the_order_of_their_keys() -> None:
+    """Rows given as tuples: in the table's column order as they are, in any other
+    order put back in the statement's order."""
+    with fresh_state() as state:
+        with write_tx(state.engine) as conn:
+            bulk_insert_values(
+                conn,
+                nik_index,
+                ("election_id", "nik", "record_id", "pair_id", "flagged"),
+                [("e", "3214", "r1", "p1", False)],
+            )
+            bulk_insert_values(
+                conn,
+                nik_index,
+                ("flagged", "pair_id", "record_id", "nik", "election_id"),
+                [(True, "p2", "r2", "3215", "e")],
+            )
+            bulk_insert_values(conn, nik_index, ("nik",), [])  # nothing to write
+        with read_tx(state.engine) as conn:
+            got = sorted(tuple(r) for r in conn.execute(select(nik_index)))
+    assert got == [("e", "3214", "r1", "p1", False), ("e", "3215", "r2", "p2", True)]
