@@ -100,7 +100,10 @@ def precheck(engine: Engine, mutations: list[Mutation], today: dt.date) -> Verdi
         key, ctx = settings.of(pair[1] if pair else None)
         if key is None or ctx is None:
             continue
-        raw = tuple(map(_NEW, map(changes.get, _FIELDS, _UNSET)))
+        try:
+            raw = tuple(map(_NEW, _GET_FIELDS(changes)))
+        except KeyError:  # a create leaving fields out
+            raw = tuple(map(_NEW, map(changes.get, _FIELDS, _UNSET)))
         out[m.record_id] = (key, raw, validate_supporter(_input(raw), ctx))
     return out
 
@@ -126,6 +129,8 @@ class _Settings:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(SupporterInput))
+#: The values of :data:`_FIELDS` as one tuple, in one call (KeyError when one is missing).
+_GET_FIELDS = operator.itemgetter(*_FIELDS)
 
 
 _NEW = operator.itemgetter(1)
@@ -179,7 +184,10 @@ def update_checks(conn: Connection, batch: Batch, pre: Verdicts | None = None) -
             continue
         # The record as checked before the lock (the same raw values give the same
         # input, so the same verdict): no second check, no second input built.
-        raw = tuple(map(fields.get, _FIELDS))
+        try:
+            raw = _GET_FIELDS(fields)
+        except KeyError:  # a record stored before one of the fields existed
+            raw = tuple(map(fields.get, _FIELDS))
         early = pre.get(rid)
         if early is not None and early[0] == key and early[1] == raw:
             verdict = early[2]

@@ -18,7 +18,7 @@ from sync.protocol import ENTITIES, Mutation, MutationResult, Op
 from sync.server import auth
 from sync.server.accounts import add_user
 from sync.server.bundles import import_bundle, read_bundle, write_bundle
-from sync.server.db import read_tx
+from sync.server.db import read_tx, write_tx
 from sync.server.errors import ApiError
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
@@ -310,3 +310,62 @@ def test_user_names_are_unique_without_regard_to_case(state: ServerState) -> Non
     with pytest.raises(ApiError) as taken:
         add_user(state.engine, state.config, "t", "CaSeY", "rahasia-uji-123", Role.KABKOTA, SCOPE)
     assert (taken.value.status, taken.value.code) == (409, "user_exists")
+
+
+def test_every_checked_field_or_some_left_out_give_the_same_verdicts(
+    state: ServerState, pair: tuple[str, str]
+) -> None:
+    """A create naming every checked field, and a stored supporter whose fields lack
+    one (written before that field existed), are checked as any other."""
+    full = {
+        "pair_id": pair[1],
+        "nik": "3214015505900003",
+        "name": "SITI AMINAH",
+        "birth_place": "PURWAKARTA",
+        "birth_date": "1990-05-15",
+        "sex": "P",
+        "marital_status": "S",
+        "occupation": "WIRASWASTA",
+        "address": "JL. MERDEKA NO. 3",
+        "rt": "001",
+        "rw": "002",
+        "desa_code": "32.14.01.2001",
+        "kecamatan_code": "32.14.01",
+        "kabkota_code": SCOPE,
+        "has_id_scan": True,
+        "nik_from_number": False,
+        "check_status": "MS",
+        "check_reasons": [],
+    }
+    made = create("supporter", full)
+    assert [r.status for r in push(state, made)] == ["applied"]
+    with read_tx(state.engine) as conn:
+        row = conn.execute(
+            select(supporter_checks).where(supporter_checks.c.record_id == made.record_id)
+        ).one()
+    assert row.status == "MS" and not row.disagrees
+    with write_tx(state.engine) as conn:
+        stored = orjson.loads(
+            conn.execute(select(records.c.fields).where(records.c.id == made.record_id)).scalar()
+        )
+        del stored["nik_from_number"]
+        conn.execute(
+            records.update()
+            .where(records.c.id == made.record_id)
+            .values(fields=orjson.dumps(stored).decode())
+        )
+    taken_back = Mutation(
+        str(uuid.uuid4()),
+        "supporter",
+        made.record_id,
+        SCOPE,
+        Op.UPSERT,
+        1,
+        {"has_id_scan": (True, False)},
+    )
+    assert [r.status for r in push(state, taken_back)] == ["applied"]
+    with read_tx(state.engine) as conn:
+        row = conn.execute(
+            select(supporter_checks).where(supporter_checks.c.record_id == made.record_id)
+        ).one()
+    assert row.status != "MS" and "NO_ID_SCAN" in orjson.loads(row.reasons)
