@@ -28,15 +28,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from silon_desktop import paths
 from silon_desktop.config import Settings
-from sync.protocol import HEALTH_PATH
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -181,6 +178,12 @@ class TrainingServer:
             sys.stdout.flush()
 
     def _wait_healthy(self, timeout_s: float) -> None:
+        # imported here: only the training mode asks a server before the login dialog
+        import urllib.error
+        import urllib.request
+
+        from sync.protocol import HEALTH_PATH
+
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
@@ -252,9 +255,7 @@ def main(args: argparse.Namespace) -> int:
         settings.language = args.lang
     if getattr(args, "server", None):
         settings.server_url = args.server
-    from sync.client.login import ensure_device_id
-
-    ensure_device_id(settings)  # saved below
+    settings.ensure_device_id()  # saved below
     log.info("starting Silon Desktop with data in %s", app_paths.data)
 
     training: TrainingServer | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -42,3 +43,15 @@ class Settings:
 
         private_folder(path.parent)
         write_private(path, json.dumps(asdict(self), indent=2).encode("utf-8"))
+
+    def ensure_device_id(self, path: Path | None = None) -> str:
+        """This installation's device id, made on first use (and saved to ``path``).
+
+        The one place a device id is made; plain Python, so the start-up reads it
+        before the login without loading the sync client.
+        """
+        if not self.device_id:
+            self.device_id = str(uuid.uuid4())
+            if path is not None:
+                self.save(path)
+        return self.device_id

@@ -22,21 +22,18 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import keyring
 import keyring.errors
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-
-from sync import signing
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
     from silon_desktop.storage.db import Database
+    from sync.signing import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +42,21 @@ DEVICE_SERVICE = "silon-desktop-device"
 DEVICE_KEY_FILE = "device_key.pem"
 
 _memory: dict[tuple[str, str], str] = {}
-# Cheaper than the server's hash but still memory-hard: offline login must stay fast
-# on an old office PC, and the verifier never leaves this machine.
-_hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1)
+_hashers: list[PasswordHasher] = []
+
+
+def _hasher() -> PasswordHasher:
+    """The verifier's hasher, made at the first login (the login dialog opens without
+    argon2, cryptography and SQLAlchemy: only the keyring is asked before a login).
+
+    Cheaper than the server's hash but still memory-hard: offline login must stay fast
+    on an old office PC, and the verifier never leaves this machine.
+    """
+    if not _hashers:
+        from argon2 import PasswordHasher
+
+        _hashers.append(PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=1))
+    return _hashers[0]
 
 
 def keyring_available() -> bool:
@@ -133,12 +142,14 @@ class TokenStore:
 
 def make_verifier(password: str) -> str:
     """An argon2 hash of the password for offline login."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_verifier(verifier: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return bool(_hasher.verify(verifier, password))
+        return bool(_hasher().verify(verifier, password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -172,6 +183,8 @@ class OfflineAccount:
 
 def verify_offline(db: Database, username: str, password: str) -> OfflineAccount | None:
     """The local account when the password matches its verifier, else None."""
+    from sqlalchemy import select
+
     from silon_desktop.storage.models import LocalAccount
 
     with db.session(readonly=True) as session:
@@ -223,17 +236,15 @@ def clear_data_key_secret(data_dir: Path) -> None:
     _delete(DATA_KEY_SERVICE, _folder_key(data_dir))
 
 
-def new_device_id() -> str:
-    return str(uuid.uuid4())
-
-
-def device_key(device_id: str, data_dir: Path) -> signing.Ed25519PrivateKey:
+def device_key(device_id: str, data_dir: Path) -> Ed25519PrivateKey:
     """This device's Ed25519 signing key, created on first use.
 
     Args:
         device_id: the device id from the settings.
         data_dir: the data folder (the fallback file lives there when no keyring).
     """
+    from sync import signing
+
     pem = _get(DEVICE_SERVICE, device_id)
     file = data_dir / DEVICE_KEY_FILE
     if pem is None and file.exists():

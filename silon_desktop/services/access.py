@@ -41,14 +41,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services.results import LoginOutcome
-from silon_desktop.storage import backup, cipher, keyfile
-from silon_desktop.storage import db as storage_db
-from silon_desktop.storage.db import Database
+from silon_desktop.storage import cipher, keyfile
 from silon_desktop.storage.keyfile import KeyFile
 
 if TYPE_CHECKING:
+    # The database, its backups and SQLAlchemy are imported where a login opens the
+    # database: the login dialog, shown at start-up, loads none of them.
     from silon_desktop.config import Settings
     from silon_desktop.paths import AppPaths
+    from silon_desktop.storage.db import Database
     from sync.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -325,6 +326,7 @@ class Access:
         0.0 to 1.0); ``cancel`` stops it with :class:`cipher.ConversionCancelled`,
         the plain database left as it was.
         """
+        from silon_desktop.storage import db as storage_db
         from silon_desktop.storage.integrity import lost_changes
 
         path = self.paths.database
@@ -346,6 +348,8 @@ class Access:
         return (path.exists() and cipher.is_plain(path)) or bool(self._plain_backups())
 
     def _plain_backups(self) -> list[Path]:
+        from silon_desktop.storage import backup
+
         return [b.path for b in backup.list_backups(self.paths.backups) if cipher.is_plain(b.path)]
 
     def _convert(
@@ -361,6 +365,8 @@ class Access:
         login converts it again. A plain backup is removed only once its encrypted
         copy replaced it, and a later login converts what is left.
         """
+        from silon_desktop.storage import backup
+
         path = self.paths.database
         stop = cancel or (lambda: False)
         report = progress or (lambda _stage: None)
@@ -559,6 +565,8 @@ def open_for_command(
     require_login_first(paths)
     key = command_key(paths, settings, asked=asked)
     if key is None:
+        from silon_desktop.storage import db as storage_db
+
         return storage_db.open_database(paths.database)
     return Access(paths, settings).open(key)
 

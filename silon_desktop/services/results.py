@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from silon_desktop.domain.errors import CodedError
-from silon_desktop.reports.recap import AreaCount, PairRecap, stages_of
 from silon_desktop.services.changes import Changes
+
+if TYPE_CHECKING:
+    # The recap (SQLAlchemy, the models, the rules) loads with the first dashboard,
+    # not with the login's outcome: the login dialog imports this module.
+    from silon_desktop.domain.rules import Stage
+    from silon_desktop.reports.recap import AreaCount, PairRecap
 
 __all__ = [
     "AreaCount",
@@ -20,6 +25,22 @@ __all__ = [
     "VerifyResult",
     "stages_of",
 ]
+
+
+def stages_of(rule_set_id: str | None) -> tuple[Stage, ...]:
+    """The stages a recap or berita acara can be made of (:func:`reports.recap.stages_of`)."""
+    from silon_desktop.reports import recap
+
+    return recap.stages_of(rule_set_id)
+
+
+def __getattr__(name: str) -> Any:
+    """The recap's data classes, re-exported for the UI, imported at first use (PEP 562)."""
+    if name in ("AreaCount", "PairRecap"):
+        from silon_desktop.reports import recap
+
+        return getattr(recap, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +171,8 @@ class Dashboard:
     @property
     def own_part(self) -> AreaCount | None:
         """This kab/kota's figures in a governor election's recap (None when not one)."""
+        from silon_desktop.reports.recap import AreaCount
+
         if not self.own_area:
             return None
         for area in self.recap.areas:

@@ -59,12 +59,9 @@ class LoginResult:
 
 
 def ensure_device_id(settings: Settings, settings_path: Path | None = None) -> str:
-    """This installation's device id, created (and saved) on first use."""
-    if not settings.device_id:
-        settings.device_id = credentials.new_device_id()
-        if settings_path is not None:
-            settings.save(settings_path)
-    return settings.device_id
+    """This installation's device id, created (and saved) on first use
+    (:meth:`Settings.ensure_device_id`)."""
+    return settings.ensure_device_id(settings_path)
 
 
 def make_transport(settings: Settings, token: str | None = None) -> HttpTransport:

@@ -1,4 +1,5 @@
-"""Opening the supporters table loads none of the login's libraries (issue #13).
+"""Opening the supporters table loads none of the login's libraries, and the login
+dialog at start-up loads only the keyring of them (issue #13).
 
 cryptography, argon2, keyring, requests (and what they pull in) and SQLCipher are
 imported where a login, a key or a request first needs them: a process that shows
@@ -49,6 +50,19 @@ backend.db.engine.dispose()
 print(json.dumps({"rows": rows, "modules": sorted(sys.modules)}))
 """
 
+#: the program's start (``silon-desktop --data-dir``) until its first window, the login
+#: dialog, is shown (SILON_EXIT_AFTER_SHOW ends it there, as bench_table times it)
+LOGIN_DIALOG = """
+import json, os, sys
+os.environ["SILON_EXIT_AFTER_SHOW"] = "1"
+from silon_desktop.cli import main
+try:
+    main(["--data-dir", sys.argv[1]])
+except SystemExit:
+    pass
+print(json.dumps({"modules": sorted(sys.modules)}))
+"""
+
 
 def loaded_in_fresh_process(code: str, *args: str) -> dict[str, object]:
     """Run ``code`` in a new interpreter at the repository's root; its last line's JSON."""
@@ -75,3 +89,19 @@ def test_the_table_over_a_plain_database_loads_no_login_library(tmp_path: Path) 
     found = loaded_in_fresh_process(TABLE_PATH, str(tmp_path / "data"))
     assert found["rows"] == 250  # the page did show the pair's rows
     assert login_first_among(found["modules"]) == []
+
+
+def test_the_login_dialog_at_start_up_loads_no_database_and_no_sync_client(
+    tmp_path: Path,
+) -> None:
+    """Before a login nothing is open: the dialog asks the keyring only whether there
+    is one (its notice); the data key, the database and the sync client load with
+    the login (on its worker thread)."""
+    found = loaded_in_fresh_process(LOGIN_DIALOG, str(tmp_path / "data"))
+    modules = found["modules"]
+    assert isinstance(modules, list)
+    assert "silon_desktop.ui.login_dialog" in modules  # the dialog was shown
+    # the keyring's Secret Service backend brings its own cryptography
+    assert set(login_first_among(modules)) <= {"keyring", "cryptography"}
+    late = ("sqlalchemy", "sync.client", "sync.transport", "silon_desktop.storage.db")
+    assert [m for m in modules if m.startswith(late)] == []

@@ -129,3 +129,18 @@ def test_a_token_the_keyring_refused_to_keep_is_found_in_memory(
     assert store.get() == "rahasia-token"
     store.clear()
     assert store.get() is None
+
+
+def test_the_device_id_is_made_once_and_saved(tmp_path: Path) -> None:
+    from silon_desktop.config import Settings
+    from sync.client.login import ensure_device_id
+
+    path = tmp_path / "settings.json"
+    settings = Settings()
+    made = ensure_device_id(settings, path)
+    assert len(made) == 36 and settings.device_id == made
+    assert Settings.load(path).device_id == made  # saved on first use
+    assert settings.ensure_device_id() == made  # never made again
+    assert Settings.load(path).ensure_device_id(path) == made
+    unsaved = Settings()
+    assert unsaved.ensure_device_id() != made
