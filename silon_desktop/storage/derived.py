@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
@@ -50,13 +50,24 @@ def refresh_derived(session: Session, entity: str, row: SyncedMixin) -> None:
     row.effective_reasons = reasons
 
 
+#: The rule set of a pair's election, run by :func:`rules_of_pair` on every supporter write.
+_PAIR_RULE_SET = (
+    select(Election.rule_set)
+    .join(Pair, Pair.election_id == Election.id)
+    .where(Pair.id == bindparam("pair_id"))
+)
+
+
 def rules_of_pair(session: Session, pair_id: str) -> RuleSet:
-    """The rule set of the pair's election (the default one when unknown here)."""
-    rule_set_id = session.scalar(
-        select(Election.rule_set)
-        .join(Pair, Pair.election_id == Election.id)
-        .where(Pair.id == pair_id)
-    )
+    """The rule set of the pair's election (the default one when unknown here).
+
+    Run on the session's connection, in its transaction: the ORM's execution of
+    this one-column select cost about four times as much, a tenth of a single
+    edit (bench_store). The flush is the one the ORM's autoflush made: a pair or
+    an election added or changed in this session counts.
+    """
+    session.flush()
+    rule_set_id = session.connection().scalar(_PAIR_RULE_SET, {"pair_id": pair_id})
     return _rules(rule_set_id)
 
 
