@@ -39,14 +39,14 @@ from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
 from sync.server.roles import Actor
-from sync.server.schema import applied_mutations, conflicts, pack_json, records
+from sync.server.schema import applied_batches, applied_mutations, conflicts, pack_json, records
 from sync.server.validation import Rejection, check_mutation
 
 log = logging.getLogger(__name__)
 
 _FIRST = itemgetter(0)
 #: The columns of an applied_mutations row as :func:`_write` makes it.
-_ANSWER_COLUMNS = ("mutation_id", "batch_id", "username", "record_id", "result", "applied_at")
+_ANSWER_COLUMNS = ("mutation_id", "batch", "record_id", "result", "applied_at")
 
 #: A new record's fields before its changes: null, server-owned flags false.
 _BLANK: dict[str, dict[str, Any]] = {
@@ -439,10 +439,13 @@ def _write(conn: Connection, batch: Batch) -> None:
     commit: the less done under it, the more pushes run in parallel)."""
     started = time.perf_counter()
     if batch.fresh:
-        batch_id, username, now = batch.batch_id, batch.actor.username, batch.now
-        answers = [
-            (m.id, batch_id, username, m.record_id, stored_text(r), now) for m, r in batch.fresh
-        ]
+        pushed = conn.execute(
+            applied_batches.insert()
+            .values(batch_id=batch.batch_id, username=batch.actor.username)
+            .returning(applied_batches.c.id)
+        ).scalar_one()
+        now = batch.now
+        answers = [(m.id, pushed, m.record_id, stored_text(r), now) for m, r in batch.fresh]
         # In key order: the table is one B-tree by mutation id (schema.applied_mutations).
         answers.sort(key=_FIRST)
         bulk_insert_values(conn, applied_mutations, _ANSWER_COLUMNS, answers)

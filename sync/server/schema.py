@@ -224,12 +224,22 @@ records = Table(
     Index("ix_records_scope_seq", "scope", "seq"),
 )
 
+#: One row per push that applied mutations: its batch id and caller, which every
+#: mutation of it repeated before revision 0011 (about 45 bytes each).
+applied_batches = Table(
+    "applied_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(64), nullable=False),
+    Column("username", String(64), nullable=False),
+)
+
 applied_mutations = Table(
     "applied_mutations",
     metadata,
     Column("mutation_id", String(64), primary_key=True),
-    Column("batch_id", String(64), nullable=False),
-    Column("username", String(64), nullable=False),
+    #: ``applied_batches.id`` of the push that applied it.
+    Column("batch", Integer, nullable=False),
     Column("record_id", String(64), nullable=False),
     #: The MutationResult as JSON text, returned again for a repeat.
     Column("result", Text, nullable=False),

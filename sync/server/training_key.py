@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from sync.server.db import read_tx
-from sync.server.schema import applied_mutations, conflicts, meta, records
+from sync.server.schema import applied_batches, applied_mutations, conflicts, meta, records
 
 KEY = "training_key"
 #: Bundles imported through the trainer's page (the USB lesson counts only those).
@@ -156,16 +156,19 @@ def score(engine: Engine, trainees: Iterable[str]) -> list[TraineeScore]:
             )
         }
         batches: dict[str, set[str]] = {}
+        pushes = applied_mutations.join(
+            applied_batches, applied_batches.c.id == applied_mutations.c.batch
+        )
         for rid, batch in conn.execute(
-            select(applied_mutations.c.record_id, applied_mutations.c.batch_id).where(
-                applied_mutations.c.record_id.in_(ids)
-            )
+            select(applied_mutations.c.record_id, applied_batches.c.batch_id)
+            .select_from(pushes)
+            .where(applied_mutations.c.record_id.in_(ids))
         ):
             batches.setdefault(rid, set()).add(batch)
         via_bundle = imported_bundles(conn)
         last: dict[str, float] = {}
         for user, at in conn.execute(
-            select(applied_mutations.c.username, applied_mutations.c.applied_at)
+            select(applied_batches.c.username, applied_mutations.c.applied_at).select_from(pushes)
         ):
             last[user] = max(last.get(user, 0.0), float(at))
     out = []
