@@ -455,6 +455,7 @@ def _write(conn: Connection, batch: Batch) -> None:
     updates: list[dict[str, Any]] = []
     # A record changed several times takes the place of its last change.
     ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
+    origin = bytes.fromhex(batch.origin)  # as stored (schema.Digest): no conversion per row
     rows: list[dict[str, Any]] = []
     for rid in ordered:
         rec = batch.state[rid]
@@ -469,7 +470,7 @@ def _write(conn: Connection, batch: Batch) -> None:
             "fields": pack_json(orjson.dumps(rec.fields)),
             "updated_at": batch.now,
             "area": rec.area,
-            "origin": "" if rec.by_server else batch.origin,
+            "origin": b"" if rec.by_server else origin,
         }
         rows.append(row)
         (updates if rec.exists else inserts).append(row)

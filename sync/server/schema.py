@@ -119,8 +119,8 @@ class PackedJSON(TypeDecorator[str]):
 
 
 class Digest(TypeDecorator[str]):
-    """A SHA-256 hex digest stored as its 32 bytes (revision 0010: the audit log's
-    ``hash`` and ``state`` took 64 characters each); read back as the same hex text,
+    """A hex digest stored as its bytes (revision 0010: the audit log's SHA-256
+    ``hash`` and ``state`` took 64 characters each; 0012: ``records.origin``); read back as the same hex text,
     "" as the empty value. A plain DB-API statement reads the bytes (``bytes.hex()``)."""
 
     impl = LargeBinary
@@ -213,13 +213,13 @@ records = Table(
     #: The kab/kota a supporter of a governor election lives in (its kabkota_code):
     #: that KPU kab/kota reads and verifies it. "" for every other record.
     Column("area", String(16), nullable=False, server_default=""),
-    #: Who already holds this version: a digest of ``username/device_id/run`` (16
-    #: characters; the text itself before 2026-12-05) when it was written
-    #: by that device's own push in that sync run (the push answer gave it the
+    #: Who already holds this version: a digest of ``username/device_id/run`` (8
+    #: bytes, read as 16 hex characters; text before revision 0012) when it was
+    #: written by that device's own push in that sync run (the push answer gave it the
     #: version; see sync.server.batch.origin_of), "" when the
     #: server changed it after (a duplicate flag, an objection), a bundle or the CLI
     #: wrote it. A feed asked with ``skip_own`` leaves out the caller's own rows.
-    Column("origin", String(160), nullable=False, server_default=""),
+    Column("origin", Digest, nullable=False),
     Index("ix_records_seq", "seq", unique=True),
     Index("ix_records_scope_seq", "scope", "seq"),
 )
