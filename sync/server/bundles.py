@@ -254,16 +254,26 @@ def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any
     """The stored answers to every mutation that changed these records (a feed bundle's
     ``answers``: the sending device marks its own as delivered)."""
     ids = list(record_ids)
-    out: list[dict[str, Any]] = []
+    columns = (applied_mutations.c.mutation_id, applied_mutations.c.result)
+    by_time = applied_mutations.c.applied_at
     with read_tx(engine) as conn:
-        for start in range(0, len(ids), 500):
+        if len(ids) <= _ANSWERS_BLOCK:
             rows = conn.execute(
-                select(applied_mutations.c.mutation_id, applied_mutations.c.result)
-                .where(applied_mutations.c.record_id.in_(ids[start : start + 500]))
-                .order_by(applied_mutations.c.applied_at)
+                select(*columns).where(applied_mutations.c.record_id.in_(ids)).order_by(by_time)
             )
-            out.extend(answer(r.mutation_id, r.result) for r in rows)
-    return out
+            return [answer(r.mutation_id, r.result) for r in rows]
+        # No index by record id (one would cost about 50 bytes a mutation, issue 19):
+        # each block of ids was a scan of the whole table; many ids take one scan,
+        # kept by a set (streamed: on PostgreSQL a server-side cursor).
+        wanted = set(ids)
+        rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
+            select(*columns, applied_mutations.c.record_id).order_by(by_time)
+        )
+        return [answer(r.mutation_id, r.result) for r in rows if r.record_id in wanted]
+
+
+#: Up to this many record ids, :func:`answers_for` asks for them by ``IN``.
+_ANSWERS_BLOCK = 500
 
 
 def _unseal(state: ServerState, raw: bytes) -> bytes:
