@@ -4,53 +4,23 @@ repeats are answered as before, and the revision goes up and down with data."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from sync.protocol import Mutation, MutationResult, ResultStatus
 from sync.server.app import ServerState, open_state
 from sync.server.config import ServerConfig
-from sync.server.db import database_url, migrate
+from sync.server.db import migrate
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.postgres import scratch_database
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 from tests.unit.server.support import SCOPE, create
 
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
 OTHER = Actor("op3215", Role.KABKOTA, SCOPE, "laptop-2")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield database_url(Path(tmp), None)
-        return
-    with scratch_database() as url:
-        yield url
-
-
-def _alembic(url: str, revision: str, *, down: bool = False) -> None:
-    from importlib import resources
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-            conn.commit()
-    finally:
-        engine.dispose()
 
 
 def _query(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -105,7 +75,7 @@ def test_batch_once_repeats_answered_and_down_and_up_with_data(url: str) -> None
     )
     assert _push(url, OPERATOR, "b1", first) == answered
 
-    _alembic(url, "0010", down=True)
+    alembic_to(url, "0010", down=True)
     assert _query(url, _OLD) == rows
     assert _query(url, "SELECT count(*) FROM applied_mutations")[0][0] == 3
 

@@ -21,8 +21,8 @@ from sqlalchemy.pool import NullPool
 from sync.server.db import database_url, migrate
 from sync.server.public.check import LOOKUP_SQL
 from sync.server.schema import nik_index
-from tests.unit.server.test_records_packed import _alembic
-from tests.unit.server.test_records_packed import url as url  # noqa: F401 (fixture)
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 
 NIK_ROWS = [
     ("e1", "3214011708850001", "s1", "p1", False),
@@ -47,7 +47,7 @@ def _rows(url: str) -> tuple[list[Any], list[Any]]:
 
 
 def test_0007_upgrades_and_downgrades_with_the_rows_kept(url: str) -> None:  # noqa: F811
-    _alembic(url, "0007")
+    alembic_to(url, "0007")
     engine = create_engine(url, poolclass=NullPool)
     with engine.begin() as conn:
         conn.execute(
@@ -64,7 +64,7 @@ def test_0007_upgrades_and_downgrades_with_the_rows_kept(url: str) -> None:  # n
 
     migrate(url)
     assert _rows(url) == before
-    _alembic(url, "0007", down=True)
+    alembic_to(url, "0007", down=True)
     assert _rows(url) == before
     migrate(url)
     assert _rows(url) == before

@@ -4,14 +4,8 @@ down with data (every stored origin made empty, the records and indexes kept).""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
@@ -19,40 +13,16 @@ from sync.protocol import Mutation, ResultStatus
 from sync.server.app import open_state
 from sync.server.batch import origin_of
 from sync.server.config import ServerConfig
-from sync.server.db import database_url, migrate
+from sync.server.db import migrate
 from sync.server.feed import read_feed
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.postgres import scratch_database
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 from tests.unit.server.support import SCOPE, create
 
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
 OTHER = Actor("op3215", Role.KABKOTA, SCOPE, "laptop-2")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield database_url(Path(tmp), None)
-        return
-    with scratch_database() as url:
-        yield url
-
-
-def _alembic(url: str, revision: str, *, down: bool = False) -> None:
-    from importlib import resources
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-            conn.commit()
-    finally:
-        engine.dispose()
 
 
 def _rows(url: str) -> list[tuple[Any, ...]]:
@@ -115,7 +85,7 @@ def test_origin_as_bytes_feed_skips_own_and_down_and_up_with_data(url: str) -> N
     assert bytes(stored[0][-1]) == bytes.fromhex(origin_of(OPERATOR, "run-1"))
     assert len(bytes(stored[0][-1])) == 8
 
-    _alembic(url, "0011", down=True)
+    alembic_to(url, "0011", down=True)
     as_text = _rows(url)
     assert [r[:-1] for r in as_text] == [r[:-1] for r in stored]
     assert [r[-1] for r in as_text] == ["", ""]

@@ -7,16 +7,10 @@ verifying every record's state at each step. Revision 0009: the audit entries wi
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
@@ -24,39 +18,15 @@ from sync.protocol import ResultStatus
 from sync.server import audit
 from sync.server.app import ServerState, open_state
 from sync.server.config import ServerConfig
-from sync.server.db import database_url, migrate, read_tx
+from sync.server.db import migrate, read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import PACKED_V1, pack_json, records, unpack_json
-from tests.postgres import scratch_database
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 from tests.unit.server.support import SCOPE, create
 
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield database_url(Path(tmp), None)
-        return
-    with scratch_database() as url:
-        yield url
-
-
-def _alembic(url: str, revision: str, *, down: bool = False) -> None:
-    from importlib import resources
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            cfg.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(cfg, revision)
-            conn.commit()
-    finally:
-        engine.dispose()
 
 
 def _push_world(state: ServerState) -> list[str]:
@@ -134,7 +104,7 @@ def test_upgrade_from_0006_packs_plain_rows_and_downgrade_unpacks(url: str) -> N
     finally:
         state.engine.dispose()
 
-    _alembic(url, "0006", down=True)  # plain JSON text again, as 0006 wrote it
+    alembic_to(url, "0006", down=True)  # plain JSON text again, as 0006 wrote it
     stored = _stored(url)
     assert all(orjson.loads(v) for v in stored)
     if url.startswith("sqlite"):
@@ -180,7 +150,7 @@ def test_audit_without_prev_hash_upgrades_and_downgrades_still_verifying(url: st
     entries = _audit_rows(url)
     assert len(entries) >= len(ids)
 
-    _alembic(url, "0008", down=True)
+    alembic_to(url, "0008", down=True)
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
@@ -227,7 +197,7 @@ def test_audit_digests_as_bytes_upgrade_and_downgrade_still_verifying(url: str) 
     assert all(len(bytes(e[9])) == 32 for e in entries)
     assert all(len(bytes(e[10])) in (0, 32) for e in entries)
 
-    _alembic(url, "0009", down=True)
+    alembic_to(url, "0009", down=True)
     as_text = _audit_rows(url)
     assert [t[:9] for t in as_text] == [e[:9] for e in entries]
     assert [(t[9], t[10]) for t in as_text] == [
