@@ -86,16 +86,20 @@ def read_feed(
     )
 
 
+#: What a feed page and a snapshot part read of each record, in this order.
+WIRE_COLUMNS = (
+    records.c.seq,
+    records.c.id,
+    records.c.entity,
+    records.c.scope,
+    records.c.version,
+    records.c.deleted,
+    records.c.fields,
+)
+
+
 def _page_query(actor: Actor, after: int, limit: int, skip_own: str, head: int | None) -> Any:
-    stmt = select(
-        records.c.seq,
-        records.c.id,
-        records.c.entity,
-        records.c.scope,
-        records.c.version,
-        records.c.deleted,
-        records.c.fields,
-    ).where(records.c.seq > after)
+    stmt = select(*WIRE_COLUMNS).where(records.c.seq > after)
     condition = scope_filter(actor)
     if condition is not None:
         stmt = stmt.where(condition)

@@ -41,7 +41,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sync import snapshot as fmt
 from sync.protocol import ENTITIES, ENTITY_ORDER, RECORD_COLUMNS, WITHDRAWAL_FIELDS
 from sync.server.db import read_tx
-from sync.server.feed import scope_filter
+from sync.server.feed import WIRE_COLUMNS, scope_filter
 from sync.server.roles import Actor
 from sync.server.schema import records
 from sync.server.state import ServerState
@@ -93,17 +93,6 @@ def scope_label(actor: Actor) -> str:
     return f"{region}.*" if region else "*"
 
 
-_SELECTED = (
-    records.c.seq,
-    records.c.id,
-    records.c.entity,
-    records.c.scope,
-    records.c.version,
-    records.c.deleted,
-    records.c.fields,
-)
-
-
 @contextmanager
 def snapshot_tx(engine: Engine) -> Iterator[tuple[Connection, int]]:
     """``(conn, cursor)``: one read transaction (repeatable read on PostgreSQL) and
@@ -131,7 +120,7 @@ def read_span(
     ``(span, bytes)``, at most :data:`sync.snapshot.PART_RECORDS` records, in the
     column layout when ``columns``; the spans together cover ``(lo, hi]``."""
     part_records = fmt.PART_RECORDS
-    stmt = _in_scope(select(*_SELECTED), actor)
+    stmt = _in_scope(select(*WIRE_COLUMNS), actor)
     stmt = stmt.where(records.c.seq > lo, records.c.seq <= hi).order_by(records.c.seq)
     result = conn.execution_options(stream_results=True, yield_per=part_records).execute(stmt)
     start = lo
