@@ -130,9 +130,8 @@ def apply_batch(
     # Queued pushes are committed together, each in its own savepoint (db.GroupCommit);
     # on PostgreSQL each runs alone holding only its scopes' locks.
     results = group_commit(engine).run(engine, work, scopes={m.scope for m in mutations})
-    snapshot_builder.pushed(
-        engine, actor
-    )  # committed: its scope's snapshot prepared in the background
+    # Committed: its scope's snapshot is prepared in the background.
+    snapshot_builder.pushed(engine, actor)
     return results
 
 
