@@ -210,3 +210,39 @@ def test_a_small_last_part_is_read_again_only_with_at_least_as_many_new_records(
     ]
     assert built[3].parts[2] is built[2].parts[2] is built[1].parts[2]
     assert _records(built[3]) == _records(snapshots.build(state, READER, columns=True))
+
+
+def test_every_write_moves_the_record_past_the_feed_head(
+    make_client: Callable[..., Client],
+) -> None:
+    """What the incremental rebuild relies on (sync/server/snapshots.py): a record's
+    ``seq`` only moves forward, past every other record's, whenever the server writes
+    it, so a part whose span no longer holds it is known to have lost it."""
+    from sqlalchemy import select
+
+    from sync.server.schema import records
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    ids = [a.repo.create("supporter", supporter_values(pair, n), SCOPE) for n in range(3)]
+    assert a.sync().complete
+
+    def seq_of(record_id: str) -> int:
+        with a.server.engine.connect() as conn:
+            stmt = select(records.c.seq).where(records.c.id == record_id)
+            return int(conn.execute(stmt).scalar_one())
+
+    target = ids[0]
+    for write in (
+        lambda: a.repo.update("supporter", target, {"address": "Alamat baru"}),
+        lambda: a.repo.delete("supporter", target),
+        lambda: a.repo.restore("supporter", target),
+    ):
+        head = _server_cursor(a)
+        assert seq_of(target) < head  # older than the newest record
+        write()
+        assert a.sync().complete
+        assert seq_of(target) == _server_cursor(a) > head
+        # and the next write goes to another record, so the target is behind again
+        a.repo.update("supporter", ids[1], {"address": f"Alamat {head}"})
+        assert a.sync().complete
