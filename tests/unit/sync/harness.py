@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,6 +322,17 @@ def seed_pair(client: Any, scope: str = SCOPE) -> str:
     report = client.sync()
     assert report.complete, report
     return pair
+
+
+def seeded(make_client: Callable[..., Client], count: int) -> tuple[Client, str]:
+    """Client ``a`` with a pair and ``count`` of its supporters, all pushed; returns
+    ``(a, pair id)``."""
+    a = make_client("a")
+    pair = seed_pair(a)
+    for n in range(count):
+        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
+    assert a.sync().complete
+    return a, pair
 
 
 def supporter_values(pair_id: str, n: int) -> dict[str, Any]:

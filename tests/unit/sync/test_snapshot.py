@@ -13,7 +13,7 @@ from silon_desktop.domain.errors import ErrorCode
 from sync import signing
 from sync import snapshot as fmt
 from sync.client.state import CURSOR_KEY, get_state
-from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
+from tests.unit.sync.harness import SCOPE, Client, seed_pair, seeded, supporter_values
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +32,6 @@ def _cursor(client: Client) -> str:
         return get_state(session.connection(), CURSOR_KEY)
 
 
-def _seeded(make_client: Callable[..., Client], count: int = 20) -> tuple[Client, str]:
-    a = make_client("a")
-    pair = seed_pair(a)
-    for n in range(count):
-        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
-    assert a.sync().complete
-    return a, pair
-
-
 def _learn_key(client: Client) -> None:
     assert client.engine().run(stages=("push",)).complete  # saves the server key
 
@@ -48,7 +39,7 @@ def _learn_key(client: Client) -> None:
 def test_a_fresh_client_installs_the_snapshot_then_pulls_only_the_feed_after_it(
     make_client: Callable[..., Client],
 ) -> None:
-    a, pair = _seeded(make_client)
+    a, pair = seeded(make_client, 20)
     b = make_client("b")
     _learn_key(b)
     b.transport.sent.clear()
@@ -74,7 +65,7 @@ def test_a_fresh_client_installs_the_snapshot_then_pulls_only_the_feed_after_it(
 def test_a_tampered_part_is_refused_and_nothing_is_kept(
     make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _seeded(make_client)
+    seeded(make_client, 20)
     b = make_client("b")
     _learn_key(b)
     real = b.transport.call
@@ -95,7 +86,7 @@ def test_a_tampered_part_is_refused_and_nothing_is_kept(
 def test_a_cancelled_install_keeps_nothing_and_the_next_run_completes(
     make_client: Callable[..., Client],
 ) -> None:
-    a, _pair = _seeded(make_client)
+    a, _pair = seeded(make_client, 20)
     b = make_client("b")
     _learn_key(b)
     cancel = threading.Event()
@@ -115,7 +106,7 @@ def test_a_snapshot_is_served_again_until_its_scope_changed_enough(
 ) -> None:
     from sync.server import snapshots
 
-    a, pair = _seeded(make_client, 3)
+    a, pair = seeded(make_client, 3)
     b = make_client("b")
     first = b.transport.call("GET", "/v1/snapshot")
     assert b.transport.call("GET", "/v1/snapshot")["snapshot_id"] == first["snapshot_id"]
@@ -149,7 +140,7 @@ def test_a_snapshot_file_installs_offline_and_moves_the_cursor_of_the_same_scope
 ) -> None:
     from sync.client.snapshots import install_file
 
-    a, _pair = _seeded(make_client)
+    a, _pair = seeded(make_client, 20)
     path = fast_dir / "stick" / "32.14.snap"
     path.parent.mkdir()
     manifest = _export(a, path)
@@ -171,7 +162,7 @@ def test_a_snapshot_of_another_scope_is_applied_without_moving_the_cursor(
 ) -> None:
     from sync.client.snapshots import install_file
 
-    a, _pair = _seeded(make_client, 3)
+    a, _pair = seeded(make_client, 3)
     path = fast_dir / "part.snap"
     _export(a, path)
     b = make_client("b")
@@ -188,7 +179,7 @@ def test_a_damaged_or_foreign_snapshot_file_is_refused_and_changes_nothing(
     from sync import signing
     from sync.client.snapshots import install_file
 
-    a, _pair = _seeded(make_client)
+    a, _pair = seeded(make_client, 20)
     path = fast_dir / "s.snap"
     _export(a, path)
     raw = gzip.decompress(path.read_bytes())
@@ -291,7 +282,7 @@ def test_parts_come_in_the_column_layout_and_an_older_client_still_gets_rows(
     make_client: Callable[..., Client],
 ) -> None:
     """Column layout (#19): the same records, a smaller wire; rows for whoever does not ask."""
-    a, _pair = _seeded(make_client, count=30)
+    a, _pair = seeded(make_client, count=30)
     b = make_client("b")
     _learn_key(b)
     b.transport.sent.clear()
@@ -379,7 +370,7 @@ def test_withdrawals_and_a_restore_round_trip_through_the_snapshot_and_the_feed(
     from silon_desktop.services import withdrawal
     from sync.client.snapshots import install_file
 
-    a, pair = _seeded(make_client, count=6)
+    a, pair = seeded(make_client, count=6)
     c = make_client("c")
     assert c.sync().complete  # knows every row
     ids = [rid for (entity, rid) in a.records() if entity == "supporter"]

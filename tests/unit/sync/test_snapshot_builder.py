@@ -10,7 +10,7 @@ import pytest
 from sync import snapshot as fmt
 from sync.server import snapshot_builder, snapshots
 from sync.server.roles import Actor, Role
-from tests.unit.sync.harness import SCOPE, Client, seed_pair, supporter_values
+from tests.unit.sync.harness import SCOPE, Client, seed_pair, seeded, supporter_values
 
 READER = Actor("op2", Role.KABKOTA, SCOPE, "dev-b")
 
@@ -33,15 +33,6 @@ def _prepared(client: Client) -> snapshots.Built:
     return built
 
 
-def _seeded(make_client: Callable[..., Client], count: int) -> tuple[Client, str]:
-    a = make_client("a")
-    pair = seed_pair(a)
-    for n in range(count):
-        a.repo.create("supporter", supporter_values(pair, n), SCOPE)
-    assert a.sync().complete
-    return a, pair
-
-
 def _server_cursor(client: Client) -> int:
     from sqlalchemy import func, select
 
@@ -61,7 +52,7 @@ def _no_builds(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_snapshot_is_prepared_after_a_push_and_served_without_building(
     make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a, _pair = _seeded(make_client, 20)
+    a, _pair = seeded(make_client, 20)
     prepared = _prepared(a)
     assert prepared.count == 22 and prepared.cursor == _server_cursor(a)
     b = make_client("b")
@@ -80,7 +71,7 @@ def test_a_snapshot_is_prepared_after_a_push_and_served_without_building(
 def test_the_prepared_snapshot_is_kept_current_rebuilding_only_changed_parts(
     make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a, pair = _seeded(make_client, 26)  # 28 records: four whole parts of 7
+    a, pair = seeded(make_client, 26)  # 28 records: four whole parts of 7
     first = _prepared(a)
     assert [s.records for s in first.spans] == [7, 7, 7, 7]
     # One supporter of the third part changed, two new ones.
@@ -116,7 +107,7 @@ def test_the_prepared_snapshot_is_kept_current_rebuilding_only_changed_parts(
 def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
     make_client: Callable[..., Client],
 ) -> None:
-    a, pair = _seeded(make_client, 30)
+    a, pair = seeded(make_client, 30)
     state = a.server.app.state.server
     previous = snapshots.build(state, READER, columns=True)
     late = list(_records(previous))[16:]  # feed order: the records after the first two parts
@@ -153,7 +144,7 @@ def _records(built: snapshots.Built) -> dict[str, tuple[Any, ...]]:
 def test_a_push_of_a_server_without_a_builder_prepares_nothing(
     make_client: Callable[..., Client],
 ) -> None:
-    a, _pair = _seeded(make_client, 3)
+    a, _pair = seeded(make_client, 3)
     builder = _builder(a)
     snapshot_builder.detach(a.server.engine)
     snapshot_builder.pushed(a.server.engine, READER)  # no builder: nothing happens
@@ -165,7 +156,7 @@ def test_a_download_started_before_the_snapshot_was_replaced_completes(
 ) -> None:
     """The builder replaces snapshots after pushes: a client fetching the parts of the
     one it started keeps them (a replaced snapshot stays downloadable a while)."""
-    a, pair = _seeded(make_client, 20)
+    a, pair = seeded(make_client, 20)
     first = _prepared(a)
     b = make_client("b")
     assert b.engine().run(stages=("push",)).complete
@@ -194,7 +185,7 @@ def test_a_small_last_part_is_read_again_only_with_at_least_as_many_new_records(
 ) -> None:
     """Parts grow by doubling: builds after many small pushes neither leave a part
     per push nor encode the same tail again each time."""
-    a, pair = _seeded(make_client, 12)  # 14 records: two whole parts of 7
+    a, pair = seeded(make_client, 12)  # 14 records: two whole parts of 7
     state = a.server.app.state.server
     built = [snapshots.build(state, READER, columns=True)]
     for n, new in enumerate((2, 1, 2)):
