@@ -202,7 +202,14 @@ def storage_column(conv: Converter, values: list[Any]) -> Sequence[Any]:
     if kind is FieldType.LIST and kinds == {list}:
         if not nones and not any(values):
             return ["[]"] * count  # every list empty: the common case
-        return [blank if v is None else orjson.dumps(v).decode() if v else "[]" for v in values]
+        # Each list's JSON text by two maps in C (orjson writes "[]" for an empty
+        # list, as the converter stores it), then the nulls put back where they were.
+        texts = list(map(bytes.decode, map(orjson.dumps, values)))
+        at = -1
+        for _ in range(nones):
+            at = values.index(None, at + 1)
+            texts[at] = blank
+        return texts
     if kind is FieldType.DATE and kinds == {str}:
         present = [v for v in values if v is not None] if nones else values
         try:
@@ -425,17 +432,23 @@ def derive_columns(
         rows = zip(*(arrays[where[n]] for n in picks), strict=True)
         answers = [derive(entity, dict(zip(picks, row, strict=True))) for row in rows]
         return [[a.get(name, "") for a in answers] for name in derived]
-    keys: list[tuple[Any, ...]] = (
-        list(zip(*(stored[n] for n in picks), strict=True)) if picks else [()] * count
+
+    def answer(row: int) -> tuple[Any, ...]:
+        found = derive(entity, {n: arrays[where[n]][row] for n in picks})
+        return tuple(found.get(name, "") for name in derived)
+
+    # Only the inputs that differ within the block make the key (one C pass each):
+    # in a large block most are the same for every row (a pair, blank verdicts).
+    varying = [n for n in picks if stored[n].count(stored[n][0]) != count]
+    if not varying:
+        return [[value] * count for value in answer(0)]
+    keys: list[Any] = (
+        stored[varying[0]]
+        if len(varying) == 1
+        else list(zip(*(stored[n] for n in varying), strict=True))
     )
     # The first row of each distinct key (the dict keeps the last write: reversed).
     first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
-    by_key = {
-        key: tuple(
-            derive(entity, {n: arrays[where[n]][row] for n in picks}).get(name, "")
-            for name in derived
-        )
-        for key, row in first.items()
-    }
+    by_key = {key: answer(row) for key, row in first.items()}
     per_row = list(map(by_key.__getitem__, keys))
     return [list(map(itemgetter(k), per_row)) for k in range(len(derived))]

@@ -115,17 +115,23 @@ def install_online(
 
 
 def _online_parts(api: ServerApi, manifest: fmt.Manifest) -> Iterator[dict[str, Any]]:
-    """The parts, each checked; the next one is fetched while the caller applies this one."""
+    """The parts, each checked; the next one is fetched and checked (its digest
+    taken) while the caller applies this one."""
     count = len(manifest.parts)
     if not count:
         return
+
+    def fetch(index: int) -> dict[str, Any]:
+        data = api.snapshot_part(manifest.snapshot_id, index)
+        return fmt.check_decoded_part(manifest, index, data, rows=False)
+
     with ThreadPoolExecutor(1, thread_name_prefix="sync-snapshot") as pool:
-        flight: Future[Any] = pool.submit(api.snapshot_part, manifest.snapshot_id, 0)
+        flight: Future[dict[str, Any]] = pool.submit(fetch, 0)
         for index in range(count):
-            data = flight.result()
+            page = flight.result()
             if index + 1 < count:
-                flight = pool.submit(api.snapshot_part, manifest.snapshot_id, index + 1)
-            yield fmt.check_decoded_part(manifest, index, data, rows=False)
+                flight = pool.submit(fetch, index + 1)
+            yield page
 
 
 def install_file(

@@ -77,6 +77,45 @@ def test_a_page_through_the_bulk_path_writes_what_the_record_path_writes(
         plain_db.close()
 
 
+@pytest.mark.parametrize(
+    "verdicts",
+    [
+        # every verdict input the same in the block: one answer for every row
+        [VERDICTS[1]],
+        # one input differs (the key is that column alone)
+        [{"check_status": "MS"}, {"check_status": "BMS"}],
+        # a list column with nulls first and last, lists between
+        [{}, {"check_reasons": ["NIK_INVALID"]}, {"check_reasons": []}, {}],
+    ],
+)
+def test_a_block_whose_inputs_are_shared_or_partly_null_writes_what_the_record_path_writes(
+    tmp_path: Path, verdicts: list[dict[str, Any]]
+) -> None:
+    records = _records(60)
+    for i, rec in enumerate(records):
+        for name in ("check_status", "check_reasons", "admin_status", "admin_reasons"):
+            rec.fields.pop(name, None)
+        for name in ("field_status", "field_reasons", "external_duplicate"):
+            rec.fields.pop(name, None)
+        rec.fields.update(verdicts[min(i * len(verdicts) // 59, len(verdicts) - 1)])
+    page = encode_feed_page(FeedPage(records, "60", False))
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        with apply_connection(bulk_db) as conn:
+            assert Applier().feed_page(conn, page).inserted == 60
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, records)
+        bulk = _rows(bulk_db)
+        assert bulk == _rows(plain_db) and len(bulk) == 60
+        for rec in records:
+            expected = _verdict(rec.fields)
+            assert bulk[rec.id]["effective_status"] == expected["effective_status"]
+    finally:
+        bulk_db.close()
+        plain_db.close()
+
+
 def _verdict(values: dict[str, Any]) -> dict[str, Any]:
     status, reasons = supporter_effective(values)
     return {"effective_status": status, "effective_reasons": reasons}
