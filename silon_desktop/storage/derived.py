@@ -39,13 +39,22 @@ EFFECTIVE_INPUTS = (
 )
 
 
-def refresh_derived(session: Session, entity: str, row: SyncedMixin) -> None:
-    """Recompute the row's derived columns (a no-op for entities without any)."""
+def refresh_derived(
+    session: Session, entity: str, row: SyncedMixin, rules: RuleSet | None = None
+) -> None:
+    """Recompute the row's derived columns (a no-op for entities without any).
+
+    Args:
+        rules: the rule set of the row's pair when the caller read it already
+            (:func:`rules_for_update`); None: read now.
+    """
     if entity != "supporter":
         return
     assert isinstance(row, Supporter)
     values = {name: getattr(row, name) for name in EFFECTIVE_INPUTS}
-    status, reasons = supporter_effective(values, rules_of_pair(session, row.pair_id))
+    if rules is None:
+        rules = rules_of_pair(session, row.pair_id)
+    status, reasons = supporter_effective(values, rules)
     row.effective_status = status
     row.effective_reasons = reasons
 
@@ -69,6 +78,22 @@ def rules_of_pair(session: Session, pair_id: str) -> RuleSet:
     session.flush()
     rule_set_id = session.connection().scalar(_PAIR_RULE_SET, {"pair_id": pair_id})
     return _rules(rule_set_id)
+
+
+def rules_for_update(
+    session: Session, entity: str, row: SyncedMixin, values: Mapping[str, Any]
+) -> RuleSet | None:
+    """The rule set :func:`refresh_derived` needs once ``values`` are set on ``row``.
+
+    Read before they are set: the flush :func:`rules_of_pair` makes then has none of
+    the edit to write, and the row's UPDATE goes out in one flush with its outbox
+    mutation and journal line (a flush of its own cost a tenth of an edit). None
+    for an entity without derived columns.
+    """
+    if entity != "supporter":
+        return None
+    assert isinstance(row, Supporter)
+    return rules_of_pair(session, values.get("pair_id", row.pair_id))
 
 
 def _rules(rule_set: RuleSet | str | None) -> RuleSet:

@@ -38,11 +38,10 @@ log = logging.getLogger(__name__)
 
 #: How many problem lines SQLite is asked for at most.
 MAX_PROBLEMS = 20
-#: The counters kept in the marker: name -> the SQL reading it.
-_COUNTERS = {
-    "outbox": "SELECT max(seq) FROM outbox",
-    "journal": "SELECT max(seq) FROM record_history",
-}
+#: The counters kept in the marker, read by :data:`_COUNTERS_SQL` in this order.
+_COUNTERS = ("outbox", "journal")
+#: One statement for both (it runs in every write transaction, before its commit).
+_COUNTERS_SQL = "SELECT (SELECT max(seq) FROM outbox), (SELECT max(seq) FROM record_history)"
 _STASH = "silon_commit_counters"
 _marker_lock = threading.Lock()
 
@@ -220,14 +219,11 @@ def lost_changes(database: Path, key: bytes | None = None) -> LostChanges | None
 
 
 def _read_counters(conn: Any) -> dict[str, int] | None:
-    values = {}
     try:
-        for name, sql in _COUNTERS.items():
-            row = conn.execute(sql).fetchone()
-            values[name] = int(row[0] or 0) if row else 0
+        row = conn.execute(_COUNTERS_SQL).fetchone()
     except Exception:  # noqa: BLE001 (sqlite3's or SQLCipher's: an older schema, no tables yet)
         return None
-    return values
+    return {name: int(value or 0) for name, value in zip(_COUNTERS, row, strict=True)}
 
 
 #: The marker's fixed size: rewritten in place at every commit, one write within one

@@ -282,12 +282,17 @@ def has_rows(session: Session, entity: str, record_id: str) -> bool:
 
 
 def _open_mutation(session: Session, entity: str, record_id: str) -> OutboxMutation | None:
-    newest = session.scalars(
-        select(OutboxMutation)
-        .where(OutboxMutation.record_id == record_id, OutboxMutation.entity == entity)
-        .order_by(OutboxMutation.seq.desc())
-        .limit(1)
-    ).first()
+    # No autoflush: the edit's own row changes wait for the one flush at commit.
+    # The outbox rows of the record are as flushed: a row is inserted or deleted
+    # with a flush of its own, and a row changed in this session is the one the
+    # select returns (the session's object, not re-read).
+    with session.no_autoflush:
+        newest = session.scalars(
+            select(OutboxMutation)
+            .where(OutboxMutation.record_id == record_id, OutboxMutation.entity == entity)
+            .order_by(OutboxMutation.seq.desc())
+            .limit(1)
+        ).first()
     if newest is None or not _open_to_coalescing(
         newest.state, newest.sent_at, newest.batch_id, newest.via_bundle
     ):
@@ -324,8 +329,7 @@ def _coalesce(session: Session, row: OutboxMutation, wire: WireChanges) -> str |
         return None
     row.changes = merged
     row.updated_at = utcnow()
-    session.flush()
-    return row.mutation_id
+    return row.mutation_id  # written by the session's next flush (at the latest, its commit)
 
 
 def withdrawal_changes(wire: WireChanges) -> WireChanges:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
-from silon_desktop.storage.derived import refresh_derived
+from silon_desktop.storage.derived import refresh_derived, rules_for_update
 from silon_desktop.storage.errors import RecordNotFound, ValidationError
 from silon_desktop.storage.models import RecordHistory, SyncedMixin
 from silon_desktop.storage.records import (
@@ -170,9 +170,10 @@ class Repository:
         _validate_domain(entity, {**current, **checked}, set(changed))
         if spec.parent_field in changed:
             _check_parent(session, entity, checked[spec.parent_field], row.scope)
+        rules = rules_for_update(session, entity, row, checked)
         for name, (_old, new) in changed.items():
             setattr(row, name, new)
-        refresh_derived(session, entity, row)
+        refresh_derived(session, entity, row, rules)
         wire = outbox.encode_changes(entity, changed)
         mutation = outbox.enqueue(session, entity, row.id, row.scope, Op.UPSERT, row.version, wire)
         self._journal(session, entity, row.id, "update", wire, mutation)

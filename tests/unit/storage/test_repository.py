@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.errors import RecordNotFound, ValidationError
-from silon_desktop.storage.models import OutboxMutation
+from silon_desktop.storage.models import OutboxMutation, Supporter
 from silon_desktop.storage.repository import Repository
 from sync.protocol import MutationResult, ResultStatus
 
@@ -162,3 +163,76 @@ def test_concurrent_edits_from_threads_all_land(db: Database, repo: Repository) 
     assert len(repo.list("supporter")) == 16
     with db.session(readonly=True) as session:
         assert outbox.counts(session)["pending"] == 6 + 15
+
+
+def _statements(db: Database) -> list[str]:
+    """The SQL the engine runs from now on (first words of each statement)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _pushed(db: Database, supporter_id: str) -> None:
+    """Every waiting mutation sent, the supporter at version 1 (as the server applied
+    it): later edits open a new mutation, an edit back to version 1's values none."""
+    with db.session() as session:
+        outbox.claim_batch(session, 100)
+        row = session.get(Supporter, supporter_id)
+        assert row is not None
+        row.version = 1
+
+
+def test_a_verification_edit_writes_its_row_once(db: Database, repo: Repository) -> None:
+    """The row (with its changed effective status), its mutation and journal line go
+    in one flush: the supporter is updated by one statement, not once for the edit
+    and again for the derived columns."""
+    sid = make_tree(repo)["supporter"]
+    _pushed(db, sid)
+    repo.update("supporter", sid, {"name": "Siti Aminah Dewi"})  # opens a new mutation
+    seen = _statements(db)
+    repo.update("supporter", sid, {"admin_status": "BMS", "admin_reasons": ["NO_ID_SCAN"]})
+    assert sorted(s for s in seen if not s.startswith("SELECT")) == [
+        "BEGIN IMMEDIATE",
+        "INSERT INTO record_history",
+        "UPDATE outbox SET",
+        "UPDATE supporter SET",
+    ]
+    row = repo.get("supporter", sid)
+    assert row is not None
+    assert (row["effective_status"], row["effective_reasons"]) == ("BMS", "NO_ID_SCAN")
+    *_, mutation = _mutations(db, sid)
+    assert mutation.changes == {
+        "name": ["Siti Aminah", "Siti Aminah Dewi"],
+        "admin_status": ["", "BMS"],
+        "admin_reasons": [[], ["NO_ID_SCAN"]],
+    }
+    assert [h["action"] for h in repo.history("supporter", sid)] == ["create", "update", "update"]
+
+
+def test_edits_of_one_record_in_one_transaction_coalesce(db: Database, repo: Repository) -> None:
+    """update_many edits a record twice before anything is flushed between them: the
+    second edit finds the mutation the first one opened (or changed) in the session."""
+    ids = make_tree(repo)
+    sid, pid = ids["supporter"], ids["pair"]
+    _pushed(db, sid)
+    undo = repo.update_many(
+        "supporter",
+        [(sid, {"name": "Satu"}), (sid, {"rt": "009"}), (sid, {"name": "Dua"})],
+    )
+    assert undo == [(sid, {"name": "Siti Aminah"}), (sid, {"rt": "001"}), (sid, {"name": "Satu"})]
+    waiting = [m for m in _mutations(db, sid) if m.state == "pending"]
+    assert [m.changes for m in waiting] == [{"name": ["Siti Aminah", "Dua"], "rt": ["001", "009"]}]
+    # Back to the pushed values in one transaction: nothing left to send.
+    repo.update_many("supporter", [(sid, {"name": "Siti Aminah"}), (sid, {"rt": "001"})])
+    assert [m.state for m in _mutations(db, sid)] == ["sent"]
+    # A record whose pair changes: its status is derived under the new pair's rules.
+    other = repo.create("pair", {**pair_values(ids["election"]), "number": 2}, SCOPE)
+    repo.update_many("supporter", [(sid, {"pair_id": other}), (sid, {"name": "Tiga"})])
+    row = repo.get("supporter", sid)
+    assert row is not None and (row["pair_id"], row["name"]) == (other, "Tiga")
+    (waiting_one,) = [m for m in _mutations(db, sid) if m.state == "pending"]
+    assert waiting_one.changes == {"pair_id": [pid, other], "name": ["Siti Aminah", "Tiga"]}
