@@ -227,6 +227,8 @@ class _Run:
         parser = self.parser
         cancel = self.cancel
         nik_col = self.report.mapping.columns.get("nik", -1)
+        size = self.batch_size
+        chunk: list[tuple[int, list[Any]]] = []
         for number, cells in rows:
             if number < first_data:
                 continue
@@ -240,14 +242,23 @@ class _Run:
             if not plain and parser.is_footer(cells):
                 self.report.footer_rows.append(number)
                 continue
-            self._batch.append(self._row(parser.parse(number, cells), cells))
-            if len(self._batch) >= self.batch_size:
-                self._flush(expected)
-        self._flush(expected)
+            chunk.append((number, cells))
+            if len(chunk) >= size:
+                self._take(chunk, expected)
+                chunk = []
+        self._take(chunk, expected)
         self._finish_duplicates()
         self.report.places = self.places.matches
         if not self.report.rows:
             raise ImportFileError(self.report.path, "empty")
+
+    def _take(self, chunk: list[tuple[int, list[Any]]], expected: int) -> None:
+        """Validate a batch of rows (read a column at a time) and hand it on."""
+        row = self._row
+        batch = self._batch
+        for parsed, (_, cells) in zip(self.parser.parse_many(chunk), chunk, strict=True):
+            batch.append(row(parsed, cells))
+        self._flush(expected)
 
     def _flush(self, expected: int) -> None:
         if self._batch and self.on_batch is not None:
