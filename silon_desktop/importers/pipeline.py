@@ -29,7 +29,7 @@ from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.places import PlaceMatcher
 from silon_desktop.importers.readers import Sheet, open_workbook
-from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport, RowResult
+from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport
 from silon_desktop.importers.rows import ParsedRow, RowParser
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,11 @@ class ImportCancelled(CodedError):
 
 @dataclass(slots=True)
 class ValidatedRow:
-    """A validated row handed to ``on_batch``: its report entry and cleaned fields."""
+    """A validated row handed to ``on_batch``: its spreadsheet row number and its
+    cleaned fields (with ``check_status`` and ``check_reasons``; the report has the
+    rest)."""
 
-    result: RowResult
+    row: int
     values: dict[str, Any]
 
 
@@ -218,6 +220,7 @@ class _Run:
             for rowid, nik, name, birth_date, marital in options.earlier():
                 # Flags among the earlier rows were settled when they were imported.
                 add(EARLIER_BASE + rowid, nik, name, birth_date, marital)
+        self._add_duplicate = self.duplicates.add_fields
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
         self._code_fields: dict[int, bool] = {}
@@ -277,9 +280,13 @@ class _Run:
         # Rows share one list per combination of codes (never mutated: a change
         # makes a new list), which keeps a million-row report small.
         (status, codes), row, empty, domain_notes = self.checker.check(parsed, place)
-        index = len(self.report.rows)
+        rows = self.report.rows
+        index = len(rows)
         duplicate_of = 0
-        for flagged, code in self.duplicates.add(index, row):
+        flagged_rows = self._add_duplicate(
+            index, row.nik, row.name, row.birth_date, row.marital_status
+        )
+        for flagged, code in flagged_rows:
             if flagged == index:
                 status, codes = self.checker.judge(_with_duplicate(codes, code.value))
                 duplicate_of = self._first_row_of(row.nik, index)
@@ -287,8 +294,8 @@ class _Run:
                 self.earlier_flags[flagged - EARLIER_BASE] = code.value
             else:
                 self._flag_earlier(flagged, code.value)
-                if not self.report.rows.duplicate_of(flagged):
-                    self.report.rows.set_duplicate_of(flagged, parsed.row)
+                if not rows.duplicate_of(flagged):
+                    rows.set_duplicate_of(flagged, parsed.row)
         notes = _NO_NOTES
         if (
             parsed.unreadable
@@ -313,13 +320,13 @@ class _Run:
             if place.ambiguous:
                 said.update(_PLACE_FIELDS)
             notes += [f"empty:{f}" for f in empty if f not in said]
-        result = RowResult(parsed.row, parsed.nik_raw, status, codes, notes, duplicate_of)
+        read = None
         if notes or (status != "MS" and self._shows_cells(codes)):
-            result.read = self._read(cells, codes, notes) or None
+            read = self._read(cells, codes, notes) or None
         values["check_status"] = status
         values["check_reasons"] = codes
-        self.report.add(result)
-        return ValidatedRow(result, values)
+        rows.add(parsed.row, parsed.nik_raw, status, codes, notes, duplicate_of, read)
+        return ValidatedRow(parsed.row, values)
 
     def _shows_cells(self, codes: list[str]) -> bool:
         """Whether a reason of ``codes`` is about fields whose cells the problem list

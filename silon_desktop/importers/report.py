@@ -86,25 +86,49 @@ class RowTable(Sequence[RowResult]):
         self._note_lists.index(())  # 0: no notes
         #: status number << 16 | codes number -> rows with that verdict
         self._verdicts: dict[int, int] = {}
+        #: (status, *codes) -> (status number, codes number)
+        self._numbers: dict[tuple[str, ...], tuple[int, int]] = {}
 
     def append(self, result: RowResult) -> None:
+        self.add(
+            result.row,
+            result.nik,
+            result.status,
+            result.codes,
+            result.notes,
+            result.duplicate_of,
+            result.read,
+        )
+
+    def add(
+        self,
+        row: int,
+        nik: str,
+        status: str,
+        codes: Sequence[str],
+        notes: Sequence[str],
+        duplicate_of: int,
+        read: dict[str, str] | None,
+    ) -> None:
+        """:meth:`append` of a row given by its fields (no :class:`RowResult` made)."""
         index = len(self._row)
-        self._row.append(result.row)
-        nik = result.nik
+        self._row.append(row)
         if len(nik) == 16 and nik[0] != "0" and nik.isascii() and nik.isdigit():
             self._nik.append(int(nik))
         else:
             self._nik.append(0)
             self._nik_text[index] = nik
-        status = self._statuses.index(result.status)
-        self._status.append(status)
-        codes = self._code_lists.index(tuple(result.codes))
-        self._codes.append(codes)
-        self._notes.append(self._note_lists.index(tuple(result.notes)) if result.notes else 0)
-        self._duplicate_of.append(result.duplicate_of)
-        if result.read:
-            self._read[index] = result.read
-        key = status << 16 | codes
+        numbers = self._numbers.get((status, *codes))
+        if numbers is None:
+            numbers = (self._statuses.index(status), self._code_lists.index(tuple(codes)))
+            self._numbers[(status, *codes)] = numbers
+        self._status.append(numbers[0])
+        self._codes.append(numbers[1])
+        self._notes.append(self._note_lists.index(tuple(notes)) if notes else 0)
+        self._duplicate_of.append(duplicate_of)
+        if read:
+            self._read[index] = read
+        key = numbers[0] << 16 | numbers[1]
         verdicts = self._verdicts
         verdicts[key] = verdicts.get(key, 0) + 1
 

@@ -99,7 +99,7 @@ def test_potential_duplicate_across_batches_updates_the_first_row(tmp_path: Path
     seen: list[tuple[int, list[str]]] = []
 
     def batch(items: object) -> None:
-        seen.extend((i.result.row, list(i.values["check_reasons"])) for i in items)  # type: ignore[attr-defined]
+        seen.extend((i.row, list(i.values["check_reasons"])) for i in items)  # type: ignore[attr-defined]
 
     report = validate_file(
         path, ImportOptions(REGION, REFERENCE, assume_id_scan=True, batch_size=2), on_batch=batch
