@@ -36,6 +36,7 @@ import contextlib
 import dataclasses
 import gc
 import multiprocessing
+import operator
 import os
 import pickle
 import queue
@@ -363,17 +364,10 @@ def _child_main(
                 return
             yield from chunk
 
+    sent = operator.itemgetter(*fields)
+
     def on_batch(batch: Sequence[ValidatedRow]) -> None:
-        put(
-            (
-                _BATCH,
-                [
-                    tuple(map(item.values.__getitem__, fields))
-                    for item in batch
-                    if item.values["nik"]
-                ],
-            )
-        )
+        put((_BATCH, [sent(item.values) for item in batch if item.values["nik"]]))
 
     def progress(done: int, expected: int) -> None:
         put((_PROGRESS, done, expected))

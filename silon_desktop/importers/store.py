@@ -284,13 +284,14 @@ def _read_and_write_parallel(
     try:
         with fewer_collections():
             child.start()
-            fields = _SENT_FIELDS
+            names = (*_SENT_FIELDS, *extra)
+            constants = tuple(extra.values())
             for message in child.messages(cancel):
                 if isinstance(message, ImportReport):
                     return message, stats
                 sent, done, expected = message
                 if sent:
-                    rows = [dict(zip(fields, values, strict=True), **extra) for values in sent]
+                    rows = [dict(zip(names, values + constants, strict=True)) for values in sent]
                     if niks is not None:
                         niks.update(str(values["nik"]) for values in rows)
                     stats.add(writer.write(rows)[1])
