@@ -32,7 +32,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from sync.server.db import bulk_insert
+from sync.server.db import bulk_insert_values
 from sync.server.schema import audit, records
 
 GENESIS = "0" * 64
@@ -72,29 +72,89 @@ def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
     columns, and the stored ``before`` and ``after`` JSON texts, separated by the
     byte 0x1e (which JSON text never contains unescaped).
     """
-    head = {
-        "id": int(row["id"]),
-        "at": row["at"],
-        "username": row["username"],
-        "device_id": row["device_id"],
-        "action": row["action"],
-        "entity": row["entity"],
-        "record_id": row["record_id"],
-    }
-    if row.get("state"):  # entries from before the state column hash as they did
-        head["state"] = row["state"]
-    parts = (
-        prev_hash.encode("ascii"),
-        orjson.dumps(head, option=orjson.OPT_SORT_KEYS),
-        _SEPARATOR,
-        str(row["before"]).encode("utf-8"),
-        _SEPARATOR,
-        str(row["after"]).encode("utf-8"),
-    )
-    return hashlib.sha256(b"".join(parts)).hexdigest()
+    return _chain_digest(
+        prev_hash,
+        int(row["id"]),
+        row["at"],
+        row["username"],
+        row["device_id"],
+        row["action"],
+        row["entity"],
+        row["record_id"],
+        row.get("state") or "",
+        str(row["before"]),
+        str(row["after"]),
+    ).hex()
 
 
 _SEPARATOR = b"\x1e"
+
+
+def _chain_digest(
+    prev_hash: str,
+    ident: int,
+    at: str,
+    username: str,
+    device_id: str,
+    action: str,
+    entity: str,
+    record_id: str,
+    state: str,
+    before: str,
+    after: str,
+) -> bytes:
+    """:func:`entry_hash` as its 32 bytes. The head is made with its keys in sorted
+    order, which is the canonical JSON (sorted keys) without orjson sorting them."""
+    if state:  # entries from before the state column hash as they did
+        head = {
+            "action": action,
+            "at": at,
+            "device_id": device_id,
+            "entity": entity,
+            "id": ident,
+            "record_id": record_id,
+            "state": state,
+            "username": username,
+        }
+    else:
+        head = {
+            "action": action,
+            "at": at,
+            "device_id": device_id,
+            "entity": entity,
+            "id": ident,
+            "record_id": record_id,
+            "username": username,
+        }
+    return hashlib.sha256(
+        b"".join(
+            (
+                prev_hash.encode("ascii"),
+                orjson.dumps(head),
+                _SEPARATOR,
+                before.encode("utf-8"),
+                _SEPARATOR,
+                after.encode("utf-8"),
+            )
+        )
+    ).digest()
+
+
+#: The columns of an audit row as :func:`append` makes it (hash and state as stored:
+#: their bytes, schema.Digest).
+_COLUMNS = (
+    "id",
+    "at",
+    "username",
+    "device_id",
+    "action",
+    "entity",
+    "record_id",
+    "before",
+    "after",
+    "hash",
+    "state",
+)
 
 
 def append(conn: Connection, entries: Iterable[AuditEntry]) -> int:
@@ -103,24 +163,40 @@ def append(conn: Connection, entries: Iterable[AuditEntry]) -> int:
         select(audit.c.id, audit.c.hash).order_by(audit.c.id.desc()).limit(1)
     ).first()
     next_id, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for e in entries:
-        row: dict[str, Any] = {
-            "id": next_id,
-            "at": e.at,
-            "username": e.username,
-            "device_id": e.device_id,
-            "action": e.action,
-            "entity": e.entity,
-            "record_id": e.record_id,
-            "before": _dumps(e.before),
-            "after": _dumps(e.after),
-            "state": e.state,
-        }
-        row["hash"] = prev = entry_hash(prev, row)
-        rows.append(row)
+        before, after = _dumps(e.before), _dumps(e.after)
+        digest = _chain_digest(
+            prev,
+            next_id,
+            e.at,
+            e.username,
+            e.device_id,
+            e.action,
+            e.entity,
+            e.record_id,
+            e.state,
+            before,
+            after,
+        )
+        prev = digest.hex()
+        rows.append(
+            (
+                next_id,
+                e.at,
+                e.username,
+                e.device_id,
+                e.action,
+                e.entity,
+                e.record_id,
+                before,
+                after,
+                digest,
+                bytes.fromhex(e.state),
+            )
+        )
         next_id += 1
-    bulk_insert(conn, audit, rows)
+    bulk_insert_values(conn, audit, _COLUMNS, rows)
     return len(rows)
 
 

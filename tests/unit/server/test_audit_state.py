@@ -177,3 +177,47 @@ def test_entries_written_before_the_state_column_still_verify(state: ServerState
         )
     result = _verify(state)
     assert result.ok and result.checked == 1 and result.records_checked == 0
+
+
+def test_the_chain_hash_is_the_canonical_json_with_sorted_keys(state: ServerState) -> None:
+    """append builds each entry's head with its keys already in order instead of
+    having orjson sort them: the hash is still the documented one (SHA-256 of the
+    previous hash, the head as JSON with sorted keys, then before and after)."""
+    import hashlib
+
+    import orjson
+
+    entries = [
+        audit.AuditEntry("2026-01-01T00:00:00Z", "op", "dev", "login"),
+        audit.AuditEntry(
+            "2026-01-01T00:00:01Z", "op", "dev", "update", "supporter", "r1", {"a": 1}, {"a": 2}
+        ),
+        audit.AuditEntry(
+            "2026-01-01T00:00:02Z", "op", "dev", "create", "supporter", "r2", state="ab" * 32
+        ),
+    ]
+    with read_tx(state.engine) as conn:
+        before = conn.execute(select(audit_table).order_by(audit_table.c.id)).mappings().all()
+    with write_tx(state.engine) as conn:
+        audit.append(conn, entries)
+    with read_tx(state.engine) as conn:
+        rows = conn.execute(select(audit_table).order_by(audit_table.c.id)).mappings().all()
+    prev = before[-1]["hash"] if before else audit.GENESIS
+    for row, entry in zip(rows[len(before) :], entries, strict=True):
+        head = {
+            k: row[k]
+            for k in ("id", "at", "username", "device_id", "action", "entity", "record_id")
+        }
+        if entry.state:
+            head["state"] = entry.state
+        expected = hashlib.sha256(
+            prev.encode()
+            + orjson.dumps(head, option=orjson.OPT_SORT_KEYS)
+            + b"\x1e"
+            + str(row["before"]).encode()
+            + b"\x1e"
+            + str(row["after"]).encode()
+        ).hexdigest()
+        assert row["hash"] == expected == audit.entry_hash(prev, dict(row))
+        assert row["state"] == entry.state
+        prev = expected

@@ -53,3 +53,29 @@ def test_a_write_ahead_log_grown_past_the_limit_is_cut_back(
             assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 33
     finally:
         engine.dispose()
+
+
+def test_bools_bytes_and_memoryviews_are_stored_as_before_through_the_adapters(
+    tmp_path: Path,
+) -> None:
+    """The server's SQLite engine registers sqlite3 adapters for the parameter types
+    that otherwise went through the slow adaptation protocol: the stored values are
+    those sqlite3 stored without them (a bool as the integer, bytes as the blob)."""
+    import sqlite3
+
+    engine = make_engine(database_url(tmp_path, None))
+    for kind, _adapter in db.SQLITE_ADAPTERS:
+        assert (kind, sqlite3.PrepareProtocol) in sqlite3.adapters
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (a, b, c, d)")
+            conn.exec_driver_sql(
+                "INSERT INTO t VALUES (?, ?, ?, ?)",
+                [(True, b"\x01\x02", memoryview(b"\x03"), False)],
+            )
+            row = conn.exec_driver_sql(
+                "SELECT typeof(a), a, typeof(b), b, typeof(c), c, typeof(d), d FROM t"
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == ("integer", 1, "blob", b"\x01\x02", "blob", b"\x03", "integer", 0)
