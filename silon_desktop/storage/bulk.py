@@ -57,7 +57,7 @@ from sqlalchemy.sql.expression import Executable
 
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
-from silon_desktop.storage.models import OutboxMutation, Supporter, utcnow
+from silon_desktop.storage.models import OutboxMutation, Supporter, pair_keys, utcnow
 from silon_desktop.storage.outbox import State, coalesce_updates, encode_changes
 from silon_desktop.storage.types import UtcDateTime, storage_text
 from sync.protocol import ENTITIES, Op
@@ -144,7 +144,8 @@ class SupporterBulkWriter:
         self._known_any: bool | None = None
         self._after_rowid = 0
         self._ids = _TimeOrderedIds()
-        self._rows = _CreateRows(pair_id, scope, self.fields, effective)
+        (key,) = pair_keys(conn, [pair_id]).values()
+        self._rows = _CreateRows(key, scope, self.fields, effective)
         self._rows.prepare(conn)
         self._update = (
             update(_SUPPORTER)
@@ -368,19 +369,20 @@ class _CreateRows:
     """
 
     def __init__(
-        self, pair_id: str, scope: str, fields: Sequence[str], effective: EffectiveFn
+        self, pair_key: int, scope: str, fields: Sequence[str], effective: EffectiveFn
     ) -> None:
+        """``pair_key``: the pair's local number (``models.pair_keys``), the stored value."""
         self.effective = effective
         self.plan = [(name, _kind(_SUPPORTER.c[name])) for name in fields]
         bound = ["id", "updated_at", *fields, "effective_status", "effective_reasons"]
         constants: dict[str, Any] = {
             c.name: _stored_default(c) for c in _SUPPORTER.columns if c.name not in bound
         }
-        constants.update(pair_id=pair_id, scope=scope, version=0, deleted=0)
+        constants.update(pair_id=pair_key, scope=scope, version=0, deleted=0)
         values: dict[str, Any] = {name: bindparam(name, None) for name in bound}
         values.update({name: _constant(name, value) for name, value in constants.items()})
         self.supporters = ManyStatement(lambda: insert(_SUPPORTER).values(values), literals=True)
-        self.outbox = ManyStatement(lambda: self._mutations(pair_id, scope), literals=True)
+        self.outbox = ManyStatement(lambda: self._mutations(scope), literals=True)
         self.bound = bound
         self.json_memo: dict[tuple[Any, ...], str] = {}
         # create(): the fields in one call, then the few that need converting
@@ -389,7 +391,7 @@ class _CreateRows:
         self.dates, self.flags, self.lists = at[_DATE], at[_BOOL], at[_JSON]
         self.order: Callable[[list[Any]], tuple[Any, ...]] | None = None
 
-    def _mutations(self, pair_id: str, scope: str) -> Executable:
+    def _mutations(self, scope: str) -> Executable:
         """``INSERT INTO outbox (...) SELECT ... FROM supporter WHERE rowid > :after``.
 
         Each create's ``changes`` is a marker (:mod:`~silon_desktop.storage.record_changes`):

@@ -47,7 +47,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from silon_desktop.storage.models import Supporter
+from silon_desktop.storage.models import PairRef, Supporter, pair_uuid
 from silon_desktop.storage.types import UtcDateTime
 from sync.protocol import ENTITIES
 
@@ -110,6 +110,8 @@ def changes_sql(entity: str, mask: int) -> ColumnElement[str]:
             raise ValueError(f"{name}: datetime fields cannot be read into a create")
         if isinstance(kind, Boolean):
             value = case((column.is_(True), text_("true")), else_=text_("false"))
+        elif isinstance(kind, PairRef):  # stored as the pair's local number
+            value = func.json_quote(pair_uuid(column))
         elif isinstance(kind, JSON):
             # stored as ENCODE(value): the same text nested
             value = func.coalesce(type_coerce(column, Text), text_("null"))

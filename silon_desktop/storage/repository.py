@@ -393,9 +393,10 @@ def _live_row(
 
 def _check_parent(session: Session, entity: str, parent_id: Any, scope: str) -> None:
     spec = ENTITIES[entity]
-    assert spec.parent_field is not None
-    (fk,) = table_for(entity).c[spec.parent_field].foreign_keys
-    parent = session.get(model_for(fk.column.table.name), parent_id) if parent_id else None
+    assert spec.parent_field is not None and spec.parent_entity is not None
+    # the protocol names the parent's entity (a supporter's foreign key is the pair's
+    # local number since revision 0012, not the pair table)
+    parent = session.get(model_for(spec.parent_entity), parent_id) if parent_id else None
     if parent is None or parent.deleted:
         raise ValidationError(spec.parent_field, "no_parent")
     if parent.scope != scope:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Integer, Table, Text, bindparam, insert, null
 
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.storage.compiled import ManyStatement
-from silon_desktop.storage.models import SYNCED_MODELS, Conflict
+from silon_desktop.storage.models import SYNCED_MODELS, Conflict, PairRef, pair_keys
 from silon_desktop.storage.records import row_to_wire
 from silon_desktop.storage.types import aware_utc, storage_text
 from sync.protocol import ENTITIES, FieldSpec, FieldType, Record, decode_value
@@ -270,15 +270,34 @@ class BulkRows:
         self.derived = tuple(derived)
         names = [*RECORD_COLUMNS, *(n for n, _ in self.fields), *self.derived]
         self.table, self.names = table, names
-        self.inserts = ManyStatement(lambda: insert(table).values({n: bindparam(n) for n in names}))
+        #: Columns stored as a pair's local number (``models.PairRef``): the rows
+        #: carry the number (:meth:`_pair_keys`), bound as it is.
+        self.pair_refs = tuple(n for n in names if isinstance(table.c[n].type, PairRef))
+        self.inserts = ManyStatement(
+            lambda: insert(table).values({n: self._bind(n) for n in names})
+        )
         self._folded: dict[tuple[tuple[str, Any], ...], ManyStatement] = {}
         self.updates = ManyStatement(
             lambda: (
                 update(table)
                 .where(table.c.id == bindparam("_id"))
-                .values({n: bindparam(n) for n in names if n != "id"})
+                .values({n: self._bind(n) for n in names if n != "id"})
             )
         )
+
+    def _bind(self, name: str) -> Any:
+        """The parameter of a column: the stored form (a pair's number, not its UUID)."""
+        if name in self.pair_refs:
+            return bindparam(name, None, type_=Integer)
+        return bindparam(name, None)
+
+    def _pair_keys(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Each row's pair UUIDs replaced by their local numbers (made where missing:
+        a feed page may bring a supporter before its pair)."""
+        for name in self.pair_refs:
+            keys = pair_keys(conn, {str(row[name]) for row in rows})
+            for row in rows:
+                row[name] = keys[str(row[name])]
 
     def values(self, rec: Record, now_text: str, derive: DeriveFn | None) -> dict[str, Any]:
         fields = rec.fields
@@ -299,6 +318,8 @@ class BulkRows:
     def write(
         self, conn: Connection, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]
     ) -> None:
+        if self.pair_refs:
+            self._pair_keys(conn, [*inserts, *updates])
         self.inserts.run(conn, inserts)
         self.updates.run(conn, updates)
 
@@ -340,6 +361,9 @@ class BulkRows:
         if self.derived:
             made = derive_columns(derive, self.entity, columns, arrays, stored, self.derived)
             stored.update(zip(self.derived, made, strict=True))
+        for name in self.pair_refs:  # the pair's UUID stored as its number
+            keys = pair_keys(conn, map(str, set(stored[name])))
+            stored[name] = list(map(keys.__getitem__, map(str, stored[name])))
         constants = _constants(stored, count)
         sql, order = self._insert_for(constants).sql(conn)
         conn.exec_driver_sql(sql, list(zip(*(stored[name] for name in order), strict=True)))
@@ -358,9 +382,7 @@ class BulkRows:
             table, names = self.table, self.names
 
             def build() -> Any:
-                values = {
-                    n: _literal(n, fixed[n]) if n in fixed else bindparam(n, None) for n in names
-                }
+                values = {n: _literal(n, fixed[n]) if n in fixed else self._bind(n) for n in names}
                 return insert(table).values(values)
 
             found = self._folded[constants] = ManyStatement(build, literals=True)

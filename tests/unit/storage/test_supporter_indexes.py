@@ -24,6 +24,15 @@ EXPECTED = {
 }
 #: the same indexes at 0002: (pair_id, column)
 AT_0002 = {n: [c[0], c[2]] for n, c in EXPECTED.items()}
+#: Since 0012 ``supporter.pair_id`` holds the pair's local number: a statement names
+#: the pair by UUID as SQLAlchemy compiles it (``models.PairRef``), a scalar subquery
+#: SQLite evaluates once, then searches the indexes with it.
+BY_PAIR = "pair_id = (SELECT key FROM pair_key WHERE pair_key.pair_id = ?)"
+#: the lines that subquery adds to a plan
+PAIR_LOOKUP = [
+    "SCALAR SUBQUERY 1",
+    "SEARCH pair_key USING COVERING INDEX sqlite_autoindex_pair_key_1 (pair_id=?)",
+]
 #: 0005 adds the objection flag's index, led like the others by (pair_id, deleted);
 #: since 0010 a partial index of the flagged rows (``WHERE public_objection IS 1``)
 EXPECTED["ix_supporter_pair_objection"] = ["pair_id", "deleted", "public_objection"]
@@ -80,7 +89,7 @@ def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
     assert _pair_indexes(path) == AT_0002
 
     db = open_database(path)
-    assert db.schema_revision() == HEAD_REVISION == "0011"
+    assert db.schema_revision() == HEAD_REVISION == "0012"
     db.close()
     assert _pair_indexes(path) == EXPECTED
     with sqlite3.connect(path) as conn:
@@ -90,12 +99,13 @@ def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
             ("s2", 1),
         ]
         live = (
-            "SELECT rowid FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            f"SELECT rowid FROM supporter WHERE {BY_PAIR} AND deleted IS 0"
             " ORDER BY name DESC, rowid DESC LIMIT 200"
         )
         plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {live}", (PAIR,))]
         assert plan == [
-            "SEARCH supporter USING COVERING INDEX ix_supporter_pair_name (pair_id=? AND deleted=?)"
+            "SEARCH supporter USING COVERING INDEX ix_supporter_pair_name (pair_id=? AND deleted=?)",
+            *PAIR_LOOKUP,
         ]
         assert conn.execute(live, (PAIR,)).fetchall() == [(1,)]
 
@@ -141,25 +151,26 @@ def test_objection_index_is_partial_and_no_scope_index_is_left(tmp_path: Path) -
         assert scoped == []
         # supporter_queries.objection_count: the flagged rows from the partial index
         count = (
-            "SELECT count(*) FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            f"SELECT count(*) FROM supporter WHERE {BY_PAIR} AND deleted IS 0"
             " AND public_objection IS 1"
         )
         plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {count}", (PAIR,))]
         assert plan == [
             "SEARCH supporter USING COVERING INDEX ix_supporter_pair_objection"
-            " (pair_id=? AND deleted=? AND public_objection=?)"
+            " (pair_id=? AND deleted=? AND public_objection=?)",
+            *PAIR_LOOKUP,
         ]
         # the table's objection filter, a page in NIK order: an index of the pair's
         # live rows (the partial one or the NIK order's), never a scan
         page = (
-            "SELECT rowid FROM supporter WHERE pair_id = ? AND deleted IS 0"
+            f"SELECT rowid FROM supporter WHERE {BY_PAIR} AND deleted IS 0"
             " AND public_objection IS 1 ORDER BY nik, rowid LIMIT 200"
         )
         plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {page}", (PAIR,))]
         assert plan[0].startswith("SEARCH supporter USING INDEX ix_supporter_pair_"), plan
         assert "(pair_id=? AND deleted=?)" in plan[0], plan
         assert conn.execute(
-            "SELECT id FROM supporter WHERE pair_id = ? AND deleted IS 0 AND public_objection IS 1",
+            f"SELECT id FROM supporter WHERE {BY_PAIR} AND deleted IS 0 AND public_objection IS 1",
             (PAIR,),
         ).fetchall() == [("s1",)]
 

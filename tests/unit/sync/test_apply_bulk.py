@@ -273,7 +273,9 @@ def test_values_a_block_shares_go_into_the_statement_but_never_a_persons_own(
         with apply_connection(bulk_db) as conn:
             assert Applier().feed_page(conn, page).inserted == 60
         (sql,) = [s for s in seen if s.startswith("INSERT INTO supporter")]
-        assert f"'{PAIR}'" in sql and "'MS'" in sql  # written once into the text
+        # written once into the text: the pair (its local number, revision 0012), the status
+        assert sql.startswith("INSERT INTO supporter (pair_id,") and "VALUES (1, " in sql, sql
+        assert "'MS'" in sql
         assert "RAHASIA" not in sql and "SAMA" not in sql  # bound per row
         with apply_connection(plain_db) as conn:
             Applier().records(conn, records)
