@@ -98,6 +98,8 @@ def bulk_supporters(database: Path, pair_id: str, count: int, seed: int = 1) -> 
     ).fetchall()
     for name, _sql in indexes:
         con.execute(f'DROP INDEX "{name}"')
+    # the row holds the pair's local number (revision 0012), made with the pair
+    (pair_key,) = con.execute("SELECT key FROM pair_key WHERE pair_id = ?", (pair_id,)).fetchone()
     rnd = random.Random(seed)
     statuses = ["MS", "MS", "MS", "BMS", "TMS", ""]
     now = dt.datetime(2024, 5, 1).isoformat(" ")
@@ -117,7 +119,7 @@ def bulk_supporters(database: Path, pair_id: str, count: int, seed: int = 1) -> 
             reasons = "" if status in ("MS", "") else "NO_ID_SCAN"
             yield (
                 str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
-                REGION, 1, 0, now, pair_id,
+                REGION, 1, 0, now, pair_key,
                 f"3214{kec:02d}{rnd.randint(1, 28):02d}{rnd.randint(1, 12):02d}{rnd.randint(50, 99)}{rnd.randint(1, 9999):04d}",
                 f"PENDUKUNG {i:07d}", "PURWAKARTA", "L", "S", "PETANI", "", "001", "002",
                 f"32.14.{kec:02d}.2001", f"32.14.{kec:02d}", REGION, 1, 0, status,
