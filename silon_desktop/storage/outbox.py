@@ -281,6 +281,18 @@ def has_rows(session: Session, entity: str, record_id: str) -> bool:
     )
 
 
+#: The newest outbox row of a record (built once: it runs on every edit).
+_NEWEST_OF_RECORD = (
+    select(OutboxMutation)
+    .where(
+        OutboxMutation.record_id == bindparam("record_id"),
+        OutboxMutation.entity == bindparam("entity"),
+    )
+    .order_by(OutboxMutation.seq.desc())
+    .limit(1)
+)
+
+
 def _open_mutation(session: Session, entity: str, record_id: str) -> OutboxMutation | None:
     # No autoflush: the edit's own row changes wait for the one flush at commit.
     # The outbox rows of the record are as flushed: a row is inserted or deleted
@@ -288,10 +300,7 @@ def _open_mutation(session: Session, entity: str, record_id: str) -> OutboxMutat
     # select returns (the session's object, not re-read).
     with session.no_autoflush:
         newest = session.scalars(
-            select(OutboxMutation)
-            .where(OutboxMutation.record_id == record_id, OutboxMutation.entity == entity)
-            .order_by(OutboxMutation.seq.desc())
-            .limit(1)
+            _NEWEST_OF_RECORD, {"record_id": record_id, "entity": entity}
         ).first()
     if newest is None or not _open_to_coalescing(
         newest.state, newest.sent_at, newest.batch_id, newest.via_bundle

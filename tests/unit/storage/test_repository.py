@@ -194,7 +194,9 @@ def test_a_verification_edit_writes_its_row_once(db: Database, repo: Repository)
     _pushed(db, sid)
     repo.update("supporter", sid, {"name": "Siti Aminah Dewi"})  # opens a new mutation
     seen = _statements(db)
+    before = dt.datetime.now(dt.UTC)
     repo.update("supporter", sid, {"admin_status": "BMS", "admin_reasons": ["NO_ID_SCAN"]})
+    after = dt.datetime.now(dt.UTC)
     assert sorted(s for s in seen if not s.startswith("SELECT")) == [
         "BEGIN IMMEDIATE",
         "INSERT INTO record_history",
@@ -210,6 +212,15 @@ def test_a_verification_edit_writes_its_row_once(db: Database, repo: Repository)
         "admin_status": ["", "BMS"],
         "admin_reasons": [[], ["NO_ID_SCAN"]],
     }
+    *_, line = repo.history("supporter", sid)
+    assert (line["action"], line["user"], line["device_id"], line["mutation_id"]) == (
+        "update",
+        "operator1",
+        "dev-1",
+        mutation.mutation_id,
+    )
+    assert line["changes"] == {"admin_status": ["", "BMS"], "admin_reasons": [[], ["NO_ID_SCAN"]]}
+    assert before <= line["at"] <= after
     assert [h["action"] for h in repo.history("supporter", sid)] == ["create", "update", "update"]
 
 
