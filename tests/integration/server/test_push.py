@@ -201,3 +201,36 @@ def test_gzip_bodies_in_and_out_and_clear_4xx_for_bad_bodies(world: World) -> No
     bomb = gzip.compress(b"[" + b" " * (80 * 1024 * 1024) + b"]")
     r = world.server.request("POST", "/v1/push", op.token, data=bomb, headers=headers)
     assert r.status_code == 413
+
+
+def test_a_push_answer_is_gzip_for_a_client_that_accepts_it_and_plain_otherwise(
+    world: World,
+) -> None:
+    """The push route compresses its own answer (level 1, in the worker thread); the
+    app's answer middleware passes it on as it is, and a client that does not accept
+    gzip gets the same JSON plain."""
+    op = world.client("op3214")
+    answers = {}
+    for offset, accept in ((100, "gzip"), (200, "identity")):
+        niks = [f"3214016101900{offset + n:03d}" for n in range(20)]
+        mutations = [_supporter(world, nik=nik) for nik in niks]
+        body = {"batch_id": str(uuid.uuid4()), "device_id": op.device_id, "mutations": mutations}
+        r = op.server.request(
+            "POST",
+            "/v1/push",
+            op.token,
+            json=body,
+            headers={"Accept-Encoding": accept},
+            stream=True,
+        )
+        raw = r.raw.read()
+        assert r.status_code == 200
+        if accept == "gzip":
+            assert r.headers["Content-Encoding"] == "gzip"
+            raw = gzip.decompress(raw)
+        else:
+            assert "Content-Encoding" not in r.headers
+        answers[accept] = json.loads(raw)
+    for answer in answers.values():
+        assert [x["status"] for x in answer["results"]] == ["applied"] * 20
+        assert len(answer["receipt"]["body"]["results"]) == 20
