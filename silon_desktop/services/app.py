@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import linecache
 import logging
 import os
 import platform
@@ -24,12 +25,10 @@ from typing import TYPE_CHECKING, Any
 from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.domain.records import FieldError, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.paths import AppPaths
-from silon_desktop.reports.recap import PairRecap, pair_recap
 from silon_desktop.services.changes import Changes
 from silon_desktop.services.results import (
     Dashboard,
@@ -46,13 +45,30 @@ from sync.protocol import HEALTH_PATH
 
 if TYPE_CHECKING:
     # Imported where first used: a process that only opens the table loads neither
-    # the login's cryptography, argon2 and keyring nor the transport's requests.
+    # the login's cryptography, argon2 and keyring nor the transport's requests,
+    # nor the recap and the problem list of the reports.
+    from silon_desktop.domain.problem_list import ProblemList
+    from silon_desktop.reports.recap import PairRecap
     from silon_desktop.services.access import Access, Session
     from silon_desktop.services.imports import ImportService
     from sync.client.bundles import BundleContents, BundleResult
     from sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
+
+
+def forget_module_sources() -> None:
+    """Drop the source text of the imported modules that ``linecache`` holds.
+
+    PySide6's import hook (shiboken's ``__feature__`` support) reads the source of
+    every module imported after it with ``inspect.getsource``, to see whether the
+    module names PySide6, and ``linecache`` keeps each text for the life of the
+    process: about 8.5 MB of the table's process, more than the region table's
+    names. Once the data is open the program's modules are loaded, so the services
+    drop them then (a traceback reads the lines it shows again from the file).
+    """
+    linecache.clearcache()
+
 
 Record = dict[str, Any]
 
@@ -83,6 +99,7 @@ class Services:
         self._lock = threading.Lock()
         self._token: str | None = None
         self._imports: ImportService | None = None
+        forget_module_sources()
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -373,6 +390,8 @@ class Services:
             CorruptDatabase: the full integrity check failed: no counts are given
                 from a damaged file (the UI offers a restore).
         """
+        from silon_desktop.reports.recap import pair_recap
+
         self.require_intact()
         return pair_recap(self.db.engine, pair_id, stage)
 
@@ -508,6 +527,8 @@ class Services:
     def dashboard(self, pair_id: str) -> Dashboard:
         """The recap the PDF prints, with the correction shortfall and the coalition
         of a party-nominated pair (slow: a job)."""
+        from silon_desktop.reports.recap import pair_recap
+
         recap = pair_recap(self.db.engine, pair_id)
         pair = self.get("pair", pair_id) or {}
         correction = recap.correction

@@ -46,7 +46,6 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
-from silon_desktop.ui.withdraw_dialog import MergeDialog, RestoreDialog, WithdrawDialog
 from silon_desktop.ui.workers import JobRunner
 
 REASON_CODES = (
@@ -447,6 +446,10 @@ class SupportersPage(QWidget):
         record = self.backend.get("supporter", record_id) if record_id else None
         if record is None:
             return False
+        from silon_desktop.ui.withdraw_dialog import (
+            WithdrawDialog,
+        )  # at first use (the table's start)
+
         dialog = WithdrawDialog(record, self)
         if dialog.exec() != WithdrawDialog.DialogCode.Accepted:
             return False
@@ -468,6 +471,8 @@ class SupportersPage(QWidget):
         def restore(record_id: str) -> str:
             error = self.backend.restore_supporter(record_id, self.election)
             return "" if error is None else error_text(error)
+
+        from silon_desktop.ui.withdraw_dialog import RestoreDialog
 
         dialog = RestoreDialog(self.backend.withdrawn_supporters(pair), restore, self)
         dialog.exec()
@@ -493,6 +498,8 @@ class SupportersPage(QWidget):
         if first is None or second is None:
             return False
         keep_id, fields = self.backend.merge_plan(ids[0], ids[1])
+        from silon_desktop.ui.withdraw_dialog import MergeDialog
+
         dialog = MergeDialog(first, second, keep_id, fields, self)
         if dialog.exec() != MergeDialog.DialogCode.Accepted:
             return False
