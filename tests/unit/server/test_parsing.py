@@ -7,8 +7,9 @@ import json
 import pytest
 
 from sync.protocol import Op
+from sync.server import parsing
 from sync.server.errors import ApiError
-from sync.server.parsing import parse_push
+from sync.server.parsing import parse_mutation, parse_push
 
 GOOD = {
     "id": "m1",
@@ -77,3 +78,41 @@ def test_a_batch_or_device_id_with_a_trailing_newline_is_refused() -> None:
     body = json.dumps({"batch_id": "b1\n", "device_id": "d1", "mutations": []}).encode()
     with pytest.raises(ApiError):
         parse_push(body)
+
+
+VARIANTS: list[dict[str, object]] = [
+    {},
+    {"changes": None},
+    {"changes": {}},
+    {"created_at": "2026-01-01T00:00:00Z"},
+    {"created_at": None},
+    {"created_at": "x" * 257},
+    {"op": "delete", "base_version": 3},
+    {"op": "restore", "base_version": 2**31},
+    {"base_version": 2**31 + 1},
+    {"base_version": True},
+    {"op": ["upsert"]},
+    {"entity": ""},
+    {"entity": "e" * 33},
+    {"scope": ""},
+    {"record_id": "x" * 65},
+    {"changes": {"n" * 65: [None, 1]}},
+    {"changes": {"a": [None, 1], "b": [None]}},
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_usual_path_accepts_and_refuses_what_the_careful_one_does(variant: dict) -> None:
+    """parse_push reads a batch by a quick path and only on a failure by the careful
+    one, which names the mistake: both give the same mutations and the same refusals."""
+    data = {**GOOD, **variant}
+    try:
+        careful = parse_mutation(data, "mutations.0")
+    except ApiError as refused:
+        with pytest.raises(ApiError) as err:
+            parse_push(_body(**variant))
+        assert err.value.message == refused.message
+        assert parsing._usual(data) is None
+    else:
+        [quick] = parse_push(_body(**variant))[2]
+        assert quick == careful == parsing._usual(data)
