@@ -18,6 +18,11 @@ from sync.server.errors import ApiError
 #: A login is a few hundred bytes; anything bigger needs a session first, so an
 #: anonymous client cannot make the server buffer or inflate megabytes.
 PUBLIC_MAX_BYTES = 64 * 1024
+#: ``scope["state"]`` key of ``(token, actor)`` when the body's size made this middleware
+#: check the bearer token: the route's dependency (:func:`sync.server.deps.current_actor`)
+#: takes that caller instead of looking the same token up a second time (every push
+#: of some hundred supporters or more).
+AUTHENTICATED = "silon_authenticated"
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -57,9 +62,12 @@ class BodyMiddleware:
         from sync.server import auth
 
         try:
-            await run_in_threadpool(auth.authenticate, state.engine, state.config, token.strip())
+            actor = await run_in_threadpool(
+                auth.authenticate, state.engine, state.config, token.strip()
+            )
         except ApiError as exc:
             return exc
+        scope.setdefault("state", {})[AUTHENTICATED] = (token.strip(), actor)
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
