@@ -116,6 +116,47 @@ def test_a_block_whose_inputs_are_shared_or_partly_null_writes_what_the_record_p
         plain_db.close()
 
 
+def _stored_dates(db: Database) -> set[Any]:
+    with db.session(readonly=True) as session:
+        found = session.connection().exec_driver_sql("SELECT DISTINCT birth_date FROM supporter")
+        return {row[0] for row in found}
+
+
+@pytest.mark.parametrize("other", ["19800203", "1980-W05-7", "1980-02-03", None])
+def test_a_date_column_not_all_written_yyyy_mm_dd_goes_through_the_converter(
+    tmp_path: Path, other: str | None
+) -> None:
+    records = _records(60)
+    records[30].fields["birth_date"] = other  # the compact and the week forms are read
+    page = encode_feed_page(FeedPage(records, "60", False))
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        with apply_connection(bulk_db) as conn:
+            assert Applier().feed_page(conn, page).inserted == 60
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, records)
+        assert _rows(bulk_db) == _rows(plain_db)
+        # As stored (SQLAlchemy reads the week form back as the same date).
+        assert _stored_dates(bulk_db) == _stored_dates(plain_db) <= {"1980-02-03", None}
+    finally:
+        bulk_db.close()
+        plain_db.close()
+
+
+def test_an_impossible_date_in_a_block_is_refused_and_nothing_kept(tmp_path: Path) -> None:
+    records = _records(60)
+    records[7].fields["birth_date"] = "1980-02-30"
+    page = encode_feed_page(FeedPage(records, "60", False))
+    db = open_database(tmp_path / "w.db")
+    try:
+        with pytest.raises(ValueError), apply_connection(db) as conn:
+            Applier().feed_page(conn, page)
+        assert _rows(db) == {}
+    finally:
+        db.close()
+
+
 def _verdict(values: dict[str, Any]) -> dict[str, Any]:
     status, reasons = supporter_effective(values)
     return {"effective_status": status, "effective_reasons": reasons}
