@@ -20,9 +20,14 @@ from sync.protocol import MutationResult, ResultStatus
 
 def stored_text(result: MutationResult) -> str:
     """What ``applied_mutations.result`` holds for ``result``."""
-    wire = result.to_wire()
-    if result.status == ResultStatus.APPLIED and len(wire) == 3:  # id, status, version
+    if (
+        result.status is ResultStatus.APPLIED
+        and result.record is None
+        and not result.conflicts
+        and not result.code
+    ):  # the wire answer would be id, status and version only (once per pushed mutation)
         return str(int(result.version))
+    wire = result.to_wire()
     del wire["mutation_id"]
     return orjson.dumps(wire).decode("utf-8")
 
