@@ -224,6 +224,8 @@ class _Run:
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
         self._code_fields: dict[int, bool] = {}
+        #: rows in the report so far (the next row's index)
+        self._count = 0
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row
@@ -281,7 +283,8 @@ class _Run:
         # makes a new list), which keeps a million-row report small.
         (status, codes), row, empty, domain_notes = self.checker.check(parsed, place)
         rows = self.report.rows
-        index = len(rows)
+        index = self._count
+        self._count = index + 1
         duplicate_of = 0
         flagged_rows = self._add_duplicate(
             index, row.nik, row.name, row.birth_date, row.marital_status
@@ -321,7 +324,10 @@ class _Run:
                 said.update(_PLACE_FIELDS)
             notes += [f"empty:{f}" for f in empty if f not in said]
         read = None
-        if notes or (status != "MS" and self._shows_cells(codes)):
+        shows = self._code_fields.get(id(codes))
+        if shows is None:
+            shows = self._shows_cells(codes)
+        if notes or (status != "MS" and shows):
             read = self._read(cells, codes, notes) or None
         values["check_status"] = status
         values["check_reasons"] = codes
