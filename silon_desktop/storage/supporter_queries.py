@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import sqlalchemy as sa
@@ -159,21 +160,24 @@ def _conditions(
 
 
 def _row(mapping: Any) -> SupporterRow:
+    # The codes, statuses and names a page repeats row after row are interned: the
+    # table's cached blocks then hold one string of each instead of one per row
+    # (about 300 bytes a row; the model keeps up to 64 blocks of 200).
     return SupporterRow(
         rowid=int(mapping["rowid"]),
         id=mapping["id"],
         nik=mapping["nik"] or "",
         name=mapping["name"] or "",
         birth_date=mapping["birth_date"],
-        sex=mapping["sex"] or "",
-        desa_code=mapping["desa_code"] or "",
-        kecamatan_code=mapping["kecamatan_code"] or "",
-        kabkota_code=mapping["kabkota_code"] or "",
-        effective_status=mapping["effective_status"] or "",
-        effective_reasons=mapping["effective_reasons"] or "",
-        admin_by=mapping["admin_by"] or "",
+        sex=intern(mapping["sex"] or ""),
+        desa_code=intern(mapping["desa_code"] or ""),
+        kecamatan_code=intern(mapping["kecamatan_code"] or ""),
+        kabkota_code=intern(mapping["kabkota_code"] or ""),
+        effective_status=intern(mapping["effective_status"] or ""),
+        effective_reasons=intern(mapping["effective_reasons"] or ""),
+        admin_by=intern(mapping["admin_by"] or ""),
         admin_at=mapping["admin_at"],
-        field_method=mapping["field_method"] or "",
+        field_method=intern(mapping["field_method"] or ""),
         version=int(mapping["version"] or 0),
         deleted=bool(mapping["deleted"]),
         public_objection=bool(mapping["public_objection"]),

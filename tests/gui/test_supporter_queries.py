@@ -183,3 +183,14 @@ def test_every_live_rows_query_of_the_table_uses_an_index(backend: Any, pair: st
                 assert any("(pair_id=? AND deleted=?" in p for p in steps), where
     finally:
         raw.close()
+
+
+def test_rows_of_a_block_share_their_repeated_strings(backend: Any, pair: str) -> None:
+    """A block holds one string per kabupaten code, status and reasons, not one per row."""
+    query = SupporterQuery(backend.db.engine, pair, SupporterFilter(), SupporterSort())
+    rows = query.block(0)
+    assert len(rows) == 61  # live and withdrawn
+    assert len({id(r.kabkota_code) for r in rows}) == 1
+    for attr in ("effective_status", "effective_reasons", "kecamatan_code", "sex"):
+        values = {getattr(r, attr) for r in rows}
+        assert len({id(getattr(r, attr)) for r in rows}) == len(values), attr
