@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from itertools import count
 from operator import itemgetter
 from typing import Any
 
@@ -34,19 +35,34 @@ from sync.server.answers import stored_result, stored_text
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
-from sync.server.db import bulk_insert, bulk_insert_values, group_commit, stamp
+from sync.server.db import bulk_insert_values, group_commit, stamp
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
 from sync.server.roles import Actor
 from sync.server.schema import applied_batches, applied_mutations, conflicts, pack_json, records
-from sync.server.validation import Rejection, check_mutation
+from sync.server.validation import Rejection, check_mutations
 
 log = logging.getLogger(__name__)
 
 _FIRST = itemgetter(0)
 #: The columns of an applied_mutations row as :func:`_write` makes it.
 _ANSWER_COLUMNS = ("mutation_id", "batch", "record_id", "result", "applied_at")
+#: The columns of a records row as :func:`_write` makes it (the feed sequence last).
+_RECORD_COLUMNS = (
+    "id",
+    "entity",
+    "scope",
+    "version",
+    "deleted",
+    "fields",
+    "updated_at",
+    "area",
+    "origin",
+    "seq",
+)
+#: The same row's keys for the update statement (its id as the bound ``b_id``).
+_UPDATE_KEYS = ("b_id", *_RECORD_COLUMNS[1:])
 
 #: A new record's fields before its changes: null, server-owned flags false.
 _BLANK: dict[str, dict[str, Any]] = {
@@ -86,12 +102,7 @@ def apply_batch(
     )
     # Content checks need no database: done before taking the write lock, so they
     # overlap with another batch's commit.
-    invalid: dict[str, Rejection] = {}
-    for m in mutations:
-        try:
-            check_mutation(m, domains=config.rule_checks)
-        except Rejection as r:
-            invalid[m.id] = r
+    invalid = check_mutations(mutations, domains=config.rule_checks)
     valid = [m for m in mutations if m.id not in invalid]
     early = precheck(engine, valid, batch.today) if batch.rule_checks else {}
 
@@ -450,37 +461,43 @@ def _write(conn: Connection, batch: Batch) -> None:
         bulk_insert_values(conn, applied_mutations, _ANSWER_COLUMNS, answers)
     if batch.conflict_rows:
         conn.execute(conflicts.insert(), batch.conflict_rows)
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
     # A record changed several times takes the place of its last change.
     ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
     origin = bytes.fromhex(batch.origin)  # as stored (schema.Digest): no conversion per row
-    rows: list[dict[str, Any]] = []
+    now = batch.now
+    state = batch.state
+    # Rows of _RECORD_COLUMNS but the feed sequence (numbered under the lock below),
+    # in feed order; their fields packed here (bytes are stored as they are).
+    rows: list[tuple[Any, ...]] = []
+    existed: list[bool] = []
     for rid in ordered:
-        rec = batch.state[rid]
-        row = {
-            "id": rec.id,
-            "entity": rec.entity,
-            "scope": rec.scope,
-            "version": rec.version,
-            "deleted": rec.deleted,
-            "seq": 0,
-            # Packed here (PackedJSON keeps bytes as they are): no text made to be encoded again.
-            "fields": pack_json(orjson.dumps(rec.fields)),
-            "updated_at": batch.now,
-            "area": rec.area,
-            "origin": b"" if rec.by_server else origin,
-        }
-        rows.append(row)
-        (updates if rec.exists else inserts).append(row)
+        rec = state[rid]
+        rows.append(
+            (
+                rid,
+                rec.entity,
+                rec.scope,
+                rec.version,
+                rec.deleted,
+                pack_json(orjson.dumps(rec.fields)),
+                now,
+                rec.area,
+                b"" if rec.by_server else origin,
+            )
+        )
+        existed.append(rec.exists)
     stages.since("write.prepare", started)
     stamp(conn)  # feed sequences and audit ids in commit order (sync.server.db)
     started = time.perf_counter()
     last_seq = conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one()
     stages.since("write.feed_seq", started)
-    for seq, row in enumerate(rows, start=int(last_seq) + 1):
-        row["seq"] = seq
-    bulk_insert(conn, records, inserts)
+    numbered = [(*row, seq) for row, seq in zip(rows, count(int(last_seq) + 1))]
+    if any(existed):
+        inserts = [row for row, old in zip(numbered, existed, strict=True) if not old]
+        updates = [row for row, old in zip(numbered, existed, strict=True) if old]
+    else:
+        inserts, updates = numbered, []
+    bulk_insert_values(conn, records, _RECORD_COLUMNS, inserts)
     if updates:
         # New seqs are all above the old maximum, so the unique index holds row by row.
         conn.execute(
@@ -495,7 +512,7 @@ def _write(conn: Connection, batch: Batch) -> None:
                 area=bindparam("area"),
                 origin=bindparam("origin"),
             ),
-            [{**r, "b_id": r["id"]} for r in updates],
+            [dict(zip(_UPDATE_KEYS, row, strict=True)) for row in updates],
         )
     stages.since("write.records", started)
     with stages.timed("write.audit"):
