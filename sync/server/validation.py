@@ -7,9 +7,12 @@ past the push handler.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from sync.merge import DELETED_FIELD
@@ -306,3 +309,126 @@ def _all_fine(changes: dict[str, Any], table: dict[str, _Fast]) -> bool:
     if line and _HOSTILE_LINE.search("".join(line)) is not None:
         return False
     return not (multi and _HOSTILE.search("".join(multi)) is not None)
+
+
+# --- columns ---------------------------------------------------------------------
+#
+# A push of supporter creates names the same 33 fields in the same order thousands
+# of times. :func:`check_mutations` checks such upserts a field at a time over the
+# whole group (a column of values: its types as one set, its lengths by one max, its
+# free text by one search, its choices by one set inclusion), every step a C loop.
+# Like the fast path it only ever says "all of these are fine": a column in any
+# doubt sends the group's mutations to :func:`check_mutation`, one by one.
+
+#: Fewest upserts of one entity naming the same fields that are checked as columns.
+COLUMNS_FROM = 8
+
+_OLD, _NEW = itemgetter(0), itemgetter(1)
+_NONE = type(None)
+_STR_ONLY = frozenset({str})
+_BOOL_ONLY = frozenset({bool})
+_LIST_ONLY = frozenset({list})
+_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:\n\d{4}-\d{2}-\d{2})*")
+_DATE_KINDS = (FieldType.DATE, FieldType.DATETIME)
+
+
+def check_mutations(mutations: Sequence[Mutation], *, domains: bool = True) -> dict[str, Rejection]:
+    """The refusal of every mutation :func:`check_mutation` refuses, by mutation id
+    (the answers are its own: groups found fine as columns skip only its walk)."""
+    table = _FAST if domains else _TYPE_FAST
+    groups: dict[tuple[str, tuple[str, ...]], list[Mutation]] = {}
+    for m in mutations:
+        if m.op is Op.UPSERT and m.changes:
+            groups.setdefault((m.entity, tuple(m.changes)), []).append(m)
+    fine: set[int] = set()
+    for (entity, names), group in groups.items():
+        fasts = table.get(entity)
+        if len(group) >= COLUMNS_FROM and fasts is not None and _columns_fine(fasts, names, group):
+            fine.update(map(id, group))
+    scopes: dict[str, bool] = {}
+    out: dict[str, Rejection] = {}
+    for m in mutations:
+        if id(m) in fine:
+            known = scopes.get(m.scope)
+            if known is None:
+                known = scopes[m.scope] = SCOPE_RE.fullmatch(m.scope) is not None
+            if known:
+                continue
+        try:
+            check_mutation(m, domains=domains)
+        except Rejection as r:
+            out[m.id] = r
+    return out
+
+
+def _columns_fine(table: dict[str, _Fast], names: tuple[str, ...], group: list[Mutation]) -> bool:
+    """True only when every upsert of ``group`` (all naming ``names`` in that order)
+    passes the checks: no base values, every new value fine."""
+    fasts: list[_Fast] = []
+    for name in names:
+        fast = table.get(name)
+        if fast is None:
+            return False
+        fasts.append(fast)
+    width = len(names)
+    try:  # every change's old and new value, in order
+        flat = list(chain.from_iterable(chain.from_iterable(m.changes.values() for m in group)))
+    except TypeError:
+        return False
+    if len(flat) != 2 * width * len(group):
+        return False  # not all pairs (parse_mutation lets none through)
+    olds = flat[0::2]
+    if olds.count(None) != len(olds):
+        return False  # base values: the one-by-one checks
+    news = flat[1::2]
+    line: list[str] = []  # free text of one-line fields, each column joined
+    multi: list[str] = []
+    for j, fast in enumerate(fasts):
+        if not _column_fine(fast, names[j], news[j::width], line, multi):
+            return False
+    if line and _HOSTILE_LINE.search("".join(line)) is not None:
+        return False
+    return not (multi and _HOSTILE.search("".join(multi)) is not None)
+
+
+def _column_fine(
+    fast: _Fast, name: str, column: list[Any], line: list[str], multi: list[str]
+) -> bool:
+    """True only when every value of one field's column passes its checks (free
+    text: but the hostile characters, searched for in ``line`` or ``multi`` after)."""
+    kinds = set(map(type, column))
+    if _NONE in kinds:
+        kinds.discard(_NONE)
+        column = [v for v in column if v is not None]
+        if not column:
+            return True
+    kind = fast.kind
+    if kind is _STR:
+        if kinds != _STR_ONLY:
+            return False
+        if fast.known:
+            return fast.known.issuperset(column)
+        if fast.free < 0 or max(map(len, column)) > fast.free:
+            return False
+        (multi if fast.multiline else line).append("".join(column))
+        return True
+    if kind is _BOOL:
+        return kinds == _BOOL_ONLY
+    if kind is FieldType.LIST and kinds == _LIST_ONLY and not any(column):
+        return True  # all empty
+    if kind in _DATE_KINDS and kinds == _STR_ONLY and max(map(len, column)) <= 40:
+        try:
+            if kind is FieldType.DATE:
+                if _DATES.fullmatch("\n".join(column)) is None:
+                    return False
+                for _ in map(dt.date.fromisoformat, column):
+                    pass
+            else:
+                texts = map(str.replace, column, repeat("Z"), repeat("+00:00"))
+                for _ in map(dt.datetime.fromisoformat, texts):
+                    pass
+        except (ValueError, TypeError):
+            return False
+        return True
+    check = fast.check
+    return all(_passes(check, name, v) for v in column)

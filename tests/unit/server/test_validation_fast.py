@@ -5,6 +5,9 @@ nothing wrong; random changes (hostile characters, line breaks, over-long text,
 values outside a choice list, wrong types, unknown and server-owned fields) must
 get the same refusal, naming the same field with the same code and message, or
 pass in both.
+
+A push's upserts naming the same fields are checked as columns
+(``check_mutations``): each gets the answer ``check_mutation`` gives it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from sync.protocol import ENTITIES, FieldSpec, FieldType, Mutation, Op
 from sync.server.validation import (
     _CHECKERS,
     _TYPE_CHECKERS,
+    COLUMNS_FROM,
     Rejection,
     check_changes,
     check_mutation,
+    check_mutations,
 )
 
 _ALPHABET = "aZ 09.-/\\:\x00\x1f\x7f\x85\u200b\u202e\ufeff\t\n\r\u00e9"
@@ -145,3 +150,56 @@ def test_every_field_answers_its_edge_values_as_the_field_by_field_checks() -> N
                         assert _outcome(check_mutation, m, domains=domains) == _outcome(
                             check_changes, m, checkers
                         ), (entity, f.name, old, new, domains)
+
+
+@st.composite
+def _groups(draw: st.DrawFn) -> list[Mutation]:
+    """Upserts of one entity naming the same fields in the same order (a push of
+    creates), a few with something wrong (a value, a base value, the scope), and
+    now and then a delete or a mutation naming other fields among them."""
+    entity = draw(st.sampled_from(sorted(ENTITIES)))
+    specs = [f for f in ENTITIES[entity].fields if not f.server_owned]
+    names = draw(
+        st.lists(st.sampled_from(specs), min_size=1, max_size=10, unique_by=lambda f: f.name)
+    )
+    size = draw(st.integers(COLUMNS_FROM - 1, COLUMNS_FROM + 4))
+    out: list[Mutation] = []
+    for i in range(size):
+        changes: dict[str, tuple[Any, Any]] = {
+            f.name: (None, draw(st.none() | _clean(f))) for f in names
+        }
+        if draw(st.integers(0, 4)) == 0:
+            f = draw(st.sampled_from(names))
+            old, new = changes[f.name]
+            if draw(st.booleans()):
+                new = draw(_dirty(f))
+            else:
+                old = draw(_dirty(f) | _clean(f))
+            changes[f.name] = (old, new)
+        scope = draw(st.sampled_from(["32.14"] * 12 + ["32", "3214", "32.14\n"]))
+        kind = draw(st.sampled_from([Op.UPSERT] * 12 + [Op.DELETE]))
+        if draw(st.integers(0, 12)) == 0:
+            changes = dict(reversed(changes.items()))  # other field order: another group
+        out.append(Mutation(f"m{i}", entity, f"r{i}", scope, kind, 0, changes))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(ms=_groups(), domains=st.booleans())
+def test_columns_answer_as_each_mutation_alone(ms: list[Mutation], domains: bool) -> None:
+    alone = {m.id: _outcome(check_mutation, m, domains=domains) for m in ms}
+    found = check_mutations(ms, domains=domains)
+    assert {i: (str(r.code), r.field, r.message) for i, r in found.items()} == {
+        i: o for i, o in alone.items() if o is not None
+    }
+
+
+def test_a_column_of_clean_creates_passes_and_one_bad_value_is_named() -> None:
+    def create(i: int, birth: str) -> Mutation:
+        changes = {"name": (None, f"NAMA {i}"), "birth_date": (None, birth), "sex": (None, "L")}
+        return Mutation(f"m{i}", "supporter", f"r{i}", "32.14", Op.UPSERT, 0, changes)
+
+    clean = [create(i, "1990-01-31") for i in range(COLUMNS_FROM * 2)]
+    assert check_mutations(clean) == {}
+    found = check_mutations([*clean, create(99, "1990-02-30")])
+    assert list(found) == ["m99"] and found["m99"].field == "birth_date"
