@@ -203,3 +203,12 @@ def test_a_column_of_clean_creates_passes_and_one_bad_value_is_named() -> None:
     assert check_mutations(clean) == {}
     found = check_mutations([*clean, create(99, "1990-02-30")])
     assert list(found) == ["m99"] and found["m99"].field == "birth_date"
+
+
+def test_printable_ascii_text_is_harmless_exactly_when_no_pattern_finds_a_character() -> None:
+    from sync.server.validation import _HOSTILE, _HOSTILE_LINE, _harmless
+
+    for pattern in (_HOSTILE, _HOSTILE_LINE):
+        for code in [*range(0x100), 0x200B, 0xFEFF, 0x2028]:
+            for text in (chr(code), f"AB {chr(code)} cd", f"{chr(code)}\u00e9"):
+                assert _harmless(text, pattern) == (pattern.search(text) is None), (pattern, code)
