@@ -152,8 +152,33 @@ class TransportStats:
     last_timed_out: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedBody:
+    """A request body encoded ahead of its request (:func:`encode_body`).
+
+    The push stage encodes the next batch while the current one is in flight, so
+    the server's next request is ready the moment its answer comes. A transport
+    sends ``data`` as it is; an in-process transport may use ``value``.
+    """
+
+    value: Any
+    data: bytes = field(repr=False)
+    gzipped: bool
+
+
+def encode_body(body: Any) -> EncodedBody:
+    """``body`` as JSON, gzip-compressed from :data:`GZIP_MIN_BYTES` on."""
+    raw = orjson.dumps(body)
+    if len(raw) >= GZIP_MIN_BYTES:
+        return EncodedBody(body, gzip_body(raw), True)
+    return EncodedBody(body, raw, False)
+
+
 class Transport(Protocol):
-    """What the engine needs from a transport (HTTP, or in-process in tests)."""
+    """What the engine needs from a transport (HTTP, or in-process in tests).
+
+    ``body`` is JSON-ready data or an :class:`EncodedBody`.
+    """
 
     stats: TransportStats
 
@@ -317,12 +342,11 @@ class HttpTransport:
             headers["Authorization"] = f"Bearer {self.token}"
         if body is None:
             return None, headers
-        raw = orjson.dumps(body)
+        encoded = body if isinstance(body, EncodedBody) else encode_body(body)
         headers["Content-Type"] = "application/json"
-        if len(raw) >= GZIP_MIN_BYTES:
-            raw = gzip_body(raw)
+        if encoded.gzipped:
             headers["Content-Encoding"] = "gzip"
-        return raw, headers
+        return encoded.data, headers
 
     def _send(
         self,

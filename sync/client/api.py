@@ -12,7 +12,7 @@ from typing import Any
 
 from silon_desktop.domain.errors import ErrorCode
 from sync.protocol import API_PREFIX, MutationResult, ResultStatus
-from sync.transport import Transport, TransportError
+from sync.transport import EncodedBody, Transport, TransportError, encode_body
 
 LOGIN = f"{API_PREFIX}/auth/login"
 LOGOUT = f"{API_PREFIX}/auth/logout"
@@ -39,6 +39,15 @@ class LoginAnswer:
     device_secret: str = field(default="", repr=False)
     #: days offline login is allowed after this login (server setting)
     offline_days: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PushRequest:
+    """A push encoded ahead of sending (:meth:`ServerApi.encode_push`)."""
+
+    batch_id: str
+    count: int
+    body: EncodedBody
 
 
 @dataclass(slots=True)
@@ -97,28 +106,36 @@ class ServerApi:
     def logout(self) -> None:
         self.transport.call("POST", LOGOUT, {})
 
-    def push_wire(
-        self,
-        batch_id: str,
-        device_id: str,
-        mutations: list[dict[str, Any]],
-        *,
-        retry_timeouts: bool = True,
-    ) -> PushAnswer:
-        """Push mutations already in wire form (``Mutation.to_wire()`` shape).
+    def encode_push(
+        self, batch_id: str, device_id: str, mutations: list[dict[str, Any]]
+    ) -> PushRequest:
+        """A push of mutations already in wire form (``Mutation.to_wire()`` shape),
+        encoded for :meth:`send_push` (the push stage encodes the next batch while
+        the current one is in flight)."""
+        body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
+        return PushRequest(batch_id, len(mutations), encode_body(body))
+
+    def send_push(self, request: PushRequest, *, retry_timeouts: bool = True) -> Any:
+        """Send a push; the server's answer as it came (read by :meth:`push_answer`).
 
         Args:
             retry_timeouts: False to get :class:`~sync.transport.TimedOut` at the
                 first timeout (the engine then sends a smaller batch).
         """
-        body = {"batch_id": batch_id, "device_id": device_id, "mutations": mutations}
-        data = self.transport.call(
-            "POST", PUSH, body, {"run": self.run_id}, retry_timeouts=retry_timeouts
+        return self.transport.call(
+            "POST", PUSH, request.body, {"run": self.run_id}, retry_timeouts=retry_timeouts
         )
+
+    def push_answer(self, request: PushRequest, data: Any) -> PushAnswer:
+        """The answer :meth:`send_push` received, read.
+
+        Raises:
+            BadAnswer: it is not a push answer.
+        """
         try:
             raw = list(data["results"])
             answer = PushAnswer(
-                batch_id=batch_id,  # the receipt must be about the batch sent
+                batch_id=request.batch_id,  # the receipt must be about the batch sent
                 results=[MutationResult.from_wire(r) for r in raw],
                 receipt=data.get("receipt"),
                 server_time=str(data.get("server_time") or ""),

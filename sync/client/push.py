@@ -7,9 +7,9 @@ left ``sent`` by a crash or a lost answer are claimed again first and re-sent
 with the same mutation ids: the server answers a repeat with its stored result
 and applies nothing twice.
 
-Sending is pipelined: the next batch is claimed while one is in flight, and
-sent as soon as the answer comes, its predecessor's answer being recorded
-meanwhile. Sends stay strictly one after the other, in outbox order. A batch
+Sending is pipelined: the next batch is claimed and encoded (JSON, gzip) while
+one is in flight, and sent as soon as the answer comes, its predecessor's
+answer being read and recorded meanwhile. Sends stay strictly one after the other, in outbox order. A batch
 that times out is claimed again in half-size batches; a batch refused (403)
 because of one mutation rejects that one and sends the others again.
 
@@ -37,7 +37,7 @@ from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.outbox import Claimed
 from silon_desktop.storage.types import storage_text
-from sync.client.api import PushAnswer, ServerApi
+from sync.client.api import PushAnswer, PushRequest, ServerApi
 from sync.client.apply import Applier, apply_connection, default_derive, drop_local_record
 from sync.client.columns import DeriveFn, conflict_t, record_values, table_of
 from sync.client.rebase import rederive
@@ -140,18 +140,24 @@ class PushStage(Stage):
         with self.db.session(readonly=True) as session:
             key = get_state(session.connection(), SERVER_KEY)
         batch = self._claim(cancel, ())
-        flight = self._send(pool, batch)
-        while flight is not None:
+        request = self._encode(batch)
+        flight = self._send(pool, request)
+        while flight is not None and request is not None:
+            # While this batch is in flight: the next one claimed and encoded, so it
+            # leaves the moment the answer comes; this answer is read and recorded
+            # while that one is in flight.
             following = self._claim(cancel, (batch[0],))
-            answer = flight.result()
+            upcoming = self._encode(following)
+            data = flight.result()
             adapt(self.api, self.batch)
-            flight = self._send(pool, following)
+            flight = self._send(pool, upcoming)
+            answer = self.api.push_answer(request, data)
             with apply_connection(self.db) as conn:
                 record_answer(conn, answer, batch[1], key, stats, self.applier)
             stats.pushed += len(batch[1])
             stats.batches += 1
             notify(Progress(self.name.value, stats.pushed, total))
-            batch = following
+            batch, request = following, upcoming
 
     def _refuse(self, exc: Forbidden) -> bool:
         try:
@@ -172,20 +178,18 @@ class PushStage(Stage):
         with self.db.engine.begin() as conn:
             return outbox.claim_batch(conn, self.batch.size, in_flight)
 
-    def _send(
-        self, pool: ThreadPoolExecutor, batch: tuple[str, list[Claimed]]
-    ) -> Future[PushAnswer] | None:
+    def _encode(self, batch: tuple[str, list[Claimed]]) -> PushRequest | None:
         batch_id, mutations = batch
         if not mutations:
             return None
-        wire = [c.wire for c in mutations]
+        return self.api.encode_push(batch_id, self.settings.device_id, [c.wire for c in mutations])
+
+    def _send(self, pool: ThreadPoolExecutor, request: PushRequest | None) -> Future[Any] | None:
+        if request is None:
+            return None
         # A batch that can still shrink is not sent again as it is after a timeout.
         return pool.submit(
-            self.api.push_wire,
-            batch_id,
-            self.settings.device_id,
-            wire,
-            retry_timeouts=len(wire) <= self.batch.minimum,
+            self.api.send_push, request, retry_timeouts=request.count <= self.batch.minimum
         )
 
 

@@ -28,7 +28,14 @@ from sync import credentials, signing
 from sync.client import SyncEngine, SyncReport
 from sync.client.api import ServerApi
 from sync.protocol import ENTITIES, encode_value
-from sync.transport import Offline, TimedOut, TransportStats, _Retryable, decode_answer
+from sync.transport import (
+    EncodedBody,
+    Offline,
+    TimedOut,
+    TransportStats,
+    _Retryable,
+    decode_answer,
+)
 
 PASSWORD = "rahasia-uji-123"
 SCOPE = "32.14"
@@ -66,9 +73,16 @@ class AsgiTransport:
         fault = self.faults.pop(0) if self.faults else ""
         if self.offline or fault == "request":
             raise Offline("injected: request lost")
+        encoded = body if isinstance(body, EncodedBody) else None
+        if encoded is not None:
+            body = encoded.value
         self.sent.append((method, path, body if body is not None else dict(params or {})))
         raw = b"" if body is None else orjson.dumps(body)
         headers = [(b"content-type", b"application/json")]
+        if encoded is not None:  # the bytes the HTTP transport would send
+            raw = encoded.data
+            if encoded.gzipped:
+                headers.append((b"content-encoding", b"gzip"))
         if auth and self.token:
             headers.append((b"authorization", f"Bearer {self.token}".encode()))
         query = urlencode(dict(params or {}))

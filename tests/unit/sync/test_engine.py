@@ -210,6 +210,53 @@ def test_cancel_stops_between_batches_and_resumes(make_client: Callable[..., Cli
     assert a.sync().complete and status(a.db).pending == 0
 
 
+def test_the_next_batch_is_encoded_while_one_is_in_flight(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The push pipeline: batch n+1 is claimed and encoded before batch n's answer is
+    read, so it leaves the moment that answer comes; every batch arrives once, in order."""
+    import threading
+
+    from sync.client import api as client_api
+    from sync.transport import AdaptiveBatch
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    assert a.sync().complete
+    for n in range(75):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    encoded: list[str] = []
+    second_ready = threading.Event()
+    real_encode = client_api.encode_body
+
+    def encode(body: Any) -> Any:
+        encoded.append(body["batch_id"])
+        if len(encoded) == 2:
+            second_ready.set()
+        return real_encode(body)
+
+    monkeypatch.setattr(client_api, "encode_body", encode)
+    real_call = a.transport.call
+    waited: list[bool] = []
+
+    def call(method: str, path: str, body: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if path == "/v1/push" and not waited:
+            # The first answer is held back until the second batch is encoded.
+            waited.append(second_ready.wait(10))
+        return real_call(method, path, body, *args, **kwargs)
+
+    monkeypatch.setattr(a.transport, "call", call)
+    a.transport.sent.clear()
+    engine = a.engine()
+    engine.batch = AdaptiveBatch(start=25, minimum=25, maximum=25)
+    report = engine.run()
+    assert report.complete and report.acked == 75
+    assert waited == [True]
+    pushed = [body["batch_id"] for _m, path, body in a.transport.sent if path == "/v1/push"]
+    assert pushed == encoded and len(set(pushed)) == 3  # each batch sent once, in order
+    assert status(a.db).pending == 0
+
+
 def test_expired_token_asks_to_log_in_again(make_client: Callable[..., Client]) -> None:
     a = make_client("a")
     seed_pair(a)

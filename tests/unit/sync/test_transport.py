@@ -24,6 +24,7 @@ from sync.transport import (
     ServerRefused,
     TimedOut,
     TlsFailed,
+    encode_body,
 )
 from tests.tls import self_signed
 
@@ -136,6 +137,22 @@ def test_bodies_are_gzipped_both_ways(scripted: tuple[str, Script]) -> None:
     assert json.loads(gzip.decompress(sent["body"])) == body
     assert "gzip" in sent["headers"]["Accept-Encoding"]
     assert transport.stats.bytes_received < len(answer)  # counted as on the wire
+
+
+def test_a_body_encoded_ahead_is_sent_as_it_was_encoded(scripted: tuple[str, Script]) -> None:
+    url, script = scripted
+    script.answers = [ok({"ok": True}), ok({"ok": True})]
+    transport = HttpTransport(url, retry=FAST)
+    big = encode_body({"mutations": [{"name": "Siti"}] * 200})
+    small = encode_body({"mutations": []})
+    assert big.gzipped and not small.gzipped  # gzip from GZIP_MIN_BYTES on, as for any body
+    transport.call("POST", "/v1/push", big)
+    transport.call("POST", "/v1/push", small)
+    first, second = script.seen
+    assert first["body"] == big.data and first["headers"]["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(first["body"])) == big.value
+    assert second["body"] == small.data and "Content-Encoding" not in second["headers"]
+    assert json.loads(second["body"]) == {"mutations": []}
 
 
 def test_truncated_answer_is_retried(scripted: tuple[str, Script]) -> None:
