@@ -105,27 +105,18 @@ def _chain_digest(
 ) -> bytes:
     """:func:`entry_hash` as its 32 bytes. The head is made with its keys in sorted
     order, which is the canonical JSON (sorted keys) without orjson sorting them."""
-    if state:  # entries from before the state column hash as they did
-        head = {
-            "action": action,
-            "at": at,
-            "device_id": device_id,
-            "entity": entity,
-            "id": ident,
-            "record_id": record_id,
-            "state": state,
-            "username": username,
-        }
-    else:
-        head = {
-            "action": action,
-            "at": at,
-            "device_id": device_id,
-            "entity": entity,
-            "id": ident,
-            "record_id": record_id,
-            "username": username,
-        }
+    head = {
+        "action": action,
+        "at": at,
+        "device_id": device_id,
+        "entity": entity,
+        "id": ident,
+        "record_id": record_id,
+        "state": state,
+        "username": username,
+    }
+    if not state:  # entries from before the state column hash as they did
+        del head["state"]  # the other keys keep their (sorted) order
     return hashlib.sha256(
         b"".join(
             (
