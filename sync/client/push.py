@@ -9,9 +9,10 @@ and applies nothing twice.
 
 Sending is pipelined: the next batch is claimed and encoded (JSON, gzip) while
 one is in flight, and sent as soon as the answer comes, its predecessor's
-answer being read and recorded meanwhile. Sends stay strictly one after the other, in outbox order. A batch
-that times out is claimed again in half-size batches; a batch refused (403)
-because of one mutation rejects that one and sends the others again.
+answer being read and recorded meanwhile. Sends stay strictly one after the
+other, in outbox order. A batch that times out is claimed again in half-size
+batches; a batch refused (403) because of one mutation rejects that one and
+sends the others again.
 
 An answer is recorded in one transaction: outbox states, server versions,
 conflicts (base / mine / theirs per field), the server's record where it comes
