@@ -5,6 +5,7 @@ the effective status that combines the automatic, administrative and field resul
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -294,6 +295,19 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 _INDEX_BITS = 32
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
 _PRINT_MASK = (1 << 48) - 1
+#: NIK keys below this live in the tracker's arrays (every NIK of up to 17 digits);
+#: any other key (text, longer digits) in a dict beside them.
+_KEY_LIMIT = 1 << 64
+_M64 = _KEY_LIMIT - 1
+#: Fibonacci hashing: the top bits of the key times 2**64 over the golden ratio.
+_GOLDEN = 0x9E3779B97F4A7C15
+#: The arrays' slots when the tracker starts (a power of two), and how full they get
+#: before they double (linear probing stays short below about two thirds).
+_START_BITS = 10
+_MAX_LOAD = 0.6
+#: Most rows :meth:`DuplicateTracker.reserve` makes room for at once (Excel's
+#: maximum sheet: a declared height beyond it is not trusted, the arrays grow).
+_RESERVE_LIMIT = 1 << 20
 
 
 class DuplicateTracker:
@@ -306,15 +320,65 @@ class DuplicateTracker:
     copies of a version stay DUPLICATE_IDENTICAL. So every row of a NIK seen
     more than once is flagged, except the first when all copies are identical.
 
-    Memory: one packed integer per distinct NIK (about 110 bytes with the dict
-    slot), plus a small map for NIKs with differing versions. Row indices must
-    be below 2**32 and unique.
+    Memory: the first row of each distinct NIK is kept in three arrays (an open
+    addressing table with linear probing: the NIK as a number, a 48-bit hash of
+    the compared fields, the row index): 20 bytes a slot, at most 0.6 full, so
+    about 35-70 bytes per distinct NIK (a dict of Python integers took about 135).
+    A NIK that is no number of up to 17 digits goes to a dict beside them; NIKs
+    with differing versions to a small map. Row indices must be below 2**32 and
+    unique.
     """
 
     def __init__(self) -> None:
-        self._first: dict[int | str, int] = {}  # nik -> fingerprint << 32 | first index
+        self._count = 0  # NIKs in the arrays
+        self._alloc(_START_BITS)
+        self._other: dict[int | str, int] = {}  # nik -> fingerprint << 32 | first index
         self._versions: dict[int | str, dict[int, int]] = {}  # nik -> {fingerprint: index}
         self._flags: dict[int, ReasonCode] = {}
+
+    def _alloc(self, bits: int) -> None:
+        size = 1 << bits
+        self._shift = 64 - bits
+        self._mask = size - 1
+        self._limit = int(size * _MAX_LOAD)
+        self._keys = array("Q", bytes(8 * size))  # 0: an empty slot
+        self._prints = array("Q", bytes(8 * size))
+        self._indices = array("I", bytes(4 * size))
+
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` more distinct NIKs at once (rather than by doubling
+        as they come); at most :data:`_RESERVE_LIMIT` are taken at their word."""
+        wanted = self._count + min(max(rows, 0), _RESERVE_LIMIT)
+        if wanted <= self._limit:
+            return
+        bits = self._mask.bit_length()
+        while int((1 << bits) * _MAX_LOAD) < wanted:
+            bits += 1
+        self._rehash(bits)
+
+    def _rehash(self, bits: int) -> None:
+        keys, prints, indices = self._keys, self._prints, self._indices
+        self._alloc(bits)
+        new_keys, new_prints, new_indices = self._keys, self._prints, self._indices
+        shift, mask = self._shift, self._mask
+        for old, key in enumerate(keys):
+            if key:
+                slot = ((key * _GOLDEN) & _M64) >> shift
+                while new_keys[slot]:
+                    slot = (slot + 1) & mask
+                new_keys[slot] = key
+                new_prints[slot] = prints[old]
+                new_indices[slot] = indices[old]
+
+    def _slot(self, key: int) -> int:
+        """The slot holding ``key``, or the empty slot where it would go."""
+        keys = self._keys
+        slot = ((key * _GOLDEN) & _M64) >> self._shift
+        while True:
+            found = keys[slot]
+            if found == key or not found:
+                return slot
+            slot = (slot + 1) & self._mask
 
     def add(
         self, index: int, row: SupporterInput | Mapping[str, Any]
@@ -343,13 +407,31 @@ class DuplicateTracker:
         return self._add(index, key, _print_of(name, birth_date, marital_status))
 
     def _add(self, index: int, key: int | str, fp: int) -> list[tuple[int, ReasonCode]]:
-        packed = self._first.get(key)
-        if packed is None:
-            self._first[key] = fp << _INDEX_BITS | index
-            return []
+        if type(key) is int and key < _KEY_LIMIT:
+            keys = self._keys
+            slot = ((key * _GOLDEN) & _M64) >> self._shift
+            while True:  # :meth:`_slot`, inline (once per row)
+                found = keys[slot]
+                if found == key or not found:
+                    break
+                slot = (slot + 1) & self._mask
+            if not found:
+                keys[slot] = key
+                self._prints[slot] = fp
+                self._indices[slot] = index
+                self._count += 1
+                if self._count > self._limit:
+                    self._rehash(self._mask.bit_length() + 1)
+                return []
+            first_fp, first_index = self._prints[slot], self._indices[slot]
+        else:
+            packed = self._other.get(key)
+            if packed is None:
+                self._other[key] = fp << _INDEX_BITS | index
+                return []
+            first_fp, first_index = packed >> _INDEX_BITS, packed & _INDEX_MASK
         versions = self._versions.get(key)
         if versions is None:
-            first_fp, first_index = packed >> _INDEX_BITS, packed & _INDEX_MASK
             if fp == first_fp:
                 return self._flag(index, ReasonCode.DUPLICATE_IDENTICAL)
             self._versions[key] = {first_fp: first_index, fp: index}
@@ -371,7 +453,12 @@ class DuplicateTracker:
     def first_index(self, nik: str) -> int | None:
         """The index of the first row seen with this NIK (None: not seen)."""
         key = _nik_key(nik)
-        packed = self._first.get(key) if key is not None else None
+        if key is None:
+            return None
+        if type(key) is int and key < _KEY_LIMIT:
+            slot = self._slot(key)
+            return self._indices[slot] if self._keys[slot] else None
+        packed = self._other.get(key)
         return None if packed is None else packed & _INDEX_MASK
 
     def results(self) -> dict[int, ReasonCode]:
@@ -380,7 +467,7 @@ class DuplicateTracker:
 
     def __len__(self) -> int:
         """Distinct NIKs seen."""
-        return len(self._first)
+        return self._count + len(self._other)
 
 
 def _nik_key(nik: str) -> int | str | None:

@@ -233,6 +233,8 @@ class _Run:
         cancel = self.cancel
         nik_col = self.report.mapping.columns.get("nik", -1)
         size = self.batch_size
+        # Room for the sheet's rows in the duplicate index at once (no doubling).
+        self.duplicates.reserve(expected)
         chunk: list[tuple[int, list[Any]]] = []
         for number, cells in rows:
             if number < first_data:
