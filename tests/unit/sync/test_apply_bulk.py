@@ -252,6 +252,44 @@ def _index_sql_on(conn: Any) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
+def test_the_indexes_after_a_snapshot_are_sorted_with_the_small_cache_then_it_is_restored(
+    tmp_path: Path,
+) -> None:
+    """#19: each index is built with the sort cache (SORT_CACHE_KIB: faster and a lower
+    peak than a larger one), and the connection's own page cache comes back after."""
+    from sqlalchemy import event
+
+    from sync.client.apply import SORT_CACHE_KIB, empty_tables, indexes_built_after
+
+    page = _as_columns(encode_feed_page(FeedPage(_records(30), "30", False)))
+    db = open_database(tmp_path / "sort.db")
+    caches: list[int] = []
+    try:
+        with apply_connection(db, 32 * 1024) as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+
+            def cache_size() -> int:
+                return int(raw.execute("PRAGMA cache_size").fetchone()[0])
+
+            def note(*args: Any) -> None:
+                if str(args[2]).startswith("CREATE INDEX"):
+                    caches.append(cache_size())
+
+            event.listen(conn, "before_cursor_execute", note)
+            applier = Applier()
+            applier.fresh = empty_tables(conn)
+            with indexes_built_after(conn, applier.fresh):
+                applier.feed_page(conn, page)
+            event.remove(conn, "before_cursor_execute", note)
+            assert cache_size() == -32 * 1024
+        assert len(caches) >= len([n for n, _ in _index_sql(db) if n.startswith("ix_supporter")])
+        assert set(caches) == {-SORT_CACHE_KIB}
+        assert SORT_CACHE_KIB <= 4 * 1024
+    finally:
+        db.close()
+
+
 def test_a_wrong_value_in_a_column_refuses_the_snapshot_and_keeps_the_indexes(
     tmp_path: Path,
 ) -> None:
