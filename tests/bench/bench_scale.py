@@ -325,7 +325,14 @@ def only_first_syncs(server_dir: Path) -> dict[str, Any]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        # A measurement's own process, its arguments as measure() passed them; read
+        # before argparse, which takes a value starting with "-" (a bearer token
+        # may) for an option and stopped the whole run.
+        print(json.dumps(child(argv[1], argv[2:])))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=XLSX_ROWS)
     parser.add_argument("--csv-rows", type=int, default=CSV_ROWS)
@@ -340,11 +347,7 @@ def main() -> int:
         type=Path,
         help="only the first syncs, against the server folder of an earlier run (--work's server/)",
     )
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child[0], args.child[1:])))
-        return 0
+    args = parser.parse_args(argv)
     if args.server_dir:
         print(json.dumps(only_first_syncs(args.server_dir)))
         return 0
