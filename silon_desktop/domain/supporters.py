@@ -8,6 +8,7 @@ import datetime as dt
 from array import array
 from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -361,14 +362,14 @@ class DuplicateTracker:
         self._alloc(bits)
         new_keys, new_prints, new_indices = self._keys, self._prints, self._indices
         shift, mask = self._shift, self._mask
-        for old, key in enumerate(keys):
-            if key:
-                slot = ((key * _GOLDEN) & _M64) >> shift
-                while new_keys[slot]:
-                    slot = (slot + 1) & mask
-                new_keys[slot] = key
-                new_prints[slot] = prints[old]
-                new_indices[slot] = indices[old]
+        for old in compress(range(len(keys)), keys):  # the used slots (skipped in C)
+            key = keys[old]
+            slot = ((key * _GOLDEN) & _M64) >> shift
+            while new_keys[slot]:
+                slot = (slot + 1) & mask
+            new_keys[slot] = key
+            new_prints[slot] = prints[old]
+            new_indices[slot] = indices[old]
 
     def _slot(self, key: int) -> int:
         """The slot holding ``key``, or the empty slot where it would go."""

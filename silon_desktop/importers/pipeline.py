@@ -188,6 +188,19 @@ def _expected_rows(sheet: Sheet) -> int:
     return sheet.height
 
 
+#: Bytes of a CSV file per row, about, for the duplicate index's room (a B.1-KWK
+#: row takes about 125; fewer bytes make more room than needed, never less).
+_CSV_ROW_BYTES = 100
+
+
+def _rows_in_size(path: Path) -> int:
+    """About how many rows a file of this size holds (0: unknown)."""
+    try:
+        return path.stat().st_size // _CSV_ROW_BYTES
+    except OSError:
+        return 0
+
+
 class _Run:
     """One pass over a sheet (state of duplicates and place matches)."""
 
@@ -233,8 +246,9 @@ class _Run:
         cancel = self.cancel
         nik_col = self.report.mapping.columns.get("nik", -1)
         size = self.batch_size
-        # Room for the sheet's rows in the duplicate index at once (no doubling).
-        self.duplicates.reserve(expected)
+        # Room for the sheet's rows in the duplicate index at once (no doubling); a
+        # CSV file declares no height: estimated from its size.
+        self.duplicates.reserve(expected or _rows_in_size(self.report.path))
         chunk: list[tuple[int, list[Any]]] = []
         for number, cells in rows:
             if number < first_data:
