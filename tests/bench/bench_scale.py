@@ -2,8 +2,9 @@
 into fresh data folders, then a first sync of that pair into a fresh client.
 
 In one run (each measurement in a fresh child process, so none inherits another's
-memory; ``*_peak_mb`` is that process's peak resident set size, with its children:
-an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
+memory; ``*_peak_mb`` is that process's peak resident set size summed with its
+children's, sampled every 20 ms from the bench's own process, not inside the measured
+one: an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
 
 1. generate the XLSX (Excel's maximum of rows under the header) and the CSV;
 2. ``read_only_s``: the reader alone (calamine, every row of the XLSX);
@@ -196,30 +197,32 @@ def child_sync(
 
 
 def child(kind: str, args: list[str]) -> dict[str, Any]:
-    with PeakRss() as rss:
-        if kind == "read":
-            out = child_read(Path(args[0]))
-        elif kind == "import":
-            out = child_import(Path(args[0]), Path(args[1]))
-        elif kind == "validate":
-            out = child_validate(Path(args[0]))
-        else:
-            out = child_sync(Path(args[0]), args[1], args[2], args[3], args[4], *args[5:])
-    out["peak_mb"] = rss.peak / 1e6
-    return out
+    if kind == "read":
+        return child_read(Path(args[0]))
+    if kind == "import":
+        return child_import(Path(args[0]), Path(args[1]))
+    if kind == "validate":
+        return child_validate(Path(args[0]))
+    return child_sync(Path(args[0]), args[1], args[2], args[3], args[4], *args[5:])
 
 
 def measure(kind: str, *args: str) -> dict[str, Any]:
-    done = subprocess.run(
+    """Run one measurement in a child process; its ``peak_mb`` (the child's resident
+    set with its own children, summed) is sampled from here, so that the sampling's
+    CPU is not the child's."""
+    with subprocess.Popen(
         [sys.executable, __file__, "--child", kind, *args],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr[-4000:])
-    if done.returncode != 0:
+    ) as proc:
+        with PeakRss(proc.pid) as rss:
+            stdout, stderr = proc.communicate()
+    sys.stderr.write(stderr[-4000:])
+    if proc.returncode != 0:
         raise SystemExit(f"{kind} failed")
-    result = dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(stdout.strip().splitlines()[-1]))
+    result["peak_mb"] = rss.peak / 1e6
     print(f"{kind}: {result}", file=sys.stderr)
     return result
 

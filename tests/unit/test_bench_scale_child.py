@@ -4,6 +4,7 @@ they start with (its figures are measured by hand, never asserted here)."""
 from __future__ import annotations
 
 import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -27,3 +28,34 @@ def test_a_child_argument_starting_with_a_dash_reaches_the_child(
     assert bench_scale.main(argv) == 0
     assert seen == [("sync", argv[2:])]
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == {"seconds": 1.0}
+
+
+def test_the_peak_is_sampled_from_outside_the_measured_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memory sampler scans the process table every 20 ms: run inside the
+    measured child, it took CPU from the first sync it measured. The child now only
+    measures itself; the bench's process samples the child and its children."""
+    from tests.bench import bench_scale
+
+    script = (
+        "import json, subprocess, sys, time\n"
+        "assert sys.argv[1:3] == ['--child', 'read'], sys.argv\n"
+        "held = bytearray(64 * 1024 * 1024)\n"  # 64 MB of the child's own
+        "grandchild = subprocess.Popen([sys.executable, '-c',\n"
+        "    'import time; held = bytearray(48 * 1024 * 1024); time.sleep(1.0)'])\n"
+        "grandchild.wait()\n"
+        "print(json.dumps({'seconds': 1.0}))\n"
+    )
+    real_popen = subprocess.Popen
+
+    def popen(args: list[str], **kwargs: Any) -> Any:
+        # [python, bench_scale.py, "--child", "read", ...] -> [python, "-c", script, "--child", ...]
+        return real_popen([args[0], "-c", script, *args[2:]], **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    result = bench_scale.measure("read", "somewhere.xlsx")
+    assert result["seconds"] == 1.0
+    # Both allocations were alive at once (the child holds its 64 MB while it waits):
+    # the sum of the two processes, seen from outside, is above either alone.
+    assert result["peak_mb"] > 64 + 48
