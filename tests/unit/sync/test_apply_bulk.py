@@ -4,6 +4,8 @@ exactly what the record-by-record path writes, and still refuses a wrong value."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from silon_desktop.storage.db import Database, open_database
 from silon_desktop.storage.derived import supporter_effective
 from silon_desktop.storage.models import Supporter
-from sync.client.apply import Applier, apply_connection, default_derive
+from sync.client.apply import Applier, ApplyStats, apply_connection, default_derive
 from sync.protocol import FeedPage, Record, encode_feed_page
 
 PAIR = str(uuid.uuid4())
@@ -54,14 +56,8 @@ def test_a_page_through_the_bulk_path_writes_what_the_record_path_writes(
 ) -> None:
     records = _records(60)
     page = encode_feed_page(FeedPage(records, "60", False))
-    bulk_db = open_database(tmp_path / "bulk.db")
-    plain_db = open_database(tmp_path / "plain.db")
-    try:
-        with apply_connection(bulk_db) as conn:
-            stats = Applier().feed_page(conn, page)
+    with _applied_both_ways(tmp_path, page, records) as (stats, bulk_db, plain_db):
         assert stats.inserted == 60
-        with apply_connection(plain_db) as conn:
-            Applier().records(conn, records)
         bulk, plain = _rows(bulk_db), _rows(plain_db)
         assert bulk == plain and len(bulk) == 60
         # The derived verdict of each row is the storage's own, computed afresh.
@@ -72,6 +68,22 @@ def test_a_page_through_the_bulk_path_writes_what_the_record_path_writes(
                 reasons,
             )
         assert len({r["effective_status"] for r in bulk.values()}) > 1
+
+
+@contextmanager
+def _applied_both_ways(
+    tmp_path: Path, page: dict[str, Any], records: list[Record]
+) -> Iterator[tuple[ApplyStats, Database, Database]]:
+    """``page`` applied by the bulk path into one fresh database and ``records`` one
+    by one into another: the bulk path's stats and both databases (closed after)."""
+    bulk_db = open_database(tmp_path / "bulk.db")
+    plain_db = open_database(tmp_path / "plain.db")
+    try:
+        with apply_connection(bulk_db) as conn:
+            stats = Applier().feed_page(conn, page)
+        with apply_connection(plain_db) as conn:
+            Applier().records(conn, records)
+        yield stats, bulk_db, plain_db
     finally:
         bulk_db.close()
         plain_db.close()
@@ -99,21 +111,13 @@ def test_a_block_whose_inputs_are_shared_or_partly_null_writes_what_the_record_p
             rec.fields.pop(name, None)
         rec.fields.update(verdicts[min(i * len(verdicts) // 59, len(verdicts) - 1)])
     page = encode_feed_page(FeedPage(records, "60", False))
-    bulk_db = open_database(tmp_path / "bulk.db")
-    plain_db = open_database(tmp_path / "plain.db")
-    try:
-        with apply_connection(bulk_db) as conn:
-            assert Applier().feed_page(conn, page).inserted == 60
-        with apply_connection(plain_db) as conn:
-            Applier().records(conn, records)
+    with _applied_both_ways(tmp_path, page, records) as (stats, bulk_db, plain_db):
+        assert stats.inserted == 60
         bulk = _rows(bulk_db)
         assert bulk == _rows(plain_db) and len(bulk) == 60
         for rec in records:
             expected = _verdict(rec.fields)
             assert bulk[rec.id]["effective_status"] == expected["effective_status"]
-    finally:
-        bulk_db.close()
-        plain_db.close()
 
 
 def _stored_dates(db: Database) -> set[Any]:
@@ -129,19 +133,11 @@ def test_a_date_column_not_all_written_yyyy_mm_dd_goes_through_the_converter(
     records = _records(60)
     records[30].fields["birth_date"] = other  # the compact and the week forms are read
     page = encode_feed_page(FeedPage(records, "60", False))
-    bulk_db = open_database(tmp_path / "bulk.db")
-    plain_db = open_database(tmp_path / "plain.db")
-    try:
-        with apply_connection(bulk_db) as conn:
-            assert Applier().feed_page(conn, page).inserted == 60
-        with apply_connection(plain_db) as conn:
-            Applier().records(conn, records)
+    with _applied_both_ways(tmp_path, page, records) as (stats, bulk_db, plain_db):
+        assert stats.inserted == 60
         assert _rows(bulk_db) == _rows(plain_db)
         # As stored (SQLAlchemy reads the week form back as the same date).
         assert _stored_dates(bulk_db) == _stored_dates(plain_db) <= {"1980-02-03", None}
-    finally:
-        bulk_db.close()
-        plain_db.close()
 
 
 def test_an_impossible_date_in_a_block_is_refused_and_nothing_kept(tmp_path: Path) -> None:
