@@ -380,8 +380,7 @@ class BulkRows:
             keys = pair_keys(conn, map(str, set(stored[name])))
             stored[name] = list(map(keys.__getitem__, map(str, stored[name])))
         constants = _constants(stored, count)
-        sql, order = self._insert_for(constants).sql(conn)
-        conn.exec_driver_sql(sql, list(zip(*(stored[name] for name in order), strict=True)))
+        self._insert_for(constants).run_columns(conn, stored)
         return count
 
     def _insert_for(self, constants: tuple[tuple[str, Any], ...]) -> ManyStatement:
