@@ -344,16 +344,22 @@ def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: Imp
     """Rows found to be duplicates after they were stored get their final verdict."""
     if not report.late_updates:
         return
-    occurrences = _occurrences(report, set(report.late_updates))
-    for index in sorted(report.late_updates):
+    wanted = sorted(report.late_updates)
+    occurrences = _occurrences(report, set(wanted))
+    found = writer.records_by_nik([report.rows.nik(index) for index in wanted])
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for index in wanted:
         result = report.rows[index]
-        record = writer.first_record(result.nik, occurrences[index])
-        if record is None:
+        matches = found.get(result.nik, [])
+        occurrence = occurrences[index]
+        if occurrence >= len(matches):
             continue
+        record = matches[occurrence]
         values: dict[str, Any] = {name: record[name] for name in writer.fields}
         values["check_status"] = result.status
         values["check_reasons"] = list(result.codes)
-        writer.rewrite(record, values)
+        changes.append((record, values))
+    writer.rewrite_many(changes)
 
 
 _ROWID: ColumnElement[int] = literal_column("supporter.rowid")
@@ -392,30 +398,30 @@ def _apply_earlier_flags(
     writer: SupporterBulkWriter, report: ImportReport, checker: checks.RowChecker
 ) -> None:
     """Rows of earlier parts that this file made duplicates get their new forecast."""
+    if not report.earlier_updates:
+        return
+    found = writer.records_at(list(report.earlier_updates))
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for rowid, code in sorted(report.earlier_updates.items()):
-        record = writer.record_at(rowid)
+        record = found.get(rowid)
         if record is None:
             continue
         status, codes = checker.judge(with_duplicate(list(record["check_reasons"] or ()), code))
         values: dict[str, Any] = {name: record[name] for name in writer.fields}
         values["check_status"] = status
         values["check_reasons"] = codes
-        writer.rewrite(record, values)
+        changes.append((record, values))
+    writer.rewrite_many(changes)
 
 
 def _occurrences(report: ImportReport, wanted: set[int]) -> dict[int, int]:
     """For the wanted report indices: how many earlier rows carry the same NIK."""
     rows = report.rows
-    niks = {rows.nik(i) for i in wanted}
-    seen: dict[str, int] = {}
     found: dict[int, int] = {}
-    for index in range(len(rows)):
-        nik = rows.nik(index)
-        if nik in niks:
-            count = seen.get(nik, 0)
+    for indices in rows.indices_of({rows.nik(i) for i in wanted}).values():
+        for count, index in enumerate(indices):
             if index in wanted:
                 found[index] = count
-            seen[nik] = count + 1
     return found
 
 

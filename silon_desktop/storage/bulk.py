@@ -217,26 +217,54 @@ class SupporterBulkWriter:
 
     def record_at(self, rowid: int) -> dict[str, Any] | None:
         """The pair's live record with this rowid (for :meth:`rewrite`)."""
-        found = self._records(_ROWID == rowid, after=0)
-        return found[0] if found else None
+        return self.records_at([rowid]).get(rowid)
+
+    def records_at(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The pair's live records with these rowids, by rowid (for :meth:`rewrite_many`;
+        a rowid with no live record of the pair is left out). A few queries for
+        thousands of rowids."""
+        wanted = sorted(set(rowids))
+        found: dict[int, dict[str, Any]] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            found.update(
+                (int(record.pop("_rowid")), record)
+                for record in self._records(_ROWID.in_(chunk), after=0, rowid=True)
+            )
+        return found
 
     def first_record(self, nik: str, occurrence: int = 0) -> dict[str, Any] | None:
         """The pair's live record a file's ``occurrence``-th row with this NIK matched."""
-        self._known_any = True  # rows written by this writer count
-        matches = self._existing([nik]).get(nik, [])
+        matches = self.records_by_nik([nik]).get(nik, [])
         return matches[occurrence] if occurrence < len(matches) else None
+
+    def records_by_nik(self, niks: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The pair's live records with these NIKs, by NIK, each NIK's in insertion
+        order (``[occurrence]`` is :meth:`first_record`); rows this writer wrote count."""
+        self._known_any = True  # rows written by this writer count
+        return self._existing(list(niks))
 
     def rewrite(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
         """Update one known record with ``row`` (outbox coalesced); False if nothing changed."""
-        diff = self._diff(record, row)
-        if not diff:
-            return False
+        return self.rewrite_many([(record, row)]) == 1
+
+    def rewrite_many(self, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> int:
+        """:meth:`rewrite` of many ``(record, row)`` (each record at most once): one
+        ``executemany`` of the updates and one coalescing of their outbox entries,
+        instead of a statement or three per record (an import's late duplicate flags:
+        942 records of a 1.2M-row file took 1.7 s one by one). Returns how many changed."""
         now = utcnow()
-        self.conn.execute(self._update, [self._update_params(record, row, now)])
-        coalesce_updates(
-            self.conn, "supporter", self.scope, {record["id"]: (int(record["version"]), diff)}, now
-        )
-        return True
+        params: list[dict[str, Any]] = []
+        changed: dict[str, tuple[int, dict[str, list[Any]]]] = {}
+        for record, row in changes:
+            diff = self._diff(record, row)
+            if diff:
+                params.append(self._update_params(record, row, now))
+                changed[record["id"]] = (int(record["version"]), diff)
+        if params:
+            self.conn.execute(self._update, params)
+            coalesce_updates(self.conn, "supporter", self.scope, changed, now)
+        return len(params)
 
     # -- rows ------------------------------------------------------------------------
 
@@ -277,12 +305,17 @@ class SupporterBulkWriter:
         return found
 
     def _records(
-        self, condition: ColumnElement[bool], after: int | None = None
+        self, condition: ColumnElement[bool], after: int | None = None, rowid: bool = False
     ) -> list[dict[str, Any]]:
         """The pair's live records matching ``condition`` with a rowid above ``after``
-        (default: :meth:`add_only`'s), by NIK then insertion order."""
-        columns = [_SUPPORTER.c[name] for name in ("id", "version", "nik", *self.fields)]
+        (default: :meth:`add_only`'s), by NIK then insertion order (``rowid``: with
+        their rowid as ``_rowid``)."""
+        columns: list[ColumnElement[Any]] = [
+            _SUPPORTER.c[name] for name in ("id", "version", "nik", *self.fields)
+        ]
         columns += [_SUPPORTER.c[name] for name in _EFFECTIVE_INPUTS if name not in self.fields]
+        if rowid:
+            columns.append(_ROWID.label("_rowid"))
         query = (
             select(*columns)
             .where(

@@ -6,9 +6,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import literal_column, select
+from sqlalchemy import event, literal_column, select
 
 from silon_desktop.importers.pipeline import ImportCancelled
 from silon_desktop.importers.store import import_file
@@ -142,3 +143,38 @@ def test_a_cancelled_part_leaves_the_earlier_parts_exactly_as_they_were(
             cancel=cancel,
         )
     assert dump() == before
+
+
+def test_many_earlier_rows_flagged_by_a_part_are_updated_together(
+    db: Database, tmp_path: Path
+) -> None:
+    """Every part-1 row a further part repeats as another person gets its new forecast,
+    in one UPDATE for the lot (not one per row)."""
+    rows = supporter_rows(40)
+    first, second = rows[:25], rows[25:]
+    for k in range(6):
+        again = list(first[2 * k])
+        again[2] = f"Orang Lain {k}"
+        second.append(again)
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", batch_size=4, assume_id_scan=True)
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SUPPORTER"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        report = import_file(
+            db, write_csv(tmp_path / "2.csv", second), "p1", batch_size=4, assume_id_scan=True
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(report.earlier_updates) == 6
+    assert len(statements) == 1
+    with db.session(readonly=True) as session:
+        shared = {str(first[2 * k][1]) for k in range(6)}
+        flagged = session.scalars(select(Supporter).where(Supporter.nik.in_(shared))).all()
+        assert len(flagged) == 12  # each part-1 row and its part-2 namesake, both kept
+        assert all(s.check_reasons == ["DUPLICATE_POTENTIAL"] for s in flagged)
+        assert session.query(Supporter).count() == len(first) + len(second)

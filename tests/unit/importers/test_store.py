@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from silon_desktop.importers.errors import ImportFileError
@@ -218,3 +220,55 @@ def test_import_into_an_empty_table_keeps_the_indexes(db: Database, tmp_path: Pa
     finally:
         conn.close()
     assert "ix_supporter_pair_nik" in str(plan)
+
+
+@contextmanager
+def _supporter_updates(db: Database) -> Iterator[list[int]]:
+    """Counts the UPDATE statements on the supporter table (an ``executemany`` counts once)."""
+    seen: list[int] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SUPPORTER"):
+            seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_many_late_duplicates_are_settled_together(db: Database, tmp_path: Path) -> None:
+    """Rows written before a later row made them duplicates (the batches are small)
+    all get their final verdict, in one UPDATE for the lot, not one per row; a NIK
+    repeated three times flags both earlier rows."""
+    rows = supporter_rows(60)
+    for k in range(10):  # rows 0-9 come back at 40-49 as another person: potensi
+        rows[40 + k] = list(rows[k])
+        rows[40 + k][2] = f"Orang Lain {k}"
+    rows[55] = list(rows[0])  # and row 0 a third time, as yet another person
+    rows[55][2] = "Orang Ketiga"
+    rows[50] = list(rows[20])  # an exact copy: ganda identik (only the copy is flagged)
+    with _supporter_updates(db) as updates:
+        report = import_file(
+            db, write_xlsx(tmp_path / "d.xlsx", rows), "p1", batch_size=5, assume_id_scan=True
+        )
+    assert len(report.late_updates) == 10
+    assert len(updates) == 1
+    with db.session(readonly=True) as session:
+        stored = {
+            (s.nik, s.name): s for s in session.scalars(select(Supporter)).all()
+        }  # every row kept: 60 (NIK, name) pairs but the exact copy shares one
+        assert session.query(Supporter).count() == 60
+        for k in range(10):
+            first = stored[(rows[k][1], rows[k][2])]
+            assert first.check_reasons == ["DUPLICATE_POTENTIAL"], k
+            assert first.effective_reasons == "DUPLICATE_POTENTIAL"
+            assert stored[(rows[k][1], f"Orang Lain {k}")].check_reasons == ["DUPLICATE_POTENTIAL"]
+        assert stored[(rows[0][1], "Orang Ketiga")].check_reasons == ["DUPLICATE_POTENTIAL"]
+        copies = session.scalars(select(Supporter).where(Supporter.nik == rows[20][1])).all()
+        assert sorted(len(s.check_reasons) for s in copies) == [0, 1]
+        assert session.query(OutboxMutation).count() == 60  # coalesced into the creates
+        creates = {c.mutation().record_id: c.mutation() for c in outbox.waiting(session)}
+        first = stored[(rows[3][1], rows[3][2])]
+        assert creates[first.id].changes["check_reasons"] == (None, ["DUPLICATE_POTENTIAL"])
