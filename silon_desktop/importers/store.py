@@ -55,6 +55,7 @@ from silon_desktop.importers.pipeline import (
 )
 from silon_desktop.importers.replace import provenance, withdraw_missing
 from silon_desktop.importers.report import ImportReport
+from silon_desktop.storage import indexes
 from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.derived import supporter_effective
@@ -315,29 +316,18 @@ def _page_cache(conn: Connection, kib: int) -> Iterator[None]:
 
 @contextmanager
 def _indexes_built_after(conn: Connection) -> Iterator[None]:
-    """Into an EMPTY supporter table, build its secondary indexes after the rows.
+    """Into an EMPTY supporter table, build its secondary indexes after the rows
+    (:func:`storage.indexes.built_after`: dropped first, built again with a small
+    sort cache, all in the import's transaction).
 
-    One sort per index at the end costs less than keeping six indexes (two of
-    them in random order: name, NIK) up to date row by row. Only when the table
-    is empty: the writer then never looks records up (nothing to match), and a
-    rebuild costs no more than the rows just written. The drop and the rebuild
-    are in the import's transaction: a cancel or an error rolls both back, and
-    other connections never see the table without its indexes (WAL snapshot).
-    On success the same ``CREATE INDEX`` statements are run again, so the schema
-    is exactly as before.
+    Only when the table is empty: the writer then never looks records up (nothing to
+    match), and a rebuild costs no more than the rows just written.
     """
     if conn.execute(select(_SUPPORTER.c.id).limit(1)).first() is not None:
         yield
         return
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'supporter'"
-        " AND sql IS NOT NULL ORDER BY name"
-    ).all()
-    for name, _ in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.exec_driver_sql(sql)
+    with indexes.built_after(conn, [_SUPPORTER.name]):
+        yield
 
 
 def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: ImportReport) -> None:

@@ -30,10 +30,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Index, Table, bindparam, select, text, update
-from sqlalchemy.schema import DropIndex
+from sqlalchemy import Connection, Table, bindparam, select, update
 
-from silon_desktop.storage import outbox
+from silon_desktop.storage import indexes, outbox
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.types import storage_text
 from sync.client.columns import BulkRows, DeriveFn, table_of, to_column
@@ -46,13 +45,8 @@ if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
 APPLY_CACHE_KIB = 64 * 1024
-#: The page cache (and so the sorter's list in memory) while the indexes of a
-#: snapshot's tables are built after its rows. Smaller is faster here: the sorter
-#: sorts runs that fit the processor's caches and merges them (the six supporter
-#: indexes of a million rows, CPU seconds: 6.4-6.8 with 16 MB, 5.3 with 4 MB, 5.4-6.0
-#: with 1-2 MB, 7.5 with 64 MB), and the client's peak, reached while they are built,
-#: is 20 MB lower.
-SORT_CACHE_KIB = 4 * 1024
+#: The page cache while the indexes of a snapshot's tables are built after its rows.
+SORT_CACHE_KIB = indexes.SORT_CACHE_KIB
 _CHUNK = 500
 
 
@@ -156,42 +150,14 @@ def empty_tables(conn: Connection) -> frozenset[str]:
 @contextmanager
 def indexes_built_after(conn: Connection, entities: Iterable[str]) -> Iterator[None]:
     """The secondary indexes of these entities' (empty) tables dropped, then built
-    again after the rows, in the caller's transaction.
+    again after the rows, in the caller's transaction (:func:`storage.indexes.built_after`).
 
-    One sort per index at the end costs far less than keeping seven indexes up to
-    date row by row in random order (a million supporters' UUIDs, NIKs, names:
-    the pull slowed by half from 100,000 to 1.2M records). The same ``CREATE
-    INDEX`` statements run again, so the schema is exactly as before; an error, a
-    cancel or a kill rolls the drop back with the rows, and other connections
-    never see a table without its indexes (WAL snapshot).
+    A snapshot's records are new and in one transaction: one sort per index at the end
+    costs far less than keeping them up to date row by row in random order (a million
+    supporters' UUIDs, NIKs, names: the pull slowed by half from 100,000 to 1.2M records).
     """
-    indexes: list[tuple[str, str]] = []
-    for entity in sorted(entities):
-        found = conn.execute(
-            text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                " AND tbl_name = :table AND sql IS NOT NULL ORDER BY name"
-            ),
-            {"table": table_of(entity).name},
-        ).all()
-        indexes.extend((str(name), str(sql)) for name, sql in found)
-    for name, _sql in indexes:
-        conn.execute(DropIndex(Index(name)))
-    yield
-    if not indexes:
-        return
-    # The sorter keeps up to the page cache's size in memory before it spills: a
-    # smaller cache while sorting bounds the client's memory (a million supporters:
-    # 372 MB at the first index with 64 MB and two sorter threads, 232 MB with 16 MB,
-    # 212 MB with 4 MB) and sorts faster (SORT_CACHE_KIB). Sorter threads (PRAGMA
-    # threads) made the builds slower on two shared cores.
-    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-SORT_CACHE_KIB}")
-    try:
-        for _name, sql in indexes:
-            conn.exec_driver_sql(sql)
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or -2000)}")
+    with indexes.built_after(conn, [table_of(entity).name for entity in entities]):
+        yield
 
 
 class Applier:
