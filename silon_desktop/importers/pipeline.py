@@ -27,7 +27,7 @@ from silon_desktop.domain.supporters import DuplicateTracker
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
-from silon_desktop.importers.places import PlaceMatcher
+from silon_desktop.importers.places import Place, PlaceMatch, PlaceMatcher
 from silon_desktop.importers.readers import Sheet, open_workbook
 from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport
 from silon_desktop.importers.rows import ParsedRow, RowParser
@@ -147,10 +147,20 @@ def validate_file(
         missing = mapping.missing()
         if missing:
             raise ImportFileError(path, "no_header", ", ".join(missing))
-        run = _Run(Path(path), mapping, options, on_batch, progress, cancel)
+        kind: type[_Run] = _Run
+        if on_batch is None and read_rows is None:
+            # Validation only (no writer to feed): a large list is checked on every core.
+            from silon_desktop.importers import spread
+
+            if spread.wanted(path):
+                kind = spread.SpreadRun
+        run = kind(Path(path), mapping, options, on_batch, progress, cancel)
         rows = sheet.rows() if read_rows is None else read_rows(sheet)
-        with fewer_collections():
-            run.go(rows, _expected_rows(sheet))
+        try:
+            with fewer_collections():
+                run.go(rows, _expected_rows(sheet))
+        finally:
+            run.close()
         return run.report
     finally:
         book.close()
@@ -268,8 +278,9 @@ class _Run:
                 self._take(chunk, expected)
                 chunk = []
         self._take(chunk, expected)
+        self._drain(expected)
         self._finish_duplicates()
-        self.report.places = self.places.matches
+        self.report.places = self._place_matches()
         if not self.report.rows:
             raise ImportFileError(self.report.path, "empty")
 
@@ -280,6 +291,15 @@ class _Run:
         for parsed, (_, cells) in zip(self.parser.parse_many(chunk), chunk, strict=True):
             batch.append(row(parsed, cells))
         self._flush(expected)
+
+    def _drain(self, expected: int) -> None:
+        """Settle the rows still being checked elsewhere (none here)."""
+
+    def _place_matches(self) -> list[PlaceMatch]:
+        return self.places.matches
+
+    def close(self) -> None:
+        """Release what the run holds beside its report (nothing here)."""
 
     def _flush(self, expected: int) -> None:
         if self._batch and self.on_batch is not None:
@@ -305,16 +325,10 @@ class _Run:
         flagged_rows = self._add_duplicate(
             index, row.nik, row.name, row.birth_date, row.marital_status
         )
-        for flagged, code in flagged_rows:
-            if flagged == index:
-                status, codes = self.checker.judge(_with_duplicate(codes, code.value))
-                duplicate_of = self._first_row_of(row.nik, index)
-            elif flagged >= EARLIER_BASE:
-                self.earlier_flags[flagged - EARLIER_BASE] = code.value
-            else:
-                self._flag_earlier(flagged, code.value)
-                if not rows.duplicate_of(flagged):
-                    rows.set_duplicate_of(flagged, parsed.row)
+        if flagged_rows:
+            status, codes, duplicate_of = self._duplicates(
+                index, parsed.row, row.nik, flagged_rows, status, codes
+            )
         notes = _NO_NOTES
         if (
             parsed.unreadable
@@ -324,21 +338,7 @@ class _Run:
             or empty
             or domain_notes
         ):
-            notes = list(domain_notes)
-            notes += [
-                f"{'impossible' if f in parsed.impossible else 'unreadable'}:{f}"
-                for f in parsed.unreadable
-            ]
-            notes += [f"truncated:{f}" for f in parsed.truncated]
-            notes += [f"unmatched:{f}" for f in place.unmatched]
-            notes += [f"ambiguous:{f}" for f in place.ambiguous]
-            # A required field left empty (one present but unreadable or not
-            # found is said above already; an ambiguous place leaves the codes
-            # around it empty, which its note says).
-            said = {*parsed.unreadable, *place.unmatched}
-            if place.ambiguous:
-                said.update(_PLACE_FIELDS)
-            notes += [f"empty:{f}" for f in empty if f not in said]
+            notes = row_notes(parsed, place, empty, domain_notes)
         read = None
         shows = self._code_fields.get(id(codes))
         if shows is None:
@@ -349,6 +349,31 @@ class _Run:
         values["check_reasons"] = codes
         rows.add(parsed.row, parsed.nik_raw, status, codes, notes, duplicate_of, read)
         return ValidatedRow(parsed.row, values)
+
+    def _duplicates(
+        self,
+        index: int,
+        number: int,
+        nik: str,
+        flagged_rows: list[tuple[int, ReasonCode]],
+        status: str,
+        codes: list[str],
+    ) -> tuple[str, list[str], int]:
+        """Apply the flags a row's NIK set: this row's status, codes and
+        ``duplicate_of``; earlier rows are changed (or remembered) here."""
+        duplicate_of = 0
+        rows = self.report.rows
+        for flagged, code in flagged_rows:
+            if flagged == index:
+                status, codes = self.checker.judge(_with_duplicate(codes, code.value))
+                duplicate_of = self._first_row_of(nik, index)
+            elif flagged >= EARLIER_BASE:
+                self.earlier_flags[flagged - EARLIER_BASE] = code.value
+            else:
+                self._flag_earlier(flagged, code.value)
+                if not rows.duplicate_of(flagged):
+                    rows.set_duplicate_of(flagged, number)
+        return status, codes, duplicate_of
 
     def _shows_cells(self, codes: list[str]) -> bool:
         """Whether a reason of ``codes`` is about fields whose cells the problem list
@@ -391,9 +416,10 @@ class _Run:
         status, codes = self.checker.judge(_with_duplicate(result.codes, code))
         self.report.update(index, status, codes)
         if index >= self._batch_start:
-            values = self._batch[index - self._batch_start].values
-            values["check_status"] = status
-            values["check_reasons"] = codes
+            if self._batch:  # the values handed to ``on_batch`` (none in a SpreadRun)
+                values = self._batch[index - self._batch_start].values
+                values["check_status"] = status
+                values["check_reasons"] = codes
         else:
             self.late_flags[index] = code
 
@@ -412,6 +438,30 @@ _CODE_FIELDS: dict[str, tuple[str, ...]] = {
     ReasonCode.BANNED_OCCUPATION.value: ("occupation",),
     ReasonCode.DUPLICATE_POTENTIAL.value: ("name", "birth_date"),
 }
+
+
+def row_notes(
+    parsed: ParsedRow, place: Place, empty: tuple[str, ...], domain_notes: tuple[str, ...]
+) -> list[str]:
+    """What the problem list notes about a row (called only for a row with something
+    to note: a value unreadable, cut or not found, a required field empty, the
+    domain's notes)."""
+    notes = list(domain_notes)
+    notes += [
+        f"{'impossible' if f in parsed.impossible else 'unreadable'}:{f}" for f in parsed.unreadable
+    ]
+    notes += [f"truncated:{f}" for f in parsed.truncated]
+    notes += [f"unmatched:{f}" for f in place.unmatched]
+    notes += [f"ambiguous:{f}" for f in place.ambiguous]
+    # A required field left empty (one present but unreadable or not found is
+    # said above already; an ambiguous place leaves the codes around it empty,
+    # which its note says).
+    said = {*parsed.unreadable, *place.unmatched}
+    if place.ambiguous:
+        said.update(_PLACE_FIELDS)
+    notes += [f"empty:{f}" for f in empty if f not in said]
+    return notes
+
 
 #: The place columns (their codes are found together).
 _PLACE_FIELDS = ("kabkota", "kecamatan", "desa")

@@ -10,6 +10,7 @@ PWK KOTA" was taken to mean.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 from silon_desktop.domain.codes import RegionLevel
 from silon_desktop.domain.regions import RegionTable, default_table, normalize_code
@@ -70,6 +71,14 @@ class PlaceMatcher:
         """Every distinct spelling seen so far (per parent area) and what it
         finally matched, after the fallbacks (empty code: found nowhere)."""
         return list(self._final.values())
+
+    def matches_after(self, count: int) -> list[tuple[tuple[int, str, str], PlaceMatch]]:
+        """The spellings first seen after the first ``count`` of :attr:`matches`, each
+        with its key (spelling, level and parent area): a matcher of a worker process
+        hands these on, and the caller keeps the first of each key in the file's order.
+        A key's match never changes (the same spelling in the same area is matched
+        the same way), so the first is the last."""
+        return list(islice(self._final.items(), count, None))
 
     def place(self, kabkota: str, kecamatan: str, desa: str) -> Place:
         """Codes for the names of one row (empty names give empty codes)."""
