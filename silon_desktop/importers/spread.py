@@ -152,7 +152,7 @@ class _Worker:
         try:
             self.chunks.send_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
-            raise ValidatorCrashed(f"worker exit code {self.process.exitcode}") from exc
+            raise self._died() from exc
 
     def receive(self, cancel: threading.Event | None) -> Answer:
         """The answer to the oldest chunk sent.
@@ -166,15 +166,20 @@ class _Worker:
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
             if not self.process.is_alive() and not results.poll(0):
-                raise ValidatorCrashed(f"worker exit code {self.process.exitcode}")
+                raise self._died()
         try:
             message = pickle.loads(results.recv_bytes())
         except EOFError as exc:
-            raise ValidatorCrashed(f"worker exit code {self.process.exitcode}") from exc
+            raise self._died() from exc
         if message[0] != _CHUNK:
             raise ValidatorCrashed(message[1])
         answer: Answer = message[1]
         return answer
+
+    def _died(self) -> ValidatorCrashed:
+        """The error for a worker whose pipe closed (its exit code once it is reaped)."""
+        self.process.join(timeout=_EXIT_S)
+        return ValidatorCrashed(f"worker exit code {self.process.exitcode}")
 
     def close(self, wait: float) -> None:
         """Stop the worker (after ``wait`` seconds for it to end by itself) and
