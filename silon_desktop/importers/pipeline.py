@@ -239,16 +239,20 @@ class _Run:
         #: rowid -> duplicate code for rows of earlier parts a row of this file flagged
         self.earlier_flags: dict[int, str] = {}
         if options.earlier is not None:
-            add = self.duplicates.add_fields
-            for rowid, nik, name, birth_date, marital in options.earlier():
-                # Flags among the earlier rows were settled when they were imported.
-                add(EARLIER_BASE + rowid, nik, name, birth_date, marital)
+            self._remember_earlier(options.earlier())
         self._add_duplicate = self.duplicates.add_fields
         self._batch: list[ValidatedRow] = []
         self._batch_start = 0
         self._code_fields: dict[int, bool] = {}
         #: rows in the report so far (the next row's index)
         self._count = 0
+
+    def _remember_earlier(self, rows: Iterable[tuple[int, str, str, Any, str]]) -> None:
+        """Feed the pair's earlier rows to the duplicate tracker (their flags among
+        themselves were settled when they were imported)."""
+        add = self.duplicates.add_fields
+        for rowid, nik, name, birth_date, marital in rows:
+            add(EARLIER_BASE + rowid, nik, name, birth_date, marital)
 
     def go(self, rows: Any, expected: int) -> None:
         first_data = self.report.mapping.first_data_row

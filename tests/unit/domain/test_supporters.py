@@ -20,6 +20,7 @@ from silon_desktop.domain.supporters import (
     SupporterInput,
     ValidationContext,
     classify_duplicates,
+    duplicate_key,
     effective_status,
     join_reasons,
     sort_reasons,
@@ -397,6 +398,55 @@ def test_duplicates_against_a_brute_force_reference(pairs: list[tuple[str, str]]
         else:
             expected = None
         assert flags.get(i) == expected, (i, pairs)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["3214014508900001", " 3214.0145.0890.0001", "32140145089000A", ""]),
+            st.sampled_from(["Asep", "ASEP ", "asep  k", "Siti"]),
+            st.sampled_from([dt.date(1990, 8, 5), dt.date(1990, 8, 6), "1990-08-05", None]),
+            st.sampled_from(["B", " b", "S", ""]),
+        ),
+        max_size=30,
+    )
+)
+def test_keys_taken_elsewhere_classify_as_the_fields(
+    rows: list[tuple[str, str, object, str]],
+) -> None:
+    """A tracker fed :func:`duplicate_key` (as a worker process takes it) flags the rows
+    a tracker fed the fields flags: names and statuses compared without case and
+    spacing, a date never equal to its text."""
+    by_fields, by_keys = DuplicateTracker(), DuplicateTracker()
+    for index, (nik, name, born, marital) in enumerate(rows):
+        expected = by_fields.add_fields(index, nik, name, born, marital)
+        assert by_keys.add_key(index, *duplicate_key(nik, name, born, marital)) == expected
+    assert by_keys.results() == by_fields.results()
+
+
+def test_a_duplicate_key_is_the_same_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import datetime as dt; from silon_desktop.domain.supporters import duplicate_key;"
+        "print(duplicate_key('3214014508900001', 'Asep Kurnia', dt.date(1990, 8, 5), 'B'))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert seen == {
+        f"{duplicate_key('3214014508900001', 'Asep Kurnia', dt.date(1990, 8, 5), 'B')}\n"
+    }
 
 
 def _reference_flags(rows: list[tuple[str, str]]) -> dict[int, ReasonCode]:
