@@ -55,6 +55,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple
+from itertools import compress
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,8 @@ class _Worker:
         child_out.close()
         #: verdict number -> (status, the checker's shared list of codes)
         self.verdicts: list[Judgement] = []
+        #: verdict number -> whether the problem list shows cells of its rows
+        self.shows: list[bool] = []
 
     def send(self, rows: list[tuple[int, list[Any]]]) -> None:
         try:
@@ -256,41 +259,56 @@ class SpreadRun(_Run):
         return list(self._matches.values())
 
     def _settle(self, expected: int) -> None:
-        """Add the oldest chunk's rows to the report, as :meth:`_Run._row` would."""
+        """Add the oldest chunk's rows to the report as :meth:`_Run._row` would: the
+        rows at once with the workers' verdicts, then each duplicate flag in file
+        order (it changes its row's verdict and maybe rows above it; a flagged
+        row's cells shown are read with its own flag, as in one process)."""
         worker, chunk = self._pending[0]
         (niks, numbers, new, notes, keys, prints, places, read_niks) = worker.receive(self.cancel)
         self._pending.popleft()
-        judge = self.checker.judge
-        worker.verdicts.extend(judge(list(codes)) for codes in new)
+        for found in new:
+            judged = self.checker.judge(list(found))
+            worker.verdicts.append(judged)
+            worker.shows.append(judged[0] != "MS" and self._shows_cells(judged[1]))
         for spelling, match in places:
             if spelling not in self._matches:
                 self._matches[spelling] = PlaceMatch(*match)
-        verdicts = worker.verdicts
-        code_fields = self._code_fields
-        add_duplicate = self.duplicates.add_key
-        add = self.report.rows.add
-        index = self._count
-        self._batch_start = index
-        for at, ((number, cells), nik, verdict, key, fingerprint) in enumerate(
-            zip(chunk, niks, array("H", numbers), keys, prints, strict=True)
-        ):
-            status, codes = verdicts[verdict]
-            duplicate_of = 0
-            flagged_rows = add_duplicate(index, key, fingerprint)
-            if flagged_rows:
-                status, codes, duplicate_of = self._duplicates(
-                    index, number, nik, flagged_rows, status, codes
-                )
+        verdict_of = array("H", numbers)
+        verdicts = list(map(worker.verdicts.__getitem__, verdict_of))
+        start = self._count
+        count = len(chunk)
+        self._batch_start = start
+        rows = self.report.rows
+        shown_niks = niks
+        if read_niks:
+            shown_niks = list(niks)
+            for at, nik in read_niks.items():
+                shown_niks[at] = nik
+        rows.add_many([number for number, _ in chunk], shown_niks, verdicts, notes)
+        flags = list(map(self.duplicates.add_key, range(start, start + count), keys, prints))
+        flagged = list(compress(range(count), flags))
+        reading = set(compress(range(count), map(worker.shows.__getitem__, verdict_of)))
+        reading.update(notes)
+        reading.difference_update(flagged)
+        for at in sorted(reading):
+            codes = verdicts[at][1]
+            read = self._read(chunk[at][1], codes, notes.get(at, _NO_NOTES))
+            rows.set_read(start + at, read)
+        for at in flagged:
+            index = start + at
+            number, cells = chunk[at]
+            status, codes = verdicts[at]
+            status, codes, duplicate_of = self._duplicates(
+                index, number, niks[at], flags[at], status, codes
+            )
+            if codes is not verdicts[at][1]:
+                rows.set_verdict(index, status, codes)
+            if duplicate_of:
+                rows.set_duplicate_of(index, duplicate_of)
             row_notes = notes.get(at, _NO_NOTES)
-            read = None
-            shows = code_fields.get(id(codes))
-            if shows is None:
-                shows = self._shows_cells(codes)
-            if row_notes or (status != "MS" and shows):
-                read = self._read(cells, codes, row_notes) or None
-            add(number, read_niks.get(at, nik), status, codes, row_notes, duplicate_of, read)
-            index += 1
-        self._count = index
+            if row_notes or (status != "MS" and self._shows_cells(codes)):
+                rows.set_read(index, self._read(cells, codes, row_notes))
+        self._count = start + count
         self._flush(expected)
 
     def close(self) -> None:
