@@ -130,10 +130,22 @@ def _widen(connection: Connection) -> None:
         pass
 
 
-class _Worker:
+class _Source:
+    """Where chunks are checked (a worker, or the caller itself) and the verdicts its
+    answers number."""
+
+    def __init__(self) -> None:
+        #: verdict number -> (status, the caller's checker's shared list of codes)
+        self.verdicts: list[Judgement] = []
+        #: verdict number -> whether the problem list shows cells of its rows
+        self.shows: list[bool] = []
+
+
+class _Worker(_Source):
     """One worker process and its two pipes."""
 
     def __init__(self, context: Any, mapping: ColumnMapping, options: ImportOptions) -> None:
+        super().__init__()
         self.results, child_out = context.Pipe(duplex=False)
         child_in, self.chunks = context.Pipe(duplex=False)
         _widen(self.results)
@@ -149,10 +161,6 @@ class _Worker:
             self.process.start()
         child_in.close()
         child_out.close()
-        #: verdict number -> (status, the checker's shared list of codes)
-        self.verdicts: list[Judgement] = []
-        #: verdict number -> whether the problem list shows cells of its rows
-        self.shows: list[bool] = []
 
     def send(self, rows: list[tuple[int, list[Any]]]) -> None:
         try:
@@ -182,15 +190,24 @@ class _Worker:
         answer: Answer = message[1]
         return answer
 
+    def hang_up(self) -> None:
+        """Close the pipe of chunks: an idle worker then ends by itself."""
+        if not self.chunks.closed:
+            self.chunks.close()
+
     def _died(self) -> ValidatorCrashed:
         """The error for a worker whose pipe closed (its exit code once it is reaped)."""
         self.process.join(timeout=_EXIT_S)
         return ValidatorCrashed(f"worker exit code {self.process.exitcode}")
 
+    def ready(self) -> bool:
+        """Whether the answer to the oldest chunk sent has come (or the worker is gone)."""
+        return bool(self.results.poll(0))
+
     def close(self, wait: float) -> None:
-        """Stop the worker (after ``wait`` seconds for it to end by itself) and
-        reap it."""
-        self.chunks.close()
+        """Stop the worker (after ``wait`` seconds for it to end by itself, once its
+        pipe is closed: :meth:`hang_up`) and reap it."""
+        self.hang_up()
         self.process.join(timeout=wait)
         if self.process.is_alive():
             self.process.terminate()
@@ -219,11 +236,14 @@ class SpreadRun(_Run):
         if on_batch is not None:
             raise ValueError("a SpreadRun keeps no rows for on_batch")
         super().__init__(path, mapping, options, None, progress, cancel)
-        self._pending: deque[tuple[_Worker, list[tuple[int, list[Any]]]]] = deque()
+        self._pending: deque[tuple[_Source, list[tuple[int, list[Any]]], Answer | None]] = deque()
         self._matches: dict[tuple[int, str, str], PlaceMatch] = {}
         self._sent = 0
         self._finished = False
         self._workers: list[_Worker] = []
+        plain = (options.region, options.reference_date, options.rule_set, options.assume_id_scan)
+        self._here = _Source()
+        self._here_checker = _Checker(mapping, plain)
         context = multiprocessing.get_context("spawn")
         try:
             for _ in range(max(1, min(WORKERS, os.cpu_count() or 1))):
@@ -239,16 +259,25 @@ class SpreadRun(_Run):
             add(EARLIER_BASE + rowid, *duplicate_key(nik, name, birth_date, marital))
 
     def _take(self, chunk: list[tuple[int, list[Any]]], expected: int) -> None:
-        """Send a chunk to the next worker (settling the oldest first when enough
-        are in flight)."""
+        """Send a chunk to the next worker, settling the chunks whose answers came
+        first when enough are in flight; while every worker is busy (starting, or
+        behind), check it here instead."""
         if not chunk:
             return
-        while len(self._pending) >= AHEAD * len(self._workers):
-            self._settle(expected)
+        limit = AHEAD * len(self._workers)
+        while len(self._pending) >= limit:
+            source, _, answer = self._pending[0]
+            if answer is not None or isinstance(source, _Worker) and source.ready():
+                self._settle(expected)
+            elif len(self._pending) < 2 * limit:
+                self._pending.append((self._here, chunk, self._here_checker.chunk(chunk)))
+                return
+            else:
+                self._settle(expected)
         worker = self._workers[self._sent % len(self._workers)]
         self._sent += 1
         worker.send(chunk)
-        self._pending.append((worker, chunk))
+        self._pending.append((worker, chunk, None))
 
     def _drain(self, expected: int) -> None:
         while self._pending:
@@ -263,8 +292,11 @@ class SpreadRun(_Run):
         rows at once with the workers' verdicts, then each duplicate flag in file
         order (it changes its row's verdict and maybe rows above it; a flagged
         row's cells shown are read with its own flag, as in one process)."""
-        worker, chunk = self._pending[0]
-        (niks, numbers, new, notes, keys, prints, places, read_niks) = worker.receive(self.cancel)
+        worker, chunk, answer = self._pending[0]
+        if answer is None:
+            assert isinstance(worker, _Worker)
+            answer = worker.receive(self.cancel)
+        (niks, numbers, new, notes, keys, prints, places, read_niks) = answer
         self._pending.popleft()
         for found in new:
             judged = self.checker.judge(list(found))
@@ -315,6 +347,8 @@ class SpreadRun(_Run):
         """Stop and reap every worker (at once unless the run finished)."""
         wait = _EXIT_S if self._finished else 0.0
         workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.hang_up()  # all at once: they end together
         for worker in workers:
             worker.close(wait)
 
@@ -423,6 +457,10 @@ def _worker_main(
         checker = _Checker(mapping, options)
         while (data := arrived.get()) is not None:
             outbox.send_bytes(_dumps((_CHUNK, checker.chunk(_loads(data)))))
+        outbox.close()
+        # Nothing is left to write: skip the interpreter's teardown (its collection
+        # of every object took about 0.3 s a worker, at the caller's end).
+        os._exit(0)
     except OSError:
         os._exit(3)  # the caller is gone
     except Exception as exc:  # noqa: BLE001 - reported to the caller, which raises it

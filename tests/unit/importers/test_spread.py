@@ -137,23 +137,40 @@ def _validate(
     monkeypatch: pytest.MonkeyPatch,
     **kwargs: Any,
 ) -> ImportReport:
+    """:func:`validate_file`, in one process or spread over workers and the caller
+    (both of which must have checked chunks)."""
     monkeypatch.setattr(spread, "wanted", lambda _path: spread_out)
     workers: list[int] = []
+    checked = {"here": 0, "worker": 0}
 
     def progress(_done: int, _expected: int) -> None:
         workers.append(len(multiprocessing.active_children()))
 
-    report = validate_file(path, options, progress=progress, **kwargs)
-    assert max(workers) == (2 if spread_out else 0)  # the path asked for was taken
+    def here(checker: Any, rows: Any, chunk: Any = spread._Checker.chunk) -> Any:
+        checked["here"] += 1
+        return chunk(checker, rows)
+
+    def worker(source: Any, cancel: Any, receive: Any = spread._Worker.receive) -> Any:
+        checked["worker"] += 1
+        return receive(source, cancel)
+
+    with pytest.MonkeyPatch.context() as counting:
+        counting.setattr(spread._Checker, "chunk", here)
+        counting.setattr(spread._Worker, "receive", worker)
+        report = validate_file(path, options, progress=progress, **kwargs)
+    assert max(workers) == (spread.WORKERS if spread_out else 0)  # the path asked for
+    assert bool(checked["here"]) == bool(checked["worker"]) == spread_out
     return report
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize("earlier", [False, True], ids=["first-part", "further-part"])
+@pytest.mark.parametrize(
+    ("kind", "earlier", "workers"),
+    [("csv", False, 1), ("csv", True, 2), ("xlsx", False, 2), ("xlsx", True, 1)],
+)
 def test_workers_give_the_report_of_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, earlier: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, earlier: bool, workers: int
 ) -> None:
-    monkeypatch.setattr(spread, "WORKERS", 2)
+    monkeypatch.setattr(spread, "WORKERS", workers)
     monkeypatch.setattr(spread.os, "cpu_count", lambda: 2)
     rows = _kabupaten_rows()
     write = write_csv if kind == "csv" else write_xlsx
