@@ -78,12 +78,15 @@ from silon_desktop.importers.pipeline import (
 from silon_desktop.importers.places import PlaceMatch, PlaceMatcher
 from silon_desktop.importers.rows import RowParser
 
-#: Worker processes (at most one per core). Two on a 2-core machine: the caller's
-#: share (reading, duplicates, the report) leaves a core's worth of time unused
-#: with one worker.
-WORKERS = 2
-#: Chunks in flight per worker.
-AHEAD = 2
+#: Worker processes (at most one per core). One: the caller checks chunks too
+#: whenever the worker is behind, so on two cores one worker and the caller share
+#: the work; a second worker cost about 1 s more CPU (its start-up, three busy
+#: processes on two cores) for the 1.2M-row CSV and finished no sooner (see above).
+WORKERS = 1
+#: Chunks in flight per worker: enough that the worker never waits while the
+#: caller checks or settles a chunk (with 2 the worker idled and the caller
+#: checked 42% of the rows: 14-17 s for 1.2M rows, against 11-14 s with 4).
+AHEAD = 4
 #: A pipe's room where the system lets it be set (Linux's default limit for a user).
 PIPE_BYTES = 1024 * 1024
 #: How often a waiting caller looks at its cancel flag (seconds).

@@ -40,6 +40,6 @@ def test_workers_of_a_killed_validation_exit(tmp_path: Path) -> None:
         workers = psutil.Process(child.pid).children(recursive=True)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
-    assert len(workers) >= 3  # two workers and multiprocessing's resource tracker
+    assert len(workers) >= 2  # a worker and multiprocessing's resource tracker
     _, alive = psutil.wait_procs(workers, timeout=30)
     assert alive == []

@@ -286,6 +286,7 @@ def test_a_killed_worker_is_an_error_and_the_other_stops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(spread, "wanted", lambda _path: True)
+    monkeypatch.setattr(spread, "WORKERS", 2)
     monkeypatch.setattr(spread.os, "cpu_count", lambda: 2)
     path = write_csv(tmp_path / "k.csv", supporter_rows(400))
     workers: list[psutil.Process] = []
