@@ -1,16 +1,18 @@
-"""Validating a large supporter list without a database on every core.
+"""Validating a large supporter list without a database on both cores.
 
 ``silon-desktop validate`` (and any :func:`~silon_desktop.importers.pipeline.validate_file`
 without ``on_batch``) checks the list and keeps only the report. In one process a
-1,200,000-row CSV took 24 s on a 2-core machine, on one core. Most of a row's
-work does not depend on any other row: reading its cells into fields
+1,200,000-row CSV took about 24 s of one core of the 2-core bench machine. Most of
+a row's work does not depend on any other row: reading its cells into fields
 (``RowParser.parse_many``), matching its place names, the domain's rules
-(``RowChecker.check``) and its notes. That work runs here in worker processes,
-a chunk of rows (one batch of the one-process run) at a time, while the calling
-process keeps what is sequential and in file order: reading the file, skipping
-blank and footer rows, the duplicate tracker (a row can flag one far above it),
-the report, the cells the problem list shows, progress and cancel. The report
-is the one the one-process run makes, row for row (a test compares them).
+(``RowChecker.check``), its notes, and its duplicate key and fingerprint. That
+work runs a chunk of rows (one batch of the one-process run) at a time in a
+worker process, and in the caller whenever the worker is behind. The caller
+keeps what is sequential and in file order: reading the file, skipping blank
+and footer rows, the duplicate tracker (a row can flag one far above it, and a
+flag changes the verdict of its row), the report, the cells the problem list
+shows, progress and cancel. The report is the one the one-process run makes,
+row for row (``tests/unit/importers/test_spread.py`` compares them field by field).
 
 How, and why:
 
@@ -19,27 +21,38 @@ How, and why:
   caller's threads, locks, Qt or database connection; the frozen bundle's
   launcher calls ``multiprocessing.freeze_support()`` for it).
 - Pipes only, never a file: no cell may reach a temporary file or a log line.
-  The caller sends a chunk's cells (lists of text); a worker answers with compact
-  columns: each row's NIK, a number for its verdict (a worker's verdicts are sent
-  once), the three fields duplicates compare, and only the rows with notes
-  carry them. The duplicate tracker's fingerprint is Python's ``hash`` of text,
-  which differs from process to process: it is taken here, in the caller.
-- Bounded: at most :data:`AHEAD` chunks per worker are in flight, so memory holds
-  a few chunks of cells beside the report. A worker reads its pipe in a thread
-  of its own, so the caller's send never waits for a worker busy answering.
-- Chunks go round the workers in turn and are settled in the order sent, so the
-  caller settles rows in file order. Each worker matches places with its own
-  memo; the spellings it found first are handed on with each chunk and the caller
-  keeps the first of each, which gives the one-process order.
+  The caller sends a chunk's cells; a worker answers with compact columns: each
+  row's NIK, a number for its verdict (each verdict's codes are sent once), the
+  notes of the rows that have any, and each row's duplicate key and fingerprint
+  (:func:`~silon_desktop.domain.supporters.duplicate_key`: the one-process
+  tracker's fingerprint is Python's ``hash`` of text, seeded differently in
+  every process). Both ways travel as ``marshal`` (``pickle`` only for what it
+  cannot carry, such as a workbook's dates), in pipes widened to hold a chunk.
+- Bounded: at most :data:`AHEAD` chunks per worker are in flight, and the caller
+  checks a chunk itself only while they are (at most as many again), so memory
+  holds a few chunks of cells beside the report. A worker reads its pipe in a
+  thread of its own, so the caller's send never waits for a worker busy answering.
+- In order: chunks are settled in the order they were read, whoever checked them.
+  Each checker matches places with its own memo; the spellings it found first
+  are handed on with each chunk and the caller keeps the first of each, which is
+  the one-process order (a spelling's match never depends on the rows before it).
 - Cancel: the caller stops the workers and raises ``ImportCancelled``. A worker
   that dies or fails raises :class:`~silon_desktop.importers.parallel.ValidatorCrashed`
   (a worker's error says its type and line, never its message, which may quote
   a cell). If the caller dies, even by SIGKILL, a worker's next read of its pipe
   ends (or its write fails) and it exits. Every worker is joined: no zombie.
 - When: only for a file above :mod:`~silon_desktop.importers.parallel`'s sizes
-  (about 100,000 rows, where a process's start-up, about a second of CPU for
-  the interpreter, modules and region indexes, pays back) and with a second core.
-  Imports keep their own arrangement (a validating process beside the writer).
+  (about 100,000 rows; a worker's start-up costs about 0.6 s of CPU: interpreter,
+  modules, region indexes) and with a second core. Imports and corrected lists
+  keep their own arrangement (a validating process beside the writer).
+
+Measured on the 2-core bench machine, ``bench_scale.py --child validate`` of its
+1.2M-row CSV (other engineers' tests running, load 2.5-2.7): one worker and the
+caller 11.1 and 14.2 s, about 21 s of CPU together (the one-process run's CPU:
+21.8); with two chunks in flight per worker 14.3 and 17.3 s (the worker idled
+while the caller checked 42% of the rows); two workers with two chunks each
+16.9-24.7 s and about 1 s more CPU. The worker adds about 105 MB to the peak
+(its interpreter, modules and region table).
 """
 
 from __future__ import annotations
