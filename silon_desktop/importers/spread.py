@@ -63,6 +63,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 from array import array
 from collections import deque
@@ -453,6 +454,10 @@ def _worker_main(
 ) -> None:
     """A worker process: answer chunks until the caller closes its pipe (or dies)."""
     from silon_desktop.domain.regions import default_table
+
+    # Ctrl+C in a terminal reaches the whole process group: the caller decides (it
+    # stops its workers), and a worker no longer prints a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     # What stays for good (modules, the region table and its indexes) is set aside
     # from the garbage collector, whose passes then only see the chunks' objects.

@@ -331,3 +331,27 @@ def _failing_worker_main(*args: Any) -> None:
     """A worker (in its own process) whose checker is :class:`_FailingChecker`."""
     spread._Checker = _FailingChecker  # type: ignore[misc]
     spread._worker_main(*args)
+
+
+def test_ctrl_c_is_the_callers_to_act_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interrupt reaching a worker (a terminal's Ctrl+C reaches the whole process
+    group) leaves it working: the caller decides, and the report is whole."""
+    monkeypatch.setattr(spread, "wanted", lambda _path: True)
+    path = write_csv(tmp_path / "i.csv", supporter_rows(400))
+    interrupted: list[int] = []
+    answered: list[int] = []
+
+    def receive(source: Any, cancel: Any, receive: Any = spread._Worker.receive) -> Any:
+        answered.append(source.process.pid)
+        return receive(source, cancel)
+
+    def progress(_done: int, _expected: int) -> None:
+        for pid in answered:  # a worker past its start-up
+            if pid not in interrupted:
+                os.kill(pid, signal.SIGINT)
+                interrupted.append(pid)
+
+    monkeypatch.setattr(spread._Worker, "receive", receive)
+    report = validate_file(path, ImportOptions(REGION, REFERENCE, batch_size=20), progress=progress)
+    assert interrupted and len(report.rows) == 400
+    assert len(set(answered)) == 1 and len(answered) > 1  # it went on answering
