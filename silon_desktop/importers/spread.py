@@ -108,7 +108,7 @@ _POLL_S = 0.1
 #: How long a worker may take to exit after its pipe closed (seconds).
 _EXIT_S = 5.0
 
-_CHUNK, _CRASH = range(2)
+_CHUNK, _CRASH, _READY = range(3)
 
 #: A chunk's answer: NIKs, verdict numbers, new verdicts' codes, notes by position,
 #: duplicate keys and fingerprints (:func:`duplicate_key`), new place matches (key
@@ -178,6 +178,7 @@ class _Worker(_Source):
             self.process.start()
         child_in.close()
         child_out.close()
+        self._started = False
 
     def send(self, rows: list[tuple[int, list[Any]]]) -> None:
         try:
@@ -216,6 +217,24 @@ class _Worker(_Source):
         """The error for a worker whose pipe closed (its exit code once it is reaped)."""
         self.process.join(timeout=_EXIT_S)
         return ValidatorCrashed(f"worker exit code {self.process.exitcode}")
+
+    def started(self) -> bool:
+        """Whether the worker has started (its modules and region indexes loaded): a
+        chunk sent before would wait in its pipe, and the caller with it once the
+        pipe is full (about 0.5 s of its time at each validation's start).
+
+        Raises:
+            ValidatorCrashed: the worker failed or died on its way.
+        """
+        if not self._started and self.results.poll(0):
+            try:
+                message = _loads(self.results.recv_bytes())
+            except EOFError as exc:
+                raise self._died() from exc
+            if message[0] != _READY:
+                raise ValidatorCrashed(message[1])
+            self._started = True
+        return self._started
 
     def ready(self) -> bool:
         """Whether the answer to the oldest chunk sent has come (or the worker is gone)."""
@@ -281,17 +300,20 @@ class SpreadRun(_Run):
         behind), check it here instead."""
         if not chunk:
             return
-        limit = AHEAD * len(self._workers)
-        while len(self._pending) >= limit:
+        workers = [worker for worker in self._workers if worker.started()]
+        limit = AHEAD * len(workers)
+        while self._pending and len(self._pending) >= limit:
             source, _, answer = self._pending[0]
             if answer is not None or isinstance(source, _Worker) and source.ready():
                 self._settle(expected)
-            elif len(self._pending) < 2 * limit:
-                self._pending.append((self._here, chunk, self._here_checker.chunk(chunk)))
-                return
+            elif len(self._pending) < limit + AHEAD:
+                break
             else:
                 self._settle(expected)
-        worker = self._workers[self._sent % len(self._workers)]
+        if len(self._pending) >= limit:  # no worker free (or started yet)
+            self._pending.append((self._here, chunk, self._here_checker.chunk(chunk)))
+            return
+        worker = workers[self._sent % len(workers)]
         self._sent += 1
         worker.send(chunk)
         self._pending.append((worker, chunk, None))
@@ -476,6 +498,7 @@ def _worker_main(
     threading.Thread(target=receive, name="receive", daemon=True).start()
     try:
         checker = _Checker(mapping, options)
+        outbox.send_bytes(_dumps((_READY,)))
         while (data := arrived.get()) is not None:
             outbox.send_bytes(_dumps((_CHUNK, checker.chunk(_loads(data)))))
         outbox.close()

@@ -8,7 +8,9 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,26 +143,53 @@ def _validate(
     (both of which must have checked chunks)."""
     monkeypatch.setattr(spread, "wanted", lambda _path: spread_out)
     workers: list[int] = []
-    checked = {"here": 0, "worker": 0}
 
     def progress(_done: int, _expected: int) -> None:
         workers.append(len(multiprocessing.active_children()))
 
-    def here(checker: Any, rows: Any, chunk: Any = spread._Checker.chunk) -> Any:
-        checked["here"] += 1
-        return chunk(checker, rows)
-
-    def worker(source: Any, cancel: Any, receive: Any = spread._Worker.receive) -> Any:
-        checked["worker"] += 1
-        return receive(source, cancel)
-
     with pytest.MonkeyPatch.context() as counting:
-        counting.setattr(spread._Checker, "chunk", here)
-        counting.setattr(spread._Worker, "receive", worker)
+        checked = _caller_waits_for_a_worker(counting)
         report = validate_file(path, options, progress=progress, **kwargs)
     assert max(workers) == (spread.WORKERS if spread_out else 0)  # the path asked for
-    assert bool(checked["here"]) == bool(checked["worker"]) == spread_out
+    assert bool(checked.here) == bool(checked.answered) == spread_out
     return report
+
+
+@dataclass
+class _Checked:
+    """Chunks checked by the caller, and the pids of the workers that answered one."""
+
+    here: int = 0
+    answered: list[int] = field(default_factory=list)
+
+
+def _caller_waits_for_a_worker(patch: pytest.MonkeyPatch) -> _Checked:
+    """The caller's first chunk waits until a worker has started (the caller checks
+    chunks itself until then, and a test's small file would be done before), and the
+    chunks each side checked are counted."""
+    created: list[Any] = []
+    checked = _Checked()
+
+    def init(worker: Any, *args: Any, init: Any = spread._Worker.__init__) -> None:
+        init(worker, *args)
+        created.append(worker)
+
+    def here(checker: Any, rows: Any, chunk: Any = spread._Checker.chunk) -> Any:
+        deadline = time.monotonic() + 60
+        while not checked.here and not any(worker.started() for worker in created):
+            assert time.monotonic() < deadline, "no worker started"
+            time.sleep(0.01)
+        checked.here += 1
+        return chunk(checker, rows)
+
+    def receive(worker: Any, cancel: Any, receive: Any = spread._Worker.receive) -> Any:
+        checked.answered.append(worker.process.pid)
+        return receive(worker, cancel)
+
+    patch.setattr(spread._Worker, "__init__", init)
+    patch.setattr(spread._Checker, "chunk", here)
+    patch.setattr(spread._Worker, "receive", receive)
+    return checked
 
 
 @pytest.mark.parametrize(
@@ -311,6 +340,7 @@ def test_a_failing_worker_names_the_error_not_the_cell(
     rows[12][2] = "RAHASIA"
     path = write_csv(tmp_path / "f.csv", rows)
     monkeypatch.setattr(spread, "_worker_main", _failing_worker_main)
+    _caller_waits_for_a_worker(monkeypatch)
     with pytest.raises(ValidatorCrashed) as caught:
         validate_file(path, ImportOptions(REGION, REFERENCE, batch_size=5))
     assert "RAHASIA" not in str(caught.value)
@@ -339,19 +369,14 @@ def test_ctrl_c_is_the_callers_to_act_on(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(spread, "wanted", lambda _path: True)
     path = write_csv(tmp_path / "i.csv", supporter_rows(400))
     interrupted: list[int] = []
-    answered: list[int] = []
-
-    def receive(source: Any, cancel: Any, receive: Any = spread._Worker.receive) -> Any:
-        answered.append(source.process.pid)
-        return receive(source, cancel)
+    checked = _caller_waits_for_a_worker(monkeypatch)
 
     def progress(_done: int, _expected: int) -> None:
-        for pid in answered:  # a worker past its start-up
+        for pid in checked.answered:  # a worker past its start-up
             if pid not in interrupted:
                 os.kill(pid, signal.SIGINT)
                 interrupted.append(pid)
 
-    monkeypatch.setattr(spread._Worker, "receive", receive)
     report = validate_file(path, ImportOptions(REGION, REFERENCE, batch_size=20), progress=progress)
     assert interrupted and len(report.rows) == 400
-    assert len(set(answered)) == 1 and len(answered) > 1  # it went on answering
+    assert len(set(checked.answered)) == 1 and len(checked.answered) > 1  # it went on
