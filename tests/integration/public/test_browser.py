@@ -158,6 +158,9 @@ def test_objection_reaches_the_desktop_and_the_outcome_the_citizen(
         assert _check(page, w.server.url, nik, birth) == "listed"
         page.fill("form.object input[name=contact]", "warga@example.org")
         page.click("form.object button")
+        # The answer is the next page: waited for (is_visible does not wait, and on a
+        # loaded CI machine the form's answer had not arrived yet when it looked).
+        page.wait_for_selector("#object-filed", state="visible")
         assert page.is_visible("#object-filed")
         assert page.get_attribute("p.objection", "data-objection") == "open"
         snap(page, shots, "objection-filed-phone")

@@ -114,22 +114,37 @@ def _everything(report: ImportReport) -> tuple[object, ...]:
     )
 
 
+#: Children of the test process from before the test (other tests' servers and
+#: helpers in a whole-suite run): never this test's workers.
+_EARLIER: set[int] = set()
+
+
 @pytest.fixture(autouse=True)
 def _no_stray_children() -> Iterator[None]:
     """Every worker is gone, and reaped, when a validation returns or raises."""
+    _EARLIER.clear()
+    _EARLIER.update(child.pid for child in psutil.Process().children(recursive=True))
     yield
-    assert multiprocessing.active_children() == []
+    assert [p for p in multiprocessing.active_children() if p.pid not in _EARLIER] == []
     assert _children() == []
 
 
 def _children() -> list[psutil.Process]:
-    """This process's children (zombies too) but multiprocessing's resource tracker,
-    which ``spawn`` starts once and keeps for the life of this process."""
+    """The children this test started (zombies too), but multiprocessing's resource
+    tracker, which ``spawn`` starts once and keeps for the life of this process."""
     return [
         child
         for child in psutil.Process().children(recursive=True)
-        if "resource_tracker" not in " ".join(child.cmdline())
+        if child.pid not in _EARLIER and "resource_tracker" not in _command(child)
     ]
+
+
+def _command(process: psutil.Process) -> str:
+    """A process's command line ("" for a zombie, whose command line is gone)."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return ""
 
 
 def _validate(
