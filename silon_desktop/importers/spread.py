@@ -252,13 +252,7 @@ class _Worker(_Source):
         """Stop the worker (after ``wait`` seconds for it to end by itself, once its
         pipe is closed: :meth:`hang_up`) and reap it."""
         self.hang_up()
-        self.process.join(timeout=wait)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(timeout=10)
+        parallel.stop(self.process, wait)
         self.results.close()
         self.process.close()
 

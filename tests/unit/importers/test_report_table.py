@@ -8,15 +8,20 @@ from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport, RowResult, RowTable
 
 
-def test_rows_come_back_as_they_were_added_and_can_be_changed() -> None:
-    report = ImportReport(Path("d.xlsx"), "S", ColumnMapping("S", [1], 2, {}))
-    results = [
+def _results() -> list[RowResult]:
+    """Rows of every kind: clean, unreadable, an earlier part's duplicate, empty, cut."""
+    return [
         RowResult(2, "3214012001620002", "MS", []),
         RowResult(3, "3.21E+15", "TMS", ["NIK_FORMAT"], ["unreadable:birth_date"], 0, {"nik": "x"}),
         RowResult(4, "0214012001620002", "BMS", ["NO_ID_SCAN"], [], EARLIER_IMPORT),
         RowResult(5, "", "TMS", ["MISSING_FIELD"], ["empty:nik"]),
         RowResult(6, "3214012001620002", "MS", [], ["truncated:name"], 2),
     ]
+
+
+def test_rows_come_back_as_they_were_added_and_can_be_changed() -> None:
+    report = ImportReport(Path("d.xlsx"), "S", ColumnMapping("S", [1], 2, {}))
+    results = _results()
     for result in results:
         report.add(result)
     assert list(report.rows) == results and report.rows[-1] == results[-1]
@@ -31,14 +36,7 @@ def test_rows_come_back_as_they_were_added_and_can_be_changed() -> None:
 
 
 def test_rows_added_many_at_once_are_the_rows_added_one_by_one() -> None:
-    results = [
-        RowResult(2, "3214012001620002", "MS", []),
-        RowResult(3, "3.21E+15", "TMS", ["NIK_FORMAT"], ["unreadable:birth_date"], 0, {"nik": "x"}),
-        RowResult(4, "0214012001620002", "BMS", ["NO_ID_SCAN"], [], EARLIER_IMPORT),
-        RowResult(5, "", "TMS", ["MISSING_FIELD"], ["empty:nik"]),
-        RowResult(6, "3214012001620002", "MS", [], ["truncated:name"], 2),
-        RowResult(7, "3214012001620003", "TMS", ["NIK_FORMAT"]),
-    ]
+    results = [*_results(), RowResult(7, "3214012001620003", "TMS", ["NIK_FORMAT"])]
     one, many = RowTable(), RowTable()
     for result in results:
         one.append(result)
