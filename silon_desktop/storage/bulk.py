@@ -210,14 +210,10 @@ class SupporterBulkWriter:
 
     def add_only(self, after_rowid: int) -> None:
         """Every row becomes a new record (a further part of the pair's list):
-        nothing is matched by NIK, and :meth:`first_record` counts only records
+        nothing is matched by NIK, and :meth:`records_by_nik` finds only records
         after ``after_rowid`` (the pair's last rowid before this import)."""
         self._known_any = False
         self._after_rowid = after_rowid
-
-    def record_at(self, rowid: int) -> dict[str, Any] | None:
-        """The pair's live record with this rowid (for :meth:`rewrite`)."""
-        return self.records_at([rowid]).get(rowid)
 
     def records_at(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The pair's live records with these rowids, by rowid (for :meth:`rewrite_many`;
@@ -233,23 +229,17 @@ class SupporterBulkWriter:
             )
         return found
 
-    def first_record(self, nik: str, occurrence: int = 0) -> dict[str, Any] | None:
-        """The pair's live record a file's ``occurrence``-th row with this NIK matched."""
-        matches = self.records_by_nik([nik]).get(nik, [])
-        return matches[occurrence] if occurrence < len(matches) else None
-
     def records_by_nik(self, niks: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """The pair's live records with these NIKs, by NIK, each NIK's in insertion
-        order (``[occurrence]`` is :meth:`first_record`); rows this writer wrote count."""
+        order (``[n]``: the record a file's n-th row with that NIK matched); rows this
+        writer wrote count."""
         self._known_any = True  # rows written by this writer count
         return self._existing(list(niks))
 
-    def rewrite(self, record: Mapping[str, Any], row: Mapping[str, Any]) -> bool:
-        """Update one known record with ``row`` (outbox coalesced); False if nothing changed."""
-        return self.rewrite_many([(record, row)]) == 1
-
     def rewrite_many(self, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> int:
-        """:meth:`rewrite` of many ``(record, row)`` (each record at most once): one
+        """Update known records, each ``(record, row)`` with ``row`` (each record at
+        most once; the outbox coalesced; a record whose values are the same is left
+        alone): one
         ``executemany`` of the updates and one coalescing of their outbox entries,
         instead of a statement or three per record (an import's late duplicate flags:
         942 records of a 1.2M-row file took 1.7 s one by one). Returns how many changed."""
