@@ -345,10 +345,7 @@ def _apply_late_flags(conn: Connection, writer: SupporterBulkWriter, report: Imp
         if occurrence >= len(matches):
             continue
         record = matches[occurrence]
-        values: dict[str, Any] = {name: record[name] for name in writer.fields}
-        values["check_status"] = result.status
-        values["check_reasons"] = list(result.codes)
-        changes.append((record, values))
+        changes.append((record, _with_verdict(writer, record, result.status, result.codes)))
     writer.rewrite_many(changes)
 
 
@@ -397,11 +394,18 @@ def _apply_earlier_flags(
         if record is None:
             continue
         status, codes = checker.judge(with_duplicate(list(record["check_reasons"] or ()), code))
-        values: dict[str, Any] = {name: record[name] for name in writer.fields}
-        values["check_status"] = status
-        values["check_reasons"] = codes
-        changes.append((record, values))
+        changes.append((record, _with_verdict(writer, record, status, codes)))
     writer.rewrite_many(changes)
+
+
+def _with_verdict(
+    writer: SupporterBulkWriter, record: Mapping[str, Any], status: str, codes: Sequence[str]
+) -> dict[str, Any]:
+    """A stored record's fields with a new import verdict (for ``rewrite_many``)."""
+    values: dict[str, Any] = {name: record[name] for name in writer.fields}
+    values["check_status"] = status
+    values["check_reasons"] = list(codes)
+    return values
 
 
 def _occurrences(report: ImportReport, wanted: set[int]) -> dict[int, int]:
