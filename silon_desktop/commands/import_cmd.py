@@ -16,7 +16,8 @@ Exit status: 0 imported; 2 the file could not be read, the pair is unknown,
 the database refused (locked, disk full), ``--mapping`` is no mapping or
 ``--report`` cannot be written there; nothing was written then. 1: the rows
 were stored but the report could not be written after all (its folder
-vanished, the disk filled up).
+vanished, the disk filled up), or a checking process failed or died (nothing
+written). 130: stopped with Ctrl+C (nothing written).
 """
 
 from __future__ import annotations
@@ -107,10 +108,12 @@ def _user(app_paths: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
-    from silon_desktop.commands.validate_cmd import output_problem, read_hints
+    from silon_desktop.commands.validate_cmd import checker_failed, output_problem, read_hints
     from silon_desktop.config import Settings
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.errors import ImportFileError
+    from silon_desktop.importers.parallel import ValidatorCrashed
+    from silon_desktop.importers.pipeline import ImportCancelled
     from silon_desktop.importers.store import UnknownPair, import_file
     from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage.errors import StoreEnvironmentError
@@ -150,6 +153,13 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
+    except ValidatorCrashed as error:
+        print(checker_failed(args.file, error, "Basis data tidak berubah."), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        # The import is one transaction: leaving it by this exception rolled it back.
+        print(f"{args.file}: {ImportCancelled().message} (Ctrl+C)", file=sys.stderr)
+        return 130
     finally:
         database.close()
     print("\n".join(report.summary_lines()))

@@ -6,7 +6,8 @@ BMS or TMS; ``codes`` the reason codes) and prints a summary.
 
 Exit status: 0 the file could be read (whatever its rows hold); 2 it could not
 (missing, truncated, not a spreadsheet, empty, no header), with a message
-naming the file and the problem.
+naming the file and the problem; 1 a checking process failed or died (a bug, or
+the system killed it); 130 stopped with Ctrl+C. No report is written then.
 
 ``silon-desktop validate --template OUT.xlsx`` (or ``.csv``) saves an empty
 B.1-KWK import template instead.
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
+    from silon_desktop.importers.parallel import ValidatorCrashed
+
     try:
         report = validate_file(args.file, options)
     except ImportFileError as error:
@@ -91,7 +94,28 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)
         return 2
+    except ValidatorCrashed as error:
+        print(checker_failed(args.file, error, "Tidak ada laporan yang ditulis."), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"{args.file}: pemeriksaan dihentikan (Ctrl+C); tidak ada laporan yang ditulis.",
+            file=sys.stderr,
+        )
+        return 130
     return _write_outputs(report, args.report, args.save_mapping)
+
+
+def checker_failed(file: str, error: BaseException, outcome: str) -> str:
+    """An Indonesian message for a checking process that failed or died (a bug, or the
+    system killed it for memory): the file, what was kept, and the error's type and
+    line only (:class:`~silon_desktop.importers.parallel.ValidatorCrashed` never
+    carries a cell's value)."""
+    return (
+        f"{file}: pemeriksaan berhenti karena proses pemeriksa gagal ({error}). {outcome} "
+        "Coba lagi; bila terulang, tutup program lain agar memori cukup, lalu laporkan "
+        "pesan ini kepada admin."
+    )
 
 
 def _write_outputs(report: ImportReport, target: str | None, mapping_target: str | None) -> int:

@@ -40,6 +40,7 @@ import operator
 import os
 import pickle
 import queue
+import signal
 import sys
 import threading
 import traceback
@@ -132,7 +133,7 @@ class ValidatingProcess:
             # the import: close() stops it, and a killed importer's pipe stops it.
             daemon=False,
         )
-        with _no_main_module():
+        with child_starting():
             self.process.start()
         child_in.close()
         child_out.close()
@@ -238,7 +239,7 @@ def rows_read_aside(sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
         name="silon-import-reader",
         daemon=True,
     )
-    with _no_main_module():
+    with child_starting():
         process.start()
     send.close()
     try:
@@ -302,20 +303,34 @@ def _reader_main(send: Connection, parts: Any, name: str) -> None:
 
 
 @contextlib.contextmanager
-def _no_main_module() -> Iterator[None]:
-    """Start a child without running the parent's main script in it.
+def child_starting() -> Iterator[None]:
+    """Start a child process (``process.start()`` inside) without the parent's main
+    script, and deaf to Ctrl+C from its first instruction.
 
     ``spawn`` re-runs the parent's ``__main__`` in the child (for targets defined
     there), which runs any script whose top level lacks a ``__name__`` guard
-    again, and in a frozen bundle names a script that is no file. The target
-    here is importable by name, so the child is told of no main module at all.
+    again, and in a frozen bundle names a script that is no file. The targets
+    here are importable by name, so the child is told of no main module at all.
+
+    A terminal's Ctrl+C reaches the whole process group; the parent decides (it
+    stops its children) and a child must not print a traceback of its own, even
+    while it is still importing its modules. A child starts with the signal
+    dispositions of the parent, and Python leaves an ignored SIGINT ignored: so
+    the parent ignores it while it starts the child, when it can (the main
+    thread: a terminal's command; the application starts imports from a worker
+    thread, and no terminal sends it Ctrl+C).
     """
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
+    before: Any = None
+    if threading.current_thread() is threading.main_thread():
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         sys.modules["__main__"] = main
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 def _where(exc: BaseException) -> str:

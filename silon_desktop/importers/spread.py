@@ -182,7 +182,7 @@ class _Worker(_Source):
             name="silon-validate-worker",
             daemon=True,
         )
-        with parallel._no_main_module():
+        with parallel.child_starting():
             self.process.start()
         child_in.close()
         child_out.close()
@@ -480,7 +480,9 @@ def _worker_main(
     from silon_desktop.domain.regions import default_table
 
     # Ctrl+C in a terminal reaches the whole process group: the caller decides (it
-    # stops its workers), and a worker no longer prints a traceback of its own.
+    # stops its workers), and a worker no longer prints a traceback of its own. A
+    # worker started from the main thread ignores it from its start already
+    # (parallel.child_starting); one started from another thread from here on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     # What stays for good (modules, the region table and its indexes) is set aside

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,6 +121,99 @@ def test_import_command_imports_a_list_in_two_parts_keeping_every_row(
     db.close()
     assert names == {str(first[1][2]), "Orang Lain"}
     assert reasons == [["DUPLICATE_POTENTIAL"], ["DUPLICATE_POTENTIAL"]]
+
+
+def _election_and_pair(data_dir: Path) -> None:
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    db.close()
+
+
+def _schema(data_dir: Path) -> list[tuple[str, str]]:
+    db = open_database(data_dir / "silon.db")
+    try:
+        with db.session(readonly=True) as session:
+            rows = session.connection().exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master ORDER BY name"
+            )
+            return [(str(r[0]), str(r[1])) for r in rows]
+    finally:
+        db.close()
+
+
+def test_ctrl_c_during_an_import_says_so_and_keeps_nothing(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C after rows were written inside the import's transaction: exit 130, one
+    Indonesian sentence naming the file (no traceback), and the database as before:
+    no supporter, no outbox entry, every index there."""
+    from silon_desktop.storage.bulk import SupporterBulkWriter
+
+    _election_and_pair(data_dir)
+    before = _schema(data_dir)
+    write = SupporterBulkWriter.write
+
+    def write_then_interrupt(self: Any, rows: Any) -> Any:
+        write(self, rows)  # the rows are in the transaction, then the operator presses Ctrl+C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SupporterBulkWriter, "write", write_then_interrupt)
+    path = write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(6))
+    report = tmp_path / "r.json"
+    args = ["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]
+    assert main([*args, "--report", str(report)]) == 130
+    err = capsys.readouterr().err
+    assert "dukungan.xlsx: Impor dibatalkan; basis data tidak berubah. (Ctrl+C)" in err
+    assert not report.exists()
+    db = open_database(data_dir / "silon.db")
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 0
+        waiting = session.connection().exec_driver_sql(
+            "SELECT count(*) FROM outbox WHERE entity = 'supporter'"
+        )
+        assert waiting.scalar() == 0
+    db.close()
+    assert _schema(data_dir) == before
+    monkeypatch.setattr(SupporterBulkWriter, "write", write)
+    assert main(args) == 0  # and the same import runs afterwards: nothing left locked
+    assert "Disimpan: 6 baru" in capsys.readouterr().out
+
+
+def test_a_checking_process_that_died_gets_a_sentence_not_a_traceback(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A validating process killed (the system short of memory) or failing: exit 1,
+    the file named, what was kept, and the error's type only."""
+    from silon_desktop.importers import pipeline, store
+    from silon_desktop.importers.parallel import ValidatorCrashed
+
+    def died(*_args: Any, **_kwargs: Any) -> Any:
+        raise ValidatorCrashed("worker exit code -9")
+
+    _election_and_pair(data_dir)
+    path = write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(3))
+    monkeypatch.setattr(store, "import_file", died)
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 1
+    err = capsys.readouterr().err
+    assert "dukungan.xlsx: pemeriksaan berhenti karena proses pemeriksa gagal" in err
+    assert "worker exit code -9" in err and "Basis data tidak berubah." in err
+    assert "Traceback" not in err
+    monkeypatch.setattr(pipeline, "validate_file", died)
+    report = tmp_path / "r.json"
+    args = ["validate", str(path), "--region", "32.14", "--report", str(report)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "dukungan.xlsx: pemeriksaan berhenti" in err and "Tidak ada laporan yang ditulis." in err
+    assert not report.exists()
 
 
 def test_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
