@@ -69,11 +69,8 @@ def test_validate_runs_without_qt_or_a_database(tmp_path: Path) -> None:
 def test_import_command_stores_rows(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    _election_and_pair(data_dir)
     db = open_database(data_dir / "silon.db")
-    with db.session() as session:
-        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
     path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
     assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
     assert "Disimpan: 4 baru" in capsys.readouterr().out
@@ -92,11 +89,8 @@ def test_import_command_imports_a_list_in_two_parts_keeping_every_row(
 ) -> None:
     """The second part of a list, imported with no flag, adds its rows: a NIK of
     the first part is classified (ganda identik / potensi ganda), never overwritten."""
+    _election_and_pair(data_dir)
     db = open_database(data_dir / "silon.db")
-    with db.session() as session:
-        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
-        session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
     rows = supporter_rows(12)
     first, second = rows[:6], rows[6:]
     other = list(first[1])
@@ -123,12 +117,13 @@ def test_import_command_imports_a_list_in_two_parts_keeping_every_row(
     assert reasons == [["DUPLICATE_POTENTIAL"], ["DUPLICATE_POTENTIAL"]]
 
 
-def _election_and_pair(data_dir: Path) -> None:
-    db = open_database(data_dir / "silon.db")
+def _election_and_pair(folder: Path, election: str = "e1", pair: str = "p1") -> None:
+    """An election of 32.14 and one pair in it, in the data folder's database."""
+    db = open_database(folder / "silon.db")
     with db.session() as session:
-        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.add(Election(id=election, scope="32.14", kind="bupati", region_code="32.14"))
         session.flush()
-        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+        session.add(Pair(id=pair, scope="32.14", election_id=election))
     db.close()
 
 
@@ -226,12 +221,7 @@ def test_import_data_dir_after_the_subcommand(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = tmp_path / "operator-b"
-    db = open_database(other / "silon.db")
-    with db.session() as session:
-        session.add(Election(id="e2", scope="32.14", kind="bupati", region_code="32.14"))
-        session.flush()
-        session.add(Pair(id="p2", scope="32.14", election_id="e2"))
-    db.close()
+    _election_and_pair(other, "e2", "p2")
     path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(2))
     assert main(["import", str(path), "--pair", "p2", "--data-dir", str(other)]) == 0
     assert "Disimpan: 2 baru" in capsys.readouterr().out
