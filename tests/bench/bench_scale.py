@@ -35,6 +35,11 @@ first sync <= 15 s with the client <= 250 MB; validate <= 10 s; server <= 1,000
 bytes per record.
 
     python tests/bench/bench_scale.py [--rows N] [--csv-rows N] [--work DIR] [--no-sync]
+                                      [--encrypted]
+
+``--encrypted`` keys every client database with a data key (SQLCipher), as an office
+PC's is after its first login; without it the clients are plain SQLite files, as in
+every figure before the eleventh session. ``"encrypted"`` in the JSON says which.
 
 The last line is one JSON object with those keys.
 """
@@ -98,7 +103,7 @@ def _folder(path: Path) -> Any:
     from silon_desktop.storage.repository import Repository
 
     path.mkdir(parents=True, exist_ok=True)
-    db = open_database(path / "silon.db")
+    db = open_database(path / "silon.db", key=data_key())
     repo = Repository(db, "bench-importer", "bench")
     election = repo.create(
         "election",
@@ -162,7 +167,7 @@ def child_sync(
     from sync.transport import AdaptiveBatch, HttpTransport
 
     folder.mkdir(parents=True, exist_ok=True)
-    db = open_database(folder / "silon.db")
+    db = open_database(folder / "silon.db", key=data_key())
     settings = Settings(server_url=url, username="bench", device_id=device)
     transport = HttpTransport(url, token=token, read_timeout_s=600)
     engine = SyncEngine(
@@ -227,15 +232,49 @@ def measure(kind: str, *args: str) -> dict[str, Any]:
     return result
 
 
+#: With ``--encrypted``: the clients' data key (hex), handed to every measurement's
+#: process in its environment (never on a command line, which ``ps`` shows).
+KEY_ENV = "SILON_BENCH_DATA_KEY"
+
+
+def data_key() -> bytes | None:
+    """The clients' data key with ``--encrypted`` (as an office PC's database is after
+    its first login: SQLCipher), else None (plain SQLite)."""
+    hex_key = os.environ.get(KEY_ENV)
+    return bytes.fromhex(hex_key) if hex_key else None
+
+
+def _client_connect(path: Path, readonly: bool = False) -> Any:
+    """A raw connection to a client's database (keyed with ``--encrypted``)."""
+    import sqlite3
+
+    key = data_key()
+    if key is not None:
+        from silon_desktop.storage import cipher
+
+        return cipher.connect(path, key)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True) if readonly else sqlite3.connect(path)
+
+
+def _db_errors() -> tuple[type[Exception], ...]:
+    """The errors of a raw connection, plain or SQLCipher (a module of its own)."""
+    import sqlite3
+
+    if data_key() is None:
+        return (sqlite3.Error,)
+    from silon_desktop.storage import cipher
+
+    return (sqlite3.Error, cipher.dbapi().Error)
+
+
 def _live_bytes(path: Path) -> int:
     """A SQLite database's pages in use (its size without free pages: what a VACUUM
     would leave)."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
+    conn = _client_connect(path)
     try:
+        # int(): SQLCipher answers page_size as text
         pages, free, size = (
-            conn.execute(f"PRAGMA {name}").fetchone()[0]
+            int(conn.execute(f"PRAGMA {name}").fetchone()[0])
             for name in ("page_count", "freelist_count", "page_size")
         )
     finally:
@@ -259,16 +298,21 @@ def _checkpoint(path: Path) -> None:
         conn.close()
 
 
-def _dbstat(path: Path, rows: int, label: str) -> None:
+def _dbstat(path: Path, rows: int, label: str, client: bool = False) -> None:
     """Where a database's bytes go: bytes per row of each table and index (``dbstat``),
     largest first, on stderr."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = (
+        _client_connect(path, True) if client else sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    )
     try:
         found = conn.execute(
             "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
         ).fetchall()
+    except _db_errors() as error:  # a binding built without dbstat
+        print(f"dbstat {label}: {error}", file=sys.stderr)
+        return
     finally:
         conn.close()
     print(f"dbstat {label} (bytes per row over {rows:,} rows):", file=sys.stderr)
@@ -325,6 +369,7 @@ def only_first_syncs(server_dir: Path) -> dict[str, Any]:
         "snapshot_build_server_cpu_s": round(build_cpu_s, 1),
         "load_average": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
+        "encrypted": data_key() is not None,
     }
 
 
@@ -350,7 +395,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="only the first syncs, against the server folder of an earlier run (--work's server/)",
     )
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="clients' databases encrypted with a data key (SQLCipher), as an office PC's"
+        " is after its first login (default: plain SQLite, as in the earlier sessions' figures)",
+    )
     args = parser.parse_args(argv)
+    if args.encrypted:
+        os.environ[KEY_ENV] = os.urandom(32).hex()
     if args.server_dir:
         print(json.dumps(only_first_syncs(args.server_dir)))
         return 0
@@ -394,7 +447,11 @@ def main(argv: list[str] | None = None) -> int:
         "import_csv_peak_mb": round(imported_csv["peak_mb"]),
     }
     if args.no_sync:
-        imports.update(load_average=round(os.getloadavg()[0], 1), date=dt.date.today().isoformat())
+        imports.update(
+            load_average=round(os.getloadavg()[0], 1),
+            date=dt.date.today().isoformat(),
+            encrypted=data_key() is not None,
+        )
         print(json.dumps(imports))
         return 0
 
@@ -411,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     # server's WAL grows to its checkpoint size, 64 MB, whatever the records).
     _checkpoint(work / "server" / "server.sqlite3")
     server_db_bytes = _size(work / "server" / "server.sqlite3")
-    _dbstat(work / "kantor-xlsx" / "silon.db", args.rows, "importing client")
+    _dbstat(work / "kantor-xlsx" / "silon.db", args.rows, "importing client", client=True)
     _dbstat(work / "server" / "server.sqlite3", records, "server")
     result = {
         **imports,
@@ -424,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_db_bytes_per_record": round(server_db_bytes / records),
         "load_average": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
+        "encrypted": data_key() is not None,
     }
     print(json.dumps(result))
     return 0
