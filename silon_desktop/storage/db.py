@@ -190,6 +190,12 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
             log.warning("SQLite refused WAL mode (got %s)", mode)
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # SQLite's own temporary files (an index build's sorter, a large ORDER BY, a
+        # temp table) stay in memory, on a plain file as on an encrypted one
+        # (cipher.apply_key): by default they go to the system's temp folder, and an
+        # index built on a plain folder's supporters (an import before the first
+        # login) wrote their NIKs and names there, unlinked but on disk.
+        cursor.execute("PRAGMA temp_store = MEMORY")
     finally:
         cursor.close()
 

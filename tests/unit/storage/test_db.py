@@ -202,3 +202,52 @@ def test_disk_full_during_a_write_rolls_back(db: Database) -> None:
     with db.session(readonly=True) as session:
         assert session.query(SyncState).count() == 0
     capped.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd (Linux)")
+def test_an_index_build_on_a_plain_file_writes_no_temporary_file(tmp_path: Path) -> None:
+    """SQLite's sorter spills a large index build to temporary files, by default in the
+    system's temp folder (unlinked, so no directory scan sees them, but on disk).
+    While supporters' NIKs and names are sorted into an index, every file the process
+    has open is the database's own (its folder) or was open before."""
+    import os
+
+    def open_files() -> set[str]:
+        found = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                found.add(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass  # closed meanwhile (the listing's own descriptor)
+        return found
+
+    database = open_database(tmp_path / "data" / "silon.db")
+    before = open_files()
+    seen: set[str] = set()
+    try:
+        with database.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            # A tiny cache: the sorter's memory limit, so that any spill happens early.
+            raw.execute("PRAGMA cache_size = 10")
+            with conn.begin():
+                conn.exec_driver_sql("CREATE TABLE t (nik TEXT, name TEXT)")
+                conn.exec_driver_sql(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                    " WHERE i < 20000) INSERT INTO t SELECT printf('3214%012d', i * 7919"
+                    " % 20000), 'Nama Pendukung ' || i FROM n"
+                )
+
+                def look() -> int:
+                    seen.update(open_files())
+                    return 0
+
+                raw.set_progress_handler(look, 2000)
+                conn.exec_driver_sql("CREATE INDEX ix_t ON t (nik, name)")
+                raw.set_progress_handler(None, 0)
+    finally:
+        database.close()
+    assert seen, "the progress handler never ran"
+    data = str(tmp_path / "data")
+    outside = {f for f in seen - before if f.startswith("/") and not f.startswith(data)}
+    assert not outside, outside
