@@ -19,14 +19,18 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Index, text
 from sqlalchemy.schema import DropIndex
 
-#: The page cache (and so the sorter's list in memory) while the indexes are built.
-#: Smaller is faster here: the sorter sorts runs that fit the processor's caches and
-#: merges them. The six supporter indexes of a million rows, CPU seconds: 6.4-6.8 with
-#: 16 MB, 5.3 with 4 MB, 5.4-6.0 with 1-2 MB, 7.5 with 64 MB (a snapshot's install);
-#: 10.2-10.4 s with the import's 32 MB against 8.3 s with 4 MB (a 1.2M-row import's
-#: database, alternated). The peak falls with it: 212 MB for the install against 232
-#: with 16 MB. Sorter threads (PRAGMA threads) would need temporary files, which this
-#: store keeps in memory (no citizen's data in a file outside the encrypted database).
+#: The page cache while the indexes are built. The figures that chose it were taken on
+#: plain files, whose sorter then wrote sorted runs of the cache's size to temporary
+#: files (smaller was faster: runs that fit the processor's caches): the six supporter
+#: indexes of a million rows, CPU seconds, 6.4-6.8 with 16 MB, 5.3 with 4 MB, 5.4-6.0
+#: with 1-2 MB, 7.5 with 64 MB (a snapshot's install); 10.2-10.4 s with the import's
+#: 32 MB against 8.3 s with 4 MB (a 1.2M-row import's database, alternated). Since
+#: every connection keeps SQLite's temporary data in memory (``temp_store = MEMORY``:
+#: encrypted files always did, plain ones since the eleventh session), the sorter
+#: keeps the whole list of an index's keys in memory and sorts it once (about 80 MB
+#: for a million supporters' desa index), whatever the cache; the cache then only
+#: holds the table's pages as they are read, and a small one keeps the peak down.
+#: Sorter threads (PRAGMA threads) would need temporary files too.
 SORT_CACHE_KIB = 4 * 1024
 
 #: Indexes kept (not dropped) during a bulk load: keeping them up to date row by row
