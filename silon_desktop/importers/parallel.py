@@ -314,23 +314,30 @@ def child_starting() -> Iterator[None]:
 
     A terminal's Ctrl+C reaches the whole process group; the parent decides (it
     stops its children) and a child must not print a traceback of its own, even
-    while it is still importing its modules. A child starts with the signal
-    dispositions of the parent, and Python leaves an ignored SIGINT ignored: so
-    the parent ignores it while it starts the child, when it can (the main
-    thread: a terminal's command; the application starts imports from a worker
-    thread, and no terminal sends it Ctrl+C).
+    while it is still importing its modules. A child inherits the signal mask of
+    the thread that started it, across ``exec``: so the parent BLOCKS SIGINT while
+    it starts the child (the child never receives it), and unblocks it after,
+    when a Ctrl+C that came meanwhile is delivered to the parent (pending, not
+    lost: ignoring it instead lost a Ctrl+C that came during the start). Done from
+    the main thread only (a terminal's command); the application starts imports
+    from a worker thread, and no terminal sends it Ctrl+C.
     """
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     before: Any = None
-    if threading.current_thread() is threading.main_thread():
-        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask"):
+        # multiprocessing starts its resource tracker with the first child, and
+        # UNBLOCKS SIGINT after (its own start blocks it): started first, here.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         sys.modules["__main__"] = main
         if before is not None:
-            signal.signal(signal.SIGINT, before)
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _where(exc: BaseException) -> str:

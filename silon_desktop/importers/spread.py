@@ -481,8 +481,8 @@ def _worker_main(
 
     # Ctrl+C in a terminal reaches the whole process group: the caller decides (it
     # stops its workers), and a worker no longer prints a traceback of its own. A
-    # worker started from the main thread ignores it from its start already
-    # (parallel.child_starting); one started from another thread from here on.
+    # worker started from the main thread has it blocked from its start already
+    # (parallel.child_starting); one started from another thread ignores it from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     # What stays for good (modules, the region table and its indexes) is set aside
