@@ -40,6 +40,9 @@ def test_ctrl_c_stops_a_validation_with_a_message_and_no_report(tmp_path: Path) 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # As from a terminal: Ctrl+C not ignored, whoever started this test (a shell
+        # runs a job started with "&" with SIGINT ignored, and children inherit that).
+        preexec_fn=_ctrl_c_default,
     )
     me = psutil.Process(proc.pid)
     try:
@@ -74,6 +77,10 @@ def test_ctrl_c_stops_a_validation_with_a_message_and_no_report(tmp_path: Path) 
     while time.monotonic() < deadline and any(map(_running, pids)):
         time.sleep(0.05)
     assert not [pid for pid in pids if _running(pid)]
+
+
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _running(pid: int) -> bool:

@@ -287,6 +287,9 @@ def test_a_ctrl_c_while_a_child_starts_reaches_the_parent_after_and_never_the_ch
     answer, child_end = context.Pipe(duplex=False)
     process = context.Process(target=_report_sigint_blocked, args=(child_end,))
     interrupted = False
+    # Python's own Ctrl+C handler, whoever started this run (a shell runs a job
+    # started with "&" with SIGINT ignored, and Python then leaves it ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with parallel.child_starting():
             process.start()
@@ -295,6 +298,8 @@ def test_a_ctrl_c_while_a_child_starts_reaches_the_parent_after_and_never_the_ch
             assert not interrupted  # held while the child starts
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert interrupted  # delivered once the start was over
         assert answer.poll(60) and answer.recv() is True
