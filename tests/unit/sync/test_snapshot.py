@@ -448,3 +448,43 @@ def test_a_decoded_part_is_checked_by_its_bytes_without_a_second_parse() -> None
         with pytest.raises(fmt.SnapshotError) as refused:
             fmt.check_decoded_part(manifest, index, part)
         assert refused.value.code is code
+
+
+def test_a_part_is_no_larger_than_a_feed_page() -> None:
+    """A client holds a part in Python objects while it applies it and fetches the
+    next: parts the size of the largest feed page keep a million-record first sync
+    under the client's memory bound (issue 19)."""
+    from sync.server.feed import MAX_LIMIT
+
+    assert 0 < fmt.PART_RECORDS <= MAX_LIMIT
+
+
+def test_the_client_holds_the_part_it_applies_and_only_the_next_one(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts are fetched one ahead of the one being applied, never all at once: the
+    client's memory does not grow with the scope's size."""
+    from sync.client.apply import Applier
+
+    a, _pair = seeded(make_client, 40)
+    b = make_client("b")
+    _learn_key(b)
+    fetched: list[str] = []
+    ahead: list[int] = []
+    real_call, real_page = b.transport.call, Applier.feed_page
+
+    def call(method: str, path: str, *args: object, **kwargs: object) -> object:
+        if path.startswith("/v1/snapshot/"):
+            fetched.append(path)
+        return real_call(method, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def feed_page(self: Applier, conn: object, page: dict[str, object]) -> object:
+        ahead.append(len(fetched) - len(ahead) - 1)  # fetched beyond this part
+        return real_page(self, conn, page)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(b.transport, "call", call)
+    monkeypatch.setattr(Applier, "feed_page", feed_page)
+    assert b.sync().complete
+    assert b.records() == a.records()
+    assert len(fetched) == 6  # 2 + 40 records in parts of 7
+    assert ahead[: len(fetched)] and max(ahead[: len(fetched)]) <= 1
