@@ -17,7 +17,8 @@ one: an import validates in a process of its own; ``*_cpu_s`` their CPU seconds)
    sync (push of every row, then its pull) and the retention the application
    runs after a complete sync: ``importer_sync_s``, then ``db_bytes_per_row``
    (its database file over the rows; ``db_live_bytes_per_row`` without the pages
-   retention freed, which the file keeps until a VACUUM) and
+   retention freed, which the file keeps until a VACUUM; ``archive_bytes_per_row``
+   the archive file retention moved the acknowledged mutations to) and
    ``server_bytes_per_record`` (the server's database with its WAL, while it runs,
    over its records; ``server_db_bytes_per_record`` the file alone after the server
    stopped, its WAL checkpointed into it and truncated; where the bytes go, per table and index,
@@ -47,6 +48,7 @@ The last line is one JSON object with those keys.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -55,6 +57,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +306,10 @@ def _dbstat(path: Path, rows: int, label: str, client: bool = False) -> None:
     largest first, on stderr."""
     import sqlite3
 
+    if client and data_key() is not None:
+        with _plain_copy(path) as plain:
+            _dbstat(plain, rows, f"{label} (its plain copy: indexes rebuilt by the copy)")
+        return
     conn = (
         _client_connect(path, True) if client else sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     )
@@ -319,6 +326,31 @@ def _dbstat(path: Path, rows: int, label: str, client: bool = False) -> None:
     for name, size in found:
         if size / rows >= 1:
             print(f"  {name:40s} {size / rows:8.1f}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _plain_copy(path: Path) -> Iterator[Path]:
+    """A plain copy of an encrypted client database (``sqlcipher_export``), for
+    ``dbstat``, which the SQLCipher build lacks; made in the database's own folder,
+    readable by its owner only, and removed after."""
+    from silon_desktop.storage import cipher
+
+    plain = path.with_name("dbstat-plain.db")
+    plain.unlink(missing_ok=True)
+    os.close(os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    key = data_key()
+    assert key is not None
+    conn = cipher.connect(path, key)
+    try:
+        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+    finally:
+        conn.close()
+    try:
+        yield plain
+    finally:
+        plain.unlink(missing_ok=True)
 
 
 def _process_cpu_s(pid: int) -> float:
@@ -474,6 +506,11 @@ def main(argv: list[str] | None = None) -> int:
         **imports,
         "db_bytes_per_row": round(_size(work / "kantor-xlsx" / "silon.db") / args.rows),
         "db_live_bytes_per_row": round(_live_bytes(work / "kantor-xlsx" / "silon.db") / args.rows),
+        # What retention moved out of the working database (acknowledged mutations,
+        # without their values): the archive file beside it.
+        "archive_bytes_per_row": round(
+            _size(work / "kantor-xlsx" / "outbox-archive.db") / args.rows
+        ),
         "importer_archived": importer["archived"],
         **synced,
         "importer_sync_s": round(importer["seconds"], 1),

@@ -59,3 +59,33 @@ def test_the_peak_is_sampled_from_outside_the_measured_process(
     # Both allocations were alive at once (the child holds its 64 MB while it waits):
     # the sum of the two processes, seen from outside, is above either alone.
     assert result["peak_mb"] > 64 + 48
+
+
+def test_where_an_encrypted_clients_bytes_go_is_printed_from_a_removed_plain_copy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    """SQLCipher's build has no ``dbstat``: the bench measured an encrypted client's
+    file size but printed no breakdown ("no such table: dbstat"). It now reads a
+    plain copy made in the client's own folder, which is gone afterwards."""
+    import os
+
+    from silon_desktop.storage import cipher
+    from tests.bench import bench_scale
+
+    key = os.urandom(32)
+    monkeypatch.setenv(bench_scale.KEY_ENV, key.hex())
+    path = tmp_path / "silon.db"
+    conn = cipher.connect(path, key)
+    conn.execute("CREATE TABLE supporter (id TEXT PRIMARY KEY, name TEXT)")
+    conn.executemany(
+        "INSERT INTO supporter VALUES (?, ?)", ((f"id-{i:06d}", "x" * 50) for i in range(2000))
+    )
+    conn.commit()
+    conn.close()
+    bench_scale._dbstat(path, 2000, "client", client=True)
+    printed = capsys.readouterr().err
+    assert "no such table" not in printed
+    lines = {line.split()[0]: float(line.split()[1]) for line in printed.splitlines()[1:]}
+    assert lines["supporter"] > 50 and "sqlite_autoindex_supporter_1" in lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["silon.db"]
+    assert cipher.is_plain(path) is False
