@@ -110,7 +110,7 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
     """Every outbox mutation of one record, oldest first, with its receipt: those
     still in the outbox and those moved to the archive once acknowledged
     (``storage.retention``: field names kept, values not)."""
-    from silon_desktop.storage.outbox import archived
+    from silon_desktop.storage.outbox import archived, archived_receipts
     from silon_desktop.storage.record_changes import field_names
 
     stmt = (
@@ -131,6 +131,8 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
                 )
             )
         }
+    if batches - receipts.keys():  # moved to the archive after their batches
+        receipts.update(archived_receipts(db.path, batches - receipts.keys()))
     live = {r["mutation_id"] for r in rows}
     entries = [
         (
@@ -172,6 +174,36 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
         )
         entries.append((int(r["seq"]), entry))
     return [entry for _seq, entry in sorted(entries, key=lambda item: item[0])]
+
+
+def receipt_of(db: Database, batch_id: str) -> dict[str, Any] | None:
+    """A batch's signed receipt as kept here: ``body`` (the dict the server signed),
+    ``signature``, ``key_id``, ``server_time``, ``verified``; from the working
+    database, or from the archive once its batch moved there (``storage.retention``).
+    None when no receipt of that batch is kept."""
+    from silon_desktop.storage.outbox import archived_receipt
+    from silon_desktop.storage.types import unpack_json
+
+    with db.session(readonly=True) as session:
+        row = (
+            session.execute(select(receipt_t).where(receipt_t.c.batch_id == batch_id))
+            .mappings()
+            .first()
+        )
+    if row is not None:
+        found = dict(row)
+    else:
+        stored = archived_receipt(db.path, batch_id)
+        if stored is None:
+            return None
+        found = {**stored, "body": unpack_json(stored["body"])}
+    return {
+        "body": found["body"],
+        "signature": str(found["signature"]),
+        "key_id": str(found["key_id"]),
+        "server_time": str(found["server_time"]),
+        "verified": bool(found["verified"]),
+    }
 
 
 def _when(stored: str | None) -> dt.datetime | None:

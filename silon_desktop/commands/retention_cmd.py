@@ -3,7 +3,8 @@
 - acknowledged changes whose batch has a verified receipt of the server leave
   the working database for ``outbox-archive.db`` in the data folder (without
   their values: the history still shows when each change was saved, sent and
-  acknowledged; the receipts stay and stay verifiable);
+  acknowledged; the server's signed receipts follow their batches there and stay
+  verifiable);
 - deleted supporters whose deletion the server acknowledged lose their personal
   fields (NIK, name, birth place and date, sex, marital status, occupation,
   address, RT/RW), in the journal too.
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{group_thousands(done.archived)} perubahan yang sudah diterima server {verb} "
         f"dipindahkan dari basis data kerja ke arsip {done.archive.name} (tanpa isi data; "
-        "tanda terima server tetap tersimpan)."
+        "tanda terima server ikut ke arsip dan tetap dapat diperiksa)."
     )
     print(
         f"{group_thousands(done.blanked)} pendukung yang terhapus {verb} dikosongkan data "

@@ -10,8 +10,9 @@
   was changed, not to what);
 - acknowledged outbox mutations whose batch has a verified receipt move to the
   archive file ``outbox-archive.db`` beside the database, without their values
-  (``storage.outbox.archive_acknowledged``); the receipts stay in the working
-  database and the record's history reads both (``sync.receipts``).
+  (``storage.outbox.archive_acknowledged``); a receipt follows once every
+  mutation of its batch did (``storage.outbox.archive_receipts``: kept as it came,
+  still verifiable), and the record's history reads both files (``sync.receipts``).
 
 It runs after each complete sync in the application and at start, and by hand
 with ``silon-desktop retention [--dry-run]``, which reports what it removed.
@@ -81,6 +82,8 @@ class RetentionReport:
             file itself shrinks with ``--vacuum``).
         archive: the archive file.
         dry_run: nothing was changed.
+        receipts: signed receipts moved to the archive with their batches (0 in a
+            dry run: they follow the mutations it only counts).
     """
 
     archived: int
@@ -89,6 +92,7 @@ class RetentionReport:
     outbox_bytes_after: int
     archive: Path
     dry_run: bool = False
+    receipts: int = 0
 
 
 def blankable(conn: Connection) -> list[str]:
@@ -145,17 +149,21 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
                 conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
             outbox.blank_values(conn, "supporter", part)
     archived = outbox.archive_acknowledged(db.path, db.engine) if purgeable else 0
-    if archived or ids:
+    receipts = outbox.archive_receipts(db.path, db.engine)
+    if archived or ids or receipts:
         release_free_pages(db)
     after = 0
     if measure:
         with read_only(db.engine).connect() as conn:
             after = outbox_bytes(conn)
-    if archived or ids:
+    if archived or ids or receipts:
         log.info(
-            "retention: %d mutations archived, %d deleted supporters blanked", archived, len(ids)
+            "retention: %d mutations and %d receipts archived, %d deleted supporters blanked",
+            archived,
+            receipts,
+            len(ids),
         )
-    return RetentionReport(archived, len(ids), before, after, archive)
+    return RetentionReport(archived, len(ids), before, after, archive, receipts=receipts)
 
 
 def release_free_pages(db: Database) -> None:

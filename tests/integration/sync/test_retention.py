@@ -1,5 +1,5 @@
 """Retention with a real server: acknowledged changes leave the working database, the
-receipts stay verifiable, deleted supporters' personal data is blanked, the command reports."""
+receipts follow them to the archive and stay verifiable, deleted supporters' personal data is blanked, the command reports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from silon_desktop.storage import outbox, retention
 from silon_desktop.storage.db import open_database
 from silon_desktop.storage.types import unpack_json
 from sync.client.state import SERVER_KEY, get_state
-from sync.receipts import record_history, verify_receipt
+from sync.receipts import receipt_of, record_history, verify_receipt
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import HttpClient, live, server_feed
 from tests.unit.sync.harness import supporter_values
@@ -91,12 +91,24 @@ def test_acknowledged_changes_leave_and_deleted_supporters_are_blanked(
     assert entry.state == "acked" and entry.receipt_verified and entry.server_time
     with a.db.session(readonly=True) as session:
         key = get_state(session.connection(), SERVER_KEY)
-    body, signature = _rows(
-        database, "SELECT body, signature FROM receipt WHERE batch_id = ?", entry.batch_id
-    )[0]
-    body = unpack_json(body)  # stored compressed (storage.types.PackedJSON)
-    assert verify_receipt({"body": body, "signature": signature}, key, entry.batch_id)
+    # its batch left the outbox: the receipt followed it to the archive, as it came
+    assert not _rows(database, "SELECT 1 FROM receipt WHERE batch_id = ?", entry.batch_id)
+    assert entry.batch_id is not None
+    receipt = receipt_of(a.db, entry.batch_id)
+    assert receipt is not None and receipt["verified"]
+    body = receipt["body"]
+    assert verify_receipt({"body": body, "signature": receipt["signature"]}, key, entry.batch_id)
     assert any(r[0] == entry.mutation_id for r in body["results"])
+    stored = _rows(
+        outbox.archive_path(database),
+        "SELECT body FROM receipts WHERE batch_id = ?",
+        entry.batch_id,
+    )
+    assert unpack_json(stored[0][0]) == body  # stored compressed (storage.types.PackedJSON)
+    # a receipt whose batch still has a row in the outbox (the newest) stays
+    left = _rows(database, "SELECT DISTINCT batch_id FROM outbox WHERE batch_id IS NOT NULL")
+    kept = {row[0] for row in _rows(database, "SELECT batch_id FROM receipt")}
+    assert {row[0] for row in left} <= kept
 
     # deleted and acknowledged: personal fields blank; not yet sent: kept
     blank = _rows(
@@ -136,8 +148,9 @@ def test_nothing_is_archived_without_a_verified_receipt(
     with a.db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE receipt SET verified = 0")
     done = retention.apply(a.db)
-    assert done.archived == 0
+    assert done.archived == 0 and done.receipts == 0
     assert not outbox.archived(a.db.path, "election", election)
+    assert _rows(a.db.path, "SELECT count(*) FROM receipt") == [(1,)]  # stays with its batch
     a.close()
     reopened = open_database(a.folder / "silon.db")
     try:

@@ -1,0 +1,174 @@
+"""Issue 19: a push's signed receipts leave the working database with their batches.
+
+A 1M-row import's push kept 525 receipts (each listing its 2,000 mutation ids) in the
+working file: 14 bytes per supporter of an encrypted database's 509. Once every
+mutation of a batch is in the archive, its receipt follows, kept as it came: the
+record's history and the proof of filing read it from there."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from silon_desktop.storage import outbox, retention
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.models import Receipt, Supporter
+from silon_desktop.storage.repository import Repository
+from silon_desktop.storage.types import pack_json
+from sync import signing
+from sync.protocol import MutationResult, ResultStatus
+from sync.receipts import receipt_of, record_history, store_receipt, verify_receipt
+from tests.unit.sync.harness import SCOPE, supporter_values
+
+KEY = signing.generate_private_key()
+PUBLIC = signing.public_key_b64(KEY)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    repo = Repository(database, device_id="dev", user="ani")
+    election = repo.create(
+        "election", {"name": "Uji", "kind": "bupati", "region_code": SCOPE}, SCOPE
+    )
+    pair = repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+    with database.engine.begin() as conn:  # the election and the pair: filed already
+        conn.execute(text("DELETE FROM outbox"))
+    assert pair
+    yield database
+    database.close()
+
+
+def _push(db: Database, count: int, *, signed: bool = True) -> tuple[str, list[str]]:
+    """``count`` new supporters sent as one batch, answered and its receipt stored."""
+    repo = Repository(db, device_id="dev", user="ani")
+    with db.engine.connect() as conn:
+        start = int(conn.execute(text("SELECT count(*) FROM supporter")).scalar_one())
+        pair = str(conn.execute(text("SELECT id FROM pair")).scalar_one())
+    ids = [repo.create("supporter", supporter_values(pair, start + n), SCOPE) for n in range(count)]
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 1000)
+        results = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
+        outbox.record_answers(conn, [(r, {"status": "applied"}) for r in results])
+        body = {
+            "batch_id": batch,
+            "server_time": "2026-12-06T05:00:00Z",
+            "results": [[r.mutation_id, "applied", 1] for r in results],
+        }
+        signature = signing.sign(KEY if signed else signing.generate_private_key(), body)
+        store_receipt(conn, batch, {"body": body, "signature": signature}, PUBLIC)
+    return batch, ids
+
+
+def _working(db: Database, sql: str) -> list[tuple[object, ...]]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def _archive(db: Database, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(outbox.archive_path(db.path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_receipt_follows_its_batch_to_the_archive_as_it_came(db: Database) -> None:
+    first, first_ids = _push(db, 5)
+    last, _ = _push(db, 3)  # the newest outbox row stays, and so does its receipt
+    stored = _working(db, f"SELECT body, signature FROM receipt WHERE batch_id = '{first}'")
+    report = retention.apply(db)
+    assert report.archived == 7 and report.receipts == 1
+    assert _working(db, "SELECT batch_id FROM receipt") == [(last,)]
+    assert _archive(db, "SELECT body, signature FROM receipts") == stored  # the same bytes
+    receipt = receipt_of(db, first)
+    assert receipt is not None and receipt["verified"] and receipt["server_time"]
+    assert verify_receipt(receipt, PUBLIC, first)
+    (entry,) = record_history(db, "supporter", first_ids[0])
+    assert entry.batch_id == first and entry.receipt_verified
+    assert entry.server_time == "2026-12-06T05:00:00Z"
+    assert receipt_of(db, last) is not None and receipt_of(db, "no-such-batch") is None
+    # the next retention finds nothing more to move, and the archived one stays once
+    assert retention.apply(db).receipts == 0
+    assert _archive(db, "SELECT count(*) FROM receipts") == [(1,)]
+
+
+def test_a_receipt_cut_short_between_the_two_files_is_moved_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, first_ids = _push(db, 4)
+    _push(db, 1)
+    assert outbox.archive_acknowledged(db.path, db.engine) == 4
+    monkeypatch.setattr(outbox, "_RECEIPTS_DELETE", text("DELETE FROM no_such_table"))
+    with pytest.raises(Exception, match="no_such_table"):
+        outbox.archive_receipts(db.path, db.engine)  # written to the archive, then cut
+    assert _working(db, f"SELECT count(*) FROM receipt WHERE batch_id = '{first}'") == [(1,)]
+    assert _archive(db, "SELECT count(*) FROM receipts") == [(1,)]
+    (entry,) = record_history(db, "supporter", first_ids[0])
+    assert entry.receipt_verified  # read from either file meanwhile
+    monkeypatch.undo()
+    assert outbox.archive_receipts(db.path, db.engine) == 1
+    assert _working(db, f"SELECT count(*) FROM receipt WHERE batch_id = '{first}'") == [(0,)]
+    assert _archive(db, "SELECT count(*) FROM receipts") == [(1,)]
+    assert verify_receipt(receipt_of(db, first) or {}, PUBLIC, first)
+
+
+def test_a_receipt_stays_while_its_batch_has_a_row_or_it_did_not_verify(db: Database) -> None:
+    unverified, _ = _push(db, 2, signed=False)
+    pending, _ = _push(db, 2)
+    assert _working(db, "SELECT batch_id, verified FROM receipt ORDER BY verified") == [
+        (unverified, 0),
+        (pending, 1),
+    ]
+    report = retention.apply(db)
+    # the unverified batch's rows are not archived (and its receipt, unproven, stays);
+    # the verified batch keeps its newest row, so its receipt stays too
+    assert report.receipts == 0
+    assert {r[0] for r in _working(db, "SELECT batch_id FROM receipt")} == {unverified, pending}
+    # a receipt no outbox row names any more, but unverified, stays where it is
+    with db.engine.begin() as conn:
+        conn.execute(text(f"DELETE FROM outbox WHERE batch_id = '{unverified}'"))
+    assert outbox.archive_receipts(db.path, db.engine) == 0
+    assert {r[0] for r in _working(db, "SELECT batch_id FROM receipt")} == {unverified, pending}
+
+
+def test_the_batches_left_are_read_through_the_state_index(db: Database) -> None:
+    """A large import waiting unsent (pending rows carry no batch) is not scanned at
+    each retention: the outbox's batches are found through its state index."""
+    _push(db, 2)
+    with db.engine.connect() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {outbox._BATCHES_LEFT}")
+        )
+    assert "SEARCH outbox USING INDEX ix_outbox_state" in plan, plan
+    sent = {s.value for s in outbox.State} - {outbox.State.PENDING.value}
+    for statement in (outbox._BATCHES_LEFT, str(outbox._RECEIPTS_DONE)):
+        listed = statement.split("state IN (")[1].split(")")[0]
+        assert {name.strip(" '") for name in listed.split(",")} == sent
+
+
+def test_an_archive_of_an_older_release_gains_the_receipts_table(db: Database) -> None:
+    with sqlite3.connect(outbox.archive_path(db.path)) as old:
+        old.execute(outbox._ARCHIVE_SCHEMA[0])  # the acked table only
+    old.close()
+    assert outbox.archived_receipts(db.path, ["b"]) == {}  # no table yet: nothing
+    first, _ = _push(db, 2)
+    _push(db, 1)
+    assert retention.apply(db).receipts == 1
+    assert outbox.archived_receipts(db.path, [first, "other"]) == {
+        first: ("2026-12-06T05:00:00Z", True)
+    }
+
+
+def test_a_receipt_body_is_stored_packed_in_both_files(db: Database) -> None:
+    first, _ = _push(db, 2)
+    _push(db, 1)
+    with db.session(readonly=True) as session:
+        body = session.scalars(select(Receipt.body).where(Receipt.batch_id == first)).one()
+    retention.apply(db)
+    (stored,) = _archive(db, f"SELECT body FROM receipts WHERE batch_id = '{first}'")[0]
+    assert stored == pack_json(body)
+    with db.session(readonly=True) as session:
+        assert session.scalars(select(Supporter.id)).all()  # the records stay
