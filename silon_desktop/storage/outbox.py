@@ -902,6 +902,13 @@ _ARCHIVE_SCHEMA = (
     # Each distinct list of field names once (issue 19): an import's creates all name
     # the same 18 fields, 208 bytes of each archived row before.
     "CREATE TABLE IF NOT EXISTS fieldsets (id INTEGER PRIMARY KEY, names TEXT NOT NULL UNIQUE)",
+    # What the rows of one batch share, once (issue 19: 130 of an archived row's 258
+    # bytes repeated the batch id, its times, the scope, the operation and the state);
+    # "" stands for a missing time or batch.
+    "CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY, scope TEXT NOT NULL,"
+    " op TEXT NOT NULL, state TEXT NOT NULL, sent_at TEXT NOT NULL, batch_id TEXT NOT NULL,"
+    " acked_at TEXT NOT NULL, archived_at TEXT NOT NULL,"
+    " UNIQUE (batch_id, sent_at, acked_at, archived_at, scope, op, state))",
     # The working database's receipt rows as stored there (issue 19: 525 receipts of a
     # 1M-row import's push, 14 bytes per supporter of the encrypted working file).
     "CREATE TABLE IF NOT EXISTS receipts (batch_id TEXT PRIMARY KEY, server_time TEXT NOT NULL,"
@@ -938,10 +945,21 @@ _ARCHIVED_RECEIPT = (
 )
 #: Rows archived since the field sets: ``fields`` is "" and ``fieldset`` names them.
 _ARCHIVE_FIELDSET = "ALTER TABLE acked ADD COLUMN fieldset INTEGER"
+#: Rows archived since the batches: their own scope, op, state and archived_at are "",
+#: sent_at, batch_id and acked_at null, and ``batch`` names the shared ones.
+_ARCHIVE_BATCH = "ALTER TABLE acked ADD COLUMN batch INTEGER"
+#: The columns ``batches`` holds for a row, in :func:`_batch`'s key order.
+_BATCH_COLUMNS = ("batch_id", "sent_at", "acked_at", "archived_at", "scope", "op", "state")
 _ARCHIVE_INSERT = (
     "INSERT OR IGNORE INTO acked (mutation_id, seq, entity, record_id, scope, op, fields,"
-    " state, created_at, sent_at, batch_id, acked_at, server_version, via_bundle,"
-    " archived_at, fieldset) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " state, created_at, server_version, via_bundle, archived_at, fieldset, batch)"
+    " VALUES (?, ?, ?, ?, '', '', '', '', ?, ?, ?, '', ?, ?)"
+)
+_ARCHIVED_ROWS = (
+    "SELECT a.*, b.batch_id AS b_batch_id, b.sent_at AS b_sent_at, b.acked_at AS b_acked_at,"
+    " b.archived_at AS b_archived_at, b.scope AS b_scope, b.op AS b_op, b.state AS b_state"
+    " FROM acked AS a LEFT JOIN batches AS b ON b.id = a.batch"
+    " WHERE a.entity = ? AND a.record_id = ? ORDER BY a.seq"
 )
 #: Acknowledged rows proven by a verified receipt, oldest first (the newest row stays).
 _PURGEABLE = text(
@@ -993,6 +1011,7 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
     archive = _open_archive(database)
     try:
         fieldsets: dict[str, int] = {}
+        batches: dict[tuple[Any, ...], int] = {}
         while True:
             with read_only(engine).connect() as conn:
                 params = {"acked": State.ACKED.value, "after": after, "limit": chunk}
@@ -1004,7 +1023,16 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
             archive.executemany(
                 _ARCHIVE_INSERT,
                 [
-                    (*row[:6], *row[7:], stamp, _fieldset(archive, fieldsets, str(row[6])))
+                    (
+                        *row[:4],  # mutation_id, seq, entity, record_id
+                        *row[8:9],  # created_at
+                        *row[12:14],  # server_version, via_bundle
+                        _fieldset(archive, fieldsets, str(row[6])),
+                        # batch_id, sent_at, acked_at, the stamp, scope, op, state
+                        _batch(
+                            archive, batches, (row[10], row[9], row[11], stamp, *row[4:6], row[7])
+                        ),
+                    )
                     for row in rows
                 ],
             )
@@ -1098,8 +1126,11 @@ def _open_archive(database: Path) -> sqlite3.Connection:
     try:
         for statement in _ARCHIVE_SCHEMA:
             archive.execute(statement)
-        if "fieldset" not in {r[1] for r in archive.execute("PRAGMA table_info(acked)")}:
+        columns = {r[1] for r in archive.execute("PRAGMA table_info(acked)")}
+        if "fieldset" not in columns:
             archive.execute(_ARCHIVE_FIELDSET)
+        if "batch" not in columns:
+            archive.execute(_ARCHIVE_BATCH)
         archive.commit()
     except BaseException:
         archive.close()
@@ -1117,6 +1148,28 @@ def _fieldset(archive: sqlite3.Connection, known: dict[str, int], names: str) ->
             "SELECT id FROM fieldsets WHERE names = ?", (canonical,)
         ).fetchone()
         known[names] = found = int(found)
+    return found
+
+
+def _batch(
+    archive: sqlite3.Connection, known: dict[tuple[Any, ...], int], key: tuple[Any, ...]
+) -> int:
+    """The id of what these rows share in the archive's ``batches`` (added when new);
+    ``key`` in :data:`_BATCH_COLUMNS` order, a missing value stored as ""."""
+    found = known.get(key)
+    if found is None:
+        stored = tuple("" if value is None else str(value) for value in key)
+        archive.execute(
+            "INSERT OR IGNORE INTO batches (batch_id, sent_at, acked_at, archived_at, scope,"
+            " op, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            stored,
+        )
+        (found,) = archive.execute(
+            "SELECT id FROM batches WHERE batch_id = ? AND sent_at = ? AND acked_at = ?"
+            " AND archived_at = ? AND scope = ? AND op = ? AND state = ?",
+            stored,
+        ).fetchone()
+        known[key] = found = int(found)
     return found
 
 
@@ -1141,8 +1194,11 @@ def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]
     conn.row_factory = sqlite3.Row
     rows: list[sqlite3.Row] = []
     try:
+        shared = "batch" in {r[1] for r in conn.execute("PRAGMA table_info(acked)")}
         rows = conn.execute(
-            "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
+            _ARCHIVED_ROWS
+            if shared  # else an archive from before the batches
+            else "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
             (entity, record_id),
         ).fetchall()
         sets = {int(i): str(n) for i, n in conn.execute("SELECT id, names FROM fieldsets")}
@@ -1156,6 +1212,10 @@ def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]
     out = []
     for row in rows:
         item = dict(row)
+        shared_values = {name: item.pop(f"b_{name}", None) for name in _BATCH_COLUMNS}
+        if item.pop("batch", None) is not None:
+            for name, value in shared_values.items():
+                item[name] = None if value == "" and name.endswith(("_at", "_id")) else value
         fieldset = item.pop("fieldset", None)
         names = sets.get(int(fieldset), "[]") if fieldset is not None else item["fields"]
         item["fields"] = sorted(orjson.loads(names or "[]"))

@@ -39,6 +39,21 @@ def _ids(db: Database) -> list[str]:
         return list(session.scalars(select(Supporter.id).order_by(Supporter.nik)))
 
 
+def _answered(db: Database) -> str:
+    """Every waiting mutation sent as one batch, applied by the server, and the batch's
+    verified receipt kept: the batch id."""
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 100)
+        answers = [
+            (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"status": "applied"})
+            for c in claimed
+        ]
+        outbox.record_answers(conn, answers)
+    with db.session() as session:
+        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    return batch
+
+
 def test_the_outbox_holds_no_supporter_values(db: Database) -> None:
     conn = sqlite3.connect(db.path)
     try:
@@ -92,15 +107,7 @@ def test_names_of_the_fields_a_marked_create_sets(db: Database) -> None:
 
 def test_acknowledged_creates_are_archived_with_their_field_names(db: Database) -> None:
     record = _ids(db)[0]
-    with db.engine.begin() as conn:
-        batch, claimed = outbox.claim_batch(conn, 100)
-        answers = [
-            (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"status": "applied"})
-            for c in claimed
-        ]
-        outbox.record_answers(conn, answers)
-    with db.session() as session:
-        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    _answered(db)
     moved = outbox.archive_acknowledged(db.path, db.engine)
     assert moved == 29  # the newest row stays (it keeps the sequence rising)
     with db.engine.connect() as conn:
@@ -126,15 +133,7 @@ def test_archived_rows_share_their_field_names_and_older_rows_still_read(db: Dat
             (first,),
         )
     old.close()
-    with db.engine.begin() as conn:
-        batch, claimed = outbox.claim_batch(conn, 100)
-        answers = [
-            (MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1), {"status": "applied"})
-            for c in claimed
-        ]
-        outbox.record_answers(conn, answers)
-    with db.session() as session:
-        session.add(Receipt(batch_id=batch, server_time="t", body={}, signature="s", verified=True))
+    _answered(db)
     assert outbox.archive_acknowledged(db.path, db.engine) == 29
     history = outbox.archived(db.path, "supporter", first)
     assert [(h["mutation_id"], h["fields"]) for h in history][0] == ("m-old", ["name", "nik"])
@@ -146,6 +145,32 @@ def test_archived_rows_share_their_field_names_and_older_rows_still_read(db: Dat
         assert stored.fetchall() == [("",)]  # the names are in the one field set
     conn.close()
     assert sets == [(orjson.dumps(CREATE_FIELDS).decode(),)]
+
+
+def test_archived_rows_share_their_batch_and_read_back_whole(db: Database) -> None:
+    """Issue 19: what a batch's rows share (its id, when it was sent, acknowledged and
+    archived, the scope, the operation, the state) is kept once in the archive; each
+    row reads back with every value it had in the outbox."""
+    batch = _answered(db)
+    columns = "mutation_id, entity, record_id, scope, op, state, sent_at, batch_id, acked_at"
+    with sqlite3.connect(db.path) as conn:
+        before = {r[0]: r for r in conn.execute(f"SELECT {columns} FROM outbox")}
+    conn.close()
+    assert outbox.archive_acknowledged(db.path, db.engine) == 29
+    path = outbox.archive_path(db.path)
+    with sqlite3.connect(path) as conn:
+        shared = conn.execute("SELECT batch_id, scope, op, state FROM batches").fetchall()
+        own = conn.execute(
+            "SELECT DISTINCT scope, op, state, batch_id, sent_at, acked_at FROM acked"
+        ).fetchall()
+    conn.close()
+    assert shared == [(batch, "32.14", "upsert", "acked")]
+    assert own == [("", "", "", None, None, None)]
+    read = [item for record in _ids(db) for item in outbox.archived(db.path, "supporter", record)]
+    assert len(read) == 29
+    for item in read:
+        got = tuple(item[name] for name in columns.split(", "))
+        assert got == before[item["mutation_id"]] and item["archived_at"]
 
 
 def test_retention_gives_the_freed_pages_back_to_the_disk(
