@@ -501,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     _checkpoint(work / "server" / "server.sqlite3")
     server_db_bytes = _size(work / "server" / "server.sqlite3")
     _dbstat(work / "kantor-xlsx" / "silon.db", args.rows, "importing client", client=True)
+    _dbstat(work / "kantor-xlsx" / "outbox-archive.db", args.rows, "importing client's archive")
     _dbstat(work / "server" / "server.sqlite3", records, "server")
     result = {
         **imports,
