@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -121,20 +122,22 @@ def environment_error(error: BaseException) -> StoreEnvironmentError | None:
 
 
 def _is_sqlcipher_error(error: BaseException | None) -> bool:
-    """An exception of the SQLCipher driver (an encrypted database): same result codes."""
-    from silon_desktop.storage.cipher import dbapi
-
-    return isinstance(error, dbapi().Error)
+    """An exception of the SQLCipher driver (an encrypted database): same result codes.
+    Only a loaded driver raises them: a plain database's process does not load it."""
+    driver = sys.modules.get("sqlcipher3.dbapi2")
+    return driver is not None and isinstance(error, driver.Error)
 
 
 @contextmanager
 def environment_errors() -> Iterator[None]:
     """Driver errors of the environment (disk full, locked, damaged) raised as their
     :class:`StoreEnvironmentError`: a message for the operator, never the failed
-    statement with its values; anything else (a bug) passes unchanged."""
+    statement with its values; anything else (a bug) passes unchanged. Through
+    SQLAlchemy or straight from a driver's own connection (the outbox archive's
+    ``sqlite3``, a raw SQLCipher connection)."""
     try:
         yield
-    except sa_exc.DBAPIError as error:
+    except Exception as error:
         problem = environment_error(error)
         if problem is None:
             raise

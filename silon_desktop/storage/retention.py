@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Table, and_, exists, null, or_, select, text,
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database, read_only
+from silon_desktop.storage.errors import environment_errors
 from silon_desktop.storage.models import OutboxMutation, Supporter
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,16 @@ def apply(db: Database, *, dry_run: bool = False, measure: bool = True) -> Reten
         db: the open working database.
         dry_run: only count what would be removed.
         measure: read the outbox's size before and after (a scan of its pages).
+
+    Raises:
+        StoreEnvironmentError: a file refused (the disk full, the archive not
+            writable); what was not yet moved stays where it was.
     """
+    with environment_errors():
+        return _apply(db, dry_run=dry_run, measure=measure)
+
+
+def _apply(db: Database, *, dry_run: bool, measure: bool) -> RetentionReport:
     with read_only(db.engine).connect() as conn:  # counting commits nothing
         before = outbox_bytes(conn) if measure else 0
         ids = blankable(conn)

@@ -172,3 +172,38 @@ def test_a_receipt_body_is_stored_packed_in_both_files(db: Database) -> None:
     assert stored == pack_json(body)
     with db.session(readonly=True) as session:
         assert session.scalars(select(Supporter.id)).all()  # the records stay
+
+
+def test_a_full_disk_under_the_archive_is_the_operators_message_and_loses_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The archive is written through its own ``sqlite3`` connection: a full disk there
+    escaped as a raw ``sqlite3.OperationalError``, which the application's retention
+    after a sync and at start (``Services.retain``: "never fails the caller") did not
+    catch. It is now the store's DiskFull, and nothing was moved or lost."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.services.app import Services
+    from silon_desktop.storage.errors import DiskFull
+
+    first, _ = _push(db, 300)
+    _push(db, 1)
+    real = outbox._open_archive
+
+    def full(database: Path) -> sqlite3.Connection:  # no page more than it has now
+        conn = real(database)
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(outbox, "_open_archive", full)
+    with pytest.raises(DiskFull):
+        retention.apply(db)
+    waiting = _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'")
+    assert waiting == [(301,)]  # every acknowledged mutation still in the outbox
+    assert _working(db, f"SELECT count(*) FROM receipt WHERE batch_id = '{first}'") == [(1,)]
+    services = Services(paths.resolve(db.path.parent), Settings(), db)
+    assert services.retain() is None
+    assert "retention skipped" in caplog.text
+    monkeypatch.undo()
+    assert retention.apply(db).archived == 300  # the disk has room again: all of it moves
