@@ -97,6 +97,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Integer,
+    LargeBinary,
     Table,
     Text,
     bindparam,
@@ -113,7 +115,7 @@ from sqlalchemy.orm import Session
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.db import read_only
-from silon_desktop.storage.models import OutboxMutation, utcnow
+from silon_desktop.storage.models import OutboxMutation, Receipt, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
     ENTITIES,
@@ -154,6 +156,7 @@ _CHUNK = 500  # ids per IN (...) clause
 _WAITING_VALUES = [s.value for s in WAITING]
 
 outbox_t: Table = OutboxMutation.__table__  # type: ignore[assignment]
+receipt_t: Table = Receipt.__table__  # type: ignore[assignment]
 
 WireChanges = dict[str, list[JsonValue]]
 #: Where outbox transitions run: a Core connection, or an ORM session's connection.
@@ -916,25 +919,31 @@ _ARCHIVE_SCHEMA = (
     " verified INTEGER NOT NULL, received_at TEXT, archived_at TEXT NOT NULL)",
 )
 #: The batches outbox rows still name: a row has a batch id once it was sent (pending
-#: rows have none), so the state index skips a large import that waits unsent. The
-#: states are every :class:`State` but pending (``test_archived_receipts`` checks).
-_BATCHES_LEFT = (
-    "SELECT batch_id FROM outbox WHERE state IN ('sent', 'acked', 'conflict', 'rejected')"
-    " AND batch_id IS NOT NULL"
+#: rows have none), so the state index skips a large import that waits unsent.
+_BATCHES_LEFT = select(outbox_t.c.batch_id).where(
+    outbox_t.c.state.in_([state.value for state in State if state is not State.PENDING]),
+    outbox_t.c.batch_id.is_not(None),
 )
 #: Verified receipts no outbox row points to any more (every mutation of the batch
-#: archived), as stored.
-_RECEIPTS_DONE = text(
-    "SELECT batch_id, server_time, body, signature, key_id, verified, received_at"
-    " FROM receipt WHERE verified AND batch_id NOT IN (SELECT batch_id FROM outbox"
-    " WHERE state IN ('sent', 'acked', 'conflict', 'rejected') AND batch_id IS NOT NULL)"
-    " ORDER BY batch_id LIMIT :limit"
+#: archived), as stored: the packed body and the time as their bytes and text.
+_RECEIPTS_DONE = (
+    select(
+        receipt_t.c.batch_id,
+        receipt_t.c.server_time,
+        type_coerce(receipt_t.c.body, LargeBinary),
+        receipt_t.c.signature,
+        receipt_t.c.key_id,
+        receipt_t.c.verified,
+        type_coerce(receipt_t.c.received_at, Text),
+    )
+    .where(receipt_t.c.verified.is_(True), receipt_t.c.batch_id.not_in(_BATCHES_LEFT))
+    .order_by(receipt_t.c.batch_id)
+    .limit(bindparam("limit", type_=Integer))
 )
-_RECEIPTS_DELETE = text(
-    "DELETE FROM receipt WHERE batch_id IN :ids AND batch_id NOT IN (SELECT batch_id"
-    " FROM outbox WHERE state IN ('sent', 'acked', 'conflict', 'rejected')"
-    " AND batch_id IS NOT NULL)"
-).bindparams(bindparam("ids", expanding=True))
+_RECEIPTS_DELETE = delete(receipt_t).where(
+    receipt_t.c.batch_id.in_(bindparam("ids", expanding=True)),
+    receipt_t.c.batch_id.not_in(_BATCHES_LEFT),
+)
 _ARCHIVE_RECEIPT = (
     "INSERT OR IGNORE INTO receipts (batch_id, server_time, body, signature, key_id,"
     " verified, received_at, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
