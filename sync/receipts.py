@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from silon_desktop.storage.errors import StoreEnvironmentError
 from silon_desktop.storage.models import OutboxMutation, Receipt, RecordHistory, utcnow
 from sync import signing
 
@@ -106,11 +108,43 @@ class HistoryEntry:
     via_bundle: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RecordHistoryRead:
+    """A record's history as far as it could be read.
+
+    Attributes:
+        entries: oldest first (:func:`record_history`'s).
+        archive_problem: why the archive (acknowledged changes moved out of the
+            working database, ``storage.retention``) could not be read, or None.
+            ``entries`` then holds only what the working database keeps: the
+            operator is told the list is incomplete, never shown it as whole.
+        archive_file: the archive's path when it could not be read (to name it).
+    """
+
+    entries: list[HistoryEntry]
+    archive_problem: StoreEnvironmentError | None = None
+    archive_file: Path | None = None
+
+
 def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEntry]:
     """Every outbox mutation of one record, oldest first, with its receipt: those
     still in the outbox and those moved to the archive once acknowledged
-    (``storage.retention``: field names kept, values not)."""
-    from silon_desktop.storage.outbox import archived, archived_receipts
+    (``storage.retention``: field names kept, values not).
+
+    Raises:
+        StoreEnvironmentError: the archive cannot be read (a part of the history
+            would be missing; :func:`read_history` gives the rest with the reason).
+    """
+    found = read_history(db, entity, record_id)
+    if found.archive_problem is not None:
+        raise found.archive_problem
+    return found.entries
+
+
+def read_history(db: Database, entity: str, record_id: str) -> RecordHistoryRead:
+    """:func:`record_history`, with what the working database keeps when the archive
+    cannot be read (damaged, unreadable) and the reason beside it."""
+    from silon_desktop.storage.outbox import archive_path, archived, archived_receipts
     from silon_desktop.storage.record_changes import field_names
 
     stmt = (
@@ -119,7 +153,12 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
         .where(outbox_t.c.entity == entity, outbox_t.c.record_id == record_id)
         .order_by(outbox_t.c.seq)
     )
-    old = archived(db.path, entity, record_id)
+    problem: StoreEnvironmentError | None = None
+    try:
+        old = archived(db.path, entity, record_id)
+    except StoreEnvironmentError as error:
+        log.warning("the outbox archive cannot be read (%s)", error.code)
+        old, problem = [], error
     with db.session(readonly=True) as session:
         rows = session.execute(stmt).mappings().all()
         batches = {r["batch_id"] for r in old if r["batch_id"]}
@@ -132,7 +171,10 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
             )
         }
     if batches - receipts.keys():  # moved to the archive after their batches
-        receipts.update(archived_receipts(db.path, batches - receipts.keys()))
+        try:
+            receipts.update(archived_receipts(db.path, batches - receipts.keys()))
+        except StoreEnvironmentError as error:  # damaged between the two reads
+            problem = error
     live = {r["mutation_id"] for r in rows}
     entries = [
         (
@@ -173,7 +215,10 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
             via_bundle=r["via_bundle"],
         )
         entries.append((int(r["seq"]), entry))
-    return [entry for _seq, entry in sorted(entries, key=lambda item: item[0])]
+    ordered = [entry for _seq, entry in sorted(entries, key=lambda item: item[0])]
+    if problem is None:
+        return RecordHistoryRead(ordered)
+    return RecordHistoryRead(ordered, problem, archive_path(db.path))
 
 
 def receipt_of(db: Database, batch_id: str) -> dict[str, Any] | None:

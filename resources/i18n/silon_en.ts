@@ -323,6 +323,22 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>%1 dan %2 kolom lain</source>
+        <translation>%1 and %2 more fields</translation>
+    </message>
+    <message>
+        <source>Arsip perubahan yang sudah diterima server (berkas %1) %2. Daftar di bawah TIDAK LENGKAP: perubahan lama yang sudah diterima server dan tanda terimanya tidak ditampilkan. Data dan perubahan yang belum terkirim tidak terpengaruh; server tetap menyimpan riwayat lengkapnya. Simpan salinan berkas itu dan hubungi admin KPU.</source>
+        <translation>The archive of changes the server already accepted (file %1) %2. The list below is NOT COMPLETE: older changes the server accepted, and their receipts, are not shown. Your data and the changes not yet sent are not affected; the server keeps the whole history. Keep a copy of that file and contact your KPU administrator.</translation>
+    </message>
+    <message>
+        <source>rusak</source>
+        <translation>is damaged</translation>
+    </message>
+    <message>
+        <source>tidak dapat dibaca</source>
+        <translation>cannot be read</translation>
+    </message>
+    <message>
         <source>dipulihkan</source>
         <translation>restored</translation>
     </message>

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from silon_desktop.services.access import Access, Session
     from silon_desktop.services.imports import ImportService
     from sync.client.bundles import BundleContents, BundleResult
+    from sync.receipts import RecordHistoryRead
     from sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
@@ -733,10 +734,12 @@ class Services:
             return self._problem(error)
         return None
 
-    def history(self, entity: str, record_id: str) -> builtins.list[Any]:
-        from sync.receipts import record_history
+    def history(self, entity: str, record_id: str) -> RecordHistoryRead:
+        """A record's way to the server; with what the working database keeps and
+        the reason when the archive of acknowledged changes cannot be read."""
+        from sync.receipts import read_history
 
-        return list(record_history(self.db, entity, record_id))
+        return read_history(self.db, entity, record_id)
 
     def conflict_history(self, entity: str, record_id: str) -> builtins.list[Record]:
         """Every conflict of a record, open and resolved (nothing is dropped)."""

@@ -86,7 +86,8 @@ import datetime as dt
 import os
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -115,6 +116,7 @@ from sqlalchemy.orm import Session
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.db import read_only
+from silon_desktop.storage.errors import environment_errors
 from silon_desktop.storage.models import OutboxMutation, Receipt, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
@@ -957,6 +959,8 @@ _ARCHIVE_FIELDSET = "ALTER TABLE acked ADD COLUMN fieldset INTEGER"
 #: Rows archived since the batches: their own scope, op, state and archived_at are "",
 #: sent_at, batch_id and acked_at null, and ``batch`` names the shared ones.
 _ARCHIVE_BATCH = "ALTER TABLE acked ADD COLUMN batch INTEGER"
+#: SQLite's generic result code: in the archive's reads, a table or column it lacks.
+_SQLITE_ERROR = 1
 #: The columns ``batches`` holds for a row, in :func:`_batch`'s key order.
 _BATCH_COLUMNS = ("batch_id", "sent_at", "acked_at", "archived_at", "scope", "op", "state")
 _ARCHIVE_INSERT = (
@@ -1112,17 +1116,44 @@ def archived_receipt(database: Path, batch_id: str) -> dict[str, Any] | None:
 
 def _archive_rows(database: Path, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     """Rows of a query on the archive, read only; none without the file or the table
-    (an archive from before archived receipts)."""
+    (an archive from before archived receipts).
+
+    Raises:
+        StoreEnvironmentError: the archive cannot be read (damaged, unreadable).
+    """
+    with _reading_archive(database) as conn:
+        if conn is None:
+            return []
+        try:
+            return [tuple(r) for r in conn.execute(sql, params)]
+        except sqlite3.OperationalError as error:
+            if _missing_table(error):
+                return []
+            raise
+
+
+@contextmanager
+def _reading_archive(database: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to the archive beside ``database`` (None without one),
+    closed after. A damaged or unreadable archive is the store's environment error
+    (:class:`~silon_desktop.storage.errors.CorruptDatabase` for a damaged file), never
+    a driver error, and never read as an empty archive: what it holds is history."""
     path = archive_path(database)
     if not path.exists():
-        return []
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [tuple(r) for r in conn.execute(sql, params)]
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        conn.close()
+        yield None
+        return
+    with environment_errors():
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def _missing_table(error: sqlite3.OperationalError) -> bool:
+    """SQLite's plain SQLITE_ERROR (a table or column an older archive lacks), not
+    the file's state (locked, unreadable: those have their own codes)."""
+    return getattr(error, "sqlite_errorcode", None) == _SQLITE_ERROR
 
 
 def _open_archive(database: Path) -> sqlite3.Connection:
@@ -1195,29 +1226,32 @@ def _archived_fields(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def archived(database: Path, entity: str, record_id: str) -> list[dict[str, Any]]:
-    """One record's archived mutations, oldest first (``fields``: a list of names)."""
-    path = archive_path(database)
-    if not path.exists():
-        return []
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    """One record's archived mutations, oldest first (``fields``: a list of names).
+
+    Raises:
+        StoreEnvironmentError: the archive cannot be read (damaged, unreadable).
+    """
     rows: list[sqlite3.Row] = []
-    try:
-        shared = "batch" in {r[1] for r in conn.execute("PRAGMA table_info(acked)")}
-        rows = conn.execute(
-            _ARCHIVED_ROWS
-            if shared  # else an archive from before the batches
-            else "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
-            (entity, record_id),
-        ).fetchall()
-        sets = {int(i): str(n) for i, n in conn.execute("SELECT id, names FROM fieldsets")}
-    except sqlite3.OperationalError:
-        # no table yet, or an archive from before the field sets
-        sets = {}
-        if not rows:
+    sets: dict[int, str] = {}
+    with _reading_archive(database) as conn:
+        if conn is None:
             return []
-    finally:
-        conn.close()
+        conn.row_factory = sqlite3.Row
+        try:
+            shared = "batch" in {r[1] for r in conn.execute("PRAGMA table_info(acked)")}
+            rows = conn.execute(
+                _ARCHIVED_ROWS
+                if shared  # else an archive from before the batches
+                else "SELECT * FROM acked WHERE entity = ? AND record_id = ? ORDER BY seq",
+                (entity, record_id),
+            ).fetchall()
+            sets = {int(i): str(n) for i, n in conn.execute("SELECT id, names FROM fieldsets")}
+        except sqlite3.OperationalError as error:
+            if not _missing_table(error):
+                raise
+            # no table yet, or an archive from before the field sets
+            if not rows:
+                return []
     out = []
     for row in rows:
         item = dict(row)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.ui.labels import (
     entity_label,
@@ -37,6 +38,8 @@ from sync.protocol import ENTITIES
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
 _REASON_FIELDS = ("check_reasons", "admin_reasons", "field_reasons")
 _STATUS_FIELDS = ("check_status", "admin_status", "field_status")
+#: Fields named in a row of the journey table (the rest are counted; its tooltip lists all).
+FIELDS_SHOWN = 4
 
 
 def _local(moment: Any) -> str:
@@ -134,8 +137,19 @@ class HistoryDialog(QDialog):
         layout.addWidget(QLabel(self.tr("<b>Konflik</b>")))
         layout.addWidget(self.conflict_table, 1)
         layout.addWidget(buttons)
-        self.entries = backend.history(entity, record_id)
-        if not self.entries and int(record.get("version") or 0) > 0:
+        found = backend.history(entity, record_id)
+        self.entries = found.entries
+        self.archive_notice = QLabel()
+        self.archive_notice.setObjectName("archiveNotice")
+        self.archive_notice.setWordWrap(True)
+        self.archive_notice.setStyleSheet("color: #a61b1b;")
+        if found.archive_problem is not None:
+            self.archive_notice.setText(
+                self._archive_text(found.archive_problem, str(found.archive_file))
+            )
+        self.archive_notice.setVisible(found.archive_problem is not None)
+        layout.insertWidget(2, self.archive_notice)
+        if not self.entries and int(record.get("version") or 0) > 0 and not found.archive_problem:
             # Nothing sent from here: say where the record came from, not an empty table.
             self.heading.setText(
                 self.heading.text()
@@ -148,6 +162,34 @@ class HistoryDialog(QDialog):
         self._fill()
         self._fill_journal(backend.journal(entity, record_id))
         self._fill_conflicts(backend.conflict_history(entity, record_id))
+
+    def _fields_text(self, fields: tuple[str, ...]) -> str:
+        """A change's fields, the first few by name: a new record names every field,
+        and the whole list made its row taller than the table (its tooltip has all)."""
+        names = [field_label(f) for f in fields]
+        if len(names) <= FIELDS_SHOWN:
+            return ", ".join(names)
+        return (
+            self.tr("%1 dan %2 kolom lain")
+            .replace("%1", ", ".join(names[:FIELDS_SHOWN]))
+            .replace("%2", str(len(names) - FIELDS_SHOWN))
+        )
+
+    def _archive_text(self, problem: CodedError, path: str) -> str:
+        """The operator's words for an archive that could not be read: which file,
+        what is missing from the list, and that nothing else is touched."""
+        damaged = problem.code is ErrorCode.DB_CORRUPT
+        return (
+            self.tr(
+                "Arsip perubahan yang sudah diterima server (berkas %1) %2. Daftar di bawah "
+                "TIDAK LENGKAP: perubahan lama yang sudah diterima server dan tanda terimanya "
+                "tidak ditampilkan. Data dan perubahan yang belum terkirim tidak terpengaruh; "
+                "server tetap menyimpan riwayat lengkapnya. Simpan salinan berkas itu dan "
+                "hubungi admin KPU."
+            )
+            .replace("%1", path)
+            .replace("%2", self.tr("rusak") if damaged else self.tr("tidak dapat dibaca"))
+        )
 
     def _small_table(self, name: str, headers: list[str]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -215,7 +257,7 @@ class HistoryDialog(QDialog):
                 )
             cells = [
                 _local(e.saved_at),
-                ", ".join(field_label(f) for f in e.fields) or e.op,
+                self._fields_text(e.fields) or e.op,
                 sync_state_label(e.state),
                 f"{_local(e.sent_at)} ({(e.batch_id or '')[:8]})" if e.sent_at else "",
                 (
@@ -229,6 +271,8 @@ class HistoryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            every = ", ".join(field_label(f) for f in e.fields)
+            self.table.item(row, 1).setToolTip(every)  # the whole list, however long
         self.table.resizeRowsToContents()
         acked = any(e.state == "acked" for e in self.entries)
         self.print_button.setEnabled(acked)

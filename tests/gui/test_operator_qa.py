@@ -461,3 +461,30 @@ def test_history_of_a_record_from_the_server_says_where_it_came_from(
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0
     assert "diterima dari server" in dialog.heading.text()
+    assert dialog.archive_notice.isHidden()
+
+
+def test_history_with_a_damaged_archive_shows_what_it_has_and_says_it_is_incomplete(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str]
+) -> None:
+    """The archive of acknowledged changes damaged (a disk fault, a half-copied data
+    folder): the dialog opened with a raw sqlite3 error before; now it lists what the
+    working database keeps and says, naming the file, that older changes are missing."""
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    record = backend.list("supporter", pair_id=seeded["pair"])[0]
+    archive = backend.paths.database.with_name("outbox-archive.db")
+    archive.write_bytes(b"rusak" * 2000)
+    dialog = HistoryDialog(backend, "supporter", record["id"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() >= 1  # the record's own change, still in the outbox
+    assert dialog.archive_notice.isVisible()
+    notice = dialog.archive_notice.text()
+    assert str(archive) in notice and "rusak" in notice and "TIDAK LENGKAP" in notice
+    assert "diterima dari server" not in dialog.heading.text()  # not said as a whole
+    # A new record's change names every field: a few are shown, the rest counted (the
+    # whole list made the row taller than the table), all of them in its tooltip.
+    fields = dialog.table.item(0, 1)
+    assert fields.text().endswith("kolom lain") and fields.text().count(",") == 3
+    assert fields.toolTip().count(",") > 10 and "NIK" in fields.toolTip()

@@ -216,3 +216,58 @@ def test_a_full_disk_under_the_archive_is_the_operators_message_and_loses_nothin
     assert "retention skipped" in caplog.text
     monkeypatch.undo()
     assert retention.apply(db).archived == 300  # the disk has room again: all of it moves
+
+
+def test_a_damaged_archive_is_said_never_read_as_an_empty_one(db: Database) -> None:
+    """The archive holds acknowledged changes and their receipts (the proof of filing).
+    Damaged, its reads raised a raw ``sqlite3.DatabaseError`` ("file is not a
+    database") out of the record's history, and the history dialog with it. Now: the
+    store's CorruptDatabase, and the history gives what the working database keeps
+    with the reason, so the operator is told the list is incomplete."""
+    from silon_desktop.storage.errors import CorruptDatabase
+    from sync.receipts import read_history
+
+    first, first_ids = _push(db, 5)
+    last, last_ids = _push(db, 2)  # the newest row of the list stays in the outbox
+    assert retention.apply(db).archived == 6
+    (entry,) = record_history(db, "supporter", first_ids[0])  # from the archive
+    assert entry.receipt_verified
+    path = outbox.archive_path(db.path)
+    path.write_bytes(b"\x00garbage, not a database\x00" * 400)
+
+    with pytest.raises(CorruptDatabase):
+        record_history(db, "supporter", first_ids[0])
+    with pytest.raises(CorruptDatabase):
+        receipt_of(db, first)
+    with pytest.raises(CorruptDatabase):
+        outbox.archived_receipts(db.path, [first])
+    found = read_history(db, "supporter", first_ids[0])
+    assert found.entries == [] and isinstance(found.archive_problem, CorruptDatabase)
+    assert found.archive_file == path
+    newest = read_history(db, "supporter", last_ids[-1])  # still in the working database
+    assert [e.batch_id for e in newest.entries] == [last]
+    assert isinstance(newest.archive_problem, CorruptDatabase)  # said even so
+    # Retention cannot write to it: the store's error, and nothing leaves the outbox.
+    _push(db, 3)
+    with pytest.raises(CorruptDatabase):
+        retention.apply(db)
+    assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(4,)]
+    assert _working(db, f"SELECT count(*) FROM receipt WHERE batch_id = '{last}'") == [(1,)]
+
+
+def test_an_archive_without_its_tables_reads_as_empty_and_unreadable_as_a_problem(
+    db: Database,
+) -> None:
+    from silon_desktop.storage.errors import StorageUnavailable
+    from sync.receipts import read_history
+
+    _first, ids = _push(db, 2)
+    path = outbox.archive_path(db.path)
+    sqlite3.connect(path).close()  # a file made before anything was archived
+    assert outbox.archived(db.path, "supporter", ids[0]) == []
+    assert read_history(db, "supporter", ids[0]).archive_problem is None
+    path.unlink()
+    path.mkdir()  # a folder where the file should be: cannot be opened
+    found = read_history(db, "supporter", ids[0])
+    assert isinstance(found.archive_problem, StorageUnavailable)
+    assert [e.mutation_id for e in found.entries] != []  # the working rows still shown
