@@ -12,11 +12,9 @@ lean per-row report.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 from silon_desktop.domain.codes import REASON_ORDER, ReasonCode
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.supporters import DuplicateTracker
+from silon_desktop.gc_tuning import fewer_collections
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
@@ -164,34 +163,6 @@ def validate_file(
         return run.report
     finally:
         book.close()
-
-
-_collections_lock = threading.Lock()
-_collections_users = 0
-_collections_before: tuple[int, int, int] = (700, 10, 10)
-#: The cyclic garbage collector's first threshold while rows are validated: a row
-#: makes a dozen short-lived containers (no cycles), and collecting every 700 of
-#: them took about a tenth of the validation's time.
-ROWS_GC_THRESHOLD = 100_000
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often meanwhile (restored after; nested
-    and concurrent uses keep the first caller's setting)."""
-    global _collections_users, _collections_before
-    with _collections_lock:
-        if _collections_users == 0:
-            _collections_before = gc.get_threshold()
-            gc.set_threshold(ROWS_GC_THRESHOLD, *_collections_before[1:])
-        _collections_users += 1
-    try:
-        yield
-    finally:
-        with _collections_lock:
-            _collections_users -= 1
-            if _collections_users == 0:
-                gc.set_threshold(*_collections_before)
 
 
 def _expected_rows(sheet: Sheet) -> int:

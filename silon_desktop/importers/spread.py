@@ -83,13 +83,13 @@ from pathlib import Path
 from typing import Any
 
 from silon_desktop.domain.supporters import duplicate_key
+from silon_desktop.gc_tuning import BULK_GC_THRESHOLD
 from silon_desktop.importers import parallel
 from silon_desktop.importers.checks import Judgement, RowChecker
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.parallel import ValidatorCrashed
 from silon_desktop.importers.pipeline import (
     EARLIER_BASE,
-    ROWS_GC_THRESHOLD,
     BatchFn,
     ImportCancelled,
     ImportOptions,
@@ -489,7 +489,7 @@ def _worker_main(
     # from the garbage collector, whose passes then only see the chunks' objects.
     default_table().load_indexes()
     gc.freeze()
-    gc.set_threshold(ROWS_GC_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(BULK_GC_THRESHOLD, *gc.get_threshold()[1:])
     arrived: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
     def receive() -> None:

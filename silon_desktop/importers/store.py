@@ -39,6 +39,7 @@ from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, s
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.rules import Round
 from silon_desktop.domain.supporters import PERSON_FIELDS
+from silon_desktop.gc_tuning import fewer_collections
 from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping
 from silon_desktop.importers.parallel import ValidatingProcess, ValidatorCrashed
@@ -49,7 +50,6 @@ from silon_desktop.importers.pipeline import (
     ImportOptions,
     ProgressFn,
     ValidatedRow,
-    fewer_collections,
     validate_file,
     with_duplicate,
 )

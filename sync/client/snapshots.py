@@ -29,6 +29,7 @@ import orjson
 from sqlalchemy import Connection, select
 
 from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.gc_tuning import fewer_collections
 from sync import snapshot as fmt
 from sync.client.api import ServerApi
 from sync.client.apply import (
@@ -156,7 +157,8 @@ def install_file(
     if not trusted:
         raise fmt.SnapshotError(ErrorCode.SNAPSHOT_NO_SERVER_KEY, "no server key")
     manifest, parts = fmt.read_file(path, trusted, rows=False)
-    return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
+    with fewer_collections():  # as the pull stage installs one (sync.client.pull)
+        return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
 
 
 def _install(
