@@ -12,7 +12,8 @@ from typing import Any
 
 from silon_desktop.domain.errors import ErrorCode
 from sync.protocol import API_PREFIX, MutationResult, ResultStatus
-from sync.transport import EncodedBody, Transport, TransportError, encode_body
+from sync.snapshot import CLIENT_LAYOUT, Layout
+from sync.transport import EncodedBody, ServerRefused, Transport, TransportError, encode_body
 
 LOGIN = f"{API_PREFIX}/auth/login"
 LOGOUT = f"{API_PREFIX}/auth/logout"
@@ -166,8 +167,15 @@ class ServerApi:
         return data
 
     def snapshot_manifest(self) -> Any:
-        """The signed manifest of a snapshot of this account's scope (checked by the caller)."""
-        return self.transport.call("GET", SNAPSHOT, params={"layout": "columns"})
+        """The signed manifest of a snapshot of this account's scope (checked by the
+        caller), in the compact layout; in the column layout from a server that does
+        not know it yet (422: the parameter's value refused)."""
+        try:
+            return self.transport.call("GET", SNAPSHOT, params={"layout": CLIENT_LAYOUT.value})
+        except ServerRefused as exc:
+            if exc.status != 422:
+                raise
+        return self.transport.call("GET", SNAPSHOT, params={"layout": Layout.COLUMNS.value})
 
     def snapshot_part(self, snapshot_id: str, index: int) -> Any:
         """Part ``index`` of a snapshot, decoded (its digest is checked by the caller)."""

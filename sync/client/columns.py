@@ -33,6 +33,7 @@ from silon_desktop.storage.models import SYNCED_MODELS, Conflict, PairRef, pair_
 from silon_desktop.storage.records import row_to_wire
 from silon_desktop.storage.types import aware_utc, storage_text
 from sync.protocol import ENTITIES, FieldSpec, FieldType, Record, decode_value
+from sync.snapshot import SameColumn
 
 conflict_t: Table = Conflict.__table__  # type: ignore[assignment]
 
@@ -185,8 +186,10 @@ def storage_column(conv: Converter, values: list[Any]) -> Sequence[Any]:
     Raises:
         ValueError: a value does not fit the field's type (from ``conv``).
     """
-    kind = getattr(conv, "kind", None)
     count = len(values)
+    if type(values) is SameColumn:  # the compact layout's value given once: converted once
+        return SameColumn(conv(values.value), count)
+    kind = getattr(conv, "kind", None)
     nones = values.count(None)
     if kind is None:
         return list(map(conv, values))
@@ -377,8 +380,12 @@ class BulkRows:
             made = derive_columns(derive, self.entity, columns, arrays, stored, self.derived)
             stored.update(zip(self.derived, made, strict=True))
         for name in self.pair_refs:  # the pair's UUID stored as its number
-            keys = pair_keys(conn, map(str, set(stored[name])))
-            stored[name] = list(map(keys.__getitem__, map(str, stored[name])))
+            column = stored[name]
+            keys = pair_keys(conn, map(str, set(column)))
+            if type(column) is SameColumn:
+                stored[name] = SameColumn(keys[str(column.value)], count)
+            else:
+                stored[name] = list(map(keys.__getitem__, map(str, column)))
         constants = _constants(stored, count)
         self._insert_for(constants).run_columns(conn, stored)
         return count
@@ -422,6 +429,10 @@ def _constants(stored: dict[str, Any], count: int) -> tuple[tuple[str, Any], ...
     for name, values in stored.items():
         if name in _NOT_FOLDED:
             continue
+        if type(values) is SameColumn:  # known the same, no pass over it
+            if type(values.value) in _FOLDABLE:
+                out.append((name, values.value))
+            continue
         first = values[0]
         if type(first) in _FOLDABLE and values.count(first) == count:
             out.append((name, first))
@@ -439,6 +450,10 @@ def _literal(name: str, value: Any) -> Any:
 
 def _checked(values: list[Any], wanted: type, name: str) -> list[Any]:
     """``values`` when every one is exactly of type ``wanted`` (not a bool for int)."""
+    if type(values) is SameColumn:
+        if type(values.value) is not wanted:
+            raise ValueError(f"{name}: expected {wanted.__name__}")
+        return values
     if set(map(type, values)) - {wanted}:
         raise ValueError(f"{name}: expected {wanted.__name__}")
     return values
@@ -475,7 +490,11 @@ def derive_columns(
 
     # Only the inputs that differ within the block make the key (one C pass each):
     # in a large block most are the same for every row (a pair, blank verdicts).
-    varying = [n for n in picks if stored[n].count(stored[n][0]) != count]
+    varying = [
+        n
+        for n in picks
+        if type(stored[n]) is not SameColumn and stored[n].count(stored[n][0]) != count
+    ]
     if not varying:
         return [[value] * count for value in answer(0)]
     keys: list[Any] = (

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from sync.server.roles import Actor
 from sync.server.snapshots import SnapshotCache, cache_key
 from sync.server.state import ServerState
+from sync.snapshot import CLIENT_LAYOUT
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +94,14 @@ class SnapshotBuilder:
         self._stopping = threading.Event()  # wakes the thread's wait at once
 
     def wanted(self, actor: Actor) -> None:
-        """Prepare ``actor``'s read scope (column layout, what clients ask for) soon."""
+        """Prepare ``actor``'s read scope (in the layout this client asks for) soon."""
         now = time.monotonic()
         with self._lock:
             if self._stopped:
                 return
             if not self._pending:
                 self._first = now
-            self._pending.setdefault(cache_key(actor, True), actor)
+            self._pending.setdefault(cache_key(actor, CLIENT_LAYOUT), actor)
             self._last = now
             self._idle.clear()
             if self._thread is None:
@@ -147,16 +148,17 @@ class SnapshotBuilder:
                 return
 
     def _build(self, todo: list[Actor]) -> None:
-        """Bring up to date the scopes pushed to (column layout) and every kept one."""
-        jobs = {cache_key(actor, True): (actor, True) for actor in todo}
+        """Bring up to date the scopes pushed to (in the layout this client asks for)
+        and every kept one."""
+        jobs = {cache_key(actor, CLIENT_LAYOUT): (actor, CLIENT_LAYOUT) for actor in todo}
         for built in self.cache.kept():
             if built.actor is not None:
-                jobs.setdefault(cache_key(built.actor, built.columns), (built.actor, built.columns))
-        for actor, columns in jobs.values():
+                jobs.setdefault(cache_key(built.actor, built.layout), (built.actor, built.layout))
+        for actor, layout in jobs.values():
             with self._lock:
                 if self._stopped:
                     return
             try:
-                self.cache.refresh(self.state, actor, columns=columns)
+                self.cache.refresh(self.state, actor, layout=layout)
             except Exception:
                 log.exception("snapshot build failed (a request builds it instead)")

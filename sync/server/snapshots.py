@@ -78,7 +78,7 @@ class Built:
     cursor: int
     count: int
     spans: tuple[Span, ...] = ()
-    columns: bool = False
+    layout: fmt.Layout = fmt.Layout.ROWS
     actor: Actor | None = None  # whose read scope it is (kept current by the builder)
 
 
@@ -115,11 +115,17 @@ def _in_scope(stmt: Any, actor: Actor) -> Any:
 
 
 def read_span(
-    conn: Connection, actor: Actor, lo: int, hi: int, cursor: int, *, columns: bool = False
+    conn: Connection,
+    actor: Actor,
+    lo: int,
+    hi: int,
+    cursor: int,
+    *,
+    layout: fmt.Layout = fmt.Layout.ROWS,
 ) -> Iterator[tuple[Span, bytes]]:
     """The parts of the records of ``actor``'s scope with ``lo < seq <= hi``: each
     ``(span, bytes)``, at most :data:`sync.snapshot.PART_RECORDS` records, in the
-    column layout when ``columns``; the spans together cover ``(lo, hi]``."""
+    ``layout``; the spans together cover ``(lo, hi]``."""
     part_records = fmt.PART_RECORDS
     stmt = _in_scope(select(*WIRE_COLUMNS), actor)
     stmt = stmt.where(records.c.seq > lo, records.c.seq <= hi).order_by(records.c.seq)
@@ -132,7 +138,7 @@ def read_span(
             end = int(done_rows[-1].seq)
             yield Span(start, end, len(done_rows), fmt.part_digest(data)), data
             start = end
-        pending = (rows, _part(rows, cursor, columns))
+        pending = (rows, _part(rows, cursor, layout))
     if pending is not None:
         done_rows, data = pending
         yield Span(start, hi, len(done_rows), fmt.part_digest(data)), data
@@ -140,19 +146,20 @@ def read_span(
 
 @contextmanager
 def open_parts(
-    engine: Engine, actor: Actor, *, columns: bool = False
+    engine: Engine, actor: Actor, *, layout: fmt.Layout = fmt.Layout.ROWS
 ) -> Iterator[tuple[int, Iterator[tuple[int, bytes]]]]:
     """``(cursor, parts)`` read in one transaction; each part is ``(records, bytes)``,
-    in the column layout when ``columns`` (see :mod:`sync.snapshot`)."""
+    in ``layout`` (see :mod:`sync.snapshot`)."""
     with snapshot_tx(engine) as (conn, cursor):
-        spans = read_span(conn, actor, 0, cursor, cursor, columns=columns)
+        spans = read_span(conn, actor, 0, cursor, cursor, layout=layout)
         yield cursor, ((span.records, data) for span, data in spans)
 
 
-def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
+def _part(rows: Any, cursor: int, layout: fmt.Layout = fmt.Layout.ROWS) -> bytes:
     """A part's bytes from ``records`` rows: every record's fields parsed in ONE
     ``orjson.loads`` (the stored JSON texts joined into an array), each column
-    taken with ``map`` in C, no list built per record for the column layout."""
+    taken with ``map`` in C, no list built per record for the column layouts; in
+    the compact one, a column whose records all agree is given once."""
     grouped: dict[str, list[Any]] = {}
     if rows:
         kinds = set(map(itemgetter(rows[0]._fields.index("entity")), rows))
@@ -172,7 +179,10 @@ def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
             "entity": name,
             "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
         }
-        if columns:
+        if layout is fmt.Layout.COMPACT:
+            block["values"] = [_compact(column) for column in values]
+            block["count"] = len(group)
+        elif layout is fmt.Layout.COLUMNS:
             block["values"] = values
             block["count"] = len(group)
         else:
@@ -180,6 +190,14 @@ def _part(rows: Any, cursor: int, columns: bool = False) -> bytes:
         blocks.append(block)
     page = {"cursor": str(cursor), "has_more": False, "server_time": "", "entities": blocks}
     return fmt.part_bytes(page)
+
+
+def _compact(column: list[Any]) -> Any:
+    """A column as the compact layout carries it: ``{"same": value}`` when every
+    record has that value (a fresh list's blank verdicts, its pair, its round), else
+    the array. The client then reads, converts and binds that value once."""
+    same, value = fmt.same_value(column)
+    return {fmt.SAME: value} if same else column
 
 
 def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
@@ -207,12 +225,16 @@ def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
 
 
 def build(
-    state: ServerState, actor: Actor, *, columns: bool = False, previous: Built | None = None
+    state: ServerState,
+    actor: Actor,
+    *,
+    layout: fmt.Layout = fmt.Layout.ROWS,
+    previous: Built | None = None,
 ) -> Built:
     """A snapshot of what ``actor`` may read, signed by the server key: the parts of
     ``previous`` (of the same scope and layout) whose spans lost no record kept as
     they are, the rest read anew (see the module docstring)."""
-    if previous is not None and previous.columns != columns:
+    if previous is not None and previous.layout != layout:
         previous = None
     spans: list[Span] = []
     blobs: list[bytes] = []
@@ -226,13 +248,13 @@ def build(
                 blobs.append(previous.parts[step])
                 continue
             lo, hi = step
-            for span, data in read_span(conn, actor, lo, hi, cursor, columns=columns):
+            for span, data in read_span(conn, actor, lo, hi, cursor, layout=layout):
                 spans.append(span)
                 blobs.append(gzip.compress(data, compresslevel=5))
     listed = [(span.records, span.sha256) for span in spans]
     manifest = _seal(state, actor, cursor, listed)
     count = sum(span.records for span in spans)
-    return Built(manifest, tuple(blobs), cursor, count, tuple(spans), columns, actor)
+    return Built(manifest, tuple(blobs), cursor, count, tuple(spans), layout, actor)
 
 
 def _plan(
@@ -319,9 +341,9 @@ def export(state: ServerState, actor: Actor, path: Any) -> dict[str, Any]:
     return manifest
 
 
-def cache_key(actor: Actor, columns: bool) -> str:
+def cache_key(actor: Actor, layout: fmt.Layout) -> str:
     """The cache's key for ``actor``'s read scope in one layout."""
-    return repr((actor.read_prefix(), columns))
+    return repr((actor.read_prefix(), layout.value))
 
 
 class SnapshotCache:
@@ -334,18 +356,24 @@ class SnapshotCache:
         #: snapshot_id -> (monotonic time it stops being served, snapshot)
         self._retired: OrderedDict[str, tuple[float, Built]] = OrderedDict()
 
-    def get(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
+    def get(
+        self, state: ServerState, actor: Actor, *, layout: fmt.Layout = fmt.Layout.ROWS
+    ) -> Built:
         """The snapshot to serve ``actor``: the cached one while its scope changed
         little since (:func:`_stale`), else one brought up to date first."""
-        return self._current(state, actor, columns, None)
+        return self._current(state, actor, layout, None)
 
-    def refresh(self, state: ServerState, actor: Actor, *, columns: bool = False) -> Built:
+    def refresh(
+        self, state: ServerState, actor: Actor, *, layout: fmt.Layout = fmt.Layout.ROWS
+    ) -> Built:
         """The snapshot of ``actor``'s scope brought up to date when anything of the
         scope changed since it was built (the builder's call)."""
-        return self._current(state, actor, columns, 0)
+        return self._current(state, actor, layout, 0)
 
-    def _current(self, state: ServerState, actor: Actor, columns: bool, limit: int | None) -> Built:
-        key = cache_key(actor, columns)
+    def _current(
+        self, state: ServerState, actor: Actor, layout: fmt.Layout, limit: int | None
+    ) -> Built:
+        key = cache_key(actor, layout)
         with self._lock:
             scope_lock = self._building.setdefault(key, threading.Lock())
         with scope_lock:  # one build per scope at a time; the others wait for it
@@ -355,7 +383,7 @@ class SnapshotCache:
                 with self._lock:
                     self._built.move_to_end(key)
                 return cached
-            fresh = build(state, actor, columns=columns, previous=cached)
+            fresh = build(state, actor, layout=layout, previous=cached)
             with self._lock:
                 if cached is not None and cached is not fresh:
                     self._retire(cached)
@@ -376,10 +404,10 @@ class SnapshotCache:
         while len(self._retired) > RETIRED_KEPT:
             self._retired.popitem(last=False)
 
-    def peek(self, actor: Actor, *, columns: bool = False) -> Built | None:
+    def peek(self, actor: Actor, *, layout: fmt.Layout = fmt.Layout.ROWS) -> Built | None:
         """The cached snapshot of ``actor``'s scope as it is (nothing built or checked)."""
         with self._lock:
-            return self._built.get(cache_key(actor, columns))
+            return self._built.get(cache_key(actor, layout))
 
     def kept(self) -> list[Built]:
         """Every cached snapshot, least recently asked first."""
@@ -390,8 +418,8 @@ class SnapshotCache:
         """The snapshot of that id, kept or replaced less than :data:`RETIRED_S`
         ago, only when it is of ``actor``'s read scope."""
         with self._lock:
-            for columns in (False, True):
-                built = self._built.get(cache_key(actor, columns))
+            for layout in fmt.Layout:
+                built = self._built.get(cache_key(actor, layout))
                 if built is not None and built.manifest["snapshot_id"] == snapshot_id:
                     return built
             until, old = self._retired.get(snapshot_id, (0.0, None))

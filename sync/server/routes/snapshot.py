@@ -17,6 +17,7 @@ from sync.server.errors import ApiError
 from sync.server.http import ERRORS, StateDep, json_response
 from sync.server.snapshots import SnapshotCache
 from sync.server.state import ServerState
+from sync.snapshot import Layout
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
 
@@ -45,12 +46,15 @@ async def manifest(
     actor: ActorDep,
     state: StateDep,
     layout: Annotated[
-        Literal["rows", "columns"],
-        Query(description="columns: each part's blocks as one array per column (smaller)"),
+        Literal["rows", "columns", "compact"],
+        Query(
+            description="columns: each part's blocks as one array per column (smaller); "
+            'compact: the same, with a column whose records all agree as {"same": value}'
+        ),
     ] = "rows",
 ) -> Response:
     """The signed manifest of a snapshot of the caller's read scope (built if needed)."""
-    get = partial(_cache(request).get, state, actor, columns=layout == "columns")
+    get = partial(_cache(request).get, state, actor, layout=Layout(layout))
     built = await run_in_threadpool(get)
     return json_response(built.manifest)
 

@@ -6,6 +6,7 @@ import gzip
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from silon_desktop.domain.errors import ErrorCode
 from sync import signing
 from sync import snapshot as fmt
 from sync.client.state import CURSOR_KEY, get_state
+from sync.transport import ServerRefused
 from tests.unit.sync.harness import SCOPE, Client, seed_pair, seeded, supporter_values
 
 
@@ -73,7 +75,8 @@ def test_a_tampered_part_is_refused_and_nothing_is_kept(
     def tamper(method: str, path: str, *args: object, **kwargs: object) -> object:
         answer = real(method, path, *args, **kwargs)  # type: ignore[arg-type]
         if path.endswith("/2") and isinstance(answer, dict):
-            answer["entities"][0]["values"][1][0] = "32.15"  # another scope (column layout)
+            # another scope: the column its records share, given once (compact layout)
+            answer["entities"][0]["values"][1] = {"same": "32.15"}
         return answer
 
     monkeypatch.setattr(b.transport, "call", tamper)
@@ -278,10 +281,12 @@ def test_a_record_the_server_changed_after_the_push_still_comes_back(
     assert a.records() == server
 
 
-def test_parts_come_in_the_column_layout_and_an_older_client_still_gets_rows(
+def test_parts_come_in_the_compact_layout_and_older_clients_get_theirs(
     make_client: Callable[..., Client],
 ) -> None:
-    """Column layout (#19): the same records, a smaller wire; rows for whoever does not ask."""
+    """Column layout (#19): the same records, a smaller wire. Compact: a column whose
+    records all agree (the scope, a fresh list's blank verdicts) is given once. An
+    older desktop asking for columns gets arrays, and rows go to whoever does not ask."""
     a, _pair = seeded(make_client, count=30)
     b = make_client("b")
     _learn_key(b)
@@ -289,38 +294,79 @@ def test_parts_come_in_the_column_layout_and_an_older_client_still_gets_rows(
     assert b.sync().complete
     assert b.records() == a.records()
     (query,) = [q for _m, p, q in b.transport.sent if p == "/v1/snapshot"]
-    assert query == {"layout": "columns"}
-    manifest = b.transport.call("GET", "/v1/snapshot", params=query)
-    first = b.transport.call("GET", f"/v1/snapshot/{manifest['snapshot_id']}/0")
-    block = first["entities"][-1]
-    assert "rows" not in block and len(block["values"]) == len(block["columns"])
-    assert all(len(column) == block["count"] for column in block["values"])
-    old = b.transport.call("GET", "/v1/snapshot")  # an older client: no layout asked
-    part = b.transport.call("GET", f"/v1/snapshot/{old['snapshot_id']}/0")
-    assert "rows" in part["entities"][-1] and old["count"] == manifest["count"]
-    # Both layouts hold the same records.
-    checked = fmt.check_part(
-        fmt.check_manifest(manifest, b.server.public_key), 0, fmt.part_bytes(first)
-    )
-    rows_old = fmt.check_part(fmt.check_manifest(old, b.server.public_key), 0, fmt.part_bytes(part))
-    assert [list(r) for b_ in checked["entities"] for r in b_["rows"]] == [
-        list(r) for b_ in rows_old["entities"] for r in b_["rows"]
-    ]
+    assert query == {"layout": "compact"}
+
+    def first_part(params: dict[str, str] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        manifest = b.transport.call("GET", "/v1/snapshot", params=params)
+        part = b.transport.call("GET", f"/v1/snapshot/{manifest['snapshot_id']}/0")
+        return manifest, part
+
+    layouts = {
+        "compact": first_part({"layout": "compact"}),
+        "columns": first_part({"layout": "columns"}),
+        "rows": first_part(None),
+    }
+    compact = layouts["compact"][1]["entities"][-1]
+    names = compact["columns"]
+    assert "rows" not in compact and len(compact["values"]) == len(names)
+    given_once = {n for n, v in zip(names, compact["values"], strict=True) if isinstance(v, dict)}
+    assert {"scope", "version", "deleted", "admin_status"} <= given_once
+    assert not {"id", "nik", "name"} & given_once  # what differs stays an array
+    assert compact["values"][names.index("scope")] == {"same": "32.14"}
+    columns = layouts["columns"][1]["entities"][-1]
+    assert all(len(column) == columns["count"] for column in columns["values"])
+    assert "rows" in layouts["rows"][1]["entities"][-1]
+    # The three layouts hold the same records.
+    held = []
+    for manifest, part in layouts.values():
+        checked = fmt.check_part(
+            fmt.check_manifest(manifest, b.server.public_key), 0, fmt.part_bytes(part)
+        )
+        held.append([list(r) for block in checked["entities"] for r in block["rows"]])
+    first_records = layouts["compact"][0]["parts"][0]["records"]
+    assert held[0] == held[1] == held[2] and len(held[0]) == first_records > 0
 
 
-def test_a_column_part_whose_columns_disagree_with_its_count_is_refused() -> None:
+def test_a_client_asks_an_older_server_for_columns(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server from before the compact layout refuses the value (422): the client
+    asks for columns and installs them as before."""
+    a, _pair = seeded(make_client, count=12)
+    b = make_client("b")
+    _learn_key(b)
+    real = b.transport.call
+
+    def older(method: str, path: str, *args: object, **kwargs: object) -> object:
+        if kwargs.get("params") == {"layout": "compact"}:
+            raise ServerRefused("HTTP 422: layout", status=422)
+        return real(method, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(b.transport, "call", older)
+    b.transport.sent.clear()
+    assert b.sync().complete
+    assert b.records() == a.records()
+    asked = [q for _m, p, q in b.transport.sent if p == "/v1/snapshot"]
+    assert asked == [{"layout": "columns"}]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"values": [["a", "b"], ["32.14"]], "count": 2},  # a column shorter than the count
+        {"values": [["a"], {"same": "32.14"}]},  # a value given once, and no count
+        {"values": [["a"], {}], "count": 1},  # neither an array nor a value given once
+        {"values": [["a"], "32.14"], "count": 1},
+    ],
+)
+def test_a_column_part_whose_columns_disagree_with_its_count_is_refused(
+    block: dict[str, Any],
+) -> None:
     key = signing.generate_private_key()
     page = {
         "cursor": "3",
         "has_more": False,
-        "entities": [
-            {
-                "entity": "supporter",
-                "columns": ["id", "scope"],
-                "values": [["a", "b"], ["32.14"]],
-                "count": 2,
-            }
-        ],
+        "entities": [{"entity": "supporter", "columns": ["id", "scope"], **block}],
     }
     data = fmt.part_bytes(page)
     body = fmt.seal_manifest(
@@ -328,8 +374,9 @@ def test_a_column_part_whose_columns_disagree_with_its_count_is_refused() -> Non
         parts=[(2, fmt.part_digest(data))],
     )  # fmt: skip
     manifest = fmt.check_manifest(body, signing.public_key_b64(key))
-    with pytest.raises(fmt.SnapshotError, match="tidak sesuai format"):
-        fmt.check_part(manifest, 0, data)
+    for rows in (True, False):
+        with pytest.raises(fmt.SnapshotError, match="tidak sesuai format"):
+            fmt.check_part(manifest, 0, data, rows=rows)
 
 
 def test_the_importing_computers_first_sync_fetches_no_snapshot_of_its_own_rows(

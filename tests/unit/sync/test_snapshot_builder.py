@@ -28,7 +28,9 @@ def _builder(client: Client) -> snapshot_builder.SnapshotBuilder:
 
 def _prepared(client: Client) -> snapshots.Built:
     assert _builder(client).wait_idle(60)
-    built: snapshots.Built | None = client.server.app.state.snapshots.peek(READER, columns=True)
+    built: snapshots.Built | None = client.server.app.state.snapshots.peek(
+        READER, layout=fmt.CLIENT_LAYOUT
+    )
     assert built is not None
     return built
 
@@ -61,7 +63,7 @@ def test_a_snapshot_is_prepared_after_a_push_and_served_without_building(
     b.transport.sent.clear()
     assert b.sync().complete
     manifests = [q for _m, p, q in b.transport.sent if p == "/v1/snapshot"]
-    assert manifests == [{"layout": "columns"}]
+    assert manifests == [{"layout": "compact"}]
     parts = [p for _m, p, _q in b.transport.sent if p.startswith("/v1/snapshot/")]
     assert parts == [f"/v1/snapshot/{prepared.manifest['snapshot_id']}/{n}" for n in range(4)]
     # A client installing the prepared snapshot holds exactly the server's records.
@@ -109,7 +111,7 @@ def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
 ) -> None:
     a, pair = seeded(make_client, 30)
     state = a.server.app.state.server
-    previous = snapshots.build(state, READER, columns=True)
+    previous = snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT)
     late = list(_records(previous))[16:]  # feed order: the records after the first two parts
     for sid in late[::3]:
         a.repo.update("supporter", sid, {"name": "DIGANTI"})
@@ -118,8 +120,8 @@ def test_an_updated_snapshot_holds_each_record_once_as_a_fresh_build_does(
     for n in range(40, 50):
         a.repo.create("supporter", supporter_values(pair, n), SCOPE)
     assert a.sync().complete
-    updated = snapshots.build(state, READER, columns=True, previous=previous)
-    fresh = snapshots.build(state, READER, columns=True)
+    updated = snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT, previous=previous)
+    fresh = snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT)
     assert _records(updated) == _records(fresh)
     assert updated.count == fresh.count == len(_records(fresh))
     assert updated.cursor == fresh.cursor
@@ -187,12 +189,12 @@ def test_a_small_last_part_is_read_again_only_with_at_least_as_many_new_records(
     per push nor encode the same tail again each time."""
     a, pair = seeded(make_client, 12)  # 14 records: two whole parts of 7
     state = a.server.app.state.server
-    built = [snapshots.build(state, READER, columns=True)]
+    built = [snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT)]
     for n, new in enumerate((2, 1, 2)):
         for k in range(new):
             a.repo.create("supporter", supporter_values(pair, 50 + 10 * n + k), SCOPE)
         assert a.sync().complete
-        built.append(snapshots.build(state, READER, columns=True, previous=built[-1]))
+        built.append(snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT, previous=built[-1]))
     assert [[s.records for s in b.spans] for b in built] == [
         [7, 7],
         [7, 7, 2],
@@ -200,7 +202,7 @@ def test_a_small_last_part_is_read_again_only_with_at_least_as_many_new_records(
         [7, 7, 2, 3],  # 1 record in the last part, 2 new: read again with them
     ]
     assert built[3].parts[2] is built[2].parts[2] is built[1].parts[2]
-    assert _records(built[3]) == _records(snapshots.build(state, READER, columns=True))
+    assert _records(built[3]) == _records(snapshots.build(state, READER, layout=fmt.CLIENT_LAYOUT))
 
 
 def test_every_write_moves_the_record_past_the_feed_head(
