@@ -381,6 +381,7 @@ def only_first_syncs(server_dir: Path) -> dict[str, Any]:
     """The first syncs alone, against the server folder of an earlier run. A new
     server process holds no snapshot yet: one is asked for first, as the importing
     computer's sync does in a whole run, and its build is timed apart."""
+    from sync.snapshot import CLIENT_LAYOUT
     from tests.integration.server_process import ServerProcess
 
     clients = Path(tempfile.mkdtemp(prefix="bench-scale-clients-"))
@@ -390,7 +391,11 @@ def only_first_syncs(server_dir: Path) -> dict[str, Any]:
         token = server.login("bench", PASSWORD, device_id="bench-warm")
         started, before = time.perf_counter(), _process_cpu_s(pid)
         answer = server.request(
-            "GET", "/v1/snapshot", token=token, params={"layout": "columns"}, timeout=900
+            "GET",
+            "/v1/snapshot",
+            token=token,
+            params={"layout": CLIENT_LAYOUT.value},  # the one the clients ask for
+            timeout=900,
         )
         answer.raise_for_status()
         build_s, build_cpu_s = time.perf_counter() - started, _process_cpu_s(pid) - before
