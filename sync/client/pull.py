@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from silon_desktop.gc_tuning import fewer_collections
 from sync.client.api import BadAnswer, ServerApi
 from sync.client.apply import ApplyStage
 from sync.client.push import adapt, shrink
@@ -73,20 +72,6 @@ class PullStage(Stage):
         self.apply.mark(StageState.RUNNING)
         with self.db.session(readonly=True) as session:
             cursor = feed_start(session.connection())
-        # Pages of thousands of records: their columns and converted values are
-        # freed by reference counting (silon_desktop.gc_tuning).
-        with fewer_collections():
-            self._pull(cursor, report, notify, cancel)
-        if cancel.is_set():
-            raise Cancelled
-        self.mark(StageState.DONE, f"cursor {cursor}")
-        self.apply.mark(StageState.DONE, f"{report.pulled} records")
-
-    def _pull(
-        self, cursor: str, report: SyncReport, notify: ProgressFn, cancel: threading.Event
-    ) -> None:
-        """The snapshot (a first pull), then the feed from ``cursor`` until it has no
-        more or ``cancel`` is set."""
         if not cursor and self.snapshots:  # a first pull: the scope's snapshot, then the feed
             cursor = self._snapshot(report, notify, cancel) or cursor
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
@@ -116,6 +101,10 @@ class PullStage(Stage):
                 report.pulled += stats.inserted + stats.updated + stats.skipped
                 report.conflicts_new += stats.conflicts
                 notify(Progress(self.name.value, report.pulled, None))
+        if cancel.is_set():
+            raise Cancelled
+        self.mark(StageState.DONE, f"cursor {cursor}")
+        self.apply.mark(StageState.DONE, f"{report.pulled} records")
 
     def _snapshot(self, report: SyncReport, notify: ProgressFn, cancel: threading.Event) -> str:
         """Install the server's snapshot; its cursor, or "" when none was installed."""
