@@ -259,38 +259,28 @@ def main() -> int:
             print(json.dumps(push_result))
             return 0
 
-        db2, settings2, transport2 = clients["pull"]
-        started = time.perf_counter()
-        report2 = SyncEngine(
-            db2, settings2, transport2, pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000)
-        ).run(stages=("pull",))
-        pull_s = time.perf_counter() - started
-        assert report2.pulled == args.records + 2, report2
-        pull_bytes = transport2.stats.bytes_received
+        def first_pull(name: str, *, snapshots: bool = True) -> float:
+            """Seconds of a fresh client's first pull (every record arrives)."""
+            db_, settings_, transport_ = clients[name]
+            started = time.perf_counter()
+            report_ = SyncEngine(
+                db_,
+                settings_,
+                transport_,
+                pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
+                snapshots=snapshots,
+            ).run(stages=("pull",))
+            assert report_.pulled == args.records + 2, report_
+            return time.perf_counter() - started
 
+        pull_s = first_pull("pull")
+        pull_bytes = clients["pull"][2].stats.bytes_received
         # Another fresh client, once the scope's snapshot is prepared (the first pull's
         # request built it; the server's builder does the same in the background once
         # pushes have paused for snapshot_builder.QUIET_S): a client that joins later.
-        db4, settings4, transport4 = clients["ready"]
-        started = time.perf_counter()
-        report4 = SyncEngine(
-            db4, settings4, transport4, pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000)
-        ).run(stages=("pull",))
-        ready_s = time.perf_counter() - started
-        assert report4.pulled == args.records + 2, report4
-
+        ready_s = first_pull("ready")
         # The named peer in the same run: the same first pull from the feed alone.
-        db3, settings3, transport3 = clients["feed"]
-        started = time.perf_counter()
-        report3 = SyncEngine(
-            db3,
-            settings3,
-            transport3,
-            pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
-            snapshots=False,
-        ).run(stages=("pull",))
-        feed_s = time.perf_counter() - started
-        assert report3.pulled == args.records + 2, report3
+        feed_s = first_pull("feed", snapshots=False)
 
         csv_bytes = csv_gzip_bytes(rows)
         for db_, _s, t in clients.values():

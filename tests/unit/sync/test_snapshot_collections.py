@@ -18,7 +18,7 @@ import pytest
 
 from silon_desktop.gc_tuning import BULK_GC_THRESHOLD, fewer_collections
 from sync.client.apply import Applier
-from tests.unit.sync.harness import Client, seed_pair, supporter_values
+from tests.unit.sync.harness import Client, seeded, supporter_values
 
 
 @pytest.fixture
@@ -51,11 +51,8 @@ def test_parts_are_installed_with_fewer_collections_and_feed_pages_are_not(
     seen: list[tuple[str, int]],
     default_threshold: tuple[int, int, int],
 ) -> None:
-    a, b = make_client("a"), make_client("b")
-    pair = seed_pair(a)
-    for n in range(30):
-        a.repo.create("supporter", supporter_values(pair, n), "32.14")
-    assert a.sync().complete
+    a, pair = seeded(make_client, 30)
+    b = make_client("b")
     assert b.sync().complete  # the first pull: the snapshot, then the feed
     parts = {threshold for what, threshold in seen if what == "part"}
     pages = {threshold for what, threshold in seen if what == "page"}
