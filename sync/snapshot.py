@@ -55,7 +55,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -127,7 +127,7 @@ def same_value(column: list[Any]) -> tuple[bool, Any]:
     return True, first
 
 
-def column_values(entry: Any, count: int) -> list[Any]:
+def _column_values(entry: Any, count: int) -> list[Any]:
     """A column-layout block's entry as a list: the array as it came, or a
     :class:`SameColumn` for ``{"same": value}`` (which needs the block's ``count``).
 
@@ -139,6 +139,26 @@ def column_values(entry: Any, count: int) -> list[Any]:
     if isinstance(entry, dict) and len(entry) == 1 and SAME in entry and count >= 0:
         return SameColumn(entry[SAME], count)
     raise ValueError("a column is neither an array nor a value given once")
+
+
+def column_block(block: Mapping[str, Any]) -> list[list[Any]]:
+    """A column-layout block's columns as lists (a :class:`SameColumn` for a value
+    given once), one per name in its ``columns``, each of its ``count``.
+
+    Raises:
+        ValueError: an entry is malformed, or a column's length or the number of
+            columns disagrees with the block.
+    """
+    count = int(block["count"]) if "count" in block else -1
+    values = [
+        _column_values(list(entry) if type(entry) is tuple else entry, count)
+        for entry in block["values"]
+    ]
+    if count < 0:
+        count = len(values[0]) if values else 0
+    if len(values) != len(block["columns"]) or any(len(v) != count for v in values):
+        raise ValueError("column lengths differ from the count")
+    return values
 
 
 def part_bytes(page: dict[str, Any]) -> bytes:
@@ -249,21 +269,15 @@ def check_decoded_part(
 
 def _rows(page: Any, index: int, as_rows: bool = True) -> dict[str, Any]:
     """A checked part with its blocks in rows (a column-layout block turned back),
-    or, without ``as_rows``, in the layout they came in (column lengths checked; a column the compact layout
-    gave once stays a :class:`SameColumn`)."""
+    or, without ``as_rows``, in the layout they came in (checked by
+    :func:`column_block`: a column given once is then a :class:`SameColumn`)."""
     if not isinstance(page, dict):
         raise SnapshotError(ErrorCode.SNAPSHOT_MALFORMED, f"part {index}")
     try:
         for block in page.get("entities") or []:
             if "values" not in block:
                 continue
-            count = int(block["count"]) if "count" in block else -1
-            values = [column_values(entry, count) for entry in block["values"]]
-            if count < 0:
-                count = len(values[0]) if values else 0
-            if len(values) != len(block["columns"]) or any(len(v) != count for v in values):
-                raise ValueError("column lengths differ from the count")
-            block["values"] = values
+            values = block["values"] = column_block(block)
             if as_rows:  # the column layout: back to one row per record
                 del block["values"]
                 block.pop("count", None)

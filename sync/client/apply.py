@@ -40,7 +40,7 @@ from sync.client.rebase import overlay
 from sync.client.report import StageName
 from sync.client.stage import Stage
 from sync.protocol import ENTITIES, WITHDRAWAL_FIELDS, Record, decode_feed_page
-from sync.snapshot import column_values
+from sync.snapshot import column_block
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
@@ -417,10 +417,8 @@ def block_columns(block: Mapping[str, Any], width: int) -> list[list[Any]]:
         ValueError: a row or column of the wrong length.
     """
     if "values" in block:
-        given = int(block["count"]) if "count" in block else -1
-        arrays = [column_values(list(v) if type(v) is tuple else v, given) for v in block["values"]]
-        count = given if given >= 0 else len(arrays[0]) if arrays else 0
-        if len(arrays) != width or any(len(a) != count for a in arrays):
+        arrays = column_block(block)
+        if len(arrays) != width:
             raise ValueError("column lengths differ from the count")
         return arrays
     rows = block["rows"]
