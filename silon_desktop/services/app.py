@@ -881,6 +881,7 @@ class Services:
             lines.append(f"database size: {size:,} bytes")
             for table, n in database_stats(self.db.engine).items():
                 lines.append(f"  {table}: {n:,}")
+            lines.append(_archive_line(self.paths.database))
             s = self.sync_status()
             last_error = s.last_problem.message if s.last_problem is not None else "-"
             lines.append(
@@ -897,6 +898,19 @@ class Services:
         except OSError:
             lines.append("(no log file)")
         return "\n".join(_scrub(line) for line in lines)
+
+
+def _archive_line(database: Path) -> str:
+    """The diagnostics line of the outbox archive: its size, and whether it can be read
+    (a damaged one makes retention fail at every sync, which only the log says)."""
+    from silon_desktop.storage.outbox import archive_path, archive_problem
+
+    path = archive_path(database)
+    if not path.exists():
+        return "archive: none yet"
+    problem = archive_problem(database)
+    state = "readable" if problem is None else f"CANNOT BE READ ({problem.code})"
+    return f"archive: {path.name} {path.stat().st_size:,} bytes, {state}"
 
 
 def _scrub(line: str) -> str:

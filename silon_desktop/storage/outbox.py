@@ -116,7 +116,7 @@ from sqlalchemy.orm import Session
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.db import read_only
-from silon_desktop.storage.errors import environment_errors
+from silon_desktop.storage.errors import StoreEnvironmentError, environment_errors
 from silon_desktop.storage.models import OutboxMutation, Receipt, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
@@ -1148,6 +1148,18 @@ def _reading_archive(database: Path) -> Iterator[sqlite3.Connection | None]:
             yield conn
         finally:
             conn.close()
+
+
+def archive_problem(database: Path) -> StoreEnvironmentError | None:
+    """Why the archive beside ``database`` cannot be read (its schema is read: a file
+    that is not a database, or not readable); None when it can be, or is absent."""
+    try:
+        with _reading_archive(database) as conn:
+            if conn is not None:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except StoreEnvironmentError as error:
+        return error
+    return None
 
 
 def _missing_table(error: sqlite3.OperationalError) -> bool:

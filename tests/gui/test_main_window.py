@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,20 @@ def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(
     assert "supporter: 30" in text
     assert "pending=" in text
     assert "token-secret-123" not in text
+    assert "archive: none yet" in text  # nothing acknowledged was moved yet
+
+
+def test_diagnostics_say_when_the_outbox_archive_cannot_be_read(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    """A damaged archive makes retention fail at every sync, which only the log said."""
+    archive = window.backend.paths.database.with_name("outbox-archive.db")
+    sqlite3.connect(archive).close()
+    assert "archive: outbox-archive.db 0 bytes, readable" in window.copy_diagnostics()
+    archive.write_bytes(b"rusak" * 2000)
+    assert "archive: outbox-archive.db 10,000 bytes, CANNOT BE READ (db_corrupt)" in (
+        window.copy_diagnostics()
+    )
 
 
 def test_import_wizard_and_recap_pdf_from_the_menu(
