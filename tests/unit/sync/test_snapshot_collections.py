@@ -83,7 +83,7 @@ def test_a_snapshot_file_from_a_stick_is_installed_with_fewer_collections(
     default_threshold: tuple[int, int, int],
 ) -> None:
     from sync.client.snapshots import install_file
-    from tests.unit.sync.test_snapshot import _export, _learn_key, seeded
+    from tests.unit.sync.test_snapshot import _export, _learn_key
 
     a, _pair = seeded(make_client, 5)
     path = fast_dir / "32.14.snap"
