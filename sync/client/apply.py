@@ -28,9 +28,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, select, update
 
 from silon_desktop.storage import indexes, outbox
 from silon_desktop.storage.models import utcnow
@@ -394,11 +395,26 @@ class ApplyStage(Stage):
         return stats
 
 
+@cache
+def _versions_of(table: Table) -> Select[tuple[Any, Any]]:
+    """``id, version`` of the rows whose id is among ``:ids`` (an expanding parameter:
+    the ids travel with each execution, not inside a statement built for them)."""
+    return select(table.c.id, table.c.version).where(
+        table.c.id.in_(bindparam("ids", expanding=True))
+    )
+
+
 def _existing_versions(conn: Connection, table: Table, ids: list[str]) -> dict[str, int]:
+    """The local version of each of these records held here.
+
+    One statement per table, the ids bound at each execution: a statement built per
+    chunk with its ids inside made SQLAlchemy bind parameters in reference cycles,
+    each holding its 500 ids until the cyclic collector ran (about 120 MB for a
+    million-record feed sync when it ran rarely)."""
     out: dict[str, int] = {}
+    statement = _versions_of(table)
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows = conn.execute(select(table.c.id, table.c.version).where(table.c.id.in_(chunk)))
+        rows = conn.execute(statement, {"ids": ids[start : start + _CHUNK]})
         out.update({str(r[0]): int(r[1]) for r in rows})
     return out
 

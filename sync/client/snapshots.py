@@ -181,9 +181,10 @@ def _install(
     done = 0
     # The parts' columns and converted values are freed by reference counting: the
     # collector, walking them again and again, took about 5% of a 1,048,577-record
-    # install's CPU (silon_desktop.gc_tuning). Not around the feed's pages, whose
-    # path leaves garbage that only the collector frees: a feed-only first sync of
-    # the same list peaked at 307 MB with fewer collections against 195 MB without.
+    # install's CPU (silon_desktop.gc_tuning). Not around the feed's pages: with
+    # fewer collections a feed-only first sync of the same list peaked at 307 MB
+    # against 195 MB, their lookups' statements holding ids in reference cycles
+    # (since gone: apply._existing_versions; not measured with fewer collections again).
     with fewer_collections(), apply_connection(db, INSTALL_CACHE_KIB) as conn:
         fresh = feed_start(conn) == ""
         applier.fresh = empty_tables(conn)
