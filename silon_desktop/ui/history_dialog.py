@@ -163,10 +163,9 @@ class HistoryDialog(QDialog):
         self._fill_journal(backend.journal(entity, record_id))
         self._fill_conflicts(backend.conflict_history(entity, record_id))
 
-    def _fields_text(self, fields: tuple[str, ...]) -> str:
-        """A change's fields, the first few by name: a new record names every field,
+    def _fields_text(self, names: list[str]) -> str:
+        """A change's field labels, the first few: a new record names every field,
         and the whole list made its row taller than the table (its tooltip has all)."""
-        names = [field_label(f) for f in fields]
         if len(names) <= FIELDS_SHOWN:
             return ", ".join(names)
         return (
@@ -250,6 +249,7 @@ class HistoryDialog(QDialog):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
+            names = [field_label(f) for f in e.fields]
             receipt = ""
             if e.server_time:
                 receipt = _server_time(e.server_time) + (
@@ -257,7 +257,7 @@ class HistoryDialog(QDialog):
                 )
             cells = [
                 _local(e.saved_at),
-                self._fields_text(e.fields) or e.op,
+                self._fields_text(names) or e.op,
                 sync_state_label(e.state),
                 f"{_local(e.sent_at)} ({(e.batch_id or '')[:8]})" if e.sent_at else "",
                 (
@@ -271,8 +271,7 @@ class HistoryDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-            every = ", ".join(field_label(f) for f in e.fields)
-            self.table.item(row, 1).setToolTip(every)  # the whole list, however long
+            self.table.item(row, 1).setToolTip(", ".join(names))  # the whole list
         self.table.resizeRowsToContents()
         acked = any(e.state == "acked" for e in self.entries)
         self.print_button.setEnabled(acked)
