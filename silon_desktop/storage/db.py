@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.storage.checkpoints import AUTOCHECKPOINT_PAGES, Checkpointer
 from silon_desktop.storage.cipher import is_connection
 from silon_desktop.storage.errors import (
     CorruptDatabase,
@@ -84,6 +85,8 @@ class Database:
         self.key = key
         self._write = sessionmaker(bind=engine, expire_on_commit=False)
         self._read = sessionmaker(bind=read_only(engine), expire_on_commit=False)
+        #: copies a bulk commit's pages into the file off the writer's path
+        self.checkpointer = Checkpointer(engine, path)
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -114,13 +117,32 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def bulk_connection(self) -> Iterator[Connection]:
+        """A connection for a bulk write (an import, a snapshot installed, a feed page
+        applied; the caller begins its transaction): its commits leave the WAL's
+        checkpoint to a background thread (:mod:`silon_desktop.storage.checkpoints`)
+        instead of copying every page they wrote into the file before returning."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA wal_autocheckpoint = 0")
+            try:
+                yield conn
+            finally:
+                raw.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+        self.checkpointer.soon()
+
     def schema_revision(self) -> str | None:
         """The Alembic revision the file is at (None for an empty file)."""
         with read_only(self.engine).connect() as conn:
             return _current_revision(conn)
 
     def close(self) -> None:
-        """Let SQLite refresh its planner statistics, then close every connection."""
+        """Let SQLite refresh its planner statistics, then close every connection
+        (a background checkpoint under way ends first; the last connection's close
+        copies what is left)."""
+        self.checkpointer.stop()
         try:
             with self.engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")

@@ -120,9 +120,11 @@ def apply_connection(db: Database, cache_kib: int = APPLY_CACHE_KIB) -> Iterator
 
     The server is the authority on references; a feed page may carry a child
     whose parent arrives in a later page (the feed holds each record's latest
-    state), so local enforcement would only get the order wrong.
+    state), so local enforcement would only get the order wrong. The commit leaves
+    copying its pages into the file to a background thread
+    (:meth:`~silon_desktop.storage.db.Database.bulk_connection`).
     """
-    with db.engine.connect() as conn:
+    with db.bulk_connection() as conn:
         raw = conn.connection.dbapi_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
