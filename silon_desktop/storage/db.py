@@ -34,6 +34,7 @@ first login converts it).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,7 +87,7 @@ class Database:
         self._write = sessionmaker(bind=engine, expire_on_commit=False)
         self._read = sessionmaker(bind=read_only(engine), expire_on_commit=False)
         #: copies a bulk commit's pages into the file off the writer's path
-        self.checkpointer = Checkpointer(engine, path)
+        self.checkpointer = Checkpointer(lambda: _own_connection(path, key), path)
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -119,10 +120,11 @@ class Database:
 
     @contextmanager
     def bulk_connection(self) -> Iterator[Connection]:
-        """A connection for a bulk write (an import, a snapshot installed, a feed page
-        applied; the caller begins its transaction): its commits leave the WAL's
-        checkpoint to a background thread (:mod:`silon_desktop.storage.checkpoints`)
-        instead of copying every page they wrote into the file before returning."""
+        """A connection for one large write (an import, a snapshot installed; the
+        caller begins its transaction): its commit leaves the WAL's checkpoint to a
+        background thread (:mod:`silon_desktop.storage.checkpoints`) instead of
+        copying every page it wrote into the file before returning. Not for commits
+        that follow each other (feed pages): the copy never catches up with them."""
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
@@ -149,6 +151,18 @@ class Database:
         except Exception as error:  # noqa: BLE001 (closing must not fail on a busy file)
             log.debug("PRAGMA optimize skipped: %s", error)
         self.engine.dispose()
+
+
+def _own_connection(path: Path, key: bytes | None) -> Any:
+    """A DB-API connection outside the engine's pool (the background checkpoint's),
+    keyed for an encrypted file; the file's WAL mode and settings are its own."""
+    if key is None:
+        return sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+        )
+    from silon_desktop.storage import cipher
+
+    return cipher.connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:

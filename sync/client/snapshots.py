@@ -185,7 +185,10 @@ def _install(
     # fewer collections a feed-only first sync of the same list peaked at 307 MB
     # against 195 MB, their lookups' statements holding ids in reference cycles
     # (since gone: apply._existing_versions; not measured with fewer collections again).
-    with fewer_collections(), apply_connection(db, INSTALL_CACHE_KIB) as conn:
+    with (
+        fewer_collections(),
+        apply_connection(db, INSTALL_CACHE_KIB, one_large_commit=True) as conn,
+    ):
         fresh = feed_start(conn) == ""
         applier.fresh = empty_tables(conn)
         with indexes_built_after(conn, applier.fresh):

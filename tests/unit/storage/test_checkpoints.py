@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,12 @@ def _count(path: Path) -> int:
 
 def _wal(db: Database) -> Path:
     return db.path.with_name(db.path.name + "-wal")
+
+
+@pytest.fixture(autouse=True)
+def short_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log is truncated 50 ms after the last bulk commit (1 s in the program)."""
+    monkeypatch.setattr(checkpoints, "QUIET_S", 0.05)
 
 
 @pytest.fixture
@@ -149,7 +156,7 @@ def test_a_failing_checkpoint_is_logged_and_raises_nothing(
     db.checkpointer.wait_idle(30)
     with db.bulk_connection() as conn, conn.begin():
         _bulk_write(conn)
-        monkeypatch.setattr(db.engine, "raw_connection", full_disk)
+        monkeypatch.setattr(db.checkpointer, "_connect", full_disk)
     with caplog.at_level(logging.WARNING, logger="silon_desktop.storage.checkpoints"):
         assert db.checkpointer.wait_idle(30)
     assert "WAL checkpoint skipped: OperationalError" in caplog.text
@@ -168,10 +175,13 @@ def test_after_close_no_checkpoint_starts(tmp_path: Path) -> None:
     assert _count(db.path) == ROWS
 
 
-def test_applying_server_data_and_importing_take_the_bulk_path(
+def test_a_snapshot_install_and_an_import_take_the_bulk_path_feed_pages_do_not(
     db: Database, tmp_path: Path, held: list[int]
 ) -> None:
-    with apply_connection(db) as conn:
+    with apply_connection(db) as conn:  # a feed page: SQLite's own checkpoint
+        _bulk_write(conn)
+    assert held == []
+    with apply_connection(db, one_large_commit=True) as conn:  # a snapshot's install
         _bulk_write(conn)
     assert held == [1]
     seed_election(db, name="Pemilihan Bupati Purwakarta 2024", head_name="A", deputy_name="B")
@@ -216,3 +226,37 @@ def test_a_kill_during_the_background_checkpoint_loses_no_commit(tmp_path: Path)
         db = open_database(path)  # recovers from the log, copies at its next checkpoint
         db.close()
         assert _count(path) == ROWS * 4
+
+
+def test_the_checkpoint_has_a_connection_of_its_own(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken from the engine's pool, it took the writer's connection (its large page
+    cache) and left the writer a cold one at every feed page."""
+    with db.bulk_connection() as conn, conn.begin():
+        _bulk_write(conn)
+
+        def no_pool() -> None:
+            raise AssertionError("the checkpoint took a pooled connection")
+
+        monkeypatch.setattr(db.engine, "raw_connection", no_pool)
+    assert db.checkpointer.wait_idle(30)
+    assert db.checkpointer.runs >= 1
+    assert _wal(db).stat().st_size == 0
+
+
+def test_the_log_is_truncated_only_once_bulk_commits_pause(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Truncating the log under a writer still busy made it drop its page cache."""
+    monkeypatch.setattr(db.checkpointer, "quiet_s", 0.6)
+    with db.bulk_connection() as conn, conn.begin():
+        _bulk_write(conn)
+    time.sleep(0.2)
+    with db.bulk_connection() as conn, conn.begin():  # the next page, 0.2 s later
+        _bulk_write(conn)
+    time.sleep(0.2)
+    assert _wal(db).stat().st_size > ROWS * 4000  # copied maybe, not truncated
+    assert db.checkpointer.wait_idle(30)
+    assert _wal(db).stat().st_size == 0
+    assert _count(db.path) == 2 * ROWS
