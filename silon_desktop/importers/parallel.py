@@ -59,8 +59,16 @@ from silon_desktop.importers.report import ImportReport
 #: their own: about 100,000 rows, where the process (about a second of CPU to start:
 #: interpreter, modules, region indexes) began to pay on a quiet 2-core machine
 #: (50,000 rows: 2.7 s against 2.4 s in one process; 200,000: 7.2 s against 8.6 s).
+#: Measured again in the fourteenth session (the two ways alternated three times,
+#: seconds): 50,000 rows (3.3 MiB) 1.80-1.85 in one process against 1.87-1.88;
+#: 75,000 (5.0 MiB) 2.64-2.76 against 2.47-2.50; 100,000 (6.6 MiB) 3.51-3.62 against
+#: 3.19-3.25, so the time alone would put the line near 60,000 rows. It stays here
+#: for memory: bench_import's 100,000-row import peaked at 343 MB with the second
+#: process against 258 MB without (its target: under 300 MB).
 PARALLEL_ABOVE_BYTES = 8 * 1024 * 1024
-#: The same for a CSV file (about 125 bytes a row: about 100,000 rows).
+#: The same for a CSV file (about 125 bytes a row: about 100,000 rows); by time alone
+#: about 60,000 (50,000 rows, 5.9 MiB: 1.40-1.46 s in one process against 1.47-1.49;
+#: 100,000, 11.8 MiB: 2.84-2.86 against 2.46-2.50).
 PARALLEL_CSV_ABOVE_BYTES = 12 * 1024 * 1024
 #: Pickled batches the child keeps ready while the writer is busy.
 QUEUED_BATCHES = 4
