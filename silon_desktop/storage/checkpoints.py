@@ -137,15 +137,18 @@ class Checkpointer:
             with self._lock:
                 if self._stopped:
                     break
-                if not self._wanted:
-                    if copied_all:
-                        # Quiet since the last copy: nobody's cache to disturb now.
-                        self._truncate(conn)
-                    break
-                self._wanted = False
+                wanted, self._wanted = self._wanted, False
                 self._kick.clear()
-            copied_all = self._passive(conn)
-            self._kick.wait(self.quiet_s)  # woken early by the next bulk commit
+            if wanted:
+                copied_all = self._passive(conn)
+                self._kick.wait(self.quiet_s)  # woken early by the next bulk commit
+                continue
+            if copied_all:
+                # Quiet since the last copy: nobody's cache to disturb now. (Outside
+                # the lock: a bulk commit asking meanwhile is not held up, and the
+                # thread starts again for it in _finish.)
+                self._truncate(conn)
+            break
         self._finish(conn)
 
     def _finish(self, conn: Any) -> None:
