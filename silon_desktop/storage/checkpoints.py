@@ -95,10 +95,7 @@ class Checkpointer:
             self._kick.set()
             self._idle.clear()
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="silon-checkpoint", daemon=True
-                )
-                self._thread.start()
+                self._start()
 
     def wal_bytes(self) -> int:
         """The ``-wal`` file's size now (0 when there is none)."""
@@ -157,12 +154,14 @@ class Checkpointer:
         with self._lock:
             self._thread = None
             if self._wanted and not self._stopped:  # asked for while closing: again
-                self._thread = threading.Thread(
-                    target=self._run, name="silon-checkpoint", daemon=True
-                )
-                self._thread.start()
+                self._start()
             else:
                 self._idle.set()
+
+    def _start(self) -> None:
+        """Start the thread (the lock held)."""
+        self._thread = threading.Thread(target=self._run, name="silon-checkpoint", daemon=True)
+        self._thread.start()
 
     def _passive(self, conn: Any) -> bool:
         """Copy what can be copied now; True when every frame of the log was."""
