@@ -360,9 +360,7 @@ def _connect(
     path: str | Path, key: bytes | None, *, timeout: float = 5.0, uri: bool = False
 ) -> Any:
     """A plain SQLite connection, or a SQLCipher one keyed with ``key``."""
-    if key is None:
-        return sqlite3.connect(path, timeout=timeout, uri=uri)
-    return cipher.connect(path, key, timeout=timeout, uri=uri)
+    return cipher.connect_any(path, key, timeout=timeout, uri=uri)
 
 
 def _errors(key: bytes | None) -> Any:

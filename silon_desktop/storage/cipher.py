@@ -105,6 +105,16 @@ def connect(path: str | Path, key: bytes, *, timeout: float = 10.0, uri: bool = 
     return conn
 
 
+def connect_any(
+    path: str | Path, key: bytes | None, *, timeout: float = 10.0, uri: bool = False
+) -> Any:
+    """A raw connection outside any engine: plain SQLite when ``key`` is None, else
+    SQLCipher keyed with ``key`` (:func:`connect`)."""
+    if key is None:
+        return sqlite3.connect(path, timeout=timeout, uri=uri)
+    return connect(path, key, timeout=timeout, uri=uri)
+
+
 def is_plain(path: Path) -> bool:
     """Whether ``path`` is an unencrypted SQLite file (its header is readable)."""
     try:

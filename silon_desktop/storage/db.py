@@ -34,7 +34,6 @@ first login converts it).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +45,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage.checkpoints import AUTOCHECKPOINT_PAGES, Checkpointer
-from silon_desktop.storage.cipher import is_connection
+from silon_desktop.storage.cipher import connect_any, is_connection
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     StoreEnvironmentError,
@@ -87,7 +86,9 @@ class Database:
         self._write = sessionmaker(bind=engine, expire_on_commit=False)
         self._read = sessionmaker(bind=read_only(engine), expire_on_commit=False)
         #: copies a bulk commit's pages into the file off the writer's path
-        self.checkpointer = Checkpointer(lambda: _own_connection(path, key), path)
+        self.checkpointer = Checkpointer(
+            lambda: connect_any(path, key, timeout=BUSY_TIMEOUT_MS / 1000), path
+        )
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -151,18 +152,6 @@ class Database:
         except Exception as error:  # noqa: BLE001 (closing must not fail on a busy file)
             log.debug("PRAGMA optimize skipped: %s", error)
         self.engine.dispose()
-
-
-def _own_connection(path: Path, key: bytes | None) -> Any:
-    """A DB-API connection outside the engine's pool (the background checkpoint's),
-    keyed for an encrypted file; the file's WAL mode and settings are its own."""
-    if key is None:
-        return sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
-        )
-    from silon_desktop.storage import cipher
-
-    return cipher.connect(path, key, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def create_sqlite_engine(path: str | Path, key: bytes | None = None) -> Engine:

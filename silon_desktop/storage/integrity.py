@@ -94,11 +94,9 @@ def check(path: Path, *, full: bool = False, key: bytes | None = None) -> Health
 
 def _connect(path: Path, key: bytes | None) -> Any:
     """A read-only connection, plain or SQLCipher keyed with ``key``."""
-    if key is None:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     from silon_desktop.storage import cipher
 
-    return cipher.connect(f"file:{path}?mode=ro", key, uri=True)
+    return cipher.connect_any(f"file:{path}?mode=ro", key, uri=True, timeout=10)
 
 
 def _errors(key: bytes | None) -> Any:

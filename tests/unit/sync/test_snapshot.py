@@ -160,16 +160,25 @@ def test_a_snapshot_file_installs_offline_and_moves_the_cursor_of_the_same_scope
     assert not [p for _m, p, _q in b.transport.sent if p.startswith("/v1/snapshot")]
 
 
+def _on_a_stick(
+    make_client: Callable[..., Client], path: Path, supporters: int
+) -> tuple[Client, Client]:
+    """Client ``a`` seeded with ``supporters`` and its scope's snapshot written to
+    ``path``; a fresh client ``b`` that knows the server key (the stick's two ends)."""
+    a, _pair = seeded(make_client, supporters)
+    _export(a, path)
+    b = make_client("b")
+    _learn_key(b)
+    return a, b
+
+
 def test_a_snapshot_of_another_scope_is_applied_without_moving_the_cursor(
     make_client: Callable[..., Client], fast_dir: Path
 ) -> None:
     from sync.client.snapshots import install_file
 
-    a, _pair = seeded(make_client, 3)
     path = fast_dir / "part.snap"
-    _export(a, path)
-    b = make_client("b")
-    _learn_key(b)
+    _a, b = _on_a_stick(make_client, path, 3)
     result = install_file(b.db, path, account_scope="32.*")  # a province account
     assert result.count == 5 and not result.cursor_moved
     assert _cursor(b) == ""

@@ -84,13 +84,10 @@ def test_a_snapshot_file_from_a_stick_is_installed_with_fewer_collections(
     default_threshold: tuple[int, int, int],
 ) -> None:
     from sync.client.snapshots import install_file
-    from tests.unit.sync.test_snapshot import _export, _learn_key
+    from tests.unit.sync.test_snapshot import _on_a_stick
 
-    a, _pair = seeded(make_client, 5)
     path = fast_dir / "32.14.snap"
-    _export(a, path)
-    b = make_client("b")
-    _learn_key(b)
+    _a, b = _on_a_stick(make_client, path, 5)
     seen.clear()  # what logging in applied
     assert install_file(b.db, path, account_scope="32.14").count == 7
     assert seen and set(seen) == {("page", BULK_GC_THRESHOLD)}  # a stick's parts are rows
