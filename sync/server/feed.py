@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Engine, and_, func, or_, select
+from sqlalchemy import Column, ColumnElement, Engine, and_, func, or_, select, union_all
 
 from sync.protocol import FeedPage, Record
 from sync.server.batch import origin_of
@@ -27,18 +28,60 @@ def scope_filter(
     area (a governor election and its pairs) and those of its own area (the
     supporters living in it): see :func:`sync.server.roles.area_of`.
     """
+    arms = scope_arms(actor, column, area)
+    if arms is None:
+        return None
+    return arms[0] if len(arms) == 1 else or_(*arms)
+
+
+def scope_arms(
+    actor: Actor,
+    column: Column[Any] = records.c.scope,
+    area: Column[Any] | None = records.c.area,
+) -> list[ColumnElement[bool]] | None:
+    """:func:`scope_filter` as the conditions it is the OR of (None: all). Each
+    condition of a kab/kota's two (its own scope; its province's records of no area
+    or of its area) is one scope, which the ``(scope, seq)`` index reads in feed
+    order: see :func:`in_feed_order`."""
     prefix = actor.read_prefix()
     if prefix is None:
         return None
     region, exact = prefix
     if exact:
         if area is not None and actor.role is Role.KABKOTA:
-            province = and_(column == actor.province, area.in_(("", region)))
-            return or_(column == region, province)
-        return column == region
+            return [column == region, and_(column == actor.province, area.in_(("", region)))]
+        return [column == region]
     if region == "":
         return None
-    return or_(column == region, column.like(region + ".%"))
+    return [or_(column == region, column.like(region + ".%"))]
+
+
+def in_feed_order(
+    actor: Actor, columns: Sequence[Any], conditions: Sequence[Any], limit: int | None = None
+) -> Any:
+    """``SELECT columns FROM records`` of what ``actor`` may read under ``conditions``,
+    in feed order (``seq``), at most ``limit`` rows (None: all).
+
+    A kab/kota reads two scopes (:func:`scope_arms`). Asked as one OR, SQLite
+    collected every row of both after the cursor and sorted them for each page (a
+    ``MULTI-INDEX OR`` and a temporary B-tree: about 30 us per row returned on a
+    million-record scope, a first sync from the feed quadratic in the scope's size;
+    the sort's rows could spill to a temporary file). As a ``UNION ALL`` of one
+    SELECT per scope ordered by ``seq``, each is read from the ``(scope, seq)``
+    index in order and the two are merged (SQLite's ``MERGE (UNION ALL)``,
+    PostgreSQL's Merge Append), stopping at the limit: about 1.3 us per row. The
+    two never share a row (different scopes).
+    """
+    arms: Sequence[ColumnElement[bool] | None] = scope_arms(actor) or [None]
+    selects = [
+        select(*columns).where(*conditions, *([arm] if arm is not None else [])) for arm in arms
+    ]
+    if len(selects) == 1:
+        stmt: Any = selects[0].order_by(records.c.seq)
+    else:
+        both = union_all(*selects)
+        stmt = both.order_by(both.selected_columns.seq)
+    return stmt if limit is None else stmt.limit(limit)
 
 
 def record_of(row: Any) -> Record:
@@ -99,12 +142,9 @@ WIRE_COLUMNS = (
 
 
 def _page_query(actor: Actor, after: int, limit: int, skip_own: str, head: int | None) -> Any:
-    stmt = select(*WIRE_COLUMNS).where(records.c.seq > after)
-    condition = scope_filter(actor)
-    if condition is not None:
-        stmt = stmt.where(condition)
+    conditions = [records.c.seq > after]
     if skip_own:
-        stmt = stmt.where(records.c.origin != origin_of(actor, skip_own))
+        conditions.append(records.c.origin != origin_of(actor, skip_own))
     if head is not None:
-        stmt = stmt.where(records.c.seq <= head)
-    return stmt.order_by(records.c.seq).limit(limit)
+        conditions.append(records.c.seq <= head)
+    return in_feed_order(actor, WIRE_COLUMNS, conditions, limit)

@@ -42,7 +42,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sync import snapshot as fmt
 from sync.protocol import ENTITIES, ENTITY_ORDER, RECORD_COLUMNS, WITHDRAWAL_FIELDS
 from sync.server.db import read_tx
-from sync.server.feed import WIRE_COLUMNS, scope_filter
+from sync.server.feed import WIRE_COLUMNS, in_feed_order, scope_filter
 from sync.server.roles import Actor
 from sync.server.schema import records
 from sync.server.state import ServerState
@@ -127,8 +127,7 @@ def read_span(
     ``(span, bytes)``, at most :data:`sync.snapshot.PART_RECORDS` records, in the
     ``layout``; the spans together cover ``(lo, hi]``."""
     part_records = fmt.PART_RECORDS
-    stmt = _in_scope(select(*WIRE_COLUMNS), actor)
-    stmt = stmt.where(records.c.seq > lo, records.c.seq <= hi).order_by(records.c.seq)
+    stmt = in_feed_order(actor, WIRE_COLUMNS, [records.c.seq > lo, records.c.seq <= hi])
     result = conn.execution_options(stream_results=True, yield_per=part_records).execute(stmt)
     start = lo
     pending: tuple[Sequence[Any], bytes] | None = None

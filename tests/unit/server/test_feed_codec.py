@@ -75,6 +75,25 @@ def test_page_round_trips_with_tombstones_and_parent_order() -> None:
     assert by_id[records[0].id] == records[0]
 
 
+def test_a_record_lacking_a_field_goes_out_with_null_for_it() -> None:
+    """A record written before a field existed has no key for it: its row carries
+    null there and every other field in its column, beside records that have all."""
+    rng = random.Random(2)
+    whole = _supporter(rng, 0)
+    older = _supporter(rng, 1)
+    del older.fields["round"]
+    wire = encode_feed_page(FeedPage([whole, older], "7", False))
+    [block] = wire["entities"]
+    columns = block["columns"]
+    rows = {row[0]: dict(zip(columns, row, strict=True)) for row in block["rows"]}
+    assert rows[older.id]["round"] is None
+    assert rows[whole.id]["round"] == whole.fields["round"]
+    for name in ENTITIES["supporter"].field_names:
+        if name != "round":
+            assert rows[older.id][name] == older.fields[name]
+            assert rows[whole.id][name] == whole.fields[name]
+
+
 def test_decoder_reads_columns_by_name_and_ignores_unknown_entities() -> None:
     wire = {
         "cursor": "5",
