@@ -139,6 +139,11 @@ def _sqlite_setup(engine: Engine) -> None:
         # A WAL that grew past the checkpoint size (a reader held it, so no
         # checkpoint could restart it) is cut back to that size when it restarts.
         cur.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
+        # A sort or temporary table that outgrows the cache stays in memory: in a
+        # temporary file it would lie in the system's temporary folder, outside the
+        # data folder, and the rows it holds may be supporters' (records' packed
+        # fields are compressed, not encrypted). As the desktop's connections do.
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -79,3 +79,15 @@ def test_bools_bytes_and_memoryviews_are_stored_as_before_through_the_adapters(
     finally:
         engine.dispose()
     assert tuple(row) == ("integer", 1, "blob", b"\x01\x02", "blob", b"\x03", "integer", 0)
+
+
+def test_sorts_and_temporary_tables_stay_in_memory(tmp_path: Path) -> None:
+    """SQLite's temporary files (a large sort's runs, a temporary table) would lie in
+    the system's temporary folder, outside the server's data folder: every connection
+    keeps them in memory, with the supporters' fields they may hold."""
+    engine = make_engine(database_url(tmp_path, None))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
+    finally:
+        engine.dispose()
