@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from sync.server import models
 from sync.server.db import read_tx
 from sync.server.deps import ActorDep
-from sync.server.feed import scope_filter
+from sync.server.feed import in_scope_order
 from sync.server.http import ERRORS, StateDep, json_response
+from sync.server.roles import Actor
 from sync.server.schema import supporter_checks
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
@@ -28,14 +28,8 @@ def list_checks(
     disagree: Annotated[bool, Query(description="only rows the client forecast milder")] = False,
 ) -> Response:
     """The server's verdicts of supporters the caller may read, by record id."""
-    stmt = select(supporter_checks).where(supporter_checks.c.record_id > after)
-    condition = scope_filter(actor, supporter_checks.c.scope, supporter_checks.c.area)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    if disagree:
-        stmt = stmt.where(supporter_checks.c.disagrees.is_(True))
     with read_tx(state.engine) as conn:
-        rows = conn.execute(stmt.order_by(supporter_checks.c.record_id).limit(limit)).all()
+        rows = conn.execute(_page(actor, after, limit, disagree)).all()
     items = [
         {
             "record_id": r.record_id,
@@ -49,3 +43,15 @@ def list_checks(
     ]
     cursor = rows[-1].record_id if rows else after
     return json_response({"checks": items, "cursor": cursor, "has_more": len(rows) == limit})
+
+
+def _page(actor: Actor, after: str, limit: int, disagree: bool) -> Any:
+    """A page of the verdicts ``actor`` may read after record id ``after``, by id (a
+    kab/kota's two scopes read from the ``(scope, record_id)`` index and merged)."""
+    checks = supporter_checks.c
+    conditions = [checks.record_id > after]
+    if disagree:
+        conditions.append(checks.disagrees.is_(True))
+    return in_scope_order(
+        actor, [supporter_checks], conditions, checks.record_id, limit, checks.scope, checks.area
+    )

@@ -1,4 +1,4 @@
-"""A kab/kota's feed and snapshot read its two scopes (its own; its province's records
+"""A kab/kota's feed, snapshot and verdict list read its two scopes (its own; its province's records
 of no area or of its area) as two index scans merged in feed order (issue 19).
 
 Asked as one OR, SQLite collected every row of both scopes after the cursor and sorted
@@ -22,7 +22,8 @@ from sync.server.batch import origin_of
 from sync.server.db import migrate
 from sync.server.feed import _page_query, read_feed
 from sync.server.roles import Actor, Role
-from sync.server.schema import records
+from sync.server.routes.checks import _page as checks_page
+from sync.server.schema import records, supporter_checks
 from sync.server.snapshots import read_span
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 
@@ -177,3 +178,79 @@ def _plan(raw: Any, stmt: Any) -> str:
     ordered = [params[name] for name in compiled.positiontup or []]
     rows = raw.execute("EXPLAIN QUERY PLAN " + str(compiled), ordered).fetchall()
     return "\n".join(str(row[-1]) for row in rows)
+
+
+def _fill_checks(url: str) -> list[tuple[str, str, str, bool]]:
+    """A verdict per place of :data:`PLACES`, ids in that order, every second one
+    disagreeing: ``(record_id, scope, area, disagrees)``."""
+    migrate(url)
+    rows = [
+        {
+            "record_id": f"c{n:02d}",
+            "scope": scope,
+            "area": area,
+            "status": "MS",
+            "reasons": "[]",
+            "client_status": "MS",
+            "disagrees": n % 2 == 0,
+            "checked_at": float(n),
+        }
+        for n, (scope, area) in enumerate(PLACES, start=1)
+    ]
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(supporter_checks.insert(), rows)
+    finally:
+        engine.dispose()
+    return [(r["record_id"], r["scope"], r["area"], r["disagrees"]) for r in rows]
+
+
+@pytest.mark.parametrize("disagree", [False, True])
+def test_each_account_lists_its_verdicts_by_record_page_by_page(
+    url: str,  # noqa: F811
+    disagree: bool,
+) -> None:
+    stored = _fill_checks(url)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        for actor in (KABKOTA, PROVINCE, NATIONAL):
+            expected = [
+                rid
+                for rid, scope, area, disagrees in stored
+                if actor.can_read(scope, area) and (disagrees or not disagree)
+            ]
+            got: list[str] = []
+            after = ""
+            with engine.connect() as conn:
+                while True:
+                    page = [
+                        r.record_id for r in conn.execute(checks_page(actor, after, 2, disagree))
+                    ]
+                    got += page
+                    if len(page) < 2:
+                        break
+                    after = page[-1]
+            assert got == expected, actor.role
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_lists_a_kabkotas_verdicts_from_the_scope_index_without_sorting() -> None:
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    from sync.server.db import SQLITE_NAME, database_url
+
+    with tempfile.TemporaryDirectory() as tmp:
+        migrate(database_url(Path(tmp), None))
+        raw = sqlite3.connect(Path(tmp) / SQLITE_NAME)
+        try:
+            for disagree in (False, True):
+                plan = _plan(raw, checks_page(KABKOTA, "", 100, disagree))
+                assert "MERGE (UNION ALL)" in plan, plan
+                assert plan.count("USING INDEX ix_supporter_checks_scope") == 2, plan
+                assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
+        finally:
+            raw.close()
