@@ -387,7 +387,8 @@ def apply_records(
 
 
 class ApplyStage(Stage):
-    """The apply stage: each pulled page and its cursor in ONE transaction."""
+    """The apply stage: pulled pages and the cursor after the last of them in ONE
+    transaction (:meth:`transaction`), so a page is kept with its cursor or not at all."""
 
     def __init__(self, db: Database, applier: Applier) -> None:
         super().__init__(StageName.APPLY, db)
@@ -399,10 +400,18 @@ class ApplyStage(Stage):
         Raises:
             ValueError: the page is malformed (nothing of it is kept).
         """
-        with apply_connection(self.db) as conn:
+        with self.transaction() as conn:
             stats = self.applier.feed_page(conn, page)
             save(conn)
         return stats
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction for feed pages (:func:`apply_connection`): apply each
+        with ``applier.feed_page`` and save the cursor after the last; a page that
+        raises rolls back every page of the transaction with it."""
+        with apply_connection(self.db) as conn:
+            yield conn
 
 
 @cache

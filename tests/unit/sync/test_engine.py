@@ -515,3 +515,152 @@ def test_records_an_older_version_skipped_arrive_once_the_client_knows_their_ent
     with b.db.engine.begin() as conn:
         assert get_state(conn, FEED_ENTITIES_KEY) == ",".join(sorted(ENTITIES))
         assert get_state(conn, CURSOR_KEY) == cursor  # nothing new on the server since
+
+
+class _AtOnce:
+    """An executor whose submitted fetch is done when ``submit`` returns."""
+
+    def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+    def __enter__(self) -> _AtOnce:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the future
+            future.set_exception(exc)
+        return future
+
+
+def _feed_pull(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch, count: int
+) -> tuple[Client, Client, list[int]]:
+    """a pushes ``count`` supporters; b (knowing the server key) is ready to pull the
+    feed in pages of 10. Returns a, b and the list that counts b's apply transactions
+    (one item per transaction, the pages it applied)."""
+    from sync.client.apply import ApplyStage
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    for n in range(count):
+        a.repo.create("supporter", supporter_values(pair, n), "32.14")
+    assert a.sync().complete
+    assert b.engine().run(stages=("push",)).complete  # b learns the server key
+    transactions: list[int] = []
+    original = ApplyStage.transaction
+    feed_page = b.engine().applier.feed_page.__func__  # type: ignore[attr-defined]
+
+    def counted(self: ApplyStage) -> Any:
+        transactions.append(0)
+        return original(self)
+
+    def counting_page(self: Any, conn: Any, page: Any) -> Any:
+        transactions[-1] += 1
+        return feed_page(self, conn, page)
+
+    monkeypatch.setattr(ApplyStage, "transaction", counted)
+    monkeypatch.setattr(type(b.engine().applier), "feed_page", counting_page)
+    return a, b, transactions
+
+
+def _pull_in_pages_of_10(b: Client) -> Any:
+    from sync.client import SyncEngine
+    from sync.transport import AdaptiveBatch
+
+    pages = AdaptiveBatch(start=10, minimum=10, maximum=10)
+    return SyncEngine(b.db, b.settings, b.transport, pages=pages, snapshots=False).run()
+
+
+def test_pages_already_fetched_are_applied_in_one_transaction_with_the_last_cursor(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large pull applies the pages that are already here in one transaction (each
+    commit wrote the index pages it touched again): 62 records in pages of 10, every
+    fetch done at once, one transaction of all seven pages, and the cursor after the
+    last saved with them."""
+    import sync.client.pull as pull
+    from sync.client.state import CURSOR_KEY, get_state
+
+    a, b, transactions = _feed_pull(make_client, monkeypatch, 60)
+    monkeypatch.setattr(pull, "ThreadPoolExecutor", _AtOnce)
+    monkeypatch.setattr(pull, "GROUP_S", 60.0)
+    report = _pull_in_pages_of_10(b)
+    assert report.complete and report.pulled == 62
+    assert transactions == [7]
+    assert b.records() == a.records()
+    with b.db.engine.connect() as conn:
+        saved = get_state(conn, CURSOR_KEY)
+    assert saved and int(saved) >= 62  # past every record pulled
+    assert _pull_in_pages_of_10(b).pulled == 0  # nothing again from there
+
+
+def test_the_pull_commits_before_waiting_for_a_page_and_after_group_s(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write transaction never waits for the network: a page not yet here ends
+    it (each page of a slow link is its own), and so does GROUP_S."""
+    import time
+
+    import sync.client.pull as pull
+
+    a, b, transactions = _feed_pull(make_client, monkeypatch, 25)
+    fetch = pull.PullStage._fetch
+
+    def slow(self: Any, cursor: str) -> Any:
+        time.sleep(0.3)
+        return fetch(self, cursor)
+
+    monkeypatch.setattr(pull.PullStage, "_fetch", slow)
+    assert _pull_in_pages_of_10(b).complete
+    assert transactions == [1, 1, 1]  # 27 records: 10, 10, 7
+    assert b.records() == a.records()
+
+    c = make_client("c")
+    assert c.engine().run(stages=("push",)).complete
+    transactions.clear()
+    monkeypatch.setattr(pull.PullStage, "_fetch", fetch)
+    monkeypatch.setattr(pull, "ThreadPoolExecutor", _AtOnce)
+    monkeypatch.setattr(pull, "GROUP_S", 0.0)  # every page ends its transaction
+    assert _pull_in_pages_of_10(c).complete
+    assert transactions == [1, 1, 1]
+    assert c.records() == a.records()
+
+
+def test_a_malformed_page_keeps_nothing_of_its_transaction_and_the_cursor_stays(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third page of a transaction is malformed: the two before it go with it (the
+    cursor never runs ahead of the data, nor the data ahead of the cursor), the stage
+    fails, and the next sync pulls everything."""
+    import sync.client.pull as pull
+    from sync.client.state import CURSOR_KEY, get_state
+
+    a, b, transactions = _feed_pull(make_client, monkeypatch, 30)
+    monkeypatch.setattr(pull, "ThreadPoolExecutor", _AtOnce)
+    monkeypatch.setattr(pull, "GROUP_S", 60.0)
+    applier_type = type(b.engine().applier)
+    counting = applier_type.feed_page
+
+    def third_is_bad(self: Any, conn: Any, page: Any) -> Any:
+        if transactions[-1] == 2:
+            transactions[-1] += 1
+            raise ValueError("malformed feed page: test")
+        return counting(self, conn, page)
+
+    monkeypatch.setattr(applier_type, "feed_page", third_is_bad)
+    report = _pull_in_pages_of_10(b)
+    assert not report.complete
+    assert not [key for key in b.records() if key[0] == "supporter"]
+    with b.db.engine.connect() as conn:
+        assert not get_state(conn, CURSOR_KEY)
+    monkeypatch.setattr(applier_type, "feed_page", counting)
+    assert _pull_in_pages_of_10(b).complete
+    assert b.records() == a.records()
