@@ -73,13 +73,17 @@ def _fill(url: str) -> list[tuple[str, str, str, int]]:
                 "origin": own if seq % 3 == 0 else "",
             }
         )
+    _insert(url, records, rows)
+    return [(r["id"], r["scope"], r["area"], r["seq"]) for r in rows]
+
+
+def _insert(url: str, table: Any, rows: list[dict[str, Any]]) -> None:
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as conn:
-            conn.execute(records.insert(), rows)
+            conn.execute(table.insert(), rows)
     finally:
         engine.dispose()
-    return [(r["id"], r["scope"], r["area"], r["seq"]) for r in rows]
 
 
 def _pages(url: str, actor: Actor, limit: int, skip_own: str = "") -> list[list[str]]:
@@ -197,12 +201,7 @@ def _fill_checks(url: str) -> list[tuple[str, str, str, bool]]:
         }
         for n, (scope, area) in enumerate(PLACES, start=1)
     ]
-    engine = create_engine(url, poolclass=NullPool)
-    try:
-        with engine.begin() as conn:
-            conn.execute(supporter_checks.insert(), rows)
-    finally:
-        engine.dispose()
+    _insert(url, supporter_checks, rows)
     return [(r["record_id"], r["scope"], r["area"], r["disagrees"]) for r in rows]
 
 
