@@ -25,7 +25,7 @@ a hundred thousand supporters must take seconds, not minutes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -393,17 +393,6 @@ class ApplyStage(Stage):
     def __init__(self, db: Database, applier: Applier) -> None:
         super().__init__(StageName.APPLY, db)
         self.applier = applier
-
-    def page(self, page: dict[str, Any], save: Callable[[Connection], None]) -> ApplyStats:
-        """Apply a feed page, then ``save`` (the cursor) in the same transaction.
-
-        Raises:
-            ValueError: the page is malformed (nothing of it is kept).
-        """
-        with self.transaction() as conn:
-            stats = self.applier.feed_page(conn, page)
-            save(conn)
-        return stats
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

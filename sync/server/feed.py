@@ -41,8 +41,8 @@ def scope_arms(
 ) -> list[ColumnElement[bool]] | None:
     """:func:`scope_filter` as the conditions it is the OR of (None: all). Each
     condition of a kab/kota's two (its own scope; its province's records of no area
-    or of its area) is one scope, which the ``(scope, seq)`` index reads in feed
-    order: see :func:`in_feed_order`."""
+    or of its area) is one scope, which its ``(scope, ...)`` index reads in order:
+    see :func:`in_scope_order`."""
     prefix = actor.read_prefix()
     if prefix is None:
         return None
