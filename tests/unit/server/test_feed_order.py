@@ -11,6 +11,9 @@ SQLite and PostgreSQL, and that SQLite's plan for a kab/kota page sorts nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +22,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.pool import NullPool
 
 from sync.server.batch import origin_of
-from sync.server.db import migrate
+from sync.server.db import SQLITE_NAME, database_url, migrate
 from sync.server.feed import _page_query, read_feed
 from sync.server.roles import Actor, Role
 from sync.server.routes.checks import _page as checks_page
@@ -149,29 +152,29 @@ def test_a_kabkota_snapshot_span_holds_its_records_in_feed_order(url: str) -> No
     assert sorted(ids) == expected == ["r04", "r05", "r07", "r08", "r10", "r12"]
 
 
-def test_sqlite_reads_a_kabkota_page_from_the_scope_index_without_sorting() -> None:
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A raw connection to an empty server database on SQLite (for query plans)."""
+    migrate(database_url(tmp_path, None))
+    raw = sqlite3.connect(tmp_path / SQLITE_NAME)
+    try:
+        yield raw
+    finally:
+        raw.close()
+
+
+def test_sqlite_reads_a_kabkota_page_from_the_scope_index_without_sorting(
+    sqlite_server: sqlite3.Connection,
+) -> None:
     """The plan of a kab/kota's page (and of the same with skip_own): the (scope, seq)
     index read in order for each scope, merged; no OR of indexes and no temporary
     B-tree (which held every row after the cursor and sorted them)."""
-    import sqlite3
-    import tempfile
-    from pathlib import Path
-
-    from sync.server.db import SQLITE_NAME, database_url
-
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = database_url(Path(tmp), None)
-        migrate(db_url)
-        raw = sqlite3.connect(Path(tmp) / SQLITE_NAME)
-        try:
-            for skip_own in ("", "run-1"):
-                stmt = _page_query(KABKOTA, 0, 5000, skip_own, 99 if skip_own else None)
-                plan = _plan(raw, stmt)
-                assert "MERGE (UNION ALL)" in plan, plan
-                assert plan.count("USING INDEX ix_records_scope_seq") == 2, plan
-                assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
-        finally:
-            raw.close()
+    for skip_own in ("", "run-1"):
+        stmt = _page_query(KABKOTA, 0, 5000, skip_own, 99 if skip_own else None)
+        plan = _plan(sqlite_server, stmt)
+        assert "MERGE (UNION ALL)" in plan, plan
+        assert plan.count("USING INDEX ix_records_scope_seq") == 2, plan
+        assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
 
 
 def _plan(raw: Any, stmt: Any) -> str:
@@ -235,21 +238,11 @@ def test_each_account_lists_its_verdicts_by_record_page_by_page(
         engine.dispose()
 
 
-def test_sqlite_lists_a_kabkotas_verdicts_from_the_scope_index_without_sorting() -> None:
-    import sqlite3
-    import tempfile
-    from pathlib import Path
-
-    from sync.server.db import SQLITE_NAME, database_url
-
-    with tempfile.TemporaryDirectory() as tmp:
-        migrate(database_url(Path(tmp), None))
-        raw = sqlite3.connect(Path(tmp) / SQLITE_NAME)
-        try:
-            for disagree in (False, True):
-                plan = _plan(raw, checks_page(KABKOTA, "", 100, disagree))
-                assert "MERGE (UNION ALL)" in plan, plan
-                assert plan.count("USING INDEX ix_supporter_checks_scope") == 2, plan
-                assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
-        finally:
-            raw.close()
+def test_sqlite_lists_a_kabkotas_verdicts_from_the_scope_index_without_sorting(
+    sqlite_server: sqlite3.Connection,
+) -> None:
+    for disagree in (False, True):
+        plan = _plan(sqlite_server, checks_page(KABKOTA, "", 100, disagree))
+        assert "MERGE (UNION ALL)" in plan, plan
+        assert plan.count("USING INDEX ix_supporter_checks_scope") == 2, plan
+        assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
