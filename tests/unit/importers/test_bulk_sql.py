@@ -114,3 +114,34 @@ def test_time_ordered_ids_are_uuid7_unique_and_sorted() -> None:
         for u, i in zip(parsed, made, strict=True)
     )
     assert {i[19] for i in made} == set("89ab")  # the two random variant bits vary
+
+
+def test_new_rows_go_in_nik_order_with_a_niks_rows_as_they_came(db: Database) -> None:
+    """A batch's new supporters are inserted in NIK order (the indexes built after a
+    large load sort faster), each row keeping its own id, and two rows of one NIK
+    keep their order: a re-import of the corrected file still matches the k-th row
+    of a NIK to the k-th record."""
+    niks = [9, 3, 7, 3, 1, 9, 5]
+    rows = [{**_row(n, f"baris {i}"), "address": f"baris {i}"} for i, n in enumerate(niks)]
+    with db.engine.begin() as conn:
+        writer = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS)
+        ids, stats = writer.write(rows)
+    assert stats.inserted == len(rows)
+    conn2 = sqlite3.connect(db.path)
+    try:
+        stored = conn2.execute("SELECT id, nik, address FROM supporter ORDER BY rowid").fetchall()
+        queued = [r for (r,) in conn2.execute("SELECT record_id FROM outbox ORDER BY seq")]
+    finally:
+        conn2.close()
+    # Each id is its own row's (written with its address), in NIK order, ties as they came.
+    assert [nik for _, nik, _ in stored] == sorted(r["nik"] for r in rows)
+    by_id = {record_id: address for record_id, _, address in stored}
+    assert [by_id[i] for i in ids] == [r["address"] for r in rows]
+    same_nik = [address for _, nik, address in stored if nik == rows[1]["nik"]]
+    assert same_nik == ["baris 1", "baris 3"]
+    assert queued == [record_id for record_id, _, _ in stored]  # one create each, same order
+
+    corrected = [{**row, "name": f"{row['name']} (perbaikan)"} for row in rows]
+    with db.engine.begin() as conn:
+        again, stats = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS).write(corrected)
+    assert again == ids and stats.updated == len(rows) and stats.inserted == 0
