@@ -496,8 +496,9 @@ class _CreateRows:
         rowid order but to break ties, and the k-th row of a NIK stays the k-th record
         of that NIK, which a later re-import of the corrected file matches by."""
         if self.nik_at is not None:
-            with contextlib.suppress(TypeError):  # a NIK not text: as they came
-                rows.sort(key=operator.itemgetter(self.nik_at))
+            # A new list: a failed sort would leave a list half sorted (ties too).
+            with contextlib.suppress(TypeError):  # NIKs not all text: as they came
+                rows = sorted(rows, key=operator.itemgetter(self.nik_at))
         last = conn.execute(select(func.max(_ROWID)).select_from(_SUPPORTER)).scalar()
         self.supporters.run_tuples(conn, rows)
         self.outbox.run(conn, [{"after": last or 0}])

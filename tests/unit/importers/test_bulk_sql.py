@@ -145,3 +145,19 @@ def test_new_rows_go_in_nik_order_with_a_niks_rows_as_they_came(db: Database) ->
     with db.engine.begin() as conn:
         again, stats = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS).write(corrected)
     assert again == ids and stats.updated == len(rows) and stats.inserted == 0
+
+
+def test_niks_not_all_text_go_in_as_they_came(db: Database) -> None:
+    """A batch whose NIKs cannot be ordered (a number among texts) is inserted as it
+    came, whole, rather than failing or half sorted."""
+    rows = [_row(n, f"baris {n}") for n in (9, 3, 7, 1, 5)]
+    rows[-1] = {**rows[-1], "nik": int(rows[-1]["nik"])}  # met after the others moved
+    with db.engine.begin() as conn:
+        ids, stats = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS).write(rows)
+    assert stats.inserted == len(rows)
+    conn2 = sqlite3.connect(db.path)
+    try:
+        stored = [r for (r,) in conn2.execute("SELECT id FROM supporter ORDER BY rowid")]
+    finally:
+        conn2.close()
+    assert stored == ids
