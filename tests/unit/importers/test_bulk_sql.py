@@ -43,6 +43,16 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
+def _read(db: Database, *queries: str) -> list[list[Any]]:
+    """Each query's rows, read with a plain ``sqlite3`` connection (what is stored,
+    not what SQLAlchemy's types make of it)."""
+    raw = sqlite3.connect(db.path)
+    try:
+        return [raw.execute(query).fetchall() for query in queries]
+    finally:
+        raw.close()
+
+
 def _row(n: int, text: str) -> dict[str, Any]:
     return {
         "nik": f"3214{n:012d}",
@@ -73,15 +83,13 @@ def test_create_mutations_match_the_python_encoding(db: Database) -> None:
         more, _ = writer.write(rows[5:])
     ids += more
     assert stats.inserted == 5
-    conn2 = sqlite3.connect(db.path)
-    try:
-        stored = conn2.execute(
-            "SELECT record_id, changes, mutation_id, created_at, scope, op, base_version, state,"
-            " batch_id, sent_at, result FROM outbox ORDER BY seq"
-        ).fetchall()
-        stamps = dict(conn2.execute("SELECT id, updated_at FROM supporter").fetchall())
-    finally:
-        conn2.close()
+    stored, stamped = _read(
+        db,
+        "SELECT record_id, changes, mutation_id, created_at, scope, op, base_version, state,"
+        " batch_id, sent_at, result FROM outbox ORDER BY seq",
+        "SELECT id, updated_at FROM supporter",
+    )
+    stamps = dict(stamped)
     assert [r[0] for r in stored] == ids  # one create each, in row order
     with db.engine.connect() as conn:
         sent = {c.wire["record_id"]: c.changes_json for c in outbox.waiting(conn)}
@@ -127,12 +135,12 @@ def test_new_rows_go_in_nik_order_with_a_niks_rows_as_they_came(db: Database) ->
         writer = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS)
         ids, stats = writer.write(rows)
     assert stats.inserted == len(rows)
-    conn2 = sqlite3.connect(db.path)
-    try:
-        stored = conn2.execute("SELECT id, nik, address FROM supporter ORDER BY rowid").fetchall()
-        queued = [r for (r,) in conn2.execute("SELECT record_id FROM outbox ORDER BY seq")]
-    finally:
-        conn2.close()
+    stored, outboxed = _read(
+        db,
+        "SELECT id, nik, address FROM supporter ORDER BY rowid",
+        "SELECT record_id FROM outbox ORDER BY seq",
+    )
+    queued = [record_id for (record_id,) in outboxed]
     # Each id is its own row's (written with its address), in NIK order, ties as they came.
     assert [nik for _, nik, _ in stored] == sorted(r["nik"] for r in rows)
     by_id = {record_id: address for record_id, _, address in stored}
@@ -155,9 +163,5 @@ def test_niks_not_all_text_go_in_as_they_came(db: Database) -> None:
     with db.engine.begin() as conn:
         ids, stats = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS).write(rows)
     assert stats.inserted == len(rows)
-    conn2 = sqlite3.connect(db.path)
-    try:
-        stored = [r for (r,) in conn2.execute("SELECT id FROM supporter ORDER BY rowid")]
-    finally:
-        conn2.close()
-    assert stored == ids
+    (stored,) = _read(db, "SELECT id FROM supporter ORDER BY rowid")
+    assert [record_id for (record_id,) in stored] == ids
