@@ -332,13 +332,23 @@ def test_a_killed_worker_is_an_error_and_the_other_stops(
     monkeypatch.setattr(spread, "wanted", lambda _path: True)
     monkeypatch.setattr(spread, "WORKERS", 2)
     monkeypatch.setattr(spread.os, "cpu_count", lambda: 2)
-    path = write_csv(tmp_path / "k.csv", supporter_rows(400))
+    # Enough chunks that some are still to come after the kill: the dead worker is
+    # then found whether it had started (its chunk's answer, or the next send) or not
+    # (the next chunk asks whether it started).
+    path = write_csv(tmp_path / "k.csv", supporter_rows(2000))
     workers: list[psutil.Process] = []
 
     def progress(done: int, _expected: int) -> None:
         if not workers:
             workers.extend(_children())
             os.kill(workers[0].pid, signal.SIGKILL)
+            # Dead before the caller goes on (not reaped: its exit code is the
+            # caller's to read). On a loaded machine the signal took effect only
+            # after the caller had checked every chunk itself, and nothing was wrong.
+            deadline = time.monotonic() + 30
+            while workers[0].status() != psutil.STATUS_ZOMBIE:
+                assert time.monotonic() < deadline, "the worker did not die"
+                time.sleep(0.01)
 
     with pytest.raises(ValidatorCrashed, match="exit code -9"):
         validate_file(path, ImportOptions(REGION, REFERENCE, batch_size=20), progress=progress)
