@@ -143,8 +143,16 @@ def record_history(db: Database, entity: str, record_id: str) -> list[HistoryEnt
 
 def read_history(db: Database, entity: str, record_id: str) -> RecordHistoryRead:
     """:func:`record_history`, with what the working database keeps when the archive
-    cannot be read (damaged, unreadable) and the reason beside it."""
-    from silon_desktop.storage.outbox import archive_path, archived, archived_receipts
+    cannot be read (damaged, unreadable) and the reason beside it; the same reason
+    and the file's name when an earlier archive was found damaged and set aside
+    (``storage.outbox.damaged_archives``): what it held is missing here too."""
+    from silon_desktop.storage.errors import CorruptDatabase
+    from silon_desktop.storage.outbox import (
+        archive_path,
+        archived,
+        archived_receipts,
+        damaged_archives,
+    )
     from silon_desktop.storage.record_changes import field_names
 
     stmt = (
@@ -216,9 +224,12 @@ def read_history(db: Database, entity: str, record_id: str) -> RecordHistoryRead
         )
         entries.append((int(r["seq"]), entry))
     ordered = [entry for _seq, entry in sorted(entries, key=lambda item: item[0])]
-    if problem is None:
-        return RecordHistoryRead(ordered)
-    return RecordHistoryRead(ordered, problem, archive_path(db.path))
+    if problem is not None:
+        return RecordHistoryRead(ordered, problem, archive_path(db.path))
+    aside = damaged_archives(db.path)
+    if aside:  # what a damaged archive held is missing from any record's history
+        return RecordHistoryRead(ordered, CorruptDatabase(detail="set aside"), aside[-1])
+    return RecordHistoryRead(ordered)
 
 
 def receipt_of(db: Database, batch_id: str) -> dict[str, Any] | None:

@@ -901,16 +901,18 @@ class Services:
 
 
 def _archive_line(database: Path) -> str:
-    """The diagnostics line of the outbox archive: its size, and whether it can be read
-    (a damaged one makes retention fail at every sync, which only the log says)."""
-    from silon_desktop.storage.outbox import archive_path, archive_problem
+    """The diagnostics line of the outbox archive: its size, whether it can be read,
+    and the damaged archives set aside beside it (retention then started a new one)."""
+    from silon_desktop.storage.outbox import archive_path, archive_problem, damaged_archives
 
     path = archive_path(database)
+    aside = damaged_archives(database)
+    found = f"; DAMAGED, set aside: {', '.join(p.name for p in aside)}" if aside else ""
     if not path.exists():
-        return "archive: none yet"
+        return f"archive: none yet{found}"
     problem = archive_problem(database)
     state = "readable" if problem is None else f"CANNOT BE READ ({problem.code})"
-    return f"archive: {path.name} {path.stat().st_size:,} bytes, {state}"
+    return f"archive: {path.name} {path.stat().st_size:,} bytes, {state}{found}"
 
 
 def _scrub(line: str) -> str:

@@ -83,6 +83,7 @@ Every other transition is here too, each in the caller's transaction:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sqlite3
 import uuid
@@ -116,7 +117,12 @@ from sqlalchemy.orm import Session
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.db import read_only
-from silon_desktop.storage.errors import StoreEnvironmentError, environment_errors
+from silon_desktop.storage.errors import (
+    CorruptDatabase,
+    StoreEnvironmentError,
+    environment_error,
+    environment_errors,
+)
 from silon_desktop.storage.models import OutboxMutation, Receipt, utcnow
 from silon_desktop.storage.types import storage_text
 from sync.protocol import (
@@ -130,6 +136,8 @@ from sync.protocol import (
     encode_value,
     new_id,
 )
+
+log = logging.getLogger(__name__)
 
 
 class State(StrEnum):
@@ -897,6 +905,9 @@ def _made_at(created_at: str, fallback: dt.datetime) -> dt.datetime:
 # rowid above the highest left).
 
 ARCHIVE_NAME = "outbox-archive.db"
+#: A damaged archive set aside: this prefix, the UTC time to the microsecond, ``.db``
+#: (``damaged_archives``).
+DAMAGED_ARCHIVE_PREFIX = "outbox-archive.rusak-"
 _ARCHIVE_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS acked ("
     " mutation_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, entity TEXT NOT NULL,"
@@ -1000,6 +1011,12 @@ _BLANK_VALUES = text(
 def archive_path(database: Path) -> Path:
     """The archive of acknowledged mutations beside ``database``."""
     return database.with_name(ARCHIVE_NAME)
+
+
+def damaged_archives(database: Path) -> list[Path]:
+    """Archives found damaged and set aside beside ``database`` (:func:`_open_archive`),
+    oldest first: kept as they were, for the admin to recover what they hold."""
+    return sorted(database.parent.glob(DAMAGED_ARCHIVE_PREFIX + "*.db"))
 
 
 def purgeable_count(conn: Connection) -> int:
@@ -1170,8 +1187,42 @@ def _missing_table(error: sqlite3.OperationalError) -> bool:
 
 def _open_archive(database: Path) -> sqlite3.Connection:
     """The archive beside ``database``, made (readable by its owner only: SQLite's
-    journal follows) and brought to the current schema where needed."""
+    journal follows) and brought to the current schema where needed.
+
+    A damaged archive (not a database, or its pages malformed) is set aside under a
+    name of its own, as it is, and a new one started: retention goes on moving
+    acknowledged mutations out of the working database instead of failing at every
+    sync while the outbox grows, and the record's history says that it is incomplete
+    and names the file set aside (``sync.receipts.read_history``). Any other error
+    (locked, unreadable, the disk full) is raised as before: the file is not damaged.
+    """
     path = archive_path(database)
+    try:
+        return _archive_connection(path)
+    except sqlite3.DatabaseError as error:
+        if not isinstance(environment_error(error), CorruptDatabase):
+            raise
+    aside = _set_aside(path)
+    log.warning("the outbox archive was damaged: set aside as %s, a new one started", aside.name)
+    return _archive_connection(path)
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged archive to a free name of :data:`DAMAGED_ARCHIVE_PREFIX`;
+    returns the new path. (A rollback journal beside it is SQLite's to replay or drop
+    when the file is opened, before the damage is found: none is left to move.)"""
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S-%f")  # names sort oldest first
+    aside = path.with_name(f"{DAMAGED_ARCHIVE_PREFIX}{stamp}.db")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{DAMAGED_ARCHIVE_PREFIX}{stamp}-{number}.db")
+    os.replace(path, aside)
+    return aside
+
+
+def _archive_connection(path: Path) -> sqlite3.Connection:
+    """:func:`_open_archive` of the file at ``path``, whatever its state."""
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     archive = sqlite3.connect(path)

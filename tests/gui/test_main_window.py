@@ -73,7 +73,8 @@ def test_copy_diagnostics_puts_figures_on_the_clipboard_without_secrets(
 def test_diagnostics_say_when_the_outbox_archive_cannot_be_read(
     window: Any, seeded: dict[str, str]
 ) -> None:
-    """A damaged archive makes retention fail at every sync, which only the log said."""
+    """A damaged archive made retention fail at every sync, which only the log said;
+    retention now sets it aside and starts a new one, and the diagnostics name it."""
     archive = window.backend.paths.database.with_name("outbox-archive.db")
     sqlite3.connect(archive).close()
     assert "archive: outbox-archive.db 0 bytes, readable" in window.copy_diagnostics()
@@ -81,6 +82,15 @@ def test_diagnostics_say_when_the_outbox_archive_cannot_be_read(
     assert "archive: outbox-archive.db 10,000 bytes, CANNOT BE READ (db_corrupt)" in (
         window.copy_diagnostics()
     )
+    # As retention leaves it (tests/unit/storage/test_archived_receipts.py): the damaged
+    # file under a name of its own, a new archive in its place.
+    aside = archive.with_name("outbox-archive.rusak-20261206-101500-123456.db")
+    archive.rename(aside)
+    sqlite3.connect(archive).close()
+    assert (
+        "archive: outbox-archive.db 0 bytes, readable; DAMAGED, set aside: "
+        "outbox-archive.rusak-20261206-101500-123456.db"
+    ) in window.copy_diagnostics()
 
 
 def test_import_wizard_and_recap_pdf_from_the_menu(

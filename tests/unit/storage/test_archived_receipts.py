@@ -247,12 +247,58 @@ def test_a_damaged_archive_is_said_never_read_as_an_empty_one(db: Database) -> N
     newest = read_history(db, "supporter", last_ids[-1])  # still in the working database
     assert [e.batch_id for e in newest.entries] == [last]
     assert isinstance(newest.archive_problem, CorruptDatabase)  # said even so
-    # Retention cannot write to it: the store's error, and nothing leaves the outbox.
-    _push(db, 3)
-    with pytest.raises(CorruptDatabase):
-        retention.apply(db)
+    # Retention failed here at every sync (the outbox kept growing). It now sets the
+    # damaged file aside, as it is, and archives into a new one.
+    damaged = path.read_bytes()
+    third, _ = _push(db, 3)
     assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(4,)]
-    assert _working(db, f"SELECT count(*) FROM receipt WHERE batch_id = '{last}'") == [(1,)]
+    assert retention.apply(db).archived == 3  # all but the newest row of the list
+    assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(1,)]
+    (aside,) = outbox.damaged_archives(db.path)
+    assert aside.name.startswith("outbox-archive.rusak-") and aside.read_bytes() == damaged
+    assert outbox.archive_problem(db.path) is None  # the new one reads
+    assert receipt_of(db, third) is not None  # the new archive's receipts are read
+    # What the damaged file held is missing from every record's history: said, and the
+    # file set aside named.
+    found = read_history(db, "supporter", first_ids[0])
+    assert found.entries == [] and isinstance(found.archive_problem, CorruptDatabase)
+    assert found.archive_file == aside
+    newest = read_history(db, "supporter", last_ids[-1])  # now from the new archive
+    assert [e.batch_id for e in newest.entries] == [last] and newest.entries[0].receipt_verified
+    assert newest.archive_file == aside
+    with pytest.raises(CorruptDatabase):  # the whole history is not there to give
+        record_history(db, "supporter", last_ids[-1])
+    # Damaged again: set aside under another name, the first one kept.
+    outbox.archive_path(db.path).write_bytes(b"\x00" * 4096)
+    _push(db, 1)
+    retention.apply(db)
+    assert len(outbox.damaged_archives(db.path)) == 2 and aside.read_bytes() == damaged
+
+
+def test_an_archive_that_is_only_busy_is_not_set_aside(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a damaged archive is set aside: a locked one (another program holding it,
+    an antivirus scan) is the store's DatabaseLocked, and the file stays in place."""
+    from silon_desktop.storage.errors import DatabaseLocked
+
+    _push(db, 3)
+    _push(db, 1)
+    assert retention.apply(db).archived == 3
+    path = outbox.archive_path(db.path)
+    before = path.read_bytes()
+
+    def busy(_path: Path) -> sqlite3.Connection:
+        error = sqlite3.OperationalError("database is locked")
+        error.sqlite_errorcode = 5  # type: ignore[attr-defined]  # SQLITE_BUSY
+        raise error
+
+    monkeypatch.setattr(outbox, "_archive_connection", busy)
+    _push(db, 2)
+    with pytest.raises(DatabaseLocked):
+        retention.apply(db)
+    assert outbox.damaged_archives(db.path) == [] and path.read_bytes() == before
+    assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(3,)]
 
 
 def test_an_archive_without_its_tables_reads_as_empty_and_unreadable_as_a_problem(
