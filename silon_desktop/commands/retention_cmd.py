@@ -58,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
         f"dipindahkan dari basis data kerja ke arsip {done.archive.name} (tanpa isi data; "
         "tanda terima server ikut ke arsip dan tetap dapat diperiksa)."
     )
+    for aside in done.set_aside:
+        print(
+            f"Arsip {done.archive.name} rusak: disisihkan apa adanya sebagai {aside.name} "
+            "dan arsip baru dibuat. Riwayat lama yang ada di berkas itu tidak dapat "
+            "ditampilkan; simpan salinan berkas itu dan hubungi admin KPU."
+        )
     print(
         f"{group_thousands(done.blanked)} pendukung yang terhapus {verb} dikosongkan data "
         "pribadinya (NIK, nama, tempat/tanggal lahir, alamat, pekerjaan...)."

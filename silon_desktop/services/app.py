@@ -646,8 +646,8 @@ class Services:
         finally:
             transport.close()
         self.online = report.error_kind != "offline"
-        if report.complete:
-            self.retain()  # what the server acknowledged leaves this PC
+        kept = self.retain() if report.complete else None  # what the server has leaves
+        aside = kept.set_aside[-1].name if kept is not None and kept.set_aside else ""
         wrote = report.pulled or report.conflicts_new or report.rejected
         return {
             "pushed": report.pushed,
@@ -661,6 +661,7 @@ class Services:
             "error_kind": report.error_kind,
             "complete": report.complete,
             "changes": Changes.all() if wrote else Changes(sync_state=True),
+            "archive_set_aside": aside,
         }
 
     # -- USB bundles -------------------------------------------------------------------
@@ -941,6 +942,7 @@ def _practice_reset(message: str) -> SyncOutcome:
         "error_kind": "practice_reset",
         "complete": False,
         "changes": Changes(sync_state=True),
+        "archive_set_aside": "",
     }
 
 

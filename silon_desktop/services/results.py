@@ -111,6 +111,9 @@ class SyncOutcome(TypedDict):
     error_kind: str
     complete: bool
     changes: Changes
+    #: the file a damaged outbox archive was set aside as by this run's retention
+    #: (``storage.retention``), "" when none: the status bar says it
+    archive_set_aside: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ class RetentionReport:
         dry_run: nothing was changed.
         receipts: signed receipts moved to the archive with their batches (0 in a
             dry run: they follow the mutations it only counts).
+        set_aside: archives found damaged by this run and set aside (a new archive
+            was started: ``storage.outbox.damaged_archives``), for the operator.
     """
 
     archived: int
@@ -94,6 +96,7 @@ class RetentionReport:
     archive: Path
     dry_run: bool = False
     receipts: int = 0
+    set_aside: tuple[Path, ...] = ()
 
 
 def blankable(conn: Connection) -> list[str]:
@@ -146,6 +149,7 @@ def _apply(db: Database, *, dry_run: bool, measure: bool) -> RetentionReport:
     archive = outbox.archive_path(db.path)
     if dry_run:
         return RetentionReport(purgeable, len(ids), before, before, archive, dry_run=True)
+    earlier = set(outbox.damaged_archives(db.path))
     blank = {name: "" for name in PERSONAL_TEXT} | {"birth_date": null()}
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
@@ -173,7 +177,10 @@ def _apply(db: Database, *, dry_run: bool, measure: bool) -> RetentionReport:
             receipts,
             len(ids),
         )
-    return RetentionReport(archived, len(ids), before, after, archive, receipts=receipts)
+    aside = tuple(path for path in outbox.damaged_archives(db.path) if path not in earlier)
+    return RetentionReport(
+        archived, len(ids), before, after, archive, receipts=receipts, set_aside=aside
+    )
 
 
 def release_free_pages(db: Database) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from silon_desktop import paths
@@ -135,6 +136,41 @@ def test_status_bar_follows_a_real_sync(
     pdf = dialog.print_receipt(tmp_path / "tanda-terima.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert "Tanda terima penyerahan data" in dialog.receipt_html()
+
+
+def test_a_sync_says_when_it_set_a_damaged_archive_aside(
+    qtbot: QtBot, window: Any, live_server: Any, seeded: dict[str, str]
+) -> None:
+    """The archive of accepted changes damaged between two syncs: retention after the
+    second sets it aside and starts a new one (it failed at every sync before, the
+    outbox growing), and a box that does not block the window says so, naming the file."""
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as first:
+        window.sync.sync_now()
+    assert first.args[0]["complete"] and first.args[0]["archive_set_aside"] == ""
+    archive = backend.paths.database.with_name("outbox-archive.db")
+    assert archive.exists()  # the first sync's accepted changes went there
+    archive.write_bytes(b"rusak" * 2000)
+    backend.update("pair", seeded["pair"], {"deputy_name": "SITI AMINAH"})
+    backend.update("pair", seeded["pair"], {"deputy_name": "SITI AMINAH, S.H."})
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as second:
+        window.sync.sync_now()
+    report = second.args[0]
+    (aside,) = archive.parent.glob("outbox-archive.rusak-*.db")
+    assert report["complete"] and report["archive_set_aside"] == aside.name
+    assert aside.read_bytes() == b"rusak" * 2000
+    boxes = [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
+    assert len(boxes) == 1  # said once, without blocking the window
+    text = boxes[0].text()
+    assert f"disisihkan apa adanya sebagai {aside.name}" in text and "admin KPU" in text
+    boxes[0].accept()
+    assert backend.sync_status().pending == 0
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as third:
+        window.sync.sync_now()
+    assert third.args[0]["archive_set_aside"] == ""  # the new archive is whole
+    assert not [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
 
 
 def test_resolve_a_conflict_field_by_field(

@@ -252,10 +252,13 @@ def test_a_damaged_archive_is_said_never_read_as_an_empty_one(db: Database) -> N
     damaged = path.read_bytes()
     third, _ = _push(db, 3)
     assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(4,)]
-    assert retention.apply(db).archived == 3  # all but the newest row of the list
+    done = retention.apply(db)
+    assert done.archived == 3  # all but the newest row of the list
     assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(1,)]
     (aside,) = outbox.damaged_archives(db.path)
     assert aside.name.startswith("outbox-archive.rusak-") and aside.read_bytes() == damaged
+    assert done.set_aside == (aside,)  # for the operator (the status bar, the command)
+    assert retention.apply(db).set_aside == ()  # said once
     assert outbox.archive_problem(db.path) is None  # the new one reads
     assert receipt_of(db, third) is not None  # the new archive's receipts are read
     # What the damaged file held is missing from every record's history: said, and the
@@ -271,8 +274,9 @@ def test_a_damaged_archive_is_said_never_read_as_an_empty_one(db: Database) -> N
     # Damaged again: set aside under another name, the first one kept.
     outbox.archive_path(db.path).write_bytes(b"\x00" * 4096)
     _push(db, 1)
-    retention.apply(db)
+    again = retention.apply(db).set_aside
     assert len(outbox.damaged_archives(db.path)) == 2 and aside.read_bytes() == damaged
+    assert again == (outbox.damaged_archives(db.path)[-1],) and again[0] != aside
 
 
 def test_an_archive_that_is_only_busy_is_not_set_aside(
@@ -317,3 +321,31 @@ def test_an_archive_without_its_tables_reads_as_empty_and_unreadable_as_a_proble
     found = read_history(db, "supporter", ids[0])
     assert isinstance(found.archive_problem, StorageUnavailable)
     assert [e.mutation_id for e in found.entries] != []  # the working rows still shown
+
+
+def test_the_retention_command_says_a_damaged_archive_was_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop import cli
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = open_database(folder / "silon.db")
+    repo = Repository(database, device_id="dev", user="ani")
+    election = repo.create(
+        "election", {"name": "Uji", "kind": "bupati", "region_code": SCOPE}, SCOPE
+    )
+    repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+    _push(database, 4)
+    assert retention.apply(database).archived >= 3
+    outbox.archive_path(database.path).write_bytes(b"rusak" * 2000)
+    _push(database, 2)
+    database.close()
+    assert cli.main(["--data-dir", str(folder), "retention"]) == 0
+    out = capsys.readouterr().out
+    (aside,) = outbox.damaged_archives(folder / "silon.db")
+    assert (
+        f"Arsip outbox-archive.db rusak: disisihkan apa adanya sebagai {aside.name} "
+        "dan arsip baru dibuat." in out
+    )
+    assert "hubungi admin KPU" in out and aside.read_bytes() == b"rusak" * 2000
