@@ -112,7 +112,7 @@ class SyncOutcome(TypedDict):
     complete: bool
     changes: Changes
     #: the file a damaged outbox archive was set aside as by this run's retention
-    #: (``storage.retention``), "" when none: the status bar says it
+    #: (``storage.retention``), "" when none: the main window says it in a box
     archive_set_aside: str
 
 
