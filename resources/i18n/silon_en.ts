@@ -1321,16 +1321,6 @@
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="500"/>
-        <source>Arsip riwayat rusak</source>
-        <translation>History archive damaged</translation>
-    </message>
-    <message>
-        <location filename="../../silon_desktop/ui/main_window.py" line="501"/>
-        <source>Arsip perubahan yang sudah diterima server rusak. Berkas itu disisihkan apa adanya sebagai %1 (di folder data) dan arsip baru dibuat. Riwayat lama di berkas itu tidak dapat ditampilkan; data dan perubahan yang belum terkirim tidak terpengaruh, dan server tetap menyimpan riwayat lengkapnya. Simpan salinan berkas itu dan hubungi admin KPU.</source>
-        <translation>The archive of changes the server accepted is damaged. The file was set aside as it is, as %1 (in the data folder), and a new archive started. The older history in that file cannot be shown; your data and the changes not yet sent are not affected, and the server keeps the full history. Keep a copy of that file and contact your KPU administrator.</translation>
-    </message>
-    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="730"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
@@ -3630,6 +3620,16 @@ Start over? The practice data on this laptop is deleted, then the new practice d
 </context>
 <context>
     <name>IntegrityNotice</name>
+    <message>
+        <location filename="../../silon_desktop/ui/integrity_notice.py" line="500"/>
+        <source>Arsip riwayat rusak</source>
+        <translation>History archive damaged</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/integrity_notice.py" line="501"/>
+        <source>Arsip perubahan yang sudah diterima server rusak. Berkas itu disisihkan apa adanya sebagai %1 (di folder data) dan arsip baru dibuat. Riwayat lama di berkas itu tidak dapat ditampilkan; data dan perubahan yang belum terkirim tidak terpengaruh, dan server tetap menyimpan riwayat lengkapnya. Simpan salinan berkas itu dan hubungi admin KPU.</source>
+        <translation>The archive of changes the server accepted is damaged. The file was set aside as it is, as %1 (in the data folder), and a new archive started. The older history in that file cannot be shown; your data and the changes not yet sent are not affected, and the server keeps the full history. Keep a copy of that file and contact your KPU administrator.</translation>
+    </message>
     <message>
         <source>Pulihkan dari &amp;cadangan...</source>
         <translation>Restore from &amp;backup...</translation>

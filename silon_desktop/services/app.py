@@ -450,15 +450,17 @@ class Services:
 
         health = integrity.check(self.db.path, key=self.db.key)
         backups.clean_partials(self.paths.backups)  # what a killed backup left
+        kept = None
         if health.ok and backup:
             self.backup_if_due()
-            self.retain()  # after the backup: what the server has leaves this PC
+            kept = self.retain()  # after the backup: what the server has leaves this PC
         failure = backups.last_failure(self.db.path)
         return StartHealth(
             damaged=list(health.problems),
             lost=int(lost.missing) if lost is not None else 0,
             backup_failed=failure.message if failure is not None else "",
             backups=self.backup_names(),
+            archive_set_aside=_set_aside_name(kept),
         )
 
     def retain(self) -> Any:
@@ -647,7 +649,6 @@ class Services:
             transport.close()
         self.online = report.error_kind != "offline"
         kept = self.retain() if report.complete else None  # what the server has leaves
-        aside = kept.set_aside[-1].name if kept is not None and kept.set_aside else ""
         wrote = report.pulled or report.conflicts_new or report.rejected
         return {
             "pushed": report.pushed,
@@ -661,7 +662,7 @@ class Services:
             "error_kind": report.error_kind,
             "complete": report.complete,
             "changes": Changes.all() if wrote else Changes(sync_state=True),
-            "archive_set_aside": aside,
+            "archive_set_aside": _set_aside_name(kept),
         }
 
     # -- USB bundles -------------------------------------------------------------------
@@ -899,6 +900,11 @@ class Services:
         except OSError:
             lines.append("(no log file)")
         return "\n".join(_scrub(line) for line in lines)
+
+
+def _set_aside_name(kept: Any) -> str:
+    """The file a retention report (or None) set a damaged archive aside as, or ""."""
+    return kept.set_aside[-1].name if kept is not None and kept.set_aside else ""
 
 
 def _archive_line(database: Path) -> str:

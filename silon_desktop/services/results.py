@@ -52,12 +52,15 @@ class StartHealth:
         lost: at least how many committed changes are gone (a lost WAL), or 0.
         backup_failed: why the last backup failed ("" when it did not).
         backups: the backups a restore could bring back, newest first (file names).
+        archive_set_aside: the file a damaged outbox archive was set aside as by the
+            start's retention ("" when none).
     """
 
     damaged: list[str] = field(default_factory=list)
     lost: int = 0
     backup_failed: str = ""
     backups: list[str] = field(default_factory=list)
+    archive_set_aside: str = ""
 
     @property
     def restore_advised(self) -> bool:
@@ -112,7 +115,7 @@ class SyncOutcome(TypedDict):
     complete: bool
     changes: Changes
     #: the file a damaged outbox archive was set aside as by this run's retention
-    #: (``storage.retention``), "" when none: the main window says it in a box
+    #: (``storage.retention``), "" when none: said in a box (``ui.integrity_notice``)
     archive_set_aside: str
 
 

@@ -21,7 +21,7 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 
@@ -104,6 +104,8 @@ class IntegrityNotice(QObject):
         """Say what the start checks found (nothing when all is well)."""
         self.health = health
         self.show_backup_failure(health.backup_failed)
+        if health.archive_set_aside:
+            self.say_archive_set_aside(health.archive_set_aside)
         if health.damaged:
             text = self.tr(
                 "Pemeriksaan integritas menemukan kerusakan pada basis data di komputer "
@@ -143,6 +145,28 @@ class IntegrityNotice(QObject):
                 "cadangan dengan 'silon-desktop backup'."
             ).replace("%1", message),
         )
+
+    def say_archive_set_aside(self, name: str) -> None:
+        """Retention (at start, or after a sync) found the archive of accepted changes
+        damaged and set it aside as ``name`` (``storage.outbox``): said once, in a box
+        over the window (``open``: the start and the sync do not wait for it; the status
+        bar is too narrow for the file's name and what to do)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Arsip riwayat rusak"),
+            self.tr(
+                "Arsip perubahan yang sudah diterima server rusak. Berkas itu disisihkan apa "
+                "adanya sebagai %1 (di folder data) dan arsip baru dibuat. Riwayat lama di "
+                "berkas itu tidak dapat ditampilkan; data dan perubahan yang belum terkirim "
+                "tidak terpengaruh, dan server tetap menyimpan riwayat lengkapnya. Simpan "
+                "salinan berkas itu dan hubungi admin KPU."
+            ).replace("%1", name),
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
+        box.setObjectName("archiveSetAside")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _offer(self, title: str, text: str, health: StartHealth, icon: QMessageBox.Icon) -> None:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self.window)

@@ -491,30 +491,9 @@ class MainWindow(QMainWindow):
             else:
                 self.statusBar().showMessage(self.tr("Sinkronisasi selesai."), 5000)
             if report.get("archive_set_aside"):
-                self._say_archive_set_aside(str(report["archive_set_aside"]))
+                self.integrity.say_archive_set_aside(str(report["archive_set_aside"]))
         changes = report.get("changes") if isinstance(report, dict) else None
         self._after_data_change(changes if isinstance(changes, Changes) else Changes.all())
-
-    def _say_archive_set_aside(self, name: str) -> None:
-        """Retention after this sync found the archive of accepted changes damaged and
-        set it aside (``storage.outbox``): said once, in a box that does not block the
-        window (the status bar is too narrow for the file's name and what to do)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Arsip riwayat rusak"),
-            self.tr(
-                "Arsip perubahan yang sudah diterima server rusak. Berkas itu disisihkan apa "
-                "adanya sebagai %1 (di folder data) dan arsip baru dibuat. Riwayat lama di "
-                "berkas itu tidak dapat ditampilkan; data dan perubahan yang belum terkirim "
-                "tidak terpengaruh, dan server tetap menyimpan riwayat lengkapnya. Simpan "
-                "salinan berkas itu dan hubungi admin KPU."
-            ).replace("%1", name),
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setObjectName("archiveSetAside")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     def _after_data_change(self, changes: Changes) -> None:
         """Redraw what ``changes`` touched: the navigation only when elections or pairs

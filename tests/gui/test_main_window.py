@@ -93,6 +93,20 @@ def test_diagnostics_say_when_the_outbox_archive_cannot_be_read(
     ) in window.copy_diagnostics()
 
 
+def test_the_start_says_a_damaged_archive_it_set_aside_in_a_box(window: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.services.results import StartHealth
+
+    name = "outbox-archive.rusak-20261206-101500-123456.db"
+    window.integrity.show_health(StartHealth(archive_set_aside=name))
+    (box,) = [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
+    assert f"disisihkan apa adanya sebagai {name}" in box.text()
+    box.accept()
+    window.integrity.show_health(StartHealth())  # nothing set aside: no box
+    assert not [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
+
+
 def test_import_wizard_and_recap_pdf_from_the_menu(
     qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Any
 ) -> None:

@@ -143,7 +143,7 @@ def test_a_sync_says_when_it_set_a_damaged_archive_aside(
 ) -> None:
     """The archive of accepted changes damaged between two syncs: retention after the
     second sets it aside and starts a new one (it failed at every sync before, the
-    outbox growing), and a box that does not block the window says so, naming the file."""
+    outbox growing), and a box over the window says so, naming the file."""
     backend = window.backend
     backend.settings.server_url = live_server.url
     assert (login := backend.login("op3214", PASSWORD)).ok and login.online
@@ -162,7 +162,7 @@ def test_a_sync_says_when_it_set_a_damaged_archive_aside(
     assert report["complete"] and report["archive_set_aside"] == aside.name
     assert aside.read_bytes() == b"rusak" * 2000
     boxes = [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
-    assert len(boxes) == 1  # said once, without blocking the window
+    assert len(boxes) == 1  # said once
     text = boxes[0].text()
     assert f"disisihkan apa adanya sebagai {aside.name}" in text and "admin KPU" in text
     boxes[0].accept()

@@ -349,3 +349,22 @@ def test_the_retention_command_says_a_damaged_archive_was_set_aside(
         "dan arsip baru dibuat." in out
     )
     assert "hubungi admin KPU" in out and aside.read_bytes() == b"rusak" * 2000
+
+
+def test_the_start_says_a_damaged_archive_it_set_aside(db: Database) -> None:
+    """Retention also runs at start (after the automatic backup): what it set aside
+    there reaches the start's health report, which the window says in a box."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.services.app import Services
+
+    _push(db, 3)
+    _push(db, 1)
+    assert retention.apply(db).archived == 3
+    outbox.archive_path(db.path).write_bytes(b"rusak" * 2000)
+    _push(db, 2)
+    services = Services(paths.resolve(db.path.parent), Settings(), db)
+    health = services.start_checks()
+    (aside,) = outbox.damaged_archives(db.path)
+    assert health.archive_set_aside == aside.name and not health.damaged
+    assert services.start_checks().archive_set_aside == ""  # said once
