@@ -324,26 +324,18 @@ def test_an_archive_without_its_tables_reads_as_empty_and_unreadable_as_a_proble
 
 
 def test_the_retention_command_says_a_damaged_archive_was_set_aside(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from silon_desktop import cli
 
-    folder = tmp_path / "data"
-    folder.mkdir()
-    database = open_database(folder / "silon.db")
-    repo = Repository(database, device_id="dev", user="ani")
-    election = repo.create(
-        "election", {"name": "Uji", "kind": "bupati", "region_code": SCOPE}, SCOPE
-    )
-    repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
-    _push(database, 4)
-    assert retention.apply(database).archived >= 3
-    outbox.archive_path(database.path).write_bytes(b"rusak" * 2000)
-    _push(database, 2)
-    database.close()
-    assert cli.main(["--data-dir", str(folder), "retention"]) == 0
+    _push(db, 4)
+    assert retention.apply(db).archived >= 3
+    outbox.archive_path(db.path).write_bytes(b"rusak" * 2000)
+    _push(db, 2)
+    db.close()  # the command opens the folder itself (the fixture closes it again)
+    assert cli.main(["--data-dir", str(db.path.parent), "retention"]) == 0
     out = capsys.readouterr().out
-    (aside,) = outbox.damaged_archives(folder / "silon.db")
+    (aside,) = outbox.damaged_archives(db.path)
     assert (
         f"Arsip outbox-archive.db rusak: disisihkan apa adanya sebagai {aside.name} "
         "dan arsip baru dibuat." in out
