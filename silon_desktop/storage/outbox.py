@@ -87,10 +87,11 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -1050,23 +1051,11 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
                 return moved
             stamp = storage_text(utcnow())
             rows = [_archived_fields(row) for row in rows]
-            archive.executemany(
-                _ARCHIVE_INSERT,
-                [
-                    (
-                        *row[:4],  # mutation_id, seq, entity, record_id
-                        *row[8:9],  # created_at
-                        *row[12:14],  # server_version, via_bundle
-                        _fieldset(archive, fieldsets, str(row[6])),
-                        # batch_id, sent_at, acked_at, the stamp, scope, op, state
-                        _batch(
-                            archive, batches, (row[10], row[9], row[11], stamp, *row[4:6], row[7])
-                        ),
-                    )
-                    for row in rows
-                ],
+            archive = _write_archive(
+                database,
+                archive,
+                partial(_insert_acked, rows=rows, stamp=stamp, known=(fieldsets, batches)),
             )
-            archive.commit()
             seqs = [int(row[1]) for row in rows]
             with engine.begin() as conn:
                 for part in range(0, len(seqs), _CHUNK):
@@ -1080,6 +1069,45 @@ def archive_acknowledged(database: Path, engine: Engine, chunk: int = 5_000) -> 
             after = seqs[-1]
     finally:
         archive.close()
+
+
+def _insert_acked(
+    archive: sqlite3.Connection,
+    fresh: bool,
+    *,
+    rows: list[tuple[Any, ...]],
+    stamp: str,
+    known: tuple[dict[str, int], dict[tuple[Any, ...], int]],
+) -> None:
+    """Insert rows of :data:`_PURGEABLE` into the archive (:func:`_write_archive`'s
+    write); ``known`` caches the archive's field-set and batch ids, forgotten for a
+    ``fresh`` archive (they were the damaged one's)."""
+    fieldsets, batches = known
+    if fresh:
+        fieldsets.clear()
+        batches.clear()
+    archive.executemany(
+        _ARCHIVE_INSERT,
+        [
+            (
+                *row[:4],  # mutation_id, seq, entity, record_id
+                *row[8:9],  # created_at
+                *row[12:14],  # server_version, via_bundle
+                _fieldset(archive, fieldsets, str(row[6])),
+                # batch_id, sent_at, acked_at, the stamp, scope, op, state
+                _batch(archive, batches, (row[10], row[9], row[11], stamp, *row[4:6], row[7])),
+            )
+            for row in rows
+        ],
+    )
+
+
+def _insert_receipts(
+    archive: sqlite3.Connection, _fresh: bool, *, rows: list[tuple[Any, ...]], stamp: str
+) -> None:
+    """Insert rows of :data:`_RECEIPTS_DONE` into the archive (:func:`_write_archive`'s
+    write)."""
+    archive.executemany(_ARCHIVE_RECEIPT, [(*row, stamp) for row in rows])
 
 
 def archive_receipts(database: Path, engine: Engine, chunk: int = 500) -> int:
@@ -1100,8 +1128,9 @@ def archive_receipts(database: Path, engine: Engine, chunk: int = 500) -> int:
             if not rows:
                 return moved
             stamp = storage_text(utcnow())
-            archive.executemany(_ARCHIVE_RECEIPT, [(*row, stamp) for row in rows])
-            archive.commit()
+            archive = _write_archive(
+                database, archive, partial(_insert_receipts, rows=rows, stamp=stamp)
+            )
             with engine.begin() as conn:
                 gone = conn.execute(_RECEIPTS_DELETE, {"ids": [row[0] for row in rows]}).rowcount
             if not gone:
@@ -1195,13 +1224,57 @@ def _open_archive(database: Path) -> sqlite3.Connection:
     sync while the outbox grows, and the record's history says that it is incomplete
     and names the file set aside (``sync.receipts.read_history``). Any other error
     (locked, unreadable, the disk full) is raised as before: the file is not damaged.
+    Damage found only by a later write is :func:`_write_archive`'s.
     """
     path = archive_path(database)
     try:
         return _archive_connection(path)
     except sqlite3.DatabaseError as error:
-        if not isinstance(environment_error(error), CorruptDatabase):
+        if not _damaged(error):
             raise
+    return _restart_archive(path)
+
+
+def _write_archive(
+    database: Path,
+    archive: sqlite3.Connection,
+    write: Callable[[sqlite3.Connection, bool], object],
+) -> sqlite3.Connection:
+    """Run ``write`` (given the connection and whether it is a new archive) on the
+    archive and commit; returns the connection to go on with.
+
+    An archive whose schema read at its opening but whose deeper pages are malformed
+    fails only here, at a write that reaches them: it is set aside as at its opening
+    (:func:`_open_archive`) and the write goes into a new archive. Nothing is lost by
+    it: the callers delete from the working database only what an archive commit
+    holds, and what earlier commits put in the damaged file stays in it, as history.
+    """
+    try:
+        write(archive, False)
+        archive.commit()
+        return archive
+    except sqlite3.DatabaseError as error:
+        if not _damaged(error):
+            raise
+    archive.close()  # rolls the failed write back before the file is moved
+    fresh = _restart_archive(archive_path(database))
+    try:
+        write(fresh, True)
+        fresh.commit()
+    except BaseException:
+        fresh.close()
+        raise
+    return fresh
+
+
+def _damaged(error: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite found the archive file damaged (not a database, or malformed),
+    rather than locked, unreadable or on a full disk."""
+    return isinstance(environment_error(error), CorruptDatabase)
+
+
+def _restart_archive(path: Path) -> sqlite3.Connection:
+    """Set the damaged archive at ``path`` aside (:func:`_set_aside`) and start a new one."""
     aside = _set_aside(path)
     log.warning("the outbox archive was damaged: set aside as %s, a new one started", aside.name)
     return _archive_connection(path)

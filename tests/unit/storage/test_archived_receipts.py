@@ -360,3 +360,53 @@ def test_the_start_says_a_damaged_archive_it_set_aside(db: Database) -> None:
     (aside,) = outbox.damaged_archives(db.path)
     assert health.archive_set_aside == aside.name and not health.damaged
     assert services.start_checks().archive_set_aside == ""  # said once
+
+
+@pytest.mark.parametrize("damaged", ["sqlite_autoindex_acked_1", "receipts"])
+def test_an_archive_damaged_past_its_schema_is_set_aside_at_the_write(
+    db: Database, damaged: str
+) -> None:
+    """An archive whose schema still reads but whose deeper pages are malformed opened
+    as before and failed at retention's write, at every sync, while the outbox grew.
+    It is set aside at that write as at its opening, the write goes into a new archive,
+    and nothing leaves the working database that no archive commit holds."""
+    from sync.receipts import read_history
+
+    _push(db, 300)
+    _push(db, 300)
+    first, first_ids = _push(db, 1)
+    assert retention.apply(db).archived == 600
+    path = outbox.archive_path(db.path)
+    with sqlite3.connect(path) as conn:
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (damaged,))
+    with path.open("r+b") as file:  # the page after the schema's, as a disk fault leaves it
+        file.seek((root[0] - 1) * page_size)
+        file.write(b"\xa5" * page_size)
+    assert outbox.archive_problem(db.path) is None  # its schema reads: it opens as before
+    damaged_bytes = path.read_bytes()
+    third, third_ids = _push(db, 3)
+
+    done = retention.apply(db)
+
+    assert done.archived == 3  # the first batch's one row and the third's first two
+    (aside,) = outbox.damaged_archives(db.path)
+    assert done.set_aside == (aside,)
+    with aside.open("rb") as file:  # kept as it was found: the damage is still there
+        file.seek((root[0] - 1) * page_size)
+        assert file.read(page_size) == b"\xa5" * page_size
+    assert _working(db, "SELECT count(*) FROM outbox WHERE state = 'acked'") == [(1,)]
+    assert _archive(db, "SELECT batch_id FROM receipts") == [(first,)]  # in the new one
+    assert outbox.archive_problem(db.path) is None
+    found = read_history(db, "supporter", third_ids[0])
+    assert found.archive_file == aside  # the history names what is missing from it
+    if damaged == "receipts":
+        # The rows went into the damaged file before its receipts' pages were reached:
+        # they are its history now, said missing; nothing else is lost.
+        assert aside.read_bytes() != damaged_bytes
+        assert _archive(db, "SELECT count(*) FROM acked") == [(0,)] and found.entries == []
+    else:  # found at the first write: the file is as it was, the rows in the new one
+        assert aside.read_bytes() == damaged_bytes
+        assert _archive(db, "SELECT count(*) FROM acked") == [(3,)]
+        assert [e.batch_id for e in found.entries] == [third]
+    assert retention.apply(db).set_aside == ()  # said once
