@@ -9,20 +9,19 @@ import sys
 import textwrap
 from pathlib import Path
 
-PAGE = 4096
-
 
 def corrupt_pages(database: Path, count: int = 40) -> None:
     """Write garbage over ``count`` pages in the middle of the file (the WAL folded in first)."""
     con = sqlite3.connect(database)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = int(con.execute("PRAGMA page_size").fetchone()[0])  # a new file's 16 KiB
     con.close()
     raw = bytearray(database.read_bytes())
-    pages = len(raw) // PAGE
+    pages = len(raw) // size
     assert pages > 3 * count, f"file too small to damage {count} pages: {pages}"
     first = pages // 2 - count // 2
     for page in range(first, first + count):
-        raw[page * PAGE : (page + 1) * PAGE] = bytes((page * 37 + i) % 251 for i in range(PAGE))
+        raw[page * size : (page + 1) * size] = bytes((page * 37 + i) % 251 for i in range(size))
     database.write_bytes(bytes(raw))
     for suffix in ("-wal", "-shm"):
         database.with_name(database.name + suffix).unlink(missing_ok=True)

@@ -373,7 +373,14 @@ def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
     destination.unlink(missing_ok=True)
     open_private(destination).close()  # owner-only before a byte is copied into it
     src = _connect(source, key)
-    dst = _connect(destination, key)
+    try:
+        # SQLCipher copies page for page: the copy takes its source's page size
+        # (cipher.connect), an older 4 KiB file's as a new 16 KiB one's.
+        size = None if key is None else cipher.page_size(src)
+        dst = cipher.connect_any(destination, key, timeout=5.0, page_size=size)
+    except BaseException:
+        src.close()
+        raise
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")

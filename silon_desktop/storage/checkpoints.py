@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 #: SQLite's own ``wal_autocheckpoint`` (pages), restored after a bulk commit.
 AUTOCHECKPOINT_PAGES = 1000
-#: A log smaller than this (bytes: SQLite's 1,000 pages of 4 KiB) is left to
+#: A log smaller than this (bytes: SQLite's 1,000 pages of an older file's 4 KiB) is left to
 #: SQLite's own checkpoint at the next ordinary commit.
 MIN_WAL_BYTES = AUTOCHECKPOINT_PAGES * 4096
 #: Seconds without a bulk commit before the log is truncated.

@@ -34,6 +34,7 @@ first login converts it).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage.checkpoints import AUTOCHECKPOINT_PAGES, Checkpointer
-from silon_desktop.storage.cipher import connect_any, is_connection
+from silon_desktop.storage.cipher import PAGE_SIZE, connect_any, is_connection
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     StoreEnvironmentError,
@@ -205,6 +206,10 @@ def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     # busy_timeout is set by the driver from connect_args["timeout"].
     cursor = dbapi_connection.cursor()
     try:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            # A new plain file's pages: as an encrypted one's (cipher.PAGE_SIZE, where
+            # SQLCipher takes it instead). An existing file keeps its own.
+            cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         # A new file gives the pages it frees back to the disk on demand (retention
         # runs PRAGMA incremental_vacuum after moving acknowledged mutations out).
         # Only a file without tables takes it, and only before WAL mode is set; for

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 from silon_desktop.importers.store import import_file
 from silon_desktop.storage import checkpoints
+from silon_desktop.storage.cipher import PAGE_SIZE
 from silon_desktop.storage.db import Database, open_database
 from sync.client.apply import apply_connection
 from tests.fixtures import seed_election
@@ -88,9 +89,11 @@ def test_the_connection_gets_sqlites_own_checkpoint_back(db: Database, held: lis
 
 def test_an_ordinary_commit_still_copies_at_sqlites_threshold(db: Database) -> None:
     before = db.path.stat().st_size
+    # SQLite's threshold is in pages: 1,000 of a new file's 16 KiB, about 16 MB
+    rows = checkpoints.AUTOCHECKPOINT_PAGES * PAGE_SIZE // 4000 + 500
     with db.engine.begin() as conn:
-        _bulk_write(conn)
-    assert db.path.stat().st_size > before + ROWS * 4000  # copied within the commit
+        _bulk_write(conn, rows)
+    assert db.path.stat().st_size > before + rows * 4000  # copied within the commit
     assert db.checkpointer.runs == 0
 
 
