@@ -14,7 +14,7 @@ def corrupt_pages(database: Path, count: int = 40) -> None:
     """Write garbage over ``count`` pages in the middle of the file (the WAL folded in first)."""
     con = sqlite3.connect(database)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    size = int(con.execute("PRAGMA page_size").fetchone()[0])  # a new file's 16 KiB
+    size = int(con.execute("PRAGMA page_size").fetchone()[0])  # a new file's 8 KiB
     con.close()
     raw = bytearray(database.read_bytes())
     pages = len(raw) // size

@@ -375,7 +375,7 @@ def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
     src = _connect(source, key)
     try:
         # SQLCipher copies page for page: the copy takes its source's page size
-        # (cipher.connect), an older 4 KiB file's as a new 16 KiB one's.
+        # (cipher.connect), an older 4 KiB file's as a new 8 KiB one's.
         size = None if key is None else cipher.page_size(src)
         dst = cipher.connect_any(destination, key, timeout=5.0, page_size=size)
     except BaseException:

@@ -41,11 +41,15 @@ CACHE_KIB = 65_536
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Page size, in bytes, of a database this program makes (encrypted here, plain in
 #: ``storage.db``). SQLCipher's default is 4096; larger pages cost fewer decryptions,
-#: HMACs and b-tree levels per row in bulk work: a fresh client's first sync of a
-#: million supporters took 12.8-12.9 s at 16 KiB against 14.5-14.9 s at 4 KiB in the
-#: same runs (8 KiB 13.3 s, 64 KiB 12.6 s; README, Benchmarks). A point read decrypts
-#: a whole page, 16 KiB instead of 4: tens of microseconds, behind a 64 MiB cache.
-PAGE_SIZE = 16_384
+#: HMACs and b-tree levels per row in bulk work, and more per page a random write
+#: touches. Measured on a million supporters (README, Benchmarks), alternated on one
+#: server folder: a fresh client's first sync 14.5-14.9 s at 4 KiB, 13.2-13.3 s at
+#: 8 KiB, 12.5-12.9 s at 16 KiB; the same records from the feed alone (random index
+#: inserts) 58-61 s at 4 KiB, 67 s at 8 KiB and 85 s at 16 KiB with a 64 MiB cache,
+#: 58 s at 8 KiB and 70 s at 16 KiB with the feed's cache at 256 MiB
+#: (``sync.client.apply.APPLY_CACHE_KIB``). 8 KiB gains the bulk paths and, with that
+#: cache, loses nothing on the feed.
+PAGE_SIZE = 8_192
 #: The page size of every encrypted file made before :data:`PAGE_SIZE` (SQLCipher 4's
 #: default). Such a file keeps it: a file's page size cannot change in place.
 LEGACY_PAGE_SIZE = 4_096
@@ -125,7 +129,7 @@ def connect(
 
     The file's page size: ``page_size`` when given (a copy made by the backup API must
     take its source's: SQLCipher 4.19 crashed the process copying 4 KiB pages into a
-    16 KiB file); :data:`PAGE_SIZE` for a file still without content; else the one
+    file of larger pages, or left a copy no page size opens); :data:`PAGE_SIZE` for a file still without content; else the one
     found by reading the schema, :data:`PAGE_SIZE` or :data:`LEGACY_PAGE_SIZE` (the
     one that last opened the file first). Both failing is the first one's error,
     as a wrong key or a damaged file gave before.

@@ -85,7 +85,7 @@ def make_pair(data: Path, region: str) -> str:
 
 
 def planted_list(folder: Path) -> Path:
-    # more than a 16 KiB page's free room holds: the full disk must refuse the import
+    # more than a 8 KiB page's free room holds: the full disk must refuse the import
     rows = supporter_rows(400)
     rows[7][1], rows[7][2] = PLANTED_NIK, PLANTED_NAME
     return write_xlsx(folder / "daftar-dukungan.xlsx", rows)

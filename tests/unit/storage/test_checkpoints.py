@@ -89,7 +89,7 @@ def test_the_connection_gets_sqlites_own_checkpoint_back(db: Database, held: lis
 
 def test_an_ordinary_commit_still_copies_at_sqlites_threshold(db: Database) -> None:
     before = db.path.stat().st_size
-    # SQLite's threshold is in pages: 1,000 of a new file's 16 KiB, about 16 MB
+    # SQLite's threshold is in pages: 1,000 of a new file's 8 KiB, about 8 MB
     rows = checkpoints.AUTOCHECKPOINT_PAGES * PAGE_SIZE // 4000 + 500
     with db.engine.begin() as conn:
         _bulk_write(conn, rows)

@@ -361,3 +361,23 @@ def test_values_a_block_shares_go_into_the_statement_but_never_a_persons_own(
     finally:
         bulk_db.close()
         plain_db.close()
+
+
+def test_the_apply_cache_is_given_back_to_the_pooled_connection(tmp_path: Path) -> None:
+    """The feed's page cache (APPLY_CACHE_KIB, 256 MiB) is the apply's only: the pool
+    keeps the connection, which held up to that much of decrypted pages in the
+    program's memory after a large pull; its own size comes back, failed or not."""
+    from sync.client.apply import APPLY_CACHE_KIB
+
+    db = open_database(tmp_path / "cache.db")
+    try:
+        with db.engine.connect() as conn:
+            own = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        with apply_connection(db) as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -APPLY_CACHE_KIB
+        with pytest.raises(RuntimeError), apply_connection(db) as conn:
+            raise RuntimeError("a page refused")
+        with db.engine.connect() as conn:  # the pool's one connection, the same one
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == own != -APPLY_CACHE_KIB
+    finally:
+        db.close()
