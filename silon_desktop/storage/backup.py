@@ -267,6 +267,7 @@ def verify(path: Path, key: bytes | None = None) -> bool:
     try:
         conn = _connect(f"file:{path}?mode=ro", key, uri=True)
         try:
+            cipher.use_check_cache(conn)
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
             conn.close()

@@ -77,6 +77,9 @@ def check(path: Path, *, full: bool = False, key: bytes | None = None) -> Health
     try:
         conn = _connect(path, key)
         try:
+            from silon_desktop.storage import cipher
+
+            cipher.use_check_cache(conn)
             rows = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
         finally:
             conn.close()
