@@ -170,10 +170,11 @@ def connect(
 
 
 def use_check_cache(conn: Any) -> None:
-    """Give a connection that is about to check a whole file (``integrity_check``,
-    ``quick_check``: a backup's verification, the check before an official export,
-    the conversion's, the self-check) the page cache :data:`CHECK_CACHE_KIB`; plain
-    SQLite or SQLCipher alike."""
+    """Give a connection that is about to run ``integrity_check`` on a whole file (a
+    backup's verification, the check before an official export, the conversion's,
+    the self-check) the page cache :data:`CHECK_CACHE_KIB`; plain SQLite or SQLCipher
+    alike. Not the start's ``quick_check``: it reads each page once (1.6-2.1 s on a
+    million encrypted supporters either way), beside the window's own memory."""
     conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
 
 

@@ -77,9 +77,10 @@ def check(path: Path, *, full: bool = False, key: bytes | None = None) -> Health
     try:
         conn = _connect(path, key)
         try:
-            from silon_desktop.storage import cipher
+            if full:  # quick_check reads each page once: the start's memory stays small
+                from silon_desktop.storage import cipher
 
-            cipher.use_check_cache(conn)
+                cipher.use_check_cache(conn)
             rows = conn.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
         finally:
             conn.close()
