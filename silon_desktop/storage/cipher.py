@@ -226,12 +226,15 @@ def _quiet(guess: bool) -> Iterator[None]:
     with _QUIET_LOCK:
         level_of = dbapi().connect(":memory:")
         try:
-            (level,) = level_of.execute("PRAGMA cipher_log_level").fetchone()
-            level_of.execute("PRAGMA cipher_log_level = NONE")
+            # None: a SQLCipher older than 4.6 has no log levels (its lines stay)
+            level = level_of.execute("PRAGMA cipher_log_level").fetchone()
+            if level is not None:
+                level_of.execute("PRAGMA cipher_log_level = NONE")
             try:
                 yield
             finally:
-                level_of.execute(f"PRAGMA cipher_log_level = {level}")
+                if level is not None:
+                    level_of.execute(f"PRAGMA cipher_log_level = {level[0]}")
         finally:
             level_of.close()
 

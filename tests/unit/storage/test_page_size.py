@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -164,6 +165,39 @@ def test_an_older_plain_file_converts_to_8_kib_pages(tmp_path: Path) -> None:
     key = keyfile.new_data_key()
     cipher.encrypt_plain(path, key)
     assert _reads_as(path, key, 8_192)
+    conn = cipher.connect(path, key)
+    try:
+        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
+    finally:
+        conn.close()
+
+
+def test_a_sqlcipher_without_log_levels_still_opens_an_older_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLCipher before 4.6 answers nothing to ``PRAGMA cipher_log_level``: the first
+    try is then not silenced, and the file opens all the same."""
+    key = keyfile.new_data_key()
+    path = tmp_path / "silon.db"
+    _older_file(path, key)
+    real = cipher.dbapi()
+
+    class NoLevels:
+        def execute(self, sql: str) -> Any:
+            assert sql == "PRAGMA cipher_log_level"  # nothing set where nothing was read
+            return real.connect(":memory:").execute("SELECT 1 WHERE 0")
+
+        def close(self) -> None:
+            pass
+
+    class OlderModule:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def connect(self, name: str, **kwargs: Any) -> Any:
+            return NoLevels() if name == ":memory:" else real.connect(name, **kwargs)
+
+    monkeypatch.setattr(cipher, "dbapi", OlderModule)
     conn = cipher.connect(path, key)
     try:
         assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
