@@ -313,6 +313,7 @@ def restore(
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(partial, target)
         cipher.fsync_dir(target.parent)
+        cipher.forget_page_size(target)  # the backup's, maybe an older file's 4 KiB
         forget_marker(target)  # the restored file is the truth now
         _record(
             target, None

@@ -51,8 +51,9 @@ log = logging.getLogger(__name__)
 
 #: SQLite's own ``wal_autocheckpoint`` (pages), restored after a bulk commit.
 AUTOCHECKPOINT_PAGES = 1000
-#: A log smaller than this (bytes: SQLite's 1,000 pages of an older file's 4 KiB) is left to
-#: SQLite's own checkpoint at the next ordinary commit.
+#: A log smaller than this (bytes: SQLite's 1,000 pages of an older file's 4 KiB; a new
+#: file's 8 KiB pages reach SQLite's own at 8 MB) is left to SQLite's own checkpoint at
+#: the next ordinary commit.
 MIN_WAL_BYTES = AUTOCHECKPOINT_PAGES * 4096
 #: Seconds without a bulk commit before the log is truncated.
 QUIET_S = 1.0

@@ -136,10 +136,11 @@ def connect(
 
     The file's page size: ``page_size`` when given (a copy made by the backup API must
     take its source's: SQLCipher 4.19 crashed the process copying 4 KiB pages into a
-    file of larger pages, or left a copy no page size opens); :data:`PAGE_SIZE` for a file still without content; else the one
-    found by reading the schema, :data:`PAGE_SIZE` or :data:`LEGACY_PAGE_SIZE` (the
-    one that last opened the file first). Both failing is the first one's error,
-    as a wrong key or a damaged file gave before.
+    file of larger pages, or left a copy no page size opens); :data:`PAGE_SIZE` for a
+    file still without content; else the one found by reading the schema,
+    :data:`PAGE_SIZE` or :data:`LEGACY_PAGE_SIZE` (the one that last opened the file
+    first: :func:`forget_page_size` when the file is replaced). Both failing is the
+    first one's error, as a wrong key or a damaged file gave before.
     """
     name = str(path)
     if page_size is not None:
@@ -167,6 +168,13 @@ def connect(
         return conn
     assert failed is not None
     raise failed
+
+
+def forget_page_size(path: Path) -> None:
+    """The file at ``path`` was replaced (a restore): its page size is found again at
+    its next connection, with the first try as quiet as for a file never opened."""
+    with _PAGE_SIZES_LOCK:
+        _PAGE_SIZES.pop(str(path), None)
 
 
 def use_check_cache(conn: Any) -> None:

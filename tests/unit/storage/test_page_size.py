@@ -203,3 +203,29 @@ def test_a_sqlcipher_without_log_levels_still_opens_an_older_file(
         assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
     finally:
         conn.close()
+
+
+def test_an_older_backup_restored_over_a_new_file_opens_quietly(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The page size that opened a file is remembered and tried first: a restore
+    replaces the file, perhaps by an older 4 KiB backup, and the program forgets it
+    (else the 8 KiB try failed loudly, "hmac check failed" on the console)."""
+    key = keyfile.new_data_key()
+    older = tmp_path / "older" / "silon.db"
+    older.parent.mkdir()
+    _older_file(older, key)
+    made = backup.make_backup(older, tmp_path / "backups", 3, reason="manual", key=key)
+    path = tmp_path / "silon.db"
+    open_database(path, key=key).close()  # a new 8 KiB file
+    cipher.connect(path, key).close()  # opened again: remembered as such
+    assert cipher._PAGE_SIZES[str(path)] == 8_192
+    backup.restore(made.path, path, tmp_path / "backups", key=key)
+    capfd.readouterr()
+    conn = cipher.connect(path, key)
+    try:
+        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
+        assert cipher.page_size(conn) == 4_096
+    finally:
+        conn.close()
+    assert "hmac check failed" not in capfd.readouterr().err
