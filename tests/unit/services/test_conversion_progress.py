@@ -11,7 +11,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -21,6 +20,7 @@ from silon_desktop.config import Settings
 from silon_desktop.services.access import Access, Session
 from silon_desktop.storage import backup, cipher, keyfile
 from silon_desktop.storage.db import open_database
+from tests.unit.storage.test_check_cache import Recording
 from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer, make_server
 
 NIK = "3214015708990003"
@@ -269,18 +269,7 @@ def test_the_conversions_check_reads_through_its_own_large_cache(
     real = cipher.connect
     statements: list[str] = []
 
-    class Recording:
-        def __init__(self, conn: Any) -> None:
-            self._conn = conn
-
-        def execute(self, sql: str, *args: Any) -> Any:
-            statements.append(sql)
-            return self._conn.execute(sql, *args)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._conn, name)
-
-    monkeypatch.setattr(cipher, "connect", lambda *a, **k: Recording(real(*a, **k)))
+    monkeypatch.setattr(cipher, "connect", lambda *a, **k: Recording(real(*a, **k), statements))
     cipher.encrypt_plain(path, keyfile.new_data_key())
     cache = f"PRAGMA cache_size = -{cipher.CHECK_CACHE_KIB}"
     assert cache in statements and cipher.CHECK_CACHE_KIB >= 256 * 1024
