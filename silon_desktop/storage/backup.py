@@ -359,10 +359,16 @@ def _ensure_closed(target: Path, key: bytes | None = None) -> None:
 
 
 def _connect(
-    path: str | Path, key: bytes | None, *, timeout: float = 5.0, uri: bool = False
+    path: str | Path,
+    key: bytes | None,
+    *,
+    timeout: float = 5.0,
+    uri: bool = False,
+    page_size: int | None = None,
 ) -> Any:
-    """A plain SQLite connection, or a SQLCipher one keyed with ``key``."""
-    return cipher.connect_any(path, key, timeout=timeout, uri=uri)
+    """A plain SQLite connection, or a SQLCipher one keyed with ``key`` (for pages of
+    ``page_size`` bytes when given: :func:`storage.cipher.connect`)."""
+    return cipher.connect_any(path, key, timeout=timeout, uri=uri, page_size=page_size)
 
 
 def _errors(key: bytes | None) -> Any:
@@ -379,7 +385,7 @@ def _copy(source: Path, destination: Path, key: bytes | None = None) -> None:
         # SQLCipher copies page for page: the copy takes its source's page size
         # (cipher.connect), an older 4 KiB file's as a new 8 KiB one's.
         size = None if key is None else cipher.page_size(src)
-        dst = cipher.connect_any(destination, key, timeout=5.0, page_size=size)
+        dst = _connect(destination, key, page_size=size)
     except BaseException:
         src.close()
         raise

@@ -51,6 +51,15 @@ def _reads_as(path: Path, key: bytes, size: int) -> bool:
     return True
 
 
+def _opened(path: Path, key: bytes) -> tuple[int, int]:
+    """The rows of ``note`` and the page size, through the program's own connect."""
+    conn = cipher.connect(path, key)
+    try:
+        return int(conn.execute("SELECT count(*) FROM note").fetchone()[0]), cipher.page_size(conn)
+    finally:
+        conn.close()
+
+
 def test_a_new_database_has_8_kib_pages_encrypted_or_plain(tmp_path: Path) -> None:
     key = keyfile.new_data_key()
     db = open_database(tmp_path / "silon.db", key=key)
@@ -118,11 +127,7 @@ def test_an_older_files_backup_keeps_its_pages_and_restores(tmp_path: Path) -> N
     conn.commit()
     conn.close()
     backup.restore(made.path, path, tmp_path / "backups", key=key)
-    conn = cipher.connect(path, key)
-    try:
-        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
-    finally:
-        conn.close()
+    assert _opened(path, key) == (3000, 4_096)
     new = tmp_path / "new" / "silon.db"
     db = open_database(new, key=key)
     db.close()
@@ -165,11 +170,7 @@ def test_an_older_plain_file_converts_to_8_kib_pages(tmp_path: Path) -> None:
     key = keyfile.new_data_key()
     cipher.encrypt_plain(path, key)
     assert _reads_as(path, key, 8_192)
-    conn = cipher.connect(path, key)
-    try:
-        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
-    finally:
-        conn.close()
+    assert _opened(path, key) == (3000, 8_192)
 
 
 def test_a_sqlcipher_without_log_levels_still_opens_an_older_file(
@@ -198,11 +199,7 @@ def test_a_sqlcipher_without_log_levels_still_opens_an_older_file(
             return NoLevels() if name == ":memory:" else real.connect(name, **kwargs)
 
     monkeypatch.setattr(cipher, "dbapi", OlderModule)
-    conn = cipher.connect(path, key)
-    try:
-        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
-    finally:
-        conn.close()
+    assert _opened(path, key) == (3000, 4_096)
 
 
 def test_an_older_backup_restored_over_a_new_file_opens_quietly(
@@ -222,10 +219,5 @@ def test_an_older_backup_restored_over_a_new_file_opens_quietly(
     assert cipher._PAGE_SIZES[str(path)] == 8_192
     backup.restore(made.path, path, tmp_path / "backups", key=key)
     capfd.readouterr()
-    conn = cipher.connect(path, key)
-    try:
-        assert conn.execute("SELECT count(*) FROM note").fetchone() == (3000,)
-        assert cipher.page_size(conn) == 4_096
-    finally:
-        conn.close()
+    assert _opened(path, key) == (3000, 4_096)
     assert "hmac check failed" not in capfd.readouterr().err
