@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -252,22 +253,28 @@ def _read_and_write(
     the GIL back for every row it binds and the two threads convoy on it.
     """
     stats = BulkStats()
+    # Rows that only add records go in without matching, converted as tuples.
+    form = writer.stored_form(extra) if niks is None else None
 
     def store(batch: Sequence[ValidatedRow]) -> None:
         rows = [item.values for item in batch if item.values["nik"]]
+        if not rows:
+            return
+        if form is not None:
+            stats.add(writer.insert_stored(list(map(form.get, rows)), form))
+            return
         for values in rows:
             values.update(extra)
         if niks is not None:
             niks.update(str(values["nik"]) for values in rows)
-        if rows:
-            stats.add(writer.write(rows)[1])
+        stats.add(writer.write(rows)[1])
 
     report = validate_file(path, options, on_batch=store, progress=progress, cancel=cancel)
     return report, stats
 
 
-#: The fields of a row the validating process sends (the import's constant
-#: fields, ``round`` and ``has_id_scan``, are added here).
+#: The fields of a row the validating process sends for a replacing import (the
+#: import's constant fields, ``round`` and ``has_id_scan``, are added here).
 _SENT_FIELDS = tuple(name for name in IMPORT_FIELDS if name not in ("round", "has_id_scan"))
 
 
@@ -281,9 +288,17 @@ def _read_and_write_parallel(
     niks: set[str] | None,
 ) -> tuple[ImportReport, BulkStats]:
     """:func:`_read_and_write` with the reading and validation in a child process
-    (:mod:`silon_desktop.importers.parallel`): this process only writes."""
+    (:mod:`silon_desktop.importers.parallel`): this process only writes.
+
+    The child sends each row with a NIK as the tuple of its values. Rows that only
+    add records (every import but a replacing one) are converted as they came
+    (``writer.stored_form``); a replacing import's rows are matched and compared
+    with stored records, as dicts.
+    """
     stats = BulkStats()
-    child = ValidatingProcess(path, options, _SENT_FIELDS)
+    form = writer.stored_form(extra) if niks is None else None
+    fields = form.given if form is not None else _SENT_FIELDS
+    child = ValidatingProcess(path, options, operator.itemgetter(*fields))
     try:
         with fewer_collections():
             child.start()
@@ -294,10 +309,14 @@ def _read_and_write_parallel(
                     return message, stats
                 sent, done, expected = message
                 if sent:
-                    rows = [dict(zip(names, values + constants, strict=True)) for values in sent]
-                    if niks is not None:
+                    if form is not None:
+                        stats.add(writer.insert_stored(sent, form))
+                    elif niks is not None:
+                        rows = [
+                            dict(zip(names, values + constants, strict=True)) for values in sent
+                        ]
                         niks.update(str(values["nik"]) for values in rows)
-                    stats.add(writer.write(rows)[1])
+                        stats.add(writer.write(rows)[1])
                 if progress is not None and done >= 0:
                     progress(done, expected)
     finally:
@@ -422,13 +441,12 @@ def _occurrences(report: ImportReport, wanted: set[int]) -> dict[int, int]:
 
 
 def _effective_for(rule_set: str) -> EffectiveFn:
-    """The domain's effective status under the election's rule set."""
+    """The domain's effective status under the election's rule set, for a record a
+    row updates."""
 
     def effective(
-        check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
+        check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any]
     ) -> tuple[str, str]:
-        if existing is None:  # a new record: nobody verified it yet
-            return "", ",".join(check_reasons)
         values = dict(existing)
         values["check_status"] = check_status
         values["check_reasons"] = list(check_reasons)

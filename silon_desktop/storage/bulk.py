@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import operator
 import os
 import time
@@ -60,6 +59,8 @@ from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, Supporter, pair_keys, utcnow
 from silon_desktop.storage.outbox import State, coalesce_updates, encode_changes
+from silon_desktop.storage.stored_form import DATE, ENCODE, FLAG, PLAIN, StoredForm, new_effective
+from silon_desktop.storage.stored_form import JSON as JSON_KIND
 from silon_desktop.storage.types import UtcDateTime, storage_text
 from sync.protocol import ENTITIES, Op
 
@@ -81,16 +82,17 @@ _EFFECTIVE_INPUTS = (
 #: Fields the bulk writer may set; anything else in a row is refused.
 WRITABLE: frozenset[str] = frozenset(_SPEC.client_fields) - {"pair_id"}
 
-#: (check_status, check_reasons, existing record or None) -> (effective_status, "A,B").
-EffectiveFn = Callable[[str, Sequence[str], Mapping[str, Any] | None], tuple[str, str]]
+#: (check_status, check_reasons, existing record) -> (effective_status, "A,B") of a
+#: record a row updates (a new record's is :func:`~silon_desktop.storage.stored_form.new_effective`).
+EffectiveFn = Callable[[str, Sequence[str], Mapping[str, Any]], tuple[str, str]]
 
 
 def check_only_effective(
-    check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any] | None
+    check_status: str, check_reasons: Sequence[str], existing: Mapping[str, Any]
 ) -> tuple[str, str]:
     """The effective status when only the automatic check is known: none (the
     check is a forecast, not a verification), with the forecast's reasons."""
-    return "", ",".join(check_reasons)
+    return new_effective(check_reasons)
 
 
 @dataclass(slots=True)
@@ -116,8 +118,9 @@ class SupporterBulkWriter:
         scope: the pair's scope (region code of its election).
         fields: the fields the rows carry (a subset of :data:`WRITABLE`); on an
             update only these are compared and written.
-        effective: computes the local effective status of a row (by default the
-            check's own; the importer passes the domain's rule).
+        effective: computes the local effective status of a record a row updates
+            (by default the check's own; the importer passes the domain's rule); a
+            new record has none yet (nobody verified it), with the check's reasons.
         insert_only: fields of ``fields`` written when a row is created and left
             as they are when a row updates a record (the round a row arrived in).
     """
@@ -146,7 +149,7 @@ class SupporterBulkWriter:
         self._after_rowid = 0
         self._ids = _TimeOrderedIds()
         (key,) = pair_keys(conn, [pair_id]).values()
-        self._rows = _CreateRows(key, scope, self.fields, effective)
+        self._rows = _CreateRows(key, scope, self.fields)
         self._rows.prepare(conn)
         self._update = (
             update(_SUPPORTER)
@@ -208,6 +211,32 @@ class SupporterBulkWriter:
             self.conn.execute(self._update, updates)
         coalesce_updates(self.conn, "supporter", self.scope, changed, now)
         return ids, stats
+
+    def stored_form(self, constants: Mapping[str, Any]) -> StoredForm:
+        """Converts rows for :meth:`insert_stored`: each a tuple of the values of its
+        ``given`` fields (the writer's fields but ``constants``, which have one value
+        for every row)."""
+        return StoredForm(self._rows.form.kinds, constants)
+
+    def insert_stored(self, rows: Sequence[Sequence[Any]], form: StoredForm) -> BulkStats:
+        """Create one new record per row, each the tuple of ``form.given`` values
+        (after :meth:`add_only`, where nothing is matched): what :meth:`write` does
+        with the same rows as dicts, without making them dicts.
+
+        Raises:
+            RuntimeError: the writer matches rows by NIK (not :meth:`add_only`).
+        """
+        if self._known_any is not False:
+            raise RuntimeError("stored rows are only inserted by an add-only writer")
+        if rows:
+            stamp = storage_text(utcnow())
+            place = self._rows.place
+            inserts = [
+                place(record_id, stamp, form(row))
+                for record_id, row in zip(self._ids.take(len(rows)), rows, strict=True)
+            ]
+            self._rows.insert(self.conn, inserts)
+        return BulkStats(inserted=len(rows))
 
     def add_only(self, after_rowid: int) -> None:
         """Every row becomes a new record (a further part of the pair's list):
@@ -366,9 +395,6 @@ _SEQUENCE = [f"7{seq:03x}" for seq in range(4096)]
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
-_ENCODE = json.JSONEncoder(check_circular=False, ensure_ascii=False, separators=(", ", ": ")).encode
-
-
 class _CreateRows:
     """New supporters and their create mutations, a batch at a time.
 
@@ -383,7 +409,7 @@ class _CreateRows:
     Mutations: one ``INSERT ... SELECT`` per batch over the supporters the batch
     just inserted (rowid above the largest before it, in rowid order = row order).
     Each ``changes`` is the same short marker (``{"$record": [null, MASK]}``); read
-    as a mutation it becomes, byte for byte, what :data:`_ENCODE` writes for
+    as a mutation it becomes, byte for byte, what :data:`~silon_desktop.storage.stored_form.ENCODE` writes for
     ``{"pair_id": [null, pair], field: [null, new], ...}`` (a test compares them).
     No Python work per mutation. The mutation id is a
     version 7 UUID: the record id's time, sequence and variant with 48 fresh
@@ -392,12 +418,11 @@ class _CreateRows:
     Both statements are SQLAlchemy constructs compiled once (:class:`ManyStatement`).
     """
 
-    def __init__(
-        self, pair_key: int, scope: str, fields: Sequence[str], effective: EffectiveFn
-    ) -> None:
+    def __init__(self, pair_key: int, scope: str, fields: Sequence[str]) -> None:
         """``pair_key``: the pair's local number (``models.pair_keys``), the stored value."""
-        self.effective = effective
         self.plan = [(name, _kind(_SUPPORTER.c[name])) for name in fields]
+        #: A row's stored values but its id and stamp.
+        self.form = StoredForm(dict(self.plan))
         bound = ["id", "updated_at", *fields, "effective_status", "effective_reasons"]
         constants: dict[str, Any] = {
             c.name: _stored_default(c) for c in _SUPPORTER.columns if c.name not in bound
@@ -408,12 +433,7 @@ class _CreateRows:
         self.supporters = ManyStatement(lambda: insert(_SUPPORTER).values(values), literals=True)
         self.outbox = ManyStatement(lambda: self._mutations(scope), literals=True)
         self.bound = bound
-        self.json_memo: dict[tuple[Any, ...], str] = {}
-        # create(): the fields in one call, then the few that need converting
-        self.get = operator.itemgetter(*fields) if len(fields) > 1 else _one(*fields)
-        at = {kind: [2 + i for i, (_, k) in enumerate(self.plan) if k == kind] for kind in _KINDS}
-        self.dates, self.flags, self.lists = at[_DATE], at[_BOOL], at[_JSON]
-        self.order: Callable[[list[Any]], tuple[Any, ...]] | None = None
+        self.order: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
         #: Where the NIK lies in a row made by :meth:`create` (set by prepare()).
         self.nik_at: int | None = None
 
@@ -450,22 +470,13 @@ class _CreateRows:
 
     def create(self, record_id: str, row: Mapping[str, Any], stamp: str) -> tuple[Any, ...]:
         """The bound values of one new supporter, in the statement's order."""
-        values: list[Any] = [record_id, stamp, *self.get(row)]
-        for at in self.dates:
-            date = values[at]
-            if date is not None:
-                values[at] = date.isoformat()
-        for at in self.flags:
-            values[at] = 1 if values[at] else 0
-        for at in self.lists:
-            key = tuple(values[at])
-            text = self.json_memo.get(key)
-            if text is None:
-                text = self.json_memo[key] = _ENCODE(list(key))
-            values[at] = text
-        values += self.effective(row["check_status"], row["check_reasons"], None)
+        return self.place(record_id, stamp, self.form.of_row(row))
+
+    def place(self, record_id: str, stamp: str, stored: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The bound values of one new supporter from its stored values (a
+        :class:`StoredForm`'s, for this writer's fields)."""
         assert self.order is not None  # set by prepare() when the writer is made
-        return self.order(values)
+        return self.order((record_id, stamp, *stored))
 
     def prepare(self, conn: Connection) -> None:
         """Learn the compiled statement's parameter order (once)."""
@@ -474,7 +485,7 @@ class _CreateRows:
             position = [self.bound.index(name) for name in names]
             self.nik_at = names.index("nik") if "nik" in names else None
             if position == list(range(len(self.bound))):
-                self.order = tuple
+                self.order = _same
             else:
                 self.order = operator.itemgetter(*position)
 
@@ -525,12 +536,8 @@ def _constant(name: str, value: Any) -> ColumnElement[Any]:
     return bindparam(f"_const_{name}", value, type_=kind, literal_execute=True)
 
 
-_PLAIN, _DATE, _BOOL, _JSON = 0, 1, 2, 3
-_KINDS = (_PLAIN, _DATE, _BOOL, _JSON)
-
-
-def _one(name: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    return lambda row: (row[name],)
+def _same(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return values
 
 
 def _kind(column: Any) -> int:
@@ -538,12 +545,12 @@ def _kind(column: Any) -> int:
     if isinstance(type_, UtcDateTime | DateTime):
         raise ValueError(f"bulk writes of datetime column {column.name} are not supported")
     if isinstance(type_, Date):
-        return _DATE
+        return DATE
     if isinstance(type_, Boolean):
-        return _BOOL
+        return FLAG
     if isinstance(type_, JSON):
-        return _JSON
-    return _PLAIN
+        return JSON_KIND
+    return PLAIN
 
 
 def _stored_default(column: Any) -> Any:
@@ -553,7 +560,7 @@ def _stored_default(column: Any) -> Any:
         return None
     value = default.arg({}) if default.is_callable else default.arg
     if isinstance(column.type, JSON):
-        return _ENCODE(value)
+        return ENCODE(value)
     if isinstance(column.type, Boolean):
         return 1 if value else 0
     if isinstance(value, dt.datetime | dt.date):

@@ -165,3 +165,46 @@ def test_niks_not_all_text_go_in_as_they_came(db: Database) -> None:
     assert stats.inserted == len(rows)
     (stored,) = _read(db, "SELECT id FROM supporter ORDER BY rowid")
     assert [record_id for (record_id,) in stored] == ids
+
+
+def test_rows_as_tuples_are_stored_as_written_rows(db: Database) -> None:
+    """An import's rows come from its validating process as tuples of their values
+    (constants given once): inserted, they are what ``write`` stores of the same
+    rows as dicts, byte for byte, with their create mutations."""
+    rows = [_row(n, text) for n, text in enumerate(HOSTILE * 3)]
+    constants = {"round": "correction_1", "has_id_scan": True}
+    fields = (*IMPORT_FIELDS, "has_id_scan")
+    with db.engine.begin() as conn:
+        writer = SupporterBulkWriter(conn, "p'1", "32.14", fields)
+        writer.add_only(0)
+        form = writer.stored_form(constants)
+        assert set(form.given) == set(fields) - set(constants)
+        sent = [tuple(row[name] for name in form.given) for row in rows]
+        stats = writer.insert_stored(sent[:4], form)
+        stats.add(writer.insert_stored(sent[4:], form))
+    assert stats.inserted == len(rows)
+    columns = "nik, name, birth_date, nik_from_number, check_status, check_reasons, round,"
+    columns += " has_id_scan, effective_status, effective_reasons, pair_id, scope, version"
+    query = f"SELECT {columns} FROM supporter ORDER BY nik"
+    (inserted,) = _read(db, query)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM outbox")
+        conn.exec_driver_sql("DELETE FROM supporter")
+        SupporterBulkWriter(conn, "p'1", "32.14", fields).write(
+            [{**row, **constants} for row in rows]
+        )
+    (written,) = _read(db, query)
+    assert inserted == written
+    assert {(r[6], r[7]) for r in inserted} == {("correction_1", 1)}
+    assert inserted[0][5].startswith("[") and inserted[0][2] is None  # stored forms
+    (queued,) = _read(db, "SELECT count(*) FROM outbox o JOIN supporter s ON s.id = o.record_id")
+    assert queued == [(len(rows),)]
+
+
+def test_stored_rows_need_an_add_only_writer(db: Database) -> None:
+    """Rows that may update a record by NIK are never inserted unmatched."""
+    with db.engine.begin() as conn:
+        writer = SupporterBulkWriter(conn, "p'1", "32.14", IMPORT_FIELDS)
+        form = writer.stored_form({})
+        with pytest.raises(RuntimeError):
+            writer.insert_stored([form.get(_row(1, "a"))], form)

@@ -152,13 +152,13 @@ def test_ctrl_c_during_an_import_says_so_and_keeps_nothing(
 
     _election_and_pair(data_dir)
     before = _schema(data_dir)
-    write = SupporterBulkWriter.write
+    write = SupporterBulkWriter.insert_stored  # what a new list's rows go through
 
-    def write_then_interrupt(self: Any, rows: Any) -> Any:
-        write(self, rows)  # the rows are in the transaction, then the operator presses Ctrl+C
+    def write_then_interrupt(self: Any, rows: Any, form: Any) -> Any:
+        write(self, rows, form)  # the rows are in the transaction, then Ctrl+C
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(SupporterBulkWriter, "write", write_then_interrupt)
+    monkeypatch.setattr(SupporterBulkWriter, "insert_stored", write_then_interrupt)
     path = write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(6))
     report = tmp_path / "r.json"
     args = ["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]
@@ -175,7 +175,7 @@ def test_ctrl_c_during_an_import_says_so_and_keeps_nothing(
         assert waiting.scalar() == 0
     db.close()
     assert _schema(data_dir) == before
-    monkeypatch.setattr(SupporterBulkWriter, "write", write)
+    monkeypatch.setattr(SupporterBulkWriter, "insert_stored", write)
     assert main(args) == 0  # and the same import runs afterwards: nothing left locked
     assert "Disimpan: 6 baru" in capsys.readouterr().out
 

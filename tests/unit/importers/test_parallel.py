@@ -92,8 +92,18 @@ def _awkward_rows() -> tuple[list[list[object]], list[list[object]]]:
     return rows, second
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_a_validating_process_gives_the_same_report_and_rows(folder: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [
+        ("xlsx", {}),
+        ("csv", {}),
+        # The constant fields a validating process puts into each row's stored values.
+        ("csv", {"assume_id_scan": True, "round": "correction_1"}),
+    ],
+)
+def test_a_validating_process_gives_the_same_report_and_rows(
+    folder: Path, kind: str, options: dict[str, Any]
+) -> None:
     first, second = _awkward_rows()
     write = write_xlsx if kind == "xlsx" else write_csv
     one, two = write(folder / f"1.{kind}", first), write(folder / f"2.{kind}", second)
@@ -102,7 +112,7 @@ def test_a_validating_process_gives_the_same_report_and_rows(folder: Path, kind:
         db = _database(folder / f"{mode}.db")
         try:
             reports = [
-                _report(import_file(db, path, "p1", batch_size=16, parallel=mode))
+                _report(import_file(db, path, "p1", batch_size=16, parallel=mode, **options))
                 for path in (one, two)
             ]
         finally:
@@ -113,6 +123,11 @@ def test_a_validating_process_gives_the_same_report_and_rows(folder: Path, kind:
     assert reports[0][2]  # a late flag was needed: the case is covered
     assert reports[1][3]  # and a row of the first part was flagged by the second
     assert len([row for row in stored if len(row) > 6]) == 299 + 60  # every row with a NIK kept
+    supporters = [row for row in stored if len(row) > 6]
+    flagged = options.get("assume_id_scan", False)
+    assert {(row[18], row[19]) for row in supporters} == {
+        (options.get("round", "submission"), flagged)
+    }
 
 
 def test_a_corrected_file_replaces_rows_the_same_way(folder: Path) -> None:
