@@ -265,17 +265,20 @@ class StreamingSheet:
                 if cut < 0:
                     continue  # one row longer than a part: read on
                 cut += len(row_end)
-            part = head + buffer[:cut] + close
+            book = None
+            if cut:
+                with memoryview(buffer) as rows:
+                    book = self._part_book((head, rows[:cut], close))
             del buffer[:cut]
             part_bytes = max(self.part_bytes or PART_BYTES, len(self.parts.strings))
-            if len(part) > len(head) + len(close):
-                yield from self._part_rows(bytes(part))
-            del part
+            if book is not None:
+                yield from self._part_rows(book)
         self._merged = _merged_ranges(tail)
 
-    def _part_rows(self, sheet_xml: bytes) -> Iterator[tuple[int, list[Any]]]:
-        import python_calamine
-
+    def _part_book(self, sheet_xml: tuple[bytes, memoryview, bytes]) -> io.BytesIO:
+        """A small workbook in memory whose one sheet's XML is the pieces of
+        ``sheet_xml`` (its root element, a part's rows, the closing tags), written into
+        it as they are (the part is never joined into one more copy first)."""
         book_xml = (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             b'<workbook xmlns="'
@@ -294,9 +297,15 @@ class StreamingSheet:
             archive.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS)
             archive.writestr("xl/styles.xml", self.parts.styles)
             archive.writestr("xl/sharedStrings.xml", self.parts.strings)
-            archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-        del sheet_xml
+            with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                for piece in sheet_xml:
+                    sheet.write(piece)
         memory.seek(0)
+        return memory
+
+    def _part_rows(self, memory: io.BytesIO) -> Iterator[tuple[int, list[Any]]]:
+        import python_calamine
+
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(memory)
             sheet = book.get_sheet_by_index(0)
