@@ -226,14 +226,13 @@ class ValidatingProcess:
 
 #: Rows per message from a reading process.
 _ROWS_PER_MESSAGE = 4000
-#: XML per part in a reading process.
-READER_PART_BYTES = 4 * 1024 * 1024
 
 
 def rows_read_aside(sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of a large XLSX sheet, inflated and parsed by calamine in a process
-    of its own (the validating process's helper): reading such a sheet costs about
-    as much as validating it, and on two cores the one hides behind the other.
+    """The rows of a large XLSX sheet, streamed by calamine-plus in a process of its
+    own (the validating process's helper; :mod:`~silon_desktop.importers.xlsx_stream`):
+    reading such a sheet costs about a third as much as validating it, and on two
+    cores the one hides behind the other.
     Any other sheet is read here (a CSV file is read faster than its rows travel).
 
     Raises:
@@ -295,9 +294,7 @@ def _reader_main(send: Connection, parts: Any, name: str) -> None:
         ready.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
-        # Smaller parts than in one process: this process holds a part while the
-        # validating process holds the rows of the one before.
-        sheet = StreamingSheet(parts, name, part_bytes=READER_PART_BYTES)
+        sheet = StreamingSheet(parts, name)
         batch: list[tuple[int, list[Any]]] = []
         for row in sheet.rows():
             batch.append(row)

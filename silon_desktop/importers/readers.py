@@ -9,7 +9,7 @@ memory: callers stream.
 
 calamine parses a sheet into a Rust range when it is opened; the Python rows are
 made one by one as the caller iterates. A large XLSX sheet (Excel's million rows
-took 1.09 GB that way) is given to calamine a part at a time
+took 1.09 GB that way) is streamed row by row instead
 (:mod:`silon_desktop.importers.xlsx_stream`): memory stays bounded.
 """
 
@@ -67,7 +67,7 @@ class Workbook:
     _tails: dict[str, bytes] = field(default_factory=dict)
 
     def sheet(self, name: str) -> Sheet:
-        """One sheet; a large XLSX sheet is read a part at a time (``xlsx_stream``).
+        """One sheet; a large XLSX sheet is streamed (``xlsx_stream``).
 
         Raises:
             ImportFileError: the sheet is damaged.
@@ -81,6 +81,8 @@ class Workbook:
                 self._parts = BookParts.read(self.path, self._tails)
             if name in self._parts.sheets and self._parts.streams(name):
                 return StreamingSheet(self._parts, name)
+        if self._book is None:  # every listed sheet is streamed: no other sheet here
+            raise ImportFileError(self.path, "truncated", f"{name}: not a listed sheet")
         try:
             return CalamineSheetAdapter(self._book.get_sheet_by_name(name))
         except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged parts
@@ -174,8 +176,17 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
 
     kind = "xls" if head.startswith(_OLE) else ("ods" if b"opendocument" in head[:200] else "xlsx")
     # An absurd declared or inflated size: refused before calamine. The ends of the
-    # worksheets it inflated serve a sheet read in parts (its merged cells).
+    # worksheets it inflated serve a streamed sheet (its merged cells).
     tails = check_workbook(path, head)
+    if kind == "xlsx":
+        from silon_desktop.importers.xlsx_stream import BookParts
+
+        parts = BookParts.read(path, tails)
+        if parts.listed and all(parts.streams(name) for name in parts.listed):
+            # Every sheet is streamed: python-calamine, which reads a workbook's
+            # shared strings when it opens it (a hundred MB for a million supporters
+            # written by Excel), is not opened at all.
+            return Workbook(path, kind, list(parts.listed), _parts=parts, _tails=tails)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:

@@ -6,12 +6,18 @@ memory; ``*_peak_mb`` is that process's peak resident set size summed with its
 children's, sampled every 20 ms from the bench's own process, not inside the measured
 one: an import validates in a process of its own; ``*_cpu_s`` their CPU seconds):
 
-1. generate the XLSX (Excel's maximum of rows under the header) and the CSV;
-2. ``read_only_s``: the reader alone (calamine, every row of the XLSX);
+1. generate the XLSX (Excel's maximum of rows under the header, its text as
+   inline strings), the same rows as Excel and LibreOffice write them (shared
+   strings: 68 MB of them) and the CSV;
+2. ``read_only_s``: the reader alone (every row of the XLSX, streamed:
+   ``importers/xlsx_stream.py``); ``read_only_sst_s`` the same for the shared
+   strings' file;
 3. ``import_xlsx_s`` / ``import_peak_mb``: :func:`import_file` of the XLSX into a
    fresh data folder (election and pair made through the repository, so they
    reach the server too); ``import_xlsx_settled_s`` until the background checkpoint
    of its commit (``storage.checkpoints``) also copied its pages into the file;
+   ``import_xlsx_sst_s`` / ``import_xlsx_sst_peak_mb`` the shared strings' file
+   imported into another fresh folder;
 4. ``validate_csv_s``: reading + validating the CSV with no database, and
    ``import_csv_s`` its import into another fresh data folder;
 5. a real ``silon-server`` process on loopback; the importing computer's first
@@ -76,12 +82,32 @@ CSV_ROWS = 1_200_000
 
 
 def write_xlsx(path: Path, rows: int) -> None:
-    """An XLSX written row by row (xlsxwriter's constant-memory mode)."""
+    """An XLSX written row by row (xlsxwriter's constant-memory mode: inline strings)."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(
         str(path),
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
+    )
+    sheet = book.add_worksheet("B.1-KWK")
+    sheet.write_row(0, 0, HEADER)
+    for r, row in enumerate(iter_supporter_rows(rows), start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write(r, c, value)
+    book.close()
+
+
+def write_xlsx_shared_strings(path: Path, rows: int) -> None:
+    """The same rows as :func:`write_xlsx` with their text in the workbook's shared
+    strings, as Excel and LibreOffice write every file (xlsxwriter holds the whole
+    workbook in memory for it: a few GB for a million rows, in this process only)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
     )
     sheet = book.add_worksheet("B.1-KWK")
     sheet.write_row(0, 0, HEADER)
@@ -470,18 +496,25 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = work / "dukungan.xlsx", work / "dukungan.csv"
+    shared = work / "dukungan-excel.xlsx"
     t0 = time.perf_counter()
     if not xlsx.exists():
         write_xlsx(xlsx, args.rows)
+    if not shared.exists():
+        write_xlsx_shared_strings(shared, args.rows)
     if not csv_path.exists():
         write_csv(csv_path, args.csv_rows)
     print(f"generated in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
     read = measure("read", str(xlsx))
     imported = measure("import", str(xlsx), str(work / "kantor-xlsx"))
+    read_shared = measure("read", str(shared))
+    imported_shared = measure("import", str(shared), str(work / "kantor-excel"))
     validated = measure("validate", str(csv_path))
     imported_csv = measure("import", str(csv_path), str(work / "kantor-csv"))
-    if imported["rows"] != args.rows or validated["rows"] != args.csv_rows:
+    if {imported["rows"], imported_shared["rows"]} != {args.rows} or (
+        validated["rows"] != args.csv_rows
+    ):
         print(f"rows: {imported['rows']} / {validated['rows']}", file=sys.stderr)
         return 1
 
@@ -497,6 +530,11 @@ def main(argv: list[str] | None = None) -> int:
         "read_only_s": round(read["seconds"], 1),
         "read_only_cpu_s": round(read["cpu"], 1),
         "read_only_peak_mb": round(read["peak_mb"]),
+        "import_xlsx_sst_s": round(imported_shared["seconds"], 1),
+        "import_xlsx_sst_peak_mb": round(imported_shared["peak_mb"]),
+        "import_xlsx_sst_cpu_s": round(imported_shared["cpu"], 1),
+        "read_only_sst_s": round(read_shared["seconds"], 1),
+        "read_only_sst_peak_mb": round(read_shared["peak_mb"]),
         "validate_csv_s": round(validated["seconds"], 1),
         "validate_csv_peak_mb": round(validated["peak_mb"]),
         "validate_csv_cpu_s": round(validated["cpu"], 1),

@@ -1,4 +1,5 @@
-"""A large XLSX sheet read part by part gives exactly the rows of the whole sheet."""
+"""A large XLSX sheet streamed (python-calamine-plus) gives exactly the rows of the
+whole sheet as python-calamine reads it."""
 
 from __future__ import annotations
 
@@ -53,20 +54,18 @@ def _whole(path: Path) -> tuple[list[tuple[int, list[Any]]], list[Any]]:
 
 
 @pytest.fixture
-def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
-    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 3000)  # many parts
 
 
 @pytest.mark.parametrize("inline", [False, True], ids=["shared-strings", "inline-strings"])
 @pytest.mark.parametrize("date_1904", [False, True], ids=["1900", "1904"])
-def test_parts_give_the_rows_of_the_whole_sheet(
+def test_a_streamed_sheet_gives_the_rows_of_the_whole_sheet(
     tmp_path: Path, inline: bool, date_1904: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _book(tmp_path / "d.xlsx", inline=inline, date_1904=date_1904)
     whole, merged = _whole(path)
     monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
-    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 3000)
     book = open_workbook(path)
     try:
         sheet = book.sheet(book.sheet_names[0])
@@ -83,6 +82,44 @@ def test_parts_give_the_rows_of_the_whole_sheet(
     assert row[5] == dict(whole)[4][5] and str(row[5]).startswith("1960-02-21")
 
 
+def test_every_kind_of_value_reads_as_in_the_whole_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whole numbers (calamine-plus gives int), Excel's errors (it gives their name),
+    booleans, a NIK typed as a number (beyond 2**53), times, text that only looks
+    like a number or an error: each cell, and its type, as python-calamine reads it."""
+    path = tmp_path / "nilai.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("B.1-KWK")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    hour = book.add_format({"num_format": "hh:mm"})
+    sheet.write_row(1, 0, ["NO", "NIK", "NAMA", "TANGGAL", "BENAR", "GALAT", "JAM"])
+    sheet.write_row(2, 0, [1, 9214012001620009, "Ani", None, True, None, None])
+    sheet.write_datetime(2, 3, dt.date(1990, 5, 17), day)
+    sheet.write_formula(2, 5, "=1/0", None, "#DIV/0!")
+    sheet.write_datetime(2, 6, dt.time(12, 30), hour)
+    sheet.write_row(4, 0, [2.5, "3214012001620003", "Budi", "17-05-1990", False, None, -3])
+    sheet.write_formula(4, 5, "=NA()", None, "#N/A")
+    sheet.write_formula(5, 1, '="3214"&"0001"', None, "32140001")
+    sheet.write_string(6, 1, "1e5")
+    sheet.write_number(7, 1, 0)
+    book.close()
+    whole, _ = _whole(path)
+    monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
+    streamed_book = open_workbook(path)
+    try:
+        streamed_sheet = streamed_book.sheet("B.1-KWK")
+        assert isinstance(streamed_sheet, StreamingSheet)
+        rows = list(streamed_sheet.rows())
+    finally:
+        streamed_book.close()
+    assert rows == whole
+    assert [[type(cell) for cell in cells] for _, cells in rows] == [
+        [type(cell) for cell in cells] for _, cells in whole
+    ]
+    assert rows[2][1][:2] == [1.0, 9214012001620008.0] and rows[2][1][5] == ""
+
+
 def test_a_sheet_starting_below_row_one_is_numbered_as_shown(tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(str(tmp_path / "off.xlsx"))
     sheet = book.add_worksheet("S")
@@ -93,7 +130,7 @@ def test_a_sheet_starting_below_row_one_is_numbered_as_shown(tmp_path: Path) -> 
     assert [r for r in rows if any(rows)][-2:] == [(3, ["", "", "x", ""]), (4, ["", "", "", "y"])]
 
 
-def test_a_list_validates_the_same_read_whole_or_in_parts(
+def test_a_list_validates_the_same_read_whole_or_streamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = supporter_rows(300)
@@ -103,13 +140,12 @@ def test_a_list_validates_the_same_read_whole_or_in_parts(
     options = ImportOptions("32.14", dt.date(2024, 5, 12))
     whole = validate_file(path, options)
     monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", 0)
-    monkeypatch.setattr(xlsx_stream, "PART_BYTES", 5000)
     parts = validate_file(path, options)
     assert [r.to_json() for r in parts.rows] == [r.to_json() for r in whole.rows]
     assert parts.counts() == whole.counts() and parts.counts()["TMS"] >= 1
 
 
-def test_a_sheet_cut_short_names_the_file(tmp_path: Path, in_parts: None) -> None:
+def test_a_sheet_cut_short_names_the_file(tmp_path: Path, streamed: None) -> None:
     path = _book(tmp_path / "d.xlsx")
     cut = tmp_path / "rusak.xlsx"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(cut, "w") as target:
@@ -131,7 +167,7 @@ def test_a_sheet_cut_short_names_the_file(tmp_path: Path, in_parts: None) -> Non
 
 
 def test_merged_cells_come_from_the_size_check_s_pass_or_from_a_pass_of_their_own(
-    tmp_path: Path, in_parts: None, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, streamed: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _book(tmp_path / "d.xlsx")
     without_tails = StreamingSheet(xlsx_stream.BookParts.read(path), "B.1-KWK")
@@ -150,7 +186,7 @@ def test_merged_cells_come_from_the_size_check_s_pass_or_from_a_pass_of_their_ow
         book.close()
 
 
-def test_a_reading_process_gives_the_same_rows_and_errors(tmp_path: Path, in_parts: None) -> None:
+def test_a_reading_process_gives_the_same_rows_and_errors(tmp_path: Path, streamed: None) -> None:
     """The validating process reads a large sheet in a process of its own
     (``parallel.rows_read_aside``): the same rows, and a damaged sheet's error."""
     from silon_desktop.importers.parallel import rows_read_aside
