@@ -81,33 +81,20 @@ XLSX_ROWS = 1_048_575
 CSV_ROWS = 1_200_000
 
 
-def write_xlsx(path: Path, rows: int) -> None:
-    """An XLSX written row by row (xlsxwriter's constant-memory mode: inline strings)."""
+def write_xlsx(path: Path, rows: int, *, shared_strings: bool = False) -> None:
+    """An XLSX written row by row: by default in xlsxwriter's constant-memory mode
+    (its text as inline strings); ``shared_strings`` as Excel and LibreOffice write
+    every file (text in the workbook's shared strings: xlsxwriter then holds the whole
+    workbook in memory, a few GB for a million rows, in this process only)."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(
         str(path),
-        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
-    )
-    sheet = book.add_worksheet("B.1-KWK")
-    sheet.write_row(0, 0, HEADER)
-    for r, row in enumerate(iter_supporter_rows(rows), start=1):
-        for c, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write(r, c, value)
-    book.close()
-
-
-def write_xlsx_shared_strings(path: Path, rows: int) -> None:
-    """The same rows as :func:`write_xlsx` with their text in the workbook's shared
-    strings, as Excel and LibreOffice write every file (xlsxwriter holds the whole
-    workbook in memory for it: a few GB for a million rows, in this process only)."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
+        {
+            "constant_memory": not shared_strings,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+        },
     )
     sheet = book.add_worksheet("B.1-KWK")
     sheet.write_row(0, 0, HEADER)
@@ -501,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     if not xlsx.exists():
         write_xlsx(xlsx, args.rows)
     if not shared.exists():
-        write_xlsx_shared_strings(shared, args.rows)
+        write_xlsx(shared, args.rows, shared_strings=True)
     if not csv_path.exists():
         write_csv(csv_path, args.csv_rows)
     print(f"generated in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
