@@ -65,6 +65,7 @@ class Workbook:
     _csv: CsvSheet | None = None
     _parts: Any = None
     _tails: dict[str, bytes] = field(default_factory=dict)
+    _streamed: bool = False  # every sheet streamed (``BookParts.streams_all``)
 
     def sheet(self, name: str) -> Sheet:
         """One sheet; a large XLSX sheet is streamed (``xlsx_stream``).
@@ -79,9 +80,9 @@ class Workbook:
 
             if self._parts is None:
                 self._parts = BookParts.read(self.path, self._tails)
-            if name in self._parts.sheets and self._parts.streams(name):
+            if name in self._parts.sheets and (self._streamed or self._parts.streams(name)):
                 return StreamingSheet(self._parts, name)
-        if self._book is None:  # every listed sheet is streamed: no other sheet here
+        if self._book is None:  # every sheet is streamed: no other sheet here
             raise ImportFileError(self.path, "truncated", f"{name}: not a listed sheet")
         try:
             return CalamineSheetAdapter(self._book.get_sheet_by_name(name))
@@ -182,11 +183,13 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
         from silon_desktop.importers.xlsx_stream import BookParts
 
         parts = BookParts.read(path, tails)
-        if parts.listed and all(parts.streams(name) for name in parts.listed):
-            # Every sheet is streamed: python-calamine, which reads a workbook's
-            # shared strings when it opens it (a hundred MB for a million supporters
-            # written by Excel), is not opened at all.
-            return Workbook(path, kind, list(parts.listed), _parts=parts, _tails=tails)
+        if parts.streams_all():
+            # A large sheet: every sheet of the file is streamed, and python-calamine
+            # (which reads the shared strings when it opens a workbook: a hundred MB
+            # for a million supporters written by Excel) is not opened at all.
+            return Workbook(
+                path, kind, list(parts.listed), _parts=parts, _tails=tails, _streamed=True
+            )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:

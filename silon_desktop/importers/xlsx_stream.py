@@ -104,8 +104,23 @@ class BookParts:
     def streams(self, name: str) -> bool:
         """Whether the sheet is large enough to be streamed, and its rows carry their
         numbers (``<row r="...">``)."""
-        if self.sizes.get(name, 0) <= STREAM_ABOVE:
-            return False
+        return self.sizes.get(name, 0) > STREAM_ABOVE and self.numbered(name)
+
+    def streams_all(self) -> bool:
+        """Whether every listed sheet is to be streamed: one of them is large, and
+        every one's rows carry their numbers. Then the small ones are streamed too
+        (the template's instructions beside a million supporters), so that
+        python-calamine, which reads the workbook's shared strings when it opens it
+        and keeps them until it is closed, is never opened for the file."""
+        listed = self.listed
+        return (
+            bool(listed)
+            and any(self.sizes.get(name, 0) > STREAM_ABOVE for name in listed)
+            and all(self.numbered(name) for name in listed)
+        )
+
+    def numbered(self, name: str) -> bool:
+        """Whether the sheet's rows carry their numbers (its first MB looked at)."""
         head = b"".join(_inflate(self.path, self.sheets[name], limit=_READ))
         root = _ROOT.search(head)
         prefix = root.group(1) if root else b""

@@ -216,3 +216,46 @@ def test_a_reading_process_gives_the_same_rows_and_errors(tmp_path: Path, stream
     finally:
         book.close()
     assert "rusak.xlsx" in caught.value.message
+
+
+def test_beside_a_large_sheet_a_small_one_is_streamed_and_python_calamine_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template's instructions sheet beside a million supporters: python-calamine
+    would read the workbook's shared strings when opened, and keep them; every sheet
+    of such a file is streamed instead, each reading as python-calamine reads it."""
+    import python_calamine
+
+    path = tmp_path / "dua.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    data = book.add_worksheet("B.1-KWK")
+    notes = book.add_worksheet("Petunjuk")
+    notes.write(0, 0, "Isi satu baris per pendukung.")
+    notes.write(2, 1, 16)
+    for r in range(600):
+        data.write_row(r, 0, [r, f"32140120016{r:05d}", f"Nama {r}"])
+    book.close()
+    whole = {}
+    opened = open_workbook(path)
+    try:
+        for name in opened.sheet_names:
+            whole[name] = list(opened.sheet(name).rows())
+    finally:
+        opened.close()
+    sizes = xlsx_stream.BookParts.read(path).sizes
+    monkeypatch.setattr(xlsx_stream, "STREAM_ABOVE", (sizes["B.1-KWK"] + sizes["Petunjuk"]) // 2)
+
+    def not_opened(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("python-calamine opened the workbook")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", not_opened)
+    streamed = open_workbook(path)
+    try:
+        assert streamed.sheet_names == ["B.1-KWK", "Petunjuk"]
+        for name in streamed.sheet_names:
+            sheet = streamed.sheet(name)
+            assert isinstance(sheet, StreamingSheet)
+            assert list(sheet.rows()) == whole[name]
+    finally:
+        streamed.close()
+    assert whole["Petunjuk"][2] == (3, ["", 16.0])
