@@ -13,7 +13,7 @@ python-calamine as a small workbook of its own with the file's shared strings: a
 sheet written by Excel or LibreOffice (shared strings: 68 MB of them for a million
 supporters) made every part at least that large and had the strings parsed again
 with every part (this reader alone, on the same file: 934 MB and 22.5 s in parts,
-268 MB and 11.0 s streamed).
+149 MB and 11.3 s streamed).
 
 Two values come back from the stream otherwise than from python-calamine and are
 made the same here, so a list reads the same whether its sheet is streamed or not:
