@@ -11,9 +11,8 @@ writer's time hides behind the reader's.
 What goes between them, and how:
 
 - Two pipes (never a file: no row is ever written outside the database). The
-  child sends a batch of one tuple per row with a NIK, made of the row's values
-  by the importer's ``shape`` (an ``operator.itemgetter`` of the fields it
-  stores), then its progress, and at the end the report;
+  child sends a batch of the stored fields of each row with a NIK (one tuple per
+  row, in :data:`fields` order), then its progress, and at the end the report;
   the batches are bounded: the child's sender keeps at most
   :data:`QUEUED_BATCHES` pickled batches and blocks when the writer is behind.
 - For a further part of a pair's list the writer first sends the pair's earlier
@@ -37,6 +36,7 @@ import contextlib
 import dataclasses
 import gc
 import multiprocessing
+import operator
 import os
 import pickle
 import queue
@@ -45,7 +45,7 @@ import sys
 import threading
 import traceback
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -115,17 +115,12 @@ class ValidatingProcess:
     Args:
         path: the file.
         options: how to read and check it (``earlier`` is sent, not pickled).
-        shape: makes the tuple sent back of a validated row's values (field name ->
-            value); pickled to the child.
+        fields: the stored fields of a row, in the order of the tuples sent back.
     """
 
-    def __init__(
-        self,
-        path: str | Path,
-        options: ImportOptions,
-        shape: Callable[[Mapping[str, Any]], tuple[Any, ...]],
-    ) -> None:
+    def __init__(self, path: str | Path, options: ImportOptions, fields: Sequence[str]) -> None:
         self.path = Path(path)
+        self.fields = tuple(fields)
         self._earlier = options.earlier
         plain = dataclasses.replace(options, earlier=None)
         context = multiprocessing.get_context("spawn")
@@ -138,7 +133,7 @@ class ValidatingProcess:
                 child_out,
                 str(self.path),
                 plain,
-                shape,
+                self.fields,
                 self._earlier is not None,
             ),
             name="silon-import-validator",
@@ -363,7 +358,7 @@ def _child_main(
     outbox: Connection,
     path: str,
     options: ImportOptions,
-    shape: Callable[[Mapping[str, Any]], tuple[Any, ...]],
+    fields: tuple[str, ...],
     has_earlier: bool,
 ) -> None:
     """The validating process: read, check, send batches; an error is sent as a message."""
@@ -403,8 +398,10 @@ def _child_main(
                 return
             yield from chunk
 
+    sent = operator.itemgetter(*fields)
+
     def on_batch(batch: Sequence[ValidatedRow]) -> None:
-        put((_BATCH, [shape(item.values) for item in batch if item.values["nik"]]))
+        put((_BATCH, [sent(item.values) for item in batch if item.values["nik"]]))
 
     def progress(done: int, expected: int) -> None:
         put((_PROGRESS, done, expected))

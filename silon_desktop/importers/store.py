@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import operator
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -298,7 +297,7 @@ def _read_and_write_parallel(
     stats = BulkStats()
     form = writer.stored_form(extra) if niks is None else None
     fields = form.given if form is not None else _SENT_FIELDS
-    child = ValidatingProcess(path, options, operator.itemgetter(*fields))
+    child = ValidatingProcess(path, options, fields)
     try:
         with fewer_collections():
             child.start()
