@@ -150,13 +150,16 @@ class ServerApi:
         return answer
 
     def feed_raw(self, cursor: str, limit: int, *, retry_timeouts: bool = True) -> dict[str, Any]:
-        """A feed page as the server sent it (columnar), for the bulk apply path.
+        """A feed page as the server sent it, for the bulk apply path: in the
+        compact layout (:data:`~sync.snapshot.CLIENT_LAYOUT`, as snapshot parts), or
+        one array per record from an older server (which does not know the
+        parameter and leaves it unread); the applier takes either.
 
         Args:
             retry_timeouts: False to get :class:`~sync.transport.TimedOut` at the
                 first timeout (the engine then asks for a smaller page).
         """
-        params: dict[str, Any] = {"limit": limit}
+        params: dict[str, Any] = {"limit": limit, "layout": CLIENT_LAYOUT.value}
         if cursor:
             params["after"] = cursor
         if self.pushed_in_run:

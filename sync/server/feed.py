@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import orjson
 from sqlalchemy import Column, ColumnElement, Engine, and_, func, or_, select, union_all
 
-from sync.protocol import FeedPage, Record
+from sync import snapshot as fmt
+from sync.protocol import (
+    ENTITIES,
+    ENTITY_ORDER,
+    RECORD_COLUMNS,
+    WITHDRAWAL_FIELDS,
+    FeedPage,
+    Record,
+)
 from sync.server.batch import origin_of
 from sync.server.db import read_tx
 from sync.server.roles import Actor, Role
@@ -114,7 +124,22 @@ def read_feed(
     *,
     skip_own: str = "",
 ) -> FeedPage:
-    """One page of the feed after sequence ``after`` (tombstones included).
+    """One page of the feed after sequence ``after`` (tombstones included), as
+    records: :func:`read_feed_rows`."""
+    rows, cursor, has_more = read_feed_rows(engine, actor, after, limit, skip_own=skip_own)
+    return FeedPage(
+        records=[record_of(r) for r in rows],
+        cursor=cursor,
+        has_more=has_more,
+        server_time=server_time,
+    )
+
+
+def read_feed_rows(
+    engine: Engine, actor: Actor, after: int, limit: int, *, skip_own: str = ""
+) -> tuple[Sequence[Any], str, bool]:
+    """One page of the feed after sequence ``after`` (tombstones included): its
+    ``records`` rows (:data:`WIRE_COLUMNS`), its cursor and whether more follow.
 
     Sequences are assigned under the commit stamp in commit order (see
     :mod:`sync.server.db`), so everything at or below the returned cursor is
@@ -131,16 +156,96 @@ def read_feed(
         if skip_own:
             head = int(conn.execute(select(func.coalesce(func.max(records.c.seq), 0))).scalar_one())
         rows = conn.execute(_page_query(actor, after, limit, skip_own, head)).all()
-    out = [record_of(r) for r in rows]
-    if rows:
-        cursor = str(rows[-1].seq)
-    else:
-        cursor = str(after)
+    cursor = str(rows[-1].seq) if rows else str(after)
     if head is not None and len(rows) < limit:
         cursor = str(max(after, head))
-    return FeedPage(
-        records=out, cursor=cursor, has_more=len(rows) == limit, server_time=server_time
-    )
+    return rows, cursor, len(rows) == limit
+
+
+def record_blocks(rows: Sequence[Any], layout: fmt.Layout) -> list[dict[str, Any]]:
+    """The wire blocks (one per entity, parents first) of ``records`` rows read with
+    :data:`WIRE_COLUMNS`, in ``layout``: a snapshot part's, and a feed page's asked
+    with ``layout=columns`` or ``compact``. Every record's fields are parsed in ONE
+    ``orjson.loads`` (the stored JSON texts joined into an array), each column
+    taken with ``map`` in C, no list built per record for the column layouts; in
+    the compact one, a column whose records all agree is given once. As in
+    :func:`sync.protocol.encode_feed_page`, a tombstone carries only its
+    withdrawal fields."""
+    grouped: dict[str, list[Any]] = {}
+    if rows:
+        kinds = set(map(itemgetter(rows[0]._fields.index("entity")), rows))
+        if len(kinds) == 1:  # the common part: one entity, no row looked at in Python
+            grouped = {kind: list(rows) for kind in kinds if kind in ENTITIES}
+        else:
+            for r in rows:
+                if r.entity in ENTITIES:
+                    grouped.setdefault(r.entity, []).append(r)
+    blocks = []
+    for name in ENTITY_ORDER:
+        group = grouped.get(name)
+        if not group:
+            continue
+        values = _columns(name, group)
+        block: dict[str, Any] = {
+            "entity": name,
+            "columns": [*RECORD_COLUMNS, *ENTITIES[name].field_names],
+        }
+        if layout is fmt.Layout.COMPACT:
+            block["values"] = [_compact(column) for column in values]
+            block["count"] = len(group)
+        elif layout is fmt.Layout.COLUMNS:
+            block["values"] = values
+            block["count"] = len(group)
+        else:
+            block["rows"] = [list(row) for row in zip(*values, strict=True)]
+        blocks.append(block)
+    return blocks
+
+
+def _compact(column: list[Any]) -> Any:
+    """A column as the compact layout carries it: ``{"same": value}`` when every
+    record has that value (a fresh list's blank verdicts, its pair, its round), else
+    the array. The client then reads, converts and binds that value once."""
+    same, value = fmt.same_value(column)
+    return {fmt.SAME: value} if same else column
+
+
+def _columns(entity: str, group: list[Any]) -> list[list[Any]]:
+    """One list per wire column (record columns, then fields) of one entity's rows
+    (a tombstone's fields but its withdrawal fields null)."""
+    # The rows turned into columns by one zip in C (no attribute read per row).
+    named = dict(zip(group[0]._fields, zip(*group, strict=True), strict=True))
+    fields = orjson.loads("[" + ",".join(named["fields"]) + "]")
+    deleted = list(map(bool, named["deleted"]))
+    out: list[list[Any]] = [
+        list(named["id"]),
+        list(named["scope"]),
+        list(map(int, named["version"])),
+        deleted,
+    ]
+    gone = [i for i, d in enumerate(deleted) if d]
+    names = ENTITIES[entity].field_names
+    for field, column in zip(names, _field_columns(names, fields), strict=True):
+        if gone and field not in WITHDRAWAL_FIELDS:
+            for i in gone:
+                column[i] = None
+        out.append(column)
+    return out
+
+
+def _field_columns(names: Sequence[str], fields: list[dict[str, Any]]) -> list[list[Any]]:
+    """One list per field name of the records' field dicts (None where a record has
+    no such key). Every record has every field (a record starts from the blank
+    fields and keeps them): then each record's fields are taken by ONE ``itemgetter``
+    call and the tuples turned into columns by ``zip``, in C (a 5,000-record part,
+    35 fields: 3.9 ms against 6.3 ms with a ``dict.get`` per field and record). A
+    record lacking one (written by an older server) takes the ``dict.get`` path."""
+    if len(names) > 1 and fields:
+        try:
+            return list(map(list, zip(*map(itemgetter(*names), fields), strict=True)))
+        except KeyError:
+            pass
+    return [list(map(dict.get, fields, repeat(name))) for name in names]
 
 
 #: What a feed page and a snapshot part read of each record, in this order.

@@ -87,10 +87,14 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from sync.client.apply import block_columns  # noqa: E402
+from sync.snapshot import CLIENT_LAYOUT  # noqa: E402
 from tests.integration.server_process import ServerProcess  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432"
 PASSWORD = "rahasia-kantor-123"
+#: The feed's layout, as the desktop asks for it.
+FEED_LAYOUT = CLIENT_LAYOUT.value
 #: Kabupaten of Jawa Barat (real codes; the office accounts are bound to them).
 KABUPATEN = [f"32.{n:02d}" for n in range(1, 19)] + [f"32.{n:02d}" for n in range(71, 80)]
 
@@ -162,12 +166,14 @@ def _login(url: str, username: str, device_id: str) -> str:
 
 
 def feed_rows(page: dict[str, Any]) -> Iterator[tuple[str, str, int]]:
-    """``(entity, id, version)`` of every row of a columnar feed page."""
+    """``(entity, id, version)`` of every record of a feed page, in the layout the
+    desktop asks for (:data:`FEED_LAYOUT`) or one array per record."""
     for block in page.get("entities") or []:
         columns = block["columns"]
-        i_id, i_version = columns.index("id"), columns.index("version")
-        for row in block["rows"]:
-            yield str(block["entity"]), str(row[i_id]), int(row[i_version])
+        values = block_columns(block, len(columns))
+        ids, versions = values[columns.index("id")], values[columns.index("version")]
+        for rid, version in zip(ids, versions, strict=True):
+            yield str(block["entity"]), str(rid), int(version)
 
 
 # --- one office ----------------------------------------------------------------------
@@ -263,7 +269,12 @@ class Office(threading.Thread):
             try:
                 r = self.session.get(
                     self.url + "/v1/feed",
-                    params={"after": self.cursor, "limit": "1000", "skip_own": self.run_id},
+                    params={
+                        "after": self.cursor,
+                        "limit": "1000",
+                        "skip_own": self.run_id,
+                        "layout": FEED_LAYOUT,
+                    },
                     headers=_headers(self.token),
                     timeout=120,
                 )
@@ -445,7 +456,7 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
         while True:
             r = session.get(
                 first.url + "/v1/feed",
-                params={"after": cursor, "limit": "5000"},
+                params={"after": cursor, "limit": "5000", "layout": FEED_LAYOUT},
                 headers=_headers(ri),
                 timeout=120,
             )

@@ -16,11 +16,12 @@ from sync.protocol import encode_feed_page
 from sync.server import gcpause, models, stages
 from sync.server.batch import origin_of
 from sync.server.deps import ActorDep
-from sync.server.feed import MAX_LIMIT, read_feed
+from sync.server.feed import MAX_LIMIT, read_feed, read_feed_rows, record_blocks
 from sync.server.http import ERRORS, StateDep, body_schema, json_response
 from sync.server.parsing import parse_push
 from sync.server.public.encoded import GZIP_MIN_BYTES, accepts_gzip
 from sync.server.push import apply_batch
+from sync.snapshot import Layout
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
 
@@ -43,16 +44,33 @@ RUN_TEXT = (
 #: ids that no level compresses: level 6 cost 3.7 us of CPU per result and made
 #: 46.1 KB, level 1 costs 1.4 us and makes 49.1 KB.
 ANSWER_GZIP_LEVEL = 1
+#: The gzip level of a feed page in the column layouts (as a snapshot part's).
+FEED_GZIP_LEVEL = 5
+LAYOUT_TEXT = (
+    "rows: one array per record; columns: one array per column (a block's count "
+    "beside them); compact: columns, and a column whose records all agree given once "
+    'as {"same": value}'
+)
 
 
-def answer_bytes(answer: dict[str, Any], gzip_ok: bool) -> tuple[bytes, bool]:
-    """A push's answer as JSON, gzip-compressed (gzip framing, :data:`ANSWER_GZIP_LEVEL`)
-    when the client accepts it and it is not tiny; and whether it was."""
+def answer_bytes(
+    answer: dict[str, Any], gzip_ok: bool, level: int = ANSWER_GZIP_LEVEL
+) -> tuple[bytes, bool]:
+    """An answer as JSON, gzip-compressed (gzip framing, at ``level``) when the
+    client accepts it and it is not tiny; and whether it was. Called in the worker
+    thread: the answer middleware passes an answer that has its Content-Encoding
+    as it is."""
     body = orjson.dumps(answer)
     if not gzip_ok or len(body) < GZIP_MIN_BYTES:
         return body, False
-    packer = zlib.compressobj(ANSWER_GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    packer = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     return packer.compress(body) + packer.flush(), True
+
+
+def encoded_response(body: bytes, compressed: bool) -> Response:
+    """A JSON answer made by :func:`answer_bytes`."""
+    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if compressed else None
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def push_gate(request: Request) -> asyncio.Semaphore:
@@ -104,14 +122,14 @@ async def push(
         stages.since("push.gate_wait", arrived)
         handed = time.perf_counter()
         body, compressed = await run_in_threadpool(gcpause.run, work, len(raw))
-    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if compressed else None
-    response = Response(body, media_type="application/json", headers=headers)
+    response = encoded_response(body, compressed)
     stages.since("push.total", arrived)
     return response
 
 
 @router.get("/v1/feed", response_model=models.FeedPageOut)
 def feed(
+    request: Request,
     actor: ActorDep,
     state: StateDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="cursor of the last page")] = 0,
@@ -123,6 +141,20 @@ def feed(
             description="a sync run id: leave out what this device pushed in that run",
         ),
     ] = "",
+    layout: Annotated[Layout, Query(description=LAYOUT_TEXT)] = Layout.ROWS,
 ) -> Response:
-    page = read_feed(state.engine, actor, after, limit, state.config.clock.iso(), skip_own=skip_own)
-    return json_response(encode_feed_page(page))
+    server_time = state.config.clock.iso()
+    if layout is Layout.ROWS:
+        page = read_feed(state.engine, actor, after, limit, server_time, skip_own=skip_own)
+        return json_response(encode_feed_page(page))
+    # Columns, as a snapshot part carries them: the page's fields parsed in one call,
+    # and compressed here in the worker thread (not by the middleware on the event loop).
+    rows, cursor, has_more = read_feed_rows(state.engine, actor, after, limit, skip_own=skip_own)
+    answer = {
+        "cursor": cursor,
+        "has_more": has_more,
+        "server_time": server_time,
+        "entities": record_blocks(rows, layout),
+    }
+    gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))
+    return encoded_response(*answer_bytes(answer, gzip_ok, FEED_GZIP_LEVEL))

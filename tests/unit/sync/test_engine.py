@@ -664,3 +664,43 @@ def test_a_malformed_page_keeps_nothing_of_its_transaction_and_the_cursor_stays(
     monkeypatch.setattr(applier_type, "feed_page", counting)
     assert _pull_in_pages_of_10(b).complete
     assert b.records() == a.records()
+
+
+def test_the_feed_is_asked_in_the_compact_layout_and_an_older_servers_rows_still_apply(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.client import SyncEngine
+    from sync.client.api import FEED
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    ids = [a.repo.create("supporter", supporter_values(pair, n), "32.14") for n in range(30)]
+    a.repo.delete("supporter", ids[3], {"withdrawn_reason": "salah_input"})
+    assert a.sync().complete
+    expected = a.records()
+
+    b = make_client("b")
+    assert SyncEngine(b.db, b.settings, b.transport, snapshots=False).run(stages=("pull",)).complete
+    asked = [params for _m, path, params in b.transport.sent if path == FEED]
+    assert asked and all(params["layout"] == "compact" for params in asked)
+    assert b.records() == expected
+
+    # A server from before the layouts does not know the parameter: one array per record.
+    c = make_client("c")
+    call = c.transport.call
+    layouts: list[set[str]] = []
+
+    def older_server(
+        method: str, path: str, body: Any = None, params: Any = None, **kw: Any
+    ) -> Any:
+        if path == FEED:
+            params = {k: v for k, v in (params or {}).items() if k != "layout"}
+        answer = call(method, path, body, params, **kw)
+        if path == FEED:
+            layouts.append({"rows" if "rows" in b else "values" for b in answer["entities"]})
+        return answer
+
+    monkeypatch.setattr(c.transport, "call", older_server)
+    assert SyncEngine(c.db, c.settings, c.transport, snapshots=False).run(stages=("pull",)).complete
+    assert layouts and set().union(*layouts) == {"rows"}
+    assert c.records() == expected

@@ -33,17 +33,28 @@ def default_threshold() -> Iterator[tuple[int, int, int]]:
 @pytest.fixture
 def seen(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """``(what, threshold)``: the collector's first threshold as each snapshot part
-    (its blocks by columns) or feed page (by rows) was applied."""
+    (applied while a snapshot is installed) or feed page (any other time) was
+    applied. Both come in the same block form: the desktop asks the feed for the
+    snapshot's compact layout."""
+    from sync.client import snapshots
+
     found: list[tuple[str, int]] = []
-    real = Applier.feed_page
+    installing: list[bool] = []
+    real_page, real_install = Applier.feed_page, snapshots._install
 
     def watched(self: Applier, conn: Any, page: dict[str, Any]) -> Any:
-        blocks = page.get("entities") or []
-        what = "part" if blocks and all("values" in b for b in blocks) else "page"
-        found.append((what, gc.get_threshold()[0]))
-        return real(self, conn, page)
+        found.append(("part" if installing else "page", gc.get_threshold()[0]))
+        return real_page(self, conn, page)
+
+    def install(*args: Any, **kwargs: Any) -> Any:
+        installing.append(True)
+        try:
+            return real_install(*args, **kwargs)
+        finally:
+            installing.pop()
 
     monkeypatch.setattr(Applier, "feed_page", watched)
+    monkeypatch.setattr(snapshots, "_install", install)
     return found
 
 
@@ -90,7 +101,7 @@ def test_a_snapshot_file_from_a_stick_is_installed_with_fewer_collections(
     _a, b = _on_a_stick(make_client, path, 5)
     seen.clear()  # what logging in applied
     assert install_file(b.db, path, account_scope="32.14").count == 7
-    assert seen and set(seen) == {("page", BULK_GC_THRESHOLD)}  # a stick's parts are rows
+    assert seen and set(seen) == {("part", BULK_GC_THRESHOLD)}
     assert gc.get_threshold() == default_threshold
 
 
