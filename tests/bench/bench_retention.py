@@ -19,8 +19,10 @@ before), ``supporter_table_bytes``, ``db_file_bytes_before``,
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -54,6 +56,7 @@ def main() -> int:
     from tests.unit.importers.sheets import HEADER, iter_supporter_rows
 
     work = Path(tempfile.mkdtemp(prefix="bench-retention-"))
+    atexit.register(shutil.rmtree, work, True)
     with ServerProcess.start(work / "server", timeout=120) as server:
         server.add_user("bench", PASSWORD, role="kabkota", region=SCOPE)
         token = server.login("bench", PASSWORD, device_id="bench-retention")

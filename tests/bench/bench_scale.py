@@ -56,11 +56,13 @@ The last line is one JSON object with those keys.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import csv
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -418,6 +420,7 @@ def only_first_syncs(server_dir: Path) -> dict[str, Any]:
     from tests.integration.server_process import ServerProcess
 
     clients = Path(tempfile.mkdtemp(prefix="bench-scale-clients-"))
+    atexit.register(shutil.rmtree, clients, True)
     with ServerProcess.start(server_dir) as server:
         assert server.proc is not None
         pid = server.proc.pid
@@ -480,7 +483,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tests.integration.server_process import ServerProcess
 
-    work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    work = args.work
+    if work is None:  # several GB of files and databases, removed at exit
+        work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+        atexit.register(shutil.rmtree, work, True)
     work.mkdir(parents=True, exist_ok=True)
     xlsx, csv_path = work / "dukungan.xlsx", work / "dukungan.csv"
     shared = work / "dukungan-excel.xlsx"

@@ -35,6 +35,7 @@ the client's push with cProfile (``DIR/client-push.pstats``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import csv
 import datetime as dt
@@ -197,6 +198,7 @@ def main() -> int:
     from tests.integration.server_process import ServerProcess
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    atexit.register(shutil.rmtree, work, True)  # its databases: a few hundred MB
     with ServerProcess.start(work / "server") as server:
         server.add_user("bench", PASSWORD)
         clients = {}
