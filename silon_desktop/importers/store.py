@@ -252,20 +252,18 @@ def _read_and_write(
     the GIL back for every row it binds and the two threads convoy on it.
     """
     stats = BulkStats()
-    # Rows that only add records go in without matching, converted as tuples.
-    form = writer.stored_form(extra) if niks is None else None
+    form = writer.stored_form(extra)
 
     def store(batch: Sequence[ValidatedRow]) -> None:
         rows = [item.values for item in batch if item.values["nik"]]
         if not rows:
             return
-        if form is not None:
+        if niks is None:  # an import that only adds: no matching, rows converted as tuples
             stats.add(writer.insert_stored(list(map(form.get, rows)), form))
             return
         for values in rows:
             values.update(extra)
-        if niks is not None:
-            niks.update(str(values["nik"]) for values in rows)
+        niks.update(str(values["nik"]) for values in rows)
         stats.add(writer.write(rows)[1])
 
     report = validate_file(path, options, on_batch=store, progress=progress, cancel=cancel)
@@ -295,8 +293,8 @@ def _read_and_write_parallel(
     with stored records, as dicts.
     """
     stats = BulkStats()
-    form = writer.stored_form(extra) if niks is None else None
-    fields = form.given if form is not None else _SENT_FIELDS
+    form = writer.stored_form(extra)
+    fields = form.given if niks is None else _SENT_FIELDS
     child = ValidatingProcess(path, options, fields)
     try:
         with fewer_collections():
@@ -308,9 +306,9 @@ def _read_and_write_parallel(
                     return message, stats
                 sent, done, expected = message
                 if sent:
-                    if form is not None:
+                    if niks is None:  # an import that only adds
                         stats.add(writer.insert_stored(sent, form))
-                    elif niks is not None:
+                    else:
                         rows = [
                             dict(zip(names, values + constants, strict=True)) for values in sent
                         ]
