@@ -11,12 +11,12 @@ import requests
 
 from sync.client.apply import block_columns
 from sync.protocol import decode_feed_page
-from tests.integration.server.conftest import World, mutation
+from tests.integration.server.conftest import Client, World, mutation
 
 LAYOUTS = ("rows", "columns", "compact")
 
 
-def _records(page: dict[str, Any]) -> list[tuple[Any, ...]]:
+def records_of(page: dict[str, Any]) -> list[tuple[Any, ...]]:
     """A page's records as ``(entity, id, scope, version, deleted, fields)``, whatever
     its layout (the columnar ones read as the client's applier reads them); a
     tombstone's fields without its nulls (as ``decode_feed_page`` gives them)."""
@@ -47,8 +47,8 @@ def _record(*head: Any) -> tuple[Any, ...]:
     return (*record, fields)
 
 
-def _pages(world: World, user: str, layout: str, limit: int) -> list[dict[str, Any]]:
-    client = world.client(user)
+def pages(client: Client, layout: str, limit: int) -> list[dict[str, Any]]:
+    """Every page of ``client``'s feed in ``layout``."""
     pages, cursor = [], "0"
     while True:
         r = client.get("/v1/feed", after=cursor, limit=limit, layout=layout)
@@ -61,10 +61,14 @@ def _pages(world: World, user: str, layout: str, limit: int) -> list[dict[str, A
 
 @pytest.fixture(scope="module")
 def written(world: World) -> dict[str, str]:
-    """Supporters of a kab/kota's pair, one updated and one withdrawn (a tombstone with
-    its withdrawal fields), and a supporter of a province's election: ids by role."""
-    op = world.client("op3214")
+    """A kab/kota's list (:func:`write_list`) on the session's server."""
     _e, (pair, _p2) = world.elections["32.14"]
+    return write_list(world.client("op3214"), pair)
+
+
+def write_list(op: Client, pair: str) -> dict[str, str]:
+    """Twelve supporters of ``pair`` (scope 32.14), one updated and one withdrawn (a
+    tombstone with its withdrawal fields): their ids by what was done."""
     made = [
         mutation(
             "supporter",
@@ -88,20 +92,26 @@ def written(world: World) -> dict[str, str]:
     return {"updated": updated, "withdrawn": withdrawn}
 
 
+def same_in_every_layout(client: Client, limit: int) -> dict[str, list[dict[str, Any]]]:
+    """``client``'s feed read in every layout, checked to carry the same records,
+    cursors and ends page by page; the pages by layout."""
+    by_layout = {layout: pages(client, layout, limit) for layout in LAYOUTS}
+    rows = by_layout["rows"]
+    assert sum(len(records_of(page)) for page in rows) >= 14
+    for layout in ("columns", "compact"):
+        assert [(p["cursor"], p["has_more"]) for p in by_layout[layout]] == [
+            (p["cursor"], p["has_more"]) for p in rows
+        ]
+        assert [records_of(p) for p in by_layout[layout]] == [records_of(p) for p in rows]
+    return by_layout
+
+
 @pytest.mark.parametrize("user", ["op3214", "prov32", "ri"])
 def test_every_layout_carries_the_same_records_page_by_page(
     world: World, written: dict[str, str], user: str
 ) -> None:
-    by_layout = {layout: _pages(world, user, layout, limit=5) for layout in LAYOUTS}
-    rows = by_layout["rows"]
-    assert sum(len(_records(page)) for page in rows) >= 14
-    for layout in ("columns", "compact"):
-        pages = by_layout[layout]
-        assert [(p["cursor"], p["has_more"]) for p in pages] == [
-            (p["cursor"], p["has_more"]) for p in rows
-        ]
-        assert [_records(p) for p in pages] == [_records(p) for p in rows]
-    seen = {r[1]: r for page in by_layout["compact"] for r in _records(page)}
+    by_layout = same_in_every_layout(world.client(user), limit=5)
+    seen = {r[1]: r for page in by_layout["compact"] for r in records_of(page)}
     tombstone = seen[written["withdrawn"]]
     assert tombstone[4] is True
     assert tombstone[5]["withdrawn_reason"] == "salah_input"

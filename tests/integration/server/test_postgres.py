@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sync.client.apply import block_columns
 from sync.protocol import decode_feed_page
 from tests.integration.server.conftest import PASSWORD, Client, mutation, seed_election
 from tests.integration.server_process import ServerProcess
@@ -348,3 +349,24 @@ def test_many_scopes_through_two_processes_keep_every_guarantee(
         assert flagged == shared_niks
         verify = a.cli("audit", "verify")
         assert verify.returncode == 0 and "OK" in verify.stdout, verify.stdout
+
+
+def test_every_feed_layout_carries_the_same_records_on_postgresql(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The compact layout the desktop asks for reads the same records, cursors and
+    tombstones as one array per record, on PostgreSQL as on SQLite."""
+    from tests.integration.server.test_feed_layouts import same_in_every_layout, write_list
+
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        _election, (pair, _other) = seed_election(ri, "32.14")
+        written = write_list(ri, pair)
+        compact = same_in_every_layout(ri, limit=4)["compact"]
+    blocks = [b for page in compact for b in page["entities"] if b["entity"] == "supporter"]
+    deleted = [d for b in blocks for d in block_columns(b, len(b["columns"]))[3]]
+    assert deleted.count(True) == 1 and len(deleted) == 12
+    assert written["withdrawn"] in {
+        i for b in blocks for i in block_columns(b, len(b["columns"]))[0]
+    }
