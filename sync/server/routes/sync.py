@@ -12,12 +12,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from sync.protocol import encode_feed_page
 from sync.server import gcpause, models, stages
 from sync.server.batch import origin_of
 from sync.server.deps import ActorDep
-from sync.server.feed import MAX_LIMIT, read_feed, read_feed_rows, record_blocks
-from sync.server.http import ERRORS, StateDep, body_schema, json_response
+from sync.server.feed import MAX_LIMIT, read_feed_rows, record_blocks
+from sync.server.http import ERRORS, StateDep, body_schema
 from sync.server.parsing import parse_push
 from sync.server.public.encoded import GZIP_MIN_BYTES, accepts_gzip
 from sync.server.push import apply_batch
@@ -44,7 +43,7 @@ RUN_TEXT = (
 #: ids that no level compresses: level 6 cost 3.7 us of CPU per result and made
 #: 46.1 KB, level 1 costs 1.4 us and makes 49.1 KB.
 ANSWER_GZIP_LEVEL = 1
-#: The gzip level of a feed page in the column layouts (as a snapshot part's).
+#: The gzip level of a feed page (as a snapshot part's).
 FEED_GZIP_LEVEL = 5
 LAYOUT_TEXT = (
     "rows: one array per record; columns: one array per column (a block's count "
@@ -143,17 +142,13 @@ def feed(
     ] = "",
     layout: Annotated[Layout, Query(description=LAYOUT_TEXT)] = Layout.ROWS,
 ) -> Response:
-    server_time = state.config.clock.iso()
-    if layout is Layout.ROWS:
-        page = read_feed(state.engine, actor, after, limit, server_time, skip_own=skip_own)
-        return json_response(encode_feed_page(page))
-    # Columns, as a snapshot part carries them: the page's fields parsed in one call,
-    # and compressed here in the worker thread (not by the middleware on the event loop).
+    # Blocks made as a snapshot part's (the page's fields parsed in one call), and
+    # compressed here in the worker thread, not by the middleware on the event loop.
     rows, cursor, has_more = read_feed_rows(state.engine, actor, after, limit, skip_own=skip_own)
     answer = {
         "cursor": cursor,
         "has_more": has_more,
-        "server_time": server_time,
+        "server_time": state.config.clock.iso(),
         "entities": record_blocks(rows, layout),
     }
     gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))

@@ -587,3 +587,31 @@ def test_a_part_takes_a_missing_field_as_null_and_a_tombstone_keeps_only_its_wit
     columns = dict(zip(wire, _columns("supporter", group), strict=True))
     assert columns["round"] == ["v-round", None, None]
     assert columns["nik"] == ["v-nik", None, "v-nik"]
+
+
+def test_blocks_of_one_array_per_record_are_what_a_bundle_carries(
+    make_client: Callable[..., Client],
+) -> None:
+    """A feed page and a snapshot part are made by ``feed.record_blocks``; a bundle's
+    page by ``protocol.encode_feed_page`` from the same rows: in the rows layout they
+    agree block for block (parents first, tombstones with only their withdrawal
+    fields), so a stick and the wire say the same."""
+    from sync.protocol import encode_feed_page
+    from sync.server.feed import read_feed, read_feed_rows, record_blocks
+    from sync.server.roles import Actor, Role
+
+    a, pair = seeded(make_client, 8)
+    ids = [rid for entity, rid in a.records() if entity == "supporter"]
+    a.repo.delete("supporter", ids[2], {"withdrawn_reason": "salah_input"})
+    a.repo.update("supporter", ids[5], {"name": "NAMA BARU"})
+    assert a.sync().complete
+    reader = Actor("ri", Role.KPU_RI, "", "dev-x")
+    for after, limit in ((0, 5000), (0, 3), (4, 4)):
+        rows, cursor, more = read_feed_rows(a.server.engine, reader, after, limit)
+        page = encode_feed_page(read_feed(a.server.engine, reader, after, limit, ""))
+        assert record_blocks(rows, fmt.Layout.ROWS) == page["entities"]
+        assert (cursor, more) == (page["cursor"], page["has_more"])
+    whole = record_blocks(read_feed_rows(a.server.engine, reader, 0, 5000)[0], fmt.Layout.ROWS)
+    assert [b["entity"] for b in whole] == ["election", "pair", "supporter"]
+    [supporters] = [b for b in whole if b["entity"] == "supporter"]
+    assert sum(row[3] for row in supporters["rows"]) == 1  # the one tombstone
