@@ -10,7 +10,8 @@ deleted and every field) as CSV, gzip-compressed, measured in the same run.
 
 The last line is one JSON object: push_per_s, pull_per_s, wire_bytes_per_record
 (the pull: what reaches a client), csv_gzip_bytes_per_record, wire_ratio, plus
-feed_pull_per_s (the same first pull from the feed alone, without the snapshot),
+feed_pull_per_s (the same first pull from the feed alone, without the snapshot) and
+feed_wire_bytes_per_record (its bytes on the socket),
 pull_ready_per_s, push_wire_bytes_per_record and the counts.
 
 ``pull_per_s`` is a fresh client's first pull right after the push, before the
@@ -283,6 +284,7 @@ def main() -> int:
         ready_s = first_pull("ready")
         # The named peer in the same run: the same first pull from the feed alone.
         feed_s = first_pull("feed", snapshots=False)
+        feed_bytes = clients["feed"][2].stats.bytes_received
 
         csv_bytes = csv_gzip_bytes(rows)
         for db_, _s, t in clients.values():
@@ -296,6 +298,7 @@ def main() -> int:
         "pull_ready_per_s": round(n / ready_s, 1),
         "feed_pull_per_s": round(n / feed_s, 1),
         "wire_bytes_per_record": round(wire, 2),
+        "feed_wire_bytes_per_record": round(feed_bytes / n, 2),
         "push_wire_bytes_per_record": push_result["push_wire_bytes_per_record"],
         "csv_gzip_bytes_per_record": round(csv_bytes / n, 2),
         "wire_ratio": round(wire / (csv_bytes / n), 3),

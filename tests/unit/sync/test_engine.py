@@ -697,7 +697,9 @@ def test_the_feed_is_asked_in_the_compact_layout_and_an_older_servers_rows_still
             params = {k: v for k, v in (params or {}).items() if k != "layout"}
         answer = call(method, path, body, params, **kw)
         if path == FEED:
-            layouts.append({"rows" if "rows" in b else "values" for b in answer["entities"]})
+            layouts.append(
+                {"rows" if "rows" in block else "values" for block in answer["entities"]}
+            )
         return answer
 
     monkeypatch.setattr(c.transport, "call", older_server)
