@@ -21,6 +21,7 @@ from silon_desktop.domain.codes import Status
 from silon_desktop.domain.labels import STATUS_LABELS_ID
 from silon_desktop.domain.problem_list import ProblemLine, ProblemList
 from silon_desktop.reports.sanitize import safe_cell
+from sync.privacy import open_private, scratch_folder
 
 VERIFICATION_HEADER = (
     "No",
@@ -91,18 +92,34 @@ def _reasons(value: Any) -> str:
     return str(value or "")
 
 
-def write_problems_xlsx(problems: ProblemList, target: str | Path) -> Path:
+def write_problems_xlsx(problems: ProblemList, target: str | Path, *, tmp_root: Path) -> Path:
     """Write a problem list to XLSX: title, subtitle lines, header, one line per problem.
 
+    The file is the operator's only (``open_private``). xlsxwriter's scratch files
+    (every NIK and name of the list) go to a private folder under ``tmp_root`` (the
+    data folder's ``tmp``), never to the system's temp folder, and are removed when
+    the file is written or fails (after a killed process: at the next start), as the
+    B.1.1-KWK export's (:func:`~silon_desktop.reports.xlsx_export.export_b11`).
+
     Raises:
-        OSError: the file cannot be written there.
+        OSError: the file cannot be written there (no half-written file is left).
     """
+    path = Path(target)
+    with open_private(path):  # fail before the work when the folder is not writable
+        pass
+    try:
+        with scratch_folder(tmp_root) as scratch:
+            _write_problems(problems, path, scratch)
+    except BaseException:
+        path.unlink(missing_ok=True)  # never half a list
+        raise
+    return path
+
+
+def _write_problems(problems: ProblemList, path: Path, scratch: Path) -> None:
     import xlsxwriter
 
-    path = Path(target)
-    with open(path, "wb"):  # fail before the work when the folder is not writable
-        pass
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"tmpdir": str(scratch)})
     sheet = book.add_worksheet("Daftar masalah")
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
@@ -119,7 +136,6 @@ def write_problems_xlsx(problems: ProblemList, target: str | Path) -> Path:
     for c, width in enumerate(_widths(problems.header)):
         sheet.set_column(c, c, width)
     book.close()
-    return path
 
 
 def _widths(header: Iterable[str]) -> list[int]:

@@ -111,7 +111,9 @@ class Services:
             if self._imports is None:
                 from silon_desktop.services.imports import ImportService
 
-                self._imports = ImportService(self.db, user=lambda: self.user)
+                self._imports = ImportService(
+                    self.db, user=lambda: self.user, tmp_root=self.paths.tmp
+                )
             return self._imports
 
     @property

@@ -51,10 +51,19 @@ class ImportService:
     Args:
         database: an open database, its file, or a factory of one (a file is opened
             by each import and closed after it).
+        tmp_root: the data folder's ``tmp``, for the scratch files of what is
+            written (default: ``tmp`` beside the database file).
     """
 
-    def __init__(self, database: DatabaseSource, user: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        database: DatabaseSource,
+        user: Callable[[], str] | None = None,
+        *,
+        tmp_root: Path | None = None,
+    ) -> None:
         self.database = database
+        self._tmp_root = tmp_root
         #: who imports (recorded on rows a replacing import withdraws)
         self.user = user or (lambda: "")
 
@@ -158,7 +167,18 @@ class ImportService:
         """
         from silon_desktop.reports.problem_list import write_problems_xlsx
 
-        return write_problems_xlsx(problems, target)
+        return write_problems_xlsx(problems, target, tmp_root=self.tmp_root)
+
+    @property
+    def tmp_root(self) -> Path:
+        """Where scratch files go: the data folder's ``tmp`` (beside the database file)."""
+        if self._tmp_root is not None:
+            return self._tmp_root
+        source = self.database
+        if isinstance(source, str | Path):
+            return Path(source).parent / "tmp"
+        database = source if isinstance(source, Database) else source()
+        return Path(database.path).parent / "tmp"
 
     def _open(self) -> tuple[Database, bool]:
         """The database to import into, and whether this call opened it (and closes it)."""

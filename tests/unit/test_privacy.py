@@ -19,8 +19,10 @@ import pytest
 
 from silon_desktop import paths
 from silon_desktop.config import Settings
+from silon_desktop.importers.problems import import_problems
 from silon_desktop.importers.store import import_file
 from silon_desktop.reports.xlsx_export import export_b11
+from silon_desktop.services.imports import ImportService
 from silon_desktop.storage import backup
 from silon_desktop.storage.db import open_database
 from sync import privacy
@@ -68,6 +70,61 @@ def test_the_writers_make_owner_only_files_whatever_the_umask(
 
     assert readable_by_others(app_paths.data) == []
     assert len(backup.list_backups(app_paths.backups)) == 1
+
+
+def test_a_problem_list_keeps_its_scratch_files_in_the_data_folder(
+    tmp_path: Path, loose_umask: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """xlsxwriter writes each part of a workbook (its shared strings: every NIK and
+    name of the list) to a temporary file before zipping them: those of a problem
+    list go to the data folder's ``tmp``, never the system's, and are gone after;
+    the list itself is the operator's only, whatever the umask."""
+    import tempfile
+
+    app_paths = paths.resolve(tmp_path / "data").ensure()
+    db = open_database(app_paths.database)
+    seed_election(db)
+    rows = supporter_rows(5)
+    rows[1][5] = "X"  # sex neither L nor P: a problem to list
+    report = import_file(db, write_xlsx(tmp_path / "in.xlsx", rows), "p1")
+    problems = import_problems(report, "1. AHMAD - SITI")
+    assert problems.lines
+    made: list[Path] = []
+    real = tempfile.mkstemp
+
+    def recording(*args: object, **kwargs: object) -> tuple[int, str]:
+        handle, name = real(*args, **kwargs)  # type: ignore[call-overload]
+        made.append(Path(name))
+        return handle, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording)
+    # The wizard's service made from the database alone: its tmp beside the file.
+    target = ImportService(db).write_problems_xlsx(problems, tmp_path / "masalah.xlsx")
+    db.close()
+
+    assert made and all(app_paths.tmp in p.parents for p in made), made
+    assert not any(p.exists() for p in made)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert readable_by_others(app_paths.data) == []
+
+
+def test_a_problem_list_that_cannot_be_finished_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from silon_desktop.domain.problem_list import ProblemLine, ProblemList
+    from silon_desktop.reports import problem_list
+
+    problems = ProblemList("T", ["s"], ("NIK",), [ProblemLine(("3214010101900001",))])
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(problem_list, "_write_problems", broken)
+    target = tmp_path / "masalah.xlsx"
+    with pytest.raises(OSError):
+        problem_list.write_problems_xlsx(problems, target, tmp_root=tmp_path / "tmp")
+    assert not target.exists()
+    assert list((tmp_path / "tmp").iterdir()) == []  # the scratch folder went too
 
 
 def test_start_tightens_files_of_an_earlier_version(tmp_path: Path, loose_umask: object) -> None:

@@ -64,7 +64,9 @@ def test_the_problem_list_names_rows_values_problems_and_duplicates(tmp_path: Pa
     assert problems.subtitle[1] == "Pasangan calon: 1. AHMAD - SITI"
     assert "8" in problems.subtitle[3] and "tidak dihitung" in problems.subtitle[3]
 
-    target = write_problems_xlsx(problems, tmp_path / "daftar-masalah.xlsx")
+    target = write_problems_xlsx(
+        problems, tmp_path / "daftar-masalah.xlsx", tmp_root=tmp_path / "tmp"
+    )
     sheet = _sheet(target)
     assert sheet[0][0] == "DAFTAR MASALAH IMPOR DAFTAR DUKUNGAN"
     assert [sheet[i][0] for i in range(1, 5)] == problems.subtitle
