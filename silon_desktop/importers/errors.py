@@ -7,9 +7,15 @@ spreadsheet, empty, no header) raises :class:`ImportFileError`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
+
+#: A quoted passage of a library's message, to its closing quote or the message's end.
+_QUOTED = re.compile(r"""(['"])(?:(?!\1).)*(?:\1|$)""", re.DOTALL)
+#: A library's message is kept to this many characters.
+_LIBRARY_DETAIL_MAX = 200
 
 
 class ImportFileError(CodedError):
@@ -46,6 +52,16 @@ class ImportFileError(CodedError):
         else:
             code = self._CODES.get(problem, ErrorCode.IMPORT_UNREADABLE)
             super().__init__(code, name=self.path.name, detail=detail or problem)
+
+    @classmethod
+    def from_library(cls, path: str | Path, problem: str, exc: BaseException) -> ImportFileError:
+        """The error of a file a reading library refused, with the library's message
+        for the helpdesk but nothing it quotes: python-calamine quotes a refused
+        cell's text (``Unsupported cell error value '<the cell>'``), which may be a
+        citizen's name, address or birth date, and the message reaches the operator's
+        log and the diagnostics they copy (which mask NIKs only)."""
+        detail = _QUOTED.sub("'…'", str(exc))[:_LIBRARY_DETAIL_MAX]
+        return cls(path, problem, detail)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

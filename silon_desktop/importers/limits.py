@@ -114,7 +114,7 @@ def _check_zip(path: Path) -> dict[str, bytes]:
                 elif member.filename == _ODS_CONTENT:
                     _check_ods_repeats(path, archive, member)
     except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
-        raise ImportFileError(path, "truncated", str(exc)) from exc
+        raise ImportFileError.from_library(path, "truncated", exc) from exc
     return tails
 
 

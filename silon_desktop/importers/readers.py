@@ -87,7 +87,7 @@ class Workbook:
         try:
             return CalamineSheetAdapter(self._book.get_sheet_by_name(name))
         except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged parts
-            raise ImportFileError(self.path, "truncated", str(exc)) from exc
+            raise ImportFileError.from_library(self.path, "truncated", exc) from exc
 
     def close(self) -> None:
         if self._book is not None:
@@ -143,7 +143,7 @@ class CsvSheet:
             try:
                 yield from enumerate(reader, start=1)
             except csv.Error as exc:
-                raise ImportFileError(self.path, "unreadable", str(exc)) from exc
+                raise ImportFileError.from_library(self.path, "unreadable", exc) from exc
 
     def merged_ranges(self) -> list[MergedRange]:
         return self._merged
@@ -196,7 +196,7 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
         raise ImportFileError(path, "encrypted") from exc
     except Exception as exc:  # noqa: BLE001 - zip, xml and format errors all mean a damaged file
         problem = "truncated" if head.startswith(_ZIP) or len(head) > 512 else "not_spreadsheet"
-        raise ImportFileError(path, problem, str(exc)) from exc
+        raise ImportFileError.from_library(path, problem, exc) from exc
     names = [
         meta.name
         for meta in book.sheets_metadata

@@ -98,7 +98,7 @@ class BookParts:
                             listed.append(sheet.get("name") or "")
                 sizes = {name: archive.getinfo(part).file_size for name, part in sheets.items()}
         except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
-            raise ImportFileError(path, "truncated", str(exc)) from exc
+            raise ImportFileError.from_library(path, "truncated", exc) from exc
         return cls(path, sheets, sizes, dict(tails or {}), listed)
 
     def streams(self, name: str) -> bool:
@@ -174,14 +174,14 @@ class StreamingSheet:
         try:
             book = python_calamine_plus.CalamineWorkbook.from_path(str(self.parts.path))
         except Exception as exc:  # noqa: BLE001 - zip, xml and format errors: a damaged file
-            raise ImportFileError(self.parts.path, "truncated", str(exc)) from exc
+            raise ImportFileError.from_library(self.parts.path, "truncated", exc) from exc
         try:
             number = 0
             for cells in book.stream_sheet_by_name(self.name):
                 number += 1
                 yield number, _as_whole_sheet(cells)
         except Exception as exc:  # noqa: BLE001 - calamine raises many types mid-sheet
-            raise ImportFileError(self.parts.path, "truncated", str(exc)) from exc
+            raise ImportFileError.from_library(self.parts.path, "truncated", exc) from exc
         finally:
             book.close()
 
@@ -200,7 +200,7 @@ def _inflate(path: Path, member: str, limit: int | None = None) -> Iterator[byte
                 if limit is not None and done >= limit:
                     return
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ImportFileError(path, "truncated", str(exc)) from exc
+        raise ImportFileError.from_library(path, "truncated", exc) from exc
 
 
 def _as_whole_sheet(cells: list[Any]) -> list[Any]:
