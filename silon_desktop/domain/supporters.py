@@ -203,6 +203,12 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         # Excel keeps 15 significant digits: a 16-digit NIK read from a number
         # cell ends in 0 after the loss, so a last digit other than 0 proves it intact.
         if row.nik_from_number and nik_text.endswith("0"):
+            if nik_birth is not None and ReasonCode.NIK_FORMAT in nik_reasons:
+                # Its only format fault is sequence 0000 (its date is whole): what the
+                # loss leaves of 0001-0009, the commonest sequences. The lost digit is
+                # the spreadsheet's fault, to be read again from the KTP (BMS), not
+                # proof of a false NIK (TMS).
+                codes.remove(ReasonCode.NIK_FORMAT)
             codes.append(ReasonCode.NIK_PRECISION)
     texts = ctx._required_texts(row)
     if all(texts) and not any(map(str.isspace, texts)) and None not in ctx._required_others(row):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from silon_desktop.domain.nik import clean_nik
 from silon_desktop.domain.text import clean_text, long_date_id
 
 #: Excel's day zero (the 1900 leap-year bug makes it 30 Dec 1899 for serials > 60).
@@ -109,10 +110,8 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
             return str(int(value)), True
         return repr(value), True
     text = clean_text(value, 64)[0]
-    if text.startswith("'"):
-        text = text[1:]
-    compact = text.replace(" ", "").replace(".", "").replace("-", "")
-    return (compact if compact.isdigit() else text), False
+    compact = clean_nik(text)  # quotes, separators and a trailing ".0" dropped
+    return (compact if compact.isdigit() else text.removeprefix("'")), False
 
 
 def parse_sex(value: object) -> str | None:
@@ -190,12 +189,12 @@ def _from_text(text: str, reference: dt.date) -> dt.date | None:
         a, b, c = match.groups()
         if len(a) == 4:
             return _make(int(a), int(b), int(c))
-        return _make(_year(c, reference), int(b), int(a))
+        return _make(_year(c, reference, int(b), int(a)), int(b), int(a))
     match = _WORD_DATE.match(text)
     if match:
         day, month_name, year = match.groups()
         month = _MONTHS.get(month_name)
-        return _make(_year(year, reference), month, int(day)) if month else None
+        return _make(_year(year, reference, month, int(day)), month, int(day)) if month else None
     match = _COMPACT_DATE.match(text)
     if match:
         day, month_text, year = match.groups()
@@ -205,11 +204,13 @@ def _from_text(text: str, reference: dt.date) -> dt.date | None:
     return None
 
 
-def _year(text: str, reference: dt.date) -> int:
+def _year(text: str, reference: dt.date, month: int, day: int) -> int:
+    """The year as written; of two digits, the century that does not put the date
+    (its month and day too) after ``reference``: "15-12-24" before 12 May 2024 is 1924."""
     year = int(text)
     if len(text) <= 2:
         year += 2000
-        if year > reference.year:
+        if (year, month, day) > (reference.year, reference.month, reference.day):
             year -= 100
     return year
 

@@ -56,6 +56,12 @@ def test_unreadable_dates_give_none(cell: object) -> None:
 def test_two_digit_years_never_land_after_the_reference_date() -> None:
     assert parse_date("01-01-10", REF) == dt.date(2010, 1, 1)
     assert parse_date("01-01-30", REF) == dt.date(1930, 1, 1)
+    # The year of the reference date itself: its month and day decide (REF: 12 May 2024).
+    assert parse_date("12-05-24", REF) == dt.date(2024, 5, 12)
+    assert parse_date("13-05-24", REF) == dt.date(1924, 5, 13)
+    assert parse_date("15-12-24", REF) == dt.date(1924, 12, 15)  # not a birth to come
+    assert parse_date("15 Desember 24", REF) == dt.date(1924, 12, 15)
+    assert parse_date("5 Januari 24", REF) == dt.date(2024, 1, 5)
 
 
 @pytest.mark.parametrize(
@@ -102,6 +108,11 @@ def test_nik_from_a_number_cell_is_flagged() -> None:
     assert nik_from_cell("3214011708850001") == ("3214011708850001", False)
     assert nik_from_cell("'3214011708850001") == ("3214011708850001", False)
     assert nik_from_cell("3214 0117 0885 0001") == ("3214011708850001", False)
+    # A number cell turned into text on the way (a CSV written from a float column):
+    # the ".0" is not a 17th digit, and the 16 digits came through whole.
+    assert nik_from_cell("3214011708850002.0") == ("3214011708850002", False)
+    assert nik_from_cell(" '3214011708850002.0' ") == ("3214011708850002", False)
+    assert nik_from_cell("'BUKAN NIK") == ("BUKAN NIK", False)  # kept as read, for the list
     # Excel keeps 15 significant digits: the 16th became 0, and the flag says so.
     assert nik_from_cell(3.21401170885e15) == ("3214011708850000", True)
 
