@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, or_, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from silon_desktop.domain.rules import Round
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.importers.pipeline import ImportOptions, ProgressFn, ValidatedRow, validate_file
+from silon_desktop.storage.bulk import of_round
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.models import Supporter
 from silon_desktop.storage.repository import Repository
@@ -67,13 +68,10 @@ class ReplacePreview:
 
 def round_rows(conn: Connection, pair_id: str, arrival: str) -> Sequence[Any]:
     """Live supporters of the pair that arrived in ``arrival`` (id, nik, name, compared fields)."""
-    same_round = _SUPPORTER.c.round == arrival
-    if arrival == Round.SUBMISSION.value:
-        same_round = or_(same_round, _SUPPORTER.c.round == "")
     columns = [_SUPPORTER.c.id, _SUPPORTER.c.nik, *(_SUPPORTER.c[f] for f in _COMPARED)]
     return conn.execute(
         select(*columns).where(
-            _SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), same_round
+            _SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), of_round(arrival)
         )
     ).all()
 

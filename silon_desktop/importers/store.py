@@ -56,7 +56,7 @@ from silon_desktop.importers.pipeline import (
 from silon_desktop.importers.replace import provenance, withdraw_missing
 from silon_desktop.importers.report import ImportReport
 from silon_desktop.storage import indexes
-from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter
+from silon_desktop.storage.bulk import BulkStats, EffectiveFn, SupporterBulkWriter, of_round
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.derived import supporter_effective
 from silon_desktop.storage.errors import environment_errors
@@ -182,6 +182,7 @@ def import_file(
     # (Database.bulk_connection): 1.2M rows' commit took 4.0 s with the copy.
     with environment_errors(), database.bulk_connection() as conn, conn.begin():
         ctx = pair_context(conn, pair_id)
+        arrival = Round(round).value
         opts = ImportOptions(
             ctx.region,
             ctx.reference_date,
@@ -190,9 +191,11 @@ def import_file(
             hints=hints,
             batch_size=batch_size,
             assume_id_scan=assume_id_scan,
-            earlier=None if replace else (lambda: _earlier_rows(conn, pair_id)),
+            # A further part's rows are classified against every earlier row of the
+            # pair; a corrected list's against the other rounds' (its own round's rows
+            # are the ones it replaces).
+            earlier=lambda: _earlier_rows(conn, pair_id, besides=arrival if replace else None),
         )
-        arrival = Round(round).value
         fields = (*IMPORT_FIELDS, "has_id_scan") if assume_id_scan else IMPORT_FIELDS
         writer = SupporterBulkWriter(
             conn,
@@ -202,7 +205,9 @@ def import_file(
             _effective_for(ctx.rule_set),
             insert_only=INSERT_ONLY_FIELDS,
         )
-        if not replace:
+        if replace:
+            writer.within_round(arrival)
+        else:
             writer.add_only(_last_rowid(conn, pair_id))
         with _page_cache(conn, IMPORT_CACHE_KIB):
             with _indexes_built_after(conn):
@@ -376,10 +381,19 @@ def _last_rowid(conn: Connection, pair_id: str) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, str, str, Any, str]]:
+def _earlier_rows(
+    conn: Connection, pair_id: str, besides: str | None = None
+) -> Iterator[tuple[int, str, str, Any, str]]:
     """``(rowid, nik, name, birth_date, marital_status)`` of the pair's live supporters
-    with a NIK: what a further part's duplicates are found against (only the fields
-    duplicates compare), as plain tuples."""
+    with a NIK (``besides``: but those of that round): what a further part's duplicates
+    are found against (only the fields duplicates compare), as plain tuples."""
+    conditions = [
+        _SUPPORTER.c.pair_id == pair_id,
+        _SUPPORTER.c.deleted.is_(False),
+        _SUPPORTER.c.nik != "",
+    ]
+    if besides is not None:
+        conditions.append(~of_round(besides))
     query = (
         select(
             _ROWID.label("rowid"),
@@ -388,11 +402,7 @@ def _earlier_rows(conn: Connection, pair_id: str) -> Iterator[tuple[int, str, st
             _SUPPORTER.c.birth_date,
             _SUPPORTER.c.marital_status,
         )
-        .where(
-            _SUPPORTER.c.pair_id == pair_id,
-            _SUPPORTER.c.deleted.is_(False),
-            _SUPPORTER.c.nik != "",
-        )
+        .where(*conditions)
         .order_by(_ROWID)
     )
     for rowid, nik, name, birth_date, marital in conn.execute(query):

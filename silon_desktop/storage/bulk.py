@@ -49,12 +49,14 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
     update,
 )
 from sqlalchemy.sql.expression import Executable
 
+from silon_desktop.domain.rules import Round
 from silon_desktop.storage import record_changes
 from silon_desktop.storage.compiled import ManyStatement
 from silon_desktop.storage.models import OutboxMutation, Supporter, pair_keys, utcnow
@@ -147,6 +149,8 @@ class SupporterBulkWriter:
         self._seen: dict[str, int] = {}
         self._known_any: bool | None = None
         self._after_rowid = 0
+        #: Rows match only records of this round (:meth:`within_round`), or any.
+        self._round: str | None = None
         self._ids = _TimeOrderedIds()
         (key,) = pair_keys(conn, [pair_id]).values()
         self._rows = _CreateRows(key, scope, self.fields)
@@ -245,6 +249,13 @@ class SupporterBulkWriter:
         self._known_any = False
         self._after_rowid = after_rowid
 
+    def within_round(self, arrival: str) -> None:
+        """Rows match by NIK only the pair's records of round ``arrival`` (a corrected
+        list replacing that round's import): a row whose NIK only another round holds
+        is a new record of this one, as each row belongs to the round it was submitted
+        in (DOMAIN.md) and the replacement's preview counts it (``importers.replace``)."""
+        self._round = arrival
+
     def records_at(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The pair's live records with these rowids, by rowid (for :meth:`rewrite_many`;
         a rowid with no live record of the pair is left out). A few queries for
@@ -319,8 +330,12 @@ class SupporterBulkWriter:
         found: dict[str, list[dict[str, Any]]] = {}
         if not self._has_any():
             return found
+        in_round = None if self._round is None else of_round(self._round)
         for start in range(0, len(wanted), _CHUNK):
-            for record in self._records(_SUPPORTER.c.nik.in_(wanted[start : start + _CHUNK])):
+            condition: ColumnElement[bool] = _SUPPORTER.c.nik.in_(wanted[start : start + _CHUNK])
+            if in_round is not None:
+                condition = condition & in_round
+            for record in self._records(condition):
                 found.setdefault(record["nik"], []).append(record)
         return found
 
@@ -357,6 +372,15 @@ class SupporterBulkWriter:
             known = first is not None
             self._known_any = known
         return known
+
+
+def of_round(arrival: str) -> ColumnElement[bool]:
+    """Supporters that arrived in round ``arrival`` (rows of files older than rounds,
+    with no round, are the submission's)."""
+    same: ColumnElement[bool] = _SUPPORTER.c.round == arrival
+    if arrival == Round.SUBMISSION.value:
+        same = or_(same, _SUPPORTER.c.round == "")
+    return same
 
 
 class _TimeOrderedIds:

@@ -112,6 +112,56 @@ def test_replacing_withdraws_the_rows_no_longer_in_the_file(db: Database, tmp_pa
         assert all(d.changes["withdrawn_note"] == ["", note] for d in deletes)
 
 
+def test_a_corrected_list_of_a_correction_round_replaces_only_that_round(
+    db: Database, tmp_path: Path
+) -> None:
+    """Each row belongs to the round it was submitted in: a correction-round file
+    replacing that round's import matches only that round's rows. An NIK only the
+    submission holds becomes a row of the correction round, classified as a duplicate
+    as any further part's row would be, and the submission's row is left as it was
+    (the replacement's preview says "baru" for it too)."""
+    first = supporter_rows(3)
+    first[0][6] = ""  # marital status missing: BMS in the submission
+    import_file(db, write_xlsx(tmp_path / "awal.xlsx", first), "p1", assume_id_scan=True)
+    fix = [list(first[0]), *supporter_rows(2, seed=7, start_sequence=500)]
+    fix[0][6] = "S"
+    fix[0][2] = "NAMA DI PERBAIKAN"
+    path = write_xlsx(tmp_path / "perbaikan.xlsx", fix)
+    plan = replace.preview(db, path, "p1", _options(db), round="correction_1")
+    assert (plan.new, plan.changed, plan.withdrawn) == (3, 0, 0)
+
+    report = import_file(
+        db, path, "p1", assume_id_scan=True, round="correction_1", replace=True, user="ani"
+    )
+    assert report.stored == {"inserted": 3, "updated": 0, "unchanged": 0, "withdrawn": 0}
+    nik = first[0][1]
+    rows = {(s.round, s.nik): s for s in _live(db)}
+    assert len(rows) == 6
+    kept = rows[("submission", nik)]
+    assert (kept.name, kept.marital_status) == (first[0][2], "")  # untouched
+    added = rows[("correction_1", nik)]
+    assert (added.name, added.marital_status) == ("NAMA DI PERBAIKAN", "S")
+    assert "DUPLICATE_POTENTIAL" in added.check_reasons
+    assert "DUPLICATE_POTENTIAL" in kept.check_reasons
+
+    # Replaced again, the correction round's rows are matched by NIK and updated.
+    fix[0][2] = "NAMA DI PERBAIKAN LAGI"
+    again = import_file(
+        db,
+        write_xlsx(tmp_path / "perbaikan-2.xlsx", fix),
+        "p1",
+        assume_id_scan=True,
+        round="correction_1",
+        replace=True,
+        user="ani",
+    )
+    assert again.stored == {"inserted": 0, "updated": 1, "unchanged": 2, "withdrawn": 0}
+    rows = {(s.round, s.nik): s for s in _live(db)}
+    assert len(rows) == 6
+    assert rows[("correction_1", nik)].name == "NAMA DI PERBAIKAN LAGI"
+    assert rows[("submission", nik)].name == first[0][2]
+
+
 def test_a_cancelled_replacement_leaves_everything_as_it_was(db: Database, tmp_path: Path) -> None:
     path, _ = _first_import(db, tmp_path)
     cancel = threading.Event()
