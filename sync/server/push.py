@@ -210,7 +210,15 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
             if pid:
                 wanted.add(pid)
     load(conn, batch, wanted)
-    _load_parties(conn, batch, {m.scope for m in todo if m.entity == "party"})
+    _load_parties(
+        conn,
+        batch,
+        {
+            m.scope
+            for m in todo
+            if m.entity == "party" or (m.entity == "pair" and "election_id" in m.changes)
+        },
+    )
     elections = {
         str(r.fields.get("election_id"))
         for r in batch.state.values()
@@ -387,6 +395,8 @@ def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
         return MutationResult(m.id, ResultStatus.APPLIED, version=rec.version if rec else 0)
     if m.base_version > rec.version:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "newer than the server's version")
+    if batch.rule_checks:
+        rules.check_delete(batch.actor, rec)
     base_fields = {k: old for k, (old, _new) in m.changes.items()} or None
     losing = merge.merge_delete(base_fields, rec.fields, m.base_version, rec.version)
     if losing is not None:

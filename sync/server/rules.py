@@ -15,7 +15,11 @@ change, after the content checks of :mod:`sync.server.validation`:
 - an election's administered fields (stage dates, DPT, number of sub-regions,
   rule set) are set by the level that administers it: KPU RI, or the province
   for the elections of its province. A kab/kota account may fill them while
-  they are empty (when it enters its own election), never change them once set.
+  they are empty (when it enters its own election), never change them once set,
+  nor delete the election then (:func:`check_delete`). Moving a pair to another
+  election is that level's too (its stages and DPT are the election's): a kab/kota
+  could otherwise move a pair to an election of its own making, past the deadlines
+  set above it, and back.
 """
 
 from __future__ import annotations
@@ -105,18 +109,42 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     """A party supports one pair per election (PKPU 10/2024 Pasal 11 ayat 4).
 
+    Checked when a party row names a party or a pair, and when a pair moves to
+    another election (each of its parties against the pairs of that election).
     The live party rows of the scope and their pairs are in the batch state
     (``push._load_parents``).
 
     Raises:
-        Rejection: ``PARTY_TAKEN`` naming ``party_name``; the message names the
-            other pair.
+        Rejection: ``PARTY_TAKEN`` naming ``party_name`` (``election_id`` for a
+            pair's move); the message names the other pair.
     """
-    if rec.entity != "party" or rec.deleted or not {"party_name", "pair_id"} & set(changed):
+    if rec.deleted:
         return
-    key = party_key(rec.fields.get("party_name"))
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if rec.entity == "pair" and "election_id" in names:
+        target = batch.state.get(str(rec.fields.get("election_id") or ""))
+        if target is None or target.entity != "election":
+            return
+        for party in list(batch.state.values()):
+            if (
+                party.entity == "party"
+                and not party.deleted
+                and party.scope == rec.scope
+                and party.fields.get("pair_id") == rec.id
+            ):
+                _party_taken(batch, party, target, "election_id")
+        return
+    if rec.entity != "party" or ("party_name" not in names and "pair_id" not in names):
+        return
     election = _election_of(batch, rec)
-    if not key or election is None:
+    if election is not None:
+        _party_taken(batch, rec, election, "party_name")
+
+
+def _party_taken(batch: Batch, rec: Rec, election: Rec, field_name: str) -> None:
+    """Refuse ``rec`` (a party row) when another pair of ``election`` lists its party."""
+    key = party_key(rec.fields.get("party_name"))
+    if not key:
         return
     for other in batch.state.values():
         if (
@@ -134,7 +162,7 @@ def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
         number = pair.fields.get("number")
         raise Rejection(
             RejectCode.PARTY_TAKEN,
-            "party_name",
+            field_name,
             f"{rec.fields.get('party_name')} already nominates pair "
             f"{number if number is not None else pair.id} of this election",
         )
@@ -223,10 +251,20 @@ def check_rights(
     ``before`` is the stored fields (None for a new record): an empty field may
     be filled by the election's own kab/kota, a set one changed only above it.
 
+    A pair's ``election_id`` is changed (the pair moved) only by that level too.
+
     Raises:
         Rejection: ``READ_ONLY`` naming the field.
     """
-    if rec.entity != "election" or administers(actor, rec.scope):
+    if rec.entity not in ("election", "pair") or administers(actor, rec.scope):
+        return
+    if rec.entity == "pair":
+        if before is not None and "election_id" in changed:
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                "election_id",
+                "only the province or KPU RI that administers it moves a pair",
+            )
         return
     for name in changed:
         if name not in ADMINISTERED:
@@ -239,3 +277,30 @@ def check_rights(
             name,
             f"{name} is set by the province or KPU RI that administers the election",
         )
+
+
+def check_delete(actor: Actor, rec: Rec) -> None:
+    """Refuse the deletion of an election with a set administered field by a level below.
+
+    A kab/kota may not change such a field once set (:func:`check_rights`);
+    deleting the election would drop them all at once, and with them its
+    public page and the deadlines and DPT its pairs are held to. The stored
+    record does not say which level set a field, so any set field is enough:
+    the kab/kota asks the province or KPU RI, as it does to change a date. An
+    election whose administered fields are all empty is the kab/kota's own draft
+    and stays deletable.
+
+    Raises:
+        Rejection: ``READ_ONLY`` naming the first set field.
+    """
+    if rec.entity != "election" or administers(actor, rec.scope):
+        return
+    for name in sorted(ADMINISTERED):
+        value = rec.fields.get(name)
+        if value is not None and value != "":
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                name,
+                f"{name} is set: the election is deleted by the province or KPU RI"
+                " that administers it",
+            )

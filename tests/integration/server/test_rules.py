@@ -150,3 +150,40 @@ def test_the_servers_own_check_is_listed_beside_the_clients_forecast(world: Worl
     # The other kab/kota does not see it.
     other = world.clients["op3215"].get("/v1/checks", limit=1000).json()["checks"]
     assert forged["record_id"] not in {c["record_id"] for c in other}
+
+
+# --- levels: what the province or KPU RI set on an election -----------------------------
+
+
+def test_a_kabkota_can_neither_move_its_pair_away_nor_delete_the_election(world: World) -> None:
+    ri, op = world.clients["ri"], world.clients["op3214"]
+    closed = mutation(
+        "election",
+        {"name": "Pilbup tutup", "kind": "bupati", "support_end": "2000-01-31", "dpt": 500000},
+    )
+    pair = mutation("pair", {"election_id": closed["record_id"], "number": 7})
+    assert [r["status"] for r in ri.push_ok(closed, pair)] == ["applied"] * 2
+    own = mutation("election", {"name": "Pilbup", "kind": "bupati", "support_end": "2099-12-31"})
+    move = mutation(
+        "pair",
+        {"election_id": own["record_id"]},
+        record_id=pair["record_id"],
+        base_version=1,
+        olds={"election_id": closed["record_id"]},
+    )
+    gone = mutation("election", {}, record_id=closed["record_id"], base_version=1, op="delete")
+    got = [(r["status"], r.get("code"), r.get("field")) for r in op.push_ok(own, move, gone)]
+    assert got == [
+        ("applied", None, None),
+        ("rejected", "READ_ONLY", "election_id"),
+        ("rejected", "READ_ONLY", "dpt"),
+    ]
+    stored_pair = op.get(f"/v1/records/pair/{pair['record_id']}").json()
+    assert (stored_pair["version"], stored_pair["fields"]["election_id"]) == (
+        1,
+        closed["record_id"],
+    )
+    stored_election = op.get(f"/v1/records/election/{closed['record_id']}").json()
+    assert (stored_election["version"], stored_election["deleted"]) == (1, False)
+    late = mutation("supporter", {"pair_id": pair["record_id"], "name": "TERLAMBAT"})
+    assert op.push_ok(late)[0]["code"] == "DEADLINE_PASSED"

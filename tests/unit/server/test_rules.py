@@ -16,6 +16,8 @@ from sync.server.db import read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit as audit_log
+from sync.server.schema import records as records_table
+from sync.server.schema import unpack_json
 from sync.server.state import ServerState
 from tests.unit.server.support import create, fresh_state
 
@@ -221,3 +223,74 @@ def test_a_party_nominates_one_pair_per_election(state: ServerState) -> None:
     assert [r.status for r in push(state, RI, other, other_pair)] == ["applied"] * 2
     free = create("party", {"pair_id": other_pair.record_id, "party_name": "Partai Golkar"})
     assert one(state, KAB, free).status == "applied"
+
+
+def stored(state: ServerState, record_id: str) -> tuple[int, bool, dict[str, Any]]:
+    """(version, deleted, fields) of a stored record."""
+    with read_tx(state.engine) as conn:
+        row = conn.execute(
+            select(records_table.c.version, records_table.c.deleted, records_table.c.fields).where(
+                records_table.c.id == record_id
+            )
+        ).one()
+    return int(row.version), bool(row.deleted), orjson.loads(unpack_json(row.fields))
+
+
+def test_a_kabkota_cannot_move_its_pair_to_an_election_of_its_own(state: ServerState) -> None:
+    # The review's bypass: a new election with the kab/kota's own dates, the pair moved
+    # into it, late supporters added, the pair moved back.
+    closed = tree(state, support_end="2000-01-31", verfak_end="2000-02-28")
+    pair = closed["pair"]
+    own = create("election", {"name": "Pilbup", "kind": "bupati", "support_end": "2099-12-31"})
+    assert one(state, KAB, own).status == "applied"
+    old, new = closed["election"].record_id, own.record_id
+    result = one(state, KAB, change(pair, 1, {"election_id": (old, new)}))
+    assert (result.status, result.code, result.field) == ("rejected", "READ_ONLY", "election_id")
+    assert stored(state, pair.record_id)[0] == 1
+    assert stored(state, pair.record_id)[2]["election_id"] == old
+    late = create("supporter", {"pair_id": pair.record_id, "name": "E"})
+    assert one(state, KAB, late).code == "DEADLINE_PASSED"
+    # Its other fields stay the kab/kota's to edit; KPU RI moves the pair.
+    assert one(state, KAB, change(pair, 1, {"number": (1, 2)})).status == "applied"
+    assert one(state, RI, change(pair, 2, {"election_id": (old, new)})).status == "applied"
+    assert stored(state, pair.record_id)[2]["election_id"] == new
+
+
+def test_a_pair_moved_into_an_election_where_its_party_nominates_is_refused(
+    state: ServerState,
+) -> None:
+    first, second = tree(state), tree(state)
+    taken = create("party", {"pair_id": first["pair"].record_id, "party_name": "Partai X"})
+    mine = create("party", {"pair_id": second["pair"].record_id, "party_name": "PARTAI  x"})
+    assert [r.status for r in push(state, RI, taken, mine)] == ["applied"] * 2
+    pair = second["pair"]
+    target, origin = first["election"].record_id, second["election"].record_id
+    result = one(state, RI, change(pair, 1, {"election_id": (origin, target)}))
+    assert (result.status, result.code, result.field) == ("rejected", "PARTY_TAKEN", "election_id")
+    assert "pair 1" in (result.message or "")
+    assert stored(state, pair.record_id)[:2] == (1, False)
+    assert stored(state, pair.record_id)[2]["election_id"] == origin
+    # Without that party the pair moves.
+    gone = Mutation(str(uuid.uuid4()), "party", mine.record_id, SCOPE, Op.DELETE, 1, {})
+    assert one(state, RI, gone).status == "applied"
+    assert one(state, RI, change(pair, 1, {"election_id": (origin, target)})).status == "applied"
+
+
+def test_a_kabkota_cannot_delete_an_election_with_administered_fields_set(
+    state: ServerState,
+) -> None:
+    election = tree(state)["election"]
+
+    def delete(m: Mutation, version: int) -> Mutation:
+        return Mutation(str(uuid.uuid4()), "election", m.record_id, SCOPE, Op.DELETE, version, {})
+
+    result = one(state, KAB, delete(election, 2))
+    assert (result.status, result.code, result.field) == ("rejected", "READ_ONLY", "support_end")
+    assert stored(state, election.record_id)[:2] == (2, False)
+    # Its own draft, with nothing administered set, stays its own to delete.
+    draft = create("election", {"name": "Draf", "kind": "bupati"})
+    assert one(state, KAB, draft).status == "applied"
+    assert one(state, KAB, delete(draft, 1)).status == "applied"
+    assert stored(state, draft.record_id)[:2] == (2, True)
+    assert one(state, RI, delete(election, 2)).status == "applied"
+    assert stored(state, election.record_id)[:2] == (3, True)
