@@ -151,7 +151,9 @@ def _set_flag(batch: Batch, rec: Rec, flag: bool) -> None:
     client whose push was acknowledged at the version before sees the flag in its
     feed (never a flag hidden inside a version it believes it already holds)."""
     before = {"external_duplicate": rec.fields.get("external_duplicate")}
-    rec.fields["external_duplicate"] = flag
+    # A new dict: a record loaded for its flag alone shares its fields with ``rec.orig``,
+    # which must keep the stored state (the public figures compare the two).
+    rec.fields = {**rec.fields, "external_duplicate": flag}
     rec.version += 1
     touch(batch, rec, by_server=True)
     entry = audit_entry(batch, "flag_duplicate", rec, before, {"external_duplicate": flag})

@@ -9,13 +9,16 @@ read only these small tables, and cache their bytes by ``public_state.version``.
 
 Only human verdicts count: the field verification status when there is one, else
 the administrative one; ``check_status`` (the automatic forecast) never does. A
-supporter without a human verdict is ``pending`` ("belum diverifikasi").
+supporter without a human verdict is ``pending`` ("belum diverifikasi"). The verdict
+is the desktop's own (:func:`silon_desktop.domain.supporters.effective_status`): a
+verified supporter whose NIK also backs another pair (``external_duplicate``) counts
+at least as the election's rule set classes DUPLICATE_EXTERNAL (BMS).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,8 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from silon_desktop.domain.rules import RuleSet, rule_set_for
+from silon_desktop.domain.supporters import effective_status
 from sync.server.schema import (
     public_figures,
     public_objections,
@@ -47,6 +52,8 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
         "year",
         "dpt",
         "subregion_count",
+        "official_threshold",
+        "official_spread",
         "rule_set",
         "support_start",
         "support_end",
@@ -65,13 +72,56 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
 Key = tuple[str, str, str, str]  # pair_id, round, subregion, verdict column
 
 
-def verdict(fields: Mapping[str, Any]) -> str:
+#: Fields of a record by id (None: no such record); see :func:`rule_sets`.
+FieldsOf = Callable[[str], Mapping[str, Any] | None]
+#: The rule set of a pair's election, by pair id.
+RuleSetOf = Callable[[str], RuleSet]
+
+
+def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
     """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
-    for name in ("field_status", "admin_status"):
-        value = fields.get(name)
-        if value in VERDICTS:
-            return str(value).lower()
-    return "pending"
+    status, _reasons = effective_status(
+        "",
+        (),
+        str(fields.get("admin_status") or ""),
+        (),
+        str(fields.get("field_status") or ""),
+        (),
+        bool(fields.get("external_duplicate")),
+        rule_set,
+    )
+    return str(status).lower() if status else "pending"
+
+
+def rule_sets(fields_of: FieldsOf) -> RuleSetOf:
+    """The rule set of each pair's election (pair, then election, read once per pair)."""
+    found: dict[str, RuleSet] = {}
+
+    def of(pair_id: str) -> RuleSet:
+        if pair_id not in found:
+            pair = fields_of(pair_id) or {}
+            election = fields_of(str(pair.get("election_id") or "")) or {}
+            try:
+                found[pair_id] = rule_set_for(str(election.get("rule_set") or "") or None)
+            except ValueError:  # a rule set this server does not know: the default's
+                found[pair_id] = rule_set_for(None)
+        return found[pair_id]
+
+    return of
+
+
+def stored_fields(conn: Connection) -> FieldsOf:
+    """Fields of stored records, read from ``records`` one id at a time."""
+
+    def of(record_id: str) -> Mapping[str, Any] | None:
+        if not record_id:
+            return None
+        text = conn.execute(
+            select(records.c.fields).where(records.c.id == record_id)
+        ).scalar_one_or_none()
+        return None if text is None else dict(orjson.loads(text))
+
+    return of
 
 
 def subregion(fields: Mapping[str, Any]) -> str:
@@ -79,15 +129,25 @@ def subregion(fields: Mapping[str, Any]) -> str:
     return str(fields.get("kecamatan_code") or fields.get("kabkota_code") or "")
 
 
-def supporter_key(fields: Mapping[str, Any] | None, deleted: bool) -> Key | None:
-    """Where a supporter counts, or None when it does not (deleted, no pair)."""
+def supporter_key(
+    fields: Mapping[str, Any] | None, deleted: bool, rules_of: RuleSetOf | None = None
+) -> Key | None:
+    """Where a supporter counts, or None when it does not (deleted, no pair).
+
+    Args:
+        rules_of: the rule set of a pair's election; None: the default rule set.
+    """
     if fields is None or deleted:
         return None
     pair_id = fields.get("pair_id")
     if not pair_id:
         return None
     rnd = str(fields.get("round") or DEFAULT_ROUND)
-    return str(pair_id), rnd, subregion(fields), verdict(fields)
+    # Only a flagged supporter's verdict depends on the rule set: looked up for those only.
+    rule_set = None
+    if rules_of is not None and fields.get("external_duplicate"):
+        rule_set = rules_of(str(pair_id))
+    return str(pair_id), rnd, subregion(fields), verdict(fields, rule_set)
 
 
 def deltas(
@@ -166,14 +226,24 @@ class Changed:
 
 def collect(
     items: Iterable[tuple[str, str, dict[str, Any], bool, dict[str, Any] | None, bool]],
+    rules_of: RuleSetOf | None = None,
 ) -> Changed:
-    """From ``(entity, id, fields, deleted, stored fields or None, stored deleted)``."""
+    """From ``(entity, id, fields, deleted, stored fields or None, stored deleted)``.
+
+    Args:
+        rules_of: the rule set of a pair's election (:func:`rule_sets`); None: the default.
+    """
     pairs: list[tuple[Key | None, Key | None]] = []
     upserts: list[dict[str, Any]] = []
     removed: list[str] = []
     for entity, rid, fields, deleted, orig, orig_deleted in items:
         if entity == "supporter":
-            pairs.append((supporter_key(orig, orig_deleted), supporter_key(fields, deleted)))
+            pairs.append(
+                (
+                    supporter_key(orig, orig_deleted, rules_of),
+                    supporter_key(fields, deleted, rules_of),
+                )
+            )
         elif entity in PUBLIC_FIELDS:
             if deleted:
                 removed.append(rid)
@@ -210,6 +280,7 @@ def rebuild(conn: Connection, now: float) -> None:
     """Recompute every public table from ``records`` (migration, repair)."""
     conn.execute(public_figures.delete())
     conn.execute(public_records.delete())
+    rules_of = rule_sets(stored_fields(conn))
     last = ""
     while True:
         rows = conn.execute(
@@ -224,7 +295,7 @@ def rebuild(conn: Connection, now: float) -> None:
         items = [
             (r.entity, r.id, orjson.loads(r.fields), bool(r.deleted), None, False) for r in rows
         ]
-        write(conn, collect(items), now)
+        write(conn, collect(items, rules_of), now)
     bump(conn, now, structure=True)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.engine import Connection
 
 from sync.server.batch import Batch
@@ -13,8 +16,20 @@ def on_batch(conn: Connection, batch: Batch) -> None:
     if objections.resolve_in_batch(conn, batch):
         figures.bump(conn, batch.now)
     items = []
+    rules_of = figures.rule_sets(_fields_of(conn, batch))
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         orig = rec.orig if rec.exists else None
         items.append((rec.entity, rec.id, rec.fields, rec.deleted, orig, rec.orig_deleted))
-    figures.write(conn, figures.collect(items), batch.now)
+    figures.write(conn, figures.collect(items, rules_of), batch.now)
+
+
+def _fields_of(conn: Connection, batch: Batch) -> figures.FieldsOf:
+    """A record's fields as the batch leaves them, else as stored."""
+    stored = figures.stored_fields(conn)
+
+    def of(record_id: str) -> Mapping[str, Any] | None:
+        rec = batch.state.get(record_id)
+        return rec.fields if rec is not None else stored(record_id)
+
+    return of

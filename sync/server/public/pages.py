@@ -357,13 +357,15 @@ def _election_context(
                 "objections": objections.get(pid, (0, 0)),
             }
         )
-    threshold, spread = views.election_rules(election)
+    req = views.requirement(election)
     return {
         "e": election,
         "pairs": pairs,
         "stages": views.stages(election),
-        "threshold": threshold,
-        "spread": spread,
+        "threshold": req.threshold,
+        "threshold_source": req.threshold_source,
+        "spread": req.spread,
+        "spread_source": req.spread_source,
         "kabkota": views.by_kabkota(election),
     }
 
@@ -454,7 +456,10 @@ async def pair_page(request: Request, pair_id: str) -> Response:
         t = i18n.translator(lang)
         charts = [
             svg.stacked_bars(
-                [(names.get(code, code), cell) for code, cell in r["subregions"].items()],
+                [
+                    (names.get(code, code) if code else t["no_area"], cell)
+                    for code, cell in r["subregions"].items()
+                ],
                 t["round_" + r["round"]] if "round_" + r["round"] in t else r["round"],
             )
             for r in support["rounds"]

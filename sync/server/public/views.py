@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from silon_desktop.domain import rules
 from silon_desktop.domain.codes import DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
+from silon_desktop.domain.regions import normalize_code
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
 
@@ -94,16 +95,69 @@ def _add(into: dict[str, int], cell: dict[str, int]) -> None:
         into[n] += cell.get(n, 0)
 
 
-def election_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
-    """``(support threshold, spread required)`` by the election's rule set (None if unknown)."""
+#: Where a published threshold or spread comes from (open data's ``*_source``).
+DECREE = "decree"
+COMPUTED = "computed"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """The support threshold and spread of an election, as published.
+
+    A figure is the KPU decree's where one is entered, else the law's computation
+    from the DPT (threshold) or the number of sub-regions (spread); None when
+    neither is known. The desktop recap decides the same way
+    (``silon_desktop.reports.recap``).
+    """
+
+    threshold: int | None
+    spread: int | None
+    threshold_source: str | None
+    spread_source: str | None
+    computed_threshold: int | None
+    computed_spread: int | None
+
+
+def _count(value: Any) -> int | None:
+    """A positive whole number, else None (not entered)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return None
+    return value
+
+
+def computed_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
+    """``(threshold, spread)`` by the law from the DPT and the number of sub-regions;
+    each None when its input is not entered (or the rule set is unknown)."""
+    dpt, subregions = _count(election.get("dpt")), _count(election.get("subregion_count"))
     try:
-        rule_set = rules.rule_set_for(election.get("rule_set"))
+        rule_set = rules.rule_set_for(str(election.get("rule_set") or "") or None)
         kind = str(election.get("kind") or "")
-        threshold = rule_set.support_threshold(kind, int(election.get("dpt") or 0))
-        spread = rule_set.spread_required(int(election.get("subregion_count") or 0))
+        threshold = rule_set.support_threshold(kind, dpt) if dpt else None
+        spread = rule_set.spread_required(subregions) if subregions else None
     except (ValueError, KeyError, TypeError):
         return None, None
     return threshold, spread
+
+
+def requirement(election: dict[str, Any]) -> Requirement:
+    """The published threshold and spread of ``election`` (see :class:`Requirement`)."""
+    threshold, spread = computed_rules(election)
+    official = _count(election.get("official_threshold"))
+    official_spread = _count(election.get("official_spread"))
+    return Requirement(
+        threshold=official or threshold,
+        spread=official_spread or spread,
+        threshold_source=DECREE if official else COMPUTED if threshold is not None else None,
+        spread_source=DECREE if official_spread else COMPUTED if spread is not None else None,
+        computed_threshold=threshold,
+        computed_spread=spread,
+    )
+
+
+def election_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
+    """``(support threshold, spread required)`` as published (None if not known yet)."""
+    req = requirement(election)
+    return req.threshold, req.spread
 
 
 def by_kabkota(election: dict[str, Any]) -> bool:
@@ -114,12 +168,21 @@ def _group_code(code: str, kabkota: bool) -> str:
     return ".".join(code.split(".")[:2]) if kabkota else code
 
 
+def is_area(code: str, kabkota: bool) -> bool:
+    """Whether a group code names an area the spread counts: a kab/kota (``32.14``)
+    or a kecamatan (``32.14.01``); a supporter without one (``""``, or only a
+    kab/kota in a kecamatan-level election) is no area."""
+    dotted = normalize_code(code) if code else None
+    return dotted is not None and dotted.count(".") == (1 if kabkota else 2)
+
+
 def pair_support(
     election: dict[str, Any], rounds: dict[str, dict[str, dict[str, int]]]
 ) -> dict[str, Any]:
     """Per round and in total: counts per sub-region, against the threshold and spread."""
     kabkota = by_kabkota(election)
-    threshold, spread = election_rules(election)
+    req = requirement(election)
+    threshold, spread = req.threshold, req.spread
     out_rounds = []
     total = _zero()
     total_by_sub: dict[str, dict[str, int]] = {}
@@ -133,16 +196,21 @@ def pair_support(
             _add(sums, cell)
         _add(total, sums)
         out_rounds.append({"round": rnd, "totals": sums, "subregions": dict(sorted(subs.items()))})
-    spread_have = sum(1 for c in total_by_sub.values() if c["ms"] > 0)
+    spread_have = sum(
+        1 for code, c in total_by_sub.items() if c["ms"] > 0 and is_area(code, kabkota)
+    )
     return {
         "rounds": out_rounds,
         "totals": total,
         "subregions": dict(sorted(total_by_sub.items())),
         "threshold": threshold,
+        "threshold_source": req.threshold_source,
         "spread_required": spread,
+        "spread_source": req.spread_source,
         "spread_have": spread_have,
-        "threshold_met": threshold is not None and total["ms"] >= threshold,
-        "spread_met": spread is not None and spread_have >= spread,
+        # None: not known yet (no DPT or sub-region count, no decree figure).
+        "threshold_met": None if threshold is None else total["ms"] >= threshold,
+        "spread_met": None if spread is None else spread_have >= spread,
         "by_kabkota": kabkota,
     }
 
@@ -201,7 +269,7 @@ def open_data(
     """Every election with its pairs and figures (the JSON open data's ``elections``)."""
     out = []
     for eid, e in sorted(structure.elections.items(), key=lambda kv: str(kv[1].get("name"))):
-        threshold, spread = election_rules(e)
+        req = requirement(e)
         pairs = []
         for pid, p in sorted(
             ((k, v) for k, v in structure.pairs.items() if v.get("election_id") == eid),
@@ -248,8 +316,12 @@ def open_data(
                 "subregion_count": e.get("subregion_count"),
                 "subregion_level": "kabkota" if by_kabkota(e) else "kecamatan",
                 "rule_set": e.get("rule_set"),
-                "threshold": threshold,
-                "spread_required": spread,
+                "threshold": req.threshold,
+                "threshold_source": req.threshold_source,
+                "threshold_computed": req.computed_threshold,
+                "spread_required": req.spread,
+                "spread_source": req.spread_source,
+                "spread_required_computed": req.computed_spread,
                 "stages": {
                     name: e.get(name) for name in ("support_start", "support_end", *STAGE_FIELDS)
                 },

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from sync.server.db import read_tx, write_tx
 from sync.server.public import figures, views
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from sync.server.schema import public_figures, public_records, public_state
+from sync.server.schema import public_figures, public_records, public_state, records
 from tests.public_seed import SCOPE, Seed, seed
 from tests.unit.server.support import fresh_state
 
@@ -194,3 +195,134 @@ def test_a_restore_counts_the_supporter_again_and_is_refused_where_it_makes_no_s
         ("rejected", "BAD_VALUE"),
         ("rejected", "BAD_VERSION"),
     ]
+
+
+def _cells(codes: list[str], ms: int = 1) -> dict[str, dict[str, int]]:
+    return {c: {"submitted": ms, "ms": ms, "bms": 0, "tms": 0, "pending": 0} for c in codes}
+
+
+def test_without_dpt_or_subregion_count_the_requirement_is_not_known_never_met() -> None:
+    """The desktop recap says "unknown" (None) here; the public figures must not say "met"."""
+    election = {"kind": "bupati", "rule_set": "pilkada-2024", "dpt": None, "subregion_count": 0}
+    support = views.pair_support(election, {"submission": _cells(["32.14.01"], ms=0)})
+    assert (support["threshold"], support["threshold_met"]) == (None, None)
+    assert (support["spread_required"], support["spread_met"]) == (None, None)
+    assert (support["threshold_source"], support["spread_source"]) == (None, None)
+    # The DPT alone gives the threshold; the spread stays unknown without the count.
+    election["dpt"] = 733_927
+    support = views.pair_support(election, {"submission": _cells(["32.14.01"], ms=0)})
+    assert (support["threshold"], support["threshold_met"]) == (55_045, False)
+    assert (support["spread_required"], support["spread_met"]) == (None, None)
+
+
+def test_the_decree_figures_are_published_where_entered_kota_depok_2024() -> None:
+    """Kota Depok 2024: the decree says 90,563, the law's rounding 90,564 (DOMAIN.md)."""
+    election = {
+        "kind": "walikota",
+        "rule_set": "pilkada-2024",
+        "dpt": 1_393_282,
+        "subregion_count": 11,
+        "official_threshold": 90_563,
+        "official_spread": 6,
+    }
+    counts = (15_094, 15_094, 15_094, 15_094, 15_094, 15_093)  # 90,563 MS in 6 kecamatan
+    cells = {
+        f"32.76.{i:02d}": {"submitted": n, "ms": n, "bms": 0, "tms": 0, "pending": 0}
+        for i, n in enumerate(counts, 1)
+    }
+    support = views.pair_support(election, {"submission": cells})
+    assert support["totals"]["ms"] == 90_563
+    assert (support["threshold"], support["threshold_source"]) == (90_563, "decree")
+    assert support["threshold_met"] is True
+    assert (support["spread_required"], support["spread_have"], support["spread_met"]) == (
+        6,
+        6,
+        True,
+    )
+    req = views.requirement(election)
+    assert (req.computed_threshold, req.computed_spread) == (90_564, 6)
+    # Without a decree figure the computation is published, and said to be one.
+    computed = views.requirement({**election, "official_threshold": None, "official_spread": 0})
+    assert (computed.threshold, computed.threshold_source) == (90_564, "computed")
+    assert (computed.spread, computed.spread_source) == (6, "computed")
+    # The decree's figures reach the public copy of the election, and the open data.
+    copied = orjson.loads(figures.public_copy("election", election))
+    assert (copied["official_threshold"], copied["official_spread"]) == (90_563, 6)
+    structure = views.Structure(
+        elections={"e": {**election, "id": "e"}},
+        pairs={"p": {"election_id": "e", "number": 1, "route": "perseorangan"}},
+    )
+    (doc,) = views.open_data(structure, {"p": {"submission": cells}}, {})
+    assert (doc["threshold"], doc["threshold_source"], doc["threshold_computed"]) == (
+        90_563,
+        "decree",
+        90_564,
+    )
+    assert doc["pairs"][0]["support"]["threshold_met"] is True
+
+
+def test_supporters_without_an_area_are_no_area_of_the_spread() -> None:
+    """8 kecamatan with MS and MS rows without a kecamatan: 8 areas, not 9 (of 17 needed 9)."""
+    regency = {"kind": "bupati", "rule_set": "pilkada-2024", "dpt": 733_927, "subregion_count": 17}
+    eight = [f"32.14.{i:02d}" for i in range(1, 9)]
+    # "" : no kecamatan nor kab/kota; "32.14": only the kab/kota (subregion()'s fallback).
+    support = views.pair_support(regency, {"submission": _cells([*eight, "", "32.14"])})
+    assert support["totals"]["ms"] == 10
+    assert (support["spread_have"], support["spread_required"], support["spread_met"]) == (
+        8,
+        9,
+        False,
+    )
+    governor = {"kind": "gubernur", "rule_set": "pilkada-2024", "dpt": 1000, "subregion_count": 4}
+    support = views.pair_support(governor, {"submission": _cells(["32.14.01", "32.15", ""])})
+    assert support["spread_have"] == 2 and support["spread_met"] is False
+
+
+def test_the_verdict_is_the_desktops_an_external_duplicate_counts_as_bms() -> None:
+    from silon_desktop.domain.rules import PILKADA_2020
+
+    flagged = {"external_duplicate": True}
+    assert figures.verdict({"admin_status": "MS", **flagged}) == "bms"
+    assert figures.verdict({"admin_status": "MS", "field_status": "MS", **flagged}) == "bms"
+    assert figures.verdict({"admin_status": "TMS", **flagged}) == "tms"  # never better
+    assert figures.verdict({"admin_status": "", **flagged}) == "pending"  # nobody decided
+    assert figures.verdict({"admin_status": "MS", **flagged}, PILKADA_2020) == "bms"
+    assert figures.verdict({"admin_status": "MS", "external_duplicate": False}) == "ms"
+
+
+def test_a_nik_backing_two_pairs_leaves_the_ms_count_and_returns_when_withdrawn(
+    state: Any,
+) -> None:
+    s = _seeded(state)
+    ms_row = next(r for r in s.supporters if r[5] == "MS")
+    # The same NIK, MS, in the other pair of the election: both rows are flagged.
+    other = Mutation(str(uuid.uuid4()), "supporter", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        k: (None, v) for k, v in {
+            "pair_id": s.party_pair_id, "nik": ms_row[1], "name": "WARGA LAIN",
+            "birth_date": ms_row[2], "kecamatan_code": "32.14.01", "kabkota_code": SCOPE,
+            "admin_status": "MS",
+        }.items()
+    })  # fmt: skip
+    (done,) = apply_batch(state.engine, state.config, ADMIN, "dup", [other])
+    assert done.status.value == "applied"
+
+    def totals(pair_id: str) -> dict[str, int]:
+        cells = _figures(state).get(pair_id, {}).get("submission", {})
+        return {n: sum(c[n] for c in cells.values()) for n in ("ms", "bms")}
+
+    # Seed: 6 MS, 2 BMS; the flagged MS row is BMS now, as on the desktop.
+    assert totals(s.independent_id) == {"ms": 5, "bms": 3}
+    assert totals(s.party_pair_id) == {"ms": 0, "bms": 1}
+    got = _figures(state)
+    with write_tx(state.engine) as conn:
+        figures.rebuild(conn, 0.0)
+    assert _figures(state) == got  # the rebuild reads the same rule set, same counts
+    # The other pair's row withdrawn: the flag goes, the supporter is MS again.
+    with read_tx(state.engine) as conn:
+        version = conn.execute(
+            select(records.c.version).where(records.c.id == other.record_id)
+        ).scalar_one()
+    gone = Mutation(str(uuid.uuid4()), "supporter", other.record_id, SCOPE, Op.DELETE, version)
+    (withdrawn,) = apply_batch(state.engine, state.config, ADMIN, "gone", [gone])
+    assert withdrawn.status.value == "applied", withdrawn
+    assert totals(s.independent_id) == {"ms": 6, "bms": 2}

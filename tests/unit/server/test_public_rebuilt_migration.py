@@ -1,0 +1,78 @@
+"""Revision 0013: an upgraded server's public figures and copies are recomputed
+(the decree's figures in the election's copy, external duplicates not MS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from sync.protocol import Mutation, Op
+from sync.server.app import open_state
+from sync.server.config import Clock, ServerConfig
+from sync.server.db import migrate
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.schema import public_figures, public_records
+from tests.public_seed import SCOPE, seed
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
+
+ADMIN = Actor("admin", Role.KPU_RI, "", "test")
+
+
+def _public(url: str) -> tuple[list[Any], dict[str, Any]]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cells = sorted(
+                (r.pair_id, r.round, r.subregion, r.submitted, r.ms, r.bms)
+                for r in conn.execute(select(public_figures))
+            )
+            copies = {r.id: orjson.loads(r.fields) for r in conn.execute(select(public_records))}
+            return cells, copies
+    finally:
+        engine.dispose()
+
+
+def _clear(url: str) -> None:
+    """The public tables as an older server leaves them: here, simply empty."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(public_figures.delete())
+            conn.execute(public_records.delete())
+    finally:
+        engine.dispose()
+
+
+def test_the_upgrade_recomputes_the_public_tables(url: str) -> None:
+    migrate(url)
+    s = seed(12)
+    for m in s.mutations:
+        if m.entity == "election":
+            m.changes["official_threshold"] = (None, 55_000)
+    ms_nik = next(r[1] for r in s.supporters if r[5] == "MS")
+    twice = Mutation(str(uuid.uuid4()), "supporter", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        "pair_id": (None, s.party_pair_id), "nik": (None, ms_nik),
+        "kecamatan_code": (None, "32.14.01"), "admin_status": (None, "MS"),
+    })  # fmt: skip
+    state = open_state(ServerConfig(database_url=url))
+    state.config.clock = Clock(dt.datetime(2024, 5, 6, tzinfo=dt.UTC))  # in the support period
+    try:
+        done = apply_batch(state.engine, state.config, ADMIN, "seed", [*s.mutations, twice])
+    finally:
+        state.engine.dispose()
+    assert {r.status.value for r in done} == {"applied"}
+    cells, copies = _public(url)
+    assert copies[s.election_id]["official_threshold"] == 55_000
+    ms = sum(c[4] for c in cells if c[0] == s.independent_id)
+    assert ms == 5  # 6 MS in the seed, one of them backing the other pair too
+    alembic_to(url, "0012", down=True)
+    _clear(url)
+    alembic_to(url, "0013")
+    assert _public(url) == (cells, copies)
