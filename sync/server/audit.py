@@ -37,6 +37,25 @@ from sync.server.schema import audit, records
 
 GENESIS = "0" * 64
 
+#: Who the log names for writes that no account made: the command-line
+#: administrator (``silon-server``; the training seed too), the server itself
+#: (duplicate flags, objections resolved) and a citizen (a public objection).
+RESERVED_USERNAMES: frozenset[str] = frozenset({"admin", "server", "publik"})
+#: The devices the log names for them: the command line, the public web pages,
+#: the training seed.
+RESERVED_DEVICE_IDS: frozenset[str] = frozenset({"admin-cli", "web", "training-seed"})
+
+
+def reserved_username(name: str) -> bool:
+    """Whether no account may take ``name`` (any case): the log would read its
+    entries as the administrator's, the server's or a citizen's."""
+    return name.lower() in RESERVED_USERNAMES
+
+
+def reserved_device_id(device_id: str) -> bool:
+    """Whether no login may name its device ``device_id`` (any case), for the same reason."""
+    return device_id.lower() in RESERVED_DEVICE_IDS
+
 
 @dataclass(slots=True)
 class AuditEntry:

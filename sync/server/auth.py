@@ -57,7 +57,19 @@ class LoginResult:
 def create_user(
     conn: Connection, username: str, password: str, role: Role, region: str, now: float
 ) -> None:
-    """Insert an account (caller holds the write lock and audits)."""
+    """Insert an account (caller holds the write lock and audits).
+
+    Raises:
+        ApiError: 409 ``user_exists`` the name is taken, or is one the audit log
+            gives the administrator, the server or citizens; 422 ``bad_region``.
+    """
+    if audit.reserved_username(username):
+        raise ApiError(
+            409,
+            "user_exists",
+            f"nama pengguna {username!r} dipakai server sendiri di log audit "
+            "(admin, server, publik); pilih nama lain",
+        )
     if not valid_region_for(role, region):
         raise ApiError(422, "bad_region", f"region {region!r} does not fit role {role}")
     taken = select(users.c.username).where(func.lower(users.c.username) == username.lower())
@@ -97,8 +109,16 @@ def login(
 
     Raises:
         ApiError: 401 bad credentials (``delay``: seconds the answer should wait),
-            429 throttled (with ``retry_after``).
+            429 throttled (with ``retry_after``), 422 ``invalid_request`` a
+            device id the audit log keeps for the server's own writes.
     """
+    if audit.reserved_device_id(device_id):
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"device_id: {device_id!r} dipakai server sendiri di log audit "
+            "(admin-cli, web, training-seed); pakai id perangkat lain",
+        )
     now = config.clock.time()
     pair_key, source_key, account_key = _keys(username, source)
     failures = _claim_attempt(engine, config, username, source, now)

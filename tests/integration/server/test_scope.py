@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+
+import pytest
 
 from tests.integration.server.conftest import PASSWORD, World, mutation
 
@@ -149,3 +152,46 @@ def test_replaying_another_regions_mutation_id_reveals_nothing(world: World) -> 
     [result] = thief.push_ok(other_record)
     assert (result["status"], result["field"]) == ("rejected", "id")
     assert "record" not in result
+
+
+@pytest.mark.parametrize("name", ["admin", "Server", "PUBLIK"])
+def test_no_account_takes_a_name_the_audit_log_gives_the_server(world: World, name: str) -> None:
+    # "admin" is the command line, "server" the server itself, "publik" a citizen:
+    # an account of that name would write audit entries that read as theirs.
+    prov, ri = world.client("prov32"), world.client("ri")
+    body = {"username": name, "password": PASSWORD, "role": "kabkota", "region": "32.14"}
+    r = world.server.request("POST", "/v1/users", prov.token, json=body)
+    assert (r.status_code, r.json()["error"]) == (409, "user_exists"), r.text
+    assert "dipakai server sendiri" in r.json()["message"]
+    names = {u["username"].lower() for u in ri.get("/v1/users").json()["users"]}
+    assert name.lower() not in names
+    cli = world.server.cli(
+        "user", "add", name, "--role", "kabkota", "--region", "32.14", "--password", PASSWORD,
+        check=False,
+    )  # fmt: skip
+    assert cli.returncode != 0
+    names = {u["username"].lower() for u in ri.get("/v1/users").json()["users"]}
+    assert name.lower() not in names
+
+
+@pytest.mark.parametrize("device", ["admin-cli", "WEB", "training-seed"])
+def test_no_login_names_its_device_as_the_servers_own(world: World, device: str) -> None:
+    body = {"username": "op3214", "password": PASSWORD, "device_id": device}
+    r = world.server.request("POST", "/v1/auth/login", json=body)
+    assert (r.status_code, r.json()["error"]) == (422, "invalid_request"), r.text
+    assert "token" not in r.json() and r.json()["message"].startswith("device_id:")
+    # No session was opened: the account's devices do not list it.
+    db = world.server.data_dir / "server.sqlite3"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        devices = {
+            str(row[0]).lower()
+            for row in con.execute("SELECT device_id FROM tokens WHERE username = 'op3214'")
+        }
+        logins = con.execute(
+            "SELECT count(*) FROM audit WHERE username = 'op3214' AND lower(device_id) = ?",
+            (device.lower(),),
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert device.lower() not in devices and logins == 0
