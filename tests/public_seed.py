@@ -16,6 +16,17 @@ from sync.protocol import Mutation, Op
 
 SCOPE = "32.14"
 KECAMATAN = ("32.14.01", "32.14.02", "32.14.03")
+#: A reason that gives each status under every rule set (the server refuses a
+#: verdict whose status its reasons do not give: ``sync.server.rules.check_verdicts``).
+REASON_FOR = {"": [], "MS": [], "BMS": ["MISSING_FIELD"], "TMS": ["UNDERAGE"]}
+#: The same for a field verdict (which ends in MS or TMS).
+FIELD_REASON_FOR = {"": [], "MS": [], "TMS": ["NOT_FOUND"]}
+
+
+def verdict(status: str, stage: str = "admin") -> dict[str, Any]:
+    """A person's verdict as the desktop writes it: the status with reasons that give it."""
+    reasons = (FIELD_REASON_FOR if stage == "field" else REASON_FOR)[status]
+    return {f"{stage}_status": status, f"{stage}_reasons": list(reasons)}
 
 
 def _m(entity: str, changes: dict[str, Any], record_id: str | None = None) -> Mutation:
@@ -138,7 +149,7 @@ def seed(n_supporters: int = 12) -> Seed:
                     "kecamatan_code": KECAMATAN[i % 3],
                     "kabkota_code": SCOPE,
                     "check_status": "MS",
-                    "admin_status": status,
+                    **verdict(status),
                 },
                 rid,
             )

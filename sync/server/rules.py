@@ -19,7 +19,10 @@ change, after the content checks of :mod:`sync.server.validation`:
   nor delete the election then (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
-  set above it, and back.
+  set above it, and back;
+- a person's verdict on a supporter is one the desktop's rules give
+  (:func:`check_verdicts`): its status the one its reasons give under the
+  election's rule set, BMS only where a correction can still follow.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from silon_desktop.domain.codes import ReasonCode, Status
+from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
 from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode, party_key
 from sync.server.batch import Batch, Rec
 from sync.server.roles import Actor, Role
@@ -80,6 +85,7 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     if rec.entity != "supporter":
         _create_rules(batch, rec, changes)
         return
+    check_verdicts(batch, rec, changes)  # each supporter's own: not made once per key
     fields = rec.fields
     correction = str(fields.get("round") or "").startswith("correction")
     key = (fields.get("pair_id"), rec.scope, correction, not _VERIFICATION.isdisjoint(changes))
@@ -304,3 +310,102 @@ def check_delete(actor: Actor, rec: Rec) -> None:
                 f"{name} is set: the election is deleted by the province or KPU RI"
                 " that administers it",
             )
+
+
+#: A person's verdicts on a supporter: (stage, status field, reasons field).
+_VERDICTS = (("admin", "admin_status", "admin_reasons"), ("field", "field_status", "field_reasons"))
+#: Writes that touch a verdict: its fields, and the round that decides its choices.
+_VERDICT_FIELDS: frozenset[str] = frozenset(
+    {"round"} | {name for _stage, *names in _VERDICTS for name in names}
+)
+_REASON_CODES: frozenset[str] = frozenset(ReasonCode)
+
+
+def check_verdicts(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse a person's verdict on a supporter that the desktop's rules never give.
+
+    The rules are the domain's, not written again here (what the desktop's
+    verification does: ``services.verification.status_for`` and ``check_choice``):
+    the status is the one the reasons give under the election's rule set
+    (:meth:`RuleSet.status_for`: MS without a reason, else the worst; DOMAIN.md:
+    "Each BMS/TMS carries one or more reason codes"), and BMS only where the rule
+    set offers it (:meth:`RuleSet.verdict_choices` of the row's round: after the
+    verification of a correction round only MS and TMS remain;
+    :meth:`RuleSet.field_verdict_choices`). A status of "" (not verified yet) with
+    no reason is always allowed. Under a rule set this server does not know, the
+    checks that need none are still made (known codes, MS exactly without a reason,
+    no BMS after a correction round or in field verification). Only a write that
+    touches a verdict (or the round) is checked: a verdict given under an earlier
+    rule set stays as it was while other fields change.
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming the status or reasons field.
+    """
+    if rec.entity != "supporter":
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if _VERDICT_FIELDS.isdisjoint(names):
+        return
+    fields = rec.fields
+    for stage, status_name, reasons_name in _VERDICTS:
+        if status_name not in names and reasons_name not in names and "round" not in names:
+            continue
+        status = fields.get(status_name) or ""
+        reasons = fields.get(reasons_name) or []
+        if status or reasons:
+            _check_verdict(batch, rec, stage, (status_name, str(status)), (reasons_name, reasons))
+
+
+def _check_verdict(
+    batch: Batch, rec: Rec, stage: str, status: tuple[str, str], reasons: tuple[str, list[Any]]
+) -> None:
+    status_name, value = status
+    reasons_name, codes = reasons
+    for code in codes:
+        if not isinstance(code, str) or code not in _REASON_CODES:
+            raise Rejection(
+                RejectCode.BAD_VALUE, reasons_name, f"unknown reason code {str(code)[:40]!r}"
+            )
+    if not value:
+        raise Rejection(RejectCode.BAD_VALUE, status_name, "reasons without a status")
+    rule_set = _rule_set(batch, rec)
+    if not codes:
+        expected = {Status.MS.value}
+    elif rule_set is not None:
+        expected = {rule_set.status_for(codes).value}
+    else:
+        expected = {Status.BMS.value, Status.TMS.value}
+    if value not in expected:
+        given = ", ".join(codes) or "no reason"
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            status_name,
+            f"status {value} does not follow from its reasons ({given}):"
+            f" the election's rules give {' or '.join(sorted(expected))}",
+        )
+    if value != Status.BMS.value:
+        return
+    rules = rule_set or rule_set_for(None)  # the choices depend on the round alone
+    if stage == "field":
+        if Status.BMS not in rules.field_verdict_choices():
+            raise Rejection(
+                RejectCode.BAD_VALUE, status_name, "field verification ends in MS or TMS"
+            )
+        return
+    arrival = str(rec.fields.get("round") or "")
+    if Status.BMS not in rules.verdict_choices(arrival):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            status_name,
+            "after the verification of a correction round only MS or TMS remain",
+        )
+
+
+def _rule_set(batch: Batch, rec: Rec) -> RuleSet | None:
+    """The rule set of ``rec``'s election; None when this server does not know it."""
+    election = _election_of(batch, rec)
+    name = election.fields.get("rule_set") if election is not None else None
+    try:
+        return rule_set_for(str(name) if name else None)
+    except UnknownRuleSetError:
+        return None

@@ -63,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.integration.server_process import ServerProcess  # noqa: E402
+from tests.public_seed import verdict  # noqa: E402
 
 SCOPE = "32.14"
 NOW = "2024-05-06T03:00:00Z"
@@ -104,7 +105,7 @@ def supporter_fields(pair_id: str, i: int) -> dict[str, Any]:
         "nik_from_number": False,
         "check_status": "MS",
         "check_reasons": [],
-        "admin_status": ("MS", "MS", "BMS", "TMS", "")[i % 5],
+        **verdict(("MS", "MS", "BMS", "TMS", "")[i % 5]),
     }
 
 

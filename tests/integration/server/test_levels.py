@@ -20,6 +20,7 @@ from silon_desktop.storage.repository import Repository
 from tests.fixtures import open_data
 from tests.integration.server.conftest import PASSWORD, World, _start_world, mutation
 from tests.integration.server_process import ROOT
+from tests.public_seed import verdict
 
 PROVINCE = "32"
 
@@ -98,7 +99,7 @@ def test_each_kabkota_verifies_its_own_and_cannot_touch_the_others(
         changes = [
             mutation(
                 "supporter",
-                {"admin_status": status, "admin_by": name},
+                {**verdict(status), "admin_by": name},
                 scope=PROVINCE,
                 record_id=rid,
                 base_version=1,
@@ -109,9 +110,7 @@ def test_each_kabkota_verifies_its_own_and_cannot_touch_the_others(
     op3214 = world.clients["op3214"]
     other = levels["supporters"]["32.15"][0]
     # Verifying the other kab/kota's supporter is refused like any foreign record.
-    touch = mutation(
-        "supporter", {"admin_status": "TMS"}, scope=PROVINCE, record_id=other, base_version=2
-    )
+    touch = mutation("supporter", verdict("TMS"), scope=PROVINCE, record_id=other, base_version=2)
     assert op3214.push(touch).status_code == 403
     assert op3214.get(f"/v1/records/supporter/{other}").status_code == 403
     # Moving one's own supporter to the other kab/kota is refused too.

@@ -19,7 +19,7 @@ from sync.server.public import figures, views
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import public_figures, public_records, public_state, records
-from tests.public_seed import SCOPE, Seed, seed
+from tests.public_seed import SCOPE, Seed, seed, verdict
 from tests.unit.server.support import fresh_state
 
 ADMIN = Actor("admin", Role.KPU_RI, "", "test")
@@ -65,7 +65,7 @@ def test_edits_deletes_and_rounds_move_the_counts_and_match_a_recount(state: Any
     ms = [r for r in s.supporters if r[5] == "MS"]
     batch = [
         # A field verdict overrides the administrative one.
-        _edit(pending[0][0], 1, {"admin_status": "MS", "field_status": "TMS"}),
+        _edit(pending[0][0], 1, {**verdict("MS"), **verdict("TMS", "field")}),
         # The automatic forecast alone changes nothing.
         _edit(pending[1][0], 1, {"check_status": "TMS"}),
         # Moved to another kecamatan.
@@ -98,7 +98,7 @@ def test_every_change_moves_the_version_and_public_records_hold_no_personal_fiel
         state.config,
         ADMIN,
         "f",
-        [_edit(s.supporters[0][0], 2, {"admin_status": "TMS"})],
+        [_edit(s.supporters[0][0], 2, verdict("TMS"))],
     )
     with read_tx(state.engine) as conn:
         after = conn.execute(select(public_state.c.version)).scalar_one()

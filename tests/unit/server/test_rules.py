@@ -294,3 +294,79 @@ def test_a_kabkota_cannot_delete_an_election_with_administered_fields_set(
     assert stored(state, draft.record_id)[:2] == (2, True)
     assert one(state, RI, delete(election, 2)).status == "applied"
     assert stored(state, election.record_id)[:2] == (3, True)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        # The status its reasons give under the election's rules (pilkada-2024).
+        ({"admin_status": "MS", "admin_reasons": ["UNDERAGE"]}, "admin_status"),
+        ({"admin_status": "TMS", "admin_reasons": []}, "admin_status"),
+        ({"admin_status": "BMS", "admin_reasons": ["UNDERAGE"]}, "admin_status"),
+        ({"admin_status": "TMS", "admin_reasons": ["MISSING_FIELD"]}, "admin_status"),
+        ({"admin_status": "", "admin_reasons": ["UNDERAGE"]}, "admin_status"),
+        ({"admin_status": "TMS", "admin_reasons": ["WHATEVER"]}, "admin_reasons"),
+        # Field verification ends in MS or TMS.
+        ({"field_status": "BMS", "field_reasons": ["MISSING_FIELD"]}, "field_status"),
+    ],
+)
+def test_a_verdict_the_desktops_rules_never_give_is_refused(
+    state: ServerState, changes: dict[str, Any], field: str
+) -> None:
+    records = tree(state)
+    supporter = records["supporter"]
+    refused = one(state, KAB, change(supporter, 1, {k: (None, v) for k, v in changes.items()}))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", field)
+    assert stored(state, supporter.record_id)[0] == 1  # nothing written
+    # Created with such a verdict, the supporter is refused too.
+    fresh = create("supporter", {"pair_id": records["pair"].record_id, **changes})
+    made = one(state, KAB, fresh)
+    assert (made.status, made.code, made.field) == ("rejected", "BAD_VALUE", field)
+
+
+def test_the_verdicts_the_desktop_gives_are_applied(state: ServerState) -> None:
+    records = tree(state)
+    supporter = records["supporter"]
+    given = [
+        {"admin_status": ("", "BMS"), "admin_reasons": ([], ["MISSING_FIELD", "NO_ID_SCAN"])},
+        {"admin_status": ("BMS", "TMS"), "admin_reasons": (None, ["MISSING_FIELD", "UNDERAGE"])},
+        {"admin_status": ("TMS", "MS"), "admin_reasons": (None, [])},
+        {"field_status": ("", "TMS"), "field_reasons": ([], ["NOT_FOUND"])},
+        {"field_status": ("TMS", ""), "field_reasons": (None, [])},  # an undo: not verified
+        {"name": ("A", "B")},  # a change beside the verdict: not checked again
+    ]
+    for version, changes in enumerate(given, start=1):
+        assert one(state, KAB, change(supporter, version, changes)).status == "applied"
+    fields = stored(state, supporter.record_id)[2]
+    assert (fields["admin_status"], fields["field_status"], fields["name"]) == ("MS", "", "B")
+
+
+def test_a_correction_rounds_row_is_verified_ms_or_tms_only(state: ServerState) -> None:
+    """After the verification of a correction round only MS and TMS remain (DOMAIN.md):
+    BMS is refused for its rows, as the desktop refuses it, and the rule set decides
+    which status a reason gives (NO_ID_SCAN: BMS in 2024, TMS in 2020)."""
+    records = tree(state)
+    pair = records["pair"].record_id
+    late = create("supporter", {"pair_id": pair, "round": "correction_1"})
+    assert one(state, KAB, late).status == "applied"
+    bms = {"admin_status": (None, "BMS"), "admin_reasons": (None, ["MISSING_FIELD"])}
+    refused = one(state, KAB, change(late, 1, bms))
+    assert (refused.status, refused.code, refused.field) == (
+        "rejected",
+        "BAD_VALUE",
+        "admin_status",
+    )
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["UNDERAGE"])}
+    assert one(state, KAB, change(late, 1, tms)).status == "applied"
+    # A submission row may still be BMS.
+    submitted = records["supporter"]
+    assert one(state, KAB, change(submitted, 1, bms)).status == "applied"
+    # Under the 2020 rules a missing ID card scan is TMS, under 2024's BMS.
+    election = records["election"]
+    older = {"rule_set": ("pilkada-2024", "pilkada-2020")}
+    assert one(state, RI, change(election, 2, older)).status == "applied"
+    scan = {"admin_status": (None, "BMS"), "admin_reasons": (None, ["NO_ID_SCAN"])}
+    refused = one(state, KAB, change(submitted, 2, scan))
+    assert (refused.code, refused.field) == ("BAD_VALUE", "admin_status")
+    scan["admin_status"] = (None, "TMS")
+    assert one(state, KAB, change(submitted, 2, scan)).status == "applied"
