@@ -42,6 +42,9 @@ from sync.server.validation import Rejection
 ADMINISTERED: frozenset[str] = frozenset(
     {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
     | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
+    # the KPU decree's figures, which the recap and the public pages use over the
+    # computed ones: as the DPT they come from, the administering level's
+    | {"official_threshold", "official_spread", "official_party_votes"}
 )
 
 

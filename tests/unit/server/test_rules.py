@@ -158,6 +158,10 @@ def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: Serve
         ("dpt", 1000, 10),
         ("rule_set", "pilkada-2024", "longgar"),
         ("subregion_count", 10, 1),
+        # The decree's figures the recap and the public pages publish over the computation.
+        ("official_threshold", 90_563, 1),
+        ("official_spread", 6, 1),
+        ("official_party_votes", 120_000, 1),
     ],
 )
 def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
