@@ -16,7 +16,9 @@ database (:func:`last_failure`): a failed backup is shown to the operator and
 fails ``--self-check`` until a backup succeeds again.
 
 A restore first backs up the current file (reason ``before-restore``), then
-replaces it by a verified copy of the chosen backup; the stale ``-wal`` and
+replaces it by a verified copy of the chosen backup, whose waiting mutations are
+marked as having left the device (they may have been pushed after the backup: a
+later edit starts a mutation of its own); the stale ``-wal`` and
 ``-shm`` files of the old database are removed so they are never replayed onto
 the restored one. The program must have closed the database (engine disposed):
 a restore refuses while another connection holds it.
@@ -309,6 +311,7 @@ def restore(
     partial = in_progress_name(target, "restoring")
     try:
         _copy(backup, partial, key)
+        _close_waiting(partial, key, backup.name)
         for suffix in ("-wal", "-shm", "-journal"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(partial, target)
@@ -322,6 +325,35 @@ def restore(
         partial.unlink(missing_ok=True)
     log.info("database %s restored from %s", target, backup)
     return previous
+
+
+#: ``via_bundle`` of a mutation that was waiting in a restored backup.
+RESTORED_MARK = "restored:"
+
+
+def _close_waiting(path: Path, key: bytes | None, name: str) -> None:
+    """Mark the mutations waiting in a restored copy as having left the device.
+
+    After the backup was taken they may have been pushed and applied: an edit made
+    after the restore must not be coalesced into one of them (the server answers a
+    mutation id it knows from its store and applies nothing new: the edit would be
+    acknowledged, never applied), nor a withdrawal drop a create the server already
+    holds (``storage.outbox``: only a mutation that never left the device is open to
+    coalescing). Marked with ``via_bundle`` = ``restored:<backup file>``, they are
+    sent again as they are, which the server answers as repeats or applies once.
+    """
+    conn = _connect(path, key)
+    try:
+        columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(outbox)")}
+        if {"state", "via_bundle"} <= columns:
+            conn.execute(
+                "UPDATE outbox SET via_bundle = ? WHERE state IN ('pending', 'sent')"
+                " AND via_bundle IS NULL",
+                (f"{RESTORED_MARK}{name}",),
+            )
+            conn.commit()
+    finally:
+        conn.close()
 
 
 def _backup_current(target: Path, folder: Path, key: bytes | None) -> BackupInfo:

@@ -28,7 +28,8 @@ sent_at         when it was (last) sent
 acked_at        when the answer arrived
 server_version  the record's version in the server's answer
 result          the server's answer for this mutation, as received (JSON)
-via_bundle      the bundle file it was exported to, if any
+via_bundle      the bundle file it was exported to, if any (``restored:<backup>``:
+                it was waiting in a restored backup, so it may have left)
 =============== ==============================================================
 
 Coalescing (:func:`enqueue`): a new edit of a record merges into the record's
