@@ -21,18 +21,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Table, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, select
 
-from silon_desktop.domain.codes import ElectionKind
+from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import (
     CorrectionRequirement,
     Round,
+    RuleSet,
     Stage,
     StageKind,
     rule_set_for,
 )
+from silon_desktop.domain.supporters import effective_status
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Election, Pair, Supporter, SyncState
 
@@ -247,9 +249,9 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
         if chosen is not None:
             live.append(_of_rounds(chosen.rounds))
             if chosen.kind is StageKind.ADMIN:
-                verdict = _SUPPORTER.c.admin_status
+                verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules)
             elif chosen.kind is StageKind.FIELD:
-                verdict = _SUPPORTER.c.field_status
+                verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
                 live.append(_SUPPORTER.c.admin_status == "MS")
         grouped = conn.execute(
             select(
@@ -299,6 +301,23 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
     if every_round is not None:
         recap.ms_all_rounds, recap.spread_met_all_rounds = every_round
     return recap
+
+
+def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:
+    """A stage's verdict column as it counts: a supporter whose NIK also backs another
+    pair is at least what the rule set makes of DUPLICATE_EXTERNAL, as everywhere else
+    (dashboard, B.2, the public figures). The mapping is the domain's own
+    (:func:`effective_status`, asked for each verdict), written as one ``CASE``."""
+    changed = {
+        str(status): str(effective_status("", (), str(status), (), "", (), True, rules)[0])
+        for status in Status
+    }
+    whens = [
+        (and_(_SUPPORTER.c.external_duplicate.is_(True), verdict == old), new)
+        for old, new in changed.items()
+        if new != old
+    ]
+    return case(*whens, else_=verdict) if whens else verdict
 
 
 def _of_rounds(rounds: tuple[Round, ...]) -> ColumnElement[bool]:

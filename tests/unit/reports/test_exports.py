@@ -242,3 +242,43 @@ def test_b2_numbers_are_shown_the_indonesian_way(db: Database, tmp_path: Path) -
     cells = read(out, "B.2-KWK")
     required = next(r for r in cells if r[0] == "Syarat minimal dukungan")
     assert required[2] == 55045.0
+
+
+def test_a_stages_berita_acara_counts_an_external_duplicate_as_the_recap_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """A supporter whose NIK also backs another pair (the server's flag) is BMS on the
+    dashboard, B.2 and the public pages: the vermin and verfak berita acara count it so
+    too (they counted its raw MS verdict beside a total of MS that left it out)."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    rows = supporter_rows(12)
+    import_file(db, write_xlsx(tmp_path / "in.xlsx", rows), "p1", assume_id_scan=True)
+    verify_as_forecast(db)
+    before = pair_recap(db.engine, "p1").totals
+    with db.session() as session:
+        flagged = session.scalars(
+            select(Supporter).where(Supporter.admin_status == "MS").order_by(Supporter.nik)
+        ).first()
+        assert flagged is not None
+        flagged.external_duplicate = True  # as a pull applies the server's flag
+        flagged.field_status = "MS"  # and met in the field
+        refresh_derived(session, "supporter", flagged)
+    whole = pair_recap(db.engine, "p1")
+    assert (whole.totals.ms, whole.totals.bms) == (before.ms - 1, before.bms + 1)
+    for stage in ("vermin", "verfak_1"):
+        recap = pair_recap(db.engine, "p1", stage)
+        counted = recap.totals
+        assert counted.ms <= whole.totals.ms, stage
+        assert counted.bms >= 1 and recap.reasons.get("DUPLICATE_EXTERNAL") == 1, stage
+    vermin = pair_recap(db.engine, "p1", "vermin").totals
+    assert (vermin.ms, vermin.bms, vermin.tms) == (
+        whole.totals.ms,
+        whole.totals.bms,
+        whole.totals.tms,
+    )
+    verfak = pair_recap(db.engine, "p1", "verfak_1").totals
+    assert (verfak.ms, verfak.bms) == (0, 1)  # the one row met in the field, made BMS
