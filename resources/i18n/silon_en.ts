@@ -296,6 +296,10 @@
         <translation>Spread still missing: &lt;b&gt;%1&lt;/b&gt; areas.</translation>
     </message>
     <message>
+        <source>Sebaran yang masih kurang: &lt;b&gt;%1&lt;/b&gt; wilayah. Pada masa perbaikan harus diserahkan paling sedikit &lt;b&gt;%2&lt;/b&gt; dukungan di wilayah itu.</source>
+        <translation>Spread still missing: &lt;b&gt;%1&lt;/b&gt; areas. The correction round must bring at least &lt;b&gt;%2&lt;/b&gt; supporters in those areas.</translation>
+    </message>
+    <message>
         <source>belum</source>
         <translation>not yet</translation>
     </message>

@@ -201,9 +201,11 @@ class RuleSet:
             _check_count(name, value)
         shortfall = max(0, required - ms_count)
         areas = max(0, spread_required - spread_met)
+        # Supporters in N more areas are at least N supporters, even where the count
+        # itself is met (it asked "at least 0 supporters ... in 5 more kecamatan").
         if self.correction_rule is CorrectionRule.DOUBLE_SHORTFALL:
-            return CorrectionRequirement(2 * shortfall, areas, new_supporters_only=False)
-        return CorrectionRequirement(shortfall, areas, new_supporters_only=True)
+            return CorrectionRequirement(max(2 * shortfall, areas), areas, False)
+        return CorrectionRequirement(max(shortfall, areas), areas, new_supporters_only=True)
 
     def correction_shortfall(self, required: int, ms_count: int) -> int:
         """Supporters to add in the correction round (see :meth:`correction_requirement`)."""

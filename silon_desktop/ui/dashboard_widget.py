@@ -242,6 +242,16 @@ class DashboardWidget(QWidget):
                     "%1", format_count(data.required)
                 )
             )
+            if data.correction_areas:
+                # The count met, the spread not: the correction round is still needed.
+                lines.append(
+                    self.tr(
+                        "Sebaran yang masih kurang: <b>%1</b> wilayah. Pada masa perbaikan "
+                        "harus diserahkan paling sedikit <b>%2</b> dukungan di wilayah itu."
+                    )
+                    .replace("%1", format_count(data.correction_areas))
+                    .replace("%2", format_count(data.correction_needed))
+                )
         for what, official, computed in data.recap.figure_differences:
             label = self.tr("syarat dukungan") if what == "threshold" else self.tr("syarat sebaran")
             lines.append(

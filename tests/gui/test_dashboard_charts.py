@@ -120,3 +120,27 @@ def test_the_recap_pdf_carries_both_charts(qtbot: QtBot, dashboard: Any, tmp_pat
                 images.append((found["/Width"], found["/Height"]))
     assert len(images) == 2, images
     assert all(width == CHART_WIDTH for width, _height in images)
+
+
+def test_a_met_count_with_a_missing_spread_still_asks_for_a_correction(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The threshold met, the spread not: the correction round is still needed, with
+    at least one new supporter in each missing area (it said "terpenuhi" and nothing
+    more, while B.2 asked "at least 0 supporters")."""
+    backend = window.backend
+    _verify_some(backend, seeded["pair"])  # four MS
+    pair = backend.repo.get("pair", seeded["pair"])
+    backend.repo.update("election", pair["election_id"], {"dpt": 40, "subregion_count": 17})
+    window.open_record("pair", seeded["pair"])
+    widget = window.pair_page.dashboard
+    with qtbot.waitSignal(widget.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(widget)
+    recap = widget.data.recap
+    assert recap.ms_total >= recap.required == 4  # 10% of 40 voters: met
+    missing = recap.spread_required - recap.spread_met
+    assert missing > 0 and recap.correction.supporters == missing == recap.correction.areas
+    text = widget.summary.text()
+    assert "<b>terpenuhi</b>" in text
+    assert f"Sebaran yang masih kurang: <b>{missing}</b> wilayah" in text
+    assert f"paling sedikit <b>{missing}</b> dukungan" in text

@@ -141,6 +141,11 @@ def test_2024_correction_asks_the_shortfall_and_missing_spread_from_new_supporte
     assert (spread.supporters, spread.areas) == (27_999, 3)
     met = PILKADA_2024.correction_requirement(50_894, 50_894, spread_required=7, spread_met=7)
     assert not met.needed and met.supporters == 0 and met.areas == 0
+    # The count met, the spread not: at least one new supporter in each missing area.
+    only_spread = PILKADA_2024.correction_requirement(10, 12, spread_required=9, spread_met=4)
+    assert (only_spread.supporters, only_spread.areas) == (5, 5) and only_spread.needed
+    assert PILKADA_2020.correction_requirement(10, 12, 9, 4).supporters == 5
+    assert PILKADA_2024.correction_requirement(50_894, 22_895, 7, 4).supporters == 27_999
     with pytest.raises(ValueError, match="spread_met"):
         PILKADA_2024.correction_requirement(10, 1, spread_required=3, spread_met=-1)
 
