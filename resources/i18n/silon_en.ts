@@ -3450,6 +3450,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>{count} supporters came in during the correction period: after the correction&apos;s verification there is no more BMS. Choose MS or TMS (not eligible).</translation>
     </message>
     <message>
+        <source>{count} pendukung belum MS pada verifikasi administrasi: verifikasi faktual hanya untuk pendukung yang MS pada verifikasi administrasi.</source>
+        <translation>{count} supporters are not MS in the administrative verification: field verification is only for supporters found MS there.</translation>
+    </message>
+    <message>
         <source>Alasan penarikan tidak dikenal: {reason}.</source>
         <translation>Unknown withdrawal reason: {reason}.</translation>
     </message>

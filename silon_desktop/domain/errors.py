@@ -114,6 +114,7 @@ class ErrorCode(StrEnum):
     # A verdict the verification rules refuse (services.verification; params: count).
     VERDICT_FIELD_NO_BMS = "verdict_field_no_bms"
     VERDICT_NO_BMS_AFTER_CORRECTION = "verdict_no_bms_after_correction"
+    VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

@@ -220,6 +220,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "{count} pendukung masuk pada masa perbaikan: setelah verifikasi perbaikan tidak ada "
         "lagi BMS. Pilih MS atau TMS (Tidak memenuhi syarat)."
     ),
+    ErrorCode.VERDICT_FIELD_NEEDS_ADMIN_MS: (
+        "{count} pendukung belum MS pada verifikasi administrasi: verifikasi faktual hanya "
+        "untuk pendukung yang MS pada verifikasi administrasi."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

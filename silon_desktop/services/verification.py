@@ -93,11 +93,19 @@ def status_for(reasons: Sequence[str], rules: RuleSet) -> str:
 
 def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rules: RuleSet) -> None:
     """Refuse BMS where only MS or TMS may remain: in field verification, and for
-    rows that arrived in a correction round (their verification is the last).
+    rows that arrived in a correction round (their verification is the last); and a
+    field verdict on a row not MS in the administrative verification (field
+    verification visits the supporters found MS there: a field MS on a row with no
+    valid NIK counted it towards the threshold).
 
     Raises:
         VerdictRefused: with the operator's message.
     """
+    if stage == "field" and status:
+        admin = admin_statuses(db, ids)
+        unfit = sum(1 for value in admin.values() if value != Status.MS.value)
+        if unfit:
+            raise VerdictRefused(ErrorCode.VERDICT_FIELD_NEEDS_ADMIN_MS, count=str(unfit))
     if status != Status.BMS.value:
         return
     if stage == "field":
@@ -106,6 +114,19 @@ def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rule
     late = sum(1 for r in rounds.values() if Status.BMS not in rules.verdict_choices(r))
     if late:
         raise VerdictRefused(ErrorCode.VERDICT_NO_BMS_AFTER_CORRECTION, count=str(late))
+
+
+def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:
+    """record id -> its administrative verdict (``""``: not verified yet)."""
+    found: dict[str, str] = {}
+    with db.session(readonly=True) as session:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            for record_id, status in session.execute(
+                select(Supporter.id, Supporter.admin_status).where(Supporter.id.in_(chunk))
+            ):
+                found[record_id] = status or ""
+    return found
 
 
 def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:

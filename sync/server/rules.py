@@ -88,7 +88,6 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     if rec.entity != "supporter":
         _create_rules(batch, rec, changes)
         return
-    check_verdicts(batch, rec, changes)  # each supporter's own: not made once per key
     fields = rec.fields
     correction = str(fields.get("round") or "").startswith("correction")
     key = (fields.get("pair_id"), rec.scope, correction, not _VERIFICATION.isdisjoint(changes))
@@ -106,6 +105,7 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
         refusal = batch.create_rules[key] = None
     if refusal is not None:
         raise Rejection(*refusal)
+    check_verdicts(batch, rec, changes)  # each supporter's own: not made once per key
 
 
 def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
@@ -334,8 +334,9 @@ def check_verdicts(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     "Each BMS/TMS carries one or more reason codes"), and BMS only where the rule
     set offers it (:meth:`RuleSet.verdict_choices` of the row's round: after the
     verification of a correction round only MS and TMS remain;
-    :meth:`RuleSet.field_verdict_choices`). A status of "" (not verified yet) with
-    no reason is always allowed. Under a rule set this server does not know, the
+    :meth:`RuleSet.field_verdict_choices`), and a field verdict only on a row MS in
+    the administrative verification (as the recap's field stage counts them). A
+    status of "" (not verified yet) with no reason is always allowed. Under a rule set this server does not know, the
     checks that need none are still made (known codes, MS exactly without a reason,
     no BMS after a correction round or in field verification). Only a write that
     touches a verdict (or the round) is checked: a verdict given under an earlier
@@ -385,6 +386,12 @@ def _check_verdict(
             status_name,
             f"status {value} does not follow from its reasons ({given}):"
             f" the election's rules give {' or '.join(sorted(expected))}",
+        )
+    if stage == "field" and rec.fields.get("admin_status") != Status.MS.value:
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            status_name,
+            "field verification is for supporters MS in the administrative verification",
         )
     if value != Status.BMS.value:
         return

@@ -339,7 +339,9 @@ class Seeder:
         banned = row(occupation=self.rng.choice(BANNED))
         out.append((banned, ("pekerjaan", "admin", "BMS", "BANNED_OCCUPATION")))
         out.append((row(address=""), ("kolom_kosong", "admin", "BMS", "MISSING_FIELD")))
-        out.append((row(), ("menolak", "field", "TMS", "DENIES_SUPPORT")))
+        # Field verification visits supporters found MS in the administrative one.
+        visited = row(admin_status="MS", admin_reasons=[])
+        out.append((visited, ("menolak", "field", "TMS", "DENIES_SUPPORT")))
         out.append((row(), ("bundel", "bundle", "MS", "")))
         return out
 

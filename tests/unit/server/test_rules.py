@@ -127,7 +127,10 @@ def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: Serve
     pair_id = pair.record_id
     batch = [
         create("supporter", {"pair_id": pair_id, "name": "D1"}),
-        create("supporter", {"pair_id": pair_id, "name": "D2", "field_status": "MS"}),
+        create(
+            "supporter",
+            {"pair_id": pair_id, "name": "D2", "admin_status": "MS", "field_status": "MS"},
+        ),
         change(election, 2, {"support_end": ("2099-12-31", "2000-01-31")}),
         create("supporter", {"pair_id": pair_id, "name": "D3"}),
         create("supporter", {"pair_id": pair_id, "name": "D4", "round": "correction_1"}),
@@ -374,3 +377,25 @@ def test_a_correction_rounds_row_is_verified_ms_or_tms_only(state: ServerState) 
     assert (refused.code, refused.field) == ("BAD_VALUE", "admin_status")
     scan["admin_status"] = (None, "TMS")
     assert one(state, KAB, change(submitted, 2, scan)).status == "applied"
+
+
+def test_a_field_verdict_is_for_a_row_ms_in_the_administrative_verification(
+    state: ServerState,
+) -> None:
+    records = tree(state)
+    supporter = records["supporter"]  # not verified yet
+    field = {"field_status": (None, "TMS"), "field_reasons": (None, ["NOT_FOUND"])}
+    refused = one(state, KAB, change(supporter, 1, field))
+    assert (refused.status, refused.code, refused.field) == (
+        "rejected",
+        "BAD_VALUE",
+        "field_status",
+    )
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["UNDERAGE"])}
+    assert one(state, KAB, change(supporter, 1, tms)).status == "applied"
+    refused = one(state, KAB, change(supporter, 2, field))  # TMS there: not visited
+    assert (refused.code, refused.field) == ("BAD_VALUE", "field_status")
+    ms = {"admin_status": ("TMS", "MS"), "admin_reasons": (["UNDERAGE"], [])}
+    assert one(state, KAB, change(supporter, 2, ms)).status == "applied"
+    assert one(state, KAB, change(supporter, 3, field)).status == "applied"
+    assert stored(state, supporter.record_id)[2]["field_status"] == "TMS"
