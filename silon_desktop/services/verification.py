@@ -118,27 +118,26 @@ def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rule
 
 def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:
     """record id -> its administrative verdict (``""``: not verified yet)."""
-    found: dict[str, str] = {}
-    with db.session(readonly=True) as session:
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            for record_id, status in session.execute(
-                select(Supporter.id, Supporter.admin_status).where(Supporter.id.in_(chunk))
-            ):
-                found[record_id] = status or ""
-    return found
+    return {i: status or "" for i, status in _column_of(db, ids, Supporter.admin_status).items()}
 
 
 def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
     """record id -> the round it arrived in (``submission`` when empty)."""
-    found: dict[str, str] = {}
+    return {
+        i: arrival or Round.SUBMISSION.value
+        for i, arrival in _column_of(db, ids, Supporter.round).items()
+    }
+
+
+def _column_of(db: Database, ids: Sequence[str], column: Any) -> dict[str, Any]:
+    """record id -> one column of these supporters (a query per chunk of ids)."""
+    found: dict[str, Any] = {}
     with db.session(readonly=True) as session:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
-            for record_id, arrival in session.execute(
-                select(Supporter.id, Supporter.round).where(Supporter.id.in_(chunk))
-            ):
-                found[record_id] = arrival or Round.SUBMISSION.value
+            query = select(Supporter.id, column).where(Supporter.id.in_(chunk))
+            for record_id, value in session.execute(query):
+                found[record_id] = value
     return found
 
 
