@@ -39,7 +39,6 @@ from sync.server.schema import (
 #: Rounds in the order they happen; a supporter without ``round`` arrived in the first.
 ROUNDS = ("submission", "correction_1", "correction_2")
 DEFAULT_ROUND = "submission"
-VERDICTS = ("MS", "BMS", "TMS")
 COUNTS = ("submitted", "ms", "bms", "tms", "pending")
 
 #: The fields the public pages may show, per entity. Anything else (a candidate's

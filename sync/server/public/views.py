@@ -154,12 +154,6 @@ def requirement(election: dict[str, Any]) -> Requirement:
     )
 
 
-def election_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
-    """``(support threshold, spread required)`` as published (None if not known yet)."""
-    req = requirement(election)
-    return req.threshold, req.spread
-
-
 def by_kabkota(election: dict[str, Any]) -> bool:
     return str(election.get("kind") or "") == "gubernur"
 
