@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, sele
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
+from silon_desktop.domain.requirement import requirement
 from silon_desktop.domain.rules import (
     CorrectionRequirement,
     Round,
@@ -367,11 +368,7 @@ def _build(
     for child in regions.children(region_code):
         if child.code not in areas:
             areas[child.code] = AreaCount(child.code, child.name)
-    dpt = data["dpt"]
-    subregions = data["subregion_count"] or len(regions.children(region_code)) or None
-    computed = rules.support_threshold(data["kind"], dpt) if dpt else None
-    computed_spread = rules.spread_required(subregions) if subregions else None
-    official, official_spread = data.get("official_threshold"), data.get("official_spread")
+    need = requirement(rules, {**data, "region_code": region_code}, regions)
     return PairRecap(
         pair_id=data["id"],
         pair_number=data["number"],
@@ -382,16 +379,16 @@ def _build(
         region_code=region_code,
         region_name=regions.name(region_code) or region_code,
         rule_set=rules.id,
-        dpt=dpt,
-        subregion_count=subregions,
+        dpt=data["dpt"],
+        subregion_count=need.subregions,
         totals=totals,
         areas=sorted(areas.values(), key=lambda a: (a.code == "", a.code)),
         desa=sorted(desa.values(), key=lambda a: (a.parent == "", a.parent, a.code)),
         reasons=dict(sorted(reasons.items())),
-        required=official if official else computed,
-        spread_required=official_spread if official_spread else computed_spread,
-        computed_required=computed,
-        computed_spread_required=computed_spread,
+        required=need.threshold,
+        spread_required=need.spread,
+        computed_required=need.computed_threshold,
+        computed_spread_required=need.computed_spread,
         official_party_votes=data.get("official_party_votes") or None,
     )
 
