@@ -3532,6 +3532,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>ReportActions</name>
     <message>
+        <source>Berita acara tidak dibuat.</source>
+        <translation>The minutes were not made.</translation>
+    </message>
+    <message>
+        <source>Tetap buat berita acara? Peringatan ini ikut tercetak di dalamnya.</source>
+        <translation>Make the minutes anyway? This warning is printed in them too.</translation>
+    </message>
+    <message>
         <source>Data pribadi</source>
         <translation>Personal data</translation>
     </message>
