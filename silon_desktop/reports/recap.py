@@ -36,6 +36,7 @@ from silon_desktop.domain.rules import (
     rule_set_for,
 )
 from silon_desktop.domain.supporters import effective_status
+from silon_desktop.domain.text import group_thousands, long_date_id
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import (
@@ -115,6 +116,34 @@ class SyncStanding:
     def confirmed(self) -> bool:
         """Whether the server had every edit counted here at the last complete sync."""
         return self.last_sync is not None and self.waiting == 0 and self.conflicts == 0
+
+    def words(self) -> str:
+        """The standing in the printouts' Indonesian (recap and berita acara PDFs,
+        B.2-KWK), and in the question asked before a berita acara is made."""
+        if self.confirmed and self.last_sync is not None:
+            when = self.last_sync.astimezone()
+            return (
+                "Semua perubahan data pasangan calon ini di komputer ini telah diterima "
+                f"server (sinkronisasi terakhir {long_date_id(when.day, when.month, when.year)}"
+                f" pukul {when:%H:%M})."
+            )
+        if self.last_sync is None and not self.waiting and not self.conflicts:
+            return (
+                "PERHATIAN: data di komputer ini belum pernah disinkronkan dengan server; "
+                "angka di atas belum tentu sama dengan data di server."
+            )
+        problems = []
+        if self.waiting:
+            problems.append(
+                f"{group_thousands(self.waiting)} perubahan data pasangan calon ini di "
+                "komputer ini belum diterima server"
+            )
+        if self.conflicts:
+            problems.append(f"{group_thousands(self.conflicts)} konflik belum diselesaikan")
+        return (
+            f"PERHATIAN: {' dan '.join(problems)}. Angka di atas belum tentu sama dengan "
+            "data di server: sinkronkan, lalu cetak ulang sebelum ditandatangani."
+        )
 
 
 @dataclass(slots=True)

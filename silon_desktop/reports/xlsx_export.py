@@ -304,6 +304,10 @@ def _summary(recap: PairRecap) -> list[SummaryLine]:
                 f"minimal {recap.spread_required} ({verdict})",
             )
         )
+    if recap.standing is not None:
+        standing = recap.standing
+        lines.append(("Perubahan belum diterima server", standing.waiting, standing.words()))
+        lines.append(("Konflik belum diselesaikan", standing.conflicts, ""))
     return lines
 
 

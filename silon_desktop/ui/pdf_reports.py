@@ -173,39 +173,9 @@ def write_berita_acara_pdf(
 
 
 def standing_text(recap: PairRecap) -> str:
-    """How the counted data stood with the server, in words ("" when not known):
-    printed on the recap and the berita acara, asked about before the latter."""
-    standing = recap.standing
-    if standing is None:
-        return ""
-    if standing.confirmed and standing.last_sync is not None:
-        when = standing.last_sync.astimezone()
-        return tr(
-            "Semua perubahan data pasangan calon ini di komputer ini telah diterima server "
-            "(sinkronisasi terakhir {date} pukul {time})."
-        ).format(date=long_date(when.date()), time=when.strftime("%H:%M"))
-    if standing.last_sync is None and not standing.waiting and not standing.conflicts:
-        return tr(
-            "PERHATIAN: data di komputer ini belum pernah disinkronkan dengan server; "
-            "angka di atas belum tentu sama dengan data di server."
-        )
-    parts = []
-    if standing.waiting:
-        parts.append(
-            tr(
-                "{count} perubahan data pasangan calon ini di komputer ini belum diterima server"
-            ).format(count=group_thousands(standing.waiting))
-        )
-    if standing.conflicts:
-        parts.append(
-            tr("{count} konflik belum diselesaikan").format(
-                count=group_thousands(standing.conflicts)
-            )
-        )
-    return tr(
-        "PERHATIAN: {problems}. Angka di atas belum tentu sama dengan data di server: "
-        "sinkronkan, lalu cetak ulang sebelum ditandatangani."
-    ).format(problems=tr(" dan ").join(parts))
+    """How the counted data stood with the server ("" when not known): printed on
+    the recap and the berita acara, asked about before the latter."""
+    return recap.standing.words() if recap.standing is not None else ""
 
 
 def standing_paragraph(recap: PairRecap) -> str:

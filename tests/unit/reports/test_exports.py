@@ -164,6 +164,12 @@ def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) ->
     assert total[3:8] == [10.0, 1.0, 1.0, 0.0, 12.0]
     desa = read(out, "Per Desa")
     assert sum(float(r[8]) for r in desa[1:] if r[0] != "") == 12
+    # Imported here and never synced: the recap says the server has none of it yet.
+    assert (
+        "Perubahan belum diterima server |  | 12.0 | PERHATIAN: 12 perubahan data pasangan"
+        " calon ini di komputer ini belum diterima server." in text
+    )
+    assert "Konflik belum diselesaikan |  | 0.0 | " in text
 
 
 @pytest.mark.parametrize(
