@@ -30,6 +30,7 @@ PEOPLE = {
     "pindah": ("3214015505900001", "SITI RAHASIA PINDAH", "JL. KENANGA 7"),
     "tetap": ("3214015505900002", "AMINAH TETAP", "JL. MAWAR 3"),
     "usb": ("3214015505900003", "DEWI LEWAT USB", "JL. MELATI 9"),
+    "kembali": ("3214015505900004", "SARI KEMBALI", "JL. ANGGREK 5"),
 }
 
 
@@ -168,11 +169,16 @@ def test_a_moved_supporter_leaves_the_old_kabkota_and_reaches_the_new(
 def test_a_supporter_moved_back_comes_back_whole(moves: dict[str, Any]) -> None:
     ids = moves["ids"]
     old, new = _login(moves, "op3214", "kpu3214"), _login(moves, "op3215", "kpu3215")
-    _move(moves, "pindah", "32.15", "32.14")
+    old("sync")
+    _move(moves, "kembali", "32.14", "32.15")
     old("sync")
     new("sync")
-    _assert_whole(_rows(moves["folder"] / "kpu3214"), ids["pindah"], "pindah", "32.14")
-    _assert_gone(_rows(moves["folder"] / "kpu3215"), ids["pindah"], "pindah")
+    _assert_gone(_rows(moves["folder"] / "kpu3214"), ids["kembali"], "kembali")
+    _move(moves, "kembali", "32.15", "32.14")
+    old("sync")
+    new("sync")
+    _assert_whole(_rows(moves["folder"] / "kpu3214"), ids["kembali"], "kembali", "32.14")
+    _assert_gone(_rows(moves["folder"] / "kpu3215"), ids["kembali"], "kembali")
 
 
 def test_a_feed_bundle_for_the_old_kabkota_carries_the_departure(
