@@ -216,3 +216,23 @@ def test_a_withdrawn_tombstone_keeps_its_fields_and_is_no_departure(state: Serve
     [rec] = _feed(state, OP3214, at14).records
     assert rec.deleted and not is_departure(rec)
     assert set(rec.fields) >= set(WITHDRAWAL_FIELDS)
+
+
+def test_a_cached_snapshot_of_the_old_kabkota_is_rebuilt_without_it(
+    state: ServerState,
+) -> None:
+    """A snapshot cached before the move is not served again (it holds the departed
+    supporter's personal data): the next one is the scope's current state."""
+    import gzip
+
+    from sync.server.snapshots import SnapshotCache
+
+    ids = _seed(state)
+    cache = SnapshotCache()
+    before = cache.get(state, OP3214)
+    assert ids["a"] in b"".join(gzip.decompress(p) for p in before.parts).decode()
+    _push(state, PROVINCE, _move(ids["a"], 1, "32.14", "32.15"))
+    after = cache.get(state, OP3214)
+    assert after is not before and after.cursor > before.cursor
+    text = b"".join(gzip.decompress(p) for p in after.parts).decode()
+    assert ids["a"] not in text and "RAHASIA a" not in text and ids["c"] in text
