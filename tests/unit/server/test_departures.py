@@ -236,3 +236,32 @@ def test_a_cached_snapshot_of_the_old_kabkota_is_rebuilt_without_it(
     assert after is not before and after.cursor > before.cursor
     text = b"".join(gzip.decompress(p) for p in after.parts).decode()
     assert ids["a"] not in text and "RAHASIA a" not in text and ids["c"] in text
+
+
+def test_revision_0014_adds_and_removes_the_departures_table(url: str) -> None:  # noqa: F811
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.pool import NullPool
+
+    from tests.unit.server.migrating import alembic_to
+
+    def tables() -> tuple[set[str], set[str]]:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            found = inspect(engine)
+            names = set(found.get_table_names())
+            indexes = (
+                {str(i["name"]) for i in found.get_indexes("departures")}
+                if "departures" in names
+                else set()
+            )
+            return names, indexes
+        finally:
+            engine.dispose()
+
+    alembic_to(url, "0013")
+    assert "departures" not in tables()[0]
+    alembic_to(url, "0014")
+    names, indexes = tables()
+    assert "departures" in names and "ix_departures_area_seq" in indexes
+    alembic_to(url, "0013", down=True)
+    assert "departures" not in tables()[0]
