@@ -471,7 +471,9 @@ def _raise_for(status: int, retry_after: str | None, text: str) -> NoReturn:
             raise Revoked(text[:200], status=status)
         raise AuthExpired(text[:200], status=status)
     if status == 403:
-        raise Forbidden(text[:4000], status=status)
+        # an account an older server let take a name the audit log keeps (login)
+        named = ErrorCode.LOGIN_RESERVED_NAME if '"reserved_username"' in text else None
+        raise Forbidden(text[:4000], status=status, code=named)
     raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
 
 

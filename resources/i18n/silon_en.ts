@@ -3262,6 +3262,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Please log in again.</translation>
     </message>
     <message>
+        <source>Nama akun ini dipakai server untuk catatannya sendiri di log audit dan tidak dapat dipakai masuk. Minta administrator membuat akun dengan nama lain.</source>
+        <translation>This account name is one the server uses for its own entries in the audit log and cannot be used to log in. Ask the administrator for an account with another name.</translation>
+    </message>
+    <message>
         <source>Akun ini tidak berhak melakukan tindakan tersebut.</source>
         <translation>This account may not do that.</translation>
     </message>
@@ -3527,6 +3531,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 </context>
 <context>
     <name>ReportActions</name>
+    <message>
+        <source>Berita acara tidak dibuat.</source>
+        <translation>The minutes were not made.</translation>
+    </message>
+    <message>
+        <source>Tetap buat berita acara? Peringatan ini ikut tercetak di dalamnya.</source>
+        <translation>Make the minutes anyway? This warning is printed in them too.</translation>
+    </message>
     <message>
         <source>Data pribadi</source>
         <translation>Personal data</translation>

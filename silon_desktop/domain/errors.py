@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     LOGIN_NO_DATA_KEY = "login_no_data_key"
     LOGIN_PASSWORD_NEEDED = "login_password_needed"
     LOGIN_FIRST = "login_first"
+    LOGIN_RESERVED_NAME = "login_reserved_name"
     ACCESS_REVOKED = "access_revoked"
     # The link to the server and its answers (sync.transport, sync.client.api).
     SERVER_LINK = "server_link"

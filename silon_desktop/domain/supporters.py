@@ -559,6 +559,18 @@ def classify_duplicates(
 # -- effective status -------------------------------------------------------------
 
 
+def field_verdict_counts(admin_status: str, field_status: str) -> bool:
+    """Whether a row's field verdict is the one that counts.
+
+    Field verification is for supporters MS in the administrative verification
+    (DOMAIN.md; the server refuses a field verdict on any other row). A row whose
+    administrative verdict is changed away from MS afterwards keeps its field
+    verdict, unused: the administrative one counts again, and the field verdict
+    counts again if the row returns to MS.
+    """
+    return bool(field_status) and admin_status == Status.MS.value
+
+
 def effective_status(
     check_status: str,
     check_reasons: Iterable[str],
@@ -570,7 +582,8 @@ def effective_status(
     rule_set: RuleSet | None = None,
 ) -> tuple[Status | str, tuple[str, ...]]:
     """The status that counts: a person's verdict, field verification over
-    administrative verification.
+    administrative verification (:func:`field_verdict_counts`: only while the row
+    is MS in the administrative verification).
 
     The automatic check (``check_status``/``check_reasons``) is a forecast, not a
     verification: it never gives a status. A row no person verified has status
@@ -584,7 +597,7 @@ def effective_status(
     """
     rules = rule_set or rule_set_for(None)
     del check_status  # the forecast's status is never the status that counts
-    if field_status:
+    if field_verdict_counts(admin_status, field_status):
         status, reasons = field_status, field_reasons
     elif admin_status:
         status, reasons = admin_status, admin_reasons

@@ -80,6 +80,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_OFFLINE_EXPIRED: (
         "Masa berlaku masuk tanpa koneksi di komputer ini sudah habis. Sambungkan ke server lalu masuk secara daring."
     ),
+    ErrorCode.LOGIN_RESERVED_NAME: (
+        "Nama akun ini dipakai server untuk catatannya sendiri di log audit dan tidak "
+        "dapat dipakai masuk. Minta administrator membuat akun dengan nama lain."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),

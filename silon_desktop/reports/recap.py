@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, sele
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
+from silon_desktop.domain.requirement import requirement
 from silon_desktop.domain.rules import (
     CorrectionRequirement,
     Round,
@@ -35,14 +36,23 @@ from silon_desktop.domain.rules import (
     rule_set_for,
 )
 from silon_desktop.domain.supporters import effective_status
+from silon_desktop.storage import outbox
 from silon_desktop.storage.db import read_only
-from silon_desktop.storage.models import Election, Pair, Supporter, SyncState
+from silon_desktop.storage.models import (
+    LAST_SYNC_STATE_KEY,
+    Conflict,
+    Election,
+    Pair,
+    Supporter,
+    SyncState,
+)
 
 STATUSES = ("MS", "BMS", "TMS")
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 _PAIR: Table = Pair.__table__  # type: ignore[assignment]
 _ELECTION: Table = Election.__table__  # type: ignore[assignment]
+_CONFLICT: Table = Conflict.__table__  # type: ignore[assignment]
 
 
 class PairNotFound(LookupError):
@@ -83,6 +93,28 @@ class AreaCount:
             self.tms += count
         else:
             self.unchecked += count
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStanding:
+    """How the pair's data on this computer stood with the server when it was counted.
+
+    A berita acara is signed in a plenary over figures the province and the public
+    read from the server: figures that hold edits the server has not acknowledged
+    (or conflicts nobody resolved) are this computer's alone, and the printout says so.
+    """
+
+    #: Edits of the pair, its election or its supporters not yet acknowledged.
+    waiting: int
+    #: Conflicts on those records not yet resolved.
+    conflicts: int
+    #: The last complete sync (UTC); None: never.
+    last_sync: dt.datetime | None
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the server had every edit counted here at the last complete sync."""
+        return self.last_sync is not None and self.waiting == 0 and self.conflicts == 0
 
 
 @dataclass(slots=True)
@@ -128,6 +160,8 @@ class PairRecap:
     )
     #: practice data from a training server: every printout says LATIHAN
     practice: bool = False
+    #: how the counted data stood with the server (None: not asked)
+    standing: SyncStanding | None = None
 
     @property
     def spread_level(self) -> str:
@@ -292,8 +326,10 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
                 )
             ).one()
             every_round = (int(ms), int(areas))
+        standing = _standing(conn, pair_id, str(info["election_id"]))
     recap = _build(dict(info), grouped, reason_rows, provincial)
     recap.practice = bool(practice)
+    recap.standing = standing
     for status, count in forecast_rows:
         recap.forecast.add(status, int(count))
     if chosen is not None:
@@ -301,6 +337,60 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
     if every_round is not None:
         recap.ms_all_rounds, recap.spread_met_all_rounds = every_round
     return recap
+
+
+def _standing(conn: Any, pair_id: str, election_id: str) -> SyncStanding:
+    """:class:`SyncStanding` of a pair, read in the recap's own transaction.
+
+    What waits (or conflicts) is read first and matched to the pair's supporters by
+    their key: the cost follows what waits, not the pair's size (a join would let
+    SQLite start from the pair's million supporters for the conflicts).
+    """
+    own = (pair_id, election_id)
+    queue = outbox.outbox_t
+    waiting_states = [s.value for s in outbox.WAITING]
+    waiting = int(
+        conn.execute(
+            select(func.count())
+            .select_from(queue.join(_SUPPORTER, _SUPPORTER.c.id == queue.c.record_id))
+            .where(queue.c.state.in_(waiting_states), _SUPPORTER.c.pair_id == pair_id)
+        ).scalar_one()
+    ) + int(
+        conn.execute(
+            select(func.count())
+            .select_from(queue)
+            .where(queue.c.state.in_(waiting_states), queue.c.record_id.in_(own))
+        ).scalar_one()
+    )
+    open_by_record = dict(
+        conn.execute(
+            select(_CONFLICT.c.record_id, func.count())
+            .where(_CONFLICT.c.resolved_at.is_(None))
+            .group_by(_CONFLICT.c.record_id)
+        ).all()
+    )
+    records = sorted(set(open_by_record) - set(own))
+    ours = {record_id for record_id in own if record_id in open_by_record}
+    for start in range(0, len(records), 500):
+        ours.update(
+            conn.execute(
+                select(_SUPPORTER.c.id).where(
+                    _SUPPORTER.c.id.in_(records[start : start + 500]),
+                    _SUPPORTER.c.pair_id == pair_id,
+                )
+            ).scalars()
+        )
+    conflicts = sum(int(open_by_record[record_id]) for record_id in ours)
+    stamp = conn.execute(
+        select(SyncState.value).where(SyncState.key == LAST_SYNC_STATE_KEY)
+    ).scalar_one_or_none()
+    last_sync = None
+    if stamp:
+        try:
+            last_sync = dt.datetime.fromisoformat(str(stamp)).replace(tzinfo=dt.UTC)
+        except ValueError:
+            last_sync = None
+    return SyncStanding(waiting, conflicts, last_sync)
 
 
 def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:
@@ -367,11 +457,7 @@ def _build(
     for child in regions.children(region_code):
         if child.code not in areas:
             areas[child.code] = AreaCount(child.code, child.name)
-    dpt = data["dpt"]
-    subregions = data["subregion_count"] or len(regions.children(region_code)) or None
-    computed = rules.support_threshold(data["kind"], dpt) if dpt else None
-    computed_spread = rules.spread_required(subregions) if subregions else None
-    official, official_spread = data.get("official_threshold"), data.get("official_spread")
+    need = requirement(rules, {**data, "region_code": region_code}, regions)
     return PairRecap(
         pair_id=data["id"],
         pair_number=data["number"],
@@ -382,16 +468,16 @@ def _build(
         region_code=region_code,
         region_name=regions.name(region_code) or region_code,
         rule_set=rules.id,
-        dpt=dpt,
-        subregion_count=subregions,
+        dpt=data["dpt"],
+        subregion_count=need.subregions,
         totals=totals,
         areas=sorted(areas.values(), key=lambda a: (a.code == "", a.code)),
         desa=sorted(desa.values(), key=lambda a: (a.parent == "", a.parent, a.code)),
         reasons=dict(sorted(reasons.items())),
-        required=official if official else computed,
-        spread_required=official_spread if official_spread else computed_spread,
-        computed_required=computed,
-        computed_spread_required=computed_spread,
+        required=need.threshold,
+        spread_required=need.spread,
+        computed_required=need.computed_threshold,
+        computed_spread_required=need.computed_spread,
         official_party_votes=data.get("official_party_votes") or None,
     )
 

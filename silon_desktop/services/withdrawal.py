@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.supporters import PERSON_FIELDS
+from silon_desktop.domain.supporters import PERSON_FIELDS, field_verdict_counts
 from silon_desktop.services import verification
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.errors import ValidationError
@@ -178,13 +178,24 @@ def merge(
         _recheck_same_nik(repo, db, election, keep)
 
 
+def _counted_field_status(row: Mapping[str, Any]) -> str:
+    """The row's field verdict where it counts ("" where it does not)."""
+    admin, field = str(row.get("admin_status") or ""), str(row.get("field_status") or "")
+    return field if field_verdict_counts(admin, field) else ""
+
+
+def person_verdict(row: Mapping[str, Any]) -> str:
+    """The verdict a person gave the row that counts: field over administrative."""
+    return _counted_field_status(row) or str(row.get("admin_status") or "")
+
+
 def better_verified(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     """The id of the row to keep by default: the better verdict of a person
     (field over administrative), then a scan, fewer problems; on a tie ``a``."""
 
     def rank(r: Mapping[str, Any]) -> tuple[int, int, int, int]:
         return (
-            _STATUS_RANK.get(str(r.get("field_status") or ""), 1),
+            _STATUS_RANK.get(_counted_field_status(r), 1),
             _STATUS_RANK.get(str(r.get("admin_status") or ""), 1),
             1 if r.get("has_id_scan") else 0,
             -len(r.get("check_reasons") or ()),

@@ -394,6 +394,10 @@ class Receipt(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+#: The :class:`SyncState` key of the last complete sync ("YYYY-MM-DDTHH:MM:SS", UTC).
+LAST_SYNC_STATE_KEY = "last_success_at"
+
+
 class SyncState(Base):
     """Key-value sync state: feed cursor, stage statuses, last successful sync."""
 

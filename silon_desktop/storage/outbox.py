@@ -792,6 +792,44 @@ def waiting_by_record(
     return out
 
 
+def refile_create(
+    conn: Connection, entity: str, record_id: str, scope: str, changes: WireChanges
+) -> str:
+    """A record's create sent again with ``changes`` (after the server refused it).
+
+    The record's newest mutation takes it when still open (pending, never left the
+    device); otherwise a new pending mutation carries it.
+
+    Returns:
+        The id of the mutation carrying the create.
+    """
+    newest = conn.execute(
+        select(
+            outbox_t.c.seq,
+            outbox_t.c.mutation_id,
+            outbox_t.c.state,
+            outbox_t.c.sent_at,
+            outbox_t.c.batch_id,
+            outbox_t.c.via_bundle,
+        )
+        .where(outbox_t.c.record_id == record_id, outbox_t.c.entity == entity)
+        .order_by(outbox_t.c.seq.desc())
+        .limit(1)
+    ).first()
+    if newest is not None and _open_to_coalescing(
+        newest.state, newest.sent_at, newest.batch_id, newest.via_bundle
+    ):
+        conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.seq == newest.seq)
+            .values(op=Op.UPSERT.value, base_version=0, changes=changes, updated_at=utcnow())
+        )
+        return str(newest.mutation_id)
+    row = outbox_row(entity, record_id, scope, Op.UPSERT, 0, changes)
+    conn.execute(outbox_t.insert(), [row])
+    return str(row["mutation_id"])
+
+
 def waiting_fields(conn: Connection, record_id: str) -> set[str]:
     """Fields named by the record's mutations still waiting for the server."""
     rows = conn.execute(

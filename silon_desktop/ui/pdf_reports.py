@@ -84,6 +84,7 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         f"<p><img src='{SPREAD_IMAGE}' width='{CHART_WIDTH}'/></p>",
         f"<h2>{_e(tr('C. Alasan belum/tidak memenuhi syarat'))}</h2>",
         _reasons_table(recap),
+        standing_paragraph(recap),
         f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} "
         f"{_e(long_date(recap.generated_at.date()))} "
         f"{_e(recap.generated_at.strftime('%H:%M'))}.</p>",
@@ -162,12 +163,58 @@ def write_berita_acara_pdf(
         _areas_table(recap),
         f"<p>{_e(tr('Berdasarkan hasil tersebut, dukungan Bakal Pasangan Calon dinyatakan'))} "
         f"<b>{_e(verdict)}</b> {_e(tr('syarat jumlah minimal dan sebaran dukungan.'))}</p>",
+        standing_paragraph(recap),
         f"<p>{_e(tr('Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.'))}</p>",
         f"<p>{_e(place or '....................')}, {_e(long_date(day))}</p>",
         _signatures(office, signatories),
     ]
     title = tr("Berita acara") + f" {stage.lower()}"
     return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
+
+
+def standing_text(recap: PairRecap) -> str:
+    """How the counted data stood with the server, in words ("" when not known):
+    printed on the recap and the berita acara, asked about before the latter."""
+    standing = recap.standing
+    if standing is None:
+        return ""
+    if standing.confirmed and standing.last_sync is not None:
+        when = standing.last_sync.astimezone()
+        return tr(
+            "Semua perubahan data pasangan calon ini di komputer ini telah diterima server "
+            "(sinkronisasi terakhir {date} pukul {time})."
+        ).format(date=long_date(when.date()), time=when.strftime("%H:%M"))
+    if standing.last_sync is None and not standing.waiting and not standing.conflicts:
+        return tr(
+            "PERHATIAN: data di komputer ini belum pernah disinkronkan dengan server; "
+            "angka di atas belum tentu sama dengan data di server."
+        )
+    parts = []
+    if standing.waiting:
+        parts.append(
+            tr(
+                "{count} perubahan data pasangan calon ini di komputer ini belum diterima server"
+            ).format(count=group_thousands(standing.waiting))
+        )
+    if standing.conflicts:
+        parts.append(
+            tr("{count} konflik belum diselesaikan").format(
+                count=group_thousands(standing.conflicts)
+            )
+        )
+    return tr(
+        "PERHATIAN: {problems}. Angka di atas belum tentu sama dengan data di server: "
+        "sinkronkan, lalu cetak ulang sebelum ditandatangani."
+    ).format(problems=tr(" dan ").join(parts))
+
+
+def standing_paragraph(recap: PairRecap) -> str:
+    """:func:`standing_text` as a paragraph (bold when it warns)."""
+    text = standing_text(recap)
+    if not text:
+        return ""
+    confirmed = recap.standing is not None and recap.standing.confirmed
+    return f"<p>{_e(text)}</p>" if confirmed else f"<p><b>{_e(text)}</b></p>"
 
 
 def _verdict(meets: bool | None, spread_ok: bool | None) -> str:

@@ -161,6 +161,9 @@ class ReportActions(QObject):
     def _write_pdf(self, kind: str, recap: Any, target: Path) -> None:
         from silon_desktop.ui.pdf_reports import write_berita_acara_pdf, write_recap_pdf
 
+        if kind == "berita_acara" and not self.confirm_unsynced(recap):
+            self.window.statusBar().showMessage(self.tr("Berita acara tidak dibuat."), 5000)
+            return
         write = write_recap_pdf if kind == "recap" else write_berita_acara_pdf
         try:
             write(recap, target)
@@ -168,6 +171,30 @@ class ReportActions(QObject):
             self._report_failed(str(error))
             return
         self._report_done(kind, target, None)
+
+    def unsynced_question(self, recap: Any) -> QMessageBox | None:
+        """The question asked before a berita acara is made of figures the server
+        does not have yet (None when it has them all)."""
+        from silon_desktop.ui.pdf_reports import standing_text
+
+        if recap.standing is None or recap.standing.confirmed:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Berita acara"),
+            standing_text(recap)
+            + "\n\n"
+            + self.tr("Tetap buat berita acara? Peringatan ini ikut tercetak di dalamnya."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box
+
+    def confirm_unsynced(self, recap: Any) -> bool:
+        """True when the berita acara may be made (:meth:`unsynced_question`)."""
+        box = self.unsynced_question(recap)
+        return box is None or box.exec() == QMessageBox.StandardButton.Yes
 
     def _write_problems(self, kind: str, problems: Any, target: Path) -> None:
         """The BMS/TMS list: XLSX on a worker, PDF here (Qt's text layout)."""

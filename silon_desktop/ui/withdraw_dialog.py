@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from silon_desktop.services.withdrawal import REASONS
+from silon_desktop.services.withdrawal import REASONS, person_verdict
 from silon_desktop.ui.labels import field_label, status_label, withdrawal_reason_label
 
 
@@ -104,7 +104,7 @@ class MergeDialog(QDialog):
         self.keep_group = QButtonGroup(self)
         self.keep_buttons: list[QRadioButton] = []
         for column, row in enumerate(self.rows, start=1):
-            verdict = row.get("field_status") or row.get("admin_status") or ""
+            verdict = person_verdict(row)
             button = QRadioButton(
                 self.tr("Pertahankan data %1").replace("%1", "AB"[column - 1])
                 + f"\n({status_label(str(verdict))})"

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from silon_desktop.storage import outbox
 from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
-from silon_desktop.storage.models import utcnow
+from silon_desktop.storage.models import LAST_SYNC_STATE_KEY, utcnow
 from sync.client.api import ServerApi
 from sync.client.apply import Applier, ApplyStage
 from sync.client.columns import DeriveFn, conflict_t
@@ -217,7 +217,7 @@ class SyncEngine:
         with self.db.engine.begin() as conn:
             set_state(conn, "last_run_at", now)
             if report.complete:
-                set_state(conn, "last_success_at", now)
+                set_state(conn, LAST_SYNC_STATE_KEY, now)
                 set_state(conn, "last_error", "")
             elif report.failure is not None:
                 set_state(conn, "last_error", saved_problem(report.failure.error))
@@ -270,7 +270,7 @@ def status(db: Database) -> SyncStatus:
             pending=counts[outbox.State.PENDING],
             sent=counts[outbox.State.SENT],
             conflicts_open=int(open_conflicts),
-            last_success_at=get_state(conn, "last_success_at"),
+            last_success_at=get_state(conn, LAST_SYNC_STATE_KEY),
             last_problem=read_problem(get_state(conn, "last_error")),
             cursor=get_state(conn, CURSOR_KEY),
             stages=get_stages(conn),

@@ -40,7 +40,7 @@ from silon_desktop.storage.outbox import Claimed
 from silon_desktop.storage.types import storage_text
 from sync.client.api import PushAnswer, PushRequest, ServerApi
 from sync.client.apply import Applier, apply_connection, default_derive, drop_local_record
-from sync.client.columns import DeriveFn, conflict_t, record_values, table_of
+from sync.client.columns import DeriveFn, conflict_t, local_wire, record_values, table_of
 from sync.client.rebase import rederive
 from sync.client.report import Cancelled, Progress, ProgressFn, StageName, StageState, SyncReport
 from sync.client.stage import Stage
@@ -290,7 +290,8 @@ def _revert_rejected(
     if result.record is not None:
         return  # applied with the other returned records
     if mut.op is Op.UPSERT and mut.base_version == 0:
-        drop_local_record(conn, mut.entity, mut.record_id)
+        if not _refile_create(conn, mut):
+            drop_local_record(conn, mut.entity, mut.record_id)
         return
     table = table_of(mut.entity)
     if mut.op is Op.DELETE:
@@ -307,6 +308,32 @@ def _revert_rejected(
     if values:
         conn.execute(update(table).where(table.c.id == mut.record_id).values(**values))
         rederive(conn, mut.entity, mut.record_id, derive or default_derive(conn))
+
+
+def _refile_create(conn: Connection, mut: Mutation) -> bool:
+    """A refused create whose record the operator edited after the create left the
+    device (edits then wait as mutations of their own): the record stays, and its
+    current values go again as one create, so the correction is not lost with it.
+
+    Alone, the later edit would be sent as a create of a few fields and refused
+    too (no parent), the record and the correction gone. If the values are still
+    refused, the next answer undoes the record (no later edit is left).
+
+    Returns:
+        False when nothing of the record waits (or a delete or restore is its
+        latest word): the create is simply undone.
+    """
+    later = outbox.waiting_by_record(conn, [mut.record_id]).get(mut.record_id, [])
+    later = [row for row in later if row["entity"] == mut.entity]
+    if not later or any(row["op"] != Op.UPSERT.value for row in later):
+        return False
+    current = local_wire(conn, mut.entity, mut.record_id)
+    if current is None:
+        return False
+    names = set(mut.changes).union(*(row["changes"] or {} for row in later))
+    changes = {name: [None, current[name]] for name in sorted(names) if name in current}
+    outbox.refile_create(conn, mut.entity, mut.record_id, mut.scope, changes)
+    return True
 
 
 def refuse_mutation(conn: Connection, mutation_id: str, detail: str) -> bool:

@@ -110,8 +110,20 @@ def login(
     Raises:
         ApiError: 401 bad credentials (``delay``: seconds the answer should wait),
             429 throttled (with ``retry_after``), 422 ``invalid_request`` a
-            device id the audit log keeps for the server's own writes.
+            device id the audit log keeps for the server's own writes, 403
+            ``reserved_username`` an account made before such names were refused
+            (:func:`create_user`): its log entries would read as the administrator's,
+            the server's or a citizen's; the administrator gives the person an
+            account of another name.
     """
+    if audit.reserved_username(username):
+        raise ApiError(
+            403,
+            "reserved_username",
+            f"akun {username!r} memakai nama yang dipakai server sendiri di log audit "
+            "(admin, server, publik) dan tidak dapat dipakai masuk; minta administrator "
+            "membuat akun dengan nama lain",
+        )
     if audit.reserved_device_id(device_id):
         raise ApiError(
             422,
@@ -387,8 +399,9 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
         ).first()
     if row is None:
         raise ApiError(401, "unauthenticated", "unknown token; log in again")
-    if row.revoked or not row.active:
-        reason = row.revoked or "account_disabled"
+    reserved = audit.reserved_username(str(row.username))
+    if row.revoked or not row.active or reserved:
+        reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
         raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
     if row.expires_at <= config.clock.time():
         raise ApiError(401, "token_expired", "the session has expired; log in again")

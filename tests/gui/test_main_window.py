@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.test_integrity_notice import answer, click
+
 
 def test_navigation_opens_election_then_pair_pages(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
@@ -132,14 +134,20 @@ def test_every_report_of_the_pair_is_made_from_the_data_menu(
     names = {a.objectName() for a in data_menu.actions()}
     assert {"printRecap", "printMinutes", "exportB11", "exportB2"} <= names
     files = {"recap": "rekap.pdf", "berita_acara": "ba.pdf", "b2": "b2.xlsx", "b11": "b11.xlsx"}
+    seen: list[str] = []
+    # Nothing was synced: the berita acara is made only once the operator says so.
+    timer = answer([click("&Yes")], seen)
     for kind, name in files.items():
         with qtbot.waitSignal(window.reportWritten, timeout=20_000) as written:
             window.save_report(kind, seeded["pair"], tmp_path / name)
         assert written.args == [kind, str(tmp_path / name)]
+    timer.stop()
+    assert len(seen) == 1 and "belum diterima server" in seen[0]
     assert "(30 pendukung)" in window.statusBar().currentMessage()  # b11 came last
     with open(tmp_path / "ba.pdf", "rb") as pdf:
         minutes = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "BERITA ACARA" in minutes and "AHMAD SUBAGJA" in minutes
+    assert "PERHATIAN:" in minutes and "belum diterima server" in minutes
     book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "b11.xlsx"))
     rows = book.get_sheet_by_name("B.1.1-KWK").to_python()
     book.close()
@@ -147,6 +155,24 @@ def test_every_report_of_the_pair_is_made_from_the_data_menu(
     book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "b2.xlsx"))
     assert "B.2-KWK" in book.sheet_names
     book.close()
+
+
+def test_a_berita_acara_of_figures_the_server_lacks_is_not_made_unless_confirmed(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Path
+) -> None:
+    window.open_record("pair", seeded["pair"])
+    written: list[Any] = []
+    window.reportWritten.connect(lambda *args: written.append(args))
+    seen: list[str] = []
+    timer = answer([click("&No")], seen)  # Enter would say no as well: the default
+    window.save_report("berita_acara", seeded["pair"], tmp_path / "ba.pdf")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Berita acara tidak dibuat.")
+    timer.stop()
+    assert seen and "perubahan data pasangan calon ini" in seen[0]
+    assert written == [] and not (tmp_path / "ba.pdf").exists()
+    recap = window.backend.recap(seeded["pair"])
+    box = window.reports.unsynced_question(recap)
+    assert box is not None and box.defaultButton().text() == "&No"
 
 
 def test_a_report_that_cannot_be_saved_is_said_and_not_claimed(

@@ -163,3 +163,39 @@ def test_berita_acara_does_not_fail_a_pair_on_an_unknown_spread(
     _, text = text_of(write_berita_acara_pdf(met, tmp_path / "ba.pdf", day=dt.date(2024, 8, 17)))
     assert "BELUM MEMENUHI" not in text
     assert "(diisi setelah DPT ditetapkan)" in text
+
+
+def test_both_pdfs_say_how_the_counted_data_stood_with_the_server(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path
+) -> None:
+    from silon_desktop.reports.recap import SyncStanding
+
+    # Imported here and never synced: the server has none of it.
+    assert recap.standing is not None and recap.standing.last_sync is None
+    assert recap.standing.waiting >= 40 and not recap.standing.confirmed
+    waiting = f"{recap.standing.waiting:,}".replace(",", ".")
+    for writer in (write_recap_pdf, write_berita_acara_pdf):
+        _, text = text_of(writer(recap, tmp_path / "unsynced.pdf"))
+        assert (
+            f"PERHATIAN: {waiting} perubahan data pasangan calon ini di komputer ini belum"
+            " diterima server. Angka di atas belum tentu sama dengan data di server" in text
+        )
+    at = dt.datetime(2024, 8, 17, 2, 30, tzinfo=dt.UTC)
+    synced = dataclasses.replace(recap, standing=SyncStanding(0, 0, at))
+    local = at.astimezone()
+    _, text = text_of(write_berita_acara_pdf(synced, tmp_path / "synced.pdf"))
+    assert "PERHATIAN" not in text
+    assert (
+        "Semua perubahan data pasangan calon ini di komputer ini telah diterima server"
+        f" (sinkronisasi terakhir {local.day} Agustus 2024 pukul {local:%H:%M})." in text
+    )
+    both = dataclasses.replace(recap, standing=SyncStanding(3, 2, at))
+    _, text = text_of(write_recap_pdf(both, tmp_path / "both.pdf"))
+    text = text.replace("\ufb02", "fl")  # the PDF's "fl" ligature
+    assert "3 perubahan data pasangan calon ini di komputer ini belum diterima server dan 2" in (
+        text
+    )
+    assert "konflik belum diselesaikan" in text
+    never = dataclasses.replace(recap, standing=SyncStanding(0, 0, None))
+    _, text = text_of(write_recap_pdf(never, tmp_path / "never.pdf"))
+    assert "belum pernah disinkronkan dengan server" in text

@@ -51,7 +51,12 @@ def test_the_alasan_column_shows_words_not_codes(
     backend.repo.update(
         "supporter",
         seeded["first_supporter"],
-        {"field_status": "TMS", "field_reasons": ["DENIES_SUPPORT"], "field_method": "rumah"},
+        {
+            "admin_status": "MS",  # field verification is of administratively MS rows
+            "field_status": "TMS",
+            "field_reasons": ["DENIES_SUPPORT"],
+            "field_method": "rumah",
+        },
     )
     window.open_record("pair", seeded["pair"])
     page = window.pair_page.supporters

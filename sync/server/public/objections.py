@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from silon_desktop.domain.supporters import field_verdict_counts
 from sync.server import audit
 from sync.server.batch import Batch, Rec, audit_entry
 from sync.server.db import write_tx
@@ -132,7 +133,10 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
             due.append(rec)
     for rec in due:
         outcome = figures.verdict(rec.fields).upper()
-        reasons = rec.fields.get("field_reasons") if rec.fields.get("field_status") else None
+        counted = field_verdict_counts(
+            str(rec.fields.get("admin_status") or ""), str(rec.fields.get("field_status") or "")
+        )
+        reasons = rec.fields.get("field_reasons") if counted else None
         reasons = reasons or rec.fields.get("admin_reasons") or []
         conn.execute(
             update(public_objections)

@@ -17,6 +17,8 @@ from silon_desktop.domain import rules
 from silon_desktop.domain.codes import DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import normalize_code
+from silon_desktop.domain.requirement import Requirement
+from silon_desktop.domain.requirement import requirement as domain_requirement
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
 
@@ -95,63 +97,15 @@ def _add(into: dict[str, int], cell: dict[str, int]) -> None:
         into[n] += cell.get(n, 0)
 
 
-#: Where a published threshold or spread comes from (open data's ``*_source``).
-DECREE = "decree"
-COMPUTED = "computed"
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    """The support threshold and spread of an election, as published.
-
-    A figure is the KPU decree's where one is entered, else the law's computation
-    from the DPT (threshold) or the number of sub-regions (spread); None when
-    neither is known. The desktop recap decides the same way
-    (``silon_desktop.reports.recap``).
-    """
-
-    threshold: int | None
-    spread: int | None
-    threshold_source: str | None
-    spread_source: str | None
-    computed_threshold: int | None
-    computed_spread: int | None
-
-
-def _count(value: Any) -> int | None:
-    """A positive whole number, else None (not entered)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        return None
-    return value
-
-
-def computed_rules(election: dict[str, Any]) -> tuple[int | None, int | None]:
-    """``(threshold, spread)`` by the law from the DPT and the number of sub-regions;
-    each None when its input is not entered (or the rule set is unknown)."""
-    dpt, subregions = _count(election.get("dpt")), _count(election.get("subregion_count"))
+def requirement(election: dict[str, Any]) -> Requirement:
+    """The published threshold and spread of ``election``: the desktop recap's own
+    decision (:func:`silon_desktop.domain.requirement.requirement`); nothing known
+    under a rule set or kind this server does not know."""
     try:
         rule_set = rules.rule_set_for(str(election.get("rule_set") or "") or None)
-        kind = str(election.get("kind") or "")
-        threshold = rule_set.support_threshold(kind, dpt) if dpt else None
-        spread = rule_set.spread_required(subregions) if subregions else None
+        return domain_requirement(rule_set, election)
     except (ValueError, KeyError, TypeError):
-        return None, None
-    return threshold, spread
-
-
-def requirement(election: dict[str, Any]) -> Requirement:
-    """The published threshold and spread of ``election`` (see :class:`Requirement`)."""
-    threshold, spread = computed_rules(election)
-    official = _count(election.get("official_threshold"))
-    official_spread = _count(election.get("official_spread"))
-    return Requirement(
-        threshold=official or threshold,
-        spread=official_spread or spread,
-        threshold_source=DECREE if official else COMPUTED if threshold is not None else None,
-        spread_source=DECREE if official_spread else COMPUTED if spread is not None else None,
-        computed_threshold=threshold,
-        computed_spread=spread,
-    )
+        return Requirement(None, None, None, None, None, None, None)
 
 
 def by_kabkota(election: dict[str, Any]) -> bool:
@@ -308,6 +262,7 @@ def open_data(
                 "year": e.get("year"),
                 "dpt": e.get("dpt"),
                 "subregion_count": e.get("subregion_count"),
+                "subregions": req.subregions,
                 "subregion_level": "kabkota" if by_kabkota(e) else "kecamatan",
                 "rule_set": e.get("rule_set"),
                 "threshold": req.threshold,

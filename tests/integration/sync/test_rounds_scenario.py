@@ -205,3 +205,6 @@ def _all_rounds(
     assert "REKAPITULASI HASIL VERIFIKASI SELURUH TAHAP DUKUNGAN" in text
     assert "Memenuhi syarat (MS) 6" in text
     assert "dinyatakan MEMENUHI" in text
+    # Both synced last: the berita acara says the server had every change it counts.
+    assert final.standing is not None and final.standing.confirmed
+    assert "telah diterima server (sinkronisasi terakhir" in text and "PERHATIAN" not in text

@@ -22,6 +22,7 @@ from silon_desktop.domain.supporters import (
     classify_duplicates,
     duplicate_key,
     effective_status,
+    field_verdict_counts,
     join_reasons,
     sort_reasons,
     split_reasons,
@@ -522,6 +523,26 @@ def test_only_a_person_verdict_is_a_status_field_over_admin() -> None:
         ("NOT_FOUND",),
     )
     assert effective_status("", [], "", [], "", [], False) == ("", ())
+
+
+def test_a_field_verdict_counts_only_while_the_row_is_admin_ms() -> None:
+    # Re-checked documents took the row away from MS: the field verdict given to
+    # the MS row no longer counts; the administrative verdict does.
+    assert effective_status("MS", [], "TMS", ["UNDERAGE"], "MS", [], False) == (
+        Status.TMS,
+        ("UNDERAGE",),
+    )
+    assert effective_status("MS", [], "BMS", ["NO_ID_SCAN"], "TMS", ["NOT_FOUND"], False) == (
+        Status.BMS,
+        ("NO_ID_SCAN",),
+    )
+    # The administrative verdict withdrawn (not verified again yet): no status.
+    assert effective_status("BMS", ["NO_ID_SCAN"], "", [], "MS", [], False) == (
+        "",
+        ("NO_ID_SCAN",),
+    )
+    assert field_verdict_counts("MS", "TMS") and not field_verdict_counts("MS", "")
+    assert not field_verdict_counts("TMS", "MS") and not field_verdict_counts("", "MS")
 
 
 def test_external_duplicate_adds_its_reason() -> None:

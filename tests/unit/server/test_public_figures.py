@@ -326,3 +326,23 @@ def test_a_nik_backing_two_pairs_leaves_the_ms_count_and_returns_when_withdrawn(
     (withdrawn,) = apply_batch(state.engine, state.config, ADMIN, "gone", [gone])
     assert withdrawn.status.value == "applied", withdrawn
     assert totals(s.independent_id) == {"ms": 6, "bms": 2}
+
+
+def test_a_row_rechecked_away_from_ms_counts_its_admin_verdict_not_its_field_one(
+    state: Any,
+) -> None:
+    s = _seeded(state)
+    (first, *_) = [r for r in s.supporters if r[5] == "MS"]
+    before = _figures(state)[s.independent_id]["submission"]
+    ms_before = sum(c["ms"] for c in before.values())
+    apply_batch(
+        state.engine, state.config, ADMIN, "f", [_edit(first[0], 1, verdict("MS", "field"))]
+    )
+    apply_batch(state.engine, state.config, ADMIN, "a", [_edit(first[0], 2, verdict("TMS"))])
+    got = _figures(state)[s.independent_id]
+    totals = {n: sum(c[n] for c in got["submission"].values()) for n in figures.COUNTS}
+    assert totals["ms"] == ms_before - 1 and totals["tms"] == 3  # the seed's two, and this
+    assert figures.verdict({"admin_status": "TMS", "field_status": "MS"}) == "tms"
+    with write_tx(state.engine) as conn:
+        figures.rebuild(conn, 0.0)
+    assert _figures(state)[s.independent_id] == got

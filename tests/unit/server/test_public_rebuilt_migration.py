@@ -18,7 +18,7 @@ from sync.server.db import migrate
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import public_figures, public_records
-from tests.public_seed import SCOPE, seed
+from tests.public_seed import SCOPE, seed, verdict
 from tests.unit.server.migrating import alembic_to
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 
@@ -75,4 +75,35 @@ def test_the_upgrade_recomputes_the_public_tables(url: str) -> None:
     alembic_to(url, "0012", down=True)
     _clear(url)
     alembic_to(url, "0013")
+    assert _public(url) == (cells, copies)
+
+
+def test_the_0014_upgrade_counts_a_row_rechecked_away_from_ms_by_its_admin_verdict(
+    url: str,
+) -> None:
+    migrate(url)
+    s = seed(12)
+    first = next(r[0] for r in s.supporters if r[5] == "MS")
+
+    def edit(version: int, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), "supporter", first, SCOPE, Op.UPSERT, version, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    state = open_state(ServerConfig(database_url=url))
+    state.config.clock = Clock(dt.datetime(2024, 5, 6, tzinfo=dt.UTC))
+    try:
+        done = apply_batch(state.engine, state.config, ADMIN, "seed", s.mutations)
+        done += apply_batch(
+            state.engine, state.config, ADMIN, "f", [edit(1, verdict("MS", "field"))]
+        )
+        done += apply_batch(state.engine, state.config, ADMIN, "a", [edit(2, verdict("TMS"))])
+    finally:
+        state.engine.dispose()
+    assert {r.status.value for r in done} == {"applied"}
+    cells, copies = _public(url)
+    assert sum(c[4] for c in cells if c[0] == s.independent_id) == 5  # 6 MS, one re-checked
+    alembic_to(url, "0013", down=True)
+    _clear(url)
+    alembic_to(url, "0014")
     assert _public(url) == (cells, copies)

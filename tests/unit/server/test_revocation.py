@@ -91,3 +91,24 @@ def test_a_revoked_device_loses_its_secret_and_another_users_login_never_rebinds
         assert _refusal(state, one.token).code == "revoked"
         again = _login(state, "op1", "rahasia-1", "pc-1")
         assert again.device_secret != one.device_secret  # the old wrap stays useless
+
+
+def test_an_account_named_as_the_server_before_such_names_were_refused_no_longer_works() -> None:
+    from sync.server.schema import tokens, users
+
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        session = _login(state, "op1", "rahasia-1", "pc-1")
+        with state.engine.begin() as conn:  # renamed by hand, as an older server allowed
+            conn.execute(users.update().where(users.c.username == "op1").values(username="Admin"))
+            conn.execute(tokens.update().values(username="Admin"))
+        refused = _refusal(state, session.token)
+        assert (refused.status, refused.code) == (401, "revoked")
+        assert "reserved_username" in refused.message
+        with pytest.raises(ApiError) as login:
+            _login(state, "Admin", "rahasia-1", "pc-1")
+        assert (login.value.status, login.value.code) == (403, "reserved_username")
+        assert "nama lain" in login.value.message
+        with pytest.raises(ApiError) as other:
+            _login(state, "admin", "salah", "pc-1")  # any case, before the password
+        assert other.value.code == "reserved_username"

@@ -10,7 +10,7 @@ import pytest
 from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
-from silon_desktop.services.withdrawal import better_verified
+from silon_desktop.services.withdrawal import better_verified, person_verdict
 from silon_desktop.storage.models import OutboxMutation
 from tests.gui.sample_data import open_backend, seed_small
 
@@ -221,3 +221,11 @@ def test_a_supporter_never_pushed_is_created_again_when_restored(services: Servi
     assert (op, base) == ("upsert", 0)
     assert changes["name"] == [None, "PENDUKUNG 000"]
     assert changes["withdrawn_reason"][1] in ("", None)
+
+
+def test_a_field_verdict_that_no_longer_counts_does_not_rank_a_row() -> None:
+    # b's field MS was given while it was MS administratively; re-checked, it is TMS.
+    a = {"id": "a", "admin_status": "BMS", "field_status": "", "check_reasons": []}
+    b = {"id": "b", "admin_status": "TMS", "field_status": "MS", "check_reasons": []}
+    assert better_verified(a, b) == "a"
+    assert person_verdict(b) == "TMS" and person_verdict(dict(b, admin_status="MS")) == "MS"

@@ -63,7 +63,7 @@ def test_0010_file_with_receipts_upgrades_and_downgrades(tmp_path: Path, encrypt
     text_size = len(json.dumps(BODY))
 
     db = open_database(path, key=key)
-    assert db.schema_revision() == HEAD_REVISION == "0012"
+    assert db.schema_revision() == HEAD_REVISION
     with db.session(readonly=True) as session:
         (receipt,) = session.query(Receipt).all()
         assert receipt.body == BODY and receipt.signature == "sig" and receipt.verified

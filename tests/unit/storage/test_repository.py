@@ -57,9 +57,20 @@ def test_supporter_effective_status_follows_verification(repo: Repository) -> No
     row = repo.get("supporter", sid)
     assert row is not None
     assert (row["effective_status"], row["effective_reasons"]) == ("BMS", "NO_ID_SCAN")
+    repo.update("supporter", sid, {"admin_status": "MS", "admin_reasons": []})
     repo.update("supporter", sid, {"field_status": "TMS", "field_reasons": ["DECEASED"]})
     row = repo.get("supporter", sid)
     assert row is not None and row["effective_status"] == "TMS"
+    # The documents re-checked: no longer MS administratively, so the field verdict
+    # (given to an MS row) no longer counts; it is kept, and counts again at MS.
+    repo.update("supporter", sid, {"admin_status": "BMS", "admin_reasons": ["NO_ID_SCAN"]})
+    row = repo.get("supporter", sid)
+    assert row is not None and row["field_status"] == "TMS"
+    assert (row["effective_status"], row["effective_reasons"]) == ("BMS", "NO_ID_SCAN")
+    repo.update("supporter", sid, {"admin_status": "MS", "admin_reasons": []})
+    row = repo.get("supporter", sid)
+    assert row is not None
+    assert (row["effective_status"], row["effective_reasons"]) == ("TMS", "DECEASED")
 
 
 def test_update_queues_only_changed_fields_with_old_values(db: Database, repo: Repository) -> None:

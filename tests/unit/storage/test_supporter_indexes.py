@@ -89,7 +89,7 @@ def test_0002_file_upgrades_to_live_row_indexes(tmp_path: Path) -> None:
     assert _pair_indexes(path) == AT_0002
 
     db = open_database(path)
-    assert db.schema_revision() == HEAD_REVISION == "0012"
+    assert db.schema_revision() == HEAD_REVISION
     db.close()
     assert _pair_indexes(path) == EXPECTED
     with sqlite3.connect(path) as conn:

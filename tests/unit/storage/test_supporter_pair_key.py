@@ -108,7 +108,7 @@ def test_0011_file_upgrades_to_pair_numbers_and_back(tmp_path: Path, encrypted: 
     _make_0011_database(path, key)
 
     db = open_database(path, key=key)
-    assert db.schema_revision() == HEAD_REVISION == "0012"
+    assert db.schema_revision() == HEAD_REVISION
     with db.session(readonly=True) as session:  # the ORM reads the pair's UUID
         found = {
             s.id: (s.pair_id, int(s.deleted), s.nik) for s in session.scalars(select(Supporter))

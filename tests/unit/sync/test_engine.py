@@ -706,3 +706,49 @@ def test_the_feed_is_asked_in_the_compact_layout_and_an_older_servers_rows_still
     assert SyncEngine(c.db, c.settings, c.transport, snapshots=False).run(stages=("pull",)).complete
     assert layouts and set().union(*layouts) == {"rows"}
     assert c.records() == expected
+
+
+def _refused_create_with_a_later_edit(
+    make_client: Callable[..., Client],
+) -> tuple[Client, str, str]:
+    """A supporter whose create the server refuses (a status its reasons do not give)
+    left the device before the operator's correction: the correction is a mutation of
+    its own. Returns the client, the pair and the supporter."""
+    a = make_client("a")
+    pair = seed_pair(a)
+    bad = {**supporter_values(pair, 4), "admin_status": "MS", "admin_reasons": ["UNDERAGE"]}
+    sid = a.repo.create("supporter", bad, "32.14")
+    a.transport.faults = ["request"]  # claimed and sent, never arrived
+    assert not a.sync().complete
+    assert status(a.db).sent == 1
+    return a, pair, sid
+
+
+def test_a_refused_create_keeps_the_correction_saved_after_it_left(
+    make_client: Callable[..., Client],
+) -> None:
+    from sync.receipts import record_history
+
+    a, _pair, sid = _refused_create_with_a_later_edit(make_client)
+    a.repo.update("supporter", sid, {"admin_status": "TMS", "address": "Jalan Benar 4"})
+    report = a.sync()  # the create, and the correction sent alone with it, refused
+    assert report.rejected == 2 and report.complete and report.remaining == 0
+    local = a.repo.get("supporter", sid)
+    assert local is not None and not local["deleted"]
+    assert (local["admin_status"], local["address"]) == ("TMS", "Jalan Benar 4")
+    server = a.server.records()[("supporter", sid)]
+    assert server == a.records()[("supporter", sid)]  # the corrected record, filed
+    states = [entry.state for entry in record_history(a.db, "supporter", sid)]
+    assert states.count("rejected") == 2 and states[-1] == "acked"
+
+
+def test_a_refused_create_whose_correction_is_refused_too_is_undone(
+    make_client: Callable[..., Client],
+) -> None:
+    a, _pair, sid = _refused_create_with_a_later_edit(make_client)
+    a.repo.update("supporter", sid, {"address": "Jalan Lain 4"})  # not the cause
+    report = a.sync()
+    assert report.complete and report.remaining == 0
+    assert ("supporter", sid) not in a.records()
+    assert ("supporter", sid) not in a.server.records()
+    assert status(a.db).pending + status(a.db).sent == 0

@@ -110,8 +110,14 @@ def test_401_is_auth_expired_and_403_forbidden_without_retry(scripted: tuple[str
     assert caught.value.message == "Silakan masuk lagi." and len(script.seen) == 1
     assert script.seen[0]["headers"]["Authorization"] == "Bearer t0k"
     script.answers = [(403, {}, b'{"error":"forbidden"}')]
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         transport.call("GET", "/v1/feed")
+    assert refused.value.message == "Akun ini tidak berhak melakukan tindakan tersebut."
+    # an account an older server let take a name the audit log keeps
+    script.answers = [(403, {}, b'{"error":"reserved_username","message":"..."}')]
+    with pytest.raises(Forbidden) as reserved:
+        transport.call("POST", "/v1/auth/login", {"u": 1}, auth=False)
+    assert "Minta administrator membuat akun dengan nama lain" in reserved.value.message
     script.answers = [(422, {}, b'{"error":"invalid_request"}')]
     with pytest.raises(ServerRefused):
         transport.call("POST", "/v1/push", {"x": 1})
