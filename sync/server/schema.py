@@ -228,7 +228,7 @@ records = Table(
 #: KPU RI changed its kabkota_code) and not come back to: the old area's KPU
 #: kab/kota may no longer read it, so its feed brings it once as a tombstone with
 #: no fields (sync.server.feed). ``seq`` and ``version`` are the record's at the
-#: move; the row goes when the record comes back to that area (revision 0014).
+#: move; the row goes when the record comes back to that area (revision 0015).
 departures = Table(
     "departures",
     metadata,

@@ -238,7 +238,7 @@ def test_a_cached_snapshot_of_the_old_kabkota_is_rebuilt_without_it(
     assert ids["a"] not in text and "RAHASIA a" not in text and ids["c"] in text
 
 
-def test_revision_0014_adds_and_removes_the_departures_table(url: str) -> None:  # noqa: F811
+def test_revision_0015_adds_and_removes_the_departures_table(url: str) -> None:  # noqa: F811
     from sqlalchemy import create_engine, inspect
     from sqlalchemy.pool import NullPool
 
@@ -258,10 +258,10 @@ def test_revision_0014_adds_and_removes_the_departures_table(url: str) -> None: 
         finally:
             engine.dispose()
 
-    alembic_to(url, "0013")
-    assert "departures" not in tables()[0]
     alembic_to(url, "0014")
+    assert "departures" not in tables()[0]
+    alembic_to(url, "0015")
     names, indexes = tables()
     assert "departures" in names and "ix_departures_area_seq" in indexes
-    alembic_to(url, "0013", down=True)
+    alembic_to(url, "0014", down=True)
     assert "departures" not in tables()[0]
