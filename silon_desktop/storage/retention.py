@@ -21,6 +21,7 @@ with ``silon-desktop retention [--dry-run]``, which reports what it removed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,8 +100,9 @@ class RetentionReport:
     set_aside: tuple[Path, ...] = ()
 
 
-def blankable(conn: Connection) -> list[str]:
-    """Deleted supporters still holding personal data whose deletion the server has."""
+def blankable(conn: Connection, among: Sequence[str] | None = None) -> list[str]:
+    """Deleted supporters still holding personal data whose deletion the server has
+    (with ``among``: only those of these ids)."""
     still = [supporter_t.c[name] != "" for name in PERSONAL_TEXT]
     waiting = exists().where(outbox_t.c.record_id == supporter_t.c.id, outbox_t.c.state.in_(_OPEN))
     stmt = select(supporter_t.c.id).where(
@@ -108,7 +110,32 @@ def blankable(conn: Connection) -> list[str]:
         or_(*still, supporter_t.c.birth_date.is_not(None)),
         ~waiting,
     )
-    return [str(row[0]) for row in conn.execute(stmt)]
+    if among is None:
+        return [str(row[0]) for row in conn.execute(stmt)]
+    out: list[str] = []
+    for start in range(0, len(among), _CHUNK):
+        part = list(among[start : start + _CHUNK])
+        out += [str(row[0]) for row in conn.execute(stmt.where(supporter_t.c.id.in_(part)))]
+    return out
+
+
+def blank(conn: Connection, ids: Sequence[str]) -> None:
+    """Blank the personal fields of these deleted supporters, in their journal lines
+    and answered outbox rows too, in the caller's transaction (ids from
+    :func:`blankable`). The sync's apply stage calls it for the tombstones it
+    applies (a supporter withdrawn, or moved out of this kab/kota's area), so they
+    leave the PC at once, not only at the next retention."""
+    values = {name: "" for name in PERSONAL_TEXT} | {"birth_date": null()}
+    for start in range(0, len(ids), _CHUNK):
+        part = list(ids[start : start + _CHUNK])
+        conn.execute(
+            update(supporter_t)
+            .where(and_(supporter_t.c.id.in_(part), supporter_t.c.deleted.is_(True)))
+            .values(**values)
+        )
+        for record_id in part:
+            conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
+        outbox.blank_values(conn, "supporter", part)
 
 
 def outbox_bytes(conn: Connection) -> int:
@@ -150,18 +177,9 @@ def _apply(db: Database, *, dry_run: bool, measure: bool) -> RetentionReport:
     if dry_run:
         return RetentionReport(purgeable, len(ids), before, before, archive, dry_run=True)
     earlier = set(outbox.damaged_archives(db.path))
-    blank = {name: "" for name in PERSONAL_TEXT} | {"birth_date": null()}
     for start in range(0, len(ids), _CHUNK):
-        part = ids[start : start + _CHUNK]
         with db.engine.begin() as conn:
-            conn.execute(
-                update(supporter_t)
-                .where(and_(supporter_t.c.id.in_(part), supporter_t.c.deleted.is_(True)))
-                .values(**blank)
-            )
-            for record_id in part:
-                conn.execute(_BLANK_JOURNAL, {"record_id": record_id})
-            outbox.blank_values(conn, "supporter", part)
+            blank(conn, ids[start : start + _CHUNK])
     archived = outbox.archive_acknowledged(db.path, db.engine) if purgeable else 0
     receipts = outbox.archive_receipts(db.path, db.engine)
     if archived or ids or receipts:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, select, update
 
-from silon_desktop.storage import indexes, outbox
+from silon_desktop.storage import indexes, outbox, retention
 from silon_desktop.storage.models import utcnow
 from silon_desktop.storage.types import storage_text
 from sync.client.columns import BulkRows, DeriveFn, table_of, to_column
@@ -365,6 +365,8 @@ class Applier:
                 ),
                 tombstones,
             )
+            if entity == "supporter":
+                _blank_personal(conn, [t["_id"] for t in tombstones])
         return stats
 
     def _bulk_rows(self, table: Table, entity: str) -> BulkRows:
@@ -373,6 +375,14 @@ class Applier:
             derived = [c for c in ("effective_status", "effective_reasons") if c in table.c]
             rows = self._bulk[entity] = BulkRows(table, entity, derived)
         return rows
+
+
+def _blank_personal(conn: Connection, ids: list[str]) -> None:
+    """Blank the personal fields of supporters the server deleted here, now rather
+    than at the next retention (the same rule: nothing of them waits or sits in
+    conflict). A supporter moved to another kab/kota arrives as such a tombstone (a
+    departure, ``sync.server.feed.departure_arm``): this PC may no longer hold it."""
+    retention.blank(conn, retention.blankable(conn, ids))
 
 
 def _withdrawal_names(table: Table) -> list[str]:

@@ -205,7 +205,7 @@ def export_feed_bundle(
     """
     recipient = _device_box_public(state, *device) if device is not None else None
     from sync.bundle import encode_feed_bundle
-    from sync.server.feed import read_feed
+    from sync.server.feed import is_departure, read_feed
 
     reader = Actor("admin", Role.KABKOTA, scope, "admin-cli")  # exactly this scope
     records: list[Record] = []
@@ -218,6 +218,9 @@ def export_feed_bundle(
             break
     latest = {r.id: r for r in records}  # a record changed twice keeps its last state
     whole = FeedPage(list(latest.values()), cursor, False, state.config.clock.iso())
+    # A departure (a supporter moved to another kab/kota) travels as its tombstone
+    # only: the answers to its mutations (a merged one holds the whole record) not.
+    answered = [rid for rid, r in latest.items() if not is_departure(r)]
     data = encode_feed_bundle(
         state.key,
         str(uuid.uuid4()),
@@ -225,7 +228,7 @@ def export_feed_bundle(
         str(after),
         whole,
         state.config.clock.iso(),
-        answers=answers_for(state.engine, latest),
+        answers=answers_for(state.engine, answered),
     )
     if recipient is not None:
         data = sealed.seal(data, recipient)

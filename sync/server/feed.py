@@ -8,7 +8,20 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, ColumnElement, Engine, and_, func, or_, select, union_all
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Engine,
+    LargeBinary,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from sync import snapshot as fmt
 from sync.protocol import (
@@ -22,7 +35,7 @@ from sync.protocol import (
 from sync.server.batch import origin_of
 from sync.server.db import read_tx
 from sync.server.roles import Actor, Role
-from sync.server.schema import records
+from sync.server.schema import departures, records
 
 MAX_LIMIT = 5000
 
@@ -82,9 +95,12 @@ def in_scope_order(
     limit: int | None = None,
     scope: Column[Any] = records.c.scope,
     area: Column[Any] | None = records.c.area,
+    extra: Sequence[Select[Any]] = (),
 ) -> Any:
     """``SELECT columns`` of what ``actor`` may read (by the ``scope`` and ``area``
-    columns) under ``conditions``, ordered by ``key``, at most ``limit`` rows.
+    columns) under ``conditions``, ordered by ``key``, at most ``limit`` rows;
+    ``extra``: more SELECTs of the same columns, each in ``key`` order, merged in
+    (a kab/kota feed's departures: :func:`departure_arm`).
 
     A kab/kota reads two scopes (:func:`scope_arms`). Asked as one OR, SQLite
     collected every row of both after the cursor and sorted them for each page (a
@@ -100,6 +116,7 @@ def in_scope_order(
     selects = [
         select(*columns).where(*conditions, *([arm] if arm is not None else [])) for arm in arms
     ]
+    selects += extra
     if len(selects) == 1:
         stmt: Any = selects[0].order_by(key)
     else:
@@ -266,4 +283,51 @@ def _page_query(actor: Actor, after: int, limit: int, skip_own: str, head: int |
         conditions.append(records.c.origin != origin_of(actor, skip_own))
     if head is not None:
         conditions.append(records.c.seq <= head)
-    return in_feed_order(actor, WIRE_COLUMNS, conditions, limit)
+    left = departure_arm(actor, after, head)
+    return in_scope_order(
+        actor, WIRE_COLUMNS, conditions, records.c.seq, limit, extra=() if left is None else [left]
+    )
+
+
+#: The fields of a departure's tombstone: none (stored bytes of plain JSON text,
+#: as :class:`sync.server.schema.PackedJSON` reads them back).
+_NO_FIELDS = b"{}"
+
+
+def departure_arm(actor: Actor, after: int, head: int | None = None) -> Select[Any] | None:
+    """The departures a kab/kota's feed brings after sequence ``after`` (up to
+    ``head``), as :data:`WIRE_COLUMNS` rows of tombstones with no fields, in
+    sequence order from the ``(area, seq)`` index; None for every other account.
+
+    A supporter of its province's governor election that the province moved to
+    another kab/kota (:data:`sync.server.schema.departures`) is no longer the
+    kab/kota's to read: its feed no longer matches the record, so it gets this
+    tombstone instead (once: the move's feed position), and its desktop deletes
+    the row and blanks its personal fields. Nothing of the record but its id,
+    scope and version at the move reaches that reader. A departure and a record
+    of the other arms never share an id or a sequence: a departure's area is never
+    the record's current one, and its sequence is one the record has left."""
+    if actor.role is not Role.KABKOTA or actor.region == actor.province:
+        return None
+    conditions = [
+        departures.c.area == actor.region,
+        departures.c.scope == actor.province,
+        departures.c.seq > after,
+    ]
+    if head is not None:
+        conditions.append(departures.c.seq <= head)
+    return select(
+        departures.c.seq,
+        departures.c.record_id.label("id"),
+        departures.c.entity,
+        departures.c.scope,
+        departures.c.version,
+        true().label("deleted"),
+        literal(_NO_FIELDS, LargeBinary).label("fields"),
+    ).where(*conditions)
+
+
+def is_departure(record: Record) -> bool:
+    """Whether a feed record is a departure's tombstone (:func:`departure_arm`):
+    a stored tombstone keeps its fields, a departure has none."""
+    return record.deleted and not record.fields

@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from sync import merge
@@ -39,8 +39,15 @@ from sync.server.db import bulk_insert_values, group_commit, stamp
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
-from sync.server.roles import Actor
-from sync.server.schema import applied_batches, applied_mutations, conflicts, pack_json, records
+from sync.server.roles import NO_AREA, Actor, area_of
+from sync.server.schema import (
+    applied_batches,
+    applied_mutations,
+    conflicts,
+    departures,
+    pack_json,
+    records,
+)
 from sync.server.validation import Rejection, check_mutations
 
 log = logging.getLogger(__name__)
@@ -525,6 +532,48 @@ def _write(conn: Connection, batch: Batch) -> None:
             ),
             [dict(zip(_UPDATE_KEYS, row, strict=True)) for row in updates],
         )
+    if updates:
+        _write_departures(conn, [state[row[0]] for row in updates], updates)
     stages.since("write.records", started)
     with stages.timed("write.audit"):
         audit.append(conn, batch.audit_entries)
+
+
+def _write_departures(conn: Connection, recs: list[Rec], rows: list[tuple[Any, ...]]) -> None:
+    """Keep ``departures`` right for stored records whose area this batch changed: the
+    area left is recorded at the record's new feed position (its KPU kab/kota's feed
+    then brings a tombstone of it), the area arrived in is no longer a departure (its
+    feed brings the whole record). See :data:`sync.server.schema.departures`."""
+    left: list[dict[str, Any]] = []
+    gone: list[dict[str, Any]] = []
+    for rec, row in zip(recs, rows, strict=True):
+        if rec.orig is None:
+            continue
+        before, after = area_of(rec.entity, rec.scope, rec.orig), rec.area
+        if before == after:
+            continue
+        seq = row[-1]
+        for area in (before, after):
+            if area not in ("", NO_AREA):
+                gone.append({"b_id": rec.id, "b_area": area})
+        if before not in ("", NO_AREA):
+            left.append(
+                {
+                    "record_id": rec.id,
+                    "area": before,
+                    "entity": rec.entity,
+                    "scope": rec.scope,
+                    "version": rec.version,
+                    "seq": seq,
+                }
+            )
+    if gone:
+        conn.execute(
+            delete(departures).where(
+                departures.c.record_id == bindparam("b_id"),
+                departures.c.area == bindparam("b_area"),
+            ),
+            gone,
+        )
+    if left:
+        conn.execute(departures.insert(), left)

@@ -224,6 +224,24 @@ records = Table(
     Index("ix_records_scope_seq", "scope", "seq"),
 )
 
+#: The kab/kota areas a supporter of a governor election has left (a province or
+#: KPU RI changed its kabkota_code) and not come back to: the old area's KPU
+#: kab/kota may no longer read it, so its feed brings it once as a tombstone with
+#: no fields (sync.server.feed). ``seq`` and ``version`` are the record's at the
+#: move; the row goes when the record comes back to that area (revision 0015).
+departures = Table(
+    "departures",
+    metadata,
+    Column("record_id", String(64), nullable=False),
+    Column("area", String(16), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("record_id", "area", name="departures_pkey"),
+    Index("ix_departures_area_seq", "area", "seq"),
+)
+
 #: One row per push that applied mutations: its batch id and caller, which every
 #: mutation of it repeated before revision 0011 (about 45 bytes each).
 applied_batches = Table(

@@ -38,7 +38,13 @@ from sqlalchemy import Connection, Engine, func, select
 
 from sync import snapshot as fmt
 from sync.server.db import read_tx
-from sync.server.feed import WIRE_COLUMNS, in_feed_order, record_blocks, scope_filter
+from sync.server.feed import (
+    WIRE_COLUMNS,
+    departure_arm,
+    in_feed_order,
+    record_blocks,
+    scope_filter,
+)
 from sync.server.roles import Actor
 from sync.server.schema import records
 from sync.server.state import ServerState
@@ -367,11 +373,16 @@ class SnapshotCache:
 
 def _stale(engine: Engine, actor: Actor, built: Built, limit: int | None = None) -> bool:
     """Whether more than ``limit`` records of the scope changed after ``built``
-    (None: :data:`STALE_RECORDS` or a twentieth of the snapshot, whichever is more)."""
+    (None: :data:`STALE_RECORDS` or a twentieth of the snapshot, whichever is more),
+    or any record left it (a kab/kota's departure: the snapshot would still hand
+    out the personal data of a supporter the reader may no longer read)."""
     if limit is None:
         limit = max(STALE_RECORDS, built.count // 20)
     stmt = _in_scope(select(records.c.id).where(records.c.seq > built.cursor), actor)
     inner = stmt.limit(limit + 1).subquery()
+    left = departure_arm(actor, built.cursor)
     with read_tx(engine) as conn:
+        if left is not None and conn.execute(left.limit(1)).first() is not None:
+            return True
         changed = int(conn.execute(select(func.count()).select_from(inner)).scalar_one())
     return changed > limit

@@ -167,13 +167,15 @@ def test_sqlite_reads_a_kabkota_page_from_the_scope_index_without_sorting(
     sqlite_server: sqlite3.Connection,
 ) -> None:
     """The plan of a kab/kota's page (and of the same with skip_own): the (scope, seq)
-    index read in order for each scope, merged; no OR of indexes and no temporary
-    B-tree (which held every row after the cursor and sorted them)."""
+    index read in order for each scope, and its departures' (area, seq) index, merged;
+    no OR of indexes and no temporary B-tree (which held every row after the cursor
+    and sorted them)."""
     for skip_own in ("", "run-1"):
         stmt = _page_query(KABKOTA, 0, 5000, skip_own, 99 if skip_own else None)
         plan = _plan(sqlite_server, stmt)
-        assert "MERGE (UNION ALL)" in plan, plan
+        assert plan.count("MERGE (UNION ALL)") == 2, plan
         assert plan.count("USING INDEX ix_records_scope_seq") == 2, plan
+        assert plan.count("USING INDEX ix_departures_area_seq") == 1, plan
         assert "TEMP B-TREE" not in plan and "MULTI-INDEX OR" not in plan, plan
 
 
