@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.supporters import PERSON_FIELDS, field_verdict_counts
@@ -118,11 +118,17 @@ def restore(
 
 
 def withdrawn(db: Database, pair_id: str) -> list[dict[str, Any]]:
-    """The withdrawn supporters of a pair, last withdrawn first (what can be restored)."""
+    """The withdrawn supporters of a pair, last withdrawn first (what can be restored).
+
+    A tombstone with no reason whose personal data is blanked is left out: a
+    supporter the province moved to another kab/kota's area (the feed's departure),
+    no longer this office's to read or restore (the server refuses it).
+    """
+    departed = and_(Supporter.withdrawn_reason == "", Supporter.nik == "")
     with db.session(readonly=True) as session:
         rows = session.scalars(
             select(Supporter)
-            .where(Supporter.pair_id == pair_id, Supporter.deleted.is_(True))
+            .where(Supporter.pair_id == pair_id, Supporter.deleted.is_(True), ~departed)
             .order_by(Supporter.withdrawn_at.desc(), Supporter.name)
         ).all()
         return [

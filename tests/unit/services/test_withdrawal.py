@@ -229,3 +229,33 @@ def test_a_field_verdict_that_no_longer_counts_does_not_rank_a_row() -> None:
     b = {"id": "b", "admin_status": "TMS", "field_status": "MS", "check_reasons": []}
     assert better_verified(a, b) == "a"
     assert person_verdict(b) == "TMS" and person_verdict(dict(b, admin_status="MS")) == "MS"
+
+
+def test_a_supporter_moved_out_of_this_area_is_not_offered_for_restoring(
+    services: Services,
+) -> None:
+    from sync.client.apply import Applier, apply_connection
+    from sync.protocol import Record
+
+    ids = seed_small(services, supporters=3)
+    pair = ids["pair"]
+    first = ids["first_supporter"]
+    with services.db.session() as session:  # as if pushed and acknowledged at version 1
+        session.query(OutboxMutation).delete()
+    assert services.withdraw_supporter(first, "salah_input", "", {}) is None
+    with services.db.session() as session:
+        session.query(OutboxMutation).delete()  # the withdrawal acknowledged too
+    with services.db.engine.connect() as conn:
+        moved = str(
+            conn.exec_driver_sql(
+                "SELECT id FROM supporter WHERE deleted = 0 ORDER BY nik LIMIT 1"
+            ).scalar_one()
+        )
+    # The province moved it to another kab/kota: the feed's departure, a tombstone
+    # with no fields at all, blanks it here.
+    with apply_connection(services.db) as conn:
+        Applier().records(conn, [Record("supporter", moved, "32.14", 2, True, {})])
+    left = services.get("supporter", moved) or {}
+    assert left["deleted"] is True and left["nik"] == "" and left["name"] == ""
+    listed = [row["id"] for row in services.withdrawn_supporters(pair)]
+    assert listed == [first]  # the withdrawn one, with its reason; not the departed one
