@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -218,9 +218,11 @@ def export_feed_bundle(
             break
     latest = {r.id: r for r in records}  # a record changed twice keeps its last state
     whole = FeedPage(list(latest.values()), cursor, False, state.config.clock.iso())
-    # A departure (a supporter moved to another kab/kota) travels as its tombstone
-    # only: the answers to its mutations (a merged one holds the whole record) not.
-    answered = [rid for rid, r in latest.items() if not is_departure(r)]
+    # A departure (a supporter moved to another kab/kota) travels as its tombstone,
+    # and the answers to its mutations as bare answers (status and version: a merged
+    # one would hold the whole record, a conflict the values), so the office's own
+    # edit is acknowledged and the tombstone blanks the row (not a conflict).
+    departed = {rid for rid, r in latest.items() if is_departure(r)}
     data = encode_feed_bundle(
         state.key,
         str(uuid.uuid4()),
@@ -228,7 +230,7 @@ def export_feed_bundle(
         str(after),
         whole,
         state.config.clock.iso(),
-        answers=answers_for(state.engine, answered),
+        answers=answers_for(state.engine, latest, bare=departed),
     )
     if recipient is not None:
         data = sealed.seal(data, recipient)
@@ -253,26 +255,52 @@ def _device_box_public(state: ServerState, username: str, device_id: str) -> str
     return sealed.public_b64(sealed.device_box_key(str(secret)))
 
 
-def answers_for(engine: Engine, record_ids: Iterable[str]) -> list[dict[str, Any]]:
+def answers_for(
+    engine: Engine, record_ids: Iterable[str], bare: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
-    ``answers``: the sending device marks its own as delivered)."""
+    ``answers``: the sending device marks its own as delivered).
+
+    Args:
+        bare: records whose answers carry only the mutation id, status, version and
+            code (:func:`bare_answer`): none of the record's values.
+    """
     ids = list(record_ids)
-    columns = (applied_mutations.c.mutation_id, applied_mutations.c.result)
+    columns = (
+        applied_mutations.c.mutation_id,
+        applied_mutations.c.result,
+        applied_mutations.c.record_id,
+    )
     by_time = applied_mutations.c.applied_at
+
+    def of(row: Any) -> dict[str, Any]:
+        found = answer(row.mutation_id, row.result)
+        return bare_answer(found) if row.record_id in bare else found
+
     with read_tx(engine) as conn:
         if len(ids) <= _ANSWERS_BLOCK:
             rows = conn.execute(
                 select(*columns).where(applied_mutations.c.record_id.in_(ids)).order_by(by_time)
             )
-            return [answer(r.mutation_id, r.result) for r in rows]
+            return [of(r) for r in rows]
         # No index by record id (one would cost about 50 bytes a mutation, issue 19):
         # each block of ids was a scan of the whole table; many ids take one scan,
         # kept by a set (streamed: on PostgreSQL a server-side cursor).
         wanted = set(ids)
         rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-            select(*columns, applied_mutations.c.record_id).order_by(by_time)
+            select(*columns).order_by(by_time)
         )
-        return [answer(r.mutation_id, r.result) for r in rows if r.record_id in wanted]
+        return [of(r) for r in rows if r.record_id in wanted]
+
+
+#: What a bare answer keeps (:func:`answers_for`): nothing of the record's values.
+_BARE_KEYS = ("mutation_id", "status", "version", "code")
+
+
+def bare_answer(found: dict[str, Any]) -> dict[str, Any]:
+    """An answer without the record, the conflicting values or the message (which may
+    quote a value): for a reader who may no longer read the record."""
+    return {key: found[key] for key in _BARE_KEYS if key in found}
 
 
 #: Up to this many record ids, :func:`answers_for` asks for them by ``IN``.

@@ -397,3 +397,80 @@ def test_a_file_too_large_or_unreadable_is_refused_naming_the_file(
     assert gone.value.code is ErrorCode.BUNDLE_FILE_UNREADABLE
     assert gone.value.message == "Berkas bundel hilang.silon tidak dapat dibaca."
     assert status(a.db).pending == 0
+
+
+def test_a_bundle_office_whose_supporter_moved_away_keeps_nothing_of_it(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """An office verifying by USB: its edit of a province supporter is applied from the
+    stick, then the province moves the supporter to another kab/kota. The feed bundle
+    answers the office's edit (bare: status and version, none of the record) and
+    brings the departure: the row is blanked, no conflict opens, nothing waits."""
+    from sqlalchemy import text
+
+    from silon_desktop.reports.recap import pair_recap
+    from silon_desktop.storage.outbox import waiting_count
+    from sync.client.state import SERVER_KEY, set_state
+    from sync.protocol import Op
+    from sync.server.bundles import export_feed_bundle
+    from sync.server.bundles import import_bundle as server_import
+    from sync.server.push import apply_batch
+    from sync.server.roles import Actor, Role
+
+    province = Actor("prov32", Role.PROVINCE, "32", "p-1")
+
+    def push(*mutations: Mutation) -> None:
+        done = apply_batch(
+            server.engine, server.config, province, str(uuid.uuid4()), list(mutations)
+        )
+        assert {r.status.value for r in done} == {"applied"}, done
+
+    def create(entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), entity, str(uuid.uuid4()), "32", Op.UPSERT, 0, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    election = create("election", {"name": "Pilgub", "kind": "gubernur", "region_code": "32"})
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    person = {"nik": "3214015505900001", "name": "SITI RAHASIA", "address": "JL. KENANGA 7"}
+    moved = create("supporter", {"pair_id": pair.record_id, **person, "kabkota_code": "32.14"})
+    push(election, pair, moved)
+    a = make_client("a")
+    assert a.sync().complete
+    a.transport.offline = True
+    with a.db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, server.public_key)
+    a.repo.update("supporter", moved.record_id, {"rt": "007"})
+    stick = tmp_path / "keluar.silon"
+    assert export_outbox(a.db, a.settings, a.folder, stick).count == 1
+    server.register_device_key(a)
+    out = server_import(server.app.state.server, stick.read_bytes(), None)
+    assert [r["status"] for r in out["results"]] == ["applied"]
+    push(
+        Mutation(
+            str(uuid.uuid4()),
+            "supporter",
+            moved.record_id,
+            "32",
+            Op.UPSERT,
+            2,
+            {"kabkota_code": ("32.14", "32.15")},
+        )  # fmt: skip
+    )
+    data, _count, _cursor = export_feed_bundle(server.app.state.server, "32.14", 0)
+    opened = json.dumps(decode_bundle(data))
+    assert "SITI RAHASIA" not in opened and "KENANGA" not in opened and "3214015505" not in opened
+    assert moved.record_id in opened  # the departure and the bare answer
+    back = tmp_path / "masuk.silon"
+    back.write_bytes(data)
+    assert import_bundle(a.db, back).answered == 1
+    with a.db.engine.connect() as conn:
+        assert waiting_count(conn) == 0
+        row = conn.execute(
+            text("SELECT deleted, nik, name, address FROM supporter WHERE id = :i"),
+            {"i": moved.record_id},
+        ).one()
+        assert tuple(row) == (1, "", "", "")
+        assert conn.execute(text("SELECT count(*) FROM conflict")).scalar_one() == 0
+    standing = pair_recap(a.db.engine, pair.record_id).standing
+    assert standing is not None and (standing.waiting, standing.conflicts) == (0, 0)
