@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import uuid
@@ -37,6 +38,7 @@ from sqlalchemy import Connection, select
 
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage import outbox
+from silon_desktop.storage.models import LAST_SYNC_STATE_KEY
 from silon_desktop.storage.outbox import Claimed
 from sync import credentials, sealed, signing
 from sync.bundle import (
@@ -52,7 +54,15 @@ from sync.client.apply import Applier, apply_connection, apply_records
 from sync.client.columns import DeriveFn, table_of
 from sync.client.push import record_answer
 from sync.client.report import SyncReport
-from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, feed_start, get_state, save_cursor
+from sync.client.state import (
+    SERVER_BOX_KEY,
+    SERVER_KEY,
+    STAMP_FORMAT,
+    feed_start,
+    get_state,
+    save_cursor,
+    set_state,
+)
 from sync.privacy import open_private
 from sync.protocol import Mutation, MutationResult, decode_feed_page, utc_now_iso
 
@@ -353,9 +363,26 @@ def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None)
         moved = after <= mine < cursor
         if moved:
             save_cursor(conn, str(cursor))
+            if not outbox.any_waiting(conn):
+                _synced_at(conn, str(body.get("created_at") or ""))
     return BundleResult(
         "feed", stats.inserted + stats.updated, cursor_moved=moved, answered=answered
     )
+
+
+def _synced_at(conn: Connection, created_at: str) -> None:
+    """A feed bundle that continues this device's feed and leaves nothing waiting is a
+    complete sync by USB, as of the moment the server wrote it: the last complete sync
+    (what the status and the printed recap name) moves there, never back."""
+    try:
+        made = dt.datetime.fromisoformat(created_at)
+    except ValueError:
+        return
+    if made.tzinfo is not None:
+        made = made.astimezone(dt.UTC).replace(tzinfo=None)
+    stamp = made.strftime(STAMP_FORMAT)
+    if stamp > get_state(conn, LAST_SYNC_STATE_KEY):
+        set_state(conn, LAST_SYNC_STATE_KEY, stamp)
 
 
 def _take_answers(

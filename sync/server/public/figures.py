@@ -209,6 +209,15 @@ def apply_deltas(conn: Connection, changes: dict[tuple[str, str, str], Counter[s
         )
 
 
+def with_region(entity: str, scope: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """An election's fields with its region: its ``region_code``, else its scope, as
+    the desktop's recap and the server's checks read it (the public pages count the
+    spread over that region's sub-regions); other records as they are."""
+    if entity != "election" or fields.get("region_code"):
+        return fields
+    return {**fields, "region_code": scope}
+
+
 def public_copy(entity: str, fields: Mapping[str, Any]) -> str:
     """The JSON text of the public fields of a record."""
     return orjson.dumps({k: fields.get(k) for k in PUBLIC_FIELDS[entity]}).decode("utf-8")
@@ -283,7 +292,9 @@ def rebuild(conn: Connection, now: float) -> None:
     last = ""
     while True:
         rows = conn.execute(
-            select(records.c.id, records.c.entity, records.c.deleted, records.c.fields)
+            select(
+                records.c.id, records.c.entity, records.c.scope, records.c.deleted, records.c.fields
+            )
             .where(records.c.id > last)
             .order_by(records.c.id)
             .limit(20_000)
@@ -292,7 +303,15 @@ def rebuild(conn: Connection, now: float) -> None:
             break
         last = rows[-1].id
         items = [
-            (r.entity, r.id, orjson.loads(r.fields), bool(r.deleted), None, False) for r in rows
+            (
+                r.entity,
+                r.id,
+                with_region(r.entity, r.scope, orjson.loads(r.fields)),
+                bool(r.deleted),
+                None,
+                False,
+            )
+            for r in rows
         ]
         write(conn, collect(items, rules_of), now)
     bump(conn, now, structure=True)

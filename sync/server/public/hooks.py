@@ -20,7 +20,8 @@ def on_batch(conn: Connection, batch: Batch) -> None:
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         orig = rec.orig if rec.exists else None
-        items.append((rec.entity, rec.id, rec.fields, rec.deleted, orig, rec.orig_deleted))
+        fields = figures.with_region(rec.entity, rec.scope, rec.fields)
+        items.append((rec.entity, rec.id, fields, rec.deleted, orig, rec.orig_deleted))
     figures.write(conn, figures.collect(items, rules_of), batch.now)
 
 

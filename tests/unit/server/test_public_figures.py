@@ -346,3 +346,29 @@ def test_a_row_rechecked_away_from_ms_counts_its_admin_verdict_not_its_field_one
     with write_tx(state.engine) as conn:
         figures.rebuild(conn, 0.0)
     assert _figures(state)[s.independent_id] == got
+
+
+def test_an_election_without_a_region_code_is_of_its_scope_as_on_the_desktop(
+    state: Any,
+) -> None:
+    """The desktop's recap (and the server's checks) read an election's region as its
+    region_code, else its scope: the public copy does the same, so the page and the
+    berita acara count the spread over the same 17 kecamatan (Kab. Purwakarta)."""
+    election = Mutation(str(uuid.uuid4()), "election", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        "name": (None, "Tanpa kode wilayah"), "kind": (None, "bupati"), "dpt": (None, 733_927),
+    })  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "e", [election])
+
+    def copy() -> dict[str, Any]:
+        with read_tx(state.engine) as conn:
+            text = conn.execute(
+                select(public_records.c.fields).where(public_records.c.id == election.record_id)
+            ).scalar_one()
+        return dict(orjson.loads(text))
+
+    assert copy()["region_code"] == SCOPE
+    need = views.requirement(copy())
+    assert (need.threshold, need.spread, need.subregions) == (55_045, 9, 17)
+    with write_tx(state.engine) as conn:
+        figures.rebuild(conn, 0.0)
+    assert copy()["region_code"] == SCOPE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import uuid
@@ -474,3 +475,48 @@ def test_a_bundle_office_whose_supporter_moved_away_keeps_nothing_of_it(
         assert conn.execute(text("SELECT count(*) FROM conflict")).scalar_one() == 0
     standing = pair_recap(a.db.engine, pair.record_id).standing
     assert standing is not None and (standing.waiting, standing.conflicts) == (0, 0)
+
+
+def test_a_usb_round_trip_that_leaves_nothing_waiting_is_the_last_complete_sync(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """An office that works by USB only: its recap names the feed bundle's time as the
+    last complete sync once the bundle answered everything it sent; not while an edit
+    made after the export still waits."""
+    from sqlalchemy import text
+
+    from silon_desktop.reports.recap import pair_recap
+    from sync.client.state import SERVER_KEY, set_state
+    from sync.server.bundles import export_feed_bundle
+    from sync.server.bundles import import_bundle as server_import
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    a.transport.offline = True
+    with a.db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, server.public_key)
+        conn.execute(text("DELETE FROM sync_state WHERE key = 'last_success_at'"))
+    _offline_edits(a, pair, 2)
+    stick = tmp_path / "keluar.silon"
+    assert export_outbox(a.db, a.settings, a.folder, stick).count == 2
+    a.repo.create("supporter", supporter_values(pair, 9), "32.14")  # made after the export
+    server.register_device_key(a)
+    server_import(server.app.state.server, stick.read_bytes(), None)
+    state = server.app.state.server
+    back = tmp_path / "masuk.silon"
+    back.write_bytes(export_feed_bundle(state, "32.14", 0)[0])
+    assert import_bundle(a.db, back).answered == 2
+    standing = pair_recap(a.db.engine, pair).standing
+    assert standing is not None and standing.waiting == 1 and standing.last_sync is None
+    # The late edit goes on the next stick; the next feed bundle answers it.
+    second = tmp_path / "keluar-2.silon"
+    assert export_outbox(a.db, a.settings, a.folder, second).count == 1
+    server_import(state, second.read_bytes(), None)
+    made = decode_bundle(export_feed_bundle(state, "32.14", 0)[0])["created_at"]
+    back.write_bytes(export_feed_bundle(state, "32.14", 0)[0])
+    assert import_bundle(a.db, back).answered >= 1
+    standing = pair_recap(a.db.engine, pair).standing
+    assert standing is not None and standing.confirmed
+    written = dt.datetime.fromisoformat(str(made)).astimezone(dt.UTC)
+    assert standing.last_sync is not None
+    assert abs(standing.last_sync - written) < dt.timedelta(seconds=5)
