@@ -23,6 +23,22 @@ USERS = {
 }
 
 
+def governor_election(province: str = "32") -> tuple[dict[str, Any], dict[str, Any]]:
+    """Wire creates of a governor election of ``province`` (DPT 1,000) and its
+    independent pair number 1, made by the province."""
+    election = mutation(
+        "election",
+        {"name": "Pilgub Jabar", "kind": "gubernur", "region_code": province, "dpt": 1000},
+        scope=province,
+    )
+    pair = mutation(
+        "pair",
+        {"election_id": election["record_id"], "number": 1, "route": "perseorangan"},
+        scope=province,
+    )
+    return election, pair
+
+
 def mutation(
     entity: str,
     changes: dict[str, Any],

@@ -21,7 +21,13 @@ from sqlalchemy import select
 
 from silon_desktop.storage.models import RecordHistory, Supporter
 from tests.fixtures import open_data
-from tests.integration.server.conftest import PASSWORD, World, _start_world, mutation
+from tests.integration.server.conftest import (
+    PASSWORD,
+    World,
+    _start_world,
+    governor_election,
+    mutation,
+)
 from tests.integration.server_process import ROOT
 
 PROVINCE = "32"
@@ -39,16 +45,7 @@ def moves(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = Path(tmp_path_factory.mktemp("departures"))
     server, world = _start_world(folder)
     with server:
-        election = mutation(
-            "election",
-            {"name": "Pilgub Jabar", "kind": "gubernur", "region_code": PROVINCE, "dpt": 1000},
-            scope=PROVINCE,
-        )
-        pair = mutation(
-            "pair",
-            {"election_id": election["record_id"], "number": 1, "route": "perseorangan"},
-            scope=PROVINCE,
-        )
+        election, pair = governor_election(PROVINCE)
         rows = {
             key: mutation(
                 "supporter",

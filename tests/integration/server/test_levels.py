@@ -18,7 +18,13 @@ import pytest
 from silon_desktop.config import Settings
 from silon_desktop.storage.repository import Repository
 from tests.fixtures import open_data
-from tests.integration.server.conftest import PASSWORD, World, _start_world, mutation
+from tests.integration.server.conftest import (
+    PASSWORD,
+    World,
+    _start_world,
+    governor_election,
+    mutation,
+)
 from tests.integration.server_process import ROOT
 from tests.public_seed import verdict
 
@@ -30,16 +36,7 @@ def levels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     server, world = _start_world(Path(tmp_path_factory.mktemp("levels")))
     with server:
         prov = world.clients["prov32"]
-        election = mutation(
-            "election",
-            {"name": "Pilgub Jabar", "kind": "gubernur", "region_code": PROVINCE, "dpt": 1000},
-            scope=PROVINCE,
-        )
-        pair = mutation(
-            "pair",
-            {"election_id": election["record_id"], "number": 1, "route": "perseorangan"},
-            scope=PROVINCE,
-        )
+        election, pair = governor_election(PROVINCE)
         head = mutation(
             "candidate", {"pair_id": pair["record_id"], "role": "kepala"}, scope=PROVINCE
         )
