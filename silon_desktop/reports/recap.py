@@ -123,7 +123,7 @@ class SyncStanding:
         if self.confirmed and self.last_sync is not None:
             when = self.last_sync.astimezone()
             return (
-                "Semua perubahan data pasangan calon ini di komputer ini telah diterima "
+                "Semua perubahan data dukungan pasangan calon ini di komputer ini telah diterima "
                 f"server (sinkronisasi terakhir {long_date_id(when.day, when.month, when.year)}"
                 f" pukul {when:%H:%M})."
             )
@@ -135,7 +135,7 @@ class SyncStanding:
         problems = []
         if self.waiting:
             problems.append(
-                f"{group_thousands(self.waiting)} perubahan data pasangan calon ini di "
+                f"{group_thousands(self.waiting)} perubahan data dukungan pasangan calon ini di "
                 "komputer ini belum diterima server"
             )
         if self.conflicts:

@@ -168,7 +168,7 @@ def test_a_berita_acara_of_figures_the_server_lacks_is_not_made_unless_confirmed
     window.save_report("berita_acara", seeded["pair"], tmp_path / "ba.pdf")
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Berita acara tidak dibuat.")
     timer.stop()
-    assert seen and "perubahan data pasangan calon ini" in seen[0]
+    assert seen and "perubahan data dukungan pasangan calon ini" in seen[0]
     assert written == [] and not (tmp_path / "ba.pdf").exists()
     recap = window.backend.recap(seeded["pair"])
     box = window.reports.unsynced_question(recap)

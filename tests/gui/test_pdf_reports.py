@@ -177,7 +177,7 @@ def test_both_pdfs_say_how_the_counted_data_stood_with_the_server(
     for writer in (write_recap_pdf, write_berita_acara_pdf):
         _, text = text_of(writer(recap, tmp_path / "unsynced.pdf"))
         assert (
-            f"PERHATIAN: {waiting} perubahan data pasangan calon ini di komputer ini belum"
+            f"PERHATIAN: {waiting} perubahan data dukungan pasangan calon ini di komputer ini belum"
             " diterima server. Angka di atas belum tentu sama dengan data di server" in text
         )
     at = dt.datetime(2024, 8, 17, 2, 30, tzinfo=dt.UTC)
@@ -186,14 +186,15 @@ def test_both_pdfs_say_how_the_counted_data_stood_with_the_server(
     _, text = text_of(write_berita_acara_pdf(synced, tmp_path / "synced.pdf"))
     assert "PERHATIAN" not in text
     assert (
-        "Semua perubahan data pasangan calon ini di komputer ini telah diterima server"
+        "Semua perubahan data dukungan pasangan calon ini di komputer ini telah diterima server"
         f" (sinkronisasi terakhir {local.day} Agustus 2024 pukul {local:%H:%M})." in text
     )
     both = dataclasses.replace(recap, standing=SyncStanding(3, 2, at))
     _, text = text_of(write_recap_pdf(both, tmp_path / "both.pdf"))
     text = text.replace("\ufb02", "fl")  # the PDF's "fl" ligature
-    assert "3 perubahan data pasangan calon ini di komputer ini belum diterima server dan 2" in (
-        text
+    assert (
+        "3 perubahan data dukungan pasangan calon ini di komputer ini belum diterima server dan 2"
+        in (text)
     )
     assert "konflik belum diselesaikan" in text
     never = dataclasses.replace(recap, standing=SyncStanding(0, 0, None))

@@ -166,7 +166,7 @@ def test_b2_export_counts_by_kecamatan_and_desa(db: Database, tmp_path: Path) ->
     assert sum(float(r[8]) for r in desa[1:] if r[0] != "") == 12
     # Imported here and never synced: the recap says the server has none of it yet.
     assert (
-        "Perubahan belum diterima server |  | 12.0 | PERHATIAN: 12 perubahan data pasangan"
+        "Perubahan belum diterima server |  | 12.0 | PERHATIAN: 12 perubahan data dukungan pasangan"
         " calon ini di komputer ini belum diterima server." in text
     )
     assert "Konflik belum diselesaikan |  | 0.0 | " in text
