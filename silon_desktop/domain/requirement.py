@@ -29,8 +29,8 @@ COMPUTED = "computed"
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """The threshold and spread that count, where each comes from, and the
-    computation beside the decree (a difference is worth a look: see
-    :meth:`differences`)."""
+    computation beside the decree (a difference is worth a look: the recap's
+    ``figure_differences``)."""
 
     threshold: int | None
     spread: int | None
@@ -40,20 +40,6 @@ class Requirement:
     computed_spread: int | None
     #: The sub-regions the spread is a majority of (None: not known).
     subregions: int | None
-
-    def differences(self) -> list[tuple[str, int, int]]:
-        """``(what, decree's figure, computed figure)`` where both are known and differ."""
-        return [
-            (what, counted, computed)
-            for what, source, counted, computed in (
-                ("threshold", self.threshold_source, self.threshold, self.computed_threshold),
-                ("spread", self.spread_source, self.spread, self.computed_spread),
-            )
-            if source == DECREE
-            and counted is not None
-            and computed is not None
-            and counted != computed
-        ]
 
 
 def count_of(value: Any) -> int | None:
