@@ -803,19 +803,7 @@ def refile_create(
     Returns:
         The id of the mutation carrying the create.
     """
-    newest = conn.execute(
-        select(
-            outbox_t.c.seq,
-            outbox_t.c.mutation_id,
-            outbox_t.c.state,
-            outbox_t.c.sent_at,
-            outbox_t.c.batch_id,
-            outbox_t.c.via_bundle,
-        )
-        .where(outbox_t.c.record_id == record_id, outbox_t.c.entity == entity)
-        .order_by(outbox_t.c.seq.desc())
-        .limit(1)
-    ).first()
+    newest = conn.execute(_NEWEST_OF_RECORD, {"record_id": record_id, "entity": entity}).first()
     if newest is not None and _open_to_coalescing(
         newest.state, newest.sent_at, newest.batch_id, newest.via_bundle
     ):
