@@ -60,11 +60,13 @@ def subregions_of(
 
 
 def requirement(
-    rules: RuleSet,
+    rules: RuleSet | None,
     election: Any,
     regions: RegionTable | None = None,
 ) -> Requirement:
-    """The requirement of ``election`` (a mapping of its fields) under ``rules``.
+    """The requirement of ``election`` (a mapping of its fields) under ``rules``
+    (None: a rule set this program does not know: nothing is computed, and only the
+    decree's figures are known).
 
     Raises:
         ValueError: the election's kind is not one the rule set knows.
@@ -73,8 +75,12 @@ def requirement(
     subregions = subregions_of(
         election.get("subregion_count"), election.get("region_code"), regions
     )
-    threshold = rules.support_threshold(str(election.get("kind") or ""), dpt) if dpt else None
-    spread = rules.spread_required(subregions) if subregions else None
+    threshold = (
+        rules.support_threshold(str(election.get("kind") or ""), dpt)
+        if rules is not None and dpt
+        else None
+    )
+    spread = rules.spread_required(subregions) if rules is not None and subregions else None
     official = count_of(election.get("official_threshold"))
     official_spread = count_of(election.get("official_spread"))
     return Requirement(

@@ -99,13 +99,19 @@ def _add(into: dict[str, int], cell: dict[str, int]) -> None:
 
 def requirement(election: dict[str, Any]) -> Requirement:
     """The published threshold and spread of ``election``: the desktop recap's own
-    decision (:func:`silon_desktop.domain.requirement.requirement`); nothing known
-    under a rule set or kind this server does not know."""
+    decision (:func:`silon_desktop.domain.requirement.requirement`); under a rule set
+    or an election kind this server does not know, nothing is computed and the KPU
+    decree's figures, where entered, are still published."""
     try:
-        rule_set = rules.rule_set_for(str(election.get("rule_set") or "") or None)
+        rule_set: rules.RuleSet | None = rules.rule_set_for(
+            str(election.get("rule_set") or "") or None
+        )
+    except ValueError:  # a rule set of a newer program
+        rule_set = None
+    try:
         return domain_requirement(rule_set, election)
-    except (ValueError, KeyError, TypeError):
-        return Requirement(None, None, None, None, None, None, None)
+    except (ValueError, KeyError, TypeError):  # a kind the rule set does not know
+        return domain_requirement(None, election)
 
 
 def by_kabkota(election: dict[str, Any]) -> bool:

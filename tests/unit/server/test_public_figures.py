@@ -372,3 +372,16 @@ def test_an_election_without_a_region_code_is_of_its_scope_as_on_the_desktop(
     with write_tx(state.engine) as conn:
         figures.rebuild(conn, 0.0)
     assert copy()["region_code"] == SCOPE
+
+
+def test_the_decree_figures_are_published_under_a_rule_set_this_server_does_not_know() -> None:
+    """An election of a newer program's rule set (or of a kind this one does not know):
+    nothing is computed, and the KPU decree's figures are still what the page says."""
+    newer = {"kind": "bupati", "rule_set": "pilkada-2029", "region_code": "32.14", "dpt": 900}
+    need = views.requirement({**newer, "official_threshold": 70, "official_spread": 9})
+    assert (need.threshold, need.threshold_source, need.computed_threshold) == (70, "decree", None)
+    assert (need.spread, need.spread_source, need.computed_spread) == (9, "decree", None)
+    assert views.requirement(newer).threshold is None
+    odd = views.requirement({**newer, "rule_set": "pilkada-2024", "kind": "presiden",
+                             "official_threshold": 70})  # fmt: skip
+    assert (odd.threshold, odd.threshold_source) == (70, "decree")
