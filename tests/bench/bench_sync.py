@@ -30,7 +30,8 @@ outbox, building and compressing the bodies, recording the answers).
 ``--push-only`` stops after the push (no pull figures). ``--profile DIR`` samples
 the server process with py-spy during the push (when py-spy is installed:
 ``DIR/server-push.txt``, collapsed stacks, and ``DIR/server-push.svg``) and profiles
-the client's push with cProfile (``DIR/client-push.pstats``).
+the client's push with cProfile (``DIR/client-push.pstats``), and each first pull
+(``DIR/client-pull.pstats``, ``client-ready.pstats``, ``client-feed.pstats``).
 """
 
 from __future__ import annotations
@@ -263,9 +264,13 @@ def main() -> int:
             return 0
 
         def first_pull(name: str, *, snapshots: bool = True) -> float:
-            """Seconds of a fresh client's first pull (every record arrives)."""
+            """Seconds of a fresh client's first pull (every record arrives); with
+            ``--profile``, profiled with cProfile into ``DIR/client-<name>.pstats``."""
             db_, settings_, transport_ = clients[name]
+            profile = cProfile.Profile() if args.profile else None
             started = time.perf_counter()
+            if profile is not None:
+                profile.enable()
             report_ = SyncEngine(
                 db_,
                 settings_,
@@ -273,8 +278,12 @@ def main() -> int:
                 pages=AdaptiveBatch(start=5000, minimum=500, maximum=5000),
                 snapshots=snapshots,
             ).run(stages=("pull",))
+            seconds = time.perf_counter() - started
+            if profile is not None:
+                profile.disable()
+                profile.dump_stats(str(args.profile / f"client-{name}.pstats"))
             assert report_.pulled == args.records + 2, report_
-            return time.perf_counter() - started
+            return seconds
 
         pull_s = first_pull("pull")
         pull_bytes = clients["pull"][2].stats.bytes_received
