@@ -44,7 +44,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "hapus perubahan yang sudah diterima server dan data pribadi pendukung yang dihapus "
         "(--dry-run: hanya tampilkan)",
     ),
-    "logout": ("logout_cmd", "log out: forget the token; the data then needs the password"),
+    "logout": (
+        "logout_cmd",
+        "keluar: token dilupakan; data di komputer ini lalu hanya terbuka dengan kata sandi",
+    ),
 }
 
 

@@ -19,7 +19,7 @@ def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         metavar="PATH",
         default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
-        help="the data folder holding the local database (same as the global option)",
+        help="folder data yang menyimpan basis data lokal (sama dengan pilihan global)",
     )
 
 

@@ -51,13 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="a corrected list replacing the earlier import of its round: shows what will "
-        "change (new, changed, withdrawn) and asks; rows no longer in the file are withdrawn",
+        help="daftar perbaikan yang menggantikan impor sebelumnya pada tahap yang sama: "
+        "menampilkan apa yang akan berubah (baru, berubah, ditarik) lalu bertanya; baris "
+        "yang tidak ada lagi di berkas ditarik",
     )
     parser.add_argument(
         "--yes",
         action="store_true",
-        help="with --replace: do not ask, replace after printing the preview",
+        help="bersama --replace: tanpa bertanya, ganti sesudah pratinjau dicetak",
     )
     parser.add_argument(
         "--round",

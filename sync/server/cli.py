@@ -258,7 +258,7 @@ def _training_parser(sub: Any) -> None:
 
     p = sub.add_parser(
         "training",
-        help="server latihan Bimtek (jalankan atau reset) / run or reset a training server",
+        help="server latihan Bimtek (jalankan atau reset)",
         description=(
             "Server latihan untuk ruang Bimtek: data latihan per meja (dua peserta), kunci "
             "jawaban, halaman pelatih dan lembar akun. Mencetak alamat untuk peserta. "

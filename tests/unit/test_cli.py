@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,37 @@ def test_command_line_help_is_indonesian() -> None:
         [sys.executable, "-m", "silon_desktop", "sync", "--bogus"], capture_output=True, text=True
     )
     assert wrong.returncode == 2 and "argumen tidak dikenal: --bogus" in wrong.stderr
+
+
+#: English function words: one in a help text means the text was left in English
+#: (Indonesian help never needs them; ``atau``, ``dan``, ``yang`` take their place).
+_ENGLISH = re.compile(r"\b(the|and|of|with|when|from|only|this|that|before|after|into|its)\b")
+
+
+def _help_texts(parser: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` of a parser's description and every argument's and
+    subcommand's help, its subcommands' included."""
+    yield path, parser.description or ""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                yield f"{path} {choice.dest}", choice.help or ""
+            for name, sub in action.choices.items():
+                yield from _help_texts(sub, f"{path} {name}")
+        elif action.help and action.help != argparse.SUPPRESS:
+            yield f"{path} {'/'.join(action.option_strings) or action.dest}", action.help
+
+
+def test_every_option_of_both_command_lines_is_explained_in_indonesian() -> None:
+    """Not only the top level: every subcommand's options (``--data-dir`` after a
+    subcommand, ``import --replace``, ``logout`` were once explained in English)."""
+    from silon_desktop.cli import build_parser
+    from sync.server.cli import build_parser as server_parser
+
+    texts = [
+        *_help_texts(build_parser(), "silon-desktop"),
+        *_help_texts(server_parser(), "silon-server"),
+    ]
+    assert len(texts) > 60  # both trees walked, subcommands included
+    english = [(where, text) for where, text in texts if _ENGLISH.search(text)]
+    assert english == []
