@@ -3374,6 +3374,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>This bundle holds the changes of user {user}, not of the user logged in; bundle refused.</translation>
     </message>
     <message>
+        <source>Bundel {name} berisi data wilayah {scope}, bukan wilayah akun ini ({own}); bundel ditolak dan tidak ada yang diubah. Minta bundel untuk wilayah {own} dari server (silon-server bundle export --scope {own}).</source>
+        <translation>The bundle {name} holds the data of region {scope}, not this account&apos;s region ({own}); bundle refused, nothing changed. Ask the server for a bundle of region {own} (silon-server bundle export --scope {own}).</translation>
+    </message>
+    <message>
         <source>Berkas ini bukan snapshot Silon.</source>
         <translation>This file is not a Silon snapshot.</translation>
     </message>
