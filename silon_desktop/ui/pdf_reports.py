@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF, QUrl
@@ -30,7 +31,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.services import chart_figures
 from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
-from sync.privacy import open_private
+from sync.privacy import in_progress_name, open_private
 
 #: The charts in the recap (drawn by ui.charts from the same recap) and their width in
 #: the document's pixels (150 dpi: about 17 cm, the A4 text width).
@@ -352,7 +353,10 @@ def _print(
     The PDF is drawn into memory and then written with Python's ``open``: Qt's
     writer given an unwritable path (a folder that is gone, a file held open
     by a PDF viewer on Windows) only logs a warning and draws nothing, so the
-    operator would be told of a file that does not exist.
+    operator would be told of a file that does not exist. It is written beside
+    ``target`` under a passing name and put in place whole: a disk that fills up
+    halfway leaves an earlier file of that name as it was (a berita acara printed
+    again under the day's name), never a cut PDF.
 
     Raises:
         OSError: the file cannot be written there.
@@ -382,6 +386,14 @@ def _print(
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
     buffer.close()
-    with open_private(Path(path)) as handle:
-        handle.write(data)
+    partial = in_progress_name(path)
+    try:
+        with open_private(partial) as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path

@@ -150,6 +150,50 @@ def test_an_unwritable_target_raises_instead_of_pretending(
         writer(recap, tmp_path)  # a folder
 
 
+@pytest.mark.parametrize("writer", [write_recap_pdf, write_berita_acara_pdf])
+def test_a_full_disk_keeps_the_earlier_pdf_and_leaves_no_half_file(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path, writer: Any, monkeypatch: Any
+) -> None:
+    """A berita acara printed again under the same name (the save dialog's default is
+    the pair and the day; *Replace* confirmed) on a disk that fills up halfway: the
+    earlier, complete PDF was truncated first and a cut PDF was left in its place,
+    while the operator was told nothing was saved. Now the earlier file stays as it
+    was and nothing of the failed one is left in the folder."""
+    import errno
+
+    from silon_desktop.ui import pdf_reports
+
+    target = writer(recap, tmp_path / "berita-acara-paslon-2-2024-08-17.pdf")
+    earlier = target.read_bytes()
+    real_open = pdf_reports.open_private
+
+    class FillsUp:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> FillsUp:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(
+        pdf_reports, "open_private", lambda path, *a, **k: FillsUp(real_open(path, *a, **k))
+    )
+    with pytest.raises(OSError):
+        writer(recap, target)
+    assert target.read_bytes() == earlier
+    assert [p.name for p in tmp_path.glob("berita-acara*")] == [target.name]
+
+
 def test_berita_acara_does_not_fail_a_pair_on_an_unknown_spread(
     qtbot: QtBot, recap: PairRecap, tmp_path: Path
 ) -> None:
