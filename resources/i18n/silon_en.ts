@@ -327,6 +327,14 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>Tanda terima tidak tersimpan</source>
+        <translation>Receipt not saved</translation>
+    </message>
+    <message>
+        <source>Tanda terima tidak dapat disimpan di %1: %2</source>
+        <translation>The receipt could not be saved in %1: %2</translation>
+    </message>
+    <message>
         <source>%1 dan %2 kolom lain</source>
         <translation>%1 and %2 more fields</translation>
     </message>

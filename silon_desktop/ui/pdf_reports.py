@@ -340,6 +340,16 @@ def write_problem_list_pdf(
     return _print(body, target, problems.title.capitalize(), landscape=True)
 
 
+def write_html_pdf(body: str, target: str | Path, title: str) -> Path:
+    """A page of HTML (already escaped) as a PDF at ``target``, written whole or not
+    at all (:func:`_print`): the receipt of a record's filing.
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
+    return _print(body, target, title)
+
+
 def _print(
     body: str,
     target: str | Path,

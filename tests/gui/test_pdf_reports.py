@@ -244,3 +244,38 @@ def test_both_pdfs_say_how_the_counted_data_stood_with_the_server(
     never = dataclasses.replace(recap, standing=SyncStanding(0, 0, None))
     _, text = text_of(write_recap_pdf(never, tmp_path / "never.pdf"))
     assert "belum pernah disinkronkan dengan server" in text
+
+
+def test_a_receipt_that_cannot_be_written_is_not_reported_as_printed(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """*Cetak tanda terima (PDF)* drew the operator's proof of filing straight into a
+    ``QPdfWriter`` on the chosen path: on a folder that is gone (a stick pulled out) or
+    not writable, Qt only logged ``QPainter::begin(): Returned false``, no file was
+    made, and the dialog said nothing: the operator left believing the proof saved.
+    Now the file is written whole or not at all and the failure is said, naming it."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    class Receipt:  # the dialog's own parts the printing uses
+        def tr(self, text: str) -> str:
+            return text
+
+        def receipt_html(self) -> str:
+            return "<h2>Tanda terima penyerahan data</h2><p>versi 3</p>"
+
+    written = HistoryDialog.print_receipt(Receipt(), tmp_path / "tanda-terima.pdf")  # type: ignore[arg-type]
+    assert written.read_bytes().startswith(b"%PDF")
+    gone = tmp_path / "flashdisk" / "tanda-terima.pdf"
+    with pytest.raises(OSError):
+        HistoryDialog.print_receipt(Receipt(), gone)  # type: ignore[arg-type]
+    assert not gone.parent.exists()
+    said: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(gone), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    stand_in = Receipt()
+    stand_in.print_receipt = lambda path: HistoryDialog.print_receipt(stand_in, path)  # type: ignore[attr-defined]
+    stand_in.record_id = "abcdef0123456789"  # type: ignore[attr-defined]
+    HistoryDialog._ask_and_print(stand_in)  # type: ignore[arg-type]
+    assert len(said) == 1 and "tanda-terima.pdf" in said[0] and "tidak dapat disimpan" in said[0]
