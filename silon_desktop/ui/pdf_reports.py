@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QSizeF, QUrl
@@ -31,7 +30,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.services import chart_figures
 from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
-from sync.privacy import in_progress_name, open_private
+from sync.privacy import open_private, written_whole
 
 #: The charts in the recap (drawn by ui.charts from the same recap) and their width in
 #: the document's pixels (150 dpi: about 17 cm, the A4 text width).
@@ -396,14 +395,6 @@ def _print(
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
     buffer.close()
-    partial = in_progress_name(path)
-    try:
-        with open_private(partial) as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with written_whole(path) as partial, open_private(partial) as handle:
+        handle.write(data)
     return path
