@@ -115,6 +115,28 @@ def copy_private(source: Path, target: Path) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def written_whole(target: Path) -> Iterator[Path]:
+    """A passing name beside ``target`` to write the file into (owner-only, created
+    first, so a folder that cannot be written fails before the work), put in place
+    with ``os.replace`` once the block ends, removed when it raises.
+
+    An earlier file of that name stays as it was until the new one is complete: a
+    report made again under the day's name on a disk that fills up halfway loses
+    nothing, and never leaves a cut file behind.
+    """
+    partial = in_progress_name(target)
+    try:
+        open_private(partial).close()
+        yield partial
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 def in_progress_name(final: Path, suffix: str = "partial") -> Path:
     """The name a writer gives ``final`` while writing it: ``<final>.<pid>.<suffix>``.
 

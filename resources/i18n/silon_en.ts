@@ -327,6 +327,14 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>Tanda terima tidak tersimpan</source>
+        <translation>Receipt not saved</translation>
+    </message>
+    <message>
+        <source>Tanda terima tidak dapat disimpan di %1: %2</source>
+        <translation>The receipt could not be saved in %1: %2</translation>
+    </message>
+    <message>
         <source>%1 dan %2 kolom lain</source>
         <translation>%1 and %2 more fields</translation>
     </message>
@@ -3372,6 +3380,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; bundel ditolak.</source>
         <translation>This bundle holds the changes of user {user}, not of the user logged in; bundle refused.</translation>
+    </message>
+    <message>
+        <source>Bundel {name} berisi data wilayah {scope}, bukan wilayah akun ini ({own}); bundel ditolak dan tidak ada yang diubah. Minta bundel untuk wilayah {own} dari server (silon-server bundle export --scope {own}).</source>
+        <translation>The bundle {name} holds the data of region {scope}, not this account&apos;s region ({own}); bundle refused, nothing changed. Ask the server for a bundle of region {own} (silon-server bundle export --scope {own}).</translation>
     </message>
     <message>
         <source>Berkas ini bukan snapshot Silon.</source>

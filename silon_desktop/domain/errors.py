@@ -92,6 +92,7 @@ class ErrorCode(StrEnum):
     BUNDLE_NO_BOX_KEY = "bundle_no_box_key"
     BUNDLE_OTHER_DEVICE = "bundle_other_device"
     BUNDLE_OTHER_USER = "bundle_other_user"
+    BUNDLE_OTHER_REGION = "bundle_other_region"
     # Snapshots (sync.snapshot, sync.client.snapshots).
     SNAPSHOT_NOT_SNAPSHOT = "snapshot_not_snapshot"
     SNAPSHOT_UNSIGNED = "snapshot_unsigned"

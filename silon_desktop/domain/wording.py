@@ -185,6 +185,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; "
         "bundel ditolak."
     ),
+    ErrorCode.BUNDLE_OTHER_REGION: (
+        "Bundel {name} berisi data wilayah {scope}, bukan wilayah akun ini ({own}); "
+        "bundel ditolak dan tidak ada yang diubah. Minta bundel untuk wilayah {own} "
+        "dari server (silon-server bundle export --scope {own})."
+    ),
     ErrorCode.SNAPSHOT_NOT_SNAPSHOT: "Berkas ini bukan snapshot Silon.",
     ErrorCode.SNAPSHOT_UNSIGNED: "Snapshot tidak bertanda tangan; ditolak.",
     ErrorCode.SNAPSHOT_UNTRUSTED_KEY: (

@@ -21,7 +21,7 @@ from silon_desktop.domain.codes import Status
 from silon_desktop.domain.labels import STATUS_LABELS_ID
 from silon_desktop.domain.problem_list import ProblemLine, ProblemList
 from silon_desktop.reports.sanitize import safe_cell
-from sync.privacy import open_private, scratch_folder
+from sync.privacy import scratch_folder, written_whole
 
 VERIFICATION_HEADER = (
     "No",
@@ -105,14 +105,10 @@ def write_problems_xlsx(problems: ProblemList, target: str | Path, *, tmp_root: 
         OSError: the file cannot be written there (no half-written file is left).
     """
     path = Path(target)
-    with open_private(path):  # fail before the work when the folder is not writable
-        pass
-    try:
-        with scratch_folder(tmp_root) as scratch:
-            _write_problems(problems, path, scratch)
-    except BaseException:
-        path.unlink(missing_ok=True)  # never half a list
-        raise
+    # Fails before the work when the folder is not writable; never half a list, and
+    # an earlier file of that name kept until the new one is whole.
+    with written_whole(path) as partial, scratch_folder(tmp_root) as scratch:
+        _write_problems(problems, partial, scratch)
     return path
 
 

@@ -24,7 +24,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
-from sync.privacy import open_private, scratch_folder
+from sync.privacy import scratch_folder, written_whole
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 _PAGE = 5000
@@ -94,15 +94,11 @@ def export_b11(
     """
     recap = pair_recap(engine, pair_id)
     # Fail before the work (and before xlsxwriter's temporary files, which a
-    # failing close leaves open) when the file cannot be written there.
-    with open_private(Path(target)):
-        pass
-    try:
+    # failing close leaves open) when the file cannot be written there; never half
+    # a list, and an earlier file of that name kept until the new one is whole.
+    with written_whole(Path(target)) as partial:
         with scratch_folder(tmp_root or _tmp_beside(engine, Path(target))) as scratch:
-            return _write_b11(engine, pair_id, target, progress, recap, scratch)
-    except BaseException:
-        Path(target).unlink(missing_ok=True)  # never half a list
-        raise
+            return _write_b11(engine, pair_id, partial, progress, recap, scratch)
 
 
 def _tmp_beside(engine: Engine, target: Path) -> Path:
@@ -182,10 +178,17 @@ def _write_supporter(sheet: Any, r: int, number: int, row: Any, names: _RegionNa
 
 
 def export_b2(recap: PairRecap, target: str | Path) -> Path:
-    """Write the recap of counts and spread by kecamatan (or kab/kota) and desa (B.2-KWK)."""
+    """Write the recap of counts and spread by kecamatan (or kab/kota) and desa (B.2-KWK),
+    whole or not at all (an earlier file of that name kept until then)."""
+    path = Path(target)
+    with written_whole(path) as partial:
+        _write_b2(recap, partial)
+    return path
+
+
+def _write_b2(recap: PairRecap, path: Path) -> None:
     import xlsxwriter
 
-    path = Path(target)
     book = xlsxwriter.Workbook(str(path))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
@@ -260,7 +263,6 @@ def export_b2(recap: PairRecap, target: str | Path) -> Path:
     for col, width in enumerate((5, 22, 16, 28, 10, 10, 10, 12, 10)):
         desa.set_column(col, col, width)
     book.close()
-    return path
 
 
 #: Excel number format showing 55.045 whatever the language of the reader's Excel

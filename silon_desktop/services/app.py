@@ -688,11 +688,12 @@ class Services:
         """Open and check a bundle file and say what it holds, importing nothing (a job).
 
         Raises:
-            BundleError: the file is refused (damaged, tampered, unknown signer).
+            BundleError: the file is refused (damaged, tampered, unknown signer, a feed
+                bundle of another region than the account's).
         """
         from sync.client.bundles import read_contents
 
-        return read_contents(self.db, path)
+        return read_contents(self.db, path, user=self.user)
 
     def import_bundle(self, path: Path) -> BundleResult:
         """Import a bundle: a feed bundle from the server (its records applied, the
@@ -704,7 +705,7 @@ class Services:
         """
         from sync.client.bundles import import_bundle
 
-        return import_bundle(self.db, path)
+        return import_bundle(self.db, path, user=self.user)
 
     @property
     def practice(self) -> bool:

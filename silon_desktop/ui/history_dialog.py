@@ -7,14 +7,13 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -364,20 +363,30 @@ class HistoryDialog(QDialog):
         )
 
     def print_receipt(self, path: Path) -> Path:
-        """Write the receipt as a PDF file."""
-        writer = QPdfWriter(str(path))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-        writer.setTitle(self.tr("Tanda terima"))
-        document = QTextDocument()
-        document.setHtml(self.receipt_html())
-        document.print_(writer)
-        return path
+        """Write the receipt as a PDF file, whole or not at all.
+
+        Raises:
+            OSError: the file cannot be written there (a ``QPdfWriter`` on the path
+                itself only logged that, made no file and raised nothing).
+        """
+        from silon_desktop.ui.pdf_reports import write_html_pdf
+
+        return write_html_pdf(self.receipt_html(), path, self.tr("Tanda terima"))
 
     def _ask_and_print(self) -> None:
         default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
         )
-        if chosen:
+        if not chosen:
+            return
+        try:
             self.print_receipt(Path(chosen))
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                self.tr("Tanda terima tidak tersimpan"),
+                self.tr("Tanda terima tidak dapat disimpan di %1: %2")
+                .replace("%1", chosen)
+                .replace("%2", error.strerror or str(error)),
+            )

@@ -30,7 +30,7 @@ from silon_desktop.reports.recap import PRACTICE_MARK, AreaCount, PairRecap
 from silon_desktop.services import chart_figures
 from silon_desktop.ui.charts import chart_images
 from silon_desktop.ui.labels import reason_label
-from sync.privacy import open_private
+from sync.privacy import open_private, written_whole
 
 #: The charts in the recap (drawn by ui.charts from the same recap) and their width in
 #: the document's pixels (150 dpi: about 17 cm, the A4 text width).
@@ -339,6 +339,16 @@ def write_problem_list_pdf(
     return _print(body, target, problems.title.capitalize(), landscape=True)
 
 
+def write_html_pdf(body: str, target: str | Path, title: str) -> Path:
+    """A page of HTML (already escaped) as a PDF at ``target``, written whole or not
+    at all (:func:`_print`): the receipt of a record's filing.
+
+    Raises:
+        OSError: the file cannot be written there.
+    """
+    return _print(body, target, title)
+
+
 def _print(
     body: str,
     target: str | Path,
@@ -352,7 +362,10 @@ def _print(
     The PDF is drawn into memory and then written with Python's ``open``: Qt's
     writer given an unwritable path (a folder that is gone, a file held open
     by a PDF viewer on Windows) only logs a warning and draws nothing, so the
-    operator would be told of a file that does not exist.
+    operator would be told of a file that does not exist. It is written beside
+    ``target`` under a passing name and put in place whole: a disk that fills up
+    halfway leaves an earlier file of that name as it was (a berita acara printed
+    again under the day's name), never a cut PDF.
 
     Raises:
         OSError: the file cannot be written there.
@@ -382,6 +395,6 @@ def _print(
     del writer  # the PDF is complete once the writer is gone
     data = bytes(buffer.data().data())
     buffer.close()
-    with open_private(Path(path)) as handle:
+    with written_whole(path) as partial, open_private(partial) as handle:
         handle.write(data)
     return path

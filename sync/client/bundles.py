@@ -17,7 +17,12 @@
     someone else's changes as the local operator (issue #14). Such a bundle goes
     to the server itself (``silon-server bundle import``), which checks the
     device key that signed it;
-  * a feed bundle (signed by the server key saved here): the server's answers
+  * a feed bundle (signed by the server key saved here) of the region of the
+    account logged in here (another kab/kota's bundle is refused before anything
+    is read into the database: its feed cursor, a position in the server's one
+    sequence, would move this machine's cursor past its own region's changes, which
+    the next sync would then never bring, and its records are another office's
+    citizens); the server's answers
     it carries to this device's waiting mutations are recorded as a push answer
     would be (acknowledged, conflict kept, rejection reverted), then its records
     are applied through the same apply path as a feed page, with the cursor, all
@@ -124,13 +129,14 @@ class BundleContents:
         return sum(self.by_entity.values())
 
 
-def read_contents(db: Database, path: Path) -> BundleContents:
+def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents:
     """Open and check a bundle file (as :func:`import_bundle` would) without importing it.
 
     Raises:
-        BundleError: the file is refused (damaged, tampered, unknown signer).
+        BundleError: the file is refused (damaged, tampered, unknown signer, a feed
+            bundle of another region than ``user``'s).
     """
-    body = _open_checked(db, path)
+    body = _open_checked(db, path, user)
     if body["format"] == OUTBOX_FORMAT:
         try:
             mutations = [Mutation.from_wire(m) for m in body["mutations"]]
@@ -245,28 +251,34 @@ def import_bundle(
     *,
     derive: DeriveFn | None = None,
     trusted: TrustedSigners | None = None,
+    user: str = "",
 ) -> BundleResult:
     """Check and import a bundle file (outbox or feed).
 
     Args:
         trusted: whose outbox bundles may be queued here (:func:`trusted_signers`);
             None refuses every outbox bundle.
+        user: the operator logged in here: a feed bundle of another region than
+            the one of this account's last online login is refused (none checked
+            when the account is not known here).
 
     Raises:
         BundleError: the file is refused; the database is unchanged.
     """
-    body = _open_checked(db, path)
+    body = _open_checked(db, path, user or (trusted.user if trusted else ""))
     if body["format"] == OUTBOX_FORMAT:
         _check_signer(body, trusted)
         return _import_outbox(db, body, path.name)
     return _import_feed(db, body, derive)
 
 
-def _open_checked(db: Database, path: Path) -> dict[str, Any]:
-    """A bundle file's object, checked completely (feed bundles against the server key).
+def _open_checked(db: Database, path: Path, user: str = "") -> dict[str, Any]:
+    """A bundle file's object, checked completely (feed bundles against the server key
+    and against the region of ``user``'s account).
 
     Raises:
-        BundleError: unreadable, too large, damaged, tampered or signed by an unknown key.
+        BundleError: unreadable, too large, damaged, tampered, signed by an unknown key,
+            or a feed bundle of another region.
     """
     data = _read_bundle_file(path)
     if sealed.is_sealed(data):
@@ -279,7 +291,41 @@ def _open_checked(db: Database, path: Path) -> dict[str, Any]:
         server_key = get_state(session.connection(), SERVER_KEY)
     if not server_key:
         raise BundleError(ErrorCode.BUNDLE_NO_SERVER_KEY, "no server key")
-    return decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+    checked = decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+    _check_region(db, checked, path.name, user)
+    return checked
+
+
+def account_region(db: Database, username: str) -> str | None:
+    """The region of the local account ``username`` at its last online login, or None
+    when it never logged in online here (or the server gave it none)."""
+    from silon_desktop.storage.models import LocalAccount
+
+    with db.session(readonly=True) as session:
+        region = session.execute(
+            select(LocalAccount.scope).where(LocalAccount.username == username)
+        ).scalar_one_or_none()
+    return str(region) if region else None
+
+
+def _check_region(db: Database, body: dict[str, Any], name: str, user: str) -> None:
+    """Refuse a feed bundle written for another region than this account's.
+
+    The server writes a feed bundle for one scope (``--scope``); its cursor is a
+    position in the server's one sequence of all regions. Taken here, another
+    kab/kota's bundle would put another office's citizens in this database and move
+    this machine's cursor past changes of its own region it never received.
+    """
+    own = account_region(db, user) if user else None
+    scope = str(body.get("scope") or "")
+    if own is not None and scope != own:
+        raise BundleError(
+            ErrorCode.BUNDLE_OTHER_REGION,
+            f"feed bundle of {scope!r}, account region {own!r}",
+            name=name,
+            scope=scope or "-",
+            own=own,
+        )
 
 
 def _unseal_for_this_device(db: Database, data: bytes, path: Path) -> bytes:

@@ -150,6 +150,50 @@ def test_an_unwritable_target_raises_instead_of_pretending(
         writer(recap, tmp_path)  # a folder
 
 
+@pytest.mark.parametrize("writer", [write_recap_pdf, write_berita_acara_pdf])
+def test_a_full_disk_keeps_the_earlier_pdf_and_leaves_no_half_file(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path, writer: Any, monkeypatch: Any
+) -> None:
+    """A berita acara printed again under the same name (the save dialog's default is
+    the pair and the day; *Replace* confirmed) on a disk that fills up halfway: the
+    earlier, complete PDF was truncated first and a cut PDF was left in its place,
+    while the operator was told nothing was saved. Now the earlier file stays as it
+    was and nothing of the failed one is left in the folder."""
+    import errno
+
+    from silon_desktop.ui import pdf_reports
+
+    target = writer(recap, tmp_path / "berita-acara-paslon-2-2024-08-17.pdf")
+    earlier = target.read_bytes()
+    real_open = pdf_reports.open_private
+
+    class FillsUp:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> FillsUp:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(
+        pdf_reports, "open_private", lambda path, *a, **k: FillsUp(real_open(path, *a, **k))
+    )
+    with pytest.raises(OSError):
+        writer(recap, target)
+    assert target.read_bytes() == earlier
+    assert [p.name for p in tmp_path.glob("berita-acara*")] == [target.name]
+
+
 def test_berita_acara_does_not_fail_a_pair_on_an_unknown_spread(
     qtbot: QtBot, recap: PairRecap, tmp_path: Path
 ) -> None:
@@ -200,3 +244,38 @@ def test_both_pdfs_say_how_the_counted_data_stood_with_the_server(
     never = dataclasses.replace(recap, standing=SyncStanding(0, 0, None))
     _, text = text_of(write_recap_pdf(never, tmp_path / "never.pdf"))
     assert "belum pernah disinkronkan dengan server" in text
+
+
+def test_a_receipt_that_cannot_be_written_is_not_reported_as_printed(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """*Cetak tanda terima (PDF)* drew the operator's proof of filing straight into a
+    ``QPdfWriter`` on the chosen path: on a folder that is gone (a stick pulled out) or
+    not writable, Qt only logged ``QPainter::begin(): Returned false``, no file was
+    made, and the dialog said nothing: the operator left believing the proof saved.
+    Now the file is written whole or not at all and the failure is said, naming it."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    class Receipt:  # the dialog's own parts the printing uses
+        def tr(self, text: str) -> str:
+            return text
+
+        def receipt_html(self) -> str:
+            return "<h2>Tanda terima penyerahan data</h2><p>versi 3</p>"
+
+    written = HistoryDialog.print_receipt(Receipt(), tmp_path / "tanda-terima.pdf")  # type: ignore[arg-type]
+    assert written.read_bytes().startswith(b"%PDF")
+    gone = tmp_path / "flashdisk" / "tanda-terima.pdf"
+    with pytest.raises(OSError):
+        HistoryDialog.print_receipt(Receipt(), gone)  # type: ignore[arg-type]
+    assert not gone.parent.exists()
+    said: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(gone), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    stand_in = Receipt()
+    stand_in.print_receipt = lambda path: HistoryDialog.print_receipt(stand_in, path)  # type: ignore[attr-defined]
+    stand_in.record_id = "abcdef0123456789"  # type: ignore[attr-defined]
+    HistoryDialog._ask_and_print(stand_in)  # type: ignore[arg-type]
+    assert len(said) == 1 and "tanda-terima.pdf" in said[0] and "tidak dapat disimpan" in said[0]

@@ -288,3 +288,43 @@ def test_a_stages_berita_acara_counts_an_external_duplicate_as_the_recap_does(
     )
     verfak = pair_recap(db.engine, "p1", "verfak_1").totals
     assert (verfak.ms, verfak.bms) == (0, 1)  # the one row met in the field, made BMS
+
+
+@pytest.mark.parametrize("kind", ["b11", "b2"])
+def test_a_full_disk_keeps_the_earlier_export_of_that_name(
+    db: Database, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The B.1.1-KWK or B.2-KWK made again under the same name (the save dialog's
+    default: the pair and the day) on a disk that fills up while the file is written:
+    the B.1.1 export truncated the earlier file before it started and removed it on
+    failure; the B.2 left a cut file in its place. Both told the operator nothing was
+    saved. Now the earlier file stays as it was and nothing of the failed one is left."""
+    import errno
+
+    import xlsxwriter
+
+    imported(db, tmp_path)
+    target = tmp_path / f"{kind}-paslon-1-2024-08-17.xlsx"
+
+    def export() -> None:
+        if kind == "b11":
+            export_b11(db.engine, "p1", target)
+        else:
+            export_b2(pair_recap(db.engine, "p1"), target)
+
+    export()
+    earlier = target.read_bytes()
+
+    real_close = xlsxwriter.Workbook.close
+
+    def fills_up(book: xlsxwriter.Workbook) -> None:
+        real_close(book)
+        with open(book.filename, "rb+") as handle:
+            handle.truncate(100)  # the zip cut where the disk filled up
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", fills_up)
+    with pytest.raises(OSError):
+        export()
+    assert target.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.glob(f"{kind}-*")) == [target.name]

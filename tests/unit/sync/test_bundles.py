@@ -18,7 +18,13 @@ from silon_desktop.storage.db import Database
 from sync import sealed, signing
 from sync.bundle import BundleError, decode_bundle, encode_feed_bundle, encode_outbox_bundle
 from sync.client import status
-from sync.client.bundles import TrustedSigners, export_outbox, import_bundle, trusted_signers
+from sync.client.bundles import (
+    TrustedSigners,
+    export_outbox,
+    import_bundle,
+    read_contents,
+    trusted_signers,
+)
 from sync.protocol import Mutation, utc_now_iso
 from tests.unit.sync.harness import Client, InProcessServer, seed_pair, supporter_values
 
@@ -520,3 +526,70 @@ def test_a_usb_round_trip_that_leaves_nothing_waiting_is_the_last_complete_sync(
     written = dt.datetime.fromisoformat(str(made)).astimezone(dt.UTC)
     assert standing.last_sync is not None
     assert abs(standing.last_sync - written) < dt.timedelta(seconds=5)
+
+
+def test_a_feed_bundle_of_another_region_is_refused_and_the_next_sync_misses_nothing(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """A feed bundle the server wrote for another kab/kota (``--scope 32.15``), taken
+    to this 32.14 office: its cursor (a position in the server's one sequence) moved
+    this office's cursor past the 32.14 changes a colleague had synced meanwhile, so
+    the next online sync never brought them (their supporters missing from the recap),
+    and another office's citizens landed here. Now it is refused, naming the file and
+    both regions, and nothing changes."""
+    from sync.credentials import store_offline_verifier
+    from sync.protocol import Op
+    from sync.server.bundles import export_feed_bundle
+    from sync.server.push import apply_batch
+    from sync.server.roles import Actor, Role
+    from tests.unit.sync.harness import PASSWORD
+
+    a, b = make_client("a"), make_client("b")
+    pair = seed_pair(a)
+    store_offline_verifier(
+        a.db, a.username, PASSWORD, role="kabkota", scope="32.14", server_url="inproc://server"
+    )  # as a's online login keeps it
+    with a.db.engine.begin() as conn:
+        from sync.client.state import SERVER_KEY, set_state
+
+        set_state(conn, SERVER_KEY, server.public_key)
+    assert b.sync().complete
+    colleague = [b.repo.create("supporter", supporter_values(pair, i), "32.14") for i in range(3)]
+    assert b.sync().complete
+    other = Actor("op15", Role.KABKOTA, "32.15", "dev-15")
+
+    def create(entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), entity, str(uuid.uuid4()), "32.15", Op.UPSERT, 0, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    election = create(
+        "election", {"name": "Pilbup lain", "kind": "bupati", "region_code": "32.15", "year": 2024}
+    )
+    their_pair = create("pair", {"election_id": election.record_id, "number": 1})
+    stranger = create(
+        "supporter", {"pair_id": their_pair.record_id, "nik": "3215015505900001", "name": "LAIN"}
+    )
+    done = apply_batch(
+        server.engine, server.config, other, str(uuid.uuid4()), [election, their_pair, stranger]
+    )
+    assert {r.status.value for r in done} == {"applied"}
+    stick = tmp_path / "dari-server.silon"
+    stick.write_bytes(export_feed_bundle(server.app.state.server, "32.15", 0)[0])
+    before = dump(a.db)
+    with pytest.raises(BundleError) as refused:
+        import_bundle(a.db, stick, user=a.username)
+    assert refused.value.code is ErrorCode.BUNDLE_OTHER_REGION
+    assert "dari-server.silon" in refused.value.message
+    assert "32.15" in refused.value.message and "32.14" in refused.value.message
+    with pytest.raises(BundleError):
+        read_contents(a.db, stick, user=a.username)  # refused before the Impor button
+    with pytest.raises(BundleError):  # the command's way: the operator from its signers
+        import_bundle(a.db, stick, trusted=trusted_signers(a.settings, a.folder))
+    assert dump(a.db) == before
+    assert a.sync().complete
+    supporters = {rid for (e, rid) in a.records() if e == "supporter"}
+    assert set(colleague) <= supporters and stranger.record_id not in supporters
+    own = tmp_path / "wilayah-sendiri.silon"  # this region's bundle is still taken
+    own.write_bytes(export_feed_bundle(server.app.state.server, "32.14", 0)[0])
+    assert import_bundle(a.db, own, user=a.username).kind == "feed"
