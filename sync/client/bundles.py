@@ -17,12 +17,12 @@
     someone else's changes as the local operator (issue #14). Such a bundle goes
     to the server itself (``silon-server bundle import``), which checks the
     device key that signed it;
-  * a feed bundle (signed by the server key saved here) of the region of the
-    account logged in here (another kab/kota's bundle is refused before anything
-    is read into the database: its feed cursor, a position in the server's one
-    sequence, would move this machine's cursor past its own region's changes, which
-    the next sync would then never bring, and its records are another office's
-    citizens); the server's answers
+  * a feed bundle (signed by the server key saved here) within what the account
+    logged in here reads (another kab/kota's bundle is refused before anything is
+    read into the database: its records are another office's citizens); its cursor,
+    a position in the server's one sequence, becomes this machine's only when the
+    bundle holds all the account reads (:func:`_reach`), or the next sync would
+    never bring the changes it did not hold; the server's answers
     it carries to this device's waiting mutations are recorded as a push answer
     would be (acknowledged, conflict kept, rejection reverted), then its records
     are applied through the same apply path as a feed page, with the cursor, all
@@ -136,7 +136,7 @@ def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents
         BundleError: the file is refused (damaged, tampered, unknown signer, a feed
             bundle of another region than ``user``'s).
     """
-    body = _open_checked(db, path, user)
+    body, _whole = _open_checked(db, path, user)
     if body["format"] == OUTBOX_FORMAT:
         try:
             mutations = [Mutation.from_wire(m) for m in body["mutations"]]
@@ -163,7 +163,7 @@ def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents
         created_at=str(body.get("created_at") or ""),
         device_id=str(body.get("device_id") or ""),
         user=str(body.get("user") or ""),
-        scope=str(body.get("scope") or ""),
+        scope=str(body.get("scope") or "").removesuffix(".*"),  # a province's: its code
         by_entity=by_entity,
         pairs=_pairs_of(db, items),
         answers_for_me=answers,
@@ -265,16 +265,17 @@ def import_bundle(
     Raises:
         BundleError: the file is refused; the database is unchanged.
     """
-    body = _open_checked(db, path, user or (trusted.user if trusted else ""))
+    body, whole = _open_checked(db, path, user or (trusted.user if trusted else ""))
     if body["format"] == OUTBOX_FORMAT:
         _check_signer(body, trusted)
         return _import_outbox(db, body, path.name)
-    return _import_feed(db, body, derive)
+    return _import_feed(db, body, derive, whole_scope=whole)
 
 
-def _open_checked(db: Database, path: Path, user: str = "") -> dict[str, Any]:
+def _open_checked(db: Database, path: Path, user: str = "") -> tuple[dict[str, Any], bool]:
     """A bundle file's object, checked completely (feed bundles against the server key
-    and against the region of ``user``'s account).
+    and against the region of ``user``'s account), and whether it is a feed bundle of
+    that account's whole read scope (:func:`_reach`).
 
     Raises:
         BundleError: unreadable, too large, damaged, tampered, signed by an unknown key,
@@ -285,47 +286,67 @@ def _open_checked(db: Database, path: Path, user: str = "") -> dict[str, Any]:
         data = _unseal_for_this_device(db, data, path)
     body = decode_bundle(data)
     if body["format"] == OUTBOX_FORMAT:
-        return body
+        return body, False
     assert body["format"] == FEED_FORMAT
     with db.session(readonly=True) as session:
         server_key = get_state(session.connection(), SERVER_KEY)
     if not server_key:
         raise BundleError(ErrorCode.BUNDLE_NO_SERVER_KEY, "no server key")
     checked = decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
-    _check_region(db, checked, path.name, user)
-    return checked
+    return checked, _reach(db, checked, path.name, user)
 
 
-def account_region(db: Database, username: str) -> str | None:
-    """The region of the local account ``username`` at its last online login, or None
-    when it never logged in online here (or the server gave it none)."""
-    from silon_desktop.storage.models import LocalAccount
+def _reach(db: Database, body: dict[str, Any], name: str, user: str) -> bool:
+    """Whether a feed bundle is of the whole read scope of ``user``'s account (then,
+    and only then, its cursor may become this machine's); refuse one of another region.
 
-    with db.session(readonly=True) as session:
-        region = session.execute(
-            select(LocalAccount.scope).where(LocalAccount.username == username)
-        ).scalar_one_or_none()
-    return str(region) if region else None
+    The server writes a feed bundle for one scope (``--scope``): ``32.14`` a kab/kota,
+    ``32.*`` a province with everything below it (a bundle of an older server says
+    ``32``: that scope alone). Its cursor is a position in the server's one sequence of
+    every region, so it continues this machine's feed only when the bundle holds all
+    this account reads: a kab/kota's bundle on a province's or KPU RI's computer (its
+    records are theirs to read) leaves their cursor where it was, or the next sync would
+    never bring the other kab/kota's changes. Another region's bundle is refused: its
+    records are another office's citizens. An account never logged in online here
+    (its read scope unknown) takes the records and keeps its cursor, as a snapshot does.
 
-
-def _check_region(db: Database, body: dict[str, Any], name: str, user: str) -> None:
-    """Refuse a feed bundle written for another region than this account's.
-
-    The server writes a feed bundle for one scope (``--scope``); its cursor is a
-    position in the server's one sequence of all regions. Taken here, another
-    kab/kota's bundle would put another office's citizens in this database and move
-    this machine's cursor past changes of its own region it never received.
+    Raises:
+        BundleError: ``BUNDLE_OTHER_REGION``, naming the file and both regions.
     """
-    own = account_region(db, user) if user else None
+    from sync.client.snapshots import account_scope
+
+    own = account_scope(db, user) if user else None
     scope = str(body.get("scope") or "")
-    if own is not None and scope != own:
+    if own is None:
+        return False
+    if not _covers(own, scope):
         raise BundleError(
             ErrorCode.BUNDLE_OTHER_REGION,
-            f"feed bundle of {scope!r}, account region {own!r}",
+            f"feed bundle of {scope!r}, account reads {own!r}",
             name=name,
-            scope=scope or "-",
-            own=own,
+            scope=_region_words(scope),
+            own=_region_words(own),
         )
+    return scope == own
+
+
+def _covers(own: str, scope: str) -> bool:
+    """Whether the read scope ``own`` (``*``, ``32.*`` or ``32.14``) holds every record
+    of a bundle of ``scope`` (``32.*``, ``32`` or ``32.14``)."""
+    if own == "*":
+        return True
+    if not own.endswith(".*"):
+        return scope == own
+    region = own[:-2]
+    base = scope[:-2] if scope.endswith(".*") else scope
+    return base == region or base.startswith(region + ".")
+
+
+def _region_words(label: str) -> str:
+    """A scope label as the refusal names it: ``32.*`` reads ``32``, ``*`` ``semua``."""
+    if label == "*":
+        return "semua wilayah"
+    return label.removesuffix(".*") or "-"
 
 
 def _unseal_for_this_device(db: Database, data: bytes, path: Path) -> bytes:
@@ -390,7 +411,11 @@ def _import_outbox(db: Database, body: dict[str, object], name: str) -> BundleRe
     return BundleResult("outbox", fresh, already_known=known)
 
 
-def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None) -> BundleResult:
+def _import_feed(
+    db: Database, body: dict[str, object], derive: DeriveFn | None, *, whole_scope: bool
+) -> BundleResult:
+    """Apply a checked feed bundle; its cursor becomes this machine's only when the
+    bundle is of the account's whole read scope and continues its feed."""
     try:
         page_raw = body["page"]
         assert isinstance(page_raw, dict)
@@ -406,7 +431,7 @@ def _import_feed(db: Database, body: dict[str, object], derive: DeriveFn | None)
         answered = _take_answers(conn, answers, derive)
         stats = apply_records(conn, page.records, derive=derive)
         mine = int(feed_start(conn) or "0")
-        moved = after <= mine < cursor
+        moved = whole_scope and after <= mine < cursor
         if moved:
             save_cursor(conn, str(cursor))
             if not outbox.any_waiting(conn):

@@ -33,6 +33,7 @@ from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role
 from sync.server.schema import applied_mutations, device_keys, users
+from sync.server.snapshots import scope_label
 
 if TYPE_CHECKING:
     from sync.server.state import ServerState
@@ -193,8 +194,10 @@ def export_feed_bundle(
     state: ServerState, scope: str, after: int, device: tuple[str, str] | None = None
 ) -> tuple[bytes, int, str]:
     """A feed bundle of one scope's records changed after ``after``, with the answers to
-    the mutations that changed them, signed by the server key; with ``device`` (user,
-    device id) sealed to that device's box key (``sync.sealed.device_box_key``), so
+    the mutations that changed them, signed by the server key: ``32.14`` a kab/kota's
+    records, ``32`` a province's with every kab/kota below it (what its office reads;
+    the bundle then says ``32.*``: :func:`~sync.server.snapshots.scope_label`); with
+    ``device`` (user, device id) sealed to that device's box key (``sync.sealed.device_box_key``), so
     only that desktop, logged in as that user, can read the stick.
 
     Returns:
@@ -207,7 +210,10 @@ def export_feed_bundle(
     from sync.bundle import encode_feed_bundle
     from sync.server.feed import is_departure, read_feed
 
-    reader = Actor("admin", Role.KABKOTA, scope, "admin-cli")  # exactly this scope
+    # What an account of that office reads (a snapshot's export chooses alike): the
+    # office's computer continues its feed from the bundle's cursor only then.
+    role = Role.KABKOTA if "." in scope else Role.PROVINCE
+    reader = Actor("admin", role, scope, "admin-cli")
     records: list[Record] = []
     cursor = str(after)
     while True:
@@ -226,7 +232,7 @@ def export_feed_bundle(
     data = encode_feed_bundle(
         state.key,
         str(uuid.uuid4()),
-        scope,
+        scope_label(reader),
         str(after),
         whole,
         state.config.clock.iso(),

@@ -53,6 +53,20 @@ def feed_bundle(server: InProcessServer, path: Path, key: Any = None) -> Path:
     return path
 
 
+def logged_in_once(client: Client, server: InProcessServer, *, role: str, scope: str) -> None:
+    """What ``client`` keeps from an online login of its account as ``role`` of
+    ``scope``: the server key and the account's region."""
+    from sync.client.state import SERVER_KEY, set_state
+    from sync.credentials import store_offline_verifier
+    from tests.unit.sync.harness import PASSWORD
+
+    store_offline_verifier(
+        client.db, client.username, PASSWORD, role=role, scope=scope, server_url="inproc://server"
+    )
+    with client.db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, server.public_key)
+
+
 def server_of(client: Client) -> Any:
     return client.server.app.state.server
 
@@ -161,11 +175,8 @@ def test_feed_bundle_brings_server_changes_to_an_offline_machine(
     pair = seed_pair(a)
     _offline_edits(a, pair, 5)
     assert a.sync().complete
-    with c.db.engine.begin() as conn:  # c learnt the server key at login, once
-        from sync.client.state import SERVER_KEY, set_state
-
-        set_state(conn, SERVER_KEY, server.public_key)
-    result = import_bundle(c.db, feed_bundle(server, tmp_path / "feed.silon"))
+    logged_in_once(c, server, role="kabkota", scope="32.14")
+    result = import_bundle(c.db, feed_bundle(server, tmp_path / "feed.silon"), user=c.username)
     assert result.kind == "feed" and result.count == 7 and result.cursor_moved
     assert c.records() == server.records()
     c.transport.offline = False
@@ -492,15 +503,14 @@ def test_a_usb_round_trip_that_leaves_nothing_waiting_is_the_last_complete_sync(
     from sqlalchemy import text
 
     from silon_desktop.reports.recap import pair_recap
-    from sync.client.state import SERVER_KEY, set_state
     from sync.server.bundles import export_feed_bundle
     from sync.server.bundles import import_bundle as server_import
 
     a = make_client("a")
     pair = seed_pair(a)
     a.transport.offline = True
+    logged_in_once(a, server, role="kabkota", scope="32.14")
     with a.db.engine.begin() as conn:
-        set_state(conn, SERVER_KEY, server.public_key)
         conn.execute(text("DELETE FROM sync_state WHERE key = 'last_success_at'"))
     _offline_edits(a, pair, 2)
     stick = tmp_path / "keluar.silon"
@@ -511,7 +521,7 @@ def test_a_usb_round_trip_that_leaves_nothing_waiting_is_the_last_complete_sync(
     state = server.app.state.server
     back = tmp_path / "masuk.silon"
     back.write_bytes(export_feed_bundle(state, "32.14", 0)[0])
-    assert import_bundle(a.db, back).answered == 2
+    assert import_bundle(a.db, back, user=a.username).answered == 2
     standing = pair_recap(a.db.engine, pair).standing
     assert standing is not None and standing.waiting == 1 and standing.last_sync is None
     # The late edit goes on the next stick; the next feed bundle answers it.
@@ -520,7 +530,7 @@ def test_a_usb_round_trip_that_leaves_nothing_waiting_is_the_last_complete_sync(
     server_import(state, second.read_bytes(), None)
     made = decode_bundle(export_feed_bundle(state, "32.14", 0)[0])["created_at"]
     back.write_bytes(export_feed_bundle(state, "32.14", 0)[0])
-    assert import_bundle(a.db, back).answered >= 1
+    assert import_bundle(a.db, back, user=a.username).answered >= 1
     standing = pair_recap(a.db.engine, pair).standing
     assert standing is not None and standing.confirmed
     written = dt.datetime.fromisoformat(str(made)).astimezone(dt.UTC)
@@ -593,3 +603,87 @@ def test_a_feed_bundle_of_another_region_is_refused_and_the_next_sync_misses_not
     own = tmp_path / "wilayah-sendiri.silon"  # this region's bundle is still taken
     own.write_bytes(export_feed_bundle(server.app.state.server, "32.14", 0)[0])
     assert import_bundle(a.db, own, user=a.username).kind == "feed"
+
+
+def _other_kabkota_supporter(server: InProcessServer, scope: str, nik: str) -> str:
+    """A supporter of another kab/kota's election, pushed by that office; its id."""
+    from sync.protocol import Op
+    from sync.server.push import apply_batch
+    from sync.server.roles import Actor, Role
+
+    def create(entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), entity, str(uuid.uuid4()), scope, Op.UPSERT, 0, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    election = create(
+        "election", {"name": "Pilbup lain", "kind": "bupati", "region_code": scope, "year": 2024}
+    )
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    supporter = create("supporter", {"pair_id": pair.record_id, "nik": nik, "name": "LAIN"})
+    office = Actor(f"op{scope}", Role.KABKOTA, scope, f"dev-{scope}")
+    done = apply_batch(
+        server.engine, server.config, office, str(uuid.uuid4()), [election, pair, supporter]
+    )
+    assert {r.status.value for r in done} == {"applied"}
+    return supporter.record_id
+
+
+def test_a_province_computer_takes_a_kabkota_bundle_without_its_cursor(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """A kab/kota's feed bundle holds records a province reads, but not all of them:
+    its cursor (a position in the server's one sequence) would have carried the
+    province's computer past another kab/kota's changes, which no later sync would
+    then bring. The records are taken and the cursor stays; a province's own bundle
+    (``--scope 32``: every kab/kota below it) moves it."""
+    from sync.client.state import feed_start
+    from sync.server.bundles import export_feed_bundle
+
+    a, p = make_client("a"), make_client("c")
+    pair = seed_pair(a)
+    ours = _offline_edits(a, pair, 2)
+    assert a.sync().complete
+    theirs = _other_kabkota_supporter(server, "32.15", "3215015505900001")
+    logged_in_once(p, server, role="provinsi", scope="32")
+    state = server_of(a)
+    kabkota = tmp_path / "kab-32.14.silon"
+    kabkota.write_bytes(export_feed_bundle(state, "32.14", 0)[0])
+    taken = import_bundle(p.db, kabkota, user=p.username)
+    assert taken.kind == "feed" and not taken.cursor_moved
+    with p.db.engine.connect() as conn:
+        assert feed_start(conn) in ("", "0")  # the next sync still starts at the beginning
+    supporters = {rid for (e, rid) in p.records() if e == "supporter"}
+    assert set(ours) <= supporters and theirs not in supporters
+    province = tmp_path / "prov-32.silon"
+    data, count, cursor = export_feed_bundle(state, "32", 0)
+    assert decode_bundle(data)["scope"] == "32.*" and count == 4 + 3  # both elections
+    province.write_bytes(data)
+    assert read_contents(p.db, province, user=p.username).scope == "32"
+    whole = import_bundle(p.db, province, user=p.username)
+    assert whole.cursor_moved
+    with p.db.engine.connect() as conn:
+        assert feed_start(conn) == cursor
+    assert {theirs, *ours} <= {rid for (e, rid) in p.records() if e == "supporter"}
+
+
+def test_a_feed_bundle_for_an_account_never_seen_online_keeps_the_cursor(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """Without the account's region (no online login here, or no operator named) the
+    bundle's records are taken but its cursor is not: it may not be of all this
+    computer reads. The next online sync brings everything from the start."""
+    a, c = make_client("a"), make_client("c")
+    pair = seed_pair(a)
+    _offline_edits(a, pair, 3)
+    assert a.sync().complete
+    with c.db.engine.begin() as conn:
+        from sync.client.state import SERVER_KEY, set_state
+
+        set_state(conn, SERVER_KEY, server.public_key)
+    result = import_bundle(c.db, feed_bundle(server, tmp_path / "feed.silon"))
+    assert result.kind == "feed" and result.count == 5 and not result.cursor_moved
+    assert c.records() == server.records()
+    c.transport.offline = False
+    report = c.sync()
+    assert report.complete and report.pulled == 5  # from the start: nothing missed
