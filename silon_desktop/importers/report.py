@@ -366,11 +366,15 @@ class ImportReport:
         return {code: int(n) for code, n in sorted(self.code_counts.items()) if n}
 
     def write_json(self, target: str | Path | IO[str]) -> None:
-        """The JSON array of rows: ``row``, ``nik``, ``status``, ``codes`` (``notes``)."""
+        """The JSON array of rows: ``row``, ``nik``, ``status``, ``codes`` (``notes``); a
+        file is written whole or not at all (an earlier one of that name kept until then)."""
         if isinstance(target, str | Path):
-            from sync.privacy import open_private
+            from sync.privacy import open_private, written_whole
 
-            with open_private(Path(target), "w", encoding="utf-8") as handle:
+            with (
+                written_whole(Path(target)) as partial,
+                open_private(partial, "w", encoding="utf-8") as handle,
+            ):
                 self._dump(handle)
         else:
             self._dump(target)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import IO
+
+import pytest
 
 from silon_desktop.importers.pipeline import ImportOptions, validate_file
+from silon_desktop.importers.report import ImportReport
 from tests.unit.importers.sheets import HEADER, REFERENCE, REGION, supporter_rows, write_xlsx
 
 N = 16
@@ -89,6 +93,35 @@ def test_json_report_one_object_per_row(tmp_path: Path) -> None:
     assert len(data) == N
     assert data[0] == {"row": 3, "nik": "32140117088", "status": "TMS", "codes": ["NIK_FORMAT"]}
     assert all({"row", "nik", "status", "codes"} <= set(item) for item in data)
+
+
+def test_a_json_report_that_cannot_be_finished_keeps_the_earlier_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``validate --report`` again under the same name on a disk that fills up while the
+    rows are written: the earlier report was truncated first and a cut JSON left in
+    its place. Now it stays as it was, and no partial file is left beside it."""
+    import errno
+
+    report = validate_file(
+        mistakes(tmp_path), ImportOptions(REGION, REFERENCE, assume_id_scan=True)
+    )
+    target = tmp_path / "laporan.json"
+    report.write_json(target)
+    earlier = target.read_bytes()
+    real_dump = ImportReport._dump
+
+    def fills_up(self: ImportReport, handle: IO[str]) -> None:
+        whole = io.StringIO()
+        real_dump(self, whole)
+        handle.write(whole.getvalue()[:50])  # where the disk filled up
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ImportReport, "_dump", fills_up)
+    with pytest.raises(OSError):
+        report.write_json(target)
+    assert target.read_bytes() == earlier and json.loads(earlier)
+    assert sorted(p.name for p in tmp_path.glob("laporan*")) == ["laporan.json"]
 
 
 def test_potential_duplicate_across_batches_updates_the_first_row(tmp_path: Path) -> None:
