@@ -3238,6 +3238,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer cannot be opened with the account {user}. Log in with the account that normally uses this computer.</translation>
     </message>
     <message>
+        <source>Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server.</source>
+        <translation>The data key file silon.key is missing from the data folder {folder}, while the database there is encrypted: without that file the data cannot be opened, and nothing was changed. Put silon.key back into that folder (from a copy of the data folder), then log in again; with no copy, ask IT support for help: the changes already sent are kept on the server.</translation>
+    </message>
+    <message>
         <source>Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan.</source>
         <translation>The data on this computer is encrypted: put the password in SILON_PASSWORD or run the command in a terminal to be asked for it.</translation>
     </message>

@@ -93,6 +93,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_NO_DATA_KEY: (
         "Data di komputer ini tidak dapat dibuka dengan akun {user}. Masuklah dengan akun yang biasa memakai komputer ini."
     ),
+    ErrorCode.LOGIN_KEY_FILE_MISSING: (
+        "Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server."
+    ),
     ErrorCode.LOGIN_PASSWORD_NEEDED: (
         "Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan."
     ),

@@ -246,6 +246,13 @@ class Access:
         """The data key after the server said yes; wrapped again for next time."""
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
+        if kf.empty and self._encrypted_database_left():
+            # A new key would not open it, and saved here it would stand in the way of
+            # the key file brought back from a copy.
+            log.warning(
+                "the key file of %s is missing beside its encrypted database", self.paths.data
+            )
+            raise AccessRefused(ErrorCode.LOGIN_KEY_FILE_MISSING, folder=str(self.paths.data))
         if kf.empty:
             key = keyfile.new_data_key()
             log.info("a new data key for %s", self.paths.data)
@@ -341,6 +348,11 @@ class Access:
             if not cipher.opens_with(path, key):
                 raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user="") from error
             raise
+
+    def _encrypted_database_left(self) -> bool:
+        """Whether the folder holds a database that is not plain SQLite (encrypted)."""
+        path = self.paths.database
+        return path.exists() and path.stat().st_size > 0 and not cipher.is_plain(path)
 
     def needs_conversion(self) -> bool:
         """Whether opening the folder converts a plain database or plain backups."""

@@ -188,6 +188,32 @@ def test_a_disabled_account_locks_the_pc_at_its_next_sync_until_a_valid_online_l
     back.db.close()
 
 
+def test_a_lost_key_file_is_named_and_no_new_key_is_made_for_the_encrypted_data(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """``silon.key`` gone (deleted, not copied with the folder) beside an encrypted
+    database: the online login made a new data key, saved it, and then said the data
+    "cannot be opened with the account ." (no name). Now it names the missing file
+    and the folder, and writes nothing: the key file brought back still opens it."""
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    key_file = folder.data / keyfile.KEY_FILE
+    kept = key_file.read_bytes()
+    key_file.unlink()
+    credentials.clear_data_key_secret(folder.data)  # the keyring's copy gone too
+    before = _files(folder)
+    refused = _online(_access(folder), server)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_KEY_FILE_MISSING
+    assert "silon.key" in refused.error.message and str(folder.data) in refused.error.message
+    assert _files(folder) == before and not key_file.exists()
+    key_file.write_bytes(kept)  # brought back from a copy of the folder
+    back = _online(_access(folder), server)
+    assert isinstance(back, Session), back
+    back.db.close()
+
+
 def test_a_password_changed_on_the_server_locks_the_pc_and_the_new_one_opens_it(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
