@@ -220,6 +220,8 @@ class VerifyResult:
     head: tuple[int, str] = (0, GENESIS)
     #: Records found to be the state their last entry names.
     records_checked: int = 0
+    #: The record found wrong when no entry is to blame: one no entry names at all.
+    record_id: str = ""
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
@@ -251,6 +253,8 @@ def verify(
     pending = dict(anchors or {})
     #: record id -> (id of its last entry with a state, that state as bytes)
     last_state: dict[str, tuple[int, bytes]] = {}
+    #: record ids named by entries without a state (written before the state column)
+    stateless: set[str] = set()
     while True:
         rows = conn.execute(
             select(audit).where(audit.c.id > last_id).order_by(audit.c.id).limit(chunk)
@@ -260,7 +264,7 @@ def verify(
             if pending:
                 reason = "anchored entry missing (log cut short)"
                 return VerifyResult(False, checked, min(pending), reason, (last_id, prev))
-            broken = _check_records(conn, last_state, chunk)
+            broken = _check_records(conn, last_state, stateless, chunk)
             if isinstance(broken, VerifyResult):
                 broken.checked, broken.head = checked, (last_id, prev)
                 return broken
@@ -276,6 +280,8 @@ def verify(
             prev = str(row["hash"])
             if row["state"]:
                 last_state[str(row["record_id"])] = (rid, bytes.fromhex(str(row["state"])))
+            elif row["record_id"]:
+                stateless.add(str(row["record_id"]))
             if rid in pending and pending.pop(rid) != prev:
                 reason = "hash differs from the anchor (chain rewritten)"
                 return VerifyResult(False, checked, rid, reason, (rid, prev))
@@ -285,11 +291,13 @@ def verify(
 
 
 def _check_records(
-    conn: Connection, last_state: dict[str, tuple[int, bytes]], chunk: int
+    conn: Connection, last_state: dict[str, tuple[int, bytes]], stateless: set[str], chunk: int
 ) -> VerifyResult | int:
     """Every record against the state its last entry names; how many were checked, or
-    the failure naming that entry. Records no entry names a state of (written
-    before entries carried one) are not checked."""
+    the failure naming that entry. Records named only by entries without a state
+    (written before entries carried one) are not checked; a record no entry names at
+    all was written past the log (every write appends an entry naming its record),
+    and is the failure, naming that record."""
     checked = 0
     after = ""
     while True:
@@ -304,7 +312,10 @@ def _check_records(
         for rid, fields, version, deleted in rows:
             named = last_state.pop(str(rid), None)
             if named is None:
-                continue
+                if str(rid) in stateless:
+                    continue
+                reason = f"record {rid} is named by no audit entry"
+                return VerifyResult(False, 0, None, reason, record_id=str(rid))
             state = state_digest(orjson.loads(fields), int(version), bool(deleted))
             if bytes.fromhex(state) != named[1]:
                 return VerifyResult(

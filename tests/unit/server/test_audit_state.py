@@ -155,6 +155,40 @@ def test_a_removed_record_or_an_edited_state_is_found(state: ServerState) -> Non
     assert not result.ok and result.broken_id == entry["id"] and "missing" in result.reason
 
 
+def test_a_record_written_past_the_log_is_found(state: ServerState) -> None:
+    """A row put into ``records`` by hand (here a copy of a supporter under a new id: a
+    forged supporter that every feed of the scope would hand out) is named by no entry:
+    every write appends one naming its record, so verify refuses it, naming the row."""
+    _pair, ids = _world(state)
+    forged = str(uuid.uuid4())
+    with write_tx(state.engine) as conn:
+        row = dict(conn.execute(select(records).where(records.c.id == ids[0])).mappings().one())
+        top = conn.execute(select(records.c.seq).order_by(records.c.seq.desc())).first()
+        conn.execute(records.insert().values({**row, "id": forged, "seq": int(top[0]) + 1}))
+    result = _verify(state)
+    assert not result.ok and result.broken_id is None and result.record_id == forged
+    assert forged in result.reason
+
+
+def test_a_record_named_only_by_entries_without_a_state_is_not_refused(
+    state: ServerState,
+) -> None:
+    """An upgraded server: a record whose entries predate the state column is still
+    named by them (it is not checked, as before, but not refused either)."""
+    _pair, ids = _world(state)
+    old = str(uuid.uuid4())
+    with write_tx(state.engine) as conn:
+        row = dict(conn.execute(select(records).where(records.c.id == ids[0])).mappings().one())
+        top = conn.execute(select(records.c.seq).order_by(records.c.seq.desc())).first()
+        conn.execute(records.insert().values({**row, "id": old, "seq": int(top[0]) + 1}))
+        audit.append(
+            conn,
+            [audit.AuditEntry("2024-08-01T00:00:00Z", "op", "dev", "create", "supporter", old)],
+        )
+    result = _verify(state)
+    assert result.ok and result.records_checked == 5
+
+
 def test_a_state_digest_changed_in_the_log_breaks_the_chain(state: ServerState) -> None:
     _pair, ids = _world(state)
     [entry] = [e for e in _entries(state) if e["record_id"] == ids[0]]
