@@ -61,7 +61,7 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
         if already:
             return False
         row = conn.execute(
-            select(records.c.version, records.c.fields, records.c.deleted).where(
+            select(records.c.version, records.c.fields, records.c.deleted, records.c.scope).where(
                 records.c.id == record_id
             )
         ).first()
@@ -108,7 +108,9 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
                     record_id=record_id,
                     before={FLAG: before},
                     after={FLAG: True, "objection_id": objection_id},
-                    state=audit.state_digest(fields, int(row.version) + 1, False),
+                    state=audit.state_digest(
+                        fields, int(row.version) + 1, False, "supporter", str(row.scope)
+                    ),
                 )
             ],
         )
