@@ -73,6 +73,7 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             old_rows[rid] = old
         if new is not None:
             new_rows[rid] = new
+    _regroup_moved_pairs(conn, batch, keys, old_rows, new_rows)
     changed = old_rows.keys() | new_rows.keys()
     if not changed:
         return
@@ -120,6 +121,46 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
         )
         for o in outside:
             _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
+
+
+def _regroup_moved_pairs(
+    conn: Connection,
+    batch: Batch,
+    keys: _Keys,
+    old_rows: dict[str, tuple[str, str, str]],
+    new_rows: dict[str, tuple[str, str, str]],
+) -> None:
+    """The stored supporters of every pair this batch moved to another election
+    (a change of its ``election_id``, by the level that administers it): their
+    entries leave the old election's NIK groups for the new one's.
+
+    Their keys cannot be told from the records (the pair already names its new
+    election), so the old ones are the index's own rows, read by pair (a scan of
+    the index: pairs move seldom).
+    """
+    moved = [
+        rid
+        for rid in dict.fromkeys(batch.order)
+        if (pair := batch.state[rid]).entity == "pair"
+        and pair.orig is not None
+        and pair.orig.get("election_id") != pair.fields.get("election_id")
+    ]
+    if not moved:
+        return
+    stored: list[Any] = []
+    for condition in among(conn, nik_index.c.pair_id, moved):
+        stored.extend(conn.execute(select(nik_index).where(condition)))
+    load(conn, batch, (r.record_id for r in stored))
+    for r in stored:
+        supporter = batch.state.get(r.record_id)
+        if supporter is None:  # the index names only stored records
+            continue
+        old_rows[r.record_id] = (r.election_id, r.nik, r.pair_id)
+        new = keys.of(supporter.fields, supporter.deleted)
+        if new is None:
+            new_rows.pop(r.record_id, None)
+        else:
+            new_rows[r.record_id] = new
 
 
 def _group_members(
