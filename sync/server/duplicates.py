@@ -37,7 +37,8 @@ class _Keys:
             election = self._elections[pair_id]
         except KeyError:
             pair = self._state.get(str(pair_id or ""))
-            found = pair.fields.get("election_id") if pair is not None else None
+            # a deleted pair is no pair of its election: its supporters back none
+            found = pair.fields.get("election_id") if pair and not pair.deleted else None
             election = self._elections[pair_id] = str(found) if found else None
         except TypeError:  # not hashable: names no pair
             return None
@@ -73,7 +74,7 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             old_rows[rid] = old
         if new is not None:
             new_rows[rid] = new
-    _regroup_moved_pairs(conn, batch, keys, old_rows, new_rows)
+    _regroup_pairs(conn, batch, keys, old_rows, new_rows)
     changed = old_rows.keys() | new_rows.keys()
     if not changed:
         return
@@ -123,7 +124,7 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
             _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
 
 
-def _regroup_moved_pairs(
+def _regroup_pairs(
     conn: Connection,
     batch: Batch,
     keys: _Keys,
@@ -131,19 +132,23 @@ def _regroup_moved_pairs(
     new_rows: dict[str, tuple[str, str, str]],
 ) -> None:
     """The stored supporters of every pair this batch moved to another election
-    (a change of its ``election_id``, by the level that administers it): their
-    entries leave the old election's NIK groups for the new one's.
+    (a change of its ``election_id``, by the level that administers it) or deleted:
+    their entries leave the old election's NIK groups, for the new one's or for none
+    (a deleted pair's supporters back no pair).
 
     Their keys cannot be told from the records (the pair already names its new
-    election), so the old ones are the index's own rows, read by pair (a scan of
-    the index: pairs move seldom).
+    election, or is gone), so the old ones are the index's own rows, read by pair
+    (a scan of the index: pairs move and go seldom).
     """
     moved = [
         rid
         for rid in dict.fromkeys(batch.order)
         if (pair := batch.state[rid]).entity == "pair"
         and pair.orig is not None
-        and pair.orig.get("election_id") != pair.fields.get("election_id")
+        and (
+            pair.orig.get("election_id") != pair.fields.get("election_id")
+            or (pair.deleted and not pair.orig_deleted)
+        )
     ]
     if not moved:
         return

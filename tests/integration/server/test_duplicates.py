@@ -118,3 +118,27 @@ def test_a_pair_moved_to_another_election_takes_its_supporters_out_of_the_old_on
     )
     assert ri.push_ok(back)[0]["status"] == "applied"
     assert flags() == [True, True]
+
+
+def test_deleting_a_pair_clears_the_flags_its_supporters_gave(world: World) -> None:
+    """A pair entered twice by mistake and deleted: its supporters back no pair of the
+    election any more, so the flags they gave the other pair's supporters (which made
+    each of them count BMS) are cleared, and a citizen's check no longer lists them."""
+    op, ri = world.client("op3214"), world.client("ri")
+    election, _pairs = world.elections["32.14"]
+    twin = mutation("pair", {"election_id": election, "number": 3, "route": "perseorangan"})
+    kept = mutation("pair", {"election_id": election, "number": 4, "route": "perseorangan"})
+    ri.push_ok(twin, kept)
+    nik = "3214015101900014"
+    a = mutation("supporter", {"pair_id": kept["record_id"], "nik": nik})
+    b = mutation("supporter", {"pair_id": twin["record_id"], "nik": nik})
+    op.push_ok(a, b)
+
+    def flag(m: dict) -> bool:
+        record = op.get(f"/v1/records/supporter/{m['record_id']}").json()
+        return bool(record["fields"]["external_duplicate"])
+
+    assert (flag(a), flag(b)) == (True, True)
+    gone = mutation("pair", {}, record_id=twin["record_id"], base_version=1, op="delete")
+    assert ri.push_ok(gone)[0]["status"] == "applied"
+    assert (flag(a), flag(b)) == (False, False)
