@@ -62,18 +62,23 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     old_rows: dict[str, tuple[str, str, str]] = {}
     new_rows: dict[str, tuple[str, str, str]] = {}
     keys = _Keys(batch)
+    unkeyed: list[str] = []
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         if rec.entity != "supporter":
             continue
         old = keys.of(rec.orig, rec.orig_deleted) if rec.orig is not None else None
         new = keys.of(rec.fields, rec.deleted)
+        if old is None and rec.orig is not None and not rec.orig_deleted and rec.orig.get("nik"):
+            unkeyed.append(rid)
         if old == new:
             continue
         if old is not None:
             old_rows[rid] = old
         if new is not None:
             new_rows[rid] = new
+    if unkeyed:
+        _stored_rows(conn, batch, unkeyed, old_rows)
     _regroup_pairs(conn, batch, keys, old_rows, new_rows)
     changed = old_rows.keys() | new_rows.keys()
     if not changed:
@@ -122,6 +127,20 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
         )
         for o in outside:
             _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
+
+
+def _stored_rows(
+    conn: Connection, batch: Batch, rids: list[str], old_rows: dict[str, tuple[str, str, str]]
+) -> None:
+    """The index rows of stored supporters whose old state gives no key (their pair
+    was deleted before: a server older than this rule indexed them still), as their
+    old keys, so the batch drops them."""
+    wanted = set(rids)
+    niks = sorted({str(batch.state[rid].orig.get("nik")) for rid in rids})  # type: ignore[union-attr]
+    for condition in among(conn, nik_index.c.nik, niks):
+        for r in conn.execute(select(nik_index).where(condition)):
+            if r.record_id in wanted:
+                old_rows[r.record_id] = (r.election_id, r.nik, r.pair_id)
 
 
 def _regroup_pairs(
