@@ -15,7 +15,9 @@ Resolution happens in the push path (:func:`resolve_in_batch`): when an operator
 pushes a human verdict for a row with an open objection, the objection is
 resolved with that verdict (e.g. TMS ``DENIES_SUPPORT`` after clarification, or
 MS kept with a note in the reasons), the flag goes back to false with a new
-version, and the citizen sees the outcome with the same NIK and birth date.
+version, and the citizen sees the outcome with the same NIK and birth date. A row
+withdrawn while its objection is open resolves it the same way (outcome
+``WITHDRAWN``): the operator's list no longer holds the row, so no verdict follows.
 """
 
 from __future__ import annotations
@@ -118,8 +120,27 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
     return True
 
 
+#: The outcome of an objection whose row was withdrawn (its support no longer counts).
+WITHDRAWN = "WITHDRAWN"
+
+
+def _outcome(rec: Rec) -> tuple[str, list[Any]]:
+    """What resolved the objection of ``rec``: its human verdict and that verdict's
+    reasons, or :data:`WITHDRAWN` (no reasons) for a row withdrawn."""
+    if rec.deleted:
+        return WITHDRAWN, []
+    counted = field_verdict_counts(
+        str(rec.fields.get("admin_status") or ""), str(rec.fields.get("field_status") or "")
+    )
+    reasons = rec.fields.get("field_reasons") if counted else None
+    return figures.verdict(rec.fields).upper(), list(
+        reasons or rec.fields.get("admin_reasons") or []
+    )
+
+
 def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
-    """Resolve open objections of rows whose human verdict this batch changed.
+    """Resolve open objections of rows whose human verdict this batch changed, or
+    which this batch withdrew (outcome :data:`WITHDRAWN`).
 
     Returns whether any was resolved (the caller bumps the public version).
     """
@@ -128,18 +149,17 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         rec = batch.state[rid]
         if rec.entity != "supporter" or not rec.fields.get(FLAG) or rec.orig is None:
             continue
-        if (
+        # A row withdrawn with an open objection leaves the operator's list (its
+        # desktop counts only live rows' objections): no verdict can follow, the
+        # withdrawal is the follow-up.
+        withdrawn = rec.deleted and not rec.orig_deleted
+        if withdrawn or (
             any(rec.fields.get(n) != rec.orig.get(n) for n in VERDICT_FIELDS)
             and figures.verdict(rec.fields) != "pending"
         ):
             due.append(rec)
     for rec in due:
-        outcome = figures.verdict(rec.fields).upper()
-        counted = field_verdict_counts(
-            str(rec.fields.get("admin_status") or ""), str(rec.fields.get("field_status") or "")
-        )
-        reasons = rec.fields.get("field_reasons") if counted else None
-        reasons = reasons or rec.fields.get("admin_reasons") or []
+        outcome, reasons = _outcome(rec)
         conn.execute(
             update(public_objections)
             .where(public_objections.c.record_id == rec.id, public_objections.c.status == "open")
