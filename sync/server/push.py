@@ -126,15 +126,19 @@ def apply_batch(
             ):
                 raise forbidden(m.id)
         _load_parents(conn, batch, todo)
-        seen: dict[str, MutationResult] = {}
+        seen: dict[str, tuple[str, MutationResult]] = {}
         for m in mutations:
             if m.id in stored:
                 batch.results.append(stored[m.id])
             elif m.id in seen:
-                batch.results.append(seen[m.id])
+                # A repeat within the batch gets the first answer; the id used again for
+                # another record is refused, as across batches (_stored_results): that
+                # record was never written, so it must not read as saved.
+                record_id, first = seen[m.id]
+                batch.results.append(first if record_id == m.record_id else _reused(m.id))
             else:
                 result = _apply_one(batch, m, invalid.get(m.id))
-                seen[m.id] = result
+                seen[m.id] = (m.record_id, result)
                 batch.results.append(result)
                 batch.fresh.append((m, result))
         update_duplicates(conn, batch)
@@ -184,14 +188,20 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
             if record_id == wanted[mid]:
                 out[mid] = stored_result(mid, result)
             else:
-                out[mid] = MutationResult(
-                    mid,
-                    ResultStatus.REJECTED,
-                    code=str(RejectCode.BAD_VALUE),
-                    field="id",
-                    message="this mutation id was already used for another record",
-                )
+                out[mid] = _reused(mid)
     return out
+
+
+def _reused(mutation_id: str) -> MutationResult:
+    """The answer to a mutation id already used for another record (nothing applied;
+    the other record's answer is never shown)."""
+    return MutationResult(
+        mutation_id,
+        ResultStatus.REJECTED,
+        code=str(RejectCode.BAD_VALUE),
+        field="id",
+        message="this mutation id was already used for another record",
+    )
 
 
 def _parent_id(entity: str, fields: dict[str, Any]) -> str | None:
