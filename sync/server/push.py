@@ -129,7 +129,8 @@ def apply_batch(
         seen: dict[str, tuple[str, MutationResult]] = {}
         for m in mutations:
             if m.id in stored:
-                batch.results.append(stored[m.id])
+                record_id, found = stored[m.id]
+                batch.results.append(found if record_id == m.record_id else _reused(m.id))
             elif m.id in seen:
                 # A repeat within the batch gets the first answer; the id used again for
                 # another record is refused, as across batches (_stored_results): that
@@ -168,15 +169,18 @@ def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
             raise forbidden(m.id)
 
 
-def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, MutationResult]:
-    """Stored answers of repeated mutations.
+def _stored_results(
+    conn: Connection, mutations: list[Mutation]
+) -> dict[str, tuple[str, MutationResult]]:
+    """Stored answers of the batch's mutation ids seen before: ``{id: (the record it
+    was used for, its answer)}``.
 
-    A mutation id already used for another record is not a repeat: it is
-    rejected, and the other record's answer is never shown.
+    A mutation naming another record under such an id is not a repeat: the caller
+    refuses it (:func:`_reused`), and the other record's answer is never shown.
     """
-    wanted = {m.id: m.record_id for m in mutations}
-    out: dict[str, MutationResult] = {}
-    for condition in among(conn, applied_mutations.c.mutation_id, sorted(wanted)):
+    wanted = sorted({m.id for m in mutations})
+    out: dict[str, tuple[str, MutationResult]] = {}
+    for condition in among(conn, applied_mutations.c.mutation_id, wanted):
         rows = conn.execute(
             select(
                 applied_mutations.c.mutation_id,
@@ -185,10 +189,7 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
             ).where(condition)
         )
         for mid, record_id, result in rows:
-            if record_id == wanted[mid]:
-                out[mid] = stored_result(mid, result)
-            else:
-                out[mid] = _reused(mid)
+            out[mid] = (str(record_id), stored_result(mid, result))
     return out
 
 

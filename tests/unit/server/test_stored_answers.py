@@ -107,3 +107,17 @@ def test_a_mutation_id_twice_in_one_batch_for_another_record_is_refused_not_ackn
         with read_tx(state.engine) as conn:
             stored = conn.execute(select(applied_mutations.c.record_id)).scalars().all()
         assert stored == [first.record_id]
+
+
+def test_a_repeat_keeps_its_answer_beside_a_reuse_of_its_id_in_the_same_batch() -> None:
+    """A batch re-sending a saved mutation and, by a client's bug, the same id for
+    another record: the repeat still gets its stored answer (refusing it would make
+    the client revert an edit the server holds); only the reuse is refused."""
+    with fresh_state() as state:
+        first = create("election", {"name": "Pilkada", "kind": "bupati"})
+        [saved] = apply_batch(state.engine, state.config, ADMIN, "b1", [first])
+        other = create("election", {"name": "Lain", "kind": "bupati"})
+        other.id = first.id
+        answers = apply_batch(state.engine, state.config, ADMIN, "b2", [first, other])
+        assert answers[0].to_wire() == saved.to_wire()
+        assert (answers[1].status, answers[1].field) == (ResultStatus.REJECTED, "id")
