@@ -21,7 +21,7 @@ def on_batch(conn: Connection, batch: Batch) -> None:
         rec = batch.state[rid]
         orig = rec.orig if rec.exists else None
         fields = figures.with_region(rec.entity, rec.scope, rec.fields)
-        items.append((rec.entity, rec.id, fields, rec.deleted, orig, rec.orig_deleted))
+        items.append((rec.entity, rec.id, fields, rec.deleted, orig, rec.orig_deleted, rec.scope))
     figures.write(conn, figures.collect(items, rules_of), batch.now)
 
 
