@@ -13,7 +13,8 @@ from sync.server.public import figures, objections
 
 def on_batch(conn: Connection, batch: Batch) -> None:
     """Keep the public tables current with a batch (inside its write transaction)."""
-    if objections.resolve_in_batch(conn, batch):
+    resolved = objections.resolve_in_batch(conn, batch)
+    if objections.reopen_in_batch(conn, batch) or resolved:
         figures.bump(conn, batch.now)
     items = []
     rules_of = figures.rule_sets(_fields_of(conn, batch))

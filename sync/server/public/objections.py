@@ -180,3 +180,47 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         entry.username = "server"
         batch.audit_entries.append(entry)
     return bool(due)
+
+
+def reopen_in_batch(conn: Connection, batch: Batch) -> bool:
+    """Open again the objection a withdrawal resolved (outcome :data:`WITHDRAWN`) when
+    this batch restores the row (a withdrawal undone): the row is counted again, so
+    the citizen's objection needs its follow-up after all. The flag is set again with
+    a version of the server's own; the contact erased at the withdrawal stays erased.
+
+    Returns whether any was opened again (the caller bumps the public version).
+    """
+    restored = {
+        rid: rec
+        for rid in dict.fromkeys(batch.order)
+        if (rec := batch.state[rid]).entity == "supporter" and rec.orig_deleted and not rec.deleted
+    }
+    if not restored:
+        return False
+    rows = conn.execute(
+        select(public_objections.c.id, public_objections.c.record_id)
+        .where(
+            public_objections.c.record_id.in_(sorted(restored)),
+            public_objections.c.status == "resolved",
+            public_objections.c.outcome == WITHDRAWN,
+        )
+        .order_by(public_objections.c.filed_at)
+    ).all()
+    latest = {str(r.record_id): str(r.id) for r in rows}  # the last filed wins
+    for rid, objection_id in latest.items():
+        conn.execute(
+            update(public_objections)
+            .where(public_objections.c.id == objection_id)
+            .values(status="open", outcome="", outcome_reasons="[]", resolved_at=None)
+        )
+        rec = restored[rid]
+        before = {FLAG: rec.fields.get(FLAG)}
+        rec.fields = {**rec.fields, FLAG: True}
+        rec.version += 1
+        rec.by_server = True
+        entry = audit_entry(
+            batch, "objection_reopened", rec, before, {FLAG: True, "objection_id": objection_id}
+        )
+        entry.username = "server"
+        batch.audit_entries.append(entry)
+    return bool(latest)

@@ -70,3 +70,15 @@ def test_a_withdrawn_row_resolves_its_open_objection_and_forgets_the_contact(
     # the withdrawal the pusher was answered).
     version, fields, deleted = _record(state, rid)
     assert deleted and fields[objections.FLAG] is False and version == result.version + 1
+    # The withdrawal undone: the row counts again, and so does the objection (open,
+    # flagged for the operator again; the contact stays erased).
+    restore = Mutation(str(uuid.uuid4()), "supporter", rid, SCOPE, Op.RESTORE, version, {})
+    [back] = apply_batch(state.engine, state.config, OPERATOR, "r", [restore])
+    assert back.status is ResultStatus.APPLIED
+    with read_tx(state.engine) as conn:
+        rows = conn.execute(select(public_objections.c.status, public_objections.c.contact))
+        assert [tuple(r) for r in rows] == [("open", "")]
+        assert figures.objection_counts(conn)[s.independent_id] == (1, 0)
+        assert audit.verify(conn).ok
+    version, fields, deleted = _record(state, rid)
+    assert not deleted and fields[objections.FLAG] is True and version == back.version + 1
