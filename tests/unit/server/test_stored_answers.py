@@ -121,3 +121,16 @@ def test_a_repeat_keeps_its_answer_beside_a_reuse_of_its_id_in_the_same_batch() 
         answers = apply_batch(state.engine, state.config, ADMIN, "b2", [first, other])
         assert answers[0].to_wire() == saved.to_wire()
         assert (answers[1].status, answers[1].field) == (ResultStatus.REJECTED, "id")
+
+
+def test_a_reuse_of_an_id_with_bad_content_never_refuses_the_first_use() -> None:
+    """The first use of an id is judged on its own content: a later mutation of the
+    batch under the same id, for another record and with a bad value, is the one
+    refused (as a reuse), never the first, which is applied."""
+    with fresh_state() as state:
+        first = create("election", {"name": "Pilkada", "kind": "bupati"})
+        bad = create("election", {"name": "Lain", "kind": "bukan-jenis"})
+        bad.id = first.id
+        answers = apply_batch(state.engine, state.config, ADMIN, "b1", [first, bad])
+        assert [r.status for r in answers] == [ResultStatus.APPLIED, ResultStatus.REJECTED]
+        assert (answers[1].code, answers[1].field) == ("BAD_VALUE", "id")
