@@ -11,7 +11,7 @@ so ids and hashes follow commit order.
 **The log does not copy the records** (issue 19: at 1.2M supporters the copies
 took 940 MB). An entry about a record carries ``state``: the SHA-256 of the
 record as it stood after that change (:func:`state_digest` of its fields,
-version and tombstone flag), which the ``records`` table already holds. A create
+version, tombstone flag, entity and scope), which the ``records`` table already holds. A create
 keeps only that digest (no ``after``); a delete keeps the old values of what it
 changed (the withdrawal's fields), as an update keeps the old and new values of
 its changed fields. So the chain proves every change, the ``records`` table holds
@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from sync.server.db import bulk_insert_values
+from sync.server.roles import area_of
 from sync.server.schema import audit, records
 
 GENESIS = "0" * 64
@@ -77,11 +78,38 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
-def state_digest(fields: dict[str, Any], version: int, deleted: bool) -> str:
-    """The SHA-256 hex digest of a record's state (fields, version, tombstone flag)
-    as canonical JSON: what an audit entry's ``state`` names."""
-    body = {"deleted": bool(deleted), "fields": fields, "version": int(version)}
+def state_digest(
+    fields: dict[str, Any], version: int, deleted: bool, entity: str = "", scope: str = ""
+) -> str:
+    """The SHA-256 hex digest of a record's state (fields, version, tombstone flag,
+    and where it lives: its entity and scope) as canonical JSON: what an audit
+    entry's ``state`` names.
+
+    The scope decides who reads the record (a feed, a snapshot, a USB bundle): a
+    record moved to another region behind the log must not check. Entries written
+    before the scope was digested named ``{"deleted", "fields", "version"}`` only
+    (``entity`` and ``scope`` left out here); :func:`names_state` accepts either."""
+    body: dict[str, Any] = {"deleted": bool(deleted), "fields": fields, "version": int(version)}
+    if entity or scope:
+        body["entity"], body["scope"] = entity, scope
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def names_state(
+    state: bytes,
+    fields: dict[str, Any],
+    version: int,
+    deleted: bool,
+    entity: str,
+    scope: str,
+) -> bool:
+    """Whether an entry's ``state`` (its bytes) names this record: its digest with the
+    entity and scope, or, for an entry written before they were digested, without.
+    (A digest with them never equals one without: a record moved to another scope
+    checks against neither.)"""
+    if bytes.fromhex(state_digest(fields, version, deleted, entity, scope)) == state:
+        return True
+    return bytes.fromhex(state_digest(fields, version, deleted)) == state
 
 
 def entry_hash(prev_hash: str, row: dict[str, Any]) -> str:
@@ -220,6 +248,8 @@ class VerifyResult:
     head: tuple[int, str] = (0, GENESIS)
     #: Records found to be the state their last entry names.
     records_checked: int = 0
+    #: The record found wrong when no entry is to blame: one no entry names at all.
+    record_id: str = ""
 
 
 def parse_anchor(text: str) -> tuple[int, str]:
@@ -251,6 +281,8 @@ def verify(
     pending = dict(anchors or {})
     #: record id -> (id of its last entry with a state, that state as bytes)
     last_state: dict[str, tuple[int, bytes]] = {}
+    #: record ids named by entries without a state (written before the state column)
+    stateless: set[str] = set()
     while True:
         rows = conn.execute(
             select(audit).where(audit.c.id > last_id).order_by(audit.c.id).limit(chunk)
@@ -260,7 +292,7 @@ def verify(
             if pending:
                 reason = "anchored entry missing (log cut short)"
                 return VerifyResult(False, checked, min(pending), reason, (last_id, prev))
-            broken = _check_records(conn, last_state, chunk)
+            broken = _check_records(conn, last_state, stateless, chunk)
             if isinstance(broken, VerifyResult):
                 broken.checked, broken.head = checked, (last_id, prev)
                 return broken
@@ -276,6 +308,8 @@ def verify(
             prev = str(row["hash"])
             if row["state"]:
                 last_state[str(row["record_id"])] = (rid, bytes.fromhex(str(row["state"])))
+            elif row["record_id"]:
+                stateless.add(str(row["record_id"]))
             if rid in pending and pending.pop(rid) != prev:
                 reason = "hash differs from the anchor (chain rewritten)"
                 return VerifyResult(False, checked, rid, reason, (rid, prev))
@@ -285,31 +319,49 @@ def verify(
 
 
 def _check_records(
-    conn: Connection, last_state: dict[str, tuple[int, bytes]], chunk: int
+    conn: Connection, last_state: dict[str, tuple[int, bytes]], stateless: set[str], chunk: int
 ) -> VerifyResult | int:
     """Every record against the state its last entry names; how many were checked, or
-    the failure naming that entry. Records no entry names a state of (written
-    before entries carried one) are not checked."""
+    the failure naming that entry. Records named only by entries without a state
+    (written before entries carried one) are not checked; a record no entry names at
+    all was written past the log (every write appends an entry naming its record),
+    and is the failure, naming that record."""
     checked = 0
     after = ""
     while True:
         rows = conn.execute(
-            select(records.c.id, records.c.fields, records.c.version, records.c.deleted)
+            select(
+                records.c.id,
+                records.c.fields,
+                records.c.version,
+                records.c.deleted,
+                records.c.entity,
+                records.c.scope,
+                records.c.area,
+            )
             .where(records.c.id > after)
             .order_by(records.c.id)
             .limit(chunk)
         ).all()
         if not rows:
             break
-        for rid, fields, version, deleted in rows:
+        for rid, text, version, deleted, entity, scope, area in rows:
             named = last_state.pop(str(rid), None)
             if named is None:
-                continue
-            state = state_digest(orjson.loads(fields), int(version), bool(deleted))
-            if bytes.fromhex(state) != named[1]:
+                if str(rid) in stateless:
+                    continue
+                reason = f"record {rid} is named by no audit entry"
+                return VerifyResult(False, 0, None, reason, record_id=str(rid))
+            fields = orjson.loads(text)
+            where = (str(entity), str(scope))
+            if not names_state(named[1], fields, int(version), bool(deleted), *where):
                 return VerifyResult(
                     False, 0, named[0], f"record {rid} is not the state this entry names"
                 )
+            if area != area_of(str(entity), str(scope), fields):
+                # the area decides which kab/kota reads a province's supporter
+                reason = f"record {rid}: its area is not the one its fields give"
+                return VerifyResult(False, 0, named[0], reason)
             checked += 1
         after = str(rows[-1][0])
     if last_state:
@@ -342,14 +394,19 @@ def history(conn: Connection, record_id: str) -> list[State]:
             an entry was changed), or the record is missing.
     """
     row = conn.execute(
-        select(records.c.fields, records.c.version, records.c.deleted).where(
-            records.c.id == record_id
-        )
+        select(
+            records.c.fields,
+            records.c.version,
+            records.c.deleted,
+            records.c.entity,
+            records.c.scope,
+        ).where(records.c.id == record_id)
     ).first()
     if row is None:
         raise ValueError(f"record {record_id} is missing")
     fields: dict[str, Any] = orjson.loads(row.fields)
     version, deleted = int(row.version), bool(row.deleted)
+    where = (str(row.entity), str(row.scope))
     entries = conn.execute(
         select(audit.c.id, audit.c.action, audit.c.before, audit.c.state)
         .where(audit.c.record_id == record_id, audit.c.state != "")
@@ -357,7 +414,7 @@ def history(conn: Connection, record_id: str) -> list[State]:
     ).all()
     states: list[State] = []
     for entry_id, action, before, state in entries:
-        if state_digest(fields, version, deleted) != state:
+        if not names_state(bytes.fromhex(str(state)), fields, version, deleted, *where):
             raise ValueError(f"entry {entry_id}: record {record_id} is not the state it names")
         states.append(State(int(entry_id), str(action), dict(fields), version, deleted))
         if action in _UNCHANGED or action == "create":

@@ -91,9 +91,21 @@ def create_user(
 MAX_ACCOUNT_DELAY = 4.0
 
 
+def _part(text: str) -> str:
+    """A throttle key's part for a user name or an address: 24 hex digits of its SHA-256.
+
+    Names may be 64 characters and addresses (IPv6) 39 or more: written out, a long
+    name's (account, address) key cut to the column's 64 characters lost the address,
+    and every address then shared one throttle (a guesser locked the owner out).
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def _keys(username: str, source: str) -> tuple[str, str, str]:
-    """Throttle keys: (account, source), source, account (":" never occurs in a name)."""
-    return f"u:{username}|{source}"[:64], f"s:{source}"[:64], f"a:{username}"[:64]
+    """Throttle keys: (account, source), source, account; each part a digest
+    (:func:`_part`), so every key fits the column whole."""
+    user, address = _part(username), _part(source)
+    return f"u:{user}|{address}", f"s:{address}", f"a:{user}"
 
 
 def login(
@@ -254,10 +266,11 @@ def _account_delay(engine: Engine, config: ServerConfig, account_key: str, now: 
 
 def clear_throttles(conn: Connection, username: str) -> int:
     """Delete the throttle rows of ``username`` (all sources); return how many."""
+    _pair, _source, account = _keys(username, "")
     removed = conn.execute(
         delete(login_attempts).where(
-            (login_attempts.c.username == f"a:{username}"[:64])
-            | login_attempts.c.username.startswith(f"u:{username}|", autoescape=True)
+            (login_attempts.c.username == account)
+            | login_attempts.c.username.startswith(f"u:{_part(username)}|")
         )
     ).rowcount
     return int(removed or 0)

@@ -173,5 +173,5 @@ def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) ->
         record_id=rec.id,
         before=before,
         after=after,
-        state=audit.state_digest(rec.fields, rec.version, rec.deleted),
+        state=audit.state_digest(rec.fields, rec.version, rec.deleted, rec.entity, rec.scope),
     )

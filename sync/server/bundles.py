@@ -26,6 +26,7 @@ from sqlalchemy import Engine, select
 from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
+from sync.server import audit
 from sync.server.answers import answer
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
@@ -125,8 +126,15 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
             )
         ).first()
         user = conn.execute(select(users).where(users.c.username == bundle.user)).first()
-    if user is None or not user.active:
+    # An account or device named as the log's own writers (admin, server, publik;
+    # admin-cli, web, training-seed) by an older server no longer logs in: nor does
+    # its bundle write under that name (sync.server.audit.RESERVED_USERNAMES).
+    if user is None or not user.active or audit.reserved_username(bundle.user):
         raise ApiError(422, "unknown_user", f"bundle user {bundle.user!r} is not an active account")
+    if audit.reserved_device_id(bundle.device_id):
+        raise ApiError(
+            422, "unknown_device", f"device id {bundle.device_id!r} is the server's own in the log"
+        )
     if device is None or device.username != bundle.user or device.public_key != bundle.public_key:
         raise ApiError(
             422,

@@ -522,6 +522,9 @@ def _audit_verify(args: argparse.Namespace) -> int:
             f"sesuai entri terakhirnya; kepala {head_id}:{head_hash}"
         )
         return 0
+    if result.broken_id is None and result.record_id:
+        print(f"RUSAK: data {result.record_id}: {result.reason}")
+        return 1
     print(f"RUSAK: entri audit {result.broken_id}: {result.reason}")
     return 1
 

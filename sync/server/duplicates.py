@@ -37,7 +37,8 @@ class _Keys:
             election = self._elections[pair_id]
         except KeyError:
             pair = self._state.get(str(pair_id or ""))
-            found = pair.fields.get("election_id") if pair is not None else None
+            # a deleted pair is no pair of its election: its supporters back none
+            found = pair.fields.get("election_id") if pair and not pair.deleted else None
             election = self._elections[pair_id] = str(found) if found else None
         except TypeError:  # not hashable: names no pair
             return None
@@ -61,18 +62,24 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     old_rows: dict[str, tuple[str, str, str]] = {}
     new_rows: dict[str, tuple[str, str, str]] = {}
     keys = _Keys(batch)
+    unkeyed: list[str] = []
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         if rec.entity != "supporter":
             continue
         old = keys.of(rec.orig, rec.orig_deleted) if rec.orig is not None else None
         new = keys.of(rec.fields, rec.deleted)
+        if old is None and rec.orig is not None and not rec.orig_deleted and rec.orig.get("nik"):
+            unkeyed.append(rid)
         if old == new:
             continue
         if old is not None:
             old_rows[rid] = old
         if new is not None:
             new_rows[rid] = new
+    if unkeyed:
+        _stored_rows(conn, batch, unkeyed, old_rows)
+    _regroup_pairs(conn, batch, keys, old_rows, new_rows)
     changed = old_rows.keys() | new_rows.keys()
     if not changed:
         return
@@ -120,6 +127,64 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
         )
         for o in outside:
             _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
+
+
+def _stored_rows(
+    conn: Connection, batch: Batch, rids: list[str], old_rows: dict[str, tuple[str, str, str]]
+) -> None:
+    """The index rows of stored supporters whose old state gives no key (their pair
+    was deleted before: a server older than this rule indexed them still), as their
+    old keys, so the batch drops them."""
+    wanted = set(rids)
+    niks = sorted({str(batch.state[rid].orig.get("nik")) for rid in rids})  # type: ignore[union-attr]
+    for condition in among(conn, nik_index.c.nik, niks):
+        for r in conn.execute(select(nik_index).where(condition)):
+            if r.record_id in wanted:
+                old_rows[r.record_id] = (r.election_id, r.nik, r.pair_id)
+
+
+def _regroup_pairs(
+    conn: Connection,
+    batch: Batch,
+    keys: _Keys,
+    old_rows: dict[str, tuple[str, str, str]],
+    new_rows: dict[str, tuple[str, str, str]],
+) -> None:
+    """The stored supporters of every pair this batch moved to another election
+    (a change of its ``election_id``, by the level that administers it) or deleted:
+    their entries leave the old election's NIK groups, for the new one's or for none
+    (a deleted pair's supporters back no pair).
+
+    Their keys cannot be told from the records (the pair already names its new
+    election, or is gone), so the old ones are the index's own rows, read by pair
+    (a scan of the index: pairs move and go seldom).
+    """
+    moved = [
+        rid
+        for rid in dict.fromkeys(batch.order)
+        if (pair := batch.state[rid]).entity == "pair"
+        and pair.orig is not None
+        and (
+            pair.orig.get("election_id") != pair.fields.get("election_id")
+            or (pair.deleted and not pair.orig_deleted)
+        )
+    ]
+    if not moved:
+        return
+    stored: list[Any] = []
+    for condition in among(conn, nik_index.c.pair_id, moved):
+        stored.extend(conn.execute(select(nik_index).where(condition)))
+    load(conn, batch, (r.record_id for r in stored))
+    for r in stored:
+        supporter = batch.state.get(r.record_id)
+        if supporter is None:  # the index names only stored records
+            continue
+        old_rows[r.record_id] = (r.election_id, r.nik, r.pair_id)
+        new = keys.of(supporter.fields, supporter.deleted)
+        if new is None:
+            new_rows.pop(r.record_id, None)
+        else:
+            new_rows[r.record_id] = new
 
 
 def _group_members(

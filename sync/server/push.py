@@ -126,15 +126,20 @@ def apply_batch(
             ):
                 raise forbidden(m.id)
         _load_parents(conn, batch, todo)
-        seen: dict[str, MutationResult] = {}
+        seen: dict[str, tuple[str, MutationResult]] = {}
         for m in mutations:
             if m.id in stored:
-                batch.results.append(stored[m.id])
+                record_id, found = stored[m.id]
+                batch.results.append(found if record_id == m.record_id else _reused(m.id))
             elif m.id in seen:
-                batch.results.append(seen[m.id])
+                # A repeat within the batch gets the first answer; the id used again for
+                # another record is refused, as across batches (_stored_results): that
+                # record was never written, so it must not read as saved.
+                record_id, first = seen[m.id]
+                batch.results.append(first if record_id == m.record_id else _reused(m.id))
             else:
                 result = _apply_one(batch, m, invalid.get(m.id))
-                seen[m.id] = result
+                seen[m.id] = (m.record_id, result)
                 batch.results.append(result)
                 batch.fresh.append((m, result))
         update_duplicates(conn, batch)
@@ -164,15 +169,18 @@ def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
             raise forbidden(m.id)
 
 
-def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, MutationResult]:
-    """Stored answers of repeated mutations.
+def _stored_results(
+    conn: Connection, mutations: list[Mutation]
+) -> dict[str, tuple[str, MutationResult]]:
+    """Stored answers of the batch's mutation ids seen before: ``{id: (the record it
+    was used for, its answer)}``.
 
-    A mutation id already used for another record is not a repeat: it is
-    rejected, and the other record's answer is never shown.
+    A mutation naming another record under such an id is not a repeat: the caller
+    refuses it (:func:`_reused`), and the other record's answer is never shown.
     """
-    wanted = {m.id: m.record_id for m in mutations}
-    out: dict[str, MutationResult] = {}
-    for condition in among(conn, applied_mutations.c.mutation_id, sorted(wanted)):
+    wanted = sorted({m.id for m in mutations})
+    out: dict[str, tuple[str, MutationResult]] = {}
+    for condition in among(conn, applied_mutations.c.mutation_id, wanted):
         rows = conn.execute(
             select(
                 applied_mutations.c.mutation_id,
@@ -181,17 +189,20 @@ def _stored_results(conn: Connection, mutations: list[Mutation]) -> dict[str, Mu
             ).where(condition)
         )
         for mid, record_id, result in rows:
-            if record_id == wanted[mid]:
-                out[mid] = stored_result(mid, result)
-            else:
-                out[mid] = MutationResult(
-                    mid,
-                    ResultStatus.REJECTED,
-                    code=str(RejectCode.BAD_VALUE),
-                    field="id",
-                    message="this mutation id was already used for another record",
-                )
+            out[mid] = (str(record_id), stored_result(mid, result))
     return out
+
+
+def _reused(mutation_id: str) -> MutationResult:
+    """The answer to a mutation id already used for another record (nothing applied;
+    the other record's answer is never shown)."""
+    return MutationResult(
+        mutation_id,
+        ResultStatus.REJECTED,
+        code=str(RejectCode.BAD_VALUE),
+        field="id",
+        message="this mutation id was already used for another record",
+    )
 
 
 def _parent_id(entity: str, fields: dict[str, Any]) -> str | None:

@@ -334,7 +334,11 @@ _DATE_KINDS = (FieldType.DATE, FieldType.DATETIME)
 
 def check_mutations(mutations: Sequence[Mutation], *, domains: bool = True) -> dict[str, Rejection]:
     """The refusal of every mutation :func:`check_mutation` refuses, by mutation id
-    (the answers are its own: groups found fine as columns skip only its walk)."""
+    (the answers are its own: groups found fine as columns skip only its walk).
+
+    Only the first mutation of an id is judged: the push answers a later one under
+    the same id from the first (a repeat) or refuses it as a reuse, so its content
+    must never stand for the first's."""
     table = _FAST if domains else _TYPE_FAST
     groups: dict[tuple[str, tuple[str, ...]], list[Mutation]] = {}
     for m in mutations:
@@ -347,7 +351,11 @@ def check_mutations(mutations: Sequence[Mutation], *, domains: bool = True) -> d
             fine.update(map(id, group))
     scopes: dict[str, bool] = {}
     out: dict[str, Rejection] = {}
+    judged: set[str] = set()
     for m in mutations:
+        if m.id in judged:
+            continue
+        judged.add(m.id)
         if id(m) in fine:
             known = scopes.get(m.scope)
             if known is None:

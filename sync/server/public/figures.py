@@ -123,18 +123,28 @@ def stored_fields(conn: Connection) -> FieldsOf:
     return of
 
 
-def subregion(fields: Mapping[str, Any]) -> str:
-    """The kecamatan of a supporter (kab/kota pages group these by their prefix)."""
+def subregion(fields: Mapping[str, Any], scope: str = "") -> str:
+    """Where a supporter counts: its kecamatan (else its kab/kota code); for a
+    supporter of a province's scope (a governor election, whose spread is over
+    kab/kota) its ``kabkota_code`` alone, "" without one: the kab/kota that verifies
+    it (its area, :func:`sync.server.roles.area_of`) and the one the desktop's recap
+    counts it in, whatever its kecamatan code says."""
+    if scope and "." not in scope:
+        return str(fields.get("kabkota_code") or "")
     return str(fields.get("kecamatan_code") or fields.get("kabkota_code") or "")
 
 
 def supporter_key(
-    fields: Mapping[str, Any] | None, deleted: bool, rules_of: RuleSetOf | None = None
+    fields: Mapping[str, Any] | None,
+    deleted: bool,
+    rules_of: RuleSetOf | None = None,
+    scope: str = "",
 ) -> Key | None:
     """Where a supporter counts, or None when it does not (deleted, no pair).
 
     Args:
         rules_of: the rule set of a pair's election; None: the default rule set.
+        scope: the supporter's scope (:func:`subregion`).
     """
     if fields is None or deleted:
         return None
@@ -146,7 +156,7 @@ def supporter_key(
     rule_set = None
     if rules_of is not None and fields.get("external_duplicate"):
         rule_set = rules_of(str(pair_id))
-    return str(pair_id), rnd, subregion(fields), verdict(fields, rule_set)
+    return str(pair_id), rnd, subregion(fields, scope), verdict(fields, rule_set)
 
 
 def deltas(
@@ -233,10 +243,11 @@ class Changed:
 
 
 def collect(
-    items: Iterable[tuple[str, str, dict[str, Any], bool, dict[str, Any] | None, bool]],
+    items: Iterable[tuple[Any, ...]],
     rules_of: RuleSetOf | None = None,
 ) -> Changed:
-    """From ``(entity, id, fields, deleted, stored fields or None, stored deleted)``.
+    """From ``(entity, id, fields, deleted, stored fields or None, stored deleted[,
+    scope])`` (the scope never changes: :func:`subregion`).
 
     Args:
         rules_of: the rule set of a pair's election (:func:`rule_sets`); None: the default.
@@ -244,12 +255,13 @@ def collect(
     pairs: list[tuple[Key | None, Key | None]] = []
     upserts: list[dict[str, Any]] = []
     removed: list[str] = []
-    for entity, rid, fields, deleted, orig, orig_deleted in items:
+    for entity, rid, fields, deleted, orig, orig_deleted, *where in items:
         if entity == "supporter":
+            scope = where[0] if where else ""
             pairs.append(
                 (
-                    supporter_key(orig, orig_deleted, rules_of),
-                    supporter_key(fields, deleted, rules_of),
+                    supporter_key(orig, orig_deleted, rules_of, scope),
+                    supporter_key(fields, deleted, rules_of, scope),
                 )
             )
         elif entity in PUBLIC_FIELDS:
@@ -310,6 +322,7 @@ def rebuild(conn: Connection, now: float) -> None:
                 bool(r.deleted),
                 None,
                 False,
+                r.scope,
             )
             for r in rows
         ]

@@ -13,7 +13,8 @@ from sync.server.public import figures, objections
 
 def on_batch(conn: Connection, batch: Batch) -> None:
     """Keep the public tables current with a batch (inside its write transaction)."""
-    if objections.resolve_in_batch(conn, batch):
+    resolved = objections.resolve_in_batch(conn, batch)
+    if objections.reopen_in_batch(conn, batch) or resolved:
         figures.bump(conn, batch.now)
     items = []
     rules_of = figures.rule_sets(_fields_of(conn, batch))
@@ -21,7 +22,7 @@ def on_batch(conn: Connection, batch: Batch) -> None:
         rec = batch.state[rid]
         orig = rec.orig if rec.exists else None
         fields = figures.with_region(rec.entity, rec.scope, rec.fields)
-        items.append((rec.entity, rec.id, fields, rec.deleted, orig, rec.orig_deleted))
+        items.append((rec.entity, rec.id, fields, rec.deleted, orig, rec.orig_deleted, rec.scope))
     figures.write(conn, figures.collect(items, rules_of), batch.now)
 
 

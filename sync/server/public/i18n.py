@@ -80,6 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ms_long": {"id": "Memenuhi syarat (MS)", "en": "Meets requirements (MS)"},
     "bms_long": {"id": "Belum memenuhi syarat (BMS)", "en": "Not yet meeting (BMS)"},
     "tms_long": {"id": "Tidak memenuhi syarat (TMS)", "en": "Does not meet (TMS)"},
+    "withdrawn_long": {
+        "id": "Data dukungan ditarik (tidak dihitung)",
+        "en": "Support entry withdrawn (not counted)",
+    },
     "verdict_note": {
         "id": "Hanya hasil verifikasi petugas yang dihitung; pemeriksaan otomatis tidak.",
         "en": "Only verification by officers counts; the automatic check does not.",

@@ -40,6 +40,7 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
 from sync.server.public import encoded, i18n, objections, svg, views
@@ -514,18 +515,7 @@ async def data_csv(request: Request) -> Response:
 
     def build(stamp: Stamp) -> bytes:
         structure, figures, _objections = public.data()
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for e in views.open_data(structure, figures, {}):
-            for p in e["pairs"]:
-                for r in p["support"]["rounds"]:
-                    for s in r["subregions"]:
-                        writer.writerow(
-                            [e["id"], e["name"], e["subregion_level"], p["id"], p["number"],
-                             r["round"], s["code"], *(s[n] for n in COUNTS)]
-                        )  # fmt: skip
-        return out.getvalue().encode("utf-8")
+        return open_data_csv(structure, figures)
 
     page = await public.page(("csv",), build)
     if page is None:  # build never answers None
@@ -540,6 +530,28 @@ async def audit_head(request: Request) -> Response:
     return Response(
         orjson.dumps(head), media_type="application/json", headers={"Cache-Control": "no-cache"}
     )
+
+
+def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
+    """dukungan.csv: one row per election, pair, round and sub-region (UTF-8).
+
+    The public opens it in spreadsheets: every text cell goes through the desktop
+    exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
+    operator typed (or a code a client pushed) starting with ``=``, ``+``, ``-`` or
+    ``@`` shows as text and never runs as a formula. Counts stay numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in views.open_data(structure, figures, {}):
+        for p in e["pairs"]:
+            for r in p["support"]["rounds"]:
+                for s in r["subregions"]:
+                    texts = (e["id"], e["name"], e["subregion_level"], p["id"])
+                    writer.writerow(
+                        [*map(safe_cell, texts), p["number"], safe_cell(r["round"]),
+                         safe_cell(s["code"]), *(s[n] for n in COUNTS)]
+                    )  # fmt: skip
+    return out.getvalue().encode("utf-8")
 
 
 CSV_COLUMNS = (

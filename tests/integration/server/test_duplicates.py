@@ -73,3 +73,72 @@ def test_deleting_one_of_the_pair_clears_the_other(world: World) -> None:
     assert op.push_ok(delete)[0]["status"] == "applied"
     rec_a = op.get(f"/v1/records/supporter/{a['record_id']}").json()
     assert rec_a["fields"]["external_duplicate"] is False
+
+
+def test_a_pair_moved_to_another_election_takes_its_supporters_out_of_the_old_ones_groups(
+    world: World,
+) -> None:
+    """KPU RI (or the province) moves a pair to another election: its supporters' NIKs
+    back a pair of that election now, not of the old one. A flag the old election's
+    other pair gave them is cleared, and moved back it is set again."""
+    op, ri = world.client("op3214"), world.client("ri")
+    election, (pair1, pair2) = world.elections["32.14"]
+    nik = "3214015101900013"
+    a = mutation("supporter", {"pair_id": pair1, "nik": nik})
+    b = mutation("supporter", {"pair_id": pair2, "nik": nik})
+    op.push_ok(a, b)
+
+    def flags() -> list[bool]:
+        return [
+            op.get(f"/v1/records/supporter/{m['record_id']}").json()["fields"]["external_duplicate"]
+            for m in (a, b)
+        ]
+
+    assert flags() == [True, True]
+    other = mutation(
+        "election", {"name": "Pemilihan ulang 32.14", "kind": "bupati", "region_code": "32.14"}
+    )
+    ri.push_ok(other)
+    pair = ri.get(f"/v1/records/pair/{pair2}").json()
+    move = mutation(
+        "pair",
+        {"election_id": other["record_id"]},
+        record_id=pair2,
+        base_version=pair["version"],
+        olds={"election_id": election},
+    )
+    assert ri.push_ok(move)[0]["status"] == "applied"
+    assert flags() == [False, False]
+    back = mutation(
+        "pair",
+        {"election_id": election},
+        record_id=pair2,
+        base_version=pair["version"] + 1,
+        olds={"election_id": other["record_id"]},
+    )
+    assert ri.push_ok(back)[0]["status"] == "applied"
+    assert flags() == [True, True]
+
+
+def test_deleting_a_pair_clears_the_flags_its_supporters_gave(world: World) -> None:
+    """A pair entered twice by mistake and deleted: its supporters back no pair of the
+    election any more, so the flags they gave the other pair's supporters (which made
+    each of them count BMS) are cleared, and a citizen's check no longer lists them."""
+    op, ri = world.client("op3214"), world.client("ri")
+    election, _pairs = world.elections["32.14"]
+    twin = mutation("pair", {"election_id": election, "number": 3, "route": "perseorangan"})
+    kept = mutation("pair", {"election_id": election, "number": 4, "route": "perseorangan"})
+    ri.push_ok(twin, kept)
+    nik = "3214015101900014"
+    a = mutation("supporter", {"pair_id": kept["record_id"], "nik": nik})
+    b = mutation("supporter", {"pair_id": twin["record_id"], "nik": nik})
+    op.push_ok(a, b)
+
+    def flag(m: dict) -> bool:
+        record = op.get(f"/v1/records/supporter/{m['record_id']}").json()
+        return bool(record["fields"]["external_duplicate"])
+
+    assert (flag(a), flag(b)) == (True, True)
+    gone = mutation("pair", {}, record_id=twin["record_id"], base_version=1, op="delete")
+    assert ri.push_ok(gone)[0]["status"] == "applied"
+    assert (flag(a), flag(b)) == (False, False)

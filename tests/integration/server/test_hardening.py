@@ -8,6 +8,7 @@ import json
 import socket
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -174,3 +175,32 @@ def test_a_half_sent_body_is_answered_408_and_the_connection_closed(
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b'"error":"timeout"' in answer
     assert 2 < waited < 25  # the read timeout, not the client's patience
+
+
+def test_audit_verify_catches_a_record_written_past_the_log(server: ServerProcess) -> None:
+    """A row put into the records table by hand (a forged supporter every feed of its
+    scope would hand out) is named by no audit entry: ``audit verify`` names the row."""
+    made = server.cli(
+        "election", "add", "--name", "Pilbup Uji Sisipan", "--kind", "bupati",
+        "--region", "32.14", "--year", "2024",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert server.cli("audit", "verify").returncode == 0
+    db = Path(server.data_dir) / "server.sqlite3"
+    forged = "palsu-" + uuid.uuid4().hex
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO records (id, entity, scope, version, deleted, fields, updated_at,"
+            " area, origin, seq) SELECT ?, entity, scope, version, deleted, fields, updated_at,"
+            " area, origin, (SELECT max(seq) + 1 FROM records) FROM records"
+            " WHERE entity = 'election' LIMIT 1",
+            (forged,),
+        )
+    try:
+        bad = server.cli("audit", "verify", check=False)
+        assert bad.returncode == 1
+        assert f"RUSAK: data {forged}:" in bad.stdout
+    finally:
+        with sqlite3.connect(db) as conn:  # the module's other tests share this server
+            conn.execute("DELETE FROM records WHERE id = ?", (forged,))
+    assert server.cli("audit", "verify").returncode == 0

@@ -63,3 +63,29 @@ def test_successful_logins_never_count_against_the_address() -> None:
             codes.append(refused.value.status)
         assert codes[:-1] == [401] * (state.config.source_failures)
         assert codes[-1] == 429
+
+
+#: A user name as long as names may be (64): an e-mail address, say.
+LONG_NAME = "koordinator.silon.kabupaten.purwakarta@kpu-jawabarat.example.id"
+
+
+@pytest.mark.parametrize("name", [LONG_NAME, LONG_NAME[:50]])
+def test_a_long_user_name_is_locked_from_the_guessing_address_only(name: str) -> None:
+    """The (account, address) throttle of a long name must still name the address: a
+    guesser at one address never locks the owner out at another, and an unlock lifts it."""
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", name, "rahasia-1", Role.KABKOTA, "32.14")
+        for _ in range(state.config.lockout_failures):
+            with pytest.raises(ApiError):
+                auth.login(state.engine, state.config, name, "x", "d", None, "203.0.113.45")
+        with pytest.raises(ApiError) as locked:
+            auth.login(state.engine, state.config, name, "rahasia-1", "d", None, "203.0.113.45")
+        assert locked.value.status == 429
+        # The owner, at another address (of the same /24 too), logs in at once.
+        for source in ("198.51.100.7", "203.0.113.4"):
+            owner = auth.login(state.engine, state.config, name, "rahasia-1", "d", None, source)
+            assert owner.username == name
+        with state.engine.begin() as conn:
+            assert auth.clear_throttles(conn, name) >= 2  # the pair's and the account's
+        again = auth.login(state.engine, state.config, name, "rahasia-1", "d", None, "203.0.113.45")
+        assert again.username == name

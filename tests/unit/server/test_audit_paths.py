@@ -87,3 +87,35 @@ def test_bundle_import_is_audited_as_the_bundle_user_and_device(state: ServerSta
     # Imported again: applied once, no second entry.
     import_bundle(state, raw, None)
     assert len([e for e in _entries(state) if e["record_id"] == election.record_id]) == 1
+
+
+@pytest.mark.parametrize(
+    ("user", "device"), [("Admin", "usb-laptop"), ("op", "admin-cli"), ("publik", "web")]
+)
+def test_a_bundle_of_a_reserved_account_or_device_is_refused(
+    state: ServerState, user: str, device: str
+) -> None:
+    """An account or device named as the log's own writers by an older server (made,
+    logged in and its key registered before such names were refused) can no longer
+    log in; its USB bundle must not write under that name either: the entries would
+    read as the administrator's, the server's or a citizen's."""
+    from sqlalchemy import update
+
+    from sync.server.errors import ApiError
+    from sync.server.schema import device_keys, users
+
+    accounts.add_user(state.engine, state.config, "admin", "op", PASSWORD, Role.KABKOTA, SCOPE)
+    key = signing.generate_private_key()
+    auth.login(
+        state.engine, state.config, "op", PASSWORD, "usb-laptop", signing.public_key_b64(key)
+    )
+    with state.engine.begin() as conn:  # renamed by hand, as an older server allowed
+        conn.execute(update(users).values(username=user))
+        conn.execute(update(device_keys).values(username=user, device_id=device))
+    election = _create("election", {"name": "Pilbup", "kind": "bupati", "region_code": SCOPE})
+    raw = write_bundle(key, "bundle-r", device, user, [election.to_wire()])
+    with pytest.raises(ApiError) as refused:
+        import_bundle(state, raw, None)
+    code = "unknown_device" if device == "admin-cli" else "unknown_user"
+    assert (refused.value.status, refused.value.code) == (422, code)
+    assert [e for e in _entries(state) if e["record_id"] == election.record_id] == []

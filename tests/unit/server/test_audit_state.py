@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import delete, select, update
 
@@ -95,7 +96,10 @@ def test_a_create_is_named_by_its_digest_not_copied(state: ServerState) -> None:
         assert entry["after"] == "null" and entry["before"] == "null"  # no copy of the row
         assert ADDRESS not in entry["after"] and "SITI" not in str(entry)
         fields = __import__("orjson").loads(row["fields"])
-        assert entry["state"] == audit.state_digest(fields, row["version"], row["deleted"])
+        digest = audit.state_digest(
+            fields, row["version"], row["deleted"], row["entity"], row["scope"]
+        )
+        assert entry["state"] == digest
     result = _verify(state)
     assert result.ok and result.records_checked == 5  # election, pair, three supporters
 
@@ -153,6 +157,119 @@ def test_a_removed_record_or_an_edited_state_is_found(state: ServerState) -> Non
     result = _verify(state)
     [entry] = [e for e in _entries(state) if e["record_id"] == ids[2]]
     assert not result.ok and result.broken_id == entry["id"] and "missing" in result.reason
+
+
+def test_a_record_written_past_the_log_is_found(state: ServerState) -> None:
+    """A row put into ``records`` by hand (here a copy of a supporter under a new id: a
+    forged supporter that every feed of the scope would hand out) is named by no entry:
+    every write appends one naming its record, so verify refuses it, naming the row."""
+    _pair, ids = _world(state)
+    forged = str(uuid.uuid4())
+    with write_tx(state.engine) as conn:
+        row = dict(conn.execute(select(records).where(records.c.id == ids[0])).mappings().one())
+        top = conn.execute(select(records.c.seq).order_by(records.c.seq.desc())).first()
+        conn.execute(records.insert().values({**row, "id": forged, "seq": int(top[0]) + 1}))
+    result = _verify(state)
+    assert not result.ok and result.broken_id is None and result.record_id == forged
+    assert forged in result.reason
+
+
+def test_a_record_named_only_by_entries_without_a_state_is_not_refused(
+    state: ServerState,
+) -> None:
+    """An upgraded server: a record whose entries predate the state column is still
+    named by them (it is not checked, as before, but not refused either)."""
+    _pair, ids = _world(state)
+    old = str(uuid.uuid4())
+    with write_tx(state.engine) as conn:
+        row = dict(conn.execute(select(records).where(records.c.id == ids[0])).mappings().one())
+        top = conn.execute(select(records.c.seq).order_by(records.c.seq.desc())).first()
+        conn.execute(records.insert().values({**row, "id": old, "seq": int(top[0]) + 1}))
+        audit.append(
+            conn,
+            [audit.AuditEntry("2024-08-01T00:00:00Z", "op", "dev", "create", "supporter", old)],
+        )
+    result = _verify(state)
+    assert result.ok and result.records_checked == 5
+
+
+@pytest.mark.parametrize("scope", ["32.15", "32"])
+def test_a_record_moved_to_another_scope_behind_the_log_is_found(
+    state: ServerState, scope: str
+) -> None:
+    """The scope decides who reads a record: a supporter moved to another kab/kota (or
+    up to its province) in the records table, its fields untouched, would be handed to
+    that region's feed with its NIK and name. Its last entry's digest names its scope."""
+    _pair, ids = _world(state)
+    with write_tx(state.engine) as conn:
+        conn.execute(update(records).where(records.c.id == ids[0]).values(scope=scope))
+    result = _verify(state)
+    [entry] = [e for e in _entries(state) if e["record_id"] == ids[0]]
+    assert not result.ok and result.broken_id == entry["id"] and ids[0] in result.reason
+    with read_tx(state.engine) as conn, pytest.raises(ValueError, match=ids[0]):
+        audit.history(conn, ids[0])
+
+
+def test_a_public_objection_names_the_scope_too(state: ServerState) -> None:
+    """The objection's own entry (by ``publik``) digests the supporter's scope as a
+    push's does: the record verifies, and moved behind the log it does not."""
+    from sync.server.public import objections
+
+    pair, ids = _world(state)
+    assert objections.file(state.engine, ids[0], pair, "", 1.0e9, "2024-08-01T00:00:00Z")
+    assert _verify(state).ok
+    with write_tx(state.engine) as conn:
+        conn.execute(update(records).where(records.c.id == ids[0]).values(scope="32.15"))
+    assert not _verify(state).ok
+
+
+def test_a_supporter_given_another_area_behind_the_log_is_found(state: ServerState) -> None:
+    """A governor supporter's area (the kab/kota that reads it) is its kab/kota code's:
+    an area column set to another kab/kota behind the log is found."""
+    election, pair, sid = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    province = Actor("prov32", Role.PROVINCE, "32", "laptop-2")
+
+    def create(record_id: str, entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(
+            str(uuid.uuid4()), entity, record_id, "32", Op.UPSERT, 0,
+            {k: (None, v) for k, v in changes.items()},
+        )  # fmt: skip
+
+    batch = [
+        create(election, "election", {"name": "Pilgub", "kind": "gubernur", "region_code": "32"}),
+        create(pair, "pair", {"election_id": election, "number": 1}),
+        create(sid, "supporter", {"pair_id": pair, "nik": "3214011708850001",
+                                  "kabkota_code": "32.14"}),
+    ]  # fmt: skip
+    results = apply_batch(state.engine, state.config, province, "g1", batch)
+    assert all(r.status is ResultStatus.APPLIED for r in results), results
+    assert _verify(state).ok
+    with write_tx(state.engine) as conn:
+        conn.execute(update(records).where(records.c.id == sid).values(area="32.15"))
+    result = _verify(state)
+    [entry] = [e for e in _entries(state) if e["record_id"] == sid]
+    assert not result.ok and result.broken_id == entry["id"] and sid in result.reason
+
+
+def test_entries_digested_without_the_scope_still_verify(state: ServerState) -> None:
+    """Entries written before the digest named the scope keep their digests: the
+    record still checks against its last one, and its history rebuilds."""
+    _pair, ids = _world(state)
+    with write_tx(state.engine) as conn:
+        row = conn.execute(select(records).where(records.c.id == ids[0])).mappings().one()
+        legacy = audit.state_digest(orjson.loads(row["fields"]), row["version"], row["deleted"])
+        audit.append(
+            conn,
+            [
+                audit.AuditEntry(
+                    "2024-08-01T00:00:00Z", "op", "dev", "conflict", "supporter", ids[0],
+                    state=legacy,
+                )
+            ],
+        )  # fmt: skip
+    assert _verify(state).ok
+    with read_tx(state.engine) as conn:
+        assert [s.action for s in audit.history(conn, ids[0])] == ["create", "conflict"]
 
 
 def test_a_state_digest_changed_in_the_log_breaks_the_chain(state: ServerState) -> None:

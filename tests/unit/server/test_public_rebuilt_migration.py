@@ -107,3 +107,29 @@ def test_the_0014_upgrade_counts_a_row_rechecked_away_from_ms_by_its_admin_verdi
     _clear(url)
     alembic_to(url, "0014")
     assert _public(url) == (cells, copies)
+
+
+def test_revision_0016_counts_a_governors_supporters_by_their_kabkota_code(url: str) -> None:
+    migrate(url)
+
+    def create(entity: str, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), entity, str(uuid.uuid4()), "32", Op.UPSERT, 0, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    election = create("election", {"name": "Pilgub", "kind": "gubernur", "region_code": "32"})
+    pair = create("pair", {"election_id": election.record_id, "number": 1})
+    row = create("supporter", {"pair_id": pair.record_id, "kabkota_code": "32.14",
+                               "kecamatan_code": "32.15.01", **verdict("MS")})  # fmt: skip
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        done = apply_batch(state.engine, state.config, ADMIN, "g", [election, pair, row])
+    finally:
+        state.engine.dispose()
+    assert {r.status.value for r in done} == {"applied"}
+    cells, copies = _public(url)
+    assert [c[2] for c in cells] == ["32.14"]
+    alembic_to(url, "0015", down=True)
+    _clear(url)  # as an older server left them (here: empty)
+    alembic_to(url, "0016")
+    assert _public(url) == (cells, copies)

@@ -83,3 +83,54 @@ def test_a_repeated_push_gets_the_first_answer_from_the_compact_row() -> None:
         other.id = election.id
         [refused] = apply_batch(state.engine, state.config, ADMIN, str(uuid.uuid4()), [other])
         assert refused.status == ResultStatus.REJECTED
+
+
+def test_a_mutation_id_twice_in_one_batch_for_another_record_is_refused_not_acknowledged() -> None:
+    """The second use of a mutation id within ONE batch, for another record, was
+    answered with the first's answer ("applied", version 1) though its record was
+    never written: the client would drop an edit it was told was saved. It is
+    refused as a reuse across batches is."""
+    with fresh_state() as state:
+        first = create("election", {"name": "Pilkada", "kind": "bupati"})
+        second = create("election", {"name": "Lain", "kind": "bupati"})
+        second.id = first.id
+        again = create("election", {"name": "Pilkada", "kind": "bupati"})
+        again.id, again.record_id = first.id, first.record_id  # a true repeat is fine
+        answers = apply_batch(state.engine, state.config, ADMIN, "b1", [first, second, again])
+        assert [r.status for r in answers] == [
+            ResultStatus.APPLIED,
+            ResultStatus.REJECTED,
+            ResultStatus.APPLIED,
+        ]
+        assert (answers[1].code, answers[1].field) == ("BAD_VALUE", "id")
+        assert answers[2].to_wire() == answers[0].to_wire()
+        with read_tx(state.engine) as conn:
+            stored = conn.execute(select(applied_mutations.c.record_id)).scalars().all()
+        assert stored == [first.record_id]
+
+
+def test_a_repeat_keeps_its_answer_beside_a_reuse_of_its_id_in_the_same_batch() -> None:
+    """A batch re-sending a saved mutation and, by a client's bug, the same id for
+    another record: the repeat still gets its stored answer (refusing it would make
+    the client revert an edit the server holds); only the reuse is refused."""
+    with fresh_state() as state:
+        first = create("election", {"name": "Pilkada", "kind": "bupati"})
+        [saved] = apply_batch(state.engine, state.config, ADMIN, "b1", [first])
+        other = create("election", {"name": "Lain", "kind": "bupati"})
+        other.id = first.id
+        answers = apply_batch(state.engine, state.config, ADMIN, "b2", [first, other])
+        assert answers[0].to_wire() == saved.to_wire()
+        assert (answers[1].status, answers[1].field) == (ResultStatus.REJECTED, "id")
+
+
+def test_a_reuse_of_an_id_with_bad_content_never_refuses_the_first_use() -> None:
+    """The first use of an id is judged on its own content: a later mutation of the
+    batch under the same id, for another record and with a bad value, is the one
+    refused (as a reuse), never the first, which is applied."""
+    with fresh_state() as state:
+        first = create("election", {"name": "Pilkada", "kind": "bupati"})
+        bad = create("election", {"name": "Lain", "kind": "bukan-jenis"})
+        bad.id = first.id
+        answers = apply_batch(state.engine, state.config, ADMIN, "b1", [first, bad])
+        assert [r.status for r in answers] == [ResultStatus.APPLIED, ResultStatus.REJECTED]
+        assert (answers[1].code, answers[1].field) == ("BAD_VALUE", "id")
