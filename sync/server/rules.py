@@ -330,8 +330,9 @@ def check_verdicts(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     The rules are the domain's, not written again here (what the desktop's
     verification does: ``services.verification.status_for`` and ``check_choice``):
     the status is the one the reasons give under the election's rule set
-    (:meth:`RuleSet.status_for`: MS without a reason, else the worst; DOMAIN.md:
-    "Each BMS/TMS carries one or more reason codes"), and BMS only where the rule
+    (:meth:`RuleSet.verdict_status`: MS without a reason, else the worst, a BMS
+    reason giving TMS where BMS is no choice; DOMAIN.md: "Each BMS/TMS carries one
+    or more reason codes"), and BMS only where the rule
     set offers it (:meth:`RuleSet.verdict_choices` of the row's round: after the
     verification of a correction round only MS and TMS remain;
     :meth:`RuleSet.field_verdict_choices`), and a field verdict only on a row MS in
@@ -376,7 +377,14 @@ def _check_verdict(
     if not codes:
         expected = {Status.MS.value}
     elif rule_set is not None:
-        expected = {rule_set.status_for(codes).value}
+        # Where no BMS remains (field verification, a correction round's row), a
+        # reason that is BMS gives TMS: the verdict keeps its reason.
+        choices = (
+            rule_set.field_verdict_choices()
+            if stage == "field"
+            else rule_set.verdict_choices(str(rec.fields.get("round") or ""))
+        )
+        expected = {rule_set.verdict_status(codes, choices).value}
     else:
         expected = {Status.BMS.value, Status.TMS.value}
     if value not in expected:

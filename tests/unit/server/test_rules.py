@@ -379,6 +379,28 @@ def test_a_correction_rounds_row_is_verified_ms_or_tms_only(state: ServerState) 
     assert one(state, KAB, change(submitted, 2, scan)).status == "applied"
 
 
+def test_a_fixable_reason_is_tms_where_no_bms_remains(state: ServerState) -> None:
+    """A correction round's row without its ID card scan is TMS with NO_ID_SCAN (it was
+    refused as BMS and as TMS alike: no verdict carried its reason), as is a supporter
+    found in the field to be an ASN; BMS stays refused there, and a submission row's
+    reason still gives BMS."""
+    records = tree(state)
+    pair = records["pair"].record_id
+    late = create("supporter", {"pair_id": pair, "round": "correction_1"})
+    assert one(state, KAB, late).status == "applied"
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["NO_ID_SCAN"])}
+    assert one(state, KAB, change(late, 1, tms)).status == "applied"
+    assert stored(state, late.record_id)[2]["admin_status"] == "TMS"
+    submitted = records["supporter"]
+    refused = one(state, KAB, change(submitted, 1, tms))
+    assert (refused.code, refused.field) == ("BAD_VALUE", "admin_status")
+    ms = {"admin_status": (None, "MS"), "admin_reasons": (None, [])}
+    assert one(state, KAB, change(submitted, 1, ms)).status == "applied"
+    field = {"field_status": (None, "TMS"), "field_reasons": (None, ["BANNED_OCCUPATION"])}
+    assert one(state, KAB, change(submitted, 2, field)).status == "applied"
+    assert stored(state, submitted.record_id)[2]["field_status"] == "TMS"
+
+
 def test_a_field_verdict_is_for_a_row_ms_in_the_administrative_verification(
     state: ServerState,
 ) -> None:
