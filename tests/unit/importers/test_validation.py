@@ -232,3 +232,38 @@ def test_a_kabupaten_list_keeps_matching_kecamatan_names_inside_it(tmp_path: Pat
     path = write_xlsx(tmp_path / "kab.xlsx", rows)
     report = validate_file(path, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
     assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
+
+
+def test_dukcapils_marital_statuses_are_read(tmp_path: Path) -> None:
+    """Lists copied from Dukcapil data write the status as the KTP-el and KK do since
+    2019 ("KAWIN TERCATAT", "KAWIN BELUM TERCATAT", "CERAI HIDUP TERCATAT" ...). They
+    were unreadable: MISSING_FIELD (BMS) for every married supporter, and a supporter
+    under 17 "BELUM NIKAH" lost UNDERAGE (DOMAIN.md: "under 17 at the reference date
+    and never married"), while one married at 16 was no MS."""
+    import datetime as dt
+
+    from silon_desktop.domain.nik import build_nik
+
+    rows = supporter_rows(7)
+    words = [
+        "KAWIN TERCATAT",
+        "Kawin Belum Tercatat",
+        "CERAI HIDUP TERCATAT",
+        "CERAI HIDUP BELUM TERCATAT",
+        "CERAI MATI TERCATAT",
+    ]
+    for row, word in zip(rows, words, strict=False):
+        row[6] = word
+    teen = dt.date(REFERENCE.year - 16, 1, 15)  # 16 at the reference date
+    for i, word in ((5, "BELUM NIKAH"), (6, "KAWIN TERCATAT")):
+        rows[i][1] = build_nik("32.14.01", teen, rows[i][5], 9000 + i)
+        rows[i][4] = teen.strftime("%d-%m-%Y")
+        rows[i][6] = word
+    report = validate_file(
+        write_xlsx(tmp_path / "dukcapil.xlsx", rows),
+        ImportOptions(REGION, REFERENCE, assume_id_scan=True),
+    )
+    codes = [r.codes for r in report.rows]
+    assert codes[:5] == [[]] * 5
+    assert codes[5] == ["UNDERAGE"]
+    assert codes[6] == []  # married: may support under 17
