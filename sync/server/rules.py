@@ -243,6 +243,33 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
             )
 
 
+def check_round(rec: Rec, before: dict[str, Any], changed: Iterable[str]) -> None:
+    """Refuse a change of the round a supporter arrived in.
+
+    Each row belongs to the round it was submitted in (DOMAIN.md): the desktop writes
+    ``round`` on the create only (``importers.store.INSERT_ONLY_FIELDS``). A submission
+    row relabelled as a correction's would count as a new supporter of the
+    correction, a correction row relabelled as the submission's could be BMS again.
+    ``""`` (an older client's) and ``submission`` are one round.
+
+    Raises:
+        Rejection: ``READ_ONLY`` naming ``round``.
+    """
+    if rec.entity != "supporter":
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "round" not in names:
+        return
+    old = str(before.get("round") or "") or "submission"
+    new = str(rec.fields.get("round") or "") or "submission"
+    if old != new:
+        raise Rejection(
+            RejectCode.READ_ONLY,
+            "round",
+            f"a supporter stays in the round it arrived in ({old})",
+        )
+
+
 def administers(actor: Actor, scope: str) -> bool:
     """Whether ``actor`` sets the administered fields of an election in ``scope``."""
     if actor.role is Role.KPU_RI or actor.role is Role.TRAINER:

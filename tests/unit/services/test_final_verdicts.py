@@ -33,8 +33,14 @@ def test_a_correction_rounds_row_without_id_scan_is_tms_with_that_reason(
 ) -> None:
     ids = seed_small(services, supporters=4)
     election = services.get("election", ids["election"]) or {}
-    early, late, *_ = _supporters(services, ids["pair"])
-    services.update("supporter", late, {"round": "correction_1"})
+    early, other, *_ = _supporters(services, ids["pair"])
+    copied = services.get("supporter", other) or {}
+    fields = ("nik", "name", "sex", "marital_status", "occupation", "desa_code")
+    fresh = {k: copied[k] for k in (*fields, "kecamatan_code", "kabkota_code", "has_id_scan")}
+    fresh["nik"] = fresh["nik"][:12] + "0999"  # another person, in correction 1
+    late = services.repo.create(
+        "supporter", {"pair_id": ids["pair"], **fresh, "round": "correction_1"}, copied["scope"]
+    )
     # One bulk verdict over rows of both rounds: each gets what its round allows.
     result = services.verify([early, late], "admin", ["NO_ID_SCAN"], "", election)
     assert result.error is None and result.count == 2
