@@ -61,18 +61,27 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
     old_rows: dict[str, tuple[str, str, str]] = {}
     new_rows: dict[str, tuple[str, str, str]] = {}
     keys = _Keys(batch)
+    #: The new key of every supporter the batch wrote (None: not indexed).
+    written: dict[str, tuple[str, str, str] | None] = {}
+    moved: list[str] = []  # pairs moved to another election by this batch
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
+        if rec.entity == "pair":
+            if _moved(rec):
+                moved.append(rid)
+            continue
         if rec.entity != "supporter":
             continue
         old = keys.of(rec.orig, rec.orig_deleted) if rec.orig is not None else None
-        new = keys.of(rec.fields, rec.deleted)
+        new = written[rid] = keys.of(rec.fields, rec.deleted)
         if old == new:
             continue
         if old is not None:
             old_rows[rid] = old
         if new is not None:
             new_rows[rid] = new
+    if moved:
+        _follow_moved_pairs(conn, batch, keys, moved, written, old_rows, new_rows)
     changed = old_rows.keys() | new_rows.keys()
     if not changed:
         return
@@ -120,6 +129,57 @@ def update_duplicates(conn: Connection, batch: Batch) -> None:
         )
         for o in outside:
             _set_flag(batch, batch.state[o["rid"]], bool(o["flag"]))
+
+
+def _moved(rec: Rec) -> bool:
+    """Whether a live pair's election changed in this batch."""
+    return (
+        rec.orig is not None
+        and not rec.deleted
+        and not rec.orig_deleted
+        and rec.orig.get("election_id") != rec.fields.get("election_id")
+    )
+
+
+def _follow_moved_pairs(
+    conn: Connection,
+    batch: Batch,
+    keys: _Keys,
+    moved: list[str],
+    written: dict[str, tuple[str, str, str] | None],
+    old_rows: dict[str, tuple[str, str, str]],
+    new_rows: dict[str, tuple[str, str, str]],
+) -> None:
+    """The supporters of pairs moved to another election leave the old election's NIK
+    groups and join the new one's: their stored index entries are their old keys (a
+    supporter's stored fields name its pair, whose election is already the new one
+    here), their new keys are under the pair's new election."""
+    stored: list[tuple[str, str, str, str]] = []
+    for condition in among(conn, nik_index.c.pair_id, sorted(moved)):
+        rows = conn.execute(
+            select(
+                nik_index.c.record_id,
+                nik_index.c.election_id,
+                nik_index.c.nik,
+                nik_index.c.pair_id,
+            ).where(condition)
+        )
+        stored.extend((str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows)
+    load(conn, batch, (rid for rid, *_ in stored if rid not in written))
+    for rid, election_id, nik, pair_id in stored:
+        old = (election_id, nik, pair_id)
+        if rid in written:
+            new = written[rid]
+        else:
+            rec = batch.state.get(rid)
+            new = keys.of(rec.fields, rec.deleted) if rec is not None else None
+        old_rows.pop(rid, None)
+        new_rows.pop(rid, None)
+        if old == new:
+            continue
+        old_rows[rid] = old
+        if new is not None:
+            new_rows[rid] = new
 
 
 def _group_members(
