@@ -241,6 +241,23 @@ class RuleSet:
         """Field verification ends in MS or TMS (a supporter not met is TMS)."""
         return (Status.MS, Status.TMS)
 
+    def verdict_status(
+        self, codes: Iterable[ReasonCode | str], choices: Iterable[Status]
+    ) -> Status:
+        """The status of a person's verdict with these reasons, where ``choices``
+        (:meth:`verdict_choices`, :meth:`field_verdict_choices`) may remain.
+
+        The reasons decide (:meth:`status_for`), except that a reason the rule set
+        makes BMS gives TMS where BMS is no choice: after the verification of a
+        correction round and in field verification only MS and TMS remain, and the
+        verdict still carries its reason (a correction round's supporter without an
+        ID card scan is TMS with NO_ID_SCAN).
+        """
+        status = self.status_for(codes)
+        if status is Status.BMS and Status.BMS not in tuple(choices):
+            return Status.TMS
+        return status
+
     def party_threshold(
         self, kind: ElectionKind | str, *, total_seats: int, total_valid_votes: int, dpt: int
     ) -> PartyThreshold:

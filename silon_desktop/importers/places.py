@@ -17,6 +17,9 @@ from silon_desktop.domain.regions import RegionTable, default_table, normalize_c
 
 #: Longer texts are not place names (and fuzzy matching them would only cost time).
 _MAX_NAME = 60
+#: The score of a name equal but for its Kabupaten/Kota prefix or its spaces
+#: (:meth:`RegionTable.match_name`): "BOGOR" is both Kabupaten and Kota Bogor.
+_SAME_NAME = 98.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,10 @@ class PlaceMatcher:
             kab_code = self._chain(RegionLevel.KABKOTA, kabkota, (self.region, None))
             if not kab_code:
                 unmatched.append("kabkota")
+            elif kecamatan:
+                kab_code = self._kabkota_of_kecamatan(kabkota, kab_code, kecamatan)
         kec_code = ""
+        elsewhere = False
         if kecamatan:
             parent = kab_code or self.region
             tied = self._tied(RegionLevel.KECAMATAN, kecamatan, parent)
@@ -114,8 +120,19 @@ class PlaceMatcher:
                 kec_code = self._chain(RegionLevel.KECAMATAN, kecamatan, (parent, None))
                 if not kec_code:
                     unmatched.append("kecamatan")
+                elif self._in_another_kabkota(kec_code, kab_code):
+                    # A kecamatan of another kab/kota of the province than the one
+                    # written is not guessed (the spread of a governor election counts
+                    # by kab/kota): unmatched, as a desa of another kecamatan is.
+                    self._final[(int(RegionLevel.KECAMATAN), kecamatan, parent)] = PlaceMatch(
+                        int(RegionLevel.KECAMATAN), kecamatan, parent, "", "", 0.0
+                    )
+                    kec_code, elsewhere = "", True
+                    unmatched.append("kecamatan")
         desa_code = ""
-        if desa and not ambiguous:
+        if desa and elsewhere:
+            unmatched.append("desa")  # not sought inside the kab/kota written
+        elif desa and not ambiguous:
             # Inside the kecamatan written on the row; a desa of another kecamatan
             # is not guessed (the spread counts by kecamatan): it stays unmatched.
             parent = kec_code or kab_code or self.region
@@ -132,6 +149,42 @@ class PlaceMatcher:
         if not kab_code and kec_code:
             kab_code = kec_code[:5]
         return Place(kab_code, kec_code, desa_code, tuple(unmatched), tuple(ambiguous))
+
+    def _in_another_kabkota(self, kec_code: str, kab_code: str) -> bool:
+        """Whether a kecamatan inside the province lies outside the row's kab/kota."""
+        return (
+            self.provincial
+            and bool(kab_code)
+            and kec_code.startswith(self.region + ".")
+            and not kec_code.startswith(kab_code + ".")
+        )
+
+    def _kabkota_of_kecamatan(self, text: str, kab_code: str, kecamatan: str) -> str:
+        """Of a kabupaten and a kota sharing the written name ("BOGOR": Kabupaten Bogor
+        and Kota Bogor), the one holding the row's kecamatan; ``kab_code`` (the name's
+        best match) when it holds it, when neither does, or when both do."""
+        same = [
+            m
+            for m in self.table.match_name(text, RegionLevel.KABKOTA, self.region, limit=5)
+            if m.score >= _SAME_NAME
+        ]
+        if len(same) < 2:
+            return kab_code
+        held: list[tuple[float, str, str]] = []
+        for candidate in same:
+            found = self._lookup(RegionLevel.KECAMATAN, kecamatan, candidate.code)
+            if found.code:
+                held.append((found.score, candidate.code, candidate.name))
+        best = max((score for score, _, _ in held), default=None)
+        winners = [(code, name) for score, code, name in held if score == best]
+        if len(winners) != 1 or winners[0][0] == kab_code:
+            return kab_code
+        code, name = winners[0]
+        shown = f"{text} (kecamatan {kecamatan})"
+        self._final[(int(RegionLevel.KABKOTA), shown, self.region)] = PlaceMatch(
+            int(RegionLevel.KABKOTA), shown, self.region, code, name, float(best or 0.0)
+        )
+        return code
 
     def _tied(self, level: RegionLevel, text: str, parent: str) -> list[PlaceMatch]:
         """The best matches of ``text`` inside ``parent`` when several share the

@@ -68,6 +68,7 @@ _MARITAL = {
     "BELUMMENIKAH": "B",
     "LAJANG": "B",
     "TIDAKKAWIN": "B",
+    "BELUMNIKAH": "B",
     "S": "S",
     "K": "S",
     "SK": "S",
@@ -76,6 +77,13 @@ _MARITAL = {
     "MENIKAH": "S",
     "SUDAHKAWIN": "S",
     "SUDAHMENIKAH": "S",
+    "NIKAH": "S",
+    "SUDAHNIKAH": "S",
+    # Dukcapil's statuses on the KTP-el and KK since 2019: registered or not, each
+    # is married (or was): "belum" here is the registration, not the marriage.
+    "KAWINTERCATAT": "S",
+    "KAWINBELUMTERCATAT": "S",
+    "KAWINTIDAKTERCATAT": "S",
     "P": "P",
     "PERNAH": "P",
     "PERNAHKAWIN": "P",
@@ -83,6 +91,11 @@ _MARITAL = {
     "CERAI": "P",
     "CERAIHIDUP": "P",
     "CERAIMATI": "P",
+    "CERAIHIDUPTERCATAT": "P",
+    "CERAIHIDUPBELUMTERCATAT": "P",
+    "CERAIHIDUPTIDAKTERCATAT": "P",
+    "CERAIMATITERCATAT": "P",
+    "CERAIMATIBELUMTERCATAT": "P",
     "JANDA": "P",
     "DUDA": "P",
 }

@@ -17,6 +17,7 @@ administrative verification) for a field verification.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,11 +333,15 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
                 verdict,
             )
         ).all()
-        reason_rows = conn.execute(
-            select(_SUPPORTER.c.effective_reasons, func.count())
-            .where(*live, verdict != "", _SUPPORTER.c.effective_reasons != "")
-            .group_by(_SUPPORTER.c.effective_reasons)
-        ).all()
+        reason_rows: Sequence[Any]
+        if chosen is not None and chosen.kind in (StageKind.ADMIN, StageKind.FIELD):
+            reason_rows = _stage_reasons(conn, live, chosen.kind, rules)
+        else:
+            reason_rows = conn.execute(
+                select(_SUPPORTER.c.effective_reasons, func.count())
+                .where(*live, verdict != "", _SUPPORTER.c.effective_reasons != "")
+                .group_by(_SUPPORTER.c.effective_reasons)
+            ).all()
         practice = conn.execute(
             select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
         ).scalar_one_or_none()
@@ -420,6 +425,44 @@ def _standing(conn: Any, pair_id: str, election_id: str) -> SyncStanding:
         except ValueError:
             last_sync = None
     return SyncStanding(waiting, conflicts, last_sync)
+
+
+def _stage_reasons(
+    conn: Any, live: list[Any], kind: StageKind, rules: RuleSet
+) -> list[tuple[str, int]]:
+    """``(reasons as "A,B", count)`` of the verdicts of one verification stage: the
+    administrative verdict's reasons for an administrative verification, the field
+    verdict's for a field verification (``effective_reasons`` are those of the verdict
+    that counts last: a row MS in the office and not met in the field gave the
+    office's recap NOT_FOUND), with DUPLICATE_EXTERNAL as :func:`effective_status`
+    adds it, for the rows the stage's verdict column counts."""
+    field = kind is StageKind.FIELD
+    status_col = _SUPPORTER.c.field_status if field else _SUPPORTER.c.admin_status
+    reasons_col = _SUPPORTER.c.field_reasons if field else _SUPPORTER.c.admin_reasons
+    rows = conn.execute(
+        select(status_col, reasons_col, _SUPPORTER.c.external_duplicate, func.count())
+        .where(*live, status_col != "")
+        .group_by(status_col, reasons_col, _SUPPORTER.c.external_duplicate)
+    ).all()
+    out: list[tuple[str, int]] = []
+    for status, reasons, external, count in rows:
+        codes = [str(c) for c in _as_list(reasons)]
+        admin: tuple[str, list[str]] = ("MS", []) if field else (str(status), codes)
+        visit: tuple[str, list[str]] = (str(status), codes) if field else ("", [])
+        counted, sorted_codes = effective_status("", (), *admin, *visit, bool(external), rules)
+        if counted and sorted_codes:
+            out.append((",".join(sorted_codes), int(count)))
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A JSON list column as read (a list, or its text where the driver left it)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value:
+        found = json.loads(value)
+        return found if isinstance(found, list) else []
+    return []
 
 
 def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:

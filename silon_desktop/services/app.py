@@ -253,12 +253,23 @@ class Services:
         from silon_desktop.services import verification
 
         rules = rule_set_for(election.get("rule_set") or None)
-        status = verification.status_for(reasons, rules)
         result = VerifyResult()
         try:
-            verification.check_choice(self.db, ids, stage, status, rules)
+            # Each row's status: a reason that is BMS gives TMS where no BMS remains
+            # (field verification, a correction round's row).
+            statuses = verification.statuses_for(self.db, ids, stage, reasons, rules)
+            groups: dict[str, builtins.list[str]] = {}
+            for record_id in ids:
+                groups.setdefault(statuses[record_id], []).append(record_id)
+            for status, members in groups.items():
+                verification.check_choice(self.db, members, stage, status, rules)
+            status = statuses[ids[0]] if ids else verification.status_for(reasons, rules)
             values = verification.verdict_values(stage, status, reasons, self.user, method)
-            step = verification.verify(self.repo, ids, values, progress=progress, cancel=cancel)
+            status_field = "field_status" if stage == "field" else "admin_status"
+            others = {i: {status_field: s} for i, s in statuses.items() if s != status}
+            step = verification.verify(
+                self.repo, ids, values, progress=progress, cancel=cancel, per_record=others
+            )
         except Exception as error:  # noqa: BLE001 - shown to the operator
             result.error = self._problem(error)
             return result

@@ -87,13 +87,44 @@ def verdict_values(
     return values
 
 
-def status_for(reasons: Sequence[str], rules: RuleSet) -> str:
-    return str(rules.status_for(reasons)) if reasons else Status.MS.value
+def status_for(
+    reasons: Sequence[str], rules: RuleSet, choices: Sequence[Status] | None = None
+) -> str:
+    """The status a verdict with these reasons gives; ``choices``: the statuses that
+    may remain (:meth:`RuleSet.verdict_status`: BMS becomes TMS where it is no choice)."""
+    if not reasons:
+        return Status.MS.value
+    if choices is None:
+        return str(rules.status_for(reasons))
+    return str(rules.verdict_status(reasons, choices))
+
+
+def statuses_for(
+    db: Database, ids: Sequence[str], stage: str, reasons: Sequence[str], rules: RuleSet
+) -> dict[str, str]:
+    """record id -> the status a verdict with these reasons gives it: BMS only where
+    its stage and round still allow BMS, else TMS (field verification, and the
+    verification of a correction round's rows, end in MS or TMS)."""
+    if not reasons:
+        return dict.fromkeys(ids, Status.MS.value)
+    if stage == "field":
+        return dict.fromkeys(ids, status_for(reasons, rules, rules.field_verdict_choices()))
+    rounds = rounds_of(db, ids)
+    by_round: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for record_id in ids:
+        arrival = rounds.get(record_id, Round.SUBMISSION.value)
+        status = by_round.get(arrival)
+        if status is None:
+            status = by_round[arrival] = status_for(reasons, rules, rules.verdict_choices(arrival))
+        out[record_id] = status
+    return out
 
 
 def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rules: RuleSet) -> None:
     """Refuse BMS where only MS or TMS may remain: in field verification, and for
-    rows that arrived in a correction round (their verification is the last); and a
+    rows that arrived in a correction round (their verification is the last; a reason
+    the rule set makes BMS gives them TMS: :func:`statuses_for`); and a
     field verdict on a row not MS in the administrative verification (field
     verification visits the supporters found MS there: a field MS on a row with no
     valid NIK counted it towards the threshold).
@@ -148,17 +179,28 @@ def verify(
     *,
     progress: Callable[[int], None] | None = None,
     cancel: threading.Event | None = None,
+    per_record: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> StepResult:
-    """Write one verdict's ``values`` on every record of ``ids``, in one transaction."""
+    """Write one verdict's ``values`` on every record of ``ids``, in one transaction.
+
+    ``per_record``: values of some records written over ``values`` (a bulk verdict
+    whose status differs by the row's round)."""
     result = StepResult(count=len(ids))
+    own = per_record or {}
+
+    def values_of(record_id: str) -> Mapping[str, Any]:
+        extra = own.get(record_id)
+        return values if not extra else {**values, **extra}
+
     try:
         changed = repo.update_many(
-            "supporter", ((i, values) for i in ids), progress=progress, cancel=cancel
+            "supporter", ((i, values_of(i)) for i in ids), progress=progress, cancel=cancel
         )
     except Cancelled:
         return StepResult(cancelled=True)
     for record_id, before in changed:
-        result.undo.entries.append((record_id, before, {k: values[k] for k in before}))
+        written = values_of(record_id)
+        result.undo.entries.append((record_id, before, {k: written[k] for k in before}))
     return result
 
 

@@ -243,6 +243,33 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
             )
 
 
+def check_round(rec: Rec, before: dict[str, Any], changed: Iterable[str]) -> None:
+    """Refuse a change of the round a supporter arrived in.
+
+    Each row belongs to the round it was submitted in (DOMAIN.md): the desktop writes
+    ``round`` on the create only (``importers.store.INSERT_ONLY_FIELDS``). A submission
+    row relabelled as a correction's would count as a new supporter of the
+    correction, a correction row relabelled as the submission's could be BMS again.
+    ``""`` (an older client's) and ``submission`` are one round.
+
+    Raises:
+        Rejection: ``READ_ONLY`` naming ``round``.
+    """
+    if rec.entity != "supporter":
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "round" not in names:
+        return
+    old = str(before.get("round") or "") or "submission"
+    new = str(rec.fields.get("round") or "") or "submission"
+    if old != new:
+        raise Rejection(
+            RejectCode.READ_ONLY,
+            "round",
+            f"a supporter stays in the round it arrived in ({old})",
+        )
+
+
 def administers(actor: Actor, scope: str) -> bool:
     """Whether ``actor`` sets the administered fields of an election in ``scope``."""
     if actor.role is Role.KPU_RI or actor.role is Role.TRAINER:
@@ -330,8 +357,9 @@ def check_verdicts(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
     The rules are the domain's, not written again here (what the desktop's
     verification does: ``services.verification.status_for`` and ``check_choice``):
     the status is the one the reasons give under the election's rule set
-    (:meth:`RuleSet.status_for`: MS without a reason, else the worst; DOMAIN.md:
-    "Each BMS/TMS carries one or more reason codes"), and BMS only where the rule
+    (:meth:`RuleSet.verdict_status`: MS without a reason, else the worst, a BMS
+    reason giving TMS where BMS is no choice; DOMAIN.md: "Each BMS/TMS carries one
+    or more reason codes"), and BMS only where the rule
     set offers it (:meth:`RuleSet.verdict_choices` of the row's round: after the
     verification of a correction round only MS and TMS remain;
     :meth:`RuleSet.field_verdict_choices`), and a field verdict only on a row MS in
@@ -376,7 +404,14 @@ def _check_verdict(
     if not codes:
         expected = {Status.MS.value}
     elif rule_set is not None:
-        expected = {rule_set.status_for(codes).value}
+        # Where no BMS remains (field verification, a correction round's row), a
+        # reason that is BMS gives TMS: the verdict keeps its reason.
+        choices = (
+            rule_set.field_verdict_choices()
+            if stage == "field"
+            else rule_set.verdict_choices(str(rec.fields.get("round") or ""))
+        )
+        expected = {rule_set.verdict_status(codes, choices).value}
     else:
         expected = {Status.BMS.value, Status.TMS.value}
     if value not in expected:

@@ -199,6 +199,24 @@ def test_after_a_correction_round_only_ms_and_tms_remain() -> None:
     assert Status.BMS not in PILKADA_2024.field_verdict_choices()
 
 
+def test_a_fixable_reason_is_final_where_no_bms_remains() -> None:
+    """A row of a correction round missing its ID card scan (BMS in 2024) is verified for
+    the last time: it is TMS with that reason, never without a verdict (status_for gave
+    BMS, which its choices refuse, and TMS did not follow from the reason)."""
+    late = PILKADA_2024.verdict_choices("correction_1")
+    assert PILKADA_2024.verdict_status(["NO_ID_SCAN"], late) is Status.TMS
+    assert PILKADA_2024.verdict_status(["NIK_MISMATCH", "MISSING_FIELD"], late) is Status.TMS
+    assert PILKADA_2024.verdict_status(["UNDERAGE"], late) is Status.TMS
+    assert PILKADA_2024.verdict_status([], late) is Status.MS
+    # Field verification ends in MS or TMS too: an ASN found in the field is TMS.
+    field = PILKADA_2024.field_verdict_choices()
+    assert PILKADA_2024.verdict_status(["BANNED_OCCUPATION"], field) is Status.TMS
+    # Where BMS is still a choice (the submission), the reasons decide as before.
+    early = PILKADA_2024.verdict_choices("submission")
+    assert PILKADA_2024.verdict_status(["NO_ID_SCAN"], early) is Status.BMS
+    assert PILKADA_2020.verdict_status(["NO_ID_SCAN"], early) is Status.TMS
+
+
 def test_party_threshold_after_mk_60() -> None:
     # Kab/kota with DPT 733,927: 7.5% of valid votes, seats do not count.
     need = party_threshold(B, total_seats=45, total_valid_votes=500_000, dpt=733_927)

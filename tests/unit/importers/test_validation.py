@@ -232,3 +232,77 @@ def test_a_kabupaten_list_keeps_matching_kecamatan_names_inside_it(tmp_path: Pat
     path = write_xlsx(tmp_path / "kab.xlsx", rows)
     report = validate_file(path, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
     assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
+
+
+def test_dukcapils_marital_statuses_are_read(tmp_path: Path) -> None:
+    """Lists copied from Dukcapil data write the status as the KTP-el and KK do since
+    2019 ("KAWIN TERCATAT", "KAWIN BELUM TERCATAT", "CERAI HIDUP TERCATAT" ...). They
+    were unreadable: MISSING_FIELD (BMS) for every married supporter, and a supporter
+    under 17 "BELUM NIKAH" lost UNDERAGE (DOMAIN.md: "under 17 at the reference date
+    and never married"), while one married at 16 was no MS."""
+    import datetime as dt
+
+    from silon_desktop.domain.nik import build_nik
+
+    rows = supporter_rows(7)
+    words = [
+        "KAWIN TERCATAT",
+        "Kawin Belum Tercatat",
+        "CERAI HIDUP TERCATAT",
+        "CERAI HIDUP BELUM TERCATAT",
+        "CERAI MATI TERCATAT",
+    ]
+    for row, word in zip(rows, words, strict=False):
+        row[6] = word
+    teen = dt.date(REFERENCE.year - 16, 1, 15)  # 16 at the reference date
+    for i, word in ((5, "BELUM NIKAH"), (6, "KAWIN TERCATAT")):
+        rows[i][1] = build_nik("32.14.01", teen, rows[i][5], 9000 + i)
+        rows[i][4] = teen.strftime("%d-%m-%Y")
+        rows[i][6] = word
+    report = validate_file(
+        write_xlsx(tmp_path / "dukcapil.xlsx", rows),
+        ImportOptions(REGION, REFERENCE, assume_id_scan=True),
+    )
+    codes = [r.codes for r in report.rows]
+    assert codes[:5] == [[]] * 5
+    assert codes[5] == ["UNDERAGE"]
+    assert codes[6] == []  # married: may support under 17
+
+
+def test_a_kabkota_name_of_a_kabupaten_and_a_kota_follows_the_kecamatan(tmp_path: Path) -> None:
+    """A governor election's list naming the kab/kota "BOGOR" (Kabupaten Bogor and
+    Kota Bogor alike) and the kecamatan Bogor Tengah (Kota Bogor): the row's kab/kota
+    code was Kabupaten Bogor's beside Bogor Tengah's kecamatan code, so the recap
+    counted the supporter in Kabupaten Bogor's spread and the public pages (which group
+    kecamatan by their kab/kota) in Kota Bogor's (DOMAIN.md: "supporters in more than
+    half of the kab/kota (governor)"). A row whose kab/kota name fits one kab/kota
+    only ("KAB. BOGOR") and whose kecamatan lies in another is not guessed: the
+    kecamatan is unmatched (MISSING_FIELD), as a desa of another kecamatan is."""
+    from silon_desktop.importers.places import PlaceMatcher
+
+    matcher = PlaceMatcher("32")
+    place = matcher.place("BOGOR", "Bogor Tengah", "Paledang")
+    assert (place.kabkota_code, place.kecamatan_code, place.desa_code) == (
+        "32.71",
+        "32.71.03",
+        "32.71.03.1002",
+    )
+    assert (place.unmatched, place.ambiguous) == ((), ())
+    # A bare name without a kecamatan that tells stays the kabupaten, as before.
+    assert matcher.place("BOGOR", "Cibinong", "").kabkota_code == "32.01"
+    assert matcher.place("BOGOR", "", "").kabkota_code == "32.01"
+    contradicted = matcher.place("KAB. BOGOR", "Bogor Tengah", "Paledang")
+    assert contradicted.kabkota_code == "32.01"
+    assert contradicted.kecamatan_code == "" and contradicted.desa_code == ""
+    assert contradicted.unmatched == ("kecamatan", "desa")
+
+    header = [*HEADER, "KABUPATEN/KOTA"]
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(2)]
+    rows[0][11], rows[0][12], rows[0][13] = "Paledang", "Bogor Tengah", "BOGOR"
+    rows[1][11], rows[1][12], rows[1][13] = "Paledang", "Bogor Tengah", "KAB. BOGOR"
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, header)
+    report = validate_file(path, ImportOptions("32", REFERENCE, assume_id_scan=True))
+    assert [(r.codes, r.notes) for r in report.rows] == [
+        ([], []),
+        (["MISSING_FIELD"], ["unmatched:kecamatan", "unmatched:desa"]),
+    ]

@@ -95,6 +95,11 @@ def test_sex_as_letters_or_words(cell: str, sex: str | None) -> None:
         ("P", "P"),
         ("Cerai Hidup", "P"),
         ("janda", "P"),
+        ("KAWIN TERCATAT", "S"),
+        ("Kawin Belum Tercatat", "S"),
+        ("CERAI HIDUP TERCATAT", "P"),
+        ("Cerai Hidup Belum Tercatat", "P"),
+        ("BELUM NIKAH", "B"),
         ("?", None),
     ],
 )

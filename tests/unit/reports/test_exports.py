@@ -328,3 +328,36 @@ def test_a_full_disk_keeps_the_earlier_export_of_that_name(
         export()
     assert target.read_bytes() == earlier
     assert sorted(p.name for p in tmp_path.glob(f"{kind}-*")) == [target.name]
+
+
+def test_a_stages_recap_lists_the_reasons_of_that_stages_verdicts(
+    db: Database, tmp_path: Path
+) -> None:
+    """The administrative verification's recap counts each row by its administrative
+    verdict, and lists the reasons of those verdicts: a supporter MS there and found
+    TMS in the field (NOT_FOUND) is no reason of the administrative verification (its
+    recap listed NOT_FOUND beside a count in which that row was MS), and the field
+    verification's recap lists the field's reasons."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)
+    vermin_before = pair_recap(db.engine, "p1", "vermin")
+    assert "NOT_FOUND" not in vermin_before.reasons
+    with db.session() as session:
+        met = session.scalars(
+            select(Supporter).where(Supporter.admin_status == "MS").order_by(Supporter.nik)
+        ).first()
+        assert met is not None
+        met.field_status, met.field_reasons = "TMS", ["NOT_FOUND"]  # not met in the field
+        refresh_derived(session, "supporter", met)
+    vermin = pair_recap(db.engine, "p1", "vermin")
+    assert vermin.totals.ms == vermin_before.totals.ms  # still MS in that stage
+    assert vermin.reasons == vermin_before.reasons
+    verfak = pair_recap(db.engine, "p1", "verfak_1")
+    assert (verfak.totals.ms, verfak.totals.tms) == (0, 1)
+    assert verfak.reasons == {"NOT_FOUND": 1}
+    # The recap of every round lists the reasons of the verdicts that count.
+    assert pair_recap(db.engine, "p1").reasons.get("NOT_FOUND") == 1

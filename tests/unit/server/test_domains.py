@@ -369,3 +369,51 @@ def test_every_checked_field_or_some_left_out_give_the_same_verdicts(
             select(supporter_checks).where(supporter_checks.c.record_id == made.record_id)
         ).one()
     assert row.status != "MS" and "NO_ID_SCAN" in orjson.loads(row.reasons)
+
+
+def test_a_pair_moved_to_another_election_takes_its_supporters_duplicate_flags_along(
+    state: ServerState,
+) -> None:
+    """DUPLICATE_EXTERNAL: one NIK backing two pairs of ONE election. A pair moved to
+    another election (KPU RI or the province corrects where it was entered) kept its
+    supporters indexed under the old election: they stayed flagged against the old
+    election's pair (and that pair's supporter with them), and were not flagged against
+    a pair of the new election backed by the same NIK."""
+    nik = "3214015505900042"
+
+    def election(name: str) -> Mutation:
+        return create(
+            "election",
+            {"name": name, "kind": "bupati", "region_code": SCOPE, "support_end": "2099-12-31"},
+        )
+
+    old, new = election("Pilbup lama"), election("Pilbup baru")
+    stay = create("pair", {"election_id": old.record_id, "number": 1})
+    moving = create("pair", {"election_id": old.record_id, "number": 2})
+    there = create("pair", {"election_id": new.record_id, "number": 1})
+    a = create("supporter", {"pair_id": stay.record_id, "nik": nik})
+    b = create("supporter", {"pair_id": moving.record_id, "nik": nik})
+    c = create("supporter", {"pair_id": there.record_id, "nik": nik})
+    results = push(state, old, new, stay, moving, there, a, b, c)
+    assert all(r.status == "applied" for r in results), results
+
+    def flags() -> dict[str, bool]:
+        with read_tx(state.engine) as conn:
+            rows = conn.execute(
+                select(records).where(records.c.id.in_([a.record_id, b.record_id, c.record_id]))
+            )
+            found = {r.id: bool(orjson.loads(r.fields)["external_duplicate"]) for r in rows}
+        return {"a": found[a.record_id], "b": found[b.record_id], "c": found[c.record_id]}
+
+    assert flags() == {"a": True, "b": True, "c": False}
+    move = Mutation(
+        str(uuid.uuid4()),
+        "pair",
+        moving.record_id,
+        SCOPE,
+        Op.UPSERT,
+        1,
+        {"election_id": (old.record_id, new.record_id)},
+    )
+    assert push(state, move)[0].status == "applied"
+    assert flags() == {"a": False, "b": True, "c": True}

@@ -379,6 +379,28 @@ def test_a_correction_rounds_row_is_verified_ms_or_tms_only(state: ServerState) 
     assert one(state, KAB, change(submitted, 2, scan)).status == "applied"
 
 
+def test_a_fixable_reason_is_tms_where_no_bms_remains(state: ServerState) -> None:
+    """A correction round's row without its ID card scan is TMS with NO_ID_SCAN (it was
+    refused as BMS and as TMS alike: no verdict carried its reason), as is a supporter
+    found in the field to be an ASN; BMS stays refused there, and a submission row's
+    reason still gives BMS."""
+    records = tree(state)
+    pair = records["pair"].record_id
+    late = create("supporter", {"pair_id": pair, "round": "correction_1"})
+    assert one(state, KAB, late).status == "applied"
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["NO_ID_SCAN"])}
+    assert one(state, KAB, change(late, 1, tms)).status == "applied"
+    assert stored(state, late.record_id)[2]["admin_status"] == "TMS"
+    submitted = records["supporter"]
+    refused = one(state, KAB, change(submitted, 1, tms))
+    assert (refused.code, refused.field) == ("BAD_VALUE", "admin_status")
+    ms = {"admin_status": (None, "MS"), "admin_reasons": (None, [])}
+    assert one(state, KAB, change(submitted, 1, ms)).status == "applied"
+    field = {"field_status": (None, "TMS"), "field_reasons": (None, ["BANNED_OCCUPATION"])}
+    assert one(state, KAB, change(submitted, 2, field)).status == "applied"
+    assert stored(state, submitted.record_id)[2]["field_status"] == "TMS"
+
+
 def test_a_field_verdict_is_for_a_row_ms_in_the_administrative_verification(
     state: ServerState,
 ) -> None:
@@ -399,3 +421,25 @@ def test_a_field_verdict_is_for_a_row_ms_in_the_administrative_verification(
     assert one(state, KAB, change(supporter, 2, ms)).status == "applied"
     assert one(state, KAB, change(supporter, 3, field)).status == "applied"
     assert stored(state, supporter.record_id)[2]["field_status"] == "TMS"
+
+
+def test_a_supporters_round_is_the_one_it_arrived_in(state: ServerState) -> None:
+    """Each row belongs to the round it was submitted in (DOMAIN.md); the desktop never
+    changes it (importers.store.INSERT_ONLY_FIELDS). The server applied a change of
+    ``round``: a submission row relabelled correction_1 counted as a correction's new
+    supporter, and a correction round's TMS row relabelled submission could be BMS
+    again. Now refused (READ_ONLY, field round) for any level; "" and "submission" are
+    one round (an older client's blank)."""
+    records = tree(state)
+    supporter = records["supporter"]  # created without a round: the submission
+    for actor in (KAB, RI):
+        moved = one(state, actor, change(supporter, 1, {"round": (None, "correction_1")}))
+        assert (moved.status, moved.code, moved.field) == ("rejected", "READ_ONLY", "round")
+    assert stored(state, supporter.record_id)[0] == 1
+    same = one(state, KAB, change(supporter, 1, {"round": (None, "submission")}))
+    assert same.status == "applied"
+    late = create("supporter", {"pair_id": records["pair"].record_id, "round": "correction_1"})
+    assert one(state, KAB, late).status == "applied"
+    back = one(state, RI, change(late, 1, {"round": ("correction_1", "")}))
+    assert (back.status, back.code, back.field) == ("rejected", "READ_ONLY", "round")
+    assert stored(state, late.record_id)[2]["round"] == "correction_1"
