@@ -192,6 +192,18 @@ class PairRecap:
     practice: bool = False
     #: how the counted data stood with the server (None: not asked)
     standing: SyncStanding | None = None
+    #: The kab/kota whose share of a governor pair's supporters this recap counts
+    #: (its KPU verifies and recaps them; the province's plenary decides the
+    #: threshold and spread), and its name; "" for a whole pair.
+    share_code: str = ""
+    share_name: str = ""
+
+    @property
+    def share(self) -> bool:
+        """Whether this recap is one kab/kota's share of a governor pair: an official
+        report of it states no verdict, shortfall or correction of its own (the
+        threshold and spread are met by the whole province; DOMAIN.md, Levels)."""
+        return bool(self.share_code)
 
     @property
     def spread_level(self) -> str:
@@ -269,13 +281,18 @@ class PairRecap:
         return f"{kind} {self.region_name}".strip()
 
 
-def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRecap:
+def pair_recap(
+    engine: Engine, pair_id: str, stage: str | None = None, *, share: str = ""
+) -> PairRecap:
     """Count a pair's supporters by verdict, area and reason.
 
     Args:
         stage: a stage id of the election's rule set: count the rows of its
             rounds with its verdict (see the module doc); None: every row, by
             the verdict that counts last.
+        share: the kab/kota of the account when it works on its share of a
+            governor pair (``services.app.own_area``): the recap is that share's
+            (:attr:`PairRecap.share`), counted from the rows here as always.
 
     Raises:
         PairNotFound: no such pair.
@@ -364,6 +381,9 @@ def pair_recap(engine: Engine, pair_id: str, stage: str | None = None) -> PairRe
     recap = _build(dict(info), grouped, reason_rows, provincial)
     recap.practice = bool(practice)
     recap.standing = standing
+    if share and provincial:
+        recap.share_code = share
+        recap.share_name = _name(default_table(), share)
     for status, count in forecast_rows:
         recap.forecast.add(status, int(count))
     if chosen is not None:

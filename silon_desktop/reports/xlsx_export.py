@@ -288,6 +288,13 @@ def _summary(recap: PairRecap) -> list[SummaryLine]:
     ]
     if recap.stage_title:
         lines.insert(0, ("Tahap", recap.stage_title, ""))
+    if recap.share:
+        # A kab/kota's share of a governor pair: the province's recap decides.
+        decided = f"tingkat provinsi: ditetapkan dalam rekapitulasi KPU {recap.region_name}"
+        lines.insert(0, ("Dukungan yang direkap", recap.share_code, recap.share_name))
+        lines.append(("Syarat minimal dukungan", recap.required, decided))
+        lines.append(("Syarat sebaran (kab/kota)", recap.spread_required, decided))
+        return _standing_lines(recap, lines)
     if recap.required is not None:
         verdict = (
             "terpenuhi" if recap.meets_threshold else f"kurang {group_thousands(recap.shortfall)}"
@@ -306,6 +313,11 @@ def _summary(recap: PairRecap) -> list[SummaryLine]:
                 f"minimal {recap.spread_required} ({verdict})",
             )
         )
+    return _standing_lines(recap, lines)
+
+
+def _standing_lines(recap: PairRecap, lines: list[SummaryLine]) -> list[SummaryLine]:
+    """``lines`` with how the counted data stood with the server, when known."""
     if recap.standing is not None:
         standing = recap.standing
         lines.append(("Perubahan belum diterima server", standing.waiting, standing.words()))

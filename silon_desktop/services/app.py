@@ -407,7 +407,8 @@ class Services:
         from silon_desktop.reports.recap import pair_recap
 
         self.require_intact()
-        return pair_recap(self.db.engine, pair_id, stage)
+        kind = self._election_kind_of(pair_id)
+        return pair_recap(self.db.engine, pair_id, stage, share=own_area(kind, self.session_scope))
 
     def export_b11(
         self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
@@ -545,7 +546,8 @@ class Services:
         of a party-nominated pair (slow: a job)."""
         from silon_desktop.reports.recap import pair_recap
 
-        recap = pair_recap(self.db.engine, pair_id)
+        kind = self._election_kind_of(pair_id)
+        recap = pair_recap(self.db.engine, pair_id, share=own_area(kind, self.session_scope))
         pair = self.get("pair", pair_id) or {}
         correction = recap.correction
         number = f"{recap.pair_number}. " if recap.pair_number else ""  # as in the navigation
@@ -572,6 +574,12 @@ class Services:
             party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
         )
+
+    def _election_kind_of(self, pair_id: str) -> str:
+        """The kind of the pair's election ("" when either is unknown here)."""
+        pair = self.get("pair", pair_id) or {}
+        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        return str(election.get("kind") or "")
 
     def _parties_of_other_pairs(
         self, pair: Record, parties: builtins.list[Record]

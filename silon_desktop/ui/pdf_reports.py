@@ -133,8 +133,9 @@ def write_berita_acara_pdf(
     """
     day = day or dt.date.today()
     weekday = _DAYS[day.weekday()]
-    office = f"KPU {recap.region_name}" if recap.region_name else "KPU"
-    verdict = _verdict(recap.meets_threshold, recap.meets_spread)
+    # A kab/kota's share of a governor pair is recapped by that kab/kota's KPU.
+    seat = recap.share_name if recap.share else recap.region_name
+    office = f"KPU {seat}" if seat else "KPU"
     stage = recap.stage_title or tr("Verifikasi administrasi")
     opening = tr(
         "Pada hari ini {weekday}, tanggal {date}, bertempat di {place}, {office} telah "
@@ -161,8 +162,7 @@ def write_berita_acara_pdf(
         _totals_table(recap),
         f"<h2>{_e(tr('Sebaran dukungan'))}</h2>",
         _areas_table(recap),
-        f"<p>{_e(tr('Berdasarkan hasil tersebut, dukungan Bakal Pasangan Calon dinyatakan'))} "
-        f"<b>{_e(verdict)}</b> {_e(tr('syarat jumlah minimal dan sebaran dukungan.'))}</p>",
+        _conclusion(recap),
         standing_paragraph(recap),
         f"<p>{_e(tr('Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.'))}</p>",
         f"<p>{_e(place or '....................')}, {_e(long_date(day))}</p>",
@@ -170,6 +170,26 @@ def write_berita_acara_pdf(
     ]
     title = tr("Berita acara") + f" {stage.lower()}"
     return _print("".join(body), target, f"LATIHAN - {title}" if recap.practice else title)
+
+
+def _conclusion(recap: PairRecap) -> str:
+    """The berita acara's conclusion: the pair meets the requirement or not; for a
+    kab/kota's share of a governor pair, that the province decides (its own share
+    never meets the province's threshold, and the minutes of a kab/kota's plenary
+    do not declare the pair short of it)."""
+    if recap.share:
+        text = tr(
+            "Hasil tersebut adalah dukungan yang diverifikasi oleh KPU {share}, bagian dari "
+            "dukungan Bakal Pasangan Calon dalam {election}. Pemenuhan syarat jumlah "
+            "minimal dan sebaran dukungan ditetapkan dalam rapat pleno rekapitulasi "
+            "KPU {region}."
+        ).format(share=recap.share_name, election=recap.election_label, region=recap.region_name)
+        return f"<p>{_e(text)}</p>"
+    verdict = _verdict(recap.meets_threshold, recap.meets_spread)
+    return (
+        f"<p>{_e(tr('Berdasarkan hasil tersebut, dukungan Bakal Pasangan Calon dinyatakan'))} "
+        f"<b>{_e(verdict)}</b> {_e(tr('syarat jumlah minimal dan sebaran dukungan.'))}</p>"
+    )
 
 
 def standing_text(recap: PairRecap) -> str:
@@ -202,6 +222,11 @@ def _identity_table(recap: PairRecap) -> str:
         (tr("Pemilihan"), recap.election_label),
         (tr("Bakal pasangan calon"), recap.pair_label),
         (tr("Wilayah"), f"{recap.region_name} ({recap.region_code})"),
+        *(
+            [(tr("Dukungan yang direkap"), f"{recap.share_name} ({recap.share_code})")]
+            if recap.share
+            else []
+        ),
         (tr("Jumlah DPT"), group_thousands(recap.dpt)),
         (tr("Aturan"), recap.rule_set),
     ]
@@ -211,7 +236,6 @@ def _identity_table(recap: PairRecap) -> str:
 
 def _totals_table(recap: PairRecap) -> str:
     t = recap.totals
-    level = tr("kab/kota") if recap.spread_level == "kabkota" else tr("kecamatan")
     rows = [
         (tr("Jumlah dukungan diserahkan"), group_thousands(t.total)),
         (tr("Memenuhi syarat (MS)"), group_thousands(t.ms)),
@@ -228,6 +252,16 @@ def _totals_table(recap: PairRecap) -> str:
             if recap.stage_id
             else []
         ),
+        *(_share_rows(recap) if recap.share else _requirement_rows(recap)),
+    ]
+    cells = "".join(f"<tr><td>{_e(k)}</td><td class='n'>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<table class='grid' cellspacing='0'>{cells}</table>"
+
+
+def _requirement_rows(recap: PairRecap) -> list[tuple[str, str]]:
+    """The pair's threshold and spread against its MS supporters."""
+    level = tr("kab/kota") if recap.spread_level == "kabkota" else tr("kecamatan")
+    return [
         (tr("Syarat minimal dukungan"), group_thousands(recap.required)),
         (tr("Kekurangan dukungan"), group_thousands(recap.shortfall if recap.required else None)),
         *_correction_rows(recap),
@@ -237,8 +271,22 @@ def _totals_table(recap: PairRecap) -> str:
         ),
         (tr("Syarat minimal sebaran"), f"{group_thousands(recap.spread_required)} {level}"),
     ]
-    cells = "".join(f"<tr><td>{_e(k)}</td><td class='n'>{_e(v)}</td></tr>" for k, v in rows)
-    return f"<table class='grid' cellspacing='0'>{cells}</table>"
+
+
+def _share_rows(recap: PairRecap) -> list[tuple[str, str]]:
+    """A kab/kota's share of a governor pair: the province's requirement for
+    reference, no shortfall, correction or spread of its own (the province's recap
+    adds every kab/kota's share up)."""
+    return [
+        (
+            tr("Syarat minimal dukungan tingkat provinsi"),
+            group_thousands(recap.required),
+        ),
+        (
+            tr("Syarat minimal sebaran tingkat provinsi"),
+            f"{group_thousands(recap.spread_required)} {tr('kab/kota')}",
+        ),
+    ]
 
 
 def _correction_rows(recap: PairRecap) -> list[tuple[str, str]]:

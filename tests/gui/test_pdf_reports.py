@@ -140,6 +140,54 @@ def test_berita_acara_pdf(qtbot: QtBot, recap: PairRecap, tmp_path: Path) -> Non
     assert text.count("Tanda tangan") == 5
 
 
+def _kabkota_share(recap: PairRecap) -> PairRecap:
+    """The fixture's supporters as Kabupaten Purwakarta's share of a governor pair of
+    Jawa Barat (what a kab/kota account's database holds of it)."""
+    return dataclasses.replace(
+        recap,
+        election_kind="gubernur",
+        election_name="Pemilihan Gubernur dan Wakil Gubernur Jawa Barat Tahun 2024",
+        region_code="32",
+        region_name="Jawa Barat",
+        subregion_count=27,
+        required=2_321_469,
+        spread_required=14,
+        share_code="32.14",
+        share_name="Kabupaten Purwakarta",
+    )
+
+
+def test_a_kabkotas_berita_acara_of_a_governor_pair_leaves_the_verdict_to_the_province(
+    qtbot: QtBot, recap: PairRecap, tmp_path: Path
+) -> None:
+    """A kab/kota verifies and recaps its share of a governor pair's supporters; the
+    province's plenary adds the shares up and decides. The minutes a kab/kota signed
+    were headed "KPU Jawa Barat" and declared the pair BELUM MEMENUHI the province's
+    threshold, with a shortfall and a correction computed from the kab/kota's share
+    alone (its 39 MS against 2,321,469)."""
+    share = _kabkota_share(recap)
+    _, text = text_of(
+        write_berita_acara_pdf(
+            share, tmp_path / "ba.pdf", place="Purwakarta", day=dt.date(2024, 8, 17)
+        )
+    )
+    assert "KPU Kabupaten Purwakarta" in text and "KPU Jawa Barat telah" not in text
+    assert "MEMENUHI syarat jumlah" not in text  # neither MEMENUHI nor BELUM MEMENUHI
+    assert "oleh KPU Kabupaten Purwakarta, bagian dari dukungan" in text
+    assert "rapat pleno rekapitulasi KPU Jawa Barat" in text
+    assert "Memenuhi syarat (MS) 39" in text
+    assert "Kekurangan dukungan" not in text and "Syarat masa perbaikan" not in text
+    assert "Syarat minimal dukungan tingkat provinsi 2.321.469" in text
+    _, recap_text = text_of(write_recap_pdf(share, tmp_path / "rekap.pdf"))
+    assert "Dukungan yang direkap : Kabupaten Purwakarta (32.14)" in recap_text
+    assert "Kekurangan dukungan" not in recap_text
+    assert "Syarat masa perbaikan" not in recap_text
+    # the province's own recap of the pair still decides, as before
+    whole = dataclasses.replace(share, share_code="", share_name="")
+    _, province = text_of(write_berita_acara_pdf(whole, tmp_path / "ba-prov.pdf"))
+    assert "KPU Jawa Barat" in province and "BELUM MEMENUHI" in province
+
+
 @pytest.mark.parametrize("writer", [write_recap_pdf, write_berita_acara_pdf])
 def test_an_unwritable_target_raises_instead_of_pretending(
     qtbot: QtBot, recap: PairRecap, tmp_path: Path, writer: Any

@@ -361,3 +361,45 @@ def test_a_stages_recap_lists_the_reasons_of_that_stages_verdicts(
     assert verfak.reasons == {"NOT_FOUND": 1}
     # The recap of every round lists the reasons of the verdicts that count.
     assert pair_recap(db.engine, "p1").reasons.get("NOT_FOUND") == 1
+
+
+def test_a_kabkotas_share_of_a_governor_pair_is_recapped_without_a_verdict_of_its_own(
+    db: Database, tmp_path: Path
+) -> None:
+    """The B.2-KWK of a kab/kota account on a governor pair: its share, with the
+    province's requirement said to be decided by the province's recap; it printed
+    "kurang" and a correction computed from the share alone. A share is only ever
+    a governor pair's: a bupati pair's recap is whole whoever asks."""
+    from sqlalchemy import update
+
+    from silon_desktop.storage.models import Election
+
+    imported(db, tmp_path)
+    assert not pair_recap(db.engine, "p1", share="32.14").share  # a bupati election
+    with db.session() as session:
+        session.execute(
+            update(Election)
+            .where(Election.id == "e1")
+            .values(
+                kind="gubernur",
+                region_code="32",
+                name="Pemilihan Gubernur Jawa Barat 2024",
+                dpt=35_714_901,
+                subregion_count=27,
+            )
+        )
+    share = pair_recap(db.engine, "p1", share="32.14")
+    assert share.share and (share.share_code, share.share_name) == ("32.14", "Kabupaten Purwakarta")
+    assert share.required == 2_321_469 and share.totals.ms == pair_recap(db.engine, "p1").totals.ms
+    out = export_b2(share, tmp_path / "b2.xlsx")
+    text = "\n".join(" | ".join(str(c) for c in row) for row in read(out, "B.2-KWK"))
+    assert "Dukungan yang direkap |  | 32.14 | Kabupaten Purwakarta" in text
+    assert (
+        "Syarat minimal dukungan |  | 2321469.0 | tingkat provinsi: ditetapkan dalam "
+        "rekapitulasi KPU Jawa Barat" in text
+    )
+    assert "kurang" not in text and "Syarat masa perbaikan" not in text
+    whole = export_b2(pair_recap(db.engine, "p1"), tmp_path / "b2-provinsi.xlsx")
+    assert "kurang 2.321" in "\n".join(
+        " | ".join(str(c) for c in row) for row in read(whole, "B.2-KWK")
+    )

@@ -202,3 +202,24 @@ def test_a_party_coalition_is_judged_on_the_dprd_valid_votes_after_mk_60(
     assert (
         party_requirement({**old, "dprd_seats": None}, [{"seats": 1, "votes": 125_000}])[3] is True
     )
+
+
+def test_a_kabkota_account_recaps_its_share_of_a_governor_pair(services: Services) -> None:
+    """What the berita acara and B.2-KWK print is the logged-in account's: a kab/kota
+    account's recap of a governor pair is its share (no verdict of its own), the
+    province account's the whole pair's, and a bupati pair's whole for everyone."""
+    ids = seed_small(services, supporters=0)
+    bupati = ids["pair"]
+    election, error = services.create(
+        "election", {"name": "Pilgub Jawa Barat", "kind": "gubernur", "region_code": "32"}, "32"
+    )
+    assert election is not None, error
+    pair, error = services.create("pair", {"election_id": election, "number": 1}, "32")
+    assert pair is not None, error
+    services.session_scope = "32.14"  # a kab/kota account logged in
+    mine = services.recap(pair)
+    assert mine.share and mine.share_code == "32.14"
+    assert services.dashboard(pair).recap.share
+    assert not services.recap(bupati).share
+    services.session_scope = "32"  # the province's account
+    assert not services.recap(pair).share
