@@ -62,7 +62,11 @@ def change_user(
     ``by`` None is the local administrator (the CLI). A changed role, region,
     password or a deactivation ends the account's sessions. A password change or a
     deactivation also revokes them (the desktops lock at their next contact, 401
-    ``revoked``) and revokes the account's device keys.
+    ``revoked``) and revokes the account's device keys. A role or region that no
+    longer reads all the account read before (a kab/kota operator moved to another
+    kab/kota, a province account made a kab/kota's) revokes them too and forgets the
+    secrets its devices got at login (:func:`sync.server.auth.forget_devices`): the
+    personal data of the region it left, kept on its desktops, no longer opens for it.
     """
     with write_tx(engine) as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
@@ -83,7 +87,9 @@ def change_user(
             values["password_hash"] = auth.hash_password(change.password)
             auth.clear_throttles(conn, username)
         conn.execute(update(users).where(users.c.username == username).values(**values))
-        if change.password is not None:
+        if not _reads_within(Actor(username, Role(row.role), str(row.region), ""), role, region):
+            auth.forget_devices(conn, username)
+        elif change.password is not None:
             auth.revoke_sessions(conn, username, "password_changed")
         elif change.active is False:
             auth.revoke_sessions(conn, username, "account_disabled")
@@ -110,6 +116,21 @@ def change_user(
         )
         fresh = conn.execute(select(users).where(users.c.username == username)).one()
         return _user_out(fresh)
+
+
+def _reads_within(before: Actor, role: Role, region: str) -> bool:
+    """Whether an account of ``role`` in ``region`` reads everything ``before`` read
+    (a province covers its kab/kota; another kab/kota, or a narrower level, does not)."""
+    old = before.read_prefix()
+    new = Actor(before.username, role, region, "").read_prefix()
+    if new is None:
+        return True
+    if old is None:
+        return False
+    (old_region, old_exact), (new_region, new_exact) = old, new
+    if new_exact:
+        return old_exact and old_region == new_region
+    return old_region == new_region or old_region.startswith(new_region + ".")
 
 
 def list_users(engine: Engine, actor: Actor | None) -> list[dict[str, Any]]:

@@ -223,6 +223,15 @@ def revoke_sessions(conn: Connection, username: str, reason: str) -> None:
     conn.execute(delete(device_keys).where(device_keys.c.username == username))
 
 
+def forget_devices(conn: Connection, username: str) -> None:
+    """End every session of the account and forget the secrets its devices got at
+    login: its desktops lock at their next contact (401 ``revoked``), and no later
+    login opens, for this account, the data those desktops hold (the secret a login
+    makes anew wraps no key there)."""
+    revoke_sessions(conn, username, "scope_changed")
+    conn.execute(delete(device_secrets).where(device_secrets.c.username == username))
+
+
 def revoke_device(
     engine: Engine, config: ServerConfig, username: str, device_id: str, by: str
 ) -> bool:

@@ -92,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--password", help="bawaan: $SILON_PASSWORD, bila kosong ditanyakan")
     q = usub.add_parser("list", help="daftar akun")
     _db_args(q)
-    q = usub.add_parser("role", help="ubah peran dan wilayah akun")
+    q = usub.add_parser(
+        "role",
+        help="ubah peran dan wilayah akun (pindah ke wilayah lain: desktopnya terkunci "
+        "dan data wilayah lama tidak terbuka lagi untuk akun ini)",
+    )
     _db_args(q)
     q.add_argument("username", help="nama pengguna")
     q.add_argument("role", choices=["kpu_ri", "province", "kabkota", "bawaslu", "trainer"])

@@ -168,7 +168,8 @@ tokens = Table(
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
     #: Why the token was revoked (``password_changed``, ``account_disabled``,
-    #: ``device_revoked``): the desktop then locks its data (401 ``revoked``).
+    #: ``device_revoked``, ``scope_changed``): the desktop then locks its data (401
+    #: ``revoked``).
     Column("revoked", String(32), nullable=True),
 )
 

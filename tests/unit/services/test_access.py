@@ -214,6 +214,63 @@ def test_a_lost_key_file_is_named_and_no_new_key_is_made_for_the_encrypted_data(
     back.db.close()
 
 
+def _synced_once(access: Access, server: InProcessServer) -> tuple[Session, Services]:
+    """An online login with the application's services started on it."""
+    session = _online(access, server)
+    assert isinstance(session, Session) and session.token
+    backend = Services(access.paths, access.settings, session.db, access=access)
+    backend.start_session(session)
+    return session, backend
+
+
+def _next_sync(session: Session, access: Access, server: InProcessServer) -> str:
+    transport = AsgiTransport(server.app)
+    transport.set_token(session.token)
+    report = SyncEngine(session.db, access.settings, transport).run()
+    transport.close()
+    return str(report.error_kind or "")
+
+
+def test_an_account_moved_to_another_kabkota_no_longer_opens_the_data_it_left(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """An operator of 32.14 moved to 32.15 by the administrator: its sessions only
+    ended, so the next online login opened the PC's database of 32.14's citizens again
+    for an account that may no longer read them. Now the PC locks at its next contact
+    and no later login opens that data for this account (a colleague of 32.14 still
+    can: their own wraps); the new region is worked on in a data folder of its own."""
+    access = _access(folder)
+    session, backend = _synced_once(access, server)
+    change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
+    assert _next_sync(session, access, server) == "revoked"
+    backend.lock()
+    _nothing_opens(folder, PASSWORD)
+    again = _online(_access(folder), server)  # the right password, online, in 32.15 now
+    assert not isinstance(again, Session)
+    assert again.error is not None and again.error.code is ErrorCode.LOGIN_NO_DATA_KEY
+
+
+def test_an_account_that_reads_more_than_before_keeps_opening_its_data(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A kab/kota operator made the province's (32.14 to 32): it reads all it read
+    before, so its sessions only end and the next login opens the data as before."""
+    access = _access(folder)
+    session, backend = _synced_once(access, server)
+    change_user(
+        server.engine,
+        server.config,
+        None,
+        "op1",
+        models.UserChange(role="province", region="32"),
+    )
+    assert _next_sync(session, access, server) == "auth"
+    session.db.close()
+    back = _online(_access(folder), server)
+    assert isinstance(back, Session), back
+    back.db.close()
+
+
 def test_a_password_changed_on_the_server_locks_the_pc_and_the_new_one_opens_it(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
