@@ -3238,6 +3238,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer cannot be opened with the account {user}. Log in with the account that normally uses this computer.</translation>
     </message>
     <message>
+        <source>Akun {user} kini untuk wilayah {new}, sedangkan data di komputer ini milik wilayah {old}: data itu tidak lagi dibuka dengan akun ini dan komputer ini dikunci untuk akun ini. Rekan dari wilayah {old} tetap dapat masuk dengan akun mereka sendiri; untuk wilayah {new} gunakan folder data baru.</source>
+        <translation>The account {user} now belongs to region {new}, while the data on this computer belongs to region {old}: that data no longer opens with this account, and this computer is locked for it. Colleagues of region {old} can still log in with their own accounts; for region {new} use a new data folder.</translation>
+    </message>
+    <message>
         <source>Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server.</source>
         <translation>The data key file silon.key is missing from the data folder {folder}, while the database there is encrypted: without that file the data cannot be opened, and nothing was changed. Put silon.key back into that folder (from a copy of the data folder), then log in again; with no copy, ask IT support for help: the changes already sent are kept on the server.</translation>
     </message>

@@ -49,6 +49,7 @@ class ErrorCode(StrEnum):
     LOGIN_LOCKED = "login_locked"
     LOGIN_NO_DATA_KEY = "login_no_data_key"
     LOGIN_KEY_FILE_MISSING = "login_key_file_missing"
+    LOGIN_REGION_LEFT = "login_region_left"
     LOGIN_PASSWORD_NEEDED = "login_password_needed"
     LOGIN_FIRST = "login_first"
     LOGIN_RESERVED_NAME = "login_reserved_name"

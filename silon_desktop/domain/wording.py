@@ -96,6 +96,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_KEY_FILE_MISSING: (
         "Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server."
     ),
+    ErrorCode.LOGIN_REGION_LEFT: (
+        "Akun {user} kini untuk wilayah {new}, sedangkan data di komputer ini milik wilayah {old}: data itu tidak lagi dibuka dengan akun ini dan komputer ini dikunci untuk akun ini. Rekan dari wilayah {old} tetap dapat masuk dengan akun mereka sendiri; untuk wilayah {new} gunakan folder data baru."
+    ),
     ErrorCode.LOGIN_PASSWORD_NEEDED: (
         "Data di komputer ini terenkripsi: isi kata sandi di variabel SILON_PASSWORD atau jalankan perintah di terminal agar kata sandi ditanyakan."
     ),

@@ -246,6 +246,7 @@ class Access:
         """The data key after the server said yes; wrapped again for next time."""
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
+        self._refuse_a_region_left(kf, username, answer)
         if kf.empty and self._encrypted_database_left():
             # A new key would not open it, and saved here it would stand in the way of
             # the key file brought back from a copy.
@@ -278,6 +279,33 @@ class Access:
         state.failures, state.retry_at = 0, 0.0
         kf.save()
         return key
+
+    def _refuse_a_region_left(self, kf: KeyFile, username: str, answer: object) -> None:
+        """An account that no longer reads what it read at its last login here (moved
+        to another kab/kota, or to a narrower level): the data of the region it left
+        does not open for it. The server forgot the secret of its devices; its own
+        password wrap here would still open the data, so the PC is locked as for a
+        revocation, and the login refused naming both regions.
+
+        Raises:
+            AccessRefused: ``LOGIN_REGION_LEFT``.
+        """
+        from sync.client.snapshots import covers, read_label
+
+        before = kf.offline.get(username)
+        if before is None or not before.role:
+            return  # never logged in online here (or before roles were kept)
+        role, region = str(getattr(answer, "role", "")), str(getattr(answer, "region", ""))
+        if not role or covers(read_label(role, region), read_label(before.role, before.scope)):
+            return
+        log.warning("%s no longer reads the region of the data here: locking", username)
+        self.lock(username)
+        raise AccessRefused(
+            ErrorCode.LOGIN_REGION_LEFT,
+            user=username,
+            old=before.scope or "-",
+            new=region or "-",
+        )
 
     def _refused_online(self, username: str, password: str) -> bool:
         """The server refused this password: when it still opens the data here, the

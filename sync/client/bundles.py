@@ -313,13 +313,13 @@ def _reach(db: Database, body: dict[str, Any], name: str, user: str) -> bool:
     Raises:
         BundleError: ``BUNDLE_OTHER_REGION``, naming the file and both regions.
     """
-    from sync.client.snapshots import account_scope
+    from sync.client.snapshots import account_scope, covers
 
     own = account_scope(db, user) if user else None
     scope = str(body.get("scope") or "")
     if own is None:
         return False
-    if not _covers(own, scope):
+    if not covers(own, scope):
         raise BundleError(
             ErrorCode.BUNDLE_OTHER_REGION,
             f"feed bundle of {scope!r}, account reads {own!r}",
@@ -328,18 +328,6 @@ def _reach(db: Database, body: dict[str, Any], name: str, user: str) -> bool:
             own=_region_words(own),
         )
     return scope == own
-
-
-def _covers(own: str, scope: str) -> bool:
-    """Whether the read scope ``own`` (``*``, ``32.*`` or ``32.14``) holds every record
-    of a bundle of ``scope`` (``32.*``, ``32`` or ``32.14``)."""
-    if own == "*":
-        return True
-    if not own.endswith(".*"):
-        return scope == own
-    region = own[:-2]
-    base = scope[:-2] if scope.endswith(".*") else scope
-    return base == region or base.startswith(region + ".")
 
 
 def _region_words(label: str) -> str:

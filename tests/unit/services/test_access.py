@@ -250,6 +250,24 @@ def test_an_account_moved_to_another_kabkota_no_longer_opens_the_data_it_left(
     assert again.error is not None and again.error.code is ErrorCode.LOGIN_NO_DATA_KEY
 
 
+def test_a_login_of_an_account_moved_away_does_not_open_the_data_it_left(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The PC never synced after the move (closed, or its token already gone): the
+    next login is a fresh online one, which the server accepts. The password's own
+    wrap here would open 32.14's data for the account now of 32.15; it is refused,
+    naming both regions, and the PC locked as for a revocation."""
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
+    moved = _online(_access(folder), server)
+    assert not isinstance(moved, Session)
+    assert moved.error is not None and moved.error.code is ErrorCode.LOGIN_REGION_LEFT
+    assert "32.14" in moved.error.message and "32.15" in moved.error.message
+    _nothing_opens(folder, PASSWORD)
+
+
 def test_an_account_that_reads_more_than_before_keeps_opening_its_data(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
