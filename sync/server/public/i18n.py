@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from silon_desktop.domain.codes import ReasonCode
 from silon_desktop.domain.labels import reason_label_id
 
@@ -207,6 +209,18 @@ def long_date(iso: str | None, lang: str) -> str:
     except ValueError:
         return str(iso)
     return f"{day} {MONTHS[lang][month - 1]} {year}"
+
+
+def moment(epoch: float, lang: str) -> str:
+    """A moment as a citizen reads it, in Western Indonesia Time (the stage deadlines'
+    clock): ``6 Mei 2024 pukul 10.00.01 WIB`` (``6 May 2024, 10:00:01 WIB (UTC+7)``)."""
+    from sync.server.config import WIB
+
+    when = dt.datetime.fromtimestamp(epoch, WIB)
+    day = long_date(when.date().isoformat(), lang)
+    if lang == "id":
+        return f"{day} pukul {when:%H.%M.%S} WIB"
+    return f"{day}, {when:%H:%M:%S} WIB (UTC+7)"
 
 
 def number(value: object, lang: str) -> str:

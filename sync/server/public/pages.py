@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import datetime as dt
 import hashlib
 import io
 import logging
@@ -249,11 +248,7 @@ class Public:
 
     def render(self, template: str, lang: str, stamp: Stamp, **context: Any) -> bytes:
         t = _translator(lang)
-        updated = (
-            dt.datetime.fromtimestamp(stamp.updated_at, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-            if stamp.updated_at
-            else t["never"]
-        )
+        updated = i18n.moment(stamp.updated_at, lang) if stamp.updated_at else t["never"]
         page = ENV.get_template(template).render(
             t=t,
             lang=lang,

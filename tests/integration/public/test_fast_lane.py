@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,3 +289,14 @@ def test_no_lane_answer_holds_a_name_an_address_or_a_nik(world: World) -> None:
             )
     leaked = sorted(s for s in secrets for text in texts if s in text)
     assert leaked == []
+
+
+def test_the_last_update_is_told_in_western_indonesia_time(world: World) -> None:
+    """The figures' last update was printed as ``2024-05-06 03:00:01 UTC``: a citizen
+    reads the time of the stage deadlines, WIB, in words of their language."""
+    path = f"/publik/pemilihan/{world.seed.election_id}"
+    indonesian = world.call("GET", path).text()
+    assert re.search(r"6 Mei 2024 pukul 10\.00\.\d\d WIB", indonesian), indonesian[-800:]
+    english = world.call("GET", path, query=b"lang=en").text()
+    assert re.search(r"6 May 2024, 10:00:\d\d WIB \(UTC\+7\)", english)
+    assert " UTC<" not in indonesian and " UTC<" not in english
