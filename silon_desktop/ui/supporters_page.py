@@ -582,11 +582,14 @@ class SupportersPage(QWidget):
         """Mark many rows on a worker thread with a progress dialog that can cancel
         (nothing is saved then). Emits ``verified`` when done. Returns the job
         (None when one is running)."""
+        return self.verify_ids_in_background(self._verdict_ids(rows), reason)
+
+    def verify_ids_in_background(self, ids: list[str], reason: str) -> Any:
+        """:meth:`verify_rows_in_background` for the supporters ``ids``."""
         if self.jobs.running("verify"):
             return None
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = self._verdict_ids(rows)
         election = dict(self.election)
         job = self.jobs.start(
             lambda progress, cancel: self.backend.verify(
@@ -641,9 +644,13 @@ class SupportersPage(QWidget):
 
     def verify_rows(self, rows: list[int], reason: str) -> int:
         """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
+        return self.verify_ids(self._verdict_ids(rows), reason)
+
+    def verify_ids(self, ids: list[str], reason: str) -> int:
+        """Mark the supporters ``ids`` MS (``reason`` "") or with a reason; returns how
+        many were saved."""
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = self._verdict_ids(rows)
         result = self.backend.verify(ids, stage, [reason] if reason else [], method, self.election)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
@@ -753,13 +760,16 @@ class SupportersPage(QWidget):
             rows = [current]
         if self.jobs.running("verify"):
             return True  # a large selection is still being written
-        if len(rows) > 1 and not self._confirm_bulk(len(rows), reason):
+        # The people are named before the question: a sync finishing while it is open
+        # re-reads the table, and the same row numbers may then show other supporters.
+        ids = self._verdict_ids(rows)
+        if len(ids) > 1 and not self._confirm_bulk(len(ids), reason):
             return True
-        if len(rows) > self.BACKGROUND_ROWS:
-            self.verify_rows_in_background(rows, reason)
+        if len(ids) > self.BACKGROUND_ROWS:
+            self.verify_ids_in_background(ids, reason)
             return True
-        self.verify_rows(rows, reason)
-        if len(rows) == 1:
+        self.verify_ids(ids, reason)
+        if len(ids) == 1:
             self._advance()
         return True
 

@@ -243,3 +243,50 @@ def test_a_party_pair_names_the_other_pair_its_party_already_nominates(
     )
     assert "PKPU 10/2024 Pasal 11 ayat 4" in text
     assert not page.isTabVisible(page.indexOf(page.supporters))
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_sync_finishing_while_the_bulk_question_is_open_never_moves_the_verdict(
+    qtbot: QtBot,
+    window: Any,
+    seeded: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    background: bool,
+) -> None:
+    """The operator selects three supporters and presses M; while *Tandai 3 pendukung*
+    is asked, a sync brings a supporter that sorts first. Yes marks the three chosen
+    people, never the newcomer now standing on their row numbers."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    if background:
+        page.BACKGROUND_ROWS = 2  # the worker-thread path with its progress dialog
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    table.selectRow(0)
+    for row in (1, 2):
+        table.selectionModel().select(
+            page.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    chosen = [page.model.row_at(row).id for row in (0, 1, 2)]
+
+    def sync_then_yes(_box: QMessageBox) -> Any:
+        # what a pull writes, then what the window does when the sync has finished
+        backend.repo.create(
+            "supporter",
+            {"pair_id": seeded["pair"], "nik": "1101010101900001", "name": "DARI SERVER"},
+            "32.14",
+        )
+        window._after_data_change(Changes.of("supporter"))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", sync_then_yes)
+    with qtbot.waitSignal(page.verified, timeout=20_000):
+        press(table, Qt.Key.Key_M, "m")
+    marked = {
+        r["id"] for r in backend.list("supporter", pair_id=seeded["pair"]) if r["admin_status"]
+    }
+    assert marked == set(chosen)
