@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -92,7 +92,9 @@ class _EditCommand(QUndoCommand):
         # resolution that changed the field since is never reverted.
         current = self.form.backend.get(self.form.entity, self.form.record_id)
         if current is not None and current.get(self.name) != self.new:
-            self.form.refresh_if_changed()
+            # Shown once this undo has returned: re-reading the record clears the undo
+            # stack, and a stack cleared while it runs one of its commands crashes.
+            QTimer.singleShot(0, self.form, self.form.refresh_if_changed)
             return
         self.form.write_value(self.name, self.old, record_undo=False)
 

@@ -290,3 +290,31 @@ def test_a_sync_finishing_while_the_bulk_question_is_open_never_moves_the_verdic
         r["id"] for r in backend.list("supporter", pair_id=seeded["pair"]) if r["admin_status"]
     }
     assert marked == set(chosen)
+
+
+def test_ctrl_z_after_a_change_pulled_during_a_running_sync_leaves_it_and_does_not_crash(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A sync's pull commits a new address of the supporter open in the form while the
+    sync still runs (the window is told only when it has finished); the operator's
+    Ctrl+Z then must neither write the older address back nor bring the program down
+    (the undo stack was cleared while it ran the undo: a segmentation fault)."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    page.table.selectRow(0)
+    record_id = page.form.record_id
+    address = page.form.widgets["address"]
+    address.setFocus()
+    address.setText("JL. MERDEKA 1")
+    QTest.keyClick(address, Qt.Key.Key_Return)
+    assert backend.get("supporter", record_id)["address"] == "JL. MERDEKA 1"
+    with backend.db.session() as session:  # the pull, on the sync's thread
+        session.execute(
+            update(Supporter).where(Supporter.id == record_id).values(address="DARI SERVER")
+        )
+    QTest.keyClick(address, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: address.text() == "DARI SERVER")
+    assert backend.get("supporter", record_id)["address"] == "DARI SERVER"
+    assert not page.form.undo_stack.canUndo()  # the steps made on the old value are gone
+    QTest.keyClick(address, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert backend.get("supporter", record_id)["address"] == "DARI SERVER"
