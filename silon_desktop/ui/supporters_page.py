@@ -538,6 +538,10 @@ class SupportersPage(QWidget):
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return 0
         self.model.refresh()
+        # The supporter open in the form may be one of them: it shows the flag now, or
+        # a later "Tidak ada" there would be taken for no change and not saved.
+        if self.form.record_id in ids and self.form.refresh_if_changed():
+            self.result_label.setText(self._result_text(self.form.values))
         self.refresh_counts()
         self.changed.emit()
         return len(ids)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -256,8 +256,6 @@ def test_a_sync_finishing_while_the_bulk_question_is_open_never_moves_the_verdic
     """The operator selects three supporters and presses M; while *Tandai 3 pendukung*
     is asked, a sync brings a supporter that sorts first. Yes marks the three chosen
     people, never the newcomer now standing on their row numbers."""
-    from PySide6.QtCore import QItemSelectionModel
-
     backend = window.backend
     page = open_supporters(window, seeded)
     if background:
@@ -318,3 +316,28 @@ def test_ctrl_z_after_a_change_pulled_during_a_running_sync_leaves_it_and_does_n
     assert not page.form.undo_stack.canUndo()  # the steps made on the old value are gone
     QTest.keyClick(address, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert backend.get("supporter", record_id)["address"] == "DARI SERVER"
+
+
+def test_the_scan_button_shows_its_flag_in_the_open_form_and_a_later_choice_is_saved(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """*KTP-el/pernyataan ada* on the row open in the form: the form shows *Ada*, and
+    choosing *Tidak ada* there afterwards is saved (it was taken for no change)."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    page.table.selectionModel().setCurrentIndex(  # not selectRow: a Ctrl left held toggles
+        page.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    record_id = page.form.record_id
+    combo = page.form.widgets["has_id_scan"]
+    combo.setCurrentIndex(combo.findData(False))
+    combo.activated.emit(combo.currentIndex())
+    assert backend.get("supporter", record_id)["has_id_scan"] is False
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    assert page.mark_id_scan(True) == 1
+    assert backend.get("supporter", record_id)["has_id_scan"] is True
+    assert combo.currentData() is True
+    combo.setCurrentIndex(combo.findData(False))
+    combo.activated.emit(combo.currentIndex())
+    assert backend.get("supporter", record_id)["has_id_scan"] is False
