@@ -1502,6 +1502,22 @@
 <context>
     <name>RecordForm</name>
     <message>
+        <source>Diubah oleh sinkronisasi menjadi %1 selagi Anda mengetik.</source>
+        <translation>Changed by a sync to %1 while you were typing.</translation>
+    </message>
+    <message>
+        <source>(kosong)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>Diubah oleh sinkronisasi</source>
+        <translation>Changed by a sync</translation>
+    </message>
+    <message>
+        <source>%1 diubah oleh sinkronisasi menjadi %2 selagi Anda mengetik. Simpan ketikan Anda %3 menggantikannya?</source>
+        <translation>%1 was changed by a sync to %2 while you were typing. Save what you typed, %3, in its place?</translation>
+    </message>
+    <message>
         <source>Tidak sesuai NIK (menurut NIK: %1).</source>
         <translation>Does not match the NIK (the NIK says: %1).</translation>
     </message>

@@ -132,6 +132,9 @@ class RecordForm(QWidget):
         self.confirm_nik_mismatch = False
         #: extra checks of a field's value beyond the domain's: name -> message or None
         self.checks: dict[str, Callable[[Any], str | None]] = {}
+        #: fields being typed whose saved value a sync (or a resolution) changed meanwhile:
+        #: the typing is saved over the new value only when the operator says so
+        self._changed_under: set[str] = set()
 
         layout = QVBoxLayout(self)
         if title:
@@ -176,16 +179,23 @@ class RecordForm(QWidget):
         """Show a record (None: an empty, disabled form).
 
         Reloading the record already shown (after a sync or an import) keeps what the
-        operator is typing and has not saved yet, with its message.
+        operator is typing and has not saved yet, with its message; where the saved
+        value of that field changed meanwhile, the new value is named under it and the
+        typing is saved over it only when the operator confirms.
         """
         typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
         status = self.status_label.text() if typing else ""
+        before = self.values
         self.record_id = record_id
         self.undo_stack.clear()
         self.values = (self.backend.get(self.entity, record_id) or {}) if record_id else {}
+        self._changed_under &= set(typing)
+        self._changed_under |= {n for n in typing if self.values.get(n) != before.get(n)}
         self._loading = True
         try:
             for name, widget in self.widgets.items():
+                if name in self._changed_under:
+                    self._show_error(name, self._changed_words(name))
                 if name in typing:
                     continue
                 self._set_widget(name, widget, self.values.get(name))
@@ -240,6 +250,7 @@ class RecordForm(QWidget):
             self._refused(name, error_text(error))
             return False
         self.values[name] = value
+        self._changed_under.discard(name)
         self.errors[name].hide()
         if record_undo:
             self.undo_stack.push(_EditCommand(self, name, old, value, self.fields[name].label))
@@ -347,6 +358,8 @@ class RecordForm(QWidget):
             problem = self._nik_feedback(text)
         if problem:
             self._show_error(name, problem)
+        elif name in self._changed_under:
+            self._show_error(name, self._changed_words(name))
         else:
             self.errors[name].hide()
         self.status_label.setText(self.tr("Mengetik..."))
@@ -453,6 +466,8 @@ class RecordForm(QWidget):
         if problem:
             self._refused(name, problem)
             return
+        if name in self._changed_under and not self._typed_over_sync(name, value):
+            return
         if self.fields[name].kind == "nik":
             self._commit_nik(name, value)
             return
@@ -502,6 +517,43 @@ class RecordForm(QWidget):
             self.write_value(name, from_nik)
             return
         self._show_error(name, self._mismatch_words(name, from_nik))
+
+    def _changed_words(self, name: str) -> str:
+        return self.tr("Diubah oleh sinkronisasi menjadi %1 selagi Anda mengetik.").replace(
+            "%1", self._quoted(name, self.values.get(name))
+        )
+
+    def _quoted(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return self.tr("(kosong)")
+        shown = format_date(value) if self.fields[name].kind == "date" else None
+        return f'"{shown or self._words_of(name, value)}"'
+
+    def _typed_over_sync(self, name: str, value: Any) -> bool:
+        """The field's saved value changed (a sync) while the operator typed: save the
+        typing over it only when confirmed; else show the new value. True: save."""
+        self._changed_under.discard(name)
+        self.errors[name].hide()
+        if value == self.values.get(name):
+            return True
+        if self.ask_confirm(
+            self.tr("Diubah oleh sinkronisasi"),
+            self.tr(
+                "%1 diubah oleh sinkronisasi menjadi %2 selagi Anda mengetik. "
+                "Simpan ketikan Anda %3 menggantikannya?"
+            )
+            .replace("%1", self.fields[name].label)
+            .replace("%2", self._quoted(name, self.values.get(name)))
+            .replace("%3", self._quoted(name, value)),
+        ):
+            return True
+        self._loading = True
+        try:
+            self._set_widget(name, self.widgets[name], self.values.get(name))
+        finally:
+            self._loading = False
+        self.status_label.setText("")
+        return False
 
     def _commit(self, name: str, value: Any) -> None:
         if not self._loading and self._confirmed_against_nik(name, value):

@@ -341,3 +341,53 @@ def test_the_scan_button_shows_its_flag_in_the_open_form_and_a_later_choice_is_s
     combo.setCurrentIndex(combo.findData(False))
     combo.activated.emit(combo.currentIndex())
     assert backend.get("supporter", record_id)["has_id_scan"] is False
+
+
+def test_a_pulled_change_of_the_field_being_typed_is_never_overwritten_unasked(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The operator is typing an address when a sync brings a colleague's new address
+    of the same supporter: the typing stays, the new value is named under the field,
+    and Enter asks before writing over it (No keeps the colleague's value)."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    record_id = page.form.record_id
+    address = page.form.widgets["address"]
+    asked: list[str] = []
+    answers = [False, True]
+    page.form.ask_confirm = lambda _title, text: (asked.append(text), answers[len(asked) - 1])[1]
+
+    def pull(value: str) -> None:
+        with backend.db.session() as session:
+            session.execute(
+                update(Supporter).where(Supporter.id == record_id).values(address=value)
+            )
+        window._after_data_change(Changes.of("supporter"))
+
+    address.setFocus()
+    QTest.keyClicks(address, "JL. KETIKAN SAYA")
+    pull("DARI SERVER")
+    assert address.text() == "JL. KETIKAN SAYA"  # the typing is kept
+    notice = page.form.errors["address"]
+    assert not notice.isHidden() and "DARI SERVER" in notice.text()
+    QTest.keyClick(address, Qt.Key.Key_Return)
+    assert len(asked) == 1 and "DARI SERVER" in asked[0] and "JL. KETIKAN SAYA" in asked[0]
+    assert backend.get("supporter", record_id)["address"] == "DARI SERVER"
+    assert address.text() == "DARI SERVER"
+    # Typing again over a newer pulled value: Yes writes the operator's text.
+    address.setFocus()
+    address.selectAll()
+    QTest.keyClicks(address, "JL. KETIKAN KEDUA")
+    pull("DARI SERVER LAGI")
+    QTest.keyClick(address, Qt.Key.Key_Return)
+    assert len(asked) == 2
+    assert backend.get("supporter", record_id)["address"] == "JL. KETIKAN KEDUA"
+    # A field the pull did not change is saved as ever, without a question.
+    name = page.form.widgets["name"]
+    name.setFocus()
+    name.selectAll()
+    QTest.keyClicks(name, "NAMA BARU")
+    pull("JL. KETIKAN KEDUA")  # the same address: nothing changed under the name
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    assert len(asked) == 2
+    assert backend.get("supporter", record_id)["name"] == "NAMA BARU"
