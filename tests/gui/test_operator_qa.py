@@ -71,6 +71,44 @@ def test_history_and_conflicts_name_every_field_in_words() -> None:
     assert field_label("occupation") == "Pekerjaan"
 
 
+def test_a_date_conflict_shows_dd_mm_yyyy_and_its_new_value_box_is_accepted(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conflict on a birth date: the dialog shows the dates as every form does, and
+    *Nilai baru* with the box as filled in (the operator's own date, perhaps retouched)
+    is taken; it was refused as "tidak valid" (an ISO date the box cannot read)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    candidate = backend.list("candidate", pair_id=seeded["pair"])[0]["id"]
+    with backend.db.session() as session:  # what a push answered with a conflict stores
+        session.add(
+            Conflict(
+                entity="candidate",
+                record_id=candidate,
+                field="birth_date",
+                base="1975-01-01",
+                mine="1975-02-01",
+                theirs="1975-03-01",
+                server_version=1,
+            )
+        )
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    shown = [dialog.table.item(0, column).text() for column in (2, 3, 4)]
+    assert shown == ["01-01-1975", "01-02-1975", "01-03-1975"]
+    dialog.choose(0, "edited")
+    assert dialog.table.cellWidget(0, 6).text() == "01-02-1975"
+    dialog.apply()
+    assert warnings == []
+    assert backend.conflicts() == []
+    assert backend.get("candidate", candidate)["birth_date"].isoformat() == "1975-02-01"
+
+
 def test_typing_a_date_and_hostile_input_name_the_field_and_keep_the_saved_value(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
