@@ -12,7 +12,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -371,6 +379,7 @@ class SupportersPage(QWidget):
         """Re-read after a sync, a resolution or an import; the cursor stays on its
         supporter and the open form shows the record as it now is."""
         current = self.current_supporter_id()
+        chosen = self._selected_ids()
         self.model.refresh()
         self.form.refresh_if_changed()
         if self.form.record_id:
@@ -385,7 +394,43 @@ class SupportersPage(QWidget):
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(index)
+        if chosen != []:
+            self._keep_selection(chosen)
         self.refresh_counts()
+
+    #: a selection up to this size follows its supporters when a refresh moves rows;
+    #: a larger one is reduced to the cursor's row
+    FOLLOWED_SELECTION = 200
+
+    def _selected_ids(self) -> list[str] | None:
+        """The supporters of a selection of several rows ([] for one row or none; None
+        when larger than :attr:`FOLLOWED_SELECTION`)."""
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) <= 1:
+            return []
+        if len(rows) > self.FOLLOWED_SELECTION:
+            return None
+        return self._verdict_ids(sorted(i.row() for i in rows))
+
+    def _keep_selection(self, chosen: list[str] | None) -> None:
+        """After a refresh the same row numbers may show other people: select the
+        supporters chosen before (a verdict key must never reach someone else)."""
+        if chosen is not None and sorted(self._selected_ids() or []) == sorted(chosen):
+            return
+        selection = QItemSelection()
+        for record_id in chosen or []:
+            position = self.model.position_of(record_id)
+            if position is not None:
+                index = self.model.index(position, 0)
+                selection.select(index, index)
+        current = self.table.currentIndex()
+        if current.isValid():
+            selection.select(current, current)
+        self.table.selectionModel().select(
+            selection,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def _count_in_background(self, count: Callable[[], int], done: Callable[[int], None]) -> None:
         """The table's row count on a worker thread (the first rows show before it).

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -391,3 +391,40 @@ def test_a_pulled_change_of_the_field_being_typed_is_never_overwritten_unasked(
     QTest.keyClick(name, Qt.Key.Key_Return)
     assert len(asked) == 2
     assert backend.get("supporter", record_id)["name"] == "NAMA BARU"
+
+
+def test_a_selection_follows_its_supporters_when_a_sync_reorders_the_table(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows 0-2 selected (cursor on row 0); a sync changes row 1's NIK so it sorts last
+    and the rows below move up. The selection stays on the three people chosen, so the
+    next key marks them and nobody else."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    table.selectionModel().setCurrentIndex(
+        page.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    table.selectionModel().select(
+        QItemSelection(page.model.index(1, 0), page.model.index(2, 0)),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    chosen = {page.model.row_at(row).id for row in (0, 1, 2)}
+    moved = page.model.row_at(1).id
+    with backend.db.session() as session:  # the pull
+        session.execute(
+            update(Supporter).where(Supporter.id == moved).values(nik="9999999999999999")
+        )
+    window._after_data_change(Changes.of("supporter"))
+    shown = {page.model.row_at(i.row()).id for i in table.selectionModel().selectedRows()}
+    assert shown == chosen
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.verified, timeout=20_000):
+        press(table, Qt.Key.Key_M, "m")
+    marked = {
+        r["id"] for r in backend.list("supporter", pair_id=seeded["pair"]) if r["admin_status"]
+    }
+    assert marked == chosen
