@@ -187,6 +187,9 @@ class PairPage(QTabWidget):
         if self.pair_id is None:
             return
         self.election = self.backend.get("election", self.election.get("id")) or self.election
+        # The verdicts and checks of the supporters follow the election's rules and dates
+        # as they now are (the province may have changed them).
+        self.supporters.election = self.election
         self.pair_form.load(self.pair_id)
         self.candidates.reload()
         self.parties.reload()

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from silon_desktop.services.changes import Changes
-from silon_desktop.storage.models import Supporter
+from silon_desktop.storage.models import Election, Supporter
 from tests.gui.test_verification import open_supporters
 
 
@@ -428,3 +428,27 @@ def test_a_selection_follows_its_supporters_when_a_sync_reorders_the_table(
         r["id"] for r in backend.list("supporter", pair_id=seeded["pair"]) if r["admin_status"]
     }
     assert marked == chosen
+
+
+def test_a_verdict_follows_the_rule_set_a_sync_brought_while_the_pair_is_open(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The province sets the election's rule set to pilkada-2020 while the operator is
+    verifying its pair: the next key ``3`` (no ID card scan) gives TMS as the 2020 rules
+    say, not BMS by the rules of the election as it was when the pair was opened."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    first = page.model.row_at(table.currentIndex().row()).id
+    with backend.db.session() as session:  # the pull
+        session.execute(
+            update(Election)
+            .where(Election.id == seeded["election"])
+            .values(rule_set="pilkada-2020")
+        )
+    window._after_data_change(Changes.all())
+    press(table, Qt.Key.Key_3, "3")
+    record = backend.get("supporter", first)
+    assert (record["admin_status"], record["admin_reasons"]) == ("TMS", ["NO_ID_SCAN"])
