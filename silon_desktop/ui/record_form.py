@@ -183,6 +183,8 @@ class RecordForm(QWidget):
         value of that field changed meanwhile, the new value is named under it and the
         typing is saved over it only when the operator confirms.
         """
+        if self.record_id is not None and record_id != self.record_id:
+            self._save_typing()
         typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
         status = self.status_label.text() if typing else ""
         before = self.values
@@ -204,6 +206,13 @@ class RecordForm(QWidget):
             self._loading = False
         self.setEnabled(record_id is not None)
         self.status_label.setText(status)
+
+    def _save_typing(self) -> None:
+        """Save what was typed and not yet accepted to the record it was typed on,
+        before another record is shown: a shortcut that opens another record (Ctrl+Shift+P)
+        moves no focus, so no editingFinished saved it."""
+        for name, text in self._unsaved_texts().items():
+            self._commit_text(name, text)
 
     def refresh_if_changed(self) -> bool:
         """Re-read the record shown; when a sync or a conflict resolution changed
