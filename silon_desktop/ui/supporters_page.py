@@ -712,8 +712,11 @@ class SupportersPage(QWidget):
         if self.form.record_id in result.rows:  # the verdict beside the table is fresh
             self.form.load(self.form.record_id)
         patched = 0
+        # Patched where each row is on screen: a verdict under a status filter or sort
+        # changes the record's place in the query, never the row the operator sees.
+        shown = self.model.shown_positions(result.rows)
         for record_id, record in result.rows.items():
-            position = self.model.position_of(record_id)
+            position = shown.get(record_id)
             if position is not None:
                 self.model.patch_row(position, record)
                 patched += 1

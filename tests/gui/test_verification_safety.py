@@ -452,3 +452,57 @@ def test_a_verdict_follows_the_rule_set_a_sync_brought_while_the_pair_is_open(
     press(table, Qt.Key.Key_3, "3")
     record = backend.get("supporter", first)
     assert (record["admin_status"], record["admin_reasons"]) == ("TMS", ["NO_ID_SCAN"])
+
+
+def _at_row(page: Any, row: int) -> None:
+    page.table.selectionModel().setCurrentIndex(
+        page.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+
+
+def test_keys_under_the_unverified_filter_go_down_the_list_not_back_to_its_top(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Filtered on *Belum diverifikasi*, M on row 5 marks that supporter and moves to
+    row 6; it jumped to row 0, so the next key marked the first supporter of the list."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.status_filter.setCurrentIndex(page.status_filter.findData("-"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30)
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    _at_row(page, 5)
+    people = [page.model.row_at(row).id for row in range(30)]
+    press(table, Qt.Key.Key_M, "m")
+    assert page.current_supporter_id() == people[6]
+    press(table, Qt.Key.Key_M, "m")
+    marked = {
+        r["id"] for r in backend.list("supporter", pair_id=seeded["pair"]) if r["admin_status"]
+    }
+    assert marked == {people[5], people[6]}
+
+
+def test_a_verdict_under_a_sort_by_status_shows_on_its_own_row_only(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Sorted by status, a verdict moves the supporter's place in the query: its new
+    values were written over the row then cached there, so that row showed one person
+    and carried another's id (the next key on it marked someone else)."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30)
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    _at_row(page, 5)
+    verified = page.model.row_at(5).id
+    press(table, Qt.Key.Key_M, "m")
+    for row in range(page.model.rowCount()):
+        shown = page.model.row_at(row)
+        record = backend.get("supporter", shown.id)
+        assert (shown.nik, shown.effective_status) == (record["nik"], record["effective_status"])
+    assert page.model.row_at(5).id == verified
+    assert page.model.data(page.model.index(5, 6)) == "MS"
