@@ -506,3 +506,21 @@ def test_a_verdict_under_a_sort_by_status_shows_on_its_own_row_only(
         assert (shown.nik, shown.effective_status) == (record["nik"], record["effective_status"])
     assert page.model.row_at(5).id == verified
     assert page.model.data(page.model.index(5, 6)) == "MS"
+
+
+def test_the_supporters_tab_follows_the_route_chosen_in_the_open_pair(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """*Jalur: Partai politik* chosen in the pair's form hides *Pendukung* at once (it
+    stayed until the pair was opened again); Ctrl+Z brings it back."""
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page
+    form = page.pair_form
+    route = form.widgets["route"]
+    route.setCurrentIndex(route.findData("partai"))
+    route.activated.emit(route.currentIndex())
+    assert window.backend.get("pair", seeded["pair"])["route"] == "partai"
+    assert not page.isTabVisible(page.indexOf(page.supporters))
+    form.undo_stack.undo()
+    assert window.backend.get("pair", seeded["pair"])["route"] == "perseorangan"
+    assert page.isTabVisible(page.indexOf(page.supporters))
