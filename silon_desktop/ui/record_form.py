@@ -475,6 +475,8 @@ class RecordForm(QWidget):
         if problem:
             self._refused(name, problem)
             return
+        if value != self.values.get(name):
+            self._saw_latest(name)
         if name in self._changed_under and not self._typed_over_sync(name, value):
             return
         if self.fields[name].kind == "nik":
@@ -528,7 +530,7 @@ class RecordForm(QWidget):
         self._show_error(name, self._mismatch_words(name, from_nik))
 
     def _changed_words(self, name: str) -> str:
-        return self.tr("Diubah oleh sinkronisasi menjadi %1 selagi Anda mengetik.").replace(
+        return self.tr("Diubah oleh sinkronisasi menjadi %1 sejak ditampilkan.").replace(
             "%1", self._quoted(name, self.values.get(name))
         )
 
@@ -548,8 +550,8 @@ class RecordForm(QWidget):
         if self.ask_confirm(
             self.tr("Diubah oleh sinkronisasi"),
             self.tr(
-                "%1 diubah oleh sinkronisasi menjadi %2 selagi Anda mengetik. "
-                "Simpan ketikan Anda %3 menggantikannya?"
+                "%1 diubah oleh sinkronisasi menjadi %2 sejak ditampilkan. "
+                "Simpan isian Anda %3 menggantikannya?"
             )
             .replace("%1", self.fields[name].label)
             .replace("%2", self._quoted(name, self.values.get(name)))
@@ -565,8 +567,25 @@ class RecordForm(QWidget):
         return False
 
     def _commit(self, name: str, value: Any) -> None:
-        if not self._loading and self._confirmed_against_nik(name, value):
+        if self._loading:
+            return
+        if value != self.values.get(name):
+            self._saw_latest(name)
+        if name in self._changed_under and not self._typed_over_sync(name, value):
+            return
+        if self._confirmed_against_nik(name, value):
             self.write_value(name, value)
+
+    def _saw_latest(self, name: str) -> None:
+        """Before an edit is saved: did a sync change the field since the form showed it?
+        (A pull commits while the sync runs; the form is re-read only when it has
+        finished.) Such a field is saved over only when the operator confirms."""
+        if self.record_id is None or name in self._changed_under:
+            return
+        current = self.backend.get(self.entity, self.record_id)
+        if current is not None and current.get(name) != self.values.get(name):
+            self.values[name] = current.get(name)
+            self._changed_under.add(name)
 
     def _show_error(self, name: str, message: str) -> None:
         self.errors[name].setText(message)

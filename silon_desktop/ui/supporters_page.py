@@ -815,6 +815,8 @@ class SupportersPage(QWidget):
         # The people are named before the question: a sync finishing while it is open
         # re-reads the table, and the same row numbers may then show other supporters.
         ids = self._verdict_ids(rows)
+        if len(ids) <= self.BACKGROUND_ROWS and self._verdicts_changed_since_shown(ids):
+            return True  # shown first; the next key is given knowingly
         if len(ids) > 1 and not self._confirm_bulk(len(ids), reason):
             return True
         if len(ids) > self.BACKGROUND_ROWS:
@@ -823,6 +825,38 @@ class SupportersPage(QWidget):
         self.verify_ids(ids, reason)
         if len(ids) == 1:
             self._advance()
+        return True
+
+    def _verdicts_changed_since_shown(self, ids: list[str]) -> bool:
+        """Did a sync change the verdict of any of these rows since the table showed it?
+        (A pull commits while the sync runs; the table is re-read when it has finished.)
+        Such rows are shown as they now are and no verdict is given by this key: a
+        colleague's verdict is never written over unseen."""
+        shown = self.model.shown_positions(ids)
+        changed = 0
+        for record_id, position in shown.items():
+            row, record = self.model.row_at(position), self.backend.get("supporter", record_id)
+            if row is None or record is None:
+                continue
+            reasons = record.get("effective_reasons") or ""
+            if isinstance(reasons, list):
+                reasons = ",".join(reasons)
+            if (row.effective_status, row.effective_reasons) != (
+                record.get("effective_status") or "",
+                str(reasons),
+            ):
+                self.model.patch_row(position, record)
+                changed += 1
+        if not changed:
+            return False
+        if self.form.record_id in shown:
+            self.form.refresh_if_changed()
+        self.result_label.setText(
+            self.tr(
+                "Hasil verifikasi %1 pendukung baru berubah karena sinkronisasi (lihat "
+                "tabel). Tekan tombolnya lagi untuk tetap mengubahnya."
+            ).replace("%1", format_count(changed))
+        )
         return True
 
     def _confirm_bulk(self, count: int, reason: str) -> bool:

@@ -524,3 +524,62 @@ def test_the_supporters_tab_follows_the_route_chosen_in_the_open_pair(
     form.undo_stack.undo()
     assert window.backend.get("pair", seeded["pair"])["route"] == "perseorangan"
     assert page.isTabVisible(page.indexOf(page.supporters))
+
+
+def test_a_field_a_running_sync_changed_is_not_written_over_unasked(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A sync's pull commits a colleague's address of the supporter open in the form;
+    the window hears of it only when the sync has finished. The operator's Enter on
+    an address typed meanwhile asks first (No keeps the colleague's address)."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    record_id = page.form.record_id
+    asked: list[str] = []
+    page.form.ask_confirm = lambda _title, text: bool(asked.append(text))
+    with backend.db.session() as session:  # the pull, on the sync's thread
+        session.execute(
+            update(Supporter).where(Supporter.id == record_id).values(address="DARI SERVER")
+        )
+    address = page.form.widgets["address"]
+    address.setFocus()
+    QTest.keyClicks(address, "JL. KETIKAN SAYA")
+    QTest.keyClick(address, Qt.Key.Key_Return)
+    assert len(asked) == 1 and "DARI SERVER" in asked[0]
+    assert backend.get("supporter", record_id)["address"] == "DARI SERVER"
+    assert address.text() == "DARI SERVER"
+
+
+def test_a_verdict_key_on_a_row_a_running_sync_changed_shows_it_first(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A colleague's TMS on the supporter under the cursor arrives by a sync still
+    running (the table still shows it unverified): M does not write MS over it unseen;
+    the row shows TMS and the next M, pressed knowingly, is saved."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    _at_row(page, 2)
+    record_id = page.current_supporter_id()
+    with backend.db.session() as session:  # the pull, on the sync's thread
+        session.execute(
+            update(Supporter)
+            .where(Supporter.id == record_id)
+            .values(
+                admin_status="TMS",
+                admin_reasons=["DECEASED"],
+                admin_by="rekan",
+                effective_status="TMS",
+                effective_reasons="DECEASED",
+                version=Supporter.version + 1,
+            )
+        )
+    press(table, Qt.Key.Key_M, "m")
+    record = backend.get("supporter", record_id)
+    assert (record["admin_status"], record["admin_by"]) == ("TMS", "rekan")
+    assert page.current_supporter_id() == record_id  # the cursor stays to show it
+    assert page.model.data(page.model.index(2, 6)) == "TMS"
+    press(table, Qt.Key.Key_M, "m")
+    assert backend.get("supporter", record_id)["admin_status"] == "MS"
