@@ -108,10 +108,13 @@ class ConflictsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         buttons = QDialogButtonBox()
+        # An action, not the dialog's accept (default) button: Enter after typing a new
+        # value must not resolve every conflict of the list at once (the others as "Server").
         self.apply_button = buttons.addButton(
-            self.tr("Terapkan pilihan"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Terapkan pilihan"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.apply_button.setObjectName("applyResolutions")
+        self.apply_button.setAutoDefault(False)
         close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
         self.apply_button.clicked.connect(self.apply)
         close.clicked.connect(self.reject)

@@ -109,6 +109,49 @@ def test_a_date_conflict_shows_dd_mm_yyyy_and_its_new_value_box_is_accepted(
     assert backend.get("candidate", candidate)["birth_date"].isoformat() == "1975-02-01"
 
 
+def test_enter_in_a_new_value_box_resolves_no_conflict(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Two conflicts; the operator types a new value for the first and presses Enter,
+    as in every form. Enter was "Terapkan pilihan" (the dialog's default button): both
+    were resolved, the second as "Server" without being looked at."""
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    with backend.db.session() as session:  # what a push answered with conflicts stores
+        for name, base, mine, theirs in (
+            ("deputy_name", "SITI", "SITI A", "SITI B"),
+            ("head_name", "AHMAD", "AHMAD X", "AHMAD Y"),
+        ):
+            session.add(
+                Conflict(
+                    entity="pair",
+                    record_id=seeded["pair"],
+                    field=name,
+                    base=base,
+                    mine=mine,
+                    theirs=theirs,
+                    server_version=1,
+                )
+            )
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    dialog.choose(0, "edited")
+    edit = dialog.table.cellWidget(0, 6)
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "SITI AMINAH")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert len(backend.conflicts()) == 2
+    dialog.choose(1, "mine")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert resolved.args == [2]
+    pair = backend.get("pair", seeded["pair"])
+    assert (pair["deputy_name"], pair["head_name"]) == ("SITI AMINAH", "AHMAD X")
+
+
 def test_typing_a_date_and_hostile_input_name_the_field_and_keep_the_saved_value(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
