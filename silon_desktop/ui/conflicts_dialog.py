@@ -33,6 +33,8 @@ def show_value(value: Any, entity: str = "", name: str = "") -> str:
         return yes_no(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):  # an edit against a delete: the fields edited here
+        return "; ".join(f"{field_label(k)}: {show_value(v, entity, k)}" for k, v in value.items())
     fields = ENTITIES[entity].field_names if entity in ENTITIES else ()
     if name in fields and ENTITIES[entity].spec(name).type is FieldType.DATE:
         from silon_desktop.ui.record_form import format_date
@@ -47,7 +49,8 @@ def wire_value(entity: str, name: str, text: str) -> Any:
     Raises:
         ValueError: the text does not fit the field.
     """
-    spec = ENTITIES[entity].spec(name) if entity in ENTITIES else None
+    known = entity in ENTITIES and name in ENTITIES[entity].field_names
+    spec = ENTITIES[entity].spec(name) if known else None  # not "_deleted" (edit vs delete)
     text = text.strip()
     if spec is None or spec.type is FieldType.STR:
         return text

@@ -152,6 +152,56 @@ def test_enter_in_a_new_value_box_resolves_no_conflict(
     assert (pair["deputy_name"], pair["head_name"]) == ("SITI AMINAH", "AHMAD X")
 
 
+def test_a_new_value_for_an_edit_against_a_delete_is_refused_in_words(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supporter edited here was deleted on the server (*Dihapus*), beside another
+    conflict. *Nilai baru* on it raised KeyError inside *Terapkan pilihan*: the other
+    row was left unresolved and the dialog unchanged. Now it is refused with a message
+    and the other choice is applied; the edit shows as its fields, not a Python dict."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    with backend.db.session() as session:
+        session.add(
+            Conflict(
+                entity="supporter",
+                record_id=seeded["first_supporter"],
+                field="_deleted",
+                base=False,
+                mine={"address": "JL. MELATI 4"},
+                theirs=True,
+                server_version=2,
+            )
+        )
+        session.add(
+            Conflict(
+                entity="pair",
+                record_id=seeded["pair"],
+                field="deputy_name",
+                base="SITI",
+                mine="SITI A",
+                theirs="SITI B",
+                server_version=1,
+            )
+        )
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 3).text() == "Alamat: JL. MELATI 4"
+    dialog.choose(0, "edited")
+    dialog.choose(1, "mine")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        dialog.apply()
+    assert resolved.args == [1]
+    assert len(warnings) == 1
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == "SITI A"
+    assert dialog.table.rowCount() == 1  # the deleted supporter's conflict stays open
+
+
 def test_typing_a_date_and_hostile_input_name_the_field_and_keep_the_saved_value(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
