@@ -114,9 +114,11 @@ class SupportersModel(QAbstractTableModel):
 
     # -- what the owner calls ---------------------------------------------
 
-    def set_pair(self, pair_id: str | None) -> None:
-        """Show the supporters of ``pair_id`` (None: an empty table)."""
-        flt = self._query.flt if self._query else SupporterFilter()
+    def set_pair(self, pair_id: str | None, flt: SupporterFilter | None = None) -> None:
+        """Show the supporters of ``pair_id`` (None: an empty table) under ``flt``
+        (None: the filter already in use)."""
+        if flt is None:
+            flt = self._query.flt if self._query else SupporterFilter()
         sort = self._query.sort if self._query else SupporterSort()
         self._reset(pair_id, flt, sort)
 

@@ -353,15 +353,19 @@ class SupportersPage(QWidget):
         self.election = election
         self.scope = scope
         self._fill_kecamatan(election.get("region_code") or scope)
+        # The kecamatan and desa lists were filled again: they show the place filter the
+        # table keeps (or none, and the table drops it), never "all" over a filtered table.
+        self._show_place_filter(self.model.current_filter())
         # the counts first: an unfiltered table takes its row count from them
         self.refresh_counts()
-        self.model.set_pair(pair_id)
+        self.model.set_pair(pair_id, self._ui_filter())
         self.add_button.setEnabled(pair_id is not None)
         if self.model.rowCount():
             self.table.selectRow(0)
 
-    def apply_filter(self) -> None:
-        flt = SupporterFilter(
+    def _ui_filter(self) -> SupporterFilter:
+        """The filter the filter bar shows."""
+        return SupporterFilter(
             nik_prefix="".join(ch for ch in self.nik_filter.text() if ch.isdigit()),
             name=self.name_filter.text().strip(),
             kecamatan_code=self.kecamatan_filter.currentData() or "",
@@ -370,6 +374,23 @@ class SupportersPage(QWidget):
             reason=self.reason_filter.currentData() or "",
             objection=self.objection_filter.isChecked(),
         )
+
+    def _show_place_filter(self, flt: SupporterFilter) -> None:
+        """Select ``flt``'s kecamatan and desa in their lists where they are offered."""
+        index = self.kecamatan_filter.findData(flt.kecamatan_code) if flt.kecamatan_code else -1
+        if index <= 0:
+            return
+        self.kecamatan_filter.blockSignals(True)
+        self.kecamatan_filter.setCurrentIndex(index)
+        self.kecamatan_filter.blockSignals(False)
+        self.desa_filter.blockSignals(True)
+        for region in self.backend.regions.children(flt.kecamatan_code):
+            self.desa_filter.addItem(region.name, region.code)
+        self.desa_filter.setCurrentIndex(max(self.desa_filter.findData(flt.desa_code), 0))
+        self.desa_filter.blockSignals(False)
+
+    def apply_filter(self) -> None:
+        flt = self._ui_filter()
         if flt != self.model.current_filter():
             self.model.set_filter(flt)
             if self.model.rowCount():

@@ -583,3 +583,22 @@ def test_a_verdict_key_on_a_row_a_running_sync_changed_shows_it_first(
     assert page.model.data(page.model.index(2, 6)) == "TMS"
     press(table, Qt.Key.Key_M, "m")
     assert backend.get("supporter", record_id)["admin_status"] == "MS"
+
+
+def test_the_place_filter_shown_is_the_one_the_table_keeps_after_coming_back(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A kecamatan chosen in the filter, then the election opened and the pair again:
+    the list said *Semua kecamatan* while the table still showed that kecamatan only."""
+    page = open_supporters(window, seeded)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30)
+    page.kecamatan_filter.setCurrentIndex(1)
+    kecamatan = page.kecamatan_filter.currentData()
+    qtbot.waitUntil(lambda: page.model.rowCount() < 30)
+    page.desa_filter.setCurrentIndex(1)
+    desa = page.desa_filter.currentData()
+    window.open_record("election", seeded["election"])
+    window.open_record("pair", seeded["pair"])
+    shown = (page.kecamatan_filter.currentData(), page.desa_filter.currentData())
+    kept = page.model.current_filter()
+    assert shown == (kept.kecamatan_code, kept.desa_code) == (kecamatan, desa)
