@@ -128,7 +128,8 @@ class RecordForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.undo_stack = QUndoStack(self)
         self._loading = False
-        #: warn before a birth date or sex that contradicts the NIK is saved (candidates)
+        #: warn before a birth date or sex that contradicts the NIK is saved (candidates,
+        #: supporters)
         self.confirm_nik_mismatch = False
         #: extra checks of a field's value beyond the domain's: name -> message or None
         self.checks: dict[str, Callable[[Any], str | None]] = {}

@@ -129,6 +129,9 @@ class SupportersPage(QWidget):
         self._build_table()
         self._build_verification()
         self.form = RecordForm(backend, "supporter", supporter_fields())
+        # As on a candidate: a NIK never replaces a saved birth date or sex unasked (the
+        # B.1-KWK form's values are what NIK_MISMATCH compares with the NIK).
+        self.form.confirm_nik_mismatch = True
         self.form.valueSaved.connect(self._supporter_saved)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)

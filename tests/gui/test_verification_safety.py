@@ -602,3 +602,28 @@ def test_the_place_filter_shown_is_the_one_the_table_keeps_after_coming_back(
     shown = (page.kecamatan_filter.currentData(), page.desa_filter.currentData())
     kept = page.model.current_filter()
     assert shown == (kept.kecamatan_code, kept.desa_code) == (kecamatan, desa)
+
+
+def test_a_corrected_nik_never_replaces_a_supporters_saved_sex_unasked(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """ "typing a valid 16-digit NIK fills in the birth date and sex when they are still
+    empty": on a supporter (sex L from the B.1-KWK form) a woman's NIK replaced the sex
+    silently, erasing what NIK_MISMATCH is there to catch. It asks, as on a candidate;
+    Tidak keeps L, marked under the field; the empty birth date is filled in."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    record_id = page.form.record_id
+    assert backend.get("supporter", record_id)["sex"] == "L"
+    asked: list[str] = []
+    page.form.ask_confirm = lambda _title, text: bool(asked.append(text))
+    nik = page.form.widgets["nik"]
+    nik.setFocus()
+    nik.selectAll()
+    QTest.keyClicks(nik, "3214015708990003")  # a woman born 17 August 1999
+    QTest.keyClick(nik, Qt.Key.Key_Return)
+    record = backend.get("supporter", record_id)
+    assert record["nik"] == "3214015708990003"
+    assert record["sex"] == "L" and record["birth_date"].isoformat() == "1999-08-17"
+    assert len(asked) == 1 and "Perempuan" in asked[0]
+    assert "Tidak sesuai NIK" in page.form.errors["sex"].text()
