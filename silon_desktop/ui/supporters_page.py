@@ -1014,8 +1014,11 @@ class SupportersPage(QWidget):
 
     def _counts_ready(self, counts: object, pair_id: str | None = None) -> None:
         if isinstance(counts, dict):
-            self._counts = counts
             self._serve_total(pair_id, int(counts.get("total", 0)))
+        if pair_id is not None and pair_id != self.pair_id:
+            return  # the counts of the pair left: this pair's own follow
+        if isinstance(counts, dict):
+            self._counts = counts
         self._show_counts(self.model.rowCount())
         self.countsShown.emit(dict(self._counts))
 

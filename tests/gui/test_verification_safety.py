@@ -627,3 +627,36 @@ def test_a_corrected_nik_never_replaces_a_supporters_saved_sex_unasked(
     assert record["sex"] == "L" and record["birth_date"].isoformat() == "1999-08-17"
     assert len(asked) == 1 and "Perempuan" in asked[0]
     assert "Tidak sesuai NIK" in page.form.errors["sex"].text()
+
+
+def test_the_counts_of_the_pair_left_never_show_under_the_next_pair(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The status counts of a large pair are still being made when the operator opens
+    another pair: arriving last, they were shown (MS, BMS, ..., Jumlah) for that pair."""
+    import threading
+
+    backend = window.backend
+    second, _error = backend.create(
+        "pair",
+        {"election_id": seeded["election"], "number": 2, "route": "perseorangan"},
+        "32.14",
+    )
+    window.reload_tree()
+    release = threading.Event()
+    real = backend.status_counts
+
+    def slow_for_the_first(pair_id: str) -> Any:
+        if pair_id == seeded["pair"]:
+            release.wait(10)
+        return real(pair_id)
+
+    backend.status_counts = slow_for_the_first
+    page = open_supporters(window, seeded)  # counting the first pair: held
+    window.open_record("pair", second)
+    shown: list[dict[str, int]] = []
+    page.countsShown.connect(shown.append)
+    release.set()
+    qtbot.waitUntil(lambda: any(c.get("total") == 0 for c in shown), timeout=10_000)
+    assert all(c.get("total") == 0 for c in shown), shown
+    assert "Jumlah <b>0</b>" in page.counts_label.text()
