@@ -846,8 +846,8 @@ class SupportersPage(QWidget):
         if len(ids) > self.BACKGROUND_ROWS:
             self.verify_ids_in_background(ids, reason)
             return True
-        self.verify_ids(ids, reason)
-        if len(ids) == 1:
+        saved = self.verify_ids(ids, reason)
+        if len(ids) == 1 and saved:  # a refused verdict keeps the row for another key
             self._advance()
         return True
 

@@ -660,3 +660,23 @@ def test_the_counts_of_the_pair_left_never_show_under_the_next_pair(
     qtbot.waitUntil(lambda: any(c.get("total") == 0 for c in shown), timeout=10_000)
     assert all(c.get("total") == 0 for c in shown), shown
     assert "Jumlah <b>0</b>" in page.counts_label.text()
+
+
+def test_a_refused_verdict_keeps_the_cursor_on_its_row(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Field verification of a supporter not MS in the administrative verification is
+    refused (a warning); the cursor moved on anyway, so the row was left behind
+    unverified and the next key went to the next person. It stays, to be given an
+    allowed verdict."""
+    page = open_supporters(window, seeded)
+    table = page.table
+    page.verify_stage.setCurrentIndex(page.verify_stage.findData("field"))
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    _at_row(page, 0)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    press(table, Qt.Key.Key_M, "m")
+    assert len(warned) == 1
+    assert table.currentIndex().row() == 0
