@@ -216,6 +216,9 @@ class SupportersPage(QWidget):
         undo.activated.connect(self.undo_verdict)
         self._progress: QProgressDialog | None = None
         self._shown_nik = ""  # the NIK of the form's record before an edit
+        self._shown_desa = ""  # its desa before an edit
+        #: per supporter, what each desa edit replaced: (desa, kecamatan, kab/kota) before
+        self._places_before: dict[str, list[tuple[str, str, str]]] = {}
 
     # -- building ------------------------------------------------------------
 
@@ -504,7 +507,7 @@ class SupportersPage(QWidget):
         if position is not None:
             self.table.selectRow(position)
         self.form.load(record_id)
-        self._shown_nik = ""
+        self._shown_nik = self._shown_desa = ""
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
         self.changed.emit()
@@ -930,6 +933,7 @@ class SupportersPage(QWidget):
         if self.form.record_id != row.id:
             self.form.load(row.id)
             self._shown_nik = str(self.form.values.get("nik") or "")
+            self._shown_desa = str(self.form.values.get("desa_code") or "")
         self.result_label.setText(self._result_text(self.form.values))
         self.currentRecordChanged.emit("supporter", row.id)
 
@@ -968,13 +972,8 @@ class SupportersPage(QWidget):
         record_id = self.form.record_id
         if record_id is None:
             return
-        if name == "desa_code" and value:
-            parts = str(value).split(".")
-            self.backend.update(
-                "supporter",
-                record_id,
-                {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])},
-            )
+        if name == "desa_code":
+            self._follow_desa(record_id, str(value or ""))
         old_nik = self._shown_nik if name == "nik" else None
         self.backend.recheck_supporter(record_id, self.election, old_nik)
         record = self.backend.get("supporter", record_id)
@@ -987,6 +986,30 @@ class SupportersPage(QWidget):
             self.result_label.setText(self._result_text(record))
             self._counts_timer.start()
         self.changed.emit()
+
+    def _follow_desa(self, record_id: str, desa: str) -> None:
+        """The kecamatan and kab/kota follow a desa just saved. Back to the desa an edit
+        replaced (Ctrl+Z), they are what they were then: an undone first desa left the
+        supporter counted in that desa's kecamatan."""
+        before, self._shown_desa = self._shown_desa, desa
+        history = self._places_before.setdefault(record_id, [])
+        if history and history[-1][0] == desa and before != desa:
+            _desa, kecamatan, kabkota = history.pop()
+            places = {"kecamatan_code": kecamatan, "kabkota_code": kabkota}
+        elif desa:
+            record = self.backend.get("supporter", record_id) or {}
+            history.append(
+                (
+                    before,
+                    str(record.get("kecamatan_code") or ""),
+                    str(record.get("kabkota_code") or ""),
+                )
+            )
+            parts = desa.split(".")
+            places = {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])}
+        else:
+            return
+        self.backend.update("supporter", record_id, places)
 
     def _kecamatan_changed(self, _index: int) -> None:
         code = self.kecamatan_filter.currentData()

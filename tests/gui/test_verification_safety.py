@@ -680,3 +680,25 @@ def test_a_refused_verdict_keeps_the_cursor_on_its_row(
     press(table, Qt.Key.Key_M, "m")
     assert len(warned) == 1
     assert table.currentIndex().row() == 0
+
+
+def test_ctrl_z_of_a_first_desa_takes_its_kecamatan_back_too(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A supporter typed in by hand gets its first desa (the kecamatan and kab/kota
+    follow); Ctrl+Z emptied the desa but left the kecamatan, so the supporter stayed
+    counted (spread, filter) in a kecamatan the operator had undone."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    record_id = page.form.record_id
+    before = backend.get("supporter", record_id)
+    places = ("desa_code", "kecamatan_code", "kabkota_code")
+    kecamatan = backend.regions.children("32.14")[2].code
+    desa = backend.regions.children(kecamatan)[0].code
+    page.form.widgets["desa_code"].codeChosen.emit(desa)
+    chosen = backend.get("supporter", record_id)
+    assert [chosen[k] for k in places] == [desa, kecamatan, "32.14"]
+    page.form.undo_stack.undo()
+    undone = backend.get("supporter", record_id)
+    assert [undone[k] for k in places] == [before[k] for k in places]
