@@ -1502,6 +1502,22 @@
 <context>
     <name>RecordForm</name>
     <message>
+        <source>Diubah oleh sinkronisasi menjadi %1 sejak ditampilkan.</source>
+        <translation>Changed by a sync to %1 since it was shown.</translation>
+    </message>
+    <message>
+        <source>(kosong)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>Diubah oleh sinkronisasi</source>
+        <translation>Changed by a sync</translation>
+    </message>
+    <message>
+        <source>%1 diubah oleh sinkronisasi menjadi %2 sejak ditampilkan. Simpan isian Anda %3 menggantikannya?</source>
+        <translation>%1 was changed by a sync to %2 since it was shown. Save your entry, %3, in its place?</translation>
+    </message>
+    <message>
         <source>Tidak sesuai NIK (menurut NIK: %1).</source>
         <translation>Does not match the NIK (the NIK says: %1).</translation>
     </message>
@@ -1691,6 +1707,10 @@
 </context>
 <context>
     <name>SupportersPage</name>
+    <message>
+        <source>Hasil verifikasi %1 pendukung baru berubah karena sinkronisasi (lihat tabel). Tekan tombolnya lagi untuk tetap mengubahnya.</source>
+        <translation>The verification result of %1 supporters has just been changed by a sync (see the table). Press the key again to change it anyway.</translation>
+    </message>
     <message>
         <source>Pulihkan...</source>
         <translation>Restore...</translation>

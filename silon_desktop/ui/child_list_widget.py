@@ -163,7 +163,14 @@ class ChildListWidget(QWidget):
         record_id = self.current_id()
         if record_id is None:
             return
-        answer = QMessageBox.question(self, self.tr("Hapus"), self.tr("Hapus data ini?"))
+        # "Tidak" by default: a deleted candidate, party or document has no Ctrl+Z.
+        answer = QMessageBox.question(
+            self,
+            self.tr("Hapus"),
+            self.tr("Hapus data ini?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.backend.delete(self.entity, record_id)
             self.reload()

@@ -24,13 +24,22 @@ from silon_desktop.ui.labels import entity_label, error_text, field_label, yes_n
 from sync.protocol import ENTITIES, FieldType
 
 
-def show_value(value: Any) -> str:
+def show_value(value: Any, entity: str = "", name: str = "") -> str:
+    """A wire value in the operator's words; a date of ``entity.name`` as dd-mm-yyyy,
+    the form the "Nilai baru" box reads back (see :func:`wire_value`)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):  # an edit against a delete: the fields edited here
+        return "; ".join(f"{field_label(k)}: {show_value(v, entity, k)}" for k, v in value.items())
+    fields = ENTITIES[entity].field_names if entity in ENTITIES else ()
+    if name in fields and ENTITIES[entity].spec(name).type is FieldType.DATE:
+        from silon_desktop.ui.record_form import format_date
+
+        return format_date(value)
     return str(value)
 
 
@@ -40,7 +49,8 @@ def wire_value(entity: str, name: str, text: str) -> Any:
     Raises:
         ValueError: the text does not fit the field.
     """
-    spec = ENTITIES[entity].spec(name) if entity in ENTITIES else None
+    known = entity in ENTITIES and name in ENTITIES[entity].field_names
+    spec = ENTITIES[entity].spec(name) if known else None  # not "_deleted" (edit vs delete)
     text = text.strip()
     if spec is None or spec.type is FieldType.STR:
         return text
@@ -101,10 +111,13 @@ class ConflictsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         buttons = QDialogButtonBox()
+        # An action, not the dialog's accept (default) button: Enter after typing a new
+        # value must not resolve every conflict of the list at once (the others as "Server").
         self.apply_button = buttons.addButton(
-            self.tr("Terapkan pilihan"), QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("Terapkan pilihan"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.apply_button.setObjectName("applyResolutions")
+        self.apply_button.setAutoDefault(False)
         close = buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
         self.apply_button.clicked.connect(self.apply)
         close.clicked.connect(self.reject)
@@ -119,14 +132,15 @@ class ConflictsDialog(QDialog):
         self.conflicts = self.backend.conflicts()
         self.table.setRowCount(len(self.conflicts))
         for row, c in enumerate(self.conflicts):
-            record = self.backend.get(str(c["entity"]), str(c["record_id"])) or {}
+            entity, name = str(c["entity"]), str(c["field"])
+            record = self.backend.get(entity, str(c["record_id"])) or {}
             label = record.get("name") or record.get("head_name") or str(c["record_id"])[:8]
             cells = [
-                f"{entity_label(str(c['entity']))}: {label}",
-                field_label(str(c["field"])),
-                show_value(c.get("base")),
-                show_value(c.get("mine")),
-                show_value(c.get("theirs")),
+                f"{entity_label(entity)}: {label}",
+                field_label(name),
+                show_value(c.get("base"), entity, name),
+                show_value(c.get("mine"), entity, name),
+                show_value(c.get("theirs"), entity, name),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -138,7 +152,8 @@ class ConflictsDialog(QDialog):
             choice.addItem(self.tr("Server"), "theirs")
             choice.addItem(self.tr("Nilai baru"), "edited")
             choice.setCurrentIndex(1)
-            edit = QLineEdit(show_value(c.get("mine")) if c.get("mine") is not None else "")
+            mine = c.get("mine")
+            edit = QLineEdit(show_value(mine, entity, name) if mine is not None else "")
             edit.setObjectName(f"edited_{row}")
             edit.setEnabled(False)
             choice.currentIndexChanged.connect(

@@ -39,6 +39,9 @@ class DashboardWidget(QWidget):
         self.jobs = jobs
         self.pair_id: str | None = None
         self.data: Dashboard | None = None
+        #: the latest count started, and its pair (only it is drawn)
+        self._counting = 0
+        self._counted_pair: str | None = None
         self.title = QLabel()
         self.title.setObjectName("dashboardTitle")
         self.summary = QLabel()
@@ -98,9 +101,17 @@ class DashboardWidget(QWidget):
             return
         self.title.setText(self.tr("Menghitung..."))
         pair_id = self.pair_id
+        # Only the latest count is drawn: a slow count of the pair left (or an older count
+        # of this one) arriving last must not show under the pair now open.
+        self._counting += 1
+        counting, self._counted_pair = self._counting, pair_id
         job = self.jobs.start(lambda _p, _c: self.backend.dashboard(pair_id), "dashboard")
-        job.finished.connect(self._show)
-        job.failed.connect(lambda message: self.title.setText(message))
+        job.finished.connect(lambda data: self._show(data) if self._latest(counting) else None)
+        job.failed.connect(lambda message: self._latest(counting) and self.title.setText(message))
+
+    def _latest(self, counting: int) -> bool:
+        """Whether a count is the last one started (for the pair now open)."""
+        return counting == self._counting and self._counted_pair == self.pair_id
 
     def _show(self, data: object) -> None:
         if not isinstance(data, Dashboard):

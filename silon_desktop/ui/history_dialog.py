@@ -226,11 +226,12 @@ class HistoryDialog(QDialog):
         }
         self.conflict_table.setRowCount(len(rows))
         for i, c in enumerate(rows):
+            entity, name = str(c.get("entity")), str(c.get("field"))
             if c.get("resolved_at"):
                 outcome = (
                     self.tr("%1: %2 (%3)")
                     .replace("%1", choices.get(str(c.get("resolution")), str(c.get("resolution"))))
-                    .replace("%2", show_value(c.get("resolved_value")))
+                    .replace("%2", show_value(c.get("resolved_value"), entity, name))
                     .replace("%3", _local(c.get("resolved_at")))
                 )
             else:
@@ -238,8 +239,8 @@ class HistoryDialog(QDialog):
             cells = [
                 _local(c.get("detected_at")),
                 field_label(str(c.get("field"))),
-                show_value(c.get("mine")),
-                show_value(c.get("theirs")),
+                show_value(c.get("mine"), entity, name),
+                show_value(c.get("theirs"), entity, name),
                 outcome,
             ]
             for column, text in enumerate(cells):

@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         self._session_started = False
         #: why the window closed for the login dialog to come back (None: quit)
         self.ended_by: str | None = None
+        #: the login dialog asked over the window, while it is open (see ask_login)
+        self._login_dialog: Any = None
         self.setWindowTitle(self.tr("Silon Desktop"))
         self.resize(1366, 740)
 
@@ -512,11 +514,18 @@ class MainWindow(QMainWindow):
     # -- life cycle --------------------------------------------------------------------
 
     def ask_login(self) -> Any:
-        """The login dialog over the window (session expired, or at start without a token)."""
+        """The login dialog over the window (session expired, or at start without a token).
+
+        One at a time: the automatic sync fails again while the operator has not
+        answered yet, and must not stack a second dialog over the first."""
         from silon_desktop.ui.login_dialog import LoginDialog
 
+        if self._login_dialog is not None and self._login_dialog.isVisible():
+            self._login_dialog.raise_()
+            return self._login_dialog
         dialog = LoginDialog(self.backend, self.jobs, self)
         dialog.loggedIn.connect(self._logged_in)
+        self._login_dialog = dialog
         dialog.open()
         return dialog
 

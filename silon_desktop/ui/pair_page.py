@@ -115,6 +115,11 @@ class PairPage(QTabWidget):
         self.candidates.currentRecordChanged.connect(lambda _e, _i: self._check_age())
         self.candidates.form.saved.connect(lambda _e, _i: self._check_age())
         self.currentChanged.connect(self._tab_changed)
+        self.pair_form.valueSaved.connect(
+            lambda name, _value: (
+                self._show_route(self.pair_form.values) if name == "route" else None
+            )
+        )
         self.pair_id: str | None = None
         self.election: dict[str, Any] = {}
         self.scope = ""
@@ -171,13 +176,17 @@ class PairPage(QTabWidget):
         self.candidates.set_parent_record(pair_id, self.scope, role="kepala")
         self.parties.set_parent_record(pair_id, self.scope)
         self.supporters.set_pair(pair_id, election, self.scope)
-        # A pair nominated by parties has no supporters tab.
-        self.setTabVisible(
-            self.indexOf(self.supporters), str(pair.get("route") or "perseorangan") != "partai"
-        )
+        self._show_route(pair)
         self.dashboard.pair_id = pair_id
         if self.currentWidget() is self.dashboard:
             self.dashboard.refresh()
+
+    def _show_route(self, pair: dict[str, Any]) -> None:
+        """A pair nominated by parties has no supporters tab (also right after its
+        route was changed in the form, undone, or changed by a sync)."""
+        self.setTabVisible(
+            self.indexOf(self.supporters), str(pair.get("route") or "perseorangan") != "partai"
+        )
 
     def refresh_in_place(self) -> None:
         """Re-read the open pair after a sync; cursors and half-typed fields stay.
@@ -187,7 +196,11 @@ class PairPage(QTabWidget):
         if self.pair_id is None:
             return
         self.election = self.backend.get("election", self.election.get("id")) or self.election
+        # The verdicts and checks of the supporters follow the election's rules and dates
+        # as they now are (the province may have changed them).
+        self.supporters.election = self.election
         self.pair_form.load(self.pair_id)
+        self._show_route(self.pair_form.values)
         self.candidates.reload()
         self.parties.reload()
         if self.currentWidget() is self.dashboard:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -92,7 +92,9 @@ class _EditCommand(QUndoCommand):
         # resolution that changed the field since is never reverted.
         current = self.form.backend.get(self.form.entity, self.form.record_id)
         if current is not None and current.get(self.name) != self.new:
-            self.form.refresh_if_changed()
+            # Shown once this undo has returned: re-reading the record clears the undo
+            # stack, and a stack cleared while it runs one of its commands crashes.
+            QTimer.singleShot(0, self.form, self.form.refresh_if_changed)
             return
         self.form.write_value(self.name, self.old, record_undo=False)
 
@@ -126,10 +128,14 @@ class RecordForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.undo_stack = QUndoStack(self)
         self._loading = False
-        #: warn before a birth date or sex that contradicts the NIK is saved (candidates)
+        #: warn before a birth date or sex that contradicts the NIK is saved (candidates,
+        #: supporters)
         self.confirm_nik_mismatch = False
         #: extra checks of a field's value beyond the domain's: name -> message or None
         self.checks: dict[str, Callable[[Any], str | None]] = {}
+        #: fields being typed whose saved value a sync (or a resolution) changed meanwhile:
+        #: the typing is saved over the new value only when the operator says so
+        self._changed_under: set[str] = set()
 
         layout = QVBoxLayout(self)
         if title:
@@ -174,16 +180,25 @@ class RecordForm(QWidget):
         """Show a record (None: an empty, disabled form).
 
         Reloading the record already shown (after a sync or an import) keeps what the
-        operator is typing and has not saved yet, with its message.
+        operator is typing and has not saved yet, with its message; where the saved
+        value of that field changed meanwhile, the new value is named under it and the
+        typing is saved over it only when the operator confirms.
         """
+        if self.record_id is not None and record_id != self.record_id:
+            self._save_typing()
         typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
         status = self.status_label.text() if typing else ""
+        before = self.values
         self.record_id = record_id
         self.undo_stack.clear()
         self.values = (self.backend.get(self.entity, record_id) or {}) if record_id else {}
+        self._changed_under &= set(typing)
+        self._changed_under |= {n for n in typing if self.values.get(n) != before.get(n)}
         self._loading = True
         try:
             for name, widget in self.widgets.items():
+                if name in self._changed_under:
+                    self._show_error(name, self._changed_words(name))
                 if name in typing:
                     continue
                 self._set_widget(name, widget, self.values.get(name))
@@ -192,6 +207,13 @@ class RecordForm(QWidget):
             self._loading = False
         self.setEnabled(record_id is not None)
         self.status_label.setText(status)
+
+    def _save_typing(self) -> None:
+        """Save what was typed and not yet accepted to the record it was typed on,
+        before another record is shown: a shortcut that opens another record (Ctrl+Shift+P)
+        moves no focus, so no editingFinished saved it."""
+        for name, text in self._unsaved_texts().items():
+            self._commit_text(name, text)
 
     def refresh_if_changed(self) -> bool:
         """Re-read the record shown; when a sync or a conflict resolution changed
@@ -238,6 +260,7 @@ class RecordForm(QWidget):
             self._refused(name, error_text(error))
             return False
         self.values[name] = value
+        self._changed_under.discard(name)
         self.errors[name].hide()
         if record_undo:
             self.undo_stack.push(_EditCommand(self, name, old, value, self.fields[name].label))
@@ -345,6 +368,8 @@ class RecordForm(QWidget):
             problem = self._nik_feedback(text)
         if problem:
             self._show_error(name, problem)
+        elif name in self._changed_under:
+            self._show_error(name, self._changed_words(name))
         else:
             self.errors[name].hide()
         self.status_label.setText(self.tr("Mengetik..."))
@@ -451,6 +476,10 @@ class RecordForm(QWidget):
         if problem:
             self._refused(name, problem)
             return
+        if value != self.values.get(name):
+            self._saw_latest(name)
+        if name in self._changed_under and not self._typed_over_sync(name, value):
+            return
         if self.fields[name].kind == "nik":
             self._commit_nik(name, value)
             return
@@ -501,9 +530,63 @@ class RecordForm(QWidget):
             return
         self._show_error(name, self._mismatch_words(name, from_nik))
 
+    def _changed_words(self, name: str) -> str:
+        return self.tr("Diubah oleh sinkronisasi menjadi %1 sejak ditampilkan.").replace(
+            "%1", self._quoted(name, self.values.get(name))
+        )
+
+    def _quoted(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return self.tr("(kosong)")
+        shown = format_date(value) if self.fields[name].kind == "date" else None
+        return f'"{shown or self._words_of(name, value)}"'
+
+    def _typed_over_sync(self, name: str, value: Any) -> bool:
+        """The field's saved value changed (a sync) while the operator typed: save the
+        typing over it only when confirmed; else show the new value. True: save."""
+        self._changed_under.discard(name)
+        self.errors[name].hide()
+        if value == self.values.get(name):
+            return True
+        if self.ask_confirm(
+            self.tr("Diubah oleh sinkronisasi"),
+            self.tr(
+                "%1 diubah oleh sinkronisasi menjadi %2 sejak ditampilkan. "
+                "Simpan isian Anda %3 menggantikannya?"
+            )
+            .replace("%1", self.fields[name].label)
+            .replace("%2", self._quoted(name, self.values.get(name)))
+            .replace("%3", self._quoted(name, value)),
+        ):
+            return True
+        self._loading = True
+        try:
+            self._set_widget(name, self.widgets[name], self.values.get(name))
+        finally:
+            self._loading = False
+        self.status_label.setText("")
+        return False
+
     def _commit(self, name: str, value: Any) -> None:
-        if not self._loading and self._confirmed_against_nik(name, value):
+        if self._loading:
+            return
+        if value != self.values.get(name):
+            self._saw_latest(name)
+        if name in self._changed_under and not self._typed_over_sync(name, value):
+            return
+        if self._confirmed_against_nik(name, value):
             self.write_value(name, value)
+
+    def _saw_latest(self, name: str) -> None:
+        """Before an edit is saved: did a sync change the field since the form showed it?
+        (A pull commits while the sync runs; the form is re-read only when it has
+        finished.) Such a field is saved over only when the operator confirms."""
+        if self.record_id is None or name in self._changed_under:
+            return
+        current = self.backend.get(self.entity, self.record_id)
+        if current is not None and current.get(name) != self.values.get(name):
+            self.values[name] = current.get(name)
+            self._changed_under.add(name)
 
     def _show_error(self, name: str, message: str) -> None:
         self.errors[name].setText(message)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -114,9 +114,11 @@ class SupportersModel(QAbstractTableModel):
 
     # -- what the owner calls ---------------------------------------------
 
-    def set_pair(self, pair_id: str | None) -> None:
-        """Show the supporters of ``pair_id`` (None: an empty table)."""
-        flt = self._query.flt if self._query else SupporterFilter()
+    def set_pair(self, pair_id: str | None, flt: SupporterFilter | None = None) -> None:
+        """Show the supporters of ``pair_id`` (None: an empty table) under ``flt``
+        (None: the filter already in use)."""
+        if flt is None:
+            flt = self._query.flt if self._query else SupporterFilter()
         sort = self._query.sort if self._query else SupporterSort()
         self._reset(pair_id, flt, sort)
 
@@ -168,6 +170,19 @@ class SupportersModel(QAbstractTableModel):
             return
         block[row % size] = _replace_row(block[row % size], record)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def shown_positions(self, record_ids: Iterable[str]) -> dict[str, int]:
+        """Where the rows read so far show these supporters: the place to patch a saved
+        edit (under a sort or filter the edit changes, the record's place in the query
+        is no longer the row on screen)."""
+        wanted = set(record_ids)
+        size = self.block_size()
+        found: dict[str, int] = {}
+        for index, block in self._blocks.items():
+            for offset, row in enumerate(block):
+                if row.id in wanted:
+                    found[row.id] = index * size + offset
+        return found
 
     def position_of(self, record_id: str) -> int | None:
         """The row showing ``record_id`` under the current filter and sort."""

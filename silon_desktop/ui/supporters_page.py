@@ -12,7 +12,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -121,6 +129,9 @@ class SupportersPage(QWidget):
         self._build_table()
         self._build_verification()
         self.form = RecordForm(backend, "supporter", supporter_fields())
+        # As on a candidate: a NIK never replaces a saved birth date or sex unasked (the
+        # B.1-KWK form's values are what NIK_MISMATCH compares with the NIK).
+        self.form.confirm_nik_mismatch = True
         self.form.valueSaved.connect(self._supporter_saved)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -205,6 +216,9 @@ class SupportersPage(QWidget):
         undo.activated.connect(self.undo_verdict)
         self._progress: QProgressDialog | None = None
         self._shown_nik = ""  # the NIK of the form's record before an edit
+        self._shown_desa = ""  # its desa before an edit
+        #: per supporter, what each desa edit replaced: (desa, kecamatan, kab/kota) before
+        self._places_before: dict[str, list[tuple[str, str, str]]] = {}
 
     # -- building ------------------------------------------------------------
 
@@ -345,15 +359,19 @@ class SupportersPage(QWidget):
         self.election = election
         self.scope = scope
         self._fill_kecamatan(election.get("region_code") or scope)
+        # The kecamatan and desa lists were filled again: they show the place filter the
+        # table keeps (or none, and the table drops it), never "all" over a filtered table.
+        self._show_place_filter(self.model.current_filter())
         # the counts first: an unfiltered table takes its row count from them
         self.refresh_counts()
-        self.model.set_pair(pair_id)
+        self.model.set_pair(pair_id, self._ui_filter())
         self.add_button.setEnabled(pair_id is not None)
         if self.model.rowCount():
             self.table.selectRow(0)
 
-    def apply_filter(self) -> None:
-        flt = SupporterFilter(
+    def _ui_filter(self) -> SupporterFilter:
+        """The filter the filter bar shows."""
+        return SupporterFilter(
             nik_prefix="".join(ch for ch in self.nik_filter.text() if ch.isdigit()),
             name=self.name_filter.text().strip(),
             kecamatan_code=self.kecamatan_filter.currentData() or "",
@@ -362,6 +380,23 @@ class SupportersPage(QWidget):
             reason=self.reason_filter.currentData() or "",
             objection=self.objection_filter.isChecked(),
         )
+
+    def _show_place_filter(self, flt: SupporterFilter) -> None:
+        """Select ``flt``'s kecamatan and desa in their lists where they are offered."""
+        index = self.kecamatan_filter.findData(flt.kecamatan_code) if flt.kecamatan_code else -1
+        if index <= 0:
+            return
+        self.kecamatan_filter.blockSignals(True)
+        self.kecamatan_filter.setCurrentIndex(index)
+        self.kecamatan_filter.blockSignals(False)
+        self.desa_filter.blockSignals(True)
+        for region in self.backend.regions.children(flt.kecamatan_code):
+            self.desa_filter.addItem(region.name, region.code)
+        self.desa_filter.setCurrentIndex(max(self.desa_filter.findData(flt.desa_code), 0))
+        self.desa_filter.blockSignals(False)
+
+    def apply_filter(self) -> None:
+        flt = self._ui_filter()
         if flt != self.model.current_filter():
             self.model.set_filter(flt)
             if self.model.rowCount():
@@ -371,6 +406,7 @@ class SupportersPage(QWidget):
         """Re-read after a sync, a resolution or an import; the cursor stays on its
         supporter and the open form shows the record as it now is."""
         current = self.current_supporter_id()
+        chosen = self._selected_ids()
         self.model.refresh()
         self.form.refresh_if_changed()
         if self.form.record_id:
@@ -385,7 +421,43 @@ class SupportersPage(QWidget):
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(index)
+        if chosen != []:
+            self._keep_selection(chosen)
         self.refresh_counts()
+
+    #: a selection up to this size follows its supporters when a refresh moves rows;
+    #: a larger one is reduced to the cursor's row
+    FOLLOWED_SELECTION = 200
+
+    def _selected_ids(self) -> list[str] | None:
+        """The supporters of a selection of several rows ([] for one row or none; None
+        when larger than :attr:`FOLLOWED_SELECTION`)."""
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) <= 1:
+            return []
+        if len(rows) > self.FOLLOWED_SELECTION:
+            return None
+        return self._verdict_ids(sorted(i.row() for i in rows))
+
+    def _keep_selection(self, chosen: list[str] | None) -> None:
+        """After a refresh the same row numbers may show other people: select the
+        supporters chosen before (a verdict key must never reach someone else)."""
+        if chosen is not None and sorted(self._selected_ids() or []) == sorted(chosen):
+            return
+        selection = QItemSelection()
+        for record_id in chosen or []:
+            position = self.model.position_of(record_id)
+            if position is not None:
+                index = self.model.index(position, 0)
+                selection.select(index, index)
+        current = self.table.currentIndex()
+        if current.isValid():
+            selection.select(current, current)
+        self.table.selectionModel().select(
+            selection,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     def _count_in_background(self, count: Callable[[], int], done: Callable[[int], None]) -> None:
         """The table's row count on a worker thread (the first rows show before it).
@@ -435,7 +507,7 @@ class SupportersPage(QWidget):
         if position is not None:
             self.table.selectRow(position)
         self.form.load(record_id)
-        self._shown_nik = ""
+        self._shown_nik = self._shown_desa = ""
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
         self.changed.emit()
@@ -538,6 +610,10 @@ class SupportersPage(QWidget):
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return 0
         self.model.refresh()
+        # The supporter open in the form may be one of them: it shows the flag now, or
+        # a later "Tidak ada" there would be taken for no change and not saved.
+        if self.form.record_id in ids and self.form.refresh_if_changed():
+            self.result_label.setText(self._result_text(self.form.values))
         self.refresh_counts()
         self.changed.emit()
         return len(ids)
@@ -582,11 +658,14 @@ class SupportersPage(QWidget):
         """Mark many rows on a worker thread with a progress dialog that can cancel
         (nothing is saved then). Emits ``verified`` when done. Returns the job
         (None when one is running)."""
+        return self.verify_ids_in_background(self._verdict_ids(rows), reason)
+
+    def verify_ids_in_background(self, ids: list[str], reason: str) -> Any:
+        """:meth:`verify_rows_in_background` for the supporters ``ids``."""
         if self.jobs.running("verify"):
             return None
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = self._verdict_ids(rows)
         election = dict(self.election)
         job = self.jobs.start(
             lambda progress, cancel: self.backend.verify(
@@ -641,9 +720,13 @@ class SupportersPage(QWidget):
 
     def verify_rows(self, rows: list[int], reason: str) -> int:
         """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
+        return self.verify_ids(self._verdict_ids(rows), reason)
+
+    def verify_ids(self, ids: list[str], reason: str) -> int:
+        """Mark the supporters ``ids`` MS (``reason`` "") or with a reason; returns how
+        many were saved."""
         stage = str(self.verify_stage.currentData())
         method = str(self.verify_method.currentData()) if stage == "field" else ""
-        ids = self._verdict_ids(rows)
         result = self.backend.verify(ids, stage, [reason] if reason else [], method, self.election)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
@@ -656,8 +739,11 @@ class SupportersPage(QWidget):
         if self.form.record_id in result.rows:  # the verdict beside the table is fresh
             self.form.load(self.form.record_id)
         patched = 0
+        # Patched where each row is on screen: a verdict under a status filter or sort
+        # changes the record's place in the query, never the row the operator sees.
+        shown = self.model.shown_positions(result.rows)
         for record_id, record in result.rows.items():
-            position = self.model.position_of(record_id)
+            position = shown.get(record_id)
             if position is not None:
                 self.model.patch_row(position, record)
                 patched += 1
@@ -753,14 +839,51 @@ class SupportersPage(QWidget):
             rows = [current]
         if self.jobs.running("verify"):
             return True  # a large selection is still being written
-        if len(rows) > 1 and not self._confirm_bulk(len(rows), reason):
+        # The people are named before the question: a sync finishing while it is open
+        # re-reads the table, and the same row numbers may then show other supporters.
+        ids = self._verdict_ids(rows)
+        if len(ids) <= self.BACKGROUND_ROWS and self._verdicts_changed_since_shown(ids):
+            return True  # shown first; the next key is given knowingly
+        if len(ids) > 1 and not self._confirm_bulk(len(ids), reason):
             return True
-        if len(rows) > self.BACKGROUND_ROWS:
-            self.verify_rows_in_background(rows, reason)
+        if len(ids) > self.BACKGROUND_ROWS:
+            self.verify_ids_in_background(ids, reason)
             return True
-        self.verify_rows(rows, reason)
-        if len(rows) == 1:
+        saved = self.verify_ids(ids, reason)
+        if len(ids) == 1 and saved:  # a refused verdict keeps the row for another key
             self._advance()
+        return True
+
+    def _verdicts_changed_since_shown(self, ids: list[str]) -> bool:
+        """Did a sync change the verdict of any of these rows since the table showed it?
+        (A pull commits while the sync runs; the table is re-read when it has finished.)
+        Such rows are shown as they now are and no verdict is given by this key: a
+        colleague's verdict is never written over unseen."""
+        shown = self.model.shown_positions(ids)
+        changed = 0
+        for record_id, position in shown.items():
+            row, record = self.model.row_at(position), self.backend.get("supporter", record_id)
+            if row is None or record is None:
+                continue
+            reasons = record.get("effective_reasons") or ""
+            if isinstance(reasons, list):
+                reasons = ",".join(reasons)
+            if (row.effective_status, row.effective_reasons) != (
+                record.get("effective_status") or "",
+                str(reasons),
+            ):
+                self.model.patch_row(position, record)
+                changed += 1
+        if not changed:
+            return False
+        if self.form.record_id in shown:
+            self.form.refresh_if_changed()
+        self.result_label.setText(
+            self.tr(
+                "Hasil verifikasi %1 pendukung baru berubah karena sinkronisasi (lihat "
+                "tabel). Tekan tombolnya lagi untuk tetap mengubahnya."
+            ).replace("%1", format_count(changed))
+        )
         return True
 
     def _confirm_bulk(self, count: int, reason: str) -> bool:
@@ -810,6 +933,7 @@ class SupportersPage(QWidget):
         if self.form.record_id != row.id:
             self.form.load(row.id)
             self._shown_nik = str(self.form.values.get("nik") or "")
+            self._shown_desa = str(self.form.values.get("desa_code") or "")
         self.result_label.setText(self._result_text(self.form.values))
         self.currentRecordChanged.emit("supporter", row.id)
 
@@ -848,13 +972,8 @@ class SupportersPage(QWidget):
         record_id = self.form.record_id
         if record_id is None:
             return
-        if name == "desa_code" and value:
-            parts = str(value).split(".")
-            self.backend.update(
-                "supporter",
-                record_id,
-                {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])},
-            )
+        if name == "desa_code":
+            self._follow_desa(record_id, str(value or ""))
         old_nik = self._shown_nik if name == "nik" else None
         self.backend.recheck_supporter(record_id, self.election, old_nik)
         record = self.backend.get("supporter", record_id)
@@ -867,6 +986,30 @@ class SupportersPage(QWidget):
             self.result_label.setText(self._result_text(record))
             self._counts_timer.start()
         self.changed.emit()
+
+    def _follow_desa(self, record_id: str, desa: str) -> None:
+        """The kecamatan and kab/kota follow a desa just saved. Back to the desa an edit
+        replaced (Ctrl+Z), they are what they were then: an undone first desa left the
+        supporter counted in that desa's kecamatan."""
+        before, self._shown_desa = self._shown_desa, desa
+        history = self._places_before.setdefault(record_id, [])
+        if history and history[-1][0] == desa and before != desa:
+            _desa, kecamatan, kabkota = history.pop()
+            places = {"kecamatan_code": kecamatan, "kabkota_code": kabkota}
+        elif desa:
+            record = self.backend.get("supporter", record_id) or {}
+            history.append(
+                (
+                    before,
+                    str(record.get("kecamatan_code") or ""),
+                    str(record.get("kabkota_code") or ""),
+                )
+            )
+            parts = desa.split(".")
+            places = {"kecamatan_code": ".".join(parts[:3]), "kabkota_code": ".".join(parts[:2])}
+        else:
+            return
+        self.backend.update("supporter", record_id, places)
 
     def _kecamatan_changed(self, _index: int) -> None:
         code = self.kecamatan_filter.currentData()
@@ -894,8 +1037,11 @@ class SupportersPage(QWidget):
 
     def _counts_ready(self, counts: object, pair_id: str | None = None) -> None:
         if isinstance(counts, dict):
-            self._counts = counts
             self._serve_total(pair_id, int(counts.get("total", 0)))
+        if pair_id is not None and pair_id != self.pair_id:
+            return  # the counts of the pair left: this pair's own follow
+        if isinstance(counts, dict):
+            self._counts = counts
         self._show_counts(self.model.rowCount())
         self.countsShown.emit(dict(self._counts))
 

@@ -30,6 +30,12 @@ from silon_desktop.services.withdrawal import REASONS, person_verdict
 from silon_desktop.ui.labels import field_label, status_label, withdrawal_reason_label
 
 
+def _cancel_by_default(buttons: QDialogButtonBox) -> None:
+    """Make Batal the default (Enter) once ``buttons`` is in its dialog: set before, the
+    button box makes its first accepting button (Tarik, Gabungkan) the default when shown."""
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
@@ -66,13 +72,13 @@ class WithdrawDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Tarik"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        _cancel_by_default(buttons)
 
     def choice(self) -> tuple[str, str]:
         """(reason code, note)."""
@@ -135,6 +141,7 @@ class MergeDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(grid)
         layout.addWidget(buttons)
+        _cancel_by_default(buttons)  # as for a withdrawal: Enter while choosing values
 
     def _keep_changed(self, index: int, checked: bool) -> None:
         if not checked:

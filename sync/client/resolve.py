@@ -8,7 +8,9 @@ A conflict row holds one field changed on both sides (``base``, ``mine``,
 ``theirs``, all in wire form) and the server version it was seen at. The local
 record already shows the server's value (``theirs``). Resolving:
 
-- ``theirs``: nothing to send; the record stays as the server has it.
+- ``theirs``: nothing to send; the record stays as the server has it (a field edited
+  here again since the conflict is set back to the server's value, as a new mutation:
+  the choice is what the record holds, never what the history says alone).
 - ``mine`` or ``edited`` (with ``value``, checked as a form's edit is): an
   update of that field from the current local value to the chosen one, on the
   record's current server version, goes into the outbox (the storage
@@ -108,9 +110,11 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
             if choice == "edited":
                 _check_edited(row.entity, row.field, value)
             target = {"mine": row.mine, "theirs": row.theirs, "edited": value}[choice]
-            # "theirs" is what the record already shows: nothing to send.
+            # "theirs" is what the record shows (nothing to send) unless edited here since.
             mutation_id = (
-                None if choice == "theirs" else _resolve_field(session, row, target, local)
+                None
+                if choice == "theirs" and local.deleted
+                else _resolve_field(session, row, target, local)
             )
         row.resolved_at = utcnow()
         row.resolution = choice

@@ -144,3 +144,39 @@ def test_a_met_count_with_a_missing_spread_still_asks_for_a_correction(
     assert "<b>terpenuhi</b>" in text
     assert f"Sebaran yang masih kurang: <b>{missing}</b> wilayah" in text
     assert f"paling sedikit <b>{missing}</b> dukungan" in text
+
+
+def test_a_slow_count_of_the_pair_left_never_shows_under_the_next_pair(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The dashboard of a large pair is still counting when the operator opens another
+    pair's dashboard; the first count, arriving last, was drawn under the second pair."""
+    import threading
+
+    backend = window.backend
+    second, _error = backend.create(
+        "pair",
+        {"election_id": seeded["election"], "number": 2, "route": "perseorangan"},
+        "32.14",
+    )
+    window.reload_tree()
+    release = threading.Event()
+    real = backend.dashboard
+
+    def slow_for_the_first(pair_id: str) -> Any:
+        if pair_id == seeded["pair"]:
+            release.wait(10)
+        return real(pair_id)
+
+    backend.dashboard = slow_for_the_first
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page
+    page.setCurrentWidget(page.dashboard)  # counting the first pair: held
+    with qtbot.waitSignal(page.dashboard.shown, timeout=10_000) as shown:
+        window.open_record("pair", second)
+    assert shown.args[0].pair_label.startswith("2")
+    release.set()
+    # the held count has finished (its result is handled before the job leaves the list)
+    qtbot.waitUntil(lambda: not window.jobs.running("dashboard"), timeout=10_000)
+    assert page.dashboard.data.pair_label.startswith("2")
+    assert page.dashboard.title.text().startswith("<b>2")

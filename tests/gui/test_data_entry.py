@@ -127,3 +127,39 @@ def test_requirement_documents_and_parties(
     type_and_enter(page.parties.form.widgets["seats"], "9")
     party = backend.get("party", page.parties.current_id())
     assert (party["party_name"], party["seats"]) == ("PARTAI CONTOH", 9)
+
+
+def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Typing in a form, then Ctrl+Shift+P (or Ctrl+Shift+E) without Enter or Tab: the
+    shortcut moves no focus, and the typed text was dropped when the new record came
+    into the same form. It is saved to the record it was typed on."""
+    backend = window.backend
+    window.activateWindow()
+    window.open_record("pair", seeded["pair"])
+    form = window.pair_page.pair_form
+    window.pair_page.setCurrentWidget(form)
+    deputy = form.widgets["deputy_name"]
+    deputy.setFocus()
+    qtbot.waitUntil(deputy.hasFocus)
+    deputy.selectAll()
+    QTest.keyClicks(deputy, "SITI AMINAH")
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(deputy, Qt.Key.Key_P, shift_ctrl)
+    new_pair = window.pair_page.pair_id
+    assert new_pair != seeded["pair"]
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == "SITI AMINAH"
+    assert not backend.get("pair", new_pair)["deputy_name"]
+
+    window.open_record("election", seeded["election"])
+    name = window.election_form.widgets["name"]
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    name.selectAll()
+    QTest.keyClicks(name, "PILBUP PURWAKARTA 2024")
+    QTest.keyClick(name, Qt.Key.Key_E, shift_ctrl)
+    new_election = window.tree.current_key()[1]
+    assert new_election != seeded["election"]
+    assert backend.get("election", seeded["election"])["name"] == "PILBUP PURWAKARTA 2024"
+    assert not backend.get("election", new_election)["name"]

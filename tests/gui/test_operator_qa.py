@@ -71,6 +71,137 @@ def test_history_and_conflicts_name_every_field_in_words() -> None:
     assert field_label("occupation") == "Pekerjaan"
 
 
+def test_a_date_conflict_shows_dd_mm_yyyy_and_its_new_value_box_is_accepted(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conflict on a birth date: the dialog shows the dates as every form does, and
+    *Nilai baru* with the box as filled in (the operator's own date, perhaps retouched)
+    is taken; it was refused as "tidak valid" (an ISO date the box cannot read)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    candidate = backend.list("candidate", pair_id=seeded["pair"])[0]["id"]
+    with backend.db.session() as session:  # what a push answered with a conflict stores
+        session.add(
+            Conflict(
+                entity="candidate",
+                record_id=candidate,
+                field="birth_date",
+                base="1975-01-01",
+                mine="1975-02-01",
+                theirs="1975-03-01",
+                server_version=1,
+            )
+        )
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    shown = [dialog.table.item(0, column).text() for column in (2, 3, 4)]
+    assert shown == ["01-01-1975", "01-02-1975", "01-03-1975"]
+    dialog.choose(0, "edited")
+    assert dialog.table.cellWidget(0, 6).text() == "01-02-1975"
+    dialog.apply()
+    assert warnings == []
+    assert backend.conflicts() == []
+    assert backend.get("candidate", candidate)["birth_date"].isoformat() == "1975-02-01"
+
+
+def test_enter_in_a_new_value_box_resolves_no_conflict(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Two conflicts; the operator types a new value for the first and presses Enter,
+    as in every form. Enter was "Terapkan pilihan" (the dialog's default button): both
+    were resolved, the second as "Server" without being looked at."""
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    with backend.db.session() as session:  # what a push answered with conflicts stores
+        for name, base, mine, theirs in (
+            ("deputy_name", "SITI", "SITI A", "SITI B"),
+            ("head_name", "AHMAD", "AHMAD X", "AHMAD Y"),
+        ):
+            session.add(
+                Conflict(
+                    entity="pair",
+                    record_id=seeded["pair"],
+                    field=name,
+                    base=base,
+                    mine=mine,
+                    theirs=theirs,
+                    server_version=1,
+                )
+            )
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    dialog.choose(0, "edited")
+    edit = dialog.table.cellWidget(0, 6)
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "SITI AMINAH")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert len(backend.conflicts()) == 2
+    dialog.choose(1, "mine")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert resolved.args == [2]
+    pair = backend.get("pair", seeded["pair"])
+    assert (pair["deputy_name"], pair["head_name"]) == ("SITI AMINAH", "AHMAD X")
+
+
+def test_a_new_value_for_an_edit_against_a_delete_is_refused_in_words(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supporter edited here was deleted on the server (*Dihapus*), beside another
+    conflict. *Nilai baru* on it raised KeyError inside *Terapkan pilihan*: the other
+    row was left unresolved and the dialog unchanged. Now it is refused with a message
+    and the other choice is applied; the edit shows as its fields, not a Python dict."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    with backend.db.session() as session:
+        session.add(
+            Conflict(
+                entity="supporter",
+                record_id=seeded["first_supporter"],
+                field="_deleted",
+                base=False,
+                mine={"address": "JL. MELATI 4"},
+                theirs=True,
+                server_version=2,
+            )
+        )
+        session.add(
+            Conflict(
+                entity="pair",
+                record_id=seeded["pair"],
+                field="deputy_name",
+                base="SITI",
+                mine="SITI A",
+                theirs="SITI B",
+                server_version=1,
+            )
+        )
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 3).text() == "Alamat: JL. MELATI 4"
+    dialog.choose(0, "edited")
+    dialog.choose(1, "mine")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        dialog.apply()
+    assert resolved.args == [1]
+    assert len(warnings) == 1
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == "SITI A"
+    assert dialog.table.rowCount() == 1  # the deleted supporter's conflict stays open
+
+
 def test_typing_a_date_and_hostile_input_name_the_field_and_keep_the_saved_value(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:

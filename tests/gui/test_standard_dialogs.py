@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -112,3 +113,26 @@ def test_no_display_gives_an_indonesian_hint_instead_of_qts_reinstall_advice(
     assert "reinstall" not in message.lower()
     assert no_display_message({"DISPLAY": ":1"}) is None
     assert no_display_message({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_enter_on_the_delete_question_keeps_the_record(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """*Hapus* then Enter (a reflex after every form's Enter): "Ya" was the default and
+    the candidate was deleted, with no Ctrl+Z and no restore for it. No is the default."""
+    window.open_record("pair", seeded["pair"])
+    candidates = window.pair_page.candidates
+    assert candidates.list.count() == 1
+    defaults: list[Any] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        defaults.append(box.standardButton(box.defaultButton()))
+        QTest.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    candidates.delete_current()
+    assert defaults == [Button.No]
+    assert candidates.list.count() == 1
+    assert not window.backend.get("candidate", candidates.current_id())["deleted"]

@@ -77,6 +77,12 @@ def test_expired_session_asks_for_the_password_again(
     assert finished.args[0]["error_kind"] == "auth"
     dialogs = [d for d in window.findChildren(LoginDialog) if d.isVisible()]
     assert len(dialogs) == 1
+    # The next automatic sync, while the operator has not answered yet: still one dialog
+    # (a second one was stacked over the first every two minutes).
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=30_000) as again:
+        window.sync.sync_now()
+    assert again.args[0]["error_kind"] == "auth"
+    assert [d for d in window.findChildren(LoginDialog) if d.isVisible()] == dialogs
     waiting = backend.sync_status()
     assert waiting.pending + waiting.sent == 33  # nothing lost; re-sent after login
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.ui.history_dialog import HistoryDialog
@@ -225,3 +226,31 @@ def test_a_withdrawn_supporter_is_restored_from_the_list_after_a_question(
     assert history.journal_table.item(restored, 3).text() == (
         "Alasan penarikan: Salah input (klik keliru)"
     )
+
+
+def test_enter_in_the_merge_dialog_merges_nothing(qtbot: QtBot) -> None:
+    """The merge withdraws one row and rewrites the other's fields: like *Tarik* it is
+    confirmed with its button, and Enter (while choosing values from the keyboard)
+    answers *Batal*. Enter was *Gabungkan*."""
+    first = {"id": "a", "nik": "3214010101900001", "name": "SITI", "address": "JL. A"}
+    second = {"id": "b", "nik": "3214010101900001", "name": "SITI", "address": "JL. B"}
+    dialog = MergeDialog(first, second, "a", ["address"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.choosers["address"].setFocus()
+    QTest.keyClick(dialog.choosers["address"], Qt.Key.Key_Down)
+    QTest.keyClick(dialog.choosers["address"], Qt.Key.Key_Return)
+    assert dialog.result() != MergeDialog.DialogCode.Accepted
+
+
+def test_enter_in_the_withdraw_dialog_withdraws_nothing(qtbot: QtBot) -> None:
+    """ "confirm with *Tarik* (Cancel is the default)": Enter in the note answered Tarik."""
+    dialog = WithdrawDialog({"id": "a", "nik": "3214010101900001", "name": "SITI"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.note.setFocus()
+    QTest.keyClicks(dialog.note, "surat tanggal 1")
+    QTest.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert dialog.result() != WithdrawDialog.DialogCode.Accepted

@@ -752,3 +752,27 @@ def test_a_refused_create_whose_correction_is_refused_too_is_undone(
     assert ("supporter", sid) not in a.records()
     assert ("supporter", sid) not in a.server.records()
     assert status(a.db).pending + status(a.db).sent == 0
+
+
+def test_choosing_the_servers_value_after_a_later_local_edit_takes_it(
+    make_client: Callable[..., Client],
+) -> None:
+    """The field in conflict was edited again here before the conflict was resolved
+    (the form showed the server's value and the operator typed over it). "Server" then
+    left that later edit on the record and sent it, while the history said the server's
+    value was taken: the choice is what the record and the server now hold."""
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {"name": "Dari A"})
+    b.repo.update("supporter", sid, {"name": "Dari B"})
+    assert a.sync().complete
+    assert b.sync().conflicts_new == 1
+    (conflict,) = conflict_history(b.db)
+    b.repo.update("supporter", sid, {"name": "Dari B lagi"})
+    resolve_conflict(b.db, conflict["id"], "theirs")
+    assert b.repo.get("supporter", sid)["name"] == "Dari A"  # type: ignore[index]
+    assert b.sync().complete and a.sync().complete
+    assert a.repo.get("supporter", sid)["name"] == "Dari A"  # type: ignore[index]
+    assert a.records() == b.records()
+    (kept,) = conflict_history(b.db)
+    assert (kept["resolution"], kept["resolved_value"]) == ("theirs", "Dari A")
