@@ -105,6 +105,16 @@
         <translation>Mine</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="150"/>
+        <source>%1 (diubah lagi di komputer ini)</source>
+        <translation>%1 (edited again on this computer)</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="153"/>
+        <source>Isian ini diubah lagi di komputer ini sesudah konflik terjadi; &apos;Milik saya&apos; menyimpan perubahan terakhir itu.</source>
+        <translation>This field was edited again on this computer after the conflict arose; &apos;Mine&apos; keeps that last edit.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="95"/>
         <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="138"/>
         <source>Server</source>

@@ -146,6 +146,18 @@ class ConflictsDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, item)
+            if c.get("mine_edited_since"):
+                # Edited here again since the conflict: "mine" is that later edit.
+                mine_item = self.table.item(row, 3)
+                mine_item.setText(
+                    self.tr("%1 (diubah lagi di komputer ini)").replace("%1", cells[3])
+                )
+                mine_item.setToolTip(
+                    self.tr(
+                        "Isian ini diubah lagi di komputer ini sesudah konflik terjadi; "
+                        "'Milik saya' menyimpan perubahan terakhir itu."
+                    )
+                )
             choice = QComboBox()
             choice.setObjectName(f"choice_{row}")
             choice.addItem(self.tr("Milik saya"), "mine")

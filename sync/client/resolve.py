@@ -14,7 +14,11 @@ record already shows the server's value (``theirs``). Resolving:
 - ``mine`` or ``edited`` (with ``value``, checked as a form's edit is): an
   update of that field from the current local value to the chosen one, on the
   record's current server version, goes into the outbox (the storage
-  coalescing rules apply), and derived columns are recomputed.
+  coalescing rules apply), and derived columns are recomputed. ``mine`` is this
+  computer's side as it is now: the field's value when the conflict was seen, or,
+  when the operator edited the field here again since (an edit still waiting for the
+  server), that later edit (:func:`_mine_now`): choosing it never sets the field back
+  over the operator's own newer value.
 
 For the pseudo-field ``_deleted`` (edit against delete): when the local side
 deleted (``mine`` is ``True``), choosing ``mine`` enqueues the delete again on
@@ -109,7 +113,8 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
         else:
             if choice == "edited":
                 _check_edited(row.entity, row.field, value)
-            target = {"mine": row.mine, "theirs": row.theirs, "edited": value}[choice]
+            mine, _since = _mine_now(conn, row)
+            target = {"mine": mine, "theirs": row.theirs, "edited": value}[choice]
             # "theirs" is what the record shows (nothing to send) unless edited here since.
             mutation_id = (
                 None
@@ -121,6 +126,16 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
         row.resolved_value = target
         row.resolution_mutation_id = mutation_id
     return mutation_id
+
+
+def _mine_now(conn: Any, row: Any) -> tuple[Any, bool]:
+    """This computer's side of a conflict now (wire form), and whether it is a later
+    edit: the field's current local value when an edit of it made here since still
+    waits for the server, else the value the conflict recorded."""
+    if row.field == DELETED_FIELD or row.field not in outbox.waiting_fields(conn, row.record_id):
+        return row.mine, False
+    current = local_wire(conn, row.entity, row.record_id) or {}
+    return current.get(row.field, row.mine), True
 
 
 def _check_edited(entity: str, name: str, value: Any) -> None:
@@ -206,9 +221,19 @@ def conflict_history(
 
 
 def open_conflicts(db: Database) -> list[dict[str, Any]]:
-    """Open conflicts, oldest first: id, entity, record_id, field, base, mine, theirs."""
+    """Open conflicts, oldest first: id, entity, record_id, field, base, mine, theirs.
+
+    ``mine`` is this computer's side now (:func:`_mine_now`: a later edit of the field
+    made here, still waiting, is shown, as choosing *mine* keeps it), and
+    ``mine_edited_since`` says whether it is such a later edit."""
     with db.session(readonly=True) as session:
-        rows = session.execute(
+        conn = session.connection()
+        found = session.execute(
             select(conflict_t).where(conflict_t.c.resolved_at.is_(None)).order_by(conflict_t.c.id)
-        ).mappings()
-        return [dict(r) for r in rows]
+        ).all()
+        out = []
+        for row in found:
+            item = dict(row._mapping)
+            item["mine"], item["mine_edited_since"] = _mine_now(conn, row)
+            out.append(item)
+        return out

@@ -210,6 +210,7 @@ def test_resolve_a_conflict_field_by_field(
     with qtbot.waitSignal(window.sync.statusChanged, timeout=10_000):
         pass
     assert window.sync_status.conflicts_button.text() == "Konflik: 2"
+    mine.update("pair", ids["pair"], {"number": 7})  # typed again before resolving
 
     dialog = window.show_conflicts()
     qtbot.addWidget(dialog)
@@ -221,6 +222,8 @@ def test_resolve_a_conflict_field_by_field(
         "SITI NURHALIZA, S.H.",
         "SITI AMINAH",
     ]
+    # "Milik saya" of the number is the later edit, and the dialog says so.
+    assert dialog.table.item(rows["Nomor urut"], 3).text() == "7 (diubah lagi di komputer ini)"
     dialog.choose(deputy, "edited", "SITI AMINAH NURHALIZA")
     dialog.choose(rows["Nomor urut"], "theirs")
     with qtbot.waitSignal(dialog.resolved) as resolved:

@@ -776,3 +776,32 @@ def test_choosing_the_servers_value_after_a_later_local_edit_takes_it(
     assert a.records() == b.records()
     (kept,) = conflict_history(b.db)
     assert (kept["resolution"], kept["resolved_value"]) == ("theirs", "Dari A")
+
+
+def test_choosing_mine_after_a_later_local_edit_keeps_that_edit(
+    make_client: Callable[..., Client],
+) -> None:
+    """The field in conflict was edited again here before the conflict was resolved.
+    "Milik saya" set it back to the value of the conflict's time, over the operator's
+    own newer edit, which the dialog never showed. Now "mine" is this computer's side
+    as it is: the dialog lists the later edit (marked so) and choosing it keeps it."""
+    from sync.client import open_conflicts
+
+    a, b = make_client("a"), make_client("b")
+    _pair, sid = _one_supporter(a, b)
+    a.repo.update("supporter", sid, {"name": "Dari A"})
+    b.repo.update("supporter", sid, {"name": "Dari B"})
+    assert a.sync().complete
+    assert b.sync().conflicts_new == 1
+    (shown,) = open_conflicts(b.db)
+    assert (shown["mine"], shown["mine_edited_since"]) == ("Dari B", False)
+    b.repo.update("supporter", sid, {"name": "Dari B lagi"})
+    (shown,) = open_conflicts(b.db)
+    assert (shown["mine"], shown["mine_edited_since"]) == ("Dari B lagi", True)
+    resolve_conflict(b.db, shown["id"], "mine")
+    assert b.repo.get("supporter", sid)["name"] == "Dari B lagi"  # type: ignore[index]
+    assert b.sync().complete and a.sync().complete
+    assert a.repo.get("supporter", sid)["name"] == "Dari B lagi"  # type: ignore[index]
+    assert a.records() == b.records()
+    (kept,) = conflict_history(b.db)
+    assert (kept["resolution"], kept["resolved_value"]) == ("mine", "Dari B lagi")
