@@ -38,7 +38,7 @@ from sqlalchemy import select, update
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.storage import outbox
 from silon_desktop.storage.derived import refresh_derived
-from silon_desktop.storage.models import SYNCED_MODELS, Conflict, utcnow
+from silon_desktop.storage.models import SYNCED_MODELS, Conflict, RecordHistory, utcnow
 from sync.client.api import ServerApi
 from sync.client.apply import Applier
 from sync.client.columns import conflict_t, local_wire, table_of, to_column
@@ -130,9 +130,20 @@ def resolve_conflict(db: Database, conflict_id: int, choice: str, value: Any = N
 
 def _mine_now(conn: Any, row: Any) -> tuple[Any, bool]:
     """This computer's side of a conflict now (wire form), and whether it is a later
-    edit: the field's current local value when an edit of it made here since still
-    waits for the server, else the value the conflict recorded."""
+    edit: the field's current local value when the operator edited it here after the
+    conflict was seen (the record's journal) and that edit still waits for the
+    server, else the value the conflict recorded."""
     if row.field == DELETED_FIELD or row.field not in outbox.waiting_fields(conn, row.record_id):
+        return row.mine, False
+    journal = RecordHistory.__table__
+    edits = conn.execute(
+        select(journal.c.changes).where(
+            journal.c.entity == row.entity,
+            journal.c.record_id == row.record_id,
+            journal.c.at > row.detected_at,
+        )
+    ).scalars()
+    if not any(row.field in (changes or {}) for changes in edits):
         return row.mine, False
     current = local_wire(conn, row.entity, row.record_id) or {}
     return current.get(row.field, row.mine), True
