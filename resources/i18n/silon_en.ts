@@ -1718,6 +1718,22 @@
 <context>
     <name>SupportersPage</name>
     <message>
+        <source>Perbaikan I</source>
+        <translation>Correction I</translation>
+    </message>
+    <message>
+        <source>Perbaikan II</source>
+        <translation>Correction II</translation>
+    </message>
+    <message>
+        <source>Tahap penyerahan</source>
+        <translation>Submission round</translation>
+    </message>
+    <message>
+        <source>Masa penyerahan dukungan sudah berakhir: pendukung yang ditambahkan sekarang diserahkan pada masa perbaikan. Tahap:</source>
+        <translation>The submission period has ended: supporters added now are handed in during a correction period. Round:</translation>
+    </message>
+    <message>
         <source>Hasil verifikasi %1 pendukung baru berubah karena sinkronisasi (lihat tabel). Tekan tombolnya lagi untuk tetap mengubahnya.</source>
         <translation>The verification result of %1 supporters has just been changed by a sync (see the table). Press the key again to change it anyway.</translation>
     </message>

@@ -36,6 +36,16 @@ class UnknownRuleSetError(ValueError):
     """An election names a rule set this program does not know."""
 
 
+#: Stage deadlines are calendar days in Western Indonesia Time (UTC+7): the server's
+#: clock (``sync.server.config``) and the desktop's own reckoning before a write.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def today_wib(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in Western Indonesia Time."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(WIB).date()
+
+
 class Round(StrEnum):
     """The round a supporter row arrived in (wire field ``round`` of a supporter)."""
 

@@ -497,7 +497,14 @@ class SupportersPage(QWidget):
     def add_supporter(self) -> None:
         if self.pair_id is None:
             return
-        record_id, error = self.backend.create("supporter", {"pair_id": self.pair_id}, self.scope)
+        values: dict[str, Any] = {"pair_id": self.pair_id}
+        rounds = self.backend.new_supporter_rounds(self.pair_id)
+        if rounds:
+            chosen = self._ask_round(rounds)
+            if chosen is None:
+                return  # Batal: nothing is added
+            values["round"] = chosen
+        record_id, error = self.backend.create("supporter", values, self.scope)
         if record_id is None:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))
             return
@@ -511,6 +518,27 @@ class SupportersPage(QWidget):
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
         self.changed.emit()
+
+    def _ask_round(self, rounds: list[str]) -> str | None:
+        """The correction round a supporter added by hand after the submission period
+        arrives in (a submission row would be refused by the server and undone);
+        None on Batal."""
+        from PySide6.QtWidgets import QInputDialog
+
+        names = {"correction_1": self.tr("Perbaikan I"), "correction_2": self.tr("Perbaikan II")}
+        labels = [names.get(r, r) for r in rounds]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            self.tr("Tahap penyerahan"),
+            self.tr(
+                "Masa penyerahan dukungan sudah berakhir: pendukung yang ditambahkan "
+                "sekarang diserahkan pada masa perbaikan. Tahap:"
+            ),
+            labels,
+            0,
+            False,
+        )
+        return rounds[labels.index(chosen)] if ok else None
 
     def withdraw_current(self) -> bool:
         """Ask why, then withdraw the current supporter (a tombstone with its reason)."""

@@ -29,8 +29,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-#: Stage deadlines are calendar days in Western Indonesia Time (UTC+7).
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+from silon_desktop.domain.rules import WIB  # stage deadlines: calendar days in WIB (UTC+7)
 
 
 class Clock:

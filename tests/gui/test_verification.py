@@ -137,3 +137,33 @@ def test_supporter_typed_in_by_hand_is_checked_by_the_domain(
     assert record["check_status"] == "BMS"
     assert {"BANNED_OCCUPATION", "NO_ID_SCAN", "MISSING_FIELD"} <= set(record["check_reasons"])
     assert "Pekerjaan dilarang" in page.result_label.text()
+
+
+def test_a_supporter_added_after_the_submission_asks_its_correction_round(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ``support_end`` a supporter added by hand was a submission row, which the
+    server refuses then (the typed supporter undone at the next sync). *Tambah
+    pendukung* now asks the correction round it is handed in (Batal adds nothing)."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QInputDialog
+
+    backend = window.backend
+    backend.update("election", seeded["election"], {"support_end": dt.date(2024, 5, 12)})
+    page = open_supporters(window, seeded)
+    asked: list[list[str]] = []
+
+    def answer(_parent: Any, _title: str, _text: str, items: list[str], *_a: Any) -> Any:
+        asked.append(list(items))
+        return items[1], True  # the operator picks Perbaikan II
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert asked == [["Perbaikan I", "Perbaikan II"]]
+    record = backend.get("supporter", page.form.record_id)
+    assert record is not None and record["round"] == "correction_2"
+    assert page.model.rowCount() == 31
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a: ("", False))  # Batal
+    QTest.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 31  # nothing added

@@ -214,7 +214,7 @@ def long_date(iso: str | None, lang: str) -> str:
 def moment(epoch: float, lang: str) -> str:
     """A moment as a citizen reads it, in Western Indonesia Time (the stage deadlines'
     clock): ``6 Mei 2024 pukul 10.00.01 WIB`` (``6 May 2024, 10:00:01 WIB (UTC+7)``)."""
-    from sync.server.config import WIB
+    from silon_desktop.domain.rules import WIB
 
     when = dt.datetime.fromtimestamp(epoch, WIB)
     day = long_date(when.date().isoformat(), lang)

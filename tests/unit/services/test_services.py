@@ -223,3 +223,29 @@ def test_a_kabkota_account_recaps_its_share_of_a_governor_pair(services: Service
     assert not services.recap(bupati).share
     services.session_scope = "32"  # the province's account
     assert not services.recap(pair).share
+
+
+def test_a_supporter_added_by_hand_after_the_submission_is_a_corrections(
+    services: Services,
+) -> None:
+    """The form had no round: a supporter typed in during a correction period was a
+    submission row, which the server refuses after ``support_end`` (and the edit is
+    undone). The rounds offered follow the dates and the rule set."""
+    import datetime as dt
+
+    ids = seed_small(services, supporters=0)
+    election, pair = ids["election"], ids["pair"]
+    end, field_end = dt.date(2024, 5, 12), dt.date(2024, 7, 15)
+    assert services.new_supporter_rounds(pair, dt.date(2024, 6, 1)) == []  # no end entered
+    services.update("election", election, {"support_end": end, "verfak_end": field_end})
+    assert services.new_supporter_rounds(pair, end) == []  # the last day is the submission's
+    assert services.new_supporter_rounds(pair, dt.date(2024, 5, 13)) == [
+        "correction_1",
+        "correction_2",
+    ]
+    assert services.new_supporter_rounds(pair, dt.date(2024, 7, 16)) == [
+        "correction_2",
+        "correction_1",
+    ]
+    services.update("election", election, {"rule_set": "pilkada-2020"})
+    assert services.new_supporter_rounds(pair, dt.date(2024, 7, 16)) == ["correction_1"]
