@@ -60,16 +60,31 @@ def test_a_password_change_revokes_sessions_and_device_keys() -> None:
             _login(state, "op1", "rahasia-1", "pc-1")
 
 
-def test_a_disabled_account_is_revoked_and_a_role_change_only_ends_the_session() -> None:
+def test_a_disabled_or_moved_account_is_revoked_and_a_wider_role_only_ends_the_session() -> None:
+    """A move to another kab/kota revokes (the desktop locks: the data it holds is the
+    region the account left) and forgets the device's secret; a kab/kota account made
+    its province's reads all it read before, so its session only ends."""
     with fresh_state() as state:
         add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
         add_user(state.engine, state.config, "t", "op2", "rahasia-2", Role.KABKOTA, "32.14")
+        add_user(state.engine, state.config, "t", "op3", "rahasia-3", Role.KABKOTA, "32.14")
         one = _login(state, "op1", "rahasia-1", "pc-1")
         two = _login(state, "op2", "rahasia-2", "pc-2")
+        three = _login(state, "op3", "rahasia-3", "pc-3")
         change_user(state.engine, state.config, None, "op1", models.UserChange(active=False))
         assert _refusal(state, one.token).code == "revoked"
         change_user(state.engine, state.config, None, "op2", models.UserChange(region="32.15"))
-        assert _refusal(state, two.token).code == "unauthenticated"
+        assert _refusal(state, two.token).code == "revoked"
+        assert _login(state, "op2", "rahasia-2", "pc-2").device_secret != two.device_secret
+        change_user(
+            state.engine,
+            state.config,
+            None,
+            "op3",
+            models.UserChange(role="province", region="32"),
+        )
+        assert _refusal(state, three.token).code == "unauthenticated"
+        assert _login(state, "op3", "rahasia-3", "pc-3").device_secret == three.device_secret
 
 
 def test_a_revoked_device_loses_its_secret_and_another_users_login_never_rebinds_a_key() -> None:
