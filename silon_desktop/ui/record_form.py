@@ -265,11 +265,7 @@ class RecordForm(QWidget):
         if record_undo:
             self.undo_stack.push(_EditCommand(self, name, old, value, self.fields[name].label))
         else:
-            self._loading = True
-            try:
-                self._set_widget(name, self.widgets[name], value)
-            finally:
-                self._loading = False
+            self._show_value(name, value)
         now = dt.datetime.now().strftime("%H:%M:%S")
         self.status_label.setText(self.tr("Tersimpan %1").replace("%1", now))
         self.valueSaved.emit(name, value)
@@ -323,6 +319,14 @@ class RecordForm(QWidget):
     def _unchanged(self, name: str, text: str) -> bool:
         value, problem = self._convert(name, text)
         return problem is None and value == self.values.get(name)
+
+    def _show_value(self, name: str, value: Any) -> None:
+        """Show ``value`` in the field's widget without it counting as an edit."""
+        self._loading = True
+        try:
+            self._set_widget(name, self.widgets[name], value)
+        finally:
+            self._loading = False
 
     def _set_widget(self, name: str, widget: QWidget, value: Any) -> None:
         kind = self.fields[name].kind
@@ -462,11 +466,7 @@ class RecordForm(QWidget):
         ):
             self._show_error(name, self._mismatch_words(name, expected))
             return True
-        self._loading = True
-        try:
-            self._set_widget(name, self.widgets[name], self.values.get(name))
-        finally:
-            self._loading = False
+        self._show_value(name, self.values.get(name))
         return False
 
     def _commit_text(self, name: str, text: str) -> None:
@@ -559,11 +559,7 @@ class RecordForm(QWidget):
             .replace("%3", self._quoted(name, value)),
         ):
             return True
-        self._loading = True
-        try:
-            self._set_widget(name, self.widgets[name], self.values.get(name))
-        finally:
-            self._loading = False
+        self._show_value(name, self.values.get(name))
         self.status_label.setText("")
         return False
 

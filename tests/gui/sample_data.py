@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sqlite3
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,31 @@ def seed_small(backend: Any, supporters: int = 30) -> dict[str, str]:
             )
         )
     return {"election": election, "pair": pair, "first_supporter": ids[0] if ids else ""}
+
+
+def second_pair_with_a_slow_first(
+    window: Any, seeded: dict[str, str], method: str
+) -> tuple[str, threading.Event]:
+    """A second pair of the seeded election, and the backend's ``method`` held for the
+    seeded (first) pair until the returned event is set: a large pair still being
+    counted when the operator opens another."""
+    backend = window.backend
+    second, _error = backend.create(
+        "pair",
+        {"election_id": seeded["election"], "number": 2, "route": "perseorangan"},
+        "32.14",
+    )
+    window.reload_tree()
+    release = threading.Event()
+    real = getattr(backend, method)
+
+    def slow_for_the_first(pair_id: str) -> Any:
+        if pair_id == seeded["pair"]:
+            release.wait(10)
+        return real(pair_id)
+
+    setattr(backend, method, slow_for_the_first)
+    return str(second), release
 
 
 def bulk_supporters(database: Path, pair_id: str, count: int, seed: int = 1) -> None:

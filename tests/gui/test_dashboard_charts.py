@@ -151,24 +151,9 @@ def test_a_slow_count_of_the_pair_left_never_shows_under_the_next_pair(
 ) -> None:
     """The dashboard of a large pair is still counting when the operator opens another
     pair's dashboard; the first count, arriving last, was drawn under the second pair."""
-    import threading
+    from tests.gui.sample_data import second_pair_with_a_slow_first
 
-    backend = window.backend
-    second, _error = backend.create(
-        "pair",
-        {"election_id": seeded["election"], "number": 2, "route": "perseorangan"},
-        "32.14",
-    )
-    window.reload_tree()
-    release = threading.Event()
-    real = backend.dashboard
-
-    def slow_for_the_first(pair_id: str) -> Any:
-        if pair_id == seeded["pair"]:
-            release.wait(10)
-        return real(pair_id)
-
-    backend.dashboard = slow_for_the_first
+    second, release = second_pair_with_a_slow_first(window, seeded, "dashboard")
     window.open_record("pair", seeded["pair"])
     page = window.pair_page
     page.setCurrentWidget(page.dashboard)  # counting the first pair: held

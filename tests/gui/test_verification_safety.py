@@ -634,24 +634,9 @@ def test_the_counts_of_the_pair_left_never_show_under_the_next_pair(
 ) -> None:
     """The status counts of a large pair are still being made when the operator opens
     another pair: arriving last, they were shown (MS, BMS, ..., Jumlah) for that pair."""
-    import threading
+    from tests.gui.sample_data import second_pair_with_a_slow_first
 
-    backend = window.backend
-    second, _error = backend.create(
-        "pair",
-        {"election_id": seeded["election"], "number": 2, "route": "perseorangan"},
-        "32.14",
-    )
-    window.reload_tree()
-    release = threading.Event()
-    real = backend.status_counts
-
-    def slow_for_the_first(pair_id: str) -> Any:
-        if pair_id == seeded["pair"]:
-            release.wait(10)
-        return real(pair_id)
-
-    backend.status_counts = slow_for_the_first
+    second, release = second_pair_with_a_slow_first(window, seeded, "status_counts")
     page = open_supporters(window, seeded)  # counting the first pair: held
     window.open_record("pair", second)
     shown: list[dict[str, int]] = []

@@ -754,36 +754,16 @@ def test_a_refused_create_whose_correction_is_refused_too_is_undone(
     assert status(a.db).pending + status(a.db).sent == 0
 
 
-def test_choosing_the_servers_value_after_a_later_local_edit_takes_it(
-    make_client: Callable[..., Client],
+@pytest.mark.parametrize(("choice", "kept_name"), [("theirs", "Dari A"), ("mine", "Dari B lagi")])
+def test_a_choice_after_a_later_local_edit_is_what_the_record_then_holds(
+    make_client: Callable[..., Client], choice: str, kept_name: str
 ) -> None:
     """The field in conflict was edited again here before the conflict was resolved
-    (the form showed the server's value and the operator typed over it). "Server" then
-    left that later edit on the record and sent it, while the history said the server's
-    value was taken: the choice is what the record and the server now hold."""
-    a, b = make_client("a"), make_client("b")
-    _pair, sid = _one_supporter(a, b)
-    a.repo.update("supporter", sid, {"name": "Dari A"})
-    b.repo.update("supporter", sid, {"name": "Dari B"})
-    assert a.sync().complete
-    assert b.sync().conflicts_new == 1
-    (conflict,) = conflict_history(b.db)
-    b.repo.update("supporter", sid, {"name": "Dari B lagi"})
-    resolve_conflict(b.db, conflict["id"], "theirs")
-    assert b.repo.get("supporter", sid)["name"] == "Dari A"  # type: ignore[index]
-    assert b.sync().complete and a.sync().complete
-    assert a.repo.get("supporter", sid)["name"] == "Dari A"  # type: ignore[index]
-    assert a.records() == b.records()
-    (kept,) = conflict_history(b.db)
-    assert (kept["resolution"], kept["resolved_value"]) == ("theirs", "Dari A")
-
-
-def test_choosing_mine_after_a_later_local_edit_keeps_that_edit(
-    make_client: Callable[..., Client],
-) -> None:
-    """The field in conflict was edited again here before the conflict was resolved.
-    "Milik saya" set it back to the value of the conflict's time, over the operator's
-    own newer edit, which the dialog never showed. Now "mine" is this computer's side
+    (the form showed the server's value and the operator typed over it). "Server" left
+    that later edit on the record and sent it, while the history said the server's
+    value was taken; "Milik saya" set the field back to the value of the conflict's
+    time, over the operator's own newer edit, which the dialog never showed. Now the
+    choice is what the record and the server hold, and "mine" is this computer's side
     as it is: the dialog lists the later edit (marked so) and choosing it keeps it."""
     from sync.client import open_conflicts
 
@@ -798,10 +778,10 @@ def test_choosing_mine_after_a_later_local_edit_keeps_that_edit(
     b.repo.update("supporter", sid, {"name": "Dari B lagi"})
     (shown,) = open_conflicts(b.db)
     assert (shown["mine"], shown["mine_edited_since"]) == ("Dari B lagi", True)
-    resolve_conflict(b.db, shown["id"], "mine")
-    assert b.repo.get("supporter", sid)["name"] == "Dari B lagi"  # type: ignore[index]
+    resolve_conflict(b.db, shown["id"], choice)
+    assert b.repo.get("supporter", sid)["name"] == kept_name  # type: ignore[index]
     assert b.sync().complete and a.sync().complete
-    assert a.repo.get("supporter", sid)["name"] == "Dari B lagi"  # type: ignore[index]
+    assert a.repo.get("supporter", sid)["name"] == kept_name  # type: ignore[index]
     assert a.records() == b.records()
     (kept,) = conflict_history(b.db)
-    assert (kept["resolution"], kept["resolved_value"]) == ("mine", "Dari B lagi")
+    assert (kept["resolution"], kept["resolved_value"]) == (choice, kept_name)
