@@ -182,6 +182,11 @@ class Access:
             return LoginOutcome(False, True, refusal)
         except TransportError as error:  # refused for another reason (locked out...)
             self.online = True
+            if getattr(error, "code", None) is ErrorCode.LOGIN_RESERVED_NAME:
+                # The server lets this account in never again (its name reads as the
+                # server's own in the audit log): as for a disabled account, the data
+                # here stops opening with its password (offline login included).
+                self._refused_online(username, password)
             return LoginOutcome(False, True, error)
         self.online = True
         try:

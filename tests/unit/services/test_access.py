@@ -289,6 +289,42 @@ def test_an_account_that_reads_more_than_before_keeps_opening_its_data(
     back.db.close()
 
 
+def test_a_login_refused_for_a_reserved_name_locks_the_pc(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """An account named as the server's own writers (made by an older server, renamed
+    here by hand) is refused at every login (403 ``reserved_username``). The PC kept
+    opening its data offline with the password until the offline days ran out; it
+    locks now, as for a disabled account, and the refusal keeps its own words."""
+    from sync.server.schema import tokens, users
+
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    with server.engine.begin() as conn:
+        conn.execute(users.update().where(users.c.username == "op1").values(username="admin"))
+        conn.execute(tokens.update().values(username="admin"))
+    reserved = Access(folder, Settings(server_url=NOWHERE, device_id="pc-1", username="admin"))
+    kf = keyfile.KeyFile.load(folder.data)  # the PC knows the account by that name
+    key = kf.unwrap_password("op1", PASSWORD)
+    assert key is not None
+    kf.wrap_password("admin", PASSWORD, key)
+    kf.offline["admin"] = kf.offline.pop("op1")
+    kf.save()
+    assert keyfile.KeyFile.load(folder.data).unwrap_password("admin", PASSWORD) == key
+    transport = AsgiTransport(server.app)
+    refused = reserved.login("admin", PASSWORD, transport=transport)
+    transport.close()
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_RESERVED_NAME
+    kf = keyfile.KeyFile.load(folder.data)
+    assert kf.unwrap_password("admin", PASSWORD) is None and kf.keyring is None
+    offline = Access(folder, reserved.settings)
+    with pytest.raises(AccessRefused) as locked:
+        offline.unlock_with_password("admin", PASSWORD)
+    assert locked.value.code is ErrorCode.LOGIN_LOCKED
+
+
 def test_a_password_changed_on_the_server_locks_the_pc_and_the_new_one_opens_it(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
