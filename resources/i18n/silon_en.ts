@@ -4008,6 +4008,10 @@ Take this file to a connected computer or to the server operator. The changes st
 <context>
     <name>RestoreDialog</name>
     <message>
+        <source>(data pribadi sudah dihapus dari komputer ini; kembali saat sinkron)</source>
+        <translation>(personal data already erased from this computer; back at the sync)</translation>
+    </message>
+    <message>
         <source>Alasan</source>
         <translation>Reason</translation>
     </message>

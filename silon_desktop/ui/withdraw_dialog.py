@@ -222,10 +222,16 @@ class RestoreDialog(QDialog):
                 reason += f" ({row['withdrawn_note']})"
             when = row.get("withdrawn_at")
             shown = when.strftime("%d-%m-%Y %H:%M") if isinstance(when, dt.datetime) else ""
+            name = _shown(row.get("name"))
+            if not row.get("nik") and not row.get("name"):
+                # Retention erased a withdrawn supporter's personal data here after the
+                # server had it; restoring brings it back from the server at the sync.
+                name = self.tr(
+                    "(data pribadi sudah dihapus dari komputer ini; kembali saat sinkron)"
+                )
             for column, text in enumerate(
-                (_shown(row.get("nik")), _shown(row.get("name")), reason,
-                 _shown(row.get("withdrawn_by")), shown)
-            ):  # fmt: skip
+                (_shown(row.get("nik")), name, reason, _shown(row.get("withdrawn_by")), shown)
+            ):
                 self.table.setItem(line, column, QTableWidgetItem(text))
         self.empty.setVisible(not self.rows)
         self.table.setVisible(bool(self.rows))

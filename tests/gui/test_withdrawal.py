@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.ui.history_dialog import HistoryDialog
-from silon_desktop.ui.withdraw_dialog import MergeDialog, WithdrawDialog
+from silon_desktop.ui.withdraw_dialog import MergeDialog, RestoreDialog, WithdrawDialog
 from tests.gui.test_verification import open_supporters
 
 
@@ -254,3 +254,20 @@ def test_enter_in_the_withdraw_dialog_withdraws_nothing(qtbot: QtBot) -> None:
     QTest.keyClicks(dialog.note, "surat tanggal 1")
     QTest.keyClick(dialog.note, Qt.Key.Key_Return)
     assert dialog.result() != WithdrawDialog.DialogCode.Accepted
+
+
+def test_a_withdrawn_supporter_whose_data_retention_erased_is_not_a_blank_line(
+    qtbot: QtBot,
+) -> None:
+    """After a complete sync, retention erases a withdrawn supporter's personal data
+    on this computer (the server keeps it). The restore list showed such a supporter
+    as a line of dashes nobody could recognise; it now says what happened, and that a
+    restore brings the data back at the sync."""
+    rows = [
+        {"id": "a", "nik": "", "name": "", "withdrawn_reason": "WRONG_ENTRY"},
+        {"id": "b", "nik": "3214010101900001", "name": "SITI", "withdrawn_reason": "WRONG_ENTRY"},
+    ]
+    dialog = RestoreDialog(rows, lambda _rid: "")
+    qtbot.addWidget(dialog)
+    assert dialog.table.item(0, 1).text().startswith("(data pribadi sudah dihapus")
+    assert dialog.table.item(1, 1).text() == "SITI"
