@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -443,6 +444,7 @@ class MainWindow(QMainWindow):
         """Log out: the token is forgotten (and revoked at the server when it answers),
         the window closes and the login dialog comes back."""
         self.logout_action.setEnabled(False)
+        self._save_typing()
         self.sync.stop()
         job = self.jobs.start(lambda _p, _c: self.backend.logout(), "logout")
         job.finished.connect(lambda _result: self._end("logout"))
@@ -450,9 +452,19 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """The server revoked access: erase what opens the data here, close the window."""
+        self._save_typing()
         self.sync.stop()
         self.backend.lock()
         self._end("locked")
+
+    def _save_typing(self) -> None:
+        """Save what is typed in a form and not yet accepted, before the data closes
+        (a lock or a logout closes the database before the window's widgets would
+        lose their focus, and that edit was lost): the focused field loses its focus
+        now, which saves it as leaving the field does."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
 
     def _end(self, why: str) -> None:
         self.ended_by = why

@@ -163,3 +163,26 @@ def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     assert new_election != seeded["election"]
     assert backend.get("election", seeded["election"])["name"] == "PILBUP PURWAKARTA 2024"
     assert not backend.get("election", new_election)["name"]
+
+
+def test_what_is_being_typed_is_saved_before_a_lock_closes_the_data(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The server revokes access (a password changed by the administrator) while the
+    operator types a name: the lock closed the database first, and the field's own
+    save, when the closing window took its focus, came too late. The typed name is in
+    the database before it closes (the new password opens it again)."""
+    backend = window.backend
+    window.activateWindow()
+    window.open_record("pair", seeded["pair"])
+    form = window.pair_page.pair_form
+    window.pair_page.setCurrentWidget(form)
+    deputy = form.widgets["deputy_name"]
+    deputy.setFocus()
+    qtbot.waitUntil(deputy.hasFocus)
+    deputy.selectAll()
+    QTest.keyClicks(deputy, "SITI AMINAH")
+    at_lock: list[str] = []
+    backend.lock = lambda: at_lock.append(backend.get("pair", seeded["pair"])["deputy_name"])
+    window.lock()
+    assert at_lock == ["SITI AMINAH"]
