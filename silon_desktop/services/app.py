@@ -436,8 +436,8 @@ class Services:
         from silon_desktop.reports.recap import pair_recap
 
         self.require_intact()
-        kind = self._election_kind_of(pair_id)
-        return pair_recap(self.db.engine, pair_id, stage, share=own_area(kind, self.session_scope))
+        share = account_kabkota(self.session_scope)
+        return pair_recap(self.db.engine, pair_id, stage, share=share)
 
     def export_b11(
         self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
@@ -575,8 +575,7 @@ class Services:
         of a party-nominated pair (slow: a job)."""
         from silon_desktop.reports.recap import pair_recap
 
-        kind = self._election_kind_of(pair_id)
-        recap = pair_recap(self.db.engine, pair_id, share=own_area(kind, self.session_scope))
+        recap = pair_recap(self.db.engine, pair_id, share=account_kabkota(self.session_scope))
         pair = self.get("pair", pair_id) or {}
         correction = recap.correction
         number = f"{recap.pair_number}. " if recap.pair_number else ""  # as in the navigation
@@ -603,12 +602,6 @@ class Services:
             party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
         )
-
-    def _election_kind_of(self, pair_id: str) -> str:
-        """The kind of the pair's election ("" when either is unknown here)."""
-        pair = self.get("pair", pair_id) or {}
-        election = self.get("election", str(pair.get("election_id") or "")) or {}
-        return str(election.get("kind") or "")
 
     def _parties_of_other_pairs(
         self, pair: Record, parties: builtins.list[Record]
@@ -1013,9 +1006,14 @@ def pair_label(pair: Record) -> str:
 def own_area(election_kind: str, session_scope: str) -> str:
     """The kab/kota whose part of a governor election a kab/kota account works on
     (docs/PROTOCOL.md, Levels); "" for every other election or account."""
-    if election_kind != "gubernur" or session_scope.count(".") != 1:
-        return ""
-    return session_scope
+    return account_kabkota(session_scope) if election_kind == "gubernur" else ""
+
+
+def account_kabkota(session_scope: str) -> str:
+    """The kab/kota a kab/kota account works for ("" for a province's, KPU RI's or
+    nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
+    applies it to governor pairs only, as :func:`own_area` does)."""
+    return session_scope if session_scope.count(".") == 1 else ""
 
 
 def party_requirement(
