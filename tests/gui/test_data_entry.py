@@ -129,6 +129,21 @@ def test_requirement_documents_and_parties(
     assert (party["party_name"], party["seats"]) == ("PARTAI CONTOH", 9)
 
 
+def typing_a_deputy_name(qtbot: QtBot, window: Any, pair_id: str, text: str) -> Any:
+    """The pair's form open, ``text`` typed over its deputy's name and not accepted
+    (no Enter, no Tab); the name's field, still focused."""
+    window.activateWindow()
+    window.open_record("pair", pair_id)
+    form = window.pair_page.pair_form
+    window.pair_page.setCurrentWidget(form)
+    deputy = form.widgets["deputy_name"]
+    deputy.setFocus()
+    qtbot.waitUntil(deputy.hasFocus)
+    deputy.selectAll()
+    QTest.keyClicks(deputy, text)
+    return deputy
+
+
 def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
@@ -136,15 +151,7 @@ def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     shortcut moves no focus, and the typed text was dropped when the new record came
     into the same form. It is saved to the record it was typed on."""
     backend = window.backend
-    window.activateWindow()
-    window.open_record("pair", seeded["pair"])
-    form = window.pair_page.pair_form
-    window.pair_page.setCurrentWidget(form)
-    deputy = form.widgets["deputy_name"]
-    deputy.setFocus()
-    qtbot.waitUntil(deputy.hasFocus)
-    deputy.selectAll()
-    QTest.keyClicks(deputy, "SITI AMINAH")
+    deputy = typing_a_deputy_name(qtbot, window, seeded["pair"], "SITI AMINAH")
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     QTest.keyClick(deputy, Qt.Key.Key_P, shift_ctrl)
     new_pair = window.pair_page.pair_id
@@ -173,15 +180,7 @@ def test_what_is_being_typed_is_saved_before_a_lock_closes_the_data(
     save, when the closing window took its focus, came too late. The typed name is in
     the database before it closes (the new password opens it again)."""
     backend = window.backend
-    window.activateWindow()
-    window.open_record("pair", seeded["pair"])
-    form = window.pair_page.pair_form
-    window.pair_page.setCurrentWidget(form)
-    deputy = form.widgets["deputy_name"]
-    deputy.setFocus()
-    qtbot.waitUntil(deputy.hasFocus)
-    deputy.selectAll()
-    QTest.keyClicks(deputy, "SITI AMINAH")
+    typing_a_deputy_name(qtbot, window, seeded["pair"], "SITI AMINAH")
     at_lock: list[str] = []
     backend.lock = lambda: at_lock.append(backend.get("pair", seeded["pair"])["deputy_name"])
     window.lock()
