@@ -259,8 +259,9 @@ def import_bundle(
         trusted: whose outbox bundles may be queued here (:func:`trusted_signers`);
             None refuses every outbox bundle.
         user: the operator logged in here: a feed bundle of another region than
-            the one of this account's last online login is refused (none checked
-            when the account is not known here).
+            the one of this account's last online login is refused, and only one of
+            its whole read scope moves the cursor (:func:`_reach`; an account not
+            known here refuses none and keeps its cursor).
 
     Raises:
         BundleError: the file is refused; the database is unchanged.
