@@ -891,18 +891,6 @@
         <translation>NIK kecamatan code from before a region split (old&gt;today: %1), NIK valid</translation>
     </message>
     <message>
-        <source>Penyerahan dukungan</source>
-        <translation>Submission</translation>
-    </message>
-    <message>
-        <source>Perbaikan I</source>
-        <translation>Correction I</translation>
-    </message>
-    <message>
-        <source>Perbaikan II</source>
-        <translation>Correction II</translation>
-    </message>
-    <message>
         <source>Tahap penyerahan:</source>
         <translation>Submission round:</translation>
     </message>
@@ -1718,14 +1706,6 @@
 <context>
     <name>SupportersPage</name>
     <message>
-        <source>Perbaikan I</source>
-        <translation>Correction I</translation>
-    </message>
-    <message>
-        <source>Perbaikan II</source>
-        <translation>Correction II</translation>
-    </message>
-    <message>
         <source>Tahap penyerahan</source>
         <translation>Submission round</translation>
     </message>
@@ -2340,6 +2320,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 </context>
 <context>
     <name>labels</name>
+    <message>
+        <source>Penyerahan dukungan</source>
+        <translation>Submission of support</translation>
+    </message>
+    <message>
+        <source>Perbaikan I</source>
+        <translation>Correction I</translation>
+    </message>
+    <message>
+        <source>Perbaikan II</source>
+        <translation>Correction II</translation>
+    </message>
     <message>
         <source>Suara sah pemilu DPRD</source>
         <translation>DPRD election valid votes</translation>

@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 from silon_desktop.commands import add_data_dir_argument, refused
+from silon_desktop.domain.rules import Round
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,8 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--round",
-        choices=("submission", "correction_1", "correction_2"),
-        default="submission",
+        choices=[arrival.value for arrival in Round],
+        default=Round.SUBMISSION.value,
         help="tahap penyerahan daftar (bawaan: submission = penyerahan awal)",
     )
 

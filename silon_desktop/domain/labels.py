@@ -17,6 +17,7 @@ from silon_desktop.domain.codes import (
     Sex,
     Status,
 )
+from silon_desktop.domain.rules import Round
 
 #: The one wording of each reason code: on screen (translated, context "labels"), in the
 #: PDFs, the XLSX lists and on the command line.
@@ -50,6 +51,25 @@ def reason_label_id(code: str) -> str:
         return REASON_LABELS_ID[ReasonCode(code)]
     except ValueError:
         return f"Alasan lain ({code})"
+
+
+#: The one wording of the round a supporter row arrived in: on screen (translated,
+#: context "labels": the import wizard, the question of "Tambah pendukung"), in the
+#: XLSX lists' TAHAP column and on the public pages.
+ROUND_LABELS_ID: dict[Round, str] = {
+    Round.SUBMISSION: "Penyerahan dukungan",
+    Round.CORRECTION_1: "Perbaikan I",
+    Round.CORRECTION_2: "Perbaikan II",
+}
+
+
+def round_label_id(code: str) -> str:
+    """The Indonesian label of a round (an empty code is the submission; an unknown
+    one, a newer program's, is shown as it is)."""
+    try:
+        return ROUND_LABELS_ID[Round(code or Round.SUBMISSION)]
+    except ValueError:
+        return code
 
 
 STATUS_LABELS_ID: dict[Status, str] = {

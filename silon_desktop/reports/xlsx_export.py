@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from silon_desktop.domain.codes import Status
-from silon_desktop.domain.labels import STATUS_LABELS_ID, reason_label_id
+from silon_desktop.domain.labels import STATUS_LABELS_ID, reason_label_id, round_label_id
 from silon_desktop.domain.regions import default_table
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.domain.text import group_thousands
@@ -49,12 +49,6 @@ B11_HEADER = (
     "STATUS",
     "KETERANGAN",
 )
-#: The round a row arrived in, as the B.1.1 list names it.
-ROUND_LABELS = {
-    "submission": "Penyerahan",
-    "correction_1": "Perbaikan I",
-    "correction_2": "Perbaikan II",
-}
 _COLUMNS = (
     "nik",
     *PERSON_FIELDS,
@@ -166,7 +160,7 @@ def _write_supporter(sheet: Any, r: int, number: int, row: Any, names: _RegionNa
         names.get(row.desa_code),
         names.get(row.kecamatan_code),
         names.get(row.kabkota_code),
-        ROUND_LABELS.get(row.round or "submission", row.round),
+        round_label_id(row.round or ""),
         row.check_status or "-",
         # A person's verdict; "-" while nobody verified the row.
         row.effective_status or "-",

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.rules import Round
 from silon_desktop.services.imports import (
     FIELDS,
     TEMPLATE_NAMES,
@@ -54,7 +55,7 @@ from silon_desktop.services.imports import (
     save_mapping,
 )
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.labels import reason_label, status_label
+from silon_desktop.ui.labels import reason_label, round_label, status_label
 from silon_desktop.ui.save_paths import default_save_path, documents_folder, personal_data_box
 from silon_desktop.ui.workers import Job
 
@@ -218,9 +219,8 @@ class ImportWizard(QDialog):
         # The round the list is handed in: rows it adds keep it (berita acara per round).
         self.round_box = QComboBox()
         self.round_box.setObjectName("importRound")
-        self.round_box.addItem(self.tr("Penyerahan dukungan"), "submission")
-        self.round_box.addItem(self.tr("Perbaikan I"), "correction_1")
-        self.round_box.addItem(self.tr("Perbaikan II"), "correction_2")
+        for arrival in Round:
+            self.round_box.addItem(round_label(arrival), arrival.value)
         # A list in several files, or a corrected file replacing the earlier import.
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("importKind")

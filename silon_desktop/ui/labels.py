@@ -9,8 +9,11 @@ from silon_desktop.domain.errors import CodedError
 from silon_desktop.domain.labels import (
     FIELD_METHOD_LABELS_ID,
     REASON_LABELS_ID,
+    ROUND_LABELS_ID,
     WITHDRAWAL_REASON_LABELS_ID,
+    round_label_id,
 )
+from silon_desktop.domain.rules import Round
 from silon_desktop.domain.wording import say
 
 
@@ -58,6 +61,15 @@ def status_label(status: str) -> str:
         "-": _t(QT_TRANSLATE_NOOP("labels", "Belum diverifikasi")),
     }
     return labels.get(status, status)
+
+
+def round_label(code: str) -> str:
+    """The round a supporter row arrived in: the domain's one table
+    (``ROUND_LABELS_ID``), translated here (an empty code is the submission)."""
+    try:
+        return _t(ROUND_LABELS_ID[Round(code or Round.SUBMISSION)])
+    except ValueError:
+        return round_label_id(code)
 
 
 def method_label(method: str) -> str:

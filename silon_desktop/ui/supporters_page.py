@@ -50,6 +50,7 @@ from silon_desktop.ui.labels import (
     error_text,
     method_label,
     reason_label,
+    round_label,
     status_label,
 )
 from silon_desktop.ui.record_form import RecordForm
@@ -525,8 +526,7 @@ class SupportersPage(QWidget):
         None on Batal."""
         from PySide6.QtWidgets import QInputDialog
 
-        names = {"correction_1": self.tr("Perbaikan I"), "correction_2": self.tr("Perbaikan II")}
-        labels = [names.get(r, r) for r in rounds]
+        labels = [round_label(r) for r in rounds]
         chosen, ok = QInputDialog.getItem(
             self,
             self.tr("Tahap penyerahan"),

@@ -26,7 +26,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from silon_desktop.domain.rules import RuleSet, rule_set_for
+from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
 from silon_desktop.domain.supporters import effective_status
 from sync.server.schema import (
     public_figures,
@@ -37,8 +37,8 @@ from sync.server.schema import (
 )
 
 #: Rounds in the order they happen; a supporter without ``round`` arrived in the first.
-ROUNDS = ("submission", "correction_1", "correction_2")
-DEFAULT_ROUND = "submission"
+ROUNDS = tuple(arrival.value for arrival in Round)
+DEFAULT_ROUND = Round.SUBMISSION.value
 COUNTS = ("submitted", "ms", "bms", "tms", "pending")
 
 #: The fields the public pages may show, per entity. Anything else (a candidate's

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from silon_desktop.domain.codes import ReasonCode
-from silon_desktop.domain.labels import reason_label_id
+from silon_desktop.domain.labels import ROUND_LABELS_ID, reason_label_id
+from silon_desktop.domain.rules import Round
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
@@ -70,9 +71,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Pairs nominated by parties need no individual support.",
     },
     "round": {"id": "Tahap", "en": "Round"},
-    "round_submission": {"id": "Penyerahan", "en": "Submission"},
-    "round_correction_1": {"id": "Perbaikan I", "en": "Correction I"},
-    "round_correction_2": {"id": "Perbaikan II", "en": "Correction II"},
+    # The rounds' Indonesian is the desktop's one table (ROUND_LABELS_ID); their
+    # English the desktop's translation of it (a test keeps them equal).
+    **{
+        f"round_{arrival.value}": {"id": ROUND_LABELS_ID[arrival], "en": english}
+        for arrival, english in (
+            (Round.SUBMISSION, "Submission of support"),
+            (Round.CORRECTION_1, "Correction I"),
+            (Round.CORRECTION_2, "Correction II"),
+        )
+    },
     "all_rounds": {"id": "Semua tahap", "en": "All rounds"},
     "submitted": {"id": "Diserahkan", "en": "Submitted"},
     "ms": {"id": "MS", "en": "MS"},
