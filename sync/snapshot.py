@@ -80,6 +80,36 @@ PART_RECORDS = 5_000
 MAX_LINE_BYTES = 256 * 1024 * 1024
 
 
+def scope_label(reads: tuple[str, bool] | None) -> str:
+    """The label of what an account reads, as a manifest or a feed bundle writes its
+    ``scope``: ``*`` (everything: ``reads`` None), ``32.*`` (a region and all below
+    it: ``("32", False)``) or ``32.14`` (exactly that scope: ``("32.14", True)``)."""
+    if reads is None:
+        return "*"
+    region, exact = reads
+    if exact:
+        return region
+    return f"{region}.*" if region else "*"
+
+
+def covers(own: str, scope: str) -> bool:
+    """Whether the read scope labelled ``own`` holds every record of the scope
+    labelled ``scope`` (a label of :func:`scope_label`, or a bare region ``32``).
+
+    The one rule of which reach holds which: a feed bundle's region against the
+    account's, an account moved to another level or region against what it read
+    before (client and server alike)."""
+    if own == "*":
+        return True
+    if scope == "*":
+        return False
+    if not own.endswith(".*"):
+        return scope == own
+    region = own[:-2]
+    base = scope.removesuffix(".*")
+    return base == region or base.startswith(region + ".")
+
+
 class SnapshotError(DetailedError):
     """A snapshot was refused; nothing was changed (``code``: why, ``detail``: for the log)."""
 

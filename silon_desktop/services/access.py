@@ -295,7 +295,8 @@ class Access:
         Raises:
             AccessRefused: ``LOGIN_REGION_LEFT``.
         """
-        from sync.client.snapshots import covers, read_label
+        from sync.client.snapshots import read_label
+        from sync.snapshot import covers
 
         before = kf.offline.get(username)
         if before is None or not before.role:

@@ -314,7 +314,8 @@ def _reach(db: Database, body: dict[str, Any], name: str, user: str) -> bool:
     Raises:
         BundleError: ``BUNDLE_OTHER_REGION``, naming the file and both regions.
     """
-    from sync.client.snapshots import account_scope, covers
+    from sync.client.snapshots import account_scope
+    from sync.snapshot import covers
 
     own = account_scope(db, user) if user else None
     scope = str(body.get("scope") or "")

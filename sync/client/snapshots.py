@@ -242,24 +242,8 @@ def account_scope(db: Database, username: str) -> str | None:
 
 def read_label(role: str, region: str) -> str:
     """What an account of ``role`` in ``region`` reads, as a manifest or feed bundle
-    labels a scope: ``*`` (everything), ``32.*`` (a province and all below it) or
-    ``32.14`` (a kab/kota)."""
+    labels a scope (:func:`sync.snapshot.scope_label`): ``*`` (everything), ``32.*``
+    (a province and all below it) or ``32.14`` (a kab/kota)."""
     if role == "kpu_ri" or not region:
-        return "*"
-    if role == "kabkota":
-        return region
-    return f"{region}.*"
-
-
-def covers(own: str, scope: str) -> bool:
-    """Whether the read scope ``own`` (``*``, ``32.*`` or ``32.14``) holds every record
-    of the scope ``scope`` (``*``, ``32.*``, ``32`` or ``32.14``)."""
-    if own == "*":
-        return True
-    if scope == "*":
-        return False
-    if not own.endswith(".*"):
-        return scope == own
-    region = own[:-2]
-    base = scope.removesuffix(".*")
-    return base == region or base.startswith(region + ".")
+        return fmt.scope_label(None)
+    return fmt.scope_label((region, role == "kabkota"))

@@ -12,6 +12,7 @@ from sync.server.db import read_tx, write_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.roles import Actor, Role, valid_region_for
 from sync.server.schema import tokens, users
+from sync.snapshot import covers, scope_label
 
 if TYPE_CHECKING:
     pass
@@ -121,16 +122,8 @@ def change_user(
 def _reads_within(before: Actor, role: Role, region: str) -> bool:
     """Whether an account of ``role`` in ``region`` reads everything ``before`` read
     (a province covers its kab/kota; another kab/kota, or a narrower level, does not)."""
-    old = before.read_prefix()
-    new = Actor(before.username, role, region, "").read_prefix()
-    if new is None:
-        return True
-    if old is None:
-        return False
-    (old_region, old_exact), (new_region, new_exact) = old, new
-    if new_exact:
-        return old_exact and old_region == new_region
-    return old_region == new_region or old_region.startswith(new_region + ".")
+    after = Actor(before.username, role, region, "")
+    return covers(scope_label(after.read_prefix()), scope_label(before.read_prefix()))
 
 
 def list_users(engine: Engine, actor: Actor | None) -> list[dict[str, Any]]:

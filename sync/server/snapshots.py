@@ -87,13 +87,7 @@ class Built:
 def scope_label(actor: Actor) -> str:
     """The manifest's scope: ``*`` (everything), ``32.*`` (a region and all below it)
     or ``32.14`` (exactly that scope)."""
-    prefix = actor.read_prefix()
-    if prefix is None:
-        return "*"
-    region, exact = prefix
-    if exact:
-        return region
-    return f"{region}.*" if region else "*"
+    return fmt.scope_label(actor.read_prefix())
 
 
 @contextmanager

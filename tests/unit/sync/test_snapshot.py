@@ -615,3 +615,51 @@ def test_blocks_of_one_array_per_record_are_what_a_bundle_carries(
     assert [b["entity"] for b in whole] == ["election", "pair", "supporter"]
     [supporters] = [b for b in whole if b["entity"] == "supporter"]
     assert sum(row[3] for row in supporters["rows"]) == 1  # the one tombstone
+
+
+@pytest.mark.parametrize(
+    ("own", "scope", "held"),
+    [
+        ("*", "*", True),
+        ("*", "32.14", True),
+        ("32.*", "*", False),
+        ("32.*", "32.*", True),
+        ("32.*", "32", True),
+        ("32.*", "32.14", True),
+        ("32.*", "33.01", False),
+        ("32.*", "3.*", False),
+        ("3.*", "32.14", False),  # a prefix of digits is not a region above
+        ("32.14", "32.14", True),
+        ("32.14", "32.*", False),
+        ("32.14", "32.15", False),
+    ],
+)
+def test_one_rule_says_which_reach_holds_which(own: str, scope: str, held: bool) -> None:
+    """Feed bundles (client) and an account moved to another level or region (server)
+    ask the same question of the same labels."""
+    assert fmt.covers(own, scope) is held
+
+
+def test_the_client_and_the_server_label_an_accounts_reach_alike() -> None:
+    from sync.client.snapshots import read_label
+    from sync.server.accounts import _reads_within
+    from sync.server.roles import Actor, Role
+    from sync.server.snapshots import scope_label
+
+    accounts = [
+        (Role.KPU_RI, ""),
+        (Role.PROVINCE, "32"),
+        (Role.PROVINCE, "33"),
+        (Role.KABKOTA, "32.14"),
+        (Role.KABKOTA, "32.15"),
+    ]
+    for role, region in accounts:
+        actor = Actor("op", role, region, "")
+        assert read_label(role.value, region) == scope_label(actor)
+    moved = {(b, a): _reads_within(Actor("op", *b, ""), *a) for b in accounts for a in accounts}
+    assert moved[((Role.KABKOTA, "32.14"), (Role.PROVINCE, "32"))] is True
+    assert moved[((Role.PROVINCE, "32"), (Role.KABKOTA, "32.14"))] is False
+    assert moved[((Role.KABKOTA, "32.14"), (Role.KABKOTA, "32.15"))] is False
+    assert moved[((Role.PROVINCE, "33"), (Role.KPU_RI, ""))] is True
+    assert moved[((Role.KPU_RI, ""), (Role.PROVINCE, "32"))] is False
+    assert all(moved[(b, b)] for b in accounts)
