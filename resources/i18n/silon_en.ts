@@ -2321,6 +2321,26 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>labels</name>
     <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Wilayah data</source>
+        <translation>Data region</translation>
+    </message>
+    <message>
+        <source>Versi</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Diubah</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>Alasan</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
         <source>Penyerahan dukungan</source>
         <translation>Submission of support</translation>
     </message>
@@ -2496,9 +2516,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>LHKPN receipt</translation>
     </message>
     <message>
-        <location filename="../../silon_desktop/ui/labels.py" line="76"/>
-        <source>NPWP dan laporan pajak</source>
-        <translation>NPWP and tax reports</translation>
+        <source>NPWP</source>
+        <translation>NPWP (tax ID number)</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/labels.py" line="77"/>

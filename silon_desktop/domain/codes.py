@@ -119,6 +119,14 @@ class DocumentKind(StrEnum):
     LAINNYA = "lainnya"  # anything else
 
 
+#: What every candidate hands in (syarat calon, PKPU 8/2024): the public page shows
+#: each as complete or not, and the desktop's document form offers each (``lainnya``,
+#: anything else, is offered too but never required).
+REQUIRED_DOCUMENTS: tuple[DocumentKind, ...] = tuple(
+    kind for kind in DocumentKind if kind is not DocumentKind.LAINNYA
+)
+
+
 class DocumentStatus(StrEnum):
     BELUM = "belum"  # not submitted
     ADA = "ada"  # submitted, not yet checked

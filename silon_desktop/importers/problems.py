@@ -9,27 +9,10 @@ duplicate, the row it repeats. Printed by ``reports/problem_list.py`` (XLSX) and
 from __future__ import annotations
 
 from silon_desktop.domain.codes import ReasonCode, Status
-from silon_desktop.domain.labels import REASON_LABELS_ID, STATUS_LABELS_ID
+from silon_desktop.domain.labels import IMPORT_FIELD_LABELS_ID, REASON_LABELS_ID, STATUS_LABELS_ID
 from silon_desktop.domain.problem_list import ProblemLine, ProblemList
 from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport, RowResult
 from silon_desktop.importers.values import impossible_date
-
-#: Indonesian names of the import fields (as the LO's form calls them).
-FIELD_LABELS_ID = {
-    "nik": "NIK",
-    "name": "Nama",
-    "birth_place": "Tempat lahir",
-    "birth_date": "Tanggal lahir",
-    "sex": "Jenis kelamin",
-    "marital_status": "Status perkawinan",
-    "occupation": "Pekerjaan",
-    "address": "Alamat",
-    "rt": "RT",
-    "rw": "RW",
-    "desa": "Desa/Kelurahan",
-    "kecamatan": "Kecamatan",
-    "kabkota": "Kabupaten/Kota",
-}
 
 #: Fields of each reason code (the cell the problem is shown with).
 _CODE_FIELD = {
@@ -88,7 +71,7 @@ def row_problems(row: RowResult) -> list[tuple[str, ...]]:
 
     def line(field: str, problem: str, duplicate: str = "") -> None:
         value = row.nik if field == "nik" else read.get(field, "")
-        label = FIELD_LABELS_ID.get(field, "")
+        label = IMPORT_FIELD_LABELS_ID.get(field, "")
         out.append((str(row.row), row.nik, status, label, value, problem, duplicate))
 
     kinds = [n.partition(":") for n in row.notes]
@@ -103,7 +86,8 @@ def row_problems(row: RowResult) -> list[tuple[str, ...]]:
         if code is ReasonCode.MISSING_FIELD:
             for name in empties:
                 line(
-                    name, f"{REASON_LABELS_ID[code]}: {FIELD_LABELS_ID.get(name, name)} belum diisi"
+                    name,
+                    f"{REASON_LABELS_ID[code]}: {IMPORT_FIELD_LABELS_ID.get(name, name)} belum diisi",
                 )
             if not explained:
                 line("", REASON_LABELS_ID[code])
@@ -116,13 +100,16 @@ def row_problems(row: RowResult) -> list[tuple[str, ...]]:
     for kind, _, name in kinds:
         if kind == "empty" and said:
             continue
-        line(name if name in FIELD_LABELS_ID else "", note_text(kind, name, read.get(name, "")))
+        line(
+            name if name in IMPORT_FIELD_LABELS_ID else "",
+            note_text(kind, name, read.get(name, "")),
+        )
     return out
 
 
 def note_text(kind: str, name: str, value: str) -> str:
     """A reader's note in plain Indonesian, naming the field and the value as read."""
-    field = FIELD_LABELS_ID.get(name, name)
+    field = IMPORT_FIELD_LABELS_ID.get(name, name)
     quoted = f' "{value}"' if value else ""
     if kind == "impossible":
         day = impossible_date(value) or value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from silon_desktop.domain.codes import DocumentKind
 from silon_desktop.ui.labels import document_label
 from silon_desktop.ui.record_form import FieldDef
 
@@ -160,7 +161,8 @@ def party_fields() -> list[FieldDef]:
     ]
 
 
-DOCUMENT_KINDS = ("ijazah", "surat_sehat", "skck", "lhkpn", "npwp", "spt", "drh", "pernyataan")
+#: Every requirement document the public page asks for, then anything else.
+DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
 
 
 def document_fields() -> list[FieldDef]:

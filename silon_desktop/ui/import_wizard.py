@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.labels import IMPORT_FIELD_LABELS_ID
 from silon_desktop.domain.rules import Round
 from silon_desktop.services.imports import (
     FIELDS,
@@ -70,25 +71,11 @@ def _t(text: str) -> str:
 
 
 def field_label(name: str) -> str:
-    """Indonesian name of an import field (what the mapping combo boxes show)."""
-    labels = {
-        "nik": _t(QT_TRANSLATE_NOOP("ImportWizard", "NIK")),
-        "name": _t(QT_TRANSLATE_NOOP("ImportWizard", "Nama")),
-        "birth_place": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tempat lahir")),
-        "birth_date": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tanggal lahir")),
-        "birth_place_date": _t(QT_TRANSLATE_NOOP("ImportWizard", "Tempat, tanggal lahir")),
-        "sex": _t(QT_TRANSLATE_NOOP("ImportWizard", "Jenis kelamin")),
-        "marital_status": _t(QT_TRANSLATE_NOOP("ImportWizard", "Status perkawinan")),
-        "occupation": _t(QT_TRANSLATE_NOOP("ImportWizard", "Pekerjaan")),
-        "address": _t(QT_TRANSLATE_NOOP("ImportWizard", "Alamat")),
-        "rt": _t(QT_TRANSLATE_NOOP("ImportWizard", "RT")),
-        "rw": _t(QT_TRANSLATE_NOOP("ImportWizard", "RW")),
-        "rt_rw": _t(QT_TRANSLATE_NOOP("ImportWizard", "RT/RW")),
-        "desa": _t(QT_TRANSLATE_NOOP("ImportWizard", "Desa/Kelurahan")),
-        "kecamatan": _t(QT_TRANSLATE_NOOP("ImportWizard", "Kecamatan")),
-        "kabkota": _t(QT_TRANSLATE_NOOP("ImportWizard", "Kabupaten/Kota")),
-    }
-    return labels.get(name, name)
+    """Indonesian name of an import field (what the mapping combo boxes show): the
+    domain's one table (``IMPORT_FIELD_LABELS_ID``, also in the list of problems),
+    translated here."""
+    text = IMPORT_FIELD_LABELS_ID.get(name)
+    return _t(text) if text else name
 
 
 def note_label(note: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from silon_desktop.domain.codes import FieldMethod, ReasonCode
+from silon_desktop.domain.codes import DocumentKind, FieldMethod, ReasonCode
 from silon_desktop.domain.errors import CodedError
 from silon_desktop.domain.labels import (
+    DOCUMENT_LABELS_ID,
+    FIELD_LABELS_ID,
     FIELD_METHOD_LABELS_ID,
     REASON_LABELS_ID,
     ROUND_LABELS_ID,
@@ -82,21 +84,12 @@ def method_label(method: str) -> str:
 
 
 def document_label(kind: str) -> str:
-    labels = {
-        "ijazah": _t(QT_TRANSLATE_NOOP("labels", "Ijazah (paling rendah SLTA)")),
-        "surat_sehat": _t(QT_TRANSLATE_NOOP("labels", "Surat keterangan sehat")),
-        "skck": _t(QT_TRANSLATE_NOOP("labels", "SKCK")),
-        "lhkpn": _t(QT_TRANSLATE_NOOP("labels", "Tanda terima LHKPN")),
-        "npwp": _t(QT_TRANSLATE_NOOP("labels", "NPWP dan laporan pajak")),
-        "drh": _t(QT_TRANSLATE_NOOP("labels", "Daftar riwayat hidup")),
-        "pernyataan": _t(QT_TRANSLATE_NOOP("labels", "Surat pernyataan")),
-        "spt": _t(QT_TRANSLATE_NOOP("labels", "Laporan SPT pajak")),
-        "ktp": _t(QT_TRANSLATE_NOOP("labels", "KTP-el")),
-        "pas_foto": _t(QT_TRANSLATE_NOOP("labels", "Pas foto")),
-        "pailit": _t(QT_TRANSLATE_NOOP("labels", "Surat keterangan tidak pailit")),
-        "lainnya": _t(QT_TRANSLATE_NOOP("labels", "Lainnya")),
-    }
-    return labels.get(kind, kind)
+    """A requirement document: the domain's one table (``DOCUMENT_LABELS_ID``, also on
+    the public pages), translated here (the code itself when unknown)."""
+    try:
+        return _t(DOCUMENT_LABELS_ID[DocumentKind(kind)])
+    except ValueError:
+        return kind
 
 
 def sync_state_label(state: str) -> str:
@@ -143,81 +136,11 @@ def entity_label(entity: str) -> str:
 
 
 def field_label(name: str) -> str:
-    labels = {
-        "nik": _t(QT_TRANSLATE_NOOP("labels", "NIK")),
-        "name": _t(QT_TRANSLATE_NOOP("labels", "Nama")),
-        "birth_date": _t(QT_TRANSLATE_NOOP("labels", "Tanggal lahir")),
-        "birth_place": _t(QT_TRANSLATE_NOOP("labels", "Tempat lahir")),
-        "sex": _t(QT_TRANSLATE_NOOP("labels", "Jenis kelamin")),
-        "address": _t(QT_TRANSLATE_NOOP("labels", "Alamat")),
-        "head_name": _t(QT_TRANSLATE_NOOP("labels", "Nama calon kepala")),
-        "deputy_name": _t(QT_TRANSLATE_NOOP("labels", "Nama calon wakil")),
-        "party_name": _t(QT_TRANSLATE_NOOP("labels", "Nama partai")),
-        "seats": _t(QT_TRANSLATE_NOOP("labels", "Kursi")),
-        "votes": _t(QT_TRANSLATE_NOOP("labels", "Suara sah")),
-        "dpt": _t(QT_TRANSLATE_NOOP("labels", "DPT")),
-        "number": _t(QT_TRANSLATE_NOOP("labels", "Nomor urut")),
-        "rt": _t(QT_TRANSLATE_NOOP("labels", "RT")),
-        "rw": _t(QT_TRANSLATE_NOOP("labels", "RW")),
-        "election_id": _t(QT_TRANSLATE_NOOP("labels", "Pemilihan")),
-        "pair_id": _t(QT_TRANSLATE_NOOP("labels", "Pasangan")),
-        "route": _t(QT_TRANSLATE_NOOP("labels", "Jalur")),
-        "status": _t(QT_TRANSLATE_NOOP("labels", "Status")),
-        "admin_status": _t(QT_TRANSLATE_NOOP("labels", "Status vermin")),
-        "admin_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan vermin")),
-        "field_status": _t(QT_TRANSLATE_NOOP("labels", "Status verfak")),
-        "field_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan verfak")),
-        "field_method": _t(QT_TRANSLATE_NOOP("labels", "Cara ditemui")),
-        "desa_code": _t(QT_TRANSLATE_NOOP("labels", "Desa/Kelurahan")),
-        "kecamatan_code": _t(QT_TRANSLATE_NOOP("labels", "Kecamatan")),
-        "kind": _t(QT_TRANSLATE_NOOP("labels", "Jenis")),
-        "region_code": _t(QT_TRANSLATE_NOOP("labels", "Wilayah")),
-        "year": _t(QT_TRANSLATE_NOOP("labels", "Tahun")),
-        "subregion_count": _t(QT_TRANSLATE_NOOP("labels", "Jumlah kecamatan/kab-kota")),
-        "rule_set": _t(QT_TRANSLATE_NOOP("labels", "Aturan")),
-        "support_start": _t(QT_TRANSLATE_NOOP("labels", "Awal penyerahan dukungan")),
-        "support_end": _t(QT_TRANSLATE_NOOP("labels", "Batas penyerahan dukungan")),
-        "vermin_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir verifikasi administrasi")),
-        "correction_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir masa perbaikan")),
-        "verfak_end": _t(QT_TRANSLATE_NOOP("labels", "Akhir verifikasi faktual")),
-        "registration_date": _t(QT_TRANSLATE_NOOP("labels", "Tanggal pendaftaran")),
-        "penetapan_date": _t(QT_TRANSLATE_NOOP("labels", "Tanggal penetapan")),
-        "role": _t(QT_TRANSLATE_NOOP("labels", "Kedudukan")),
-        "education": _t(QT_TRANSLATE_NOOP("labels", "Pendidikan terakhir")),
-        "occupation": _t(QT_TRANSLATE_NOOP("labels", "Pekerjaan")),
-        "marital_status": _t(QT_TRANSLATE_NOOP("labels", "Status perkawinan")),
-        "candidate_id": _t(QT_TRANSLATE_NOOP("labels", "Calon")),
-        "filename": _t(QT_TRANSLATE_NOOP("labels", "Berkas")),
-        "sha256": _t(QT_TRANSLATE_NOOP("labels", "Sidik berkas (SHA-256)")),
-        "size": _t(QT_TRANSLATE_NOOP("labels", "Ukuran berkas")),
-        "note": _t(QT_TRANSLATE_NOOP("labels", "Catatan")),
-        "kabkota_code": _t(QT_TRANSLATE_NOOP("labels", "Kab/Kota")),
-        "has_id_scan": _t(QT_TRANSLATE_NOOP("labels", "Pindaian KTP-el")),
-        "nik_from_number": _t(QT_TRANSLATE_NOOP("labels", "NIK dari sel angka")),
-        "check_status": _t(QT_TRANSLATE_NOOP("labels", "Status pemeriksaan otomatis")),
-        "round": _t(QT_TRANSLATE_NOOP("labels", "Tahap penyerahan")),
-        "official_threshold": _t(QT_TRANSLATE_NOOP("labels", "Syarat dukungan (keputusan KPU)")),
-        "official_spread": _t(QT_TRANSLATE_NOOP("labels", "Syarat sebaran (keputusan KPU)")),
-        "official_party_votes": _t(
-            QT_TRANSLATE_NOOP("labels", "Syarat suara sah partai (keputusan KPU)")
-        ),
-        "dprd_valid_votes": _t(QT_TRANSLATE_NOOP("labels", "Suara sah pemilu DPRD")),
-        "dprd_seats": _t(QT_TRANSLATE_NOOP("labels", "Kursi DPRD")),
-        "check_reasons": _t(QT_TRANSLATE_NOOP("labels", "Alasan pemeriksaan otomatis")),
-        "admin_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa vermin")),
-        "admin_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu vermin")),
-        "field_by": _t(QT_TRANSLATE_NOOP("labels", "Pemeriksa verfak")),
-        "field_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu verfak")),
-        "external_duplicate": _t(QT_TRANSLATE_NOOP("labels", "Ganda eksternal")),
-        "public_objection": _t(QT_TRANSLATE_NOOP("labels", "Ada tanggapan masyarakat")),
-        "_deleted": _t(QT_TRANSLATE_NOOP("labels", "Dihapus")),
-        "withdrawn_reason": _t(QT_TRANSLATE_NOOP("labels", "Alasan penarikan")),
-        "withdrawn_note": _t(QT_TRANSLATE_NOOP("labels", "Catatan penarikan")),
-        "withdrawn_by": _t(QT_TRANSLATE_NOOP("labels", "Ditarik oleh")),
-        "withdrawn_at": _t(QT_TRANSLATE_NOOP("labels", "Waktu penarikan")),
-        "duplicate_of": _t(QT_TRANSLATE_NOOP("labels", "Ganda dari")),
-    }
-    return labels.get(name, name)
+    """A field's name beside it on screen: the domain's one table (``FIELD_LABELS_ID``,
+    also in the sentences that name a field), translated here (the name itself when
+    unknown; ``_deleted`` is the history's column of a removal)."""
+    text = FIELD_LABELS_ID.get("deleted" if name == "_deleted" else name)
+    return _t(text) if text else name
 
 
 def withdrawal_reason_label(code: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain import rules
-from silon_desktop.domain.codes import DocumentKind
+from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.requirement import Requirement
@@ -23,7 +23,6 @@ from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
 
 #: Documents every candidate must hand in: the domain's kinds but ``lainnya`` (optional).
-REQUIRED_DOCUMENTS = tuple(k.value for k in DocumentKind if k is not DocumentKind.LAINNYA)
 STAGE_FIELDS = (
     "vermin_end",
     "correction_end",
@@ -185,7 +184,7 @@ def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
                 status[(cid, kind)] = new
     roles = {str(c.get("role") or ""): cid for cid, c in sorted(cands.items())}
     out = []
-    for kind in REQUIRED_DOCUMENTS:
+    for kind in (k.value for k in REQUIRED_DOCUMENTS):
         head = status.get((roles.get("kepala", ""), kind), "belum")
         deputy = status.get((roles.get("wakil", ""), kind), "belum")
         out.append(

@@ -49,7 +49,9 @@ def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) 
     page = w.get(f"/publik/pasangan/{w.seed.independent_id}").text
     assert "Perseorangan" in page
     # Ijazah and SKCK are "sesuai" for both candidates: complete; the others missing.
-    assert "<td>Ijazah</td><td>Sesuai</td><td>Sesuai</td><td>Lengkap</td>" in page
+    assert (
+        "<td>Ijazah (paling rendah SLTA)</td><td>Sesuai</td><td>Sesuai</td><td>Lengkap</td>" in page
+    )
     assert (
         "<td>NPWP</td><td>Belum diserahkan</td><td>Belum diserahkan</td><td>Belum lengkap</td>"
         in page

@@ -82,3 +82,22 @@ def test_a_translator_words_the_template_then_fills_it_in() -> None:
     assert say(refused.code, refused.params, lambda s: english.get(s, s)).startswith(
         "NIK: Invalid NIK"
     )
+
+
+def test_field_document_and_import_field_words_are_one_table_translated_on_screen() -> None:
+    """A field is named alike beside it and in a sentence about it; a document alike on
+    the desktop and the public page; an import column alike in the wizard and the list
+    of problems: each table is the domain's, translated where it is shown."""
+    from silon_desktop.domain.codes import DocumentKind
+    from silon_desktop.domain.labels import (
+        DOCUMENT_LABELS_ID,
+        FIELD_LABELS_ID,
+        IMPORT_FIELD_LABELS_ID,
+    )
+
+    assert set(DOCUMENT_LABELS_ID) == set(DocumentKind)
+    labels = _catalogue("labels")
+    shown = [*FIELD_LABELS_ID.values(), *DOCUMENT_LABELS_ID.values()]
+    assert [text for text in shown if not labels.get(text)] == []
+    wizard = _catalogue("ImportWizard")
+    assert [text for text in IMPORT_FIELD_LABELS_ID.values() if not wizard.get(text)] == []
