@@ -138,7 +138,13 @@ class CsvSheet:
         return 0  # unknown until read: progress shows rows done only
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        with open(self.path, encoding=self.encoding, errors="replace", newline="") as handle:
+        # UTF-8 is a guess from the file's first bytes: a Windows-1252 file can hold
+        # its first accent or curly apostrophe further on, read then as Windows-1252.
+        errors = "replace"
+        if self.encoding == "utf-8":
+            codecs.register_error(_CP1252_FALLBACK, _decode_as_cp1252)
+            errors = _CP1252_FALLBACK
+        with open(self.path, encoding=self.encoding, errors=errors, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             try:
                 yield from enumerate(reader, start=1)
@@ -221,7 +227,8 @@ def _open_csv(path: Path, head: bytes) -> Workbook:
 def detect_encoding(sample: bytes) -> str | None:
     """The text encoding of a CSV sample, or None when it is not text at all.
 
-    UTF-8 (with or without BOM) is tried first and strictly; UTF-16 needs its
+    UTF-8 (with or without BOM) is tried first and strictly (on the sample: a
+    later byte that is not UTF-8 is read as Windows-1252); UTF-16 needs its
     BOM; anything else that is text is read as Windows-1252, the encoding Excel
     on Indonesian Windows saves "CSV" in (charset-normalizer confirms it is text).
     """
@@ -244,6 +251,16 @@ def detect_encoding(sample: bytes) -> str | None:
     if best is None:
         return None
     return "cp1252"
+
+
+_CP1252_FALLBACK = "silon-cp1252-fallback"
+
+
+def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: the bytes that are not UTF-8, read as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
 def _decode_sample(sample: bytes, encoding: str) -> str:

@@ -176,6 +176,27 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: 
     assert sample[0][1][2] == "José Müller, S.Pd."
 
 
+def test_a_windows_1252_csv_whose_first_part_is_plain_ascii_keeps_its_names(
+    tmp_path: Path,
+) -> None:
+    """The encoding is guessed from the first 64 KB: a Windows-1252 file whose first
+    accent comes later (Excel's curly apostrophe in Nur’aini) was read as UTF-8
+    and the name stored with a replacement character in place of the apostrophe."""
+    rows = supporter_rows(2000)
+    rows[-1][2] = "Nur’aini Ma’ruf"
+    path = write_csv(tmp_path / "d.csv", rows, encoding="cp1252", delimiter=";")
+    assert path.stat().st_size > 64 * 1024
+    assert b"\x92" not in path.read_bytes()[: 64 * 1024]
+    names: dict[int, str] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: names.update((v.row, v.values["name"]) for v in batch),
+    )
+    assert report.total == 2000
+    assert names[2001] == "Nur’aini Ma’ruf"
+
+
 def test_encoding_and_delimiter_detection() -> None:
     assert detect_encoding("Nama;Alamat\nJosé;Jl.\n".encode("cp1252")) == "cp1252"
     assert detect_encoding(b"\xef\xbb\xbfNIK,Nama\n") == "utf-8-sig"
