@@ -89,6 +89,39 @@ def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: P
     assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
 
 
+def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path: Path) -> None:
+    """Teams write a desa and its kecamatan once, merged over all the rows of the
+    supporters living there: the sheet shows it on every row, and every row is read
+    with it (the rows under the first were BMS with the desa and kecamatan empty)."""
+    path = tmp_path / "merged_places.xlsx"
+    rows = supporter_rows(6)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    ws.write_row(0, 0, HEADER)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row[:11]):
+            ws.write_string(r, col, str(value))
+    ws.merge_range(1, 11, 3, 11, "Nagri Kidul")  # rows 2-4 of the sheet
+    ws.merge_range(1, 12, 3, 12, "Purwakarta")
+    ws.merge_range(4, 11, 6, 11, "Campaka")  # rows 5-7
+    ws.merge_range(4, 12, 6, 12, "Campaka")
+    book.close()
+    codes: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: codes.update(
+            (v.row, (v.values["kecamatan_code"], v.values["desa_code"][:8])) for v in batch
+        ),
+    )
+    assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
+    assert [r.notes for r in report.rows] == [[]] * 6
+    assert [codes[n][0] for n in range(2, 8)] == ["32.14.01"] * 3 + ["32.14.02"] * 3
+    assert all(kecamatan == desa for kecamatan, desa in codes.values())
+    sample = preview(path)[1]
+    assert [cells[11] for _, cells in sample] == ["Nagri Kidul"] * 3 + ["Campaka"] * 3
+
+
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
     # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
