@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 64 * 1024
+#: The part a zip archive holds when it is a workbook: XLSX's workbook, ODS's content.
+_WORKBOOK_PARTS = ("xl/workbook.xml", "content.xml")
 _DELIMITERS = ",;\t|"
 
 #: (top row, left col, bottom row, right col), 0-based and inclusive, sheet coordinates.
@@ -185,6 +188,8 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     # An absurd declared or inflated size: refused before calamine. The ends of the
     # worksheets it inflated serve a streamed sheet (its merged cells).
     tails = check_workbook(path, head)
+    if head.startswith(_ZIP) and not _holds_workbook(path):
+        raise ImportFileError(path, "not_spreadsheet")  # an intact zip, of something else
     if kind == "xlsx":
         from silon_desktop.importers.xlsx_stream import BookParts
 
@@ -211,6 +216,14 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     if not names:
         raise ImportFileError(path, "empty")
     return Workbook(path, kind, names, _book=book, _tails=tails)
+
+
+def _holds_workbook(path: Path) -> bool:
+    """Whether a zip archive is a workbook: not a zipped list, ID card scans or a
+    document (the zip's directory was read by ``check_workbook`` already)."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    return any(part in names for part in _WORKBOOK_PARTS)
 
 
 def _open_csv(path: Path, head: bytes) -> Workbook:

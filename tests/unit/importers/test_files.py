@@ -312,6 +312,32 @@ def test_unreadable_files_raise_a_clear_error(tmp_path: Path, content: bytes, pr
     assert "bad.xlsx" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        ("dukungan.xlsx",),  # the list, zipped before it was sent
+        ("ktp-001.jpg", "ktp-002.jpg"),  # the ID card scans
+        ("[Content_Types].xml", "word/document.xml"),  # a Word document
+    ],
+)
+def test_a_zip_that_holds_no_spreadsheet_is_said_to_be_none(
+    tmp_path: Path, members: tuple[str, ...]
+) -> None:
+    """An intact zip archive named .xlsx that is no workbook was called damaged or cut
+    ("rusak atau terpotong"), sending the operator to fetch the same file again."""
+    inner = write_xlsx(tmp_path / "inner.xlsx", supporter_rows(3)).read_bytes()
+    path = tmp_path / "dukungan.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in members:
+            archive.writestr(name, inner if name.endswith(".xlsx") else b"<x/>")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "not_spreadsheet"
+    assert caught.value.message == (
+        "Berkas dukungan.xlsx bukan lembar kerja XLSX, XLS, ODS atau CSV."
+    )
+
+
 def test_truncated_xlsx(tmp_path: Path) -> None:
     good = write_xlsx(tmp_path / "good.xlsx", supporter_rows(50))
     cut = tmp_path / "cut.xlsx"
