@@ -842,6 +842,11 @@
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="682"/>
+        <source>Tidak disimpan: %1 baris tanpa NIK (ada di daftar masalah)</source>
+        <translation>Not saved: %1 rows without a NIK (listed in the problem list)</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>

@@ -676,6 +676,13 @@ class ImportWizard(QDialog):
             .replace("%2", format_count(stored.get("updated", 0)))
             .replace("%3", format_count(stored.get("unchanged", 0))),
         ]
+        unstored = report.rows_without_nik()
+        if unstored:
+            lines.append(
+                self.tr("Tidak disimpan: %1 baris tanpa NIK (ada di daftar masalah)").replace(
+                    "%1", format_count(unstored)
+                )
+            )
         earlier = report.earlier_duplicates()
         if earlier:
             lines.append(
