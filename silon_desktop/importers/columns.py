@@ -169,7 +169,7 @@ def field_for_header(text: object, extra: dict[str, str] | None = None) -> str |
         return extra[key] or None
     if key in _LOOKUP:
         return _LOOKUP[key]
-    for suffix in ("pendukung", "sesuaiktp", "ktp"):
+    for suffix in ("pendukung", "sesuaiktpel", "sesuaiktp", "ktpel", "ktp"):
         if key.endswith(suffix) and key[: -len(suffix)] in _LOOKUP:
             return _LOOKUP[key[: -len(suffix)]]
     if "(" in str(text):  # "TANGGAL LAHIR (DD-MM-YYYY)": the part outside brackets

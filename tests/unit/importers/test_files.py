@@ -375,6 +375,18 @@ def test_a_kapanewon_kemantren_or_distrik_column_is_the_kecamatan(
     assert report.counts()["MS"] == 2, [(r.codes, r.notes) for r in report.rows]
 
 
+def test_headers_naming_the_ktp_el_are_recognised(tmp_path: Path) -> None:
+    """The e-ID card is written "KTP-el" on the card and on KPU's forms: "NIK KTP-EL"
+    and "NAMA SESUAI KTP-EL" were no known header ("NIK KTP" was), and the file was
+    refused for a missing NIK column."""
+    header = list(HEADER)
+    header[1], header[2] = "NIK KTP-EL", "NAMA SESUAI KTP-EL"
+    path = write_csv(tmp_path / "ktpel.csv", supporter_rows(3), header)
+    report = validate_file(path, options())
+    assert (report.mapping.columns["nik"], report.mapping.columns["name"]) == (1, 2)
+    assert report.counts()["MS"] == 3
+
+
 def test_header_variants_and_a_saved_mapping(tmp_path: Path) -> None:
     header = ["No. KTP", "Nama Lengkap", "Tempat, Tgl Lahir", "L/P", "Status Kawin"]
     header += ["Pekerjaan", "Alamat Lengkap", "RT/RW", "Kelurahan/Desa", "Kec."]
