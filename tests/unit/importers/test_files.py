@@ -6,6 +6,7 @@ one small XLS made once with xlwt (not a dependency) and committed as a fixture.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -13,6 +14,7 @@ from xml.sax.saxutils import escape
 import pytest
 import xlsxwriter
 
+from silon_desktop.domain.nik import build_nik
 from silon_desktop.importers.columns import ColumnMapping, load_mapping, save_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.pipeline import ImportOptions, preview, validate_file
@@ -135,6 +137,27 @@ def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path
     # Row 2 is a number cell too, but its last digit is not 0: it is whole.
     assert not rows[2][1].endswith("0")
     assert report.rows[0].codes == [] and report.rows[2].codes == []
+
+
+def test_a_number_cell_nik_above_two_to_the_53_is_flagged_whatever_its_last_digit(
+    tmp_path: Path,
+) -> None:
+    """Above 2**53 (NIKs of the Papua provinces, 91-96) a number cell holds only even
+    whole numbers: 9671014101900003 reads back as 9671014101900004, another person's
+    NIK ending in 4, which was taken as proof the number was whole (MS)."""
+    rows = supporter_rows(2)
+    born = dt.datetime.strptime(str(rows[1][4]), "%d-%m-%Y").date()
+    nik = build_nik("96.71.01", born, str(rows[1][5]), 3)
+    assert int(nik) > 2**53 and int(float(nik)) != int(nik)
+    assert not str(int(float(nik))).endswith("0")
+    rows[1][1] = nik
+    path = write_xlsx(tmp_path / "papua.xlsx", rows, nik_as_number=[0, 1])
+    report = validate_file(path, options())
+    flagged = report.rows[1]
+    assert flagged.nik != nik  # what the cell holds
+    assert (flagged.codes, flagged.status) == (["NIK_PRECISION"], "BMS")
+    # Below 2**53 a number cell keeps every digit: a last digit other than 0 is proof.
+    assert int(rows[0][1]) < 2**53 and report.rows[0].codes == []
 
 
 def test_a_nik_whose_lost_digit_was_its_sequence_is_fixable_not_false(tmp_path: Path) -> None:
