@@ -64,6 +64,8 @@ class Workbook:
     path: Path
     kind: str  # xlsx | xls | ods | csv
     sheet_names: list[str]
+    #: Sheets hidden in the spreadsheet program (listed all the same).
+    hidden: frozenset[str] = frozenset()
     _book: Any = None
     _csv: CsvSheet | None = None
     _parts: Any = None
@@ -199,7 +201,13 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
             # (which reads the shared strings when it opens a workbook: a hundred MB
             # for a million supporters written by Excel) is not opened at all.
             return Workbook(
-                path, kind, list(parts.listed), _parts=parts, _tails=tails, _streamed=True
+                path,
+                kind,
+                list(parts.listed),
+                frozenset(parts.hidden),
+                _parts=parts,
+                _tails=tails,
+                _streamed=True,
             )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -215,7 +223,10 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     ]
     if not names:
         raise ImportFileError(path, "empty")
-    return Workbook(path, kind, names, _book=book, _tails=tails)
+    hidden = frozenset(
+        meta.name for meta in book.sheets_metadata if str(meta.visible).endswith(".Hidden")
+    )
+    return Workbook(path, kind, names, hidden, _book=book, _tails=tails)
 
 
 def _holds_workbook(path: Path) -> bool:

@@ -44,6 +44,32 @@ def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
     assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
 
 
+@pytest.mark.parametrize("streamed", [False, True])
+def test_the_visible_list_is_read_not_an_old_copy_on_a_hidden_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """A team hid the sheet of an earlier version of its list: Excel shows only the
+    current one, and the hidden sheet (first in the book) was the one imported."""
+    if streamed:
+        monkeypatch.setattr("silon_desktop.importers.xlsx_stream.STREAM_ABOVE", 0)
+    path = tmp_path / "hidden.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    old = book.add_worksheet("Lama")
+    old.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(3, seed=5), start=1):
+        old.write_row(r, 0, [str(value) for value in row])
+    old.hide()
+    current = book.add_worksheet("B.1-KWK")
+    current.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(7), start=1):
+        current.write_row(r, 0, [str(value) for value in row])
+    current.activate()
+    book.close()
+    report = validate_file(path, options())
+    assert (report.sheet, report.total) == ("B.1-KWK", 7)
+    assert preview(path)[0].sheet == "B.1-KWK"
+
+
 def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: Path) -> None:
     path = tmp_path / "merged.xlsx"
     rows = supporter_rows(4)
