@@ -3081,6 +3081,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>File {name} is not an XLSX, XLS, ODS or CSV spreadsheet.</translation>
     </message>
     <message>
+        <source>Berkas {name}: tanda kutip (&quot;) yang dibuka di baris {detail} tidak ditutup, sehingga baris-baris sesudahnya terbaca sebagai satu sel. Perbaiki tanda kutip itu lalu impor lagi.</source>
+        <translation>File {name}: the quote (&quot;) opened on line {detail} is never closed, so the lines after it were read as one cell. Fix that quote and import again.</translation>
+    </message>
+    <message>
         <source>Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom).</source>
         <translation>File {name} holds no data rows (empty, or only the header row).</translation>
     </message>

@@ -151,13 +151,39 @@ class CsvSheet:
             errors = _CP1252_FALLBACK
         with open(self.path, encoding=self.encoding, errors=errors, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
+            number = last_line = width = 0
             try:
-                yield from enumerate(reader, start=1)
+                for cells in reader:
+                    number += 1
+                    if reader.line_num - last_line > 1 and _swallows_rows(
+                        cells, self.delimiter, width
+                    ):
+                        raise ImportFileError(self.path, "unclosed_quote", str(last_line + 1))
+                    last_line = reader.line_num
+                    if len(cells) > width:
+                        width = len(cells)
+                    yield number, cells
             except csv.Error as exc:
+                if reader.line_num - last_line > 1:  # a cell past the csv module's limit
+                    raise ImportFileError(self.path, "unclosed_quote", str(last_line + 1)) from exc
                 raise ImportFileError.from_library(self.path, "unreadable", exc) from exc
 
     def merged_ranges(self) -> list[MergedRange]:
         return self._merged
+
+
+def _swallows_rows(cells: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record over several lines holds whole rows of the file in a cell: a
+    quote opened and never closed, which makes the rest of the file one cell (an
+    address typed on two lines of a cell holds no row's worth of delimiters).
+    ``width``: the most cells a record had so far."""
+    least = max(2, (width - 1) // 2)
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if line.count(delimiter) >= least:
+                    return True
+    return False
 
 
 def open_workbook(path: str | Path) -> Workbook:

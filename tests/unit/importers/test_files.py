@@ -279,6 +279,34 @@ def test_a_windows_1252_csv_whose_first_part_is_plain_ascii_keeps_its_names(
     assert names[2001] == "Nur’aini Ma’ruf"
 
 
+@pytest.mark.parametrize("count", [50, 2000])
+def test_a_quote_left_open_in_a_csv_is_named_not_swallowing_the_rows_after_it(
+    tmp_path: Path, count: int
+) -> None:
+    """A stray opening quote makes the rest of a CSV file one cell: a short file lost
+    every row after it without a word (10 of 50 rows read, the 11th with a long
+    address), a long one was refused in the csv module's English with no line."""
+    lines = [";".join(HEADER)] + [";".join(map(str, row)) for row in supporter_rows(count)]
+    lines[10] = lines[10].replace(";Kp.", ';"Kp.', 1)
+    path = tmp_path / "dukungan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "unclosed_quote"
+    assert caught.value.message == (
+        'Berkas dukungan.csv: tanda kutip (") yang dibuka di baris 11 tidak ditutup, '
+        "sehingga baris-baris sesudahnya terbaca sebagai satu sel. Perbaiki tanda kutip "
+        "itu lalu impor lagi."
+    )
+
+
+def test_an_address_on_two_lines_of_one_csv_cell_is_read(tmp_path: Path) -> None:
+    rows = supporter_rows(5)
+    rows[2][8] = "Kp. Babakan No. 3,\nBlok C, dekat masjid"  # Alt+Enter in the cell
+    report = validate_file(write_csv(tmp_path / "d.csv", rows), options())
+    assert (report.total, report.counts()["MS"]) == (5, 5)
+
+
 def test_encoding_and_delimiter_detection() -> None:
     assert detect_encoding("Nama;Alamat\nJosé;Jl.\n".encode("cp1252")) == "cp1252"
     assert detect_encoding(b"\xef\xbb\xbfNIK,Nama\n") == "utf-8-sig"
