@@ -842,6 +842,11 @@
         <translation>Saved: %1 new, %2 updated, %3 unchanged</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="682"/>
+        <source>Tidak disimpan: %1 baris tanpa NIK (ada di daftar masalah)</source>
+        <translation>Not saved: %1 rows without a NIK (listed in the problem list)</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>
@@ -3085,6 +3090,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.</source>
         <translation>File {name} is not an XLSX, XLS, ODS or CSV spreadsheet.</translation>
+    </message>
+    <message>
+        <source>Berkas {name}: tanda kutip (&quot;) yang dibuka di baris {detail} tidak ditutup, sehingga baris-baris sesudahnya terbaca sebagai satu sel. Perbaiki tanda kutip itu lalu impor lagi.</source>
+        <translation>File {name}: the quote (&quot;) opened on line {detail} is never closed, so the lines after it were read as one cell. Fix that quote and import again.</translation>
     </message>
     <message>
         <source>Berkas {name} tidak berisi baris data (kosong, atau hanya baris judul kolom).</source>

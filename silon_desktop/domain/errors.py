@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     IMPORT_ENCRYPTED = "import_encrypted"
     IMPORT_IS_FOLDER = "import_is_folder"
     IMPORT_TOO_LARGE = "import_too_large"
+    IMPORT_UNCLOSED_QUOTE = "import_unclosed_quote"
     IMPORT_UNKNOWN_PAIR = "import_unknown_pair"
     IMPORT_CANCELLED = "import_cancelled"
     # Logging in.

@@ -201,8 +201,9 @@ def validate_supporter(row: SupporterInput, ctx: ValidationContext) -> Verdict:
         if birth_sex_mismatch(nik_birth, nik_sex, row.birth_date, row.sex):
             codes.append(ReasonCode.NIK_MISMATCH)
         # Excel keeps 15 significant digits: a 16-digit NIK read from a number
-        # cell ends in 0 after the loss, so a last digit other than 0 proves it intact.
-        if row.nik_from_number and nik_text.endswith("0"):
+        # cell ends in 0 after the loss, so a last digit other than 0 proves it intact
+        # (not above 2**53, where a number cell holds only even whole numbers).
+        if row.nik_from_number and _number_may_have_lost(nik_text):
             if nik_birth is not None and ReasonCode.NIK_FORMAT in nik_reasons:
                 # Its only format fault is sequence 0000 (its date is whole): what the
                 # loss leaves of 0001-0009, the commonest sequences. The lost digit is
@@ -252,6 +253,16 @@ def _verdict(
         verdict = Verdict(ctx.rule_set.status_for(reasons), reasons, missing, notes)
         _remember(ctx._verdict_memo, key, verdict)
     return verdict
+
+
+#: Above this a number cell (a double) holds only even whole numbers: a NIK of the
+#: Papua provinces (91-96) read from one may have lost its last digit, whatever it is.
+_EXACT_IN_A_NUMBER = 2**53
+
+
+def _number_may_have_lost(nik: str) -> bool:
+    """Whether a NIK read from a number cell may have lost its last digit."""
+    return nik.endswith("0") or (nik.isascii() and nik.isdigit() and int(nik) > _EXACT_IN_A_NUMBER)
 
 
 def _empty(value: object) -> bool:

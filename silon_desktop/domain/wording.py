@@ -65,6 +65,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "komputer tidak kehabisan memori; simpan ulang dari program lembar kerja, atau "
         "pecah menjadi beberapa berkas."
     ),
+    ErrorCode.IMPORT_UNCLOSED_QUOTE: (
+        'Berkas {name}: tanda kutip (") yang dibuka di baris {detail} tidak ditutup, '
+        "sehingga baris-baris sesudahnya terbaca sebagai satu sel. Perbaiki tanda kutip "
+        "itu lalu impor lagi."
+    ),
     ErrorCode.IMPORT_UNKNOWN_PAIR: (
         "Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
     ),

@@ -169,7 +169,7 @@ def field_for_header(text: object, extra: dict[str, str] | None = None) -> str |
         return extra[key] or None
     if key in _LOOKUP:
         return _LOOKUP[key]
-    for suffix in ("pendukung", "sesuaiktp", "ktp"):
+    for suffix in ("pendukung", "sesuaiktpel", "sesuaiktp", "ktpel", "ktp"):
         if key.endswith(suffix) and key[: -len(suffix)] in _LOOKUP:
             return _LOOKUP[key[: -len(suffix)]]
     if "(" in str(text):  # "TANGGAL LAHIR (DD-MM-YYYY)": the part outside brackets
@@ -269,13 +269,14 @@ def detect_mapping(
     """The sheet whose header looks most like B.1-KWK, and its column mapping.
 
     Extra sheets (instructions, recaps, lists of kecamatan) score lower and are
-    skipped. ``hints`` are header keys from a saved mapping.
+    skipped, and a hidden sheet comes after every visible one. ``hints`` are header
+    keys from a saved mapping.
 
     Raises:
         ImportFileError: ``empty`` when no sheet has any row, ``no_header`` when
             no sheet has a row naming at least NIK or Nama and two other fields.
     """
-    best: tuple[int, Sheet, ColumnMapping] | None = None
+    best: tuple[tuple[bool, int], Sheet, ColumnMapping] | None = None
     any_rows = False
     for name in workbook.sheet_names:
         sheet = workbook.sheet(name)
@@ -284,7 +285,9 @@ def detect_mapping(
         mapping = mapping_from_rows(name, top, sheet.merged_ranges(), hints)
         if mapping is None:
             continue
-        score = len(mapping.columns)
+        # A hidden sheet (an earlier version of the list, a lookup table) is read only
+        # when no sheet the operator sees has a header.
+        score = (name not in workbook.hidden, len(mapping.columns))
         if best is None or score > best[0]:
             best = (score, sheet, mapping)
     if best is None:

@@ -26,7 +26,8 @@ class ImportFileError(CodedError):
         problem: a machine code: ``not_found``, ``unreadable``, ``truncated``,
             ``not_spreadsheet``, ``empty``, ``no_header`` (its detail: the missing
             fields, comma-separated), ``encrypted``, ``is_folder``, ``too_large`` (a declared or inflated size
-            no supporter list has; see :mod:`silon_desktop.importers.limits`).
+            no supporter list has; see :mod:`silon_desktop.importers.limits`),
+            ``unclosed_quote`` (a CSV quote left open; its detail: the line it opens on).
         code: the :class:`ErrorCode` of ``problem`` (params ``name``, ``detail``,
             ``columns``); the words come from ``domain.wording``.
     """
@@ -41,6 +42,7 @@ class ImportFileError(CodedError):
         "encrypted": ErrorCode.IMPORT_ENCRYPTED,
         "is_folder": ErrorCode.IMPORT_IS_FOLDER,
         "too_large": ErrorCode.IMPORT_TOO_LARGE,
+        "unclosed_quote": ErrorCode.IMPORT_UNCLOSED_QUOTE,
     }
 
     def __init__(self, path: str | Path, problem: str, detail: str = "") -> None:

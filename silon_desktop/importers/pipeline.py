@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from silon_desktop.importers import checks
 from silon_desktop.importers.columns import ColumnMapping, detect_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.places import Place, PlaceMatch, PlaceMatcher
-from silon_desktop.importers.readers import Sheet, open_workbook
+from silon_desktop.importers.readers import MergedRange, Sheet, open_workbook
 from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport
 from silon_desktop.importers.rows import ParsedRow, RowParser
 
@@ -100,7 +100,8 @@ def preview(
     try:
         sheet, mapping = detect_mapping(book, hints)
         sample: list[tuple[int, list[Any]]] = []
-        for number, cells in sheet.rows():
+        rows = merged_down(sheet.rows(), sheet.merged_ranges(), mapping.first_data_row)
+        for number, cells in rows:
             if number < mapping.first_data_row:
                 continue
             sample.append((number, [_display(c) for c in cells]))
@@ -155,6 +156,7 @@ def validate_file(
                 kind = spread.SpreadRun
         run = kind(Path(path), mapping, options, on_batch, progress, cancel)
         rows = sheet.rows() if read_rows is None else read_rows(sheet)
+        rows = merged_down(rows, sheet.merged_ranges(), mapping.first_data_row)
         try:
             with fewer_collections():
                 run.go(rows, _expected_rows(sheet))
@@ -163,6 +165,37 @@ def validate_file(
         return run.report
     finally:
         book.close()
+
+
+def merged_down(
+    rows: Iterable[tuple[int, list[Any]]], merged: Sequence[MergedRange], first_data_row: int
+) -> Iterable[tuple[int, list[Any]]]:
+    """``rows`` with a value merged over several data rows (a desa and its kecamatan
+    written once beside all the supporters living there) read on each of them, as
+    the sheet shows it; the file holds it on the first row only."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for top, left, bottom, _right in merged:
+        if bottom > top and top + 1 >= first_data_row:
+            spans.setdefault(top + 1, []).append((bottom + 1, left))
+    return _filled_down(rows, spans) if spans else rows
+
+
+def _filled_down(
+    rows: Iterable[tuple[int, list[Any]]], spans: dict[int, list[tuple[int, int]]]
+) -> Iterator[tuple[int, list[Any]]]:
+    """:func:`merged_down` of ``spans``: first row number -> (last row number, column)."""
+    active: list[tuple[int, int, Any]] = []  # (last row number, column, value)
+    for number, cells in rows:
+        if active:
+            active = [span for span in active if span[0] >= number]
+            if active:
+                width = max(column for _, column, _ in active) + 1
+                cells = [*cells, *([""] * (width - len(cells)))]
+                for _, column, value in active:
+                    cells[column] = value
+        for last, column in spans.get(number, ()):
+            active.append((last, column, cells[column] if column < len(cells) else ""))
+        yield number, cells
 
 
 def _expected_rows(sheet: Sheet) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 64 * 1024
+#: The part a zip archive holds when it is a workbook: XLSX's workbook, ODS's content.
+_WORKBOOK_PARTS = ("xl/workbook.xml", "content.xml")
 _DELIMITERS = ",;\t|"
 
 #: (top row, left col, bottom row, right col), 0-based and inclusive, sheet coordinates.
@@ -61,6 +64,8 @@ class Workbook:
     path: Path
     kind: str  # xlsx | xls | ods | csv
     sheet_names: list[str]
+    #: Sheets hidden in the spreadsheet program (listed all the same).
+    hidden: frozenset[str] = frozenset()
     _book: Any = None
     _csv: CsvSheet | None = None
     _parts: Any = None
@@ -138,15 +143,47 @@ class CsvSheet:
         return 0  # unknown until read: progress shows rows done only
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        with open(self.path, encoding=self.encoding, errors="replace", newline="") as handle:
+        # UTF-8 is a guess from the file's first bytes: a Windows-1252 file can hold
+        # its first accent or curly apostrophe further on, read then as Windows-1252.
+        errors = "replace"
+        if self.encoding == "utf-8":
+            codecs.register_error(_CP1252_FALLBACK, _decode_as_cp1252)
+            errors = _CP1252_FALLBACK
+        with open(self.path, encoding=self.encoding, errors=errors, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
+            number = last_line = width = 0
             try:
-                yield from enumerate(reader, start=1)
+                for cells in reader:
+                    number += 1
+                    if reader.line_num - last_line > 1 and _swallows_rows(
+                        cells, self.delimiter, width
+                    ):
+                        raise ImportFileError(self.path, "unclosed_quote", str(last_line + 1))
+                    last_line = reader.line_num
+                    if len(cells) > width:
+                        width = len(cells)
+                    yield number, cells
             except csv.Error as exc:
+                if reader.line_num - last_line > 1:  # a cell past the csv module's limit
+                    raise ImportFileError(self.path, "unclosed_quote", str(last_line + 1)) from exc
                 raise ImportFileError.from_library(self.path, "unreadable", exc) from exc
 
     def merged_ranges(self) -> list[MergedRange]:
         return self._merged
+
+
+def _swallows_rows(cells: list[str], delimiter: str, width: int) -> bool:
+    """Whether a record over several lines holds whole rows of the file in a cell: a
+    quote opened and never closed, which makes the rest of the file one cell (an
+    address typed on two lines of a cell holds no row's worth of delimiters).
+    ``width``: the most cells a record had so far."""
+    least = max(2, (width - 1) // 2)
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if line.count(delimiter) >= least:
+                    return True
+    return False
 
 
 def open_workbook(path: str | Path) -> Workbook:
@@ -179,6 +216,8 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     # An absurd declared or inflated size: refused before calamine. The ends of the
     # worksheets it inflated serve a streamed sheet (its merged cells).
     tails = check_workbook(path, head)
+    if head.startswith(_ZIP) and not _holds_workbook(path):
+        raise ImportFileError(path, "not_spreadsheet")  # an intact zip, of something else
     if kind == "xlsx":
         from silon_desktop.importers.xlsx_stream import BookParts
 
@@ -188,7 +227,13 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
             # (which reads the shared strings when it opens a workbook: a hundred MB
             # for a million supporters written by Excel) is not opened at all.
             return Workbook(
-                path, kind, list(parts.listed), _parts=parts, _tails=tails, _streamed=True
+                path,
+                kind,
+                list(parts.listed),
+                frozenset(parts.hidden),
+                _parts=parts,
+                _tails=tails,
+                _streamed=True,
             )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -204,7 +249,18 @@ def _open_calamine(path: Path, head: bytes) -> Workbook:
     ]
     if not names:
         raise ImportFileError(path, "empty")
-    return Workbook(path, kind, names, _book=book, _tails=tails)
+    hidden = frozenset(
+        meta.name for meta in book.sheets_metadata if str(meta.visible).endswith(".Hidden")
+    )
+    return Workbook(path, kind, names, hidden, _book=book, _tails=tails)
+
+
+def _holds_workbook(path: Path) -> bool:
+    """Whether a zip archive is a workbook: not a zipped list, ID card scans or a
+    document (the zip's directory was read by ``check_workbook`` already)."""
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    return any(part in names for part in _WORKBOOK_PARTS)
 
 
 def _open_csv(path: Path, head: bytes) -> Workbook:
@@ -221,7 +277,8 @@ def _open_csv(path: Path, head: bytes) -> Workbook:
 def detect_encoding(sample: bytes) -> str | None:
     """The text encoding of a CSV sample, or None when it is not text at all.
 
-    UTF-8 (with or without BOM) is tried first and strictly; UTF-16 needs its
+    UTF-8 (with or without BOM) is tried first and strictly (on the sample: a
+    later byte that is not UTF-8 is read as Windows-1252); UTF-16 needs its
     BOM; anything else that is text is read as Windows-1252, the encoding Excel
     on Indonesian Windows saves "CSV" in (charset-normalizer confirms it is text).
     """
@@ -244,6 +301,16 @@ def detect_encoding(sample: bytes) -> str | None:
     if best is None:
         return None
     return "cp1252"
+
+
+_CP1252_FALLBACK = "silon-cp1252-fallback"
+
+
+def _decode_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: the bytes that are not UTF-8, read as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
 def _decode_sample(sample: bytes, encoding: str) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import ColumnElement, Connection, Table, literal_column, select
 from sqlalchemy.orm import Session
 
 from silon_desktop.domain.rules import Round
@@ -31,6 +32,7 @@ from silon_desktop.storage.models import Supporter
 from silon_desktop.storage.repository import Repository
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
+_ROWID: ColumnElement[int] = literal_column("supporter.rowid")
 #: Examples of each kind shown in a preview.
 EXAMPLES = 5
 #: Fields compared to tell a changed row from an unchanged one.
@@ -67,12 +69,13 @@ class ReplacePreview:
 
 
 def round_rows(conn: Connection, pair_id: str, arrival: str) -> Sequence[Any]:
-    """Live supporters of the pair that arrived in ``arrival`` (id, nik, name, compared fields)."""
+    """Live supporters of the pair that arrived in ``arrival`` (id, nik, name, compared
+    fields), in insertion order."""
     columns = [_SUPPORTER.c.id, _SUPPORTER.c.nik, *(_SUPPORTER.c[f] for f in _COMPARED)]
     return conn.execute(
-        select(*columns).where(
-            _SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), of_round(arrival)
-        )
+        select(*columns)
+        .where(_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), of_round(arrival))
+        .order_by(_ROWID)  # a file's n-th row of an NIK matches its n-th record
     ).all()
 
 
@@ -92,27 +95,28 @@ def preview(
         ImportFileError: the file cannot be read.
         ImportCancelled: cancelled.
     """
-    incoming: dict[str, Mapping[str, Any]] = {}
+    incoming: dict[str, list[Mapping[str, Any]]] = {}
 
     def collect(batch: Sequence[ValidatedRow]) -> None:
         for item in batch:
             nik = str(item.values.get("nik") or "")
             if nik:
-                incoming[nik] = item.values
+                incoming.setdefault(nik, []).append(item.values)
 
     validate_file(path, options, on_batch=collect, progress=progress, cancel=cancel)
     with database.engine.connect() as conn:
         stored = round_rows(conn, pair_id, Round(round).value)
     out = ReplacePreview()
-    seen: set[str] = set()
+    matched: Counter[str] = Counter()
     for row in stored:
         nik = str(row.nik or "")
-        values = incoming.get(nik)
-        if values is None:
+        rows_of_nik = incoming.get(nik, ())
+        if matched[nik] >= len(rows_of_nik):
             out.withdrawn += 1
             _example(out.withdrawn_examples, nik, row.name)
             continue
-        seen.add(nik)
+        values = rows_of_nik[matched[nik]]
+        matched[nik] += 1
         if any(
             (values.get(f) or None) != (getattr(row, f) or None) for f in _COMPARED if f in values
         ):
@@ -120,8 +124,8 @@ def preview(
             _example(out.changed_examples, nik, str(values.get("name") or ""))
         else:
             out.unchanged += 1
-    for nik, values in incoming.items():
-        if nik not in seen:
+    for nik, rows_of_nik in incoming.items():
+        for values in rows_of_nik[matched[nik] :]:
             out.new += 1
             _example(out.new_examples, nik, str(values.get("name") or ""))
     return out
@@ -153,12 +157,22 @@ def withdraw_missing(
     user: str,
     source: str = "",
 ) -> int:
-    """Withdraw (``diganti_impor``) the pair's live rows of ``arrival`` whose NIK is
-    not in ``kept_niks``, in ``conn``'s transaction; returns how many. ``source``
+    """Withdraw (``diganti_impor``) the pair's live rows of ``arrival`` the file no
+    longer holds, in ``conn``'s transaction; returns how many. ``kept_niks`` holds each
+    NIK of the file as often as the file does (a Counter or the NIKs themselves): the
+    rows of an NIK beyond that count (a copy the corrected file left out) are withdrawn
+    too, from the last, as the import matched a file's n-th row of an NIK with its
+    n-th record. ``source``
     (:func:`provenance`) is the tombstones' note: which file replaced them. It
     travels with each tombstone to the server's audit log and every device."""
-    kept = set(kept_niks)
-    gone = [str(r.id) for r in round_rows(conn, pair_id, arrival) if str(r.nik or "") not in kept]
+    kept = Counter(kept_niks)
+    gone: list[str] = []
+    for row in round_rows(conn, pair_id, arrival):
+        nik = str(row.nik or "")
+        if kept[nik] > 0:
+            kept[nik] -= 1
+        else:
+            gone.append(str(row.id))
     if not gone:
         return 0
     values = {

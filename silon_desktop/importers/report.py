@@ -359,6 +359,12 @@ class ImportReport:
         rows = self.rows
         return sum(1 for i in range(len(rows)) if rows.duplicate_of(i) == EARLIER_IMPORT)
 
+    def rows_without_nik(self) -> int:
+        """Rows with no NIK: counted in the statuses, never stored (nothing to match
+        them by on a re-import); the problem list names them."""
+        rows = self.rows
+        return sum(1 for i in range(len(rows)) if not rows.nik(i))
+
     def counts(self) -> dict[str, int]:
         return {status: int(self.status_counts.get(status, 0)) for status in STATUSES}
 
@@ -414,6 +420,9 @@ class ImportReport:
                     **self.stored
                 )
             )
+            unstored = self.rows_without_nik()
+            if unstored:
+                lines.append(f"Tidak disimpan: {unstored} baris tanpa NIK (ada di daftar masalah)")
             earlier = self.earlier_duplicates()
             if earlier:
                 lines.append(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -216,7 +217,8 @@ def import_file(
                     if assume_id_scan
                     else {"round": arrival}
                 )
-                niks: set[str] | None = set() if replace else None  # only a replacement needs them
+                # Only a replacement needs them: each NIK as often as the file holds it.
+                niks: Counter[str] | None = Counter() if replace else None
                 if parallel is None:
                     parallel = validating_process_wanted(path)
                 read_and_write = _read_and_write_parallel if parallel else _read_and_write
@@ -235,7 +237,7 @@ def import_file(
             if cancel is not None and cancel.is_set():
                 raise ImportCancelled()
             report.stored["withdrawn"] = withdraw_missing(
-                conn, database, pair_id, arrival, niks or set(), user, provenance(path)
+                conn, database, pair_id, arrival, niks or Counter(), user, provenance(path)
             )
     log.info("imported %s for pair %s: %s", path, pair_id, report.stored)
     return report
@@ -248,7 +250,7 @@ def _read_and_write(
     progress: ProgressFn | None,
     cancel: threading.Event | None,
     extra: Mapping[str, Any],
-    niks: set[str] | None,
+    niks: Counter[str] | None,
 ) -> tuple[ImportReport, BulkStats]:
     """Validate the file and write each batch of rows as it is validated.
 
@@ -287,7 +289,7 @@ def _read_and_write_parallel(
     progress: ProgressFn | None,
     cancel: threading.Event | None,
     extra: Mapping[str, Any],
-    niks: set[str] | None,
+    niks: Counter[str] | None,
 ) -> tuple[ImportReport, BulkStats]:
     """:func:`_read_and_write` with the reading and validation in a child process
     (:mod:`silon_desktop.importers.parallel`): this process only writes.

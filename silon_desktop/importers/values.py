@@ -17,6 +17,9 @@ from silon_desktop.domain.text import clean_text, long_date_id
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: Serial numbers accepted as dates: 1900-01-01 .. 2099-12-31.
 _SERIAL_MIN, _SERIAL_MAX = 1, 73050
+#: Whole numbers read as a year typed alone ("1985"), not as the serial of a day in
+#: 1905 (no supporter alive was born then): a date with neither day nor month.
+_YEAR_ALONE_MIN, _YEAR_ALONE_MAX = 1900, 2099
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -188,6 +191,8 @@ def impossible_date(value: object) -> str | None:
 
 def _from_serial(serial: float) -> dt.date | None:
     if not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return None
+    if _YEAR_ALONE_MIN <= serial <= _YEAR_ALONE_MAX and serial.is_integer():
         return None
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 

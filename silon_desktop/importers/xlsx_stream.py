@@ -74,6 +74,8 @@ class BookParts:
     #: The worksheets an operator can be shown, in the workbook's order (not
     #: ``veryHidden``): the names python-calamine lists.
     listed: list[str] = field(default_factory=list)
+    #: The listed worksheets hidden in the spreadsheet program (``hidden``).
+    hidden: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path, tails: dict[str, bytes] | None = None) -> BookParts:
@@ -90,16 +92,19 @@ class BookParts:
                         targets[rel.get("Id") or ""] = (kind, _part(rel.get("Target") or ""))
                 sheets: dict[str, str] = {}
                 listed: list[str] = []
+                hidden: list[str] = []
                 for sheet in ElementTree.fromstring(book).iter(f"{{{_MAIN}}}sheet"):
                     kind, target = targets.get(sheet.get(f"{{{_REL}}}id") or "", ("", ""))
                     if kind == "worksheet" and target in names:
                         sheets[sheet.get("name") or ""] = target
                         if sheet.get("state") != "veryHidden":
                             listed.append(sheet.get("name") or "")
+                        if sheet.get("state") == "hidden":
+                            hidden.append(sheet.get("name") or "")
                 sizes = {name: archive.getinfo(part).file_size for name, part in sheets.items()}
         except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
             raise ImportFileError.from_library(path, "truncated", exc) from exc
-        return cls(path, sheets, sizes, dict(tails or {}), listed)
+        return cls(path, sheets, sizes, dict(tails or {}), listed, hidden)
 
     def streams(self, name: str) -> bool:
         """Whether the sheet is large enough to be streamed, and its rows carry their

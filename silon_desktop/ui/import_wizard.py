@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,10 @@ class ImportWizard(QDialog):
         imports: the import service (or a database for one).
         pair_id: the pair the supporters support.
         parent: the parent widget.
+        rounds: the rounds a list imported today may arrive in, the likeliest first
+            (``Services.new_supporter_rounds``; empty while the submission is open):
+            the round the wizard starts on. After the submission period the server
+            refuses new rows of the submission.
 
     Signals:
         imported(object): the :class:`~silon_desktop.importers.report.ImportReport`
@@ -163,6 +167,7 @@ class ImportWizard(QDialog):
         pair_id: str,
         parent: QWidget | None = None,
         pair: dict[str, Any] | None = None,
+        rounds: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.imports = imports if isinstance(imports, ImportService) else ImportService(imports)
@@ -182,6 +187,8 @@ class ImportWizard(QDialog):
         self.resize(900, 600)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._file_page())
+        if rounds:
+            self.round_box.setCurrentIndex(max(0, self.round_box.findData(rounds[0])))
         self.pages.addWidget(self._mapping_page())
         self.pages.addWidget(self._progress_page())
         self.pages.addWidget(self._result_page())
@@ -663,6 +670,13 @@ class ImportWizard(QDialog):
             .replace("%2", format_count(stored.get("updated", 0)))
             .replace("%3", format_count(stored.get("unchanged", 0))),
         ]
+        unstored = report.rows_without_nik()
+        if unstored:
+            lines.append(
+                self.tr("Tidak disimpan: %1 baris tanpa NIK (ada di daftar masalah)").replace(
+                    "%1", format_count(unstored)
+                )
+            )
         earlier = report.earlier_duplicates()
         if earlier:
             lines.append(

@@ -381,7 +381,11 @@ class MainWindow(QMainWindow):
         from silon_desktop.ui.import_wizard import ImportWizard
 
         wizard = ImportWizard(
-            self.backend.imports, pair_id, self, pair=self.backend.get("pair", pair_id)
+            self.backend.imports,
+            pair_id,
+            self,
+            pair=self.backend.get("pair", pair_id),
+            rounds=self.backend.new_supporter_rounds(pair_id),
         )
         wizard.imported.connect(lambda _report: self._after_data_change(IMPORT_CHANGES))
         wizard.open()

@@ -88,6 +88,21 @@ def test_preview_edit_mapping_import_and_report(
     qtbot.waitUntil(lambda: wizard.job is None)
 
 
+def test_the_result_says_rows_without_a_nik_were_not_saved(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    rows = supporter_rows(5)
+    rows[2][1] = ""
+    wizard = open_wizard(qtbot, db_path, write_xlsx(tmp_path / "dukungan.xlsx", rows))
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.import_button.click()
+    text = wizard.result_label.text()
+    assert "Baris data: 5" in text and "4 baru" in text
+    assert "Tidak disimpan: 1 baris tanpa NIK (ada di daftar masalah)" in text
+    assert counts(db_path)[0] == 4
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
 def test_cancel_leaves_the_database_untouched(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "besar.xlsx", supporter_rows(20_000))
     wizard = open_wizard(qtbot, db_path, path)

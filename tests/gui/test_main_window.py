@@ -123,6 +123,26 @@ def test_import_wizard_and_recap_pdf_from_the_menu(
     assert written.args == ["recap", str(tmp_path / "rekap.pdf")]
 
 
+def test_a_list_imported_after_the_submission_is_a_correction_s_by_default(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The wizard's round stayed *Penyerahan dukungan* after ``support_end``: the
+    server refuses new submission rows then, and every imported row was put back at
+    the next sync. It now starts on the round a supporter added by hand gets."""
+    import datetime as dt
+
+    window.open_record("pair", seeded["pair"])
+    wizard = window.show_import()
+    qtbot.addWidget(wizard)
+    assert wizard.round_box.currentData() == "submission"  # no end entered: still open
+    wizard.reject()
+    window.backend.update("election", seeded["election"], {"support_end": dt.date(2024, 5, 12)})
+    wizard = window.show_import()
+    qtbot.addWidget(wizard)
+    assert wizard.round_box.currentData() == "correction_1"
+    wizard.reject()
+
+
 def test_every_report_of_the_pair_is_made_from_the_data_menu(
     qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ one small XLS made once with xlwt (not a dependency) and committed as a fixture.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -13,6 +14,7 @@ from xml.sax.saxutils import escape
 import pytest
 import xlsxwriter
 
+from silon_desktop.domain.nik import build_nik
 from silon_desktop.importers.columns import ColumnMapping, load_mapping, save_mapping
 from silon_desktop.importers.errors import ImportFileError
 from silon_desktop.importers.pipeline import ImportOptions, preview, validate_file
@@ -40,6 +42,32 @@ def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
     assert report.mapping.header_rows == [4]
     assert [r.row for r in report.rows] == [5, 6, 7, 8, 9, 10]
     assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_the_visible_list_is_read_not_an_old_copy_on_a_hidden_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """A team hid the sheet of an earlier version of its list: Excel shows only the
+    current one, and the hidden sheet (first in the book) was the one imported."""
+    if streamed:
+        monkeypatch.setattr("silon_desktop.importers.xlsx_stream.STREAM_ABOVE", 0)
+    path = tmp_path / "hidden.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    old = book.add_worksheet("Lama")
+    old.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(3, seed=5), start=1):
+        old.write_row(r, 0, [str(value) for value in row])
+    old.hide()
+    current = book.add_worksheet("B.1-KWK")
+    current.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(7), start=1):
+        current.write_row(r, 0, [str(value) for value in row])
+    current.activate()
+    book.close()
+    report = validate_file(path, options())
+    assert (report.sheet, report.total) == ("B.1-KWK", 7)
+    assert preview(path)[0].sheet == "B.1-KWK"
 
 
 def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: Path) -> None:
@@ -89,6 +117,39 @@ def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: P
     assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
 
 
+def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path: Path) -> None:
+    """Teams write a desa and its kecamatan once, merged over all the rows of the
+    supporters living there: the sheet shows it on every row, and every row is read
+    with it (the rows under the first were BMS with the desa and kecamatan empty)."""
+    path = tmp_path / "merged_places.xlsx"
+    rows = supporter_rows(6)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    ws.write_row(0, 0, HEADER)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row[:11]):
+            ws.write_string(r, col, str(value))
+    ws.merge_range(1, 11, 3, 11, "Nagri Kidul")  # rows 2-4 of the sheet
+    ws.merge_range(1, 12, 3, 12, "Purwakarta")
+    ws.merge_range(4, 11, 6, 11, "Campaka")  # rows 5-7
+    ws.merge_range(4, 12, 6, 12, "Campaka")
+    book.close()
+    codes: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: codes.update(
+            (v.row, (v.values["kecamatan_code"], v.values["desa_code"][:8])) for v in batch
+        ),
+    )
+    assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
+    assert [r.notes for r in report.rows] == [[]] * 6
+    assert [codes[n][0] for n in range(2, 8)] == ["32.14.01"] * 3 + ["32.14.02"] * 3
+    assert all(kecamatan == desa for kecamatan, desa in codes.values())
+    sample = preview(path)[1]
+    assert [cells[11] for _, cells in sample] == ["Nagri Kidul"] * 3 + ["Campaka"] * 3
+
+
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
     # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
@@ -102,6 +163,27 @@ def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path
     # Row 2 is a number cell too, but its last digit is not 0: it is whole.
     assert not rows[2][1].endswith("0")
     assert report.rows[0].codes == [] and report.rows[2].codes == []
+
+
+def test_a_number_cell_nik_above_two_to_the_53_is_flagged_whatever_its_last_digit(
+    tmp_path: Path,
+) -> None:
+    """Above 2**53 (NIKs of the Papua provinces, 91-96) a number cell holds only even
+    whole numbers: 9671014101900003 reads back as 9671014101900004, another person's
+    NIK ending in 4, which was taken as proof the number was whole (MS)."""
+    rows = supporter_rows(2)
+    born = dt.datetime.strptime(str(rows[1][4]), "%d-%m-%Y").date()
+    nik = build_nik("96.71.01", born, str(rows[1][5]), 3)
+    assert int(nik) > 2**53 and int(float(nik)) != int(nik)
+    assert not str(int(float(nik))).endswith("0")
+    rows[1][1] = nik
+    path = write_xlsx(tmp_path / "papua.xlsx", rows, nik_as_number=[0, 1])
+    report = validate_file(path, options())
+    flagged = report.rows[1]
+    assert flagged.nik != nik  # what the cell holds
+    assert (flagged.codes, flagged.status) == (["NIK_PRECISION"], "BMS")
+    # Below 2**53 a number cell keeps every digit: a last digit other than 0 is proof.
+    assert int(rows[0][1]) < 2**53 and report.rows[0].codes == []
 
 
 def test_a_nik_whose_lost_digit_was_its_sequence_is_fixable_not_false(tmp_path: Path) -> None:
@@ -174,6 +256,55 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: 
     assert report.rows[0].row == 2
     sample = preview(path)[1]
     assert sample[0][1][2] == "José Müller, S.Pd."
+
+
+def test_a_windows_1252_csv_whose_first_part_is_plain_ascii_keeps_its_names(
+    tmp_path: Path,
+) -> None:
+    """The encoding is guessed from the first 64 KB: a Windows-1252 file whose first
+    accent comes later (Excel's curly apostrophe in Nur’aini) was read as UTF-8
+    and the name stored with a replacement character in place of the apostrophe."""
+    rows = supporter_rows(2000)
+    rows[-1][2] = "Nur’aini Ma’ruf"
+    path = write_csv(tmp_path / "d.csv", rows, encoding="cp1252", delimiter=";")
+    assert path.stat().st_size > 64 * 1024
+    assert b"\x92" not in path.read_bytes()[: 64 * 1024]
+    names: dict[int, str] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: names.update((v.row, v.values["name"]) for v in batch),
+    )
+    assert report.total == 2000
+    assert names[2001] == "Nur’aini Ma’ruf"
+
+
+@pytest.mark.parametrize("count", [50, 2000])
+def test_a_quote_left_open_in_a_csv_is_named_not_swallowing_the_rows_after_it(
+    tmp_path: Path, count: int
+) -> None:
+    """A stray opening quote makes the rest of a CSV file one cell: a short file lost
+    every row after it without a word (10 of 50 rows read, the 11th with a long
+    address), a long one was refused in the csv module's English with no line."""
+    lines = [";".join(HEADER)] + [";".join(map(str, row)) for row in supporter_rows(count)]
+    lines[10] = lines[10].replace(";Kp.", ';"Kp.', 1)
+    path = tmp_path / "dukungan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "unclosed_quote"
+    assert caught.value.message == (
+        'Berkas dukungan.csv: tanda kutip (") yang dibuka di baris 11 tidak ditutup, '
+        "sehingga baris-baris sesudahnya terbaca sebagai satu sel. Perbaiki tanda kutip "
+        "itu lalu impor lagi."
+    )
+
+
+def test_an_address_on_two_lines_of_one_csv_cell_is_read(tmp_path: Path) -> None:
+    rows = supporter_rows(5)
+    rows[2][8] = "Kp. Babakan No. 3,\nBlok C, dekat masjid"  # Alt+Enter in the cell
+    report = validate_file(write_csv(tmp_path / "d.csv", rows), options())
+    assert (report.total, report.counts()["MS"]) == (5, 5)
 
 
 def test_encoding_and_delimiter_detection() -> None:
@@ -258,6 +389,32 @@ def test_unreadable_files_raise_a_clear_error(tmp_path: Path, content: bytes, pr
     assert "bad.xlsx" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "members",
+    [
+        ("dukungan.xlsx",),  # the list, zipped before it was sent
+        ("ktp-001.jpg", "ktp-002.jpg"),  # the ID card scans
+        ("[Content_Types].xml", "word/document.xml"),  # a Word document
+    ],
+)
+def test_a_zip_that_holds_no_spreadsheet_is_said_to_be_none(
+    tmp_path: Path, members: tuple[str, ...]
+) -> None:
+    """An intact zip archive named .xlsx that is no workbook was called damaged or cut
+    ("rusak atau terpotong"), sending the operator to fetch the same file again."""
+    inner = write_xlsx(tmp_path / "inner.xlsx", supporter_rows(3)).read_bytes()
+    path = tmp_path / "dukungan.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in members:
+            archive.writestr(name, inner if name.endswith(".xlsx") else b"<x/>")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "not_spreadsheet"
+    assert caught.value.message == (
+        "Berkas dukungan.xlsx bukan lembar kerja XLSX, XLS, ODS atau CSV."
+    )
+
+
 def test_truncated_xlsx(tmp_path: Path) -> None:
     good = write_xlsx(tmp_path / "good.xlsx", supporter_rows(50))
     cut = tmp_path / "cut.xlsx"
@@ -293,6 +450,18 @@ def test_a_kapanewon_kemantren_or_distrik_column_is_the_kecamatan(
     report = validate_file(path, options())
     assert report.mapping.columns.get("kecamatan") == len(header) - 1
     assert report.counts()["MS"] == 2, [(r.codes, r.notes) for r in report.rows]
+
+
+def test_headers_naming_the_ktp_el_are_recognised(tmp_path: Path) -> None:
+    """The e-ID card is written "KTP-el" on the card and on KPU's forms: "NIK KTP-EL"
+    and "NAMA SESUAI KTP-EL" were no known header ("NIK KTP" was), and the file was
+    refused for a missing NIK column."""
+    header = list(HEADER)
+    header[1], header[2] = "NIK KTP-EL", "NAMA SESUAI KTP-EL"
+    path = write_csv(tmp_path / "ktpel.csv", supporter_rows(3), header)
+    report = validate_file(path, options())
+    assert (report.mapping.columns["nik"], report.mapping.columns["name"]) == (1, 2)
+    assert report.counts()["MS"] == 3
 
 
 def test_header_variants_and_a_saved_mapping(tmp_path: Path) -> None:

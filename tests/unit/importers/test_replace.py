@@ -162,6 +162,34 @@ def test_a_corrected_list_of_a_correction_round_replaces_only_that_round(
     assert rows[("submission", nik)].name == first[0][2]
 
 
+def test_a_duplicate_left_out_of_the_corrected_list_is_withdrawn(
+    db: Database, tmp_path: Path
+) -> None:
+    """The first list held a copy of one supporter (ganda identik) and another person
+    under a third one's NIK (potensi ganda); the corrected list has each NIK once. The
+    rows it no longer holds are withdrawn like any other: they stayed, because their
+    NIK was still in the file, and the preview said nothing would be withdrawn."""
+    first = supporter_rows(10)
+    first[6] = list(first[5])  # ganda identik
+    first[8] = list(first[7])
+    first[8][2] = "Orang Lain"  # potensi ganda
+    import_file(db, write_xlsx(tmp_path / "awal.xlsx", first), "p1", assume_id_scan=True)
+    corrected = [row for i, row in enumerate(first) if i not in (6, 8)]
+    path = write_xlsx(tmp_path / "perbaikan.xlsx", corrected)
+
+    plan = replace.preview(db, path, "p1", _options(db))
+    assert (plan.new, plan.changed, plan.unchanged, plan.withdrawn) == (0, 0, 8, 2)
+    assert {name for _nik, name in plan.withdrawn_examples} == {first[6][2], "Orang Lain"}
+
+    report = import_file(db, path, "p1", assume_id_scan=True, replace=True, user="ani")
+    assert report.stored == {"inserted": 0, "updated": 1, "unchanged": 7, "withdrawn": 2}
+    live = _live(db)
+    assert len(live) == len(corrected) == report.total
+    assert sorted(s.nik for s in live) == sorted(str(row[1]) for row in corrected)
+    assert all(s.check_reasons == [] for s in live)
+    assert "Orang Lain" not in {s.name for s in live}
+
+
 def test_a_cancelled_replacement_leaves_everything_as_it_was(db: Database, tmp_path: Path) -> None:
     path, _ = _first_import(db, tmp_path)
     cancel = threading.Event()

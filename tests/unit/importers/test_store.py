@@ -84,6 +84,25 @@ def test_import_stores_rows_with_create_mutations(db: Database, tmp_path: Path) 
         assert mutation.changes["check_reasons"] == (None, [])
 
 
+def test_the_summary_says_how_many_rows_were_not_stored_for_want_of_a_nik(
+    db: Database, tmp_path: Path
+) -> None:
+    """Rows without a NIK are counted in the report's statuses but never stored: the
+    summary said "Baris data: 6, BMS: 2" and "Disimpan: 4 baru", and the supporters
+    table then showed no BMS row at all, with nothing to say why."""
+    rows = supporter_rows(6)
+    rows[1][1] = ""
+    rows[4][1] = "  "
+    report = import_file(db, write_xlsx(tmp_path / "a.xlsx", rows), "p1", assume_id_scan=True)
+    assert report.counts() == {"MS": 4, "BMS": 2, "TMS": 0}
+    lines = report.summary_lines()
+    assert "Disimpan: 4 baru, 0 diperbarui, 0 tidak berubah" in lines
+    assert "Tidak disimpan: 2 baris tanpa NIK (ada di daftar masalah)" in lines
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == report.total - 2
+    assert report.rows_without_nik() == 2
+
+
 def test_reimport_of_a_corrected_file_updates(db: Database, tmp_path: Path) -> None:
     rows = supporter_rows(10)
     rows[2][2] = ""  # missing name

@@ -53,6 +53,14 @@ def test_unreadable_dates_give_none(cell: object) -> None:
     assert parse_date(cell, REF) is None
 
 
+@pytest.mark.parametrize("cell", [1985, 1985.0, "1985", " 1985 ", 2001])
+def test_a_birth_year_alone_is_no_date(cell: object) -> None:
+    """Only the year typed was read as an Excel serial number: 1985 became 7 June 1905,
+    stored as the birth date and reported as disagreeing with the NIK instead of
+    unreadable."""
+    assert parse_date(cell, REF) is None
+
+
 def test_two_digit_years_never_land_after_the_reference_date() -> None:
     assert parse_date("01-01-10", REF) == dt.date(2010, 1, 1)
     assert parse_date("01-01-30", REF) == dt.date(1930, 1, 1)
