@@ -143,3 +143,54 @@ def test_the_practice_mark_speaks_english_too(qtbot: QtBot, qapp: Any) -> None:
         assert practice_mark.banner().text().startswith("PRACTICE (LATIHAN)")
     finally:
         i18n.remove_translators(qapp, translators)
+
+
+def test_training_mode_refuses_a_folder_of_real_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--training --data-dir`` naming the operator's real folder: no training server in
+    it, no practice login on its data, its server address left as it was."""
+    import argparse
+
+    from silon_desktop import app
+    from silon_desktop.config import Settings
+    from silon_desktop.storage import keyfile
+    from silon_desktop.storage.db import open_database
+
+    real = paths.resolve(tmp_path / "kantor").ensure()
+    key = keyfile.new_data_key()
+    kf = keyfile.KeyFile.load(real.data)
+    kf.wrap_password("op3214", "rahasia-3214", key)
+    kf.save()
+    open_database(real.database, key=key).close()
+    Settings(server_url="https://silon.kpu.go.id", username="op3214").save(real.settings)
+    started: list[Path] = []
+
+    class Server:
+        url, username, password = "http://127.0.0.1:8765", "latih01", "bimtek2024"
+
+        def __init__(self, data_dir: Path) -> None:
+            started.append(data_dir)
+
+        def start(self) -> Any:
+            return self
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "TrainingServer", Server)
+    monkeypatch.setattr(app, "setup_logging", lambda *_a: None)
+    monkeypatch.setattr(app, "_run_qt", lambda *_a: 0)
+    args = argparse.Namespace(
+        training=True, data_dir=str(real.data), verbose=False, lang=None, server=None
+    )
+    assert app.main(args) == 3
+    assert not started and not (real.data / "training-server").exists()
+    assert Settings.load(real.settings).server_url == "https://silon.kpu.go.id"
+    assert "bukan data latihan" in capsys.readouterr().err
+    # A folder made by training mode (its server folder beside the data) still opens.
+    practice = paths.resolve(tmp_path / "latihan").ensure()
+    (practice.data / "training-server").mkdir()
+    open_database(practice.database, key=key).close()
+    assert app.main(argparse.Namespace(**{**vars(args), "data_dir": str(practice.data)})) == 0
+    assert started == [practice.data / "training-server"]
