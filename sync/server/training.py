@@ -164,10 +164,19 @@ def is_training_database(data_dir: Path) -> bool | None:
 # -- is a server running on this folder? ---------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
+def _pid_alive(pid: int, written: float) -> bool:
+    """Whether the process that wrote the pid file (at ``written``) still runs: a process
+    with that number started after the file was written is another program that got the
+    number of a server killed meanwhile (a power cut, a restart), not a server."""
     import psutil
 
-    return pid != os.getpid() and psutil.pid_exists(pid)
+    if pid == os.getpid():
+        return False
+    try:
+        started = float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return False
+    return started <= written + 2.0  # create_time is rounded to the clock's ticks
 
 
 def _answers_as(port: int, wanted_id: str) -> bool:
@@ -195,9 +204,10 @@ def running_server(data_dir: Path, port: int) -> str:
         try:
             info = json.loads(pid_path.read_text(encoding="utf-8"))
             pid, ports = int(info["pid"]), ports | {int(info["port"])}
+            written = pid_path.stat().st_mtime
         except (OSError, ValueError, KeyError, TypeError):
-            pid = 0
-        if pid and _pid_alive(pid):
+            pid, written = 0, 0.0
+        if pid and _pid_alive(pid, written):
             return f"server latihan sedang berjalan (proses {pid}, berkas {pid_path})"
     if is_training_database(data_dir):
         from sync.server.db import make_engine

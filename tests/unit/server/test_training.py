@@ -247,6 +247,29 @@ def test_reset_refuses_while_the_pid_file_names_a_live_process(seeded: Any, tmp_
     again.engine.dispose()
 
 
+def test_a_pid_file_left_by_a_power_cut_does_not_block_a_reset(seeded: Any, tmp_path: Path) -> None:
+    """The server was killed with its pid file left; after a restart its number went to
+    another program, started after the file was written: no server runs on this folder."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # noqa: S603
+    try:
+        pid_file = tmp_path / training.PID_FILE
+        pid_file.write_text(json.dumps({"pid": other.pid, "port": 1}))
+        written = psutil.Process(other.pid).create_time() - 3600
+        os.utime(pid_file, (written, written))
+        seeded.engine.dispose()
+        said: list[str] = []
+        assert training.reset(tmp_path, said.append, port=1) == 0, said
+        assert not (tmp_path / SQLITE_NAME).exists() and not pid_file.exists()
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFixture[str]) -> None:
     from sync.server.cli import build_parser
 
