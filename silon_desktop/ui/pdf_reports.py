@@ -100,9 +100,9 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
     )
 
 
-def _practice(recap: PairRecap) -> str:
+def _practice(printed: PairRecap | ProblemList) -> str:
     """The LATIHAN band on top of a printout of practice data ("" for real data)."""
-    if not recap.practice:
+    if not printed.practice:
         return ""
     return (
         "<table width='100%' cellpadding='6' style='background:#b00020'><tr><td align='center'>"
@@ -377,14 +377,17 @@ def write_problem_list_pdf(
     if not problems.lines:
         rows = f"<tr><td colspan='{len(problems.header)}'>{_e(tr('Tidak ada masalah.'))}</td></tr>"
     body = (
-        f"<h1>{_e(problems.title)}</h1><br/>"
+        _practice(problems)
+        + f"<h1>{_e(problems.title)}</h1><br/>"
         + "".join(f"<p>{_e(line)}</p>" for line in problems.subtitle)
         + "<br/><table class='grid' width='100%' cellspacing='0'>"
         f"<tr>{head}</tr>{rows}</table>"
         f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} {_e(long_date(moment.date()))} "
         f"{_e(moment.strftime('%H:%M'))}.</p>"
     )
-    return _print(body, target, problems.title.capitalize(), landscape=True)
+    title = problems.title.capitalize()
+    title = f"LATIHAN - {title}" if problems.practice else title
+    return _print(body, target, title, landscape=True)
 
 
 def write_html_pdf(body: str, target: str | Path, title: str) -> Path:

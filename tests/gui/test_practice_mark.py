@@ -85,6 +85,31 @@ def test_printouts_of_practice_data_say_latihan(qtbot: QtBot, backend: Any, tmp_
         assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
 
 
+def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
+    qtbot: QtBot, backend: Any, tmp_path: Path
+) -> None:
+    """The verification's list handed back to the pair, as XLSX and as PDF."""
+    from silon_desktop.ui.pdf_reports import write_problem_list_pdf
+
+    ids = seed_small(backend, supporters=5)
+
+    def printed(name: str) -> str:
+        problems = backend.verification_problems(ids["pair"])
+        backend.write_problems_xlsx(problems, tmp_path / f"{name}.xlsx")
+        write_problem_list_pdf(problems, tmp_path / f"{name}.pdf")
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            strings = book.read("xl/sharedStrings.xml").decode()
+        reader = pypdf.PdfReader(tmp_path / f"{name}.pdf")
+        return sheet + strings + reader.pages[0].extract_text() + str(reader.metadata.title)
+
+    assert "LATIHAN" not in printed("real")
+    _practice(backend)
+    marked = printed("latihan")
+    assert marked.count("LATIHAN") >= 4  # the cell, the page header, the band, the title
+    assert "<oddHeader>" in marked and "LATIHAN" in marked.split("<oddHeader>")[1]
+
+
 def test_after_a_reset_the_laptop_offers_to_start_over(
     qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
