@@ -110,6 +110,25 @@ def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
     assert "<oddHeader>" in marked and "LATIHAN" in marked.split("<oddHeader>")[1]
 
 
+def test_the_receipt_of_practice_data_says_latihan(
+    qtbot: QtBot, backend: Any, tmp_path: Path
+) -> None:
+    """The receipt says a server received the data: from a training server, LATIHAN."""
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    ids = seed_small(backend, supporters=1)
+    supporter = backend.list("supporter", pair_id=ids["pair"])[0]
+    dialog = HistoryDialog(backend, "supporter", supporter["id"])
+    qtbot.addWidget(dialog)
+    dialog.print_receipt(tmp_path / "real.pdf")
+    assert "LATIHAN" not in pypdf.PdfReader(tmp_path / "real.pdf").pages[0].extract_text()
+    _practice(backend)
+    dialog.print_receipt(tmp_path / "latihan.pdf")
+    reader = pypdf.PdfReader(tmp_path / "latihan.pdf")
+    assert PRACTICE_MARK in " ".join(reader.pages[0].extract_text().split())
+    assert str(reader.metadata.title).startswith("LATIHAN")  # type: ignore[union-attr]
+
+
 def test_after_a_reset_the_laptop_offers_to_start_over(
     qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
