@@ -216,6 +216,40 @@ def test_trainer_page_and_sheet_show_every_trainee(seeded: Any) -> None:
     assert sheet.count('class="kartu"') == 4  # three trainees and the trainer
 
 
+def test_the_trainers_account_does_not_open_with_the_trainees_password(seeded: Any) -> None:
+    """Every trainee's card prints the trainees' password; the trainer's account reads,
+    writes and manages every desk, so its password is its own, printed for the trainer."""
+    from sync.server import auth
+    from sync.server.errors import ApiError
+    from sync.server.training_page import account_sheet
+
+    def login(username: str, password: str) -> Any:
+        return auth.login(seeded.engine, seeded.config, username, password, f"dev-{username}", None)
+
+    assert login("latih01", training.PASSWORD)
+    with pytest.raises(ApiError) as refused:
+        login(training.TRAINER, training.PASSWORD)
+    assert refused.value.status == 401
+    own = training.trainer_password(seeded.engine)
+    assert own and own != training.PASSWORD and login(training.TRAINER, own)
+    sheet = account_sheet(seeded.engine, "http://192.0.2.7:8765")
+    trainer_card = sheet.split('<div class="kartu">')[-1]
+    assert own in trainer_card and own not in sheet.replace(trainer_card, "")
+    # A room seeded when the trainer shared the trainees' password: its own at the next start.
+    from sync.server.accounts import change_user
+    from sync.server.db import write_tx
+    from sync.server.models import UserChange
+    from sync.server.schema import meta
+
+    change_user(seeded.engine, seeded.config, None, "pelatih", UserChange(password="bimtek2024"))
+    with write_tx(seeded.engine) as conn:
+        conn.execute(meta.delete().where(meta.c.key == training.TRAINER_PASSWORD_KEY))
+    assert not training.seed(seeded, 3, 25)
+    with pytest.raises(ApiError):
+        login(training.TRAINER, training.PASSWORD)
+    assert login(training.TRAINER, training.trainer_password(seeded.engine))
+
+
 def test_reset_refuses_a_real_database(tmp_path: Path) -> None:
     from sync.server.accounts import add_user
 
