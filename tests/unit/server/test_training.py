@@ -112,6 +112,19 @@ def test_every_lesson_is_planted_for_each_trainee_and_the_forecast_agrees_with_t
     assert recs[identical[0].record_id]["nik"] == recs[identical[1].record_id]["nik"]
 
 
+def test_a_supporter_born_on_29_february_is_planted_on_any_day() -> None:
+    """The seed of 23 February 2029 draws a 29 February birth for the date lesson, whose
+    row says a year earlier: there is no 29 February then, and the seed stopped."""
+    practice = build_practice(dt.date(2029, 2, 23), training.trainee_names(2), 20)
+    recs = _records(practice.mutations)
+    moved = [recs[p.record_id] for p in practice.key if p.lesson == "nik_tanggal"]
+    assert len(moved) == 2
+    for row in moved:
+        parsed = parse_nik(row["nik"])
+        assert parsed.birth_date is not None and parsed.birth_date.isoformat() != row["birth_date"]
+        assert row["check_reasons"] == ["NIK_MISMATCH"] and row["check_status"] == "BMS"
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A seeded training database of three trainees, made once for this module."""
