@@ -3348,6 +3348,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The practice server was reset: the practice data on this laptop comes from an earlier session and no longer fits. Start over to delete the practice data on this laptop and fetch the new practice data.</translation>
     </message>
     <message>
+        <source>Server ini server latihan, sedangkan data di komputer ini berasal dari server sungguhan: tidak ada yang dikirim ke server latihan atau diambil darinya. Periksa alamat server di Pengaturan; untuk berlatih jalankan Silon Desktop dengan --training.</source>
+        <translation>This server is a practice server, but the data on this computer comes from a real server: nothing is sent to the practice server or fetched from it. Check the server address in the settings; to practise, start Silon Desktop with --training.</translation>
+    </message>
+    <message>
         <source>Berkas ini bukan bundel sinkronisasi Silon.</source>
         <translation>This file is not a Silon sync bundle.</translation>
     </message>

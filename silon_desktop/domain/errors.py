@@ -65,6 +65,7 @@ class ErrorCode(StrEnum):
     SERVER_BUSY = "server_busy"
     BAD_ANSWER = "bad_answer"
     PRACTICE_SERVER_RESET = "practice_server_reset"
+    PRACTICE_SERVER_REAL_DATA = "practice_server_real_data"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

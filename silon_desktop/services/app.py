@@ -979,9 +979,16 @@ def _scrub(line: str) -> str:
 
 
 def _practice_reset(message: str) -> SyncOutcome:
-    """The outcome of a sync refused because the training server was reset."""
+    """The outcome of a sync refused by :func:`sync.client.training.check_practice_server`:
+    the training server was reset (the operator is offered to start over), or it met
+    data pulled from a real server (said, nothing else)."""
+    from sync.client.training import RESET_MESSAGE
+
+    reset = message == RESET_MESSAGE
     return {
-        "problem": CodedError(ErrorCode.PRACTICE_SERVER_RESET),
+        "problem": CodedError(
+            ErrorCode.PRACTICE_SERVER_RESET if reset else ErrorCode.PRACTICE_SERVER_REAL_DATA
+        ),
         "pushed": 0,
         "pulled": 0,
         "conflicts_new": 0,
@@ -989,7 +996,7 @@ def _practice_reset(message: str) -> SyncOutcome:
         "remaining": 0,
         "cancelled": False,
         "error": message,
-        "error_kind": "practice_reset",
+        "error_kind": "practice_reset" if reset else "error",
         "complete": False,
         "changes": Changes(sync_state=True),
         "archive_set_aside": "",

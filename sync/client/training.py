@@ -19,7 +19,7 @@ from sqlalchemy import MetaData
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
-from sync.client.state import get_state, set_state
+from sync.client.state import CURSOR_KEY, get_state, set_state
 from sync.transport import Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ _KEPT = frozenset({"alembic_version", "local_account"})
 
 #: the words for a reset training server (the one table's, ``PRACTICE_SERVER_RESET``)
 RESET_MESSAGE = say(ErrorCode.PRACTICE_SERVER_RESET)
+#: the words for a training server met by data pulled from a real server
+REAL_DATA_MESSAGE = say(ErrorCode.PRACTICE_SERVER_REAL_DATA)
 
 
 def practice_id(db: Database) -> str:
@@ -62,7 +64,10 @@ def check_practice_server(db: Database, transport: Transport) -> str:
     Returns:
         "" when the sync may go on (a real server, the same training server, or a
         first sync, whose identity is remembered now); else the message for the
-        operator: the server was reset since this laptop last synced.
+        operator: :data:`RESET_MESSAGE` when the server was reset since this laptop
+        last synced, :data:`REAL_DATA_MESSAGE` when the data here was pulled from
+        another (real) server: it stays real data, and nothing of it goes to the
+        training server.
     """
     current = server_identity(transport)
     if current is None:
@@ -70,6 +75,9 @@ def check_practice_server(db: Database, transport: Transport) -> str:
     known = practice_id(db)
     if not known:
         with db.engine.begin() as conn:
+            if get_state(conn, CURSOR_KEY):
+                log.warning("a training server met data pulled from another server: no sync")
+                return REAL_DATA_MESSAGE
             set_state(conn, TRAINING_ID, current)
         return ""
     return "" if known == current else RESET_MESSAGE

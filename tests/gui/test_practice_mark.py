@@ -156,6 +156,43 @@ def test_after_a_reset_the_laptop_offers_to_start_over(
     window.close()
 
 
+def test_data_pulled_from_a_real_server_is_not_synced_with_a_training_server(
+    backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office PC pointed at the room's training server (its address typed in the
+    settings): the data here came from the real server, so nothing is pushed to the
+    training server, nothing pulled from it, and the data does not become practice data
+    (which a "start over" would delete)."""
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.client.state import CURSOR_KEY
+
+    seed_small(backend, supporters=3)
+    with backend.db.engine.begin() as conn:
+        set_state(conn, CURSOR_KEY, "1234")  # pulled from the real server before
+    asked: list[str] = []
+
+    class TrainingRoom:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                return {"training_id": "a-training-server"}
+            raise AssertionError(f"{method} {path} reached the training server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", TrainingRoom)
+    import threading
+
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    assert outcome["problem"].code is ErrorCode.PRACTICE_SERVER_REAL_DATA
+    assert outcome["error_kind"] != "practice_reset"  # no offer to delete the data here
+    assert not backend.practice
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
+
+
 def test_start_over_refuses_real_data(backend: Any) -> None:
     seed_small(backend, supporters=3)
     with pytest.raises(ValueError, match="not practice data"):
