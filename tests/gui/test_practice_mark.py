@@ -110,6 +110,27 @@ def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
     assert "<oddHeader>" in marked and "LATIHAN" in marked.split("<oddHeader>")[1]
 
 
+def test_the_import_problem_list_of_practice_data_says_latihan(
+    backend: Any, tmp_path: Path
+) -> None:
+    """The import's problem list for the LO, written while practising an import."""
+    from silon_desktop.importers.pipeline import ImportOptions, validate_file
+    from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_xlsx
+
+    rows = supporter_rows(2)
+    rows[1][5] = "X"  # sex neither L nor P
+    source = write_xlsx(tmp_path / "dukungan.xlsx", rows)
+    report = validate_file(source, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert not backend.imports.problem_list(report).practice
+    _practice(backend)
+    problems = backend.imports.problem_list(report)
+    assert problems.practice and problems.lines
+    backend.write_problems_xlsx(problems, tmp_path / "masalah.xlsx")
+    with zipfile.ZipFile(tmp_path / "masalah.xlsx") as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
+
+
 def test_the_receipt_of_practice_data_says_latihan(
     qtbot: QtBot, backend: Any, tmp_path: Path
 ) -> None:
