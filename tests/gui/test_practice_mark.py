@@ -214,6 +214,38 @@ def test_data_pulled_from_a_real_server_is_not_synced_with_a_training_server(
         assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
 
 
+def test_practice_data_is_not_synced_with_a_real_server(
+    backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training laptop later pointed at the real server: its practice supporters and
+    waiting practice edits are not pushed there, and no real data is pulled into data
+    marked LATIHAN (which a "start over" would delete)."""
+    import threading
+
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.transport import ServerRefused
+
+    seed_small(backend, supporters=3)
+    _practice(backend)
+    asked: list[str] = []
+
+    class RealServer:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                raise ServerRefused("HTTP 404: Not Found", status=404)
+            raise AssertionError(f"{method} {path}: practice data reached the real server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", RealServer)
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
+    assert outcome["error_kind"] != "practice_reset" and backend.practice
+
+
 def test_start_over_refuses_real_data(backend: Any) -> None:
     seed_small(backend, supporters=3)
     with pytest.raises(ValueError, match="not practice data"):
