@@ -176,7 +176,8 @@ class Access:
             return self._offline(username, password, reuse, opening)
         except (LoginFailed, AuthExpired) as error:
             self.online = True
-            if self._refused_online(username, password):
+            # A training server knows no office account: its no is not the real server's.
+            if not _training_server(transport) and self._refused_online(username, password):
                 return _refused(ErrorCode.ACCESS_REVOKED, online=True)
             refusal = error if isinstance(error, LoginFailed) else LoginFailed()
             return LoginOutcome(False, True, refusal)
