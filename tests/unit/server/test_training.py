@@ -335,6 +335,21 @@ def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFi
     assert "silon-server-training" in out.replace("\n", "").replace(" ", "")
 
 
+@pytest.mark.parametrize("count", ["0", "-2", "1000", "dua"])
+def test_a_trainee_count_the_room_cannot_have_is_refused_in_indonesian(
+    count: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zero desks (or more than the region table has kab/kota for) stopped the seed
+    with a Python traceback after the server had started."""
+    from sync.server.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["training", "--trainees", count])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--trainees" in err and "1 sampai 400" in err, err
+
+
 def test_a_taken_port_falls_back_to_a_free_one() -> None:
     import socket
 
