@@ -109,6 +109,20 @@ def training_port(wanted: int = TRAINING_PORT) -> int:
     return port
 
 
+#: The training server's folder inside a practice data folder (made by the first start).
+TRAINING_SERVER_DIR = "training-server"
+
+
+def holds_real_data(app_paths: paths.AppPaths) -> bool:
+    """Whether the folder holds a database or a data key that training mode did not make
+    (no training server folder beside them): an operator's real data, which a practice
+    login, the training server's address and its practice data must never reach."""
+    from silon_desktop.storage.keyfile import KeyFile
+
+    made = app_paths.database.exists() or KeyFile.exists(app_paths.data)
+    return made and not (app_paths.data / TRAINING_SERVER_DIR).is_dir()
+
+
 class TrainingServer:
     """``silon-server training`` as a child process on 127.0.0.1, stopped on exit.
 
@@ -246,7 +260,15 @@ def main(args: argparse.Namespace) -> int:
         sys.stderr.write(problem)
         return 3
     if getattr(args, "training", False):  # practice data apart from the real data
-        app_paths = paths.resolve_training(args.data_dir).ensure()
+        app_paths = paths.resolve_training(args.data_dir)
+        if holds_real_data(app_paths):
+            sys.stderr.write(
+                f"Ditolak: {app_paths.data} berisi data sungguhan, bukan data latihan. "
+                "Mode latihan memakai folder latihannya sendiri: jalankan tanpa --data-dir, "
+                "atau dengan folder kosong.\n"
+            )
+            return 3
+        app_paths = app_paths.ensure()
     else:
         app_paths = paths.resolve(args.data_dir).ensure()
     setup_logging(app_paths, args.verbose)
@@ -261,7 +283,7 @@ def main(args: argparse.Namespace) -> int:
     training: TrainingServer | None = None
     if getattr(args, "training", False):
         try:
-            training = TrainingServer(app_paths.data / "training-server").start()
+            training = TrainingServer(app_paths.data / TRAINING_SERVER_DIR).start()
         except (OSError, RuntimeError) as error:
             log.error("training server did not start: %s", error)
             sys.stderr.write(f"Server latihan tidak dapat dijalankan: {error}\n")

@@ -98,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything this program writes (database, logs, exports, bundles) is owner-only.
     restrict_process()
     args = build_parser().parse_args(argv)
+    if args.training and (args.command or args.self_check):
+        from silon_desktop import paths
+
+        # The commands read --data-dir only: with --training, the practice folder.
+        args.data_dir = str(paths.resolve_training(args.data_dir).data)
     _tidy_data_folder(args)
     if args.self_check:
         return int(_command_module("self_check").run(args))

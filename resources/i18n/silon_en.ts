@@ -3368,6 +3368,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The practice server was reset: the practice data on this laptop comes from an earlier session and no longer fits. Start over to delete the practice data on this laptop and fetch the new practice data.</translation>
     </message>
     <message>
+        <source>Server ini server latihan, sedangkan data di komputer ini berasal dari server sungguhan: tidak ada yang dikirim ke server latihan atau diambil darinya. Periksa alamat server di Pengaturan; untuk berlatih jalankan Silon Desktop dengan --training.</source>
+        <translation>This server is a practice server, but the data on this computer comes from a real server: nothing is sent to the practice server or fetched from it. Check the server address in the settings; to practise, start Silon Desktop with --training.</translation>
+    </message>
+    <message>
+        <source>Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop dengan --training; untuk bekerja pakai folder data sungguhan.</source>
+        <translation>The data on this computer is practice data, but this server is a real server: nothing is sent or fetched. To practise, start Silon Desktop with --training; to work, use the real data folder.</translation>
+    </message>
+    <message>
         <source>Berkas ini bukan bundel sinkronisasi Silon.</source>
         <translation>This file is not a Silon sync bundle.</translation>
     </message>

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from sync.client import Progress, SyncEngine
     from sync.client.login import authenticated_transport
+    from sync.client.training import check_practice_server
     from sync.transport import AuthExpired
 
     ctx = open_context(args)
@@ -116,6 +117,11 @@ def _run(args: argparse.Namespace) -> int:
                 return EXIT_AUTH
             if transport == "error":
                 return EXIT_ERROR
+        # As the window's sync: a reset training server, or one met by real data.
+        problem = check_practice_server(ctx.db, transport)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_ERROR
 
         def progress(p: Progress) -> None:
             if not args.quiet:

@@ -66,6 +66,8 @@ class ErrorCode(StrEnum):
     SERVER_BUSY = "server_busy"
     BAD_ANSWER = "bad_answer"
     PRACTICE_SERVER_RESET = "practice_server_reset"
+    PRACTICE_SERVER_REAL_DATA = "practice_server_real_data"
+    PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

@@ -25,3 +25,5 @@ class ProblemList:
     subtitle: list[str]
     header: tuple[str, ...]
     lines: list[ProblemLine]
+    #: of practice data from a training server: every printout says LATIHAN
+    practice: bool = False

@@ -132,6 +132,17 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "sesi sebelumnya dan tidak cocok lagi. Mulai dari awal untuk menghapus data latihan "
         "di laptop ini dan mengambil data latihan yang baru."
     ),
+    ErrorCode.PRACTICE_SERVER_REAL_DATA: (
+        "Server ini server latihan, sedangkan data di komputer ini berasal dari server "
+        "sungguhan: tidak ada yang dikirim ke server latihan atau diambil darinya. "
+        "Periksa alamat server di Pengaturan; untuk berlatih jalankan Silon Desktop "
+        "dengan --training."
+    ),
+    ErrorCode.PRACTICE_DATA_REAL_SERVER: (
+        "Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: "
+        "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
+        "dengan --training; untuk bekerja pakai folder data sungguhan."
+    ),
     ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas ini bukan bundel sinkronisasi Silon.",
     ErrorCode.BUNDLE_TRUNCATED: "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
     ErrorCode.BUNDLE_DAMAGED: "Bundel rusak dan tidak dapat dibuka.",

@@ -36,9 +36,10 @@ VERIFICATION_HEADER = (
 def verification_problems(engine: Engine, pair_id: str, pair_label: str = "") -> ProblemList:
     """Every supporter of the pair found BMS or TMS, with its verdict and reasons."""
     from silon_desktop.domain.regions import default_table
+    from silon_desktop.reports.recap import PRACTICE_STATE_KEY
     from silon_desktop.reports.xlsx_export import reason_text
     from silon_desktop.storage.db import read_only
-    from silon_desktop.storage.models import Supporter
+    from silon_desktop.storage.models import Supporter, SyncState
 
     table: Any = Supporter.__table__
     query = (
@@ -74,6 +75,9 @@ def verification_problems(engine: Engine, pair_id: str, pair_label: str = "") ->
                     )
                 )
             )
+        practice = conn.execute(
+            select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
+        ).scalar_one_or_none()
     subtitle = [
         f"Pasangan calon: {pair_label or '-'}",
         f"Belum Memenuhi Syarat (BMS): {counts['BMS']}; Tidak Memenuhi Syarat (TMS): "
@@ -81,7 +85,11 @@ def verification_problems(engine: Engine, pair_id: str, pair_label: str = "") ->
         "BMS dapat diperbaiki pada masa perbaikan; TMS tidak dihitung.",
     ]
     return ProblemList(
-        "HASIL VERIFIKASI: PENDUKUNG BMS DAN TMS", subtitle, VERIFICATION_HEADER, lines
+        "HASIL VERIFIKASI: PENDUKUNG BMS DAN TMS",
+        subtitle,
+        VERIFICATION_HEADER,
+        lines,
+        practice=bool(practice),
     )
 
 
@@ -124,6 +132,11 @@ def _write_problems(problems: ProblemList, path: Path, scratch: Path) -> None:
     for i, text in enumerate(problems.subtitle, start=1):
         sheet.write_string(i, 0, safe_cell(text))
     top = len(problems.subtitle) + 2
+    if problems.practice:  # on the sheet and on every printed page
+        from silon_desktop.reports.recap import PRACTICE_MARK
+
+        sheet.set_header(f"&C&B{PRACTICE_MARK}")
+        sheet.write_string(top - 1, 0, PRACTICE_MARK, bold)
     sheet.write_row(top, 0, problems.header, head)
     sheet.freeze_panes(top + 1, 0)
     for r, line in enumerate(problems.lines, start=top + 1):

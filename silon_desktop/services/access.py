@@ -176,7 +176,8 @@ class Access:
             return self._offline(username, password, reuse, opening)
         except (LoginFailed, AuthExpired) as error:
             self.online = True
-            if self._refused_online(username, password):
+            # A training server knows no office account: its no is not the real server's.
+            if not _training_server(transport) and self._refused_online(username, password):
                 return _refused(ErrorCode.ACCESS_REVOKED, online=True)
             refusal = error if isinstance(error, LoginFailed) else LoginFailed()
             return LoginOutcome(False, True, refusal)
@@ -190,7 +191,7 @@ class Access:
             return LoginOutcome(False, True, error)
         self.online = True
         try:
-            key = self._key_after_online(username, password, answer)
+            key = self._key_after_online(username, password, answer, transport)
             db = reuse if reuse is not None else self.open(key, **opening)
         except AccessRefused as error:
             return LoginOutcome(False, True, error)
@@ -247,8 +248,15 @@ class Access:
             kf.save()
         return key, state
 
-    def _key_after_online(self, username: str, password: str, answer: object) -> bytes:
-        """The data key after the server said yes; wrapped again for next time."""
+    def _key_after_online(
+        self, username: str, password: str, answer: object, transport: Transport
+    ) -> bytes:
+        """The data key after the server said yes; wrapped again for next time.
+
+        The keyring's wrap opens the folder for any account a server accepts; not for
+        an account of a training server (its password is printed on every desk's
+        card): practice accounts open only the data they made themselves.
+        """
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
         self._refuse_a_region_left(kf, username, answer)
@@ -266,7 +274,7 @@ class Access:
             found = (
                 kf.unwrap_password(username, password)
                 or (kf.unwrap_server(username, secret) if secret else None)
-                or self._from_keyring(kf)
+                or (None if _training_server(transport) else self._from_keyring(kf))
             )
             if found is None:
                 log.warning("no wrap of the data key opens for %s", username)
@@ -563,6 +571,13 @@ class LoginGate:
 
 def _refused(code: ErrorCode, *, online: bool, **params: str) -> LoginOutcome:
     return LoginOutcome(False, online, CodedError(code, **params))
+
+
+def _training_server(transport: Transport) -> bool:
+    """Whether the server that accepted the login is a training server."""
+    from sync.client.training import server_identity
+
+    return bool(server_identity(transport))
 
 
 def _secret(text: str) -> bytes | None:

@@ -679,14 +679,15 @@ class Services:
     def run_sync(self, progress: Callable[[Any], None], cancel: threading.Event) -> SyncOutcome:
         """One sync run (worker thread); returns the report as plain data."""
         from sync.client import SyncEngine
-        from sync.client.training import check_practice_server
+        from sync.client.training import practice_problem
 
         transport = self._transport()
         try:
-            # Practice data from a training server reset since: stop and say so.
-            reset = check_practice_server(self.db, transport)
-            if reset:
-                return _practice_reset(reset)
+            # Practice data and a reset training server or a real one, or real data and
+            # a training server: stop and say so.
+            mismatch = practice_problem(self.db, transport)
+            if mismatch is not None:
+                return _practice_refused(mismatch)
             report = SyncEngine(self.db, self.settings, transport).run(progress, cancel)
         finally:
             transport.close()
@@ -978,18 +979,23 @@ def _scrub(line: str) -> str:
     return redact(line)
 
 
-def _practice_reset(message: str) -> SyncOutcome:
-    """The outcome of a sync refused because the training server was reset."""
+def _practice_refused(code: ErrorCode) -> SyncOutcome:
+    """The outcome of a sync refused by :func:`sync.client.training.practice_problem`:
+    the training server was reset (the operator is offered to start over), or practice
+    and real data met the other kind of server (said, nothing else)."""
+    from silon_desktop.domain.wording import say
+
+    reset = code is ErrorCode.PRACTICE_SERVER_RESET
     return {
-        "problem": CodedError(ErrorCode.PRACTICE_SERVER_RESET),
+        "problem": CodedError(code),
         "pushed": 0,
         "pulled": 0,
         "conflicts_new": 0,
         "conflicts_open": 0,
         "remaining": 0,
         "cancelled": False,
-        "error": message,
-        "error_kind": "practice_reset",
+        "error": say(code),
+        "error_kind": "practice_reset" if reset else "error",
         "complete": False,
         "changes": Changes(sync_state=True),
         "archive_set_aside": "",

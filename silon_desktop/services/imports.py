@@ -154,10 +154,20 @@ class ImportService:
                 database.close()
 
     def problem_list(self, report: ImportReport, pair_label: str = "") -> ProblemList:
-        """The import's problems row by row, in plain Indonesian, for the pair's LO."""
-        from silon_desktop.importers.problems import import_problems
+        """The import's problems row by row, in plain Indonesian, for the pair's LO
+        (marked LATIHAN while the data here is practice data)."""
+        import dataclasses
 
-        return import_problems(report, pair_label)
+        from silon_desktop.importers.problems import import_problems
+        from sync.client.training import is_practice
+
+        database, owned = self._open()
+        try:
+            practice = is_practice(database)
+        finally:
+            if owned:
+                database.close()
+        return dataclasses.replace(import_problems(report, pair_label), practice=practice)
 
     def write_problems_xlsx(self, problems: ProblemList, target: str | Path) -> Path:
         """Write a problem list as XLSX (a job for a long list).

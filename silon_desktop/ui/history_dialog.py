@@ -372,7 +372,9 @@ class HistoryDialog(QDialog):
         """
         from silon_desktop.ui.pdf_reports import write_html_pdf
 
-        return write_html_pdf(self.receipt_html(), path, self.tr("Tanda terima"))
+        return write_html_pdf(
+            self.receipt_html(), path, self.tr("Tanda terima"), practice=self.backend.practice
+        )
 
     def _ask_and_print(self) -> None:
         default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"

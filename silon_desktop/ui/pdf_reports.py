@@ -70,7 +70,7 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         OSError: the file cannot be written there.
     """
     body = [
-        _practice(recap),
+        _practice(recap.practice),
         f"<h1>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN'))}</h1>",
         f"<p class='center'>{_e(tr('Bakal Pasangan Calon Perseorangan'))}</p>",
         f"<p class='center'>{_e(recap.election_label)}</p><br/>",
@@ -100,9 +100,9 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
     )
 
 
-def _practice(recap: PairRecap) -> str:
+def _practice(practice: bool) -> str:
     """The LATIHAN band on top of a printout of practice data ("" for real data)."""
-    if not recap.practice:
+    if not practice:
         return ""
     return (
         "<table width='100%' cellpadding='6' style='background:#b00020'><tr><td align='center'>"
@@ -152,7 +152,7 @@ def write_berita_acara_pdf(
         election=recap.election_label,
     )
     body = [
-        _practice(recap),
+        _practice(recap.practice),
         f"<h1>{_e(tr('BERITA ACARA'))}</h1>",
         f"<p class='center'>{_e(tr('Nomor'))}: {_e(number or '......../PL.02-BA/......../20....')}</p>",
         f"<p class='center'><b>{_e(tr('REKAPITULASI HASIL'))} {_e(stage.upper())} "
@@ -377,24 +377,28 @@ def write_problem_list_pdf(
     if not problems.lines:
         rows = f"<tr><td colspan='{len(problems.header)}'>{_e(tr('Tidak ada masalah.'))}</td></tr>"
     body = (
-        f"<h1>{_e(problems.title)}</h1><br/>"
+        _practice(problems.practice)
+        + f"<h1>{_e(problems.title)}</h1><br/>"
         + "".join(f"<p>{_e(line)}</p>" for line in problems.subtitle)
         + "<br/><table class='grid' width='100%' cellspacing='0'>"
         f"<tr>{head}</tr>{rows}</table>"
         f"<p>{_e(tr('Dicetak oleh Silon Desktop pada'))} {_e(long_date(moment.date()))} "
         f"{_e(moment.strftime('%H:%M'))}.</p>"
     )
-    return _print(body, target, problems.title.capitalize(), landscape=True)
+    title = problems.title.capitalize()
+    title = f"LATIHAN - {title}" if problems.practice else title
+    return _print(body, target, title, landscape=True)
 
 
-def write_html_pdf(body: str, target: str | Path, title: str) -> Path:
+def write_html_pdf(body: str, target: str | Path, title: str, *, practice: bool = False) -> Path:
     """A page of HTML (already escaped) as a PDF at ``target``, written whole or not
-    at all (:func:`_print`): the receipt of a record's filing.
+    at all (:func:`_print`): the receipt of a record's filing. ``practice``: of practice
+    data (a training server's receipt), under the LATIHAN band and title.
 
     Raises:
         OSError: the file cannot be written there.
     """
-    return _print(body, target, title)
+    return _print(_practice(practice) + body, target, f"LATIHAN - {title}" if practice else title)
 
 
 def _print(

@@ -6,7 +6,8 @@ the server its practice data came from; when the server answers with another
 one, the practice data here belongs to an earlier session (its cursor, records
 and waiting edits mean nothing to the new server), so the sync stops and the
 operator is told, and offered to start over (:func:`start_over`). A real server
-has no such endpoint: nothing changes for it.
+has no such endpoint (404): practice data is never synced with it, nor data pulled
+from a real server with a training server (:func:`practice_problem`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import MetaData
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
-from sync.client.state import get_state, set_state
+from sync.client.state import CURSOR_KEY, get_state, set_state
 from sync.transport import Transport, TransportError
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,13 @@ def is_practice(db: Database) -> bool:
 
 
 def server_identity(transport: Transport) -> str | None:
-    """The server's training identity; None for a real server or when it cannot say."""
+    """The server's training identity; "" for a real server (it has no such page), None
+    when it cannot say (offline, a refusal of another kind)."""
     try:
         answer: Any = transport.call("GET", TRAINING_PATH, auth=False)
     except TransportError as exc:
         log.debug("no training identity: %s", exc)
-        return None
+        return "" if exc.status == 404 else None
     if isinstance(answer, dict) and isinstance(answer.get("training_id"), str):
         return answer["training_id"] or None
     return None
@@ -60,19 +62,36 @@ def check_practice_server(db: Database, transport: Transport) -> str:
     """Compare the server's identity with the one the practice data came from.
 
     Returns:
-        "" when the sync may go on (a real server, the same training server, or a
-        first sync, whose identity is remembered now); else the message for the
-        operator: the server was reset since this laptop last synced.
+        "" when the sync may go on (real data and a real server, the same training
+        server, or a first sync, whose identity is remembered now); else the message
+        for the operator (:func:`practice_problem`).
     """
+    code = practice_problem(db, transport)
+    return "" if code is None else say(code)
+
+
+def practice_problem(db: Database, transport: Transport) -> ErrorCode | None:
+    """Why this sync must not go on, or None: ``PRACTICE_SERVER_RESET`` the training
+    server was reset since this laptop last synced; ``PRACTICE_SERVER_REAL_DATA`` a
+    training server met data pulled from another (real) server; ``PRACTICE_DATA_REAL_SERVER``
+    a real server met practice data. Nothing of the one goes to the other."""
     current = server_identity(transport)
     if current is None:
-        return ""
+        return None  # cannot say: the sync itself meets what is wrong
     known = practice_id(db)
+    if not current:
+        if known:
+            log.warning("a real server met practice data: no sync")
+            return ErrorCode.PRACTICE_DATA_REAL_SERVER
+        return None
     if not known:
         with db.engine.begin() as conn:
+            if get_state(conn, CURSOR_KEY):
+                log.warning("a training server met data pulled from another server: no sync")
+                return ErrorCode.PRACTICE_SERVER_REAL_DATA
             set_state(conn, TRAINING_ID, current)
-        return ""
-    return "" if known == current else RESET_MESSAGE
+        return None
+    return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
 
 
 def start_over(db: Database) -> None:

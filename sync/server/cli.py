@@ -257,6 +257,25 @@ class _IndonesianHelp(argparse.HelpFormatter):
         return text
 
 
+#: The most trainees a room can have: two per desk, one real kab/kota per desk (the region
+#: table has 214 of them with kecamatan and desa in the provinces the seed takes).
+MAX_TRAINEES = 400
+
+
+def _trainee_count(text: str) -> int:
+    """``--trainees``: a whole number the seed can give desks to."""
+    wrong = argparse.ArgumentTypeError(
+        f"harus bilangan bulat 1 sampai {MAX_TRAINEES}, bukan {text!r}"
+    )
+    try:
+        count = int(text)
+    except ValueError:
+        raise wrong from None
+    if not 1 <= count <= MAX_TRAINEES:
+        raise wrong
+    return count
+
+
 def _training_parser(sub: Any) -> None:
     from sync.server import training as t
 
@@ -301,9 +320,10 @@ def _training_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--trainees",
-        type=int,
+        type=_trainee_count,
         default=t.DEFAULT_TRAINEES,
-        help="jumlah akun peserta (latih01..), dua per meja; dipakai saat data pertama dibuat",
+        help="jumlah akun peserta (latih01..), 1 sampai 400, dua per meja; dipakai saat data "
+        "pertama dibuat",
     )
     p.add_argument(
         "--supporters",

@@ -4,7 +4,7 @@
 the practice data of :mod:`sync.server.training_seed` (one real kab/kota and one
 practice election per desk pair, one pair per trainee, planted lessons whose
 answer key stays on this server), the accounts ``latih01``..``latihNN`` plus
-``pelatih`` (trainer), then serves the room on the machine's LAN address and
+``pelatih`` (trainer, with a password of its own), then serves the room on the machine's LAN address and
 prints what to tell the room: the address, the number of accounts, the trainer's
 page (:mod:`sync.server.training_page`) and the printable account sheet.
 
@@ -48,6 +48,8 @@ SEEDED_KEY = "training_seeded"
 TENANT_KEY = "training_tenant"
 ID_KEY = "training_id"
 TOKEN_KEY = "training_trainer_token"
+#: The trainer account's own password (the trainees' one is on every desk's card).
+TRAINER_PASSWORD_KEY = "training_trainer_password"
 TRAINEES_KEY = "training_trainees"
 #: The address the room's laptops use (printed at start, written on the account sheet).
 ADDRESS_KEY = "training_address"
@@ -124,6 +126,11 @@ def trainer_token(engine: Engine) -> str:
     return _meta(engine, TOKEN_KEY)
 
 
+def trainer_password(engine: Engine) -> str:
+    """The trainer account's password, printed for the trainer only."""
+    return _meta(engine, TRAINER_PASSWORD_KEY)
+
+
 def room_address(engine: Engine) -> str:
     return _meta(engine, ADDRESS_KEY)
 
@@ -164,10 +171,19 @@ def is_training_database(data_dir: Path) -> bool | None:
 # -- is a server running on this folder? ---------------------------------------------------
 
 
-def _pid_alive(pid: int) -> bool:
+def _pid_alive(pid: int, written: float) -> bool:
+    """Whether the process that wrote the pid file (at ``written``) still runs: a process
+    with that number started after the file was written is another program that got the
+    number of a server killed meanwhile (a power cut, a restart), not a server."""
     import psutil
 
-    return pid != os.getpid() and psutil.pid_exists(pid)
+    if pid == os.getpid():
+        return False
+    try:
+        started = float(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return False
+    return started <= written + 2.0  # create_time is rounded to the clock's ticks
 
 
 def _answers_as(port: int, wanted_id: str) -> bool:
@@ -195,9 +211,10 @@ def running_server(data_dir: Path, port: int) -> str:
         try:
             info = json.loads(pid_path.read_text(encoding="utf-8"))
             pid, ports = int(info["pid"]), ports | {int(info["port"])}
+            written = pid_path.stat().st_mtime
         except (OSError, ValueError, KeyError, TypeError):
-            pid = 0
-        if pid and _pid_alive(pid):
+            pid, written = 0, 0.0
+        if pid and _pid_alive(pid, written):
             return f"server latihan sedang berjalan (proses {pid}, berkas {pid_path})"
     if is_training_database(data_dir):
         from sync.server.db import make_engine
@@ -259,8 +276,8 @@ def seed(state: Any, trainees: int, supporters: int) -> bool:
     with read_tx(engine) as conn:
         known = {r[0] for r in conn.execute(select(users.c.username))}
         seeded = conn.execute(select(meta.c.key).where(meta.c.key == SEEDED_KEY)).first()
-    if TRAINER not in known:
-        add_user(engine, config, "admin", TRAINER, PASSWORD, Role.TRAINER, "")
+    if TRAINER not in known or not trainer_password(engine):
+        _trainer_account(state, TRAINER in known)
     if seeded is not None:
         return False
     names = trainee_names(trainees)
@@ -277,6 +294,24 @@ def seed(state: Any, trainees: int, supporters: int) -> bool:
         conn.execute(meta.insert().values(key=TRAINEES_KEY, value=json.dumps(names).encode()))
         conn.execute(meta.insert().values(key=SEEDED_KEY, value=b"1"))
     return True
+
+
+def _trainer_account(state: Any, exists: bool) -> None:
+    """The trainer's account with a password of its own: it reads, writes and manages
+    every desk's data, and the trainees' password is printed on every desk's card. A
+    database seeded when the trainer shared the trainees' password gets one now."""
+    from sync.server.accounts import add_user, change_user
+    from sync.server.models import UserChange
+
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/i to misread on paper
+    password = "".join(secrets.choice(alphabet) for _ in range(10))
+    if exists:
+        change_user(state.engine, state.config, None, TRAINER, UserChange(password=password))
+    else:
+        add_user(state.engine, state.config, "admin", TRAINER, password, Role.TRAINER, "")
+    with write_tx(state.engine) as conn:
+        conn.execute(meta.delete().where(meta.c.key == TRAINER_PASSWORD_KEY))
+        conn.execute(meta.insert().values(key=TRAINER_PASSWORD_KEY, value=password.encode()))
 
 
 def _write_pid(data_dir: Path, port: int) -> Path:
@@ -344,7 +379,7 @@ def serve(
                 f"Akun peserta: {names[0]} .. {names[-1]}  kata sandi: {PASSWORD}"
                 f"  ({len(names)} akun, {len(names) // 2 + len(names) % 2} meja)"
             )
-        say(f"Akun pelatih: {TRAINER}  kata sandi: {PASSWORD}")
+        say(f"Akun pelatih: {TRAINER}  kata sandi: {trainer_password(state.engine)}")
         say(f"Halaman pelatih: {address}/latihan/pelatih?kunci={token}")
         say(f"Lembar akun untuk dicetak: {sheet}  (juga {address}/latihan/lembar?kunci={token})")
         say(f"Identitas server latihan: {identity(state.engine)}")

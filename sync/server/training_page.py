@@ -114,7 +114,7 @@ def trainer_view(engine: Engine) -> str:
 def account_sheet(engine: Engine, address: str) -> str:
     """One card per trainee (account, password, address, desk) plus the trainer's."""
     from silon_desktop.domain.regions import default_table
-    from sync.server.training import PASSWORD, TRAINER, seeded_trainees
+    from sync.server.training import PASSWORD, TRAINER, seeded_trainees, trainer_password
     from sync.server.training_key import load_key
 
     names = seeded_trainees(engine)
@@ -156,7 +156,7 @@ def account_sheet(engine: Engine, address: str) -> str:
         f'<div class="kartu"><span class="latihan">LATIHAN</span><h2>Pelatih</h2><dl>'
         f"<dt>Alamat server</dt><dd>{escape(address)}</dd>"
         f"<dt>Nama pengguna</dt><dd>{escape(TRAINER)}</dd>"
-        f"<dt>Kata sandi</dt><dd>{escape(PASSWORD)}</dd></dl></div>"
+        f"<dt>Kata sandi</dt><dd>{escape(trainer_password(engine))}</dd></dl></div>"
     )
     body = (
         '<p class="tanpa-cetak">Cetak halaman ini (Ctrl+P) lalu gunting per kartu. '

@@ -331,7 +331,8 @@ class Seeder:
         out.append((broken, ("nik_format", "admin", "TMS", "NIK_FORMAT")))
         moved = row()
         birth = dt.date.fromisoformat(moved["birth_date"])
-        moved["birth_date"] = birth.replace(year=birth.year - 1).isoformat()
+        day = 28 if (birth.month, birth.day) == (2, 29) else birth.day  # no 29 Feb a year before
+        moved["birth_date"] = birth.replace(year=birth.year - 1, day=day).isoformat()
         out.append((moved, ("nik_tanggal", "admin", "BMS", "NIK_MISMATCH")))
         young = self.young(pair, kecamatan)
         out.append((young, ("di_bawah_umur", "admin", "TMS", "UNDERAGE")))

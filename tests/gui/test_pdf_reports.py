@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pypdf
@@ -307,6 +308,8 @@ def test_a_receipt_that_cannot_be_written_is_not_reported_as_printed(
     from silon_desktop.ui.history_dialog import HistoryDialog
 
     class Receipt:  # the dialog's own parts the printing uses
+        backend = SimpleNamespace(practice=False)
+
         def tr(self, text: str) -> str:
             return text
 

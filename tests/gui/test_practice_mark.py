@@ -85,6 +85,71 @@ def test_printouts_of_practice_data_say_latihan(qtbot: QtBot, backend: Any, tmp_
         assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
 
 
+def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
+    qtbot: QtBot, backend: Any, tmp_path: Path
+) -> None:
+    """The verification's list handed back to the pair, as XLSX and as PDF."""
+    from silon_desktop.ui.pdf_reports import write_problem_list_pdf
+
+    ids = seed_small(backend, supporters=5)
+
+    def printed(name: str) -> str:
+        problems = backend.verification_problems(ids["pair"])
+        backend.write_problems_xlsx(problems, tmp_path / f"{name}.xlsx")
+        write_problem_list_pdf(problems, tmp_path / f"{name}.pdf")
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as book:
+            sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            strings = book.read("xl/sharedStrings.xml").decode()
+        reader = pypdf.PdfReader(tmp_path / f"{name}.pdf")
+        return sheet + strings + reader.pages[0].extract_text() + str(reader.metadata.title)
+
+    assert "LATIHAN" not in printed("real")
+    _practice(backend)
+    marked = printed("latihan")
+    assert marked.count("LATIHAN") >= 4  # the cell, the page header, the band, the title
+    assert "<oddHeader>" in marked and "LATIHAN" in marked.split("<oddHeader>")[1]
+
+
+def test_the_import_problem_list_of_practice_data_says_latihan(
+    backend: Any, tmp_path: Path
+) -> None:
+    """The import's problem list for the LO, written while practising an import."""
+    from silon_desktop.importers.pipeline import ImportOptions, validate_file
+    from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_xlsx
+
+    rows = supporter_rows(2)
+    rows[1][5] = "X"  # sex neither L nor P
+    source = write_xlsx(tmp_path / "dukungan.xlsx", rows)
+    report = validate_file(source, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert not backend.imports.problem_list(report).practice
+    _practice(backend)
+    problems = backend.imports.problem_list(report)
+    assert problems.practice and problems.lines
+    backend.write_problems_xlsx(problems, tmp_path / "masalah.xlsx")
+    with zipfile.ZipFile(tmp_path / "masalah.xlsx") as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
+
+
+def test_the_receipt_of_practice_data_says_latihan(
+    qtbot: QtBot, backend: Any, tmp_path: Path
+) -> None:
+    """The receipt says a server received the data: from a training server, LATIHAN."""
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    ids = seed_small(backend, supporters=1)
+    supporter = backend.list("supporter", pair_id=ids["pair"])[0]
+    dialog = HistoryDialog(backend, "supporter", supporter["id"])
+    qtbot.addWidget(dialog)
+    dialog.print_receipt(tmp_path / "real.pdf")
+    assert "LATIHAN" not in pypdf.PdfReader(tmp_path / "real.pdf").pages[0].extract_text()
+    _practice(backend)
+    dialog.print_receipt(tmp_path / "latihan.pdf")
+    reader = pypdf.PdfReader(tmp_path / "latihan.pdf")
+    assert PRACTICE_MARK in " ".join(reader.pages[0].extract_text().split())
+    assert str(reader.metadata.title).startswith("LATIHAN")  # type: ignore[union-attr]
+
+
 def test_after_a_reset_the_laptop_offers_to_start_over(
     qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -110,6 +175,75 @@ def test_after_a_reset_the_laptop_offers_to_start_over(
     assert not backend.practice  # the next sync remembers the new server
     assert window.tree.topLevelItemCount() == 0
     window.close()
+
+
+def test_data_pulled_from_a_real_server_is_not_synced_with_a_training_server(
+    backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office PC pointed at the room's training server (its address typed in the
+    settings): the data here came from the real server, so nothing is pushed to the
+    training server, nothing pulled from it, and the data does not become practice data
+    (which a "start over" would delete)."""
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.client.state import CURSOR_KEY
+
+    seed_small(backend, supporters=3)
+    with backend.db.engine.begin() as conn:
+        set_state(conn, CURSOR_KEY, "1234")  # pulled from the real server before
+    asked: list[str] = []
+
+    class TrainingRoom:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                return {"training_id": "a-training-server"}
+            raise AssertionError(f"{method} {path} reached the training server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", TrainingRoom)
+    import threading
+
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    assert outcome["problem"].code is ErrorCode.PRACTICE_SERVER_REAL_DATA
+    assert outcome["error_kind"] != "practice_reset"  # no offer to delete the data here
+    assert not backend.practice
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
+
+
+def test_practice_data_is_not_synced_with_a_real_server(
+    backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training laptop later pointed at the real server: its practice supporters and
+    waiting practice edits are not pushed there, and no real data is pulled into data
+    marked LATIHAN (which a "start over" would delete)."""
+    import threading
+
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.transport import ServerRefused
+
+    seed_small(backend, supporters=3)
+    _practice(backend)
+    asked: list[str] = []
+
+    class RealServer:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                raise ServerRefused("HTTP 404: Not Found", status=404)
+            raise AssertionError(f"{method} {path}: practice data reached the real server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", RealServer)
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
+    assert outcome["error_kind"] != "practice_reset" and backend.practice
 
 
 def test_start_over_refuses_real_data(backend: Any) -> None:
@@ -143,3 +277,54 @@ def test_the_practice_mark_speaks_english_too(qtbot: QtBot, qapp: Any) -> None:
         assert practice_mark.banner().text().startswith("PRACTICE (LATIHAN)")
     finally:
         i18n.remove_translators(qapp, translators)
+
+
+def test_training_mode_refuses_a_folder_of_real_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--training --data-dir`` naming the operator's real folder: no training server in
+    it, no practice login on its data, its server address left as it was."""
+    import argparse
+
+    from silon_desktop import app
+    from silon_desktop.config import Settings
+    from silon_desktop.storage import keyfile
+    from silon_desktop.storage.db import open_database
+
+    real = paths.resolve(tmp_path / "kantor").ensure()
+    key = keyfile.new_data_key()
+    kf = keyfile.KeyFile.load(real.data)
+    kf.wrap_password("op3214", "rahasia-3214", key)
+    kf.save()
+    open_database(real.database, key=key).close()
+    Settings(server_url="https://silon.kpu.go.id", username="op3214").save(real.settings)
+    started: list[Path] = []
+
+    class Server:
+        url, username, password = "http://127.0.0.1:8765", "latih01", "bimtek2024"
+
+        def __init__(self, data_dir: Path) -> None:
+            started.append(data_dir)
+
+        def start(self) -> Any:
+            return self
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "TrainingServer", Server)
+    monkeypatch.setattr(app, "setup_logging", lambda *_a: None)
+    monkeypatch.setattr(app, "_run_qt", lambda *_a: 0)
+    args = argparse.Namespace(
+        training=True, data_dir=str(real.data), verbose=False, lang=None, server=None
+    )
+    assert app.main(args) == 3
+    assert not started and not (real.data / "training-server").exists()
+    assert Settings.load(real.settings).server_url == "https://silon.kpu.go.id"
+    assert "bukan data latihan" in capsys.readouterr().err
+    # A folder made by training mode (its server folder beside the data) still opens.
+    practice = paths.resolve(tmp_path / "latihan").ensure()
+    (practice.data / "training-server").mkdir()
+    open_database(practice.database, key=key).close()
+    assert app.main(argparse.Namespace(**{**vars(args), "data_dir": str(practice.data)})) == 0
+    assert started == [practice.data / "training-server"]

@@ -95,3 +95,25 @@ def test_every_option_of_both_command_lines_is_explained_in_indonesian() -> None
     assert len(texts) > 60  # both trees walked, subcommands included
     english = [(where, text) for where, text in texts if _ENGLISH.search(text)]
     assert english == []
+
+
+def test_a_command_with_training_works_on_the_practice_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``silon-desktop --training sync`` (or status, backup, retention...) acts on the
+    practice data, as the application does with ``--training``, never on the real data."""
+    from silon_desktop import cli, paths
+    from silon_desktop.commands import status_cmd
+
+    monkeypatch.setenv("SILON_DATA_DIR", str(tmp_path / "kantor"))
+    monkeypatch.setattr("sync.privacy.restrict_process", lambda: 0)
+    seen: list[Path] = []
+
+    def record(args: argparse.Namespace) -> int:
+        seen.append(paths.resolve(getattr(args, "data_dir", None)).data)
+        return 0
+
+    monkeypatch.setattr(status_cmd, "run", record)
+    assert cli.main(["--training", "status"]) == 0
+    assert cli.main(["status"]) == 0
+    assert seen == [(tmp_path / "kantor-latihan").resolve(), (tmp_path / "kantor").resolve()]

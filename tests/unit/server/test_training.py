@@ -112,6 +112,19 @@ def test_every_lesson_is_planted_for_each_trainee_and_the_forecast_agrees_with_t
     assert recs[identical[0].record_id]["nik"] == recs[identical[1].record_id]["nik"]
 
 
+def test_a_supporter_born_on_29_february_is_planted_on_any_day() -> None:
+    """The seed of 23 February 2029 draws a 29 February birth for the date lesson, whose
+    row says a year earlier: there is no 29 February then, and the seed stopped."""
+    practice = build_practice(dt.date(2029, 2, 23), training.trainee_names(2), 20)
+    recs = _records(practice.mutations)
+    moved = [recs[p.record_id] for p in practice.key if p.lesson == "nik_tanggal"]
+    assert len(moved) == 2
+    for row in moved:
+        parsed = parse_nik(row["nik"])
+        assert parsed.birth_date is not None and parsed.birth_date.isoformat() != row["birth_date"]
+        assert row["check_reasons"] == ["NIK_MISMATCH"] and row["check_status"] == "BMS"
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A seeded training database of three trainees, made once for this module."""
@@ -216,6 +229,40 @@ def test_trainer_page_and_sheet_show_every_trainee(seeded: Any) -> None:
     assert sheet.count('class="kartu"') == 4  # three trainees and the trainer
 
 
+def test_the_trainers_account_does_not_open_with_the_trainees_password(seeded: Any) -> None:
+    """Every trainee's card prints the trainees' password; the trainer's account reads,
+    writes and manages every desk, so its password is its own, printed for the trainer."""
+    from sync.server import auth
+    from sync.server.errors import ApiError
+    from sync.server.training_page import account_sheet
+
+    def login(username: str, password: str) -> Any:
+        return auth.login(seeded.engine, seeded.config, username, password, f"dev-{username}", None)
+
+    assert login("latih01", training.PASSWORD)
+    with pytest.raises(ApiError) as refused:
+        login(training.TRAINER, training.PASSWORD)
+    assert refused.value.status == 401
+    own = training.trainer_password(seeded.engine)
+    assert own and own != training.PASSWORD and login(training.TRAINER, own)
+    sheet = account_sheet(seeded.engine, "http://192.0.2.7:8765")
+    trainer_card = sheet.split('<div class="kartu">')[-1]
+    assert own in trainer_card and own not in sheet.replace(trainer_card, "")
+    # A room seeded when the trainer shared the trainees' password: its own at the next start.
+    from sync.server.accounts import change_user
+    from sync.server.db import write_tx
+    from sync.server.models import UserChange
+    from sync.server.schema import meta
+
+    change_user(seeded.engine, seeded.config, None, "pelatih", UserChange(password="bimtek2024"))
+    with write_tx(seeded.engine) as conn:
+        conn.execute(meta.delete().where(meta.c.key == training.TRAINER_PASSWORD_KEY))
+    assert not training.seed(seeded, 3, 25)
+    with pytest.raises(ApiError):
+        login(training.TRAINER, training.PASSWORD)
+    assert login(training.TRAINER, training.trainer_password(seeded.engine))
+
+
 def test_reset_refuses_a_real_database(tmp_path: Path) -> None:
     from sync.server.accounts import add_user
 
@@ -247,6 +294,29 @@ def test_reset_refuses_while_the_pid_file_names_a_live_process(seeded: Any, tmp_
     again.engine.dispose()
 
 
+def test_a_pid_file_left_by_a_power_cut_does_not_block_a_reset(seeded: Any, tmp_path: Path) -> None:
+    """The server was killed with its pid file left; after a restart its number went to
+    another program, started after the file was written: no server runs on this folder."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # noqa: S603
+    try:
+        pid_file = tmp_path / training.PID_FILE
+        pid_file.write_text(json.dumps({"pid": other.pid, "port": 1}))
+        written = psutil.Process(other.pid).create_time() - 3600
+        os.utime(pid_file, (written, written))
+        seeded.engine.dispose()
+        said: list[str] = []
+        assert training.reset(tmp_path, said.append, port=1) == 0, said
+        assert not (tmp_path / SQLITE_NAME).exists() and not pid_file.exists()
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFixture[str]) -> None:
     from sync.server.cli import build_parser
 
@@ -263,6 +333,21 @@ def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFi
     ):
         assert default in out, default
     assert "silon-server-training" in out.replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("count", ["0", "-2", "1000", "dua"])
+def test_a_trainee_count_the_room_cannot_have_is_refused_in_indonesian(
+    count: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zero desks (or more than the region table has kab/kota for) stopped the seed
+    with a Python traceback after the server had started."""
+    from sync.server.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["training", "--trainees", count])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--trainees" in err and "1 sampai 400" in err, err
 
 
 def test_a_taken_port_falls_back_to_a_free_one() -> None:

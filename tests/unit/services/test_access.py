@@ -355,3 +355,66 @@ def test_logout_forgets_the_token_and_the_keyring_key(
     assert access.resume() is None
     key, _ = _access(folder).unlock_with_password("op1", PASSWORD)  # the password still works
     assert cipher.opens_with(folder.database, key)
+
+
+def test_a_training_servers_account_does_not_open_the_real_data_here(
+    server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """An office PC pointed at the Bimtek room's server, a practice account typed: the
+    keyring's key opens this folder for any account the server accepts, so the real data
+    opened as ``latih01`` and its published password wrapped the real data key."""
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+    from sync.server.training import PASSWORD as PRACTICE
+    from sync.server.training import seed
+
+    session = _online(_access(folder), server)  # the operator's own login: real data
+    assert isinstance(session, Session)
+    session.db.close()
+    (tmp_path / "latihan").mkdir()
+    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
+    migrate(url)
+    room = create_app(ServerConfig(database_url=url, training=True))
+    seed(room.state.server, 2, 20)
+    transport = AsgiTransport(room)
+    try:
+        refused = _access(folder).login("latih01", PRACTICE, transport=transport)
+    finally:
+        transport.close()
+        room.state.server.engine.dispose()
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_NO_DATA_KEY
+    assert "latih01" not in keyfile.KeyFile.load(folder.data).password
+    own = _online(_access(folder), server)  # the operator's login still opens it
+    assert isinstance(own, Session)
+    own.db.close()
+
+
+def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
+    server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """The room's training server knows no office account: its refusal says nothing of the
+    real server's (a changed password, a disabled account), so the data here stays open."""
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    (tmp_path / "latihan").mkdir()
+    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
+    migrate(url)
+    room = create_app(ServerConfig(database_url=url, training=True))
+    transport = AsgiTransport(room)
+    try:
+        refused = _access(folder).login("op1", PASSWORD, transport=transport)
+    finally:
+        transport.close()
+        room.state.server.engine.dispose()
+    assert not isinstance(refused, Session) and refused.error is not None
+    assert refused.error.code is not ErrorCode.ACCESS_REVOKED
+    assert not _access(folder).locked()
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)
+    assert cipher.opens_with(folder.database, key)

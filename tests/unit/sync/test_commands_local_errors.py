@@ -82,3 +82,34 @@ def test_sync_logging_in_from_the_environment_says_why_the_server_refused(
     monkeypatch.setattr("sync.client.login.server_login", untrusted)
     assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
     assert capsys.readouterr().err.strip() == TlsFailed.default_message
+
+
+def test_sync_of_practice_data_after_a_training_server_reset_sends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The headless sync checks the training server's identity as the window's does: the
+    previous session's waiting edits and cursor mean nothing to the reset server."""
+    from silon_desktop.storage.db import open_database
+    from sync.client.state import set_state
+    from sync.client.training import RESET_MESSAGE, TRAINING_ID
+
+    db = open_database(tmp_path / "silon.db")
+    with db.engine.begin() as conn:
+        set_state(conn, TRAINING_ID, "previous-session")
+    db.close()
+    asked: list[str] = []
+
+    class ResetRoom:
+        def call(self, method: str, path: str, **_kw: object) -> object:
+            asked.append(path)
+            if path == "/v1/training":
+                return {"training_id": "this-session"}
+            raise AssertionError(f"{method} {path} reached the reset training server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr("sync.client.login.authenticated_transport", lambda _s: ResetRoom())
+    assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
+    assert asked == ["/v1/training"]
+    assert RESET_MESSAGE in capsys.readouterr().err
