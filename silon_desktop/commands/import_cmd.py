@@ -64,8 +64,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--round",
         choices=[arrival.value for arrival in Round],
-        default=Round.SUBMISSION.value,
-        help="tahap penyerahan daftar (bawaan: submission = penyerahan awal)",
+        default=None,
+        help=(
+            "tahap penyerahan daftar (bawaan: submission = penyerahan awal selama masanya "
+            "berlangsung, sesudahnya tahap perbaikan yang berjalan)"
+        ),
     )
 
 
@@ -97,6 +100,27 @@ def _confirm_replace(database: Any, args: argparse.Namespace, hints: Any) -> boo
         return False
     answer = input("Ganti impor sebelumnya? [y/T] ").strip().lower()
     return answer in ("y", "ya")
+
+
+def _round_now(database: Any, pair_id: str) -> str:
+    """The round of a list imported with no ``--round``: the submission while it is
+    open; after it, the correction round that is running, said (the server refuses
+    submission rows then, and the import would be undone at the next sync).
+
+    Raises:
+        UnknownPair: no such pair.
+    """
+    from silon_desktop.domain.labels import round_label_id
+    from silon_desktop.importers.store import default_round
+
+    with database.engine.connect() as conn:
+        arrival = default_round(conn, pair_id)
+    if arrival != Round.SUBMISSION.value:
+        print(
+            f"Masa penyerahan dukungan sudah berakhir: daftar ini diserahkan pada tahap "
+            f"{round_label_id(arrival)} (pilih tahap lain dengan --round)."
+        )
+    return arrival
 
 
 def _user(app_paths: Any) -> str:
@@ -137,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         print("--replace dan --part tidak dapat dipakai bersama.", file=sys.stderr)
         return 2
     try:
+        if args.round is None:
+            args.round = _round_now(database, args.pair)
         if args.replace and not _confirm_replace(database, args, hints):
             print("Dibatalkan: tidak ada yang diubah.")
             return 0

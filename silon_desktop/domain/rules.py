@@ -230,6 +230,23 @@ class RuleSet:
                 seen.extend(r for r in stage.rounds if r not in seen)
         return tuple(seen)
 
+    def late_rounds(
+        self, support_end: dt.date | None, verfak_end: dt.date | None, today: dt.date
+    ) -> list[Round]:
+        """The rounds a supporter row written ``today`` may arrive in, the likeliest
+        first: [] while the submission is open (or its end is not entered): the row is
+        the submission's. After ``support_end`` a new row can only be a correction's
+        (the server refuses a submission row then, and the row would be undone): this
+        rule set's correction rounds, the second first once the field verification
+        (``verfak_end``) is over. One answer for a row typed by hand and an imported list.
+        """
+        if support_end is None or today <= support_end:
+            return []
+        rounds: list[Round] = [r for r in self.arrival_rounds if r is not Round.SUBMISSION]
+        if verfak_end is not None and today > verfak_end:
+            rounds.reverse()
+        return rounds
+
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:
             if stage.id == stage_id:

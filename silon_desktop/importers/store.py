@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.rules import Round
+from silon_desktop.domain.rules import Round, rule_set_for, today_wib
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.gc_tuning import fewer_collections
 from silon_desktop.importers import checks
@@ -131,6 +131,27 @@ def pair_context(conn: Connection, pair_id: str) -> PairContext:
         raise UnknownPair(pair_id)
     region = row.region_code or row.scope
     return PairContext(pair_id, row.scope, region, row.rule_set, row.support_end or dt.date.today())
+
+
+def default_round(conn: Connection, pair_id: str, today: dt.date | None = None) -> str:
+    """The round a list imported ``today`` arrives in when the operator names none: the
+    submission while it is open, else the rule set's likeliest correction round
+    (:meth:`RuleSet.late_rounds`, as for a supporter added by hand).
+
+    Raises:
+        UnknownPair: no such pair.
+    """
+    row = conn.execute(
+        select(_ELECTION.c.rule_set, _ELECTION.c.support_end, _ELECTION.c.verfak_end)
+        .join(_PAIR, _ELECTION.c.id == _PAIR.c.election_id)
+        .where(_PAIR.c.id == pair_id)
+    ).first()
+    if row is None:
+        raise UnknownPair(pair_id)
+    late = rule_set_for(row.rule_set or None).late_rounds(
+        row.support_end, row.verfak_end, today or today_wib()
+    )
+    return (late[0] if late else Round.SUBMISSION).value
 
 
 def import_file(

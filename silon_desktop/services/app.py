@@ -401,29 +401,18 @@ class Services:
         self, pair_id: str, today: dt.date | None = None
     ) -> builtins.list[str]:
         """The rounds a supporter added by hand today may arrive in, the likeliest
-        first: [] while the submission is open (or its end is not entered): the row is
-        the submission's, as before. After ``support_end`` a new row can only be a
-        correction's (the server refuses a submission row then, and the edit would be
-        undone): the rule set's correction rounds, the second first once the field
-        verification (``verfak_end``) is over.
-        """
-        from silon_desktop.domain.rules import Round, today_wib
+        first (:meth:`RuleSet.late_rounds`): [] while the submission is open."""
+        from silon_desktop.domain.rules import today_wib
 
         pair = self.get("pair", pair_id) or {}
         election = self.get("election", str(pair.get("election_id") or "")) or {}
-        day = today or today_wib()
-        end = election.get("support_end")
-        if not isinstance(end, dt.date) or day <= end:
-            return []
-        rounds = [
-            r.value
-            for r in rule_set_for(election.get("rule_set") or None).arrival_rounds
-            if r is not Round.SUBMISSION
-        ]
-        field_end = election.get("verfak_end")
-        if isinstance(field_end, dt.date) and day > field_end:
-            rounds.reverse()
-        return rounds
+        end, field_end = election.get("support_end"), election.get("verfak_end")
+        rounds = rule_set_for(election.get("rule_set") or None).late_rounds(
+            end if isinstance(end, dt.date) else None,
+            field_end if isinstance(field_end, dt.date) else None,
+            today or today_wib(),
+        )
+        return [r.value for r in rounds]
 
     def recap(self, pair_id: str, stage: str | None = None) -> PairRecap:
         """The pair's verification recap, of one stage or of all, for an official

@@ -275,3 +275,55 @@ def test_export_refuses_before_writing_anything(
     assert main(["export", "--pair", "p1", "--b11", str(tmp_path / "gone" / "b11.xlsx")]) == 2
     assert "tidak ada" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == []
+
+
+def test_a_list_imported_after_the_submission_arrives_in_the_running_correction_round(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no --round, a list imported after ``support_end`` was a submission list,
+    which the server refuses then: every row was undone at the next sync. It now
+    arrives in the correction round that is running, as a row typed by hand does, and
+    the command says so; a round named by the operator is kept."""
+    import datetime as dt
+
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(
+            Election(
+                id="e1",
+                scope="32.14",
+                kind="bupati",
+                region_code="32.14",
+                rule_set="pilkada-2024",
+                support_end=dt.date(2024, 5, 12),
+            )
+        )
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    db.close()
+    rows = supporter_rows(6)
+    parts = [write_xlsx(tmp_path / f"d{i}.xlsx", rows[i * 2 : i * 2 + 2]) for i in range(3)]
+    base = ["--data-dir", str(data_dir), "import"]
+    assert main([*base, str(parts[0]), "--pair", "p1"]) == 0
+    assert "tahap Perbaikan I" in capsys.readouterr().out
+    assert main([*base, str(parts[1]), "--pair", "p1", "--round", "submission"]) == 0
+    assert "Perbaikan" not in capsys.readouterr().out
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        election = session.get(Election, "e1")
+        assert election is not None
+        election.verfak_end = dt.date(2024, 6, 30)  # the field verification is over
+    db.close()
+    assert main([*base, str(parts[2]), "--pair", "p1"]) == 0
+    assert "tahap Perbaikan II" in capsys.readouterr().out
+    db = open_database(data_dir / "silon.db")
+    with db.session(readonly=True) as session:
+        arrived = sorted((s.nik, s.round) for s in session.query(Supporter))
+    db.close()
+    expected = [
+        (str(row[1]), arrival)
+        for row, arrival in zip(
+            rows, ["correction_1"] * 2 + ["submission"] * 2 + ["correction_2"] * 2, strict=True
+        )
+    ]
+    assert arrived == sorted(expected)
