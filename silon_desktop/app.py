@@ -160,6 +160,9 @@ class TrainingServer:
             str(self.port),
             "--data-dir",
             str(self.data_dir),
+            # It stops by itself if this program is killed (no orphan holding the folder).
+            "--parent",
+            str(os.getpid()),
         ]
         log.info("starting training server: %s", command)
         self.proc = subprocess.Popen(  # noqa: S603 - our own executable, fixed arguments

@@ -331,6 +331,14 @@ def _training_parser(sub: Any) -> None:
         default=t.DEFAULT_SUPPORTERS,
         help="jumlah pendukung per peserta (termasuk baris latihan yang ditanam)",
     )
+    p.add_argument(
+        "--parent",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="berhenti sendiri bila program dengan PID ini berhenti (dipakai oleh "
+        "Silon Desktop --training)",
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -353,7 +361,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.action == "reset":
             return training.reset(args.data_dir, _say, args.port)
         return training.serve(
-            args.data_dir, args.port, args.trainees, args.supporters, _say, args.host
+            args.data_dir,
+            args.port,
+            args.trainees,
+            args.supporters,
+            _say,
+            args.host,
+            parent=args.parent,
         )
     if command == "audit":
         return _audit_verify(args)

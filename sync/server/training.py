@@ -24,6 +24,8 @@ import logging
 import os
 import secrets
 import socket
+import threading
+import time
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -330,6 +332,37 @@ def _write_sheet(data_dir: Path, state: Any, address: str) -> Path:
     return path
 
 
+def _stop_with_parent(server: Any, parent: int, say: Say, every_s: float = 1.0) -> None:
+    """Ask ``server`` (a uvicorn.Server) to stop once the process ``parent`` has ended:
+    a training server started by Silon Desktop outlives a desktop that was killed
+    (Task Manager, a power button held), and the next ``--training`` start was refused
+    because of it, naming a window that no longer exists."""
+    import psutil
+
+    try:
+        born = psutil.Process(parent).create_time()
+    except psutil.Error:
+        born = None
+
+    def alive() -> bool:
+        try:
+            return born is not None and psutil.Process(parent).create_time() == born
+        except psutil.Error:
+            return False
+
+    def watch() -> None:
+        while not server.should_exit:
+            if not alive():
+                say(
+                    "Silon Desktop yang menjalankan server latihan ini sudah berhenti: server berhenti."
+                )
+                server.should_exit = True
+                return
+            time.sleep(every_s)
+
+    threading.Thread(target=watch, name="training-parent", daemon=True).start()
+
+
 def serve(
     data_dir: Path,
     port: int,
@@ -337,8 +370,10 @@ def serve(
     supporters: int,
     say: Say,
     host: str = "0.0.0.0",  # noqa: S104 - a training room's laptops connect over the LAN
+    parent: int | None = None,
 ) -> int:
-    """Refuse a running server, seed if needed, print what the room needs, serve."""
+    """Refuse a running server, seed if needed, print what the room needs, serve
+    (until Ctrl+C, or until the process ``parent`` ends: :func:`_stop_with_parent`)."""
     import uvicorn
 
     from sync.server.app import create_app, tune_gc
@@ -384,7 +419,12 @@ def serve(
         say(f"Lembar akun untuk dicetak: {sheet}  (juga {address}/latihan/lembar?kunci={token})")
         say(f"Identitas server latihan: {identity(state.engine)}")
         tune_gc()
-        uvicorn.run(app, host=host, port=chosen, log_level="warning", access_log=False)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=chosen, log_level="warning", access_log=False)
+        )
+        if parent is not None:
+            _stop_with_parent(server, parent, say)
+        server.run()
     finally:
         pid_path.unlink(missing_ok=True)
     return 0

@@ -52,6 +52,8 @@ def test_log_in_with_the_practice_account_and_sync(qtbot: QtBot, tmp_path: Path)
 
     server = TrainingServer(tmp_path / "training-server").start()
     try:
+        # it stops by itself should this program be killed (test_training_parent)
+        assert server.proc is not None and server.proc.args[-2:] == ["--parent", str(os.getpid())]
         backend: Any = open_backend(paths.resolve(tmp_path / "client").ensure(), user="")
         backend.settings.server_url = server.url
         window = MainWindow(backend)
