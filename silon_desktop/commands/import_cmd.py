@@ -67,7 +67,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=(
             "tahap penyerahan daftar (bawaan: submission = penyerahan awal selama masanya "
-            "berlangsung, sesudahnya tahap perbaikan yang berjalan)"
+            "berlangsung, sesudahnya tahap perbaikan yang berjalan; dengan --replace: "
+            "submission)"
         ),
     )
 
@@ -161,8 +162,8 @@ def run(args: argparse.Namespace) -> int:
         print("--replace dan --part tidak dapat dipakai bersama.", file=sys.stderr)
         return 2
     try:
-        if args.round is None:
-            args.round = _round_now(database, args.pair)
+        if args.round is None:  # a corrected list replaces the submission's unless named
+            args.round = Round.SUBMISSION.value if args.replace else _round_now(database, args.pair)
         if args.replace and not _confirm_replace(database, args, hints):
             print("Dibatalkan: tidak ada yang diubah.")
             return 0
