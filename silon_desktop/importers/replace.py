@@ -35,8 +35,6 @@ _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
 _ROWID: ColumnElement[int] = literal_column("supporter.rowid")
 #: Examples of each kind shown in a preview.
 EXAMPLES = 5
-#: Fields compared to tell a changed row from an unchanged one.
-_COMPARED = PERSON_FIELDS
 
 
 @dataclass(slots=True)
@@ -68,10 +66,30 @@ class ReplacePreview:
         return out
 
 
-def round_rows(conn: Connection, pair_id: str, arrival: str) -> Sequence[Any]:
-    """Live supporters of the pair that arrived in ``arrival`` (id, nik, name, compared
-    fields), in insertion order."""
-    columns = [_SUPPORTER.c.id, _SUPPORTER.c.nik, *(_SUPPORTER.c[f] for f in _COMPARED)]
+def _compared(options: ImportOptions) -> tuple[str, ...]:
+    """The fields the import updates on a matched row (``importers.store``): those
+    tell a changed row from an unchanged one, as the import then counts them
+    ("diperbarui"): the person, and the automatic check and its reasons too (a scan
+    handed in, a place corrected)."""
+    from silon_desktop.importers.store import IMPORT_FIELDS, INSERT_ONLY_FIELDS
+
+    fields = (*IMPORT_FIELDS, "has_id_scan") if options.assume_id_scan else IMPORT_FIELDS
+    return tuple(f for f in fields if f != "nik" and f not in INSERT_ONLY_FIELDS)
+
+
+def _same(new: Any, old: Any) -> bool:
+    if isinstance(new, list | tuple) or isinstance(old, list | tuple):
+        return list(new or ()) == list(old or ())
+    return (new or None) == (old or None)
+
+
+def round_rows(
+    conn: Connection, pair_id: str, arrival: str, compared: Sequence[str] = PERSON_FIELDS
+) -> Sequence[Any]:
+    """Live supporters of the pair that arrived in ``arrival`` (id, nik, name and the
+    ``compared`` fields), in insertion order."""
+    fields = dict.fromkeys(("name", *compared))
+    columns = [_SUPPORTER.c.id, _SUPPORTER.c.nik, *(_SUPPORTER.c[f] for f in fields)]
     return conn.execute(
         select(*columns)
         .where(_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False), of_round(arrival))
@@ -105,7 +123,8 @@ def preview(
 
     validate_file(path, options, on_batch=collect, progress=progress, cancel=cancel)
     with database.engine.connect() as conn:
-        stored = round_rows(conn, pair_id, Round(round).value)
+        compared = _compared(options)
+        stored = round_rows(conn, pair_id, Round(round).value, compared)
     out = ReplacePreview()
     matched: Counter[str] = Counter()
     for row in stored:
@@ -117,9 +136,7 @@ def preview(
             continue
         values = rows_of_nik[matched[nik]]
         matched[nik] += 1
-        if any(
-            (values.get(f) or None) != (getattr(row, f) or None) for f in _COMPARED if f in values
-        ):
+        if not all(_same(values.get(f), getattr(row, f)) for f in compared if f in values):
             out.changed += 1
             _example(out.changed_examples, nik, str(values.get("name") or ""))
         else:

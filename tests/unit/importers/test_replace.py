@@ -178,7 +178,9 @@ def test_a_duplicate_left_out_of_the_corrected_list_is_withdrawn(
     path = write_xlsx(tmp_path / "perbaikan.xlsx", corrected)
 
     plan = replace.preview(db, path, "p1", _options(db))
-    assert (plan.new, plan.changed, plan.unchanged, plan.withdrawn) == (0, 0, 8, 2)
+    # The row whose NIK another person shared is no longer a duplicate: its check
+    # changes, so it is "berubah" here and "diperbarui" by the import alike.
+    assert (plan.new, plan.changed, plan.unchanged, plan.withdrawn) == (0, 1, 7, 2)
     assert {name for _nik, name in plan.withdrawn_examples} == {first[6][2], "Orang Lain"}
 
     report = import_file(db, path, "p1", assume_id_scan=True, replace=True, user="ani")
@@ -228,3 +230,20 @@ def test_the_command_shows_the_preview_and_asks_unless_yes(
     assert "Berkas perbaikan mengganti impor sebelumnya" in out and "Ditarik: 4" in out
     assert len(_live(db)) == 10
     assert main([*args, "--part"]) == 2
+
+
+def test_the_preview_counts_a_row_whose_check_changes_as_the_import_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """A corrected file with the same people, now with their KTP-el scans handed in:
+    each row's check changes (BMS "Tanpa KTP-el" becomes MS), and the import updates
+    every row. The preview compared the person fields only and said "0 berubah", so
+    the operator confirmed a replacement that then reported every row updated."""
+    rows = supporter_rows(4)
+    path = write_xlsx(tmp_path / "daftar.xlsx", rows)
+    import_file(db, path, "p1", assume_id_scan=False)  # no scans yet: BMS NO_ID_SCAN
+    plan = replace.preview(db, path, "p1", _options(db))  # the scans are in now
+    report = import_file(db, path, "p1", assume_id_scan=True, replace=True)
+    assert report.stored["updated"] == 4
+    assert (plan.new, plan.changed, plan.unchanged, plan.withdrawn) == (0, 4, 0, 0)
+    assert "0 baru, 4 berubah, 0 tetap, 0 ditarik" in plan.lines()[0]
