@@ -87,10 +87,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(config: ServerConfig) -> App:
     """The application for one server process (engine and key loaded here)."""
     state = open_state(config)
-    if config.training:
-        from sync.server.training import claim_tenant
+    from sync.server.training import claim_tenant, refuse_training_tenant
 
+    if config.training:
         claim_tenant(state.engine)
+    else:
+        refuse_training_tenant(state.engine)
     app = App(
         lifespan=_lifespan,
         title="Silon sync server",

@@ -396,7 +396,19 @@ def _serve(args: argparse.Namespace) -> int:
     config = ServerConfig(database_url=url, training=args.training)
     if args.offline_days is not None:
         config.offline_days = args.offline_days
-    app = create_app(config)
+    from sync.server.training import TenantMismatch
+
+    try:
+        app = create_app(config)
+    except TenantMismatch:
+        _say(
+            "Ditolak: basis data ini berisi data server sungguhan (akun atau catatan), bukan "
+            "data latihan. Untuk latihan pakai 'silon-server training' dengan folder kosong."
+            if args.training
+            else "Ditolak: basis data ini basis data latihan Bimtek. Jalankan dengan --training, "
+            "atau pakai basis data server sungguhan."
+        )
+        return 3
     tune_gc()
     log.info("serving on http://%s:%d", args.host, args.port)
     uvicorn.run(

@@ -81,6 +81,10 @@ def _meta(engine: Engine, key: str) -> str:
     return bytes(raw).decode("utf-8") if raw else ""
 
 
+class TenantMismatch(ValueError):
+    """Training mode on a real database, or a training database served as a real one."""
+
+
 def claim_tenant(engine: Engine) -> None:
     """Allow training mode only on a training database (marked here when still empty).
 
@@ -91,7 +95,7 @@ def claim_tenant(engine: Engine) -> None:
     identity and the trainer's page key here.
 
     Raises:
-        ValueError: the database is not a training tenant.
+        TenantMismatch: the database is not a training tenant.
     """
     with write_tx(engine) as conn:
         have = set(
@@ -107,7 +111,7 @@ def claim_tenant(engine: Engine) -> None:
                 or conn.execute(select(records.c.id).limit(1)).first()
             )
             if used:
-                raise ValueError(
+                raise TenantMismatch(
                     "training mode refused: this database holds accounts or records and is "
                     "not a training database (use an empty --data-dir for training)"
                 )
@@ -117,6 +121,23 @@ def claim_tenant(engine: Engine) -> None:
         if TOKEN_KEY not in have:
             token = secrets.token_urlsafe(12).encode()
             conn.execute(meta.insert().values(key=TOKEN_KEY, value=token))
+
+
+def refuse_training_tenant(engine: Engine) -> None:
+    """A training database is served in training mode only (the reverse of
+    :func:`claim_tenant`): served as a real server, it would take real accounts and
+    records beside the published practice accounts, and ``training reset`` (which
+    deletes a training database) would then delete real data.
+
+    Raises:
+        TenantMismatch: the database is a training tenant.
+    """
+    with read_tx(engine) as conn:
+        marked = conn.execute(
+            select(meta.c.key).where(meta.c.key.in_((TENANT_KEY, SEEDED_KEY)))
+        ).first()
+    if marked is not None:
+        raise TenantMismatch("a training database is served only in training mode (--training)")
 
 
 def identity(engine: Engine) -> str:

@@ -362,3 +362,28 @@ def test_a_taken_port_falls_back_to_a_free_one() -> None:
     assert training.choose_port("127.0.0.1", busy) == busy  # free again
     address = training.lan_address()
     assert socket.inet_aton(address) and not address.startswith("0.")
+
+
+def test_a_training_database_is_not_served_as_a_real_server_nor_the_reverse(
+    seeded: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Served as a real server, a training database took real accounts and records
+    beside the published practice ones, and ``training reset`` deleted them with it."""
+    from sync.server.cli import main as server_main
+
+    url = database_url(tmp_path, None)
+    with pytest.raises(training.TenantMismatch):
+        create_app(ServerConfig(database_url=url))
+    assert server_main(["serve", "--data-dir", str(tmp_path), "--port", "1"]) == 3
+    assert "basis data latihan Bimtek" in capsys.readouterr().out
+    # The reverse, as before: a real database is not served in training mode.
+    real = tmp_path / "real"
+    real_url = database_url(real, None)
+    migrate(real_url)
+    from sync.server.accounts import add_user
+
+    state = create_app(ServerConfig(database_url=real_url)).state.server
+    add_user(state.engine, state.config, "admin", "op3214", "rahasia-3214", Role.KABKOTA, "32.14")
+    state.engine.dispose()
+    assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
+    assert "data server sungguhan" in capsys.readouterr().out
