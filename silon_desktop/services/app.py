@@ -397,6 +397,13 @@ class Services:
 
     # -- reports -----------------------------------------------------------------------
 
+    def arrival_rounds(self, pair_id: str) -> builtins.list[str]:
+        """The rounds a supporter row of the pair can arrive in, in order (its
+        election's rule set: the 2020 rules have one correction round)."""
+        pair = self.get("pair", pair_id) or {}
+        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        return [r.value for r in rule_set_for(election.get("rule_set") or None).arrival_rounds]
+
     def new_supporter_rounds(
         self, pair_id: str, today: dt.date | None = None
     ) -> builtins.list[str]:

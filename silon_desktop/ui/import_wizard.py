@@ -151,6 +151,8 @@ class ImportWizard(QDialog):
             (``Services.new_supporter_rounds``; empty while the submission is open):
             the round the wizard starts on. After the submission period the server
             refuses new rows of the submission.
+        offered: the rounds of the pair's rule set (``Services.arrival_rounds``: no
+            second correction under the 2020 rules), in order; empty: every round.
 
     Signals:
         imported(object): the :class:`~silon_desktop.importers.report.ImportReport`
@@ -168,12 +170,14 @@ class ImportWizard(QDialog):
         parent: QWidget | None = None,
         pair: dict[str, Any] | None = None,
         rounds: Sequence[str] = (),
+        offered: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.imports = imports if isinstance(imports, ImportService) else ImportService(imports)
         self.pair_id = pair_id
         #: the pair's record (number, names): in the problem list and its file name
         self.pair = pair
+        self._offered = tuple(offered) or tuple(r.value for r in Round)
         self.mapping: ColumnMapping | None = None
         #: header text -> field from a saved mapping, used when detecting columns
         self.hints: dict[str, str] | None = None
@@ -213,8 +217,8 @@ class ImportWizard(QDialog):
         # The round the list is handed in: rows it adds keep it (berita acara per round).
         self.round_box = QComboBox()
         self.round_box.setObjectName("importRound")
-        for arrival in Round:
-            self.round_box.addItem(round_label(arrival), arrival.value)
+        for arrival in self._offered:
+            self.round_box.addItem(round_label(arrival), arrival)
         # A list in several files, or a corrected file replacing the earlier import.
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("importKind")

@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
             self,
             pair=self.backend.get("pair", pair_id),
             rounds=self.backend.new_supporter_rounds(pair_id),
+            offered=self.backend.arrival_rounds(pair_id),
         )
         wizard.imported.connect(lambda _report: self._after_data_change(IMPORT_CHANGES))
         wizard.open()

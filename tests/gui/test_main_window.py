@@ -213,3 +213,24 @@ def test_a_report_that_cannot_be_saved_is_said_and_not_claimed(
         qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
     assert written == [] and all("tidak dapat disimpan" in text for text in warned)
     assert not (tmp_path / "gone").exists()
+
+
+def test_the_wizard_offers_the_rounds_of_the_elections_rules(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The 2020 rules have one correction round: *Perbaikan II* was offered anyway, and
+    a list imported in it belonged to a round no recap of that election counts."""
+
+    def offered() -> list[str]:
+        wizard = window.show_import()
+        qtbot.addWidget(wizard)
+        box = wizard.round_box
+        values = [box.itemData(i) for i in range(box.count())]
+        wizard.reject()
+        return values
+
+    window.open_record("pair", seeded["pair"])
+    window.backend.update("election", seeded["election"], {"rule_set": "pilkada-2024"})
+    assert offered() == ["submission", "correction_1", "correction_2"]
+    window.backend.update("election", seeded["election"], {"rule_set": "pilkada-2020"})
+    assert offered() == ["submission", "correction_1"]
