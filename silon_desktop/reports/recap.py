@@ -241,9 +241,11 @@ class PairRecap:
         (2024: at least the shortfall and the missing spread, new supporters
         only; 2020: twice the shortfall); None when the threshold is unknown.
 
-        The one computation the dashboard, the PDF recap and B.2-KWK print.
+        The one computation the dashboard, the PDF recap and B.2-KWK print. None
+        too for a kab/kota's share of a governor pair (:attr:`share`): the province's
+        recap decides what the pair must bring, not one kab/kota's part of it.
         """
-        if self.required is None:
+        if self.required is None or self.share:
             return None
         spread_required = self.spread_required or 0
         return rule_set_for(self.rule_set or None).correction_requirement(
