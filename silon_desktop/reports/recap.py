@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, sele
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
-from silon_desktop.domain.requirement import requirement
+from silon_desktop.domain.requirement import requirement, spread_area
 from silon_desktop.domain.rules import (
     CorrectionRequirement,
     Round,
@@ -212,10 +212,16 @@ class PairRecap:
 
     @property
     def spread_met(self) -> int:
-        """Areas with at least one MS supporter (in every round so far)."""
+        """Areas of the election's region with at least one MS supporter (in every
+        round so far; :meth:`in_spread`)."""
         if self.spread_met_all_rounds is not None:
             return self.spread_met_all_rounds
-        return sum(1 for area in self.areas if area.code and area.ms > 0)
+        return sum(1 for area in self.areas if area.ms > 0 and self.in_spread(area))
+
+    def in_spread(self, area: AreaCount) -> bool:
+        """Whether ``area`` is one the spread counts: a sub-region of the election's
+        region (an MS supporter living elsewhere is listed, and adds no area)."""
+        return spread_area(area.code, self.region_code)
 
     @property
     def ms_total(self) -> int:
@@ -372,8 +378,12 @@ def pair_recap(
         ).all()
         every_round: tuple[int, int] | None = None
         if chosen is not None:
+            # The areas the spread counts (:func:`spread_area`): kecamatan (kab/kota)
+            # of the election's region; codes are stored dotted, at their own level.
+            region = str(info["region_code"] or info["scope"])
+            inside = case((area_col.startswith(region + "."), area_col), else_=None)
             ms, areas = conn.execute(
-                select(func.count(), func.count(func.distinct(func.nullif(area_col, "")))).where(
+                select(func.count(), func.count(func.distinct(inside))).where(
                     _SUPPORTER.c.pair_id == pair_id,
                     _SUPPORTER.c.deleted.is_(False),
                     _SUPPORTER.c.effective_status == "MS",
