@@ -249,12 +249,16 @@ class PairRecap:
 
         The one computation the dashboard, the PDF recap and B.2-KWK print. None
         too for a kab/kota's share of a governor pair (:attr:`share`): the province's
-        recap decides what the pair must bring, not one kab/kota's part of it.
+        recap decides what the pair must bring, not one kab/kota's part of it; and for
+        a recap of a stage no correction round follows (:meth:`RuleSet.correction_follows`).
         """
         if self.required is None or self.share:
             return None
+        rules = rule_set_for(self.rule_set or None)
+        if self.stage_id and not rules.correction_follows(self.stage_id):
+            return None
         spread_required = self.spread_required or 0
-        return rule_set_for(self.rule_set or None).correction_requirement(
+        return rules.correction_requirement(
             self.required,
             min(self.ms_total, self.required),
             spread_required,
