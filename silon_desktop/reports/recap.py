@@ -185,6 +185,9 @@ class PairRecap:
     computed_spread_required: int | None = None
     #: The decree's party vote threshold (None: not entered).
     official_party_votes: int | None = None
+    #: Rows counted here by their field verdict (the administrative one MS): the
+    #: figures are those of field verification too, not of the office's alone.
+    field_counted: int = 0
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
@@ -375,8 +378,15 @@ def pair_recap(
         practice = conn.execute(
             select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
         ).scalar_one_or_none()
+        # Beside the forecast, in the same pass: the rows whose field verdict counts
+        # (:func:`field_verdict_counts`), which the recap's title then names.
+        field_counts = and_(_SUPPORTER.c.admin_status == "MS", _SUPPORTER.c.field_status != "")
         forecast_rows = conn.execute(
-            select(_SUPPORTER.c.check_status, func.count())
+            select(
+                _SUPPORTER.c.check_status,
+                func.count(),
+                func.sum(case((field_counts, 1), else_=0)),
+            )
             .where(*live)
             .group_by(_SUPPORTER.c.check_status)
         ).all()
@@ -401,8 +411,9 @@ def pair_recap(
     if share and provincial:
         recap.share_code = share
         recap.share_name = _name(default_table(), share)
-    for status, count in forecast_rows:
+    for status, count, field_counted in forecast_rows:
         recap.forecast.add(status, int(count))
+        recap.field_counted += int(field_counted or 0)
     if chosen is not None:
         recap.stage_id, recap.stage_title = chosen.id, chosen.title
     if every_round is not None:
