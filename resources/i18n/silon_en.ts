@@ -267,6 +267,16 @@
         <translation>Spread: MS supporters in %1 of %2 %3; %4 required (%5).</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="229"/>
+        <source>Syarat minimal &lt;b&gt;%1&lt;/b&gt; dukungan MS tingkat provinsi: pemenuhannya ditetapkan dalam rekapitulasi KPU %2.</source>
+        <translation>Province-wide requirement: &lt;b&gt;%1&lt;/b&gt; MS supporters; whether it is met is decided in the recap of KPU %2.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="303"/>
+        <source>Sebaran: dukungan MS ada di %1 dari %2 %3; syarat tingkat provinsi %4, ditetapkan dalam rekapitulasi KPU %5.</source>
+        <translation>Spread: MS supporters in %1 of %2 %3; %4 required province-wide, decided in the recap of KPU %5.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="158"/>
         <source>Isi wilayah pemilihan untuk menghitung sebaran.</source>
         <translation>Enter the election&apos;s region to compute the spread.</translation>

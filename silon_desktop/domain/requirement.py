@@ -59,6 +59,18 @@ def subregions_of(
     return len((regions or default_table()).children(region_code)) or None
 
 
+def spread_area(code: str | None, region_code: str | None) -> bool:
+    """Whether an area code (a supporter's kecamatan, or its kab/kota in a governor
+    election) is a sub-region of the election's region, one the spread is a majority
+    of: directly below ``region_code`` (any area code where the region is not known).
+    A supporter living in another kab/kota (or province) adds no area to the spread."""
+    if not code:
+        return False
+    if not region_code:
+        return True
+    return code.startswith(region_code + ".") and code.count(".") == region_code.count(".") + 1
+
+
 def requirement(
     rules: RuleSet | None,
     election: Any,

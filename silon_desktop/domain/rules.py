@@ -247,6 +247,18 @@ class RuleSet:
             rounds.reverse()
         return rounds
 
+    def correction_follows(self, stage_id: str) -> bool:
+        """Whether a correction round comes after the stage ``stage_id``: after the
+        last one's stages (2024: its verification and verfak II, the recap; 2020: the
+        verification of the correction) a pair short of the threshold has no round
+        left to bring more in.
+
+        Raises:
+            KeyError: the rule set has no such stage.
+        """
+        later = self.stages[self.stages.index(self.stage(stage_id)) + 1 :]
+        return any(stage.kind is StageKind.CORRECTION for stage in later)
+
     def stage(self, stage_id: str) -> Stage:
         for stage in self.stages:
             if stage.id == stage_id:

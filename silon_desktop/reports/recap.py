@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, sele
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
 from silon_desktop.domain.regions import RegionTable, default_table
-from silon_desktop.domain.requirement import requirement
+from silon_desktop.domain.requirement import requirement, spread_area
 from silon_desktop.domain.rules import (
     CorrectionRequirement,
     Round,
@@ -185,6 +185,9 @@ class PairRecap:
     computed_spread_required: int | None = None
     #: The decree's party vote threshold (None: not entered).
     official_party_votes: int | None = None
+    #: Rows counted here by their field verdict (the administrative one MS): the
+    #: figures are those of field verification too, not of the office's alone.
+    field_counted: int = 0
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
@@ -212,10 +215,16 @@ class PairRecap:
 
     @property
     def spread_met(self) -> int:
-        """Areas with at least one MS supporter (in every round so far)."""
+        """Areas of the election's region with at least one MS supporter (in every
+        round so far; :meth:`in_spread`)."""
         if self.spread_met_all_rounds is not None:
             return self.spread_met_all_rounds
-        return sum(1 for area in self.areas if area.code and area.ms > 0)
+        return sum(1 for area in self.areas if area.ms > 0 and self.in_spread(area))
+
+    def in_spread(self, area: AreaCount) -> bool:
+        """Whether ``area`` is one the spread counts: a sub-region of the election's
+        region (an MS supporter living elsewhere is listed, and adds no area)."""
+        return spread_area(area.code, self.region_code)
 
     @property
     def ms_total(self) -> int:
@@ -241,12 +250,18 @@ class PairRecap:
         (2024: at least the shortfall and the missing spread, new supporters
         only; 2020: twice the shortfall); None when the threshold is unknown.
 
-        The one computation the dashboard, the PDF recap and B.2-KWK print.
+        The one computation the dashboard, the PDF recap and B.2-KWK print. None
+        too for a kab/kota's share of a governor pair (:attr:`share`): the province's
+        recap decides what the pair must bring, not one kab/kota's part of it; and for
+        a recap of a stage no correction round follows (:meth:`RuleSet.correction_follows`).
         """
-        if self.required is None:
+        if self.required is None or self.share:
+            return None
+        rules = rule_set_for(self.rule_set or None)
+        if self.stage_id and not rules.correction_follows(self.stage_id):
             return None
         spread_required = self.spread_required or 0
-        return rule_set_for(self.rule_set or None).correction_requirement(
+        return rules.correction_requirement(
             self.required,
             min(self.ms_total, self.required),
             spread_required,
@@ -363,15 +378,26 @@ def pair_recap(
         practice = conn.execute(
             select(SyncState.value).where(SyncState.key == PRACTICE_STATE_KEY)
         ).scalar_one_or_none()
+        # Beside the forecast, in the same pass: the rows whose field verdict counts
+        # (:func:`field_verdict_counts`), which the recap's title then names.
+        field_counts = and_(_SUPPORTER.c.admin_status == "MS", _SUPPORTER.c.field_status != "")
         forecast_rows = conn.execute(
-            select(_SUPPORTER.c.check_status, func.count())
+            select(
+                _SUPPORTER.c.check_status,
+                func.count(),
+                func.sum(case((field_counts, 1), else_=0)),
+            )
             .where(*live)
             .group_by(_SUPPORTER.c.check_status)
         ).all()
         every_round: tuple[int, int] | None = None
         if chosen is not None:
+            # The areas the spread counts (:func:`spread_area`): kecamatan (kab/kota)
+            # of the election's region; codes are stored dotted, at their own level.
+            region = str(info["region_code"] or info["scope"])
+            inside = case((area_col.startswith(region + "."), area_col), else_=None)
             ms, areas = conn.execute(
-                select(func.count(), func.count(func.distinct(func.nullif(area_col, "")))).where(
+                select(func.count(), func.count(func.distinct(inside))).where(
                     _SUPPORTER.c.pair_id == pair_id,
                     _SUPPORTER.c.deleted.is_(False),
                     _SUPPORTER.c.effective_status == "MS",
@@ -385,8 +411,9 @@ def pair_recap(
     if share and provincial:
         recap.share_code = share
         recap.share_name = _name(default_table(), share)
-    for status, count in forecast_rows:
+    for status, count, field_counted in forecast_rows:
         recap.forecast.add(status, int(count))
+        recap.field_counted += int(field_counted or 0)
     if chosen is not None:
         recap.stage_id, recap.stage_title = chosen.id, chosen.title
     if every_round is not None:

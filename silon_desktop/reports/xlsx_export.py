@@ -213,7 +213,7 @@ def _write_b2(recap: PairRecap, path: Path) -> None:
         sheet.write_string(r, 2, safe_cell(area.name), cell)
         for col, value in enumerate((area.ms, area.bms, area.tms, area.unchecked, area.total), 3):
             sheet.write_number(r, col, value, number)
-        sheet.write_string(r, 8, "Ya" if area.code and area.ms else "-", cell)
+        sheet.write_string(r, 8, "Ya" if area.ms and recap.in_spread(area) else "-", cell)
     r += 1
     t = recap.totals
     sheet.write_string(r, 2, "JUMLAH", total)

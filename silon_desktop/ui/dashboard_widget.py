@@ -225,6 +225,17 @@ class DashboardWidget(QWidget):
         self.spread_scroll.show()
         if data.required is None:
             lines.append(self.tr("Isi jumlah DPT pemilihan untuk menghitung syarat dukungan."))
+        elif data.recap.share:
+            # A kab/kota's share of a governor pair: the province's recap decides, as the
+            # recap, B.2-KWK and berita acara of the share say.
+            lines.append(
+                self.tr(
+                    "Syarat minimal <b>%1</b> dukungan MS tingkat provinsi: pemenuhannya "
+                    "ditetapkan dalam rekapitulasi KPU %2."
+                )
+                .replace("%1", format_count(data.required))
+                .replace("%2", html.escape(data.recap.region_name))
+            )
         elif data.gap > 0:
             rule = (
                 self.tr("paling sedikit kekurangan itu, dari pendukung baru")
@@ -287,7 +298,19 @@ class DashboardWidget(QWidget):
             )
         self.summary.setText("<br>".join(lines))
         unit = self.tr("kecamatan") if data.level == "kecamatan" else self.tr("kabupaten/kota")
-        if data.spread_needed is not None:
+        if data.spread_needed is not None and data.recap.share:
+            self.spread_label.setText(
+                self.tr(
+                    "Sebaran: dukungan MS ada di %1 dari %2 %3; syarat tingkat provinsi %4, "
+                    "ditetapkan dalam rekapitulasi KPU %5."
+                )
+                .replace("%1", str(data.subregions_met))
+                .replace("%2", str(data.subregion_total))
+                .replace("%3", unit)
+                .replace("%4", str(data.spread_needed))
+                .replace("%5", html.escape(data.recap.region_name))
+            )
+        elif data.spread_needed is not None:
             state = (
                 self.tr("terpenuhi")
                 if data.subregions_met >= data.spread_needed

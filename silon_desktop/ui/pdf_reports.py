@@ -64,14 +64,22 @@ def long_date(day: dt.date) -> str:
 
 
 def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
-    """The recap of administrative verification of a pair's supporters, as PDF.
+    """The recap of the verification of a pair's supporters, as PDF: of the
+    administrative verification, and of the field verification too once a field
+    verdict counts (:attr:`PairRecap.field_counted`).
 
     Raises:
         OSError: the file cannot be written there.
     """
+    # The recap counts the verdict that counts last: the field's, where one was given.
+    heading = (
+        tr("REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DAN FAKTUAL DUKUNGAN")
+        if recap.field_counted
+        else tr("REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN")
+    )
     body = [
         _practice(recap.practice),
-        f"<h1>{_e(tr('REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN'))}</h1>",
+        f"<h1>{_e(heading)}</h1>",
         f"<p class='center'>{_e(tr('Bakal Pasangan Calon Perseorangan'))}</p>",
         f"<p class='center'>{_e(recap.election_label)}</p><br/>",
         _identity_table(recap),
@@ -89,7 +97,11 @@ def write_recap_pdf(recap: PairRecap, target: str | Path) -> Path:
         f"{_e(long_date(recap.generated_at.date()))} "
         f"{_e(recap.generated_at.strftime('%H:%M'))}.</p>",
     ]
-    title = tr("Rekapitulasi verifikasi administrasi")
+    title = (
+        tr("Rekapitulasi verifikasi administrasi dan faktual")
+        if recap.field_counted
+        else tr("Rekapitulasi verifikasi administrasi")
+    )
     progress, spread = chart_figures(recap)
     progress_image, spread_image = chart_images(progress, spread, group_thousands, CHART_WIDTH)
     return _print(

@@ -619,3 +619,62 @@ def test_history_with_a_damaged_archive_shows_what_it_has_and_says_it_is_incompl
     fields = dialog.table.item(0, 1)
     assert fields.text().endswith("kolom lain") and fields.text().count(",") == 3
     assert fields.toolTip().count(",") > 10 and "NIK" in fields.toolTip()
+
+
+def test_dashboard_of_a_kabkotas_share_of_a_governor_pair_states_no_verdict_of_its_own(
+    qtbot: QtBot, window: Any
+) -> None:
+    """A kab/kota account's dashboard of a governor pair counts its share, as the recap,
+    the B.2-KWK and the berita acara it prints: those give the province's requirement for
+    reference and leave the verdict to the province's recap, while the dashboard said the
+    pair was short of 2.321.466, that the correction must bring that many, and that the
+    spread (1 of 27 kab/kota, its own) was not met."""
+    backend = window.backend
+    election, error = backend.create(
+        "election",
+        {
+            "name": "Pemilihan Gubernur Jawa Barat 2024",
+            "kind": "gubernur",
+            "region_code": "32",
+            "dpt": 35_714_901,
+            "subregion_count": 27,
+            "rule_set": "pilkada-2024",
+        },
+        "32",
+    )
+    assert election is not None, error
+    pair, error = backend.create("pair", {"election_id": election, "number": 1}, "32")
+    assert pair is not None, error
+    for i in range(3):
+        supporter, error = backend.create(
+            "supporter",
+            {
+                "pair_id": pair,
+                "nik": f"321401010180{i + 1:04d}",
+                "name": f"PENDUKUNG {i}",
+                "sex": "L",
+                "marital_status": "S",
+                "occupation": "PETANI/PEKEBUN",
+                "desa_code": backend.regions.children("32.14.01")[0].code,
+                "kecamatan_code": "32.14.01",
+                "kabkota_code": "32.14",
+                "has_id_scan": True,
+            },
+            "32",
+        )
+        assert supporter is not None, error
+        backend.repo.update("supporter", supporter, {"admin_status": "MS"})
+    assert backend.session_scope == "32.14"  # a kab/kota account
+    window.open_record("pair", pair)
+    board = window.pair_page.dashboard
+    with qtbot.waitSignal(board.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(board)
+    data = board.data
+    assert data.recap.share and data.counts["MS"] == 3 and data.required == 2_321_469
+    assert data.correction_needed == 0 and data.correction_areas == 0
+    text = board.summary.text()
+    assert "kurang" not in text and "masa perbaikan" not in text and "terpenuhi" not in text
+    assert "rekapitulasi KPU Jawa Barat" in text
+    assert "Bagian Kabupaten Purwakarta: <b>3</b> dukungan MS" in text
+    spread = board.spread_label.text()
+    assert "terpenuhi" not in spread and "rekapitulasi KPU Jawa Barat" in spread

@@ -330,3 +330,35 @@ def test_a_receipt_that_cannot_be_written_is_not_reported_as_printed(
     stand_in.record_id = "abcdef0123456789"  # type: ignore[attr-defined]
     HistoryDialog._ask_and_print(stand_in)  # type: ignore[arg-type]
     assert len(said) == 1 and "tanda-terima.pdf" in said[0] and "tidak dapat disimpan" in said[0]
+
+
+def test_a_recap_counting_field_verdicts_is_titled_so(qtbot: QtBot, tmp_path: Path) -> None:
+    """The recap PDF counts the verdict that counts last: after field verification a
+    supporter not found (NOT_FOUND) is TMS there and its reason is listed, under a
+    title that said the figures were those of the administrative verification."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+    from silon_desktop.storage.repository import Repository
+
+    db = open_database(tmp_path / "silon.db")
+    seed_election(db, name="Pemilihan Bupati Purwakarta 2024", number=1, head_name="Asep")
+    import_file(db, write_xlsx(tmp_path / "d.xlsx", supporter_rows(6)), "p1", assume_id_scan=True)
+    verify_as_forecast(db)
+    office = pair_recap(db.engine, "p1")
+    _, text = text_of(write_recap_pdf(office, tmp_path / "office.pdf"))
+    assert "REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DUKUNGAN" in text
+    with db.session(readonly=True) as session:
+        first = session.scalars(select(Supporter.id).order_by(Supporter.nik)).first()
+    assert first is not None
+    Repository(db, device_id="dev", user="pps").update(
+        "supporter",
+        first,
+        {"field_status": "TMS", "field_reasons": ["NOT_FOUND"], "field_method": "rumah"},
+    )
+    both = pair_recap(db.engine, "p1")
+    db.close()
+    assert (both.totals.ms, both.totals.tms) == (5, 1) and both.reasons == {"NOT_FOUND": 1}
+    _, text = text_of(write_recap_pdf(both, tmp_path / "both.pdf"))
+    assert "REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DAN FAKTUAL DUKUNGAN" in text
+    assert "Tidak memenuhi syarat (TMS) 1" in text

@@ -17,7 +17,7 @@ from silon_desktop.domain import rules
 from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import normalize_code
-from silon_desktop.domain.requirement import Requirement
+from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, regions
@@ -121,12 +121,17 @@ def _group_code(code: str, kabkota: bool) -> str:
     return ".".join(code.split(".")[:2]) if kabkota else code
 
 
-def is_area(code: str, kabkota: bool) -> bool:
+def is_area(code: str, kabkota: bool, region_code: str | None = None) -> bool:
     """Whether a group code names an area the spread counts: a kab/kota (``32.14``)
-    or a kecamatan (``32.14.01``); a supporter without one (``""``, or only a
-    kab/kota in a kecamatan-level election) is no area."""
+    or a kecamatan (``32.14.01``) of the election's region (``region_code``, where
+    known: :func:`~silon_desktop.domain.requirement.spread_area`, as the desktop's
+    recap counts); a supporter without one (``""``, or only a kab/kota in a
+    kecamatan-level election), or living outside the region, is no area."""
     dotted = normalize_code(code) if code else None
-    return dotted is not None and dotted.count(".") == (1 if kabkota else 2)
+    if dotted is None or dotted.count(".") != (1 if kabkota else 2):
+        return False
+    region = normalize_code(region_code) if region_code else None
+    return spread_area(dotted, region)
 
 
 def pair_support(
@@ -149,8 +154,9 @@ def pair_support(
             _add(sums, cell)
         _add(total, sums)
         out_rounds.append({"round": rnd, "totals": sums, "subregions": dict(sorted(subs.items()))})
+    region = str(election.get("region_code") or "")
     spread_have = sum(
-        1 for code, c in total_by_sub.items() if c["ms"] > 0 and is_area(code, kabkota)
+        1 for code, c in total_by_sub.items() if c["ms"] > 0 and is_area(code, kabkota, region)
     )
     return {
         "rounds": out_rounds,

@@ -305,3 +305,18 @@ def test_rule_set_lookup() -> None:
 def test_rule_sets_are_frozen() -> None:
     with pytest.raises(AttributeError):
         PILKADA_2024.correction_rule = CorrectionRule.DOUBLE_SHORTFALL  # type: ignore[misc]
+
+
+def test_a_correction_round_follows_every_stage_before_the_last_correction() -> None:
+    follows_2024 = [s.id for s in PILKADA_2024.stages if PILKADA_2024.correction_follows(s.id)]
+    assert follows_2024 == [
+        "submission",
+        "vermin",
+        "correction_1",
+        "vermin_correction_1",
+        "verfak_1",
+    ]
+    follows_2020 = [s.id for s in PILKADA_2020.stages if PILKADA_2020.correction_follows(s.id)]
+    assert follows_2020 == ["submission", "vermin", "verfak"]
+    with pytest.raises(KeyError):
+        PILKADA_2024.correction_follows("verfak")

@@ -403,3 +403,81 @@ def test_a_kabkotas_share_of_a_governor_pair_is_recapped_without_a_verdict_of_it
     assert "kurang 2.321" in "\n".join(
         " | ".join(str(c) for c in row) for row in read(whole, "B.2-KWK")
     )
+
+
+def test_an_ms_supporter_living_outside_the_region_adds_no_area_to_the_spread(
+    db: Database, tmp_path: Path
+) -> None:
+    """The spread is a majority of the election's own kecamatan (17 in Purwakarta): an MS
+    supporter whose kecamatan lies in another kab/kota (a verdict given over the check's
+    OUTSIDE_REGION, or codes a sync brought) made an 18th area and counted towards it, on
+    the recap, its berita acara and the B.2-KWK."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)  # 12 rows over 4 kecamatan, 10 of them MS
+    assert pair_recap(db.engine, "p1").spread_met == 4
+    with db.session() as session:
+        moved = session.scalars(
+            select(Supporter)
+            .where(Supporter.admin_status == "MS", Supporter.kecamatan_code == "32.14.01")
+            .order_by(Supporter.nik)
+        ).first()
+        assert moved is not None
+        # Kec. Lembang of Kab. Bandung Barat (32.17): the row's other MS neighbours in
+        # Purwakarta (32.14.01) keep that kecamatan in the spread.
+        moved.kecamatan_code, moved.desa_code, moved.kabkota_code = (
+            "32.17.01",
+            "32.17.01.2001",
+            "32.17",
+        )
+        refresh_derived(session, "supporter", moved)
+    recap = pair_recap(db.engine, "p1")
+    assert recap.totals.ms == 10  # the person's verdict still counts
+    outside = next(a for a in recap.areas if a.code == "32.17.01")
+    assert outside.ms == 1  # listed where it lives
+    assert recap.spread_met == 4 and recap.correction is not None
+    assert recap.correction.areas == 9 - 4
+    assert pair_recap(db.engine, "p1", "vermin").spread_met == 4
+    out = export_b2(recap, tmp_path / "b2.xlsx")
+    rows = read(out, "B.2-KWK")
+    assert next(r for r in rows if r[1] == "32.17.01")[8] == "-"
+    assert next(r for r in rows if r[2] == "JUMLAH")[8] == "4"
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "stage", "after"),
+    [
+        ("pilkada-2024", "vermin", True),
+        ("pilkada-2024", "verfak_1", True),
+        ("pilkada-2024", "vermin_correction_2", False),
+        ("pilkada-2024", "verfak_2", False),
+        ("pilkada-2024", "recap", False),
+        ("pilkada-2020", "verfak", True),
+        ("pilkada-2020", "vermin_correction_1", False),
+        ("pilkada-2020", "verfak_correction_1", False),
+    ],
+)
+def test_a_stages_recap_asks_a_correction_only_where_a_correction_round_follows(
+    db: Database, tmp_path: Path, rule_set: str, stage: str, after: bool
+) -> None:
+    """The berita acara of a stage prints what the correction round must bring; after
+    the last correction round's stages there is none left (the pair is short, and
+    that is the verdict): the minutes of 2024's verfak II or 2020's verification of
+    the correction asked for 'dua kali kekurangan' in a round that no longer comes."""
+    from sqlalchemy import update
+
+    from silon_desktop.storage.models import Election
+
+    imported(db, tmp_path)
+    with db.session() as session:
+        session.execute(update(Election).values(rule_set=rule_set))
+    recap = pair_recap(db.engine, "p1", stage)
+    assert recap.shortfall == 55_045 - 10 and recap.meets_threshold is False
+    assert (recap.correction is not None) is after
+    if after:
+        assert recap.correction is not None and recap.correction.supporters > 0
+    # The recap of every round (the dashboard's) still tells what a correction needs.
+    assert pair_recap(db.engine, "p1").correction is not None

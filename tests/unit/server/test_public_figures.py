@@ -278,6 +278,36 @@ def test_supporters_without_an_area_are_no_area_of_the_spread() -> None:
     assert support["spread_have"] == 2 and support["spread_met"] is False
 
 
+def test_an_area_outside_the_elections_region_is_no_area_of_the_spread() -> None:
+    """8 of Purwakarta's kecamatan with MS, and MS supporters living in Kec. Lembang of
+    Kab. Bandung Barat: 8 areas of the 17 (9 needed), as the desktop's recap counts, not
+    9 and "met". A governor election's kab/kota of another province likewise."""
+    regency = {
+        "kind": "bupati",
+        "region_code": "32.14",
+        "rule_set": "pilkada-2024",
+        "dpt": 733_927,
+        "subregion_count": 17,
+    }
+    eight = [f"32.14.{i:02d}" for i in range(1, 9)]
+    support = views.pair_support(regency, {"submission": _cells([*eight, "32.17.01"])})
+    assert support["totals"]["ms"] == 9 and "32.17.01" in support["subregions"]
+    assert (support["spread_have"], support["spread_met"]) == (8, False)
+    governor = {
+        "kind": "gubernur",
+        "region_code": "32",
+        "rule_set": "pilkada-2024",
+        "dpt": 1000,
+        "subregion_count": 4,
+    }
+    support = views.pair_support(governor, {"submission": _cells(["32.14", "32.15", "33.01"])})
+    assert (support["spread_have"], support["spread_required"], support["spread_met"]) == (
+        2,
+        3,
+        False,
+    )
+
+
 def test_the_verdict_is_the_desktops_an_external_duplicate_counts_as_bms() -> None:
     from silon_desktop.domain.rules import PILKADA_2020
 
