@@ -486,9 +486,19 @@ def group_commit(engine: Engine) -> GroupCommit:
 
 @contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
-    """A read transaction (one consistent snapshot)."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """A read transaction (one consistent snapshot).
+
+    PostgreSQL: REPEATABLE READ. Its default, READ COMMITTED, gives each statement
+    a snapshot of its own: a reader of several statements saw what other processes
+    committed between them (``audit verify`` walked the log, then found the records
+    a push wrote meanwhile and reported the chain broken).
+    """
+    with engine.connect() as raw:
+        conn = raw
+        if raw.dialect.name == "postgresql":
+            conn = raw.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def migrate(url: str) -> None:
