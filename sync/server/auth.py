@@ -15,6 +15,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -406,25 +407,7 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
     if not token:
         raise ApiError(401, "unauthenticated", "log in first (Authorization: Bearer TOKEN)")
     with read_tx(engine) as conn:
-        row = conn.execute(
-            select(
-                tokens.c.expires_at,
-                tokens.c.device_id,
-                users.c.username,
-                users.c.role,
-                users.c.region,
-                users.c.active,
-                tokens.c.revoked,
-            )
-            .join(users, users.c.username == tokens.c.username)
-            .where(tokens.c.token_hash == _token_hash(token))
-        ).first()
-    if row is None:
-        raise ApiError(401, "unauthenticated", "unknown token; log in again")
-    reserved = audit.reserved_username(str(row.username))
-    if row.revoked or not row.active or reserved:
-        reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
-        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
+        row = _live_session(conn, token)
     if row.expires_at <= config.clock.time():
         raise ApiError(401, "token_expired", "the session has expired; log in again")
     return Actor(
@@ -434,6 +417,51 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
         device_id=str(row.device_id),
         training_server=config.training,
     )
+
+
+def _live_session(conn: Connection, token: str) -> Any:
+    """The row of ``token``'s session and account.
+
+    Raises:
+        ApiError: 401 ``unauthenticated`` (unknown token) or ``revoked``.
+    """
+    row = conn.execute(
+        select(
+            tokens.c.expires_at,
+            tokens.c.device_id,
+            users.c.username,
+            users.c.role,
+            users.c.region,
+            users.c.active,
+            tokens.c.revoked,
+        )
+        .join(users, users.c.username == tokens.c.username)
+        .where(tokens.c.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        raise ApiError(401, "unauthenticated", "unknown token; log in again")
+    reserved = audit.reserved_username(str(row.username))
+    if row.revoked or not row.active or reserved:
+        reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
+        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
+    return row
+
+
+def check_session(conn: Connection, token: str) -> None:
+    """Check again, inside a write transaction holding its locks, that ``token``'s
+    session was not revoked since :func:`authenticate` let its request in.
+
+    A push may wait long after its token was checked (its body arriving over a slow
+    link, its turn behind the scope's other pushes): an account disabled or moved to
+    another region meanwhile, by any server process, committed before this
+    transaction's locks were granted, and the push was still applied as the account
+    it no longer is. The expiry is not checked again: a session valid when its
+    request came finishes it.
+
+    Raises:
+        ApiError: 401 ``unauthenticated`` (the token is gone: a wider role) or ``revoked``.
+    """
+    _live_session(conn, token)
 
 
 def logout(engine: Engine, token: str) -> None:

@@ -233,6 +233,69 @@ def test_a_push_waits_only_for_its_own_scope_and_the_commit_stamp(
             holder.close()
 
 
+def _until_waiting(pg_url: str, waiters: int) -> None:
+    """Return once ``waiters`` advisory lock requests wait (at most a minute)."""
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(pg_url, autocommit=True) as watch:
+        for _ in range(1200):
+            row = watch.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+            if row is not None and row[0] >= waiters:
+                return
+            threading.Event().wait(0.05)
+    raise AssertionError(f"{waiters} lock requests never waited")
+
+
+def test_a_push_queued_behind_a_move_of_its_account_is_refused(pg_url: str, tmp_path: Path) -> None:
+    """An operator moved to another kab/kota by the administrator on one process while
+    its push, already past the token check on another process, waits for the write
+    locks: the push is refused (401 revoked) and writes nothing in the kab/kota it
+    left. It was applied after the move had committed."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync.server.db import ALL_SCOPES
+
+    with (
+        ServerProcess.start(tmp_path / "a", database_url=pg_url) as a,
+        ServerProcess.start(tmp_path / "b", database_url=pg_url) as b,
+    ):
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        a.add_user("op", PASSWORD, role="kabkota", region="32.14")
+        ri = Client(b, "ri", b.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        op = Client(a, "op", a.login("op", PASSWORD))
+        supporter = mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})
+        answers: dict[str, Any] = {}
+
+        def move() -> None:
+            answers["move"] = ri.server.request(
+                "PATCH", "/v1/users/op", ri.token, json={"region": "32.15"}
+            )
+
+        def push() -> None:
+            answers["push"] = op.push(supporter)
+
+        holder = psycopg.connect(pg_url, autocommit=True)
+        try:
+            with holder.transaction():  # another writer at work: everyone queues
+                holder.execute("SELECT pg_advisory_xact_lock(%s)", (ALL_SCOPES,))
+                moving = threading.Thread(target=move)
+                moving.start()
+                _until_waiting(pg_url, 1)  # the move waits first ...
+                pushing = threading.Thread(target=push)
+                pushing.start()
+                _until_waiting(pg_url, 2)  # ... the push, its token checked, behind it
+            moving.join(60)
+            pushing.join(60)
+        finally:
+            holder.close()
+        assert answers["move"].status_code == 200, answers["move"].text
+        assert answers["push"].status_code == 401, answers["push"].text
+        assert answers["push"].json()["error"] == "revoked"
+        stored = ri.get(f"/v1/records/supporter/{supporter['record_id']}")
+        assert stored.status_code == 404
+
+
 def test_many_scopes_through_two_processes_keep_every_guarantee(
     pg_url: str, tmp_path: Path
 ) -> None:
