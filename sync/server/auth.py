@@ -155,46 +155,76 @@ def login(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        _record_failure(engine, config, username, device_id, failures)
-        error = ApiError(401, "bad_credentials", "wrong user name or password")
-        error.delay = _account_delay(engine, config, account_key, now)
-        raise error
+        raise _refused(engine, config, username, device_id, failures, account_key, now)
     token = secrets.token_urlsafe(32)
     expires = now + config.token_ttl
     with write_tx(engine) as conn:
-        conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
-        # The attempt was counted against the address before the check: a success is
-        # no failure (an office behind one NAT address logs in many operators).
-        conn.execute(
-            update(login_attempts)
-            .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
-            .values(failures=login_attempts.c.failures - 1)
-        )
-        conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
-        conn.execute(
-            tokens.insert().values(
-                token_hash=_token_hash(token),
-                username=username,
-                device_id=device_id,
-                created_at=now,
-                expires_at=expires,
+        current = _unchanged(conn, user)
+        if current is not None:
+            conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
+            # The attempt was counted against the address before the check: a success is
+            # no failure (an office behind one NAT address logs in many operators).
+            conn.execute(
+                update(login_attempts)
+                .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
+                .values(failures=login_attempts.c.failures - 1)
             )
-        )
-        _register_device(conn, username, device_id, public_key, now)
-        secret = _device_secret(conn, username, device_id, now)
-        audit.append(
-            conn,
-            [audit.AuditEntry(config.clock.iso(), username, device_id, "login")],
-        )
+            conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
+            conn.execute(
+                tokens.insert().values(
+                    token_hash=_token_hash(token),
+                    username=username,
+                    device_id=device_id,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+            _register_device(conn, username, device_id, public_key, now)
+            secret = _device_secret(conn, username, device_id, now)
+            audit.append(
+                conn,
+                [audit.AuditEntry(config.clock.iso(), username, device_id, "login")],
+            )
+    if current is None:
+        raise _refused(engine, config, username, device_id, failures, account_key, now)
     return LoginResult(
         token,
         expires,
         username,
-        Role(user.role),
-        str(user.region),
+        Role(current.role),
+        str(current.region),
         secret,
         config.offline_days,
     )
+
+
+def _unchanged(conn: Connection, user: Any) -> Any:
+    """The account's row as it is now (under the write lock), or None when it is no
+    longer the one whose password was checked: an administrator, on any server
+    process, disabled it or reset its password meanwhile (the login went on with the
+    row it had read and opened a session, with the device's secret, for an account
+    that no longer had one). A move to another region is kept: the login answers the
+    new one."""
+    current = conn.execute(select(users).where(users.c.username == user.username)).first()
+    if current is None or not current.active or current.password_hash != user.password_hash:
+        return None
+    return current
+
+
+def _refused(
+    engine: Engine,
+    config: ServerConfig,
+    username: str,
+    device_id: str,
+    failures: int,
+    account_key: str,
+    now: float,
+) -> ApiError:
+    """A failed login, audited: the 401 to raise, with the delay of its answer."""
+    _record_failure(engine, config, username, device_id, failures)
+    error = ApiError(401, "bad_credentials", "wrong user name or password")
+    error.delay = _account_delay(engine, config, account_key, now)
+    return error
 
 
 def _device_secret(conn: Connection, username: str, device_id: str, now: float) -> str:
