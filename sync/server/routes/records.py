@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Engine, select
+from sqlalchemy import BigInteger, Engine, literal, select
 
 from sync.protocol import ENTITIES
 from sync.server import models
@@ -60,7 +60,9 @@ def list_conflicts(
 def read_conflicts(
     engine: Engine, actor: Actor, after: int, limit: int, record_id: str | None
 ) -> dict[str, Any]:
-    stmt = select(conflicts).where(conflicts.c.id > after)
+    # Bound as a 64-bit integer: compared as the column's own (32-bit on PostgreSQL),
+    # a cursor past 2**31 - 1 failed the query there ("integer out of range").
+    stmt = select(conflicts).where(conflicts.c.id > literal(after, BigInteger))
     condition = scope_filter(actor, conflicts.c.scope, None)
     if condition is not None:
         stmt = stmt.where(condition)

@@ -433,3 +433,18 @@ def test_every_feed_layout_carries_the_same_records_on_postgresql(
     assert written["withdrawn"] in {
         i for b in blocks for i in block_columns(b, len(b["columns"]))[0]
     }
+
+
+def test_a_conflict_cursor_past_32_bits_is_answered_as_on_sqlite(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """``GET /v1/conflicts?after=N`` takes any N up to 2**62 (docs/PROTOCOL.md): one past
+    the conflict ids' 32-bit column made PostgreSQL fail the query (500 Internal Server
+    Error, "integer out of range"); SQLite answered an empty page."""
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        for after in (2**31 - 1, 2**31, 2**62):
+            r = ri.get("/v1/conflicts", after=after)
+            assert r.status_code == 200, r.text
+            assert r.json() == {"conflicts": [], "cursor": after, "has_more": False}
