@@ -448,3 +448,31 @@ def test_a_conflict_cursor_past_32_bits_is_answered_as_on_sqlite(
             r = ri.get("/v1/conflicts", after=after)
             assert r.status_code == 200, r.text
             assert r.json() == {"conflicts": [], "cursor": after, "has_more": False}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/v1/checks", {"after": "a\x00b"}),
+        ("/v1/conflicts", {"record_id": "a\x00b"}),
+        ("/v1/records/supporter/a%00b", {}),
+        ("/v1/users/op%00", {}),
+        ("/v1/users/op%00/unlock", {}),
+    ],
+)
+def test_a_nul_character_in_a_name_or_id_is_refused_as_invalid(
+    pg_url: str, tmp_path: Path, path: str, params: dict[str, str]
+) -> None:
+    """A NUL character in a record id, a cursor or an account name: 422 naming the
+    parameter, as no record id or name holds one. PostgreSQL refuses NUL in text, so
+    the query failed there (500 Internal Server Error); SQLite looked it up."""
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        method = "GET" if "/users/" not in path else "PATCH"
+        if path.endswith("/unlock"):
+            method = "POST"
+        body = {"active": True} if method == "PATCH" else None
+        r = server.request(method, path, ri.token, json=body, params=params)
+        assert r.status_code == 422, r.text
+        assert r.json()["error"] == "invalid_request"
