@@ -95,8 +95,8 @@ def apply_batch(
     when it is the pusher itself; records it wrote are then left out of its own
     feed (``skip_own``). "" for bundles and the CLI, whose answers reach no device.
     ``session``: the bearer token ``actor`` was authenticated by, checked again once
-    the batch holds its write locks (:func:`sync.server.auth.check_session`); None
-    for bundles and the CLI.
+    the batch holds its write locks (:func:`sync.server.auth.check_session`): the
+    pusher's, or the caller's of a bundle sent over HTTP; None for the CLI.
 
     Raises:
         ApiError: 403 when any mutation addresses a scope the caller may not

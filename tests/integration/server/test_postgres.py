@@ -296,6 +296,63 @@ def test_a_push_queued_behind_a_move_of_its_account_is_refused(pg_url: str, tmp_
         assert stored.status_code == 404
 
 
+def test_a_bundle_queued_behind_a_disable_of_its_sender_is_refused(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The same race through ``POST /v1/bundles``: the operator disabled on one process
+    while the bundle it uploads on another waits for the write locks. The bundle was
+    applied after the disable had committed."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync import signing
+    from sync.bundle import encode_outbox_bundle
+    from sync.protocol import Mutation
+    from sync.server.db import ALL_SCOPES
+
+    with (
+        ServerProcess.start(tmp_path / "a", database_url=pg_url) as a,
+        ServerProcess.start(tmp_path / "b", database_url=pg_url) as b,
+    ):
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        a.add_user("op", PASSWORD, role="kabkota", region="32.14")
+        ri = Client(b, "ri", b.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        key = signing.generate_private_key()
+        token = a.login("op", PASSWORD, device_id="usb-pc", public_key=signing.public_key_b64(key))
+        wire = mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})
+        data = encode_outbox_bundle(
+            key, str(uuid.uuid4()), "usb-pc", "op", [Mutation.from_wire(wire)], "2024-08-01"
+        )
+        answers: dict[str, Any] = {}
+
+        def disable() -> None:
+            answers["disable"] = b.request(
+                "PATCH", "/v1/users/op", ri.token, json={"active": False}
+            )
+
+        def upload() -> None:
+            headers = {"Content-Type": "application/json"}
+            answers["bundle"] = a.request("POST", "/v1/bundles", token, data=data, headers=headers)
+
+        holder = psycopg.connect(pg_url, autocommit=True)
+        try:
+            with holder.transaction():
+                holder.execute("SELECT pg_advisory_xact_lock(%s)", (ALL_SCOPES,))
+                disabling = threading.Thread(target=disable)
+                disabling.start()
+                _until_waiting(pg_url, 1)
+                uploading = threading.Thread(target=upload)
+                uploading.start()
+                _until_waiting(pg_url, 2)
+            disabling.join(60)
+            uploading.join(60)
+        finally:
+            holder.close()
+        assert answers["disable"].status_code == 200, answers["disable"].text
+        assert answers["bundle"].status_code == 401, answers["bundle"].text
+        assert answers["bundle"].json()["error"] == "revoked"
+        assert ri.get(f"/v1/records/supporter/{wire['record_id']}").status_code == 404
+
+
 def test_many_scopes_through_two_processes_keep_every_guarantee(
     pg_url: str, tmp_path: Path
 ) -> None:
