@@ -533,3 +533,40 @@ def test_a_nul_character_in_a_name_or_id_is_refused_as_invalid(
         r = server.request(method, path, ri.token, json=body, params=params)
         assert r.status_code == 422, r.text
         assert r.json()["error"] == "invalid_request"
+
+
+def test_a_large_push_while_the_database_is_gone_is_answered_busy(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL stops taking connections (a restart, a failover): a push whose body is
+    large enough that its token is checked before the body is read (every push of some
+    hundred supporters) is answered 503 ``busy`` with Retry-After, as a small one is. The
+    body's check ran outside the app's error handlers: 500 Internal Server Error."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync.server.middleware import PUBLIC_MAX_BYTES
+
+    name = pg_url.rsplit("/", 1)[1]
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        small = [mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})]
+        large = [
+            mutation("supporter", {"pair_id": pairs[0], "nik": f"32140101019{i:05d}"})
+            for i in range(400)
+        ]
+        assert len(str(large)) > PUBLIC_MAX_BYTES
+        with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            try:
+                answers = [ri.push(*small), ri.push(*large)]
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        for r in answers:
+            assert r.status_code == 503, r.text
+            assert r.json()["error"] == "busy" and r.headers["Retry-After"] == "1"
+        assert ri.push(*large).status_code == 200  # back: the same push goes through
