@@ -15,6 +15,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -154,46 +155,76 @@ def login(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
-        _record_failure(engine, config, username, device_id, failures)
-        error = ApiError(401, "bad_credentials", "wrong user name or password")
-        error.delay = _account_delay(engine, config, account_key, now)
-        raise error
+        raise _refused(engine, config, username, device_id, failures, account_key, now)
     token = secrets.token_urlsafe(32)
     expires = now + config.token_ttl
     with write_tx(engine) as conn:
-        conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
-        # The attempt was counted against the address before the check: a success is
-        # no failure (an office behind one NAT address logs in many operators).
-        conn.execute(
-            update(login_attempts)
-            .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
-            .values(failures=login_attempts.c.failures - 1)
-        )
-        conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
-        conn.execute(
-            tokens.insert().values(
-                token_hash=_token_hash(token),
-                username=username,
-                device_id=device_id,
-                created_at=now,
-                expires_at=expires,
+        current = _unchanged(conn, user)
+        if current is not None:
+            conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
+            # The attempt was counted against the address before the check: a success is
+            # no failure (an office behind one NAT address logs in many operators).
+            conn.execute(
+                update(login_attempts)
+                .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
+                .values(failures=login_attempts.c.failures - 1)
             )
-        )
-        _register_device(conn, username, device_id, public_key, now)
-        secret = _device_secret(conn, username, device_id, now)
-        audit.append(
-            conn,
-            [audit.AuditEntry(config.clock.iso(), username, device_id, "login")],
-        )
+            conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
+            conn.execute(
+                tokens.insert().values(
+                    token_hash=_token_hash(token),
+                    username=username,
+                    device_id=device_id,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+            _register_device(conn, username, device_id, public_key, now)
+            secret = _device_secret(conn, username, device_id, now)
+            audit.append(
+                conn,
+                [audit.AuditEntry(config.clock.iso(), username, device_id, "login")],
+            )
+    if current is None:
+        raise _refused(engine, config, username, device_id, failures, account_key, now)
     return LoginResult(
         token,
         expires,
         username,
-        Role(user.role),
-        str(user.region),
+        Role(current.role),
+        str(current.region),
         secret,
         config.offline_days,
     )
+
+
+def _unchanged(conn: Connection, user: Any) -> Any:
+    """The account's row as it is now (under the write lock), or None when it is no
+    longer the one whose password was checked: an administrator, on any server
+    process, disabled it or reset its password meanwhile (the login went on with the
+    row it had read and opened a session, with the device's secret, for an account
+    that no longer had one). A move to another region is kept: the login answers the
+    new one."""
+    current = conn.execute(select(users).where(users.c.username == user.username)).first()
+    if current is None or not current.active or current.password_hash != user.password_hash:
+        return None
+    return current
+
+
+def _refused(
+    engine: Engine,
+    config: ServerConfig,
+    username: str,
+    device_id: str,
+    failures: int,
+    account_key: str,
+    now: float,
+) -> ApiError:
+    """A failed login, audited: the 401 to raise, with the delay of its answer."""
+    _record_failure(engine, config, username, device_id, failures)
+    error = ApiError(401, "bad_credentials", "wrong user name or password")
+    error.delay = _account_delay(engine, config, account_key, now)
+    return error
 
 
 def _device_secret(conn: Connection, username: str, device_id: str, now: float) -> str:
@@ -406,25 +437,7 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
     if not token:
         raise ApiError(401, "unauthenticated", "log in first (Authorization: Bearer TOKEN)")
     with read_tx(engine) as conn:
-        row = conn.execute(
-            select(
-                tokens.c.expires_at,
-                tokens.c.device_id,
-                users.c.username,
-                users.c.role,
-                users.c.region,
-                users.c.active,
-                tokens.c.revoked,
-            )
-            .join(users, users.c.username == tokens.c.username)
-            .where(tokens.c.token_hash == _token_hash(token))
-        ).first()
-    if row is None:
-        raise ApiError(401, "unauthenticated", "unknown token; log in again")
-    reserved = audit.reserved_username(str(row.username))
-    if row.revoked or not row.active or reserved:
-        reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
-        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
+        row = _live_session(conn, token)
     if row.expires_at <= config.clock.time():
         raise ApiError(401, "token_expired", "the session has expired; log in again")
     return Actor(
@@ -434,6 +447,51 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
         device_id=str(row.device_id),
         training_server=config.training,
     )
+
+
+def _live_session(conn: Connection, token: str) -> Any:
+    """The row of ``token``'s session and account.
+
+    Raises:
+        ApiError: 401 ``unauthenticated`` (unknown token) or ``revoked``.
+    """
+    row = conn.execute(
+        select(
+            tokens.c.expires_at,
+            tokens.c.device_id,
+            users.c.username,
+            users.c.role,
+            users.c.region,
+            users.c.active,
+            tokens.c.revoked,
+        )
+        .join(users, users.c.username == tokens.c.username)
+        .where(tokens.c.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        raise ApiError(401, "unauthenticated", "unknown token; log in again")
+    reserved = audit.reserved_username(str(row.username))
+    if row.revoked or not row.active or reserved:
+        reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
+        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
+    return row
+
+
+def check_session(conn: Connection, token: str) -> None:
+    """Check again, inside a write transaction holding its locks, that ``token``'s
+    session was not revoked since :func:`authenticate` let its request in.
+
+    A push may wait long after its token was checked (its body arriving over a slow
+    link, its turn behind the scope's other pushes): an account disabled or moved to
+    another region meanwhile, by any server process, committed before this
+    transaction's locks were granted, and the push was still applied as the account
+    it no longer is. The expiry is not checked again: a session valid when its
+    request came finishes it.
+
+    Raises:
+        ApiError: 401 ``unauthenticated`` (the token is gone: a wider role) or ``revoked``.
+    """
+    _live_session(conn, token)
 
 
 def logout(engine: Engine, token: str) -> None:

@@ -151,13 +151,19 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
 
 
 def import_bundle(
-    state: ServerState, raw: bytes, caller: Actor | None, max_bytes: int = MAX_BUNDLE_BYTES
+    state: ServerState,
+    raw: bytes,
+    caller: Actor | None,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+    session: str | None = None,
 ) -> dict[str, Any]:
     """Verify and apply a bundle; ``caller`` None is the local administrator (CLI).
 
     Applied all or nothing: one transaction for every mutation of the bundle and
     one receipt (a refusal anywhere leaves nothing of it committed; mutation ids
-    keep it exactly-once when an import is repeated).
+    keep it exactly-once when an import is repeated). ``session``: the caller's
+    bearer token, checked again once the bundle holds its write locks
+    (:func:`sync.server.auth.check_session`); None for the CLI.
     """
     if sealed.is_sealed(raw):
         raw = _unseal(state, raw)
@@ -166,7 +172,9 @@ def import_bundle(
     if caller is not None and caller.username != actor.username and not caller.reads_everything:
         raise forbidden()
     check_scopes(actor, bundle.mutations)
-    results = apply_batch(state.engine, state.config, actor, bundle.bundle_id, bundle.mutations)
+    results = apply_batch(
+        state.engine, state.config, actor, bundle.bundle_id, bundle.mutations, session=session
+    )
     _time, receipt = state.sign_receipt(bundle.bundle_id, actor, bundle.device_id, results)
     return {
         "bundle_id": bundle.bundle_id,

@@ -72,6 +72,11 @@ SCOPE_LOCKS = 823_743
 #: ``Connection.info`` key: when this transaction took the stamp (stage timing only).
 _STAMPED = "silon_stamped_at"
 SQLITE_NAME = "server.sqlite3"
+#: PostgreSQL: seconds a new connection may take. Without a limit a server that took
+#: the connection and then said nothing (hung, or a firewall or proxy in between)
+#: held the request, the command or the server's start for ever; it now fails as an
+#: unreachable database does (503 busy, the command's "basis data tidak dapat dipakai").
+PG_CONNECT_TIMEOUT_S = 10
 #: SQLite: the size a write-ahead log is cut back to when it restarts (the
 #: checkpoint size, 16,000 pages of 4 KB).
 WAL_LIMIT_BYTES = 64 * 1024 * 1024
@@ -103,7 +108,22 @@ def make_engine(url: str) -> Engine:
         )
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(
+        url,
+        pool_size=8,
+        max_overflow=8,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args=_connect_args(url),
+    )
+
+
+def _connect_args(url: str) -> dict[str, Any]:
+    """The DB-API connection arguments of a server database URL (PostgreSQL: the
+    connect timeout, :data:`PG_CONNECT_TIMEOUT_S`)."""
+    if url.startswith("postgresql"):
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    return {}
 
 
 #: Parameter types that Python's sqlite3 module binds only after its adaptation
@@ -486,9 +506,19 @@ def group_commit(engine: Engine) -> GroupCommit:
 
 @contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
-    """A read transaction (one consistent snapshot)."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """A read transaction (one consistent snapshot).
+
+    PostgreSQL: REPEATABLE READ. Its default, READ COMMITTED, gives each statement
+    a snapshot of its own: a reader of several statements saw what other processes
+    committed between them (``audit verify`` walked the log, then found the records
+    a push wrote meanwhile and reported the chain broken).
+    """
+    with engine.connect() as raw:
+        conn = raw
+        if raw.dialect.name == "postgresql":
+            conn = raw.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def migrate(url: str) -> None:
@@ -500,7 +530,9 @@ def migrate(url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", script_location)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    engine = create_engine(url, poolclass=NullPool, hide_parameters=True)
+    engine = create_engine(
+        url, poolclass=NullPool, hide_parameters=True, connect_args=_connect_args(url)
+    )
     if url.startswith("sqlite"):
         _sqlite_setup(engine)
     try:

@@ -38,6 +38,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: A record id as pushes write them (``sync.server.parsing``): a path or query value of
+#: another form names no record. PostgreSQL refuses some text outright (a NUL
+#: character): such a value failed its query there with a 500 where SQLite found nothing.
+RECORD_ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+#: A cursor of record ids: one, or empty (from the first).
+RECORD_CURSOR_PATTERN = r"^[A-Za-z0-9_.:-]*$"
+#: An account name: anything but a NUL character (the command line makes accounts of
+#: any other name; see :data:`RECORD_ID_PATTERN` for why).
+USERNAME_PATTERN = r"^[^\x00]+$"
+
+
 def server_state(request: Request) -> ServerState:
     state: ServerState = request.app.state.server
     return state

@@ -8,11 +8,13 @@ import zlib
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server.errors import ApiError
+from sync.server.http import busy_response
 
 #: The largest body (sent or inflated) taken from a caller without a valid token.
 #: A login is a few hundred bytes; anything bigger needs a session first, so an
@@ -44,7 +46,8 @@ class BodyMiddleware:
     broken gzip, or bytes after the gzip stream -> 400; a body that stops
     arriving for ``read_timeout`` seconds -> 408. The app then sees a plain body. A body (sent or
     inflated) over :data:`PUBLIC_MAX_BYTES` is read further only for a valid
-    bearer token: without a token -> 413, with a bad or expired one -> its 401.
+    bearer token: without a token -> 413, with a bad or expired one -> its 401, the
+    database unreachable while it is checked -> 503 busy.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float = 30.0) -> None:
@@ -80,7 +83,13 @@ class BodyMiddleware:
         async def allowed() -> bool:
             nonlocal checked
             if not checked:
-                refusal = await self._refusal(scope, headers)
+                try:
+                    refusal = await self._refusal(scope, headers)
+                except OperationalError as exc:
+                    # Out here the app's handlers do not see it (a plain 500 before):
+                    # answered as they answer it, 503 busy.
+                    await busy_response(exc)(scope, receive, send)
+                    return False
                 if refusal is not None:
                     await _send_error(send, refusal.status, refusal.code, refusal.message)
                     return False

@@ -32,6 +32,7 @@ from sync.protocol import (
 )
 from sync.server import audit, rules, snapshot_builder, stages
 from sync.server.answers import stored_result, stored_text
+from sync.server.auth import check_session
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
@@ -86,16 +87,20 @@ def apply_batch(
     mutations: list[Mutation],
     *,
     origin: str = "",
+    session: str | None = None,
 ) -> list[MutationResult]:
     """Apply a batch for ``actor``; return one result per mutation, in order.
 
     ``origin``: the device that receives the answer (:func:`sync.server.batch.origin_of`)
     when it is the pusher itself; records it wrote are then left out of its own
     feed (``skip_own``). "" for bundles and the CLI, whose answers reach no device.
+    ``session``: the bearer token ``actor`` was authenticated by, checked again once
+    the batch holds its write locks (:func:`sync.server.auth.check_session`): the
+    pusher's, or the caller's of a bundle sent over HTTP; None for the CLI.
 
     Raises:
         ApiError: 403 when any mutation addresses a scope the caller may not
-            write (nothing is applied).
+            write, 401 when ``session`` was revoked meanwhile (nothing is applied).
     """
     check_scopes(actor, mutations)
     batch = Batch(
@@ -114,6 +119,8 @@ def apply_batch(
     early = precheck(engine, valid, batch.today) if batch.rule_checks else {}
 
     def work(conn: Connection) -> list[MutationResult]:
+        if session is not None:
+            check_session(conn, session)
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))

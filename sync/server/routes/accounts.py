@@ -12,7 +12,14 @@ from sync.server import models
 from sync.server.accounts import add_user, change_user, list_users, unlock_user
 from sync.server.deps import ActorDep
 from sync.server.errors import forbidden
-from sync.server.http import ERRORS, StateDep, body_schema, json_response, parse_body
+from sync.server.http import (
+    ERRORS,
+    USERNAME_PATTERN,
+    StateDep,
+    body_schema,
+    json_response,
+    parse_body,
+)
 from sync.server.roles import Role
 
 router = APIRouter(tags=["accounts"], responses=ERRORS)
@@ -60,7 +67,7 @@ async def create(request: Request, actor: ActorDep, state: StateDep) -> Response
 )
 async def patch_user(
     request: Request,
-    username: Annotated[str, Path(max_length=64)],
+    username: Annotated[str, Path(max_length=64, pattern=USERNAME_PATTERN)],
     actor: ActorDep,
     state: StateDep,
 ) -> Response:
@@ -75,7 +82,9 @@ async def patch_user(
     responses={404: {"model": models.ErrorBody}},
 )
 def unlock(
-    username: Annotated[str, Path(max_length=64)], actor: ActorDep, state: StateDep
+    username: Annotated[str, Path(max_length=64, pattern=USERNAME_PATTERN)],
+    actor: ActorDep,
+    state: StateDep,
 ) -> dict[str, Any]:
     """Lift an account's login throttles (every address); audited."""
     unlock_user(state.engine, state.config, actor, username)

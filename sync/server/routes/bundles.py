@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.server import models
 from sync.server.bundles import import_bundle
-from sync.server.deps import ActorDep
+from sync.server.deps import ActorDep, BearerDep
 from sync.server.http import ERRORS, StateDep, body_schema, json_response
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
@@ -19,8 +19,11 @@ router = APIRouter(tags=["sync"], responses=ERRORS)
     response_model=models.BundleResponse,
     openapi_extra=body_schema("BundleIn"),
 )
-async def post_bundle(request: Request, actor: ActorDep, state: StateDep) -> Response:
+async def post_bundle(
+    request: Request, actor: ActorDep, creds: BearerDep, state: StateDep
+) -> Response:
     raw = await request.body()
     limit = state.config.max_body_bytes  # inflated like a gzip request body
-    out = await run_in_threadpool(import_bundle, state, raw, actor, limit)
+    session = creds.credentials if creds else None
+    out = await run_in_threadpool(import_bundle, state, raw, actor, limit, session)
     return json_response(out)

@@ -12,7 +12,7 @@ from sync.server import models
 from sync.server.db import read_tx
 from sync.server.deps import ActorDep
 from sync.server.feed import in_scope_order
-from sync.server.http import ERRORS, StateDep, json_response
+from sync.server.http import ERRORS, RECORD_CURSOR_PATTERN, StateDep, json_response
 from sync.server.roles import Actor
 from sync.server.schema import supporter_checks
 
@@ -23,7 +23,12 @@ router = APIRouter(tags=["sync"], responses=ERRORS)
 def list_checks(
     actor: ActorDep,
     state: StateDep,
-    after: Annotated[str, Query(max_length=64, description="record id of the last row")] = "",
+    after: Annotated[
+        str,
+        Query(
+            max_length=64, pattern=RECORD_CURSOR_PATTERN, description="record id of the last row"
+        ),
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     disagree: Annotated[bool, Query(description="only rows the client forecast milder")] = False,
 ) -> Response:

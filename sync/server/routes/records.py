@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Engine, select
+from sqlalchemy import BigInteger, Engine, literal, select
 
 from sync.protocol import ENTITIES
 from sync.server import models
@@ -15,7 +15,7 @@ from sync.server.db import read_tx
 from sync.server.deps import ActorDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.feed import record_of, scope_filter
-from sync.server.http import ERRORS, StateDep, json_response
+from sync.server.http import ERRORS, RECORD_ID_PATTERN, StateDep, json_response
 from sync.server.roles import Actor
 from sync.server.schema import conflicts, records
 
@@ -29,7 +29,7 @@ router = APIRouter(tags=["sync"], responses=ERRORS)
 )
 def get_record(
     entity: Annotated[str, Path(max_length=32)],
-    record_id: Annotated[str, Path(max_length=64)],
+    record_id: Annotated[str, Path(max_length=64, pattern=RECORD_ID_PATTERN)],
     actor: ActorDep,
     state: StateDep,
 ) -> Response:
@@ -52,7 +52,7 @@ def list_conflicts(
     state: StateDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    record_id: Annotated[str | None, Query(max_length=64)] = None,
+    record_id: Annotated[str | None, Query(max_length=64, pattern=RECORD_ID_PATTERN)] = None,
 ) -> Response:
     return json_response(read_conflicts(state.engine, actor, after, limit, record_id))
 
@@ -60,7 +60,9 @@ def list_conflicts(
 def read_conflicts(
     engine: Engine, actor: Actor, after: int, limit: int, record_id: str | None
 ) -> dict[str, Any]:
-    stmt = select(conflicts).where(conflicts.c.id > after)
+    # Bound as a 64-bit integer: compared as the column's own (32-bit on PostgreSQL),
+    # a cursor past 2**31 - 1 failed the query there ("integer out of range").
+    stmt = select(conflicts).where(conflicts.c.id > literal(after, BigInteger))
     condition = scope_filter(actor, conflicts.c.scope, None)
     if condition is not None:
         stmt = stmt.where(condition)

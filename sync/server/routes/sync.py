@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync.server import gcpause, models, stages
 from sync.server.batch import origin_of
-from sync.server.deps import ActorDep
+from sync.server.deps import ActorDep, BearerDep
 from sync.server.feed import MAX_LIMIT, read_feed_rows, record_blocks
 from sync.server.http import ERRORS, StateDep, body_schema
 from sync.server.parsing import parse_push
@@ -88,6 +88,7 @@ def push_gate(request: Request) -> asyncio.Semaphore:
 async def push(
     request: Request,
     actor: ActorDep,
+    creds: BearerDep,
     state: StateDep,
     run: Annotated[str, Query(max_length=64, description=RUN_TEXT)] = "",
 ) -> Response:
@@ -101,7 +102,13 @@ async def push(
             batch_id, _device_id, mutations = parse_push(raw)
         with stages.timed("push.apply"):
             results = apply_batch(
-                state.engine, state.config, actor, batch_id, mutations, origin=origin_of(actor, run)
+                state.engine,
+                state.config,
+                actor,
+                batch_id,
+                mutations,
+                origin=origin_of(actor, run),
+                session=creds.credentials if creds else None,
             )
         # The receipt names the device the session was opened on (as the audit
         # log does), never a device id the body merely claims.

@@ -233,6 +233,126 @@ def test_a_push_waits_only_for_its_own_scope_and_the_commit_stamp(
             holder.close()
 
 
+def _until_waiting(pg_url: str, waiters: int) -> None:
+    """Return once ``waiters`` advisory lock requests wait (at most a minute)."""
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(pg_url, autocommit=True) as watch:
+        for _ in range(1200):
+            row = watch.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ).fetchone()
+            if row is not None and row[0] >= waiters:
+                return
+            threading.Event().wait(0.05)
+    raise AssertionError(f"{waiters} lock requests never waited")
+
+
+def test_a_push_queued_behind_a_move_of_its_account_is_refused(pg_url: str, tmp_path: Path) -> None:
+    """An operator moved to another kab/kota by the administrator on one process while
+    its push, already past the token check on another process, waits for the write
+    locks: the push is refused (401 revoked) and writes nothing in the kab/kota it
+    left. It was applied after the move had committed."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync.server.db import ALL_SCOPES
+
+    with (
+        ServerProcess.start(tmp_path / "a", database_url=pg_url) as a,
+        ServerProcess.start(tmp_path / "b", database_url=pg_url) as b,
+    ):
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        a.add_user("op", PASSWORD, role="kabkota", region="32.14")
+        ri = Client(b, "ri", b.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        op = Client(a, "op", a.login("op", PASSWORD))
+        supporter = mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})
+        answers: dict[str, Any] = {}
+
+        def move() -> None:
+            answers["move"] = ri.server.request(
+                "PATCH", "/v1/users/op", ri.token, json={"region": "32.15"}
+            )
+
+        def push() -> None:
+            answers["push"] = op.push(supporter)
+
+        holder = psycopg.connect(pg_url, autocommit=True)
+        try:
+            with holder.transaction():  # another writer at work: everyone queues
+                holder.execute("SELECT pg_advisory_xact_lock(%s)", (ALL_SCOPES,))
+                moving = threading.Thread(target=move)
+                moving.start()
+                _until_waiting(pg_url, 1)  # the move waits first ...
+                pushing = threading.Thread(target=push)
+                pushing.start()
+                _until_waiting(pg_url, 2)  # ... the push, its token checked, behind it
+            moving.join(60)
+            pushing.join(60)
+        finally:
+            holder.close()
+        assert answers["move"].status_code == 200, answers["move"].text
+        assert answers["push"].status_code == 401, answers["push"].text
+        assert answers["push"].json()["error"] == "revoked"
+        stored = ri.get(f"/v1/records/supporter/{supporter['record_id']}")
+        assert stored.status_code == 404
+
+
+def test_a_bundle_queued_behind_a_disable_of_its_sender_is_refused(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The same race through ``POST /v1/bundles``: the operator disabled on one process
+    while the bundle it uploads on another waits for the write locks. The bundle was
+    applied after the disable had committed."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync import signing
+    from sync.bundle import encode_outbox_bundle
+    from sync.protocol import Mutation
+    from sync.server.db import ALL_SCOPES
+
+    with (
+        ServerProcess.start(tmp_path / "a", database_url=pg_url) as a,
+        ServerProcess.start(tmp_path / "b", database_url=pg_url) as b,
+    ):
+        a.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        a.add_user("op", PASSWORD, role="kabkota", region="32.14")
+        ri = Client(b, "ri", b.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        key = signing.generate_private_key()
+        token = a.login("op", PASSWORD, device_id="usb-pc", public_key=signing.public_key_b64(key))
+        wire = mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})
+        data = encode_outbox_bundle(
+            key, str(uuid.uuid4()), "usb-pc", "op", [Mutation.from_wire(wire)], "2024-08-01"
+        )
+        answers: dict[str, Any] = {}
+
+        def disable() -> None:
+            answers["disable"] = b.request(
+                "PATCH", "/v1/users/op", ri.token, json={"active": False}
+            )
+
+        def upload() -> None:
+            headers = {"Content-Type": "application/json"}
+            answers["bundle"] = a.request("POST", "/v1/bundles", token, data=data, headers=headers)
+
+        holder = psycopg.connect(pg_url, autocommit=True)
+        try:
+            with holder.transaction():
+                holder.execute("SELECT pg_advisory_xact_lock(%s)", (ALL_SCOPES,))
+                disabling = threading.Thread(target=disable)
+                disabling.start()
+                _until_waiting(pg_url, 1)
+                uploading = threading.Thread(target=upload)
+                uploading.start()
+                _until_waiting(pg_url, 2)
+            disabling.join(60)
+            uploading.join(60)
+        finally:
+            holder.close()
+        assert answers["disable"].status_code == 200, answers["disable"].text
+        assert answers["bundle"].status_code == 401, answers["bundle"].text
+        assert answers["bundle"].json()["error"] == "revoked"
+        assert ri.get(f"/v1/records/supporter/{wire['record_id']}").status_code == 404
+
+
 def test_many_scopes_through_two_processes_keep_every_guarantee(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -370,3 +490,83 @@ def test_every_feed_layout_carries_the_same_records_on_postgresql(
     assert written["withdrawn"] in {
         i for b in blocks for i in block_columns(b, len(b["columns"]))[0]
     }
+
+
+def test_a_conflict_cursor_past_32_bits_is_answered_as_on_sqlite(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """``GET /v1/conflicts?after=N`` takes any N up to 2**62 (docs/PROTOCOL.md): one past
+    the conflict ids' 32-bit column made PostgreSQL fail the query (500 Internal Server
+    Error, "integer out of range"); SQLite answered an empty page."""
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        for after in (2**31 - 1, 2**31, 2**62):
+            r = ri.get("/v1/conflicts", after=after)
+            assert r.status_code == 200, r.text
+            assert r.json() == {"conflicts": [], "cursor": after, "has_more": False}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/v1/checks", {"after": "a\x00b"}),
+        ("/v1/conflicts", {"record_id": "a\x00b"}),
+        ("/v1/records/supporter/a%00b", {}),
+        ("/v1/users/op%00", {}),
+        ("/v1/users/op%00/unlock", {}),
+    ],
+)
+def test_a_nul_character_in_a_name_or_id_is_refused_as_invalid(
+    pg_url: str, tmp_path: Path, path: str, params: dict[str, str]
+) -> None:
+    """A NUL character in a record id, a cursor or an account name: 422 naming the
+    parameter, as no record id or name holds one. PostgreSQL refuses NUL in text, so
+    the query failed there (500 Internal Server Error); SQLite looked it up."""
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        method = "GET" if "/users/" not in path else "PATCH"
+        if path.endswith("/unlock"):
+            method = "POST"
+        body = {"active": True} if method == "PATCH" else None
+        r = server.request(method, path, ri.token, json=body, params=params)
+        assert r.status_code == 422, r.text
+        assert r.json()["error"] == "invalid_request"
+
+
+def test_a_large_push_while_the_database_is_gone_is_answered_busy(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL stops taking connections (a restart, a failover): a push whose body is
+    large enough that its token is checked before the body is read (every push of some
+    hundred supporters) is answered 503 ``busy`` with Retry-After, as a small one is. The
+    body's check ran outside the app's error handlers: 500 Internal Server Error."""
+    psycopg = pytest.importorskip("psycopg")
+    from sync.server.middleware import PUBLIC_MAX_BYTES
+
+    name = pg_url.rsplit("/", 1)[1]
+    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        ri = Client(server, "ri", server.login("ri", PASSWORD))
+        _e, pairs = seed_election(ri, "32.14")
+        small = [mutation("supporter", {"pair_id": pairs[0], "nik": "3214010101900001"})]
+        large = [
+            mutation("supporter", {"pair_id": pairs[0], "nik": f"32140101019{i:05d}"})
+            for i in range(400)
+        ]
+        assert len(str(large)) > PUBLIC_MAX_BYTES
+        with psycopg.connect(pg_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            try:
+                answers = [ri.push(*small), ri.push(*large)]
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        for r in answers:
+            assert r.status_code == 503, r.text
+            assert r.json()["error"] == "busy" and r.headers["Retry-After"] == "1"
+        assert ri.push(*large).status_code == 200  # back: the same push goes through

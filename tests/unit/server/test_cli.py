@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,43 @@ def test_a_wrong_bundle_file_is_refused_in_indonesian_naming_the_file(
 def test_an_unreachable_database_is_said_plainly(capsys: pytest.CaptureFixture[str]) -> None:
     # Port 1 on loopback: the connection is refused at once.
     assert main(["init", "--database-url", "postgresql://nobody@127.0.0.1:1/none"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("galat: basis data tidak dapat dipakai: ")
+    assert "Traceback" not in err
+
+
+def test_a_database_server_that_never_answers_is_said_plainly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PostgreSQL address that takes the connection and then says nothing (a hung
+    server, a firewall or proxy in between): the command ends with the same clear line
+    after the connect timeout. It waited for an answer for ever."""
+    from sync.server import db
+
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT_S", 2)
+    silent = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    done = threading.Event()
+
+    def take() -> None:
+        silent.settimeout(0.2)
+        while not done.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except TimeoutError:
+                continue
+
+    taker = threading.Thread(target=take)
+    taker.start()
+    try:
+        port = silent.getsockname()[1]
+        assert main(["init", "--database-url", f"postgresql://nobody@127.0.0.1:{port}/none"]) == 2
+    finally:
+        done.set()
+        taker.join()
+        for conn in held:
+            conn.close()
+        silent.close()
     err = capsys.readouterr().err
     assert err.startswith("galat: basis data tidak dapat dipakai: ")
     assert "Traceback" not in err

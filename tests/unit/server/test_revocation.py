@@ -127,3 +127,60 @@ def test_an_account_named_as_the_server_before_such_names_were_refused_no_longer
         with pytest.raises(ApiError) as other:
             _login(state, "admin", "salah", "pc-1")  # any case, before the password
         assert other.value.code == "reserved_username"
+
+
+class _ChangedWhileChecking:
+    """The password hasher, with an administrator's change of the account committed
+    (by another connection, as another server process would) while a login checks
+    its password: after the login read the account, before it opens the session."""
+
+    def __init__(self, state: object, username: str, change: models.UserChange) -> None:
+        self.state, self.username, self.change = state, username, change
+        self.real = auth._hasher
+
+    def verify(self, stored: str, password: str) -> bool:
+        ok = self.real.verify(stored, password)
+        if self.change is not None:
+            change, self.change = self.change, None
+            change_user(self.state.engine, self.state.config, None, self.username, change)  # type: ignore[attr-defined]
+        return bool(ok)
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [models.UserChange(active=False), models.UserChange(password="baru-12345")],
+    ids=["disabled", "password-reset"],
+)
+def test_a_login_racing_a_disable_or_a_password_reset_opens_no_session(
+    monkeypatch: pytest.MonkeyPatch, change: models.UserChange
+) -> None:
+    """The login read the account before the change committed and went on with what it
+    read: a disabled account, or one whose password the administrator had just reset,
+    got a fresh session and its device's secret (the desktop's data opened for it)."""
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        _login(state, "op1", "rahasia-1", "pc-1")
+        monkeypatch.setattr(auth, "_hasher", _ChangedWhileChecking(state, "op1", change))
+        with pytest.raises(ApiError) as refused:
+            _login(state, "op1", "rahasia-1", "pc-1")
+        assert (refused.value.status, refused.value.code) == (401, "bad_credentials")
+
+
+def test_a_login_racing_a_move_answers_the_region_the_account_now_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A move to another kab/kota committed while the login checked the password: the
+    login answers the new region (the desktop then refuses to open the old one's data),
+    not the region it read before the move."""
+    with fresh_state() as state:
+        add_user(state.engine, state.config, "t", "op1", "rahasia-1", Role.KABKOTA, "32.14")
+        first = _login(state, "op1", "rahasia-1", "pc-1")
+        moved = _ChangedWhileChecking(state, "op1", models.UserChange(region="32.15"))
+        monkeypatch.setattr(auth, "_hasher", moved)
+        session = _login(state, "op1", "rahasia-1", "pc-1")
+        assert (session.role, session.region) == (Role.KABKOTA, "32.15")
+        assert session.device_secret != first.device_secret
+        assert auth.authenticate(state.engine, state.config, session.token).region == "32.15"
