@@ -161,6 +161,10 @@ class JobRunner(QObject):
             job.wait(ms)
         self.jobs.clear()
 
+    def resume(self) -> None:
+        """Start jobs again after :meth:`stop_all` (the window did not close after all)."""
+        self.closed = False
+
     def _forget(self, job: Job) -> None:
         if job in self.jobs:
             self.jobs.remove(job)
