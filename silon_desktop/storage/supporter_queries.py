@@ -62,7 +62,7 @@ class SupporterFilter:
 
     Attributes:
         nik_prefix: the NIK starts with these digits.
-        name: the name contains this text (case-insensitive).
+        name: the name contains this text (case-insensitive, apostrophes ignored).
         desa_code: exact kelurahan/desa code.
         kecamatan_code: exact kecamatan code.
         status: effective status (MS, BMS, TMS) or "-" for not yet checked.
@@ -128,6 +128,23 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: Apostrophes a name is typed or imported with (the keyboard's, Word's, a backtick):
+#: the name filter ignores them on both sides, as ``domain.text.fold`` does, so
+#: "nur'aini" and "nuraini" find a NUR'AINI imported with Word's right quote.
+_APOSTROPHES = ("'", "`", "\u2018", "\u2019", "\u02bc")
+
+
+def _without_apostrophes(value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    for mark in _APOSTROPHES:
+        value = sa.func.replace(value, mark, "", type_=sa.String)
+    return value
+
+
+def _name_contains(text: str) -> sa.ColumnElement[bool]:
+    typed = "".join(ch for ch in text if ch not in _APOSTROPHES)
+    return _without_apostrophes(_T.c.name).like(f"%{_escape_like(typed)}%", escape="\\")
+
+
 def _conditions(
     pair_id: str, flt: SupporterFilter, live_only: bool = True
 ) -> list[sa.ColumnElement[bool]]:
@@ -139,7 +156,7 @@ def _conditions(
         cond.append(_T.c.nik >= flt.nik_prefix)
         cond.append(_T.c.nik < flt.nik_prefix + "\uffff")
     if flt.name:
-        cond.append(_T.c.name.like(f"%{_escape_like(flt.name)}%", escape="\\"))
+        cond.append(_name_contains(flt.name))
     if flt.desa_code:
         cond.append(_T.c.desa_code == flt.desa_code)
     if flt.kecamatan_code:
