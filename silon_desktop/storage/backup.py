@@ -46,6 +46,7 @@ from silon_desktop.storage import cipher
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     DatabaseLocked,
+    StoreEnvironmentError,
     environment_error,
     filesystem_error,
 )
@@ -128,9 +129,7 @@ def make_backup(
                 partial.unlink(missing_ok=True)
         made = BackupInfo(final, created, tag, final.stat().st_size, number)
     except BaseException as error:
-        problem = environment_error(error)
-        if problem is None and isinstance(error, OSError):
-            problem = filesystem_error(error)
+        problem = _environment_problem(error)
         _record(database, problem or error)
         if problem is not None:
             raise problem from error
@@ -140,6 +139,14 @@ def make_backup(
     if keep is not None:
         rotate(backups, keep)
     return made
+
+
+def _environment_problem(error: BaseException) -> StoreEnvironmentError | None:
+    """The operator's error behind a failed copy (disk full, folder unusable), or None."""
+    problem = environment_error(error)
+    if problem is None and isinstance(error, OSError):
+        problem = filesystem_error(error)
+    return problem
 
 
 def backup_if_due(
@@ -298,6 +305,7 @@ def restore(
         FileNotFoundError: no such backup file.
         CorruptDatabase: the chosen backup is damaged; nothing was changed.
         DatabaseLocked: the database is still open somewhere.
+        StoreEnvironmentError: disk full, folder unusable; the database was not replaced.
     """
     if not backup.is_file():
         raise FileNotFoundError(backup)
@@ -321,6 +329,13 @@ def restore(
         _record(
             target, None
         )  # a verified copy is in place (the damaged file's copy may have failed)
+    except BaseException as error:
+        # The disk filling up while the copy is written: the operator's words, and
+        # the database (not yet replaced) as it was.
+        problem = _environment_problem(error)
+        if problem is not None:
+            raise problem from error
+        raise
     finally:
         partial.unlink(missing_ok=True)
     log.info("database %s restored from %s", target, backup)
