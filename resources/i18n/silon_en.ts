@@ -337,6 +337,14 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <source>Tanda terima ini berisi data pribadi (NIK, nama, tanggal lahir, alamat). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
+        <translation>This receipt holds personal data (NIK, name, birth date, address). Save it only in a folder you chose and only you can open (not a shared folder or someone else's USB stick), and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
+    </message>
+    <message>
         <source>Tanda terima tidak tersimpan</source>
         <translation>Receipt not saved</translation>
     </message>

@@ -31,7 +31,7 @@ from silon_desktop.ui.labels import (
     withdrawal_reason_label,
     yes_no,
 )
-from silon_desktop.ui.save_paths import documents_folder
+from silon_desktop.ui.save_paths import documents_folder, personal_data_box
 from sync.protocol import ENTITIES
 
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
@@ -39,6 +39,10 @@ _REASON_FIELDS = ("check_reasons", "admin_reasons", "field_reasons")
 _STATUS_FIELDS = ("check_status", "admin_status", "field_status")
 #: Fields named in a row of the journey table (the rest are counted; its tooltip lists all).
 FIELDS_SHOWN = 4
+
+
+#: Records whose receipt prints a person's data (NIK, name, birth date, address).
+PERSONAL_ENTITIES = frozenset({"supporter", "candidate"})
 
 
 def _local(moment: Any) -> str:
@@ -363,6 +367,20 @@ class HistoryDialog(QDialog):
             f"{self.tr('dicetak')} {dt.datetime.now().strftime('%d-%m-%Y %H:%M')}</p>"
         )
 
+    def _confirm_personal_data(self) -> bool:
+        """The warning every file of a person's data asks first; True: go on."""
+        box = personal_data_box(
+            self,
+            self.tr("Data pribadi"),
+            self.tr(
+                "Tanda terima ini berisi data pribadi (NIK, nama, tanggal lahir, alamat). "
+                "Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat "
+                "membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus "
+                "berkasnya bila tidak diperlukan lagi (UU PDP 27/2022)."
+            ),
+        )
+        return bool(box.exec() == QMessageBox.StandardButton.Ok)
+
     def print_receipt(self, path: Path) -> Path:
         """Write the receipt as a PDF file, whole or not at all.
 
@@ -375,6 +393,8 @@ class HistoryDialog(QDialog):
         return write_html_pdf(self.receipt_html(), path, self.tr("Tanda terima"))
 
     def _ask_and_print(self) -> None:
+        if self.entity in PERSONAL_ENTITIES and not self._confirm_personal_data():
+            return
         default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
