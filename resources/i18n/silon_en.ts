@@ -3044,6 +3044,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full. Free some disk space and try again; the data was not saved.</translation>
     </message>
     <message>
+        <source>Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
+    </message>
+    <message>
         <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari cadangan, atau &apos;silon-desktop backup --restore&apos;).</source>
         <translation>The database file is damaged. Restore it from a backup (File menu, Restore from backup, or &apos;silon-desktop backup --restore&apos;).</translation>
     </message>
