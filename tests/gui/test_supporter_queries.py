@@ -127,6 +127,21 @@ def test_a_name_is_found_whichever_apostrophe_is_typed(
     assert query.count() == 1
 
 
+@pytest.mark.parametrize("typed", ["andré", "ANDRÉ", "andre", "Andre Wijaya", "josé"])
+def test_a_name_with_an_accent_is_found_in_any_case_with_or_without_it(
+    backend: Any, pair: str, typed: str
+) -> None:
+    """SQLite's LIKE folds the case of ASCII letters only: "andré" found no ANDRÉ, nor
+    "andre" (an operator's keyboard has no accents) either."""
+    live = backend.list("supporter")
+    backend.update("supporter", live[0]["id"], {"name": "ANDRÉ WIJAYA"})
+    backend.update("supporter", live[1]["id"], {"name": "José Ramos"})
+    query = SupporterQuery(backend.db.engine, pair, SupporterFilter(name=typed), live_only=True)
+    expected = "José Ramos" if typed == "josé" else "ANDRÉ WIJAYA"
+    assert [r.name for r in query.block(0)] == [expected]
+    assert query.count() == 1
+
+
 def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
     """Every SELECT the table issues for live rows: (SQL, parameters, what it was for)."""
     seen: list[tuple[str, Any, str]] = []
