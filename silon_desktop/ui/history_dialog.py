@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import html
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from silon_desktop.ui.labels import (
     yes_no,
 )
 from silon_desktop.ui.save_paths import documents_folder, personal_data_box
+from silon_desktop.ui.workers import operator_message
 from sync.protocol import ENTITIES
 
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
@@ -39,6 +41,13 @@ _REASON_FIELDS = ("check_reasons", "admin_reasons", "field_reasons")
 _STATUS_FIELDS = ("check_status", "admin_status", "field_status")
 #: Fields named in a row of the journey table (the rest are counted; its tooltip lists all).
 FIELDS_SHOWN = 4
+
+
+def _why(error: OSError) -> str:
+    """Why a file was not written: a full disk in the operator's words, else the system's."""
+    if error.errno == errno.ENOSPC:
+        return operator_message(error) or ""
+    return error.strerror or str(error)
 
 
 #: Records whose receipt prints a person's data (NIK, name, birth date, address).
@@ -409,5 +418,5 @@ class HistoryDialog(QDialog):
                 self.tr("Tanda terima tidak tersimpan"),
                 self.tr("Tanda terima tidak dapat disimpan di %1: %2")
                 .replace("%1", chosen)
-                .replace("%2", error.strerror or str(error)),
+                .replace("%2", _why(error)),
             )

@@ -367,3 +367,29 @@ def test_a_supporters_receipt_warns_of_personal_data_and_batal_writes_nothing(
     qtbot.addWidget(pair)
     pair._ask_and_print()
     assert len(warned) == 2 and asked == ["asked", "asked"]
+
+
+def test_a_receipt_on_a_full_disk_is_said_in_the_operators_words(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The receipt's message named the system's English ("No space left on device")."""
+    import errno
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(backend, "pair", seeded["pair"])
+    qtbot.addWidget(dialog)
+    target = tmp_path / "tanda-terima.pdf"
+
+    def fills_up(_path: Path) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target) + ".partial")
+
+    said: list[str] = []
+    monkeypatch.setattr(dialog, "print_receipt", fills_up)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    dialog._ask_and_print()
+    assert len(said) == 1 and str(target) in said[0]
+    assert "Ruang disk penuh" in said[0] and "No space" not in said[0]
