@@ -3048,6 +3048,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
     </message>
     <message>
+        <source>Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap utuh. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the backup could not be made. The data already saved is intact. Free some disk space and try again.</translation>
+    </message>
+    <message>
+        <source>Ruang disk penuh; basis data tidak dipulihkan dan tetap seperti semula. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the database was not restored and stays as it was. Free some disk space and try again.</translation>
+    </message>
+    <message>
         <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari cadangan, atau &apos;silon-desktop backup --restore&apos;).</source>
         <translation>The database file is damaged. Restore it from a backup (File menu, Restore from backup, or &apos;silon-desktop backup --restore&apos;).</translation>
     </message>

@@ -42,10 +42,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage import cipher
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     DatabaseLocked,
+    DiskFull,
     StoreEnvironmentError,
     environment_error,
     filesystem_error,
@@ -129,7 +131,7 @@ def make_backup(
                 partial.unlink(missing_ok=True)
         made = BackupInfo(final, created, tag, final.stat().st_size, number)
     except BaseException as error:
-        problem = _environment_problem(error)
+        problem = _environment_problem(error, ErrorCode.BACKUP_DISK_FULL)
         _record(database, problem or error)
         if problem is not None:
             raise problem from error
@@ -141,11 +143,20 @@ def make_backup(
     return made
 
 
-def _environment_problem(error: BaseException) -> StoreEnvironmentError | None:
-    """The operator's error behind a failed copy (disk full, folder unusable), or None."""
+def _environment_problem(
+    error: BaseException, disk_full: ErrorCode
+) -> StoreEnvironmentError | None:
+    """The operator's error behind a failed copy (disk full, folder unusable), or None.
+
+    Args:
+        disk_full: the words of a full disk here (a backup's or a restore's): the
+            store's own say the data was not saved, when it was and is whole.
+    """
     problem = environment_error(error)
     if problem is None and isinstance(error, OSError):
         problem = filesystem_error(error)
+    if isinstance(problem, DiskFull):
+        return DiskFull(problem.detail, disk_full)
     return problem
 
 
@@ -332,7 +343,7 @@ def restore(
     except BaseException as error:
         # The disk filling up while the copy is written: the operator's words, and
         # the database (not yet replaced) as it was.
-        problem = _environment_problem(error)
+        problem = _environment_problem(error, ErrorCode.RESTORE_DISK_FULL)
         if problem is not None:
             raise problem from error
         raise

@@ -115,9 +115,32 @@ def test_a_disk_full_during_a_restore_is_said_and_the_database_stays(
     monkeypatch.setattr(backup, "_copy", fills_up)
     with pytest.raises(DiskFull) as refused:
         backup.restore(made.path, db.path, folder)
-    assert refused.value.message == DiskFull.default_message  # the operator's words
+    # The operator's words, and the right ones: the database was not replaced (the
+    # store's "data belum disimpan" would say the work was lost).
+    assert "tidak dipulihkan" in refused.value.message
+    assert "belum disimpan" not in refused.value.message
     assert _keys(db.path) == {"old", "new"}
     assert not list(tmp_path.glob("*restoring*"))
+
+
+def test_a_disk_full_during_a_backup_says_the_data_is_safe(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic backup on a full disk: the status bar's tooltip and the start's
+    message said the store's "data belum disimpan" (the data was not saved), when
+    the operator's data is saved and only the backup was not made."""
+
+    def fills_up(*_a: object, **_k: object) -> None:
+        raise sqlite_error("database or disk is full", SQLITE_FULL)
+
+    _put(db, "kept")
+    monkeypatch.setattr(backup, "_copy", fills_up)
+    with pytest.raises(DiskFull) as refused:
+        backup.make_backup(db.path, tmp_path / "backups", 5)
+    assert "cadangan" in refused.value.message and "tetap utuh" in refused.value.message
+    assert "belum disimpan" not in refused.value.message
+    failure = backup.last_failure(db.path)
+    assert failure is not None and failure.message == refused.value.message
 
 
 def test_damaged_live_file_is_kept_before_restore(tmp_path: Path) -> None:
