@@ -347,6 +347,14 @@
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>Data pribadi</source>
+        <translation>Personal data</translation>
+    </message>
+    <message>
+        <source>Tanda terima ini berisi data pribadi (NIK, nama, tanggal lahir, alamat). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
+        <translation>This receipt holds personal data (NIK, name, birth date, address). Save it only in a folder you chose and only you can open (not a shared folder or someone else's USB stick), and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
+    </message>
+    <message>
         <source>Tanda terima tidak tersimpan</source>
         <translation>Receipt not saved</translation>
     </message>
@@ -3060,6 +3068,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan.</source>
         <translation>The disk is full. Free some disk space and try again; the data was not saved.</translation>
+    </message>
+    <message>
+        <source>Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
+    </message>
+    <message>
+        <source>Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap utuh. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the backup could not be made. The data already saved is intact. Free some disk space and try again.</translation>
+    </message>
+    <message>
+        <source>Ruang disk penuh; basis data tidak dipulihkan dan tetap seperti semula. Kosongkan ruang disk lalu coba lagi.</source>
+        <translation>The disk is full; the database was not restored and stays as it was. Free some disk space and try again.</translation>
     </message>
     <message>
         <source>Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari cadangan, atau &apos;silon-desktop backup --restore&apos;).</source>

@@ -23,6 +23,11 @@ class ErrorCode(StrEnum):
     DB_CORRUPT = "db_corrupt"
     DB_UNAVAILABLE = "db_unavailable"
     DB_SCHEMA_TOO_NEW = "db_schema_too_new"
+    # A file the operator asked for (a report, an export) the disk had no room for.
+    FILE_DISK_FULL = "file_disk_full"
+    # A backup, or a restore from one, the disk had no room for (the data is whole).
+    BACKUP_DISK_FULL = "backup_disk_full"
+    RESTORE_DISK_FULL = "restore_disk_full"
     # A record or a value refused by the store (params: field, problem, detail).
     FIELD_REFUSED = "field_refused"
     RECORD_NOT_FOUND = "record_not_found"

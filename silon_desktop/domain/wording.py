@@ -24,6 +24,17 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.DISK_FULL: (
         "Ruang disk penuh. Kosongkan ruang disk lalu coba lagi; data belum disimpan."
     ),
+    ErrorCode.FILE_DISK_FULL: (
+        "Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi."
+    ),
+    ErrorCode.BACKUP_DISK_FULL: (
+        "Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap "
+        "utuh. Kosongkan ruang disk lalu coba lagi."
+    ),
+    ErrorCode.RESTORE_DISK_FULL: (
+        "Ruang disk penuh; basis data tidak dipulihkan dan tetap seperti semula. "
+        "Kosongkan ruang disk lalu coba lagi."
+    ),
     ErrorCode.DB_CORRUPT: (
         "Berkas basis data rusak. Pulihkan dari cadangan (menu Berkas, Pulihkan dari "
         "cadangan, atau 'silon-desktop backup --restore')."

@@ -42,10 +42,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage import cipher
 from silon_desktop.storage.errors import (
     CorruptDatabase,
     DatabaseLocked,
+    DiskFull,
+    StoreEnvironmentError,
     environment_error,
     filesystem_error,
 )
@@ -128,9 +131,7 @@ def make_backup(
                 partial.unlink(missing_ok=True)
         made = BackupInfo(final, created, tag, final.stat().st_size, number)
     except BaseException as error:
-        problem = environment_error(error)
-        if problem is None and isinstance(error, OSError):
-            problem = filesystem_error(error)
+        problem = _environment_problem(error, ErrorCode.BACKUP_DISK_FULL)
         _record(database, problem or error)
         if problem is not None:
             raise problem from error
@@ -140,6 +141,23 @@ def make_backup(
     if keep is not None:
         rotate(backups, keep)
     return made
+
+
+def _environment_problem(
+    error: BaseException, disk_full: ErrorCode
+) -> StoreEnvironmentError | None:
+    """The operator's error behind a failed copy (disk full, folder unusable), or None.
+
+    Args:
+        disk_full: the words of a full disk here (a backup's or a restore's): the
+            store's own say the data was not saved, when it was and is whole.
+    """
+    problem = environment_error(error)
+    if problem is None and isinstance(error, OSError):
+        problem = filesystem_error(error)
+    if isinstance(problem, DiskFull):
+        return DiskFull(problem.detail, disk_full)
+    return problem
 
 
 def backup_if_due(
@@ -298,6 +316,7 @@ def restore(
         FileNotFoundError: no such backup file.
         CorruptDatabase: the chosen backup is damaged; nothing was changed.
         DatabaseLocked: the database is still open somewhere.
+        StoreEnvironmentError: disk full, folder unusable; the database was not replaced.
     """
     if not backup.is_file():
         raise FileNotFoundError(backup)
@@ -321,6 +340,13 @@ def restore(
         _record(
             target, None
         )  # a verified copy is in place (the damaged file's copy may have failed)
+    except BaseException as error:
+        # The disk filling up while the copy is written: the operator's words, and
+        # the database (not yet replaced) as it was.
+        problem = _environment_problem(error, ErrorCode.RESTORE_DISK_FULL)
+        if problem is not None:
+            raise problem from error
+        raise
     finally:
         partial.unlink(missing_ok=True)
     log.info("database %s restored from %s", target, backup)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import html
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from silon_desktop.ui.labels import (
     withdrawal_reason_label,
     yes_no,
 )
-from silon_desktop.ui.save_paths import documents_folder
+from silon_desktop.ui.save_paths import documents_folder, personal_data_box
+from silon_desktop.ui.workers import operator_message
 from sync.protocol import ENTITIES
 
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
@@ -39,6 +41,17 @@ _REASON_FIELDS = ("check_reasons", "admin_reasons", "field_reasons")
 _STATUS_FIELDS = ("check_status", "admin_status", "field_status")
 #: Fields named in a row of the journey table (the rest are counted; its tooltip lists all).
 FIELDS_SHOWN = 4
+
+
+def _why(error: OSError) -> str:
+    """Why a file was not written: a full disk in the operator's words, else the system's."""
+    if error.errno == errno.ENOSPC:
+        return operator_message(error) or ""
+    return error.strerror or str(error)
+
+
+#: Records whose receipt prints a person's data (NIK, name, birth date, address).
+PERSONAL_ENTITIES = frozenset({"supporter", "candidate"})
 
 
 def _local(moment: Any) -> str:
@@ -363,6 +376,20 @@ class HistoryDialog(QDialog):
             f"{self.tr('dicetak')} {dt.datetime.now().strftime('%d-%m-%Y %H:%M')}</p>"
         )
 
+    def _confirm_personal_data(self) -> bool:
+        """The warning every file of a person's data asks first; True: go on."""
+        box = personal_data_box(
+            self,
+            self.tr("Data pribadi"),
+            self.tr(
+                "Tanda terima ini berisi data pribadi (NIK, nama, tanggal lahir, alamat). "
+                "Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat "
+                "membukanya (bukan folder bersama atau flashdisk orang lain), dan hapus "
+                "berkasnya bila tidak diperlukan lagi (UU PDP 27/2022)."
+            ),
+        )
+        return bool(box.exec() == QMessageBox.StandardButton.Ok)
+
     def print_receipt(self, path: Path) -> Path:
         """Write the receipt as a PDF file, whole or not at all.
 
@@ -377,6 +404,8 @@ class HistoryDialog(QDialog):
         )
 
     def _ask_and_print(self) -> None:
+        if self.entity in PERSONAL_ENTITIES and not self._confirm_personal_data():
+            return
         default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
@@ -391,5 +420,5 @@ class HistoryDialog(QDialog):
                 self.tr("Tanda terima tidak tersimpan"),
                 self.tr("Tanda terima tidak dapat disimpan di %1: %2")
                 .replace("%1", chosen)
-                .replace("%2", error.strerror or str(error)),
+                .replace("%2", _why(error)),
             )

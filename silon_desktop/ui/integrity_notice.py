@@ -218,12 +218,17 @@ class IntegrityNotice(QObject):
         )
         if sure != QMessageBox.StandardButton.Yes:
             return ""
+        syncing = self.window.sync.timer.isActive()
         self.window.sync.stop()
         self.window.sync.cancel()
         self.window.jobs.stop_all()
         try:
             previous = self.backend.restore_backup(chosen)
         except Exception as error:  # noqa: BLE001 (said to the operator)
+            # Nothing was restored: the window works on (its jobs and sync as before).
+            self.window.jobs.resume()
+            if syncing:
+                self.window.sync.start()
             QMessageBox.warning(
                 self.window,
                 self.tr("Pulihkan dari cadangan"),

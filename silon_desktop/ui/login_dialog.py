@@ -109,6 +109,8 @@ class LoginDialog(QDialog):
         (self.password if backend.settings.username else self.username).setFocus()
 
     def attempt(self, online: bool) -> None:
+        if self._job is not None and self._job.is_running():
+            return  # Enter again while the login is checked: the buttons are off, not Enter
         user, password = self.username.text().strip(), self.password.text()
         if not user or not password:
             self.message.setText(self.tr("Isi nama pengguna dan kata sandi."))

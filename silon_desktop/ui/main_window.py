@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -474,6 +475,12 @@ class MainWindow(QMainWindow):
     def _end(self, why: str) -> None:
         self.ended_by = why
         self.ended.emit(why)
+        # A dialog open over the window (a record's history, the conflicts, a message)
+        # is a window of its own: closing this one left it on screen, with the data it
+        # shows, and the application waiting for it instead of asking for a login.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
         self.close()
 
     def _sync_finished(self, report: object) -> None:

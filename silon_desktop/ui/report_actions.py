@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
 from silon_desktop.ui.save_paths import default_save_path, personal_data_box
-from silon_desktop.ui.workers import JobRunner
+from silon_desktop.ui.workers import JobRunner, operator_message
 
 #: reports that list citizens' personal data: warned about before they are saved
 PERSONAL_REPORTS = frozenset({"b11", "verification_xlsx", "verification_pdf"})
@@ -168,7 +168,7 @@ class ReportActions(QObject):
         try:
             write(recap, target)
         except OSError as error:
-            self._report_failed(str(error))
+            self._report_failed(operator_message(error) or str(error))
             return
         self._report_done(kind, target, None)
 
@@ -204,7 +204,7 @@ class ReportActions(QObject):
             try:
                 write_problem_list_pdf(problems, target)
             except OSError as error:
-                self._report_failed(str(error))
+                self._report_failed(operator_message(error) or str(error))
                 return
             self._report_done(kind, target, len(problems.lines))
             return

@@ -9,6 +9,7 @@ queued connections.
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from silon_desktop.domain.errors import CodedError
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.ui.labels import error_text
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ def operator_message(error: BaseException) -> str | None:
     if isinstance(message, str) and message:
         return message
     if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:  # the system's English and a scratch file's path
+            return error_text(CodedError(ErrorCode.FILE_DISK_FULL))
         return str(error)
     return None
 
@@ -160,6 +163,10 @@ class JobRunner(QObject):
         for job in list(self.jobs):
             job.wait(ms)
         self.jobs.clear()
+
+    def resume(self) -> None:
+        """Start jobs again after :meth:`stop_all` (the window did not close after all)."""
+        self.closed = False
 
     def _forget(self, job: Job) -> None:
         if job in self.jobs:

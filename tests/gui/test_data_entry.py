@@ -185,3 +185,23 @@ def test_what_is_being_typed_is_saved_before_a_lock_closes_the_data(
     backend.lock = lambda: at_lock.append(backend.get("pair", seeded["pair"])["deputy_name"])
     window.lock()
     assert at_lock == ["SITI AMINAH"]
+
+
+def test_a_lock_closes_the_dialogs_open_over_the_window(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The server revokes access while the operator reads a record's history (its
+    journal shows the values saved): the window closed and the dialog stayed on
+    screen with them, over the login dialog that could not come back (the
+    application's loop waits for its last window)."""
+    window.open_record("pair", seeded["pair"])
+    window.pair_page.setCurrentWidget(window.pair_page.pair_form)
+    history = window.show_history()
+    qtbot.addWidget(history)
+    conflicts = window.show_conflicts()
+    qtbot.addWidget(conflicts)
+    assert history.isVisible() and conflicts.isVisible()
+    window.backend.lock = lambda: None
+    window.lock()
+    assert not window.isVisible()
+    assert not history.isVisible() and not conflicts.isVisible()

@@ -142,3 +142,32 @@ def test_a_lost_wal_is_reported_at_start_with_the_restore_offered(
     assert checked.args[0].lost == 50
     assert seen[0].startswith("Perubahan terakhir hilang: sedikitnya 50 perubahan")
     backend.db.engine.dispose()
+
+
+def test_a_truncated_backup_is_refused_and_the_window_works_on(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    app_paths = paths.resolve(data_dir).ensure()
+    backend = open_backend(app_paths)
+    ids = seed_small(backend)
+    made = backup.make_backup(app_paths.database, app_paths.backups, 10, reason="manual")
+    with made.path.open("r+b") as handle:
+        handle.truncate(made.size // 2)
+    window = window_over(qtbot, backend)
+    window.start()
+    seen: list[str] = []
+    timer = answer([pick_first, click("&Yes"), click("OK")], seen)
+    assert window.integrity.offer_restore([made.path.name]) == ""
+    timer.stop()
+    assert seen[2].startswith("Cadangan tidak dapat dipulihkan: ")
+    # Nothing was restored: the window goes on working as before, syncing and
+    # running its background jobs (a report, an export, the dashboard).
+    assert window.sync.timer.isActive()
+    job = window.jobs.start(lambda _p, _c: backend.status_counts(ids["pair"]), "counts")
+    failed: list[str] = []
+    job.failed.connect(failed.append)
+    with qtbot.waitSignal(job.done, timeout=10_000):
+        pass
+    assert failed == []
+    window.close()
+    backend.db.engine.dispose()

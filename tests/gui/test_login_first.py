@@ -109,3 +109,40 @@ def test_the_right_offline_password_opens_the_data(qtbot: QtBot, tmp_path: Path)
     assert session is not None and not session.outcome.online
     assert session.db.key is not None
     session.db.close()
+
+
+def test_enter_pressed_again_while_the_login_is_checked_starts_no_second_login(
+    qtbot: QtBot,
+) -> None:
+    """An operator pressing Enter twice (the first seemed to do nothing while the server
+    was slow): each Enter started a login of its own, two conversions of a first login's
+    data at once, two attempts counted against the account. One login runs."""
+    from threading import Event
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from silon_desktop.ui.workers import JobRunner
+
+    release, calls = Event(), []
+
+    def login(user: str, password: str, **_kw: Any) -> None:
+        calls.append(user)
+        assert release.wait(30)
+
+    backend = SimpleNamespace(
+        settings=Settings(username="op1", server_url=NOWHERE),
+        keyring_available=lambda: True,
+        login=login,
+    )
+    jobs = JobRunner()
+    dialog = LoginDialog(backend, jobs)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.password.setText("sandi-benar-1")
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    release.set()
+    jobs.stop_all()
+    assert calls == ["op1"]

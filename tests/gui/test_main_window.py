@@ -234,3 +234,33 @@ def test_the_wizard_offers_the_rounds_of_the_elections_rules(
     assert offered() == ["submission", "correction_1", "correction_2"]
     window.backend.update("election", seeded["election"], {"rule_set": "pilkada-2020"})
     assert offered() == ["submission", "correction_1"]
+
+
+def test_a_disk_full_while_a_report_is_written_is_said_in_the_operators_words(
+    qtbot: QtBot,
+    window: Any,
+    seeded: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disk fills up while the recap PDF or the B.1.1 list is written: the message
+    was the system's English ("[Errno 28] No space left on device: '...partial'")."""
+    import errno
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.ui import pdf_reports
+
+    def fills_up(*_a: Any, **_k: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.partial"))
+
+    monkeypatch.setattr(pdf_reports, "write_recap_pdf", fills_up)
+    monkeypatch.setattr(window.backend, "export_b11", fills_up)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text, *_a: warned.append(text))
+    for count, kind in enumerate(("recap", "b11"), start=1):
+        window.save_report(kind, seeded["pair"], tmp_path / f"{kind}.out")
+        qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
+    for text in warned:
+        assert text.startswith("Laporan tidak dapat disimpan: Ruang disk penuh"), text
+        assert "No space" not in text and "Errno" not in text

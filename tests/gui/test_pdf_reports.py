@@ -328,6 +328,7 @@ def test_a_receipt_that_cannot_be_written_is_not_reported_as_printed(
     stand_in = Receipt()
     stand_in.print_receipt = lambda path: HistoryDialog.print_receipt(stand_in, path)  # type: ignore[attr-defined]
     stand_in.record_id = "abcdef0123456789"  # type: ignore[attr-defined]
+    stand_in.entity = "pair"  # type: ignore[attr-defined]
     HistoryDialog._ask_and_print(stand_in)  # type: ignore[arg-type]
     assert len(said) == 1 and "tanda-terima.pdf" in said[0] and "tidak dapat disimpan" in said[0]
 
@@ -362,3 +363,68 @@ def test_a_recap_counting_field_verdicts_is_titled_so(qtbot: QtBot, tmp_path: Pa
     _, text = text_of(write_recap_pdf(both, tmp_path / "both.pdf"))
     assert "REKAPITULASI HASIL VERIFIKASI ADMINISTRASI DAN FAKTUAL DUKUNGAN" in text
     assert "Tidak memenuhi syarat (TMS) 1" in text
+
+
+def test_a_supporters_receipt_warns_of_personal_data_and_batal_writes_nothing(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A supporter's receipt prints the person's NIK, name, birth date and address: it
+    was saved without the "Data pribadi" warning every other file of citizens' data
+    asks first (README, Citizens' data on the PC). Batal writes nothing."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    supporter = backend.list("supporter")[0]
+    dialog = HistoryDialog(backend, "supporter", supporter["id"])
+    qtbot.addWidget(dialog)
+    target = tmp_path / "tanda-terima.pdf"
+    asked: list[str] = []
+    warned: list[str] = []
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Ok])
+
+    def save_as(*_a: Any, **_k: Any) -> tuple[str, str]:
+        asked.append("asked")
+        return str(target), ""
+
+    def exec_box(box: QMessageBox) -> QMessageBox.StandardButton:
+        warned.append(box.text())
+        return next(answers)
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    dialog._ask_and_print()  # *Cetak tanda terima*, on once the server has it
+    assert len(warned) == 1 and asked == [] and not target.exists()
+    assert "data pribadi" in warned[0] and "NIK" in warned[0]
+    dialog._ask_and_print()  # *Cetak tanda terima*, on once the server has it
+    assert asked == ["asked"] and target.read_bytes().startswith(b"%PDF")
+    pair = HistoryDialog(backend, "pair", seeded["pair"])  # no citizen's data: not asked
+    qtbot.addWidget(pair)
+    pair._ask_and_print()
+    assert len(warned) == 2 and asked == ["asked", "asked"]
+
+
+def test_a_receipt_on_a_full_disk_is_said_in_the_operators_words(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The receipt's message named the system's English ("No space left on device")."""
+    import errno
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(backend, "pair", seeded["pair"])
+    qtbot.addWidget(dialog)
+    target = tmp_path / "tanda-terima.pdf"
+
+    def fills_up(_path: Path) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target) + ".partial")
+
+    said: list[str] = []
+    monkeypatch.setattr(dialog, "print_receipt", fills_up)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    dialog._ask_and_print()
+    assert len(said) == 1 and str(target) in said[0]
+    assert "Ruang disk penuh" in said[0] and "No space" not in said[0]

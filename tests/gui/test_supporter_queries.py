@@ -105,6 +105,43 @@ def test_filters_and_counts(backend: Any, pair: str) -> None:
         SupporterSort("address")
 
 
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("nur'aini", "SITI NUR\u2019AINI"),  # Word's apostrophe in the list, the keyboard's typed
+        ("Nur\u2019aini", "SITI NUR\u2019AINI"),
+        ("nuraini", "SITI NUR\u2019AINI"),
+        ("ma'ruf", "MA'RUF AMIN"),
+        ("MARUF", "MA'RUF AMIN"),
+        ("ma`ruf", "MA'RUF AMIN"),
+    ],
+)
+def test_a_name_is_found_whichever_apostrophe_is_typed(
+    backend: Any, pair: str, typed: str, found: str
+) -> None:
+    live = backend.list("supporter")
+    backend.update("supporter", live[0]["id"], {"name": "SITI NUR\u2019AINI"})
+    backend.update("supporter", live[1]["id"], {"name": "MA'RUF AMIN"})
+    query = SupporterQuery(backend.db.engine, pair, SupporterFilter(name=typed), live_only=True)
+    assert [r.name for r in query.block(0)] == [found]
+    assert query.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["andré", "ANDRÉ", "andre", "Andre Wijaya", "josé"])
+def test_a_name_with_an_accent_is_found_in_any_case_with_or_without_it(
+    backend: Any, pair: str, typed: str
+) -> None:
+    """SQLite's LIKE folds the case of ASCII letters only: "andré" found no ANDRÉ, nor
+    "andre" (an operator's keyboard has no accents) either."""
+    live = backend.list("supporter")
+    backend.update("supporter", live[0]["id"], {"name": "ANDRÉ WIJAYA"})
+    backend.update("supporter", live[1]["id"], {"name": "José Ramos"})
+    query = SupporterQuery(backend.db.engine, pair, SupporterFilter(name=typed), live_only=True)
+    expected = "José Ramos" if typed == "josé" else "ANDRÉ WIJAYA"
+    assert [r.name for r in query.block(0)] == [expected]
+    assert query.count() == 1
+
+
 def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
     """Every SELECT the table issues for live rows: (SQL, parameters, what it was for)."""
     seen: list[tuple[str, Any, str]] = []

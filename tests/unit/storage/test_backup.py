@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -10,8 +11,14 @@ import pytest
 from silon_desktop.commands import backup_cmd
 from silon_desktop.storage import backup
 from silon_desktop.storage.db import Database, open_database
-from silon_desktop.storage.errors import CorruptDatabase, DatabaseLocked, StorageUnavailable
+from silon_desktop.storage.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    DiskFull,
+    StorageUnavailable,
+)
 from silon_desktop.storage.models import SyncState
+from tests.sqlite_errors import SQLITE_FULL, sqlite_error
 
 
 def _put(db: Database, key: str) -> None:
@@ -85,6 +92,55 @@ def test_damaged_backup_is_refused_and_nothing_changes(db: Database, tmp_path: P
     with pytest.raises(CorruptDatabase):
         backup.restore(bad, db.path, tmp_path)
     assert db.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("failure", ["sqlite", "os"])
+def test_a_disk_full_during_a_restore_is_said_and_the_database_stays(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    folder = tmp_path / "backups"
+    _put(db, "old")
+    made = backup.make_backup(db.path, folder, 5)
+    _put(db, "new")
+    db.close()
+    copy = backup._copy
+
+    def fills_up(source: Path, destination: Path, key: bytes | None = None) -> None:
+        if "restoring" not in destination.name:
+            return copy(source, destination, key)  # the backup of the current file
+        if failure == "os":
+            raise OSError(errno.ENOSPC, "No space left on device", str(destination))
+        raise sqlite_error("database or disk is full", SQLITE_FULL)
+
+    monkeypatch.setattr(backup, "_copy", fills_up)
+    with pytest.raises(DiskFull) as refused:
+        backup.restore(made.path, db.path, folder)
+    # The operator's words, and the right ones: the database was not replaced (the
+    # store's "data belum disimpan" would say the work was lost).
+    assert "tidak dipulihkan" in refused.value.message
+    assert "belum disimpan" not in refused.value.message
+    assert _keys(db.path) == {"old", "new"}
+    assert not list(tmp_path.glob("*restoring*"))
+
+
+def test_a_disk_full_during_a_backup_says_the_data_is_safe(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The automatic backup on a full disk: the status bar's tooltip and the start's
+    message said the store's "data belum disimpan" (the data was not saved), when
+    the operator's data is saved and only the backup was not made."""
+
+    def fills_up(*_a: object, **_k: object) -> None:
+        raise sqlite_error("database or disk is full", SQLITE_FULL)
+
+    _put(db, "kept")
+    monkeypatch.setattr(backup, "_copy", fills_up)
+    with pytest.raises(DiskFull) as refused:
+        backup.make_backup(db.path, tmp_path / "backups", 5)
+    assert "cadangan" in refused.value.message and "tetap utuh" in refused.value.message
+    assert "belum disimpan" not in refused.value.message
+    failure = backup.last_failure(db.path)
+    assert failure is not None and failure.message == refused.value.message
 
 
 def test_damaged_live_file_is_kept_before_restore(tmp_path: Path) -> None:
