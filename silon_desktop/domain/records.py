@@ -364,16 +364,25 @@ _SPECIAL: dict[str, Callable[[str, str, str], FieldError | None]] = {
 }
 
 
+def election_kind_of(region_code: str) -> ElectionKind | None:
+    """The kind of election a region holds: gubernur in a province, bupati in a
+    kabupaten (codes 01-69), walikota in a kota (71-99); None for a code of
+    another level or shape."""
+    parts = region_code.split(".")
+    if not all(len(p) == 2 and p.isdigit() and p.isascii() for p in parts):
+        return None
+    if len(parts) == 1:
+        return ElectionKind.GUBERNUR
+    if len(parts) == 2:
+        return ElectionKind.WALIKOTA if int(parts[1]) >= 71 else ElectionKind.BUPATI
+    return None
+
+
 def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     if entity != "election":
         return []
     kind, region = values.get("kind"), values.get("region_code")
     if not kind or not region:
         return []
-    parts = region.split(".")
-    if kind == ElectionKind.GUBERNUR:
-        ok = len(parts) == 1
-    else:
-        # Kabupaten codes run 01-69, kota codes 71-99.
-        ok = len(parts) == 2 and (int(parts[1]) >= 71) == (kind == ElectionKind.WALIKOTA)
+    ok = election_kind_of(region) == kind
     return [] if ok else [_err("region_code", "region_kind_mismatch", str(kind))]

@@ -550,6 +550,26 @@ def test_election_kind_cannot_contradict_its_region(window: Any, seeded: dict[st
     assert form.write_value("name", "Pemilihan Bupati Purwakarta 2024 (latihan)")
 
 
+@pytest.mark.parametrize(
+    ("scope", "kind"), [("32.14", "bupati"), ("32.73", "walikota"), ("32", "gubernur")]
+)
+def test_an_election_is_added_for_a_kota_or_province_account_too(
+    window: Any, monkeypatch: pytest.MonkeyPatch, scope: str, kind: str
+) -> None:
+    # Every new election was a "bupati" election of the account's region: the account of
+    # a kota (32.73) or of a province (32) was told "Tidak tersimpan" and could add none.
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    window.backend.session_scope = scope
+    election_id = window.add_election()
+    assert warned == []
+    assert election_id is not None
+    election = window.backend.get("election", election_id)
+    assert (election["kind"], election["region_code"]) == (kind, scope)
+
+
 def test_candidate_age_is_checked_against_the_penetapan_date(
     window: Any, seeded: dict[str, str]
 ) -> None:
