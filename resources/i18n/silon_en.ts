@@ -2943,6 +2943,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="209"/>
+        <source>Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati.</source>
+        <translation>Jakarta's administrative cities and regency elect no mayor or regent.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
@@ -3234,6 +3239,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).</source>
         <translation>The region code does not fit the kind of election ({detail}).</translation>
+    </message>
+    <message>
+        <source>Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati; di Jakarta hanya ada pemilihan gubernur (wilayah 31).</source>
+        <translation>Jakarta's administrative cities and regency elect no mayor or regent; Jakarta holds only a governor election (region 31).</translation>
     </message>
     <message>
         <source>Tidak boleh negatif.</source>

@@ -364,16 +364,22 @@ _SPECIAL: dict[str, Callable[[str, str, str], FieldError | None]] = {
 }
 
 
+#: The province whose kab/kota elect no head of their own: Jakarta's kota and kabupaten
+#: administrasi (31.01, 31.71-31.75) are led by officials the governor appoints.
+_NO_KABKOTA_ELECTIONS = frozenset({"31"})
+
+
 def election_kind_of(region_code: str) -> ElectionKind | None:
     """The kind of election a region holds: gubernur in a province, bupati in a
-    kabupaten (codes 01-69), walikota in a kota (71-99); None for a code of
-    another level or shape."""
+    kabupaten (codes 01-69), walikota in a kota (71-99); None where none is held
+    (Jakarta's administrative kota and kabupaten) and for a code of another level
+    or shape."""
     parts = region_code.split(".")
     if not all(len(p) == 2 and p.isdigit() and p.isascii() for p in parts):
         return None
     if len(parts) == 1:
         return ElectionKind.GUBERNUR
-    if len(parts) == 2:
+    if len(parts) == 2 and parts[0] not in _NO_KABKOTA_ELECTIONS:
         return ElectionKind.WALIKOTA if int(parts[1]) >= 71 else ElectionKind.BUPATI
     return None
 
@@ -384,5 +390,7 @@ def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     kind, region = values.get("kind"), values.get("region_code")
     if not kind or not region:
         return []
+    if region.count(".") == 1 and region.split(".")[0] in _NO_KABKOTA_ELECTIONS:
+        return [_err("region_code", "region_holds_no_election", str(kind))]
     ok = election_kind_of(region) == kind
     return [] if ok else [_err("region_code", "region_kind_mismatch", str(kind))]

@@ -425,4 +425,7 @@ def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None)
 
 
 #: fields a cross-field error of the domain is about, besides the one it names
-_CROSS_FIELDS: dict[str, set[str]] = {"region_kind_mismatch": {"kind", "region_code"}}
+_CROSS_FIELDS: dict[str, set[str]] = {
+    "region_kind_mismatch": {"kind", "region_code"},
+    "region_holds_no_election": {"kind", "region_code"},
+}

@@ -16,6 +16,7 @@ from silon_desktop.domain.messages import MESSAGES_ID, describe, message
 from silon_desktop.domain.records import (
     MAX_LENGTH,
     FieldError,
+    election_kind_of,
     validate_record,
 )
 from sync.protocol import ENTITIES, FieldType
@@ -277,6 +278,22 @@ def test_election_region_matches_its_kind() -> None:
     assert codes("election", {"kind": "bupati", "region_code": "32"}) == [
         ("region_code", "region_kind_mismatch")
     ]
+
+
+def test_jakarta_s_administrative_cities_and_regency_hold_no_election() -> None:
+    # The kota and the kabupaten administrasi of (D)KI Jakarta have no walikota or bupati
+    # elected: a walikota election of Jakarta Pusat (31.71) was taken as any kota's.
+    assert codes("election", {"kind": "gubernur", "region_code": "31"}) == []
+    for kind, region in (("walikota", "31.71"), ("walikota", "31.75"), ("bupati", "31.01")):
+        assert codes("election", {"kind": kind, "region_code": region}) == [
+            ("region_code", "region_holds_no_election")
+        ]
+    error = validate_record("election", {"kind": "walikota", "region_code": "31.71"})[0]
+    assert describe(error) == (
+        "Wilayah: Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau "
+        "bupati; di Jakarta hanya ada pemilihan gubernur (wilayah 31)."
+    )
+    assert election_kind_of("31.71") is None and election_kind_of("31") == "gubernur"
 
 
 def test_numbers_and_dates_in_range() -> None:
