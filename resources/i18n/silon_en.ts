@@ -222,6 +222,11 @@
         <translation>This pair is nominated by political parties: the independent support requirement does not apply. Coalition of %1 parties: &lt;b&gt;%2&lt;/b&gt; DPRD seats, &lt;b&gt;%3&lt;/b&gt; valid votes.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="160"/>
+        <source>%1 partai tanpa kursi DPRD tidak dihitung: menurut aturan pemilihan ini hanya partai yang memiliki kursi DPRD yang dapat mengusung.</source>
+        <translation>%1 parties without DPRD seats are not counted: under this election's rules only parties holding DPRD seats may nominate.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="124"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>

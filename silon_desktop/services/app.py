@@ -585,6 +585,7 @@ class Services:
         taken = self._parties_of_other_pairs(pair, parties)
         election = self.get("election", str(pair.get("election_id") or "")) or {}
         need = party_requirement(election, parties) if route == "partai" else None
+        counted = counted_parties(election, parties)
         return Dashboard(
             party_need_votes=need[0] if need else None,
             party_need_seats=need[1] if need else None,
@@ -596,9 +597,10 @@ class Services:
             correction_areas=correction.areas if correction else 0,
             correction_new_only=bool(correction and correction.new_supporters_only),
             route=route,
-            party_count=len(parties),
-            party_seats=sum(int(p.get("seats") or 0) for p in parties),
-            party_votes=sum(int(p.get("votes") or 0) for p in parties),
+            party_count=len(counted),
+            party_seats=sum(int(p.get("seats") or 0) for p in counted),
+            party_votes=sum(int(p.get("votes") or 0) for p in counted),
+            party_without_seats=len(parties) - len(counted),
             party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
         )
@@ -1020,6 +1022,21 @@ def account_kabkota(session_scope: str) -> str:
     nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
     applies it to governor pairs only, as :func:`own_area` does)."""
     return session_scope if session_scope.count(".") == 1 else ""
+
+
+def counted_parties(election: Record, parties: builtins.list[Record]) -> builtins.list[Record]:
+    """The parties of a coalition whose seats and votes count under the election's rule
+    set: before MK 60/2024 only those holding DPRD seats may nominate (all of them under
+    a rule set this program does not know)."""
+    from silon_desktop.domain.rules import UnknownRuleSetError, rule_set_for
+
+    try:
+        rules = rule_set_for(election.get("rule_set") or None)
+    except UnknownRuleSetError:
+        return parties
+    if not rules.party.seats_needed_to_nominate:
+        return parties
+    return [p for p in parties if int(p.get("seats") or 0) > 0]
 
 
 def party_requirement(

@@ -156,6 +156,11 @@ class DashboardWidget(QWidget):
                 .replace("%2", format_count(data.party_seats))
                 .replace("%3", format_count(data.party_votes))
             )
+            if data.party_without_seats:
+                text += " " + self.tr(
+                    "%1 partai tanpa kursi DPRD tidak dihitung: menurut aturan pemilihan ini "
+                    "hanya partai yang memiliki kursi DPRD yang dapat mengusung."
+                ).replace("%1", format_count(data.party_without_seats))
             if data.party_need_votes is not None:
                 state = self.tr("terpenuhi") if data.party_eligible else self.tr("belum")
                 share = f"{data.party_vote_share / 100:g}".replace(".", ",") + "%"

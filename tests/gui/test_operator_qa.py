@@ -413,6 +413,30 @@ def test_dashboard_of_a_party_pair_computes_the_mk_60_requirement_and_warns_on_t
     assert "Keputusan KPU menetapkan 150.001 suara sah" in text and "memberi 150.000" in text
 
 
+def test_dashboard_of_a_party_pair_before_mk_60_counts_parties_holding_seats(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    backend = window.backend
+    pair = backend.get("pair", seeded["pair"])
+    other, _ = backend.create(
+        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
+    )
+    for name, seats, votes in (("PARTAI A", 0, 130_000), ("PARTAI B", 5, 20_000)):
+        backend.create(
+            "party", {"pair_id": other, "party_name": name, "seats": seats, "votes": votes}, "32.14"
+        )
+    totals = {"rule_set": "pilkada-2020", "dprd_seats": 50, "dprd_valid_votes": 500_000}
+    assert backend.update("election", pair["election_id"], totals) is None
+    window.open_record("pair", other)
+    board = window.pair_page.dashboard
+    with qtbot.waitSignal(board.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(board)
+    text = board.summary.text()
+    assert "Gabungan 1 partai: <b>5</b> kursi DPRD, <b>20.000</b> suara sah." in text
+    assert "1 partai tanpa kursi DPRD tidak dihitung" in text
+    assert "<b>125.000</b> suara sah (25% dari suara sah pemilu DPRD), belum." in text
+
+
 def test_second_candidate_added_is_the_deputy(window: Any, seeded: dict[str, str]) -> None:
     window.open_record("pair", seeded["pair"])  # the sample pair has its head already
     candidates = window.pair_page.candidates

@@ -204,6 +204,27 @@ def test_a_party_coalition_is_judged_on_the_dprd_valid_votes_after_mk_60(
     )
 
 
+def test_before_mk_60_the_coalition_shown_is_the_parties_holding_seats(
+    services: Services,
+) -> None:
+    """Before MK 60/2024 (pilkada-2020) a party without DPRD seats cannot nominate and its
+    votes do not count: the dashboard showed the coalition's votes with them (150,000
+    against 125,000 needed, "belum"), and judged the decree's figure on that sum."""
+    ids = seed_small(services, supporters=0)
+    services.update("pair", ids["pair"], {"route": "partai"})
+    scope = services.get("pair", ids["pair"])["scope"]
+    totals = {"rule_set": "pilkada-2020", "dprd_seats": 50, "dprd_valid_votes": 500_000}
+    assert services.update("election", ids["election"], totals) is None
+    for name, seats, votes in (("Partai A", 0, 130_000), ("Partai B", 5, 20_000)):
+        party = {"pair_id": ids["pair"], "party_name": name, "seats": seats, "votes": votes}
+        assert services.create("party", party, scope)[0]
+    board = services.dashboard(ids["pair"])
+    assert (board.party_need_votes, board.party_need_seats) == (125_000, 10)
+    assert board.party_eligible is False
+    assert (board.party_count, board.party_seats, board.party_votes) == (1, 5, 20_000)
+    assert board.party_without_seats == 1
+
+
 def test_a_kabkota_account_recaps_its_share_of_a_governor_pair(services: Services) -> None:
     """What the berita acara and B.2-KWK print is the logged-in account's: a kab/kota
     account's recap of a governor pair is its share (no verdict of its own), the
