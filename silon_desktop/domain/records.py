@@ -25,6 +25,7 @@ from silon_desktop.domain.codes import (
     ReasonCode,
     Status,
 )
+from silon_desktop.domain.labels import FIELD_LABELS_ID
 from silon_desktop.domain.nik import parse_nik
 from silon_desktop.domain.rules import RULE_SETS
 from sync.protocol import ENTITIES, HOSTILE_CHARS, FieldType
@@ -384,9 +385,41 @@ def election_kind_of(region_code: str) -> ElectionKind | None:
     return None
 
 
+#: An election's stage dates in the order its stages follow one another. Dates of one
+#: rank may fall either way round: field verification came before the correction in
+#: 2020, after the first correction in 2024.
+STAGE_DATE_RANKS: tuple[tuple[str, ...], ...] = (
+    ("support_start",),
+    ("support_end",),
+    ("vermin_end",),
+    ("correction_end", "verfak_end"),
+    ("registration_date",),
+    ("penetapan_date",),
+)
+
+
 def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     if entity != "election":
         return []
+    return _kind_and_region(values) + _stage_order(values)
+
+
+def _stage_order(values: Mapping[str, Any]) -> list[FieldError]:
+    """The first stage date before a date of an earlier stage (dates not entered skipped)."""
+    latest: tuple[str, dt.date] | None = None  # the latest date of the earlier stages
+    for rank in STAGE_DATE_RANKS:
+        here = [(name, values[name]) for name in rank if isinstance(values.get(name), dt.date)]
+        for name, value in here:
+            if latest is not None and value < latest[1]:
+                earlier = f"{FIELD_LABELS_ID[latest[0]]} ({latest[1]:%d-%m-%Y})"
+                return [_err(name, "stage_order", earlier)]
+        for name, value in here:
+            if latest is None or value > latest[1]:
+                latest = (name, value)
+    return []
+
+
+def _kind_and_region(values: Mapping[str, Any]) -> list[FieldError]:
     kind, region = values.get("kind"), values.get("region_code")
     if not kind or not region:
         return []

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import insert, literal_column, select
 from sqlalchemy.orm import Session
 
+from silon_desktop.domain.records import STAGE_DATE_RANKS
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.derived import refresh_derived, rules_for_update
@@ -428,4 +429,6 @@ def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None)
 _CROSS_FIELDS: dict[str, set[str]] = {
     "region_kind_mismatch": {"kind", "region_code"},
     "region_holds_no_election": {"kind", "region_code"},
+    # a stage date is refused against the dates of the stages before it
+    "stage_order": {name for rank in STAGE_DATE_RANKS for name in rank},
 }

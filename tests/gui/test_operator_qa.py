@@ -574,6 +574,28 @@ def test_election_kind_cannot_contradict_its_region(window: Any, seeded: dict[st
     assert form.write_value("name", "Pemilihan Bupati Purwakarta 2024 (latihan)")
 
 
+def test_a_stage_date_before_the_stage_it_follows_is_refused(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    import datetime as dt
+
+    election_id = window.backend.get("pair", seeded["pair"])["election_id"]
+    window.open_record("election", election_id)
+    form = window.election_form
+    assert form.write_value("support_end", dt.date(2024, 5, 12))
+    assert not form.write_value("penetapan_date", dt.date(2023, 9, 22))  # the year mistyped
+    assert form.errors["penetapan_date"].text() == (
+        "Tanggal penetapan: Tidak boleh sebelum Batas penyerahan dukungan (12-05-2024): "
+        "tahapan pemilihan berurutan."
+    )
+    assert window.backend.get("election", election_id)["penetapan_date"] is None
+    assert form.write_value("penetapan_date", dt.date(2024, 9, 22))
+    assert not form.write_value("support_end", dt.date(2024, 9, 30))  # the other way round
+    assert "Tidak boleh sebelum Batas penyerahan dukungan (30-09-2024)" in (
+        form.errors["support_end"].text()
+    )
+
+
 @pytest.mark.parametrize(
     ("scope", "kind"), [("32.14", "bupati"), ("32.73", "walikota"), ("32", "gubernur")]
 )

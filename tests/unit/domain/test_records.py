@@ -296,6 +296,31 @@ def test_jakarta_s_administrative_cities_and_regency_hold_no_election() -> None:
     assert election_kind_of("31.71") is None and election_kind_of("31") == "gubernur"
 
 
+def test_stage_dates_follow_one_another() -> None:
+    # A penetapan typed before the submission closed (a year typed wrong) was saved, and the
+    # candidates' ages were judged on it.
+    dates = {
+        "support_start": dt.date(2024, 5, 8),
+        "support_end": dt.date(2024, 5, 12),
+        "vermin_end": dt.date(2024, 5, 29),
+        "correction_end": dt.date(2024, 7, 21),
+        "verfak_end": dt.date(2024, 6, 23),  # before the correction (2020's order) or after
+        "registration_date": dt.date(2024, 8, 27),
+        "penetapan_date": dt.date(2024, 9, 22),
+    }
+    assert codes("election", dates) == []
+    assert codes("election", {**dates, "vermin_end": None, "registration_date": None}) == []
+    wrong = {**dates, "penetapan_date": dt.date(2023, 9, 22)}
+    assert codes("election", wrong) == [("penetapan_date", "stage_order")]
+    error = validate_record("election", wrong)[0]
+    assert describe(error) == (
+        "Tanggal penetapan: Tidak boleh sebelum Tanggal pendaftaran (27-08-2024): "
+        "tahapan pemilihan berurutan."
+    )
+    early = {"support_end": dt.date(2024, 5, 12), "vermin_end": dt.date(2024, 5, 11)}
+    assert codes("election", early) == [("vermin_end", "stage_order")]
+
+
 def test_numbers_and_dates_in_range() -> None:
     assert codes("party", {"seats": -1}) == [("seats", "negative")]
     assert codes("document", {"size": 2**31}) == [("size", "too_large")]
