@@ -1377,6 +1377,10 @@
 <context>
     <name>PairPage</name>
     <message>
+        <source>%1 sudah mengusung pasangan %2 pada pemilihan ini: satu partai hanya mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4).</source>
+        <translation>%1 already nominates pair %2 in this election: a party nominates one pair only (PKPU 10/2024 Article 11(4)).</translation>
+    </message>
+    <message>
         <source>Pasangan calon sudah lengkap: satu calon kepala daerah dan satu calon wakil. Ubah data calon yang ada, atau hapus dulu yang salah.</source>
         <translation>The pair is complete: one head and one deputy candidate. Change the candidates there are, or delete the wrong one first.</translation>
     </message>

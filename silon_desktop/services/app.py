@@ -19,7 +19,7 @@ import os
 import platform
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -617,18 +617,35 @@ class Services:
         if not mine:
             return ()
         found = []
+        for other, party in self._parties_of_the_other_pairs(pair):
+            key = party_key(party.get("party_name"))
+            if key in mine:
+                found.append((mine[key], pair_label(other) or str(other["id"])))
+        return tuple(found)
+
+    def party_taken(self, pair_id: str, party_name: str) -> tuple[str, str] | None:
+        """``(the party as the other pair names it, that pair's label)`` where another
+        pair of ``pair_id``'s election lists ``party_name`` (case and spaces ignored):
+        one pair per party (PKPU 10/2024 Pasal 11 ayat 4), the server refuses the
+        second (PARTY_TAKEN). None when no other pair lists it."""
+        from sync.protocol import party_key
+
+        key = party_key(party_name)
+        pair = self.get("pair", pair_id)
+        if not key or pair is None:
+            return None
+        for other, party in self._parties_of_the_other_pairs(pair):
+            if party_key(party.get("party_name")) == key:
+                return str(party.get("party_name")), pair_label(other) or str(other["id"])
+        return None
+
+    def _parties_of_the_other_pairs(self, pair: Record) -> Iterator[tuple[Record, Record]]:
+        """(other pair, one of its parties) for every other pair of ``pair``'s election."""
         for other in self.list("pair", election_id=pair.get("election_id")):
             if other["id"] == pair.get("id"):
                 continue
             for party in self.list("party", pair_id=other["id"]):
-                key = party_key(party.get("party_name"))
-                if key in mine:
-                    number = f"{other.get('number')}. " if other.get("number") else ""
-                    names = " - ".join(
-                        n for n in (other.get("head_name"), other.get("deputy_name")) if n
-                    )
-                    found.append((mine[key], (number + names).strip() or str(other["id"])))
-        return tuple(found)
+                yield other, party
 
     # -- sync --------------------------------------------------------------------------
 

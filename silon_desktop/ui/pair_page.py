@@ -104,6 +104,8 @@ class PairPage(QTabWidget):
             ),
             self.tr("Tambah partai"),
         )
+        # One pair per party (PKPU 10/2024 Pasal 11 ayat 4): refused here, not at the sync.
+        self.parties.form.checks["party_name"] = self._party_taken
         self.supporters = SupportersPage(backend, jobs)
         self.dashboard = DashboardWidget(backend, jobs)
         self.addTab(self.pair_form, self.tr("&Pasangan"))
@@ -154,6 +156,21 @@ class PairPage(QTabWidget):
                     .replace("%2", str(other.get("name") or self.tr("(tanpa nama)")))
                 )
         return None
+
+    def _party_taken(self, name: Any) -> str | None:
+        if not name or self.pair_id is None:
+            return None
+        taken = self.backend.party_taken(self.pair_id, str(name))
+        if taken is None:
+            return None
+        return (
+            self.tr(
+                "%1 sudah mengusung pasangan %2 pada pemilihan ini: satu partai hanya "
+                "mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4)."
+            )
+            .replace("%1", taken[0])
+            .replace("%2", taken[1])
+        )
 
     def _describe_candidate(self, r: dict[str, Any]) -> str:
         role = self.tr("Kepala") if r.get("role") == "kepala" else self.tr("Wakil")
