@@ -1377,6 +1377,14 @@
 <context>
     <name>PairPage</name>
     <message>
+        <source>NIK ini sudah tercatat untuk %1, %2 pasangan %3 pada %4: satu orang hanya dapat dicalonkan dalam satu pasangan.</source>
+        <translation>This NIK is already recorded for %1, %2 of pair %3 in %4: a person can be nominated in one pair only.</translation>
+    </message>
+    <message>
+        <source>pemilihan ini</source>
+        <translation>this election</translation>
+    </message>
+    <message>
         <source>%1 sudah mengusung pasangan %2 pada pemilihan ini: satu partai hanya mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4).</source>
         <translation>%1 already nominates pair %2 in this election: a party nominates one pair only (PKPU 10/2024 Article 11(4)).</translation>
     </message>

@@ -639,6 +639,28 @@ class Services:
                 return str(party.get("party_name")), pair_label(other) or str(other["id"])
         return None
 
+    def candidate_elsewhere(self, candidate_id: str, nik: str) -> tuple[str, str, str, str] | None:
+        """Another candidate with ``nik`` in a live pair of this candidate's election, or
+        of an election of the same year (one Pilkada): ``(name, role, pair label, the
+        other election's name, "" when it is this one)``. None when there is none: one
+        person stands in one pair."""
+        me = self.get("candidate", candidate_id)
+        if not nik or me is None:
+            return None
+        pair = self.get("pair", str(me.get("pair_id") or "")) or {}
+        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        for other in self.list("candidate", nik=nik):
+            theirs = self.get("pair", str(other.get("pair_id") or ""))
+            if other["id"] == candidate_id or theirs is None or theirs.get("deleted"):
+                continue
+            held = self.get("election", str(theirs.get("election_id") or "")) or {}
+            same = held.get("id") == election.get("id")
+            if same or (held.get("year") and held.get("year") == election.get("year")):
+                label = pair_label(theirs) or str(theirs["id"])
+                where = "" if same else str(held.get("name") or held.get("id"))
+                return str(other.get("name") or ""), str(other.get("role") or ""), label, where
+        return None
+
     def _parties_of_the_other_pairs(self, pair: Record) -> Iterator[tuple[Record, Record]]:
         """(other pair, one of its parties) for every other pair of ``pair``'s election."""
         for other in self.list("pair", election_id=pair.get("election_id")):

@@ -71,6 +71,7 @@ class PairPage(QTabWidget):
         self.candidates.refuse_add = self._pair_complete
         self.candidates.form.checks["role"] = self._role_taken
         self.candidates.form.confirm_nik_mismatch = True
+        self.candidates.form.checks["nik"] = self._nik_taken
         candidate_box = QSplitter(Qt.Orientation.Vertical)
         self.age_note = QLabel()
         self.age_note.setObjectName("candidateAgeNote")
@@ -170,6 +171,28 @@ class PairPage(QTabWidget):
             )
             .replace("%1", taken[0])
             .replace("%2", taken[1])
+        )
+
+    def _nik_taken(self, nik: Any) -> str | None:
+        """One person stands in one pair of one Pilkada (this election or another of its
+        year), as head or deputy."""
+        current = self.candidates.current_id()
+        if not nik or current is None:
+            return None
+        found = self.backend.candidate_elsewhere(current, str(nik))
+        if found is None:
+            return None
+        name, role, pair, election = found
+        which = self.tr("calon kepala daerah") if role == "kepala" else self.tr("calon wakil")
+        return (
+            self.tr(
+                "NIK ini sudah tercatat untuk %1, %2 pasangan %3 pada %4: satu orang hanya "
+                "dapat dicalonkan dalam satu pasangan."
+            )
+            .replace("%1", name or self.tr("(tanpa nama)"))
+            .replace("%2", which)
+            .replace("%3", pair)
+            .replace("%4", election or self.tr("pemilihan ini"))
         )
 
     def _describe_candidate(self, r: dict[str, Any]) -> str:

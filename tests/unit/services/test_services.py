@@ -270,3 +270,32 @@ def test_a_supporter_added_by_hand_after_the_submission_is_a_corrections(
     ]
     services.update("election", election, {"rule_set": "pilkada-2020"})
     assert services.new_supporter_rounds(pair, dt.date(2024, 7, 16)) == ["correction_1"]
+
+
+def test_a_candidate_of_another_election_of_the_same_year_is_found(services: Services) -> None:
+    """One Pilkada (the governor's and the bupati's elections of one year): a person
+    stands in one pair of one of them; an election of another year is another Pilkada."""
+    ids = seed_small(services, supporters=0)
+    nik = "3214010101800001"
+    head = services.list("candidate", pair_id=ids["pair"])[0]
+    governor, _error = services.create(
+        "election",
+        {"name": "Pilgub Jawa Barat 2024", "kind": "gubernur", "region_code": "32", "year": 2024},
+        "32",
+    )
+    assert governor is not None
+    pair, _error = services.create("pair", {"election_id": governor, "number": 3}, "32")
+    assert pair is not None
+    deputy, _error = services.create(
+        "candidate", {"pair_id": pair, "role": "wakil", "name": "AHMAD S", "nik": nik}, "32"
+    )
+    assert deputy is not None
+    assert services.candidate_elsewhere(head["id"], nik) == (
+        "AHMAD S",
+        "wakil",
+        "3.",
+        "Pilgub Jawa Barat 2024",
+    )
+    assert services.update("election", governor, {"year": 2029}) is None
+    assert services.candidate_elsewhere(head["id"], nik) is None
+    assert services.candidate_elsewhere(deputy, nik) is None  # its own NIK
