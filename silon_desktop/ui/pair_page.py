@@ -314,7 +314,9 @@ class PairPage(QTabWidget):
         self.age_note.setText(text.replace("%1", str(age)).replace("%2", str(minimum)))
 
     def _candidate_changed(self, _entity: str, candidate_id: str) -> None:
-        self.documents.set_parent_record(candidate_id, self.scope, kind="ijazah", status="belum")
+        self.documents.set_parent_record(
+            candidate_id or None, self.scope, kind="ijazah", status="belum"
+        )
 
     def _tab_changed(self, _index: int) -> None:
         if self.currentWidget() is self.dashboard:
