@@ -227,6 +227,10 @@
         <translation>%1 parties without DPRD seats are not counted: under this election's rules only parties holding DPRD seats may nominate.</translation>
     </message>
     <message>
+        <source>Keputusan KPU menetapkan &lt;b&gt;%1&lt;/b&gt; suara sah, atau kursi DPRD sebanyak syarat di atas (%2).</source>
+        <translation>The KPU decree sets &lt;b&gt;%1&lt;/b&gt; valid votes, or as many DPRD seats as required above (%2).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="124"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>

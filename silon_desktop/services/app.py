@@ -586,6 +586,18 @@ class Services:
         election = self.get("election", str(pair.get("election_id") or "")) or {}
         need = party_requirement(election, parties) if route == "partai" else None
         counted = counted_parties(election, parties)
+        seats = sum(int(p.get("seats") or 0) for p in counted)
+        votes = sum(int(p.get("votes") or 0) for p in counted)
+        seat_route = seat_rule(election)
+        official = int(election.get("official_party_votes") or 0)
+        # The decree states the votes; where the rule set lets seats nominate (before
+        # MK 60/2024), the seats computed from the DPRD still open the other route.
+        seats_needed = need[1] if need and seat_route else None
+        decree_met = (
+            votes >= official or (seats_needed is not None and seats >= seats_needed)
+            if official and route == "partai"
+            else None
+        )
         return Dashboard(
             party_need_votes=need[0] if need else None,
             party_need_seats=need[1] if need else None,
@@ -598,8 +610,10 @@ class Services:
             correction_new_only=bool(correction and correction.new_supporters_only),
             route=route,
             party_count=len(counted),
-            party_seats=sum(int(p.get("seats") or 0) for p in counted),
-            party_votes=sum(int(p.get("votes") or 0) for p in counted),
+            party_seats=seats,
+            party_votes=votes,
+            party_seat_rule=seat_route,
+            party_decree_met=decree_met,
             party_without_seats=len(parties) - len(counted),
             party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
@@ -1061,6 +1075,17 @@ def account_kabkota(session_scope: str) -> str:
     nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
     applies it to governor pairs only, as :func:`own_area` does)."""
     return session_scope if session_scope.count(".") == 1 else ""
+
+
+def seat_rule(election: Record) -> bool:
+    """Whether the election's rule set lets a coalition nominate by its DPRD seats
+    (before MK 60/2024: 20% of the seats or 25% of the votes)."""
+    from silon_desktop.domain.rules import UnknownRuleSetError, rule_set_for
+
+    try:
+        return rule_set_for(election.get("rule_set") or None).party.seat_share is not None
+    except UnknownRuleSetError:
+        return False
 
 
 def counted_parties(election: Record, parties: builtins.list[Record]) -> builtins.list[Record]:

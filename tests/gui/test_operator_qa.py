@@ -437,6 +437,41 @@ def test_dashboard_of_a_party_pair_before_mk_60_counts_parties_holding_seats(
     assert "<b>125.000</b> suara sah (25% dari suara sah pemilu DPRD), belum." in text
 
 
+def test_the_decree_figure_before_mk_60_leaves_the_seat_route_open(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    # Pilkada 2020: 20% of the seats OR 25% of the votes. A coalition with 10 of 50 seats
+    # was told "Setelah Putusan MK 60/2024 syaratnya suara sah ... (belum)" from the
+    # decree's vote figure alone.
+    backend = window.backend
+    pair = backend.get("pair", seeded["pair"])
+    other, _ = backend.create(
+        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
+    )
+    backend.create(
+        "party",
+        {"pair_id": other, "party_name": "PARTAI A", "seats": 10, "votes": 100_000},
+        "32.14",
+    )
+    totals = {
+        "rule_set": "pilkada-2020",
+        "dprd_seats": 50,
+        "dprd_valid_votes": 500_000,
+        "official_party_votes": 125_000,
+    }
+    assert backend.update("election", pair["election_id"], totals) is None
+    window.open_record("pair", other)
+    board = window.pair_page.dashboard
+    with qtbot.waitSignal(board.shown, timeout=10_000):
+        window.pair_page.setCurrentWidget(board)
+    text = board.summary.text()
+    assert "Setelah Putusan MK 60/2024" not in text
+    assert (
+        "Keputusan KPU menetapkan <b>125.000</b> suara sah, atau kursi DPRD sebanyak syarat "
+        "di atas (terpenuhi)." in text
+    )
+
+
 def test_second_candidate_added_is_the_deputy(window: Any, seeded: dict[str, str]) -> None:
     window.open_record("pair", seeded["pair"])  # the sample pair has its head already
     candidates = window.pair_page.candidates
