@@ -3266,6 +3266,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Jakarta's administrative cities and regency elect no mayor or regent; Jakarta holds only a governor election (region 31).</translation>
     </message>
     <message>
+        <source>Kode wilayah di luar wilayah kerja data ini ({detail}).</source>
+        <translation>Region code outside the area of this data ({detail}).</translation>
+    </message>
+    <message>
         <source>Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.</source>
         <translation>Must not be before {detail}: the election's stages follow one another.</translation>
     </message>

@@ -22,6 +22,7 @@ MESSAGES_ID: dict[str, str] = {
         "Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati; "
         "di Jakarta hanya ada pemilihan gubernur (wilayah 31)."
     ),
+    "region_outside_scope": "Kode wilayah di luar wilayah kerja data ini ({detail}).",
     "stage_order": "Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.",
     "negative": "Tidak boleh negatif.",
     "too_large": "Angka terlalu besar (paling besar {detail}).",

@@ -420,7 +420,10 @@ def _stage_order(values: Mapping[str, Any]) -> list[FieldError]:
 
 
 def _kind_and_region(values: Mapping[str, Any]) -> list[FieldError]:
-    kind, region = values.get("kind"), values.get("region_code")
+    kind, region, scope = values.get("kind"), values.get("region_code"), values.get("scope")
+    if region and scope and region != scope and not region.startswith(scope + "."):
+        # The server refuses it too: an election lies in the area of its data.
+        return [_err("region_code", "region_outside_scope", scope)]
     if not kind or not region:
         return []
     if region.count(".") == 1 and region.split(".")[0] in _NO_KABKOTA_ELECTIONS:

@@ -609,6 +609,21 @@ def test_election_kind_cannot_contradict_its_region(window: Any, seeded: dict[st
     assert form.write_value("name", "Pemilihan Bupati Purwakarta 2024 (latihan)")
 
 
+def test_an_election_region_outside_the_election_s_own_area_is_refused(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # Kab. Purwakarta's election moved to Kab. Cilacap (33.01) was saved here, then
+    # refused by the server at the next sync and the edit undone.
+    election_id = window.backend.get("pair", seeded["pair"])["election_id"]
+    window.open_record("election", election_id)
+    form = window.election_form
+    assert not form.write_value("region_code", "33.01")
+    assert form.errors["region_code"].text() == (
+        "Wilayah: Kode wilayah di luar wilayah kerja data ini (32.14)."
+    )
+    assert window.backend.get("election", election_id)["region_code"] == "32.14"
+
+
 def test_a_stage_date_before_the_stage_it_follows_is_refused(
     window: Any, seeded: dict[str, str]
 ) -> None:

@@ -296,6 +296,17 @@ def test_jakarta_s_administrative_cities_and_regency_hold_no_election() -> None:
     assert election_kind_of("31.71") is None and election_kind_of("31") == "gubernur"
 
 
+def test_an_election_region_lies_in_its_scope() -> None:
+    assert codes("election", {"region_code": "32.14", "scope": "32.14"}) == []
+    assert codes("election", {"region_code": "32.14", "scope": "32"}) == []  # the province's
+    assert codes("election", {"region_code": "33.01", "scope": "32.14"}) == [
+        ("region_code", "region_outside_scope")
+    ]
+    assert codes("election", {"kind": "gubernur", "region_code": "32", "scope": "32.14"}) == [
+        ("region_code", "region_outside_scope")
+    ]
+
+
 def test_stage_dates_follow_one_another() -> None:
     # A penetapan typed before the submission closed (a year typed wrong) was saved, and the
     # candidates' ages were judged on it.
