@@ -12,6 +12,7 @@ change, after the content checks of :mod:`sync.server.validation`:
   verification after ``verfak_end``;
 - an election's kind fits its region, which lies in its scope
   (:func:`check_election_region`, the domain's rule);
+- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
@@ -117,6 +118,29 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_rights(batch.actor, rec, None, changes)
     check_party_once(batch, rec, changes)
     check_election_region(rec, changes, created=True)
+    check_candidate_nik(rec, changes)
+
+
+def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
+    """A candidate's NIK, when given, is one the desktop saves: 16 digits with a real
+    birth date and a sequence from 0001 (the domain's rule; its region is not checked,
+    a person keeps the code of first registration).
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming ``nik`` (the value itself is never echoed).
+    """
+    if rec.entity != "candidate" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    nik = rec.fields.get("nik")
+    if "nik" not in names or not isinstance(nik, str) or not nik:
+        return
+    if validate_record("candidate", {"nik": nik}):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "nik",
+            "nik: not a valid NIK (16 digits, a real birth date, a sequence from 0001)",
+        )
 
 
 def check_election_region(rec: Rec, changed: Iterable[str], *, created: bool) -> None:
