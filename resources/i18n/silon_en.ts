@@ -222,6 +222,15 @@
         <translation>This pair is nominated by political parties: the independent support requirement does not apply. Coalition of %1 parties: &lt;b&gt;%2&lt;/b&gt; DPRD seats, &lt;b&gt;%3&lt;/b&gt; valid votes.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/dashboard_widget.py" line="160"/>
+        <source>%1 partai tanpa kursi DPRD tidak dihitung: menurut aturan pemilihan ini hanya partai yang memiliki kursi DPRD yang dapat mengusung.</source>
+        <translation>%1 parties without DPRD seats are not counted: under this election's rules only parties holding DPRD seats may nominate.</translation>
+    </message>
+    <message>
+        <source>Keputusan KPU menetapkan &lt;b&gt;%1&lt;/b&gt; suara sah, atau kursi DPRD sebanyak syarat di atas (%2).</source>
+        <translation>The KPU decree sets &lt;b&gt;%1&lt;/b&gt; valid votes, or as many DPRD seats as required above (%2).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/dashboard_widget.py" line="124"/>
         <source>Isi jumlah DPT pemilihan untuk menghitung syarat dukungan.</source>
         <translation>Enter the election&apos;s DPT size to compute the support requirement.</translation>
@@ -1389,6 +1398,18 @@
 </context>
 <context>
     <name>PairPage</name>
+    <message>
+        <source>NIK ini sudah tercatat untuk %1, %2 pasangan %3 pada %4: satu orang hanya dapat dicalonkan dalam satu pasangan.</source>
+        <translation>This NIK is already recorded for %1, %2 of pair %3 in %4: a person can be nominated in one pair only.</translation>
+    </message>
+    <message>
+        <source>pemilihan ini</source>
+        <translation>this election</translation>
+    </message>
+    <message>
+        <source>%1 sudah mengusung pasangan %2 pada pemilihan ini: satu partai hanya mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4).</source>
+        <translation>%1 already nominates pair %2 in this election: a party nominates one pair only (PKPU 10/2024 Article 11(4)).</translation>
+    </message>
     <message>
         <source>Pasangan calon sudah lengkap: satu calon kepala daerah dan satu calon wakil. Ubah data calon yang ada, atau hapus dulu yang salah.</source>
         <translation>The pair is complete: one head and one deputy candidate. Change the candidates there are, or delete the wrong one first.</translation>
@@ -2961,6 +2982,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="209"/>
+        <source>Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati.</source>
+        <translation>Jakarta's administrative cities and regency elect no mayor or regent.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
@@ -3264,6 +3290,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).</source>
         <translation>The region code does not fit the kind of election ({detail}).</translation>
+    </message>
+    <message>
+        <source>Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati; di Jakarta hanya ada pemilihan gubernur (wilayah 31).</source>
+        <translation>Jakarta's administrative cities and regency elect no mayor or regent; Jakarta holds only a governor election (region 31).</translation>
+    </message>
+    <message>
+        <source>Kode wilayah di luar wilayah kerja data ini ({detail}).</source>
+        <translation>Region code outside the area of this data ({detail}).</translation>
+    </message>
+    <message>
+        <source>Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.</source>
+        <translation>Must not be before {detail}: the election's stages follow one another.</translation>
     </message>
     <message>
         <source>Tidak boleh negatif.</source>

@@ -18,6 +18,12 @@ MESSAGES_ID: dict[str, str] = {
     "not_allowed": "Nilai tidak diizinkan (pilihan: {detail}).",
     "bad_region_code": "Kode wilayah tidak sah (contoh bentuk: {detail}).",
     "region_kind_mismatch": "Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).",
+    "region_holds_no_election": (
+        "Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati; "
+        "di Jakarta hanya ada pemilihan gubernur (wilayah 31)."
+    ),
+    "region_outside_scope": "Kode wilayah di luar wilayah kerja data ini ({detail}).",
+    "stage_order": "Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.",
     "negative": "Tidak boleh negatif.",
     "too_large": "Angka terlalu besar (paling besar {detail}).",
     "out_of_range": "Di luar rentang yang wajar ({detail}).",

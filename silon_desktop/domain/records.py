@@ -25,6 +25,7 @@ from silon_desktop.domain.codes import (
     ReasonCode,
     Status,
 )
+from silon_desktop.domain.labels import FIELD_LABELS_ID
 from silon_desktop.domain.nik import parse_nik
 from silon_desktop.domain.rules import RULE_SETS
 from sync.protocol import ENTITIES, HOSTILE_CHARS, FieldType
@@ -364,16 +365,68 @@ _SPECIAL: dict[str, Callable[[str, str, str], FieldError | None]] = {
 }
 
 
+#: The province whose kab/kota elect no head of their own: Jakarta's kota and kabupaten
+#: administrasi (31.01, 31.71-31.75) are led by officials the governor appoints.
+_NO_KABKOTA_ELECTIONS = frozenset({"31"})
+
+
+def election_kind_of(region_code: str) -> ElectionKind | None:
+    """The kind of election a region holds: gubernur in a province, bupati in a
+    kabupaten (codes 01-69), walikota in a kota (71-99); None where none is held
+    (Jakarta's administrative kota and kabupaten) and for a code of another level
+    or shape."""
+    parts = region_code.split(".")
+    if not all(len(p) == 2 and p.isdigit() and p.isascii() for p in parts):
+        return None
+    if len(parts) == 1:
+        return ElectionKind.GUBERNUR
+    if len(parts) == 2 and parts[0] not in _NO_KABKOTA_ELECTIONS:
+        return ElectionKind.WALIKOTA if int(parts[1]) >= 71 else ElectionKind.BUPATI
+    return None
+
+
+#: An election's stage dates in the order its stages follow one another. Dates of one
+#: rank may fall either way round: field verification came before the correction in
+#: 2020, after the first correction in 2024.
+STAGE_DATE_RANKS: tuple[tuple[str, ...], ...] = (
+    ("support_start",),
+    ("support_end",),
+    ("vermin_end",),
+    ("correction_end", "verfak_end"),
+    ("registration_date",),
+    ("penetapan_date",),
+)
+
+
 def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     if entity != "election":
         return []
-    kind, region = values.get("kind"), values.get("region_code")
+    return _kind_and_region(values) + _stage_order(values)
+
+
+def _stage_order(values: Mapping[str, Any]) -> list[FieldError]:
+    """The first stage date before a date of an earlier stage (dates not entered skipped)."""
+    latest: tuple[str, dt.date] | None = None  # the latest date of the earlier stages
+    for rank in STAGE_DATE_RANKS:
+        here = [(name, values[name]) for name in rank if isinstance(values.get(name), dt.date)]
+        for name, value in here:
+            if latest is not None and value < latest[1]:
+                earlier = f"{FIELD_LABELS_ID[latest[0]]} ({latest[1]:%d-%m-%Y})"
+                return [_err(name, "stage_order", earlier)]
+        for name, value in here:
+            if latest is None or value > latest[1]:
+                latest = (name, value)
+    return []
+
+
+def _kind_and_region(values: Mapping[str, Any]) -> list[FieldError]:
+    kind, region, scope = values.get("kind"), values.get("region_code"), values.get("scope")
+    if region and scope and region != scope and not region.startswith(scope + "."):
+        # The server refuses it too: an election lies in the area of its data.
+        return [_err("region_code", "region_outside_scope", scope)]
     if not kind or not region:
         return []
-    parts = region.split(".")
-    if kind == ElectionKind.GUBERNUR:
-        ok = len(parts) == 1
-    else:
-        # Kabupaten codes run 01-69, kota codes 71-99.
-        ok = len(parts) == 2 and (int(parts[1]) >= 71) == (kind == ElectionKind.WALIKOTA)
+    if region.count(".") == 1 and region.split(".")[0] in _NO_KABKOTA_ELECTIONS:
+        return [_err("region_code", "region_holds_no_election", str(kind))]
+    ok = election_kind_of(region) == kind
     return [] if ok else [_err("region_code", "region_kind_mismatch", str(kind))]

@@ -19,7 +19,7 @@ import os
 import platform
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -581,6 +581,19 @@ class Services:
         taken = self._parties_of_other_pairs(pair, parties)
         election = self.get("election", str(pair.get("election_id") or "")) or {}
         need = party_requirement(election, parties) if route == "partai" else None
+        counted = counted_parties(election, parties)
+        seats = sum(int(p.get("seats") or 0) for p in counted)
+        votes = sum(int(p.get("votes") or 0) for p in counted)
+        seat_route = seat_rule(election)
+        official = int(election.get("official_party_votes") or 0)
+        # The decree states the votes; where the rule set lets seats nominate (before
+        # MK 60/2024), the seats computed from the DPRD still open the other route.
+        seats_needed = need[1] if need and seat_route else None
+        decree_met = (
+            votes >= official or (seats_needed is not None and seats >= seats_needed)
+            if official and route == "partai"
+            else None
+        )
         return Dashboard(
             party_need_votes=need[0] if need else None,
             party_need_seats=need[1] if need else None,
@@ -592,9 +605,12 @@ class Services:
             correction_areas=correction.areas if correction else 0,
             correction_new_only=bool(correction and correction.new_supporters_only),
             route=route,
-            party_count=len(parties),
-            party_seats=sum(int(p.get("seats") or 0) for p in parties),
-            party_votes=sum(int(p.get("votes") or 0) for p in parties),
+            party_count=len(counted),
+            party_seats=seats,
+            party_votes=votes,
+            party_seat_rule=seat_route,
+            party_decree_met=decree_met,
+            party_without_seats=len(parties) - len(counted),
             party_taken=taken,
             own_area=own_area(recap.election_kind, self.session_scope),
         )
@@ -611,18 +627,57 @@ class Services:
         if not mine:
             return ()
         found = []
+        for other, party in self._parties_of_the_other_pairs(pair):
+            key = party_key(party.get("party_name"))
+            if key in mine:
+                found.append((mine[key], pair_label(other) or str(other["id"])))
+        return tuple(found)
+
+    def party_taken(self, pair_id: str, party_name: str) -> tuple[str, str] | None:
+        """``(the party as the other pair names it, that pair's label)`` where another
+        pair of ``pair_id``'s election lists ``party_name`` (case and spaces ignored):
+        one pair per party (PKPU 10/2024 Pasal 11 ayat 4), the server refuses the
+        second (PARTY_TAKEN). None when no other pair lists it."""
+        from sync.protocol import party_key
+
+        key = party_key(party_name)
+        pair = self.get("pair", pair_id)
+        if not key or pair is None:
+            return None
+        for other, party in self._parties_of_the_other_pairs(pair):
+            if party_key(party.get("party_name")) == key:
+                return str(party.get("party_name")), pair_label(other) or str(other["id"])
+        return None
+
+    def candidate_elsewhere(self, candidate_id: str, nik: str) -> tuple[str, str, str, str] | None:
+        """Another candidate with ``nik`` in a live pair of this candidate's election, or
+        of an election of the same year (one Pilkada): ``(name, role, pair label, the
+        other election's name, "" when it is this one)``. None when there is none: one
+        person stands in one pair."""
+        me = self.get("candidate", candidate_id)
+        if not nik or me is None:
+            return None
+        pair = self.get("pair", str(me.get("pair_id") or "")) or {}
+        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        for other in self.list("candidate", nik=nik):
+            theirs = self.get("pair", str(other.get("pair_id") or ""))
+            if other["id"] == candidate_id or theirs is None or theirs.get("deleted"):
+                continue
+            held = self.get("election", str(theirs.get("election_id") or "")) or {}
+            same = held.get("id") == election.get("id")
+            if same or (held.get("year") and held.get("year") == election.get("year")):
+                label = pair_label(theirs) or str(theirs["id"])
+                where = "" if same else str(held.get("name") or held.get("id"))
+                return str(other.get("name") or ""), str(other.get("role") or ""), label, where
+        return None
+
+    def _parties_of_the_other_pairs(self, pair: Record) -> Iterator[tuple[Record, Record]]:
+        """(other pair, one of its parties) for every other pair of ``pair``'s election."""
         for other in self.list("pair", election_id=pair.get("election_id")):
             if other["id"] == pair.get("id"):
                 continue
             for party in self.list("party", pair_id=other["id"]):
-                key = party_key(party.get("party_name"))
-                if key in mine:
-                    number = f"{other.get('number')}. " if other.get("number") else ""
-                    names = " - ".join(
-                        n for n in (other.get("head_name"), other.get("deputy_name")) if n
-                    )
-                    found.append((mine[key], (number + names).strip() or str(other["id"])))
-        return tuple(found)
+                yield other, party
 
     # -- sync --------------------------------------------------------------------------
 
@@ -1016,6 +1071,32 @@ def account_kabkota(session_scope: str) -> str:
     nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
     applies it to governor pairs only, as :func:`own_area` does)."""
     return session_scope if session_scope.count(".") == 1 else ""
+
+
+def seat_rule(election: Record) -> bool:
+    """Whether the election's rule set lets a coalition nominate by its DPRD seats
+    (before MK 60/2024: 20% of the seats or 25% of the votes)."""
+    from silon_desktop.domain.rules import UnknownRuleSetError, rule_set_for
+
+    try:
+        return rule_set_for(election.get("rule_set") or None).party.seat_share is not None
+    except UnknownRuleSetError:
+        return False
+
+
+def counted_parties(election: Record, parties: builtins.list[Record]) -> builtins.list[Record]:
+    """The parties of a coalition whose seats and votes count under the election's rule
+    set: before MK 60/2024 only those holding DPRD seats may nominate (all of them under
+    a rule set this program does not know)."""
+    from silon_desktop.domain.rules import UnknownRuleSetError, rule_set_for
+
+    try:
+        rules = rule_set_for(election.get("rule_set") or None)
+    except UnknownRuleSetError:
+        return parties
+    if not rules.party.seats_needed_to_nominate:
+        return parties
+    return [p for p in parties if int(p.get("seats") or 0) > 0]
 
 
 def party_requirement(

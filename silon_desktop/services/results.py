@@ -156,9 +156,17 @@ class Dashboard:
     #: the correction counts new supporters only (2024)
     correction_new_only: bool = False
     route: str = "perseorangan"  # "partai": nominated by parties, no supporters needed
+    #: the parties that count (before MK 60/2024 those holding DPRD seats), their sums
     party_count: int = 0
     party_seats: int = 0
     party_votes: int = 0
+    #: parties listed that do not count: without DPRD seats before MK 60/2024
+    party_without_seats: int = 0
+    #: the rule set lets a coalition nominate by its seats too (before MK 60/2024)
+    party_seat_rule: bool = False
+    #: the coalition meets the KPU decree's figure (its votes, or where seats count the
+    #: seats computed); None: no decree figure entered
+    party_decree_met: bool | None = None
     #: (party, the other pair it is recorded for): one pair per party is the rule
     #: (PKPU 10/2024 Pasal 11 ayat 4); the server refuses the second (PARTY_TAKEN)
     party_taken: tuple[tuple[str, str], ...] = ()

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import insert, literal_column, select
 from sqlalchemy.orm import Session
 
+from silon_desktop.domain.records import STAGE_DATE_RANKS
 from silon_desktop.storage import outbox
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.derived import refresh_derived, rules_for_update
@@ -167,7 +168,7 @@ class Repository:
         }
         if not changed:
             return None, {}
-        _validate_domain(entity, {**current, **checked}, set(changed))
+        _validate_domain(entity, {**current, **checked, "scope": row.scope}, set(changed))
         if spec.parent_field in changed:
             _check_parent(session, entity, checked[spec.parent_field], row.scope)
         rules = rules_for_update(session, entity, row, checked)
@@ -425,4 +426,9 @@ def _validate_domain(entity: str, values: dict[str, Any], only: set[str] | None)
 
 
 #: fields a cross-field error of the domain is about, besides the one it names
-_CROSS_FIELDS: dict[str, set[str]] = {"region_kind_mismatch": {"kind", "region_code"}}
+_CROSS_FIELDS: dict[str, set[str]] = {
+    "region_kind_mismatch": {"kind", "region_code"},
+    "region_holds_no_election": {"kind", "region_code"},
+    # a stage date is refused against the dates of the stages before it
+    "stage_order": {name for rank in STAGE_DATE_RANKS for name in rank},
+}

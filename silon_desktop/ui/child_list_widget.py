@@ -34,7 +34,8 @@ class ChildListWidget(QWidget):
         add_label: the text of the add button.
 
     Signals:
-        currentRecordChanged(str, str): entity and id of the record now in the form.
+        currentRecordChanged(str, str): entity and id of the record now in the form
+            ("" when the list has none: what hangs on the record shown is emptied too).
         changed(): a child was added, edited or deleted (written to the database).
     """
 
@@ -130,6 +131,7 @@ class ChildListWidget(QWidget):
             self._picked(chosen)
         else:
             self.form.load(None)
+            self.currentRecordChanged.emit(self.entity, "")
 
     def current_id(self) -> str | None:
         item = self.list.currentItem()

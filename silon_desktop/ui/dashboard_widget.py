@@ -156,6 +156,11 @@ class DashboardWidget(QWidget):
                 .replace("%2", format_count(data.party_seats))
                 .replace("%3", format_count(data.party_votes))
             )
+            if data.party_without_seats:
+                text += " " + self.tr(
+                    "%1 partai tanpa kursi DPRD tidak dihitung: menurut aturan pemilihan ini "
+                    "hanya partai yang memiliki kursi DPRD yang dapat mengusung."
+                ).replace("%1", format_count(data.party_without_seats))
             if data.party_need_votes is not None:
                 state = self.tr("terpenuhi") if data.party_eligible else self.tr("belum")
                 share = f"{data.party_vote_share / 100:g}".replace(".", ",") + "%"
@@ -184,8 +189,18 @@ class DashboardWidget(QWidget):
                     .replace("%2", format_count(data.party_need_votes))
                     + "</span>"
                 )
-            if official:
-                state = self.tr("terpenuhi") if data.party_votes >= official else self.tr("belum")
+            if official and data.party_seat_rule:
+                state = self.tr("terpenuhi") if data.party_decree_met else self.tr("belum")
+                text += "<br>" + (
+                    self.tr(
+                        "Keputusan KPU menetapkan <b>%1</b> suara sah, atau kursi DPRD "
+                        "sebanyak syarat di atas (%2)."
+                    )
+                    .replace("%1", format_count(official))
+                    .replace("%2", state)
+                )
+            elif official:
+                state = self.tr("terpenuhi") if data.party_decree_met else self.tr("belum")
                 text += "<br>" + (
                     self.tr(
                         "Setelah Putusan MK 60/2024 syaratnya suara sah: keputusan KPU "

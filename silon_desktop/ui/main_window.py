@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.codes import ElectionKind
 from silon_desktop.domain.errors import CodedError
+from silon_desktop.domain.records import election_kind_of
 from silon_desktop.services import Changes, Services
 from silon_desktop.services.imports import IMPORT_CHANGES
 from silon_desktop.ui import practice_mark
@@ -318,8 +320,13 @@ class MainWindow(QMainWindow):
                 self.tr("Masuk secara daring sekali agar wilayah akun Anda diketahui."),
             )
             return None
+        # The account's region decides the kind: a kota elects a walikota, a province
+        # a governor (a kind against the region is refused).
+        kind = election_kind_of(scope) or ElectionKind.BUPATI
         record_id, error = self.backend.create(
-            "election", {"region_code": scope, "rule_set": "pilkada-2024"}, scope
+            "election",
+            {"region_code": scope, "kind": str(kind), "rule_set": "pilkada-2024"},
+            scope,
         )
         if record_id is None:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(error))

@@ -71,6 +71,7 @@ class PairPage(QTabWidget):
         self.candidates.refuse_add = self._pair_complete
         self.candidates.form.checks["role"] = self._role_taken
         self.candidates.form.confirm_nik_mismatch = True
+        self.candidates.form.checks["nik"] = self._nik_taken
         candidate_box = QSplitter(Qt.Orientation.Vertical)
         self.age_note = QLabel()
         self.age_note.setObjectName("candidateAgeNote")
@@ -104,6 +105,8 @@ class PairPage(QTabWidget):
             ),
             self.tr("Tambah partai"),
         )
+        # One pair per party (PKPU 10/2024 Pasal 11 ayat 4): refused here, not at the sync.
+        self.parties.form.checks["party_name"] = self._party_taken
         self.supporters = SupportersPage(backend, jobs)
         self.dashboard = DashboardWidget(backend, jobs)
         self.addTab(self.pair_form, self.tr("&Pasangan"))
@@ -154,6 +157,43 @@ class PairPage(QTabWidget):
                     .replace("%2", str(other.get("name") or self.tr("(tanpa nama)")))
                 )
         return None
+
+    def _party_taken(self, name: Any) -> str | None:
+        if not name or self.pair_id is None:
+            return None
+        taken = self.backend.party_taken(self.pair_id, str(name))
+        if taken is None:
+            return None
+        return (
+            self.tr(
+                "%1 sudah mengusung pasangan %2 pada pemilihan ini: satu partai hanya "
+                "mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4)."
+            )
+            .replace("%1", taken[0])
+            .replace("%2", taken[1])
+        )
+
+    def _nik_taken(self, nik: Any) -> str | None:
+        """One person stands in one pair of one Pilkada (this election or another of its
+        year), as head or deputy."""
+        current = self.candidates.current_id()
+        if not nik or current is None:
+            return None
+        found = self.backend.candidate_elsewhere(current, str(nik))
+        if found is None:
+            return None
+        name, role, pair, election = found
+        which = self.tr("calon kepala daerah") if role == "kepala" else self.tr("calon wakil")
+        return (
+            self.tr(
+                "NIK ini sudah tercatat untuk %1, %2 pasangan %3 pada %4: satu orang hanya "
+                "dapat dicalonkan dalam satu pasangan."
+            )
+            .replace("%1", name or self.tr("(tanpa nama)"))
+            .replace("%2", which)
+            .replace("%3", pair)
+            .replace("%4", election or self.tr("pemilihan ini"))
+        )
 
     def _describe_candidate(self, r: dict[str, Any]) -> str:
         role = self.tr("Kepala") if r.get("role") == "kepala" else self.tr("Wakil")
@@ -274,7 +314,9 @@ class PairPage(QTabWidget):
         self.age_note.setText(text.replace("%1", str(age)).replace("%2", str(minimum)))
 
     def _candidate_changed(self, _entity: str, candidate_id: str) -> None:
-        self.documents.set_parent_record(candidate_id, self.scope, kind="ijazah", status="belum")
+        self.documents.set_parent_record(
+            candidate_id or None, self.scope, kind="ijazah", status="belum"
+        )
 
     def _tab_changed(self, _index: int) -> None:
         if self.currentWidget() is self.dashboard:

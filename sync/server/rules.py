@@ -10,6 +10,9 @@ change, after the content checks of :mod:`sync.server.validation`:
   clock: new supporters and supporters moved to another pair after
   ``support_end`` (``correction_end`` for rows of a correction round), field
   verification after ``verfak_end``;
+- an election's kind fits its region, which lies in its scope
+  (:func:`check_election_region`, the domain's rule);
+- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
@@ -32,6 +35,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
+from silon_desktop.domain.records import validate_record
 from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
 from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode, party_key
 from sync.server.batch import Batch, Rec
@@ -113,6 +117,61 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
     check_party_once(batch, rec, changes)
+    check_election_region(rec, changes, created=True)
+    check_candidate_nik(rec, changes)
+
+
+def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
+    """A candidate's NIK, when given, is one the desktop saves: 16 digits with a real
+    birth date and a sequence from 0001 (the domain's rule; its region is not checked,
+    a person keeps the code of first registration).
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming ``nik`` (the value itself is never echoed).
+    """
+    if rec.entity != "candidate" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    nik = rec.fields.get("nik")
+    if "nik" not in names or not isinstance(nik, str) or not nik:
+        return
+    if validate_record("candidate", {"nik": nik}):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "nik",
+            "nik: not a valid NIK (16 digits, a real birth date, a sequence from 0001)",
+        )
+
+
+def check_election_region(rec: Rec, changed: Iterable[str], *, created: bool) -> None:
+    """An election's region (its ``region_code``, else its scope) lies in its scope and
+    holds an election of its kind: the domain's rule the desktop applies before a save
+    (a governor on a province, a bupati on a kabupaten, a walikota on a kota, none in
+    Jakarta's administrative kota and kabupaten).
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming ``region_code`` (``kind`` when a change of the
+            kind alone contradicts the stored region).
+    """
+    if rec.entity != "election" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "kind" not in names and "region_code" not in names:
+        return
+    field_name = "region_code" if created or "region_code" in names else "kind"
+    region = str(rec.fields.get("region_code") or "") or rec.scope
+    if region != rec.scope and not region.startswith(rec.scope + "."):
+        raise Rejection(
+            RejectCode.BAD_VALUE, field_name, f"region {region} lies outside the scope {rec.scope}"
+        )
+    kind = str(rec.fields.get("kind") or "")
+    values = {"kind": kind, "region_code": region} if kind else {"region_code": region}
+    for error in validate_record("election", values):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            field_name,
+            f"{error.field}: {error.code} ({kind or 'no kind'} election, region {region})",
+        )
 
 
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:

@@ -31,7 +31,8 @@ from typing import Any
 from sync.protocol import Mutation, Op
 from sync.server.training_key import Planted
 
-PROVINCES = ("32", "33", "35", "36", "34", "31", "51", "52", "61", "63", "64", "71", "73")
+# Not DKI Jakarta (31): its administrative kota and kabupaten hold no election.
+PROVINCES = ("32", "33", "35", "36", "34", "51", "52", "61", "63", "64", "71", "73")
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
 OCCUPATIONS = (
     "PETANI/PEKEBUN",

@@ -116,3 +116,71 @@ def test_the_pair_has_one_head_and_one_deputy(
     role.activated.emit(role.currentIndex())
     assert window.backend.get("candidate", deputy)["role"] == "wakil"
     assert "sudah punya calon kepala daerah: AHMAD SUBAGJA" in candidates.form.errors["role"].text()
+
+
+def test_a_person_already_a_candidate_of_the_election_is_refused(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # The head of pair 1 was saved again as the deputy of pair 2 (and as the head's own
+    # deputy): one person stands in one pair of one Pilkada.
+    backend = window.backend
+    head = backend.list("candidate", pair_id=seeded["pair"])[0]
+    assert backend.update("candidate", head["id"], {"nik": WOMAN_1980}) is None
+    scope = backend.get("pair", seeded["pair"])["scope"]
+    other, _error = backend.create(
+        "pair", {"election_id": seeded["election"], "number": 2, "head_name": "BUDI"}, scope
+    )
+    window.reload_tree()
+    window.open_record("pair", other)
+    candidates = window.pair_page.candidates
+    added = candidates.add()
+    assert added is not None
+    form = candidates.form
+    _enter(form.widgets["nik"], WOMAN_1980)
+    assert backend.get("candidate", added)["nik"] == ""
+    assert form.errors["nik"].text() == (
+        "NIK ini sudah tercatat untuk AHMAD SUBAGJA, calon kepala daerah pasangan "
+        "1. AHMAD SUBAGJA - SITI NURHALIZA pada pemilihan ini: satu orang hanya dapat "
+        "dicalonkan dalam satu pasangan."
+    )
+    # The same pair: the head's NIK is not the deputy's either.
+    window.open_record("pair", seeded["pair"])
+    deputy = candidates.add()
+    assert deputy is not None
+    _enter(form.widgets["nik"], WOMAN_1980)
+    assert backend.get("candidate", deputy)["nik"] == ""
+    assert "sudah tercatat untuk AHMAD SUBAGJA" in form.errors["nik"].text()
+    # Its own NIK again is no conflict.
+    window.open_record("pair", other)
+    candidates.list.setCurrentRow(0)
+    _enter(form.widgets["nik"], "3214010101800001")
+    assert backend.get("candidate", candidates.current_id())["nik"] == "3214010101800001"
+
+
+def test_a_pair_without_candidates_shows_no_other_pair_s_documents_or_age(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # The documents and the age note stayed those of the candidate shown before: opened
+    # after pair 1, pair 2 (no candidate yet) listed pair 1's head's documents, and
+    # "Tambah dokumen syarat" added one to that head.
+    backend = window.backend
+    head = backend.list("candidate", pair_id=seeded["pair"])[0]
+    assert (
+        backend.update("election", seeded["election"], {"penetapan_date": dt.date(2024, 9, 22)})
+        is None
+    )
+    assert backend.update("candidate", head["id"], {"birth_date": dt.date(2000, 1, 1)}) is None
+    scope = backend.get("pair", seeded["pair"])["scope"]
+    backend.create("document", {"candidate_id": head["id"], "kind": "ijazah"}, scope)
+    other, _error = backend.create("pair", {"election_id": seeded["election"], "number": 2}, scope)
+    window.reload_tree()
+    page = window.pair_page
+    window.open_record("pair", seeded["pair"])
+    assert page.documents.list.count() == 1
+    assert "kurang dari syarat" in page.age_note.text()
+    window.open_record("pair", other)
+    assert page.candidates.list.count() == 0
+    assert page.documents.list.count() == 0
+    assert page.documents.add() is None
+    assert len(backend.list("document", candidate_id=head["id"])) == 1
+    assert "kurang dari syarat" not in page.age_note.text()

@@ -245,6 +245,35 @@ def test_a_party_pair_names_the_other_pair_its_party_already_nominates(
     assert not page.isTabVisible(page.indexOf(page.supporters))
 
 
+def test_a_party_already_nominating_another_pair_is_refused_before_it_is_saved(
+    window: Any, seeded: dict[str, str]
+) -> None:
+    # PKPU 10/2024 Pasal 11 ayat 4: the form saved the second pair's "PARTAI GOLKAR", the
+    # server refused it at the next sync (PARTY_TAKEN) and the operator's edit was undone.
+    backend = window.backend
+    backend.update("pair", seeded["pair"], {"route": "partai"})
+    scope = backend.get("pair", seeded["pair"])["scope"]
+    other, _error = backend.create(
+        "pair",
+        {"election_id": seeded["election"], "number": 2, "route": "partai", "head_name": "BUDI"},
+        scope,
+    )
+    backend.create("party", {"pair_id": seeded["pair"], "party_name": "Partai Golkar"}, scope)
+    window.reload_tree()
+    window.open_record("pair", other)
+    parties = window.pair_page.parties
+    added = parties.add()
+    assert added is not None
+    assert not parties.form.write_value("party_name", "PARTAI  golkar")
+    assert parties.form.errors["party_name"].text() == (
+        "Partai Golkar sudah mengusung pasangan 1. AHMAD SUBAGJA - SITI NURHALIZA pada "
+        "pemilihan ini: satu partai hanya mengusung satu pasangan (PKPU 10/2024 Pasal 11 ayat 4)."
+    )
+    assert backend.get("party", added)["party_name"] == ""
+    assert parties.form.write_value("party_name", "PKB")
+    assert parties.form.write_value("party_name", "PKB Baru")  # its own name: no conflict
+
+
 @pytest.mark.parametrize("background", [False, True])
 def test_a_sync_finishing_while_the_bulk_question_is_open_never_moves_the_verdict(
     qtbot: QtBot,

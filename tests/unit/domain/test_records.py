@@ -16,6 +16,7 @@ from silon_desktop.domain.messages import MESSAGES_ID, describe, message
 from silon_desktop.domain.records import (
     MAX_LENGTH,
     FieldError,
+    election_kind_of,
     validate_record,
 )
 from sync.protocol import ENTITIES, FieldType
@@ -277,6 +278,58 @@ def test_election_region_matches_its_kind() -> None:
     assert codes("election", {"kind": "bupati", "region_code": "32"}) == [
         ("region_code", "region_kind_mismatch")
     ]
+
+
+def test_jakarta_s_administrative_cities_and_regency_hold_no_election() -> None:
+    # The kota and the kabupaten administrasi of (D)KI Jakarta have no walikota or bupati
+    # elected: a walikota election of Jakarta Pusat (31.71) was taken as any kota's.
+    assert codes("election", {"kind": "gubernur", "region_code": "31"}) == []
+    for kind, region in (("walikota", "31.71"), ("walikota", "31.75"), ("bupati", "31.01")):
+        assert codes("election", {"kind": kind, "region_code": region}) == [
+            ("region_code", "region_holds_no_election")
+        ]
+    error = validate_record("election", {"kind": "walikota", "region_code": "31.71"})[0]
+    assert describe(error) == (
+        "Wilayah: Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau "
+        "bupati; di Jakarta hanya ada pemilihan gubernur (wilayah 31)."
+    )
+    assert election_kind_of("31.71") is None and election_kind_of("31") == "gubernur"
+
+
+def test_an_election_region_lies_in_its_scope() -> None:
+    assert codes("election", {"region_code": "32.14", "scope": "32.14"}) == []
+    assert codes("election", {"region_code": "32.14", "scope": "32"}) == []  # the province's
+    assert codes("election", {"region_code": "33.01", "scope": "32.14"}) == [
+        ("region_code", "region_outside_scope")
+    ]
+    assert codes("election", {"kind": "gubernur", "region_code": "32", "scope": "32.14"}) == [
+        ("region_code", "region_outside_scope")
+    ]
+
+
+def test_stage_dates_follow_one_another() -> None:
+    # A penetapan typed before the submission closed (a year typed wrong) was saved, and the
+    # candidates' ages were judged on it.
+    dates = {
+        "support_start": dt.date(2024, 5, 8),
+        "support_end": dt.date(2024, 5, 12),
+        "vermin_end": dt.date(2024, 5, 29),
+        "correction_end": dt.date(2024, 7, 21),
+        "verfak_end": dt.date(2024, 6, 23),  # before the correction (2020's order) or after
+        "registration_date": dt.date(2024, 8, 27),
+        "penetapan_date": dt.date(2024, 9, 22),
+    }
+    assert codes("election", dates) == []
+    assert codes("election", {**dates, "vermin_end": None, "registration_date": None}) == []
+    wrong = {**dates, "penetapan_date": dt.date(2023, 9, 22)}
+    assert codes("election", wrong) == [("penetapan_date", "stage_order")]
+    error = validate_record("election", wrong)[0]
+    assert describe(error) == (
+        "Tanggal penetapan: Tidak boleh sebelum Tanggal pendaftaran (27-08-2024): "
+        "tahapan pemilihan berurutan."
+    )
+    early = {"support_end": dt.date(2024, 5, 12), "vermin_end": dt.date(2024, 5, 11)}
+    assert codes("election", early) == [("vermin_end", "stage_order")]
 
 
 def test_numbers_and_dates_in_range() -> None:

@@ -200,6 +200,49 @@ def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
     assert one(state, RI, fix).status == "applied"
 
 
+@pytest.mark.parametrize(
+    ("scope", "fields"),
+    [
+        ("32.14", {"kind": "gubernur", "region_code": "32.14"}),  # a governor on a kabupaten
+        ("32.14", {"kind": "gubernur"}),  # no region code: the scope's
+        ("32.73", {"kind": "bupati", "region_code": "32.73"}),  # a bupati on a kota
+        ("31.71", {"kind": "walikota", "region_code": "31.71"}),  # Jakarta Pusat: none held
+        ("32.14", {"kind": "gubernur", "region_code": "32"}),  # a province above the scope
+        ("32.14", {"kind": "bupati", "region_code": "33.01"}),  # another kab/kota
+    ],
+)
+def test_an_election_whose_kind_or_region_contradicts_its_scope_is_refused(
+    state: ServerState, scope: str, fields: dict[str, Any]
+) -> None:
+    # The desktop refuses these (domain.records); a client that skips its checks had them
+    # applied, and the public page published a governor's thresholds over one kabupaten.
+    result = one(state, RI, create("election", {"name": "Pilkada", **fields}, scope=scope))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "region_code")
+    fine = create("election", {"name": "Pilbup", "kind": "bupati", "region_code": "32.14"})
+    assert one(state, KAB, fine).status == "applied"
+    result = one(state, KAB, change(fine, 1, {"kind": ("bupati", "walikota")}))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "kind")
+    governor = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    assert one(state, PROVINCE, governor).status == "applied"
+
+
+@pytest.mark.parametrize(
+    "nik", ["1234", "3214016213800001", "3214010101800000", "32140101018O0001"]
+)
+def test_a_candidate_nik_the_desktop_refuses_is_refused(state: ServerState, nik: str) -> None:
+    # Not 16 digits, a 62nd day of the month, sequence 0000, a letter O: the desktop
+    # refuses a candidate with such a NIK (domain.records), the server stored it.
+    records = tree(state)
+    pair = records["pair"].record_id
+    result = one(state, KAB, create("candidate", {"pair_id": pair, "role": "wakil", "nik": nik}))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "nik")
+    fine = create("candidate", {"pair_id": pair, "role": "wakil", "nik": "3214014508800001"})
+    assert one(state, KAB, fine).status == "applied"
+    result = one(state, KAB, change(fine, 1, {"nik": ("3214014508800001", "3214014508800000")}))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "nik")
+    assert one(state, KAB, change(fine, 1, {"nik": ("3214014508800001", "")})).status == ("applied")
+
+
 def test_a_party_nominates_one_pair_per_election(state: ServerState) -> None:
     # PKPU 10/2024 Pasal 11 ayat 4: a party may not support two pairs in the same election.
     records = tree(state)

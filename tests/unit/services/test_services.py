@@ -204,6 +204,27 @@ def test_a_party_coalition_is_judged_on_the_dprd_valid_votes_after_mk_60(
     )
 
 
+def test_before_mk_60_the_coalition_shown_is_the_parties_holding_seats(
+    services: Services,
+) -> None:
+    """Before MK 60/2024 (pilkada-2020) a party without DPRD seats cannot nominate and its
+    votes do not count: the dashboard showed the coalition's votes with them (150,000
+    against 125,000 needed, "belum"), and judged the decree's figure on that sum."""
+    ids = seed_small(services, supporters=0)
+    services.update("pair", ids["pair"], {"route": "partai"})
+    scope = services.get("pair", ids["pair"])["scope"]
+    totals = {"rule_set": "pilkada-2020", "dprd_seats": 50, "dprd_valid_votes": 500_000}
+    assert services.update("election", ids["election"], totals) is None
+    for name, seats, votes in (("Partai A", 0, 130_000), ("Partai B", 5, 20_000)):
+        party = {"pair_id": ids["pair"], "party_name": name, "seats": seats, "votes": votes}
+        assert services.create("party", party, scope)[0]
+    board = services.dashboard(ids["pair"])
+    assert (board.party_need_votes, board.party_need_seats) == (125_000, 10)
+    assert board.party_eligible is False
+    assert (board.party_count, board.party_seats, board.party_votes) == (1, 5, 20_000)
+    assert board.party_without_seats == 1
+
+
 def test_a_kabkota_account_recaps_its_share_of_a_governor_pair(services: Services) -> None:
     """What the berita acara and B.2-KWK print is the logged-in account's: a kab/kota
     account's recap of a governor pair is its share (no verdict of its own), the
@@ -249,3 +270,32 @@ def test_a_supporter_added_by_hand_after_the_submission_is_a_corrections(
     ]
     services.update("election", election, {"rule_set": "pilkada-2020"})
     assert services.new_supporter_rounds(pair, dt.date(2024, 7, 16)) == ["correction_1"]
+
+
+def test_a_candidate_of_another_election_of_the_same_year_is_found(services: Services) -> None:
+    """One Pilkada (the governor's and the bupati's elections of one year): a person
+    stands in one pair of one of them; an election of another year is another Pilkada."""
+    ids = seed_small(services, supporters=0)
+    nik = "3214010101800001"
+    head = services.list("candidate", pair_id=ids["pair"])[0]
+    governor, _error = services.create(
+        "election",
+        {"name": "Pilgub Jawa Barat 2024", "kind": "gubernur", "region_code": "32", "year": 2024},
+        "32",
+    )
+    assert governor is not None
+    pair, _error = services.create("pair", {"election_id": governor, "number": 3}, "32")
+    assert pair is not None
+    deputy, _error = services.create(
+        "candidate", {"pair_id": pair, "role": "wakil", "name": "AHMAD S", "nik": nik}, "32"
+    )
+    assert deputy is not None
+    assert services.candidate_elsewhere(head["id"], nik) == (
+        "AHMAD S",
+        "wakil",
+        "3.",
+        "Pilgub Jawa Barat 2024",
+    )
+    assert services.update("election", governor, {"year": 2029}) is None
+    assert services.candidate_elsewhere(head["id"], nik) is None
+    assert services.candidate_elsewhere(deputy, nik) is None  # its own NIK
