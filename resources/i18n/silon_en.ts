@@ -74,14 +74,18 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
+        <source>— pilih —</source>
+        <translation>— choose —</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="77"/>
         <source>Konflik sinkronisasi</source>
         <translation>Sync conflicts</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="81"/>
-        <source>Data ini diubah di komputer ini dan di server. Pilih per kolom: milik saya, dari server, atau isi nilai baru. Pilihan dikirim sebagai perubahan baru; riwayat konflik tetap disimpan.</source>
-        <translation>This data was changed on this computer and on the server. Choose per field: mine, the server&apos;s, or type a new value. The choice is sent as a new change; the conflict history is kept.</translation>
+        <source>Data ini diubah di komputer ini dan di server. Pilih per kolom: milik saya, dari server, atau isi nilai baru. Pilihan dikirim sebagai perubahan baru; riwayat konflik tetap disimpan. Baris yang belum dipilih tetap terbuka.</source>
+        <translation>This data was changed on this computer and on the server. Choose per field: mine, the server&apos;s, or type a new value. The choice is sent as a new change; the conflict history is kept. Rows not chosen stay open.</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/conflicts_dialog.py" line="91"/>

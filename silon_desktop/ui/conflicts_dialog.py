@@ -90,7 +90,8 @@ class ConflictsDialog(QDialog):
             self.tr(
                 "Data ini diubah di komputer ini dan di server. Pilih per kolom: "
                 "milik saya, dari server, atau isi nilai baru. Pilihan dikirim sebagai "
-                "perubahan baru; riwayat konflik tetap disimpan."
+                "perubahan baru; riwayat konflik tetap disimpan. Baris yang belum dipilih "
+                "tetap terbuka."
             )
         )
         self.intro.setWordWrap(True)
@@ -160,10 +161,13 @@ class ConflictsDialog(QDialog):
                 )
             choice = QComboBox()
             choice.setObjectName(f"choice_{row}")
+            # No side is chosen for the operator: a conflict left so stays open (its
+            # edit here kept) when the others are applied.
+            choice.addItem(self.tr("— pilih —"), None)
             choice.addItem(self.tr("Milik saya"), "mine")
             choice.addItem(self.tr("Server"), "theirs")
             choice.addItem(self.tr("Nilai baru"), "edited")
-            choice.setCurrentIndex(1)
+            choice.setCurrentIndex(0)
             mine = c.get("mine")
             edit = QLineEdit(show_value(mine, entity, name) if mine is not None else "")
             edit.setObjectName(f"edited_{row}")
@@ -192,6 +196,8 @@ class ConflictsDialog(QDialog):
             edit = self.table.cellWidget(row, 6)
             if not isinstance(combo, QComboBox) or not isinstance(edit, QLineEdit):
                 continue
+            if combo.currentData() is None:
+                continue  # not chosen: stays open
             choice = str(combo.currentData())
             value: Any = None
             if choice == "edited":

@@ -794,3 +794,43 @@ def test_dashboard_of_a_kabkotas_share_of_a_governor_pair_states_no_verdict_of_i
     assert "Bagian Kabupaten Purwakarta: <b>3</b> dukungan MS" in text
     spread = board.spread_label.text()
     assert "terpenuhi" not in spread and "rekapitulasi KPU Jawa Barat" in spread
+
+
+def test_a_conflict_the_operator_did_not_choose_stays_open_with_its_edit(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Every row started on "Server", and *Terapkan pilihan* resolved them all: the
+    operator who settled one conflict dropped this computer's edit of every other one
+    without looking at it. A row not chosen now stays open, its edit kept."""
+    from silon_desktop.storage.models import Conflict
+
+    backend = window.backend
+    with backend.db.session() as session:
+        for name, base, mine, theirs in (
+            ("deputy_name", "SITI", "SITI A", "SITI B"),
+            ("head_name", "AHMAD", "AHMAD X", "AHMAD Y"),
+        ):
+            session.add(
+                Conflict(
+                    entity="pair",
+                    record_id=seeded["pair"],
+                    field=name,
+                    base=base,
+                    mine=mine,
+                    theirs=theirs,
+                    server_version=1,
+                )
+            )
+    dialog = window.show_conflicts()
+    qtbot.addWidget(dialog)
+    rows = {dialog.table.item(r, 1).text(): r for r in range(2)}
+    combo = dialog.table.cellWidget(rows["Nama calon kepala"], 5)
+    assert combo.currentData() is None and combo.currentText() == "— pilih —"
+    dialog.choose(rows["Nama calon wakil"], "theirs")
+    with qtbot.waitSignal(dialog.resolved) as resolved:
+        QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert resolved.args == [1]
+    (left,) = backend.conflicts()
+    assert left["field"] == "head_name"
+    assert dialog.table.rowCount() == 1
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == "SITI B"
