@@ -18,6 +18,7 @@ snapshot is of this operator's whole scope; otherwise the records are applied
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,6 +44,8 @@ from sync.client.apply import (
 from sync.client.columns import DeriveFn
 from sync.client.state import SERVER_KEY, feed_start, get_state, save_cursor, set_state
 from sync.transport import ServerRefused
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
@@ -79,8 +82,10 @@ def install_online(
 ) -> SnapshotResult | None:
     """Install the server's snapshot of this account's scope (see the module docstring).
 
-    Returns None when the server offers no snapshot (an older server) or no server
-    key is known here to check it with: the caller then pulls the feed from the start.
+    Returns None when the server offers no snapshot (an older server), no server key is
+    known here to check it with, or the snapshot was gone (410) twice while its parts
+    were fetched (another server process answering): the caller then pulls the feed
+    from the start.
     Also None when ``own_records`` (what this run's pushes wrote) is half the
     snapshot or more: the snapshot would mostly bring back this computer's own rows
     (the importing PC's first sync), and the feed asked with ``skip_own`` leaves
@@ -109,9 +114,14 @@ def install_online(
                 db, manifest, _online_parts(api, manifest), derive, progress, cancel, scope=ONLINE
             )
         except ServerRefused as exc:
-            if exc.status != 410 or attempt:
+            if exc.status != 410:
                 raise
-            # Rebuilt meanwhile by the server: ask for the new one once.
+            # Rebuilt meanwhile by the server: ask for the new one once. Gone again, it
+            # is likely kept by another server process than the one answering (several
+            # processes behind a proxy that does not keep a client on one): the feed
+            # brings the same records, slower (nothing of the snapshot was kept).
+            if attempt:
+                log.info("the snapshot was gone twice; the first pull reads the feed")
     return None
 
 

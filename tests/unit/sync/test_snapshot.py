@@ -663,3 +663,30 @@ def test_the_client_and_the_server_label_an_accounts_reach_alike() -> None:
     assert moved[((Role.PROVINCE, "33"), (Role.KPU_RI, ""))] is True
     assert moved[((Role.KPU_RI, ""), (Role.PROVINCE, "32"))] is False
     assert all(moved[(b, b)] for b in accounts)
+
+
+def test_a_snapshot_gone_twice_leaves_the_first_pull_to_the_feed(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several server processes behind a proxy that does not keep a client on one: the
+    manifest comes from one, the parts are asked of another, which answers 410. The
+    first sync failed after one retry, at every try; it now reads the feed."""
+    from sync.client.api import ServerApi
+
+    a, _pair = seeded(make_client, 10)
+    b = make_client("b")
+    _learn_key(b)
+    asked: list[str] = []
+
+    def gone(self: Any, snapshot_id: str, index: int) -> Any:
+        asked.append(snapshot_id)
+        raise ServerRefused(f"HTTP 410: {snapshot_id}", status=410)
+
+    monkeypatch.setattr(ServerApi, "snapshot_part", gone)
+    b.transport.sent.clear()
+    report = b.sync()
+    assert report.complete and not report.error
+    assert len(asked) == 2  # the snapshot, then the one asked for again
+    assert b.records() == a.records()
+    feed = [q for _m, path, q in b.transport.sent if path == "/v1/feed"]
+    assert feed and int(feed[0].get("after") or 0) == 0  # from the start: nothing was kept
