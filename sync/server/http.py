@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync.server import models
@@ -125,6 +126,14 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _busy(_request: Request, exc: OperationalError) -> Response:
         return busy_response(exc)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_full(_request: Request, exc: PoolTimeout) -> Response:
+        # Every connection of the pool was taken for pool_timeout seconds: a burst of
+        # requests, passing; the client retries after a second as for a lock.
+        log.warning("database connection pool exhausted: %s", exc)
+        body = {"error": "busy", "message": "server busy, retry later"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
 
 def busy_response(exc: OperationalError) -> Response:

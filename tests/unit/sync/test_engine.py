@@ -10,6 +10,7 @@ import pytest
 from silon_desktop.domain.errors import ErrorCode
 from sync.client import StageName, StageState, status
 from sync.client.resolve import conflict_history, resolve_conflict
+from sync.transport import Offline
 from tests.sqlite_errors import SQLITE_FULL, sqlite_error
 from tests.unit.sync.harness import Client, seed_pair, supporter_values
 
@@ -785,3 +786,23 @@ def test_a_choice_after_a_later_local_edit_is_what_the_record_then_holds(
     assert a.records() == b.records()
     (kept,) = conflict_history(b.db)
     assert (kept["resolution"], kept["resolved_value"]) == (choice, kept_name)
+
+
+def test_a_full_connection_pool_is_answered_busy_not_as_a_server_error(
+    make_client: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every connection of the server's pool taken (a burst of offices on PostgreSQL):
+    SQLAlchemy's pool timeout was answered 500, which the client does not retry as it
+    retries a busy server; it is 503 busy with Retry-After, as a locked database is."""
+    import sqlalchemy.exc
+
+    from sync.server.routes import sync as routes
+
+    def full(*_args: Any, **_kwargs: Any) -> Any:
+        raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    client = make_client("a")
+    monkeypatch.setattr(routes, "read_feed_rows", full)
+    with pytest.raises(Offline) as busy:
+        client.transport.call("GET", "/v1/feed", params={"after": 0})
+    assert busy.value.status == 503
