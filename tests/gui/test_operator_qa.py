@@ -109,16 +109,11 @@ def test_a_date_conflict_shows_dd_mm_yyyy_and_its_new_value_box_is_accepted(
     assert backend.get("candidate", candidate)["birth_date"].isoformat() == "1975-02-01"
 
 
-def test_enter_in_a_new_value_box_resolves_no_conflict(
-    qtbot: QtBot, window: Any, seeded: dict[str, str]
-) -> None:
-    """Two conflicts; the operator types a new value for the first and presses Enter,
-    as in every form. Enter was "Terapkan pilihan" (the dialog's default button): both
-    were resolved, the second as "Server" without being looked at."""
+def _two_name_conflicts(backend: Any, pair_id: str) -> None:
+    """What a push answered with conflicts on the pair's deputy and head names stores."""
     from silon_desktop.storage.models import Conflict
 
-    backend = window.backend
-    with backend.db.session() as session:  # what a push answered with conflicts stores
+    with backend.db.session() as session:
         for name, base, mine, theirs in (
             ("deputy_name", "SITI", "SITI A", "SITI B"),
             ("head_name", "AHMAD", "AHMAD X", "AHMAD Y"),
@@ -126,7 +121,7 @@ def test_enter_in_a_new_value_box_resolves_no_conflict(
             session.add(
                 Conflict(
                     entity="pair",
-                    record_id=seeded["pair"],
+                    record_id=pair_id,
                     field=name,
                     base=base,
                     mine=mine,
@@ -134,6 +129,16 @@ def test_enter_in_a_new_value_box_resolves_no_conflict(
                     server_version=1,
                 )
             )
+
+
+def test_enter_in_a_new_value_box_resolves_no_conflict(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Two conflicts; the operator types a new value for the first and presses Enter,
+    as in every form. Enter was "Terapkan pilihan" (the dialog's default button): both
+    were resolved, the second as "Server" without being looked at."""
+    backend = window.backend
+    _two_name_conflicts(backend, seeded["pair"])
     dialog = window.show_conflicts()
     qtbot.addWidget(dialog)
     qtbot.waitExposed(dialog)
@@ -802,25 +807,8 @@ def test_a_conflict_the_operator_did_not_choose_stays_open_with_its_edit(
     """Every row started on "Server", and *Terapkan pilihan* resolved them all: the
     operator who settled one conflict dropped this computer's edit of every other one
     without looking at it. A row not chosen now stays open, its edit kept."""
-    from silon_desktop.storage.models import Conflict
-
     backend = window.backend
-    with backend.db.session() as session:
-        for name, base, mine, theirs in (
-            ("deputy_name", "SITI", "SITI A", "SITI B"),
-            ("head_name", "AHMAD", "AHMAD X", "AHMAD Y"),
-        ):
-            session.add(
-                Conflict(
-                    entity="pair",
-                    record_id=seeded["pair"],
-                    field=name,
-                    base=base,
-                    mine=mine,
-                    theirs=theirs,
-                    server_version=1,
-                )
-            )
+    _two_name_conflicts(backend, seeded["pair"])
     dialog = window.show_conflicts()
     qtbot.addWidget(dialog)
     rows = {dialog.table.item(r, 1).text(): r for r in range(2)}
