@@ -13,7 +13,7 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
-  rule set) are set by the level that administers it: KPU RI, or the province
+  rule set, and its kind and region) are set by the level that administers it: KPU RI, or the province
   for the elections of its province. A kab/kota account may fill them while
   they are empty (when it enters its own election), never change them once set,
   nor delete the election then (:func:`check_delete`). Moving a pair to another
@@ -46,6 +46,11 @@ ADMINISTERED: frozenset[str] = frozenset(
     # computed ones: as the DPT they come from, the administering level's
     | {"official_threshold", "official_spread", "official_party_votes"}
 )
+#: What an election is (its kind and region), which decide its threshold tiers, spread,
+#: minimum age and the region its supporters must live in: read-only once set to a
+#: level below the one that administers it, as :data:`ADMINISTERED`; no bar to
+#: deleting a draft (:func:`check_delete`), which holds its pairs to nothing.
+IDENTITY: frozenset[str] = frozenset({"kind", "region_code"})
 
 
 def check_parent(batch: Batch, rec: Rec) -> Rec | None:
@@ -303,7 +308,7 @@ def check_rights(
             )
         return
     for name in changed:
-        if name not in ADMINISTERED:
+        if name not in ADMINISTERED and name not in IDENTITY:
             continue
         old = before.get(name) if before is not None else None
         if old is None or old == "":

@@ -165,6 +165,11 @@ def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: Serve
         ("official_threshold", 90_563, 1),
         ("official_spread", 6, 1),
         ("official_party_votes", 120_000, 1),
+        # What the election is: a bupati election made a governor's took the governor's
+        # DPT tiers, spread over kab/kota and minimum age 30; its region decides where
+        # supporters must live.
+        ("kind", "bupati", "gubernur"),
+        ("region_code", "32.14", "32.15"),
     ],
 )
 def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
