@@ -2943,6 +2943,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The region code does not fit the election kind.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="207"/>
+        <source>Wilayah pemilihan harus wilayah data ini (%1).</source>
+        <translation>The election's region must be the region of this data (%1).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
@@ -3234,6 +3239,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).</source>
         <translation>The region code does not fit the kind of election ({detail}).</translation>
+    </message>
+    <message>
+        <source>Wilayah pemilihan harus wilayah data ini ({detail}).</source>
+        <translation>The election's region must be the region of this data ({detail}).</translation>
     </message>
     <message>
         <source>Tidak boleh negatif.</source>

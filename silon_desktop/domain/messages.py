@@ -18,6 +18,7 @@ MESSAGES_ID: dict[str, str] = {
     "not_allowed": "Nilai tidak diizinkan (pilihan: {detail}).",
     "bad_region_code": "Kode wilayah tidak sah (contoh bentuk: {detail}).",
     "region_kind_mismatch": "Kode wilayah tidak sesuai dengan jenis pemilihan ({detail}).",
+    "region_scope_mismatch": "Wilayah pemilihan harus wilayah data ini ({detail}).",
     "negative": "Tidak boleh negatif.",
     "too_large": "Angka terlalu besar (paling besar {detail}).",
     "out_of_range": "Di luar rentang yang wajar ({detail}).",

@@ -368,6 +368,11 @@ def _cross_checks(entity: str, values: Mapping[str, Any]) -> list[FieldError]:
     if entity != "election":
         return []
     kind, region = values.get("kind"), values.get("region_code")
+    scope = values.get("scope")
+    # The scope is the region of the record's election (who reads and writes it): the
+    # server refuses a region code naming another region (SCOPE_MISMATCH).
+    if region and scope and region != scope:
+        return [_err("region_code", "region_scope_mismatch", str(scope))]
     if not kind or not region:
         return []
     parts = region.split(".")

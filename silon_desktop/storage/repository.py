@@ -167,7 +167,7 @@ class Repository:
         }
         if not changed:
             return None, {}
-        _validate_domain(entity, {**current, **checked}, set(changed))
+        _validate_domain(entity, {**current, **checked, "scope": row.scope}, set(changed))
         if spec.parent_field in changed:
             _check_parent(session, entity, checked[spec.parent_field], row.scope)
         rules = rules_for_update(session, entity, row, checked)

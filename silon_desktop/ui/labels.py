@@ -161,6 +161,9 @@ def field_error_message(name: str, code: str, message_id: str = "", detail: str 
         "region_kind_mismatch": _t(
             QT_TRANSLATE_NOOP("labels", "Kode wilayah tidak sesuai dengan jenis pemilihan.")
         ),
+        "region_scope_mismatch": _t(
+            QT_TRANSLATE_NOOP("labels", "Wilayah pemilihan harus wilayah data ini (%1).")
+        ),
         "negative": _t(QT_TRANSLATE_NOOP("labels", "Tidak boleh negatif.")),
         "too_large": _t(QT_TRANSLATE_NOOP("labels", "Angka terlalu besar (paling besar %1).")),
         "out_of_range": _t(QT_TRANSLATE_NOOP("labels", "Di luar rentang yang wajar (%1).")),

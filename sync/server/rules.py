@@ -79,7 +79,7 @@ def check_parent(batch: Batch, rec: Rec) -> Rec | None:
 
 def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     """Every rule of a create: :func:`check_parent`, :func:`check_stages`,
-    :func:`check_rights` and :func:`check_party_once`, in that order.
+    :func:`check_rights`, :func:`check_region` and :func:`check_party_once`, in that order.
 
     A supporter's verdict depends only on its pair, scope, round (correction or
     not) and whether it fills a verification field, given the batch's pairs and
@@ -117,6 +117,7 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_parent(batch, rec)
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
+    check_region(rec, changes)
     check_party_once(batch, rec, changes)
 
 
@@ -317,6 +318,30 @@ def check_rights(
             RejectCode.READ_ONLY,
             name,
             f"{name} is set by the province or KPU RI that administers the election",
+        )
+
+
+def check_region(rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse an election whose ``region_code`` is not its scope.
+
+    The scope is the region of the record's election (docs/PROTOCOL.md): it decides
+    who reads and writes the election, while the region code decides where its
+    supporters must live, which sub-regions its spread counts and what the public
+    pages call it. Apart, a kab/kota's election could name another kab/kota or a
+    province (and be published as theirs) while only that kab/kota writes it. Empty
+    is the scope's (as the desktop and the public pages read it).
+
+    Raises:
+        Rejection: ``SCOPE_MISMATCH`` naming ``region_code``.
+    """
+    if rec.entity != "election" or "region_code" not in changed:
+        return
+    region = rec.fields.get("region_code")
+    if region and region != rec.scope:
+        raise Rejection(
+            RejectCode.SCOPE_MISMATCH,
+            "region_code",
+            f"an election of scope {rec.scope} is of region {rec.scope}, not {str(region)[:16]}",
         )
 
 

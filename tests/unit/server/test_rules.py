@@ -185,6 +185,28 @@ def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
     )
 
 
+def test_an_elections_region_is_its_scope(state: ServerState) -> None:
+    """The scope is the region of the record's election (docs/PROTOCOL.md). A kab/kota
+    made an election of its scope named as another province's governor election
+    (published as theirs on the public pages, its supporters checked against that
+    province), or moved its own election's region to another kab/kota."""
+    foreign = create("election", {"name": "Pilgub", "kind": "gubernur", "region_code": "33"})
+    refused = one(state, KAB, foreign)
+    assert (refused.status, refused.code, refused.field) == (
+        "rejected",
+        "SCOPE_MISMATCH",
+        "region_code",
+    )
+    draft = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, draft).status == "applied"
+    moved = one(state, KAB, change(draft, 1, {"region_code": (None, "32.15")}))
+    assert (moved.status, moved.code, moved.field) == ("rejected", "SCOPE_MISMATCH", "region_code")
+    assert one(state, RI, change(draft, 1, {"region_code": (None, "32")})).code == "SCOPE_MISMATCH"
+    assert stored(state, draft.record_id)[0] == 1
+    # Its own region (or none: the scope's) is fine.
+    assert one(state, KAB, change(draft, 1, {"region_code": (None, SCOPE)})).status == "applied"
+
+
 def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
     state: ServerState,
 ) -> None:
