@@ -3561,6 +3561,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>{count} supporters are not MS in the administrative verification: field verification is only for supporters found MS there.</translation>
     </message>
     <message>
+        <source>Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak hasil verifikasi faktual yang diberikan sesudahnya.</source>
+        <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>
+    </message>
+    <message>
         <source>Alasan penarikan tidak dikenal: {reason}.</source>
         <translation>Unknown withdrawal reason: {reason}.</translation>
     </message>

@@ -122,6 +122,8 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_NO_BMS = "verdict_field_no_bms"
     VERDICT_NO_BMS_AFTER_CORRECTION = "verdict_no_bms_after_correction"
     VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
+    # params: end (the election's verfak_end, DD-MM-YYYY)
+    VERDICT_FIELD_CLOSED = "verdict_field_closed"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

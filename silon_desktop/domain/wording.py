@@ -255,6 +255,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "{count} pendukung belum MS pada verifikasi administrasi: verifikasi faktual hanya "
         "untuk pendukung yang MS pada verifikasi administrasi."
     ),
+    ErrorCode.VERDICT_FIELD_CLOSED: (
+        "Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak "
+        "hasil verifikasi faktual yang diberikan sesudahnya."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

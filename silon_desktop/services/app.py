@@ -251,11 +251,13 @@ class Services:
     ) -> VerifyResult:
         """Record a person's administrative (``admin``) or field (``field``) verdict
         on supporters: one transaction, undone as one step (``result.undo``)."""
+        from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
         rules = rule_set_for(election.get("rule_set") or None)
         result = VerifyResult()
         try:
+            verification.check_open(election, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
             # (field verification, a correction round's row).
             statuses = verification.statuses_for(self.db, ids, stage, reasons, rules)
