@@ -322,26 +322,40 @@ def check_rights(
 
 
 def check_region(rec: Rec, changed: Iterable[str]) -> None:
-    """Refuse an election whose ``region_code`` is not its scope.
+    """Refuse an election whose ``region_code`` is not its scope, or whose ``kind`` is
+    of another level than its scope (a governor election is a province's, a bupati or
+    walikota election a kab/kota's).
 
     The scope is the region of the record's election (docs/PROTOCOL.md): it decides
     who reads and writes the election, while the region code decides where its
     supporters must live, which sub-regions its spread counts and what the public
     pages call it. Apart, a kab/kota's election could name another kab/kota or a
     province (and be published as theirs) while only that kab/kota writes it. Empty
-    is the scope's (as the desktop and the public pages read it).
+    is the scope's (as the desktop and the public pages read it). The kind decides
+    the threshold's DPT tiers, the spread's sub-regions and the minimum age: a
+    kab/kota's election made a governor's took the governor's (the desktop refuses
+    a kind that contradicts the region: ``domain.records``, ``region_kind_mismatch``).
 
     Raises:
-        Rejection: ``SCOPE_MISMATCH`` naming ``region_code``.
+        Rejection: ``SCOPE_MISMATCH`` naming ``region_code``; ``BAD_VALUE`` naming ``kind``.
     """
-    if rec.entity != "election" or "region_code" not in changed:
+    if rec.entity != "election":
         return
+    names = changed if isinstance(changed, _SETS) else set(changed)
     region = rec.fields.get("region_code")
-    if region and region != rec.scope:
+    if "region_code" in names and region and region != rec.scope:
         raise Rejection(
             RejectCode.SCOPE_MISMATCH,
             "region_code",
             f"an election of scope {rec.scope} is of region {rec.scope}, not {str(region)[:16]}",
+        )
+    kind = rec.fields.get("kind")
+    if "kind" in names and kind and (kind == "gubernur") == ("." in rec.scope):
+        level = "a kab/kota" if "." in rec.scope else "a province"
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "kind",
+            f"a {str(kind)[:16]} election is not {level}'s (scope {rec.scope})",
         )
 
 

@@ -91,7 +91,7 @@ def test_multi_line_fields_keep_line_breaks_and_a_plain_file_name_passes(
     state: ServerState, pair: tuple[str, str]
 ) -> None:
     supporter = create("supporter", {"pair_id": pair[1], "address": "JL. MERDEKA\nRT 1"})
-    election = create("election", {"name": "Pilkada", "kind": "gubernur", "year": 2024})
+    election = create("election", {"name": "Pilkada", "kind": "bupati", "year": 2024})
     assert [r.status for r in push(state, supporter, election)] == ["applied", "applied"]
 
 

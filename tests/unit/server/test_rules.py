@@ -207,6 +207,25 @@ def test_an_elections_region_is_its_scope(state: ServerState) -> None:
     assert one(state, KAB, change(draft, 1, {"region_code": (None, SCOPE)})).status == "applied"
 
 
+def test_an_elections_kind_is_of_its_scopes_level(state: ServerState) -> None:
+    """A governor election is the province's (DOMAIN.md "Levels"). A kab/kota made its
+    own election a governor's, whose DPT tiers, spread over kab/kota and minimum age
+    (30) the recap then used, and a province a bupati election of its scope; the
+    desktop refuses such a kind (region_kind_mismatch), the server took it."""
+    governor = one(state, KAB, create("election", {"name": "Pilgub", "kind": "gubernur"}))
+    assert (governor.status, governor.code, governor.field) == ("rejected", "BAD_VALUE", "kind")
+    bupati = create("election", {"name": "Pilbup", "kind": "bupati"}, scope="32")
+    refused = one(state, PROVINCE, bupati)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "kind")
+    own = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, own).status == "applied"
+    changed = one(state, RI, change(own, 1, {"kind": ("bupati", "gubernur")}))
+    assert (changed.status, changed.code, changed.field) == ("rejected", "BAD_VALUE", "kind")
+    assert stored(state, own.record_id)[2]["kind"] == "bupati"
+    province = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    assert one(state, PROVINCE, province).status == "applied"
+
+
 def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
     state: ServerState,
 ) -> None:
