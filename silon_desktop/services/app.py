@@ -151,7 +151,21 @@ class Services:
     def create(
         self, entity: str, values: Record, scope: str
     ) -> tuple[str | None, CodedError | None]:
-        """Create a record; (id, None) or (None, why not)."""
+        """Create a record; (id, None) or (None, why not).
+
+        A supporter a kab/kota account adds to its province's pair (a governor
+        election) is of its kab/kota until a desa says otherwise: the server refuses a
+        kab/kota's supporter of no kab/kota (``SCOPE_MISMATCH``), and a refused create
+        is undone here, with what was typed since.
+        """
+        own = account_kabkota(self.session_scope)
+        if (
+            entity == "supporter"
+            and own
+            and scope == own.split(".")[0]
+            and not values.get("kabkota_code")
+        ):
+            values = {**values, "kabkota_code": own}
         try:
             return str(self.repo.create(entity, values, scope)), None
         except Exception as error:  # noqa: BLE001 - shown to the operator
