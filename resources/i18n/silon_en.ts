@@ -3565,6 +3565,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>
     </message>
     <message>
+        <source>Data ini di luar yang boleh diubah akun wilayah {region}: server menolak perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya.</source>
+        <translation>An account of region {region} may not change this record: the server refuses the change, so it was not saved. A governor election's records are changed by the KPU of the province; a KPU kabupaten/kota changes the supporters living in its area.</translation>
+    </message>
+    <message>
         <source>Alasan penarikan tidak dikenal: {reason}.</source>
         <translation>Unknown withdrawal reason: {reason}.</translation>
     </message>

@@ -259,6 +259,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak "
         "hasil verifikasi faktual yang diberikan sesudahnya."
     ),
+    ErrorCode.WRITE_OUTSIDE_SHARE: (
+        "Data ini di luar yang boleh diubah akun wilayah {region}: server menolak "
+        "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "
+        "KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

@@ -166,6 +166,9 @@ class Services:
             and not values.get("kabkota_code")
         ):
             values = {**values, "kabkota_code": own}
+        refused = self._outside_share(entity, scope, values.get("kabkota_code"))
+        if refused is not None:
+            return None, refused
         try:
             return str(self.repo.create(entity, values, scope)), None
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -173,6 +176,12 @@ class Services:
 
     def update(self, entity: str, record_id: str, values: Record) -> CodedError | None:
         """Save fields of a record; None when committed, else why not."""
+        current = self.repo.get(entity, record_id)
+        if current is not None:
+            area = values.get("kabkota_code", current.get("kabkota_code"))
+            refused = self._outside_share(entity, str(current["scope"]), area)
+            if refused is not None:
+                return refused
         try:
             self.repo.update(entity, record_id, values)
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -180,11 +189,27 @@ class Services:
         return None
 
     def delete(self, entity: str, record_id: str) -> CodedError | None:
+        current = self.repo.get(entity, record_id)
+        if current is not None:
+            refused = self._outside_share(
+                entity, str(current["scope"]), current.get("kabkota_code")
+            )
+            if refused is not None:
+                return refused
         try:
             self.repo.delete(entity, record_id)
         except Exception as error:  # noqa: BLE001 - shown to the operator
             return self._problem(error)
         return None
+
+    def _outside_share(self, entity: str, scope: str, area: Any) -> CodedError | None:
+        """Why the server will refuse this account's write of a record of ``scope``
+        (``area``: a supporter's kab/kota after the write), or None: what
+        ``sync.server.roles.Actor.can_write`` allows a level, told before saving (a
+        refused write is undone at the next sync)."""
+        if writable(self.session_scope, entity, scope, area):
+            return None
+        return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
         """Field -> the first problem the domain finds with it (the UI words it)."""
@@ -1029,6 +1054,17 @@ def own_area(election_kind: str, session_scope: str) -> str:
     """The kab/kota whose part of a governor election a kab/kota account works on
     (docs/PROTOCOL.md, Levels); "" for every other election or account."""
     return account_kabkota(session_scope) if election_kind == "gubernur" else ""
+
+
+def writable(session_scope: str, entity: str, scope: str, area: Any) -> bool:
+    """Whether an account of ``session_scope`` writes a record of ``scope`` (``area``:
+    a supporter's kab/kota): its own scope, and for a kab/kota also the supporters of
+    its province's governor election living in it (docs/PROTOCOL.md, Levels). Every
+    scope for an account of no region (KPU RI) or of none known yet."""
+    if not session_scope or scope == session_scope:
+        return True
+    own = account_kabkota(session_scope)
+    return bool(own) and entity == "supporter" and scope == own.split(".")[0] and area == own
 
 
 def account_kabkota(session_scope: str) -> str:

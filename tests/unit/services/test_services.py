@@ -210,6 +210,7 @@ def test_a_kabkota_account_recaps_its_share_of_a_governor_pair(services: Service
     province account's the whole pair's, and a bupati pair's whole for everyone."""
     ids = seed_small(services, supporters=0)
     bupati = ids["pair"]
+    services.session_scope = "32"  # the province enters its election (pulled by the kab/kota)
     election, error = services.create(
         "election", {"name": "Pilgub Jawa Barat", "kind": "gubernur", "region_code": "32"}, "32"
     )
