@@ -226,6 +226,33 @@ def test_an_elections_kind_is_of_its_scopes_level(state: ServerState) -> None:
     assert one(state, PROVINCE, province).status == "applied"
 
 
+def test_a_kabkota_writes_only_supporters_whose_kecamatan_and_desa_are_its_own(
+    state: ServerState,
+) -> None:
+    """A kab/kota verifies the supporters of a governor pair living in its area (DOMAIN.md
+    "Levels"). Only the kab/kota code was held to it: a kab/kota could enter, or keep
+    in its share by its kab/kota code, a supporter whose kecamatan and desa are
+    another kab/kota's, counted in its own recap and never seen by the KPU where the
+    person lives."""
+    election = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    pair = create("pair", {"election_id": election.record_id, "number": 1}, scope="32")
+    assert [r.status for r in push(state, PROVINCE, election, pair)] == ["applied"] * 2
+    elsewhere = {"kecamatan_code": "32.15.01", "desa_code": "32.15.01.2001"}
+    mine = {"pair_id": pair.record_id, "name": "A", "kabkota_code": SCOPE}
+    made = one(state, KAB, create("supporter", {**mine, **elsewhere}, scope="32"))
+    assert (made.status, made.code, made.field) == ("rejected", "SCOPE_MISMATCH", "kecamatan_code")
+    own = create("supporter", {**mine, "kecamatan_code": "32.14.01"}, scope="32")
+    assert one(state, KAB, own).status == "applied"
+    desa = one(state, KAB, change(own, 1, {"desa_code": (None, "32.15.01.2001")}))
+    assert (desa.status, desa.code, desa.field) == ("rejected", "SCOPE_MISMATCH", "desa_code")
+    assert one(state, KAB, change(own, 1, {"desa_code": (None, "32.14.01.2001")})).status == (
+        "applied"
+    )
+    # The province writes where its supporters live, anywhere in it.
+    moved = change(own, 2, {"kecamatan_code": ("32.14.01", "32.15.01")})
+    assert one(state, PROVINCE, moved).status == "applied"
+
+
 def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
     state: ServerState,
 ) -> None:
