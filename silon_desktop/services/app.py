@@ -19,7 +19,7 @@ import os
 import platform
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -166,7 +166,7 @@ class Services:
             and not values.get("kabkota_code")
         ):
             values = {**values, "kabkota_code": own}
-        refused = self._outside_share(entity, scope, values.get("kabkota_code"))
+        refused = self._outside_share(entity, scope, values, values)
         if refused is not None:
             return None, refused
         try:
@@ -178,8 +178,8 @@ class Services:
         """Save fields of a record; None when committed, else why not."""
         current = self.repo.get(entity, record_id)
         if current is not None:
-            area = values.get("kabkota_code", current.get("kabkota_code"))
-            refused = self._outside_share(entity, str(current["scope"]), area)
+            after = {**current, **values}
+            refused = self._outside_share(entity, str(current["scope"]), after, values)
             if refused is not None:
                 return refused
         try:
@@ -191,9 +191,7 @@ class Services:
     def delete(self, entity: str, record_id: str) -> CodedError | None:
         current = self.repo.get(entity, record_id)
         if current is not None:
-            refused = self._outside_share(
-                entity, str(current["scope"]), current.get("kabkota_code")
-            )
+            refused = self._outside_share(entity, str(current["scope"]), current, ())
             if refused is not None:
                 return refused
         try:
@@ -202,12 +200,14 @@ class Services:
             return self._problem(error)
         return None
 
-    def _outside_share(self, entity: str, scope: str, area: Any) -> CodedError | None:
+    def _outside_share(
+        self, entity: str, scope: str, fields: Record, changed: Collection[str]
+    ) -> CodedError | None:
         """Why the server will refuse this account's write of a record of ``scope``
-        (``area``: a supporter's kab/kota after the write), or None: what
-        ``sync.server.roles.Actor.can_write`` allows a level, told before saving (a
+        (``fields``: the record after the write; ``changed``: the fields it sets), or
+        None: what the server allows a level (:func:`writable`), told before saving (a
         refused write is undone at the next sync)."""
-        if writable(self.session_scope, entity, scope, area):
+        if writable(self.session_scope, entity, scope, fields, changed):
             return None
         return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
 
@@ -1056,15 +1056,32 @@ def own_area(election_kind: str, session_scope: str) -> str:
     return account_kabkota(session_scope) if election_kind == "gubernur" else ""
 
 
-def writable(session_scope: str, entity: str, scope: str, area: Any) -> bool:
-    """Whether an account of ``session_scope`` writes a record of ``scope`` (``area``:
-    a supporter's kab/kota): its own scope, and for a kab/kota also the supporters of
-    its province's governor election living in it (docs/PROTOCOL.md, Levels). Every
-    scope for an account of no region (KPU RI) or of none known yet."""
+def writable(
+    session_scope: str, entity: str, scope: str, fields: Record, changed: Collection[str]
+) -> bool:
+    """Whether an account of ``session_scope`` writes a record of ``scope`` (``fields``:
+    the record after the write, ``changed``: the fields it sets): its own scope, and
+    for a kab/kota also the supporters of its province's governor election living in
+    it, by kab/kota code, and by kecamatan and desa where the write sets a place
+    (docs/PROTOCOL.md, Levels; ``sync.server.roles.Actor.can_write`` and the push's
+    area checks). Every scope for an account of no region (KPU RI) or of none known yet."""
     if not session_scope or scope == session_scope:
         return True
     own = account_kabkota(session_scope)
-    return bool(own) and entity == "supporter" and scope == own.split(".")[0] and area == own
+    if not own or entity != "supporter" or scope != own.split(".")[0]:
+        return False
+    if fields.get("kabkota_code") != own:
+        return False
+    if not any(name in changed for name in _PLACES):
+        return True
+    return all(
+        not fields.get(name) or str(fields[name]).startswith(own + ".")
+        for name in ("kecamatan_code", "desa_code")
+    )
+
+
+#: A supporter's place fields: a kab/kota's write of any is held to its kab/kota.
+_PLACES = ("kabkota_code", "kecamatan_code", "desa_code")
 
 
 def account_kabkota(session_scope: str) -> str:

@@ -50,7 +50,10 @@ def test_a_kabkota_cannot_save_what_its_province_writes(services: Services) -> N
     # Its supporter is its own to edit, but not to move to another kab/kota.
     moved = services.update("supporter", mine, {"kabkota_code": "32.15"})
     assert moved is not None and moved.code is ErrorCode.WRITE_OUTSIDE_SHARE
+    elsewhere = services.update("supporter", mine, {"desa_code": "32.15.01.2001"})
+    assert elsewhere is not None and elsewhere.code is ErrorCode.WRITE_OUTSIDE_SHARE
     assert _waiting(services) == before
+    assert services.update("supporter", mine, {"desa_code": "32.14.01.2001"}) is None
     assert services.update("supporter", mine, {"name": "SITI"}) is None
     assert (services.get("supporter", mine) or {})["name"] == "SITI"
 
