@@ -1336,6 +1336,11 @@
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="503"/>
+        <source>Sinkronisasi selesai: %1 perubahan ditolak server dan dikembalikan seperti di server (lihat Riwayat data yang diubah).</source>
+        <translation>Sync finished: %1 changes were refused by the server and put back as the server holds them (see the History of the changed records).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="730"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>

@@ -738,6 +738,7 @@ class Services:
         return {
             "pushed": report.pushed,
             "pulled": report.pulled,
+            "rejected": report.rejected,
             "conflicts_new": report.conflicts_new,
             "conflicts_open": report.conflicts_open,
             "remaining": report.remaining,
@@ -1031,6 +1032,7 @@ def _practice_refused(code: ErrorCode) -> SyncOutcome:
         "problem": CodedError(code),
         "pushed": 0,
         "pulled": 0,
+        "rejected": 0,
         "conflicts_new": 0,
         "conflicts_open": 0,
         "remaining": 0,
