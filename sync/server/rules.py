@@ -13,10 +13,10 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
-  rule set, and its kind and region) are set by the level that administers it: KPU RI, or the province
-  for the elections of its province. A kab/kota account may fill them while
-  they are empty (when it enters its own election), never change them once set,
-  nor delete the election then (:func:`check_delete`). Moving a pair to another
+  rule set, and its kind and region) are set by the level that administers it:
+  KPU RI, or the province for the elections of its province. A kab/kota account
+  may fill them while they are empty (when it enters its own election), never
+  change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
   set above it, and back;
