@@ -330,10 +330,12 @@ class Services:
     ) -> VerifyResult:
         """Undo one verification step; fields changed since (a sync, a conflict
         resolution) are left as they are (``result.skipped`` counts such records)."""
+        from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
         result = VerifyResult()
         try:
+            verification.check_undo_open(self.repo, step, today_wib())
             done = verification.undo(self.repo, step, progress=progress, cancel=cancel)
         except Exception as error:  # noqa: BLE001 - shown to the operator
             result.error = self._problem(error)

@@ -44,3 +44,21 @@ def test_a_field_verdict_after_verfak_end_is_refused_before_it_is_saved(
     assert (row["field_status"], row["field_method"]) == ("", "")  # nothing saved
     # The administrative verification has no such date: it is still given.
     assert services.verify([first], "admin", ["UNDERAGE"], "", election).error is None
+
+
+def test_undoing_a_field_verdict_after_verfak_end_is_refused_too(services: Services) -> None:
+    ids = seed_small(services, supporters=2)
+    first = services.list("supporter", pair_id=ids["pair"])[0]["id"]
+    election = services.get("election", ids["election"]) or {}
+    assert services.verify([first], "admin", [], "", election).error is None
+    step = services.verify([first], "field", [], "rumah", election)
+    assert step.error is None
+    assert (
+        services.update("election", ids["election"], {"verfak_end": dt.date(2000, 1, 31)}) is None
+    )
+    undone = services.undo_verify(step.undo)
+    assert undone.error is not None and undone.error.code is ErrorCode.VERDICT_FIELD_CLOSED
+    assert (services.get("supporter", first) or {})["field_status"] == "MS"
+    # An administrative step is still undone.
+    admin = services.verify([first], "admin", ["UNDERAGE"], "", election)
+    assert services.undo_verify(admin.undo).error is None
