@@ -2595,6 +2595,41 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Rejected by the server</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>diisi oleh KPU di atas akun ini</source>
+        <translation>set by the KPU above this account</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>tahapannya sudah ditutup</source>
+        <translation>its stage has closed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>di luar wilayah akun ini</source>
+        <translation>outside this account's region</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>di luar wilayah atau hak akun ini</source>
+        <translation>outside this account's region or rights</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>partai ini sudah mengusung pasangan lain</source>
+        <translation>this party already nominates another pair</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>data induknya tidak ada di server</source>
+        <translation>the record it belongs to is not on the server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>isian tidak diterima server</source>
+        <translation>the value was not accepted by the server</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="121"/>
         <location filename="../../silon_desktop/ui/labels.py" line="148"/>
         <source>Pemilihan</source>

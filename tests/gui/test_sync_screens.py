@@ -197,6 +197,13 @@ def test_edits_the_server_refuses_are_told_when_the_sync_ends(
     message = window.statusBar().currentMessage()
     assert "1 perubahan ditolak server" in message, message
     assert (backend.get("election", ids["election"]) or {})["dpt"] == 733927  # put back
+    # The record's history says why, in words: "Ditolak server" alone named no reason.
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(backend, "election", ids["election"], window)
+    qtbot.addWidget(dialog)
+    states = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert "Ditolak server: diisi oleh KPU di atas akun ini (DPT)" in states, states
 
 
 def test_resolve_a_conflict_field_by_field(
