@@ -126,6 +126,8 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_CLOSED = "verdict_field_closed"
     # A write the server refuses this account's level (services.app.writable; params: region)
     WRITE_OUTSIDE_SHARE = "write_outside_share"
+    # params: field (its label): set by the level administering the election
+    ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

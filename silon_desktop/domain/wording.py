@@ -264,6 +264,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "
         "KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya."
     ),
+    ErrorCode.ELECTION_FIELD_SET_ABOVE: (
+        "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
+        "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

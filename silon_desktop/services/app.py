@@ -180,6 +180,8 @@ class Services:
         if current is not None:
             after = {**current, **values}
             refused = self._outside_share(entity, str(current["scope"]), after, values)
+            if refused is None and entity == "election":
+                refused = self._set_above(current, values)
             if refused is not None:
                 return refused
         try:
@@ -210,6 +212,29 @@ class Services:
         if writable(self.session_scope, entity, scope, fields, changed):
             return None
         return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
+
+    def _set_above(self, current: Record, values: Record) -> CodedError | None:
+        """Why the server will refuse a kab/kota account's change of an election's field
+        the administering level sets, once set (READ_ONLY; filling it while empty is
+        the kab/kota's), or None. Its kind and region have one right value for its
+        scope, which the domain's own check holds them to (``domain.records``)."""
+        from silon_desktop.domain.labels import FIELD_LABELS_ID
+        from silon_desktop.storage.outbox import waiting_fields
+        from sync.protocol import ELECTION_ADMINISTERED
+
+        if not account_kabkota(self.session_scope):
+            return None
+        with self.db.session(readonly=True) as session:
+            # A value still waiting here was never the server's: correcting it is fine.
+            unsent = waiting_fields(session.connection(), str(current["id"]))
+        for name, value in values.items():
+            if name not in ELECTION_ADMINISTERED or name in unsent:
+                continue
+            old = current.get(name)
+            if old is not None and old != "" and old != value:
+                label = FIELD_LABELS_ID.get(name, name)
+                return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
+        return None
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
         """Field -> the first problem the domain finds with it (the UI words it)."""

@@ -33,24 +33,23 @@ from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
-from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode, party_key
+from sync.protocol import (
+    ELECTION_ADMINISTERED,
+    ELECTION_IDENTITY,
+    ENTITIES,
+    RejectCode,
+    party_key,
+)
 from sync.server.batch import Batch, Rec
 from sync.server.roles import Actor, Role
 from sync.server.validation import Rejection
 
 #: Election fields set by the level that administers the election (docs/PROTOCOL.md).
-ADMINISTERED: frozenset[str] = frozenset(
-    {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
-    | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
-    # the KPU decree's figures, which the recap and the public pages use over the
-    # computed ones: as the DPT they come from, the administering level's
-    | {"official_threshold", "official_spread", "official_party_votes"}
-)
-#: What an election is (its kind and region), which decide its threshold tiers, spread,
-#: minimum age and the region its supporters must live in: read-only once set to a
-#: level below the one that administers it, as :data:`ADMINISTERED`; no bar to
-#: deleting a draft (:func:`check_delete`), which holds its pairs to nothing.
-IDENTITY: frozenset[str] = frozenset({"kind", "region_code"})
+ADMINISTERED = ELECTION_ADMINISTERED
+#: What an election is (its kind and region): read-only once set to a level below
+#: the one that administers it, as :data:`ADMINISTERED`; no bar to deleting a draft
+#: (:func:`check_delete`), which holds its pairs to nothing.
+IDENTITY = ELECTION_IDENTITY
 
 
 def check_parent(batch: Batch, rec: Rec) -> Rec | None:

@@ -184,13 +184,15 @@ def test_edits_the_server_refuses_are_told_when_the_sync_ends(
 ) -> None:
     """A refused edit is put back as the server holds it (sync.client.push); the run
     ended with "Sinkronisasi selesai." and no word of it, so the operator believed
-    the edit kept. A kab/kota changing the DPT of its election once set (READ_ONLY)."""
+    the edit kept. A kab/kota changing the DPT of its election once set (READ_ONLY),
+    written below the services' own check (as an edit made before the figure
+    arrived from above is)."""
     backend = window.backend
     backend.settings.server_url = live_server.url
     assert (login := backend.login("op3214", PASSWORD)).ok and login.online
     ids = seed_small(backend, supporters=0)
     assert backend.run_sync(lambda _p: None, _event())["complete"]
-    assert backend.update("election", ids["election"], {"dpt": 1000}) is None
+    assert backend.repo.update("election", ids["election"], {"dpt": 1000}) is not None
     with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
         window.sync.sync_now()
     assert finished.args[0]["rejected"] == 1

@@ -17,7 +17,8 @@ from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.storage import outbox
-from tests.gui.sample_data import open_backend
+from sync.protocol import MutationResult, ResultStatus
+from tests.gui.sample_data import open_backend, seed_small
 
 
 @pytest.fixture
@@ -25,6 +26,14 @@ def services(data_dir: Path) -> Iterator[Services]:
     s = open_backend(paths.resolve(data_dir).ensure())
     yield s
     s.db.engine.dispose()
+
+
+def _synced(services: Services) -> None:
+    """Everything waiting is pushed and applied (the server holds what the PC holds)."""
+    with services.db.session() as session:
+        _batch, claimed = outbox.claim_batch(session, 1000)
+        applied = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
+        outbox.record_answers(session, [(r, r.to_wire()) for r in applied])
 
 
 def _waiting(services: Services) -> int:
@@ -65,3 +74,33 @@ def test_a_province_cannot_save_a_kabkotas_records(services: Services) -> None:
     assert error is not None and error.code is ErrorCode.WRITE_OUTSIDE_SHARE
     own = services.repo.create("election", {"name": "Pilgub", "kind": "gubernur"}, "32")
     assert services.update("election", own, {"name": "Pilgub Jabar"}) is None
+
+
+def test_a_kabkota_cannot_save_a_change_of_its_elections_fields_set_above(
+    services: Services,
+) -> None:
+    """Once set, an election's dates, DPT, decree figures, kind and region are the
+    administering level's (the server answers READ_ONLY); a kab/kota fills them only
+    while empty. The change was saved, then undone at the next sync."""
+    ids = seed_small(services, supporters=0)  # DPT 733,927 set, no stage dates yet
+    _synced(services)
+    error = services.update("election", ids["election"], {"dpt": 1000})
+    assert error is not None and error.code is ErrorCode.ELECTION_FIELD_SET_ABOVE
+    assert "DPT" in error.message
+    assert (services.get("election", ids["election"]) or {})["dpt"] == 733927
+    import datetime as dt
+
+    assert (
+        services.update("election", ids["election"], {"support_end": dt.date(2024, 5, 12)}) is None
+    )
+    _synced(services)
+    moved = services.update("election", ids["election"], {"support_end": dt.date(2024, 6, 1)})
+    assert moved is not None and moved.code is ErrorCode.ELECTION_FIELD_SET_ABOVE
+    assert services.update("election", ids["election"], {"name": "Pilbup 2024"}) is None
+    # A figure the server has not seen yet (the draft not synced) is still the
+    # kab/kota's own to correct: the server will take it as the first value.
+    draft, error = services.create("election", {"kind": "bupati", "dpt": 73_392}, "32.14")
+    assert draft is not None, error
+    assert services.update("election", draft, {"dpt": 733_927}) is None
+    services.session_scope = ""  # KPU RI's account
+    assert services.update("election", ids["election"], {"dpt": 1000}) is None
