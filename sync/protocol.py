@@ -371,6 +371,22 @@ ENTITIES: dict[str, EntitySpec] = {
     e.name: e for e in (ELECTION, PAIR, CANDIDATE, DOCUMENT, PARTY, SUPPORTER)
 }
 
+#: An election's fields set by the level that administers it (KPU RI, or the province
+#: for its governor election): its stage dates, DPT, sub-regions, rule set, DPRD
+#: figures and the decree's figures (which the recap and the public pages use over
+#: the computed ones). A kab/kota account fills them while empty, never changes them
+#: once set (the server: ``sync.server.rules.check_rights``, READ_ONLY; the desktop
+#: tells it before saving).
+ELECTION_ADMINISTERED: frozenset[str] = frozenset(
+    {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
+    | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
+    | {"official_threshold", "official_spread", "official_party_votes"}
+)
+#: What an election is (its kind and region), which decide its threshold tiers,
+#: spread, minimum age and the region its supporters must live in: held as
+#: :data:`ELECTION_ADMINISTERED`, but no bar to deleting a kab/kota's own draft.
+ELECTION_IDENTITY: frozenset[str] = frozenset({"kind", "region_code"})
+
 
 #: Fields a delete mutation may set (``changes``: ``[old, new]``) and a tombstone
 #: keeps and carries in the feed: a withdrawn supporter's reason, note, who,

@@ -92,6 +92,8 @@ class HistoryEntry:
         server_time: the server's time of filing from the receipt ('' if none).
         receipt_verified: the receipt's signature checked out.
         via_bundle: the bundle file it travelled in, if any.
+        refusal: why the server refused it, ``(code, field)`` of its answer
+            (``sync.protocol.RejectCode``, ``FORBIDDEN`` for a 403), or None.
     """
 
     mutation_id: str
@@ -106,6 +108,7 @@ class HistoryEntry:
     server_time: str
     receipt_verified: bool
     via_bundle: str | None
+    refusal: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +203,7 @@ def read_history(db: Database, entity: str, record_id: str) -> RecordHistoryRead
                 server_time=str(r["server_time"] or ""),
                 receipt_verified=bool(r["verified"]),
                 via_bundle=r["via_bundle"],
+                refusal=_refusal(r["state"], r["result"]),
             ),
         )
         for r in rows
@@ -230,6 +234,13 @@ def read_history(db: Database, entity: str, record_id: str) -> RecordHistoryRead
     if aside:  # what a damaged archive held is missing from any record's history
         return RecordHistoryRead(ordered, CorruptDatabase(detail="set aside"), aside[-1])
     return RecordHistoryRead(ordered)
+
+
+def _refusal(state: str, result: Any) -> tuple[str, str] | None:
+    """``(code, field)`` of a rejected mutation's stored answer (None otherwise)."""
+    if state != "rejected" or not isinstance(result, dict):
+        return None
+    return str(result.get("code") or ""), str(result.get("field") or "")
 
 
 def receipt_of(db: Database, batch_id: str) -> dict[str, Any] | None:

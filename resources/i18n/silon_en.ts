@@ -1367,6 +1367,11 @@
         <translation>Sync finished with %1 new conflicts.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/main_window.py" line="503"/>
+        <source>Sinkronisasi selesai: %1 perubahan ditolak server dan dikembalikan seperti di server (lihat Riwayat data yang diubah).</source>
+        <translation>Sync finished: %1 changes were refused by the server and put back as the server holds them (see the History of the changed records).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="730"/>
         <source>Sinkronisasi selesai.</source>
         <translation>Sync finished.</translation>
@@ -2633,6 +2638,41 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Rejected by the server</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>diisi oleh KPU di atas akun ini</source>
+        <translation>set by the KPU above this account</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>tahapannya sudah ditutup</source>
+        <translation>its stage has closed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>di luar wilayah akun ini</source>
+        <translation>outside this account's region</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>di luar wilayah atau hak akun ini</source>
+        <translation>outside this account's region or rights</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>partai ini sudah mengusung pasangan lain</source>
+        <translation>this party already nominates another pair</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>data induknya tidak ada di server</source>
+        <translation>the record it belongs to is not on the server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="110"/>
+        <source>isian tidak diterima server</source>
+        <translation>the value was not accepted by the server</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="121"/>
         <location filename="../../silon_desktop/ui/labels.py" line="148"/>
         <source>Pemilihan</source>
@@ -2991,6 +3031,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Jakarta's administrative cities and regency elect no mayor or regent.</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="207"/>
+        <source>Wilayah pemilihan harus wilayah data ini (%1).</source>
+        <translation>The election's region must be the region of this data (%1).</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="208"/>
         <source>Tidak boleh negatif.</source>
         <translation>Must not be negative.</translation>
@@ -3300,12 +3345,12 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Jakarta's administrative cities and regency elect no mayor or regent; Jakarta holds only a governor election (region 31).</translation>
     </message>
     <message>
-        <source>Kode wilayah di luar wilayah kerja data ini ({detail}).</source>
-        <translation>Region code outside the area of this data ({detail}).</translation>
-    </message>
-    <message>
         <source>Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.</source>
         <translation>Must not be before {detail}: the election's stages follow one another.</translation>
+    </message>
+    <message>
+        <source>Wilayah pemilihan harus wilayah data ini ({detail}).</source>
+        <translation>The election's region must be the region of this data ({detail}).</translation>
     </message>
     <message>
         <source>Tidak boleh negatif.</source>
@@ -3622,6 +3667,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>{count} pendukung belum MS pada verifikasi administrasi: verifikasi faktual hanya untuk pendukung yang MS pada verifikasi administrasi.</source>
         <translation>{count} supporters are not MS in the administrative verification: field verification is only for supporters found MS there.</translation>
+    </message>
+    <message>
+        <source>Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak hasil verifikasi faktual yang diberikan sesudahnya.</source>
+        <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>
+    </message>
+    <message>
+        <source>Data ini di luar yang boleh diubah akun wilayah {region}: server menolak perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya.</source>
+        <translation>An account of region {region} may not change this record: the server refuses the change, so it was not saved. A governor election's records are changed by the KPU of the province; a KPU kabupaten/kota changes the supporters living in its area.</translation>
+    </message>
+    <message>
+        <source>'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan.</source>
+        <translation>This election's '{field}' has been set by the KPU of the province or KPU RI: the server refuses a change of it from a kabupaten/kota account, so it was not saved.</translation>
     </message>
     <message>
         <source>Alasan penarikan tidak dikenal: {reason}.</source>

@@ -127,6 +127,12 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_NO_BMS = "verdict_field_no_bms"
     VERDICT_NO_BMS_AFTER_CORRECTION = "verdict_no_bms_after_correction"
     VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
+    # params: end (the election's verfak_end, DD-MM-YYYY)
+    VERDICT_FIELD_CLOSED = "verdict_field_closed"
+    # A write the server refuses this account's level (services.app.writable; params: region)
+    WRITE_OUTSIDE_SHARE = "write_outside_share"
+    # params: field (its label): set by the level administering the election
+    ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

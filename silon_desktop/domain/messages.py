@@ -22,8 +22,8 @@ MESSAGES_ID: dict[str, str] = {
         "Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati; "
         "di Jakarta hanya ada pemilihan gubernur (wilayah 31)."
     ),
-    "region_outside_scope": "Kode wilayah di luar wilayah kerja data ini ({detail}).",
     "stage_order": "Tidak boleh sebelum {detail}: tahapan pemilihan berurutan.",
+    "region_scope_mismatch": "Wilayah pemilihan harus wilayah data ini ({detail}).",
     "negative": "Tidak boleh negatif.",
     "too_large": "Angka terlalu besar (paling besar {detail}).",
     "out_of_range": "Di luar rentang yang wajar ({detail}).",

@@ -420,10 +420,12 @@ def _stage_order(values: Mapping[str, Any]) -> list[FieldError]:
 
 
 def _kind_and_region(values: Mapping[str, Any]) -> list[FieldError]:
-    kind, region, scope = values.get("kind"), values.get("region_code"), values.get("scope")
-    if region and scope and region != scope and not region.startswith(scope + "."):
-        # The server refuses it too: an election lies in the area of its data.
-        return [_err("region_code", "region_outside_scope", scope)]
+    kind, region = values.get("kind"), values.get("region_code")
+    scope = values.get("scope")
+    # The scope is the region of the record's election (who reads and writes it): the
+    # server refuses a region code naming another region (SCOPE_MISMATCH).
+    if region and scope and region != scope:
+        return [_err("region_code", "region_scope_mismatch", str(scope))]
     if not kind or not region:
         return []
     if region.count(".") == 1 and region.split(".")[0] in _NO_KABKOTA_ELECTIONS:

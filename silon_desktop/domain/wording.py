@@ -266,6 +266,19 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "{count} pendukung belum MS pada verifikasi administrasi: verifikasi faktual hanya "
         "untuk pendukung yang MS pada verifikasi administrasi."
     ),
+    ErrorCode.VERDICT_FIELD_CLOSED: (
+        "Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak "
+        "hasil verifikasi faktual yang diberikan sesudahnya."
+    ),
+    ErrorCode.WRITE_OUTSIDE_SHARE: (
+        "Data ini di luar yang boleh diubah akun wilayah {region}: server menolak "
+        "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "
+        "KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya."
+    ),
+    ErrorCode.ELECTION_FIELD_SET_ABOVE: (
+        "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
+        "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

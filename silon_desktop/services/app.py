@@ -19,7 +19,7 @@ import os
 import platform
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,7 +151,24 @@ class Services:
     def create(
         self, entity: str, values: Record, scope: str
     ) -> tuple[str | None, CodedError | None]:
-        """Create a record; (id, None) or (None, why not)."""
+        """Create a record; (id, None) or (None, why not).
+
+        A supporter a kab/kota account adds to its province's pair (a governor
+        election) is of its kab/kota until a desa says otherwise: the server refuses a
+        kab/kota's supporter of no kab/kota (``SCOPE_MISMATCH``), and a refused create
+        is undone here, with what was typed since.
+        """
+        own = account_kabkota(self.session_scope)
+        if (
+            entity == "supporter"
+            and own
+            and scope == own.split(".")[0]
+            and not values.get("kabkota_code")
+        ):
+            values = {**values, "kabkota_code": own}
+        refused = self._outside_share(entity, scope, values, values)
+        if refused is not None:
+            return None, refused
         try:
             return str(self.repo.create(entity, values, scope)), None
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -159,6 +176,14 @@ class Services:
 
     def update(self, entity: str, record_id: str, values: Record) -> CodedError | None:
         """Save fields of a record; None when committed, else why not."""
+        current = self.repo.get(entity, record_id)
+        if current is not None:
+            after = {**current, **values}
+            refused = self._outside_share(entity, str(current["scope"]), after, values)
+            if refused is None and entity == "election":
+                refused = self._set_above(current, values)
+            if refused is not None:
+                return refused
         try:
             self.repo.update(entity, record_id, values)
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -166,10 +191,49 @@ class Services:
         return None
 
     def delete(self, entity: str, record_id: str) -> CodedError | None:
+        current = self.repo.get(entity, record_id)
+        if current is not None:
+            refused = self._outside_share(entity, str(current["scope"]), current, ())
+            if refused is not None:
+                return refused
         try:
             self.repo.delete(entity, record_id)
         except Exception as error:  # noqa: BLE001 - shown to the operator
             return self._problem(error)
+        return None
+
+    def _outside_share(
+        self, entity: str, scope: str, fields: Record, changed: Collection[str]
+    ) -> CodedError | None:
+        """Why the server will refuse this account's write of a record of ``scope``
+        (``fields``: the record after the write; ``changed``: the fields it sets), or
+        None: what the server allows a level (:func:`writable`), told before saving (a
+        refused write is undone at the next sync)."""
+        if writable(self.session_scope, entity, scope, fields, changed):
+            return None
+        return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
+
+    def _set_above(self, current: Record, values: Record) -> CodedError | None:
+        """Why the server will refuse a kab/kota account's change of an election's field
+        the administering level sets, once set (READ_ONLY; filling it while empty is
+        the kab/kota's), or None. Its kind and region have one right value for its
+        scope, which the domain's own check holds them to (``domain.records``)."""
+        from silon_desktop.domain.labels import FIELD_LABELS_ID
+        from silon_desktop.storage.outbox import waiting_fields
+        from sync.protocol import ELECTION_ADMINISTERED
+
+        if not account_kabkota(self.session_scope):
+            return None
+        with self.db.session(readonly=True) as session:
+            # A value still waiting here was never the server's: correcting it is fine.
+            unsent = waiting_fields(session.connection(), str(current["id"]))
+        for name, value in values.items():
+            if name not in ELECTION_ADMINISTERED or name in unsent:
+                continue
+            old = current.get(name)
+            if old is not None and old != "" and old != value:
+                label = FIELD_LABELS_ID.get(name, name)
+                return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
         return None
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
@@ -251,11 +315,13 @@ class Services:
     ) -> VerifyResult:
         """Record a person's administrative (``admin``) or field (``field``) verdict
         on supporters: one transaction, undone as one step (``result.undo``)."""
+        from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
         rules = rule_set_for(election.get("rule_set") or None)
         result = VerifyResult()
         try:
+            verification.check_open(election, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
             # (field verification, a correction round's row).
             statuses = verification.statuses_for(self.db, ids, stage, reasons, rules)
@@ -289,10 +355,12 @@ class Services:
     ) -> VerifyResult:
         """Undo one verification step; fields changed since (a sync, a conflict
         resolution) are left as they are (``result.skipped`` counts such records)."""
+        from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
         result = VerifyResult()
         try:
+            verification.check_undo_open(self.repo, step, today_wib())
             done = verification.undo(self.repo, step, progress=progress, cancel=cancel)
         except Exception as error:  # noqa: BLE001 - shown to the operator
             result.error = self._problem(error)
@@ -748,6 +816,7 @@ class Services:
         return {
             "pushed": report.pushed,
             "pulled": report.pulled,
+            "rejected": report.rejected,
             "conflicts_new": report.conflicts_new,
             "conflicts_open": report.conflicts_open,
             "remaining": report.remaining,
@@ -1041,6 +1110,7 @@ def _practice_refused(code: ErrorCode) -> SyncOutcome:
         "problem": CodedError(code),
         "pushed": 0,
         "pulled": 0,
+        "rejected": 0,
         "conflicts_new": 0,
         "conflicts_open": 0,
         "remaining": 0,
@@ -1064,6 +1134,34 @@ def own_area(election_kind: str, session_scope: str) -> str:
     """The kab/kota whose part of a governor election a kab/kota account works on
     (docs/PROTOCOL.md, Levels); "" for every other election or account."""
     return account_kabkota(session_scope) if election_kind == "gubernur" else ""
+
+
+def writable(
+    session_scope: str, entity: str, scope: str, fields: Record, changed: Collection[str]
+) -> bool:
+    """Whether an account of ``session_scope`` writes a record of ``scope`` (``fields``:
+    the record after the write, ``changed``: the fields it sets): its own scope, and
+    for a kab/kota also the supporters of its province's governor election living in
+    it, by kab/kota code, and by kecamatan and desa where the write sets a place
+    (docs/PROTOCOL.md, Levels; ``sync.server.roles.Actor.can_write`` and the push's
+    area checks). Every scope for an account of no region (KPU RI) or of none known yet."""
+    if not session_scope or scope == session_scope:
+        return True
+    own = account_kabkota(session_scope)
+    if not own or entity != "supporter" or scope != own.split(".")[0]:
+        return False
+    if fields.get("kabkota_code") != own:
+        return False
+    if not any(name in changed for name in _PLACES):
+        return True
+    return all(
+        not fields.get(name) or str(fields[name]).startswith(own + ".")
+        for name in ("kecamatan_code", "desa_code")
+    )
+
+
+#: A supporter's place fields: a kab/kota's write of any is held to its kab/kota.
+_PLACES = ("kabkota_code", "kecamatan_code", "desa_code")
 
 
 def account_kabkota(session_scope: str) -> str:

@@ -103,6 +103,8 @@ class SyncOutcome(TypedDict):
 
     pushed: int
     pulled: int
+    #: edits the server refused this run (each put back as the server holds it)
+    rejected: int
     conflicts_new: int
     conflicts_open: int
     remaining: int

@@ -147,6 +147,38 @@ def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rule
         raise VerdictRefused(ErrorCode.VERDICT_NO_BMS_AFTER_CORRECTION, count=str(late))
 
 
+def check_open(election: Mapping[str, Any], stage: str, today: dt.date) -> None:
+    """Refuse a field verdict after the election's field verification closed
+    (``verfak_end``; ``today``: the calendar day in WIB, as the server counts it): the
+    server refuses every change of a ``field_*`` then (``DEADLINE_PASSED``), so the
+    verdict saved here would be undone at the next sync.
+
+    Raises:
+        VerdictRefused: ``VERDICT_FIELD_CLOSED`` naming the end date.
+    """
+    end = election.get("verfak_end")
+    if stage == "field" and isinstance(end, dt.date) and today > end:
+        raise VerdictRefused(ErrorCode.VERDICT_FIELD_CLOSED, end=end.strftime("%d-%m-%Y"))
+
+
+def check_undo_open(repo: Repository, step: UndoStep, today: dt.date) -> None:
+    """Refuse undoing a field verdict after the election's field verification closed:
+    the undo is a change of ``field_*`` too (:func:`check_open`). One step is one
+    pair's, so its first record's election is every record's.
+
+    Raises:
+        VerdictRefused: ``VERDICT_FIELD_CLOSED`` naming the end date.
+    """
+    for record_id, _before, after in step.entries:
+        if not any(name.startswith("field_") for name in after):
+            continue
+        supporter = repo.get("supporter", record_id) or {}
+        pair = repo.get("pair", str(supporter.get("pair_id") or "")) or {}
+        election = repo.get("election", str(pair.get("election_id") or "")) or {}
+        check_open(election, "field", today)
+        return
+
+
 def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:
     """record id -> its administrative verdict (``""``: not verified yet)."""
     return {i: status or "" for i, status in _column_of(db, ids, Supporter.admin_status).items()}

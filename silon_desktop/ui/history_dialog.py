@@ -27,6 +27,7 @@ from silon_desktop.ui.labels import (
     entity_label,
     field_label,
     reason_label,
+    refusal_label,
     status_label,
     sync_state_label,
     withdrawal_reason_label,
@@ -271,7 +272,11 @@ class HistoryDialog(QDialog):
             cells = [
                 _local(e.saved_at),
                 self._fields_text(names) or e.op,
-                sync_state_label(e.state),
+                (
+                    f"{sync_state_label(e.state)}: {refusal_label(*e.refusal)}"
+                    if e.refusal
+                    else sync_state_label(e.state)
+                ),
                 f"{_local(e.sent_at)} ({(e.batch_id or '')[:8]})" if e.sent_at else "",
                 (
                     self.tr("%1, versi %2")

@@ -104,6 +104,21 @@ def sync_state_label(state: str) -> str:
     return labels.get(state, state)
 
 
+def refusal_label(code: str, field: str) -> str:
+    """Why the server refused an edit (a ``sync.protocol.RejectCode``, ``FORBIDDEN``
+    for a 403), naming the field, as the history shows it after "Ditolak server"."""
+    reasons = {
+        "READ_ONLY": _t(QT_TRANSLATE_NOOP("labels", "diisi oleh KPU di atas akun ini")),
+        "DEADLINE_PASSED": _t(QT_TRANSLATE_NOOP("labels", "tahapannya sudah ditutup")),
+        "SCOPE_MISMATCH": _t(QT_TRANSLATE_NOOP("labels", "di luar wilayah akun ini")),
+        "FORBIDDEN": _t(QT_TRANSLATE_NOOP("labels", "di luar wilayah atau hak akun ini")),
+        "PARTY_TAKEN": _t(QT_TRANSLATE_NOOP("labels", "partai ini sudah mengusung pasangan lain")),
+        "PARENT_MISSING": _t(QT_TRANSLATE_NOOP("labels", "data induknya tidak ada di server")),
+    }
+    reason = reasons.get(code) or _t(QT_TRANSLATE_NOOP("labels", "isian tidak diterima server"))
+    return f"{reason} ({field_label(field)})" if field else reason
+
+
 #: Verification keys: key text -> (status or None for "by the rule set", reason code or "").
 #: One key for MS; one per reason; the rule set decides whether a reason is BMS or TMS.
 VERIFY_KEYS: tuple[tuple[str, str], ...] = (
@@ -166,6 +181,9 @@ def field_error_message(name: str, code: str, message_id: str = "", detail: str 
                 "labels",
                 "Kota dan kabupaten administrasi Jakarta tidak memilih wali kota atau bupati.",
             )
+        ),
+        "region_scope_mismatch": _t(
+            QT_TRANSLATE_NOOP("labels", "Wilayah pemilihan harus wilayah data ini (%1).")
         ),
         "negative": _t(QT_TRANSLATE_NOOP("labels", "Tidak boleh negatif.")),
         "too_large": _t(QT_TRANSLATE_NOOP("labels", "Angka terlalu besar (paling besar %1).")),

@@ -514,6 +514,16 @@ class MainWindow(QMainWindow):
                     ),
                     15_000,
                 )
+            elif report.get("rejected"):
+                # Each refused edit was put back as the server holds it: said, not
+                # left for the operator to find in a record's history.
+                self.statusBar().showMessage(
+                    self.tr(
+                        "Sinkronisasi selesai: %1 perubahan ditolak server dan dikembalikan "
+                        "seperti di server (lihat Riwayat data yang diubah)."
+                    ).replace("%1", str(report["rejected"])),
+                    30_000,
+                )
             elif report.get("conflicts_new"):
                 self.statusBar().showMessage(
                     self.tr("Sinkronisasi selesai dengan %1 konflik baru.").replace(

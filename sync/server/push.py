@@ -40,7 +40,7 @@ from sync.server.db import bulk_insert_values, group_commit, stamp
 from sync.server.duplicates import update_duplicates
 from sync.server.errors import forbidden
 from sync.server.public.hooks import on_batch as update_public
-from sync.server.roles import NO_AREA, Actor, area_of
+from sync.server.roles import NO_AREA, Actor, Role, area_of
 from sync.server.schema import (
     applied_batches,
     applied_mutations,
@@ -314,6 +314,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
         fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     _check_area(batch, rec)
+    _check_living(batch, rec, changes)
     if batch.rule_checks:
         rules.check_create(batch, rec, changes)
     else:
@@ -335,6 +336,29 @@ def _check_area(batch: Batch, rec: Rec) -> None:
         "kabkota_code",
         f"a kab/kota account writes only supporters living in {actor.region}",
     )
+
+
+#: Where a supporter lives below its kab/kota (``kabkota_code``: its area).
+_LIVING = ("kecamatan_code", "desa_code")
+
+
+def _check_living(batch: Batch, rec: Rec, changed: dict[str, Any]) -> None:
+    """A kab/kota writing its province's supporter keeps its kecamatan and desa in its
+    own kab/kota too (the area is the kab/kota code alone): otherwise it could enter,
+    or keep in its share, a person living in another kab/kota, whose KPU never sees it."""
+    actor = batch.actor
+    if actor.role is not Role.KABKOTA or rec.entity != "supporter" or rec.scope == actor.region:
+        return
+    if not any(name in changed for name in (*_LIVING, "kabkota_code")):
+        return
+    for name in _LIVING:
+        code = rec.fields.get(name)
+        if isinstance(code, str) and code and not code.startswith(actor.region + "."):
+            raise Rejection(
+                RejectCode.SCOPE_MISMATCH,
+                name,
+                f"a kab/kota account writes only supporters living in {actor.region}",
+            )
 
 
 def _check_parent_exists(batch: Batch, rec: Rec) -> None:
@@ -375,14 +399,15 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
     candidate.update(changed)
     probe = Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
     _check_area(batch, probe)
+    _check_living(batch, probe, changed)
     if batch.rule_checks:
         if ENTITIES[rec.entity].parent_field in changed:
             rules.check_parent(batch, probe)
         rules.check_stages(batch, probe, changed, created=False)
         rules.check_round(probe, rec.fields, changed)
         rules.check_rights(batch.actor, probe, rec.fields, changed)
+        rules.check_region(probe, changed)
         rules.check_party_once(batch, probe, changed)
-        rules.check_election_region(probe, changed, created=False)
         rules.check_candidate_nik(probe, changed)
         rules.check_verdicts(batch, probe, changed)
     elif ENTITIES[rec.entity].parent_field in changed:

@@ -10,16 +10,16 @@ change, after the content checks of :mod:`sync.server.validation`:
   clock: new supporters and supporters moved to another pair after
   ``support_end`` (``correction_end`` for rows of a correction round), field
   verification after ``verfak_end``;
-- an election's kind fits its region, which lies in its scope
-  (:func:`check_election_region`, the domain's rule);
+- an election's region is its scope, and its kind fits that region
+  (:func:`check_region`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
-  rule set) are set by the level that administers it: KPU RI, or the province
-  for the elections of its province. A kab/kota account may fill them while
-  they are empty (when it enters its own election), never change them once set,
-  nor delete the election then (:func:`check_delete`). Moving a pair to another
+  rule set, and its kind and region) are set by the level that administers it:
+  KPU RI, or the province for the elections of its province. A kab/kota account
+  may fill them while they are empty (when it enters its own election), never
+  change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
   set above it, and back;
@@ -37,19 +37,23 @@ from typing import Any
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.records import validate_record
 from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
-from sync.protocol import ELECTION, ENTITIES, FieldType, RejectCode, party_key
+from sync.protocol import (
+    ELECTION_ADMINISTERED,
+    ELECTION_IDENTITY,
+    ENTITIES,
+    RejectCode,
+    party_key,
+)
 from sync.server.batch import Batch, Rec
 from sync.server.roles import Actor, Role
 from sync.server.validation import Rejection
 
 #: Election fields set by the level that administers the election (docs/PROTOCOL.md).
-ADMINISTERED: frozenset[str] = frozenset(
-    {f.name for f in ELECTION.fields if f.type is FieldType.DATE}
-    | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
-    # the KPU decree's figures, which the recap and the public pages use over the
-    # computed ones: as the DPT they come from, the administering level's
-    | {"official_threshold", "official_spread", "official_party_votes"}
-)
+ADMINISTERED = ELECTION_ADMINISTERED
+#: What an election is (its kind and region): read-only once set to a level below
+#: the one that administers it, as :data:`ADMINISTERED`; no bar to deleting a draft
+#: (:func:`check_delete`), which holds its pairs to nothing.
+IDENTITY = ELECTION_IDENTITY
 
 
 def check_parent(batch: Batch, rec: Rec) -> Rec | None:
@@ -78,7 +82,7 @@ def check_parent(batch: Batch, rec: Rec) -> Rec | None:
 
 def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     """Every rule of a create: :func:`check_parent`, :func:`check_stages`,
-    :func:`check_rights` and :func:`check_party_once`, in that order.
+    :func:`check_rights`, :func:`check_region` and :func:`check_party_once`, in that order.
 
     A supporter's verdict depends only on its pair, scope, round (correction or
     not) and whether it fills a verification field, given the batch's pairs and
@@ -116,8 +120,8 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_parent(batch, rec)
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
+    check_region(rec, changes)
     check_party_once(batch, rec, changes)
-    check_election_region(rec, changes, created=True)
     check_candidate_nik(rec, changes)
 
 
@@ -140,37 +144,6 @@ def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
             RejectCode.BAD_VALUE,
             "nik",
             "nik: not a valid NIK (16 digits, a real birth date, a sequence from 0001)",
-        )
-
-
-def check_election_region(rec: Rec, changed: Iterable[str], *, created: bool) -> None:
-    """An election's region (its ``region_code``, else its scope) lies in its scope and
-    holds an election of its kind: the domain's rule the desktop applies before a save
-    (a governor on a province, a bupati on a kabupaten, a walikota on a kota, none in
-    Jakarta's administrative kota and kabupaten).
-
-    Raises:
-        Rejection: ``BAD_VALUE`` naming ``region_code`` (``kind`` when a change of the
-            kind alone contradicts the stored region).
-    """
-    if rec.entity != "election" or rec.deleted:
-        return
-    names = changed if isinstance(changed, _SETS) else set(changed)
-    if "kind" not in names and "region_code" not in names:
-        return
-    field_name = "region_code" if created or "region_code" in names else "kind"
-    region = str(rec.fields.get("region_code") or "") or rec.scope
-    if region != rec.scope and not region.startswith(rec.scope + "."):
-        raise Rejection(
-            RejectCode.BAD_VALUE, field_name, f"region {region} lies outside the scope {rec.scope}"
-        )
-    kind = str(rec.fields.get("kind") or "")
-    values = {"kind": kind, "region_code": region} if kind else {"region_code": region}
-    for error in validate_record("election", values):
-        raise Rejection(
-            RejectCode.BAD_VALUE,
-            field_name,
-            f"{error.field}: {error.code} ({kind or 'no kind'} election, region {region})",
         )
 
 
@@ -362,7 +335,7 @@ def check_rights(
             )
         return
     for name in changed:
-        if name not in ADMINISTERED:
+        if name not in ADMINISTERED and name not in IDENTITY:
             continue
         old = before.get(name) if before is not None else None
         if old is None or old == "":
@@ -371,6 +344,49 @@ def check_rights(
             RejectCode.READ_ONLY,
             name,
             f"{name} is set by the province or KPU RI that administers the election",
+        )
+
+
+def check_region(rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse an election whose ``region_code`` is not its scope, or whose kind does not
+    fit its region: the one rule of an election's region, the domain's as the desktop
+    applies it before a save (``domain.records``: a governor's on a province, a bupati's
+    on a kabupaten, a walikota's on a kota, none in Jakarta's administrative kota and
+    kabupaten).
+
+    The scope is the region of the record's election (docs/PROTOCOL.md): it decides
+    who reads and writes the election, while the region code decides where its
+    supporters must live, which sub-regions its spread counts and what the public
+    pages call it. Apart, a kab/kota's election could name another kab/kota or a
+    province (and be published as theirs) while only that kab/kota writes it. Empty
+    is the scope's (as the desktop and the public pages read it). The kind decides
+    the threshold's DPT tiers, the spread's sub-regions and the minimum age: a
+    kab/kota's election made a governor's took the governor's.
+
+    Raises:
+        Rejection: ``SCOPE_MISMATCH`` naming ``region_code``; ``BAD_VALUE`` naming
+            ``region_code`` when it is written, else ``kind``.
+    """
+    if rec.entity != "election" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "kind" not in names and "region_code" not in names:
+        return
+    region = str(rec.fields.get("region_code") or "")
+    if region and region != rec.scope:
+        raise Rejection(
+            RejectCode.SCOPE_MISMATCH,
+            "region_code",
+            f"an election of scope {rec.scope} is of region {rec.scope}, not {region[:16]}",
+        )
+    region = region or rec.scope
+    kind = str(rec.fields.get("kind") or "")
+    values = {"kind": kind, "region_code": region} if kind else {"region_code": region}
+    for error in validate_record("election", values):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "region_code" if "region_code" in names else "kind",
+            f"{error.field}: {error.code} ({kind[:16] or 'no kind'} election, region {region})",
         )
 
 

@@ -179,6 +179,35 @@ def test_a_sync_says_when_it_set_a_damaged_archive_aside(
     assert not [b for b in window.findChildren(QMessageBox, "archiveSetAside") if b.isVisible()]
 
 
+def test_edits_the_server_refuses_are_told_when_the_sync_ends(
+    qtbot: QtBot, window: Any, live_server: Any
+) -> None:
+    """A refused edit is put back as the server holds it (sync.client.push); the run
+    ended with "Sinkronisasi selesai." and no word of it, so the operator believed
+    the edit kept. A kab/kota changing the DPT of its election once set (READ_ONLY),
+    written below the services' own check (as an edit made before the figure
+    arrived from above is)."""
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
+    ids = seed_small(backend, supporters=0)
+    assert backend.run_sync(lambda _p: None, _event())["complete"]
+    assert backend.repo.update("election", ids["election"], {"dpt": 1000}) is not None
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0]["rejected"] == 1
+    message = window.statusBar().currentMessage()
+    assert "1 perubahan ditolak server" in message, message
+    assert (backend.get("election", ids["election"]) or {})["dpt"] == 733927  # put back
+    # The record's history says why, in words: "Ditolak server" alone named no reason.
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(backend, "election", ids["election"], window)
+    qtbot.addWidget(dialog)
+    states = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert "Ditolak server: diisi oleh KPU di atas akun ini (DPT)" in states, states
+
+
 def test_resolve_a_conflict_field_by_field(
     qtbot: QtBot, window: Any, live_server: Any, tmp_path: Path
 ) -> None:

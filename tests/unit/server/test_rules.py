@@ -165,6 +165,11 @@ def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: Serve
         ("official_threshold", 90_563, 1),
         ("official_spread", 6, 1),
         ("official_party_votes", 120_000, 1),
+        # What the election is: a bupati election made a governor's took the governor's
+        # DPT tiers, spread over kab/kota and minimum age 30; its region decides where
+        # supporters must live.
+        ("kind", "bupati", "gubernur"),
+        ("region_code", "32.14", "32.15"),
     ],
 )
 def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
@@ -178,6 +183,74 @@ def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
     assert one(state, KAB, change(election, 1, {"name": ("Pilbup", "Pilbup X")})).status == (
         "applied"
     )
+
+
+def test_an_elections_region_is_its_scope(state: ServerState) -> None:
+    """The scope is the region of the record's election (docs/PROTOCOL.md). A kab/kota
+    made an election of its scope named as another province's governor election
+    (published as theirs on the public pages, its supporters checked against that
+    province), or moved its own election's region to another kab/kota."""
+    foreign = create("election", {"name": "Pilgub", "kind": "gubernur", "region_code": "33"})
+    refused = one(state, KAB, foreign)
+    assert (refused.status, refused.code, refused.field) == (
+        "rejected",
+        "SCOPE_MISMATCH",
+        "region_code",
+    )
+    draft = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, draft).status == "applied"
+    moved = one(state, KAB, change(draft, 1, {"region_code": (None, "32.15")}))
+    assert (moved.status, moved.code, moved.field) == ("rejected", "SCOPE_MISMATCH", "region_code")
+    assert one(state, RI, change(draft, 1, {"region_code": (None, "32")})).code == "SCOPE_MISMATCH"
+    assert stored(state, draft.record_id)[0] == 1
+    # Its own region (or none: the scope's) is fine.
+    assert one(state, KAB, change(draft, 1, {"region_code": (None, SCOPE)})).status == "applied"
+
+
+def test_an_elections_kind_is_of_its_scopes_level(state: ServerState) -> None:
+    """A governor election is the province's (DOMAIN.md "Levels"). A kab/kota made its
+    own election a governor's, whose DPT tiers, spread over kab/kota and minimum age
+    (30) the recap then used, and a province a bupati election of its scope; the
+    desktop refuses such a kind (region_kind_mismatch), the server took it."""
+    governor = one(state, KAB, create("election", {"name": "Pilgub", "kind": "gubernur"}))
+    assert (governor.status, governor.code, governor.field) == ("rejected", "BAD_VALUE", "kind")
+    bupati = create("election", {"name": "Pilbup", "kind": "bupati"}, scope="32")
+    refused = one(state, PROVINCE, bupati)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "kind")
+    own = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, own).status == "applied"
+    changed = one(state, RI, change(own, 1, {"kind": ("bupati", "gubernur")}))
+    assert (changed.status, changed.code, changed.field) == ("rejected", "BAD_VALUE", "kind")
+    assert stored(state, own.record_id)[2]["kind"] == "bupati"
+    province = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    assert one(state, PROVINCE, province).status == "applied"
+
+
+def test_a_kabkota_writes_only_supporters_whose_kecamatan_and_desa_are_its_own(
+    state: ServerState,
+) -> None:
+    """A kab/kota verifies the supporters of a governor pair living in its area (DOMAIN.md
+    "Levels"). Only the kab/kota code was held to it: a kab/kota could enter, or keep
+    in its share by its kab/kota code, a supporter whose kecamatan and desa are
+    another kab/kota's, counted in its own recap and never seen by the KPU where the
+    person lives."""
+    election = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    pair = create("pair", {"election_id": election.record_id, "number": 1}, scope="32")
+    assert [r.status for r in push(state, PROVINCE, election, pair)] == ["applied"] * 2
+    elsewhere = {"kecamatan_code": "32.15.01", "desa_code": "32.15.01.2001"}
+    mine = {"pair_id": pair.record_id, "name": "A", "kabkota_code": SCOPE}
+    made = one(state, KAB, create("supporter", {**mine, **elsewhere}, scope="32"))
+    assert (made.status, made.code, made.field) == ("rejected", "SCOPE_MISMATCH", "kecamatan_code")
+    own = create("supporter", {**mine, "kecamatan_code": "32.14.01"}, scope="32")
+    assert one(state, KAB, own).status == "applied"
+    desa = one(state, KAB, change(own, 1, {"desa_code": (None, "32.15.01.2001")}))
+    assert (desa.status, desa.code, desa.field) == ("rejected", "SCOPE_MISMATCH", "desa_code")
+    assert one(state, KAB, change(own, 1, {"desa_code": (None, "32.14.01.2001")})).status == (
+        "applied"
+    )
+    # The province writes where its supporters live, anywhere in it.
+    moved = change(own, 2, {"kecamatan_code": ("32.14.01", "32.15.01")})
+    assert one(state, PROVINCE, moved).status == "applied"
 
 
 def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
@@ -201,26 +274,29 @@ def test_the_province_sets_a_governor_elections_figures_and_it_is_audited(
 
 
 @pytest.mark.parametrize(
-    ("scope", "fields"),
+    ("scope", "fields", "refused"),
     [
-        ("32.14", {"kind": "gubernur", "region_code": "32.14"}),  # a governor on a kabupaten
-        ("32.14", {"kind": "gubernur"}),  # no region code: the scope's
-        ("32.73", {"kind": "bupati", "region_code": "32.73"}),  # a bupati on a kota
-        ("31.71", {"kind": "walikota", "region_code": "31.71"}),  # Jakarta Pusat: none held
-        ("32.14", {"kind": "gubernur", "region_code": "32"}),  # a province above the scope
-        ("32.14", {"kind": "bupati", "region_code": "33.01"}),  # another kab/kota
+        # a governor on a kabupaten
+        ("32.14", {"kind": "gubernur", "region_code": "32.14"}, ("BAD_VALUE", "region_code")),
+        ("32.14", {"kind": "gubernur"}, ("BAD_VALUE", "kind")),  # no region code: the scope's
+        ("32.73", {"kind": "bupati", "region_code": "32.73"}, ("BAD_VALUE", "region_code")),
+        # Jakarta Pusat: no election held
+        ("31.71", {"kind": "walikota", "region_code": "31.71"}, ("BAD_VALUE", "region_code")),
+        # a province above the scope, another kab/kota
+        ("32.14", {"kind": "gubernur", "region_code": "32"}, ("SCOPE_MISMATCH", "region_code")),
+        ("32.14", {"kind": "bupati", "region_code": "33.01"}, ("SCOPE_MISMATCH", "region_code")),
     ],
 )
 def test_an_election_whose_kind_or_region_contradicts_its_scope_is_refused(
-    state: ServerState, scope: str, fields: dict[str, Any]
+    state: ServerState, scope: str, fields: dict[str, Any], refused: tuple[str, str]
 ) -> None:
     # The desktop refuses these (domain.records); a client that skips its checks had them
     # applied, and the public page published a governor's thresholds over one kabupaten.
     result = one(state, RI, create("election", {"name": "Pilkada", **fields}, scope=scope))
-    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "region_code")
+    assert (result.status, result.code, result.field) == ("rejected", *refused)
     fine = create("election", {"name": "Pilbup", "kind": "bupati", "region_code": "32.14"})
     assert one(state, KAB, fine).status == "applied"
-    result = one(state, KAB, change(fine, 1, {"kind": ("bupati", "walikota")}))
+    result = one(state, RI, change(fine, 1, {"kind": ("bupati", "walikota")}))
     assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "kind")
     governor = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
     assert one(state, PROVINCE, governor).status == "applied"

@@ -144,6 +144,20 @@ def test_missing_records_and_parents(repo: Repository) -> None:
     assert (caught.value.field, caught.value.problem) == ("id", "exists")
 
 
+def test_an_elections_region_is_its_scope(repo: Repository) -> None:
+    """The server refuses an election whose region code is not its scope (SCOPE_MISMATCH:
+    the kab/kota that writes it would publish another region's election); the form's
+    region picker offered any kab/kota, and the save was undone at the next sync."""
+    ids = make_tree(repo)
+    with pytest.raises(ValidationError) as caught:
+        repo.update("election", ids["election"], {"region_code": "32.15"})
+    assert (caught.value.field, caught.value.problem) == ("region_code", "region_scope_mismatch")
+    with pytest.raises(ValidationError) as caught:
+        repo.create("election", {"kind": "gubernur", "region_code": "33"}, SCOPE)
+    assert (caught.value.field, caught.value.problem) == ("region_code", "region_scope_mismatch")
+    assert repo.get("election", ids["election"])["region_code"] == SCOPE  # type: ignore[index]
+
+
 def test_list_filters(repo: Repository) -> None:
     ids = make_tree(repo)
     second = repo.create("supporter", {**supporter_values(ids["pair"]), "name": "Budi"}, SCOPE)
