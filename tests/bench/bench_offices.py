@@ -87,6 +87,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from silon_desktop.domain.records import election_kind_of  # noqa: E402
 from sync.client.apply import block_columns  # noqa: E402
 from sync.snapshot import CLIENT_LAYOUT  # noqa: E402
 from tests.integration.server_process import ServerProcess  # noqa: E402
@@ -95,7 +96,8 @@ PG = "postgresql://postgres@127.0.0.1:5432"
 PASSWORD = "rahasia-kantor-123"
 #: The feed's layout, as the desktop asks for it.
 FEED_LAYOUT = CLIENT_LAYOUT.value
-#: Kabupaten of Jawa Barat (real codes; the office accounts are bound to them).
+#: Kabupaten and kota of Jawa Barat (real codes; the office accounts are bound to them;
+#: a kota's election is a walikota's).
 KABUPATEN = [f"32.{n:02d}" for n in range(1, 19)] + [f"32.{n:02d}" for n in range(71, 80)]
 
 
@@ -393,8 +395,8 @@ def run_config(name: str, processes: int, args: argparse.Namespace) -> dict[str,
                 scope,
                 "election",
                 {
-                    "name": f"Pemilihan Bupati {scope}",
-                    "kind": "bupati",
+                    "name": f"Pemilihan {election_kind_of(scope)} {scope}",
+                    "kind": election_kind_of(scope),
                     "region_code": scope,
                     "support_end": "2099-12-31",
                     "rule_set": "pilkada-2024",
