@@ -36,7 +36,7 @@ from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.records import validate_record
-from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
+from silon_desktop.domain.rules import Round, RuleSet, UnknownRuleSetError, rule_set_for
 from sync.protocol import (
     ELECTION_ADMINISTERED,
     ELECTION_IDENTITY,
@@ -84,8 +84,8 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     """Every rule of a create: :func:`check_parent`, :func:`check_stages`,
     :func:`check_rights`, :func:`check_region` and :func:`check_party_once`, in that order.
 
-    A supporter's verdict depends only on its pair, scope, round (correction or
-    not) and whether it fills a verification field, given the batch's pairs and
+    A supporter's verdict depends only on its pair, scope, round (its deadline, and
+    whether its rules have it) and whether it fills a verification field, given the batch's pairs and
     elections: it is made once per such key and batch (a push creates thousands of
     supporters of one pair), and forgotten whenever the batch writes a record of
     another kind (:func:`sync.server.batch.touch`).
@@ -97,8 +97,8 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
         _create_rules(batch, rec, changes)
         return
     fields = rec.fields
-    correction = str(fields.get("round") or "").startswith("correction")
-    key = (fields.get("pair_id"), rec.scope, correction, not _VERIFICATION.isdisjoint(changes))
+    arrival = str(fields.get("round") or "")  # its deadline, and a round its rules have
+    key = (fields.get("pair_id"), rec.scope, arrival, not _VERIFICATION.isdisjoint(changes))
     try:
         refusal = batch.create_rules[key]
     except TypeError:  # a pair id that is not hashable names no pair
@@ -255,7 +255,16 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
     names = changed if isinstance(changed, _SETS) else set(changed)
     election = _election_of(batch, rec)
     if created or "pair_id" in names:
-        correction = str(rec.fields.get("round") or "").startswith("correction")
+        arrival = str(rec.fields.get("round") or "") or Round.SUBMISSION.value
+        rules = _rule_set(batch, rec)
+        if rules is not None and arrival not in rules.arrival_rounds:
+            # Under the 2020 rules there is no second correction: no recap counts it.
+            raise Rejection(
+                RejectCode.BAD_VALUE,
+                "round",
+                f"the election's rules ({rules.id}) have no round {arrival[:16]}",
+            )
+        correction = arrival.startswith("correction")
         stage = "correction_end" if correction else "support_end"
         end = _closed(batch, election, stage)
         if end:

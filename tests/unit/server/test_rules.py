@@ -562,3 +562,24 @@ def test_a_supporters_round_is_the_one_it_arrived_in(state: ServerState) -> None
     back = one(state, RI, change(late, 1, {"round": ("correction_1", "")}))
     assert (back.status, back.code, back.field) == ("rejected", "READ_ONLY", "round")
     assert stored(state, late.record_id)[2]["round"] == "correction_1"
+
+
+def test_a_supporter_arrives_only_in_a_round_of_its_elections_rules(state: ServerState) -> None:
+    """The 2020 rules have one correction round: a supporter of a second one was
+    stored (the import command and older wizards wrote it), a row no recap of that
+    election counts. A round the rules have is taken, in one batch with the refused."""
+    records = tree(state)
+    election = records["election"]
+    assert one(state, RI, change(election, 2, {"rule_set": (None, "pilkada-2020")})).status == (
+        "applied"
+    )
+    pair = records["pair"].record_id
+    second = create("supporter", {"pair_id": pair, "name": "B", "round": "correction_2"})
+    first = create("supporter", {"pair_id": pair, "name": "C", "round": "correction_1"})
+    refused, applied = push(state, KAB, second, first)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "round")
+    assert applied.status == "applied"
+    back = change(election, 3, {"rule_set": ("pilkada-2020", "pilkada-2024")})
+    assert one(state, RI, back).status == "applied"
+    again = create("supporter", {"pair_id": pair, "name": "B", "round": "correction_2"})
+    assert one(state, KAB, again).status == "applied"
