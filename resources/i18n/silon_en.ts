@@ -3129,6 +3129,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>errors</name>
     <message>
+        <source>Tahap {round} tidak ada dalam aturan pemilihan ini ({rules}); tidak ada yang diimpor. Pilih tahap yang ada (--round).</source>
+        <translation>The round {round} is not in this election's rules ({rules}); nothing was imported. Choose a round it has (--round).</translation>
+    </message>
+    <message>
         <source>Kesalahan tak terduga: {detail}</source>
         <translation>Unexpected error: {detail}</translation>
     </message>

@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.parallel import ValidatorCrashed
     from silon_desktop.importers.pipeline import ImportCancelled
-    from silon_desktop.importers.store import UnknownPair, import_file
+    from silon_desktop.importers.store import RoundNotInRules, UnknownPair, import_file
     from silon_desktop.services.access import AccessRefused, open_for_command
     from silon_desktop.storage.errors import StoreEnvironmentError
 
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
             replace=args.replace,
             user=_user(app_paths),
         )
-    except (ImportFileError, UnknownPair, StoreEnvironmentError) as error:
+    except (ImportFileError, UnknownPair, RoundNotInRules, StoreEnvironmentError) as error:
         return refused(error)
     except (ValueError, OSError) as error:
         print(f"{args.file}: {error}", file=sys.stderr)

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     IMPORT_TOO_LARGE = "import_too_large"
     IMPORT_UNCLOSED_QUOTE = "import_unclosed_quote"
     IMPORT_UNKNOWN_PAIR = "import_unknown_pair"
+    IMPORT_ROUND_NOT_IN_RULES = "import_round_not_in_rules"
     IMPORT_CANCELLED = "import_cancelled"
     # Logging in.
     LOGIN_WRONG_CREDENTIALS = "login_wrong_credentials"

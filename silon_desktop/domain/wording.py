@@ -84,6 +84,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.IMPORT_UNKNOWN_PAIR: (
         "Bakal pasangan calon dengan id {pair_id} tidak ada di basis data lokal."
     ),
+    ErrorCode.IMPORT_ROUND_NOT_IN_RULES: (
+        "Tahap {round} tidak ada dalam aturan pemilihan ini ({rules}); tidak ada yang "
+        "diimpor. Pilih tahap yang ada (--round)."
+    ),
     ErrorCode.IMPORT_CANCELLED: "Impor dibatalkan; basis data tidak berubah.",
     ErrorCode.LOGIN_WRONG_CREDENTIALS: "Nama pengguna atau kata sandi salah.",
     ErrorCode.LOGIN_OFFLINE_REFUSED: (

@@ -38,7 +38,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, func, literal_column, select
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.rules import Round, rule_set_for, today_wib
+from silon_desktop.domain.labels import round_label_id
+from silon_desktop.domain.rules import Round, UnknownRuleSetError, rule_set_for, today_wib
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.gc_tuning import fewer_collections
 from silon_desktop.importers import checks
@@ -95,6 +96,27 @@ class UnknownPair(CodedError, LookupError):
     def __init__(self, pair_id: str) -> None:
         self.pair_id = pair_id
         super().__init__(pair_id=pair_id)
+
+
+class RoundNotInRules(CodedError, ValueError):
+    """The round asked for is not one of the pair's election's rules (a second
+    correction under the 2020 rules): the server refuses such rows."""
+
+    default_code = ErrorCode.IMPORT_ROUND_NOT_IN_RULES
+
+    def __init__(self, arrival: str, rules: str) -> None:
+        super().__init__(round=round_label_id(arrival), rules=rules)
+
+
+def _check_round(rule_set: str, arrival: str) -> None:
+    """Refuse a round the election's rules do not have (one a newer program knows is
+    left to the server, which knows its rules)."""
+    try:
+        rules = rule_set_for(rule_set or None)
+    except UnknownRuleSetError:
+        return
+    if Round(arrival) not in rules.arrival_rounds:
+        raise RoundNotInRules(arrival, rules.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +221,14 @@ def import_file(
         ImportFileError: the file cannot be read.
         ImportCancelled: cancelled; nothing was written.
         UnknownPair: the pair does not exist.
+        RoundNotInRules: ``round`` is not a round of the election's rules.
     """
     # The commit leaves copying its pages into the file to a background thread
     # (Database.bulk_connection): 1.2M rows' commit took 4.0 s with the copy.
     with environment_errors(), database.bulk_connection() as conn, conn.begin():
         ctx = pair_context(conn, pair_id)
         arrival = Round(round).value
+        _check_round(ctx.rule_set, arrival)
         opts = ImportOptions(
             ctx.region,
             ctx.reference_date,

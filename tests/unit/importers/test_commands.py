@@ -327,3 +327,30 @@ def test_a_list_imported_after_the_submission_arrives_in_the_running_correction_
         )
     ]
     assert arrived == sorted(expected)
+
+
+def test_a_round_the_elections_rules_do_not_have_is_refused_before_anything_is_stored(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--round correction_2`` under the 2020 rules (one correction round) was stored,
+    then refused by the server at the next sync and undone: the whole list."""
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(
+            Election(
+                id="e1", scope="32.14", kind="bupati", region_code="32.14", rule_set="pilkada-2020"
+            )
+        )
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    db.close()
+    path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(3))
+    base = ["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]
+    assert main([*base, "--round", "correction_2"]) == 2
+    err = capsys.readouterr().err
+    assert "Tahap Perbaikan II tidak ada dalam aturan pemilihan ini" in err
+    db = open_database(data_dir / "silon.db")
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 0
+    db.close()
+    assert main([*base, "--round", "correction_1"]) == 0
