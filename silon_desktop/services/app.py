@@ -465,11 +465,15 @@ class Services:
 
     # -- reports -----------------------------------------------------------------------
 
+    def _election_of(self, pair: Record) -> Record:
+        """The election of ``pair`` (``{}`` when it is not here)."""
+        return self.get("election", str(pair.get("election_id") or "")) or {}
+
     def arrival_rounds(self, pair_id: str) -> builtins.list[str]:
         """The rounds a supporter row of the pair can arrive in, in order (its
         election's rule set: the 2020 rules have one correction round)."""
         pair = self.get("pair", pair_id) or {}
-        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        election = self._election_of(pair)
         return [r.value for r in rule_set_for(election.get("rule_set") or None).arrival_rounds]
 
     def new_supporter_rounds(
@@ -480,7 +484,7 @@ class Services:
         from silon_desktop.domain.rules import today_wib
 
         pair = self.get("pair", pair_id) or {}
-        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        election = self._election_of(pair)
         end, field_end = election.get("support_end"), election.get("verfak_end")
         rounds = rule_set_for(election.get("rule_set") or None).late_rounds(
             end if isinstance(end, dt.date) else None,
@@ -647,7 +651,7 @@ class Services:
         route = str(pair.get("route") or "perseorangan")
         parties = self.list("party", pair_id=pair_id) if route == "partai" else []
         taken = self._parties_of_other_pairs(pair, parties)
-        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        election = self._election_of(pair)
         need = party_requirement(election, parties) if route == "partai" else None
         counted = counted_parties(election, parties)
         seats = sum(int(p.get("seats") or 0) for p in counted)
@@ -726,7 +730,7 @@ class Services:
         if not nik or me is None:
             return None
         pair = self.get("pair", str(me.get("pair_id") or "")) or {}
-        election = self.get("election", str(pair.get("election_id") or "")) or {}
+        election = self._election_of(pair)
         for other in self.list("candidate", nik=nik):
             theirs = self.get("pair", str(other.get("pair_id") or ""))
             if other["id"] == candidate_id or theirs is None or theirs.get("deleted"):
