@@ -367,22 +367,35 @@ def test_region_picker_enter_takes_the_first_match_of_what_was_typed(
     QTest.keyClick(province.lineEdit(), Qt.Key.Key_Return)
 
 
-def test_dashboard_of_a_party_pair_counts_the_coalition_not_supporters(
-    qtbot: QtBot, window: Any, seeded: dict[str, str]
-) -> None:
-    backend = window.backend
+def _party_pair(backend: Any, seeded: dict[str, str], *parties: tuple[str, Any, int]) -> str:
+    """A second pair of the sample election, nominated by ``(name, seats, votes)``
+    parties (seats None: not entered)."""
     pair = backend.get("pair", seeded["pair"])
     other, _ = backend.create(
         "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
     )
-    for name, seats, votes in (("PARTAI A", 6, 90_000), ("PARTAI B", 4, 61_500)):
-        backend.create(
-            "party", {"pair_id": other, "party_name": name, "seats": seats, "votes": votes}, "32.14"
-        )
-    window.open_record("pair", other)
+    for name, seats, votes in parties:
+        values = {"pair_id": other, "party_name": name, "votes": votes}
+        if seats is not None:
+            values["seats"] = seats
+        backend.create("party", values, "32.14")
+    return str(other)
+
+
+def _shown_dashboard(qtbot: QtBot, window: Any, pair_id: str) -> Any:
+    """The pair's dashboard, opened and shown."""
+    window.open_record("pair", pair_id)
     board = window.pair_page.dashboard
     with qtbot.waitSignal(board.shown, timeout=10_000):
         window.pair_page.setCurrentWidget(board)
+    return board
+
+
+def test_dashboard_of_a_party_pair_counts_the_coalition_not_supporters(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    other = _party_pair(window.backend, seeded, ("PARTAI A", 6, 90_000), ("PARTAI B", 4, 61_500))
+    board = _shown_dashboard(qtbot, window, other)
     text = board.summary.text()
     assert "diusung partai politik" in text and "<b>10</b> kursi" in text
     assert "<b>151.500</b> suara sah" in text
@@ -395,10 +408,7 @@ def test_dashboard_of_a_party_pair_computes_the_mk_60_requirement_and_warns_on_t
 ) -> None:
     backend = window.backend
     pair = backend.get("pair", seeded["pair"])
-    other, _ = backend.create(
-        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
-    )
-    backend.create("party", {"pair_id": other, "party_name": "PARTAI A", "votes": 151_500}, "32.14")
+    other = _party_pair(backend, seeded, ("PARTAI A", None, 151_500))
     # Purwakarta's DPT 733,927: the 7.5% tier; the decree typed with another figure.
     assert (
         backend.update(
@@ -408,11 +418,7 @@ def test_dashboard_of_a_party_pair_computes_the_mk_60_requirement_and_warns_on_t
         )
         is None
     )
-    window.open_record("pair", other)
-    board = window.pair_page.dashboard
-    with qtbot.waitSignal(board.shown, timeout=10_000):
-        window.pair_page.setCurrentWidget(board)
-    text = board.summary.text()
+    text = _shown_dashboard(qtbot, window, other).summary.text()
     assert "Syarat menurut perhitungan: <b>150.000</b> suara sah (7,5% dari" in text
     assert "), terpenuhi." in text
     assert "Keputusan KPU menetapkan 150.001 suara sah" in text and "memberi 150.000" in text
@@ -423,20 +429,10 @@ def test_dashboard_of_a_party_pair_before_mk_60_counts_parties_holding_seats(
 ) -> None:
     backend = window.backend
     pair = backend.get("pair", seeded["pair"])
-    other, _ = backend.create(
-        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
-    )
-    for name, seats, votes in (("PARTAI A", 0, 130_000), ("PARTAI B", 5, 20_000)):
-        backend.create(
-            "party", {"pair_id": other, "party_name": name, "seats": seats, "votes": votes}, "32.14"
-        )
+    other = _party_pair(backend, seeded, ("PARTAI A", 0, 130_000), ("PARTAI B", 5, 20_000))
     totals = {"rule_set": "pilkada-2020", "dprd_seats": 50, "dprd_valid_votes": 500_000}
     assert backend.update("election", pair["election_id"], totals) is None
-    window.open_record("pair", other)
-    board = window.pair_page.dashboard
-    with qtbot.waitSignal(board.shown, timeout=10_000):
-        window.pair_page.setCurrentWidget(board)
-    text = board.summary.text()
+    text = _shown_dashboard(qtbot, window, other).summary.text()
     assert "Gabungan 1 partai: <b>5</b> kursi DPRD, <b>20.000</b> suara sah." in text
     assert "1 partai tanpa kursi DPRD tidak dihitung" in text
     assert "<b>125.000</b> suara sah (25% dari suara sah pemilu DPRD), belum." in text
@@ -450,14 +446,7 @@ def test_the_decree_figure_before_mk_60_leaves_the_seat_route_open(
     # decree's vote figure alone.
     backend = window.backend
     pair = backend.get("pair", seeded["pair"])
-    other, _ = backend.create(
-        "pair", {"election_id": pair["election_id"], "number": 2, "route": "partai"}, "32.14"
-    )
-    backend.create(
-        "party",
-        {"pair_id": other, "party_name": "PARTAI A", "seats": 10, "votes": 100_000},
-        "32.14",
-    )
+    other = _party_pair(backend, seeded, ("PARTAI A", 10, 100_000))
     totals = {
         "rule_set": "pilkada-2020",
         "dprd_seats": 50,
@@ -465,11 +454,7 @@ def test_the_decree_figure_before_mk_60_leaves_the_seat_route_open(
         "official_party_votes": 125_000,
     }
     assert backend.update("election", pair["election_id"], totals) is None
-    window.open_record("pair", other)
-    board = window.pair_page.dashboard
-    with qtbot.waitSignal(board.shown, timeout=10_000):
-        window.pair_page.setCurrentWidget(board)
-    text = board.summary.text()
+    text = _shown_dashboard(qtbot, window, other).summary.text()
     assert "Setelah Putusan MK 60/2024" not in text
     assert (
         "Keputusan KPU menetapkan <b>125.000</b> suara sah, atau kursi DPRD sebanyak syarat "
@@ -786,10 +771,7 @@ def test_dashboard_of_a_kabkotas_share_of_a_governor_pair_states_no_verdict_of_i
         assert supporter is not None, error
         backend.repo.update("supporter", supporter, {"admin_status": "MS"})
     assert backend.session_scope == "32.14"  # a kab/kota account
-    window.open_record("pair", pair)
-    board = window.pair_page.dashboard
-    with qtbot.waitSignal(board.shown, timeout=10_000):
-        window.pair_page.setCurrentWidget(board)
+    board = _shown_dashboard(qtbot, window, pair)
     data = board.data
     assert data.recap.share and data.counts["MS"] == 3 and data.required == 2_321_469
     assert data.correction_needed == 0 and data.correction_areas == 0
