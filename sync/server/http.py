@@ -132,8 +132,7 @@ def install_handlers(app: FastAPI) -> None:
         # Every connection of the pool was taken for pool_timeout seconds: a burst of
         # requests, passing; the client retries after a second as for a lock.
         log.warning("database connection pool exhausted: %s", exc)
-        body = {"error": "busy", "message": "server busy, retry later"}
-        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+        return busy_answer()
 
 
 def busy_response(exc: OperationalError) -> Response:
@@ -143,5 +142,10 @@ def busy_response(exc: OperationalError) -> Response:
         log.warning("database busy or unavailable: %s", exc)
     else:  # not a passing condition: a bug or a broken schema, keep the traceback
         log.error("database error", exc_info=exc)
+    return busy_answer()
+
+
+def busy_answer() -> Response:
+    """503 ``busy``: the client retries after a second."""
     body = {"error": "busy", "message": "server busy, retry later"}
     return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
