@@ -20,7 +20,7 @@ from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
-from sync.server.schema import public_figures, public_records, regions
+from sync.server.schema import public_figures, public_records, records, regions
 
 #: Documents every candidate must hand in: the domain's kinds but ``lainnya`` (optional).
 STAGE_FIELDS = (
@@ -39,14 +39,20 @@ class Structure:
     elections: dict[str, dict[str, Any]] = field(default_factory=dict)
     pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
     candidates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: In the order they last changed on the server (the feed sequence): the last of a
+    #: candidate's documents of one kind is its newest copy (:func:`pair_documents`).
     documents: list[dict[str, Any]] = field(default_factory=list)
     parties: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_structure(conn: Connection) -> Structure:
+    """The public records, each list in the order its records last changed (the feed
+    sequence of ``records``; a public copy never outlives its record)."""
     out = Structure()
     for rid, entity, text in conn.execute(
         select(public_records.c.id, public_records.c.entity, public_records.c.fields)
+        .outerjoin(records, records.c.id == public_records.c.id)
+        .order_by(records.c.seq, public_records.c.id)
     ):
         fields = orjson.loads(text)
         fields["id"] = rid
@@ -175,19 +181,17 @@ def pair_support(
 
 
 def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
-    """Per required document: each candidate's status and whether it is complete."""
+    """Per required document: each candidate's status and whether it is complete.
+
+    Of a candidate's documents of one kind the one changed last counts (the newest
+    copy, or the last verdict): an older copy found "sesuai" never hides a newer one
+    found "tidak sesuai" (``structure.documents`` is in that order)."""
     cands = {cid: c for cid, c in structure.candidates.items() if c.get("pair_id") == pair_id}
     status: dict[tuple[str, str], str] = {}
     for d in structure.documents:
         cid = str(d.get("candidate_id") or "")
         if cid in cands:
-            kind = str(d.get("kind") or "")
-            # The best status of the candidate's documents of that kind counts.
-            rank = ("tidak_sesuai", "belum", "ada", "sesuai")
-            new = str(d.get("status") or "belum")
-            old = status.get((cid, kind), "")
-            if old not in rank or (new in rank and rank.index(new) > rank.index(old)):
-                status[(cid, kind)] = new
+            status[(cid, str(d.get("kind") or ""))] = str(d.get("status") or "belum")
     roles = {str(c.get("role") or ""): cid for cid, c in sorted(cands.items())}
     out = []
     for kind in (k.value for k in REQUIRED_DOCUMENTS):

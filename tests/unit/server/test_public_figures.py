@@ -474,3 +474,41 @@ def test_a_governors_supporters_count_in_the_kabkota_that_verifies_them(state: A
         assert got["spread_have"] == 1
         with write_tx(state.engine) as conn:
             figures.rebuild(conn, 0.0)
+
+
+def _candidate_of(s: Seed, pair_id: str, role: str) -> str:
+    return next(
+        m.record_id
+        for m in s.mutations
+        if m.entity == "candidate"
+        and m.changes["pair_id"][1] == pair_id
+        and m.changes["role"][1] == role
+    )
+
+
+def _documents(state: Any, pair_id: str) -> dict[str, dict[str, Any]]:
+    with read_tx(state.engine) as conn:
+        structure = views.load_structure(conn)
+    return {d["kind"]: d for d in views.pair_documents(structure, pair_id)}
+
+
+def test_the_newest_copy_of_a_document_counts_not_the_best(state: Any) -> None:
+    """A candidate hands in a second diploma after the first was found "sesuai"; the
+    newer copy is found "tidak sesuai": the page said the diploma complete (the best
+    status won). The copy changed last counts, whichever way: a newer accepted copy
+    makes it complete again."""
+    s = _seeded(state)
+    head = _candidate_of(s, s.independent_id, "kepala")
+    assert _documents(state, s.independent_id)["ijazah"]["complete"]
+    newer = Mutation(str(uuid.uuid4()), "document", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        "candidate_id": (None, head), "kind": (None, "ijazah"), "status": (None, "tidak_sesuai"),
+    })  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "newer", [newer])
+    got = _documents(state, s.independent_id)["ijazah"]
+    assert (got["head"], got["complete"]) == ("tidak_sesuai", False)
+    accepted = Mutation(str(uuid.uuid4()), "document", newer.record_id, SCOPE, Op.UPSERT, 1, {
+        "status": ("tidak_sesuai", "sesuai"),
+    })  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "accepted", [accepted])
+    got = _documents(state, s.independent_id)["ijazah"]
+    assert (got["head"], got["complete"]) == ("sesuai", True)
