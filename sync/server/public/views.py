@@ -180,30 +180,48 @@ def pair_support(
     }
 
 
+def _roles(structure: Structure, pair_id: str) -> dict[str, list[str]]:
+    """The ids of a pair's candidates per role, sorted."""
+    out: dict[str, list[str]] = {}
+    for cid, c in sorted(structure.candidates.items()):
+        if c.get("pair_id") == pair_id:
+            out.setdefault(str(c.get("role") or ""), []).append(cid)
+    return out
+
+
+def roles_held_twice(structure: Structure, pair_id: str) -> list[str]:
+    """The roles (``kepala``, ``wakil``) more than one candidate of a pair holds: the
+    pair's data is inconsistent (stored before the server refused a second one)."""
+    return [role for role, ids in _roles(structure, pair_id).items() if len(ids) > 1]
+
+
 def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
-    """Per required document: each candidate's status and whether it is complete.
+    """Per required document: the status of each head and each deputy candidate (a
+    list: normally one each, every one shown where a role is held twice) and whether
+    it is complete (one candidate per role, both "sesuai"; never while a role is
+    held twice).
 
     Of a candidate's documents of one kind the one changed last counts (the newest
     copy, or the last verdict): an older copy found "sesuai" never hides a newer one
     found "tidak sesuai" (``structure.documents`` is in that order)."""
-    cands = {cid: c for cid, c in structure.candidates.items() if c.get("pair_id") == pair_id}
+    roles = _roles(structure, pair_id)
     status: dict[tuple[str, str], str] = {}
     for d in structure.documents:
         cid = str(d.get("candidate_id") or "")
-        if cid in cands:
+        if structure.candidates.get(cid, {}).get("pair_id") == pair_id:
             status[(cid, str(d.get("kind") or ""))] = str(d.get("status") or "belum")
-    roles = {str(c.get("role") or ""): cid for cid, c in sorted(cands.items())}
+    heads, deputies = roles.get("kepala", [""]), roles.get("wakil", [""])
     out = []
     for kind in (k.value for k in REQUIRED_DOCUMENTS):
-        head = status.get((roles.get("kepala", ""), kind), "belum")
-        deputy = status.get((roles.get("wakil", ""), kind), "belum")
+        head = [status.get((cid, kind), "belum") for cid in heads]
+        deputy = [status.get((cid, kind), "belum") for cid in deputies]
         out.append(
             {
                 "kind": kind,
                 "label": DOCUMENT_LABELS_ID[DocumentKind(kind)],
                 "head": head,
                 "deputy": deputy,
-                "complete": bool(cands) and head == "sesuai" and deputy == "sesuai",
+                "complete": head == ["sesuai"] and deputy == ["sesuai"],
             }
         )
     return out
@@ -249,6 +267,7 @@ def open_data(
                     "head_name": p.get("head_name"),
                     "deputy_name": p.get("deputy_name"),
                     "documents": {d["kind"]: d["complete"] for d in pair_documents(structure, pid)},
+                    "roles_held_twice": roles_held_twice(structure, pid),
                     "objections": {"open": opened, "resolved": resolved},
                     "support": {
                         "totals": support["totals"],
