@@ -581,6 +581,8 @@ class RejectCode(StrEnum):
     READ_ONLY = "READ_ONLY"  # the field is set by a higher level (e.g. an election's dates)
     #: the party already nominates another pair of the election (PKPU 10/2024 Pasal 11(4))
     PARTY_TAKEN = "PARTY_TAKEN"
+    #: the pair already has a candidate of that role (one head, one deputy per pair)
+    ROLE_TAKEN = "ROLE_TAKEN"
 
 
 @dataclass(slots=True)

@@ -2663,6 +2663,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>this party already nominates another pair</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="111"/>
+        <source>pasangan ini sudah punya calon dengan kedudukan ini</source>
+        <translation>this pair already has a candidate in this position</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="110"/>
         <source>data induknya tidak ada di server</source>
         <translation>the record it belongs to is not on the server</translation>

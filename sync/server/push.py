@@ -244,6 +244,12 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
             if m.entity == "party" or (m.entity == "pair" and "election_id" in m.changes)
         },
     )
+    _load_live(
+        conn,
+        batch,
+        "candidate",
+        {m.scope for m in todo if m.entity == "candidate" and not _ROLE.isdisjoint(m.changes)},
+    )
     elections = {
         str(r.fields.get("election_id"))
         for r in batch.state.values()
@@ -252,18 +258,29 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
     load(conn, batch, elections)
 
 
-def _load_parties(conn: Connection, batch: Batch, scopes: set[str]) -> None:
-    """The live party rows of ``scopes`` and their pairs (one pair per party)."""
+#: A candidate's fields that make it hold a role in a pair (``rules.check_role_once``).
+_ROLE = frozenset({"role", "pair_id"})
+
+
+def _load_live(conn: Connection, batch: Batch, entity: str, scopes: set[str]) -> None:
+    """The live rows of ``entity`` in ``scopes`` (a few per pair: parties, candidates)."""
     if not scopes:
         return
     rows = conn.execute(
         select(records.c.id).where(
-            records.c.entity == "party",
+            records.c.entity == entity,
             records.c.scope.in_(sorted(scopes)),
             records.c.deleted.is_(False),
         )
     )
     load(conn, batch, [str(r[0]) for r in rows])
+
+
+def _load_parties(conn: Connection, batch: Batch, scopes: set[str]) -> None:
+    """The live party rows of ``scopes`` and their pairs (one pair per party)."""
+    if not scopes:
+        return
+    _load_live(conn, batch, "party", scopes)
     load(
         conn,
         batch,
@@ -408,6 +425,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
         rules.check_rights(batch.actor, probe, rec.fields, changed)
         rules.check_region(probe, changed)
         rules.check_party_once(batch, probe, changed)
+        rules.check_role_once(batch, probe, changed)
         rules.check_candidate_nik(probe, changed)
         rules.check_verdicts(batch, probe, changed)
     elif ENTITIES[rec.entity].parent_field in changed:

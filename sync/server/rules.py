@@ -15,6 +15,8 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
+- a pair has one head and one deputy: a second live candidate of a role in a pair
+  is refused (``ROLE_TAKEN``; :func:`check_role_once`);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
   rule set, and its kind and region) are set by the level that administers it:
   KPU RI, or the province for the elections of its province. A kab/kota account
@@ -122,6 +124,7 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_rights(batch.actor, rec, None, changes)
     check_region(rec, changes)
     check_party_once(batch, rec, changes)
+    check_role_once(batch, rec, changes)
     check_candidate_nik(rec, changes)
 
 
@@ -145,6 +148,35 @@ def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
             "nik",
             "nik: not a valid NIK (16 digits, a real birth date, a sequence from 0001)",
         )
+
+
+def check_role_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """A pair has one head (``kepala``) and one deputy (``wakil``): a candidate given a
+    role, or moved to a pair, where another live candidate holds that role is refused.
+    The desktop's form refuses it too; only the server sees two offices' rows. The
+    live candidates of the scope are in the batch state (``push._load_candidates``).
+
+    Raises:
+        Rejection: ``ROLE_TAKEN`` naming ``role``.
+    """
+    if rec.entity != "candidate" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    role, pair_id = rec.fields.get("role"), rec.fields.get("pair_id")
+    if ("role" not in names and "pair_id" not in names) or not role or not pair_id:
+        return
+    for other in batch.state.values():
+        if (
+            other.entity == "candidate"
+            and not other.deleted
+            and other.id != rec.id
+            and other.scope == rec.scope
+            and other.fields.get("pair_id") == pair_id
+            and other.fields.get("role") == role
+        ):
+            raise Rejection(
+                RejectCode.ROLE_TAKEN, "role", f"the pair already has a candidate as {role}"
+            )
 
 
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:

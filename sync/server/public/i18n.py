@@ -65,6 +65,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "doc_ada": {"id": "Diserahkan, belum diperiksa", "en": "Submitted, not checked"},
     "doc_sesuai": {"id": "Sesuai", "en": "Valid"},
     "doc_tidak_sesuai": {"id": "Tidak sesuai", "en": "Not valid"},
+    "roles_held_twice": {
+        "id": "Pasangan ini tercatat dengan lebih dari satu calon kepala atau calon wakil."
+        " Datanya tidak konsisten: semua calon ditampilkan, dan tidak ada persyaratan yang"
+        " dinyatakan lengkap sampai KPU memperbaikinya.",
+        "en": "This pair is recorded with more than one head or deputy candidate."
+        " Its data is inconsistent: every candidate is shown, and no requirement is"
+        " shown as complete until KPU corrects it.",
+    },
     "support": {"id": "Dukungan", "en": "Support"},
     "support_none": {
         "id": "Pasangan jalur partai politik tidak memerlukan dukungan perseorangan.",

@@ -469,6 +469,7 @@ async def pair_page(request: Request, pair_id: str) -> Response:
             p=pair,
             pair_id=pair_id,
             docs=views.pair_documents(structure, pair_id),
+            held_twice=views.roles_held_twice(structure, pair_id),
             support=support,
             charts=charts,
             progress=svg.progress(

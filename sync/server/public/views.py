@@ -20,7 +20,7 @@ from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
-from sync.server.schema import public_figures, public_records, regions
+from sync.server.schema import public_figures, public_records, records, regions
 
 #: Documents every candidate must hand in: the domain's kinds but ``lainnya`` (optional).
 STAGE_FIELDS = (
@@ -39,14 +39,20 @@ class Structure:
     elections: dict[str, dict[str, Any]] = field(default_factory=dict)
     pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
     candidates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: In the order they last changed on the server (the feed sequence): the last of a
+    #: candidate's documents of one kind is its newest copy (:func:`pair_documents`).
     documents: list[dict[str, Any]] = field(default_factory=list)
     parties: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_structure(conn: Connection) -> Structure:
+    """The public records, each list in the order its records last changed (the feed
+    sequence of ``records``; a public copy never outlives its record)."""
     out = Structure()
     for rid, entity, text in conn.execute(
         select(public_records.c.id, public_records.c.entity, public_records.c.fields)
+        .outerjoin(records, records.c.id == public_records.c.id)
+        .order_by(records.c.seq, public_records.c.id)
     ):
         fields = orjson.loads(text)
         fields["id"] = rid
@@ -174,32 +180,48 @@ def pair_support(
     }
 
 
+def _roles(structure: Structure, pair_id: str) -> dict[str, list[str]]:
+    """The ids of a pair's candidates per role, sorted."""
+    out: dict[str, list[str]] = {}
+    for cid, c in sorted(structure.candidates.items()):
+        if c.get("pair_id") == pair_id:
+            out.setdefault(str(c.get("role") or ""), []).append(cid)
+    return out
+
+
+def roles_held_twice(structure: Structure, pair_id: str) -> list[str]:
+    """The roles (``kepala``, ``wakil``) more than one candidate of a pair holds: the
+    pair's data is inconsistent (stored before the server refused a second one)."""
+    return [role for role, ids in _roles(structure, pair_id).items() if len(ids) > 1]
+
+
 def pair_documents(structure: Structure, pair_id: str) -> list[dict[str, Any]]:
-    """Per required document: each candidate's status and whether it is complete."""
-    cands = {cid: c for cid, c in structure.candidates.items() if c.get("pair_id") == pair_id}
+    """Per required document: the status of each head and each deputy candidate (a
+    list: normally one each, every one shown where a role is held twice) and whether
+    it is complete (one candidate per role, both "sesuai"; never while a role is
+    held twice).
+
+    Of a candidate's documents of one kind the one changed last counts (the newest
+    copy, or the last verdict): an older copy found "sesuai" never hides a newer one
+    found "tidak sesuai" (``structure.documents`` is in that order)."""
+    roles = _roles(structure, pair_id)
     status: dict[tuple[str, str], str] = {}
     for d in structure.documents:
         cid = str(d.get("candidate_id") or "")
-        if cid in cands:
-            kind = str(d.get("kind") or "")
-            # The best status of the candidate's documents of that kind counts.
-            rank = ("tidak_sesuai", "belum", "ada", "sesuai")
-            new = str(d.get("status") or "belum")
-            old = status.get((cid, kind), "")
-            if old not in rank or (new in rank and rank.index(new) > rank.index(old)):
-                status[(cid, kind)] = new
-    roles = {str(c.get("role") or ""): cid for cid, c in sorted(cands.items())}
+        if structure.candidates.get(cid, {}).get("pair_id") == pair_id:
+            status[(cid, str(d.get("kind") or ""))] = str(d.get("status") or "belum")
+    heads, deputies = roles.get("kepala", [""]), roles.get("wakil", [""])
     out = []
     for kind in (k.value for k in REQUIRED_DOCUMENTS):
-        head = status.get((roles.get("kepala", ""), kind), "belum")
-        deputy = status.get((roles.get("wakil", ""), kind), "belum")
+        head = [status.get((cid, kind), "belum") for cid in heads]
+        deputy = [status.get((cid, kind), "belum") for cid in deputies]
         out.append(
             {
                 "kind": kind,
                 "label": DOCUMENT_LABELS_ID[DocumentKind(kind)],
                 "head": head,
                 "deputy": deputy,
-                "complete": bool(cands) and head == "sesuai" and deputy == "sesuai",
+                "complete": head == ["sesuai"] and deputy == ["sesuai"],
             }
         )
     return out
@@ -245,6 +267,7 @@ def open_data(
                     "head_name": p.get("head_name"),
                     "deputy_name": p.get("deputy_name"),
                     "documents": {d["kind"]: d["complete"] for d in pair_documents(structure, pid)},
+                    "roles_held_twice": roles_held_twice(structure, pid),
                     "objections": {"open": opened, "resolved": resolved},
                     "support": {
                         "totals": support["totals"],

@@ -474,3 +474,103 @@ def test_a_governors_supporters_count_in_the_kabkota_that_verifies_them(state: A
         assert got["spread_have"] == 1
         with write_tx(state.engine) as conn:
             figures.rebuild(conn, 0.0)
+
+
+def _candidate_of(s: Seed, pair_id: str, role: str) -> str:
+    return next(
+        m.record_id
+        for m in s.mutations
+        if m.entity == "candidate"
+        and m.changes["pair_id"][1] == pair_id
+        and m.changes["role"][1] == role
+    )
+
+
+def _documents(state: Any, pair_id: str) -> dict[str, dict[str, Any]]:
+    with read_tx(state.engine) as conn:
+        structure = views.load_structure(conn)
+    return {d["kind"]: d for d in views.pair_documents(structure, pair_id)}
+
+
+def test_the_newest_copy_of_a_document_counts_not_the_best(state: Any) -> None:
+    """A candidate hands in a second diploma after the first was found "sesuai"; the
+    newer copy is found "tidak sesuai": the page said the diploma complete (the best
+    status won). The copy changed last counts, whichever way: a newer accepted copy
+    makes it complete again."""
+    s = _seeded(state)
+    head = _candidate_of(s, s.independent_id, "kepala")
+    assert _documents(state, s.independent_id)["ijazah"]["complete"]
+    newer = Mutation(str(uuid.uuid4()), "document", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        "candidate_id": (None, head), "kind": (None, "ijazah"), "status": (None, "tidak_sesuai"),
+    })  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "newer", [newer])
+    got = _documents(state, s.independent_id)["ijazah"]
+    assert (got["head"], got["complete"]) == (["tidak_sesuai"], False)
+    accepted = Mutation(str(uuid.uuid4()), "document", newer.record_id, SCOPE, Op.UPSERT, 1, {
+        "status": ("tidak_sesuai", "sesuai"),
+    })  # fmt: skip
+    apply_batch(state.engine, state.config, ADMIN, "accepted", [accepted])
+    got = _documents(state, s.independent_id)["ijazah"]
+    assert (got["head"], got["complete"]) == (["sesuai"], True)
+
+
+def test_two_candidates_of_one_role_are_both_shown_and_never_complete() -> None:
+    """A pair recorded with two head candidates (data stored before the server refused
+    the second): the page showed the documents of the one whose id sorts last and hid
+    the other, so an accepted diploma of one could stand for both. Both are shown, and
+    no requirement is complete while a role is held twice (said so on the page)."""
+    structure = views.Structure(
+        candidates={
+            "c1": {"pair_id": "p", "role": "kepala"},
+            "c2": {"pair_id": "p", "role": "kepala"},
+            "c3": {"pair_id": "p", "role": "wakil"},
+            "c4": {"pair_id": "q", "role": "kepala"},
+        },
+        documents=[
+            {"candidate_id": "c1", "kind": "ijazah", "status": "tidak_sesuai"},
+            {"candidate_id": "c2", "kind": "ijazah", "status": "sesuai"},
+            {"candidate_id": "c3", "kind": "ijazah", "status": "sesuai"},
+        ],
+    )
+    got = {d["kind"]: d for d in views.pair_documents(structure, "p")}
+    assert (got["ijazah"]["head"], got["ijazah"]["deputy"]) == (
+        ["tidak_sesuai", "sesuai"],
+        ["sesuai"],
+    )
+    assert not any(d["complete"] for d in got.values())
+    assert got["skck"]["head"] == ["belum", "belum"]
+    assert views.roles_held_twice(structure, "p") == ["kepala"]
+    assert views.roles_held_twice(structure, "q") == []
+    assert {d["kind"]: d for d in views.pair_documents(structure, "q")}["ijazah"]["deputy"] == [
+        "belum"
+    ]
+
+
+def test_the_pair_page_and_open_data_say_a_role_is_held_twice(state: Any) -> None:
+    from sync.server.public.pages import Public, Stamp
+
+    structure = views.Structure(
+        elections={"e": {"id": "e", "name": "Pilbup", "kind": "bupati"}},
+        pairs={"p": {"id": "p", "election_id": "e", "number": 1, "route": "partai"}},
+        candidates={
+            "c1": {"pair_id": "p", "role": "kepala"},
+            "c2": {"pair_id": "p", "role": "kepala"},
+        },
+        documents=[
+            {"candidate_id": "c1", "kind": "ijazah", "status": "tidak_sesuai"},
+            {"candidate_id": "c2", "kind": "ijazah", "status": "sesuai"},
+        ],
+    )
+    stamp = Stamp(1, 1, 0.0, 0, "0" * 64)
+    page = Public(state).render(
+        "pair.html", "id", stamp, e=structure.elections["e"], p=structure.pairs["p"],
+        pair_id="p", docs=views.pair_documents(structure, "p"),
+        held_twice=views.roles_held_twice(structure, "p"),
+        support=views.pair_support(structure.elections["e"], {}), charts=[], progress="",
+        names={}, parties=[], objections=(0, 0),
+    ).decode("utf-8")  # fmt: skip
+    assert 'id="roles-held-twice"' in page
+    assert "Tidak sesuai / Sesuai" in page
+    (pair,) = views.open_data(structure, {}, {})[0]["pairs"]
+    assert pair["roles_held_twice"] == ["kepala"]
+    assert not any(pair["documents"].values())

@@ -583,3 +583,27 @@ def test_a_supporter_arrives_only_in_a_round_of_its_elections_rules(state: Serve
     assert one(state, RI, back).status == "applied"
     again = create("supporter", {"pair_id": pair, "name": "B", "round": "correction_2"})
     assert one(state, KAB, again).status == "applied"
+
+
+def test_a_pair_has_one_head_and_one_deputy(state: ServerState) -> None:
+    # Two PCs, each offline, each entered the head of one pair: the server stored both,
+    # and the public page showed one of them. The second is refused (the desktop's form
+    # refuses it too, but only the server sees both PCs' rows).
+    records = tree(state)
+    pair = records["pair"].record_id
+    again = one(state, KAB, create("candidate", {"pair_id": pair, "role": "kepala"}))
+    assert (again.status, again.code, again.field) == ("rejected", "ROLE_TAKEN", "role")
+    deputy = create("candidate", {"pair_id": pair, "role": "wakil"})
+    assert one(state, KAB, deputy).status == "applied"
+    # the deputy made head, or a head of another pair moved in, is caught too
+    made_head = one(state, KAB, change(deputy, 1, {"role": ("wakil", "kepala")}))
+    assert (made_head.status, made_head.code) == ("rejected", "ROLE_TAKEN")
+    other = tree(state)["candidate"]
+    moved = one(state, RI, change(other, 1, {"pair_id": (other.changes["pair_id"][1], pair)}))
+    assert (moved.status, moved.code, moved.field) == ("rejected", "ROLE_TAKEN", "role")
+    # a deputy withdrawn frees the role
+    gone = Mutation(str(uuid.uuid4()), "candidate", deputy.record_id, SCOPE, Op.DELETE, 1)
+    assert one(state, KAB, gone).status == "applied"
+    assert one(state, KAB, create("candidate", {"pair_id": pair, "role": "wakil"})).status == (
+        "applied"
+    )
