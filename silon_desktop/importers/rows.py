@@ -15,6 +15,7 @@ from typing import Any
 from silon_desktop.domain.text import clean_text
 from silon_desktop.importers.columns import FIELDS, ColumnMapping
 from silon_desktop.importers.values import (
+    date_at_end,
     impossible_date,
     nik_from_cell,
     parse_date,
@@ -474,11 +475,16 @@ def _present(cell: Any) -> bool:
 
 
 def _split_place_date(cell: Any) -> tuple[str, Any]:
-    """``"Bandung, 17-08-1985"`` -> ``("Bandung", "17-08-1985")``."""
+    """``"Bandung, 17-08-1985"`` or ``"Bandung 17-08-1985"`` -> ``("Bandung",
+    "17-08-1985")``; with no date at the end, the text after the last comma is the
+    (unreadable) date, or the whole cell when there is no comma."""
     if not isinstance(cell, str):
         return "", cell
     place, sep, date_text = cell.rpartition(",")
-    if not sep:
+    split = date_at_end(cell)
+    if split is not None:
+        place, date_text = split
+    elif not sep:
         return "", cell
     return clean_text(place, _PLACE_MAX)[0], date_text.strip()
 

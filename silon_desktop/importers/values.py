@@ -45,6 +45,7 @@ for _number, _names in enumerate(
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+_DIGIT_RUNS = re.compile(r"\d+")
 
 _SEX = {
     "L": "L",
@@ -166,6 +167,33 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
     if not text:
         return None
     return _from_text(text, reference or dt.date.today())
+
+
+def date_at_end(text: str) -> tuple[str, str] | None:
+    """A place then a date ending ``text``, split: ``"Bandung 17-08-1985"`` and
+    ``"BANDUNG, 17 AGUSTUS 1985"`` -> the place and the date's text; None when no
+    date ends it.
+
+    The shortest ending of at most three words that reads as a date (or as a day
+    that does not exist, "31-02-1985") is the date, so digits inside a place name
+    stay in it ("SP 3 17-08-1985"); an ending that is only a number ("SP 2",
+    "Kampung 12"), or whose last number is not a year of two or four digits
+    ("Blok 1 2 3"), is part of the place, not a date.
+    """
+    words = text.split()
+    for start in range(len(words) - 1, max(0, len(words) - 4), -1):
+        place = " ".join(words[:start]).rstrip(",;/- ")
+        date_text = " ".join(words[start:]).lstrip(",;/- ")
+        if any(ch.isalpha() for ch in place) and _reads_as_date(date_text):
+            return place, date_text
+    return None
+
+
+def _reads_as_date(text: str) -> bool:
+    numbers = _DIGIT_RUNS.findall(text)
+    if not numbers or len(numbers[-1]) not in (2, 4) or (text.isdigit() and len(text) != 8):
+        return False  # a serial number or a number alone belongs to the place
+    return parse_date(text) is not None or impossible_date(text) is not None
 
 
 def impossible_date(value: object) -> str | None:
