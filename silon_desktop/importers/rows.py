@@ -21,6 +21,8 @@ from silon_desktop.importers.values import (
     parse_date,
     parse_marital,
     parse_sex,
+    split_rt_rw,
+    unlabelled,
 )
 
 #: Column sizes of the local store (storage.models.Supporter): longer text is cut
@@ -190,7 +192,7 @@ class RowParser:
             unreadable.append("marital_status")
         rt, rw = padded[c_rt], padded[c_rw]
         if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
-            rt, _, rw = clean_text(padded[c_rt_rw])[0].partition("/")
+            rt, rw = split_rt_rw(clean_text(padded[c_rt_rw])[0])
         cell = padded[c_occupation]
         found = memo["occupation"].get(cell) if cell.__class__ is str else None
         if found is None or found[1]:
@@ -492,6 +494,8 @@ def _split_place_date(cell: Any) -> tuple[str, Any]:
 def _neighbourhood(cell: Any, name: str, truncated: list[str]) -> str:
     """RT/RW as three digits ("3" -> "003"); other text kept (cut to 3)."""
     value = clean_text(cell)[0]
+    if value[:2].isalpha():
+        value = unlabelled(value, name)
     if value.isdigit():
         value = value.lstrip("0") or "0"
         return value.zfill(3) if len(value) <= 3 else _cut(value, name, truncated)

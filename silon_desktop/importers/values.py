@@ -46,6 +46,8 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DIGIT_RUNS = re.compile(r"\d+")
+#: "RT 03", "RW.05", "rt:3", "RT03": a neighbourhood's label and its number.
+_NEIGHBOURHOOD = re.compile(r"(?<![a-z])(rt|rw)\s*[.:]?\s*(\d+)", re.IGNORECASE)
 
 _SEX = {
     "L": "L",
@@ -129,6 +131,29 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     text = clean_text(value, 64)[0]
     compact = clean_nik(text)  # quotes, separators and a trailing ".0" dropped
     return (compact if compact.isdigit() else text.removeprefix("'")), False
+
+
+def split_rt_rw(text: str) -> tuple[str, str]:
+    """The RT and the RW of one cell holding both: ``"003/005"``, ``"RT 03/RW 05"``,
+    ``"RT.03 RW.05"``, ``"RW 5 RT 3"``, ``"RT/RW 003/005"``, ``"003-005"``.
+
+    Labelled numbers go to their label; else two numbers are the RT then the RW;
+    else the text is cut at its "/" (the parts are read as typed, and flagged).
+    """
+    labelled = {label.lower(): number for label, number in _NEIGHBOURHOOD.findall(text)}
+    if len(labelled) == 2:
+        return labelled["rt"], labelled["rw"]
+    numbers = _DIGIT_RUNS.findall(text)
+    if len(numbers) == 2:
+        return numbers[0], numbers[1]
+    rt, _, rw = text.partition("/")
+    return rt.strip(), rw.strip()
+
+
+def unlabelled(text: str, label: str) -> str:
+    """An RT or RW typed with its own label ("RT 3", "RW.005", "rt:3") without it."""
+    match = _NEIGHBOURHOOD.fullmatch(text)
+    return match.group(2) if match and match.group(1).lower() == label else text
 
 
 def parse_sex(value: object) -> str | None:

@@ -170,3 +170,32 @@ def test_a_combined_birth_cell_with_a_day_that_does_not_exist_names_it() -> None
     parsed = _combined("Bandung 31-02-1985")
     assert parsed.values["birth_place"] == "Bandung"
     assert (parsed.unreadable, parsed.impossible) == (["birth_date"], ("birth_date",))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "003/005",
+        "3/5",
+        "RT 03/RW 05",
+        "RT.03 RW.05",
+        "RT 3 RW 5",
+        "rt03/rw05",
+        "RT/RW 003/005",
+        "RT/RW: 3 / 5",
+        "RW 05 RT 03",
+        "003 005",
+        "003-005",
+    ],
+)
+def test_a_combined_rt_rw_cell_gives_both(cell: str) -> None:
+    parsed = _combined("Bandung, 17-08-1985", cell)
+    assert (parsed.values["rt"], parsed.values["rw"], parsed.truncated) == ("003", "005", [])
+
+
+@pytest.mark.parametrize(("rt", "rw"), [("RT 3", "RW 5"), ("RT.003", "RW.005"), ("rt:3", "rw: 05")])
+def test_an_rt_or_rw_cell_with_its_label_gives_the_number(rt: str, rw: str) -> None:
+    columns = {"nik": 0, "name": 1, "rt": 2, "rw": 3}
+    parser = RowParser(ColumnMapping("S", [1], 2, columns), REF)
+    parsed = parser.parse(2, ["3214012801550002", "Siti", rt, rw])
+    assert (parsed.values["rt"], parsed.values["rw"], parsed.truncated) == ("003", "005", [])
