@@ -46,6 +46,8 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DIGIT_RUNS = re.compile(r"\d+")
+#: The time a spreadsheet writes after a day ("0:00", "00.00.00", "12:00:00 AM").
+_TIME_AFTER = re.compile(r"(?<=\d)\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]m)?$")
 #: "RT 03", "RW.05", "rt:3", "RT03": a neighbourhood's label and its number.
 _NEIGHBOURHOOD = re.compile(r"(?<![a-z])(rt|rw)\s*[.:]?\s*(\d+)", re.IGNORECASE)
 
@@ -255,6 +257,8 @@ def _from_text(text: str, reference: dt.date) -> dt.date | None:
         text = text.split("t", 1)[0]  # ISO datetime as text
     elif " " in text and text[:4].isdigit() and ":" in text:
         text = text.split(" ", 1)[0]
+    elif " " in text:
+        text = _TIME_AFTER.sub("", text)  # "17/08/1985 0:00": a date-time cell as text
     match = _NUMERIC_DATE.match(text)
     if match:
         a, b, c = match.groups()
