@@ -878,6 +878,14 @@
         <translation>Not saved: %1 rows without a NIK (listed in the problem list)</translation>
     </message>
     <message>
+        <source>Tidak disimpan: %1 baris di luar wilayah Anda (kab/kota lain, atau kab/kotanya tidak dikenali; tidak diperiksa dan tidak dihitung): baris %2</source>
+        <translation>Not saved: %1 rows outside your area (another kab/kota, or one not recognised; not checked and not counted): rows %2</translation>
+    </message>
+    <message>
+        <source>%1 (dan %2 rentang lain)</source>
+        <translation>%1 (and %2 more ranges)</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/import_wizard.py" line="522"/>
         <source>Ditampilkan %1 baris bermasalah pertama dari %2; simpan laporan untuk semua.</source>
         <translation>Showing the first %1 problem rows of %2; save the report for all of them.</translation>

@@ -73,7 +73,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _confirm_replace(database: Any, args: argparse.Namespace, hints: Any) -> bool:
+def _confirm_replace(
+    database: Any, args: argparse.Namespace, hints: Any, account_scope: str
+) -> bool:
     """Print what the corrected list will change; ask unless ``--yes`` (No by default).
 
     Raises:
@@ -91,6 +93,8 @@ def _confirm_replace(database: Any, args: argparse.Namespace, hints: Any) -> boo
         ctx.rule_set,
         hints=hints,
         assume_id_scan=args.assume_id_scans,
+        account_scope=account_scope,
+        pair_scope=ctx.scope,
     )
     plan = replace.preview(database, args.file, args.pair, options, round=args.round)
     print("\n".join(plan.lines()))
@@ -133,6 +137,20 @@ def _user(app_paths: Any) -> str:
         return ""
 
 
+def _account_scope(database: Any, username: str) -> str:
+    """The region of the account working here (what its last login gave; "" for
+    none): rows of a list it may not write are not stored, as in the wizard."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import LocalAccount
+
+    if not username:
+        return ""
+    with database.session(readonly=True) as session:
+        scope = session.scalar(select(LocalAccount.scope).where(LocalAccount.username == username))
+    return str(scope or "")
+
+
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import checker_failed, output_problem, read_hints
@@ -164,7 +182,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.round is None:  # a corrected list replaces the submission's unless named
             args.round = Round.SUBMISSION.value if args.replace else _round_now(database, args.pair)
-        if args.replace and not _confirm_replace(database, args, hints):
+        user = _user(app_paths)
+        account_scope = _account_scope(database, user)
+        if args.replace and not _confirm_replace(database, args, hints, account_scope):
             print("Dibatalkan: tidak ada yang diubah.")
             return 0
         report = import_file(
@@ -175,7 +195,8 @@ def run(args: argparse.Namespace) -> int:
             assume_id_scan=args.assume_id_scans,
             round=args.round,
             replace=args.replace,
-            user=_user(app_paths),
+            user=user,
+            account_scope=account_scope,
         )
     except (ImportFileError, UnknownPair, RoundNotInRules, StoreEnvironmentError) as error:
         return refused(error)

@@ -130,7 +130,7 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
     # params: end (the election's verfak_end, DD-MM-YYYY)
     VERDICT_FIELD_CLOSED = "verdict_field_closed"
-    # A write the server refuses this account's level (services.app.writable; params: region)
+    # A write the server refuses this account's level (domain.levels.writable; params: region)
     WRITE_OUTSIDE_SHARE = "write_outside_share"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"

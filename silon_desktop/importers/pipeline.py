@@ -21,6 +21,7 @@ from typing import Any
 
 from silon_desktop.domain.codes import REASON_ORDER, ReasonCode
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.levels import SUPPORTER_PLACES, writable
 from silon_desktop.domain.supporters import DuplicateTracker
 from silon_desktop.gc_tuning import fewer_collections
 from silon_desktop.importers import checks
@@ -69,6 +70,12 @@ class ImportOptions:
             once before the file. Their
             NIKs count for duplicates like the file's own rows; an earlier row a
             new row makes a duplicate is listed in ``report.earlier_updates``.
+        account_scope: the importing account's region ("": no limit). A row the
+            account may not write into ``pair_scope`` (:func:`domain.levels.writable`:
+            a kab/kota's import of its province pair's whole list, a row of another
+            kab/kota) is left out, as the server would refuse it: not checked, not
+            handed on, its spreadsheet row listed in ``report.outside_share``.
+        pair_scope: the scope of the pair's records (with ``account_scope``).
     """
 
     region: str
@@ -79,6 +86,8 @@ class ImportOptions:
     batch_size: int = BATCH_SIZE
     assume_id_scan: bool = False
     earlier: Callable[[], Iterable[tuple[int, str, str, Any, str]]] | None = None
+    account_scope: str = ""
+    pair_scope: str = ""
 
 
 #: Tracker index of an earlier row of the pair: this plus its rowid (file rows stay below).
@@ -148,7 +157,7 @@ def validate_file(
         if missing:
             raise ImportFileError(path, "no_header", ", ".join(missing))
         kind: type[_Run] = _Run
-        if on_batch is None and read_rows is None:
+        if on_batch is None and read_rows is None and not options.account_scope:
             # Validation only (no writer to feed): a large list is checked on every core.
             from silon_desktop.importers import spread
 
@@ -238,6 +247,8 @@ class _Run:
         self.cancel = cancel
         self.batch_size = max(1, options.batch_size)
         self.report = ImportReport(path=path, sheet=mapping.sheet, mapping=mapping)
+        self._account_scope = options.account_scope
+        self._pair_scope = options.pair_scope
         #: report index -> duplicate code for rows already handed to ``on_batch``
         self.late_flags: dict[int, str] = {}
         #: rowid -> duplicate code for rows of earlier parts a row of this file flagged
@@ -289,16 +300,32 @@ class _Run:
         self._drain(expected)
         self._finish_duplicates()
         self.report.places = self._place_matches()
-        if not self.report.rows:
+        if not self.report.rows and not self.report.outside_share:
             raise ImportFileError(self.report.path, "empty")
 
     def _take(self, chunk: list[tuple[int, list[Any]]], expected: int) -> None:
         """Validate a batch of rows (read a column at a time) and hand it on."""
         row = self._row
         batch = self._batch
+        outside = self._outside_share if self._account_scope else None
         for parsed, (_, cells) in zip(self.parser.parse_many(chunk), chunk, strict=True):
+            if outside is not None and outside(parsed):
+                self.report.outside_share.append(parsed.row)
+                continue
             batch.append(row(parsed, cells))
         self._flush(expected)
+
+    def _outside_share(self, parsed: ParsedRow) -> bool:
+        """Whether the importing account may not write the row (the server refuses it)."""
+        place = self.places.place(parsed.kabkota, parsed.kecamatan, parsed.desa)
+        fields = {
+            "kabkota_code": place.kabkota_code,
+            "kecamatan_code": place.kecamatan_code,
+            "desa_code": place.desa_code,
+        }
+        return not writable(
+            self._account_scope, "supporter", self._pair_scope, fields, SUPPORTER_PLACES
+        )
 
     def _drain(self, expected: int) -> None:
         """Settle the rows still being checked elsewhere (none here)."""
@@ -315,7 +342,7 @@ class _Run:
         self._batch = []
         self._batch_start = len(self.report.rows)
         if self.progress is not None:
-            self.progress(len(self.report.rows), expected)
+            self.progress(len(self.report.rows) + len(self.report.outside_share), expected)
 
     def _row(self, parsed: ParsedRow, cells: Sequence[Any]) -> ValidatedRow:
         place = self.places.place(parsed.kabkota, parsed.kecamatan, parsed.desa)

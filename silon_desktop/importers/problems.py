@@ -11,7 +11,12 @@ from __future__ import annotations
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.labels import IMPORT_FIELD_LABELS_ID, REASON_LABELS_ID, STATUS_LABELS_ID
 from silon_desktop.domain.problem_list import ProblemLine, ProblemList
-from silon_desktop.importers.report import EARLIER_IMPORT, ImportReport, RowResult
+from silon_desktop.importers.report import (
+    EARLIER_IMPORT,
+    ImportReport,
+    RowResult,
+    outside_share_text,
+)
 from silon_desktop.importers.values import impossible_date
 
 #: Fields of each reason code (the cell the problem is shown with).
@@ -60,6 +65,8 @@ def import_problems(report: ImportReport, pair_label: str = "") -> ProblemList:
         subtitle.append(
             f"Baris jumlah/total di bawah daftar (bukan pendukung, tidak dihitung): {rows}"
         )
+    if report.outside_share:
+        subtitle.append(outside_share_text(report.outside_share))
     return ProblemList("DAFTAR MASALAH IMPOR DAFTAR DUKUNGAN", subtitle, IMPORT_HEADER, lines)
 
 

@@ -304,6 +304,10 @@ class ImportReport:
             None for a validation without a database.
         footer_rows: spreadsheet rows skipped as a total under the list
             ("JUMLAH", "TOTAL"): not supporters, never counted.
+        outside_share: spreadsheet rows left out because the importing account may
+            not write them (a kab/kota importing its province pair's whole list: the
+            rows of other kab/kota, or of no kab/kota found): not checked, not
+            counted, not stored (the server would refuse them).
     """
 
     path: Path
@@ -315,6 +319,7 @@ class ImportReport:
     earlier_updates: dict[int, str] = field(default_factory=dict)
     stored: dict[str, int] | None = None
     footer_rows: list[int] = field(default_factory=list)
+    outside_share: list[int] = field(default_factory=list)
 
     def add(self, result: RowResult) -> None:
         self.rows.append(result)
@@ -430,4 +435,34 @@ class ImportReport:
                 )
             if "withdrawn" in self.stored:
                 lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")
+        if self.outside_share:
+            lines.append(outside_share_text(self.outside_share))
         return lines
+
+
+def outside_share_text(rows: Sequence[int]) -> str:
+    """The line saying which rows were left out as outside the account's area."""
+    ranges, more = row_ranges(rows)
+    listed = f"{ranges} (dan {more} rentang lain)" if more else ranges
+    return (
+        f"Tidak disimpan: {len(rows)} baris di luar wilayah Anda (kab/kota lain, atau "
+        f"kab/kotanya tidak dikenali; tidak diperiksa dan tidak dihitung): baris {listed}"
+    )
+
+
+#: Ranges of rows a list of row numbers names before "and N more".
+RANGES_SHOWN = 20
+
+
+def row_ranges(rows: Sequence[int], shown: int = RANGES_SHOWN) -> tuple[str, int]:
+    """Spreadsheet row numbers (in file order) as ranges, "3, 6, 10-250" (the first
+    ``shown``), and how many ranges more: a kab/kota's share of a province's sorted
+    list leaves a few long runs of other rows."""
+    ranges: list[tuple[int, int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], row)
+        else:
+            ranges.append((row, row))
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:shown])
+    return text, max(0, len(ranges) - shown)

@@ -15,11 +15,14 @@ from typing import Any
 from silon_desktop.domain.text import clean_text
 from silon_desktop.importers.columns import FIELDS, ColumnMapping
 from silon_desktop.importers.values import (
+    date_at_end,
     impossible_date,
     nik_from_cell,
     parse_date,
     parse_marital,
     parse_sex,
+    split_rt_rw,
+    unlabelled,
 )
 
 #: Column sizes of the local store (storage.models.Supporter): longer text is cut
@@ -189,7 +192,7 @@ class RowParser:
             unreadable.append("marital_status")
         rt, rw = padded[c_rt], padded[c_rw]
         if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
-            rt, _, rw = clean_text(padded[c_rt_rw])[0].partition("/")
+            rt, rw = split_rt_rw(clean_text(padded[c_rt_rw])[0])
         cell = padded[c_occupation]
         found = memo["occupation"].get(cell) if cell.__class__ is str else None
         if found is None or found[1]:
@@ -474,11 +477,16 @@ def _present(cell: Any) -> bool:
 
 
 def _split_place_date(cell: Any) -> tuple[str, Any]:
-    """``"Bandung, 17-08-1985"`` -> ``("Bandung", "17-08-1985")``."""
+    """``"Bandung, 17-08-1985"`` or ``"Bandung 17-08-1985"`` -> ``("Bandung",
+    "17-08-1985")``; with no date at the end, the text after the last comma is the
+    (unreadable) date, or the whole cell when there is no comma."""
     if not isinstance(cell, str):
         return "", cell
     place, sep, date_text = cell.rpartition(",")
-    if not sep:
+    split = date_at_end(cell)
+    if split is not None:
+        place, date_text = split
+    elif not sep:
         return "", cell
     return clean_text(place, _PLACE_MAX)[0], date_text.strip()
 
@@ -486,6 +494,8 @@ def _split_place_date(cell: Any) -> tuple[str, Any]:
 def _neighbourhood(cell: Any, name: str, truncated: list[str]) -> str:
     """RT/RW as three digits ("3" -> "003"); other text kept (cut to 3)."""
     value = clean_text(cell)[0]
+    if value[:2].isalpha():
+        value = unlabelled(value, name)
     if value.isdigit():
         value = value.lstrip("0") or "0"
         return value.zfill(3) if len(value) <= 3 else _cut(value, name, truncated)

@@ -191,6 +191,7 @@ def import_file(
     replace: bool = False,
     user: str = "",
     parallel: bool | None = None,
+    account_scope: str = "",
 ) -> ImportReport:
     """Validate a supporter list and store its rows for ``pair_id``.
 
@@ -211,6 +212,10 @@ def import_file(
             (``importers.replace``), in the same transaction. Without it the
             rows are added, duplicates found across everything in the pair.
         user: who imports (recorded on rows a replacing import withdraws).
+        account_scope: the region of the account importing ("": no limit): rows it
+            may not write (a kab/kota importing its province pair's whole list: the
+            other kab/kota's rows) are not stored, and listed in the report's
+            ``outside_share`` (:attr:`ImportOptions.account_scope`).
         progress: ``(rows done, rows expected)``.
         cancel: set it to stop; the database is left as it was.
         parallel: read and validate the file in a process of its own while this
@@ -241,6 +246,8 @@ def import_file(
             # pair; a corrected list's against the other rounds' (its own round's rows
             # are the ones it replaces).
             earlier=lambda: _earlier_rows(conn, pair_id, besides=arrival if replace else None),
+            account_scope=account_scope,
+            pair_scope=ctx.scope,
         )
         fields = (*IMPORT_FIELDS, "has_id_scan") if assume_id_scan else IMPORT_FIELDS
         writer = SupporterBulkWriter(

@@ -45,6 +45,11 @@ for _number, _names in enumerate(
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
+_DIGIT_RUNS = re.compile(r"\d+")
+#: The time a spreadsheet writes after a day ("0:00", "00.00.00", "12:00:00 AM").
+_TIME_AFTER = re.compile(r"(?<=\d)\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]m)?$")
+#: "RT 03", "RW.05", "rt:3", "RT03": a neighbourhood's label and its number.
+_NEIGHBOURHOOD = re.compile(r"(?<![a-z])(rt|rw)\s*[.:]?\s*(\d+)", re.IGNORECASE)
 
 _SEX = {
     "L": "L",
@@ -130,6 +135,29 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     return (compact if compact.isdigit() else text.removeprefix("'")), False
 
 
+def split_rt_rw(text: str) -> tuple[str, str]:
+    """The RT and the RW of one cell holding both: ``"003/005"``, ``"RT 03/RW 05"``,
+    ``"RT.03 RW.05"``, ``"RW 5 RT 3"``, ``"RT/RW 003/005"``, ``"003-005"``.
+
+    Labelled numbers go to their label; else two numbers are the RT then the RW;
+    else the text is cut at its "/" (the parts are read as typed, and flagged).
+    """
+    labelled = {label.lower(): number for label, number in _NEIGHBOURHOOD.findall(text)}
+    if len(labelled) == 2:
+        return labelled["rt"], labelled["rw"]
+    numbers = _DIGIT_RUNS.findall(text)
+    if len(numbers) == 2:
+        return numbers[0], numbers[1]
+    rt, _, rw = text.partition("/")
+    return rt.strip(), rw.strip()
+
+
+def unlabelled(text: str, label: str) -> str:
+    """An RT or RW typed with its own label ("RT 3", "RW.005", "rt:3") without it."""
+    match = _NEIGHBOURHOOD.fullmatch(text)
+    return match.group(2) if match and match.group(1).lower() == label else text
+
+
 def parse_sex(value: object) -> str | None:
     """``L`` or ``P`` from L/P and the usual words (laki-laki, pria, perempuan, wanita)."""
     text = clean_text(value)[0].upper()
@@ -168,6 +196,33 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
     return _from_text(text, reference or dt.date.today())
 
 
+def date_at_end(text: str) -> tuple[str, str] | None:
+    """A place then a date ending ``text``, split: ``"Bandung 17-08-1985"`` and
+    ``"BANDUNG, 17 AGUSTUS 1985"`` -> the place and the date's text; None when no
+    date ends it.
+
+    The shortest ending of at most three words that reads as a date (or as a day
+    that does not exist, "31-02-1985") is the date, so digits inside a place name
+    stay in it ("SP 3 17-08-1985"); an ending that is only a number ("SP 2",
+    "Kampung 12"), or whose last number is not a year of two or four digits
+    ("Blok 1 2 3"), is part of the place, not a date.
+    """
+    words = text.split()
+    for start in range(len(words) - 1, max(0, len(words) - 4), -1):
+        place = " ".join(words[:start]).rstrip(",;/- ")
+        date_text = " ".join(words[start:]).lstrip(",;/- ")
+        if any(ch.isalpha() for ch in place) and _reads_as_date(date_text):
+            return place, date_text
+    return None
+
+
+def _reads_as_date(text: str) -> bool:
+    numbers = _DIGIT_RUNS.findall(text)
+    if not numbers or len(numbers[-1]) not in (2, 4) or (text.isdigit() and len(text) != 8):
+        return False  # a serial number or a number alone belongs to the place
+    return parse_date(text) is not None or impossible_date(text) is not None
+
+
 def impossible_date(value: object) -> str | None:
     """The day named when ``value`` is a well-formed date that does not exist
     ("31-02-1980" -> "31 Februari 1980"), else None.
@@ -202,6 +257,8 @@ def _from_text(text: str, reference: dt.date) -> dt.date | None:
         text = text.split("t", 1)[0]  # ISO datetime as text
     elif " " in text and text[:4].isdigit() and ":" in text:
         text = text.split(" ", 1)[0]
+    elif " " in text:
+        text = _TIME_AFTER.sub("", text)  # "17/08/1985 0:00": a date-time cell as text
     match = _NUMERIC_DATE.match(text)
     if match:
         a, b, c = match.groups()

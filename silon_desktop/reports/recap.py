@@ -305,7 +305,7 @@ def pair_recap(
         stage: a stage id of the election's rule set: count the rows of its
             rounds with its verdict (see the module doc); None: every row, by
             the verdict that counts last.
-        share: the kab/kota of a kab/kota account (``services.app.account_kabkota``):
+        share: the kab/kota of a kab/kota account (``domain.levels.account_kabkota``):
             a governor pair's recap is then that kab/kota's share
             (:attr:`PairRecap.share`), counted from the rows here as always; any
             other pair's recap is whole whoever asks.

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.domain.levels import account_kabkota, writable
 from silon_desktop.domain.records import FieldError, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
@@ -113,7 +114,10 @@ class Services:
                 from silon_desktop.services.imports import ImportService
 
                 self._imports = ImportService(
-                    self.db, user=lambda: self.user, tmp_root=self.paths.tmp
+                    self.db,
+                    user=lambda: self.user,
+                    tmp_root=self.paths.tmp,
+                    account_scope=lambda: self.session_scope,
                 )
             return self._imports
 
@@ -1138,41 +1142,6 @@ def own_area(election_kind: str, session_scope: str) -> str:
     """The kab/kota whose part of a governor election a kab/kota account works on
     (docs/PROTOCOL.md, Levels); "" for every other election or account."""
     return account_kabkota(session_scope) if election_kind == "gubernur" else ""
-
-
-def writable(
-    session_scope: str, entity: str, scope: str, fields: Record, changed: Collection[str]
-) -> bool:
-    """Whether an account of ``session_scope`` writes a record of ``scope`` (``fields``:
-    the record after the write, ``changed``: the fields it sets): its own scope, and
-    for a kab/kota also the supporters of its province's governor election living in
-    it, by kab/kota code, and by kecamatan and desa where the write sets a place
-    (docs/PROTOCOL.md, Levels; ``sync.server.roles.Actor.can_write`` and the push's
-    area checks). Every scope for an account of no region (KPU RI) or of none known yet."""
-    if not session_scope or scope == session_scope:
-        return True
-    own = account_kabkota(session_scope)
-    if not own or entity != "supporter" or scope != own.split(".")[0]:
-        return False
-    if fields.get("kabkota_code") != own:
-        return False
-    if not any(name in changed for name in _PLACES):
-        return True
-    return all(
-        not fields.get(name) or str(fields[name]).startswith(own + ".")
-        for name in ("kecamatan_code", "desa_code")
-    )
-
-
-#: A supporter's place fields: a kab/kota's write of any is held to its kab/kota.
-_PLACES = ("kabkota_code", "kecamatan_code", "desa_code")
-
-
-def account_kabkota(session_scope: str) -> str:
-    """The kab/kota a kab/kota account works for ("" for a province's, KPU RI's or
-    nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
-    applies it to governor pairs only, as :func:`own_area` does)."""
-    return session_scope if session_scope.count(".") == 1 else ""
 
 
 def seat_rule(election: Record) -> bool:

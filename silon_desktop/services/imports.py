@@ -19,7 +19,7 @@ from silon_desktop.importers.columns import (
     load_mapping,
     save_mapping,
 )
-from silon_desktop.importers.report import ImportReport
+from silon_desktop.importers.report import ImportReport, row_ranges
 from silon_desktop.reports.templates import TEMPLATE_NAMES
 from silon_desktop.services.changes import Changes
 from silon_desktop.storage.db import Database, open_database
@@ -41,6 +41,7 @@ __all__ = [
     "ImportService",
     "ProblemList",
     "load_mapping",
+    "row_ranges",
     "save_mapping",
 ]
 
@@ -53,6 +54,8 @@ class ImportService:
             by each import and closed after it).
         tmp_root: the data folder's ``tmp``, for the scratch files of what is
             written (default: ``tmp`` beside the database file).
+        account_scope: the region of the logged-in account (its session scope);
+            rows of a list it may not write are left out (``importers.store``).
     """
 
     def __init__(
@@ -61,11 +64,14 @@ class ImportService:
         user: Callable[[], str] | None = None,
         *,
         tmp_root: Path | None = None,
+        account_scope: Callable[[], str] | None = None,
     ) -> None:
         self.database = database
         self._tmp_root = tmp_root
         #: who imports (recorded on rows a replacing import withdraws)
         self.user = user or (lambda: "")
+        #: the region of the account importing: rows it may not write are not stored
+        self.account_scope = account_scope or (lambda: "")
 
     def preview(
         self, path: str | Path, hints: dict[str, str] | None = None
@@ -113,6 +119,7 @@ class ImportService:
                 round=round,
                 replace=replace,
                 user=self.user(),
+                account_scope=self.account_scope(),
             )
         finally:
             if owned:
@@ -145,6 +152,8 @@ class ImportService:
                 ctx.rule_set,
                 mapping=mapping,
                 assume_id_scan=assume_id_scan,
+                account_scope=self.account_scope(),
+                pair_scope=ctx.scope,
             )
             return replace.preview(
                 database, path, pair_id, options, round=round, progress=progress, cancel=cancel

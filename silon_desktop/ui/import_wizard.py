@@ -53,6 +53,7 @@ from silon_desktop.services.imports import (
     DatabaseSource,
     ImportService,
     load_mapping,
+    row_ranges,
     save_mapping,
 )
 from silon_desktop.ui.i18n import format_count
@@ -680,6 +681,23 @@ class ImportWizard(QDialog):
                 self.tr("Tidak disimpan: %1 baris tanpa NIK (ada di daftar masalah)").replace(
                     "%1", format_count(unstored)
                 )
+            )
+        outside = report.outside_share
+        if outside:
+            ranges, more = row_ranges(outside)
+            if more:
+                ranges = (
+                    self.tr("%1 (dan %2 rentang lain)")
+                    .replace("%1", ranges)
+                    .replace("%2", format_count(more))
+                )
+            lines.append(
+                self.tr(
+                    "Tidak disimpan: %1 baris di luar wilayah Anda (kab/kota lain, atau "
+                    "kab/kotanya tidak dikenali; tidak diperiksa dan tidak dihitung): baris %2"
+                )
+                .replace("%1", format_count(len(outside)))
+                .replace("%2", ranges)
             )
         earlier = report.earlier_duplicates()
         if earlier:

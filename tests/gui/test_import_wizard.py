@@ -103,6 +103,35 @@ def test_the_result_says_rows_without_a_nik_were_not_saved(
     qtbot.waitUntil(lambda: wizard.job is None)
 
 
+def test_the_result_says_which_rows_outside_the_accounts_area_were_not_saved(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    from silon_desktop.services.imports import ImportService
+
+    conn = sqlite3.connect(db_path)
+    with conn:  # p1 becomes a pair of the province's governor election
+        conn.execute("UPDATE election SET kind = 'gubernur', region_code = '32', scope = '32'")
+        conn.execute("UPDATE pair SET scope = '32'")
+    conn.close()
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(5)]
+    for row in rows[1], rows[2]:
+        row[11], row[12], row[13] = "Dago", "Coblong", "KOTA BANDUNG"
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, [*HEADER, "KABUPATEN/KOTA"])
+    wizard = ImportWizard(ImportService(db_path, account_scope=lambda: "32.14"), "p1")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.path_edit.setText(str(path))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.import_button.click()
+    text = wizard.result_label.text()
+    assert "Baris data: 3" in text and "3 baru" in text
+    assert "Tidak disimpan: 2 baris di luar wilayah Anda" in text and "baris 3-4" in text
+    assert counts(db_path)[0] == 3
+    qtbot.waitUntil(lambda: wizard.job is None)
+
+
 def test_cancel_leaves_the_database_untouched(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "besar.xlsx", supporter_rows(20_000))
     wizard = open_wizard(qtbot, db_path, path)

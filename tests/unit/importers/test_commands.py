@@ -354,3 +354,32 @@ def test_a_round_the_elections_rules_do_not_have_is_refused_before_anything_is_s
         assert session.query(Supporter).count() == 0
     db.close()
     assert main([*base, "--round", "correction_1"]) == 0
+
+
+def test_a_kabkota_accounts_import_command_stores_its_share_of_a_province_list(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As in the wizard: the rows of other kab/kota of a governor pair's list are not
+    stored (the server refuses them), and the summary says which."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+    from silon_desktop.storage.models import LocalAccount
+    from tests.unit.importers.sheets import HEADER
+
+    db = open_database(data_dir / "silon.db")
+    with db.session() as session:
+        session.add(Election(id="e1", scope="32", kind="gubernur", region_code="32"))
+        session.flush()
+        session.add(Pair(id="p1", scope="32", election_id="e1"))
+        session.add(LocalAccount(username="op", verifier="-", role="kabkota", scope="32.14"))
+    Settings(username="op").save(paths.resolve(data_dir).settings)
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(4)]
+    rows[2][11], rows[2][12], rows[2][13] = "Dago", "Coblong", "KOTA BANDUNG"
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, [*HEADER, "KABUPATEN/KOTA"])
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 0
+    printed = capsys.readouterr().out
+    assert "Disimpan: 3 baru" in printed
+    assert "Tidak disimpan: 1 baris di luar wilayah Anda" in printed and "baris 4" in printed
+    with db.session(readonly=True) as session:
+        assert {s.kabkota_code for s in session.query(Supporter)} == {"32.14"}
+    db.close()

@@ -131,3 +131,71 @@ def test_combined_columns_are_read_row_by_row() -> None:
     assert parsed.values["birth_place"] == "Bandung"
     assert parsed.values["birth_date"] == dt.date(1985, 8, 17)
     assert (parsed.values["rt"], parsed.values["rw"]) == ("003", "005")
+
+
+def _combined(cell: Any, rt_rw: Any = "") -> Any:
+    columns = {"nik": 0, "name": 1, "birth_place_date": 2, "rt_rw": 3}
+    parser = RowParser(ColumnMapping("S", [1], 2, columns), REF)
+    return parser.parse(2, ["3214012801550002", "Siti", cell, rt_rw])
+
+
+@pytest.mark.parametrize(
+    ("cell", "place", "date"),
+    [
+        ("Bandung 17-08-1985", "Bandung", dt.date(1985, 8, 17)),
+        ("Bandung, 17-08-1985", "Bandung", dt.date(1985, 8, 17)),
+        ("Bandung,17/08/1985", "Bandung", dt.date(1985, 8, 17)),
+        ("BANDUNG 17 AGUSTUS 1985", "BANDUNG", dt.date(1985, 8, 17)),
+        ("Kota Baru, Bandung 17-08-85", "Kota Baru, Bandung", dt.date(1985, 8, 17)),
+        ("Tanjung Pinang 17 08 1985", "Tanjung Pinang", dt.date(1985, 8, 17)),
+        # a place name with digits keeps them: the date is what ends the cell
+        ("SP 3 17-08-1985", "SP 3", dt.date(1985, 8, 17)),
+        ("Koto 2 17 Agustus 1985", "Koto 2", dt.date(1985, 8, 17)),
+    ],
+)
+def test_a_combined_birth_cell_is_a_place_then_a_date(cell: str, place: str, date: dt.date) -> None:
+    parsed = _combined(cell)
+    assert (parsed.values["birth_place"], parsed.values["birth_date"]) == (place, date)
+    assert parsed.unreadable == []
+
+
+@pytest.mark.parametrize("cell", ["SP 2", "Blok 1 2 3", "Kampung 12", "Desa 31276"])
+def test_a_place_ending_in_a_number_is_not_read_as_a_date(cell: str) -> None:
+    parsed = _combined(cell)
+    assert parsed.values["birth_date"] is None
+    assert parsed.unreadable == ["birth_date"]
+
+
+def test_a_combined_birth_cell_with_a_day_that_does_not_exist_names_it() -> None:
+    parsed = _combined("Bandung 31-02-1985")
+    assert parsed.values["birth_place"] == "Bandung"
+    assert (parsed.unreadable, parsed.impossible) == (["birth_date"], ("birth_date",))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "003/005",
+        "3/5",
+        "RT 03/RW 05",
+        "RT.03 RW.05",
+        "RT 3 RW 5",
+        "rt03/rw05",
+        "RT/RW 003/005",
+        "RT/RW: 3 / 5",
+        "RW 05 RT 03",
+        "003 005",
+        "003-005",
+    ],
+)
+def test_a_combined_rt_rw_cell_gives_both(cell: str) -> None:
+    parsed = _combined("Bandung, 17-08-1985", cell)
+    assert (parsed.values["rt"], parsed.values["rw"], parsed.truncated) == ("003", "005", [])
+
+
+@pytest.mark.parametrize(("rt", "rw"), [("RT 3", "RW 5"), ("RT.003", "RW.005"), ("rt:3", "rw: 05")])
+def test_an_rt_or_rw_cell_with_its_label_gives_the_number(rt: str, rw: str) -> None:
+    columns = {"nik": 0, "name": 1, "rt": 2, "rw": 3}
+    parser = RowParser(ColumnMapping("S", [1], 2, columns), REF)
+    parsed = parser.parse(2, ["3214012801550002", "Siti", rt, rw])
+    assert (parsed.values["rt"], parsed.values["rw"], parsed.truncated) == ("003", "005", [])

@@ -327,3 +327,59 @@ def test_many_late_duplicates_are_settled_together(db: Database, tmp_path: Path)
         creates = {c.mutation().record_id: c.mutation() for c in outbox.waiting(session)}
         first = stored[(rows[3][1], rows[3][2])]
         assert creates[first.id].changes["check_reasons"] == (None, ["DUPLICATE_POTENTIAL"])
+
+
+def _governor_pair(db: Database) -> None:
+    """Make ``p1`` a pair of the province's (Jawa Barat's) governor election."""
+    from silon_desktop.storage.models import Election, Pair
+
+    with db.session() as session:
+        session.execute(update(Election).values(kind="gubernur", region_code="32", scope="32"))
+        session.execute(update(Pair).values(scope="32"))
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_kabkota_account_stores_only_its_share_of_a_province_list(
+    db: Database, tmp_path: Path, parallel: bool
+) -> None:
+    """Rows of other kab/kota (and of none found) are left out, counted apart, and the
+    duplicates among the stored rows are theirs alone."""
+    from tests.unit.importers.sheets import HEADER
+
+    _governor_pair(db)
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(8)]
+    for row in rows[0], rows[1], rows[2], rows[6]:
+        row[11], row[12], row[13] = "Dago", "Coblong", "KOTA BANDUNG"
+    rows[5][11], rows[5][12], rows[5][13] = "Nowhere", "Nowhere", "Nowhere"
+    rows[7][1:9] = rows[6][1:9]  # the same person as an outside row: not a duplicate here
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, [*HEADER, "KABUPATEN/KOTA"])
+    seen: list[tuple[int, int]] = []
+    report = import_file(
+        db,
+        path,
+        "p1",
+        batch_size=3,
+        assume_id_scan=True,
+        account_scope="32.14",
+        parallel=parallel,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert report.outside_share == [2, 3, 4, 7, 8]
+    assert [r.row for r in report.rows] == [5, 6, 9]
+    assert report.counts() == {"MS": 3, "BMS": 0, "TMS": 0}
+    assert report.stored == {"inserted": 3, "updated": 0, "unchanged": 0}
+    assert seen[-1][0] == 8
+    with db.session(readonly=True) as session:
+        stored = session.scalars(select(Supporter)).all()
+        assert {s.kabkota_code for s in stored} == {"32.14"} and len(stored) == 3
+        assert len(list(outbox.waiting(session))) == 3
+    assert "baris 2-4, 7-8" in report.summary_lines()[-1]
+
+
+def test_an_import_of_nothing_in_the_accounts_area_stores_nothing_and_says_so(
+    db: Database, tmp_path: Path
+) -> None:
+    _governor_pair(db)
+    path = write_xlsx(tmp_path / "a.xlsx", supporter_rows(3))
+    report = import_file(db, path, "p1", account_scope="32.15")
+    assert (report.total, report.outside_share, report.stored["inserted"]) == (0, [2, 3, 4], 0)  # type: ignore[index]

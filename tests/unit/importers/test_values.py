@@ -47,6 +47,15 @@ def test_dates_in_every_common_form(cell: object) -> None:
 
 
 @pytest.mark.parametrize(
+    "cell", ["17/08/1985 0:00", "17-08-1985 00:00:00", "17/08/1985 00.00", "17 Agustus 1985 0:00"]
+)
+def test_a_day_with_the_midnight_a_spreadsheet_wrote_after_it_is_that_day(cell: str) -> None:
+    """A date-and-time cell saved as text by Excel ("17/08/1985 0:00", as a CSV export
+    writes it) was unreadable unless it began with the year."""
+    assert parse_date(cell, REF) == AUG17
+
+
+@pytest.mark.parametrize(
     "cell", ["", None, "31-02-1990", "kemarin", "17-13-1985", "00-00-0000", 10**9, True, "1e5"]
 )
 def test_unreadable_dates_give_none(cell: object) -> None:

@@ -104,3 +104,36 @@ def test_a_kabkota_cannot_save_a_change_of_its_elections_fields_set_above(
     assert services.update("election", draft, {"dpt": 733_927}) is None
     services.session_scope = ""  # KPU RI's account
     assert services.update("election", ids["election"], {"dpt": 1000}) is None
+
+
+def test_a_kabkota_importing_a_governor_pairs_whole_list_stores_its_share_only(
+    services: Services, tmp_path: Path
+) -> None:
+    """A kab/kota importing its province pair's whole list stored every kab/kota's rows;
+    the server refused the others' (403) and the PC undid them at the next sync. They
+    are left out at the import, and the report says which and why."""
+    from tests.unit.importers.sheets import HEADER, supporter_rows, write_xlsx
+
+    election = services.repo.create(
+        "election", {"name": "Pilgub", "kind": "gubernur", "region_code": "32"}, "32"
+    )
+    pair = services.repo.create("pair", {"election_id": election, "number": 1}, "32")
+    rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(6)]
+    for row in rows[1], rows[4]:
+        row[11], row[12], row[13] = "Dago", "Coblong", "KOTA BANDUNG"
+        row[1] = "327302" + str(row[1])[6:]
+    path = write_xlsx(tmp_path / "gub.xlsx", rows, [*HEADER, "KABUPATEN/KOTA"])
+    mapping, _ = services.imports.preview(path)
+    before = _waiting(services)
+    report = services.imports.import_file(path, pair, mapping, assume_id_scan=True)
+    stored = services.list("supporter", pair_id=pair)
+    assert len(stored) == 4 and {s["kabkota_code"] for s in stored} == {"32.14"}
+    assert _waiting(services) == before + 4
+    assert report.outside_share == [3, 6]  # spreadsheet rows (the header is row 1)
+    assert report.total == 4 and report.counts()["MS"] == 4
+    assert report.stored == {"inserted": 4, "updated": 0, "unchanged": 0}
+    assert any(
+        "2 baris di luar wilayah" in line and "3, 6" in line for line in report.summary_lines()
+    )
+    problems = services.imports.problem_list(report)
+    assert any("2 baris di luar wilayah" in line for line in problems.subtitle)
