@@ -24,7 +24,12 @@ GZIP_MIN_BYTES = 512
 #: The app's GZipMiddleware level.
 GZIP_LEVEL = 6
 
-CSP = b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+#: ``frame-ancestors 'none'``: no other site may show a public page (the NIK check or
+#: the objection form) inside a frame of its own (``default-src`` does not cover it).
+CSP = (
+    b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    b"frame-ancestors 'none'"
+)
 
 #: The headers of every public HTML page (cached or not), after the per-answer ones.
 PAGE_HEADERS: tuple[tuple[bytes, bytes], ...] = (

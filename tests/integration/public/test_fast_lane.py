@@ -172,6 +172,7 @@ def test_cached_pages_come_from_the_lane_with_the_routed_answers_bytes_and_heade
             assert fast.header(b"vary") == b"Cookie, Accept-Encoding"
             assert fast.header(b"x-content-type-options") == b"nosniff"
             assert b"default-src 'none'" in (fast.header(b"content-security-policy") or b"")
+            assert b"frame-ancestors 'none'" in (fast.header(b"content-security-policy") or b"")
         tag = fast.header(b"etag") or b""
         if accept:
             assert fast.header(b"content-encoding") == b"gzip", path
@@ -245,6 +246,7 @@ def test_the_check_in_the_lane_answers_as_the_routed_check(world: World) -> None
         assert fast.header(b"cache-control") == b"no-store"
         assert fast.header(b"pragma") == b"no-cache"
         assert fast.header(b"referrer-policy") == b"no-referrer"
+        assert b"frame-ancestors 'none'" in (fast.header(b"content-security-policy") or b"")
         assert fast.header(b"etag") is None
         assert fast.header(b"content-encoding") == b"gzip"
     listed = _check(world, nik, birth)
