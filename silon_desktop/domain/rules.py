@@ -292,7 +292,13 @@ class RuleSet:
         verdict still carries its reason (a correction round's supporter without an
         ID card scan is TMS with NO_ID_SCAN).
         """
-        status = self.status_for(codes)
+        return self.status_within(self.status_for(codes), choices)
+
+    def status_within(self, status: Status, choices: Iterable[Status]) -> Status:
+        """``status`` where only ``choices`` remain: a BMS is TMS where BMS is no
+        choice (after the verification of a correction round only MS and TMS remain;
+        DOMAIN.md), whatever made it BMS (a person's reasons, :meth:`verdict_status`;
+        the server's DUPLICATE_EXTERNAL flag, counted by the recap)."""
         if status is Status.BMS and Status.BMS not in tuple(choices):
             return Status.TMS
         return status

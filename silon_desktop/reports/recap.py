@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -346,7 +346,9 @@ def pair_recap(
         if chosen is not None:
             live.append(_of_rounds(chosen.rounds))
             if chosen.kind is StageKind.ADMIN:
-                verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules)
+                # A correction round's verification is its rows' last: no BMS remains.
+                choices = {c for r in chosen.rounds for c in rules.verdict_choices(r)}
+                verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules, choices)
             elif chosen.kind is StageKind.FIELD:
                 verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
                 live.append(_SUPPORTER.c.admin_status == "MS")
@@ -513,13 +515,22 @@ def _as_list(value: Any) -> list[Any]:
     return []
 
 
-def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:
+def _with_external_duplicates(
+    verdict: Any, rules: RuleSet, choices: Collection[Status] = tuple(Status)
+) -> Any:
     """A stage's verdict column as it counts: a supporter whose NIK also backs another
     pair is at least what the rule set makes of DUPLICATE_EXTERNAL, as everywhere else
-    (dashboard, B.2, the public figures). The mapping is the domain's own
-    (:func:`effective_status`, asked for each verdict), written as one ``CASE``."""
+    (dashboard, B.2, the public figures), and TMS where BMS is none of the stage's
+    ``choices`` (:meth:`RuleSet.status_within`: the verification of a correction
+    round's rows). The mapping is the domain's own (:func:`effective_status`, asked
+    for each verdict), written as one ``CASE``."""
     changed = {
-        str(status): str(effective_status("", (), str(status), (), "", (), True, rules)[0])
+        str(status): str(
+            rules.status_within(
+                Status(effective_status("", (), str(status), (), "", (), True, rules)[0]),
+                choices,
+            )
+        )
         for status in Status
     }
     whens = [

@@ -481,3 +481,46 @@ def test_a_stages_recap_asks_a_correction_only_where_a_correction_round_follows(
         assert recap.correction is not None and recap.correction.supporters > 0
     # The recap of every round (the dashboard's) still tells what a correction needs.
     assert pair_recap(db.engine, "p1").correction is not None
+
+
+def _correction_rows(db: Database, tmp_path: Path, arrival: str, count: int = 4) -> list[str]:
+    """``count`` supporters handed in in the correction round ``arrival``, each given
+    the verdict the check forecast (MS); their ids, by NIK."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+
+    rows = supporter_rows(count, seed=9, start_sequence=500 + 100 * int(arrival[-1]))
+    path = write_xlsx(tmp_path / f"{arrival}.xlsx", rows)
+    import_file(db, path, "p1", assume_id_scan=True, round=arrival)
+    verify_as_forecast(db, where={"round": arrival})
+    with db.session(readonly=True) as session:
+        return list(
+            session.scalars(
+                select(Supporter.id).where(Supporter.round == arrival).order_by(Supporter.nik)
+            )
+        )
+
+
+def test_a_correction_rounds_external_duplicate_is_tms_in_its_berita_acara(
+    db: Database, tmp_path: Path
+) -> None:
+    """A correction round's supporter is verified for the last time in that round's
+    administrative verification: only MS and TMS remain, and a reason the rules make
+    BMS gives TMS (RuleSet.verdict_status). One whose NIK also backs another pair (the
+    server's DUPLICATE_EXTERNAL) was 'BMS 1' in BA.VERMIN of correction I."""
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)
+    late = _correction_rows(db, tmp_path, "correction_1")
+    with db.session() as session:
+        flagged = session.get(Supporter, late[0])
+        assert flagged is not None and flagged.admin_status == "MS"
+        flagged.external_duplicate = True  # as a pull applies the server's flag
+        refresh_derived(session, "supporter", flagged)
+    recap = pair_recap(db.engine, "p1", "vermin_correction_1")
+    assert (recap.totals.ms, recap.totals.bms, recap.totals.tms) == (3, 0, 1)
+    assert recap.reasons == {"DUPLICATE_EXTERNAL": 1}
+    # A submission's row flagged so is still BMS in its vermin (fixable in a correction).
+    assert pair_recap(db.engine, "p1", "vermin").totals.bms == 1
