@@ -11,7 +11,8 @@ is "belum diverifikasi". The automatic check's forecast is counted beside them
 ``"vermin_correction_1"``, ``"verfak_1"`` ...) counts the rows of the rounds that
 stage handles, with the verdict of that stage: the administrative verdict for
 an administrative verification, the field verdict (of rows MS in the
-administrative verification) for a field verification.
+administrative verification) for a field verification, and for the recap of every
+stage the verdict that counts last, where no BMS remains.
 """
 
 from __future__ import annotations
@@ -352,6 +353,8 @@ def pair_recap(
             elif chosen.kind is StageKind.FIELD:
                 verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
                 live.append(_SUPPORTER.c.admin_status == "MS")
+            elif chosen.kind is StageKind.RECAP:
+                verdict = _after_every_round(verdict, rules)
         grouped = conn.execute(
             select(
                 area_col,
@@ -539,6 +542,21 @@ def _with_external_duplicates(
         if new != old
     ]
     return case(*whens, else_=verdict) if whens else verdict
+
+
+def _after_every_round(verdict: Any, rules: RuleSet) -> Any:
+    """The verdict that counts last, as the recap of every stage counts it: after the
+    verification of the correction rounds only MS and TMS remain (DOMAIN.md), so a
+    row still BMS (a submission's supporter no correction made MS) is TMS, with its
+    reasons (:meth:`RuleSet.status_within`). Counted so, not stored: the row's verdict
+    stays what its verifier gave."""
+    final = (Status.MS, Status.TMS)
+    whens = [
+        (verdict == status.value, rules.status_within(status, final).value)
+        for status in Status
+        if rules.status_within(status, final) is not status
+    ]
+    return case(*whens, else_=verdict)
 
 
 def _of_rounds(rounds: tuple[Round, ...]) -> ColumnElement[bool]:

@@ -524,3 +524,21 @@ def test_a_correction_rounds_external_duplicate_is_tms_in_its_berita_acara(
     assert recap.reasons == {"DUPLICATE_EXTERNAL": 1}
     # A submission's row flagged so is still BMS in its vermin (fixable in a correction).
     assert pair_recap(db.engine, "p1", "vermin").totals.bms == 1
+
+
+def test_the_recap_of_every_stage_counts_a_bms_left_from_the_submission_as_tms(
+    db: Database, tmp_path: Path
+) -> None:
+    """After the verification of a correction round only MS and TMS remain (DOMAIN.md):
+    a submission's supporter left BMS (a PNS, BANNED_OCCUPATION in 2024) that no
+    correction made MS is TMS in the plenary's recap of every stage. It printed
+    'Belum memenuhi syarat (BMS) 1' in the minutes of the final recap."""
+    imported(db, tmp_path)  # 10 MS, 1 BMS (BANNED_OCCUPATION), 1 TMS (NIK_FORMAT)
+    final = pair_recap(db.engine, "p1", "recap")
+    assert (final.totals.ms, final.totals.bms, final.totals.tms) == (10, 0, 2)
+    assert final.reasons == {"BANNED_OCCUPATION": 1, "NIK_FORMAT": 1}  # still its reason
+    assert sum(a.bms for a in final.areas) == sum(d.bms for d in final.desa) == 0
+    assert sum(a.tms for a in final.areas) == sum(d.tms for d in final.desa) == 2
+    # The administrative verification's own minutes still show the BMS it gave.
+    vermin = pair_recap(db.engine, "p1", "vermin").totals
+    assert (vermin.ms, vermin.bms, vermin.tms) == (10, 1, 1)
