@@ -224,8 +224,19 @@ class RuleSet:
     @property
     def arrival_rounds(self) -> tuple[Round, ...]:
         """The rounds supporter rows can arrive in, in order."""
+        return self.rounds_until(self.stages[-1].id)
+
+    def rounds_until(self, stage_id: str) -> tuple[Round, ...]:
+        """The rounds supporter rows have arrived in by the stage ``stage_id``, in
+        order: what its minutes measure the threshold and spread by (each row belongs
+        to the round it was submitted in; a later round's rows are not yet there).
+
+        Raises:
+            KeyError: the rule set has no such stage.
+        """
+        until = self.stages[: self.stages.index(self.stage(stage_id)) + 1]
         seen: list[Round] = []
-        for stage in self.stages:
+        for stage in until:
             if stage.kind in (StageKind.SUBMISSION, StageKind.CORRECTION):
                 seen.extend(r for r in stage.rounds if r not in seen)
         return tuple(seen)

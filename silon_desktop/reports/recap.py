@@ -176,8 +176,9 @@ class PairRecap:
     stage_title: str = ""
     #: The automatic check's forecast of the same rows (not a verification).
     forecast: AreaCount = field(default_factory=lambda: AreaCount("", "Perkiraan"))
-    #: MS verdicts over every round, and the areas holding one (the threshold
-    #: and spread are met by all rounds together); None: as ``totals``.
+    #: MS verdicts over every round up to the stage's (a later round's rows are
+    #: not yet there), and the areas holding one (the threshold and spread are
+    #: met by those rounds together); None: as ``totals``.
     ms_all_rounds: int | None = None
     spread_met_all_rounds: int | None = None
     #: What the law's computation gives (``required``/``spread_required`` are
@@ -406,6 +407,7 @@ def pair_recap(
                     _SUPPORTER.c.pair_id == pair_id,
                     _SUPPORTER.c.deleted.is_(False),
                     _SUPPORTER.c.effective_status == "MS",
+                    _of_rounds(rules.rounds_until(chosen.id)),
                 )
             ).one()
             every_round = (int(ms), int(areas))

@@ -542,3 +542,21 @@ def test_the_recap_of_every_stage_counts_a_bms_left_from_the_submission_as_tms(
     # The administrative verification's own minutes still show the BMS it gave.
     vermin = pair_recap(db.engine, "p1", "vermin").totals
     assert (vermin.ms, vermin.bms, vermin.tms) == (10, 1, 1)
+
+
+def test_a_stages_threshold_counts_no_row_of_a_later_round(db: Database, tmp_path: Path) -> None:
+    """Each row belongs to the round it was submitted in (DOMAIN.md): the minutes of the
+    administrative verification measure the threshold by the MS so far, and the
+    correction they ask for by what is missing then. Printed again after correction I
+    was verified, BA.VERMIN counted correction I's 4 MS too: 'Jumlah MS seluruh tahap
+    sampai kini 14' and a shortfall of 55.031 instead of 10 and 55.035."""
+    imported(db, tmp_path)  # 10 MS in the submission
+    _correction_rows(db, tmp_path, "correction_1")  # 4 MS in correction I
+    _correction_rows(db, tmp_path, "correction_2", 3)  # 3 MS in correction II
+    vermin = pair_recap(db.engine, "p1", "vermin")
+    assert vermin.ms_total == 10 and vermin.shortfall == 55_045 - 10
+    assert vermin.correction is not None and vermin.correction.supporters == 55_035
+    assert pair_recap(db.engine, "p1", "vermin_correction_1").ms_total == 14
+    assert pair_recap(db.engine, "p1", "vermin_correction_2").ms_total == 17
+    assert pair_recap(db.engine, "p1", "recap").ms_total == 17
+    assert pair_recap(db.engine, "p1").ms_total == 17
