@@ -234,10 +234,24 @@ class RuleSet:
         Raises:
             KeyError: the rule set has no such stage.
         """
+        return self._rounds_by(stage_id, StageKind.SUBMISSION, StageKind.CORRECTION)
+
+    def rounds_visited_by(self, stage_id: str) -> tuple[Round, ...]:
+        """The rounds whose rows a field verification has visited by the stage
+        ``stage_id`` (itself included), in order: from then on their field verdict
+        is the one that counts; before, their administrative verdict.
+
+        Raises:
+            KeyError: the rule set has no such stage.
+        """
+        return self._rounds_by(stage_id, StageKind.FIELD)
+
+    def _rounds_by(self, stage_id: str, *kinds: StageKind) -> tuple[Round, ...]:
+        """The rounds of the stages of ``kinds`` up to ``stage_id`` (itself included)."""
         until = self.stages[: self.stages.index(self.stage(stage_id)) + 1]
         seen: list[Round] = []
         for stage in until:
-            if stage.kind in (StageKind.SUBMISSION, StageKind.CORRECTION):
+            if stage.kind in kinds:
                 seen.extend(r for r in stage.rounds if r not in seen)
         return tuple(seen)
 

@@ -23,7 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, false, func, or_, select
 
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
@@ -177,8 +177,9 @@ class PairRecap:
     #: The automatic check's forecast of the same rows (not a verification).
     forecast: AreaCount = field(default_factory=lambda: AreaCount("", "Perkiraan"))
     #: MS verdicts over every round up to the stage's (a later round's rows are
-    #: not yet there), and the areas holding one (the threshold and spread are
-    #: met by those rounds together); None: as ``totals``.
+    #: not yet there) as they stood at that stage (a later stage's verdict is not
+    #: yet given), and the areas holding one (the threshold and spread are met by
+    #: those rounds together); None: as ``totals``.
     ms_all_rounds: int | None = None
     spread_met_all_rounds: int | None = None
     #: What the law's computation gives (``required``/``spread_required`` are
@@ -406,8 +407,7 @@ def pair_recap(
                 select(func.count(), func.count(func.distinct(inside))).where(
                     _SUPPORTER.c.pair_id == pair_id,
                     _SUPPORTER.c.deleted.is_(False),
-                    _SUPPORTER.c.effective_status == "MS",
-                    _of_rounds(rules.rounds_until(chosen.id)),
+                    _ms_by(chosen, rules),
                 )
             ).one()
             every_round = (int(ms), int(areas))
@@ -544,6 +544,25 @@ def _with_external_duplicates(
         if new != old
     ]
     return case(*whens, else_=verdict) if whens else verdict
+
+
+def _ms_by(stage: Stage, rules: RuleSet) -> ColumnElement[bool]:
+    """Rows MS when the stage's minutes are made: of the rounds handed in by then
+    (:meth:`RuleSet.rounds_until`: a later round's rows are not yet there), by the
+    verdict that counted then: the field verdict of a round the field verification
+    has visited by then (``effective_status``), else the administrative one, counted
+    as the stage counts it (a later field verdict is not yet given)."""
+    arrived = rules.rounds_until(stage.id)
+    visited = rules.rounds_visited_by(stage.id)
+    ms_now = _SUPPORTER.c.effective_status == "MS"
+    if set(arrived) <= set(visited):
+        return and_(ms_now, _of_rounds(arrived))
+    not_visited = tuple(r for r in arrived if r not in visited)
+    ms_then = _with_external_duplicates(_SUPPORTER.c.admin_status, rules) == "MS"
+    return or_(
+        and_(ms_now, _of_rounds(visited)) if visited else false(),
+        and_(ms_then, _of_rounds(not_visited)),
+    )
 
 
 def _after_every_round(verdict: Any, rules: RuleSet) -> Any:

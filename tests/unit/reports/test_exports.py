@@ -560,3 +560,34 @@ def test_a_stages_threshold_counts_no_row_of_a_later_round(db: Database, tmp_pat
     assert pair_recap(db.engine, "p1", "vermin_correction_2").ms_total == 17
     assert pair_recap(db.engine, "p1", "recap").ms_total == 17
     assert pair_recap(db.engine, "p1").ms_total == 17
+
+
+def test_a_stages_threshold_counts_no_verdict_of_a_later_stage(
+    db: Database, tmp_path: Path
+) -> None:
+    """The minutes of a stage measure the threshold by the verdicts given by then: a
+    supporter MS in the administrative verification and not found in the field later
+    (NOT_FOUND) is MS in BA.VERMIN. Printed again after field verification I, BA.VERMIN
+    said 'Memenuhi syarat (MS) 10' beside 'Jumlah MS seluruh tahap sampai kini 9' and a
+    shortfall of 55.036, where the vermin had found 10 MS and a shortfall of 55.035."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)  # 10 MS in the submission's administrative verification
+    with db.session() as session:
+        met = session.scalars(
+            select(Supporter).where(Supporter.admin_status == "MS").order_by(Supporter.nik)
+        ).first()
+        assert met is not None
+        met.field_status, met.field_reasons = "TMS", ["NOT_FOUND"]
+        refresh_derived(session, "supporter", met)
+    vermin = pair_recap(db.engine, "p1", "vermin")
+    assert (vermin.totals.ms, vermin.ms_total, vermin.shortfall) == (10, 10, 55_035)
+    assert vermin.correction is not None and vermin.correction.supporters == 55_035
+    assert vermin.spread_met == 4
+    # From field verification I on, that verdict counts.
+    assert pair_recap(db.engine, "p1", "verfak_1").ms_total == 9
+    assert pair_recap(db.engine, "p1", "recap").ms_total == 9
+    assert pair_recap(db.engine, "p1").ms_total == 9
