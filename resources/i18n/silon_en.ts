@@ -947,6 +947,10 @@
         <translation>NIKs already in this pair: %1 rows (marked as duplicates)</translation>
     </message>
     <message>
+        <source>Baris lama di pasangan ini yang kini ditandai ganda: %1</source>
+        <translation>Earlier rows of this pair now marked as duplicates: %1</translation>
+    </message>
+    <message>
         <source>File perbaikan: ganti impor sebelumnya (baris yang tidak ada lagi ditarik)</source>
         <translation>Corrected file: replace the earlier import (rows no longer in it are withdrawn)</translation>
     </message>

@@ -224,9 +224,34 @@ class RuleSet:
     @property
     def arrival_rounds(self) -> tuple[Round, ...]:
         """The rounds supporter rows can arrive in, in order."""
+        return self.rounds_until(self.stages[-1].id)
+
+    def rounds_until(self, stage_id: str) -> tuple[Round, ...]:
+        """The rounds supporter rows have arrived in by the stage ``stage_id``, in
+        order: what its minutes measure the threshold and spread by (each row belongs
+        to the round it was submitted in; a later round's rows are not yet there).
+
+        Raises:
+            KeyError: the rule set has no such stage.
+        """
+        return self._rounds_by(stage_id, StageKind.SUBMISSION, StageKind.CORRECTION)
+
+    def rounds_visited_by(self, stage_id: str) -> tuple[Round, ...]:
+        """The rounds whose rows a field verification has visited by the stage
+        ``stage_id`` (itself included), in order: from then on their field verdict
+        is the one that counts; before, their administrative verdict.
+
+        Raises:
+            KeyError: the rule set has no such stage.
+        """
+        return self._rounds_by(stage_id, StageKind.FIELD)
+
+    def _rounds_by(self, stage_id: str, *kinds: StageKind) -> tuple[Round, ...]:
+        """The rounds of the stages of ``kinds`` up to ``stage_id`` (itself included)."""
+        until = self.stages[: self.stages.index(self.stage(stage_id)) + 1]
         seen: list[Round] = []
-        for stage in self.stages:
-            if stage.kind in (StageKind.SUBMISSION, StageKind.CORRECTION):
+        for stage in until:
+            if stage.kind in kinds:
                 seen.extend(r for r in stage.rounds if r not in seen)
         return tuple(seen)
 
@@ -292,7 +317,13 @@ class RuleSet:
         verdict still carries its reason (a correction round's supporter without an
         ID card scan is TMS with NO_ID_SCAN).
         """
-        status = self.status_for(codes)
+        return self.status_within(self.status_for(codes), choices)
+
+    def status_within(self, status: Status, choices: Iterable[Status]) -> Status:
+        """``status`` where only ``choices`` remain: a BMS is TMS where BMS is no
+        choice (after the verification of a correction round only MS and TMS remain;
+        DOMAIN.md), whatever made it BMS (a person's reasons, :meth:`verdict_status`;
+        the server's DUPLICATE_EXTERNAL flag, counted by the recap)."""
         if status is Status.BMS and Status.BMS not in tuple(choices):
             return Status.TMS
         return status

@@ -302,6 +302,9 @@ class ImportReport:
             the pair's list that a row of this file made a duplicate.
         stored: counts written to the database (inserted/updated/unchanged),
             None for a validation without a database.
+        earlier_flagged: rows of earlier parts whose stored forecast this file
+            changed (``earlier_updates`` that were not flagged so already): not
+            in :attr:`rows` or their counts, yet the pair's forecast moved by them.
         footer_rows: spreadsheet rows skipped as a total under the list
             ("JUMLAH", "TOTAL"): not supporters, never counted.
         outside_share: spreadsheet rows left out because the importing account may
@@ -318,6 +321,7 @@ class ImportReport:
     late_updates: dict[int, str] = field(default_factory=dict)
     earlier_updates: dict[int, str] = field(default_factory=dict)
     stored: dict[str, int] | None = None
+    earlier_flagged: int = 0
     footer_rows: list[int] = field(default_factory=list)
     outside_share: list[int] = field(default_factory=list)
 
@@ -432,6 +436,10 @@ class ImportReport:
             if earlier:
                 lines.append(
                     f"NIK yang sudah ada di pasangan ini: {earlier} baris (ditandai ganda)"
+                )
+            if self.earlier_flagged:
+                lines.append(
+                    f"Baris lama di pasangan ini yang kini ditandai ganda: {self.earlier_flagged}"
                 )
             if "withdrawn" in self.stored:
                 lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")

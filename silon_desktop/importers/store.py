@@ -466,7 +466,8 @@ def _earlier_rows(
 def _apply_earlier_flags(
     writer: SupporterBulkWriter, report: ImportReport, checker: checks.RowChecker
 ) -> None:
-    """Rows of earlier parts that this file made duplicates get their new forecast."""
+    """Rows of earlier parts that this file made duplicates get their new forecast
+    (``report.earlier_flagged``: how many changed)."""
     if not report.earlier_updates:
         return
     found = writer.records_at(list(report.earlier_updates))
@@ -477,7 +478,7 @@ def _apply_earlier_flags(
             continue
         status, codes = checker.judge(with_duplicate(list(record["check_reasons"] or ()), code))
         changes.append((record, _with_verdict(writer, record, status, codes)))
-    writer.rewrite_many(changes)
+    report.earlier_flagged = writer.rewrite_many(changes)
 
 
 def _with_verdict(

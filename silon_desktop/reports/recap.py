@@ -11,18 +11,19 @@ is "belum diverifikasi". The automatic check's forecast is counted beside them
 ``"vermin_correction_1"``, ``"verfak_1"`` ...) counts the rows of the rounds that
 stage handles, with the verdict of that stage: the administrative verdict for
 an administrative verification, the field verdict (of rows MS in the
-administrative verification) for a field verification.
+administrative verification) for a field verification, and for the recap of every
+stage the verdict that counts last, where no BMS remains.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, false, func, or_, select
 
 from silon_desktop.domain.codes import ElectionKind, Status
 from silon_desktop.domain.labels import ELECTION_KIND_LABELS_ID
@@ -175,8 +176,10 @@ class PairRecap:
     stage_title: str = ""
     #: The automatic check's forecast of the same rows (not a verification).
     forecast: AreaCount = field(default_factory=lambda: AreaCount("", "Perkiraan"))
-    #: MS verdicts over every round, and the areas holding one (the threshold
-    #: and spread are met by all rounds together); None: as ``totals``.
+    #: MS verdicts over every round up to the stage's (a later round's rows are
+    #: not yet there) as they stood at that stage (a later stage's verdict is not
+    #: yet given), and the areas holding one (the threshold and spread are met by
+    #: those rounds together); None: as ``totals``.
     ms_all_rounds: int | None = None
     spread_met_all_rounds: int | None = None
     #: What the law's computation gives (``required``/``spread_required`` are
@@ -346,10 +349,14 @@ def pair_recap(
         if chosen is not None:
             live.append(_of_rounds(chosen.rounds))
             if chosen.kind is StageKind.ADMIN:
-                verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules)
+                # A correction round's verification is its rows' last: no BMS remains.
+                choices = {c for r in chosen.rounds for c in rules.verdict_choices(r)}
+                verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules, choices)
             elif chosen.kind is StageKind.FIELD:
                 verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
                 live.append(_SUPPORTER.c.admin_status == "MS")
+            elif chosen.kind is StageKind.RECAP:
+                verdict = _after_every_round(verdict, rules)
         grouped = conn.execute(
             select(
                 area_col,
@@ -400,7 +407,7 @@ def pair_recap(
                 select(func.count(), func.count(func.distinct(inside))).where(
                     _SUPPORTER.c.pair_id == pair_id,
                     _SUPPORTER.c.deleted.is_(False),
-                    _SUPPORTER.c.effective_status == "MS",
+                    _ms_by(chosen, rules),
                 )
             ).one()
             every_round = (int(ms), int(areas))
@@ -513,13 +520,22 @@ def _as_list(value: Any) -> list[Any]:
     return []
 
 
-def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:
+def _with_external_duplicates(
+    verdict: Any, rules: RuleSet, choices: Collection[Status] = tuple(Status)
+) -> Any:
     """A stage's verdict column as it counts: a supporter whose NIK also backs another
     pair is at least what the rule set makes of DUPLICATE_EXTERNAL, as everywhere else
-    (dashboard, B.2, the public figures). The mapping is the domain's own
-    (:func:`effective_status`, asked for each verdict), written as one ``CASE``."""
+    (dashboard, B.2, the public figures), and TMS where BMS is none of the stage's
+    ``choices`` (:meth:`RuleSet.status_within`: the verification of a correction
+    round's rows). The mapping is the domain's own (:func:`effective_status`, asked
+    for each verdict), written as one ``CASE``."""
     changed = {
-        str(status): str(effective_status("", (), str(status), (), "", (), True, rules)[0])
+        str(status): str(
+            rules.status_within(
+                Status(effective_status("", (), str(status), (), "", (), True, rules)[0]),
+                choices,
+            )
+        )
         for status in Status
     }
     whens = [
@@ -528,6 +544,40 @@ def _with_external_duplicates(verdict: Any, rules: RuleSet) -> Any:
         if new != old
     ]
     return case(*whens, else_=verdict) if whens else verdict
+
+
+def _ms_by(stage: Stage, rules: RuleSet) -> ColumnElement[bool]:
+    """Rows MS when the stage's minutes are made: of the rounds handed in by then
+    (:meth:`RuleSet.rounds_until`: a later round's rows are not yet there), by the
+    verdict that counted then: the field verdict of a round the field verification
+    has visited by then (``effective_status``), else the administrative one, counted
+    as the stage counts it (a later field verdict is not yet given)."""
+    arrived = rules.rounds_until(stage.id)
+    visited = rules.rounds_visited_by(stage.id)
+    ms_now = _SUPPORTER.c.effective_status == "MS"
+    if set(arrived) <= set(visited):
+        return and_(ms_now, _of_rounds(arrived))
+    not_visited = tuple(r for r in arrived if r not in visited)
+    ms_then = _with_external_duplicates(_SUPPORTER.c.admin_status, rules) == "MS"
+    return or_(
+        and_(ms_now, _of_rounds(visited)) if visited else false(),
+        and_(ms_then, _of_rounds(not_visited)),
+    )
+
+
+def _after_every_round(verdict: Any, rules: RuleSet) -> Any:
+    """The verdict that counts last, as the recap of every stage counts it: after the
+    verification of the correction rounds only MS and TMS remain (DOMAIN.md), so a
+    row still BMS (a submission's supporter no correction made MS) is TMS, with its
+    reasons (:meth:`RuleSet.status_within`). Counted so, not stored: the row's verdict
+    stays what its verifier gave."""
+    final = (Status.MS, Status.TMS)
+    whens = [
+        (verdict == status.value, rules.status_within(status, final).value)
+        for status in Status
+        if rules.status_within(status, final) is not status
+    ]
+    return case(*whens, else_=verdict)
 
 
 def _of_rounds(rounds: tuple[Round, ...]) -> ColumnElement[bool]:

@@ -706,6 +706,12 @@ class ImportWizard(QDialog):
                     "%1", format_count(earlier)
                 )
             )
+        if report.earlier_flagged:
+            lines.append(
+                self.tr("Baris lama di pasangan ini yang kini ditandai ganda: %1").replace(
+                    "%1", format_count(report.earlier_flagged)
+                )
+            )
         if "withdrawn" in stored:
             lines.append(
                 self.tr("Ditarik: %1 (tidak ada di berkas perbaikan)").replace(

@@ -110,3 +110,24 @@ def test_a_further_part_adds_its_rows(
         conn.close()
     assert rows == 8 and flagged == 1
     qtbot.waitUntil(lambda: wizard.job is None)
+
+
+def test_a_further_part_tells_the_earlier_rows_it_flagged(
+    qtbot: QtBot,
+    db_path: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Part 2 carries a part-1 NIK with another name: both rows become potensi ganda,
+    and the wizard says so of the part-1 row (its counts are part 2's rows alone)."""
+    first = supporter_rows(4)
+    db = open_database(db_path)
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", assume_id_scan=True)
+    db.close()
+    other = list(first[1])
+    other[2] = "Orang Lain Sama Sekali"
+    second = [*supporter_rows(3, seed=5, start_sequence=400), other]
+    wizard = open_wizard(qtbot, db_path, write_xlsx(tmp_path / "2.xlsx", second))
+    with qtbot.waitSignal(wizard.imported, timeout=30_000):
+        wizard.import_button.click()
+    assert "Baris lama di pasangan ini yang kini ditandai ganda: 1" in wizard.result_label.text()
+    qtbot.waitUntil(lambda: wizard.job is None)

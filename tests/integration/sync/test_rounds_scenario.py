@@ -180,7 +180,10 @@ def _all_rounds(
     # The recap: both devices and the server agree; the pair meets threshold and spread.
     final = pair_recap(operator.db.engine, pair, "recap")
     assert pair_recap(verifier.db.engine, pair, "recap").totals == final.totals
-    assert (final.totals.ms, final.totals.bms, final.totals.total) == (6, 2, 11)
+    # After the correction rounds only MS and TMS remain: the submission's two BMS
+    # (NO_ID_SCAN) that no correction made MS are TMS, with their reason.
+    assert (final.totals.ms, final.totals.bms, final.totals.tms) == (6, 0, 5)
+    assert final.totals.total == 11 and final.reasons.get("NO_ID_SCAN") == 2
     assert final.required == 6 and final.meets_threshold is True
     assert final.spread_met == 3 and final.meets_spread is True
     # The forecast said MS for all 11: it is shown beside, never counted.
@@ -203,7 +206,7 @@ def _all_rounds(
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(out)).pages)
     text = " ".join(text.replace("\ufb01", "fi").split())
     assert "REKAPITULASI HASIL VERIFIKASI SELURUH TAHAP DUKUNGAN" in text
-    assert "Memenuhi syarat (MS) 6" in text
+    assert "Memenuhi syarat (MS) 6" in text and "Belum memenuhi syarat (BMS) 0" in text
     assert "dinyatakan MEMENUHI" in text
     # Both synced last: the berita acara says the server had every change it counts.
     assert final.standing is not None and final.standing.confirmed

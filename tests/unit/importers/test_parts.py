@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, literal_column, select
+from sqlalchemy import event, func, literal_column, select
 
 from silon_desktop.importers.pipeline import ImportCancelled
 from silon_desktop.importers.store import import_file
@@ -178,3 +178,31 @@ def test_many_earlier_rows_flagged_by_a_part_are_updated_together(
         assert len(flagged) == 12  # each part-1 row and its part-2 namesake, both kept
         assert all(s.check_reasons == ["DUPLICATE_POTENTIAL"] for s in flagged)
         assert session.query(Supporter).count() == len(first) + len(second)
+
+
+def test_the_summary_of_a_further_part_counts_the_earlier_rows_it_flagged(
+    db: Database, tmp_path: Path
+) -> None:
+    """Part 2 repeats one supporter of part 1 and carries another part-1 NIK with a
+    different name: the part-1 row of that NIK becomes potensi ganda (BMS) too. The
+    summary counted only part 2's rows (MS 15, BMS 1, TMS 1, "2 baris (ditandai
+    ganda)"), so part 1's summary (MS 25) and part 2's added up to MS 40 and BMS 1
+    where the pair's forecast now holds MS 39 and BMS 2; it now says the one earlier
+    row it flagged."""
+    first, second, _same, _other = _parts()
+    import_file(db, write_xlsx(tmp_path / "1.xlsx", first), "p1", assume_id_scan=True)
+    report = import_file(db, write_csv(tmp_path / "2.csv", second), "p1", assume_id_scan=True)
+    assert report.counts() == {"MS": 15, "BMS": 1, "TMS": 1}
+    assert report.earlier_flagged == 1
+    assert "Baris lama di pasangan ini yang kini ditandai ganda: 1" in report.summary_lines()
+    with db.session(readonly=True) as session:
+        forecast = dict(
+            session.execute(
+                select(Supporter.check_status, func.count()).group_by(Supporter.check_status)
+            ).all()
+        )
+    assert forecast == {"MS": 25 + 15 - 1, "BMS": 1 + 1, "TMS": 1}
+    # The same part again: every earlier row of its NIKs is flagged already, none anew.
+    again = import_file(db, write_csv(tmp_path / "2b.csv", second), "p1", assume_id_scan=True)
+    assert again.earlier_flagged == 0
+    assert not any("Baris lama di pasangan ini" in line for line in again.summary_lines())

@@ -481,3 +481,113 @@ def test_a_stages_recap_asks_a_correction_only_where_a_correction_round_follows(
         assert recap.correction is not None and recap.correction.supporters > 0
     # The recap of every round (the dashboard's) still tells what a correction needs.
     assert pair_recap(db.engine, "p1").correction is not None
+
+
+def _correction_rows(db: Database, tmp_path: Path, arrival: str, count: int = 4) -> list[str]:
+    """``count`` supporters handed in in the correction round ``arrival``, each given
+    the verdict the check forecast (MS); their ids, by NIK."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.models import Supporter
+
+    rows = supporter_rows(count, seed=9, start_sequence=500 + 100 * int(arrival[-1]))
+    path = write_xlsx(tmp_path / f"{arrival}.xlsx", rows)
+    import_file(db, path, "p1", assume_id_scan=True, round=arrival)
+    verify_as_forecast(db, where={"round": arrival})
+    with db.session(readonly=True) as session:
+        return list(
+            session.scalars(
+                select(Supporter.id).where(Supporter.round == arrival).order_by(Supporter.nik)
+            )
+        )
+
+
+def test_a_correction_rounds_external_duplicate_is_tms_in_its_berita_acara(
+    db: Database, tmp_path: Path
+) -> None:
+    """A correction round's supporter is verified for the last time in that round's
+    administrative verification: only MS and TMS remain, and a reason the rules make
+    BMS gives TMS (RuleSet.verdict_status). One whose NIK also backs another pair (the
+    server's DUPLICATE_EXTERNAL) was 'BMS 1' in BA.VERMIN of correction I."""
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)
+    late = _correction_rows(db, tmp_path, "correction_1")
+    with db.session() as session:
+        flagged = session.get(Supporter, late[0])
+        assert flagged is not None and flagged.admin_status == "MS"
+        flagged.external_duplicate = True  # as a pull applies the server's flag
+        refresh_derived(session, "supporter", flagged)
+    recap = pair_recap(db.engine, "p1", "vermin_correction_1")
+    assert (recap.totals.ms, recap.totals.bms, recap.totals.tms) == (3, 0, 1)
+    assert recap.reasons == {"DUPLICATE_EXTERNAL": 1}
+    # A submission's row flagged so is still BMS in its vermin (fixable in a correction).
+    assert pair_recap(db.engine, "p1", "vermin").totals.bms == 1
+
+
+def test_the_recap_of_every_stage_counts_a_bms_left_from_the_submission_as_tms(
+    db: Database, tmp_path: Path
+) -> None:
+    """After the verification of a correction round only MS and TMS remain (DOMAIN.md):
+    a submission's supporter left BMS (a PNS, BANNED_OCCUPATION in 2024) that no
+    correction made MS is TMS in the plenary's recap of every stage. It printed
+    'Belum memenuhi syarat (BMS) 1' in the minutes of the final recap."""
+    imported(db, tmp_path)  # 10 MS, 1 BMS (BANNED_OCCUPATION), 1 TMS (NIK_FORMAT)
+    final = pair_recap(db.engine, "p1", "recap")
+    assert (final.totals.ms, final.totals.bms, final.totals.tms) == (10, 0, 2)
+    assert final.reasons == {"BANNED_OCCUPATION": 1, "NIK_FORMAT": 1}  # still its reason
+    assert sum(a.bms for a in final.areas) == sum(d.bms for d in final.desa) == 0
+    assert sum(a.tms for a in final.areas) == sum(d.tms for d in final.desa) == 2
+    # The administrative verification's own minutes still show the BMS it gave.
+    vermin = pair_recap(db.engine, "p1", "vermin").totals
+    assert (vermin.ms, vermin.bms, vermin.tms) == (10, 1, 1)
+
+
+def test_a_stages_threshold_counts_no_row_of_a_later_round(db: Database, tmp_path: Path) -> None:
+    """Each row belongs to the round it was submitted in (DOMAIN.md): the minutes of the
+    administrative verification measure the threshold by the MS so far, and the
+    correction they ask for by what is missing then. Printed again after correction I
+    was verified, BA.VERMIN counted correction I's 4 MS too: 'Jumlah MS seluruh tahap
+    sampai kini 14' and a shortfall of 55.031 instead of 10 and 55.035."""
+    imported(db, tmp_path)  # 10 MS in the submission
+    _correction_rows(db, tmp_path, "correction_1")  # 4 MS in correction I
+    _correction_rows(db, tmp_path, "correction_2", 3)  # 3 MS in correction II
+    vermin = pair_recap(db.engine, "p1", "vermin")
+    assert vermin.ms_total == 10 and vermin.shortfall == 55_045 - 10
+    assert vermin.correction is not None and vermin.correction.supporters == 55_035
+    assert pair_recap(db.engine, "p1", "vermin_correction_1").ms_total == 14
+    assert pair_recap(db.engine, "p1", "vermin_correction_2").ms_total == 17
+    assert pair_recap(db.engine, "p1", "recap").ms_total == 17
+    assert pair_recap(db.engine, "p1").ms_total == 17
+
+
+def test_a_stages_threshold_counts_no_verdict_of_a_later_stage(
+    db: Database, tmp_path: Path
+) -> None:
+    """The minutes of a stage measure the threshold by the verdicts given by then: a
+    supporter MS in the administrative verification and not found in the field later
+    (NOT_FOUND) is MS in BA.VERMIN. Printed again after field verification I, BA.VERMIN
+    said 'Memenuhi syarat (MS) 10' beside 'Jumlah MS seluruh tahap sampai kini 9' and a
+    shortfall of 55.036, where the vermin had found 10 MS and a shortfall of 55.035."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.derived import refresh_derived
+    from silon_desktop.storage.models import Supporter
+
+    imported(db, tmp_path)  # 10 MS in the submission's administrative verification
+    with db.session() as session:
+        met = session.scalars(
+            select(Supporter).where(Supporter.admin_status == "MS").order_by(Supporter.nik)
+        ).first()
+        assert met is not None
+        met.field_status, met.field_reasons = "TMS", ["NOT_FOUND"]
+        refresh_derived(session, "supporter", met)
+    vermin = pair_recap(db.engine, "p1", "vermin")
+    assert (vermin.totals.ms, vermin.ms_total, vermin.shortfall) == (10, 10, 55_035)
+    assert vermin.correction is not None and vermin.correction.supporters == 55_035
+    assert vermin.spread_met == 4
+    # From field verification I on, that verdict counts.
+    assert pair_recap(db.engine, "p1", "verfak_1").ms_total == 9
+    assert pair_recap(db.engine, "p1", "recap").ms_total == 9
+    assert pair_recap(db.engine, "p1").ms_total == 9
