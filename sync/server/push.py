@@ -89,6 +89,7 @@ def apply_batch(
     *,
     origin: str = "",
     session: str | None = None,
+    recheck: Callable[[Connection], None] | None = None,
 ) -> list[MutationResult]:
     """Apply a batch for ``actor``; return one result per mutation, in order.
 
@@ -98,6 +99,8 @@ def apply_batch(
     ``session``: the bearer token ``actor`` was authenticated by, checked again once
     the batch holds its write locks (:func:`sync.server.auth.check_session`): the
     pusher's, or the caller's of a bundle sent over HTTP; None for the CLI.
+    ``recheck``: more checks of the caller run there too (a bundle's signing account:
+    :func:`sync.server.bundles.check_signer`); what it raises refuses the batch.
 
     Raises:
         ApiError: 403 when any mutation addresses a scope the caller may not
@@ -123,6 +126,8 @@ def apply_batch(
         )
         if session is not None:
             check_session(conn, session)
+        if recheck is not None:
+            recheck(conn)
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))
