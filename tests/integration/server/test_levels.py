@@ -149,6 +149,24 @@ def test_each_kabkota_verifies_its_own_and_cannot_touch_the_others(
     assert sum(recap.values()) == 5
 
 
+def test_a_kabkotas_bawaslu_reads_what_its_kpu_reads_and_writes_nothing(
+    levels: dict[str, Any],
+) -> None:
+    """Bawaslu supervises the verification its kab/kota's KPU does: it reads the
+    governor election and the share of its supporters living there, read-only."""
+    world = levels["world"]
+    watcher = world.clients["bawaslu3214"]
+    seen = {r["id"] for r in watcher.feed_all()}
+    assert seen == {r["id"] for r in world.clients["op3214"].feed_all()}
+    assert {levels["election"], levels["pair"], levels["candidate"]} <= seen
+    own, other = levels["supporters"]["32.14"][0], levels["supporters"]["32.15"][0]
+    assert own in seen and other not in seen
+    assert watcher.get(f"/v1/records/supporter/{own}").status_code == 200
+    assert watcher.get(f"/v1/records/supporter/{other}").status_code == 403
+    touch = mutation("supporter", verdict("TMS"), scope=PROVINCE, record_id=own, base_version=2)
+    assert watcher.push(touch).status_code == 403
+
+
 def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:
     op3215 = levels["world"].clients["op3215"]
     mine = mutation(
