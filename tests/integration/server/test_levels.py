@@ -167,6 +167,36 @@ def test_a_kabkotas_bawaslu_reads_what_its_kpu_reads_and_writes_nothing(
     assert watcher.push(touch).status_code == 403
 
 
+def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
+    levels: dict[str, Any],
+) -> None:
+    """A kab/kota verifies its share of the governor election's supporters: the
+    conflicts on them, its own included, are in its conflict log, not another's."""
+    world = levels["world"]
+    prov, op3214 = world.clients["prov32"], world.clients["op3214"]
+    person = mutation(
+        "supporter",
+        {"pair_id": levels["pair"], "name": "SEMULA", "kabkota_code": "32.14"},
+        scope=PROVINCE,
+    )
+    rid = person["record_id"]
+    prov.push_ok(person)
+    edit = {"record_id": rid, "base_version": 1, "olds": {"name": "SEMULA"}}
+    prov.push_ok(mutation("supporter", {"name": "PROVINSI"}, scope=PROVINCE, **edit))
+    [mine] = op3214.push_ok(mutation("supporter", {"name": "KABKOTA"}, scope=PROVINCE, **edit))
+    assert mine["status"] == "conflict"
+
+    def logged(name: str) -> list[str]:
+        r = world.clients[name].get("/v1/conflicts", record_id=rid)
+        assert r.status_code == 200, r.text
+        return [c["record_id"] for c in r.json()["conflicts"]]
+
+    assert logged("op3214") == [rid]
+    assert logged("bawaslu3214") == [rid]
+    assert logged("prov32") == [rid]
+    assert logged("op3215") == []
+
+
 def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:
     op3215 = levels["world"].clients["op3215"]
     mine = mutation(
