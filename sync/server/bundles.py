@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
 
 from sync import sealed, signing
 from sync.bundle import inflated_limit
@@ -119,13 +120,23 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
     if not signing.verify(bundle.public_key, unsigned, bundle.signature):
         raise ApiError(422, "bad_signature", "the bundle's signature does not verify")
     with read_tx(state.engine) as conn:
-        device = conn.execute(
-            select(device_keys).where(
-                device_keys.c.device_id == bundle.device_id,
-                device_keys.c.username == bundle.user,
-            )
-        ).first()
-        user = conn.execute(select(users).where(users.c.username == bundle.user)).first()
+        return _signer(conn, bundle, state.config.training)
+
+
+def _signer(conn: Connection, bundle: Bundle, training: bool) -> Actor:
+    """The account the bundle applies as: its user, active, with the bundle's key
+    registered for its device (:func:`verify_bundle`, :func:`check_signer`).
+
+    Raises:
+        ApiError: 422 ``unknown_device`` / ``unknown_user``.
+    """
+    device = conn.execute(
+        select(device_keys).where(
+            device_keys.c.device_id == bundle.device_id,
+            device_keys.c.username == bundle.user,
+        )
+    ).first()
+    user = conn.execute(select(users).where(users.c.username == bundle.user)).first()
     # An account or device named as the log's own writers (admin, server, publik;
     # admin-cli, web, training-seed) by an older server no longer logs in: nor does
     # its bundle write under that name (sync.server.audit.RESERVED_USERNAMES).
@@ -146,8 +157,32 @@ def verify_bundle(state: ServerState, data: dict[str, Any], bundle: Bundle) -> A
         role=Role(user.role),
         region=str(user.region),
         device_id=bundle.device_id,
-        training_server=state.config.training,
+        training_server=training,
     )
+
+
+def check_signer(conn: Connection, bundle: Bundle, actor: Actor) -> None:
+    """Check again, inside the import's write transaction holding its locks, that the
+    bundle's signer is still ``actor`` (:func:`verify_bundle` made it), as
+    :func:`sync.server.auth.check_session` does for the caller's session.
+
+    An import may wait long after the bundle was verified (a large file, its turn
+    behind the scope's other pushes): an account disabled, a device revoked or an
+    account moved meanwhile, by any server process, was still written as the account
+    it no longer is. A move to a wider reach keeps the device keys (the session only
+    ends): the bundle, verified as the old role, is refused; imported again, it is
+    verified as the account now is.
+
+    Raises:
+        ApiError: 422 ``unknown_user`` / ``unknown_device``; 409 ``account_changed``.
+    """
+    now = _signer(conn, bundle, actor.training_server)
+    if (now.role, now.region) != (actor.role, actor.region):
+        raise ApiError(
+            409,
+            "account_changed",
+            f"bundle user {bundle.user!r} changed role or region during the import; import again",
+        )
 
 
 def import_bundle(
@@ -163,7 +198,8 @@ def import_bundle(
     one receipt (a refusal anywhere leaves nothing of it committed; mutation ids
     keep it exactly-once when an import is repeated). ``session``: the caller's
     bearer token, checked again once the bundle holds its write locks
-    (:func:`sync.server.auth.check_session`); None for the CLI.
+    (:func:`sync.server.auth.check_session`); None for the CLI. The bundle's signer
+    is checked again there too (:func:`check_signer`).
     """
     if sealed.is_sealed(raw):
         raw = _unseal(state, raw)
@@ -173,7 +209,13 @@ def import_bundle(
         raise forbidden()
     check_scopes(actor, bundle.mutations)
     results = apply_batch(
-        state.engine, state.config, actor, bundle.bundle_id, bundle.mutations, session=session
+        state.engine,
+        state.config,
+        actor,
+        bundle.bundle_id,
+        bundle.mutations,
+        session=session,
+        recheck=lambda conn: check_signer(conn, bundle, actor),
     )
     _time, receipt = state.sign_receipt(bundle.bundle_id, actor, bundle.device_id, results)
     return {
@@ -196,6 +238,8 @@ _REFUSALS = {
     "unknown_device": "Bundel ditandatangani perangkat yang belum terdaftar untuk pengguna "
     "ini. Masuk (login) sekali dari komputer pengirim, lalu ekspor ulang.",
     "unknown_user": "Pengguna pengirim bundel tidak dikenal atau sudah dinonaktifkan.",
+    "account_changed": "Peran atau wilayah pengguna pengirim bundel berubah selama impor. "
+    "Impor ulang bundel ini.",
     "forbidden": "Bundel berisi perubahan di luar wilayah atau hak pengguna pengirimnya.",
 }
 

@@ -77,6 +77,21 @@ SQLITE_NAME = "server.sqlite3"
 #: held the request, the command or the server's start for ever; it now fails as an
 #: unreachable database does (503 busy, the command's "basis data tidak dapat dipakai").
 PG_CONNECT_TIMEOUT_S = 10
+#: PostgreSQL: TCP keepalives of every connection (libpq's parameters). A network
+#: that drops (a cable, a NAT or firewall forgetting the flow) sends nothing back:
+#: without them a pooled connection, or a request waiting on one, stayed open until
+#: the kernel's default of two hours. A silent peer is now given up after about a
+#: minute: probed after 30 s idle, every 10 s, 3 times; ``tcp_user_timeout`` (ms)
+#: also ends a connection whose sent data goes unacknowledged that long, which the
+#: probes (only sent on an idle connection) do not cover. The request then fails as
+#: an unreachable database does (503 busy).
+PG_KEEPALIVES: dict[str, int] = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
 #: SQLite: the size a write-ahead log is cut back to when it restarts (the
 #: checkpoint size, 16,000 pages of 4 KB).
 WAL_LIMIT_BYTES = 64 * 1024 * 1024
@@ -120,9 +135,9 @@ def make_engine(url: str) -> Engine:
 
 def _connect_args(url: str) -> dict[str, Any]:
     """The DB-API connection arguments of a server database URL (PostgreSQL: the
-    connect timeout, :data:`PG_CONNECT_TIMEOUT_S`)."""
+    connect timeout, :data:`PG_CONNECT_TIMEOUT_S`, and :data:`PG_KEEPALIVES`)."""
     if url.startswith("postgresql"):
-        return {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        return {"connect_timeout": PG_CONNECT_TIMEOUT_S, **PG_KEEPALIVES}
     return {}
 
 

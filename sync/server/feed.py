@@ -34,7 +34,7 @@ from sync.protocol import (
 )
 from sync.server.batch import origin_of
 from sync.server.db import read_tx
-from sync.server.roles import Actor, Role
+from sync.server.roles import Actor
 from sync.server.schema import departures, records
 
 MAX_LIMIT = 5000
@@ -47,9 +47,9 @@ def scope_filter(
 ) -> ColumnElement[bool] | None:
     """The SQL condition on a scope column for what ``actor`` may read (None: all).
 
-    With an ``area`` column, a kab/kota also reads its province's records of no
-    area (a governor election and its pairs) and those of its own area (the
-    supporters living in it): see :func:`sync.server.roles.area_of`.
+    With an ``area`` column, a kab/kota (its KPU or its Bawaslu) also reads its
+    province's records of no area (a governor election and its pairs) and those of
+    its own area (the supporters living in it): see :func:`sync.server.roles.area_of`.
     """
     arms = scope_arms(actor, column, area)
     if arms is None:
@@ -70,9 +70,9 @@ def scope_arms(
     if prefix is None:
         return None
     region, exact = prefix
+    if area is not None and actor.reads_by_area:
+        return [column == region, and_(column == actor.province, area.in_(("", region)))]
     if exact:
-        if area is not None and actor.role is Role.KABKOTA:
-            return [column == region, and_(column == actor.province, area.in_(("", region)))]
         return [column == region]
     if region == "":
         return None
@@ -307,7 +307,7 @@ def departure_arm(actor: Actor, after: int, head: int | None = None) -> Select[A
     scope and version at the move reaches that reader. A departure and a record
     of the other arms never share an id or a sequence: a departure's area is never
     the record's current one, and its sequence is one the record has left."""
-    if actor.role is not Role.KABKOTA or actor.region == actor.province:
+    if not actor.reads_by_area or actor.region == actor.province:
         return None
     conditions = [
         departures.c.area == actor.region,

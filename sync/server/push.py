@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import count
 from operator import itemgetter
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from sync import merge
 from sync.protocol import (
@@ -88,6 +89,7 @@ def apply_batch(
     *,
     origin: str = "",
     session: str | None = None,
+    recheck: Callable[[Connection], None] | None = None,
 ) -> list[MutationResult]:
     """Apply a batch for ``actor``; return one result per mutation, in order.
 
@@ -97,30 +99,35 @@ def apply_batch(
     ``session``: the bearer token ``actor`` was authenticated by, checked again once
     the batch holds its write locks (:func:`sync.server.auth.check_session`): the
     pusher's, or the caller's of a bundle sent over HTTP; None for the CLI.
+    ``recheck``: more checks of the caller run there too (a bundle's signing account:
+    :func:`sync.server.bundles.check_signer`); what it raises refuses the batch.
 
     Raises:
         ApiError: 403 when any mutation addresses a scope the caller may not
             write, 401 when ``session`` was revoked meanwhile (nothing is applied).
     """
     check_scopes(actor, mutations)
-    batch = Batch(
-        actor=actor,
-        batch_id=batch_id,
-        now=config.clock.time(),
-        iso=config.clock.iso(),
-        today=config.clock.today_wib(),
-        rule_checks=config.rule_checks,
-        origin=origin,
-    )
     # Content checks need no database: done before taking the write lock, so they
     # overlap with another batch's commit.
     invalid = check_mutations(mutations, domains=config.rule_checks)
     valid = [m for m in mutations if m.id not in invalid]
-    early = precheck(engine, valid, batch.today) if batch.rule_checks else {}
+    early = precheck(engine, valid, config.clock.today_wib()) if config.rule_checks else {}
 
     def work(conn: Connection) -> list[MutationResult]:
+        # Made here: a run again after a lost race (_run_raced) starts from nothing.
+        batch = Batch(
+            actor=actor,
+            batch_id=batch_id,
+            now=config.clock.time(),
+            iso=config.clock.iso(),
+            today=config.clock.today_wib(),
+            rule_checks=config.rule_checks,
+            origin=origin,
+        )
         if session is not None:
             check_session(conn, session)
+        if recheck is not None:
+            recheck(conn)
         stored = _stored_results(conn, mutations)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))
@@ -159,10 +166,46 @@ def apply_batch(
 
     # Queued pushes are committed together, each in its own savepoint (db.GroupCommit);
     # on PostgreSQL each runs alone holding only its scopes' locks.
-    results = group_commit(engine).run(engine, work, scopes={m.scope for m in mutations})
+    results = _run_raced(engine, work, {m.scope for m in mutations})
     # Committed: its scope's snapshot is prepared in the background.
     snapshot_builder.pushed(engine, actor)
     return results
+
+
+#: How many times a push that lost a race for a key (:func:`_run_raced`) is run.
+RACE_TRIES = 3
+#: PostgreSQL's SQLSTATE of a unique violation.
+_UNIQUE_VIOLATION = "23505"
+
+
+def _run_raced(
+    engine: Engine, work: Callable[[Connection], list[MutationResult]], scopes: set[str]
+) -> list[MutationResult]:
+    """``work`` in a push transaction (:meth:`sync.server.db.GroupCommit.run`), run
+    again when it lost a race for a unique key.
+
+    On PostgreSQL pushes of different scopes run at once, each holding only its
+    scopes' locks, and read the stored answers and records before either commits.
+    Two naming the same mutation id (or creating the same record id) in two scopes
+    then both inserted it, and the later one failed on the key (an HTTP 500). Its
+    transaction is undone; run again, it sees the other's commit and answers as one
+    after the other would: the id is taken (``BAD_VALUE`` ``id``), the record's scope
+    never changes (``SCOPE_MISMATCH``). Exactly once holds: nothing of the failed
+    run was kept. SQLite serialises its writers: no such race there.
+
+    Raises:
+        IntegrityError: still losing after :data:`RACE_TRIES` runs, or another
+            integrity error (a bug).
+    """
+    attempt = 1
+    while True:
+        try:
+            return group_commit(engine).run(engine, work, scopes=scopes)
+        except IntegrityError as exc:
+            if attempt == RACE_TRIES or getattr(exc.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
+                raise
+        log.info("push lost a race for a key to a concurrent push; running it again")
+        attempt += 1
 
 
 def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:

@@ -7,7 +7,8 @@ Levels: a governor election (scope "32") is administered by the province; its
 election, pairs, candidates and documents are read by every KPU kab/kota of the
 province, and its supporters are read and verified by the KPU kab/kota they
 live in (their ``kabkota_code``: the record's *area*). The province reads and
-writes all of them.
+writes all of them. A kab/kota's Bawaslu, which supervises that KPU's work and
+never writes, reads what it reads (:attr:`Actor.reads_by_area`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class Role(StrEnum):
     KPU_RI = "kpu_ri"  # national: reads and writes everything, manages every account
     PROVINCE = "province"  # reads its province and its kab/kota; writes province scope
     KABKOTA = "kabkota"  # reads and writes its own kab/kota only
-    BAWASLU = "bawaslu"  # reads its region (or all), never writes
+    BAWASLU = "bawaslu"  # reads its region (or all) as its KPU does, never writes
     TRAINER = "trainer"  # everything, but only on a training server
 
 
@@ -76,13 +77,22 @@ class Actor:
         """The province code of the account's region ("" for national accounts)."""
         return self.region.split(".")[0]
 
+    @property
+    def reads_by_area(self) -> bool:
+        """Whether the caller reads as a kab/kota: its own scope, and of its province's
+        scope the records of no area and those of its own area (:func:`area_of`).
+
+        A KPU kab/kota, and a Bawaslu of a kab/kota: it supervises the verification
+        that KPU does, of the supporters of a governor election living there too."""
+        return self.role is Role.KABKOTA or (self.role is Role.BAWASLU and "." in self.region)
+
     def can_read(self, scope: str, area: str = "") -> bool:
         """Whether the caller reads a record of ``scope`` (``area``: see :func:`area_of`)."""
         if self.role is Role.TRAINER:
             return self.training_server
         if self.role is Role.KPU_RI:
             return True
-        if self.role is Role.KABKOTA:
+        if self.reads_by_area:
             if scope == self.region:
                 return True
             return scope == self.province and area in ("", self.region)

@@ -18,6 +18,7 @@ router = APIRouter(tags=["sync"], responses=ERRORS)
     "/v1/bundles",
     response_model=models.BundleResponse,
     openapi_extra=body_schema("BundleIn"),
+    responses={409: {"model": models.ErrorBody}},
 )
 async def post_bundle(
     request: Request, actor: ActorDep, creds: BearerDep, state: StateDep

@@ -63,7 +63,12 @@ def read_conflicts(
     # Bound as a 64-bit integer: compared as the column's own (32-bit on PostgreSQL),
     # a cursor past 2**31 - 1 failed the query there ("integer out of range").
     stmt = select(conflicts).where(conflicts.c.id > literal(after, BigInteger))
-    condition = scope_filter(actor, conflicts.c.scope, None)
+    # A kab/kota reads its share of its province's governor election (the supporters
+    # living in it: their record's area, as the feed reads them), so their conflicts too.
+    area = records.c.area if actor.reads_by_area else None
+    if area is not None:
+        stmt = stmt.join_from(conflicts, records, records.c.id == conflicts.c.record_id)
+    condition = scope_filter(actor, conflicts.c.scope, area)
     if condition is not None:
         stmt = stmt.where(condition)
     if record_id:

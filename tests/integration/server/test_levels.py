@@ -149,6 +149,54 @@ def test_each_kabkota_verifies_its_own_and_cannot_touch_the_others(
     assert sum(recap.values()) == 5
 
 
+def test_a_kabkotas_bawaslu_reads_what_its_kpu_reads_and_writes_nothing(
+    levels: dict[str, Any],
+) -> None:
+    """Bawaslu supervises the verification its kab/kota's KPU does: it reads the
+    governor election and the share of its supporters living there, read-only."""
+    world = levels["world"]
+    watcher = world.clients["bawaslu3214"]
+    seen = {r["id"] for r in watcher.feed_all()}
+    assert seen == {r["id"] for r in world.clients["op3214"].feed_all()}
+    assert {levels["election"], levels["pair"], levels["candidate"]} <= seen
+    own, other = levels["supporters"]["32.14"][0], levels["supporters"]["32.15"][0]
+    assert own in seen and other not in seen
+    assert watcher.get(f"/v1/records/supporter/{own}").status_code == 200
+    assert watcher.get(f"/v1/records/supporter/{other}").status_code == 403
+    touch = mutation("supporter", verdict("TMS"), scope=PROVINCE, record_id=own, base_version=2)
+    assert watcher.push(touch).status_code == 403
+
+
+def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
+    levels: dict[str, Any],
+) -> None:
+    """A kab/kota verifies its share of the governor election's supporters: the
+    conflicts on them, its own included, are in its conflict log, not another's."""
+    world = levels["world"]
+    prov, op3214 = world.clients["prov32"], world.clients["op3214"]
+    person = mutation(
+        "supporter",
+        {"pair_id": levels["pair"], "name": "SEMULA", "kabkota_code": "32.14"},
+        scope=PROVINCE,
+    )
+    rid = person["record_id"]
+    prov.push_ok(person)
+    edit = {"record_id": rid, "base_version": 1, "olds": {"name": "SEMULA"}}
+    prov.push_ok(mutation("supporter", {"name": "PROVINSI"}, scope=PROVINCE, **edit))
+    [mine] = op3214.push_ok(mutation("supporter", {"name": "KABKOTA"}, scope=PROVINCE, **edit))
+    assert mine["status"] == "conflict"
+
+    def logged(name: str) -> list[str]:
+        r = world.clients[name].get("/v1/conflicts", record_id=rid)
+        assert r.status_code == 200, r.text
+        return [c["record_id"] for c in r.json()["conflicts"]]
+
+    assert logged("op3214") == [rid]
+    assert logged("bawaslu3214") == [rid]
+    assert logged("prov32") == [rid]
+    assert logged("op3215") == []
+
+
 def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:
     op3215 = levels["world"].clients["op3215"]
     mine = mutation(

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from sync.server import db
 from sync.server.db import SQLITE_NAME, database_url, make_engine
+from tests.postgres import scratch_database
 
 
 def test_a_failed_statement_does_not_show_its_parameters(tmp_path: Path) -> None:
@@ -91,3 +92,25 @@ def test_sorts_and_temporary_tables_stay_in_memory(tmp_path: Path) -> None:
             assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_probe_a_silent_network_with_tcp_keepalives() -> None:
+    """A dropped network (a cable, a firewall forgetting the flow) leaves no packet to
+    answer: without keepalives a pooled connection, or a request waiting on it, hung
+    until the kernel's two hours. Every connection of the server's engine asks libpq
+    for keepalives, as the connection actually made shows."""
+    with scratch_database() as scratch:
+        engine = make_engine(database_url(None, scratch))
+        try:
+            with engine.connect() as conn:
+                pgconn = conn.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
+                options = {o.keyword.decode(): o.val for o in pgconn.info}
+        finally:
+            engine.dispose()
+    assert options["keepalives"] == b"1"
+    idle, interval, count = (
+        int(options[k] or 0) for k in ("keepalives_idle", "keepalives_interval", "keepalives_count")
+    )
+    assert 0 < idle <= 60 and 0 < interval <= 30 and count > 0
+    assert 0 < int(options["tcp_user_timeout"] or 0) <= 120_000

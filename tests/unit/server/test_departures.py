@@ -125,6 +125,18 @@ def test_the_old_kabkota_reads_a_departure_with_no_personal_data(state: ServerSt
     assert [int(r) for r in _seqs(state, OP3214)] == sorted(int(r) for r in _seqs(state, OP3214))
 
 
+def test_the_old_kabkotas_bawaslu_reads_the_departure_as_its_kpu_does(
+    state: ServerState,
+) -> None:
+    watcher = Actor("bw3214", Role.BAWASLU, "32.14", "w-1")
+    ids = _seed(state)
+    assert {r.id for r in _feed(state, watcher).records} >= {ids["a"], ids["c"]}
+    cursor = _head(state, watcher)
+    _push(state, PROVINCE, _move(ids["a"], 1, "32.14", "32.15"))
+    [gone] = _feed(state, watcher, cursor).records
+    assert gone.id == ids["a"] and is_departure(gone)
+
+
 def _seqs(state: ServerState, actor: Actor) -> list[int]:
     rows, _cursor, _more = read_feed_rows(state.engine, actor, 0, 5000)
     return [int(r.seq) for r in rows]

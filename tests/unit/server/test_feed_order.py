@@ -33,6 +33,8 @@ from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 KABKOTA = Actor("op3214", Role.KABKOTA, "32.14", "laptop-1")
 PROVINCE = Actor("op32", Role.PROVINCE, "32", "laptop-2")
 NATIONAL = Actor("ri", Role.KPU_RI, "", "laptop-3")
+#: Bawaslu of the kab/kota: reads what its KPU reads (DOMAIN.md "Levels").
+WATCHER = Actor("bw3214", Role.BAWASLU, "32.14", "laptop-4")
 
 #: (scope, area) of the records, in feed order: the kab/kota's own records, its
 #: province's governor election (no area), supporters of that election living in
@@ -111,15 +113,17 @@ def test_each_account_reads_its_records_in_feed_order_page_by_page(
     limit: int,
 ) -> None:
     stored = _fill(url)
-    for actor in (KABKOTA, PROVINCE, NATIONAL):
+    for actor in (KABKOTA, PROVINCE, NATIONAL, WATCHER):
         expected = [rid for rid, scope, area, _seq in stored if actor.can_read(scope, area)]
         pages = _pages(url, actor, limit)
         assert [rid for page in pages for rid in page] == expected, actor.role
         assert all(len(page) <= limit for page in pages)
-    # The kab/kota: its own scope and its province's records of no area or its own.
-    assert [rid for page in _pages(url, KABKOTA, limit) for rid in page] == [
-        "r01", "r02", "r04", "r05", "r07", "r08", "r10", "r12", "r14"
-    ]  # fmt: skip
+    # The kab/kota (its KPU and its Bawaslu alike): its own scope and its province's
+    # records of no area or its own.
+    for actor in (KABKOTA, WATCHER):
+        assert [rid for page in _pages(url, actor, limit) for rid in page] == [
+            "r01", "r02", "r04", "r05", "r07", "r08", "r10", "r12", "r14"
+        ], actor.role  # fmt: skip
 
 
 def test_a_kabkota_feed_asked_without_its_own_pushes_leaves_only_those_out(
