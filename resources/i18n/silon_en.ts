@@ -4221,4 +4221,11 @@ Take this file to a connected computer or to the server operator. The changes st
         <translation>Not restored</translation>
     </message>
 </context>
+<context>
+    <name>CapsLockWarning</name>
+    <message>
+        <source>Caps Lock menyala</source>
+        <translation>Caps Lock is on</translation>
+    </message>
+</context>
 </TS>
