@@ -3740,6 +3740,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak.</source>
         <translation>The encrypted bundle is damaged, cut short or changed; bundle refused.</translation>
     </message>
+    <message>
+        <source>Server {server} memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama: bisa jadi ini bukan server Silon yang sebenarnya. Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>The server {server} uses a different signing key from the one recorded on this computer at its first login: it may not be the real Silon server. The login was refused and nothing was changed. Do not log in for now; contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
 </context>
 <context>
     <name>NavigationTree</name>
