@@ -1014,6 +1014,10 @@
         <source>Laporan impor berisi data pribadi warga (NIK setiap baris dan masalahnya). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya, dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
         <translation>The import report holds citizens&apos; personal data (the NIK of every row and its problems). Save it only in a folder you choose and only you can open, and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
     </message>
+    <message>
+        <source>Akses ke data dicabut oleh server. Impor diselesaikan dulu agar tidak hilang; setelah itu data di komputer ini dikunci.</source>
+        <translation>The server revoked access to the data. The import is finished first so that it is not lost; then the data on this computer is locked.</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
