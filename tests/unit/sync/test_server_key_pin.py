@@ -3,7 +3,9 @@ server with another key is refused, except a reset training server for practice 
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,3 +92,38 @@ def test_real_data_does_not_follow_a_server_that_says_it_is_a_training_one(
     _new_server_key(server, monkeypatch)
     with pytest.raises(ServerKeyChanged):
         login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=TrainingRoom(a.transport))  # type: ignore[arg-type]
+
+
+def test_the_login_command_says_the_key_changed_and_exits_1_not_wrong_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop.commands import login_cmd
+    from silon_desktop.services.access import Access
+    from silon_desktop.services.results import LoginOutcome
+
+    refusal = ServerKeyChanged(server="https://silon.kpu.go.id")
+    monkeypatch.setattr(Access, "login", lambda *_a, **_k: LoginOutcome(False, True, refusal))
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    args = argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, user="op1")
+    assert login_cmd.run(args) == 1  # 4 tells a script the password was wrong
+    assert capsys.readouterr().err.strip() == refusal.message
+
+
+def test_the_sync_command_logging_in_first_says_the_key_changed_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop.commands import sync_cmd
+    from silon_desktop.config import Settings
+    from silon_desktop.services.access import Access
+    from silon_desktop.services.results import LoginOutcome
+    from silon_desktop.storage.db import open_database
+
+    open_database(tmp_path / "silon.db").close()  # an older version's plain database
+    Settings(username="op1").save(tmp_path / "settings.json")
+    refusal = ServerKeyChanged(server="https://silon.kpu.go.id")
+    monkeypatch.setattr(Access, "login", lambda *_a, **_k: LoginOutcome(False, True, refusal))
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    args = argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, quiet=True)
+    assert sync_cmd.run(args) == sync_cmd.EXIT_ERROR  # not "log in again" (4)
+    said = capsys.readouterr().err
+    assert refusal.message in said and "Silakan masuk lagi" not in said
