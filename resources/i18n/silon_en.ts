@@ -1026,6 +1026,10 @@
         <source>Laporan impor berisi data pribadi warga (NIK setiap baris dan masalahnya). Simpan hanya di folder yang Anda pilih dan hanya Anda yang dapat membukanya, dan hapus berkasnya bila tidak diperlukan lagi (UU PDP 27/2022).</source>
         <translation>The import report holds citizens&apos; personal data (the NIK of every row and its problems). Save it only in a folder you choose and only you can open, and delete the file when it is no longer needed (UU PDP 27/2022).</translation>
     </message>
+    <message>
+        <source>Akses ke data dicabut oleh server. Impor diselesaikan dulu agar tidak hilang; setelah itu data di komputer ini dikunci.</source>
+        <translation>The server revoked access to the data. The import is finished first so that it is not lost; then the data on this computer is locked.</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -3757,6 +3761,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak.</source>
         <translation>The encrypted bundle is damaged, cut short or changed; bundle refused.</translation>
     </message>
+    <message>
+        <source>Server {server} memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama: bisa jadi ini bukan server Silon yang sebenarnya. Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>The server {server} uses a different signing key from the one recorded on this computer at its first login: it may not be the real Silon server. The login was refused and nothing was changed. Do not log in for now; contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
 </context>
 <context>
     <name>NavigationTree</name>
@@ -4236,6 +4244,13 @@ Take this file to a connected computer or to the server operator. The changes st
     <message>
         <source>Tidak dipulihkan</source>
         <translation>Not restored</translation>
+    </message>
+</context>
+<context>
+    <name>CapsLockWarning</name>
+    <message>
+        <source>Caps Lock menyala</source>
+        <translation>Caps Lock is on</translation>
     </message>
 </context>
 </TS>

@@ -7,7 +7,8 @@ first login makes its data key and converts a plain database, see
 data key's wrap of the last online login (offline rules: attempts, expiry).
 
 Exit status: 0 logged in online, 3 logged in offline (no connection),
-4 wrong user name or password (or locked, expired), 1 other errors (e.g. locked out).
+4 wrong user name or password (or locked, expired), 1 other errors (e.g. locked
+out, a server whose signing key is not the one pinned at the first login).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
     from silon_desktop.services.access import Access, Session, has_database
     from silon_desktop.storage import db as storage_db
     from sync import credentials
-    from sync.client.login import ensure_device_id
+    from sync.client.login import ServerKeyChanged, ensure_device_id
     from sync.transport import TransportError
 
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
@@ -59,8 +60,9 @@ def _run(args: argparse.Namespace) -> int:
     password = os.environ.get("SILON_PASSWORD") or getpass.getpass("Kata sandi: ")
     result = access.login(username, password)
     if not isinstance(result, Session):
-        # the server refused for another reason than the password (a transport error): 1
-        other = 1 if isinstance(result.error, TransportError) else 4
+        # refused for another reason than the password (a transport error, a server
+        # whose signing key is not the one pinned here): 1
+        other = 1 if isinstance(result.error, (TransportError, ServerKeyChanged)) else 4
         return refused(result.error, other) if result.error is not None else other
     result.db.close()
     settings.username = username

@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _login_from_env(ctx: Context) -> Any:
     from silon_desktop.services.access import Access, Session
-    from sync.client.login import make_transport
+    from sync.client.login import ServerKeyChanged, make_transport
     from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD") or ctx.password
@@ -167,8 +167,10 @@ def _login_from_env(ctx: Context) -> Any:
         return transport if result.outcome.online else "offline"
     if result.error is not None:
         refused(result.error)
-    if result.online and isinstance(result.error, TransportError):
-        return "error"  # refused for another reason: e.g. locked out, certificate not trusted
+    if result.online and isinstance(result.error, (TransportError, ServerKeyChanged)):
+        # refused for another reason: e.g. locked out, certificate not trusted, a server
+        # whose signing key is not the one pinned here
+        return "error"
     return None
 
 

@@ -104,6 +104,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Nama akun ini dipakai server untuk catatannya sendiri di log audit dan tidak "
         "dapat dipakai masuk. Minta administrator membuat akun dengan nama lain."
     ),
+    ErrorCode.LOGIN_SERVER_KEY_CHANGED: (
+        "Server {server} memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di "
+        "komputer ini sejak login pertama: bisa jadi ini bukan server Silon yang sebenarnya. "
+        "Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di "
+        "KPU dan sebutkan pesan ini."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),

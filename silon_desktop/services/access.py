@@ -9,7 +9,9 @@ which only a login brings back (``storage/keyfile.py``):
   new one, and a plain database from before encryption is converted (after a
   backup; the plain copies are removed). The key is then wrapped again with this
   password, the server's secret and the keyring, and the offline login is allowed
-  for the number of days the server sent.
+  for the number of days the server sent. A server whose signing key is not the
+  one pinned here (``sync.client.login.checked_server_key``) is refused before it
+  wraps the key, locks anything or leaves a token.
 - **Offline login**, only when the server cannot be reached: the password must
   unwrap the key; failures count (kept in the key file, so a restart does not
   reset them) and, past :data:`keyfile.OFFLINE_FREE_ATTEMPTS`, each further attempt
@@ -191,13 +193,25 @@ class Access:
             return LoginOutcome(False, True, error)
         self.online = True
         try:
-            key = self._key_after_online(username, password, answer, transport)
+            kf, key, kept = self._key_after_online(username, password, answer, transport)
             db = reuse if reuse is not None else self.open(key, **opening)
         except AccessRefused as error:
             return LoginOutcome(False, True, error)
-        from sync.client.login import after_login
+        from sync.client.login import ServerKeyChanged, after_login, checked_server_key
 
-        in_keyring = after_login(db, self.settings, username, password, answer, transport)
+        try:
+            # another server at that address: nothing it says is kept or acted upon
+            server_key = checked_server_key(db, self.settings, transport)
+            self._refuse_a_region_left(kf, username, answer)
+        except (ServerKeyChanged, AccessRefused) as error:
+            if reuse is None:
+                db.close()
+            return LoginOutcome(False, True, error)
+        if not kept:
+            self._keep_key(kf, key, username, password, answer)
+        in_keyring = after_login(
+            db, self.settings, username, password, answer, transport, checked_key=server_key
+        )
         outcome = LoginOutcome(True, True, None, in_keyring, answer.role, answer.region)
         return Session(db, outcome, username, answer.token, self.lost if reuse is None else None)
 
@@ -250,8 +264,13 @@ class Access:
 
     def _key_after_online(
         self, username: str, password: str, answer: object, transport: Transport
-    ) -> bytes:
-        """The data key after the server said yes; wrapped again for next time.
+    ) -> tuple[KeyFile, bytes, bool]:
+        """The data key after the server said yes, with its key file and whether it
+        was kept already: a new key is, at once (opening the folder may encrypt a plain
+        database with it); a found one is wrapped again (:meth:`_keep_key`) only once
+        the server's signing key was checked and the account's region
+        (:meth:`_refuse_a_region_left`): a server that is not the one pinned here must
+        neither wrap the key with its secret nor lock the data.
 
         The keyring's wrap opens the folder for any account a server accepts; not for
         an account of a training server (its password is printed on every desk's
@@ -259,7 +278,6 @@ class Access:
         """
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
-        self._refuse_a_region_left(kf, username, answer)
         if kf.empty and self._encrypted_database_left():
             # A new key would not open it, and saved here it would stand in the way of
             # the key file brought back from a copy.
@@ -270,16 +288,24 @@ class Access:
         if kf.empty:
             key = keyfile.new_data_key()
             log.info("a new data key for %s", self.paths.data)
-        else:
-            found = (
-                kf.unwrap_password(username, password)
-                or (kf.unwrap_server(username, secret) if secret else None)
-                or (None if _training_server(transport) else self._from_keyring(kf))
-            )
-            if found is None:
-                log.warning("no wrap of the data key opens for %s", username)
-                raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user=username)
-            key = found
+            self._keep_key(kf, key, username, password, answer)
+            return kf, key, True
+        found = (
+            kf.unwrap_password(username, password)
+            or (kf.unwrap_server(username, secret) if secret else None)
+            or (None if _training_server(transport) else self._from_keyring(kf))
+        )
+        if found is None:
+            log.warning("no wrap of the data key opens for %s", username)
+            raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user=username)
+        return kf, found, False
+
+    def _keep_key(
+        self, kf: KeyFile, key: bytes, username: str, password: str, answer: object
+    ) -> None:
+        """Wrap the data key again for next time (password, server secret, keyring) and
+        keep what the server said of this account (role, region, offline days)."""
+        secret = _secret(getattr(answer, "device_secret", ""))
         kf.wrap_password(username, password, key)
         if secret:
             kf.wrap_server(username, secret, key)
@@ -291,7 +317,6 @@ class Access:
         state.expires_at = keyfile.now() + days * DAY_S if days > 0 else 0.0
         state.failures, state.retry_at = 0, 0.0
         kf.save()
-        return key
 
     def _refuse_a_region_left(self, kf: KeyFile, username: str, answer: object) -> None:
         """An account that no longer reads what it read at its last login here (moved

@@ -185,6 +185,8 @@ class ImportWizard(QDialog):
         self.report: Any = None
         self.job: Job | None = None
         self.cancel_requested = False
+        #: the session is ending while the import runs (see finish_before_lock)
+        self.ending = False
         #: the operator said Yes to the replacement preview (``last_plan``)
         self.replace_confirmed = False
         self.last_plan: Any = None
@@ -641,7 +643,20 @@ class ImportWizard(QDialog):
         if total > 0:
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(min(done, total))
-        self.progress_label.setText(self.tr("%1 baris diperiksa").replace("%1", format_count(done)))
+        counted = self.tr("%1 baris diperiksa").replace("%1", format_count(done))
+        self.progress_label.setText(self._ending_note() + counted)
+
+    def _ending_note(self) -> str:
+        """Why the import goes on while the window is gone (a line), or ""."""
+        if not self.ending:
+            return ""
+        return (
+            self.tr(
+                "Akses ke data dicabut oleh server. Impor diselesaikan dulu agar tidak "
+                "hilang; setelah itu data di komputer ini dikunci."
+            )
+            + "\n"
+        )
 
     @Slot()
     def cancel_import(self) -> None:
@@ -652,8 +667,27 @@ class ImportWizard(QDialog):
             self.progress_label.setText(self.tr("Membatalkan..."))
             self.job.cancel()
 
+    def importing(self) -> bool:
+        """Whether an import is running (its rows are stored when it ends)."""
+        return self.is_busy() and self.job is not None and self.job.name == "import"
+
+    def finish_before_lock(self, then: Callable[[], None]) -> None:
+        """The server revoked access while the import runs: the import goes on to its
+        end (one transaction: closing the wizard would roll it back and the operator's
+        import would be gone), says why, shows nothing of its result (the rows it
+        read), then ``then`` is called (the lock). The operator may still cancel it."""
+        job = self.job
+        if job is None or not self.importing():
+            then()
+            return
+        self.ending = True
+        self.progress_label.setText(self._ending_note().rstrip("\n"))
+        job.done.connect(then)
+
     @Slot(str)
     def _import_failed(self, message: str) -> None:
+        if self.ending:
+            return
         if self.cancel_requested:
             message = self.tr("Impor dibatalkan. Basis data tidak berubah.")
         self.file_error.setText(message)
@@ -663,6 +697,8 @@ class ImportWizard(QDialog):
     @Slot(object)
     def _show_result(self, report: Any) -> None:
         self.report = report
+        if self.ending:
+            return  # stored; the data closes now (finish_before_lock)
         self.result_error.clear()
         counts = report.counts()
         stored = report.stored or {}

@@ -22,6 +22,7 @@ from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import LoginOutcome
 from silon_desktop.services.access import LoginBackend
 from silon_desktop.ui.labels import error_text
+from silon_desktop.ui.password_field import CapsLockWarning
 from silon_desktop.ui.workers import Job, JobRunner
 
 
@@ -57,6 +58,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.caps_lock = CapsLockWarning(self.password)
         self.server = QLabel(backend.settings.server_url)
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
@@ -75,6 +77,7 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Server"), self.server)
         form.addRow(self.tr("Nama pengguna"), self.username)
         form.addRow(self.tr("Kata sandi"), self.password)
+        form.addRow("", self.caps_lock)
         buttons = QDialogButtonBox()
         self.login_button = buttons.addButton(
             self.tr("Masuk"), QDialogButtonBox.ButtonRole.AcceptRole

@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self._session_started = False
         #: why the window closed for the login dialog to come back (None: quit)
         self.ended_by: str | None = None
+        #: a lock waits for a running import to finish (see lock)
+        self._locking = False
         #: the login dialog asked over the window, while it is open (see ask_login)
         self._login_dialog: Any = None
         self.setWindowTitle(self.tr("Silon Desktop"))
@@ -464,9 +466,28 @@ class MainWindow(QMainWindow):
         job.failed.connect(lambda _message: self._end("logout"))
 
     def lock(self) -> None:
-        """The server revoked access: erase what opens the data here, close the window."""
+        """The server revoked access: erase what opens the data here, close the window.
+
+        An import running then is the operator's work too (one transaction, which
+        closing its wizard rolls back): the window and the other dialogs are hidden
+        at once, the import finishes, and the lock follows (ImportWizard.finish_before_lock).
+        """
+        if self.ended_by is not None or self._locking:
+            return
+        from silon_desktop.ui.import_wizard import ImportWizard
+
         self._save_typing()
         self.sync.stop()
+        running = [w for w in self.findChildren(ImportWizard) if w.importing()]
+        if not running:
+            self._lock_now()
+            return
+        self._locking = True
+        self._close_dialogs(keep=running[0])
+        self.hide()
+        running[0].finish_before_lock(self._lock_now)
+
+    def _lock_now(self) -> None:
         self.backend.lock()
         self._end("locked")
 
@@ -482,13 +503,16 @@ class MainWindow(QMainWindow):
     def _end(self, why: str) -> None:
         self.ended_by = why
         self.ended.emit(why)
-        # A dialog open over the window (a record's history, the conflicts, a message)
-        # is a window of its own: closing this one left it on screen, with the data it
-        # shows, and the application waiting for it instead of asking for a login.
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.reject()
+        self._close_dialogs()
         self.close()
+
+    def _close_dialogs(self, keep: QDialog | None = None) -> None:
+        """A dialog open over the window (a record's history, the conflicts, a message)
+        is a window of its own: closing this one left it on screen, with the data it
+        shows, and the application waiting for it instead of asking for a login."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and dialog is not keep:
+                dialog.reject()
 
     def _sync_finished(self, report: object) -> None:
         if isinstance(report, dict) and report.get("error_kind") == "revoked":

@@ -10,8 +10,12 @@ Public API for the application and the commands::
 An online login keeps the token (keyring, else this process's memory), an
 argon2 verifier of the password for offline login (table ``local_account``),
 the server's public key (receipts and feed bundles) and registers this
-device's bundle-signing key with the server. With no connection, the password
-is checked against the verifier and the operator works offline (no token).
+device's bundle-signing key with the server. The server's key is pinned at the
+first online login: a later login to a server that signs with another key is
+refused (:class:`ServerKeyChanged`) before anything is kept, except for practice
+data meeting a training server, whose every reset makes a new key. With no
+connection, the password is checked against the verifier and the operator works
+offline (no token).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, sealed, signing
 from sync.client.api import LoginAnswer, ServerApi
-from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, set_state
+from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, get_state, set_state
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -41,6 +45,13 @@ class LoginFailed(CodedError):
     last online login does not match)."""
 
     default_code = ErrorCode.LOGIN_WRONG_CREDENTIALS
+
+
+class ServerKeyChanged(LoginFailed):
+    """The server signs with another key than the one pinned here at the first online
+    login (another server at that address): ``LOGIN_SERVER_KEY_CHANGED``."""
+
+    default_code = ErrorCode.LOGIN_SERVER_KEY_CHANGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +147,19 @@ def after_login(
     password: str,
     answer: LoginAnswer,
     transport: Transport,
+    *,
+    checked_key: str | None = None,
 ) -> bool:
     """Keep what an online login brings: the token (keyring, else memory), the
-    offline verifier, the server's key. Returns whether the token is in the keyring."""
+    offline verifier, the server's key. Returns whether the token is in the keyring.
+
+    ``checked_key``: what :func:`checked_server_key` returned for this login already
+    (else it is checked here, first).
+
+    Raises:
+        ServerKeyChanged: the server's key is not the one pinned here (nothing kept).
+    """
+    server_key = checked_server_key(db, settings, transport) if checked_key is None else checked_key
     transport.set_token(answer.token)
     in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
     credentials.store_offline_verifier(
@@ -149,7 +170,7 @@ def after_login(
         scope=answer.region,
         server_url=settings.server_url,
     )
-    save_server_key(db, ServerApi(transport))
+    save_server_key(db, ServerApi(transport), server_key)
     save_device_box_key(db, answer.device_secret)
     settings.username = username
     return in_keyring
@@ -175,19 +196,54 @@ def _login_offline(db: Database, username: str, password: str) -> LoginResult:
     return LoginResult(account.username, account.role, account.scope, False, False)
 
 
-def save_server_key(db: Database, api: ServerApi) -> None:
-    """Keep the server's public key so receipts and feed bundles can be verified offline."""
-    try:
-        key = api.server_key()
-    except TransportError as exc:  # receipts stay unverified until the next sync
-        log.warning("server key not fetched at login: %s", exc)
-        return
-    except Exception:  # a bug: logged with its traceback, the login itself stands
-        log.exception("server key not fetched at login")
+def checked_server_key(db: Database, settings: Settings, transport: Transport) -> str:
+    """The server's signing key, checked against the one pinned here ("" when it could
+    not be fetched: the login stands, receipts are checked with the pinned key).
+
+    A first pin also marks practice data when the server is a training server
+    (:func:`training.practice_problem`, as its first sync would), so that the key a
+    reset of that server makes is followed (:func:`training.follows_resets`).
+
+    Raises:
+        ServerKeyChanged: another key than the pinned one, and not a training server's
+            reset met by practice data.
+    """
+    from sync.client import training
+
+    key = _fetch_server_key(ServerApi(transport))
+    if not key:
+        return ""
+    with db.session(readonly=True) as session:
+        pinned = get_state(session.connection(), SERVER_KEY)
+    if not pinned:
+        training.practice_problem(db, transport)
+        return key
+    if pinned == key or training.follows_resets(db, transport):
+        return key
+    log.warning("the server's signing key is not the one pinned here: login refused")
+    raise ServerKeyChanged(server=settings.server_url)
+
+
+def save_server_key(db: Database, api: ServerApi, key: str | None = None) -> None:
+    """Keep the server's public key (``key``, else fetched) so receipts and feed
+    bundles can be verified offline."""
+    key = _fetch_server_key(api) if key is None else key
+    if not key:  # receipts stay unverified until the next sync
         return
     with db.engine.begin() as conn:
         set_state(conn, SERVER_KEY, key)
     save_server_box_key(db, api)
+
+
+def _fetch_server_key(api: ServerApi) -> str:
+    """The server's public key; "" (logged) when it cannot be fetched."""
+    try:
+        return api.server_key()
+    except TransportError as exc:
+        log.warning("server key not fetched at login: %s", exc)
+    except Exception:  # a bug: logged with its traceback, the login itself stands
+        log.exception("server key not fetched at login")
+    return ""
 
 
 def save_server_box_key(db: Database, api: ServerApi) -> None:

@@ -94,6 +94,14 @@ def practice_problem(db: Database, transport: Transport) -> ErrorCode | None:
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
 
 
+def follows_resets(db: Database, transport: Transport) -> bool:
+    """Whether the data here may follow this server to a new signing key: practice
+    data meeting a training server (every reset makes the server a new key; the
+    sync then says the session is over, :func:`practice_problem`). Real data never
+    follows: a server claiming to be a training one is not trusted with it."""
+    return is_practice(db) and bool(server_identity(transport))
+
+
 def start_over(db: Database) -> None:
     """Delete every practice record, waiting edit, conflict and sync position here.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -205,3 +206,49 @@ def test_a_lock_closes_the_dialogs_open_over_the_window(
     window.lock()
     assert not window.isVisible()
     assert not history.isVisible() and not conflicts.isVisible()
+
+
+def test_a_lock_during_an_import_hides_the_data_and_lets_the_import_finish(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], tmp_path: Path
+) -> None:
+    """The server revokes access while a list is imported: the lock closed the wizard,
+    which cancelled the import (one transaction, rolled back), and the operator's
+    import was gone with no word. Now the window and its data are hidden at once, the
+    import finishes (its rows stored), and the lock follows."""
+    from sqlalchemy import text
+
+    from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+    backend = window.backend
+
+    def supporters() -> int:
+        with backend.db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM supporter")).scalar_one())
+
+    before = supporters()
+    window.open_record("pair", seeded["pair"])
+    wizard = window.show_import()
+    qtbot.addWidget(wizard)
+    wizard.path_edit.setText(str(write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(3000))))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    at_lock: list[int] = []
+    backend.lock = lambda: at_lock.append(supporters())
+    seen: dict[str, bool] = {}
+
+    def lock_once(_progress: object) -> None:
+        if not seen:
+            window.lock()
+            seen.update(window=window.isVisible(), wizard=wizard.isVisible())
+        elif "dicabut oleh server" in wizard.progress_label.text():
+            seen["said"] = True  # why it goes on, above the rows counted
+
+    wizard.import_button.click()
+    assert wizard.job is not None
+    wizard.job.progress.connect(lock_once)
+    qtbot.waitUntil(lambda: bool(at_lock), timeout=60_000)
+    assert seen == {"window": False, "wizard": True, "said": True}  # data hidden, import on
+    assert at_lock == [before + 3000]  # every row stored before the data closed
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert not window.isVisible() and window.ended_by == "locked"
+    assert wizard.pages.currentIndex() != wizard.PAGE_RESULT  # its rows were not shown

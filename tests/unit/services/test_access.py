@@ -418,3 +418,51 @@ def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
     assert not _access(folder).locked()
     key, _ = _access(folder).unlock_with_password("op1", PASSWORD)
     assert cipher.opens_with(folder.database, key)
+
+
+def test_a_login_to_a_server_with_another_signing_key_is_refused_and_keeps_the_pin(
+    server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync import signing
+    from sync.client.state import SERVER_KEY, get_state
+
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session), first
+    first.db.close()
+    pinned = server.public_key
+    other = signing.public_key_b64(signing.generate_private_key())
+    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    access = _access(folder)
+    key_file = _files(folder)[folder.data / keyfile.KEY_FILE]
+    refused = _online(access, server)
+    assert not isinstance(refused, Session)
+    assert refused.online and refused.error is not None  # type: ignore[attr-defined]
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED  # type: ignore[attr-defined]
+    # that server's secret does not wrap the data key here, nor does anything else change
+    assert _files(folder)[folder.data / keyfile.KEY_FILE] == key_file
+    session = _offline(access, server)  # the data here still opens as before
+    assert isinstance(session, Session), session
+    with session.db.session(readonly=True) as s:
+        assert get_state(s.connection(), SERVER_KEY) == pinned
+    session.db.close()
+
+
+def test_a_server_with_another_signing_key_cannot_lock_the_data_by_moving_the_account(
+    server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync import signing
+
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session), first
+    first.db.close()
+    other = signing.public_key_b64(signing.generate_private_key())
+    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
+    access = _access(folder)
+    refused = _online(access, server)
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED  # type: ignore[attr-defined]
+    assert not access.locked()
+    session = _offline(access, server)  # its word locked nothing: the password still opens
+    assert isinstance(session, Session), session
+    session.db.close()

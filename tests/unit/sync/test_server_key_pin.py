@@ -1,0 +1,129 @@
+"""The server's signing key is pinned at the first online login; a later login to a
+server with another key is refused, except a reset training server for practice data."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silon_desktop.domain.errors import ErrorCode
+from sync import credentials, signing
+from sync.client.login import ServerKeyChanged, login
+from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state, set_state
+from sync.client.training import TRAINING_ID
+from tests.unit.sync.harness import PASSWORD, Client, InProcessServer
+
+
+class TrainingRoom:
+    """The in-process server answering ``GET /v1/training`` as a training server does."""
+
+    def __init__(self, inner: Any, training_id: str = "sesi-baru") -> None:
+        self.inner = inner
+        self.training_id = training_id
+
+    def call(self, method: str, path: str, *args: Any, **kw: Any) -> Any:
+        if path == "/v1/training":
+            return {"training_id": self.training_id}
+        return self.inner.call(method, path, *args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _pinned(client: Client) -> str:
+    with client.db.session(readonly=True) as session:
+        return get_state(session.connection(), SERVER_KEY)
+
+
+def _new_server_key(server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server now signs with another key (another server at the same address)."""
+    other = signing.public_key_b64(signing.generate_private_key())
+    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    return other
+
+
+def test_a_login_to_a_server_with_another_key_is_refused(
+    make_client: Callable[..., Client], server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = make_client("a")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    assert _pinned(a) == server.public_key
+    token = credentials.TokenStore(a.settings.server_url, "op1").get()
+    _new_server_key(server, monkeypatch)
+    with pytest.raises(ServerKeyChanged) as refused:
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED
+    assert "admin" in refused.value.message
+    assert _pinned(a) != server.app.state.server.public_key  # the first key stays
+    assert credentials.TokenStore(a.settings.server_url, "op1").get() == token
+
+
+@pytest.mark.parametrize("synced", [True, False], ids=["synced", "never-synced"])
+def test_practice_data_follows_a_reset_training_server_to_its_new_key(
+    make_client: Callable[..., Client],
+    server: InProcessServer,
+    monkeypatch: pytest.MonkeyPatch,
+    synced: bool,
+) -> None:
+    a = make_client("a")
+    room = TrainingRoom(a.transport, "sesi-1")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=room)  # type: ignore[arg-type]
+    if synced:  # what the first sync with the training server keeps
+        with a.db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, "sesi-1")
+            set_state(conn, CURSOR_KEY, "5")
+    room.training_id = "sesi-2"  # silon-server training reset: a new id and a new key
+    new = _new_server_key(server, monkeypatch)
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=room)  # type: ignore[arg-type]
+    assert _pinned(a) == new
+
+
+def test_real_data_does_not_follow_a_server_that_says_it_is_a_training_one(
+    make_client: Callable[..., Client], server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = make_client("a")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    with a.db.engine.begin() as conn:
+        set_state(conn, CURSOR_KEY, "5")  # real data pulled from the real server
+    _new_server_key(server, monkeypatch)
+    with pytest.raises(ServerKeyChanged):
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=TrainingRoom(a.transport))  # type: ignore[arg-type]
+
+
+def test_the_login_command_says_the_key_changed_and_exits_1_not_wrong_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop.commands import login_cmd
+    from silon_desktop.services.access import Access
+    from silon_desktop.services.results import LoginOutcome
+
+    refusal = ServerKeyChanged(server="https://silon.kpu.go.id")
+    monkeypatch.setattr(Access, "login", lambda *_a, **_k: LoginOutcome(False, True, refusal))
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    args = argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, user="op1")
+    assert login_cmd.run(args) == 1  # 4 tells a script the password was wrong
+    assert capsys.readouterr().err.strip() == refusal.message
+
+
+def test_the_sync_command_logging_in_first_says_the_key_changed_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from silon_desktop.commands import sync_cmd
+    from silon_desktop.config import Settings
+    from silon_desktop.services.access import Access
+    from silon_desktop.services.results import LoginOutcome
+    from silon_desktop.storage.db import open_database
+
+    open_database(tmp_path / "silon.db").close()  # an older version's plain database
+    Settings(username="op1").save(tmp_path / "settings.json")
+    refusal = ServerKeyChanged(server="https://silon.kpu.go.id")
+    monkeypatch.setattr(Access, "login", lambda *_a, **_k: LoginOutcome(False, True, refusal))
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    args = argparse.Namespace(data_dir=str(tmp_path), server=None, verbose=False, quiet=True)
+    assert sync_cmd.run(args) == sync_cmd.EXIT_ERROR  # not "log in again" (4)
+    said = capsys.readouterr().err
+    assert refusal.message in said and "Silakan masuk lagi" not in said
