@@ -3681,6 +3681,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>An account of region {region} may not change this record: the server refuses the change, so it was not saved. A governor election's records are changed by the KPU of the province; a KPU kabupaten/kota changes the supporters living in its area.</translation>
     </message>
     <message>
+        <source>Akun Bawaslu hanya dapat melihat data: Bawaslu mengawasi dan tidak mengubah data pencalonan, jadi perubahan ini tidak disimpan (server juga menolaknya).</source>
+        <translation>A Bawaslu account can only view the data: Bawaslu supervises and does not change nomination data, so this change was not saved (the server refuses it too).</translation>
+    </message>
+    <message>
         <source>'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan.</source>
         <translation>This election's '{field}' has been set by the KPU of the province or KPU RI: the server refuses a change of it from a kabupaten/kota account, so it was not saved.</translation>
     </message>

@@ -96,6 +96,8 @@ class Services:
         self.online: bool | None = None
         #: region code of the logged-in account (the scope of new elections)
         self.session_scope = ""
+        #: role of the logged-in account ("bawaslu" writes nothing: :attr:`read_only`)
+        self.session_role = ""
         self._regions: RegionTable | None = None
         self._repo: Repository | None = None
         self._lock = threading.Lock()
@@ -113,7 +115,10 @@ class Services:
                 from silon_desktop.services.imports import ImportService
 
                 self._imports = ImportService(
-                    self.db, user=lambda: self.user, tmp_root=self.paths.tmp
+                    self.db,
+                    user=lambda: self.user,
+                    tmp_root=self.paths.tmp,
+                    refusal=self._may_write,
                 )
             return self._imports
 
@@ -129,6 +134,18 @@ class Services:
             if self._repo is None or self._repo.user != self.user:
                 self._repo = Repository(self.db, self.settings.device_id, user=self.user)
             return self._repo
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the logged-in account's level writes nothing (Bawaslu): every write
+        is refused before it is saved (:meth:`_may_write`), the UI shows it read-only."""
+        return read_only(self.session_role)
+
+    def _may_write(self) -> CodedError | None:
+        """Why this account saves nothing at all (``ACCOUNT_READ_ONLY``), or None: the
+        server refuses every write of a level that only reads, and the PC would undo it
+        at the next sync."""
+        return CodedError(ErrorCode.ACCOUNT_READ_ONLY) if self.read_only else None
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.settings)
@@ -209,9 +226,11 @@ class Services:
         (``fields``: the record after the write; ``changed``: the fields it sets), or
         None: what the server allows a level (:func:`writable`), told before saving (a
         refused write is undone at the next sync)."""
-        if writable(self.session_scope, entity, scope, fields, changed):
+        if writable(self.session_scope, entity, scope, fields, changed, self.session_role):
             return None
-        return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
+        return self._may_write() or CodedError(
+            ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope
+        )
 
     def _set_above(self, current: Record, values: Record) -> CodedError | None:
         """Why the server will refuse a kab/kota account's change of an election's field
@@ -271,6 +290,9 @@ class Services:
         """
         from sync.privacy import open_private, private_folder
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
         folder = private_folder(self.paths.documents)
         digest, size = hashlib.sha256(), 0
         partial = folder / f".{uuid.uuid4().hex}.part"
@@ -319,7 +341,9 @@ class Services:
         from silon_desktop.services import verification
 
         rules = rule_set_for(election.get("rule_set") or None)
-        result = VerifyResult()
+        result = VerifyResult(error=self._may_write())
+        if result.error is not None:
+            return result
         try:
             verification.check_open(election, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
@@ -358,7 +382,9 @@ class Services:
         from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
-        result = VerifyResult()
+        result = VerifyResult(error=self._may_write())
+        if result.error is not None:
+            return result
         try:
             verification.check_undo_open(self.repo, step, today_wib())
             done = verification.undo(self.repo, step, progress=progress, cancel=cancel)
@@ -386,6 +412,10 @@ class Services:
         Returns why a write was refused, or None."""
         from silon_desktop.services import verification
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
+
         try:
             verification.recheck(self.repo, self.db, record_id, election, old_nik=old_nik)
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -398,6 +428,10 @@ class Services:
         """Set the ID card scan / identity statement flag of the selected supporters
         (one transaction), then run their automatic check again (NO_ID_SCAN)."""
         from silon_desktop.services import verification
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             self.repo.update_many("supporter", [(i, {"has_id_scan": present}) for i in ids])
@@ -416,6 +450,10 @@ class Services:
         None when saved, else why not."""
         from silon_desktop.services import withdrawal
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
+
         try:
             values = withdrawal.withdrawal_values(reason, self.user, note)
             withdrawal.withdraw(self.repo, self.db, election, record_id, values)
@@ -427,6 +465,10 @@ class Services:
         """Undo a supporter's withdrawal (the same row live again; the journal and the
         server's audit log keep what was undone). None when saved, else why not."""
         from silon_desktop.services import withdrawal
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             withdrawal.restore(self.repo, self.db, election, record_id)
@@ -456,6 +498,10 @@ class Services:
         """Keep one row of a duplicate (with ``values`` taken from the other) and
         withdraw the other as ``ganda`` of it, in one step. None when saved."""
         from silon_desktop.services import withdrawal
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             withdrawal.merge(self.repo, self.db, election, keep_id, drop_id, values, self.user)
@@ -899,6 +945,10 @@ class Services:
         """Resolve one field conflict; None when done, else why not."""
         from sync.client.resolve import resolve_conflict
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
+
         try:
             resolve_conflict(self.db, conflict_id, choice, value)
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -965,6 +1015,7 @@ class Services:
             self.online = False
         self._set_user(answer.username)
         self.session_scope = answer.region
+        self.session_role = answer.role
         self._token = self._stored_token()
         keyring = answer.token_in_keyring if answer.online else self.keyring_available()
         return LoginOutcome(True, answer.online, None, keyring, answer.role, answer.region)
@@ -987,6 +1038,7 @@ class Services:
         """Work as the user of a successful login (the first one, before the window)."""
         self._set_user(session.username)
         self.session_scope = session.outcome.scope or self.session_scope
+        self.session_role = session.outcome.role or self.session_role
         self._token = session.token or self._stored_token()
         if session.outcome.online:
             self.online = True
@@ -1141,14 +1193,22 @@ def own_area(election_kind: str, session_scope: str) -> str:
 
 
 def writable(
-    session_scope: str, entity: str, scope: str, fields: Record, changed: Collection[str]
+    session_scope: str,
+    entity: str,
+    scope: str,
+    fields: Record,
+    changed: Collection[str],
+    role: str = "",
 ) -> bool:
     """Whether an account of ``session_scope`` writes a record of ``scope`` (``fields``:
     the record after the write, ``changed``: the fields it sets): its own scope, and
     for a kab/kota also the supporters of its province's governor election living in
     it, by kab/kota code, and by kecamatan and desa where the write sets a place
     (docs/PROTOCOL.md, Levels; ``sync.server.roles.Actor.can_write`` and the push's
-    area checks). Every scope for an account of no region (KPU RI) or of none known yet."""
+    area checks). Every scope for an account of no region (KPU RI) or of none known yet;
+    none for an account of a ``role`` that only reads (:func:`read_only`)."""
+    if read_only(role):
+        return False
     if not session_scope or scope == session_scope:
         return True
     own = account_kabkota(session_scope)
@@ -1162,6 +1222,15 @@ def writable(
         not fields.get(name) or str(fields[name]).startswith(own + ".")
         for name in ("kecamatan_code", "desa_code")
     )
+
+
+#: Roles that read and never write (``sync.server.roles.Role.BAWASLU``: the supervisor).
+READ_ONLY_ROLES = frozenset({"bawaslu"})
+
+
+def read_only(role: str) -> bool:
+    """Whether an account of ``role`` writes nothing (Bawaslu; DOMAIN.md, Who uses Silon)."""
+    return role in READ_ONLY_ROLES
 
 
 #: A supporter's place fields: a kab/kota's write of any is held to its kab/kota.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from silon_desktop.domain.errors import CodedError
 from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.importers.columns import (
     FIELDS,
@@ -61,11 +62,14 @@ class ImportService:
         user: Callable[[], str] | None = None,
         *,
         tmp_root: Path | None = None,
+        refusal: Callable[[], CodedError | None] | None = None,
     ) -> None:
         self.database = database
         self._tmp_root = tmp_root
         #: who imports (recorded on rows a replacing import withdraws)
         self.user = user or (lambda: "")
+        #: why the logged-in account may store nothing (a level that only reads), or None
+        self.refusal = refusal or (lambda: None)
 
     def preview(
         self, path: str | Path, hints: dict[str, str] | None = None
@@ -97,9 +101,16 @@ class ImportService:
         rows it adds arrived in ``round``. Rows are added (a further part of the
         list: NIKs already in the pair classified as duplicates); ``replace``: a
         corrected list replacing the earlier import of the round (rows updated by
-        NIK, rows no longer in it withdrawn; see :meth:`preview_replace`)."""
+        NIK, rows no longer in it withdrawn; see :meth:`preview_replace`).
+
+        Raises:
+            CodedError: the account's level writes nothing (``ACCOUNT_READ_ONLY``).
+        """
         from silon_desktop.importers.store import import_file
 
+        refused = self.refusal()
+        if refused is not None:
+            raise refused
         database, owned = self._open()
         try:
             return import_file(
