@@ -350,7 +350,8 @@ class Access:
         if self.encrypted:
             if self.needs_conversion():
                 return None  # converted at the login dialog, which shows its progress
-            key = self._from_keyring(KeyFile.load(self.paths.data))
+            kf = KeyFile.load(self.paths.data)
+            key = self._from_keyring(kf)
             if key is None:
                 return None
         elif self.paths.database.exists():
@@ -358,7 +359,10 @@ class Access:
         else:
             return None
         db = self.open(key)
-        return Session(db, LoginOutcome(True, True, None, True), username, token, self.lost)
+        # The account's level as of its last online login: what it may write here.
+        known = kf.offline.get(username) or keyfile.OfflineState()
+        outcome = LoginOutcome(True, True, None, True, known.role, known.scope)
+        return Session(db, outcome, username, token, self.lost)
 
     def open(
         self,
