@@ -1121,6 +1121,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Akun Bawaslu: hanya melihat data. Bawaslu mengawasi pencalonan dan tidak mengubah datanya, jadi formulir dan tombol ubah tidak aktif.</source>
+        <translation>Bawaslu account: view only. Bawaslu supervises the nominations and does not change their data, so the forms and edit buttons are off.</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="272"/>
         <source>Silon Desktop</source>
         <translation>Silon Desktop</translation>

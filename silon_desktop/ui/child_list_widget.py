@@ -123,7 +123,10 @@ class ChildListWidget(QWidget):
             if record["id"] == current:
                 chosen = item
         self.list.blockSignals(False)
-        self.add_button.setEnabled(self.parent_id is not None)
+        # An account that only reads (Bawaslu) adds and deletes nothing.
+        writes = not self.backend.read_only
+        self.add_button.setEnabled(self.parent_id is not None and writes)
+        self.delete_button.setEnabled(writes)
         if chosen is None and self.list.count():
             chosen = self.list.item(0)
         if chosen is not None:

@@ -206,7 +206,19 @@ class RecordForm(QWidget):
         finally:
             self._loading = False
         self.setEnabled(record_id is not None)
+        self._show_read_only()
         self.status_label.setText(status)
+
+    def _show_read_only(self) -> None:
+        """An account that only reads (Bawaslu) sees the fields, can select and copy
+        their text, and types nothing (its writes are refused by the services too)."""
+        read_only = self.backend.read_only
+        for widget in self.widgets.values():
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(read_only)
+            else:
+                widget.setEnabled(not read_only)
+        self.undo_button.setVisible(not read_only)
 
     def _save_typing(self) -> None:
         """Save what was typed and not yet accepted to the record it was typed on,

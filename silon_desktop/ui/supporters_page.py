@@ -366,7 +366,17 @@ class SupportersPage(QWidget):
         # the counts first: an unfiltered table takes its row count from them
         self.refresh_counts()
         self.model.set_pair(pair_id, self._ui_filter())
-        self.add_button.setEnabled(pair_id is not None)
+        # An account that only reads (Bawaslu) adds, verifies and withdraws nothing.
+        writes = not self.backend.read_only
+        self.add_button.setEnabled(pair_id is not None and writes)
+        for control in (
+            self.withdraw_button,
+            self.restore_button,
+            self.merge_button,
+            self.scan_button,
+            self.verify_box,
+        ):
+            control.setEnabled(writes)
         if self.model.rowCount():
             self.table.selectRow(0)
 
