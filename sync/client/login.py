@@ -26,6 +26,7 @@ from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, sealed, signing
 from sync.client.api import LoginAnswer, ServerApi
 from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, set_state
+from sync.client.training import practice_problem
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -151,6 +152,10 @@ def after_login(
     )
     save_server_key(db, ServerApi(transport))
     save_device_box_key(db, answer.device_secret)
+    # A training server met first: the data here is practice data from now on (LATIHAN
+    # on the first window and printout, not only after the first sync); a mismatch is
+    # left for the sync to stop at and say.
+    practice_problem(db, transport)
     settings.username = username
     return in_keyring
 
