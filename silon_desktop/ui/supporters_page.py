@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -55,6 +55,7 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
+from silon_desktop.ui.undo_stack import UndoStack
 from silon_desktop.ui.workers import JobRunner
 
 REASON_CODES = (
@@ -91,7 +92,8 @@ class _VerdictCommand(QUndoCommand):
             self._first = False
 
     def undo(self) -> None:
-        self.page._undo_step(self.step)
+        if not self.page._undo_step(self.step):
+            self.page.verdict_undo.refuse()  # nothing undone: the next Ctrl+Z tries again
 
 
 class SupportersPage(QWidget):
@@ -211,7 +213,7 @@ class SupportersPage(QWidget):
         self._counts: dict[str, int] = {}
         self.model.countChanged.connect(self._show_counts)
         #: verdicts given here, each (one key, or one bulk verdict) undone as one step
-        self.verdict_undo = QUndoStack(self)
+        self.verdict_undo = UndoStack(self)
         undo = QShortcut(QKeySequence.StandardKey.Undo, self.table)
         undo.setContext(Qt.ShortcutContext.WidgetShortcut)
         undo.activated.connect(self.undo_verdict)
@@ -807,11 +809,12 @@ class SupportersPage(QWidget):
         else:
             self.form.undo_stack.undo()
 
-    def _undo_step(self, step: Any) -> None:
+    def _undo_step(self, step: Any) -> bool:
+        """Undo a verdict step; False when it was refused (nothing undone)."""
         result = self.backend.undo_verify(step)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
-            return
+            return False
         if result.skipped:
             self.result_label.setText(
                 self.tr(
@@ -819,6 +822,7 @@ class SupportersPage(QWidget):
                 ).replace("%1", format_count(result.skipped))
             )
         self._after_verdicts(result)
+        return True
 
     def next_unverified(self) -> bool:
         """Move to the next row no person has verified yet (N); False when none follows."""
