@@ -395,6 +395,13 @@ class Services:
         self._fill_rows(result, [entry[0] for entry in step.entries])
         return result
 
+    def verdict_put_back(self, step: Any) -> bool:
+        """Whether an undone verification step holds again: its undo was refused by the
+        server and the sync put the verdicts back (the step can be undone again)."""
+        from silon_desktop.services import verification
+
+        return verification.holds(self.repo, step)
+
     def _fill_rows(self, result: VerifyResult, ids: builtins.list[str]) -> None:
         """The records after a small step (a large one: the table re-reads)."""
         if result.cancelled or len(ids) > 200:

@@ -422,6 +422,7 @@ class SupportersPage(QWidget):
         chosen = self._selected_ids()
         self.model.refresh()
         self.form.refresh_if_changed()
+        self._undoable_again()
         if self.form.record_id:
             self.result_label.setText(self._result_text(self.form.values))
         if current and self.current_supporter_id() != current:  # rows came or went
@@ -823,6 +824,18 @@ class SupportersPage(QWidget):
             )
         self._after_verdicts(result)
         return True
+
+    def _undoable_again(self) -> None:
+        """Verdict steps whose undo the server refused (the sync put them back) are below
+        the stack's position again: the next Ctrl+Z undoes them, not the step before."""
+        stack = self.verdict_undo
+        while stack.index() < stack.count():
+            command = stack.command(stack.index())
+            if not isinstance(command, _VerdictCommand):
+                return
+            if not self.backend.verdict_put_back(command.step):
+                return
+            stack.redo()  # writes nothing: the records hold the step already
 
     def next_unverified(self) -> bool:
         """Move to the next row no person has verified yet (N); False when none follows."""

@@ -67,3 +67,24 @@ def test_a_refused_undo_of_a_verdict_is_the_next_undo_again(
     assert backend.get("supporter", first)["admin_status"] == "MS"
     page.undo_verdict()
     assert backend.get("supporter", first)["admin_status"] == ""
+
+
+def test_a_verdicts_undo_the_server_refused_is_undone_next(
+    window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undo was saved here, the server refused it and the sync put the verdict back:
+    the step is the next Ctrl+Z again. The stack had moved below it, and the next Ctrl+Z
+    undid the verdict before it, leaving the refused one for good."""
+    backend = window.backend
+    page = open_supporters(window, seeded)
+    first, second = (page.model.row_at(i).id for i in range(2))
+    assert page.verify_ids([first], "") == 1
+    assert page.verify_ids([second], "BANNED_OCCUPATION") == 1
+    verdict = {k: v for k, v in backend.get("supporter", second).items() if k.startswith("admin_")}
+    page.undo_verdict()  # saved here...
+    assert backend.get("supporter", second)["admin_status"] == ""
+    backend.repo.update("supporter", second, verdict)  # ...refused: the sync puts it back
+    page.refresh()  # what the window does after the sync
+    page.undo_verdict()
+    assert backend.get("supporter", second)["admin_status"] == ""
+    assert backend.get("supporter", first)["admin_status"] == "MS"
