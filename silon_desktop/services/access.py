@@ -350,8 +350,7 @@ class Access:
         if self.encrypted:
             if self.needs_conversion():
                 return None  # converted at the login dialog, which shows its progress
-            kf = KeyFile.load(self.paths.data)
-            key = self._from_keyring(kf)
+            key = self._from_keyring(KeyFile.load(self.paths.data))
             if key is None:
                 return None
         elif self.paths.database.exists():
@@ -360,8 +359,8 @@ class Access:
             return None
         db = self.open(key)
         # The account's level as of its last online login: what it may write here.
-        known = kf.offline.get(username) or keyfile.OfflineState()
-        outcome = LoginOutcome(True, True, None, True, known.role, known.scope)
+        role, scope = account_level(self.paths, username)
+        outcome = LoginOutcome(True, True, None, True, role, scope)
         return Session(db, outcome, username, token, self.lost)
 
     def open(
@@ -598,6 +597,16 @@ def has_database(paths: AppPaths) -> bool:
     """Whether the folder holds a database file with something in it."""
     database = paths.database
     return database.is_file() and database.stat().st_size > 0
+
+
+def account_level(paths: AppPaths, username: str) -> tuple[str, str]:
+    """``(role, region)`` of ``username`` at its last online login on this PC (kept in
+    the key file), ``("", "")`` when it never logged in here online: what a session
+    resumed without a login, or a headless command, may write."""
+    if not username or not KeyFile.exists(paths.data):
+        return "", ""
+    state = KeyFile.load(paths.data).offline.get(username)
+    return (state.role, state.scope) if state is not None else ("", "")
 
 
 def require_login_first(paths: AppPaths) -> None:
