@@ -50,6 +50,10 @@
 <context>
     <name>ChildListWidget</name>
     <message>
+        <source>Tidak dihapus</source>
+        <translation>Not deleted</translation>
+    </message>
+    <message>
         <source>Tidak ditambahkan</source>
         <translation>Not added</translation>
     </message>

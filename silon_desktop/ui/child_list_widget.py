@@ -176,10 +176,14 @@ class ChildListWidget(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.backend.delete(self.entity, record_id)
-            self.reload()
-            self.changed.emit()
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        error = self.backend.delete(self.entity, record_id)
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Tidak dihapus"), error_text(error))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _picked(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         record_id = str(item.data(Qt.ItemDataRole.UserRole)) if item else None

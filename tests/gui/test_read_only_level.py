@@ -95,3 +95,29 @@ def test_a_kpu_window_stays_editable(qtbot: QtBot, backend: Any, seeded: dict[st
         assert page.supporters.add_button.isEnabled() and page.supporters.verify_box.isEnabled()
     finally:
         win.close()
+
+
+def test_a_refused_delete_is_said(
+    qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KPU kab/kota reads its province's governor pair but deletes none of its
+    candidates: the delete was refused without a word, the candidate simply stayed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    election = backend.repo.create(
+        "election", {"name": "Pilgub", "kind": "gubernur", "region_code": "32"}, "32"
+    )
+    pair = backend.repo.create("pair", {"election_id": election, "number": 1}, "32")
+    backend.repo.create("candidate", {"pair_id": pair, "role": "kepala", "name": "BUDI"}, "32")
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: said.append(text))
+    win = _window(qtbot, backend, "kabkota")
+    try:
+        win.open_record("pair", pair)
+        candidates = win.pair_page.candidates
+        candidates.delete_current()
+        assert len(backend.list("candidate", pair_id=pair)) == 1
+        assert said and "32.14" in said[0]
+    finally:
+        win.close()
