@@ -109,16 +109,6 @@ def training_port(wanted: int = TRAINING_PORT) -> int:
     return port
 
 
-#: The training server's folder inside a practice data folder (made by the first start).
-TRAINING_SERVER_DIR = "training-server"
-
-
-def training_folder(app_paths: paths.AppPaths) -> bool:
-    """Whether training mode made the folder (its training server's folder inside): its
-    data is practice data, LATIHAN from the first window on."""
-    return (app_paths.data / TRAINING_SERVER_DIR).is_dir()
-
-
 def holds_real_data(app_paths: paths.AppPaths) -> bool:
     """Whether the folder holds a database or a data key that training mode did not make
     (no training server folder beside them): an operator's real data, which a practice
@@ -126,7 +116,7 @@ def holds_real_data(app_paths: paths.AppPaths) -> bool:
     from silon_desktop.storage.keyfile import KeyFile
 
     made = app_paths.database.exists() or KeyFile.exists(app_paths.data)
-    return made and not training_folder(app_paths)
+    return made and not app_paths.practice
 
 
 class TrainingServer:
@@ -292,7 +282,7 @@ def main(args: argparse.Namespace) -> int:
     training: TrainingServer | None = None
     if getattr(args, "training", False):
         try:
-            training = TrainingServer(app_paths.data / TRAINING_SERVER_DIR).start()
+            training = TrainingServer(app_paths.training_server).start()
         except (OSError, RuntimeError) as error:
             log.error("training server did not start: %s", error)
             sys.stderr.write(f"Server latihan tidak dapat dijalankan: {error}\n")
@@ -363,7 +353,7 @@ def _sessions(
         session, message = _practice_login(access, *practice)
     while True:
         if session is None:
-            session = login_first(access, message, practice=training_folder(app_paths))
+            session = login_first(access, message, practice=app_paths.practice)
             if session is None:
                 break  # Cancel on the login dialog quits: no window, no data
         ended, code = _run_window(app_paths, settings, access, session, qt_app)

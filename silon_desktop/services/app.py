@@ -928,10 +928,11 @@ class Services:
 
     @property
     def practice(self) -> bool:
-        """Whether the data here comes from a training server (LATIHAN on every window)."""
+        """Whether the data here is practice data (LATIHAN on every window): training
+        mode's folder, or data that came from a training server."""
         from sync.client.training import is_practice
 
-        return is_practice(self.db)
+        return self.paths.practice or is_practice(self.db)
 
     def start_over_practice(self) -> None:
         """Delete the practice data here (after a training server reset).

@@ -155,7 +155,7 @@ def test_the_login_dialog_of_training_mode_says_latihan(qtbot: QtBot, tmp_path: 
 
     del qtbot  # the QApplication
     practice = paths.resolve(tmp_path / "latihan").ensure()
-    (practice.data / app.TRAINING_SERVER_DIR).mkdir()
+    (practice.data / paths.TRAINING_SERVER_DIR).mkdir()
     real = paths.resolve(tmp_path / "kantor").ensure()
     titles: list[str] = []
 
@@ -170,7 +170,5 @@ def test_the_login_dialog_of_training_mode_says_latihan(qtbot: QtBot, tmp_path: 
     for folder in (practice, real):
         QTimer.singleShot(0, look_then_cancel)
         settings = Settings(server_url=NOWHERE, device_id="pc-1")
-        assert (
-            app.login_first(Access(folder, settings), practice=app.training_folder(folder)) is None
-        )
+        assert app.login_first(Access(folder, settings), practice=folder.practice) is None
     assert titles[0].startswith("LATIHAN") and not titles[1].startswith("LATIHAN")

@@ -371,3 +371,28 @@ def test_training_mode_says_latihan_before_the_first_sync(qtbot: QtBot, tmp_path
         window.close()
     finally:
         session.db.close()
+
+
+def test_a_training_folder_says_latihan_whatever_its_sync_state(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Training mode's folder (its training server's folder inside) holds practice data
+    only. After a "start over" (a reset training server) the data here forgot the server
+    until the next sync remembered the new one: the window dropped LATIHAN meanwhile."""
+    from silon_desktop.ui.main_window import MainWindow
+
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    folder.training_server.mkdir()
+    made = open_backend(folder)
+    try:
+        seed_small(made, supporters=1)
+        _practice(made)
+        made.start_over_practice()
+        assert made.practice
+        window = MainWindow(made)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.windowTitle().startswith("LATIHAN") and window.practice_banner.isVisible()
+        window.close()
+    finally:
+        made.db.close()
