@@ -109,10 +109,6 @@ def training_port(wanted: int = TRAINING_PORT) -> int:
     return port
 
 
-#: The training server's folder inside a practice data folder (made by the first start).
-TRAINING_SERVER_DIR = "training-server"
-
-
 def holds_real_data(app_paths: paths.AppPaths) -> bool:
     """Whether the folder holds a database or a data key that training mode did not make
     (no training server folder beside them): an operator's real data, which a practice
@@ -120,7 +116,7 @@ def holds_real_data(app_paths: paths.AppPaths) -> bool:
     from silon_desktop.storage.keyfile import KeyFile
 
     made = app_paths.database.exists() or KeyFile.exists(app_paths.data)
-    return made and not (app_paths.data / TRAINING_SERVER_DIR).is_dir()
+    return made and not app_paths.practice
 
 
 class TrainingServer:
@@ -286,7 +282,7 @@ def main(args: argparse.Namespace) -> int:
     training: TrainingServer | None = None
     if getattr(args, "training", False):
         try:
-            training = TrainingServer(app_paths.data / TRAINING_SERVER_DIR).start()
+            training = TrainingServer(app_paths.training_server).start()
         except (OSError, RuntimeError) as error:
             log.error("training server did not start: %s", error)
             sys.stderr.write(f"Server latihan tidak dapat dijalankan: {error}\n")
@@ -357,7 +353,7 @@ def _sessions(
         session, message = _practice_login(access, *practice)
     while True:
         if session is None:
-            session = login_first(access, message)
+            session = login_first(access, message, practice=app_paths.practice)
             if session is None:
                 break  # Cancel on the login dialog quits: no window, no data
         ended, code = _run_window(app_paths, settings, access, session, qt_app)
@@ -368,18 +364,22 @@ def _sessions(
     return code
 
 
-def login_first(access: Any, message: str = "") -> Any:
+def login_first(access: Any, message: str = "", *, practice: bool = False) -> Any:
     """The login dialog before any window: the :class:`Session` of a successful
-    login (its database open), or None when the operator cancels."""
+    login (its database open), or None when the operator cancels. ``practice``:
+    training mode's folder, the dialog says LATIHAN."""
     from PySide6.QtWidgets import QDialog
 
     from silon_desktop.services.access import LoginGate
     from silon_desktop.ui.login_dialog import LoginDialog
+    from silon_desktop.ui.practice_mark import marked
     from silon_desktop.ui.workers import JobRunner
 
     gate = LoginGate(access)
     jobs = JobRunner()
     dialog = LoginDialog(gate, jobs)
+    if practice:
+        dialog.setWindowTitle(marked(dialog.windowTitle()))
     if message:
         dialog.message.setText(message)
     guard = close_on_terminate(dialog)

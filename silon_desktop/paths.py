@@ -16,6 +16,8 @@ import platformdirs
 
 APP_NAME = "SilonDesktop"
 APP_AUTHOR = "KPU"
+#: The training server's folder inside a practice data folder (made by training mode).
+TRAINING_SERVER_DIR = "training-server"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,17 @@ class AppPaths:
     @property
     def settings(self) -> Path:
         return self.data / "settings.json"
+
+    @property
+    def training_server(self) -> Path:
+        """Training mode's server data (``--training``), inside its practice folder."""
+        return self.data / TRAINING_SERVER_DIR
+
+    @property
+    def practice(self) -> bool:
+        """Whether training mode made this folder (its training server's folder inside):
+        its data is practice data, LATIHAN from the first window on, whatever it synced."""
+        return self.training_server.is_dir()
 
     @property
     def log_file(self) -> Path:

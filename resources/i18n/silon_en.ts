@@ -50,6 +50,10 @@
 <context>
     <name>ChildListWidget</name>
     <message>
+        <source>Tidak dihapus</source>
+        <translation>Not deleted</translation>
+    </message>
+    <message>
         <source>Tidak ditambahkan</source>
         <translation>Not added</translation>
     </message>
@@ -1136,6 +1140,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Akun Bawaslu: hanya melihat data. Bawaslu mengawasi pencalonan dan tidak mengubah datanya, jadi formulir dan tombol ubah tidak aktif.</source>
+        <translation>Bawaslu account: view only. Bawaslu supervises the nominations and does not change their data, so the forms and edit buttons are off.</translation>
+    </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="272"/>
         <source>Silon Desktop</source>
@@ -3700,6 +3708,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Data ini di luar yang boleh diubah akun wilayah {region}: server menolak perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya.</source>
         <translation>An account of region {region} may not change this record: the server refuses the change, so it was not saved. A governor election's records are changed by the KPU of the province; a KPU kabupaten/kota changes the supporters living in its area.</translation>
+    </message>
+    <message>
+        <source>Akun Bawaslu hanya dapat melihat data: Bawaslu mengawasi dan tidak mengubah data pencalonan, jadi perubahan ini tidak disimpan (server juga menolaknya).</source>
+        <translation>A Bawaslu account can only view the data: Bawaslu supervises and does not change nomination data, so this change was not saved (the server refuses it too).</translation>
     </message>
     <message>
         <source>'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan.</source>

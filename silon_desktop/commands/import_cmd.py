@@ -155,12 +155,14 @@ def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import checker_failed, output_problem, read_hints
     from silon_desktop.config import Settings
+    from silon_desktop.domain.errors import CodedError, ErrorCode
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.parallel import ValidatorCrashed
     from silon_desktop.importers.pipeline import ImportCancelled
     from silon_desktop.importers.store import RoundNotInRules, UnknownPair, import_file
-    from silon_desktop.services.access import AccessRefused, open_for_command
+    from silon_desktop.services.access import AccessRefused, account_level, open_for_command
+    from silon_desktop.services.app import read_only
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     # Checked before the database is touched: a report that cannot be written
@@ -171,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
+    if read_only(account_level(app_paths, _user(app_paths))[0]):
+        return refused(CodedError(ErrorCode.ACCOUNT_READ_ONLY))  # the server refuses all
     try:
         database = open_for_command(app_paths, Settings.load(app_paths.settings))
     except (StoreEnvironmentError, AccessRefused) as error:

@@ -133,6 +133,8 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_CLOSED = "verdict_field_closed"
     # A write the server refuses this account's level (domain.levels.writable; params: region)
     WRITE_OUTSIDE_SHARE = "write_outside_share"
+    # A write of an account whose level writes nothing (Bawaslu: it supervises, reads)
+    ACCOUNT_READ_ONLY = "account_read_only"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).

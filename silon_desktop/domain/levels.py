@@ -16,6 +16,15 @@ from typing import Any
 SUPPORTER_PLACES = ("kabkota_code", "kecamatan_code", "desa_code")
 
 
+#: Roles that read and never write (``sync.server.roles.Role.BAWASLU``: the supervisor).
+READ_ONLY_ROLES = frozenset({"bawaslu"})
+
+
+def read_only(role: str) -> bool:
+    """Whether an account of ``role`` writes nothing (Bawaslu; DOMAIN.md, Who uses Silon)."""
+    return role in READ_ONLY_ROLES
+
+
 def account_kabkota(session_scope: str) -> str:
     """The kab/kota a kab/kota account works for ("" for a province's, KPU RI's or
     nobody's): a recap of a governor pair is its share (``pair_recap(share=)``
@@ -29,13 +38,17 @@ def writable(
     scope: str,
     fields: Mapping[str, Any],
     changed: Collection[str],
+    role: str = "",
 ) -> bool:
     """Whether an account of ``session_scope`` writes a record of ``scope`` (``fields``:
     the record after the write, ``changed``: the fields it sets): its own scope, and
     for a kab/kota also the supporters of its province's governor election living in
     it, by kab/kota code, and by kecamatan and desa where the write sets a place
     (docs/PROTOCOL.md, Levels; ``sync.server.roles.Actor.can_write`` and the push's
-    area checks). Every scope for an account of no region (KPU RI) or of none known yet."""
+    area checks). Every scope for an account of no region (KPU RI) or of none known yet;
+    none for an account of a ``role`` that only reads (:func:`read_only`)."""
+    if read_only(role):
+        return False
     if not session_scope or scope == session_scope:
         return True
     own = account_kabkota(session_scope)

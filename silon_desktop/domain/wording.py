@@ -285,6 +285,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "
         "KPU kabupaten/kota mengubah pendukung yang tinggal di wilayahnya."
     ),
+    ErrorCode.ACCOUNT_READ_ONLY: (
+        "Akun Bawaslu hanya dapat melihat data: Bawaslu mengawasi dan tidak mengubah data "
+        "pencalonan, jadi perubahan ini tidak disimpan (server juga menolaknya)."
+    ),
     ErrorCode.ELECTION_FIELD_SET_ABOVE: (
         "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
         "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."

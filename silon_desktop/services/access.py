@@ -383,7 +383,10 @@ class Access:
         else:
             return None
         db = self.open(key)
-        return Session(db, LoginOutcome(True, True, None, True), username, token, self.lost)
+        # The account's level as of its last online login: what it may write here.
+        role, scope = account_level(self.paths, username)
+        outcome = LoginOutcome(True, True, None, True, role, scope)
+        return Session(db, outcome, username, token, self.lost)
 
     def open(
         self,
@@ -619,6 +622,16 @@ def has_database(paths: AppPaths) -> bool:
     """Whether the folder holds a database file with something in it."""
     database = paths.database
     return database.is_file() and database.stat().st_size > 0
+
+
+def account_level(paths: AppPaths, username: str) -> tuple[str, str]:
+    """``(role, region)`` of ``username`` at its last online login on this PC (kept in
+    the key file), ``("", "")`` when it never logged in here online: what a session
+    resumed without a login, or a headless command, may write."""
+    if not username or not KeyFile.exists(paths.data):
+        return "", ""
+    state = KeyFile.load(paths.data).offline.get(username)
+    return (state.role, state.scope) if state is not None else ("", "")
 
 
 def require_login_first(paths: AppPaths) -> None:

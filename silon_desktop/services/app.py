@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.levels import account_kabkota, writable
+from silon_desktop.domain.levels import account_kabkota, read_only, writable
 from silon_desktop.domain.records import FieldError, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
@@ -97,6 +97,8 @@ class Services:
         self.online: bool | None = None
         #: region code of the logged-in account (the scope of new elections)
         self.session_scope = ""
+        #: role of the logged-in account ("bawaslu" writes nothing: :attr:`read_only`)
+        self.session_role = ""
         self._regions: RegionTable | None = None
         self._repo: Repository | None = None
         self._lock = threading.Lock()
@@ -118,6 +120,7 @@ class Services:
                     user=lambda: self.user,
                     tmp_root=self.paths.tmp,
                     account_scope=lambda: self.session_scope,
+                    refusal=self._may_write,
                 )
             return self._imports
 
@@ -133,6 +136,18 @@ class Services:
             if self._repo is None or self._repo.user != self.user:
                 self._repo = Repository(self.db, self.settings.device_id, user=self.user)
             return self._repo
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the logged-in account's level writes nothing (Bawaslu): every write
+        is refused before it is saved (:meth:`_may_write`), the UI shows it read-only."""
+        return read_only(self.session_role)
+
+    def _may_write(self) -> CodedError | None:
+        """Why this account saves nothing at all (``ACCOUNT_READ_ONLY``), or None: the
+        server refuses every write of a level that only reads, and the PC would undo it
+        at the next sync."""
+        return CodedError(ErrorCode.ACCOUNT_READ_ONLY) if self.read_only else None
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.settings)
@@ -213,9 +228,11 @@ class Services:
         (``fields``: the record after the write; ``changed``: the fields it sets), or
         None: what the server allows a level (:func:`writable`), told before saving (a
         refused write is undone at the next sync)."""
-        if writable(self.session_scope, entity, scope, fields, changed):
+        if writable(self.session_scope, entity, scope, fields, changed, self.session_role):
             return None
-        return CodedError(ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope)
+        return self._may_write() or CodedError(
+            ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope
+        )
 
     def _set_above(self, current: Record, values: Record) -> CodedError | None:
         """Why the server will refuse a kab/kota account's change of an election's field
@@ -275,6 +292,9 @@ class Services:
         """
         from sync.privacy import open_private, private_folder
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
         folder = private_folder(self.paths.documents)
         digest, size = hashlib.sha256(), 0
         partial = folder / f".{uuid.uuid4().hex}.part"
@@ -323,7 +343,9 @@ class Services:
         from silon_desktop.services import verification
 
         rules = rule_set_for(election.get("rule_set") or None)
-        result = VerifyResult()
+        result = VerifyResult(error=self._may_write())
+        if result.error is not None:
+            return result
         try:
             verification.check_open(election, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
@@ -362,7 +384,9 @@ class Services:
         from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
-        result = VerifyResult()
+        result = VerifyResult(error=self._may_write())
+        if result.error is not None:
+            return result
         try:
             verification.check_undo_open(self.repo, step, today_wib())
             done = verification.undo(self.repo, step, progress=progress, cancel=cancel)
@@ -372,6 +396,13 @@ class Services:
         result.count, result.skipped, result.cancelled = done.count, done.skipped, done.cancelled
         self._fill_rows(result, [entry[0] for entry in step.entries])
         return result
+
+    def verdict_put_back(self, step: Any) -> bool:
+        """Whether an undone verification step holds again: its undo was refused by the
+        server and the sync put the verdicts back (the step can be undone again)."""
+        from silon_desktop.services import verification
+
+        return verification.holds(self.repo, step)
 
     def _fill_rows(self, result: VerifyResult, ids: builtins.list[str]) -> None:
         """The records after a small step (a large one: the table re-reads)."""
@@ -390,6 +421,10 @@ class Services:
         Returns why a write was refused, or None."""
         from silon_desktop.services import verification
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
+
         try:
             verification.recheck(self.repo, self.db, record_id, election, old_nik=old_nik)
         except Exception as error:  # noqa: BLE001 - shown to the operator
@@ -402,6 +437,10 @@ class Services:
         """Set the ID card scan / identity statement flag of the selected supporters
         (one transaction), then run their automatic check again (NO_ID_SCAN)."""
         from silon_desktop.services import verification
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             self.repo.update_many("supporter", [(i, {"has_id_scan": present}) for i in ids])
@@ -420,6 +459,10 @@ class Services:
         None when saved, else why not."""
         from silon_desktop.services import withdrawal
 
+        refused = self._may_write()
+        if refused is not None:
+            return refused
+
         try:
             values = withdrawal.withdrawal_values(reason, self.user, note)
             withdrawal.withdraw(self.repo, self.db, election, record_id, values)
@@ -431,6 +474,10 @@ class Services:
         """Undo a supporter's withdrawal (the same row live again; the journal and the
         server's audit log keep what was undone). None when saved, else why not."""
         from silon_desktop.services import withdrawal
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             withdrawal.restore(self.repo, self.db, election, record_id)
@@ -460,6 +507,10 @@ class Services:
         """Keep one row of a duplicate (with ``values`` taken from the other) and
         withdraw the other as ``ganda`` of it, in one step. None when saved."""
         from silon_desktop.services import withdrawal
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             withdrawal.merge(self.repo, self.db, election, keep_id, drop_id, values, self.user)
@@ -879,10 +930,11 @@ class Services:
 
     @property
     def practice(self) -> bool:
-        """Whether the data here comes from a training server (LATIHAN on every window)."""
+        """Whether the data here is practice data (LATIHAN on every window): training
+        mode's folder, or data that came from a training server."""
         from sync.client.training import is_practice
 
-        return is_practice(self.db)
+        return self.paths.practice or is_practice(self.db)
 
     def start_over_practice(self) -> None:
         """Delete the practice data here (after a training server reset).
@@ -902,6 +954,10 @@ class Services:
     def resolve(self, conflict_id: int, choice: str, value: Any = None) -> CodedError | None:
         """Resolve one field conflict; None when done, else why not."""
         from sync.client.resolve import resolve_conflict
+
+        refused = self._may_write()
+        if refused is not None:
+            return refused
 
         try:
             resolve_conflict(self.db, conflict_id, choice, value)
@@ -969,6 +1025,7 @@ class Services:
             self.online = False
         self._set_user(answer.username)
         self.session_scope = answer.region
+        self.session_role = answer.role
         self._token = self._stored_token()
         keyring = answer.token_in_keyring if answer.online else self.keyring_available()
         return LoginOutcome(True, answer.online, None, keyring, answer.role, answer.region)
@@ -991,6 +1048,7 @@ class Services:
         """Work as the user of a successful login (the first one, before the window)."""
         self._set_user(session.username)
         self.session_scope = session.outcome.scope or self.session_scope
+        self.session_role = session.outcome.role or self.session_role
         self._token = session.token or self._stored_token()
         if session.outcome.online:
             self.online = True

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from silon_desktop.domain.errors import CodedError
 from silon_desktop.domain.problem_list import ProblemList
 from silon_desktop.importers.columns import (
     FIELDS,
@@ -65,6 +66,7 @@ class ImportService:
         *,
         tmp_root: Path | None = None,
         account_scope: Callable[[], str] | None = None,
+        refusal: Callable[[], CodedError | None] | None = None,
     ) -> None:
         self.database = database
         self._tmp_root = tmp_root
@@ -72,6 +74,8 @@ class ImportService:
         self.user = user or (lambda: "")
         #: the region of the account importing: rows it may not write are not stored
         self.account_scope = account_scope or (lambda: "")
+        #: why the logged-in account may store nothing (a level that only reads), or None
+        self.refusal = refusal or (lambda: None)
 
     def preview(
         self, path: str | Path, hints: dict[str, str] | None = None
@@ -103,9 +107,16 @@ class ImportService:
         rows it adds arrived in ``round``. Rows are added (a further part of the
         list: NIKs already in the pair classified as duplicates); ``replace``: a
         corrected list replacing the earlier import of the round (rows updated by
-        NIK, rows no longer in it withdrawn; see :meth:`preview_replace`)."""
+        NIK, rows no longer in it withdrawn; see :meth:`preview_replace`).
+
+        Raises:
+            CodedError: the account's level writes nothing (``ACCOUNT_READ_ONLY``).
+        """
         from silon_desktop.importers.store import import_file
 
+        refused = self.refusal()
+        if refused is not None:
+            raise refused
         database, owned = self._open()
         try:
             return import_file(

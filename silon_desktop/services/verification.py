@@ -263,6 +263,18 @@ def undo(
     return StepResult(count=len(edits), skipped=skipped)
 
 
+def holds(repo: Repository, step: UndoStep) -> bool:
+    """Whether every record of ``step`` holds what it wrote: after its undo, only when the
+    server refused that undo and the sync put the step back."""
+    for record_id, _before, after in step.entries:
+        current = repo.get("supporter", record_id)
+        if current is None or current.get("deleted"):
+            return False
+        if not all(_same(current.get(k), v) for k, v in after.items()):
+            return False
+    return bool(step.entries)
+
+
 def _same(current: Any, written: Any) -> bool:
     if isinstance(current, list | tuple) or isinstance(written, list | tuple):
         return list(current or ()) == list(written or ())

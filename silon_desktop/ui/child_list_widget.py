@@ -123,7 +123,10 @@ class ChildListWidget(QWidget):
             if record["id"] == current:
                 chosen = item
         self.list.blockSignals(False)
-        self.add_button.setEnabled(self.parent_id is not None)
+        # An account that only reads (Bawaslu) adds and deletes nothing.
+        writes = not self.backend.read_only
+        self.add_button.setEnabled(self.parent_id is not None and writes)
+        self.delete_button.setEnabled(writes)
         if chosen is None and self.list.count():
             chosen = self.list.item(0)
         if chosen is not None:
@@ -173,10 +176,14 @@ class ChildListWidget(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.backend.delete(self.entity, record_id)
-            self.reload()
-            self.changed.emit()
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        error = self.backend.delete(self.entity, record_id)
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Tidak dihapus"), error_text(error))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _picked(self, item: QListWidgetItem | None, _previous: Any = None) -> None:
         record_id = str(item.data(Qt.ItemDataRole.UserRole)) if item else None

@@ -110,6 +110,19 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.practice_banner = practice_mark.banner()
         column.addWidget(self.practice_banner)
+        self.read_only_banner = QLabel(
+            self.tr(
+                "Akun Bawaslu: hanya melihat data. Bawaslu mengawasi pencalonan dan tidak "
+                "mengubah datanya, jadi formulir dan tombol ubah tidak aktif."
+            )
+        )
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel#readOnlyBanner{background:#fff4ce;color:#5c4400;padding:6px;}"
+        )
+        self.read_only_banner.setVisible(False)
+        column.addWidget(self.read_only_banner)
         column.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.practice_mark = practice_mark.PracticeMark(self)
@@ -446,6 +459,15 @@ class MainWindow(QMainWindow):
         logged_in = self._session_started or bool(self.backend.session_scope)
         user = (self.backend.user if logged_in else "") or self.tr("(belum masuk)")
         self.user_label.setText(self.tr("Pengguna: %1").replace("%1", user))
+        self._show_read_only()
+
+    def _show_read_only(self) -> None:
+        """An account that only reads (Bawaslu): said on top, its add and import actions
+        off (its forms and buttons follow ``backend.read_only`` as they load)."""
+        read_only = self.backend.read_only
+        self.read_only_banner.setVisible(read_only)
+        for act in (self.add_election_action, self.add_pair_action, self.import_action):
+            act.setEnabled(not read_only)
 
     def update_practice_mark(self) -> None:
         """LATIHAN banner and window titles while the data here is practice data."""

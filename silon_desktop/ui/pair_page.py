@@ -213,6 +213,7 @@ class PairPage(QTabWidget):
         self.election = election
         self.scope = str(pair.get("scope") or election.get("scope") or "")
         self.pair_form.load(pair_id)
+        self.attach_button.setEnabled(not self.backend.read_only)
         self.candidates.set_parent_record(pair_id, self.scope, role="kepala")
         self.parties.set_parent_record(pair_id, self.scope)
         self.supporters.set_pair(pair_id, election, self.scope)

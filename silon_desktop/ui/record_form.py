@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from silon_desktop.services import Services
 from silon_desktop.ui.labels import error_text, field_error_message, reason_label
 from silon_desktop.ui.region_picker import RegionPicker
+from silon_desktop.ui.undo_stack import UndoStack
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,11 @@ class _EditCommand(QUndoCommand):
         if self._first:  # already written when the edit was accepted
             self._first = False
             return
+        # Only over the value its undo wrote: the stack puts a refused undo back on its
+        # step by a redo, which must never write over what a sync brought meanwhile.
+        current = self.form.backend.get(self.form.entity, self.form.record_id)
+        if current is not None and current.get(self.name) != self.old:
+            return
         self.form.write_value(self.name, self.new, record_undo=False)
 
     def undo(self) -> None:
@@ -96,7 +102,8 @@ class _EditCommand(QUndoCommand):
             # stack, and a stack cleared while it runs one of its commands crashes.
             QTimer.singleShot(0, self.form, self.form.refresh_if_changed)
             return
-        self.form.write_value(self.name, self.old, record_undo=False)
+        if not self.form.write_value(self.name, self.old, record_undo=False):
+            self.form.undo_stack.refuse()  # refused (said under the field): still undoable
 
 
 class RecordForm(QWidget):
@@ -126,7 +133,7 @@ class RecordForm(QWidget):
         self.values: dict[str, Any] = {}
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)
         self._loading = False
         #: warn before a birth date or sex that contradicts the NIK is saved (candidates,
         #: supporters)
@@ -206,7 +213,19 @@ class RecordForm(QWidget):
         finally:
             self._loading = False
         self.setEnabled(record_id is not None)
+        self._show_read_only()
         self.status_label.setText(status)
+
+    def _show_read_only(self) -> None:
+        """An account that only reads (Bawaslu) sees the fields, can select and copy
+        their text, and types nothing (its writes are refused by the services too)."""
+        read_only = self.backend.read_only
+        for widget in self.widgets.values():
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(read_only)
+            else:
+                widget.setEnabled(not read_only)
+        self.undo_button.setVisible(not read_only)
 
     def _save_typing(self) -> None:
         """Save what was typed and not yet accepted to the record it was typed on,

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -55,6 +55,7 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.record_form import RecordForm
 from silon_desktop.ui.supporters_model import SupportersModel
+from silon_desktop.ui.undo_stack import UndoStack
 from silon_desktop.ui.workers import JobRunner
 
 REASON_CODES = (
@@ -91,7 +92,8 @@ class _VerdictCommand(QUndoCommand):
             self._first = False
 
     def undo(self) -> None:
-        self.page._undo_step(self.step)
+        if not self.page._undo_step(self.step):
+            self.page.verdict_undo.refuse()  # nothing undone: the next Ctrl+Z tries again
 
 
 class SupportersPage(QWidget):
@@ -211,7 +213,7 @@ class SupportersPage(QWidget):
         self._counts: dict[str, int] = {}
         self.model.countChanged.connect(self._show_counts)
         #: verdicts given here, each (one key, or one bulk verdict) undone as one step
-        self.verdict_undo = QUndoStack(self)
+        self.verdict_undo = UndoStack(self)
         undo = QShortcut(QKeySequence.StandardKey.Undo, self.table)
         undo.setContext(Qt.ShortcutContext.WidgetShortcut)
         undo.activated.connect(self.undo_verdict)
@@ -366,7 +368,17 @@ class SupportersPage(QWidget):
         # the counts first: an unfiltered table takes its row count from them
         self.refresh_counts()
         self.model.set_pair(pair_id, self._ui_filter())
-        self.add_button.setEnabled(pair_id is not None)
+        # An account that only reads (Bawaslu) adds, verifies and withdraws nothing.
+        writes = not self.backend.read_only
+        self.add_button.setEnabled(pair_id is not None and writes)
+        for control in (
+            self.withdraw_button,
+            self.restore_button,
+            self.merge_button,
+            self.scan_button,
+            self.verify_box,
+        ):
+            control.setEnabled(writes)
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -410,6 +422,7 @@ class SupportersPage(QWidget):
         chosen = self._selected_ids()
         self.model.refresh()
         self.form.refresh_if_changed()
+        self._undoable_again()
         if self.form.record_id:
             self.result_label.setText(self._result_text(self.form.values))
         if current and self.current_supporter_id() != current:  # rows came or went
@@ -797,11 +810,12 @@ class SupportersPage(QWidget):
         else:
             self.form.undo_stack.undo()
 
-    def _undo_step(self, step: Any) -> None:
+    def _undo_step(self, step: Any) -> bool:
+        """Undo a verdict step; False when it was refused (nothing undone)."""
         result = self.backend.undo_verify(step)
         if result.error:
             QMessageBox.warning(self, self.tr("Tidak tersimpan"), error_text(result.error))
-            return
+            return False
         if result.skipped:
             self.result_label.setText(
                 self.tr(
@@ -809,6 +823,19 @@ class SupportersPage(QWidget):
                 ).replace("%1", format_count(result.skipped))
             )
         self._after_verdicts(result)
+        return True
+
+    def _undoable_again(self) -> None:
+        """Verdict steps whose undo the server refused (the sync put them back) are below
+        the stack's position again: the next Ctrl+Z undoes them, not the step before."""
+        stack = self.verdict_undo
+        while stack.index() < stack.count():
+            command = stack.command(stack.index())
+            if not isinstance(command, _VerdictCommand):
+                return
+            if not self.backend.verdict_put_back(command.step):
+                return
+            stack.redo()  # writes nothing: the records hold the step already
 
     def next_unverified(self) -> bool:
         """Move to the next row no person has verified yet (N); False when none follows."""

@@ -146,3 +146,29 @@ def test_enter_pressed_again_while_the_login_is_checked_starts_no_second_login(
     release.set()
     jobs.stop_all()
     assert calls == ["op1"]
+
+
+def test_the_login_dialog_of_training_mode_says_latihan(qtbot: QtBot, tmp_path: Path) -> None:
+    """Training mode's first window is the login dialog when the practice account's own
+    login was refused (or after a logout): it looked like the office's real login."""
+    from silon_desktop.services.access import Access
+
+    del qtbot  # the QApplication
+    practice = paths.resolve(tmp_path / "latihan").ensure()
+    (practice.data / paths.TRAINING_SERVER_DIR).mkdir()
+    real = paths.resolve(tmp_path / "kantor").ensure()
+    titles: list[str] = []
+
+    def look_then_cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible():
+                titles.append(widget.windowTitle())
+                widget.reject()
+                return
+        QTimer.singleShot(20, look_then_cancel)
+
+    for folder in (practice, real):
+        QTimer.singleShot(0, look_then_cancel)
+        settings = Settings(server_url=NOWHERE, device_id="pc-1")
+        assert app.login_first(Access(folder, settings), practice=folder.practice) is None
+    assert titles[0].startswith("LATIHAN") and not titles[1].startswith("LATIHAN")

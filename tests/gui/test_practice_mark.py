@@ -328,3 +328,71 @@ def test_training_mode_refuses_a_folder_of_real_data(
     open_database(practice.database, key=key).close()
     assert app.main(argparse.Namespace(**{**vars(args), "data_dir": str(practice.data)})) == 0
     assert started == [practice.data / "training-server"]
+
+
+def test_training_mode_says_latihan_before_the_first_sync(qtbot: QtBot, tmp_path: Path) -> None:
+    """``tasks.py run`` (``--training``): the practice account logs in to the room's
+    training server and the window opens. It said LATIHAN only once the first sync had
+    remembered the training server, so the window (and a recap printed meanwhile) looked
+    like real data until then, and for good when that sync failed."""
+    from silon_desktop.config import Settings
+    from silon_desktop.services import Services
+    from silon_desktop.services.access import Access, Session
+    from silon_desktop.ui.main_window import MainWindow
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+    from sync.server.training import PASSWORD as PRACTICE
+    from sync.server.training import seed
+    from tests.unit.sync.harness import AsgiTransport
+
+    (tmp_path / "room").mkdir()
+    url = f"sqlite:///{tmp_path / 'room' / 'server.db'}"
+    migrate(url)
+    room = create_app(ServerConfig(database_url=url, training=True))
+    seed(room.state.server, 2, 20)
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    settings = Settings(server_url="http://127.0.0.1:9", device_id="laptop-1")
+    transport = AsgiTransport(room)
+    try:
+        session = Access(folder, settings).login("latih01", PRACTICE, transport=transport)
+    finally:
+        transport.close()
+        room.state.server.engine.dispose()
+    assert isinstance(session, Session), session
+    backend = Services(folder, settings, session.db)
+    backend.start_session(session)
+    try:
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.windowTitle().startswith("LATIHAN")
+        assert window.practice_banner.isVisible()
+        window.close()
+    finally:
+        session.db.close()
+
+
+def test_a_training_folder_says_latihan_whatever_its_sync_state(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Training mode's folder (its training server's folder inside) holds practice data
+    only. After a "start over" (a reset training server) the data here forgot the server
+    until the next sync remembered the new one: the window dropped LATIHAN meanwhile."""
+    from silon_desktop.ui.main_window import MainWindow
+
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    folder.training_server.mkdir()
+    made = open_backend(folder)
+    try:
+        seed_small(made, supporters=1)
+        _practice(made)
+        made.start_over_practice()
+        assert made.practice
+        window = MainWindow(made)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.windowTitle().startswith("LATIHAN") and window.practice_banner.isVisible()
+        window.close()
+    finally:
+        made.db.close()

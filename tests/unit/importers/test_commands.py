@@ -383,3 +383,37 @@ def test_a_kabkota_accounts_import_command_stores_its_share_of_a_province_list(
     with db.session(readonly=True) as session:
         assert {s.kabkota_code for s in session.query(Supporter)} == {"32.14"}
     db.close()
+
+
+def test_a_bawaslu_account_imports_nothing_from_the_command_line(
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The supervisor's account reads, never writes: ``silon-desktop import`` stored the
+    list with its outbox mutations, which the server refused and the PC undid."""
+    from silon_desktop.config import Settings
+    from silon_desktop.storage import keyfile
+
+    key = keyfile.new_data_key()
+    kf = keyfile.KeyFile.load(data_dir)
+    kf.wrap_password("bawaslu3214", "rahasia-bw-1", key)
+    state = kf.state("bawaslu3214")
+    state.role, state.scope, state.expires_at = "bawaslu", "32.14", keyfile.now() + 86400
+    kf.save()
+    db = open_database(data_dir / "silon.db", key=key)
+    with db.session() as session:
+        session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
+        session.flush()
+        session.add(Pair(id="p1", scope="32.14", election_id="e1"))
+    db.close()
+    Settings(username="bawaslu3214", device_id="pc-1").save(data_dir / "settings.json")
+    monkeypatch.setenv("SILON_PASSWORD", "rahasia-bw-1")
+    path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
+    assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 2
+    assert "Bawaslu" in capsys.readouterr().err
+    db = open_database(data_dir / "silon.db", key=key)
+    with db.session(readonly=True) as session:
+        assert session.query(Supporter).count() == 0
+    db.close()

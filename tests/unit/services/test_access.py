@@ -466,3 +466,28 @@ def test_a_server_with_another_signing_key_cannot_lock_the_data_by_moving_the_ac
     session = _offline(access, server)  # its word locked nothing: the password still opens
     assert isinstance(session, Session), session
     session.db.close()
+
+
+def test_a_session_resumed_from_the_keyring_keeps_the_accounts_level(
+    tmp_path: Path, folder: paths.AppPaths
+) -> None:
+    """The next start resumes the last session without a login: it knew neither the
+    account's role nor its region, so the window wrote as KPU RI would (a Bawaslu
+    account edited, a kab/kota its province's records), until the server undid it."""
+    srv = make_server(tmp_path / "server-bawaslu")
+    try:
+        srv.add_user("op1", role="bawaslu", region="32.14")
+        session = _online(_access(folder), srv)
+        assert isinstance(session, Session)
+        session.db.close()
+    finally:
+        srv.close()
+    resumed = _access(folder).resume()
+    assert resumed is not None
+    try:
+        assert (resumed.outcome.role, resumed.outcome.scope) == ("bawaslu", "32.14")
+        services = Services(folder, Settings(username="op1", device_id="pc-1"), resumed.db)
+        services.start_session(resumed)
+        assert services.read_only and services.session_scope == "32.14"
+    finally:
+        resumed.db.close()
