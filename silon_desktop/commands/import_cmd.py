@@ -137,32 +137,18 @@ def _user(app_paths: Any) -> str:
         return ""
 
 
-def _account_scope(database: Any, username: str) -> str:
-    """The region of the account working here (what its last login gave; "" for
-    none): rows of a list it may not write are not stored, as in the wizard."""
-    from sqlalchemy import select
-
-    from silon_desktop.storage.models import LocalAccount
-
-    if not username:
-        return ""
-    with database.session(readonly=True) as session:
-        scope = session.scalar(select(LocalAccount.scope).where(LocalAccount.username == username))
-    return str(scope or "")
-
-
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import checker_failed, output_problem, read_hints
     from silon_desktop.config import Settings
     from silon_desktop.domain.errors import CodedError, ErrorCode
+    from silon_desktop.domain.levels import read_only
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.errors import ImportFileError
     from silon_desktop.importers.parallel import ValidatorCrashed
     from silon_desktop.importers.pipeline import ImportCancelled
     from silon_desktop.importers.store import RoundNotInRules, UnknownPair, import_file
     from silon_desktop.services.access import AccessRefused, account_level, open_for_command
-    from silon_desktop.services.app import read_only
     from silon_desktop.storage.errors import StoreEnvironmentError
 
     # Checked before the database is touched: a report that cannot be written
@@ -173,7 +159,11 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
-    if read_only(account_level(app_paths, _user(app_paths))[0]):
+    user = _user(app_paths)
+    # The account's level at its last login here: a level that only reads stores
+    # nothing, and a kab/kota stores only its share of a list, as in the wizard.
+    role, account_scope = account_level(app_paths, user)
+    if read_only(role):
         return refused(CodedError(ErrorCode.ACCOUNT_READ_ONLY))  # the server refuses all
     try:
         database = open_for_command(app_paths, Settings.load(app_paths.settings))
@@ -186,8 +176,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.round is None:  # a corrected list replaces the submission's unless named
             args.round = Round.SUBMISSION.value if args.replace else _round_now(database, args.pair)
-        user = _user(app_paths)
-        account_scope = _account_scope(database, user)
         if args.replace and not _confirm_replace(database, args, hints, account_scope):
             print("Dibatalkan: tidak ada yang diubah.")
             return 0

@@ -356,23 +356,42 @@ def test_a_round_the_elections_rules_do_not_have_is_refused_before_anything_is_s
     assert main([*base, "--round", "correction_1"]) == 0
 
 
+def _logged_in(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, username: str, role: str, scope: str
+) -> bytes:
+    """A data folder where ``username`` logged in online as ``role`` of ``scope`` (its
+    level kept in the key file, as a login keeps it); the data key."""
+    from silon_desktop.config import Settings
+    from silon_desktop.storage import keyfile
+
+    key = keyfile.new_data_key()
+    kf = keyfile.KeyFile.load(data_dir)
+    kf.wrap_password(username, "rahasia-op-1", key)
+    state = kf.state(username)
+    state.role, state.scope, state.expires_at = role, scope, keyfile.now() + 86400
+    kf.save()
+    Settings(username=username, device_id="pc-1").save(data_dir / "settings.json")
+    monkeypatch.setenv("SILON_PASSWORD", "rahasia-op-1")
+    return key
+
+
 def test_a_kabkota_accounts_import_command_stores_its_share_of_a_province_list(
-    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """As in the wizard: the rows of other kab/kota of a governor pair's list are not
     stored (the server refuses them), and the summary says which."""
-    from silon_desktop import paths
-    from silon_desktop.config import Settings
-    from silon_desktop.storage.models import LocalAccount
     from tests.unit.importers.sheets import HEADER
 
-    db = open_database(data_dir / "silon.db")
+    key = _logged_in(data_dir, monkeypatch, "op", "kabkota", "32.14")
+    db = open_database(data_dir / "silon.db", key=key)
     with db.session() as session:
         session.add(Election(id="e1", scope="32", kind="gubernur", region_code="32"))
         session.flush()
         session.add(Pair(id="p1", scope="32", election_id="e1"))
-        session.add(LocalAccount(username="op", verifier="-", role="kabkota", scope="32.14"))
-    Settings(username="op").save(paths.resolve(data_dir).settings)
+    db.close()
     rows = [[*row, "Kab. Purwakarta"] for row in supporter_rows(4)]
     rows[2][11], rows[2][12], rows[2][13] = "Dago", "Coblong", "KOTA BANDUNG"
     path = write_xlsx(tmp_path / "gub.xlsx", rows, [*HEADER, "KABUPATEN/KOTA"])
@@ -380,6 +399,7 @@ def test_a_kabkota_accounts_import_command_stores_its_share_of_a_province_list(
     printed = capsys.readouterr().out
     assert "Disimpan: 3 baru" in printed
     assert "Tidak disimpan: 1 baris di luar wilayah Anda" in printed and "baris 4" in printed
+    db = open_database(data_dir / "silon.db", key=key)
     with db.session(readonly=True) as session:
         assert {s.kabkota_code for s in session.query(Supporter)} == {"32.14"}
     db.close()
@@ -393,23 +413,13 @@ def test_a_bawaslu_account_imports_nothing_from_the_command_line(
 ) -> None:
     """The supervisor's account reads, never writes: ``silon-desktop import`` stored the
     list with its outbox mutations, which the server refused and the PC undid."""
-    from silon_desktop.config import Settings
-    from silon_desktop.storage import keyfile
-
-    key = keyfile.new_data_key()
-    kf = keyfile.KeyFile.load(data_dir)
-    kf.wrap_password("bawaslu3214", "rahasia-bw-1", key)
-    state = kf.state("bawaslu3214")
-    state.role, state.scope, state.expires_at = "bawaslu", "32.14", keyfile.now() + 86400
-    kf.save()
+    key = _logged_in(data_dir, monkeypatch, "bawaslu3214", "bawaslu", "32.14")
     db = open_database(data_dir / "silon.db", key=key)
     with db.session() as session:
         session.add(Election(id="e1", scope="32.14", kind="bupati", region_code="32.14"))
         session.flush()
         session.add(Pair(id="p1", scope="32.14", election_id="e1"))
     db.close()
-    Settings(username="bawaslu3214", device_id="pc-1").save(data_dir / "settings.json")
-    monkeypatch.setenv("SILON_PASSWORD", "rahasia-bw-1")
     path = write_xlsx(tmp_path / "d.xlsx", supporter_rows(4))
     assert main(["--data-dir", str(data_dir), "import", str(path), "--pair", "p1"]) == 2
     assert "Bawaslu" in capsys.readouterr().err
