@@ -39,7 +39,7 @@ from sync.server.checks import precheck, update_checks
 from sync.server.config import ServerConfig
 from sync.server.db import bulk_insert_values, group_commit, stamp
 from sync.server.duplicates import update_duplicates
-from sync.server.errors import forbidden
+from sync.server.errors import ApiError, forbidden
 from sync.server.public.hooks import on_batch as update_public
 from sync.server.roles import NO_AREA, Actor, Role, area_of
 from sync.server.schema import (
@@ -194,16 +194,20 @@ def _run_raced(
     run was kept. SQLite serialises its writers: no such race there.
 
     Raises:
-        IntegrityError: still losing after :data:`RACE_TRIES` runs, or another
-            integrity error (a bug).
+        ApiError: 503 ``busy`` (the client sends the batch again after a second)
+            when it still loses after :data:`RACE_TRIES` runs: nothing was kept.
+        IntegrityError: another integrity error (a bug).
     """
     attempt = 1
     while True:
         try:
             return group_commit(engine).run(engine, work, scopes=scopes)
         except IntegrityError as exc:
-            if attempt == RACE_TRIES or getattr(exc.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
+            if getattr(exc.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
                 raise
+            if attempt == RACE_TRIES:
+                log.warning("push lost a race for a key %d times; answered busy", attempt)
+                raise ApiError(503, "busy", "server busy, retry later", retry_after=1) from exc
         log.info("push lost a race for a key to a concurrent push; running it again")
         attempt += 1
 

@@ -137,3 +137,20 @@ def test_one_record_id_created_in_two_scopes_at_once_stays_in_the_first(
         assert conn.execute(select(records.c.scope).where(records.c.id == rid)).scalar_one() == (
             "32.14"
         )
+
+
+def test_a_push_that_keeps_losing_the_race_is_answered_busy_not_500(
+    state: ServerState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push that lost its race every time it ran gets 503 ``busy`` (the client sends
+    it again after a second), with nothing of it kept, never an HTTP 500."""
+    from sync.server import push
+    from sync.server.errors import ApiError
+
+    monkeypatch.setattr(push, "RACE_TRIES", 1)
+    mid = str(uuid.uuid4())
+    a, b = _at_once(state, _election("32.14", mid), _election("32.15", mid))
+    assert isinstance(a, list) and [r.status for r in a] == [ResultStatus.APPLIED], a
+    assert isinstance(b, ApiError), b
+    assert (b.status, b.code, b.retry_after) == (503, "busy", 1)
+    assert _count(state, applied_mutations, applied_mutations.c.mutation_id == mid) == 1
