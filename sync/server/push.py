@@ -407,6 +407,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
         rules.check_round(probe, rec.fields, changed)
         rules.check_rights(batch.actor, probe, rec.fields, changed)
         rules.check_region(probe, changed)
+        rules.check_stage_order(probe, changed)
         rules.check_party_once(batch, probe, changed)
         rules.check_candidate_nik(probe, changed)
         rules.check_verdicts(batch, probe, changed)

@@ -11,7 +11,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   ``support_end`` (``correction_end`` for rows of a correction round), field
   verification after ``verfak_end``;
 - an election's region is its scope, and its kind fits that region
-  (:func:`check_region`, the domain's rule);
+  (:func:`check_region`, the domain's rule); its stage dates follow one another
+  (:func:`check_stage_order`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
-from silon_desktop.domain.records import validate_record
+from silon_desktop.domain.records import STAGE_DATE_RANKS, validate_record
 from silon_desktop.domain.rules import Round, RuleSet, UnknownRuleSetError, rule_set_for
 from sync.protocol import (
     ELECTION_ADMINISTERED,
@@ -121,6 +122,7 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
     check_region(rec, changes)
+    check_stage_order(rec, changes)
     check_party_once(batch, rec, changes)
     check_candidate_nik(rec, changes)
 
@@ -396,6 +398,39 @@ def check_region(rec: Rec, changed: Iterable[str]) -> None:
             RejectCode.BAD_VALUE,
             "region_code" if "region_code" in names else "kind",
             f"{error.field}: {error.code} ({kind[:16] or 'no kind'} election, region {region})",
+        )
+
+
+#: An election's stage dates, in the domain's order (``domain.records.STAGE_DATE_RANKS``).
+_STAGE_DATES: frozenset[str] = frozenset(name for rank in STAGE_DATE_RANKS for name in rank)
+
+
+def check_stage_order(rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse an election whose stage dates are out of order, when one of them is
+    written: the domain's rule as the desktop applies it before a save
+    (``domain.records``, ``stage_order``: no stage date before a date of an earlier
+    stage; dates not entered are skipped). The deadlines the server enforces follow
+    these dates: a support end after the end of the administrative verification kept
+    the submission open past it.
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming the date the domain finds too early.
+    """
+    if rec.entity != "election" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if _STAGE_DATES.isdisjoint(names):
+        return
+    dates: dict[str, Any] = {}
+    for name in _STAGE_DATES:
+        value = rec.fields.get(name)
+        if isinstance(value, str) and value:
+            dates[name] = dt.date.fromisoformat(value)  # checked as YYYY-MM-DD before
+    for error in validate_record("election", dates):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            error.field,
+            f"{error.field}: not before {error.detail}: the election's stages follow one another",
         )
 
 

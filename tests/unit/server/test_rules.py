@@ -111,9 +111,16 @@ def test_moving_a_supporter_to_a_closed_pair_is_refused(state: ServerState) -> N
 
 
 def test_field_verification_on_create_is_refused_after_verfak_end(state: ServerState) -> None:
-    closed = tree(state, verfak_end="2000-01-31")
+    # A correction round's row (its arrival open: no correction_end), the stages in order.
+    closed = tree(state, support_end="2000-01-01", verfak_end="2000-01-31")
     late = create(
-        "supporter", {"pair_id": closed["pair"].record_id, "name": "C", "field_status": "MS"}
+        "supporter",
+        {
+            "pair_id": closed["pair"].record_id,
+            "name": "C",
+            "round": "correction_1",
+            "field_status": "MS",
+        },
     )
     result = one(state, RI, late)
     assert (result.code, result.field) == ("DEADLINE_PASSED", "verfak_end")
@@ -583,3 +590,24 @@ def test_a_supporter_arrives_only_in_a_round_of_its_elections_rules(state: Serve
     assert one(state, RI, back).status == "applied"
     again = create("supporter", {"pair_id": pair, "name": "B", "round": "correction_2"})
     assert one(state, KAB, again).status == "applied"
+
+
+def test_an_elections_stage_dates_out_of_order_are_refused(state: ServerState) -> None:
+    """An election's stages follow one another (domain.records STAGE_DATE_RANKS): the
+    desktop refuses a stage date before an earlier stage's (stage_order); the server
+    stored such dates from any client, and its deadlines then followed them."""
+    early = {"support_end": "2024-05-12", "vermin_end": "2024-05-11"}
+    made = one(state, RI, create("election", {"name": "Pilbup", "kind": "bupati", **early}))
+    assert (made.status, made.code, made.field) == ("rejected", "BAD_VALUE", "vermin_end")
+    assert "12-05-2024" in made.message
+    election = create("election", {"name": "Pilbup", "kind": "bupati", "support_end": "2024-05-12"})
+    assert one(state, RI, election).status == "applied"
+    moved = one(state, RI, change(election, 1, {"penetapan_date": (None, "2024-05-01")}))
+    assert (moved.status, moved.code, moved.field) == ("rejected", "BAD_VALUE", "penetapan_date")
+    assert stored(state, election.record_id)[0] == 1
+    # Dates of one rank either way round, and in order, are fine.
+    fine = {"vermin_end": (None, "2024-05-29"), "verfak_end": (None, "2024-06-10")}
+    fine["correction_end"] = (None, "2024-06-05")
+    assert one(state, RI, change(election, 1, fine)).status == "applied"
+    later = {"correction_end": ("2024-06-05", "2024-06-20")}
+    assert one(state, RI, change(election, 2, later)).status == "applied"
