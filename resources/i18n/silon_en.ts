@@ -3673,6 +3673,9 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>{count} supporters are not MS in the administrative verification: field verification is only for supporters found MS there.</translation>
     </message>
     <message>
+        <source>{count} pendukung masuk pada penyerahan dukungan: verifikasi administrasinya sudah ditutup pada {end} (Akhir verifikasi administrasi), dan server menolak hasil verifikasi administrasi yang diberikan sesudahnya.</source>
+        <translation>{count} supporters arrived in the submission: their administrative verification closed on {end} (End of administrative verification), and the server refuses administrative verdicts given after that.</translation>
+    </message>    <message>
         <source>Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak hasil verifikasi faktual yang diberikan sesudahnya.</source>
         <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>
     </message>

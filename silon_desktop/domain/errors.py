@@ -130,6 +130,8 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
     # params: end (the election's verfak_end, DD-MM-YYYY)
     VERDICT_FIELD_CLOSED = "verdict_field_closed"
+    # params: end (the election's vermin_end, DD-MM-YYYY), count (rows of the submission)
+    VERDICT_ADMIN_CLOSED = "verdict_admin_closed"
     # A write the server refuses this account's level (services.app.writable; params: region)
     WRITE_OUTSIDE_SHARE = "write_outside_share"
     # params: field (its label): set by the level administering the election

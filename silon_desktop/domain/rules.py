@@ -54,6 +54,25 @@ class Round(StrEnum):
     CORRECTION_2 = "correction_2"  # perbaikan kedua (2024)
 
 
+def verdict_end(stage: str, arrival: Round | str) -> str | None:
+    """The election's date (a field name) after which a person's verdict of ``stage``
+    (``admin`` or ``field``) on a row that arrived in round ``arrival`` is closed, or
+    None where no date of the election closes it.
+
+    The field verification ends at ``verfak_end`` (the election has one date for every
+    round's). ``vermin_end`` ends the administrative verification of the submission
+    (stage ``vermin``, whose rows are the submission's); a correction round's rows have
+    their own administrative verification (``vermin_correction_1``, ``_2``), which no
+    stage date of the election closes. The desktop refuses such a verdict before it is
+    saved, the server refuses it (``DEADLINE_PASSED``, naming the date).
+    """
+    if stage == "field":
+        return "verfak_end"
+    if str(arrival or Round.SUBMISSION) == Round.SUBMISSION.value:
+        return "vermin_end"
+    return None
+
+
 class StageKind(StrEnum):
     """What happens in a stage of the nomination of an independent pair."""
 

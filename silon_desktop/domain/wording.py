@@ -274,6 +274,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak "
         "hasil verifikasi faktual yang diberikan sesudahnya."
     ),
+    ErrorCode.VERDICT_ADMIN_CLOSED: (
+        "{count} pendukung masuk pada penyerahan dukungan: verifikasi administrasinya sudah "
+        "ditutup pada {end} (Akhir verifikasi administrasi), dan server menolak hasil "
+        "verifikasi administrasi yang diberikan sesudahnya."
+    ),
     ErrorCode.WRITE_OUTSIDE_SHARE: (
         "Data ini di luar yang boleh diubah akun wilayah {region}: server menolak "
         "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "

@@ -321,7 +321,7 @@ class Services:
         rules = rule_set_for(election.get("rule_set") or None)
         result = VerifyResult()
         try:
-            verification.check_open(election, stage, today_wib())
+            verification.check_open(self.db, election, ids, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
             # (field verification, a correction round's row).
             statuses = verification.statuses_for(self.db, ids, stage, reasons, rules)

@@ -9,7 +9,8 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a write that touches a dated stage is refused after it closes by the server
   clock: new supporters and supporters moved to another pair after
   ``support_end`` (``correction_end`` for rows of a correction round), field
-  verification after ``verfak_end``;
+  verification after ``verfak_end``, the administrative verdicts of the submission's
+  rows after ``vermin_end`` (the domain's :func:`verdict_end`);
 - an election's region is its scope, and its kind fits that region
   (:func:`check_region`, the domain's rule); its stage dates follow one another
   (:func:`check_stage_order`, the domain's rule);
@@ -37,7 +38,13 @@ from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.records import STAGE_DATE_RANKS, validate_record
-from silon_desktop.domain.rules import Round, RuleSet, UnknownRuleSetError, rule_set_for
+from silon_desktop.domain.rules import (
+    Round,
+    RuleSet,
+    UnknownRuleSetError,
+    rule_set_for,
+    verdict_end,
+)
 from sync.protocol import (
     ELECTION_ADMINISTERED,
     ELECTION_IDENTITY,
@@ -98,8 +105,14 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
         _create_rules(batch, rec, changes)
         return
     fields = rec.fields
-    arrival = str(fields.get("round") or "")  # its deadline, and a round its rules have
-    key = (fields.get("pair_id"), rec.scope, arrival, not _VERIFICATION.isdisjoint(changes))
+    arrival = str(fields.get("round") or "")  # its deadlines, and a round its rules have
+    key = (
+        fields.get("pair_id"),
+        rec.scope,
+        arrival,
+        not _VERIFICATION.isdisjoint(changes),
+        not _ADMIN_VERDICT.isdisjoint(changes),
+    )
     try:
         refusal = batch.create_rules[key]
     except TypeError:  # a pair id that is not hashable names no pair
@@ -241,6 +254,15 @@ _CLOSED: dict[tuple[str, dt.date], bool] = {}
 _VERIFICATION: frozenset[str] = frozenset(
     f.name for f in ENTITIES["supporter"].fields if f.name.startswith("field_")
 )
+#: Its administrative verification fields (``admin_*``): closed by :func:`verdict_end`.
+_ADMIN_VERDICT: frozenset[str] = frozenset(
+    f.name for f in ENTITIES["supporter"].fields if f.name.startswith("admin_")
+)
+#: Each verification's fields and its name in the refusal.
+_VERDICT_STAGES = (
+    ("admin", _ADMIN_VERDICT, "administrative verification"),
+    ("field", _VERIFICATION, "field verification"),
+)
 
 
 _SETS = (dict, set, frozenset)  # containers whose ``in`` is a lookup
@@ -276,13 +298,16 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
                 stage,
                 f"{what} closed after {end} (server date {batch.today.isoformat()})",
             )
-    if not _VERIFICATION.isdisjoint(names):
-        end = _closed(batch, election, "verfak_end")
-        if end:
+    for stage, stage_fields, what in _VERDICT_STAGES:
+        if stage_fields.isdisjoint(names):
+            continue
+        end_field = verdict_end(stage, str(rec.fields.get("round") or ""))
+        end = _closed(batch, election, end_field) if end_field else None
+        if end_field and end:
             raise Rejection(
                 RejectCode.DEADLINE_PASSED,
-                "verfak_end",
-                f"field verification closed after {end} (server date {batch.today.isoformat()})",
+                end_field,
+                f"{what} closed after {end} (server date {batch.today.isoformat()})",
             )
 
 

@@ -611,3 +611,33 @@ def test_an_elections_stage_dates_out_of_order_are_refused(state: ServerState) -
     assert one(state, RI, change(election, 1, fine)).status == "applied"
     later = {"correction_end": ("2024-06-05", "2024-06-20")}
     assert one(state, RI, change(election, 2, later)).status == "applied"
+
+
+def test_an_administrative_verdict_on_a_submission_row_is_refused_after_vermin_end(
+    state: ServerState,
+) -> None:
+    """``vermin_end`` ends the administrative verification of the submission (stage
+    ``vermin``: its rows only); the server took an administrative verdict on a
+    submission row after it, as it refuses a field verdict after ``verfak_end``. A
+    correction round's rows have their own verification, which no date of the election
+    closes: their verdicts are still taken."""
+    records = tree(state, support_end="2000-01-01", verfak_end="2099-12-31")
+    election, supporter = records["election"], records["supporter"]
+    assert one(state, RI, change(election, 2, {"vermin_end": (None, "2000-01-15")})).status == (
+        "applied"
+    )
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["UNDERAGE"])}
+    for actor in (KAB, RI):
+        late = one(state, actor, change(supporter, 1, tms))
+        assert (late.status, late.code, late.field) == (
+            "rejected",
+            "DEADLINE_PASSED",
+            "vermin_end",
+        )
+        assert "2000-01-15" in late.message
+    assert stored(state, supporter.record_id)[0] == 1
+    # Other fields of the row are still edited; a correction row is still verified.
+    assert one(state, KAB, change(supporter, 1, {"name": ("A", "A2")})).status == "applied"
+    fix = create("supporter", {"pair_id": records["pair"].record_id, "round": "correction_1"})
+    assert one(state, KAB, fix).status == "applied"
+    assert one(state, KAB, change(fix, 1, tms)).status == "applied"
