@@ -581,6 +581,8 @@ class RejectCode(StrEnum):
     READ_ONLY = "READ_ONLY"  # the field is set by a higher level (e.g. an election's dates)
     #: the party already nominates another pair of the election (PKPU 10/2024 Pasal 11(4))
     PARTY_TAKEN = "PARTY_TAKEN"
+    #: the candidate's NIK stands in another pair of the election or of its year (one Pilkada)
+    CANDIDATE_TAKEN = "CANDIDATE_TAKEN"
 
 
 @dataclass(slots=True)

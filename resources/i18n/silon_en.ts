@@ -2663,6 +2663,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>this party already nominates another pair</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="112"/>
+        <source>orang ini sudah dicalonkan dalam pasangan lain</source>
+        <translation>this person already stands in another pair</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="110"/>
         <source>data induknya tidak ada di server</source>
         <translation>the record it belongs to is not on the server</translation>

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.records import FieldError, validate_record
+from silon_desktop.domain.records import FieldError, one_pilkada, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.paths import AppPaths
@@ -737,7 +737,7 @@ class Services:
                 continue
             held = self.get("election", str(theirs.get("election_id") or "")) or {}
             same = held.get("id") == election.get("id")
-            if same or (held.get("year") and held.get("year") == election.get("year")):
+            if one_pilkada(election, held):
                 label = pair_label(theirs) or str(theirs["id"])
                 where = "" if same else str(held.get("name") or held.get("id"))
                 return str(other.get("name") or ""), str(other.get("role") or ""), label, where

@@ -113,6 +113,9 @@ def refusal_label(code: str, field: str) -> str:
         "SCOPE_MISMATCH": _t(QT_TRANSLATE_NOOP("labels", "di luar wilayah akun ini")),
         "FORBIDDEN": _t(QT_TRANSLATE_NOOP("labels", "di luar wilayah atau hak akun ini")),
         "PARTY_TAKEN": _t(QT_TRANSLATE_NOOP("labels", "partai ini sudah mengusung pasangan lain")),
+        "CANDIDATE_TAKEN": _t(
+            QT_TRANSLATE_NOOP("labels", "orang ini sudah dicalonkan dalam pasangan lain")
+        ),
         "PARENT_MISSING": _t(QT_TRANSLATE_NOOP("labels", "data induknya tidak ada di server")),
     }
     reason = reasons.get(code) or _t(QT_TRANSLATE_NOOP("labels", "isian tidak diterima server"))

@@ -14,7 +14,9 @@ change, after the content checks of :mod:`sync.server.validation`:
 - an election's region is its scope, and its kind fits that region
   (:func:`check_region`, the domain's rule); its stage dates follow one another
   (:func:`check_stage_order`, the domain's rule);
-- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
+- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
+  and stands in one pair of one Pilkada (:func:`check_candidate_once`, the domain's
+  :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
@@ -37,7 +39,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
-from silon_desktop.domain.records import STAGE_DATE_RANKS, validate_record
+from silon_desktop.domain.records import STAGE_DATE_RANKS, one_pilkada, validate_record
 from silon_desktop.domain.rules import (
     Round,
     RuleSet,
@@ -138,6 +140,7 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_stage_order(rec, changes)
     check_party_once(batch, rec, changes)
     check_candidate_nik(rec, changes)
+    check_candidate_once(batch, rec, changes)
 
 
 def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
@@ -159,6 +162,50 @@ def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
             RejectCode.BAD_VALUE,
             "nik",
             "nik: not a valid NIK (16 digits, a real birth date, a sequence from 0001)",
+        )
+
+
+def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """One person stands in one pair of one Pilkada: a candidate's NIK is refused when a
+    live candidate of another live pair (or of the same pair) of its election, or of an
+    election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
+    desktop asks it before saving). Checked when a candidate's NIK or pair is written;
+    those candidates, their pairs and elections are in the batch state
+    (``push._load_candidates``).
+
+    Raises:
+        Rejection: ``CANDIDATE_TAKEN`` naming ``nik``; the message names the other pair
+            and its election (never the person).
+    """
+    if rec.entity != "candidate" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    nik = rec.fields.get("nik")
+    if ("nik" not in names and "pair_id" not in names) or not isinstance(nik, str) or not nik:
+        return
+    mine = _election_of(batch, rec)
+    if mine is None:
+        return
+    for other in list(batch.state.values()):
+        if (
+            other.entity != "candidate"
+            or other.deleted
+            or other.id == rec.id
+            or other.fields.get("nik") != nik
+        ):
+            continue
+        pair = batch.state.get(str(other.fields.get("pair_id") or ""))
+        held = _election_of(batch, other)
+        if pair is None or pair.deleted or held is None or held.deleted:
+            continue
+        if not one_pilkada({"id": mine.id, **mine.fields}, {"id": held.id, **held.fields}):
+            continue
+        number = pair.fields.get("number")
+        raise Rejection(
+            RejectCode.CANDIDATE_TAKEN,
+            "nik",
+            f"this person already stands in pair {number if number is not None else pair.id}"
+            f" of {str(held.fields.get('name') or held.id)[:80]}",
         )
 
 

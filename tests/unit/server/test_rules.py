@@ -641,3 +641,37 @@ def test_an_administrative_verdict_on_a_submission_row_is_refused_after_vermin_e
     fix = create("supporter", {"pair_id": records["pair"].record_id, "round": "correction_1"})
     assert one(state, KAB, fix).status == "applied"
     assert one(state, KAB, change(fix, 1, tms)).status == "applied"
+
+
+def test_one_person_stands_in_one_pair_of_one_pilkada(state: ServerState) -> None:
+    """A candidate's NIK in a second pair of the same election, or of another election
+    of the same year, is refused (CANDIDATE_TAKEN naming nik): the desktop refuses it
+    before saving (``candidate_elsewhere``), the server stored it from any client, and
+    it alone sees the elections of other regions."""
+    nik = "3215016002900003"
+    election = create("election", {"name": "Pilbup", "kind": "bupati", "year": 2024})
+    first = create("pair", {"election_id": election.record_id, "number": 1})
+    second = create("pair", {"election_id": election.record_id, "number": 2})
+    head = create("candidate", {"pair_id": first.record_id, "role": "kepala", "nik": nik})
+    results = push(state, RI, election, first, second, head)
+    assert [r.status for r in results] == ["applied"] * 4
+    again = create("candidate", {"pair_id": second.record_id, "role": "wakil", "nik": nik})
+    refused = one(state, KAB, again)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
+    assert "pair 2" not in refused.message and "pair 1" in refused.message
+    # A governor election of the same year, in the province's scope, and a change of NIK.
+    governor = create("election", {"name": "Pilgub", "kind": "gubernur", "year": 2024}, scope="32")
+    pair = create("pair", {"election_id": governor.record_id, "number": 1}, scope="32")
+    deputy = create("candidate", {"pair_id": pair.record_id, "role": "wakil"}, scope="32")
+    assert [r.status for r in push(state, PROVINCE, governor, pair, deputy)] == ["applied"] * 3
+    renamed = one(state, PROVINCE, change(deputy, 1, {"nik": (None, nik)}))
+    assert (renamed.status, renamed.code, renamed.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
+    assert stored(state, deputy.record_id)[0] == 1
+    # Another year's election is another Pilkada; a withdrawn candidate frees the NIK.
+    older = create("election", {"name": "Pilbup 2020", "kind": "bupati", "year": 2020})
+    old_pair = create("pair", {"election_id": older.record_id, "number": 1})
+    old_head = create("candidate", {"pair_id": old_pair.record_id, "role": "kepala", "nik": nik})
+    assert [r.status for r in push(state, RI, older, old_pair, old_head)] == ["applied"] * 3
+    gone = Mutation(str(uuid.uuid4()), "candidate", head.record_id, SCOPE, Op.DELETE, 1, {})
+    assert one(state, KAB, gone).status == "applied"
+    assert one(state, PROVINCE, change(deputy, 1, {"nik": (None, nik)})).status == "applied"
