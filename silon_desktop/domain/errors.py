@@ -136,6 +136,9 @@ class ErrorCode(StrEnum):
     WRITE_OUTSIDE_SHARE = "write_outside_share"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
+    # params: field (its label), role (its label), age, minimum, date (DD-MM-YYYY):
+    # a pair set ditetapkan with a candidate under the minimum age on the penetapan date
+    PAIR_CANDIDATE_UNDERAGE = "pair_candidate_underage"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

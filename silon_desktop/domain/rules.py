@@ -377,6 +377,30 @@ class RuleSet:
         return worst
 
 
+def underage_candidate(
+    rule_set: RuleSet,
+    kind: ElectionKind | str,
+    penetapan_date: dt.date | None,
+    candidates: Iterable[tuple[str, dt.date | None]],
+) -> tuple[str, int, int] | None:
+    """``(role, age, minimum)`` of the first of ``candidates`` (role, birth date) younger
+    on the date of penetapan than the rule set's minimum for the election's kind: such
+    a pair is not confirmed (*ditetapkan*). None when all are old enough, and where the
+    age cannot be counted: no penetapan date or kind, a candidate without a birth date.
+    The desktop's check before a pair is set *ditetapkan* and the server's both ask this.
+    """
+    if penetapan_date is None or kind not in _KINDS:
+        return None
+    minimum = rule_set.min_candidate_age(kind)
+    for role, birth in candidates:
+        if birth is not None and not rule_set.candidate_age_ok(kind, birth, penetapan_date):
+            return role, age_on(birth, penetapan_date), minimum
+    return None
+
+
+_KINDS = frozenset(str(k) for k in ElectionKind)
+
+
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     """Age in whole years on a date (a 29 February birthday counts from 1 March)."""
     before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)

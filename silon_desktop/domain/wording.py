@@ -288,6 +288,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
         "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
     ),
+    ErrorCode.PAIR_CANDIDATE_UNDERAGE: (
+        "'{field}' tidak dapat diisi Ditetapkan: {role} berusia {age} tahun pada tanggal "
+        "penetapan {date}, kurang dari syarat paling rendah {minimum} tahun."
+    ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",
     ErrorCode.MERGE_SAME_ROW: "Pilih dua data pendukung yang berbeda untuk digabungkan.",

@@ -182,6 +182,8 @@ class Services:
             refused = self._outside_share(entity, str(current["scope"]), after, values)
             if refused is None and entity == "election":
                 refused = self._set_above(current, values)
+            if refused is None and entity == "pair" and values.get("status") == "ditetapkan":
+                refused = self._underage(after)
             if refused is not None:
                 return refused
         try:
@@ -235,6 +237,40 @@ class Services:
                 label = FIELD_LABELS_ID.get(name, name)
                 return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
         return None
+
+    def _underage(self, pair: Record) -> CodedError | None:
+        """Why ``pair`` is not set *ditetapkan*: a candidate younger on the election's
+        penetapan date than its rule set's minimum (the domain's rule, the server's
+        too: BAD_VALUE, status), or None (also where the age cannot be counted)."""
+        from silon_desktop.domain.labels import FIELD_LABELS_ID, ROLE_LABELS_ID
+        from silon_desktop.domain.rules import UnknownRuleSetError, underage_candidate
+
+        election = self._election_of(pair)
+        fixed = election.get("penetapan_date")
+        if not isinstance(fixed, dt.date):
+            return None
+        births = [
+            (str(c.get("role") or ""), b if isinstance(b := c.get("birth_date"), dt.date) else None)
+            for c in self.list("candidate", pair_id=pair.get("id"))
+        ]
+        try:
+            rules = rule_set_for(election.get("rule_set") or None)
+        except UnknownRuleSetError:  # a newer server's rules: its own check decides
+            return None
+        kind = str(election.get("kind") or "")
+        found = underage_candidate(rules, kind, fixed, births)
+        if found is None:
+            return None
+        role, age, minimum = found
+        roles = {str(k): v for k, v in ROLE_LABELS_ID.items()}
+        return CodedError(
+            ErrorCode.PAIR_CANDIDATE_UNDERAGE,
+            field=FIELD_LABELS_ID.get("status", "status"),
+            role=roles.get(role, role),
+            age=str(age),
+            minimum=str(minimum),
+            date=fixed.strftime("%d-%m-%Y"),
+        )
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
         """Field -> the first problem the domain finds with it (the UI words it)."""

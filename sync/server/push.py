@@ -257,11 +257,14 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
 def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
     """When the batch writes a candidate's NIK or pair: the live candidates of every
     election its elections are one Pilkada with (the same, or of the same year), with
-    their pairs and elections (``rules.check_candidate_once``). They are found in
+    their pairs and elections (``rules.check_candidate_once``); when it writes a pair's
+    status, that pair's candidates (``rules.check_pair_confirmed``). They are found in
     ``public_records`` (elections, pairs and candidates without a scan of ``records``)."""
-    if not any(
+    writes_nik = any(
         m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes) for m in todo
-    ):
+    )
+    confirming = {m.record_id for m in todo if m.entity == "pair" and "status" in m.changes}
+    if not writes_nik and not confirming:
         return
     mine = {r.id for r in batch.state.values() if r.entity == "election"}
     years = {r.fields.get("year") for r in batch.state.values() if r.entity == "election"}
@@ -280,14 +283,14 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
     for rid, entity, text in rows:
         fields = orjson.loads(text)
         if entity == "election":
-            if rid in mine or fields.get("year") in years:
+            if writes_nik and (rid in mine or fields.get("year") in years):
                 elections.add(rid)
         elif entity == "pair":
             pairs[rid] = str(fields.get("election_id") or "")
         else:
             candidates[rid] = str(fields.get("pair_id") or "")
     wanted_pairs = {p for p, e in pairs.items() if e in elections}
-    wanted = {c for c, p in candidates.items() if p in wanted_pairs}
+    wanted = {c for c, p in candidates.items() if p in wanted_pairs or p in confirming}
     load(conn, batch, elections | wanted_pairs | wanted)
 
 
@@ -450,6 +453,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
         rules.check_party_once(batch, probe, changed)
         rules.check_candidate_nik(probe, changed)
         rules.check_candidate_once(batch, probe, changed)
+        rules.check_pair_confirmed(batch, probe, changed)
         rules.check_verdicts(batch, probe, changed)
     elif ENTITIES[rec.entity].parent_field in changed:
         _check_parent_exists(batch, probe)

@@ -17,6 +17,8 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
   and stands in one pair of one Pilkada (:func:`check_candidate_once`, the domain's
   :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
+- a pair is confirmed (``ditetapkan``) only with candidates of the minimum age on
+  the date of penetapan (:func:`check_pair_confirmed`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
@@ -45,6 +47,7 @@ from silon_desktop.domain.rules import (
     RuleSet,
     UnknownRuleSetError,
     rule_set_for,
+    underage_candidate,
     verdict_end,
 )
 from sync.protocol import (
@@ -141,6 +144,7 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_party_once(batch, rec, changes)
     check_candidate_nik(rec, changes)
     check_candidate_once(batch, rec, changes)
+    check_pair_confirmed(batch, rec, changes)
 
 
 def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
@@ -207,6 +211,51 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
             f"this person already stands in pair {number if number is not None else pair.id}"
             f" of {str(held.fields.get('name') or held.id)[:80]}",
         )
+
+
+def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse setting a pair *ditetapkan* (confirmed) while one of its candidates is
+    younger on the election's penetapan date than its rule set's minimum (DOMAIN.md:
+    30 for governor and deputy, 25 for bupati/walikota and deputy): the domain's
+    :func:`underage_candidate`, as the desktop asks it before saving. Where the age
+    cannot be counted (no penetapan date or birth date) nothing is refused. The pair's
+    live candidates are in the batch state (``push._load_candidates``).
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming ``status``.
+    """
+    if rec.entity != "pair" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "status" not in names or rec.fields.get("status") != "ditetapkan":
+        return
+    election = batch.state.get(str(rec.fields.get("election_id") or ""))
+    if election is None or election.entity != "election":
+        return
+    rules = _rules_of(election)
+    penetapan = _date_of(election.fields.get("penetapan_date"))
+    if rules is None or penetapan is None:
+        return
+    births = [
+        (str(c.fields.get("role") or ""), _date_of(c.fields.get("birth_date")))
+        for c in list(batch.state.values())
+        if c.entity == "candidate" and not c.deleted and c.fields.get("pair_id") == rec.id
+    ]
+    kind = str(election.fields.get("kind") or "")
+    found = underage_candidate(rules, kind, penetapan, births)
+    if found is not None:
+        role, age, minimum = found
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "status",
+            f"status: the {role or 'candidate'} is {age} on the penetapan date"
+            f" {penetapan.isoformat()}, under the minimum age {minimum}: not ditetapkan",
+        )
+
+
+def _date_of(value: Any) -> dt.date | None:
+    """A stored date (ISO text, checked before it was stored), None when empty."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
@@ -639,7 +688,11 @@ def _check_verdict(
 
 def _rule_set(batch: Batch, rec: Rec) -> RuleSet | None:
     """The rule set of ``rec``'s election; None when this server does not know it."""
-    election = _election_of(batch, rec)
+    return _rules_of(_election_of(batch, rec))
+
+
+def _rules_of(election: Rec | None) -> RuleSet | None:
+    """The rule set of ``election`` (the default without one); None when unknown."""
     name = election.fields.get("rule_set") if election is not None else None
     try:
         return rule_set_for(str(name) if name else None)

@@ -675,3 +675,42 @@ def test_one_person_stands_in_one_pair_of_one_pilkada(state: ServerState) -> Non
     gone = Mutation(str(uuid.uuid4()), "candidate", head.record_id, SCOPE, Op.DELETE, 1, {})
     assert one(state, KAB, gone).status == "applied"
     assert one(state, PROVINCE, change(deputy, 1, {"nik": (None, nik)})).status == "applied"
+
+
+def test_a_pair_with_an_underage_candidate_is_not_confirmed(state: ServerState) -> None:
+    """A candidate is at least 25 (bupati, walikota) or 30 (governor) on the date of
+    penetapan (DOMAIN.md; the rule set's minimum): a pair with a younger candidate was
+    set *ditetapkan* (confirmed), on the server as on the desktop, the age only a note.
+    Refused (BAD_VALUE naming status) where the penetapan date and the birth date are
+    known; a pair is still submitted, and confirmed once its candidates are old enough."""
+    election = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2024, "penetapan_date": "2024-09-22"},
+    )
+    pair = create("pair", {"election_id": election.record_id, "number": 1, "status": "diajukan"})
+    head = create(
+        "candidate", {"pair_id": pair.record_id, "role": "kepala", "birth_date": "1980-01-01"}
+    )
+    deputy = create(
+        "candidate", {"pair_id": pair.record_id, "role": "wakil", "birth_date": "1999-09-23"}
+    )
+    assert [r.status for r in push(state, RI, election, pair, head, deputy)] == ["applied"] * 4
+    confirmed = {"status": ("diajukan", "ditetapkan")}
+    refused = one(state, KAB, change(pair, 1, confirmed))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "status")
+    assert "wakil" in refused.message and "24" in refused.message and "25" in refused.message
+    # Created confirmed with its young candidate in one batch: refused too.
+    made = create("pair", {"election_id": election.record_id, "number": 2})
+    young = create(
+        "candidate", {"pair_id": made.record_id, "role": "kepala", "birth_date": "2000-01-01"}
+    )
+    again = change(made, 1, confirmed)
+    assert [r.status for r in push(state, KAB, made, young, again)] == [
+        "applied",
+        "applied",
+        "rejected",
+    ]
+    # The deputy born a day earlier is 25 on the day of penetapan.
+    older = {"birth_date": ("1999-09-23", "1999-09-22")}
+    assert one(state, KAB, change(deputy, 1, older)).status == "applied"
+    assert one(state, KAB, change(pair, 1, confirmed)).status == "applied"
