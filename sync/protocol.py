@@ -583,6 +583,8 @@ class RejectCode(StrEnum):
     PARTY_TAKEN = "PARTY_TAKEN"
     #: the pair already has a candidate of that role (one head, one deputy per pair)
     ROLE_TAKEN = "ROLE_TAKEN"
+    #: the candidate's NIK stands in another pair of the election or of its year (one Pilkada)
+    CANDIDATE_TAKEN = "CANDIDATE_TAKEN"
 
 
 @dataclass(slots=True)

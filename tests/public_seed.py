@@ -8,6 +8,7 @@ can assert none of them ever appears in a public response.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,13 @@ class Seed:
     mutations: list[Mutation] = field(default_factory=list)
     #: (record_id, nik, birth_date, name, address, admin_status) per supporter
     supporters: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    #: the candidates' NIKs (never in a public answer either)
+    candidate_niks: list[str] = field(default_factory=list)
+
+
+#: Candidates' NIK sequence numbers: one person stands in one pair of one Pilkada (the
+#: server refuses a NIK in two: CANDIDATE_TAKEN), and several seeds of 2024 share a server.
+_CANDIDATE_SEQUENCE = itertools.count(1)
 
 
 def nik_of(i: int) -> str:
@@ -98,10 +106,9 @@ def seed(n_supporters: int = 12) -> Seed:
                 pid,
             )
         )
-        for role, nik, name in (
-            ("kepala", "3214010101700001", head),
-            ("wakil", "3214010101700002", deputy),
-        ):
+        for role, name in (("kepala", head), ("wakil", deputy)):
+            nik = f"321401010170{next(_CANDIDATE_SEQUENCE) % 10_000 or 1:04d}"
+            s.candidate_niks.append(nik)
             cid = str(uuid.uuid4())
             s.mutations.append(
                 _m(

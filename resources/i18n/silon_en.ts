@@ -2692,6 +2692,11 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>this pair already has a candidate in this position</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="112"/>
+        <source>orang ini sudah dicalonkan dalam pasangan lain</source>
+        <translation>this person already stands in another pair</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="110"/>
         <source>data induknya tidak ada di server</source>
         <translation>the record it belongs to is not on the server</translation>
@@ -3702,6 +3707,12 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>{count} supporters are not MS in the administrative verification: field verification is only for supporters found MS there.</translation>
     </message>
     <message>
+        <source>{count} pendukung masuk pada penyerahan dukungan: verifikasi administrasinya sudah ditutup pada {end} (Akhir verifikasi administrasi), dan server menolak hasil verifikasi administrasi yang diberikan sesudahnya.</source>
+        <translation>{count} supporters arrived in the submission: their administrative verification closed on {end} (End of administrative verification), and the server refuses administrative verdicts given after that.</translation>
+    </message>    <message>
+        <source>&apos;{field}&apos; tidak dapat diisi Ditetapkan: {role} berusia {age} tahun pada tanggal penetapan {date}, kurang dari syarat paling rendah {minimum} tahun.</source>
+        <translation>&apos;{field}&apos; cannot be set to Confirmed: {role} is {age} years old on the penetapan date {date}, under the minimum of {minimum} years.</translation>
+    </message>    <message>
         <source>Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak hasil verifikasi faktual yang diberikan sesudahnya.</source>
         <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>
     </message>

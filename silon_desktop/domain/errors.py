@@ -131,12 +131,17 @@ class ErrorCode(StrEnum):
     VERDICT_FIELD_NEEDS_ADMIN_MS = "verdict_field_needs_admin_ms"
     # params: end (the election's verfak_end, DD-MM-YYYY)
     VERDICT_FIELD_CLOSED = "verdict_field_closed"
+    # params: end (the election's vermin_end, DD-MM-YYYY), count (rows of the submission)
+    VERDICT_ADMIN_CLOSED = "verdict_admin_closed"
     # A write the server refuses this account's level (domain.levels.writable; params: region)
     WRITE_OUTSIDE_SHARE = "write_outside_share"
     # A write of an account whose level writes nothing (Bawaslu: it supervises, reads)
     ACCOUNT_READ_ONLY = "account_read_only"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
+    # params: field (its label), role (its label), age, minimum, date (DD-MM-YYYY):
+    # a pair set ditetapkan with a candidate under the minimum age on the penetapan date
+    PAIR_CANDIDATE_UNDERAGE = "pair_candidate_underage"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"
     WITHDRAW_NOTE_REQUIRED = "withdraw_note_required"

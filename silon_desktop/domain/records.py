@@ -385,6 +385,17 @@ def election_kind_of(region_code: str) -> ElectionKind | None:
     return None
 
 
+def one_pilkada(election: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether a person may stand in only one pair of the two elections (each with its
+    ``id`` and ``year``): the same election, or two elections of the same year (one
+    Pilkada, held at once). The desktop's check before a candidate's NIK is saved and
+    the server's (``CANDIDATE_TAKEN``) both ask this."""
+    if election.get("id") == other.get("id"):
+        return True
+    year = election.get("year")
+    return bool(year) and year == other.get("year")
+
+
 #: An election's stage dates in the order its stages follow one another. Dates of one
 #: rank may fall either way round: field verification came before the correction in
 #: 2020, after the first correction in 2024.

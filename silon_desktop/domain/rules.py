@@ -54,6 +54,25 @@ class Round(StrEnum):
     CORRECTION_2 = "correction_2"  # perbaikan kedua (2024)
 
 
+def verdict_end(stage: str, arrival: Round | str) -> str | None:
+    """The election's date (a field name) after which a person's verdict of ``stage``
+    (``admin`` or ``field``) on a row that arrived in round ``arrival`` is closed, or
+    None where no date of the election closes it.
+
+    The field verification ends at ``verfak_end`` (the election has one date for every
+    round's). ``vermin_end`` ends the administrative verification of the submission
+    (stage ``vermin``, whose rows are the submission's); a correction round's rows have
+    their own administrative verification (``vermin_correction_1``, ``_2``), which no
+    stage date of the election closes. The desktop refuses such a verdict before it is
+    saved, the server refuses it (``DEADLINE_PASSED``, naming the date).
+    """
+    if stage == "field":
+        return "verfak_end"
+    if str(arrival or Round.SUBMISSION) == Round.SUBMISSION.value:
+        return "vermin_end"
+    return None
+
+
 class StageKind(StrEnum):
     """What happens in a stage of the nomination of an independent pair."""
 
@@ -387,6 +406,30 @@ class RuleSet:
                 return status
             worst = status
         return worst
+
+
+def underage_candidate(
+    rule_set: RuleSet,
+    kind: ElectionKind | str,
+    penetapan_date: dt.date | None,
+    candidates: Iterable[tuple[str, dt.date | None]],
+) -> tuple[str, int, int] | None:
+    """``(role, age, minimum)`` of the first of ``candidates`` (role, birth date) younger
+    on the date of penetapan than the rule set's minimum for the election's kind: such
+    a pair is not confirmed (*ditetapkan*). None when all are old enough, and where the
+    age cannot be counted: no penetapan date or kind, a candidate without a birth date.
+    The desktop's check before a pair is set *ditetapkan* and the server's both ask this.
+    """
+    if penetapan_date is None or kind not in _KINDS:
+        return None
+    minimum = rule_set.min_candidate_age(kind)
+    for role, birth in candidates:
+        if birth is not None and not rule_set.candidate_age_ok(kind, birth, penetapan_date):
+            return role, age_on(birth, penetapan_date), minimum
+    return None
+
+
+_KINDS = frozenset(str(k) for k in ElectionKind)
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:

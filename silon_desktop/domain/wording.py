@@ -280,6 +280,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak "
         "hasil verifikasi faktual yang diberikan sesudahnya."
     ),
+    ErrorCode.VERDICT_ADMIN_CLOSED: (
+        "{count} pendukung masuk pada penyerahan dukungan: verifikasi administrasinya sudah "
+        "ditutup pada {end} (Akhir verifikasi administrasi), dan server menolak hasil "
+        "verifikasi administrasi yang diberikan sesudahnya."
+    ),
     ErrorCode.WRITE_OUTSIDE_SHARE: (
         "Data ini di luar yang boleh diubah akun wilayah {region}: server menolak "
         "perubahannya, jadi tidak disimpan. Data pemilihan gubernur diubah KPU Provinsi; "
@@ -292,6 +297,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.ELECTION_FIELD_SET_ABOVE: (
         "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
         "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
+    ),
+    ErrorCode.PAIR_CANDIDATE_UNDERAGE: (
+        "'{field}' tidak dapat diisi Ditetapkan: {role} berusia {age} tahun pada tanggal "
+        "penetapan {date}, kurang dari syarat paling rendah {minimum} tahun."
     ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",

@@ -27,7 +27,7 @@ from silon_desktop import __version__
 from silon_desktop.config import Settings
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.levels import account_kabkota, read_only, writable
-from silon_desktop.domain.records import FieldError, validate_record
+from silon_desktop.domain.records import FieldError, one_pilkada, validate_record
 from silon_desktop.domain.regions import RegionTable, default_table
 from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.paths import AppPaths
@@ -201,6 +201,8 @@ class Services:
             refused = self._outside_share(entity, str(current["scope"]), after, values)
             if refused is None and entity == "election":
                 refused = self._set_above(current, values)
+            if refused is None and entity == "pair" and values.get("status") == "ditetapkan":
+                refused = self._underage(after)
             if refused is not None:
                 return refused
         try:
@@ -256,6 +258,40 @@ class Services:
                 label = FIELD_LABELS_ID.get(name, name)
                 return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
         return None
+
+    def _underage(self, pair: Record) -> CodedError | None:
+        """Why ``pair`` is not set *ditetapkan*: a candidate younger on the election's
+        penetapan date than its rule set's minimum (the domain's rule, the server's
+        too: BAD_VALUE, status), or None (also where the age cannot be counted)."""
+        from silon_desktop.domain.labels import FIELD_LABELS_ID, ROLE_LABELS_ID
+        from silon_desktop.domain.rules import UnknownRuleSetError, underage_candidate
+
+        election = self._election_of(pair)
+        fixed = election.get("penetapan_date")
+        if not isinstance(fixed, dt.date):
+            return None
+        births = [
+            (str(c.get("role") or ""), b if isinstance(b := c.get("birth_date"), dt.date) else None)
+            for c in self.list("candidate", pair_id=pair.get("id"))
+        ]
+        try:
+            rules = rule_set_for(election.get("rule_set") or None)
+        except UnknownRuleSetError:  # a newer server's rules: its own check decides
+            return None
+        kind = str(election.get("kind") or "")
+        found = underage_candidate(rules, kind, fixed, births)
+        if found is None:
+            return None
+        role, age, minimum = found
+        roles = {str(k): v for k, v in ROLE_LABELS_ID.items()}
+        return CodedError(
+            ErrorCode.PAIR_CANDIDATE_UNDERAGE,
+            field=FIELD_LABELS_ID.get("status", "status"),
+            role=roles.get(role, role),
+            age=str(age),
+            minimum=str(minimum),
+            date=fixed.strftime("%d-%m-%Y"),
+        )
 
     def validate(self, entity: str, values: Record) -> dict[str, FieldError]:
         """Field -> the first problem the domain finds with it (the UI words it)."""
@@ -347,7 +383,7 @@ class Services:
         if result.error is not None:
             return result
         try:
-            verification.check_open(election, stage, today_wib())
+            verification.check_open(self.db, election, ids, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains
             # (field verification, a correction round's row).
             statuses = verification.statuses_for(self.db, ids, stage, reasons, rules)
@@ -792,7 +828,7 @@ class Services:
                 continue
             held = self.get("election", str(theirs.get("election_id") or "")) or {}
             same = held.get("id") == election.get("id")
-            if same or (held.get("year") and held.get("year") == election.get("year")):
+            if one_pilkada(election, held):
                 label = pair_label(theirs) or str(theirs["id"])
                 where = "" if same else str(held.get("name") or held.get("id"))
                 return str(other.get("name") or ""), str(other.get("role") or ""), label, where

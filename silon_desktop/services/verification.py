@@ -24,7 +24,7 @@ from sqlalchemy import literal_column, select
 
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.errors import CodedError, ErrorCode
-from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
+from silon_desktop.domain.rules import Round, RuleSet, rule_set_for, verdict_end
 from silon_desktop.domain.supporters import (
     DuplicateTracker,
     SupporterInput,
@@ -147,36 +147,70 @@ def check_choice(db: Database, ids: Sequence[str], stage: str, status: str, rule
         raise VerdictRefused(ErrorCode.VERDICT_NO_BMS_AFTER_CORRECTION, count=str(late))
 
 
-def check_open(election: Mapping[str, Any], stage: str, today: dt.date) -> None:
-    """Refuse a field verdict after the election's field verification closed
-    (``verfak_end``; ``today``: the calendar day in WIB, as the server counts it): the
-    server refuses every change of a ``field_*`` then (``DEADLINE_PASSED``), so the
-    verdict saved here would be undone at the next sync.
+def check_open(
+    db: Database, election: Mapping[str, Any], ids: Sequence[str], stage: str, today: dt.date
+) -> None:
+    """Refuse a verdict of ``stage`` on ``ids`` after the election's date that closes it
+    (the domain's :func:`verdict_end`: ``verfak_end`` for a field verdict, ``vermin_end``
+    for an administrative verdict on a row of the submission; ``today``: the calendar
+    day in WIB, as the server counts it): the server refuses such a change then
+    (``DEADLINE_PASSED``), so the verdict saved here would be undone at the next sync.
 
     Raises:
-        VerdictRefused: ``VERDICT_FIELD_CLOSED`` naming the end date.
+        VerdictRefused: ``VERDICT_FIELD_CLOSED`` or ``VERDICT_ADMIN_CLOSED`` naming the
+            end date.
     """
-    end = election.get("verfak_end")
-    if stage == "field" and isinstance(end, dt.date) and today > end:
+    if stage == "field":
+        _refuse_closed(election, stage, Round.SUBMISSION.value, today, len(ids))
+        return
+    by_round: dict[str, int] = {}
+    for arrival in rounds_of(db, ids).values():
+        by_round[arrival] = by_round.get(arrival, 0) + 1
+    for arrival, count in by_round.items():
+        _refuse_closed(election, stage, arrival, today, count)
+
+
+def _refuse_closed(
+    election: Mapping[str, Any], stage: str, arrival: str, today: dt.date, count: int
+) -> None:
+    name = verdict_end(stage, arrival)
+    end = election.get(name) if name else None
+    if not isinstance(end, dt.date) or today <= end:
+        return
+    if stage == "field":
         raise VerdictRefused(ErrorCode.VERDICT_FIELD_CLOSED, end=end.strftime("%d-%m-%Y"))
+    raise VerdictRefused(
+        ErrorCode.VERDICT_ADMIN_CLOSED, end=end.strftime("%d-%m-%Y"), count=str(count)
+    )
 
 
 def check_undo_open(repo: Repository, step: UndoStep, today: dt.date) -> None:
-    """Refuse undoing a field verdict after the election's field verification closed:
-    the undo is a change of ``field_*`` too (:func:`check_open`). One step is one
-    pair's, so its first record's election is every record's.
+    """Refuse undoing a verdict after the date that closes it: the undo is a change of
+    the verdict too (:func:`check_open`). One step is one pair's, so its first record's
+    election is every record's; each row's round decides its administrative verdict's.
 
     Raises:
-        VerdictRefused: ``VERDICT_FIELD_CLOSED`` naming the end date.
+        VerdictRefused: ``VERDICT_FIELD_CLOSED`` or ``VERDICT_ADMIN_CLOSED`` naming the
+            end date.
     """
+    election: Mapping[str, Any] = {}
+    counts: dict[tuple[str, str], int] = {}
     for record_id, _before, after in step.entries:
-        if not any(name.startswith("field_") for name in after):
+        stage = next((s for s in _STAGES if any(n.startswith(s + "_") for n in after)), "")
+        if not stage:
             continue
         supporter = repo.get("supporter", record_id) or {}
-        pair = repo.get("pair", str(supporter.get("pair_id") or "")) or {}
-        election = repo.get("election", str(pair.get("election_id") or "")) or {}
-        check_open(election, "field", today)
-        return
+        if not election:
+            pair = repo.get("pair", str(supporter.get("pair_id") or "")) or {}
+            election = repo.get("election", str(pair.get("election_id") or "")) or {}
+        key = (stage, str(supporter.get("round") or "") or Round.SUBMISSION.value)
+        counts[key] = counts.get(key, 0) + 1
+    for (stage, arrival), count in counts.items():
+        _refuse_closed(election, stage, arrival, today, count)
+
+
+#: The verifications whose verdicts a step writes (their fields' prefixes).
+_STAGES = ("field", "admin")
 
 
 def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:

@@ -116,6 +116,9 @@ def refusal_label(code: str, field: str) -> str:
         "ROLE_TAKEN": _t(
             QT_TRANSLATE_NOOP("labels", "pasangan ini sudah punya calon dengan kedudukan ini")
         ),
+        "CANDIDATE_TAKEN": _t(
+            QT_TRANSLATE_NOOP("labels", "orang ini sudah dicalonkan dalam pasangan lain")
+        ),
         "PARENT_MISSING": _t(QT_TRANSLATE_NOOP("labels", "data induknya tidak ada di server")),
     }
     reason = reasons.get(code) or _t(QT_TRANSLATE_NOOP("labels", "isian tidak diterima server"))

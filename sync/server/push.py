@@ -48,6 +48,7 @@ from sync.server.schema import (
     conflicts,
     departures,
     pack_json,
+    public_records,
     records,
 )
 from sync.server.validation import Rejection, check_mutations
@@ -303,6 +304,47 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
         if r.entity == "pair" and r.fields.get("election_id")
     }
     load(conn, batch, elections)
+    _load_candidates(conn, batch, todo)
+
+
+def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
+    """When the batch writes a candidate's NIK or pair: the live candidates of every
+    election its elections are one Pilkada with (the same, or of the same year), with
+    their pairs and elections (``rules.check_candidate_once``); when it writes a pair's
+    status, that pair's candidates (``rules.check_pair_confirmed``). They are found in
+    ``public_records`` (elections, pairs and candidates without a scan of ``records``)."""
+    writes_nik = any(
+        m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes) for m in todo
+    )
+    confirming = {m.record_id for m in todo if m.entity == "pair" and "status" in m.changes}
+    if not writes_nik and not confirming:
+        return
+    mine = {r.id for r in batch.state.values() if r.entity == "election"}
+    years = {r.fields.get("year") for r in batch.state.values() if r.entity == "election"}
+    years.update(
+        m.changes["year"][1] for m in todo if m.entity == "election" and "year" in m.changes
+    )
+    years.discard(None)
+    rows = conn.execute(
+        select(public_records.c.id, public_records.c.entity, public_records.c.fields).where(
+            public_records.c.entity.in_(("candidate", "election", "pair"))
+        )
+    )
+    elections: set[str] = set()
+    pairs: dict[str, str] = {}
+    candidates: dict[str, str] = {}
+    for rid, entity, text in rows:
+        fields = orjson.loads(text)
+        if entity == "election":
+            if writes_nik and (rid in mine or fields.get("year") in years):
+                elections.add(rid)
+        elif entity == "pair":
+            pairs[rid] = str(fields.get("election_id") or "")
+        else:
+            candidates[rid] = str(fields.get("pair_id") or "")
+    wanted_pairs = {p for p, e in pairs.items() if e in elections}
+    wanted = {c for c, p in candidates.items() if p in wanted_pairs or p in confirming}
+    load(conn, batch, elections | wanted_pairs | wanted)
 
 
 #: A candidate's fields that make it hold a role in a pair (``rules.check_role_once``).
@@ -471,9 +513,12 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
         rules.check_round(probe, rec.fields, changed)
         rules.check_rights(batch.actor, probe, rec.fields, changed)
         rules.check_region(probe, changed)
+        rules.check_stage_order(probe, changed)
         rules.check_party_once(batch, probe, changed)
         rules.check_role_once(batch, probe, changed)
         rules.check_candidate_nik(probe, changed)
+        rules.check_candidate_once(batch, probe, changed)
+        rules.check_pair_confirmed(batch, probe, changed)
         rules.check_verdicts(batch, probe, changed)
     elif ENTITIES[rec.entity].parent_field in changed:
         _check_parent_exists(batch, probe)

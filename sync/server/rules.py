@@ -9,14 +9,20 @@ change, after the content checks of :mod:`sync.server.validation`:
 - a write that touches a dated stage is refused after it closes by the server
   clock: new supporters and supporters moved to another pair after
   ``support_end`` (``correction_end`` for rows of a correction round), field
-  verification after ``verfak_end``;
+  verification after ``verfak_end``, the administrative verdicts of the submission's
+  rows after ``vermin_end`` (the domain's :func:`verdict_end`);
 - an election's region is its scope, and its kind fits that region
-  (:func:`check_region`, the domain's rule);
-- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule);
-- a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
-  a second pair's party row of the same name is refused (``PARTY_TAKEN``);
+  (:func:`check_region`, the domain's rule); its stage dates follow one another
+  (:func:`check_stage_order`, the domain's rule);
+- a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
+  and stands in one pair of one Pilkada (:func:`check_candidate_once`, the domain's
+  :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a pair has one head and one deputy: a second live candidate of a role in a pair
   is refused (``ROLE_TAKEN``; :func:`check_role_once`);
+- a pair is confirmed (``ditetapkan``) only with candidates of the minimum age on
+  the date of penetapan (:func:`check_pair_confirmed`, the domain's rule);
+- a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
+  a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
   rule set, and its kind and region) are set by the level that administers it:
   KPU RI, or the province for the elections of its province. A kab/kota account
@@ -37,8 +43,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
-from silon_desktop.domain.records import validate_record
-from silon_desktop.domain.rules import Round, RuleSet, UnknownRuleSetError, rule_set_for
+from silon_desktop.domain.records import STAGE_DATE_RANKS, one_pilkada, validate_record
+from silon_desktop.domain.rules import (
+    Round,
+    RuleSet,
+    UnknownRuleSetError,
+    rule_set_for,
+    underage_candidate,
+    verdict_end,
+)
 from sync.protocol import (
     ELECTION_ADMINISTERED,
     ELECTION_IDENTITY,
@@ -99,8 +112,14 @@ def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
         _create_rules(batch, rec, changes)
         return
     fields = rec.fields
-    arrival = str(fields.get("round") or "")  # its deadline, and a round its rules have
-    key = (fields.get("pair_id"), rec.scope, arrival, not _VERIFICATION.isdisjoint(changes))
+    arrival = str(fields.get("round") or "")  # its deadlines, and a round its rules have
+    key = (
+        fields.get("pair_id"),
+        rec.scope,
+        arrival,
+        not _VERIFICATION.isdisjoint(changes),
+        not _ADMIN_VERDICT.isdisjoint(changes),
+    )
     try:
         refusal = batch.create_rules[key]
     except TypeError:  # a pair id that is not hashable names no pair
@@ -123,9 +142,12 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
     check_region(rec, changes)
+    check_stage_order(rec, changes)
     check_party_once(batch, rec, changes)
     check_role_once(batch, rec, changes)
     check_candidate_nik(rec, changes)
+    check_candidate_once(batch, rec, changes)
+    check_pair_confirmed(batch, rec, changes)
 
 
 def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
@@ -177,6 +199,95 @@ def check_role_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
             raise Rejection(
                 RejectCode.ROLE_TAKEN, "role", f"the pair already has a candidate as {role}"
             )
+
+
+def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """One person stands in one pair of one Pilkada: a candidate's NIK is refused when a
+    live candidate of another live pair (or of the same pair) of its election, or of an
+    election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
+    desktop asks it before saving). Checked when a candidate's NIK or pair is written;
+    those candidates, their pairs and elections are in the batch state
+    (``push._load_candidates``).
+
+    Raises:
+        Rejection: ``CANDIDATE_TAKEN`` naming ``nik``; the message names the other pair
+            and its election (never the person).
+    """
+    if rec.entity != "candidate" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    nik = rec.fields.get("nik")
+    if ("nik" not in names and "pair_id" not in names) or not isinstance(nik, str) or not nik:
+        return
+    mine = _election_of(batch, rec)
+    if mine is None:
+        return
+    for other in list(batch.state.values()):
+        if (
+            other.entity != "candidate"
+            or other.deleted
+            or other.id == rec.id
+            or other.fields.get("nik") != nik
+        ):
+            continue
+        pair = batch.state.get(str(other.fields.get("pair_id") or ""))
+        held = _election_of(batch, other)
+        if pair is None or pair.deleted or held is None or held.deleted:
+            continue
+        if not one_pilkada({"id": mine.id, **mine.fields}, {"id": held.id, **held.fields}):
+            continue
+        number = pair.fields.get("number")
+        raise Rejection(
+            RejectCode.CANDIDATE_TAKEN,
+            "nik",
+            f"this person already stands in pair {number if number is not None else pair.id}"
+            f" of {str(held.fields.get('name') or held.id)[:80]}",
+        )
+
+
+def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse setting a pair *ditetapkan* (confirmed) while one of its candidates is
+    younger on the election's penetapan date than its rule set's minimum (DOMAIN.md:
+    30 for governor and deputy, 25 for bupati/walikota and deputy): the domain's
+    :func:`underage_candidate`, as the desktop asks it before saving. Where the age
+    cannot be counted (no penetapan date or birth date) nothing is refused. The pair's
+    live candidates are in the batch state (``push._load_candidates``).
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming ``status``.
+    """
+    if rec.entity != "pair" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if "status" not in names or rec.fields.get("status") != "ditetapkan":
+        return
+    election = batch.state.get(str(rec.fields.get("election_id") or ""))
+    if election is None or election.entity != "election":
+        return
+    rules = _rules_of(election)
+    penetapan = _date_of(election.fields.get("penetapan_date"))
+    if rules is None or penetapan is None:
+        return
+    births = [
+        (str(c.fields.get("role") or ""), _date_of(c.fields.get("birth_date")))
+        for c in list(batch.state.values())
+        if c.entity == "candidate" and not c.deleted and c.fields.get("pair_id") == rec.id
+    ]
+    kind = str(election.fields.get("kind") or "")
+    found = underage_candidate(rules, kind, penetapan, births)
+    if found is not None:
+        role, age, minimum = found
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            "status",
+            f"status: the {role or 'candidate'} is {age} on the penetapan date"
+            f" {penetapan.isoformat()}, under the minimum age {minimum}: not ditetapkan",
+        )
+
+
+def _date_of(value: Any) -> dt.date | None:
+    """A stored date (ISO text, checked before it was stored), None when empty."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
@@ -271,6 +382,15 @@ _CLOSED: dict[tuple[str, dt.date], bool] = {}
 _VERIFICATION: frozenset[str] = frozenset(
     f.name for f in ENTITIES["supporter"].fields if f.name.startswith("field_")
 )
+#: Its administrative verification fields (``admin_*``): closed by :func:`verdict_end`.
+_ADMIN_VERDICT: frozenset[str] = frozenset(
+    f.name for f in ENTITIES["supporter"].fields if f.name.startswith("admin_")
+)
+#: Each verification's fields and its name in the refusal.
+_VERDICT_STAGES = (
+    ("admin", _ADMIN_VERDICT, "administrative verification"),
+    ("field", _VERIFICATION, "field verification"),
+)
 
 
 _SETS = (dict, set, frozenset)  # containers whose ``in`` is a lookup
@@ -306,13 +426,16 @@ def check_stages(batch: Batch, rec: Rec, changed: Iterable[str], *, created: boo
                 stage,
                 f"{what} closed after {end} (server date {batch.today.isoformat()})",
             )
-    if not _VERIFICATION.isdisjoint(names):
-        end = _closed(batch, election, "verfak_end")
-        if end:
+    for stage, stage_fields, what in _VERDICT_STAGES:
+        if stage_fields.isdisjoint(names):
+            continue
+        end_field = verdict_end(stage, str(rec.fields.get("round") or ""))
+        end = _closed(batch, election, end_field) if end_field else None
+        if end_field and end:
             raise Rejection(
                 RejectCode.DEADLINE_PASSED,
-                "verfak_end",
-                f"field verification closed after {end} (server date {batch.today.isoformat()})",
+                end_field,
+                f"{what} closed after {end} (server date {batch.today.isoformat()})",
             )
 
 
@@ -428,6 +551,39 @@ def check_region(rec: Rec, changed: Iterable[str]) -> None:
             RejectCode.BAD_VALUE,
             "region_code" if "region_code" in names else "kind",
             f"{error.field}: {error.code} ({kind[:16] or 'no kind'} election, region {region})",
+        )
+
+
+#: An election's stage dates, in the domain's order (``domain.records.STAGE_DATE_RANKS``).
+_STAGE_DATES: frozenset[str] = frozenset(name for rank in STAGE_DATE_RANKS for name in rank)
+
+
+def check_stage_order(rec: Rec, changed: Iterable[str]) -> None:
+    """Refuse an election whose stage dates are out of order, when one of them is
+    written: the domain's rule as the desktop applies it before a save
+    (``domain.records``, ``stage_order``: no stage date before a date of an earlier
+    stage; dates not entered are skipped). The deadlines the server enforces follow
+    these dates: a support end after the end of the administrative verification kept
+    the submission open past it.
+
+    Raises:
+        Rejection: ``BAD_VALUE`` naming the date the domain finds too early.
+    """
+    if rec.entity != "election" or rec.deleted:
+        return
+    names = changed if isinstance(changed, _SETS) else set(changed)
+    if _STAGE_DATES.isdisjoint(names):
+        return
+    dates: dict[str, Any] = {}
+    for name in _STAGE_DATES:
+        value = rec.fields.get(name)
+        if isinstance(value, str) and value:
+            dates[name] = dt.date.fromisoformat(value)  # checked as YYYY-MM-DD before
+    for error in validate_record("election", dates):
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            error.field,
+            f"{error.field}: not before {error.detail}: the election's stages follow one another",
         )
 
 
@@ -564,7 +720,11 @@ def _check_verdict(
 
 def _rule_set(batch: Batch, rec: Rec) -> RuleSet | None:
     """The rule set of ``rec``'s election; None when this server does not know it."""
-    election = _election_of(batch, rec)
+    return _rules_of(_election_of(batch, rec))
+
+
+def _rules_of(election: Rec | None) -> RuleSet | None:
+    """The rule set of ``election`` (the default without one); None when unknown."""
     name = election.fields.get("rule_set") if election is not None else None
     try:
         return rule_set_for(str(name) if name else None)

@@ -273,7 +273,7 @@ def test_the_check_in_the_lane_answers_as_the_routed_check(world: World) -> None
 
 
 def test_no_lane_answer_holds_a_name_an_address_or_a_nik(world: World) -> None:
-    secrets = {"3214010101700001", "3214010101700002", "JL. CALON RAHASIA 9"}
+    secrets = {*world.seed.candidate_niks, "JL. CALON RAHASIA 9"}
     for _rid, nik, _birth, name, address, _s in world.seed.supporters:
         secrets |= {nik, name, address}
     texts = []

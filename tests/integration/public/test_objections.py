@@ -158,7 +158,7 @@ def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
 def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: PublicWorld) -> None:
     """Every public page, open data file and check answer, and the server's log."""
     w = world
-    secrets = {"3214010101700001", "3214010101700002", "JL. CALON RAHASIA 9", "0812000111"}
+    secrets = {*w.seed.candidate_niks, "JL. CALON RAHASIA 9", "0812000111"}
     for _rid, nik, _birth, name, address, _s in w.seed.supporters:
         secrets |= {nik, name, address}
     texts = []

@@ -111,9 +111,16 @@ def test_moving_a_supporter_to_a_closed_pair_is_refused(state: ServerState) -> N
 
 
 def test_field_verification_on_create_is_refused_after_verfak_end(state: ServerState) -> None:
-    closed = tree(state, verfak_end="2000-01-31")
+    # A correction round's row (its arrival open: no correction_end), the stages in order.
+    closed = tree(state, support_end="2000-01-01", verfak_end="2000-01-31")
     late = create(
-        "supporter", {"pair_id": closed["pair"].record_id, "name": "C", "field_status": "MS"}
+        "supporter",
+        {
+            "pair_id": closed["pair"].record_id,
+            "name": "C",
+            "round": "correction_1",
+            "field_status": "MS",
+        },
     )
     result = one(state, RI, late)
     assert (result.code, result.field) == ("DEADLINE_PASSED", "verfak_end")
@@ -607,3 +614,127 @@ def test_a_pair_has_one_head_and_one_deputy(state: ServerState) -> None:
     assert one(state, KAB, create("candidate", {"pair_id": pair, "role": "wakil"})).status == (
         "applied"
     )
+
+
+def test_an_elections_stage_dates_out_of_order_are_refused(state: ServerState) -> None:
+    """An election's stages follow one another (domain.records STAGE_DATE_RANKS): the
+    desktop refuses a stage date before an earlier stage's (stage_order); the server
+    stored such dates from any client, and its deadlines then followed them."""
+    early = {"support_end": "2024-05-12", "vermin_end": "2024-05-11"}
+    made = one(state, RI, create("election", {"name": "Pilbup", "kind": "bupati", **early}))
+    assert (made.status, made.code, made.field) == ("rejected", "BAD_VALUE", "vermin_end")
+    assert "12-05-2024" in made.message
+    election = create("election", {"name": "Pilbup", "kind": "bupati", "support_end": "2024-05-12"})
+    assert one(state, RI, election).status == "applied"
+    moved = one(state, RI, change(election, 1, {"penetapan_date": (None, "2024-05-01")}))
+    assert (moved.status, moved.code, moved.field) == ("rejected", "BAD_VALUE", "penetapan_date")
+    assert stored(state, election.record_id)[0] == 1
+    # Dates of one rank either way round, and in order, are fine.
+    fine = {"vermin_end": (None, "2024-05-29"), "verfak_end": (None, "2024-06-10")}
+    fine["correction_end"] = (None, "2024-06-05")
+    assert one(state, RI, change(election, 1, fine)).status == "applied"
+    later = {"correction_end": ("2024-06-05", "2024-06-20")}
+    assert one(state, RI, change(election, 2, later)).status == "applied"
+
+
+def test_an_administrative_verdict_on_a_submission_row_is_refused_after_vermin_end(
+    state: ServerState,
+) -> None:
+    """``vermin_end`` ends the administrative verification of the submission (stage
+    ``vermin``: its rows only); the server took an administrative verdict on a
+    submission row after it, as it refuses a field verdict after ``verfak_end``. A
+    correction round's rows have their own verification, which no date of the election
+    closes: their verdicts are still taken."""
+    records = tree(state, support_end="2000-01-01", verfak_end="2099-12-31")
+    election, supporter = records["election"], records["supporter"]
+    assert one(state, RI, change(election, 2, {"vermin_end": (None, "2000-01-15")})).status == (
+        "applied"
+    )
+    tms = {"admin_status": (None, "TMS"), "admin_reasons": (None, ["UNDERAGE"])}
+    for actor in (KAB, RI):
+        late = one(state, actor, change(supporter, 1, tms))
+        assert (late.status, late.code, late.field) == (
+            "rejected",
+            "DEADLINE_PASSED",
+            "vermin_end",
+        )
+        assert "2000-01-15" in late.message
+    assert stored(state, supporter.record_id)[0] == 1
+    # Other fields of the row are still edited; a correction row is still verified.
+    assert one(state, KAB, change(supporter, 1, {"name": ("A", "A2")})).status == "applied"
+    fix = create("supporter", {"pair_id": records["pair"].record_id, "round": "correction_1"})
+    assert one(state, KAB, fix).status == "applied"
+    assert one(state, KAB, change(fix, 1, tms)).status == "applied"
+
+
+def test_one_person_stands_in_one_pair_of_one_pilkada(state: ServerState) -> None:
+    """A candidate's NIK in a second pair of the same election, or of another election
+    of the same year, is refused (CANDIDATE_TAKEN naming nik): the desktop refuses it
+    before saving (``candidate_elsewhere``), the server stored it from any client, and
+    it alone sees the elections of other regions."""
+    nik = "3215016002900003"
+    election = create("election", {"name": "Pilbup", "kind": "bupati", "year": 2024})
+    first = create("pair", {"election_id": election.record_id, "number": 1})
+    second = create("pair", {"election_id": election.record_id, "number": 2})
+    head = create("candidate", {"pair_id": first.record_id, "role": "kepala", "nik": nik})
+    results = push(state, RI, election, first, second, head)
+    assert [r.status for r in results] == ["applied"] * 4
+    again = create("candidate", {"pair_id": second.record_id, "role": "wakil", "nik": nik})
+    refused = one(state, KAB, again)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
+    assert "pair 2" not in refused.message and "pair 1" in refused.message
+    # A governor election of the same year, in the province's scope, and a change of NIK.
+    governor = create("election", {"name": "Pilgub", "kind": "gubernur", "year": 2024}, scope="32")
+    pair = create("pair", {"election_id": governor.record_id, "number": 1}, scope="32")
+    deputy = create("candidate", {"pair_id": pair.record_id, "role": "wakil"}, scope="32")
+    assert [r.status for r in push(state, PROVINCE, governor, pair, deputy)] == ["applied"] * 3
+    renamed = one(state, PROVINCE, change(deputy, 1, {"nik": (None, nik)}))
+    assert (renamed.status, renamed.code, renamed.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
+    assert stored(state, deputy.record_id)[0] == 1
+    # Another year's election is another Pilkada; a withdrawn candidate frees the NIK.
+    older = create("election", {"name": "Pilbup 2020", "kind": "bupati", "year": 2020})
+    old_pair = create("pair", {"election_id": older.record_id, "number": 1})
+    old_head = create("candidate", {"pair_id": old_pair.record_id, "role": "kepala", "nik": nik})
+    assert [r.status for r in push(state, RI, older, old_pair, old_head)] == ["applied"] * 3
+    gone = Mutation(str(uuid.uuid4()), "candidate", head.record_id, SCOPE, Op.DELETE, 1, {})
+    assert one(state, KAB, gone).status == "applied"
+    assert one(state, PROVINCE, change(deputy, 1, {"nik": (None, nik)})).status == "applied"
+
+
+def test_a_pair_with_an_underage_candidate_is_not_confirmed(state: ServerState) -> None:
+    """A candidate is at least 25 (bupati, walikota) or 30 (governor) on the date of
+    penetapan (DOMAIN.md; the rule set's minimum): a pair with a younger candidate was
+    set *ditetapkan* (confirmed), on the server as on the desktop, the age only a note.
+    Refused (BAD_VALUE naming status) where the penetapan date and the birth date are
+    known; a pair is still submitted, and confirmed once its candidates are old enough."""
+    election = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2024, "penetapan_date": "2024-09-22"},
+    )
+    pair = create("pair", {"election_id": election.record_id, "number": 1, "status": "diajukan"})
+    head = create(
+        "candidate", {"pair_id": pair.record_id, "role": "kepala", "birth_date": "1980-01-01"}
+    )
+    deputy = create(
+        "candidate", {"pair_id": pair.record_id, "role": "wakil", "birth_date": "1999-09-23"}
+    )
+    assert [r.status for r in push(state, RI, election, pair, head, deputy)] == ["applied"] * 4
+    confirmed = {"status": ("diajukan", "ditetapkan")}
+    refused = one(state, KAB, change(pair, 1, confirmed))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "status")
+    assert "wakil" in refused.message and "24" in refused.message and "25" in refused.message
+    # Created confirmed with its young candidate in one batch: refused too.
+    made = create("pair", {"election_id": election.record_id, "number": 2})
+    young = create(
+        "candidate", {"pair_id": made.record_id, "role": "kepala", "birth_date": "2000-01-01"}
+    )
+    again = change(made, 1, confirmed)
+    assert [r.status for r in push(state, KAB, made, young, again)] == [
+        "applied",
+        "applied",
+        "rejected",
+    ]
+    # The deputy born a day earlier is 25 on the day of penetapan.
+    older = {"birth_date": ("1999-09-23", "1999-09-22")}
+    assert one(state, KAB, change(deputy, 1, older)).status == "applied"
+    assert one(state, KAB, change(pair, 1, confirmed)).status == "applied"
