@@ -97,7 +97,7 @@ def check_parent(batch: Batch, rec: Rec) -> Rec | None:
 
 def check_create(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     """Every rule of a create: :func:`check_parent`, :func:`check_stages`,
-    :func:`check_rights`, :func:`check_region` and :func:`check_party_once`, in that order.
+    :func:`check_rights` and :func:`check_record`, in that order.
 
     A supporter's verdict depends only on its pair, scope, round (its deadline, and
     whether its rules have it) and whether it fills a verification field, given the batch's pairs and
@@ -141,13 +141,26 @@ def _create_rules(batch: Batch, rec: Rec, changes: dict[str, Any]) -> None:
     check_parent(batch, rec)
     check_stages(batch, rec, changes, created=True)
     check_rights(batch.actor, rec, None, changes)
-    check_region(rec, changes)
-    check_stage_order(rec, changes)
-    check_party_once(batch, rec, changes)
-    check_role_once(batch, rec, changes)
-    check_candidate_nik(rec, changes)
-    check_candidate_once(batch, rec, changes)
-    check_pair_confirmed(batch, rec, changes)
+    check_record(batch, rec, changes)
+
+
+def check_record(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
+    """The rules of a record as it stands after a write (a create's or a change's,
+    ``changed`` naming the fields written): its region, its stage dates, one pair per
+    party, one candidate per role, a well-formed NIK standing in one pair of one
+    Pilkada, and a confirmed pair's candidates' age. The one list a create
+    (:func:`_create_rules`) and a change (``push._write_fields``) both check.
+
+    Raises:
+        Rejection: the first rule refused.
+    """
+    check_region(rec, changed)
+    check_stage_order(rec, changed)
+    check_party_once(batch, rec, changed)
+    check_role_once(batch, rec, changed)
+    check_candidate_nik(rec, changed)
+    check_candidate_once(batch, rec, changed)
+    check_pair_confirmed(batch, rec, changed)
 
 
 def check_candidate_nik(rec: Rec, changed: Iterable[str]) -> None:
