@@ -218,6 +218,13 @@ def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:
     return {i: status or "" for i, status in _column_of(db, ids, Supporter.admin_status).items()}
 
 
+def with_objection(db: Database, ids: Sequence[str]) -> set[str]:
+    """The supporters of ``ids`` flagged "ada tanggapan masyarakat": a citizen's objection
+    is open. The server resolves it with the next verdict on the row, so a bulk verdict
+    leaves them out: each gets the operator's own look."""
+    return {i for i, flag in _column_of(db, ids, Supporter.public_objection).items() if flag}
+
+
 def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
     """record id -> the round it arrived in (``submission`` when empty)."""
     return {
