@@ -37,9 +37,9 @@ from sqlalchemy.engine import Connection
 
 from silon_desktop.domain.supporters import field_verdict_counts
 from sync import merge
-from sync.protocol import Mutation
+from sync.protocol import Mutation, ResultStatus
 from sync.server import audit
-from sync.server.batch import Batch, Rec, among, audit_entry
+from sync.server.batch import Batch, Rec, among, audit_entry, touch
 from sync.server.db import write_tx
 from sync.server.public import figures
 from sync.server.schema import public_objections, records
@@ -149,20 +149,25 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
 
     Returns whether any was resolved (the caller bumps the public version).
     """
-    flagged = {
-        rid: rec
-        for rid in dict.fromkeys(batch.order)
-        if (rec := batch.state[rid]).entity == "supporter"
-        and rec.fields.get(FLAG)
-        and rec.orig is not None
-    }
+    # By the mutations, not by the records written: a verdict confirmed as it stands
+    # (the status named, unchanged) writes nothing, yet it is the operator's answer.
+    flagged: dict[str, Rec] = {}
+    pushed: dict[str, list[Mutation]] = {}
+    for m, result in batch.fresh:
+        rec = batch.state.get(m.record_id)
+        if (
+            rec is None
+            or rec.entity != "supporter"
+            or rec.orig is None
+            or not rec.fields.get(FLAG)
+            or result.status is ResultStatus.REJECTED
+        ):
+            continue
+        flagged[rec.id] = rec
+        pushed.setdefault(rec.id, []).append(m)
     if not flagged:
         return False
     since = _flag_versions(conn, flagged)
-    pushed: dict[str, list[Mutation]] = {}
-    for m, _result in batch.fresh:
-        if m.record_id in flagged:
-            pushed.setdefault(m.record_id, []).append(m)
     due: list[Rec] = []
     for rid, rec in flagged.items():
         # A row withdrawn with an open objection leaves the operator's list (its
@@ -171,7 +176,7 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         withdrawn = rec.deleted and not rec.orig_deleted
         if withdrawn or (
             figures.verdict(rec.fields) != "pending"
-            and _verdict_seen(rec, pushed.get(rid, []), since.get(rid, rec.orig_version))
+            and _verdict_seen(rec, pushed[rid], since.get(rid, rec.orig_version))
         ):
             due.append(rec)
     for rec in due:
@@ -189,7 +194,7 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         )
         rec.fields = {**rec.fields, FLAG: False}
         rec.version += 1  # past the pusher's result: the cleared flag reaches it by the feed
-        rec.by_server = True
+        touch(batch, rec, by_server=True)
         entry = audit_entry(
             batch, "objection_resolved", rec, {FLAG: True}, {FLAG: False, "outcome": outcome}
         )

@@ -187,3 +187,24 @@ def test_flag_version_column_up_and_down(url: str) -> None:
             assert conn.execute(text("SELECT id FROM public_objections")).all() == [("o1",)]
     finally:
         engine.dispose()
+
+
+def test_a_verdict_confirmed_as_it_stands_resolves_it_and_a_refused_one_does_not(
+    state: Any,
+) -> None:
+    """The support stands: the operator's desktop sends the status it keeps (MS, named
+    though unchanged). Nothing of the row changes but the flag, cleared with a version
+    of the server's own; the objection is resolved with MS. A refused mutation naming
+    the same status resolves nothing."""
+    _s, rid, _before = _filed(state, 0)  # MS
+    version, _fields, _deleted = _record(state, rid)
+    refused = _push(state, rid, version + 5, {"admin_status": ("MS", "MS")})
+    assert refused.status is ResultStatus.REJECTED
+    assert _objections(state) == [("open", "")]
+    kept = _push(state, rid, version, {"admin_status": ("MS", "MS")})
+    assert kept.status is ResultStatus.APPLIED and kept.version == version
+    assert _objections(state) == [("resolved", "MS")]
+    after, fields, _deleted = _record(state, rid)
+    assert after == version + 1 and fields[objections.FLAG] is False
+    with read_tx(state.engine) as conn:
+        assert audit.verify(conn).ok
