@@ -20,7 +20,8 @@ date. "Knowing of it": the mutation was made on the version that set the flag
 (``public_objections.flag_version``) or a later one, so the operator's copy showed
 "ada tanggapan masyarakat"; a verdict made before (an offline PC's, pushed later)
 is applied but resolves nothing. And it is a verdict on the status itself
-(``admin_status``/``field_status`` written), never a change of the reasons or the
+(``admin_status``/``field_status`` in the mutation's changes: written, or named as it
+stands when the operator keeps the verdict), never a change of the reasons or the
 time alone. A row withdrawn while its objection is open resolves it the same way
 (outcome ``WITHDRAWN``): the operator's list no longer holds the row, so no verdict
 follows.
@@ -226,7 +227,8 @@ def _verdict_seen(rec: Rec, pushed: list[Mutation], flag_version: int) -> bool:
     """Whether one of ``pushed`` (this batch's mutations of ``rec``) is a person's verdict
     on the objection: made on the flag's version or later (the pusher's copy showed the
     flag; an older base is a verdict given before the citizen objected, by a PC that
-    could not know), writing a status the row now holds (not lost to a conflict)."""
+    could not know), naming a status the row now holds (written, or kept as it stood;
+    not lost to a conflict)."""
     return any(
         m.base_version >= flag_version
         and any(
