@@ -1958,6 +1958,10 @@
         <translation>%1 supporters changed since (sync) and were not undone.</translation>
     </message>
     <message>
+        <source>%1 pendukung dengan tanggapan masyarakat dilewati: verifikasi sekaligus tidak menjawab tanggapan warga. Klarifikasi, lalu beri verifikasinya satu per satu (filter Ada tanggapan masyarakat).</source>
+        <translation>%1 supporters with a citizen&apos;s objection were skipped: a bulk verdict does not answer a citizen&apos;s objection. Clarify, then give their verdicts one by one (filter Citizen objection).</translation>
+    </message>
+    <message>
         <source>Tidak ada lagi pendukung yang belum diverifikasi.</source>
         <translation>No supporter left that is not verified yet.</translation>
     </message>

@@ -374,7 +374,11 @@ class Services:
         cancel: threading.Event | None = None,
     ) -> VerifyResult:
         """Record a person's administrative (``admin``) or field (``field``) verdict
-        on supporters: one transaction, undone as one step (``result.undo``)."""
+        on supporters: one transaction, undone as one step (``result.undo``).
+
+        A verdict on several rows leaves out those with a citizen's open objection
+        (``result.objections_skipped``): the verdict resolves the objection, so each
+        needs one of its own, given after clarification."""
         from silon_desktop.domain.rules import today_wib
         from silon_desktop.services import verification
 
@@ -382,6 +386,10 @@ class Services:
         result = VerifyResult(error=self._may_write())
         if result.error is not None:
             return result
+        if len(ids) > 1:
+            held = verification.with_objection(self.db, ids)
+            ids = [i for i in ids if i not in held]
+            result.objections_skipped = len(held)
         try:
             verification.check_open(self.db, election, ids, stage, today_wib())
             # Each row's status: a reason that is BMS gives TMS where no BMS remains

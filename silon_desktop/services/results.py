@@ -81,6 +81,8 @@ class VerifyResult:
     cancelled: bool = False
     #: an undo left these records alone: they changed since (sync, resolution)
     skipped: int = 0
+    #: a bulk verdict left these records alone: a citizen's objection is open on them
+    objections_skipped: int = 0
 
     @property
     def changes(self) -> Changes:

@@ -211,11 +211,25 @@ def check_undo_open(repo: Repository, step: UndoStep, today: dt.date) -> None:
 
 #: The verifications whose verdicts a step writes (their fields' prefixes).
 _STAGES = ("field", "admin")
+#: A verdict's status fields (what resolves a citizen's objection on the server).
+_STATUS_FIELDS = frozenset(f"{stage}_status" for stage in _STAGES)
 
 
 def admin_statuses(db: Database, ids: Sequence[str]) -> dict[str, str]:
     """record id -> its administrative verdict (``""``: not verified yet)."""
     return {i: status or "" for i, status in _column_of(db, ids, Supporter.admin_status).items()}
+
+
+def with_objection(db: Database, ids: Sequence[str]) -> set[str]:
+    """The supporters of ``ids`` flagged "ada tanggapan masyarakat": a citizen's objection
+    is open. The server resolves it with the next verdict on the row, so a bulk verdict
+    leaves them out: each gets the operator's own look.
+
+    Read from the flagged rows (the partial index of revision 0010 holds only them:
+    few), not by the ids, which a bulk verdict has by the hundred thousand."""
+    with db.session(readonly=True) as session:
+        flagged = session.scalars(select(Supporter.id).where(Supporter.public_objection.is_(True)))
+        return set(flagged).intersection(ids)
 
 
 def rounds_of(db: Database, ids: Sequence[str]) -> dict[str, str]:
@@ -250,9 +264,16 @@ def verify(
     """Write one verdict's ``values`` on every record of ``ids``, in one transaction.
 
     ``per_record``: values of some records written over ``values`` (a bulk verdict
-    whose status differs by the row's round)."""
+    whose status differs by the row's round).
+
+    On a row with a citizen's open objection (:func:`with_objection`) the status is
+    sent to the server even when it stays as it was (the support confirmed after the
+    clarification): the server resolves the objection only with a verdict that names
+    the status, never with a change of the verdict's time alone."""
     result = StepResult(count=len(ids))
     own = per_record or {}
+    status = [name for name in values if name in _STATUS_FIELDS]
+    confirmed = dict.fromkeys(with_objection(repo.db, ids), status) if status else {}
 
     def values_of(record_id: str) -> Mapping[str, Any]:
         extra = own.get(record_id)
@@ -260,7 +281,11 @@ def verify(
 
     try:
         changed = repo.update_many(
-            "supporter", ((i, values_of(i)) for i in ids), progress=progress, cancel=cancel
+            "supporter",
+            ((i, values_of(i)) for i in ids),
+            progress=progress,
+            cancel=cancel,
+            confirmed=confirmed,
         )
     except Cancelled:
         return StepResult(cancelled=True)

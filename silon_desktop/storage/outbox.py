@@ -229,14 +229,17 @@ def outbox_row(
 
 
 def merge_changes(
-    earlier: Mapping[str, Sequence[JsonValue]], later: Mapping[str, Sequence[JsonValue]]
+    earlier: Mapping[str, Sequence[JsonValue]],
+    later: Mapping[str, Sequence[JsonValue]],
+    confirmed: Collection[str] = (),
 ) -> WireChanges:
     """The one merge of pending changes: per field the earliest old and the latest new;
-    a field changed back to its earliest old value drops out."""
+    a field changed back to its earliest old value drops out, unless ``confirmed`` names
+    it (:func:`enqueue`)."""
     merged = {name: [pair[0], pair[1]] for name, pair in earlier.items()}
     for name, (old, new) in later.items():
         first_old = merged[name][0] if name in merged else old
-        if first_old == new:
+        if first_old == new and name not in confirmed:
             merged.pop(name, None)
         else:
             merged[name] = [first_old, new]
@@ -256,12 +259,16 @@ def enqueue(
     op: Op | str,
     base_version: int,
     changes: Mapping[str, Sequence[JsonValue]],
+    confirmed: Collection[str] = (),
 ) -> str | None:
     """Record an edit, coalescing it into the record's open pending mutation.
 
     Args:
         session: the session writing the row (same transaction).
         changes: ``{field: [old, new]}`` in wire form; ignored for a delete.
+        confirmed: fields of ``changes`` sent even where old equals new: a value a
+            person confirmed as it stands (a verdict kept on a row with a citizen's
+            objection, which the server resolves only with a verdict naming the status).
 
     Returns:
         The mutation id now carrying the edit, or None when nothing is left to
@@ -274,14 +281,14 @@ def enqueue(
         return _restore_onto(session, entity, record_id, scope, base_version, open_row)
     if open_row is not None and open_row.op == Op.RESTORE:
         # A restore stays a mutation of its own: what follows it is sent after it.
-        return _insert(session, entity, record_id, scope, op, base_version, wire)
+        return _insert(session, entity, record_id, scope, op, base_version, wire, confirmed)
     if open_row is None or open_row.op == Op.DELETE:
         if open_row is not None and op is Op.DELETE:
             return open_row.mutation_id
-        return _insert(session, entity, record_id, scope, op, base_version, wire)
+        return _insert(session, entity, record_id, scope, op, base_version, wire, confirmed)
     if op is Op.DELETE:
         return _delete_onto(session, open_row, wire)
-    return _coalesce(session, open_row, wire)
+    return _coalesce(session, open_row, wire, confirmed)
 
 
 def has_rows(session: Session, entity: str, record_id: str) -> bool:
@@ -332,11 +339,12 @@ def _insert(
     op: Op,
     base_version: int,
     wire: WireChanges,
+    confirmed: Collection[str] = (),
 ) -> str | None:
     if op is Op.DELETE:
         wire = withdrawal_changes(wire)
     else:
-        wire = {k: v for k, v in wire.items() if v[0] != v[1]}
+        wire = {k: v for k, v in wire.items() if v[0] != v[1] or k in confirmed}
         if not wire and base_version != 0:
             return None  # an update that changes nothing
     row = OutboxMutation(**outbox_row(entity, record_id, scope, op, base_version, wire))
@@ -345,8 +353,10 @@ def _insert(
     return row.mutation_id
 
 
-def _coalesce(session: Session, row: OutboxMutation, wire: WireChanges) -> str | None:
-    merged = merge_changes(row.changes, wire)
+def _coalesce(
+    session: Session, row: OutboxMutation, wire: WireChanges, confirmed: Collection[str] = ()
+) -> str | None:
+    merged = merge_changes(row.changes, wire, confirmed)
     if not merged and row.base_version != 0:
         session.delete(row)
         session.flush()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import insert, literal_column, select
@@ -121,6 +121,7 @@ class Repository:
         *,
         progress: Callable[[int], None] | None = None,
         cancel: threading.Event | None = None,
+        confirmed: Mapping[str, Collection[str]] | None = None,
     ) -> builtins.list[tuple[str, dict[str, Any]]]:
         """Apply many edits in ONE transaction: all of them or none.
 
@@ -128,6 +129,9 @@ class Repository:
             edits: ``(record_id, values)`` pairs.
             progress: called with the number of edits done, now and then.
             cancel: set it to stop; nothing is saved then.
+            confirmed: record id -> fields of its values sent to the server even
+                where they stay as they are (a person confirming a value: the
+                server is told it was given, see ``services.verification.verify``).
 
         Returns:
             For each record that changed, ``(record_id, the previous values of
@@ -142,7 +146,8 @@ class Repository:
             for done, (record_id, values) in enumerate(edits, start=1):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                _mutation, before = self._update_in(session, entity, record_id, values)
+                named = confirmed.get(record_id, ()) if confirmed else ()
+                _mutation, before = self._update_in(session, entity, record_id, values, named)
                 if before:
                     undo.append((record_id, before))
                 if progress is not None and done % 200 == 0:
@@ -152,10 +157,15 @@ class Repository:
         return undo
 
     def _update_in(
-        self, session: Session, entity: str, record_id: str, values: Mapping[str, Any]
+        self,
+        session: Session,
+        entity: str,
+        record_id: str,
+        values: Mapping[str, Any],
+        confirmed: Collection[str] = (),
     ) -> tuple[str | None, dict[str, Any]]:
         """:meth:`update` inside ``session``: (mutation id, previous values of the
-        fields that changed)."""
+        fields that changed, and of the ``confirmed`` ones)."""
         spec = entity_spec(entity)
         checked = check_values(entity, values)
         model = model_for(entity)
@@ -164,7 +174,7 @@ class Repository:
         changed = {
             name: (current[name], value)
             for name, value in checked.items()
-            if _wire(entity, name, current[name]) != _wire(entity, name, value)
+            if name in confirmed or _wire(entity, name, current[name]) != _wire(entity, name, value)
         }
         if not changed:
             return None, {}
@@ -176,7 +186,9 @@ class Repository:
             setattr(row, name, new)
         refresh_derived(session, entity, row, rules)
         wire = outbox.encode_changes(entity, changed)
-        mutation = outbox.enqueue(session, entity, row.id, row.scope, Op.UPSERT, row.version, wire)
+        mutation = outbox.enqueue(
+            session, entity, row.id, row.scope, Op.UPSERT, row.version, wire, confirmed
+        )
         self._journal(session, entity, row.id, "update", wire, mutation)
         return mutation, {name: old for name, (old, _new) in changed.items()}
 

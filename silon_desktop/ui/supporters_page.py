@@ -758,6 +758,7 @@ class SupportersPage(QWidget):
         if result.count:
             self.changed.emit()
         self._row_changed(self.table.currentIndex())
+        self._tell_objections_skipped(result)
 
     def verify_rows(self, rows: list[int], reason: str) -> int:
         """Mark ``rows`` MS (``reason`` "") or with a reason; returns how many were saved."""
@@ -774,7 +775,19 @@ class SupportersPage(QWidget):
             return 0
         self._push_undo(result)
         self._after_verdicts(result)
+        self._tell_objections_skipped(result)
         return result.count
+
+    def _tell_objections_skipped(self, result: VerifyResult) -> None:
+        """A bulk verdict left out rows with a citizen's objection: say how many and why."""
+        if result.objections_skipped:
+            self.result_label.setText(
+                self.tr(
+                    "%1 pendukung dengan tanggapan masyarakat dilewati: verifikasi "
+                    "sekaligus tidak menjawab tanggapan warga. Klarifikasi, lalu beri "
+                    "verifikasinya satu per satu (filter Ada tanggapan masyarakat)."
+                ).replace("%1", format_count(result.objections_skipped))
+            )
 
     def _after_verdicts(self, result: VerifyResult) -> None:
         if self.form.record_id in result.rows:  # the verdict beside the table is fresh

@@ -35,6 +35,8 @@ class Rec:
     #: The stored fields and tombstone flag before this batch (None for new records).
     orig: dict[str, Any] | None = None
     orig_deleted: bool = False
+    #: The stored version before this batch (0 for new records).
+    orig_version: int = 0
     #: Changed by the server itself in this batch (after the pusher's own change):
     #: the pusher does not hold that version, so the feed must bring it.
     by_server: bool = False
@@ -127,6 +129,7 @@ def load(conn: Connection, batch: Batch, ids: Iterable[str]) -> None:
                 fields,
                 orig=fields,
                 orig_deleted=bool(r.deleted),
+                orig_version=int(r.version),
             )
 
 

@@ -411,6 +411,11 @@ public_objections = Table(
     Column("outcome", String(16), nullable=False),
     Column("outcome_reasons", Text, nullable=False),
     Column("resolved_at", Float, nullable=True),
+    #: The supporter's version that set its flag (filing, or the objection opened
+    #: again): a pushed verdict made on this version or later was made knowing of the
+    #: objection, and only such a verdict resolves it (revision 0017; null for an
+    #: objection filed before it: see ``objections.resolve_in_batch``).
+    Column("flag_version", Integer, nullable=True),
 )
 
 #: Request counters of the NIK check per source and per NIK (keyed hashes).

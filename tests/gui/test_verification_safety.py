@@ -716,3 +716,34 @@ def test_ctrl_z_of_a_first_desa_takes_its_kecamatan_back_too(
     page.form.undo_stack.undo()
     undone = backend.get("supporter", record_id)
     assert [undone[k] for k in places] == [before[k] for k in places]
+
+
+def test_a_bulk_verdict_leaves_rows_with_a_citizens_objection_for_a_look_of_their_own(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A citizen's objection is resolved by the verdict on its row: a bulk verdict that
+    took the flagged rows along would close them unread. They are left out, the
+    operator is told how many and why, and a verdict on one of them alone is saved."""
+    page = open_supporters(window, seeded)
+    backend = window.backend
+    table = page.table
+    ids = [page.model.row_at(i).id for i in range(30)]
+    flagged = ids[3:5]
+    with backend.db.session() as session:  # what the pull of the server's flag writes
+        session.execute(
+            update(Supporter).where(Supporter.id.in_(flagged)).values(public_objection=True)
+        )
+    page.verify_mode.setChecked(True)
+    table.setFocus()
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    QTest.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(page.verified) as marked:
+        press(table, Qt.Key.Key_M, "m")
+    assert marked.args == [28]
+    assert [backend.get("supporter", i)["admin_status"] for i in flagged] == ["", ""]
+    assert all(backend.get("supporter", i)["admin_status"] == "MS" for i in ids if i not in flagged)
+    assert page.result_label.text().startswith("2 pendukung dengan tanggapan masyarakat dilewati")
+    # One row alone: the operator's own look at that objection.
+    table.selectRow(3)
+    press(table, Qt.Key.Key_7, "7")
+    assert backend.get("supporter", flagged[0])["admin_reasons"] == ["BANNED_OCCUPATION"]

@@ -12,12 +12,19 @@ Filing (after the NIK + birth date check matched the row):
 - the public version bumped (objection counts per pair are public).
 
 Resolution happens in the push path (:func:`resolve_in_batch`): when an operator
-pushes a human verdict for a row with an open objection, the objection is
-resolved with that verdict (e.g. TMS ``DENIES_SUPPORT`` after clarification, or
-MS kept with a note in the reasons), the flag goes back to false with a new
-version, and the citizen sees the outcome with the same NIK and birth date. A row
-withdrawn while its objection is open resolves it the same way (outcome
-``WITHDRAWN``): the operator's list no longer holds the row, so no verdict follows.
+pushes a human verdict for a row with an open objection, made knowing of it, the
+objection is resolved with that verdict (e.g. TMS ``DENIES_SUPPORT`` after
+clarification, or MS when the support stands), the flag goes back to false
+with a new version, and the citizen sees the outcome with the same NIK and birth
+date. "Knowing of it": the mutation was made on the version that set the flag
+(``public_objections.flag_version``) or a later one, so the operator's copy showed
+"ada tanggapan masyarakat"; a verdict made before (an offline PC's, pushed later)
+is applied but resolves nothing. And it is a verdict on the status itself
+(``admin_status``/``field_status`` in the mutation's changes: written, or named as it
+stands when the operator keeps the verdict), never a change of the reasons or the
+time alone. A row withdrawn while its objection is open resolves it the same way
+(outcome ``WITHDRAWN``): the operator's list no longer holds the row, so no verdict
+follows.
 """
 
 from __future__ import annotations
@@ -30,21 +37,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain.supporters import field_verdict_counts
+from sync import merge
+from sync.protocol import Mutation, ResultStatus
 from sync.server import audit
-from sync.server.batch import Batch, Rec, audit_entry
+from sync.server.batch import Batch, Rec, among, audit_entry, touch
 from sync.server.db import write_tx
 from sync.server.public import figures
 from sync.server.schema import public_objections, records
 
 FLAG = "public_objection"
-VERDICT_FIELDS = (
-    "admin_status",
-    "admin_reasons",
-    "admin_at",
-    "field_status",
-    "field_reasons",
-    "field_at",
-)
+#: The fields of a person's verdict on the status: writing one of them, knowing of
+#: the objection, resolves it (reasons, who and when alone do not).
+STATUS_FIELDS = ("admin_status", "field_status")
 MAX_CONTACT = 120
 
 
@@ -81,6 +85,7 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
                 outcome="",
                 outcome_reasons="[]",
                 resolved_at=None,
+                flag_version=int(row.version) + 1,
             )
         )
         fields = orjson.loads(row.fields)
@@ -139,23 +144,40 @@ def _outcome(rec: Rec) -> tuple[str, list[Any]]:
 
 
 def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
-    """Resolve open objections of rows whose human verdict this batch changed, or
-    which this batch withdrew (outcome :data:`WITHDRAWN`).
+    """Resolve open objections of rows on which this batch wrote a person's verdict
+    made knowing of the objection (:func:`_verdict_seen`), or which this batch
+    withdrew (outcome :data:`WITHDRAWN`).
 
     Returns whether any was resolved (the caller bumps the public version).
     """
-    due: list[Rec] = []
-    for rid in dict.fromkeys(batch.order):
-        rec = batch.state[rid]
-        if rec.entity != "supporter" or not rec.fields.get(FLAG) or rec.orig is None:
+    # By the mutations, not by the records written: a verdict confirmed as it stands
+    # (the status named, unchanged) writes nothing, yet it is the operator's answer.
+    flagged: dict[str, Rec] = {}
+    pushed: dict[str, list[Mutation]] = {}
+    for m, result in batch.fresh:
+        rec = batch.state.get(m.record_id)
+        if (
+            rec is None
+            or rec.entity != "supporter"
+            or rec.orig is None
+            or not rec.fields.get(FLAG)
+            or result.status is ResultStatus.REJECTED
+        ):
             continue
+        flagged[rec.id] = rec
+        pushed.setdefault(rec.id, []).append(m)
+    if not flagged:
+        return False
+    since = _flag_versions(conn, flagged)
+    due: list[Rec] = []
+    for rid, rec in flagged.items():
         # A row withdrawn with an open objection leaves the operator's list (its
         # desktop counts only live rows' objections): no verdict can follow, the
         # withdrawal is the follow-up.
         withdrawn = rec.deleted and not rec.orig_deleted
         if withdrawn or (
-            any(rec.fields.get(n) != rec.orig.get(n) for n in VERDICT_FIELDS)
-            and figures.verdict(rec.fields) != "pending"
+            figures.verdict(rec.fields) != "pending"
+            and _verdict_seen(rec, pushed[rid], since.get(rid, rec.orig_version))
         ):
             due.append(rec)
     for rec in due:
@@ -173,13 +195,48 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         )
         rec.fields = {**rec.fields, FLAG: False}
         rec.version += 1  # past the pusher's result: the cleared flag reaches it by the feed
-        rec.by_server = True
+        touch(batch, rec, by_server=True)
         entry = audit_entry(
             batch, "objection_resolved", rec, {FLAG: True}, {FLAG: False, "outcome": outcome}
         )
         entry.username = "server"
         batch.audit_entries.append(entry)
     return bool(due)
+
+
+def _flag_versions(conn: Connection, flagged: dict[str, Rec]) -> dict[str, int]:
+    """record id -> the version that set the flag of its open objection. An objection
+    filed before revision 0017 has none: the version stored before this batch stands
+    for it (at or after the flag's), so only a pusher holding that version resolves it."""
+    found: dict[str, int] = {}
+    for condition in among(conn, public_objections.c.record_id, sorted(flagged)):
+        rows = conn.execute(
+            select(public_objections.c.record_id, public_objections.c.flag_version).where(
+                condition, public_objections.c.status == "open"
+            )
+        )
+        for r in rows:
+            rid = str(r.record_id)
+            found[rid] = (
+                int(r.flag_version) if r.flag_version is not None else flagged[rid].orig_version
+            )
+    return found
+
+
+def _verdict_seen(rec: Rec, pushed: list[Mutation], flag_version: int) -> bool:
+    """Whether one of ``pushed`` (this batch's mutations of ``rec``) is a person's verdict
+    on the objection: made on the flag's version or later (the pusher's copy showed the
+    flag; an older base is a verdict given before the citizen objected, by a PC that
+    could not know), naming a status the row now holds (written, or kept as it stood;
+    not lost to a conflict)."""
+    return any(
+        m.base_version >= flag_version
+        and any(
+            name in m.changes and merge.same_value(m.changes[name][1], rec.fields.get(name))
+            for name in STATUS_FIELDS
+        )
+        for m in pushed
+    )
 
 
 def reopen_in_batch(conn: Connection, batch: Batch) -> bool:
@@ -208,15 +265,21 @@ def reopen_in_batch(conn: Connection, batch: Batch) -> bool:
     ).all()
     latest = {str(r.record_id): str(r.id) for r in rows}  # the last filed wins
     for rid, objection_id in latest.items():
-        conn.execute(
-            update(public_objections)
-            .where(public_objections.c.id == objection_id)
-            .values(status="open", outcome="", outcome_reasons="[]", resolved_at=None)
-        )
         rec = restored[rid]
         before = {FLAG: rec.fields.get(FLAG)}
         rec.fields = {**rec.fields, FLAG: True}
         rec.version += 1
+        conn.execute(
+            update(public_objections)
+            .where(public_objections.c.id == objection_id)
+            .values(
+                status="open",
+                outcome="",
+                outcome_reasons="[]",
+                resolved_at=None,
+                flag_version=rec.version,  # a verdict made before it resolves nothing
+            )
+        )
         rec.by_server = True
         entry = audit_entry(
             batch, "objection_reopened", rec, before, {FLAG: True, "objection_id": objection_id}

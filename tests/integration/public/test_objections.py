@@ -198,3 +198,84 @@ def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: Publi
     assert "public check" in log or "rate limit" in log  # the log does speak of checks
     leaked = sorted(s for s in secrets for text in [*texts, log] if s in text)
     assert leaked == []
+
+
+def test_a_verdict_an_offline_pc_gave_before_the_objection_leaves_it_open(
+    world: PublicWorld, tmp_path: Path
+) -> None:
+    """An office PC verifies a row while offline; meanwhile the citizen objects. When the
+    PC syncs, its verdict is kept but the objection stays open (nobody looked at it): the
+    citizen still sees it open and the operator now sees the flag. The operator's verdict
+    given on the flagged row resolves it."""
+    w = world
+    rid, nik, birth, _name, _address, _status = [r for r in w.seed.supporters if r[5] == ""][1]
+    desk = HttpClient(tmp_path / "desk", w.server.url, "op3214", w.token)
+    try:
+        desk.sync()
+        engine = desk.db.engine
+        others = objection_count(engine, w.seed.independent_id)  # other tests' rows
+        # Offline: MS given before anybody objected (no sync follows yet).
+        desk.repo.update("supporter", rid, {"admin_status": "MS", "admin_reasons": []})
+        filed = w.server.request(
+            "POST",
+            "/publik/keberatan",
+            data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id},
+        )
+        assert filed.status_code == 200 and 'data-objection="open"' in filed.text
+        desk.sync()
+        desk.sync()
+        assert 'data-objection="open"' in check(w, nik, birth).text
+        record = desk.repo.get("supporter", rid)
+        assert record is not None and record["admin_status"] == "MS"
+        assert record["public_objection"] is True
+        assert objection_count(engine, w.seed.independent_id) == others + 1
+        # Now the operator looks at it: the person denies the support.
+        desk.repo.update(
+            "supporter", rid, {"admin_status": "TMS", "admin_reasons": ["DENIES_SUPPORT"]}
+        )
+        desk.sync()
+        desk.sync()
+        assert objection_count(engine, w.seed.independent_id) == others
+    finally:
+        desk.close()
+    outcome = check(w, nik, birth).text
+    assert 'data-objection="resolved"' in outcome
+    assert 'class="outcome">Tidak memenuhi syarat (TMS)</b>' in outcome
+
+
+def test_the_operator_keeping_a_verdict_on_a_flagged_row_resolves_its_objection(
+    world: PublicWorld, tmp_path: Path
+) -> None:
+    """The citizen objects against a row the operator had already found MS. After the
+    clarification the support stands: the operator gives MS again on that row. Only
+    its time changes (or nothing, within the same second), yet it is the verdict on
+    the objection, so it resolves it: the desktop names the status it confirms."""
+    from silon_desktop.services import verification
+
+    w = world
+    rid, nik, birth, _name, _address, _status = [r for r in w.seed.supporters if r[5] == "MS"][2]
+    desk = HttpClient(tmp_path / "desk", w.server.url, "op3214", w.token)
+    try:
+        desk.sync()
+        engine = desk.db.engine
+        ms = verification.verdict_values("admin", "MS", [], "op3214")
+        assert verification.verify(desk.repo, [rid], ms).count == 1
+        desk.sync()
+        others = objection_count(engine, w.seed.independent_id)  # other tests' rows
+        filed = w.server.request(
+            "POST",
+            "/publik/keberatan",
+            data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id},
+        )
+        assert filed.status_code == 200
+        desk.sync()
+        assert objection_count(engine, w.seed.independent_id) == others + 1
+        assert verification.verify(desk.repo, [rid], ms).count == 1  # the same verdict again
+        desk.sync()
+        desk.sync()
+        assert objection_count(engine, w.seed.independent_id) == others
+    finally:
+        desk.close()
+    outcome = check(w, nik, birth).text
+    assert 'data-objection="resolved"' in outcome
+    assert 'class="outcome">Memenuhi syarat (MS)</b>' in outcome

@@ -62,6 +62,26 @@ def test_update_that_changes_nothing_is_not_queued(db: Database) -> None:
     assert _rows(db) == []
 
 
+def test_a_confirmed_value_is_sent_as_it_stands_alone_or_coalesced(db: Database) -> None:
+    """A verdict kept on a row with a citizen's objection: the status is sent though it
+    stays (the server resolves the objection only with a verdict naming the status)."""
+    with db.session() as session:
+        mid = outbox.enqueue(
+            session, "supporter", REC, "32.14", "upsert", 2,
+            {"admin_status": ["MS", "MS"]}, confirmed=("admin_status",),
+        )  # fmt: skip
+    assert mid is not None
+    assert [r.changes for r in _rows(db)] == [{"admin_status": ["MS", "MS"]}]
+    with db.session() as session:
+        outbox.enqueue(session, "supporter", REC, "32.14", "upsert", 2, {"rt": ["1", "2"]})
+        again = outbox.enqueue(
+            session, "supporter", REC, "32.14", "upsert", 2,
+            {"admin_status": ["MS", "MS"]}, confirmed=("admin_status",),
+        )  # fmt: skip
+    assert again == mid
+    assert [r.changes for r in _rows(db)] == [{"admin_status": ["MS", "MS"], "rt": ["1", "2"]}]
+
+
 def test_create_then_delete_of_never_pushed_record_drops_both(db: Database) -> None:
     _enqueue(db, "upsert", 0, {"name": [None, "Ani"]})
     assert _enqueue(db, "delete", 0, {}) is None
