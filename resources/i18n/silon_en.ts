@@ -1962,6 +1962,10 @@
         <translation>%1 supporters with a citizen&apos;s objection were skipped: a bulk verdict does not answer a citizen&apos;s objection. Clarify, then give their verdicts one by one (filter Citizen objection).</translation>
     </message>
     <message>
+        <source>%1 pendukung lain yang dipilih punya tanggapan masyarakat dan dilewati: masing-masing perlu verifikasinya sendiri setelah klarifikasi.</source>
+        <translation>%1 other selected supporters have a citizen&apos;s objection and are skipped: each needs its own verdict after clarification.</translation>
+    </message>
+    <message>
         <source>Tidak ada lagi pendukung yang belum diverifikasi.</source>
         <translation>No supporter left that is not verified yet.</translation>
     </message>

@@ -362,6 +362,13 @@ class Services:
             return "MS"
         return str(rule_set_for(election.get("rule_set") or None).status_for(reasons))
 
+    def objections_among(self, ids: builtins.list[str]) -> int:
+        """How many of ``ids`` carry a citizen's open objection: a verdict on several
+        rows leaves them out (:meth:`verify`), and the question before it says so."""
+        from silon_desktop.services import verification
+
+        return len(verification.with_objection(self.db, ids))
+
     def verify(
         self,
         ids: builtins.list[str],

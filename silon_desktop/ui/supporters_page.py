@@ -912,7 +912,9 @@ class SupportersPage(QWidget):
         ids = self._verdict_ids(rows)
         if len(ids) <= self.BACKGROUND_ROWS and self._verdicts_changed_since_shown(ids):
             return True  # shown first; the next key is given knowingly
-        if len(ids) > 1 and not self._confirm_bulk(len(ids), reason):
+        if len(ids) > 1 and not self._confirm_bulk(
+            len(ids), reason, self.backend.objections_among(ids)
+        ):
             return True
         if len(ids) > self.BACKGROUND_ROWS:
             self.verify_ids_in_background(ids, reason)
@@ -954,19 +956,29 @@ class SupportersPage(QWidget):
         )
         return True
 
-    def _confirm_bulk(self, count: int, reason: str) -> bool:
+    def _confirm_bulk(self, count: int, reason: str, held: int = 0) -> bool:
         """One key press on a selection changes many verdicts: ask first, with No
-        as the default answer (Ctrl+A, 7, Enter must not overwrite everyone)."""
+        as the default answer (Ctrl+A, 7, Enter must not overwrite everyone). The
+        ``held`` rows with a citizen's objection are left out: the question says so
+        and counts only the rows that get the verdict."""
         verdict = reason_label(reason) if reason else status_label("MS")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Verifikasi sekaligus"),
+        text = (
             self.tr(
                 "Tandai %1 pendukung yang dipilih: %2?\n\n"
                 "Semua %1 pendukung itu mendapat hasil yang sama. Dapat diurungkan dengan Ctrl+Z."
             )
-            .replace("%1", format_count(count))
-            .replace("%2", verdict),
+            .replace("%1", format_count(count - held))
+            .replace("%2", verdict)
+        )
+        if held:
+            text += "\n\n" + self.tr(
+                "%1 pendukung lain yang dipilih punya tanggapan masyarakat dan dilewati: "
+                "masing-masing perlu verifikasinya sendiri setelah klarifikasi."
+            ).replace("%1", format_count(held))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Verifikasi sekaligus"),
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -735,11 +735,20 @@ def test_a_bulk_verdict_leaves_rows_with_a_citizens_objection_for_a_look_of_thei
         )
     page.verify_mode.setChecked(True)
     table.setFocus()
-    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> QMessageBox.StandardButton:
+        asked.append(box.text())
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     QTest.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(page.verified) as marked:
         press(table, Qt.Key.Key_M, "m")
     assert marked.args == [28]
+    # The question counts the rows that get the verdict and names the ones left out.
+    assert len(asked) == 1 and asked[0].startswith("Tandai 28 pendukung yang dipilih")
+    assert "2 pendukung lain yang dipilih punya tanggapan masyarakat dan dilewati" in asked[0]
     assert [backend.get("supporter", i)["admin_status"] for i in flagged] == ["", ""]
     assert all(backend.get("supporter", i)["admin_status"] == "MS" for i in ids if i not in flagged)
     assert page.result_label.text().startswith("2 pendukung dengan tanggapan masyarakat dilewati")
