@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,17 @@ SCOPE = "32.14"
 
 
 @contextmanager
-def fresh_state() -> Iterator[ServerState]:
-    """A migrated server database in a temporary folder and the state over it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(Path(tmp), None)
+def fresh_state(*, postgres: bool = False) -> Iterator[ServerState]:
+    """A migrated server database in a temporary folder and the state over it; with
+    ``postgres``, a scratch PostgreSQL database of its own (dropped after; the test is
+    skipped where none can be reached)."""
+    with ExitStack() as stack:
+        if postgres:
+            from tests.postgres import scratch_database
+
+            url = database_url(None, stack.enter_context(scratch_database()))
+        else:
+            url = database_url(Path(stack.enter_context(tempfile.TemporaryDirectory())), None)
         migrate(url)
         server = open_state(ServerConfig(database_url=url))
         try:

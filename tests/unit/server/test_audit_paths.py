@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,16 +17,9 @@ from sync.server.db import read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit as audit_table
-from tests.unit.server.support import fresh_state
 
 SCOPE = "32.14"
 PASSWORD = "rahasia-uji-123"
-
-
-@pytest.fixture
-def state() -> Iterator[ServerState]:
-    with fresh_state() as server:
-        yield server
 
 
 def _create(entity: str, fields: dict[str, Any]) -> Mutation:

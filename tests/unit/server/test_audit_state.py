@@ -4,7 +4,6 @@ still proves the history: tampering with an entry or with a record is found."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -19,17 +18,10 @@ from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit as audit_table
 from sync.server.schema import records
-from tests.unit.server.support import fresh_state
 
 SCOPE = "32.14"
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
 ADDRESS = "JL. MERDEKA NO. 17 RT 001 RW 002 KELURAHAN SUKAMAJU KECAMATAN CIBEUNYING " * 3
-
-
-@pytest.fixture
-def state() -> Iterator[ServerState]:
-    with fresh_state() as server:
-        yield server
 
 
 def _mutation(

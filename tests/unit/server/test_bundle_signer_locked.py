@@ -6,7 +6,7 @@ writes nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -20,16 +20,9 @@ from sync.server.db import read_tx
 from sync.server.errors import ApiError
 from sync.server.roles import Role
 from sync.server.schema import records
-from tests.unit.server.support import fresh_state
 
 SCOPE = "32.14"
 PASSWORD = "rahasia-uji-123"
-
-
-@pytest.fixture
-def state() -> Iterator[ServerState]:
-    with fresh_state() as server:
-        yield server
 
 
 def _disable(state: ServerState) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from sqlalchemy import Connection, select, text
 
 from sync.protocol import Mutation, Op, ResultStatus
@@ -18,16 +17,9 @@ from sync.server.errors import ApiError
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import records
-from tests.unit.server.support import fresh_state
 
 OP3214 = Actor("op3214", Role.KABKOTA, "32.14", "laptop-1")
 OP3215 = Actor("op3215", Role.KABKOTA, "32.15", "laptop-2")
-
-
-@pytest.fixture
-def state() -> Iterator[ServerState]:
-    with fresh_state() as server:
-        yield server
 
 
 def _queued_behind_the_lock(state: ServerState, calls: list[Callable[[], Any]]) -> list[Any]:

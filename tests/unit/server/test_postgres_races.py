@@ -14,13 +14,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from sync.protocol import Mutation, MutationResult, Op, RejectCode, ResultStatus
-from sync.server.config import ServerConfig
-from sync.server.db import WRITE_LOCK, database_url, migrate, read_tx
+from sync.server.db import WRITE_LOCK, read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import applied_mutations, records
-from sync.server.state import ServerState, open_state
-from tests.postgres import scratch_database
+from sync.server.state import ServerState
+from tests.unit.server.support import fresh_state
 
 pytestmark = pytest.mark.postgres
 
@@ -29,14 +28,8 @@ RI = Actor("ri", Role.KPU_RI, "", "laptop-ri")
 
 @pytest.fixture
 def state() -> Iterator[ServerState]:
-    with scratch_database() as scratch:
-        url = database_url(None, scratch)
-        migrate(url)
-        server = open_state(ServerConfig(database_url=url))
-        try:
-            yield server
-        finally:
-            server.engine.dispose()
+    with fresh_state(postgres=True) as server:
+        yield server
 
 
 def _election(scope: str, mutation_id: str, record_id: str | None = None) -> Mutation:
