@@ -40,6 +40,12 @@ def check(w: PublicWorld, nik: str, birth: str, **kw: Any) -> Any:
     return w.server.request("POST", "/publik/cek", data={"nik": nik, "birth_date": birth, **kw})
 
 
+def _object(w: PublicWorld, nik: str, birth: str, **contact: str) -> Any:
+    """File a citizen's objection against the independent pair's row of ``nik``."""
+    data = {"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id, **contact}
+    return w.server.request("POST", "/publik/keberatan", data=data)
+
+
 def _contacts(w: PublicWorld) -> list[tuple[str, str]]:
     """(status, contact) of every objection in the server's database."""
     with sqlite3.connect(w.server.data_dir / SQLITE_NAME) as conn:
@@ -103,16 +109,7 @@ def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
     rid, nik, birth, _name, _address, _status = next(r for r in w.seed.supporters if r[5] == "")
     page = check(w, nik, birth).text
     assert 'name="object"' in page
-    filed = w.server.request(
-        "POST",
-        "/publik/keberatan",
-        data={
-            "nik": nik,
-            "birth_date": birth,
-            "pair_id": w.seed.independent_id,
-            "contact": "0812000111",
-        },
-    )
+    filed = _object(w, nik, birth, contact="0812000111")
     assert filed.status_code == 200 and 'id="object-filed"' in filed.text
     assert 'data-objection="open"' in filed.text
     counts = w.get("/publik/data/pemilihan.json").json()["elections"][0]["pairs"]
@@ -186,12 +183,7 @@ def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: Publi
     for answer in (check(w, nik[:15], birth), check(w, nik, "31-12-1990")):
         assert answer.status_code == 400
         texts.append(answer.text + str(answer.headers))
-    filed = w.server.request(
-        "POST",
-        "/publik/keberatan",
-        data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id,
-              "contact": "0812000111"},
-    )  # fmt: skip
+    filed = _object(w, nik, birth, contact="0812000111")
     assert filed.status_code == 200 and 'id="object-filed"' in filed.text
     texts.append(filed.text.replace(f'name="nik" value="{nik}"', "") + str(filed.headers))
     log = w.server.log_text()
@@ -216,11 +208,7 @@ def test_a_verdict_an_offline_pc_gave_before_the_objection_leaves_it_open(
         others = objection_count(engine, w.seed.independent_id)  # other tests' rows
         # Offline: MS given before anybody objected (no sync follows yet).
         desk.repo.update("supporter", rid, {"admin_status": "MS", "admin_reasons": []})
-        filed = w.server.request(
-            "POST",
-            "/publik/keberatan",
-            data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id},
-        )
+        filed = _object(w, nik, birth)
         assert filed.status_code == 200 and 'data-objection="open"' in filed.text
         desk.sync()
         desk.sync()
@@ -262,11 +250,7 @@ def test_the_operator_keeping_a_verdict_on_a_flagged_row_resolves_its_objection(
         assert verification.verify(desk.repo, [rid], ms).count == 1
         desk.sync()
         others = objection_count(engine, w.seed.independent_id)  # other tests' rows
-        filed = w.server.request(
-            "POST",
-            "/publik/keberatan",
-            data={"nik": nik, "birth_date": birth, "pair_id": w.seed.independent_id},
-        )
+        filed = _object(w, nik, birth)
         assert filed.status_code == 200
         desk.sync()
         assert objection_count(engine, w.seed.independent_id) == others + 1
