@@ -311,13 +311,23 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
     """When the batch writes a candidate's NIK or pair: the live candidates of every
     election its elections are one Pilkada with (the same, or of the same year), with
     their pairs and elections (``rules.check_candidate_once``); when it writes a pair's
-    status, that pair's candidates (``rules.check_pair_confirmed``). They are found in
-    ``public_records`` (elections, pairs and candidates without a scan of ``records``)."""
+    status or election, that pair's candidates, and when it writes an election's
+    penetapan date, kind or rule set, its pairs and their candidates
+    (``rules.check_pair_confirmed``). They are found in ``public_records`` (elections,
+    pairs and candidates without a scan of ``records``); a batch that writes none of
+    these (a supporters' push) reads nothing here."""
     writes_nik = any(
         m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes) for m in todo
     )
-    confirming = {m.record_id for m in todo if m.entity == "pair" and "status" in m.changes}
-    if not writes_nik and not confirming:
+    confirming = {
+        m.record_id
+        for m in todo
+        if m.entity == "pair" and ("status" in m.changes or "election_id" in m.changes)
+    }
+    dated = {
+        m.record_id for m in todo if m.entity == "election" and not _AGED.isdisjoint(m.changes)
+    }
+    if not writes_nik and not confirming and not dated:
         return
     mine = {r.id for r in batch.state.values() if r.entity == "election"}
     years = {r.fields.get("year") for r in batch.state.values() if r.entity == "election"}
@@ -343,8 +353,14 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
         else:
             candidates[rid] = str(fields.get("pair_id") or "")
     wanted_pairs = {p for p, e in pairs.items() if e in elections}
+    confirming.update(p for p, e in pairs.items() if e in dated)
     wanted = {c for c, p in candidates.items() if p in wanted_pairs or p in confirming}
-    load(conn, batch, elections | wanted_pairs | wanted)
+    load(conn, batch, elections | wanted_pairs | confirming | wanted)
+
+
+#: An election's fields that decide its candidates' minimum age and the day it is
+#: counted on (``rules.check_pair_confirmed``).
+_AGED = frozenset({"penetapan_date", "kind", "rule_set"})
 
 
 #: A candidate's fields that make it hold a role in a pair (``rules.check_role_once``).

@@ -738,3 +738,50 @@ def test_a_pair_with_an_underage_candidate_is_not_confirmed(state: ServerState) 
     older = {"birth_date": ("1999-09-23", "1999-09-22")}
     assert one(state, KAB, change(deputy, 1, older)).status == "applied"
     assert one(state, KAB, change(pair, 1, confirmed)).status == "applied"
+
+
+def test_no_write_leaves_a_confirmed_pair_with_an_underage_candidate(state: ServerState) -> None:
+    """The age rule fired only when a pair's status was written: a young candidate
+    created in, or moved into, a pair already *ditetapkan*, a candidate's birth date
+    changed, or the election's penetapan date or kind changed under its confirmed pairs,
+    left a confirmed pair with an under-age candidate. Each is refused now (BAD_VALUE
+    naming the field written); the same writes that keep the candidates old enough pass.
+    (A change of kind is checked too, but its region allows one kind, of one minimum.)"""
+    election = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2031, "penetapan_date": "2031-09-22"},
+    )
+    pair = create("pair", {"election_id": election.record_id, "number": 1, "status": "diajukan"})
+    other = create("pair", {"election_id": election.record_id, "number": 2})
+    head = create(
+        "candidate", {"pair_id": pair.record_id, "role": "kepala", "birth_date": "2001-01-01"}
+    )
+    results = push(state, RI, election, pair, other, head)
+    assert [r.status for r in results] == ["applied"] * 4
+    confirmed = {"status": ("diajukan", "ditetapkan")}
+    assert one(state, RI, change(pair, 1, confirmed)).status == "applied"
+
+    def refused(actor: Actor, m: Mutation, field: str) -> None:
+        result = one(state, actor, m)
+        assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", field)
+        assert "25" in result.message
+
+    young = {"pair_id": pair.record_id, "role": "wakil", "birth_date": "2010-01-01"}
+    refused(KAB, create("candidate", young), "pair_id")
+    moved = create("candidate", {**young, "pair_id": other.record_id})
+    assert one(state, KAB, moved).status == "applied"
+    refused(KAB, change(moved, 1, {"pair_id": (other.record_id, pair.record_id)}), "pair_id")
+    refused(KAB, change(head, 1, {"birth_date": ("2001-01-01", "2010-01-01")}), "birth_date")
+    refused(
+        RI,
+        change(election, 1, {"penetapan_date": ("2031-09-22", "2020-09-22")}),
+        ("penetapan_date"),
+    )
+    assert stored(state, head.record_id)[0] == 1
+    assert stored(state, election.record_id)[0] == 1
+    # Old enough, the same writes pass.
+    assert one(
+        state, KAB, change(head, 1, {"birth_date": ("2001-01-01", "2000-01-01")})
+    ).status == ("applied")
+    later = {"penetapan_date": ("2031-09-22", "2032-09-22")}
+    assert one(state, RI, change(election, 1, later)).status == "applied"
