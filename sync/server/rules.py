@@ -15,8 +15,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   (:func:`check_region`, the domain's rule); its stage dates follow one another
   (:func:`check_stage_order`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
-  and stands in one pair of one Pilkada (:func:`check_candidate_once`, the domain's
-  :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
+  and stands in one pair of one Pilkada, also when its pair moves to another election
+  (:func:`check_candidate_once`, the domain's :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a pair has one head and one deputy: a second live candidate of a role in a pair
   is refused (``ROLE_TAKEN``; :func:`check_role_once`);
 - no write (a pair's status or election, a candidate's pair or birth date, an
@@ -220,22 +220,37 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     """One person stands in one pair of one Pilkada: a candidate's NIK is refused when a
     live candidate of another live pair (or of the same pair) of its election, or of an
     election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
-    desktop asks it before saving). Checked when a candidate's NIK or pair is written;
-    those candidates, their pairs and elections are in the batch state
+    desktop asks it before saving). Checked when a candidate's NIK or pair is written,
+    and when a pair moves to another election (each of its candidates against that
+    election); those candidates, their pairs and elections are in the batch state
     (``push._load_candidates``).
 
     Raises:
-        Rejection: ``CANDIDATE_TAKEN`` naming ``nik``; the message names the other pair
-            and its election (never the person).
+        Rejection: ``CANDIDATE_TAKEN`` naming ``nik`` (``election_id`` for a pair's
+            move); the message names the other pair and its election (never the person).
     """
-    if rec.entity != "candidate" or rec.deleted:
+    if rec.deleted:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
-    nik = rec.fields.get("nik")
-    if ("nik" not in names and "pair_id" not in names) or not isinstance(nik, str) or not nik:
+    if rec.entity == "pair" and "election_id" in names:
+        target = batch.state.get(str(rec.fields.get("election_id") or ""))
+        if target is None or target.entity != "election":
+            return
+        for candidate in _candidates_of(batch, rec.id):
+            _nik_taken(batch, candidate, target, "election_id")
+        return
+    if rec.entity != "candidate" or ("nik" not in names and "pair_id" not in names):
         return
     mine = _election_of(batch, rec)
-    if mine is None:
+    if mine is not None:
+        _nik_taken(batch, rec, mine, "nik")
+
+
+def _nik_taken(batch: Batch, rec: Rec, mine: Rec, field: str) -> None:
+    """Refuse the write of ``field`` when a live candidate of another live pair (or of
+    ``rec``'s pair), of an election one Pilkada with ``mine``, has ``rec``'s NIK."""
+    nik = rec.fields.get("nik")
+    if not isinstance(nik, str) or not nik:
         return
     for other in list(batch.state.values()):
         if (
@@ -254,7 +269,7 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
         number = pair.fields.get("number")
         raise Rejection(
             RejectCode.CANDIDATE_TAKEN,
-            "nik",
+            field,
             f"this person already stands in pair {number if number is not None else pair.id}"
             f" of {str(held.fields.get('name') or held.id)[:80]}",
         )

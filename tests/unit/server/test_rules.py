@@ -785,3 +785,41 @@ def test_no_write_leaves_a_confirmed_pair_with_an_underage_candidate(state: Serv
     ).status == ("applied")
     later = {"penetapan_date": ("2031-09-22", "2032-09-22")}
     assert one(state, RI, change(election, 1, later)).status == "applied"
+
+
+def test_a_pair_moved_to_another_election_keeps_one_pilkada_and_the_age_rule(
+    state: ServerState,
+) -> None:
+    """A pair moved to another election (KPU RI) was not checked against that election:
+    its candidate's NIK, which a pair of the target election (or of its year) already
+    has, was stored (one Pilkada: CANDIDATE_TAKEN, now naming election_id), and so was a
+    confirmed pair whose candidate is under age on the target's penetapan date
+    (BAD_VALUE naming election_id)."""
+    nik = "3215016002900009"
+    target = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2033, "penetapan_date": "2033-09-22"},
+    )
+    origin = create("election", {"name": "Pilbup lama", "kind": "bupati", "year": 2032})
+    there = create("pair", {"election_id": target.record_id, "number": 1})
+    taken = create("candidate", {"pair_id": there.record_id, "role": "kepala", "nik": nik})
+    pair = create("pair", {"election_id": origin.record_id, "number": 2})
+    head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
+    results = push(state, RI, target, origin, there, taken, pair, head)
+    assert [r.status for r in results] == ["applied"] * 6
+    move = {"election_id": (origin.record_id, target.record_id)}
+    result = one(state, RI, change(pair, 1, move))
+    assert (result.status, result.code, result.field) == (
+        "rejected",
+        "CANDIDATE_TAKEN",
+        "election_id",
+    )
+    assert "pair 1" in result.message
+    assert stored(state, pair.record_id)[2]["election_id"] == origin.record_id
+    # Another person, but confirmed and 24 on the target's penetapan date.
+    other = {"nik": (nik, "3215014101090001"), "birth_date": (None, "2009-01-01")}
+    assert one(state, RI, change(head, 1, other)).status == "applied"
+    assert one(state, RI, change(pair, 1, {"status": (None, "ditetapkan")})).status == "applied"
+    result = one(state, RI, change(pair, 2, move))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "election_id")
+    assert stored(state, pair.record_id)[0] == 2
