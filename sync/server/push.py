@@ -21,6 +21,7 @@ from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from silon_desktop.domain.rules import UNDERAGE_FIELDS
 from sync import merge
 from sync.protocol import (
     ENTITIES,
@@ -322,12 +323,12 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
         for m in todo
     )
     confirming = {
-        m.record_id
-        for m in todo
-        if m.entity == "pair" and ("status" in m.changes or "election_id" in m.changes)
+        m.record_id for m in todo if m.entity == "pair" and not _AGED["pair"].isdisjoint(m.changes)
     }
     dated = {
-        m.record_id for m in todo if m.entity == "election" and not _AGED.isdisjoint(m.changes)
+        m.record_id
+        for m in todo
+        if m.entity == "election" and not _AGED["election"].isdisjoint(m.changes)
     }
     if not writes_nik and not confirming and not dated:
         return
@@ -360,10 +361,10 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
     load(conn, batch, elections | wanted_pairs | confirming | wanted)
 
 
-#: An election's fields that decide its candidates' minimum age and the day it is
-#: counted on (``rules.check_pair_confirmed``).
-_AGED = frozenset({"penetapan_date", "kind", "rule_set"})
-
+#: The fields whose write a confirmed pair's age rule checks, by entity
+#: (``rules.check_pair_confirmed``): a pair's loads its candidates, an election's its
+#: pairs and theirs.
+_AGED = {entity: frozenset(names) for entity, names in UNDERAGE_FIELDS.items()}
 
 #: A candidate's fields that make it hold a role in a pair (``rules.check_role_once``).
 _ROLE = frozenset({"role", "pair_id"})

@@ -47,6 +47,7 @@ from typing import Any
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.records import STAGE_DATE_RANKS, one_pilkada, validate_record
 from silon_desktop.domain.rules import (
+    UNDERAGE_FIELDS,
     Round,
     RuleSet,
     UnknownRuleSetError,
@@ -289,10 +290,10 @@ def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     Raises:
         Rejection: ``BAD_VALUE`` naming the field written.
     """
-    if rec.deleted or rec.entity not in _AGE_FIELDS:
+    if rec.deleted or rec.entity not in UNDERAGE_FIELDS:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
-    field = next((f for f in _AGE_FIELDS[rec.entity] if f in names), None)
+    field = next((f for f in UNDERAGE_FIELDS[rec.entity] if f in names), None)
     if field is None:
         return
     if rec.entity == "candidate":
@@ -308,15 +309,6 @@ def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     for pair in list(batch.state.values()):
         if pair.entity == "pair" and pair.fields.get("election_id") == rec.id and _confirmed(pair):
             _refuse_underage(rec, _candidates_of(batch, pair.id), field)
-
-
-#: The fields whose write :func:`check_pair_confirmed` checks, by entity, in the order
-#: the refusal names the first one written.
-_AGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "pair": ("status", "election_id"),
-    "candidate": ("pair_id", "birth_date"),
-    "election": ("penetapan_date", "kind", "rule_set"),
-}
 
 
 def _confirmed(pair: Rec) -> bool:
