@@ -3718,8 +3718,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>{count} pendukung masuk pada penyerahan dukungan: verifikasi administrasinya sudah ditutup pada {end} (Akhir verifikasi administrasi), dan server menolak hasil verifikasi administrasi yang diberikan sesudahnya.</source>
         <translation>{count} supporters arrived in the submission: their administrative verification closed on {end} (End of administrative verification), and the server refuses administrative verdicts given after that.</translation>
     </message>    <message>
-        <source>&apos;{field}&apos; tidak dapat diisi Ditetapkan: {role} berusia {age} tahun pada tanggal penetapan {date}, kurang dari syarat paling rendah {minimum} tahun.</source>
-        <translation>&apos;{field}&apos; cannot be set to Confirmed: {role} is {age} years old on the penetapan date {date}, under the minimum of {minimum} years.</translation>
+        <source>&apos;{field}&apos; tidak disimpan: pasangan calon yang Ditetapkan harus memenuhi syarat usia, sedangkan {role} berusia {age} tahun pada tanggal penetapan {date}, kurang dari syarat paling rendah {minimum} tahun.</source>
+        <translation>&apos;{field}&apos; not saved: a Confirmed pair must meet the age requirement, but {role} is {age} years old on the penetapan date {date}, under the minimum of {minimum} years.</translation>
     </message>    <message>
         <source>Verifikasi faktual pemilihan ini sudah ditutup pada {end}: server menolak hasil verifikasi faktual yang diberikan sesudahnya.</source>
         <translation>This election's field verification closed on {end}: the server refuses field verdicts given after that.</translation>

@@ -139,8 +139,10 @@ class ErrorCode(StrEnum):
     ACCOUNT_READ_ONLY = "account_read_only"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
-    # params: field (its label), role (its label), age, minimum, date (DD-MM-YYYY):
-    # a pair set ditetapkan with a candidate under the minimum age on the penetapan date
+    # params: field (its label), role (its label), age, minimum, date (DD-MM-YYYY): a
+    # write of field (a pair's status or election, a candidate's pair or birth date, an
+    # election's penetapan date, kind or rule set) would leave a pair ditetapkan with a
+    # candidate under the minimum age on the penetapan date
     PAIR_CANDIDATE_UNDERAGE = "pair_candidate_underage"
     # A withdrawal or merge refused (services.withdrawal; params: reason, fields).
     WITHDRAW_UNKNOWN_REASON = "withdraw_unknown_reason"

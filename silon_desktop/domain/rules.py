@@ -431,6 +431,17 @@ def underage_candidate(
 
 _KINDS = frozenset(str(k) for k in ElectionKind)
 
+#: The fields, by entity, whose write may leave a pair *ditetapkan* with a candidate
+#: under age (:func:`underage_candidate`), in the order a refusal names the first one
+#: written: a pair's status or election, a candidate's pair or birth date, an
+#: election's penetapan date, kind or rule set. The desktop's check before saving and
+#: the server's ask on these writes.
+UNDERAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "pair": ("status", "election_id"),
+    "candidate": ("pair_id", "birth_date"),
+    "election": ("penetapan_date", "kind", "rule_set"),
+}
+
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     """Age in whole years on a date (a 29 February birthday counts from 1 March)."""

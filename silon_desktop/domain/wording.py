@@ -299,8 +299,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
     ),
     ErrorCode.PAIR_CANDIDATE_UNDERAGE: (
-        "'{field}' tidak dapat diisi Ditetapkan: {role} berusia {age} tahun pada tanggal "
-        "penetapan {date}, kurang dari syarat paling rendah {minimum} tahun."
+        "'{field}' tidak disimpan: pasangan calon yang Ditetapkan harus memenuhi syarat "
+        "usia, sedangkan {role} berusia {age} tahun pada tanggal penetapan {date}, kurang "
+        "dari syarat paling rendah {minimum} tahun."
     ),
     ErrorCode.WITHDRAW_UNKNOWN_REASON: "Alasan penarikan tidak dikenal: {reason}.",
     ErrorCode.WITHDRAW_NOTE_REQUIRED: "Alasan 'Lainnya': tulis catatan penarikannya.",

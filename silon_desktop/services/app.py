@@ -186,6 +186,8 @@ class Services:
         ):
             values = {**values, "kabkota_code": own}
         refused = self._outside_share(entity, scope, values, values)
+        if refused is None:
+            refused = self._underage(entity, values, values)
         if refused is not None:
             return None, refused
         try:
@@ -201,8 +203,9 @@ class Services:
             refused = self._outside_share(entity, str(current["scope"]), after, values)
             if refused is None and entity == "election":
                 refused = self._set_above(current, values)
-            if refused is None and entity == "pair" and values.get("status") == "ditetapkan":
-                refused = self._underage(after)
+            if refused is None:  # as the server: only the fields this save changes
+                written = {k: v for k, v in values.items() if current.get(k) != v}
+                refused = self._underage(entity, after, written)
             if refused is not None:
                 return refused
         try:
@@ -259,34 +262,68 @@ class Services:
                 return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
         return None
 
-    def _underage(self, pair: Record) -> CodedError | None:
-        """Why ``pair`` is not set *ditetapkan*: a candidate younger on the election's
-        penetapan date than its rule set's minimum (the domain's rule, the server's
-        too: BAD_VALUE, status), or None (also where the age cannot be counted)."""
-        from silon_desktop.domain.labels import FIELD_LABELS_ID, ROLE_LABELS_ID
+    def _underage(self, entity: str, after: Record, values: Record) -> CodedError | None:
+        """Why saving ``values`` (``after``: the record as it will stand) leaves a pair
+        *ditetapkan* with a candidate younger on the election's penetapan date than
+        its rule set's minimum, naming the field saved (the domain's rule and its
+        ``UNDERAGE_FIELDS``; the server's too: BAD_VALUE), or None (also where the age
+        cannot be counted): a pair's status or election, a candidate's pair or birth
+        date, an election's penetapan date, kind or rule set."""
+        from silon_desktop.domain.labels import FIELD_LABELS_ID
+        from silon_desktop.domain.rules import UNDERAGE_FIELDS
+
+        field = next((f for f in UNDERAGE_FIELDS.get(entity, ()) if f in values), None)
+        if field is None:
+            return None
+        label = FIELD_LABELS_ID.get(field, field)
+        if entity == "candidate":
+            pair = self.get("pair", str(after.get("pair_id") or "")) or {}
+            if pair.get("status") != "ditetapkan":
+                return None
+            return self._too_young(self._election_of(pair), [after], label)
+        if not after.get("id"):  # a new pair or election has no candidates yet
+            return None
+        if entity == "pair":
+            if after.get("status") != "ditetapkan":
+                return None
+            return self._too_young(self._election_of(after), self._candidates(after), label)
+        for pair in self.list("pair", election_id=after["id"]):
+            if pair.get("status") == "ditetapkan":
+                refused = self._too_young(after, self._candidates(pair), label)
+                if refused is not None:
+                    return refused
+        return None
+
+    def _candidates(self, pair: Record) -> builtins.list[Record]:
+        return self.list("candidate", pair_id=pair.get("id"))
+
+    def _too_young(
+        self, election: Record, candidates: builtins.list[Record], label: str
+    ) -> CodedError | None:
+        """``PAIR_CANDIDATE_UNDERAGE`` naming ``label`` when one of ``candidates`` of a
+        confirmed pair of ``election`` is under the minimum age, else None."""
+        from silon_desktop.domain.labels import ROLE_LABELS_ID
         from silon_desktop.domain.rules import UnknownRuleSetError, underage_candidate
 
-        election = self._election_of(pair)
         fixed = election.get("penetapan_date")
         if not isinstance(fixed, dt.date):
             return None
         births = [
             (str(c.get("role") or ""), b if isinstance(b := c.get("birth_date"), dt.date) else None)
-            for c in self.list("candidate", pair_id=pair.get("id"))
+            for c in candidates
         ]
         try:
             rules = rule_set_for(election.get("rule_set") or None)
         except UnknownRuleSetError:  # a newer server's rules: its own check decides
             return None
-        kind = str(election.get("kind") or "")
-        found = underage_candidate(rules, kind, fixed, births)
+        found = underage_candidate(rules, str(election.get("kind") or ""), fixed, births)
         if found is None:
             return None
         role, age, minimum = found
         roles = {str(k): v for k, v in ROLE_LABELS_ID.items()}
         return CodedError(
             ErrorCode.PAIR_CANDIDATE_UNDERAGE,
-            field=FIELD_LABELS_ID.get("status", "status"),
+            field=label,
             role=roles.get(role, role),
             age=str(age),
             minimum=str(minimum),

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from silon_desktop.domain.rules import UNDERAGE_FIELDS
 from sync import merge
 from sync.protocol import (
     ENTITIES,
@@ -308,16 +309,28 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
 
 
 def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
-    """When the batch writes a candidate's NIK or pair: the live candidates of every
-    election its elections are one Pilkada with (the same, or of the same year), with
-    their pairs and elections (``rules.check_candidate_once``); when it writes a pair's
-    status, that pair's candidates (``rules.check_pair_confirmed``). They are found in
-    ``public_records`` (elections, pairs and candidates without a scan of ``records``)."""
+    """When the batch writes a candidate's NIK or pair, or a pair's election: the live
+    candidates of every election its elections are one Pilkada with (the same, or of
+    the same year), with their pairs and elections (``rules.check_candidate_once``);
+    when it writes a pair's status or election, that pair's candidates, and when it
+    writes an election's penetapan date, kind or rule set, its pairs and their
+    candidates (``rules.check_pair_confirmed``). They are found in ``public_records``
+    (elections, pairs and candidates without a scan of ``records``); a batch that
+    writes none of these (a supporters' push) reads nothing here."""
     writes_nik = any(
-        m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes) for m in todo
+        (m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes))
+        or (m.entity == "pair" and "election_id" in m.changes)
+        for m in todo
     )
-    confirming = {m.record_id for m in todo if m.entity == "pair" and "status" in m.changes}
-    if not writes_nik and not confirming:
+    confirming = {
+        m.record_id for m in todo if m.entity == "pair" and not _AGED["pair"].isdisjoint(m.changes)
+    }
+    dated = {
+        m.record_id
+        for m in todo
+        if m.entity == "election" and not _AGED["election"].isdisjoint(m.changes)
+    }
+    if not writes_nik and not confirming and not dated:
         return
     mine = {r.id for r in batch.state.values() if r.entity == "election"}
     years = {r.fields.get("year") for r in batch.state.values() if r.entity == "election"}
@@ -343,9 +356,15 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
         else:
             candidates[rid] = str(fields.get("pair_id") or "")
     wanted_pairs = {p for p, e in pairs.items() if e in elections}
+    confirming.update(p for p, e in pairs.items() if e in dated)
     wanted = {c for c, p in candidates.items() if p in wanted_pairs or p in confirming}
-    load(conn, batch, elections | wanted_pairs | wanted)
+    load(conn, batch, elections | wanted_pairs | confirming | wanted)
 
+
+#: The fields whose write a confirmed pair's age rule checks, by entity
+#: (``rules.check_pair_confirmed``): a pair's loads its candidates, an election's its
+#: pairs and theirs.
+_AGED = {entity: frozenset(names) for entity, names in UNDERAGE_FIELDS.items()}
 
 #: A candidate's fields that make it hold a role in a pair (``rules.check_role_once``).
 _ROLE = frozenset({"role", "pair_id"})

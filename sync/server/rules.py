@@ -15,12 +15,14 @@ change, after the content checks of :mod:`sync.server.validation`:
   (:func:`check_region`, the domain's rule); its stage dates follow one another
   (:func:`check_stage_order`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
-  and stands in one pair of one Pilkada (:func:`check_candidate_once`, the domain's
-  :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
+  and stands in one pair of one Pilkada, also when its pair moves to another election
+  (:func:`check_candidate_once`, the domain's :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a pair has one head and one deputy: a second live candidate of a role in a pair
   is refused (``ROLE_TAKEN``; :func:`check_role_once`);
-- a pair is confirmed (``ditetapkan``) only with candidates of the minimum age on
-  the date of penetapan (:func:`check_pair_confirmed`, the domain's rule);
+- no write (a pair's status or election, a candidate's pair or birth date, an
+  election's penetapan date, kind or rule set) leaves a pair confirmed
+  (``ditetapkan``) with a candidate under the minimum age on the date of penetapan
+  (:func:`check_pair_confirmed`, the domain's rule);
 - a party nominates one pair per election (PKPU 10/2024 Pasal 11 ayat 4):
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
@@ -45,6 +47,7 @@ from typing import Any
 from silon_desktop.domain.codes import ReasonCode, Status
 from silon_desktop.domain.records import STAGE_DATE_RANKS, one_pilkada, validate_record
 from silon_desktop.domain.rules import (
+    UNDERAGE_FIELDS,
     Round,
     RuleSet,
     UnknownRuleSetError,
@@ -218,22 +221,37 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     """One person stands in one pair of one Pilkada: a candidate's NIK is refused when a
     live candidate of another live pair (or of the same pair) of its election, or of an
     election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
-    desktop asks it before saving). Checked when a candidate's NIK or pair is written;
-    those candidates, their pairs and elections are in the batch state
+    desktop asks it before saving). Checked when a candidate's NIK or pair is written,
+    and when a pair moves to another election (each of its candidates against that
+    election); those candidates, their pairs and elections are in the batch state
     (``push._load_candidates``).
 
     Raises:
-        Rejection: ``CANDIDATE_TAKEN`` naming ``nik``; the message names the other pair
-            and its election (never the person).
+        Rejection: ``CANDIDATE_TAKEN`` naming ``nik`` (``election_id`` for a pair's
+            move); the message names the other pair and its election (never the person).
     """
-    if rec.entity != "candidate" or rec.deleted:
+    if rec.deleted:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
-    nik = rec.fields.get("nik")
-    if ("nik" not in names and "pair_id" not in names) or not isinstance(nik, str) or not nik:
+    if rec.entity == "pair" and "election_id" in names:
+        target = batch.state.get(str(rec.fields.get("election_id") or ""))
+        if target is None or target.entity != "election":
+            return
+        for candidate in _candidates_of(batch, rec.id):
+            _nik_taken(batch, candidate, target, "election_id")
+        return
+    if rec.entity != "candidate" or ("nik" not in names and "pair_id" not in names):
         return
     mine = _election_of(batch, rec)
-    if mine is None:
+    if mine is not None:
+        _nik_taken(batch, rec, mine, "nik")
+
+
+def _nik_taken(batch: Batch, rec: Rec, mine: Rec, field: str) -> None:
+    """Refuse the write of ``field`` when a live candidate of another live pair (or of
+    ``rec``'s pair), of an election one Pilkada with ``mine``, has ``rec``'s NIK."""
+    nik = rec.fields.get("nik")
+    if not isinstance(nik, str) or not nik:
         return
     for other in list(batch.state.values()):
         if (
@@ -252,29 +270,62 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
         number = pair.fields.get("number")
         raise Rejection(
             RejectCode.CANDIDATE_TAKEN,
-            "nik",
+            field,
             f"this person already stands in pair {number if number is not None else pair.id}"
             f" of {str(held.fields.get('name') or held.id)[:80]}",
         )
 
 
 def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
-    """Refuse setting a pair *ditetapkan* (confirmed) while one of its candidates is
-    younger on the election's penetapan date than its rule set's minimum (DOMAIN.md:
-    30 for governor and deputy, 25 for bupati/walikota and deputy): the domain's
-    :func:`underage_candidate`, as the desktop asks it before saving. Where the age
-    cannot be counted (no penetapan date or birth date) nothing is refused. The pair's
-    live candidates are in the batch state (``push._load_candidates``).
+    """No write leaves a pair *ditetapkan* (confirmed) with a candidate younger on its
+    election's penetapan date than the rule set's minimum (DOMAIN.md: 30 for governor
+    and deputy, 25 for bupati/walikota and deputy): the domain's
+    :func:`underage_candidate`, as the desktop asks it before saving. Checked on a
+    pair's ``status`` or ``election_id``, a candidate's ``pair_id`` or ``birth_date``
+    (in a confirmed pair), and an election's ``penetapan_date``, ``kind`` or
+    ``rule_set`` (over its confirmed pairs). Where the age cannot be counted (no
+    penetapan date or birth date) nothing is refused. The pairs and candidates
+    concerned are in the batch state (``push._load_candidates``).
 
     Raises:
-        Rejection: ``BAD_VALUE`` naming ``status``.
+        Rejection: ``BAD_VALUE`` naming the field written.
     """
-    if rec.entity != "pair" or rec.deleted:
+    if rec.deleted or rec.entity not in UNDERAGE_FIELDS:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
-    if "status" not in names or rec.fields.get("status") != "ditetapkan":
+    field = next((f for f in UNDERAGE_FIELDS[rec.entity] if f in names), None)
+    if field is None:
         return
-    election = batch.state.get(str(rec.fields.get("election_id") or ""))
+    if rec.entity == "candidate":
+        pair = batch.state.get(str(rec.fields.get("pair_id") or ""))
+        if pair is not None and pair.entity == "pair" and _confirmed(pair):
+            _refuse_underage(_election_of(batch, rec), [rec], field)
+        return
+    if rec.entity == "pair":
+        if _confirmed(rec):
+            election = batch.state.get(str(rec.fields.get("election_id") or ""))
+            _refuse_underage(election, _candidates_of(batch, rec.id), field)
+        return
+    for pair in list(batch.state.values()):
+        if pair.entity == "pair" and pair.fields.get("election_id") == rec.id and _confirmed(pair):
+            _refuse_underage(rec, _candidates_of(batch, pair.id), field)
+
+
+def _confirmed(pair: Rec) -> bool:
+    return not pair.deleted and pair.fields.get("status") == "ditetapkan"
+
+
+def _candidates_of(batch: Batch, pair_id: str) -> list[Rec]:
+    return [
+        c
+        for c in list(batch.state.values())
+        if c.entity == "candidate" and not c.deleted and c.fields.get("pair_id") == pair_id
+    ]
+
+
+def _refuse_underage(election: Rec | None, candidates: Iterable[Rec], field: str) -> None:
+    """Refuse the write of ``field`` when one of ``candidates`` of a confirmed pair of
+    ``election`` (as it stands after the write) is under the minimum age."""
     if election is None or election.entity != "election":
         return
     rules = _rules_of(election)
@@ -282,19 +333,16 @@ def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     if rules is None or penetapan is None:
         return
     births = [
-        (str(c.fields.get("role") or ""), _date_of(c.fields.get("birth_date")))
-        for c in list(batch.state.values())
-        if c.entity == "candidate" and not c.deleted and c.fields.get("pair_id") == rec.id
+        (str(c.fields.get("role") or ""), _date_of(c.fields.get("birth_date"))) for c in candidates
     ]
-    kind = str(election.fields.get("kind") or "")
-    found = underage_candidate(rules, kind, penetapan, births)
+    found = underage_candidate(rules, str(election.fields.get("kind") or ""), penetapan, births)
     if found is not None:
         role, age, minimum = found
         raise Rejection(
             RejectCode.BAD_VALUE,
-            "status",
-            f"status: the {role or 'candidate'} is {age} on the penetapan date"
-            f" {penetapan.isoformat()}, under the minimum age {minimum}: not ditetapkan",
+            field,
+            f"{field}: the {role or 'candidate'} of a ditetapkan pair is {age} on the"
+            f" penetapan date {penetapan.isoformat()}, under the minimum age {minimum}",
         )
 
 

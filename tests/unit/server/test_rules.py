@@ -738,3 +738,88 @@ def test_a_pair_with_an_underage_candidate_is_not_confirmed(state: ServerState) 
     older = {"birth_date": ("1999-09-23", "1999-09-22")}
     assert one(state, KAB, change(deputy, 1, older)).status == "applied"
     assert one(state, KAB, change(pair, 1, confirmed)).status == "applied"
+
+
+def test_no_write_leaves_a_confirmed_pair_with_an_underage_candidate(state: ServerState) -> None:
+    """The age rule fired only when a pair's status was written: a young candidate
+    created in, or moved into, a pair already *ditetapkan*, a candidate's birth date
+    changed, or the election's penetapan date or kind changed under its confirmed pairs,
+    left a confirmed pair with an under-age candidate. Each is refused now (BAD_VALUE
+    naming the field written); the same writes that keep the candidates old enough pass.
+    (A change of kind is checked too, but its region allows one kind, of one minimum.)"""
+    election = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2031, "penetapan_date": "2031-09-22"},
+    )
+    pair = create("pair", {"election_id": election.record_id, "number": 1, "status": "diajukan"})
+    other = create("pair", {"election_id": election.record_id, "number": 2})
+    head = create(
+        "candidate", {"pair_id": pair.record_id, "role": "kepala", "birth_date": "2001-01-01"}
+    )
+    results = push(state, RI, election, pair, other, head)
+    assert [r.status for r in results] == ["applied"] * 4
+    confirmed = {"status": ("diajukan", "ditetapkan")}
+    assert one(state, RI, change(pair, 1, confirmed)).status == "applied"
+
+    def refused(actor: Actor, m: Mutation, field: str) -> None:
+        result = one(state, actor, m)
+        assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", field)
+        assert "25" in result.message
+
+    young = {"pair_id": pair.record_id, "role": "wakil", "birth_date": "2010-01-01"}
+    refused(KAB, create("candidate", young), "pair_id")
+    moved = create("candidate", {**young, "pair_id": other.record_id})
+    assert one(state, KAB, moved).status == "applied"
+    refused(KAB, change(moved, 1, {"pair_id": (other.record_id, pair.record_id)}), "pair_id")
+    refused(KAB, change(head, 1, {"birth_date": ("2001-01-01", "2010-01-01")}), "birth_date")
+    refused(
+        RI,
+        change(election, 1, {"penetapan_date": ("2031-09-22", "2020-09-22")}),
+        ("penetapan_date"),
+    )
+    assert stored(state, head.record_id)[0] == 1
+    assert stored(state, election.record_id)[0] == 1
+    # Old enough, the same writes pass.
+    assert one(
+        state, KAB, change(head, 1, {"birth_date": ("2001-01-01", "2000-01-01")})
+    ).status == ("applied")
+    later = {"penetapan_date": ("2031-09-22", "2032-09-22")}
+    assert one(state, RI, change(election, 1, later)).status == "applied"
+
+
+def test_a_pair_moved_to_another_election_keeps_one_pilkada_and_the_age_rule(
+    state: ServerState,
+) -> None:
+    """A pair moved to another election (KPU RI) was not checked against that election:
+    its candidate's NIK, which a pair of the target election (or of its year) already
+    has, was stored (one Pilkada: CANDIDATE_TAKEN, now naming election_id), and so was a
+    confirmed pair whose candidate is under age on the target's penetapan date
+    (BAD_VALUE naming election_id)."""
+    nik = "3215016002900009"
+    target = create(
+        "election",
+        {"name": "Pilbup", "kind": "bupati", "year": 2033, "penetapan_date": "2033-09-22"},
+    )
+    origin = create("election", {"name": "Pilbup lama", "kind": "bupati", "year": 2032})
+    there = create("pair", {"election_id": target.record_id, "number": 1})
+    taken = create("candidate", {"pair_id": there.record_id, "role": "kepala", "nik": nik})
+    pair = create("pair", {"election_id": origin.record_id, "number": 2})
+    head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
+    results = push(state, RI, target, origin, there, taken, pair, head)
+    assert [r.status for r in results] == ["applied"] * 6
+    move = {"election_id": (origin.record_id, target.record_id)}
+    result = one(state, RI, change(pair, 1, move))
+    assert (result.status, result.code, result.field) == (
+        "rejected",
+        "CANDIDATE_TAKEN",
+        "election_id",
+    )
+    assert "pair 1" in result.message
+    assert stored(state, pair.record_id)[2]["election_id"] == origin.record_id
+    # Another person, but confirmed and 24 on the target's penetapan date.
+    other = {"nik": (nik, "3215014101090001"), "birth_date": (None, "2009-01-01")}
+    assert one(state, RI, change(head, 1, other)).status == "applied"
+    assert one(state, RI, change(pair, 1, {"status": (None, "ditetapkan")})).status == "applied"
+    result = one(state, RI, change(pair, 2, move))
+    assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "election_id")
+    assert stored(state, pair.record_id)[0] == 2

@@ -43,3 +43,42 @@ def test_a_pair_with_an_underage_candidate_is_not_set_ditetapkan(services: Servi
     assert services.update("pair", pair, {"status": "diajukan"}) is None
     assert services.update("candidate", deputy, {"birth_date": dt.date(1999, 9, 22)}) is None
     assert services.update("pair", pair, {"status": "ditetapkan"}) is None
+
+
+def test_no_save_leaves_a_ditetapkan_pair_with_an_underage_candidate(services: Services) -> None:
+    """The desktop asked the age rule only when a pair's status was set: a young
+    candidate added to, or moved into, a pair already *ditetapkan*, a candidate's birth
+    date, or the election's penetapan date changed under it, were saved, and the server
+    (which refuses them too) undid them at the sync. Refused before saving now, naming
+    the field saved."""
+    ids = seed_small(services, supporters=0)
+    pair = ids["pair"]
+    assert services.update(
+        "election", ids["election"], {"penetapan_date": dt.date(2024, 9, 22)}
+    ) is (None)
+    assert services.update("pair", pair, {"status": "ditetapkan"}) is None
+    (head,) = services.list("candidate", pair_id=pair)
+
+    def refused(error: object, label: str) -> None:
+        assert error is not None
+        assert getattr(error, "code", None) is ErrorCode.PAIR_CANDIDATE_UNDERAGE
+        assert f"'{label}'" in str(getattr(error, "message", "")) and "25 tahun" in str(
+            getattr(error, "message", "")
+        )
+
+    young = {"pair_id": pair, "role": "wakil", "name": "MUDA", "birth_date": dt.date(2010, 1, 1)}
+    new_id, error = services.create("candidate", young, REGION)
+    assert new_id is None
+    refused(error, "Pasangan")
+    other = services.repo.create("pair", {"election_id": ids["election"], "number": 2}, REGION)
+    moved = services.repo.create("candidate", {**young, "pair_id": other}, REGION)
+    refused(services.update("candidate", moved, {"pair_id": pair}), "Pasangan")
+    refused(
+        services.update("candidate", head["id"], {"birth_date": dt.date(2010, 1, 1)}),
+        ("Tanggal lahir"),
+    )
+    assert services.update("candidate", head["id"], {"birth_date": dt.date(1990, 1, 1)}) is None
+    early = {"penetapan_date": dt.date(2010, 9, 22)}
+    refused(services.update("election", ids["election"], early), "Tanggal penetapan")
+    assert services.get("election", ids["election"])["penetapan_date"] == dt.date(2024, 9, 22)
+    assert services.get("candidate", moved)["pair_id"] == other
