@@ -17,6 +17,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: The version of the read rules below (what each account reads), announced to the
+#: desktops as ``read_rules`` in the login answer and on every feed page. Bump it
+#: whenever an account comes to read records it did not: a desktop whose feed cursor
+#: was moved under other rules pulls again from the beginning (docs/PROTOCOL.md), or
+#: it would never receive the records now readable behind its cursor. History: none
+#: (absent) before; "1": a kab/kota's Bawaslu reads what its KPU kab/kota reads.
+READ_RULES = "1"
+
 
 class Role(StrEnum):
     KPU_RI = "kpu_ri"  # national: reads and writes everything, manages every account

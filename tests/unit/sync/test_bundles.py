@@ -55,9 +55,10 @@ def feed_bundle(server: InProcessServer, path: Path, key: Any = None) -> Path:
 
 def logged_in_once(client: Client, server: InProcessServer, *, role: str, scope: str) -> None:
     """What ``client`` keeps from an online login of its account as ``role`` of
-    ``scope``: the server key and the account's region."""
-    from sync.client.state import SERVER_KEY, set_state
+    ``scope``: the server key, its read rules and the account's region."""
+    from sync.client.state import SERVER_KEY, heard_read_rules, set_state
     from sync.credentials import store_offline_verifier
+    from sync.server.roles import READ_RULES
     from tests.unit.sync.harness import PASSWORD
 
     store_offline_verifier(
@@ -65,6 +66,7 @@ def logged_in_once(client: Client, server: InProcessServer, *, role: str, scope:
     )
     with client.db.engine.begin() as conn:
         set_state(conn, SERVER_KEY, server.public_key)
+        heard_read_rules(conn, READ_RULES)
 
 
 def server_of(client: Client) -> Any:
