@@ -40,7 +40,7 @@ class LoginAnswer:
     device_secret: str = field(default="", repr=False)
     #: days offline login is allowed after this login (server setting)
     offline_days: float = 0.0
-    #: the version of the server's read rules ("" from a server announcing none)
+    #: what the account reads and by which rules (opaque; "" from an older server)
     read_rules: str = ""
 
 

@@ -157,7 +157,8 @@ def after_login(
     checked_key: str | None = None,
 ) -> bool:
     """Keep what an online login brings: the token (keyring, else memory), the
-    offline verifier, the server's key, its read rules. Returns whether the token is in the keyring.
+    offline verifier, the server's key, what the account reads and by which rules
+    (``read_rules``). Returns whether the token is in the keyring.
 
     ``checked_key``: what :func:`checked_server_key` returned for this login already
     (else it is checked here, first).

@@ -3,11 +3,12 @@
 A first pull (no cursor yet) installs the server's scope snapshot first
 (:mod:`sync.client.snapshots`), then pulls the feed after it.
 
-Every feed page announces the version of the server's read rules. When they are
-not those the saved cursor was moved under (they widened: the account now reads
-records behind the cursor), the page is dropped and the pull starts again from
-the beginning, as a first pull (:func:`~sync.client.state.feed_start`): applying
-a record again is harmless (versions decide) and pending local edits stay on top.
+Every feed page announces what the account reads and by which rules. When that
+is not what the saved cursor was moved under (the rules widened, or the account
+was moved to a wider reach: it now reads records behind the cursor), the page is
+dropped and the pull starts again from the beginning, as a first pull
+(:func:`~sync.client.state.feed_start`): applying a record again is harmless
+(versions decide) and pending local edits stay on top.
 
 What this run's own pushes wrote is never downloaded back: the feed is asked
 with ``skip_own=<run id>`` (:class:`~sync.client.api.ServerApi`), and a snapshot

@@ -10,12 +10,13 @@ Keys:
   more entities than the cursor was moved with, the next pull starts from the
   beginning (:func:`feed_start`), so those records arrive after all. Applying a
   record again is harmless (versions decide).
-- ``server_read_rules``: the version of its read rules the server last announced
-  (``read_rules`` of the login answer and of every feed page; "" from a server
-  that announces none).
+- ``server_read_rules``: what the account reads and by which rules, as the server
+  last announced it (``read_rules`` of the login answer and of every feed page: its
+  rules' version and the account's read scope; "" from a server that announces none).
 - ``feed_read_rules``: the server's read rules when the cursor was last moved
-  (``server_read_rules`` then). When the server announces other rules (they widened:
-  an account now reads records it did not, behind the cursor), the next pull
+  (``server_read_rules`` then). When the server announces other ones (the rules
+  widened, or the account was moved to a wider reach: it now reads records it did
+  not, behind the cursor), the next pull
   starts from the beginning (:func:`feed_start`), as after an upgrade that knows
   more entities. A desktop that moved its cursor before servers announced rules
   has none saved, so it pulls again once.

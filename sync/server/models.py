@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync.protocol import MAX_BATCH
 
 READ_RULES_TEXT = (
-    "the version of the server's read rules (sync.server.roles.READ_RULES); a desktop whose "
-    "cursor was moved under another pulls again from the beginning"
+    "the version of the server's read rules and what the account reads under them "
+    "(sync.server.roles.Actor.read_rules); a desktop whose cursor was moved under another "
+    "value pulls again from the beginning"
 )
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]

@@ -20,7 +20,6 @@ from sync.server.http import ERRORS, StateDep, body_schema
 from sync.server.parsing import parse_push
 from sync.server.public.encoded import GZIP_MIN_BYTES, accepts_gzip
 from sync.server.push import apply_batch
-from sync.server.roles import READ_RULES
 from sync.snapshot import Layout
 
 router = APIRouter(tags=["sync"], responses=ERRORS)
@@ -157,7 +156,7 @@ def feed(
         "cursor": cursor,
         "has_more": has_more,
         "server_time": state.config.clock.iso(),
-        "read_rules": READ_RULES,
+        "read_rules": actor.read_rules,
         "entities": record_blocks(rows, layout),
     }
     gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))
