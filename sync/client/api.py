@@ -40,6 +40,8 @@ class LoginAnswer:
     device_secret: str = field(default="", repr=False)
     #: days offline login is allowed after this login (server setting)
     offline_days: float = 0.0
+    #: what the account reads and by which rules (opaque; "" from an older server)
+    read_rules: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class ServerApi:
                 expires_at=float(data.get("expires_at") or 0),
                 device_secret=str(data.get("device_secret") or ""),
                 offline_days=float(data.get("offline_days") or 0),
+                read_rules=str(data.get("read_rules") or ""),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"login: {exc!r}") from exc

@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, sealed, signing
 from sync.client.api import LoginAnswer, ServerApi
-from sync.client.state import SERVER_BOX_KEY, SERVER_KEY, get_state, set_state
+from sync.client.state import (
+    SERVER_BOX_KEY,
+    SERVER_KEY,
+    get_state,
+    heard_read_rules,
+    set_state,
+)
 from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
 
 if TYPE_CHECKING:
@@ -151,7 +157,8 @@ def after_login(
     checked_key: str | None = None,
 ) -> bool:
     """Keep what an online login brings: the token (keyring, else memory), the
-    offline verifier, the server's key. Returns whether the token is in the keyring.
+    offline verifier, the server's key, what the account reads and by which rules
+    (``read_rules``). Returns whether the token is in the keyring.
 
     ``checked_key``: what :func:`checked_server_key` returned for this login already
     (else it is checked here, first).
@@ -172,6 +179,8 @@ def after_login(
     )
     save_server_key(db, ServerApi(transport), server_key)
     save_device_box_key(db, answer.device_secret)
+    with db.engine.begin() as conn:
+        heard_read_rules(conn, answer.read_rules)
     settings.username = username
     return in_keyring
 

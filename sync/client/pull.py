@@ -3,6 +3,13 @@
 A first pull (no cursor yet) installs the server's scope snapshot first
 (:mod:`sync.client.snapshots`), then pulls the feed after it.
 
+Every feed page announces what the account reads and by which rules. When that
+is not what the saved cursor was moved under (the rules widened, or the account
+was moved to a wider reach: it now reads records behind the cursor), the page is
+dropped and the pull starts again from the beginning, as a first pull
+(:func:`~sync.client.state.feed_start`): applying a record again is harmless
+(versions decide) and pending local edits stay on top.
+
 What this run's own pushes wrote is never downloaded back: the feed is asked
 with ``skip_own=<run id>`` (:class:`~sync.client.api.ServerApi`), and a snapshot
 that would be mostly this computer's own rows is not fetched at all (the
@@ -21,6 +28,7 @@ again at half the size, from the same cursor.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,16 +39,28 @@ from sync.client.apply import ApplyStage, ApplyStats
 from sync.client.push import adapt, shrink
 from sync.client.report import Cancelled, Progress, ProgressFn, StageName, StageState, SyncReport
 from sync.client.stage import Stage
-from sync.client.state import feed_start, save_cursor
+from sync.client.state import (
+    SERVER_RULES_KEY,
+    feed_start,
+    get_state,
+    heard_read_rules,
+    save_cursor,
+)
 from sync.transport import AdaptiveBatch, TimedOut
 
 if TYPE_CHECKING:
     from silon_desktop.storage.db import Database
 
+log = logging.getLogger(__name__)
+
 #: Seconds a write transaction of the pull goes on taking pages already fetched. A
 #: page is never waited for inside it, so an operator's save waits at most about
 #: this long (plus one page) for the pull; a crash loses at most this much work.
 GROUP_S = 1.0
+
+
+class _RulesChanged(Exception):
+    """The server reads by other rules than the saved cursor was moved under."""
 
 
 class PullStage(Stage):
@@ -79,8 +99,30 @@ class PullStage(Stage):
         """
         self.mark(StageState.RUNNING)
         self.apply.mark(StageState.RUNNING)
+        try:
+            cursor = self._pull(report, notify, cancel, may_restart=True)
+        except _RulesChanged:
+            # Not the operator's concern: records now readable arrive, nothing is lost.
+            log.info("the server announces other read rules: pulling from the beginning")
+            cursor = self._pull(report, notify, cancel, may_restart=False)
+        if cancel.is_set():
+            raise Cancelled
+        self.mark(StageState.DONE, f"cursor {cursor}")
+        self.apply.mark(StageState.DONE, f"{report.pulled} records")
+
+    def _pull(
+        self, report: SyncReport, notify: ProgressFn, cancel: threading.Event, *, may_restart: bool
+    ) -> str:
+        """The snapshot (a first pull) and the feed's pages; the cursor reached.
+
+        Raises:
+            _RulesChanged: ``may_restart``, the pull went on from a saved cursor, and
+                the first page announced read rules other than those it was moved
+                under (nothing of that page was applied).
+        """
         with self.db.session(readonly=True) as session:
             cursor = feed_start(session.connection())
+        resumed, first = bool(cursor), True
         if not cursor and self.snapshots:  # a first pull: the scope's snapshot, then the feed
             cursor = self._snapshot(report, notify, cancel) or cursor
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as pool:
@@ -93,12 +135,26 @@ class PullStage(Stage):
                         raise
                     flight = pool.submit(self._fetch, cursor)  # a smaller page from there
                     continue
+                if first and self._heard_rules(page) and resumed and may_restart:
+                    raise _RulesChanged
+                first = False
                 cursor, flight = self._apply_pages(page, pool, report, cancel)
                 notify(Progress(self.name.value, report.pulled, None))
-        if cancel.is_set():
-            raise Cancelled
-        self.mark(StageState.DONE, f"cursor {cursor}")
-        self.apply.mark(StageState.DONE, f"{report.pulled} records")
+        return cursor
+
+    def _heard_rules(self, page: dict[str, Any]) -> bool:
+        """Keep the read rules ``page`` (a run's first) announces; whether the saved
+        cursor was moved under others (it no longer holds all the account reads).
+
+        Only a run's first page is heard: rules changed during the run are heard at
+        the next, the cursor saved meanwhile being marked with the older ones."""
+        rules = str(page.get("read_rules") or "")
+        with self.db.session(readonly=True) as session:
+            if get_state(session.connection(), SERVER_RULES_KEY) == rules:
+                return False
+        with self.db.engine.begin() as conn:
+            heard_read_rules(conn, rules)
+            return not feed_start(conn)
 
     def _apply_pages(
         self,

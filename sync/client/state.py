@@ -10,6 +10,16 @@ Keys:
   more entities than the cursor was moved with, the next pull starts from the
   beginning (:func:`feed_start`), so those records arrive after all. Applying a
   record again is harmless (versions decide).
+- ``server_read_rules``: what the account reads and by which rules, as the server
+  last announced it (``read_rules`` of the login answer and of every feed page: its
+  rules' version and the account's read scope; "" from a server that announces none).
+- ``feed_read_rules``: the server's read rules when the cursor was last moved
+  (``server_read_rules`` then). When the server announces other ones (the rules
+  widened, or the account was moved to a wider reach: it now reads records it did
+  not, behind the cursor), the next pull
+  starts from the beginning (:func:`feed_start`), as after an upgrade that knows
+  more entities. A desktop that moved its cursor before servers announced rules
+  has none saved, so it pulls again once.
 - ``stage.<name>``: a :class:`~sync.client.report.StageStatus` as JSON (state,
   when, detail) for each :class:`~sync.client.report.StageName`.
 - ``last_success_at``, ``last_error``, ``last_run_at``.
@@ -29,6 +39,8 @@ CURSOR_KEY = "feed_cursor"
 #: Times kept in ``sync_state`` (UTC, to the second, ISO 8601 without a zone).
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"
 FEED_ENTITIES_KEY = "feed_entities"
+SERVER_RULES_KEY = "server_read_rules"
+FEED_RULES_KEY = "feed_read_rules"
 SERVER_KEY = "server_public_key"
 #: the server's X25519 public key outbox bundles are sealed to (``sync.sealed``)
 SERVER_BOX_KEY = "server_box_key"
@@ -51,18 +63,32 @@ def set_state(conn: Connection, key: str, value: str) -> None:
 
 def feed_start(conn: Connection) -> str:
     """The cursor to pull the feed after: the saved one, or the beginning ("")
-    when this client knows entities the saved cursor was moved without."""
+    when this client knows entities the saved cursor was moved without, or the
+    server announces other read rules than those it was moved under."""
     cursor = get_state(conn, CURSOR_KEY)
     saved = get_state(conn, FEED_ENTITIES_KEY)
     if cursor and saved and set(ENTITIES) - set(saved.split(",")):
+        return ""
+    if cursor and get_state(conn, FEED_RULES_KEY) != get_state(conn, SERVER_RULES_KEY):
         return ""
     return cursor
 
 
 def save_cursor(conn: Connection, cursor: str) -> None:
-    """Save the feed cursor, with the entities whose records it has brought."""
+    """Save the feed cursor, with the entities whose records it has brought and
+    the server's read rules they were read under."""
     set_state(conn, CURSOR_KEY, cursor)
     set_state(conn, FEED_ENTITIES_KEY, ",".join(sorted(ENTITIES)))
+    set_state(conn, FEED_RULES_KEY, get_state(conn, SERVER_RULES_KEY))
+
+
+def heard_read_rules(conn: Connection, rules: str) -> bool:
+    """Keep the read rules the server announced; whether they differ from the last
+    announced (then :func:`feed_start` may start again from the beginning)."""
+    if get_state(conn, SERVER_RULES_KEY) == rules:
+        return False
+    set_state(conn, SERVER_RULES_KEY, rules)
+    return True
 
 
 def set_stage(

@@ -8,6 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sync.protocol import MAX_BATCH
 
+READ_RULES_TEXT = (
+    "the version of the server's read rules and what the account reads under them "
+    "(sync.server.roles.Actor.read_rules); a desktop whose cursor was moved under another "
+    "value pulls again from the beginning"
+)
+
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Text = Annotated[str, Field(max_length=256)]
@@ -59,6 +65,7 @@ class LoginResponse(BaseModel):
     offline_days: float = Field(
         default=0, description="days the desktop may log in offline after this login"
     )
+    read_rules: str = Field(default="", description=READ_RULES_TEXT)
 
 
 class Me(BaseModel):
@@ -143,6 +150,7 @@ class FeedPageOut(BaseModel):
     cursor: str
     has_more: bool
     server_time: str
+    read_rules: str = Field(default="", description=READ_RULES_TEXT)
     entities: list[EntityBlock]
 
 

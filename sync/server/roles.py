@@ -17,6 +17,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sync.snapshot import scope_label
+
+#: The version of the read rules below (what each account reads). Bump it whenever
+#: an account comes to read records it did not: a desktop whose feed cursor was
+#: moved under other rules pulls again from the beginning (:attr:`Actor.read_rules`,
+#: docs/PROTOCOL.md), or it would never receive the records now readable behind its
+#: cursor. History: none (absent) before; "1": a kab/kota's Bawaslu reads what its
+#: KPU kab/kota reads.
+READ_RULES = "1"
+
 
 class Role(StrEnum):
     KPU_RI = "kpu_ri"  # national: reads and writes everything, manages every account
@@ -124,6 +134,16 @@ class Actor:
     @property
     def reads_everything(self) -> bool:
         return self.role is Role.KPU_RI or (self.role is Role.TRAINER and self.training_server)
+
+    @property
+    def read_rules(self) -> str:
+        """What the account reads and by which rules, as announced to its desktops
+        (``read_rules`` of the login answer and of every feed page): the version
+        :data:`READ_RULES` and its read scope's label (:func:`sync.snapshot.scope_label`).
+        A desktop whose cursor was moved under another value pulls again from the
+        beginning: the rules widened, or the account was moved to a wider reach (a
+        narrower one is refused at its desktop's login)."""
+        return f"{READ_RULES} {scope_label(self.read_prefix())}"
 
     def read_prefix(self) -> tuple[str, bool] | None:
         """``(region, exact)`` to filter readable scopes, or None for everything."""

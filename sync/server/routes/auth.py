@@ -14,6 +14,7 @@ from sync.server import auth, models
 from sync.server.deps import ActorDep, BearerDep
 from sync.server.errors import ApiError
 from sync.server.http import ERRORS, StateDep, body_schema, json_response, parse_body
+from sync.server.roles import Actor
 
 router = APIRouter(tags=["auth"], responses=ERRORS)
 
@@ -55,6 +56,13 @@ async def login(request: Request, state: StateDep) -> Response:
             "expires_at": result.expires_at,
             "device_secret": result.device_secret,
             "offline_days": result.offline_days,
+            "read_rules": Actor(
+                result.username,
+                result.role,
+                result.region,
+                body.device_id,
+                training_server=state.config.training,
+            ).read_rules,
         }
     )
 

@@ -156,6 +156,7 @@ def feed(
         "cursor": cursor,
         "has_more": has_more,
         "server_time": state.config.clock.iso(),
+        "read_rules": actor.read_rules,
         "entities": record_blocks(rows, layout),
     }
     gzip_ok = accepts_gzip(request.headers.get("accept-encoding"))

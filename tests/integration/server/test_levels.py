@@ -247,3 +247,65 @@ def test_the_desktops_first_sync_of_a_kabkota_holds_only_its_part(
     assert theirs <= supporters
     others = set(levels["supporters"]["32.14"]) | set(levels["supporters"][""])
     assert not supporters & others
+
+
+def test_a_bawaslu_desktop_synced_under_the_old_read_rules_gets_its_share_at_its_next_sync(
+    levels: dict[str, Any], tmp_path: Path
+) -> None:
+    """A kab/kota's Bawaslu read none of the governor election before 82635f7; its
+    desktop's cursor is past those records. The server announces its read rules: the
+    desktop, having moved its cursor under none, pulls again from the beginning and
+    gets the election and the supporters living in its kab/kota, and no others."""
+    from sync.client.state import CURSOR_KEY, FEED_RULES_KEY, SERVER_RULES_KEY, get_state
+    from sync.server.roles import Actor, Role
+
+    server = levels["world"].server
+    data = tmp_path / "bawaslu3214"
+    env = {k: v for k, v in os.environ.items() if k != "SILON_PASSWORD"}
+    env.update(SILON_PASSWORD=PASSWORD, PYTHONPATH=str(ROOT))
+
+    def cli(*args: str) -> None:
+        command = [sys.executable, "-m", "silon_desktop", "--data-dir", str(data), *args]
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=180
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def province_rows() -> dict[str, set[str]]:
+        db = open_data(data)
+        try:
+            repo = Repository(db, settings.device_id, settings.username)
+            return {
+                entity: {r["id"] for r in repo.list(entity) if r["scope"] == PROVINCE}
+                for entity in ("election", "pair", "supporter")
+            }
+        finally:
+            db.close()
+
+    cli("--server", server.url, "login", "--user", "bawaslu3214")
+    cli("sync")
+    settings = Settings.load(data / "settings.json")
+    # As the desktop stood when the server read by the old rules: none of the
+    # province's records, a cursor past them, no read rules saved.
+    db = open_data(data)
+    try:
+        with db.engine.begin() as conn:
+            cursor = get_state(conn, CURSOR_KEY)
+            # what the login said, kept by the snapshot
+            announced = Actor("bawaslu3214", Role.BAWASLU, "32.14", "").read_rules
+            assert get_state(conn, FEED_RULES_KEY) == announced
+            for table in ("supporter", "candidate", "pair", "election"):
+                conn.exec_driver_sql(f"DELETE FROM {table} WHERE scope = ?", (PROVINCE,))  # noqa: S608
+            conn.exec_driver_sql(
+                "DELETE FROM sync_state WHERE key IN (?, ?)", (FEED_RULES_KEY, SERVER_RULES_KEY)
+            )
+    finally:
+        db.close()
+    assert cursor and not any(province_rows().values())
+
+    cli("sync")
+    rows = province_rows()
+    assert rows["election"] == {levels["election"]} and rows["pair"] == {levels["pair"]}
+    assert set(levels["supporters"]["32.14"]) <= rows["supporter"]
+    others = set(levels["supporters"]["32.15"]) | set(levels["supporters"][""])
+    assert not rows["supporter"] & others

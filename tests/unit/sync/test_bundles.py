@@ -55,9 +55,10 @@ def feed_bundle(server: InProcessServer, path: Path, key: Any = None) -> Path:
 
 def logged_in_once(client: Client, server: InProcessServer, *, role: str, scope: str) -> None:
     """What ``client`` keeps from an online login of its account as ``role`` of
-    ``scope``: the server key and the account's region."""
-    from sync.client.state import SERVER_KEY, set_state
+    ``scope``: the server key, its read rules and the account's region."""
+    from sync.client.state import SERVER_KEY, heard_read_rules, set_state
     from sync.credentials import store_offline_verifier
+    from sync.server.roles import Actor, Role
     from tests.unit.sync.harness import PASSWORD
 
     store_offline_verifier(
@@ -65,6 +66,7 @@ def logged_in_once(client: Client, server: InProcessServer, *, role: str, scope:
     )
     with client.db.engine.begin() as conn:
         set_state(conn, SERVER_KEY, server.public_key)
+        heard_read_rules(conn, Actor(client.username, Role(role), scope, "").read_rules)
 
 
 def server_of(client: Client) -> Any:
@@ -645,7 +647,7 @@ def test_a_province_computer_takes_a_kabkota_bundle_without_its_cursor(
     ours = _offline_edits(a, pair, 2)
     assert a.sync().complete
     theirs = _other_kabkota_supporter(server, "32.15", "3215015505900001")
-    logged_in_once(p, server, role="provinsi", scope="32")
+    logged_in_once(p, server, role="province", scope="32")
     state = server_of(a)
     kabkota = tmp_path / "kab-32.14.silon"
     kabkota.write_bytes(export_feed_bundle(state, "32.14", 0)[0])

@@ -806,3 +806,75 @@ def test_a_full_connection_pool_is_answered_busy_not_as_a_server_error(
     with pytest.raises(Offline) as busy:
         client.transport.call("GET", "/v1/feed", params={"after": 0})
     assert busy.value.status == 503
+
+
+def test_a_cursor_moved_under_other_read_rules_pulls_again_from_the_beginning(
+    make_client: Callable[..., Client],
+) -> None:
+    """The server's read rules widened (a kab/kota's Bawaslu came to read its part of
+    the governor election): a cursor moved before holds none of the records now
+    readable behind it, so the pull starts again from the beginning, once, leaving a
+    pending local edit on top."""
+    from sync.client.state import CURSOR_KEY, FEED_RULES_KEY, SERVER_RULES_KEY, get_state
+    from sync.server.roles import Actor, Role
+
+    a, b = make_client("a"), make_client("b")
+    announced = Actor(b.username, Role.KABKOTA, "32.14", "").read_rules
+    pair = seed_pair(a)
+    ids = [a.repo.create("supporter", supporter_values(pair, n), "32.14") for n in range(3)]
+    assert a.sync().complete and b.sync().complete and b.records() == a.records()
+    with b.db.engine.begin() as conn:
+        assert get_state(conn, FEED_RULES_KEY) == announced  # moved under the server's rules
+        cursor = get_state(conn, CURSOR_KEY)
+        # Records behind the cursor this desktop did not read then (a stand-in).
+        conn.exec_driver_sql("DELETE FROM supporter WHERE id != ?", (ids[0],))
+    b.repo.update("supporter", ids[0], {"address": "Alamat lokal"})
+    pull = ("pull",)
+    assert b.engine().run(stages=pull).failure is None  # same rules: from the saved cursor
+    assert len([key for key in b.records() if key[0] == "supporter"]) == 1
+
+    # As a desktop that moved its cursor before the server announced its rules.
+    with b.db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM sync_state WHERE key IN (?, ?)", (FEED_RULES_KEY, SERVER_RULES_KEY)
+        )
+    assert b.engine().run(stages=pull).failure is None
+    assert {key for key in b.records() if key[0] == "supporter"} == {
+        ("supporter", sid) for sid in ids
+    }
+    assert b.records()[("supporter", ids[0])]["address"] == "Alamat lokal"
+    assert status(b.db).pending == 1  # the local edit still waits to be pushed
+    with b.db.engine.begin() as conn:
+        assert get_state(conn, FEED_RULES_KEY) == get_state(conn, SERVER_RULES_KEY) == announced
+        assert get_state(conn, CURSOR_KEY) == cursor  # nothing new on the server since
+    b.transport.sent.clear()
+    assert (
+        b.engine().run(stages=pull).failure is None
+    )  # once: the next pull goes on from the cursor
+    feeds = [q for _m, path, q in b.transport.sent if path == "/v1/feed"]
+    assert feeds and all(q.get("after") == cursor for q in feeds)
+
+
+def test_an_account_moved_to_a_wider_reach_pulls_again_from_the_beginning(
+    make_client: Callable[..., Client], server: Any, fast_dir: Any
+) -> None:
+    """A kab/kota operator made the province's account: its cursor is past the other
+    kab/kota's records it may now read, so its next pull starts from the beginning."""
+    from sync.server import models
+    from sync.server.accounts import change_user
+    from tests.unit.sync.harness import Client as Desktop
+
+    b = make_client("b")
+    server.add_user("op3215", region="32.15")
+    other = Desktop("k", fast_dir / "k", server, "op3215")
+    try:
+        pair = seed_pair(other, "32.15")
+    finally:
+        other.close()
+    assert b.sync().complete and ("pair", pair) not in b.records()
+    move = models.UserChange(role="province", region="32")
+    change_user(server.engine, server.config, None, b.username, move)
+    b.token = ""  # the move ended its session: it logs in again
+    b.restart()
+    assert b.sync().complete
+    assert ("pair", pair) in b.records()

@@ -36,7 +36,13 @@ def _cursor(client: Client) -> str:
 
 
 def _learn_key(client: Client) -> None:
+    """What a login keeps of the server: its key and the version of its read rules."""
+    from sync.client.state import heard_read_rules
+    from sync.server.roles import Actor, Role
+
     assert client.engine().run(stages=("push",)).complete  # saves the server key
+    with client.db.engine.begin() as conn:
+        heard_read_rules(conn, Actor(client.username, Role.KABKOTA, SCOPE, "").read_rules)
 
 
 def test_a_fresh_client_installs_the_snapshot_then_pulls_only_the_feed_after_it(
