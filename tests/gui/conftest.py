@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from silon_desktop import paths
 from tests.gui.sample_data import open_backend, seed_small
+from tests.qt_keys import release_held_modifiers
 from tests.qt_threads import ThreadWatch, check_no_dangling_threads
 
 
@@ -24,6 +25,16 @@ def _no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadWat
         check_no_dangling_threads(watch)
     finally:
         watch.stop_all()  # the next tests run on, whatever this one left
+
+
+@pytest.fixture(autouse=True)
+def _no_modifier_held() -> Iterator[None]:
+    """Every GUI test starts and ends with no Ctrl/Shift held: a test ending with
+    Ctrl+Z leaves Ctrl held app-wide, and the next test's ``selectRow`` toggled
+    (see tests/qt_keys.py)."""
+    release_held_modifiers()
+    yield
+    release_held_modifiers()
 
 
 @pytest.fixture
