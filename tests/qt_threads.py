@@ -2,17 +2,23 @@
 is destroyed, so a leak crashes some later test instead of failing this one).
 
 The GUI conftest watches every ``QThread.start`` (the idea of napari's
-``_dangling_qthreads`` fixture) and fails the test that leaves one running.
+``_dangling_qthreads`` fixture) and fails the test that leaves one running. It fails
+too on a Python thread of the program's own (``silon_desktop``, ``sync``: a WAL
+checkpoint, a server's snapshot builder) that the test started and left running: it
+goes on reading or writing that test's files while the next tests run.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from weakref import WeakKeyDictionary
 
 import pytest
 from PySide6.QtCore import QThread
 
+#: the packages whose own threads a test must not leave running
+PROGRAM = ("silon_desktop.", "sync.")
 ROOT = str(__import__("pathlib").Path(__file__).resolve().parents[1])
 
 
@@ -32,6 +38,8 @@ class ThreadWatch:
 
     def __init__(self) -> None:
         self.started: WeakKeyDictionary[QThread, str] = WeakKeyDictionary()
+        #: Python threads alive before the test (a module's live server, say)
+        self.before: set[threading.Thread] = set()
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         base_start = QThread.start
@@ -42,6 +50,7 @@ class ThreadWatch:
             base_start(thread, *args)  # type: ignore[arg-type]
 
         monkeypatch.setattr(QThread, "start", start)
+        self.before = set(threading.enumerate())
 
     def running(self) -> list[str]:
         """Where the threads still running were started."""
@@ -52,6 +61,10 @@ class ThreadWatch:
                     out.append(f"{thread.objectName() or type(thread).__name__} from {where}")
             except RuntimeError:  # its C++ object is gone: it is not running
                 continue
+        for thread in threading.enumerate():
+            module = getattr(getattr(thread, "_target", None), "__module__", None) or ""
+            if thread not in self.before and module.startswith(PROGRAM):
+                out.append(f"{thread.name} (a Python thread of {module})")
         return out
 
     def stop_all(self, ms: int = 5_000) -> None:
@@ -67,6 +80,6 @@ def check_no_dangling_threads(watch: ThreadWatch) -> None:
     """Fail, naming where each thread still running was started."""
     left = watch.running()
     assert not left, (
-        "QThread(s) left running by this test (wait for the job, or close the widget "
-        "that owns it, before the test ends):\n" + "\n".join(left)
+        "Thread(s) left running by this test (wait for the job, or close the widget "
+        "or database that owns it, before the test ends):\n" + "\n".join(left)
     )

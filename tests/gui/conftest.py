@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from silon_desktop import paths
 from tests.gui.sample_data import open_backend, seed_small
+from tests.qt_keys import release_held_modifiers
 from tests.qt_threads import ThreadWatch, check_no_dangling_threads
 
 
@@ -26,11 +27,21 @@ def _no_dangling_qthreads(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadWat
         watch.stop_all()  # the next tests run on, whatever this one left
 
 
+@pytest.fixture(autouse=True)
+def _no_modifier_held() -> Iterator[None]:
+    """Every GUI test starts and ends with no Ctrl/Shift held: a test ending with
+    Ctrl+Z leaves Ctrl held app-wide, and the next test's ``selectRow`` toggled
+    (see tests/qt_keys.py)."""
+    release_held_modifiers()
+    yield
+    release_held_modifiers()
+
+
 @pytest.fixture
 def backend(data_dir: Path) -> Iterator[Any]:
     b = open_backend(paths.resolve(data_dir).ensure())
     yield b
-    b.db.engine.dispose()
+    b.db.close()  # stops a WAL checkpoint a bulk commit started, then the engine
 
 
 @pytest.fixture

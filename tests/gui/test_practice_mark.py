@@ -4,6 +4,7 @@ start over and then holds no practice data."""
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -342,6 +343,7 @@ def test_training_mode_says_latihan_before_the_first_sync(qtbot: QtBot, tmp_path
     from sync.server.app import create_app
     from sync.server.config import ServerConfig
     from sync.server.db import migrate
+    from sync.server.snapshot_builder import detach
     from sync.server.training import PASSWORD as PRACTICE
     from sync.server.training import seed
     from tests.unit.sync.harness import AsgiTransport
@@ -358,6 +360,7 @@ def test_training_mode_says_latihan_before_the_first_sync(qtbot: QtBot, tmp_path
         session = Access(folder, settings).login("latih01", PRACTICE, transport=transport)
     finally:
         transport.close()
+        detach(room.state.server.engine)  # what the server's shutdown does
         room.state.server.engine.dispose()
     assert isinstance(session, Session), session
     backend = Services(folder, settings, session.db)
@@ -371,6 +374,9 @@ def test_training_mode_says_latihan_before_the_first_sync(qtbot: QtBot, tmp_path
         window.close()
     finally:
         session.db.close()
+    # the room's snapshot builder (started by the login) must not go on reading the
+    # room's database in the tests that follow
+    assert "snapshot-builder" not in [t.name for t in threading.enumerate()]
 
 
 def test_a_training_folder_says_latihan_whatever_its_sync_state(

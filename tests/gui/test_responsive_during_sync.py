@@ -33,7 +33,8 @@ class StallingProxy:
         self.stalled = threading.Event()
         self.released = threading.Event()
         self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.accepting = threading.Thread(target=self._accept, daemon=True)
+        self.accepting.start()
 
     @property
     def url(self) -> str:
@@ -45,6 +46,11 @@ class StallingProxy:
 
     def close(self) -> None:
         self.release()
+        # close() alone leaves accept() blocked on Linux; shutdown wakes it (OSError)
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         for s in self.sockets:
             s.close()
@@ -78,6 +84,8 @@ def proxy(live_server: Any) -> Iterator[StallingProxy]:
     relay = StallingProxy(live_server.port)
     yield relay
     relay.close()
+    relay.accepting.join(5)
+    assert not relay.accepting.is_alive(), "the relay still accepts into the next tests"
 
 
 def test_ui_answers_while_the_server_stalls(

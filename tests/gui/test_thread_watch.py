@@ -37,3 +37,26 @@ def test_a_job_waited_for_passes(qtbot: QtBot, _no_dangling_qthreads: Any) -> No
         job.start()
     assert done.args == [42]
     assert _no_dangling_qthreads.running() == []
+
+
+def test_a_program_thread_left_running_fails_the_test(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """A Python thread of the program's own (the WAL checkpoint of a database nobody
+    closed) goes on with that test's files while the next tests run."""
+    from silon_desktop.storage.checkpoints import Checkpointer
+
+    watch = ThreadWatch()
+    watch.install(monkeypatch)
+    busy = Checkpointer(lambda: None, tmp_path / "x.db")
+    busy._idle.clear()  # a checkpoint under way: wait_idle blocks until it ends
+    thread = threading.Thread(target=busy.wait_idle, args=(10,), name="silon-checkpoint")
+    thread.start()
+    with pytest.raises(AssertionError) as caught:
+        check_no_dangling_threads(watch)
+    assert "silon-checkpoint (a Python thread of silon_desktop.storage.checkpoints)" in str(
+        caught.value
+    )
+    busy._idle.set()
+    thread.join(5)
+    check_no_dangling_threads(watch)
