@@ -234,11 +234,10 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
     if rec.entity == "pair" and "election_id" in names:
-        target = batch.state.get(str(rec.fields.get("election_id") or ""))
-        if target is None or target.entity != "election":
-            return
-        for candidate in _candidates_of(batch, rec.id):
-            _nik_taken(batch, candidate, target, "election_id")
+        target = _moved_to(batch, rec)
+        if target is not None:
+            for candidate in _children(batch, rec, "candidate"):
+                _nik_taken(batch, candidate, target, "election_id")
         return
     if rec.entity != "candidate" or ("nik" not in names and "pair_id" not in names):
         return
@@ -304,23 +303,34 @@ def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     if rec.entity == "pair":
         if _confirmed(rec):
             election = batch.state.get(str(rec.fields.get("election_id") or ""))
-            _refuse_underage(election, _candidates_of(batch, rec.id), field)
+            _refuse_underage(election, _children(batch, rec, "candidate"), field)
         return
     for pair in list(batch.state.values()):
         if pair.entity == "pair" and pair.fields.get("election_id") == rec.id and _confirmed(pair):
-            _refuse_underage(rec, _candidates_of(batch, pair.id), field)
+            _refuse_underage(rec, _children(batch, pair, "candidate"), field)
 
 
 def _confirmed(pair: Rec) -> bool:
     return not pair.deleted and pair.fields.get("status") == "ditetapkan"
 
 
-def _candidates_of(batch: Batch, pair_id: str) -> list[Rec]:
+def _children(batch: Batch, pair: Rec, entity: str) -> list[Rec]:
+    """The live rows of ``entity`` (candidates, parties) of ``pair`` in the batch state."""
     return [
         c
         for c in list(batch.state.values())
-        if c.entity == "candidate" and not c.deleted and c.fields.get("pair_id") == pair_id
+        if c.entity == entity
+        and not c.deleted
+        and c.scope == pair.scope
+        and c.fields.get("pair_id") == pair.id
     ]
+
+
+def _moved_to(batch: Batch, pair: Rec) -> Rec | None:
+    """The election ``pair`` is moved to by this write (its ``election_id``), when the
+    batch state holds it."""
+    target = batch.state.get(str(pair.fields.get("election_id") or ""))
+    return target if target is not None and target.entity == "election" else None
 
 
 def _refuse_underage(election: Rec | None, candidates: Iterable[Rec], field: str) -> None:
@@ -367,16 +377,9 @@ def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
     if rec.entity == "pair" and "election_id" in names:
-        target = batch.state.get(str(rec.fields.get("election_id") or ""))
-        if target is None or target.entity != "election":
-            return
-        for party in list(batch.state.values()):
-            if (
-                party.entity == "party"
-                and not party.deleted
-                and party.scope == rec.scope
-                and party.fields.get("pair_id") == rec.id
-            ):
+        target = _moved_to(batch, rec)
+        if target is not None:
+            for party in _children(batch, rec, "party"):
                 _party_taken(batch, party, target, "election_id")
         return
     if rec.entity != "party" or ("party_name" not in names and "pair_id" not in names):
