@@ -8,22 +8,10 @@ verification, which no date of the election closes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
-from tests.gui.sample_data import REGION, open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import REGION, seed_small
 
 
 def _close_vermin(services: Services, election_id: str) -> dict[str, object]:

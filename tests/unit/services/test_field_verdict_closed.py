@@ -7,22 +7,10 @@ verdicts were undone without a word on the screen where they were given."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
-from tests.gui.sample_data import open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import seed_small
 
 
 def test_a_field_verdict_after_verfak_end_is_refused_before_it_is_saved(

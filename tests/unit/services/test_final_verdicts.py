@@ -7,21 +7,8 @@ without an ID card scan could not be verified with its reason at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.services import Services
-from tests.gui.sample_data import open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import seed_small
 
 
 def _supporters(services: Services, pair: str) -> list[str]:

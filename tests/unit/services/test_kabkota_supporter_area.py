@@ -8,28 +8,15 @@ name typed for a supporter whose desa was not known yet were lost at the next sy
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.services import Services
 from silon_desktop.storage import outbox
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.gui.sample_data import open_backend
 from tests.unit.server.support import fresh_state
 
 PROVINCE = Actor("prov32", Role.PROVINCE, "32", "dev-prov")
 KABKOTA = Actor("op3214", Role.KABKOTA, "32.14", "dev-kab")
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
 
 
 def test_a_kabkotas_new_supporter_of_a_governor_pair_is_in_its_share(

@@ -6,25 +6,16 @@ next sync."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from silon_desktop import paths
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.services.access import Session
 from silon_desktop.services.results import LoginOutcome
 from silon_desktop.storage import outbox
-from tests.gui.sample_data import REGION, open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import REGION, seed_small
 
 
 def _waiting(services: Services) -> int:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.reports.recap import pair_recap
 from silon_desktop.services import Changes, Services
 from silon_desktop.services.imports import IMPORT_CHANGES
-from tests.gui.sample_data import open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import seed_small
 
 
 def test_the_services_load_no_qt() -> None:

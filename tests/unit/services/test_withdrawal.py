@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.services.withdrawal import better_verified, person_verdict
 from silon_desktop.storage.models import OutboxMutation
-from tests.gui.sample_data import open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import seed_small
 
 
 def _delete_mutation(services: Services, record_id: str) -> OutboxMutation:

@@ -8,24 +8,13 @@ away from the form it was made in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from silon_desktop import paths
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.storage import outbox
 from sync.protocol import MutationResult, ResultStatus
-from tests.gui.sample_data import open_backend, seed_small
-
-
-@pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    s = open_backend(paths.resolve(data_dir).ensure())
-    yield s
-    s.db.engine.dispose()
+from tests.gui.sample_data import seed_small
 
 
 def _synced(services: Services) -> None:
