@@ -41,7 +41,7 @@ change, after the content checks of :mod:`sync.server.validation`:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from silon_desktop.domain.codes import ReasonCode, Status
@@ -230,20 +230,7 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
         Rejection: ``CANDIDATE_TAKEN`` naming ``nik`` (``election_id`` for a pair's
             move); the message names the other pair and its election (never the person).
     """
-    if rec.deleted:
-        return
-    names = changed if isinstance(changed, _SETS) else set(changed)
-    if rec.entity == "pair" and "election_id" in names:
-        target = _moved_to(batch, rec)
-        if target is not None:
-            for candidate in _children(batch, rec, "candidate"):
-                _nik_taken(batch, candidate, target, "election_id")
-        return
-    if rec.entity != "candidate" or ("nik" not in names and "pair_id" not in names):
-        return
-    mine = _election_of(batch, rec)
-    if mine is not None:
-        _nik_taken(batch, rec, mine, "nik")
+    _held_once(batch, rec, changed, "candidate", "nik", _nik_taken)
 
 
 def _nik_taken(batch: Batch, rec: Rec, mine: Rec, field: str) -> None:
@@ -373,20 +360,36 @@ def check_party_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
         Rejection: ``PARTY_TAKEN`` naming ``party_name`` (``election_id`` for a
             pair's move); the message names the other pair.
     """
+    _held_once(batch, rec, changed, "party", "party_name", _party_taken)
+
+
+def _held_once(
+    batch: Batch,
+    rec: Rec,
+    changed: Iterable[str],
+    entity: str,
+    field: str,
+    taken: Callable[[Batch, Rec, Rec, str], None],
+) -> None:
+    """The shape of a "one pair per ... in an election" rule: ``taken(batch, row,
+    election, field_written)`` refuses a row of ``entity`` whose ``field`` another pair
+    of the election holds. Asked of such a row when its ``field`` or pair is written,
+    and of each of a pair's rows when the pair moves to another election (naming
+    ``election_id``)."""
     if rec.deleted:
         return
     names = changed if isinstance(changed, _SETS) else set(changed)
     if rec.entity == "pair" and "election_id" in names:
         target = _moved_to(batch, rec)
         if target is not None:
-            for party in _children(batch, rec, "party"):
-                _party_taken(batch, party, target, "election_id")
+            for row in _children(batch, rec, entity):
+                taken(batch, row, target, "election_id")
         return
-    if rec.entity != "party" or ("party_name" not in names and "pair_id" not in names):
+    if rec.entity != entity or (field not in names and "pair_id" not in names):
         return
     election = _election_of(batch, rec)
     if election is not None:
-        _party_taken(batch, rec, election, "party_name")
+        taken(batch, rec, election, field)
 
 
 def _party_taken(batch: Batch, rec: Rec, election: Rec, field_name: str) -> None:
