@@ -72,8 +72,10 @@ def export_b11(
     progress: Callable[[int], None] | None = None,
     *,
     tmp_root: Path | None = None,
+    practice: bool = False,
 ) -> int:
-    """Write the pair's supporters with status and reasons (Model B.1.1-KWK).
+    """Write the pair's supporters with status and reasons (Model B.1.1-KWK), marked
+    LATIHAN for practice data (the database's mark, or ``practice``: a training folder's).
 
     xlsxwriter's scratch files (every row, NIKs and names) go to a private folder
     under ``tmp_root`` (default: ``tmp`` beside the database file, i.e. the data
@@ -87,6 +89,7 @@ def export_b11(
         OSError: the file cannot be written there.
     """
     recap = pair_recap(engine, pair_id)
+    recap.practice = recap.practice or practice
     # Fail before the work (and before xlsxwriter's temporary files, which a
     # failing close leaves open) when the file cannot be written there; never half
     # a list, and an earlier file of that name kept until the new one is whole.

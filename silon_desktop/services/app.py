@@ -121,6 +121,7 @@ class Services:
                     tmp_root=self.paths.tmp,
                     account_scope=lambda: self.session_scope,
                     refusal=self._may_write,
+                    practice=lambda: self.practice,
                 )
             return self._imports
 
@@ -648,7 +649,9 @@ class Services:
 
         self.require_intact()
         share = account_kabkota(self.session_scope)
-        return pair_recap(self.db.engine, pair_id, stage, share=share)
+        recap = pair_recap(self.db.engine, pair_id, stage, share=share)
+        recap.practice = self.practice  # a training folder's too, before any sync
+        return recap
 
     def export_b11(
         self, pair_id: str, target: Path, progress: Callable[[int], None] | None = None
@@ -658,7 +661,14 @@ class Services:
         from silon_desktop.reports.xlsx_export import export_b11
 
         self.require_intact()
-        return export_b11(self.db.engine, pair_id, target, progress, tmp_root=self.paths.tmp)
+        return export_b11(
+            self.db.engine,
+            pair_id,
+            target,
+            progress,
+            tmp_root=self.paths.tmp,
+            practice=self.practice,
+        )
 
     def export_b2(self, pair_id: str, target: Path) -> Path:
         """Write the pair's recap of counts and spread to XLSX (B.2-KWK; slow: a job).
@@ -673,9 +683,12 @@ class Services:
 
     def verification_problems(self, pair_id: str) -> ProblemList:
         """The pair's supporters found BMS or TMS with verdict and reasons (slow: a job)."""
+        import dataclasses
+
         from silon_desktop.reports.problem_list import verification_problems
 
-        return verification_problems(self.db.engine, pair_id, self.pair_label(pair_id))
+        problems = verification_problems(self.db.engine, pair_id, self.pair_label(pair_id))
+        return dataclasses.replace(problems, practice=self.practice)
 
     def write_problems_xlsx(self, problems: ProblemList, target: Path) -> Path:
         """Write a problem list (import or verification) as XLSX (a job)."""

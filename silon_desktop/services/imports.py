@@ -67,6 +67,7 @@ class ImportService:
         tmp_root: Path | None = None,
         account_scope: Callable[[], str] | None = None,
         refusal: Callable[[], CodedError | None] | None = None,
+        practice: Callable[[], bool] | None = None,
     ) -> None:
         self.database = database
         self._tmp_root = tmp_root
@@ -76,6 +77,9 @@ class ImportService:
         self.account_scope = account_scope or (lambda: "")
         #: why the logged-in account may store nothing (a level that only reads), or None
         self.refusal = refusal or (lambda: None)
+        #: whether the data here is practice data (``Services.practice``: a training
+        #: folder's, synced or not); None: the database's mark alone
+        self.practice = practice
 
     def preview(
         self, path: str | Path, hints: dict[str, str] | None = None
@@ -181,12 +185,15 @@ class ImportService:
         from silon_desktop.importers.problems import import_problems
         from sync.client.training import is_practice
 
-        database, owned = self._open()
-        try:
-            practice = is_practice(database)
-        finally:
-            if owned:
-                database.close()
+        if self.practice is not None:
+            practice = self.practice()
+        else:
+            database, owned = self._open()
+            try:
+                practice = is_practice(database)
+            finally:
+                if owned:
+                    database.close()
         return dataclasses.replace(import_problems(report, pair_label), practice=practice)
 
     def write_problems_xlsx(self, problems: ProblemList, target: str | Path) -> Path:

@@ -402,3 +402,35 @@ def test_a_training_folder_says_latihan_whatever_its_sync_state(
         window.close()
     finally:
         made.db.close()
+
+
+def test_printouts_of_a_training_folder_say_latihan_whatever_its_sync_state(
+    tmp_path: Path,
+) -> None:
+    """Before its first sync, or after a "start over", the data here does not know its
+    training server (the database's mark): the window said LATIHAN (the folder is
+    training mode's), but the recap, the B.2-KWK, the B.1.1-KWK and the problem lists
+    read only the database's mark and printed practice data as if it were real."""
+    from silon_desktop.importers.pipeline import ImportOptions, validate_file
+    from tests.unit.importers.sheets import REFERENCE, REGION, supporter_rows, write_xlsx
+
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    folder.training_server.mkdir()
+    made = open_backend(folder)
+    try:
+        ids = seed_small(made, supporters=5)  # typed in before any sync
+        assert made.recap(ids["pair"]).practice
+        assert made.verification_problems(ids["pair"]).practice
+        rows = supporter_rows(2)
+        rows[1][5] = "X"  # sex neither L nor P
+        source = write_xlsx(tmp_path / "dukungan.xlsx", rows)
+        report = validate_file(source, ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+        assert made.imports.problem_list(report).practice
+        made.export_b2(ids["pair"], tmp_path / "b2.xlsx")
+        made.export_b11(ids["pair"], tmp_path / "b11.xlsx")
+        for name in ("b2.xlsx", "b11.xlsx"):
+            with zipfile.ZipFile(tmp_path / name) as book:
+                sheet = book.read("xl/worksheets/sheet1.xml").decode()
+            assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1], name
+    finally:
+        made.db.close()
