@@ -253,13 +253,18 @@ def _nik_taken(batch: Batch, rec: Rec, mine: Rec, field: str) -> None:
             continue
         if not one_pilkada({"id": mine.id, **mine.fields}, {"id": held.id, **held.fields}):
             continue
-        number = pair.fields.get("number")
         raise Rejection(
             RejectCode.CANDIDATE_TAKEN,
             field,
-            f"this person already stands in pair {number if number is not None else pair.id}"
+            f"this person already stands in pair {_pair_named(pair)}"
             f" of {str(held.fields.get('name') or held.id)[:80]}",
         )
+
+
+def _pair_named(pair: Rec) -> str:
+    """How a refusal names another pair: its number, else its id (never a person)."""
+    number = pair.fields.get("number")
+    return str(number if number is not None else pair.id)
 
 
 def check_pair_confirmed(batch: Batch, rec: Rec, changed: Iterable[str]) -> None:
@@ -410,12 +415,11 @@ def _party_taken(batch: Batch, rec: Rec, election: Rec, field_name: str) -> None
         pair = batch.state.get(str(other.fields.get("pair_id") or ""))
         if pair is None or pair.deleted or _election_of(batch, other) is not election:
             continue
-        number = pair.fields.get("number")
         raise Rejection(
             RejectCode.PARTY_TAKEN,
             field_name,
             f"{rec.fields.get('party_name')} already nominates pair "
-            f"{number if number is not None else pair.id} of this election",
+            f"{_pair_named(pair)} of this election",
         )
 
 
