@@ -431,6 +431,8 @@ def _ended_text(ended: str) -> str:
         return say(
             ErrorCode.ACCESS_REVOKED, None, lambda t: QCoreApplication.translate("errors", t)
         )
+    if ended == "idle":
+        return say(ErrorCode.IDLE_LOCKED, None, lambda t: QCoreApplication.translate("errors", t))
     return ""
 
 
@@ -438,7 +440,8 @@ def _run_window(
     app_paths: paths.AppPaths, settings: Settings, access: Any, session: Any, qt_app: Any
 ) -> tuple[str | None, int]:
     """The main window on a logged-in session until it closes. Returns why it ended
-    ("logout", "locked": the login dialog comes back; None: quit) and the exit code."""
+    ("logout", "locked", "idle": the login dialog comes back; None: quit) and the exit
+    code."""
     from PySide6.QtWidgets import QApplication
 
     from silon_desktop.runtime import report_shown_and_maybe_exit

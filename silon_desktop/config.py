@@ -14,6 +14,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
+#: Minutes without input before the window locks (``silon_desktop.ui.idle_lock``).
+IDLE_LOCK_MINUTES = 15
 
 
 @dataclass(slots=True)
@@ -24,6 +26,7 @@ class Settings:
     username: str = ""
     device_id: str = ""
     backup_keep: int = 10
+    idle_lock_minutes: int = IDLE_LOCK_MINUTES
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -1034,6 +1034,11 @@
         <source>Akses ke data dicabut oleh server. Impor diselesaikan dulu agar tidak hilang; setelah itu data di komputer ini dikunci.</source>
         <translation>The server revoked access to the data. The import is finished first so that it is not lost; then the data on this computer is locked.</translation>
     </message>
+    <message>
+        <location filename="../../silon_desktop/ui/import_wizard.py" line="656"/>
+        <source>Jendela dikunci karena lama tidak digunakan. Impor diselesaikan dulu agar tidak hilang; setelah itu masuk lagi dengan kata sandi Anda.</source>
+        <translation>The window was locked because it was not used for a while. The import is finished first so that it is not lost; then log in again with your password.</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -1709,6 +1714,21 @@
         <location filename="../../silon_desktop/ui/settings_dialog.py" line="50"/>
         <source>Perubahan bahasa berlaku setelah aplikasi dibuka ulang.</source>
         <translation>A language change takes effect after the application is restarted.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="43"/>
+        <source> menit</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="47"/>
+        <source>Jendela dikunci bila tidak ada ketikan atau klik selama waktu ini; kata sandi diminta lagi. Data latihan tidak dikunci.</source>
+        <translation>The window locks when nothing is typed or clicked for this long; the password is asked again. Practice data is not locked.</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/settings_dialog.py" line="62"/>
+        <source>Kunci bila tidak digunakan</source>
+        <translation>Lock when not in use</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/settings_dialog.py" line="64"/>
@@ -3485,6 +3505,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah.</source>
         <translation>This account&apos;s access was revoked by the server; the data on this computer is locked. Log in online again with a valid account.</translation>
+    </message>
+    <message>
+        <source>Jendela dikunci karena lama tidak digunakan. Semua yang sudah diketik tersimpan; masuk lagi dengan kata sandi Anda untuk melanjutkan.</source>
+        <translation>The window was locked because it was not used for a while. Everything typed is saved; log in again with your password to carry on.</translation>
     </message>
     <message>
         <source>Gagal berkomunikasi dengan server.</source>

@@ -62,6 +62,7 @@ class ErrorCode(StrEnum):
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
     ACCESS_REVOKED = "access_revoked"
+    IDLE_LOCKED = "idle_locked"
     # The link to the server and its answers (sync.transport, sync.client.api).
     SERVER_LINK = "server_link"
     SERVER_OFFLINE = "server_offline"

@@ -134,6 +134,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.ACCESS_REVOKED: (
         "Akses akun ini dicabut oleh server; data di komputer ini dikunci. Masuk lagi secara daring dengan akun yang sah."
     ),
+    ErrorCode.IDLE_LOCKED: (
+        "Jendela dikunci karena lama tidak digunakan. Semua yang sudah diketik tersimpan; masuk lagi dengan kata sandi Anda untuk melanjutkan."
+    ),
     ErrorCode.SERVER_LINK: "Gagal berkomunikasi dengan server.",
     ErrorCode.SERVER_OFFLINE: (
         "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."

@@ -22,6 +22,9 @@ which only a login brings back (``storage/keyfile.py``):
   login.
 - **Logout**: the token is forgotten (and revoked at the server when reachable);
   the database is closed.
+- **Idle lock** (nobody used the window for a while): the keyring's key is forgotten
+  and the database closed; the token stays. The password opens it again, online or
+  offline.
 
 A folder without ``silon.key`` and with a plain database (from before this
 version, or written by headless commands before any login) is opened as it is by
@@ -507,6 +510,18 @@ class Access:
         if db is not None:
             db.close()
         log.info("%s logged out", username)
+
+    def idle_lock(self, username: str, db: Database | None = None) -> None:
+        """Nobody used the window for a while (``silon_desktop.ui.idle_lock``): forget
+        the keyring's key of the data, so that the password is asked, after a restart
+        too; close the data. The token stays: after the password, sync carries on
+        without the server having to answer the login."""
+        from sync.credentials import clear_data_key_secret
+
+        clear_data_key_secret(self.paths.data)
+        if db is not None:
+            db.close()
+        log.info("the window of %s locked after a time without input", username)
 
     def lock(self, username: str, db: Database | None = None) -> None:
         """Revoked by the server: erase the token, the keyring's key, every wrap but

@@ -1164,6 +1164,12 @@ class Services:
             logout(self.settings, self._transport())
         self._token = None
 
+    def idle_lock(self) -> None:
+        """Nobody used the window for a while: the password is asked again (see
+        :meth:`Access.idle_lock`); the database is closed."""
+        if self.access is not None:
+            self.access.idle_lock(self.user, self.db)
+
     def lock(self) -> None:
         """The server revoked this account or device: erase the token, the keyring's
         key and the wraps but the server's; the database is closed."""

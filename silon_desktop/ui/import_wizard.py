@@ -186,7 +186,8 @@ class ImportWizard(QDialog):
         self.job: Job | None = None
         self.cancel_requested = False
         #: the session is ending while the import runs (see finish_before_lock)
-        self.ending = False
+        #: why the import finishes with the window gone (MainWindow.lock), or ""
+        self.ending = ""
         #: the operator said Yes to the replacement preview (``last_plan``)
         self.replace_confirmed = False
         self.last_plan: Any = None
@@ -650,6 +651,14 @@ class ImportWizard(QDialog):
         """Why the import goes on while the window is gone (a line), or ""."""
         if not self.ending:
             return ""
+        if self.ending == "idle":
+            return (
+                self.tr(
+                    "Jendela dikunci karena lama tidak digunakan. Impor diselesaikan dulu "
+                    "agar tidak hilang; setelah itu masuk lagi dengan kata sandi Anda."
+                )
+                + "\n"
+            )
         return (
             self.tr(
                 "Akses ke data dicabut oleh server. Impor diselesaikan dulu agar tidak "
@@ -671,16 +680,17 @@ class ImportWizard(QDialog):
         """Whether an import is running (its rows are stored when it ends)."""
         return self.is_busy() and self.job is not None and self.job.name == "import"
 
-    def finish_before_lock(self, then: Callable[[], None]) -> None:
-        """The server revoked access while the import runs: the import goes on to its
-        end (one transaction: closing the wizard would roll it back and the operator's
-        import would be gone), says why, shows nothing of its result (the rows it
-        read), then ``then`` is called (the lock). The operator may still cancel it."""
+    def finish_before_lock(self, then: Callable[[], None], why: str = "locked") -> None:
+        """The window locks while the import runs (``why``: "locked", the server revoked
+        access; "idle", nobody used it for a while): the import goes on to its end (one
+        transaction: closing the wizard would roll it back and the operator's import
+        would be gone), says why, shows nothing of its result (the rows it read), then
+        ``then`` is called (the lock). The operator may still cancel it."""
         job = self.job
         if job is None or not self.importing():
             then()
             return
-        self.ending = True
+        self.ending = why
         self.progress_label.setText(self._ending_note().rstrip("\n"))
         job.done.connect(then)
 

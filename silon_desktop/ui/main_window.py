@@ -33,6 +33,7 @@ from silon_desktop.ui.forms import (
     election_fields,
 )
 from silon_desktop.ui.history_dialog import HistoryDialog
+from silon_desktop.ui.idle_lock import IdleWatch
 from silon_desktop.ui.integrity_notice import IntegrityNotice
 from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.navigation import NavigationTree
@@ -60,7 +61,8 @@ class MainWindow(QMainWindow):
 
     navigated = Signal(str, str)
     reportWritten = Signal(str, str)
-    #: the session ended: "logout" (the operator) or "locked" (revoked by the server)
+    #: the session ended: "logout" (the operator), "locked" (revoked by the server) or
+    #: "idle" (nobody used the window for a while, see silon_desktop.ui.idle_lock)
     ended = Signal(str)
 
     def __init__(self, backend: Services, parent: QWidget | None = None) -> None:
@@ -70,8 +72,10 @@ class MainWindow(QMainWindow):
         self._session_started = False
         #: why the window closed for the login dialog to come back (None: quit)
         self.ended_by: str | None = None
-        #: a lock waits for a running import to finish (see lock)
-        self._locking = False
+        #: why the window locks while a running import finishes (see lock), or None
+        self._locking: str | None = None
+        #: locks the window after a time without input (started with the session)
+        self.idle_watch: IdleWatch | None = None
         #: the login dialog asked over the window, while it is open (see ask_login)
         self._login_dialog: Any = None
         self.setWindowTitle(self.tr("Silon Desktop"))
@@ -446,6 +450,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.backend.settings, self)
         if dialog.exec():
             self.backend.save_settings()
+            if self.idle_watch is not None:
+                self.idle_watch.set_minutes(self.backend.settings.idle_lock_minutes)
             self.sync.refresh_status(check_online=True)
 
     def copy_diagnostics(self) -> str:
@@ -487,31 +493,44 @@ class MainWindow(QMainWindow):
         job.finished.connect(lambda _result: self._end("logout"))
         job.failed.connect(lambda _message: self._end("logout"))
 
-    def lock(self) -> None:
-        """The server revoked access: erase what opens the data here, close the window.
+    def lock(self, why: str = "locked") -> None:
+        """Close the data and the window until a login. ``why``: "locked", the server
+        revoked access (what opens the data here is erased); "idle", nobody used the
+        window for a while (the password is asked again).
 
         An import running then is the operator's work too (one transaction, which
         closing its wizard rolls back): the window and the other dialogs are hidden
         at once, the import finishes, and the lock follows (ImportWizard.finish_before_lock).
+        A revocation told meanwhile outranks an idle lock.
         """
-        if self.ended_by is not None or self._locking:
+        if self.ended_by is not None:
+            return
+        if self._locking is not None:
+            if why == "locked":
+                self._locking = why
             return
         from silon_desktop.ui.import_wizard import ImportWizard
 
+        self._locking = why
+        if self.idle_watch is not None:
+            self.idle_watch.stop()
         self._save_typing()
         self.sync.stop()
         running = [w for w in self.findChildren(ImportWizard) if w.importing()]
         if not running:
             self._lock_now()
             return
-        self._locking = True
         self._close_dialogs(keep=running[0])
         self.hide()
-        running[0].finish_before_lock(self._lock_now)
+        running[0].finish_before_lock(self._lock_now, why)
 
     def _lock_now(self) -> None:
-        self.backend.lock()
-        self._end("locked")
+        why = self._locking or "locked"
+        if why == "idle":
+            self.backend.idle_lock()
+        else:
+            self.backend.lock()
+        self._end(why)
 
     def _save_typing(self) -> None:
         """Save what is typed in a form and not yet accepted, before the data closes
@@ -626,6 +645,9 @@ class MainWindow(QMainWindow):
         self._session_started = True
         self.update_user()
         self.sync.start()
+        if not self.backend.practice:  # practice data: no citizen's data to guard
+            self.idle_watch = IdleWatch(self.backend.settings.idle_lock_minutes, self)
+            self.idle_watch.expired.connect(lambda: self.lock("idle"))
         self.jobs.start(lambda _p, _c: self._preload_regions(), "regions")
 
     def _preload_regions(self) -> int:
@@ -637,6 +659,8 @@ class MainWindow(QMainWindow):
         return len(provinces)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.idle_watch is not None:
+            self.idle_watch.stop()
         self.sync.stop()
         self.sync.cancel()
         self.jobs.stop_all()

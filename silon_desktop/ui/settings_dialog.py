@@ -1,4 +1,4 @@
-"""Settings: server address, CA bundle, interface language."""
+"""Settings: server address, CA bundle, interface language, the idle lock."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from silon_desktop.config import Settings
+from silon_desktop.ui.idle_lock import MAX_MINUTES, MIN_MINUTES, lock_minutes
 
 
 class SettingsDialog(QDialog):
@@ -41,12 +43,24 @@ class SettingsDialog(QDialog):
         self.language.addItem("Bahasa Indonesia", "id")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setObjectName("idleLockMinutes")
+        self.idle_minutes.setRange(MIN_MINUTES, MAX_MINUTES)
+        self.idle_minutes.setSuffix(self.tr(" menit"))
+        self.idle_minutes.setValue(lock_minutes(settings.idle_lock_minutes))
+        self.idle_minutes.setToolTip(
+            self.tr(
+                "Jendela dikunci bila tidak ada ketikan atau klik selama waktu ini; "
+                "kata sandi diminta lagi. Data latihan tidak dikunci."
+            )
+        )
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
         form = QFormLayout()
         form.addRow(self.tr("Alamat server"), self.server)
         form.addRow(self.tr("Berkas CA (PEM)"), ca_row)
         form.addRow(self.tr("Bahasa"), self.language)
+        form.addRow(self.tr("Kunci bila tidak digunakan"), self.idle_minutes)
         note = QLabel(self.tr("Perubahan bahasa berlaku setelah aplikasi dibuka ulang."))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -74,4 +88,5 @@ class SettingsDialog(QDialog):
         self.settings.server_url = url.rstrip("/")
         self.settings.ca_bundle = self.ca_bundle.text().strip()
         self.settings.language = str(self.language.currentData())
+        self.settings.idle_lock_minutes = self.idle_minutes.value()
         self.accept()

@@ -357,6 +357,24 @@ def test_logout_forgets_the_token_and_the_keyring_key(
     assert cipher.opens_with(folder.database, key)
 
 
+def test_an_idle_lock_asks_the_password_again_and_keeps_the_token(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The window locked after a time without input: a restart must not carry on
+    without the password (the keyring's key of the data is forgotten), while the
+    token stays for the sync after the password, and the password opens the data."""
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    assert access.resume() is not None
+    access.idle_lock("op1", session.db)
+    assert credentials.data_key_secret(folder.data) is None
+    assert credentials.TokenStore(NOWHERE, "op1").get() == session.token
+    assert access.resume() is None  # a restart asks the password
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)
+    assert cipher.opens_with(folder.database, key)
+
+
 def test_a_training_servers_account_does_not_open_the_real_data_here(
     server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
 ) -> None:
