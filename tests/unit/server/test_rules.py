@@ -823,3 +823,31 @@ def test_a_pair_moved_to_another_election_keeps_one_pilkada_and_the_age_rule(
     result = one(state, RI, change(pair, 2, move))
     assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "election_id")
     assert stored(state, pair.record_id)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("actor", "scope", "expected"),
+    [
+        (RI, "32.14", True),
+        (RI, "32", True),
+        (PROVINCE, "32", True),
+        # A bupati's election: the province reads it and never writes it (403), so it
+        # does not set its figures either; only KPU RI changes them once set.
+        (PROVINCE, "32.14", False),
+        (PROVINCE, "33", False),
+        (KAB, "32.14", False),
+        (Actor("bw", Role.BAWASLU, "", "dev-bw"), "32.14", False),
+        # A trainer administers on a training server only, where it writes at all.
+        (Actor("tr", Role.TRAINER, "", "dev-tr"), "32.14", False),
+        (Actor("tr", Role.TRAINER, "", "dev-tr", training_server=True), "32.14", True),
+    ],
+    ids=lambda v: v.username if isinstance(v, Actor) else str(v),
+)
+def test_only_a_level_that_writes_an_elections_scope_administers_it(
+    actor: Actor, scope: str, expected: bool
+) -> None:
+    from sync.server.rules import administers
+
+    assert administers(actor, scope) is expected
+    if expected:
+        assert actor.can_write(scope, "election")
