@@ -16,6 +16,7 @@ change, after the content checks of :mod:`sync.server.validation`:
   (:func:`check_stage_order`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
   and stands in one pair of one Pilkada, also when its pair moves to another election
+  or its election to another year
   (:func:`check_candidate_once`, the domain's :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a pair has one head and one deputy: a second live candidate of a role in a pair
   is refused (``ROLE_TAKEN``; :func:`check_role_once`);
@@ -223,14 +224,31 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     live candidate of another live pair (or of the same pair) of its election, or of an
     election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
     desktop asks it before saving). Checked when a candidate's NIK or pair is written,
-    and when a pair moves to another election (each of its candidates against that
-    election); those candidates, their pairs and elections are in the batch state
-    (``push._load_candidates``).
+    when a pair moves to another election (each of its candidates against that
+    election), and when an election's year is written (each candidate of its live
+    pairs against the elections of the new year: a kab/kota moved its election to
+    another year, entered there a person standing in the province's governor election,
+    and moved the year back); those candidates, their pairs and elections are in the
+    batch state (``push._load_candidates``).
 
     Raises:
         Rejection: ``CANDIDATE_TAKEN`` naming ``nik`` (``election_id`` for a pair's
-            move); the message names the other pair and its election (never the person).
+            move, ``year`` for an election's); the message names the other pair and its
+            election (never the person).
     """
+    if rec.entity == "election":
+        names = changed if isinstance(changed, _SETS) else set(changed)
+        if rec.deleted or "year" not in names:
+            return
+        for pair in list(batch.state.values()):
+            if (
+                pair.entity == "pair"
+                and not pair.deleted
+                and pair.fields.get("election_id") == rec.id
+            ):
+                for row in _children(batch, pair, "candidate"):
+                    _nik_taken(batch, row, rec, "year")
+        return
     _held_once(batch, rec, changed, "candidate", "nik", _nik_taken)
 
 
