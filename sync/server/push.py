@@ -309,9 +309,10 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
 
 
 def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
-    """When the batch writes a candidate's NIK or pair, or a pair's election: the live
-    candidates of every election its elections are one Pilkada with (the same, or of
-    the same year), with their pairs and elections (``rules.check_candidate_once``);
+    """When the batch writes a candidate's NIK or pair, a pair's election or an
+    election's year: the live candidates of every election its elections are one
+    Pilkada with (the same, or of the same year, the new one included), with their
+    pairs and elections (``rules.check_candidate_once``);
     when it writes a pair's status or election, that pair's candidates, and when it
     writes an election's penetapan date, kind or rule set, its pairs and their
     candidates (``rules.check_pair_confirmed``). They are found in ``public_records``
@@ -320,6 +321,7 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
     writes_nik = any(
         (m.entity == "candidate" and ("nik" in m.changes or "pair_id" in m.changes))
         or (m.entity == "pair" and "election_id" in m.changes)
+        or (m.entity == "election" and "year" in m.changes)
         for m in todo
     )
     confirming = {

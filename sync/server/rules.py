@@ -16,6 +16,7 @@ change, after the content checks of :mod:`sync.server.validation`:
   (:func:`check_stage_order`, the domain's rule);
 - a candidate's NIK is well formed (:func:`check_candidate_nik`, the domain's rule),
   and stands in one pair of one Pilkada, also when its pair moves to another election
+  or its election to another year
   (:func:`check_candidate_once`, the domain's :func:`one_pilkada`): ``CANDIDATE_TAKEN``;
 - a pair has one head and one deputy: a second live candidate of a role in a pair
   is refused (``ROLE_TAKEN``; :func:`check_role_once`);
@@ -27,7 +28,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   a second pair's party row of the same name is refused (``PARTY_TAKEN``);
 - an election's administered fields (stage dates, DPT, number of sub-regions,
   rule set, and its kind and region) are set by the level that administers it:
-  KPU RI, or the province for the elections of its province. A kab/kota account
+  KPU RI, or the province for its governor election (the scope it writes; a
+  bupati's or walikota's election is KPU RI's: :func:`administers`). A kab/kota account
   may fill them while they are empty (when it enters its own election), never
   change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
@@ -222,14 +224,31 @@ def check_candidate_once(batch: Batch, rec: Rec, changed: Iterable[str]) -> None
     live candidate of another live pair (or of the same pair) of its election, or of an
     election of the same year anywhere, has it (the domain's :func:`one_pilkada`, as the
     desktop asks it before saving). Checked when a candidate's NIK or pair is written,
-    and when a pair moves to another election (each of its candidates against that
-    election); those candidates, their pairs and elections are in the batch state
-    (``push._load_candidates``).
+    when a pair moves to another election (each of its candidates against that
+    election), and when an election's year is written (each candidate of its live
+    pairs against the elections of the new year: a kab/kota moved its election to
+    another year, entered there a person standing in the province's governor election,
+    and moved the year back); those candidates, their pairs and elections are in the
+    batch state (``push._load_candidates``).
 
     Raises:
         Rejection: ``CANDIDATE_TAKEN`` naming ``nik`` (``election_id`` for a pair's
-            move); the message names the other pair and its election (never the person).
+            move, ``year`` for an election's); the message names the other pair and its
+            election (never the person).
     """
+    if rec.entity == "election":
+        names = changed if isinstance(changed, _SETS) else set(changed)
+        if rec.deleted or "year" not in names:
+            return
+        for pair in list(batch.state.values()):
+            if (
+                pair.entity == "pair"
+                and not pair.deleted
+                and pair.fields.get("election_id") == rec.id
+            ):
+                for row in _children(batch, pair, "candidate"):
+                    _nik_taken(batch, row, rec, "year")
+        return
     _held_once(batch, rec, changed, "candidate", "nik", _nik_taken)
 
 
@@ -538,12 +557,16 @@ def check_round(rec: Rec, before: dict[str, Any], changed: Iterable[str]) -> Non
 
 
 def administers(actor: Actor, scope: str) -> bool:
-    """Whether ``actor`` sets the administered fields of an election in ``scope``."""
-    if actor.role is Role.KPU_RI or actor.role is Role.TRAINER:
-        return True
-    if actor.role is Role.PROVINCE:
-        return scope == actor.region or scope.startswith(actor.region + ".")
-    return False
+    """Whether ``actor`` sets the administered fields of an election in ``scope``: a
+    level above the kab/kota that writes the scope (:meth:`Actor.can_write`): KPU RI
+    anywhere, a province its own scope (its governor election), a trainer on a
+    training server. A kab/kota writes its own election but only fills them while
+    empty (:func:`check_rights`).
+
+    It said yes to a province for its kab/kota's elections too, and to a trainer on a
+    real server, where neither writes at all (403 before any rule): an arm no write
+    ever reached, which claimed a right :meth:`Actor.can_write` does not give."""
+    return actor.role is not Role.KABKOTA and actor.can_write(scope, "election")
 
 
 def check_rights(
@@ -566,7 +589,7 @@ def check_rights(
             raise Rejection(
                 RejectCode.READ_ONLY,
                 "election_id",
-                "only the province or KPU RI that administers it moves a pair",
+                "only KPU RI, which administers a kab/kota's election, moves its pair",
             )
         return
     for name in changed:
@@ -578,7 +601,7 @@ def check_rights(
         raise Rejection(
             RejectCode.READ_ONLY,
             name,
-            f"{name} is set by the province or KPU RI that administers the election",
+            f"{name} is set by KPU RI, which administers a kab/kota's election",
         )
 
 
@@ -665,7 +688,8 @@ def check_delete(actor: Actor, rec: Rec) -> None:
     deleting the election would drop them all at once, and with them its
     public page and the deadlines and DPT its pairs are held to. The stored
     record does not say which level set a field, so any set field is enough:
-    the kab/kota asks the province or KPU RI, as it does to change a date. An
+    the kab/kota asks KPU RI, as it does to change a date (the one level above
+    that writes a kab/kota's election: :func:`administers`). An
     election whose administered fields are all empty is the kab/kota's own draft
     and stays deletable.
 
@@ -680,8 +704,7 @@ def check_delete(actor: Actor, rec: Rec) -> None:
             raise Rejection(
                 RejectCode.READ_ONLY,
                 name,
-                f"{name} is set: the election is deleted by the province or KPU RI"
-                " that administers it",
+                f"{name} is set: the election is deleted by KPU RI, which administers it",
             )
 
 

@@ -823,3 +823,65 @@ def test_a_pair_moved_to_another_election_keeps_one_pilkada_and_the_age_rule(
     result = one(state, RI, change(pair, 2, move))
     assert (result.status, result.code, result.field) == ("rejected", "BAD_VALUE", "election_id")
     assert stored(state, pair.record_id)[0] == 2
+
+
+def test_an_elections_year_changed_keeps_one_person_in_one_pair_of_one_pilkada(
+    state: ServerState,
+) -> None:
+    """An election's year decides which elections are one Pilkada with it, but a write
+    of the year was not checked against them: a kab/kota moved its own election to
+    another year, entered the province's governor candidate in one of its pairs (then
+    another Pilkada) and moved the year back, and the person stood in two pairs of one
+    Pilkada. The year that would do so is refused (CANDIDATE_TAKEN naming year)."""
+    nik = "3215016002900011"
+    governor = create("election", {"name": "Pilgub", "kind": "gubernur", "year": 2041}, scope="32")
+    gov_pair = create("pair", {"election_id": governor.record_id, "number": 1}, scope="32")
+    gov_head = create(
+        "candidate", {"pair_id": gov_pair.record_id, "role": "kepala", "nik": nik}, scope="32"
+    )
+    assert [r.status for r in push(state, PROVINCE, governor, gov_pair, gov_head)] == [
+        "applied"
+    ] * 3
+    own = create("election", {"name": "Pilbup", "kind": "bupati", "year": 2041})
+    pair = create("pair", {"election_id": own.record_id, "number": 1})
+    assert [r.status for r in push(state, KAB, own, pair)] == ["applied"] * 2
+    head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
+    refused = one(state, KAB, head)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
+    assert one(state, KAB, change(own, 1, {"year": (2041, 2042)})).status == "applied"
+    head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
+    assert one(state, KAB, head).status == "applied"
+    back = one(state, KAB, change(own, 2, {"year": (2042, 2041)}))
+    assert (back.status, back.code, back.field) == ("rejected", "CANDIDATE_TAKEN", "year")
+    assert "pair 1" in back.message and "Pilgub" in back.message
+    assert stored(state, own.record_id)[2]["year"] == 2042
+    # A year no other election of the person holds is taken.
+    assert one(state, KAB, change(own, 2, {"year": (2042, 2043)})).status == "applied"
+
+
+@pytest.mark.parametrize(
+    ("actor", "scope", "expected"),
+    [
+        (RI, "32.14", True),
+        (RI, "32", True),
+        (PROVINCE, "32", True),
+        # A bupati's election: the province reads it and never writes it (403), so it
+        # does not set its figures either; only KPU RI changes them once set.
+        (PROVINCE, "32.14", False),
+        (PROVINCE, "33", False),
+        (KAB, "32.14", False),
+        (Actor("bw", Role.BAWASLU, "", "dev-bw"), "32.14", False),
+        # A trainer administers on a training server only, where it writes at all.
+        (Actor("tr", Role.TRAINER, "", "dev-tr"), "32.14", False),
+        (Actor("tr", Role.TRAINER, "", "dev-tr", training_server=True), "32.14", True),
+    ],
+    ids=lambda v: v.username if isinstance(v, Actor) else str(v),
+)
+def test_only_a_level_that_writes_an_elections_scope_administers_it(
+    actor: Actor, scope: str, expected: bool
+) -> None:
+    from sync.server.rules import administers
+
+    assert administers(actor, scope) is expected
+    if expected:
+        assert actor.can_write(scope, "election")
