@@ -382,10 +382,11 @@ ELECTION_ADMINISTERED: frozenset[str] = frozenset(
     | {"dpt", "subregion_count", "rule_set", "dprd_seats", "dprd_valid_votes"}
     | {"official_threshold", "official_spread", "official_party_votes"}
 )
-#: What an election is (its kind and region), which decide its threshold tiers,
-#: spread, minimum age and the region its supporters must live in: held as
-#: :data:`ELECTION_ADMINISTERED`, but no bar to deleting a kab/kota's own draft.
-ELECTION_IDENTITY: frozenset[str] = frozenset({"kind", "region_code"})
+#: What an election is (its kind, region and year), which decide its threshold tiers,
+#: spread, minimum age, the region its supporters must live in and its Pilkada (one
+#: person stands in one pair of one Pilkada): held as :data:`ELECTION_ADMINISTERED`,
+#: but no bar to deleting a kab/kota's own draft.
+ELECTION_IDENTITY: frozenset[str] = frozenset({"kind", "region_code", "year"})
 
 
 #: Fields a delete mutation may set (``changes``: ``[old, new]``) and a tombstone

@@ -243,11 +243,12 @@ class Services:
     def _set_above(self, current: Record, values: Record) -> CodedError | None:
         """Why the server will refuse a kab/kota account's change of an election's field
         the administering level sets, once set (READ_ONLY; filling it while empty is
-        the kab/kota's), or None. Its kind and region have one right value for its
-        scope, which the domain's own check holds them to (``domain.records``)."""
+        the kab/kota's), or None: the fields it administers and what the election is
+        (its kind, region and year; the kind and region also have one right value for
+        its scope, which the domain's own check holds them to, ``domain.records``)."""
         from silon_desktop.domain.labels import FIELD_LABELS_ID
         from silon_desktop.storage.outbox import waiting_fields
-        from sync.protocol import ELECTION_ADMINISTERED
+        from sync.protocol import ELECTION_ADMINISTERED, ELECTION_IDENTITY
 
         if not account_kabkota(self.session_scope):
             return None
@@ -255,7 +256,7 @@ class Services:
             # A value still waiting here was never the server's: correcting it is fine.
             unsent = waiting_fields(session.connection(), str(current["id"]))
         for name, value in values.items():
-            if name not in ELECTION_ADMINISTERED or name in unsent:
+            if name not in ELECTION_ADMINISTERED | ELECTION_IDENTITY or name in unsent:
                 continue
             old = current.get(name)
             if old is not None and old != "" and old != value:

@@ -177,6 +177,10 @@ def test_supporters_created_in_one_batch_follow_its_earlier_changes(state: Serve
         # supporters must live.
         ("kind", "bupati", "gubernur"),
         ("region_code", "32.14", "32.15"),
+        # Its Pilkada: moved to another year and back, a person stood in two pairs of
+        # one Pilkada; cleared, the election was a Pilkada of its own.
+        ("year", 2024, 2029),
+        ("year", 2024, None),
     ],
 )
 def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
@@ -832,7 +836,9 @@ def test_an_elections_year_changed_keeps_one_person_in_one_pair_of_one_pilkada(
     of the year was not checked against them: a kab/kota moved its own election to
     another year, entered the province's governor candidate in one of its pairs (then
     another Pilkada) and moved the year back, and the person stood in two pairs of one
-    Pilkada. The year that would do so is refused (CANDIDATE_TAKEN naming year)."""
+    Pilkada. The year that would do so is refused (CANDIDATE_TAKEN naming year). (A
+    kab/kota no longer changes its election's year once set, READ_ONLY: KPU RI, which
+    administers it, is held to the same rule.)"""
     nik = "3215016002900011"
     governor = create("election", {"name": "Pilgub", "kind": "gubernur", "year": 2041}, scope="32")
     gov_pair = create("pair", {"election_id": governor.record_id, "number": 1}, scope="32")
@@ -848,15 +854,16 @@ def test_an_elections_year_changed_keeps_one_person_in_one_pair_of_one_pilkada(
     head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
     refused = one(state, KAB, head)
     assert (refused.status, refused.code, refused.field) == ("rejected", "CANDIDATE_TAKEN", "nik")
-    assert one(state, KAB, change(own, 1, {"year": (2041, 2042)})).status == "applied"
+    assert one(state, KAB, change(own, 1, {"year": (2041, 2042)})).code == "READ_ONLY"
+    assert one(state, RI, change(own, 1, {"year": (2041, 2042)})).status == "applied"
     head = create("candidate", {"pair_id": pair.record_id, "role": "kepala", "nik": nik})
     assert one(state, KAB, head).status == "applied"
-    back = one(state, KAB, change(own, 2, {"year": (2042, 2041)}))
+    back = one(state, RI, change(own, 2, {"year": (2042, 2041)}))
     assert (back.status, back.code, back.field) == ("rejected", "CANDIDATE_TAKEN", "year")
     assert "pair 1" in back.message and "Pilgub" in back.message
     assert stored(state, own.record_id)[2]["year"] == 2042
     # A year no other election of the person holds is taken.
-    assert one(state, KAB, change(own, 2, {"year": (2042, 2043)})).status == "applied"
+    assert one(state, RI, change(own, 2, {"year": (2042, 2043)})).status == "applied"
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,8 @@ def test_a_kabkota_cannot_save_a_change_of_its_elections_fields_set_above(
     moved = services.update("election", ids["election"], {"support_end": dt.date(2024, 6, 1)})
     assert moved is not None and moved.code is ErrorCode.ELECTION_FIELD_SET_ABOVE
     assert services.update("election", ids["election"], {"name": "Pilbup 2024"}) is None
+    year = services.update("election", ids["election"], {"year": 2029})  # its Pilkada
+    assert year is not None and year.code is ErrorCode.ELECTION_FIELD_SET_ABOVE
     # A figure the server has not seen yet (the draft not synced) is still the
     # kab/kota's own to correct: the server will take it as the first value.
     draft, error = services.create("election", {"kind": "bupati", "dpt": 73_392}, "32.14")
