@@ -253,6 +253,16 @@ def no_display_message(environ: Mapping[str, str] | None = None) -> str | None:
     )
 
 
+def folder_refused(folder: Path, error: OSError) -> str:
+    """The Indonesian words for a data folder that cannot be created or written (a
+    read-only drive, another user's folder, a file in the way), said before any window."""
+    reason = error.strerror or str(error)
+    return (
+        f"Folder data {folder} tidak dapat dibuat atau ditulisi ({reason}). Periksa izin "
+        "folder, atau pilih folder lain dengan --data-dir.\n"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     problem = no_display_message()
     if problem is not None:
@@ -267,10 +277,14 @@ def main(args: argparse.Namespace) -> int:
                 "atau dengan folder kosong.\n"
             )
             return 3
-        app_paths = app_paths.ensure()
     else:
-        app_paths = paths.resolve(args.data_dir).ensure()
-    setup_logging(app_paths, args.verbose)
+        app_paths = paths.resolve(args.data_dir)
+    try:
+        app_paths = app_paths.ensure()
+        setup_logging(app_paths, args.verbose)
+    except OSError as error:
+        sys.stderr.write(folder_refused(app_paths.data, error))
+        return 2
     settings = Settings.load(app_paths.settings)
     if getattr(args, "lang", None):
         settings.language = args.lang
