@@ -200,7 +200,13 @@ class TrainingServer:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"training server exited with {self.proc.returncode}")
+                code = self.proc.returncode
+                self.stop()  # its last words (why it refused) echoed before ours
+                raise RuntimeError(
+                    f"server latihan berhenti (kode {code}); alasannya tertulis di atas. "
+                    "Bila Silon Desktop latihan yang masih terbuka memakai folder ini, "
+                    "tutup dulu jendelanya, lalu jalankan lagi."
+                )
             try:
                 with urllib.request.urlopen(self.url + HEALTH_PATH, timeout=2) as answer:  # noqa: S310 - loopback http
                     if answer.status == 200:
@@ -209,7 +215,7 @@ class TrainingServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("training server did not answer in time")
+        raise RuntimeError(f"server latihan tidak menjawab dalam {timeout_s:.0f} detik")
 
     def stop(self) -> None:
         if self.proc is None:

@@ -40,3 +40,28 @@ def test_a_data_folder_that_cannot_be_made_is_said_not_thrown(
     assert f"Folder data {folder} tidak dapat dibuat atau ditulisi" in err
     assert "--data-dir" in err and "Traceback" not in err
     assert not started
+
+
+def test_a_training_server_still_running_on_the_folder_is_said_in_indonesian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second ``tasks.py run`` while the first one's training server still runs on
+    the practice folder: the server's refusal is echoed first, then the desktop's own
+    line said it in English ("training server exited with 3")."""
+    import json
+    import os
+
+    folder = tmp_path / "training-server"
+    folder.mkdir()
+    # The pid file of a server that is running: a live process older than the file.
+    (folder / "latihan.pid").write_text(
+        json.dumps({"pid": os.getppid(), "port": app.free_port()}), encoding="utf-8"
+    )
+    server = app.TrainingServer(folder, port=app.free_port())
+    with pytest.raises(RuntimeError) as refused:
+        server.start(timeout_s=60)
+    said = str(refused.value)
+    out = capsys.readouterr().out
+    assert "[server latihan] Ditolak: server latihan sedang berjalan" in out
+    assert "exited" not in said and "server latihan berhenti (kode 3)" in said
+    assert "Silon Desktop latihan yang masih terbuka" in said
