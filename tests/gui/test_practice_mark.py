@@ -247,6 +247,44 @@ def test_practice_data_is_not_synced_with_a_real_server(
     assert outcome["error_kind"] != "practice_reset" and backend.practice
 
 
+def test_a_training_folder_is_not_synced_with_a_real_server_before_it_knows_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training mode folder whose data does not yet name its training server (before its
+    first sync, after a start over) pointed at a real server (``--training sync --server``,
+    the address typed in the settings): the check read only the database's mark, so its
+    practice rows went to the real server, and the real region's citizens came into a
+    folder whose every window and printout says LATIHAN."""
+    import threading
+
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.transport import ServerRefused
+
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    folder.training_server.mkdir()  # made by training mode
+    made = open_backend(folder)
+    try:
+        seed_small(made, supporters=3)  # typed in before any sync
+        asked: list[str] = []
+
+        class RealServer:
+            def call(self, method: str, path: str, **_kw: Any) -> Any:
+                asked.append(path)
+                if path == "/v1/training":
+                    raise ServerRefused("HTTP 404: Not Found", status=404)
+                raise AssertionError(f"{method} {path}: a training folder reached a real server")
+
+            def close(self) -> None:
+                pass
+
+        monkeypatch.setattr(made, "_transport", RealServer)
+        outcome = made.run_sync(lambda _p: None, threading.Event())
+        assert asked == ["/v1/training"]
+        assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
+    finally:
+        made.db.close()
+
+
 def test_start_over_refuses_real_data(backend: Any) -> None:
     seed_small(backend, supporters=3)
     with pytest.raises(ValueError, match="not practice data"):
