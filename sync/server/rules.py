@@ -539,10 +539,10 @@ def check_round(rec: Rec, before: dict[str, Any], changed: Iterable[str]) -> Non
 
 def administers(actor: Actor, scope: str) -> bool:
     """Whether ``actor`` sets the administered fields of an election in ``scope``."""
-    if actor.role is Role.KPU_RI or actor.role is Role.TRAINER:
+    if actor.role is Role.KPU_RI:
         return True
-    if actor.role is Role.PROVINCE:
-        return scope == actor.region or scope.startswith(actor.region + ".")
+    if actor.role is Role.PROVINCE or actor.trains:
+        return scope == actor.region or scope.startswith(actor.region + ".") or not actor.region
     return False
 
 

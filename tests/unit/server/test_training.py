@@ -218,6 +218,55 @@ def test_trainee_accounts_cannot_write_another_desks_election(seeded: Any) -> No
     assert refused.value.status == 403
 
 
+def test_a_trainer_bound_to_a_region_reaches_only_that_region(seeded: Any) -> None:
+    """A province's trainer in the Bimtek cascade (``user add --role trainer --region
+    32.01``: the region is accepted for a trainer) read, wrote and managed every desk of
+    the room as if national: its region was ignored. Only the trainer without a region
+    (``pelatih``) reaches every desk; on a real server a trainer reaches nothing."""
+    from sync.server.db import read_tx
+    from sync.server.errors import ApiError
+    from sync.server.rules import administers
+    from sync.server.training_key import load_key
+
+    with read_tx(seeded.engine) as conn:
+        key = load_key(conn)
+    mine = next(p for p in key if p.trainee == "latih01" and p.lesson == "bundel")
+    other = next(p for p in key if p.trainee == "latih03" and p.lesson == "bundel")
+    regional = Actor("pelatih-bogor", Role.TRAINER, "32.01", "dev-pelatih", True)
+
+    def verdict(actor: Actor, planted: Any) -> str:
+        from sqlalchemy import select
+
+        from sync.server.schema import records
+
+        with read_tx(seeded.engine) as conn:
+            scope, version = conn.execute(
+                select(records.c.scope, records.c.version).where(records.c.id == planted.record_id)
+            ).one()
+        changes = {"admin_status": (None, "MS"), "admin_reasons": (None, [])}
+        m = Mutation(
+            str(uuid.uuid4()), "supporter", planted.record_id, scope, Op.UPSERT, version, changes
+        )
+        (result,) = apply_batch(seeded.engine, seeded.config, actor, str(uuid.uuid4()), [m])
+        return str(result.status)
+
+    assert verdict(regional, mine) == "applied"
+    with pytest.raises(ApiError) as refused:
+        verdict(regional, other)
+    assert refused.value.status == 403
+    assert regional.can_read("32.01") and not regional.can_read("32.02")
+    assert not regional.reads_everything and regional.read_prefix() == ("32.01", False)
+    assert regional.can_manage(Role.KABKOTA, "32.01")
+    assert not regional.can_manage(Role.KABKOTA, "32.02")
+    assert administers(regional, "32.01") and not administers(regional, "32.02")
+    national = Actor("pelatih", Role.TRAINER, "", "dev-pelatih", True)
+    assert national.reads_everything and national.can_manage(Role.KABKOTA, "32.02")
+    assert verdict(national, other) == "applied"
+    real = Actor("pelatih", Role.TRAINER, "", "dev-pelatih", False)
+    assert not real.can_read("32.01") and not real.can_write("32.01")
+    assert not real.can_manage(Role.KABKOTA, "32.01") and not administers(real, "32.01")
+
+
 def test_trainer_page_and_sheet_show_every_trainee(seeded: Any) -> None:
     from sync.server.training_page import account_sheet, trainer_view
 
