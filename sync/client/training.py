@@ -20,6 +20,7 @@ from sqlalchemy import MetaData
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
+from silon_desktop.storage.outbox import remove_archive
 from sync.client.state import CURSOR_KEY, get_state, set_state
 from sync.transport import Transport, TransportError
 
@@ -109,7 +110,9 @@ def follows_resets(db: Database, transport: Transport) -> bool:
 
 
 def start_over(db: Database) -> None:
-    """Delete every practice record, waiting edit, conflict and sync position here.
+    """Delete every practice record, waiting edit, conflict and sync position here,
+    and the archive of acknowledged edits (the next session's seed has the same record
+    ids: their history would show the earlier group's work).
 
     Only for practice data (refused when this laptop never synced with a
     training server); offline login verifiers stay.
@@ -125,4 +128,5 @@ def start_over(db: Database) -> None:
         for table in reversed(schema.sorted_tables):  # children before parents
             if table.name not in _KEPT:
                 conn.execute(table.delete())
+    remove_archive(db.path)
     log.info("practice data deleted for a fresh start")
