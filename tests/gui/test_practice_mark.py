@@ -86,6 +86,37 @@ def test_printouts_of_practice_data_say_latihan(qtbot: QtBot, backend: Any, tmp_
         assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
 
 
+def test_the_files_practice_data_is_saved_to_are_named_latihan(
+    qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A USB bundle is sealed (nothing in it can say LATIHAN to a person) and every
+    export of practice data left the room named like a real office's
+    ("bundel-perubahan-latih01-...silon", "B.2-KWK-paslon-1-...xlsx"): on a stick or in
+    a shared folder nothing told it apart. The proposed names now start with LATIHAN."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from silon_desktop.ui.main_window import MainWindow
+
+    ids = seed_small(backend, supporters=3)  # waiting edits: a bundle to export
+    _practice(backend)
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    window.reload_tree(select=("pair", ids["pair"]))
+    proposed: list[str] = []
+
+    def save_as(_parent: Any, _title: str, default: str, _pattern: str) -> tuple[str, str]:
+        proposed.append(Path(default).name)
+        return "", ""  # cancelled: nothing written
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(window.bundles, "confirm_personal_data", lambda _count: True)
+    window.bundles.ask_export()
+    window.reports.ask("b2")
+    window.reports.ask("recap")
+    assert len(proposed) == 3 and all(name.startswith("LATIHAN-") for name in proposed), proposed
+    window.close()
+
+
 def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
     qtbot: QtBot, backend: Any, tmp_path: Path
 ) -> None:
