@@ -492,12 +492,14 @@ def _run_window(
 
 
 def close_on_terminate(window: Any) -> Any:
-    """SIGTERM (logout, ``kill``) closes the window like the operator would.
+    """SIGTERM (logout, ``kill``) and SIGINT (Ctrl+C in the terminal of ``tasks.py run``)
+    close the window like the operator would.
 
-    Python's default handler ended the process at once: the training server child was
-    left running on its port and the closing backup was skipped. Qt's event loop does not
-    run Python code by itself, so a timer lets the handler in twice a second. Returns the
-    timer (keep it alive).
+    Python's default handlers ended the process at once (SIGINT: a KeyboardInterrupt
+    raised in whatever slot ran next): the training server child was left running on
+    its port and the closing backup was skipped. Qt's event loop does not run Python
+    code by itself, so a timer lets the handler in twice a second. Returns the timer
+    (keep it alive).
     """
     import signal
 
@@ -510,6 +512,7 @@ def close_on_terminate(window: Any) -> Any:
         QApplication.quit()  # a dialog over the window (login) would keep the loop going
 
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     timer = QTimer(window)
     timer.setInterval(500)
     timer.timeout.connect(lambda: None)

@@ -65,3 +65,27 @@ def test_a_training_server_still_running_on_the_folder_is_said_in_indonesian(
     assert "[server latihan] Ditolak: server latihan sedang berjalan" in out
     assert "exited" not in said and "server latihan berhenti (kode 3)" in said
     assert "Silon Desktop latihan yang masih terbuka" in said
+
+
+def test_ctrl_c_closes_the_window_like_the_operator(qtbot: Any, tmp_path: Path) -> None:
+    """Ctrl+C in the terminal of ``tasks.py run``: Python's own SIGINT handler raised a
+    KeyboardInterrupt in whatever Qt slot ran next; the window now closes as on SIGTERM
+    (its training server stopped, the closing backup made)."""
+    import os
+    import signal
+
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        timer = app.close_on_terminate(window)
+        assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        assert timer.isActive()
+        os.kill(os.getpid(), signal.SIGINT)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
