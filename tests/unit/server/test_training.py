@@ -436,3 +436,45 @@ def test_a_training_database_is_not_served_as_a_real_server_nor_the_reverse(
     state.engine.dispose()
     assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
     assert "data server sungguhan" in capsys.readouterr().out
+
+
+def test_the_training_command_leaves_a_real_servers_folder_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``silon-server training --data-dir`` (or ``serve --training``) naming the real
+    server's folder was refused, but only after it had upgraded that database's schema to
+    its own release: a real server of the release before no longer matched its database."""
+    import sqlite3
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    from sync.server.accounts import add_user
+
+    real = tmp_path / "server"
+    url = database_url(real, None)
+    migrate(url)
+    state = create_app(ServerConfig(database_url=url)).state.server
+    add_user(state.engine, state.config, "admin", "op3214", "rahasia-3214", Role.KABKOTA, "32.14")
+    state.engine.dispose()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.downgrade(cfg, "-1")  # a real server of the release before
+
+    def revision() -> str:
+        with sqlite3.connect(real / SQLITE_NAME) as conn:
+            return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+    before = revision()
+    said: list[str] = []
+    assert training.serve(real, 0, 2, 10, said.append, host="127.0.0.1") == 3
+    assert "data server sungguhan" in said[-1]
+    assert revision() == before
+    assert not (real / training.PID_FILE).exists()
+    from sync.server.cli import main as server_main
+
+    assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
+    assert "data server sungguhan" in capsys.readouterr().out
+    assert revision() == before
