@@ -73,7 +73,22 @@ def _quiet(command: list[str]) -> None:
 
 def run_app(args: list[str]) -> int:
     ensure_venv(dev=False)
-    return subprocess.call([_bin("silon-desktop"), "--training", *args], cwd=ROOT)
+    return _run_until_closed([_bin("silon-desktop"), "--training", *args])
+
+
+def _run_until_closed(command: list[str]) -> int:
+    """Run the program and wait for it. Ctrl+C in the terminal reaches the program too
+    (one process group, one console), which closes as from its window: its training
+    server stopped, its closing backup made. This process only waits: subprocess.call
+    killed the program a quarter of a second later and printed a traceback."""
+    import signal
+
+    child = subprocess.Popen(command, cwd=ROOT)  # noqa: S603 - our own program
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_checks() -> int:

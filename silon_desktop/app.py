@@ -200,7 +200,13 @@ class TrainingServer:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"training server exited with {self.proc.returncode}")
+                code = self.proc.returncode
+                self.stop()  # its last words (why it refused) echoed before ours
+                raise RuntimeError(
+                    f"server latihan berhenti (kode {code}); alasannya tertulis di atas. "
+                    "Bila Silon Desktop latihan yang masih terbuka memakai folder ini, "
+                    "tutup dulu jendelanya, lalu jalankan lagi."
+                )
             try:
                 with urllib.request.urlopen(self.url + HEALTH_PATH, timeout=2) as answer:  # noqa: S310 - loopback http
                     if answer.status == 200:
@@ -209,7 +215,7 @@ class TrainingServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("training server did not answer in time")
+        raise RuntimeError(f"server latihan tidak menjawab dalam {timeout_s:.0f} detik")
 
     def stop(self) -> None:
         if self.proc is None:
@@ -253,6 +259,16 @@ def no_display_message(environ: Mapping[str, str] | None = None) -> str | None:
     )
 
 
+def folder_refused(folder: Path, error: OSError) -> str:
+    """The Indonesian words for a data folder that cannot be created or written (a
+    read-only drive, another user's folder, a file in the way), said before any window."""
+    reason = error.strerror or str(error)
+    return (
+        f"Folder data {folder} tidak dapat dibuat atau ditulisi ({reason}). Periksa izin "
+        "folder, atau pilih folder lain dengan --data-dir.\n"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     problem = no_display_message()
     if problem is not None:
@@ -267,10 +283,14 @@ def main(args: argparse.Namespace) -> int:
                 "atau dengan folder kosong.\n"
             )
             return 3
-        app_paths = app_paths.ensure()
     else:
-        app_paths = paths.resolve(args.data_dir).ensure()
-    setup_logging(app_paths, args.verbose)
+        app_paths = paths.resolve(args.data_dir)
+    try:
+        app_paths = app_paths.ensure()
+        setup_logging(app_paths, args.verbose)
+    except OSError as error:
+        sys.stderr.write(folder_refused(app_paths.data, error))
+        return 2
     settings = Settings.load(app_paths.settings)
     if getattr(args, "lang", None):
         settings.language = args.lang
@@ -475,12 +495,14 @@ def _run_window(
 
 
 def close_on_terminate(window: Any) -> Any:
-    """SIGTERM (logout, ``kill``) closes the window like the operator would.
+    """SIGTERM (logout, ``kill``) and SIGINT (Ctrl+C in the terminal of ``tasks.py run``)
+    close the window like the operator would.
 
-    Python's default handler ended the process at once: the training server child was
-    left running on its port and the closing backup was skipped. Qt's event loop does not
-    run Python code by itself, so a timer lets the handler in twice a second. Returns the
-    timer (keep it alive).
+    Python's default handlers ended the process at once (SIGINT: a KeyboardInterrupt
+    raised in whatever slot ran next): the training server child was left running on
+    its port and the closing backup was skipped. Qt's event loop does not run Python
+    code by itself, so a timer lets the handler in twice a second. Returns the timer
+    (keep it alive).
     """
     import signal
 
@@ -493,6 +515,7 @@ def close_on_terminate(window: Any) -> Any:
         QApplication.quit()  # a dialog over the window (login) would keep the loop going
 
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     timer = QTimer(window)
     timer.setInterval(500)
     timer.timeout.connect(lambda: None)

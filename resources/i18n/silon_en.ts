@@ -3655,6 +3655,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The bundle {name} holds the data of region {scope}, not this account&apos;s region ({own}); bundle refused, nothing changed. Ask the server for a bundle of region {own} (silon-server bundle export --scope {own}).</translation>
     </message>
     <message>
+        <source>Bundel {name} ditandatangani oleh kunci yang tidak dikenal: bundel itu dibuat oleh server lain, bukan server tempat komputer ini masuk (misalnya bundel dari server latihan Bimtek di komputer kantor, atau sebaliknya). Bundel ditolak dan tidak ada yang diubah; minta bundel dari server Anda.</source>
+        <translation>The bundle {name} is signed by an unknown key: another server made it, not the server this computer logs in to (for instance a bundle of a Bimtek training server on an office computer, or the reverse). Bundle refused, nothing changed; ask your server for a bundle.</translation>
+    </message>
+    <message>
         <source>Berkas ini bukan snapshot Silon.</source>
         <translation>This file is not a Silon snapshot.</translation>
     </message>

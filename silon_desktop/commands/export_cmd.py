@@ -57,11 +57,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"Ekspor ditolak, tidak ada berkas yang ditulis. {error.message}", file=sys.stderr)
         return 2
     try:
+        # A training mode folder's data is practice data before it knows its server too.
+        practice = app_paths.practice
         if args.b2:
-            export_b2(pair_recap(database.engine, args.pair), args.b2)
+            recap = pair_recap(database.engine, args.pair)
+            recap.practice = recap.practice or practice
+            export_b2(recap, args.b2)
             print(f"Rekap B.2-KWK disimpan: {args.b2}")
         if args.b11:
-            count = export_b11(database.engine, args.pair, args.b11, tmp_root=app_paths.tmp)
+            count = export_b11(
+                database.engine, args.pair, args.b11, tmp_root=app_paths.tmp, practice=practice
+            )
             print(f"Daftar B.1.1-KWK disimpan: {args.b11} ({group_thousands(count)} pendukung)")
             print(personal_data_warning(str(args.b11)))
     except PairNotFound:

@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
             if transport == "error":
                 return EXIT_ERROR
         # As the window's sync: a reset training server, or one met by real data.
-        problem = check_practice_server(ctx.db, transport)
+        problem = check_practice_server(ctx.db, transport, folder=ctx.paths.practice)
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_ERROR

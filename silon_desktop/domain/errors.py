@@ -106,6 +106,7 @@ class ErrorCode(StrEnum):
     BUNDLE_OTHER_DEVICE = "bundle_other_device"
     BUNDLE_OTHER_USER = "bundle_other_user"
     BUNDLE_OTHER_REGION = "bundle_other_region"
+    BUNDLE_OTHER_SERVER = "bundle_other_server"
     # Snapshots (sync.snapshot, sync.client.snapshots).
     SNAPSHOT_NOT_SNAPSHOT = "snapshot_not_snapshot"
     SNAPSHOT_UNSIGNED = "snapshot_unsigned"

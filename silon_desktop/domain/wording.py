@@ -236,6 +236,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "bundel ditolak dan tidak ada yang diubah. Minta bundel untuk wilayah {own} "
         "dari server (silon-server bundle export --scope {own})."
     ),
+    ErrorCode.BUNDLE_OTHER_SERVER: (
+        "Bundel {name} ditandatangani oleh kunci yang tidak dikenal: bundel itu dibuat oleh "
+        "server lain, bukan server tempat komputer ini masuk (misalnya bundel dari server "
+        "latihan Bimtek di komputer kantor, atau sebaliknya). Bundel ditolak dan tidak ada "
+        "yang diubah; minta bundel dari server Anda."
+    ),
     ErrorCode.SNAPSHOT_NOT_SNAPSHOT: "Berkas ini bukan snapshot Silon.",
     ErrorCode.SNAPSHOT_UNSIGNED: "Snapshot tidak bertanda tangan; ditolak.",
     ErrorCode.SNAPSHOT_UNTRUSTED_KEY: (

@@ -965,7 +965,7 @@ class Services:
         try:
             # Practice data and a reset training server or a real one, or real data and
             # a training server: stop and say so.
-            mismatch = practice_problem(self.db, transport)
+            mismatch = practice_problem(self.db, transport, folder=self.paths.practice)
             if mismatch is not None:
                 return _practice_refused(mismatch)
             report = SyncEngine(self.db, self.settings, transport).run(progress, cancel)

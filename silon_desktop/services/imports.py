@@ -183,18 +183,22 @@ class ImportService:
         import dataclasses
 
         from silon_desktop.importers.problems import import_problems
+
+        problems = import_problems(report, pair_label)
+        return dataclasses.replace(problems, practice=self.practice_data())
+
+    def practice_data(self) -> bool:
+        """Whether the data here is practice data (LATIHAN on its files)."""
         from sync.client.training import is_practice
 
         if self.practice is not None:
-            practice = self.practice()
-        else:
-            database, owned = self._open()
-            try:
-                practice = is_practice(database)
-            finally:
-                if owned:
-                    database.close()
-        return dataclasses.replace(import_problems(report, pair_label), practice=practice)
+            return self.practice()
+        database, owned = self._open()
+        try:
+            return is_practice(database)
+        finally:
+            if owned:
+                database.close()
 
     def write_problems_xlsx(self, problems: ProblemList, target: str | Path) -> Path:
         """Write a problem list as XLSX (a job for a long list).

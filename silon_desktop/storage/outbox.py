@@ -1057,6 +1057,17 @@ def damaged_archives(database: Path) -> list[Path]:
     return sorted(database.parent.glob(DAMAGED_ARCHIVE_PREFIX + "*.db"))
 
 
+def remove_archive(database: Path) -> None:
+    """Delete the archive beside ``database`` and any set aside as damaged: for data that
+    is deleted whole (practice data started over, ``sync.client.training.start_over``),
+    whose history must not follow the same record ids into the next session."""
+    path = archive_path(database)
+    for leftover in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    for damaged in damaged_archives(database):
+        damaged.unlink(missing_ok=True)
+
+
 def purgeable_count(conn: Connection) -> int:
     """How many acknowledged mutations :func:`archive_acknowledged` would move."""
     return int(conn.execute(_PURGEABLE_COUNT, {"acked": State.ACKED.value}).scalar_one())

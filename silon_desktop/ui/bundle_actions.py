@@ -63,7 +63,9 @@ class BundleActions(QObject):
             return
         if not self.confirm_personal_data(count):
             return
-        default = default_save_path("bundle", who=self.backend.user or "kantor")
+        default = default_save_path(
+            "bundle", who=self.backend.user or "kantor", practice=self.backend.practice
+        )
         chosen, _ = QFileDialog.getSaveFileName(
             self.window,
             self.tr("Ekspor %1 perubahan ke flashdisk").replace("%1", format_count(count)),

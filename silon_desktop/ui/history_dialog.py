@@ -33,6 +33,7 @@ from silon_desktop.ui.labels import (
     withdrawal_reason_label,
     yes_no,
 )
+from silon_desktop.ui.practice_mark import PREFIX
 from silon_desktop.ui.save_paths import documents_folder, personal_data_box
 from silon_desktop.ui.workers import operator_message
 from sync.protocol import ENTITIES
@@ -411,7 +412,8 @@ class HistoryDialog(QDialog):
     def _ask_and_print(self) -> None:
         if self.entity in PERSONAL_ENTITIES and not self._confirm_personal_data():
             return
-        default = documents_folder() / f"tanda-terima-{self.record_id[:8]}.pdf"
+        mark = f"{PREFIX}-" if self.backend.practice else ""
+        default = documents_folder() / f"{mark}tanda-terima-{self.record_id[:8]}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan tanda terima"), str(default), "PDF (*.pdf)"
         )

@@ -822,7 +822,10 @@ class ImportWizard(QDialog):
         ):
             return
         default = default_save_path(
-            f"problems_{kind}", self.pair, extra=Path(self.report.path).stem
+            f"problems_{kind}",
+            self.pair,
+            extra=Path(self.report.path).stem,
+            practice=self.imports.practice_data(),
         )
         pattern = "Excel (*.xlsx)" if kind == "xlsx" else "PDF (*.pdf)"
         path, _ = QFileDialog.getSaveFileName(
@@ -872,7 +875,12 @@ class ImportWizard(QDialog):
             )
         ):
             return
-        default = default_save_path("import_json", self.pair, extra=Path(self.report.path).stem)
+        default = default_save_path(
+            "import_json",
+            self.pair,
+            extra=Path(self.report.path).stem,
+            practice=self.imports.practice_data(),
+        )
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Simpan laporan"), str(default), "JSON (*.json)"
         )

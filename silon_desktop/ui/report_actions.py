@@ -65,7 +65,9 @@ class ReportActions(QObject):
             return
         pair = self.backend.get("pair", pair_id)
         # In the Documents folder, never the program's data folder: the operator picks.
-        default = default_save_path(kind, pair, extra=(stage or "").replace("_", "-"))
+        default = default_save_path(
+            kind, pair, extra=(stage or "").replace("_", "-"), practice=self.backend.practice
+        )
         chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(default), pattern)
         if chosen:
             self.save(kind, pair_id, Path(chosen), stage)

@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 
+from silon_desktop.ui.practice_mark import PREFIX
+
 #: kind -> (name stem, extension)
 _KINDS: dict[str, tuple[str, str]] = {
     "recap": ("rekapitulasi-dukungan", "pdf"),
@@ -64,8 +66,11 @@ def default_save_path(
     extra: str = "",
     folder: Path | None = None,
     when: dt.datetime | None = None,
+    practice: bool = False,
 ) -> Path:
-    """The file a save dialog proposes: Documents / "<kind>-<pair or office>-<date>.<ext>".
+    """The file a save dialog proposes: Documents / "<kind>-<pair or office>-<date>.<ext>",
+    "LATIHAN-..." for practice data (a sealed bundle cannot say so inside, and a file
+    on a stick or in a shared folder is told apart by its name first).
 
     Args:
         kind: one of the known kinds (``recap``, ``b11``, ``problems_xlsx``, ``bundle``...).
@@ -74,11 +79,13 @@ def default_save_path(
         extra: one more part (a verification stage, the imported file's name).
         folder: where instead of Documents (tests).
         when: the date (and, for bundles, the time) in the name; now by default.
+        practice: the data is practice data (``Services.practice``).
     """
     stem, ext = _KINDS[kind]
     moment = when or dt.datetime.now()
     stamp = moment.strftime("%Y-%m-%d-%H%M" if kind == "bundle" else "%Y-%m-%d")
-    parts = [stem, pair_part(pair), slug(who, 30), slug(extra, 40), stamp]
+    mark = PREFIX if practice else ""
+    parts = [mark, stem, pair_part(pair), slug(who, 30), slug(extra, 40), stamp]
     name = "-".join(p for p in parts if p)
     return (folder or documents_folder()) / f"{name}.{ext}"
 

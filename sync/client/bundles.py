@@ -293,7 +293,13 @@ def _open_checked(db: Database, path: Path, user: str = "") -> tuple[dict[str, A
         server_key = get_state(session.connection(), SERVER_KEY)
     if not server_key:
         raise BundleError(ErrorCode.BUNDLE_NO_SERVER_KEY, "no server key")
-    checked = decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+    try:
+        checked = decode_bundle(data, expected_format=FEED_FORMAT, trusted_key=server_key)
+    except BundleError as exc:
+        if exc.code is not ErrorCode.BUNDLE_UNTRUSTED_KEY:
+            raise
+        # Another server's: most often a training room's stick on an office PC, or back.
+        raise BundleError(ErrorCode.BUNDLE_OTHER_SERVER, exc.detail, name=path.name) from exc
     return checked, _reach(db, checked, path.name, user)
 
 

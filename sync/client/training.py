@@ -20,6 +20,7 @@ from sqlalchemy import MetaData
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
+from silon_desktop.storage.outbox import remove_archive
 from sync.client.state import CURSOR_KEY, get_state, set_state
 from sync.transport import Transport, TransportError
 
@@ -58,7 +59,7 @@ def server_identity(transport: Transport) -> str | None:
     return None
 
 
-def check_practice_server(db: Database, transport: Transport) -> str:
+def check_practice_server(db: Database, transport: Transport, *, folder: bool = False) -> str:
     """Compare the server's identity with the one the practice data came from.
 
     Returns:
@@ -66,21 +67,27 @@ def check_practice_server(db: Database, transport: Transport) -> str:
         server, or a first sync, whose identity is remembered now); else the message
         for the operator (:func:`practice_problem`).
     """
-    code = practice_problem(db, transport)
+    code = practice_problem(db, transport, folder=folder)
     return "" if code is None else say(code)
 
 
-def practice_problem(db: Database, transport: Transport) -> ErrorCode | None:
+def practice_problem(
+    db: Database, transport: Transport, *, folder: bool = False
+) -> ErrorCode | None:
     """Why this sync must not go on, or None: ``PRACTICE_SERVER_RESET`` the training
     server was reset since this laptop last synced; ``PRACTICE_SERVER_REAL_DATA`` a
     training server met data pulled from another (real) server; ``PRACTICE_DATA_REAL_SERVER``
-    a real server met practice data. Nothing of the one goes to the other."""
+    a real server met practice data. Nothing of the one goes to the other.
+
+    ``folder``: the data folder is training mode's (``AppPaths.practice``): its data is
+    practice data even before it names its training server (before its first sync,
+    after :func:`start_over`), so a real server is refused then too."""
     current = server_identity(transport)
     if current is None:
         return None  # cannot say: the sync itself meets what is wrong
     known = practice_id(db)
     if not current:
-        if known:
+        if known or folder:
             log.warning("a real server met practice data: no sync")
             return ErrorCode.PRACTICE_DATA_REAL_SERVER
         return None
@@ -103,7 +110,9 @@ def follows_resets(db: Database, transport: Transport) -> bool:
 
 
 def start_over(db: Database) -> None:
-    """Delete every practice record, waiting edit, conflict and sync position here.
+    """Delete every practice record, waiting edit, conflict and sync position here,
+    and the archive of acknowledged edits (the next session's seed has the same record
+    ids: their history would show the earlier group's work).
 
     Only for practice data (refused when this laptop never synced with a
     training server); offline login verifiers stay.
@@ -119,4 +128,5 @@ def start_over(db: Database) -> None:
         for table in reversed(schema.sorted_tables):  # children before parents
             if table.name not in _KEPT:
                 conn.execute(table.delete())
+    remove_archive(db.path)
     log.info("practice data deleted for a fresh start")

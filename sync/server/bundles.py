@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from silon_desktop.domain.errors import ErrorCode
 from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
@@ -244,9 +245,21 @@ _REFUSALS = {
 }
 
 
+#: The message (the wire's code stays ``bad_gzip``) of a whole bundle sealed to another
+#: server's key: a training room's on the real server, or an office's on a training one.
+SEALED_ELSEWHERE = "sealed bundle: sealed to another server's key"
+_SEALED_ELSEWHERE_TEXT = (
+    "Bundel ini utuh, tetapi disegel untuk server lain dan hanya dapat dibuka di sana "
+    "(bundel laptop latihan Bimtek di server latihannya, bundel kantor di server "
+    "sungguhan). Bawa bundel ini ke server tempat komputer pengirim masuk."
+)
+
+
 def refusal_text(exc: ApiError, name: str = "") -> str:
     """Why a bundle file was refused, for the operator (Indonesian, naming the file)."""
     reason = _REFUSALS.get(exc.code, "Bundel ditolak oleh server.")
+    if exc.message == SEALED_ELSEWHERE:
+        reason = _SEALED_ELSEWHERE_TEXT
     return f"Bundel {name} ditolak: {reason}" if name else f"Bundel ditolak: {reason}"
 
 
@@ -380,6 +393,8 @@ def _unseal(state: ServerState, raw: bytes) -> bytes:
     try:
         return sealed.open_sealed(raw, state.box_key)
     except sealed.SealedError as exc:
+        if exc.code is ErrorCode.SEALED_OTHER_RECIPIENT:  # whole, but not for this server
+            raise ApiError(400, "bad_gzip", SEALED_ELSEWHERE) from exc
         # a changed or cut file fails the tag: said like a damaged gzip stream
         raise ApiError(400, "bad_gzip", f"sealed bundle: {exc.detail}") from exc
 

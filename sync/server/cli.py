@@ -390,20 +390,25 @@ def _serve(args: argparse.Namespace) -> int:
     from sync.server.app import create_app, tune_gc
     from sync.server.config import ServerConfig
     from sync.server.db import migrate
+    from sync.server.training import TenantMismatch, holds_real_data
 
     url = _url(args)
+    real_data = (
+        "Ditolak: basis data ini berisi data server sungguhan (akun atau catatan), bukan "
+        "data latihan. Untuk latihan pakai 'silon-server training' dengan folder kosong."
+    )
+    if args.training and holds_real_data(url):  # before its schema is upgraded too
+        _say(real_data)
+        return 3
     migrate(url)
     config = ServerConfig(database_url=url, training=args.training)
     if args.offline_days is not None:
         config.offline_days = args.offline_days
-    from sync.server.training import TenantMismatch
-
     try:
         app = create_app(config)
     except TenantMismatch:
         _say(
-            "Ditolak: basis data ini berisi data server sungguhan (akun atau catatan), bukan "
-            "data latihan. Untuk latihan pakai 'silon-server training' dengan folder kosong."
+            real_data
             if args.training
             else "Ditolak: basis data ini basis data latihan Bimtek. Jalankan dengan --training, "
             "atau pakai basis data server sungguhan."

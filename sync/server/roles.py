@@ -33,7 +33,7 @@ class Role(StrEnum):
     PROVINCE = "province"  # reads its province and its kab/kota; writes province scope
     KABKOTA = "kabkota"  # reads and writes its own kab/kota only
     BAWASLU = "bawaslu"  # reads its region (or all) as its KPU does, never writes
-    TRAINER = "trainer"  # everything, but only on a training server
+    TRAINER = "trainer"  # its region (everything without one), only on a training server
 
 
 SCOPE_RE = re.compile(r"^\d{2}(\.\d{2})?$")
@@ -99,7 +99,7 @@ class Actor:
     def can_read(self, scope: str, area: str = "") -> bool:
         """Whether the caller reads a record of ``scope`` (``area``: see :func:`area_of`)."""
         if self.role is Role.TRAINER:
-            return self.training_server
+            return self.training_server and _within(scope, self.region)
         if self.role is Role.KPU_RI:
             return True
         if self.reads_by_area:
@@ -116,7 +116,7 @@ class Actor:
         yet, checked again once the stored record and the new values are).
         """
         if self.role is Role.TRAINER:
-            return self.training_server
+            return self.training_server and _within(scope, self.region)
         if self.role is Role.KPU_RI:
             return True
         if self.role is Role.KABKOTA:
@@ -133,7 +133,13 @@ class Actor:
 
     @property
     def reads_everything(self) -> bool:
-        return self.role is Role.KPU_RI or (self.role is Role.TRAINER and self.training_server)
+        return self.role is Role.KPU_RI or (self.trains and not self.region)
+
+    @property
+    def trains(self) -> bool:
+        """A trainer on a training server: it reaches its region there (every desk of the
+        room without one: ``pelatih``), as a province or KPU RI does; elsewhere nothing."""
+        return self.role is Role.TRAINER and self.training_server
 
     @property
     def read_rules(self) -> str:
@@ -149,7 +155,7 @@ class Actor:
         """``(region, exact)`` to filter readable scopes, or None for everything."""
         if self.reads_everything:
             return None
-        if self.role is Role.TRAINER:
+        if self.role is Role.TRAINER and not self.training_server:
             return ("\x00", True)  # nothing: trainers read only on a training server
         return (self.region, self.role is Role.KABKOTA)
 
@@ -157,8 +163,8 @@ class Actor:
         """Whether this caller may create or change an account of ``role`` in ``region``."""
         if self.role is Role.KPU_RI:
             return True
-        if self.role is Role.TRAINER and self.training_server:
-            return role is Role.KABKOTA
+        if self.trains:
+            return role is Role.KABKOTA and _within(region, self.region)
         if self.role is Role.PROVINCE:
             return role is Role.KABKOTA and region.startswith(self.region + ".")
         return False

@@ -191,6 +191,35 @@ def is_training_database(data_dir: Path) -> bool | None:
         engine.dispose()
 
 
+def holds_real_data(url: str) -> bool:
+    """Whether the database at ``url`` is a real server's: accounts or records and no
+    training mark. Read only, before training mode migrates or claims it: refused, it
+    keeps even its schema (upgraded to this release, it no longer fits the real server's).
+    """
+    from sqlalchemy import inspect, literal_column
+
+    from sync.server.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        present = set(inspect(engine).get_table_names())
+        with read_tx(engine) as conn:
+            if (
+                "meta" in present
+                and conn.execute(
+                    select(meta.c.key).where(meta.c.key.in_((TENANT_KEY, SEEDED_KEY)))
+                ).first()
+            ):
+                return False
+            return any(
+                conn.execute(select(literal_column("1")).select_from(table).limit(1)).first()
+                for table in (users, records)
+                if table.name in present
+            )
+    finally:
+        engine.dispose()
+
+
 # -- is a server running on this folder? ---------------------------------------------------
 
 
@@ -405,16 +434,20 @@ def serve(
     if busy:
         say(f"Ditolak: {busy}. Hentikan server itu dulu (Ctrl+C di jendelanya).")
         return 3
-    chosen = choose_port(host, port)
+    refusal = (
+        f"Ditolak: {data_dir} berisi data server sungguhan (akun atau catatan), "
+        "bukan data latihan. Pakai folder kosong untuk latihan (--data-dir)."
+    )
     url = database_url(data_dir, None)
+    if holds_real_data(url):  # refused before anything of it changes, its schema too
+        say(refusal)
+        return 3
+    chosen = choose_port(host, port)
     migrate(url)
     try:
         app = create_app(ServerConfig(database_url=url, training=True))
     except ValueError:
-        say(
-            f"Ditolak: {data_dir} berisi data server sungguhan (akun atau catatan), "
-            "bukan data latihan. Pakai folder kosong untuk latihan (--data-dir)."
-        )
+        say(refusal)
         return 3
     pid_path = _write_pid(data_dir, chosen)
     try:

@@ -86,6 +86,37 @@ def test_printouts_of_practice_data_say_latihan(qtbot: QtBot, backend: Any, tmp_
         assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1]
 
 
+def test_the_files_practice_data_is_saved_to_are_named_latihan(
+    qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A USB bundle is sealed (nothing in it can say LATIHAN to a person) and every
+    export of practice data left the room named like a real office's
+    ("bundel-perubahan-latih01-...silon", "B.2-KWK-paslon-1-...xlsx"): on a stick or in
+    a shared folder nothing told it apart. The proposed names now start with LATIHAN."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from silon_desktop.ui.main_window import MainWindow
+
+    ids = seed_small(backend, supporters=3)  # waiting edits: a bundle to export
+    _practice(backend)
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    window.reload_tree(select=("pair", ids["pair"]))
+    proposed: list[str] = []
+
+    def save_as(_parent: Any, _title: str, default: str, _pattern: str) -> tuple[str, str]:
+        proposed.append(Path(default).name)
+        return "", ""  # cancelled: nothing written
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(window.bundles, "confirm_personal_data", lambda _count: True)
+    window.bundles.ask_export()
+    window.reports.ask("b2")
+    window.reports.ask("recap")
+    assert len(proposed) == 3 and all(name.startswith("LATIHAN-") for name in proposed), proposed
+    window.close()
+
+
 def test_the_list_of_bms_and_tms_of_practice_data_says_latihan(
     qtbot: QtBot, backend: Any, tmp_path: Path
 ) -> None:
@@ -245,6 +276,44 @@ def test_practice_data_is_not_synced_with_a_real_server(
     assert asked == ["/v1/training"]
     assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
     assert outcome["error_kind"] != "practice_reset" and backend.practice
+
+
+def test_a_training_folder_is_not_synced_with_a_real_server_before_it_knows_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training mode folder whose data does not yet name its training server (before its
+    first sync, after a start over) pointed at a real server (``--training sync --server``,
+    the address typed in the settings): the check read only the database's mark, so its
+    practice rows went to the real server, and the real region's citizens came into a
+    folder whose every window and printout says LATIHAN."""
+    import threading
+
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.transport import ServerRefused
+
+    folder = paths.resolve(tmp_path / "latihan").ensure()
+    folder.training_server.mkdir()  # made by training mode
+    made = open_backend(folder)
+    try:
+        seed_small(made, supporters=3)  # typed in before any sync
+        asked: list[str] = []
+
+        class RealServer:
+            def call(self, method: str, path: str, **_kw: Any) -> Any:
+                asked.append(path)
+                if path == "/v1/training":
+                    raise ServerRefused("HTTP 404: Not Found", status=404)
+                raise AssertionError(f"{method} {path}: a training folder reached a real server")
+
+            def close(self) -> None:
+                pass
+
+        monkeypatch.setattr(made, "_transport", RealServer)
+        outcome = made.run_sync(lambda _p: None, threading.Event())
+        assert asked == ["/v1/training"]
+        assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
+    finally:
+        made.db.close()
 
 
 def test_start_over_refuses_real_data(backend: Any) -> None:

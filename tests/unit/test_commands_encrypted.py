@@ -184,3 +184,32 @@ def test_a_folder_never_logged_in_gets_no_plain_database(
     assert "Belum ada" in err, err  # said in Indonesian: log in first / no database yet
     assert not (data / "silon.db").exists()
     assert not out.exists()
+
+
+def test_export_of_a_training_folder_says_latihan_before_its_first_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``silon-desktop --training export`` (a training mode folder whose data does not yet
+    know its training server: before the first sync, after a start over): the B.1.1-KWK
+    and the B.2-KWK were written without LATIHAN, as if the practice data were real; the
+    window and its Data menu already marked them (Services.practice)."""
+    import zipfile
+
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    app_paths, key = _logged_in_before(tmp_path / "latihan")
+    app_paths.training_server.mkdir()  # made by training mode
+    db = open_database(app_paths.database, key=key)
+    try:
+        seed_election(db)
+        sheet = write_csv(tmp_path / "daftar.csv", supporter_rows(3))
+        import_file(db, sheet, PAIR_ID, assume_id_scan=True)
+    finally:
+        db.close()
+    b11, b2 = tmp_path / "B11.xlsx", tmp_path / "B2.xlsx"
+    args = ["export", "--pair", PAIR_ID, "--b11", str(b11), "--b2", str(b2)]
+    assert _main(app_paths, *args) == 0
+    for made in (b11, b2):
+        with zipfile.ZipFile(made) as book:
+            sheet_xml = book.read("xl/worksheets/sheet1.xml").decode()
+        assert "<oddHeader>" in sheet_xml, made.name
+        assert "LATIHAN" in sheet_xml.split("<oddHeader>")[1], made.name

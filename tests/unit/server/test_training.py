@@ -218,6 +218,55 @@ def test_trainee_accounts_cannot_write_another_desks_election(seeded: Any) -> No
     assert refused.value.status == 403
 
 
+def test_a_trainer_bound_to_a_region_reaches_only_that_region(seeded: Any) -> None:
+    """A province's trainer in the Bimtek cascade (``user add --role trainer --region
+    32.01``: the region is accepted for a trainer) read, wrote and managed every desk of
+    the room as if national: its region was ignored. Only the trainer without a region
+    (``pelatih``) reaches every desk; on a real server a trainer reaches nothing."""
+    from sync.server.db import read_tx
+    from sync.server.errors import ApiError
+    from sync.server.rules import administers
+    from sync.server.training_key import load_key
+
+    with read_tx(seeded.engine) as conn:
+        key = load_key(conn)
+    mine = next(p for p in key if p.trainee == "latih01" and p.lesson == "bundel")
+    other = next(p for p in key if p.trainee == "latih03" and p.lesson == "bundel")
+    regional = Actor("pelatih-bogor", Role.TRAINER, "32.01", "dev-pelatih", True)
+
+    def verdict(actor: Actor, planted: Any) -> str:
+        from sqlalchemy import select
+
+        from sync.server.schema import records
+
+        with read_tx(seeded.engine) as conn:
+            scope, version = conn.execute(
+                select(records.c.scope, records.c.version).where(records.c.id == planted.record_id)
+            ).one()
+        changes = {"admin_status": (None, "MS"), "admin_reasons": (None, [])}
+        m = Mutation(
+            str(uuid.uuid4()), "supporter", planted.record_id, scope, Op.UPSERT, version, changes
+        )
+        (result,) = apply_batch(seeded.engine, seeded.config, actor, str(uuid.uuid4()), [m])
+        return str(result.status)
+
+    assert verdict(regional, mine) == "applied"
+    with pytest.raises(ApiError) as refused:
+        verdict(regional, other)
+    assert refused.value.status == 403
+    assert regional.can_read("32.01") and not regional.can_read("32.02")
+    assert not regional.reads_everything and regional.read_prefix() == ("32.01", False)
+    assert regional.can_manage(Role.KABKOTA, "32.01")
+    assert not regional.can_manage(Role.KABKOTA, "32.02")
+    assert administers(regional, "32.01") and not administers(regional, "32.02")
+    national = Actor("pelatih", Role.TRAINER, "", "dev-pelatih", True)
+    assert national.reads_everything and national.can_manage(Role.KABKOTA, "32.02")
+    assert verdict(national, other) == "applied"
+    real = Actor("pelatih", Role.TRAINER, "", "dev-pelatih", False)
+    assert not real.can_read("32.01") and not real.can_write("32.01")
+    assert not real.can_manage(Role.KABKOTA, "32.01") and not administers(real, "32.01")
+
+
 def test_trainer_page_and_sheet_show_every_trainee(seeded: Any) -> None:
     from sync.server.training_page import account_sheet, trainer_view
 
@@ -387,3 +436,45 @@ def test_a_training_database_is_not_served_as_a_real_server_nor_the_reverse(
     state.engine.dispose()
     assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
     assert "data server sungguhan" in capsys.readouterr().out
+
+
+def test_the_training_command_leaves_a_real_servers_folder_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``silon-server training --data-dir`` (or ``serve --training``) naming the real
+    server's folder was refused, but only after it had upgraded that database's schema to
+    its own release: a real server of the release before no longer matched its database."""
+    import sqlite3
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    from sync.server.accounts import add_user
+
+    real = tmp_path / "server"
+    url = database_url(real, None)
+    migrate(url)
+    state = create_app(ServerConfig(database_url=url)).state.server
+    add_user(state.engine, state.config, "admin", "op3214", "rahasia-3214", Role.KABKOTA, "32.14")
+    state.engine.dispose()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("sync.server") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.downgrade(cfg, "-1")  # a real server of the release before
+
+    def revision() -> str:
+        with sqlite3.connect(real / SQLITE_NAME) as conn:
+            return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+    before = revision()
+    said: list[str] = []
+    assert training.serve(real, 0, 2, 10, said.append, host="127.0.0.1") == 3
+    assert "data server sungguhan" in said[-1]
+    assert revision() == before
+    assert not (real / training.PID_FILE).exists()
+    from sync.server.cli import main as server_main
+
+    assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
+    assert "data server sungguhan" in capsys.readouterr().out
+    assert revision() == before

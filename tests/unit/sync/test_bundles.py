@@ -241,6 +241,30 @@ def test_feed_bundle_tampered_or_signed_by_another_key_is_refused(
     assert dump(c.db) == before
 
 
+def test_a_feed_bundle_of_another_server_names_the_file_and_the_likely_cause(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
+) -> None:
+    """A stick from a Bimtek room (the training server's feed bundle) on a real office PC,
+    or the reverse: refused only as "signed by an unknown key", not saying which file nor
+    that it comes from another server (a training one)."""
+    c = make_client("c")
+    with c.db.engine.begin() as conn:
+        from sync.client.state import SERVER_KEY, set_state
+
+        set_state(conn, SERVER_KEY, server.public_key)
+    before = dump(c.db)
+    room = feed_bundle(
+        server, tmp_path / "bundel-latihan.silon", key=signing.generate_private_key()
+    )
+    with pytest.raises(BundleError) as refused:
+        import_bundle(c.db, room)
+    assert refused.value.code is ErrorCode.BUNDLE_OTHER_SERVER
+    said = refused.value.message
+    assert "bundel-latihan.silon" in said and "server latihan" in said
+    assert "kunci yang tidak dikenal" in said and "tidak ada yang diubah" in said
+    assert dump(c.db) == before
+
+
 def test_an_export_to_a_missing_stick_says_so_and_leaves_no_half_file(
     make_client: Callable[..., Client], tmp_path: Path
 ) -> None:

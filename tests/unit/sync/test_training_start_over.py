@@ -1,0 +1,70 @@
+"""Starting over after a training server reset: the laptop returns to the starting state
+of a fresh practice folder, its earlier session's history included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from silon_desktop.storage import outbox, retention
+from silon_desktop.storage.db import open_database
+from silon_desktop.storage.repository import Repository
+from sync import signing
+from sync.client.state import set_state
+from sync.client.training import TRAINING_ID, start_over
+from sync.protocol import MutationResult, ResultStatus
+from sync.receipts import read_history, store_receipt
+from tests.unit.sync.harness import SCOPE, supporter_values
+
+KEY = signing.generate_private_key()
+
+
+def _acknowledged(db: Any) -> None:
+    """Every waiting mutation sent as one batch, answered, its signed receipt kept."""
+    with db.engine.begin() as conn:
+        batch, claimed = outbox.claim_batch(conn, 1000)
+        results = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
+        outbox.record_answers(conn, [(r, {"status": "applied"}) for r in results])
+        body = {
+            "batch_id": batch,
+            "server_time": "2026-12-07T05:00:00Z",
+            "results": [[r.mutation_id, "applied", 1] for r in results],
+        }
+        signed = {"body": body, "signature": signing.sign(KEY, body)}
+        store_receipt(conn, batch, signed, signing.public_key_b64(KEY))
+
+
+def test_start_over_leaves_no_history_of_the_earlier_session(tmp_path: Path) -> None:
+    """The practice seed gives the same record ids at every reset; the edits of the
+    earlier session that retention had moved to ``outbox-archive.db`` stayed there, so
+    the new session's supporter showed, in its history (Ctrl+H), the verdicts and
+    receipts of the group before (another trainee's work), and the archive kept growing
+    session after session."""
+    db = open_database(tmp_path / "silon.db")
+    try:
+        repo = Repository(db, device_id="dev", user="latih01")
+        election = repo.create("election", {"name": "Latihan", "kind": "bupati"}, SCOPE)
+        pair = repo.create("pair", {"election_id": election, "number": 1}, SCOPE)
+        with db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, "session-1")
+        supporter = repo.create("supporter", supporter_values(pair, 0), SCOPE)
+        _acknowledged(db)
+        repo.create("supporter", supporter_values(pair, 1), SCOPE)  # the newest row stays
+        _acknowledged(db)
+        assert retention.apply(db).archived
+        with db.engine.connect() as conn:
+            left = conn.execute(
+                text("SELECT count(*) FROM outbox WHERE record_id = :r"), {"r": supporter}
+            ).scalar_one()
+        assert left == 0 and read_history(db, "supporter", supporter).entries  # archived
+
+        start_over(db)
+
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 0
+        found = read_history(db, "supporter", supporter)
+        assert found.entries == [] and found.archive_problem is None
+    finally:
+        db.close()
