@@ -31,11 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from silon_desktop import paths
     from silon_desktop.commands.validate_cmd import output_problem
+    from silon_desktop.config import Settings
+    from silon_desktop.domain.levels import account_kabkota
     from silon_desktop.domain.text import group_thousands
     from silon_desktop.domain.wording import personal_data_warning
     from silon_desktop.importers.store import UnknownPair
     from silon_desktop.reports.recap import PairNotFound, pair_recap
     from silon_desktop.reports.xlsx_export import export_b2, export_b11
+    from silon_desktop.services.access import account_level
     from silon_desktop.storage.errors import StoreEnvironmentError
     from silon_desktop.storage.integrity import require_intact
 
@@ -60,7 +63,10 @@ def run(args: argparse.Namespace) -> int:
         # A training mode folder's data is practice data before it knows its server too.
         practice = app_paths.practice
         if args.b2:
-            recap = pair_recap(database.engine, args.pair)
+            # A kab/kota account's B.2 of its province's governor pair is its share, as
+            # the window's (Services.recap): the account's level at its last login.
+            _role, scope = account_level(app_paths, Settings.load(app_paths.settings).username)
+            recap = pair_recap(database.engine, args.pair, share=account_kabkota(scope))
             recap.practice = recap.practice or practice
             export_b2(recap, args.b2)
             print(f"Rekap B.2-KWK disimpan: {args.b2}")

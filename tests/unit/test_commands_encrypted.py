@@ -213,3 +213,36 @@ def test_export_of_a_training_folder_says_latihan_before_its_first_sync(
             sheet_xml = book.read("xl/worksheets/sheet1.xml").decode()
         assert "<oddHeader>" in sheet_xml, made.name
         assert "LATIHAN" in sheet_xml.split("<oddHeader>")[1], made.name
+
+
+def test_a_kabkotas_headless_b2_of_a_governor_pair_is_its_share_as_in_the_window(
+    office: tuple[paths.AppPaths, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``silon-desktop export --b2`` on a kab/kota account's PC: the B.2-KWK of its
+    province's governor pair judged the share alone against the province's threshold
+    ("kurang" nearly all of it, and a correction to collect), where the window's
+    B.2-KWK of the same data says the requirement is decided in the province's recap
+    (``Services.recap``, the account's share)."""
+    from sqlalchemy import update
+
+    from silon_desktop.storage.models import Election
+    from tests.unit.reports.test_exports import read
+
+    monkeypatch.setenv("SILON_PASSWORD", PASSWORD)
+    app_paths, key = office
+    kf = keyfile.KeyFile.load(app_paths.data)
+    kf.state(USER).role, kf.state(USER).scope = "kabkota", "32.14"
+    kf.save()
+    db = open_database(app_paths.database, key=key)
+    try:
+        with db.session() as session:
+            session.execute(
+                update(Election).values(kind="gubernur", region_code="32", dpt=35_714_901)
+            )
+    finally:
+        db.close()
+    out = tmp_path / "B2.xlsx"
+    assert _main(app_paths, "export", "--pair", PAIR_ID, "--b2", str(out)) == 0
+    text = "\n".join(" | ".join(str(c) for c in row) for row in read(out, "B.2-KWK"))
+    assert "tingkat provinsi: ditetapkan dalam rekapitulasi KPU" in text
+    assert "kurang" not in text
