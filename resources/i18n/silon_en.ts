@@ -3796,6 +3796,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Server {server} memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama: bisa jadi ini bukan server Silon yang sebenarnya. Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
         <translation>The server {server} uses a different signing key from the one recorded on this computer at its first login: it may not be the real Silon server. The login was refused and nothing was changed. Do not log in for now; contact the Silon administrator at KPU and quote this message.</translation>
     </message>
+    <message>
+        <source>Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>Sync with the server {server} was stopped: the server uses a different signing key from the one recorded on this computer at its first login; it may not be the real Silon server. Nothing was sent or taken; your changes stay saved on this computer. Contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
 </context>
 <context>
     <name>NavigationTree</name>

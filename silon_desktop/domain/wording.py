@@ -164,6 +164,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
         "dengan --training; untuk bekerja pakai folder data sungguhan."
     ),
+    ErrorCode.SYNC_SERVER_KEY_CHANGED: (
+        "Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang "
+        "berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini "
+        "bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan "
+        "Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini."
+    ),
     ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas ini bukan bundel sinkronisasi Silon.",
     ErrorCode.BUNDLE_TRUNCATED: "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
     ErrorCode.BUNDLE_DAMAGED: "Bundel rusak dan tidak dapat dibuka.",

@@ -15,7 +15,7 @@ from sync import credentials, signing
 from sync.client.login import ServerKeyChanged, login
 from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.client.training import TRAINING_ID
-from tests.unit.sync.harness import PASSWORD, Client, InProcessServer
+from tests.unit.sync.harness import PASSWORD, SCOPE, Client, InProcessServer, seed_pair
 
 
 class TrainingRoom:
@@ -127,3 +127,29 @@ def test_the_sync_command_logging_in_first_says_the_key_changed_and_exits_1(
     assert sync_cmd.run(args) == sync_cmd.EXIT_ERROR  # not "log in again" (4)
     said = capsys.readouterr().err
     assert refusal.message in said and "Silakan masuk lagi" not in said
+
+
+def test_a_sync_with_a_server_that_changed_its_key_sends_and_takes_nothing(
+    make_client: Callable[..., Client], server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session carried on with a saved token (no login: the app resumed, the sync
+    command) meets a server with another key: the run stops before its push and pull."""
+    a, b = make_client("a"), make_client("b")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    pinned = _pinned(a)
+    seed_pair(b)  # records a must not take from the server it finds next
+    _new_server_key(server, monkeypatch)
+    mine = a.repo.create(
+        "election",
+        {"name": "Pemilihan Uji", "kind": "bupati", "region_code": SCOPE, "year": 2024},
+        SCOPE,
+    )
+    report = a.sync()
+    assert report.failure is not None
+    assert report.failure.error.code is ErrorCode.SYNC_SERVER_KEY_CHANGED
+    assert "inproc://server" in report.error
+    assert not report.pushed and not report.pulled
+    assert [key for key in a.records() if key[0] == "pair"] == []
+    assert ("election", mine) not in server.records()  # still waiting here
+    assert a.engine().run().failure is not None  # every run, not the first only
+    assert _pinned(a) == pinned
