@@ -61,6 +61,7 @@ class ErrorCode(StrEnum):
     LOGIN_FIRST = "login_first"
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
+    LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
     ACCESS_REVOKED = "access_revoked"
     # The link to the server and its answers (sync.transport, sync.client.api).
     SERVER_LINK = "server_link"

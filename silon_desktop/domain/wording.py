@@ -110,6 +110,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di "
         "KPU dan sebutkan pesan ini."
     ),
+    ErrorCode.LOGIN_SERVER_KEY_UNCHECKED: (
+        "Server {server} tidak menunjukkan kunci tanda tangannya, sehingga tidak dapat "
+        "dipastikan bahwa ini server yang sama dengan saat login pertama di komputer ini. "
+        "Login ditolak dan tidak ada yang diubah. Coba lagi sebentar lagi; bila tetap begini, "
+        "hubungi admin Silon di KPU dan sebutkan pesan ini."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),

@@ -208,7 +208,7 @@ def _login_offline(db: Database, username: str, password: str) -> LoginResult:
 
 def checked_server_key(db: Database, settings: Settings, transport: Transport) -> str:
     """The server's signing key, checked against the one pinned here ("" when it could
-    not be fetched: the login stands, receipts are checked with the pinned key).
+    not be fetched and none is pinned yet: the login stands, the first sync pins it).
 
     A first pin also marks practice data when the server is a training server
     (:func:`training.practice_problem`, as its first sync would), so that the key a
@@ -216,13 +216,18 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
 
     Raises:
         ServerKeyChanged: another key than the pinned one, and not a training server's
-            reset met by practice data.
+            reset met by practice data; or the key could not be read while one is
+            pinned (``LOGIN_SERVER_KEY_UNCHECKED``).
     """
     from sync.client import training
 
     key = _fetch_server_key(ServerApi(transport))
     if not key:
-        return ""
+        if not _pinned_key(db):
+            return ""
+        # A key that cannot be read is no key compared: the server would pass unchecked.
+        log.warning("the server's signing key could not be read: login refused")
+        raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNCHECKED, server=settings.server_url)
     if not trust_server_key(db, settings, transport, key, ErrorCode.LOGIN_SERVER_KEY_CHANGED):
         training.practice_problem(db, transport)
     return key
@@ -245,14 +250,19 @@ def trust_server_key(
     """
     from sync.client import training
 
-    with db.session(readonly=True) as session:
-        pinned = get_state(session.connection(), SERVER_KEY)
+    pinned = _pinned_key(db)
     if not pinned:
         return False
     if pinned == key or training.follows_resets(db, transport):
         return True
     log.warning("the server's signing key is not the one pinned here: %s refused", code.value)
     raise ServerKeyChanged(code, server=settings.server_url)
+
+
+def _pinned_key(db: Database) -> str:
+    """The server key pinned here ("" before the first)."""
+    with db.session(readonly=True) as session:
+        return get_state(session.connection(), SERVER_KEY)
 
 
 def save_server_key(db: Database, api: ServerApi, key: str | None = None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -491,3 +492,38 @@ def test_a_session_resumed_from_the_keyring_keeps_the_accounts_level(
         assert services.read_only and services.session_scope == "32.14"
     finally:
         resumed.db.close()
+
+
+def test_a_server_that_withholds_its_signing_key_cannot_lock_the_data_by_moving_the_account(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A key that cannot be read is no key compared: the login is refused as for
+    another key, before the server's word wraps or locks anything."""
+    from sync.transport import ServerRefused
+
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session), first
+    first.db.close()
+    change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
+    access = _access(folder)
+    key_file = _files(folder)[folder.data / keyfile.KEY_FILE]
+    transport = AsgiTransport(server.app)
+    plain_call = transport.call
+
+    def withheld(method: str, path: str, *args: Any, **kw: Any) -> Any:
+        if path == "/v1/server-key":
+            raise ServerRefused("withheld", status=404)
+        return plain_call(method, path, *args, **kw)
+
+    transport.call = withheld  # type: ignore[method-assign]
+    try:
+        refused = access.login("op1", PASSWORD, transport=transport)
+    finally:
+        transport.close()
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_UNCHECKED  # type: ignore[attr-defined]
+    assert not access.locked()
+    assert _files(folder)[folder.data / keyfile.KEY_FILE] == key_file
+    session = _offline(access, server)  # its word locked nothing: the password still opens
+    assert isinstance(session, Session), session
+    session.db.close()

@@ -15,6 +15,7 @@ from sync import credentials, signing
 from sync.client.login import ServerKeyChanged, login
 from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.client.training import TRAINING_ID
+from sync.transport import ServerRefused
 from tests.unit.sync.harness import PASSWORD, SCOPE, Client, InProcessServer, seed_pair
 
 
@@ -153,3 +154,42 @@ def test_a_sync_with_a_server_that_changed_its_key_sends_and_takes_nothing(
     assert ("election", mine) not in server.records()  # still waiting here
     assert a.engine().run().failure is not None  # every run, not the first only
     assert _pinned(a) == pinned
+
+
+class KeyWithheld:
+    """The server answers everything but its signing key (a proxy in between that
+    hides it, so the key is never compared)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def call(self, method: str, path: str, *args: Any, **kw: Any) -> Any:
+        if path == "/v1/server-key":
+            raise ServerRefused("withheld", status=404)
+        return self.inner.call(method, path, *args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_a_login_to_a_server_that_withholds_its_key_once_one_is_pinned_is_refused(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    a = make_client("a")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    token = credentials.TokenStore(a.settings.server_url, "op1").get()
+    with pytest.raises(ServerKeyChanged) as refused:
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=KeyWithheld(a.transport))  # type: ignore[arg-type]
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_UNCHECKED
+    assert "inproc://server" in refused.value.message
+    assert credentials.TokenStore(a.settings.server_url, "op1").get() == token  # nothing kept
+    assert _pinned(a) == server.public_key
+
+
+def test_a_first_login_whose_key_cannot_be_read_still_stands(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    """Nothing pinned yet: nothing to compare with (the first sync pins the key)."""
+    a = make_client("a")
+    result = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=KeyWithheld(a.transport))  # type: ignore[arg-type]
+    assert result.online and _pinned(a) == ""
