@@ -527,3 +527,25 @@ def test_a_server_that_withholds_its_signing_key_cannot_lock_the_data_by_moving_
     session = _offline(access, server)  # its word locked nothing: the password still opens
     assert isinstance(session, Session), session
     session.db.close()
+
+
+def test_a_first_login_to_a_server_with_another_key_does_not_wrap_a_new_data_key_with_its_secret(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A plain folder of an older version (or of ``snapshot import --server-key``) with
+    a server key pinned and no key file yet: the login to another server is refused,
+    and that server's secret opens nothing here (a stolen PC and that secret would
+    otherwise give the data key)."""
+    from sync import signing
+    from sync.client.state import SERVER_KEY, set_state
+
+    db = open_database(folder.database)
+    with db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, signing.public_key_b64(signing.generate_private_key()))
+    db.engine.dispose()
+    refused = _online(_access(folder), server)
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED  # type: ignore[attr-defined]
+    kf = keyfile.KeyFile.load(folder.data)
+    assert kf.server == {} and kf.keyring is None
+    assert "op1" not in kf.offline  # nothing that server said of the account is kept
