@@ -3563,44 +3563,44 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer is practice data, but this server is a real server: nothing is sent or fetched. To practise, start Silon Desktop with --training; to work, use the real data folder.</translation>
     </message>
     <message>
-        <source>Berkas ini bukan bundel sinkronisasi Silon.</source>
-        <translation>This file is not a Silon sync bundle.</translation>
+        <source>Berkas {name} bukan bundel sinkronisasi Silon.</source>
+        <translation>The file {name} is not a Silon sync bundle.</translation>
     </message>
     <message>
-        <source>Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.</source>
-        <translation>The bundle is cut short (the file is incomplete). Copy the file again.</translation>
+        <source>Bundel {name} terpotong (berkas tidak lengkap). Salin ulang berkasnya.</source>
+        <translation>The bundle {name} is cut short (the file is incomplete). Copy the file again.</translation>
     </message>
     <message>
-        <source>Bundel rusak dan tidak dapat dibuka.</source>
-        <translation>The bundle is damaged and cannot be opened.</translation>
+        <source>Bundel {name} rusak dan tidak dapat dibuka.</source>
+        <translation>The bundle {name} is damaged and cannot be opened.</translation>
     </message>
     <message>
-        <source>Isi bundel tidak dapat dibaca.</source>
-        <translation>The bundle&apos;s content cannot be read.</translation>
+        <source>Isi bundel {name} tidak dapat dibaca.</source>
+        <translation>The content of the bundle {name} cannot be read.</translation>
     </message>
     <message>
-        <source>Jenis bundel tidak dikenal.</source>
-        <translation>Unknown kind of bundle.</translation>
+        <source>Jenis bundel {name} tidak dikenal.</source>
+        <translation>The bundle {name} is of an unknown kind.</translation>
     </message>
     <message>
-        <source>Jenis bundel salah untuk perintah ini.</source>
-        <translation>Wrong kind of bundle for this command.</translation>
+        <source>Jenis bundel {name} salah untuk perintah ini.</source>
+        <translation>The bundle {name} is the wrong kind for this command.</translation>
     </message>
     <message>
-        <source>Bundel tidak bertanda tangan; bundel ditolak.</source>
-        <translation>The bundle is not signed; bundle refused.</translation>
+        <source>Bundel {name} tidak bertanda tangan; bundel ditolak.</source>
+        <translation>The bundle {name} is not signed; bundle refused.</translation>
     </message>
     <message>
-        <source>Bundel ditandatangani oleh kunci yang tidak dikenal.</source>
-        <translation>The bundle is signed by an unknown key.</translation>
+        <source>Bundel {name} ditandatangani oleh kunci yang tidak dikenal, bukan kunci server yang tercatat di komputer ini; bundel ditolak dan tidak ada yang diubah.</source>
+        <translation>The bundle {name} is signed by an unknown key, not the server key recorded on this computer; bundle refused and nothing changed.</translation>
     </message>
     <message>
-        <source>Tanda tangan bundel tidak sah (isi telah diubah); bundel ditolak.</source>
-        <translation>The bundle&apos;s signature is not valid (the content was changed); bundle refused.</translation>
+        <source>Tanda tangan bundel {name} tidak sah (isi telah diubah); bundel ditolak.</source>
+        <translation>The signature of the bundle {name} is not valid (the content was changed); bundle refused.</translation>
     </message>
     <message>
-        <source>Isi bundel tidak sesuai format.</source>
-        <translation>The bundle&apos;s content does not fit the format.</translation>
+        <source>Isi bundel {name} tidak sesuai format.</source>
+        <translation>The content of the bundle {name} does not fit the format.</translation>
     </message>
     <message>
         <source>Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis.</source>
@@ -3619,8 +3619,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The server&apos;s key is not known on this computer yet; log in to the server once or sync online first.</translation>
     </message>
     <message>
-        <source>Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari {limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah.</source>
-        <translation>Bundle refused: opened, its contents are far larger than is reasonable (more than {limit} bytes from {size} bytes); this file is not a valid Silon bundle.</translation>
+        <source>Bundel {name} ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari {limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah.</source>
+        <translation>Bundle {name} refused: opened, its contents are far larger than is reasonable (more than {limit} bytes from {size} bytes); this file is not a valid Silon bundle.</translation>
     </message>
     <message>
         <source>Berkas {name} terlalu besar untuk sebuah bundel ({size} byte); bundel ditolak.</source>
@@ -3643,12 +3643,12 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The server&apos;s encryption key is not known on this computer yet; log in or sync once while connected to the server, then export again.</translation>
     </message>
     <message>
-        <source>Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke server (silon-server bundle import).</source>
-        <translation>This bundle is signed by another device this computer does not know; other people&apos;s changes are not queued in your name. Take this bundle to the server (silon-server bundle import).</translation>
+        <source>Bundel {name} ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke server (silon-server bundle import).</source>
+        <translation>The bundle {name} is signed by another device this computer does not know; other people&apos;s changes are not queued in your name. Take this bundle to the server (silon-server bundle import).</translation>
     </message>
     <message>
-        <source>Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; bundel ditolak.</source>
-        <translation>This bundle holds the changes of user {user}, not of the user logged in; bundle refused.</translation>
+        <source>Bundel {name} berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; bundel ditolak.</source>
+        <translation>The bundle {name} holds the changes of user {user}, not of the user logged in; bundle refused.</translation>
     </message>
     <message>
         <source>Bundel {name} berisi data wilayah {scope}, bukan wilayah akun ini ({own}); bundel ditolak dan tidak ada yang diubah. Minta bundel untuk wilayah {own} dari server (silon-server bundle export --scope {own}).</source>
@@ -3823,6 +3823,14 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Server {server} memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama: bisa jadi ini bukan server Silon yang sebenarnya. Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
         <translation>The server {server} uses a different signing key from the one recorded on this computer at its first login: it may not be the real Silon server. The login was refused and nothing was changed. Do not log in for now; contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
+    <message>
+        <source>Server {server} tidak menunjukkan kunci tanda tangannya, sehingga tidak dapat dipastikan bahwa ini server yang sama dengan saat login pertama di komputer ini. Login ditolak dan tidak ada yang diubah. Coba lagi sebentar lagi; bila tetap begini, hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>The server {server} did not show its signing key, so it cannot be confirmed to be the server this computer first logged in to. The login was refused and nothing was changed. Try again in a moment; if it stays so, contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
+    <message>
+        <source>Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>Sync with the server {server} was stopped: the server uses a different signing key from the one recorded on this computer at its first login; it may not be the real Silon server. Nothing was sent or taken; your changes stay saved on this computer. Contact the Silon administrator at KPU and quote this message.</translation>
     </message>
 </context>
 <context>

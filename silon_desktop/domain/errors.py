@@ -61,6 +61,7 @@ class ErrorCode(StrEnum):
     LOGIN_FIRST = "login_first"
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
+    LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
     # The link to the server and its answers (sync.transport, sync.client.api).
@@ -76,6 +77,7 @@ class ErrorCode(StrEnum):
     PRACTICE_SERVER_RESET = "practice_server_reset"
     PRACTICE_SERVER_REAL_DATA = "practice_server_real_data"
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
+    SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

@@ -110,6 +110,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di "
         "KPU dan sebutkan pesan ini."
     ),
+    ErrorCode.LOGIN_SERVER_KEY_UNCHECKED: (
+        "Server {server} tidak menunjukkan kunci tanda tangannya, sehingga tidak dapat "
+        "dipastikan bahwa ini server yang sama dengan saat login pertama di komputer ini. "
+        "Login ditolak dan tidak ada yang diubah. Coba lagi sebentar lagi; bila tetap begini, "
+        "hubungi admin Silon di KPU dan sebutkan pesan ini."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),
@@ -167,18 +173,29 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
         "dengan --training; untuk bekerja pakai folder data sungguhan."
     ),
-    ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas ini bukan bundel sinkronisasi Silon.",
-    ErrorCode.BUNDLE_TRUNCATED: "Bundel terpotong (berkas tidak lengkap). Salin ulang berkasnya.",
-    ErrorCode.BUNDLE_DAMAGED: "Bundel rusak dan tidak dapat dibuka.",
-    ErrorCode.BUNDLE_UNREADABLE: "Isi bundel tidak dapat dibaca.",
-    ErrorCode.BUNDLE_UNKNOWN_KIND: "Jenis bundel tidak dikenal.",
-    ErrorCode.BUNDLE_WRONG_KIND: "Jenis bundel salah untuk perintah ini.",
-    ErrorCode.BUNDLE_UNSIGNED: "Bundel tidak bertanda tangan; bundel ditolak.",
-    ErrorCode.BUNDLE_UNTRUSTED_KEY: "Bundel ditandatangani oleh kunci yang tidak dikenal.",
-    ErrorCode.BUNDLE_BAD_SIGNATURE: (
-        "Tanda tangan bundel tidak sah (isi telah diubah); bundel ditolak."
+    ErrorCode.SYNC_SERVER_KEY_CHANGED: (
+        "Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang "
+        "berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini "
+        "bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan "
+        "Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini."
     ),
-    ErrorCode.BUNDLE_MALFORMED: "Isi bundel tidak sesuai format.",
+    ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas {name} bukan bundel sinkronisasi Silon.",
+    ErrorCode.BUNDLE_TRUNCATED: (
+        "Bundel {name} terpotong (berkas tidak lengkap). Salin ulang berkasnya."
+    ),
+    ErrorCode.BUNDLE_DAMAGED: "Bundel {name} rusak dan tidak dapat dibuka.",
+    ErrorCode.BUNDLE_UNREADABLE: "Isi bundel {name} tidak dapat dibaca.",
+    ErrorCode.BUNDLE_UNKNOWN_KIND: "Jenis bundel {name} tidak dikenal.",
+    ErrorCode.BUNDLE_WRONG_KIND: "Jenis bundel {name} salah untuk perintah ini.",
+    ErrorCode.BUNDLE_UNSIGNED: "Bundel {name} tidak bertanda tangan; bundel ditolak.",
+    ErrorCode.BUNDLE_UNTRUSTED_KEY: (
+        "Bundel {name} ditandatangani oleh kunci yang tidak dikenal, bukan kunci server yang "
+        "tercatat di komputer ini; bundel ditolak dan tidak ada yang diubah."
+    ),
+    ErrorCode.BUNDLE_BAD_SIGNATURE: (
+        "Tanda tangan bundel {name} tidak sah (isi telah diubah); bundel ditolak."
+    ),
+    ErrorCode.BUNDLE_MALFORMED: "Isi bundel {name} tidak sesuai format.",
     ErrorCode.BUNDLE_DISK_FULL: (
         "Ruang pada flashdisk atau disk tujuan penuh; bundel tidak ditulis."
     ),
@@ -200,8 +217,8 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Bundel terenkripsi rusak, terpotong atau telah diubah; bundel ditolak."
     ),
     ErrorCode.BUNDLE_INFLATES_TOO_FAR: (
-        "Bundel ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih dari "
-        "{limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah."
+        "Bundel {name} ditolak: isinya setelah dibuka jauh lebih besar dari wajar (lebih "
+        "dari {limit} byte dari {size} byte); berkas ini bukan bundel Silon yang sah."
     ),
     ErrorCode.BUNDLE_FILE_TOO_LARGE: (
         "Berkas {name} terlalu besar untuk sebuah bundel ({size} byte); bundel ditolak."
@@ -223,12 +240,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "sinkronkan sekali selagi terhubung ke server, lalu ekspor lagi."
     ),
     ErrorCode.BUNDLE_OTHER_DEVICE: (
-        "Bundel ini ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; "
+        "Bundel {name} ditandatangani oleh perangkat lain yang tidak dikenal komputer ini; "
         "perubahan orang lain tidak diantrekan atas nama Anda. Bawa bundel ini ke "
         "server (silon-server bundle import)."
     ),
     ErrorCode.BUNDLE_OTHER_USER: (
-        "Bundel ini berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; "
+        "Bundel {name} berisi perubahan pengguna {user}, bukan pengguna yang sedang masuk; "
         "bundel ditolak."
     ),
     ErrorCode.BUNDLE_OTHER_REGION: (

@@ -269,8 +269,9 @@ class Access:
         self, username: str, password: str, answer: object, transport: Transport
     ) -> tuple[KeyFile, bytes, bool]:
         """The data key after the server said yes, with its key file and whether it
-        was kept already: a new key is, at once (opening the folder may encrypt a plain
-        database with it); a found one is wrapped again (:meth:`_keep_key`) only once
+        was kept already: a new key is wrapped with the password at once (opening the
+        folder may encrypt a plain database with it); a new or found one is wrapped
+        (again) with everything (:meth:`_keep_key`) only once
         the server's signing key was checked and the account's region
         (:meth:`_refuse_a_region_left`): a server that is not the one pinned here must
         neither wrap the key with its secret nor lock the data.
@@ -291,8 +292,13 @@ class Access:
         if kf.empty:
             key = keyfile.new_data_key()
             log.info("a new data key for %s", self.paths.data)
-            self._keep_key(kf, key, username, password, answer)
-            return kf, key, True
+            # Kept at once under the password alone (opening the folder may encrypt a
+            # plain database with it); the server's secret, the keyring and what the
+            # server says of the account wait for the checks, as for a found key: a
+            # plain folder may have a server key pinned already.
+            kf.wrap_password(username, password, key)
+            kf.save()
+            return kf, key, False
         found = (
             kf.unwrap_password(username, password)
             or (kf.unwrap_server(username, secret) if secret else None)

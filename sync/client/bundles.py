@@ -35,6 +35,8 @@ import datetime as dt
 import errno
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,13 +131,34 @@ class BundleContents:
         return sum(self.by_entity.values())
 
 
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Every refusal of a bundle file names it: the operator may have several on the
+    stick, and a refusal must say which one it was.
+
+    Raises:
+        BundleError: what the body raised, with the file's ``name``.
+    """
+    try:
+        yield
+    except BundleError as exc:
+        if "name" in exc.params:
+            raise
+        raise BundleError(exc.code, exc.detail, **exc.params, name=path.name) from exc
+
+
 def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents:
     """Open and check a bundle file (as :func:`import_bundle` would) without importing it.
 
     Raises:
         BundleError: the file is refused (damaged, tampered, unknown signer, a feed
-            bundle of another region than ``user``'s).
+            bundle of another region than ``user``'s), naming it.
     """
+    with _naming(path):
+        return _read_contents(db, path, user)
+
+
+def _read_contents(db: Database, path: Path, user: str) -> BundleContents:
     body, _whole = _open_checked(db, path, user)
     if body["format"] == OUTBOX_FORMAT:
         try:
@@ -264,13 +287,14 @@ def import_bundle(
             known here refuses none and keeps its cursor).
 
     Raises:
-        BundleError: the file is refused; the database is unchanged.
+        BundleError: the file is refused, naming it; the database is unchanged.
     """
-    body, whole = _open_checked(db, path, user or (trusted.user if trusted else ""))
-    if body["format"] == OUTBOX_FORMAT:
-        _check_signer(body, trusted)
-        return _import_outbox(db, body, path.name)
-    return _import_feed(db, body, derive, whole_scope=whole)
+    with _naming(path):
+        body, whole = _open_checked(db, path, user or (trusted.user if trusted else ""))
+        if body["format"] == OUTBOX_FORMAT:
+            _check_signer(body, trusted)
+            return _import_outbox(db, body, path.name)
+        return _import_feed(db, body, derive, whole_scope=whole)
 
 
 def _open_checked(db: Database, path: Path, user: str = "") -> tuple[dict[str, Any], bool]:

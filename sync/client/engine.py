@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
+from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.storage import outbox
 from silon_desktop.storage.errors import StoreEnvironmentError, environment_error
 from silon_desktop.storage.models import LAST_SYNC_STATE_KEY, utcnow
 from sync.client.api import ServerApi
 from sync.client.apply import Applier, ApplyStage
 from sync.client.columns import DeriveFn, conflict_t
+from sync.client.login import ServerKeyChanged
 from sync.client.pull import PullStage
 from sync.client.push import PushStage
 from sync.client.report import (
@@ -170,6 +172,9 @@ class SyncEngine:
         except Cancelled:
             report.cancelled = True
             self._stop(current, StageState.CANCELLED)
+        except ServerKeyChanged as exc:  # another server: nothing sent, nothing taken
+            report.failure = SyncFailure(ErrorKind.ERROR, current.name, exc)
+            self._stop(current, StageState.FAILED, str(exc))
         except TransportError as exc:
             report.failure = SyncFailure(_kind(exc), current.name, exc)
             self._stop(current, StageState.FAILED, str(exc))
@@ -228,24 +233,33 @@ class SyncEngine:
         return {n: s for n, s in self.statuses().items() if s.state is not StageState.IDLE}
 
     def _ensure_server_key(self) -> None:
+        """Check the server's signing key against the one pinned here before anything is
+        sent or taken (a session carried on with a saved token meets no login's check),
+        or pin it when none is.
+
+        Raises:
+            ServerKeyChanged: the server signs with another key (``SYNC_SERVER_KEY_CHANGED``).
+            TransportError: the key could not be read while one is pinned (a check that
+                a failing answer skips would be none), or the server is offline.
+        """
+        from sync.client.login import save_server_box_key, trust_server_key
+
         with self.db.session(readonly=True) as session:
             known = get_state(session.connection(), SERVER_KEY)
             box_known = get_state(session.connection(), SERVER_BOX_KEY)
-        if not box_known:
-            from sync.client.login import save_server_box_key
-
-            save_server_box_key(self.db, self.api)
-        if known:
-            return
         try:
             key = self.api.server_key()
         except TransportError as exc:
-            if isinstance(exc, Offline):
+            if known or isinstance(exc, Offline):
                 raise
             log.warning("server key unavailable (%s); receipts stay unverified", exc)
             return
-        with self.db.engine.begin() as conn:
-            set_state(conn, SERVER_KEY, key)
+        code = ErrorCode.SYNC_SERVER_KEY_CHANGED
+        if not trust_server_key(self.db, self.settings, self.api.transport, key, code):
+            with self.db.engine.begin() as conn:
+                set_state(conn, SERVER_KEY, key)
+        if not box_known:
+            save_server_box_key(self.db, self.api)
 
 
 def _kind(exc: TransportError) -> ErrorKind:

@@ -11,8 +11,9 @@ An online login keeps the token (keyring, else this process's memory), an
 argon2 verifier of the password for offline login (table ``local_account``),
 the server's public key (receipts and feed bundles) and registers this
 device's bundle-signing key with the server. The server's key is pinned at the
-first online login: a later login to a server that signs with another key is
-refused (:class:`ServerKeyChanged`) before anything is kept, except for practice
+first online login: a later login, or sync run (:func:`trust_server_key`), with a
+server that signs with another key is refused (:class:`ServerKeyChanged`) before
+anything is kept, sent or taken, except for practice
 data meeting a training server, whose every reset makes a new key. With no
 connection, the password is checked against the verifier and the operator works
 offline (no token).
@@ -207,7 +208,7 @@ def _login_offline(db: Database, username: str, password: str) -> LoginResult:
 
 def checked_server_key(db: Database, settings: Settings, transport: Transport) -> str:
     """The server's signing key, checked against the one pinned here ("" when it could
-    not be fetched: the login stands, receipts are checked with the pinned key).
+    not be fetched and none is pinned yet: the login stands, the first sync pins it).
 
     A first pin also marks practice data when the server is a training server
     (:func:`training.practice_problem`, as its first sync would), so that the key a
@@ -215,22 +216,53 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
 
     Raises:
         ServerKeyChanged: another key than the pinned one, and not a training server's
-            reset met by practice data.
+            reset met by practice data; or the key could not be read while one is
+            pinned (``LOGIN_SERVER_KEY_UNCHECKED``).
     """
     from sync.client import training
 
     key = _fetch_server_key(ServerApi(transport))
     if not key:
-        return ""
-    with db.session(readonly=True) as session:
-        pinned = get_state(session.connection(), SERVER_KEY)
-    if not pinned:
+        if not _pinned_key(db):
+            return ""
+        # A key that cannot be read is no key compared: the server would pass unchecked.
+        log.warning("the server's signing key could not be read: login refused")
+        raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNCHECKED, server=settings.server_url)
+    if not trust_server_key(db, settings, transport, key, ErrorCode.LOGIN_SERVER_KEY_CHANGED):
         training.practice_problem(db, transport)
-        return key
+    return key
+
+
+def trust_server_key(
+    db: Database, settings: Settings, transport: Transport, key: str, code: ErrorCode
+) -> bool:
+    """Check the key the server says it signs with against the one pinned here (the
+    one rule of which server key is trusted, at a login and at each sync run).
+
+    Returns:
+        True when ``key`` is the pinned one, or practice data follows a reset training
+        server to its new key (:func:`training.follows_resets`); False when nothing is
+        pinned yet (the caller pins ``key``).
+
+    Raises:
+        ServerKeyChanged: another key than the pinned one (with ``code``: a login's or
+            a sync's refusal).
+    """
+    from sync.client import training
+
+    pinned = _pinned_key(db)
+    if not pinned:
+        return False
     if pinned == key or training.follows_resets(db, transport):
-        return key
-    log.warning("the server's signing key is not the one pinned here: login refused")
-    raise ServerKeyChanged(server=settings.server_url)
+        return True
+    log.warning("the server's signing key is not the one pinned here: %s refused", code.value)
+    raise ServerKeyChanged(code, server=settings.server_url)
+
+
+def _pinned_key(db: Database) -> str:
+    """The server key pinned here ("" before the first)."""
+    with db.session(readonly=True) as session:
+        return get_state(session.connection(), SERVER_KEY)
 
 
 def save_server_key(db: Database, api: ServerApi, key: str | None = None) -> None:

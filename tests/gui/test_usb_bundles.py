@@ -73,9 +73,11 @@ def test_a_wrong_file_is_refused_with_a_clear_message(
     wrong.write_bytes(b"PK\x03\x04 not a bundle")
     with qtbot.waitSignal(window.bundles.failed, timeout=15_000) as refused:
         window.bundles.inspect(wrong)
-    assert refused.args[0] == "Berkas ini bukan bundel sinkronisasi Silon."
+    assert refused.args[0] == "Berkas daftar-dukungan.xlsx bukan bundel sinkronisasi Silon."
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    assert [b.text() for b in boxes] == ["Berkas ini bukan bundel sinkronisasi Silon."]
+    assert [b.text() for b in boxes] == [
+        "Berkas daftar-dukungan.xlsx bukan bundel sinkronisasi Silon."
+    ]
 
 
 def test_the_sync_menu_offers_the_bundle_actions(window: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -509,3 +510,60 @@ def test_a_session_resumed_from_the_keyring_keeps_the_accounts_level(
         assert services.read_only and services.session_scope == "32.14"
     finally:
         resumed.db.close()
+
+
+def test_a_server_that_withholds_its_signing_key_cannot_lock_the_data_by_moving_the_account(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A key that cannot be read is no key compared: the login is refused as for
+    another key, before the server's word wraps or locks anything."""
+    from sync.transport import ServerRefused
+
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session), first
+    first.db.close()
+    change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
+    access = _access(folder)
+    key_file = _files(folder)[folder.data / keyfile.KEY_FILE]
+    transport = AsgiTransport(server.app)
+    plain_call = transport.call
+
+    def withheld(method: str, path: str, *args: Any, **kw: Any) -> Any:
+        if path == "/v1/server-key":
+            raise ServerRefused("withheld", status=404)
+        return plain_call(method, path, *args, **kw)
+
+    transport.call = withheld  # type: ignore[method-assign]
+    try:
+        refused = access.login("op1", PASSWORD, transport=transport)
+    finally:
+        transport.close()
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_UNCHECKED  # type: ignore[attr-defined]
+    assert not access.locked()
+    assert _files(folder)[folder.data / keyfile.KEY_FILE] == key_file
+    session = _offline(access, server)  # its word locked nothing: the password still opens
+    assert isinstance(session, Session), session
+    session.db.close()
+
+
+def test_a_first_login_to_a_server_with_another_key_does_not_wrap_a_new_data_key_with_its_secret(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A plain folder of an older version (or of ``snapshot import --server-key``) with
+    a server key pinned and no key file yet: the login to another server is refused,
+    and that server's secret opens nothing here (a stolen PC and that secret would
+    otherwise give the data key)."""
+    from sync import signing
+    from sync.client.state import SERVER_KEY, set_state
+
+    db = open_database(folder.database)
+    with db.engine.begin() as conn:
+        set_state(conn, SERVER_KEY, signing.public_key_b64(signing.generate_private_key()))
+    db.engine.dispose()
+    refused = _online(_access(folder), server)
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED  # type: ignore[attr-defined]
+    kf = keyfile.KeyFile.load(folder.data)
+    assert kf.server == {} and kf.keyring is None
+    assert "op1" not in kf.offline  # nothing that server said of the account is kept

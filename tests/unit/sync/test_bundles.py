@@ -713,3 +713,41 @@ def test_a_feed_bundle_for_an_account_never_seen_online_keeps_the_cursor(
     c.transport.offline = False
     report = c.sync()
     assert report.complete and report.pulled == 5  # from the start: nothing missed
+
+
+def _feed_tampered(data: bytes) -> bytes:
+    body = decode_bundle(data)
+    body["page"]["entities"][0]["rows"][0][4] = "Pemilihan Palsu"
+    return gzip.compress(json.dumps(body).encode())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d[: len(d) // 2],  # copied halfway
+        _feed_tampered,
+        lambda d: b"PK\x03\x04" + d,  # a spreadsheet picked by mistake
+        lambda d: d[:20] + bytes([d[20] ^ 0xFF]) + d[21:],
+        "another server",
+    ],
+    ids=["truncated", "tampered", "not-a-bundle", "damaged", "another-server"],
+)
+def test_a_refused_feed_bundle_names_its_file_when_read_and_when_imported(
+    make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path, damage: Any
+) -> None:
+    """The operator picked one of several files on the stick: the refusal says which."""
+    a, c = make_client("a"), make_client("c")
+    seed_pair(a)
+    logged_in_once(c, server, role="kabkota", scope="32.14")
+    path = tmp_path / "kpu-3214-2026-12-07.silon"
+    if damage == "another server":
+        feed_bundle(server, path, key=signing.generate_private_key())
+    else:
+        feed_bundle(server, path)
+        path.write_bytes(damage(path.read_bytes()))
+    before = dump(c.db)
+    for step in (read_contents, import_bundle):
+        with pytest.raises(BundleError) as refused:
+            step(c.db, path, user=c.username)
+        assert path.name in refused.value.message, refused.value.message
+    assert dump(c.db) == before

@@ -15,7 +15,8 @@ from sync import credentials, signing
 from sync.client.login import ServerKeyChanged, login
 from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.client.training import TRAINING_ID
-from tests.unit.sync.harness import PASSWORD, Client, InProcessServer
+from sync.transport import ServerRefused
+from tests.unit.sync.harness import PASSWORD, SCOPE, Client, InProcessServer, seed_pair
 
 
 class TrainingRoom:
@@ -127,3 +128,68 @@ def test_the_sync_command_logging_in_first_says_the_key_changed_and_exits_1(
     assert sync_cmd.run(args) == sync_cmd.EXIT_ERROR  # not "log in again" (4)
     said = capsys.readouterr().err
     assert refusal.message in said and "Silakan masuk lagi" not in said
+
+
+def test_a_sync_with_a_server_that_changed_its_key_sends_and_takes_nothing(
+    make_client: Callable[..., Client], server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session carried on with a saved token (no login: the app resumed, the sync
+    command) meets a server with another key: the run stops before its push and pull."""
+    a, b = make_client("a"), make_client("b")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    pinned = _pinned(a)
+    seed_pair(b)  # records a must not take from the server it finds next
+    _new_server_key(server, monkeypatch)
+    mine = a.repo.create(
+        "election",
+        {"name": "Pemilihan Uji", "kind": "bupati", "region_code": SCOPE, "year": 2024},
+        SCOPE,
+    )
+    report = a.sync()
+    assert report.failure is not None
+    assert report.failure.error.code is ErrorCode.SYNC_SERVER_KEY_CHANGED
+    assert "inproc://server" in report.error
+    assert not report.pushed and not report.pulled
+    assert [key for key in a.records() if key[0] == "pair"] == []
+    assert ("election", mine) not in server.records()  # still waiting here
+    assert a.engine().run().failure is not None  # every run, not the first only
+    assert _pinned(a) == pinned
+
+
+class KeyWithheld:
+    """The server answers everything but its signing key (a proxy in between that
+    hides it, so the key is never compared)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def call(self, method: str, path: str, *args: Any, **kw: Any) -> Any:
+        if path == "/v1/server-key":
+            raise ServerRefused("withheld", status=404)
+        return self.inner.call(method, path, *args, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_a_login_to_a_server_that_withholds_its_key_once_one_is_pinned_is_refused(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    a = make_client("a")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    token = credentials.TokenStore(a.settings.server_url, "op1").get()
+    with pytest.raises(ServerKeyChanged) as refused:
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=KeyWithheld(a.transport))  # type: ignore[arg-type]
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_UNCHECKED
+    assert "inproc://server" in refused.value.message
+    assert credentials.TokenStore(a.settings.server_url, "op1").get() == token  # nothing kept
+    assert _pinned(a) == server.public_key
+
+
+def test_a_first_login_whose_key_cannot_be_read_still_stands(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    """Nothing pinned yet: nothing to compare with (the first sync pins the key)."""
+    a = make_client("a")
+    result = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=KeyWithheld(a.transport))  # type: ignore[arg-type]
+    assert result.online and _pinned(a) == ""
