@@ -188,6 +188,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The contact is too long or holds invalid characters.",
     },
     "not_found": {"id": "Halaman tidak ditemukan.", "en": "Page not found."},
+    "bad_method": {
+        "id": "Halaman ini tidak dapat dibuka dengan cara itu.",
+        "en": "This page cannot be opened that way.",
+    },
 }
 
 

@@ -24,7 +24,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -38,6 +38,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
@@ -565,8 +566,45 @@ CSV_COLUMNS = (
 def _or_404(request: Request, public: Public, lang: str, page: Page | None) -> Response:
     if page is not None:
         return cached(request, page)
-    missing = public.render("not_found.html", lang, public.stamp())
-    return html(request, missing, status=404)
+    return error_page(request, public, lang, 404)
+
+
+def error_page(
+    request: Request,
+    public: Public,
+    lang: str,
+    status: int,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The public error page (not_found.html) in the page language, with ``status``."""
+    missing = public.render("not_found.html", lang, public.stamp(), status=status)
+    response = html(request, missing, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def install_error_pages(app: Any) -> None:
+    """Answer a wrong address or method under :data:`PREFIX` with the public error page
+    (Indonesian, or the page language) where the app's handler (installed before this)
+    answers the sync API's JSON: a citizen following a broken link sees a page in the
+    language of the others, never ``{"error": "not_found"}``."""
+    api_answer = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        public_path = path == PREFIX or path.startswith(PREFIX + "/")
+        if not (
+            isinstance(exc, StarletteHTTPException)
+            and exc.status_code in (404, 405)
+            and public_path
+        ):
+            answered: Response = await api_answer(request, exc)
+            return answered
+        return await run_in_threadpool(
+            error_page, request, of(request), _lang(request), exc.status_code, exc.headers
+        )
+
+    app.add_exception_handler(StarletteHTTPException, answer)
 
 
 # --- Cek dukungan and objections ------------------------------------------------------

@@ -125,3 +125,20 @@ def test_audit_head_is_signed_and_anchors_audit_verify(public_world: PublicWorld
     assert done.returncode == 0, done.stdout + done.stderr
     bad = head["anchor"][:-1] + ("0" if head["anchor"][-1] != "0" else "1")
     assert w.server.cli("audit", "verify", "--anchor", bad, check=False).returncode != 0
+
+
+def test_a_wrong_public_address_answers_a_page_in_indonesian(public_world: PublicWorld) -> None:
+    w = public_world
+    for method, path in (("GET", "/publik/tidak-ada"), ("GET", "/publik/data/x.csv")):
+        r = w.server.request(method, path)
+        assert r.status_code == 404
+        assert r.headers["content-type"].startswith("text/html")
+        assert '<html lang="id">' in r.text and "Halaman tidak ditemukan." in r.text
+    english = w.get("/publik/tidak-ada", cookies={"silon_lang": "en"})
+    assert english.status_code == 404 and "Page not found." in english.text
+    wrong = w.server.request("POST", "/publik/")
+    assert wrong.status_code == 405 and wrong.headers["content-type"].startswith("text/html")
+    assert '<html lang="id">' in wrong.text and "Kembali" in wrong.text
+    # The sync API keeps its JSON errors.
+    api = w.server.request("GET", "/v1/tidak-ada")
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
