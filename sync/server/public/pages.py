@@ -700,6 +700,16 @@ async def check(request: Request) -> Response:
     return html(request, page, status, encoded.NO_STORE_HEADERS)
 
 
+@router.get("/keberatan")
+async def objection_address(request: Request) -> Response:
+    """The objection's answer page lives at ``/keberatan``: its language link
+    (``?lang=``) and a reload of its address are GETs, which go to the check form
+    (the objection is filed from a check's answer, with the NIK and birth date)."""
+    lang = request.query_params.get("lang")
+    query = f"?lang={lang}" if lang in i18n.LANGS else ""
+    return RedirectResponse(f"{PREFIX}/cek{query}", status_code=303)
+
+
 @router.post("/keberatan")
 async def object_to_support(request: Request) -> Response:
     public = of(request)

@@ -142,3 +142,16 @@ def test_a_wrong_public_address_answers_a_page_in_indonesian(public_world: Publi
     # The sync API keeps its JSON errors.
     api = w.server.request("GET", "/v1/tidak-ada")
     assert api.status_code == 404 and api.json()["error"] == "not_found"
+
+
+def test_the_language_link_after_an_objection_leads_to_the_check_page(
+    public_world: PublicWorld,
+) -> None:
+    w = public_world
+    # The answer of POST /publik/keberatan links "?lang=en" to its own address.
+    answer = w.server.request("POST", "/publik/keberatan", data={"nik": "1", "birth_date": "x"})
+    assert 'href="?lang=en"' in answer.text
+    r = w.get("/publik/keberatan", params={"lang": "en"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in r.text and "<h1>Check your support</h1>" in r.text
+    assert 'action="/publik/cek"' in r.text
