@@ -14,6 +14,11 @@ COOKIE = "silon_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
     "site_title": {"id": "Silon Publik", "en": "Silon Public"},
+    "practice": {"id": "LATIHAN", "en": "PRACTICE"},
+    "practice_banner": {
+        "id": "LATIHAN: data latihan Bimtek, bukan data pencalonan sebenarnya.",
+        "en": "PRACTICE: Bimtek training data, not real candidacy data.",
+    },
     "site_sub": {
         "id": "Informasi pencalonan pemilihan kepala daerah, terbuka untuk siapa saja",
         "en": "Candidacy information of the regional elections, open to anyone",

@@ -260,6 +260,9 @@ class Public:
             num=lambda n: i18n.number(n, lang),
             reason=lambda code: i18n.reason(code, lang),
             prefix=PREFIX,
+            # A training server's practice election bears a real region's name: every
+            # page says LATIHAN, as the desktop's windows and printouts of it do.
+            practice=self.state.config.training,
             **context,
         )
         return page.encode("utf-8")

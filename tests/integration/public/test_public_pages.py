@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from pathlib import Path
 
 from sync import signing
-from tests.integration.public.conftest import PublicWorld
+from tests.integration.public.conftest import NOW, PASSWORD, PublicWorld
+from tests.integration.server_process import ServerProcess
+from tests.public_seed import seed
 
 
 def test_election_list_and_page_show_stages_threshold_and_pairs(public_world: PublicWorld) -> None:
@@ -155,3 +158,30 @@ def test_the_language_link_after_an_objection_leads_to_the_check_page(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert '<html lang="en">' in r.text and "<h1>Check your support</h1>" in r.text
     assert 'action="/publik/cek"' in r.text
+
+
+def test_a_training_servers_public_pages_say_latihan(
+    public_world: PublicWorld, tmp_path: Path
+) -> None:
+    # A Bimtek room's server listens on the LAN: its practice election (a real
+    # kabupaten's name) must never pass for the real one on its public pages.
+    with ServerProcess.start(tmp_path, env={"SILON_SERVER_NOW": NOW}, training=True) as server:
+        server.add_user("op3214", PASSWORD, role="kabkota", region="32.14")
+        practice = PublicWorld(server, server.login("op3214", PASSWORD), seed(3))
+        practice.push([m.to_wire() for m in practice.seed.mutations])
+        for path in (
+            "/publik/",
+            f"/publik/pemilihan/{practice.seed.election_id}",
+            f"/publik/pasangan/{practice.seed.independent_id}",
+            "/publik/cek",
+            "/publik/tidak-ada",
+        ):
+            text = practice.get(path).text
+            title = text.split("<title>", 1)[1].split("</title>", 1)[0]
+            assert title.startswith("LATIHAN"), path
+            assert 'id="practice"' in text and "bukan data pencalonan sebenarnya" in text, path
+        english = practice.get("/publik/", params={"lang": "en"}).text
+        assert "<title>PRACTICE" in english
+    # A real server's pages say nothing of the kind.
+    real = public_world.get("/publik/").text
+    assert "LATIHAN" not in real and 'id="practice"' not in real
