@@ -7,8 +7,8 @@
   the lookup by NIK, a read of the candidate rows (or of none), and a keyed
   hash (HMAC-SHA-256 under a server secret) of the NIK and birth date compared
   in constant time against each row's. The answer is the same page either way.
-- Rate limits per source address and per NIK, counted in a table shared by
-  every server process (PostgreSQL: the server database; SQLite: a small side
+- Rate limits per source address (an IPv6 one by its /64: :func:`source_key`) and
+  per NIK, counted in a table shared by every server process (PostgreSQL: the server database; SQLite: a small side
   database in the data folder, so a running push's write lock never delays a
   check). Counters are keyed by hashes, never by the NIK or the address.
 - Logs carry :func:`nik_hash`, never the NIK.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
 import secrets
@@ -151,7 +152,7 @@ class Checker:
 
     def allow(self, source: str, nik: str, now: float) -> bool:
         """Count one check of ``nik`` from ``source``; False when either is over its limit."""
-        keys = ("s:" + self.keyed("src", source)[:40], "n:" + self.nik_hash(nik))
+        keys = ("s:" + self.keyed("src", source_key(source))[:40], "n:" + self.nik_hash(nik))
         cut = now - self.limits.window
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
@@ -269,6 +270,27 @@ BUMP_SQL = (
     " THEN excluded.window_start ELSE public_limits.window_start END"
     " RETURNING count"
 )
+
+
+#: The prefix of an IPv6 address that names one subscriber: ISPs hand each a /64 (or
+#: more), inside which a device picks any address it likes (privacy addresses).
+IPV6_SUBSCRIBER_PREFIX = 64
+
+
+def source_key(source: str) -> str:
+    """What the per-source limit counts for a client address: an IPv4 address (also one
+    written as IPv4-mapped IPv6) as it is, an IPv6 address by its /64 network, so a
+    client never escapes the limit by taking a fresh address of its own network for
+    each check; anything else (no address known) as it is."""
+    try:
+        address = ipaddress.ip_address(source)
+    except ValueError:
+        return source
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_SUBSCRIBER_PREFIX}", strict=False))
+    return str(address)
 
 
 def valid_nik(text: str) -> bool:

@@ -86,3 +86,22 @@ def test_limits_per_nik_and_per_source_with_windows(world: tuple[Any, Any]) -> N
     with checker.limits_engine.connect() as conn:
         keys = [k for (k,) in conn.exec_driver_sql("SELECT key FROM public_limits")]
     assert keys and not any("3214" in k or "10.0.0.1" in k for k in keys)
+
+
+def test_one_ipv6_network_is_one_source_for_the_limit(world: tuple[Any, Any]) -> None:
+    # An ISP hands each IPv6 subscriber a /64 at least: counted per full address, one
+    # phone could take a fresh address for every check and never meet the per-source
+    # limit, enumerating NIKs (whose birth dates the NIKs themselves spell).
+    server, _s = world
+    checker = Checker(server.engine, Limits(per_source=3, per_nik=100, window=60))
+    answers = [
+        checker.allow(f"2001:db8:1:2::{i:x}", f"32140000000000{i:02d}", 1000.0 + i)
+        for i in range(1, 6)
+    ]
+    assert answers == [True, True, True, False, False]
+    # Another /64 is another subscriber; an IPv4 address behind a mapped IPv6 one is itself.
+    assert checker.allow("2001:db8:1:3::1", "3214000000000099", 1010.0) is True
+    assert checker.allow("::ffff:10.0.0.9", "3214000000000098", 1011.0) is True
+    assert checker.allow("10.0.0.9", "3214000000000097", 1012.0) is True
+    assert checker.allow("10.0.0.9", "3214000000000096", 1013.0) is True
+    assert checker.allow("::ffff:10.0.0.9", "3214000000000095", 1014.0) is False
