@@ -1,6 +1,7 @@
 """Cek dukungan: is this NIK, with this birth date, listed as a supporter?
 
-- Both the NIK and the birth date must match a live supporter row. The answer
+- Both the NIK and the birth date must match a live supporter row of a pair and
+  an election the public pages show (neither deleted). The answer
   says only which pair of which election lists the person and the row's human
   verdict (and the outcome of an objection), never a name or an address.
 - The same work is done whether the NIK is absent or the birth date is wrong:
@@ -235,8 +236,12 @@ class Checker:
             objections[str(rid)] = (str(status), str(outcome), str(reasons))  # the latest wins
         out = []
         for rid, fields in matched:
-            pair = pairs.get(str(fields.get("pair_id")), {})
-            election = elections.get(str(pair.get("election_id")), {})
+            pair = pairs.get(str(fields.get("pair_id")))
+            election = elections.get(str(pair.get("election_id"))) if pair else None
+            if pair is None or election is None:
+                # A pair (or its election) the public pages do not show, deleted: the
+                # row backs no pair there, so it is not listed here either.
+                continue
             o = objections.get(rid)
             out.append(
                 Match(
