@@ -23,6 +23,7 @@ import hmac
 import ipaddress
 import logging
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -302,9 +303,23 @@ def valid_nik(text: str) -> bool:
     return len(text) == 16 and text.isascii() and text.isdigit()
 
 
-def valid_date(text: str) -> bool:
+#: A birth date as a citizen types it: ``YYYY-MM-DD`` (what a date picker sends), or
+#: day first (``DD-MM-YYYY``, ``DD/MM/YYYY``, ``DD.MM.YYYY``), as Indonesians write it
+#: in the plain text field of a browser without a date picker.
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def birth_date_iso(text: str) -> str | None:
+    """``text`` as an ISO date (``YYYY-MM-DD``), None when it names no date."""
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first is not None:
+        day, month, year = (int(part) for part in day_first.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
     try:
-        dt.date.fromisoformat(text)
+        iso = dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        return False
-    return len(text) == 10
+        return None
+    return iso if iso == text else None  # not a week date or the basic form

@@ -147,8 +147,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The NIK must be 16 digits.",
     },
     "check_bad_date": {
-        "id": "Tanggal lahir tidak sah (format TTTT-BB-HH).",
-        "en": "The birth date is not valid (format YYYY-MM-DD).",
+        "id": "Tanggal lahir tidak sah: tulis HH-BB-TTTT, misalnya 17-08-1990.",
+        "en": "The birth date is not valid: write DD-MM-YYYY, e.g. 17-08-1990.",
     },
     "check_limited": {
         "id": "Terlalu banyak pemeriksaan. Coba lagi nanti.",

@@ -44,7 +44,7 @@ from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
 from sync.server.public import encoded, i18n, objections, svg, views
-from sync.server.public.check import Checker, Match, valid_date, valid_nik
+from sync.server.public.check import Checker, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
 from sync.server.public.figures import COUNTS
 
@@ -639,11 +639,12 @@ async def _run_check(
     public: Public, source: str, form: dict[str, str]
 ) -> tuple[str, list[Match] | None, str]:
     """``(error key or "", matches or None, nik hash)`` of a submitted NIK and birth date."""
-    nik, birth = form.get("nik", ""), form.get("birth_date", "")
+    nik, birth = form.get("nik", ""), birth_date_iso(form.get("birth_date", ""))
     if not valid_nik(nik):
         return "check_bad_nik", None, ""
-    if not valid_date(birth):
+    if birth is None:
         return "check_bad_date", None, ""
+    form["birth_date"] = birth  # as read: the objection form and its lookup carry it so
     checker = public.checker()
     now = public.state.config.clock.time()
     # Counting, then the lookup (a refused check looks nothing up): on SQLite right here
