@@ -371,6 +371,8 @@ def _election_context(
 
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+#: The methods of a page: HEAD wherever GET (RFC 9110; the server drops HEAD's body).
+READ = ["GET", "HEAD"]
 _made = threading.Lock()
 
 
@@ -394,18 +396,18 @@ def public_of(app_state: Any) -> Public:
 root_router = APIRouter(include_in_schema=False)
 
 
-@root_router.get("/")
+@root_router.api_route("/", methods=READ)
 async def root() -> RedirectResponse:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
-@router.get("/static/public.css")
+@router.api_route("/static/public.css", methods=READ)
 async def css() -> Response:
     return Response(CSS, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("")
-@router.get("/")
+@router.api_route("", methods=READ)
+@router.api_route("/", methods=READ)
 async def index(request: Request) -> Response:
     public = of(request)
     lang = _lang(request)
@@ -423,7 +425,7 @@ async def index(request: Request) -> Response:
     return cached(request, page) if page else html(request, b"")
 
 
-@router.get("/pemilihan/{election_id}")
+@router.api_route("/pemilihan/{election_id}", methods=READ)
 async def election_page(request: Request, election_id: str) -> Response:
     public = of(request)
     lang = _lang(request)
@@ -438,7 +440,7 @@ async def election_page(request: Request, election_id: str) -> Response:
     return _or_404(request, public, lang, page)
 
 
-@router.get("/pasangan/{pair_id}")
+@router.api_route("/pasangan/{pair_id}", methods=READ)
 async def pair_page(request: Request, pair_id: str) -> Response:
     public = of(request)
     state = public.state
@@ -488,7 +490,7 @@ async def pair_page(request: Request, pair_id: str) -> Response:
     return _or_404(request, public, lang, page)
 
 
-@router.get("/data/pemilihan.json")
+@router.api_route("/data/pemilihan.json", methods=READ)
 async def data_json(request: Request) -> Response:
     public = of(request)
 
@@ -509,7 +511,7 @@ async def data_json(request: Request) -> Response:
     return cached(request, page, encoded.JSON, encoded.DATA_HEADERS)
 
 
-@router.get("/data/dukungan.csv")
+@router.api_route("/data/dukungan.csv", methods=READ)
 async def data_csv(request: Request) -> Response:
     public = of(request)
 
@@ -523,7 +525,7 @@ async def data_csv(request: Request) -> Response:
     return cached(request, page, encoded.CSV, encoded.CSV_HEADERS)
 
 
-@router.get("/audit-head.json")
+@router.api_route("/audit-head.json", methods=READ)
 async def audit_head(request: Request) -> Response:
     public = of(request)
     head = public.signed_head(public.stamp())
@@ -690,7 +692,7 @@ def _source(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-@router.get("/cek")
+@router.api_route("/cek", methods=READ)
 async def check_form(request: Request) -> Response:
     return _check_page(request, of(request), _lang(request))
 
@@ -704,7 +706,7 @@ async def check(request: Request) -> Response:
     return html(request, page, status, encoded.NO_STORE_HEADERS)
 
 
-@router.get("/keberatan")
+@router.api_route("/keberatan", methods=READ)
 async def objection_address(request: Request) -> Response:
     """The objection's answer page lives at ``/keberatan``: its language link
     (``?lang=``) and a reload of its address are GETs, which go to the check form

@@ -185,3 +185,27 @@ def test_a_training_servers_public_pages_say_latihan(
     # A real server's pages say nothing of the kind.
     real = public_world.get("/publik/").text
     assert "LATIHAN" not in real and 'id="practice"' not in real
+
+
+def test_head_answers_each_public_page_as_get_without_the_body(public_world: PublicWorld) -> None:
+    # RFC 9110: a server answers HEAD wherever it answers GET (link checkers, `curl -I`,
+    # a slow connection asking whether a download changed before fetching it).
+    w = public_world
+    for path in (
+        "/publik/",
+        f"/publik/pemilihan/{w.seed.election_id}",
+        f"/publik/pasangan/{w.seed.independent_id}",
+        "/publik/data/pemilihan.json",
+        "/publik/data/dukungan.csv",
+        "/publik/cek",
+        "/publik/static/public.css",
+        "/publik/audit-head.json",
+    ):
+        for query in ({}, {"lang": "en"}):
+            got = w.get(path, params=query)
+            head = w.server.request("HEAD", path, params=query)
+            assert head.status_code == 200, (path, query)
+            assert head.content == b"", path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+            assert head.headers.get("etag") == got.headers.get("etag"), path
+    assert w.server.request("HEAD", "/publik/tidak-ada").status_code == 404
