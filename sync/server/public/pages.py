@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -285,7 +286,19 @@ def _made_page(
     """``build``'s bytes as a cached page (plain and gzip, with their tags); in the
     thread pool."""
     body = build(stamp)
-    return None if body is None else Page.of(body, etag(stamp, key))
+    if body is None:
+        return None
+    modified = None
+    if key[0] in DATED and stamp.updated_at:
+        modified = formatdate(stamp.updated_at, usegmt=True).encode("ascii")
+    return Page.of(body, etag(stamp, key), modified)
+
+
+#: The pages dated by ``Last-Modified``: the CSV, whose content is the figures and
+#: records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and which has
+#: no date of its own. The JSON (its ``updated_at``) and the HTML pages (their footer)
+#: also hold the audit head, which moves without that date: they carry the ETag alone.
+DATED = ("csv",)
 
 
 def _lang(request: Request) -> str:

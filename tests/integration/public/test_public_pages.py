@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from email.utils import formatdate
 from pathlib import Path
 
 from sync import signing
@@ -209,3 +210,17 @@ def test_head_answers_each_public_page_as_get_without_the_body(public_world: Pub
             assert head.headers["content-type"] == got.headers["content-type"], path
             assert head.headers.get("etag") == got.headers.get("etag"), path
     assert w.server.request("HEAD", "/publik/tidak-ada").status_code == 404
+
+
+def test_the_open_data_csv_is_dated_by_its_last_change(public_world: PublicWorld) -> None:
+    # The CSV holds no date of its own: its Last-Modified is the figures' last change
+    # (the JSON's updated_at), which `curl -R` or wget keep as the saved file's date.
+    w = public_world
+    updated = w.get("/publik/data/pemilihan.json").json()["updated_at"]
+    expected = formatdate(updated, usegmt=True)
+    for _twice in range(2):  # built by the app, then answered by the fast lane
+        r = w.get("/publik/data/dukungan.csv")
+        assert r.headers.get("last-modified") == expected
+    assert (
+        w.server.request("HEAD", "/publik/data/dukungan.csv").headers["last-modified"] == expected
+    )
