@@ -22,6 +22,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -44,6 +45,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
+from sync.server.http import RECORD_ID_PATTERN
 from sync.server.public import encoded, i18n, objections, svg, views
 from sync.server.public.check import Checker, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
@@ -246,6 +248,19 @@ class Public:
         with read_tx(self.state.engine) as conn:
             return views.load_all(conn)
 
+    def shown(self, entity: str, record_id: str) -> bool:
+        """Whether the pages show ``record_id`` as an ``entity`` (a pair: of an election
+        shown), by key reads alone: a page of an unknown id (which is never cached)
+        must not cost every request a read of all public tables (:meth:`data`)."""
+        if not RECORD_ID.fullmatch(record_id):  # no record has it (PostgreSQL refuses a NUL)
+            return False
+        with read_tx(self.state.engine) as conn:
+            fields = views.public_fields(conn, entity, record_id)
+            if fields is None or entity != "pair":
+                return fields is not None
+            election_id = str(fields.get("election_id") or "")
+            return views.public_fields(conn, "election", election_id) is not None
+
     # --- rendering --------------------------------------------------------------
 
     def render(self, template: str, lang: str, stamp: Stamp, **context: Any) -> bytes:
@@ -268,6 +283,8 @@ class Public:
         )
         return page.encode("utf-8")
 
+
+RECORD_ID = re.compile(RECORD_ID_PATTERN)
 
 #: Where the answer goes in the check page's shell (never in a text of its own).
 CHECK_SLOT = "\x00check-result\x00"
@@ -444,6 +461,8 @@ async def election_page(request: Request, election_id: str) -> Response:
     lang = _lang(request)
 
     def build(stamp: Stamp) -> bytes | None:
+        if not public.shown("election", election_id):
+            return None
         context = _election_context(*public.data(), election_id)
         if context is None:
             return None
@@ -460,6 +479,8 @@ async def pair_page(request: Request, pair_id: str) -> Response:
     lang = _lang(request)
 
     def build(stamp: Stamp) -> bytes | None:
+        if not public.shown("pair", pair_id):
+            return None
         structure, figures, objections = public.data()
         pair = structure.pairs.get(pair_id)
         election = structure.elections.get(str(pair.get("election_id"))) if pair else None

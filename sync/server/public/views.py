@@ -69,6 +69,16 @@ def load_structure(conn: Connection) -> Structure:
     return out
 
 
+def public_fields(conn: Connection, entity: str, record_id: str) -> dict[str, Any] | None:
+    """The public fields of one record of ``entity`` (None: the pages show no such record)."""
+    text = conn.execute(
+        select(public_records.c.fields).where(
+            public_records.c.id == record_id, public_records.c.entity == entity
+        )
+    ).scalar_one_or_none()
+    return None if text is None else dict(orjson.loads(text))
+
+
 Figures = dict[str, dict[str, dict[str, dict[str, int]]]]  # pair -> round -> subregion -> counts
 
 
