@@ -46,6 +46,14 @@ def test_english_switch_by_query_then_cookie(public_world: PublicWorld) -> None:
     again = w.get(f"/publik/pemilihan/{w.seed.election_id}", cookies={"silon_lang": "en"})
     assert "Stages and dates" in again.text
     assert "Tahapan dan jadwal" in w.get(f"/publik/pemilihan/{w.seed.election_id}").text
+    # The switch is named in its own language, and says so (a screen reader reads it so).
+    assert (
+        '<a class="lang" href="?lang=en" lang="en" hreflang="en">English</a>'
+        in w.get("/publik/").text
+    )
+    assert '<a class="lang" href="?lang=id" lang="id" hreflang="id">Bahasa Indonesia</a>' in (
+        w.get("/publik/", params={"lang": "en"}).text
+    )
 
 
 def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) -> None:
