@@ -232,3 +232,15 @@ def test_the_open_data_csv_is_dated_by_its_last_change(public_world: PublicWorld
     assert (
         w.server.request("HEAD", "/publik/data/dukungan.csv").headers["last-modified"] == expected
     )
+
+
+def test_the_pair_page_names_each_kecamatan_from_the_shipped_region_table(
+    public_world: PublicWorld,
+) -> None:
+    # The server's own region table is empty until an administrator adds names one by
+    # one: the public saw bare codes (32.14.02) where the desktop's recap names places.
+    page = public_world.get(f"/publik/pasangan/{public_world.seed.independent_id}").text
+    table = page.split('<table class="figures">', 1)[1].split("</table>", 1)[0]
+    for name in ("Purwakarta", "Campaka", "Jatiluhur"):
+        assert f"<td>{name}</td>" in table
+    assert "<td>32.14.02</td>" not in table
