@@ -111,6 +111,7 @@ def create_app(config: ServerConfig) -> App:
         BodyMiddleware, max_bytes=config.max_body_bytes, read_timeout=config.read_timeout
     )
     install_handlers(app)
+    public_pages.install_error_pages(app)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(sync_routes.router)

@@ -495,6 +495,7 @@ def _region(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from sync.server.db import read_tx, write_tx
+    from sync.server.public import figures
     from sync.server.roles import REGION_RE
     from sync.server.schema import regions
 
@@ -505,6 +506,8 @@ def _region(args: argparse.Namespace) -> int:
         with write_tx(state.engine) as conn:
             conn.execute(regions.delete().where(regions.c.code == args.code))
             conn.execute(regions.insert().values(code=args.code, name=args.name))
+            # The public pages name places by this table: a new version rebuilds them.
+            figures.bump(conn, state.config.clock.time())
         print(f"wilayah {args.code} {args.name}")
     else:
         with read_tx(state.engine) as conn:

@@ -1,14 +1,15 @@
 """Cek dukungan: is this NIK, with this birth date, listed as a supporter?
 
-- Both the NIK and the birth date must match a live supporter row. The answer
+- Both the NIK and the birth date must match a live supporter row of a pair and
+  an election the public pages show (neither deleted). The answer
   says only which pair of which election lists the person and the row's human
   verdict (and the outcome of an objection), never a name or an address.
 - The same work is done whether the NIK is absent or the birth date is wrong:
   the lookup by NIK, a read of the candidate rows (or of none), and a keyed
   hash (HMAC-SHA-256 under a server secret) of the NIK and birth date compared
   in constant time against each row's. The answer is the same page either way.
-- Rate limits per source address and per NIK, counted in a table shared by
-  every server process (PostgreSQL: the server database; SQLite: a small side
+- Rate limits per source address (an IPv6 one by its /64: :func:`source_key`) and
+  per NIK, counted in a table shared by every server process (PostgreSQL: the server database; SQLite: a small side
   database in the data folder, so a running push's write lock never delays a
   check). Counters are keyed by hashes, never by the NIK or the address.
 - Logs carry :func:`nik_hash`, never the NIK.
@@ -19,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -151,7 +154,7 @@ class Checker:
 
     def allow(self, source: str, nik: str, now: float) -> bool:
         """Count one check of ``nik`` from ``source``; False when either is over its limit."""
-        keys = ("s:" + self.keyed("src", source)[:40], "n:" + self.nik_hash(nik))
+        keys = ("s:" + self.keyed("src", source_key(source))[:40], "n:" + self.nik_hash(nik))
         cut = now - self.limits.window
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
@@ -234,8 +237,12 @@ class Checker:
             objections[str(rid)] = (str(status), str(outcome), str(reasons))  # the latest wins
         out = []
         for rid, fields in matched:
-            pair = pairs.get(str(fields.get("pair_id")), {})
-            election = elections.get(str(pair.get("election_id")), {})
+            pair = pairs.get(str(fields.get("pair_id")))
+            election = elections.get(str(pair.get("election_id"))) if pair else None
+            if pair is None or election is None:
+                # A pair (or its election) the public pages do not show, deleted: the
+                # row backs no pair there, so it is not listed here either.
+                continue
             o = objections.get(rid)
             out.append(
                 Match(
@@ -271,13 +278,48 @@ BUMP_SQL = (
 )
 
 
+#: The prefix of an IPv6 address that names one subscriber: ISPs hand each a /64 (or
+#: more), inside which a device picks any address it likes (privacy addresses).
+IPV6_SUBSCRIBER_PREFIX = 64
+
+
+def source_key(source: str) -> str:
+    """What the per-source limit counts for a client address: an IPv4 address (also one
+    written as IPv4-mapped IPv6) as it is, an IPv6 address by its /64 network, so a
+    client never escapes the limit by taking a fresh address of its own network for
+    each check; anything else (no address known) as it is."""
+    try:
+        address = ipaddress.ip_address(source)
+    except ValueError:
+        return source
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_SUBSCRIBER_PREFIX}", strict=False))
+    return str(address)
+
+
 def valid_nik(text: str) -> bool:
     return len(text) == 16 and text.isascii() and text.isdigit()
 
 
-def valid_date(text: str) -> bool:
+#: A birth date as a citizen types it: ``YYYY-MM-DD`` (what a date picker sends), or
+#: day first (``DD-MM-YYYY``, ``DD/MM/YYYY``, ``DD.MM.YYYY``), as Indonesians write it
+#: in the plain text field of a browser without a date picker.
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def birth_date_iso(text: str) -> str | None:
+    """``text`` as an ISO date (``YYYY-MM-DD``), None when it names no date."""
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first is not None:
+        day, month, year = (int(part) for part in day_first.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
     try:
-        dt.date.fromisoformat(text)
+        iso = dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        return False
-    return len(text) == 10
+        return None
+    return iso if iso == text else None  # not a week date or the basic form

@@ -88,11 +88,13 @@ class Page:
     tag: bytes  # quoted, as sent
     gz: bytes | None
     gz_tag: bytes
+    #: ``Last-Modified`` (an HTTP date), or None: not sent.
+    modified: bytes | None = None
 
     @classmethod
-    def of(cls, body: bytes, tag: bytes) -> Page:
+    def of(cls, body: bytes, tag: bytes, modified: bytes | None = None) -> Page:
         """``body`` with its plain ``tag`` (``"..."``); the gzip variant made here."""
-        return cls(body, tag, compress(body), tag[:-1] + b'-gz"')
+        return cls(body, tag, compress(body), tag[:-1] + b'-gz"', modified)
 
     def variant(self, gzip_ok: bool) -> tuple[bytes, bytes, bool]:
         """``(bytes, tag, compressed)`` for a client that accepts gzip or not."""
@@ -117,6 +119,7 @@ def headers(
     extra: tuple[tuple[bytes, bytes], ...],
     tag: bytes | None = None,
     compressed: bool = False,
+    modified: bytes | None = None,
 ) -> list[tuple[bytes, bytes]]:
     """The raw headers of an answer (the same list from either lane); ``length`` None:
     a 304, which names no length."""
@@ -125,6 +128,8 @@ def headers(
         out.append((b"content-length", str(length).encode("ascii")))
     if tag is not None:
         out.append((b"etag", tag))
+    if modified is not None:
+        out.append((b"last-modified", modified))
     if compressed:
         out.append((b"content-encoding", b"gzip"))
     out.extend(extra)
@@ -142,8 +147,8 @@ def cached_answer(
     client holds the variant it would get, else that variant."""
     body, tag, compressed = page.variant(accepts_gzip(accept_encoding))
     if not_modified(if_none_match, tag):
-        return 304, b"", headers(content_type, None, extra, tag, compressed)
-    return 200, body, headers(content_type, len(body), extra, tag, compressed)
+        return 304, b"", headers(content_type, None, extra, tag, compressed, page.modified)
+    return 200, body, headers(content_type, len(body), extra, tag, compressed, page.modified)
 
 
 def fresh_answer(

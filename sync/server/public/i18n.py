@@ -14,6 +14,11 @@ COOKIE = "silon_lang"
 
 STRINGS: dict[str, dict[str, str]] = {
     "site_title": {"id": "Silon Publik", "en": "Silon Public"},
+    "practice": {"id": "LATIHAN", "en": "PRACTICE"},
+    "practice_banner": {
+        "id": "LATIHAN: data latihan Bimtek, bukan data pencalonan sebenarnya.",
+        "en": "PRACTICE: Bimtek training data, not real candidacy data.",
+    },
     "site_sub": {
         "id": "Informasi pencalonan pemilihan kepala daerah, terbuka untuk siapa saja",
         "en": "Candidacy information of the regional elections, open to anyone",
@@ -142,8 +147,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The NIK must be 16 digits.",
     },
     "check_bad_date": {
-        "id": "Tanggal lahir tidak sah (format TTTT-BB-HH).",
-        "en": "The birth date is not valid (format YYYY-MM-DD).",
+        "id": "Tanggal lahir tidak sah: tulis HH-BB-TTTT, misalnya 17-08-1990.",
+        "en": "The birth date is not valid: write DD-MM-YYYY, e.g. 17-08-1990.",
     },
     "check_limited": {
         "id": "Terlalu banyak pemeriksaan. Coba lagi nanti.",
@@ -188,6 +193,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The contact is too long or holds invalid characters.",
     },
     "not_found": {"id": "Halaman tidak ditemukan.", "en": "Page not found."},
+    "bad_method": {
+        "id": "Halaman ini tidak dapat dibuka dengan cara itu.",
+        "en": "This page cannot be opened that way.",
+    },
 }
 
 

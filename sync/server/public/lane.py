@@ -69,11 +69,11 @@ def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None]:
 
 
 async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
-    """Answer an HTTP request from the cached bytes if it is a GET of a public page
+    """Answer an HTTP request from the cached bytes if it is a GET (or HEAD) of a public page
     cached for the current stamp (True: answered; False: the app must). ``state`` is
     the app's (where :func:`pages.public_of` keeps the process's :class:`Public`)."""
     if (
-        scope["method"] != "GET"
+        scope["method"] not in ("GET", "HEAD")  # HEAD: the same headers (uvicorn drops the body)
         or scope.get("query_string")
         or not scope["path"].startswith(PREFIX)
     ):
@@ -102,7 +102,7 @@ class CheckLane:
             scope["type"] != "http"
             or scope["path"] != PREFIX + "/cek"
             or scope.get("query_string")
-            or scope["method"] not in ("GET", "POST")
+            or scope["method"] not in ("GET", "HEAD", "POST")
         ):
             await self.app(scope, receive, send)
             return
@@ -110,7 +110,7 @@ class CheckLane:
         cookie, accept, _holds = _headers(scope)
         lang = _lang(cookie)
         try:
-            if scope["method"] == "GET":
+            if scope["method"] != "POST":
                 status, page = 200, public.check_page(lang)
             else:
                 raw_form = await _body(receive)

@@ -22,11 +22,13 @@ import hashlib
 import io
 import logging
 import os
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -38,12 +40,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
+from sync.server.http import RECORD_ID_PATTERN
 from sync.server.public import encoded, i18n, objections, svg, views
-from sync.server.public.check import Checker, Match, valid_date, valid_nik
+from sync.server.public.check import Checker, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
 from sync.server.public.figures import COUNTS
 
@@ -244,6 +248,19 @@ class Public:
         with read_tx(self.state.engine) as conn:
             return views.load_all(conn)
 
+    def shown(self, entity: str, record_id: str) -> bool:
+        """Whether the pages show ``record_id`` as an ``entity`` (a pair: of an election
+        shown), by key reads alone: a page of an unknown id (which is never cached)
+        must not cost every request a read of all public tables (:meth:`data`)."""
+        if not RECORD_ID.fullmatch(record_id):  # no record has it (PostgreSQL refuses a NUL)
+            return False
+        with read_tx(self.state.engine) as conn:
+            fields = views.public_fields(conn, entity, record_id)
+            if fields is None or entity != "pair":
+                return fields is not None
+            election_id = str(fields.get("election_id") or "")
+            return views.public_fields(conn, "election", election_id) is not None
+
     # --- rendering --------------------------------------------------------------
 
     def render(self, template: str, lang: str, stamp: Stamp, **context: Any) -> bytes:
@@ -259,10 +276,15 @@ class Public:
             num=lambda n: i18n.number(n, lang),
             reason=lambda code: i18n.reason(code, lang),
             prefix=PREFIX,
+            # A training server's practice election bears a real region's name: every
+            # page says LATIHAN, as the desktop's windows and printouts of it do.
+            practice=self.state.config.training,
             **context,
         )
         return page.encode("utf-8")
 
+
+RECORD_ID = re.compile(RECORD_ID_PATTERN)
 
 #: Where the answer goes in the check page's shell (never in a text of its own).
 CHECK_SLOT = "\x00check-result\x00"
@@ -281,7 +303,19 @@ def _made_page(
     """``build``'s bytes as a cached page (plain and gzip, with their tags); in the
     thread pool."""
     body = build(stamp)
-    return None if body is None else Page.of(body, etag(stamp, key))
+    if body is None:
+        return None
+    modified = None
+    if key[0] in DATED and stamp.updated_at:
+        modified = formatdate(stamp.updated_at, usegmt=True).encode("ascii")
+    return Page.of(body, etag(stamp, key), modified)
+
+
+#: The pages dated by ``Last-Modified``: the CSV, whose content is the figures and
+#: records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and which has
+#: no date of its own. The JSON (its ``updated_at``) and the HTML pages (their footer)
+#: also hold the audit head, which moves without that date: they carry the ETag alone.
+DATED = ("csv",)
 
 
 def _lang(request: Request) -> str:
@@ -367,6 +401,8 @@ def _election_context(
 
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+#: The methods of a page: HEAD wherever GET (RFC 9110; the server drops HEAD's body).
+READ = ["GET", "HEAD"]
 _made = threading.Lock()
 
 
@@ -390,18 +426,18 @@ def public_of(app_state: Any) -> Public:
 root_router = APIRouter(include_in_schema=False)
 
 
-@root_router.get("/")
+@root_router.api_route("/", methods=READ)
 async def root() -> RedirectResponse:
     return RedirectResponse(f"{PREFIX}/", status_code=307)
 
 
-@router.get("/static/public.css")
+@router.api_route("/static/public.css", methods=READ)
 async def css() -> Response:
     return Response(CSS, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("")
-@router.get("/")
+@router.api_route("", methods=READ)
+@router.api_route("/", methods=READ)
 async def index(request: Request) -> Response:
     public = of(request)
     lang = _lang(request)
@@ -419,12 +455,14 @@ async def index(request: Request) -> Response:
     return cached(request, page) if page else html(request, b"")
 
 
-@router.get("/pemilihan/{election_id}")
+@router.api_route("/pemilihan/{election_id}", methods=READ)
 async def election_page(request: Request, election_id: str) -> Response:
     public = of(request)
     lang = _lang(request)
 
     def build(stamp: Stamp) -> bytes | None:
+        if not public.shown("election", election_id):
+            return None
         context = _election_context(*public.data(), election_id)
         if context is None:
             return None
@@ -434,13 +472,15 @@ async def election_page(request: Request, election_id: str) -> Response:
     return _or_404(request, public, lang, page)
 
 
-@router.get("/pasangan/{pair_id}")
+@router.api_route("/pasangan/{pair_id}", methods=READ)
 async def pair_page(request: Request, pair_id: str) -> Response:
     public = of(request)
     state = public.state
     lang = _lang(request)
 
     def build(stamp: Stamp) -> bytes | None:
+        if not public.shown("pair", pair_id):
+            return None
         structure, figures, objections = public.data()
         pair = structure.pairs.get(pair_id)
         election = structure.elections.get(str(pair.get("election_id"))) if pair else None
@@ -484,7 +524,7 @@ async def pair_page(request: Request, pair_id: str) -> Response:
     return _or_404(request, public, lang, page)
 
 
-@router.get("/data/pemilihan.json")
+@router.api_route("/data/pemilihan.json", methods=READ)
 async def data_json(request: Request) -> Response:
     public = of(request)
 
@@ -505,7 +545,7 @@ async def data_json(request: Request) -> Response:
     return cached(request, page, encoded.JSON, encoded.DATA_HEADERS)
 
 
-@router.get("/data/dukungan.csv")
+@router.api_route("/data/dukungan.csv", methods=READ)
 async def data_csv(request: Request) -> Response:
     public = of(request)
 
@@ -519,7 +559,7 @@ async def data_csv(request: Request) -> Response:
     return cached(request, page, encoded.CSV, encoded.CSV_HEADERS)
 
 
-@router.get("/audit-head.json")
+@router.api_route("/audit-head.json", methods=READ)
 async def audit_head(request: Request) -> Response:
     public = of(request)
     head = public.signed_head(public.stamp())
@@ -565,8 +605,45 @@ CSV_COLUMNS = (
 def _or_404(request: Request, public: Public, lang: str, page: Page | None) -> Response:
     if page is not None:
         return cached(request, page)
-    missing = public.render("not_found.html", lang, public.stamp())
-    return html(request, missing, status=404)
+    return error_page(request, public, lang, 404)
+
+
+def error_page(
+    request: Request,
+    public: Public,
+    lang: str,
+    status: int,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The public error page (not_found.html) in the page language, with ``status``."""
+    missing = public.render("not_found.html", lang, public.stamp(), status=status)
+    response = html(request, missing, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def install_error_pages(app: Any) -> None:
+    """Answer a wrong address or method under :data:`PREFIX` with the public error page
+    (Indonesian, or the page language) where the app's handler (installed before this)
+    answers the sync API's JSON: a citizen following a broken link sees a page in the
+    language of the others, never ``{"error": "not_found"}``."""
+    api_answer = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        public_path = path == PREFIX or path.startswith(PREFIX + "/")
+        if not (
+            isinstance(exc, StarletteHTTPException)
+            and exc.status_code in (404, 405)
+            and public_path
+        ):
+            answered: Response = await api_answer(request, exc)
+            return answered
+        return await run_in_threadpool(
+            error_page, request, of(request), _lang(request), exc.status_code, exc.headers
+        )
+
+    app.add_exception_handler(StarletteHTTPException, answer)
 
 
 # --- Cek dukungan and objections ------------------------------------------------------
@@ -598,11 +675,12 @@ async def _run_check(
     public: Public, source: str, form: dict[str, str]
 ) -> tuple[str, list[Match] | None, str]:
     """``(error key or "", matches or None, nik hash)`` of a submitted NIK and birth date."""
-    nik, birth = form.get("nik", ""), form.get("birth_date", "")
+    nik, birth = form.get("nik", ""), birth_date_iso(form.get("birth_date", ""))
     if not valid_nik(nik):
         return "check_bad_nik", None, ""
-    if not valid_date(birth):
+    if birth is None:
         return "check_bad_date", None, ""
+    form["birth_date"] = birth  # as read: the objection form and its lookup carry it so
     checker = public.checker()
     now = public.state.config.clock.time()
     # Counting, then the lookup (a refused check looks nothing up): on SQLite right here
@@ -648,7 +726,7 @@ def _source(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-@router.get("/cek")
+@router.api_route("/cek", methods=READ)
 async def check_form(request: Request) -> Response:
     return _check_page(request, of(request), _lang(request))
 
@@ -660,6 +738,16 @@ async def check(request: Request) -> Response:
         of(request), _source(request), request.cookies.get(i18n.COOKIE), form
     )
     return html(request, page, status, encoded.NO_STORE_HEADERS)
+
+
+@router.api_route("/keberatan", methods=READ)
+async def objection_address(request: Request) -> Response:
+    """The objection's answer page lives at ``/keberatan``: its language link
+    (``?lang=``) and a reload of its address are GETs, which go to the check form
+    (the objection is filed from a check's answer, with the NIK and birth date)."""
+    lang = request.query_params.get("lang")
+    query = f"?lang={lang}" if lang in i18n.LANGS else ""
+    return RedirectResponse(f"{PREFIX}/cek{query}", status_code=303)
 
 
 @router.post("/keberatan")

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from silon_desktop.domain import rules
 from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
-from silon_desktop.domain.regions import normalize_code
+from silon_desktop.domain.regions import default_table, normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
@@ -69,6 +69,16 @@ def load_structure(conn: Connection) -> Structure:
     return out
 
 
+def public_fields(conn: Connection, entity: str, record_id: str) -> dict[str, Any] | None:
+    """The public fields of one record of ``entity`` (None: the pages show no such record)."""
+    text = conn.execute(
+        select(public_records.c.fields).where(
+            public_records.c.id == record_id, public_records.c.entity == entity
+        )
+    ).scalar_one_or_none()
+    return None if text is None else dict(orjson.loads(text))
+
+
 Figures = dict[str, dict[str, dict[str, dict[str, int]]]]  # pair -> round -> subregion -> counts
 
 
@@ -81,6 +91,9 @@ def load_figures(conn: Connection) -> Figures:
 
 
 def region_names(conn: Connection, codes: set[str]) -> dict[str, str]:
+    """The names of region ``codes``: the server's own table (an administrator's
+    ``silon-server region add``, which may rename), else the Kemendagri table the
+    desktop ships and names its recap by (codes neither knows are left out)."""
     wanted = sorted(c for c in codes if c)
     names: dict[str, str] = {}
     for start in range(0, len(wanted), 500):
@@ -90,6 +103,10 @@ def region_names(conn: Connection, codes: set[str]) -> dict[str, str]:
             )
         )
         names.update({str(c): str(n) for c, n in rows})
+    shipped = default_table()
+    for code in wanted:
+        if code not in names and (name := shipped.name(code)):
+            names[code] = name
     return names
 
 

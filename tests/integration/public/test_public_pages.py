@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from email.utils import formatdate
+from pathlib import Path
 
 from sync import signing
-from tests.integration.public.conftest import PublicWorld
+from tests.integration.public.conftest import NOW, PASSWORD, PublicWorld
+from tests.integration.server_process import ServerProcess
+from tests.public_seed import seed
 
 
 def test_election_list_and_page_show_stages_threshold_and_pairs(public_world: PublicWorld) -> None:
@@ -42,6 +46,14 @@ def test_english_switch_by_query_then_cookie(public_world: PublicWorld) -> None:
     again = w.get(f"/publik/pemilihan/{w.seed.election_id}", cookies={"silon_lang": "en"})
     assert "Stages and dates" in again.text
     assert "Tahapan dan jadwal" in w.get(f"/publik/pemilihan/{w.seed.election_id}").text
+    # The switch is named in its own language, and says so (a screen reader reads it so).
+    assert (
+        '<a class="lang" href="?lang=en" lang="en" hreflang="en">English</a>'
+        in w.get("/publik/").text
+    )
+    assert '<a class="lang" href="?lang=id" lang="id" hreflang="id">Bahasa Indonesia</a>' in (
+        w.get("/publik/", params={"lang": "en"}).text
+    )
 
 
 def test_pair_page_documents_figures_table_and_chart(public_world: PublicWorld) -> None:
@@ -125,3 +137,110 @@ def test_audit_head_is_signed_and_anchors_audit_verify(public_world: PublicWorld
     assert done.returncode == 0, done.stdout + done.stderr
     bad = head["anchor"][:-1] + ("0" if head["anchor"][-1] != "0" else "1")
     assert w.server.cli("audit", "verify", "--anchor", bad, check=False).returncode != 0
+
+
+def test_a_wrong_public_address_answers_a_page_in_indonesian(public_world: PublicWorld) -> None:
+    w = public_world
+    for method, path in (("GET", "/publik/tidak-ada"), ("GET", "/publik/data/x.csv")):
+        r = w.server.request(method, path)
+        assert r.status_code == 404
+        assert r.headers["content-type"].startswith("text/html")
+        assert '<html lang="id">' in r.text and "Halaman tidak ditemukan." in r.text
+    english = w.get("/publik/tidak-ada", cookies={"silon_lang": "en"})
+    assert english.status_code == 404 and "Page not found." in english.text
+    wrong = w.server.request("POST", "/publik/")
+    assert wrong.status_code == 405 and wrong.headers["content-type"].startswith("text/html")
+    assert '<html lang="id">' in wrong.text and "Kembali" in wrong.text
+    # The sync API keeps its JSON errors.
+    api = w.server.request("GET", "/v1/tidak-ada")
+    assert api.status_code == 404 and api.json()["error"] == "not_found"
+
+
+def test_the_language_link_after_an_objection_leads_to_the_check_page(
+    public_world: PublicWorld,
+) -> None:
+    w = public_world
+    # The answer of POST /publik/keberatan links "?lang=en" to its own address.
+    answer = w.server.request("POST", "/publik/keberatan", data={"nik": "1", "birth_date": "x"})
+    assert 'href="?lang=en"' in answer.text
+    r = w.get("/publik/keberatan", params={"lang": "en"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in r.text and "<h1>Check your support</h1>" in r.text
+    assert 'action="/publik/cek"' in r.text
+
+
+def test_a_training_servers_public_pages_say_latihan(
+    public_world: PublicWorld, tmp_path: Path
+) -> None:
+    # A Bimtek room's server listens on the LAN: its practice election (a real
+    # kabupaten's name) must never pass for the real one on its public pages.
+    with ServerProcess.start(tmp_path, env={"SILON_SERVER_NOW": NOW}, training=True) as server:
+        server.add_user("op3214", PASSWORD, role="kabkota", region="32.14")
+        practice = PublicWorld(server, server.login("op3214", PASSWORD), seed(3))
+        practice.push([m.to_wire() for m in practice.seed.mutations])
+        for path in (
+            "/publik/",
+            f"/publik/pemilihan/{practice.seed.election_id}",
+            f"/publik/pasangan/{practice.seed.independent_id}",
+            "/publik/cek",
+            "/publik/tidak-ada",
+        ):
+            text = practice.get(path).text
+            title = text.split("<title>", 1)[1].split("</title>", 1)[0]
+            assert title.startswith("LATIHAN"), path
+            assert 'id="practice"' in text and "bukan data pencalonan sebenarnya" in text, path
+        english = practice.get("/publik/", params={"lang": "en"}).text
+        assert "<title>PRACTICE" in english
+    # A real server's pages say nothing of the kind.
+    real = public_world.get("/publik/").text
+    assert "LATIHAN" not in real and 'id="practice"' not in real
+
+
+def test_head_answers_each_public_page_as_get_without_the_body(public_world: PublicWorld) -> None:
+    # RFC 9110: a server answers HEAD wherever it answers GET (link checkers, `curl -I`,
+    # a slow connection asking whether a download changed before fetching it).
+    w = public_world
+    for path in (
+        "/publik/",
+        f"/publik/pemilihan/{w.seed.election_id}",
+        f"/publik/pasangan/{w.seed.independent_id}",
+        "/publik/data/pemilihan.json",
+        "/publik/data/dukungan.csv",
+        "/publik/cek",
+        "/publik/static/public.css",
+        "/publik/audit-head.json",
+    ):
+        for query in ({}, {"lang": "en"}):
+            got = w.get(path, params=query)
+            head = w.server.request("HEAD", path, params=query)
+            assert head.status_code == 200, (path, query)
+            assert head.content == b"", path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+            assert head.headers.get("etag") == got.headers.get("etag"), path
+    assert w.server.request("HEAD", "/publik/tidak-ada").status_code == 404
+
+
+def test_the_open_data_csv_is_dated_by_its_last_change(public_world: PublicWorld) -> None:
+    # The CSV holds no date of its own: its Last-Modified is the figures' last change
+    # (the JSON's updated_at), which `curl -R` or wget keep as the saved file's date.
+    w = public_world
+    updated = w.get("/publik/data/pemilihan.json").json()["updated_at"]
+    expected = formatdate(updated, usegmt=True)
+    for _twice in range(2):  # built by the app, then answered by the fast lane
+        r = w.get("/publik/data/dukungan.csv")
+        assert r.headers.get("last-modified") == expected
+    assert (
+        w.server.request("HEAD", "/publik/data/dukungan.csv").headers["last-modified"] == expected
+    )
+
+
+def test_the_pair_page_names_each_kecamatan_from_the_shipped_region_table(
+    public_world: PublicWorld,
+) -> None:
+    # The server's own region table is empty until an administrator adds names one by
+    # one: the public saw bare codes (32.14.02) where the desktop's recap names places.
+    page = public_world.get(f"/publik/pasangan/{public_world.seed.independent_id}").text
+    table = page.split('<table class="figures">', 1)[1].split("</table>", 1)[0]
+    for name in ("Purwakarta", "Campaka", "Jatiluhur"):
+        assert f"<td>{name}</td>" in table
+    assert "<td>32.14.02</td>" not in table

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from sync.protocol import Mutation, Op, ResultStatus
 from sync.server.config import Clock
 from sync.server.public.check import Checker, Limits
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.public_seed import seed
+from tests.public_seed import SCOPE, seed
 from tests.unit.server.support import fresh_state
 
 ADMIN = Actor("admin", Role.KPU_RI, "", "test")
@@ -86,3 +88,37 @@ def test_limits_per_nik_and_per_source_with_windows(world: tuple[Any, Any]) -> N
     with checker.limits_engine.connect() as conn:
         keys = [k for (k,) in conn.exec_driver_sql("SELECT key FROM public_limits")]
     assert keys and not any("3214" in k or "10.0.0.1" in k for k in keys)
+
+
+def test_one_ipv6_network_is_one_source_for_the_limit(world: tuple[Any, Any]) -> None:
+    # An ISP hands each IPv6 subscriber a /64 at least: counted per full address, one
+    # phone could take a fresh address for every check and never meet the per-source
+    # limit, enumerating NIKs (whose birth dates the NIKs themselves spell).
+    server, _s = world
+    checker = Checker(server.engine, Limits(per_source=3, per_nik=100, window=60))
+    answers = [
+        checker.allow(f"2001:db8:1:2::{i:x}", f"32140000000000{i:02d}", 1000.0 + i)
+        for i in range(1, 6)
+    ]
+    assert answers == [True, True, True, False, False]
+    # Another /64 is another subscriber; an IPv4 address behind a mapped IPv6 one is itself.
+    assert checker.allow("2001:db8:1:3::1", "3214000000000099", 1010.0) is True
+    assert checker.allow("::ffff:10.0.0.9", "3214000000000098", 1011.0) is True
+    assert checker.allow("10.0.0.9", "3214000000000097", 1012.0) is True
+    assert checker.allow("10.0.0.9", "3214000000000096", 1013.0) is True
+    assert checker.allow("::ffff:10.0.0.9", "3214000000000095", 1014.0) is False
+
+
+def test_a_supporter_of_a_deleted_elections_pair_is_not_listed(world: tuple[Any, Any]) -> None:
+    # The public pages drop an election deleted with its pairs still live: the check
+    # listed its supporters all the same, under an election with no name.
+    server, s = world
+    checker = Checker(server.engine, Limits(100, 100, 600))
+    _rid, nik, birth, *_ = s.supporters[0]
+    assert [m.election_name for m in checker.lookup(nik, birth)] == [
+        "Pemilihan Bupati Purwakarta 2024"
+    ]
+    gone = Mutation(str(uuid.uuid4()), "election", s.election_id, SCOPE, Op.DELETE, 1, {})
+    [result] = apply_batch(server.engine, server.config, ADMIN, "seed", [gone])
+    assert result.status is ResultStatus.APPLIED, result
+    assert checker.lookup(nik, birth) == []

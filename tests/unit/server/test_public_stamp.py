@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
 
-from sync.server.db import write_tx
+from sync.server.cli import main
+from sync.server.db import database_url, migrate, write_tx
 from sync.server.public import figures
-from sync.server.public.pages import Public, Stamp
+from sync.server.public.pages import Public, Stamp, read_stamp
 from tests.unit.server.support import fresh_state
 
 
@@ -70,3 +72,19 @@ def test_one_build_per_stamp_and_the_previous_page_meanwhile(public: Public) -> 
     assert rebuilt.body != first.body and rebuilt.tag != first.tag  # new bytes, new ETag
     assert after == rebuilt
     assert len(builds) == 2
+
+
+def test_a_region_named_or_renamed_moves_the_public_version(tmp_path: Path) -> None:
+    # The pair pages name kecamatan by the server's region table: cached by the public
+    # version, they kept the old name (and their ETag, so browsers their copy) until a
+    # push happened to move it.
+    url = database_url(tmp_path, None)
+    migrate(url)
+    engine = create_engine(url)
+    try:
+        before = read_stamp(engine)
+        assert main(["region", "add", "--data-dir", str(tmp_path), "32.14.01", "PURWAKARTA"]) == 0
+        after = read_stamp(engine)
+    finally:
+        engine.dispose()
+    assert after.version > before.version
