@@ -353,7 +353,10 @@ def pair_recap(
                 choices = {c for r in chosen.rounds for c in rules.verdict_choices(r)}
                 verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules, choices)
             elif chosen.kind is StageKind.FIELD:
-                verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
+                # Field verification ends in MS or TMS: no BMS remains either.
+                verdict = _with_external_duplicates(
+                    _SUPPORTER.c.field_status, rules, rules.field_verdict_choices()
+                )
                 live.append(_SUPPORTER.c.admin_status == "MS")
             elif chosen.kind is StageKind.RECAP:
                 verdict = _after_every_round(verdict, rules)

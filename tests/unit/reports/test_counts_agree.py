@@ -1,0 +1,66 @@
+"""The counts an operator signs and every other view of them agree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from silon_desktop.importers.store import import_file
+from silon_desktop.reports.recap import pair_recap
+from silon_desktop.storage.db import Database, open_database
+from silon_desktop.storage.derived import refresh_derived
+from silon_desktop.storage.models import Supporter
+from tests.fixtures import seed_election, verify_as_forecast
+from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    seed_election(database)
+    yield database
+    database.close()
+
+
+def _rows(db: Database, tmp_path: Path, arrival: str, count: int, seed: int) -> list[str]:
+    rows = supporter_rows(count, seed=seed, start_sequence=100 * seed)
+    import_file(
+        db, write_xlsx(tmp_path / f"{arrival}.xlsx", rows), "p1", assume_id_scan=True, round=arrival
+    )
+    verify_as_forecast(db, where={"round": arrival})
+    with db.session(readonly=True) as session:
+        return list(
+            session.scalars(
+                select(Supporter.id).where(Supporter.round == arrival).order_by(Supporter.nik)
+            )
+        )
+
+
+def _flag(db: Database, record_id: str, *, field: str = "") -> None:
+    with db.session() as session:
+        row = session.get(Supporter, record_id)
+        assert row is not None and row.admin_status == "MS"
+        row.external_duplicate = True  # as a pull applies the server's flag
+        if field:
+            row.field_status = field
+        refresh_derived(session, "supporter", row)
+
+
+def test_a_supporter_met_in_the_field_who_backs_another_pair_is_tms_in_the_verfak_minutes(
+    db: Database, tmp_path: Path
+) -> None:
+    """Field verification ends in MS or TMS (DOMAIN.md): a supporter MS in the office and
+    met in the field (MS) whose NIK also backs another pair (the server's
+    DUPLICATE_EXTERNAL, which the rules make BMS) is TMS with that reason in BA of
+    verfak I, as in the recap of every stage; the verfak minutes printed 'BMS 1'."""
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    _flag(db, first[0], field="MS")
+    verfak = pair_recap(db.engine, "p1", "verfak_1")
+    assert (verfak.totals.ms, verfak.totals.bms, verfak.totals.tms) == (0, 0, 1)
+    assert verfak.reasons == {"DUPLICATE_EXTERNAL": 1}
+    assert sum(a.tms for a in verfak.areas) == sum(d.tms for d in verfak.desa) == 1
+    final = pair_recap(db.engine, "p1", "recap").totals
+    assert (final.ms, final.bms, final.tms) == (5, 0, 1)
