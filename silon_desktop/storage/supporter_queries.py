@@ -23,6 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from silon_desktop.domain.codes import Status
+from silon_desktop.domain.rules import Round, RuleSet
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
 
@@ -404,6 +406,32 @@ class SupporterQuery:
         stmt = sa.select(*cols).where(_ROWID.in_(list(rowids)))
         by_rowid = {int(m["rowid"]): _row(m) for m in conn.execute(stmt).mappings()}
         return [by_rowid[r] for r in rowids if r in by_rowid]
+
+
+def counted_status(rules: RuleSet) -> sa.ColumnElement[str]:
+    """A supporter's ``effective_status`` as it counts: a BMS where the verdict that
+    counts offers no BMS is TMS (:meth:`RuleSet.status_within`), counted so, never
+    stored. A person never gives such a BMS (the desktop and the server refuse it);
+    the server's DUPLICATE_EXTERNAL flag, which the rule set makes BMS, makes one of a
+    row counted by its field verdict (field verification ends in MS or TMS) or of a
+    correction round's row (its administrative verification is its last). The choices
+    are the domain's (:meth:`RuleSet.field_verdict_choices`, where the field verdict
+    counts: ``field_verdict_counts``; else :meth:`RuleSet.verdict_choices` of the
+    row's round), written as one ``CASE``."""
+    field = sa.and_(_T.c.admin_status == Status.MS.value, _T.c.field_status != "")
+    cases = [(field, rules.field_verdict_choices())]
+    for arrival in Round:
+        wanted = [arrival.value, ""] if arrival is Round.SUBMISSION else [arrival.value]
+        cases.append(
+            (sa.and_(sa.not_(field), _T.c.round.in_(wanted)), rules.verdict_choices(arrival))
+        )
+    whens = [
+        (sa.and_(_T.c.effective_status == status.value, where), counted.value)
+        for status in Status
+        for where, choices in cases
+        if (counted := rules.status_within(status, choices)) is not status
+    ]
+    return sa.case(*whens, else_=_T.c.effective_status) if whens else _T.c.effective_status
 
 
 def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:

@@ -64,3 +64,38 @@ def test_a_supporter_met_in_the_field_who_backs_another_pair_is_tms_in_the_verfa
     assert sum(a.tms for a in verfak.areas) == sum(d.tms for d in verfak.desa) == 1
     final = pair_recap(db.engine, "p1", "recap").totals
     assert (final.ms, final.bms, final.tms) == (5, 0, 1)
+
+
+def test_the_dashboard_and_b2_count_an_external_duplicate_as_the_minutes_do(
+    db: Database, tmp_path: Path
+) -> None:
+    """A correction round's supporter (its vermin is its last: MS or TMS) and a
+    supporter met in the field (MS or TMS), each MS but also backing another pair
+    (DUPLICATE_EXTERNAL, BMS by the rules), are TMS in their berita acara and in the
+    final recap: the dashboard and the B.2-KWK (the recap of every row) counted both
+    BMS, so the same pair read 'BMS 2' beside signed minutes with 'BMS 0'."""
+    from silon_desktop.reports.xlsx_export import export_b2
+    from tests.unit.reports.test_exports import read
+
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    assert pair_recap(db.engine, "p1", "vermin_correction_1").totals.tms == 1
+    assert pair_recap(db.engine, "p1", "verfak_1").totals.tms == 1
+    final = pair_recap(db.engine, "p1", "recap").totals
+    whole = pair_recap(db.engine, "p1")  # the dashboard's and the B.2-KWK's
+    assert (whole.totals.ms, whole.totals.bms, whole.totals.tms) == (8, 0, 2)
+    assert (final.ms, final.bms, final.tms) == (8, 0, 2)
+    assert whole.reasons == {"DUPLICATE_EXTERNAL": 2}
+    assert sum(a.tms for a in whole.areas) == sum(d.tms for d in whole.desa) == 2
+    assert sum(a.bms for a in whole.areas) == sum(d.bms for d in whole.desa) == 0
+    out = export_b2(whole, tmp_path / "b2.xlsx")
+    desa = read(out, "Per Desa")
+    total = next(r for r in desa if r[3] == "JUMLAH")
+    assert total[4:9] == [8.0, 0.0, 2.0, 0.0, 10.0]
+    # A submission's supporter flagged so and never met in the field is still BMS
+    # (fixable in a correction) wherever it is counted before the final recap.
+    _flag(db, first[1])
+    assert pair_recap(db.engine, "p1").totals.bms == 1
+    assert pair_recap(db.engine, "p1", "vermin").totals.bms == 2
