@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain import rules
-from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind
+from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind, Status
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
@@ -102,17 +102,37 @@ def _add(into: dict[str, int], cell: dict[str, int]) -> None:
         into[n] += cell.get(n, 0)
 
 
+def _rule_set(election: dict[str, Any]) -> rules.RuleSet | None:
+    """The rule set of ``election``; None for one of a newer program."""
+    try:
+        return rules.rule_set_for(str(election.get("rule_set") or "") or None)
+    except ValueError:
+        return None
+
+
+def _as_counted(
+    cell: dict[str, int], arrival: str, rule_set: rules.RuleSet | None
+) -> dict[str, int]:
+    """A round's cell as the desktop's recap counts it: where no verdict of the round
+    offers BMS (a correction round's rows: its administrative verification is their
+    last, and field verification ends in MS or TMS), its BMS is TMS
+    (:meth:`RuleSet.status_within`). A person never gives such a BMS; the server's
+    DUPLICATE_EXTERNAL flag on an MS row, which the rule set makes BMS, does
+    (:func:`~sync.server.public.figures.verdict`). Counted so, not stored."""
+    if rule_set is None or arrival not in ROUNDS or not cell.get("bms"):
+        return cell
+    choices = (rule_set.verdict_choices(arrival), rule_set.field_verdict_choices())
+    if {rule_set.status_within(Status.BMS, c) for c in choices} != {Status.TMS}:
+        return cell
+    return {**cell, "bms": 0, "tms": cell.get("tms", 0) + cell["bms"]}
+
+
 def requirement(election: dict[str, Any]) -> Requirement:
     """The published threshold and spread of ``election``: the desktop recap's own
     decision (:func:`silon_desktop.domain.requirement.requirement`); under a rule set
     or an election kind this server does not know, nothing is computed and the KPU
     decree's figures, where entered, are still published."""
-    try:
-        rule_set: rules.RuleSet | None = rules.rule_set_for(
-            str(election.get("rule_set") or "") or None
-        )
-    except ValueError:  # a rule set of a newer program
-        rule_set = None
+    rule_set = _rule_set(election)
     try:
         return domain_requirement(rule_set, election)
     except (ValueError, KeyError, TypeError):  # a kind the rule set does not know
@@ -146,6 +166,7 @@ def pair_support(
     """Per round and in total: counts per sub-region, against the threshold and spread."""
     kabkota = by_kabkota(election)
     req = requirement(election)
+    rule_set = _rule_set(election)
     threshold, spread = req.threshold, req.spread
     out_rounds = []
     total = _zero()
@@ -153,7 +174,8 @@ def pair_support(
     for rnd in sorted(rounds, key=lambda r: ROUNDS.index(r) if r in ROUNDS else len(ROUNDS)):
         subs: dict[str, dict[str, int]] = {}
         sums = _zero()
-        for code, cell in rounds[rnd].items():
+        for code, stored in rounds[rnd].items():
+            cell = _as_counted(stored, rnd, rule_set)
             group = _group_code(code, kabkota)
             _add(subs.setdefault(group, _zero()), cell)
             _add(total_by_sub.setdefault(group, _zero()), cell)

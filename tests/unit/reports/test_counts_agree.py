@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -99,3 +100,52 @@ def test_the_dashboard_and_b2_count_an_external_duplicate_as_the_minutes_do(
     _flag(db, first[1])
     assert pair_recap(db.engine, "p1").totals.bms == 1
     assert pair_recap(db.engine, "p1", "vermin").totals.bms == 2
+
+
+def _public_support(db: Database) -> dict[str, Any]:
+    """The public pages' support of ``p1``: the server's figures (per pair, round and
+    kecamatan) of the same supporter rows, as a push applies them."""
+    from collections import Counter
+
+    from sync.server.public import figures, views
+
+    wanted = ("pair_id", "round", "kecamatan_code", "kabkota_code", "admin_status")
+    with db.session(readonly=True) as session:
+        rows = [
+            {
+                **{name: getattr(s, name) for name in wanted},
+                "field_status": s.field_status,
+                "external_duplicate": s.external_duplicate,
+            }
+            for s in session.scalars(select(Supporter).where(Supporter.deleted.is_(False)))
+        ]
+    items = [("supporter", str(i), row, False, None, False, "32.14") for i, row in enumerate(rows)]
+    cells: dict[str, dict[str, dict[str, int]]] = {}
+    for (_pair, arrival, area), counts in figures.collect(items).figures.items():
+        cell: Counter[str] = Counter({name: 0 for name in figures.COUNTS})
+        cell.update(counts)
+        cells.setdefault(arrival, {})[area] = dict(cell)
+    election = {"kind": "bupati", "rule_set": "pilkada-2024", "region_code": "32.14",
+                "dpt": 733_927, "subregion_count": 17}  # fmt: skip
+    return views.pair_support(election, cells)
+
+
+def test_the_public_pages_count_a_correction_rounds_external_duplicate_as_the_minutes_do(
+    db: Database, tmp_path: Path
+) -> None:
+    """A correction round's supporter MS but also backing another pair is TMS in its
+    berita acara (its vermin is its last: MS or TMS), on the dashboard and in the final
+    recap; the public pair page and the open data published it BMS in that round."""
+    _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, late[0])
+    vermin = pair_recap(db.engine, "p1", "vermin_correction_1").totals
+    whole = pair_recap(db.engine, "p1").totals
+    support = _public_support(db)
+    by_round = {r["round"]: r["totals"] for r in support["rounds"]}
+    counted = by_round["correction_1"]
+    assert (counted["ms"], counted["bms"], counted["tms"]) == (vermin.ms, vermin.bms, vermin.tms)
+    totals = support["totals"]
+    assert (totals["ms"], totals["bms"], totals["tms"]) == (whole.ms, whole.bms, whole.tms)
+    assert totals["submitted"] == whole.total == 10
+    assert sum(c["tms"] for c in support["subregions"].values()) == 1
