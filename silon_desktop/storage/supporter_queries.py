@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from silon_desktop.domain.codes import Status
 from silon_desktop.domain.rules import Round, RuleSet
 from silon_desktop.storage.db import read_only
+from silon_desktop.storage.derived import pair_rule_set
 from silon_desktop.storage.models import Supporter
 
 _T = Supporter.__table__
@@ -188,7 +189,7 @@ def _name_contains(text: str) -> sa.ColumnElement[bool]:
 
 
 def _conditions(
-    pair_id: str, flt: SupporterFilter, live_only: bool = True
+    pair_id: str, flt: SupporterFilter, live_only: bool = True, rules: RuleSet | None = None
 ) -> list[sa.ColumnElement[bool]]:
     cond: list[sa.ColumnElement[bool]] = [_T.c.pair_id == pair_id]
     if live_only:
@@ -205,6 +206,11 @@ def _conditions(
         cond.append(_T.c.kecamatan_code == flt.kecamatan_code)
     if flt.status == "-":
         cond.append(_T.c.effective_status == "")
+    elif flt.status and rules is not None:
+        # As the status counts (status_counts): the stored statuses it may come from
+        # first, so the (pair, deleted, effective_status) index still narrows the rows.
+        cond.append(_T.c.effective_status.in_(_counted_from(rules, flt.status)))
+        cond.append(counted_status(rules) == flt.status)
     elif flt.status:
         cond.append(_T.c.effective_status == flt.status)
     if flt.objection:
@@ -288,6 +294,8 @@ class SupporterQuery:
     live_only: bool = False
     _count: int | None = None
     _keys: dict[int, tuple[Key, Key]] = field(default_factory=dict)
+    #: The rule set of the pair's election, read once a status filter needs it.
+    _rules: RuleSet | None = None
 
     def invalidate(self) -> None:
         """Forget counts and block keys (after an edit or a sync)."""
@@ -364,7 +372,10 @@ class SupporterQuery:
     # -- internals -------------------------------------------------------
 
     def _where(self) -> list[sa.ColumnElement[bool]]:
-        return _conditions(self.pair_id, self.flt, self.live_only)
+        if self.flt.status in STATUSES and self._rules is None:
+            with read_only(self.engine).connect() as conn:
+                self._rules = pair_rule_set(conn, self.pair_id)
+        return _conditions(self.pair_id, self.flt, self.live_only, self._rules)
 
     def _key(self, row: SupporterRow) -> Key:
         return (*(getattr(row, c) for c in self.sort.columns), row.rowid)
@@ -434,17 +445,47 @@ def counted_status(rules: RuleSet) -> sa.ColumnElement[str]:
     return sa.case(*whens, else_=_T.c.effective_status) if whens else _T.c.effective_status
 
 
+def _choices(rules: RuleSet) -> list[tuple[Status, ...]]:
+    """The choices of every verdict that may count (:func:`counted_status`)."""
+    return [rules.field_verdict_choices(), *(rules.verdict_choices(r) for r in Round)]
+
+
+def _counted_from(rules: RuleSet, status: str) -> list[str]:
+    """The stored statuses a row counted ``status`` (:func:`counted_status`) may have."""
+    return [
+        s.value
+        for s in Status
+        if s.value == status
+        or any(rules.status_within(s, c).value == status for c in _choices(rules))
+    ]
+
+
 def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:
-    """Supporters of a pair by effective status: keys MS, BMS, TMS, "-" (unchecked), total."""
-    stmt = (
-        sa.select(_T.c.effective_status, sa.func.count())
-        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
-        .group_by(_T.c.effective_status)
-    )
-    counts = dict.fromkeys((*STATUSES, "-"), 0)
+    """Supporters of a pair by the status that counts, as it counts
+    (:func:`counted_status`, as on the dashboard and in the minutes): keys MS, BMS,
+    TMS, "-" (unchecked), total.
+
+    One pass over the (pair, deleted, effective_status) index: a row's other columns
+    are read only where its stored status may count as another (BMS)."""
+    stored = _T.c.effective_status
     with read_only(engine).connect() as conn:
-        for status, n in conn.execute(stmt):
-            counts[status if status in STATUSES else "-"] += int(n)
+        counted = counted_status(pair_rule_set(conn, pair_id))
+        # Grouped in the index's order (no temporary B-tree); the rows that count as
+        # another status are summed beside, per status they count as.
+        moved = [
+            sa.func.sum(sa.case((sa.and_(stored != status, counted == status), 1), else_=0))
+            for status in STATUSES
+        ]
+        stmt = (
+            sa.select(stored, sa.func.count(), *moved)
+            .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
+            .group_by(stored)
+        )
+        counts = dict.fromkeys((*STATUSES, "-"), 0)
+        for status, n, *into in conn.execute(stmt):
+            counts[status if status in STATUSES else "-"] += int(n) - sum(int(m) for m in into)
+            for target, m in zip(STATUSES, into, strict=True):
+                counts[target] += int(m)
     counts["total"] = sum(counts.values())
     return counts
 

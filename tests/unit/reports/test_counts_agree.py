@@ -149,3 +149,32 @@ def test_the_public_pages_count_a_correction_rounds_external_duplicate_as_the_mi
     assert (totals["ms"], totals["bms"], totals["tms"]) == (whole.ms, whole.bms, whole.tms)
     assert totals["submitted"] == whole.total == 10
     assert sum(c["tms"] for c in support["subregions"].values()) == 1
+
+
+def test_the_supporters_status_counts_and_filter_count_as_the_dashboard_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """The counts above the supporters table and its status filter count a row whose
+    verdict offers no BMS (a correction round's, one met in the field) TMS where the
+    server's DUPLICATE_EXTERNAL flag made it BMS, as the dashboard and the minutes do;
+    they said 'BMS 2' and listed both under BMS beside a dashboard with 'TMS 2'."""
+    from silon_desktop.storage.supporter_queries import (
+        SupporterFilter,
+        SupporterQuery,
+        status_counts,
+    )
+
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    _flag(db, first[1])  # never met in the field: BMS (fixable) before the final recap
+    whole = pair_recap(db.engine, "p1").totals
+    counts = status_counts(db.engine, "p1")
+    assert (counts["MS"], counts["BMS"], counts["TMS"]) == (whole.ms, whole.bms, whole.tms)
+    assert (counts["BMS"], counts["TMS"], counts["total"]) == (1, 2, whole.total)
+    for status in ("MS", "BMS", "TMS"):
+        query = SupporterQuery(db.engine, "p1", SupporterFilter(status=status), live_only=True)
+        assert query.count() == counts[status], status
+    shown = SupporterQuery(db.engine, "p1", SupporterFilter(status="TMS"), live_only=True)
+    assert {row.id for row in shown.block(0)} == {first[0], late[0]}
