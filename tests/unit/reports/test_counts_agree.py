@@ -178,3 +178,28 @@ def test_the_supporters_status_counts_and_filter_count_as_the_dashboard_does(
         assert query.count() == counts[status], status
     shown = SupporterQuery(db.engine, "p1", SupporterFilter(status="TMS"), live_only=True)
     assert {row.id for row in shown.block(0)} == {first[0], late[0]}
+
+
+def test_the_bms_and_tms_list_for_the_pair_counts_as_the_minutes_do(
+    db: Database, tmp_path: Path
+) -> None:
+    """The verification's BMS/TMS list returned to the pair's LO says 'BMS can be fixed
+    in the correction round': it listed a correction round's supporter and one met in
+    the field, each also backing another pair, as BMS ('BMS 2; TMS 0') where their
+    berita acara, the dashboard and the final recap count them TMS."""
+    from silon_desktop.reports.problem_list import verification_problems
+
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    _flag(db, first[1])  # never met in the field: BMS, fixable in a correction
+    whole = pair_recap(db.engine, "p1").totals
+    problems = verification_problems(db.engine, "p1")
+    assert (
+        f"Belum Memenuhi Syarat (BMS): {whole.bms}; Tidak Memenuhi Syarat (TMS): {whole.tms}"
+        in (problems.subtitle)
+    )
+    statuses = [line.cells[4] for line in problems.lines]
+    assert len(statuses) == whole.bms + whole.tms == 3
+    assert len(set(statuses)) == 2 and statuses.count(statuses[0]) == 1  # BMS first, once
