@@ -203,3 +203,26 @@ def test_the_bms_and_tms_list_for_the_pair_counts_as_the_minutes_do(
     statuses = [line.cells[4] for line in problems.lines]
     assert len(statuses) == whole.bms + whole.tms == 3
     assert len(set(statuses)) == 2 and statuses.count(statuses[0]) == 1  # BMS first, once
+
+
+def test_the_b11_list_shows_each_supporters_status_as_its_counts_do(
+    db: Database, tmp_path: Path
+) -> None:
+    """The B.1.1-KWK heads its list with the recap's counts and prints each supporter's
+    status: a correction round's supporter and one met in the field, each also backing
+    another pair, were printed BMS under a head counting them TMS."""
+    from silon_desktop.reports.xlsx_export import B11_HEADER, export_b11
+    from tests.unit.reports.test_exports import read
+
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    _flag(db, first[1])  # never met in the field: BMS, fixable in a correction
+    whole = pair_recap(db.engine, "p1").totals
+    out = tmp_path / "b11.xlsx"
+    assert export_b11(db.engine, "p1", out) == whole.total
+    column = B11_HEADER.index("STATUS")
+    cells = [str(r[column]) for r in read(out, "B.1.1-KWK")[5:] if r and r[0]]
+    printed = (cells.count("MS"), cells.count("BMS"), cells.count("TMS"))
+    assert printed == (whole.ms, whole.bms, whole.tms) == (7, 1, 2)
