@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from silon_desktop.domain.codes import Status
 from silon_desktop.domain.rules import Round, RuleSet
+from silon_desktop.domain.supporters import counted_choices
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.derived import pair_rule_set
 from silon_desktop.storage.models import Supporter
@@ -426,16 +427,16 @@ def counted_status(rules: RuleSet) -> sa.ColumnElement[str]:
     the server's DUPLICATE_EXTERNAL flag, which the rule set makes BMS, makes one of a
     row counted by its field verdict (field verification ends in MS or TMS) or of a
     correction round's row (its administrative verification is its last). The choices
-    are the domain's (:meth:`RuleSet.field_verdict_choices`, where the field verdict
-    counts: ``field_verdict_counts``; else :meth:`RuleSet.verdict_choices` of the
-    row's round), written as one ``CASE``."""
+    are the domain's (:func:`~silon_desktop.domain.supporters.counted_choices`, for a
+    row whose field verdict counts and for one whose administrative verdict does, in
+    each round), written as one ``CASE``."""
     field = sa.and_(_T.c.admin_status == Status.MS.value, _T.c.field_status != "")
-    cases = [(field, rules.field_verdict_choices())]
+    cases = []
     for arrival in Round:
         wanted = [arrival.value, ""] if arrival is Round.SUBMISSION else [arrival.value]
-        cases.append(
-            (sa.and_(sa.not_(field), _T.c.round.in_(wanted)), rules.verdict_choices(arrival))
-        )
+        rows = _T.c.round.in_(wanted)
+        cases.append((sa.and_(field, rows), counted_choices("MS", "MS", arrival, rules)))
+        cases.append((sa.and_(sa.not_(field), rows), counted_choices("", "", arrival, rules)))
     whens = [
         (sa.and_(_T.c.effective_status == status.value, where), counted.value)
         for status in Status
@@ -447,7 +448,8 @@ def counted_status(rules: RuleSet) -> sa.ColumnElement[str]:
 
 def _choices(rules: RuleSet) -> list[tuple[Status, ...]]:
     """The choices of every verdict that may count (:func:`counted_status`)."""
-    return [rules.field_verdict_choices(), *(rules.verdict_choices(r) for r in Round)]
+    verdicts = (("MS", "MS"), ("", ""))  # the field verdict counts; the office's does
+    return [counted_choices(a, f, r, rules) for r in Round for a, f in verdicts]
 
 
 def _counted_from(rules: RuleSet, status: str) -> list[str]:

@@ -19,6 +19,7 @@ from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
+from silon_desktop.domain.supporters import counted_choices
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, records, regions
 
@@ -102,7 +103,7 @@ def _add(into: dict[str, int], cell: dict[str, int]) -> None:
         into[n] += cell.get(n, 0)
 
 
-def _rule_set(election: dict[str, Any]) -> rules.RuleSet | None:
+def rule_set_of(election: dict[str, Any]) -> rules.RuleSet | None:
     """The rule set of ``election``; None for one of a newer program."""
     try:
         return rules.rule_set_for(str(election.get("rule_set") or "") or None)
@@ -121,7 +122,8 @@ def _as_counted(
     (:func:`~sync.server.public.figures.verdict`). Counted so, not stored."""
     if rule_set is None or arrival not in ROUNDS or not cell.get("bms"):
         return cell
-    choices = (rule_set.verdict_choices(arrival), rule_set.field_verdict_choices())
+    verdicts = (("MS", "MS"), ("", ""))  # the field verdict counts; the office's does
+    choices = [counted_choices(a, f, arrival, rule_set) for a, f in verdicts]
     if {rule_set.status_within(Status.BMS, c) for c in choices} != {Status.TMS}:
         return cell
     return {**cell, "bms": 0, "tms": cell.get("tms", 0) + cell["bms"]}
@@ -132,7 +134,7 @@ def requirement(election: dict[str, Any]) -> Requirement:
     decision (:func:`silon_desktop.domain.requirement.requirement`); under a rule set
     or an election kind this server does not know, nothing is computed and the KPU
     decree's figures, where entered, are still published."""
-    rule_set = _rule_set(election)
+    rule_set = rule_set_of(election)
     try:
         return domain_requirement(rule_set, election)
     except (ValueError, KeyError, TypeError):  # a kind the rule set does not know
@@ -166,7 +168,7 @@ def pair_support(
     """Per round and in total: counts per sub-region, against the threshold and spread."""
     kabkota = by_kabkota(election)
     req = requirement(election)
-    rule_set = _rule_set(election)
+    rule_set = rule_set_of(election)
     threshold, spread = req.threshold, req.spread
     out_rounds = []
     total = _zero()
