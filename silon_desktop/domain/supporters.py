@@ -597,6 +597,17 @@ def counted_choices(
     return rule_set.verdict_choices(arrival)
 
 
+def counted_status(
+    status: str, admin_status: str, field_status: str, arrival: str, rule_set: RuleSet
+) -> str:
+    """A row's ``effective_status`` as it counts (:func:`counted_choices`): "" while
+    nobody verified it."""
+    if status not in _STATUSES:
+        return status
+    choices = counted_choices(admin_status, field_status, arrival, rule_set)
+    return rule_set.status_within(Status(status), choices).value
+
+
 def effective_status(
     check_status: str,
     check_reasons: Iterable[str],

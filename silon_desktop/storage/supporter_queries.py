@@ -124,6 +124,10 @@ class SupporterRow:
     deleted: bool = False
     #: A citizen's objection from the public pages is open (server-owned flag).
     public_objection: bool = False
+    #: ``effective_status`` as it counts (:func:`counted_status`): what the table
+    #: shows, as the counts above it and the dashboard count it ("" unverified). The
+    #: sort and the paging keys stay on the stored ``effective_status``.
+    counted_status: str = ""
 
     @property
     def reasons(self) -> list[str]:
@@ -247,6 +251,7 @@ def _row(mapping: Any) -> SupporterRow:
         version=int(mapping["version"] or 0),
         deleted=bool(mapping["deleted"]),
         public_objection=bool(mapping["public_objection"]),
+        counted_status=intern(mapping.get("counted_status") or mapping["effective_status"] or ""),
     )
 
 
@@ -372,11 +377,17 @@ class SupporterQuery:
 
     # -- internals -------------------------------------------------------
 
-    def _where(self) -> list[sa.ColumnElement[bool]]:
-        if self.flt.status in STATUSES and self._rules is None:
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set of the pair's election (read once): what a status counts as."""
+        if self._rules is None:
             with read_only(self.engine).connect() as conn:
                 self._rules = pair_rule_set(conn, self.pair_id)
-        return _conditions(self.pair_id, self.flt, self.live_only, self._rules)
+        return self._rules
+
+    def _where(self) -> list[sa.ColumnElement[bool]]:
+        rules = self.rules if self.flt.status in STATUSES else None
+        return _conditions(self.pair_id, self.flt, self.live_only, rules)
 
     def _key(self, row: SupporterRow) -> Key:
         return (*(getattr(row, c) for c in self.sort.columns), row.rowid)
@@ -414,7 +425,11 @@ class SupporterQuery:
     def _rows_by_rowid(self, conn: Connection, rowids: Sequence[int]) -> list[SupporterRow]:
         if not rowids:
             return []
-        cols = [_ROWID.label("rowid"), *(_T.c[c] for c in ROW_COLUMNS)]
+        cols = [
+            _ROWID.label("rowid"),
+            *(_T.c[c] for c in ROW_COLUMNS),
+            counted_status(self.rules).label("counted_status"),
+        ]
         stmt = sa.select(*cols).where(_ROWID.in_(list(rowids)))
         by_rowid = {int(m["rowid"]): _row(m) for m in conn.execute(stmt).mappings()}
         return [by_rowid[r] for r in rowids if r in by_rowid]

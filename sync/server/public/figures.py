@@ -26,9 +26,8 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from silon_desktop.domain.codes import Status
 from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
-from silon_desktop.domain.supporters import counted_choices, effective_status
+from silon_desktop.domain.supporters import counted_status, effective_status
 from sync.server.schema import (
     public_figures,
     public_objections,
@@ -102,14 +101,13 @@ def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) 
     shown = verdict(fields, rule_set)
     if shown == "pending":
         return shown
-    rules = rule_set or rule_set_for(None)
-    choices = counted_choices(
+    return counted_status(
+        shown.upper(),
         str(fields.get("admin_status") or ""),
         str(fields.get("field_status") or ""),
         str(fields.get("round") or DEFAULT_ROUND),
-        rules,
-    )
-    return rules.status_within(Status(shown.upper()), choices).value.lower()
+        rule_set or rule_set_for(None),
+    ).lower()
 
 
 def rule_sets(fields_of: FieldsOf) -> RuleSetOf:
