@@ -582,6 +582,32 @@ def field_verdict_counts(admin_status: str, field_status: str) -> bool:
     return bool(field_status) and admin_status == Status.MS.value
 
 
+def counted_choices(
+    admin_status: str, field_status: str, arrival: str, rule_set: RuleSet
+) -> tuple[Status, ...]:
+    """The verdicts the verdict that counts (:func:`field_verdict_counts`) may be: the
+    field verification's, else those of the administrative verification of the row's
+    round (``arrival``). A status counts as :meth:`RuleSet.status_within` these: the
+    server's DUPLICATE_EXTERNAL flag, which the rule set makes BMS, is TMS on a row
+    whose verdict offers no BMS (the berita acara, the dashboard and the public pages
+    count it so; the stored ``effective_status`` stays as :func:`effective_status`
+    gives it)."""
+    if field_verdict_counts(admin_status, field_status):
+        return rule_set.field_verdict_choices()
+    return rule_set.verdict_choices(arrival)
+
+
+def counted_status(
+    status: str, admin_status: str, field_status: str, arrival: str, rule_set: RuleSet
+) -> str:
+    """A row's ``effective_status`` as it counts (:func:`counted_choices`): "" while
+    nobody verified it."""
+    if status not in _STATUSES:
+        return status
+    choices = counted_choices(admin_status, field_status, arrival, rule_set)
+    return rule_set.status_within(Status(status), choices).value
+
+
 def effective_status(
     check_status: str,
     check_reasons: Iterable[str],

@@ -39,28 +39,27 @@ def verification_problems(engine: Engine, pair_id: str, pair_label: str = "") ->
     from silon_desktop.reports.recap import PRACTICE_STATE_KEY
     from silon_desktop.reports.xlsx_export import reason_text
     from silon_desktop.storage.db import read_only
+    from silon_desktop.storage.derived import pair_rule_set
     from silon_desktop.storage.models import Supporter, SyncState
+    from silon_desktop.storage.supporter_queries import counted_status
 
     table: Any = Supporter.__table__
-    query = (
-        select(
-            table.c.nik,
-            table.c.name,
-            table.c.desa_code,
-            table.c.effective_status,
-            table.c.effective_reasons,
-        )
-        .where(
-            table.c.pair_id == pair_id,
-            table.c.deleted.is_(False),
-            table.c.effective_status.in_((Status.BMS.value, Status.TMS.value)),
-        )
-        .order_by(table.c.effective_status, table.c.kecamatan_code, table.c.desa_code, table.c.name)
-    )
     regions = default_table()
     lines: list[ProblemLine] = []
     counts = {Status.BMS.value: 0, Status.TMS.value: 0}
     with read_only(engine).connect() as conn:
+        # The status as the dashboard and the minutes count it (no BMS where the
+        # verdict that counts offers none): a BMS here is one a correction can fix.
+        status = counted_status(pair_rule_set(conn, pair_id)).label("effective_status")
+        query = (
+            select(table.c.nik, table.c.name, table.c.desa_code, status, table.c.effective_reasons)
+            .where(
+                table.c.pair_id == pair_id,
+                table.c.deleted.is_(False),
+                table.c.effective_status.in_((Status.BMS.value, Status.TMS.value)),
+            )
+            .order_by(status, table.c.kecamatan_code, table.c.desa_code, table.c.name)
+        )
         for n, row in enumerate(conn.execute(query), start=1):
             counts[row.effective_status] += 1
             lines.append(

@@ -49,6 +49,7 @@ from silon_desktop.storage.models import (
     Supporter,
     SyncState,
 )
+from silon_desktop.storage.supporter_queries import counted_status
 
 STATUSES = ("MS", "BMS", "TMS")
 
@@ -345,7 +346,8 @@ def pair_recap(
         provincial = info["kind"] == ElectionKind.GUBERNUR.value
         area_col = _SUPPORTER.c.kabkota_code if provincial else _SUPPORTER.c.kecamatan_code
         live = [_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False)]
-        verdict: Any = _SUPPORTER.c.effective_status
+        # The status that counts, as it counts (no BMS where its verdict offers none).
+        verdict: Any = counted_status(rules)
         if chosen is not None:
             live.append(_of_rounds(chosen.rounds))
             if chosen.kind is StageKind.ADMIN:
@@ -353,7 +355,10 @@ def pair_recap(
                 choices = {c for r in chosen.rounds for c in rules.verdict_choices(r)}
                 verdict = _with_external_duplicates(_SUPPORTER.c.admin_status, rules, choices)
             elif chosen.kind is StageKind.FIELD:
-                verdict = _with_external_duplicates(_SUPPORTER.c.field_status, rules)
+                # Field verification ends in MS or TMS: no BMS remains either.
+                verdict = _with_external_duplicates(
+                    _SUPPORTER.c.field_status, rules, rules.field_verdict_choices()
+                )
                 live.append(_SUPPORTER.c.admin_status == "MS")
             elif chosen.kind is StageKind.RECAP:
                 verdict = _after_every_round(verdict, rules)

@@ -18,12 +18,14 @@ from sqlalchemy import Engine, Table, select
 from silon_desktop.domain.codes import Status
 from silon_desktop.domain.labels import STATUS_LABELS_ID, reason_label_id, round_label_id
 from silon_desktop.domain.regions import default_table
+from silon_desktop.domain.rules import rule_set_for
 from silon_desktop.domain.supporters import PERSON_FIELDS
 from silon_desktop.domain.text import group_thousands
 from silon_desktop.reports.recap import PRACTICE_MARK, PairRecap, pair_recap
 from silon_desktop.reports.sanitize import safe_cell
 from silon_desktop.storage.db import read_only
 from silon_desktop.storage.models import Supporter
+from silon_desktop.storage.supporter_queries import counted_status
 from sync.privacy import scratch_folder, written_whole
 
 _SUPPORTER: Table = Supporter.__table__  # type: ignore[assignment]
@@ -130,8 +132,11 @@ def _write_b11(
         (6, 19, 28, 16, 12, 8, 10, 18, 30, 5, 5, 20, 18, 18, 12, 12, 8, 40)
     ):
         sheet.set_column(col, col, width)
+    # The status as the recap above counts it (no BMS where the verdict offers none).
+    counted = counted_status(rule_set_for(recap.rule_set or None)).label("effective_status")
+    columns = [counted if c == "effective_status" else _SUPPORTER.c[c] for c in _COLUMNS]
     query = (
-        select(*(_SUPPORTER.c[c] for c in _COLUMNS))
+        select(*columns)
         .where(_SUPPORTER.c.pair_id == pair_id, _SUPPORTER.c.deleted.is_(False))
         .order_by(_SUPPORTER.c.kecamatan_code, _SUPPORTER.c.desa_code, _SUPPORTER.c.name)
     )

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from silon_desktop.domain.rules import RuleSet, UnknownRuleSetError, rule_set_for
@@ -76,8 +77,13 @@ def rules_of_pair(session: Session, pair_id: str) -> RuleSet:
     an election added or changed in this session counts.
     """
     session.flush()
-    rule_set_id = session.connection().scalar(_PAIR_RULE_SET, {"pair_id": pair_id})
-    return _rules(rule_set_id)
+    return pair_rule_set(session.connection(), pair_id)
+
+
+def pair_rule_set(conn: Connection, pair_id: str) -> RuleSet:
+    """The rule set of the pair's election read on ``conn`` (the default one when
+    the pair, its election or its rule set is unknown here)."""
+    return _rules(conn.scalar(_PAIR_RULE_SET, {"pair_id": pair_id}))
 
 
 def rules_for_update(

@@ -23,7 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from silon_desktop.domain.codes import Status
+from silon_desktop.domain.rules import Round, RuleSet
+from silon_desktop.domain.supporters import counted_choices
 from silon_desktop.storage.db import read_only
+from silon_desktop.storage.derived import pair_rule_set
 from silon_desktop.storage.models import Supporter
 
 _T = Supporter.__table__
@@ -120,6 +124,10 @@ class SupporterRow:
     deleted: bool = False
     #: A citizen's objection from the public pages is open (server-owned flag).
     public_objection: bool = False
+    #: ``effective_status`` as it counts (:func:`counted_status`): what the table
+    #: shows, as the counts above it and the dashboard count it ("" unverified). The
+    #: sort and the paging keys stay on the stored ``effective_status``.
+    counted_status: str = ""
 
     @property
     def reasons(self) -> list[str]:
@@ -186,7 +194,7 @@ def _name_contains(text: str) -> sa.ColumnElement[bool]:
 
 
 def _conditions(
-    pair_id: str, flt: SupporterFilter, live_only: bool = True
+    pair_id: str, flt: SupporterFilter, live_only: bool = True, rules: RuleSet | None = None
 ) -> list[sa.ColumnElement[bool]]:
     cond: list[sa.ColumnElement[bool]] = [_T.c.pair_id == pair_id]
     if live_only:
@@ -203,6 +211,11 @@ def _conditions(
         cond.append(_T.c.kecamatan_code == flt.kecamatan_code)
     if flt.status == "-":
         cond.append(_T.c.effective_status == "")
+    elif flt.status and rules is not None:
+        # As the status counts (status_counts): the stored statuses it may come from
+        # first, so the (pair, deleted, effective_status) index still narrows the rows.
+        cond.append(_T.c.effective_status.in_(_counted_from(rules, flt.status)))
+        cond.append(counted_status(rules) == flt.status)
     elif flt.status:
         cond.append(_T.c.effective_status == flt.status)
     if flt.objection:
@@ -238,6 +251,7 @@ def _row(mapping: Any) -> SupporterRow:
         version=int(mapping["version"] or 0),
         deleted=bool(mapping["deleted"]),
         public_objection=bool(mapping["public_objection"]),
+        counted_status=intern(mapping.get("counted_status") or mapping["effective_status"] or ""),
     )
 
 
@@ -286,6 +300,8 @@ class SupporterQuery:
     live_only: bool = False
     _count: int | None = None
     _keys: dict[int, tuple[Key, Key]] = field(default_factory=dict)
+    #: The rule set of the pair's election, read once a status filter needs it.
+    _rules: RuleSet | None = None
 
     def invalidate(self) -> None:
         """Forget counts and block keys (after an edit or a sync)."""
@@ -361,8 +377,17 @@ class SupporterQuery:
 
     # -- internals -------------------------------------------------------
 
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set of the pair's election (read once): what a status counts as."""
+        if self._rules is None:
+            with read_only(self.engine).connect() as conn:
+                self._rules = pair_rule_set(conn, self.pair_id)
+        return self._rules
+
     def _where(self) -> list[sa.ColumnElement[bool]]:
-        return _conditions(self.pair_id, self.flt, self.live_only)
+        rules = self.rules if self.flt.status in STATUSES else None
+        return _conditions(self.pair_id, self.flt, self.live_only, rules)
 
     def _key(self, row: SupporterRow) -> Key:
         return (*(getattr(row, c) for c in self.sort.columns), row.rowid)
@@ -400,23 +425,84 @@ class SupporterQuery:
     def _rows_by_rowid(self, conn: Connection, rowids: Sequence[int]) -> list[SupporterRow]:
         if not rowids:
             return []
-        cols = [_ROWID.label("rowid"), *(_T.c[c] for c in ROW_COLUMNS)]
+        cols = [
+            _ROWID.label("rowid"),
+            *(_T.c[c] for c in ROW_COLUMNS),
+            counted_status(self.rules).label("counted_status"),
+        ]
         stmt = sa.select(*cols).where(_ROWID.in_(list(rowids)))
         by_rowid = {int(m["rowid"]): _row(m) for m in conn.execute(stmt).mappings()}
         return [by_rowid[r] for r in rowids if r in by_rowid]
 
 
+def counted_status(rules: RuleSet) -> sa.ColumnElement[str]:
+    """A supporter's ``effective_status`` as it counts: a BMS where the verdict that
+    counts offers no BMS is TMS (:meth:`RuleSet.status_within`), counted so, never
+    stored. A person never gives such a BMS (the desktop and the server refuse it);
+    the server's DUPLICATE_EXTERNAL flag, which the rule set makes BMS, makes one of a
+    row counted by its field verdict (field verification ends in MS or TMS) or of a
+    correction round's row (its administrative verification is its last). The choices
+    are the domain's (:func:`~silon_desktop.domain.supporters.counted_choices`, for a
+    row whose field verdict counts and for one whose administrative verdict does, in
+    each round), written as one ``CASE``."""
+    field = sa.and_(_T.c.admin_status == Status.MS.value, _T.c.field_status != "")
+    cases = []
+    for arrival in Round:
+        wanted = [arrival.value, ""] if arrival is Round.SUBMISSION else [arrival.value]
+        rows = _T.c.round.in_(wanted)
+        cases.append((sa.and_(field, rows), counted_choices("MS", "MS", arrival, rules)))
+        cases.append((sa.and_(sa.not_(field), rows), counted_choices("", "", arrival, rules)))
+    whens = [
+        (sa.and_(_T.c.effective_status == status.value, where), counted.value)
+        for status in Status
+        for where, choices in cases
+        if (counted := rules.status_within(status, choices)) is not status
+    ]
+    return sa.case(*whens, else_=_T.c.effective_status) if whens else _T.c.effective_status
+
+
+def _choices(rules: RuleSet) -> list[tuple[Status, ...]]:
+    """The choices of every verdict that may count (:func:`counted_status`)."""
+    verdicts = (("MS", "MS"), ("", ""))  # the field verdict counts; the office's does
+    return [counted_choices(a, f, r, rules) for r in Round for a, f in verdicts]
+
+
+def _counted_from(rules: RuleSet, status: str) -> list[str]:
+    """The stored statuses a row counted ``status`` (:func:`counted_status`) may have."""
+    return [
+        s.value
+        for s in Status
+        if s.value == status
+        or any(rules.status_within(s, c).value == status for c in _choices(rules))
+    ]
+
+
 def status_counts(engine: Engine, pair_id: str) -> dict[str, int]:
-    """Supporters of a pair by effective status: keys MS, BMS, TMS, "-" (unchecked), total."""
-    stmt = (
-        sa.select(_T.c.effective_status, sa.func.count())
-        .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
-        .group_by(_T.c.effective_status)
-    )
-    counts = dict.fromkeys((*STATUSES, "-"), 0)
+    """Supporters of a pair by the status that counts, as it counts
+    (:func:`counted_status`, as on the dashboard and in the minutes): keys MS, BMS,
+    TMS, "-" (unchecked), total.
+
+    One pass over the (pair, deleted, effective_status) index: a row's other columns
+    are read only where its stored status may count as another (BMS)."""
+    stored = _T.c.effective_status
     with read_only(engine).connect() as conn:
-        for status, n in conn.execute(stmt):
-            counts[status if status in STATUSES else "-"] += int(n)
+        counted = counted_status(pair_rule_set(conn, pair_id))
+        # Grouped in the index's order (no temporary B-tree); the rows that count as
+        # another status are summed beside, per status they count as.
+        moved = [
+            sa.func.sum(sa.case((sa.and_(stored != status, counted == status), 1), else_=0))
+            for status in STATUSES
+        ]
+        stmt = (
+            sa.select(stored, sa.func.count(), *moved)
+            .where(_T.c.pair_id == pair_id, _T.c.deleted.is_(False))
+            .group_by(stored)
+        )
+        counts = dict.fromkeys((*STATUSES, "-"), 0)
+        for status, n, *into in conn.execute(stmt):
+            counts[status if status in STATUSES else "-"] += int(n) - sum(int(m) for m in into)
+            for target, m in zip(STATUSES, into, strict=True):
+                counts[target] += int(m)
     counts["total"] = sum(counts.values())
     return counts
 

@@ -20,6 +20,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from silon_desktop.domain.rules import RuleSet
+from silon_desktop.domain.supporters import counted_status
 from silon_desktop.services.tables import (
     SORTABLE,
     SupporterFilter,
@@ -49,8 +51,19 @@ STATUS_COLOURS = {"MS": "#d8f0d8", "BMS": "#fff0c0", "TMS": "#f6d0d0"}
 MAX_CACHED_BLOCKS = 64
 
 
-def _replace_row(row: SupporterRow, record: dict[str, Any]) -> SupporterRow:
-    known = {f.name for f in dataclasses.fields(row)} - {"rowid", "id"}
+def _counted(record: dict[str, Any], rules: RuleSet) -> str:
+    """A supporter record's ``effective_status`` as it counts (the table's column)."""
+    return counted_status(
+        str(record.get("effective_status") or ""),
+        str(record.get("admin_status") or ""),
+        str(record.get("field_status") or ""),
+        str(record.get("round") or ""),
+        rules,
+    )
+
+
+def _replace_row(row: SupporterRow, record: dict[str, Any], rules: RuleSet) -> SupporterRow:
+    known = {f.name for f in dataclasses.fields(row)} - {"rowid", "id", "counted_status"}
     changes: dict[str, Any] = {}
     for key, value in record.items():
         if key not in known:
@@ -60,6 +73,8 @@ def _replace_row(row: SupporterRow, record: dict[str, Any]) -> SupporterRow:
         if value is None and key not in ("birth_date", "admin_at"):
             value = 0 if key == "version" else ""
         changes[key] = value
+    stored = changes.get("effective_status", row.effective_status)
+    changes["counted_status"] = _counted({**record, "effective_status": stored}, rules)
     return dataclasses.replace(row, **changes)
 
 
@@ -147,6 +162,13 @@ class SupportersModel(QAbstractTableModel):
         elif after:
             self.dataChanged.emit(self.index(0, 0), self.index(after - 1, len(COLUMNS) - 1))
 
+    def status_as_counted(self, record: dict[str, Any]) -> str:
+        """A supporter record's status as this table (and the counts above it) shows
+        it; the stored one where no pair is shown."""
+        if self._query is None:
+            return str(record.get("effective_status") or "")
+        return _counted(record, self._query.rules)
+
     def row_at(self, row: int) -> SupporterRow | None:
         """The supporter shown at ``row`` (plain data)."""
         if self._query is None or not 0 <= row < self._rows:
@@ -168,7 +190,7 @@ class SupportersModel(QAbstractTableModel):
         block = self._blocks.get(row // size)
         if block is None or row % size >= len(block):
             return
-        block[row % size] = _replace_row(block[row % size], record)
+        block[row % size] = _replace_row(block[row % size], record, self._query.rules)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def shown_positions(self, record_ids: Iterable[str]) -> dict[str, int]:
@@ -222,7 +244,7 @@ class SupportersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.deleted:
             return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.BackgroundRole and attr == "effective_status":
-            colour = STATUS_COLOURS.get(row.effective_status)
+            colour = STATUS_COLOURS.get(row.counted_status)
             return QBrush(QColor(colour)) if colour else None
         if (
             role == Qt.ItemDataRole.ToolTipRole
@@ -256,7 +278,7 @@ class SupportersModel(QAbstractTableModel):
         if attr == "effective_status":
             if row.deleted:
                 return self.tr("Dihapus")
-            status = row.effective_status or "-"
+            status = row.counted_status or "-"  # as the counts above the table count it
             # A citizen objected on the public pages: "ada tanggapan masyarakat".
             return f"{status} \N{BLACK FLAG}" if row.public_objection else status
         if attr == "effective_reasons":

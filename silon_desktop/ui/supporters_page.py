@@ -1025,7 +1025,7 @@ class SupportersPage(QWidget):
 
         lines = [
             self.tr("Status akhir: %1").replace(
-                "%1", status_label(record.get("effective_status") or "")
+                "%1", status_label(self.model.status_as_counted(record))
             )
         ]
         if record.get("admin_status"):

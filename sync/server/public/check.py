@@ -35,7 +35,8 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
 
 from sync.server.db import write_tx
-from sync.server.public.figures import verdict
+from sync.server.public.figures import counted_verdict
+from sync.server.public.views import rule_set_of
 from sync.server.schema import (
     meta,
     public_limits,
@@ -252,7 +253,8 @@ class Checker:
                     pair_number=int(pair.get("number") or 0),
                     head_name=str(pair.get("head_name") or ""),
                     deputy_name=str(pair.get("deputy_name") or ""),
-                    status=verdict(fields),
+                    # As the pair's figures count it (the election's rule set).
+                    status=counted_verdict(fields, rule_set_of(election)),
                     objection=o[0] if o else "",
                     outcome=o[1] if o else "",
                     outcome_reasons=tuple(orjson.loads(o[2])) if o else (),

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
-from silon_desktop.domain.supporters import effective_status
+from silon_desktop.domain.supporters import counted_status, effective_status
 from sync.server.schema import (
     public_figures,
     public_objections,
@@ -90,6 +90,24 @@ def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
         rule_set,
     )
     return str(status).lower() if status else "pending"
+
+
+def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
+    """:func:`verdict` as the desktop's recap counts it (ms | bms | tms | pending): a
+    BMS where the verdict that counts offers none (a correction round's row, one
+    counted by its field verdict: the DUPLICATE_EXTERNAL flag on an MS row) is TMS
+    (:func:`~silon_desktop.domain.supporters.counted_choices`). For what one row
+    shows; the figures' deltas keep :func:`verdict`, which they were stored by."""
+    shown = verdict(fields, rule_set)
+    if shown == "pending":
+        return shown
+    return counted_status(
+        shown.upper(),
+        str(fields.get("admin_status") or ""),
+        str(fields.get("field_status") or ""),
+        str(fields.get("round") or DEFAULT_ROUND),
+        rule_set or rule_set_for(None),
+    ).lower()
 
 
 def rule_sets(fields_of: FieldsOf) -> RuleSetOf:

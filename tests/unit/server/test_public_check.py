@@ -122,3 +122,38 @@ def test_a_supporter_of_a_deleted_elections_pair_is_not_listed(world: tuple[Any,
     [result] = apply_batch(server.engine, server.config, ADMIN, "seed", [gone])
     assert result.status is ResultStatus.APPLIED, result
     assert checker.lookup(nik, birth) == []
+
+
+def test_a_flagged_supporter_is_told_the_status_the_pairs_figures_count(
+    world: tuple[Any, Any],
+) -> None:
+    """Cek dukungan tells a citizen the status of their row. One MS whose NIK also backs
+    another pair (DUPLICATE_EXTERNAL, BMS by the rules) is TMS where its verdict offers
+    no BMS: a correction round's row, one met in the field, as the pair's figures, the
+    berita acara and the dashboard count it; the page said 'bms' for both."""
+    import orjson
+    from sqlalchemy import select, update
+
+    from sync.server.schema import records
+
+    server, s = world
+    checker = Checker(server.engine, Limits(100, 100, 600))
+    cases = {
+        0: ({"round": "correction_1"}, "tms"),
+        1: ({"field_status": "MS", "field_reasons": []}, "tms"),
+        2: ({}, "bms"),  # a submission's row not met in the field yet: fixable
+    }
+    with server.engine.begin() as conn:
+        for index, (changes, _status) in cases.items():
+            rid = s.supporters[index][0]
+            text = conn.execute(select(records.c.fields).where(records.c.id == rid)).scalar_one()
+            fields = {**orjson.loads(text), "admin_status": "MS", "admin_reasons": []}
+            fields.update(changes, external_duplicate=True)
+            conn.execute(
+                update(records)
+                .where(records.c.id == rid)
+                .values(fields=orjson.dumps(fields).decode())
+            )
+    for index, (_changes, status) in cases.items():
+        _rid, nik, birth, *_ = s.supporters[index]
+        assert [m.status for m in checker.lookup(nik, birth)] == [status], index

@@ -1,0 +1,55 @@
+"""The supporters table shows each status as the counts above it count it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silon_desktop.storage.db import Database, open_database
+from tests.fixtures import seed_election
+from tests.unit.reports.test_counts_agree import _flag, _rows
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "silon.db")
+    seed_election(database)
+    yield database
+    database.close()
+
+
+def test_the_supporters_table_shows_each_status_as_its_counts_count_it(
+    db: Database, tmp_path: Path, qtbot: Any
+) -> None:
+    """The supporters table's status column: a correction round's supporter and one met
+    in the field, each also backing another pair, were shown BMS beside counts (and under
+    a TMS filter) that count them TMS; a verdict given in the table shows as it counts."""
+    from silon_desktop.storage.supporter_queries import SupporterFilter, SupporterQuery
+    from silon_desktop.ui.supporters_model import COLUMNS, SupportersModel
+
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    _flag(db, first[1])  # never met in the field: BMS, fixable in a correction
+    model = SupportersModel(
+        lambda pair, flt, sort: SupporterQuery(db.engine, pair, flt, sort, live_only=True)
+    )
+    model.set_pair("p1")
+    column = next(i for i, (attr, _sort) in enumerate(COLUMNS) if attr == "effective_status")
+    shown = {
+        model.data(model.index(r, 0), 256): model.data(model.index(r, column))
+        for r in range(model.rowCount())
+    }
+    assert (shown[first[0]], shown[late[0]], shown[first[1]]) == ("TMS", "TMS", "BMS")
+    model.set_filter(SupporterFilter(status="TMS"))
+    assert [model.data(model.index(r, column)) for r in range(model.rowCount())] == ["TMS"] * 2
+    # A verdict patched in place (as after a key press) shows as it counts, too.
+    record = {"effective_status": "BMS", "admin_status": "MS", "field_status": "",
+              "round": "correction_1", "effective_reasons": ["DUPLICATE_EXTERNAL"]}  # fmt: skip
+    model.patch_row(0, record)
+    assert model.data(model.index(0, column)) == "TMS"
+    assert model.status_as_counted(record) == "TMS"  # the form's 'Status akhir' too
