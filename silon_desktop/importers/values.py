@@ -42,6 +42,25 @@ for _number, _names in enumerate(
     for _name in _names:
         _MONTHS[_name] = _number
 
+#: Days of the week (Monday = 0) a long date starts with: "Sabtu, 17 Agustus 1985" is
+#: Excel's long date format in the Indonesian locale.
+_WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("senin", "monday"),
+        ("selasa", "tuesday"),
+        ("rabu", "wednesday"),
+        ("kamis", "thursday"),
+        ("jumat", "jum'at", "friday"),
+        ("sabtu", "saturday"),
+        ("minggu", "ahad", "sunday"),
+    )
+):
+    for _name in _names:
+        _WEEKDAYS[_name] = _number
+#: A word and a comma or space before the digits of a date: its day of the week.
+_WEEKDAY_FIRST = re.compile(r"^([a-z']+)\s*[,\s]\s*(?=\d)")
+
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
@@ -253,6 +272,17 @@ def _from_serial(serial: float) -> dt.date | None:
 
 
 def _from_text(text: str, reference: dt.date) -> dt.date | None:
+    """A date from its text, after the day of the week it may start with, which must
+    be the date's own."""
+    match = _WEEKDAY_FIRST.match(text)
+    if match is None:
+        return _from_date_text(text, reference)
+    weekday = _WEEKDAYS.get(match.group(1))
+    date = _from_date_text(text[match.end() :], reference) if weekday is not None else None
+    return date if date is not None and date.weekday() == weekday else None
+
+
+def _from_date_text(text: str, reference: dt.date) -> dt.date | None:
     if "t" in text and text[:4].isdigit():
         text = text.split("t", 1)[0]  # ISO datetime as text
     elif " " in text and text[:4].isdigit() and ":" in text:
