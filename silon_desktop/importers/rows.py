@@ -192,7 +192,17 @@ class RowParser:
             unreadable.append("marital_status")
         rt, rw = padded[c_rt], padded[c_rw]
         if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
-            rt, rw = split_rt_rw(clean_text(padded[c_rt_rw])[0])
+            rt = rw = padded[c_rt_rw]
+            if not isinstance(rt, _CALENDAR):
+                rt, rw = split_rt_rw(clean_text(rt)[0])
+        # "03/05" typed in an RT/RW cell, made a day by Excel: which number was the
+        # RT hangs on the typist's locale, so neither is guessed (nor its text cut).
+        if isinstance(rt, _CALENDAR):
+            rt = ""
+            unreadable.append("rt")
+        if isinstance(rw, _CALENDAR):
+            rw = ""
+            unreadable.append("rw")
         cell = padded[c_occupation]
         found = memo["occupation"].get(cell) if cell.__class__ is str else None
         if found is None or found[1]:
@@ -408,6 +418,9 @@ class RowParser:
         value: str = found[0]
         return value
 
+
+#: Cells a spreadsheet holds as a day or a time of day (never an RT or RW).
+_CALENDAR = (dt.date, dt.time, dt.timedelta)
 
 #: Words a total row under the list starts with.
 _FOOTER_WORDS = ("JUMLAH", "TOTAL", "JML.", "JML ", "GRAND TOTAL")

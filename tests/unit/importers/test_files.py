@@ -150,6 +150,54 @@ def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path:
     assert [cells[11] for _, cells in sample] == ["Nagri Kidul"] * 3 + ["Campaka"] * 3
 
 
+@pytest.mark.parametrize("combined", [False, True])
+def test_an_rt_or_rw_that_excel_turned_into_a_date_is_refused_not_cut(
+    tmp_path: Path, combined: bool
+) -> None:
+    """Excel turns "03/05" or "3-5" typed in an RT/RW cell into a day (3 May of the
+    year it was typed). The date cell was read as its text cut to three characters
+    ("202", "454"), stored as the RT and only noted as too long. Which number was the
+    RT depends on the typist's locale (day or month first), so it is not guessed:
+    the field is left empty and the problem list names the row, the field and the
+    cell as Excel shows it."""
+    from silon_desktop.importers.problems import import_problems
+
+    path = tmp_path / "rtrw.xlsx"
+    rows = supporter_rows(3)
+    header = [*HEADER[:9], "RT/RW", *HEADER[11:]] if combined else HEADER
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        cells = [*row[:9], f"{row[9]}/{row[10]}", *row[11:]] if combined else row
+        for col, value in enumerate(cells):
+            ws.write_string(r, col, str(value))
+    ws.write_datetime(2, 9, dt.datetime(2024, 5, 3), day)  # row 3: "03/05"
+    if not combined:
+        ws.write_datetime(3, 10, dt.datetime(2024, 5, 7), day)  # row 4: RW "7/5"
+    book.close()
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert stored[2] == (rows[0][9], rows[0][10])
+    if combined:
+        assert stored[3] == ("", "")
+        assert report.rows[1].notes == ["unreadable:rt", "unreadable:rw"]
+    else:
+        assert stored[3] == ("", rows[1][10]) and stored[4] == (rows[2][9], "")
+        assert report.rows[1].notes == ["unreadable:rt"]
+        assert report.rows[2].notes == ["unreadable:rw"]
+    lines = [line.cells for line in import_problems(report).lines]
+    assert lines[0][0] == "3" and lines[0][3] == "RT" and lines[0][4] == "03-05-2024"
+    assert "tidak terbaca" in lines[0][5] and "003" in lines[0][5]
+
+
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
     # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
