@@ -137,8 +137,8 @@ def _expected(name: str) -> str:
         "birth_date": "tanggal seperti 17-08-1985",
         "sex": "L atau P",
         "marital_status": "B, S atau P",
-        "rt": "nomor seperti 003; Excel mengubahnya menjadi tanggal",
-        "rw": "nomor seperti 005; Excel mengubahnya menjadi tanggal",
+        "rt": "nomor seperti 003; Excel mungkin mengubahnya menjadi tanggal",
+        "rw": "nomor seperti 005; Excel mungkin mengubahnya menjadi tanggal",
     }.get(name, "isian yang dikenal")
 
 

@@ -193,14 +193,12 @@ class RowParser:
         rt, rw = padded[c_rt], padded[c_rw]
         if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
             rt = rw = padded[c_rt_rw]
-            if not isinstance(rt, _CALENDAR):
+            if not _no_neighbourhood(rt):
                 rt, rw = split_rt_rw(clean_text(rt)[0])
-        # "03/05" typed in an RT/RW cell, made a day by Excel: which number was the
-        # RT hangs on the typist's locale, so neither is guessed (nor its text cut).
-        if isinstance(rt, _CALENDAR):
+        if _no_neighbourhood(rt):
             rt = ""
             unreadable.append("rt")
-        if isinstance(rw, _CALENDAR):
+        if _no_neighbourhood(rw):
             rw = ""
             unreadable.append("rw")
         cell = padded[c_occupation]
@@ -421,6 +419,20 @@ class RowParser:
 
 #: Cells a spreadsheet holds as a day or a time of day (never an RT or RW).
 _CALENDAR = (dt.date, dt.time, dt.timedelta)
+#: RT and RW numbers run to 999.
+_NEIGHBOURHOOD_MAX = 999
+
+
+def _no_neighbourhood(cell: Any) -> bool:
+    """Whether a cell of the RT or RW column is a day, not a number: "03/05" typed in
+    it and made a day by Excel (a date cell, or its serial, 45415, once the cell's
+    format is set back to a number). Which number was the RT hangs on the typist's
+    locale, so neither is guessed; nor is the day's text or serial cut to three
+    characters, which gives another RT."""
+    if isinstance(cell, _CALENDAR):
+        return True
+    return cell.__class__ in (int, float) and abs(cell) > _NEIGHBOURHOOD_MAX
+
 
 #: Words a total row under the list starts with.
 _FOOTER_WORDS = ("JUMLAH", "TOTAL", "JML.", "JML ", "GRAND TOTAL")

@@ -198,6 +198,37 @@ def test_an_rt_or_rw_that_excel_turned_into_a_date_is_refused_not_cut(
     assert "tidak terbaca" in lines[0][5] and "003" in lines[0][5]
 
 
+def test_an_rt_or_rw_number_cell_of_four_digits_or_more_is_refused_not_cut(
+    tmp_path: Path,
+) -> None:
+    """A date cell set back to the General or Number format shows the day's serial:
+    "03/05" typed in 2024 reads 45415. It was cut to "454", stored as the RT and only
+    noted as too long; an RT or RW runs to 999, so such a number is none of them."""
+    rows = supporter_rows(3)
+    path = tmp_path / "serial.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    ws.write_row(0, 0, HEADER)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            ws.write_string(r, col, str(value))
+    ws.write_number(2, 9, 45415)  # row 3: the RT
+    ws.write_number(3, 10, 45356.0)  # row 4: the RW
+    ws.write_number(1, 9, 7)  # row 2: an RT typed as a number is read
+    book.close()
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert stored == {2: ("007", rows[0][10]), 3: ("", rows[1][10]), 4: (rows[2][9], "")}
+    assert [r.notes for r in report.rows] == [[], ["unreadable:rt"], ["unreadable:rw"]]
+    assert report.rows[1].read == {"rt": "45415"}
+
+
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
     # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
