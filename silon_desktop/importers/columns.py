@@ -323,6 +323,9 @@ def mapping_from_rows(
     first_data = top[next_index][0] if next_index < len(top) else header_rows[-1] + 1
     if next_index < len(top) and _is_numbering_row(top[next_index][1]):
         first_data = top[next_index + 1][0] if next_index + 1 < len(top) else first_data + 1
+    if len(header_rows) == 1:
+        data = [cells for row, cells in top if row >= first_data]
+        _split_merged_pairs(columns, number, merged, data)
     by_field: dict[str, int] = {}
     for col, name in sorted(columns.items()):
         by_field.setdefault(name, col)
@@ -353,6 +356,28 @@ def _fill_merged(number: int, cells: list[Any], merged: Sequence[MergedRange]) -
                 if not str(filled[col]).strip():
                     filled[col] = source
     return filled
+
+
+#: Fields written in one column or in two: the two, in their order.
+_PARTS = {"birth_place_date": ("birth_place", "birth_date"), "rt_rw": ("rt", "rw")}
+
+
+def _split_merged_pairs(
+    columns: dict[int, str], number: int, merged: Sequence[MergedRange], data: list[list[Any]]
+) -> None:
+    """A combined header ("TEMPAT/TANGGAL LAHIR", "RT/RW") merged over two columns,
+    with no row of subheaders under it: the left column is the first part and the
+    right one the second, when the data rows fill the right one (else the whole
+    value is written in the left)."""
+    row0 = number - 1
+    for top, left, bottom, right in merged:
+        parts = _PARTS.get(columns.get(left, ""))
+        if not (top <= row0 <= bottom and right == left + 1 and parts) or right in columns:
+            continue
+        if set(parts) & set(columns.values()):
+            continue
+        if any(right < len(cells) and str(cells[right]).strip() for cells in data):
+            columns[left], columns[right] = parts
 
 
 def _merge_subheader(

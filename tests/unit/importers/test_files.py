@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -115,6 +116,45 @@ def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: P
     report = validate_file(path, options())
     assert [r.row for r in report.rows] == [6, 7, 10, 11]  # blank rows 8-9 skipped
     assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_combined_header_merged_over_two_columns_reads_both(tmp_path: Path, joined: bool) -> None:
+    """One header row with "TEMPAT/TANGGAL LAHIR" merged over the place and the date
+    columns, and "RT/RW" over the RT and RW: only the merge's first column was read,
+    as the combined field, so every row lost its birth date (a place alone read as
+    the date: BMS) and its RW (silently). Each column is now its part. A list that
+    writes both parts in the first column, under the same merged header, keeps it."""
+    path = tmp_path / "merged_header.xlsx"
+    rows = supporter_rows(4)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    for col, title in enumerate(HEADER):
+        if col not in (3, 4, 9, 10):
+            ws.write_string(0, col, title)
+    ws.merge_range(0, 3, 0, 4, "TEMPAT/TANGGAL LAHIR")
+    ws.merge_range(0, 9, 0, 10, "RT/RW")
+    for r, row in enumerate(rows, start=1):
+        cells = [str(value) for value in row]
+        if joined:
+            cells[3:5] = [f"{cells[3]}, {cells[4]}", ""]
+            cells[9:11] = [f"{cells[9]}/{cells[10]}", ""]
+        ws.write_row(r, 0, cells)
+    book.close()
+    stored: dict[int, tuple[Any, ...]] = {}
+    fields = ("birth_place", "birth_date", "rt", "rw")
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, tuple(v.values[name] for name in fields)) for v in batch
+        ),
+    )
+    assert report.counts() == {"MS": 4, "BMS": 0, "TMS": 0}
+    assert [r.notes for r in report.rows] == [[]] * 4
+    for number, row in enumerate(rows, start=2):
+        born = dt.datetime.strptime(str(row[4]), "%d-%m-%Y").date()
+        assert stored[number] == (row[3], born, row[9], row[10])
 
 
 def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path: Path) -> None:
