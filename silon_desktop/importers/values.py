@@ -137,7 +137,8 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
 
     A NIK typed into a number cell keeps only 15 significant digits in Excel, so
     the last digit may already be wrong: the caller flags ``NIK_PRECISION``.
-    Spaces, dots and dashes typed between the digit groups are removed.
+    Spaces, dots and dashes typed between the digit groups are removed, and a text
+    formula around the digits (``="3214..."``, how a CSV keeps a NIK as text).
     """
     if value.__class__ is str and len(value) == 16 and value.isdigit() and value.isascii():
         return value, False  # the common case: sixteen digits typed as text
@@ -150,7 +151,9 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
             return str(int(value)), True
         return repr(value), True
     text = clean_text(value, 64)[0]
-    compact = clean_nik(text)  # quotes, separators and a trailing ".0" dropped
+    # ="3214..." : a CSV keeping the NIK as text for Excel, which shows the digits.
+    formula = text.startswith("=") and text.endswith('"')
+    compact = clean_nik(text[1:] if formula else text)  # quotes, separators, ".0" dropped
     return (compact if compact.isdigit() else text.removeprefix("'")), False
 
 

@@ -324,6 +324,24 @@ def test_a_nik_whose_lost_digit_was_its_sequence_is_fixable_not_false(tmp_path: 
     assert (as_text.codes, as_text.status) == (["NIK_FORMAT"], "TMS")
 
 
+def test_a_nik_written_as_a_text_formula_in_a_csv_is_read_whole(tmp_path: Path) -> None:
+    """="3214012001620002" is how a CSV keeps a NIK as text for Excel (exports and
+    operators write it so Excel does not round the number): Excel opens it as the
+    sixteen digits. The importer read the formula's text, a NIK of the wrong format:
+    a sound NIK judged false (NIK_FORMAT, TMS, final), and no duplicate of the same
+    NIK written plainly."""
+    rows = supporter_rows(3)
+    nik = rows[0][1]
+    rows[0][1] = f'="{nik}"'
+    rows[1][1] = f'= "{rows[1][1]}" '
+    rows[2] = list(rows[0])
+    rows[2][1] = nik
+    report = validate_file(write_csv(tmp_path / "n.csv", rows, delimiter=";"), options())
+    assert [r.nik for r in report.rows] == [nik, rows[1][1].strip('= "'), nik]
+    assert report.rows[0].codes == [] and report.rows[1].codes == []
+    assert report.rows[2].codes == ["DUPLICATE_IDENTICAL"]
+
+
 def test_a_nik_typed_as_text_with_a_trailing_point_zero_is_read_whole(tmp_path: Path) -> None:
     rows = supporter_rows(2)
     nik = rows[1][1]
