@@ -527,6 +527,32 @@ def test_unreadable_files_raise_a_clear_error(tmp_path: Path, content: bytes, pr
 
 
 @pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # A web system's "Excel" export: an HTML table named .xls.
+        ("daftar.xls", "<html><body><table><tr><th>{header}</th></tr></table></body></html>"),
+        ("daftar.xls", "\ufeff<!DOCTYPE html>\n<table><tr><td>{header}</td></tr></table>"),
+        # Excel 2003's XML spreadsheet.
+        ("daftar.xls", '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n{header}'),
+        # A PDF without compressed streams, renamed.
+        ("daftar.xlsx", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n({header}) Tj\n%%EOF"),
+    ],
+)
+def test_a_web_page_xml_or_pdf_file_is_said_to_be_no_spreadsheet(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """A file that is no table but is text was read as a CSV and refused as having no
+    header row ("baris judul kolom tidak ditemukan"), sending the operator to look
+    for a column name in a file the program cannot read at all."""
+    path = tmp_path / name
+    path.write_text(content.format(header=";".join(HEADER)), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "not_spreadsheet"
+    assert caught.value.message == (f"Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.")
+
+
+@pytest.mark.parametrize(
     "members",
     [
         ("dukungan.xlsx",),  # the list, zipped before it was sent
