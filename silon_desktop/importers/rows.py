@@ -21,6 +21,7 @@ from silon_desktop.importers.values import (
     parse_date,
     parse_marital,
     parse_sex,
+    reads_as_day,
     split_rt_rw,
     unlabelled,
 )
@@ -425,12 +426,15 @@ _NEIGHBOURHOOD_MAX = 999
 
 def _no_neighbourhood(cell: Any) -> bool:
     """Whether a cell of the RT or RW column is a day, not a number: "03/05" typed in
-    it and made a day by Excel (a date cell, or its serial, 45415, once the cell's
-    format is set back to a number). Which number was the RT hangs on the typist's
+    it and made a day by Excel (a date cell, its serial, 45415, once the cell's
+    format is set back to a number, or its text in a CSV). Which number was the RT hangs on the typist's
     locale, so neither is guessed; nor is the day's text or serial cut to three
     characters, which gives another RT."""
     if isinstance(cell, _CALENDAR):
         return True
+    if cell.__class__ is str:
+        # Its text in a CSV ("03/05/2024", "03-Mei"); "003" and "RT 3" are short or digits.
+        return len(cell) > 3 and not cell.isdigit() and reads_as_day(cell)
     return cell.__class__ in (int, float) and abs(cell) > _NEIGHBOURHOOD_MAX
 
 

@@ -63,6 +63,7 @@ _WEEKDAY_FIRST = re.compile(r"^([a-z']+)\s*[,\s]\s*(?=\d)")
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
+_DAY_MONTH = re.compile(r"^(?:(\d{1,2})[-/.\s]?([a-z]+)|([a-z]+)[-/.\s]?(\d{1,2}))$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DIGIT_RUNS = re.compile(r"\d+")
 #: The time a spreadsheet writes after a day ("0:00", "00.00.00", "12:00:00 AM").
@@ -155,6 +156,21 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     formula = text.startswith("=") and text.endswith('"')
     compact = clean_nik(text[1:] if formula else text)  # quotes, separators, ".0" dropped
     return (compact if compact.isdigit() else text.removeprefix("'")), False
+
+
+def reads_as_day(text: str) -> bool:
+    """Whether a cell's text is a day as a spreadsheet writes one: a full date
+    ("03/05/2024", "3 Mei 2024") or a day and a month without the year ("03-Mei",
+    "3-May", "Mei-03"; Excel's format for a day typed without its year). Numbers alone
+    or in pairs ("003", "003/005") are not."""
+    value = clean_text(text, 64)[0].lower()
+    if _NUMERIC_DATE.match(value) or _WORD_DATE.match(value):
+        return _from_date_text(value, dt.date.today()) is not None
+    match = _DAY_MONTH.match(value)
+    if match is None:
+        return False
+    day = match.group(1) or match.group(4)
+    return int(day) <= 31 and (match.group(2) or match.group(3)) in _MONTHS
 
 
 def split_rt_rw(text: str) -> tuple[str, str]:

@@ -269,6 +269,42 @@ def test_an_rt_or_rw_number_cell_of_four_digits_or_more_is_refused_not_cut(
     assert report.rows[1].read == {"rt": "45415"}
 
 
+@pytest.mark.parametrize("combined", [False, True])
+def test_an_rt_or_rw_that_excel_made_a_day_is_refused_in_a_csv_too(
+    tmp_path: Path, combined: bool
+) -> None:
+    """Saved as CSV, the day Excel made of "03/05" is its text: "03/05/2024", or
+    "03-Mei" and "3-May" (day and month, the format Excel gives a day typed without
+    its year). It was cut to three characters ("03/", "03-") and stored as the RT, or
+    split into RT "003" and RW "05/"; it is refused like the date cell, and a plain
+    "003/005" is still read."""
+    rows = supporter_rows(5)
+    days = ["03/05/2024", "03-Mei", "3-May", "Mei-03"]
+    if combined:
+        header = [*HEADER[:9], "RT/RW", *HEADER[11:]]
+        rows = [[*row[:9], f"{row[9]}/{row[10]}", *row[11:]] for row in rows]
+        for row, day in zip(rows[1:], days, strict=True):
+            row[9] = day
+        expected = [[]] + [["unreadable:rt", "unreadable:rw"]] * 4
+    else:
+        header = HEADER
+        for at, (row, day) in enumerate(zip(rows[1:], days, strict=True)):
+            row[9 + at % 2] = day
+        expected = [[]] + [["unreadable:rt"], ["unreadable:rw"]] * 2
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        write_csv(tmp_path / "rtrw.csv", rows, header, delimiter=";"),
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert [r.notes for r in report.rows] == expected
+    assert stored[2] == ("001", "001")
+    assert all("" in stored[number] for number in range(3, 7))
+    assert not any("/" in rt + rw or "-" in rt + rw for rt, rw in stored.values())
+
+
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
     rows = supporter_rows(3)
     # What Excel leaves of a typed 16-digit NIK: 15 digits and a 0.
