@@ -97,6 +97,10 @@ _MARITAL = {
     "LAJANG": "B",
     "TIDAKKAWIN": "B",
     "BELUMNIKAH": "B",
+    "BLMKAWIN": "B",
+    "BLMMENIKAH": "B",
+    "BLMNIKAH": "B",
+    "TK": "B",  # tidak kawin, beside K (kawin)
     "S": "S",
     "K": "S",
     "SK": "S",
@@ -107,6 +111,9 @@ _MARITAL = {
     "SUDAHMENIKAH": "S",
     "NIKAH": "S",
     "SUDAHNIKAH": "S",
+    "SDHKAWIN": "S",
+    "SDHMENIKAH": "S",
+    "SDHNIKAH": "S",
     # Dukcapil's statuses on the KTP-el and KK since 2019: registered or not, each
     # is married (or was): "belum" here is the registration, not the marriage.
     "KAWINTERCATAT": "S",
@@ -119,6 +126,10 @@ _MARITAL = {
     "CERAI": "P",
     "CERAIHIDUP": "P",
     "CERAIMATI": "P",
+    "CERAIHDP": "P",
+    "CERAIMT": "P",
+    "CH": "P",
+    "CM": "P",
     "CERAIHIDUPTERCATAT": "P",
     "CERAIHIDUPBELUMTERCATAT": "P",
     "CERAIHIDUPTIDAKTERCATAT": "P",

@@ -151,6 +151,27 @@ def test_marital_status_as_codes_or_words(cell: str, status: str | None) -> None
     assert parse_marital(cell) == status
 
 
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("Blm Kawin", "B"),
+        ("BLM. KAWIN", "B"),
+        ("Blm Menikah", "B"),
+        ("TK", "B"),
+        ("Sdh Kawin", "S"),
+        ("SDH MENIKAH", "S"),
+        ("Cerai Hdp", "P"),
+        ("Cerai Mt", "P"),
+        ("CH", "P"),
+        ("CM", "P"),
+    ],
+)
+def test_marital_status_in_the_usual_abbreviations(cell: str, status: str) -> None:
+    """Lists abbreviate the status ("Blm Kawin", "Sdh Kawin", "Cerai Hdp", "CH", "CM"
+    and so on): each was unreadable, and the row a missing field (BMS)."""
+    assert parse_marital(cell) == status
+
+
 def test_nik_from_a_number_cell_is_flagged() -> None:
     assert nik_from_cell(3214011708850001.0) == ("3214011708850001", True)
     assert nik_from_cell(3214011708850001) == ("3214011708850001", True)
