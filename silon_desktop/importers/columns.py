@@ -276,7 +276,7 @@ def detect_mapping(
         ImportFileError: ``empty`` when no sheet has any row, ``no_header`` when
             no sheet has a row naming at least NIK or Nama and two other fields.
     """
-    best: tuple[tuple[bool, int], Sheet, ColumnMapping] | None = None
+    best: tuple[tuple[bool, bool, int], Sheet, ColumnMapping] | None = None
     any_rows = False
     for name in workbook.sheet_names:
         sheet = workbook.sheet(name)
@@ -286,13 +286,26 @@ def detect_mapping(
         if mapping is None:
             continue
         # A hidden sheet (an earlier version of the list, a lookup table) is read only
-        # when no sheet the operator sees has a header.
-        score = (name not in workbook.hidden, len(mapping.columns))
+        # when no sheet the operator sees has a header; a blank form (its header and
+        # no supporter under it) only when no sheet has one.
+        score = (name not in workbook.hidden, _has_supporters(top, mapping), len(mapping.columns))
         if best is None or score > best[0]:
             best = (score, sheet, mapping)
     if best is None:
         raise ImportFileError(workbook.path, "no_header" if any_rows else "empty")
     return best[1], best[2]
+
+
+def _has_supporters(top: Sequence[tuple[int, list[Any]]], mapping: ColumnMapping) -> bool:
+    """Whether a row under the header has a NIK or a name (a blank form numbers its
+    empty rows at most)."""
+    wanted = [mapping.columns[name] for name in ("nik", "name") if name in mapping.columns]
+    return any(
+        col < len(cells) and str(cells[col]).strip()
+        for number, cells in top
+        if number >= mapping.first_data_row
+        for col in wanted
+    )
 
 
 def mapping_from_rows(

@@ -45,6 +45,24 @@ def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
     assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
 
 
+def test_a_blank_form_sheet_before_the_filled_list_is_passed_over(tmp_path: Path) -> None:
+    """A workbook keeping the blank B.1-KWK form on its first sheet (header only) and
+    the filled list on the next: the blank form was taken for the list and the file
+    refused as holding no data rows, its thousands of supporters never read."""
+    path = tmp_path / "dua_lembar.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Format").write_row(0, 0, HEADER)
+    data = book.add_worksheet("Isian")
+    data.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(5), start=1):
+        data.write_row(r, 0, [str(value) for value in row])
+    book.close()
+    report = validate_file(path, options())
+    assert report.sheet == "Isian"
+    assert report.counts() == {"MS": 5, "BMS": 0, "TMS": 0}
+    assert preview(path)[0].sheet == "Isian"
+
+
 @pytest.mark.parametrize("streamed", [False, True])
 def test_the_visible_list_is_read_not_an_old_copy_on_a_hidden_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
