@@ -521,8 +521,8 @@ def _split_place_date(cell: Any) -> tuple[str, Any]:
 
 
 def _neighbourhood(cell: Any, name: str, truncated: list[str]) -> str:
-    """RT/RW as three digits ("3" -> "003"); other text kept (cut to 3)."""
-    value = clean_text(cell)[0]
+    """RT/RW as three digits ("3" -> "003", "'003" -> "003"); other text kept (cut to 3)."""
+    value = clean_text(cell)[0].removeprefix("'")  # the mark keeping "003" as text
     if value[:2].isalpha():
         value = unlabelled(value, name)
     if value.isdigit():

@@ -239,7 +239,7 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
         return value
     if isinstance(value, int | float):
         return _from_serial(float(value))
-    text = clean_text(value, 64)[0].lower()
+    text = clean_text(value, 64)[0].lower().removeprefix("'")  # a text mark, as before a NIK
     if not text:
         return None
     return _from_text(text, reference or dt.date.today())
@@ -280,7 +280,7 @@ def impossible_date(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
-    text = clean_text(value, 64)[0].lower()
+    text = clean_text(value, 64)[0].lower().removeprefix("'")
     match = _NUMERIC_DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         return None

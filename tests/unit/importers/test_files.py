@@ -396,6 +396,27 @@ def test_a_nik_written_as_a_text_formula_in_a_csv_is_read_whole(tmp_path: Path) 
     assert report.rows[2].codes == ["DUPLICATE_IDENTICAL"]
 
 
+def test_a_leading_apostrophe_before_an_rt_rw_or_date_is_a_text_mark(tmp_path: Path) -> None:
+    """The apostrophe a spreadsheet's user types to keep "003" as text (and an export
+    writes to keep a cell from being converted) is dropped before a NIK; before an RT
+    it was kept and the RT cut to "'00", before a birth date it left the date
+    unreadable (a missing field, BMS)."""
+    rows = supporter_rows(2)
+    rows[1][9], rows[1][10] = "'003", "'5"
+    rows[1][4] = "'" + str(rows[1][4])
+    stored: dict[int, tuple[Any, ...]] = {}
+    report = validate_file(
+        write_csv(tmp_path / "apostrof.csv", rows, delimiter=";"),
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"], v.values["birth_date"])) for v in batch
+        ),
+    )
+    born = dt.datetime.strptime(str(rows[1][4])[1:], "%d-%m-%Y").date()
+    assert stored[3] == ("003", "005", born)
+    assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
+
+
 def test_a_nik_typed_as_text_with_a_trailing_point_zero_is_read_whole(tmp_path: Path) -> None:
     rows = supporter_rows(2)
     nik = rows[1][1]
