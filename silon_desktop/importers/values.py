@@ -25,13 +25,13 @@ _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
         ("januari", "jan", "january"),
-        ("februari", "feb", "pebruari", "peb", "february"),
-        ("maret", "mar", "march"),
+        ("februari", "feb", "pebruari", "peb", "pebr", "febr", "february"),
+        ("maret", "mar", "mrt", "march"),
         ("april", "apr"),
         ("mei", "may"),
         ("juni", "jun", "june"),
         ("juli", "jul", "july"),
-        ("agustus", "agu", "agt", "ags", "aug", "agst", "august"),
+        ("agustus", "agu", "agt", "ags", "agus", "aug", "agst", "august"),
         ("september", "sep", "sept"),
         ("oktober", "okt", "oct", "october"),
         ("november", "nov", "nop", "nopember"),

@@ -56,6 +56,22 @@ def test_a_day_with_the_midnight_a_spreadsheet_wrote_after_it_is_that_day(cell: 
 
 
 @pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("17 Mrt 1985", dt.date(1985, 3, 17)),
+        ("17-Mrt-85", dt.date(1985, 3, 17)),
+        ("17 Agus 1985", AUG17),
+        ("17 Pebr 1985", dt.date(1985, 2, 17)),
+        ("17 Febr. 1985", dt.date(1985, 2, 17)),
+    ],
+)
+def test_dates_with_the_other_indonesian_month_abbreviations(cell: str, day: dt.date) -> None:
+    """ "Mrt" (Maret), "Agus", "Pebr"/"Febr" are Indonesian abbreviations beside "Mar",
+    "Agt", "Peb": each left the date unreadable and the row a missing field (BMS)."""
+    assert parse_date(cell, REF) == day
+
+
+@pytest.mark.parametrize(
     "cell",
     [
         "Sabtu, 17 Agustus 1985",  # Excel's long date in the Indonesian locale, saved as text
