@@ -63,7 +63,8 @@ def import_problems(report: ImportReport, pair_label: str = "") -> ProblemList:
     if report.footer_rows:
         rows = ", ".join(map(str, report.footer_rows))
         subtitle.append(
-            f"Baris jumlah/total di bawah daftar (bukan pendukung, tidak dihitung): {rows}"
+            "Baris di bawah daftar yang bukan pendukung (jumlah/total, tempat dan tanggal, "
+            f"tanda tangan; tidak dihitung): {rows}"
         )
     if report.outside_share:
         subtitle.append(outside_share_text(report.outside_share))

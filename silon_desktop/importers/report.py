@@ -305,8 +305,9 @@ class ImportReport:
         earlier_flagged: rows of earlier parts whose stored forecast this file
             changed (``earlier_updates`` that were not flagged so already): not
             in :attr:`rows` or their counts, yet the pair's forecast moved by them.
-        footer_rows: spreadsheet rows skipped as a total under the list
-            ("JUMLAH", "TOTAL"): not supporters, never counted.
+        footer_rows: spreadsheet rows skipped as no supporter, never counted: a total
+            ("JUMLAH", "TOTAL"), a line of the form's closing block (its place and
+            date, the names of those who sign).
         outside_share: spreadsheet rows left out because the importing account may
             not write them (a kab/kota importing its province pair's whole list: the
             rows of other kab/kota, or of no kab/kota found): not checked, not

@@ -131,8 +131,10 @@ class RowParser:
         return True
 
     def is_footer(self, cells: Sequence[Any]) -> bool:
-        """Whether a row is a total under the list ("JUMLAH", "TOTAL: 1.234"), not a
-        supporter: no NIK-like number and a cell starting with such a word."""
+        """Whether a row under the list is no supporter: a total ("JUMLAH", "TOTAL:
+        1.234": no NIK-like number and a cell starting with such a word), or a line of
+        the form's closing block (its place and date, "Bakal Pasangan Calon", the
+        names of those who sign: no NIK and at most one other field filled)."""
         nik_col = self._get["nik"]
         nik_cell = cells[nik_col] if 0 <= nik_col < len(cells) else ""
         text = (
@@ -143,7 +145,16 @@ class RowParser:
         for cell in cells:
             if cell.__class__ is str and cell.lstrip().upper().startswith(_FOOTER_WORDS):
                 return True
-        return False
+        return not text.strip() and self._filled(cells) <= 1
+
+    def _filled(self, cells: Sequence[Any]) -> int:
+        """How many mapped cells of a row are not empty."""
+        width = len(cells)
+        return sum(
+            1
+            for index in self._mapped
+            if index < width and cells[index] is not None and str(cells[index]).strip()
+        )
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
         # The hot path: column numbers and memos are locals, a memo's hit costs one

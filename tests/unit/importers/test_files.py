@@ -45,6 +45,39 @@ def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
     assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
 
 
+def test_the_signature_block_under_the_list_is_no_supporter(tmp_path: Path) -> None:
+    """The B.1-KWK form ends with its place and date, "Bakal Pasangan Calon" and the
+    names of those who sign, each line in one cell under the list. Each line was read
+    as a supporter with every field missing: seven BMS rows in the counts and in the
+    problem list of a list of three supporters. A row with no NIK and at most one
+    other cell filled is no supporter: it is listed as not counted, as a total is; a
+    supporter's row without its NIK is still one (a missing field)."""
+    from silon_desktop.importers.problems import import_problems
+
+    rows = supporter_rows(4)
+    rows[1][1] = ""  # a supporter whose NIK was left out: still a row to fix
+    blank = [""] * len(HEADER)
+
+    def line(col: int, text: str) -> list[str]:
+        return [*blank[:col], text, *blank[col + 1 :]]
+
+    rows += [
+        blank,
+        line(9, "Purwakarta, 12 Mei 2024"),
+        line(9, "Bakal Pasangan Calon"),
+        blank,
+        line(9, "(H. ASEP SUNANDAR)"),
+        line(2, "Mengetahui,"),
+        line(2, "(DEDI)"),
+    ]
+    report = validate_file(write_xlsx(tmp_path / "ttd.xlsx", rows), options())
+    assert report.total == 4 and report.counts() == {"MS": 3, "BMS": 1, "TMS": 0}
+    assert report.rows[1].codes == ["MISSING_FIELD"]
+    assert report.footer_rows == [7, 8, 10, 11, 12]
+    subtitle = import_problems(report).subtitle[-1]
+    assert "7, 8, 10, 11, 12" in subtitle and "tidak dihitung" in subtitle
+
+
 def test_a_blank_form_sheet_before_the_filled_list_is_passed_over(tmp_path: Path) -> None:
     """A workbook keeping the blank B.1-KWK form on its first sheet (header only) and
     the filled list on the next: the blank form was taken for the list and the file
