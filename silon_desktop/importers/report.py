@@ -444,6 +444,8 @@ class ImportReport:
                 )
             if "withdrawn" in self.stored:
                 lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")
+        if self.footer_rows:
+            lines.append(footer_text(self.footer_rows))
         if self.outside_share:
             lines.append(outside_share_text(self.outside_share))
         return lines
@@ -456,6 +458,16 @@ def outside_share_text(rows: Sequence[int]) -> str:
     return (
         f"Tidak disimpan: {len(rows)} baris di luar wilayah Anda (kab/kota lain, atau "
         f"kab/kotanya tidak dikenali; tidak diperiksa dan tidak dihitung): baris {listed}"
+    )
+
+
+def footer_text(rows: Sequence[int]) -> str:
+    """The line saying which rows under the list were skipped as no supporter."""
+    ranges, more = row_ranges(rows)
+    listed = f"{ranges} (dan {more} rentang lain)" if more else ranges
+    return (
+        "Baris di bawah daftar yang bukan pendukung (jumlah/total, tempat dan tanggal, "
+        f"tanda tangan) tidak dihitung: baris {listed}"
     )
 
 

@@ -75,7 +75,7 @@ def test_the_signature_block_under_the_list_is_no_supporter(tmp_path: Path) -> N
     assert report.rows[1].codes == ["MISSING_FIELD"]
     assert report.footer_rows == [7, 8, 10, 11, 12]
     subtitle = import_problems(report).subtitle[-1]
-    assert "7, 8, 10, 11, 12" in subtitle and "tidak dihitung" in subtitle
+    assert "baris 7-8, 10-12" in subtitle and "tidak dihitung" in subtitle
 
 
 def test_a_blank_form_sheet_before_the_filled_list_is_passed_over(tmp_path: Path) -> None:
