@@ -64,6 +64,8 @@ _WEEKDAY_FIRST = re.compile(r"^([a-z']+)\s*[,\s]\s*(?=\d)")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
 _DAY_MONTH = re.compile(r"^(?:(\d{1,2})[-/.\s]?([a-z]+)|([a-z]+)[-/.\s]?(\d{1,2}))$")
+#: A whole number of 13 to 18 digits grouped by thousands, as a number format shows it.
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3}){3,4}$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DIGIT_RUNS = re.compile(r"\d+")
 #: The time a spreadsheet writes after a day ("0:00", "00.00.00", "12:00:00 AM").
@@ -150,7 +152,9 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     A NIK typed into a number cell keeps only 15 significant digits in Excel, so
     the last digit may already be wrong: the caller flags ``NIK_PRECISION``.
     Spaces, dots and dashes typed between the digit groups are removed, and a text
-    formula around the digits (``="3214..."``, how a CSV keeps a NIK as text).
+    formula around the digits (``="3214..."``, how a CSV keeps a NIK as text). Digits
+    grouped by thousands ("3.214.012.001.620.000") are a number cell's, shown with a
+    number format: flagged as from a number.
     """
     if value.__class__ is str and len(value) == 16 and value.isdigit() and value.isascii():
         return value, False  # the common case: sixteen digits typed as text
@@ -165,6 +169,8 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
     text = clean_text(value, 64)[0]
     # ="3214..." : a CSV keeping the NIK as text for Excel, which shows the digits.
     formula = text.startswith("=") and text.endswith('"')
+    if _THOUSANDS.match(text):  # "3.214.012.001.620.000": a number cell's display
+        return text.replace(".", "").replace(",", ""), True
     compact = clean_nik(text[1:] if formula else text)  # quotes, separators, ".0" dropped
     return (compact if compact.isdigit() else text.removeprefix("'")), False
 

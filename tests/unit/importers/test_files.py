@@ -450,6 +450,27 @@ def test_a_leading_apostrophe_before_an_rt_rw_or_date_is_a_text_mark(tmp_path: P
     assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
 
 
+def test_a_nik_written_in_thousands_groups_is_flagged_as_from_a_number(tmp_path: Path) -> None:
+    """A NIK column given a number format with thousands separators shows, and writes
+    into a CSV, "3.214.012.001.620.000" (in the Indonesian locale; "3,214,..." in the
+    English one): a number cell's NIK, its 16th digit already 0. The grouping was
+    dropped like any separator and the NIK taken as typed: a NIK whose last digit
+    may be lost was MS. It is flagged as from a number cell (NIK_PRECISION, BMS)."""
+    rows = supporter_rows(3)
+    lost = rows[1][1][:15] + "0"
+    rows[1][1] = ".".join([lost[:1], *(lost[i : i + 3] for i in range(1, 16, 3))])
+    whole = rows[2][1]
+    assert not whole.endswith("0")
+    rows[2][1] = ",".join([whole[:1], *(whole[i : i + 3] for i in range(1, 16, 3))])
+    assert rows[1][1].count(".") == 5 and rows[2][1].count(",") == 5
+    report = validate_file(write_csv(tmp_path / "ribuan.csv", rows, delimiter=";"), options())
+    assert report.rows[1].nik == lost
+    assert (report.rows[1].codes, report.rows[1].status) == (["NIK_PRECISION"], "BMS")
+    # Its last digit not 0: the number was whole.
+    assert (report.rows[2].nik, report.rows[2].codes) == (whole, [])
+    assert report.rows[0].codes == []
+
+
 def test_a_nik_typed_as_text_with_a_trailing_point_zero_is_read_whole(tmp_path: Path) -> None:
     rows = supporter_rows(2)
     nik = rows[1][1]
