@@ -1007,8 +1007,8 @@
         <translation>Problem list for the LO (PDF)...</translation>
     </message>
     <message>
-        <source>Baris jumlah/total di bawah daftar tidak dihitung: baris %1</source>
-        <translation>Sum/total row below the list not counted: row %1</translation>
+        <source>Baris di bawah daftar yang bukan pendukung (jumlah, tanda tangan) tidak dihitung: baris %1</source>
+        <translation>Rows below the list that are no supporters (totals, signatures), not counted: row %1</translation>
     </message>
     <message>
         <source>Simpan daftar masalah untuk LO</source>

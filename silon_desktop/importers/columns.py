@@ -276,7 +276,7 @@ def detect_mapping(
         ImportFileError: ``empty`` when no sheet has any row, ``no_header`` when
             no sheet has a row naming at least NIK or Nama and two other fields.
     """
-    best: tuple[tuple[bool, int], Sheet, ColumnMapping] | None = None
+    best: tuple[tuple[bool, bool, int], Sheet, ColumnMapping] | None = None
     any_rows = False
     for name in workbook.sheet_names:
         sheet = workbook.sheet(name)
@@ -286,13 +286,26 @@ def detect_mapping(
         if mapping is None:
             continue
         # A hidden sheet (an earlier version of the list, a lookup table) is read only
-        # when no sheet the operator sees has a header.
-        score = (name not in workbook.hidden, len(mapping.columns))
+        # when no sheet the operator sees has a header; a blank form (its header and
+        # no supporter under it) only when no sheet has one.
+        score = (name not in workbook.hidden, _has_supporters(top, mapping), len(mapping.columns))
         if best is None or score > best[0]:
             best = (score, sheet, mapping)
     if best is None:
         raise ImportFileError(workbook.path, "no_header" if any_rows else "empty")
     return best[1], best[2]
+
+
+def _has_supporters(top: Sequence[tuple[int, list[Any]]], mapping: ColumnMapping) -> bool:
+    """Whether a row under the header has a NIK or a name (a blank form numbers its
+    empty rows at most)."""
+    wanted = [mapping.columns[name] for name in ("nik", "name") if name in mapping.columns]
+    return any(
+        col < len(cells) and str(cells[col]).strip()
+        for number, cells in top
+        if number >= mapping.first_data_row
+        for col in wanted
+    )
 
 
 def mapping_from_rows(
@@ -323,6 +336,9 @@ def mapping_from_rows(
     first_data = top[next_index][0] if next_index < len(top) else header_rows[-1] + 1
     if next_index < len(top) and _is_numbering_row(top[next_index][1]):
         first_data = top[next_index + 1][0] if next_index + 1 < len(top) else first_data + 1
+    if len(header_rows) == 1:
+        data = [cells for row, cells in top if row >= first_data]
+        _split_merged_pairs(columns, number, merged, data)
     by_field: dict[str, int] = {}
     for col, name in sorted(columns.items()):
         by_field.setdefault(name, col)
@@ -353,6 +369,28 @@ def _fill_merged(number: int, cells: list[Any], merged: Sequence[MergedRange]) -
                 if not str(filled[col]).strip():
                     filled[col] = source
     return filled
+
+
+#: Fields written in one column or in two: the two, in their order.
+_PARTS = {"birth_place_date": ("birth_place", "birth_date"), "rt_rw": ("rt", "rw")}
+
+
+def _split_merged_pairs(
+    columns: dict[int, str], number: int, merged: Sequence[MergedRange], data: list[list[Any]]
+) -> None:
+    """A combined header ("TEMPAT/TANGGAL LAHIR", "RT/RW") merged over two columns,
+    with no row of subheaders under it: the left column is the first part and the
+    right one the second, when the data rows fill the right one (else the whole
+    value is written in the left)."""
+    row0 = number - 1
+    for top, left, bottom, right in merged:
+        parts = _PARTS.get(columns.get(left, ""))
+        if not (top <= row0 <= bottom and right == left + 1 and parts) or right in columns:
+            continue
+        if set(parts) & set(columns.values()):
+            continue
+        if any(right < len(cells) and str(cells[right]).strip() for cells in data):
+            columns[left], columns[right] = parts
 
 
 def _merge_subheader(

@@ -15,6 +15,7 @@ from silon_desktop.importers.report import (
     EARLIER_IMPORT,
     ImportReport,
     RowResult,
+    footer_text,
     outside_share_text,
 )
 from silon_desktop.importers.values import impossible_date
@@ -61,10 +62,7 @@ def import_problems(report: ImportReport, pair_label: str = "") -> ProblemList:
         f"baris bermasalah: {len(report.rows_to_review())}",
     ]
     if report.footer_rows:
-        rows = ", ".join(map(str, report.footer_rows))
-        subtitle.append(
-            f"Baris jumlah/total di bawah daftar (bukan pendukung, tidak dihitung): {rows}"
-        )
+        subtitle.append(footer_text(report.footer_rows))
     if report.outside_share:
         subtitle.append(outside_share_text(report.outside_share))
     return ProblemList("DAFTAR MASALAH IMPOR DAFTAR DUKUNGAN", subtitle, IMPORT_HEADER, lines)
@@ -137,6 +135,8 @@ def _expected(name: str) -> str:
         "birth_date": "tanggal seperti 17-08-1985",
         "sex": "L atau P",
         "marital_status": "B, S atau P",
+        "rt": "nomor seperti 003; Excel mungkin mengubahnya menjadi tanggal",
+        "rw": "nomor seperti 005; Excel mungkin mengubahnya menjadi tanggal",
     }.get(name, "isian yang dikenal")
 
 

@@ -35,6 +35,9 @@ _SNIFF_BYTES = 64 * 1024
 #: The part a zip archive holds when it is a workbook: XLSX's workbook, ODS's content.
 _WORKBOOK_PARTS = ("xl/workbook.xml", "content.xml")
 _DELIMITERS = ",;\t|"
+#: How text files that are no table begin (after a BOM and spaces, lower-cased): a PDF,
+#: a web page (a web system's "Excel" export), an XML file (Excel 2003's XML), RTF.
+_NOT_A_TABLE = (b"%pdf-", b"<html", b"<!doctype", b"<table", b"<?xml", b"{\\rtf")
 
 #: (top row, left col, bottom row, right col), 0-based and inclusive, sheet coordinates.
 MergedRange = tuple[int, int, int, int]
@@ -265,13 +268,19 @@ def _holds_workbook(path: Path) -> bool:
 
 def _open_csv(path: Path, head: bytes) -> Workbook:
     encoding = detect_encoding(head)
-    if encoding is None:
+    if encoding is None or _not_a_table(head, encoding):
         raise ImportFileError(path, "not_spreadsheet")
     text = _decode_sample(head, encoding)
     delimiter = sniff_delimiter(text)
     log.debug("%s: CSV, encoding %s, delimiter %r", path, encoding, delimiter)
     sheet = CsvSheet(path, encoding, delimiter)
     return Workbook(path, "csv", [sheet.name], _csv=sheet)
+
+
+def _not_a_table(head: bytes, encoding: str) -> bool:
+    """Whether a text file is a document of another kind (see ``_NOT_A_TABLE``)."""
+    start = _decode_sample(head[:1024], encoding).lstrip("\ufeff \t\r\n")[:16].lower()
+    return start.encode("ascii", "replace").startswith(_NOT_A_TABLE)
 
 
 def detect_encoding(sample: bytes) -> str | None:

@@ -305,8 +305,9 @@ class ImportReport:
         earlier_flagged: rows of earlier parts whose stored forecast this file
             changed (``earlier_updates`` that were not flagged so already): not
             in :attr:`rows` or their counts, yet the pair's forecast moved by them.
-        footer_rows: spreadsheet rows skipped as a total under the list
-            ("JUMLAH", "TOTAL"): not supporters, never counted.
+        footer_rows: spreadsheet rows skipped as no supporter, never counted: a total
+            ("JUMLAH", "TOTAL"), a line of the form's closing block (its place and
+            date, the names of those who sign).
         outside_share: spreadsheet rows left out because the importing account may
             not write them (a kab/kota importing its province pair's whole list: the
             rows of other kab/kota, or of no kab/kota found): not checked, not
@@ -443,6 +444,8 @@ class ImportReport:
                 )
             if "withdrawn" in self.stored:
                 lines.append(f"Ditarik: {self.stored['withdrawn']} (tidak ada di berkas perbaikan)")
+        if self.footer_rows:
+            lines.append(footer_text(self.footer_rows))
         if self.outside_share:
             lines.append(outside_share_text(self.outside_share))
         return lines
@@ -455,6 +458,16 @@ def outside_share_text(rows: Sequence[int]) -> str:
     return (
         f"Tidak disimpan: {len(rows)} baris di luar wilayah Anda (kab/kota lain, atau "
         f"kab/kotanya tidak dikenali; tidak diperiksa dan tidak dihitung): baris {listed}"
+    )
+
+
+def footer_text(rows: Sequence[int]) -> str:
+    """The line saying which rows under the list were skipped as no supporter."""
+    ranges, more = row_ranges(rows)
+    listed = f"{ranges} (dan {more} rentang lain)" if more else ranges
+    return (
+        "Baris di bawah daftar yang bukan pendukung (jumlah/total, tempat dan tanggal, "
+        f"tanda tangan) tidak dihitung: baris {listed}"
     )
 
 

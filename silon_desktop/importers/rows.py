@@ -21,6 +21,7 @@ from silon_desktop.importers.values import (
     parse_date,
     parse_marital,
     parse_sex,
+    reads_as_day,
     split_rt_rw,
     unlabelled,
 )
@@ -130,8 +131,10 @@ class RowParser:
         return True
 
     def is_footer(self, cells: Sequence[Any]) -> bool:
-        """Whether a row is a total under the list ("JUMLAH", "TOTAL: 1.234"), not a
-        supporter: no NIK-like number and a cell starting with such a word."""
+        """Whether a row under the list is no supporter: a total ("JUMLAH", "TOTAL:
+        1.234": no NIK-like number and a cell starting with such a word), or a line of
+        the form's closing block (its place and date, "Bakal Pasangan Calon", the
+        names of those who sign: no NIK and at most one other field filled)."""
         nik_col = self._get["nik"]
         nik_cell = cells[nik_col] if 0 <= nik_col < len(cells) else ""
         text = (
@@ -142,7 +145,16 @@ class RowParser:
         for cell in cells:
             if cell.__class__ is str and cell.lstrip().upper().startswith(_FOOTER_WORDS):
                 return True
-        return False
+        return not text.strip() and self._filled(cells) <= 1
+
+    def _filled(self, cells: Sequence[Any]) -> int:
+        """How many mapped cells of a row are not empty."""
+        width = len(cells)
+        return sum(
+            1
+            for index in self._mapped
+            if index < width and cells[index] is not None and str(cells[index]).strip()
+        )
 
     def parse(self, number: int, cells: Sequence[Any]) -> ParsedRow:
         # The hot path: column numbers and memos are locals, a memo's hit costs one
@@ -192,7 +204,15 @@ class RowParser:
             unreadable.append("marital_status")
         rt, rw = padded[c_rt], padded[c_rw]
         if c_rt_rw >= 0 and not _present(rt) and not _present(rw):
-            rt, rw = split_rt_rw(clean_text(padded[c_rt_rw])[0])
+            rt = rw = padded[c_rt_rw]
+            if not _no_neighbourhood(rt):
+                rt, rw = split_rt_rw(clean_text(rt)[0])
+        if _no_neighbourhood(rt):
+            rt = ""
+            unreadable.append("rt")
+        if _no_neighbourhood(rw):
+            rw = ""
+            unreadable.append("rw")
         cell = padded[c_occupation]
         found = memo["occupation"].get(cell) if cell.__class__ is str else None
         if found is None or found[1]:
@@ -409,6 +429,26 @@ class RowParser:
         return value
 
 
+#: Cells a spreadsheet holds as a day or a time of day (never an RT or RW).
+_CALENDAR = (dt.date, dt.time, dt.timedelta)
+#: RT and RW numbers run to 999.
+_NEIGHBOURHOOD_MAX = 999
+
+
+def _no_neighbourhood(cell: Any) -> bool:
+    """Whether a cell of the RT or RW column is a day, not a number: "03/05" typed in
+    it and made a day by Excel (a date cell, its serial, 45415, once the cell's
+    format is set back to a number, or its text in a CSV). Which number was the RT hangs on the typist's
+    locale, so neither is guessed; nor is the day's text or serial cut to three
+    characters, which gives another RT."""
+    if isinstance(cell, _CALENDAR):
+        return True
+    if cell.__class__ is str:
+        # Its text in a CSV ("03/05/2024", "03-Mei"); "003" and "RT 3" are short or digits.
+        return len(cell) > 3 and not cell.isdigit() and reads_as_day(cell)
+    return cell.__class__ in (int, float) and abs(cell) > _NEIGHBOURHOOD_MAX
+
+
 #: Words a total row under the list starts with.
 _FOOTER_WORDS = ("JUMLAH", "TOTAL", "JML.", "JML ", "GRAND TOTAL")
 
@@ -492,8 +532,8 @@ def _split_place_date(cell: Any) -> tuple[str, Any]:
 
 
 def _neighbourhood(cell: Any, name: str, truncated: list[str]) -> str:
-    """RT/RW as three digits ("3" -> "003"); other text kept (cut to 3)."""
-    value = clean_text(cell)[0]
+    """RT/RW as three digits ("3" -> "003", "'003" -> "003"); other text kept (cut to 3)."""
+    value = clean_text(cell)[0].removeprefix("'")  # the mark keeping "003" as text
     if value[:2].isalpha():
         value = unlabelled(value, name)
     if value.isdigit():

@@ -25,13 +25,13 @@ _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
         ("januari", "jan", "january"),
-        ("februari", "feb", "pebruari", "peb", "february"),
-        ("maret", "mar", "march"),
+        ("februari", "feb", "pebruari", "peb", "pebr", "febr", "february"),
+        ("maret", "mar", "mrt", "march"),
         ("april", "apr"),
         ("mei", "may"),
         ("juni", "jun", "june"),
         ("juli", "jul", "july"),
-        ("agustus", "agu", "agt", "ags", "aug", "agst", "august"),
+        ("agustus", "agu", "agt", "ags", "agus", "aug", "agst", "august"),
         ("september", "sep", "sept"),
         ("oktober", "okt", "oct", "october"),
         ("november", "nov", "nop", "nopember"),
@@ -42,8 +42,30 @@ for _number, _names in enumerate(
     for _name in _names:
         _MONTHS[_name] = _number
 
+#: Days of the week (Monday = 0) a long date starts with: "Sabtu, 17 Agustus 1985" is
+#: Excel's long date format in the Indonesian locale.
+_WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("senin", "monday"),
+        ("selasa", "tuesday"),
+        ("rabu", "wednesday"),
+        ("kamis", "thursday"),
+        ("jumat", "jum'at", "friday"),
+        ("sabtu", "saturday"),
+        ("minggu", "ahad", "sunday"),
+    )
+):
+    for _name in _names:
+        _WEEKDAYS[_name] = _number
+#: A word and a comma or space before the digits of a date: its day of the week.
+_WEEKDAY_FIRST = re.compile(r"^([a-z']+)\s*[,\s]\s*(?=\d)")
+
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,4})$")
 _WORD_DATE = re.compile(r"^(\d{1,2})[-/.\s]*([a-z]+)\.?[-/.\s]*(\d{2,4})$")
+_DAY_MONTH = re.compile(r"^(?:(\d{1,2})[-/.\s]?([a-z]+)|([a-z]+)[-/.\s]?(\d{1,2}))$")
+#: A whole number of 13 to 18 digits grouped by thousands, as a number format shows it.
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3}){3,4}$")
 _COMPACT_DATE = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DIGIT_RUNS = re.compile(r"\d+")
 #: The time a spreadsheet writes after a day ("0:00", "00.00.00", "12:00:00 AM").
@@ -77,6 +99,10 @@ _MARITAL = {
     "LAJANG": "B",
     "TIDAKKAWIN": "B",
     "BELUMNIKAH": "B",
+    "BLMKAWIN": "B",
+    "BLMMENIKAH": "B",
+    "BLMNIKAH": "B",
+    "TK": "B",  # tidak kawin, beside K (kawin)
     "S": "S",
     "K": "S",
     "SK": "S",
@@ -87,6 +113,9 @@ _MARITAL = {
     "SUDAHMENIKAH": "S",
     "NIKAH": "S",
     "SUDAHNIKAH": "S",
+    "SDHKAWIN": "S",
+    "SDHMENIKAH": "S",
+    "SDHNIKAH": "S",
     # Dukcapil's statuses on the KTP-el and KK since 2019: registered or not, each
     # is married (or was): "belum" here is the registration, not the marriage.
     "KAWINTERCATAT": "S",
@@ -99,6 +128,10 @@ _MARITAL = {
     "CERAI": "P",
     "CERAIHIDUP": "P",
     "CERAIMATI": "P",
+    "CERAIHDP": "P",
+    "CERAIMT": "P",
+    "CH": "P",
+    "CM": "P",
     "CERAIHIDUPTERCATAT": "P",
     "CERAIHIDUPBELUMTERCATAT": "P",
     "CERAIHIDUPTIDAKTERCATAT": "P",
@@ -118,7 +151,10 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
 
     A NIK typed into a number cell keeps only 15 significant digits in Excel, so
     the last digit may already be wrong: the caller flags ``NIK_PRECISION``.
-    Spaces, dots and dashes typed between the digit groups are removed.
+    Spaces, dots and dashes typed between the digit groups are removed, and a text
+    formula around the digits (``="3214..."``, how a CSV keeps a NIK as text). Digits
+    grouped by thousands ("3.214.012.001.620.000") are a number cell's, shown with a
+    number format: flagged as from a number.
     """
     if value.__class__ is str and len(value) == 16 and value.isdigit() and value.isascii():
         return value, False  # the common case: sixteen digits typed as text
@@ -131,8 +167,27 @@ def nik_from_cell(value: object) -> tuple[str, bool]:
             return str(int(value)), True
         return repr(value), True
     text = clean_text(value, 64)[0]
-    compact = clean_nik(text)  # quotes, separators and a trailing ".0" dropped
+    # ="3214..." : a CSV keeping the NIK as text for Excel, which shows the digits.
+    formula = text.startswith("=") and text.endswith('"')
+    if _THOUSANDS.match(text):  # "3.214.012.001.620.000": a number cell's display
+        return text.replace(".", "").replace(",", ""), True
+    compact = clean_nik(text[1:] if formula else text)  # quotes, separators, ".0" dropped
     return (compact if compact.isdigit() else text.removeprefix("'")), False
+
+
+def reads_as_day(text: str) -> bool:
+    """Whether a cell's text is a day as a spreadsheet writes one: a full date
+    ("03/05/2024", "3 Mei 2024") or a day and a month without the year ("03-Mei",
+    "3-May", "Mei-03"; Excel's format for a day typed without its year). Numbers alone
+    or in pairs ("003", "003/005") are not."""
+    value = clean_text(text, 64)[0].lower()
+    if _NUMERIC_DATE.match(value) or _WORD_DATE.match(value):
+        return _from_date_text(value, dt.date.today()) is not None
+    match = _DAY_MONTH.match(value)
+    if match is None:
+        return False
+    day = match.group(1) or match.group(4)
+    return int(day) <= 31 and (match.group(2) or match.group(3)) in _MONTHS
 
 
 def split_rt_rw(text: str) -> tuple[str, str]:
@@ -190,7 +245,7 @@ def parse_date(value: object, reference: dt.date | None = None) -> dt.date | Non
         return value
     if isinstance(value, int | float):
         return _from_serial(float(value))
-    text = clean_text(value, 64)[0].lower()
+    text = clean_text(value, 64)[0].lower().removeprefix("'")  # a text mark, as before a NIK
     if not text:
         return None
     return _from_text(text, reference or dt.date.today())
@@ -231,7 +286,7 @@ def impossible_date(value: object) -> str | None:
     """
     if not isinstance(value, str):
         return None
-    text = clean_text(value, 64)[0].lower()
+    text = clean_text(value, 64)[0].lower().removeprefix("'")
     match = _NUMERIC_DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         return None
@@ -253,6 +308,17 @@ def _from_serial(serial: float) -> dt.date | None:
 
 
 def _from_text(text: str, reference: dt.date) -> dt.date | None:
+    """A date from its text, after the day of the week it may start with, which must
+    be the date's own."""
+    match = _WEEKDAY_FIRST.match(text)
+    if match is None:
+        return _from_date_text(text, reference)
+    weekday = _WEEKDAYS.get(match.group(1))
+    date = _from_date_text(text[match.end() :], reference) if weekday is not None else None
+    return date if date is not None and date.weekday() == weekday else None
+
+
+def _from_date_text(text: str, reference: dt.date) -> dt.date | None:
     if "t" in text and text[:4].isdigit():
         text = text.split("t", 1)[0]  # ISO datetime as text
     elif " " in text and text[:4].isdigit() and ":" in text:

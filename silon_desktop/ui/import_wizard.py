@@ -776,9 +776,10 @@ class ImportWizard(QDialog):
             )
         if report.footer_rows:
             lines.append(
-                self.tr("Baris jumlah/total di bawah daftar tidak dihitung: baris %1").replace(
-                    "%1", ", ".join(map(str, report.footer_rows))
-                )
+                self.tr(
+                    "Baris di bawah daftar yang bukan pendukung (jumlah, tanda tangan) "
+                    "tidak dihitung: baris %1"
+                ).replace("%1", ", ".join(map(str, report.footer_rows)))
             )
         self.result_label.setText("\n".join(lines))
         self.bad_table.setRowCount(len(bad))

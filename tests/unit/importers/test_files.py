@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -42,6 +43,57 @@ def test_title_rows_and_an_extra_sheet_before_the_list(tmp_path: Path) -> None:
     assert report.mapping.header_rows == [4]
     assert [r.row for r in report.rows] == [5, 6, 7, 8, 9, 10]
     assert report.counts() == {"MS": 6, "BMS": 0, "TMS": 0}
+
+
+def test_the_signature_block_under_the_list_is_no_supporter(tmp_path: Path) -> None:
+    """The B.1-KWK form ends with its place and date, "Bakal Pasangan Calon" and the
+    names of those who sign, each line in one cell under the list. Each line was read
+    as a supporter with every field missing: seven BMS rows in the counts and in the
+    problem list of a list of three supporters. A row with no NIK and at most one
+    other cell filled is no supporter: it is listed as not counted, as a total is; a
+    supporter's row without its NIK is still one (a missing field)."""
+    from silon_desktop.importers.problems import import_problems
+
+    rows = supporter_rows(4)
+    rows[1][1] = ""  # a supporter whose NIK was left out: still a row to fix
+    blank = [""] * len(HEADER)
+
+    def line(col: int, text: str) -> list[str]:
+        return [*blank[:col], text, *blank[col + 1 :]]
+
+    rows += [
+        blank,
+        line(9, "Purwakarta, 12 Mei 2024"),
+        line(9, "Bakal Pasangan Calon"),
+        blank,
+        line(9, "(H. ASEP SUNANDAR)"),
+        line(2, "Mengetahui,"),
+        line(2, "(DEDI)"),
+    ]
+    report = validate_file(write_xlsx(tmp_path / "ttd.xlsx", rows), options())
+    assert report.total == 4 and report.counts() == {"MS": 3, "BMS": 1, "TMS": 0}
+    assert report.rows[1].codes == ["MISSING_FIELD"]
+    assert report.footer_rows == [7, 8, 10, 11, 12]
+    subtitle = import_problems(report).subtitle[-1]
+    assert "baris 7-8, 10-12" in subtitle and "tidak dihitung" in subtitle
+
+
+def test_a_blank_form_sheet_before_the_filled_list_is_passed_over(tmp_path: Path) -> None:
+    """A workbook keeping the blank B.1-KWK form on its first sheet (header only) and
+    the filled list on the next: the blank form was taken for the list and the file
+    refused as holding no data rows, its thousands of supporters never read."""
+    path = tmp_path / "dua_lembar.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Format").write_row(0, 0, HEADER)
+    data = book.add_worksheet("Isian")
+    data.write_row(0, 0, HEADER)
+    for r, row in enumerate(supporter_rows(5), start=1):
+        data.write_row(r, 0, [str(value) for value in row])
+    book.close()
+    report = validate_file(path, options())
+    assert report.sheet == "Isian"
+    assert report.counts() == {"MS": 5, "BMS": 0, "TMS": 0}
+    assert preview(path)[0].sheet == "Isian"
 
 
 @pytest.mark.parametrize("streamed", [False, True])
@@ -117,6 +169,45 @@ def test_merged_two_row_header_blank_rows_numbering_row_and_formulas(tmp_path: P
     assert report.counts()["MS"] == 4  # the formula's cached value was read as the name
 
 
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_combined_header_merged_over_two_columns_reads_both(tmp_path: Path, joined: bool) -> None:
+    """One header row with "TEMPAT/TANGGAL LAHIR" merged over the place and the date
+    columns, and "RT/RW" over the RT and RW: only the merge's first column was read,
+    as the combined field, so every row lost its birth date (a place alone read as
+    the date: BMS) and its RW (silently). Each column is now its part. A list that
+    writes both parts in the first column, under the same merged header, keeps it."""
+    path = tmp_path / "merged_header.xlsx"
+    rows = supporter_rows(4)
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    for col, title in enumerate(HEADER):
+        if col not in (3, 4, 9, 10):
+            ws.write_string(0, col, title)
+    ws.merge_range(0, 3, 0, 4, "TEMPAT/TANGGAL LAHIR")
+    ws.merge_range(0, 9, 0, 10, "RT/RW")
+    for r, row in enumerate(rows, start=1):
+        cells = [str(value) for value in row]
+        if joined:
+            cells[3:5] = [f"{cells[3]}, {cells[4]}", ""]
+            cells[9:11] = [f"{cells[9]}/{cells[10]}", ""]
+        ws.write_row(r, 0, cells)
+    book.close()
+    stored: dict[int, tuple[Any, ...]] = {}
+    fields = ("birth_place", "birth_date", "rt", "rw")
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, tuple(v.values[name] for name in fields)) for v in batch
+        ),
+    )
+    assert report.counts() == {"MS": 4, "BMS": 0, "TMS": 0}
+    assert [r.notes for r in report.rows] == [[]] * 4
+    for number, row in enumerate(rows, start=2):
+        born = dt.datetime.strptime(str(row[4]), "%d-%m-%Y").date()
+        assert stored[number] == (row[3], born, row[9], row[10])
+
+
 def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path: Path) -> None:
     """Teams write a desa and its kecamatan once, merged over all the rows of the
     supporters living there: the sheet shows it on every row, and every row is read
@@ -148,6 +239,121 @@ def test_a_place_merged_down_beside_its_supporters_is_read_on_each_row(tmp_path:
     assert all(kecamatan == desa for kecamatan, desa in codes.values())
     sample = preview(path)[1]
     assert [cells[11] for _, cells in sample] == ["Nagri Kidul"] * 3 + ["Campaka"] * 3
+
+
+@pytest.mark.parametrize("combined", [False, True])
+def test_an_rt_or_rw_that_excel_turned_into_a_date_is_refused_not_cut(
+    tmp_path: Path, combined: bool
+) -> None:
+    """Excel turns "03/05" or "3-5" typed in an RT/RW cell into a day (3 May of the
+    year it was typed). The date cell was read as its text cut to three characters
+    ("202", "454"), stored as the RT and only noted as too long. Which number was the
+    RT depends on the typist's locale (day or month first), so it is not guessed:
+    the field is left empty and the problem list names the row, the field and the
+    cell as Excel shows it."""
+    from silon_desktop.importers.problems import import_problems
+
+    path = tmp_path / "rtrw.xlsx"
+    rows = supporter_rows(3)
+    header = [*HEADER[:9], "RT/RW", *HEADER[11:]] if combined else HEADER
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        cells = [*row[:9], f"{row[9]}/{row[10]}", *row[11:]] if combined else row
+        for col, value in enumerate(cells):
+            ws.write_string(r, col, str(value))
+    ws.write_datetime(2, 9, dt.datetime(2024, 5, 3), day)  # row 3: "03/05"
+    if not combined:
+        ws.write_datetime(3, 10, dt.datetime(2024, 5, 7), day)  # row 4: RW "7/5"
+    book.close()
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert stored[2] == (rows[0][9], rows[0][10])
+    if combined:
+        assert stored[3] == ("", "")
+        assert report.rows[1].notes == ["unreadable:rt", "unreadable:rw"]
+    else:
+        assert stored[3] == ("", rows[1][10]) and stored[4] == (rows[2][9], "")
+        assert report.rows[1].notes == ["unreadable:rt"]
+        assert report.rows[2].notes == ["unreadable:rw"]
+    lines = [line.cells for line in import_problems(report).lines]
+    assert lines[0][0] == "3" and lines[0][3] == "RT" and lines[0][4] == "03-05-2024"
+    assert "tidak terbaca" in lines[0][5] and "003" in lines[0][5]
+
+
+def test_an_rt_or_rw_number_cell_of_four_digits_or_more_is_refused_not_cut(
+    tmp_path: Path,
+) -> None:
+    """A date cell set back to the General or Number format shows the day's serial:
+    "03/05" typed in 2024 reads 45415. It was cut to "454", stored as the RT and only
+    noted as too long; an RT or RW runs to 999, so such a number is none of them."""
+    rows = supporter_rows(3)
+    path = tmp_path / "serial.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("B.1-KWK")
+    ws.write_row(0, 0, HEADER)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            ws.write_string(r, col, str(value))
+    ws.write_number(2, 9, 45415)  # row 3: the RT
+    ws.write_number(3, 10, 45356.0)  # row 4: the RW
+    ws.write_number(1, 9, 7)  # row 2: an RT typed as a number is read
+    book.close()
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        path,
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert stored == {2: ("007", rows[0][10]), 3: ("", rows[1][10]), 4: (rows[2][9], "")}
+    assert [r.notes for r in report.rows] == [[], ["unreadable:rt"], ["unreadable:rw"]]
+    assert report.rows[1].read == {"rt": "45415"}
+
+
+@pytest.mark.parametrize("combined", [False, True])
+def test_an_rt_or_rw_that_excel_made_a_day_is_refused_in_a_csv_too(
+    tmp_path: Path, combined: bool
+) -> None:
+    """Saved as CSV, the day Excel made of "03/05" is its text: "03/05/2024", or
+    "03-Mei" and "3-May" (day and month, the format Excel gives a day typed without
+    its year). It was cut to three characters ("03/", "03-") and stored as the RT, or
+    split into RT "003" and RW "05/"; it is refused like the date cell, and a plain
+    "003/005" is still read."""
+    rows = supporter_rows(5)
+    days = ["03/05/2024", "03-Mei", "3-May", "Mei-03"]
+    if combined:
+        header = [*HEADER[:9], "RT/RW", *HEADER[11:]]
+        rows = [[*row[:9], f"{row[9]}/{row[10]}", *row[11:]] for row in rows]
+        for row, day in zip(rows[1:], days, strict=True):
+            row[9] = day
+        expected = [[]] + [["unreadable:rt", "unreadable:rw"]] * 4
+    else:
+        header = HEADER
+        for at, (row, day) in enumerate(zip(rows[1:], days, strict=True)):
+            row[9 + at % 2] = day
+        expected = [[]] + [["unreadable:rt"], ["unreadable:rw"]] * 2
+    stored: dict[int, tuple[str, str]] = {}
+    report = validate_file(
+        write_csv(tmp_path / "rtrw.csv", rows, header, delimiter=";"),
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"])) for v in batch
+        ),
+    )
+    assert [r.notes for r in report.rows] == expected
+    assert stored[2] == ("001", "001")
+    assert all("" in stored[number] for number in range(3, 7))
+    assert not any("/" in rt + rw or "-" in rt + rw for rt, rw in stored.values())
 
 
 def test_nik_typed_as_a_number_is_flagged_only_when_its_last_digit_is_0(tmp_path: Path) -> None:
@@ -203,6 +409,66 @@ def test_a_nik_whose_lost_digit_was_its_sequence_is_fixable_not_false(tmp_path: 
     text = write_xlsx(tmp_path / "t.xlsx", rows)
     as_text = validate_file(text, options()).rows[1]
     assert (as_text.codes, as_text.status) == (["NIK_FORMAT"], "TMS")
+
+
+def test_a_nik_written_as_a_text_formula_in_a_csv_is_read_whole(tmp_path: Path) -> None:
+    """="3214012001620002" is how a CSV keeps a NIK as text for Excel (exports and
+    operators write it so Excel does not round the number): Excel opens it as the
+    sixteen digits. The importer read the formula's text, a NIK of the wrong format:
+    a sound NIK judged false (NIK_FORMAT, TMS, final), and no duplicate of the same
+    NIK written plainly."""
+    rows = supporter_rows(3)
+    nik = rows[0][1]
+    rows[0][1] = f'="{nik}"'
+    rows[1][1] = f'= "{rows[1][1]}" '
+    rows[2] = list(rows[0])
+    rows[2][1] = nik
+    report = validate_file(write_csv(tmp_path / "n.csv", rows, delimiter=";"), options())
+    assert [r.nik for r in report.rows] == [nik, rows[1][1].strip('= "'), nik]
+    assert report.rows[0].codes == [] and report.rows[1].codes == []
+    assert report.rows[2].codes == ["DUPLICATE_IDENTICAL"]
+
+
+def test_a_leading_apostrophe_before_an_rt_rw_or_date_is_a_text_mark(tmp_path: Path) -> None:
+    """The apostrophe a spreadsheet's user types to keep "003" as text (and an export
+    writes to keep a cell from being converted) is dropped before a NIK; before an RT
+    it was kept and the RT cut to "'00", before a birth date it left the date
+    unreadable (a missing field, BMS)."""
+    rows = supporter_rows(2)
+    rows[1][9], rows[1][10] = "'003", "'5"
+    rows[1][4] = "'" + str(rows[1][4])
+    stored: dict[int, tuple[Any, ...]] = {}
+    report = validate_file(
+        write_csv(tmp_path / "apostrof.csv", rows, delimiter=";"),
+        options(),
+        on_batch=lambda batch: stored.update(
+            (v.row, (v.values["rt"], v.values["rw"], v.values["birth_date"])) for v in batch
+        ),
+    )
+    born = dt.datetime.strptime(str(rows[1][4])[1:], "%d-%m-%Y").date()
+    assert stored[3] == ("003", "005", born)
+    assert [(r.codes, r.notes) for r in report.rows] == [([], []), ([], [])]
+
+
+def test_a_nik_written_in_thousands_groups_is_flagged_as_from_a_number(tmp_path: Path) -> None:
+    """A NIK column given a number format with thousands separators shows, and writes
+    into a CSV, "3.214.012.001.620.000" (in the Indonesian locale; "3,214,..." in the
+    English one): a number cell's NIK, its 16th digit already 0. The grouping was
+    dropped like any separator and the NIK taken as typed: a NIK whose last digit
+    may be lost was MS. It is flagged as from a number cell (NIK_PRECISION, BMS)."""
+    rows = supporter_rows(3)
+    lost = rows[1][1][:15] + "0"
+    rows[1][1] = ".".join([lost[:1], *(lost[i : i + 3] for i in range(1, 16, 3))])
+    whole = rows[2][1]
+    assert not whole.endswith("0")
+    rows[2][1] = ",".join([whole[:1], *(whole[i : i + 3] for i in range(1, 16, 3))])
+    assert rows[1][1].count(".") == 5 and rows[2][1].count(",") == 5
+    report = validate_file(write_csv(tmp_path / "ribuan.csv", rows, delimiter=";"), options())
+    assert report.rows[1].nik == lost
+    assert (report.rows[1].codes, report.rows[1].status) == (["NIK_PRECISION"], "BMS")
+    # Its last digit not 0: the number was whole.
+    assert (report.rows[2].nik, report.rows[2].codes) == (whole, [])
+    assert report.rows[0].codes == []
 
 
 def test_a_nik_typed_as_text_with_a_trailing_point_zero_is_read_whole(tmp_path: Path) -> None:
@@ -387,6 +653,32 @@ def test_unreadable_files_raise_a_clear_error(tmp_path: Path, content: bytes, pr
         validate_file(path, options())
     assert caught.value.problem == problem
     assert "bad.xlsx" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # A web system's "Excel" export: an HTML table named .xls.
+        ("daftar.xls", "<html><body><table><tr><th>{header}</th></tr></table></body></html>"),
+        ("daftar.xls", "\ufeff<!DOCTYPE html>\n<table><tr><td>{header}</td></tr></table>"),
+        # Excel 2003's XML spreadsheet.
+        ("daftar.xls", '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n{header}'),
+        # A PDF without compressed streams, renamed.
+        ("daftar.xlsx", "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n({header}) Tj\n%%EOF"),
+    ],
+)
+def test_a_web_page_xml_or_pdf_file_is_said_to_be_no_spreadsheet(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """A file that is no table but is text was read as a CSV and refused as having no
+    header row ("baris judul kolom tidak ditemukan"), sending the operator to look
+    for a column name in a file the program cannot read at all."""
+    path = tmp_path / name
+    path.write_text(content.format(header=";".join(HEADER)), encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        validate_file(path, options())
+    assert caught.value.problem == "not_spreadsheet"
+    assert caught.value.message == (f"Berkas {name} bukan lembar kerja XLSX, XLS, ODS atau CSV.")
 
 
 @pytest.mark.parametrize(

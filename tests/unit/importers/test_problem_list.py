@@ -35,6 +35,16 @@ def test_a_date_that_does_not_exist_is_named_not_called_empty() -> None:
     assert impossible_date("tiga puluh") is None and impossible_date("45-01-1980") is None
 
 
+def test_the_command_summary_says_which_rows_were_not_counted(tmp_path: Path) -> None:
+    """The wizard lists the rows under the list skipped as no supporter (a JUMLAH row);
+    the command's summary (``import``, ``validate``) said nothing of them, so the same
+    file told its operator less there."""
+    report = validate_file(_file(tmp_path), ImportOptions(REGION, REFERENCE, assume_id_scan=True))
+    assert report.footer_rows == [8]
+    lines = report.summary_lines()
+    assert any("bukan pendukung" in line and "tidak dihitung: baris 8" in line for line in lines)
+
+
 def test_the_problem_list_names_rows_values_problems_and_duplicates(tmp_path: Path) -> None:
     report = validate_file(_file(tmp_path), ImportOptions(REGION, REFERENCE, assume_id_scan=True))
     assert report.total == 6 and report.footer_rows == [8]  # JUMLAH is not a supporter

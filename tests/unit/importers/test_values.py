@@ -56,6 +56,49 @@ def test_a_day_with_the_midnight_a_spreadsheet_wrote_after_it_is_that_day(cell: 
 
 
 @pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("17 Mrt 1985", dt.date(1985, 3, 17)),
+        ("17-Mrt-85", dt.date(1985, 3, 17)),
+        ("17 Agus 1985", AUG17),
+        ("17 Pebr 1985", dt.date(1985, 2, 17)),
+        ("17 Febr. 1985", dt.date(1985, 2, 17)),
+    ],
+)
+def test_dates_with_the_other_indonesian_month_abbreviations(cell: str, day: dt.date) -> None:
+    """ "Mrt" (Maret), "Agus", "Pebr"/"Febr" are Indonesian abbreviations beside "Mar",
+    "Agt", "Peb": each left the date unreadable and the row a missing field (BMS)."""
+    assert parse_date(cell, REF) == day
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Sabtu, 17 Agustus 1985",  # Excel's long date in the Indonesian locale, saved as text
+        "SABTU, 17 AGUSTUS 1985",
+        "Sabtu 17-08-1985",
+        "sabtu,17/08/1985",
+        "Saturday, 17 August 1985",
+        "Sabtu, 17 Agustus 1985 0:00",
+    ],
+)
+def test_a_date_written_after_its_day_of_the_week_is_read(cell: str) -> None:
+    """A birth date with its weekday in front ("Sabtu, 17 Agustus 1985": Excel's long
+    date format in the Indonesian locale, as a CSV export writes it) was unreadable,
+    and the row a missing field (BMS) for a date written out in full."""
+    assert parse_date(cell, REF) == AUG17
+
+
+@pytest.mark.parametrize(
+    "cell", ["Senin, 17 Agustus 1985", "Minggu 17-08-1985", "Kemarin, 17-08-1985"]
+)
+def test_a_weekday_that_is_not_the_dates_leaves_it_unread(cell: str) -> None:
+    """17 August 1985 was a Saturday: a row naming another day says two things, and
+    neither is taken for the other."""
+    assert parse_date(cell, REF) is None
+
+
+@pytest.mark.parametrize(
     "cell", ["", None, "31-02-1990", "kemarin", "17-13-1985", "00-00-0000", 10**9, True, "1e5"]
 )
 def test_unreadable_dates_give_none(cell: object) -> None:
@@ -121,6 +164,27 @@ def test_sex_as_letters_or_words(cell: str, sex: str | None) -> None:
     ],
 )
 def test_marital_status_as_codes_or_words(cell: str, status: str | None) -> None:
+    assert parse_marital(cell) == status
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("Blm Kawin", "B"),
+        ("BLM. KAWIN", "B"),
+        ("Blm Menikah", "B"),
+        ("TK", "B"),
+        ("Sdh Kawin", "S"),
+        ("SDH MENIKAH", "S"),
+        ("Cerai Hdp", "P"),
+        ("Cerai Mt", "P"),
+        ("CH", "P"),
+        ("CM", "P"),
+    ],
+)
+def test_marital_status_in_the_usual_abbreviations(cell: str, status: str) -> None:
+    """Lists abbreviate the status ("Blm Kawin", "Sdh Kawin", "Cerai Hdp", "CH", "CM"
+    and so on): each was unreadable, and the row a missing field (BMS)."""
     assert parse_marital(cell) == status
 
 
