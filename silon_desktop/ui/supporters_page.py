@@ -229,7 +229,9 @@ class SupportersPage(QWidget):
         self.nik_filter = QLineEdit()
         self.nik_filter.setObjectName("filterNik")
         self.nik_filter.setPlaceholderText(self.tr("NIK diawali..."))
-        self.nik_filter.setMaxLength(16)
+        # Room for a NIK written in groups ("3214 0101 ...", dots, dashes): the filter
+        # reads its digits only, and 16 characters cut a grouped NIK's last digits off.
+        self.nik_filter.setMaxLength(32)
         self.name_filter = QLineEdit()
         self.name_filter.setObjectName("filterName")
         self.name_filter.setPlaceholderText(self.tr("Nama memuat..."))
