@@ -3195,6 +3195,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
     </message>
     <message>
+        <source>Berkas {path} tidak dapat ditulis: foldernya tidak ada, hanya dapat dibaca, atau tidak boleh ditulisi. Pilih folder lain lalu simpan lagi.</source>
+        <translation>The file {path} cannot be written: its folder does not exist, is read-only, or may not be written to. Choose another folder and save again.</translation>
+    </message>
+    <message>
         <source>Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap utuh. Kosongkan ruang disk lalu coba lagi.</source>
         <translation>The disk is full; the backup could not be made. The data already saved is intact. Free some disk space and try again.</translation>
     </message>

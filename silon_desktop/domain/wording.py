@@ -27,6 +27,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.FILE_DISK_FULL: (
         "Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi."
     ),
+    ErrorCode.FILE_NOT_WRITTEN: (
+        "Berkas {path} tidak dapat ditulis: foldernya tidak ada, hanya dapat dibaca, atau "
+        "tidak boleh ditulisi. Pilih folder lain lalu simpan lagi."
+    ),
     ErrorCode.BACKUP_DISK_FULL: (
         "Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap "
         "utuh. Kosongkan ruang disk lalu coba lagi."

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
+from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.save_paths import default_save_path, personal_data_box
-from silon_desktop.ui.workers import JobRunner, operator_message
+from silon_desktop.ui.workers import JobRunner, file_error, writing
 
 #: reports that list citizens' personal data: warned about before they are saved
 PERSONAL_REPORTS = frozenset({"b11", "verification_xlsx", "verification_pdf"})
@@ -134,7 +135,8 @@ class ReportActions(QObject):
             job.finished.connect(lambda recap: self._write_pdf(kind, recap, target))
         elif kind == "b11":
             job = self.jobs.start(
-                lambda p, _c: backend.export_b11(pair_id, target, p), "report-b11"
+                writing(target, lambda p, _c: backend.export_b11(pair_id, target, p)),
+                "report-b11",
             )
             job.progress.connect(
                 lambda n: self.window.statusBar().showMessage(
@@ -145,7 +147,9 @@ class ReportActions(QObject):
             )
             job.finished.connect(lambda count: self._report_done(kind, target, count))
         elif kind == "b2":
-            job = self.jobs.start(lambda _p, _c: backend.export_b2(pair_id, target), "report-b2")
+            job = self.jobs.start(
+                writing(target, lambda _p, _c: backend.export_b2(pair_id, target)), "report-b2"
+            )
             job.finished.connect(lambda _path: self._report_done(kind, target, None))
         elif kind in ("verification_xlsx", "verification_pdf"):
             job = self.jobs.start(
@@ -168,7 +172,7 @@ class ReportActions(QObject):
         try:
             write(recap, target)
         except OSError as error:
-            self._report_failed(operator_message(error) or str(error))
+            self._report_failed(error_text(file_error(error, target)))
             return
         self._report_done(kind, target, None)
 
@@ -204,13 +208,14 @@ class ReportActions(QObject):
             try:
                 write_problem_list_pdf(problems, target)
             except OSError as error:
-                self._report_failed(operator_message(error) or str(error))
+                self._report_failed(error_text(file_error(error, target)))
                 return
             self._report_done(kind, target, len(problems.lines))
             return
         backend = self.backend
         job = self.jobs.start(
-            lambda _p, _c: backend.write_problems_xlsx(problems, target), f"report-{kind}"
+            writing(target, lambda _p, _c: backend.write_problems_xlsx(problems, target)),
+            f"report-{kind}",
         )
         job.finished.connect(lambda _path: self._report_done(kind, target, len(problems.lines)))
         job.failed.connect(self._report_failed)

@@ -13,6 +13,7 @@ import errno
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -37,6 +38,27 @@ def operator_message(error: BaseException) -> str | None:
             return error_text(CodedError(ErrorCode.FILE_DISK_FULL))
         return str(error)
     return None
+
+
+def file_error(error: OSError, target: Path) -> CodedError:
+    """An ``OSError`` met writing the operator's file ``target`` (a report, an export),
+    as a coded error naming that file: the system's message is English and names the
+    scratch file written first, never the file the operator chose."""
+    if error.errno == errno.ENOSPC:
+        return CodedError(ErrorCode.FILE_DISK_FULL)
+    return CodedError(ErrorCode.FILE_NOT_WRITTEN, path=str(target))
+
+
+def writing(target: Path, fn: JobFn) -> JobFn:
+    """``fn``, a job that writes ``target``, failing with :func:`file_error`."""
+
+    def run(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+        try:
+            return fn(progress, cancel)
+        except OSError as error:
+            raise file_error(error, target) from error
+
+    return run
 
 
 class Worker(QObject):
