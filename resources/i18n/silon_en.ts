@@ -1296,6 +1296,14 @@
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
+        <source>Isian belum tersimpan</source>
+        <translation>Entry not saved</translation>
+    </message>
+    <message>
+        <source>Isian %1 belum tersimpan karena isinya belum benar (lihat pesan di bawah kolomnya). Tutup Silon Desktop dan buang isian itu?</source>
+        <translation>The entry in %1 is not saved because it is not valid yet (see the message under the field). Close Silon Desktop and discard it?</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="578"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>

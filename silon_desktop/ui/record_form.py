@@ -247,12 +247,25 @@ class RecordForm(QWidget):
         self.load(self.record_id if fresh and not fresh.get("deleted") else None)
         return True
 
+    def unsaved_names(self) -> list[str]:
+        """The fields whose typing is not saved (a value refused, or not yet accepted)."""
+        if self.record_id is None:
+            return []
+        return list(self._unsaved_texts())
+
+    def unsaved_labels(self) -> list[str]:
+        """The labels of :meth:`unsaved_names`."""
+        return [self.fields[name].label for name in self.unsaved_names()]
+
     def _unsaved_texts(self) -> dict[str, str]:
-        """Text fields whose text is not the saved value (typed, not yet accepted)."""
+        """Text fields whose text is not the saved value (typed, not yet accepted); a
+        text that reads as the saved value (spaces around it, "7-8-1980") is saved."""
         return {
             name: widget.text()
             for name, widget in self.widgets.items()
-            if isinstance(widget, QLineEdit) and widget.text() != self._shown(name)
+            if isinstance(widget, QLineEdit)
+            and widget.text() != self._shown(name)
+            and not self._unchanged(name, widget.text())
         }
 
     def _shown(self, name: str) -> str:

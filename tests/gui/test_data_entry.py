@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -171,6 +172,57 @@ def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     assert new_election != seeded["election"]
     assert backend.get("election", seeded["election"])["name"] == "PILBUP PURWAKARTA 2024"
     assert not backend.get("election", new_election)["name"]
+
+
+def test_closing_the_window_over_a_value_that_cannot_be_saved_asks_first(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The operator typed a date that does not exist and closed the program (Ctrl+Q or
+    the window's close button): the window closed and the typing was gone, without a
+    word. Now a valid value typed is saved as before; a refused one is named and the
+    window closes only when the operator says so ("Tidak" by default)."""
+    from PySide6.QtGui import QAction, QCloseEvent
+
+    class CloseButton(QCloseEvent):  # what the window manager's close button sends
+        def spontaneous(self) -> bool:
+            return True
+
+    backend = window.backend
+    asked: list[list[str]] = []
+    window.confirm_discard = lambda labels: asked.append(labels) or False
+    window.open_record("pair", seeded["pair"])
+    window.pair_page.setCurrentWidget(window.pair_page.pair_form)
+    for name, text in (("number", " 7 "), ("deputy_name", "SITI AMINAH  ")):
+        type_and_enter(window.pair_page.pair_form.widgets[name], text)  # saved, stripped
+    assert window.pair_page.pair_form.unsaved_labels() == []
+    quit_action = next(a for a in window.findChildren(QAction) if a.text() == "&Keluar")
+    assert quit_action.shortcut().matches(QKeySequence(QKeySequence.StandardKey.Quit))
+    window.activateWindow()
+    window.open_record("election", seeded["election"])
+    date = window.election_form.widgets["penetapan_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, "31-02-2024")
+    quit_action.trigger()
+    assert asked == [["Tanggal penetapan"]]
+    assert window.isVisible() and date.text() == "31-02-2024" and date.hasFocus()
+    closing = CloseButton()
+    window.closeEvent(closing)
+    assert not closing.isAccepted() and len(asked) == 2 and window.isVisible()
+    date.selectAll()
+    QTest.keyClicks(date, "27-09-2024")  # corrected: saved as the window closes
+    window.closeEvent(CloseButton())
+    assert len(asked) == 2
+    assert backend.get("election", seeded["election"])["penetapan_date"] == dt.date(2024, 9, 27)
+    window.show()
+    date.setFocus()
+    date.selectAll()
+    QTest.keyClicks(date, "40-40-2024")
+    window.confirm_discard = lambda labels: asked.append(labels) or True
+    quit_action.trigger()
+    assert len(asked) == 3 and not window.isVisible()
+    assert backend.get("election", seeded["election"])["penetapan_date"] == dt.date(2024, 9, 27)
 
 
 def test_what_is_being_typed_is_saved_before_a_lock_closes_the_data(
