@@ -332,21 +332,45 @@ class RecordForm(QWidget):
         return edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Z in an unchanged field undoes the last saved change of the form.
+        """Ctrl+Z in an unchanged field undoes the last saved change of the form; Esc
+        in a field being typed puts its saved value back (nothing is saved).
 
         While the operator is typing, the field's own undo applies as usual.
         """
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Undo)
             and isinstance(watched, QLineEdit)
         ):
             name = watched.objectName().removeprefix("field_")
-            if name in self.fields and self._unchanged(name, watched.text()):
+            if name not in self.fields:
+                return super().eventFilter(watched, event)
+            if event.matches(QKeySequence.StandardKey.Undo) and self._unchanged(
+                name, watched.text()
+            ):
                 self.undo_stack.undo()
                 return True
+            if (
+                event.key() == Qt.Key.Key_Escape
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and watched.text() != self._shown(name)
+            ):
+                self._discard_typing(name)
+                return True
         return super().eventFilter(watched, event)
+
+    def _discard_typing(self, name: str) -> None:
+        """Esc: the field shows its saved value again, and so do the birth date and sex
+        a NIK being typed filled in."""
+        names = [name] + (["birth_date", "sex"] if self.fields[name].kind == "nik" else [])
+        for each in names:
+            if each in self.widgets:
+                self._show_value(each, self.values.get(each))
+                if each in self._changed_under:
+                    self._show_error(each, self._changed_words(each))
+                else:
+                    self.errors[each].hide()
+        self.status_label.setText("")
 
     def _unchanged(self, name: str, text: str) -> bool:
         value, problem = self._convert(name, text)

@@ -174,6 +174,40 @@ def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     assert not backend.get("election", new_election)["name"]
 
 
+def test_esc_in_a_field_being_typed_puts_the_saved_value_back_and_saves_nothing(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Esc did nothing in a form: the mistyped name stayed in the field and was saved
+    as soon as the operator moved on. Now Esc shows the saved value again (with the
+    birth date and sex a NIK being typed filled in), and Esc in an unchanged field is
+    left to the window."""
+    backend = window.backend
+    deputy = typing_a_deputy_name(qtbot, window, seeded["pair"], "SALAH KETIK")
+    saved = backend.get("pair", seeded["pair"])["deputy_name"]
+    QTest.keyClick(deputy, Qt.Key.Key_Escape)
+    assert deputy.text() == saved and deputy.hasFocus()
+    QTest.keyClick(deputy, Qt.Key.Key_Tab)
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == saved
+    assert window.pair_page.pair_form.status_label.text() == ""
+
+    window.pair_page.setCurrentWidget(window.pair_page.supporters)
+    form = window.pair_page.supporters.form
+    record = backend.get("supporter", form.record_id)
+    nik, birth = form.widgets["nik"], form.widgets["birth_date"]
+    nik.setFocus()
+    qtbot.waitUntil(nik.hasFocus)
+    nik.selectAll()
+    QTest.keyClicks(nik, "3214015708990003")  # a woman born 17 August 1999
+    assert birth.text() == "17-08-1999" or form.errors["birth_date"].isVisibleTo(form)
+    QTest.keyClick(nik, Qt.Key.Key_Escape)
+    assert nik.text() == record["nik"] and birth.text() != "17-08-1999"
+    assert form.widgets["sex"].currentData() == (record["sex"] or "")
+    assert not form.errors["nik"].isVisibleTo(form)
+    assert not form.errors["birth_date"].isVisibleTo(form)
+    QTest.keyClick(nik, Qt.Key.Key_Tab)
+    assert backend.get("supporter", form.record_id) == record
+
+
 def test_closing_the_window_over_a_value_that_cannot_be_saved_asks_first(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
