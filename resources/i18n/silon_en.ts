@@ -3203,8 +3203,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
     </message>
     <message>
-        <source>Berkas {path} tidak dapat ditulis: foldernya tidak ada, hanya dapat dibaca, atau tidak boleh ditulisi. Pilih folder lain lalu simpan lagi.</source>
-        <translation>The file {path} cannot be written: its folder does not exist, is read-only, or may not be written to. Choose another folder and save again.</translation>
+        <source>Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup berkas itu atau pilih folder lain, lalu simpan lagi.</source>
+        <translation>The target folder does not exist or may not be written to, or a file of that name is open in another program (such as Excel); the file was not saved. Close that file or choose another folder, then save again.</translation>
     </message>
     <message>
         <source>Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap utuh. Kosongkan ruang disk lalu coba lagi.</source>
@@ -3887,8 +3887,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Report not saved</translation>
     </message>
     <message>
-        <source>Laporan tidak dapat disimpan: %1</source>
-        <translation>The report could not be saved: %1</translation>
+        <source>Laporan %1 tidak dapat disimpan: %2</source>
+        <translation>The report %1 could not be saved: %2</translation>
     </message>
     <message>
         <source>Berita acara</source>

@@ -28,8 +28,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi."
     ),
     ErrorCode.FILE_NOT_WRITTEN: (
-        "Berkas {path} tidak dapat ditulis: foldernya tidak ada, hanya dapat dibaca, atau "
-        "tidak boleh ditulisi. Pilih folder lain lalu simpan lagi."
+        "Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu "
+        "sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup "
+        "berkas itu atau pilih folder lain, lalu simpan lagi."
     ),
     ErrorCode.BACKUP_DISK_FULL: (
         "Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap "

@@ -13,7 +13,6 @@ import errno
 import logging
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -40,23 +39,23 @@ def operator_message(error: BaseException) -> str | None:
     return None
 
 
-def file_error(error: OSError, target: Path) -> CodedError:
-    """An ``OSError`` met writing the operator's file ``target`` (a report, an export),
-    as a coded error naming that file: the system's message is English and names the
-    scratch file written first, never the file the operator chose."""
+def file_error(error: OSError) -> CodedError:
+    """Why a file the operator chose (a report, an export, a receipt) was not written,
+    as a coded error; the caller names the file. The system's message is English and
+    names the scratch file written first, never the file the operator chose."""
     if error.errno == errno.ENOSPC:
         return CodedError(ErrorCode.FILE_DISK_FULL)
-    return CodedError(ErrorCode.FILE_NOT_WRITTEN, path=str(target))
+    return CodedError(ErrorCode.FILE_NOT_WRITTEN)
 
 
-def writing(target: Path, fn: JobFn) -> JobFn:
-    """``fn``, a job that writes ``target``, failing with :func:`file_error`."""
+def writing(fn: JobFn) -> JobFn:
+    """``fn``, a job that writes the operator's file, failing with :func:`file_error`."""
 
     def run(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
         try:
             return fn(progress, cancel)
         except OSError as error:
-            raise file_error(error, target) from error
+            raise file_error(error) from error
 
     return run
 

@@ -261,8 +261,9 @@ def test_a_disk_full_while_a_report_is_written_is_said_in_the_operators_words(
     for count, kind in enumerate(("recap", "b11"), start=1):
         window.save_report(kind, seeded["pair"], tmp_path / f"{kind}.out")
         qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
-    for text in warned:
-        assert text.startswith("Laporan tidak dapat disimpan: Ruang disk penuh"), text
+    for text, kind in zip(warned, ("recap", "b11"), strict=True):
+        target = tmp_path / f"{kind}.out"
+        assert text.startswith(f"Laporan {target} tidak dapat disimpan: Ruang disk penuh"), text
         assert "No space" not in text and "Errno" not in text
 
 
@@ -275,7 +276,8 @@ def test_a_report_its_folder_refuses_is_said_in_indonesian_naming_the_file(
 ) -> None:
     """A read-only folder (a shared or write-protected drive), or one removed meanwhile:
     the message was the system's English naming a scratch file ("[Errno 13] Permission
-    denied: '.../.x.partial'"), not the report the operator chose."""
+    denied: '.../.x.partial'"), not the report the operator chose (a full disk, above,
+    did not name it either)."""
     import errno
 
     from PySide6.QtWidgets import QMessageBox
@@ -305,6 +307,8 @@ def test_a_report_its_folder_refuses_is_said_in_indonesian_naming_the_file(
         window.save_report(kind, seeded["pair"], target)
         qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
     for text, (_kind, target) in zip(warned, targets, strict=True):
-        assert text.startswith(f"Laporan tidak dapat disimpan: Berkas {target} tidak"), text
+        assert text.startswith(
+            f"Laporan {target} tidak dapat disimpan: Folder tujuan tidak ada atau tidak boleh"
+        ), text
         assert "Errno" not in text and "partial" not in text and "denied" not in text
     assert kept.read_bytes() == b"last week's"
