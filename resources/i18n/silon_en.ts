@@ -1657,6 +1657,10 @@
         <source>Belum tersimpan: %1</source>
         <translation>Not saved: %1</translation>
     </message>
+    <message>
+        <source>Isian pada data sebelumnya tidak tersimpan: %1</source>
+        <translation>Entry on the previous record not saved: %1</translation>
+    </message>
 </context>
 <context>
     <name>RegionPicker</name>

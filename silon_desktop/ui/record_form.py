@@ -191,10 +191,12 @@ class RecordForm(QWidget):
         value of that field changed meanwhile, the new value is named under it and the
         typing is saved over it only when the operator confirms.
         """
+        left: dict[str, str] = {}
         if self.record_id is not None and record_id != self.record_id:
             self._save_typing()
+            left = self._unsaved_texts()  # refused: said below, not dropped unseen
         typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
-        status = self.status_label.text() if typing else ""
+        status = self.status_label.text() if typing else self._left_words(left)
         before = self.values
         self.record_id = record_id
         self.undo_stack.clear()
@@ -226,6 +228,14 @@ class RecordForm(QWidget):
             else:
                 widget.setEnabled(not read_only)
         self.undo_button.setVisible(not read_only)
+
+    def _left_words(self, left: dict[str, str]) -> str:
+        """What the record left behind held typed and could not save (a value refused,
+        or the record deleted meanwhile by a sync)."""
+        if not left:
+            return ""
+        typed = ", ".join(f'{self.fields[name].label} "{text}"' for name, text in left.items())
+        return self.tr("Isian pada data sebelumnya tidak tersimpan: %1").replace("%1", typed)
 
     def _save_typing(self) -> None:
         """Save what was typed and not yet accepted to the record it was typed on,

@@ -11,6 +11,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from silon_desktop.ui.record_form import format_date as form_date
+
 
 def type_and_enter(widget: Any, text: str) -> None:
     widget.setFocus()
@@ -206,6 +208,38 @@ def test_esc_in_a_field_being_typed_puts_the_saved_value_back_and_saves_nothing(
     assert not form.errors["birth_date"].isVisibleTo(form)
     QTest.keyClick(nik, Qt.Key.Key_Tab)
     assert backend.get("supporter", form.record_id) == record
+
+
+def test_a_refused_value_left_behind_by_going_to_another_record_is_said(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A birth date that does not exist typed for one supporter, then another row
+    clicked: the form showed the other supporter and the typing was gone without a
+    word (its message under the field went with it). The line under the form now
+    names what was not saved; the other supporter is not touched."""
+    from tests.gui.test_verification import open_supporters
+
+    backend = window.backend
+    window.activateWindow()
+    page = open_supporters(window, seeded)
+    form = page.form
+    first = backend.get("supporter", form.record_id)
+    date = form.widgets["birth_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, "31-02-1990")
+    rect = page.table.visualRect(page.model.index(3, 1))
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    other = backend.get("supporter", form.record_id)
+    assert other["id"] != first["id"] and date.text() == form_date(other["birth_date"])
+    assert form.status_label.text() == (
+        'Isian pada data sebelumnya tidak tersimpan: Tanggal lahir "31-02-1990"'
+    )
+    assert backend.get("supporter", first["id"]) == first
+    QTest.keyClicks(form.widgets["occupation"], "PETANI")
+    QTest.keyClick(form.widgets["occupation"], Qt.Key.Key_Return)
+    assert form.status_label.text().startswith("Tersimpan ")  # the next save says its own
 
 
 def test_closing_the_window_over_a_value_that_cannot_be_saved_asks_first(
