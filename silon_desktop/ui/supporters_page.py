@@ -294,6 +294,9 @@ class SupportersPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Nobody edits in a cell: Tab leaves the table (for the form beside it) instead
+        # of walking its cells, which kept the keyboard from ever reaching the form.
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         # Row numbers would make the header ask for a label of every row after a
         # reset (hundreds of thousands of calls); the position is in the counts line.

@@ -136,6 +136,29 @@ def test_a_whole_nik_typed_or_pasted_in_groups_finds_that_supporter(
     assert page.model.rowCount() == 1
 
 
+def test_tab_leaves_the_supporters_table_for_the_supporters_form(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """From the keyboard, the table was a trap: Tab walked its cells (a table nobody
+    edits in), so the form beside it was out of reach without the mouse. Tab now goes
+    from the table to the form's first field, Shift+Tab back; a row stays selected."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    page = open_supporters(window, seeded)
+    table = page.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.selectRow(2)
+    record_id = page.current_supporter_id()
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    nik = page.form.widgets["nik"]
+    assert QApplication.focusWidget() is nik
+    assert page.form.record_id == record_id
+    QTest.keyClick(nik, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is table and page.current_supporter_id() == record_id
+
+
 def test_supporter_typed_in_by_hand_is_checked_by_the_domain(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
