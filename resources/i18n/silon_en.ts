@@ -1301,6 +1301,14 @@
         <translation>Choose a candidate pair first.</translation>
     </message>
     <message>
+        <source>Isian belum tersimpan</source>
+        <translation>Entry not saved</translation>
+    </message>
+    <message>
+        <source>Isian %1 belum tersimpan karena isinya belum benar (lihat pesan di bawah kolomnya). Tutup Silon Desktop dan buang isian itu?</source>
+        <translation>The entry in %1 is not saved because it is not valid yet (see the message under the field). Close Silon Desktop and discard it?</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="578"/>
         <source>Simpan rekapitulasi</source>
         <translation>Save recap</translation>
@@ -1653,6 +1661,10 @@
         <location filename="../../silon_desktop/ui/record_form.py" line="388"/>
         <source>Belum tersimpan: %1</source>
         <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <source>Isian pada data sebelumnya tidak tersimpan: %1</source>
+        <translation>Entry on the previous record not saved: %1</translation>
     </message>
 </context>
 <context>
@@ -3215,6 +3227,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
     </message>
     <message>
+        <source>Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup berkas itu atau pilih folder lain, lalu simpan lagi.</source>
+        <translation>The target folder does not exist or may not be written to, or a file of that name is open in another program (such as Excel); the file was not saved. Close that file or choose another folder, then save again.</translation>
+    </message>
+    <message>
         <source>Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap utuh. Kosongkan ruang disk lalu coba lagi.</source>
         <translation>The disk is full; the backup could not be made. The data already saved is intact. Free some disk space and try again.</translation>
     </message>
@@ -3911,8 +3927,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Report not saved</translation>
     </message>
     <message>
-        <source>Laporan tidak dapat disimpan: %1</source>
-        <translation>The report could not be saved: %1</translation>
+        <source>Laporan %1 tidak dapat disimpan: %2</source>
+        <translation>The report %1 could not be saved: %2</translation>
     </message>
     <message>
         <source>Berita acara</source>

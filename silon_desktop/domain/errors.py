@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     DB_SCHEMA_TOO_NEW = "db_schema_too_new"
     # A file the operator asked for (a report, an export) the disk had no room for.
     FILE_DISK_FULL = "file_disk_full"
+    # A file the operator asked for that its folder refused (missing, read-only).
+    FILE_NOT_WRITTEN = "file_not_written"
     # A backup, or a restore from one, the disk had no room for (the data is whole).
     BACKUP_DISK_FULL = "backup_disk_full"
     RESTORE_DISK_FULL = "restore_disk_full"

@@ -27,6 +27,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.FILE_DISK_FULL: (
         "Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi."
     ),
+    ErrorCode.FILE_NOT_WRITTEN: (
+        "Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu "
+        "sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup "
+        "berkas itu atau pilih folder lain, lalu simpan lagi."
+    ),
     ErrorCode.BACKUP_DISK_FULL: (
         "Ruang disk penuh; cadangan tidak dapat dibuat. Data yang sudah disimpan tetap "
         "utuh. Kosongkan ruang disk lalu coba lagi."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import html
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.services import Services
 from silon_desktop.ui.labels import (
     entity_label,
+    error_text,
     field_label,
     reason_label,
     refusal_label,
@@ -35,7 +35,7 @@ from silon_desktop.ui.labels import (
 )
 from silon_desktop.ui.practice_mark import PREFIX
 from silon_desktop.ui.save_paths import documents_folder, personal_data_box
-from silon_desktop.ui.workers import operator_message
+from silon_desktop.ui.workers import file_error
 from sync.protocol import ENTITIES
 
 _REGION_FIELDS = ("region_code", "desa_code", "kecamatan_code", "kabkota_code")
@@ -46,10 +46,8 @@ FIELDS_SHOWN = 4
 
 
 def _why(error: OSError) -> str:
-    """Why a file was not written: a full disk in the operator's words, else the system's."""
-    if error.errno == errno.ENOSPC:
-        return operator_message(error) or ""
-    return error.strerror or str(error)
+    """Why a file was not written, in the operator's words."""
+    return error_text(file_error(error))
 
 
 #: Records whose receipt prints a person's data (NIK, name, birth date, address).

@@ -57,9 +57,9 @@ from silon_desktop.services.imports import (
     save_mapping,
 )
 from silon_desktop.ui.i18n import format_count
-from silon_desktop.ui.labels import reason_label, round_label, status_label
+from silon_desktop.ui.labels import error_text, reason_label, round_label, status_label
 from silon_desktop.ui.save_paths import default_save_path, documents_folder, personal_data_box
-from silon_desktop.ui.workers import Job
+from silon_desktop.ui.workers import Job, file_error
 
 log = logging.getLogger(__name__)
 
@@ -895,7 +895,7 @@ class ImportWizard(QDialog):
         self.result_error.clear()
 
     def _not_saved(self, path: str, error: Exception) -> str:
-        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        reason = error_text(file_error(error)) if isinstance(error, OSError) else str(error)
         return (
             self.tr("Tidak dapat menyimpan %1: %2")
             .replace("%1", Path(path).name)

@@ -187,7 +187,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.logout_action = action(self.tr("Keluar &akun"), self.logout, name="logoutAction")
         file_menu.addAction(self.logout_action)
-        file_menu.addAction(action(self.tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit))
+        file_menu.addAction(
+            action(self.tr("&Keluar"), self.quit_asked, QKeySequence.StandardKey.Quit, "quit")
+        )
         data_menu = self.menuBar().addMenu(self.tr("&Data"))
         self.add_election_action = action(
             self.tr("Tambah &pemilihan"), self.add_election, "Ctrl+Shift+E", "addElection"
@@ -658,7 +660,51 @@ class MainWindow(QMainWindow):
             regions.children(provinces[0].code + ".01.01")
         return len(provinces)
 
+    def quit_asked(self) -> bool:
+        """The operator closes the program (Berkas > Keluar, Ctrl+Q, the window's close
+        button): what is being typed is saved first; a value that cannot be saved (a
+        date that does not exist, a refused NIK) is not dropped without asking.
+        Returns whether the window closed."""
+        if not self._may_close():
+            return False
+        return self.close()
+
+    def _may_close(self) -> bool:
+        self._save_typing()
+        unsaved = {
+            label: form for form in self.findChildren(RecordForm) for label in form.unsaved_labels()
+        }
+        if not unsaved:
+            return True
+        if self.confirm_discard(list(unsaved)):
+            return True
+        form = next(iter(unsaved.values()))
+        field = form.widgets.get(form.unsaved_names()[0])
+        if field is not None and field.isVisible():
+            field.setFocus()  # back where the operator was typing
+        return False
+
+    def confirm_discard(self, labels: list[str]) -> bool:
+        """Ask whether to close over typing that was not saved ("Tidak" by default);
+        tests replace this."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("Isian belum tersimpan"),
+            self.tr(
+                "Isian %1 belum tersimpan karena isinya belum benar (lihat pesan di bawah "
+                "kolomnya). Tutup Silon Desktop dan buang isian itu?"
+            ).replace("%1", ", ".join(labels)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's own close button (spontaneous) asks as Keluar does; a close by
+        # the program (a lock, a logout, a terminate signal) does not stop to ask.
+        if event.spontaneous() and self.ended_by is None and not self._may_close():
+            event.ignore()
+            return
         if self.idle_watch is not None:
             self.idle_watch.stop()
         self.sync.stop()

@@ -191,10 +191,12 @@ class RecordForm(QWidget):
         value of that field changed meanwhile, the new value is named under it and the
         typing is saved over it only when the operator confirms.
         """
+        left: dict[str, str] = {}
         if self.record_id is not None and record_id != self.record_id:
             self._save_typing()
+            left = self._unsaved_texts()  # refused: said below, not dropped unseen
         typing = self._unsaved_texts() if record_id and record_id == self.record_id else {}
-        status = self.status_label.text() if typing else ""
+        status = self.status_label.text() if typing else self._left_words(left)
         before = self.values
         self.record_id = record_id
         self.undo_stack.clear()
@@ -227,6 +229,14 @@ class RecordForm(QWidget):
                 widget.setEnabled(not read_only)
         self.undo_button.setVisible(not read_only)
 
+    def _left_words(self, left: dict[str, str]) -> str:
+        """What the record left behind held typed and could not save (a value refused,
+        or the record deleted meanwhile by a sync)."""
+        if not left:
+            return ""
+        typed = ", ".join(f'{self.fields[name].label} "{text}"' for name, text in left.items())
+        return self.tr("Isian pada data sebelumnya tidak tersimpan: %1").replace("%1", typed)
+
     def _save_typing(self) -> None:
         """Save what was typed and not yet accepted to the record it was typed on,
         before another record is shown: a shortcut that opens another record (Ctrl+Shift+P)
@@ -247,12 +257,25 @@ class RecordForm(QWidget):
         self.load(self.record_id if fresh and not fresh.get("deleted") else None)
         return True
 
+    def unsaved_names(self) -> list[str]:
+        """The fields whose typing is not saved (a value refused, or not yet accepted)."""
+        if self.record_id is None:
+            return []
+        return list(self._unsaved_texts())
+
+    def unsaved_labels(self) -> list[str]:
+        """The labels of :meth:`unsaved_names`."""
+        return [self.fields[name].label for name in self.unsaved_names()]
+
     def _unsaved_texts(self) -> dict[str, str]:
-        """Text fields whose text is not the saved value (typed, not yet accepted)."""
+        """Text fields whose text is not the saved value (typed, not yet accepted); a
+        text that reads as the saved value (spaces around it, "7-8-1980") is saved."""
         return {
             name: widget.text()
             for name, widget in self.widgets.items()
-            if isinstance(widget, QLineEdit) and widget.text() != self._shown(name)
+            if isinstance(widget, QLineEdit)
+            and widget.text() != self._shown(name)
+            and not self._unchanged(name, widget.text())
         }
 
     def _shown(self, name: str) -> str:
@@ -319,21 +342,45 @@ class RecordForm(QWidget):
         return edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Z in an unchanged field undoes the last saved change of the form.
+        """Ctrl+Z in an unchanged field undoes the last saved change of the form; Esc
+        in a field being typed puts its saved value back (nothing is saved).
 
         While the operator is typing, the field's own undo applies as usual.
         """
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Undo)
             and isinstance(watched, QLineEdit)
         ):
             name = watched.objectName().removeprefix("field_")
-            if name in self.fields and self._unchanged(name, watched.text()):
+            if name not in self.fields:
+                return super().eventFilter(watched, event)
+            if event.matches(QKeySequence.StandardKey.Undo) and self._unchanged(
+                name, watched.text()
+            ):
                 self.undo_stack.undo()
                 return True
+            if (
+                event.key() == Qt.Key.Key_Escape
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and watched.text() != self._shown(name)
+            ):
+                self._discard_typing(name)
+                return True
         return super().eventFilter(watched, event)
+
+    def _discard_typing(self, name: str) -> None:
+        """Esc: the field shows its saved value again, and so do the birth date and sex
+        a NIK being typed filled in."""
+        names = [name] + (["birth_date", "sex"] if self.fields[name].kind == "nik" else [])
+        for each in names:
+            if each in self.widgets:
+                self._show_value(each, self.values.get(each))
+                if each in self._changed_under:
+                    self._show_error(each, self._changed_words(each))
+                else:
+                    self.errors[each].hide()
+        self.status_label.setText("")
 
     def _unchanged(self, name: str, text: str) -> bool:
         value, problem = self._convert(name, text)

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from silon_desktop.services import Services
 from silon_desktop.ui.i18n import format_count
+from silon_desktop.ui.labels import error_text
 from silon_desktop.ui.save_paths import default_save_path, personal_data_box
-from silon_desktop.ui.workers import JobRunner, operator_message
+from silon_desktop.ui.workers import JobRunner, file_error, writing
 
 #: reports that list citizens' personal data: warned about before they are saved
 PERSONAL_REPORTS = frozenset({"b11", "verification_xlsx", "verification_pdf"})
@@ -136,7 +137,8 @@ class ReportActions(QObject):
             job.finished.connect(lambda recap: self._write_pdf(kind, recap, target))
         elif kind == "b11":
             job = self.jobs.start(
-                lambda p, _c: backend.export_b11(pair_id, target, p), "report-b11"
+                writing(lambda p, _c: backend.export_b11(pair_id, target, p)),
+                "report-b11",
             )
             job.progress.connect(
                 lambda n: self.window.statusBar().showMessage(
@@ -147,7 +149,9 @@ class ReportActions(QObject):
             )
             job.finished.connect(lambda count: self._report_done(kind, target, count))
         elif kind == "b2":
-            job = self.jobs.start(lambda _p, _c: backend.export_b2(pair_id, target), "report-b2")
+            job = self.jobs.start(
+                writing(lambda _p, _c: backend.export_b2(pair_id, target)), "report-b2"
+            )
             job.finished.connect(lambda _path: self._report_done(kind, target, None))
         elif kind in ("verification_xlsx", "verification_pdf"):
             job = self.jobs.start(
@@ -156,7 +160,7 @@ class ReportActions(QObject):
             job.finished.connect(lambda problems: self._write_problems(kind, problems, target))
         else:
             raise ValueError(f"unknown report: {kind}")
-        job.failed.connect(self._report_failed)
+        job.failed.connect(lambda message: self._report_failed(target, message))
         self.window.statusBar().showMessage(self.tr("Menyusun laporan..."))
         return job
 
@@ -170,7 +174,7 @@ class ReportActions(QObject):
         try:
             write(recap, target)
         except OSError as error:
-            self._report_failed(operator_message(error) or str(error))
+            self._report_failed(target, error_text(file_error(error)))
             return
         self._report_done(kind, target, None)
 
@@ -206,16 +210,17 @@ class ReportActions(QObject):
             try:
                 write_problem_list_pdf(problems, target)
             except OSError as error:
-                self._report_failed(operator_message(error) or str(error))
+                self._report_failed(target, error_text(file_error(error)))
                 return
             self._report_done(kind, target, len(problems.lines))
             return
         backend = self.backend
         job = self.jobs.start(
-            lambda _p, _c: backend.write_problems_xlsx(problems, target), f"report-{kind}"
+            writing(lambda _p, _c: backend.write_problems_xlsx(problems, target)),
+            f"report-{kind}",
         )
         job.finished.connect(lambda _path: self._report_done(kind, target, len(problems.lines)))
-        job.failed.connect(self._report_failed)
+        job.failed.connect(lambda message: self._report_failed(target, message))
 
     def _report_done(self, kind: str, target: Path, count: int | None) -> None:
         messages = {
@@ -230,10 +235,12 @@ class ReportActions(QObject):
         self.window.statusBar().showMessage(text, 10_000)
         self.reportWritten.emit(kind, str(target))
 
-    def _report_failed(self, message: str) -> None:
+    def _report_failed(self, target: Path, message: str) -> None:
         self.window.statusBar().clearMessage()
         QMessageBox.warning(
             self.window,
             self.tr("Laporan tidak tersimpan"),
-            self.tr("Laporan tidak dapat disimpan: %1").replace("%1", message),
+            self.tr("Laporan %1 tidak dapat disimpan: %2")
+            .replace("%1", str(target))
+            .replace("%2", message),
         )

@@ -229,7 +229,9 @@ class SupportersPage(QWidget):
         self.nik_filter = QLineEdit()
         self.nik_filter.setObjectName("filterNik")
         self.nik_filter.setPlaceholderText(self.tr("NIK diawali..."))
-        self.nik_filter.setMaxLength(16)
+        # Room for a NIK written in groups ("3214 0101 ...", dots, dashes): the filter
+        # reads its digits only, and 16 characters cut a grouped NIK's last digits off.
+        self.nik_filter.setMaxLength(32)
         self.name_filter = QLineEdit()
         self.name_filter.setObjectName("filterName")
         self.name_filter.setPlaceholderText(self.tr("Nama memuat..."))
@@ -292,6 +294,9 @@ class SupportersPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Nobody edits in a cell: Tab leaves the table (for the form beside it) instead
+        # of walking its cells, which kept the keyboard from ever reaching the form.
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         # Row numbers would make the header ask for a label of every row after a
         # reset (hundreds of thousands of calls); the position is in the counts line.

@@ -39,6 +39,27 @@ def operator_message(error: BaseException) -> str | None:
     return None
 
 
+def file_error(error: OSError) -> CodedError:
+    """Why a file the operator chose (a report, an export, a receipt) was not written,
+    as a coded error; the caller names the file. The system's message is English and
+    names the scratch file written first, never the file the operator chose."""
+    if error.errno == errno.ENOSPC:
+        return CodedError(ErrorCode.FILE_DISK_FULL)
+    return CodedError(ErrorCode.FILE_NOT_WRITTEN)
+
+
+def writing(fn: JobFn) -> JobFn:
+    """``fn``, a job that writes the operator's file, failing with :func:`file_error`."""
+
+    def run(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+        try:
+            return fn(progress, cancel)
+        except OSError as error:
+            raise file_error(error) from error
+
+    return run
+
+
 class Worker(QObject):
     """Runs one job on the thread it was moved to.
 

@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
+
+from silon_desktop.ui.record_form import format_date as form_date
 
 
 def type_and_enter(widget: Any, text: str) -> None:
@@ -171,6 +174,123 @@ def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     assert new_election != seeded["election"]
     assert backend.get("election", seeded["election"])["name"] == "PILBUP PURWAKARTA 2024"
     assert not backend.get("election", new_election)["name"]
+
+
+def test_esc_in_a_field_being_typed_puts_the_saved_value_back_and_saves_nothing(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Esc did nothing in a form: the mistyped name stayed in the field and was saved
+    as soon as the operator moved on. Now Esc shows the saved value again (with the
+    birth date and sex a NIK being typed filled in), and Esc in an unchanged field is
+    left to the window."""
+    backend = window.backend
+    deputy = typing_a_deputy_name(qtbot, window, seeded["pair"], "SALAH KETIK")
+    saved = backend.get("pair", seeded["pair"])["deputy_name"]
+    QTest.keyClick(deputy, Qt.Key.Key_Escape)
+    assert deputy.text() == saved and deputy.hasFocus()
+    QTest.keyClick(deputy, Qt.Key.Key_Tab)
+    assert backend.get("pair", seeded["pair"])["deputy_name"] == saved
+    assert window.pair_page.pair_form.status_label.text() == ""
+
+    window.pair_page.setCurrentWidget(window.pair_page.supporters)
+    form = window.pair_page.supporters.form
+    record = backend.get("supporter", form.record_id)
+    nik, birth = form.widgets["nik"], form.widgets["birth_date"]
+    nik.setFocus()
+    qtbot.waitUntil(nik.hasFocus)
+    nik.selectAll()
+    QTest.keyClicks(nik, "3214015708990003")  # a woman born 17 August 1999
+    assert birth.text() == "17-08-1999" or form.errors["birth_date"].isVisibleTo(form)
+    QTest.keyClick(nik, Qt.Key.Key_Escape)
+    assert nik.text() == record["nik"] and birth.text() != "17-08-1999"
+    assert form.widgets["sex"].currentData() == (record["sex"] or "")
+    assert not form.errors["nik"].isVisibleTo(form)
+    assert not form.errors["birth_date"].isVisibleTo(form)
+    QTest.keyClick(nik, Qt.Key.Key_Tab)
+    assert backend.get("supporter", form.record_id) == record
+
+
+def test_a_refused_value_left_behind_by_going_to_another_record_is_said(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A birth date that does not exist typed for one supporter, then another row
+    clicked: the form showed the other supporter and the typing was gone without a
+    word (its message under the field went with it). The line under the form now
+    names what was not saved; the other supporter is not touched."""
+    from tests.gui.test_verification import open_supporters
+
+    backend = window.backend
+    window.activateWindow()
+    page = open_supporters(window, seeded)
+    form = page.form
+    first = backend.get("supporter", form.record_id)
+    date = form.widgets["birth_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, "31-02-1990")
+    rect = page.table.visualRect(page.model.index(3, 1))
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    other = backend.get("supporter", form.record_id)
+    assert other["id"] != first["id"] and date.text() == form_date(other["birth_date"])
+    assert form.status_label.text() == (
+        'Isian pada data sebelumnya tidak tersimpan: Tanggal lahir "31-02-1990"'
+    )
+    assert backend.get("supporter", first["id"]) == first
+    QTest.keyClicks(form.widgets["occupation"], "PETANI")
+    QTest.keyClick(form.widgets["occupation"], Qt.Key.Key_Return)
+    assert form.status_label.text().startswith("Tersimpan ")  # the next save says its own
+
+
+def test_closing_the_window_over_a_value_that_cannot_be_saved_asks_first(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """The operator typed a date that does not exist and closed the program (Ctrl+Q or
+    the window's close button): the window closed and the typing was gone, without a
+    word. Now a valid value typed is saved as before; a refused one is named and the
+    window closes only when the operator says so ("Tidak" by default)."""
+    from PySide6.QtGui import QAction, QCloseEvent
+
+    class CloseButton(QCloseEvent):  # what the window manager's close button sends
+        def spontaneous(self) -> bool:
+            return True
+
+    backend = window.backend
+    asked: list[list[str]] = []
+    window.confirm_discard = lambda labels: asked.append(labels) or False
+    window.open_record("pair", seeded["pair"])
+    window.pair_page.setCurrentWidget(window.pair_page.pair_form)
+    for name, text in (("number", " 7 "), ("deputy_name", "SITI AMINAH  ")):
+        type_and_enter(window.pair_page.pair_form.widgets[name], text)  # saved, stripped
+    assert window.pair_page.pair_form.unsaved_labels() == []
+    quit_action = next(a for a in window.findChildren(QAction) if a.text() == "&Keluar")
+    assert quit_action.shortcut().matches(QKeySequence(QKeySequence.StandardKey.Quit))
+    window.activateWindow()
+    window.open_record("election", seeded["election"])
+    date = window.election_form.widgets["penetapan_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, "31-02-2024")
+    quit_action.trigger()
+    assert asked == [["Tanggal penetapan"]]
+    assert window.isVisible() and date.text() == "31-02-2024" and date.hasFocus()
+    closing = CloseButton()
+    window.closeEvent(closing)
+    assert not closing.isAccepted() and len(asked) == 2 and window.isVisible()
+    date.selectAll()
+    QTest.keyClicks(date, "27-09-2024")  # corrected: saved as the window closes
+    window.closeEvent(CloseButton())
+    assert len(asked) == 2
+    assert backend.get("election", seeded["election"])["penetapan_date"] == dt.date(2024, 9, 27)
+    window.show()
+    date.setFocus()
+    date.selectAll()
+    QTest.keyClicks(date, "40-40-2024")
+    window.confirm_discard = lambda labels: asked.append(labels) or True
+    quit_action.trigger()
+    assert len(asked) == 3 and not window.isVisible()
+    assert backend.get("election", seeded["election"])["penetapan_date"] == dt.date(2024, 9, 27)
 
 
 def test_what_is_being_typed_is_saved_before_a_lock_closes_the_data(

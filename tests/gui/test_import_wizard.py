@@ -259,6 +259,13 @@ def test_saving_where_it_cannot_be_saved_says_so_instead_of_raising(
     assert len(warned) == 1 and "NIK" in warned[0] and wizard.result_error.text() == ""
     wizard._save_report()
     assert "Tidak dapat menyimpan x.xlsx" in wizard.result_error.text()
+    # in the operator's words, not the system's English ("No such file or directory")
+    for said in (wizard.mapping_info, wizard.file_error, wizard.result_error):
+        assert said.text().endswith(
+            ": Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama "
+            "itu sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. "
+            "Tutup berkas itu atau pilih folder lain, lalu simpan lagi."
+        ), said.text()
     qtbot.waitUntil(lambda: wizard.job is None)
 
 

@@ -261,6 +261,54 @@ def test_a_disk_full_while_a_report_is_written_is_said_in_the_operators_words(
     for count, kind in enumerate(("recap", "b11"), start=1):
         window.save_report(kind, seeded["pair"], tmp_path / f"{kind}.out")
         qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
-    for text in warned:
-        assert text.startswith("Laporan tidak dapat disimpan: Ruang disk penuh"), text
+    for text, kind in zip(warned, ("recap", "b11"), strict=True):
+        target = tmp_path / f"{kind}.out"
+        assert text.startswith(f"Laporan {target} tidak dapat disimpan: Ruang disk penuh"), text
         assert "No space" not in text and "Errno" not in text
+
+
+def test_a_report_its_folder_refuses_is_said_in_indonesian_naming_the_file(
+    qtbot: QtBot,
+    window: Any,
+    seeded: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A read-only folder (a shared or write-protected drive), or one removed meanwhile:
+    the message was the system's English naming a scratch file ("[Errno 13] Permission
+    denied: '.../.x.partial'"), not the report the operator chose (a full disk, above,
+    did not name it either)."""
+    import errno
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from silon_desktop.ui import pdf_reports
+
+    def denied(*_a: Any, **_k: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".x.partial"))
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text, *_a: warned.append(text))
+    kept = tmp_path / "b2.xlsx"
+    kept.write_bytes(b"last week's")
+    targets = [
+        ("recap", tmp_path / "gone" / "rekap.pdf"),  # no such folder: nothing mocked
+        ("b11", tmp_path / "gone" / "b11.xlsx"),
+        ("verification_pdf", tmp_path / "gone" / "lo.pdf"),
+        ("verification_xlsx", tmp_path / "gone" / "lo.xlsx"),
+    ]
+    for count, (kind, target) in enumerate(targets, start=1):
+        window.save_report(kind, seeded["pair"], target)
+        qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
+    monkeypatch.setattr(pdf_reports, "write_recap_pdf", denied)
+    monkeypatch.setattr(window.backend, "export_b2", denied)
+    targets += [("recap", tmp_path / "rekap.pdf"), ("b2", kept)]
+    for count, (kind, target) in enumerate(targets[4:], start=5):
+        window.save_report(kind, seeded["pair"], target)
+        qtbot.waitUntil(lambda expected=count: len(warned) == expected, timeout=20_000)
+    for text, (_kind, target) in zip(warned, targets, strict=True):
+        assert text.startswith(
+            f"Laporan {target} tidak dapat disimpan: Folder tujuan tidak ada atau tidak boleh"
+        ), text
+        assert "Errno" not in text and "partial" not in text and "denied" not in text
+    assert kept.read_bytes() == b"last week's"

@@ -428,3 +428,23 @@ def test_a_receipt_on_a_full_disk_is_said_in_the_operators_words(
     dialog._ask_and_print()
     assert len(said) == 1 and str(target) in said[0]
     assert "Ruang disk penuh" in said[0] and "No space" not in said[0]
+
+
+def test_a_receipt_its_folder_refuses_is_said_in_the_operators_words(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A folder removed or write-protected: the message gave the system's English
+    ("No such file or directory")."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(backend, "pair", seeded["pair"])
+    qtbot.addWidget(dialog)
+    target = tmp_path / "hilang" / "tanda-terima.pdf"
+    said: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: said.append(text))
+    dialog._ask_and_print()
+    assert len(said) == 1 and str(target) in said[0]
+    assert "Folder tujuan tidak ada" in said[0] and "No such" not in said[0]

@@ -115,6 +115,50 @@ def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, s
     assert page.model.row_at(0).name == "PENDUKUNG 009"
 
 
+def test_a_whole_nik_typed_or_pasted_in_groups_finds_that_supporter(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A NIK copied from a letter or a spreadsheet in groups ("3214 0101 ...", with dots
+    or dashes): the filter took 16 characters, separators included, so its last digits
+    were cut off and the table showed every supporter sharing the first 13."""
+    page = open_supporters(window, seeded)
+    nik = page.model.row_at(7).nik
+    for separator in (" ", ".", "-"):
+        grouped = separator.join((nik[:4], nik[4:8], nik[8:12], nik[12:]))
+        page.nik_filter.clear()
+        QTest.keyClicks(page.nik_filter, grouped)
+        assert page.nik_filter.text() == grouped
+        qtbot.waitUntil(lambda: page.model.current_filter().nik_prefix == nik, timeout=3000)
+        assert [page.model.row_at(i).nik for i in range(page.model.rowCount())] == [nik]
+    page.nik_filter.clear()
+    page.nik_filter.insert(f" {nik[:6]} {nik[6:]} ")  # pasted, spaces around
+    qtbot.waitUntil(lambda: page.model.current_filter().nik_prefix == nik, timeout=3000)
+    assert page.model.rowCount() == 1
+
+
+def test_tab_leaves_the_supporters_table_for_the_supporters_form(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """From the keyboard, the table was a trap: Tab walked its cells (a table nobody
+    edits in), so the form beside it was out of reach without the mouse. Tab now goes
+    from the table to the form's first field, Shift+Tab back; a row stays selected."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    page = open_supporters(window, seeded)
+    table = page.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.selectRow(2)
+    record_id = page.current_supporter_id()
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    nik = page.form.widgets["nik"]
+    assert QApplication.focusWidget() is nik
+    assert page.form.record_id == record_id
+    QTest.keyClick(nik, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is table and page.current_supporter_id() == record_id
+
+
 def test_supporter_typed_in_by_hand_is_checked_by_the_domain(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
