@@ -376,11 +376,11 @@ def _sessions(
             session = login_first(access, message, practice=app_paths.practice)
             if session is None:
                 break  # Cancel on the login dialog quits: no window, no data
-        ended, code = _run_window(app_paths, settings, access, session, qt_app)
+        ended, code, unsaved = _run_window(app_paths, settings, access, session, qt_app)
         session = None
         if ended is None:
             break
-        message = _ended_text(ended)
+        message = _ended_text(ended, unsaved)
     return code
 
 
@@ -441,7 +441,9 @@ def _practice_login(access: Any, username: str, password: str) -> tuple[Any, str
     return None, say(error.code, error.params, lambda t: QCoreApplication.translate("errors", t))
 
 
-def _ended_text(ended: str) -> str:
+def _ended_text(ended: str, unsaved: list[str] | None = None) -> str:
+    """What the login dialog says after the window closed (``ended``: MainWindow.ended_by;
+    ``unsaved``: the labels of the fields whose typing could not be saved)."""
     from PySide6.QtCore import QCoreApplication
 
     from silon_desktop.domain.errors import ErrorCode
@@ -451,6 +453,12 @@ def _ended_text(ended: str) -> str:
         return say(
             ErrorCode.ACCESS_REVOKED, None, lambda t: QCoreApplication.translate("errors", t)
         )
+    if ended == "idle" and unsaved:
+        return say(
+            ErrorCode.IDLE_LOCKED_UNSAVED,
+            {"fields": ", ".join(unsaved)},
+            lambda t: QCoreApplication.translate("errors", t),
+        )
     if ended == "idle":
         return say(ErrorCode.IDLE_LOCKED, None, lambda t: QCoreApplication.translate("errors", t))
     return ""
@@ -458,10 +466,10 @@ def _ended_text(ended: str) -> str:
 
 def _run_window(
     app_paths: paths.AppPaths, settings: Settings, access: Any, session: Any, qt_app: Any
-) -> tuple[str | None, int]:
+) -> tuple[str | None, int, list[str]]:
     """The main window on a logged-in session until it closes. Returns why it ended
-    ("logout", "locked", "idle": the login dialog comes back; None: quit) and the exit
-    code."""
+    ("logout", "locked", "idle": the login dialog comes back; None: quit), the exit
+    code and the labels of the fields whose typing a lock could not save."""
     from PySide6.QtWidgets import QApplication
 
     from silon_desktop.runtime import report_shown_and_maybe_exit
@@ -486,12 +494,12 @@ def _run_window(
     code = int(qt_app.exec())
     del wake
     backups.join()
-    ended = window.ended_by
+    ended, unsaved = window.ended_by, window.unsaved_at_lock
     window.deleteLater()
     db.engine.dispose()
     if ended != "locked":  # the day's work is safe before the PC is switched off
         _backup_if_due(app_paths, settings, db.key)
-    return ended, code
+    return ended, code, unsaved
 
 
 def close_on_terminate(window: Any) -> Any:

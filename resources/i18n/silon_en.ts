@@ -3527,6 +3527,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The window was locked because it was not used for a while. Everything typed is saved; log in again with your password to carry on.</translation>
     </message>
     <message>
+        <source>Jendela dikunci karena lama tidak digunakan. Isian {fields} tidak tersimpan karena isinya belum benar; yang lain tersimpan. Masuk lagi dengan kata sandi Anda untuk melanjutkan.</source>
+        <translation>The window was locked because it was not used for a while. {fields} was not saved because its value is not right yet; everything else is saved. Log in again with your password to carry on.</translation>
+    </message>
+    <message>
         <source>Gagal berkomunikasi dengan server.</source>
         <translation>Communication with the server failed.</translation>
     </message>

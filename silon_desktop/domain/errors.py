@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
+    IDLE_LOCKED_UNSAVED = "idle_locked_unsaved"
     # The link to the server and its answers (sync.transport, sync.client.api).
     SERVER_LINK = "server_link"
     SERVER_OFFLINE = "server_offline"

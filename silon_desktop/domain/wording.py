@@ -148,6 +148,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.IDLE_LOCKED: (
         "Jendela dikunci karena lama tidak digunakan. Semua yang sudah diketik tersimpan; masuk lagi dengan kata sandi Anda untuk melanjutkan."
     ),
+    ErrorCode.IDLE_LOCKED_UNSAVED: (
+        "Jendela dikunci karena lama tidak digunakan. Isian {fields} tidak tersimpan karena isinya belum benar; yang lain tersimpan. Masuk lagi dengan kata sandi Anda untuk melanjutkan."
+    ),
     ErrorCode.SERVER_LINK: "Gagal berkomunikasi dengan server.",
     ErrorCode.SERVER_OFFLINE: (
         "Server tidak dapat dihubungi. Data tetap aman tersimpan di komputer ini."

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self._locking: str | None = None
         #: locks the window after a time without input (started with the session)
         self.idle_watch: IdleWatch | None = None
+        #: the labels of the fields whose typing a lock could not save (see lock)
+        self.unsaved_at_lock: list[str] = []
         #: the login dialog asked over the window, while it is open (see ask_login)
         self._login_dialog: Any = None
         self.setWindowTitle(self.tr("Silon Desktop"))
@@ -517,6 +519,11 @@ class MainWindow(QMainWindow):
         if self.idle_watch is not None:
             self.idle_watch.stop()
         self._save_typing()
+        # A value a form refused (a date that does not exist) cannot be kept: the login
+        # dialog names its fields (app._ended_text).
+        self.unsaved_at_lock = [
+            label for form in self.findChildren(RecordForm) for label in form.unsaved_labels()
+        ]
         self.sync.stop()
         running = [w for w in self.findChildren(ImportWizard) if w.importing()]
         if not running:

@@ -91,6 +91,31 @@ def test_an_idle_lock_saves_what_is_being_typed_and_closes_the_dialogs(
     assert not history.isVisible() and window.ended_by == "idle"
 
 
+def test_an_idle_lock_over_a_value_a_form_refused_names_it_on_the_login_dialog(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], clock: Clock
+) -> None:
+    """A date that does not exist, typed and left: the lock cannot save it (nor wait
+    for the operator, who is away), so the login dialog names the field instead of
+    saying that everything typed was saved."""
+    backend = window.backend
+    backend.settings.idle_lock_minutes = 1
+    backend.idle_lock = lambda: None
+    window.activateWindow()
+    window.open_record("election", seeded["election"])
+    date = window.election_form.widgets["penetapan_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, "31-02-2024")
+    window.start()
+    clock.now += 61
+    qtbot.waitUntil(lambda: window.ended_by == "idle", timeout=5000)
+    assert window.unsaved_at_lock == ["Tanggal penetapan"]
+    said = app._ended_text("idle", window.unsaved_at_lock)
+    assert "Tanggal penetapan tidak tersimpan" in said and "lama tidak digunakan" in said
+    assert "Semua yang sudah diketik tersimpan" not in said
+
+
 def test_practice_data_is_not_locked(qtbot: QtBot, window: Any) -> None:
     """A Bimtek room: practice data holds no citizen's data, and a lock in the middle of
     a trainer's explanation would only interrupt the room."""
