@@ -148,6 +148,33 @@ def typing_a_deputy_name(qtbot: QtBot, window: Any, pair_id: str, text: str) -> 
     return deputy
 
 
+def typing_a_date(qtbot: QtBot, window: Any, election_id: str, text: str) -> Any:
+    """The election's form open, ``text`` typed over its penetapan date and not accepted;
+    the date's field, still focused."""
+    window.activateWindow()
+    window.open_record("election", election_id)
+    date = window.election_form.widgets["penetapan_date"]
+    date.setFocus()
+    qtbot.waitUntil(date.hasFocus)
+    date.selectAll()
+    QTest.keyClicks(date, text)
+    return date
+
+
+def importing_3000_rows(qtbot: QtBot, window: Any, pair_id: str, folder: Path) -> Any:
+    """The import wizard of ``pair_id`` on a list of 3,000 supporters, at its mapping
+    page: the next click on its import button starts a long import."""
+    from tests.unit.importers.sheets import supporter_rows, write_xlsx
+
+    window.open_record("pair", pair_id)
+    wizard = window.show_import()
+    qtbot.addWidget(wizard)
+    wizard.path_edit.setText(str(write_xlsx(folder / "dukungan.xlsx", supporter_rows(3000))))
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    return wizard
+
+
 def test_a_shortcut_that_opens_a_new_record_keeps_what_was_being_typed(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
@@ -265,13 +292,7 @@ def test_closing_the_window_over_a_value_that_cannot_be_saved_asks_first(
     assert window.pair_page.pair_form.unsaved_labels() == []
     quit_action = next(a for a in window.findChildren(QAction) if a.text() == "&Keluar")
     assert quit_action.shortcut().matches(QKeySequence(QKeySequence.StandardKey.Quit))
-    window.activateWindow()
-    window.open_record("election", seeded["election"])
-    date = window.election_form.widgets["penetapan_date"]
-    date.setFocus()
-    qtbot.waitUntil(date.hasFocus)
-    date.selectAll()
-    QTest.keyClicks(date, "31-02-2024")
+    date = typing_a_date(qtbot, window, seeded["election"], "31-02-2024")
     quit_action.trigger()
     assert asked == [["Tanggal penetapan"]]
     assert window.isVisible() and date.text() == "31-02-2024" and date.hasFocus()
@@ -337,8 +358,6 @@ def test_a_lock_during_an_import_hides_the_data_and_lets_the_import_finish(
     import finishes (its rows stored), and the lock follows."""
     from sqlalchemy import text
 
-    from tests.unit.importers.sheets import supporter_rows, write_xlsx
-
     backend = window.backend
 
     def supporters() -> int:
@@ -346,12 +365,7 @@ def test_a_lock_during_an_import_hides_the_data_and_lets_the_import_finish(
             return int(conn.execute(text("SELECT count(*) FROM supporter")).scalar_one())
 
     before = supporters()
-    window.open_record("pair", seeded["pair"])
-    wizard = window.show_import()
-    qtbot.addWidget(wizard)
-    wizard.path_edit.setText(str(write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(3000))))
-    wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    wizard = importing_3000_rows(qtbot, window, seeded["pair"], tmp_path)
     at_lock: list[int] = []
     backend.lock = lambda: at_lock.append(supporters())
     seen: dict[str, bool] = {}

@@ -14,14 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from silon_desktop import app, paths
 from silon_desktop.config import IDLE_LOCK_MINUTES, Settings
-from silon_desktop.storage import keyfile
-from silon_desktop.storage.db import open_database
 from silon_desktop.ui import idle_lock
 from silon_desktop.ui.login_dialog import LoginDialog
 from silon_desktop.ui.main_window import MainWindow
 from silon_desktop.ui.settings_dialog import SettingsDialog
 from sync import credentials
-from tests.gui.test_data_entry import typing_a_deputy_name
+from tests.gui.test_data_entry import importing_3000_rows, typing_a_date, typing_a_deputy_name
+from tests.gui.test_login_first import _logged_in_before
 from tests.gui.test_practice_mark import _practice
 
 NOWHERE = "http://127.0.0.1:9"
@@ -100,13 +99,7 @@ def test_an_idle_lock_over_a_value_a_form_refused_names_it_on_the_login_dialog(
     backend = window.backend
     backend.settings.idle_lock_minutes = 1
     backend.idle_lock = lambda: None
-    window.activateWindow()
-    window.open_record("election", seeded["election"])
-    date = window.election_form.widgets["penetapan_date"]
-    date.setFocus()
-    qtbot.waitUntil(date.hasFocus)
-    date.selectAll()
-    QTest.keyClicks(date, "31-02-2024")
+    typing_a_date(qtbot, window, seeded["election"], "31-02-2024")
     window.start()
     clock.now += 61
     qtbot.waitUntil(lambda: window.ended_by == "idle", timeout=5000)
@@ -130,15 +123,8 @@ def test_an_import_running_finishes_before_the_idle_lock_and_a_revocation_outran
     """An operator starts a long import and leaves the desk: the window hides at once,
     the import finishes, then the lock. A revocation told meanwhile erases what opens the
     data, as it would have without the idle lock."""
-    from tests.unit.importers.sheets import supporter_rows, write_xlsx
-
     backend = window.backend
-    window.open_record("pair", seeded["pair"])
-    wizard = window.show_import()
-    qtbot.addWidget(wizard)
-    wizard.path_edit.setText(str(write_xlsx(tmp_path / "dukungan.xlsx", supporter_rows(3000))))
-    wizard.next_button.click()
-    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.PAGE_MAPPING, timeout=20_000)
+    wizard = importing_3000_rows(qtbot, window, seeded["pair"], tmp_path)
     calls: list[str] = []
     backend.idle_lock = lambda: calls.append("idle")
     backend.lock = lambda: calls.append("locked")
@@ -186,12 +172,7 @@ def test_after_an_idle_lock_the_login_comes_back_and_the_password_reopens_the_da
     the password too), and the same password opening the data again."""
     del qtbot  # the QApplication
     folder = paths.resolve(tmp_path / "kantor").ensure()
-    key = keyfile.new_data_key()
-    kf = keyfile.KeyFile.load(folder.data)
-    kf.wrap_password("op1", "sandi-benar-1", key)
-    kf.state("op1").expires_at = keyfile.now() + 86400
-    kf.save()
-    open_database(folder.database, key=key).close()
+    key = _logged_in_before(folder)
     credentials.set_data_key_secret(folder.data, b"k" * 32)
     settings = Settings(server_url=NOWHERE, username="op1", device_id="pc-1")
     settings.idle_lock_minutes = 1

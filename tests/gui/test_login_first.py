@@ -22,14 +22,16 @@ from silon_desktop.ui.main_window import MainWindow
 NOWHERE = "http://127.0.0.1:9"
 
 
-def _logged_in_before(folder: paths.AppPaths) -> None:
-    """A folder whose operator logged in online before: encrypted data, a password wrap."""
+def _logged_in_before(folder: paths.AppPaths) -> bytes:
+    """A folder whose operator logged in online before: encrypted data, a password wrap;
+    returns its data key."""
     key = keyfile.new_data_key()
     kf = keyfile.KeyFile.load(folder.data)
     kf.wrap_password("op1", "sandi-benar-1", key)
     kf.state("op1").expires_at = keyfile.now() + 86400
     kf.save()
     open_database(folder.database, key=key).close()
+    return key
 
 
 def _drive(password: str, offline: bool, seen: list[str]) -> None:
