@@ -252,13 +252,22 @@ def test_practice_data_is_not_synced_with_a_real_server(
     """A training laptop later pointed at the real server: its practice supporters and
     waiting practice edits are not pushed there, and no real data is pulled into data
     marked LATIHAN (which a "start over" would delete)."""
+
+    seed_small(backend, supporters=3)
+    _practice(backend)
+    outcome = _synced_with_a_real_server(backend, monkeypatch)
+    assert outcome["error_kind"] != "practice_reset" and backend.practice
+
+
+def _synced_with_a_real_server(backend: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``backend``'s sync run against a server that is no training server (its
+    ``/v1/training`` answers 404): the run's outcome, once it is checked to have asked
+    only that and to refuse with PRACTICE_DATA_REAL_SERVER."""
     import threading
 
     from silon_desktop.domain.errors import ErrorCode
     from sync.transport import ServerRefused
 
-    seed_small(backend, supporters=3)
-    _practice(backend)
     asked: list[str] = []
 
     class RealServer:
@@ -275,7 +284,7 @@ def test_practice_data_is_not_synced_with_a_real_server(
     outcome = backend.run_sync(lambda _p: None, threading.Event())
     assert asked == ["/v1/training"]
     assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
-    assert outcome["error_kind"] != "practice_reset" and backend.practice
+    return outcome
 
 
 def test_a_training_folder_is_not_synced_with_a_real_server_before_it_knows_its_own(
@@ -286,32 +295,13 @@ def test_a_training_folder_is_not_synced_with_a_real_server_before_it_knows_its_
     the address typed in the settings): the check read only the database's mark, so its
     practice rows went to the real server, and the real region's citizens came into a
     folder whose every window and printout says LATIHAN."""
-    import threading
-
-    from silon_desktop.domain.errors import ErrorCode
-    from sync.transport import ServerRefused
 
     folder = paths.resolve(tmp_path / "latihan").ensure()
     folder.training_server.mkdir()  # made by training mode
     made = open_backend(folder)
     try:
         seed_small(made, supporters=3)  # typed in before any sync
-        asked: list[str] = []
-
-        class RealServer:
-            def call(self, method: str, path: str, **_kw: Any) -> Any:
-                asked.append(path)
-                if path == "/v1/training":
-                    raise ServerRefused("HTTP 404: Not Found", status=404)
-                raise AssertionError(f"{method} {path}: a training folder reached a real server")
-
-            def close(self) -> None:
-                pass
-
-        monkeypatch.setattr(made, "_transport", RealServer)
-        outcome = made.run_sync(lambda _p: None, threading.Event())
-        assert asked == ["/v1/training"]
-        assert outcome["problem"].code is ErrorCode.PRACTICE_DATA_REAL_SERVER
+        _synced_with_a_real_server(made, monkeypatch)
     finally:
         made.db.close()
 
