@@ -151,6 +151,19 @@ def test_the_public_pages_count_a_correction_rounds_external_duplicate_as_the_mi
     assert sum(c["tms"] for c in support["subregions"].values()) == 1
 
 
+def _three_flagged(db: Database, tmp_path: Path) -> tuple[list[str], list[str], Any]:
+    """Six submission rows and four of the first correction, three of them also backing
+    another pair: one met in the field (MS), one of the correction, one never met in the
+    field (BMS, fixable in a correction). Returns the ids of the submission's rows, of
+    the correction's, and the whole recap's totals."""
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    late = _rows(db, tmp_path, "correction_1", 4, 2)
+    _flag(db, first[0], field="MS")
+    _flag(db, late[0])
+    _flag(db, first[1])
+    return first, late, pair_recap(db.engine, "p1").totals
+
+
 def test_the_supporters_status_counts_and_filter_count_as_the_dashboard_does(
     db: Database, tmp_path: Path
 ) -> None:
@@ -164,12 +177,7 @@ def test_the_supporters_status_counts_and_filter_count_as_the_dashboard_does(
         status_counts,
     )
 
-    first = _rows(db, tmp_path, "submission", 6, 1)
-    late = _rows(db, tmp_path, "correction_1", 4, 2)
-    _flag(db, first[0], field="MS")
-    _flag(db, late[0])
-    _flag(db, first[1])  # never met in the field: BMS (fixable) before the final recap
-    whole = pair_recap(db.engine, "p1").totals
+    first, late, whole = _three_flagged(db, tmp_path)
     counts = status_counts(db.engine, "p1")
     assert (counts["MS"], counts["BMS"], counts["TMS"]) == (whole.ms, whole.bms, whole.tms)
     assert (counts["BMS"], counts["TMS"], counts["total"]) == (1, 2, whole.total)
@@ -189,12 +197,7 @@ def test_the_bms_and_tms_list_for_the_pair_counts_as_the_minutes_do(
     berita acara, the dashboard and the final recap count them TMS."""
     from silon_desktop.reports.problem_list import verification_problems
 
-    first = _rows(db, tmp_path, "submission", 6, 1)
-    late = _rows(db, tmp_path, "correction_1", 4, 2)
-    _flag(db, first[0], field="MS")
-    _flag(db, late[0])
-    _flag(db, first[1])  # never met in the field: BMS, fixable in a correction
-    whole = pair_recap(db.engine, "p1").totals
+    _first, _late, whole = _three_flagged(db, tmp_path)
     problems = verification_problems(db.engine, "p1")
     assert (
         f"Belum Memenuhi Syarat (BMS): {whole.bms}; Tidak Memenuhi Syarat (TMS): {whole.tms}"
@@ -214,12 +217,7 @@ def test_the_b11_list_shows_each_supporters_status_as_its_counts_do(
     from silon_desktop.reports.xlsx_export import B11_HEADER, export_b11
     from tests.unit.reports.test_exports import read
 
-    first = _rows(db, tmp_path, "submission", 6, 1)
-    late = _rows(db, tmp_path, "correction_1", 4, 2)
-    _flag(db, first[0], field="MS")
-    _flag(db, late[0])
-    _flag(db, first[1])  # never met in the field: BMS, fixable in a correction
-    whole = pair_recap(db.engine, "p1").totals
+    _first, _late, whole = _three_flagged(db, tmp_path)
     out = tmp_path / "b11.xlsx"
     assert export_b11(db.engine, "p1", out) == whole.total
     column = B11_HEADER.index("STATUS")
