@@ -535,6 +535,10 @@ class MainWindow(QMainWindow):
 
     def _lock_now(self) -> None:
         why = self._locking or "locked"
+        # A sync under way stops first (cancelled: what it sent stays received), so that
+        # it does not go on writing the data the lock closes.
+        if self.sync.sync_job is not None:
+            self.sync.sync_job.wait()
         if why == "idle":
             self.backend.idle_lock()
         else:

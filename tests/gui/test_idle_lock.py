@@ -109,6 +109,31 @@ def test_an_idle_lock_over_a_value_a_form_refused_names_it_on_the_login_dialog(
     assert "Semua yang sudah diketik tersimpan" not in said
 
 
+def test_a_lock_stops_a_sync_under_way_before_it_closes_the_data(qtbot: QtBot, window: Any) -> None:
+    """The window locks while a sync pulls pages: the data was closed at once and the
+    sync went on writing it on its own thread, the window gone. It is cancelled and
+    waited for first."""
+    import threading
+    import time
+
+    backend = window.backend
+    order: list[str] = []
+    started = threading.Event()
+
+    def run_sync(_progress: Any, cancel: threading.Event) -> dict[str, Any]:
+        started.set()
+        cancel.wait(10)
+        time.sleep(0.2)  # the page under way is written after the cancel is seen
+        order.append("sync ended")
+        return {"cancelled": True}
+
+    backend.run_sync = run_sync
+    backend.idle_lock = lambda: order.append("data closed")
+    assert window.sync.sync_now() and started.wait(5)
+    window.lock("idle")
+    assert order == ["sync ended", "data closed"]
+
+
 def test_practice_data_is_not_locked(qtbot: QtBot, window: Any) -> None:
     """A Bimtek room: practice data holds no citizen's data, and a lock in the middle of
     a trainer's explanation would only interrupt the room."""
