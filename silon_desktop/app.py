@@ -489,6 +489,10 @@ def _run_window(
     window.integrity.restored.connect(lambda _name: QApplication.quit())  # started again by hand
     window.update_user()
     window.start()
+    if getattr(session, "notice", None) is not None:  # practice data started over
+        from silon_desktop.ui.labels import error_text
+
+        window.statusBar().showMessage(error_text(session.notice), 120_000)
     if session.outcome.online:
         window.sync.sync_now()
     code = int(qt_app.exec())

@@ -3583,6 +3583,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer is practice data, but this server is a real server: nothing is sent or fetched. To practise, start Silon Desktop with --training; to work, use the real data folder.</translation>
     </message>
     <message>
+        <source>LATIHAN: data latihan di laptop ini dibuat oleh akun latihan lain atau sebelum server latihan diatur ulang, dan tidak terbuka untuk {user}. Data latihan itu dihapus dan latihan dimulai dari awal; data latihan yang baru diambil dari server latihan.</source>
+        <translation>PRACTICE (LATIHAN): the practice data on this laptop was made by another practice account or before the practice server was reset, and does not open for {user}. That practice data was deleted and the practice starts over; the new practice data is fetched from the practice server.</translation>
+    </message>
+    <message>
         <source>Berkas {name} bukan bundel sinkronisasi Silon.</source>
         <translation>The file {name} is not a Silon sync bundle.</translation>
     </message>

@@ -181,6 +181,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
         "dengan --training; untuk bekerja pakai folder data sungguhan."
     ),
+    ErrorCode.PRACTICE_STARTED_OVER: (
+        "LATIHAN: data latihan di laptop ini dibuat oleh akun latihan lain atau sebelum "
+        "server latihan diatur ulang, dan tidak terbuka untuk {user}. Data latihan itu "
+        "dihapus dan latihan dimulai dari awal; data latihan yang baru diambil dari server "
+        "latihan."
+    ),
     ErrorCode.SYNC_SERVER_KEY_CHANGED: (
         "Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang "
         "berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini "

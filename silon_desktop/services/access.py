@@ -104,6 +104,9 @@ class Session:
     #: committed changes found lost when the database was opened (a deleted WAL),
     #: read before anything committed (storage/integrity.py); None: none lost
     lost: object = None
+    #: what the login did that the operator is told on the window (a training
+    #: folder's practice data started over for another practice account); None: nothing
+    notice: CodedError | None = None
 
 
 class Access:
@@ -120,6 +123,8 @@ class Access:
         self.online: bool | None = None
         #: what :meth:`open` found lost (storage.integrity.lost_changes)
         self.lost: object = None
+        #: what the last login did that the operator is told (:attr:`Session.notice`)
+        self.notice: CodedError | None = None
 
     # -- state ---------------------------------------------------------------------
 
@@ -164,6 +169,7 @@ class Access:
                 conversion (the plain database left as it was).
         """
         opening: dict[str, Any] = {"progress": progress, "cancel": cancel}
+        self.notice = None
         from sync.client.login import LoginFailed, make_transport, server_login
         from sync.transport import AuthExpired, Offline, TransportError
 
@@ -196,7 +202,9 @@ class Access:
             return LoginOutcome(False, True, error)
         self.online = True
         try:
-            kf, key, kept = self._key_after_online(username, password, answer, transport)
+            kf, key, kept = self._key_after_online(
+                username, password, answer, transport, opened=reuse is not None
+            )
             db = reuse if reuse is not None else self.open(key, **opening)
         except AccessRefused as error:
             return LoginOutcome(False, True, error)
@@ -216,7 +224,8 @@ class Access:
             db, self.settings, username, password, answer, transport, checked_key=server_key
         )
         outcome = LoginOutcome(True, True, None, in_keyring, answer.role, answer.region)
-        return Session(db, outcome, username, answer.token, self.lost if reuse is None else None)
+        lost = self.lost if reuse is None else None
+        return Session(db, outcome, username, answer.token, lost, self.notice)
 
     def _offline(
         self,
@@ -266,7 +275,13 @@ class Access:
         return key, state
 
     def _key_after_online(
-        self, username: str, password: str, answer: object, transport: Transport
+        self,
+        username: str,
+        password: str,
+        answer: object,
+        transport: Transport,
+        *,
+        opened: bool = False,
     ) -> tuple[KeyFile, bytes, bool]:
         """The data key after the server said yes, with its key file and whether it
         was kept already: a new key is wrapped with the password at once (opening the
@@ -278,10 +293,17 @@ class Access:
 
         The keyring's wrap opens the folder for any account a server accepts; not for
         an account of a training server (its password is printed on every desk's
-        card): practice accounts open only the data they made themselves.
+        card): practice accounts open only the data they made themselves. In training
+        mode's folder (``opened``: not while its database is open), where no wrap opens
+        for the account a training server accepted, the practice data starts over with
+        a new key (:meth:`_start_practice_over`).
         """
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
+        if not kf.empty and not opened and self.paths.practice and _training_server(transport):
+            if self._unwrap(kf, username, password, secret, training=True) is None:
+                self._start_practice_over(username)
+                kf = KeyFile.load(self.paths.data)
         if kf.empty and self._encrypted_database_left():
             # A new key would not open it, and saved here it would stand in the way of
             # the key file brought back from a copy.
@@ -299,15 +321,50 @@ class Access:
             kf.wrap_password(username, password, key)
             kf.save()
             return kf, key, False
-        found = (
-            kf.unwrap_password(username, password)
-            or (kf.unwrap_server(username, secret) if secret else None)
-            or (None if _training_server(transport) else self._from_keyring(kf))
-        )
+        found = self._unwrap(kf, username, password, secret, training=_training_server(transport))
         if found is None:
             log.warning("no wrap of the data key opens for %s", username)
             raise AccessRefused(ErrorCode.LOGIN_NO_DATA_KEY, user=username)
         return kf, found, False
+
+    def _unwrap(
+        self, kf: KeyFile, username: str, password: str, secret: bytes | None, *, training: bool
+    ) -> bytes | None:
+        """The data key from this account's password or server wrap, else (not for a
+        training server's account) from the keyring; None when none opens."""
+        return (
+            kf.unwrap_password(username, password)
+            or (kf.unwrap_server(username, secret) if secret else None)
+            or (None if training else self._from_keyring(kf))
+        )
+
+    def _start_practice_over(self, username: str) -> None:
+        """Delete training mode's practice data here (database, backups, archive,
+        documents, key file, the keyring's key) for a practice account that no wrap
+        opens for: another trainee of the room at a shared laptop, or the trainer after
+        a ``training reset`` gave the trainer a new password. Only for training mode's
+        folder (:attr:`AppPaths.practice`), whose data is practice data alone (it is
+        never synced with a real server); its training server's folder is left alone.
+        """
+        import shutil
+
+        from silon_desktop.storage.outbox import remove_archive
+        from sync.credentials import clear_data_key_secret
+
+        if not self.paths.practice:
+            raise ValueError("start over refused: not training mode's folder")
+        log.warning("no wrap of the practice data key opens for %s: starting over", username)
+        database = self.paths.database
+        for suffix in ("", "-wal", "-shm", "-journal", ".encrypting"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+        remove_archive(database)
+        for folder in (self.paths.backups, self.paths.documents):
+            if folder.is_dir():
+                shutil.rmtree(folder)
+                folder.mkdir(mode=0o700)
+        clear_data_key_secret(self.paths.data)
+        KeyFile.path_in(self.paths.data).unlink(missing_ok=True)
+        self.notice = CodedError(ErrorCode.PRACTICE_STARTED_OVER, user=username)
 
     def _keep_key(
         self, kf: KeyFile, key: bytes, username: str, password: str, answer: object

@@ -27,6 +27,10 @@ from sync.transport import Transport, TransportError
 log = logging.getLogger(__name__)
 
 TRAINING_ID = "training_server_id"
+#: What practice data names as its training server after :func:`start_over`: it is
+#: still practice data (LATIHAN, never synced with a real server), and its next sync
+#: with a training server remembers that server.
+STARTED_OVER = "*"
 TRAINING_PATH = "/v1/training"
 #: Tables a fresh start keeps: the schema version and the offline login verifiers.
 _KEPT = frozenset({"alembic_version", "local_account"})
@@ -91,7 +95,7 @@ def practice_problem(
             log.warning("a real server met practice data: no sync")
             return ErrorCode.PRACTICE_DATA_REAL_SERVER
         return None
-    if not known:
+    if not known or known == STARTED_OVER:
         with db.engine.begin() as conn:
             if get_state(conn, CURSOR_KEY):
                 log.warning("a training server met data pulled from another server: no sync")
@@ -115,7 +119,9 @@ def start_over(db: Database) -> None:
     ids: their history would show the earlier group's work).
 
     Only for practice data (refused when this laptop never synced with a
-    training server); offline login verifiers stay.
+    training server); offline login verifiers stay. The data stays marked as practice
+    data (:data:`STARTED_OVER`): a room laptop's folder is practice data by this mark
+    alone, and without it the window dropped LATIHAN until the next sync.
 
     Raises:
         ValueError: the data here does not come from a training server.
@@ -128,5 +134,6 @@ def start_over(db: Database) -> None:
         for table in reversed(schema.sorted_tables):  # children before parents
             if table.name not in _KEPT:
                 conn.execute(table.delete())
+        set_state(conn, TRAINING_ID, STARTED_OVER)
     remove_archive(db.path)
     log.info("practice data deleted for a fresh start")

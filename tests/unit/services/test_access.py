@@ -410,6 +410,55 @@ def test_a_training_servers_account_does_not_open_the_real_data_here(
     own.db.close()
 
 
+def test_a_training_folder_opens_for_another_practice_account_with_fresh_practice_data(
+    folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """Training mode's folder on a laptop the room shares: the practice data opened only
+    for the account that made it (its password's wrap), so the afternoon group's trainee,
+    or the trainer (whose password every ``training reset`` makes anew), was refused with
+    LOGIN_NO_DATA_KEY and the laptop was of no use. Practice data is disposable: the
+    folder starts over with a new data key, and says so; the training server's own
+    folder inside is left alone."""
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+    from sync.server.training import PASSWORD as PRACTICE
+    from sync.server.training import seed
+
+    folder.training_server.mkdir()  # made by training mode
+    (folder.training_server / "server.db").write_bytes(b"the local training server's")
+    (tmp_path / "latihan").mkdir()
+    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
+    migrate(url)
+    room = create_app(ServerConfig(database_url=url, training=True))
+    seed(room.state.server, 2, 20)
+    transport = AsgiTransport(room)
+    try:
+        first = _access(folder).login("latih01", PRACTICE, transport=transport)
+        assert isinstance(first, Session) and getattr(first, "notice", None) is None
+        with first.db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE planted (nik TEXT)")
+        first.db.close()
+        old = keyfile.KeyFile.load(folder.data).unwrap_password("latih01", PRACTICE)
+        second = _access(folder).login("latih02", PRACTICE, transport=transport)
+    finally:
+        transport.close()
+        room.state.server.engine.dispose()
+    assert isinstance(second, Session), second.error
+    try:
+        assert second.notice is not None
+        assert second.notice.code is ErrorCode.PRACTICE_STARTED_OVER
+        assert "LATIHAN" in second.notice.message and "latih02" in second.notice.message
+        assert second.db.key != old
+        with second.db.engine.connect() as conn:
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "planted" not in tables  # the earlier account's practice data is gone
+    finally:
+        second.db.close()
+    assert set(keyfile.KeyFile.load(folder.data).password) == {"latih02"}
+    assert (folder.training_server / "server.db").read_bytes() == b"the local training server's"
+
+
 def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
     server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
 ) -> None:

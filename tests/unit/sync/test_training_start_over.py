@@ -68,3 +68,44 @@ def test_start_over_leaves_no_history_of_the_earlier_session(tmp_path: Path) -> 
         assert found.entries == [] and found.archive_problem is None
     finally:
         db.close()
+
+
+class _Server:
+    """A server answering ``GET /v1/training`` only: a training server's identity, or
+    a real server's 404."""
+
+    def __init__(self, identity: str) -> None:
+        self.identity = identity
+
+    def call(self, method: str, path: str, **_kw: Any) -> Any:
+        from sync.transport import ServerRefused
+
+        assert (method, path) == ("GET", "/v1/training"), path
+        if not self.identity:
+            raise ServerRefused("HTTP 404: Not Found", status=404)
+        return {"training_id": self.identity}
+
+
+def test_a_room_laptop_stays_practice_data_after_starting_over(tmp_path: Path) -> None:
+    """A room laptop's folder (``--data-dir``, not training mode's) is practice data by
+    its database's mark alone; starting over deleted the mark with the rows, so the
+    window dropped LATIHAN (banner, titles, printouts) until a sync succeeded again,
+    and the emptied folder, pointed at a real server meanwhile, was no longer refused
+    it. It stays practice data, and its next sync remembers the reset server."""
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.client.training import is_practice, practice_id, practice_problem
+
+    db = open_database(tmp_path / "silon.db")
+    try:
+        with db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, "session-1")
+        start_over(db)
+        assert is_practice(db)
+        real = practice_problem(db, _Server(""))  # type: ignore[arg-type]
+        assert real is ErrorCode.PRACTICE_DATA_REAL_SERVER
+        assert practice_problem(db, _Server("session-2")) is None  # type: ignore[arg-type]
+        assert practice_id(db) == "session-2"
+        reset = practice_problem(db, _Server("session-3"))  # type: ignore[arg-type]
+        assert reset is ErrorCode.PRACTICE_SERVER_RESET
+    finally:
+        db.close()
