@@ -1974,6 +1974,16 @@
         <translation>Shown</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="1165"/>
+        <source>Seluruh pasangan:</source>
+        <translation>Whole pair:</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="154"/>
+        <source>Ditampilkan: baris yang sesuai saringan. MS, BMS, TMS dan jumlah lainnya: seluruh pasangan, tanpa saringan.</source>
+        <translation>Shown: the rows matching the filter. MS, BMS, TMS and the other counts: the whole pair, unfiltered.</translation>
+    </message>
+    <message>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>

@@ -151,6 +151,12 @@ class SupportersPage(QWidget):
         # wraps, or the counts and the buttons beside them make the window wider than
         # a 1366-pixel office screen
         self.counts_label.setWordWrap(True)
+        self.counts_label.setToolTip(
+            self.tr(
+                "Ditampilkan: baris yang sesuai saringan. MS, BMS, TMS dan jumlah lainnya: "
+                "seluruh pasangan, tanpa saringan."
+            )
+        )
         self.add_button = QPushButton(self.tr("Tambah pendukung"))
         self.add_button.clicked.connect(self.add_supporter)
         self.withdraw_button = QPushButton(self.tr("Tarik dukungan..."))
@@ -1150,14 +1156,17 @@ class SupportersPage(QWidget):
 
     def _show_counts(self, shown: int) -> None:
         c = self._counts
+        # The rows the filter shows first, apart from the counts of the whole pair: beside
+        # a kecamatan filter, unlabelled counts read as the kecamatan's.
         parts = [
+            self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b> &nbsp;|",
+            self.tr("Seluruh pasangan:"),
             f"<span style='background:#d8f0d8'>&nbsp;MS <b>{format_count(c.get('MS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#fff0c0'>&nbsp;BMS <b>{format_count(c.get('BMS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{format_count(c.get('TMS', 0))}</b>&nbsp;</span>",
             self.tr("Belum diverifikasi") + f" <b>{format_count(c.get('-', 0))}</b>",
             self.tr("Jumlah") + f" <b>{format_count(c.get('total', 0))}</b>",
             self.tr("Tanggapan masyarakat") + f" <b>{format_count(c.get('objection', 0))}</b>",
-            self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",
         ]
         # each count whole on its line; the row wraps between counts on a narrow screen
         self.counts_label.setText(" &nbsp; ".join(f"<nobr>{part}</nobr>" for part in parts))
