@@ -157,27 +157,27 @@ class SupportersPage(QWidget):
                 "seluruh pasangan, tanpa saringan."
             )
         )
-        self.add_button = QPushButton(self.tr("Tambah pendukung"))
+        self.add_button = QPushButton(self.tr("&Tambah pendukung"))
         self.add_button.clicked.connect(self.add_supporter)
-        self.withdraw_button = QPushButton(self.tr("Tarik dukungan..."))
+        self.withdraw_button = QPushButton(self.tr("Ta&rik dukungan..."))
         self.withdraw_button.setObjectName("withdrawSupporter")
         self.withdraw_button.setToolTip(
             self.tr("Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)")
         )
         self.withdraw_button.clicked.connect(self.withdraw_current)
-        self.restore_button = QPushButton(self.tr("Pulihkan..."))
+        self.restore_button = QPushButton(self.tr("P&ulihkan..."))
         self.restore_button.setObjectName("restoreWithdrawn")
         self.restore_button.setToolTip(
             self.tr("Pulihkan dukungan pasangan ini yang ditarik karena keliru")
         )
         self.restore_button.clicked.connect(self.restore_withdrawn)
-        self.merge_button = QPushButton(self.tr("Gabungkan ganda..."))
+        self.merge_button = QPushButton(self.tr("&Gabungkan ganda..."))
         self.merge_button.setObjectName("mergeDuplicates")
         self.merge_button.setToolTip(
             self.tr("Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik")
         )
         self.merge_button.clicked.connect(self.merge_selected)
-        self.scan_button = QPushButton(self.tr("KTP-el/pernyataan ada"))
+        self.scan_button = QPushButton(self.tr("KTP-el/pernyataan &ada"))
         self.scan_button.setObjectName("markIdScan")
         self.scan_button.setToolTip(
             self.tr(
@@ -185,6 +185,9 @@ class SupportersPage(QWidget):
             )
         )
         self.scan_button.clicked.connect(lambda: self.mark_id_scan(True))
+        # Alt+T, Alt+R, Alt+U, Alt+G, Alt+A: letters no menu, tab or other button of the
+        # window uses (menus Alt+B/D/S, tabs Alt+P/C/D/B), and an Alt key types nothing
+        # into the field being typed in (tests/gui/test_supporter_buttons_keys.py).
         top = QHBoxLayout()
         top.addWidget(self.counts_label, 1)
         top.addWidget(self.scan_button)
