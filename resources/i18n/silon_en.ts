@@ -1827,8 +1827,8 @@
         <translation>The verification result of %1 supporters has just been changed by a sync (see the table). Press the key again to change it anyway.</translation>
     </message>
     <message>
-        <source>Pulihkan...</source>
-        <translation>Restore...</translation>
+        <source>P&amp;ulihkan...</source>
+        <translation>R&amp;estore...</translation>
     </message>
     <message>
         <source>Pulihkan dukungan pasangan ini yang ditarik karena keliru</source>
@@ -1836,8 +1836,8 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/supporters_page.py" line="105"/>
-        <source>Tambah pendukung</source>
-        <translation>Add supporter</translation>
+        <source>&amp;Tambah pendukung</source>
+        <translation>&amp;Add supporter</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/supporters_page.py" line="140"/>
@@ -1974,6 +1974,16 @@
         <translation>Shown</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="1165"/>
+        <source>Seluruh pasangan:</source>
+        <translation>Whole pair:</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="154"/>
+        <source>Ditampilkan: baris yang sesuai saringan. MS, BMS, TMS dan jumlah lainnya: seluruh pasangan, tanpa saringan.</source>
+        <translation>Shown: the rows matching the filter. MS, BMS, TMS and the other counts: the whole pair, unfiltered.</translation>
+    </message>
+    <message>
         <source>Batal</source>
         <translation>Cancel</translation>
     </message>
@@ -2014,24 +2024,24 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Not verified yet</translation>
     </message>
     <message>
-        <source>Tarik dukungan...</source>
-        <translation>Withdraw support...</translation>
+        <source>Ta&amp;rik dukungan...</source>
+        <translation>&amp;Withdraw support...</translation>
     </message>
     <message>
         <source>Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)</source>
         <translation>Withdraw the selected supporter with its reason (the history is kept)</translation>
     </message>
     <message>
-        <source>Gabungkan ganda...</source>
-        <translation>Merge duplicates...</translation>
+        <source>&amp;Gabungkan ganda...</source>
+        <translation>&amp;Merge duplicates...</translation>
     </message>
     <message>
         <source>Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik</source>
         <translation>Select two rows of the same person: one is kept, one withdrawn</translation>
     </message>
     <message>
-        <source>KTP-el/pernyataan ada</source>
-        <translation>e-ID/statement present</translation>
+        <source>KTP-el/pernyataan &amp;ada</source>
+        <translation>e-ID/s&amp;tatement present</translation>
     </message>
     <message>
         <source>Tandai pindaian KTP-el atau surat pernyataan identitas ada, untuk baris terpilih</source>

@@ -165,13 +165,22 @@ def _letter_classes() -> dict[str, str]:
 _LETTER_CLASSES = _letter_classes()
 
 
+def _single_spaced(value: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """``value`` with each run of up to 32 spaces made one (each pass halves a run)."""
+    for _ in range(5):
+        value = sa.func.replace(value, "  ", " ", type_=sa.String)
+    return value
+
+
 def _name_contains(text: str) -> sa.ColumnElement[bool]:
     """The name holds ``text``, apostrophes left out, in any case, with or without
-    accents ("andre" and "andré" find ANDRÉ). SQLite's LIKE folds ASCII letters only:
-    a name with an apostrophe or a letter beyond ASCII (few) is matched again by a
-    GLOB with a class per letter, which folds all of them; the others cost the LIKE
-    and two cheap tests (a scan of the pair's rows, as before)."""
-    typed = "".join(char for char in text if char not in _APOSTROPHES)
+    accents ("andre" and "andré" find ANDRÉ), whatever runs of spaces either has
+    ("siti aminah" finds a SITI  AMINAH kept from an older import or typed by hand).
+    SQLite's LIKE folds ASCII letters only: a name with an apostrophe, a letter beyond
+    ASCII or a double space (few) is matched again by a GLOB with a class per letter,
+    which folds all of them, on the name with its spaces single; the others cost the
+    LIKE and two or three cheap tests (a scan of the pair's rows, as before)."""
+    typed = " ".join("".join(char for char in text if char not in _APOSTROPHES).split())
     pattern = []
     for char in typed:
         letters = _LETTER_CLASSES.get(unicodedata.normalize("NFKD", char)[:1].upper())
@@ -184,12 +193,17 @@ def _name_contains(text: str) -> sa.ColumnElement[bool]:
     plain = _T.c.name.like(f"%{_escape_like(typed)}%", escape="\\")
     # A letter beyond ASCII (more bytes than characters) or an ASCII apostrophe: cheap
     # tests, where a GLOB of "any other character" took six times the LIKE's time.
-    unusual = sa.or_(
+    tests = [
         sa.func.length(sa.cast(_T.c.name, sa.LargeBinary)) != sa.func.length(_T.c.name),
         sa.func.instr(_T.c.name, "'") > 0,
         sa.func.instr(_T.c.name, "`") > 0,
-    )
-    folded = _without_apostrophes(_T.c.name).op("GLOB")(f"*{''.join(pattern)}*")
+    ]
+    name = _without_apostrophes(_T.c.name)
+    if " " in typed:  # only words typed apart meet a double space between them
+        tests.append(sa.func.instr(_T.c.name, "  ") > 0)
+        name = _single_spaced(name)
+    unusual = sa.or_(*tests)
+    folded = name.op("GLOB")(f"*{''.join(pattern)}*")
     return sa.or_(plain, sa.and_(unusual, folded))
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.nik import clean_nik
 from silon_desktop.services import Services
 from silon_desktop.ui.labels import error_text, field_error_message, reason_label
 from silon_desktop.ui.region_picker import RegionPicker
@@ -334,7 +335,10 @@ class RecordForm(QWidget):
         if f.kind == "date":
             edit.setPlaceholderText(self.tr("hh-bb-tttt"))
         if f.kind == "nik":
-            edit.setMaxLength(16)
+            # Room for a NIK written in groups ("3214 0101 ...", dots, dashes), as the
+            # supporters' NIK filter: it is saved as its digits (clean_nik), and 16
+            # characters cut a grouped NIK's last digits off.
+            edit.setMaxLength(32)
             edit.setPlaceholderText(self.tr("16 digit"))
         edit.installEventFilter(self)
         edit.textEdited.connect(lambda text, n=f.name: self._check(n, text))
@@ -421,6 +425,8 @@ class RecordForm(QWidget):
                 return parse_date(text), None
             except ValueError:
                 return None, self.tr("Tanggal tidak valid; tulis hh-bb-tttt, mis. 17-08-1980.")
+        if kind == "nik":
+            return clean_nik(text), None  # its separators and quotes dropped
         return text, None
 
     def _check(self, name: str, text: str) -> None:
@@ -435,7 +441,7 @@ class RecordForm(QWidget):
         if problem is None:
             problem = self._problem(name, value)
         if problem is None and self.fields[name].kind == "nik":
-            problem = self._nik_feedback(text)
+            problem = self._nik_feedback(value)
         if problem:
             self._show_error(name, problem)
         elif name in self._changed_under:
@@ -563,6 +569,7 @@ class RecordForm(QWidget):
         self.undo_stack.beginMacro(self.fields[name].label)  # the edits below: one step
         try:
             if self.write_value(name, value):
+                self._show_value(name, value)  # its digits, as saved (no groups)
                 self._save_nik_derived()
         finally:
             self.undo_stack.endMacro()

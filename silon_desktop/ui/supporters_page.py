@@ -151,27 +151,33 @@ class SupportersPage(QWidget):
         # wraps, or the counts and the buttons beside them make the window wider than
         # a 1366-pixel office screen
         self.counts_label.setWordWrap(True)
-        self.add_button = QPushButton(self.tr("Tambah pendukung"))
+        self.counts_label.setToolTip(
+            self.tr(
+                "Ditampilkan: baris yang sesuai saringan. MS, BMS, TMS dan jumlah lainnya: "
+                "seluruh pasangan, tanpa saringan."
+            )
+        )
+        self.add_button = QPushButton(self.tr("&Tambah pendukung"))
         self.add_button.clicked.connect(self.add_supporter)
-        self.withdraw_button = QPushButton(self.tr("Tarik dukungan..."))
+        self.withdraw_button = QPushButton(self.tr("Ta&rik dukungan..."))
         self.withdraw_button.setObjectName("withdrawSupporter")
         self.withdraw_button.setToolTip(
             self.tr("Tarik data pendukung yang dipilih, dengan alasannya (riwayat tetap disimpan)")
         )
         self.withdraw_button.clicked.connect(self.withdraw_current)
-        self.restore_button = QPushButton(self.tr("Pulihkan..."))
+        self.restore_button = QPushButton(self.tr("P&ulihkan..."))
         self.restore_button.setObjectName("restoreWithdrawn")
         self.restore_button.setToolTip(
             self.tr("Pulihkan dukungan pasangan ini yang ditarik karena keliru")
         )
         self.restore_button.clicked.connect(self.restore_withdrawn)
-        self.merge_button = QPushButton(self.tr("Gabungkan ganda..."))
+        self.merge_button = QPushButton(self.tr("&Gabungkan ganda..."))
         self.merge_button.setObjectName("mergeDuplicates")
         self.merge_button.setToolTip(
             self.tr("Pilih dua baris data orang yang sama: satu dipertahankan, satu ditarik")
         )
         self.merge_button.clicked.connect(self.merge_selected)
-        self.scan_button = QPushButton(self.tr("KTP-el/pernyataan ada"))
+        self.scan_button = QPushButton(self.tr("KTP-el/pernyataan &ada"))
         self.scan_button.setObjectName("markIdScan")
         self.scan_button.setToolTip(
             self.tr(
@@ -179,6 +185,9 @@ class SupportersPage(QWidget):
             )
         )
         self.scan_button.clicked.connect(lambda: self.mark_id_scan(True))
+        # Alt+T, Alt+R, Alt+U, Alt+G, Alt+A: letters no menu, tab or other button of the
+        # window uses (menus Alt+B/D/S, tabs Alt+P/C/D/B), and an Alt key types nothing
+        # into the field being typed in (tests/gui/test_supporter_buttons_keys.py).
         top = QHBoxLayout()
         top.addWidget(self.counts_label, 1)
         top.addWidget(self.scan_button)
@@ -1150,14 +1159,17 @@ class SupportersPage(QWidget):
 
     def _show_counts(self, shown: int) -> None:
         c = self._counts
+        # The rows the filter shows first, apart from the counts of the whole pair: beside
+        # a kecamatan filter, unlabelled counts read as the kecamatan's.
         parts = [
+            self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b> &nbsp;|",
+            self.tr("Seluruh pasangan:"),
             f"<span style='background:#d8f0d8'>&nbsp;MS <b>{format_count(c.get('MS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#fff0c0'>&nbsp;BMS <b>{format_count(c.get('BMS', 0))}</b>&nbsp;</span>",
             f"<span style='background:#f6d0d0'>&nbsp;TMS <b>{format_count(c.get('TMS', 0))}</b>&nbsp;</span>",
             self.tr("Belum diverifikasi") + f" <b>{format_count(c.get('-', 0))}</b>",
             self.tr("Jumlah") + f" <b>{format_count(c.get('total', 0))}</b>",
             self.tr("Tanggapan masyarakat") + f" <b>{format_count(c.get('objection', 0))}</b>",
-            self.tr("Ditampilkan") + f" <b>{format_count(shown)}</b>",
         ]
         # each count whole on its line; the row wraps between counts on a narrow screen
         self.counts_label.setText(" &nbsp; ".join(f"<nobr>{part}</nobr>" for part in parts))

@@ -64,6 +64,34 @@ def test_one_enter_on_a_nik_is_one_ctrl_z(
     assert form.widgets["nik"].text() == "" and form.widgets["birth_date"].text() == ""
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["3214 0145 0880 0001", "32.14.01.450880.0001", "3214-0145-0880-0001", " 3214014508800001"],
+)
+def test_a_nik_typed_or_pasted_in_groups_is_saved_as_its_16_digits(
+    qtbot: QtBot, window: Any, seeded: dict[str, str], typed: str
+) -> None:
+    """A NIK copied from a KTP scan or a letter in groups was cut at 16 characters
+    and taken literally: its last digits lost and the field marked wrong."""
+    candidates = _candidates(window, seeded)
+    form = candidates.form
+    record_id = candidates.current_id()
+    _enter(form.widgets["nik"], typed)
+    saved = window.backend.get("candidate", record_id)
+    assert (saved["nik"], saved["birth_date"], saved["sex"]) == (
+        WOMAN_1980,
+        dt.date(1980, 8, 5),
+        "P",
+    )
+    assert form.errors["nik"].isHidden()
+    assert form.widgets["nik"].text() == WOMAN_1980
+    # pasted whole, as the clipboard gives it
+    form.widgets["nik"].setFocus()
+    form.widgets["nik"].selectAll()
+    form.widgets["nik"].insert(typed)
+    assert form.widgets["nik"].text() == typed
+
+
 def test_a_nik_against_the_saved_birth_date_and_sex_asks_first(
     qtbot: QtBot, window: Any, seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

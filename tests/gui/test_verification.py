@@ -115,6 +115,30 @@ def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, s
     assert page.model.row_at(0).name == "PENDUKUNG 009"
 
 
+def test_the_status_counts_beside_a_filter_say_they_are_the_whole_pair_s(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """Beside a kecamatan filter, "MS 0 BMS 0 TMS 0 ... Jumlah 30 ... Ditampilkan 7"
+    read as the kecamatan's figures while only "Ditampilkan" followed the filter: the
+    counts of the whole pair now say so, apart from the rows shown."""
+    from PySide6.QtGui import QTextDocument
+
+    page = open_supporters(window, seeded)
+    with qtbot.waitSignal(page.countsShown, timeout=5000):
+        page.refresh_counts()
+    page.kecamatan_filter.setCurrentIndex(1)
+    shown = page.model.rowCount()
+    assert 0 < shown < 30
+    document = QTextDocument()
+    document.setHtml(page.counts_label.text())
+    text = " ".join(document.toPlainText().split())
+    assert text.startswith(f"Ditampilkan {shown} ")  # what the filter shows, first
+    whole = text.split("Seluruh pasangan:", 1)  # then the pair's figures, labelled
+    assert len(whole) == 2 and "Ditampilkan" not in whole[1]
+    assert "MS" not in whole[0] and "Jumlah 30" in whole[1]
+    assert "seluruh pasangan" in page.counts_label.toolTip()
+
+
 def test_a_whole_nik_typed_or_pasted_in_groups_finds_that_supporter(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:

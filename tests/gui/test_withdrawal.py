@@ -34,7 +34,7 @@ def test_withdraw_the_current_supporter_with_a_reason(
         return WithdrawDialog.DialogCode.Accepted
 
     monkeypatch.setattr(WithdrawDialog, "exec", fill)
-    assert page.withdraw_button.text() == "Tarik dukungan..."
+    assert page.withdraw_button.text() == "Ta&rik dukungan..."
     with qtbot.waitSignal(page.changed):
         page.withdraw_button.click()
     assert seen and name in seen[0].findChildren(type(page.counts_label))[0].text()
@@ -193,7 +193,7 @@ def test_a_withdrawn_supporter_is_restored_from_the_list_after_a_question(
 
     def pick(dialog: RestoreDialog) -> int:
         shown.append(dialog)
-        assert page.restore_button.text() == "Pulihkan..."
+        assert page.restore_button.text() == "P&ulihkan..."
         assert dialog.table.rowCount() == 1
         assert dialog.table.item(0, 1).text() == name
         assert dialog.table.item(0, 2).text() == "Salah input (klik keliru)"
