@@ -64,6 +64,8 @@ class ErrorCode(StrEnum):
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
+    # The OS keyring is there but refused a read (locked, its backend failed).
+    KEYRING_UNREADABLE = "keyring_unreadable"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
     IDLE_LOCKED_UNSAVED = "idle_locked_unsaved"

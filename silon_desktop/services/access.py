@@ -165,6 +165,7 @@ class Access:
         """
         opening: dict[str, Any] = {"progress": progress, "cancel": cancel}
         from sync.client.login import LoginFailed, make_transport, server_login
+        from sync.credentials import KeyringUnreadable
         from sync.transport import AuthExpired, Offline, TransportError
 
         if offline:
@@ -179,6 +180,8 @@ class Access:
         except Offline:
             self.online = False
             return self._offline(username, password, reuse, opening)
+        except KeyringUnreadable as error:  # the device key not read: the server not asked
+            return LoginOutcome(False, False, error)
         except (LoginFailed, AuthExpired) as error:
             self.online = True
             # A training server knows no office account: its no is not the real server's.

@@ -567,3 +567,27 @@ def test_a_first_login_to_a_server_with_another_key_does_not_wrap_a_new_data_key
     kf = keyfile.KeyFile.load(folder.data)
     assert kf.server == {} and kf.keyring is None
     assert "op1" not in kf.offline  # nothing that server said of the account is kept
+
+
+def test_a_login_while_the_keyring_cannot_be_read_says_so_and_keeps_the_device_key(
+    server: InProcessServer, folder: paths.AppPaths, memory_keyring: Any
+) -> None:
+    """A keyring read that failed at a login made a new device key over the one the
+    server knows (the office's USB bundles refused until its next online login): the
+    login now says the password store could not be read, and nothing is replaced."""
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    session.db.close()
+    kept = memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")]
+    memory_keyring.unreadable = True
+    refused = _online(_access(folder), server)
+    assert not isinstance(refused, Session) and not refused.ok  # type: ignore[attr-defined]
+    assert refused.error.code is ErrorCode.KEYRING_UNREADABLE  # type: ignore[attr-defined]
+    assert memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")] == kept
+    assert not (folder.data / credentials.DEVICE_KEY_FILE).exists()
+    memory_keyring.unreadable = False
+    again = _online(_access(folder), server)
+    assert isinstance(again, Session)
+    again.db.close()
+    assert memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")] == kept
