@@ -507,7 +507,6 @@ class Access:
         """Forget the token (revoked at the server when it answers) and the keyring's
         key of the data (the password is asked next time); close the data."""
         from sync.client.login import logout, make_transport
-        from sync.credentials import clear_data_key_secret
 
         self.settings.username = username
         transport = make_transport(self.settings)
@@ -515,7 +514,7 @@ class Access:
             logout(self.settings, transport)
         finally:
             transport.close()
-        clear_data_key_secret(self.paths.data)  # no session to resume: the password is asked
+        self._forget_keyring_key()  # no session to resume: the password is asked
         if db is not None:
             db.close()
         log.info("%s logged out", username)
@@ -525,9 +524,7 @@ class Access:
         the keyring's key of the data, so that the password is asked, after a restart
         too; close the data. The token stays: after the password, sync carries on
         without the server having to answer the login."""
-        from sync.credentials import clear_data_key_secret
-
-        clear_data_key_secret(self.paths.data)
+        self._forget_keyring_key()
         if db is not None:
             db.close()
         log.info("the window of %s locked after a time without input", username)
@@ -548,6 +545,20 @@ class Access:
         log.warning("access of %s revoked: the data on this computer is locked", username)
 
     # -- keyring ---------------------------------------------------------------------
+
+    def _forget_keyring_key(self) -> None:
+        """Forget the keyring's key of the data: its secret in the keyring and its wrap
+        in the key file. A keyring that refuses the delete (locked) keeps the secret,
+        and the next start, the keyring open again, would resume without the password:
+        without the wrap that secret opens nothing (an online login wraps anew)."""
+        from sync.credentials import clear_data_key_secret
+
+        clear_data_key_secret(self.paths.data)
+        if self.encrypted:
+            kf = KeyFile.load(self.paths.data)
+            if kf.keyring is not None:
+                kf.keyring = None
+                kf.save()
 
     def _from_keyring(self, kf: KeyFile) -> bytes | None:
         from sync.credentials import data_key_secret

@@ -591,3 +591,32 @@ def test_a_login_while_the_keyring_cannot_be_read_says_so_and_keeps_the_device_k
     assert isinstance(again, Session)
     again.db.close()
     assert memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")] == kept
+
+
+@pytest.mark.parametrize("leaving", ["logout", "idle_lock"])
+def test_leaving_while_the_keyring_refuses_asks_the_password_at_the_next_start(
+    server: InProcessServer,
+    folder: paths.AppPaths,
+    memory_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    leaving: str,
+) -> None:
+    """A logout or an idle lock while the keyring was locked left the data key's secret
+    (and the token) in it, the errors ignored: once the keyring opened again, the next
+    start resumed the session without the password, on a computer the operator had
+    logged out of."""
+    import keyring.errors
+
+    def locked(*_args: object) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    memory_keyring.unreadable = True
+    monkeypatch.setattr(memory_keyring, "delete_password", locked)
+    getattr(access, leaving)("op1", session.db)
+    memory_keyring.unreadable = False  # the keyring opens again before the next start
+    assert _access(folder).resume() is None  # the password is asked
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)  # and still opens it
+    assert cipher.opens_with(folder.database, key)
