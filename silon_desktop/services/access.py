@@ -503,15 +503,18 @@ class Access:
 
     # -- logout, lock ----------------------------------------------------------------
 
-    def logout(self, username: str, db: Database | None = None) -> None:
-        """Forget the token (revoked at the server when it answers) and the keyring's
-        key of the data (the password is asked next time); close the data."""
+    def logout(
+        self, username: str, db: Database | None = None, *, token: str | None = None
+    ) -> None:
+        """Forget the token (revoked at the server when it answers; ``token``: the one
+        the program holds, else the keyring's) and the keyring's key of the data (the
+        password is asked next time); close the data."""
         from sync.client.login import logout, make_transport
 
         self.settings.username = username
         transport = make_transport(self.settings)
         try:
-            logout(self.settings, transport)
+            logout(self.settings, transport, token)
         finally:
             transport.close()
         self._forget_keyring_key()  # no session to resume: the password is asked

@@ -620,3 +620,34 @@ def test_leaving_while_the_keyring_refuses_asks_the_password_at_the_next_start(
     assert _access(folder).resume() is None  # the password is asked
     key, _ = _access(folder).unlock_with_password("op1", PASSWORD)  # and still opens it
     assert cipher.opens_with(folder.database, key)
+
+
+def test_a_logout_while_the_keyring_cannot_be_read_still_revokes_the_token(
+    server: InProcessServer,
+    folder: paths.AppPaths,
+    memory_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The logout read the token back from the keyring to revoke it: a keyring that
+    could not be read then (locked) left the session valid at the server, though the
+    program held the token in memory all along."""
+    from sync.client.api import ServerApi
+    from sync.transport import AuthExpired
+
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session) and session.token
+    backend = Services(folder, access.settings, session.db, access=access)
+    backend.start_session(session)
+    monkeypatch.setattr(
+        "sync.client.login.make_transport", lambda *_a, **_k: AsgiTransport(server.app)
+    )
+    memory_keyring.unreadable = True
+    backend.logout()
+    transport = AsgiTransport(server.app)
+    transport.set_token(session.token)
+    try:
+        with pytest.raises(AuthExpired):
+            ServerApi(transport).feed_raw("", 1)
+    finally:
+        transport.close()
