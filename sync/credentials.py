@@ -15,7 +15,9 @@
   warning: a bundle signature only proves the bundle came from this machine's
   account, and losing the key on every restart would make bundles unverifiable,
   so a user-only file is the lesser evil there. The password and the token are
-  never treated this way.
+  never treated this way. A keyring that is there but refuses a read (locked) is
+  not "no key": with no file either, :class:`KeyringUnreadable` is raised rather
+  than a new key made over the one the server knows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import keyring
 import keyring.errors
+
+from silon_desktop.domain.errors import CodedError, ErrorCode
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -79,11 +83,27 @@ def keyring_backend_name() -> str:
     return f"{name} ({type(backend).__module__})"
 
 
-def _get(service: str, key: str) -> str | None:
+class KeyringUnreadable(CodedError):
+    """The OS keyring is there but refused a read (locked, or its backend failed): what
+    it holds is not known, so nothing may be made in place of a secret it may keep."""
+
+    default_code = ErrorCode.KEYRING_UNREADABLE
+
+
+def _get(service: str, key: str, *, must_read: bool = False) -> str | None:
+    """The secret kept under ``key`` (keyring, else this process's memory), None: none.
+
+    Raises:
+        KeyringUnreadable: with ``must_read``, the keyring refused the read and memory
+            holds nothing: None would read as "none kept" while the keyring may hold one.
+    """
     if keyring_available():
         try:
             found = keyring.get_password(service, key)
         except keyring.errors.KeyringError as exc:
+            if must_read and (service, key) not in _memory:
+                log.warning("keyring unreadable (%s): %s not read", exc, service)
+                raise KeyringUnreadable() from exc
             log.warning("keyring unreadable (%s); using the in-memory store", exc)
         else:
             if found is not None:
@@ -242,11 +262,23 @@ def device_key(device_id: str, data_dir: Path) -> Ed25519PrivateKey:
     Args:
         device_id: the device id from the settings.
         data_dir: the data folder (the fallback file lives there when no keyring).
+
+    Raises:
+        KeyringUnreadable: the keyring refused the read and no key file is here: a new
+            key would replace the one the server knows (the device's USB bundles
+            refused until its next online login); the operator unlocks it and retries.
     """
     from sync import signing
 
-    pem = _get(DEVICE_SERVICE, device_id)
     file = data_dir / DEVICE_KEY_FILE
+    try:
+        pem = _get(DEVICE_SERVICE, device_id, must_read=True)
+    except KeyringUnreadable:
+        # A keyring that refused the key's write left it in the file (and one that
+        # refuses reads may hold it): never a new key in place of the one the server knows.
+        if not file.exists():
+            raise
+        pem = None
     if pem is None and file.exists():
         pem = file.read_text(encoding="ascii")
     if pem is not None:

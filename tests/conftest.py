@@ -18,8 +18,14 @@ class MemoryKeyring:
 
     def __init__(self) -> None:
         self.secrets: dict[tuple[str, str], str] = {}
+        #: True: reads fail as a locked keyring's do (writes still go through)
+        self.unreadable = False
 
     def get_password(self, service: str, username: str) -> str | None:
+        if self.unreadable:
+            import keyring.errors
+
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
         return self.secrets.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:

@@ -40,19 +40,23 @@ def _run(args: argparse.Namespace) -> int:
     from silon_desktop.domain.wording import personal_data_warning
     from sync.bundle import BundleError
     from sync.client.bundles import export_outbox, import_bundle, trusted_signers
+    from sync.credentials import KeyringUnreadable
 
     ctx = open_context(args)
     try:
         if args.action == "export":
             try:
                 result = export_outbox(ctx.db, ctx.settings, ctx.paths.data, args.file)
-            except BundleError as exc:
+            except (BundleError, KeyringUnreadable) as exc:
                 return refused(exc, 1)
             print(f"{result.count} perubahan diekspor ke {args.file}.")
             print(personal_data_warning(str(args.file)))
             return 0
         try:
             trusted = trusted_signers(ctx.settings, ctx.paths.data)
+        except KeyringUnreadable as exc:  # the device key not read: no bundle refused
+            return refused(exc, 1)
+        try:
             result = import_bundle(ctx.db, args.file, trusted=trusted)
         except BundleError as exc:
             return refused(exc, 2, "Bundel ditolak: ")

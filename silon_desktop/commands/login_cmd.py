@@ -8,7 +8,8 @@ data key's wrap of the last online login (offline rules: attempts, expiry).
 
 Exit status: 0 logged in online, 3 logged in offline (no connection),
 4 wrong user name or password (or locked, expired), 1 other errors (e.g. locked
-out, a server whose signing key is not the one pinned at the first login).
+out, a server whose signing key is not the one pinned at the first login, a
+keyring that could not be read).
 """
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ def _run(args: argparse.Namespace) -> int:
     result = access.login(username, password)
     if not isinstance(result, Session):
         # refused for another reason than the password (a transport error, a server
-        # whose signing key is not the one pinned here): 1
-        other = 1 if isinstance(result.error, (TransportError, ServerKeyChanged)) else 4
+        # whose signing key is not the one pinned here, a keyring that could not be
+        # read): 1
+        others = (TransportError, ServerKeyChanged, credentials.KeyringUnreadable)
+        other = 1 if isinstance(result.error, others) else 4
         return refused(result.error, other) if result.error is not None else other
     result.db.close()
     settings.username = username

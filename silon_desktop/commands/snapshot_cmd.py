@@ -67,8 +67,9 @@ def _run(args: argparse.Namespace) -> int:
         scope = account_scope(ctx.db, ctx.settings.username) if ctx.settings.username else None
         try:
             result = install_file(ctx.db, args.file, account_scope=scope)
-        except SnapshotError as exc:
-            return refused(exc, 2, "Snapshot ditolak: ")
+        except SnapshotError as exc:  # which file: the operator may have several
+            name = exc.params.get("name") or args.file.name
+            return refused(exc, 2, f"Snapshot {name} ditolak: ")
         except OSError as exc:
             print(f"Berkas snapshot tidak dapat dibaca: {exc}", file=sys.stderr)
             return 2

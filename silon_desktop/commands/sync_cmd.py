@@ -144,6 +144,7 @@ def _run(args: argparse.Namespace) -> int:
 def _login_from_env(ctx: Context) -> Any:
     from silon_desktop.services.access import Access, Session
     from sync.client.login import ServerKeyChanged, make_transport
+    from sync.credentials import KeyringUnreadable
     from sync.transport import TransportError
 
     password = os.environ.get("SILON_PASSWORD") or ctx.password
@@ -170,6 +171,8 @@ def _login_from_env(ctx: Context) -> Any:
     if result.online and isinstance(result.error, (TransportError, ServerKeyChanged)):
         # refused for another reason: e.g. locked out, certificate not trusted, a server
         # whose signing key is not the one pinned here
+        return "error"
+    if isinstance(result.error, KeyringUnreadable):  # unlock it and run again
         return "error"
     return None
 

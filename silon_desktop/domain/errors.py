@@ -8,7 +8,8 @@ translation), so a code reads the same on screen and in print.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import ClassVar
 
@@ -64,6 +65,8 @@ class ErrorCode(StrEnum):
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
+    # The OS keyring is there but refused a read (locked, its backend failed).
+    KEYRING_UNREADABLE = "keyring_unreadable"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
     IDLE_LOCKED_UNSAVED = "idle_locked_unsaved"
@@ -215,3 +218,19 @@ class DetailedError(CodedError):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.detail})" if self.detail else self.message
+
+
+@contextmanager
+def naming_the_file(name: str, kind: type[DetailedError]) -> Iterator[None]:
+    """Every refusal (``kind``) of a file raised in the body names it (param ``name``):
+    the operator may have several on the stick, and a refusal must say which one.
+
+    Raises:
+        kind: what the body raised, with the file's ``name`` (one it named kept).
+    """
+    try:
+        yield
+    except kind as exc:
+        if "name" in exc.params:
+            raise
+        raise type(exc)(exc.code, exc.detail, **exc.params, name=name) from exc

@@ -121,6 +121,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Login ditolak dan tidak ada yang diubah. Coba lagi sebentar lagi; bila tetap begini, "
         "hubungi admin Silon di KPU dan sebutkan pesan ini."
     ),
+    ErrorCode.KEYRING_UNREADABLE: (
+        "Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat "
+        "dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi "
+        "ke akun komputer ini), lalu coba lagi. Kunci tanda tangan perangkat ini tidak "
+        "diganti dan tidak ada yang diubah."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),

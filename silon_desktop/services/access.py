@@ -171,6 +171,7 @@ class Access:
         opening: dict[str, Any] = {"progress": progress, "cancel": cancel}
         self.notice = None
         from sync.client.login import LoginFailed, make_transport, server_login
+        from sync.credentials import KeyringUnreadable
         from sync.transport import AuthExpired, Offline, TransportError
 
         if offline:
@@ -185,6 +186,8 @@ class Access:
         except Offline:
             self.online = False
             return self._offline(username, password, reuse, opening)
+        except KeyringUnreadable as error:  # the device key not read: the server not asked
+            return LoginOutcome(False, False, error)
         except (LoginFailed, AuthExpired) as error:
             self.online = True
             # A training server knows no office account: its no is not the real server's.
@@ -557,19 +560,21 @@ class Access:
 
     # -- logout, lock ----------------------------------------------------------------
 
-    def logout(self, username: str, db: Database | None = None) -> None:
-        """Forget the token (revoked at the server when it answers) and the keyring's
-        key of the data (the password is asked next time); close the data."""
+    def logout(
+        self, username: str, db: Database | None = None, *, token: str | None = None
+    ) -> None:
+        """Forget the token (revoked at the server when it answers; ``token``: the one
+        the program holds, else the keyring's) and the keyring's key of the data (the
+        password is asked next time); close the data."""
         from sync.client.login import logout, make_transport
-        from sync.credentials import clear_data_key_secret
 
         self.settings.username = username
         transport = make_transport(self.settings)
         try:
-            logout(self.settings, transport)
+            logout(self.settings, transport, token)
         finally:
             transport.close()
-        clear_data_key_secret(self.paths.data)  # no session to resume: the password is asked
+        self._forget_keyring_key()  # no session to resume: the password is asked
         if db is not None:
             db.close()
         log.info("%s logged out", username)
@@ -579,9 +584,7 @@ class Access:
         the keyring's key of the data, so that the password is asked, after a restart
         too; close the data. The token stays: after the password, sync carries on
         without the server having to answer the login."""
-        from sync.credentials import clear_data_key_secret
-
-        clear_data_key_secret(self.paths.data)
+        self._forget_keyring_key()
         if db is not None:
             db.close()
         log.info("the window of %s locked after a time without input", username)
@@ -602,6 +605,20 @@ class Access:
         log.warning("access of %s revoked: the data on this computer is locked", username)
 
     # -- keyring ---------------------------------------------------------------------
+
+    def _forget_keyring_key(self) -> None:
+        """Forget the keyring's key of the data: its secret in the keyring and its wrap
+        in the key file. A keyring that refuses the delete (locked) keeps the secret,
+        and the next start, the keyring open again, would resume without the password:
+        without the wrap that secret opens nothing (an online login wraps anew)."""
+        from sync.credentials import clear_data_key_secret
+
+        clear_data_key_secret(self.paths.data)
+        if self.encrypted:
+            kf = KeyFile.load(self.paths.data)
+            if kf.keyring is not None:
+                kf.keyring = None
+                kf.save()
 
     def _from_keyring(self, kf: KeyFile) -> bytes | None:
         from sync.credentials import data_key_secret

@@ -1158,11 +1158,11 @@ class Services:
     def logout(self) -> None:
         """Forget the token (revoked at the server when it answers). Worker thread."""
         if self.access is not None:
-            self.access.logout(self.user)
+            self.access.logout(self.user, token=self._token)
         else:
             from sync.client.login import logout
 
-            logout(self.settings, self._transport())
+            logout(self.settings, self._transport(), self._token)
         self._token = None
 
     def idle_lock(self) -> None:

@@ -35,15 +35,13 @@ import datetime as dt
 import errno
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.domain.errors import ErrorCode, naming_the_file
 from silon_desktop.storage import outbox
 from silon_desktop.storage.models import LAST_SYNC_STATE_KEY
 from silon_desktop.storage.outbox import Claimed
@@ -131,22 +129,6 @@ class BundleContents:
         return sum(self.by_entity.values())
 
 
-@contextmanager
-def _naming(path: Path) -> Iterator[None]:
-    """Every refusal of a bundle file names it: the operator may have several on the
-    stick, and a refusal must say which one it was.
-
-    Raises:
-        BundleError: what the body raised, with the file's ``name``.
-    """
-    try:
-        yield
-    except BundleError as exc:
-        if "name" in exc.params:
-            raise
-        raise BundleError(exc.code, exc.detail, **exc.params, name=path.name) from exc
-
-
 def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents:
     """Open and check a bundle file (as :func:`import_bundle` would) without importing it.
 
@@ -154,7 +136,7 @@ def read_contents(db: Database, path: Path, *, user: str = "") -> BundleContents
         BundleError: the file is refused (damaged, tampered, unknown signer, a feed
             bundle of another region than ``user``'s), naming it.
     """
-    with _naming(path):
+    with naming_the_file(path.name, BundleError):
         return _read_contents(db, path, user)
 
 
@@ -289,7 +271,7 @@ def import_bundle(
     Raises:
         BundleError: the file is refused, naming it; the database is unchanged.
     """
-    with _naming(path):
+    with naming_the_file(path.name, BundleError):
         body, whole = _open_checked(db, path, user or (trusted.user if trusted else ""))
         if body["format"] == OUTBOX_FORMAT:
             _check_signer(body, trusted)

@@ -299,10 +299,16 @@ def save_server_box_key(db: Database, api: ServerApi) -> None:
             set_state(conn, SERVER_BOX_KEY, box)
 
 
-def logout(settings: Settings, transport: Transport | None = None) -> None:
-    """Revoke the token at the server when reachable, and forget it here."""
+def logout(
+    settings: Settings, transport: Transport | None = None, token: str | None = None
+) -> None:
+    """Revoke the token at the server when reachable, and forget it here.
+
+    ``token``: the one the program holds (else read from the store: a keyring that
+    cannot be read then must not leave the session valid at the server).
+    """
     store = credentials.TokenStore(settings.server_url, settings.username)
-    token = store.get()
+    token = token or store.get()
     if token and transport is not None:
         transport.set_token(token)
         try:

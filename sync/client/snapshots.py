@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from sqlalchemy import Connection, select
 
-from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.domain.errors import ErrorCode, naming_the_file
 from silon_desktop.gc_tuning import fewer_collections
 from sync import snapshot as fmt
 from sync.client.api import ServerApi
@@ -160,14 +160,17 @@ def install_file(
             (:func:`account_scope`), or None when unknown: the cursor then stays.
 
     Raises:
-        SnapshotError: no server key known, or the file does not verify (nothing kept).
+        SnapshotError: no server key known, or the file does not verify (nothing kept);
+            its ``name`` param names the file (the words of the codes, shared with the
+            online install, do not: the caller says which file).
     """
-    with db.session(readonly=True) as session:
-        trusted = get_state(session.connection(), SERVER_KEY)
-    if not trusted:
-        raise fmt.SnapshotError(ErrorCode.SNAPSHOT_NO_SERVER_KEY, "no server key")
-    manifest, parts = fmt.read_file(path, trusted, rows=False)
-    return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
+    with naming_the_file(path.name, fmt.SnapshotError):
+        with db.session(readonly=True) as session:
+            trusted = get_state(session.connection(), SERVER_KEY)
+        if not trusted:
+            raise fmt.SnapshotError(ErrorCode.SNAPSHOT_NO_SERVER_KEY, "no server key")
+        manifest, parts = fmt.read_file(path, trusted, rows=False)
+        return _install(db, manifest, parts, derive, progress, None, scope=account_scope)
 
 
 def _install(

@@ -84,7 +84,7 @@ def test_a_fresh_office_syncs_from_a_snapshot_and_a_stick_installs_one_offline(
     damaged = fast_dir / "rusak.snap"
     damaged.write_bytes(stick.read_bytes()[:-40])
     refused = cli(fourth, "snapshot", "import", str(damaged), "--server-key", key)
-    assert refused.returncode == 2 and "Snapshot ditolak" in refused.stderr
+    assert refused.returncode == 2 and "Snapshot rusak.snap ditolak: " in refused.stderr
     assert _supporters(fourth) == set()
     lines = gzip.decompress(stick.read_bytes()).split(b"\n")
     forged = fast_dir / "palsu.snap"

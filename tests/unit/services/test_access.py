@@ -616,3 +616,87 @@ def test_a_first_login_to_a_server_with_another_key_does_not_wrap_a_new_data_key
     kf = keyfile.KeyFile.load(folder.data)
     assert kf.server == {} and kf.keyring is None
     assert "op1" not in kf.offline  # nothing that server said of the account is kept
+
+
+def test_a_login_while_the_keyring_cannot_be_read_says_so_and_keeps_the_device_key(
+    server: InProcessServer, folder: paths.AppPaths, memory_keyring: Any
+) -> None:
+    """A keyring read that failed at a login made a new device key over the one the
+    server knows (the office's USB bundles refused until its next online login): the
+    login now says the password store could not be read, and nothing is replaced."""
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    session.db.close()
+    kept = memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")]
+    memory_keyring.unreadable = True
+    refused = _online(_access(folder), server)
+    assert not isinstance(refused, Session) and not refused.ok  # type: ignore[attr-defined]
+    assert refused.error.code is ErrorCode.KEYRING_UNREADABLE  # type: ignore[attr-defined]
+    assert memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")] == kept
+    assert not (folder.data / credentials.DEVICE_KEY_FILE).exists()
+    memory_keyring.unreadable = False
+    again = _online(_access(folder), server)
+    assert isinstance(again, Session)
+    again.db.close()
+    assert memory_keyring.secrets[(credentials.DEVICE_SERVICE, "pc-1")] == kept
+
+
+@pytest.mark.parametrize("leaving", ["logout", "idle_lock"])
+def test_leaving_while_the_keyring_refuses_asks_the_password_at_the_next_start(
+    server: InProcessServer,
+    folder: paths.AppPaths,
+    memory_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    leaving: str,
+) -> None:
+    """A logout or an idle lock while the keyring was locked left the data key's secret
+    (and the token) in it, the errors ignored: once the keyring opened again, the next
+    start resumed the session without the password, on a computer the operator had
+    logged out of."""
+    import keyring.errors
+
+    def locked(*_args: object) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session)
+    memory_keyring.unreadable = True
+    monkeypatch.setattr(memory_keyring, "delete_password", locked)
+    getattr(access, leaving)("op1", session.db)
+    memory_keyring.unreadable = False  # the keyring opens again before the next start
+    assert _access(folder).resume() is None  # the password is asked
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)  # and still opens it
+    assert cipher.opens_with(folder.database, key)
+
+
+def test_a_logout_while_the_keyring_cannot_be_read_still_revokes_the_token(
+    server: InProcessServer,
+    folder: paths.AppPaths,
+    memory_keyring: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The logout read the token back from the keyring to revoke it: a keyring that
+    could not be read then (locked) left the session valid at the server, though the
+    program held the token in memory all along."""
+    from sync.client.api import ServerApi
+    from sync.transport import AuthExpired
+
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session) and session.token
+    backend = Services(folder, access.settings, session.db, access=access)
+    backend.start_session(session)
+    monkeypatch.setattr(
+        "sync.client.login.make_transport", lambda *_a, **_k: AsgiTransport(server.app)
+    )
+    memory_keyring.unreadable = True
+    backend.logout()
+    transport = AsgiTransport(server.app)
+    transport.set_token(session.token)
+    try:
+        with pytest.raises(AuthExpired):
+            ServerApi(transport).feed_raw("", 1)
+    finally:
+        transport.close()

@@ -279,6 +279,27 @@ def test_an_export_to_a_missing_stick_says_so_and_leaves_no_half_file(
     assert status(a.db).pending == 1  # still waiting, pushed or exported later
 
 
+def test_an_export_while_the_keyring_cannot_be_read_keeps_the_device_key_and_the_changes(
+    make_client: Callable[..., Client], tmp_path: Path, memory_keyring: Any
+) -> None:
+    """A keyring read that failed at an export signed the bundle with a new device key
+    (written over the one the server knows): the server refused the bundle, and every
+    later one, until the office's next online login. The export now stops and says so."""
+    from sync import credentials
+
+    a = make_client("a")
+    pair = seed_pair(a)
+    a.repo.create("supporter", supporter_values(pair, 1), "32.14")
+    key = signing.public_key_b64(credentials.device_key(a.settings.device_id, a.folder))
+    memory_keyring.unreadable = True
+    path = tmp_path / "kantor-a.silon"
+    with pytest.raises(credentials.KeyringUnreadable):
+        export_outbox(a.db, a.settings, a.folder, path)
+    assert status(a.db).pending == 1 and not path.exists()  # still waiting
+    memory_keyring.unreadable = False
+    assert signing.public_key_b64(credentials.device_key(a.settings.device_id, a.folder)) == key
+
+
 def test_round_trip_by_usb_leaves_nothing_waiting(
     make_client: Callable[..., Client], server: InProcessServer, tmp_path: Path
 ) -> None:

@@ -113,3 +113,43 @@ def test_sync_of_practice_data_after_a_training_server_reset_sends_nothing(
     assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
     assert asked == ["/v1/training"]
     assert RESET_MESSAGE in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("action", ["export", "import"])
+def test_a_bundle_command_while_the_keyring_cannot_be_read_says_so(
+    action: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The device key not read (a locked keyring): its words and exit 1, no traceback."""
+    from sync.credentials import KeyringUnreadable
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise KeyringUnreadable()
+
+    _older_plain_database(tmp_path)
+    monkeypatch.setattr("sync.client.bundles.export_outbox", unreadable)
+    monkeypatch.setattr("sync.client.bundles.trusted_signers", unreadable)
+    args = _args(tmp_path, action=action, file=tmp_path / "x.silon")
+    assert bundle_cmd.run(args) == 1
+    assert capsys.readouterr().err.strip() == KeyringUnreadable.default_message
+
+
+def test_logging_in_while_the_keyring_cannot_be_read_is_no_wrong_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``login`` and ``sync`` (logging in from the environment) say the keyring could not
+    be read and exit 1: not 4 (wrong password), nor "log in again"."""
+    from silon_desktop.config import Settings
+    from sync.credentials import KeyringUnreadable
+
+    Settings(server_url="https://silon.example", username="op1").save(tmp_path / "settings.json")
+    _older_plain_database(tmp_path)
+    monkeypatch.setenv("SILON_PASSWORD", "rahasia")
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise KeyringUnreadable()
+
+    monkeypatch.setattr("sync.client.login.server_login", unreadable)
+    assert login_cmd.run(_args(tmp_path, user="op1")) == 1
+    assert capsys.readouterr().err.strip() == KeyringUnreadable.default_message
+    assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
+    assert capsys.readouterr().err.strip() == KeyringUnreadable.default_message

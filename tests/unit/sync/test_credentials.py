@@ -144,3 +144,43 @@ def test_the_device_id_is_made_once_and_saved(tmp_path: Path) -> None:
     assert Settings.load(path).ensure_device_id(path) == made
     unsaved = Settings()
     assert unsaved.ensure_device_id() != made
+
+
+def test_a_keyring_that_cannot_be_read_never_replaces_the_device_key(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """A keyring read that failed once made a new signing key over the one the server
+    knows: the device's USB bundles were refused until its next online login."""
+    key = credentials.device_key("dev-3", tmp_path)
+    kept = memory_keyring.secrets[("silon-desktop-device", "dev-3")]
+    memory_keyring.unreadable = True
+    with pytest.raises(credentials.KeyringUnreadable) as refused:
+        credentials.device_key("dev-3", tmp_path)
+    assert "tidak dapat dibaca" in refused.value.message
+    assert memory_keyring.secrets[("silon-desktop-device", "dev-3")] == kept
+    assert not (tmp_path / credentials.DEVICE_KEY_FILE).exists()
+    memory_keyring.unreadable = False  # unlocked: the same key as before
+    again = credentials.device_key("dev-3", tmp_path)
+    assert signing.public_key_b64(again) == signing.public_key_b64(key)
+
+
+def test_a_device_key_kept_in_its_file_is_used_while_the_keyring_cannot_be_read(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A keyring that refused the key's write keeps it in the file: reads refused too
+    (always locked) still find that key, as before."""
+    import keyring.errors
+
+    def refused(*_args: object) -> None:
+        raise keyring.errors.PasswordSetError("keyring locked")
+
+    memory_keyring.unreadable = True
+    monkeypatch.setattr(memory_keyring, "set_password", refused)
+    credentials._memory.clear()
+    (tmp_path / credentials.DEVICE_KEY_FILE).write_text(
+        signing.private_key_to_pem(signing.generate_private_key()).decode("ascii"),
+        encoding="ascii",
+    )
+    first = credentials.device_key("dev-4", tmp_path)
+    again = credentials.device_key("dev-4", tmp_path)
+    assert signing.public_key_b64(again) == signing.public_key_b64(first)

@@ -225,9 +225,31 @@ def test_a_damaged_or_foreign_snapshot_file_is_refused_and_changes_nothing(
         path.write_bytes(raw)
     b = make_client("b")
     _learn_key(b)
-    with pytest.raises(fmt.SnapshotError):
+    with pytest.raises(fmt.SnapshotError) as refused:
         install_file(b.db, path, account_scope=SCOPE)
+    assert refused.value.params["name"] == "s.snap"  # which file on the stick
     assert b.records() == {} and _cursor(b) == ""
+
+
+def test_the_snapshot_command_names_the_file_it_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """USB bundles are refused naming the file; a snapshot file was refused without it
+    ("Snapshot ditolak: ..."), the operator left to guess which file on the stick."""
+    import argparse
+
+    from silon_desktop.commands import snapshot_cmd
+    from silon_desktop.storage.db import open_database
+
+    open_database(tmp_path / "silon.db").close()
+    stick = tmp_path / "kantor-3214.snap"
+    stick.write_bytes(b"bukan snapshot")
+    key = signing.public_key_b64(signing.generate_private_key())
+    args = argparse.Namespace(
+        data_dir=str(tmp_path), server=None, verbose=False, file=stick, server_key=key
+    )
+    assert snapshot_cmd.run(args) == 2
+    assert capsys.readouterr().err.startswith("Snapshot kantor-3214.snap ditolak: ")
 
 
 def _page_ids(page: dict[str, Any]) -> set[str]:
