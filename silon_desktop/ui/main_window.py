@@ -535,10 +535,10 @@ class MainWindow(QMainWindow):
 
     def _lock_now(self) -> None:
         why = self._locking or "locked"
-        # A sync under way stops first (cancelled: what it sent stays received), so that
-        # it does not go on writing the data the lock closes.
-        if self.sync.sync_job is not None:
-            self.sync.sync_job.wait()
+        # The window's jobs stop first (cancelled and waited for: a sync's sent edits stay
+        # received, a report is not half written), so that none goes on using the data
+        # the lock closes.
+        self.jobs.stop_all()
         if why == "idle":
             self.backend.idle_lock()
         else:

@@ -109,10 +109,12 @@ def test_an_idle_lock_over_a_value_a_form_refused_names_it_on_the_login_dialog(
     assert "Semua yang sudah diketik tersimpan" not in said
 
 
-def test_a_lock_stops_a_sync_under_way_before_it_closes_the_data(qtbot: QtBot, window: Any) -> None:
-    """The window locks while a sync pulls pages: the data was closed at once and the
-    sync went on writing it on its own thread, the window gone. It is cancelled and
-    waited for first."""
+def test_a_lock_stops_the_jobs_under_way_before_it_closes_the_data(
+    qtbot: QtBot, window: Any
+) -> None:
+    """The window locks while a sync pulls pages and a list is written: the data was
+    closed at once and the sync went on writing it on its own thread, the window gone.
+    The window's jobs are cancelled and waited for first."""
     import threading
     import time
 
@@ -127,11 +129,17 @@ def test_a_lock_stops_a_sync_under_way_before_it_closes_the_data(qtbot: QtBot, w
         order.append("sync ended")
         return {"cancelled": True}
 
+    def write_report(_progress: Any, cancel: threading.Event) -> None:
+        cancel.wait(10)
+        order.append("report ended")
+
     backend.run_sync = run_sync
     backend.idle_lock = lambda: order.append("data closed")
     assert window.sync.sync_now() and started.wait(5)
+    window.jobs.start(write_report, "b11")
     window.lock("idle")
-    assert order == ["sync ended", "data closed"]
+    assert sorted(order[:2]) == ["report ended", "sync ended"]
+    assert order[2:] == ["data closed"]
 
 
 def test_practice_data_is_not_locked(qtbot: QtBot, window: Any) -> None:
