@@ -5,6 +5,7 @@ The server is the real app in-process (tests/unit/sync/harness.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,29 @@ def folder(tmp_path: Path) -> paths.AppPaths:
 
 def _access(folder: paths.AppPaths) -> Access:
     return Access(folder, Settings(server_url=NOWHERE, device_id="pc-1", username="op1"))
+
+
+@contextlib.contextmanager
+def _training_room(tmp_path: Path, desks: int = 0) -> Iterator[AsgiTransport]:
+    """A Bimtek room's training server in this process (its practice accounts seeded for
+    ``desks`` desks, none for 0), and a transport to it."""
+    from sync.server.app import create_app
+    from sync.server.config import ServerConfig
+    from sync.server.db import migrate
+    from sync.server.training import seed
+
+    (tmp_path / "latihan").mkdir()
+    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
+    migrate(url)
+    room = create_app(ServerConfig(database_url=url, training=True))
+    if desks:
+        seed(room.state.server, desks, 20)
+    transport = AsgiTransport(room)
+    try:
+        yield transport
+    finally:
+        transport.close()
+        room.state.server.engine.dispose()
 
 
 def _online(access: Access, server: InProcessServer, password: str = PASSWORD) -> object:
@@ -382,26 +406,13 @@ def test_a_training_servers_account_does_not_open_the_real_data_here(
     """An office PC pointed at the Bimtek room's server, a practice account typed: the
     keyring's key opens this folder for any account the server accepts, so the real data
     opened as ``latih01`` and its published password wrapped the real data key."""
-    from sync.server.app import create_app
-    from sync.server.config import ServerConfig
-    from sync.server.db import migrate
     from sync.server.training import PASSWORD as PRACTICE
-    from sync.server.training import seed
 
     session = _online(_access(folder), server)  # the operator's own login: real data
     assert isinstance(session, Session)
     session.db.close()
-    (tmp_path / "latihan").mkdir()
-    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
-    migrate(url)
-    room = create_app(ServerConfig(database_url=url, training=True))
-    seed(room.state.server, 2, 20)
-    transport = AsgiTransport(room)
-    try:
+    with _training_room(tmp_path, desks=2) as transport:
         refused = _access(folder).login("latih01", PRACTICE, transport=transport)
-    finally:
-        transport.close()
-        room.state.server.engine.dispose()
     assert not isinstance(refused, Session)
     assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_NO_DATA_KEY
     assert "latih01" not in keyfile.KeyFile.load(folder.data).password
@@ -419,21 +430,11 @@ def test_a_training_folder_opens_for_another_practice_account_with_fresh_practic
     LOGIN_NO_DATA_KEY and the laptop was of no use. Practice data is disposable: the
     folder starts over with a new data key, and says so; the training server's own
     folder inside is left alone."""
-    from sync.server.app import create_app
-    from sync.server.config import ServerConfig
-    from sync.server.db import migrate
     from sync.server.training import PASSWORD as PRACTICE
-    from sync.server.training import seed
 
     folder.training_server.mkdir()  # made by training mode
     (folder.training_server / "server.db").write_bytes(b"the local training server's")
-    (tmp_path / "latihan").mkdir()
-    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
-    migrate(url)
-    room = create_app(ServerConfig(database_url=url, training=True))
-    seed(room.state.server, 2, 20)
-    transport = AsgiTransport(room)
-    try:
+    with _training_room(tmp_path, desks=2) as transport:
         first = _access(folder).login("latih01", PRACTICE, transport=transport)
         assert isinstance(first, Session) and getattr(first, "notice", None) is None
         with first.db.engine.begin() as conn:
@@ -441,9 +442,6 @@ def test_a_training_folder_opens_for_another_practice_account_with_fresh_practic
         first.db.close()
         old = keyfile.KeyFile.load(folder.data).unwrap_password("latih01", PRACTICE)
         second = _access(folder).login("latih02", PRACTICE, transport=transport)
-    finally:
-        transport.close()
-        room.state.server.engine.dispose()
     assert isinstance(second, Session), second.error
     try:
         assert second.notice is not None
@@ -464,23 +462,11 @@ def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
 ) -> None:
     """The room's training server knows no office account: its refusal says nothing of the
     real server's (a changed password, a disabled account), so the data here stays open."""
-    from sync.server.app import create_app
-    from sync.server.config import ServerConfig
-    from sync.server.db import migrate
-
     session = _online(_access(folder), server)
     assert isinstance(session, Session)
     session.db.close()
-    (tmp_path / "latihan").mkdir()
-    url = f"sqlite:///{tmp_path / 'latihan' / 'server.db'}"
-    migrate(url)
-    room = create_app(ServerConfig(database_url=url, training=True))
-    transport = AsgiTransport(room)
-    try:
+    with _training_room(tmp_path) as transport:
         refused = _access(folder).login("op1", PASSWORD, transport=transport)
-    finally:
-        transport.close()
-        room.state.server.engine.dispose()
     assert not isinstance(refused, Session) and refused.error is not None
     assert refused.error.code is not ErrorCode.ACCESS_REVOKED
     assert not _access(folder).locked()
