@@ -50,6 +50,12 @@ def _push(db: Database, count: int, *, signed: bool = True) -> tuple[str, list[s
         start = int(conn.execute(text("SELECT count(*) FROM supporter")).scalar_one())
         pair = str(conn.execute(text("SELECT id FROM pair")).scalar_one())
     ids = [repo.create("supporter", supporter_values(pair, start + n), SCOPE) for n in range(count)]
+    return acknowledged(db, signed=signed), ids
+
+
+def acknowledged(db: Database, *, signed: bool = True) -> str:
+    """Every waiting mutation sent as one batch, answered, its receipt stored (signed by
+    :data:`KEY`, else by another key); returns the batch id."""
     with db.engine.begin() as conn:
         batch, claimed = outbox.claim_batch(conn, 1000)
         results = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
@@ -61,7 +67,7 @@ def _push(db: Database, count: int, *, signed: bool = True) -> tuple[str, list[s
         }
         signature = signing.sign(KEY if signed else signing.generate_private_key(), body)
         store_receipt(conn, batch, {"body": body, "signature": signature}, PUBLIC)
-    return batch, ids
+    return batch
 
 
 def _working(db: Database, sql: str) -> list[tuple[object, ...]]:

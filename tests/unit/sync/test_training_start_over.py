@@ -8,32 +8,14 @@ from typing import Any
 
 from sqlalchemy import text
 
-from silon_desktop.storage import outbox, retention
+from silon_desktop.storage import retention
 from silon_desktop.storage.db import open_database
 from silon_desktop.storage.repository import Repository
-from sync import signing
 from sync.client.state import set_state
 from sync.client.training import TRAINING_ID, start_over
-from sync.protocol import MutationResult, ResultStatus
-from sync.receipts import read_history, store_receipt
+from sync.receipts import read_history
+from tests.unit.storage.test_archived_receipts import acknowledged
 from tests.unit.sync.harness import SCOPE, supporter_values
-
-KEY = signing.generate_private_key()
-
-
-def _acknowledged(db: Any) -> None:
-    """Every waiting mutation sent as one batch, answered, its signed receipt kept."""
-    with db.engine.begin() as conn:
-        batch, claimed = outbox.claim_batch(conn, 1000)
-        results = [MutationResult(c.wire["id"], ResultStatus.APPLIED, version=1) for c in claimed]
-        outbox.record_answers(conn, [(r, {"status": "applied"}) for r in results])
-        body = {
-            "batch_id": batch,
-            "server_time": "2026-12-07T05:00:00Z",
-            "results": [[r.mutation_id, "applied", 1] for r in results],
-        }
-        signed = {"body": body, "signature": signing.sign(KEY, body)}
-        store_receipt(conn, batch, signed, signing.public_key_b64(KEY))
 
 
 def test_start_over_leaves_no_history_of_the_earlier_session(tmp_path: Path) -> None:
@@ -50,9 +32,9 @@ def test_start_over_leaves_no_history_of_the_earlier_session(tmp_path: Path) -> 
         with db.engine.begin() as conn:
             set_state(conn, TRAINING_ID, "session-1")
         supporter = repo.create("supporter", supporter_values(pair, 0), SCOPE)
-        _acknowledged(db)
+        acknowledged(db)
         repo.create("supporter", supporter_values(pair, 1), SCOPE)  # the newest row stays
-        _acknowledged(db)
+        acknowledged(db)
         assert retention.apply(db).archived
         with db.engine.connect() as conn:
             left = conn.execute(
