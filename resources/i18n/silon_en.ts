@@ -3237,6 +3237,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The disk is full; the file was not saved. Free some disk space and try again.</translation>
     </message>
     <message>
+        <source>Penulisan berkas dihentikan karena jendela ditutup atau dikunci; berkas tidak dibuat. Simpan lagi setelah masuk.</source>
+        <translation>Writing the file was stopped because the window was closed or locked; the file was not made. Save it again after logging in.</translation>
+    </message>
+    <message>
         <source>Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup berkas itu atau pilih folder lain, lalu simpan lagi.</source>
         <translation>The target folder does not exist or may not be written to, or a file of that name is open in another program (such as Excel); the file was not saved. Close that file or choose another folder, then save again.</translation>
     </message>

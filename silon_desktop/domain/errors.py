@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     FILE_DISK_FULL = "file_disk_full"
     # A file the operator asked for that its folder refused (missing, read-only).
     FILE_NOT_WRITTEN = "file_not_written"
+    FILE_STOPPED = "file_stopped"
     # A backup, or a restore from one, the disk had no room for (the data is whole).
     BACKUP_DISK_FULL = "backup_disk_full"
     RESTORE_DISK_FULL = "restore_disk_full"

@@ -27,6 +27,9 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.FILE_DISK_FULL: (
         "Ruang disk penuh; berkas tidak tersimpan. Kosongkan ruang disk lalu coba lagi."
     ),
+    ErrorCode.FILE_STOPPED: (
+        "Penulisan berkas dihentikan karena jendela ditutup atau dikunci; berkas tidak dibuat. Simpan lagi setelah masuk."
+    ),
     ErrorCode.FILE_NOT_WRITTEN: (
         "Folder tujuan tidak ada atau tidak boleh ditulisi, atau berkas dengan nama itu "
         "sedang dibuka program lain (misalnya Excel); berkas tidak tersimpan. Tutup "

@@ -49,11 +49,20 @@ def file_error(error: OSError) -> CodedError:
 
 
 def writing(fn: JobFn) -> JobFn:
-    """``fn``, a job that writes the operator's file, failing with :func:`file_error`."""
+    """``fn``, a job that writes the operator's file, failing with :func:`file_error`.
+
+    Cancelled (the window closes or locks, :meth:`JobRunner.stop_all`), it stops at its
+    next progress report with ``FILE_STOPPED``: the file being written is removed
+    (``sync.privacy.written_whole``) and the data it reads is not read after the lock."""
 
     def run(progress: Callable[[Any], None], cancel: threading.Event) -> Any:
+        def reporting(done: Any) -> None:
+            if cancel.is_set():
+                raise CodedError(ErrorCode.FILE_STOPPED)
+            progress(done)
+
         try:
-            return fn(progress, cancel)
+            return fn(reporting, cancel)
         except OSError as error:
             raise file_error(error) from error
 

@@ -3,6 +3,7 @@ password opens it again (silon_desktop.ui.idle_lock)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from silon_desktop.ui import idle_lock
 from silon_desktop.ui.login_dialog import LoginDialog
 from silon_desktop.ui.main_window import MainWindow
 from silon_desktop.ui.settings_dialog import SettingsDialog
+from silon_desktop.ui.workers import writing
 from sync import credentials
 from tests.gui.test_data_entry import importing_3000_rows, typing_a_date, typing_a_deputy_name
 from tests.gui.test_login_first import _logged_in_before
@@ -140,6 +142,44 @@ def test_a_lock_stops_the_jobs_under_way_before_it_closes_the_data(
     window.lock("idle")
     assert sorted(order[:2]) == ["report ended", "sync ended"]
     assert order[2:] == ["data closed"]
+
+
+def test_a_file_being_written_when_the_window_locks_stops_and_is_not_left_half_made(
+    qtbot: QtBot, window: Any, tmp_path: Path
+) -> None:
+    """A long list being written when the window locks (the operator away): the lock
+    waited ten seconds for it, then closed the data under it while it went on reading.
+    A writing job stops at its next progress report, and its file is not made."""
+    import threading
+
+    from sync.privacy import written_whole
+
+    target = tmp_path / "B11.xlsx"
+    rows_written: list[int] = []
+    writing_started = threading.Event()
+    failed: list[str] = []
+
+    def export(progress: Any, _cancel: threading.Event) -> int:
+        with written_whole(target) as partial:
+            for n in range(1, 2000):
+                partial.write_bytes(b"x" * n)
+                rows_written.append(n)
+                writing_started.set()
+                progress(n)
+                time.sleep(0.01)
+        return n
+
+    window.backend.idle_lock = lambda: None
+    job = window.jobs.start(writing(export), "report-b11")
+    job.failed.connect(failed.append)
+    assert writing_started.wait(5)
+    started = time.monotonic()
+    window.lock("idle")
+    assert time.monotonic() - started < 5  # stopped, not waited out
+    assert len(rows_written) < 1999 and not target.exists()
+    assert not list(tmp_path.glob("B11.xlsx.*"))  # no partial file left
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert "dihentikan" in failed[0]
 
 
 def test_practice_data_is_not_locked(qtbot: QtBot, window: Any) -> None:
