@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from silon_desktop.storage.db import Database, open_database
-from tests.fixtures import seed_election
+from silon_desktop.storage.db import Database
 from tests.unit.reports.test_counts_agree import _flag, _rows
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "silon.db")
-    seed_election(database)
-    yield database
-    database.close()
+from tests.unit.reports.test_counts_agree import db as db  # the same seeded database
 
 
 def test_the_supporters_table_shows_each_status_as_its_counts_count_it(
