@@ -1528,17 +1528,17 @@
     </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="120"/>
-        <source>Partai &amp;pengusung</source>
-        <translation>Nominating &amp;parties</translation>
+        <source>Partai p&amp;engusung</source>
+        <translation>&amp;Nominating parties</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="121"/>
-        <source>Pen&amp;dukung</source>
+        <source>Pendu&amp;kung</source>
         <translation>Supp&amp;orters</translation>
     </message>
     <message>
         <location filename="../../silon_desktop/ui/main_window.py" line="122"/>
-        <source>Das&amp;bor</source>
+        <source>Dasb&amp;or</source>
         <translation>Dash&amp;board</translation>
     </message>
     <message>

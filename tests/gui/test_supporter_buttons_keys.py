@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QWidget
@@ -85,3 +86,34 @@ def test_an_alt_letter_presses_its_button_from_the_table_or_a_field(
     QTest.keyClick(page.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: len(pressed) == len(KEYS) + 1, timeout=2000)
     assert pressed[-1] == "add_button"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_alt_letter_is_taken_twice_on_any_page_of_a_pair(
+    qtbot: QtBot, qapp: Any, backend: Any, seeded: dict[str, str], language: str
+) -> None:
+    """Alt and a letter opens one thing. A letter taken twice (the tabs "Pasangan" and
+    "Partai pengusung" both on P, "Pendukung" on the Data menu's D, "Dasbor" on the
+    File menu's B) only moves the focus between the two on each press, in either
+    language of the interface, on every tab of a pair, with the verify buttons or not."""
+    from silon_desktop.ui import i18n
+    from silon_desktop.ui.main_window import MainWindow
+
+    translators = i18n.install_translators(qapp, language) if language != "id" else []
+    try:
+        window = MainWindow(backend)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.open_record("pair", seeded["pair"])
+        tabs = window.pair_page
+        for index in range(tabs.count()):
+            tabs.setCurrentIndex(index)
+            for verifying in (False, True):
+                tabs.supporters.verify_mode.setChecked(verifying)
+                used = _mnemonics(window)
+                twice = sorted({letter for letter in used if used.count(letter) > 1})
+                assert twice == [], (language, tabs.tabText(index), verifying, used)
+        window.close()
+    finally:
+        i18n.remove_translators(qapp, translators)
