@@ -343,7 +343,22 @@ class RecordForm(QWidget):
         edit.installEventFilter(self)
         edit.textEdited.connect(lambda text, n=f.name: self._check(n, text))
         edit.editingFinished.connect(lambda n=f.name, e=edit: self._commit_text(n, e.text()))
+        # After Enter has saved (editingFinished, above): on to the next field, once the
+        # event loop is back (a confirmation the save asked has then been answered).
+        edit.returnPressed.connect(
+            lambda n=f.name, e=edit: QTimer.singleShot(0, e, lambda: self._next_after_enter(n, e))
+        )
         return edit
+
+    def _next_after_enter(self, name: str, edit: QLineEdit) -> None:
+        """Enter in a field saved it: the focus moves on to the next field, as Tab
+        does, so a record is typed field after field without the mouse. A value that
+        was refused (its message under the field) or not saved keeps the focus there."""
+        if not edit.hasFocus() or self.record_id is None or name not in self.widgets:
+            return
+        if name in self._unsaved_texts() or not self.errors[name].isHidden():
+            return
+        self.focusNextChild()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Z in an unchanged field undoes the last saved change of the form; Esc

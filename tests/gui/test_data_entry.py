@@ -386,3 +386,32 @@ def test_a_lock_during_an_import_hides_the_data_and_lets_the_import_finish(
     qtbot.waitUntil(lambda: not wizard.isVisible())
     assert not window.isVisible() and window.ended_by == "locked"
     assert wizard.pages.currentIndex() != wizard.PAGE_RESULT  # its rows were not shown
+
+
+def test_enter_saves_a_field_and_moves_on_a_refused_value_keeps_the_focus(
+    qtbot: QtBot, window: Any
+) -> None:
+    """Keyboard-first entry: Enter saves the field and goes on to the next, as Tab
+    does; a value the form refuses stays in its field with the message under it."""
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    form = window.election_form
+    name = form.widgets["name"]
+    type_and_enter(name, "Pilkada Purwakarta 2024")
+    qtbot.waitUntil(lambda: not name.hasFocus(), timeout=2000)
+    moved_to = window.focusWidget()
+    assert moved_to is not name and form.isAncestorOf(moved_to)
+    election = window.backend.list("election")[0]
+    assert election["name"] == "Pilkada Purwakarta 2024"
+
+    dpt = form.widgets["dpt"]
+    type_and_enter(dpt, "tujuh ratus")
+    qtbot.wait(50)
+    assert dpt.hasFocus() and not form.errors["dpt"].isHidden()
+    assert window.backend.get("election", election["id"])["dpt"] != "tujuh ratus"
+    type_and_enter(dpt, "733927")
+    qtbot.waitUntil(lambda: not dpt.hasFocus(), timeout=2000)
+    assert window.backend.get("election", election["id"])["dpt"] == 733927
