@@ -111,7 +111,7 @@ class CheckLane:
         lang = _lang(cookie)
         try:
             if scope["method"] != "POST":
-                status, page = 200, public.check_page(lang)
+                status, page, headers = 200, public.check_page(lang), encoded.NO_STORE_HEADERS
             else:
                 raw_form = await _body(receive)
                 if raw_form is None:  # the client left
@@ -119,11 +119,11 @@ class CheckLane:
                 form = pages.form_fields(raw_form)
                 client = scope.get("client")
                 source = str(client[0]) if client else ""
-                status, page = await pages.answer_check(public, source, lang, form)
+                status, page, headers = await pages.answer_check(public, source, lang, form)
         except OperationalError as exc:  # as the app's handler answers it
             await busy_response(exc)(scope, receive, send)
             return
-        body, raw = encoded.fresh_answer(page, encoded.HTML, encoded.NO_STORE_HEADERS, accept)
+        body, raw = encoded.fresh_answer(page, encoded.HTML, headers, accept)
         await encoded.send_raw(send, status, body, raw)
 
 

@@ -47,7 +47,7 @@ from sync import signing
 from sync.server.db import commits, read_tx
 from sync.server.http import RECORD_ID_PATTERN
 from sync.server.public import encoded, i18n, objections, svg, views
-from sync.server.public.check import Checker, Match, birth_date_iso, valid_nik
+from sync.server.public.check import Checker, Limited, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
 from sync.server.public.figures import COUNTS
 
@@ -666,20 +666,47 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _check_page(
-    request: Request, public: Public, lang: str, status: int = 200, **context: Any
+    request: Request,
+    public: Public,
+    lang: str,
+    status: int = 200,
+    headers: tuple[tuple[bytes, bytes], ...] = encoded.NO_STORE_HEADERS,
+    **context: Any,
 ) -> Response:
-    return html(request, public.check_page(lang, **context), status, encoded.NO_STORE_HEADERS)
+    return html(request, public.check_page(lang, **context), status, headers)
 
 
-async def _run_check(
-    public: Public, source: str, form: dict[str, str]
-) -> tuple[str, list[Match] | None, str]:
-    """``(error key or "", matches or None, nik hash)`` of a submitted NIK and birth date."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A submitted NIK check: ``error`` (an i18n key, "" when it was made), its
+    ``matches`` (None when not made), the NIK's hash for the logs, and for a check a
+    rate limit refused the seconds until it frees (``retry_after``, else 0)."""
+
+    error: str
+    matches: list[Match] | None
+    nik_hash: str = ""
+    retry_after: int = 0
+
+    @property
+    def status(self) -> int:
+        """429 for a refused check, 400 for a bad NIK or date (or contact), else 200."""
+        return 429 if self.retry_after else 400 if self.error else 200
+
+    @property
+    def headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The answer's headers: never stored, and a refused check's ``Retry-After``."""
+        if not self.retry_after:
+            return encoded.NO_STORE_HEADERS
+        return (*encoded.NO_STORE_HEADERS, (b"retry-after", str(self.retry_after).encode()))
+
+
+async def _run_check(public: Public, source: str, form: dict[str, str]) -> Checked:
+    """A submitted NIK and birth date checked (or refused)."""
     nik, birth = form.get("nik", ""), birth_date_iso(form.get("birth_date", ""))
     if not valid_nik(nik):
-        return "check_bad_nik", None, ""
+        return Checked("check_bad_nik", None)
     if birth is None:
-        return "check_bad_date", None, ""
+        return Checked("check_bad_date", None)
     form["birth_date"] = birth  # as read: the objection form and its lookup carry it so
     checker = public.checker()
     now = public.state.config.clock.time()
@@ -687,35 +714,36 @@ async def _run_check(
     # (a few local reads and one write to the counters' own file, which only this
     # process writes: nothing to wait for; a thread trip would cost more than the
     # work), else in one trip to the checks' threads (network round trips).
-    if checker.local:
-        matches = checker.check(source, nik, birth, now)
-    else:
-        loop = asyncio.get_running_loop()
-        matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
     nik_hash = checker.nik_hash(nik)
-    if matches is None:
+    try:
+        if checker.local:
+            matches = checker.check(source, nik, birth, now)
+        else:
+            loop = asyncio.get_running_loop()
+            matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
+    except Limited as limited:
         log.warning("public check refused (rate limit): nik=%s", nik_hash)
-        return "check_limited", None, nik_hash
+        return Checked("check_limited", None, nik_hash, limited.retry_after)
     log.info("public check: nik=%s matches=%d", nik_hash, len(matches))
-    return "", matches, nik_hash
+    return Checked("", matches, nik_hash)
 
 
 async def answer_check(
     public: Public, source: str, cookie_lang: str | None, form: dict[str, str]
-) -> tuple[int, bytes]:
-    """``(status, page)`` of a submitted check (the routed and the fast lane's)."""
+) -> tuple[int, bytes, tuple[tuple[bytes, bytes], ...]]:
+    """``(status, page, headers)`` of a submitted check (the routed and the fast lane's)."""
     lang = i18n.pick_lang(form.get("lang"), cookie_lang)
-    error, matches, _h = await _run_check(public, source, form)
-    status = 429 if error == "check_limited" else 400 if error else 200
+    checked = await _run_check(public, source, form)
+    matches = checked.matches
     page = public.check_page(
         lang,
         checked=True,
-        error=error,
+        error=checked.error,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",
     )
-    return status, page
+    return checked.status, page, checked.headers
 
 
 #: The threads the NIK checks run on (database reads and the counters' writes).
@@ -734,10 +762,10 @@ async def check_form(request: Request) -> Response:
 @router.post("/cek")
 async def check(request: Request) -> Response:
     form = await _form(request)
-    status, page = await answer_check(
+    status, page, headers = await answer_check(
         of(request), _source(request), request.cookies.get(i18n.COOKIE), form
     )
-    return html(request, page, status, encoded.NO_STORE_HEADERS)
+    return html(request, page, status, headers)
 
 
 @router.api_route("/keberatan", methods=READ)
@@ -756,9 +784,11 @@ async def object_to_support(request: Request) -> Response:
     form = await _form(request)
     lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
     contact = form.get("contact", "")
-    error, matches, nik_hash = await _run_check(public, _source(request), form)
+    checked = await _run_check(public, _source(request), form)
+    error, matches, nik_hash = checked.error, checked.matches, checked.nik_hash
     if not error and not objections.valid_contact(contact):
-        error = "object_bad_contact"
+        checked = Checked("object_bad_contact", matches, nik_hash)
+        error = checked.error
     filed = False
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
@@ -777,12 +807,12 @@ async def object_to_support(request: Request) -> Response:
             matches = await run_in_threadpool(
                 public.checker().lookup, form.get("nik", ""), form.get("birth_date", "")
             )
-    status = 429 if error == "check_limited" else 400 if error else 200
     return _check_page(
         request,
         public,
         lang,
-        status=status,
+        status=checked.status,
+        headers=checked.headers,
         checked=True,
         error=error,
         filed=filed,

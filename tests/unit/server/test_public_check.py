@@ -91,6 +91,20 @@ def test_limits_per_nik_and_per_source_with_windows(world: tuple[Any, Any]) -> N
     assert keys and not any("3214" in k or "10.0.0.1" in k for k in keys)
 
 
+def test_a_refused_check_is_told_the_seconds_until_its_limits_free(
+    world: tuple[Any, Any],
+) -> None:
+    # What Retry-After carries: until the window of the counter over its limit ends
+    # (the later of the two when both are over), whole seconds rounded up.
+    server, _s = world
+    checker = Checker(server.engine, Limits(per_source=3, per_nik=2, window=60))
+    assert [checker.wait("10.0.0.2", "3214000000000001", 1000.0 + i) for i in range(2)] == [0, 0]
+    assert checker.wait("10.0.0.2", "3214000000000001", 1010.5) == 50  # the NIK's: 1060
+    assert checker.wait("10.0.0.2", "3214000000000002", 1020.0) == 40  # the source's
+    assert checker.wait("10.0.0.3", "3214000000000001", 1059.2) == 1
+    assert checker.wait("10.0.0.3", "3214000000000001", 1060.5) == 0  # a new window
+
+
 def test_one_ipv6_network_is_one_source_for_the_limit(world: tuple[Any, Any]) -> None:
     # An ISP hands each IPv6 subscriber a /64 at least: counted per full address, one
     # phone could take a fresh address for every check and never meet the per-source
