@@ -17,6 +17,7 @@ ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a b
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import hashlib
 import io
@@ -247,6 +248,21 @@ class Public:
     def data(self) -> tuple[views.Structure, views.Figures, dict[str, tuple[int, int]]]:
         with read_tx(self.state.engine) as conn:
             return views.load_all(conn)
+
+    def open_data_json(self, stamp: Stamp) -> bytes:
+        """pemilihan.json: the elections with their figures, the signed audit head, and
+        the terms of reuse (``license``: public information under UU 14/2008, reusable
+        with attribution to KPU; the exact licence is KPU's to state)."""
+        structure, figures, objections = self.data()
+        doc = {
+            "schema": "silon-public-1",
+            "license": i18n.STRINGS["open_data_license"][i18n.DEFAULT_LANG],
+            "updated_at": stamp.updated_at,
+            "version": stamp.version,
+            "audit_head": self.signed_head(stamp),
+            "elections": views.open_data(structure, figures, objections),
+        }
+        return orjson.dumps(doc)
 
     def shown(self, entity: str, record_id: str) -> bool:
         """Whether the pages show ``record_id`` as an ``entity`` (a pair: of an election
@@ -528,18 +544,7 @@ async def pair_page(request: Request, pair_id: str) -> Response:
 async def data_json(request: Request) -> Response:
     public = of(request)
 
-    def build(stamp: Stamp) -> bytes:
-        structure, figures, objections = public.data()
-        doc = {
-            "schema": "silon-public-1",
-            "updated_at": stamp.updated_at,
-            "version": stamp.version,
-            "audit_head": public.signed_head(stamp),
-            "elections": views.open_data(structure, figures, objections),
-        }
-        return orjson.dumps(doc)
-
-    page = await public.page(("json",), build)
+    page = await public.page(("json",), public.open_data_json)
     if page is None:  # build never answers None
         raise RuntimeError("open data not built")
     return cached(request, page, encoded.JSON, encoded.DATA_HEADERS)
@@ -569,7 +574,14 @@ async def audit_head(request: Request) -> Response:
 
 
 def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
-    """dukungan.csv: one row per election, pair, round and sub-region (UTF-8).
+    """dukungan.csv: one row per election, pair, round and sub-region (UTF-8, with a
+    byte-order mark).
+
+    The mark is for Excel on Windows, what KPU offices and journalists open a CSV
+    with: without it Excel reads the file in the PC's ANSI code page (Windows-1252)
+    and breaks every letter outside ASCII in a name ("Baubau –" as "Baubau â€“"); with
+    it Excel reads UTF-8, as it does the desktop's own CSV templates. A program reads
+    it as ``utf-8-sig`` (pandas and the desktop's importers skip the mark themselves).
 
     The public opens it in spreadsheets: every text cell goes through the desktop
     exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
@@ -587,7 +599,7 @@ def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
                         [*map(safe_cell, texts), p["number"], safe_cell(r["round"]),
                          safe_cell(s["code"]), *(s[n] for n in COUNTS)]
                     )  # fmt: skip
-    return out.getvalue().encode("utf-8")
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
 CSV_COLUMNS = (
