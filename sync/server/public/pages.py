@@ -252,10 +252,20 @@ class Public:
     def open_data_json(self, stamp: Stamp) -> bytes:
         """pemilihan.json: the elections with their figures, the signed audit head, and
         the terms of reuse (``license``: public information under UU 14/2008, reusable
-        with attribution to KPU; the exact licence is KPU's to state)."""
+        with attribution to KPU; the exact licence is KPU's to state).
+
+        ``practice`` says whether the figures are a training server's (a Bimtek room's
+        practice election bears a real region's name): true there, with the pages'
+        LATIHAN sentence as ``practice_notice``, so its figures never pass for real
+        ones once the file leaves the page that says so."""
         structure, figures, objections = self.data()
+        practice = self.state.config.training
+        mark: dict[str, Any] = {"practice": practice}
+        if practice:
+            mark["practice_notice"] = i18n.STRINGS["practice_banner"][i18n.DEFAULT_LANG]
         doc = {
             "schema": "silon-public-1",
+            **mark,
             "license": i18n.STRINGS["open_data_license"][i18n.DEFAULT_LANG],
             "updated_at": stamp.updated_at,
             "version": stamp.version,
@@ -556,7 +566,7 @@ async def data_csv(request: Request) -> Response:
 
     def build(stamp: Stamp) -> bytes:
         structure, figures, _objections = public.data()
-        return open_data_csv(structure, figures)
+        return open_data_csv(structure, figures, practice=public.state.config.training)
 
     page = await public.page(("csv",), build)
     if page is None:  # build never answers None
@@ -573,7 +583,9 @@ async def audit_head(request: Request) -> Response:
     )
 
 
-def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
+def open_data_csv(
+    structure: views.Structure, figures: views.Figures, *, practice: bool = False
+) -> bytes:
     """dukungan.csv: one row per election, pair, round and sub-region (UTF-8, with a
     byte-order mark).
 
@@ -583,24 +595,34 @@ def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
     it Excel reads UTF-8, as it does the desktop's own CSV templates. A program reads
     it as ``utf-8-sig`` (pandas and the desktop's importers skip the mark themselves).
 
+    A training server's (``practice``) has a first column ``latihan`` that says
+    ``LATIHAN`` on every row: a comment line would be read as the header by a CSV
+    reader (and shown as a row by Excel), and a row copied out of the sheet keeps
+    its mark. A real server's columns are :data:`CSV_COLUMNS`, as before.
+
     The public opens it in spreadsheets: every text cell goes through the desktop
     exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
     operator typed (or a code a client pushed) starting with ``=``, ``+``, ``-`` or
     ``@`` shows as text and never runs as a formula. Counts stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    mark = [PRACTICE_MARK] if practice else []
+    writer.writerow([PRACTICE_COLUMN, *CSV_COLUMNS] if practice else CSV_COLUMNS)
     for e in views.open_data(structure, figures, {}):
         for p in e["pairs"]:
             for r in p["support"]["rounds"]:
                 for s in r["subregions"]:
                     texts = (e["id"], e["name"], e["subregion_level"], p["id"])
                     writer.writerow(
-                        [*map(safe_cell, texts), p["number"], safe_cell(r["round"]),
+                        [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
                          safe_cell(s["code"]), *(s[n] for n in COUNTS)]
                     )  # fmt: skip
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
+
+#: A training server's first CSV column, and what it says on every row.
+PRACTICE_COLUMN = "latihan"
+PRACTICE_MARK = i18n.STRINGS["practice"][i18n.DEFAULT_LANG]
 
 CSV_COLUMNS = (
     "election_id",

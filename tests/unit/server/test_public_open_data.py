@@ -62,3 +62,32 @@ def test_the_open_data_says_it_may_be_reused_with_attribution(public: Public) ->
     for lang in i18n.LANGS:
         page = public.check_page(lang).decode("utf-8")
         assert f'<p id="license">{i18n.STRINGS["open_data_license"][lang]}</p>' in page
+
+
+def test_a_training_servers_csv_marks_every_row_latihan_and_still_parses() -> None:
+    """A Bimtek room's figures bear a real kabupaten's name: each row of its CSV says
+    LATIHAN in a first column (a comment line would be read as the header by
+    ``csv.DictReader`` and Excel alike, and a row copied out of the sheet would lose
+    it), and every reader still parses the file as a table of equal rows."""
+    real = open_data_csv(_structure(), _figures())
+    practice = open_data_csv(_structure(), _figures(), practice=True)
+    header, *rows = list(csv.reader(io.StringIO(practice.decode("utf-8-sig"))))
+    assert header == ["latihan", *CSV_COLUMNS]
+    assert rows and all(row[0] == "LATIHAN" and len(row) == len(header) for row in rows)
+    by_name = list(csv.DictReader(io.StringIO(practice.decode("utf-8-sig"))))
+    assert [(r["latihan"], r["election_name"], r["ms"]) for r in by_name] == [
+        ("LATIHAN", NAME, "2")
+    ]
+    # The real server's columns are as they were.
+    assert next(csv.reader(io.StringIO(real.decode("utf-8-sig")))) == list(CSV_COLUMNS)
+
+
+def test_a_training_servers_json_says_practice(public: Public) -> None:
+    """The JSON of a training server says ``practice: true`` with the pages' LATIHAN
+    sentence beside it; a real server's says ``practice: false``."""
+    real = orjson.loads(public.open_data_json(public.stamp()))
+    assert real["practice"] is False and "practice_notice" not in real
+    public.state.config.training = True
+    doc = orjson.loads(public.open_data_json(public.stamp()))
+    assert doc["practice"] is True
+    assert doc["practice_notice"] == i18n.STRINGS["practice_banner"]["id"]
