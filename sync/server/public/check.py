@@ -36,6 +36,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from sync.server.db import write_tx
 from sync.server.public.figures import counted_verdict
@@ -151,6 +152,14 @@ class Checker:
         #: process alone (SQLite: one server process per data folder), so a check may
         #: run on the event loop; on PostgreSQL they are network round trips.
         self.local = engine.dialect.name == "sqlite"
+        #: The DB-API drivers' ``OperationalError`` (a locked SQLite file, a lost
+        #: PostgreSQL connection): the check's plain cursors raise the driver's own,
+        #: which went past the handlers that answer SQLAlchemy's ``503 busy``
+        #: (``sync.server.http.busy_response``, the fast lane's too) as a bare 500. It
+        #: is raised again as SQLAlchemy's.
+        self._busy: tuple[type[Exception], ...] = tuple(
+            {e.dialect.loaded_dbapi.OperationalError for e in (engine, self.limits_engine)}
+        )
 
     # --- keyed hashes -------------------------------------------------------------
 
@@ -174,6 +183,21 @@ class Checker:
         ``Retry-After`` says. A counter over its limit frees when its window ends (its
         first check's time plus :attr:`Limits.window`)."""
         keys = ("s:" + self.keyed("src", source_key(source))[:40], "n:" + self.nik_hash(nik))
+        try:
+            counts = self._count(keys, now)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+        frees = [
+            start + self.limits.window
+            for (count, start), limit in zip(
+                counts, (self.limits.per_source, self.limits.per_nik), strict=True
+            )
+            if count > limit
+        ]
+        return max(1, math.ceil(max(frees) - now)) if frees else 0
+
+    def _count(self, keys: tuple[str, str], now: float) -> list[tuple[int, float]]:
+        """Count one check under each of ``keys``: ``(count, window start)`` of each."""
         cut = now - self.limits.window
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
@@ -194,14 +218,7 @@ class Checker:
             cur.close()
         finally:
             raw.close()
-        frees = [
-            start + self.limits.window
-            for (count, start), limit in zip(
-                counts, (self.limits.per_source, self.limits.per_nik), strict=True
-            )
-            if count > limit
-        ]
-        return max(1, math.ceil(max(frees) - now)) if frees else 0
+        return counts
 
     def _sql(self, statement: str) -> str:
         """``statement`` (written with ``?``) in the driver's parameter style."""
@@ -225,6 +242,12 @@ class Checker:
 
         Plain statements on one pooled DB-API connection: built per call by the
         SQL expression layer they cost a check five times as much."""
+        try:
+            return self._lookup(nik, birth_date)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+
+    def _lookup(self, nik: str, birth_date: str) -> list[Match]:
         wanted = self.keyed("id", nik, birth_date)
         raw = self.engine.raw_connection()
         try:
