@@ -83,7 +83,12 @@ async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
         return False
     cookie, accept, holds = _headers(scope)
     found = _key(scope["path"], _lang(cookie))
-    page = public.peek(found[0]) if found is not None else None
+    try:
+        page = public.peek(found[0]) if found is not None else None
+    except OperationalError:
+        # The stamp unread (a busy database): the app answers, whose handler says
+        # 503 busy; raised here, before any handler, it was uvicorn's bare 500.
+        return False
     if found is None or page is None:
         return False
     status, body, raw = encoded.cached_answer(page, found[1], found[2], accept, holds)

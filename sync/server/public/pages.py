@@ -40,13 +40,14 @@ from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
-from sync.server.http import RECORD_ID_PATTERN
+from sync.server.http import RECORD_ID_PATTERN, busy_response
 from sync.server.public import encoded, i18n, objections, svg, views
 from sync.server.public.check import Checker, Limited, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
@@ -93,13 +94,21 @@ STAMP_SQL = (
 
 def read_stamp(engine: Engine) -> Stamp:
     """The current stamp: one statement on a pooled DB-API connection (~50 us on SQLite;
-    the SQLAlchemy connection and transaction around it cost five times that)."""
+    the SQLAlchemy connection and transaction around it cost five times that).
+
+    Raises:
+        OperationalError: SQLAlchemy's, for the driver's own (a locked SQLite file, a
+            lost PostgreSQL connection), which the app answers ``503 busy``
+            (``sync.server.http``): the driver's went past it as a bare 500.
+    """
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute(STAMP_SQL)
         row = cur.fetchone()
         cur.close()
+    except engine.dialect.loaded_dbapi.OperationalError as exc:
+        raise OperationalError(None, None, exc) from exc
     finally:
         raw.close()
     version, structure, updated, audit_id, audit_hash = row if row else (None,) * 5
@@ -673,9 +682,12 @@ def install_error_pages(app: Any) -> None:
         ):
             answered: Response = await api_answer(request, exc)
             return answered
-        return await run_in_threadpool(
-            error_page, request, of(request), _lang(request), exc.status_code, exc.headers
-        )
+        try:
+            return await run_in_threadpool(
+                error_page, request, of(request), _lang(request), exc.status_code, exc.headers
+            )
+        except OperationalError as busy:  # the page's stamp unread: as any route says it
+            return busy_response(busy)
 
     app.add_exception_handler(StarletteHTTPException, answer)
 

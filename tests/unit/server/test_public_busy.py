@@ -16,6 +16,7 @@ from sync.server.app import create_app
 from sync.server.config import ServerConfig
 from sync.server.db import database_url, migrate
 from sync.server.public import check
+from sync.server.public.pages import public_of
 from sync.server.schema import public_limits
 
 FORM = b"nik=3214010101900001&birth_date=1990-01-01&pair_id=p"
@@ -25,11 +26,7 @@ FORM = b"nik=3214010101900001&birth_date=1990-01-01&pair_id=p"
 def locked_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """The rate-limit counters in a file another connection holds locked, read without
     waiting: what a check meets when the lock outlives its wait."""
-    path = tmp_path / "limits.sqlite3"
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
-    public_limits.create(engine)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
+    engine, holder = _locked(tmp_path / "limits.sqlite3")
     monkeypatch.setattr(check, "limits_engine", lambda _engine: engine)
     yield engine
     holder.rollback()
@@ -37,10 +34,22 @@ def locked_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[E
     engine.dispose()
 
 
-def _post(app: Any, path: str, query: bytes = b"") -> tuple[int, dict[bytes, bytes], bytes]:
+def _locked(path: Path) -> tuple[Engine, sqlite3.Connection]:
+    """An engine over a SQLite file another connection (returned) holds locked, which
+    does not wait for the lock: a busy database, at once."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
+    public_limits.create(engine)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    return engine, holder
+
+
+def _post(
+    app: Any, path: str, query: bytes = b"", method: str = "POST"
+) -> tuple[int, dict[bytes, bytes], bytes]:
     """POST ``FORM`` to ``path`` of ``app`` as the server would (ASGI, in process)."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
         "root_path": "", "client": ("203.0.113.9", 5000), "server": ("test", 80),
         "headers": [(b"content-type", b"application/x-www-form-urlencoded"),
@@ -85,3 +94,32 @@ def test_a_check_meeting_a_locked_database_is_answered_busy(
     assert status == 503, body[:300]
     assert headers[b"retry-after"] == b"1"
     assert b"3214010101900001" not in body
+
+
+def test_a_public_page_meeting_a_locked_database_is_answered_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every public page first reads the stamp (the figures' version and the audit head)
+    # over a plain DB-API cursor: a busy database answered 500, and a page the fast lane
+    # holds in its cache raised before any handler of the app (uvicorn's bare 500).
+    url = database_url(tmp_path, None)
+    migrate(url)
+    app = create_app(ServerConfig(database_url=url))
+    assert _post(app, "/publik/", method="GET")[0] == 200  # now in the fast lane's cache
+    public = public_of(app.state)
+    public.stamp_ttl = 0.0  # read the stamp again on each request
+    engine, holder = _locked(tmp_path / "busy.sqlite3")
+    monkeypatch.setattr(app.state.server, "engine", engine)
+    try:
+        for path, query in (
+            ("/publik/", b""),
+            ("/publik/", b"lang=en"),
+            ("/publik/cek", b""),
+            ("/publik/tidak-ada", b""),  # the public error page reads the stamp too
+        ):
+            status, headers, body = _post(app, path, query, method="GET")
+            assert (status, headers.get(b"retry-after")) == (503, b"1"), (path, query, body)
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
