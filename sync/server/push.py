@@ -293,6 +293,10 @@ def _load_parents(conn: Connection, batch: Batch, todo: list[Mutation]) -> None:
             if m.entity == "party" or (m.entity == "pair" and "election_id" in m.changes)
         },
     )
+    # An election's delete counts its live pairs (rules.check_delete).
+    _load_live(
+        conn, batch, "pair", {m.scope for m in todo if m.entity == "election" and m.op is Op.DELETE}
+    )
     _load_live(
         conn,
         batch,
@@ -575,7 +579,7 @@ def _delete(batch: Batch, m: Mutation, rec: Rec | None) -> MutationResult:
     if m.base_version > rec.version:
         raise Rejection(RejectCode.BAD_VERSION, "base_version", "newer than the server's version")
     if batch.rule_checks:
-        rules.check_delete(batch.actor, rec)
+        rules.check_delete(batch, rec)
     base_fields = {k: old for k, (old, _new) in m.changes.items()} or None
     losing = merge.merge_delete(base_fields, rec.fields, m.base_version, rec.version)
     if losing is not None:

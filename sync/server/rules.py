@@ -35,6 +35,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
   set above it, and back;
+- an election is deleted only once it has no live pair (:func:`check_delete`): its
+  pairs' supporters would keep the double-support flags its NIK groups gave them;
 - a person's verdict on a supporter is one the desktop's rules give
   (:func:`check_verdicts`): its status the one its reasons give under the
   election's rule set, BMS only where a correction can still follow.
@@ -57,6 +59,7 @@ from silon_desktop.domain.rules import (
     underage_candidate,
     verdict_end,
 )
+from sync.merge import DELETED_FIELD
 from sync.protocol import (
     ELECTION_ADMINISTERED,
     ELECTION_IDENTITY,
@@ -72,7 +75,7 @@ from sync.server.validation import Rejection
 ADMINISTERED = ELECTION_ADMINISTERED
 #: What an election is (its kind and region): read-only once set to a level below
 #: the one that administers it, as :data:`ADMINISTERED`; no bar to deleting a draft
-#: (:func:`check_delete`), which holds its pairs to nothing.
+#: (:func:`check_delete`) that has no live pair.
 IDENTITY = ELECTION_IDENTITY
 
 
@@ -681,8 +684,9 @@ def check_stage_order(rec: Rec, changed: Iterable[str]) -> None:
         )
 
 
-def check_delete(actor: Actor, rec: Rec) -> None:
-    """Refuse the deletion of an election with a set administered field by a level below.
+def check_delete(batch: Batch, rec: Rec) -> None:
+    """Refuse the deletion of an election with a set administered field by a level
+    below, and of an election that still has live pairs.
 
     A kab/kota may not change such a field once set (:func:`check_rights`);
     deleting the election would drop them all at once, and with them its
@@ -693,19 +697,47 @@ def check_delete(actor: Actor, rec: Rec) -> None:
     election whose administered fields are all empty is the kab/kota's own draft
     and stays deletable.
 
+    An election deleted under live pairs left them live under a tombstone: their
+    supporters kept the DUPLICATE_EXTERNAL flags its NIK groups gave them (a pair's
+    delete or move takes its supporters out of the groups, ``duplicates``; an
+    election's did not), counted BMS, and the NIK index still named them. Its pairs
+    are deleted (or moved) first, in an earlier batch or earlier in the same one;
+    the live pairs of the scope are in the batch state (``push._load_parents``).
+    A pair itself is deleted with its supporters, candidates and parties live: a
+    pair may hold a million supporters, and each rule that reads them skips a
+    deleted pair's rows.
+
     Raises:
-        Rejection: ``READ_ONLY`` naming the first set field.
+        Rejection: ``READ_ONLY`` naming the first set field; ``BAD_VALUE`` naming
+            ``_deleted`` (the delete's pseudo-field, ``sync.merge.DELETED_FIELD``)
+            with the number of live pairs.
     """
-    if rec.entity != "election" or administers(actor, rec.scope):
+    if rec.entity != "election":
         return
-    for name in sorted(ADMINISTERED):
-        value = rec.fields.get(name)
-        if value is not None and value != "":
-            raise Rejection(
-                RejectCode.READ_ONLY,
-                name,
-                f"{name} is set: the election is deleted by KPU RI, which administers it",
-            )
+    if not administers(batch.actor, rec.scope):
+        for name in sorted(ADMINISTERED):
+            value = rec.fields.get(name)
+            if value is not None and value != "":
+                raise Rejection(
+                    RejectCode.READ_ONLY,
+                    name,
+                    f"{name} is set: the election is deleted by KPU RI, which administers it",
+                )
+    live = sum(
+        1
+        for pair in list(batch.state.values())
+        if pair.entity == "pair"
+        and not pair.deleted
+        and pair.scope == rec.scope
+        and pair.fields.get("election_id") == rec.id
+    )
+    if live:
+        raise Rejection(
+            RejectCode.BAD_VALUE,
+            DELETED_FIELD,
+            f"the election still has {live} live pair{'s' if live > 1 else ''}:"
+            " delete or move them first",
+        )
 
 
 #: A person's verdicts on a supporter: (stage, status field, reasons field).

@@ -11,7 +11,9 @@
 - Rate limits per source address (an IPv6 one by its /64: :func:`source_key`) and
   per NIK, counted in a table shared by every server process (PostgreSQL: the server database; SQLite: a small side
   database in the data folder, so a running push's write lock never delays a
-  check). Counters are keyed by hashes, never by the NIK or the address.
+  check). Counters are keyed by hashes, never by the NIK or the address. A refused
+  check is told the seconds until its limits free (:meth:`Checker.wait`), which the
+  429 answer carries as ``Retry-After``.
 - Logs carry :func:`nik_hash`, never the NIK.
 """
 
@@ -22,6 +24,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import os
 import re
 import secrets
@@ -33,6 +36,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from sync.server.db import write_tx
 from sync.server.public.figures import counted_verdict
@@ -111,6 +115,14 @@ def limits_engine(engine: Engine) -> Engine:
     return side
 
 
+class Limited(Exception):
+    """A check refused by a rate limit; ``retry_after``: the seconds until it frees."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One supporter row the NIK and birth date match: public facts only."""
@@ -140,6 +152,14 @@ class Checker:
         #: process alone (SQLite: one server process per data folder), so a check may
         #: run on the event loop; on PostgreSQL they are network round trips.
         self.local = engine.dialect.name == "sqlite"
+        #: The DB-API drivers' ``OperationalError`` (a locked SQLite file, a lost
+        #: PostgreSQL connection): the check's plain cursors raise the driver's own,
+        #: which went past the handlers that answer SQLAlchemy's ``503 busy``
+        #: (``sync.server.http.busy_response``, the fast lane's too) as a bare 500. It
+        #: is raised again as SQLAlchemy's.
+        self._busy: tuple[type[Exception], ...] = tuple(
+            {e.dialect.loaded_dbapi.OperationalError for e in (engine, self.limits_engine)}
+        )
 
     # --- keyed hashes -------------------------------------------------------------
 
@@ -155,7 +175,29 @@ class Checker:
 
     def allow(self, source: str, nik: str, now: float) -> bool:
         """Count one check of ``nik`` from ``source``; False when either is over its limit."""
+        return self.wait(source, nik, now) == 0
+
+    def wait(self, source: str, nik: str, now: float) -> int:
+        """Count one check of ``nik`` from ``source``; the whole seconds (rounded up)
+        until every limit it is over frees, 0 when neither is: what a refused check's
+        ``Retry-After`` says. A counter over its limit frees when its window ends (its
+        first check's time plus :attr:`Limits.window`)."""
         keys = ("s:" + self.keyed("src", source_key(source))[:40], "n:" + self.nik_hash(nik))
+        try:
+            counts = self._count(keys, now)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+        frees = [
+            start + self.limits.window
+            for (count, start), limit in zip(
+                counts, (self.limits.per_source, self.limits.per_nik), strict=True
+            )
+            if count > limit
+        ]
+        return max(1, math.ceil(max(frees) - now)) if frees else 0
+
+    def _count(self, keys: tuple[str, str], now: float) -> list[tuple[int, float]]:
+        """Count one check under each of ``keys``: ``(count, window start)`` of each."""
         cut = now - self.limits.window
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
@@ -167,7 +209,8 @@ class Checker:
                 counts = []
                 for k in keys:
                     cur.execute(self._sql(BUMP_SQL), (k, now, cut, cut))
-                    counts.append(int(cur.fetchone()[0]))  # type: ignore[index]
+                    count, start = cur.fetchone()  # type: ignore[misc]
+                    counts.append((int(count), float(start)))
             except BaseException:
                 cur.execute("ROLLBACK") if sqlite else raw.rollback()
                 raise
@@ -175,17 +218,21 @@ class Checker:
             cur.close()
         finally:
             raw.close()
-        src, per_nik = counts
-        return src <= self.limits.per_source and per_nik <= self.limits.per_nik
+        return counts
 
     def _sql(self, statement: str) -> str:
         """``statement`` (written with ``?``) in the driver's parameter style."""
         return statement if self._qmark else statement.replace("?", "%s")
 
-    def check(self, source: str, nik: str, birth_date: str, now: float) -> list[Match] | None:
-        """Count the check, then look up; None when a rate limit refuses it."""
-        if not self.allow(source, nik, now):
-            return None
+    def check(self, source: str, nik: str, birth_date: str, now: float) -> list[Match]:
+        """Count the check, then look up.
+
+        Raises:
+            Limited: a rate limit refuses it (nothing is looked up).
+        """
+        wait = self.wait(source, nik, now)
+        if wait:
+            raise Limited(wait)
         return self.lookup(nik, birth_date)
 
     # --- the check -------------------------------------------------------------------
@@ -195,6 +242,12 @@ class Checker:
 
         Plain statements on one pooled DB-API connection: built per call by the
         SQL expression layer they cost a check five times as much."""
+        try:
+            return self._lookup(nik, birth_date)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+
+    def _lookup(self, nik: str, birth_date: str) -> list[Match]:
         wanted = self.keyed("id", nik, birth_date)
         raw = self.engine.raw_connection()
         try:
@@ -269,14 +322,15 @@ LOOKUP_SQL = (
 )
 
 #: One rate-limit counter counted (SQLite 3.35+ and PostgreSQL): a new window starts
-#: when the stored one is over. Parameters: key, now, cut, cut.
+#: when the stored one is over; it answers the count and the window's start.
+#: Parameters: key, now, cut, cut.
 BUMP_SQL = (
     "INSERT INTO public_limits (key, window_start, count) VALUES (?, ?, 1)"
     " ON CONFLICT (key) DO UPDATE SET"
     " count = CASE WHEN public_limits.window_start < ? THEN 1 ELSE public_limits.count + 1 END,"
     " window_start = CASE WHEN public_limits.window_start < ?"
     " THEN excluded.window_start ELSE public_limits.window_start END"
-    " RETURNING count"
+    " RETURNING count, window_start"
 )
 
 

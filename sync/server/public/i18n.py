@@ -126,6 +126,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "updated": {"id": "Pembaruan terakhir", "en": "Last update"},
     "never": {"id": "belum ada data", "en": "no data yet"},
     "open_data": {"id": "Data terbuka", "en": "Open data"},
+    "open_data_license": {
+        "id": "Data ini informasi publik (UU 14/2008 tentang Keterbukaan Informasi Publik):"
+        " boleh digunakan kembali dengan menyebut KPU sebagai sumbernya.",
+        "en": "This data is public information (Law 14/2008 on Public Information"
+        " Disclosure): it may be reused with attribution to KPU.",
+    },
     "audit_head": {"id": "Kepala log audit", "en": "Audit log head"},
     "audit_help": {
         "id": "Simpan baris ini; dengan itu siapa saja dapat membuktikan kelak bahwa riwayat tidak ditulis ulang (lihat docs/OPEN_DATA.md).",

@@ -83,7 +83,12 @@ async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
         return False
     cookie, accept, holds = _headers(scope)
     found = _key(scope["path"], _lang(cookie))
-    page = public.peek(found[0]) if found is not None else None
+    try:
+        page = public.peek(found[0]) if found is not None else None
+    except OperationalError:
+        # The stamp unread (a busy database): the app answers, whose handler says
+        # 503 busy; raised here, before any handler, it was uvicorn's bare 500.
+        return False
     if found is None or page is None:
         return False
     status, body, raw = encoded.cached_answer(page, found[1], found[2], accept, holds)
@@ -111,7 +116,7 @@ class CheckLane:
         lang = _lang(cookie)
         try:
             if scope["method"] != "POST":
-                status, page = 200, public.check_page(lang)
+                status, page, headers = 200, public.check_page(lang), encoded.NO_STORE_HEADERS
             else:
                 raw_form = await _body(receive)
                 if raw_form is None:  # the client left
@@ -119,11 +124,11 @@ class CheckLane:
                 form = pages.form_fields(raw_form)
                 client = scope.get("client")
                 source = str(client[0]) if client else ""
-                status, page = await pages.answer_check(public, source, lang, form)
+                status, page, headers = await pages.answer_check(public, source, lang, form)
         except OperationalError as exc:  # as the app's handler answers it
             await busy_response(exc)(scope, receive, send)
             return
-        body, raw = encoded.fresh_answer(page, encoded.HTML, encoded.NO_STORE_HEADERS, accept)
+        body, raw = encoded.fresh_answer(page, encoded.HTML, headers, accept)
         await encoded.send_raw(send, status, body, raw)
 
 

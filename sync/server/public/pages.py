@@ -17,6 +17,7 @@ ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a b
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import hashlib
 import io
@@ -39,15 +40,16 @@ from fastapi.responses import RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from silon_desktop.reports.sanitize import safe_cell
 from sync import signing
 from sync.server.db import commits, read_tx
-from sync.server.http import RECORD_ID_PATTERN
+from sync.server.http import RECORD_ID_PATTERN, busy_response
 from sync.server.public import encoded, i18n, objections, svg, views
-from sync.server.public.check import Checker, Match, birth_date_iso, valid_nik
+from sync.server.public.check import Checker, Limited, Match, birth_date_iso, valid_nik
 from sync.server.public.encoded import Page
 from sync.server.public.figures import COUNTS
 
@@ -92,13 +94,21 @@ STAMP_SQL = (
 
 def read_stamp(engine: Engine) -> Stamp:
     """The current stamp: one statement on a pooled DB-API connection (~50 us on SQLite;
-    the SQLAlchemy connection and transaction around it cost five times that)."""
+    the SQLAlchemy connection and transaction around it cost five times that).
+
+    Raises:
+        OperationalError: SQLAlchemy's, for the driver's own (a locked SQLite file, a
+            lost PostgreSQL connection), which the app answers ``503 busy``
+            (``sync.server.http``): the driver's went past it as a bare 500.
+    """
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         cur.execute(STAMP_SQL)
         row = cur.fetchone()
         cur.close()
+    except engine.dialect.loaded_dbapi.OperationalError as exc:
+        raise OperationalError(None, None, exc) from exc
     finally:
         raw.close()
     version, structure, updated, audit_id, audit_hash = row if row else (None,) * 5
@@ -247,6 +257,31 @@ class Public:
     def data(self) -> tuple[views.Structure, views.Figures, dict[str, tuple[int, int]]]:
         with read_tx(self.state.engine) as conn:
             return views.load_all(conn)
+
+    def open_data_json(self, stamp: Stamp) -> bytes:
+        """pemilihan.json: the elections with their figures, the signed audit head, and
+        the terms of reuse (``license``: public information under UU 14/2008, reusable
+        with attribution to KPU; the exact licence is KPU's to state).
+
+        ``practice`` says whether the figures are a training server's (a Bimtek room's
+        practice election bears a real region's name): true there, with the pages'
+        LATIHAN sentence as ``practice_notice``, so its figures never pass for real
+        ones once the file leaves the page that says so."""
+        structure, figures, objections = self.data()
+        practice = self.state.config.training
+        mark: dict[str, Any] = {"practice": practice}
+        if practice:
+            mark["practice_notice"] = i18n.STRINGS["practice_banner"][i18n.DEFAULT_LANG]
+        doc = {
+            "schema": "silon-public-1",
+            **mark,
+            "license": i18n.STRINGS["open_data_license"][i18n.DEFAULT_LANG],
+            "updated_at": stamp.updated_at,
+            "version": stamp.version,
+            "audit_head": self.signed_head(stamp),
+            "elections": views.open_data(structure, figures, objections),
+        }
+        return orjson.dumps(doc)
 
     def shown(self, entity: str, record_id: str) -> bool:
         """Whether the pages show ``record_id`` as an ``entity`` (a pair: of an election
@@ -528,18 +563,7 @@ async def pair_page(request: Request, pair_id: str) -> Response:
 async def data_json(request: Request) -> Response:
     public = of(request)
 
-    def build(stamp: Stamp) -> bytes:
-        structure, figures, objections = public.data()
-        doc = {
-            "schema": "silon-public-1",
-            "updated_at": stamp.updated_at,
-            "version": stamp.version,
-            "audit_head": public.signed_head(stamp),
-            "elections": views.open_data(structure, figures, objections),
-        }
-        return orjson.dumps(doc)
-
-    page = await public.page(("json",), build)
+    page = await public.page(("json",), public.open_data_json)
     if page is None:  # build never answers None
         raise RuntimeError("open data not built")
     return cached(request, page, encoded.JSON, encoded.DATA_HEADERS)
@@ -551,7 +575,7 @@ async def data_csv(request: Request) -> Response:
 
     def build(stamp: Stamp) -> bytes:
         structure, figures, _objections = public.data()
-        return open_data_csv(structure, figures)
+        return open_data_csv(structure, figures, practice=public.state.config.training)
 
     page = await public.page(("csv",), build)
     if page is None:  # build never answers None
@@ -568,8 +592,22 @@ async def audit_head(request: Request) -> Response:
     )
 
 
-def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
-    """dukungan.csv: one row per election, pair, round and sub-region (UTF-8).
+def open_data_csv(
+    structure: views.Structure, figures: views.Figures, *, practice: bool = False
+) -> bytes:
+    """dukungan.csv: one row per election, pair, round and sub-region (UTF-8, with a
+    byte-order mark).
+
+    The mark is for Excel on Windows, what KPU offices and journalists open a CSV
+    with: without it Excel reads the file in the PC's ANSI code page (Windows-1252)
+    and breaks every letter outside ASCII in a name ("Baubau –" as "Baubau â€“"); with
+    it Excel reads UTF-8, as it does the desktop's own CSV templates. A program reads
+    it as ``utf-8-sig`` (pandas and the desktop's importers skip the mark themselves).
+
+    A training server's (``practice``) has a first column ``latihan`` that says
+    ``LATIHAN`` on every row: a comment line would be read as the header by a CSV
+    reader (and shown as a row by Excel), and a row copied out of the sheet keeps
+    its mark. A real server's columns are :data:`CSV_COLUMNS`, as before.
 
     The public opens it in spreadsheets: every text cell goes through the desktop
     exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
@@ -577,18 +615,23 @@ def open_data_csv(structure: views.Structure, figures: views.Figures) -> bytes:
     ``@`` shows as text and never runs as a formula. Counts stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    mark = [PRACTICE_MARK] if practice else []
+    writer.writerow([PRACTICE_COLUMN, *CSV_COLUMNS] if practice else CSV_COLUMNS)
     for e in views.open_data(structure, figures, {}):
         for p in e["pairs"]:
             for r in p["support"]["rounds"]:
                 for s in r["subregions"]:
                     texts = (e["id"], e["name"], e["subregion_level"], p["id"])
                     writer.writerow(
-                        [*map(safe_cell, texts), p["number"], safe_cell(r["round"]),
+                        [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
                          safe_cell(s["code"]), *(s[n] for n in COUNTS)]
                     )  # fmt: skip
-    return out.getvalue().encode("utf-8")
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
+
+#: A training server's first CSV column, and what it says on every row.
+PRACTICE_COLUMN = "latihan"
+PRACTICE_MARK = i18n.STRINGS["practice"][i18n.DEFAULT_LANG]
 
 CSV_COLUMNS = (
     "election_id",
@@ -639,9 +682,12 @@ def install_error_pages(app: Any) -> None:
         ):
             answered: Response = await api_answer(request, exc)
             return answered
-        return await run_in_threadpool(
-            error_page, request, of(request), _lang(request), exc.status_code, exc.headers
-        )
+        try:
+            return await run_in_threadpool(
+                error_page, request, of(request), _lang(request), exc.status_code, exc.headers
+            )
+        except OperationalError as busy:  # the page's stamp unread: as any route says it
+            return busy_response(busy)
 
     app.add_exception_handler(StarletteHTTPException, answer)
 
@@ -666,20 +712,47 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _check_page(
-    request: Request, public: Public, lang: str, status: int = 200, **context: Any
+    request: Request,
+    public: Public,
+    lang: str,
+    status: int = 200,
+    headers: tuple[tuple[bytes, bytes], ...] = encoded.NO_STORE_HEADERS,
+    **context: Any,
 ) -> Response:
-    return html(request, public.check_page(lang, **context), status, encoded.NO_STORE_HEADERS)
+    return html(request, public.check_page(lang, **context), status, headers)
 
 
-async def _run_check(
-    public: Public, source: str, form: dict[str, str]
-) -> tuple[str, list[Match] | None, str]:
-    """``(error key or "", matches or None, nik hash)`` of a submitted NIK and birth date."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A submitted NIK check: ``error`` (an i18n key, "" when it was made), its
+    ``matches`` (None when not made), the NIK's hash for the logs, and for a check a
+    rate limit refused the seconds until it frees (``retry_after``, else 0)."""
+
+    error: str
+    matches: list[Match] | None
+    nik_hash: str = ""
+    retry_after: int = 0
+
+    @property
+    def status(self) -> int:
+        """429 for a refused check, 400 for a bad NIK or date (or contact), else 200."""
+        return 429 if self.retry_after else 400 if self.error else 200
+
+    @property
+    def headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        """The answer's headers: never stored, and a refused check's ``Retry-After``."""
+        if not self.retry_after:
+            return encoded.NO_STORE_HEADERS
+        return (*encoded.NO_STORE_HEADERS, (b"retry-after", str(self.retry_after).encode()))
+
+
+async def _run_check(public: Public, source: str, form: dict[str, str]) -> Checked:
+    """A submitted NIK and birth date checked (or refused)."""
     nik, birth = form.get("nik", ""), birth_date_iso(form.get("birth_date", ""))
     if not valid_nik(nik):
-        return "check_bad_nik", None, ""
+        return Checked("check_bad_nik", None)
     if birth is None:
-        return "check_bad_date", None, ""
+        return Checked("check_bad_date", None)
     form["birth_date"] = birth  # as read: the objection form and its lookup carry it so
     checker = public.checker()
     now = public.state.config.clock.time()
@@ -687,35 +760,36 @@ async def _run_check(
     # (a few local reads and one write to the counters' own file, which only this
     # process writes: nothing to wait for; a thread trip would cost more than the
     # work), else in one trip to the checks' threads (network round trips).
-    if checker.local:
-        matches = checker.check(source, nik, birth, now)
-    else:
-        loop = asyncio.get_running_loop()
-        matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
     nik_hash = checker.nik_hash(nik)
-    if matches is None:
+    try:
+        if checker.local:
+            matches = checker.check(source, nik, birth, now)
+        else:
+            loop = asyncio.get_running_loop()
+            matches = await loop.run_in_executor(_CHECKS, checker.check, source, nik, birth, now)
+    except Limited as limited:
         log.warning("public check refused (rate limit): nik=%s", nik_hash)
-        return "check_limited", None, nik_hash
+        return Checked("check_limited", None, nik_hash, limited.retry_after)
     log.info("public check: nik=%s matches=%d", nik_hash, len(matches))
-    return "", matches, nik_hash
+    return Checked("", matches, nik_hash)
 
 
 async def answer_check(
     public: Public, source: str, cookie_lang: str | None, form: dict[str, str]
-) -> tuple[int, bytes]:
-    """``(status, page)`` of a submitted check (the routed and the fast lane's)."""
+) -> tuple[int, bytes, tuple[tuple[bytes, bytes], ...]]:
+    """``(status, page, headers)`` of a submitted check (the routed and the fast lane's)."""
     lang = i18n.pick_lang(form.get("lang"), cookie_lang)
-    error, matches, _h = await _run_check(public, source, form)
-    status = 429 if error == "check_limited" else 400 if error else 200
+    checked = await _run_check(public, source, form)
+    matches = checked.matches
     page = public.check_page(
         lang,
         checked=True,
-        error=error,
+        error=checked.error,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",
     )
-    return status, page
+    return checked.status, page, checked.headers
 
 
 #: The threads the NIK checks run on (database reads and the counters' writes).
@@ -734,10 +808,10 @@ async def check_form(request: Request) -> Response:
 @router.post("/cek")
 async def check(request: Request) -> Response:
     form = await _form(request)
-    status, page = await answer_check(
+    status, page, headers = await answer_check(
         of(request), _source(request), request.cookies.get(i18n.COOKIE), form
     )
-    return html(request, page, status, encoded.NO_STORE_HEADERS)
+    return html(request, page, status, headers)
 
 
 @router.api_route("/keberatan", methods=READ)
@@ -756,9 +830,11 @@ async def object_to_support(request: Request) -> Response:
     form = await _form(request)
     lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
     contact = form.get("contact", "")
-    error, matches, nik_hash = await _run_check(public, _source(request), form)
+    checked = await _run_check(public, _source(request), form)
+    error, matches, nik_hash = checked.error, checked.matches, checked.nik_hash
     if not error and not objections.valid_contact(contact):
-        error = "object_bad_contact"
+        checked = Checked("object_bad_contact", matches, nik_hash)
+        error = checked.error
     filed = False
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
@@ -777,12 +853,12 @@ async def object_to_support(request: Request) -> Response:
             matches = await run_in_threadpool(
                 public.checker().lookup, form.get("nik", ""), form.get("birth_date", "")
             )
-    status = 429 if error == "check_limited" else 400 if error else 200
     return _check_page(
         request,
         public,
         lang,
-        status=status,
+        status=checked.status,
+        headers=checked.headers,
         checked=True,
         error=error,
         filed=filed,

@@ -87,6 +87,27 @@ def test_rate_limit_per_nik_then_refused_and_logs_carry_no_nik(world: PublicWorl
     assert "rate limit" in world.server.log_text()
 
 
+def test_every_refused_check_says_when_to_come_back(world: PublicWorld) -> None:
+    """A 429 carries ``Retry-After``: the seconds until the limit's window (600 s by
+    default, counted from the NIK's first check) frees, so a browser, a proxy or a
+    script waits that long instead of hammering on; none said when. The fast lane's
+    check, the routed one (a ``?lang=`` sends it through the app) and the objection
+    form answer it alike."""
+    nik = "3214999999990002"
+    first = [check(world, nik, "1990-01-01") for _ in range(6)]
+    assert {r.status_code for r in first} == {200}
+    assert all("retry-after" not in r.headers for r in first)
+    lane = check(world, nik, "1990-01-01")
+    routed = world.server.request(
+        "POST", "/publik/cek?lang=en", data={"nik": nik, "birth_date": "1990-01-01"}
+    )
+    objection = _object(world, nik, "1990-01-01")
+    for refused in (lane, routed, objection):
+        assert refused.status_code == 429
+        assert 540 < int(refused.headers["Retry-After"]) <= 600, refused.headers
+        assert refused.headers["cache-control"] == "no-store"
+
+
 def test_per_source_limit_counts_each_citizen_behind_the_reverse_proxy(tmp_path: Path) -> None:
     """Behind the proxy (127.0.0.1, trusted by default) each forwarded address has its own count."""
     server, w = start_public_world(tmp_path, env={"SILON_PUBLIC_CHECKS_PER_SOURCE": "2"})

@@ -84,7 +84,9 @@ def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorl
     (election,) = doc["elections"]
     pair = next(p for p in election["pairs"] if p["id"] == w.seed.independent_id)
     before = pair["support"]["totals"]
-    rows = list(csv.DictReader(io.StringIO(w.get("/publik/data/dukungan.csv").text)))
+    text = w.get("/publik/data/dukungan.csv").content.decode("utf-8-sig")  # Excel's BOM
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and "election_id" in rows[0]
     assert sum(int(r["ms"]) for r in rows) == before["ms"]
     assert sum(int(r["submitted"]) for r in rows) == before["submitted"]
     # A client holding the current bytes (ETag) gets 304 without them, page and data.
@@ -191,9 +193,22 @@ def test_a_training_servers_public_pages_say_latihan(
             assert 'id="practice"' in text and "bukan data pencalonan sebenarnya" in text, path
         english = practice.get("/publik/", params={"lang": "en"}).text
         assert "<title>PRACTICE" in english
+        # Its open data too: the JSON says so in a field, the CSV in a first column
+        # (built by the app, then answered by the fast lane from its cache).
+        for _twice in range(2):
+            doc = practice.get("/publik/data/pemilihan.json").json()
+            assert doc["practice"] is True and doc["practice_notice"].startswith("LATIHAN")
+            raw = practice.get("/publik/data/dukungan.csv").content.decode("utf-8-sig")
+            header, *rows = list(csv.reader(io.StringIO(raw)))
+            assert header[0] == "latihan" and rows
+            assert {(row[0], len(row)) for row in rows} == {("LATIHAN", len(header))}
     # A real server's pages say nothing of the kind.
     real = public_world.get("/publik/").text
     assert "LATIHAN" not in real and 'id="practice"' not in real
+    doc = public_world.get("/publik/data/pemilihan.json").json()
+    assert doc["practice"] is False and "practice_notice" not in doc
+    raw = public_world.get("/publik/data/dukungan.csv").content.decode("utf-8-sig")
+    assert "latihan" not in raw.splitlines()[0] and "LATIHAN" not in raw
 
 
 def test_head_answers_each_public_page_as_get_without_the_body(public_world: PublicWorld) -> None:

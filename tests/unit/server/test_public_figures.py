@@ -433,7 +433,8 @@ def test_the_open_data_csv_never_hands_a_spreadsheet_a_formula() -> None:
         pairs={"p": {"id": "p", "election_id": "e", "number": 1}},
     )
     cell = {"submitted": 1, "ms": 1, "bms": 0, "tms": 0, "pending": 0}
-    text = open_data_csv(structure, {"p": {"submission": {"@SUM(1)": cell}}}).decode("utf-8")
+    raw = open_data_csv(structure, {"p": {"submission": {"@SUM(1)": cell}}})
+    text = raw.decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert row["election_name"] == "'" + name
     assert row["subregion_code"] == "'@SUM(1)"

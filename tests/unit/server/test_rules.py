@@ -416,7 +416,8 @@ def test_a_pair_moved_into_an_election_where_its_party_nominates_is_refused(
 def test_a_kabkota_cannot_delete_an_election_with_administered_fields_set(
     state: ServerState,
 ) -> None:
-    election = tree(state)["election"]
+    records = tree(state)
+    election = records["election"]
 
     def delete(m: Mutation, version: int) -> Mutation:
         return Mutation(str(uuid.uuid4()), "election", m.record_id, SCOPE, Op.DELETE, version, {})
@@ -429,8 +430,49 @@ def test_a_kabkota_cannot_delete_an_election_with_administered_fields_set(
     assert one(state, KAB, draft).status == "applied"
     assert one(state, KAB, delete(draft, 1)).status == "applied"
     assert stored(state, draft.record_id)[:2] == (2, True)
-    assert one(state, RI, delete(election, 2)).status == "applied"
+    # KPU RI deletes it, once its pair is gone (the same batch will do).
+    pair = Mutation(str(uuid.uuid4()), "pair", records["pair"].record_id, SCOPE, Op.DELETE, 1, {})
+    assert [r.status for r in push(state, RI, pair, delete(election, 2))] == ["applied"] * 2
     assert stored(state, election.record_id)[:2] == (3, True)
+
+
+def test_an_election_is_not_deleted_while_it_has_live_pairs(state: ServerState) -> None:
+    """Deleting an election left its pairs live under a tombstone: their supporters kept
+    the DUPLICATE_EXTERNAL flags the election's NIK groups gave them (only a pair's
+    delete or move takes a supporter out of its group), as BMS in every count, and the
+    NIK check read them through the index while the public pages showed no election.
+    A pair's delete clears its supporters' flags (``duplicates._regroup_pairs``): the
+    pairs go first, then the election."""
+    records = tree(state)
+    election, first = records["election"], records["pair"]
+    second = create("pair", {"election_id": election.record_id, "number": 2})
+    nik = "3214014101900001"
+    backers = [
+        create("supporter", {"pair_id": p.record_id, "name": "B", "nik": nik})
+        for p in (first, second)
+    ]
+    assert [r.status for r in push(state, RI, second, *backers)] == ["applied"] * 3
+    assert [stored(state, b.record_id)[2]["external_duplicate"] for b in backers] == [True, True]
+
+    def delete(entity: str, record_id: str) -> Mutation:
+        version = stored(state, record_id)[0]
+        return Mutation(str(uuid.uuid4()), entity, record_id, SCOPE, Op.DELETE, version, {})
+
+    refused = one(state, RI, delete("election", election.record_id))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "BAD_VALUE", "_deleted")
+    assert "2 live pairs" in refused.message
+    assert stored(state, election.record_id)[1] is False
+    # One pair deleted before it in the same batch is not enough; both are.
+    partly = push(
+        state, RI, delete("pair", first.record_id), delete("election", election.record_id)
+    )
+    assert [(r.status, r.code) for r in partly] == [("applied", ""), ("rejected", "BAD_VALUE")]
+    emptied = push(
+        state, RI, delete("pair", second.record_id), delete("election", election.record_id)
+    )
+    assert [r.status for r in emptied] == ["applied"] * 2
+    assert stored(state, election.record_id)[1] is True
+    assert [stored(state, b.record_id)[2]["external_duplicate"] for b in backers] == [False, False]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,93 @@
+"""The public open data (pemilihan.json, dukungan.csv) as the public opens it: in
+Excel on a Windows PC, under a stated reuse statement."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+
+import orjson
+import pytest
+
+from sync.server.public import i18n, views
+from sync.server.public.pages import CSV_COLUMNS, Public, open_data_csv
+from tests.unit.server.support import fresh_state
+
+#: An election name with letters outside ASCII, as operators type them.
+NAME = "Pemilihan Wali Kota Baubau – Sulawesi Tenggara (Tjoet Nja’ Dhien, André)"
+
+
+def _structure() -> views.Structure:
+    return views.Structure(
+        elections={"e": {"id": "e", "name": NAME, "kind": "walikota"}},
+        pairs={"p": {"id": "p", "election_id": "e", "number": 1, "route": "perseorangan"}},
+    )
+
+
+def _figures() -> views.Figures:
+    cell = {"submitted": 3, "ms": 2, "bms": 1, "tms": 0, "pending": 0}
+    return {"p": {"submission": {"74.72.01": cell}}}
+
+
+@pytest.fixture
+def public() -> Iterator[Public]:
+    with fresh_state() as server:
+        yield Public(server)
+
+
+def test_the_csv_begins_with_a_utf8_bom_so_excel_reads_its_names() -> None:
+    """Excel on Windows (what KPU offices and journalists open a CSV with) reads a CSV
+    without a byte-order mark in the PC's ANSI code page (Windows-1252): "Baubau –"
+    showed as "Baubau â€“". With the UTF-8 BOM it reads UTF-8, as it does the desktop's
+    own CSV templates (``reports.templates``). A reader that decodes ``utf-8-sig`` (or
+    pandas) sees the same columns as before."""
+    raw = open_data_csv(_structure(), _figures())
+    assert raw.startswith(codecs.BOM_UTF8)
+    assert raw.count(codecs.BOM_UTF8) == 1  # once, not before every row
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == list(CSV_COLUMNS)
+    assert rows[1][1] == NAME and rows[1][CSV_COLUMNS.index("ms")] == "2"
+    # What Excel would have shown without the mark: the name broken.
+    assert raw[3:].decode("cp1252", "replace") != raw[3:].decode("utf-8")
+
+
+def test_the_open_data_says_it_may_be_reused_with_attribution(public: Public) -> None:
+    """The JSON and every public page say under which terms the data is given: public
+    information (UU 14/2008), reusable with attribution to KPU."""
+    doc = orjson.loads(public.open_data_json(public.stamp()))
+    assert doc["license"] == i18n.STRINGS["open_data_license"]["id"]
+    assert "UU 14/2008" in doc["license"] and "KPU" in doc["license"]
+    for lang in i18n.LANGS:
+        page = public.check_page(lang).decode("utf-8")
+        assert f'<p id="license">{i18n.STRINGS["open_data_license"][lang]}</p>' in page
+
+
+def test_a_training_servers_csv_marks_every_row_latihan_and_still_parses() -> None:
+    """A Bimtek room's figures bear a real kabupaten's name: each row of its CSV says
+    LATIHAN in a first column (a comment line would be read as the header by
+    ``csv.DictReader`` and Excel alike, and a row copied out of the sheet would lose
+    it), and every reader still parses the file as a table of equal rows."""
+    real = open_data_csv(_structure(), _figures())
+    practice = open_data_csv(_structure(), _figures(), practice=True)
+    header, *rows = list(csv.reader(io.StringIO(practice.decode("utf-8-sig"))))
+    assert header == ["latihan", *CSV_COLUMNS]
+    assert rows and all(row[0] == "LATIHAN" and len(row) == len(header) for row in rows)
+    by_name = list(csv.DictReader(io.StringIO(practice.decode("utf-8-sig"))))
+    assert [(r["latihan"], r["election_name"], r["ms"]) for r in by_name] == [
+        ("LATIHAN", NAME, "2")
+    ]
+    # The real server's columns are as they were.
+    assert next(csv.reader(io.StringIO(real.decode("utf-8-sig")))) == list(CSV_COLUMNS)
+
+
+def test_a_training_servers_json_says_practice(public: Public) -> None:
+    """The JSON of a training server says ``practice: true`` with the pages' LATIHAN
+    sentence beside it; a real server's says ``practice: false``."""
+    real = orjson.loads(public.open_data_json(public.stamp()))
+    assert real["practice"] is False and "practice_notice" not in real
+    public.state.config.training = True
+    doc = orjson.loads(public.open_data_json(public.stamp()))
+    assert doc["practice"] is True
+    assert doc["practice_notice"] == i18n.STRINGS["practice_banner"]["id"]
