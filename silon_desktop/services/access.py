@@ -458,8 +458,10 @@ class Access:
 
         Raises:
             CodedError: ``PASSWORD_CHANGE_OFFLINE`` (nothing changed),
-                ``PASSWORD_CHANGE_UNSURE``; the transport's error of a refusal
-                (``PASSWORD_WRONG_CURRENT``, ``SERVER_BUSY``, ``AUTH_EXPIRED``...).
+                ``PASSWORD_CHANGE_UNSURE``, ``PASSWORD_CHANGE_LOGIN_AGAIN`` (no live
+                session), ``ACCESS_REVOKED`` (the caller locks the data); the
+                transport's error of another refusal (``PASSWORD_WRONG_CURRENT``,
+                ``SERVER_BUSY``...).
         """
         from sync import credentials
         from sync.client.api import ServerApi
@@ -485,7 +487,9 @@ class Access:
                 kf = KeyFile.load(self.paths.data)
                 kf.drop_pending(username)
                 kf.save()
-            if isinstance(error, AuthExpired) and not isinstance(error, Revoked):
+            if isinstance(error, Revoked):  # the window locks (its next sync would too)
+                raise CodedError(ErrorCode.ACCESS_REVOKED) from error
+            if isinstance(error, AuthExpired):
                 raise CodedError(ErrorCode.PASSWORD_CHANGE_LOGIN_AGAIN) from error
             if error.status == 429:
                 raise CodedError(ErrorCode.SERVER_BUSY, minutes="1") from error

@@ -1172,13 +1172,16 @@ class Services:
 
         Raises:
             CodedError: the fields refused (:func:`new_password_problem`), no connection,
-                a wrong current password, or another refusal of the server.
+                a wrong current password, the access revoked (``ACCESS_REVOKED``: the
+                caller locks), or another refusal of the server.
         """
         from silon_desktop.services.access import Access, new_password_problem
 
         problem = new_password_problem(current, new, new)
         if problem is not None:
             raise problem
+        if not self.check_online():  # one quick try: the change's own retries take a minute
+            raise CodedError(ErrorCode.PASSWORD_CHANGE_OFFLINE)
         access = self.access or Access(self.paths, self.settings)
         transport = self._transport()
         try:

@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
 
         dialog = PasswordDialog(self.backend, self.jobs, self)
         dialog.changed.connect(self._password_changed)
+        dialog.revoked.connect(self.lock)
         dialog.open()
         return dialog
 

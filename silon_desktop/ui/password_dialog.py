@@ -45,9 +45,12 @@ class PasswordDialog(QDialog):
     Signals:
         changed(int): the password was changed; how many other sessions of the
             account the server ended.
+        revoked(): the server answered that this account's access is revoked: the
+            window locks the data (as after a sync told so).
     """
 
     changed = Signal(int)
+    revoked = Signal()
 
     def __init__(self, backend: Any, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +140,8 @@ class PasswordDialog(QDialog):
         self._busy(False)
         if isinstance(result, CodedError):
             self._refused(result)
+            if result.code is ErrorCode.ACCESS_REVOKED:
+                self.revoked.emit()
             return
         self.changed.emit(int(result) if isinstance(result, int) else 0)
         self.accept()

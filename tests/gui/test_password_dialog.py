@@ -157,6 +157,26 @@ def test_the_new_password_opens_the_data_after_a_restart_and_the_old_does_not(
     assert not _old_still_logs_in(live_server, backend.user)
 
 
+def test_a_change_answered_revoked_locks_the_window(
+    qtbot: QtBot, working: tuple[Services, JobRunner], live_server: Any
+) -> None:
+    """An account disabled since the login: the change is refused as revoked, and the
+    window locks the data at once (as a sync told so would)."""
+    from silon_desktop.ui.main_window import MainWindow
+
+    backend, _jobs = working
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    window.show()
+    live_server.cli("user", "disable", backend.user)
+    dialog = window.show_password_change()
+    _fill(dialog, OLD, NEW, NEW)  # type: ignore[arg-type]
+    with qtbot.waitSignal(window.ended, timeout=60_000) as ended:
+        dialog.change_button.click()  # type: ignore[attr-defined]
+    assert ended.args == ["locked"]
+    assert keyfile.KeyFile.load(backend.paths.data).password == {}
+
+
 def test_the_berkas_menu_opens_the_dialog_for_the_logged_in_account(
     qtbot: QtBot, window: Any
 ) -> None:

@@ -55,6 +55,7 @@ def _change(
     transport.set_token(backend._token)
     transport.faults = list(faults)
     backend._transport = lambda: transport  # type: ignore[method-assign]
+    backend.check_online = lambda timeout_s=3.0: True  # type: ignore[method-assign]
     return backend.change_password(current, new)
 
 
@@ -187,3 +188,21 @@ def test_the_fields_are_refused_before_the_server_is_asked(
     problem = new_password_problem(current, new, repeated)
     assert problem is not None and problem.code is code
     assert new_password_problem(PASSWORD, NEW, NEW) is None
+
+
+def test_an_account_revoked_meanwhile_is_told_as_a_revocation(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The change is a contact with the server like a sync: an account disabled since
+    the login is answered ``ACCESS_REVOKED`` (the window then locks), and nothing of the
+    new password is kept here."""
+    from sync.server import models
+    from sync.server.accounts import change_user
+
+    session, backend = _working(folder, server)
+    change_user(server.engine, server.config, None, "op1", models.UserChange(active=False))
+    with pytest.raises(CodedError) as revoked:
+        _change(backend, server, PASSWORD, NEW)
+    assert revoked.value.code is ErrorCode.ACCESS_REVOKED
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    session.db.close()
