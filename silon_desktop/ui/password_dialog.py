@@ -57,6 +57,7 @@ class PasswordDialog(QDialog):
         self.backend = backend
         self.jobs = jobs
         self.setWindowTitle(self.tr("Ganti kata sandi"))
+        self.setMinimumWidth(440)
         self.current = self._password_field("currentPassword")
         self.new = self._password_field("newPassword")
         self.repeated = self._password_field("repeatPassword")
