@@ -193,6 +193,18 @@ def store_offline_verifier(
         row.updated_at = utcnow()
 
 
+def replace_offline_verifier(db: Database, username: str, password: str) -> None:
+    """The account changed its password: the verifier kept here checks the new one (an
+    account never logged in online here has none, and gets none)."""
+    from silon_desktop.storage.models import LocalAccount, utcnow
+
+    with db.session() as session:
+        row = session.get(LocalAccount, username)
+        if row is not None:
+            row.verifier = make_verifier(password)
+            row.updated_at = utcnow()
+
+
 @dataclass(frozen=True, slots=True)
 class OfflineAccount:
     username: str

@@ -38,6 +38,12 @@ class FieldType(StrEnum):
     LIST = "list"
 
 
+#: A new password's length, as the server takes it (an account made, reset, or changed by
+#: its owner) and the desktop checks it before asking: long enough that a stolen key
+#: file's argon2 wrap is not guessed in days, short enough to type.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+
 #: Characters refused in every text field: C0/C1 controls (U+0085, U+009B ...),
 #: invisible format characters, bidi embeddings, overrides and isolates (U+202E ...),
 #: line/paragraph separators, BOM, lone surrogates and non-characters.

@@ -1146,6 +1146,18 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Ganti &amp;kata sandi...</source>
+        <translation>Change &amp;password...</translation>
+    </message>
+    <message>
+        <source>Kata sandi diganti; mulai sekarang masuk dengan kata sandi baru.</source>
+        <translation>Password changed; from now on log in with the new password.</translation>
+    </message>
+    <message>
+        <source>%1 sesi lain akun ini diakhiri.</source>
+        <translation>%1 other sessions of this account were ended.</translation>
+    </message>
+    <message>
         <source>Akun Bawaslu: hanya melihat data. Bawaslu mengawasi pencalonan dan tidak mengubah datanya, jadi formulir dan tombol ubah tidak aktif.</source>
         <translation>Bawaslu account: view only. Bawaslu supervises the nominations and does not change their data, so the forms and edit buttons are off.</translation>
     </message>
@@ -3213,6 +3225,42 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
 <context>
     <name>errors</name>
     <message>
+        <source>Kata sandi sekarang: wajib diisi.</source>
+        <translation>Current password: required.</translation>
+    </message>
+    <message>
+        <source>Kata sandi baru: terlalu pendek, paling sedikit {min} karakter.</source>
+        <translation>New password: too short, at least {min} characters.</translation>
+    </message>
+    <message>
+        <source>Kata sandi baru: terlalu panjang, paling banyak {max} karakter.</source>
+        <translation>New password: too long, at most {max} characters.</translation>
+    </message>
+    <message>
+        <source>Kata sandi baru: sama dengan kata sandi sekarang. Pilih kata sandi lain.</source>
+        <translation>New password: the same as the current password. Choose another password.</translation>
+    </message>
+    <message>
+        <source>Ulangi kata sandi baru: tidak sama dengan kata sandi baru. Ketik keduanya lagi.</source>
+        <translation>Repeat new password: not the same as the new password. Type both again.</translation>
+    </message>
+    <message>
+        <source>Kata sandi sekarang: salah. Kata sandi tidak diganti (percobaan yang salah dihitung seperti login yang salah).</source>
+        <translation>Current password: wrong. The password was not changed (a wrong attempt counts as a wrong login).</translation>
+    </message>
+    <message>
+        <source>Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung.</source>
+        <translation>Changing the password needs a connection to the server, and the server cannot be reached. The password was not changed; try again once this computer is connected.</translation>
+    </message>
+    <message>
+        <source>Mengganti kata sandi perlu sesi daring, dan sesi ini sudah berakhir atau dibuka tanpa koneksi. Keluar akun, masuk lagi dengan Masuk, lalu ganti kata sandi.</source>
+        <translation>Changing the password needs an online session, and this session has ended or was opened without a connection. Log out, log in again with Log in, then change the password.</translation>
+    </message>
+    <message>
+        <source>Jawaban server tidak sampai, jadi belum pasti kata sandi sudah diganti. Sampai login daring berikutnya, kata sandi lama dan baru sama-sama membuka data di komputer ini; saat server dapat dihubungi, masuklah dengan kata sandi baru (bila ditolak, kata sandi lama masih berlaku).</source>
+        <translation>The server's answer did not arrive, so it is not certain the password was changed. Until the next online login, both the old and the new password open the data on this computer; once the server can be reached, log in with the new password (if it is refused, the old password still holds).</translation>
+    </message>
+    <message>
         <source>Tahap {round} tidak ada dalam aturan pemilihan ini ({rules}); tidak ada yang diimpor. Pilih tahap yang ada (--round).</source>
         <translation>The round {round} is not in this election's rules ({rules}); nothing was imported. Choose a round it has (--round).</translation>
     </message>
@@ -4360,6 +4408,41 @@ Take this file to a connected computer or to the server operator. The changes st
     <message>
         <source>Caps Lock menyala</source>
         <translation>Caps Lock is on</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Ganti kata sandi</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>Paling sedikit %1 karakter. Perlu koneksi ke server. Setelah diganti, sesi lain akun ini (di komputer lain) berakhir dan kata sandi lama tidak lagi membuka data di komputer ini; komputer ini tetap masuk.</source>
+        <translation>At least %1 characters. Needs a connection to the server. Once changed, this account's other sessions (on other computers) end and the old password no longer opens the data on this computer; this computer stays logged in.</translation>
+    </message>
+    <message>
+        <source>Akun</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Kata sandi sekarang</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>Kata sandi baru</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>Ulangi kata sandi baru</source>
+        <translation>Repeat new password</translation>
+    </message>
+    <message>
+        <source>Batal</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Menghubungi server...</source>
+        <translation>Contacting the server...</translation>
     </message>
 </context>
 </TS>

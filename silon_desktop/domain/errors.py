@@ -66,6 +66,16 @@ class ErrorCode(StrEnum):
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
+    # Changing the account's own password (the field each names, then the server's say).
+    PASSWORD_CURRENT_EMPTY = "password_current_empty"
+    PASSWORD_TOO_SHORT = "password_too_short"
+    PASSWORD_TOO_LONG = "password_too_long"
+    PASSWORD_SAME = "password_same"
+    PASSWORD_MISMATCH = "password_mismatch"
+    PASSWORD_WRONG_CURRENT = "password_wrong_current"
+    PASSWORD_CHANGE_OFFLINE = "password_change_offline"
+    PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
+    PASSWORD_CHANGE_UNSURE = "password_change_unsure"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
     ACCESS_REVOKED = "access_revoked"

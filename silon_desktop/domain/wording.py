@@ -124,6 +124,35 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Login ditolak dan tidak ada yang diubah. Coba lagi sebentar lagi; bila tetap begini, "
         "hubungi admin Silon di KPU dan sebutkan pesan ini."
     ),
+    ErrorCode.PASSWORD_CURRENT_EMPTY: "Kata sandi sekarang: wajib diisi.",
+    ErrorCode.PASSWORD_TOO_SHORT: (
+        "Kata sandi baru: terlalu pendek, paling sedikit {min} karakter."
+    ),
+    ErrorCode.PASSWORD_TOO_LONG: "Kata sandi baru: terlalu panjang, paling banyak {max} karakter.",
+    ErrorCode.PASSWORD_SAME: (
+        "Kata sandi baru: sama dengan kata sandi sekarang. Pilih kata sandi lain."
+    ),
+    ErrorCode.PASSWORD_MISMATCH: (
+        "Ulangi kata sandi baru: tidak sama dengan kata sandi baru. Ketik keduanya lagi."
+    ),
+    ErrorCode.PASSWORD_WRONG_CURRENT: (
+        "Kata sandi sekarang: salah. Kata sandi tidak diganti (percobaan yang salah "
+        "dihitung seperti login yang salah)."
+    ),
+    ErrorCode.PASSWORD_CHANGE_OFFLINE: (
+        "Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. "
+        "Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung."
+    ),
+    ErrorCode.PASSWORD_CHANGE_LOGIN_AGAIN: (
+        "Mengganti kata sandi perlu sesi daring, dan sesi ini sudah berakhir atau dibuka "
+        "tanpa koneksi. Keluar akun, masuk lagi dengan Masuk, lalu ganti kata sandi."
+    ),
+    ErrorCode.PASSWORD_CHANGE_UNSURE: (
+        "Jawaban server tidak sampai, jadi belum pasti kata sandi sudah diganti. Sampai "
+        "login daring berikutnya, kata sandi lama dan baru sama-sama membuka data di "
+        "komputer ini; saat server dapat dihubungi, masuklah dengan kata sandi baru (bila "
+        "ditolak, kata sandi lama masih berlaku)."
+    ),
     ErrorCode.KEYRING_UNREADABLE: (
         "Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat "
         "dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi "

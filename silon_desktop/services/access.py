@@ -422,11 +422,93 @@ class Access:
         if not self.encrypted:
             return False
         kf = KeyFile.load(self.paths.data)
-        if username in kf.password and kf.unwrap_password(username, password) is not None:
+        if username in kf.password and kf.unwrap_password(username, password, pending=False):
             log.warning("the server refused the password kept here for %s: locking", username)
             self.lock(username)
             return True
+        if kf.opens_pending(username, password):
+            # a change whose answer never came: the server did not take it
+            log.info("the server refused the pending new password of %s: dropped", username)
+            kf.drop_pending(username)
+            kf.save()
         return False
+
+    # -- password change -------------------------------------------------------------
+
+    def change_password(
+        self, username: str, current: str, new: str, *, transport: Transport, db: Database
+    ) -> int:
+        """Change the account's own password at the server, and here what opens the data
+        with it: the key file's password wrap (the offline login's check) and the
+        database's offline verifier. Worker thread. Returns how many other sessions of
+        the account the server ended.
+
+        The order keeps the operator from being locked out whatever stops it: the
+        server is asked only once it answers (no connection: nothing written); then the
+        data key is wrapped with the new password as *pending* beside the current wrap
+        (one atomic replace of ``silon.key``), the server asked, and on its yes the
+        pending wrap replaces the old (a second atomic replace). Killed in between, both
+        passwords open the data offline, and the next online login (the server knows
+        only the new one) leaves the new one's wrap alone; a refusal at that login of the
+        pending password drops it (:meth:`_refused_online`). The server's own refusal
+        (a 4xx: wrong current password, throttled, session ended) drops the pending
+        wrap at once; an answer that never came keeps it (the server may have taken the
+        change: ``PASSWORD_CHANGE_UNSURE``). The keyring's and the server's wraps do not
+        depend on the password and stay.
+
+        Raises:
+            CodedError: ``PASSWORD_CHANGE_OFFLINE`` (nothing changed),
+                ``PASSWORD_CHANGE_UNSURE``, ``PASSWORD_CHANGE_LOGIN_AGAIN`` (no live
+                session), ``ACCESS_REVOKED`` (the caller locks the data); the
+                transport's error of another refusal (``PASSWORD_WRONG_CURRENT``,
+                ``SERVER_BUSY``...).
+        """
+        from sync import credentials
+        from sync.client.api import ServerApi
+        from sync.protocol import HEALTH_PATH
+        from sync.transport import AuthExpired, Revoked, TransportError
+
+        try:
+            transport.call("GET", HEALTH_PATH, auth=False)
+        except TransportError as error:
+            raise CodedError(ErrorCode.PASSWORD_CHANGE_OFFLINE) from error
+        key = db.key if self.encrypted else None
+        if key is not None:
+            kf = KeyFile.load(self.paths.data)
+            kf.wrap_pending(username, new, key)
+            kf.save()
+        try:
+            ended = ServerApi(transport).change_password(current, new)
+        except TransportError as error:
+            if error.status is None or error.status >= 500:
+                log.warning("no answer to the password change of %s: both open here", username)
+                raise CodedError(ErrorCode.PASSWORD_CHANGE_UNSURE) from error
+            if key is not None:  # the server said no: nothing changed there
+                kf = KeyFile.load(self.paths.data)
+                kf.drop_pending(username)
+                kf.save()
+            if isinstance(error, Revoked):  # the window locks (its next sync would too)
+                raise CodedError(ErrorCode.ACCESS_REVOKED) from error
+            if isinstance(error, AuthExpired):
+                raise CodedError(ErrorCode.PASSWORD_CHANGE_LOGIN_AGAIN) from error
+            if error.status == 429:
+                raise CodedError(ErrorCode.SERVER_BUSY, minutes="1") from error
+            raise
+        if key is not None:
+            self.settle_password_change(username)
+        credentials.replace_offline_verifier(db, username, new)
+        log.info("%s changed the password (%d other sessions ended)", username, ended)
+        return ended
+
+    def settle_password_change(self, username: str) -> None:
+        """The server took the new password: its pending wrap becomes the one, and the
+        offline attempts start over (one atomic replace of ``silon.key``)."""
+        kf = KeyFile.load(self.paths.data)
+        if kf.confirm_pending(username):
+            state = kf.offline.get(username)
+            if state is not None:
+                state.failures, state.retry_at = 0, 0.0
+            kf.save()
 
     # -- resume, open ----------------------------------------------------------------
 
@@ -690,6 +772,25 @@ class LoginGate:
         self.settings.username = username
         self.settings.save(self.access.paths.settings)
         return result.outcome
+
+
+def new_password_problem(current: str, new: str, repeated: str) -> CodedError | None:
+    """Why a password change's fields are refused before the server is asked (the
+    server's own rule for a new password, ``sync.protocol.PASSWORD_MIN_LENGTH``), or
+    None. Each code names the field it is about (``domain.wording``)."""
+    from sync.protocol import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+    if not current:
+        return CodedError(ErrorCode.PASSWORD_CURRENT_EMPTY)
+    if len(new) < PASSWORD_MIN_LENGTH:
+        return CodedError(ErrorCode.PASSWORD_TOO_SHORT, min=str(PASSWORD_MIN_LENGTH))
+    if len(new) > PASSWORD_MAX_LENGTH:
+        return CodedError(ErrorCode.PASSWORD_TOO_LONG, max=str(PASSWORD_MAX_LENGTH))
+    if new != repeated:
+        return CodedError(ErrorCode.PASSWORD_MISMATCH)
+    if new == current:
+        return CodedError(ErrorCode.PASSWORD_SAME)
+    return None
 
 
 def _refused(code: ErrorCode, *, online: bool, **params: str) -> LoginOutcome:

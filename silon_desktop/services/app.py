@@ -1165,6 +1165,30 @@ class Services:
             logout(self.settings, self._transport(), self._token)
         self._token = None
 
+    def change_password(self, current: str, new: str) -> int:
+        """Change the logged-in account's own password at the server, and what opens the
+        data here with it (:meth:`Access.change_password`). Worker thread. Returns how
+        many other sessions of the account the server ended.
+
+        Raises:
+            CodedError: the fields refused (:func:`new_password_problem`), no connection,
+                a wrong current password, the access revoked (``ACCESS_REVOKED``: the
+                caller locks), or another refusal of the server.
+        """
+        from silon_desktop.services.access import Access, new_password_problem
+
+        problem = new_password_problem(current, new, new)
+        if problem is not None:
+            raise problem
+        if not self.check_online():  # one quick try: the change's own retries take a minute
+            raise CodedError(ErrorCode.PASSWORD_CHANGE_OFFLINE)
+        access = self.access or Access(self.paths, self.settings)
+        transport = self._transport()
+        try:
+            return access.change_password(self.user, current, new, transport=transport, db=self.db)
+        finally:
+            transport.close()
+
     def idle_lock(self) -> None:
         """Nobody used the window for a while: the password is asked again (see
         :meth:`Access.idle_lock`); the database is closed."""

@@ -16,6 +16,15 @@ The local database (and its WAL and backups) is encrypted with one random
   erased and only this one stays: the data opens again only after a valid
   ONLINE login, which then wraps the key again with the password.
 
+A password change (``services/access.py`` ``Access.change_password``) writes the
+new password's wrap as ``pending`` BEFORE it asks the server, and moves it over the
+``password`` wrap once the server said yes (each step one atomic replace of the
+file). Until then both open the data (:meth:`KeyFile.unwrap_password`): a program
+killed between the server's yes and the move, or a lost answer, never leaves the
+operator with a password the data here does not know. The next online login settles
+it (its password becomes the one wrap); a pending password the server refuses is
+dropped, never taken as a sign of revocation.
+
 Beside the wraps, per user, the offline-login state: when the offline login
 expires (the server sets the number of days), the count of failed offline
 attempts and the time before which no further attempt is checked (back-off).
@@ -143,6 +152,8 @@ class KeyFile:
 
     path: Path
     password: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: per user, the wrap of a password change the server has not confirmed yet
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     server: dict[str, dict[str, Any]] = field(default_factory=dict)
     keyring: dict[str, Any] | None = None
     offline: dict[str, OfflineState] = field(default_factory=dict)
@@ -174,6 +185,7 @@ class KeyFile:
             return cls(
                 path,
                 password=dict(raw.get("password") or {}),
+                pending=dict(raw.get("pending") or {}),
                 server=dict(raw.get("server") or {}),
                 keyring=raw.get("keyring"),
                 offline={
@@ -189,6 +201,7 @@ class KeyFile:
         body = {
             "format": FORMAT,
             "password": self.password,
+            "pending": self.pending,
             "server": self.server,
             "keyring": self.keyring,
             "offline": {
@@ -228,25 +241,43 @@ class KeyFile:
     def wrap_password(
         self, user: str, password: str, data_key: bytes, kdf: Kdf | None = None
     ) -> None:
-        kdf = kdf or KDF
-        salt = secrets.token_bytes(16)
-        wrap: dict[str, Any] = _seal(derive(password, salt, kdf), data_key, f"password|{user}")
-        wrap["salt"] = _b64(salt)
-        wrap["kdf"] = {"t": kdf.time_cost, "m": kdf.memory_kib, "p": kdf.parallelism}
-        self.password[user] = wrap
+        """Wrap the key with the password ``user`` logged in with (a pending change,
+        settled by this login, is dropped)."""
+        self.password[user] = _password_wrap(user, password, data_key, kdf or KDF)
+        self.pending.pop(user, None)
 
-    def unwrap_password(self, user: str, password: str) -> bytes | None:
-        """The data key when ``password`` is the one ``user`` last logged in with here."""
-        wrap = self.password.get(user)
+    def wrap_pending(
+        self, user: str, password: str, data_key: bytes, kdf: Kdf | None = None
+    ) -> None:
+        """Wrap the key with a new password the server is about to be asked for; the
+        current wrap stays until :meth:`confirm_pending`."""
+        self.pending[user] = _password_wrap(user, password, data_key, kdf or KDF)
+
+    def confirm_pending(self, user: str) -> bool:
+        """The server took the new password: its wrap becomes the one. Returns whether
+        there was one."""
+        wrap = self.pending.pop(user, None)
         if wrap is None:
-            return None
-        try:
-            params = wrap["kdf"]
-            kdf = Kdf(int(params["t"]), int(params["m"]), int(params["p"]))
-            salt = _unb64(str(wrap["salt"]))
-        except (KeyError, TypeError, ValueError):
-            return None
-        return _open(derive(password, salt, kdf), wrap, f"password|{user}")
+            return False
+        self.password[user] = wrap
+        return True
+
+    def drop_pending(self, user: str) -> bool:
+        """The server refused the new password: forget its wrap. Returns whether there
+        was one."""
+        return self.pending.pop(user, None) is not None
+
+    def unwrap_password(self, user: str, password: str, *, pending: bool = True) -> bytes | None:
+        """The data key when ``password`` is the one ``user`` last logged in with here,
+        or (``pending``) the new one of a change not yet settled."""
+        found = _unwrap_password(self.password.get(user), user, password)
+        if found is None and pending:
+            found = _unwrap_password(self.pending.get(user), user, password)
+        return found
+
+    def opens_pending(self, user: str, password: str) -> bool:
+        """Whether ``password`` is the new one of ``user``'s unsettled change."""
+        return _unwrap_password(self.pending.get(user), user, password) is not None
 
     def wrap_server(self, user: str, secret: bytes, data_key: bytes) -> None:
         self.server[user] = _seal(_server_key(secret), data_key, f"server|{user}")
@@ -265,11 +296,32 @@ class KeyFile:
         """Erase every wrap but the server's, and every offline login: the data key can
         only come back from a valid online login (the server's secret)."""
         self.password.clear()
+        self.pending.clear()
         self.keyring = None
         self.offline.clear()
 
     def state(self, user: str) -> OfflineState:
         return self.offline.setdefault(user, OfflineState())
+
+
+def _password_wrap(user: str, password: str, data_key: bytes, kdf: Kdf) -> dict[str, Any]:
+    salt = secrets.token_bytes(16)
+    wrap: dict[str, Any] = _seal(derive(password, salt, kdf), data_key, f"password|{user}")
+    wrap["salt"] = _b64(salt)
+    wrap["kdf"] = {"t": kdf.time_cost, "m": kdf.memory_kib, "p": kdf.parallelism}
+    return wrap
+
+
+def _unwrap_password(wrap: dict[str, Any] | None, user: str, password: str) -> bytes | None:
+    if wrap is None:
+        return None
+    try:
+        params = wrap["kdf"]
+        kdf = Kdf(int(params["t"]), int(params["m"]), int(params["p"]))
+        salt = _unb64(str(wrap["salt"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _open(derive(password, salt, kdf), wrap, f"password|{user}")
 
 
 def _server_key(secret: bytes) -> bytes:

@@ -187,6 +187,10 @@ class MainWindow(QMainWindow):
         self.addAction(self.integrity.restore_action)
         file_menu.addAction(self.integrity.restore_action)
         file_menu.addSeparator()
+        self.password_action = action(
+            self.tr("Ganti &kata sandi..."), self.show_password_change, name="changePassword"
+        )
+        file_menu.addAction(self.password_action)
         self.logout_action = action(self.tr("Keluar &akun"), self.logout, name="logoutAction")
         file_menu.addAction(self.logout_action)
         file_menu.addAction(
@@ -457,6 +461,23 @@ class MainWindow(QMainWindow):
             if self.idle_watch is not None:
                 self.idle_watch.set_minutes(self.backend.settings.idle_lock_minutes)
             self.sync.refresh_status(check_online=True)
+
+    def show_password_change(self) -> QDialog:
+        """Berkas > Ganti kata sandi: the account's own password, at the server and in
+        what opens the data here (password_dialog.py)."""
+        from silon_desktop.ui.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self.backend, self.jobs, self)
+        dialog.changed.connect(self._password_changed)
+        dialog.revoked.connect(self.lock)
+        dialog.open()
+        return dialog
+
+    def _password_changed(self, ended: int) -> None:
+        text = self.tr("Kata sandi diganti; mulai sekarang masuk dengan kata sandi baru.")
+        if ended:
+            text += " " + self.tr("%1 sesi lain akun ini diakhiri.").replace("%1", str(ended))
+        self.statusBar().showMessage(text, 30_000)
 
     def copy_diagnostics(self) -> str:
         text = self.backend.diagnostics(qt_version=qVersion())

@@ -13,10 +13,18 @@ from typing import Any
 from silon_desktop.domain.errors import ErrorCode
 from sync.protocol import API_PREFIX, MutationResult, ResultStatus
 from sync.snapshot import CLIENT_LAYOUT, Layout
-from sync.transport import EncodedBody, ServerRefused, Transport, TransportError, encode_body
+from sync.transport import (
+    EncodedBody,
+    Forbidden,
+    ServerRefused,
+    Transport,
+    TransportError,
+    encode_body,
+)
 
 LOGIN = f"{API_PREFIX}/auth/login"
 LOGOUT = f"{API_PREFIX}/auth/logout"
+PASSWORD = f"{API_PREFIX}/me/password"
 PUSH = f"{API_PREFIX}/push"
 FEED = f"{API_PREFIX}/feed"
 SERVER_KEY = f"{API_PREFIX}/server-key"
@@ -109,6 +117,34 @@ class ServerApi:
 
     def logout(self) -> None:
         self.transport.call("POST", LOGOUT, {})
+
+    def change_password(self, current: str, new: str) -> int:
+        """Change the account's own password; how many other sessions ended.
+
+        Raises:
+            Forbidden: ``PASSWORD_WRONG_CURRENT`` the current password is wrong (counted
+                by the server as a failed login).
+            ServerRefused: ``PASSWORD_SAME``, or another refusal (throttled: ``SERVER_BUSY``).
+        """
+        body = {"current_password": current, "new_password": new}
+        try:
+            data = self.transport.call("POST", PASSWORD, body)
+        except Forbidden as error:
+            if '"wrong_password"' in error.detail:
+                raise Forbidden(
+                    error.detail, status=error.status, code=ErrorCode.PASSWORD_WRONG_CURRENT
+                ) from None
+            raise
+        except ServerRefused as error:
+            if '"same_password"' in error.detail:
+                raise ServerRefused(
+                    error.detail, status=error.status, code=ErrorCode.PASSWORD_SAME
+                ) from None
+            raise
+        try:
+            return int(data["sessions_ended"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadAnswer(f"password change: {exc!r}") from exc
 
     def encode_push(
         self, batch_id: str, device_id: str, mutations: list[dict[str, Any]]

@@ -134,6 +134,7 @@ BODY_MODELS: tuple[type[BaseModel], ...] = (
     models.PushRequest,
     models.UserCreate,
     models.UserChange,
+    models.PasswordChange,
     models.BundleIn,
 )
 

@@ -7,6 +7,9 @@ on one account from all sources add a short delay to its failed answers (at most
 :data:`MAX_ACCOUNT_DELAY` seconds) instead of a lock. Rows older than the window
 are pruned at every login. An administrator lifts the throttles of an account with
 ``silon-server user unlock`` or ``POST /v1/users/{name}/unlock``.
+
+An account changes its own password with ``POST /v1/me/password``
+(:func:`change_password`): its current password is checked and counted like a login.
 """
 
 from __future__ import annotations
@@ -150,10 +153,7 @@ def login(
     with read_tx(engine) as conn:
         user = conn.execute(select(users).where(users.c.username == username)).first()
     stored = user.password_hash if user is not None and user.active else _DUMMY_HASH
-    try:
-        ok = _hasher.verify(stored, password) and user is not None and bool(user.active)
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = _verifies(stored, password) and user is not None and bool(user.active)
     if not ok or user is None:
         raise _refused(engine, config, username, device_id, failures, account_key, now)
     token = secrets.token_urlsafe(32)
@@ -161,14 +161,7 @@ def login(
     with write_tx(engine) as conn:
         current = _unchanged(conn, user)
         if current is not None:
-            conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
-            # The attempt was counted against the address before the check: a success is
-            # no failure (an office behind one NAT address logs in many operators).
-            conn.execute(
-                update(login_attempts)
-                .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
-                .values(failures=login_attempts.c.failures - 1)
-            )
+            _lift_attempt(conn, pair_key, source_key)
             conn.execute(delete(tokens).where(tokens.c.expires_at < now - 86400))
             conn.execute(
                 tokens.insert().values(
@@ -219,12 +212,138 @@ def _refused(
     failures: int,
     account_key: str,
     now: float,
+    *,
+    error: ApiError | None = None,
+    action: str = "login_failed",
 ) -> ApiError:
-    """A failed login, audited: the 401 to raise, with the delay of its answer."""
-    _record_failure(engine, config, username, device_id, failures)
-    error = ApiError(401, "bad_credentials", "wrong user name or password")
+    """A failed login (or password check: ``error`` and ``action`` say which), audited:
+    the error to raise (401 ``bad_credentials`` by default), with the delay of its answer."""
+    _record_failure(engine, config, username, device_id, failures, action)
+    error = error or ApiError(401, "bad_credentials", "wrong user name or password")
     error.delay = _account_delay(engine, config, account_key, now)
     return error
+
+
+def _lift_attempt(conn: Connection, pair_key: str, source_key: str) -> None:
+    """A password found right: the (account, source) failures are forgiven, and the
+    attempt counted against the address before the check is no failure (an office
+    behind one NAT address logs in many operators)."""
+    conn.execute(delete(login_attempts).where(login_attempts.c.username == pair_key))
+    conn.execute(
+        update(login_attempts)
+        .where(login_attempts.c.username == source_key, login_attempts.c.failures > 0)
+        .values(failures=login_attempts.c.failures - 1)
+    )
+
+
+def _verifies(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(
+    engine: Engine,
+    config: ServerConfig,
+    actor: Actor,
+    token: str,
+    current: str,
+    new: str,
+    source: str = "",
+) -> int:
+    """The caller's account changes its own password (``POST /v1/me/password``).
+
+    ``current`` is checked as a login checks a password, and counts the same way: an
+    attempt is claimed before the check (:func:`_claim_attempt`), so a stolen token
+    cannot guess the password any faster than the login page; a wrong one is a
+    failure of (account, source) and slows the account's answers. On success the
+    password is replaced and every OTHER session of the account ends (401 ``revoked``
+    at its next call: a stolen token stops working, and those desktops lock until a
+    login with the new password), as do the bundle-signing keys of the account's
+    other devices. The caller's session (``token``) stays: the desktop that asked
+    goes on without a login, and rewraps its data key with the new password itself.
+    The devices' secrets stay (an admin's reset keeps them too): the operator's other
+    PCs open their data again at their next online login with the new password.
+
+    A request sent again after its answer was lost (the transport retries) finds the
+    password already ``new``: answered as done, nothing changed a second time.
+
+    Returns:
+        How many other sessions were ended.
+
+    Raises:
+        ApiError: 422 ``same_password``; 403 ``wrong_password`` (``delay`` set as for
+            a failed login); 429 ``locked`` with ``retry_after``; 409
+            ``password_changed_meanwhile`` (an administrator reset or disabled the
+            account while this was checked).
+    """
+    if current == new:
+        raise ApiError(422, "same_password", "kata sandi baru sama dengan kata sandi sekarang")
+    username = actor.username
+    now = config.clock.time()
+    pair_key, source_key, account_key = _keys(username, source)
+    failures = _claim_attempt(engine, config, username, source, now)
+    with read_tx(engine) as conn:
+        user = conn.execute(select(users).where(users.c.username == username)).one()
+    if not _verifies(user.password_hash, current):
+        if _verifies(user.password_hash, new):  # a retry: done by its first sending
+            with write_tx(engine) as conn:
+                _lift_attempt(conn, pair_key, source_key)
+            return 0
+        wrong = ApiError(403, "wrong_password", "kata sandi sekarang salah")
+        raise _refused(
+            engine,
+            config,
+            username,
+            actor.device_id,
+            failures,
+            account_key,
+            now,
+            error=wrong,
+            action="password_change_failed",
+        )
+    new_hash = hash_password(new)  # before the write lock: argon2 takes its time
+    with write_tx(engine) as conn:
+        if _unchanged(conn, user) is None:
+            raise ApiError(
+                409,
+                "password_changed_meanwhile",
+                "akun diubah administrator saat kata sandi diperiksa; masuk lagi",
+            )
+        _lift_attempt(conn, pair_key, source_key)
+        conn.execute(
+            update(users).where(users.c.username == username).values(password_hash=new_hash)
+        )
+        ended = _end_other_sessions(conn, username, token, actor.device_id)
+        after = {"password": "changed", "sessions_ended": ended}
+        entry = audit.AuditEntry(
+            config.clock.iso(), username, actor.device_id, "password_change", "user", username
+        )
+        entry.after = after
+        audit.append(conn, [entry])
+    return ended
+
+
+def _end_other_sessions(conn: Connection, username: str, token: str, device_id: str) -> int:
+    """Revoke (``password_changed``) every session of the account but ``token``'s, and
+    forget the bundle-signing keys of its devices but ``device_id``; return how many
+    sessions ended."""
+    ended = conn.execute(
+        update(tokens)
+        .where(
+            tokens.c.username == username,
+            tokens.c.revoked.is_(None),
+            tokens.c.token_hash != _token_hash(token),
+        )
+        .values(revoked="password_changed")
+    ).rowcount
+    conn.execute(
+        delete(device_keys).where(
+            device_keys.c.username == username, device_keys.c.device_id != device_id
+        )
+    )
+    return int(ended or 0)
 
 
 def _device_secret(conn: Connection, username: str, device_id: str, now: float) -> str:
@@ -409,9 +528,15 @@ def _claim_attempt(
 
 
 def _record_failure(
-    engine: Engine, config: ServerConfig, username: str, device_id: str, failures: int
+    engine: Engine,
+    config: ServerConfig,
+    username: str,
+    device_id: str,
+    failures: int,
+    action: str = "login_failed",
 ) -> None:
-    """Audit a failed login (already counted by :func:`_claim_attempt`)."""
+    """Audit a failed login or password check (already counted by
+    :func:`_claim_attempt`); the one that sets the throttle is ``login_locked``."""
     locked = failures >= config.lockout_failures
     with write_tx(engine) as conn:
         audit.append(
@@ -421,7 +546,7 @@ def _record_failure(
                     config.clock.iso(),
                     username,
                     device_id,
-                    "login_locked" if locked else "login_failed",
+                    "login_locked" if locked else action,
                 )
             ],
         )

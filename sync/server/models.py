@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.protocol import MAX_BATCH
+from sync.protocol import MAX_BATCH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 READ_RULES_TEXT = (
     "the version of the server's read rules and what the account reads under them "
@@ -17,6 +17,8 @@ READ_RULES_TEXT = (
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Text = Annotated[str, Field(max_length=256)]
+#: A new password: the one rule for an account made, reset or changed by its owner.
+NewPassword = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
 
 
 class Strict(BaseModel):
@@ -77,6 +79,18 @@ class Me(BaseModel):
 
 class Ok(BaseModel):
     ok: bool
+
+
+class PasswordChange(Strict):
+    current_password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
+    new_password: NewPassword
+
+
+class PasswordChanged(BaseModel):
+    ok: bool
+    sessions_ended: int = Field(
+        description="other sessions of the account ended (401 revoked at their next call)"
+    )
 
 
 class MutationIn(Strict):
@@ -205,7 +219,7 @@ class UserList(BaseModel):
 
 class UserCreate(Strict):
     username: Name
-    password: Annotated[str, Field(min_length=8, max_length=256)]
+    password: NewPassword
     role: Literal["kpu_ri", "province", "kabkota", "bawaslu", "trainer"]
     region: Annotated[str, Field(max_length=16)] = ""
 
@@ -214,7 +228,7 @@ class UserChange(Strict):
     role: Literal["kpu_ri", "province", "kabkota", "bawaslu", "trainer"] | None = None
     region: Annotated[str, Field(max_length=16)] | None = None
     active: bool | None = None
-    password: Annotated[str, Field(min_length=8, max_length=256)] | None = None
+    password: NewPassword | None = None
 
 
 class BundleIn(Strict):

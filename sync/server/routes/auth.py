@@ -74,6 +74,43 @@ def logout(actor: ActorDep, creds: BearerDep, state: StateDep) -> dict[str, Any]
     return {"ok": True}
 
 
+@router.post(
+    "/v1/me/password",
+    response_model=models.PasswordChanged,
+    responses={
+        403: {"model": models.ErrorBody, "description": "wrong_password"},
+        409: {"model": models.ErrorBody, "description": "password_changed_meanwhile"},
+        429: {"model": models.ErrorBody, "description": "locked (too many wrong passwords)"},
+    },
+    openapi_extra=body_schema("PasswordChange"),
+)
+async def change_password(
+    request: Request, actor: ActorDep, creds: BearerDep, state: StateDep
+) -> Response:
+    """The caller changes its own password: the current one is checked and counted as a
+    login's; every other session of the account ends, this one stays
+    (:func:`sync.server.auth.change_password`)."""
+    body: models.PasswordChange = parse_body(models.PasswordChange, await request.body())
+    source = request.client.host if request.client is not None else ""
+    token = creds.credentials if creds is not None else ""
+    try:
+        ended = await run_in_threadpool(
+            auth.change_password,
+            state.engine,
+            state.config,
+            actor,
+            token,
+            body.current_password,
+            body.new_password,
+            source,
+        )
+    except ApiError as exc:
+        if exc.delay:
+            await asyncio.sleep(exc.delay)  # as a failed login's: slow, never locked
+        raise
+    return json_response({"ok": True, "sessions_ended": ended})
+
+
 @router.get("/v1/me", response_model=models.Me)
 def me(actor: ActorDep) -> dict[str, Any]:
     return {

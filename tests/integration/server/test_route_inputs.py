@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
     ("POST", "/v1/auth/login"): ("/v1/auth/login", False),
     ("POST", "/v1/auth/logout"): ("/v1/auth/logout", True),
     ("GET", "/v1/me"): ("/v1/me", True),
+    ("POST", "/v1/me/password"): ("/v1/me/password", True),
     ("POST", "/v1/push"): ("/v1/push", True),
     ("GET", "/v1/feed"): ("/v1/feed", True),
     ("GET", "/v1/records/{entity}/{record_id}"): (

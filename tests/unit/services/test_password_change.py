@@ -1,0 +1,208 @@
+"""An operator changes its own password (``Services.change_password``,
+``Access.change_password``): the server first, then what opens the data here, so that
+after a restart the new password opens it offline and the old one does not, and no
+stop in between locks the operator out.
+
+The server is the real app in-process (tests/unit/sync/harness.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from silon_desktop import paths
+from silon_desktop.domain.errors import CodedError, ErrorCode
+from silon_desktop.services import Services
+from silon_desktop.services.access import Access, Session, new_password_problem
+from silon_desktop.storage import keyfile
+from sync import credentials
+from tests.unit.services.test_access import _access, _offline, _online
+from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer, make_server
+
+NEW = "sandi-baru-3214"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[InProcessServer]:
+    srv = make_server(tmp_path / "server")
+    srv.add_user("op1")
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> paths.AppPaths:
+    return paths.resolve(tmp_path / "kantor").ensure()
+
+
+def _working(folder: paths.AppPaths, server: InProcessServer) -> tuple[Session, Services]:
+    access = _access(folder)
+    session = _online(access, server)
+    assert isinstance(session, Session) and session.token
+    backend = Services(folder, access.settings, session.db, access=access)
+    backend.start_session(session)
+    return session, backend
+
+
+def _change(
+    backend: Services, server: InProcessServer, current: str, new: str, *faults: str
+) -> int:
+    """``backend.change_password`` over the in-process server (``faults``: the
+    transport's, one per call: the reachability check, then the change)."""
+    transport = AsgiTransport(server.app)
+    transport.set_token(backend._token)
+    transport.faults = list(faults)
+    backend._transport = lambda: transport  # type: ignore[method-assign]
+    backend.check_online = lambda timeout_s=3.0: True  # type: ignore[method-assign]
+    return backend.change_password(current, new)
+
+
+def _opens_offline(folder: paths.AppPaths, server: InProcessServer, password: str) -> bool:
+    """A restart, then an offline login with ``password``: whether the data opens."""
+    result = _offline(_access(folder), server, password)
+    if isinstance(result, Session):
+        result.db.close()
+        return True
+    return False
+
+
+def test_after_a_restart_the_new_password_opens_the_data_offline_and_the_old_does_not(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    session, backend = _working(folder, server)
+    assert _change(backend, server, PASSWORD, NEW) == 0
+    assert credentials.verify_offline(session.db, "op1", NEW) is not None
+    assert credentials.verify_offline(session.db, "op1", PASSWORD) is None
+    session.db.close()
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    assert _opens_offline(folder, server, NEW)
+    refused = _offline(_access(folder), server, PASSWORD)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_OFFLINE_REFUSED
+    online = _online(_access(folder), server, NEW)  # the server took it too
+    assert isinstance(online, Session), online
+    online.db.close()
+
+
+def test_a_stop_between_the_servers_yes_and_the_rewrap_locks_nobody_out(
+    server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after the server took the new password, before ``silon.key`` said so:
+    both passwords open the data offline, and the next online login (the server knows
+    only the new one) settles it."""
+
+    class Killed(BaseException):
+        pass
+
+    def killed(_self: Access, _user: str) -> None:
+        raise Killed()
+
+    session, backend = _working(folder, server)
+    monkeypatch.setattr(Access, "settle_password_change", killed)
+    with pytest.raises(Killed):
+        _change(backend, server, PASSWORD, NEW)
+    monkeypatch.undo()
+    session.db.close()
+    assert set(keyfile.KeyFile.load(folder.data).pending) == {"op1"}
+    assert _opens_offline(folder, server, NEW)
+    assert _opens_offline(folder, server, PASSWORD)
+    settled = _online(_access(folder), server, NEW)
+    assert isinstance(settled, Session), settled
+    settled.db.close()
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    assert _opens_offline(folder, server, NEW)
+    assert not _opens_offline(folder, server, PASSWORD)
+
+
+def test_a_lost_answer_keeps_both_until_the_next_online_login(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The server changed the password, its answer never came: the operator is told it
+    is not sure, and the new password opens the data, offline and online."""
+    session, backend = _working(folder, server)
+    with pytest.raises(CodedError) as unsure:
+        _change(backend, server, PASSWORD, NEW, "", "response")
+    assert unsure.value.code is ErrorCode.PASSWORD_CHANGE_UNSURE
+    session.db.close()
+    assert _opens_offline(folder, server, NEW)
+    settled = _online(_access(folder), server, NEW)
+    assert isinstance(settled, Session), settled
+    settled.db.close()
+    assert not _opens_offline(folder, server, PASSWORD)
+
+
+def test_a_change_the_server_never_got_drops_the_new_password_and_locks_nothing(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The request lost on its way: the new password, refused at the next online login,
+    is forgotten here; that refusal is not taken for a revocation (the old one still
+    opens the data, offline too)."""
+    session, backend = _working(folder, server)
+    with pytest.raises(CodedError) as unsure:
+        _change(backend, server, PASSWORD, NEW, "", "request")
+    assert unsure.value.code is ErrorCode.PASSWORD_CHANGE_UNSURE
+    session.db.close()
+    refused = _online(_access(folder), server, NEW)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_WRONG_CREDENTIALS
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    assert not _opens_offline(folder, server, NEW)
+    assert _opens_offline(folder, server, PASSWORD)
+
+
+def test_a_wrong_current_password_or_no_connection_changes_nothing_here(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    session, backend = _working(folder, server)
+    key_file = keyfile.KeyFile.path_in(folder.data)
+    before = key_file.read_bytes()
+    with pytest.raises(CodedError) as offline:
+        _change(backend, server, PASSWORD, NEW, "request")
+    assert offline.value.code is ErrorCode.PASSWORD_CHANGE_OFFLINE
+    assert key_file.read_bytes() == before  # nothing written before the server answers
+    with pytest.raises(CodedError) as wrong:
+        _change(backend, server, "bukan-sandinya", NEW)
+    assert wrong.value.code is ErrorCode.PASSWORD_WRONG_CURRENT
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    assert credentials.verify_offline(session.db, "op1", PASSWORD) is not None
+    session.db.close()
+    assert not _opens_offline(folder, server, NEW)
+    assert _opens_offline(folder, server, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "repeated", "code"),
+    [
+        ("", NEW, NEW, ErrorCode.PASSWORD_CURRENT_EMPTY),
+        (PASSWORD, "pendek", "pendek", ErrorCode.PASSWORD_TOO_SHORT),
+        (PASSWORD, "x" * 257, "x" * 257, ErrorCode.PASSWORD_TOO_LONG),
+        (PASSWORD, NEW, NEW + "!", ErrorCode.PASSWORD_MISMATCH),
+        (PASSWORD, PASSWORD, PASSWORD, ErrorCode.PASSWORD_SAME),
+    ],
+)
+def test_the_fields_are_refused_before_the_server_is_asked(
+    current: str, new: str, repeated: str, code: ErrorCode
+) -> None:
+    problem = new_password_problem(current, new, repeated)
+    assert problem is not None and problem.code is code
+    assert new_password_problem(PASSWORD, NEW, NEW) is None
+
+
+def test_an_account_revoked_meanwhile_is_told_as_a_revocation(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """The change is a contact with the server like a sync: an account disabled since
+    the login is answered ``ACCESS_REVOKED`` (the window then locks), and nothing of the
+    new password is kept here."""
+    from sync.server import models
+    from sync.server.accounts import change_user
+
+    session, backend = _working(folder, server)
+    change_user(server.engine, server.config, None, "op1", models.UserChange(active=False))
+    with pytest.raises(CodedError) as revoked:
+        _change(backend, server, PASSWORD, NEW)
+    assert revoked.value.code is ErrorCode.ACCESS_REVOKED
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    session.db.close()
