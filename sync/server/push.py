@@ -557,6 +557,7 @@ def _conflict(
             "entity": rec.entity,
             "record_id": rec.id,
             "scope": rec.scope,
+            "area": rec.area,
             "username": batch.actor.username,
             "device_id": batch.actor.device_id,
             "at": batch.now,

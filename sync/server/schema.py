@@ -281,6 +281,11 @@ conflicts = Table(
     Column("server_version", Integer, nullable=False),
     #: ``{field: {"base", "mine", "theirs"}}`` as JSON text: the losing proposal.
     Column("fields", Text, nullable=False),
+    #: The record's area when the conflict was made (``records.area``: the kab/kota a
+    #: governor election's supporter lived in, "" for every other record): its KPU
+    #: kab/kota reads the conflict, the one the record moves to later does not
+    #: (revision 0018; a conflict follows its record's current area no more).
+    Column("area", String(16), nullable=False, server_default=""),
     Index("ix_conflicts_scope_id", "scope", "id"),
 )
 
