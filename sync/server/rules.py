@@ -30,7 +30,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   rule set, and its kind and region) are set by the level that administers it:
   KPU RI, or the province for its governor election (the scope it writes; a
   bupati's or walikota's election is KPU RI's: :func:`administers`). A kab/kota account
-  may fill them while they are empty (when it enters its own election), never
+  may fill them while they are empty on an election it entered itself (the server
+  records which: ``schema.kabkota_elections``), never on one made above it, never
   change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
@@ -575,7 +576,11 @@ def check_rights(
     """Refuse a change of an election's administered field by a level below.
 
     ``before`` is the stored fields (None for a new record): an empty field may
-    be filled by the election's own kab/kota, a set one changed only above it.
+    be filled by the kab/kota on an election it entered itself
+    (:attr:`Rec.kabkota_made`), a set one changed only above it. On an election
+    the level above made, the fields are that level's, set or not: filling an
+    empty DPT or decree threshold of KPU RI's election was a kab/kota's deciding
+    what its pair needs.
 
     A pair's ``election_id`` is changed (the pair moved) only by that level too.
 
@@ -595,6 +600,12 @@ def check_rights(
     for name in changed:
         if name not in ADMINISTERED and name not in IDENTITY:
             continue
+        if before is not None and not rec.kabkota_made:
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                name,
+                f"{name} is KPU RI's to set: it made this election, which it administers",
+            )
         old = before.get(name) if before is not None else None
         if old is None or old == "":
             continue

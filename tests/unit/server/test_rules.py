@@ -196,6 +196,44 @@ def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
     )
 
 
+@pytest.mark.parametrize("name", ["official_threshold", "dpt", "support_end", "rule_set"])
+def test_a_kabkota_fills_no_empty_field_of_an_election_made_above_it(
+    state: ServerState, name: str
+) -> None:
+    """The fields an election's administering level sets are that level's, set or not,
+    on an election it made (KPU RI for a kab/kota's): a kab/kota filled an empty
+    decree threshold or DPT of KPU RI's election (the recap and the public pages
+    publish them), since the server did not know who made the election. On the
+    election it entered itself a kab/kota still fills them while empty."""
+    values = {"official_threshold": 1, "dpt": 10, "support_end": "2099-12-31"}
+    value = values.get(name, "pilkada-2020")
+    above = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, RI, above).status == "applied"
+    refused = one(state, KAB, change(above, 1, {name: (None, value)}))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "READ_ONLY", name)
+    assert stored(state, above.record_id)[0] == 1
+    assert one(state, KAB, change(above, 1, {"name": ("Pilbup", "Pilbup X")})).status == ("applied")
+    assert one(state, RI, change(above, 2, {name: (None, value)})).status == "applied"
+    own = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, own).status == "applied"
+    assert one(state, KAB, change(own, 1, {name: (None, value)})).status == "applied"
+
+
+def test_a_kabkota_writes_no_field_of_its_provinces_election(state: ServerState) -> None:
+    """A governor election is the province's (DOMAIN.md "Levels"): a kab/kota's write
+    of it, an empty field's too, is refused before any rule (403); the province's own
+    is applied."""
+    from sync.server.errors import ApiError
+
+    election = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    assert one(state, PROVINCE, election).status == "applied"
+    with pytest.raises(ApiError) as refused:
+        one(state, KAB, change(election, 1, {"official_threshold": (None, 1)}))
+    assert refused.value.status == 403
+    done = one(state, PROVINCE, change(election, 1, {"official_threshold": (None, 2_321_469)}))
+    assert done.status == "applied"
+
+
 def test_an_elections_region_is_its_scope(state: ServerState) -> None:
     """The scope is the region of the record's election (docs/PROTOCOL.md). A kab/kota
     made an election of its scope named as another province's governor election
