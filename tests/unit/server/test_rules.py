@@ -930,3 +930,29 @@ def test_only_a_level_that_writes_an_elections_scope_administers_it(
     assert administers(actor, scope) is expected
     if expected:
         assert actor.can_write(scope, "election")
+
+
+def test_an_undone_verdict_keeps_the_name_of_the_officer_who_gave_it(state: ServerState) -> None:
+    """``admin_by``/``field_by``/``withdrawn_by`` say whose verdict (or withdrawal) the
+    row holds, not who pushed it (the audit log says that): undoing one's verdict puts
+    back a colleague's, with the colleague's name (``services.verification.undo``), so
+    the server neither refuses nor renames a value that is not the pusher's."""
+    supporter = tree(state)["supporter"]
+    colleague = Actor("op3214b", Role.KABKOTA, SCOPE, "dev-kab-b")
+    ms = {"admin_status": "MS", "admin_reasons": [], "admin_by": "op3214"}
+    first = change(supporter, 1, {k: (None, v) for k, v in ms.items()})
+    assert one(state, KAB, first).status == "applied"
+    tms = {"admin_status": "TMS", "admin_reasons": ["UNDERAGE"], "admin_by": "op3214b"}
+    mine = change(supporter, 2, {k: (ms[k], v) for k, v in tms.items()})
+    assert one(state, colleague, mine).status == "applied"
+    undone = change(supporter, 3, {k: (v, ms[k]) for k, v in tms.items()})
+    assert one(state, colleague, undone).status == "applied"
+    assert stored(state, supporter.record_id)[2]["admin_by"] == "op3214"
+    with read_tx(state.engine) as conn:
+        last = conn.execute(
+            select(audit_log.c.username, audit_log.c.after)
+            .where(audit_log.c.record_id == supporter.record_id)
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        ).one()
+    assert last.username == "op3214b" and orjson.loads(last.after)["admin_by"] == "op3214"
