@@ -32,7 +32,8 @@ change, after the content checks of :mod:`sync.server.validation`:
   bupati's or walikota's election is KPU RI's: :func:`administers`). A kab/kota account
   may fill them while they are empty on an election it entered itself (the server
   records which: ``schema.kabkota_elections``), never on one made above it, never
-  change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
+  change them once set, nor delete the election then, nor one made above it
+  (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
   set above it, and back;
@@ -700,12 +701,14 @@ def check_delete(actor: Actor, rec: Rec) -> None:
     public page and the deadlines and DPT its pairs are held to. The stored
     record does not say which level set a field, so any set field is enough:
     the kab/kota asks KPU RI, as it does to change a date (the one level above
-    that writes a kab/kota's election: :func:`administers`). An
-    election whose administered fields are all empty is the kab/kota's own draft
-    and stays deletable.
+    that writes a kab/kota's election: :func:`administers`). An election the
+    kab/kota entered itself (:attr:`Rec.kabkota_made`) whose administered fields
+    are all empty is its own draft and stays deletable; one made above it is never
+    its draft.
 
     Raises:
-        Rejection: ``READ_ONLY`` naming the first set field.
+        Rejection: ``READ_ONLY`` naming the first set field, else ``kind`` (an
+            election made above).
     """
     if rec.entity != "election" or administers(actor, rec.scope):
         return
@@ -717,6 +720,12 @@ def check_delete(actor: Actor, rec: Rec) -> None:
                 name,
                 f"{name} is set: the election is deleted by KPU RI, which administers it",
             )
+    if not rec.kabkota_made:
+        raise Rejection(
+            RejectCode.READ_ONLY,
+            "kind",
+            "the election is deleted by KPU RI, which made it and administers it",
+        )
 
 
 #: A person's verdicts on a supporter: (stage, status field, reasons field).

@@ -219,6 +219,18 @@ def test_a_kabkota_fills_no_empty_field_of_an_election_made_above_it(
     assert one(state, KAB, change(own, 1, {name: (None, value)})).status == "applied"
 
 
+def test_a_kabkota_deletes_no_election_made_above_it(state: ServerState) -> None:
+    """An election KPU RI made is not a kab/kota's draft, even with none of its
+    administered fields set yet: a kab/kota deleted it (and with it its public page
+    and the place its pairs are entered under)."""
+    above = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, RI, above).status == "applied"
+    gone = Mutation(str(uuid.uuid4()), "election", above.record_id, SCOPE, Op.DELETE, 1, {})
+    refused = one(state, KAB, gone)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "READ_ONLY", "kind")
+    assert stored(state, above.record_id)[:2] == (1, False)
+
+
 def test_a_kabkota_writes_no_field_of_its_provinces_election(state: ServerState) -> None:
     """A governor election is the province's (DOMAIN.md "Levels"): a kab/kota's write
     of it, an empty field's too, is refused before any rule (403); the province's own
