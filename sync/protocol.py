@@ -380,8 +380,8 @@ ENTITIES: dict[str, EntitySpec] = {
 #: An election's fields set by the level that administers it (KPU RI, or the province
 #: for its governor election): its stage dates, DPT, sub-regions, rule set, DPRD
 #: figures and the decree's figures (which the recap and the public pages use over
-#: the computed ones). A kab/kota account fills them while empty, never changes them
-#: once set (the server: ``sync.server.rules.check_rights``, READ_ONLY; the desktop
+#: the computed ones). A kab/kota account fills them while empty on an election it
+#: entered itself (none on one made above it), never changes them once set (the server: ``sync.server.rules.check_rights``, READ_ONLY; the desktop
 #: tells it before saving).
 ELECTION_ADMINISTERED: frozenset[str] = frozenset(
     {f.name for f in ELECTION.fields if f.type is FieldType.DATE}

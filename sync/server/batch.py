@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from sync.protocol import Mutation, MutationResult, Record
 from sync.server import audit
-from sync.server.roles import Actor, area_of
-from sync.server.schema import records
+from sync.server.roles import Actor, Role, area_of
+from sync.server.schema import kabkota_elections, records
 
 CHUNK = 900  # bound parameters per IN (...) list
 
@@ -40,6 +40,9 @@ class Rec:
     #: Changed by the server itself in this batch (after the pusher's own change):
     #: the pusher does not hold that version, so the feed must bring it.
     by_server: bool = False
+    #: An election a KPU kab/kota entered itself (``schema.kabkota_elections``): known
+    #: when a kab/kota account writes (the only level its rights depend on), else False.
+    kabkota_made: bool = False
 
     @property
     def area(self) -> str:
@@ -107,6 +110,7 @@ def among(
 def load(conn: Connection, batch: Batch, ids: Iterable[str]) -> None:
     """Load the stored records of ``ids`` not in the batch state yet (missing ids stay out)."""
     wanted = sorted({i for i in ids if i and i not in batch.state})
+    elections: list[str] = []
     for condition in among(conn, records.c.id, wanted):
         rows = conn.execute(
             select(
@@ -131,6 +135,17 @@ def load(conn: Connection, batch: Batch, ids: Iterable[str]) -> None:
                 orig_deleted=bool(r.deleted),
                 orig_version=int(r.version),
             )
+            if r.entity == "election":
+                elections.append(r.id)
+    if elections and batch.actor.role is Role.KABKOTA:
+        _mark_kabkota_made(conn, batch, elections)
+
+
+def _mark_kabkota_made(conn: Connection, batch: Batch, ids: list[str]) -> None:
+    """Mark the loaded elections of ``ids`` that a KPU kab/kota entered itself."""
+    for condition in among(conn, kabkota_elections.c.record_id, ids):
+        for (record_id,) in conn.execute(select(kabkota_elections.c.record_id).where(condition)):
+            batch.state[record_id].kabkota_made = True
 
 
 def touch(batch: Batch, rec: Rec, *, by_server: bool = False) -> None:

@@ -35,7 +35,7 @@ from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role
-from sync.server.schema import applied_mutations, device_keys, users
+from sync.server.schema import applied_mutations, conflicts, device_keys, users
 from sync.server.snapshots import scope_label
 
 if TYPE_CHECKING:
@@ -300,8 +300,13 @@ def export_feed_bundle(
     # A departure (a supporter moved to another kab/kota) travels as its tombstone,
     # and the answers to its mutations as bare answers (status and version: a merged
     # one would hold the whole record, a conflict the values), so the office's own
-    # edit is acknowledged and the tombstone blanks the row (not a conflict).
+    # edit is acknowledged and the tombstone blanks the row (not a conflict). So do
+    # the answers to conflicts made in another kab/kota (a supporter moved here after
+    # one): the losing proposal is that office's.
     departed = {rid for rid, r in latest.items() if is_departure(r)}
+    answers = answers_for(
+        state.engine, latest, bare=departed, bare_mutations=foreign_conflicts(state.engine, reader)
+    )
     data = encode_feed_bundle(
         state.key,
         str(uuid.uuid4()),
@@ -309,7 +314,7 @@ def export_feed_bundle(
         str(after),
         whole,
         state.config.clock.iso(),
-        answers=answers_for(state.engine, latest, bare=departed),
+        answers=answers,
     )
     if recipient is not None:
         data = sealed.seal(data, recipient)
@@ -334,8 +339,27 @@ def _device_box_public(state: ServerState, username: str, device_id: str) -> str
     return sealed.public_b64(sealed.device_box_key(str(secret)))
 
 
+def foreign_conflicts(engine: Engine, reader: Actor) -> set[str]:
+    """The mutation ids of conflicts made in a kab/kota area ``reader`` does not read, on
+    records of a scope it reads (its province's governor election): a supporter moved
+    to its kab/kota after another kab/kota lost a conflict on it (``conflicts.area``)."""
+    if not reader.reads_by_area:
+        return set()
+    with read_tx(engine) as conn:
+        rows = conn.execute(
+            select(conflicts.c.mutation_id).where(
+                conflicts.c.scope == reader.province,
+                conflicts.c.area.not_in(("", reader.region)),
+            )
+        )
+        return {str(r.mutation_id) for r in rows}
+
+
 def answers_for(
-    engine: Engine, record_ids: Iterable[str], bare: Collection[str] = ()
+    engine: Engine,
+    record_ids: Iterable[str],
+    bare: Collection[str] = (),
+    bare_mutations: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
     ``answers``: the sending device marks its own as delivered).
@@ -343,6 +367,7 @@ def answers_for(
     Args:
         bare: records whose answers carry only the mutation id, status, version and
             code (:func:`bare_answer`): none of the record's values.
+        bare_mutations: mutations whose answers are bare so (:func:`foreign_conflicts`).
     """
     ids = list(record_ids)
     columns = (
@@ -354,7 +379,9 @@ def answers_for(
 
     def of(row: Any) -> dict[str, Any]:
         found = answer(row.mutation_id, row.result)
-        return bare_answer(found) if row.record_id in bare else found
+        if row.record_id in bare or row.mutation_id in bare_mutations:
+            return bare_answer(found)
+        return found
 
     with read_tx(engine) as conn:
         if len(ids) <= _ANSWERS_BLOCK:

@@ -192,6 +192,9 @@ class ConflictOut(BaseModel):
     entity: str
     record_id: str
     scope: str
+    #: The record's area when the conflict was made ("" but for a governor
+    #: election's supporter: its kab/kota then).
+    area: str = ""
     username: str
     device_id: str
     at: float

@@ -48,6 +48,7 @@ from sync.server.schema import (
     applied_mutations,
     conflicts,
     departures,
+    kabkota_elections,
     pack_json,
     public_records,
     records,
@@ -444,6 +445,7 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
     for name, (_old, new) in changes.items():
         fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
+    rec.kabkota_made = m.entity == "election" and batch.actor.role is Role.KABKOTA
     _check_area(batch, rec)
     _check_living(batch, rec, changes)
     if batch.rule_checks:
@@ -529,6 +531,7 @@ def _write_fields(batch: Batch, m: Mutation, rec: Rec, values: dict[str, Any], a
     candidate = dict(rec.fields)
     candidate.update(changed)
     probe = Rec(rec.entity, rec.id, rec.scope, rec.version, rec.deleted, candidate)
+    probe.kabkota_made = rec.kabkota_made
     _check_area(batch, probe)
     _check_living(batch, probe, changed)
     if batch.rule_checks:
@@ -561,6 +564,7 @@ def _conflict(
             "entity": rec.entity,
             "record_id": rec.id,
             "scope": rec.scope,
+            "area": rec.area,
             "username": batch.actor.username,
             "device_id": batch.actor.device_id,
             "at": batch.now,
@@ -654,6 +658,13 @@ def _write(conn: Connection, batch: Batch) -> None:
         bulk_insert_values(conn, applied_mutations, _ANSWER_COLUMNS, answers)
     if batch.conflict_rows:
         conn.execute(conflicts.insert(), batch.conflict_rows)
+    entered = [
+        {"record_id": rid, "username": batch.actor.username}
+        for rid in dict.fromkeys(batch.order)
+        if batch.state[rid].kabkota_made and not batch.state[rid].exists
+    ]
+    if entered:
+        conn.execute(kabkota_elections.insert(), entered)
     # A record changed several times takes the place of its last change.
     ordered = list(dict.fromkeys(reversed(batch.order)))[::-1]
     origin = bytes.fromhex(batch.origin)  # as stored (schema.Digest): no conversion per row

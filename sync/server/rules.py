@@ -30,8 +30,10 @@ change, after the content checks of :mod:`sync.server.validation`:
   rule set, and its kind and region) are set by the level that administers it:
   KPU RI, or the province for its governor election (the scope it writes; a
   bupati's or walikota's election is KPU RI's: :func:`administers`). A kab/kota account
-  may fill them while they are empty (when it enters its own election), never
-  change them once set, nor delete the election then (:func:`check_delete`). Moving a pair to another
+  may fill them while they are empty on an election it entered itself (the server
+  records which: ``schema.kabkota_elections``), never on one made above it, never
+  change them once set, nor delete the election then, nor one made above it
+  (:func:`check_delete`). Moving a pair to another
   election is that level's too (its stages and DPT are the election's): a kab/kota
   could otherwise move a pair to an election of its own making, past the deadlines
   set above it, and back;
@@ -578,7 +580,11 @@ def check_rights(
     """Refuse a change of an election's administered field by a level below.
 
     ``before`` is the stored fields (None for a new record): an empty field may
-    be filled by the election's own kab/kota, a set one changed only above it.
+    be filled by the kab/kota on an election it entered itself
+    (:attr:`Rec.kabkota_made`), a set one changed only above it. On an election
+    the level above made, the fields are that level's, set or not: filling an
+    empty DPT or decree threshold of KPU RI's election was a kab/kota's deciding
+    what its pair needs.
 
     A pair's ``election_id`` is changed (the pair moved) only by that level too.
 
@@ -598,6 +604,12 @@ def check_rights(
     for name in changed:
         if name not in ADMINISTERED and name not in IDENTITY:
             continue
+        if before is not None and not rec.kabkota_made:
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                name,
+                f"{name} is KPU RI's to set: it made this election, which it administers",
+            )
         old = before.get(name) if before is not None else None
         if old is None or old == "":
             continue
@@ -693,9 +705,10 @@ def check_delete(batch: Batch, rec: Rec) -> None:
     public page and the deadlines and DPT its pairs are held to. The stored
     record does not say which level set a field, so any set field is enough:
     the kab/kota asks KPU RI, as it does to change a date (the one level above
-    that writes a kab/kota's election: :func:`administers`). An
-    election whose administered fields are all empty is the kab/kota's own draft
-    and stays deletable.
+    that writes a kab/kota's election: :func:`administers`). An election the
+    kab/kota entered itself (:attr:`Rec.kabkota_made`) whose administered fields
+    are all empty is its own draft and stays deletable; one made above it is never
+    its draft.
 
     An election deleted under live pairs left them live under a tombstone: their
     supporters kept the DUPLICATE_EXTERNAL flags its NIK groups gave them (a pair's
@@ -708,9 +721,9 @@ def check_delete(batch: Batch, rec: Rec) -> None:
     deleted pair's rows.
 
     Raises:
-        Rejection: ``READ_ONLY`` naming the first set field; ``BAD_VALUE`` naming
-            ``_deleted`` (the delete's pseudo-field, ``sync.merge.DELETED_FIELD``)
-            with the number of live pairs.
+        Rejection: ``READ_ONLY`` naming the first set field, else ``kind`` (an
+            election made above); ``BAD_VALUE`` naming ``_deleted`` (the delete's
+            pseudo-field, ``sync.merge.DELETED_FIELD``) with the number of live pairs.
     """
     if rec.entity != "election":
         return
@@ -723,6 +736,12 @@ def check_delete(batch: Batch, rec: Rec) -> None:
                     name,
                     f"{name} is set: the election is deleted by KPU RI, which administers it",
                 )
+        if not rec.kabkota_made:
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                "kind",
+                "the election is deleted by KPU RI, which made it and administers it",
+            )
     live = sum(
         1
         for pair in list(batch.state.values())

@@ -243,6 +243,19 @@ departures = Table(
     Index("ix_departures_area_seq", "area", "seq"),
 )
 
+#: The elections a KPU kab/kota entered itself (created by a kab/kota account; the
+#: account named): it fills their administered fields while empty
+#: (``sync.server.rules.check_rights``). Any other election was made by the level
+#: that administers it (KPU RI, the province, a trainer on a training server), whose
+#: those fields are, set or not: a kab/kota filled the empty DPT or decree threshold
+#: of KPU RI's election (revision 0019).
+kabkota_elections = Table(
+    "kabkota_elections",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+)
+
 #: One row per push that applied mutations: its batch id and caller, which every
 #: mutation of it repeated before revision 0011 (about 45 bytes each).
 applied_batches = Table(
@@ -281,6 +294,11 @@ conflicts = Table(
     Column("server_version", Integer, nullable=False),
     #: ``{field: {"base", "mine", "theirs"}}`` as JSON text: the losing proposal.
     Column("fields", Text, nullable=False),
+    #: The record's area when the conflict was made (``records.area``: the kab/kota a
+    #: governor election's supporter lived in, "" for every other record): its KPU
+    #: kab/kota reads the conflict, the one the record moves to later does not
+    #: (revision 0018; a conflict follows its record's current area no more).
+    Column("area", String(16), nullable=False, server_default=""),
     Index("ix_conflicts_scope_id", "scope", "id"),
 )
 

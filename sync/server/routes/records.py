@@ -64,10 +64,11 @@ def read_conflicts(
     # a cursor past 2**31 - 1 failed the query there ("integer out of range").
     stmt = select(conflicts).where(conflicts.c.id > literal(after, BigInteger))
     # A kab/kota reads its share of its province's governor election (the supporters
-    # living in it: their record's area, as the feed reads them), so their conflicts too.
-    area = records.c.area if actor.reads_by_area else None
-    if area is not None:
-        stmt = stmt.join_from(conflicts, records, records.c.id == conflicts.c.record_id)
+    # living in it), so the conflicts made on them while they lived in it: by the area
+    # the conflict was made in, not the record's current one (a supporter moved to
+    # another kab/kota took the old one's losing proposal, its user name and device, to
+    # the new one's operators).
+    area = conflicts.c.area if actor.reads_by_area else None
     condition = scope_filter(actor, conflicts.c.scope, area)
     if condition is not None:
         stmt = stmt.where(condition)

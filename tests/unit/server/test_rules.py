@@ -196,6 +196,56 @@ def test_a_kabkota_cannot_change_its_own_elections_administered_fields(
     )
 
 
+@pytest.mark.parametrize("name", ["official_threshold", "dpt", "support_end", "rule_set"])
+def test_a_kabkota_fills_no_empty_field_of_an_election_made_above_it(
+    state: ServerState, name: str
+) -> None:
+    """The fields an election's administering level sets are that level's, set or not,
+    on an election it made (KPU RI for a kab/kota's): a kab/kota filled an empty
+    decree threshold or DPT of KPU RI's election (the recap and the public pages
+    publish them), since the server did not know who made the election. On the
+    election it entered itself a kab/kota still fills them while empty."""
+    values = {"official_threshold": 1, "dpt": 10, "support_end": "2099-12-31"}
+    value = values.get(name, "pilkada-2020")
+    above = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, RI, above).status == "applied"
+    refused = one(state, KAB, change(above, 1, {name: (None, value)}))
+    assert (refused.status, refused.code, refused.field) == ("rejected", "READ_ONLY", name)
+    assert stored(state, above.record_id)[0] == 1
+    assert one(state, KAB, change(above, 1, {"name": ("Pilbup", "Pilbup X")})).status == ("applied")
+    assert one(state, RI, change(above, 2, {name: (None, value)})).status == "applied"
+    own = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, KAB, own).status == "applied"
+    assert one(state, KAB, change(own, 1, {name: (None, value)})).status == "applied"
+
+
+def test_a_kabkota_deletes_no_election_made_above_it(state: ServerState) -> None:
+    """An election KPU RI made is not a kab/kota's draft, even with none of its
+    administered fields set yet: a kab/kota deleted it (and with it its public page
+    and the place its pairs are entered under)."""
+    above = create("election", {"name": "Pilbup", "kind": "bupati"})
+    assert one(state, RI, above).status == "applied"
+    gone = Mutation(str(uuid.uuid4()), "election", above.record_id, SCOPE, Op.DELETE, 1, {})
+    refused = one(state, KAB, gone)
+    assert (refused.status, refused.code, refused.field) == ("rejected", "READ_ONLY", "kind")
+    assert stored(state, above.record_id)[:2] == (1, False)
+
+
+def test_a_kabkota_writes_no_field_of_its_provinces_election(state: ServerState) -> None:
+    """A governor election is the province's (DOMAIN.md "Levels"): a kab/kota's write
+    of it, an empty field's too, is refused before any rule (403); the province's own
+    is applied."""
+    from sync.server.errors import ApiError
+
+    election = create("election", {"name": "Pilgub", "kind": "gubernur"}, scope="32")
+    assert one(state, PROVINCE, election).status == "applied"
+    with pytest.raises(ApiError) as refused:
+        one(state, KAB, change(election, 1, {"official_threshold": (None, 1)}))
+    assert refused.value.status == 403
+    done = one(state, PROVINCE, change(election, 1, {"official_threshold": (None, 2_321_469)}))
+    assert done.status == "applied"
+
+
 def test_an_elections_region_is_its_scope(state: ServerState) -> None:
     """The scope is the region of the record's election (docs/PROTOCOL.md). A kab/kota
     made an election of its scope named as another province's governor election
@@ -934,3 +984,29 @@ def test_only_a_level_that_writes_an_elections_scope_administers_it(
     assert administers(actor, scope) is expected
     if expected:
         assert actor.can_write(scope, "election")
+
+
+def test_an_undone_verdict_keeps_the_name_of_the_officer_who_gave_it(state: ServerState) -> None:
+    """``admin_by``/``field_by``/``withdrawn_by`` say whose verdict (or withdrawal) the
+    row holds, not who pushed it (the audit log says that): undoing one's verdict puts
+    back a colleague's, with the colleague's name (``services.verification.undo``), so
+    the server neither refuses nor renames a value that is not the pusher's."""
+    supporter = tree(state)["supporter"]
+    colleague = Actor("op3214b", Role.KABKOTA, SCOPE, "dev-kab-b")
+    ms = {"admin_status": "MS", "admin_reasons": [], "admin_by": "op3214"}
+    first = change(supporter, 1, {k: (None, v) for k, v in ms.items()})
+    assert one(state, KAB, first).status == "applied"
+    tms = {"admin_status": "TMS", "admin_reasons": ["UNDERAGE"], "admin_by": "op3214b"}
+    mine = change(supporter, 2, {k: (ms[k], v) for k, v in tms.items()})
+    assert one(state, colleague, mine).status == "applied"
+    undone = change(supporter, 3, {k: (v, ms[k]) for k, v in tms.items()})
+    assert one(state, colleague, undone).status == "applied"
+    assert stored(state, supporter.record_id)[2]["admin_by"] == "op3214"
+    with read_tx(state.engine) as conn:
+        last = conn.execute(
+            select(audit_log.c.username, audit_log.c.after)
+            .where(audit_log.c.record_id == supporter.record_id)
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        ).one()
+    assert last.username == "op3214b" and orjson.loads(last.after)["admin_by"] == "op3214"

@@ -1,0 +1,139 @@
+"""A conflict is read in the kab/kota area it was made in, not the record's current
+one: a supporter of a governor election moved from 32.14 to 32.15 took 32.14's
+losing proposal (its values, user name and device) to 32.15's operators, through
+``GET /v1/conflicts`` and a feed bundle's answers. Revision 0018 keeps the area on
+each conflict, filling it for conflicts made before from the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from sync.bundle import decode_bundle
+from sync.protocol import Mutation, Op
+from sync.server.app import ServerState, open_state
+from sync.server.bundles import export_feed_bundle
+from sync.server.config import ServerConfig
+from sync.server.db import migrate
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
+from sync.server.routes.records import read_conflicts
+from sync.server.schema import conflicts
+from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
+
+PROVINCE = Actor("prov32", Role.PROVINCE, "32", "p-1")
+OP3214 = Actor("op3214", Role.KABKOTA, "32.14", "k-14")
+OP3215 = Actor("op3215", Role.KABKOTA, "32.15", "k-15")
+SECRET = "NILAI RAHASIA 32.14"
+
+
+@pytest.fixture
+def state(url: str) -> Iterator[ServerState]:  # noqa: F811
+    migrate(url)
+    server = open_state(ServerConfig(database_url=url, rule_checks=False))
+    try:
+        yield server
+    finally:
+        server.engine.dispose()
+
+
+def _push(state: ServerState, actor: Actor, *mutations: Mutation) -> list[str]:
+    results = apply_batch(state.engine, state.config, actor, str(uuid.uuid4()), list(mutations))
+    return [r.status.value for r in results]
+
+
+def _upsert(record_id: str, entity: str, base: int, changes: dict[str, Any]) -> Mutation:
+    return Mutation(str(uuid.uuid4()), entity, record_id, "32", Op.UPSERT, base, changes)
+
+
+def _moved_after_a_conflict(state: ServerState) -> tuple[str, str]:
+    """A supporter of 32.14 on which 32.14's operator lost a conflict, then moved by the
+    province to 32.15: (the supporter's id, the losing mutation's id)."""
+    election, pair, person = (str(uuid.uuid4()) for _ in range(3))
+    made = [
+        _upsert(election, "election", 0, {"name": (None, "Pilgub"), "kind": (None, "gubernur")}),
+        _upsert(pair, "pair", 0, {"election_id": (None, election), "number": (None, 1)}),
+        _upsert(
+            person,
+            "supporter",
+            0,
+            {"pair_id": (None, pair), "name": (None, "A"), "kabkota_code": (None, "32.14")},
+        ),
+    ]
+    assert _push(state, PROVINCE, *made) == ["applied"] * 3
+    assert _push(state, PROVINCE, _upsert(person, "supporter", 1, {"name": ("A", "B")})) == [
+        "applied"
+    ]
+    losing = _upsert(person, "supporter", 1, {"name": ("A", SECRET)})
+    assert _push(state, OP3214, losing) == ["conflict"]
+    move = _upsert(person, "supporter", 2, {"kabkota_code": ("32.14", "32.15")})
+    assert _push(state, PROVINCE, move) == ["applied"]
+    return person, losing.id
+
+
+def test_the_new_kabkota_does_not_read_the_old_ones_conflict(state: ServerState) -> None:
+    person, _losing = _moved_after_a_conflict(state)
+    theirs = read_conflicts(state.engine, OP3215, 0, 100, None)["conflicts"]
+    assert theirs == []
+    assert read_conflicts(state.engine, OP3215, 0, 100, person)["conflicts"] == []
+    # The kab/kota it was made in still reads it, the province too.
+    for actor in (OP3214, PROVINCE):
+        [mine] = read_conflicts(state.engine, actor, 0, 100, None)["conflicts"]
+        assert (mine["record_id"], mine["username"]) == (person, "op3214")
+        assert mine["fields"]["name"]["mine"] == SECRET
+
+
+def test_the_new_kabkotas_feed_bundle_carries_no_answer_of_the_old_ones_conflict(
+    state: ServerState,
+) -> None:
+    person, losing = _moved_after_a_conflict(state)
+    bundle = decode_bundle(export_feed_bundle(state, "32.15", 0)[0])
+    assert person in {r["id"] for block in bundle["page"]["entities"] for r in _rows(block)}
+    text = repr(bundle)
+    assert SECRET not in text
+    answers = {a["mutation_id"]: a for a in bundle["answers"]}
+    assert answers[losing] == {"mutation_id": losing, "status": "conflict", "version": 2}
+    # The province's bundle answers it whole (the old kab/kota's brings the record as
+    # a departure, its answers bare as before).
+    whole = decode_bundle(export_feed_bundle(state, "32", 0)[0])
+    [kept] = [a for a in whole["answers"] if a["mutation_id"] == losing]
+    assert kept["status"] == "conflict" and kept["conflicts"]["name"]["mine"] == SECRET
+
+
+def _rows(block: dict[str, Any]) -> list[dict[str, Any]]:
+    columns = block["columns"]
+    return [dict(zip(columns, row, strict=True)) for row in block["rows"]]
+
+
+def test_the_upgrade_gives_old_conflicts_the_area_they_were_made_in(url: str) -> None:  # noqa: F811
+    migrate(url)
+    state = open_state(ServerConfig(database_url=url, rule_checks=False))
+    try:
+        moved, _losing = _moved_after_a_conflict(state)
+        stayed, _other = _moved_after_a_conflict(state)
+        # The second supporter moves back: made in 32.14, in 32.14 again now.
+        assert _push(
+            state, PROVINCE, _upsert(stayed, "supporter", 3, {"kabkota_code": ("32.15", "32.14")})
+        ) == ["applied"]
+    finally:
+        state.engine.dispose()
+    alembic_to(url, "0017", down=True)
+    alembic_to(url, "0018")
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            areas = dict(conn.execute(select(conflicts.c.record_id, conflicts.c.area)).all())
+        assert areas == {moved: "32.14", stayed: "32.14"}
+    finally:
+        engine.dispose()
+    state = open_state(ServerConfig(database_url=url, rule_checks=False))
+    try:
+        assert read_conflicts(state.engine, OP3215, 0, 100, None)["conflicts"] == []
+    finally:
+        state.engine.dispose()
