@@ -12,7 +12,11 @@ the administrative one; ``check_status`` (the automatic forecast) never does. A
 supporter without a human verdict is ``pending`` ("belum diverifikasi"). The verdict
 is the desktop's own (:func:`silon_desktop.domain.supporters.effective_status`): a
 verified supporter whose NIK also backs another pair (``external_duplicate``) counts
-at least as the election's rule set classes DUPLICATE_EXTERNAL (BMS).
+at least as the election's rule set classes DUPLICATE_EXTERNAL (BMS). Each cell stores
+it as the desktop's recap counts it (:func:`counted_verdict`): a BMS where the verdict
+that counts offers none (a row met in the field, a correction round's) is TMS, so the
+pages add stored cells and never re-split one (revision 0018 rebuilt the figures that
+were stored by the shown verdict).
 """
 
 from __future__ import annotations
@@ -96,8 +100,8 @@ def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) 
     """:func:`verdict` as the desktop's recap counts it (ms | bms | tms | pending): a
     BMS where the verdict that counts offers none (a correction round's row, one
     counted by its field verdict: the DUPLICATE_EXTERNAL flag on an MS row) is TMS
-    (:func:`~silon_desktop.domain.supporters.counted_choices`). For what one row
-    shows; the figures' deltas keep :func:`verdict`, which they were stored by."""
+    (:func:`~silon_desktop.domain.supporters.counted_choices`). What the figures
+    store (:func:`supporter_key`) and the NIK check answers."""
     shown = verdict(fields, rule_set)
     if shown == "pending":
         return shown
@@ -170,11 +174,18 @@ def supporter_key(
     if not pair_id:
         return None
     rnd = str(fields.get("round") or DEFAULT_ROUND)
-    # Only a flagged supporter's verdict depends on the rule set: looked up for those only.
+    # Only a flagged supporter's verdict, or a BMS one, depends on the rule set: looked
+    # up for those only (once per pair).
     rule_set = None
-    if rules_of is not None and fields.get("external_duplicate"):
+    if rules_of is not None and _rules_matter(fields):
         rule_set = rules_of(str(pair_id))
-    return str(pair_id), rnd, subregion(fields, scope), verdict(fields, rule_set)
+    return str(pair_id), rnd, subregion(fields, scope), counted_verdict(fields, rule_set)
+
+
+def _rules_matter(fields: Mapping[str, Any]) -> bool:
+    """Whether a supporter's counted verdict may depend on its election's rule set."""
+    statuses = (fields.get("admin_status"), fields.get("field_status"))
+    return bool(fields.get("external_duplicate")) or "BMS" in statuses
 
 
 def deltas(

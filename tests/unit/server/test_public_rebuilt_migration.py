@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import orjson
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
@@ -133,3 +134,59 @@ def test_revision_0016_counts_a_governors_supporters_by_their_kabkota_code(url: 
     _clear(url)  # as an older server left them (here: empty)
     alembic_to(url, "0016")
     assert _public(url) == (cells, copies)
+
+
+def test_revision_0018_counts_a_supporter_met_in_the_field_backing_another_pair_tms(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server whose push path stored such a supporter in the submission round's cell
+    as BMS (the verdict shown, before 0018) publishes it TMS after the upgrade, as the
+    desktop's recap and a new server count it."""
+    from sync.server.public import figures
+    from tests.unit.server.test_public_counted import COUNTED
+
+    migrate(url)
+    s = seed(12)
+    rid, nik, birth, *_ = next(r for r in s.supporters if r[5] == "MS")
+
+    def supporter(record_id: str, version: int, changes: dict[str, Any]) -> Mutation:
+        return Mutation(str(uuid.uuid4()), "supporter", record_id, SCOPE, Op.UPSERT, version, {
+            k: (None, v) for k, v in changes.items()
+        })  # fmt: skip
+
+    other = {"pair_id": s.party_pair_id, "nik": nik, "birth_date": birth,
+             "kecamatan_code": "32.14.01", "kabkota_code": SCOPE, **verdict("MS")}  # fmt: skip
+    # The figures as the push path stored them before 0018: by the verdict shown.
+    monkeypatch.setattr(figures, "counted_verdict", figures.verdict)
+    state = open_state(ServerConfig(database_url=url))
+    state.config.clock = Clock(dt.datetime(2024, 5, 6, tzinfo=dt.UTC))
+    try:
+        done = apply_batch(state.engine, state.config, ADMIN, "seed", s.mutations)
+        done += apply_batch(state.engine, state.config, ADMIN, "f", [
+            supporter(rid, 1, verdict("MS", "field"))
+        ])  # fmt: skip
+        done += apply_batch(state.engine, state.config, ADMIN, "dup", [
+            supporter(str(uuid.uuid4()), 0, other)
+        ])  # fmt: skip
+    finally:
+        state.engine.dispose()
+    monkeypatch.undo()
+    assert {r.status.value for r in done} == {"applied"}
+
+    def totals() -> dict[str, int]:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                cells = list(
+                    conn.execute(
+                        select(public_figures).where(public_figures.c.pair_id == s.independent_id)
+                    ).mappings()
+                )
+                return {n: sum(int(c[n]) for c in cells) for n in figures.COUNTS}
+        finally:
+            engine.dispose()
+
+    assert totals() == {**COUNTED, "bms": 3, "tms": 2}  # the old figures: BMS
+    alembic_to(url, "0017", down=True)
+    alembic_to(url, "0018")
+    assert totals() == COUNTED
