@@ -3,8 +3,9 @@
 Every push batch calls :func:`on_batch` inside its write transaction, after the
 records are merged and before the commit. It turns the batch's supporter changes
 into deltas of ``public_figures`` (per pair, round, sub-region and human verdict),
-copies the public fields of elections, pairs, candidates (role only), documents
-and parties into ``public_records``, and bumps ``public_state``. The public pages
+copies the public fields of elections, pairs (once submitted: :func:`published`),
+candidates (role only), documents and parties into ``public_records``, and bumps
+``public_state``. The public pages
 read only these small tables, and cache their bytes by ``public_state.version``.
 
 Only human verdicts count: the field verification status when there is one, else
@@ -30,6 +31,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from silon_desktop.domain.codes import PairStatus
 from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
 from silon_desktop.domain.supporters import counted_status, effective_status
 from sync.server.schema import (
@@ -257,6 +259,19 @@ def with_region(entity: str, scope: str, fields: dict[str, Any]) -> dict[str, An
     return {**fields, "region_code": scope}
 
 
+def published(entity: str, fields: Mapping[str, Any]) -> bool:
+    """Whether a live record of ``entity`` has a public copy: a pair only once KPU has
+    received its nomination (:attr:`PairStatus.submitted`; a pair without a status is
+    the desktop's default, ``draft``). Without the pair's copy no page, open data or
+    NIK check names it, and its figures, candidates and documents show nowhere."""
+    if entity != "pair":
+        return True
+    try:
+        return PairStatus(str(fields.get("status") or PairStatus.DRAFT)).submitted
+    except ValueError:  # a status of a newer program: not known to be submitted
+        return False
+
+
 def public_copy(entity: str, fields: Mapping[str, Any]) -> str:
     """The JSON text of the public fields of a record."""
     return orjson.dumps({k: fields.get(k) for k in PUBLIC_FIELDS[entity]}).decode("utf-8")
@@ -294,7 +309,7 @@ def collect(
                 )
             )
         elif entity in PUBLIC_FIELDS:
-            if deleted:
+            if deleted or not published(entity, fields):
                 removed.append(rid)
             else:
                 upserts.append({"id": rid, "entity": entity, "fields": public_copy(entity, fields)})

@@ -118,3 +118,72 @@ def test_a_supporter_met_in_the_field_and_backing_another_pair_is_tms_on_every_p
     status, text = get(app, "/publik/data/dukungan.csv")
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["pair_id"] == s.independent_id]
     assert {n: sum(int(r[n]) for r in rows) for n in COUNTED} == COUNTED
+
+
+def test_a_pair_not_yet_submitted_is_on_no_public_view_until_it_is(app: Any) -> None:
+    """A pair still in preparation ("draft", or no status yet: the desktop's default) has
+    not reached KPU: the election page listed it as "Persiapan" with its names and
+    figures, the open data published it, and the NIK check named it to its supporters.
+    Hidden until it is submitted ("diajukan"; then "ditetapkan" or "ditolak", KPU's
+    public decisions); its page answers 404 by key lookups as an unknown id does."""
+    from sync.server.public.pages import public_of
+
+    s = seed(3)
+    push(app, s.mutations)
+    pairs = [
+        Mutation(
+            str(uuid.uuid4()),
+            "pair",
+            str(uuid.uuid4()),
+            SCOPE,
+            Op.UPSERT,
+            0,
+            {
+                k: (None, v)
+                for k, v in {
+                    "election_id": s.election_id,
+                    "number": 3 + i,
+                    "route": "perseorangan",
+                    "head_name": f"CALON RAHASIA {i}",
+                    "deputy_name": "WAKIL RAHASIA",
+                    **status,
+                }.items()
+            },
+        )  # fmt: skip
+        for i, status in enumerate(({"status": "draft"}, {}))
+    ]
+    nik, birth = "3214011501900001", "1990-01-15"
+    supporter = Mutation(str(uuid.uuid4()), "supporter", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        k: (None, v) for k, v in {
+            "pair_id": pairs[0].record_id, "nik": nik, "birth_date": birth,
+            "kecamatan_code": "32.14.01", "kabkota_code": SCOPE, **verdict("MS"),
+        }.items()
+    })  # fmt: skip
+    push(app, [*pairs, supporter])
+    hidden = [p.record_id for p in pairs]
+
+    def shown() -> dict[str, bool]:
+        views = {
+            "election": get(app, f"/publik/pemilihan/{s.election_id}")[1],
+            "index": get(app, "/publik/")[1],
+            "json": get(app, "/publik/data/pemilihan.json")[1],
+            "csv": get(app, "/publik/data/dukungan.csv")[1],
+        }
+        out = {name: "CALON RAHASIA" in text or hidden[0] in text for name, text in views.items()}
+        out["index"] = "4 pasangan" in views["index"]
+        out["page"] = get(app, f"/publik/pasangan/{hidden[0]}")[0] == 200
+        out["check"] = bool(public_of(app.state).checker().lookup(nik, birth))
+        return out
+
+    assert shown() == dict.fromkeys(("election", "index", "json", "csv", "page", "check"), False)
+    assert "2 pasangan" in get(app, "/publik/")[1]
+    assert get(app, f"/publik/pasangan/{hidden[1]}")[0] == 404
+    assert get(app, f"/publik/pasangan/{s.independent_id}")[0] == 200
+    submit = [
+        Mutation(
+            str(uuid.uuid4()), "pair", rid, SCOPE, Op.UPSERT, 1, {"status": (None, "diajukan")}
+        )  # fmt: skip
+        for rid in hidden
+    ]
+    push(app, submit)
+    assert shown() == dict.fromkeys(("election", "index", "json", "csv", "page", "check"), True)

@@ -190,3 +190,36 @@ def test_revision_0018_counts_a_supporter_met_in_the_field_backing_another_pair_
     alembic_to(url, "0017", down=True)
     alembic_to(url, "0018")
     assert totals() == COUNTED
+
+
+def test_revision_0018_takes_a_pair_not_yet_submitted_off_the_public_pages(url: str) -> None:
+    """An older server copied every pair to the public tables, a draft one too: after
+    the upgrade only the submitted pairs have a public copy."""
+    from sync.server.public import figures
+
+    migrate(url)
+    s = seed(3)
+    draft = Mutation(str(uuid.uuid4()), "pair", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        "election_id": (None, s.election_id), "number": (None, 3), "status": (None, "draft"),
+    })  # fmt: skip
+    state = open_state(ServerConfig(database_url=url))
+    state.config.clock = Clock(dt.datetime(2024, 5, 6, tzinfo=dt.UTC))
+    try:
+        done = apply_batch(state.engine, state.config, ADMIN, "seed", [*s.mutations, draft])
+    finally:
+        state.engine.dispose()
+    assert {r.status.value for r in done} == {"applied"}
+    _cells, copies = _public(url)
+    assert draft.record_id not in copies and s.independent_id in copies
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:  # as the older server's push path left it
+            fields = {k: v for k, (_old, v) in draft.changes.items()}
+            conn.execute(public_records.insert().values(
+                id=draft.record_id, entity="pair", fields=figures.public_copy("pair", fields)
+            ))  # fmt: skip
+    finally:
+        engine.dispose()
+    alembic_to(url, "0017", down=True)
+    alembic_to(url, "0018")
+    assert _public(url) == (_cells, copies)
