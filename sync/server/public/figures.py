@@ -83,19 +83,32 @@ FieldsOf = Callable[[str], Mapping[str, Any] | None]
 RuleSetOf = Callable[[str], RuleSet]
 
 
-def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
-    """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
-    status, _reasons = effective_status(
+def _effective(fields: Mapping[str, Any], rule_set: RuleSet | None) -> tuple[str, tuple[str, ...]]:
+    """The desktop's ``effective_status`` of a supporter's fields: (status, reasons)."""
+    status, reasons = effective_status(
         "",
         (),
         str(fields.get("admin_status") or ""),
-        (),
+        [str(r) for r in fields.get("admin_reasons") or ()],
         str(fields.get("field_status") or ""),
-        (),
+        [str(r) for r in fields.get("field_reasons") or ()],
         bool(fields.get("external_duplicate")),
         rule_set,
     )
-    return str(status).lower() if status else "pending"
+    return str(status), reasons
+
+
+def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
+    """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
+    status, _reasons = _effective(fields, rule_set)
+    return status.lower() if status else "pending"
+
+
+def verdict_reasons(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> list[str]:
+    """The reasons of a supporter's human verdict: those of the verdict that counts (the
+    field verification's, else the administrative one's), with DUPLICATE_EXTERNAL where
+    the NIK also backs another pair (the reason that makes a row met in the field TMS)."""
+    return list(_effective(fields, rule_set)[1])
 
 
 def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:

@@ -187,3 +187,36 @@ def test_a_pair_not_yet_submitted_is_on_no_public_view_until_it_is(app: Any) -> 
     ]
     push(app, submit)
     assert shown() == dict.fromkeys(("election", "index", "json", "csv", "page", "check"), True)
+
+
+def test_an_objection_resolved_on_such_a_row_has_the_outcome_its_status_counts(app: Any) -> None:
+    """A citizen objects; the operator meets the supporter in the field (MS) while the NIK
+    also backs another pair. The check page said "status TMS" and, for the objection,
+    "resolved: BMS" (the shown verdict under the default rule set): the outcome is the
+    counted status, with the reason that makes it so."""
+    from sqlalchemy import select
+
+    from sync.server.db import read_tx
+    from sync.server.public import objections
+    from sync.server.public.pages import public_of
+    from sync.server.schema import records
+
+    s = seed(6)
+    push(app, s.mutations)
+    rid, nik, birth, *_ = next(r for r in s.supporters if r[5] == "MS")
+    other = Mutation(str(uuid.uuid4()), "supporter", str(uuid.uuid4()), SCOPE, Op.UPSERT, 0, {
+        k: (None, v) for k, v in {
+            "pair_id": s.party_pair_id, "nik": nik, "birth_date": birth,
+            "kecamatan_code": "32.14.01", "kabkota_code": SCOPE, **verdict("MS"),
+        }.items()
+    })  # fmt: skip
+    push(app, [other])
+    engine = app.state.server.engine
+    assert objections.file(engine, rid, s.independent_id, "", 1.7e9, "2024-05-06T00:00:00Z")
+    with read_tx(engine) as conn:
+        version = conn.execute(select(records.c.version).where(records.c.id == rid)).scalar_one()
+    push(app, [_edit(rid, version, verdict("MS", "field"))])
+    found = public_of(app.state).checker().lookup(nik, birth)  # both pairs list the NIK
+    [match] = [m for m in found if m.pair_id == s.independent_id]
+    assert (match.objection, match.status) == ("resolved", "tms")
+    assert (match.outcome, match.outcome_reasons) == ("TMS", ("DUPLICATE_EXTERNAL",))
