@@ -152,12 +152,14 @@ def is_area(code: str, kabkota: bool, region_code: str | None = None) -> bool:
     or a kecamatan (``32.14.01``) of the election's region (``region_code``, where
     known: :func:`~silon_desktop.domain.requirement.spread_area`, as the desktop's
     recap counts); a supporter without one (``""``, or only a kab/kota in a
-    kecamatan-level election), or living outside the region, is no area."""
-    dotted = normalize_code(code) if code else None
-    if dotted is None or dotted.count(".") != (1 if kabkota else 2):
+    kecamatan-level election), or living outside the region, is no area. The code
+    counts as stored, as the recap the operator signs reads it: one not written
+    dotted (``321401``, a client's input the server keeps) is no area there, so it
+    is none here either (read as ``32.14.01`` it was one kecamatan too many)."""
+    if not code or normalize_code(code) != code or code.count(".") != (1 if kabkota else 2):
         return False
     region = normalize_code(region_code) if region_code else None
-    return spread_area(dotted, region)
+    return spread_area(code, region)
 
 
 def pair_support(
