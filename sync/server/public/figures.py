@@ -118,13 +118,14 @@ def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) 
     (:func:`~silon_desktop.domain.supporters.counted_choices`). What the figures
     store (:func:`supporter_key`) and the NIK check answers."""
     shown = verdict(fields, rule_set)
-    if shown == "pending":
+    arrival = str(fields.get("round") or DEFAULT_ROUND)
+    if shown == "pending" or arrival not in ROUNDS:  # a round unknown here: as shown
         return shown
     return counted_status(
         shown.upper(),
         str(fields.get("admin_status") or ""),
         str(fields.get("field_status") or ""),
-        str(fields.get("round") or DEFAULT_ROUND),
+        arrival,
         rule_set or rule_set_for(None),
     ).lower()
 

@@ -220,3 +220,15 @@ def test_an_objection_resolved_on_such_a_row_has_the_outcome_its_status_counts(a
     [match] = [m for m in found if m.pair_id == s.independent_id]
     assert (match.objection, match.status) == ("resolved", "tms")
     assert (match.outcome, match.outcome_reasons) == ("TMS", ("DUPLICATE_EXTERNAL",))
+
+
+def test_a_round_this_program_does_not_know_is_counted_as_shown_never_a_crash() -> None:
+    """The figures are rebuilt from every stored record at an upgrade (revision 0018):
+    a supporter stored with a round the server's choices no longer hold (an older
+    server's input) made the counted verdict raise, and with it the migration."""
+    from sync.server.public import figures
+
+    row = {"pair_id": "p", "kecamatan_code": "32.14.01", "admin_status": "BMS",
+           "round": "correction_9"}  # fmt: skip
+    changed = figures.collect([("supporter", "a", row, False, None, False, SCOPE)])
+    assert dict(changed.figures[("p", "correction_9", "32.14.01")]) == {"submitted": 1, "bms": 1}
