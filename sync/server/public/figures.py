@@ -83,9 +83,26 @@ FieldsOf = Callable[[str], Mapping[str, Any] | None]
 RuleSetOf = Callable[[str], RuleSet]
 
 
-def _effective(fields: Mapping[str, Any], rule_set: RuleSet | None) -> tuple[str, tuple[str, ...]]:
-    """The desktop's ``effective_status`` of a supporter's fields: (status, reasons)."""
-    status, reasons = effective_status(
+def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
+    """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
+    status, _reasons = effective_status(
+        "",
+        (),
+        str(fields.get("admin_status") or ""),
+        (),
+        str(fields.get("field_status") or ""),
+        (),
+        bool(fields.get("external_duplicate")),
+        rule_set,
+    )
+    return str(status).lower() if status else "pending"
+
+
+def verdict_reasons(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> list[str]:
+    """The reasons of a supporter's human verdict: those of the verdict that counts (the
+    field verification's, else the administrative one's), with DUPLICATE_EXTERNAL where
+    the NIK also backs another pair (the reason that makes a row met in the field TMS)."""
+    _status, reasons = effective_status(
         "",
         (),
         str(fields.get("admin_status") or ""),
@@ -95,20 +112,7 @@ def _effective(fields: Mapping[str, Any], rule_set: RuleSet | None) -> tuple[str
         bool(fields.get("external_duplicate")),
         rule_set,
     )
-    return str(status), reasons
-
-
-def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
-    """The human verdict of a supporter as a count column: ms | bms | tms | pending."""
-    status, _reasons = _effective(fields, rule_set)
-    return status.lower() if status else "pending"
-
-
-def verdict_reasons(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> list[str]:
-    """The reasons of a supporter's human verdict: those of the verdict that counts (the
-    field verification's, else the administrative one's), with DUPLICATE_EXTERNAL where
-    the NIK also backs another pair (the reason that makes a row met in the field TMS)."""
-    return list(_effective(fields, rule_set)[1])
+    return list(reasons)
 
 
 def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
@@ -118,8 +122,12 @@ def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) 
     (:func:`~silon_desktop.domain.supporters.counted_choices`). What the figures
     store (:func:`supporter_key`) and the NIK check answers."""
     shown = verdict(fields, rule_set)
+    # Only a BMS may count otherwise (RuleSet.status_within): the others, as shown,
+    # without the domain's call per row of a push. A round unknown here: as shown.
+    if shown != "bms":
+        return shown
     arrival = str(fields.get("round") or DEFAULT_ROUND)
-    if shown == "pending" or arrival not in ROUNDS:  # a round unknown here: as shown
+    if arrival not in ROUNDS:
         return shown
     return counted_status(
         shown.upper(),
@@ -200,8 +208,11 @@ def supporter_key(
 
 def _rules_matter(fields: Mapping[str, Any]) -> bool:
     """Whether a supporter's counted verdict may depend on its election's rule set."""
-    statuses = (fields.get("admin_status"), fields.get("field_status"))
-    return bool(fields.get("external_duplicate")) or "BMS" in statuses
+    return bool(
+        fields.get("external_duplicate")
+        or fields.get("admin_status") == "BMS"
+        or fields.get("field_status") == "BMS"
+    )
 
 
 def deltas(
