@@ -76,6 +76,13 @@ class PairStatus(StrEnum):
     DITETAPKAN = "ditetapkan"  # confirmed (penetapan)
     DITOLAK = "ditolak"  # rejected
 
+    @property
+    def submitted(self) -> bool:
+        """Whether KPU has received the pair's nomination: every status but ``draft``
+        (a pair its team still prepares). Only a submitted pair is public; KPU's
+        decisions on it (penetapan, rejection) are public too."""
+        return self is not PairStatus.DRAFT
+
 
 class Sex(StrEnum):
     L = "L"  # laki-laki

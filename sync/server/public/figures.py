@@ -3,8 +3,9 @@
 Every push batch calls :func:`on_batch` inside its write transaction, after the
 records are merged and before the commit. It turns the batch's supporter changes
 into deltas of ``public_figures`` (per pair, round, sub-region and human verdict),
-copies the public fields of elections, pairs, candidates (role only), documents
-and parties into ``public_records``, and bumps ``public_state``. The public pages
+copies the public fields of elections, pairs (once submitted: :func:`published`),
+candidates (role only), documents and parties into ``public_records``, and bumps
+``public_state``. The public pages
 read only these small tables, and cache their bytes by ``public_state.version``.
 
 Only human verdicts count: the field verification status when there is one, else
@@ -12,7 +13,11 @@ the administrative one; ``check_status`` (the automatic forecast) never does. A
 supporter without a human verdict is ``pending`` ("belum diverifikasi"). The verdict
 is the desktop's own (:func:`silon_desktop.domain.supporters.effective_status`): a
 verified supporter whose NIK also backs another pair (``external_duplicate``) counts
-at least as the election's rule set classes DUPLICATE_EXTERNAL (BMS).
+at least as the election's rule set classes DUPLICATE_EXTERNAL (BMS). Each cell stores
+it as the desktop's recap counts it (:func:`counted_verdict`): a BMS where the verdict
+that counts offers none (a row met in the field, a correction round's) is TMS, so the
+pages add stored cells and never re-split one (revision 0018 rebuilt the figures that
+were stored by the shown verdict).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from silon_desktop.domain.codes import PairStatus
 from silon_desktop.domain.rules import Round, RuleSet, rule_set_for
 from silon_desktop.domain.supporters import counted_status, effective_status
 from sync.server.schema import (
@@ -92,20 +98,42 @@ def verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
     return str(status).lower() if status else "pending"
 
 
+def verdict_reasons(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> list[str]:
+    """The reasons of a supporter's human verdict: those of the verdict that counts (the
+    field verification's, else the administrative one's), with DUPLICATE_EXTERNAL where
+    the NIK also backs another pair (the reason that makes a row met in the field TMS)."""
+    _status, reasons = effective_status(
+        "",
+        (),
+        str(fields.get("admin_status") or ""),
+        [str(r) for r in fields.get("admin_reasons") or ()],
+        str(fields.get("field_status") or ""),
+        [str(r) for r in fields.get("field_reasons") or ()],
+        bool(fields.get("external_duplicate")),
+        rule_set,
+    )
+    return list(reasons)
+
+
 def counted_verdict(fields: Mapping[str, Any], rule_set: RuleSet | None = None) -> str:
     """:func:`verdict` as the desktop's recap counts it (ms | bms | tms | pending): a
     BMS where the verdict that counts offers none (a correction round's row, one
     counted by its field verdict: the DUPLICATE_EXTERNAL flag on an MS row) is TMS
-    (:func:`~silon_desktop.domain.supporters.counted_choices`). For what one row
-    shows; the figures' deltas keep :func:`verdict`, which they were stored by."""
+    (:func:`~silon_desktop.domain.supporters.counted_choices`). What the figures
+    store (:func:`supporter_key`) and the NIK check answers."""
     shown = verdict(fields, rule_set)
-    if shown == "pending":
+    # Only a BMS may count otherwise (RuleSet.status_within): the others, as shown,
+    # without the domain's call per row of a push. A round unknown here: as shown.
+    if shown != "bms":
+        return shown
+    arrival = str(fields.get("round") or DEFAULT_ROUND)
+    if arrival not in ROUNDS:
         return shown
     return counted_status(
         shown.upper(),
         str(fields.get("admin_status") or ""),
         str(fields.get("field_status") or ""),
-        str(fields.get("round") or DEFAULT_ROUND),
+        arrival,
         rule_set or rule_set_for(None),
     ).lower()
 
@@ -170,11 +198,21 @@ def supporter_key(
     if not pair_id:
         return None
     rnd = str(fields.get("round") or DEFAULT_ROUND)
-    # Only a flagged supporter's verdict depends on the rule set: looked up for those only.
+    # Only a flagged supporter's verdict, or a BMS one, depends on the rule set: looked
+    # up for those only (once per pair).
     rule_set = None
-    if rules_of is not None and fields.get("external_duplicate"):
+    if rules_of is not None and _rules_matter(fields):
         rule_set = rules_of(str(pair_id))
-    return str(pair_id), rnd, subregion(fields, scope), verdict(fields, rule_set)
+    return str(pair_id), rnd, subregion(fields, scope), counted_verdict(fields, rule_set)
+
+
+def _rules_matter(fields: Mapping[str, Any]) -> bool:
+    """Whether a supporter's counted verdict may depend on its election's rule set."""
+    return bool(
+        fields.get("external_duplicate")
+        or fields.get("admin_status") == "BMS"
+        or fields.get("field_status") == "BMS"
+    )
 
 
 def deltas(
@@ -246,6 +284,19 @@ def with_region(entity: str, scope: str, fields: dict[str, Any]) -> dict[str, An
     return {**fields, "region_code": scope}
 
 
+def published(entity: str, fields: Mapping[str, Any]) -> bool:
+    """Whether a live record of ``entity`` has a public copy: a pair only once KPU has
+    received its nomination (:attr:`PairStatus.submitted`; a pair without a status is
+    the desktop's default, ``draft``). Without the pair's copy no page, open data or
+    NIK check names it, and its figures, candidates and documents show nowhere."""
+    if entity != "pair":
+        return True
+    try:
+        return PairStatus(str(fields.get("status") or PairStatus.DRAFT)).submitted
+    except ValueError:  # a status of a newer program: not known to be submitted
+        return False
+
+
 def public_copy(entity: str, fields: Mapping[str, Any]) -> str:
     """The JSON text of the public fields of a record."""
     return orjson.dumps({k: fields.get(k) for k in PUBLIC_FIELDS[entity]}).decode("utf-8")
@@ -283,7 +334,7 @@ def collect(
                 )
             )
         elif entity in PUBLIC_FIELDS:
-            if deleted:
+            if deleted or not published(entity, fields):
                 removed.append(rid)
             else:
                 upserts.append({"id": rid, "entity": entity, "fields": public_copy(entity, fields)})

@@ -13,11 +13,11 @@ from sync.server.public import figures, objections
 
 def on_batch(conn: Connection, batch: Batch) -> None:
     """Keep the public tables current with a batch (inside its write transaction)."""
-    resolved = objections.resolve_in_batch(conn, batch)
+    rules_of = figures.rule_sets(_fields_of(conn, batch))
+    resolved = objections.resolve_in_batch(conn, batch, rules_of)
     if objections.reopen_in_batch(conn, batch) or resolved:
         figures.bump(conn, batch.now)
     items = []
-    rules_of = figures.rule_sets(_fields_of(conn, batch))
     for rid in dict.fromkeys(batch.order):
         rec = batch.state[rid]
         orig = rec.orig if rec.exists else None

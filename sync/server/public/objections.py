@@ -36,7 +36,6 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from silon_desktop.domain.supporters import field_verdict_counts
 from sync import merge
 from sync.protocol import Mutation, ResultStatus
 from sync.server import audit
@@ -129,24 +128,29 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
 WITHDRAWN = "WITHDRAWN"
 
 
-def _outcome(rec: Rec) -> tuple[str, list[Any]]:
-    """What resolved the objection of ``rec``: its human verdict and that verdict's
-    reasons, or :data:`WITHDRAWN` (no reasons) for a row withdrawn."""
+def _outcome(rec: Rec, rules_of: figures.RuleSetOf | None) -> tuple[str, list[Any]]:
+    """What resolved the objection of ``rec``: its human verdict as the pair's figures
+    count it (:func:`figures.counted_verdict`, the election's rule set) and that
+    verdict's reasons, or :data:`WITHDRAWN` (no reasons) for a row withdrawn."""
     if rec.deleted:
         return WITHDRAWN, []
-    counted = field_verdict_counts(
-        str(rec.fields.get("admin_status") or ""), str(rec.fields.get("field_status") or "")
-    )
-    reasons = rec.fields.get("field_reasons") if counted else None
-    return figures.verdict(rec.fields).upper(), list(
-        reasons or rec.fields.get("admin_reasons") or []
+    pair_id = str(rec.fields.get("pair_id") or "")
+    rule_set = rules_of(pair_id) if rules_of is not None and pair_id else None
+    return figures.counted_verdict(rec.fields, rule_set).upper(), figures.verdict_reasons(
+        rec.fields, rule_set
     )
 
 
-def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
+def resolve_in_batch(
+    conn: Connection, batch: Batch, rules_of: figures.RuleSetOf | None = None
+) -> bool:
     """Resolve open objections of rows on which this batch wrote a person's verdict
     made knowing of the objection (:func:`_verdict_seen`), or which this batch
     withdrew (outcome :data:`WITHDRAWN`).
+
+    Args:
+        rules_of: the rule set of a pair's election (:func:`figures.rule_sets`); None:
+            the default.
 
     Returns whether any was resolved (the caller bumps the public version).
     """
@@ -181,7 +185,7 @@ def resolve_in_batch(conn: Connection, batch: Batch) -> bool:
         ):
             due.append(rec)
     for rec in due:
-        outcome, reasons = _outcome(rec)
+        outcome, reasons = _outcome(rec, rules_of)
         conn.execute(
             update(public_objections)
             .where(public_objections.c.record_id == rec.id, public_objections.c.status == "open")

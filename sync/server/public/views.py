@@ -14,12 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain import rules
-from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind, Status
+from silon_desktop.domain.codes import REQUIRED_DOCUMENTS, DocumentKind
 from silon_desktop.domain.labels import DOCUMENT_LABELS_ID
 from silon_desktop.domain.regions import default_table, normalize_code
 from silon_desktop.domain.requirement import Requirement, spread_area
 from silon_desktop.domain.requirement import requirement as domain_requirement
-from silon_desktop.domain.supporters import counted_choices
 from sync.server.public.figures import COUNTS, ROUNDS, objection_counts
 from sync.server.schema import public_figures, public_records, records, regions
 
@@ -128,24 +127,6 @@ def rule_set_of(election: dict[str, Any]) -> rules.RuleSet | None:
         return None
 
 
-def _as_counted(
-    cell: dict[str, int], arrival: str, rule_set: rules.RuleSet | None
-) -> dict[str, int]:
-    """A round's cell as the desktop's recap counts it: where no verdict of the round
-    offers BMS (a correction round's rows: its administrative verification is their
-    last, and field verification ends in MS or TMS), its BMS is TMS
-    (:meth:`RuleSet.status_within`). A person never gives such a BMS; the server's
-    DUPLICATE_EXTERNAL flag on an MS row, which the rule set makes BMS, does
-    (:func:`~sync.server.public.figures.verdict`). Counted so, not stored."""
-    if rule_set is None or arrival not in ROUNDS or not cell.get("bms"):
-        return cell
-    verdicts = (("MS", "MS"), ("", ""))  # the field verdict counts; the office's does
-    choices = [counted_choices(a, f, arrival, rule_set) for a, f in verdicts]
-    if {rule_set.status_within(Status.BMS, c) for c in choices} != {Status.TMS}:
-        return cell
-    return {**cell, "bms": 0, "tms": cell.get("tms", 0) + cell["bms"]}
-
-
 def requirement(election: dict[str, Any]) -> Requirement:
     """The published threshold and spread of ``election``: the desktop recap's own
     decision (:func:`silon_desktop.domain.requirement.requirement`); under a rule set
@@ -171,12 +152,14 @@ def is_area(code: str, kabkota: bool, region_code: str | None = None) -> bool:
     or a kecamatan (``32.14.01``) of the election's region (``region_code``, where
     known: :func:`~silon_desktop.domain.requirement.spread_area`, as the desktop's
     recap counts); a supporter without one (``""``, or only a kab/kota in a
-    kecamatan-level election), or living outside the region, is no area."""
-    dotted = normalize_code(code) if code else None
-    if dotted is None or dotted.count(".") != (1 if kabkota else 2):
+    kecamatan-level election), or living outside the region, is no area. The code
+    counts as stored, as the recap the operator signs reads it: one not written
+    dotted (``321401``, a client's input the server keeps) is no area there, so it
+    is none here either (read as ``32.14.01`` it was one kecamatan too many)."""
+    if not code or normalize_code(code) != code or code.count(".") != (1 if kabkota else 2):
         return False
     region = normalize_code(region_code) if region_code else None
-    return spread_area(dotted, region)
+    return spread_area(code, region)
 
 
 def pair_support(
@@ -185,7 +168,6 @@ def pair_support(
     """Per round and in total: counts per sub-region, against the threshold and spread."""
     kabkota = by_kabkota(election)
     req = requirement(election)
-    rule_set = rule_set_of(election)
     threshold, spread = req.threshold, req.spread
     out_rounds = []
     total = _zero()
@@ -193,8 +175,7 @@ def pair_support(
     for rnd in sorted(rounds, key=lambda r: ROUNDS.index(r) if r in ROUNDS else len(ROUNDS)):
         subs: dict[str, dict[str, int]] = {}
         sums = _zero()
-        for code, stored in rounds[rnd].items():
-            cell = _as_counted(stored, rnd, rule_set)
+        for code, cell in rounds[rnd].items():
             group = _group_code(code, kabkota)
             _add(subs.setdefault(group, _zero()), cell)
             _add(total_by_sub.setdefault(group, _zero()), cell)

@@ -130,8 +130,10 @@ def test_a_withdrawal_undone_travels_as_a_restore_and_the_counts_follow(
         region,
     )  # fmt: skip
     pair = operator.repo.create(
-        "pair", {"election_id": election, "number": 1, "route": "perseorangan"}, region
-    )
+        "pair",
+        {"election_id": election, "number": 1, "route": "perseorangan", "status": "diajukan"},
+        region,
+    )  # submitted: a draft pair is on no public page
     ids = _supporters(operator, pair, region, kec, 3, first=1, arrival="submission")
     for client in (operator, other, operator):
         assert client.sync().failure is None

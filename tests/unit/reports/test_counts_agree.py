@@ -151,6 +151,44 @@ def test_the_public_pages_count_a_correction_rounds_external_duplicate_as_the_mi
     assert sum(c["tms"] for c in support["subregions"].values()) == 1
 
 
+def test_the_public_pages_count_a_submission_rows_external_duplicate_as_the_dashboard_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """A submission's supporter met in the field (MS) and also backing another pair is
+    TMS on the dashboard, in the B.2-KWK and in the minutes of verfak (field verification
+    ends in MS or TMS); the public figures stored it in the submission round's cell with
+    the round's real BMS and published it BMS. One never met in the field stays BMS
+    (fixable in a correction) on both."""
+    first = _rows(db, tmp_path, "submission", 6, 1)
+    _flag(db, first[0], field="MS")
+    _flag(db, first[1])
+    whole = pair_recap(db.engine, "p1").totals
+    assert (whole.ms, whole.bms, whole.tms) == (4, 1, 1)
+    support = _public_support(db)
+    (submission,) = support["rounds"]
+    for counted in (submission["totals"], support["totals"]):
+        assert (counted["ms"], counted["bms"], counted["tms"]) == (whole.ms, whole.bms, whole.tms)
+    assert sum(c["tms"] for c in support["subregions"].values()) == 1
+
+
+def test_the_public_spread_counts_a_kecamatan_code_as_the_desktops_recap_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """A kecamatan code stored undotted (``321401``: a client's input the server keeps,
+    and the desktop's pull stores as it is) is no area of the spread in the recap the
+    operator signs, which counts the codes below the election's region as written; the
+    public pages read it as ``32.14.01`` and counted one kecamatan more."""
+    first = _rows(db, tmp_path, "submission", 12, 1)
+    with db.session() as session:
+        row = session.get(Supporter, first[0])
+        assert row is not None and row.admin_status == "MS"
+        row.kecamatan_code = row.kecamatan_code.replace(".", "")
+    desktop = pair_recap(db.engine, "p1")
+    support = _public_support(db)
+    assert support["spread_have"] == desktop.spread_met
+    assert support["totals"]["ms"] == desktop.totals.ms
+
+
 def _three_flagged(db: Database, tmp_path: Path) -> tuple[list[str], list[str], Any]:
     """Six submission rows and four of the first correction, three of them also backing
     another pair: one met in the field (MS), one of the correction, one never met in the

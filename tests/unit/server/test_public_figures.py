@@ -135,7 +135,8 @@ def test_the_round_field_is_used_when_present_else_submission() -> None:
     # a counts (+1), b leaves for correction_1 (-1), c is deleted (-1).
     submission = changed.figures[("p", "submission", "32.14.01")]
     assert {k: v for k, v in submission.items() if v} == {"submitted": -1, "ms": -1}
-    assert dict(changed.figures[("p", "correction_1", "32.14.01")]) == {"submitted": 1, "bms": 1}
+    # Stored as the desktop counts it: a correction round's verdict offers no BMS.
+    assert dict(changed.figures[("p", "correction_1", "32.14.01")]) == {"submitted": 1, "tms": 1}
 
 
 def test_public_reason_words_are_the_desktops_own_in_both_languages() -> None:
