@@ -362,6 +362,17 @@ def _load_candidates(conn: Connection, batch: Batch, todo: list[Mutation]) -> No
             pairs[rid] = str(fields.get("election_id") or "")
         else:
             candidates[rid] = str(fields.get("pair_id") or "")
+    # A pair not yet submitted has no public copy (figures.published) but its
+    # candidates do: its election is read from the record itself, by key.
+    unlisted = sorted({p for p in candidates.values() if p and p not in pairs})
+    for condition in among(conn, records.c.id, unlisted):
+        for rid, deleted, text in conn.execute(
+            select(records.c.id, records.c.deleted, records.c.fields).where(
+                condition, records.c.entity == "pair"
+            )
+        ):
+            if not deleted:
+                pairs[str(rid)] = str(orjson.loads(text).get("election_id") or "")
     wanted_pairs = {p for p, e in pairs.items() if e in elections}
     confirming.update(p for p, e in pairs.items() if e in dated)
     wanted = {c for c, p in candidates.items() if p in wanted_pairs or p in confirming}
