@@ -68,6 +68,7 @@ class ErrorCode(StrEnum):
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
+    KEYRING_UNREACHABLE = "keyring_unreachable"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
     IDLE_LOCKED_UNSAVED = "idle_locked_unsaved"

@@ -130,6 +130,15 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "ke akun komputer ini), lalu coba lagi. Kunci tanda tangan perangkat ini tidak "
         "diganti dan tidak ada yang diubah."
     ),
+    ErrorCode.KEYRING_UNREACHABLE: (
+        "Kunci tanda tangan perangkat ini disimpan di tempat penyimpanan kata sandi sistem "
+        "(keyring), tetapi keyring itu tidak terjangkau dari sesi ini (misalnya lewat SSH "
+        "atau tugas terjadwal) atau masih terkunci. Tidak ada kunci baru yang dibuat dan "
+        "tidak ada yang diubah: jalankan program atau perintah ini dari sesi desktop akun "
+        "komputer yang sama setelah keyring terbuka, lalu coba lagi. Bila keyring itu memang hilang (akun "
+        "komputer dibuat ulang), hapus berkas device_key.pub di folder data {folder}, lalu "
+        "masuk secara daring agar kunci baru didaftarkan ke server."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),
