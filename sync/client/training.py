@@ -13,6 +13,7 @@ from a real server with a training server (:func:`practice_problem`).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -48,6 +49,23 @@ def practice_id(db: Database) -> str:
 def is_practice(db: Database) -> bool:
     """Whether this laptop's data comes from a training server (LATIHAN everywhere)."""
     return bool(practice_id(db))
+
+
+def remember_practice(db: Database, data_dir: Path) -> None:
+    """Once the data here is practice data, say so in the folder's key file too
+    (``silon.key``, :attr:`KeyFile.practice`), where a login reads it before the data
+    key opens anything: a room laptop's folder then starts over for another practice
+    account rather than refusing it. A folder without a key file (a plain database
+    not yet converted) is left alone: its first login writes the flag."""
+    from silon_desktop.storage.keyfile import KeyFile
+
+    if not KeyFile.exists(data_dir) or not is_practice(db):
+        return
+    kf = KeyFile.load(data_dir)
+    if not kf.practice:
+        kf.practice = True
+        kf.save()
+        log.info("the key file of %s now says its data is practice data", data_dir)
 
 
 def server_identity(transport: Transport) -> str | None:
