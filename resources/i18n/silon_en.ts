@@ -3593,6 +3593,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>This server is a practice server, but the data on this computer comes from a real server: nothing is sent to the practice server or fetched from it. Check the server address in the settings; to practise, start Silon Desktop with --training.</translation>
     </message>
     <message>
+        <source>Server ini server latihan, sedangkan di komputer ini ada data yang diketik di sini dan belum pernah dikirim ke server mana pun: data itu bisa jadi data sungguhan, jadi tidak dikirim ke server latihan dan tidak dijadikan data latihan. Periksa alamat server di Pengaturan dan kirim data itu ke server sungguhan; untuk berlatih jalankan Silon Desktop dengan --training atau pakai folder data baru (--data-dir).</source>
+        <translation>This is a training server, while this computer holds data typed here that was never sent to any server: it may be real data, so it is not sent to the training server and does not become practice data. Check the server address in Settings and send that data to the real server; to practise, start Silon Desktop with --training or use a new data folder (--data-dir).</translation>
+    </message>
+    <message>
         <source>Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop dengan --training; untuk bekerja pakai folder data sungguhan.</source>
         <translation>The data on this computer is practice data, but this server is a real server: nothing is sent or fetched. To practise, start Silon Desktop with --training; to work, use the real data folder.</translation>
     </message>

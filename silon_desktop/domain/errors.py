@@ -84,6 +84,7 @@ class ErrorCode(StrEnum):
     BAD_ANSWER = "bad_answer"
     PRACTICE_SERVER_RESET = "practice_server_reset"
     PRACTICE_SERVER_REAL_DATA = "practice_server_real_data"
+    PRACTICE_SERVER_UNSENT_DATA = "practice_server_unsent_data"
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"

@@ -194,6 +194,13 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Periksa alamat server di Pengaturan; untuk berlatih jalankan Silon Desktop "
         "dengan --training."
     ),
+    ErrorCode.PRACTICE_SERVER_UNSENT_DATA: (
+        "Server ini server latihan, sedangkan di komputer ini ada data yang diketik di sini "
+        "dan belum pernah dikirim ke server mana pun: data itu bisa jadi data sungguhan, jadi "
+        "tidak dikirim ke server latihan dan tidak dijadikan data latihan. Periksa alamat "
+        "server di Pengaturan dan kirim data itu ke server sungguhan; untuk berlatih jalankan "
+        "Silon Desktop dengan --training atau pakai folder data baru (--data-dir)."
+    ),
     ErrorCode.PRACTICE_DATA_REAL_SERVER: (
         "Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: "
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData
 
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
@@ -98,8 +98,13 @@ def practice_problem(
 ) -> ErrorCode | None:
     """Why this sync must not go on, or None: ``PRACTICE_SERVER_RESET`` the training
     server was reset since this laptop last synced; ``PRACTICE_SERVER_REAL_DATA`` a
-    training server met data pulled from another (real) server; ``PRACTICE_DATA_REAL_SERVER``
-    a real server met practice data. Nothing of the one goes to the other.
+    training server met data pulled from another (real) server;
+    ``PRACTICE_SERVER_UNSENT_DATA`` a training server met rows typed here that no server
+    has seen (in a folder not known as practice data: they may be real citizens' data,
+    and a first sync would have made them practice data, which a start over deletes);
+    ``PRACTICE_DATA_REAL_SERVER`` a real server met practice data. Nothing of the one
+    goes to the other. Refused rather than asked: a wrong yes would put citizens' data
+    on a server whose accounts' passwords lie on every desk of the room.
 
     ``folder``: the data folder is training mode's (``AppPaths.practice``): its data is
     practice data even before it names its training server (before its first sync,
@@ -118,9 +123,25 @@ def practice_problem(
             if get_state(conn, CURSOR_KEY):
                 log.warning("a training server met data pulled from another server: no sync")
                 return ErrorCode.PRACTICE_SERVER_REAL_DATA
+            if not known and not folder and _rows_here(conn):
+                log.warning("a training server met rows typed here, never sent: no sync")
+                return ErrorCode.PRACTICE_SERVER_UNSENT_DATA
             set_state(conn, TRAINING_ID, current)
         return None
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
+
+
+def _rows_here(conn: Connection) -> bool:
+    """Whether the database holds any record or any change made here (waiting, sent
+    or exported): data that did not come from a training server."""
+    from sqlalchemy import literal_column, select, table
+
+    from sync.protocol import ENTITIES
+
+    for name in ("outbox", *ENTITIES):
+        if conn.execute(select(literal_column("1")).select_from(table(name)).limit(1)).first():
+            return True
+    return False
 
 
 def follows_resets(db: Database, transport: Transport) -> bool:

@@ -747,3 +747,34 @@ def test_a_logout_while_the_keyring_cannot_be_read_still_revokes_the_token(
             ServerApi(transport).feed_raw("", 1)
     finally:
         transport.close()
+
+
+def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
+    tmp_path: Path,
+) -> None:
+    """The first pin of a login marks practice data as its first sync would; where that
+    sync is refused (rows typed here that no server has seen), the training server's key
+    was pinned anyway, and the real server was refused afterwards as "another server".
+    Nothing is pinned or marked then; an empty folder is marked and pinned as before."""
+    from silon_desktop.storage.repository import Repository
+    from sync.client.login import checked_server_key
+    from sync.client.state import SERVER_KEY, get_state
+    from sync.client.training import is_practice
+    from tests.unit.sync.harness import SCOPE
+
+    settings = Settings(server_url="http://latihan", device_id="pc-1", username="latih01")
+    typed = open_database(tmp_path / "typed.db")
+    empty = open_database(tmp_path / "empty.db")
+    try:
+        Repository(typed, device_id="pc-1", user="op1").create(
+            "election", {"name": "Pilkada", "kind": "bupati"}, SCOPE
+        )
+        with _training_room(tmp_path) as transport:
+            assert checked_server_key(typed, settings, transport) == ""
+            assert checked_server_key(empty, settings, transport) != ""
+        with typed.session(readonly=True) as session:
+            assert get_state(session.connection(), SERVER_KEY) == ""
+        assert not is_practice(typed) and is_practice(empty)
+    finally:
+        typed.close()
+        empty.close()
