@@ -21,7 +21,9 @@
   absent or empty where one held the key (an SSH or cron session has no Secret
   Service; a locked one may fail as if there were none): the key's PUBLIC half,
   written to ``device_key.pub`` in the data folder when the key is made or first
-  read, says the keyring kept a key, and ``KEYRING_UNREACHABLE`` is raised instead.
+  read, says the keyring of this computer account kept a key, and
+  ``KEYRING_UNREACHABLE`` is raised instead. A folder moved to another computer (or
+  account) gets a key there as before: that keyring never held one.
 """
 
 from __future__ import annotations
@@ -321,15 +323,37 @@ def known_device_key(device_id: str, data_dir: Path) -> str | None:
 
 
 def _kept_in_keyring(data_dir: Path, device_id: str) -> bool:
-    """Whether the folder says this device's key was kept in the keyring. A key kept
-    in the file and lost with it is made again as before: nothing else holds it."""
+    """Whether the folder says this device's key was kept in this computer account's
+    keyring. A key kept in the file and lost with it is made again as before (nothing
+    else holds it), and so is one kept in another computer's keyring (the folder was
+    moved to a new PC: this keyring never held it)."""
     found = _public_marker(data_dir)
     return (
         found is not None
         and found.get("device_id") == device_id
         and found.get("kept") == "keyring"
+        and found.get("account") == _account_tag()
         and bool(found.get("public_key"))
     )
+
+
+def _computer_account() -> str:
+    """This computer and its user account: whose keyring a key was kept in."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the user database
+        user = ""
+    return f"{socket.gethostname()}|{user}"
+
+
+def _account_tag() -> str:
+    """:func:`_computer_account` hashed: the folder names no computer or user."""
+    import hashlib
+
+    return hashlib.sha256(_computer_account().encode("utf-8")).hexdigest()[:16]
 
 
 def _public_marker(data_dir: Path) -> dict[str, object] | None:
@@ -349,7 +373,12 @@ def _remember_public(data_dir: Path, device_id: str, key: Ed25519PrivateKey, kep
 
     from sync import signing
 
-    marker = {"device_id": device_id, "public_key": signing.public_key_b64(key), "kept": kept}
+    marker = {
+        "device_id": device_id,
+        "public_key": signing.public_key_b64(key),
+        "kept": kept,
+        "account": _account_tag(),
+    }
     if _public_marker(data_dir) == marker:
         return
     try:

@@ -251,3 +251,21 @@ def test_a_folder_from_before_the_public_key_learns_it_at_the_next_read(
     memory_keyring.secrets.clear()
     with pytest.raises(credentials.KeyringUnreadable):
         credentials.device_key("dev-8", tmp_path)
+
+
+def test_a_data_folder_moved_to_another_computer_gets_a_device_key_there(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Moving an operator to a new PC copies the whole data folder (docs/INSTALL.md): the
+    new PC's keyring never held the key, so the folder's public key must not refuse it
+    there as it does a session of the same computer account that cannot reach its own
+    keyring. A key is made, as before (its first online login registers it)."""
+    first = credentials.device_key("dev-9", tmp_path)
+    memory_keyring.secrets.clear()  # the new PC's keyring
+    monkeypatch.setattr(credentials, "_computer_account", lambda: "another-pc|op1")
+    made = credentials.device_key("dev-9", tmp_path)
+    assert signing.public_key_b64(made) != signing.public_key_b64(first)
+    assert credentials.known_device_key("dev-9", tmp_path) == signing.public_key_b64(made)
+    memory_keyring.secrets.clear()  # and there, the guard holds again
+    with pytest.raises(credentials.KeyringUnreadable):
+        credentials.device_key("dev-9", tmp_path)
