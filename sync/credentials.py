@@ -17,7 +17,13 @@
   so a user-only file is the lesser evil there. The password and the token are
   never treated this way. A keyring that is there but refuses a read (locked) is
   not "no key": with no file either, :class:`KeyringUnreadable` is raised rather
-  than a new key made over the one the server knows.
+  than a new key made over the one the server knows. Nor is a keyring that looks
+  absent or empty where one held the key (an SSH or cron session has no Secret
+  Service; a locked one may fail as if there were none): the key's PUBLIC half,
+  written to ``device_key.pub`` in the data folder when the key is made or first
+  read, says the keyring of this computer account kept a key, and
+  ``KEYRING_UNREACHABLE`` is raised instead. A folder moved to another computer (or
+  account) gets a key there as before: that keyring never held one.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ log = logging.getLogger(__name__)
 SERVICE = "silon-desktop"
 DEVICE_SERVICE = "silon-desktop-device"
 DEVICE_KEY_FILE = "device_key.pem"
+#: The device key's public half and where its private half is kept (nothing secret).
+DEVICE_PUBLIC_FILE = "device_key.pub"
 
 _memory: dict[tuple[str, str], str] = {}
 _hashers: list[PasswordHasher] = []
@@ -273,12 +281,15 @@ def device_key(device_id: str, data_dir: Path) -> Ed25519PrivateKey:
 
     Args:
         device_id: the device id from the settings.
-        data_dir: the data folder (the fallback file lives there when no keyring).
+        data_dir: the data folder (the fallback file lives there when no keyring, and
+            the key's public half, :data:`DEVICE_PUBLIC_FILE`).
 
     Raises:
-        KeyringUnreadable: the keyring refused the read and no key file is here: a new
-            key would replace the one the server knows (the device's USB bundles
-            refused until its next online login); the operator unlocks it and retries.
+        KeyringUnreadable: the keyring refused the read and no key file is here, or
+            (``KEYRING_UNREACHABLE``) it is absent or holds no key while the folder says
+            it kept this device's: a new key would replace the one the server knows
+            (the device's USB bundles refused until its next online login); the
+            operator runs the command where the keyring opens, or unlocks it.
     """
     from sync import signing
 
@@ -291,10 +302,16 @@ def device_key(device_id: str, data_dir: Path) -> Ed25519PrivateKey:
         if not file.exists():
             raise
         pem = None
+    kept = "keyring"
     if pem is None and file.exists():
-        pem = file.read_text(encoding="ascii")
+        pem, kept = file.read_text(encoding="ascii"), "file"
     if pem is not None:
-        return signing.load_private_key(pem.encode("ascii"))
+        key = signing.load_private_key(pem.encode("ascii"))
+        _remember_public(data_dir, device_id, key, kept)  # a folder of an earlier version
+        return key
+    if _kept_in_keyring(data_dir, device_id):
+        log.warning("the keyring holds no device key where one was kept: none made")
+        raise KeyringUnreadable(ErrorCode.KEYRING_UNREACHABLE, folder=str(data_dir))
     key = signing.generate_private_key()
     pem = signing.private_key_to_pem(key).decode("ascii")
     if not _set(DEVICE_SERVICE, device_id, pem):
@@ -302,7 +319,84 @@ def device_key(device_id: str, data_dir: Path) -> Ed25519PrivateKey:
             "no keyring: the device signing key is kept in %s (readable by this user only)", file
         )
         _write_private(file, pem)
+        kept = "file"
+    _remember_public(data_dir, device_id, key, kept)
     return key
+
+
+def known_device_key(device_id: str, data_dir: Path) -> str | None:
+    """The public key (base64) of the device key ``data_dir`` says this device made,
+    None when it names none (never made here, or by a version before the marker)."""
+    found = _public_marker(data_dir)
+    if found is None or found.get("device_id") != device_id:
+        return None
+    public = found.get("public_key")
+    return public if isinstance(public, str) and public else None
+
+
+def _kept_in_keyring(data_dir: Path, device_id: str) -> bool:
+    """Whether the folder says this device's key was kept in this computer account's
+    keyring. A key kept in the file and lost with it is made again as before (nothing
+    else holds it), and so is one kept in another computer's keyring (the folder was
+    moved to a new PC: this keyring never held it)."""
+    found = _public_marker(data_dir)
+    return (
+        found is not None
+        and found.get("device_id") == device_id
+        and found.get("kept") == "keyring"
+        and found.get("account") == _account_tag()
+        and bool(found.get("public_key"))
+    )
+
+
+def _computer_account() -> str:
+    """This computer and its user account: whose keyring a key was kept in."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the user database
+        user = ""
+    return f"{socket.gethostname()}|{user}"
+
+
+def _account_tag() -> str:
+    """:func:`_computer_account` hashed: the folder names no computer or user."""
+    import hashlib
+
+    return hashlib.sha256(_computer_account().encode("utf-8")).hexdigest()[:16]
+
+
+def _public_marker(data_dir: Path) -> dict[str, object] | None:
+    import json
+
+    try:
+        found = json.loads((data_dir / DEVICE_PUBLIC_FILE).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _remember_public(data_dir: Path, device_id: str, key: Ed25519PrivateKey, kept: str) -> None:
+    """Write the key's public half (and where it is kept) unless the folder says so
+    already. A folder that cannot be written loses only the guard, not the key."""
+    import json
+
+    from sync import signing
+
+    marker = {
+        "device_id": device_id,
+        "public_key": signing.public_key_b64(key),
+        "kept": kept,
+        "account": _account_tag(),
+    }
+    if _public_marker(data_dir) == marker:
+        return
+    try:
+        _write_private(data_dir / DEVICE_PUBLIC_FILE, json.dumps(marker, sort_keys=True) + "\n")
+    except OSError as exc:
+        log.warning("the device key's public half not written: %s", exc)
 
 
 def _write_private(path: Path, text: str) -> None:

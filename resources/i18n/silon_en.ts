@@ -3641,6 +3641,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>This server is a practice server, but the data on this computer comes from a real server: nothing is sent to the practice server or fetched from it. Check the server address in the settings; to practise, start Silon Desktop with --training.</translation>
     </message>
     <message>
+        <source>Server ini server latihan, sedangkan di komputer ini ada data yang diketik di sini dan belum pernah dikirim ke server mana pun: data itu bisa jadi data sungguhan, jadi tidak dikirim ke server latihan dan tidak dijadikan data latihan. Periksa alamat server di Pengaturan dan kirim data itu ke server sungguhan; untuk berlatih jalankan Silon Desktop dengan --training atau pakai folder data baru (--data-dir).</source>
+        <translation>This is a training server, while this computer holds data typed here that was never sent to any server: it may be real data, so it is not sent to the training server and does not become practice data. Check the server address in Settings and send that data to the real server; to practise, start Silon Desktop with --training or use a new data folder (--data-dir).</translation>
+    </message>
+    <message>
         <source>Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop dengan --training; untuk bekerja pakai folder data sungguhan.</source>
         <translation>The data on this computer is practice data, but this server is a real server: nothing is sent or fetched. To practise, start Silon Desktop with --training; to work, use the real data folder.</translation>
     </message>
@@ -3917,6 +3921,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi ke akun komputer ini), lalu coba lagi. Kunci tanda tangan perangkat ini tidak diganti dan tidak ada yang diubah.</source>
         <translation>The system&apos;s password store (keyring) on this computer could not be read; it may still be locked. Unlock it (or log out of this computer&apos;s account and back in), then try again. This device&apos;s signing key was not replaced and nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Kunci tanda tangan perangkat ini disimpan di tempat penyimpanan kata sandi sistem (keyring), tetapi keyring itu tidak terjangkau dari sesi ini (misalnya lewat SSH atau tugas terjadwal) atau masih terkunci. Tidak ada kunci baru yang dibuat dan tidak ada yang diubah: jalankan program atau perintah ini dari sesi desktop akun komputer yang sama setelah keyring terbuka, lalu coba lagi. Bila keyring itu memang hilang (akun komputer dibuat ulang), hapus berkas device_key.pub di folder data {folder}, lalu masuk secara daring agar kunci baru didaftarkan ke server.</source>
+        <translation>This device&apos;s signing key is kept in the system&apos;s password store (keyring), but that keyring cannot be reached from this session (for example over SSH or from a scheduled task) or is still locked. No new key was made and nothing was changed: run the program or this command from the desktop session of the same computer account once the keyring is open, then try again. If that keyring is really gone (the computer account was made anew), delete the file device_key.pub in the data folder {folder}, then log in online so that a new key is registered with the server.</translation>
     </message>
     <message>
         <source>Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>

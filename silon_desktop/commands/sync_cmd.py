@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from sync.client import Progress, SyncEngine
     from sync.client.login import authenticated_transport
-    from sync.client.training import check_practice_server
+    from sync.client.training import check_practice_server, remember_practice
     from sync.transport import AuthExpired
 
     ctx = open_context(args)
@@ -122,6 +122,7 @@ def _run(args: argparse.Namespace) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_ERROR
+        remember_practice(ctx.db, ctx.paths.data)  # a first sync with a training server
 
         def progress(p: Progress) -> None:
             if not args.quiet:

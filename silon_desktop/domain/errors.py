@@ -78,6 +78,7 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
+    KEYRING_UNREACHABLE = "keyring_unreachable"
     ACCESS_REVOKED = "access_revoked"
     IDLE_LOCKED = "idle_locked"
     IDLE_LOCKED_UNSAVED = "idle_locked_unsaved"
@@ -93,6 +94,7 @@ class ErrorCode(StrEnum):
     BAD_ANSWER = "bad_answer"
     PRACTICE_SERVER_RESET = "practice_server_reset"
     PRACTICE_SERVER_REAL_DATA = "practice_server_real_data"
+    PRACTICE_SERVER_UNSENT_DATA = "practice_server_unsent_data"
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"

@@ -159,6 +159,15 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "ke akun komputer ini), lalu coba lagi. Kunci tanda tangan perangkat ini tidak "
         "diganti dan tidak ada yang diubah."
     ),
+    ErrorCode.KEYRING_UNREACHABLE: (
+        "Kunci tanda tangan perangkat ini disimpan di tempat penyimpanan kata sandi sistem "
+        "(keyring), tetapi keyring itu tidak terjangkau dari sesi ini (misalnya lewat SSH "
+        "atau tugas terjadwal) atau masih terkunci. Tidak ada kunci baru yang dibuat dan "
+        "tidak ada yang diubah: jalankan program atau perintah ini dari sesi desktop akun "
+        "komputer yang sama setelah keyring terbuka, lalu coba lagi. Bila keyring itu memang hilang (akun "
+        "komputer dibuat ulang), hapus berkas device_key.pub di folder data {folder}, lalu "
+        "masuk secara daring agar kunci baru didaftarkan ke server."
+    ),
     ErrorCode.LOGIN_ONLINE_REQUIRED: (
         "Server dapat dihubungi: masuklah secara daring (tombol Masuk)."
     ),
@@ -213,6 +222,13 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "sungguhan: tidak ada yang dikirim ke server latihan atau diambil darinya. "
         "Periksa alamat server di Pengaturan; untuk berlatih jalankan Silon Desktop "
         "dengan --training."
+    ),
+    ErrorCode.PRACTICE_SERVER_UNSENT_DATA: (
+        "Server ini server latihan, sedangkan di komputer ini ada data yang diketik di sini "
+        "dan belum pernah dikirim ke server mana pun: data itu bisa jadi data sungguhan, jadi "
+        "tidak dikirim ke server latihan dan tidak dijadikan data latihan. Periksa alamat "
+        "server di Pengaturan dan kirim data itu ke server sungguhan; untuk berlatih jalankan "
+        "Silon Desktop dengan --training atau pakai folder data baru (--data-dir)."
     ),
     ErrorCode.PRACTICE_DATA_REAL_SERVER: (
         "Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: "

@@ -223,6 +223,9 @@ class Access:
             return LoginOutcome(False, True, error)
         if not kept:
             self._keep_key(kf, key, username, password, answer)
+        from sync.client.training import remember_practice
+
+        remember_practice(db, self.paths.data)  # the first pin met a training server
         in_keyring = after_login(
             db, self.settings, username, password, answer, transport, checked_key=server_key
         )
@@ -296,17 +299,20 @@ class Access:
 
         The keyring's wrap opens the folder for any account a server accepts; not for
         an account of a training server (its password is printed on every desk's
-        card): practice accounts open only the data they made themselves. In training
-        mode's folder (``opened``: not while its database is open), where no wrap opens
+        card): practice accounts open only the data they made themselves. In a folder of
+        practice data (training mode's, or one whose key file says so: a room laptop's
+        ``--data-dir``; ``opened``: not while its database is open), where no wrap opens
         for the account a training server accepted, the practice data starts over with
         a new key (:meth:`_start_practice_over`).
         """
         secret = _secret(getattr(answer, "device_secret", ""))
         kf = KeyFile.load(self.paths.data)
-        if not kf.empty and not opened and self.paths.practice and _training_server(transport):
+        practice = self.paths.practice or kf.practice
+        if not kf.empty and not opened and practice and _training_server(transport):
             if self._unwrap(kf, username, password, secret, training=True) is None:
                 self._start_practice_over(username)
                 kf = KeyFile.load(self.paths.data)
+                kf.practice = True  # still a folder of practice data
         if kf.empty and self._encrypted_database_left():
             # A new key would not open it, and saved here it would stand in the way of
             # the key file brought back from a copy.
@@ -317,6 +323,7 @@ class Access:
         if kf.empty:
             key = keyfile.new_data_key()
             log.info("a new data key for %s", self.paths.data)
+            kf.practice = kf.practice or self.paths.practice
             # Kept at once under the password alone (opening the folder may encrypt a
             # plain database with it); the server's secret, the keyring and what the
             # server says of the account wait for the checks, as for a found key: a
@@ -345,17 +352,18 @@ class Access:
         """Delete training mode's practice data here (database, backups, archive,
         documents, key file, the keyring's key) for a practice account that no wrap
         opens for: another trainee of the room at a shared laptop, or the trainer after
-        a ``training reset`` gave the trainer a new password. Only for training mode's
-        folder (:attr:`AppPaths.practice`), whose data is practice data alone (it is
-        never synced with a real server); its training server's folder is left alone.
+        a ``training reset`` gave the trainer a new password. Only for a folder of
+        practice data alone (never synced with a real server): training mode's
+        (:attr:`AppPaths.practice`), or one whose key file says so
+        (:attr:`KeyFile.practice`); its training server's folder is left alone.
         """
         import shutil
 
         from silon_desktop.storage.outbox import remove_archive
         from sync.credentials import clear_data_key_secret
 
-        if not self.paths.practice:
-            raise ValueError("start over refused: not training mode's folder")
+        if not (self.paths.practice or KeyFile.load(self.paths.data).practice):
+            raise ValueError("start over refused: not a folder of practice data")
         log.warning("no wrap of the practice data key opens for %s: starting over", username)
         database = self.paths.database
         for suffix in ("", "-wal", "-shm", "-journal", ".encrypting"):

@@ -959,7 +959,7 @@ class Services:
     def run_sync(self, progress: Callable[[Any], None], cancel: threading.Event) -> SyncOutcome:
         """One sync run (worker thread); returns the report as plain data."""
         from sync.client import SyncEngine
-        from sync.client.training import practice_problem
+        from sync.client.training import practice_problem, remember_practice
 
         transport = self._transport()
         try:
@@ -968,6 +968,7 @@ class Services:
             mismatch = practice_problem(self.db, transport, folder=self.paths.practice)
             if mismatch is not None:
                 return _practice_refused(mismatch)
+            remember_practice(self.db, self.paths.data)  # a first sync with a training server
             report = SyncEngine(self.db, self.settings, transport).run(progress, cancel)
         finally:
             transport.close()

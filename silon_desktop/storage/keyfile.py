@@ -29,6 +29,13 @@ Beside the wraps, per user, the offline-login state: when the offline login
 expires (the server sets the number of days), the count of failed offline
 attempts and the time before which no further attempt is checked (back-off).
 Being in the file, they survive a restart of the program.
+
+``practice``: the folder's data is practice data (a Bimtek room's), readable without
+the data key. Written when training mode makes the folder or its data first meets a
+training server; a folder so marked starts over for another practice account, where
+a folder of real data refuses one (``services/access.py``). A file of an earlier
+version has no such entry: read as False (same :data:`FORMAT`: the entry is optional,
+and an earlier version reading a newer file ignores it).
 """
 
 from __future__ import annotations
@@ -157,6 +164,8 @@ class KeyFile:
     server: dict[str, dict[str, Any]] = field(default_factory=dict)
     keyring: dict[str, Any] | None = None
     offline: dict[str, OfflineState] = field(default_factory=dict)
+    #: practice data (see the module's docstring); never unset once written
+    practice: bool = False
 
     # -- file --------------------------------------------------------------------
 
@@ -192,6 +201,7 @@ class KeyFile:
                     user: OfflineState(**state)
                     for user, state in dict(raw.get("offline") or {}).items()
                 },
+                practice=raw.get("practice") is True,
             )
         except (OSError, ValueError, TypeError, AttributeError) as error:
             raise KeyFileError(str(error)) from error
@@ -214,6 +224,7 @@ class KeyFile:
                 }
                 for user, s in self.offline.items()
             },
+            "practice": self.practice,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(self.path.name + ".partial")

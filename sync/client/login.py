@@ -212,7 +212,9 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
 
     A first pin also marks practice data when the server is a training server
     (:func:`training.practice_problem`, as its first sync would), so that the key a
-    reset of that server makes is followed (:func:`training.follows_resets`).
+    reset of that server makes is followed (:func:`training.follows_resets`). Where
+    that sync would be refused (data pulled from a real server, or rows typed here that
+    no server has seen) "" is returned: nothing is pinned, and the sync says why.
 
     Raises:
         ServerKeyChanged: another key than the pinned one, and not a training server's
@@ -229,7 +231,8 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
         log.warning("the server's signing key could not be read: login refused")
         raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNCHECKED, server=settings.server_url)
     if not trust_server_key(db, settings, transport, key, ErrorCode.LOGIN_SERVER_KEY_CHANGED):
-        training.practice_problem(db, transport)
+        if training.practice_problem(db, transport) is not None:
+            return ""  # not this server's data: its key pinned would refuse the real one
     return key
 
 

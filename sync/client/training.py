@@ -13,9 +13,10 @@ from a real server with a training server (:func:`practice_problem`).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData
 
 from silon_desktop.domain.errors import ErrorCode
 from silon_desktop.domain.wording import say
@@ -50,6 +51,23 @@ def is_practice(db: Database) -> bool:
     return bool(practice_id(db))
 
 
+def remember_practice(db: Database, data_dir: Path) -> None:
+    """Once the data here is practice data, say so in the folder's key file too
+    (``silon.key``, :attr:`KeyFile.practice`), where a login reads it before the data
+    key opens anything: a room laptop's folder then starts over for another practice
+    account rather than refusing it. A folder without a key file (a plain database
+    not yet converted) is left alone: its first login writes the flag."""
+    from silon_desktop.storage.keyfile import KeyFile
+
+    if not KeyFile.exists(data_dir) or not is_practice(db):
+        return
+    kf = KeyFile.load(data_dir)
+    if not kf.practice:
+        kf.practice = True
+        kf.save()
+        log.info("the key file of %s now says its data is practice data", data_dir)
+
+
 def server_identity(transport: Transport) -> str | None:
     """The server's training identity; "" for a real server (it has no such page), None
     when it cannot say (offline, a refusal of another kind)."""
@@ -80,8 +98,13 @@ def practice_problem(
 ) -> ErrorCode | None:
     """Why this sync must not go on, or None: ``PRACTICE_SERVER_RESET`` the training
     server was reset since this laptop last synced; ``PRACTICE_SERVER_REAL_DATA`` a
-    training server met data pulled from another (real) server; ``PRACTICE_DATA_REAL_SERVER``
-    a real server met practice data. Nothing of the one goes to the other.
+    training server met data pulled from another (real) server;
+    ``PRACTICE_SERVER_UNSENT_DATA`` a training server met rows typed here that no server
+    has seen (in a folder not known as practice data: they may be real citizens' data,
+    and a first sync would have made them practice data, which a start over deletes);
+    ``PRACTICE_DATA_REAL_SERVER`` a real server met practice data. Nothing of the one
+    goes to the other. Refused rather than asked: a wrong yes would put citizens' data
+    on a server whose accounts' passwords lie on every desk of the room.
 
     ``folder``: the data folder is training mode's (``AppPaths.practice``): its data is
     practice data even before it names its training server (before its first sync,
@@ -100,9 +123,25 @@ def practice_problem(
             if get_state(conn, CURSOR_KEY):
                 log.warning("a training server met data pulled from another server: no sync")
                 return ErrorCode.PRACTICE_SERVER_REAL_DATA
+            if not known and not folder and _rows_here(conn):
+                log.warning("a training server met rows typed here, never sent: no sync")
+                return ErrorCode.PRACTICE_SERVER_UNSENT_DATA
             set_state(conn, TRAINING_ID, current)
         return None
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
+
+
+def _rows_here(conn: Connection) -> bool:
+    """Whether the database holds any record or any change made here (waiting, sent
+    or exported): data that did not come from a training server."""
+    from sqlalchemy import literal_column, select, table
+
+    from sync.protocol import ENTITIES
+
+    for name in ("outbox", *ENTITIES):
+        if conn.execute(select(literal_column("1")).select_from(table(name)).limit(1)).first():
+            return True
+    return False
 
 
 def follows_resets(db: Database, transport: Transport) -> bool:

@@ -250,6 +250,41 @@ def test_data_pulled_from_a_real_server_is_not_synced_with_a_training_server(
         assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
 
 
+def test_rows_typed_here_never_synced_do_not_become_practice_data_at_a_training_server(
+    backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ordinary folder whose rows were typed here and never reached any server (no
+    feed position), its first sync pointed at the room's training server: the rows were
+    pushed there and the folder became practice data, which a "start over" deletes.
+    They may be real citizens' data: the sync stops, nothing is sent, and it is said."""
+    from silon_desktop.domain.errors import ErrorCode
+    from sync.client.training import practice_id
+
+    seed_small(backend, supporters=3)  # typed here, waiting for a server
+    asked: list[str] = []
+
+    class TrainingRoom:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                return {"training_id": "a-training-server"}
+            raise AssertionError(f"{method} {path} reached the training server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", TrainingRoom)
+    import threading
+
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    assert outcome["problem"].code is ErrorCode.PRACTICE_SERVER_UNSENT_DATA
+    assert "tidak dikirim" in outcome["problem"].message
+    assert not backend.practice and practice_id(backend.db) == ""
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 3
+
+
 def test_practice_data_is_not_synced_with_a_real_server(
     backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -416,6 +416,7 @@ def test_a_training_servers_account_does_not_open_the_real_data_here(
     assert not isinstance(refused, Session)
     assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_NO_DATA_KEY
     assert "latih01" not in keyfile.KeyFile.load(folder.data).password
+    assert not keyfile.KeyFile.load(folder.data).practice  # a real folder: never started over
     own = _online(_access(folder), server)  # the operator's login still opens it
     assert isinstance(own, Session)
     own.db.close()
@@ -454,7 +455,67 @@ def test_a_training_folder_opens_for_another_practice_account_with_fresh_practic
     finally:
         second.db.close()
     assert set(keyfile.KeyFile.load(folder.data).password) == {"latih02"}
+    assert keyfile.KeyFile.load(folder.data).practice  # training mode made it
     assert (folder.training_server / "server.db").read_bytes() == b"the local training server's"
+
+
+def test_a_room_laptops_own_folder_opens_for_another_practice_account(
+    folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A room laptop set up with ``--data-dir ... --server <training server>`` (not
+    training mode's folder): nothing readable without the data key said its data was
+    practice data, so the next trainee was refused with LOGIN_NO_DATA_KEY. Its first
+    login with the training server writes the practice flag in ``silon.key``, and the
+    folder starts over for another practice account as training mode's does."""
+    from sync.server.training import PASSWORD as PRACTICE
+
+    assert not folder.practice  # not training mode's folder
+    with _training_room(tmp_path, desks=2) as transport:
+        first = _access(folder).login("latih01", PRACTICE, transport=transport)
+        assert isinstance(first, Session) and first.notice is None
+        with first.db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE planted (nik TEXT)")
+        first.db.close()
+        assert keyfile.KeyFile.load(folder.data).practice
+        second = _access(folder).login("latih02", PRACTICE, transport=transport)
+    assert isinstance(second, Session), second.error
+    try:
+        assert second.notice is not None
+        assert second.notice.code is ErrorCode.PRACTICE_STARTED_OVER
+        with second.db.engine.connect() as conn:
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "planted" not in tables
+    finally:
+        second.db.close()
+    kf = keyfile.KeyFile.load(folder.data)
+    assert set(kf.password) == {"latih02"} and kf.practice
+
+
+def test_a_room_laptops_folder_from_before_the_flag_learns_it_at_its_next_login(
+    folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A room laptop's folder practice-synced by an earlier version (its database marked,
+    ``silon.key`` without the flag): its own account's next login writes the flag."""
+    import json
+
+    from sync.server.training import PASSWORD as PRACTICE
+
+    with _training_room(tmp_path, desks=2) as transport:
+        first = _access(folder).login("latih01", PRACTICE, transport=transport)
+        assert isinstance(first, Session)
+        first.db.close()
+        path = keyfile.KeyFile.path_in(folder.data)
+        old = json.loads(path.read_text(encoding="utf-8"))
+        del old["practice"]  # the earlier version's file
+        path.write_text(json.dumps(old), encoding="utf-8")
+        assert not keyfile.KeyFile.load(folder.data).practice  # read as before
+        again = _access(folder).login("latih01", PRACTICE, transport=transport)
+        assert isinstance(again, Session)
+        again.db.close()
+        assert keyfile.KeyFile.load(folder.data).practice
+        second = _access(folder).login("latih02", PRACTICE, transport=transport)
+    assert isinstance(second, Session), second.error
+    second.db.close()
 
 
 def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
@@ -686,3 +747,34 @@ def test_a_logout_while_the_keyring_cannot_be_read_still_revokes_the_token(
             ServerApi(transport).feed_raw("", 1)
     finally:
         transport.close()
+
+
+def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
+    tmp_path: Path,
+) -> None:
+    """The first pin of a login marks practice data as its first sync would; where that
+    sync is refused (rows typed here that no server has seen), the training server's key
+    was pinned anyway, and the real server was refused afterwards as "another server".
+    Nothing is pinned or marked then; an empty folder is marked and pinned as before."""
+    from silon_desktop.storage.repository import Repository
+    from sync.client.login import checked_server_key
+    from sync.client.state import SERVER_KEY, get_state
+    from sync.client.training import is_practice
+    from tests.unit.sync.harness import SCOPE
+
+    settings = Settings(server_url="http://latihan", device_id="pc-1", username="latih01")
+    typed = open_database(tmp_path / "typed.db")
+    empty = open_database(tmp_path / "empty.db")
+    try:
+        Repository(typed, device_id="pc-1", user="op1").create(
+            "election", {"name": "Pilkada", "kind": "bupati"}, SCOPE
+        )
+        with _training_room(tmp_path) as transport:
+            assert checked_server_key(typed, settings, transport) == ""
+            assert checked_server_key(empty, settings, transport) != ""
+        with typed.session(readonly=True) as session:
+            assert get_state(session.connection(), SERVER_KEY) == ""
+        assert not is_practice(typed) and is_practice(empty)
+    finally:
+        typed.close()
+        empty.close()

@@ -153,3 +153,34 @@ def test_logging_in_while_the_keyring_cannot_be_read_is_no_wrong_password(
     assert capsys.readouterr().err.strip() == KeyringUnreadable.default_message
     assert sync_cmd.run(_args(tmp_path, quiet=True)) == sync_cmd.EXIT_ERROR
     assert capsys.readouterr().err.strip() == KeyringUnreadable.default_message
+
+
+def test_a_bundle_export_from_a_session_without_the_keyring_signs_with_no_new_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``silon-desktop bundle export`` over SSH or from cron, where the keyring that holds
+    the device key cannot be reached (it looks like a machine with none): the bundle was
+    signed with a NEW ``device_key.pem`` the server did not know, and the office's USB
+    bundles were refused. Now the export stops, names the folder and what to do."""
+    import keyring
+    from keyring.backends import fail
+
+    from silon_desktop.config import Settings
+    from sync import credentials
+
+    settings = Settings(server_url="https://silon.example", username="op1", device_id="pc-9")
+    settings.save(tmp_path / "settings.json")
+    _older_plain_database(tmp_path)
+    credentials.device_key("pc-9", tmp_path)  # made in the desktop session, in its keyring
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # the SSH session: no keyring backend at all
+    try:
+        args = _args(tmp_path, action="export", file=tmp_path / "kantor.silon")
+        assert bundle_cmd.run(args) == 1
+    finally:
+        keyring.set_keyring(previous)
+        credentials._memory.clear()
+    err = capsys.readouterr().err
+    assert "SSH" in err and str(tmp_path) in err
+    assert not (tmp_path / credentials.DEVICE_KEY_FILE).exists()
+    assert not (tmp_path / "kantor.silon").exists()

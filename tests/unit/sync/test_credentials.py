@@ -184,3 +184,88 @@ def test_a_device_key_kept_in_its_file_is_used_while_the_keyring_cannot_be_read(
     first = credentials.device_key("dev-4", tmp_path)
     again = credentials.device_key("dev-4", tmp_path)
     assert signing.public_key_b64(again) == signing.public_key_b64(first)
+
+
+def test_a_new_device_key_leaves_its_public_key_in_the_data_folder(tmp_path: Path) -> None:
+    """The folder names the key a device made (public: nothing secret in it), so that a
+    later session that finds no key in the keyring knows one was kept there."""
+    key = credentials.device_key("dev-5", tmp_path)
+    marker = tmp_path / credentials.DEVICE_PUBLIC_FILE
+    assert credentials.known_device_key("dev-5", tmp_path) == signing.public_key_b64(key)
+    assert b"PRIVATE" not in marker.read_bytes()
+    assert credentials.known_device_key("another-device", tmp_path) is None
+
+
+@pytest.mark.parametrize("session", ["no keyring backend", "keyring answers nothing"])
+def test_a_session_that_cannot_reach_the_keyring_makes_no_new_device_key(
+    memory_keyring: MemoryKeyring, tmp_path: Path, session: str
+) -> None:
+    """SSH, cron, or a Secret Service that fails as if there were none: the keyring
+    looked absent, so a headless bundle export signed with a NEW ``device_key.pem``,
+    which the server did not know. The folder's public key says a key was kept in the
+    keyring: the program refuses and says what to do."""
+    key = credentials.device_key("dev-6", tmp_path)
+    previous = keyring.get_keyring()
+    if session == "no keyring backend":
+        keyring.set_keyring(fail.Keyring())
+    else:
+        memory_keyring.secrets.clear()
+    try:
+        with pytest.raises(credentials.KeyringUnreadable) as refused:
+            credentials.device_key("dev-6", tmp_path)
+    finally:
+        keyring.set_keyring(previous)
+        credentials._memory.clear()
+    assert refused.value.code.value == "keyring_unreachable"
+    assert str(tmp_path) in refused.value.message and "SSH" in refused.value.message
+    assert not (tmp_path / credentials.DEVICE_KEY_FILE).exists()
+    assert credentials.known_device_key("dev-6", tmp_path) == signing.public_key_b64(key)
+
+
+def test_a_machine_without_a_keyring_keeps_its_key_file_as_before(
+    no_keyring: None, tmp_path: Path
+) -> None:
+    """No keyring ever (the key in ``device_key.pem``): the same key after a restart,
+    and a lost file is replaced as before (nothing else could hold the key)."""
+    first = credentials.device_key("dev-7", tmp_path)
+    credentials._memory.clear()  # a restart
+    again = credentials.device_key("dev-7", tmp_path)
+    assert signing.public_key_b64(again) == signing.public_key_b64(first)
+    (tmp_path / credentials.DEVICE_KEY_FILE).unlink()
+    made = credentials.device_key("dev-7", tmp_path)
+    assert signing.public_key_b64(made) != signing.public_key_b64(first)
+    assert credentials.known_device_key("dev-7", tmp_path) == signing.public_key_b64(made)
+
+
+def test_a_folder_from_before_the_public_key_learns_it_at_the_next_read(
+    memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    """A device key made by an earlier version (keyring, no public key in the folder):
+    its next successful read writes the public key, and from then on a session without
+    the keyring is refused rather than given a new key."""
+    pem = signing.private_key_to_pem(signing.generate_private_key()).decode("ascii")
+    memory_keyring.secrets[(credentials.DEVICE_SERVICE, "dev-8")] = pem
+    assert credentials.known_device_key("dev-8", tmp_path) is None
+    key = credentials.device_key("dev-8", tmp_path)
+    assert credentials.known_device_key("dev-8", tmp_path) == signing.public_key_b64(key)
+    memory_keyring.secrets.clear()
+    with pytest.raises(credentials.KeyringUnreadable):
+        credentials.device_key("dev-8", tmp_path)
+
+
+def test_a_data_folder_moved_to_another_computer_gets_a_device_key_there(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Moving an operator to a new PC copies the whole data folder (docs/INSTALL.md): the
+    new PC's keyring never held the key, so the folder's public key must not refuse it
+    there as it does a session of the same computer account that cannot reach its own
+    keyring. A key is made, as before (its first online login registers it)."""
+    first = credentials.device_key("dev-9", tmp_path)
+    memory_keyring.secrets.clear()  # the new PC's keyring
+    monkeypatch.setattr(credentials, "_computer_account", lambda: "another-pc|op1")
+    made = credentials.device_key("dev-9", tmp_path)
+    assert signing.public_key_b64(made) != signing.public_key_b64(first)
+    assert credentials.known_device_key("dev-9", tmp_path) == signing.public_key_b64(made)
+    memory_keyring.secrets.clear()  # and there, the guard holds again
+    with pytest.raises(credentials.KeyringUnreadable):
+        credentials.device_key("dev-9", tmp_path)

@@ -91,3 +91,32 @@ def test_a_room_laptop_stays_practice_data_after_starting_over(tmp_path: Path) -
         assert reset is ErrorCode.PRACTICE_SERVER_RESET
     finally:
         db.close()
+
+
+def test_a_first_sync_with_a_training_server_marks_the_key_file(tmp_path: Path) -> None:
+    """The key file says a folder's data is practice data once its database does (its
+    first sync with a training server): a login reads it before the data key opens
+    anything. A folder of real data, or one without a key file, is left as it was."""
+    from silon_desktop.storage.keyfile import KeyFile
+    from sync.client.training import practice_problem, remember_practice
+
+    KeyFile(KeyFile.path_in(tmp_path)).save()
+    db = open_database(tmp_path / "silon.db")
+    try:
+        remember_practice(db, tmp_path)
+        assert not KeyFile.load(tmp_path).practice  # real data so far
+        assert practice_problem(db, _Server("session-1")) is None  # type: ignore[arg-type]
+        remember_practice(db, tmp_path)
+        assert KeyFile.load(tmp_path).practice
+    finally:
+        db.close()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    db = open_database(plain / "silon.db")
+    try:
+        with db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, "session-1")
+        remember_practice(db, plain)
+        assert not KeyFile.exists(plain)  # its first login writes the flag
+    finally:
+        db.close()
