@@ -12,7 +12,9 @@ See docs/PROTOCOL.md for endpoints, status codes and retry rules.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,8 +27,43 @@ API_PREFIX = "/v1"
 #: the server's unauthenticated health check (the client, the self-check and the
 #: training-server launcher ask it; the server serves it)
 HEALTH_PATH = f"{API_PREFIX}/health"
+#: the server's keys, answered with a proof of its signing key (no auth)
+SERVER_KEY_PATH = f"{API_PREFIX}/server-key"
+
+#: What a key proof's signed object names itself (:func:`key_proof_body`): receipts,
+#: bundles and snapshot manifests are other objects, so a proof is never one of them.
+KEY_PROOF_DOMAIN = "silon-server-key-v1"
+#: Random bytes of a key proof's nonce (sent as base64: 44 characters).
+KEY_NONCE_BYTES = 32
+#: The shortest and longest nonce the server signs over (base64 text).
+KEY_NONCE_MIN = 16
+KEY_NONCE_MAX = 64
+
 
 JsonValue = Any  # str | int | bool | None | list[str]
+
+
+def new_key_nonce() -> str:
+    """A fresh random nonce for ``GET /v1/server-key?nonce=``: the answer's proof is
+    then about this request, and one recorded earlier cannot be played back."""
+    return base64.b64encode(secrets.token_bytes(KEY_NONCE_BYTES)).decode("ascii")
+
+
+def key_proof_body(nonce: str, public_key: str, key_id: str, box_key: str) -> dict[str, str]:
+    """What the server signs with its signing key (``sync.signing.sign``, canonical
+    JSON) to answer ``GET /v1/server-key?nonce=``, and the client verifies against the
+    key it pinned (or is about to pin).
+
+    The box key is inside: the key bundles are sealed to the server is then the
+    signing key's word, not the word of whoever relays the answer.
+    """
+    return {
+        "domain": KEY_PROOF_DOMAIN,
+        "nonce": nonce,
+        "public_key": public_key,
+        "key_id": key_id,
+        "box_key": box_key,
+    }
 
 
 class FieldType(StrEnum):

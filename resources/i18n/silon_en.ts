@@ -3867,8 +3867,16 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The server {server} did not show its signing key, so it cannot be confirmed to be the server this computer first logged in to. The login was refused and nothing was changed. Try again in a moment; if it stays so, contact the Silon administrator at KPU and quote this message.</translation>
     </message>
     <message>
+        <source>Server {server} tidak dapat membuktikan bahwa ia memegang kunci tanda tangannya: jawabannya tidak ditandatangani dengan kunci itu. Bisa jadi ada pihak lain di antara komputer ini dan server Silon. Login ditolak dan tidak ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>The server {server} could not prove that it holds its signing key: its answer is not signed with that key. Someone may stand between this computer and the Silon server. The login was refused and nothing was changed. Do not log in for now; contact the Silon administrator at KPU and quote this message.</translation>
+    </message>
+    <message>
         <source>Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi ke akun komputer ini), lalu coba lagi. Kunci tanda tangan perangkat ini tidak diganti dan tidak ada yang diubah.</source>
         <translation>The system&apos;s password store (keyring) on this computer could not be read; it may still be locked. Unlock it (or log out of this computer&apos;s account and back in), then try again. This device&apos;s signing key was not replaced and nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Sinkronisasi dengan server {server} dihentikan: server tidak dapat membuktikan bahwa ia memegang kunci tanda tangannya, bisa jadi ada pihak lain di antara komputer ini dan server Silon. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
+        <translation>Sync with the server {server} was stopped: the server could not prove that it holds its signing key; someone may stand between this computer and the Silon server. Nothing was sent or taken; your changes stay saved on this computer. Contact the Silon administrator at KPU and quote this message.</translation>
     </message>
     <message>
         <source>Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>

@@ -66,6 +66,8 @@ class ErrorCode(StrEnum):
     LOGIN_RESERVED_NAME = "login_reserved_name"
     LOGIN_SERVER_KEY_CHANGED = "login_server_key_changed"
     LOGIN_SERVER_KEY_UNCHECKED = "login_server_key_unchecked"
+    # The server's keys came without its signing key's proof over this login's nonce.
+    LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
     ACCESS_REVOKED = "access_revoked"
@@ -86,6 +88,7 @@ class ErrorCode(StrEnum):
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
+    SYNC_SERVER_KEY_UNPROVEN = "sync_server_key_unproven"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

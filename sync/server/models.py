@@ -42,6 +42,14 @@ class ServerKey(BaseModel):
     box_key: str = Field(
         default="", description="raw 32-byte X25519 public key bundles are sealed to, base64"
     )
+    proof: str = Field(
+        default="",
+        description=(
+            "with ?nonce=: the Ed25519 signature (base64) by public_key of the canonical JSON"
+            ' {"domain": "silon-server-key-v1", "nonce", "public_key", "key_id", "box_key"}'
+            ' (sync.protocol.key_proof_body); "" without a nonce'
+        ),
+    )
 
 
 class LoginRequest(Strict):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
-from sync.protocol import HEALTH_PATH, PROTOCOL_VERSION
+from sync import signing
+from sync.protocol import (
+    HEALTH_PATH,
+    KEY_NONCE_MAX,
+    KEY_NONCE_MIN,
+    PROTOCOL_VERSION,
+    SERVER_KEY_PATH,
+    key_proof_body,
+)
 from sync.server import models
 from sync.server.http import StateDep
 
@@ -23,11 +31,31 @@ def health(state: StateDep) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/server-key", response_model=models.ServerKey)
-def server_key(state: StateDep) -> dict[str, Any]:
-    return {
+@router.get(SERVER_KEY_PATH, response_model=models.ServerKey)
+def server_key(
+    state: StateDep,
+    nonce: Annotated[
+        str | None,
+        Query(
+            min_length=KEY_NONCE_MIN,
+            max_length=KEY_NONCE_MAX,
+            pattern=r"^[A-Za-z0-9+/=_-]+$",
+            description="the client's fresh random nonce (base64): the answer proves its keys",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """The signing key and the box key, with (given a nonce) the signing key's proof
+    over both: a client that pinned the key checks the proof against the pin, so a
+    man in the middle cannot hand back the pinned key, nor put its own box key beside
+    it (``sync.protocol.key_proof_body``)."""
+    answer = {
         "algorithm": "Ed25519",
         "public_key": state.public_key,
         "key_id": state.key_id,
         "box_key": state.box_public_key,
+        "proof": "",
     }
+    if nonce is not None:
+        body = key_proof_body(nonce, state.public_key, state.key_id, state.box_public_key)
+        answer["proof"] = signing.sign(state.key, body)
+    return answer

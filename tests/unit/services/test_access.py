@@ -477,15 +477,13 @@ def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
 def test_a_login_to_a_server_with_another_signing_key_is_refused_and_keeps_the_pin(
     server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync import signing
     from sync.client.state import SERVER_KEY, get_state
 
     first = _online(_access(folder), server)
     assert isinstance(first, Session), first
     first.db.close()
     pinned = server.public_key
-    other = signing.public_key_b64(signing.generate_private_key())
-    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    server.sign_with_another_key(monkeypatch)
     access = _access(folder)
     key_file = _files(folder)[folder.data / keyfile.KEY_FILE]
     refused = _online(access, server)
@@ -504,13 +502,11 @@ def test_a_login_to_a_server_with_another_signing_key_is_refused_and_keeps_the_p
 def test_a_server_with_another_signing_key_cannot_lock_the_data_by_moving_the_account(
     server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync import signing
 
     first = _online(_access(folder), server)
     assert isinstance(first, Session), first
     first.db.close()
-    other = signing.public_key_b64(signing.generate_private_key())
-    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    server.sign_with_another_key(monkeypatch)
     change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
     access = _access(folder)
     refused = _online(access, server)
