@@ -18,6 +18,7 @@ from sync.protocol import (
     MutationResult,
     ResultStatus,
     key_proof_body,
+    login_proof_body,
     new_key_nonce,
 )
 from sync.snapshot import CLIENT_LAYOUT, Layout
@@ -70,6 +71,27 @@ class LoginAnswer:
     offline_days: float = 0.0
     #: what the account reads and by which rules (opaque; "" from an older server)
     read_rules: str = ""
+    #: the device this login was for, and the nonce sent with it: what the server's
+    #: proof (``proof``, "" from an older server) signs over with these fields
+    device_id: str = ""
+    nonce: str = ""
+    proof: str = field(default="", repr=False)
+
+    def proved_by(self, public_key: str) -> bool:
+        """Whether ``proof`` is ``public_key``'s signature over this answer and its
+        nonce (:func:`sync.protocol.login_proof_body`)."""
+        body = login_proof_body(
+            self.nonce,
+            username=self.username,
+            device_id=self.device_id,
+            role=self.role,
+            region=self.region,
+            read_rules=self.read_rules,
+            offline_days=self.offline_days,
+            token=self.token,
+            device_secret=self.device_secret,
+        )
+        return bool(self.nonce and self.proof) and signing.verify(public_key, body, self.proof)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +132,7 @@ class ServerApi:
     def login(
         self, username: str, password: str, device_id: str, public_key: str | None
     ) -> LoginAnswer:
+        nonce = new_key_nonce()
         data = self.transport.call(
             "POST",
             LOGIN,
@@ -119,6 +142,7 @@ class ServerApi:
                 "device_id": device_id,
                 "public_key": public_key,
             },
+            {"nonce": nonce},
             auth=False,
         )
         try:
@@ -131,6 +155,9 @@ class ServerApi:
                 device_secret=str(data.get("device_secret") or ""),
                 offline_days=float(data.get("offline_days") or 0),
                 read_rules=str(data.get("read_rules") or ""),
+                device_id=device_id,
+                nonce=nonce,
+                proof=str(data.get("proof") or ""),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"login: {exc!r}") from exc

@@ -167,14 +167,17 @@ def after_login(
     offline verifier, the server's key, what the account reads and by which rules
     (``read_rules``). Returns whether the token is in the keyring.
 
-    ``checked_key``: what :func:`checked_server_key` returned for this login already
+    ``checked_key``: what :func:`checked_server_key` returned for this answer already
     (else it is checked here, first).
 
     Raises:
         ServerKeyChanged: the server's key is not the one pinned here, or not proved
             (nothing kept).
     """
-    keys = checked_server_key(db, settings, transport) if checked_key is None else checked_key
+    if checked_key is None:
+        keys = checked_server_key(db, settings, transport, answer)
+    else:
+        keys = checked_key
     transport.set_token(answer.token)
     in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
     credentials.store_offline_verifier(
@@ -213,11 +216,14 @@ def _login_offline(db: Database, username: str, password: str) -> LoginResult:
     return LoginResult(account.username, account.role, account.scope, False, False)
 
 
-def checked_server_key(db: Database, settings: Settings, transport: Transport) -> ServerKeys:
+def checked_server_key(
+    db: Database, settings: Settings, transport: Transport, answer: LoginAnswer
+) -> ServerKeys:
     """The server's keys, proved (:func:`proven_server_keys`) and the signing key checked
     against the one pinned here (empty when they could not be fetched, or an older
     server proves none, and none is pinned yet: the login stands, a sync pins them once
-    proved).
+    proved); and the login ``answer`` proved by that key (a server that proves its keys
+    proves its login answers: one without a valid proof was rewritten on the way).
 
     A first pin also marks practice data when the server is a training server
     (:func:`training.practice_problem`, as its first sync would), so that the key a
@@ -226,8 +232,8 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
     Raises:
         ServerKeyChanged: another key than the pinned one, and not a training server's
             reset met by practice data; the key could not be read while one is pinned
-            (``LOGIN_SERVER_KEY_UNCHECKED``); or it was not proved
-            (``LOGIN_SERVER_KEY_UNPROVEN``).
+            (``LOGIN_SERVER_KEY_UNCHECKED``); or it, or the login answer, was not
+            proved (``LOGIN_SERVER_KEY_UNPROVEN``).
     """
     from sync.client import training
 
@@ -240,7 +246,11 @@ def checked_server_key(db: Database, settings: Settings, transport: Transport) -
         log.warning("the server's signing key could not be read: login refused")
         raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNCHECKED, server=settings.server_url)
     code = ErrorCode.LOGIN_SERVER_KEY_CHANGED
-    if not trust_server_key(db, settings, transport, keys.public_key, code):
+    trusted = trust_server_key(db, settings, transport, keys.public_key, code)
+    if not answer.proved_by(keys.public_key):
+        log.warning("the login answer is not proved by the server's key: login refused")
+        raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNPROVEN, server=settings.server_url)
+    if not trusted:
         training.practice_problem(db, transport)
     return keys
 

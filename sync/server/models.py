@@ -74,6 +74,15 @@ class LoginResponse(BaseModel):
         default=0, description="days the desktop may log in offline after this login"
     )
     read_rules: str = Field(default="", description=READ_RULES_TEXT)
+    proof: str = Field(
+        default="",
+        description=(
+            "with ?nonce=: the Ed25519 signature (base64) by the server key of the canonical"
+            ' JSON {"domain": "silon-login-v1", "nonce", "username", "device_id", "role",'
+            ' "region", "read_rules", "offline_days", "token_sha256", "device_secret_sha256"}'
+            ' (sync.protocol.login_proof_body); "" without a nonce'
+        ),
+    )
 
 
 class Me(BaseModel):

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from sync import signing
 from sync.protocol import (
     HEALTH_PATH,
-    KEY_NONCE_MAX,
-    KEY_NONCE_MIN,
     PROTOCOL_VERSION,
     SERVER_KEY_PATH,
     key_proof_body,
 )
 from sync.server import models
-from sync.server.http import StateDep
+from sync.server.http import NonceQuery, StateDep
 
 router = APIRouter(tags=["server"])
 
@@ -34,15 +32,7 @@ def health(state: StateDep) -> dict[str, Any]:
 @router.get(SERVER_KEY_PATH, response_model=models.ServerKey)
 def server_key(
     state: StateDep,
-    nonce: Annotated[
-        str | None,
-        Query(
-            min_length=KEY_NONCE_MIN,
-            max_length=KEY_NONCE_MAX,
-            pattern=r"^[A-Za-z0-9+/=_-]+$",
-            description="the client's fresh random nonce (base64): the answer proves its keys",
-        ),
-    ] = None,
+    nonce: NonceQuery = None,
 ) -> dict[str, Any]:
     """The signing key and the box key, with (given a nonce) the signing key's proof
     over both: a client that pinned the key checks the proof against the pin, so a

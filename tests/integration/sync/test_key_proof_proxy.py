@@ -25,7 +25,8 @@ from tests.unit.sync.harness import PASSWORD
 
 #: How the proxy treats ``GET /v1/server-key``: relayed as is; answered with the
 #: answer it recorded for an earlier nonce; with a box key of its own; with the
-#: proof of an earlier answer (the key and box key as they are).
+#: proof of an earlier answer (the key and box key as they are). ``region``: the
+#: keys relayed as they are, the login answer moved to another region.
 MODES = ("relay", "replay", "box", "proof")
 
 
@@ -79,6 +80,9 @@ class KeyProxy:
             upstream.close()
         if handler.path.startswith("/v1/server-key") and status == 200 and not encoding:
             content = self.rewrite(content)
+        if handler.path.startswith("/v1/auth/login") and self.mode == "region" and status == 200:
+            self.rewritten += 1
+            content = json.dumps({**json.loads(content), "region": "51.01"}).encode("utf-8")
         handler.send_response(status)
         for name, value in out.items():
             handler.send_header(name, value)
@@ -90,7 +94,7 @@ class KeyProxy:
 
     def rewrite(self, content: bytes) -> bytes:
         answer = json.loads(content)
-        if self.mode == "relay":
+        if self.mode in ("relay", "region"):
             self.recorded = dict(answer)
             return content
         assert self.recorded is not None, "relay once before rewriting"
@@ -166,3 +170,23 @@ def test_a_man_in_the_middle_rewriting_the_key_answer_is_refused_at_login_and_sy
     stored = server.request("GET", f"/v1/records/election/{mine}", token=server.admin_token)  # type: ignore[attr-defined]
     assert stored.status_code == 200, stored.text  # sent once the answer is proved again
     assert _pins(a) == pinned
+
+
+def test_a_login_answer_changed_on_the_way_is_refused_and_nothing_is_kept(
+    server: ServerProcess, http_client: Callable[..., HttpClient], proxy: KeyProxy
+) -> None:
+    """The keys relayed as they are (they prove themselves), the login answer's region
+    changed: the answer is not the pinned key's word, so nothing of it is kept."""
+    a = http_client("a", proxy.url)
+    assert _login(a).online
+    pinned = _pins(a)
+    token = credentials.TokenStore(a.settings.server_url, a.username).get()
+    proxy.mode = "region"
+    with pytest.raises(ServerKeyChanged) as refused:
+        _login(a)
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_UNPROVEN
+    assert proxy.rewritten == 1
+    assert credentials.TokenStore(a.settings.server_url, a.username).get() == token
+    assert _pins(a) == pinned
+    proxy.mode = "relay"
+    assert _login(a).online

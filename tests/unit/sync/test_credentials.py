@@ -111,7 +111,8 @@ def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
     try:
         for error in (Offline("down"), KeyError("public_key")):
             with patch("sync.client.login.ServerApi", lambda _t, e=error: Api(e)):
-                assert checked_server_key(db, settings, None).public_key == ""  # type: ignore[arg-type]
+                keys = checked_server_key(db, settings, None, None)  # type: ignore[arg-type]
+                assert keys.public_key == ""
     finally:
         db.close()
     link, bug = [r for r in caplog.records if r.name == "sync.client.login"]

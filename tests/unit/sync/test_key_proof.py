@@ -1,16 +1,25 @@
-"""The server's key proof (``GET /v1/server-key?nonce=``): what is signed, byte for
-byte, and that the answer proves these keys for this nonce only."""
+"""The server's proofs (``GET /v1/server-key?nonce=``, ``POST /v1/auth/login?nonce=``):
+what is signed, byte for byte, and that an answer is proved for its nonce only."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+from dataclasses import replace
 
 import pytest
 
 from sync import signing
 from sync.client.api import KeyUnproven, ServerApi, ServerKeys
-from sync.protocol import KEY_NONCE_BYTES, KEY_PROOF_DOMAIN, key_proof_body, new_key_nonce
-from tests.unit.sync.harness import AsgiTransport, InProcessServer
+from sync.protocol import (
+    KEY_NONCE_BYTES,
+    KEY_PROOF_DOMAIN,
+    LOGIN_PROOF_DOMAIN,
+    key_proof_body,
+    login_proof_body,
+    new_key_nonce,
+)
+from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer
 
 
 def test_the_signed_message_is_domain_separated_canonical_json_of_the_nonce_and_keys() -> None:
@@ -95,3 +104,59 @@ def test_the_server_refuses_a_nonce_it_would_not_sign(server: InProcessServer, n
     finally:
         transport.close()
     assert refused.value.status == 422
+
+
+def test_the_login_proof_signs_the_fields_acted_on_and_only_digests_of_secrets() -> None:
+    body = login_proof_body(
+        "bm9uY2U=",
+        username="op1",
+        device_id="pc-1",
+        role="kabkota",
+        region="32.14",
+        read_rules="1 32.14",
+        offline_days=7,
+        token="rahasia-token",
+        device_secret="rahasia-perangkat",
+    )
+    assert body["domain"] == LOGIN_PROOF_DOMAIN == "silon-login-v1"
+    assert body["offline_days"] == "7.0"  # as text: no float is signed
+    assert body["token_sha256"] == hashlib.sha256(b"rahasia-token").hexdigest()
+    assert "rahasia" not in signing.canonical_json(body).decode("utf-8")
+    assert set(body) == {
+        "domain",
+        "nonce",
+        "username",
+        "device_id",
+        "role",
+        "region",
+        "read_rules",
+        "offline_days",
+        "token_sha256",
+        "device_secret_sha256",
+    }
+
+
+def test_a_login_answer_is_proved_as_it_was_sent_and_not_once_changed(
+    server: InProcessServer,
+) -> None:
+    server.add_user("op9")
+    transport = AsgiTransport(server.app)
+    try:
+        answer = ServerApi(transport).login("op9", PASSWORD, "pc-9", None)
+    finally:
+        transport.close()
+    key = server.public_key
+    assert answer.nonce and answer.proof and answer.proved_by(key)
+    assert "proof" not in repr(answer) and answer.token not in repr(answer)
+    changed = [
+        replace(answer, region="32.15"),
+        replace(answer, role="provinsi"),
+        replace(answer, read_rules=""),
+        replace(answer, offline_days=365.0),
+        replace(answer, device_secret="AAAA"),
+        replace(answer, device_id="pc-other"),
+        replace(answer, nonce=new_key_nonce()),
+        replace(answer, proof=""),
+    ]
+    assert not any(c.proved_by(key) for c in changed)
+    assert not answer.proved_by(signing.public_key_b64(signing.generate_private_key()))
