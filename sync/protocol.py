@@ -12,7 +12,10 @@ See docs/PROTOCOL.md for endpoints, status codes and retry rules.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,8 +28,77 @@ API_PREFIX = "/v1"
 #: the server's unauthenticated health check (the client, the self-check and the
 #: training-server launcher ask it; the server serves it)
 HEALTH_PATH = f"{API_PREFIX}/health"
+#: the server's keys, answered with a proof of its signing key (no auth)
+SERVER_KEY_PATH = f"{API_PREFIX}/server-key"
+
+#: What a key proof's signed object names itself (:func:`key_proof_body`): receipts,
+#: bundles and snapshot manifests are other objects, so a proof is never one of them.
+KEY_PROOF_DOMAIN = "silon-server-key-v1"
+#: What a login answer's proof names itself (:func:`login_proof_body`).
+LOGIN_PROOF_DOMAIN = "silon-login-v1"
+#: Random bytes of a key proof's nonce (sent as base64: 44 characters).
+KEY_NONCE_BYTES = 32
+#: The shortest and longest nonce the server signs over (base64 text).
+KEY_NONCE_MIN = 16
+KEY_NONCE_MAX = 64
+
 
 JsonValue = Any  # str | int | bool | None | list[str]
+
+
+def new_key_nonce() -> str:
+    """A fresh random nonce for ``GET /v1/server-key?nonce=``: the answer's proof is
+    then about this request, and one recorded earlier cannot be played back."""
+    return base64.b64encode(secrets.token_bytes(KEY_NONCE_BYTES)).decode("ascii")
+
+
+def key_proof_body(nonce: str, public_key: str, key_id: str, box_key: str) -> dict[str, str]:
+    """What the server signs with its signing key (``sync.signing.sign``, canonical
+    JSON) to answer ``GET /v1/server-key?nonce=``, and the client verifies against the
+    key it pinned (or is about to pin).
+
+    The box key is inside: the key bundles are sealed to the server is then the
+    signing key's word, not the word of whoever relays the answer.
+    """
+    return {
+        "domain": KEY_PROOF_DOMAIN,
+        "nonce": nonce,
+        "public_key": public_key,
+        "key_id": key_id,
+        "box_key": box_key,
+    }
+
+
+def login_proof_body(
+    nonce: str,
+    *,
+    username: str,
+    device_id: str,
+    role: str,
+    region: str,
+    read_rules: str,
+    offline_days: float,
+    token: str,
+    device_secret: str,
+) -> dict[str, str]:
+    """What the server signs with its signing key to answer ``POST /v1/auth/login?nonce=``:
+    the answer's fields the desktop acts on (who logged in, what the account reads, how
+    long it may log in offline; the region decides whether the data here still opens
+    for it). The token and the device secret are in by their SHA-256 only: a secret
+    never sits in a signed object. ``offline_days`` as text (no floats are signed).
+    """
+    return {
+        "domain": LOGIN_PROOF_DOMAIN,
+        "nonce": nonce,
+        "username": username,
+        "device_id": device_id,
+        "role": role,
+        "region": region,
+        "read_rules": read_rules,
+        "offline_days": repr(float(offline_days)),
+        "token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest(),
+        "device_secret_sha256": hashlib.sha256(device_secret.encode("utf-8")).hexdigest(),
+    }
 
 
 class FieldType(StrEnum):

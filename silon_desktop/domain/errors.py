@@ -76,6 +76,8 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_OFFLINE = "password_change_offline"
     PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"
+    # The server's keys came without its signing key's proof over this login's nonce.
+    LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
     KEYRING_UNREACHABLE = "keyring_unreachable"
@@ -98,6 +100,7 @@ class ErrorCode(StrEnum):
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
+    SYNC_SERVER_KEY_UNPROVEN = "sync_server_key_unproven"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

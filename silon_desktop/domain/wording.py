@@ -153,6 +153,13 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "komputer ini; saat server dapat dihubungi, masuklah dengan kata sandi baru (bila "
         "ditolak, kata sandi lama masih berlaku)."
     ),
+    ErrorCode.LOGIN_SERVER_KEY_UNPROVEN: (
+        "Server {server} tidak dapat membuktikan bahwa ia memegang kunci tanda "
+        "tangannya: jawabannya tidak ditandatangani dengan kunci itu. Bisa jadi ada "
+        "pihak lain di antara komputer ini dan server Silon. Login ditolak dan tidak "
+        "ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan "
+        "pesan ini."
+    ),
     ErrorCode.KEYRING_UNREADABLE: (
         "Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat "
         "dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi "
@@ -246,6 +253,13 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini "
         "bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan "
         "Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini."
+    ),
+    ErrorCode.SYNC_SERVER_KEY_UNPROVEN: (
+        "Sinkronisasi dengan server {server} dihentikan: server tidak dapat membuktikan "
+        "bahwa ia memegang kunci tanda tangannya, bisa jadi ada pihak lain di antara "
+        "komputer ini dan server Silon. Tidak ada yang dikirim atau diambil; perubahan "
+        "Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan "
+        "pesan ini."
     ),
     ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas {name} bukan bundel sinkronisasi Silon.",
     ErrorCode.BUNDLE_TRUNCATED: (

@@ -215,7 +215,7 @@ class Access:
 
         try:
             # another server at that address: nothing it says is kept or acted upon
-            server_key = checked_server_key(db, self.settings, transport)
+            server_key = checked_server_key(db, self.settings, transport, answer)
             self._refuse_a_region_left(kf, username, answer)
         except (ServerKeyChanged, AccessRefused) as error:
             if reuse is None:

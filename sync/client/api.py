@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silon_desktop.domain.errors import ErrorCode
-from sync.protocol import API_PREFIX, MutationResult, ResultStatus
+from sync import signing
+from sync.protocol import (
+    API_PREFIX,
+    SERVER_KEY_PATH,
+    MutationResult,
+    ResultStatus,
+    key_proof_body,
+    login_proof_body,
+    new_key_nonce,
+)
 from sync.snapshot import CLIENT_LAYOUT, Layout
 from sync.transport import (
     EncodedBody,
@@ -27,7 +36,7 @@ LOGOUT = f"{API_PREFIX}/auth/logout"
 PASSWORD = f"{API_PREFIX}/me/password"
 PUSH = f"{API_PREFIX}/push"
 FEED = f"{API_PREFIX}/feed"
-SERVER_KEY = f"{API_PREFIX}/server-key"
+SERVER_KEY = SERVER_KEY_PATH
 SNAPSHOT = f"{API_PREFIX}/snapshot"
 
 
@@ -35,6 +44,26 @@ class BadAnswer(TransportError):
     """The server's answer could not be understood (a bug on one side)."""
 
     default_code = ErrorCode.BAD_ANSWER
+
+
+class KeyUnproven(BadAnswer):
+    """The server's keys came without a valid proof over this request's nonce
+    (:func:`sync.protocol.key_proof_body`): a man in the middle handing back a key it
+    does not hold, or a box key of its own, or (``absent``) a server older than the
+    proof, or a proxy that strips it."""
+
+    def __init__(self, message: str, *, absent: bool) -> None:
+        super().__init__(message)
+        self.absent = absent
+
+
+@dataclass(frozen=True, slots=True)
+class ServerKeys:
+    """The server's signing key and the key bundles for it are sealed to, as one
+    answer its signing key proved (:meth:`ServerApi.server_keys`); "" when unknown."""
+
+    public_key: str = ""
+    box_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +79,27 @@ class LoginAnswer:
     offline_days: float = 0.0
     #: what the account reads and by which rules (opaque; "" from an older server)
     read_rules: str = ""
+    #: the device this login was for, and the nonce sent with it: what the server's
+    #: proof (``proof``, "" from an older server) signs over with these fields
+    device_id: str = ""
+    nonce: str = ""
+    proof: str = field(default="", repr=False)
+
+    def proved_by(self, public_key: str) -> bool:
+        """Whether ``proof`` is ``public_key``'s signature over this answer and its
+        nonce (:func:`sync.protocol.login_proof_body`)."""
+        body = login_proof_body(
+            self.nonce,
+            username=self.username,
+            device_id=self.device_id,
+            role=self.role,
+            region=self.region,
+            read_rules=self.read_rules,
+            offline_days=self.offline_days,
+            token=self.token,
+            device_secret=self.device_secret,
+        )
+        return bool(self.nonce and self.proof) and signing.verify(public_key, body, self.proof)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +140,7 @@ class ServerApi:
     def login(
         self, username: str, password: str, device_id: str, public_key: str | None
     ) -> LoginAnswer:
+        nonce = new_key_nonce()
         data = self.transport.call(
             "POST",
             LOGIN,
@@ -99,6 +150,7 @@ class ServerApi:
                 "device_id": device_id,
                 "public_key": public_key,
             },
+            {"nonce": nonce},
             auth=False,
         )
         try:
@@ -111,6 +163,9 @@ class ServerApi:
                 device_secret=str(data.get("device_secret") or ""),
                 offline_days=float(data.get("offline_days") or 0),
                 read_rules=str(data.get("read_rules") or ""),
+                device_id=device_id,
+                nonce=nonce,
+                proof=str(data.get("proof") or ""),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"login: {exc!r}") from exc
@@ -223,14 +278,33 @@ class ServerApi:
         """Part ``index`` of a snapshot, decoded (its digest is checked by the caller)."""
         return self.transport.call("GET", f"{SNAPSHOT}/{snapshot_id}/{index}")
 
-    def server_box_key(self) -> str:
-        """The X25519 public key bundles for the server are sealed to ("" when none)."""
-        data = self.transport.call("GET", SERVER_KEY, auth=False)
-        return str(data.get("box_key") or "") if isinstance(data, dict) else ""
+    def server_keys(self) -> ServerKeys:
+        """The server's keys, proved by its signing key over a fresh nonce.
 
-    def server_key(self) -> str:
-        data = self.transport.call("GET", SERVER_KEY, auth=False)
+        The proof is verified against the key in the same answer: the caller then
+        compares that key with the one pinned here (or pins it), so what it trusts is
+        a key whose holder answered this very request.
+
+        Raises:
+            KeyUnproven: no proof, or one that is not the key's signature over this
+                nonce and these keys.
+            BadAnswer: not a key answer.
+        """
+        nonce = new_key_nonce()
+        data = self.transport.call("GET", SERVER_KEY, params={"nonce": nonce}, auth=False)
         try:
-            return str(data["public_key"])
-        except (KeyError, TypeError) as exc:
+            public_key = str(data["public_key"])
+            key_id = str(data.get("key_id") or "")
+            box_key = str(data.get("box_key") or "")
+            proof = str(data.get("proof") or "")
+        except (KeyError, TypeError, AttributeError) as exc:
             raise BadAnswer(f"server-key: {exc!r}") from exc
+        if not proof:
+            raise KeyUnproven("server-key: no proof of the key", absent=True)
+        if not signing.verify(
+            public_key, key_proof_body(nonce, public_key, key_id, box_key), proof
+        ):
+            raise KeyUnproven(
+                "server-key: the proof is not the key's over this nonce", absent=False
+            )
+        return ServerKeys(public_key, box_key)

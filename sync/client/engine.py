@@ -235,31 +235,38 @@ class SyncEngine:
     def _ensure_server_key(self) -> None:
         """Check the server's signing key against the one pinned here before anything is
         sent or taken (a session carried on with a saved token meets no login's check),
-        or pin it when none is.
+        or pin it when none is; in both cases only once the server proved it over this
+        run's fresh nonce (:func:`~sync.client.login.proven_server_keys`), with the box
+        key it answers beside it (kept when it is not the one kept here).
 
         Raises:
-            ServerKeyChanged: the server signs with another key (``SYNC_SERVER_KEY_CHANGED``).
+            ServerKeyChanged: the server signs with another key (``SYNC_SERVER_KEY_CHANGED``)
+                or does not prove it (``SYNC_SERVER_KEY_UNPROVEN``).
             TransportError: the key could not be read while one is pinned (a check that
                 a failing answer skips would be none), or the server is offline.
         """
-        from sync.client.login import save_server_box_key, trust_server_key
+        from sync.client.login import proven_server_keys, trust_server_key
 
         with self.db.session(readonly=True) as session:
             known = get_state(session.connection(), SERVER_KEY)
             box_known = get_state(session.connection(), SERVER_BOX_KEY)
+        unproven = ErrorCode.SYNC_SERVER_KEY_UNPROVEN
         try:
-            key = self.api.server_key()
+            keys = proven_server_keys(self.api, self.settings, pinned=bool(known), code=unproven)
         except TransportError as exc:
             if known or isinstance(exc, Offline):
                 raise
             log.warning("server key unavailable (%s); receipts stay unverified", exc)
             return
+        if not keys.public_key:  # an older server, nothing pinned: nothing to prove with
+            return
         code = ErrorCode.SYNC_SERVER_KEY_CHANGED
-        if not trust_server_key(self.db, self.settings, self.api.transport, key, code):
+        if not trust_server_key(self.db, self.settings, self.api.transport, keys.public_key, code):
             with self.db.engine.begin() as conn:
-                set_state(conn, SERVER_KEY, key)
-        if not box_known:
-            save_server_box_key(self.db, self.api)
+                set_state(conn, SERVER_KEY, keys.public_key)
+        if keys.box_key and keys.box_key != box_known:
+            with self.db.engine.begin() as conn:
+                set_state(conn, SERVER_BOX_KEY, keys.box_key)
 
 
 def _kind(exc: TransportError) -> ErrorKind:

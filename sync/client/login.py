@@ -14,7 +14,11 @@ device's bundle-signing key with the server. The server's key is pinned at the
 first online login: a later login, or sync run (:func:`trust_server_key`), with a
 server that signs with another key is refused (:class:`ServerKeyChanged`) before
 anything is kept, sent or taken, except for practice
-data meeting a training server, whose every reset makes a new key. With no
+data meeting a training server, whose every reset makes a new key. The key is
+compared only once the server proved it holds it: its answer carries its
+signature over a fresh nonce of this request and its box key
+(:func:`proven_server_keys`), so a man in the middle cannot hand back the pinned
+key, nor put a box key of its own beside it. With no
 connection, the password is checked against the verifier and the operator works
 offline (no token).
 """
@@ -29,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from silon_desktop.domain.errors import CodedError, ErrorCode
 from sync import credentials, sealed, signing
-from sync.client.api import LoginAnswer, ServerApi
+from sync.client.api import KeyUnproven, LoginAnswer, ServerApi, ServerKeys
 from sync.client.state import (
     SERVER_BOX_KEY,
     SERVER_KEY,
@@ -56,7 +60,9 @@ class LoginFailed(CodedError):
 
 class ServerKeyChanged(LoginFailed):
     """The server signs with another key than the one pinned here at the first online
-    login (another server at that address): ``LOGIN_SERVER_KEY_CHANGED``."""
+    login (another server at that address): ``LOGIN_SERVER_KEY_CHANGED``; or its keys
+    came without its proof over this request's nonce (``LOGIN_SERVER_KEY_UNPROVEN``;
+    a sync's ``SYNC_SERVER_KEY_*`` codes alike)."""
 
     default_code = ErrorCode.LOGIN_SERVER_KEY_CHANGED
 
@@ -155,19 +161,23 @@ def after_login(
     answer: LoginAnswer,
     transport: Transport,
     *,
-    checked_key: str | None = None,
+    checked_key: ServerKeys | None = None,
 ) -> bool:
     """Keep what an online login brings: the token (keyring, else memory), the
     offline verifier, the server's key, what the account reads and by which rules
     (``read_rules``). Returns whether the token is in the keyring.
 
-    ``checked_key``: what :func:`checked_server_key` returned for this login already
+    ``checked_key``: what :func:`checked_server_key` returned for this answer already
     (else it is checked here, first).
 
     Raises:
-        ServerKeyChanged: the server's key is not the one pinned here (nothing kept).
+        ServerKeyChanged: the server's key is not the one pinned here, or not proved
+            (nothing kept).
     """
-    server_key = checked_server_key(db, settings, transport) if checked_key is None else checked_key
+    if checked_key is None:
+        keys = checked_server_key(db, settings, transport, answer)
+    else:
+        keys = checked_key
     transport.set_token(answer.token)
     in_keyring = credentials.TokenStore(settings.server_url, username).set(answer.token)
     credentials.store_offline_verifier(
@@ -178,7 +188,7 @@ def after_login(
         scope=answer.region,
         server_url=settings.server_url,
     )
-    save_server_key(db, ServerApi(transport), server_key)
+    save_server_keys(db, keys)
     save_device_box_key(db, answer.device_secret)
     with db.engine.begin() as conn:
         heard_read_rules(conn, answer.read_rules)
@@ -206,34 +216,72 @@ def _login_offline(db: Database, username: str, password: str) -> LoginResult:
     return LoginResult(account.username, account.role, account.scope, False, False)
 
 
-def checked_server_key(db: Database, settings: Settings, transport: Transport) -> str:
-    """The server's signing key, checked against the one pinned here ("" when it could
-    not be fetched and none is pinned yet: the login stands, the first sync pins it).
+def checked_server_key(
+    db: Database, settings: Settings, transport: Transport, answer: LoginAnswer
+) -> ServerKeys:
+    """The server's keys, proved (:func:`proven_server_keys`) and the signing key checked
+    against the one pinned here (empty when they could not be fetched, or an older
+    server proves none, and none is pinned yet: the login stands, a sync pins them once
+    proved); and the login ``answer`` proved by that key (a server that proves its keys
+    proves its login answers: one without a valid proof was rewritten on the way).
 
     A first pin also marks practice data when the server is a training server
     (:func:`training.practice_problem`, as its first sync would), so that the key a
     reset of that server makes is followed (:func:`training.follows_resets`). Where
     that sync would be refused (data pulled from a real server, or rows typed here that
-    no server has seen) "" is returned: nothing is pinned, and the sync says why.
+    no server has seen) no keys are returned (``ServerKeys()``): nothing is pinned, and the sync says why.
 
     Raises:
         ServerKeyChanged: another key than the pinned one, and not a training server's
-            reset met by practice data; or the key could not be read while one is
-            pinned (``LOGIN_SERVER_KEY_UNCHECKED``).
+            reset met by practice data; the key could not be read while one is pinned
+            (``LOGIN_SERVER_KEY_UNCHECKED``); or it, or the login answer, was not
+            proved (``LOGIN_SERVER_KEY_UNPROVEN``).
     """
     from sync.client import training
 
-    key = _fetch_server_key(ServerApi(transport))
-    if not key:
-        if not _pinned_key(db):
-            return ""
+    pinned = bool(_pinned_key(db))
+    keys = _fetch_server_keys(ServerApi(transport), settings, pinned=pinned)
+    if not keys.public_key:
+        if not pinned:
+            return keys
         # A key that cannot be read is no key compared: the server would pass unchecked.
         log.warning("the server's signing key could not be read: login refused")
         raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNCHECKED, server=settings.server_url)
-    if not trust_server_key(db, settings, transport, key, ErrorCode.LOGIN_SERVER_KEY_CHANGED):
-        if training.practice_problem(db, transport) is not None:
-            return ""  # not this server's data: its key pinned would refuse the real one
-    return key
+    code = ErrorCode.LOGIN_SERVER_KEY_CHANGED
+    trusted = trust_server_key(db, settings, transport, keys.public_key, code)
+    if not answer.proved_by(keys.public_key):
+        log.warning("the login answer is not proved by the server's key: login refused")
+        raise ServerKeyChanged(ErrorCode.LOGIN_SERVER_KEY_UNPROVEN, server=settings.server_url)
+    if not trusted and training.practice_problem(db, transport) is not None:
+        return ServerKeys()  # not this server's data: its key pinned would refuse the real one
+    return keys
+
+
+def proven_server_keys(
+    api: ServerApi, settings: Settings, *, pinned: bool, code: ErrorCode
+) -> ServerKeys:
+    """The server's keys as its signing key proved them over a fresh nonce
+    (:meth:`ServerApi.server_keys`): the one rule, at a login and at each sync run,
+    for an answer without a valid proof.
+
+    A proof that does not verify is refused always (the answer was rewritten or
+    played back). No proof at all is refused once a key is pinned here (a proxy that
+    strips it must not pass unchecked); before the first pin it is an older server's
+    answer, whose keys are left unpinned (``ServerKeys()``): receipts wait unverified
+    until a server proves its key, as when the key cannot be read.
+
+    Raises:
+        ServerKeyChanged: the keys are not proved (with ``code``, a login's or a sync's).
+        TransportError: the keys could not be fetched.
+    """
+    try:
+        return api.server_keys()
+    except KeyUnproven as exc:
+        if pinned or not exc.absent:
+            log.warning("the server's keys are not proved (%s): %s refused", exc, code.value)
+            raise ServerKeyChanged(code, server=settings.server_url) from None
+    log.warning("the server proves no key (older than the proof): nothing pinned")
+    return ServerKeys()
 
 
 def trust_server_key(
@@ -268,38 +316,34 @@ def _pinned_key(db: Database) -> str:
         return get_state(session.connection(), SERVER_KEY)
 
 
-def save_server_key(db: Database, api: ServerApi, key: str | None = None) -> None:
-    """Keep the server's public key (``key``, else fetched) so receipts and feed
-    bundles can be verified offline."""
-    key = _fetch_server_key(api) if key is None else key
-    if not key:  # receipts stay unverified until the next sync
+def save_server_keys(db: Database, keys: ServerKeys) -> None:
+    """Keep the server's proved keys: the signing key (receipts and feed bundles are
+    verified with it offline) and the box key (bundles to the server are sealed to it;
+    without one USB export waits). Nothing when none was proved."""
+    if not keys.public_key:  # receipts stay unverified until a sync proves the key
         return
     with db.engine.begin() as conn:
-        set_state(conn, SERVER_KEY, key)
-    save_server_box_key(db, api)
+        set_state(conn, SERVER_KEY, keys.public_key)
+        if keys.box_key:
+            set_state(conn, SERVER_BOX_KEY, keys.box_key)
 
 
-def _fetch_server_key(api: ServerApi) -> str:
-    """The server's public key; "" (logged) when it cannot be fetched."""
+def _fetch_server_keys(api: ServerApi, settings: Settings, *, pinned: bool) -> ServerKeys:
+    """:func:`proven_server_keys` at a login; empty (logged) when they cannot be fetched.
+
+    Raises:
+        ServerKeyChanged: not proved (``LOGIN_SERVER_KEY_UNPROVEN``).
+    """
+    code = ErrorCode.LOGIN_SERVER_KEY_UNPROVEN
     try:
-        return api.server_key()
+        return proven_server_keys(api, settings, pinned=pinned, code=code)
+    except ServerKeyChanged:
+        raise
     except TransportError as exc:
         log.warning("server key not fetched at login: %s", exc)
     except Exception:  # a bug: logged with its traceback, the login itself stands
         log.exception("server key not fetched at login")
-    return ""
-
-
-def save_server_box_key(db: Database, api: ServerApi) -> None:
-    """Keep the key outbox bundles are sealed to (a failure only delays USB export)."""
-    try:
-        box = api.server_box_key()
-    except TransportError as exc:
-        log.warning("server box key not fetched: %s", exc)
-        return
-    if box:
-        with db.engine.begin() as conn:
-            set_state(conn, SERVER_BOX_KEY, box)
+    return ServerKeys()
 
 
 def logout(

@@ -11,7 +11,7 @@ import logging
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sync.protocol import KEY_NONCE_MAX, KEY_NONCE_MIN
 from sync.server import models
 from sync.server.errors import ApiError
 from sync.server.state import ServerState
@@ -56,6 +57,17 @@ def server_state(request: Request) -> ServerState:
 
 
 StateDep = Annotated[ServerState, Depends(server_state)]
+#: ``?nonce=``: the client's fresh random nonce (base64), which the answer's proof
+#: signs over (``GET /v1/server-key``, ``POST /v1/auth/login``).
+NonceQuery = Annotated[
+    str | None,
+    Query(
+        min_length=KEY_NONCE_MIN,
+        max_length=KEY_NONCE_MAX,
+        pattern=r"^[A-Za-z0-9+/=_-]+$",
+        description="the client's fresh random nonce (base64): the answer carries a proof",
+    ),
+]
 
 
 def json_response(content: Any, status: int = 200) -> Response:

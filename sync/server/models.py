@@ -44,6 +44,14 @@ class ServerKey(BaseModel):
     box_key: str = Field(
         default="", description="raw 32-byte X25519 public key bundles are sealed to, base64"
     )
+    proof: str = Field(
+        default="",
+        description=(
+            "with ?nonce=: the Ed25519 signature (base64) by public_key of the canonical JSON"
+            ' {"domain": "silon-server-key-v1", "nonce", "public_key", "key_id", "box_key"}'
+            ' (sync.protocol.key_proof_body); "" without a nonce'
+        ),
+    )
 
 
 class LoginRequest(Strict):
@@ -68,6 +76,15 @@ class LoginResponse(BaseModel):
         default=0, description="days the desktop may log in offline after this login"
     )
     read_rules: str = Field(default="", description=READ_RULES_TEXT)
+    proof: str = Field(
+        default="",
+        description=(
+            "with ?nonce=: the Ed25519 signature (base64) by the server key of the canonical"
+            ' JSON {"domain": "silon-login-v1", "nonce", "username", "device_id", "role",'
+            ' "region", "read_rules", "offline_days", "token_sha256", "device_secret_sha256"}'
+            ' (sync.protocol.login_proof_body); "" without a nonce'
+        ),
+    )
 
 
 class Me(BaseModel):

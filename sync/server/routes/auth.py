@@ -10,10 +10,18 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
+from sync.protocol import login_proof_body
 from sync.server import auth, models
 from sync.server.deps import ActorDep, BearerDep
 from sync.server.errors import ApiError
-from sync.server.http import ERRORS, StateDep, body_schema, json_response, parse_body
+from sync.server.http import (
+    ERRORS,
+    NonceQuery,
+    StateDep,
+    body_schema,
+    json_response,
+    parse_body,
+)
 from sync.server.roles import Actor
 
 router = APIRouter(tags=["auth"], responses=ERRORS)
@@ -24,7 +32,11 @@ router = APIRouter(tags=["auth"], responses=ERRORS)
     response_model=models.LoginResponse,
     openapi_extra=body_schema("LoginRequest"),
 )
-async def login(request: Request, state: StateDep) -> Response:
+async def login(request: Request, state: StateDep, nonce: NonceQuery = None) -> Response:
+    """A session for this user and device; given ``?nonce=``, the answer carries the
+    signing key's proof over it and the fields the desktop acts on
+    (``sync.protocol.login_proof_body``): a man in the middle cannot change the region
+    or rules it answers (which decide whether the data on a PC still opens)."""
     body: models.LoginRequest = parse_body(models.LoginRequest, await request.body())
     if body.public_key:
         try:
@@ -47,23 +59,39 @@ async def login(request: Request, state: StateDep) -> Response:
         if exc.delay:
             await asyncio.sleep(exc.delay)  # the account is being guessed: slow, never locked
         raise
-    return json_response(
-        {
-            "token": result.token,
-            "username": result.username,
-            "role": str(result.role),
-            "region": result.region,
-            "expires_at": result.expires_at,
-            "device_secret": result.device_secret,
-            "offline_days": result.offline_days,
-            "read_rules": Actor(
-                result.username,
-                result.role,
-                result.region,
-                body.device_id,
-                training_server=state.config.training,
-            ).read_rules,
-        }
+    answer = {
+        "token": result.token,
+        "username": result.username,
+        "role": str(result.role),
+        "region": result.region,
+        "expires_at": result.expires_at,
+        "device_secret": result.device_secret,
+        "offline_days": result.offline_days,
+        "read_rules": Actor(
+            result.username,
+            result.role,
+            result.region,
+            body.device_id,
+            training_server=state.config.training,
+        ).read_rules,
+        "proof": "",
+    }
+    if nonce is not None:
+        answer["proof"] = signing.sign(state.key, _login_proof(nonce, body.device_id, answer))
+    return json_response(answer)
+
+
+def _login_proof(nonce: str, device_id: str, answer: dict[str, Any]) -> dict[str, str]:
+    return login_proof_body(
+        nonce,
+        username=answer["username"],
+        device_id=device_id,
+        role=answer["role"],
+        region=answer["region"],
+        read_rules=answer["read_rules"],
+        offline_days=answer["offline_days"],
+        token=answer["token"],
+        device_secret=answer["device_secret"],
     )
 
 

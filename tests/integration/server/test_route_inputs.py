@@ -113,6 +113,12 @@ BAD_QUERIES: list[tuple[tuple[str, str], str]] = [
             "disagree=maybe",
         ],
         ("GET", "/v1/snapshot"): ["layout=bogus", "layout=%ff"],
+        ("GET", "/v1/server-key"): [
+            "nonce=short",
+            "nonce=" + "a" * 65,
+            "nonce=%ff%fe%ff%fe%ff%fe%ff%fe%ff%fe",
+            "nonce=" + "a%00" * 8,
+        ],
         ("POST", "/v1/push"): ["run=" + "x" * 65],
     }.items()
     for query in queries

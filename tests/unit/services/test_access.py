@@ -538,15 +538,13 @@ def test_a_training_server_refusing_the_operators_password_does_not_lock_the_pc(
 def test_a_login_to_a_server_with_another_signing_key_is_refused_and_keeps_the_pin(
     server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync import signing
     from sync.client.state import SERVER_KEY, get_state
 
     first = _online(_access(folder), server)
     assert isinstance(first, Session), first
     first.db.close()
     pinned = server.public_key
-    other = signing.public_key_b64(signing.generate_private_key())
-    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    server.sign_with_another_key(monkeypatch)
     access = _access(folder)
     key_file = _files(folder)[folder.data / keyfile.KEY_FILE]
     refused = _online(access, server)
@@ -565,13 +563,11 @@ def test_a_login_to_a_server_with_another_signing_key_is_refused_and_keeps_the_p
 def test_a_server_with_another_signing_key_cannot_lock_the_data_by_moving_the_account(
     server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync import signing
 
     first = _online(_access(folder), server)
     assert isinstance(first, Session), first
     first.db.close()
-    other = signing.public_key_b64(signing.generate_private_key())
-    monkeypatch.setattr(server.app.state.server, "public_key", other)
+    server.sign_with_another_key(monkeypatch)
     change_user(server.engine, server.config, None, "op1", models.UserChange(region="32.15"))
     access = _access(folder)
     refused = _online(access, server)
@@ -638,6 +634,40 @@ def test_a_server_that_withholds_its_signing_key_cannot_lock_the_data_by_moving_
     assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_UNCHECKED  # type: ignore[attr-defined]
     assert not access.locked()
     assert _files(folder)[folder.data / keyfile.KEY_FILE] == key_file
+    session = _offline(access, server)  # its word locked nothing: the password still opens
+    assert isinstance(session, Session), session
+    session.db.close()
+
+
+def test_a_login_answer_moved_to_another_region_on_the_way_cannot_lock_the_data(
+    server: InProcessServer, folder: paths.AppPaths
+) -> None:
+    """A man in the middle relays the server's keys as they are (they prove themselves)
+    and changes the region in the login answer: the data here would lock as for an
+    account that left its region. The answer is not the server key's word: refused."""
+    first = _online(_access(folder), server)
+    assert isinstance(first, Session), first
+    first.db.close()
+    access = _access(folder)
+    before = _files(folder)
+    transport = AsgiTransport(server.app)
+    plain_call = transport.call
+
+    def moved(method: str, path: str, *args: Any, **kw: Any) -> Any:
+        answer = plain_call(method, path, *args, **kw)
+        if path == "/v1/auth/login":
+            answer["region"] = "32.15"
+        return answer
+
+    transport.call = moved  # type: ignore[method-assign]
+    try:
+        refused = access.login("op1", PASSWORD, transport=transport)
+    finally:
+        transport.close()
+    assert not isinstance(refused, Session)
+    assert refused.error.code is ErrorCode.LOGIN_SERVER_KEY_UNPROVEN  # type: ignore[attr-defined]
+    assert not access.locked()
+    assert _files(folder)[folder.data / keyfile.KEY_FILE] == before[folder.data / keyfile.KEY_FILE]
     session = _offline(access, server)  # its word locked nothing: the password still opens
     assert isinstance(session, Session), session
     session.db.close()

@@ -163,6 +163,16 @@ class InProcessServer:
     def public_key(self) -> str:
         return str(self.app.state.server.public_key)
 
+    def sign_with_another_key(self, monkeypatch: Any) -> str:
+        """The server now signs with another key (another server at the same address),
+        and holds it (it proves it, as a real other server would). Returns its public key."""
+        key = signing.generate_private_key()
+        state = self.app.state.server
+        monkeypatch.setattr(state, "key", key)
+        monkeypatch.setattr(state, "public_key", signing.public_key_b64(key))
+        monkeypatch.setattr(state, "key_id", signing.key_id(key))
+        return self.public_key
+
     def add_user(self, username: str, role: str = "kabkota", region: str = SCOPE) -> None:
         from sync.server.accounts import add_user
         from sync.server.roles import Role

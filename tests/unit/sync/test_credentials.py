@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import keyring
 import pytest
@@ -93,21 +94,25 @@ def test_no_saved_token_means_log_in_again(make_client: Callable[..., Client]) -
 def test_a_bug_fetching_the_server_key_at_login_is_logged_with_its_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from silon_desktop.config import Settings
     from silon_desktop.storage.db import open_database
-    from sync.client.login import save_server_key
+    from sync.client.login import checked_server_key
     from sync.transport import Offline
 
     class Api:
         def __init__(self, error: Exception) -> None:
             self.error = error
 
-        def server_key(self) -> str:
+        def server_keys(self) -> object:
             raise self.error
 
     db = open_database(tmp_path / "silon.db")
+    settings = Settings(server_url="http://127.0.0.1:9")
     try:
-        save_server_key(db, Api(Offline("down")))  # type: ignore[arg-type]
-        save_server_key(db, Api(KeyError("public_key")))  # type: ignore[arg-type]
+        for error in (Offline("down"), KeyError("public_key")):
+            with patch("sync.client.login.ServerApi", lambda _t, e=error: Api(e)):
+                keys = checked_server_key(db, settings, None, None)  # type: ignore[arg-type]
+                assert keys.public_key == ""
     finally:
         db.close()
     link, bug = [r for r in caplog.records if r.name == "sync.client.login"]

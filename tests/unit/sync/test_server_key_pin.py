@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from silon_desktop.domain.errors import ErrorCode
-from sync import credentials, signing
+from sync import credentials
+from sync.client import SyncEngine
 from sync.client.login import ServerKeyChanged, login
 from sync.client.state import CURSOR_KEY, SERVER_KEY, get_state, set_state
 from sync.client.training import TRAINING_ID
@@ -40,13 +41,6 @@ def _pinned(client: Client) -> str:
         return get_state(session.connection(), SERVER_KEY)
 
 
-def _new_server_key(server: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The server now signs with another key (another server at the same address)."""
-    other = signing.public_key_b64(signing.generate_private_key())
-    monkeypatch.setattr(server.app.state.server, "public_key", other)
-    return other
-
-
 def test_a_login_to_a_server_with_another_key_is_refused(
     make_client: Callable[..., Client], server: InProcessServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,7 +48,7 @@ def test_a_login_to_a_server_with_another_key_is_refused(
     login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
     assert _pinned(a) == server.public_key
     token = credentials.TokenStore(a.settings.server_url, "op1").get()
-    _new_server_key(server, monkeypatch)
+    server.sign_with_another_key(monkeypatch)
     with pytest.raises(ServerKeyChanged) as refused:
         login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
     assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_CHANGED
@@ -78,7 +72,7 @@ def test_practice_data_follows_a_reset_training_server_to_its_new_key(
             set_state(conn, TRAINING_ID, "sesi-1")
             set_state(conn, CURSOR_KEY, "5")
     room.training_id = "sesi-2"  # silon-server training reset: a new id and a new key
-    new = _new_server_key(server, monkeypatch)
+    new = server.sign_with_another_key(monkeypatch)
     login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=room)  # type: ignore[arg-type]
     assert _pinned(a) == new
 
@@ -90,7 +84,7 @@ def test_real_data_does_not_follow_a_server_that_says_it_is_a_training_one(
     login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
     with a.db.engine.begin() as conn:
         set_state(conn, CURSOR_KEY, "5")  # real data pulled from the real server
-    _new_server_key(server, monkeypatch)
+    server.sign_with_another_key(monkeypatch)
     with pytest.raises(ServerKeyChanged):
         login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=TrainingRoom(a.transport))  # type: ignore[arg-type]
 
@@ -139,7 +133,7 @@ def test_a_sync_with_a_server_that_changed_its_key_sends_and_takes_nothing(
     login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
     pinned = _pinned(a)
     seed_pair(b)  # records a must not take from the server it finds next
-    _new_server_key(server, monkeypatch)
+    server.sign_with_another_key(monkeypatch)
     mine = a.repo.create(
         "election",
         {"name": "Pemilihan Uji", "kind": "bupati", "region_code": SCOPE, "year": 2024},
@@ -193,3 +187,108 @@ def test_a_first_login_whose_key_cannot_be_read_still_stands(
     a = make_client("a")
     result = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=KeyWithheld(a.transport))  # type: ignore[arg-type]
     assert result.online and _pinned(a) == ""
+
+
+class KeyRewritten:
+    """A man in the middle that rewrites the server's key answer (``GET /v1/server-key``)
+    with ``rewrite`` and relays everything else as it is."""
+
+    def __init__(self, inner: Any, rewrite: Callable[[dict[str, Any]], None]) -> None:
+        self.inner = inner
+        self.rewrite = rewrite
+
+    def call(self, method: str, path: str, *args: Any, **kw: Any) -> Any:
+        answer = self.inner.call(method, path, *args, **kw)
+        if path == "/v1/server-key":
+            self.rewrite(answer)
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _hands_back(pinned: str) -> Callable[[dict[str, Any]], None]:
+    """Another server (it holds its own key and proves it) that answers the pinned key."""
+    from sync import signing
+
+    def rewrite(answer: dict[str, Any]) -> None:
+        answer["public_key"] = pinned
+        answer["key_id"] = signing.key_id(pinned)
+
+    return rewrite
+
+
+def _own_box_key(answer: dict[str, Any]) -> None:
+    from sync import sealed
+
+    answer["box_key"] = sealed.public_b64(sealed.generate_key())
+
+
+def _no_proof(answer: dict[str, Any]) -> None:
+    answer.pop("proof", None)
+
+
+def _pinned_box(client: Client) -> str:
+    from sync.client.state import SERVER_BOX_KEY
+
+    with client.db.session(readonly=True) as session:
+        return get_state(session.connection(), SERVER_BOX_KEY)
+
+
+@pytest.mark.parametrize("rewrite", ["hands back the pinned key", "own box key", "no proof"])
+def test_a_login_whose_key_answer_the_pinned_key_did_not_prove_is_refused(
+    make_client: Callable[..., Client],
+    server: InProcessServer,
+    monkeypatch: pytest.MonkeyPatch,
+    rewrite: str,
+) -> None:
+    """The pinned key handed back by another server, a box key put beside the real
+    key, or the proof taken out: the answer is not the pinned key's word."""
+    a = make_client("a")
+    login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=a.transport)
+    pinned, box = _pinned(a), _pinned_box(a)
+    assert pinned == server.public_key and box
+    token = credentials.TokenStore(a.settings.server_url, "op1").get()
+    if rewrite == "hands back the pinned key":
+        server.sign_with_another_key(monkeypatch)
+    how = {"hands back the pinned key": _hands_back(pinned), "own box key": _own_box_key}
+    mitm = KeyRewritten(a.transport, how.get(rewrite, _no_proof))
+    with pytest.raises(ServerKeyChanged) as refused:
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=mitm)  # type: ignore[arg-type]
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_UNPROVEN
+    assert "inproc://server" in refused.value.message
+    assert credentials.TokenStore(a.settings.server_url, "op1").get() == token  # nothing kept
+    assert (_pinned(a), _pinned_box(a)) == (pinned, box)
+    report = SyncEngine(a.db, a.settings, mitm).run()  # type: ignore[arg-type]
+    assert report.failure is not None
+    assert report.failure.error.code is ErrorCode.SYNC_SERVER_KEY_UNPROVEN
+    assert (_pinned(a), _pinned_box(a)) == (pinned, box)
+
+
+def test_a_first_login_to_a_server_that_proves_no_key_stands_and_pins_nothing(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    """An older server (no proof): nothing pinned yet, so nothing to refuse, and its
+    unproved keys are not kept (receipts wait unverified, as for a key not read)."""
+    a = make_client("a")
+    plain = KeyRewritten(a.transport, _no_proof)
+    result = login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=plain)  # type: ignore[arg-type]
+    assert result.online and (_pinned(a), _pinned_box(a)) == ("", "")
+    assert SyncEngine(a.db, a.settings, plain).run().failure is None  # type: ignore[arg-type]
+    assert (_pinned(a), _pinned_box(a)) == ("", "")
+    assert a.sync().failure is None  # the server proves its keys: pinned now
+    assert (_pinned(a), _pinned_box(a)) == (
+        server.public_key,
+        server.app.state.server.box_public_key,
+    )
+
+
+def test_a_first_login_whose_box_key_was_swapped_is_refused_and_pins_nothing(
+    make_client: Callable[..., Client], server: InProcessServer
+) -> None:
+    a = make_client("a")
+    mitm = KeyRewritten(a.transport, _own_box_key)
+    with pytest.raises(ServerKeyChanged) as refused:
+        login(a.db, a.settings, a.folder, "op1", PASSWORD, transport=mitm)  # type: ignore[arg-type]
+    assert refused.value.code is ErrorCode.LOGIN_SERVER_KEY_UNPROVEN
+    assert (_pinned(a), _pinned_box(a)) == ("", "")
