@@ -549,7 +549,7 @@ class Services:
         None when saved, else why not."""
         from silon_desktop.services import withdrawal
 
-        refused = self._may_write()
+        refused = self._may_write() or self._supporter_outside_share(record_id)
         if refused is not None:
             return refused
 
@@ -565,7 +565,7 @@ class Services:
         server's audit log keep what was undone). None when saved, else why not."""
         from silon_desktop.services import withdrawal
 
-        refused = self._may_write()
+        refused = self._may_write() or self._supporter_outside_share(record_id)
         if refused is not None:
             return refused
 
@@ -574,6 +574,22 @@ class Services:
         except Exception as error:  # noqa: BLE001 - shown to the operator
             return self._problem(error)
         return None
+
+    def _supporter_outside_share(
+        self, record_id: str, values: Record | None = None
+    ) -> CodedError | None:
+        """Why the server will refuse this account's withdrawal, restoring or merge of
+        a supporter (``values``: the fields a merge sets on the row it keeps), or None:
+        a delete or restore is a write of the record (``push.check_scopes``, the
+        restore's area check), as an edit is (:meth:`_outside_share`). A province
+        reads its kab/kotas' elections and could withdraw their supporters: the server
+        refused the batch and the next sync put the rows back."""
+        current = self.repo.get("supporter", record_id)
+        if current is None:
+            return None  # the withdrawal's own RecordNotFound says so
+        changed = values or {}
+        after = {**current, **changed}
+        return self._outside_share("supporter", str(current["scope"]), after, changed)
 
     def withdrawn_supporters(self, pair_id: str) -> builtins.list[Record]:
         """The withdrawn supporters of a pair, last withdrawn first."""
@@ -598,7 +614,11 @@ class Services:
         withdraw the other as ``ganda`` of it, in one step. None when saved."""
         from silon_desktop.services import withdrawal
 
-        refused = self._may_write()
+        refused = (
+            self._may_write()
+            or self._supporter_outside_share(keep_id, values)
+            or self._supporter_outside_share(drop_id)
+        )
         if refused is not None:
             return refused
 

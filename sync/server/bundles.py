@@ -34,7 +34,7 @@ from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
-from sync.server.roles import Actor, Role
+from sync.server.roles import Actor, Role, area_of
 from sync.server.schema import applied_mutations, conflicts, device_keys, users
 from sync.server.snapshots import scope_label
 
@@ -302,10 +302,15 @@ def export_feed_bundle(
     # one would hold the whole record, a conflict the values), so the office's own
     # edit is acknowledged and the tombstone blanks the row (not a conflict). So do
     # the answers to conflicts made in another kab/kota (a supporter moved here after
-    # one): the losing proposal is that office's.
+    # one): the losing proposal is that office's. So does any answer whose record lay in
+    # another kab/kota then (a merge made there: answer_for).
     departed = {rid for rid, r in latest.items() if is_departure(r)}
     answers = answers_for(
-        state.engine, latest, bare=departed, bare_mutations=foreign_conflicts(state.engine, reader)
+        state.engine,
+        reader,
+        latest,
+        bare=departed,
+        bare_mutations=foreign_conflicts(state.engine, reader),
     )
     data = encode_feed_bundle(
         state.key,
@@ -357,12 +362,14 @@ def foreign_conflicts(engine: Engine, reader: Actor) -> set[str]:
 
 def answers_for(
     engine: Engine,
+    reader: Actor,
     record_ids: Iterable[str],
     bare: Collection[str] = (),
     bare_mutations: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
-    ``answers``: the sending device marks its own as delivered).
+    ``answers``: the sending device marks its own as delivered), as ``reader`` may
+    read them (:func:`answer_for`).
 
     Args:
         bare: records whose answers carry only the mutation id, status, version and
@@ -381,7 +388,7 @@ def answers_for(
         found = answer(row.mutation_id, row.result)
         if row.record_id in bare or row.mutation_id in bare_mutations:
             return bare_answer(found)
-        return found
+        return answer_for(reader, found)
 
     with read_tx(engine) as conn:
         if len(ids) <= _ANSWERS_BLOCK:
@@ -407,6 +414,22 @@ def bare_answer(found: dict[str, Any]) -> dict[str, Any]:
     """An answer without the record, the conflicting values or the message (which may
     quote a value): for a reader who may no longer read the record."""
     return {key: found[key] for key in _BARE_KEYS if key in found}
+
+
+def answer_for(reader: Actor, found: dict[str, Any]) -> dict[str, Any]:
+    """``found`` as ``reader`` may read it: bare when the record it carries (a merged or
+    conflicting answer holds the whole record as that push left it) lay in a kab/kota
+    area ``reader`` does not read. A supporter moved from 32.14 to 32.15 otherwise took
+    to 32.15 the values it had in 32.14 (a verdict since replaced, who gave it) in the
+    answer to a merge made there. The record as it is now reaches the reader by the
+    feed; the answer then only tells a device of its own mutation."""
+    record = found.get("record")
+    if not isinstance(record, dict):
+        return found
+    scope, fields = str(record.get("scope", "")), record.get("fields") or {}
+    if reader.can_read(scope, area_of(str(record.get("entity", "")), scope, fields)):
+        return found
+    return bare_answer(found)
 
 
 #: Up to this many record ids, :func:`answers_for` asks for them by ``IN``.

@@ -27,6 +27,6 @@ def test_answers_of_the_records_only_by_in_or_by_one_scan(
         results = apply_batch(state.engine, state.config, OPERATOR, "b1", batch)
         assert all(r.status is ResultStatus.APPLIED for r in results)
         asked = [election.record_id, pairs[0].record_id]
-        got = answers_for(state.engine, asked)
+        got = answers_for(state.engine, OPERATOR, asked)
     assert sorted(a["mutation_id"] for a in got) == sorted([election.id, pairs[0].id])
     assert all(a["status"] == "applied" and a["version"] == 1 for a in got)

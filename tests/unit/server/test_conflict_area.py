@@ -2,7 +2,8 @@
 one: a supporter of a governor election moved from 32.14 to 32.15 took 32.14's
 losing proposal (its values, user name and device) to 32.15's operators, through
 ``GET /v1/conflicts`` and a feed bundle's answers. Revision 0018 keeps the area on
-each conflict, filling it for conflicts made before from the audit log."""
+each conflict, filling it for conflicts made before from the audit log. A merged
+answer held the whole record as it was in 32.14: 32.15's feed bundle answers it bare."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sync.server.app import ServerState, open_state
 from sync.server.bundles import export_feed_bundle
 from sync.server.config import ServerConfig
 from sync.server.db import migrate
+from sync.server.errors import ApiError
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.routes.records import read_conflicts
@@ -137,3 +139,66 @@ def test_the_upgrade_gives_old_conflicts_the_area_they_were_made_in(url: str) ->
         assert read_conflicts(state.engine, OP3215, 0, 100, None)["conflicts"] == []
     finally:
         state.engine.dispose()
+
+
+def _moved_after_a_merge(state: ServerState) -> tuple[str, str]:
+    """A supporter of 32.14 whose operator's edit was merged (its answer holds the whole
+    record as it then was: the verdict and who gave it), changed again by the province
+    and moved to 32.15: (the supporter's id, the merged mutation's id)."""
+    election, pair, person = (str(uuid.uuid4()) for _ in range(3))
+    made = [
+        _upsert(election, "election", 0, {"name": (None, "Pilgub"), "kind": (None, "gubernur")}),
+        _upsert(pair, "pair", 0, {"election_id": (None, election), "number": (None, 1)}),
+        _upsert(
+            person,
+            "supporter",
+            0,
+            {"pair_id": (None, pair), "name": (None, "A"), "kabkota_code": (None, "32.14")},
+        ),
+    ]
+    assert _push(state, PROVINCE, *made) == ["applied"] * 3
+    assert _push(state, PROVINCE, _upsert(person, "supporter", 1, {"name": ("A", "B")})) == [
+        "applied"
+    ]
+    verdict = {"admin_status": (None, "TMS"), "admin_by": (None, SECRET)}
+    merged = _upsert(person, "supporter", 1, verdict)
+    assert _push(state, OP3214, merged) == ["merged"]
+    later = {"admin_status": ("TMS", "MS"), "admin_by": (SECRET, "prov32")}
+    assert _push(state, PROVINCE, _upsert(person, "supporter", 3, later)) == ["applied"]
+    move = _upsert(person, "supporter", 4, {"kabkota_code": ("32.14", "32.15")})
+    assert _push(state, PROVINCE, move) == ["applied"]
+    return person, merged.id
+
+
+def test_the_new_kabkotas_feed_bundle_carries_no_record_of_the_old_ones_merge(
+    state: ServerState,
+) -> None:
+    """A merged answer held the record as it was in 32.14 (the verdict given there and
+    who gave it, since replaced): 32.15's bundle answers it bare, as a conflict."""
+    person, merged = _moved_after_a_merge(state)
+    bundle = decode_bundle(export_feed_bundle(state, "32.15", 0)[0])
+    [row] = [r for block in bundle["page"]["entities"] for r in _rows(block) if r["id"] == person]
+    assert row["admin_by"] == "prov32"
+    assert SECRET not in repr(bundle)
+    answers = {a["mutation_id"]: a for a in bundle["answers"]}
+    assert answers[merged] == {"mutation_id": merged, "status": "merged", "version": 3}
+    # The province reads it whole; so does 32.14, to which the record was then its own
+    # (its tombstone blanks the row now: its answers are bare as a departure's).
+    whole = decode_bundle(export_feed_bundle(state, "32", 0)[0])
+    [kept] = [a for a in whole["answers"] if a["mutation_id"] == merged]
+    assert kept["record"]["fields"]["admin_by"] == SECRET
+
+
+def test_a_kabkota_push_never_answers_with_a_record_outside_its_area(state: ServerState) -> None:
+    """The push's answers carry the record after the batch (merged, conflict): only the
+    pusher's own, since a kab/kota can neither write a supporter of another kab/kota
+    (refused whole) nor move its own there (``push._check_area``), even in a merge."""
+    person, _merged = _moved_after_a_merge(state)
+    with pytest.raises(ApiError) as refused:
+        _push(state, OP3214, _upsert(person, "supporter", 3, {"name": ("B", "C")}))
+    assert refused.value.status == 403
+    back = _upsert(person, "supporter", 5, {"kabkota_code": ("32.15", "32.14")})
+    assert _push(state, PROVINCE, back) == ["applied"]
+    stale_move = _upsert(person, "supporter", 5, {"kabkota_code": ("32.14", "32.15")})
+    [result] = apply_batch(state.engine, state.config, OP3214, str(uuid.uuid4()), [stale_move])
+    assert (result.status.value, result.code, result.record) == ("rejected", "SCOPE_MISMATCH", None)

@@ -128,3 +128,41 @@ def test_a_kabkota_importing_a_governor_pairs_whole_list_stores_its_share_only(
     )
     problems = services.imports.problem_list(report)
     assert any("2 baris di luar wilayah" in line for line in problems.subtitle)
+
+
+def test_a_province_cannot_withdraw_restore_or_merge_a_kabkotas_supporters(
+    services: Services,
+) -> None:
+    """A province reads its kab/kotas' elections and may press *Tarik*, *Pulihkan* or
+    *Gabungkan* on their supporters; the server refuses the batch (403) and the PC put
+    the rows back at the next sync. The desktop has no delete of an election or pair
+    (only of a pair's candidates, documents and parties, refused so already)."""
+    services.session_scope = "32"
+    election = services.repo.create("election", {"name": "Pilbup", "kind": "bupati"}, "32.14")
+    pair = services.repo.create("pair", {"election_id": election, "number": 1}, "32.14")
+    a, b, gone = (
+        services.repo.create("supporter", {"pair_id": pair, "name": name}, "32.14")
+        for name in ("A", "B", "C")
+    )
+    services.repo.delete("supporter", gone, {"withdrawn_reason": "salah_input"})
+    record = services.get("election", election) or {}
+    before = _waiting(services)
+    refused = [
+        services.merge_supporters(a, b, {"name": "B"}, record),
+        services.withdraw_supporter(a, "salah_input", "", record),
+        services.restore_supporter(gone, record),
+    ]
+    assert [e.code if e else None for e in refused] == [ErrorCode.WRITE_OUTSIDE_SHARE] * 3
+    assert _waiting(services) == before
+    assert not (services.get("supporter", a) or {}).get("deleted")
+    assert not (services.get("supporter", b) or {}).get("deleted")
+    assert (services.get("supporter", gone) or {}).get("deleted")
+    # Its own governor election's supporter it withdraws as before.
+    own = services.repo.create("election", {"name": "Pilgub", "kind": "gubernur"}, "32")
+    own_pair = services.repo.create("pair", {"election_id": own, "number": 1}, "32")
+    mine = services.repo.create("supporter", {"pair_id": own_pair, "name": "D"}, "32")
+    assert (
+        services.withdraw_supporter(mine, "salah_input", "", services.get("election", own) or {})
+        is None
+    )
+    assert (services.get("supporter", mine) or {}).get("deleted")
