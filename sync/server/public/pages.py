@@ -26,9 +26,10 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -346,11 +347,12 @@ def _made_page(
     return Page.of(body, etag(stamp, key), modified)
 
 
-#: The pages dated by ``Last-Modified``: the CSV, whose content is the figures and
-#: records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and which has
-#: no date of its own. The JSON (its ``updated_at``) and the HTML pages (their footer)
-#: also hold the audit head, which moves without that date: they carry the ETag alone.
-DATED = ("csv",)
+#: The pages dated by ``Last-Modified``: the CSV and the XLSX, whose content is the
+#: figures and records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and
+#: which have no date of their own. The JSON (its ``updated_at``) and the HTML pages
+#: (their footer) also hold the audit head, which moves without that date: they carry
+#: the ETag alone.
+DATED = ("csv", "xlsx")
 
 
 def _lang(request: Request) -> str:
@@ -583,6 +585,21 @@ async def data_csv(request: Request) -> Response:
     return cached(request, page, encoded.CSV, encoded.CSV_HEADERS)
 
 
+@router.api_route("/data/dukungan.xlsx", methods=READ)
+async def data_xlsx(request: Request) -> Response:
+    public = of(request)
+
+    def build(stamp: Stamp) -> bytes:
+        structure, figures, _objections = public.data()
+        training = public.state.config.training
+        return open_data_xlsx(structure, figures, stamp.updated_at, practice=training)
+
+    page = await public.page(("xlsx",), build)
+    if page is None:  # build never answers None
+        raise RuntimeError("open data not built")
+    return cached(request, page, encoded.XLSX, encoded.XLSX_HEADERS)
+
+
 @router.api_route("/audit-head.json", methods=READ)
 async def audit_head(request: Request) -> Response:
     public = of(request)
@@ -596,13 +613,31 @@ def open_data_csv(
     structure: views.Structure, figures: views.Figures, *, practice: bool = False
 ) -> bytes:
     """dukungan.csv: one row per election, pair, round and sub-region (UTF-8, with a
-    byte-order mark).
+    byte-order mark): the rows of :func:`open_data_rows`.
 
     The mark is for Excel on Windows, what KPU offices and journalists open a CSV
     with: without it Excel reads the file in the PC's ANSI code page (Windows-1252)
     and breaks every letter outside ASCII in a name ("Baubau –" as "Baubau â€“"); with
     it Excel reads UTF-8, as it does the desktop's own CSV templates. A program reads
     it as ``utf-8-sig`` (pandas and the desktop's importers skip the mark themselves).
+    An Excel set to Indonesian (list separator ``;``) still puts each comma-separated
+    row in one column: that reader has dukungan.xlsx (:func:`open_data_xlsx`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(open_data_rows(structure, figures, practice=practice))
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+#: A cell of the open data table: text, a count or number, or nothing.
+Cell = str | int | None
+
+
+def open_data_rows(
+    structure: views.Structure, figures: views.Figures, *, practice: bool = False
+) -> Iterator[list[Cell]]:
+    """The open data table, header first: one row per election, pair, round and
+    sub-region, in :data:`CSV_COLUMNS`. The one definition of what dukungan.csv and
+    dukungan.xlsx hold, so the two files never differ in a column or a value.
 
     A training server's (``practice``) has a first column ``latihan`` that says
     ``LATIHAN`` on every row: a comment line would be read as the header by a CSV
@@ -612,27 +647,79 @@ def open_data_csv(
     The public opens it in spreadsheets: every text cell goes through the desktop
     exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
     operator typed (or a code a client pushed) starting with ``=``, ``+``, ``-`` or
-    ``@`` shows as text and never runs as a formula. Counts stay numbers."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    ``@`` shows as text and never runs as a formula. Counts stay numbers (``int``),
+    and the pair's number as pushed (an int, or None: an empty cell)."""
     mark = [PRACTICE_MARK] if practice else []
-    writer.writerow([PRACTICE_COLUMN, *CSV_COLUMNS] if practice else CSV_COLUMNS)
+    yield [PRACTICE_COLUMN, *CSV_COLUMNS] if practice else list(CSV_COLUMNS)
     for e in views.open_data(structure, figures, {}):
         for p in e["pairs"]:
             for r in p["support"]["rounds"]:
                 for s in r["subregions"]:
                     texts = (e["id"], e["name"], e["subregion_level"], p["id"])
-                    writer.writerow(
-                        [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
-                         safe_cell(s["code"]), *(s[n] for n in COUNTS)]
-                    )  # fmt: skip
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+                    yield [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
+                           safe_cell(s["code"]), *(s[n] for n in COUNTS)]  # fmt: skip
+
+
+def open_data_xlsx(
+    structure: views.Structure,
+    figures: views.Figures,
+    updated_at: float,
+    *,
+    practice: bool = False,
+) -> bytes:
+    """dukungan.xlsx: the rows of :func:`open_data_rows` (dukungan.csv's) as a workbook,
+    for the Excel the CSV fails: one set to Indonesian, whose list separator is ``;``,
+    puts each comma-separated row in one column when the CSV is opened by a double
+    click (and a ``sep=`` first line would break every other CSV reader).
+
+    Text is written as text (a code such as ``32.14`` or a long digit string never
+    becomes a number or a date), counts as numbers, the header row bold and frozen
+    with a filter. A training server's has the CSV's ``latihan`` column and LATIHAN
+    in every printed page's header, as the desktop's practice reports have.
+
+    Built in xlsxwriter's constant-memory mode (each row goes to a scratch file as it
+    is written, strings inline): xlsxwriter holds one row, however many pairs the
+    open data covers (the table itself is :func:`views.open_data`'s, as the CSV's);
+    the scratch files hold public data only (the system's temp folder). The
+    workbook's date is the figures' last change (``updated_at``), so
+    every server process builds the same bytes for the same stamp (one ETag)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    created = datetime.fromtimestamp(updated_at, UTC)
+    book.set_properties(
+        {
+            "title": "Data terbuka dukungan",
+            "comments": i18n.STRINGS["open_data_license"][i18n.DEFAULT_LANG],
+            "created": created,
+        }
+    )
+    sheet = book.add_worksheet("dukungan")
+    head = book.add_format({"bold": True})
+    rows = open_data_rows(structure, figures, practice=practice)
+    header = next(rows)
+    sheet.write_row(0, 0, header, head)
+    sheet.freeze_panes(1, 0)
+    if practice:
+        sheet.set_header(f"&C&B{PRACTICE_MARK}")
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(last, col, value)
+            elif value is not None:
+                sheet.write_number(last, col, value)
+    sheet.autofilter(0, 0, last, len(header) - 1)
+    book.close()
+    return out.getvalue()
 
 
 #: A training server's first CSV column, and what it says on every row.
 PRACTICE_COLUMN = "latihan"
 PRACTICE_MARK = i18n.STRINGS["practice"][i18n.DEFAULT_LANG]
 
+#: The open data table's columns: dukungan.csv's and dukungan.xlsx's alike.
 CSV_COLUMNS = (
     "election_id",
     "election_name",
