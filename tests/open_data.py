@@ -15,12 +15,13 @@ def csv_rows(body: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def xlsx_rows(body: bytes) -> list[list[Any]]:
-    """The cells of a dukungan.xlsx's one sheet, header first, as calamine types them
-    (text ``str``, a number ``float`` or ``int``, an empty cell ``""``)."""
+def xlsx_rows(body: bytes, sheet: str = "dukungan") -> list[list[Any]]:
+    """The cells of a dukungan.xlsx's ``sheet`` (the first, the CSV's table; or
+    ``pasangan``, ``pemilihan``), header first, as calamine types them (text ``str``, a
+    number ``float`` or ``int``, a yes/no ``bool``, an empty cell ``""``)."""
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(body))
-    assert book.sheet_names == ["dukungan"]
-    return list(book.get_sheet_by_index(0).to_python())
+    assert book.sheet_names == ["dukungan", "pasangan", "pemilihan"]
+    return list(book.get_sheet_by_name(sheet).to_python())
 
 
 def as_csv_text(rows: list[list[Any]]) -> list[list[str]]:
@@ -29,3 +30,8 @@ def as_csv_text(rows: list[list[Any]]) -> list[list[str]]:
         [str(int(v)) if isinstance(v, float | int) and int(v) == v else str(v) for v in row]
         for row in rows
     ]
+
+
+def xlsx_text(body: bytes) -> str:
+    """Every cell of a dukungan.xlsx, every sheet, as one text (to search it)."""
+    return repr([xlsx_rows(body, name) for name in ("dukungan", "pasangan", "pemilihan")])

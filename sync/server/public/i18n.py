@@ -130,8 +130,10 @@ STRINGS: dict[str, dict[str, str]] = {
     # the same table as a workbook, named for the program that opens it.
     "open_data_xlsx": {"id": "Excel (XLSX)", "en": "Excel (XLSX)"},
     "open_data_xlsx_hint": {
-        "id": "Tabel yang sama dengan CSV, terbuka per kolom di Excel berpengaturan apa pun",
-        "en": "The same table as the CSV, in columns in Excel whatever its regional settings",
+        "id": "Tabel yang sama dengan CSV, ditambah lembar pasangan calon dan pemilihan;"
+        " terbuka per kolom di Excel berpengaturan apa pun",
+        "en": "The same table as the CSV, plus sheets of the pairs and elections;"
+        " in columns in Excel whatever its regional settings",
     },
     "open_data_license": {
         "id": "Data ini informasi publik (UU 14/2008 tentang Keterbukaan Informasi Publik):"

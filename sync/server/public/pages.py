@@ -590,9 +590,11 @@ async def data_xlsx(request: Request) -> Response:
     public = of(request)
 
     def build(stamp: Stamp) -> bytes:
-        structure, figures, _objections = public.data()
+        structure, figures, objections = public.data()
         training = public.state.config.training
-        return open_data_xlsx(structure, figures, stamp.updated_at, practice=training)
+        return open_data_xlsx(
+            structure, figures, stamp.updated_at, objections=objections, practice=training
+        )
 
     page = await public.page(("xlsx",), build)
     if page is None:  # build never answers None
@@ -624,20 +626,22 @@ def open_data_csv(
     row in one column: that reader has dukungan.xlsx (:func:`open_data_xlsx`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(open_data_rows(structure, figures, practice=practice))
+    writer.writerows(open_data_rows(views.open_data(structure, figures, {}), practice=practice))
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
-#: A cell of the open data table: text, a count or number, or nothing.
-Cell = str | int | None
+#: A cell of the open data tables: text, a count or number, a yes/no (the XLSX's
+#: elections and pairs; never in the CSV), or nothing (the JSON's null: not known).
+Cell = str | bool | int | float | None
 
 
 def open_data_rows(
-    structure: views.Structure, figures: views.Figures, *, practice: bool = False
+    elections: list[dict[str, Any]], *, practice: bool = False
 ) -> Iterator[list[Cell]]:
     """The open data table, header first: one row per election, pair, round and
-    sub-region, in :data:`CSV_COLUMNS`. The one definition of what dukungan.csv and
-    dukungan.xlsx hold, so the two files never differ in a column or a value.
+    sub-region of ``elections`` (:func:`views.open_data`'s), in :data:`CSV_COLUMNS`.
+    The one definition of what dukungan.csv and dukungan.xlsx's first sheet hold, so
+    the two never differ in a column or a value.
 
     A training server's (``practice``) has a first column ``latihan`` that says
     ``LATIHAN`` on every row: a comment line would be read as the header by a CSV
@@ -651,7 +655,7 @@ def open_data_rows(
     and the pair's number as pushed (an int, or None: an empty cell)."""
     mark = [PRACTICE_MARK] if practice else []
     yield [PRACTICE_COLUMN, *CSV_COLUMNS] if practice else list(CSV_COLUMNS)
-    for e in views.open_data(structure, figures, {}):
+    for e in elections:
         for p in e["pairs"]:
             for r in p["support"]["rounds"]:
                 for s in r["subregions"]:
@@ -660,11 +664,88 @@ def open_data_rows(
                            safe_cell(s["code"]), *(s[n] for n in COUNTS)]  # fmt: skip
 
 
+def _table(
+    columns: tuple[str, ...], records: Iterator[dict[str, Any]], practice: bool
+) -> Iterator[list[Cell]]:
+    """``columns`` as a header, then each record's values in that order (text through
+    :func:`safe_cell`), with the CSV's ``latihan`` column on a training server."""
+    mark: list[Cell] = [PRACTICE_MARK] if practice else []
+    yield [PRACTICE_COLUMN, *columns] if practice else list(columns)
+    for record in records:
+        values = (record[c] for c in columns)
+        yield [*mark, *(v if v is None or isinstance(v, int | float) else safe_cell(v)
+                        for v in values)]  # fmt: skip
+
+
+#: The XLSX's ``pemilihan`` sheet: one row per election, the JSON's fields that are
+#: one value each (its stages as ``YYYY-MM-DD`` text, as in the JSON).
+ELECTION_COLUMNS = (
+    "election_id",
+    "election_name",
+    "kind",
+    "region_code",
+    "year",
+    "dpt",
+    "subregion_level",
+    "subregions",
+    "rule_set",
+    "threshold",
+    "threshold_source",
+    "spread_required",
+    "spread_source",
+    "support_start",
+    "support_end",
+    *views.STAGE_FIELDS,
+)
+
+#: The XLSX's ``pasangan`` sheet: one row per pair, with the names the CSV leaves to
+#: the JSON and its totals and standing (``threshold_met`` empty: not known yet).
+PAIR_COLUMNS = (
+    "election_id",
+    "election_name",
+    "pair_id",
+    "pair_number",
+    "route",
+    "status",
+    "head_name",
+    "deputy_name",
+    *COUNTS,
+    "threshold_met",
+    "spread_have",
+    "spread_met",
+    "objections_open",
+    "objections_resolved",
+)
+
+
+def _elections(elections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for e in elections:
+        yield {**e, **e["stages"], "election_id": e["id"], "election_name": e["name"]}
+
+
+def _pairs(elections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for e in elections:
+        for p in e["pairs"]:
+            support = p["support"]
+            yield {
+                **p,
+                **support["totals"],
+                **{k: support[k] for k in ("threshold_met", "spread_have", "spread_met")},
+                "election_id": e["id"],
+                "election_name": e["name"],
+                "pair_id": p["id"],
+                "pair_number": p["number"],
+                "objections_open": p["objections"]["open"],
+                "objections_resolved": p["objections"]["resolved"],
+            }
+
+
 def open_data_xlsx(
     structure: views.Structure,
     figures: views.Figures,
     updated_at: float,
     *,
+    objections: dict[str, tuple[int, int]] | None = None,
     practice: bool = False,
 ) -> bytes:
     """dukungan.xlsx: the rows of :func:`open_data_rows` (dukungan.csv's) as a workbook,
@@ -672,9 +753,12 @@ def open_data_xlsx(
     puts each comma-separated row in one column when the CSV is opened by a double
     click (and a ``sep=`` first line would break every other CSV reader).
 
-    Text is written as text (a code such as ``32.14`` or a long digit string never
-    becomes a number or a date), counts as numbers, the header row bold and frozen
-    with a filter. A training server's has the CSV's ``latihan`` column and LATIHAN
+    Its first sheet, ``dukungan``, is the CSV's table; ``pasangan`` and ``pemilihan``
+    add what the CSV leaves to the JSON (pair names, totals and standing; thresholds
+    and stages), one row each, from the same :func:`views.open_data`. Text is written
+    as text (a code such as ``32.14`` or a long digit string never becomes a number
+    or a date), counts as numbers, yes/no as Excel's booleans, the JSON's null as an
+    empty cell; the header rows bold and frozen with a filter. A training server's has the CSV's ``latihan`` column and LATIHAN
     in every printed page's header, as the desktop's practice reports have.
 
     Built in xlsxwriter's constant-memory mode (each row goes to a scratch file as it
@@ -695,22 +779,30 @@ def open_data_xlsx(
             "created": created,
         }
     )
-    sheet = book.add_worksheet("dukungan")
     head = book.add_format({"bold": True})
-    rows = open_data_rows(structure, figures, practice=practice)
-    header = next(rows)
-    sheet.write_row(0, 0, header, head)
-    sheet.freeze_panes(1, 0)
-    if practice:
-        sheet.set_header(f"&C&B{PRACTICE_MARK}")
-    last = 0
-    for last, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(last, col, value)
-            elif value is not None:
-                sheet.write_number(last, col, value)
-    sheet.autofilter(0, 0, last, len(header) - 1)
+    elections = views.open_data(structure, figures, objections or {})
+    tables = (
+        ("dukungan", open_data_rows(elections, practice=practice)),
+        ("pasangan", _table(PAIR_COLUMNS, _pairs(elections), practice)),
+        ("pemilihan", _table(ELECTION_COLUMNS, _elections(elections), practice)),
+    )
+    for name, rows in tables:
+        sheet = book.add_worksheet(name)
+        header = next(rows)
+        sheet.write_row(0, 0, header, head)
+        sheet.freeze_panes(1, 0)
+        if practice:
+            sheet.set_header(f"&C&B{PRACTICE_MARK}")
+        last = 0
+        for last, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(last, col, value)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(last, col, value)
+                elif value is not None:
+                    sheet.write_number(last, col, value)
+        sheet.autofilter(0, 0, last, len(header) - 1)
     book.close()
     return out.getvalue()
 

@@ -28,7 +28,7 @@ from sync.server.db import database_url, make_engine, migrate
 from sync.server.public import pages
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.open_data import xlsx_rows
+from tests.open_data import xlsx_text
 from tests.public_seed import Seed, seed
 
 NOW = dt.datetime(2024, 5, 6, 3, 0, tzinfo=dt.UTC)
@@ -51,7 +51,7 @@ class Answer:
         """The body as text; a workbook's (deflated inside its zip) as its cells."""
         raw = gzip.decompress(self.body) if self.header(b"content-encoding") else self.body
         if self.header(b"content-type") == XLSX_TYPE:
-            return str(xlsx_rows(raw))
+            return xlsx_text(raw)
         return raw.decode("utf-8")
 
     def without_cookie(self) -> list[tuple[bytes, bytes]]:

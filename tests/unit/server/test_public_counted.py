@@ -23,7 +23,7 @@ from sync.server.config import Clock, ServerConfig
 from sync.server.db import database_url, migrate
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
-from tests.open_data import xlsx_rows
+from tests.open_data import xlsx_text
 from tests.public_seed import SCOPE, Seed, seed, verdict
 
 ADMIN = Actor("admin", Role.KPU_RI, "", "test")
@@ -58,7 +58,7 @@ def get(app: Any, path: str) -> tuple[int, str]:
     asyncio.run(app(scope, receive, send))
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     if path.endswith(".xlsx"):
-        return int(sent[0]["status"]), str(xlsx_rows(body))
+        return int(sent[0]["status"]), xlsx_text(body)
     return int(sent[0]["status"]), body.decode("utf-8")
 
 

@@ -14,7 +14,14 @@ import pytest
 
 from sync.server.public import i18n, views
 from sync.server.public.figures import COUNTS
-from sync.server.public.pages import CSV_COLUMNS, Public, open_data_csv, open_data_xlsx
+from sync.server.public.pages import (
+    CSV_COLUMNS,
+    ELECTION_COLUMNS,
+    PAIR_COLUMNS,
+    Public,
+    open_data_csv,
+    open_data_xlsx,
+)
 from tests.open_data import as_csv_text, csv_rows, xlsx_rows
 from tests.unit.server.support import fresh_state
 
@@ -165,3 +172,39 @@ def test_a_training_servers_xlsx_marks_every_row_latihan_and_each_server_builds_
     assert "LATIHAN" not in str(xlsx_rows(real))
     with zipfile.ZipFile(io.BytesIO(real)) as book:
         assert "LATIHAN" not in book.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_the_xlsx_adds_the_pairs_names_and_the_elections_thresholds_the_csv_leaves_to_the_json() -> (
+    None
+):
+    """The CSV names a pair by its id and number alone: a journalist in Excel had to
+    read the JSON for who the pair is. The workbook's ``pasangan`` sheet has one row
+    per pair with its names, totals and standing, ``pemilihan`` one per election with
+    its threshold and stages: the JSON's values (yes/no as booleans, null as an
+    empty cell, a name that looks like a formula as the CSV's neutral text)."""
+    structure, figures = _many()
+    structure.pairs["p"].update(head_name="@ANDI", deputy_name="BUDI", status="diajukan")
+    structure.elections["0032140000000001"].update(dpt=733927, support_start="2024-05-05")
+    body = open_data_xlsx(structure, figures, 1714964400.0, objections={"p": (2, 1)})
+    doc = {e["id"]: e for e in views.open_data(structure, figures, {"p": (2, 1)})}
+    header, *pairs = xlsx_rows(body, "pasangan")
+    assert header == list(PAIR_COLUMNS) and len(pairs) == 2
+    by_id = {row[header.index("pair_id")]: dict(zip(header, row, strict=True)) for row in pairs}
+    p = by_id["p"]
+    assert (p["head_name"], p["deputy_name"], p["status"]) == ("'@ANDI", "BUDI", "diajukan")
+    assert (p["election_name"], p["pair_number"]) == (NAME, 1)
+    json_pair = doc["0032140000000001"]["pairs"][0]
+    assert {n: p[n] for n in COUNTS} == json_pair["support"]["totals"]
+    assert (p["objections_open"], p["objections_resolved"]) == (2, 1)
+    assert p["threshold_met"] is json_pair["support"]["threshold_met"] is False
+    assert by_id["3214011501900001"]["pair_number"] == ""  # the JSON's null
+    header, *elections = xlsx_rows(body, "pemilihan")
+    assert header == list(ELECTION_COLUMNS) and len(elections) == 2
+    e = next(dict(zip(header, r, strict=True)) for r in elections if r[0] == "0032140000000001")
+    assert (e["election_name"], e["dpt"], e["support_start"]) == (NAME, 733927, "2024-05-05")
+    assert e["threshold"] == doc["0032140000000001"]["threshold"] and e["threshold"] > 0
+    assert isinstance(e["threshold"], float | int) and e["kind"] == "walikota"
+    practice = open_data_xlsx(structure, figures, 1714964400.0, practice=True)
+    for sheet in ("pasangan", "pemilihan"):
+        head, *rows = xlsx_rows(practice, sheet)
+        assert head[0] == "latihan" and {r[0] for r in rows} == {"LATIHAN"}, sheet
