@@ -18,6 +18,7 @@ from starlette.responses import Response
 HTML = b"text/html; charset=utf-8"
 JSON = b"application/json"
 CSV = b"text/csv; charset=utf-8"
+XLSX = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Bodies shorter than this are sent plain (as the app's GZipMiddleware does).
 GZIP_MIN_BYTES = 512
@@ -58,6 +59,12 @@ DATA_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 CSV_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     *DATA_HEADERS,
     (b"content-disposition", b'inline; filename="dukungan.csv"'),
+)
+
+#: A workbook no browser shows: saved under its name.
+XLSX_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    *DATA_HEADERS,
+    (b"content-disposition", b'attachment; filename="dukungan.xlsx"'),
 )
 
 

@@ -126,6 +126,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "updated": {"id": "Pembaruan terakhir", "en": "Last update"},
     "never": {"id": "belum ada data", "en": "no data yet"},
     "open_data": {"id": "Data terbuka", "en": "Open data"},
+    # The CSV opens in one column in an Excel set to Indonesian (list separator ";"):
+    # the same table as a workbook, named for the program that opens it.
+    "open_data_xlsx": {"id": "Excel (XLSX)", "en": "Excel (XLSX)"},
+    "open_data_xlsx_hint": {
+        "id": "Tabel yang sama dengan CSV, ditambah lembar pasangan calon dan pemilihan;"
+        " terbuka per kolom di Excel berpengaturan apa pun",
+        "en": "The same table as the CSV, plus sheets of the pairs and elections;"
+        " in columns in Excel whatever its regional settings",
+    },
     "open_data_license": {
         "id": "Data ini informasi publik (UU 14/2008 tentang Keterbukaan Informasi Publik):"
         " boleh digunakan kembali dengan menyebut KPU sebagai sumbernya.",

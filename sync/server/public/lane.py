@@ -52,6 +52,8 @@ def _key(
         return ("json",), encoded.JSON, encoded.DATA_HEADERS
     if rest == "/data/dukungan.csv":
         return ("csv",), encoded.CSV, encoded.CSV_HEADERS
+    if rest == "/data/dukungan.xlsx":
+        return ("xlsx",), encoded.XLSX, encoded.XLSX_HEADERS
     return None
 
 

@@ -26,9 +26,10 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -346,11 +347,12 @@ def _made_page(
     return Page.of(body, etag(stamp, key), modified)
 
 
-#: The pages dated by ``Last-Modified``: the CSV, whose content is the figures and
-#: records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and which has
-#: no date of its own. The JSON (its ``updated_at``) and the HTML pages (their footer)
-#: also hold the audit head, which moves without that date: they carry the ETag alone.
-DATED = ("csv",)
+#: The pages dated by ``Last-Modified``: the CSV and the XLSX, whose content is the
+#: figures and records as of ``public_state.updated_at`` (the JSON's ``updated_at``) and
+#: which have no date of their own. The JSON (its ``updated_at``) and the HTML pages
+#: (their footer) also hold the audit head, which moves without that date: they carry
+#: the ETag alone.
+DATED = ("csv", "xlsx")
 
 
 def _lang(request: Request) -> str:
@@ -583,6 +585,23 @@ async def data_csv(request: Request) -> Response:
     return cached(request, page, encoded.CSV, encoded.CSV_HEADERS)
 
 
+@router.api_route("/data/dukungan.xlsx", methods=READ)
+async def data_xlsx(request: Request) -> Response:
+    public = of(request)
+
+    def build(stamp: Stamp) -> bytes:
+        structure, figures, objections = public.data()
+        training = public.state.config.training
+        return open_data_xlsx(
+            structure, figures, stamp.updated_at, objections=objections, practice=training
+        )
+
+    page = await public.page(("xlsx",), build)
+    if page is None:  # build never answers None
+        raise RuntimeError("open data not built")
+    return cached(request, page, encoded.XLSX, encoded.XLSX_HEADERS)
+
+
 @router.api_route("/audit-head.json", methods=READ)
 async def audit_head(request: Request) -> Response:
     public = of(request)
@@ -596,13 +615,33 @@ def open_data_csv(
     structure: views.Structure, figures: views.Figures, *, practice: bool = False
 ) -> bytes:
     """dukungan.csv: one row per election, pair, round and sub-region (UTF-8, with a
-    byte-order mark).
+    byte-order mark): the rows of :func:`open_data_rows`.
 
     The mark is for Excel on Windows, what KPU offices and journalists open a CSV
     with: without it Excel reads the file in the PC's ANSI code page (Windows-1252)
     and breaks every letter outside ASCII in a name ("Baubau –" as "Baubau â€“"); with
     it Excel reads UTF-8, as it does the desktop's own CSV templates. A program reads
     it as ``utf-8-sig`` (pandas and the desktop's importers skip the mark themselves).
+    An Excel set to Indonesian (list separator ``;``) still puts each comma-separated
+    row in one column: that reader has dukungan.xlsx (:func:`open_data_xlsx`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(open_data_rows(views.open_data(structure, figures, {}), practice=practice))
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+#: A cell of the open data tables: text, a count or number, a yes/no (the XLSX's
+#: elections and pairs; never in the CSV), or nothing (the JSON's null: not known).
+Cell = str | bool | int | float | None
+
+
+def open_data_rows(
+    elections: list[dict[str, Any]], *, practice: bool = False
+) -> Iterator[list[Cell]]:
+    """The open data table, header first: one row per election, pair, round and
+    sub-region of ``elections`` (:func:`views.open_data`'s), in :data:`CSV_COLUMNS`.
+    The one definition of what dukungan.csv and dukungan.xlsx's first sheet hold, so
+    the two never differ in a column or a value.
 
     A training server's (``practice``) has a first column ``latihan`` that says
     ``LATIHAN`` on every row: a comment line would be read as the header by a CSV
@@ -612,27 +651,167 @@ def open_data_csv(
     The public opens it in spreadsheets: every text cell goes through the desktop
     exports' own :func:`silon_desktop.reports.sanitize.safe_cell`, so a name an
     operator typed (or a code a client pushed) starting with ``=``, ``+``, ``-`` or
-    ``@`` shows as text and never runs as a formula. Counts stay numbers."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    ``@`` shows as text and never runs as a formula. Counts stay numbers (``int``),
+    and the pair's number as pushed (an int, or None: an empty cell)."""
     mark = [PRACTICE_MARK] if practice else []
-    writer.writerow([PRACTICE_COLUMN, *CSV_COLUMNS] if practice else CSV_COLUMNS)
-    for e in views.open_data(structure, figures, {}):
+    yield [PRACTICE_COLUMN, *CSV_COLUMNS] if practice else list(CSV_COLUMNS)
+    for e in elections:
         for p in e["pairs"]:
             for r in p["support"]["rounds"]:
                 for s in r["subregions"]:
                     texts = (e["id"], e["name"], e["subregion_level"], p["id"])
-                    writer.writerow(
-                        [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
-                         safe_cell(s["code"]), *(s[n] for n in COUNTS)]
-                    )  # fmt: skip
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+                    yield [*mark, *map(safe_cell, texts), p["number"], safe_cell(r["round"]),
+                           safe_cell(s["code"]), *(s[n] for n in COUNTS)]  # fmt: skip
+
+
+def _table(
+    columns: tuple[str, ...], records: Iterator[dict[str, Any]], practice: bool
+) -> Iterator[list[Cell]]:
+    """``columns`` as a header, then each record's values in that order (text through
+    :func:`safe_cell`), with the CSV's ``latihan`` column on a training server."""
+    mark: list[Cell] = [PRACTICE_MARK] if practice else []
+    yield [PRACTICE_COLUMN, *columns] if practice else list(columns)
+    for record in records:
+        values = (record[c] for c in columns)
+        yield [*mark, *(v if v is None or isinstance(v, int | float) else safe_cell(v)
+                        for v in values)]  # fmt: skip
+
+
+#: The XLSX's ``pemilihan`` sheet: one row per election, the JSON's fields that are
+#: one value each (its stages as ``YYYY-MM-DD`` text, as in the JSON).
+ELECTION_COLUMNS = (
+    "election_id",
+    "election_name",
+    "kind",
+    "region_code",
+    "year",
+    "dpt",
+    "subregion_level",
+    "subregions",
+    "rule_set",
+    "threshold",
+    "threshold_source",
+    "spread_required",
+    "spread_source",
+    "support_start",
+    "support_end",
+    *views.STAGE_FIELDS,
+)
+
+#: The XLSX's ``pasangan`` sheet: one row per pair, with the names the CSV leaves to
+#: the JSON and its totals and standing (``threshold_met`` empty: not known yet).
+PAIR_COLUMNS = (
+    "election_id",
+    "election_name",
+    "pair_id",
+    "pair_number",
+    "route",
+    "status",
+    "head_name",
+    "deputy_name",
+    *COUNTS,
+    "threshold_met",
+    "spread_have",
+    "spread_met",
+    "objections_open",
+    "objections_resolved",
+)
+
+
+def _elections(elections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for e in elections:
+        yield {**e, **e["stages"], "election_id": e["id"], "election_name": e["name"]}
+
+
+def _pairs(elections: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for e in elections:
+        for p in e["pairs"]:
+            support = p["support"]
+            yield {
+                **p,
+                **support["totals"],
+                **{k: support[k] for k in ("threshold_met", "spread_have", "spread_met")},
+                "election_id": e["id"],
+                "election_name": e["name"],
+                "pair_id": p["id"],
+                "pair_number": p["number"],
+                "objections_open": p["objections"]["open"],
+                "objections_resolved": p["objections"]["resolved"],
+            }
+
+
+def open_data_xlsx(
+    structure: views.Structure,
+    figures: views.Figures,
+    updated_at: float,
+    *,
+    objections: dict[str, tuple[int, int]] | None = None,
+    practice: bool = False,
+) -> bytes:
+    """dukungan.xlsx: the rows of :func:`open_data_rows` (dukungan.csv's) as a workbook,
+    for the Excel the CSV fails: one set to Indonesian, whose list separator is ``;``,
+    puts each comma-separated row in one column when the CSV is opened by a double
+    click (and a ``sep=`` first line would break every other CSV reader).
+
+    Its first sheet, ``dukungan``, is the CSV's table; ``pasangan`` and ``pemilihan``
+    add what the CSV leaves to the JSON (pair names, totals and standing; thresholds
+    and stages), one row each, from the same :func:`views.open_data`. Text is written
+    as text (a code such as ``32.14`` or a long digit string never becomes a number
+    or a date), counts as numbers, yes/no as Excel's booleans, the JSON's null as an
+    empty cell; the header rows bold and frozen with a filter. A training server's has the CSV's ``latihan`` column and LATIHAN
+    in every printed page's header, as the desktop's practice reports have.
+
+    Built in xlsxwriter's constant-memory mode (each row goes to a scratch file as it
+    is written, strings inline): xlsxwriter holds one row, however many pairs the
+    open data covers (the table itself is :func:`views.open_data`'s, as the CSV's);
+    the scratch files hold public data only (the system's temp folder). The
+    workbook's date is the figures' last change (``updated_at``), so
+    every server process builds the same bytes for the same stamp (one ETag)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    created = datetime.fromtimestamp(updated_at, UTC)
+    book.set_properties(
+        {
+            "title": "Data terbuka dukungan",
+            "comments": i18n.STRINGS["open_data_license"][i18n.DEFAULT_LANG],
+            "created": created,
+        }
+    )
+    head = book.add_format({"bold": True})
+    elections = views.open_data(structure, figures, objections or {})
+    tables = (
+        ("dukungan", open_data_rows(elections, practice=practice)),
+        ("pasangan", _table(PAIR_COLUMNS, _pairs(elections), practice)),
+        ("pemilihan", _table(ELECTION_COLUMNS, _elections(elections), practice)),
+    )
+    for name, rows in tables:
+        sheet = book.add_worksheet(name)
+        header = next(rows)
+        sheet.write_row(0, 0, header, head)
+        sheet.freeze_panes(1, 0)
+        if practice:
+            sheet.set_header(f"&C&B{PRACTICE_MARK}")
+        last = 0
+        for last, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if isinstance(value, str):
+                    sheet.write_string(last, col, value)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(last, col, value)
+                elif value is not None:
+                    sheet.write_number(last, col, value)
+        sheet.autofilter(0, 0, last, len(header) - 1)
+    book.close()
+    return out.getvalue()
 
 
 #: A training server's first CSV column, and what it says on every row.
 PRACTICE_COLUMN = "latihan"
 PRACTICE_MARK = i18n.STRINGS["practice"][i18n.DEFAULT_LANG]
 
+#: The open data table's columns: dukungan.csv's and dukungan.xlsx's alike.
 CSV_COLUMNS = (
     "election_id",
     "election_name",

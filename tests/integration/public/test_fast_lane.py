@@ -28,10 +28,13 @@ from sync.server.db import database_url, make_engine, migrate
 from sync.server.public import pages
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
+from tests.open_data import xlsx_text
 from tests.public_seed import Seed, seed
 
 NOW = dt.datetime(2024, 5, 6, 3, 0, tzinfo=dt.UTC)
 GZ = [(b"accept-encoding", b"gzip, deflate, br")]
+
+XLSX_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -45,7 +48,10 @@ class Answer:
         return values[0] if values else None
 
     def text(self) -> str:
+        """The body as text; a workbook's (deflated inside its zip) as its cells."""
         raw = gzip.decompress(self.body) if self.header(b"content-encoding") else self.body
+        if self.header(b"content-type") == XLSX_TYPE:
+            return xlsx_text(raw)
         return raw.decode("utf-8")
 
     def without_cookie(self) -> list[tuple[bytes, bytes]]:
@@ -149,6 +155,7 @@ def _paths(w: World) -> list[tuple[str, bytes]]:
         (f"/publik/pasangan/{w.seed.independent_id}", b"text/html; charset=utf-8"),
         ("/publik/data/pemilihan.json", b"application/json"),
         ("/publik/data/dukungan.csv", b"text/csv; charset=utf-8"),
+        ("/publik/data/dukungan.xlsx", XLSX_TYPE),
     ]
 
 

@@ -24,6 +24,7 @@ from silon_desktop.storage.supporter_queries import (
 from sync.server.db import SQLITE_NAME
 from tests.integration.public.conftest import PublicWorld, start_public_world
 from tests.integration.sync.conftest import HttpClient
+from tests.open_data import xlsx_text
 
 
 @pytest.fixture(scope="module")
@@ -188,12 +189,15 @@ def test_no_public_response_or_log_line_holds_a_name_address_or_nik(world: Publi
         f"/publik/pasangan/{w.seed.party_pair_id}",
         "/publik/data/pemilihan.json",
         "/publik/data/dukungan.csv",
+        "/publik/data/dukungan.xlsx",
         "/publik/audit-head.json",
         "/publik/cek",
         "/publik/no-such-page",
     ):
         r = w.get(path)
-        texts.append(r.text + str(r.headers))
+        # A workbook's text is deflated inside its zip: searched in its cells.
+        body = xlsx_text(r.content) if path.endswith(".xlsx") else r.text
+        texts.append(body + str(r.headers))
     for _rid, nik, birth, _n, _a, _s in w.seed.supporters[:6]:
         for answer in (check(w, nik, birth), check(w, nik, "1900-01-01")):
             # The citizen's own NIK is echoed only inside the objection form's hidden field.

@@ -11,6 +11,7 @@ from pathlib import Path
 from sync import signing
 from tests.integration.public.conftest import NOW, PASSWORD, PublicWorld
 from tests.integration.server_process import ServerProcess
+from tests.open_data import as_csv_text, csv_rows, xlsx_rows
 from tests.public_seed import seed
 
 
@@ -92,7 +93,12 @@ def test_open_data_json_and_csv_agree_and_follow_pushes(public_world: PublicWorl
     # A client holding the current bytes (ETag) gets 304 without them, page and data.
     pair_path = f"/publik/pasangan/{w.seed.independent_id}"
     tags = {}
-    for path in (pair_path, "/publik/data/pemilihan.json", "/publik/data/dukungan.csv"):
+    data = (
+        "/publik/data/pemilihan.json",
+        "/publik/data/dukungan.csv",
+        "/publik/data/dukungan.xlsx",
+    )
+    for path in (pair_path, *data):
         first = w.get(path)
         tags[path] = first.headers["etag"]
         again = w.get(path, headers={"If-None-Match": tags[path]})
@@ -202,6 +208,8 @@ def test_a_training_servers_public_pages_say_latihan(
             header, *rows = list(csv.reader(io.StringIO(raw)))
             assert header[0] == "latihan" and rows
             assert {(row[0], len(row)) for row in rows} == {("LATIHAN", len(header))}
+            sheet = xlsx_rows(practice.get("/publik/data/dukungan.xlsx").content)
+            assert sheet[0] == header and as_csv_text(sheet) == [header, *rows]
     # A real server's pages say nothing of the kind.
     real = public_world.get("/publik/").text
     assert "LATIHAN" not in real and 'id="practice"' not in real
@@ -209,6 +217,8 @@ def test_a_training_servers_public_pages_say_latihan(
     assert doc["practice"] is False and "practice_notice" not in doc
     raw = public_world.get("/publik/data/dukungan.csv").content.decode("utf-8-sig")
     assert "latihan" not in raw.splitlines()[0] and "LATIHAN" not in raw
+    sheet = xlsx_rows(public_world.get("/publik/data/dukungan.xlsx").content)
+    assert sheet[0][0] == "election_id" and "LATIHAN" not in str(sheet)
 
 
 def test_head_answers_each_public_page_as_get_without_the_body(public_world: PublicWorld) -> None:
@@ -221,6 +231,7 @@ def test_head_answers_each_public_page_as_get_without_the_body(public_world: Pub
         f"/publik/pasangan/{w.seed.independent_id}",
         "/publik/data/pemilihan.json",
         "/publik/data/dukungan.csv",
+        "/publik/data/dukungan.xlsx",
         "/publik/cek",
         "/publik/static/public.css",
         "/publik/audit-head.json",
@@ -236,17 +247,16 @@ def test_head_answers_each_public_page_as_get_without_the_body(public_world: Pub
 
 
 def test_the_open_data_csv_is_dated_by_its_last_change(public_world: PublicWorld) -> None:
-    # The CSV holds no date of its own: its Last-Modified is the figures' last change
+    # The CSV (and the XLSX of its rows) holds no date of its own: its Last-Modified is the figures' last change
     # (the JSON's updated_at), which `curl -R` or wget keep as the saved file's date.
     w = public_world
     updated = w.get("/publik/data/pemilihan.json").json()["updated_at"]
     expected = formatdate(updated, usegmt=True)
-    for _twice in range(2):  # built by the app, then answered by the fast lane
-        r = w.get("/publik/data/dukungan.csv")
-        assert r.headers.get("last-modified") == expected
-    assert (
-        w.server.request("HEAD", "/publik/data/dukungan.csv").headers["last-modified"] == expected
-    )
+    for path in ("/publik/data/dukungan.csv", "/publik/data/dukungan.xlsx"):
+        for _twice in range(2):  # built by the app, then answered by the fast lane
+            r = w.get(path)
+            assert r.headers.get("last-modified") == expected, path
+        assert w.server.request("HEAD", path).headers["last-modified"] == expected, path
 
 
 def test_the_pair_page_names_each_kecamatan_from_the_shipped_region_table(
@@ -259,3 +269,29 @@ def test_the_pair_page_names_each_kecamatan_from_the_shipped_region_table(
     for name in ("Purwakarta", "Campaka", "Jatiluhur"):
         assert f"<td>{name}</td>" in table
     assert "<td>32.14.02</td>" not in table
+
+
+def test_the_open_data_xlsx_is_the_csvs_table_for_an_excel_set_to_indonesian(
+    public_world: PublicWorld,
+) -> None:
+    # An Excel set to Indonesian (list separator ";") opens the comma-separated CSV in
+    # one column: every page links the same table as a workbook, in both languages,
+    # answered as a download with the CSV's rows (codes as text, counts as numbers).
+    w = public_world
+    for lang, hint in (("id", "Tabel yang sama dengan CSV"), ("en", "The same table as the CSV")):
+        page = w.get("/publik/", params={"lang": lang}).text
+        link = page.split('<a href="/publik/data/dukungan.xlsx"', 1)[1].split("</a>", 1)[0]
+        assert 'id="open-data-xlsx"' in link and hint in link and "Excel (XLSX)" in link
+    r = w.get("/publik/data/dukungan.xlsx")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert r.headers["content-disposition"] == 'attachment; filename="dukungan.xlsx"'
+    table = csv_rows(w.get("/publik/data/dukungan.csv").content)
+    sheet = xlsx_rows(r.content)
+    assert len(table) > 1 and as_csv_text(sheet) == table
+    code = table[0].index("subregion_code")
+    assert {row[code] for row in sheet[1:]} <= {row[code] for row in table[1:]}
+    assert all(isinstance(row[code], str) for row in sheet[1:])
+    assert all(isinstance(row[table[0].index("ms")], float | int) for row in sheet[1:])

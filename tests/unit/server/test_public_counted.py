@@ -23,6 +23,7 @@ from sync.server.config import Clock, ServerConfig
 from sync.server.db import database_url, migrate
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
+from tests.open_data import xlsx_text
 from tests.public_seed import SCOPE, Seed, seed, verdict
 
 ADMIN = Actor("admin", Role.KPU_RI, "", "test")
@@ -41,7 +42,7 @@ def app(tmp_path: Path) -> Iterator[Any]:
 
 
 def get(app: Any, path: str) -> tuple[int, str]:
-    """``(status, body)`` of a GET of ``path``, in process."""
+    """``(status, body)`` of a GET of ``path``, in process (a workbook: its cells)."""
     sent: list[Any] = []
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
              "query_string": b"", "headers": [], "client": ("192.0.2.1", 1),
@@ -56,6 +57,8 @@ def get(app: Any, path: str) -> tuple[int, str]:
 
     asyncio.run(app(scope, receive, send))
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    if path.endswith(".xlsx"):
+        return int(sent[0]["status"]), xlsx_text(body)
     return int(sent[0]["status"]), body.decode("utf-8")
 
 
@@ -168,6 +171,7 @@ def test_a_pair_not_yet_submitted_is_on_no_public_view_until_it_is(app: Any) -> 
             "index": get(app, "/publik/")[1],
             "json": get(app, "/publik/data/pemilihan.json")[1],
             "csv": get(app, "/publik/data/dukungan.csv")[1],
+            "xlsx": get(app, "/publik/data/dukungan.xlsx")[1],
         }
         out = {name: "CALON RAHASIA" in text or hidden[0] in text for name, text in views.items()}
         out["index"] = "4 pasangan" in views["index"]
@@ -175,7 +179,9 @@ def test_a_pair_not_yet_submitted_is_on_no_public_view_until_it_is(app: Any) -> 
         out["check"] = bool(public_of(app.state).checker().lookup(nik, birth))
         return out
 
-    assert shown() == dict.fromkeys(("election", "index", "json", "csv", "page", "check"), False)
+    assert shown() == dict.fromkeys(
+        ("election", "index", "json", "csv", "xlsx", "page", "check"), False
+    )
     assert "2 pasangan" in get(app, "/publik/")[1]
     assert get(app, f"/publik/pasangan/{hidden[1]}")[0] == 404
     assert get(app, f"/publik/pasangan/{s.independent_id}")[0] == 200
@@ -186,7 +192,9 @@ def test_a_pair_not_yet_submitted_is_on_no_public_view_until_it_is(app: Any) -> 
         for rid in hidden
     ]
     push(app, submit)
-    assert shown() == dict.fromkeys(("election", "index", "json", "csv", "page", "check"), True)
+    assert shown() == dict.fromkeys(
+        ("election", "index", "json", "csv", "xlsx", "page", "check"), True
+    )
 
 
 def test_an_objection_resolved_on_such_a_row_has_the_outcome_its_status_counts(app: Any) -> None:
