@@ -37,8 +37,13 @@ class _Keys:
             election = self._elections[pair_id]
         except KeyError:
             pair = self._state.get(str(pair_id or ""))
-            # a deleted pair is no pair of its election: its supporters back none
+            # a deleted pair is no pair of its election: its supporters back none; nor
+            # is a live one of an election deleted under it by a server before
+            # rules.check_delete (the push loads every pair's election)
             found = pair.fields.get("election_id") if pair and not pair.deleted else None
+            gone = self._state.get(str(found)) if found else None
+            if gone is not None and gone.deleted:
+                found = None
             election = self._elections[pair_id] = str(found) if found else None
         except TypeError:  # not hashable: names no pair
             return None

@@ -106,3 +106,40 @@ def test_revision_0021_releases_a_deleted_elections_supporters(url: str) -> None
     alembic_to(url, "0020", down=True)
     alembic_to(url, "0021")
     assert _stored(url)[0] == flags
+
+
+def test_a_pair_of_a_deleted_election_backs_no_pair_at_its_supporters_next_write() -> None:
+    """After the repair a supporter of such a pair may still be written (its pair is
+    live): its NIK joins no group of the deleted election, so no flag comes back; its
+    row left from before is dropped as a deleted pair's would be."""
+    from tests.unit.server.support import fresh_state
+
+    with fresh_state() as state:
+        election = create("election", {"name": "Pilbup lama", "kind": "bupati"})
+        pairs = [create("pair", {"election_id": election.record_id, "number": n}) for n in (1, 2)]
+        backers = [
+            create("supporter", {"pair_id": p.record_id, "name": "B", "nik": nik})
+            for p, nik in zip(pairs, (NIK, "3214014101900002"), strict=True)
+        ]
+        done = apply_batch(state.engine, state.config, RI, "seed", [election, *pairs, *backers])
+        delete = Mutation(
+            str(uuid.uuid4()), "election", election.record_id, SCOPE, Op.DELETE, 1, {}
+        )
+        before_the_rule = dataclasses.replace(state.config, rule_checks=False)
+        done += apply_batch(state.engine, before_the_rule, RI, "old", [delete])
+        same_nik = Mutation(
+            str(uuid.uuid4()), "supporter", backers[1].record_id, SCOPE, Op.UPSERT, 1,
+            {"nik": ("3214014101900002", NIK)},
+        )  # fmt: skip
+        done += apply_batch(state.engine, state.config, RI, "edit", [same_nik])
+        assert {r.status.value for r in done} == {"applied"}, done
+        with state.engine.connect() as conn:
+            flags = {
+                r.id: bool(orjson.loads(r.fields).get("external_duplicate"))
+                for r in conn.execute(
+                    select(records.c.id, records.c.fields).where(records.c.entity == "supporter")
+                )
+            }
+            indexed = {r.record_id for r in conn.execute(select(nik_index))}
+    assert [flags[b.record_id] for b in backers] == [False, False]
+    assert backers[1].record_id not in indexed
