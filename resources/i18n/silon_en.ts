@@ -2769,6 +2769,86 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>the value was not accepted by the server</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>pemilihan ini masih punya pasangan calon: hapus atau pindahkan pasangan calonnya dulu, lalu hapus pemilihannya</source>
+        <translation>this election still has candidate pairs: delete or move its pairs first, then delete the election</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>pemilihan ini dibuat dan dikelola KPU RI: hanya KPU RI yang dapat menghapusnya</source>
+        <translation>this election was made and is administered by KPU RI: only KPU RI can delete it</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>%1 pemilihan ini sudah diisi KPU RI: hanya KPU RI yang dapat menghapusnya</source>
+        <translation>the election's %1 was set by KPU RI: only KPU RI can delete it</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>nomor data ini sudah dipakai data jenis lain di server</source>
+        <translation>this record's number is used by a record of another kind on the server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>nomor perubahan ini sudah dipakai untuk data lain di server</source>
+        <translation>this change's number was already used for another record on the server</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>wilayah data ini berbeda dengan yang tercatat di server: wilayah data tidak dapat diubah</source>
+        <translation>this record's region differs from the one the server holds: a record's region cannot be changed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>kode wilayah data ini tidak sah</source>
+        <translation>this record's region code is not valid</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>hanya pendukung yang ditarik yang dapat dikembalikan</source>
+        <translation>only a withdrawn supporter can be restored</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>versi data di komputer ini tidak cocok dengan versi di server: sinkronkan dulu, lalu ulangi</source>
+        <translation>the version on this computer does not match the server's: synchronise first, then try again</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>jenis data ini tidak dikenal server</source>
+        <translation>the server does not know this kind of record</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>isian ini tidak dikenal server</source>
+        <translation>the server does not know this field</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>isian ini hanya diisi oleh server</source>
+        <translation>only the server fills in this field</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>bentuk isiannya tidak sesuai</source>
+        <translation>the value has the wrong form</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>isiannya terlalu panjang</source>
+        <translation>the value is too long</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>isiannya memuat karakter yang tidak boleh</source>
+        <translation>the value contains characters that are not allowed</translation>
+    </message>
+    <message>
+        <location filename="../../silon_desktop/ui/labels.py" line="107"/>
+        <source>nilai isiannya tidak sah</source>
+        <translation>the value is not valid</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/labels.py" line="121"/>
         <location filename="../../silon_desktop/ui/labels.py" line="148"/>
         <source>Pemilihan</source>
@@ -3239,6 +3319,18 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Kata sandi baru: sama dengan kata sandi sekarang. Pilih kata sandi lain.</source>
         <translation>New password: the same as the current password. Choose another password.</translation>
+    </message>
+    <message>
+        <source>Akun ini diubah administrator (kata sandinya direset atau akunnya dinonaktifkan) saat kata sandi diperiksa. Kata sandi tidak diganti; keluar akun, lalu masuk lagi dengan kata sandi dari administrator.</source>
+        <translation>An administrator changed this account (reset its password or disabled it) while the password was being checked. The password was not changed; log out, then log in again with the password from the administrator.</translation>
+    </message>
+    <message>
+        <source>Kata sandi baru: tidak memenuhi aturan kata sandi server ini (panjangnya). Kata sandi tidak diganti; pilih kata sandi lain.</source>
+        <translation>New password: it does not meet this server's password rule (its length). The password was not changed; choose another password.</translation>
+    </message>
+    <message>
+        <source>Kata sandi sekarang: tidak diterima server (kosong atau terlalu panjang). Kata sandi tidak diganti; ketik lagi kata sandi sekarang.</source>
+        <translation>Current password: not accepted by the server (empty or too long). The password was not changed; type the current password again.</translation>
     </message>
     <message>
         <source>Ulangi kata sandi baru: tidak sama dengan kata sandi baru. Ketik keduanya lagi.</source>

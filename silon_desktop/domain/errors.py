@@ -76,6 +76,9 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_OFFLINE = "password_change_offline"
     PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"
+    PASSWORD_CHANGED_MEANWHILE = "password_changed_meanwhile"
+    PASSWORD_NEW_REFUSED = "password_new_refused"
+    PASSWORD_CURRENT_REFUSED = "password_current_refused"
     # The server's keys came without its signing key's proof over this login's nonce.
     LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).

@@ -153,6 +153,19 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "komputer ini; saat server dapat dihubungi, masuklah dengan kata sandi baru (bila "
         "ditolak, kata sandi lama masih berlaku)."
     ),
+    ErrorCode.PASSWORD_CHANGED_MEANWHILE: (
+        "Akun ini diubah administrator (kata sandinya direset atau akunnya dinonaktifkan) "
+        "saat kata sandi diperiksa. Kata sandi tidak diganti; keluar akun, lalu masuk lagi "
+        "dengan kata sandi dari administrator."
+    ),
+    ErrorCode.PASSWORD_NEW_REFUSED: (
+        "Kata sandi baru: tidak memenuhi aturan kata sandi server ini (panjangnya). Kata "
+        "sandi tidak diganti; pilih kata sandi lain."
+    ),
+    ErrorCode.PASSWORD_CURRENT_REFUSED: (
+        "Kata sandi sekarang: tidak diterima server (kosong atau terlalu panjang). Kata "
+        "sandi tidak diganti; ketik lagi kata sandi sekarang."
+    ),
     ErrorCode.LOGIN_SERVER_KEY_UNPROVEN: (
         "Server {server} tidak dapat membuktikan bahwa ia memegang kunci tanda "
         "tangannya: jawabannya tidak ditandatangani dengan kunci itu. Bisa jadi ada "

@@ -272,7 +272,7 @@ class HistoryDialog(QDialog):
                 _local(e.saved_at),
                 self._fields_text(names) or e.op,
                 (
-                    f"{sync_state_label(e.state)}: {refusal_label(*e.refusal)}"
+                    f"{sync_state_label(e.state)}: {refusal_label(*e.refusal, e.op)}"
                     if e.refusal
                     else sync_state_label(e.state)
                 ),

@@ -104,9 +104,66 @@ def sync_state_label(state: str) -> str:
     return labels.get(state, state)
 
 
-def refusal_label(code: str, field: str) -> str:
+def refusal_label(code: str, field: str, op: str = "upsert") -> str:
     """Why the server refused an edit (a ``sync.protocol.RejectCode``, ``FORBIDDEN``
-    for a 403), naming the field, as the history shows it after "Ditolak server"."""
+    for a 403), naming the field, as the history shows it after "Ditolak server".
+
+    Every code has its own sentence; a delete's refusals by ``sync.server.rules``
+    (``check_delete``) have theirs, naming the record: an election with live pairs
+    (``BAD_VALUE`` on the delete's pseudo-field ``_deleted``), one KPU RI made
+    (``READ_ONLY`` on ``kind``) or one with a field KPU RI set (``READ_ONLY`` on it).
+    The generic words remain for a code a newer server may add.
+    """
+    if op == "delete" and code == "BAD_VALUE" and field == "_deleted":
+        return _t(
+            QT_TRANSLATE_NOOP(
+                "labels",
+                "pemilihan ini masih punya pasangan calon: hapus atau pindahkan "
+                "pasangan calonnya dulu, lalu hapus pemilihannya",
+            )
+        )
+    if op == "delete" and code == "READ_ONLY":
+        if field == "kind":
+            return _t(
+                QT_TRANSLATE_NOOP(
+                    "labels",
+                    "pemilihan ini dibuat dan dikelola KPU RI: hanya KPU RI yang dapat "
+                    "menghapusnya",
+                )
+            )
+        return _t(
+            QT_TRANSLATE_NOOP(
+                "labels",
+                "%1 pemilihan ini sudah diisi KPU RI: hanya KPU RI yang dapat menghapusnya",
+            )
+        ).replace("%1", field_label(field))
+    specific = {
+        ("BAD_VALUE", "entity"): QT_TRANSLATE_NOOP(
+            "labels", "nomor data ini sudah dipakai data jenis lain di server"
+        ),
+        ("BAD_VALUE", "id"): QT_TRANSLATE_NOOP(
+            "labels", "nomor perubahan ini sudah dipakai untuk data lain di server"
+        ),
+        ("BAD_VALUE", "scope"): QT_TRANSLATE_NOOP("labels", "kode wilayah data ini tidak sah"),
+        ("BAD_VALUE", "op"): QT_TRANSLATE_NOOP(
+            "labels", "hanya pendukung yang ditarik yang dapat dikembalikan"
+        ),
+        ("BAD_VERSION", "base_version"): QT_TRANSLATE_NOOP(
+            "labels",
+            "versi data di komputer ini tidak cocok dengan versi di server: "
+            "sinkronkan dulu, lalu ulangi",
+        ),
+        ("SCOPE_MISMATCH", "scope"): QT_TRANSLATE_NOOP(
+            "labels",
+            "wilayah data ini berbeda dengan yang tercatat di server: wilayah data tidak "
+            "dapat diubah",
+        ),
+        ("UNKNOWN_ENTITY", "entity"): QT_TRANSLATE_NOOP(
+            "labels", "jenis data ini tidak dikenal server"
+        ),
+    }.get((code, field))
+    if specific:
+        return _t(specific)
     reasons = {
         "READ_ONLY": _t(QT_TRANSLATE_NOOP("labels", "diisi oleh KPU di atas akun ini")),
         "DEADLINE_PASSED": _t(QT_TRANSLATE_NOOP("labels", "tahapannya sudah ditutup")),
@@ -120,6 +177,12 @@ def refusal_label(code: str, field: str) -> str:
             QT_TRANSLATE_NOOP("labels", "orang ini sudah dicalonkan dalam pasangan lain")
         ),
         "PARENT_MISSING": _t(QT_TRANSLATE_NOOP("labels", "data induknya tidak ada di server")),
+        "UNKNOWN_FIELD": _t(QT_TRANSLATE_NOOP("labels", "isian ini tidak dikenal server")),
+        "SERVER_OWNED": _t(QT_TRANSLATE_NOOP("labels", "isian ini hanya diisi oleh server")),
+        "BAD_TYPE": _t(QT_TRANSLATE_NOOP("labels", "bentuk isiannya tidak sesuai")),
+        "TOO_LONG": _t(QT_TRANSLATE_NOOP("labels", "isiannya terlalu panjang")),
+        "BAD_CHARS": _t(QT_TRANSLATE_NOOP("labels", "isiannya memuat karakter yang tidak boleh")),
+        "BAD_VALUE": _t(QT_TRANSLATE_NOOP("labels", "nilai isiannya tidak sah")),
     }
     reason = reasons.get(code) or _t(QT_TRANSLATE_NOOP("labels", "isian tidak diterima server"))
     return f"{reason} ({field_label(field)})" if field else reason

@@ -28,6 +28,8 @@ _FIELD_OF = {
     ErrorCode.PASSWORD_TOO_SHORT: "new",
     ErrorCode.PASSWORD_TOO_LONG: "new",
     ErrorCode.PASSWORD_SAME: "new",
+    ErrorCode.PASSWORD_NEW_REFUSED: "new",
+    ErrorCode.PASSWORD_CURRENT_REFUSED: "current",
     # both new fields are cleared: typed again from the first
     ErrorCode.PASSWORD_MISMATCH: "new",
 }

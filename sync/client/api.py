@@ -179,7 +179,12 @@ class ServerApi:
         Raises:
             Forbidden: ``PASSWORD_WRONG_CURRENT`` the current password is wrong (counted
                 by the server as a failed login).
-            ServerRefused: ``PASSWORD_SAME``, or another refusal (throttled: ``SERVER_BUSY``).
+            ServerRefused: ``PASSWORD_SAME``; ``PASSWORD_CHANGED_MEANWHILE`` (409: an
+                administrator reset or disabled the account while it was checked);
+                ``PASSWORD_NEW_REFUSED`` or ``PASSWORD_CURRENT_REFUSED`` (422
+                ``invalid_request`` naming that key: a server whose rule for a
+                password differs from this version's); or another refusal (throttled:
+                ``SERVER_BUSY``).
         """
         body = {"current_password": current, "new_password": new}
         try:
@@ -191,10 +196,9 @@ class ServerApi:
                 ) from None
             raise
         except ServerRefused as error:
-            if '"same_password"' in error.detail:
-                raise ServerRefused(
-                    error.detail, status=error.status, code=ErrorCode.PASSWORD_SAME
-                ) from None
+            code = _password_refusal(error.detail)
+            if code is not None:
+                raise ServerRefused(error.detail, status=error.status, code=code) from None
             raise
         try:
             return int(data["sessions_ended"])
@@ -308,3 +312,23 @@ class ServerApi:
                 "server-key: the proof is not the key's over this nonce", absent=False
             )
         return ServerKeys(public_key, box_key)
+
+
+def _password_refusal(detail: str) -> ErrorCode | None:
+    """The operator's words for a 4xx answer to a password change (``detail``: the
+    transport's text of it), or None for another refusal (the generic words).
+
+    A 422 ``invalid_request`` names the key it refused first (``sync.server.http``
+    ``parse_body``: ``"message": "new_password: ..."``): this version checks both
+    before asking, so a server whose rule differs answers it.
+    """
+    if '"same_password"' in detail:
+        return ErrorCode.PASSWORD_SAME
+    if '"password_changed_meanwhile"' in detail:
+        return ErrorCode.PASSWORD_CHANGED_MEANWHILE
+    if '"invalid_request"' in detail:
+        if '"new_password' in detail:
+            return ErrorCode.PASSWORD_NEW_REFUSED
+        if '"current_password' in detail:
+            return ErrorCode.PASSWORD_CURRENT_REFUSED
+    return None

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.db import bulk_insert_values
-from sync.server.schema import nik_index
+from sync.server.schema import nik_index, records
 
 
 class _Keys:
@@ -37,8 +37,13 @@ class _Keys:
             election = self._elections[pair_id]
         except KeyError:
             pair = self._state.get(str(pair_id or ""))
-            # a deleted pair is no pair of its election: its supporters back none
+            # a deleted pair is no pair of its election: its supporters back none; nor
+            # is a live one of an election deleted under it by a server before
+            # rules.check_delete (the push loads every pair's election)
             found = pair.fields.get("election_id") if pair and not pair.deleted else None
+            gone = self._state.get(str(found)) if found else None
+            if gone is not None and gone.deleted:
+                found = None
             election = self._elections[pair_id] = str(found) if found else None
         except TypeError:  # not hashable: names no pair
             return None
@@ -185,6 +190,39 @@ def _regroup_pairs(
             new_rows.pop(r.record_id, None)
         else:
             new_rows[r.record_id] = new
+
+
+def release_deleted_elections(conn: Connection, batch: Batch) -> int:
+    """Take every deleted election's supporters out of its NIK groups and clear the
+    DUPLICATE_EXTERNAL flags those groups gave them; the number of index rows dropped.
+
+    A server before ``rules.check_delete`` deleted an election under live pairs: their
+    supporters stayed indexed under it and kept their flags (BMS in every count). A
+    deleted election now has no live pair, so each of its rows is such a leftover, and
+    dropping them is what deleting each pair does (:func:`_regroup_pairs`): a group of
+    one election holds only that election's pairs, so no other member's flag changes,
+    and each flag cleared is a new version by the server (:func:`_set_flag`). The
+    caller writes ``batch`` (a one-off repair: revision 0021).
+    """
+    deleted = [
+        str(r[0])
+        for r in conn.execute(
+            select(records.c.id).where(records.c.entity == "election", records.c.deleted.is_(True))
+        )
+    ]
+    stored: list[Any] = []
+    for condition in among(conn, nik_index.c.election_id, deleted):
+        stored.extend(conn.execute(select(nik_index).where(condition)))
+    if not stored:
+        return 0
+    load(conn, batch, (r.record_id for r in stored))
+    for r in stored:
+        supporter = batch.state.get(r.record_id)
+        if supporter is not None and supporter.fields.get("external_duplicate"):
+            _set_flag(batch, supporter, False)
+    for condition in among(conn, nik_index.c.election_id, deleted):
+        conn.execute(nik_index.delete().where(condition))
+    return len(stored)
 
 
 def _group_members(

@@ -651,6 +651,14 @@ def _attach_records(batch: Batch) -> None:
 # --- writing -------------------------------------------------------------------
 
 
+def write_repair(conn: Connection, batch: Batch) -> None:
+    """Write the server's own changes in ``batch`` (a one-off repair, no mutation):
+    the public copies, then the records with new feed sequences and their audit
+    entries, as a push writes them."""
+    update_public(conn, batch)
+    _write(conn, batch)
+
+
 def _write(conn: Connection, batch: Batch) -> None:
     """Write the batch. What needs no feed sequence or audit id is written first;
     the rest after :func:`stamp` (on PostgreSQL the commit order lock, held until

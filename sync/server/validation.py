@@ -90,7 +90,12 @@ Checker = Callable[[str, Any], None]
 
 
 def _shown(value: str) -> str:
-    """A refused value safe to echo: hostile characters escaped, at most 40 characters."""
+    """A refused value safe to echo: hostile characters escaped, at most 40 characters.
+
+    It may be personal data sent in the wrong field (a NIK as a reason code): the
+    answer goes to the sender and the databases only, never to a log line, here or on
+    the desktop (tests/unit/sync/test_refusal_not_logged.py).
+    """
     text = _HOSTILE_LINE.sub(lambda c: f"\\u{ord(c.group()):04x}", value[:40])
     return text + ("..." if len(value) > 40 else "")
 

@@ -277,3 +277,32 @@ def _event() -> Any:
 @pytest.fixture(autouse=True)
 def _no_periodic_checks(window: Any) -> None:
     window.sync.timer.stop()
+
+
+def test_a_refused_delete_of_an_election_is_told_in_words(
+    qtbot: QtBot, window: Any, live_server: Any
+) -> None:
+    """A kab/kota's delete of an election whose figures KPU RI set is refused
+    (``READ_ONLY`` naming the first set field, ``rules.check_delete``): the history
+    read "diisi oleh KPU di atas akun ini (DPT)", an edit's words, though nothing was
+    edited; it now says the election is KPU RI's to delete, naming the field (written
+    below the services' own checks, as an older copy's delete is)."""
+    from silon_desktop.ui.history_dialog import HistoryDialog
+
+    backend = window.backend
+    backend.settings.server_url = live_server.url
+    assert (login := backend.login("op3214", PASSWORD)).ok and login.online
+    ids = seed_small(backend, supporters=0)
+    assert backend.run_sync(lambda _p: None, _event())["complete"]
+    assert backend.repo.delete("election", ids["election"]) is not None
+    with qtbot.waitSignal(window.sync.syncFinished, timeout=60_000) as finished:
+        window.sync.sync_now()
+    assert finished.args[0]["rejected"] == 1
+    dialog = HistoryDialog(backend, "election", ids["election"], window)
+    qtbot.addWidget(dialog)
+    states = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    refused = [s for s in states if s.startswith("Ditolak server: ")]
+    assert len(refused) == 1, states
+    assert refused[0].endswith(
+        "pemilihan ini sudah diisi KPU RI: hanya KPU RI yang dapat menghapusnya"
+    ), refused

@@ -206,3 +206,68 @@ def test_an_account_revoked_meanwhile_is_told_as_a_revocation(
     assert revoked.value.code is ErrorCode.ACCESS_REVOKED
     assert keyfile.KeyFile.load(folder.data).pending == {}
     session.db.close()
+
+
+def test_a_reset_by_an_administrator_meanwhile_is_told_as_such(
+    server: InProcessServer, folder: paths.AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server answers 409 ``password_changed_meanwhile`` when an administrator reset
+    the password while the current one was checked: the operator reads that, not "Server
+    menolak permintaan.", and nothing of the new password is kept here."""
+    from silon_desktop.domain.wording import say
+    from sync.server import auth, models
+    from sync.server.accounts import change_user
+
+    real = auth.hash_password
+    resets: list[str] = []
+
+    def reset_meanwhile(password: str) -> str:
+        if not resets:  # the administrator's reset, between the check and the write
+            resets.append(password)
+            change_user(
+                server.engine, server.config, None, "op1", models.UserChange(password=NEW + "x")
+            )
+        return real(password)
+
+    session, backend = _working(folder, server)
+    monkeypatch.setattr(auth, "hash_password", reset_meanwhile)
+    with pytest.raises(CodedError) as meanwhile:
+        _change(backend, server, PASSWORD, NEW)
+    assert resets, "the reset ran inside the change"
+    assert meanwhile.value.code is ErrorCode.PASSWORD_CHANGED_MEANWHILE
+    assert "administrator" in say(meanwhile.value.code)
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    session.db.close()
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "code"),
+    [
+        (PASSWORD, "pendek", ErrorCode.PASSWORD_NEW_REFUSED),
+        ("", NEW, ErrorCode.PASSWORD_CURRENT_REFUSED),
+    ],
+)
+def test_a_field_the_server_refuses_is_named(
+    server: InProcessServer, folder: paths.AppPaths, current: str, new: str, code: ErrorCode
+) -> None:
+    """A server whose rule for a password differs from this version's answers 422
+    ``invalid_request`` naming the key (here this version's own check is passed by,
+    as a stricter server's rule would be): the operator reads which field."""
+    from silon_desktop.domain.wording import say
+    from sync.transport import ServerRefused
+
+    session, backend = _working(folder, server)
+    transport = AsgiTransport(server.app)
+    transport.set_token(backend._token)
+    assert backend.access is not None
+    with pytest.raises(ServerRefused) as refused:
+        try:
+            backend.access.change_password("op1", current, new, transport=transport, db=session.db)
+        finally:
+            transport.close()
+    assert refused.value.status == 422
+    assert refused.value.code is code
+    field = "Kata sandi baru" if code is ErrorCode.PASSWORD_NEW_REFUSED else "Kata sandi sekarang"
+    assert say(code).startswith(field + ":")
+    assert keyfile.KeyFile.load(folder.data).pending == {}
+    session.db.close()
