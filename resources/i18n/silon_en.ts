@@ -3249,6 +3249,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Current password: wrong. The password was not changed (a wrong attempt counts as a wrong login).</translation>
     </message>
     <message>
+        <source>LATIHAN: kata sandi akun latihan tidak dapat diganti, agar kata sandi di kartu meja tetap berlaku bagi peserta berikutnya di laptop ini. Kata sandi akun latihan diatur oleh pelatih.</source>
+        <translation>PRACTICE: a practice account's password cannot be changed, so that the password on the desk card still works for the next trainee at this laptop. The trainer sets the practice accounts' passwords.</translation>
+    </message>
+    <message>
         <source>Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung.</source>
         <translation>Changing the password needs a connection to the server, and the server cannot be reached. The password was not changed; try again once this computer is connected.</translation>
     </message>

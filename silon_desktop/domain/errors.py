@@ -73,6 +73,7 @@ class ErrorCode(StrEnum):
     PASSWORD_SAME = "password_same"
     PASSWORD_MISMATCH = "password_mismatch"
     PASSWORD_WRONG_CURRENT = "password_wrong_current"
+    PASSWORD_PRACTICE = "password_practice"
     PASSWORD_CHANGE_OFFLINE = "password_change_offline"
     PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"

@@ -139,6 +139,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Kata sandi sekarang: salah. Kata sandi tidak diganti (percobaan yang salah "
         "dihitung seperti login yang salah)."
     ),
+    ErrorCode.PASSWORD_PRACTICE: (
+        "LATIHAN: kata sandi akun latihan tidak dapat diganti, agar kata sandi di kartu "
+        "meja tetap berlaku bagi peserta berikutnya di laptop ini. Kata sandi akun latihan "
+        "diatur oleh pelatih."
+    ),
     ErrorCode.PASSWORD_CHANGE_OFFLINE: (
         "Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. "
         "Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung."

@@ -178,7 +178,8 @@ class ServerApi:
 
         Raises:
             Forbidden: ``PASSWORD_WRONG_CURRENT`` the current password is wrong (counted
-                by the server as a failed login).
+                by the server as a failed login); ``PASSWORD_PRACTICE`` a training
+                server keeps its practice accounts' passwords.
             ServerRefused: ``PASSWORD_SAME``, or another refusal (throttled: ``SERVER_BUSY``).
         """
         body = {"current_password": current, "new_password": new}
@@ -188,6 +189,10 @@ class ServerApi:
             if '"wrong_password"' in error.detail:
                 raise Forbidden(
                     error.detail, status=error.status, code=ErrorCode.PASSWORD_WRONG_CURRENT
+                ) from None
+            if '"practice_password"' in error.detail:
+                raise Forbidden(
+                    error.detail, status=error.status, code=ErrorCode.PASSWORD_PRACTICE
                 ) from None
             raise
         except ServerRefused as error:
