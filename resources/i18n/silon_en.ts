@@ -3569,6 +3569,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer cannot be opened with the account {user}. Log in with the account that normally uses this computer.</translation>
     </message>
     <message>
+        <source>Akun {user} adalah akun latihan, sedangkan folder data di komputer ini berisi data yang bukan data latihan (belum dienkripsi): data itu tidak dibuka dan tidak diubah. Masuklah dengan akun yang biasa memakai komputer ini; untuk berlatih pakai folder data baru (--data-dir) atau jalankan Silon Desktop dengan --training.</source>
+        <translation>The account {user} is a practice account, while the data folder on this computer holds data that is not practice data (not yet encrypted): that data was neither opened nor changed. Log in with the account that normally uses this computer; to practise, use a new data folder (--data-dir) or run Silon Desktop with --training.</translation>
+    </message>
+    <message>
         <source>Akun {user} kini untuk wilayah {new}, sedangkan data di komputer ini milik wilayah {old}: data itu tidak lagi dibuka dengan akun ini dan komputer ini dikunci untuk akun ini. Rekan dari wilayah {old} tetap dapat masuk dengan akun mereka sendiri; untuk wilayah {new} gunakan folder data baru.</source>
         <translation>The account {user} now belongs to region {new}, while the data on this computer belongs to region {old}: that data no longer opens with this account, and this computer is locked for it. Colleagues of region {old} can still log in with their own accounts; for region {new} use a new data folder.</translation>
     </message>

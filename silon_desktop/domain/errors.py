@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     LOGIN_ONLINE_REQUIRED = "login_online_required"
     LOGIN_LOCKED = "login_locked"
     LOGIN_NO_DATA_KEY = "login_no_data_key"
+    LOGIN_PRACTICE_REAL_DATA = "login_practice_real_data"
     LOGIN_KEY_FILE_MISSING = "login_key_file_missing"
     LOGIN_REGION_LEFT = "login_region_left"
     LOGIN_PASSWORD_NEEDED = "login_password_needed"

@@ -189,6 +189,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_NO_DATA_KEY: (
         "Data di komputer ini tidak dapat dibuka dengan akun {user}. Masuklah dengan akun yang biasa memakai komputer ini."
     ),
+    ErrorCode.LOGIN_PRACTICE_REAL_DATA: (
+        "Akun {user} adalah akun latihan, sedangkan folder data di komputer ini berisi data "
+        "yang bukan data latihan (belum dienkripsi): data itu tidak dibuka dan tidak diubah. "
+        "Masuklah dengan akun yang biasa memakai komputer ini; untuk berlatih pakai folder "
+        "data baru (--data-dir) atau jalankan Silon Desktop dengan --training."
+    ),
     ErrorCode.LOGIN_KEY_FILE_MISSING: (
         "Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server."
     ),

@@ -131,6 +131,15 @@ def practice_problem(
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
 
 
+def holds_real_data(conn: Connection) -> bool:
+    """Whether a database holds data a training server must not make practice data:
+    not known as practice data (no training server named) and either pulled from a
+    server (a feed position) or typed here (:func:`_rows_here`)."""
+    if get_state(conn, TRAINING_ID):
+        return False
+    return bool(get_state(conn, CURSOR_KEY)) or _rows_here(conn)
+
+
 def _rows_here(conn: Connection) -> bool:
     """Whether the database holds any record or any change made here (waiting, sent
     or exported): data that did not come from a training server."""
