@@ -101,6 +101,7 @@ class ErrorCode(StrEnum):
     PRACTICE_SERVER_UNSENT_DATA = "practice_server_unsent_data"
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
+    PRACTICE_UNSENT_KEPT = "practice_unsent_kept"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
     SYNC_SERVER_KEY_UNPROVEN = "sync_server_key_unproven"
     # Offline bundles (sync.bundle, sync.client.bundles).

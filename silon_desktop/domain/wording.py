@@ -253,6 +253,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
         "dengan --training; untuk bekerja pakai folder data sungguhan."
     ),
+    ErrorCode.PRACTICE_UNSENT_KEPT: (
+        "Data di laptop ini tidak dihapus: ada data yang diketik di sini dan belum pernah "
+        "diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop "
+        "sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; "
+        "untuk berlatih pakai folder data baru (--data-dir)."
+    ),
     ErrorCode.PRACTICE_STARTED_OVER: (
         "LATIHAN: data latihan di laptop ini dibuat oleh akun latihan lain atau sebelum "
         "server latihan diatur ulang, dan tidak terbuka untuk {user}. Data latihan itu "
