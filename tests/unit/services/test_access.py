@@ -787,9 +787,11 @@ def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
     was pinned anyway, and the real server was refused afterwards as "another server".
     Nothing is pinned or marked then; an empty folder is marked and pinned as before."""
     from silon_desktop.storage.repository import Repository
-    from sync.client.login import checked_server_key
+    from sync.client.api import ServerKeys
+    from sync.client.login import checked_server_key, server_login
     from sync.client.state import SERVER_KEY, get_state
     from sync.client.training import is_practice
+    from sync.server.training import PASSWORD as PRACTICE
     from tests.unit.sync.harness import SCOPE
 
     settings = Settings(server_url="http://latihan", device_id="pc-1", username="latih01")
@@ -799,9 +801,10 @@ def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
         Repository(typed, device_id="pc-1", user="op1").create(
             "election", {"name": "Pilkada", "kind": "bupati"}, SCOPE
         )
-        with _training_room(tmp_path) as transport:
-            assert checked_server_key(typed, settings, transport) == ""
-            assert checked_server_key(empty, settings, transport) != ""
+        with _training_room(tmp_path, desks=1) as transport:
+            answer = server_login(settings, tmp_path, "latih01", PRACTICE, transport)
+            assert checked_server_key(typed, settings, transport, answer) == ServerKeys()
+            assert checked_server_key(empty, settings, transport, answer).public_key != ""
         with typed.session(readonly=True) as session:
             assert get_state(session.connection(), SERVER_KEY) == ""
         assert not is_practice(typed) and is_practice(empty)
