@@ -3341,6 +3341,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>Current password: wrong. The password was not changed (a wrong attempt counts as a wrong login).</translation>
     </message>
     <message>
+        <source>LATIHAN: kata sandi akun latihan tidak dapat diganti, agar kata sandi di kartu meja tetap berlaku bagi peserta berikutnya di laptop ini. Kata sandi akun latihan diatur oleh pelatih.</source>
+        <translation>PRACTICE: a practice account's password cannot be changed, so that the password on the desk card still works for the next trainee at this laptop. The trainer sets the practice accounts' passwords.</translation>
+    </message>
+    <message>
         <source>Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung.</source>
         <translation>Changing the password needs a connection to the server, and the server cannot be reached. The password was not changed; try again once this computer is connected.</translation>
     </message>
@@ -3657,6 +3661,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>The data on this computer cannot be opened with the account {user}. Log in with the account that normally uses this computer.</translation>
     </message>
     <message>
+        <source>Akun {user} adalah akun latihan, sedangkan folder data di komputer ini berisi data yang bukan data latihan (belum dienkripsi): data itu tidak dibuka dan tidak diubah. Masuklah dengan akun yang biasa memakai komputer ini; untuk berlatih pakai folder data baru (--data-dir) atau jalankan Silon Desktop dengan --training.</source>
+        <translation>The account {user} is a practice account, while the data folder on this computer holds data that is not practice data (not yet encrypted): that data was neither opened nor changed. Log in with the account that normally uses this computer; to practise, use a new data folder (--data-dir) or run Silon Desktop with --training.</translation>
+    </message>
+    <message>
         <source>Akun {user} kini untuk wilayah {new}, sedangkan data di komputer ini milik wilayah {old}: data itu tidak lagi dibuka dengan akun ini dan komputer ini dikunci untuk akun ini. Rekan dari wilayah {old} tetap dapat masuk dengan akun mereka sendiri; untuk wilayah {new} gunakan folder data baru.</source>
         <translation>The account {user} now belongs to region {new}, while the data on this computer belongs to region {old}: that data no longer opens with this account, and this computer is locked for it. Colleagues of region {old} can still log in with their own accounts; for region {new} use a new data folder.</translation>
     </message>
@@ -3743,6 +3751,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>LATIHAN: data latihan di laptop ini dibuat oleh akun latihan lain atau sebelum server latihan diatur ulang, dan tidak terbuka untuk {user}. Data latihan itu dihapus dan latihan dimulai dari awal; data latihan yang baru diambil dari server latihan.</source>
         <translation>PRACTICE (LATIHAN): the practice data on this laptop was made by another practice account or before the practice server was reset, and does not open for {user}. That practice data was deleted and the practice starts over; the new practice data is fetched from the practice server.</translation>
+    </message>
+    <message>
+        <source>Data di laptop ini tidak dihapus: ada data yang diketik di sini dan belum pernah diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; untuk berlatih pakai folder data baru (--data-dir).</source>
+        <translation>The data on this laptop was not deleted: it holds data typed here that no server has ever accepted, possibly real data from an earlier version of Silon Desktop. Send that data to the right server or ask IT support for help; to practise, use a new data folder (--data-dir).</translation>
     </message>
     <message>
         <source>Berkas {name} bukan bundel sinkronisasi Silon.</source>
@@ -4021,6 +4033,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Kunci tanda tangan perangkat ini disimpan di tempat penyimpanan kata sandi sistem (keyring), tetapi keyring itu tidak terjangkau dari sesi ini (misalnya lewat SSH atau tugas terjadwal) atau masih terkunci. Tidak ada kunci baru yang dibuat dan tidak ada yang diubah: jalankan program atau perintah ini dari sesi desktop akun komputer yang sama setelah keyring terbuka, lalu coba lagi. Bila keyring itu memang hilang (akun komputer dibuat ulang), hapus berkas device_key.pub di folder data {folder}, lalu masuk secara daring agar kunci baru didaftarkan ke server.</source>
         <translation>This device&apos;s signing key is kept in the system&apos;s password store (keyring), but that keyring cannot be reached from this session (for example over SSH or from a scheduled task) or is still locked. No new key was made and nothing was changed: run the program or this command from the desktop session of the same computer account once the keyring is open, then try again. If that keyring is really gone (the computer account was made anew), delete the file device_key.pub in the data folder {folder}, then log in online so that a new key is registered with the server.</translation>
+    </message>
+    <message>
         <source>Sinkronisasi dengan server {server} dihentikan: server tidak dapat membuktikan bahwa ia memegang kunci tanda tangannya, bisa jadi ada pihak lain di antara komputer ini dan server Silon. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
         <translation>Sync with the server {server} was stopped: the server could not prove that it holds its signing key; someone may stand between this computer and the Silon server. Nothing was sent or taken; your changes stay saved on this computer. Contact the Silon administrator at KPU and quote this message.</translation>
     </message>

@@ -59,6 +59,7 @@ class ErrorCode(StrEnum):
     LOGIN_ONLINE_REQUIRED = "login_online_required"
     LOGIN_LOCKED = "login_locked"
     LOGIN_NO_DATA_KEY = "login_no_data_key"
+    LOGIN_PRACTICE_REAL_DATA = "login_practice_real_data"
     LOGIN_KEY_FILE_MISSING = "login_key_file_missing"
     LOGIN_REGION_LEFT = "login_region_left"
     LOGIN_PASSWORD_NEEDED = "login_password_needed"
@@ -73,6 +74,7 @@ class ErrorCode(StrEnum):
     PASSWORD_SAME = "password_same"
     PASSWORD_MISMATCH = "password_mismatch"
     PASSWORD_WRONG_CURRENT = "password_wrong_current"
+    PASSWORD_PRACTICE = "password_practice"
     PASSWORD_CHANGE_OFFLINE = "password_change_offline"
     PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"
@@ -102,6 +104,7 @@ class ErrorCode(StrEnum):
     PRACTICE_SERVER_UNSENT_DATA = "practice_server_unsent_data"
     PRACTICE_DATA_REAL_SERVER = "practice_data_real_server"
     PRACTICE_STARTED_OVER = "practice_started_over"
+    PRACTICE_UNSENT_KEPT = "practice_unsent_kept"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
     SYNC_SERVER_KEY_UNPROVEN = "sync_server_key_unproven"
     # Offline bundles (sync.bundle, sync.client.bundles).

@@ -139,6 +139,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Kata sandi sekarang: salah. Kata sandi tidak diganti (percobaan yang salah "
         "dihitung seperti login yang salah)."
     ),
+    ErrorCode.PASSWORD_PRACTICE: (
+        "LATIHAN: kata sandi akun latihan tidak dapat diganti, agar kata sandi di kartu "
+        "meja tetap berlaku bagi peserta berikutnya di laptop ini. Kata sandi akun latihan "
+        "diatur oleh pelatih."
+    ),
     ErrorCode.PASSWORD_CHANGE_OFFLINE: (
         "Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. "
         "Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung."
@@ -197,6 +202,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
     ErrorCode.LOGIN_NO_DATA_KEY: (
         "Data di komputer ini tidak dapat dibuka dengan akun {user}. Masuklah dengan akun yang biasa memakai komputer ini."
     ),
+    ErrorCode.LOGIN_PRACTICE_REAL_DATA: (
+        "Akun {user} adalah akun latihan, sedangkan folder data di komputer ini berisi data "
+        "yang bukan data latihan (belum dienkripsi): data itu tidak dibuka dan tidak diubah. "
+        "Masuklah dengan akun yang biasa memakai komputer ini; untuk berlatih pakai folder "
+        "data baru (--data-dir) atau jalankan Silon Desktop dengan --training."
+    ),
     ErrorCode.LOGIN_KEY_FILE_MISSING: (
         "Berkas kunci data silon.key tidak ada di folder data {folder}, padahal basis data di sana terenkripsi: tanpa berkas itu data tidak dapat dibuka, dan tidak ada yang diubah. Kembalikan silon.key ke folder itu (dari salinan folder data), lalu masuk lagi; bila tidak ada salinannya, minta bantuan admin TI: perubahan yang sudah terkirim tetap ada di server."
     ),
@@ -254,6 +265,12 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Data di komputer ini adalah data latihan, sedangkan server ini server sungguhan: "
         "tidak ada yang dikirim atau diambil. Untuk berlatih jalankan Silon Desktop "
         "dengan --training; untuk bekerja pakai folder data sungguhan."
+    ),
+    ErrorCode.PRACTICE_UNSENT_KEPT: (
+        "Data di laptop ini tidak dihapus: ada data yang diketik di sini dan belum pernah "
+        "diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop "
+        "sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; "
+        "untuk berlatih pakai folder data baru (--data-dir)."
     ),
     ErrorCode.PRACTICE_STARTED_OVER: (
         "LATIHAN: data latihan di laptop ini dibuat oleh akun latihan lain atau sebelum "

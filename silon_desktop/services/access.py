@@ -320,6 +320,12 @@ class Access:
                 "the key file of %s is missing beside its encrypted database", self.paths.data
             )
             raise AccessRefused(ErrorCode.LOGIN_KEY_FILE_MISSING, folder=str(self.paths.data))
+        if kf.empty and not self.paths.practice and self._plain_real_data():
+            if _training_server(transport):
+                # Converted now, its new key would be wrapped by the practice password
+                # alone (printed on every desk's card), and its operator locked out.
+                log.warning("a practice login met a plain folder holding real data: refused")
+                raise AccessRefused(ErrorCode.LOGIN_PRACTICE_REAL_DATA, user=username)
         if kf.empty:
             key = keyfile.new_data_key()
             log.info("a new data key for %s", self.paths.data)
@@ -587,6 +593,30 @@ class Access:
         """Whether opening the folder converts a plain database or plain backups."""
         path = self.paths.database
         return (path.exists() and cipher.is_plain(path)) or bool(self._plain_backups())
+
+    def _plain_real_data(self) -> bool:
+        """Whether the folder's database is plain (from before encryption) and holds
+        data that is not practice data (:func:`sync.client.training.holds_real_data`),
+        read without writing to it; a database it cannot read counts as real."""
+        import sqlite3
+
+        from sqlalchemy import create_engine
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from sync.client.training import holds_real_data
+
+        path = self.paths.database
+        if not (path.exists() and cipher.is_plain(path)):
+            return False
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+        try:
+            with engine.connect() as conn:
+                return holds_real_data(conn)
+        except SQLAlchemyError:
+            return True
+        finally:
+            engine.dispose()
 
     def _plain_backups(self) -> list[Path]:
         from silon_desktop.storage import backup

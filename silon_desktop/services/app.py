@@ -1064,10 +1064,12 @@ class Services:
 
         Raises:
             ValueError: the data here is not practice data.
+            CodedError: ``PRACTICE_UNSENT_KEPT`` rows typed here that no server has
+                seen (nothing deleted).
         """
         from sync.client.training import start_over
 
-        start_over(self.db)
+        start_over(self.db, folder=self.paths.practice)
 
     def conflicts(self) -> builtins.list[Record]:
         from sync.client import open_conflicts

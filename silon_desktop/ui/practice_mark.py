@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
+from silon_desktop.domain.errors import CodedError
+
 PREFIX = "LATIHAN"
 
 
@@ -85,5 +87,9 @@ def offer_start_over(parent: QWidget, backend: Any) -> bool:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    backend.start_over_practice()
+    try:
+        backend.start_over_practice()
+    except CodedError as refused:  # rows no server has seen: kept
+        QMessageBox.warning(parent, _tr("Server latihan diatur ulang"), refused.message)
+        return False
     return True

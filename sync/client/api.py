@@ -178,7 +178,8 @@ class ServerApi:
 
         Raises:
             Forbidden: ``PASSWORD_WRONG_CURRENT`` the current password is wrong (counted
-                by the server as a failed login).
+                by the server as a failed login); ``PASSWORD_PRACTICE`` a training
+                server keeps its practice accounts' passwords.
             ServerRefused: ``PASSWORD_SAME``; ``PASSWORD_CHANGED_MEANWHILE`` (409: an
                 administrator reset or disabled the account while it was checked);
                 ``PASSWORD_NEW_REFUSED`` or ``PASSWORD_CURRENT_REFUSED`` (422
@@ -193,6 +194,10 @@ class ServerApi:
             if '"wrong_password"' in error.detail:
                 raise Forbidden(
                     error.detail, status=error.status, code=ErrorCode.PASSWORD_WRONG_CURRENT
+                ) from None
+            if '"practice_password"' in error.detail:
+                raise Forbidden(
+                    error.detail, status=error.status, code=ErrorCode.PASSWORD_PRACTICE
                 ) from None
             raise
         except ServerRefused as error:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData
 
-from silon_desktop.domain.errors import ErrorCode
+from silon_desktop.domain.errors import CodedError, ErrorCode
 from silon_desktop.domain.wording import say
 from silon_desktop.storage.db import Database
 from silon_desktop.storage.outbox import remove_archive
@@ -56,11 +56,18 @@ def remember_practice(db: Database, data_dir: Path) -> None:
     (``silon.key``, :attr:`KeyFile.practice`), where a login reads it before the data
     key opens anything: a room laptop's folder then starts over for another practice
     account rather than refusing it. A folder without a key file (a plain database
-    not yet converted) is left alone: its first login writes the flag."""
+    not yet converted) is left alone: its first login writes the flag. Nor while rows
+    no server has seen are here (:func:`unseen_rows`): an earlier version made a folder
+    practice data at its first sync with a training server even with rows typed
+    offline; flagged, another practice account would start it over and delete them."""
     from silon_desktop.storage.keyfile import KeyFile
 
     if not KeyFile.exists(data_dir) or not is_practice(db):
         return
+    with db.engine.connect() as conn:
+        if unseen_rows(conn):
+            log.warning("practice data here holds rows no server has seen: no practice flag")
+            return
     kf = KeyFile.load(data_dir)
     if not kf.practice:
         kf.practice = True
@@ -131,6 +138,15 @@ def practice_problem(
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
 
 
+def holds_real_data(conn: Connection) -> bool:
+    """Whether a database holds data a training server must not make practice data:
+    not known as practice data (no training server named) and either pulled from a
+    server (a feed position) or typed here (:func:`_rows_here`)."""
+    if get_state(conn, TRAINING_ID):
+        return False
+    return bool(get_state(conn, CURSOR_KEY)) or _rows_here(conn)
+
+
 def _rows_here(conn: Connection) -> bool:
     """Whether the database holds any record or any change made here (waiting, sent
     or exported): data that did not come from a training server."""
@@ -144,6 +160,23 @@ def _rows_here(conn: Connection) -> bool:
     return False
 
 
+def unseen_rows(conn: Connection) -> bool:
+    """Whether a record made here waits for a server that never accepted it: a
+    creation (base version 0) still pending or sent, rows typed here that no server
+    has seen. A trainee's waiting verdicts on practice rows the training server gave
+    (base version 1 or more) are not: practice data stays disposable."""
+    from sqlalchemy import select
+
+    from silon_desktop.storage.outbox import WAITING, outbox_t
+
+    found = conn.execute(
+        select(outbox_t.c.seq)
+        .where(outbox_t.c.state.in_([s.value for s in WAITING]), outbox_t.c.base_version == 0)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def follows_resets(db: Database, transport: Transport) -> bool:
     """Whether the data here may follow this server to a new signing key: practice
     data meeting a training server (every reset makes the server a new key; the
@@ -152,7 +185,7 @@ def follows_resets(db: Database, transport: Transport) -> bool:
     return is_practice(db) and bool(server_identity(transport))
 
 
-def start_over(db: Database) -> None:
+def start_over(db: Database, *, folder: bool = False) -> None:
     """Delete every practice record, waiting edit, conflict and sync position here,
     and the archive of acknowledged edits (the next session's seed has the same record
     ids: their history would show the earlier group's work).
@@ -162,12 +195,21 @@ def start_over(db: Database) -> None:
     data (:data:`STARTED_OVER`): a room laptop's folder is practice data by this mark
     alone, and without it the window dropped LATIHAN until the next sync.
 
+    Refused, too, while rows no server has seen are here (:func:`unseen_rows`): they
+    may be real data an earlier version made practice data at its first sync. Not in
+    training mode's folder (``folder``: ``AppPaths.practice``), where everything typed
+    is practice data (a real server is refused there).
+
     Raises:
         ValueError: the data here does not come from a training server.
+        CodedError: ``PRACTICE_UNSENT_KEPT`` rows no server has seen (nothing deleted).
     """
     if not is_practice(db):
         raise ValueError("start over refused: this laptop's data is not practice data")
     with db.engine.begin() as conn:
+        if not folder and unseen_rows(conn):
+            log.warning("start over refused: rows no server has seen are here")
+            raise CodedError(ErrorCode.PRACTICE_UNSENT_KEPT)
         schema = MetaData()
         schema.reflect(conn)
         for table in reversed(schema.sorted_tables):  # children before parents

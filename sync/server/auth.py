@@ -274,10 +274,20 @@ def change_password(
 
     Raises:
         ApiError: 422 ``same_password``; 403 ``wrong_password`` (``delay`` set as for
-            a failed login); 429 ``locked`` with ``retry_after``; 409
+            a failed login); 403 ``practice_password`` on a training server (its
+            accounts' passwords are printed on the room's desk cards); 429 ``locked`` with ``retry_after``; 409
             ``password_changed_meanwhile`` (an administrator reset or disabled the
             account while this was checked).
     """
+    if config.training:
+        # Every account of a training server is a practice one, its password printed
+        # on a desk card (the trainer's on the trainer's card, kept in ``meta`` for
+        # the account sheet): changed, it locks the next group at that laptop out.
+        raise ApiError(
+            403,
+            "practice_password",
+            "akun latihan: kata sandi tidak dapat diganti; kata sandi diatur oleh pelatih",
+        )
     if current == new:
         raise ApiError(422, "same_password", "kata sandi baru sama dengan kata sandi sekarang")
     username = actor.username

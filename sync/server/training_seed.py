@@ -245,7 +245,11 @@ class Seeder:
                 "route": route,
                 "head_name": head["name"],
                 "deputy_name": deputy["name"],
-                "status": "draft",
+                # Submitted, each one: the public pages show only pairs KPU has
+                # received (figures.published), and the room's citizens' view (a
+                # pair's page, the NIK check of a trainee's own list) needs them.
+                # ``diajukan`` locks nothing a lesson writes, on the desktop or here.
+                "status": "diajukan",
             },
         )
         for role, p in (("kepala", head), ("wakil", deputy)):

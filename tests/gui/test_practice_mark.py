@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from silon_desktop import paths
 from silon_desktop.reports.recap import PRACTICE_MARK, pair_recap
@@ -189,6 +189,7 @@ def test_after_a_reset_the_laptop_offers_to_start_over(
 
     seed_small(backend, supporters=5)
     _practice(backend)
+    _accepted(backend)  # the training server has them
     window = MainWindow(backend)
     qtbot.addWidget(window)
     asked: list[str] = []
@@ -210,6 +211,35 @@ def test_after_a_reset_the_laptop_offers_to_start_over(
     assert not window.practice_banner.isHidden()
     assert window.practice_mark.active
     assert window.tree.topLevelItemCount() == 0
+    window.close()
+
+
+def _accepted(backend: Any) -> None:
+    """The rows made here as a server's answer leaves them: accepted (acked)."""
+    with backend.db.engine.begin() as conn:
+        conn.execute(text("UPDATE outbox SET state = 'acked'"))
+
+
+def test_a_reset_keeps_rows_typed_here_that_no_server_has_seen(
+    qtbot: QtBot, backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A room laptop's folder made practice data by an earlier version while it held
+    rows typed offline: Yes to the reset's offer deleted them. The window says why it
+    keeps them (in Indonesian) and deletes nothing."""
+    from silon_desktop.ui.main_window import MainWindow
+
+    seed_small(backend, supporters=5)
+    _practice(backend)
+    window = MainWindow(backend)
+    qtbot.addWidget(window)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: warned.append(text))
+    monkeypatch.setattr(window.sync, "sync_now", lambda: None)
+    window._sync_finished({"error": "reset", "error_kind": "practice_reset", "complete": False})
+    assert warned and "tidak dihapus" in warned[0]
+    with backend.db.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Supporter)).scalar_one() == 5
     window.close()
 
 

@@ -106,7 +106,10 @@ def logout(actor: ActorDep, creds: BearerDep, state: StateDep) -> dict[str, Any]
     "/v1/me/password",
     response_model=models.PasswordChanged,
     responses={
-        403: {"model": models.ErrorBody, "description": "wrong_password"},
+        403: {
+            "model": models.ErrorBody,
+            "description": "wrong_password; practice_password (a training server's account)",
+        },
         409: {"model": models.ErrorBody, "description": "password_changed_meanwhile"},
         429: {"model": models.ErrorBody, "description": "locked (too many wrong passwords)"},
     },

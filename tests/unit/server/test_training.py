@@ -478,3 +478,61 @@ def test_the_training_command_leaves_a_real_servers_folder_untouched(
     assert server_main(["serve", "--data-dir", str(real), "--training", "--port", "1"]) == 3
     assert "data server sungguhan" in capsys.readouterr().out
     assert revision() == before
+
+
+def test_a_fresh_rooms_public_pages_show_every_practice_pair_marked_latihan(
+    template: Path, tmp_path: Path
+) -> None:
+    """The public pages show only pairs KPU has received (``figures.published``): a
+    room seeded with every pair still ``draft`` showed no pair at all, so a trainer
+    could not show the citizens' view (a pair's page, the NIK check) of a trainee's own
+    list. Every practice pair is seeded submitted (``diajukan``: nothing on the desktop
+    or the server locks it, so every lesson stays open), and each page says LATIHAN."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from sync.server.db import read_tx
+    from sync.server.public.pages import Public
+    from sync.server.schema import records
+    from tests.unit.server.test_public_counted import get
+
+    shutil.copy(template, tmp_path / SQLITE_NAME)
+    app = create_app(ServerConfig(database_url=database_url(tmp_path, None), training=True))
+    state = app.state.server
+    try:
+        with read_tx(state.engine) as conn:
+            rows = conn.execute(select(records.c.id, records.c.entity, records.c.fields)).all()
+        stored = {r.id: (r.entity, json.loads(r.fields)) for r in rows}
+        pairs = {rid: f for rid, (e, f) in stored.items() if e == "pair"}
+        elections = [rid for rid, (e, _f) in stored.items() if e == "election"]
+        assert len(pairs) == 4 * len(elections) == 8  # paslon 1 to 4 of each desk
+        status, index = get(app, "/publik/")
+        assert status == 200 and "<title>LATIHAN" in index
+        assert all(f"/publik/pemilihan/{e}" in index for e in elections)
+        for pair_id in pairs:
+            status, page = get(app, f"/publik/pasangan/{pair_id}")
+            assert status == 200 and "<title>LATIHAN" in page, pair_id
+            assert 'id="practice"' in page
+        # The NIK check finds a row of latih01's own list (paslon 1 of meja 1).
+        own = next(
+            rid
+            for rid, f in pairs.items()
+            if f["number"] == 1
+            and (
+                stored[f["election_id"]][1]["region_code"]
+                == mejas(training.trainee_names(3))[0].region
+            )
+        )
+        row = next(
+            f
+            for e, f in stored.values()
+            if e == "supporter"
+            and f["pair_id"] == own
+            and len(str(f.get("nik"))) == 16
+            and f.get("birth_date")
+        )
+        matches = Public(state).checker().lookup(row["nik"], row["birth_date"])
+        assert matches and {(m.pair_id, m.pair_number) for m in matches} == {(own, 1)}
+    finally:
+        state.engine.dispose()

@@ -787,8 +787,8 @@ def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
     was pinned anyway, and the real server was refused afterwards as "another server".
     Nothing is pinned or marked then; an empty folder is marked and pinned as before."""
     from silon_desktop.storage.repository import Repository
-    from sync.client.api import ServerApi
-    from sync.client.login import checked_server_key
+    from sync.client.api import ServerKeys
+    from sync.client.login import checked_server_key, server_login
     from sync.client.state import SERVER_KEY, get_state
     from sync.client.training import is_practice
     from sync.server.training import PASSWORD as PRACTICE
@@ -802,12 +802,44 @@ def test_a_first_login_at_a_training_server_pins_nothing_on_rows_typed_here(
             "election", {"name": "Pilkada", "kind": "bupati"}, SCOPE
         )
         with _training_room(tmp_path, desks=1) as transport:
-            answer = ServerApi(transport).login("latih01", PRACTICE, "pc-1", None)
-            assert not checked_server_key(typed, settings, transport, answer).public_key
-            assert checked_server_key(empty, settings, transport, answer).public_key
+            answer = server_login(settings, tmp_path, "latih01", PRACTICE, transport)
+            assert checked_server_key(typed, settings, transport, answer) == ServerKeys()
+            assert checked_server_key(empty, settings, transport, answer).public_key != ""
         with typed.session(readonly=True) as session:
             assert get_state(session.connection(), SERVER_KEY) == ""
         assert not is_practice(typed) and is_practice(empty)
     finally:
         typed.close()
         empty.close()
+
+
+def test_a_practice_login_does_not_encrypt_a_plain_folder_holding_rows_typed_here(
+    server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A folder from before encryption (a plain database, no ``silon.key``) holding rows
+    an operator typed offline, its first login a practice account of a training server:
+    the folder was encrypted with a new key wrapped by the practice password alone, and
+    the real operator's login then met LOGIN_NO_DATA_KEY. The practice login is refused
+    in Indonesian and the folder left as it was, for its operator's login to convert."""
+    from silon_desktop.storage.repository import Repository
+    from sync.server.training import PASSWORD as PRACTICE
+    from tests.unit.sync.harness import SCOPE
+
+    plain = open_database(folder.database)
+    Repository(plain, device_id="pc-1", user="op1").create(
+        "election", {"name": "Pilkada Kantor", "kind": "bupati"}, SCOPE
+    )
+    plain.close()
+    before = folder.database.read_bytes()
+    with _training_room(tmp_path, desks=1) as transport:
+        refused = _access(folder).login("latih01", PRACTICE, transport=transport)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_PRACTICE_REAL_DATA
+    assert "latih01" in refused.error.message and "--data-dir" in refused.error.message
+    assert folder.database.read_bytes() == before  # neither converted nor migrated
+    assert not keyfile.KeyFile.exists(folder.data)  # no key wrapped by the practice password
+    own = _online(_access(folder), server)  # the operator's own first login converts it
+    assert isinstance(own, Session), own
+    with own.db.session(readonly=True) as s:
+        assert s.execute(text("SELECT name FROM election")).scalar_one() == "Pilkada Kantor"
+    own.db.close()

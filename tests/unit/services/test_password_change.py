@@ -271,3 +271,35 @@ def test_a_field_the_server_refuses_is_named(
     assert say(code).startswith(field + ":")
     assert keyfile.KeyFile.load(folder.data).pending == {}
     session.db.close()
+
+
+def test_a_practice_account_keeps_the_password_on_its_desk_card(
+    folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A Bimtek room's laptops are shared and each desk card prints the practice
+    password: a trainee who changed it locked the next group at that laptop out. A
+    training server refuses the change (the trainer resets the room's passwords), the
+    desktop says so in Indonesian, and the card's password still opens, here and there."""
+    from sync.server.training import PASSWORD as PRACTICE
+    from tests.unit.services.test_access import _training_room
+
+    with _training_room(tmp_path, desks=1) as transport:
+        access = _access(folder)
+        session = access.login("latih01", PRACTICE, transport=transport)
+        assert isinstance(session, Session), session
+        backend = Services(folder, access.settings, session.db, access=access)
+        backend.start_session(session)
+        own = AsgiTransport(transport.app)  # the change closes its transport
+        own.set_token(backend._token)
+        backend._transport = lambda: own  # type: ignore[method-assign]
+        backend.check_online = lambda timeout_s=3.0: True  # type: ignore[method-assign]
+        with pytest.raises(CodedError) as refused:
+            backend.change_password(PRACTICE, NEW)
+        assert refused.value.code is ErrorCode.PASSWORD_PRACTICE
+        assert "pelatih" in refused.value.message and "LATIHAN" in refused.value.message
+        assert keyfile.KeyFile.load(folder.data).pending == {}
+        assert credentials.verify_offline(session.db, "latih01", PRACTICE) is not None
+        session.db.close()
+        again = _access(folder).login("latih01", PRACTICE, transport=transport)
+        assert isinstance(again, Session), again
+        again.db.close()

@@ -120,3 +120,39 @@ def test_a_first_sync_with_a_training_server_marks_the_key_file(tmp_path: Path) 
         assert not KeyFile.exists(plain)  # its first login writes the flag
     finally:
         db.close()
+
+
+def test_rows_no_server_has_seen_are_never_started_over(tmp_path: Path) -> None:
+    """An earlier version made a folder practice data at its first sync with a training
+    server even when it held rows typed offline (real ones, maybe); at its next login
+    this version wrote the practice flag in ``silon.key``, after which another practice
+    account started the folder over and a reset's start over deleted those rows. While
+    a record made here waits for a server that never had it, the flag is not written
+    and a start over is refused in Indonesian; once a server has them, both go on."""
+    import pytest
+
+    from silon_desktop.domain.errors import CodedError, ErrorCode
+    from silon_desktop.storage.keyfile import KeyFile
+    from sync.client.training import remember_practice
+
+    KeyFile(KeyFile.path_in(tmp_path)).save()
+    db = open_database(tmp_path / "silon.db")
+    try:
+        repo = Repository(db, device_id="dev", user="op1")
+        typed = repo.create("election", {"name": "Pilkada Kantor", "kind": "bupati"}, SCOPE)
+        with db.engine.begin() as conn:
+            set_state(conn, TRAINING_ID, "session-1")  # the earlier version's first sync
+        remember_practice(db, tmp_path)
+        assert not KeyFile.load(tmp_path).practice  # another practice account is refused
+        with pytest.raises(CodedError) as refused:
+            start_over(db)
+        assert refused.value.code is ErrorCode.PRACTICE_UNSENT_KEPT
+        assert "tidak dihapus" in refused.value.message
+        assert repo.get("election", typed) is not None
+        acknowledged(db)  # a server has them now
+        remember_practice(db, tmp_path)
+        assert KeyFile.load(tmp_path).practice
+        start_over(db)
+        assert repo.get("election", typed) is None
+    finally:
+        db.close()
