@@ -80,3 +80,26 @@ def cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         keyfile, "KDF", keyfile.Kdf(time_cost=1, memory_kib=8 * 1024, parallelism=1)
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    """In-process tests hash account passwords with a cheap argon2id (1 pass, 8 MiB):
+    the server's (argon2-cffi's default, 64 MiB, 3 passes, 4 lanes) cost 0.25 s a
+    hash or check on a quiet 2-core machine, and the suite's in-process servers and
+    desktop logins make a few hundred. The desktop's offline verifier (32 MiB, 2
+    passes) likewise. What the tests check (right or wrong password, lock-outs,
+    resets, the verifier kept locally) does not depend on the cost; child processes
+    (integration tests) keep the product's hashers. Session-wide, so the accounts
+    that session fixtures make (the sync tests' template server) are cheap too."""
+    from argon2 import PasswordHasher
+
+    from sync import credentials
+    from sync.server import auth
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", cheap)
+        patch.setattr(auth, "_DUMMY_HASH", cheap.hash("silon-dummy-password"))
+        patch.setattr(credentials, "_hashers", [cheap])
+        yield

@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from silon_desktop import paths
+from tests.fixtures import new_database
 from tests.gui.sample_data import open_backend, seed_small
 from tests.qt_keys import release_held_modifiers
 from tests.qt_threads import ThreadWatch, check_no_dangling_threads
@@ -39,7 +40,9 @@ def _no_modifier_held() -> Iterator[None]:
 
 @pytest.fixture
 def backend(data_dir: Path) -> Iterator[Any]:
-    b = open_backend(paths.resolve(data_dir).ensure())
+    app_paths = paths.resolve(data_dir).ensure()
+    new_database(app_paths.database)  # a copy of an empty one: faster than making it
+    b = open_backend(app_paths)
     yield b
     b.db.close()  # stops a WAL checkpoint a bulk commit started, then the engine
 

@@ -31,6 +31,21 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def answering(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Client]]:
+    """One server process on a scratch database, with the accounts ``ri`` (KPU RI) and
+    ``op`` (kab/kota 32.14) logged in, for the tests that only ask it questions it must
+    refuse or answer empty (they write nothing): a server, a database and two account
+    commands each cost each parametrised case some seconds."""
+    with (
+        scratch_database() as url,
+        ServerProcess.start(tmp_path_factory.mktemp("answering"), database_url=url) as server,
+    ):
+        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
+        server.add_user("op", PASSWORD, role="kabkota", region="32.14")
+        yield {name: Client(server, name, server.login(name, PASSWORD)) for name in ("ri", "op")}
+
+
 def test_feed_through_two_processes_has_every_acknowledged_mutation_once(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -493,20 +508,17 @@ def test_every_feed_layout_carries_the_same_records_on_postgresql(
 
 
 def test_a_conflict_cursor_past_32_bits_is_answered_as_on_sqlite(
-    pg_url: str, tmp_path: Path
+    answering: dict[str, Client],
 ) -> None:
     """``GET /v1/conflicts?after=N`` takes any N up to 2**62 (docs/PROTOCOL.md): one past
     the conflict ids' 32-bit column made PostgreSQL fail the query (500 Internal Server
     Error, "integer out of range"); SQLite answered an empty page."""
-    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
-        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
-        server.add_user("op", PASSWORD, role="kabkota", region="32.14")
-        for name in ("ri", "op"):  # a kab/kota's log joins the records (their area)
-            client = Client(server, name, server.login(name, PASSWORD))
-            for after in (2**31 - 1, 2**31, 2**62):
-                r = client.get("/v1/conflicts", after=after)
-                assert r.status_code == 200, r.text
-                assert r.json() == {"conflicts": [], "cursor": after, "has_more": False}
+    for name in ("ri", "op"):  # a kab/kota's log joins the records (their area)
+        client = answering[name]
+        for after in (2**31 - 1, 2**31, 2**62):
+            r = client.get("/v1/conflicts", after=after)
+            assert r.status_code == 200, r.text
+            assert r.json() == {"conflicts": [], "cursor": after, "has_more": False}
 
 
 @pytest.mark.parametrize(
@@ -520,21 +532,19 @@ def test_a_conflict_cursor_past_32_bits_is_answered_as_on_sqlite(
     ],
 )
 def test_a_nul_character_in_a_name_or_id_is_refused_as_invalid(
-    pg_url: str, tmp_path: Path, path: str, params: dict[str, str]
+    answering: dict[str, Client], path: str, params: dict[str, str]
 ) -> None:
     """A NUL character in a record id, a cursor or an account name: 422 naming the
     parameter, as no record id or name holds one. PostgreSQL refuses NUL in text, so
     the query failed there (500 Internal Server Error); SQLite looked it up."""
-    with ServerProcess.start(tmp_path / "a", database_url=pg_url) as server:
-        server.add_user("ri", PASSWORD, role="kpu_ri", region="")
-        ri = Client(server, "ri", server.login("ri", PASSWORD))
-        method = "GET" if "/users/" not in path else "PATCH"
-        if path.endswith("/unlock"):
-            method = "POST"
-        body = {"active": True} if method == "PATCH" else None
-        r = server.request(method, path, ri.token, json=body, params=params)
-        assert r.status_code == 422, r.text
-        assert r.json()["error"] == "invalid_request"
+    ri = answering["ri"]
+    method = "GET" if "/users/" not in path else "PATCH"
+    if path.endswith("/unlock"):
+        method = "POST"
+    body = {"active": True} if method == "PATCH" else None
+    r = ri.server.request(method, path, ri.token, json=body, params=params)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "invalid_request"
 
 
 def test_a_large_push_while_the_database_is_gone_is_answered_busy(

@@ -28,8 +28,13 @@ def test_every_connection_is_durable(db: Database) -> None:
     }
 
 
-def test_new_file_is_at_head(db: Database) -> None:
-    assert db.schema_revision() == HEAD_REVISION
+def test_new_file_is_at_head(tmp_path: Path) -> None:
+    # made here, not by the `db` fixture (a copy of a file made once per test process)
+    db = open_database(tmp_path / "silon.db")
+    try:
+        assert db.schema_revision() == HEAD_REVISION
+    finally:
+        db.close()
 
 
 def test_head_revision_constant_matches_migrations() -> None:

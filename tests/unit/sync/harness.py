@@ -36,6 +36,7 @@ from sync.transport import (
     _Retryable,
     decode_answer,
 )
+from tests.fixtures import new_database
 
 PASSWORD = "rahasia-uji-123"
 SCOPE = "32.14"
@@ -288,7 +289,10 @@ class Client:
         self.open()
 
     def open(self) -> None:
-        self.db = open_database(self.folder / "silon.db")
+        path = self.folder / "silon.db"
+        if not path.exists():
+            new_database(path)  # a copy of an empty one: faster than making it
+        self.db = open_database(path)
         self.transport = AsgiTransport(self.server.app)
         if not self.token:
             key = credentials.device_key(self.settings.device_id, self.folder)
