@@ -76,6 +76,8 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGE_OFFLINE = "password_change_offline"
     PASSWORD_CHANGE_LOGIN_AGAIN = "password_change_login_again"
     PASSWORD_CHANGE_UNSURE = "password_change_unsure"
+    # The contact a citizen left with an objection is read from the server only.
+    OBJECTION_CONTACT_OFFLINE = "objection_contact_offline"
     # The server's keys came without its signing key's proof over this login's nonce.
     LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).
