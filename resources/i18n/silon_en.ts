@@ -1827,6 +1827,30 @@
 <context>
     <name>SupportersPage</name>
     <message>
+        <source>Lihat kontak pelapor</source>
+        <translation>Show the reporter's contact</translation>
+    </message>
+    <message>
+        <source>Kontak yang ditinggalkan warga saat mengajukan tanggapan, untuk klarifikasi (perlu koneksi ke server; tidak disimpan di komputer ini)</source>
+        <translation>The contact the citizen left with the objection, for clarification (needs a connection to the server; not kept on this computer)</translation>
+    </message>
+    <message>
+        <source>Tidak ada tanggapan terbuka untuk pendukung ini (sudah ditindaklanjuti).</source>
+        <translation>No open objection against this supporter (already answered).</translation>
+    </message>
+    <message>
+        <source>Warga tidak meninggalkan nomor telepon atau e-mail.</source>
+        <translation>The citizen left no phone number or e-mail.</translation>
+    </message>
+    <message>
+        <source>Kontak pelapor: %1</source>
+        <translation>Reporter's contact: %1</translation>
+    </message>
+    <message>
+        <source>Kontak pelapor</source>
+        <translation>Reporter's contact</translation>
+    </message>
+    <message>
         <source>Tahap penyerahan</source>
         <translation>Submission round</translation>
     </message>
@@ -3347,6 +3371,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung.</source>
         <translation>Changing the password needs a connection to the server, and the server cannot be reached. The password was not changed; try again once this computer is connected.</translation>
+    </message>
+    <message>
+        <source>Kontak pelapor hanya ada di server dan server tidak dapat dihubungi. Coba lagi setelah komputer ini terhubung.</source>
+        <translation>The reporter's contact is kept on the server only, and the server cannot be reached. Try again once this computer is connected.</translation>
     </message>
     <message>
         <source>Mengganti kata sandi perlu sesi daring, dan sesi ini sudah berakhir atau dibuka tanpa koneksi. Keluar akun, masuk lagi dengan Masuk, lalu ganti kata sandi.</source>

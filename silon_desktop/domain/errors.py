@@ -81,6 +81,8 @@ class ErrorCode(StrEnum):
     PASSWORD_CHANGED_MEANWHILE = "password_changed_meanwhile"
     PASSWORD_NEW_REFUSED = "password_new_refused"
     PASSWORD_CURRENT_REFUSED = "password_current_refused"
+    # The contact a citizen left with an objection is read from the server only.
+    OBJECTION_CONTACT_OFFLINE = "objection_contact_offline"
     # The server's keys came without its signing key's proof over this login's nonce.
     LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).

@@ -148,6 +148,10 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Mengganti kata sandi perlu koneksi ke server, dan server tidak dapat dihubungi. "
         "Kata sandi tidak diganti; coba lagi setelah komputer ini terhubung."
     ),
+    ErrorCode.OBJECTION_CONTACT_OFFLINE: (
+        "Kontak pelapor hanya ada di server dan server tidak dapat dihubungi. "
+        "Coba lagi setelah komputer ini terhubung."
+    ),
     ErrorCode.PASSWORD_CHANGE_LOGIN_AGAIN: (
         "Mengganti kata sandi perlu sesi daring, dan sesi ini sudah berakhir atau dibuka "
         "tanpa koneksi. Keluar akun, masuk lagi dengan Masuk, lalu ganti kata sandi."

@@ -1212,6 +1212,25 @@ class Services:
         finally:
             transport.close()
 
+    def objection_contacts(self, record_id: str) -> builtins.list[str]:
+        """The contacts citizens left with the open objections against a supporter, read
+        from the server for the follow-up (``GET /v1/objections``, audited there). Worker
+        thread. Kept nowhere here: not in the database, not in a log line.
+
+        Raises:
+            CodedError: ``OBJECTION_CONTACT_OFFLINE`` (the server does not answer).
+            TransportError: the server's refusal (another office's row: 403).
+        """
+        from sync.client.api import ServerApi
+
+        if not self.check_online():
+            raise CodedError(ErrorCode.OBJECTION_CONTACT_OFFLINE)
+        transport = self._transport()
+        try:
+            return ServerApi(transport).objection_contacts(record_id)
+        finally:
+            transport.close()
+
     def idle_lock(self) -> None:
         """Nobody used the window for a while: the password is asked again (see
         :meth:`Access.idle_lock`); the database is closed."""

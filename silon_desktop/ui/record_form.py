@@ -113,10 +113,12 @@ class RecordForm(QWidget):
     Signals:
         saved(str, str): entity and record id after a committed write.
         valueSaved(str, object): field name and value after a committed write.
+        loaded(): a record (or none) was shown (:meth:`load`).
     """
 
     saved = Signal(str, str)
     valueSaved = Signal(str, object)
+    loaded = Signal()
 
     def __init__(
         self,
@@ -218,6 +220,7 @@ class RecordForm(QWidget):
         self.setEnabled(record_id is not None)
         self._show_read_only()
         self.status_label.setText(status)
+        self.loaded.emit()
 
     def _show_read_only(self) -> None:
         """An account that only reads (Bawaslu) sees the fields, can select and copy

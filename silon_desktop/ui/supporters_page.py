@@ -136,6 +136,19 @@ class SupportersPage(QWidget):
         # B.1-KWK form's values are what NIK_MISMATCH compares with the NIK).
         self.form.confirm_nik_mismatch = True
         self.form.valueSaved.connect(self._supporter_saved)
+        # A citizen objected ("ada tanggapan masyarakat") and may have left a phone or
+        # e-mail: read from the server on demand, shown, kept nowhere here.
+        self.contact_button = QPushButton(self.tr("Lihat kontak pelapor"))
+        self.contact_button.setObjectName("objectionContact")
+        self.contact_button.setToolTip(
+            self.tr(
+                "Kontak yang ditinggalkan warga saat mengajukan tanggapan, untuk klarifikasi "
+                "(perlu koneksi ke server; tidak disimpan di komputer ini)"
+            )
+        )
+        self.contact_button.clicked.connect(self.show_objection_contact)
+        self.contact_button.hide()
+        self.form.loaded.connect(self._show_contact_button)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setObjectName("verificationResult")
@@ -143,6 +156,7 @@ class SupportersPage(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.form, 1)
+        side_layout.addWidget(self.contact_button)
         side_layout.addWidget(self.result_label)
 
         self.counts_label = QLabel()
@@ -546,6 +560,46 @@ class SupportersPage(QWidget):
         self.form.widgets["nik"].setFocus()
         self.refresh_counts()
         self.changed.emit()
+
+    def _show_contact_button(self) -> None:
+        self.contact_button.setVisible(bool(self.form.values.get("public_objection")))
+
+    def show_objection_contact(self) -> None:
+        """Ask the server for the contacts of the open objections against the supporter
+        shown and show them in a small dialog; nothing of it is written here."""
+        record_id = self.form.record_id
+        if record_id is None or self.jobs.running("objection-contact"):
+            return
+        self.contact_button.setEnabled(False)
+        job = self.jobs.start(
+            lambda _p, _c: self.backend.objection_contacts(record_id), "objection-contact"
+        )
+        job.finished.connect(self._contact_shown)
+        job.failed.connect(self._contact_failed)
+
+    def _contact_shown(self, contacts: object) -> None:
+        self.contact_button.setEnabled(True)
+        found = [str(c) for c in contacts] if isinstance(contacts, list) else []
+        if not found:
+            text = self.tr(
+                "Tidak ada tanggapan terbuka untuk pendukung ini (sudah ditindaklanjuti)."
+            )
+        elif not any(found):
+            text = self.tr("Warga tidak meninggalkan nomor telepon atau e-mail.")
+        else:
+            text = self.tr("Kontak pelapor: %1").replace("%1", "; ".join(c for c in found if c))
+        box = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("Kontak pelapor"), text, parent=self
+        )
+        box.setObjectName("objectionContactDialog")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+
+    def _contact_failed(self, message: str) -> None:
+        self.contact_button.setEnabled(True)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Kontak pelapor"), message, parent=self)
+        box.setObjectName("objectionContactDialog")
+        box.open()  # not exec(): the page's events go on (a sync may end meanwhile)
 
     def _ask_round(self, rounds: list[str]) -> str | None:
         """The correction round a supporter added by hand after the submission period

@@ -38,6 +38,7 @@ PUSH = f"{API_PREFIX}/push"
 FEED = f"{API_PREFIX}/feed"
 SERVER_KEY = SERVER_KEY_PATH
 SNAPSHOT = f"{API_PREFIX}/snapshot"
+OBJECTIONS = f"{API_PREFIX}/objections"
 
 
 class BadAnswer(TransportError):
@@ -271,6 +272,16 @@ class ServerApi:
         if not isinstance(data, dict) or "cursor" not in data or "entities" not in data:
             raise BadAnswer(f"feed: unexpected answer {str(data)[:80]}")
         return data
+
+    def objection_contacts(self, record_id: str) -> list[str]:
+        """The contacts citizens left with the open objections against supporter
+        ``record_id`` ("" for one left without), for the office that verifies it. Never
+        stored or logged: the answer is not even quoted in an error."""
+        data = self.transport.call("GET", OBJECTIONS, params={"record_id": record_id})
+        found = data.get("objections") if isinstance(data, dict) else None
+        if not isinstance(found, list) or not all(isinstance(o, dict) for o in found):
+            raise BadAnswer("objections: unexpected answer")
+        return [str(o.get("contact") or "") for o in found]
 
     def snapshot_manifest(self) -> Any:
         """The signed manifest of a snapshot of this account's scope (checked by the

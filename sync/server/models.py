@@ -226,6 +226,19 @@ class ConflictList(BaseModel):
     has_more: bool
 
 
+class ObjectionContactOut(BaseModel):
+    id: str
+    filed_at: float
+    contact: str = Field(description='the citizen\'s phone or e-mail ("" when none was left)')
+
+
+class ObjectionContactList(BaseModel):
+    """The open objections against one supporter, for the office that verifies it."""
+
+    record_id: str
+    objections: list[ObjectionContactOut]
+
+
 class UserOut(BaseModel):
     username: str
     role: str

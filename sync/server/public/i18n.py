@@ -190,6 +190,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Nomor telepon atau e-mail (tidak wajib)",
         "en": "Phone number or e-mail (optional)",
     },
+    "contact_use": {
+        "id": "Hanya KPU yang memverifikasi dukungan ini yang dapat melihatnya, untuk menghubungi Anda guna klarifikasi. Kontak dihapus setelah tanggapan Anda ditindaklanjuti.",
+        "en": "Only the KPU office verifying this support can see it, to contact you for clarification. It is erased once your objection has been answered.",
+    },
     "object_button": {"id": "Kirim tanggapan", "en": "Send objection"},
     "object_filed": {
         "id": "Tanggapan Anda sudah diterima dan diteruskan ke KPU yang memverifikasi.",

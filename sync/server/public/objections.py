@@ -25,6 +25,13 @@ stands when the operator keeps the verdict), never a change of the reasons or th
 time alone. A row withdrawn while its objection is open resolves it the same way
 (outcome ``WITHDRAWN``): the operator's list no longer holds the row, so no verdict
 follows.
+
+Reading the contact (:func:`open_contacts`, ``GET /v1/objections``): only an account that
+writes the supporter (the KPU office verifying it: its kab/kota, the province for a
+governor election's supporter of no kab/kota, KPU RI), only while the objection is
+open, and each read is put in the audit log (who read which record's objections, never
+the contact itself). A read-only level (Bawaslu), another kab/kota, a trainer outside a
+training server are refused as for any record out of scope.
 """
 
 from __future__ import annotations
@@ -41,7 +48,9 @@ from sync.protocol import Mutation, ResultStatus
 from sync.server import audit
 from sync.server.batch import Batch, Rec, among, audit_entry, touch
 from sync.server.db import write_tx
+from sync.server.errors import ApiError, forbidden
 from sync.server.public import figures
+from sync.server.roles import Actor
 from sync.server.schema import public_objections, records
 
 FLAG = "public_objection"
@@ -122,6 +131,58 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
         )
         figures.bump(conn, now)
     return True
+
+
+def open_contacts(engine: Any, actor: Actor, record_id: str, iso: str) -> list[dict[str, Any]]:
+    """The open objections against supporter ``record_id`` with the citizen's contact,
+    for the follow-up: id, when filed, contact ("" when none was left), oldest first.
+
+    Only for a caller who writes the record (:meth:`Actor.can_write` with its area, as a
+    push would be checked); anyone else gets the same 403 as for any record out of
+    scope, never whether it exists. A read that found open objections is audited
+    (``objection_contact_read``: who, from which device, which record, the objections'
+    ids; never the contact), in the same transaction as the read.
+
+    Raises:
+        ApiError: 403 out of scope; 404 no such supporter (for a caller reading everything).
+    """
+    with write_tx(engine) as conn:
+        row = conn.execute(
+            select(records.c.scope, records.c.area).where(
+                records.c.id == record_id, records.c.entity == "supporter"
+            )
+        ).first()
+        if row is None or not actor.can_write(str(row.scope), "supporter", str(row.area)):
+            if row is None and actor.reads_everything:
+                raise ApiError(404, "not_found", "no such record")
+            raise forbidden()
+        rows = conn.execute(
+            select(
+                public_objections.c.id, public_objections.c.filed_at, public_objections.c.contact
+            )
+            .where(public_objections.c.record_id == record_id, public_objections.c.status == "open")
+            .order_by(public_objections.c.filed_at, public_objections.c.id)
+        ).all()
+        found = [
+            {"id": str(r.id), "filed_at": float(r.filed_at), "contact": str(r.contact)}
+            for r in rows
+        ]
+        if found:
+            audit.append(
+                conn,
+                [
+                    audit.AuditEntry(
+                        at=iso,
+                        username=actor.username,
+                        device_id=actor.device_id,
+                        action="objection_contact_read",
+                        entity="supporter",
+                        record_id=record_id,
+                        after={"objections": [o["id"] for o in found]},
+                    )
+                ],
+            )
+    return found
 
 
 #: The outcome of an objection whose row was withdrawn (its support no longer counts).

@@ -1,4 +1,4 @@
-"""One record by id, and the conflict log."""
+"""One record by id, the conflict log, and the contacts of a supporter's open objections."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sync.server.deps import ActorDep
 from sync.server.errors import ApiError, forbidden
 from sync.server.feed import record_of, scope_filter
 from sync.server.http import ERRORS, RECORD_ID_PATTERN, StateDep, json_response
+from sync.server.public import objections
 from sync.server.roles import Actor
 from sync.server.schema import conflicts, records
 
@@ -84,3 +85,15 @@ def read_conflicts(
         "cursor": int(rows[-1]["id"]) if rows else after,
         "has_more": len(rows) == limit,
     }
+
+
+@router.get("/v1/objections", response_model=models.ObjectionContactList)
+def list_objection_contacts(
+    actor: ActorDep,
+    state: StateDep,
+    record_id: Annotated[str, Query(max_length=64, pattern=RECORD_ID_PATTERN)],
+) -> Response:
+    """The open citizen objections against one supporter with their contacts, for the
+    office that verifies it (:func:`sync.server.public.objections.open_contacts`)."""
+    found = objections.open_contacts(state.engine, actor, record_id, state.config.clock.iso())
+    return json_response({"record_id": record_id, "objections": found})

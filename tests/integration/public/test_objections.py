@@ -22,7 +22,7 @@ from silon_desktop.storage.supporter_queries import (
     objection_count,
 )
 from sync.server.db import SQLITE_NAME
-from tests.integration.public.conftest import PublicWorld, start_public_world
+from tests.integration.public.conftest import PASSWORD, PublicWorld, start_public_world
 from tests.integration.sync.conftest import HttpClient
 from tests.open_data import xlsx_text
 
@@ -131,6 +131,11 @@ def test_objection_reaches_the_desktop_and_its_outcome_the_citizen(
     rid, nik, birth, _name, _address, _status = next(r for r in w.seed.supporters if r[5] == "")
     page = check(w, nik, birth).text
     assert 'name="object"' in page
+    # Who will see the contact and why, before the citizen leaves one (both languages).
+    assert "Hanya KPU yang memverifikasi dukungan ini yang dapat melihatnya" in page
+    assert "Kontak dihapus setelah tanggapan Anda ditindaklanjuti." in page
+    in_english = check(w, nik, birth, lang="en").text
+    assert "Only the KPU office verifying this support can see it" in in_english
     filed = _object(w, nik, birth, contact="0812000111")
     assert filed.status_code == 200 and 'id="object-filed"' in filed.text
     assert 'data-objection="open"' in filed.text
@@ -305,3 +310,47 @@ def test_a_birth_date_typed_day_first_is_read_where_the_browser_has_no_date_pick
         assert f'name="birth_date" value="{birth}"' in answer.text
     assert check(world, nik, f"{day}-{month}-{year[2:]}").status_code == 400  # no century
     assert check(world, nik, f"{year}/{day}/{month}").status_code == 400
+
+
+def test_the_contact_is_read_by_the_office_verifying_the_row_while_the_objection_is_open(
+    world: PublicWorld, tmp_path: Path
+) -> None:
+    """``GET /v1/objections``: the kab/kota verifying the supporter reads the contact the
+    citizen left; another kab/kota, its read-only Bawaslu and an anonymous caller are
+    refused; once the objection is answered nothing is left to read. The read is in the
+    audit log (who, which record), the contact in no log."""
+    w = world
+    rid, nik, birth, *_ = w.seed.supporters[11]  # no other test of the module uses it
+    contact = "warga.keberatan@contoh.id"
+    assert _object(w, nik, birth, contact=contact).status_code == 200
+    w.server.add_user("op3215", PASSWORD, role="kabkota", region="32.15")
+    w.server.add_user("bawaslu3214", PASSWORD, role="bawaslu", region="32.14")
+    path = f"/v1/objections?record_id={rid}"
+    read = w.server.request("GET", path, w.token)
+    assert read.status_code == 200, read.text
+    assert [o["contact"] for o in read.json()["objections"]] == [contact]
+    for name in ("op3215", "bawaslu3214"):
+        other = w.server.request("GET", path, w.server.login(name, PASSWORD))
+        assert other.status_code == 403 and contact not in other.text, name
+    assert w.server.request("GET", path).status_code == 401
+    desk = HttpClient(tmp_path / "desk", w.server.url, "op3214", w.token)
+    try:
+        desk.sync()
+        desk.repo.update(
+            "supporter", rid, {"admin_status": "TMS", "admin_reasons": ["DENIES_SUPPORT"]}
+        )
+        desk.sync()
+    finally:
+        desk.close()
+    answered = w.server.request("GET", path, w.token)
+    assert answered.status_code == 200 and answered.json()["objections"] == []
+    with sqlite3.connect(w.server.data_dir / SQLITE_NAME) as conn:
+        reads = list(
+            conn.execute(
+                "SELECT username, record_id, after FROM audit WHERE action = ?",
+                ("objection_contact_read",),
+            )
+        )
+        everything = " ".join(str(r) for r in conn.execute("SELECT * FROM audit"))
+    assert [(u, r) for u, r, _after in reads] == [("op3214", rid)]
+    assert contact not in everything and contact not in w.server.log_text()

@@ -32,6 +32,7 @@ ROUTES: dict[tuple[str, str], tuple[str, bool]] = {
         True,
     ),
     ("GET", "/v1/conflicts"): ("/v1/conflicts", True),
+    ("GET", "/v1/objections"): ("/v1/objections", True),
     ("GET", "/v1/users"): ("/v1/users", True),
     ("POST", "/v1/users"): ("/v1/users", True),
     ("PATCH", "/v1/users/{username}"): ("/v1/users/op3214", True),
@@ -103,6 +104,13 @@ BAD_QUERIES: list[tuple[tuple[str, str], str]] = [
             "record_id=%ff",
             "record_id=a%00b",
             "record_id=" + "a" * 65,
+        ],
+        ("GET", "/v1/objections"): [
+            "record_id=",
+            "record_id=%ff",
+            "record_id=a%00b",
+            "record_id=" + "a" * 65,
+            "record=00000000-0000-4000-8000-000000000000",  # the id is required
         ],
         ("GET", "/v1/checks"): [
             "after=%ff",

@@ -5,6 +5,7 @@ verdict can ever resolve it; the withdrawal is its follow-up."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,9 +19,11 @@ from sync.protocol import Mutation, Op, ResultStatus
 from sync.server import audit
 from sync.server.config import Clock
 from sync.server.db import read_tx
+from sync.server.errors import ApiError
 from sync.server.public import figures, objections
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
+from sync.server.schema import audit as audit_table
 from sync.server.schema import public_objections, records
 from tests.public_seed import SCOPE, seed
 from tests.unit.server.migrating import alembic_to
@@ -208,3 +211,63 @@ def test_a_verdict_confirmed_as_it_stands_resolves_it_and_a_refused_one_does_not
     assert after == version + 1 and fields[objections.FLAG] is False
     with read_tx(state.engine) as conn:
         assert audit.verify(conn).ok
+
+
+def test_the_office_verifying_the_supporter_reads_the_open_objections_contact_and_no_one_else(
+    state: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The contact a citizen left is read by the office that verifies the row, while the
+    objection is open; each read is audited without the contact; another kab/kota, a
+    read-only Bawaslu, a trainer outside a training server and an unknown row are refused
+    alike (403: nothing says whether the row exists); nothing of it reaches a log line."""
+    caplog.set_level(logging.DEBUG)
+    s = seed(6)
+    apply_batch(state.engine, state.config, OPERATOR, "seed", s.mutations)
+    rid = s.supporters[0][0]
+    contact = "0812999000777"
+    iso = "2024-05-06T01:00:00.000Z"
+    assert objections.file(state.engine, rid, s.independent_id, contact, 1.7e9, iso)
+    [found] = objections.open_contacts(state.engine, OPERATOR, rid, iso)
+    assert found["contact"] == contact and found["filed_at"] == 1.7e9
+    kpu_ri = Actor("ri", Role.KPU_RI, "", "ri-1")
+    assert [o["contact"] for o in objections.open_contacts(state.engine, kpu_ri, rid, iso)] == [
+        contact
+    ]
+    for refused in (
+        Actor("op3215", Role.KABKOTA, "32.15", "k-15"),
+        Actor("bawaslu3214", Role.BAWASLU, SCOPE, "b-1"),  # reads the row, writes nothing
+        Actor("pelatih", Role.TRAINER, "", "t-1"),  # a trainer on a real server
+        Actor("prov32", Role.PROVINCE, "32", "p-1"),  # reads a bupati election, never writes it
+    ):
+        with pytest.raises(ApiError) as refusal:
+            objections.open_contacts(state.engine, refused, rid, iso)
+        assert refusal.value.status == 403, refused
+    with pytest.raises(ApiError) as unknown:
+        objections.open_contacts(state.engine, OPERATOR, str(uuid.uuid4()), iso)
+    assert unknown.value.status == 403
+    with read_tx(state.engine) as conn:
+        reads = (
+            conn.execute(
+                select(audit_table).where(audit_table.c.action == "objection_contact_read")
+            )
+            .mappings()
+            .all()
+        )
+        assert [(r["username"], r["device_id"], r["record_id"]) for r in reads] == [
+            ("op3214", "laptop-1", rid),
+            ("ri", "ri-1", rid),
+        ]
+        everything = conn.execute(select(audit_table)).mappings().all()
+        assert not [e for e in everything if contact in str(dict(e))]
+        assert audit.verify(conn).ok
+    # Resolved (the person denies the support): the contact is gone, nothing to read.
+    version, _fields, _deleted = _record(state, rid)
+    done = _push(
+        state,
+        rid,
+        version,
+        {"admin_status": ("MS", "TMS"), "admin_reasons": ([], ["DENIES_SUPPORT"])},
+    )
+    assert done.status is ResultStatus.APPLIED
+    assert objections.open_contacts(state.engine, OPERATOR, rid, iso) == []
+    assert contact not in caplog.text
