@@ -591,6 +591,11 @@ class Services:
         after = {**current, **changed}
         return self._outside_share("supporter", str(current["scope"]), after, changed)
 
+    def may_write_supporter(self, record_id: str) -> bool:
+        """Whether this account may write the supporter (verify, withdraw, follow up
+        an objection): not a reading level (Bawaslu), and within its share."""
+        return self._may_write() is None and self._supporter_outside_share(record_id) is None
+
     def withdrawn_supporters(self, pair_id: str) -> builtins.list[Record]:
         """The withdrawn supporters of a pair, last withdrawn first."""
         from silon_desktop.services import withdrawal

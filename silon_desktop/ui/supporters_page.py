@@ -562,7 +562,14 @@ class SupportersPage(QWidget):
         self.changed.emit()
 
     def _show_contact_button(self) -> None:
-        self.contact_button.setVisible(bool(self.form.values.get("public_objection")))
+        """Offered on a flagged row to the office that follows it up: an account that
+        only reads it (Bawaslu, a province on a kab/kota's election) would be refused."""
+        record_id = self.form.record_id
+        self.contact_button.setVisible(
+            record_id is not None
+            and bool(self.form.values.get("public_objection"))
+            and self.backend.may_write_supporter(record_id)
+        )
 
     def show_objection_contact(self) -> None:
         """Ask the server for the contacts of the open objections against the supporter

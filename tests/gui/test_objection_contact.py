@@ -101,6 +101,15 @@ def test_the_office_reads_the_contact_online_and_keeps_it_nowhere(
     assert not page.contact_button.isVisible()  # no objection: nothing to follow up
     page.form.load(rid)
     assert page.contact_button.isVisible()
+    # An account that only reads the row (Bawaslu) is not offered what it would be refused.
+    backend.session_role, role = "bawaslu", backend.session_role
+    page.form.load(plain)
+    page.form.load(rid)
+    assert not page.contact_button.isVisible()
+    backend.session_role = role
+    page.form.load(plain)
+    page.form.load(rid)
+    assert page.contact_button.isVisible()
     page.contact_button.click()
     box = _shown_box(qtbot)
     assert CONTACT in box.text(), box.text()
