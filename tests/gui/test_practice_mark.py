@@ -256,23 +256,7 @@ def test_data_pulled_from_a_real_server_is_not_synced_with_a_training_server(
     seed_small(backend, supporters=3)
     with backend.db.engine.begin() as conn:
         set_state(conn, CURSOR_KEY, "1234")  # pulled from the real server before
-    asked: list[str] = []
-
-    class TrainingRoom:
-        def call(self, method: str, path: str, **_kw: Any) -> Any:
-            asked.append(path)
-            if path == "/v1/training":
-                return {"training_id": "a-training-server"}
-            raise AssertionError(f"{method} {path} reached the training server")
-
-        def close(self) -> None:
-            pass
-
-    monkeypatch.setattr(backend, "_transport", TrainingRoom)
-    import threading
-
-    outcome = backend.run_sync(lambda _p: None, threading.Event())
-    assert asked == ["/v1/training"]
+    outcome = _synced_with_a_training_room(backend, monkeypatch)
     assert outcome["problem"].code is ErrorCode.PRACTICE_SERVER_REAL_DATA
     assert outcome["error_kind"] != "practice_reset"  # no offer to delete the data here
     assert not backend.practice
@@ -291,23 +275,7 @@ def test_rows_typed_here_never_synced_do_not_become_practice_data_at_a_training_
     from sync.client.training import practice_id
 
     seed_small(backend, supporters=3)  # typed here, waiting for a server
-    asked: list[str] = []
-
-    class TrainingRoom:
-        def call(self, method: str, path: str, **_kw: Any) -> Any:
-            asked.append(path)
-            if path == "/v1/training":
-                return {"training_id": "a-training-server"}
-            raise AssertionError(f"{method} {path} reached the training server")
-
-        def close(self) -> None:
-            pass
-
-    monkeypatch.setattr(backend, "_transport", TrainingRoom)
-    import threading
-
-    outcome = backend.run_sync(lambda _p: None, threading.Event())
-    assert asked == ["/v1/training"]
+    outcome = _synced_with_a_training_room(backend, monkeypatch)
     assert outcome["problem"].code is ErrorCode.PRACTICE_SERVER_UNSENT_DATA
     assert "tidak dikirim" in outcome["problem"].message
     assert not backend.practice and practice_id(backend.db) == ""
@@ -562,3 +530,26 @@ def test_printouts_of_a_training_folder_say_latihan_whatever_its_sync_state(
             assert "<oddHeader>" in sheet and "LATIHAN" in sheet.split("<oddHeader>")[1], name
     finally:
         made.db.close()
+
+
+def _synced_with_a_training_room(backend: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A sync run against a Bimtek room's training server that answers only what it
+    is (``/v1/training``): any other request reaching it fails the test."""
+    import threading
+
+    asked: list[str] = []
+
+    class TrainingRoom:
+        def call(self, method: str, path: str, **_kw: Any) -> Any:
+            asked.append(path)
+            if path == "/v1/training":
+                return {"training_id": "a-training-server"}
+            raise AssertionError(f"{method} {path} reached the training server")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(backend, "_transport", TrainingRoom)
+    outcome = backend.run_sync(lambda _p: None, threading.Event())
+    assert asked == ["/v1/training"]
+    return outcome

@@ -1,4 +1,5 @@
-"""The services tests' shared fixture: the application's services over a fresh data folder."""
+"""The services tests' shared fixtures: the application's services over a fresh data
+folder; a server in this process with the account ``op1``, and a data folder for it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from silon_desktop import paths
 from silon_desktop.services import Services
 from tests.fixtures import new_database
 from tests.gui.sample_data import open_backend
+from tests.unit.sync.harness import InProcessServer, make_server
 
 
 @pytest.fixture
@@ -22,3 +24,18 @@ def services(data_dir: Path) -> Iterator[Services]:
     s = open_backend(app_paths)
     yield s
     s.db.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[InProcessServer]:
+    """A server in this process with the account ``op1`` (password ``harness.PASSWORD``)."""
+    srv = make_server(tmp_path / "server")
+    srv.add_user("op1")
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> paths.AppPaths:
+    """An office PC's data folder, empty."""
+    return paths.resolve(tmp_path / "kantor").ensure()

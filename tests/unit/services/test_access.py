@@ -31,19 +31,6 @@ NIK = "3214015708990003"
 NOWHERE = "http://127.0.0.1:9"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[InProcessServer]:
-    srv = make_server(tmp_path / "server")
-    srv.add_user("op1")
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> paths.AppPaths:
-    return paths.resolve(tmp_path / "kantor").ensure()
-
-
 def _access(folder: paths.AppPaths) -> Access:
     return Access(folder, Settings(server_url=NOWHERE, device_id="pc-1", username="op1"))
 

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,11 @@ from silon_desktop.services.access import Access, Session
 from silon_desktop.storage import backup, cipher, keyfile
 from silon_desktop.storage.db import open_database
 from tests.unit.storage.test_check_cache import Recording
-from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer, make_server
+from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer
 
 NIK = "3214015708990003"
 ROWS = 20_000
 NOWHERE = "http://127.0.0.1:9"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[InProcessServer]:
-    srv = make_server(tmp_path / "server")
-    srv.add_user("op1")
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> paths.AppPaths:
-    return paths.resolve(tmp_path / "kantor").ensure()
 
 
 @pytest.fixture(autouse=True)

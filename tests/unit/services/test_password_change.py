@@ -7,7 +7,6 @@ The server is the real app in-process (tests/unit/sync/harness.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,9 @@ from silon_desktop.services.access import Access, Session, new_password_problem
 from silon_desktop.storage import keyfile
 from sync import credentials
 from tests.unit.services.test_access import _access, _offline, _online
-from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer, make_server
+from tests.unit.sync.harness import PASSWORD, AsgiTransport, InProcessServer
 
 NEW = "sandi-baru-3214"
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[InProcessServer]:
-    srv = make_server(tmp_path / "server")
-    srv.add_user("op1")
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> paths.AppPaths:
-    return paths.resolve(tmp_path / "kantor").ensure()
 
 
 def _working(folder: paths.AppPaths, server: InProcessServer) -> tuple[Session, Services]:
