@@ -54,9 +54,9 @@ def _upsert(record_id: str, entity: str, base: int, changes: dict[str, Any]) -> 
     return Mutation(str(uuid.uuid4()), entity, record_id, "32", Op.UPSERT, base, changes)
 
 
-def _moved_after_a_conflict(state: ServerState) -> tuple[str, str]:
-    """A supporter of 32.14 on which 32.14's operator lost a conflict, then moved by the
-    province to 32.15: (the supporter's id, the losing mutation's id)."""
+def _governor_supporter_of_3214(state: ServerState) -> str:
+    """A governor election's supporter living in 32.14, made and then renamed (version
+    2) by the province: its id."""
     election, pair, person = (str(uuid.uuid4()) for _ in range(3))
     made = [
         _upsert(election, "election", 0, {"name": (None, "Pilgub"), "kind": (None, "gubernur")}),
@@ -72,6 +72,13 @@ def _moved_after_a_conflict(state: ServerState) -> tuple[str, str]:
     assert _push(state, PROVINCE, _upsert(person, "supporter", 1, {"name": ("A", "B")})) == [
         "applied"
     ]
+    return person
+
+
+def _moved_after_a_conflict(state: ServerState) -> tuple[str, str]:
+    """A supporter of 32.14 on which 32.14's operator lost a conflict, then moved by the
+    province to 32.15: (the supporter's id, the losing mutation's id)."""
+    person = _governor_supporter_of_3214(state)
     losing = _upsert(person, "supporter", 1, {"name": ("A", SECRET)})
     assert _push(state, OP3214, losing) == ["conflict"]
     move = _upsert(person, "supporter", 2, {"kabkota_code": ("32.14", "32.15")})
@@ -145,21 +152,7 @@ def _moved_after_a_merge(state: ServerState) -> tuple[str, str]:
     """A supporter of 32.14 whose operator's edit was merged (its answer holds the whole
     record as it then was: the verdict and who gave it), changed again by the province
     and moved to 32.15: (the supporter's id, the merged mutation's id)."""
-    election, pair, person = (str(uuid.uuid4()) for _ in range(3))
-    made = [
-        _upsert(election, "election", 0, {"name": (None, "Pilgub"), "kind": (None, "gubernur")}),
-        _upsert(pair, "pair", 0, {"election_id": (None, election), "number": (None, 1)}),
-        _upsert(
-            person,
-            "supporter",
-            0,
-            {"pair_id": (None, pair), "name": (None, "A"), "kabkota_code": (None, "32.14")},
-        ),
-    ]
-    assert _push(state, PROVINCE, *made) == ["applied"] * 3
-    assert _push(state, PROVINCE, _upsert(person, "supporter", 1, {"name": ("A", "B")})) == [
-        "applied"
-    ]
+    person = _governor_supporter_of_3214(state)
     verdict = {"admin_status": (None, "TMS"), "admin_by": (None, SECRET)}
     merged = _upsert(person, "supporter", 1, verdict)
     assert _push(state, OP3214, merged) == ["merged"]

@@ -4,7 +4,6 @@ its stored figures."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
@@ -25,6 +24,7 @@ from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from tests.open_data import xlsx_text
 from tests.public_seed import SCOPE, Seed, seed, verdict
+from tests.unit.server.test_public_missing_pages import asgi_get
 
 ADMIN = Actor("admin", Role.KPU_RI, "", "test")
 
@@ -43,23 +43,10 @@ def app(tmp_path: Path) -> Iterator[Any]:
 
 def get(app: Any, path: str) -> tuple[int, str]:
     """``(status, body)`` of a GET of ``path``, in process (a workbook: its cells)."""
-    sent: list[Any] = []
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": [], "client": ("192.0.2.1", 1),
-             "server": ("test", 80), "scheme": "http", "http_version": "1.1",
-             "root_path": "", "app": app}  # fmt: skip
-
-    async def receive() -> Any:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Any) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    status, body = asgi_get(app, path)
     if path.endswith(".xlsx"):
-        return int(sent[0]["status"]), xlsx_text(body)
-    return int(sent[0]["status"]), body.decode("utf-8")
+        return status, xlsx_text(body)
+    return status, body.decode("utf-8")
 
 
 def push(app: Any, mutations: list[Mutation]) -> None:

@@ -44,7 +44,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any
         state.engine.dispose()
 
 
-def _get(app: Any, path: str) -> int:
+def asgi_get(app: Any, path: str) -> tuple[int, bytes]:
+    """``(status, body)`` of a GET of ``path`` sent to the app in process."""
     sent: list[Any] = []
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
              "query_string": b"", "headers": [], "client": ("192.0.2.1", 1),
@@ -58,7 +59,12 @@ def _get(app: Any, path: str) -> int:
         sent.append(message)
 
     asyncio.run(app(scope, receive, send))
-    return int(sent[0]["status"])
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return int(sent[0]["status"]), body
+
+
+def _get(app: Any, path: str) -> int:
+    return asgi_get(app, path)[0]
 
 
 def test_unknown_pairs_and_elections_never_load_the_public_tables(
