@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from silon_desktop.domain.nik import build_nik
 from sync.protocol import Mutation, Op
 from sync.server.training_key import Planted
 
@@ -106,11 +107,6 @@ def _kecamatan(region: str) -> Kecamatan:
     return [(k, desa) for k, desa in out if desa]
 
 
-def _nik(kec: str, birth: dt.date, female: bool, seq: int) -> str:
-    day = birth.day + (40 if female else 0)
-    return f"{kec.replace('.', '')}{day:02d}{birth.month:02d}{birth.year % 100:02d}{seq:04d}"
-
-
 class Seeder:
     """Builds every meja's election, pairs, candidates and supporters."""
 
@@ -146,7 +142,7 @@ class Seeder:
         self.seq += 1
         name = self.name(female)
         return {
-            "nik": _nik(kec, birth, female, self.seq % 9999 + 1),
+            "nik": build_nik(kec, birth, "P" if female else "L", self.seq % 9999 + 1),
             "name": name.upper(),
             "birth_place": self.fake.city().upper(),
             "birth_date": birth.isoformat(),
@@ -359,7 +355,9 @@ class Seeder:
         birth = self.reference - dt.timedelta(days=16 * 365 + 100)
         female = values["sex"] == "P"
         values["birth_date"] = birth.isoformat()
-        values["nik"] = _nik(values["kecamatan_code"], birth, female, self.seq % 9999 + 1)
+        values["nik"] = build_nik(
+            values["kecamatan_code"], birth, "P" if female else "L", self.seq % 9999 + 1
+        )
         return values
 
     def outsider(self, pair: str) -> dict[str, Any]:
