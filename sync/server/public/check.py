@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from sync.server.db import write_tx
+from sync.server.public import objections as objection_rules
 from sync.server.public.figures import counted_verdict
 from sync.server.public.views import rule_set_of
 from sync.server.schema import (
@@ -137,6 +138,9 @@ class Match:
     objection: str  # "" | open | resolved
     outcome: str  # verdict that resolved the objection (MS | BMS | TMS) or ""
     outcome_reasons: tuple[str, ...]
+    #: Whether the page offers "Saya tidak mendukung": no objection yet, or the last one
+    #: answered longer ago than ``objections.quiet_seconds`` (one open: no).
+    may_object: bool = True
 
 
 class Checker:
@@ -233,21 +237,23 @@ class Checker:
         wait = self.wait(source, nik, now)
         if wait:
             raise Limited(wait)
-        return self.lookup(nik, birth_date)
+        return self.lookup(nik, birth_date, now)
 
     # --- the check -------------------------------------------------------------------
 
-    def lookup(self, nik: str, birth_date: str) -> list[Match]:
+    def lookup(self, nik: str, birth_date: str, now: float | None = None) -> list[Match]:
         """The supporter rows matching both ``nik`` and ``birth_date`` (same work if none).
+        ``now``: the server clock's, for whether an answered objection's row takes a
+        new one (:attr:`Match.may_object`; None: it does not).
 
         Plain statements on one pooled DB-API connection: built per call by the
         SQL expression layer they cost a check five times as much."""
         try:
-            return self._lookup(nik, birth_date)
+            return self._lookup(nik, birth_date, now)
         except self._busy as exc:
             raise OperationalError(None, None, exc) from exc
 
-    def _lookup(self, nik: str, birth_date: str) -> list[Match]:
+    def _lookup(self, nik: str, birth_date: str, now: float | None) -> list[Match]:
         wanted = self.keyed("id", nik, birth_date)
         raw = self.engine.raw_connection()
         try:
@@ -261,7 +267,7 @@ class Checker:
                 have = self.keyed("id", str(fields.get("nik")), str(fields.get("birth_date")))
                 if hmac.compare_digest(have, wanted) and rid in stored:
                     matched.append((rid, fields))
-            found = self._describe(cur, matched)
+            found = self._describe(cur, matched, now)
             cur.close()
             return found
         finally:
@@ -273,7 +279,9 @@ class Checker:
         cur.execute(self._sql(statement.format(", ".join("?" * len(values)))), values)
         return list(cur.fetchall())
 
-    def _describe(self, cur: Any, matched: list[tuple[str, dict[str, Any]]]) -> list[Match]:
+    def _describe(
+        self, cur: Any, matched: list[tuple[str, dict[str, Any]]], now: float | None
+    ) -> list[Match]:
         public_sql = "SELECT id, fields FROM public_records WHERE id IN ({})"
         pair_ids = {str(f.get("pair_id")) for _r, f in matched}
         pairs = {rid: orjson.loads(text) for rid, text in self._rows(cur, public_sql, pair_ids)}
@@ -281,14 +289,15 @@ class Checker:
         elections = {
             rid: orjson.loads(text) for rid, text in self._rows(cur, public_sql, election_ids)
         }
-        objections: dict[str, tuple[str, str, str]] = {}
-        for rid, status, outcome, reasons in self._rows(
+        objections: dict[str, tuple[str, str, str, float | None]] = {}
+        for rid, status, outcome, reasons, resolved_at in self._rows(
             cur,
-            "SELECT record_id, status, outcome, outcome_reasons FROM public_objections"
-            " WHERE record_id IN ({}) ORDER BY filed_at",
+            "SELECT record_id, status, outcome, outcome_reasons, resolved_at"
+            " FROM public_objections WHERE record_id IN ({}) ORDER BY filed_at",
             (r for r, _f in matched),
         ):
-            objections[str(rid)] = (str(status), str(outcome), str(reasons))  # the latest wins
+            answered = None if resolved_at is None else float(resolved_at)
+            objections[str(rid)] = (str(status), str(outcome), str(reasons), answered)  # latest
         out = []
         for rid, fields in matched:
             pair = pairs.get(str(fields.get("pair_id")))
@@ -311,6 +320,12 @@ class Checker:
                     objection=o[0] if o else "",
                     outcome=o[1] if o else "",
                     outcome_reasons=tuple(orjson.loads(o[2])) if o else (),
+                    may_object=o is None
+                    or (
+                        o[0] == "resolved"
+                        and now is not None
+                        and objection_rules.may_file_again(o[3], now)
+                    ),
                 )
             )
         return sorted(out, key=lambda m: (m.election_name, m.pair_number))
