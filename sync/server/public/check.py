@@ -61,19 +61,26 @@ def _env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Checks allowed per window, per source address and per NIK."""
+    """Checks allowed per window, per source address and per NIK; and objections filed
+    per source address in a window of their own (a citizen files one or two; a script
+    walking a leaked NIK list files one per row, each flag a look for the office)."""
 
     per_source: int = 30
     per_nik: int = 10
     window: float = 600.0
+    objections_per_source: int = 20
+    objection_window: float = 3600.0
 
     @classmethod
     def from_env(cls) -> Limits:
-        """``SILON_PUBLIC_CHECKS_PER_SOURCE`` / ``_PER_NIK`` / ``_WINDOW_SECONDS``."""
+        """``SILON_PUBLIC_CHECKS_PER_SOURCE`` / ``_PER_NIK`` / ``_WINDOW_SECONDS``,
+        ``SILON_PUBLIC_OBJECTIONS_PER_SOURCE`` / ``_WINDOW_SECONDS``."""
         return cls(
             _env_int("SILON_PUBLIC_CHECKS_PER_SOURCE", 30),
             _env_int("SILON_PUBLIC_CHECKS_PER_NIK", 10),
             float(_env_int("SILON_PUBLIC_CHECKS_WINDOW_SECONDS", 600)),
+            _env_int("SILON_PUBLIC_OBJECTIONS_PER_SOURCE", 20),
+            float(_env_int("SILON_PUBLIC_OBJECTIONS_WINDOW_SECONDS", 3600)),
         )
 
 
@@ -200,9 +207,27 @@ class Checker:
         ]
         return max(1, math.ceil(max(frees) - now)) if frees else 0
 
-    def _count(self, keys: tuple[str, str], now: float) -> list[tuple[int, float]]:
-        """Count one check under each of ``keys``: ``(count, window start)`` of each."""
-        cut = now - self.limits.window
+    def objection_wait(self, source: str, now: float) -> int:
+        """Count one objection about to be filed from ``source``: the whole seconds
+        until its limit frees (:attr:`Limits.objections_per_source` per
+        :attr:`Limits.objection_window`), 0 when under it. One counter (a key upsert),
+        as the checks' own; by the same :func:`source_key`."""
+        key = "o:" + self.keyed("obj", source_key(source))[:40]
+        window = self.limits.objection_window
+        try:
+            [(count, start)] = self._count((key,), now, window)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+        if count <= self.limits.objections_per_source:
+            return 0
+        return max(1, math.ceil(start + window - now))
+
+    def _count(
+        self, keys: tuple[str, ...], now: float, window: float | None = None
+    ) -> list[tuple[int, float]]:
+        """Count one under each of ``keys`` (a window of ``window`` seconds, the
+        checks' by default): ``(count, window start)`` of each."""
+        cut = now - (self.limits.window if window is None else window)
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
         try:

@@ -1009,7 +1009,8 @@ async def object_to_support(request: Request) -> Response:
     form = await _form(request)
     lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
     contact = form.get("contact", "")
-    checked = await _run_check(public, _source(request), form)
+    source = _source(request)
+    checked = await _run_check(public, source, form)
     error, matches, nik_hash = checked.error, checked.matches, checked.nik_hash
     if not error and not objections.valid_contact(contact):
         checked = Checked("object_bad_contact", matches, nik_hash)
@@ -1019,6 +1020,14 @@ async def object_to_support(request: Request) -> Response:
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
         clock = public.state.config.clock
+        wait = await run_in_threadpool(public.checker().objection_wait, source, clock.time())
+        if wait:
+            log.warning("public objection refused (rate limit): nik=%s", nik_hash)
+            checked = Checked("check_limited", None, nik_hash, wait)
+            return _check_page(
+                request, public, lang, checked.status, checked.headers, checked=True,
+                error=checked.error,
+            )  # fmt: skip
         filing = await run_in_threadpool(
             objections.file,
             public.state.engine,

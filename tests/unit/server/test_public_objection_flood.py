@@ -52,12 +52,14 @@ def _push(app: Any, mutations: list[Mutation]) -> None:
     assert {r.status.value for r in done} == {"applied"}, done
 
 
-def _post(app: Any, path: str, form: dict[str, str]) -> tuple[int, str]:
-    """``(status, body)`` of a form POSTed to the app in process."""
+def _post(
+    app: Any, path: str, form: dict[str, str], client: str = "192.0.2.1"
+) -> tuple[int, str, dict[str, str]]:
+    """``(status, body, headers)`` of a form POSTed to the app in process from ``client``."""
     body = urlencode(form).encode()
     sent: list[Any] = []
     scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "client": ("192.0.2.1", 1), "server": ("test", 80),
+             "query_string": b"", "client": (client, 1), "server": ("test", 80),
              "headers": [(b"content-type", b"application/x-www-form-urlencoded"),
                          (b"content-length", str(len(body)).encode())],
              "scheme": "http", "http_version": "1.1", "root_path": "", "app": app}  # fmt: skip
@@ -70,18 +72,22 @@ def _post(app: Any, path: str, form: dict[str, str]) -> tuple[int, str]:
 
     asyncio.run(app(scope, receive, send))
     text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return int(sent[0]["status"]), text.decode("utf-8")
+    headers = {k.decode(): v.decode() for k, v in sent[0].get("headers", [])}
+    return int(sent[0]["status"]), text.decode("utf-8"), headers
 
 
-def _object(app: Any, s: Seed, index: int, lang: str = "id") -> tuple[int, str]:
+def _object(
+    app: Any, s: Seed, index: int, lang: str = "id", client: str = "192.0.2.1"
+) -> tuple[int, str]:
     _rid, nik, birth, *_ = s.supporters[index]
     form = {"nik": nik, "birth_date": birth, "pair_id": s.independent_id, "lang": lang}
-    return _post(app, "/publik/keberatan", form)
+    status, page, _headers = _post(app, "/publik/keberatan", form, client)
+    return status, page
 
 
 def _check(app: Any, s: Seed, index: int) -> str:
     _rid, nik, birth, *_ = s.supporters[index]
-    status, page = _post(app, "/publik/cek", {"nik": nik, "birth_date": birth})
+    status, page, _headers = _post(app, "/publik/cek", {"nik": nik, "birth_date": birth})
     assert status == 200
     return page
 
@@ -157,3 +163,25 @@ def test_the_pause_is_set_in_days_by_the_environment(monkeypatch: pytest.MonkeyP
     assert not objections.may_file_again(1000.0, 1000.0 + 7 * 86400 - 1)
     assert objections.may_file_again(1000.0, 1000.0 + 7 * 86400)
     assert objections.may_file_again(None, 0.0)
+
+
+def test_one_source_files_a_few_objections_an_hour(
+    world: tuple[Any, Seed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many rows flagged from one address (a script walking a leaked list) meet a cap
+    on objections filed per source, well under the checks' own limit; a refused
+    filing is told when to come back, and other sources are not counted with it."""
+    app, s = world
+    monkeypatch.setenv("SILON_PUBLIC_OBJECTIONS_PER_SOURCE", "2")
+    monkeypatch.setenv("SILON_PUBLIC_OBJECTIONS_WINDOW_SECONDS", "3600")
+    assert _object(app, s, 0)[0] == 200
+    assert _object(app, s, 1)[0] == 200
+    _rid, nik, birth, *_ = s.supporters[2]
+    form = {"nik": nik, "birth_date": birth, "pair_id": s.independent_id}
+    status, page, headers = _post(app, "/publik/keberatan", form)
+    assert status == 429 and 'id="object-filed"' not in page
+    assert 3590 <= int(headers["retry-after"]) <= 3600
+    assert _statuses(app, s.supporters[2][0]) == []
+    assert _object(app, s, 2, client="198.51.100.7")[0] == 200  # another citizen
+    app.state.server.config.clock = Clock(START + dt.timedelta(seconds=3601))
+    assert _object(app, s, 3)[0] == 200  # the window over
