@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from sync.server.db import write_tx
+from sync.server.public import objections as objection_rules
 from sync.server.public.figures import counted_verdict
 from sync.server.public.views import rule_set_of
 from sync.server.schema import (
@@ -60,19 +61,26 @@ def _env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Checks allowed per window, per source address and per NIK."""
+    """Checks allowed per window, per source address and per NIK; and objections filed
+    per source address in a window of their own (a citizen files one or two; a script
+    walking a leaked NIK list files one per row, each flag a look for the office)."""
 
     per_source: int = 30
     per_nik: int = 10
     window: float = 600.0
+    objections_per_source: int = 20
+    objection_window: float = 3600.0
 
     @classmethod
     def from_env(cls) -> Limits:
-        """``SILON_PUBLIC_CHECKS_PER_SOURCE`` / ``_PER_NIK`` / ``_WINDOW_SECONDS``."""
+        """``SILON_PUBLIC_CHECKS_PER_SOURCE`` / ``_PER_NIK`` / ``_WINDOW_SECONDS``,
+        ``SILON_PUBLIC_OBJECTIONS_PER_SOURCE`` / ``_WINDOW_SECONDS``."""
         return cls(
             _env_int("SILON_PUBLIC_CHECKS_PER_SOURCE", 30),
             _env_int("SILON_PUBLIC_CHECKS_PER_NIK", 10),
             float(_env_int("SILON_PUBLIC_CHECKS_WINDOW_SECONDS", 600)),
+            _env_int("SILON_PUBLIC_OBJECTIONS_PER_SOURCE", 20),
+            float(_env_int("SILON_PUBLIC_OBJECTIONS_WINDOW_SECONDS", 3600)),
         )
 
 
@@ -137,6 +145,9 @@ class Match:
     objection: str  # "" | open | resolved
     outcome: str  # verdict that resolved the objection (MS | BMS | TMS) or ""
     outcome_reasons: tuple[str, ...]
+    #: Whether the page offers "Saya tidak mendukung": no objection yet, or the last one
+    #: answered longer ago than ``objections.quiet_seconds`` (one open: no).
+    may_object: bool = True
 
 
 class Checker:
@@ -196,9 +207,27 @@ class Checker:
         ]
         return max(1, math.ceil(max(frees) - now)) if frees else 0
 
-    def _count(self, keys: tuple[str, str], now: float) -> list[tuple[int, float]]:
-        """Count one check under each of ``keys``: ``(count, window start)`` of each."""
-        cut = now - self.limits.window
+    def objection_wait(self, source: str, now: float) -> int:
+        """Count one objection about to be filed from ``source``: the whole seconds
+        until its limit frees (:attr:`Limits.objections_per_source` per
+        :attr:`Limits.objection_window`), 0 when under it. One counter (a key upsert),
+        as the checks' own; by the same :func:`source_key`."""
+        key = "o:" + self.keyed("obj", source_key(source))[:40]
+        window = self.limits.objection_window
+        try:
+            [(count, start)] = self._count((key,), now, window)
+        except self._busy as exc:
+            raise OperationalError(None, None, exc) from exc
+        if count <= self.limits.objections_per_source:
+            return 0
+        return max(1, math.ceil(start + window - now))
+
+    def _count(
+        self, keys: tuple[str, ...], now: float, window: float | None = None
+    ) -> list[tuple[int, float]]:
+        """Count one under each of ``keys`` (a window of ``window`` seconds, the
+        checks' by default): ``(count, window start)`` of each."""
+        cut = now - (self.limits.window if window is None else window)
         sqlite = self.limits_engine.dialect.name == "sqlite"
         raw = self.limits_engine.raw_connection()
         try:
@@ -233,21 +262,23 @@ class Checker:
         wait = self.wait(source, nik, now)
         if wait:
             raise Limited(wait)
-        return self.lookup(nik, birth_date)
+        return self.lookup(nik, birth_date, now)
 
     # --- the check -------------------------------------------------------------------
 
-    def lookup(self, nik: str, birth_date: str) -> list[Match]:
+    def lookup(self, nik: str, birth_date: str, now: float | None = None) -> list[Match]:
         """The supporter rows matching both ``nik`` and ``birth_date`` (same work if none).
+        ``now``: the server clock's, for whether an answered objection's row takes a
+        new one (:attr:`Match.may_object`; None: it does not).
 
         Plain statements on one pooled DB-API connection: built per call by the
         SQL expression layer they cost a check five times as much."""
         try:
-            return self._lookup(nik, birth_date)
+            return self._lookup(nik, birth_date, now)
         except self._busy as exc:
             raise OperationalError(None, None, exc) from exc
 
-    def _lookup(self, nik: str, birth_date: str) -> list[Match]:
+    def _lookup(self, nik: str, birth_date: str, now: float | None) -> list[Match]:
         wanted = self.keyed("id", nik, birth_date)
         raw = self.engine.raw_connection()
         try:
@@ -261,7 +292,7 @@ class Checker:
                 have = self.keyed("id", str(fields.get("nik")), str(fields.get("birth_date")))
                 if hmac.compare_digest(have, wanted) and rid in stored:
                     matched.append((rid, fields))
-            found = self._describe(cur, matched)
+            found = self._describe(cur, matched, now)
             cur.close()
             return found
         finally:
@@ -273,7 +304,9 @@ class Checker:
         cur.execute(self._sql(statement.format(", ".join("?" * len(values)))), values)
         return list(cur.fetchall())
 
-    def _describe(self, cur: Any, matched: list[tuple[str, dict[str, Any]]]) -> list[Match]:
+    def _describe(
+        self, cur: Any, matched: list[tuple[str, dict[str, Any]]], now: float | None
+    ) -> list[Match]:
         public_sql = "SELECT id, fields FROM public_records WHERE id IN ({})"
         pair_ids = {str(f.get("pair_id")) for _r, f in matched}
         pairs = {rid: orjson.loads(text) for rid, text in self._rows(cur, public_sql, pair_ids)}
@@ -281,14 +314,15 @@ class Checker:
         elections = {
             rid: orjson.loads(text) for rid, text in self._rows(cur, public_sql, election_ids)
         }
-        objections: dict[str, tuple[str, str, str]] = {}
-        for rid, status, outcome, reasons in self._rows(
+        objections: dict[str, tuple[str, str, str, float | None]] = {}
+        for rid, status, outcome, reasons, resolved_at in self._rows(
             cur,
-            "SELECT record_id, status, outcome, outcome_reasons FROM public_objections"
-            " WHERE record_id IN ({}) ORDER BY filed_at",
+            "SELECT record_id, status, outcome, outcome_reasons, resolved_at"
+            " FROM public_objections WHERE record_id IN ({}) ORDER BY filed_at",
             (r for r, _f in matched),
         ):
-            objections[str(rid)] = (str(status), str(outcome), str(reasons))  # the latest wins
+            answered = None if resolved_at is None else float(resolved_at)
+            objections[str(rid)] = (str(status), str(outcome), str(reasons), answered)  # latest
         out = []
         for rid, fields in matched:
             pair = pairs.get(str(fields.get("pair_id")))
@@ -311,6 +345,12 @@ class Checker:
                     objection=o[0] if o else "",
                     outcome=o[1] if o else "",
                     outcome_reasons=tuple(orjson.loads(o[2])) if o else (),
+                    may_object=o is None
+                    or (
+                        o[0] == "resolved"
+                        and now is not None
+                        and objection_rules.may_file_again(o[3], now)
+                    ),
                 )
             )
         return sorted(out, key=lambda m: (m.election_name, m.pair_number))

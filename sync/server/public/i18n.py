@@ -207,6 +207,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Tanggapan Anda sudah ditindaklanjuti. Hasil verifikasi:",
         "en": "Your objection was followed up. Verification result:",
     },
+    "object_answered": {
+        "id": "Tanggapan atas dukungan ini sudah ditindaklanjuti; hasil verifikasinya tertera di bawah. Tanggapan baru belum dapat dikirim lewat halaman ini. Jika Anda tetap tidak mendukung, datangi atau hubungi langsung kantor KPU kabupaten/kota tempat Anda tinggal dengan membawa KTP-el Anda.",
+        "en": "An objection against this support was already followed up; the verification result is shown below. A new one cannot be sent through this page for now. If you still do not support it, visit or contact the KPU office of the regency or city where you live, bringing your e-KTP.",
+    },
     "object_bad_contact": {
         "id": "Kontak terlalu panjang atau berisi karakter tidak sah.",
         "en": "The contact is too long or holds invalid characters.",

@@ -11,6 +11,16 @@ Filing (after the NIK + birth date check matched the row):
 - an audit entry (``public_objection``, by ``publik``);
 - the public version bumped (objection counts per pair are public).
 
+Filing again (:func:`file`): one objection per row is open at a time, and once one is
+answered (resolved) a new one against the same row is accepted only after
+:func:`quiet_seconds` (``SILON_PUBLIC_OBJECTION_QUIET_DAYS``, default 30) from that
+answer. The NIK encodes the birth date, so anyone holding a leaked NIK list can pass
+the check: without the pause, a script filing again right after each answer kept the
+same rows flagged and the office's verification (a window of days) never ended. A
+citizen files once and reads the answer; one who still disagrees is told to go to the
+KPU office, which is the follow-up the page can offer (the lookup is one key read of the
+row's objections by the ``record_id`` index, never a scan).
+
 Resolution happens in the push path (:func:`resolve_in_batch`): when an operator
 pushes a human verdict for a row with an open objection, made knowing of it, the
 objection is resolved with that verdict (e.g. TMS ``DENIES_SUPPORT`` after
@@ -36,7 +46,9 @@ training server are refused as for any record out of scope.
 
 from __future__ import annotations
 
+import os
 import uuid
+from enum import StrEnum
 from typing import Any
 
 import orjson
@@ -64,23 +76,59 @@ def valid_contact(text: str) -> bool:
     return len(text) <= MAX_CONTACT and all(c.isprintable() for c in text)
 
 
-def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, iso: str) -> bool:
-    """File an objection against ``record_id`` (already matched). False if one is open already."""
+#: Days after an objection's answer during which the row takes no new one (the default).
+QUIET_DAYS = 30
+
+
+def quiet_seconds() -> float:
+    """How long after an answer a new objection against the same row is refused:
+    ``SILON_PUBLIC_OBJECTION_QUIET_DAYS`` (default :data:`QUIET_DAYS`). Thirty days
+    outlast a verification stage (about two weeks each), so a row is flagged again at
+    most once a stage, while a real citizen, who files once, never meets it."""
+    raw = os.environ.get("SILON_PUBLIC_OBJECTION_QUIET_DAYS")
+    return float(raw if raw else QUIET_DAYS) * 86400.0
+
+
+class Filing(StrEnum):
+    """What :func:`file` did."""
+
+    FILED = "filed"
+    #: One is open already (it stands for this one: nothing new to flag).
+    OPEN = "open"
+    #: One was answered less than :func:`quiet_seconds` ago: refused.
+    ANSWERED = "answered"
+    #: The row is gone (withdrawn, or never was).
+    GONE = "gone"
+
+
+def may_file_again(resolved_at: float | None, now: float) -> bool:
+    """Whether a row whose latest objection was answered at ``resolved_at`` takes a
+    new one at ``now`` (None: never answered)."""
+    return resolved_at is None or now >= resolved_at + quiet_seconds()
+
+
+def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, iso: str) -> Filing:
+    """File an objection against ``record_id`` (already matched), unless one is open,
+    one was answered within :func:`quiet_seconds`, or the row is gone."""
     with write_tx(engine) as conn:
-        already = conn.execute(
-            select(func.count()).where(
-                public_objections.c.record_id == record_id, public_objections.c.status == "open"
+        # The row's objections by the record_id index: a handful at most.
+        earlier = conn.execute(
+            select(public_objections.c.status, public_objections.c.resolved_at).where(
+                public_objections.c.record_id == record_id
             )
-        ).scalar_one()
-        if already:
-            return False
+        ).all()
+        if any(o.status == "open" for o in earlier):
+            return Filing.OPEN
+        answered = [float(o.resolved_at) for o in earlier if o.resolved_at is not None]
+        if not may_file_again(max(answered, default=None), now):
+            return Filing.ANSWERED
         row = conn.execute(
             select(records.c.version, records.c.fields, records.c.deleted, records.c.scope).where(
                 records.c.id == record_id
             )
         ).first()
         if row is None or row.deleted:
-            return False
+            return Filing.GONE
         objection_id = str(uuid.uuid4())
         conn.execute(
             public_objections.insert().values(
@@ -130,7 +178,7 @@ def file(engine: Any, record_id: str, pair_id: str, contact: str, now: float, is
             ],
         )
         figures.bump(conn, now)
-    return True
+    return Filing.FILED
 
 
 def open_contacts(engine: Any, actor: Actor, record_id: str, iso: str) -> list[dict[str, Any]]:

@@ -1009,16 +1009,26 @@ async def object_to_support(request: Request) -> Response:
     form = await _form(request)
     lang = i18n.pick_lang(form.get("lang"), request.cookies.get(i18n.COOKIE))
     contact = form.get("contact", "")
-    checked = await _run_check(public, _source(request), form)
+    source = _source(request)
+    checked = await _run_check(public, source, form)
     error, matches, nik_hash = checked.error, checked.matches, checked.nik_hash
     if not error and not objections.valid_contact(contact):
         checked = Checked("object_bad_contact", matches, nik_hash)
         error = checked.error
-    filed = False
+    filed = answered = False
+    status = checked.status
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
         clock = public.state.config.clock
-        filed = await run_in_threadpool(
+        wait = await run_in_threadpool(public.checker().objection_wait, source, clock.time())
+        if wait:
+            log.warning("public objection refused (rate limit): nik=%s", nik_hash)
+            checked = Checked("check_limited", None, nik_hash, wait)
+            return _check_page(
+                request, public, lang, checked.status, checked.headers, checked=True,
+                error=checked.error,
+            )  # fmt: skip
+        filing = await run_in_threadpool(
             objections.file,
             public.state.engine,
             target[0].record_id,
@@ -1027,20 +1037,30 @@ async def object_to_support(request: Request) -> Response:
             clock.time(),
             clock.iso(),
         )
+        filed = filing is objections.Filing.FILED
         if filed:
             log.info("public objection filed: nik=%s", nik_hash)
             matches = await run_in_threadpool(
-                public.checker().lookup, form.get("nik", ""), form.get("birth_date", "")
+                public.checker().lookup,
+                form.get("nik", ""),
+                form.get("birth_date", ""),
+                clock.time(),
             )
+        elif filing is objections.Filing.ANSWERED:
+            # Answered lately: the page says so and where to go instead; the answer it
+            # shows is the check's own (never when it was given).
+            log.info("public objection refused (answered lately): nik=%s", nik_hash)
+            answered, status = True, 409
     return _check_page(
         request,
         public,
         lang,
-        status=checked.status,
+        status=status,
         headers=checked.headers,
         checked=True,
         error=error,
         filed=filed,
+        answered=answered,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",

@@ -208,7 +208,10 @@ def test_a_public_objection_names_the_scope_too(state: ServerState) -> None:
     from sync.server.public import objections
 
     pair, ids = _world(state)
-    assert objections.file(state.engine, ids[0], pair, "", 1.0e9, "2024-08-01T00:00:00Z")
+    assert (
+        objections.file(state.engine, ids[0], pair, "", 1.0e9, "2024-08-01T00:00:00Z")
+        is objections.Filing.FILED
+    )
     assert _verify(state).ok
     with write_tx(state.engine) as conn:
         conn.execute(update(records).where(records.c.id == ids[0]).values(scope="32.15"))

@@ -207,7 +207,10 @@ def test_an_objection_resolved_on_such_a_row_has_the_outcome_its_status_counts(a
     })  # fmt: skip
     push(app, [other])
     engine = app.state.server.engine
-    assert objections.file(engine, rid, s.independent_id, "", 1.7e9, "2024-05-06T00:00:00Z")
+    assert (
+        objections.file(engine, rid, s.independent_id, "", 1.7e9, "2024-05-06T00:00:00Z")
+        is objections.Filing.FILED
+    )
     with read_tx(engine) as conn:
         version = conn.execute(select(records.c.version).where(records.c.id == rid)).scalar_one()
     push(app, [_edit(rid, version, verdict("MS", "field"))])

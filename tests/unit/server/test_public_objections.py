@@ -57,9 +57,10 @@ def test_a_withdrawn_row_resolves_its_open_objection_and_forgets_the_contact(
     s = seed(6)
     apply_batch(state.engine, state.config, OPERATOR, "seed", s.mutations)
     rid = s.supporters[0][0]
-    assert objections.file(
+    filed = objections.file(
         state.engine, rid, s.independent_id, "0812000111", 1.7e9, "2024-05-06T00:00:00.000Z"
     )
+    assert filed is objections.Filing.FILED
     version, _fields, _deleted = _record(state, rid)
     withdraw = Mutation(
         str(uuid.uuid4()), "supporter", rid, SCOPE, Op.DELETE, version,
@@ -103,7 +104,10 @@ def _filed(state: Any, index: int) -> tuple[Any, str, int]:
     apply_batch(state.engine, state.config, OPERATOR, "seed", s.mutations)
     rid = s.supporters[index][0]
     before, _fields, _deleted = _record(state, rid)
-    assert objections.file(state.engine, rid, s.independent_id, "", 1.7e9, "2024-05-06T00:00Z")
+    assert (
+        objections.file(state.engine, rid, s.independent_id, "", 1.7e9, "2024-05-06T00:00Z")
+        is objections.Filing.FILED
+    )
     return s, rid, before
 
 
@@ -226,7 +230,10 @@ def test_the_office_verifying_the_supporter_reads_the_open_objections_contact_an
     rid = s.supporters[0][0]
     contact = "0812999000777"
     iso = "2024-05-06T01:00:00.000Z"
-    assert objections.file(state.engine, rid, s.independent_id, contact, 1.7e9, iso)
+    assert (
+        objections.file(state.engine, rid, s.independent_id, contact, 1.7e9, iso)
+        is objections.Filing.FILED
+    )
     [found] = objections.open_contacts(state.engine, OPERATOR, rid, iso)
     assert found["contact"] == contact and found["filed_at"] == 1.7e9
     kpu_ri = Actor("ri", Role.KPU_RI, "", "ri-1")
