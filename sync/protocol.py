@@ -36,6 +36,8 @@ SERVER_KEY_PATH = f"{API_PREFIX}/server-key"
 KEY_PROOF_DOMAIN = "silon-server-key-v1"
 #: What a login answer's proof names itself (:func:`login_proof_body`).
 LOGIN_PROOF_DOMAIN = "silon-login-v1"
+#: What the proof of a ``401 revoked`` answer names itself (:func:`revoked_body`).
+REVOKED_DOMAIN = "silon-revoked-v1"
 #: Random bytes of a key proof's nonce (sent as base64: 44 characters).
 KEY_NONCE_BYTES = 32
 #: The shortest and longest nonce the server signs over (base64 text).
@@ -96,9 +98,30 @@ def login_proof_body(
         "region": region,
         "read_rules": read_rules,
         "offline_days": repr(float(offline_days)),
-        "token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest(),
+        "token_sha256": token_sha256(token),
         "device_secret_sha256": hashlib.sha256(device_secret.encode("utf-8")).hexdigest(),
     }
+
+
+def token_sha256(token: str) -> str:
+    """A bearer token as a signed object names it: its SHA-256 in hex (a secret never
+    sits in a signed object)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def revoked_body(token_hash: str, reason: str) -> dict[str, str]:
+    """What the server signs with its signing key into the ``proof`` of a ``401
+    revoked`` answer, and the desktop verifies against the key it pinned before it
+    erases its wraps of the data key (the lock).
+
+    Bound to the refused token (``token_hash``: :func:`token_sha256` of the bearer
+    token presented): a proof recorded for another session, or another desktop, does
+    not lock this one; the domain keeps it from being any other signed object. An
+    error answer is otherwise not signed, so without this anyone on the path (a plain
+    ``http`` Bimtek room, an office proxy breaking TLS) could lock an operator out
+    of the data on the PC by answering ``401 revoked``.
+    """
+    return {"domain": REVOKED_DOMAIN, "token_sha256": token_hash, "reason": reason}
 
 
 class FieldType(StrEnum):

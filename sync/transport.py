@@ -108,6 +108,38 @@ class Revoked(AuthExpired):
         "Masuk lagi secara daring dengan akun yang sah."
     )
 
+    def __init__(self, detail: str = "", *, answer: Any = None, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        #: the answer's JSON body (its ``reason`` and ``proof``), {} when unreadable
+        self.answer: dict[str, Any] = answer if isinstance(answer, dict) else {}
+        #: SHA-256 of the bearer token the request carried (:meth:`bind`), "" unknown
+        self.token_hash = ""
+
+    def bind(self, authorization: str | None) -> None:
+        """Name the token the server refused (the request's ``Authorization`` header):
+        the proof is about that token only."""
+        from sync.protocol import token_sha256
+
+        scheme, _sp, token = (authorization or "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            self.token_hash = token_sha256(token.strip())
+
+    def proven(self, pinned_key: str | None) -> bool:
+        """Whether the answer's ``proof`` is the pinned key's signature of
+        :func:`sync.protocol.revoked_body` over the token this request carried: only
+        then does the desktop erase its keys of the data (the lock). An answer without
+        one (a server older than the proof, or anyone on the path answering ``401
+        revoked``) is not proven, nor is any answer while no key is pinned."""
+        from sync import signing
+        from sync.protocol import revoked_body
+
+        proof, reason = self.answer.get("proof"), self.answer.get("reason")
+        if not (pinned_key and self.token_hash and isinstance(proof, str)):
+            return False
+        if not isinstance(reason, str):
+            return False
+        return signing.verify(pinned_key, revoked_body(self.token_hash, reason), proof)
+
 
 class Forbidden(TransportError):
     """The account may not do this (role or scope)."""
@@ -392,6 +424,7 @@ class HttpTransport:
             response.headers.get("Content-Encoding", ""),
             response.headers.get("Retry-After"),
             raw,
+            getattr(response.request, "headers", {}).get("Authorization"),
         )
 
     def _wait(self, state: RetryCallState) -> float:
@@ -427,8 +460,15 @@ def gzip_body(raw: bytes) -> bytes:
     return packer.compress(raw) + packer.flush()
 
 
-def decode_answer(status: int, content_encoding: str, retry_after: str | None, raw: bytes) -> Any:
-    """The JSON of an HTTP answer, or the error it stands for.
+def decode_answer(
+    status: int,
+    content_encoding: str,
+    retry_after: str | None,
+    raw: bytes,
+    authorization: str | None = None,
+) -> Any:
+    """The JSON of an HTTP answer, or the error it stands for (``authorization``: the
+    request's header, which a ``401 revoked`` is bound to: :meth:`Revoked.proven`).
 
     Raises:
         _Retryable: 5xx or 429 (retried by :class:`HttpTransport`).
@@ -441,7 +481,7 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
     except (OSError, EOFError) as exc:
         raise requests.ConnectionError(f"truncated gzip answer: {exc}") from exc
     if status >= 400:
-        _raise_for(status, retry_after, raw.decode("utf-8", errors="replace"))
+        _raise_for(status, retry_after, raw.decode("utf-8", errors="replace"), authorization)
     if not raw:
         return None
     try:
@@ -451,7 +491,9 @@ def decode_answer(status: int, content_encoding: str, retry_after: str | None, r
         raise requests.ConnectionError(f"incomplete answer: {exc}") from exc
 
 
-def _raise_for(status: int, retry_after: str | None, text: str) -> NoReturn:
+def _raise_for(
+    status: int, retry_after: str | None, text: str, authorization: str | None = None
+) -> NoReturn:
     """The error an answer of ``status`` (400 or more) stands for (the body as text
     is made only here: a good answer of megabytes is parsed once, as JSON)."""
     if status == 429 or status >= 500:
@@ -468,7 +510,13 @@ def _raise_for(status: int, retry_after: str | None, text: str) -> NoReturn:
         raise _Retryable(status, wait, text)
     if status == 401:
         if '"revoked"' in text:
-            raise Revoked(text[:200], status=status)
+            try:
+                answer = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                answer = None
+            revoked = Revoked(text[:200], status=status, answer=answer)
+            revoked.bind(authorization)
+            raise revoked
         raise AuthExpired(text[:200], status=status)
     if status == 403:
         # an account an older server let take a name the audit log keeps (login)

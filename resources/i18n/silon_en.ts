@@ -4070,6 +4070,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <source>Sinkronisasi dengan server {server} dihentikan: server memakai kunci tanda tangan yang berbeda dengan kunci yang tercatat di komputer ini sejak login pertama, bisa jadi ini bukan server Silon yang sebenarnya. Tidak ada yang dikirim atau diambil; perubahan Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan pesan ini.</source>
         <translation>Sync with the server {server} was stopped: the server uses a different signing key from the one recorded on this computer at its first login; it may not be the real Silon server. Nothing was sent or taken; your changes stay saved on this computer. Contact the Silon administrator at KPU and quote this message.</translation>
     </message>
+    <message>
+        <source>Sinkronisasi dihentikan: ada jawaban bahwa akses akun ini dicabut, tetapi jawaban itu tidak ditandatangani dengan kunci server Silon yang tercatat di komputer ini, bisa jadi dari pihak lain di antara komputer ini dan server. Data di komputer ini tidak dikunci dan tetap dapat dibuka dengan kata sandi Anda. Masuk lagi secara daring, sebaiknya dari jaringan yang tepercaya; bila akses memang dicabut, hubungi admin Silon di KPU.</source>
+        <translation>Sync was stopped: an answer said that this account&apos;s access was revoked, but that answer is not signed with the key of the Silon server recorded on this computer; it may come from someone between this computer and the server. The data on this computer was not locked and still opens with your password. Log in online again, preferably from a trusted network; if the access was really revoked, contact the Silon administrator at KPU.</translation>
+    </message>
 </context>
 <context>
     <name>NavigationTree</name>

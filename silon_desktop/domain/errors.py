@@ -109,6 +109,7 @@ class ErrorCode(StrEnum):
     PRACTICE_UNSENT_KEPT = "practice_unsent_kept"
     SYNC_SERVER_KEY_CHANGED = "sync_server_key_changed"
     SYNC_SERVER_KEY_UNPROVEN = "sync_server_key_unproven"
+    SYNC_REVOKED_UNPROVEN = "sync_revoked_unproven"
     # Offline bundles (sync.bundle, sync.client.bundles).
     BUNDLE_NOT_BUNDLE = "bundle_not_bundle"
     BUNDLE_TRUNCATED = "bundle_truncated"

@@ -295,6 +295,14 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "Anda tetap tersimpan di komputer ini. Hubungi admin Silon di KPU dan sebutkan "
         "pesan ini."
     ),
+    ErrorCode.SYNC_REVOKED_UNPROVEN: (
+        "Sinkronisasi dihentikan: ada jawaban bahwa akses akun ini dicabut, tetapi "
+        "jawaban itu tidak ditandatangani dengan kunci server Silon yang tercatat di "
+        "komputer ini, bisa jadi dari pihak lain di antara komputer ini dan server. Data "
+        "di komputer ini tidak dikunci dan tetap dapat dibuka dengan kata sandi Anda. "
+        "Masuk lagi secara daring, sebaiknya dari jaringan yang tepercaya; bila akses "
+        "memang dicabut, hubungi admin Silon di KPU."
+    ),
     ErrorCode.BUNDLE_NOT_BUNDLE: "Berkas {name} bukan bundel sinkronisasi Silon.",
     ErrorCode.BUNDLE_TRUNCATED: (
         "Bundel {name} terpotong (berkas tidak lengkap). Salin ulang berkasnya."

@@ -479,6 +479,7 @@ class Access:
         """
         from sync import credentials
         from sync.client.api import ServerApi
+        from sync.client.login import revocation_stands
         from sync.protocol import HEALTH_PATH
         from sync.transport import AuthExpired, Revoked, TransportError
 
@@ -501,9 +502,10 @@ class Access:
                 kf = KeyFile.load(self.paths.data)
                 kf.drop_pending(username)
                 kf.save()
-            if isinstance(error, Revoked):  # the window locks (its next sync would too)
+            stands = revocation_stands(db, error)  # not proven: log in again, no lock
+            if isinstance(stands, Revoked):  # the window locks (its next sync would too)
                 raise CodedError(ErrorCode.ACCESS_REVOKED) from error
-            if isinstance(error, AuthExpired):
+            if isinstance(stands, AuthExpired):
                 raise CodedError(ErrorCode.PASSWORD_CHANGE_LOGIN_AGAIN) from error
             if error.status == 429:
                 raise CodedError(ErrorCode.SERVER_BUSY, minutes="1") from error

@@ -29,7 +29,7 @@ from silon_desktop.storage.models import LAST_SYNC_STATE_KEY, utcnow
 from sync.client.api import ServerApi
 from sync.client.apply import Applier, ApplyStage
 from sync.client.columns import DeriveFn, conflict_t
-from sync.client.login import ServerKeyChanged
+from sync.client.login import ServerKeyChanged, revocation_stands
 from sync.client.pull import PullStage
 from sync.client.push import PushStage
 from sync.client.report import (
@@ -175,10 +175,12 @@ class SyncEngine:
         except ServerKeyChanged as exc:  # another server: nothing sent, nothing taken
             report.failure = SyncFailure(ErrorKind.ERROR, current.name, exc)
             self._stop(current, StageState.FAILED, str(exc))
-        except TransportError as exc:
-            report.failure = SyncFailure(_kind(exc), current.name, exc)
-            self._stop(current, StageState.FAILED, str(exc))
-            log.info("sync stopped in stage %s: %s", current.name, exc)
+        except TransportError as refused:
+            # a 401 revoked locks the data only on the pinned key's word (its proof)
+            stands = revocation_stands(self.db, refused)
+            report.failure = SyncFailure(_kind(stands), current.name, stands)
+            self._stop(current, StageState.FAILED, str(stands))
+            log.info("sync stopped in stage %s: %s", current.name, stands)
         except (StoreEnvironmentError, DBAPIError) as exc:
             self._local_failure(report, current, exc)
         try:

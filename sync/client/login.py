@@ -41,7 +41,14 @@ from sync.client.state import (
     heard_read_rules,
     set_state,
 )
-from sync.transport import AuthExpired, HttpTransport, Offline, Transport, TransportError
+from sync.transport import (
+    AuthExpired,
+    HttpTransport,
+    Offline,
+    Revoked,
+    Transport,
+    TransportError,
+)
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -314,6 +321,24 @@ def _pinned_key(db: Database) -> str:
     """The server key pinned here ("" before the first)."""
     with db.session(readonly=True) as session:
         return get_state(session.connection(), SERVER_KEY)
+
+
+def revocation_stands(db: Database, error: TransportError) -> TransportError:
+    """What a refusal means here: a ``401 revoked`` (:class:`Revoked`) proven by the key
+    pinned here stays itself (the caller locks: erases the token and its wraps of the
+    data key); one not proven (no ``proof``: a server older than it, or anyone on the
+    path answering so; a wrong one; nothing pinned) becomes a session that cannot go
+    on (``SYNC_REVOKED_UNPROVEN``, an :class:`AuthExpired`): the sync stops and an
+    online login is asked for, and the data here still opens with the password. Any
+    other error is returned as it is.
+    """
+    if not isinstance(error, Revoked) or error.proven(_pinned_key(db)):
+        return error
+    reason = str(error.answer.get("reason") or "-")
+    log.warning("a 401 revoked (%s) not signed by the pinned key: nothing erased", reason)
+    unproven = AuthExpired(str(error), status=error.status, code=ErrorCode.SYNC_REVOKED_UNPROVEN)
+    unproven.__cause__ = error
+    return unproven
 
 
 def save_server_keys(db: Database, keys: ServerKeys) -> None:

@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, and_, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from sync.protocol import revoked_body, token_sha256
 from sync.server import audit
 from sync.server.config import ServerConfig
 from sync.server.db import read_tx, write_tx
@@ -42,7 +43,7 @@ def hash_password(password: str) -> str:
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return token_sha256(token)
 
 
 @dataclass(slots=True)
@@ -608,7 +609,12 @@ def _live_session(conn: Connection, token: str) -> Any:
     reserved = audit.reserved_username(str(row.username))
     if row.revoked or not row.active or reserved:
         reason = row.revoked or ("reserved_username" if reserved else "account_disabled")
-        raise ApiError(401, "revoked", f"access revoked ({reason}); the device must lock")
+        error = ApiError(
+            401, "revoked", f"access revoked ({reason}); the device must lock", reason=reason
+        )
+        # Signed (ApiError.signed_body): the desktop locks only on the server's word.
+        error.signed = revoked_body(_token_hash(token), reason)
+        raise error
     return row
 
 

@@ -109,9 +109,10 @@ def install_handlers(app: FastAPI) -> None:
     """One body shape ``{"error", "message"}`` for every status the server answers."""
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> Response:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+        state: ServerState = request.app.state.server
+        return JSONResponse(exc.signed_body(state.key), status_code=exc.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:

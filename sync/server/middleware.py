@@ -27,8 +27,12 @@ PUBLIC_MAX_BYTES = 64 * 1024
 AUTHENTICATED = "silon_authenticated"
 
 
-async def _send_error(send: Send, status: int, code: str, message: str) -> None:
-    body = orjson.dumps({"error": code, "message": message})
+async def _send_error(
+    send: Send, status: int, code: str, message: str, answer: dict[str, Any] | None = None
+) -> None:
+    """An error answer ``{"error": code, "message": message}`` (``answer``: the whole
+    body instead, an :class:`ApiError`'s signed one)."""
+    body = orjson.dumps(answer if answer is not None else {"error": code, "message": message})
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -91,7 +95,8 @@ class BodyMiddleware:
                     await busy_response(exc)(scope, receive, send)
                     return False
                 if refusal is not None:
-                    await _send_error(send, refusal.status, refusal.code, refusal.message)
+                    answer = refusal.signed_body(scope["app"].state.server.key)
+                    await _send_error(send, refusal.status, refusal.code, refusal.message, answer)
                     return False
                 checked = True
             return True

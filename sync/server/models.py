@@ -28,6 +28,16 @@ class Strict(BaseModel):
 class ErrorBody(BaseModel):
     error: str = Field(description="stable machine code, e.g. token_expired, forbidden, locked")
     message: str
+    reason: str | None = Field(
+        default=None,
+        description="(401 revoked) account_disabled, password_changed, device_revoked...",
+    )
+    proof: str | None = Field(
+        default=None,
+        description="(401 revoked) the server key's signature over"
+        ' {"domain": "silon-revoked-v1", "token_sha256", "reason"}'
+        " (sync.protocol.revoked_body): the desktop locks its data only when it verifies",
+    )
 
 
 class Health(BaseModel):

@@ -105,6 +105,7 @@ class AsgiTransport:
                 out_headers.get("content-encoding", ""),
                 out_headers.get("retry-after"),
                 content,
+                f"Bearer {self.token}" if auth and self.token else None,
             )
         except _Retryable as exc:
             raise Offline(f"HTTP {exc.status}", status=exc.status) from exc
