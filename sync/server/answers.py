@@ -43,3 +43,14 @@ def answer(mutation_id: str, text: str | bytes) -> dict[str, Any]:
 def stored_result(mutation_id: str, text: str | bytes) -> MutationResult:
     """The :class:`MutationResult` a stored text stands for."""
     return MutationResult.from_wire(answer(mutation_id, text))
+
+
+#: What a bare answer keeps (:func:`bare_answer`): nothing of the record's values.
+_BARE_KEYS = ("mutation_id", "status", "version", "code")
+
+
+def bare_answer(found: dict[str, Any]) -> dict[str, Any]:
+    """An answer without the record, the conflicting values or the message (which may
+    quote a value): for a reader who may no longer read the record, or who did not
+    push the mutation (``sync.server.bundles.answer_readers``)."""
+    return {key: found[key] for key in _BARE_KEYS if key in found}

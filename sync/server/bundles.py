@@ -29,13 +29,20 @@ from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server import audit
-from sync.server.answers import answer
+from sync.server.answers import answer, bare_answer
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
+from sync.server.feed import scope_filter
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role, area_of
-from sync.server.schema import applied_mutations, conflicts, device_keys, users
+from sync.server.schema import (
+    applied_batches,
+    applied_mutations,
+    conflicts,
+    device_keys,
+    users,
+)
 from sync.server.snapshots import scope_label
 
 if TYPE_CHECKING:
@@ -304,6 +311,9 @@ def export_feed_bundle(
     # the answers to conflicts made in another kab/kota (a supporter moved here after
     # one): the losing proposal is that office's. So does any answer whose record lay in
     # another kab/kota then (a merge made there: answer_for).
+    # Whole answers only to the mutations its office pushed (answer_readers): a
+    # refusal carries no record to say where it was made, and may quote the value
+    # refused, 32.14's on a supporter moved to 32.15 since.
     departed = {rid for rid, r in latest.items() if is_departure(r)}
     answers = answers_for(
         state.engine,
@@ -311,6 +321,7 @@ def export_feed_bundle(
         latest,
         bare=departed,
         bare_mutations=foreign_conflicts(state.engine, reader),
+        pushers=answer_readers(state.engine, reader),
     )
     data = encode_feed_bundle(
         state.key,
@@ -360,12 +371,34 @@ def foreign_conflicts(engine: Engine, reader: Actor) -> set[str]:
         return {str(r.mutation_id) for r in rows}
 
 
+def answer_readers(engine: Engine, reader: Actor) -> set[str]:
+    """The accounts whose answers a feed bundle for ``reader`` carries whole: every
+    account of the office's region or below it (a kab/kota's own accounts; a
+    province's and its kab/kota's). Any other's are bare (:func:`bare_answer`).
+
+    An answer is for the device that pushed the mutation (the desktop records only
+    the answers to mutations it is still waiting on): another office's need only
+    tell that the id is answered. A refusal carries no record, so nothing else says
+    whether its message (which may quote the value refused, or name another pair
+    and election) was written on a record the reader read then: a supporter 32.14
+    was refused on, moved to 32.15 since, took 32.14's refused value to 32.15. A
+    bundle sealed to one account answers its office's others whole too: operators
+    share a computer's database (``silon_desktop.storage.keyfile``: a wrap per
+    user), so another's waiting mutation takes the answer it would have online.
+    """
+    region = scope_filter(reader, users.c.region, None)
+    with read_tx(engine) as conn:
+        rows = conn.execute(select(users.c.username).where(*([] if region is None else [region])))
+        return {str(name) for name in rows.scalars()}
+
+
 def answers_for(
     engine: Engine,
     reader: Actor,
     record_ids: Iterable[str],
     bare: Collection[str] = (),
     bare_mutations: Collection[str] = (),
+    pushers: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
     ``answers``: the sending device marks its own as delivered), as ``reader`` may
@@ -375,25 +408,38 @@ def answers_for(
         bare: records whose answers carry only the mutation id, status, version and
             code (:func:`bare_answer`): none of the record's values.
         bare_mutations: mutations whose answers are bare so (:func:`foreign_conflicts`).
+        pushers: the accounts whose answers may be whole (:func:`answer_readers`);
+            another's are bare. None: every account's.
     """
     ids = list(record_ids)
     columns = (
         applied_mutations.c.mutation_id,
         applied_mutations.c.result,
         applied_mutations.c.record_id,
+        applied_batches.c.username,
+    )
+    joined = applied_mutations.join(
+        applied_batches, applied_batches.c.id == applied_mutations.c.batch
     )
     by_time = applied_mutations.c.applied_at
 
     def of(row: Any) -> dict[str, Any]:
         found = answer(row.mutation_id, row.result)
-        if row.record_id in bare or row.mutation_id in bare_mutations:
+        if (
+            row.record_id in bare
+            or row.mutation_id in bare_mutations
+            or (pushers is not None and row.username not in pushers)
+        ):
             return bare_answer(found)
         return answer_for(reader, found)
 
     with read_tx(engine) as conn:
         if len(ids) <= _ANSWERS_BLOCK:
             rows = conn.execute(
-                select(*columns).where(applied_mutations.c.record_id.in_(ids)).order_by(by_time)
+                select(*columns)
+                .select_from(joined)
+                .where(applied_mutations.c.record_id.in_(ids))
+                .order_by(by_time)
             )
             return [of(r) for r in rows]
         # No index by record id (one would cost about 50 bytes a mutation, issue 19):
@@ -401,19 +447,9 @@ def answers_for(
         # kept by a set (streamed: on PostgreSQL a server-side cursor).
         wanted = set(ids)
         rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-            select(*columns).order_by(by_time)
+            select(*columns).select_from(joined).order_by(by_time)
         )
         return [of(r) for r in rows if r.record_id in wanted]
-
-
-#: What a bare answer keeps (:func:`answers_for`): nothing of the record's values.
-_BARE_KEYS = ("mutation_id", "status", "version", "code")
-
-
-def bare_answer(found: dict[str, Any]) -> dict[str, Any]:
-    """An answer without the record, the conflicting values or the message (which may
-    quote a value): for a reader who may no longer read the record."""
-    return {key: found[key] for key in _BARE_KEYS if key in found}
 
 
 def answer_for(reader: Actor, found: dict[str, Any]) -> dict[str, Any]:
