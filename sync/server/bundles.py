@@ -29,10 +29,9 @@ from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server import audit
-from sync.server.answers import answer, bare_answer
+from sync.server.answers import answer, bare_answer, office_accounts
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
-from sync.server.feed import scope_filter
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role, area_of
@@ -311,17 +310,19 @@ def export_feed_bundle(
     # the answers to conflicts made in another kab/kota (a supporter moved here after
     # one): the losing proposal is that office's. So does any answer whose record lay in
     # another kab/kota then (a merge made there: answer_for).
-    # Whole answers only to the mutations its office pushed (answer_readers): a
+    # Whole answers only to the mutations its office pushed (answers.office_accounts): a
     # refusal carries no record to say where it was made, and may quote the value
     # refused, 32.14's on a supporter moved to 32.15 since.
     departed = {rid for rid, r in latest.items() if is_departure(r)}
+    with read_tx(state.engine) as conn:
+        readers = office_accounts(conn, reader)
     answers = answers_for(
         state.engine,
         reader,
         latest,
         bare=departed,
         bare_mutations=foreign_conflicts(state.engine, reader),
-        pushers=answer_readers(state.engine, reader),
+        pushers=readers,
     )
     data = encode_feed_bundle(
         state.key,
@@ -371,27 +372,6 @@ def foreign_conflicts(engine: Engine, reader: Actor) -> set[str]:
         return {str(r.mutation_id) for r in rows}
 
 
-def answer_readers(engine: Engine, reader: Actor) -> set[str]:
-    """The accounts whose answers a feed bundle for ``reader`` carries whole: every
-    account of the office's region or below it (a kab/kota's own accounts; a
-    province's and its kab/kota's). Any other's are bare (:func:`bare_answer`).
-
-    An answer is for the device that pushed the mutation (the desktop records only
-    the answers to mutations it is still waiting on): another office's need only
-    tell that the id is answered. A refusal carries no record, so nothing else says
-    whether its message (which may quote the value refused, or name another pair
-    and election) was written on a record the reader read then: a supporter 32.14
-    was refused on, moved to 32.15 since, took 32.14's refused value to 32.15. A
-    bundle sealed to one account answers its office's others whole too: operators
-    share a computer's database (``silon_desktop.storage.keyfile``: a wrap per
-    user), so another's waiting mutation takes the answer it would have online.
-    """
-    region = scope_filter(reader, users.c.region, None)
-    with read_tx(engine) as conn:
-        rows = conn.execute(select(users.c.username).where(*([] if region is None else [region])))
-        return {str(name) for name in rows.scalars()}
-
-
 def answers_for(
     engine: Engine,
     reader: Actor,
@@ -408,7 +388,7 @@ def answers_for(
         bare: records whose answers carry only the mutation id, status, version and
             code (:func:`bare_answer`): none of the record's values.
         bare_mutations: mutations whose answers are bare so (:func:`foreign_conflicts`).
-        pushers: the accounts whose answers may be whole (:func:`answer_readers`);
+        pushers: the accounts whose answers may be whole (:func:`~sync.server.answers.office_accounts`);
             another's are bare. None: every account's.
     """
     ids = list(record_ids)

@@ -276,3 +276,32 @@ def test_a_bundle_sealed_to_one_operator_answers_the_others_of_its_office_whole(
     bundle = _sealed_to(state, "op3214b", "k-14b", "32.14")
     [kept] = [a for a in bundle["answers"] if a["mutation_id"] == refused.id]
     assert REFUSED in kept["message"]
+
+
+def test_a_repeat_from_another_office_is_answered_bare(state: ServerState) -> None:
+    """32.15's bundle names, bare, the ids of 32.14's mutations on a supporter moved to
+    32.15 (their answers are another office's): pushed again under such an id, by
+    32.15 which now writes that supporter, the stored answer came back whole: 32.14's
+    losing values, its merged record, its refused value. A repeat is answered whole
+    only to an account of the pusher's office (``answers.office_accounts``), as a
+    feed bundle's answers are; bare to any other, still applied once."""
+    person, losing = _moved_after_a_conflict(state)
+    _merged_person, merged = _moved_after_a_merge(state)
+    refused_person, refused = _moved_after_a_refusal(state)
+    for record_id, mutation_id, status in (
+        (person, losing, "conflict"),
+        (_merged_person, merged, "merged"),
+        (refused_person, refused, "rejected"),
+    ):
+        again = Mutation(
+            mutation_id, "supporter", record_id, "32", Op.UPSERT, 1, {"name": ("A", "C")}
+        )
+        [result] = apply_batch(state.engine, state.config, OP3215, str(uuid.uuid4()), [again])
+        wire = result.to_wire()
+        assert SECRET not in repr(wire) and REFUSED not in repr(wire)
+        assert (result.record, result.conflicts, result.message) == (None, {}, "")
+        assert wire["status"] == status
+        # The province, above the pusher's office, still reads it whole (32.14 no
+        # longer writes the supporter: its push is refused whole, as before).
+        [whole] = apply_batch(state.engine, state.config, PROVINCE, str(uuid.uuid4()), [again])
+        assert whole.record or whole.conflicts or REFUSED in whole.message
