@@ -29,13 +29,19 @@ from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server import audit
-from sync.server.answers import answer
+from sync.server.answers import answer, bare_answer, office_accounts
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
 from sync.server.push import apply_batch, check_scopes
 from sync.server.roles import Actor, Role, area_of
-from sync.server.schema import applied_mutations, conflicts, device_keys, users
+from sync.server.schema import (
+    applied_batches,
+    applied_mutations,
+    conflicts,
+    device_keys,
+    users,
+)
 from sync.server.snapshots import scope_label
 
 if TYPE_CHECKING:
@@ -304,13 +310,19 @@ def export_feed_bundle(
     # the answers to conflicts made in another kab/kota (a supporter moved here after
     # one): the losing proposal is that office's. So does any answer whose record lay in
     # another kab/kota then (a merge made there: answer_for).
+    # Whole answers only to the mutations its office pushed (answers.office_accounts): a
+    # refusal carries no record to say where it was made, and may quote the value
+    # refused, 32.14's on a supporter moved to 32.15 since.
     departed = {rid for rid, r in latest.items() if is_departure(r)}
+    with read_tx(state.engine) as conn:
+        readers = office_accounts(conn, reader)
     answers = answers_for(
         state.engine,
         reader,
         latest,
         bare=departed,
         bare_mutations=foreign_conflicts(state.engine, reader),
+        pushers=readers,
     )
     data = encode_feed_bundle(
         state.key,
@@ -366,6 +378,7 @@ def answers_for(
     record_ids: Iterable[str],
     bare: Collection[str] = (),
     bare_mutations: Collection[str] = (),
+    pushers: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
     ``answers``: the sending device marks its own as delivered), as ``reader`` may
@@ -375,25 +388,38 @@ def answers_for(
         bare: records whose answers carry only the mutation id, status, version and
             code (:func:`bare_answer`): none of the record's values.
         bare_mutations: mutations whose answers are bare so (:func:`foreign_conflicts`).
+        pushers: the accounts whose answers may be whole (:func:`~sync.server.answers.office_accounts`);
+            another's are bare. None: every account's.
     """
     ids = list(record_ids)
     columns = (
         applied_mutations.c.mutation_id,
         applied_mutations.c.result,
         applied_mutations.c.record_id,
+        applied_batches.c.username,
+    )
+    joined = applied_mutations.join(
+        applied_batches, applied_batches.c.id == applied_mutations.c.batch
     )
     by_time = applied_mutations.c.applied_at
 
     def of(row: Any) -> dict[str, Any]:
         found = answer(row.mutation_id, row.result)
-        if row.record_id in bare or row.mutation_id in bare_mutations:
+        if (
+            row.record_id in bare
+            or row.mutation_id in bare_mutations
+            or (pushers is not None and row.username not in pushers)
+        ):
             return bare_answer(found)
         return answer_for(reader, found)
 
     with read_tx(engine) as conn:
         if len(ids) <= _ANSWERS_BLOCK:
             rows = conn.execute(
-                select(*columns).where(applied_mutations.c.record_id.in_(ids)).order_by(by_time)
+                select(*columns)
+                .select_from(joined)
+                .where(applied_mutations.c.record_id.in_(ids))
+                .order_by(by_time)
             )
             return [of(r) for r in rows]
         # No index by record id (one would cost about 50 bytes a mutation, issue 19):
@@ -401,19 +427,9 @@ def answers_for(
         # kept by a set (streamed: on PostgreSQL a server-side cursor).
         wanted = set(ids)
         rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-            select(*columns).order_by(by_time)
+            select(*columns).select_from(joined).order_by(by_time)
         )
         return [of(r) for r in rows if r.record_id in wanted]
-
-
-#: What a bare answer keeps (:func:`answers_for`): nothing of the record's values.
-_BARE_KEYS = ("mutation_id", "status", "version", "code")
-
-
-def bare_answer(found: dict[str, Any]) -> dict[str, Any]:
-    """An answer without the record, the conflicting values or the message (which may
-    quote a value): for a reader who may no longer read the record."""
-    return {key: found[key] for key in _BARE_KEYS if key in found}
 
 
 def answer_for(reader: Actor, found: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,13 @@ from sync.protocol import (
     ResultStatus,
 )
 from sync.server import audit, rules, snapshot_builder, stages
-from sync.server.answers import stored_result, stored_text
+from sync.server.answers import (
+    answer,
+    bare_answer,
+    office_accounts,
+    stored_result,
+    stored_text,
+)
 from sync.server.auth import check_session
 from sync.server.batch import Batch, Rec, among, audit_entry, load, touch
 from sync.server.checks import precheck, update_checks
@@ -131,7 +137,7 @@ def apply_batch(
             check_session(conn, session)
         if recheck is not None:
             recheck(conn)
-        stored = _stored_results(conn, mutations)
+        stored = _stored_results(conn, mutations, actor)
         todo = [m for m in mutations if m.id not in stored]
         load(conn, batch, (m.record_id for m in mutations))
         for m in mutations:
@@ -227,26 +233,45 @@ def check_scopes(actor: Actor, mutations: Iterable[Mutation]) -> None:
 
 
 def _stored_results(
-    conn: Connection, mutations: list[Mutation]
+    conn: Connection, mutations: list[Mutation], actor: Actor
 ) -> dict[str, tuple[str, MutationResult]]:
     """Stored answers of the batch's mutation ids seen before: ``{id: (the record it
-    was used for, its answer)}``.
+    was used for, its answer)}``, bare (:func:`~sync.server.answers.bare_answer`)
+    when an account outside ``actor``'s office pushed it (``office_accounts``, as a
+    feed bundle answers): 32.15's bundle names 32.14's mutation ids on a supporter
+    moved to 32.15, and pushed again under one by 32.15 (which writes it now) the
+    answer gave 32.14's losing values, merged record or refused value.
 
     A mutation naming another record under such an id is not a repeat: the caller
     refuses it (:func:`_reused`), and the other record's answer is never shown.
     """
     wanted = sorted({m.id for m in mutations})
     out: dict[str, tuple[str, MutationResult]] = {}
+    found: list[Any] = []
     for condition in among(conn, applied_mutations.c.mutation_id, wanted):
-        rows = conn.execute(
-            select(
-                applied_mutations.c.mutation_id,
-                applied_mutations.c.record_id,
-                applied_mutations.c.result,
-            ).where(condition)
+        found.extend(
+            conn.execute(
+                select(
+                    applied_mutations.c.mutation_id,
+                    applied_mutations.c.record_id,
+                    applied_mutations.c.result,
+                    applied_batches.c.username,
+                )
+                .select_from(
+                    applied_mutations.join(
+                        applied_batches, applied_batches.c.id == applied_mutations.c.batch
+                    )
+                )
+                .where(condition)
+            )
         )
-        for mid, record_id, result in rows:
+    ours = office_accounts(conn, actor) if found else set()
+    for mid, record_id, result, pusher in found:
+        if pusher in ours:
             out[mid] = (str(record_id), stored_result(mid, result))
+        else:
+            bare = bare_answer(answer(mid, result))
+            out[mid] = (str(record_id), MutationResult.from_wire(bare))
     return out
 
 

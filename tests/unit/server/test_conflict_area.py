@@ -7,6 +7,8 @@ answer held the whole record as it was in 32.14: 32.15's feed bundle answers it 
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,9 +17,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
+from sync import sealed
 from sync.bundle import decode_bundle
 from sync.protocol import Mutation, Op
 from sync.server.app import ServerState, open_state
+from sync.server.auth import create_user
 from sync.server.bundles import export_feed_bundle
 from sync.server.config import ServerConfig
 from sync.server.db import migrate
@@ -25,7 +29,7 @@ from sync.server.errors import ApiError
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.routes.records import read_conflicts
-from sync.server.schema import conflicts
+from sync.server.schema import conflicts, device_secrets
 from tests.unit.server.migrating import alembic_to
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 
@@ -39,6 +43,10 @@ SECRET = "NILAI RAHASIA 32.14"
 def state(url: str) -> Iterator[ServerState]:  # noqa: F811
     migrate(url)
     server = open_state(ServerConfig(database_url=url, rule_checks=False))
+    # The pushers are accounts: a feed bundle answers whole its office's (answer_readers).
+    with server.engine.begin() as conn:
+        for actor in (PROVINCE, OP3214, OP3215):
+            create_user(conn, actor.username, "sandi-uji-panjang", actor.role, actor.region, 0.0)
     try:
         yield server
     finally:
@@ -195,3 +203,105 @@ def test_a_kabkota_push_never_answers_with_a_record_outside_its_area(state: Serv
     stale_move = _upsert(person, "supporter", 5, {"kabkota_code": ("32.14", "32.15")})
     [result] = apply_batch(state.engine, state.config, OP3214, str(uuid.uuid4()), [stale_move])
     assert (result.status.value, result.code, result.record) == ("rejected", "SCOPE_MISMATCH", None)
+
+
+#: A value refused by its domain, quoted in the refusal (``validation._shown``): a
+#: NIK typed as a withdrawal reason.
+REFUSED = "3214010101900001"
+
+
+def _moved_after_a_refusal(state: ServerState) -> tuple[str, str]:
+    """A supporter of 32.14 on which 32.14's operator had a value refused (the refusal
+    quotes it), then moved by the province to 32.15: (its id, the refused mutation's id)."""
+    person = _governor_supporter_of_3214(state)
+    refused = _upsert(person, "supporter", 2, {"withdrawn_reason": (None, REFUSED)})
+    checking = dataclasses.replace(state.config, rule_checks=True)
+    [result] = apply_batch(state.engine, checking, OP3214, str(uuid.uuid4()), [refused])
+    assert (result.status.value, result.code) == ("rejected", "BAD_VALUE")
+    assert REFUSED in result.message  # the pusher reads what it sent
+    move = _upsert(person, "supporter", 2, {"kabkota_code": ("32.14", "32.15")})
+    assert _push(state, PROVINCE, move) == ["applied"]
+    return person, refused.id
+
+
+def _sealed_to(state: ServerState, user: str, device: str, scope: str) -> dict[str, Any]:
+    """The feed bundle of ``scope`` sealed to (user, device), opened as that device."""
+    secret = base64.b64encode(device.encode().ljust(32, b"-")).decode()
+    with state.engine.begin() as conn:
+        conn.execute(
+            device_secrets.insert().values(
+                username=user, device_id=device, secret=secret, created_at=0.0
+            )
+        )
+    data = export_feed_bundle(state, scope, 0, (user, device))[0]
+    return decode_bundle(sealed.open_sealed(data, sealed.device_box_key(secret)))
+
+
+def test_the_new_kabkotas_feed_bundle_carries_no_refusal_made_in_the_old_one(
+    state: ServerState,
+) -> None:
+    """A refusal carries no record, so its answer could not say where it was made: a
+    bundle answers whole only the mutations pushed by an account of its office (or
+    one below it), sealed or not; the others bare."""
+    person, refused = _moved_after_a_refusal(state)
+    bare = {"mutation_id": refused, "status": "rejected", "version": 0, "code": "BAD_VALUE"}
+    for bundle in (
+        decode_bundle(export_feed_bundle(state, "32.15", 0)[0]),
+        _sealed_to(state, "op3215", "k-15", "32.15"),
+    ):
+        assert person in {r["id"] for block in bundle["page"]["entities"] for r in _rows(block)}
+        assert REFUSED not in repr(bundle)
+        answers = {a["mutation_id"]: a for a in bundle["answers"]}
+        assert answers[refused] == bare
+    # The province's office reads its kab/kota's answers whole, sealed or not.
+    for bundle in (
+        decode_bundle(export_feed_bundle(state, "32", 0)[0]),
+        _sealed_to(state, "prov32", "p-1", "32"),
+    ):
+        [kept] = [a for a in bundle["answers"] if a["mutation_id"] == refused]
+        assert REFUSED in kept["message"]
+
+
+def test_a_bundle_sealed_to_one_operator_answers_the_others_of_its_office_whole(
+    state: ServerState,
+) -> None:
+    """Operators of one office share a computer's database: a bundle sealed to one
+    answers another's waiting mutation as a push would (its refusal message)."""
+    with state.engine.begin() as conn:
+        create_user(conn, "op3214b", "sandi-uji-panjang", Role.KABKOTA, "32.14", 0.0)
+    person = _governor_supporter_of_3214(state)
+    refused = _upsert(person, "supporter", 2, {"withdrawn_reason": (None, REFUSED)})
+    checking = dataclasses.replace(state.config, rule_checks=True)
+    assert apply_batch(state.engine, checking, OP3214, str(uuid.uuid4()), [refused])[0].code
+    bundle = _sealed_to(state, "op3214b", "k-14b", "32.14")
+    [kept] = [a for a in bundle["answers"] if a["mutation_id"] == refused.id]
+    assert REFUSED in kept["message"]
+
+
+def test_a_repeat_from_another_office_is_answered_bare(state: ServerState) -> None:
+    """32.15's bundle names, bare, the ids of 32.14's mutations on a supporter moved to
+    32.15 (their answers are another office's): pushed again under such an id, by
+    32.15 which now writes that supporter, the stored answer came back whole: 32.14's
+    losing values, its merged record, its refused value. A repeat is answered whole
+    only to an account of the pusher's office (``answers.office_accounts``), as a
+    feed bundle's answers are; bare to any other, still applied once."""
+    person, losing = _moved_after_a_conflict(state)
+    _merged_person, merged = _moved_after_a_merge(state)
+    refused_person, refused = _moved_after_a_refusal(state)
+    for record_id, mutation_id, status in (
+        (person, losing, "conflict"),
+        (_merged_person, merged, "merged"),
+        (refused_person, refused, "rejected"),
+    ):
+        again = Mutation(
+            mutation_id, "supporter", record_id, "32", Op.UPSERT, 1, {"name": ("A", "C")}
+        )
+        [result] = apply_batch(state.engine, state.config, OP3215, str(uuid.uuid4()), [again])
+        wire = result.to_wire()
+        assert SECRET not in repr(wire) and REFUSED not in repr(wire)
+        assert (result.record, result.conflicts, result.message) == (None, {}, "")
+        assert wire["status"] == status
+        # The province, above the pusher's office, still reads it whole (32.14 no
+        # longer writes the supporter: its push is refused whole, as before).
+        [whole] = apply_batch(state.engine, state.config, PROVINCE, str(uuid.uuid4()), [again])
+        assert whole.record or whole.conflicts or REFUSED in whole.message
