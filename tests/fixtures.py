@@ -132,15 +132,26 @@ def new_database(path: Path) -> Path:
     head revision (the copy keeps its WAL mode and its owner-only file modes). The creation itself is tested by the tests that call
     ``open_database`` on a new path (tests/unit/storage/test_db.py and others)."""
     from silon_desktop.storage.db import open_database
-    from silon_desktop.storage.integrity import marker_path
 
     if not _EMPTY:
         _EMPTY.append(tempfile.TemporaryDirectory(prefix="silon-empty-db-"))
         open_database(Path(_EMPTY[0].name) / "silon.db").close()
-    empty = Path(_EMPTY[0].name) / "silon.db"
+    return copy_database(Path(_EMPTY[0].name) / "silon.db", path)
+
+
+def copy_database(source: Path, path: Path) -> Path:
+    """Put a copy of the closed plain local database ``source`` with its commit
+    marker at ``path`` (which must not exist yet); returns ``path``.
+
+    A database seeded once per module and copied per test gives each test the same
+    rows, ids and rowids as seeding it again would, at the cost of a file copy: the
+    seed's own checks run where the seed is the subject. ``source`` must have been
+    closed (its WAL folded into the file)."""
+    from silon_desktop.storage.integrity import marker_path
+
     if path.exists():
         raise FileExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(empty, path)
-    shutil.copy(marker_path(empty), marker_path(path))
+    shutil.copy(source, path)
+    shutil.copy(marker_path(source), marker_path(path))
     return path

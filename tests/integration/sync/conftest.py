@@ -17,6 +17,7 @@ from silon_desktop.storage.db import Database, open_database
 from silon_desktop.storage.repository import Repository
 from sync.client import SyncEngine
 from sync.transport import HttpTransport, RetryPolicy
+from tests.fixtures import new_database
 from tests.integration.server_process import ServerProcess
 from tests.unit.sync.harness import PASSWORD, SCOPE, normalise
 
@@ -90,7 +91,10 @@ class HttpClient:
         self.settings = Settings(
             server_url=self.url, username=self.username, device_id=f"dev-{self.folder.name}"
         )
-        self.db = open_database(self.folder / "silon.db")
+        path = self.folder / "silon.db"
+        if not path.exists():
+            new_database(path)  # a copy of an empty one: faster than making it
+        self.db = open_database(path)
         self.transport = HttpTransport(
             self.url, token=self.token, read_timeout_s=self.read_timeout_s, retry=FAST_RETRY
         )

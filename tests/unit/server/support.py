@@ -10,6 +10,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 from sync.protocol import Mutation, Op
 from sync.server.app import ServerState, open_state
 from sync.server.config import ServerConfig
@@ -34,6 +36,21 @@ def _migrated_sqlite() -> Path:
         _TEMPLATE.append(tempfile.TemporaryDirectory(prefix="silon-server-template-"))
         migrate(database_url(Path(_TEMPLATE[0].name), None))
     return Path(_TEMPLATE[0].name) / SQLITE_NAME
+
+
+def migrated(url: str) -> str:
+    """Bring the empty server database at ``url`` to the newest revision, as
+    :func:`~sync.server.db.migrate` does, and return ``url``: a SQLite file (which
+    must not exist yet) is a copy of the process's migrated template, a PostgreSQL
+    database is migrated. For tests whose subject is not the migrations."""
+    if not url.startswith("sqlite"):
+        migrate(url)
+        return url
+    path = Path(make_url(url).database or "")
+    if path.exists():
+        raise FileExistsError(path)
+    shutil.copy(_migrated_sqlite(), path)
+    return url
 
 
 @contextmanager

@@ -22,13 +22,14 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.pool import NullPool
 
 from sync.server.batch import origin_of
-from sync.server.db import SQLITE_NAME, database_url, migrate
+from sync.server.db import SQLITE_NAME, database_url
 from sync.server.feed import _page_query, read_feed
 from sync.server.roles import Actor, Role
 from sync.server.routes.checks import _page as checks_page
 from sync.server.schema import records, supporter_checks
 from sync.server.snapshots import read_span
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
+from tests.unit.server.support import migrated
 
 KABKOTA = Actor("op3214", Role.KABKOTA, "32.14", "laptop-1")
 PROVINCE = Actor("op32", Role.PROVINCE, "32", "laptop-2")
@@ -59,7 +60,7 @@ PLACES = [
 
 def _fill(url: str) -> list[tuple[str, str, str, int]]:
     """The records of :data:`PLACES` (seq 1, 2, ...): ``(id, scope, area, seq)``."""
-    migrate(url)
+    migrated(url)  # a copy of the migrated template on SQLite
     rows = []
     own = origin_of(KABKOTA, "run-1")
     for seq, (scope, area) in enumerate(PLACES, start=1):
@@ -159,7 +160,7 @@ def test_a_kabkota_snapshot_span_holds_its_records_in_feed_order(url: str) -> No
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     """A raw connection to an empty server database on SQLite (for query plans)."""
-    migrate(database_url(tmp_path, None))
+    migrated(database_url(tmp_path, None))  # a copy of the migrated template
     raw = sqlite3.connect(tmp_path / SQLITE_NAME)
     try:
         yield raw
@@ -196,7 +197,7 @@ def _plan(raw: Any, stmt: Any) -> str:
 def _fill_checks(url: str) -> list[tuple[str, str, str, bool]]:
     """A verdict per place of :data:`PLACES`, ids in that order, every second one
     disagreeing: ``(record_id, scope, area, disagrees)``."""
-    migrate(url)
+    migrated(url)  # a copy of the migrated template on SQLite
     rows = [
         {
             "record_id": f"c{n:02d}",

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, create_engine, text
 
 from sync.server.app import _lifespan, create_app
 from sync.server.config import ServerConfig
-from sync.server.db import SQLITE_NAME, database_url, make_engine, migrate
+from sync.server.db import SQLITE_NAME, database_url, make_engine
 from sync.server.idlefold import IdleFolder, fold_if_idle
+from tests.unit.server.support import migrated
 
 
 @pytest.fixture
@@ -90,8 +91,7 @@ def test_no_thread_for_postgresql() -> None:
 
 
 def test_the_app_runs_the_thread_while_it_serves(tmp_path: Path) -> None:
-    url = database_url(tmp_path, None)
-    migrate(url)
+    url = migrated(database_url(tmp_path, None))  # a copy of the migrated template
     app = create_app(ServerConfig(database_url=url))
 
     async def serve() -> bool:

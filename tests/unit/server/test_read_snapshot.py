@@ -11,11 +11,11 @@ from sync.protocol import Mutation, Op, ResultStatus
 from sync.server import audit
 from sync.server.app import open_state
 from sync.server.config import ServerConfig
-from sync.server.db import migrate, read_tx
+from sync.server.db import read_tx
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
-from tests.unit.server.support import SCOPE, create
+from tests.unit.server.support import SCOPE, create, migrated
 
 OPERATOR = Actor("op3214", Role.KABKOTA, SCOPE, "laptop-1")
 
@@ -27,7 +27,7 @@ def test_audit_verify_while_a_push_commits_checks_the_state_it_read(
     log and before the walk of the records is not taken for a record changed past the
     log (PostgreSQL's default isolation read the records as they were after the push,
     and the chain was reported broken: RUSAK)."""
-    migrate(url)
+    migrated(url)  # a copy of the migrated template on SQLite
     state = open_state(ServerConfig(database_url=url))
     try:
         election = create("election", {"name": "Pilbup", "kind": "bupati", "region_code": SCOPE})

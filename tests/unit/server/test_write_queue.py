@@ -14,10 +14,10 @@ from sync.server.db import (
     FairSemaphore,
     database_url,
     make_engine,
-    migrate,
     write_tx,
     writer_queue,
 )
+from tests.unit.server.support import migrated
 
 
 def _queue_up(lock: FairLock, n: int, order: list[int]) -> list[threading.Thread]:
@@ -67,8 +67,7 @@ def test_a_newcomer_never_overtakes_a_waiting_writer() -> None:
 
 
 def test_write_transactions_of_one_engine_queue_in_arrival_order(tmp_path: Path) -> None:
-    url = database_url(tmp_path, None)
-    migrate(url)
+    url = migrated(database_url(tmp_path, None))  # a copy of the migrated template
     engine = make_engine(url)
     order: list[int] = []
     try:
