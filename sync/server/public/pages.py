@@ -11,7 +11,9 @@ by that long, never one of its own.
 A page is built in the thread pool, never on the event loop, and once per stamp:
 while one request builds the new version, the others get the previous bytes (a
 running push moves the version with every batch). Every cached page carries an
-ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a body.
+ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a body;
+so is ``If-Modified-Since`` no earlier than a dated page's ``Last-Modified`` (:data:`DATED`),
+when no ``If-None-Match`` is sent (RFC 9110 13.1.3).
 """
 
 from __future__ import annotations
@@ -387,6 +389,7 @@ def cached(
         extra,
         request.headers.get("accept-encoding"),
         request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
     )
     return _with_lang_cookie(request, encoded.RawResponse(status, body, raw))
 
