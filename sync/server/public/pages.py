@@ -1018,7 +1018,7 @@ async def object_to_support(request: Request) -> Response:
     if not error and not objections.valid_contact(contact):
         checked = Checked("object_bad_contact", matches, nik_hash)
         error = checked.error
-    filed = answered = False
+    filed = answered = already_open = False
     status = checked.status
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
@@ -1054,6 +1054,11 @@ async def object_to_support(request: Request) -> Response:
             # shows is the check's own (never when it was given).
             log.info("public objection refused (answered lately): nik=%s", nik_hash)
             answered, status = True, 409
+        elif filing is objections.Filing.OPEN:
+            # One is open for the row: this one is not recorded again, and the page
+            # says so (the check's answer below shows it open).
+            log.info("public objection not recorded (one open): nik=%s", nik_hash)
+            already_open, status = True, 409
     return _check_page(
         request,
         public,
@@ -1064,6 +1069,7 @@ async def object_to_support(request: Request) -> Response:
         error=error,
         filed=filed,
         answered=answered,
+        already_open=already_open,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",
