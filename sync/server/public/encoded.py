@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -120,6 +121,24 @@ def not_modified(header: str | bytes | None, tag: bytes) -> bool:
     return any(t.strip() in (tag, b"*", b"W/" + tag) for t in raw.split(b","))
 
 
+def unmodified_since(header: str | bytes | None, modified: bytes | None) -> bool:
+    """Whether an ``If-Modified-Since`` value is no earlier than the page's
+    ``Last-Modified`` (RFC 9110 13.1.3: the page is then not modified). False for a page
+    without a date and for a value that is no HTTP date (ignored). The caller asks only
+    for a GET or HEAD without ``If-None-Match`` (which takes precedence)."""
+    if not header or modified is None:
+        return False
+    text = header.decode("latin-1") if isinstance(header, bytes) else header
+    try:
+        since = parsedate_to_datetime(text)
+        last = parsedate_to_datetime(modified.decode("ascii"))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+    if since.tzinfo is None or last.tzinfo is None:  # not an HTTP date (no GMT)
+        return False
+    return last <= since
+
+
 def headers(
     content_type: bytes,
     length: int | None,
@@ -149,11 +168,18 @@ def cached_answer(
     extra: tuple[tuple[bytes, bytes], ...],
     accept_encoding: bytes | str | None,
     if_none_match: bytes | str | None,
+    if_modified_since: bytes | str | None = None,
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    """``(status, body, headers)`` of a cached page: 304 without a body when the
-    client holds the variant it would get, else that variant."""
+    """``(status, body, headers)`` of a cached page (asked by GET or HEAD): 304 without
+    a body when the client holds the variant it would get (``If-None-Match``), or, when
+    it sends no ``If-None-Match``, a copy no older than the page's ``Last-Modified``
+    (``If-Modified-Since``, RFC 9110 13.1.3); else that variant."""
     body, tag, compressed = page.variant(accepts_gzip(accept_encoding))
-    if not_modified(if_none_match, tag):
+    if (
+        not_modified(if_none_match, tag)
+        if if_none_match
+        else unmodified_since(if_modified_since, page.modified)
+    ):
         return 304, b"", headers(content_type, None, extra, tag, compressed, page.modified)
     return 200, body, headers(content_type, len(body), extra, tag, compressed, page.modified)
 

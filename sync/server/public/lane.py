@@ -5,7 +5,8 @@ Two steps, each answering a few public paths itself and passing everything else 
 - :func:`answer_cached`, called by the app (``sync.server.app.App``) before anything
   else, Starlette's own middleware included: a GET of a public page whose bytes are
   cached for the current stamp is answered from those bytes, plain or gzip as the client
-  accepts, with its ETag, or 304 when ``If-None-Match`` names that variant. A page
+  accepts, with its ETag, or 304 when ``If-None-Match`` names that variant (or, without
+  it, ``If-Modified-Since`` is no earlier than a dated page's ``Last-Modified``). A page
   not cached yet (or of an older stamp) goes through the app, which builds and
   caches it. ``?lang=`` always goes through (the app sets the language cookie).
 - :class:`CheckLane` (inside the body middleware, so it gets a read, size-limited
@@ -57,9 +58,10 @@ def _key(
     return None
 
 
-def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None]:
-    """``(cookie, accept-encoding, if-none-match)`` of a request (None: not sent)."""
-    cookie = accept = holds = None
+def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None, bytes | None]:
+    """``(cookie, accept-encoding, if-none-match, if-modified-since)`` of a request
+    (None: not sent)."""
+    cookie = accept = holds = since = None
     for name, value in scope["headers"]:
         if name == b"cookie":
             cookie = value if cookie is None else cookie + b"; " + value
@@ -67,7 +69,9 @@ def _headers(scope: Any) -> tuple[bytes | None, bytes | None, bytes | None]:
             accept = value
         elif name == b"if-none-match":
             holds = value
-    return cookie, accept, holds
+        elif name == b"if-modified-since":
+            since = value
+    return cookie, accept, holds, since
 
 
 async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
@@ -83,7 +87,7 @@ async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
     public: Public | None = getattr(state, "public", None)
     if public is None:
         return False
-    cookie, accept, holds = _headers(scope)
+    cookie, accept, holds, since = _headers(scope)
     found = _key(scope["path"], _lang(cookie))
     try:
         page = public.peek(found[0]) if found is not None else None
@@ -93,7 +97,7 @@ async def answer_cached(state: Any, scope: Any, send: Any) -> bool:
         return False
     if found is None or page is None:
         return False
-    status, body, raw = encoded.cached_answer(page, found[1], found[2], accept, holds)
+    status, body, raw = encoded.cached_answer(page, found[1], found[2], accept, holds, since)
     await encoded.send_raw(send, status, body, raw)
     return True
 
@@ -114,7 +118,7 @@ class CheckLane:
             await self.app(scope, receive, send)
             return
         public = pages.public_of(scope["app"].state)
-        cookie, accept, _holds = _headers(scope)
+        cookie, accept, _holds, _since = _headers(scope)
         lang = _lang(cookie)
         try:
             if scope["method"] != "POST":

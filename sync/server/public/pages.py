@@ -11,7 +11,9 @@ by that long, never one of its own.
 A page is built in the thread pool, never on the event loop, and once per stamp:
 while one request builds the new version, the others get the previous bytes (a
 running push moves the version with every batch). Every cached page carries an
-ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a body.
+ETag (stamp and page), and ``If-None-Match`` with it is answered 304 without a body;
+so is ``If-Modified-Since`` no earlier than a dated page's ``Last-Modified`` (:data:`DATED`),
+when no ``If-None-Match`` is sent (RFC 9110 13.1.3).
 """
 
 from __future__ import annotations
@@ -387,6 +389,7 @@ def cached(
         extra,
         request.headers.get("accept-encoding"),
         request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
     )
     return _with_lang_cookie(request, encoded.RawResponse(status, body, raw))
 
@@ -1015,7 +1018,7 @@ async def object_to_support(request: Request) -> Response:
     if not error and not objections.valid_contact(contact):
         checked = Checked("object_bad_contact", matches, nik_hash)
         error = checked.error
-    filed = answered = False
+    filed = answered = already_open = False
     status = checked.status
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
@@ -1051,6 +1054,11 @@ async def object_to_support(request: Request) -> Response:
             # shows is the check's own (never when it was given).
             log.info("public objection refused (answered lately): nik=%s", nik_hash)
             answered, status = True, 409
+        elif filing is objections.Filing.OPEN:
+            # One is open for the row: this one is not recorded again, and the page
+            # says so (the check's answer below shows it open).
+            log.info("public objection not recorded (one open): nik=%s", nik_hash)
+            already_open, status = True, 409
     return _check_page(
         request,
         public,
@@ -1061,6 +1069,7 @@ async def object_to_support(request: Request) -> Response:
         error=error,
         filed=filed,
         answered=answered,
+        already_open=already_open,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",

@@ -259,6 +259,47 @@ def test_the_open_data_csv_is_dated_by_its_last_change(public_world: PublicWorld
         assert w.server.request("HEAD", path).headers["last-modified"] == expected, path
 
 
+def test_the_dated_open_data_answers_if_modified_since_with_304(
+    public_world: PublicWorld,
+) -> None:
+    # The CSV and the XLSX send Last-Modified; a client (curl -z, wget -N, a cache) asks
+    # again with If-Modified-Since and got the whole file again each time (RFC 9110 13.1.3).
+    w = public_world
+    updated = w.get("/publik/data/pemilihan.json").json()["updated_at"]
+    same = formatdate(updated, usegmt=True)
+    later = formatdate(updated + 3600, usegmt=True)
+    earlier = formatdate(updated - 3600, usegmt=True)
+    for path in ("/publik/data/dukungan.csv", "/publik/data/dukungan.xlsx"):
+        for _twice in range(2):  # built by the app, then answered by the fast lane
+            full = w.get(path)
+            assert full.status_code == 200 and full.content, path
+            for date in (same, later):
+                for method in ("GET", "HEAD"):
+                    r = w.server.request(method, path, headers={"If-Modified-Since": date})
+                    assert r.status_code == 304 and r.content == b"", (path, method, date)
+                    assert r.headers["etag"] == full.headers["etag"], path
+                    assert r.headers["last-modified"] == same, path
+            # Changed since the date the client holds: the whole file.
+            r = w.get(path, headers={"If-Modified-Since": earlier})
+            assert r.status_code == 200 and r.content == full.content, path
+            # A date that does not parse is ignored.
+            r = w.get(path, headers={"If-Modified-Since": "gestern"})
+            assert r.status_code == 200 and r.content == full.content, path
+            # If-None-Match takes precedence: a tag the client does not hold means the
+            # file, whatever the date says; the tag it holds, 304.
+            r = w.get(path, headers={"If-None-Match": '"other"', "If-Modified-Since": later})
+            assert r.status_code == 200 and r.content == full.content, path
+            r = w.get(
+                path,
+                headers={"If-None-Match": full.headers["etag"], "If-Modified-Since": earlier},
+            )
+            assert r.status_code == 304, path
+    # A page without Last-Modified (the JSON, the HTML pages: their ETag alone) is whole.
+    for path in ("/publik/data/pemilihan.json", f"/publik/pasangan/{w.seed.independent_id}"):
+        r = w.get(path, headers={"If-Modified-Since": later})
+        assert r.status_code == 200 and r.content and "last-modified" not in r.headers, path
+
+
 def test_the_pair_page_names_each_kecamatan_from_the_shipped_region_table(
     public_world: PublicWorld,
 ) -> None:

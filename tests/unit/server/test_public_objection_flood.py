@@ -185,3 +185,24 @@ def test_one_source_files_a_few_objections_an_hour(
     assert _object(app, s, 2, client="198.51.100.7")[0] == 200  # another citizen
     app.state.server.config.clock = Clock(START + dt.timedelta(seconds=3601))
     assert _object(app, s, 3)[0] == 200  # the window over
+
+
+def test_a_row_with_an_open_objection_answers_a_second_filing_with_a_page_saying_so(
+    world: tuple[Any, Seed],
+) -> None:
+    # Filed again while the first is open (a second tab, the back button, someone else
+    # holding the NIK): the page was the check's answer alone, with no word about the
+    # filing just sent, so the citizen could not tell whether it was received.
+    app, s = world
+    rid = s.supporters[0][0]
+    status, page = _object(app, s, 0)
+    assert status == 200 and 'id="object-filed"' in page
+    status, page = _object(app, s, 0)
+    assert status == 409
+    assert 'id="object-already-open"' in page and 'id="object-filed"' not in page
+    assert "Tanggapan atas dukungan ini sudah diterima dan sedang ditindaklanjuti" in page
+    assert 'data-objection="open"' in page
+    status, page = _object(app, s, 0, lang="en")
+    assert status == 409 and 'id="object-already-open"' in page
+    assert "An objection against this support was already received" in page
+    assert _statuses(app, rid) == ["open"]  # one objection, nothing new flagged
