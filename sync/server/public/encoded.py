@@ -10,8 +10,9 @@ a 304 for the other. The routed answer (:func:`response`) and the fast lane
 from __future__ import annotations
 
 import gzip
+import time
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -96,13 +97,27 @@ class Page:
     tag: bytes  # quoted, as sent
     gz: bytes | None
     gz_tag: bytes
-    #: ``Last-Modified`` (an HTTP date), or None: not sent.
-    modified: bytes | None = None
+    #: When its content last changed (seconds since the epoch), or None: undated.
+    modified_at: float | None = None
 
     @classmethod
-    def of(cls, body: bytes, tag: bytes, modified: bytes | None = None) -> Page:
+    def of(cls, body: bytes, tag: bytes, modified_at: float | None = None) -> Page:
         """``body`` with its plain ``tag`` (``"..."``); the gzip variant made here."""
-        return cls(body, tag, compress(body), tag[:-1] + b'-gz"', modified)
+        return cls(body, tag, compress(body), tag[:-1] + b'-gz"', modified_at)
+
+    def last_modified(self, now: float | None = None) -> bytes | None:
+        """The ``Last-Modified`` to send (an HTTP date, whole seconds), or None.
+
+        None while the second of the last change is still running: a date names a whole
+        second, so a copy sent at 10:00:00.3 and a change at 10:00:00.7 would both be
+        dated 10:00:00, and a client asking ``If-Modified-Since: 10:00:00`` later would be
+        told, wrongly, that its copy is current. A date is sent only once no further
+        change can fall in its second; until then the ETag alone serves."""
+        if self.modified_at is None:
+            return None
+        if int(time.time() if now is None else now) <= int(self.modified_at):
+            return None
+        return formatdate(int(self.modified_at), usegmt=True).encode("ascii")
 
     def variant(self, gzip_ok: bool) -> tuple[bytes, bytes, bool]:
         """``(bytes, tag, compressed)`` for a client that accepts gzip or not."""
@@ -175,13 +190,14 @@ def cached_answer(
     it sends no ``If-None-Match``, a copy no older than the page's ``Last-Modified``
     (``If-Modified-Since``, RFC 9110 13.1.3); else that variant."""
     body, tag, compressed = page.variant(accepts_gzip(accept_encoding))
+    modified = page.last_modified()
     if (
         not_modified(if_none_match, tag)
         if if_none_match
-        else unmodified_since(if_modified_since, page.modified)
+        else unmodified_since(if_modified_since, modified)
     ):
-        return 304, b"", headers(content_type, None, extra, tag, compressed, page.modified)
-    return 200, body, headers(content_type, len(body), extra, tag, compressed, page.modified)
+        return 304, b"", headers(content_type, None, extra, tag, compressed, modified)
+    return 200, body, headers(content_type, len(body), extra, tag, compressed, modified)
 
 
 def fresh_answer(

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import formatdate
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -343,10 +342,8 @@ def _made_page(
     body = build(stamp)
     if body is None:
         return None
-    modified = None
-    if key[0] in DATED and stamp.updated_at:
-        modified = formatdate(stamp.updated_at, usegmt=True).encode("ascii")
-    return Page.of(body, etag(stamp, key), modified)
+    modified_at = stamp.updated_at if key[0] in DATED and stamp.updated_at else None
+    return Page.of(body, etag(stamp, key), modified_at)
 
 
 #: The pages dated by ``Last-Modified``: the CSV and the XLSX, whose content is the

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import time
+from email.utils import formatdate
 from types import SimpleNamespace
 from typing import Any
 
@@ -119,3 +121,23 @@ def test_a_client_accepting_gzip_gets_the_gzip_bytes_under_their_own_tag() -> No
     headers = dict(sent[0]["headers"])
     assert sent[1]["body"] == b"<html>short</html>" and b"content-encoding" not in headers
     assert headers[b"etag"] == b'"tag-index"'
+
+
+def test_a_dated_page_sends_its_date_only_once_no_change_can_share_its_second() -> None:
+    # A date names a whole second: a copy sent at 10:00:00.3 and a change at 10:00:00.7
+    # would both be dated 10:00:00, and a client holding the first would later be told
+    # (If-Modified-Since: 10:00:00) that it is current. Within the change's second the
+    # ETag alone serves, and no date can make a 304.
+    changed = 1_765_000_000.4
+    page = Page.of(b"a,b\n", b'"t"', changed)
+    assert page.last_modified(changed + 0.5) is None
+    assert page.last_modified(changed + 0.7) == b"Sat, 06 Dec 2025 05:46:40 GMT"
+    assert Page.of(b"x", b'"u"').last_modified(changed + 10) is None
+    # ...and the answer to a client naming that second is the whole page, not a 304.
+    from sync.server.public import encoded
+
+    running = Page.of(b"a,b\n", b'"t"', time.time() + 5)  # its second not yet over
+    since = formatdate(time.time() + 5, usegmt=True)
+    status, body, raw = encoded.cached_answer(running, b"text/csv", (), None, None, since)
+    assert status == 200 and body == b"a,b\n"
+    assert b"last-modified" not in dict(raw)
