@@ -830,3 +830,39 @@ def test_a_practice_login_does_not_encrypt_a_plain_folder_holding_rows_typed_her
     with own.db.session(readonly=True) as s:
         assert s.execute(text("SELECT name FROM election")).scalar_one() == "Pilkada Kantor"
     own.db.close()
+
+
+def test_a_practice_login_does_not_encrypt_plain_backups_holding_real_data(
+    server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A folder from before encryption whose plain database is gone (deleted by hand to
+    start afresh) and whose plain backups hold an operator's rows: only the database was
+    looked at, so a practice account's first login made a new key wrapped by the
+    practice password alone (printed on every desk's card) and encrypted the backups
+    with it, citizens' data then open to any trainee, locked for its operator. The
+    practice login is refused and the backups left as they were; the operator's own
+    login converts them."""
+    from silon_desktop.storage.repository import Repository
+    from sync.server.training import PASSWORD as PRACTICE
+    from tests.unit.sync.harness import SCOPE
+
+    plain = open_database(folder.database)
+    Repository(plain, device_id="pc-1", user="op1").create(
+        "election", {"name": "Pilkada Kantor", "kind": "bupati"}, SCOPE
+    )
+    plain.close()
+    backup.make_backup(folder.database, folder.backups, 5, reason="manual")
+    for suffix in ("", "-wal", "-shm"):
+        folder.database.with_name(folder.database.name + suffix).unlink(missing_ok=True)
+    before = {p: p.read_bytes() for p in folder.backups.iterdir()}
+    with _training_room(tmp_path, desks=1) as transport:
+        refused = _access(folder).login("latih01", PRACTICE, transport=transport)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_PRACTICE_REAL_DATA
+    assert {p: p.read_bytes() for p in folder.backups.iterdir()} == before  # not converted
+    assert not keyfile.KeyFile.exists(folder.data) and not folder.database.exists()
+    own = _online(_access(folder), server)
+    assert isinstance(own, Session), own
+    own.db.close()
+    (kept,) = backup.list_backups(folder.backups)
+    assert not cipher.is_plain(kept.path) and backup.verify(kept.path, own.db.key)
