@@ -620,7 +620,9 @@ class Access:
         The plain database stays as it was until its encrypted copy is complete and
         checked (:func:`cipher.encrypt_plain`); stopped or killed before, the next
         login converts it again. A plain backup is removed only once its encrypted
-        copy replaced it, and a later login converts what is left.
+        copy replaced it, and a later login converts what is left. A plain backup
+        SQLite cannot read whole (damaged) is kept byte for byte in an encrypted file
+        beside it (:func:`cipher.seal_whole`), read back before the plain file goes.
         """
         from silon_desktop.storage import backup
 
@@ -655,9 +657,16 @@ class Access:
             weight = plain.stat().st_size
             if stop():
                 raise cipher.ConversionCancelled()
-            cipher.encrypt_plain(
-                plain, key, wal=False, progress=part("backups", weight), cancel=stop
-            )
+            try:
+                cipher.encrypt_plain(
+                    plain, key, wal=False, progress=part("backups", weight), cancel=stop
+                )
+            except cipher.dbapi().DatabaseError:
+                if backup.verify(plain):
+                    raise  # a readable file: not the damage below (the disk, a lock)
+                # SQLite cannot read it whole: kept byte for byte, encrypted, so that it
+                # neither stops every login nor stays plain (cipher.seal_whole)
+                cipher.seal_whole(plain, key)
             done += weight
         if self.paths.backups.is_dir():
             for leftover in self.paths.backups.glob("*.partial"):
