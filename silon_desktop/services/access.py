@@ -597,28 +597,12 @@ class Access:
         return (path.exists() and cipher.is_plain(path)) or bool(self._plain_backups())
 
     def _plain_real_data(self) -> bool:
-        """Whether the folder's database is plain (from before encryption) and holds
-        data that is not practice data (:func:`sync.client.training.holds_real_data`),
-        read without writing to it; a database it cannot read counts as real."""
-        import sqlite3
-
-        from sqlalchemy import create_engine
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from sync.client.training import holds_real_data
-
+        """Whether the folder's database or one of its backups is plain (from before
+        encryption, or left by a conversion that stopped) and holds data that is not
+        practice data: a new key would encrypt them all (:meth:`_convert`)."""
         path = self.paths.database
-        if not (path.exists() and cipher.is_plain(path)):
-            return False
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-        try:
-            with engine.connect() as conn:
-                return holds_real_data(conn)
-        except SQLAlchemyError:
-            return True
-        finally:
-            engine.dispose()
+        plain = [path] if path.exists() and cipher.is_plain(path) else []
+        return any(_holds_real_data(p) for p in [*plain, *self._plain_backups()])
 
     def _plain_backups(self) -> list[Path]:
         from silon_desktop.storage import backup
@@ -636,7 +620,9 @@ class Access:
         The plain database stays as it was until its encrypted copy is complete and
         checked (:func:`cipher.encrypt_plain`); stopped or killed before, the next
         login converts it again. A plain backup is removed only once its encrypted
-        copy replaced it, and a later login converts what is left.
+        copy replaced it, and a later login converts what is left. A plain backup
+        SQLite cannot read whole (damaged) is kept byte for byte in an encrypted file
+        beside it (:func:`cipher.seal_whole`), read back before the plain file goes.
         """
         from silon_desktop.storage import backup
 
@@ -671,9 +657,16 @@ class Access:
             weight = plain.stat().st_size
             if stop():
                 raise cipher.ConversionCancelled()
-            cipher.encrypt_plain(
-                plain, key, wal=False, progress=part("backups", weight), cancel=stop
-            )
+            try:
+                cipher.encrypt_plain(
+                    plain, key, wal=False, progress=part("backups", weight), cancel=stop
+                )
+            except cipher.dbapi().DatabaseError:
+                if backup.verify(plain):
+                    raise  # a readable file: not the damage below (the disk, a lock)
+                # SQLite cannot read it whole: kept byte for byte, encrypted, so that it
+                # neither stops every login nor stays plain (cipher.seal_whole)
+                cipher.seal_whole(plain, key)
             done += weight
         if self.paths.backups.is_dir():
             for leftover in self.paths.backups.glob("*.partial"):
@@ -938,3 +931,25 @@ def command_key(
             raise AccessRefused(ErrorCode.LOGIN_PASSWORD_NEEDED)
         key, _state = access.unlock_with_password(username, password)
     return key
+
+
+def _holds_real_data(path: Path) -> bool:
+    """Whether the plain database file ``path`` holds data that is not practice data
+    (:func:`sync.client.training.holds_real_data`), read without writing to it; a file
+    it cannot read counts as real."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sync.client.training import holds_real_data
+
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    try:
+        with engine.connect() as conn:
+            return holds_real_data(conn)
+    except SQLAlchemyError:
+        return True
+    finally:
+        engine.dispose()

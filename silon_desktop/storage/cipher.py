@@ -380,6 +380,75 @@ def encrypt_plain(
     log.info("local database converted to an encrypted file: %s", path)
 
 
+#: The name ending of a damaged plain file kept whole in an encrypted database
+#: (:func:`seal_whole`); a backup's listing does not take it for a backup.
+SEALED = ".sealed"
+#: Bytes of the damaged file per row of ``sealed_file`` (below SQLite's 1 GB value limit)
+_SEAL_PART = 16 * 1024 * 1024
+
+
+def seal_whole(path: Path, key: bytes) -> Path:
+    """Keep the plain file ``path``, which SQLite cannot read whole (a damaged backup:
+    :func:`encrypt_plain` cannot copy it), byte for byte in a SQLCipher database keyed
+    with ``key`` beside it (``<name>.sealed``, table ``sealed_file``: ``part``,
+    ``content``), then remove the plain file. The sealed file is written under another
+    name, read back through a new connection and compared (SHA-256) with the plain
+    bytes, flushed and renamed into place before the plain file goes: stopped or
+    killed before, the plain file is as it was and a later call starts again.
+
+    Returns:
+        the sealed file.
+
+    Raises:
+        sqlite3.DatabaseError / OSError: nothing sealed (the plain file as it was).
+    """
+    import hashlib
+
+    target = path.with_name(path.name + SEALED)
+    partial = path.with_name(path.name + ".sealing")
+    partial.unlink(missing_ok=True)
+    digest = hashlib.sha256()
+    try:
+        conn = connect(partial, key)
+        try:
+            conn.execute("CREATE TABLE sealed_file (part INTEGER PRIMARY KEY, content BLOB)")
+            with open(path, "rb") as source:
+                for part, chunk in enumerate(iter(lambda: source.read(_SEAL_PART), b"")):
+                    digest.update(chunk)
+                    conn.execute("INSERT INTO sealed_file VALUES (?, ?)", (part, chunk))
+            conn.commit()
+        finally:
+            conn.close()
+        _owner_only(partial)
+        if _sealed_digest(partial, key) != digest.hexdigest():
+            raise dbapi().DatabaseError(f"the sealed copy of {path.name} differs")
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+        fsync_dir(path.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    path.unlink()
+    fsync_dir(path.parent)
+    log.warning("damaged plain file %s kept whole, encrypted, as %s", path.name, target.name)
+    return target
+
+
+def _sealed_digest(path: Path, key: bytes) -> str:
+    """SHA-256 of the bytes a sealed file holds, read through a connection of its own."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    conn = connect(path, key)
+    try:
+        for (chunk,) in conn.execute("SELECT content FROM sealed_file ORDER BY part"):
+            digest.update(chunk)
+    finally:
+        conn.close()
+    return digest.hexdigest()
+
+
 @contextlib.contextmanager
 def by_the_clock(
     progress: Callable[[float], None],

@@ -32,6 +32,13 @@ TRAINING_ID = "training_server_id"
 #: still practice data (LATIHAN, never synced with a real server), and its next sync
 #: with a training server remembers that server.
 STARTED_OVER = "*"
+#: Set with :data:`TRAINING_ID` where this version made the data practice data: by its
+#: first sync with a training server, which found no feed position of another server and
+#: (outside training mode's folder) no row here, or by :func:`start_over`. Every record
+#: here then came from a training server or was typed as practice. A folder an earlier
+#: version made practice data has no such mark: it may hold records pulled from a real
+#: server, whose waiting edits are an operator's work (:func:`unseen_rows`).
+CHECKED = "training_checked"
 TRAINING_PATH = "/v1/training"
 #: Tables a fresh start keeps: the schema version and the offline login verifiers.
 _KEPT = frozenset({"alembic_version", "local_account"})
@@ -134,6 +141,7 @@ def practice_problem(
                 log.warning("a training server met rows typed here, never sent: no sync")
                 return ErrorCode.PRACTICE_SERVER_UNSENT_DATA
             set_state(conn, TRAINING_ID, current)
+            set_state(conn, CHECKED, "1")
         return None
     return None if known == current else ErrorCode.PRACTICE_SERVER_RESET
 
@@ -141,9 +149,12 @@ def practice_problem(
 def holds_real_data(conn: Connection) -> bool:
     """Whether a database holds data a training server must not make practice data:
     not known as practice data (no training server named) and either pulled from a
-    server (a feed position) or typed here (:func:`_rows_here`)."""
+    server (a feed position) or typed here (:func:`_rows_here`); or known as practice
+    data by an earlier version's mark alone while a change made here waits
+    (:func:`unseen_rows`)."""
     if get_state(conn, TRAINING_ID):
-        return False
+        # practice data by an earlier version's mark: real while an operator's change waits
+        return not get_state(conn, CHECKED) and unseen_rows(conn)
     return bool(get_state(conn, CURSOR_KEY)) or _rows_here(conn)
 
 
@@ -161,20 +172,22 @@ def _rows_here(conn: Connection) -> bool:
 
 
 def unseen_rows(conn: Connection) -> bool:
-    """Whether a record made here waits for a server that never accepted it: a
-    creation (base version 0) still pending or sent, rows typed here that no server
-    has seen. A trainee's waiting verdicts on practice rows the training server gave
-    (base version 1 or more) are not: practice data stays disposable."""
+    """Whether a change made here waits for a server that never accepted it (pending or
+    sent): rows typed here, or an operator's edits and deletes of records pulled from a
+    server. In data this version made practice data (:data:`CHECKED`), only a creation
+    (base version 0) counts: a trainee's waiting verdicts on the practice rows a training
+    server gave stay disposable. Elsewhere (an earlier version made the data practice data
+    at its first sync with a training server, whatever it held) every waiting change
+    counts: the records may have come from a real server, their edits an operator's work.
+    """
     from sqlalchemy import select
 
     from silon_desktop.storage.outbox import WAITING, outbox_t
 
-    found = conn.execute(
-        select(outbox_t.c.seq)
-        .where(outbox_t.c.state.in_([s.value for s in WAITING]), outbox_t.c.base_version == 0)
-        .limit(1)
-    ).first()
-    return found is not None
+    query = select(outbox_t.c.seq).where(outbox_t.c.state.in_([s.value for s in WAITING]))
+    if get_state(conn, CHECKED):
+        query = query.where(outbox_t.c.base_version == 0)
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def follows_resets(db: Database, transport: Transport) -> bool:
@@ -195,8 +208,9 @@ def start_over(db: Database, *, folder: bool = False) -> None:
     data (:data:`STARTED_OVER`): a room laptop's folder is practice data by this mark
     alone, and without it the window dropped LATIHAN until the next sync.
 
-    Refused, too, while rows no server has seen are here (:func:`unseen_rows`): they
-    may be real data an earlier version made practice data at its first sync. Not in
+    Refused, too, while changes no server has accepted are here (:func:`unseen_rows`):
+    they may be real data an earlier version made practice data at its first sync (rows
+    typed here, an operator's edits and deletes of records pulled from a real server). Not in
     training mode's folder (``folder``: ``AppPaths.practice``), where everything typed
     is practice data (a real server is refused there).
 
@@ -216,5 +230,6 @@ def start_over(db: Database, *, folder: bool = False) -> None:
             if table.name not in _KEPT:
                 conn.execute(table.delete())
         set_state(conn, TRAINING_ID, STARTED_OVER)
+        set_state(conn, CHECKED, "1")  # nothing is left but what the next session brings
     remove_archive(db.path)
     log.info("practice data deleted for a fresh start")

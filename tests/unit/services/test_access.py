@@ -830,3 +830,104 @@ def test_a_practice_login_does_not_encrypt_a_plain_folder_holding_rows_typed_her
     with own.db.session(readonly=True) as s:
         assert s.execute(text("SELECT name FROM election")).scalar_one() == "Pilkada Kantor"
     own.db.close()
+
+
+def test_a_practice_login_does_not_encrypt_plain_backups_holding_real_data(
+    server: InProcessServer, folder: paths.AppPaths, tmp_path: Path
+) -> None:
+    """A folder from before encryption whose plain database is gone (deleted by hand to
+    start afresh) and whose plain backups hold an operator's rows: only the database was
+    looked at, so a practice account's first login made a new key wrapped by the
+    practice password alone (printed on every desk's card) and encrypted the backups
+    with it, citizens' data then open to any trainee, locked for its operator. The
+    practice login is refused and the backups left as they were; the operator's own
+    login converts them."""
+    from silon_desktop.storage.repository import Repository
+    from sync.server.training import PASSWORD as PRACTICE
+    from tests.unit.sync.harness import SCOPE
+
+    plain = open_database(folder.database)
+    Repository(plain, device_id="pc-1", user="op1").create(
+        "election", {"name": "Pilkada Kantor", "kind": "bupati"}, SCOPE
+    )
+    plain.close()
+    backup.make_backup(folder.database, folder.backups, 5, reason="manual")
+    for suffix in ("", "-wal", "-shm"):
+        folder.database.with_name(folder.database.name + suffix).unlink(missing_ok=True)
+    before = {p: p.read_bytes() for p in folder.backups.iterdir()}
+    with _training_room(tmp_path, desks=1) as transport:
+        refused = _access(folder).login("latih01", PRACTICE, transport=transport)
+    assert not isinstance(refused, Session)
+    assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_PRACTICE_REAL_DATA
+    assert {p: p.read_bytes() for p in folder.backups.iterdir()} == before  # not converted
+    assert not keyfile.KeyFile.exists(folder.data) and not folder.database.exists()
+    own = _online(_access(folder), server)
+    assert isinstance(own, Session), own
+    own.db.close()
+    (kept,) = backup.list_backups(folder.backups)
+    assert not cipher.is_plain(kept.path) and backup.verify(kept.path, own.db.key)
+
+
+def _damage(path: Path) -> bytes:
+    """Break the plain SQLite file ``path`` (its schema page and second half); its
+    bytes after."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 :] = bytes(len(data) - len(data) // 2)
+    data[120:400] = b"\x07" * 280
+    path.write_bytes(bytes(data))
+    assert cipher.is_plain(path) and not backup.verify(path)
+    return bytes(data)
+
+
+def _sealed_content(path: Path, key: bytes) -> bytes:
+    conn = cipher.connect(path, key)
+    try:
+        return b"".join(
+            row[0] for row in conn.execute("SELECT content FROM sealed_file ORDER BY part")
+        )
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_damaged_plain_backup_is_kept_encrypted_and_no_longer_stops_every_login(
+    server: InProcessServer,
+    folder: paths.AppPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    stopped: bool,
+) -> None:
+    """A plain backup SQLite cannot read whole (a damaged disk, a copy cut short) failed
+    its conversion: every login raised, the operator locked out of the data and the plain
+    copy left on the disk. Its bytes are now kept whole in an encrypted file beside it
+    (``<name>.sealed``, read back and compared before the plain file goes) and the login
+    goes on; stopped midway, the plain file stays as it was and the next login finishes."""
+    import os
+
+    _plant_plain(folder)
+    (damaged,) = backup.list_backups(folder.backups)
+    content = _damage(damaged.path)
+    sealed = damaged.path.with_name(damaged.path.name + ".sealed")
+    if stopped:
+        real = os.replace
+
+        def cut(src: Any, dst: Any) -> None:
+            if str(dst).endswith(".sealed"):
+                raise OSError("killed")
+            real(src, dst)
+
+        monkeypatch.setattr(os, "replace", cut)
+        with pytest.raises(OSError, match="killed"):
+            _online(_access(folder), server)
+        monkeypatch.undo()
+        assert damaged.path.read_bytes() == content and not sealed.exists()
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session), session
+    session.db.close()
+    assert not damaged.path.exists()
+    assert _sealed_content(sealed, session.db.key) == content
+    for path, data in _files(folder).items():
+        assert not data.startswith(b"SQLite format 3"), path
+        assert NIK.encode() not in data, path
+    again = _online(_access(folder), server)
+    assert isinstance(again, Session), again
+    again.db.close()

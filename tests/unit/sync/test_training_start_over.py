@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from silon_desktop.storage import retention
@@ -156,3 +157,81 @@ def test_rows_no_server_has_seen_are_never_started_over(tmp_path: Path) -> None:
         assert repo.get("election", typed) is None
     finally:
         db.close()
+
+
+def _pulled_and_changed_offline(make_client: Any, change: str) -> tuple[Any, str]:
+    """Laptop b pulled from a real server a record a colleague (a) made, and made, waiting,
+    its ``change`` of it ("edit" or "delete") offline; then an earlier version's first
+    sync with a training server marked b's data practice data."""
+    from silon_desktop.storage.keyfile import KeyFile
+
+    a, b = make_client("a"), make_client("b")
+    made = a.repo.create("election", {"name": "Pilkada Kantor", "kind": "bupati"}, SCOPE)
+    assert a.sync().complete
+    assert b.sync().complete and b.repo.get("election", made)["version"] >= 1
+    KeyFile(KeyFile.path_in(b.folder)).save()
+    if change == "edit":
+        assert b.repo.update("election", made, {"name": "Pilkada Kantor (diperiksa)"})
+    else:
+        assert b.repo.delete("election", made)
+    with b.db.engine.begin() as conn:
+        set_state(conn, TRAINING_ID, "session-1")  # the earlier version's first sync
+    return b, made
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_unsent_changes_of_pulled_records_are_never_started_over(
+    make_client: Any, change: str
+) -> None:
+    """Only creations counted as rows no server has seen: an operator's edit or delete,
+    made offline, of a record pulled from a real server, in a folder an earlier version
+    made practice data, got the practice flag in ``silon.key`` (another practice
+    account then deleted the folder), was started over by a reset's offer, and let a
+    practice login convert a plain folder with the practice password. Every waiting
+    change counts in a folder not made practice data by this version's checks."""
+    from silon_desktop.domain.errors import CodedError, ErrorCode
+    from silon_desktop.storage.keyfile import KeyFile
+    from sync.client.training import holds_real_data, remember_practice
+
+    b, pulled = _pulled_and_changed_offline(make_client, change)
+    remember_practice(b.db, b.folder)
+    assert not KeyFile.load(b.folder).practice
+    with b.db.engine.connect() as conn:
+        assert holds_real_data(conn)  # a practice login does not convert it
+    with pytest.raises(CodedError) as refused:
+        start_over(b.db)
+    assert refused.value.code is ErrorCode.PRACTICE_UNSENT_KEPT
+    with b.db.engine.connect() as conn:
+        waiting = conn.execute(
+            text("SELECT count(*) FROM outbox WHERE record_id = :r AND state = 'pending'"),
+            {"r": pulled},
+        ).scalar_one()
+    assert waiting == 1
+    acknowledged(b.db)  # the real server took the change
+    start_over(b.db)
+    assert b.repo.get("election", pulled) is None
+
+
+def test_a_trainees_waiting_verdicts_on_practice_rows_stay_disposable(
+    make_client: Any,
+) -> None:
+    """In a folder this version made practice data (its first sync with a training
+    server found it empty), a trainee's edits of practice rows waiting at a reset are
+    practice data: the reset's start over deletes them, and again after starting over."""
+    from silon_desktop.storage.keyfile import KeyFile
+    from sync.client.training import holds_real_data, practice_problem, remember_practice
+
+    trainer, trainee = make_client("a"), make_client("b")
+    KeyFile(KeyFile.path_in(trainee.folder)).save()
+    for session in ("session-1", "session-2"):
+        given = trainer.repo.create("election", {"name": session, "kind": "bupati"}, SCOPE)
+        assert trainer.sync().complete
+        assert practice_problem(trainee.db, _Server(session)) is None  # type: ignore[arg-type]
+        assert trainee.sync().complete
+        assert trainee.repo.update("election", given, {"name": f"{session} (diperiksa)"})
+        remember_practice(trainee.db, trainee.folder)
+        assert KeyFile.load(trainee.folder).practice
+        with trainee.db.engine.connect() as conn:
+            assert not holds_real_data(conn)
+        start_over(trainee.db)
+        assert trainee.repo.get("election", given) is None
