@@ -3781,8 +3781,8 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
         <translation>PRACTICE (LATIHAN): the practice data on this laptop was made by another practice account or before the practice server was reset, and does not open for {user}. That practice data was deleted and the practice starts over; the new practice data is fetched from the practice server.</translation>
     </message>
     <message>
-        <source>Data di laptop ini tidak dihapus: ada data yang diketik di sini dan belum pernah diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; untuk berlatih pakai folder data baru (--data-dir).</source>
-        <translation>The data on this laptop was not deleted: it holds data typed here that no server has ever accepted, possibly real data from an earlier version of Silon Desktop. Send that data to the right server or ask IT support for help; to practise, use a new data folder (--data-dir).</translation>
+        <source>Data di laptop ini tidak dihapus: ada data yang diketik atau diubah di sini dan belum pernah diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; untuk berlatih pakai folder data baru (--data-dir).</source>
+        <translation>The data on this laptop was not deleted: it holds data typed or changed here that no server has ever accepted, possibly real data from an earlier version of Silon Desktop. Send that data to the right server or ask IT support for help; to practise, use a new data folder (--data-dir).</translation>
     </message>
     <message>
         <source>Berkas {name} bukan bundel sinkronisasi Silon.</source>

@@ -271,8 +271,8 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "dengan --training; untuk bekerja pakai folder data sungguhan."
     ),
     ErrorCode.PRACTICE_UNSENT_KEPT: (
-        "Data di laptop ini tidak dihapus: ada data yang diketik di sini dan belum pernah "
-        "diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop "
+        "Data di laptop ini tidak dihapus: ada data yang diketik atau diubah di sini dan belum "
+        "pernah diterima server mana pun, bisa jadi data sungguhan dari versi Silon Desktop "
         "sebelumnya. Kirim data itu ke server yang benar atau minta bantuan admin TI; "
         "untuk berlatih pakai folder data baru (--data-dir)."
     ),
