@@ -44,6 +44,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "hapus perubahan yang sudah diterima server dan data pribadi pendukung yang dihapus "
         "(--dry-run: hanya tampilkan)",
     ),
+    "password": (
+        "password_cmd",
+        "ganti kata sandi sendiri di server (kata sandi sekarang, lalu yang baru dua kali; "
+        "tidak ditampilkan)",
+    ),
     "logout": (
         "logout_cmd",
         "keluar: token dilupakan; data di komputer ini lalu hanya terbuka dengan kata sandi",

@@ -38,6 +38,14 @@ KEY_PROOF_DOMAIN = "silon-server-key-v1"
 LOGIN_PROOF_DOMAIN = "silon-login-v1"
 #: What the proof of a ``401 revoked`` answer names itself (:func:`revoked_body`).
 REVOKED_DOMAIN = "silon-revoked-v1"
+#: What the proof of a refused login names itself (:func:`login_refused_body`).
+LOGIN_REFUSED_DOMAIN = "silon-login-refused-v1"
+#: The login refusals the server signs (``error`` of the answer), the ones the desktop
+#: locks its data on when the typed password still opens it: a wrong password (changed
+#: elsewhere), an account disabled or removed (all ``401 bad_credentials``), a name the
+#: audit log keeps (``403 reserved_username``). A throttled login (429) or a server
+#: fault (5xx) says nothing of the account and is never signed.
+LOGIN_REFUSALS_SIGNED = ("bad_credentials", "reserved_username")
 #: Random bytes of a key proof's nonce (sent as base64: 44 characters).
 KEY_NONCE_BYTES = 32
 #: The shortest and longest nonce the server signs over (base64 text).
@@ -122,6 +130,21 @@ def revoked_body(token_hash: str, reason: str) -> dict[str, str]:
     of the data on the PC by answering ``401 revoked``.
     """
     return {"domain": REVOKED_DOMAIN, "token_sha256": token_hash, "reason": reason}
+
+
+def login_refused_body(nonce: str, username: str, reason: str) -> dict[str, str]:
+    """What the server signs with its signing key into the ``proof`` of its refusal of
+    ``POST /v1/auth/login?nonce=`` (``reason``: the answer's ``error``, one of
+    :data:`LOGIN_REFUSALS_SIGNED`), and the desktop verifies against the key it pinned
+    before it erases its wraps of the data key (the lock of a password changed or an
+    account disabled since).
+
+    Bound to this request's fresh nonce and the user name it sent: the server's refusal
+    of another login (a wrong password typed once) cannot be played back to lock the
+    data when the right one is typed. An error answer is otherwise not signed, so
+    without this anyone on the path could lock an operator out by answering ``401``.
+    """
+    return {"domain": LOGIN_REFUSED_DOMAIN, "nonce": nonce, "username": username, "reason": reason}
 
 
 class FieldType(StrEnum):

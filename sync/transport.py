@@ -75,6 +75,37 @@ class TransportError(DetailedError):
     ) -> None:
         super().__init__(code, detail, **params)
         self.status = status
+        #: the answer's JSON body of a ``401`` or ``403`` ({} otherwise, or unreadable)
+        self.answer: dict[str, Any] = {}
+        #: a refused login's request and proof (set by ``ServerApi.login``), else None
+        self.login_refusal: LoginRefusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoginRefusal:
+    """The server's no to ``POST /v1/auth/login?nonce=`` as it was answered: this
+    request's nonce and user name, the answer's ``error`` and its ``proof``.
+
+    The desktop locks its data on a login refusal (the typed password still opens it:
+    changed elsewhere, or the account disabled) only when :meth:`proven`."""
+
+    nonce: str
+    username: str
+    reason: str
+    proof: str = field(default="", repr=False)
+
+    def proven(self, pinned_key: str | None) -> bool:
+        """Whether ``proof`` is the pinned key's signature of
+        :func:`sync.protocol.login_refused_body` over this request: not for an answer
+        without one (an older server, anyone on the path), one by another key, or one
+        of another login (its nonce), nor for any answer while no key is pinned."""
+        from sync import signing
+        from sync.protocol import login_refused_body
+
+        if not (pinned_key and self.nonce and self.reason and self.proof):
+            return False
+        body = login_refused_body(self.nonce, self.username, self.reason)
+        return signing.verify(pinned_key, body, self.proof)
 
 
 class Offline(TransportError):
@@ -111,7 +142,7 @@ class Revoked(AuthExpired):
     def __init__(self, detail: str = "", *, answer: Any = None, **kwargs: Any) -> None:
         super().__init__(detail, **kwargs)
         #: the answer's JSON body (its ``reason`` and ``proof``), {} when unreadable
-        self.answer: dict[str, Any] = answer if isinstance(answer, dict) else {}
+        self.answer = answer if isinstance(answer, dict) else {}
         #: SHA-256 of the bearer token the request carried (:meth:`bind`), "" unknown
         self.token_hash = ""
 
@@ -517,12 +548,25 @@ def _raise_for(
             revoked = Revoked(text[:200], status=status, answer=answer)
             revoked.bind(authorization)
             raise revoked
-        raise AuthExpired(text[:200], status=status)
+        expired = AuthExpired(text[:200], status=status)
+        expired.answer = _json_object(text)
+        raise expired
     if status == 403:
         # an account an older server let take a name the audit log keeps (login)
         named = ErrorCode.LOGIN_RESERVED_NAME if '"reserved_username"' in text else None
-        raise Forbidden(text[:4000], status=status, code=named)
+        forbidden = Forbidden(text[:4000], status=status, code=named)
+        forbidden.answer = _json_object(text)
+        raise forbidden
     raise ServerRefused(f"HTTP {status}: {text[:500]}", status=status)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """An error answer's JSON object ({} when it is none)."""
+    try:
+        answer = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def _retry_after(value: str | None) -> float | None:

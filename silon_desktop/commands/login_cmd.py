@@ -9,7 +9,8 @@ data key's wrap of the last online login (offline rules: attempts, expiry).
 Exit status: 0 logged in online, 3 logged in offline (no connection),
 4 wrong user name or password (or locked, expired), 1 other errors (e.g. locked
 out, a server whose signing key is not the one pinned at the first login, a
-keyring that could not be read).
+keyring that could not be read, a refusal of a password that opens the data here
+that the pinned server key did not sign: nothing is changed).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from silon_desktop import paths
     from silon_desktop.config import Settings
+    from silon_desktop.domain.errors import ErrorCode
     from silon_desktop.services.access import Access, Session, has_database
     from silon_desktop.storage import db as storage_db
     from sync import credentials
@@ -63,9 +65,10 @@ def _run(args: argparse.Namespace) -> int:
     if not isinstance(result, Session):
         # refused for another reason than the password (a transport error, a server
         # whose signing key is not the one pinned here, a keyring that could not be
-        # read): 1
+        # read, a login refusal the pinned key did not sign: nothing changed here): 1
         others = (TransportError, ServerKeyChanged, credentials.KeyringUnreadable)
-        other = 1 if isinstance(result.error, others) else 4
+        unproven = getattr(result.error, "code", None) is ErrorCode.LOGIN_REFUSAL_UNPROVEN
+        other = 1 if isinstance(result.error, others) or unproven else 4
         return refused(result.error, other) if result.error is not None else other
     result.db.close()
     settings.username = username

@@ -85,6 +85,7 @@ class ErrorCode(StrEnum):
     OBJECTION_CONTACT_OFFLINE = "objection_contact_offline"
     # The server's keys came without its signing key's proof over this login's nonce.
     LOGIN_SERVER_KEY_UNPROVEN = "login_server_key_unproven"
+    LOGIN_REFUSAL_UNPROVEN = "login_refusal_unproven"
     # The OS keyring is there but refused a read (locked, its backend failed).
     KEYRING_UNREADABLE = "keyring_unreadable"
     KEYRING_UNREACHABLE = "keyring_unreachable"

@@ -182,6 +182,15 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "ada yang diubah. Jangan masuk dulu; hubungi admin Silon di KPU dan sebutkan "
         "pesan ini."
     ),
+    ErrorCode.LOGIN_REFUSAL_UNPROVEN: (
+        "Server menolak masuk dengan kata sandi ini, tetapi penolakan itu tidak "
+        "ditandatangani dengan kunci server Silon yang tercatat di komputer ini, jadi "
+        "tidak dapat dipastikan berasal dari server; bisa jadi dari pihak lain di antara "
+        "komputer ini dan server. Data di komputer ini tidak dikunci dan tidak ada yang "
+        "diubah: kata sandi ini tetap membukanya. Coba masuk lagi dari jaringan yang "
+        "tepercaya; bila kata sandi memang diganti atau akun dinonaktifkan, hubungi admin "
+        "Silon di KPU."
+    ),
     ErrorCode.KEYRING_UNREADABLE: (
         "Tempat penyimpanan kata sandi sistem (keyring) di komputer ini tidak dapat "
         "dibaca, mungkin karena masih terkunci. Buka kuncinya (atau keluar lalu masuk lagi "

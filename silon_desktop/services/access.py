@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from silon_desktop.config import Settings
     from silon_desktop.paths import AppPaths
     from silon_desktop.storage.db import Database
-    from sync.transport import Transport
+    from sync.transport import LoginRefusal, Transport
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +191,10 @@ class Access:
         except (LoginFailed, AuthExpired) as error:
             self.online = True
             # A training server knows no office account: its no is not the real server's.
-            if not _training_server(transport) and self._refused_online(username, password):
-                return _refused(ErrorCode.ACCESS_REVOKED, online=True)
+            if not _training_server(transport):
+                done = self._refused_online(username, password, error.login_refusal, reuse)
+                if done is not None:
+                    return _refused(done, online=True)
             refusal = error if isinstance(error, LoginFailed) else LoginFailed()
             return LoginOutcome(False, True, refusal)
         except TransportError as error:  # refused for another reason (locked out...)
@@ -201,7 +203,9 @@ class Access:
                 # The server lets this account in never again (its name reads as the
                 # server's own in the audit log): as for a disabled account, the data
                 # here stops opening with its password (offline login included).
-                self._refused_online(username, password)
+                done = self._refused_online(username, password, error.login_refusal, reuse)
+                if done is ErrorCode.LOGIN_REFUSAL_UNPROVEN:
+                    return _refused(done, online=True)
             return LoginOutcome(False, True, error)
         self.online = True
         try:
@@ -429,23 +433,68 @@ class Access:
             new=region or "-",
         )
 
-    def _refused_online(self, username: str, password: str) -> bool:
+    def _refused_online(
+        self,
+        username: str,
+        password: str,
+        refusal: LoginRefusal | None,
+        reuse: Database | None = None,
+    ) -> ErrorCode | None:
         """The server refused this password: when it still opens the data here, the
-        password was changed or the account disabled or removed since: lock.
-        Returns whether it locked."""
+        password was changed or the account disabled or removed since: lock, but only
+        on the server's word (``refusal`` proven by the key pinned here, read from the
+        data the password opens; ``reuse``: that data already open).
+
+        Returns ``ACCESS_REVOKED`` when it locked; ``LOGIN_REFUSAL_UNPROVEN`` when the
+        password opens the data but the refusal is not proven (no proof: an older
+        server, or anyone on the path; another key's; another login's): nothing
+        erased or dropped; None when the password opens nothing here (a first login,
+        a mistyped password: nothing to lock)."""
         if not self.encrypted:
-            return False
+            return None
         kf = KeyFile.load(self.paths.data)
-        if username in kf.password and kf.unwrap_password(username, password, pending=False):
+        key = (
+            kf.unwrap_password(username, password, pending=False)
+            if username in kf.password
+            else None
+        )
+        pending = key is None and kf.opens_pending(username, password)
+        if key is None and not pending:
+            return None
+        if not self._refusal_proven(refusal, kf, username, password, key, reuse):
+            log.warning(
+                "a login refusal for %s not signed by the pinned key: nothing erased", username
+            )
+            return ErrorCode.LOGIN_REFUSAL_UNPROVEN
+        if not pending:
             log.warning("the server refused the password kept here for %s: locking", username)
             self.lock(username)
-            return True
-        if kf.opens_pending(username, password):
-            # a change whose answer never came: the server did not take it
-            log.info("the server refused the pending new password of %s: dropped", username)
-            kf.drop_pending(username)
-            kf.save()
-        return False
+            return ErrorCode.ACCESS_REVOKED
+        # a change whose answer never came: the server did not take it
+        log.info("the server refused the pending new password of %s: dropped", username)
+        kf.drop_pending(username)
+        kf.save()
+        return None
+
+    def _refusal_proven(
+        self,
+        refusal: LoginRefusal | None,
+        kf: KeyFile,
+        username: str,
+        password: str,
+        key: bytes | None,
+        reuse: Database | None,
+    ) -> bool:
+        """Whether ``refusal`` is the word of the server key pinned in the data here."""
+        if refusal is None or not refusal.proof:
+            return False  # nothing to check: no need to read the pinned key
+        if reuse is not None:
+            from sync.client.login import pinned_key
+
+            return refusal.proven(pinned_key(reuse))
+        if key is None:
+            key = kf.unwrap_password(username, password)  # the pending wrap
+        return key is not None and refusal.proven(_pinned_key_in(self.paths.database, key))
 
     # -- password change -------------------------------------------------------------
 
@@ -463,8 +512,9 @@ class Access:
         (one atomic replace of ``silon.key``), the server asked, and on its yes the
         pending wrap replaces the old (a second atomic replace). Killed in between, both
         passwords open the data offline, and the next online login (the server knows
-        only the new one) leaves the new one's wrap alone; a refusal at that login of the
-        pending password drops it (:meth:`_refused_online`). The server's own refusal
+        only the new one) leaves the new one's wrap alone; a refusal at that login of
+        the pending password, proven by the pinned key, drops it
+        (:meth:`_refused_online`). The server's own refusal
         (a 4xx: wrong current password, throttled, session ended) drops the pending
         wrap at once; an answer that never came keeps it (the server may have taken the
         change: ``PASSWORD_CHANGE_UNSURE``). The keyring's and the server's wraps do not
@@ -828,6 +878,27 @@ def new_password_problem(current: str, new: str, repeated: str) -> CodedError | 
 
 def _refused(code: ErrorCode, *, online: bool, **params: str) -> LoginOutcome:
     return LoginOutcome(False, online, CodedError(code, **params))
+
+
+def _pinned_key_in(path: Path, key: bytes) -> str:
+    """The server key pinned in the encrypted database at ``path`` ("" when none, or the
+    file does not open with ``key``), read without opening it as the application does
+    (no upgrade, no write)."""
+    from sync.client.state import SERVER_KEY
+
+    if not path.exists():
+        return ""
+    try:
+        conn = cipher.connect(f"file:{path}?mode=ro", key, timeout=5.0, uri=True)
+    except cipher.dbapi().DatabaseError:
+        return ""
+    try:
+        row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (SERVER_KEY,)).fetchone()
+    except cipher.dbapi().DatabaseError:
+        return ""
+    finally:
+        conn.close()
+    return str(row[0]) if row and row[0] else ""
 
 
 def _training_server(transport: Transport) -> bool:

@@ -23,8 +23,10 @@ from sync.protocol import (
 )
 from sync.snapshot import CLIENT_LAYOUT, Layout
 from sync.transport import (
+    AuthExpired,
     EncodedBody,
     Forbidden,
+    LoginRefusal,
     ServerRefused,
     Transport,
     TransportError,
@@ -142,18 +144,29 @@ class ServerApi:
         self, username: str, password: str, device_id: str, public_key: str | None
     ) -> LoginAnswer:
         nonce = new_key_nonce()
-        data = self.transport.call(
-            "POST",
-            LOGIN,
-            {
-                "username": username,
-                "password": password,
-                "device_id": device_id,
-                "public_key": public_key,
-            },
-            {"nonce": nonce},
-            auth=False,
-        )
+        try:
+            data = self.transport.call(
+                "POST",
+                LOGIN,
+                {
+                    "username": username,
+                    "password": password,
+                    "device_id": device_id,
+                    "public_key": public_key,
+                },
+                {"nonce": nonce},
+                auth=False,
+            )
+        except (AuthExpired, Forbidden) as error:
+            # what the desktop's lock on a refusal needs to check it is the server's word
+            reason, proof = error.answer.get("error"), error.answer.get("proof")
+            error.login_refusal = LoginRefusal(
+                nonce,
+                username,
+                reason if isinstance(reason, str) else "",
+                proof if isinstance(proof, str) else "",
+            )
+            raise
         try:
             return LoginAnswer(
                 token=str(data["token"]),

@@ -44,6 +44,7 @@ from sync.client.state import (
 from sync.transport import (
     AuthExpired,
     HttpTransport,
+    LoginRefusal,
     Offline,
     Revoked,
     Transport,
@@ -63,6 +64,9 @@ class LoginFailed(CodedError):
     last online login does not match)."""
 
     default_code = ErrorCode.LOGIN_WRONG_CREDENTIALS
+    #: the server's refusal as answered (its proof: :meth:`LoginRefusal.proven`); None
+    #: for a refusal made here (offline)
+    login_refusal: LoginRefusal | None = None
 
 
 class ServerKeyChanged(LoginFailed):
@@ -156,8 +160,10 @@ def server_login(
         return ServerApi(transport).login(
             username, password, settings.device_id, signing.public_key_b64(key)
         )
-    except AuthExpired:
-        raise LoginFailed() from None
+    except AuthExpired as error:
+        failed = LoginFailed()
+        failed.login_refusal = error.login_refusal
+        raise failed from None
 
 
 def after_login(
@@ -321,6 +327,12 @@ def _pinned_key(db: Database) -> str:
     """The server key pinned here ("" before the first)."""
     with db.session(readonly=True) as session:
         return get_state(session.connection(), SERVER_KEY)
+
+
+def pinned_key(db: Database) -> str:
+    """The server key pinned in ``db`` ("" before the first): what the server's word
+    (a revocation's, a login refusal's proof) is checked against."""
+    return _pinned_key(db)
 
 
 def revocation_stands(db: Database, error: TransportError) -> TransportError:

@@ -36,7 +36,11 @@ class ErrorBody(BaseModel):
         default=None,
         description="(401 revoked) the server key's signature over"
         ' {"domain": "silon-revoked-v1", "token_sha256", "reason"}'
-        " (sync.protocol.revoked_body): the desktop locks its data only when it verifies",
+        " (sync.protocol.revoked_body); (a login's 401 bad_credentials or 403"
+        " reserved_username, asked with ?nonce=) its signature over"
+        ' {"domain": "silon-login-refused-v1", "nonce", "username", "reason": <error>}'
+        " (sync.protocol.login_refused_body): the desktop locks its data only when it"
+        " verifies",
     )
 
 

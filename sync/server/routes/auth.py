@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sync import signing
-from sync.protocol import login_proof_body
+from sync.protocol import LOGIN_REFUSALS_SIGNED, login_proof_body, login_refused_body
 from sync.server import auth, models
 from sync.server.deps import ActorDep, BearerDep
 from sync.server.errors import ApiError
@@ -36,7 +36,10 @@ async def login(request: Request, state: StateDep, nonce: NonceQuery = None) -> 
     """A session for this user and device; given ``?nonce=``, the answer carries the
     signing key's proof over it and the fields the desktop acts on
     (``sync.protocol.login_proof_body``): a man in the middle cannot change the region
-    or rules it answers (which decide whether the data on a PC still opens)."""
+    or rules it answers (which decide whether the data on a PC still opens). Its refusal
+    of the account (``sync.protocol.LOGIN_REFUSALS_SIGNED``) carries the proof of
+    ``sync.protocol.login_refused_body`` over the nonce: only that locks a PC whose
+    data the refused password still opens."""
     body: models.LoginRequest = parse_body(models.LoginRequest, await request.body())
     if body.public_key:
         try:
@@ -56,6 +59,9 @@ async def login(request: Request, state: StateDep, nonce: NonceQuery = None) -> 
             source,
         )
     except ApiError as exc:
+        if nonce is not None and exc.code in LOGIN_REFUSALS_SIGNED:
+            # the refusals the desktop locks its data on: only on the signing key's word
+            exc.signed = login_refused_body(nonce, body.username, exc.code)
         if exc.delay:
             await asyncio.sleep(exc.delay)  # the account is being guessed: slow, never locked
         raise

@@ -355,6 +355,79 @@ def test_a_password_changed_on_the_server_locks_the_pc_and_the_new_one_opens_it(
     assert _access(folder).unlock_with_password("op1", "baru-rahasia-9")[0] == new.db.key
 
 
+class _RefusingLogin(AsgiTransport):
+    """The in-process server behind a man in the middle who answers the login ``401
+    bad_credentials`` himself: unsigned, signed by a key of his own over the request's
+    nonce, or with a proof the real server gave another login (``replayed``)."""
+
+    def __init__(self, app: Any, mode: str, replayed: str = "") -> None:
+        super().__init__(app)
+        self.mode = mode
+        self.replayed = replayed
+
+    def call(self, method: str, path: str, body: Any = None, params: Any = None, **kw: Any) -> Any:
+        import orjson
+
+        from sync import signing
+        from sync.protocol import login_refused_body
+        from sync.transport import decode_answer
+
+        if path != "/v1/auth/login":
+            return super().call(method, path, body, params, **kw)
+        answer: dict[str, Any] = {"error": "bad_credentials", "message": "wrong"}
+        if self.mode == "forged":
+            own = signing.generate_private_key()
+            nonce = str((params or {}).get("nonce") or "")
+            answer["proof"] = signing.sign(own, login_refused_body(nonce, "op1", "bad_credentials"))
+        elif self.mode == "replayed":
+            answer["proof"] = self.replayed
+        return decode_answer(401, "", None, orjson.dumps(answer))
+
+
+@pytest.mark.parametrize("mode", ["unsigned", "forged", "replayed"])
+def test_a_login_refusal_not_signed_by_the_pinned_key_locks_nothing(
+    server: InProcessServer, folder: paths.AppPaths, mode: str
+) -> None:
+    """Anyone on the path (a Bimtek room's plain http, an office proxy breaking TLS) can
+    answer a login ``401``: with the password that opens the data here, only the pinned
+    key's proof over this login's nonce locks the PC; without it nothing is erased and
+    the operator is told the refusal could not be proven."""
+    session = _online(_access(folder), server)
+    assert isinstance(session, Session)
+    session.db.close()
+    replayed = ""
+    if mode == "replayed":  # the real server's signed refusal of an earlier login
+        transport = AsgiTransport(server.app)
+        refused = _access(folder).login("op1", "bukan-sandinya-1", transport=transport)
+        transport.close()
+        assert not isinstance(refused, Session)
+        assert refused.error is not None and refused.error.code is ErrorCode.LOGIN_WRONG_CREDENTIALS
+        from sync.client.login import LoginFailed
+
+        assert isinstance(refused.error, LoginFailed) and refused.error.login_refusal
+        replayed = refused.error.login_refusal.proof
+        assert replayed
+    before = keyfile.KeyFile.load(folder.data)
+    token = credentials.TokenStore(NOWHERE, "op1").get()
+    transport = _RefusingLogin(server.app, mode, replayed)
+    try:
+        faked = _access(folder).login("op1", PASSWORD, transport=transport)
+    finally:
+        transport.close()
+    assert not isinstance(faked, Session) and faked.online
+    assert faked.error is not None and faked.error.code is ErrorCode.LOGIN_REFUSAL_UNPROVEN
+    assert "tidak ada yang diubah" in faked.error.message
+    kept = keyfile.KeyFile.load(folder.data)
+    assert kept.password.keys() == before.password.keys() and kept.keyring is not None
+    assert credentials.TokenStore(NOWHERE, "op1").get() == token
+    assert not _access(folder).locked()
+    key, _ = _access(folder).unlock_with_password("op1", PASSWORD)
+    assert cipher.opens_with(folder.database, key)
+    again = _online(_access(folder), server)  # the real server lets it in
+    assert isinstance(again, Session), again
+    again.db.close()
+
+
 def test_logout_forgets_the_token_and_the_keyring_key(
     server: InProcessServer, folder: paths.AppPaths
 ) -> None:
