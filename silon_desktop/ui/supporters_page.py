@@ -328,12 +328,12 @@ class SupportersPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # NIK as wide as 16 digits; the rest tight enough that the status column (what the
-        # verifier looks at) is on screen beside the form at 1366 pixels, with the tree
-        # as wide as a pair's name needs (a longer name or place is elided: all of it is
-        # in the form beside).
+        # NIK as wide as 16 digits; the status (what the verifier looks at) right after
+        # the name, so it is on screen beside the form at 1366 pixels whatever the width
+        # of the tree (a pair's long name widens it up to its maximum); a longer name or
+        # place is elided: all of it is in the form beside.
         nik_width = self.table.fontMetrics().horizontalAdvance("0" * 16) + 14
-        for column, width in enumerate((nik_width, 130, 78, 34, 95, 90, 60, 170, 90)):
+        for column, width in enumerate((nik_width, 150, 60, 78, 34, 105, 100, 170, 90)):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
             # never narrower than its header (1366x768: "Diverifikasi oleh" was cut)
             width = max(width, self.table.fontMetrics().horizontalAdvance(title) + 24)

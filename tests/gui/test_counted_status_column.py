@@ -17,7 +17,7 @@ def test_the_supporters_table_shows_each_status_as_its_counts_count_it(
     in the field, each also backing another pair, were shown BMS beside counts (and under
     a TMS filter) that count them TMS; a verdict given in the table shows as it counts."""
     from silon_desktop.storage.supporter_queries import SupporterFilter, SupporterQuery
-    from silon_desktop.ui.supporters_model import COLUMNS, SupportersModel
+    from silon_desktop.ui.supporters_model import STATUS_COLUMN, SupportersModel
 
     first = _rows(db, tmp_path, "submission", 6, 1)
     late = _rows(db, tmp_path, "correction_1", 4, 2)
@@ -28,7 +28,7 @@ def test_the_supporters_table_shows_each_status_as_its_counts_count_it(
         lambda pair, flt, sort: SupporterQuery(db.engine, pair, flt, sort, live_only=True)
     )
     model.set_pair("p1")
-    column = next(i for i, (attr, _sort) in enumerate(COLUMNS) if attr == "effective_status")
+    column = STATUS_COLUMN
     shown = {
         model.data(model.index(r, 0), 256): model.data(model.index(r, column))
         for r in range(model.rowCount())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.storage.supporter_queries import SupporterFilter
+from silon_desktop.ui.supporters_model import STATUS_COLUMN
 
 
 def open_supporters(window: Any, seeded: dict[str, str]) -> Any:
@@ -42,7 +43,7 @@ def test_verify_supporters_with_keys(
     assert first["admin_by"] == "operator" and first["admin_at"] is not None
     assert second["admin_status"] == "BMS" and second["admin_reasons"] == ["NO_ID_SCAN"]
     assert skipped["admin_status"] == ""
-    assert page.model.data(page.model.index(1, 6)) == "BMS"
+    assert page.model.data(page.model.index(1, STATUS_COLUMN)) == "BMS"
 
     # Bulk: select rows 3..5 and mark them all deceased (TMS), after a confirmation.
     asked: list[str] = []
