@@ -74,6 +74,8 @@ class SupporterFilter:
         status: effective status (MS, BMS, TMS) or "-" for not yet checked.
         reason: a reason code among the effective reasons.
         objection: only rows a citizen objected to ("ada tanggapan masyarakat").
+        round: the round the row was handed in (submission, correction_1,
+            correction_2; a row stored without one is a submission row).
     """
 
     nik_prefix: str = ""
@@ -83,6 +85,7 @@ class SupporterFilter:
     status: str = ""
     reason: str = ""
     objection: bool = False
+    round: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +237,11 @@ def _conditions(
         cond.append(_T.c.effective_status == flt.status)
     if flt.objection:
         cond.append(_T.c.public_objection.is_(True))
+    if flt.round:
+        # No index of its own: the pair's rows in the sort's index order, each row's
+        # round read beside (as the name filter does); "" is a submission row.
+        wanted = [flt.round, ""] if flt.round == Round.SUBMISSION.value else [flt.round]
+        cond.append(_T.c.round.in_(wanted))
     if flt.reason:
         cond.append(
             (sa.literal(",") + _T.c.effective_reasons + sa.literal(",")).like(

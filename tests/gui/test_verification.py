@@ -116,6 +116,42 @@ def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, s
     assert page.model.row_at(0).name == "PENDUKUNG 009"
 
 
+def test_the_round_filter_shows_the_rows_of_one_round(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A filter by the round a row was handed in (*Semua tahap*, *Penyerahan dukungan*,
+    *Perbaikan I*, *Perbaikan II*) beside the others; *Bersihkan* of the filters
+    clears it too."""
+    import sqlalchemy as sa
+
+    from silon_desktop.storage.models import Supporter
+
+    backend = window.backend
+    late = [row["id"] for row in backend.list("supporter", pair_id=seeded["pair"])[:4]]
+    with backend.db.engine.begin() as conn:
+        conn.execute(
+            sa.update(Supporter).where(Supporter.id.in_(late)).values(round="correction_1")
+        )
+    page = open_supporters(window, seeded)
+    combo = page.round_filter
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Semua tahap",
+        "Penyerahan dukungan",
+        "Perbaikan I",
+        "Perbaikan II",
+    ]
+    combo.setCurrentIndex(combo.findData("correction_1"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=3000)
+    assert {page.model.row_at(i).id for i in range(4)} == set(late)
+    combo.setCurrentIndex(combo.findData("submission"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 26, timeout=3000)
+    combo.setCurrentIndex(combo.findData("correction_2"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=3000)
+    page.clear_filters()
+    assert combo.currentIndex() == 0 and page.model.current_filter() == SupporterFilter()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=3000)
+
+
 def test_the_status_counts_beside_a_filter_say_they_are_the_whole_pair_s(
     qtbot: QtBot, window: Any, seeded: dict[str, str]
 ) -> None:
