@@ -1896,6 +1896,11 @@
         <translation>All reasons</translation>
     </message>
     <message>
+        <location filename="../../silon_desktop/ui/supporters_page.py" line="278"/>
+        <source>Semua tahap</source>
+        <translation>All rounds</translation>
+    </message>
+    <message>
         <location filename="../../silon_desktop/ui/supporters_page.py" line="165"/>
         <source>Ada tanggapan masyarakat</source>
         <translation>Citizen objection</translation>

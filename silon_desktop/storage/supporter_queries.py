@@ -40,6 +40,10 @@ SORTABLE: tuple[str, ...] = ("nik", "name", "desa_code", "kecamatan_code", "effe
 
 STATUSES: tuple[str, ...] = ("MS", "BMS", "TMS")
 
+#: The order of a sort by status, ascending: not yet verified, BMS, MS, TMS (the
+#: stored statuses' own order in the index).
+_STATUS_ORDER: tuple[str, ...] = ("", "BMS", "MS", "TMS")
+
 #: Columns a table row carries (a summary; the form reads the whole record).
 ROW_COLUMNS: tuple[str, ...] = (
     "id",
@@ -74,6 +78,8 @@ class SupporterFilter:
         status: effective status (MS, BMS, TMS) or "-" for not yet checked.
         reason: a reason code among the effective reasons.
         objection: only rows a citizen objected to ("ada tanggapan masyarakat").
+        round: the round the row was handed in (submission, correction_1,
+            correction_2; a row stored without one is a submission row).
     """
 
     nik_prefix: str = ""
@@ -83,6 +89,7 @@ class SupporterFilter:
     status: str = ""
     reason: str = ""
     objection: bool = False
+    round: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +132,8 @@ class SupporterRow:
     #: A citizen's objection from the public pages is open (server-owned flag).
     public_objection: bool = False
     #: ``effective_status`` as it counts (:func:`counted_status`): what the table
-    #: shows, as the counts above it and the dashboard count it ("" unverified). The
-    #: sort and the paging keys stay on the stored ``effective_status``.
+    #: shows, as the counts above it and the dashboard count it ("" unverified); the
+    #: sort by status orders by it too (:meth:`SupporterQuery._runs`).
     counted_status: str = ""
 
     @property
@@ -234,6 +241,11 @@ def _conditions(
         cond.append(_T.c.effective_status == flt.status)
     if flt.objection:
         cond.append(_T.c.public_objection.is_(True))
+    if flt.round:
+        # No index of its own: the pair's rows in the sort's index order, each row's
+        # round read beside (as the name filter does); "" is a submission row.
+        wanted = [flt.round, ""] if flt.round == Round.SUBMISSION.value else [flt.round]
+        cond.append(_T.c.round.in_(wanted))
     if flt.reason:
         cond.append(
             (sa.literal(",") + _T.c.effective_reasons + sa.literal(",")).like(
@@ -314,6 +326,8 @@ class SupporterQuery:
     live_only: bool = False
     _count: int | None = None
     _keys: dict[int, tuple[Key, Key]] = field(default_factory=dict)
+    #: The sort by status: the rows of each run (:meth:`_runs`), counted on a jump.
+    _run_counts: list[int] = field(default_factory=list)
     #: The rule set of the pair's election, read once a status filter needs it.
     _rules: RuleSet | None = None
 
@@ -321,6 +335,7 @@ class SupporterQuery:
         """Forget counts and block keys (after an edit or a sync)."""
         self._count = None
         self._keys.clear()
+        self._run_counts.clear()
 
     def count(self) -> int:
         if self._count is None:
@@ -355,6 +370,8 @@ class SupporterQuery:
         the rows of a million-row pair are counted (each counted page costs a
         decryption on an encrypted database)."""
         start = index * self.block_size
+        if self.sort.column == "effective_status":
+            return self._status_block(index, start)
         if index == 0 and self._count is None:
             with read_only(self.engine).connect() as conn:
                 stmt = sa.select(_ROWID).select_from(_T).where(*self._where())
@@ -377,6 +394,8 @@ class SupporterQuery:
 
     def position_of(self, record_id: str) -> int | None:
         """The row position of a record under this filter and sort, or None."""
+        if self.sort.column == "effective_status":
+            return self._status_position(record_id)
         with read_only(self.engine).connect() as conn:
             found = conn.execute(
                 sa.select(*(_T.c[c] for c in self.sort.columns), _ROWID).where(
@@ -436,6 +455,127 @@ class SupporterQuery:
         stmt = base.order_by(*self._order(True)).limit(size).offset(from_end)
         return [int(r) for r in conn.execute(stmt).scalars()][::-1]
 
+    # -- the sort by status ------------------------------------------------------
+
+    def _runs(self) -> list[list[sa.ColumnElement[bool]]]:
+        """The sort by status as the table shows it (:func:`counted_status`: belum
+        diverifikasi, BMS, MS, TMS; the reverse when descending), in runs: each run is
+        one stored status of the (pair_id, deleted, effective_status) index, in rowid
+        order, and where that stored status may count as another (a BMS that counts
+        TMS), the rows of it that count as the run's status. A row stored BMS and
+        counted TMS therefore comes among the TMS rows (before those stored TMS), not
+        among the BMS ones: ordering by the ``CASE`` itself would sort the whole pair
+        in a temporary B-tree, a run is read from the index a block at a time."""
+        rules = self.rules
+        counted = counted_status(rules)
+        runs: list[list[sa.ColumnElement[bool]]] = []
+        for shown in _STATUS_ORDER:
+            for stored in _STATUS_ORDER:
+                if stored != shown and (not shown or stored not in _counted_from(rules, shown)):
+                    continue
+                run = [_T.c.effective_status == stored]
+                if stored and _may_count_as_another(rules, stored):
+                    run.append(counted == shown)
+                runs.append(run)
+        return runs[::-1] if self.sort.descending else runs
+
+    def _run_rows(
+        self, conn: Connection, run: int, after: int | None, limit: int, *, backwards: bool = False
+    ) -> list[Key]:
+        """Up to ``limit`` keys (run, rowid) of run ``run`` in the sort's order (the
+        reverse with ``backwards``), after (or before) the row ``after``."""
+        forward = self.sort.descending == backwards
+        stmt = sa.select(_ROWID).select_from(_T).where(*self._where(), *self._runs()[run])
+        if after is not None:
+            stmt = stmt.where(_ROWID > after if forward else _ROWID < after)
+        stmt = stmt.order_by(_ROWID.asc() if forward else _ROWID.desc()).limit(limit)
+        return [(run, int(r)) for r in conn.execute(stmt).scalars()]
+
+    def _counts_of_runs(self, conn: Connection) -> list[int]:
+        if not self._run_counts:
+            runs = self._runs()
+            self._run_counts[:] = [
+                int(
+                    conn.execute(
+                        sa.select(sa.func.count()).select_from(_T).where(*self._where(), *run)
+                    ).scalar_one()
+                )
+                for run in runs
+            ]
+            self._count = sum(self._run_counts)
+        return self._run_counts
+
+    def _status_keys(self, conn: Connection, index: int, start: int) -> list[Key]:
+        size, runs = self.block_size, len(self._runs())
+        keys: list[Key] = []
+        if index == 0 or index - 1 in self._keys:
+            run, after = self._keys[index - 1][1] if index else (0, None)
+            for run in range(run, runs):  # noqa: B020 - on from the last key's run
+                keys += self._run_rows(conn, run, after, size - len(keys))
+                after = None
+                if len(keys) >= size:
+                    break
+            return keys
+        if index + 1 in self._keys:
+            run, before = self._keys[index + 1][0]
+            for run in range(run, -1, -1):  # noqa: B020
+                keys += self._run_rows(conn, run, before, size - len(keys), backwards=True)
+                before = None
+                if len(keys) >= size:
+                    break
+            return keys[::-1]
+        # A jump: the run holding ``start``, by the runs' counts, then OFFSET in it.
+        offset = start
+        for run, count in enumerate(self._counts_of_runs(conn)):
+            if offset >= count:
+                offset -= count
+                continue
+            stmt = sa.select(_ROWID).select_from(_T).where(*self._where(), *self._runs()[run])
+            if offset < count - offset:
+                order = _ROWID.desc() if self.sort.descending else _ROWID.asc()
+                stmt = stmt.order_by(order).limit(size).offset(offset)
+                keys = [(run, int(r)) for r in conn.execute(stmt).scalars()]
+            else:  # nearer the run's end: read from there
+                take = min(size, count - offset)
+                order = _ROWID.asc() if self.sort.descending else _ROWID.desc()
+                stmt = stmt.order_by(order).limit(take).offset(count - offset - take)
+                keys = [(run, int(r)) for r in conn.execute(stmt).scalars()][::-1]
+            for later in range(run + 1, len(self._run_counts)):
+                if len(keys) >= size:
+                    break
+                keys += self._run_rows(conn, later, None, size - len(keys))
+            return keys
+        return []
+
+    def _status_block(self, index: int, start: int) -> list[SupporterRow]:
+        if index and self.count() <= start:
+            return []
+        with read_only(self.engine).connect() as conn:
+            keys = self._status_keys(conn, index, start)
+            rows = self._rows_by_rowid(conn, [rowid for _run, rowid in keys])
+        if index == 0 and self._count is None and len(rows) < self.block_size:
+            self._count = len(rows)  # all of them: the count is known for free
+        if keys and len(rows) == len(keys):
+            self._keys[index] = (keys[0], keys[-1])
+        return rows
+
+    def _status_position(self, record_id: str) -> int | None:
+        with read_only(self.engine).connect() as conn:
+            found = conn.execute(sa.select(_ROWID).where(*self._where(), _T.c.id == record_id))
+            rowid = found.scalar()
+            if rowid is None:
+                return None
+            counts = self._counts_of_runs(conn)
+            for run, conditions in enumerate(self._runs()):
+                mine = sa.select(_ROWID).where(_ROWID == rowid, *conditions)
+                if conn.execute(mine).first() is None:
+                    continue
+                before = _ROWID > rowid if self.sort.descending else _ROWID < rowid
+                stmt = sa.select(sa.func.count()).select_from(_T)
+                stmt = stmt.where(*self._where(), *conditions, before)
+                return sum(counts[:run]) + int(conn.execute(stmt).scalar_one())
+        return None
+
     def _rows_by_rowid(self, conn: Connection, rowids: Sequence[int]) -> list[SupporterRow]:
         if not rowids:
             return []
@@ -479,6 +619,11 @@ def _choices(rules: RuleSet) -> list[tuple[Status, ...]]:
     """The choices of every verdict that may count (:func:`counted_status`)."""
     verdicts = (("MS", "MS"), ("", ""))  # the field verdict counts; the office's does
     return [counted_choices(a, f, r, rules) for r in Round for a, f in verdicts]
+
+
+def _may_count_as_another(rules: RuleSet, stored: str) -> bool:
+    """Whether a row stored ``stored`` may count as another status (a BMS as TMS)."""
+    return any(rules.status_within(Status(stored), c).value != stored for c in _choices(rules))
 
 
 def _counted_from(rules: RuleSet, status: str) -> list[str]:

@@ -32,18 +32,22 @@ from silon_desktop.services.tables import (
 
 _Index = QModelIndex | QPersistentModelIndex
 
-#: (attribute of SupporterRow, sortable column name or None)
+#: (attribute of SupporterRow, sortable column name or None). The status (what the
+#: verifier reads) follows the name: on a 1366-pixel screen, beside the form and a
+#: tree widened by a long pair's name, it stays on screen whatever that name.
 COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("nik", "nik"),
     ("name", "name"),
+    ("effective_status", "effective_status"),
     ("birth_date", None),
     ("sex", None),
     ("desa_code", "desa_code"),
     ("kecamatan_code", "kecamatan_code"),
-    ("effective_status", "effective_status"),
     ("effective_reasons", None),
     ("admin_by", None),
 )
+#: The column of the status as it counts.
+STATUS_COLUMN = next(i for i, (attr, _sort) in enumerate(COLUMNS) if attr == "effective_status")
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _HORIZONTAL = Qt.Orientation.Horizontal
@@ -118,11 +122,11 @@ class SupportersModel(QAbstractTableModel):
         self._headers = (
             self.tr("NIK"),
             self.tr("Nama"),
+            self.tr("Status"),
             self.tr("Tgl lahir"),
             self.tr("L/P"),
             self.tr("Desa/Kel."),
             self.tr("Kecamatan"),
-            self.tr("Status"),
             self.tr("Alasan"),
             self.tr("Diverifikasi oleh"),
         )

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from silon_desktop.domain.rules import Round
 from silon_desktop.services import Services, VerifyResult
 from silon_desktop.services.tables import SupporterFilter
 from silon_desktop.ui.forms import supporter_fields
@@ -272,10 +273,16 @@ class SupportersPage(QWidget):
         self.reason_filter.addItem(self.tr("Semua alasan"), "")
         for code in REASON_CODES:
             self.reason_filter.addItem(reason_label(code), code)
+        # The round a row was handed in (submission, correction 1 or 2).
+        self.round_filter = QComboBox()
+        self.round_filter.setObjectName("filterRound")
+        self.round_filter.addItem(self.tr("Semua tahap"), "")
+        for arrival in Round:
+            self.round_filter.addItem(round_label(arrival.value), arrival.value)
         for edit in (self.nik_filter, self.name_filter):
             edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self.kecamatan_filter.currentIndexChanged.connect(self._kecamatan_changed)
-        for combo in (self.desa_filter, self.status_filter, self.reason_filter):
+        for combo in (self.desa_filter, self.status_filter, self.reason_filter, self.round_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         # Rows a citizen objected to on the public pages (server-owned flag).
         self.objection_filter = QCheckBox(self.tr("Ada tanggapan masyarakat"))
@@ -288,6 +295,7 @@ class SupportersPage(QWidget):
             (self.desa_filter, 14),
             (self.status_filter, 12),
             (self.reason_filter, 16),
+            (self.round_filter, 12),
         ):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -305,6 +313,7 @@ class SupportersPage(QWidget):
         ):
             self.filter_bar.addWidget(widget, 1, column)
         self.filter_bar.addWidget(self.objection_filter, 0, 4)
+        self.filter_bar.addWidget(self.round_filter, 1, 4)
         for column in (1, 2, 3):
             self.filter_bar.setColumnStretch(column, 1)
 
@@ -328,12 +337,12 @@ class SupportersPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # NIK as wide as 16 digits; the rest tight enough that the status column (what the
-        # verifier looks at) is on screen beside the form at 1366 pixels, with the tree
-        # as wide as a pair's name needs (a longer name or place is elided: all of it is
-        # in the form beside).
+        # NIK as wide as 16 digits; the status (what the verifier looks at) right after
+        # the name, so it is on screen beside the form at 1366 pixels whatever the width
+        # of the tree (a pair's long name widens it up to its maximum); a longer name or
+        # place is elided: all of it is in the form beside.
         nik_width = self.table.fontMetrics().horizontalAdvance("0" * 16) + 14
-        for column, width in enumerate((nik_width, 130, 78, 34, 95, 90, 60, 170, 90)):
+        for column, width in enumerate((nik_width, 150, 60, 78, 34, 105, 100, 170, 90)):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
             # never narrower than its header (1366x768: "Diverifikasi oleh" was cut)
             width = max(width, self.table.fontMetrics().horizontalAdvance(title) + 24)
@@ -422,6 +431,7 @@ class SupportersPage(QWidget):
             status=self.status_filter.currentData() or "",
             reason=self.reason_filter.currentData() or "",
             objection=self.objection_filter.isChecked(),
+            round=self.round_filter.currentData() or "",
         )
 
     def _show_place_filter(self, flt: SupporterFilter) -> None:
@@ -753,6 +763,7 @@ class SupportersPage(QWidget):
             self.desa_filter,
             self.status_filter,
             self.reason_filter,
+            self.round_filter,
         ):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)

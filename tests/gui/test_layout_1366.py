@@ -183,3 +183,45 @@ def test_the_check_catches_a_cut_column(qtbot: QtBot, screen: Any) -> None:
     header.setSectionResizeMode(status, QHeaderView.ResizeMode.Interactive)
     header.resizeSection(status, 12)
     assert any("'Status'" in p for p in cut_widgets(screen))
+
+
+def test_status_column_is_whole_beside_a_long_pair_name(
+    qtbot: QtBot, backend: Any, seeded: dict[str, str], window: Any
+) -> None:
+    """A pair's name of 120 characters widens the tree to its maximum; the supporters'
+    Status column (what the verifier reads) stays whole on a 1366x768 screen, beside the
+    form, measured once the shown tab is laid out (measured at once, a cut column
+    passed)."""
+    from silon_desktop.ui.navigation import MAX_WIDTH, pair_label
+
+    head, deputy = "RADEN " + "A" * 50, "HAJI " + "B" * 53
+    backend.repo.update("pair", seeded["pair"], {"head_name": head, "deputy_name": deputy})
+    assert len(pair_label(backend.get("pair", seeded["pair"]))) == 120
+    window.resize(*SIZE)
+    window.reload_tree()
+    window.open_record("pair", seeded["pair"])
+    page = window.pair_page.supporters
+    window.pair_page.setCurrentWidget(page)
+    page.verify_mode.setChecked(True)  # the form beside the table
+    qtbot.waitUntil(lambda: page.table.viewport().width() > 0)
+    qtbot.wait(300)  # the events that lay the shown tab and the splitters out
+    assert window.tree.width() >= MAX_WIDTH - 10  # the long name did widen the tree
+    assert window.width() == SIZE[0]
+    header = page.table.horizontalHeader()
+    status = next(
+        c
+        for c in range(header.count())
+        if page.model.headerData(c, Qt.Orientation.Horizontal) == "Status"
+    )
+    left = header.sectionViewportPosition(status)
+    right = left + header.sectionSize(status)
+    assert left >= 0 and right <= page.table.viewport().width(), (
+        left,
+        right,
+        page.table.viewport().width(),
+    )
+    assert header.sectionSize(status) >= _header_need(header, "Status")
+    # ... and the table itself within the window's 1366 pixels
+    viewport_right = page.table.viewport().mapTo(window, page.table.viewport().rect().topRight())
+    assert viewport_right.x() < SIZE[0]
+    window.grab().save("/tmp/gui_window_long_name.png")

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from silon_desktop.services import SyncSummary
 from silon_desktop.ui import i18n
+from silon_desktop.ui.supporters_model import STATUS_COLUMN
 
 
 def test_status_bar_messages_have_room_beside_the_sync_status(
@@ -314,7 +315,7 @@ def test_status_column_is_on_screen_at_1366(
     qtbot.waitUntil(lambda: page.table.viewport().width() > 0)
     qtbot.wait(200)  # the events that lay the shown tab out
     header = page.table.horizontalHeader()
-    status = 6
+    status = STATUS_COLUMN
     assert page.model.headerData(status, Qt.Orientation.Horizontal) == "Status"
     right = header.sectionViewportPosition(status) + header.sectionSize(status)
     assert right <= page.table.viewport().width(), (right, page.table.viewport().width())

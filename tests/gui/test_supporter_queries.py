@@ -197,6 +197,7 @@ def _table_queries(backend: Any, pair: str) -> list[tuple[str, Any, str]]:
         "desa": SupporterFilter(desa_code=desa),
         "kecamatan and desa": SupporterFilter(kecamatan_code=kec, desa_code=desa),
         "status": SupporterFilter(status="BMS"),
+        "round": SupporterFilter(round="correction_1"),
         # spaces single and apostrophes dropped in the name's match: still the pair's rows
         "name": SupporterFilter(name="siti  aminah"),
     }
@@ -255,7 +256,14 @@ def test_every_live_rows_query_of_the_table_uses_an_index(backend: Any, pair: st
                     for p in steps
                 ), where
             if doing.startswith(
-                ("filter -", "filter nik prefix", "filter kecamatan", "filter desa", "filter name")
+                (
+                    "filter -",
+                    "filter nik prefix",
+                    "filter kecamatan",
+                    "filter desa",
+                    "filter name",
+                    "filter round",
+                )
             ):
                 # ordered by the index: a page reads a few index entries, never sorts
                 assert not any("TEMP B-TREE" in p for p in plan), where
@@ -289,3 +297,35 @@ def test_a_name_is_found_whichever_runs_of_spaces_it_or_the_search_has(
     query = SupporterQuery(backend.db.engine, pair, SupporterFilter(name=typed), live_only=True)
     assert sorted(r.name for r in query.block(0)) == ["SITI  AMINAH", "Siti Aminah"]
     assert query.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [("submission", {"submission", ""}), ("correction_1", {"correction_1"}),
+     ("correction_2", {"correction_2"})],
+)  # fmt: skip
+def test_the_table_is_filtered_by_the_round_a_row_arrived_in(
+    backend: Any, pair: str, chosen: str, expected: set[str]
+) -> None:
+    """Each row belongs to the round it was handed in (submission, correction 1 or 2):
+    the table had no way to show one round's rows. A row stored before rounds were
+    kept (round "") is a submission row, as everywhere else."""
+    import sqlalchemy as sa
+
+    from silon_desktop.storage.models import Supporter
+
+    live = backend.list("supporter")
+    rounds = {row["id"]: ("submission", "correction_1", "correction_2", "")[i % 4]
+              for i, row in enumerate(live)}  # fmt: skip
+    with backend.db.engine.begin() as conn:
+        for record_id, arrival in rounds.items():
+            conn.execute(
+                sa.update(Supporter).where(Supporter.id == record_id).values(round=arrival)
+            )
+    flt = SupporterFilter(round=chosen)
+    query = SupporterQuery(
+        backend.db.engine, pair, flt, SupporterSort(), block_size=4, live_only=True
+    )
+    shown = [r for i in range((query.count() + 3) // 4) for r in query.block(i)]
+    assert sorted(r.id for r in shown) == sorted(i for i, a in rounds.items() if a in expected)
+    assert len(shown) == query.count() > 0

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from silon_desktop.storage.supporter_queries import SupporterFilter
+from silon_desktop.ui.supporters_model import STATUS_COLUMN
 
 
 def open_supporters(window: Any, seeded: dict[str, str]) -> Any:
@@ -42,7 +43,7 @@ def test_verify_supporters_with_keys(
     assert first["admin_by"] == "operator" and first["admin_at"] is not None
     assert second["admin_status"] == "BMS" and second["admin_reasons"] == ["NO_ID_SCAN"]
     assert skipped["admin_status"] == ""
-    assert page.model.data(page.model.index(1, 6)) == "BMS"
+    assert page.model.data(page.model.index(1, STATUS_COLUMN)) == "BMS"
 
     # Bulk: select rows 3..5 and mark them all deceased (TMS), after a confirmation.
     asked: list[str] = []
@@ -113,6 +114,42 @@ def test_filters_narrow_the_table(qtbot: QtBot, window: Any, seeded: dict[str, s
     assert page.model.rowCount() == 10
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert page.model.row_at(0).name == "PENDUKUNG 009"
+
+
+def test_the_round_filter_shows_the_rows_of_one_round(
+    qtbot: QtBot, window: Any, seeded: dict[str, str]
+) -> None:
+    """A filter by the round a row was handed in (*Semua tahap*, *Penyerahan dukungan*,
+    *Perbaikan I*, *Perbaikan II*) beside the others; *Bersihkan* of the filters
+    clears it too."""
+    import sqlalchemy as sa
+
+    from silon_desktop.storage.models import Supporter
+
+    backend = window.backend
+    late = [row["id"] for row in backend.list("supporter", pair_id=seeded["pair"])[:4]]
+    with backend.db.engine.begin() as conn:
+        conn.execute(
+            sa.update(Supporter).where(Supporter.id.in_(late)).values(round="correction_1")
+        )
+    page = open_supporters(window, seeded)
+    combo = page.round_filter
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Semua tahap",
+        "Penyerahan dukungan",
+        "Perbaikan I",
+        "Perbaikan II",
+    ]
+    combo.setCurrentIndex(combo.findData("correction_1"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=3000)
+    assert {page.model.row_at(i).id for i in range(4)} == set(late)
+    combo.setCurrentIndex(combo.findData("submission"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 26, timeout=3000)
+    combo.setCurrentIndex(combo.findData("correction_2"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=3000)
+    page.clear_filters()
+    assert combo.currentIndex() == 0 and page.model.current_filter() == SupporterFilter()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 30, timeout=3000)
 
 
 def test_the_status_counts_beside_a_filter_say_they_are_the_whole_pair_s(

@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from silon_desktop.services.changes import Changes
 from silon_desktop.storage.models import Election, Supporter
+from silon_desktop.ui.supporters_model import STATUS_COLUMN
 from tests.gui.test_verification import open_supporters
 
 
@@ -522,7 +523,7 @@ def test_a_verdict_under_a_sort_by_status_shows_on_its_own_row_only(
     backend = window.backend
     page = open_supporters(window, seeded)
     table = page.table
-    table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    table.sortByColumn(STATUS_COLUMN, Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: page.model.rowCount() == 30)
     page.verify_mode.setChecked(True)
     table.setFocus()
@@ -534,7 +535,7 @@ def test_a_verdict_under_a_sort_by_status_shows_on_its_own_row_only(
         record = backend.get("supporter", shown.id)
         assert (shown.nik, shown.effective_status) == (record["nik"], record["effective_status"])
     assert page.model.row_at(5).id == verified
-    assert page.model.data(page.model.index(5, 6)) == "MS"
+    assert page.model.data(page.model.index(5, STATUS_COLUMN)) == "MS"
 
 
 def test_the_supporters_tab_follows_the_route_chosen_in_the_open_pair(
@@ -609,7 +610,7 @@ def test_a_verdict_key_on_a_row_a_running_sync_changed_shows_it_first(
     record = backend.get("supporter", record_id)
     assert (record["admin_status"], record["admin_by"]) == ("TMS", "rekan")
     assert page.current_supporter_id() == record_id  # the cursor stays to show it
-    assert page.model.data(page.model.index(2, 6)) == "TMS"
+    assert page.model.data(page.model.index(2, STATUS_COLUMN)) == "TMS"
     press(table, Qt.Key.Key_M, "m")
     assert backend.get("supporter", record_id)["admin_status"] == "MS"
 
