@@ -167,6 +167,66 @@ def test_a_kabkotas_bawaslu_reads_what_its_kpu_reads_and_writes_nothing(
     assert watcher.push(touch).status_code == 403
 
 
+def _checks(client: Any) -> dict[str, dict[str, Any]]:
+    """Every row of ``GET /v1/checks`` for ``client``, paged by its cursor."""
+    out: dict[str, dict[str, Any]] = {}
+    after = ""
+    while True:
+        r = client.get("/v1/checks", after=after, limit=2)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        out.update((c["record_id"], c) for c in body["checks"])
+        after = body["cursor"]
+        if not body["has_more"]:
+            return out
+
+
+def test_the_server_checks_and_records_give_each_level_what_its_feed_gives(
+    levels: dict[str, Any],
+) -> None:
+    """``GET /v1/checks`` and ``GET /v1/records`` by level: a KPU kab/kota and its
+    Bawaslu the supporters living in it, the province all of its own, KPU RI all, a
+    trainer nothing outside a training server; each exactly the feed's supporters,
+    and no other kab/kota's row, NIK or name in the answer."""
+    world = levels["world"]
+    ri = world.clients["ri"]
+    body = {"username": "pelatih32", "password": PASSWORD, "role": "trainer", "region": "32"}
+    made = world.server.request("POST", "/v1/users", world.server.login("ri", PASSWORD), json=body)
+    assert made.status_code in (201, 409), made.text
+    trainer = world.client("pelatih32", device_id="pelatih-device")
+    everything = _checks(ri)
+    governor = {rid for ids in levels["supporters"].values() for rid in ids}
+    assert governor <= set(everything)  # the server checked every supporter
+    supporters = {r["id"]: r for r in ri.feed_all() if r["entity"] == "supporter"}
+    for name, area in (
+        ("op3214", "32.14"),
+        ("op3215", "32.15"),
+        ("bawaslu3214", "32.14"),
+        ("prov32", None),
+        ("ri", None),
+        ("pelatih32", None),
+    ):
+        client = trainer if name == "pelatih32" else world.clients[name]
+        fed = {r["id"] for r in client.feed_all() if r["entity"] == "supporter"}
+        got = _checks(client)
+        assert set(got) == fed & set(everything), name
+        if area is not None:
+            assert {rid for rid in governor if rid in got} == {
+                rid for rid in governor if supporters[rid]["fields"]["kabkota_code"] == area
+            }
+        if name == "pelatih32":  # not a training server: nothing
+            assert not got and not fed
+        for rid in governor:
+            r = client.get(f"/v1/records/supporter/{rid}")
+            assert r.status_code == (200 if rid in fed else 403), (name, rid, r.status_code)
+            if rid not in fed:  # nothing of another area's person in any answer
+                fields = supporters[rid]["fields"]
+                for path in ("/v1/checks", "/v1/conflicts"):
+                    text = client.get(path, limit=1000).text
+                    assert rid not in text and fields["nik"] not in text, (name, path)
+                    assert fields["name"] not in text, (name, path)
+
+
 def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
     levels: dict[str, Any],
 ) -> None:
