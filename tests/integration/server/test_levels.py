@@ -257,6 +257,63 @@ def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
     assert logged("op3215") == []
 
 
+def test_an_account_moved_to_another_kabkota_leaves_its_old_answers_behind(
+    levels: dict[str, Any],
+) -> None:
+    """A KPU 32.14 operator's answers stay 32.14's when the account is moved to 32.15
+    (``silon-server user role``). A supporter it verified in 32.14, moved to 32.15
+    since: a repeat of its old mutation id, pushed now by the moved account or by
+    32.15, is answered bare (status, version, code), not with the record as it lay in
+    32.14 (its name and verdict there). 32.14 still reads the answers given in it whole."""
+    world = levels["world"]
+    server, prov = world.server, world.clients["prov32"]
+    body = {"username": "pindah3214", "password": PASSWORD, "role": "kabkota", "region": "32.14"}
+    made = server.request("POST", "/v1/users", server.login("ri", PASSWORD), json=body)
+    assert made.status_code == 201, made.text
+    mover = world.client("pindah3214", device_id="pindah-device")
+
+    def merged_check(name: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """A supporter of 32.14 renamed by the province, then verified by the operator
+        from its first version: merged, answered with the whole record."""
+        person = mutation(
+            "supporter",
+            {"pair_id": levels["pair"], "name": name, "kabkota_code": "32.14"},
+            scope=PROVINCE,
+        )
+        rid = person["record_id"]
+        prov.push_ok(person)
+        edit = {"scope": PROVINCE, "record_id": rid, "base_version": 1}
+        prov.push_ok(mutation("supporter", {"name": name + " X"}, olds={"name": name}, **edit))
+        checked = mutation("supporter", {**verdict("MS"), "admin_by": "pindah3214"}, **edit)
+        [first] = mover.push_ok(checked)
+        assert first["status"] == "merged" and first["record"]["fields"]["name"] == name + " X"
+        return rid, checked, first
+
+    gone, gone_check, gone_first = merged_check("RAHASIA PINDAH")
+    kept, kept_check, kept_first = merged_check("RAHASIA TETAP")
+    prov.push_ok(
+        mutation(
+            "supporter",
+            {"kabkota_code": "32.15", "name": "SEKARANG"},
+            scope=PROVINCE,
+            record_id=gone,
+            base_version=3,
+            olds={"kabkota_code": "32.14", "name": "RAHASIA PINDAH X"},
+        )
+    )
+    server.cli("user", "role", "pindah3214", "kabkota", "--region", "32.15")
+    moved = world.client("pindah3214", device_id="pindah-device")
+    assert moved.get(f"/v1/records/supporter/{gone}").status_code == 200
+    bare = {"mutation_id", "status", "version", "code"}
+    for client in (moved, world.clients["op3215"]):
+        [again] = client.push_ok(gone_check)
+        assert set(again) <= bare, (client.username, again)
+        assert (again["status"], again["version"]) == ("merged", gone_first["version"])
+        assert "RAHASIA" not in str(again)
+    # The office it pushed in reads what it read: the answers given there whole.
+    assert world.clients["op3214"].push_ok(kept_check) == [kept_first]
+
+
 def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:
     op3215 = levels["world"].clients["op3215"]
     mine = mutation(
