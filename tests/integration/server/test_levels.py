@@ -181,10 +181,26 @@ def _checks(client: Any) -> dict[str, dict[str, Any]]:
             return out
 
 
+def _snapshot_supporters(client: Any) -> set[str]:
+    """The live supporters of ``client``'s snapshot (``GET /v1/snapshot`` and its parts)."""
+    from sync.protocol import decode_feed_page
+
+    r = client.get("/v1/snapshot")
+    assert r.status_code == 200, r.text
+    manifest = r.json()
+    out: set[str] = set()
+    for n in range(len(manifest["parts"])):
+        part = client.get(f"/v1/snapshot/{manifest['snapshot_id']}/{n}")
+        assert part.status_code == 200, part.text
+        page = decode_feed_page(part.json())
+        out |= {x.id for x in page.records if x.entity == "supporter" and not x.deleted}
+    return out
+
+
 def test_the_server_checks_and_records_give_each_level_what_its_feed_gives(
     levels: dict[str, Any],
 ) -> None:
-    """``GET /v1/checks`` and ``GET /v1/records`` by level: a KPU kab/kota and its
+    """``GET /v1/checks``, ``/v1/records`` and ``/v1/snapshot`` by level: a KPU kab/kota and its
     Bawaslu the supporters living in it, the province all of its own, KPU RI all, a
     trainer nothing outside a training server; each exactly the feed's supporters,
     and no other kab/kota's row, NIK or name in the answer."""
@@ -216,6 +232,9 @@ def test_the_server_checks_and_records_give_each_level_what_its_feed_gives(
             }
         if name == "pelatih32":  # not a training server: nothing
             assert not got and not fed
+        assert _snapshot_supporters(client) == {
+            r["id"] for r in client.feed_all() if r["entity"] == "supporter" and not r["deleted"]
+        }, name
         for rid in governor:
             r = client.get(f"/v1/records/supporter/{rid}")
             assert r.status_code == (200 if rid in fed else 403), (name, rid, r.status_code)
