@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
 
-from sync.server import audit, auth, models
+from sync.server import answers, audit, auth, models
 from sync.server.config import ServerConfig
 from sync.server.db import read_tx, write_tx
 from sync.server.errors import ApiError, forbidden
@@ -88,6 +88,8 @@ def change_user(
             values["password_hash"] = auth.hash_password(change.password)
             auth.clear_throttles(conn, username)
         conn.execute(update(users).where(users.c.username == username).values(**values))
+        if region != str(row.region):  # its answers stay in the region it leaves
+            answers.note_move(conn, username, str(row.region))
         if not _reads_within(Actor(username, Role(row.role), str(row.region), ""), role, region):
             auth.forget_devices(conn, username)
         elif change.password is not None:

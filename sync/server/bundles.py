@@ -29,7 +29,7 @@ from sync import sealed, signing
 from sync.bundle import inflated_limit
 from sync.protocol import FeedPage, Mutation, Record
 from sync.server import audit
-from sync.server.answers import answer, bare_answer, office_accounts
+from sync.server.answers import Office, answer, bare_answer, office_accounts
 from sync.server.db import read_tx
 from sync.server.errors import ApiError, forbidden
 from sync.server.parsing import parse_json, parse_mutation
@@ -378,7 +378,7 @@ def answers_for(
     record_ids: Iterable[str],
     bare: Collection[str] = (),
     bare_mutations: Collection[str] = (),
-    pushers: Collection[str] | None = None,
+    pushers: Office | None = None,
 ) -> list[dict[str, Any]]:
     """The stored answers to every mutation that changed these records (a feed bundle's
     ``answers``: the sending device marks its own as delivered), as ``reader`` may
@@ -388,8 +388,8 @@ def answers_for(
         bare: records whose answers carry only the mutation id, status, version and
             code (:func:`bare_answer`): none of the record's values.
         bare_mutations: mutations whose answers are bare so (:func:`foreign_conflicts`).
-        pushers: the accounts whose answers may be whole (:func:`~sync.server.answers.office_accounts`);
-            another's are bare. None: every account's.
+        pushers: whose answers may be whole (:func:`~sync.server.answers.office_accounts`:
+            those its office pushed); another's are bare. None: every account's.
     """
     ids = list(record_ids)
     columns = (
@@ -397,6 +397,7 @@ def answers_for(
         applied_mutations.c.result,
         applied_mutations.c.record_id,
         applied_batches.c.username,
+        applied_mutations.c.batch,
     )
     joined = applied_mutations.join(
         applied_batches, applied_batches.c.id == applied_mutations.c.batch
@@ -408,7 +409,7 @@ def answers_for(
         if (
             row.record_id in bare
             or row.mutation_id in bare_mutations
-            or (pushers is not None and row.username not in pushers)
+            or (pushers is not None and not pushers.whole(row.username, row.batch))
         ):
             return bare_answer(found)
         return answer_for(reader, found)

@@ -256,6 +256,7 @@ def _stored_results(
                     applied_mutations.c.record_id,
                     applied_mutations.c.result,
                     applied_batches.c.username,
+                    applied_mutations.c.batch,
                 )
                 .select_from(
                     applied_mutations.join(
@@ -265,9 +266,9 @@ def _stored_results(
                 .where(condition)
             )
         )
-    ours = office_accounts(conn, actor) if found else set()
-    for mid, record_id, result, pusher in found:
-        if pusher in ours:
+    ours = office_accounts(conn, actor) if found else None
+    for mid, record_id, result, pusher, batch in found:
+        if ours is not None and ours.whole(pusher, batch):
             out[mid] = (str(record_id), stored_result(mid, result))
         else:
             bare = bare_answer(answer(mid, result))

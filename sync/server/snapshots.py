@@ -278,9 +278,18 @@ def export(state: ServerState, actor: Actor, path: Any) -> dict[str, Any]:
     return manifest
 
 
+def reads(actor: Actor) -> tuple[tuple[str, bool] | None, bool]:
+    """What ``actor`` reads, as the cache tells scopes apart: its read prefix and
+    whether it reads its province's records by area (:attr:`Actor.reads_by_area`).
+    The prefix alone is the same for a kab/kota's Bawaslu and a trainer of that
+    kab/kota (``("32.14", False)``): the Bawaslu's snapshot, holding the supporters of
+    the province's governor election living there, was served to the trainer."""
+    return (actor.read_prefix(), actor.reads_by_area)
+
+
 def cache_key(actor: Actor, layout: fmt.Layout) -> str:
-    """The cache's key for ``actor``'s read scope in one layout."""
-    return repr((actor.read_prefix(), layout.value))
+    """The cache's key for ``actor``'s read scope in one layout (:func:`reads`)."""
+    return repr((*reads(actor), layout.value))
 
 
 class SnapshotCache:
@@ -362,7 +371,7 @@ class SnapshotCache:
             until, old = self._retired.get(snapshot_id, (0.0, None))
         if old is None or until <= time.monotonic() or old.actor is None:
             return None
-        return old if old.actor.read_prefix() == actor.read_prefix() else None
+        return old if reads(old.actor) == reads(actor) else None
 
 
 def _stale(engine: Engine, actor: Actor, built: Built, limit: int | None = None) -> bool:

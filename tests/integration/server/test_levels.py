@@ -167,6 +167,85 @@ def test_a_kabkotas_bawaslu_reads_what_its_kpu_reads_and_writes_nothing(
     assert watcher.push(touch).status_code == 403
 
 
+def _checks(client: Any) -> dict[str, dict[str, Any]]:
+    """Every row of ``GET /v1/checks`` for ``client``, paged by its cursor."""
+    out: dict[str, dict[str, Any]] = {}
+    after = ""
+    while True:
+        r = client.get("/v1/checks", after=after, limit=2)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        out.update((c["record_id"], c) for c in body["checks"])
+        after = body["cursor"]
+        if not body["has_more"]:
+            return out
+
+
+def _snapshot_supporters(client: Any) -> set[str]:
+    """The live supporters of ``client``'s snapshot (``GET /v1/snapshot`` and its parts)."""
+    from sync.protocol import decode_feed_page
+
+    r = client.get("/v1/snapshot")
+    assert r.status_code == 200, r.text
+    manifest = r.json()
+    out: set[str] = set()
+    for n in range(len(manifest["parts"])):
+        part = client.get(f"/v1/snapshot/{manifest['snapshot_id']}/{n}")
+        assert part.status_code == 200, part.text
+        page = decode_feed_page(part.json())
+        out |= {x.id for x in page.records if x.entity == "supporter" and not x.deleted}
+    return out
+
+
+def test_the_server_checks_and_records_give_each_level_what_its_feed_gives(
+    levels: dict[str, Any],
+) -> None:
+    """``GET /v1/checks``, ``/v1/records`` and ``/v1/snapshot`` by level: a KPU kab/kota and its
+    Bawaslu the supporters living in it, the province all of its own, KPU RI all, a
+    trainer nothing outside a training server; each exactly the feed's supporters,
+    and no other kab/kota's row, NIK or name in the answer."""
+    world = levels["world"]
+    ri = world.clients["ri"]
+    body = {"username": "pelatih32", "password": PASSWORD, "role": "trainer", "region": "32"}
+    made = world.server.request("POST", "/v1/users", world.server.login("ri", PASSWORD), json=body)
+    assert made.status_code in (201, 409), made.text
+    trainer = world.client("pelatih32", device_id="pelatih-device")
+    everything = _checks(ri)
+    governor = {rid for ids in levels["supporters"].values() for rid in ids}
+    assert governor <= set(everything)  # the server checked every supporter
+    supporters = {r["id"]: r for r in ri.feed_all() if r["entity"] == "supporter"}
+    for name, area in (
+        ("op3214", "32.14"),
+        ("op3215", "32.15"),
+        ("bawaslu3214", "32.14"),
+        ("prov32", None),
+        ("ri", None),
+        ("pelatih32", None),
+    ):
+        client = trainer if name == "pelatih32" else world.clients[name]
+        fed = {r["id"] for r in client.feed_all() if r["entity"] == "supporter"}
+        got = _checks(client)
+        assert set(got) == fed & set(everything), name
+        if area is not None:
+            assert {rid for rid in governor if rid in got} == {
+                rid for rid in governor if supporters[rid]["fields"]["kabkota_code"] == area
+            }
+        if name == "pelatih32":  # not a training server: nothing
+            assert not got and not fed
+        assert _snapshot_supporters(client) == {
+            r["id"] for r in client.feed_all() if r["entity"] == "supporter" and not r["deleted"]
+        }, name
+        for rid in governor:
+            r = client.get(f"/v1/records/supporter/{rid}")
+            assert r.status_code == (200 if rid in fed else 403), (name, rid, r.status_code)
+            if rid not in fed:  # nothing of another area's person in any answer
+                fields = supporters[rid]["fields"]
+                for path in ("/v1/checks", "/v1/conflicts"):
+                    text = client.get(path, limit=1000).text
+                    assert rid not in text and fields["nik"] not in text, (name, path)
+                    assert fields["name"] not in text, (name, path)
+
+
 def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
     levels: dict[str, Any],
 ) -> None:
@@ -195,6 +274,63 @@ def test_a_kabkota_and_its_bawaslu_read_the_conflicts_of_their_share(
     assert logged("bawaslu3214") == [rid]
     assert logged("prov32") == [rid]
     assert logged("op3215") == []
+
+
+def test_an_account_moved_to_another_kabkota_leaves_its_old_answers_behind(
+    levels: dict[str, Any],
+) -> None:
+    """A KPU 32.14 operator's answers stay 32.14's when the account is moved to 32.15
+    (``silon-server user role``). A supporter it verified in 32.14, moved to 32.15
+    since: a repeat of its old mutation id, pushed now by the moved account or by
+    32.15, is answered bare (status, version, code), not with the record as it lay in
+    32.14 (its name and verdict there). 32.14 still reads the answers given in it whole."""
+    world = levels["world"]
+    server, prov = world.server, world.clients["prov32"]
+    body = {"username": "pindah3214", "password": PASSWORD, "role": "kabkota", "region": "32.14"}
+    made = server.request("POST", "/v1/users", server.login("ri", PASSWORD), json=body)
+    assert made.status_code == 201, made.text
+    mover = world.client("pindah3214", device_id="pindah-device")
+
+    def merged_check(name: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """A supporter of 32.14 renamed by the province, then verified by the operator
+        from its first version: merged, answered with the whole record."""
+        person = mutation(
+            "supporter",
+            {"pair_id": levels["pair"], "name": name, "kabkota_code": "32.14"},
+            scope=PROVINCE,
+        )
+        rid = person["record_id"]
+        prov.push_ok(person)
+        edit = {"scope": PROVINCE, "record_id": rid, "base_version": 1}
+        prov.push_ok(mutation("supporter", {"name": name + " X"}, olds={"name": name}, **edit))
+        checked = mutation("supporter", {**verdict("MS"), "admin_by": "pindah3214"}, **edit)
+        [first] = mover.push_ok(checked)
+        assert first["status"] == "merged" and first["record"]["fields"]["name"] == name + " X"
+        return rid, checked, first
+
+    gone, gone_check, gone_first = merged_check("RAHASIA PINDAH")
+    kept, kept_check, kept_first = merged_check("RAHASIA TETAP")
+    prov.push_ok(
+        mutation(
+            "supporter",
+            {"kabkota_code": "32.15", "name": "SEKARANG"},
+            scope=PROVINCE,
+            record_id=gone,
+            base_version=3,
+            olds={"kabkota_code": "32.14", "name": "RAHASIA PINDAH X"},
+        )
+    )
+    server.cli("user", "role", "pindah3214", "kabkota", "--region", "32.15")
+    moved = world.client("pindah3214", device_id="pindah-device")
+    assert moved.get(f"/v1/records/supporter/{gone}").status_code == 200
+    bare = {"mutation_id", "status", "version", "code"}
+    for client in (moved, world.clients["op3215"]):
+        [again] = client.push_ok(gone_check)
+        assert set(again) <= bare, (client.username, again)
+        assert (again["status"], again["version"]) == ("merged", gone_first["version"])
+        assert "RAHASIA" not in str(again)
+    # The office it pushed in reads what it read: the answers given there whole.
+    assert world.clients["op3214"].push_ok(kept_check) == [kept_first]
 
 
 def test_a_kabkota_adds_supporters_of_its_own_area_only(levels: dict[str, Any]) -> None:

@@ -305,3 +305,31 @@ def test_a_repeat_from_another_office_is_answered_bare(state: ServerState) -> No
         # longer writes the supporter: its push is refused whole, as before).
         [whole] = apply_batch(state.engine, state.config, PROVINCE, str(uuid.uuid4()), [again])
         assert whole.record or whole.conflicts or REFUSED in whole.message
+
+
+def test_an_account_moved_to_the_new_kabkota_brings_no_refusal_made_in_the_old_one(
+    state: ServerState,
+) -> None:
+    """The office is the one the pusher was of when it pushed: 32.14's operator, moved
+    to 32.15 after its refusal (``silon-server user role``), took the refusal (quoting
+    the value refused) into 32.15's feed bundle whole, its office being 32.15's now."""
+    from sync.server import accounts, models
+
+    person, refused = _moved_after_a_refusal(state)
+    change = models.UserChange(region="32.15")
+    accounts.change_user(state.engine, state.config, None, OP3214.username, change)
+    bare = {"mutation_id": refused, "status": "rejected", "version": 0, "code": "BAD_VALUE"}
+    for bundle in (
+        decode_bundle(export_feed_bundle(state, "32.15", 0)[0]),
+        _sealed_to(state, "op3215", "k-15", "32.15"),
+    ):
+        assert person in {r["id"] for block in bundle["page"]["entities"] for r in _rows(block)}
+        answers = {a["mutation_id"]: a for a in bundle["answers"]}
+        assert answers[refused] == bare
+    # The province, above the office it pushed in, reads it whole as before.
+    [kept] = [
+        a
+        for a in decode_bundle(export_feed_bundle(state, "32", 0)[0])["answers"]
+        if a["mutation_id"] == refused
+    ]
+    assert REFUSED in kept["message"]

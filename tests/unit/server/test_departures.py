@@ -250,6 +250,33 @@ def test_a_cached_snapshot_of_the_old_kabkota_is_rebuilt_without_it(
     assert ids["a"] not in text and "RAHASIA a" not in text and ids["c"] in text
 
 
+def test_a_trainers_snapshot_is_never_a_bawaslus_of_the_same_region(
+    state: ServerState,
+) -> None:
+    """A kab/kota's Bawaslu and a trainer of that kab/kota (on a training server) have
+    the same read prefix (``("32.14", False)``) but do not read the same: the Bawaslu
+    reads its share of the province's governor election, the trainer does not. The
+    cache, keyed by the prefix alone, served one's snapshot to the other."""
+    import gzip
+
+    from sync.server.snapshots import SnapshotCache
+
+    ids = _seed(state)
+    bawaslu = Actor("bawaslu3214", Role.BAWASLU, "32.14", "b-1", training_server=True)
+    trainer = Actor("pelatih3214", Role.TRAINER, "32.14", "t-1", training_server=True)
+    cache = SnapshotCache()
+
+    def text(actor: Actor) -> str:
+        built = cache.get(state, actor)
+        return b"".join(gzip.decompress(p) for p in built.parts).decode()
+
+    assert ids["a"] in text(bawaslu)
+    assert not trainer.can_read("32", "32.14")
+    theirs = text(trainer)
+    assert ids["a"] not in theirs and "RAHASIA" not in theirs
+    assert ids["a"] in text(bawaslu)
+
+
 def test_revision_0015_adds_and_removes_the_departures_table(url: str) -> None:  # noqa: F811
     from sqlalchemy import create_engine, inspect
     from sqlalchemy.pool import NullPool
