@@ -1,8 +1,10 @@
 """Practice data of a Bimtek room: one practice election per desk pair, one pair each.
 
 Trainees sit in desk pairs ("meja"): ``latih01`` and ``latih02`` share meja 1,
-and so on. Each meja gets its own real kab/kota (Jawa Barat first, then Jawa
-Tengah, Jawa Timur, ...) as the practice region, so its election lives in its
+and so on. Each meja gets its own real kab/kota (Jawa Barat first, then Banten
+and DI Yogyakarta: the regions of :mod:`sync.server.training_dpt`) as the practice
+region, with a DPT of that region's size (so the threshold the trainee computes
+is the band the region's operators meet), and its election lives in its
 own server scope: a laptop pulls and pushes its meja's election only, and no
 other desk's import or bulk verdict can ever reach it. Inside the meja's
 election each trainee owns one pair (paslon 1 or 2) with its own supporter list;
@@ -30,10 +32,9 @@ from typing import Any
 
 from silon_desktop.domain.nik import build_nik
 from sync.protocol import Mutation, Op
+from sync.server.training_dpt import PRACTICE_REGIONS, practice_dpt
 from sync.server.training_key import Planted
 
-# Not DKI Jakarta (31): its administrative kota and kabupaten hold no election.
-PROVINCES = ("32", "33", "35", "36", "34", "51", "52", "61", "63", "64", "71", "73")
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
 OCCUPATIONS = (
     "PETANI/PEKEBUN",
@@ -74,18 +75,18 @@ class Practice:
 
 
 def practice_regions(count: int) -> list[tuple[str, str]]:
-    """``count`` real kab/kota (code, name) with kecamatan and desa, Jawa Barat first."""
+    """``count`` real kab/kota (code, name) with kecamatan and desa, Jawa Barat first:
+    those whose DPT :mod:`sync.server.training_dpt` knows, in its order."""
     from silon_desktop.domain.regions import default_table
 
     table = default_table()
     found: list[tuple[str, str]] = []
-    for province in PROVINCES:
-        for region in table.children(province):
-            kecamatan = table.children(region.code)
-            if kecamatan and table.children(kecamatan[0].code):
-                found.append((region.code, region.name))
-                if len(found) == count:
-                    return found
+    for code in PRACTICE_REGIONS:
+        region, kecamatan = table.get(code), table.children(code)
+        if region is not None and kecamatan and table.children(kecamatan[0].code):
+            found.append((region.code, region.name))
+            if len(found) == count:
+                return found
     raise ValueError(f"the region table has only {len(found)} kab/kota for {count} desk pairs")
 
 
@@ -201,7 +202,8 @@ class Seeder:
                 "kind": "walikota" if kota else "bupati",
                 "region_code": meja.region,
                 "year": t.year,
-                "dpt": 400_000 + 10_000 * meja.number,
+                # The region's own size: the domain computes the threshold from it.
+                "dpt": practice_dpt(meja.region),
                 "subregion_count": len(kecamatan),
                 "rule_set": "pilkada-2024",
                 "support_start": (t - dt.timedelta(days=30)).isoformat(),
@@ -365,7 +367,7 @@ class Seeder:
         province = self.scope.split(".")[0]
         others = [
             code
-            for code, _name in practice_regions(60)
+            for code, _name in practice_regions(len(PRACTICE_REGIONS))
             if code.startswith(province + ".") and code != self.scope
         ]
         elsewhere = _kecamatan(others[0] if others else "32.14")
