@@ -32,7 +32,7 @@ from typing import Any
 
 from silon_desktop.domain.nik import build_nik
 from sync.protocol import Mutation, Op
-from sync.server.training_dpt import PRACTICE_REGIONS, practice_dpt
+from sync.server.training_dpt import PRACTICE_REGIONS, neighbour, practice_dpt
 from sync.server.training_key import Planted
 
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
@@ -363,15 +363,11 @@ class Seeder:
         return values
 
     def outsider(self, pair: str) -> dict[str, Any]:
-        """A resident of a neighbouring kab/kota (its own NIK, desa and kecamatan)."""
-        province = self.scope.split(".")[0]
-        others = [
-            code
-            for code, _name in practice_regions(len(PRACTICE_REGIONS))
-            if code.startswith(province + ".") and code != self.scope
-        ]
-        elsewhere = _kecamatan(others[0] if others else "32.14")
-        saved, self.scope = self.scope, others[0] if others else "32.14"
+        """A resident of a bordering kab/kota of the same province (its own NIK, desa
+        and kecamatan): the supporter an LO collects just across the border."""
+        next_door = neighbour(self.scope)
+        elsewhere = _kecamatan(next_door)
+        saved, self.scope = self.scope, next_door
         try:
             values = self.supporter(pair, elsewhere, marital_status="S")
         finally:

@@ -65,3 +65,35 @@ def test_a_big_kabupaten_and_a_small_kota_fall_in_the_bands_their_voters_give() 
     assert rules.tier_for("walikota", cimahi["dpt"]).basis_points == 850
     thresholds = {rules.support_threshold(e["kind"], e["dpt"]) for e in elections.values()}
     assert len(thresholds) == len(elections)  # no two desks learn the same figure
+
+
+def _outsiders() -> dict[str, dict[str, Any]]:
+    """Each desk's "outside the region" row, by the desk's region."""
+    practice = build_practice(TODAY, ROOM, 2)
+    recs = _records(practice)
+    rows = {p.record_id for p in practice.key if p.lesson == "luar_wilayah"}
+    return {recs[r]["scope"]: recs[r] for r in rows}
+
+
+def test_the_outside_the_region_supporter_lives_just_across_the_border() -> None:
+    """The outsider came from the first other kab/kota of the province in the table:
+    Kota Banjar's from Kabupaten Bogor, at the other end of Jawa Barat, and a desk
+    beyond the first sixty regions from Purwakarta whatever its province."""
+    from sync.server.training_dpt import PRACTICE_REGIONS, neighbour
+
+    table = default_table()
+    outsiders = _outsiders()
+    assert len(outsiders) == len(mejas(ROOM))
+    for region, row in outsiders.items():
+        home = row["kabkota_code"]
+        assert home == neighbour(region) != region
+        assert home.split(".")[0] == region.split(".")[0]  # the same province
+        assert row["kecamatan_code"].startswith(home + ".")
+        assert row["nik"][:6] == row["kecamatan_code"].replace(".", "")
+        assert table.parent(row["desa_code"]).code == row["kecamatan_code"]  # type: ignore[union-attr]
+        assert row["check_reasons"] == ["OUTSIDE_REGION"], row["check_reasons"]
+    # A kota's outsider comes from the kabupaten around it, and the reverse.
+    assert outsiders["32.79"]["kabkota_code"] == "32.07"  # Kota Banjar: Kab. Ciamis
+    assert outsiders["32.01"]["kabkota_code"] == "32.71"  # Kab. Bogor: Kota Bogor
+    assert outsiders["36.74"]["kabkota_code"] == "36.03"  # Tangerang Selatan: Kab. Tangerang
+    assert all(PRACTICE_REGIONS[r].neighbour in PRACTICE_REGIONS for r in PRACTICE_REGIONS)
