@@ -15,6 +15,9 @@ each practice region carries here:
   Kab. Purwakarta (733,927) and Kota Depok (90,564 by the law's rounding, at 6.5 %).
   Province sums agree with KPU's 2023 totals to within about 1 %: Jawa Barat
   35,714,901, Banten 8,842,646, DI Yogyakarta 2,870,974.
+- the valid votes of its last DPRD election, derived from the DPT
+  (:func:`practice_dprd_valid_votes`), which the party pair's coalition votes are
+  shares of;
 - ``neighbour``: a kab/kota of the same province that shares a border with it (for a
   kota, most often the kabupaten around it), where the "outside the region" lesson's
   supporter lives.
@@ -84,6 +87,11 @@ PRACTICE_REGIONS: dict[str, PracticeRegion] = {
     "34.71": PracticeRegion(316_000, "34.04"),  # Kota Yogyakarta / Kab. Sleman
 }
 
+#: Valid votes of a region's last DPRD election per voter on its DPT, derived for practice:
+#: about 82 % of the DPT voted in Pemilu 2024 and about a tenth of the DPRD ballots
+#: were invalid, so about three quarters (75 %) of the DPT.
+DPRD_VALID_PERCENT = 75
+
 #: The most desks a room can have: one practice region each.
 MAX_DESKS = len(PRACTICE_REGIONS)
 
@@ -95,6 +103,13 @@ def practice_dpt(region: str) -> int:
         KeyError: not a region the Bimtek room practises on.
     """
     return PRACTICE_REGIONS[region].dpt
+
+
+def practice_dprd_valid_votes(region: str) -> int:
+    """The valid votes of a practice region's last DPRD election, derived from its
+    DPT (:data:`DPRD_VALID_PERCENT`), down to the hundred: the total a party coalition's
+    requirement is a share of (after MK 60/2024, the DPT tier's share)."""
+    return practice_dpt(region) * DPRD_VALID_PERCENT // 100 // 100 * 100
 
 
 def neighbour(region: str) -> str:

@@ -32,7 +32,12 @@ from typing import Any
 
 from silon_desktop.domain.nik import build_nik
 from sync.protocol import Mutation, Op
-from sync.server.training_dpt import PRACTICE_REGIONS, neighbour, practice_dpt
+from sync.server.training_dpt import (
+    PRACTICE_REGIONS,
+    neighbour,
+    practice_dprd_valid_votes,
+    practice_dpt,
+)
 from sync.server.training_key import Planted
 
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
@@ -204,6 +209,7 @@ class Seeder:
                 "year": t.year,
                 # The region's own size: the domain computes the threshold from it.
                 "dpt": practice_dpt(meja.region),
+                "dprd_valid_votes": practice_dprd_valid_votes(meja.region),
                 "subregion_count": len(kecamatan),
                 "rule_set": "pilkada-2024",
                 "support_start": (t - dt.timedelta(days=30)).isoformat(),
@@ -218,7 +224,10 @@ class Seeder:
         own = [self.pair(election, n + 1, "perseorangan", kecamatan) for n in range(2)]
         rival = self.pair(election, 3, "perseorangan", kecamatan)
         party = self.pair(election, 4, "partai", kecamatan)
-        for name, seats, votes in (("PARTAI A", 12, 180_000), ("PARTAI B", 6, 95_000)):
+        # 12 % and 6 % of the region's DPRD votes: together above the highest tier (10 %).
+        valid = practice_dprd_valid_votes(meja.region)
+        for name, seats, share in (("PARTAI A", 12, 12), ("PARTAI B", 6, 6)):
+            votes = valid * share // 100 // 100 * 100
             self.add(
                 "party", {"pair_id": party, "party_name": name, "seats": seats, "votes": votes}
             )

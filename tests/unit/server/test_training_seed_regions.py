@@ -97,3 +97,33 @@ def test_the_outside_the_region_supporter_lives_just_across_the_border() -> None
     assert outsiders["32.01"]["kabkota_code"] == "32.71"  # Kab. Bogor: Kota Bogor
     assert outsiders["36.74"]["kabkota_code"] == "36.03"  # Tangerang Selatan: Kab. Tangerang
     assert all(PRACTICE_REGIONS[r].neighbour in PRACTICE_REGIONS for r in PRACTICE_REGIONS)
+
+
+def test_the_party_pairs_votes_fit_the_regions_electorate_and_nominate() -> None:
+    """PARTAI A and B brought 180,000 and 95,000 valid votes to every desk, Kota Banjar's
+    152,000 voters included, and no DPRD total was entered, so the coalition's
+    requirement (the DPT tier's share of the DPRD valid votes) was never shown."""
+    from silon_desktop.domain.rules import PartyStanding
+
+    rules = rule_set_for("pilkada-2024")
+    recs = _records(build_practice(TODAY, ROOM, 2))
+    elections = {rid: r for rid, r in recs.items() if r["entity"] == "election"}
+    pairs = {rid: r for rid, r in recs.items() if r["entity"] == "pair"}
+    for election_id, election in elections.items():
+        total = election["dprd_valid_votes"]
+        assert 0 < total < election["dpt"], election["region_code"]
+        party_pairs = [
+            rid
+            for rid, p in pairs.items()
+            if p["election_id"] == election_id and p["route"] == "partai"
+        ]
+        assert len(party_pairs) == 1
+        standing = [
+            PartyStanding(r["seats"], r["votes"])
+            for r in recs.values()
+            if r["entity"] == "party" and r["pair_id"] == party_pairs[0]
+        ]
+        assert sum(s.votes for s in standing) <= total
+        assert rules.party_eligible(
+            election["kind"], standing, total_seats=0, total_valid_votes=total, dpt=election["dpt"]
+        ), election["region_code"]
