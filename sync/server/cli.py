@@ -323,8 +323,8 @@ def _training_parser(sub: Any) -> None:
         "--trainees",
         type=_trainee_count,
         default=t.DEFAULT_TRAINEES,
-        help="jumlah akun peserta (latih01..), 1 sampai 400, dua per meja; dipakai saat data "
-        "pertama dibuat",
+        help=f"jumlah akun peserta (latih01..), 1 sampai {MAX_TRAINEES}, dua per meja; dipakai "
+        "saat data pertama dibuat",
     )
     p.add_argument(
         "--supporters",

@@ -382,6 +382,8 @@ def test_training_help_is_indonesian_with_every_default(capsys: pytest.CaptureFi
     ):
         assert default in out, default
     assert "silon-server-training" in out.replace("\n", "").replace(" ", "")
+    # The range the parser accepts (a room of 40 desks), not the 400 it once said.
+    assert "1sampai80," in out.replace("\n", "").replace(" ", "")
 
 
 @pytest.mark.parametrize("count", ["0", "-2", "81", "1000", "dua"])
