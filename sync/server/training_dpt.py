@@ -10,11 +10,13 @@ each practice region carries here:
   2 July 2023, the list Pilkada 2024 counted its thresholds from), rounded to the
   thousand, FOR PRACTICE ONLY: never a figure to verify a real election against (a
   real election's DPT and the KPU decree's threshold are entered by its operator).
-  The rounding keeps each region in the band its real list gives; three figures are
-  the ones published beside a threshold: Kab. Bogor (252,814 supporters at 6.5 %),
-  Kab. Purwakarta (733,927) and Kota Depok (90,564 by the law's rounding, at 6.5 %).
-  Province sums agree with KPU's 2023 totals to within about 1 %: Jawa Barat
-  35,714,901, Banten 8,842,646, DI Yogyakarta 2,870,974.
+  Three agree with a published figure: Kab. Purwakarta's is its published DPT
+  (733,927: 55,045 supporters), Kab. Bogor's and Kota Depok's are what their published
+  thresholds imply at 6.5 % (252,814 and 90,564 supporters: about 3,889,000 and
+  1,393,000 voters). Province sums agree with KPU's 2023 totals to within about 1 %
+  (Jawa Barat 35,714,901, Banten 8,842,646, DI Yogyakarta 2,870,974). A region close
+  to a band's edge (Kota Sukabumi near 250,000; Kab. Majalengka, Kab. Lebak and Kota
+  Tangerang Selatan near 1,000,000) may sit in the other band than its real list.
 - the valid votes of its last DPRD election, derived from the DPT
   (:func:`practice_dprd_valid_votes`), which the party pair's coalition votes are
   shares of;
