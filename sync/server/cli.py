@@ -18,6 +18,7 @@ from typing import Any
 
 from silon_desktop.cli_words import install as install_argparse_words
 from sync.protocol import Mutation, Op
+from sync.server.training_dpt import MAX_DESKS
 
 log = logging.getLogger(__name__)
 
@@ -257,9 +258,9 @@ class _IndonesianHelp(argparse.HelpFormatter):
         return text
 
 
-#: The most trainees a room can have: two per desk, one real kab/kota per desk (the region
-#: table has 214 of them with kecamatan and desa in the provinces the seed takes).
-MAX_TRAINEES = 400
+#: The most trainees a room can have: two per desk, one practice kab/kota per desk (those
+#: whose DPT the seed knows, :mod:`sync.server.training_dpt`: 40, so 80 trainees).
+MAX_TRAINEES = 2 * MAX_DESKS
 
 
 def _trainee_count(text: str) -> int:
@@ -322,8 +323,8 @@ def _training_parser(sub: Any) -> None:
         "--trainees",
         type=_trainee_count,
         default=t.DEFAULT_TRAINEES,
-        help="jumlah akun peserta (latih01..), 1 sampai 400, dua per meja; dipakai saat data "
-        "pertama dibuat",
+        help=f"jumlah akun peserta (latih01..), 1 sampai {MAX_TRAINEES}, dua per meja; dipakai "
+        "saat data pertama dibuat",
     )
     p.add_argument(
         "--supporters",

@@ -1,8 +1,10 @@
 """Practice data of a Bimtek room: one practice election per desk pair, one pair each.
 
 Trainees sit in desk pairs ("meja"): ``latih01`` and ``latih02`` share meja 1,
-and so on. Each meja gets its own real kab/kota (Jawa Barat first, then Jawa
-Tengah, Jawa Timur, ...) as the practice region, so its election lives in its
+and so on. Each meja gets its own real kab/kota (Jawa Barat first, then Banten
+and DI Yogyakarta: the regions of :mod:`sync.server.training_dpt`) as the practice
+region, with a DPT of that region's size (so the threshold the trainee computes
+is the band the region's operators meet), and its election lives in its
 own server scope: a laptop pulls and pushes its meja's election only, and no
 other desk's import or bulk verdict can ever reach it. Inside the meja's
 election each trainee owns one pair (paslon 1 or 2) with its own supporter list;
@@ -30,10 +32,14 @@ from typing import Any
 
 from silon_desktop.domain.nik import build_nik
 from sync.protocol import Mutation, Op
+from sync.server.training_dpt import (
+    PRACTICE_REGIONS,
+    neighbour,
+    practice_dprd_valid_votes,
+    practice_dpt,
+)
 from sync.server.training_key import Planted
 
-# Not DKI Jakarta (31): its administrative kota and kabupaten hold no election.
-PROVINCES = ("32", "33", "35", "36", "34", "51", "52", "61", "63", "64", "71", "73")
 BANNED = ("TNI", "POLRI", "PNS", "KEPALA DESA")
 OCCUPATIONS = (
     "PETANI/PEKEBUN",
@@ -74,18 +80,18 @@ class Practice:
 
 
 def practice_regions(count: int) -> list[tuple[str, str]]:
-    """``count`` real kab/kota (code, name) with kecamatan and desa, Jawa Barat first."""
+    """``count`` real kab/kota (code, name) with kecamatan and desa, Jawa Barat first:
+    those whose DPT :mod:`sync.server.training_dpt` knows, in its order."""
     from silon_desktop.domain.regions import default_table
 
     table = default_table()
     found: list[tuple[str, str]] = []
-    for province in PROVINCES:
-        for region in table.children(province):
-            kecamatan = table.children(region.code)
-            if kecamatan and table.children(kecamatan[0].code):
-                found.append((region.code, region.name))
-                if len(found) == count:
-                    return found
+    for code in PRACTICE_REGIONS:
+        region, kecamatan = table.get(code), table.children(code)
+        if region is not None and kecamatan and table.children(kecamatan[0].code):
+            found.append((region.code, region.name))
+            if len(found) == count:
+                return found
     raise ValueError(f"the region table has only {len(found)} kab/kota for {count} desk pairs")
 
 
@@ -201,7 +207,9 @@ class Seeder:
                 "kind": "walikota" if kota else "bupati",
                 "region_code": meja.region,
                 "year": t.year,
-                "dpt": 400_000 + 10_000 * meja.number,
+                # The region's own size: the domain computes the threshold from it.
+                "dpt": practice_dpt(meja.region),
+                "dprd_valid_votes": practice_dprd_valid_votes(meja.region),
                 "subregion_count": len(kecamatan),
                 "rule_set": "pilkada-2024",
                 "support_start": (t - dt.timedelta(days=30)).isoformat(),
@@ -216,7 +224,10 @@ class Seeder:
         own = [self.pair(election, n + 1, "perseorangan", kecamatan) for n in range(2)]
         rival = self.pair(election, 3, "perseorangan", kecamatan)
         party = self.pair(election, 4, "partai", kecamatan)
-        for name, seats, votes in (("PARTAI A", 12, 180_000), ("PARTAI B", 6, 95_000)):
+        # 12 % and 6 % of the region's DPRD votes: together above the highest tier (10 %).
+        valid = practice_dprd_valid_votes(meja.region)
+        for name, seats, share in (("PARTAI A", 12, 12), ("PARTAI B", 6, 6)):
+            votes = valid * share // 100 // 100 * 100
             self.add(
                 "party", {"pair_id": party, "party_name": name, "seats": seats, "votes": votes}
             )
@@ -361,15 +372,11 @@ class Seeder:
         return values
 
     def outsider(self, pair: str) -> dict[str, Any]:
-        """A resident of a neighbouring kab/kota (its own NIK, desa and kecamatan)."""
-        province = self.scope.split(".")[0]
-        others = [
-            code
-            for code, _name in practice_regions(60)
-            if code.startswith(province + ".") and code != self.scope
-        ]
-        elsewhere = _kecamatan(others[0] if others else "32.14")
-        saved, self.scope = self.scope, others[0] if others else "32.14"
+        """A resident of a bordering kab/kota of the same province (its own NIK, desa
+        and kecamatan): the supporter an LO collects just across the border."""
+        next_door = neighbour(self.scope)
+        elsewhere = _kecamatan(next_door)
+        saved, self.scope = self.scope, next_door
         try:
             values = self.supporter(pair, elsewhere, marital_status="S")
         finally:
