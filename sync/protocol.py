@@ -375,6 +375,13 @@ ELECTION = EntitySpec(
         ("dprd_valid_votes", I),
     ),
 )
+#: Whether a KPU kab/kota entered the election itself (true) or the level above made
+#: it (false: KPU RI or the province): set by the server on create, never by a client
+#: (:func:`election_field_refused`). A record of a server before it has no such field:
+#: not known (the desktop then leaves the refusal to the server).
+ELECTION = replace(
+    ELECTION, fields=(*ELECTION.fields, FieldSpec("made_by_kabkota", B, server_owned=True))
+)
 
 PAIR = EntitySpec(
     "pair",
@@ -511,6 +518,22 @@ ELECTION_ADMINISTERED: frozenset[str] = frozenset(
 #: person stands in one pair of one Pilkada): held as :data:`ELECTION_ADMINISTERED`,
 #: but no bar to deleting a kab/kota's own draft.
 ELECTION_IDENTITY: frozenset[str] = frozenset({"kind", "region_code", "year"})
+
+
+def election_field_refused(name: str, old: object, made_by_kabkota: bool | None) -> str | None:
+    """Why a KPU kab/kota account may not write ``name`` of a stored election whose value
+    is ``old`` (the one rule: the server's ``rules.check_rights`` and the desktop's save):
+    ``"made_above"`` (an election KPU RI or the province made: its administered fields
+    and identity are that level's, set or empty), ``"set"`` (set once, by any level),
+    or None (another field, or an empty one on the kab/kota's own election).
+    ``made_by_kabkota`` None (a server that does not say) refuses only a set field."""
+    if name not in ELECTION_ADMINISTERED and name not in ELECTION_IDENTITY:
+        return None
+    if made_by_kabkota is False:
+        return "made_above"
+    if old is not None and old != "":
+        return "set"
+    return None
 
 
 #: Fields a delete mutation may set (``changes``: ``[old, new]``) and a tombstone

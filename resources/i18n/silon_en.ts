@@ -1602,6 +1602,10 @@
 <context>
     <name>RecordForm</name>
     <message>
+        <source>Diisi oleh KPU Provinsi atau KPU RI, yang membuat pemilihan ini.</source>
+        <translation>Filled by the KPU of the province or KPU RI, which made this election.</translation>
+    </message>
+    <message>
         <source>Diubah oleh sinkronisasi menjadi %1 sejak ditampilkan.</source>
         <translation>Changed by a sync to %1 since it was shown.</translation>
     </message>
@@ -2523,6 +2527,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>Suara sah pemilu DPRD</source>
         <translation>DPRD election valid votes</translation>
+    </message>
+    <message>
+        <source>Dibuat KPU kabupaten/kota</source>
+        <translation>Made by the KPU of the kabupaten/kota</translation>
     </message>
     <message>
         <source>Kursi DPRD</source>
@@ -3990,6 +3998,10 @@ All %1 supporters get the same result. Ctrl+Z undoes it.</translation>
     <message>
         <source>'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan.</source>
         <translation>This election's '{field}' has been set by the KPU of the province or KPU RI: the server refuses a change of it from a kabupaten/kota account, so it was not saved.</translation>
+    </message>
+    <message>
+        <source>'{field}' diisi oleh KPU di atas akun ini: pemilihan ini dibuat oleh KPU Provinsi atau KPU RI, yang mengisinya, jadi server menolak isian dari akun kabupaten/kota dan isian ini tidak disimpan.</source>
+        <translation>'{field}' is filled by the KPU above this account: this election was made by the KPU of the province or KPU RI, which fills it, so the server refuses a value from a kabupaten/kota account and it was not saved.</translation>
     </message>
     <message>
         <source>Alasan penarikan tidak dikenal: {reason}.</source>

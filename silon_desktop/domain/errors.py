@@ -176,6 +176,9 @@ class ErrorCode(StrEnum):
     ACCOUNT_READ_ONLY = "account_read_only"
     # params: field (its label): set by the level administering the election
     ELECTION_FIELD_SET_ABOVE = "election_field_set_above"
+    # params: field (its label): an administered field of an election the province or
+    # KPU RI made (made_by_kabkota false): a kab/kota account fills not even an empty one
+    ELECTION_MADE_ABOVE = "election_made_above"
     # params: field (its label), role (its label), age, minimum, date (DD-MM-YYYY): a
     # write of field (a pair's status or election, a candidate's pair or birth date, an
     # election's penetapan date, kind or rule set) would leave a pair ditetapkan with a

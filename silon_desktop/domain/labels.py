@@ -219,6 +219,7 @@ FIELD_LABELS_ID: dict[str, str] = {
     "official_party_votes": "Syarat suara sah partai (keputusan KPU)",
     "dprd_valid_votes": "Suara sah pemilu DPRD",
     "dprd_seats": "Kursi DPRD",
+    "made_by_kabkota": "Dibuat KPU kabupaten/kota",
     "check_reasons": "Alasan pemeriksaan otomatis",
     "admin_status": "Status vermin",
     "admin_reasons": "Alasan vermin",

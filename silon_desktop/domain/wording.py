@@ -457,6 +457,11 @@ ERROR_TEXTS_ID: dict[ErrorCode, str] = {
         "'{field}' pemilihan ini sudah diisi dan ditetapkan oleh KPU Provinsi atau KPU RI: "
         "server menolak perubahannya dari akun kabupaten/kota, jadi tidak disimpan."
     ),
+    ErrorCode.ELECTION_MADE_ABOVE: (
+        "'{field}' diisi oleh KPU di atas akun ini: pemilihan ini dibuat oleh KPU Provinsi "
+        "atau KPU RI, yang mengisinya, jadi server menolak isian dari akun kabupaten/kota "
+        "dan isian ini tidak disimpan."
+    ),
     ErrorCode.PAIR_CANDIDATE_UNDERAGE: (
         "'{field}' tidak disimpan: pasangan calon yang Ditetapkan harus memenuhi syarat "
         "usia, sedangkan {role} berusia {age} tahun pada tanggal penetapan {date}, kurang "

@@ -240,26 +240,49 @@ class Services:
             ErrorCode.WRITE_OUTSIDE_SHARE, region=self.session_scope
         )
 
+    def fields_made_above(self, entity: str, record: Record) -> frozenset[str]:
+        """The fields of ``record`` this account fills on no condition: for a KPU
+        kab/kota, an election's administered fields and identity when the province or
+        KPU RI made the election (its ``made_by_kabkota`` false, as the server sent
+        it); the form shows them read-only (the save refuses them too,
+        :meth:`_set_above`). Empty when not known (an older server)."""
+        from sync.protocol import ENTITIES, election_field_refused
+
+        if entity != "election" or not account_kabkota(self.session_scope):
+            return frozenset()
+        made = record.get("made_by_kabkota")
+        names = ENTITIES["election"].client_fields
+        return frozenset(n for n in names if election_field_refused(n, None, made) == "made_above")
+
     def _set_above(self, current: Record, values: Record) -> CodedError | None:
-        """Why the server will refuse a kab/kota account's change of an election's field
-        the administering level sets, once set (READ_ONLY; filling it while empty is
-        the kab/kota's), or None: the fields it administers and what the election is
-        (its kind, region and year; the kind and region also have one right value for
-        its scope, which the domain's own check holds them to, ``domain.records``)."""
+        """Why the server will refuse a kab/kota account's write of an election's field
+        the administering level sets (READ_ONLY), or None: the fields it administers and
+        what the election is (its kind, region and year; the kind and region also have
+        one right value for its scope, which the domain's own check holds them to,
+        ``domain.records``). The server's one rule (``sync.protocol``
+        :func:`election_field_refused`): on an election the province or KPU RI made
+        (``made_by_kabkota`` false, as the server sent it) not even an empty one is
+        filled; on its own, one set is not changed. Not known (an older server): only
+        the set one is refused here, and the server decides the rest."""
         from silon_desktop.domain.labels import FIELD_LABELS_ID
         from silon_desktop.storage.outbox import waiting_fields
-        from sync.protocol import ELECTION_ADMINISTERED, ELECTION_IDENTITY
+        from sync.protocol import election_field_refused
 
         if not account_kabkota(self.session_scope):
             return None
         with self.db.session(readonly=True) as session:
             # A value still waiting here was never the server's: correcting it is fine.
             unsent = waiting_fields(session.connection(), str(current["id"]))
+        made = current.get("made_by_kabkota")
         for name, value in values.items():
-            if name not in ELECTION_ADMINISTERED | ELECTION_IDENTITY or name in unsent:
-                continue
             old = current.get(name)
-            if old is not None and old != "" and old != value:
+            if old == value:
+                continue
+            why = election_field_refused(name, old, made)
+            if why == "made_above":
+                label = FIELD_LABELS_ID.get(name, name)
+                return CodedError(ErrorCode.ELECTION_MADE_ABOVE, field=label)
+            if why is not None and name not in unsent:
                 label = FIELD_LABELS_ID.get(name, name)
                 return CodedError(ErrorCode.ELECTION_FIELD_SET_ABOVE, field=label)
         return None

@@ -60,7 +60,7 @@ from sync.privacy import FOLDER_MODE, open_private
 log = logging.getLogger(__name__)
 
 #: The newest migration; a unit test checks it equals the migrations' head.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 _READONLY_OPTION = "silon_readonly"

@@ -96,6 +96,10 @@ class Election(SyncedMixin, Base):
     #: The last DPRD election of the region (None: not entered).
     dprd_seats: Mapped[int | None] = mapped_column(Integer)
     dprd_valid_votes: Mapped[int | None] = mapped_column(Integer)
+    #: Server-owned (``sync.protocol``): a KPU kab/kota entered the election itself
+    #: (True), or the province or KPU RI made it (False); None: not known (a server
+    #: before the field, or not synced yet).
+    made_by_kabkota: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class Pair(SyncedMixin, Base):

@@ -224,13 +224,20 @@ class RecordForm(QWidget):
 
     def _show_read_only(self) -> None:
         """An account that only reads (Bawaslu) sees the fields, can select and copy
-        their text, and types nothing (its writes are refused by the services too)."""
+        their text, and types nothing (its writes are refused by the services too).
+        A KPU kab/kota's fields of an election the province or KPU RI made (their
+        level fills them, empty or not: ``Services.fields_made_above``) are read-only
+        the same way, with a tooltip saying who fills them."""
         read_only = self.backend.read_only
-        for widget in self.widgets.values():
+        above = self.backend.fields_made_above(self.entity, self.values)
+        tip = self.tr("Diisi oleh KPU Provinsi atau KPU RI, yang membuat pemilihan ini.")
+        for name, widget in self.widgets.items():
+            locked = read_only or name in above
             if isinstance(widget, QLineEdit):
-                widget.setReadOnly(read_only)
+                widget.setReadOnly(locked)
             else:
-                widget.setEnabled(not read_only)
+                widget.setEnabled(not locked)
+            widget.setToolTip(tip if name in above else "")
         self.undo_button.setVisible(not read_only)
 
     def _left_words(self, left: dict[str, str]) -> str:
@@ -257,6 +264,7 @@ class RecordForm(QWidget):
         fresh = self.backend.get(self.entity, self.record_id) or {}
         if all(fresh.get(n) == self.values.get(n) for n in self.widgets):
             self.values.update(fresh)
+            self._show_read_only()  # who made an election may arrive with a sync
             return False
         self.load(self.record_id if fresh and not fresh.get("deleted") else None)
         return True

@@ -193,3 +193,38 @@ def audit_entry(batch: Batch, action: str, rec: Rec, before: Any, after: Any) ->
         after=after,
         state=audit.state_digest(rec.fields, rec.version, rec.deleted, rec.entity, rec.scope),
     )
+
+
+def mark_election_makers(conn: Connection, batch: Batch) -> int:
+    """Set the server-owned ``made_by_kabkota`` of every live election stored without
+    it (a server before the field): true for those a KPU kab/kota entered itself
+    (``schema.kabkota_elections``), false for those made above it. Each is a new
+    version by the server with its audit entry, so a PC that holds the election sees
+    the field in its feed; the number set. The caller writes ``batch`` (a one-off
+    repair: revision 0022)."""
+    ids = [
+        str(r[0])
+        for r in conn.execute(
+            select(records.c.id).where(records.c.entity == "election", records.c.deleted.is_(False))
+        )
+    ]
+    load(conn, batch, ids)
+    made: set[str] = set()
+    for condition in among(conn, kabkota_elections.c.record_id, ids):
+        made.update(
+            str(r[0]) for r in conn.execute(select(kabkota_elections.c.record_id).where(condition))
+        )
+    marked = 0
+    for record_id in ids:
+        rec = batch.state[record_id]
+        if rec.fields.get("made_by_kabkota") is not None:
+            continue
+        flag = record_id in made
+        rec.fields = {**rec.fields, "made_by_kabkota": flag}
+        rec.version += 1
+        touch(batch, rec, by_server=True)
+        entry = audit_entry(batch, "mark_election_maker", rec, None, {"made_by_kabkota": flag})
+        entry.username = "server"
+        batch.audit_entries.append(entry)
+        marked += 1
+    return marked

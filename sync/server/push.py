@@ -483,6 +483,8 @@ def _create(batch: Batch, m: Mutation) -> MutationResult:
         fields[name] = new
     rec = Rec(m.entity, m.record_id, m.scope, 1, False, fields, exists=False)
     rec.kabkota_made = m.entity == "election" and batch.actor.role is Role.KABKOTA
+    if m.entity == "election":  # server-owned: the desktop tells its rights by it
+        fields["made_by_kabkota"] = rec.kabkota_made
     _check_area(batch, rec)
     _check_living(batch, rec, changes)
     if batch.rule_checks:

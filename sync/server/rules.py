@@ -67,6 +67,7 @@ from sync.protocol import (
     ELECTION_IDENTITY,
     ENTITIES,
     RejectCode,
+    election_field_refused,
     party_key,
 )
 from sync.server.batch import Batch, Rec
@@ -601,23 +602,22 @@ def check_rights(
                 "only KPU RI, which administers a kab/kota's election, moves its pair",
             )
         return
+    if before is None:  # a new election is the kab/kota's own (``made_by_kabkota``)
+        return
     for name in changed:
-        if name not in ADMINISTERED and name not in IDENTITY:
-            continue
-        if before is not None and not rec.kabkota_made:
+        why = election_field_refused(name, before.get(name), rec.kabkota_made)
+        if why == "made_above":
             raise Rejection(
                 RejectCode.READ_ONLY,
                 name,
                 f"{name} is KPU RI's to set: it made this election, which it administers",
             )
-        old = before.get(name) if before is not None else None
-        if old is None or old == "":
-            continue
-        raise Rejection(
-            RejectCode.READ_ONLY,
-            name,
-            f"{name} is set by KPU RI, which administers a kab/kota's election",
-        )
+        if why is not None:
+            raise Rejection(
+                RejectCode.READ_ONLY,
+                name,
+                f"{name} is set by KPU RI, which administers a kab/kota's election",
+            )
 
 
 def check_region(rec: Rec, changed: Iterable[str]) -> None:

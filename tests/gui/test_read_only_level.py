@@ -121,3 +121,39 @@ def test_a_refused_delete_is_said(
         assert said and "32.14" in said[0]
     finally:
         win.close()
+
+
+def test_a_kabkota_sees_the_fields_of_an_election_made_above_read_only(
+    qtbot: QtBot, backend: Any
+) -> None:
+    """An election the province or KPU RI made (the server says so: ``made_by_kabkota``
+    false) has its DPT, dates, rule set and decree figures filled by that level, empty
+    or not: the form shows them read-only, saying who fills them; its name stays the
+    kab/kota's. Its own election's empty fields stay open."""
+    import uuid
+
+    from sync.client.apply import Applier, apply_connection
+    from sync.protocol import FeedPage, Record, encode_feed_page
+
+    ids = {made: str(uuid.uuid4()) for made in (False, True)}
+    records = [
+        Record("election", rid, "32.14", 2, False, {
+            "name": "Pilbup", "kind": "bupati", "region_code": "32.14", "made_by_kabkota": made,
+        })
+        for made, rid in ids.items()
+    ]  # fmt: skip
+    with apply_connection(backend.db) as conn:
+        Applier().feed_page(conn, encode_feed_page(FeedPage(records, "9", False)))
+    assert backend.session_scope == "32.14"
+    win = _window(qtbot, backend, "kabkota")
+    try:
+        win.open_record("election", ids[False])
+        form = win.election_form
+        dpt = form.widgets["dpt"]
+        assert isinstance(dpt, QLineEdit) and dpt.isReadOnly()
+        assert "KPU Provinsi atau KPU RI" in dpt.toolTip()
+        assert not form.widgets["name"].isReadOnly() and not form.widgets["name"].toolTip()
+        win.open_record("election", ids[True])
+        assert not form.widgets["dpt"].isReadOnly() and not form.widgets["dpt"].toolTip()
+    finally:
+        win.close()

@@ -55,6 +55,8 @@ def test_a_fresh_client_installs_the_snapshot_then_pulls_only_the_feed_after_it(
     report = b.sync()
     assert report.complete
     assert b.records() == a.records()
+    # Who made the election comes with it (a KPU kab/kota account made it).
+    assert [e["made_by_kabkota"] for e in b.repo.list("election")] == [True]
     paths = [path for _m, path, _q in b.transport.sent if path != "/v1/server-key"]
     assert paths[0] == "/v1/snapshot"  # the first data asked (after the key check)
     parts = [p for p in paths if p.startswith("/v1/snapshot/")]
