@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from silon_desktop.domain.errors import CodedError
 
 if TYPE_CHECKING:
+    from silon_desktop.config import Settings
     from silon_desktop.paths import AppPaths
     from silon_desktop.storage.db import Database
 
@@ -21,6 +22,24 @@ def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,  # absent: keep the global --data-dir (or the default)
         help="folder data yang menyimpan basis data lokal (sama dengan pilihan global)",
     )
+
+
+def command_settings(
+    args: argparse.Namespace, *, save_server: bool = False
+) -> tuple[AppPaths, Settings]:
+    """The data folder's paths (the folder made when missing) and its settings, a
+    ``--server`` given in place of the saved address (saved too with ``save_server``)."""
+    from silon_desktop import paths
+    from silon_desktop.config import Settings
+
+    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
+    settings = Settings.load(app_paths.settings)
+    server = getattr(args, "server", None)
+    if server and server != settings.server_url:
+        settings.server_url = server
+        if save_server:
+            settings.save(app_paths.settings)
+    return app_paths, settings
 
 
 def refused(error: CodedError, exit_code: int = 2, prefix: str = "") -> int:

@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 
-from silon_desktop.commands import refused
+from silon_desktop.commands import command_settings, refused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,8 +35,6 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import getpass
 
-    from silon_desktop import paths
-    from silon_desktop.config import Settings
     from silon_desktop.domain.errors import ErrorCode
     from silon_desktop.services.access import Access, Session, has_database
     from silon_desktop.storage import db as storage_db
@@ -44,11 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     from sync.client.login import ServerKeyChanged, ensure_device_id
     from sync.transport import TransportError
 
-    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
-    settings = Settings.load(app_paths.settings)
-    server = getattr(args, "server", None)
-    if server and server != settings.server_url:
-        settings.server_url = server
+    app_paths, settings = command_settings(args)
     ensure_device_id(settings, app_paths.settings)
     username = args.user or settings.username
     if not username:

@@ -22,7 +22,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from silon_desktop.commands import refused
+from silon_desktop.commands import command_settings, refused
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -51,16 +51,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import getpass
 
-    from silon_desktop import paths
-    from silon_desktop.config import Settings
     from silon_desktop.domain.errors import CodedError, ErrorCode
     from silon_desktop.services.access import Access, new_password_problem, require_login_first
 
-    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
-    settings = Settings.load(app_paths.settings)
-    server = getattr(args, "server", None)
-    if server and server != settings.server_url:
-        settings.server_url = server
+    app_paths, settings = command_settings(args)
     username = args.user or settings.username
     if not username:
         print("Sebutkan nama pengguna: --user NAMA", file=sys.stderr)

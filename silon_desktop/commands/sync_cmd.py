@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from silon_desktop.commands import refused
+from silon_desktop.commands import command_settings, refused
 
 if TYPE_CHECKING:
     from silon_desktop.config import Settings
@@ -50,17 +50,10 @@ class Context:
 
 def open_context(args: argparse.Namespace) -> Context:
     """Paths, settings (``--server`` saved into them, a device id made) and the database."""
-    from silon_desktop import paths
-    from silon_desktop.config import Settings
     from silon_desktop.services.access import open_for_command
     from sync.client.login import ensure_device_id
 
-    app_paths = paths.resolve(getattr(args, "data_dir", None)).ensure()
-    settings = Settings.load(app_paths.settings)
-    server = getattr(args, "server", None)
-    if server and server != settings.server_url:
-        settings.server_url = server
-        settings.save(app_paths.settings)
+    app_paths, settings = command_settings(args, save_server=True)
     ensure_device_id(settings, app_paths.settings)
     asked: list[str] = []
     db = open_for_command(app_paths, settings, asked)
