@@ -38,6 +38,7 @@ class KeyProxy:
         self.mode = "relay"
         self.recorded: dict[str, Any] | None = None
         self.rewritten = 0
+        self.faked = 0  # answers made up here (fake)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -88,6 +89,16 @@ class KeyProxy:
             handler.send_header(name, value)
         if encoding:
             handler.send_header("Content-Encoding", encoding)
+        handler.send_header("Content-Length", str(len(content)))
+        handler.end_headers()
+        handler.wfile.write(content)
+
+    def fake(self, handler: BaseHTTPRequestHandler, status: int, answer: dict) -> None:
+        """Answer ``handler`` with ``answer`` as JSON, the server never asked."""
+        content = json.dumps(answer).encode("utf-8")
+        self.faked += 1
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(content)))
         handler.end_headers()
         handler.wfile.write(content)

@@ -36,7 +36,6 @@ class RefusingProxy(KeyProxy):
 
     def __init__(self, upstream_port: int) -> None:
         super().__init__(upstream_port)
-        self.faked = 0
         self.last_proof = ""
 
     def relay(self, handler: BaseHTTPRequestHandler) -> None:
@@ -55,13 +54,7 @@ class RefusingProxy(KeyProxy):
             answer["proof"] = signing.sign(signing.generate_private_key(), body)
         elif self.mode == "replayed":
             answer["proof"] = self.last_proof
-        content = json.dumps(answer).encode("utf-8")
-        self.faked += 1
-        handler.send_response(401)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(content)))
-        handler.end_headers()
-        handler.wfile.write(content)
+        self.fake(handler, 401, answer)
 
 
 @pytest.fixture

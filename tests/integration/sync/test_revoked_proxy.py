@@ -7,7 +7,6 @@ relayed honestly, still locks the data at once."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -35,7 +34,6 @@ class RevokingProxy(KeyProxy):
 
     def __init__(self, upstream_port: int) -> None:
         super().__init__(upstream_port)
-        self.faked = 0
 
     def relay(self, handler: BaseHTTPRequestHandler) -> None:
         bearer = handler.headers.get("Authorization", "")
@@ -51,13 +49,7 @@ class RevokingProxy(KeyProxy):
             own = signing.generate_private_key()
             body = revoked_body(token_sha256(bearer.removeprefix("Bearer ")), reason)
             answer["proof"] = signing.sign(own, body)
-        content = json.dumps(answer).encode("utf-8")
-        self.faked += 1
-        handler.send_response(401)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(content)))
-        handler.end_headers()
-        handler.wfile.write(content)
+        self.fake(handler, 401, answer)
 
 
 @pytest.fixture
