@@ -22,7 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, and_, delete, func, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from sync.protocol import revoked_body, token_sha256
@@ -585,25 +585,31 @@ def authenticate(engine: Engine, config: ServerConfig, token: str | None) -> Act
     )
 
 
+#: The session and account of one token hash: every authenticated request reads it
+#: (a push twice: :func:`authenticate`, :func:`check_session`). Built once, so
+#: SQLAlchemy makes its cache key once, not per request.
+_SESSION = (
+    select(
+        tokens.c.expires_at,
+        tokens.c.device_id,
+        users.c.username,
+        users.c.role,
+        users.c.region,
+        users.c.active,
+        tokens.c.revoked,
+    )
+    .join(users, users.c.username == tokens.c.username)
+    .where(tokens.c.token_hash == bindparam("token_hash"))
+)
+
+
 def _live_session(conn: Connection, token: str) -> Any:
     """The row of ``token``'s session and account.
 
     Raises:
         ApiError: 401 ``unauthenticated`` (unknown token) or ``revoked``.
     """
-    row = conn.execute(
-        select(
-            tokens.c.expires_at,
-            tokens.c.device_id,
-            users.c.username,
-            users.c.role,
-            users.c.region,
-            users.c.active,
-            tokens.c.revoked,
-        )
-        .join(users, users.c.username == tokens.c.username)
-        .where(tokens.c.token_hash == _token_hash(token))
-    ).first()
+    row = conn.execute(_SESSION, {"token_hash": _token_hash(token)}).first()
     if row is None:
         raise ApiError(401, "unauthenticated", "unknown token; log in again")
     reserved = audit.reserved_username(str(row.username))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from silon_desktop.domain.codes import PairStatus
@@ -233,6 +233,12 @@ def deltas(
     return {k: c for k, c in out.items() if any(c.values())}
 
 
+#: The cells of some pairs (built once: every push of supporters reads it).
+_PRESENT = select(
+    public_figures.c.pair_id, public_figures.c.round, public_figures.c.subregion
+).where(public_figures.c.pair_id.in_(bindparam("pairs", expanding=True)))
+
+
 def apply_deltas(conn: Connection, changes: dict[tuple[str, str, str], Counter[str]]) -> None:
     """Add the deltas to ``public_figures`` (one upsert per changed cell)."""
     if not changes:
@@ -241,11 +247,7 @@ def apply_deltas(conn: Connection, changes: dict[tuple[str, str, str], Counter[s
     present: set[tuple[str, str, str]] = set()
     pair_ids = sorted({k[0] for k in keys})
     for start in range(0, len(pair_ids), 500):
-        rows = conn.execute(
-            select(
-                public_figures.c.pair_id, public_figures.c.round, public_figures.c.subregion
-            ).where(public_figures.c.pair_id.in_(pair_ids[start : start + 500]))
-        )
+        rows = conn.execute(_PRESENT, {"pairs": pair_ids[start : start + 500]})
         present.update((r[0], r[1], r[2]) for r in rows)
     inserts = []
     updates = []
@@ -355,12 +357,18 @@ def write(conn: Connection, changed: Changed, now: float) -> None:
         bump(conn, now, structure=structure)
 
 
+_BUMP = (
+    update(public_state)
+    .where(public_state.c.id == 1)
+    .values(version=public_state.c.version + 1, updated_at=bindparam("now"))
+)
+#: :data:`_BUMP` and the structure version too (both built once: every push runs one).
+_BUMP_STRUCTURE = _BUMP.values(structure=public_state.c.structure + 1)
+
+
 def bump(conn: Connection, now: float, *, structure: bool = False) -> None:
     """Move the public version on (and the structure version when asked)."""
-    values: dict[str, Any] = {"version": public_state.c.version + 1, "updated_at": now}
-    if structure:
-        values["structure"] = public_state.c.structure + 1
-    done = conn.execute(update(public_state).where(public_state.c.id == 1).values(values))
+    done = conn.execute(_BUMP_STRUCTURE if structure else _BUMP, {"now": now})
     if done.rowcount == 0:
         conn.execute(public_state.insert().values(id=1, version=1, structure=1, updated_at=now))
 

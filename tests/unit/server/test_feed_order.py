@@ -185,12 +185,10 @@ def test_sqlite_reads_a_kabkota_page_from_the_scope_index_without_sorting(
 
 
 def _plan(raw: Any, stmt: Any) -> str:
-    compiled = stmt.compile(
-        dialect=sqlite_dialect.dialect(), compile_kwargs={"render_postcompile": True}
-    )
-    params = compiled.construct_params()
-    ordered = [params[name] for name in compiled.positiontup or []]
-    rows = raw.execute("EXPLAIN QUERY PLAN " + str(compiled), ordered).fetchall()
+    # The statement as executed: its IN lists expanded, its parameters as bound.
+    state = stmt.compile(dialect=sqlite_dialect.dialect()).construct_expanded_state()
+    ordered = [state.parameters[name] for name in state.positiontup or []]
+    rows = raw.execute("EXPLAIN QUERY PLAN " + state.statement, ordered).fetchall()
     return "\n".join(str(row[-1]) for row in rows)
 
 
