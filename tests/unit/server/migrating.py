@@ -4,9 +4,11 @@ PostgreSQL (a scratch database, dropped after), and Alembic moved to a revision.
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -14,7 +16,12 @@ from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
+from sync.protocol import Mutation, MutationResult, Op
+from sync.server.app import open_state
+from sync.server.config import ServerConfig
 from sync.server.db import database_url
+from sync.server.push import apply_batch
+from sync.server.roles import Actor, Role
 from tests.postgres import scratch_database
 
 
@@ -42,3 +49,25 @@ def alembic_to(url: str, revision: str, *, down: bool = False) -> None:
             conn.commit()
     finally:
         engine.dispose()
+
+
+#: Accounts of the election tests on a migrated database: KPU RI and a kab/kota.
+RI = Actor("ri", Role.KPU_RI, "", "dev-ri")
+KAB = Actor("op3214", Role.KABKOTA, "32.14", "dev-kab")
+
+
+def push_election(
+    url: str, actor: Actor, record_id: str, base: int, changes: dict[str, Any]
+) -> str:
+    mutation = Mutation(str(uuid.uuid4()), "election", record_id, "32.14", Op.UPSERT, base, {
+        k: (None, v) for k, v in changes.items()
+    })  # fmt: skip
+    state = open_state(ServerConfig(database_url=url))
+    try:
+        result: MutationResult
+        [result] = apply_batch(state.engine, state.config, actor, str(uuid.uuid4()), [mutation])
+    finally:
+        state.engine.dispose()
+    """Push one change of election ``record_id`` (in 32.14) by ``actor`` through a
+    fresh server state; its answer as ``"status CODE"``."""
+    return f"{result.status.value} {result.code}".strip()

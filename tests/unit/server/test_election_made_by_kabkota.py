@@ -13,21 +13,17 @@ import orjson
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.pool import NullPool
 
-from sync.protocol import ENTITIES, Mutation, MutationResult, Op, election_field_refused
+from sync.protocol import ENTITIES, Mutation, Op, election_field_refused
 from sync.server import audit as audit_log
-from sync.server.app import open_state
-from sync.server.config import ServerConfig
 from sync.server.db import migrate
 from sync.server.push import apply_batch
 from sync.server.roles import Actor, Role
 from sync.server.schema import audit, records
-from tests.unit.server.migrating import alembic_to
+from tests.unit.server.migrating import KAB, RI, alembic_to, push_election
 from tests.unit.server.migrating import url as url  # noqa: F401 (fixture)
 from tests.unit.server.support import create, fresh_state
 
-RI = Actor("ri", Role.KPU_RI, "", "dev-ri")
 PROVINCE = Actor("prov32", Role.PROVINCE, "32", "dev-prov")
-KAB = Actor("op3214", Role.KABKOTA, "32.14", "dev-kab")
 
 
 def _made(conn: Any) -> dict[str, tuple[int, Any]]:
@@ -72,24 +68,11 @@ def test_the_server_sets_who_made_an_election_on_create() -> None:
     assert made[governor.record_id] == (1, False)
 
 
-def _push(url: str, actor: Actor, record_id: str, base: int, changes: dict[str, Any]) -> str:
-    mutation = Mutation(str(uuid.uuid4()), "election", record_id, "32.14", Op.UPSERT, base, {
-        k: (None, v) for k, v in changes.items()
-    })  # fmt: skip
-    state = open_state(ServerConfig(database_url=url))
-    try:
-        result: MutationResult
-        [result] = apply_batch(state.engine, state.config, actor, str(uuid.uuid4()), [mutation])
-    finally:
-        state.engine.dispose()
-    return f"{result.status.value} {result.code}".strip()
-
-
 def test_revision_0022_sets_it_on_the_elections_stored_before(url: str) -> None:  # noqa: F811
     migrate(url)
     above, own = str(uuid.uuid4()), str(uuid.uuid4())
-    assert _push(url, RI, above, 0, {"name": "Pilbup", "kind": "bupati"}) == "applied"
-    assert _push(url, KAB, own, 0, {"name": "Pilbup", "kind": "bupati"}) == "applied"
+    assert push_election(url, RI, above, 0, {"name": "Pilbup", "kind": "bupati"}) == "applied"
+    assert push_election(url, KAB, own, 0, {"name": "Pilbup", "kind": "bupati"}) == "applied"
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as conn:  # as a server before the field stored them
@@ -138,5 +121,5 @@ def test_revision_0022_sets_it_on_the_elections_stored_before(url: str) -> None:
             assert _made(conn) == {above: (2, False), own: (2, True)}
     finally:
         engine.dispose()
-    assert _push(url, KAB, above, 2, {"dpt": 10}) == "rejected READ_ONLY"
-    assert _push(url, KAB, own, 2, {"dpt": 10}) == "applied"
+    assert push_election(url, KAB, above, 2, {"dpt": 10}) == "rejected READ_ONLY"
+    assert push_election(url, KAB, own, 2, {"dpt": 10}) == "applied"
