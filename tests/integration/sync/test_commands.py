@@ -103,9 +103,12 @@ def test_bundle_export_imported_by_the_server_then_sync_applies_nothing_twice(
     assert refused.returncode == 2 and "terenkripsi untuk server" in refused.stderr
 
 
-def cli_on_a_terminal(data: Path, *args: str, answer: str) -> tuple[int, str]:
-    """Run the command on a pseudo-terminal (as an operator does), answer the password
-    prompt, and return (exit status, everything it printed)."""
+def cli_on_a_terminal(
+    data: Path, *args: str, answers: list[str], prompt: bytes = b"sandi"
+) -> tuple[int, str]:
+    """Run the command on a pseudo-terminal (as an operator does), answer each password
+    prompt in turn (the n-th answer once ``prompt`` was printed n times), and return
+    (exit status, everything it printed)."""
     import pty
     import select
 
@@ -117,7 +120,7 @@ def cli_on_a_terminal(data: Path, *args: str, answer: str) -> tuple[int, str]:
         os.chdir(ROOT)
         os.execve(sys.executable, command, env)
     seen = b""
-    answered = False
+    answered = 0
     while True:
         ready, _, _ = select.select([fd], [], [], 120)
         if not ready:
@@ -130,9 +133,9 @@ def cli_on_a_terminal(data: Path, *args: str, answer: str) -> tuple[int, str]:
         if not chunk:
             break
         seen += chunk
-        if not answered and b"Kata sandi" in seen:
-            os.write(fd, answer.encode() + b"\n")
-            answered = True
+        if answered < len(answers) and seen.count(prompt) > answered:
+            os.write(fd, answers[answered].encode() + b"\n")
+            answered += 1
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
@@ -147,7 +150,9 @@ def test_sync_right_after_login_asks_for_the_password_on_a_terminal(
     data = fast_dir / "kantor"
     assert cli(data, "--server", server.url, "login", "--user", user).returncode == 0
     _edits(data, region, 3)
-    code, printed = cli_on_a_terminal(data, "sync", "--quiet", answer=PASSWORD)
+    code, printed = cli_on_a_terminal(
+        data, "sync", "--quiet", answers=[PASSWORD], prompt=b"Kata sandi"
+    )
     assert f"Kata sandi {user}:" in printed
     assert code == 0, printed
     assert "dikirim 5" in printed and "Silakan masuk lagi" not in printed

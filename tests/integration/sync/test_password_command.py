@@ -5,8 +5,6 @@ the new one, and the data here opens with it (and no longer with the old)."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import requests
@@ -14,45 +12,10 @@ import requests
 from silon_desktop.storage.keyfile import KeyFile
 from tests.integration.server_process import ServerProcess
 from tests.integration.sync.conftest import add_user
-from tests.integration.sync.test_commands import ROOT, _edits, cli
+from tests.integration.sync.test_commands import _edits, cli, cli_on_a_terminal
 from tests.unit.sync.harness import PASSWORD
 
 NEW = "sandi-baru-rahasia-7"
-
-
-def on_a_terminal(data: Path, *args: str, answers: list[str]) -> tuple[int, str]:
-    """Run the command on a pseudo-terminal (as an operator does), answer each password
-    prompt in turn, and return (exit status, everything it printed)."""
-    import pty
-    import select
-
-    env = {k: v for k, v in os.environ.items() if k != "SILON_PASSWORD"}
-    env["PYTHONPATH"] = str(ROOT)
-    command = [sys.executable, "-m", "silon_desktop", "--data-dir", str(data), *args]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the terminal is its stdin, stdout and stderr
-        os.chdir(ROOT)
-        os.execve(sys.executable, command, env)
-    seen = b""
-    answered = 0
-    while True:
-        ready, _, _ = select.select([fd], [], [], 120)
-        if not ready:
-            os.kill(pid, 9)
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if answered < len(answers) and seen.count(b"sandi") > answered:
-            os.write(fd, answers[answered].encode() + b"\n")
-            answered += 1
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
 
 
 def _server_takes(server: ServerProcess, user: str, password: str) -> bool:
@@ -75,19 +38,19 @@ def test_an_operator_changes_the_password_on_the_command_line(
     _edits(data, region, 1)
 
     # the new one typed differently the second time: nothing asked of the server
-    code, printed = on_a_terminal(data, "password", answers=[PASSWORD, NEW, NEW + "x"])
+    code, printed = cli_on_a_terminal(data, "password", answers=[PASSWORD, NEW, NEW + "x"])
     assert code == 2, printed
     assert "tidak sama" in printed, printed
     assert _server_takes(server, user, PASSWORD)
 
     # a wrong current password: the server refuses, nothing changes here
-    code, printed = on_a_terminal(data, "password", answers=["bukan-sandinya-1", NEW, NEW])
+    code, printed = cli_on_a_terminal(data, "password", answers=["bukan-sandinya-1", NEW, NEW])
     assert code == 4, printed
     assert NEW not in printed and "bukan-sandinya-1" not in printed  # never echoed
     assert KeyFile.load(data).unwrap_password(user, PASSWORD) is not None
     assert _server_takes(server, user, PASSWORD)
 
-    code, printed = on_a_terminal(data, "password", answers=[PASSWORD, NEW, NEW])
+    code, printed = cli_on_a_terminal(data, "password", answers=[PASSWORD, NEW, NEW])
     assert code == 0, printed
     assert printed.count("sandi") >= 3  # the three prompts
     assert PASSWORD not in printed and NEW not in printed  # never echoed
@@ -114,7 +77,7 @@ def test_the_password_command_without_a_connection_changes_nothing(
     data = fast_dir / "kantor-luring"
     assert cli(data, "--server", server.url, "login", "--user", user).returncode == 0
     before = (data / "silon.key").read_bytes()
-    code, printed = on_a_terminal(
+    code, printed = cli_on_a_terminal(
         data, "--server", "http://127.0.0.1:9", "password", answers=[PASSWORD, NEW, NEW]
     )
     assert code == 3, printed
