@@ -211,6 +211,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Tanggapan atas dukungan ini sudah ditindaklanjuti; hasil verifikasinya tertera di bawah. Tanggapan baru belum dapat dikirim lewat halaman ini. Jika Anda tetap tidak mendukung, datangi atau hubungi langsung kantor KPU kabupaten/kota tempat Anda tinggal dengan membawa KTP-el Anda.",
         "en": "An objection against this support was already followed up; the verification result is shown below. A new one cannot be sent through this page for now. If you still do not support it, visit or contact the KPU office of the regency or city where you live, bringing your e-KTP.",
     },
+    "object_gone": {
+        "id": "Dukungan ini sudah tidak tercatat (ditarik atau dihapus oleh KPU sejak halaman ini dibuka), sehingga tanggapan tidak dicatat. Periksa lagi NIK Anda untuk melihat keadaan terbaru.",
+        "en": "This support is no longer on record (withdrawn or deleted by KPU since this page was opened), so the objection was not recorded. Check your NIK again to see where it stands now.",
+    },
     "object_already_open": {
         "id": "Tanggapan atas dukungan ini sudah diterima dan sedang ditindaklanjuti oleh KPU yang memverifikasi; tanggapan ini tidak dicatat lagi. Hasilnya tertera di halaman ini setelah diverifikasi.",
         "en": "An objection against this support was already received and is being followed up by the KPU office verifying it; this one was not recorded again. The result is shown on this page once it has been verified.",

@@ -1015,7 +1015,7 @@ async def object_to_support(request: Request) -> Response:
     if not error and not objections.valid_contact(contact):
         checked = Checked("object_bad_contact", matches, nik_hash)
         error = checked.error
-    filed = answered = already_open = False
+    filed = answered = already_open = gone = False
     status = checked.status
     target = [m for m in matches or [] if m.pair_id == form.get("pair_id")]
     if not error and target:
@@ -1056,6 +1056,11 @@ async def object_to_support(request: Request) -> Response:
             # says so (the check's answer below shows it open).
             log.info("public objection not recorded (one open): nik=%s", nik_hash)
             already_open, status = True, 409
+        elif filing is objections.Filing.GONE:
+            # Withdrawn or deleted since the form was shown (its public copy not yet
+            # rebuilt): nothing recorded, and the page says so.
+            log.info("public objection not recorded (row gone): nik=%s", nik_hash)
+            gone, status = True, 409
     return _check_page(
         request,
         public,
@@ -1067,6 +1072,7 @@ async def object_to_support(request: Request) -> Response:
         filed=filed,
         answered=answered,
         already_open=already_open,
+        gone=gone,
         matches=matches or [],
         nik=form.get("nik", "") if matches else "",
         birth_date=form.get("birth_date", "") if matches else "",

@@ -206,3 +206,22 @@ def test_a_row_with_an_open_objection_answers_a_second_filing_with_a_page_saying
     assert status == 409 and 'id="object-already-open"' in page
     assert "An objection against this support was already received" in page
     assert _statuses(app, rid) == ["open"]  # one objection, nothing new flagged
+
+
+def test_a_row_withdrawn_while_the_citizen_files_gets_a_page_saying_so(
+    world: tuple[Any, Seed],
+) -> None:
+    # The row was there when the form was shown and gone (withdrawn, deleted) when the
+    # objection arrived: the page was the check's answer alone, no word about the filing.
+    app, s = world
+    rid = s.supporters[0][0]
+    state = app.state.server
+    with state.engine.begin() as conn:  # the race: the record gone, its public copy not yet
+        conn.execute(records.update().where(records.c.id == rid).values(deleted=True))
+    status, page = _object(app, s, 0)
+    assert status == 409
+    assert 'id="object-gone"' in page and 'id="object-filed"' not in page
+    assert "sudah tidak tercatat" in page
+    status, page = _object(app, s, 0, lang="en")
+    assert status == 409 and "is no longer on record" in page
+    assert _statuses(app, rid) == []  # nothing recorded
